@@ -1,0 +1,74 @@
+"""The card layer's interface: readers, slots and the cards in them.
+
+Two users: the runner (make the case's cards present, check them, release them) and engines
+(exchange APDUs with the card in a slot). Slots are logical names ("vitale", "cps") that the card
+layer maps to PC/SC readers; the same code path serves the in-process fake, virtual cards through
+the real pcscd, and physical readers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+
+class CardError(Exception):
+    """Base of card-layer failures. These are environment problems: verdict ``inconclusive``."""
+
+
+class CardUnavailable(CardError):
+    """No reader, no card, or the card was removed or went mute."""
+
+
+class CardMismatch(CardError):
+    """The card in the reader is not the one the case expects (the case must not start)."""
+
+
+@dataclass(frozen=True)
+class ApduExchange:
+    """One command/response pair, as traced on channel ``apdu``. PIN bytes never appear here."""
+
+    reader: str
+    slot: str
+    command: bytes
+    response: bytes  # data without the status word
+    sw: int
+    duration_us: int
+
+
+#: Receives every APDU exchange (channel ``apdu``).
+ApduSink = Callable[[ApduExchange], None]
+
+
+@runtime_checkable
+class CardChannel(Protocol):
+    """What an engine needs: send an APDU to the card in a slot."""
+
+    def atr(self, slot: str) -> bytes: ...
+
+    def transmit(self, slot: str, apdu: bytes) -> tuple[bytes, int]:
+        """Return (response data, status word). Raise CardUnavailable when there is no card."""
+        ...
+
+
+@runtime_checkable
+class CardBay(CardChannel, Protocol):
+    """What the runner needs: make a case's cards present, then let go of them."""
+
+    def slots(self) -> list[str]: ...
+
+    def present(self, slot: str, profile: Path) -> None:
+        """Make the card described by ``profile`` available in ``slot`` (insert it, or prompt for it)."""
+        ...
+
+    def remove(self, slot: str) -> None: ...
+
+    def release(self) -> None:
+        """Disconnect from every card so that the application under test can take them."""
+        ...
+
+    def describe(self) -> str:
+        """One line for reports: the kind of bay and its readers."""
+        ...
