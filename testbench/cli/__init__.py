@@ -1,0 +1,1 @@
+"""testbench.cli layer."""
