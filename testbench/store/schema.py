@@ -1,0 +1,155 @@
+"""The session file's schema and its migrations.
+
+The schema version lives in ``PRAGMA user_version``. Each migration moves the file from version
+N-1 to N inside one transaction; a file written by a newer testbench is refused rather than damaged.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+V1 = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE runs (
+    id INTEGER PRIMARY KEY,
+    started_wall REAL NOT NULL,
+    ended_wall REAL,
+    argv TEXT NOT NULL,
+    host TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    options TEXT NOT NULL,
+    environment TEXT NOT NULL
+);
+CREATE TABLE casebooks (
+    sha256 TEXT PRIMARY KEY,
+    path TEXT NOT NULL,
+    plan_id TEXT NOT NULL,
+    identity TEXT NOT NULL,
+    added_wall REAL NOT NULL
+);
+CREATE TABLE cases (
+    casebook_sha TEXT NOT NULL REFERENCES casebooks(sha256),
+    case_id TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    domain TEXT NOT NULL,
+    mode TEXT NOT NULL,
+    definition TEXT NOT NULL,
+    PRIMARY KEY (casebook_sha, case_id)
+);
+CREATE TABLE selection (
+    position INTEGER PRIMARY KEY,
+    casebook_sha TEXT NOT NULL,
+    case_id TEXT NOT NULL,
+    UNIQUE (casebook_sha, case_id)
+);
+CREATE TABLE attempts (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    casebook_sha TEXT NOT NULL,
+    case_id TEXT NOT NULL,
+    number INTEGER NOT NULL,
+    started_wall REAL NOT NULL,
+    started_mono_ns INTEGER NOT NULL,
+    ended_wall REAL,
+    duration_ms REAL,
+    verdict TEXT NOT NULL DEFAULT 'none',
+    reason TEXT NOT NULL DEFAULT '',
+    UNIQUE (casebook_sha, case_id, number)
+);
+CREATE INDEX attempts_case ON attempts (casebook_sha, case_id);
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER,
+    attempt_id INTEGER,
+    step_id TEXT,
+    kind TEXT NOT NULL,
+    mono_ns INTEGER NOT NULL,
+    wall REAL NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE INDEX events_attempt ON events (attempt_id);
+CREATE TABLE observations (
+    id INTEGER PRIMARY KEY,
+    attempt_id INTEGER NOT NULL,
+    step_id TEXT,
+    path TEXT NOT NULL,
+    value TEXT,
+    source TEXT NOT NULL
+);
+CREATE INDEX observations_attempt ON observations (attempt_id);
+CREATE TABLE comparisons (
+    id INTEGER PRIMARY KEY,
+    attempt_id INTEGER NOT NULL,
+    expectation_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE INDEX comparisons_attempt ON comparisons (attempt_id);
+CREATE TABLE trace_lines (
+    id INTEGER PRIMARY KEY,
+    channel TEXT NOT NULL,
+    mono_ns INTEGER NOT NULL,
+    wall REAL NOT NULL,
+    text TEXT NOT NULL,
+    source TEXT NOT NULL DEFAULT '',
+    source_ts TEXT,
+    level TEXT,
+    attempt_id INTEGER,
+    step_id TEXT
+);
+CREATE INDEX trace_lines_attempt ON trace_lines (attempt_id, mono_ns);
+CREATE TABLE artifacts (
+    sha256 TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    media_type TEXT NOT NULL,
+    data BLOB NOT NULL
+);
+CREATE TABLE artifact_links (
+    id INTEGER PRIMARY KEY,
+    sha256 TEXT NOT NULL REFERENCES artifacts(sha256),
+    attempt_id INTEGER,
+    step_id TEXT,
+    name TEXT NOT NULL
+);
+CREATE INDEX artifact_links_attempt ON artifact_links (attempt_id);
+"""
+
+Migration = Callable[[sqlite3.Connection], None]
+
+
+def _v1(conn: sqlite3.Connection) -> None:
+    for statement in V1.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+#: MIGRATIONS[i] brings a file from version i to version i + 1.
+MIGRATIONS: list[Migration] = [_v1]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class SchemaTooNew(Exception):
+    """The file was written by a newer testbench."""
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Apply pending migrations, each in its own transaction; return the version before."""
+    current = conn.execute("PRAGMA user_version").fetchone()[0]
+    if current > SCHEMA_VERSION:
+        raise SchemaTooNew(
+            f"fichier de session au schéma {current}, cette version de testbench connaît le schéma "
+            f"{SCHEMA_VERSION} au plus : mettez testbench à jour"
+        )
+    for version in range(current, SCHEMA_VERSION):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            MIGRATIONS[version](conn)
+            conn.execute(f"PRAGMA user_version = {version + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return current

@@ -1,0 +1,347 @@
+"""The session file: one SQLite file per session, the single machine record of a campaign.
+
+Every event is committed when it happens (WAL, ``synchronous=FULL``: a committed event survives a
+power loss). One process at a time may write a session; readers (report, TUI, diff) may open it
+while a run goes on. Reports, the TUI and diffs read this file and nothing else.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import platform
+import socket
+import sqlite3
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+from filelock import FileLock, Timeout
+
+from testbench import __version__
+from testbench.store import codec
+from testbench.store.schema import SCHEMA_VERSION, migrate
+from testbench.traces.model import TraceLine
+
+
+class SessionError(Exception):
+    """The session file cannot be used as asked (locked, unreadable, too new, missing)."""
+
+
+class SessionLocked(SessionError):
+    pass
+
+
+def lock_path(path: Path) -> Path:
+    return path.with_name(path.name + ".lock")
+
+
+class SessionStore:
+    """Write access to a session file. Use :meth:`open`; close it (or use ``with``) when done."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, lock: FileLock | None) -> None:
+        self.path = path
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn)
+        self._lock = lock
+
+    # -- opening ---------------------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: str | Path, *, create: bool = True) -> SessionStore:
+        """Open ``path`` for writing, creating it if asked; refuse if another process writes it."""
+        path = Path(path)
+        if not path.exists() and not create:
+            raise SessionError(f"{path}: fichier de session introuvable")
+        if path.exists() and path.is_dir():
+            raise SessionError(f"{path}: est un dossier, pas un fichier de session")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(lock_path(path), timeout=0)
+        try:
+            lock.acquire()
+        except Timeout:
+            holder = _describe_writer(path)
+            raise SessionLocked(
+                f"{path}: session déjà ouverte en écriture par un autre processus{holder} ; "
+                "fermez-le ou ouvrez la session en lecture seule"
+            ) from None
+        try:
+            conn = _connect(path)
+            migrate(conn)
+            store = cls(path, conn, lock)
+            store._init_meta()
+        except BaseException:
+            lock.release()
+            raise
+        return store
+
+    def close(self) -> None:
+        try:
+            self.conn.close()
+        finally:
+            if self._lock is not None:
+                self._lock.release()
+                self._lock = None
+
+    def __enter__(self) -> SessionStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _init_meta(self) -> None:
+        existing = dict(self.conn.execute("SELECT key, value FROM meta"))
+        defaults = {
+            "session_id": str(uuid.uuid4()),
+            "created_wall": repr(time.time()),
+            "created_by": f"testbench {__version__}",
+        }
+        with self.transaction():
+            for key, value in defaults.items():
+                if key not in existing:
+                    self.conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (key, value))
+            self.conn.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('writer', ?)",
+                (codec.dumps({"pid": os.getpid(), "host": socket.gethostname(), "since": time.time()}),),
+            )
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else row[0]
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.transaction():
+            self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    # -- runs and casebooks ----------------------------------------------------------------------
+    def begin_run(self, argv: Sequence[str], options: dict[str, Any], environment: dict[str, Any]) -> int:
+        env = {
+            "host": socket.gethostname(),
+            "user": _user(),
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+            "testbench": __version__,
+            **environment,
+        }
+        with self.transaction():
+            cur = self.conn.execute(
+                "INSERT INTO runs (started_wall, argv, host, pid, options, environment) VALUES (?,?,?,?,?,?)",
+                (
+                    time.time(),
+                    codec.dumps(list(argv)),
+                    env["host"],
+                    os.getpid(),
+                    codec.dumps(options),
+                    codec.dumps(env),
+                ),
+            )
+        return int(cur.lastrowid or 0)
+
+    def end_run(self, run_id: int) -> None:
+        with self.transaction():
+            self.conn.execute("UPDATE runs SET ended_wall = ? WHERE id = ?", (time.time(), run_id))
+
+    def add_casebook(
+        self, sha256: str, path: str, plan_id: str, identity: Any, cases: Sequence[tuple[str, str, str, str, Any]]
+    ) -> None:
+        """Record a casebook and a snapshot of its cases (id, title, domain, mode, definition).
+
+        The snapshot is what makes reports rebuildable from the session file alone.
+        """
+        with self.transaction():
+            self.conn.execute(
+                "INSERT OR IGNORE INTO casebooks (sha256, path, plan_id, identity, added_wall) VALUES (?,?,?,?,?)",
+                (sha256, path, plan_id, codec.dumps(identity), time.time()),
+            )
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO cases (casebook_sha, case_id, position, title, domain, mode, definition)"
+                " VALUES (?,?,?,?,?,?,?)",
+                [
+                    (sha256, cid, i, title, domain, mode, codec.dumps(defn))
+                    for i, (cid, title, domain, mode, defn) in enumerate(cases)
+                ],
+            )
+
+    def set_selection(self, keys: Sequence[tuple[str, str]]) -> None:
+        """Record which cases the session covers, in order (``--resume`` reuses it)."""
+        with self.transaction():
+            self.conn.execute("DELETE FROM selection")
+            self.conn.executemany(
+                "INSERT INTO selection (position, casebook_sha, case_id) VALUES (?,?,?)",
+                [(i, sha, cid) for i, (sha, cid) in enumerate(keys)],
+            )
+
+    def selection(self) -> list[tuple[str, str]]:
+        return [
+            (r[0], r[1]) for r in self.conn.execute("SELECT casebook_sha, case_id FROM selection ORDER BY position")
+        ]
+
+    # -- attempts --------------------------------------------------------------------------------
+    def start_attempt(self, run_id: int, casebook_sha: str, case_id: str) -> int:
+        with self.transaction():
+            number = self.conn.execute(
+                "SELECT COALESCE(MAX(number), 0) + 1 FROM attempts WHERE casebook_sha = ? AND case_id = ?",
+                (casebook_sha, case_id),
+            ).fetchone()[0]
+            cur = self.conn.execute(
+                "INSERT INTO attempts (run_id, casebook_sha, case_id, number, started_wall, started_mono_ns)"
+                " VALUES (?,?,?,?,?,?)",
+                (run_id, casebook_sha, case_id, number, time.time(), time.monotonic_ns()),
+            )
+        return int(cur.lastrowid or 0)
+
+    def finish_attempt(self, attempt_id: int, verdict: str, reason: str) -> None:
+        now_wall, now_mono = time.time(), time.monotonic_ns()
+        with self.transaction():
+            self.conn.execute(
+                "UPDATE attempts SET ended_wall = ?, verdict = ?, reason = ?,"
+                " duration_ms = (? - started_mono_ns) / 1e6 WHERE id = ?",
+                (now_wall, verdict, reason, now_mono, attempt_id),
+            )
+
+    def close_dangling_attempts(self, reason: str) -> int:
+        """Mark attempts left open by a killed process; they stay in the history."""
+        with self.transaction():
+            cur = self.conn.execute(
+                "UPDATE attempts SET reason = ?, ended_wall = COALESCE(ended_wall, started_wall)"
+                " WHERE ended_wall IS NULL",
+                (reason,),
+            )
+        return cur.rowcount
+
+    def final_cases(self) -> set[tuple[str, str]]:
+        """Cases whose latest attempt has a final verdict (``--resume`` does not run them again)."""
+        rows = self.conn.execute(
+            "SELECT a.casebook_sha, a.case_id, a.verdict FROM attempts a WHERE a.number ="
+            " (SELECT MAX(number) FROM attempts b WHERE b.casebook_sha = a.casebook_sha"
+            " AND b.case_id = a.case_id)"
+        )
+        return {(sha, cid) for sha, cid, verdict in rows if verdict not in ("none", "pending")}
+
+    # -- events, observations, comparisons -------------------------------------------------------
+    def add_event(
+        self,
+        kind: str,
+        data: Any = None,
+        *,
+        run_id: int | None = None,
+        attempt_id: int | None = None,
+        step_id: str | None = None,
+    ) -> int:
+        with self.transaction():
+            cur = self.conn.execute(
+                "INSERT INTO events (run_id, attempt_id, step_id, kind, mono_ns, wall, data) VALUES (?,?,?,?,?,?,?)",
+                (run_id, attempt_id, step_id, kind, time.monotonic_ns(), time.time(), codec.dumps(data)),
+            )
+        return int(cur.lastrowid or 0)
+
+    def add_observations(self, attempt_id: int, step_id: str | None, values: dict[str, Any], source: str) -> None:
+        with self.transaction():
+            self.conn.executemany(
+                "INSERT INTO observations (attempt_id, step_id, path, value, source) VALUES (?,?,?,?,?)",
+                [(attempt_id, step_id, path, codec.dumps(value), source) for path, value in values.items()],
+            )
+
+    def add_comparisons(self, attempt_id: int, rows: Sequence[tuple[str, str, str, Any]]) -> None:
+        """Rows of (expectation id, kind, outcome, data)."""
+        with self.transaction():
+            self.conn.executemany(
+                "INSERT INTO comparisons (attempt_id, expectation_id, kind, outcome, data) VALUES (?,?,?,?,?)",
+                [(attempt_id, eid, kind, outcome, codec.dumps(data)) for eid, kind, outcome, data in rows],
+            )
+
+    # -- traces and artifacts --------------------------------------------------------------------
+    def add_trace_lines(self, lines: Sequence[TraceLine]) -> None:
+        """Store a batch of trace lines in one transaction."""
+        if not lines:
+            return
+        with self.transaction():
+            self.conn.executemany(
+                "INSERT INTO trace_lines (channel, mono_ns, wall, text, source, source_ts, level, attempt_id,"
+                " step_id) VALUES (?,?,?,?,?,?,?,?,?)",
+                [
+                    (t.channel, t.mono_ns, t.wall, t.text, t.source, t.source_ts, t.level, t.attempt_id, t.step_id)
+                    for t in lines
+                ],
+            )
+
+    def add_artifact(
+        self, data: bytes, media_type: str, name: str, *, attempt_id: int | None = None, step_id: str | None = None
+    ) -> str:
+        """Store a produced file once by content (SHA-256) and link it to where it came from."""
+        import hashlib
+
+        sha = hashlib.sha256(data).hexdigest()
+        with self.transaction():
+            self.conn.execute(
+                "INSERT OR IGNORE INTO artifacts (sha256, size, media_type, data) VALUES (?,?,?,?)",
+                (sha, len(data), media_type, data),
+            )
+            self.conn.execute(
+                "INSERT INTO artifact_links (sha256, attempt_id, step_id, name) VALUES (?,?,?,?)",
+                (sha, attempt_id, step_id, name),
+            )
+        return sha
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    try:
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10)
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA busy_timeout = 10000")
+    except sqlite3.DatabaseError as exc:
+        raise SessionError(f"{path}: n'est pas un fichier de session lisible ({exc})") from None
+    return conn
+
+
+def open_readonly(path: str | Path) -> sqlite3.Connection:
+    """Open a session for reading only (reports, TUI, diff); works while a run writes it."""
+    path = Path(path)
+    if not path.is_file():
+        raise SessionError(f"{path}: fichier de session introuvable")
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        raise SessionError(f"{path}: n'est pas un fichier de session lisible ({exc})") from None
+    if version == 0 or version > SCHEMA_VERSION:
+        conn.close()
+        raise SessionError(f"{path}: schéma de session {version} non pris en charge (attendu 1..{SCHEMA_VERSION})")
+    return conn
+
+
+def _describe_writer(path: Path) -> str:
+    try:
+        conn = open_readonly(path)
+        try:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'writer'").fetchone()
+        finally:
+            conn.close()
+    except (SessionError, sqlite3.DatabaseError):
+        return ""
+    if not row:
+        return ""
+    writer = codec.loads(row[0])
+    return f" (pid {writer.get('pid')} sur {writer.get('host')})"
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name in some service contexts (Windows services, containers)
+        return "?"
