@@ -1,0 +1,241 @@
+"""Automatic steps: turn a casebook action into engine or card calls, and results into observations.
+
+Each handler returns the observations of its step as one subtree (``{"invoice": {...}}``); large
+documents the engine produced (FSE, B2 lot, NOEMIE returns) become artifacts, and the observation
+keeps their SHA-256.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from testbench.cards.api import CardBay
+from testbench.casebook.model import Case, Casebook, Mode, Patient, Step
+from testbench.engines.api import Engine, JsonObject
+
+#: Result keys holding documents, stored as artifacts: key -> (media type, file name pattern).
+DOCUMENTS = {
+    "fse": ("application/xml", "fse-{ref}.xml"),
+    "b2": ("text/plain", "lot-{ref}.b2"),
+    "noemie": ("text/plain", "retour-{ref}.noemie"),
+}
+
+_TRUE = {"true", "1", "oui", "yes"}
+
+
+class ActionError(Exception):
+    """The step cannot be performed as written (a casebook or bench problem: verdict error)."""
+
+
+@dataclass
+class ActionContext:
+    casebook: Casebook
+    case: Case
+    engine: Engine
+    bay: CardBay
+    invoice_prefix: str  # unique per attempt, so repeated runs never reuse an invoice number
+    observations: dict[str, Any] = field(default_factory=dict)
+    invoice_ids: list[str] = field(default_factory=list)
+    store_document: Callable[[str, bytes, str, str], str] | None = None  # (step, data, media, name) -> sha
+
+
+Handler = Callable[[ActionContext, Step], dict[str, Any]]
+
+
+def _flag(value: Any) -> bool:
+    return str(value).strip().lower() in _TRUE
+
+
+def _key(name: str) -> str:
+    return name.replace("-", "_")
+
+
+def _extract_documents(ctx: ActionContext, step: Step, result: JsonObject) -> JsonObject:
+    out = dict(result)
+    for key, (media, pattern) in DOCUMENTS.items():
+        text = out.pop(key, None)
+        if isinstance(text, str) and ctx.store_document is not None:
+            name = pattern.format(ref=f"{ctx.case.id}-{step.id}")
+            out[f"{key}_sha256"] = ctx.store_document(step.id, text.encode("utf-8"), media, name)
+    return out
+
+
+def _patient(ctx: ActionContext, step: Step) -> Patient | None:
+    ref = step.params.get("patient")
+    if not ref:
+        return None
+    try:
+        return ctx.casebook.fixtures.patients[ref]
+    except KeyError:
+        raise ActionError(f"patient inconnu : {ref}") from None
+
+
+def beneficiary(ctx: ActionContext, step: Step) -> JsonObject:
+    """The beneficiary of an invoice: from the Vitale card read in this case (sécurisé), else from
+    the patient fixture (dégradé, SESAM sans Vitale)."""
+    patient = _patient(ctx, step)
+    rank = int(step.params.get("beneficiary") or (patient.rank if patient else 1))
+    vitale = ctx.observations.get("vitale")
+    if ctx.case.mode is Mode.SECURISE and isinstance(vitale, Mapping):
+        for ben in vitale.get("beneficiaries", []):
+            if int(ben.get("rank", 0)) == rank:
+                return {
+                    "nir": ben.get("nir") or vitale.get("nir"),
+                    "rank": rank,
+                    "regime": str(vitale.get("rights", {}).get("regime", "01")),
+                    "coverage": dict(ben.get("coverage", {})),
+                    "source": "vitale",
+                }
+        raise ActionError(f"bénéficiaire de rang {rank} absent de la carte Vitale lue")
+    if patient is None:
+        raise ActionError("aucun patient pour cette facture : indiquez patient=… ou lisez la carte Vitale")
+    coverage: dict[str, Any] = {}
+    for name, value in patient.rights.items():
+        key = _key(name)
+        coverage[key] = value if key in ("rights_start", "rights_end", "regime", "exo") else _flag(value)
+    return {
+        "nir": patient.rights.get("nir"),
+        "rank": rank,
+        "regime": str(patient.rights.get("regime", "01")),
+        "coverage": coverage,
+        "source": "fixture",
+    }
+
+
+def invoice_request(ctx: ActionContext, step: Step) -> JsonObject:
+    params = step.params
+    lines = []
+    for raw in params.get("lines", ()):
+        line = {_key(k): v for k, v in raw.items()}
+        lines.append(
+            {
+                "nomenclature": line.get("nomenclature", "LPP"),
+                "code": line.get("code", ""),
+                "quantity": line.get("quantity", "1"),
+                "coefficient": line.get("coefficient", "1"),
+                "unit_price": line.get("unit_price"),
+                "tariff": line.get("tariff"),
+                "plv": line.get("plv"),
+                "date": line.get("date"),
+                "ald": _flag(line.get("ald", "false")),
+                "exo": line.get("exo"),
+            }
+        )
+    prescription = None
+    if params.get("prescription"):
+        try:
+            prescription = dict(ctx.casebook.fixtures.prescriptions[params["prescription"]].attributes)
+        except KeyError:
+            raise ActionError(f"prescription inconnue : {params['prescription']}") from None
+    amc = None
+    if params.get("amc"):
+        amc = {"contract": params["amc"], "cap": params.get("amc-cap") or params.get("amc_cap")}
+    ref = f"{ctx.invoice_prefix}-{len(ctx.invoice_ids) + 1}"
+    return {
+        "invoice_ref": ref,
+        "mode": ctx.case.mode.value,
+        "care_date": params.get("care-date") or params.get("care_date"),
+        "ps_category": ctx.casebook.identity.ps_category,
+        "beneficiary": beneficiary(ctx, step),
+        "prescription": prescription,
+        "tiers_payant": params.get("tiers-payant") or params.get("tiers_payant") or "none",
+        "amc": amc,
+        "rounding": params.get("rounding"),
+        "lines": lines,
+    }
+
+
+def _read_cps(ctx: ActionContext, step: Step) -> dict[str, Any]:
+    return {"cps": ctx.engine.read_cps(step.params.get("slot", "cps"))}
+
+
+def _read_vitale(ctx: ActionContext, step: Step) -> dict[str, Any]:
+    return {"vitale": ctx.engine.read_vitale(step.params.get("slot", "vitale"))}
+
+
+def _adri(ctx: ActionContext, step: Step) -> dict[str, Any]:
+    request = {"beneficiary": beneficiary(ctx, step), "care_date": step.params.get("care-date")}
+    return {"adri": ctx.engine.adri_query(request)}
+
+
+def _invoice(ctx: ActionContext, step: Step) -> dict[str, Any]:
+    result = ctx.engine.create_invoice(invoice_request(ctx, step))
+    ctx.invoice_ids.append(str(result.get("invoice_id", "")))
+    return {"invoice": _extract_documents(ctx, step, result)}
+
+
+def _secure(ctx: ActionContext, step: Step) -> dict[str, Any]:
+    if not ctx.invoice_ids:
+        raise ActionError("aucune facture à sécuriser dans ce cas")
+    return {"secure": ctx.engine.secure_invoice({"invoice_id": ctx.invoice_ids[-1]})}
+
+
+def _build_lot(ctx: ActionContext, step: Step) -> dict[str, Any]:
+    if not ctx.invoice_ids:
+        raise ActionError("aucune facture à mettre en lot dans ce cas")
+    result = ctx.engine.build_lot({"invoice_ids": list(ctx.invoice_ids)})
+    return {"lot": _extract_documents(ctx, step, result)}
+
+
+def _read_returns(ctx: ActionContext, step: Step) -> dict[str, Any]:
+    lot = ctx.observations.get("lot", {})
+    request = {
+        "scenario": step.params.get("scenario", "arl-positive"),
+        "code": step.params.get("code"),
+        "lot_number": lot.get("number") if isinstance(lot, Mapping) else None,
+        "invoice_ids": list(ctx.invoice_ids),
+    }
+    return {"returns": _extract_documents(ctx, step, ctx.engine.read_returns(request))}
+
+
+def _profile(ctx: ActionContext, card_id: str) -> Any:
+    try:
+        return ctx.casebook.fixtures.cards[card_id].profile
+    except KeyError:
+        raise ActionError(f"carte inconnue : {card_id}") from None
+
+
+def _insert_card(ctx: ActionContext, step: Step) -> dict[str, Any]:
+    slot = step.params.get("slot", "vitale")
+    ctx.bay.present(slot, _profile(ctx, step.params.get("card", "")))
+    return {"cards": {slot: {"inserted": step.params.get("card", "")}}}
+
+
+def _remove_card(ctx: ActionContext, step: Step) -> dict[str, Any]:
+    slot = step.params.get("slot", "vitale")
+    ctx.bay.remove(slot)
+    return {"cards": {slot: {"removed": True}}}
+
+
+def _verify_pin(ctx: ActionContext, step: Step) -> dict[str, Any]:
+    """Present the test PIN of the card in the slot; the PIN comes from the profile, never the casebook."""
+    try:
+        from testbench.cards.pin import verify_test_pin
+    except ImportError:
+        raise ActionError("la vérification du code porteur n'est pas disponible dans cette version") from None
+    slot = step.params.get("slot", "cps")
+    return {"pin": verify_test_pin(ctx.bay, slot)}
+
+
+HANDLERS: dict[str, Handler] = {
+    "read-cps": _read_cps,
+    "read-vitale": _read_vitale,
+    "verify-pin": _verify_pin,
+    "adri": _adri,
+    "invoice": _invoice,
+    "secure": _secure,
+    "build-lot": _build_lot,
+    "read-returns": _read_returns,
+    "insert-card": _insert_card,
+    "remove-card": _remove_card,
+}
+
+
+def perform(ctx: ActionContext, step: Step) -> dict[str, Any]:
+    try:
+        handler = HANDLERS[step.action]
+    except KeyError:
+        raise ActionError(f"action inconnue : {step.action}") from None
+    return handler(ctx, step)

@@ -1,0 +1,206 @@
+"""Expected vs observed: one structured comparison per expectation.
+
+The result is data (:class:`Comparison`), not text, so the TUI, the reports and the campaign diff
+all show the same thing: expected, observed, tolerance, the normalisation rules applied, outcome.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from testbench.casebook.model import Expectation, ExpectationKind
+from testbench.runner import normalize
+from testbench.runner.observe import lookup
+from testbench.runner.verdict import Verdict
+from testbench.traces.model import TraceLine
+
+
+@dataclass(frozen=True)
+class Comparison:
+    expectation_id: str
+    kind: str
+    outcome: Verdict  # PASS, FAIL, or ERROR (the expectation itself is unusable)
+    message: str
+    path: str = ""
+    step: str | None = None
+    expected: str = ""
+    observed: str | None = None
+    tolerance: str | None = None
+    value_type: str = ""
+    rules: tuple[str, ...] = ()
+    evidence: tuple[str, ...] = field(default_factory=tuple)  # trace lines that decided it
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "expectation_id": self.expectation_id,
+            "kind": self.kind,
+            "outcome": self.outcome.value,
+            "message": self.message,
+            "path": self.path,
+            "step": self.step,
+            "expected": self.expected,
+            "observed": self.observed,
+            "tolerance": self.tolerance,
+            "value_type": self.value_type,
+            "rules": list(self.rules),
+            "evidence": list(self.evidence),
+        }
+
+
+class _BadValue(ValueError):
+    pass
+
+
+def _parse(value_type: str, text: str) -> Any:
+    try:
+        if value_type == "decimal":
+            return Decimal(text.strip().replace(",", "."))
+        if value_type == "integer":
+            return int(text.strip())
+        if value_type == "date":
+            return date.fromisoformat(normalize.RULES["date"](text))
+        if value_type == "boolean":
+            lowered = text.strip().lower()
+            if lowered in ("true", "1", "oui", "yes"):
+                return True
+            if lowered in ("false", "0", "non", "no"):
+                return False
+            raise _BadValue(text)
+    except (InvalidOperation, ValueError) as exc:
+        raise _BadValue(text) from exc
+    return text
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return " ".join(_as_text(v) for v in value)
+    return str(value)
+
+
+def compare_value(exp: Expectation, observations: Mapping[str, Any]) -> Comparison:
+    tolerance = str(exp.tolerance) if exp.tolerance is not None else None
+    base = {
+        "expectation_id": exp.id,
+        "kind": exp.kind.value,
+        "path": exp.path,
+        "step": exp.step,
+        "expected": exp.expected,
+        "tolerance": tolerance,
+        "value_type": exp.value_type,
+        "rules": exp.normalize,
+    }
+    try:
+        raw = lookup(observations, exp.path)
+    except KeyError as missing:
+        return Comparison(outcome=Verdict.FAIL, message=f"valeur absente : {missing.args[0]}", **base)
+    observed_text = _as_text(raw)
+    try:
+        expected = _parse(exp.value_type, normalize.apply(exp.normalize, exp.expected))
+    except _BadValue:
+        return Comparison(
+            outcome=Verdict.ERROR,
+            message=f"valeur attendue invalide pour le type {exp.value_type} : {exp.expected!r}",
+            observed=observed_text,
+            **base,
+        )
+    try:
+        observed = _parse(exp.value_type, normalize.apply(exp.normalize, observed_text))
+    except _BadValue:
+        return Comparison(
+            outcome=Verdict.FAIL,
+            message=f"valeur observée {observed_text!r} n'est pas du type {exp.value_type}",
+            observed=observed_text,
+            **base,
+        )
+    if exp.value_type == "decimal" and exp.tolerance is not None:
+        delta = abs(observed - expected)
+        ok = delta <= exp.tolerance
+        detail = f"écart {delta} {'≤' if ok else '>'} tolérance {exp.tolerance}"
+    else:
+        ok = observed == expected
+        detail = "égal" if ok else "différent"
+    message = f"attendu {exp.expected}, observé {observed_text} ({detail})"
+    return Comparison(outcome=Verdict.PASS if ok else Verdict.FAIL, message=message, observed=observed_text, **base)
+
+
+def compare_refusal(exp: Expectation, refusals: Mapping[str, str], steps_run: Iterable[str]) -> Comparison:
+    """``refusals`` maps a step id to the refusal code the engine gave for it."""
+    base = {"expectation_id": exp.id, "kind": exp.kind.value, "step": exp.step, "expected": exp.code}
+    step = exp.step or ""
+    if step not in set(steps_run):
+        return Comparison(outcome=Verdict.FAIL, message=f"l'étape {step} n'a pas été exécutée", **base)
+    code = refusals.get(step)
+    if code is None:
+        return Comparison(
+            outcome=Verdict.FAIL,
+            message=f"refus {exp.code} attendu à l'étape {step}, mais l'étape a été acceptée",
+            observed="accepté",
+            **base,
+        )
+    ok = code == exp.code
+    return Comparison(
+        outcome=Verdict.PASS if ok else Verdict.FAIL,
+        message=f"refus attendu {exp.code}, refus observé {code}",
+        observed=code,
+        **base,
+    )
+
+
+def compare_trace(exp: Expectation, lines: Iterable[TraceLine]) -> Comparison:
+    base = {
+        "expectation_id": exp.id,
+        "kind": exp.kind.value,
+        "step": exp.step,
+        "expected": f"{'absent' if exp.absent else 'présent'} /{exp.pattern}/ sur {exp.channel}",
+        "path": exp.channel,
+    }
+    try:
+        pattern = re.compile(exp.pattern)
+    except re.error as exc:
+        return Comparison(outcome=Verdict.ERROR, message=f"motif invalide : {exc}", **base)
+    hits = [
+        line.text
+        for line in lines
+        if line.channel == exp.channel and (exp.step is None or line.step_id == exp.step) and pattern.search(line.text)
+    ]
+    where = f"à l'étape {exp.step}" if exp.step else "pendant le cas"
+    if exp.absent:
+        ok = not hits
+        message = f"aucune ligne {where}" if ok else f"{len(hits)} ligne(s) interdite(s) {where}"
+    else:
+        ok = bool(hits)
+        message = f"{len(hits)} ligne(s) trouvée(s) {where}" if ok else f"aucune ligne ne correspond {where}"
+    return Comparison(
+        outcome=Verdict.PASS if ok else Verdict.FAIL,
+        message=message,
+        observed=str(len(hits)),
+        evidence=tuple(hits[:5]),
+        **base,
+    )
+
+
+def evaluate(
+    expectations: Iterable[Expectation],
+    observations: Mapping[str, Any],
+    refusals: Mapping[str, str],
+    steps_run: Iterable[str],
+    lines: Iterable[TraceLine],
+) -> list[Comparison]:
+    steps_run = list(steps_run)
+    lines = list(lines)
+    out = []
+    for exp in expectations:
+        if exp.kind is ExpectationKind.VALUE:
+            out.append(compare_value(exp, observations))
+        elif exp.kind is ExpectationKind.REFUSAL:
+            out.append(compare_refusal(exp, refusals, steps_run))
+        else:
+            out.append(compare_trace(exp, lines))
+    return out

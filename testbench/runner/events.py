@@ -1,0 +1,44 @@
+"""What the runner tells its listeners (CLI progress bar, TUI workers) while it works."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from testbench.casebook.model import Case, Step
+from testbench.runner.verdict import Outcome
+
+
+@dataclass(frozen=True)
+class CaseStarted:
+    case: Case
+    index: int  # 0-based position in this run
+    total: int
+    attempt_id: int
+
+
+@dataclass(frozen=True)
+class StepStarted:
+    case: Case
+    step: Step
+
+
+@dataclass(frozen=True)
+class StepFinished:
+    case: Case
+    step: Step
+    status: str  # done | refused | manual-pending | manual-confirmed | manual-rejected | failed
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class CaseFinished:
+    case: Case
+    index: int
+    total: int
+    outcome: Outcome
+    attempt_id: int
+
+
+RunEvent = CaseStarted | StepStarted | StepFinished | CaseFinished
+Listener = Callable[[RunEvent], None]

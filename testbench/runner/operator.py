@@ -1,0 +1,72 @@
+"""The operator: the person who performs manual steps and attests them.
+
+The runner never blocks on a person by itself: an :class:`Operator` answers, or says it cannot
+answer now (the case then stays ``pending`` and ``--resume`` or the TUI completes it later).
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from testbench.casebook.model import Case, Step
+
+
+@dataclass(frozen=True)
+class Attestation:
+    confirmed: bool  # the operator saw what the step says to observe
+    operator: str
+    note: str = ""
+    values: dict[str, str] = field(default_factory=dict)  # observe path -> value keyed in
+
+
+class Operator(Protocol):
+    def perform(self, case: Case, step: Step) -> Attestation | None:
+        """Return the attestation of a manual step, or None when nobody can answer now."""
+        ...
+
+    def notify(self, message: str) -> None:
+        """Tell the operator something (insert a card, a card was refused…)."""
+        ...
+
+
+class HeadlessOperator:
+    """No person at the keyboard: manual steps stay pending."""
+
+    def __init__(self, out: object = None) -> None:
+        self._out = out
+
+    def perform(self, case: Case, step: Step) -> Attestation | None:
+        return None
+
+    def notify(self, message: str) -> None:
+        if self._out is not None:
+            print(message, file=self._out)  # type: ignore[call-overload]
+
+
+class ScriptedOperator(HeadlessOperator):
+    """Attestations prepared in advance, in a JSON file keyed by ``CASE_ID/STEP_ID``.
+
+    For rehearsals and CI: ``{"FSE-012/s3": {"confirmed": true, "values": {"manual.total": "33.60"},
+    "note": "montant lu à l'écran"}}``. The file says who prepared it in ``"operator"``.
+    """
+
+    def __init__(self, path: Path, out: object = None) -> None:
+        super().__init__(out)
+        data = json.loads(path.read_text(encoding="utf-8"))
+        self._operator = str(data.pop("operator", getpass.getuser()))
+        self._answers = data
+
+    def perform(self, case: Case, step: Step) -> Attestation | None:
+        answer = self._answers.get(f"{case.id}/{step.id}")
+        if answer is None:
+            return None
+        return Attestation(
+            confirmed=bool(answer.get("confirmed", False)),
+            operator=self._operator,
+            note=str(answer.get("note", "")),
+            values={str(k): str(v) for k, v in answer.get("values", {}).items()},
+        )

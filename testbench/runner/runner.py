@@ -1,0 +1,276 @@
+"""The runner: runs selected cases in order and gives each a verdict from its observations.
+
+It talks to cards and engines only through their interfaces (``CardBay``, ``Engine``), records
+everything in the session store as it happens, and never lets one case's failure stop the campaign.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from testbench.cards.api import CardBay, CardError, CardMismatch
+from testbench.casebook.model import Case, Casebook, ExpectationKind, StepKind
+from testbench.engines.api import (
+    Engine,
+    EngineCrash,
+    EngineError,
+    EngineProtocolError,
+    EngineRefusal,
+    EngineTimeout,
+    EngineUnavailable,
+)
+from testbench.runner import actions
+from testbench.runner.compare import evaluate
+from testbench.runner.events import CaseFinished, CaseStarted, Listener, RunEvent, StepFinished, StepStarted
+from testbench.runner.observe import flatten
+from testbench.runner.operator import HeadlessOperator, Operator
+from testbench.runner.tracing import TraceRecorder
+from testbench.runner.verdict import Outcome, Verdict
+from testbench.store.codec import to_plain
+from testbench.store.session import SessionStore
+
+#: Checks the cards of a case once they are present; raises CardMismatch or CardUnavailable.
+CardGuard = Callable[[CardBay, Casebook, Case], Any]
+
+
+@dataclass
+class RunSummary:
+    outcomes: list[tuple[Case, Outcome]] = field(default_factory=list)
+
+    def counts(self) -> dict[Verdict, int]:
+        out: dict[Verdict, int] = {}
+        for _, outcome in self.outcomes:
+            out[outcome.verdict] = out.get(outcome.verdict, 0) + 1
+        return out
+
+
+def _stop(outcome: Outcome) -> bool:
+    return outcome.verdict in (Verdict.ERROR, Verdict.INCONCLUSIVE, Verdict.FAIL, Verdict.PENDING)
+
+
+class Runner:
+    def __init__(
+        self,
+        store: SessionStore,
+        engine: Engine,
+        bay: CardBay,
+        recorder: TraceRecorder,
+        *,
+        operator: Operator | None = None,
+        guard: CardGuard | None = None,
+        listener: Listener | None = None,
+    ) -> None:
+        self.store = store
+        self.engine = engine
+        self.bay = bay
+        self.recorder = recorder
+        self.operator = operator or HeadlessOperator()
+        self.guard = guard
+        self.listener = listener
+        self._session_tag = (store.meta("session_id") or "session")[:8]
+
+    def _emit(self, event: RunEvent) -> None:
+        if self.listener is not None:
+            self.listener(event)
+
+    def run(self, run_id: int, selection: Sequence[tuple[Casebook, Case]]) -> RunSummary:
+        summary = RunSummary()
+        total = len(selection)
+        try:
+            for index, (casebook, case) in enumerate(selection):
+                attempt_id = self.store.start_attempt(run_id, casebook.sha256, case.id)
+                self._emit(CaseStarted(case, index, total, attempt_id))
+                outcome = self.run_case(attempt_id, casebook, case)
+                summary.outcomes.append((case, outcome))
+                self._emit(CaseFinished(case, index, total, outcome, attempt_id))
+        finally:
+            self.recorder.set_context(None, None)
+            self.bay.release()
+        return summary
+
+    def run_case(self, attempt_id: int, casebook: Casebook, case: Case) -> Outcome:
+        """Run one case inside an attempt that is already recorded; always finishes the attempt."""
+        rec = self.recorder
+        rec.set_context(attempt_id, None)
+        rec.bench(f"début du cas {case.id} — {case.title}")
+        try:
+            outcome = self._run_case(attempt_id, casebook, case)
+        except Exception as exc:  # a bench fault must not stop the campaign
+            outcome = Outcome(Verdict.ERROR, f"défaut du banc : {type(exc).__name__}: {exc}")
+            self.store.add_event("bench-fault", {"traceback": traceback.format_exc()}, attempt_id=attempt_id)
+        finally:
+            with contextlib.suppress(CardError):
+                self.bay.release()
+        rec.set_context(attempt_id, None)
+        rec.bench(f"fin du cas {case.id} : {outcome.verdict.label_fr} {outcome.reason}".rstrip())
+        rec.flush()
+        self.store.finish_attempt(attempt_id, outcome.verdict.value, outcome.reason)
+        return outcome
+
+    def _prepare_cards(self, attempt_id: int, casebook: Casebook, case: Case) -> Outcome:
+        try:
+            for req in case.cards:
+                fixture = casebook.fixtures.cards[req.card]
+                self.recorder.bench(f"carte {req.card} ({fixture.profile.name}) → lecteur {req.slot}")
+                self.bay.present(req.slot, fixture.profile)
+                self.store.add_event(
+                    "card-present",
+                    {"slot": req.slot, "card": req.card, "profile": fixture.profile.name},
+                    attempt_id=attempt_id,
+                )
+            if self.guard is not None and case.cards:
+                report = self.guard(self.bay, casebook, case)
+                self.store.add_event("card-guard", to_plain(report), attempt_id=attempt_id)
+        except CardMismatch as exc:
+            self.operator.notify(str(exc))
+            return Outcome(Verdict.INCONCLUSIVE, f"carte refusée, le cas n'a pas démarré : {exc}")
+        except CardError as exc:
+            return Outcome(Verdict.INCONCLUSIVE, f"carte indisponible : {exc}")
+        return Outcome(Verdict.NONE)
+
+    def _run_case(self, attempt_id: int, casebook: Casebook, case: Case) -> Outcome:
+        outcome = self._prepare_cards(attempt_id, casebook, case)
+        if _stop(outcome):
+            return outcome
+        ctx = actions.ActionContext(
+            casebook=casebook,
+            case=case,
+            engine=self.engine,
+            bay=self.bay,
+            invoice_prefix=f"{self._session_tag}-{attempt_id}",
+            store_document=lambda step_id, data, media, name: self.store.add_artifact(
+                data, media, name, attempt_id=attempt_id, step_id=step_id
+            ),
+        )
+        refusals: dict[str, str] = {}
+        steps_run: list[str] = []
+        expected_refusals = {e.step: e.code for e in case.expectations if e.kind is ExpectationKind.REFUSAL}
+        for step in case.steps:
+            self.recorder.set_context(attempt_id, step.id)
+            self.recorder.bench(f"étape {step.id} : {step.action or 'manuelle'}")
+            self.store.add_event(
+                "step-start", {"action": step.action, "kind": step.kind.value}, attempt_id=attempt_id, step_id=step.id
+            )
+            self._emit(StepStarted(case, step))
+            steps_run.append(step.id)
+            if step.kind is StepKind.MANUAL:
+                step_outcome = self._manual(attempt_id, case, step, ctx)
+            else:
+                step_outcome = self._action(attempt_id, case, step, ctx, refusals, expected_refusals)
+            outcome = outcome.worsen(step_outcome)
+            if _stop(outcome):
+                break
+        self.recorder.set_context(attempt_id, None)
+        self.recorder.flush()
+        comparisons = evaluate(case.expectations, ctx.observations, refusals, steps_run, self.recorder.attempt_lines())
+        self.store.add_comparisons(
+            attempt_id, [(c.expectation_id, c.kind, c.outcome.value, c.as_dict()) for c in comparisons]
+        )
+        if outcome.verdict in (Verdict.NONE, Verdict.FAIL):
+            for comp in comparisons:
+                if comp.outcome is not Verdict.PASS:
+                    outcome = outcome.worsen(Outcome(comp.outcome, f"{comp.expectation_id} : {comp.message}"))
+        if outcome.verdict is Verdict.NONE:
+            outcome = Outcome(Verdict.PASS)
+        return outcome
+
+    def _action(
+        self,
+        attempt_id: int,
+        case: Case,
+        step: Any,
+        ctx: actions.ActionContext,
+        refusals: dict[str, str],
+        expected_refusals: dict[str | None, str],
+    ) -> Outcome:
+        try:
+            result = actions.perform(ctx, step)
+        except EngineRefusal as exc:
+            refusals[step.id] = exc.code
+            self.store.add_event(
+                "step-refused",
+                {"code": exc.code, "message": exc.message, "details": exc.details},
+                attempt_id=attempt_id,
+                step_id=step.id,
+            )
+            self.recorder.bench(f"étape {step.id} refusée : {exc.code} {exc.message}".rstrip())
+            self._emit(StepFinished(case, step, "refused", exc.code))
+            if step.id in expected_refusals:
+                return Outcome(Verdict.NONE)
+            return Outcome(Verdict.FAIL, f"étape {step.id} refusée par le moteur : {exc.code} {exc.message}".rstrip())
+        except (EngineCrash, EngineTimeout, EngineProtocolError) as exc:
+            return self._step_failed(
+                attempt_id, case, step, Verdict.ERROR, f"moteur en défaut ({type(exc).__name__}) : {exc}"
+            )
+        except EngineUnavailable as exc:
+            return self._step_failed(attempt_id, case, step, Verdict.INCONCLUSIVE, f"moteur indisponible : {exc}")
+        except EngineError as exc:
+            return self._step_failed(attempt_id, case, step, Verdict.ERROR, f"erreur du moteur : {exc}")
+        except CardError as exc:
+            return self._step_failed(attempt_id, case, step, Verdict.INCONCLUSIVE, f"carte indisponible : {exc}")
+        except actions.ActionError as exc:
+            return self._step_failed(attempt_id, case, step, Verdict.ERROR, f"étape {step.id} invalide : {exc}")
+        ctx.observations.update(result)
+        self.store.add_observations(attempt_id, step.id, flatten(result), source="engine")
+        self.store.add_event("step-end", {"status": "done"}, attempt_id=attempt_id, step_id=step.id)
+        self._emit(StepFinished(case, step, "done"))
+        return Outcome(Verdict.NONE)
+
+    def _step_failed(self, attempt_id: int, case: Case, step: Any, verdict: Verdict, reason: str) -> Outcome:
+        self.store.add_event(
+            "step-failed", {"verdict": verdict.value, "reason": reason}, attempt_id=attempt_id, step_id=step.id
+        )
+        self.recorder.bench(f"étape {step.id} : {reason}")
+        self._emit(StepFinished(case, step, "failed", reason))
+        return Outcome(verdict, reason)
+
+    def _manual(self, attempt_id: int, case: Case, step: Any, ctx: actions.ActionContext) -> Outcome:
+        attestation = self.operator.perform(case, step)
+        if attestation is None:
+            self.store.add_event(
+                "manual-pending", {"instruction": step.instruction}, attempt_id=attempt_id, step_id=step.id
+            )
+            self._emit(StepFinished(case, step, "manual-pending"))
+            return Outcome(Verdict.PENDING, f"étape manuelle {step.id} en attente de l'opérateur")
+        self.store.add_event(
+            "manual-attested",
+            {
+                "confirmed": attestation.confirmed,
+                "operator": attestation.operator,
+                "note": attestation.note,
+                "values": attestation.values,
+            },
+            attempt_id=attempt_id,
+            step_id=step.id,
+        )
+        self.recorder.bench(
+            f"étape manuelle {step.id} {'confirmée' if attestation.confirmed else 'rejetée'} par "
+            f"{attestation.operator}" + (f" : {attestation.note}" if attestation.note else "")
+        )
+        values: dict[str, Any] = {}
+        for path, value in attestation.values.items():
+            node = values
+            parts = path.split(".")
+            for part in parts[:-1]:
+                node = node.setdefault(part, {})
+            node[parts[-1]] = value
+        _merge(ctx.observations, values)
+        if attestation.values:
+            self.store.add_observations(attempt_id, step.id, dict(attestation.values), source="operator")
+        if not attestation.confirmed:
+            self._emit(StepFinished(case, step, "manual-rejected", attestation.note))
+            return Outcome(Verdict.FAIL, f"étape manuelle {step.id} rejetée par l'opérateur : {attestation.note}")
+        self._emit(StepFinished(case, step, "manual-confirmed"))
+        return Outcome(Verdict.NONE)
+
+
+def _merge(into: dict[str, Any], new: dict[str, Any]) -> None:
+    for key, value in new.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            _merge(into[key], value)
+        else:
+            into[key] = value

@@ -1,0 +1,92 @@
+"""The bench's trace recorder: stamps lines of every channel on one clock and attributes them.
+
+Lines are kept for the current attempt (trace expectations read them) and written to the session
+in batches at step boundaries and every ``flush_every`` lines, off the per-line path.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+
+from testbench.cards.api import ApduExchange
+from testbench.traces.model import Channel, TraceLine
+
+Writer = Callable[[Sequence[TraceLine]], None]
+
+
+def format_apdu(ex: ApduExchange) -> str:
+    """GlobalPlatformPro-like: command, response, status word and duration on one line."""
+    response = ex.response.hex(" ").upper()
+    return (
+        f"A>> {ex.command.hex(' ').upper()}  A<< {response + ' ' if response else ''}{ex.sw:04X}"
+        f"  ({ex.duration_us / 1000:.2f} ms) [{ex.slot}@{ex.reader}]"
+    )
+
+
+class TraceRecorder:
+    def __init__(self, writer: Writer | None = None, flush_every: int = 500) -> None:
+        self._writer = writer
+        self._flush_every = flush_every
+        self._lock = threading.Lock()
+        self._pending: list[TraceLine] = []
+        self._attempt_lines: list[TraceLine] = []
+        self.attempt_id: int | None = None
+        self.step_id: str | None = None
+
+    def set_context(self, attempt_id: int | None, step_id: str | None) -> None:
+        self.flush()
+        with self._lock:
+            if attempt_id != self.attempt_id:
+                self._attempt_lines = []
+            self.attempt_id, self.step_id = attempt_id, step_id
+
+    def emit(
+        self, channel: str, text: str, *, source: str = "", level: str | None = None, source_ts: str | None = None
+    ) -> None:
+        line = TraceLine(
+            channel, time.monotonic_ns(), time.time(), text, source, source_ts, level, self.attempt_id, self.step_id
+        )
+        self.add(line)
+
+    def add(self, line: TraceLine) -> None:
+        """Add a line captured elsewhere; it takes the current attempt and step if it has none."""
+        if line.attempt_id is None and self.attempt_id is not None:
+            line = TraceLine(
+                line.channel,
+                line.mono_ns,
+                line.wall,
+                line.text,
+                line.source,
+                line.source_ts,
+                line.level,
+                self.attempt_id,
+                self.step_id,
+            )
+        with self._lock:
+            self._pending.append(line)
+            if line.attempt_id is not None and line.attempt_id == self.attempt_id:
+                self._attempt_lines.append(line)
+            full = len(self._pending) >= self._flush_every
+        if full:
+            self.flush()
+
+    def bench(self, text: str) -> None:
+        self.emit(Channel.BENCH, text, source="testbench")
+
+    def engine_sink(self, text: str) -> None:
+        self.emit(Channel.ENGINE, text, source="engine")
+
+    def apdu_sink(self, exchange: ApduExchange) -> None:
+        self.emit(Channel.APDU, format_apdu(exchange), source=exchange.reader)
+
+    def attempt_lines(self) -> list[TraceLine]:
+        with self._lock:
+            return list(self._attempt_lines)
+
+    def flush(self) -> None:
+        with self._lock:
+            batch, self._pending = self._pending, []
+        if batch and self._writer is not None:
+            self._writer(batch)
