@@ -1,0 +1,235 @@
+"""The create_invoice request, parsed and checked into frozen objects (the rules never see raw JSON)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from testbench.engines.reference import refusals as R
+from testbench.engines.reference.money import ROUNDING_MODES, AmountError, parse_decimal
+
+TIERS_PAYANT = ("none", "amo", "amo+amc")
+MODES = ("securise", "degrade", "sesam-sans-vitale")
+NOMENCLATURES = ("LPP", "NGAP")
+
+
+@dataclass(frozen=True)
+class Coverage:
+    ald: bool = False
+    c2s: bool = False
+    ame: bool = False
+    maternity: bool = False
+    at_mp: bool = False
+    prevention: bool = False
+    alsace_moselle: bool = False
+    exonerated: bool = False
+    aspa: bool = False
+    rights_start: date | None = None
+    rights_end: date | None = None
+
+
+@dataclass(frozen=True)
+class Beneficiary:
+    nir: str | None
+    rank: int
+    regime: str
+    coverage: Coverage
+    birth_date: date | None = None
+
+
+@dataclass(frozen=True)
+class AmcContract:
+    contract: str  # "tm" | "tm+depassement"
+    cap: Decimal | None  # cap on the dépassement the AMC covers, per invoice; None = no cap
+    number: str = ""
+
+
+@dataclass(frozen=True)
+class Line:
+    index: int
+    nomenclature: str
+    code: str
+    quantity: int
+    coefficient: Decimal
+    unit_price: Decimal | None
+    tariff: Decimal | None
+    plv: Decimal | None
+    date: date | None
+    ald: bool
+    exo: str | None
+
+
+@dataclass(frozen=True)
+class InvoiceRequest:
+    invoice_ref: str
+    mode: str
+    care_date: date
+    ps_category: str
+    beneficiary: Beneficiary
+    tiers_payant: str
+    amc: AmcContract | None
+    rounding: str
+    lines: tuple[Line, ...]
+    prescription: dict[str, Any] | None = None
+
+
+def _bad(message: str, field: str) -> Exception:
+    return R.refuse(R.INVALID_REQUEST, message, field=field)
+
+
+def _obj(value: Any, field: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise _bad(f"{field}: objet attendu", field)
+    return value
+
+
+def _str(value: Any, field: str, *, optional: bool = False) -> str | None:
+    if value is None and optional:
+        return None
+    if not isinstance(value, str) or not value:
+        raise _bad(f"{field}: chaîne attendue", field)
+    return value
+
+
+def _bool(value: Any, field: str) -> bool:
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise _bad(f"{field}: booléen attendu", field)
+    return value
+
+
+def _date(value: Any, field: str, *, optional: bool = False) -> date | None:
+    if value is None and optional:
+        return None
+    if not isinstance(value, str):
+        raise _bad(f"{field}: date ISO attendue (AAAA-MM-JJ)", field)
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise _bad(f"{field}: date invalide {value!r}", field) from exc
+
+
+def _dec(value: Any, field: str, *, optional: bool = False, code: str = R.INVALID_REQUEST) -> Decimal | None:
+    if value is None and optional:
+        return None
+    try:
+        return parse_decimal(value)
+    except AmountError as exc:
+        raise R.refuse(code, f"{field}: {exc}", field=field) from exc
+
+
+def _quantity(value: Any, field: str) -> int:
+    try:
+        qty = parse_decimal(value)
+    except AmountError as exc:
+        raise R.refuse(R.INVALID_QUANTITY, f"{field}: {exc}", field=field) from exc
+    if qty != qty.to_integral_value() or qty <= 0 or qty > 999:
+        raise R.refuse(R.INVALID_QUANTITY, f"{field}: quantité entière de 1 à 999 attendue", field=field)
+    return int(qty)
+
+
+def parse_coverage(raw: dict[str, Any], field: str = "beneficiary.coverage") -> Coverage:
+    flags = {
+        name: _bool(raw.get(name), f"{field}.{name}")
+        for name in ("ald", "c2s", "ame", "maternity", "at_mp", "prevention", "alsace_moselle", "exonerated")
+    }
+    return Coverage(
+        **flags,
+        aspa=_bool(raw.get("aspa"), f"{field}.aspa"),
+        rights_start=_date(raw.get("rights_start"), f"{field}.rights_start", optional=True),
+        rights_end=_date(raw.get("rights_end"), f"{field}.rights_end", optional=True),
+    )
+
+
+def _line(raw: Any, index: int) -> Line:
+    f = f"lines[{index}]"
+    raw = _obj(raw, f)
+    nomenclature = _str(raw.get("nomenclature"), f"{f}.nomenclature")
+    if nomenclature not in NOMENCLATURES:
+        raise R.refuse(R.UNSUPPORTED_NOMENCLATURE, f"{f}: nomenclature {nomenclature!r} non gérée", line=index)
+    code = _str(raw.get("code"), f"{f}.code")
+    assert code is not None
+    code = code.strip().upper()
+    if nomenclature == "LPP" and not (len(code) == 7 and code.isdigit()):
+        raise R.refuse(R.INVALID_CODE, f"{f}: un code LPP a 7 chiffres ({code!r})", line=index)
+    coefficient = _dec(raw.get("coefficient", "1"), f"{f}.coefficient", code=R.INVALID_COEFFICIENT)
+    assert coefficient is not None
+    if coefficient <= 0:
+        raise R.refuse(R.INVALID_COEFFICIENT, f"{f}: coefficient positif attendu", line=index)
+    exo = raw.get("exo")
+    if exo is not None and (not isinstance(exo, str) or len(exo) != 1):
+        raise _bad(f"{f}.exo: code d'exonération d'un caractère attendu", f"{f}.exo")
+    return Line(
+        index=index,
+        nomenclature=nomenclature,
+        code=code,
+        quantity=_quantity(raw.get("quantity"), f"{f}.quantity"),
+        coefficient=coefficient,
+        unit_price=_dec(raw.get("unit_price"), f"{f}.unit_price", optional=True),
+        tariff=_dec(raw.get("tariff"), f"{f}.tariff", optional=True),
+        plv=_dec(raw.get("plv"), f"{f}.plv", optional=True),
+        date=_date(raw.get("date"), f"{f}.date", optional=True),
+        ald=_bool(raw.get("ald"), f"{f}.ald"),
+        exo=exo,
+    )
+
+
+def parse_invoice_request(raw: Any) -> InvoiceRequest:
+    """Check and convert a create_invoice request; every problem is an EngineRefusal with a stable code."""
+    raw = _obj(raw, "request")
+    mode = raw.get("mode", "securise")
+    if mode not in MODES:
+        raise _bad(f"mode: une valeur parmi {', '.join(MODES)}", "mode")
+    tiers = raw.get("tiers_payant") or "none"
+    if tiers not in TIERS_PAYANT:
+        raise _bad(f"tiers_payant: une valeur parmi {', '.join(TIERS_PAYANT)}", "tiers_payant")
+    rounding = raw.get("rounding") or "half-up"
+    if rounding not in ROUNDING_MODES:
+        raise R.refuse(R.UNSUPPORTED_ROUNDING, f"arrondi {rounding!r} non géré", rounding=rounding)
+    ben = _obj(raw.get("beneficiary"), "beneficiary")
+    rank = ben.get("rank", 1)
+    if not isinstance(rank, int) or isinstance(rank, bool) or rank < 0:
+        raise _bad("beneficiary.rank: entier attendu", "beneficiary.rank")
+    beneficiary = Beneficiary(
+        nir=_str(ben.get("nir"), "beneficiary.nir", optional=True),
+        rank=rank,
+        regime=_str(ben.get("regime") or "01", "beneficiary.regime") or "01",
+        coverage=parse_coverage(_obj(ben.get("coverage") or {}, "beneficiary.coverage")),
+        birth_date=_date(ben.get("birth_date"), "beneficiary.birth_date", optional=True),
+    )
+    amc_raw = raw.get("amc")
+    amc = None
+    if amc_raw is not None:
+        amc_raw = _obj(amc_raw, "amc")
+        contract = amc_raw.get("contract", "tm")
+        if contract not in ("tm", "tm+depassement"):
+            raise _bad("amc.contract: 'tm' ou 'tm+depassement'", "amc.contract")
+        cap = _dec(amc_raw.get("cap"), "amc.cap", optional=True)
+        amc = AmcContract(contract=contract, cap=cap, number=str(amc_raw.get("number") or ""))
+    lines_raw = raw.get("lines")
+    if not isinstance(lines_raw, list):
+        raise _bad("lines: liste attendue", "lines")
+    if not lines_raw:
+        raise R.refuse(R.EMPTY_INVOICE, "facture sans ligne")
+    if len(lines_raw) > 999:
+        raise R.refuse(R.TOO_MANY_LINES, f"{len(lines_raw)} lignes (999 au plus)")
+    prescription = raw.get("prescription")
+    if prescription is not None:
+        prescription = _obj(prescription, "prescription")
+    care_date = _date(raw.get("care_date"), "care_date")
+    assert care_date is not None
+    return InvoiceRequest(
+        invoice_ref=_str(raw.get("invoice_ref"), "invoice_ref") or "",
+        mode=mode,
+        care_date=care_date,
+        ps_category=_str(raw.get("ps_category") or "fournisseur-lpp", "ps_category") or "",
+        beneficiary=beneficiary,
+        tiers_payant=tiers,
+        amc=amc,
+        rounding=rounding,
+        lines=tuple(_line(item, i) for i, item in enumerate(lines_raw)),
+        prescription=prescription,
+    )

@@ -1,0 +1,78 @@
+"""The AMO rate decision (billing-rules.md §3, FIDES VF34): the first matching rule wins."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from testbench.engines.reference import refusals as R
+from testbench.engines.reference.model import InvoiceRequest, Line
+from testbench.engines.reference.tables import Tables
+
+HUNDRED = Decimal(100)
+ZERO_RATE = Decimal(0)
+
+#: Line-level justificatifs that mean "100 %" (RG_VF_CC15: any code but 0/X and 9 (ASPA) implies 100 %).
+_FULL_RATE_LINE_EXO = frozenset("12345678C")
+
+
+@dataclass(frozen=True)
+class RateDecision:
+    rate: Decimal  # percent
+    exo: str  # justificatif d'exonération du TM (B2 annexe 9)
+    rule: str  # which rule of the decision order matched, for traces and reports
+    modulation: str = ""  # "alsace-moselle" when the régime local applies
+
+
+def nature_assurance(req: InvoiceRequest) -> str:
+    """B2 nature d'assurance of the invoice (billing-rules.md §5.1)."""
+    cov = req.beneficiary.coverage
+    if cov.maternity:
+        return "30"
+    if cov.at_mp:
+        return "41"
+    if cov.prevention:
+        return "90"
+    if cov.alsace_moselle:
+        return "13"
+    return "10"
+
+
+def _table_rate(tables: Tables, category: str, when: date, modulation: str, line: Line) -> Decimal:
+    rate = tables.rate(category, when, modulation)
+    if rate is None:
+        raise R.refuse(
+            R.NO_RATE_AT_DATE,
+            f"ligne {line.index + 1}: aucun taux {category} {modulation or 'standard'} au {when.isoformat()}",
+            line=line.index,
+            category=category,
+            date=when.isoformat(),
+        )
+    return rate
+
+
+def decide_rate(req: InvoiceRequest, line: Line, category: str, when: date, tables: Tables) -> RateDecision:
+    """Apply billing-rules.md §3 in order; see docs/reference-engine.md for each rule's source."""
+    cov = req.beneficiary.coverage
+    if line.ald and not cov.ald:
+        raise R.refuse(R.ALD_NOT_IN_RIGHTS, f"ligne {line.index + 1}: ALD facturée sans droits ALD", line=line.index)
+    if cov.ame:  # 1. AME: 0 %, qualificatif N (RG_VF650)
+        return RateDecision(ZERO_RATE, "0", "ame")
+    if cov.maternity or cov.at_mp or cov.prevention:  # 2. nature d'assurance (RG_VF651)
+        return RateDecision(HUNDRED, "0", "nature-assurance")
+    if req.beneficiary.regime == "07":  # 3. régime des mines (RG_VF652)
+        return RateDecision(HUNDRED, "6", "regime-07")
+    if cov.exonerated:  # 4. exonerated beneficiary: code 5, ALD lines keep 4 (RG_VF653)
+        return RateDecision(HUNDRED, "4" if line.ald else "5", "beneficiaire-exonere")
+    if line.ald:  # 5. line-level exoneration: ALD protocol (VF34.02)
+        return RateDecision(HUNDRED, "4", "ald")
+    if line.exo is not None and line.exo in _FULL_RATE_LINE_EXO:  # 5. other line-level exonerations
+        return RateDecision(HUNDRED, line.exo, "exoneration-ligne")
+    if cov.alsace_moselle:  # 6. régime local (RG_VF674)
+        return RateDecision(
+            _table_rate(tables, category, when, "alsace-moselle", line), "0", "alsace-moselle", "alsace-moselle"
+        )
+    if cov.aspa or line.exo == "9":  # 7. ASPA (RG_VF675, unverified for town LPP)
+        return RateDecision(_table_rate(tables, category, when, "aspa", line), "9", "aspa")
+    return RateDecision(_table_rate(tables, category, when, "", line), "0", "taux-de-base")  # 8.

@@ -1,0 +1,49 @@
+"""Stable refusal codes of the reference engine (documented in docs/reference-engine.md).
+
+Codes never change meaning once published: casebooks assert on them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from testbench.engines.api import EngineRefusal
+
+INVALID_REQUEST = "INVALID_REQUEST"  # malformed request: missing key, wrong type, bad decimal or date
+INVALID_QUANTITY = "INVALID_QUANTITY"  # quantity not a positive integer (or above 999)
+INVALID_COEFFICIENT = "INVALID_COEFFICIENT"  # coefficient not a positive decimal
+INVALID_CODE = "INVALID_CODE"  # code badly formed (an LPP code has 7 digits)
+UNSUPPORTED_NOMENCLATURE = "UNSUPPORTED_NOMENCLATURE"  # not LPP or NGAP
+UNSUPPORTED_ROUNDING = "UNSUPPORTED_ROUNDING"
+UNKNOWN_CODE = "UNKNOWN_CODE"  # the code is in no table and the line carries no tariff
+NO_TARIFF_AT_DATE = "NO_TARIFF_AT_DATE"  # the code exists, but no tariff is valid at the date of care
+NO_RATE_AT_DATE = "NO_RATE_AT_DATE"  # no base rate for the category at the date of care
+PRICE_ABOVE_PLV = "PRICE_ABOVE_PLV"  # unit price above the prix limite de vente
+DEPASSEMENT_NOT_ALLOWED_C2S = "DEPASSEMENT_NOT_ALLOWED_C2S"
+RIGHTS_EXPIRED = "RIGHTS_EXPIRED"  # a care date outside the beneficiary's rights period
+ALD_NOT_IN_RIGHTS = "ALD_NOT_IN_RIGHTS"  # a line billed as ALD for a beneficiary without ALD coverage
+NUT_WITHOUT_ALD = "NUT_WITHOUT_ALD"  # NUT prestation without ALD (FIDES RG_VF_CC5)
+AMC_REQUIRED = "AMC_REQUIRED"  # tiers payant AMO+AMC without an AMC contract
+EMPTY_INVOICE = "EMPTY_INVOICE"
+TOO_MANY_LINES = "TOO_MANY_LINES"  # more than 999 lines (B2 invoice limit)
+DUPLICATE_INVOICE = "DUPLICATE_INVOICE"  # invoice_ref already billed by this engine ("doublon de FSE")
+UNKNOWN_INVOICE = "UNKNOWN_INVOICE"
+INVOICE_NOT_SECURED = "INVOICE_NOT_SECURED"  # a lot may only hold secured invoices
+INVOICE_ALREADY_IN_LOT = "INVOICE_ALREADY_IN_LOT"
+MIXED_LOT = "MIXED_LOT"  # invoices for different AMO destinations in one lot
+EMPTY_LOT = "EMPTY_LOT"
+UNKNOWN_SCENARIO = "UNKNOWN_SCENARIO"
+UNKNOWN_LOT = "UNKNOWN_LOT"
+NO_CARD = "NO_CARD"  # no card channel, no card in the slot, or the card layer is missing
+CARD_UNREADABLE = "CARD_UNREADABLE"
+ADRI_UNKNOWN_BENEFICIARY = "ADRI_UNKNOWN_BENEFICIARY"
+UNKNOWN_METHOD = "UNKNOWN_METHOD"
+
+ALL_CODES: tuple[str, ...] = tuple(
+    value for name, value in dict(globals()).items() if name.isupper() and isinstance(value, str)
+)
+
+
+def refuse(refusal_code: str, message: str, **details: Any) -> EngineRefusal:
+    """Build a refusal; callers ``raise refuse(...)`` so the traceback points at the rule."""
+    return EngineRefusal(refusal_code, message, details)

@@ -1,0 +1,267 @@
+"""The pure split: an invoice request and the tables in, per-line BR / AMO / AMC / patient out.
+
+No I/O, no state, no clock: the same request always gives the same amounts. Amounts are Decimal,
+rounded per line with the request's mode, then summed (billing-rules.md §2: never round the total).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from testbench.engines.reference import refusals as R
+from testbench.engines.reference.model import InvoiceRequest, Line
+from testbench.engines.reference.money import ZERO, fmt, fmt_rate, round_cents
+from testbench.engines.reference.rates import HUNDRED, RateDecision, decide_rate, nature_assurance
+from testbench.engines.reference.tables import Tables, TariffEntry
+
+DRG_CODES = {"none": "10", "amo": "35", "amo+amc": "36"}  # destinataire du règlement (IR_DRG_V)
+
+
+@dataclass(frozen=True)
+class LineResult:
+    line: Line
+    when: date
+    entry: TariffEntry | None
+    tariff: Decimal
+    plv: Decimal | None
+    unit_price: Decimal
+    billed: Decimal
+    base: Decimal
+    decision: RateDecision
+    amo: Decimal
+    amo_regime_local: Decimal
+    tm: Decimal
+    amc: Decimal
+    depassement: Decimal
+    patient: Decimal
+
+    @property
+    def prestation(self) -> str:
+        if self.entry and self.entry.prestation:
+            return self.entry.prestation
+        return self.line.code if self.line.nomenclature == "NGAP" else ""
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "code": self.line.code,
+            "nomenclature": self.line.nomenclature,
+            "date": self.when.isoformat(),
+            "quantity": str(self.line.quantity),
+            "coefficient": str(self.line.coefficient),
+            "tariff": fmt(self.tariff),
+            "unit_price": fmt(self.unit_price),
+            "billed": fmt(self.billed),
+            "base": fmt(self.base),
+            "rate": fmt_rate(self.decision.rate),
+            "amo": fmt(self.amo),
+            "amo_regime_local": fmt(self.amo_regime_local),
+            "tm": fmt(self.tm),
+            "amc": fmt(self.amc),
+            "patient": fmt(self.patient),
+            "depassement": fmt(self.depassement),
+            "exo": self.decision.exo,
+            "rule": self.decision.rule,
+        }
+
+
+@dataclass(frozen=True)
+class InvoiceComputation:
+    request: InvoiceRequest
+    nature_assurance: str
+    exo_invoice: str  # shared line code raised to invoice level, or "" (FIDES-TF zone 0279)
+    lines: tuple[LineResult, ...]
+    totals: dict[str, Decimal]
+    withholdings: dict[str, Decimal]
+    tiers_payant: str  # effective mode (C2S forces AMO+AMC)
+    amc_payer: str  # "" | "amc" | "c2s"
+
+    def totals_dict(self) -> dict[str, str]:
+        return {k: fmt(v) for k, v in self.totals.items()}
+
+    def tiers_payant_dict(self) -> dict[str, str]:
+        t = self.totals
+        due_amo = t["amo"] if self.tiers_payant in ("amo", "amo+amc") else ZERO
+        due_amc = t["amc"] if self.tiers_payant == "amo+amc" else ZERO
+        return {
+            "mode": self.tiers_payant,
+            "requested": self.request.tiers_payant,
+            "drg": DRG_CODES[self.tiers_payant],
+            "due_from_amo": fmt(due_amo),
+            "due_from_amc": fmt(due_amc),
+            "due_from_patient": fmt(t["billed"] - due_amo - due_amc),
+        }
+
+
+def _resolve_tariff(line: Line, when: date, tables: Tables) -> tuple[TariffEntry | None, Decimal, Decimal | None]:
+    entry = tables.tariff(line.nomenclature, line.code, when)
+    if line.tariff is not None:  # a fixture tariff on the line overrides the table
+        plv = line.plv if line.plv is not None else (entry.plv if entry else None)
+        if plv is not None and plv <= 0:
+            plv = None
+        return entry, line.tariff, plv
+    if entry is None:
+        if tables.knows(line.nomenclature, line.code):
+            raise R.refuse(
+                R.NO_TARIFF_AT_DATE,
+                f"ligne {line.index + 1}: pas de tarif {line.code} au {when.isoformat()}",
+                line=line.index,
+                code=line.code,
+                date=when.isoformat(),
+            )
+        raise R.refuse(
+            R.UNKNOWN_CODE,
+            f"ligne {line.index + 1}: code {line.nomenclature} {line.code} inconnu",
+            line=line.index,
+            code=line.code,
+        )
+    plv = line.plv if line.plv is not None else entry.plv
+    if plv is not None and plv <= 0:
+        plv = None
+    return entry, entry.tariff, plv
+
+
+def _check_rights(req: InvoiceRequest, when: date, line: Line) -> None:
+    cov = req.beneficiary.coverage
+    if (cov.rights_start and when < cov.rights_start) or (cov.rights_end and when > cov.rights_end):
+        raise R.refuse(
+            R.RIGHTS_EXPIRED,
+            f"ligne {line.index + 1}: soins du {when.isoformat()} hors de la période de droits",
+            line=line.index,
+            date=when.isoformat(),
+            rights_start=cov.rights_start.isoformat() if cov.rights_start else None,
+            rights_end=cov.rights_end.isoformat() if cov.rights_end else None,
+        )
+
+
+def _age(birth: date, when: date) -> int:
+    return when.year - birth.year - ((when.month, when.day) < (birth.month, birth.day))
+
+
+def _withholdings(req: InvoiceRequest, lines: list[LineResult], tables: Tables) -> dict[str, Decimal]:
+    """Participation forfaitaire and franchise: informational, withheld later by the AMO (§6).
+
+    Per day of care on this invoice, capped by the table's daily cap. Yearly caps need per-patient
+    counters across invoices; the engine is deterministic and stateless here, so they are not applied.
+    """
+    cov = req.beneficiary.coverage
+    out = {"participation_forfaitaire": ZERO, "franchise": ZERO}
+    exempt = cov.c2s or cov.ame or cov.maternity
+    birth = req.beneficiary.birth_date
+    if exempt or (birth is not None and _age(birth, req.care_date) < 18):
+        return out
+    for kind, flag in (("participation_forfaitaire", "pf"), ("franchise", "franchise")):
+        per_day: dict[date, int] = {}
+        for res in lines:
+            if res.entry is not None and getattr(res.entry, flag) and res.decision.rule != "ame":
+                per_day[res.when] = per_day.get(res.when, 0) + res.line.quantity
+        total = ZERO
+        for day, acts in sorted(per_day.items()):
+            param = tables.withholding(kind, day)
+            if param is None:
+                continue
+            amount = param.amount * acts
+            if param.daily_cap is not None:
+                amount = min(amount, param.daily_cap)
+            total += amount
+        out[kind] = total
+    return out
+
+
+def compute_invoice(req: InvoiceRequest, tables: Tables) -> InvoiceComputation:
+    """Split an invoice; raises EngineRefusal (stable code) on the first rule it breaks."""
+    cov = req.beneficiary.coverage
+    mode = req.rounding
+    tiers = "amo+amc" if cov.c2s else req.tiers_payant  # C2S: tiers payant intégral (DRG 36)
+    if tiers == "amo+amc" and req.amc is None and not cov.c2s:
+        raise R.refuse(R.AMC_REQUIRED, "tiers payant AMO+AMC sans contrat AMC")
+    amc_payer = "c2s" if cov.c2s else ("amc" if req.amc is not None and not cov.ame else "")
+    cap_left = req.amc.cap if (req.amc and req.amc.contract == "tm+depassement") else None
+    results: list[LineResult] = []
+    for line in req.lines:
+        when = line.date or req.care_date
+        _check_rights(req, when, line)
+        entry, tariff, plv = _resolve_tariff(line, when, tables)
+        unit_price = line.unit_price if line.unit_price is not None else tariff
+        if unit_price < 0 or tariff < 0:
+            raise R.refuse(R.INVALID_REQUEST, f"ligne {line.index + 1}: montant négatif", line=line.index)
+        if plv is not None and unit_price > plv:
+            raise R.refuse(
+                R.PRICE_ABOVE_PLV,
+                f"ligne {line.index + 1}: prix {unit_price} au-dessus du PLV {plv} ({line.code})",
+                line=line.index,
+                code=line.code,
+                unit_price=str(unit_price),
+                plv=str(plv),
+            )
+        units = line.coefficient * line.quantity
+        billed = round_cents(unit_price * units, mode)
+        # The AMO never reimburses above what was billed: the base is the lower of tariff and price.
+        base = round_cents(min(tariff, unit_price) * units, mode)
+        depassement = billed - base
+        if cov.c2s and depassement > 0:
+            raise R.refuse(
+                R.DEPASSEMENT_NOT_ALLOWED_C2S,
+                f"ligne {line.index + 1}: dépassement de {depassement} interdit pour un bénéficiaire C2S",
+                line=line.index,
+                depassement=str(depassement),
+            )
+        category = entry.category if entry else tables.category_for(line.nomenclature, req.ps_category)
+        decision = decide_rate(req, line, category, when, tables)
+        amo = round_cents(base * decision.rate / HUNDRED, mode)
+        regime_local = ZERO
+        if decision.modulation:
+            standard = tables.rate(category, when, "")
+            if standard is not None:
+                regime_local = amo - round_cents(base * standard / HUNDRED, mode)
+        tm = base - amo
+        amc = ZERO
+        if amc_payer == "c2s":
+            amc = tm  # the C2S manager pays the ticket modérateur
+        elif amc_payer == "amc" and req.amc is not None:
+            amc = tm
+            if req.amc.contract == "tm+depassement" and depassement > 0:
+                covered = depassement if cap_left is None else min(depassement, cap_left)
+                if cap_left is not None:
+                    cap_left -= covered
+                amc += covered
+        results.append(
+            LineResult(
+                line=line,
+                when=when,
+                entry=entry,
+                tariff=tariff,
+                plv=plv,
+                unit_price=unit_price,
+                billed=billed,
+                base=base,
+                decision=decision,
+                amo=amo,
+                amo_regime_local=regime_local,
+                tm=tm,
+                amc=amc,
+                depassement=depassement,
+                patient=billed - amo - amc,
+            )
+        )
+    totals = {
+        "billed": sum((r.billed for r in results), ZERO),
+        "base": sum((r.base for r in results), ZERO),
+        "amo": sum((r.amo for r in results), ZERO),
+        "amc": sum((r.amc for r in results), ZERO),
+        "patient": sum((r.patient for r in results), ZERO),
+        "depassement": sum((r.depassement for r in results), ZERO),
+        "tm": sum((r.tm for r in results), ZERO),
+    }
+    exos = {r.decision.exo for r in results}
+    return InvoiceComputation(
+        request=req,
+        nature_assurance=nature_assurance(req),
+        exo_invoice=exos.pop() if len(exos) == 1 else "",
+        lines=tuple(results),
+        totals=totals,
+        withholdings=_withholdings(req, results, tables),
+        tiers_payant=tiers,
+        amc_payer=amc_payer,
+    )
