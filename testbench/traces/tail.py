@@ -1,0 +1,408 @@
+"""Follow log files by polling: rotation, truncation, partial lines, legacy encodings.
+
+Why polling, and why open-read-close at each poll: it works the same on Windows and Linux (no inotify,
+no fcntl), and it never holds the file open between polls, so an application on Windows can still
+rename its log to rotate it (Python opens files without FILE_SHARE_DELETE, so a held handle would make
+the application's rotation fail).
+
+A followed file is known by its identity, not its path: ``(st_dev, st_ino)`` where the platform gives
+an inode number, else a signature of its first bytes (FAT, some network shares). At each poll:
+
+1. every pattern (path or glob) is expanded; each matching file is stat'ed;
+2. each followed file is found again by identity (its path may have changed: ``app.log`` renamed to
+   ``app.log.1``); if it left the patterns, it is looked for beside its old path; its remaining bytes
+   are read **before** any new file, so a rotation loses and duplicates nothing;
+3. a file seen for the first time is read from its start (or from its end for files already there when
+   following starts, unless ``from_start``);
+4. a file that shrank, or whose first bytes changed, was truncated (copytruncate): it is read again
+   from offset 0.
+
+A file that left the patterns is still polled for ``drain_grace_s`` after its last growth, for
+applications that write a few more lines to the old handle after renaming it.
+
+Only complete lines are emitted (``\\n``, ``\\r\\n``); a trailing partial line is kept until its end
+arrives, and emitted by :meth:`FileTailer.close`. Encodings must be ASCII-compatible (utf-8, cp1252,
+latin-1…); undecodable bytes become U+FFFD, never an exception.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import glob
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from testbench.traces.clock import RawLine, stamp
+
+#: Bytes kept as a file's signature (and compared to detect truncation).
+HEAD_BYTES = 64
+#: A line longer than this without a newline is emitted in pieces (a binary file must not eat memory).
+MAX_LINE_BYTES = 1 << 20
+#: Bytes read from one file in one poll at most, so one huge file does not starve the others.
+MAX_READ_PER_POLL = 8 << 20
+
+LineCallback = Callable[[list[RawLine]], None]
+ErrorCallback = Callable[[str, BaseException], None]
+
+
+def check_encoding(encoding: str) -> str:
+    """Normalised codec name; refuses encodings where ``\\n`` is not the byte 0x0A (utf-16/32)."""
+    info = codecs.lookup(encoding)
+    if "\n".encode(info.name) != b"\n" or "A".encode(info.name) != b"A":
+        raise ValueError(f"encodage non pris en charge pour le suivi de fichiers : {encoding}")
+    return info.name
+
+
+@dataclass(slots=True)
+class _Followed:
+    origin: str  # the path it had when first seen: names its lines' source even after a rename
+    path: str
+    dev: int
+    ino: int  # 0 when the platform gives none: identity falls back on ``head``
+    head: bytes
+    offset: int
+    partial: bytes = b""
+    in_patterns: bool = True
+    last_growth: float = field(default_factory=time.monotonic)
+    at_start: bool = True  # offset 0 not yet passed: strip a UTF-8 BOM
+
+    def same_file(self, dev: int, ino: int, head: bytes | None) -> bool:
+        if self.ino and ino:
+            return self.ino == ino and self.dev == dev
+        if head is None or not self.head:
+            return False
+        n = min(len(self.head), len(head))
+        return n > 0 and self.head[:n] == head[:n]
+
+
+def _read_head(path: str) -> bytes | None:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(HEAD_BYTES)
+    except OSError:
+        return None
+
+
+class FileTailer:
+    """Polls files in a thread and hands complete lines to ``on_lines`` in batches (one per poll).
+
+    ``patterns``: paths or globs. ``source_name``: maps a path to the ``source`` of its lines (default:
+    the path as given by the pattern). ``use_inode=False`` forces the first-bytes signature (tests, or
+    file systems that reuse inode numbers).
+    """
+
+    def __init__(
+        self,
+        patterns: Iterable[str | os.PathLike[str]],
+        on_lines: LineCallback,
+        *,
+        encoding: str = "utf-8",
+        poll_interval: float = 0.05,
+        from_start: bool = False,
+        drain_grace_s: float = 2.0,
+        use_inode: bool = True,
+        on_error: ErrorCallback | None = None,
+        source_name: Callable[[str], str] | None = None,
+    ) -> None:
+        self.patterns = [os.fspath(p) for p in patterns]
+        self.on_lines = on_lines
+        self.encoding = check_encoding(encoding)
+        self.poll_interval = poll_interval
+        self.from_start = from_start
+        self.drain_grace_s = drain_grace_s
+        self.use_inode = use_inode
+        self.on_error = on_error
+        self.source_name = source_name or (lambda path: path)
+        self.lines_emitted = 0
+        self.rotations = 0
+        self.truncations = 0
+        self._followed: list[_Followed] = []
+        self._first_scan = True
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._poll_lock = threading.Lock()
+        self._polls = 0
+        self._polls_cond = threading.Condition()
+        self._thread: threading.Thread | None = None
+        self._closed = False
+
+    # ----------------------------------------------------------------- lifecycle
+
+    def start(self) -> FileTailer:
+        if self._thread is not None:
+            raise RuntimeError("tailer already started")
+        self.poll()  # the first scan happens now: files already there start at their end
+        self._thread = threading.Thread(target=self._run, name="trace-tail", daemon=True)
+        self._thread.start()
+        return self
+
+    def close(self, *, flush_partial: bool = True) -> None:
+        """Stop the thread, read what is left, then emit trailing partial lines."""
+        if self._closed:
+            return
+        self._closed = True
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self.poll()
+        if flush_partial:
+            batch: list[RawLine] = []
+            mono, wall = stamp()
+            for followed in self._followed:
+                if followed.partial:
+                    self._emit_bytes(followed, followed.partial, batch, mono, wall)
+                    followed.partial = b""
+            self._deliver(batch)
+
+    def __enter__(self) -> FileTailer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def poll_now(self, timeout: float = 1.0) -> bool:
+        """Ask the thread for a poll and wait until one has completed (a barrier before a step change)."""
+        if self._thread is None or not self._thread.is_alive():
+            self.poll()
+            return True
+        with self._polls_cond:
+            target = self._polls + 2  # the poll in progress may have started before the request
+            self._wake.set()
+            return self._polls_cond.wait_for(lambda: self._polls >= target, timeout=timeout)
+
+    def positions(self) -> dict[str, int]:
+        """Path -> byte offset read so far (complete lines only)."""
+        with self._poll_lock:
+            return {f.path: f.offset - len(f.partial) for f in self._followed}
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._wake.wait(self.poll_interval)
+            self._wake.clear()
+            if self._stop.is_set():
+                break
+            self.poll()
+
+    # ----------------------------------------------------------------- one poll
+
+    def poll(self) -> None:
+        """One pass over every file; safe to call from any thread."""
+        with self._poll_lock:
+            batch: list[RawLine] = []
+            try:
+                self._poll_once(batch)
+            except Exception as exc:  # a poll must never kill the thread
+                self._report("poll", exc)
+            self._deliver(batch)
+            self._first_scan = False
+        with self._polls_cond:
+            self._polls += 1
+            self._polls_cond.notify_all()
+
+    def _deliver(self, batch: list[RawLine]) -> None:
+        if not batch:
+            return
+        self.lines_emitted += len(batch)
+        try:
+            self.on_lines(batch)
+        except Exception as exc:
+            self._report("callback", exc)
+
+    def _report(self, where: str, exc: BaseException) -> None:
+        if self.on_error is not None:
+            with contextlib.suppress(Exception):
+                self.on_error(where, exc)
+
+    def _expand(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for pattern in self.patterns:
+            if glob.has_magic(pattern):
+                for path in sorted(glob.glob(pattern)):
+                    seen.setdefault(path, None)
+            else:
+                seen.setdefault(pattern, None)
+        return list(seen)
+
+    def _stat(self, path: str) -> tuple[int, int, int] | None:
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        if not os.path.isfile(path):
+            return None
+        ino = st.st_ino if self.use_inode else 0
+        return st.st_dev, ino, st.st_size
+
+    def _poll_once(self, batch: list[RawLine]) -> None:
+        now = time.monotonic()
+        current: list[tuple[str, int, int, int, bytes | None]] = []
+        for path in self._expand():
+            st = self._stat(path)
+            if st is None:
+                continue
+            dev, ino, size = st
+            head = None if ino else _read_head(path)
+            current.append((path, dev, ino, size, head))
+
+        claimed: set[str] = set()
+        keep: list[_Followed] = []
+        # Files already followed first, oldest first: a rotated file's tail comes before the new file.
+        for followed in self._followed:
+            match = next(
+                (
+                    c
+                    for c in current
+                    if c[0] not in claimed
+                    and (
+                        followed.same_file(c[1], c[2], c[4])
+                        # no inode and still empty when last seen: the path is all we have
+                        or (not c[2] and not followed.head and c[0] == followed.path)
+                    )
+                ),
+                None,
+            )
+            if match is not None:
+                claimed.add(match[0])
+                if match[0] != followed.path:
+                    self.rotations += 1
+                followed.path = match[0]
+                followed.in_patterns = True
+                self._read(followed, match[3], batch)
+                keep.append(followed)
+                continue
+            # Left the patterns: renamed out of them (rotation) or deleted.
+            relocated = self._relocate(followed, {c[0] for c in current})
+            if relocated is None:
+                continue  # deleted: whatever was not read yet is gone
+            path, size = relocated
+            if followed.in_patterns:
+                self.rotations += 1
+                followed.in_patterns = False
+            followed.path = path
+            grew = self._read(followed, size, batch)
+            if grew or now - followed.last_growth < self.drain_grace_s:
+                keep.append(followed)
+            elif followed.partial:
+                self._emit_bytes(followed, followed.partial, batch, *stamp())
+                followed.partial = b""
+        # New files, in pattern order.
+        for path, dev, ino, size, head in current:
+            if path in claimed:
+                continue
+            start_at_end = self._first_scan and not self.from_start
+            followed = _Followed(
+                origin=path,
+                path=path,
+                dev=dev,
+                ino=ino,
+                head=head or b"",
+                offset=size if start_at_end else 0,
+                at_start=not start_at_end,
+            )
+            if not start_at_end:
+                self._read(followed, size, batch, live=not self._first_scan)
+            elif not followed.head:
+                followed.head = _read_head(path) or b""
+            keep.append(followed)
+        self._followed = keep
+
+    def _relocate(self, followed: _Followed, excluded: set[str]) -> tuple[str, int] | None:
+        """Find a followed file that left the patterns, beside its last path."""
+        old = Path(followed.path)
+        st = self._stat(followed.path)
+        if st is not None:
+            head = None if st[1] else _read_head(followed.path)
+            if followed.same_file(st[0], st[1], head):
+                return followed.path, st[2]
+        try:
+            entries = list(os.scandir(old.parent if str(old.parent) else "."))
+        except OSError:
+            return None
+        stem = old.name.split(".", 1)[0]
+        for entry in entries:
+            if entry.path in excluded or not entry.name.startswith(stem):
+                continue
+            st = self._stat(entry.path)
+            if st is None:
+                continue
+            head = None if st[1] else _read_head(entry.path)
+            if followed.same_file(st[0], st[1], head):
+                return entry.path, st[2]
+        return None
+
+    def _read(self, followed: _Followed, size: int, batch: list[RawLine], *, live: bool = True) -> bool:
+        """Read new bytes of one file; True if it grew."""
+        try:
+            with open(followed.path, "rb") as handle:
+                head = handle.read(HEAD_BYTES)
+                truncated = size < followed.offset or (
+                    len(followed.head) > 0 and head[: len(followed.head)] != followed.head
+                )
+                if truncated:
+                    self.truncations += 1
+                    if followed.partial:  # what we saw of the last line before the truncation
+                        self._emit_bytes(followed, followed.partial, batch, *stamp(), live=live)
+                        followed.partial = b""
+                    followed.offset = 0
+                    followed.at_start = True
+                if len(head) > len(followed.head) or truncated:
+                    followed.head = head
+                if size <= followed.offset:
+                    return False
+                handle.seek(followed.offset)
+                data = handle.read(min(size - followed.offset, MAX_READ_PER_POLL))
+        except OSError as exc:
+            self._report(followed.path, exc)
+            return False
+        if not data:
+            return False
+        mono, wall = stamp()
+        followed.offset += len(data)
+        followed.last_growth = time.monotonic()
+        if truncated:
+            # a writer without O_APPEND leaves a hole of NUL bytes after copytruncate
+            data = data.lstrip(b"\x00")
+        buffer = followed.partial + data if followed.partial else data
+        cut = buffer.rfind(b"\n")
+        if cut < 0:
+            followed.partial = buffer
+            if len(buffer) > MAX_LINE_BYTES:
+                self._emit_bytes(followed, buffer, batch, mono, wall, live=live)
+                followed.partial = b""
+            return True
+        followed.partial = buffer[cut + 1 :]
+        self._emit_bytes(followed, buffer[:cut], batch, mono, wall, live=live)
+        return True
+
+    def _emit_bytes(
+        self,
+        followed: _Followed,
+        data: bytes,
+        batch: list[RawLine],
+        mono: int,
+        wall: float,
+        *,
+        live: bool = True,
+    ) -> None:
+        text = data.decode(self.encoding, errors="replace")
+        if followed.at_start:
+            followed.at_start = False
+            if text.startswith("\ufeff"):
+                text = text[1:]
+        source = self.source_name(followed.origin)
+        append = batch.append
+        for line in text.split("\n"):
+            if line.endswith("\r"):
+                line = line[:-1]
+            append(RawLine(line, source, mono, wall, live=live))
+
+
+def tail_files(patterns: Sequence[str | os.PathLike[str]], on_lines: LineCallback, **options: object) -> FileTailer:
+    """Start following ``patterns``; close the returned tailer to stop."""
+    return FileTailer(patterns, on_lines, **options).start()  # type: ignore[arg-type]
