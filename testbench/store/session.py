@@ -12,6 +12,7 @@ import os
 import platform
 import socket
 import sqlite3
+import threading
 import time
 import uuid
 from collections.abc import Iterator, Sequence
@@ -48,6 +49,7 @@ class SessionStore:
         self.conn = conn
         self.db = sqlite_utils.Database(conn)
         self._lock = lock
+        self._tx_lock = threading.RLock()  # trace batches may be written from a capture thread
 
     # -- opening ---------------------------------------------------------------------------------
     @classmethod
@@ -110,16 +112,18 @@ class SessionStore:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
+        with self._tx_lock:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
 
     def meta(self, key: str) -> str | None:
-        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        with self._tx_lock:
+            row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return None if row is None else row[0]
 
     def set_meta(self, key: str, value: str) -> None:
@@ -185,9 +189,9 @@ class SessionStore:
             )
 
     def selection(self) -> list[tuple[str, str]]:
-        return [
-            (r[0], r[1]) for r in self.conn.execute("SELECT casebook_sha, case_id FROM selection ORDER BY position")
-        ]
+        with self._tx_lock:
+            rows = self.conn.execute("SELECT casebook_sha, case_id FROM selection ORDER BY position").fetchall()
+        return [(r[0], r[1]) for r in rows]
 
     # -- attempts --------------------------------------------------------------------------------
     def start_attempt(self, run_id: int, casebook_sha: str, case_id: str) -> int:
@@ -224,12 +228,17 @@ class SessionStore:
 
     def final_cases(self) -> set[tuple[str, str]]:
         """Cases whose latest attempt has a final verdict (``--resume`` does not run them again)."""
-        rows = self.conn.execute(
-            "SELECT a.casebook_sha, a.case_id, a.verdict FROM attempts a WHERE a.number ="
-            " (SELECT MAX(number) FROM attempts b WHERE b.casebook_sha = a.casebook_sha"
-            " AND b.case_id = a.case_id)"
-        )
-        return {(sha, cid) for sha, cid, verdict in rows if verdict not in ("none", "pending")}
+        return {key for key, verdict in self.latest_verdicts().items() if verdict not in ("none", "pending")}
+
+    def latest_verdicts(self) -> dict[tuple[str, str], str]:
+        """The verdict of each case's latest attempt."""
+        with self._tx_lock:
+            rows = self.conn.execute(
+                "SELECT a.casebook_sha, a.case_id, a.verdict FROM attempts a WHERE a.number ="
+                " (SELECT MAX(number) FROM attempts b WHERE b.casebook_sha = a.casebook_sha"
+                " AND b.case_id = a.case_id)"
+            ).fetchall()
+        return {(sha, cid): verdict for sha, cid, verdict in rows}
 
     # -- events, observations, comparisons -------------------------------------------------------
     def add_event(

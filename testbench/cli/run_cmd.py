@@ -1,0 +1,167 @@
+"""``testbench run``, ``report`` and ``demo``: a campaign from casebooks to a session and its report."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from testbench.cli.main import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from testbench.cli.progress import Progress
+from testbench.runner.verdict import Verdict
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    run = sub.add_parser("run", help="exécuter des cahiers de tests et enregistrer la session")
+    run.add_argument("casebooks", nargs="+", type=Path, metavar="CASEBOOK")
+    run.add_argument("--session", required=True, type=Path, help="fichier de session (créé s'il n'existe pas)")
+    run.add_argument("--resume", action="store_true", help="reprendre au premier cas sans verdict final")
+    run.add_argument(
+        "--rerun", action="store_true", help="rejouer les cas d'une session existante (nouvelle tentative)"
+    )
+    _add_run_options(run)
+    run.set_defaults(func=cmd_run)
+
+    report = sub.add_parser("report", help="construire le rapport d'une session")
+    report.add_argument("session", type=Path, metavar="SESSION")
+    report.add_argument("-o", "--output", type=Path, required=True, metavar="DIR")
+    report.add_argument("--junit", type=Path, metavar="FILE", help="écrire aussi un rapport JUnit XML")
+    report.add_argument("--lang", choices=("fr", "en"), default=None)
+    report.set_defaults(func=cmd_report)
+
+    demo = sub.add_parser("demo", help="exécuter le cahier de démonstration et produire son rapport")
+    demo.add_argument("--output", type=Path, default=None, metavar="DIR", help="dossier du rapport (reports/demo)")
+    demo.add_argument("--headless", action="store_true", help="sans interface : exécuter puis écrire le rapport")
+    _add_bench_options(demo)
+    demo.set_defaults(func=cmd_demo)
+
+
+def _add_bench_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--engine",
+        default="reference",
+        help="reference (hors processus, défaut), inprocess, ou la commande d'un moteur externe",
+    )
+    p.add_argument("--engine-timeout", type=float, default=10.0, metavar="SECONDS")
+    p.add_argument(
+        "--cards",
+        choices=("auto", "pcsc", "inprocess"),
+        default="auto",
+        help="cartes virtuelles via pcscd (auto : si disponible) ou lecteur en mémoire",
+    )
+    p.add_argument("--allow-real-cards", action="store_true", help="accepter des cartes réelles (hors mode test)")
+    p.add_argument(
+        "--attestations",
+        type=Path,
+        metavar="FILE",
+        help="attestations préparées des étapes manuelles (JSON, clé CAS/ETAPE)",
+    )
+    p.add_argument("--lang", choices=("fr", "en"), default=None)
+
+
+def _add_run_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-k", dest="keyword", metavar="EXPR", help="sélection par mots (and, or, not, parenthèses)")
+    p.add_argument("--tag", action="append", default=[], metavar="TAG", help="ne garder que les cas de ce tag")
+    p.add_argument("--junit", type=Path, metavar="FILE", help="écrire un rapport JUnit XML")
+    p.add_argument("--report", type=Path, metavar="DIR", help="écrire le rapport HTML à la fin")
+    _add_bench_options(p)
+
+
+def exit_code(verdicts: Sequence[str]) -> int:
+    """0 all passed; 1 some failed; 2 inconclusive, error or pending present (not concluded)."""
+    present = set(verdicts)
+    if present & {Verdict.ERROR, Verdict.INCONCLUSIVE, Verdict.PENDING, Verdict.NONE}:
+        return EXIT_ENVIRONMENT
+    if Verdict.FAIL in present:
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from testbench.runner.campaign import CampaignError, RunRequest, run_campaign
+
+    request = RunRequest(
+        casebooks=list(args.casebooks),
+        session=args.session,
+        resume=args.resume,
+        rerun=args.rerun,
+        keyword=args.keyword,
+        tags=list(args.tag),
+        engine=args.engine,
+        engine_timeout=args.engine_timeout,
+        cards=args.cards,
+        allow_real_cards=args.allow_real_cards,
+        attestations=args.attestations,
+        argv=list(sys.argv),
+    )
+    progress = Progress()
+    try:
+        result = run_campaign(request, listener=progress, notify=lambda m: print(m, file=sys.stderr))
+    except CampaignError as exc:
+        for line in exc.lines:
+            print(line, file=sys.stderr)
+        return exc.exit_code
+    print(f"session : {args.session} — {progress.counts_text() or 'aucun cas exécuté'}", file=sys.stderr)
+    if args.junit:
+        from testbench.report.junit import write_junit
+
+        write_junit(args.session, args.junit)
+    if args.report:
+        from testbench.report.html import write_report
+
+        print(f"rapport : {write_report(args.session, args.report, lang=args.lang or 'fr')}", file=sys.stderr)
+    return exit_code(result.final_verdicts)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from testbench.report.html import write_report
+    from testbench.report.junit import write_junit
+    from testbench.store.session import SessionError
+
+    try:
+        target = write_report(args.session, args.output, lang=args.lang or "fr")
+        if args.junit:
+            write_junit(args.session, args.junit)
+    except SessionError as exc:
+        print(f"testbench report: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(target)
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from testbench.paths import CASEBOOKS_DIR, REPORTS_DIR
+
+    out = args.output or REPORTS_DIR / "demo"
+    out.mkdir(parents=True, exist_ok=True)
+    session = out / "demo.tbsession"
+    for stale in out.glob("demo.tbsession*"):
+        stale.unlink()
+    attestations = args.attestations or CASEBOOKS_DIR / "demo-attestations.json"
+    argv = [
+        "run",
+        str(CASEBOOKS_DIR / "demo.xml"),
+        "--session",
+        str(session),
+        "--report",
+        str(out),
+        "--junit",
+        str(out / "junit.xml"),
+        "--engine",
+        args.engine,
+        "--cards",
+        args.cards,
+        "--engine-timeout",
+        str(args.engine_timeout),
+    ]
+    if attestations.exists():
+        argv += ["--attestations", str(attestations)]
+    if args.allow_real_cards:
+        argv.append("--allow-real-cards")
+    from testbench.cli.main import main
+
+    code = main(argv)
+    print(f"démo : session {session}, rapport {out / 'index.html'}", file=sys.stderr)
+    # the demo contains a case built to fail: that is the demo working, not the bench failing
+    return EXIT_OK if code in (EXIT_OK, EXIT_FAILED) else code

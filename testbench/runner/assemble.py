@@ -1,0 +1,92 @@
+"""Assemble a bench from options: the card bay, the engine, the trace recorder, the card guard.
+
+The CLI, the TUI and the demo all build their bench here, so they run the same parts the same way:
+virtual cards through the real pcscd when it is there (the in-process reader otherwise, said out
+loud), and the reference engine out of process through the JSON-RPC protocol.
+"""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from testbench.cards.api import CardBay
+from testbench.engines.api import Engine
+from testbench.runner.runner import CardGuard
+from testbench.runner.tracing import TraceRecorder
+
+
+@dataclass
+class BenchOptions:
+    engine: str = "reference"  # reference (out of process) | inprocess | a command line of an external engine
+    cards: str = "auto"  # auto | pcsc | inprocess
+    engine_timeout: float = 10.0
+    allow_real_cards: bool = False
+
+
+@dataclass
+class Bench:
+    engine: Engine
+    bay: CardBay
+    guard: CardGuard | None
+    notes: list[str] = field(default_factory=list)  # what the operator should know (fallbacks…)
+    description: dict[str, Any] = field(default_factory=dict)
+
+    def close(self) -> None:
+        try:
+            self.engine.close()
+        finally:
+            close = getattr(self.bay, "close", None)
+            if close is not None:
+                close()
+
+
+def reference_engine_command() -> list[str]:
+    return [sys.executable, "-m", "testbench", "engine", "serve"]
+
+
+def _make_bay(options: BenchOptions, recorder: TraceRecorder, notes: list[str]) -> CardBay:
+    from testbench.cards import bays
+
+    if options.cards in ("auto", "pcsc"):
+        problem = bays.pcsc_problem()
+        if problem is None:
+            return bays.PcscBay(apdu_sink=recorder.apdu_sink)
+        if options.cards == "pcsc":
+            from testbench.cards.api import CardUnavailable
+
+            raise CardUnavailable(f"pile PC/SC indisponible : {problem}")
+        notes.append(f"pile PC/SC indisponible ({problem}) : lecteur virtuel en mémoire utilisé à la place")
+    return bays.InProcessBay(apdu_sink=recorder.apdu_sink)
+
+
+def _make_engine(options: BenchOptions, bay: CardBay, recorder: TraceRecorder) -> Engine:
+    if options.engine == "inprocess":
+        from testbench.engines.reference.engine import ReferenceEngine
+
+        return ReferenceEngine(channel=bay, trace=recorder.engine_sink)
+    from testbench.engines.protocol.client import SubprocessEngine
+
+    command = reference_engine_command() if options.engine == "reference" else shlex.split(options.engine)
+    return SubprocessEngine(command, timeout=options.engine_timeout, trace=recorder.engine_sink, bay=bay)
+
+
+def _make_guard(options: BenchOptions) -> CardGuard | None:
+    from testbench.cards.guard import case_guard
+
+    return case_guard(allow_real=options.allow_real_cards)
+
+
+def assemble(options: BenchOptions, recorder: TraceRecorder, notify: Callable[[str], None] | None = None) -> Bench:
+    notes: list[str] = []
+    bay = _make_bay(options, recorder, notes)
+    engine = _make_engine(options, bay, recorder)
+    bench = Bench(engine=engine, bay=bay, guard=_make_guard(options), notes=notes)
+    bench.description = {"cards": bay.describe(), "engine": engine.describe().as_dict()}
+    for note in notes:
+        if notify is not None:
+            notify(note)
+    return bench
