@@ -1,0 +1,140 @@
+"""In-process cards and bay: the same card model answering APDUs without any PC/SC stack.
+
+Used by fast unit tests and by the runner when pcscd is unavailable. Faults can be injected
+(:class:`Fault`): the card pulled after N APDUs, a mute card, a forced status word.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .api import ApduSink, CardUnavailable
+from .link import Link
+from .model import IsoCard
+from .profile import CardProfile, load_profile
+from .virtual import build_card
+
+DEFAULT_SLOTS = ("vitale", "cps")
+
+
+@dataclass
+class Fault:
+    """A fault to inject on a slot.
+
+    kind: ``pull`` (card removed once ``after`` APDUs have been answered), ``mute`` (the card stops
+    answering after ``after`` APDUs), ``sw`` (commands with instruction ``ins``, or all when None,
+    get status word ``sw`` instead of their answer).
+    """
+
+    kind: str
+    after: int = 0
+    sw: int = 0x6F00
+    ins: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("pull", "mute", "sw"):
+            raise ValueError(f"fault kind inconnu : {self.kind}")
+
+
+class CardTransport:
+    """A virtual card seen as a transport: powers the card on at first use, applies faults."""
+
+    def __init__(self, reader: str, card: IsoCard | None = None) -> None:
+        self.reader = reader
+        self.card = card
+        self.fault: Fault | None = None
+        self.count = 0
+
+    def atr(self) -> bytes:
+        if self.card is None:
+            raise CardUnavailable(f"aucune carte dans le lecteur {self.reader}")
+        return self.card.atr
+
+    def transmit_raw(self, apdu: bytes) -> bytes:
+        card = self.card
+        if card is None:
+            raise CardUnavailable(f"aucune carte dans le lecteur {self.reader}")
+        f = self.fault
+        if f is not None and self.count >= f.after:
+            if f.kind == "pull":
+                self.card = None
+                raise CardUnavailable(f"carte retirée du lecteur {self.reader} pendant le cas")
+            if f.kind == "mute":
+                raise CardUnavailable(f"la carte du lecteur {self.reader} ne répond plus (muette)")
+            if f.ins is None or (len(apdu) > 1 and apdu[1] == f.ins):
+                self.count += 1
+                return f.sw.to_bytes(2, "big")
+        if not card.powered:
+            card.power_on()
+        self.count += 1
+        return card.process(apdu)
+
+    def close(self) -> None:
+        if self.card is not None:
+            self.card.power_off()
+
+
+class InProcessBay:
+    """A :class:`CardBay` whose readers and cards live in this process."""
+
+    def __init__(self, slots: Iterable[str] = DEFAULT_SLOTS, sinks: Iterable[ApduSink] = ()) -> None:
+        self._sinks = list(sinks)
+        self._links = {s: Link(CardTransport(f"Lecteur virtuel {s}"), s, self._sinks) for s in slots}
+        self.profiles: dict[str, CardProfile] = {}
+
+    def add_sink(self, sink: ApduSink) -> None:
+        self._sinks.append(sink)
+        for link in self._links.values():
+            link.sinks = self._sinks
+
+    def _transport(self, slot: str) -> CardTransport:
+        try:
+            t = self._links[slot].transport
+        except KeyError:
+            raise CardUnavailable(f"emplacement de lecteur inconnu : {slot}") from None
+        assert isinstance(t, CardTransport)
+        return t
+
+    # CardBay
+    def slots(self) -> list[str]:
+        return list(self._links)
+
+    def reader_name(self, slot: str) -> str:
+        return self._transport(slot).reader
+
+    def present(self, slot: str, profile: Path | CardProfile) -> None:
+        p = profile if isinstance(profile, CardProfile) else load_profile(profile)
+        t = self._transport(slot)
+        t.card, t.fault, t.count = build_card(p), None, 0
+        self.profiles[slot] = p
+
+    def insert_card(self, slot: str, card: IsoCard) -> None:
+        """Insert an arbitrary card model (e.g. a replayed recording)."""
+        t = self._transport(slot)
+        t.card, t.fault, t.count = card, None, 0
+        self.profiles.pop(slot, None)
+
+    def remove(self, slot: str) -> None:
+        t = self._transport(slot)
+        t.card, t.fault = None, None
+        self.profiles.pop(slot, None)
+
+    def release(self) -> None:
+        for link in self._links.values():
+            link.transport.close()
+
+    def describe(self) -> str:
+        return f"cartes virtuelles en mémoire ({', '.join(self._links)})"
+
+    def atr(self, slot: str) -> bytes:
+        return self._transport(slot).atr()
+
+    def transmit(self, slot: str, apdu: bytes) -> tuple[bytes, int]:
+        self._transport(slot)  # unknown slot → CardUnavailable
+        return self._links[slot].transmit(apdu)
+
+    def inject_fault(self, slot: str, fault: Fault | None) -> None:
+        t = self._transport(slot)
+        t.fault, t.count = fault, 0

@@ -1,0 +1,418 @@
+"""Test card profiles: the XML format (ours, ``card-profile.xsd``) and its typed, frozen model.
+
+A profile describes one test card: kind (Vitale 1/2, CPS3/4), ATR, nature (T/D/R), the Vitale
+holder, rights and beneficiaries, or the CPS holder's identity, situations and test PIN, plus raw
+files. The PIN is kept in a :class:`Pin` whose ``repr`` hides it: it must never reach a trace, a
+log or a report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from lxml import etree
+
+from .nir import NirError, check_nir
+
+FORMAT_VERSION = "1"
+COVERAGE_FLAGS = ("ald", "c2s", "maternity", "at_mp", "alsace_moselle", "ame")
+
+#: Default ATRs per kind (sesam-vitale.md §5.4 and §5.9).
+DEFAULT_ATR = {
+    "vitale1": bytes.fromhex("3F65250022096990 00".replace(" ", "")),
+    "vitale2": bytes.fromhex("3B7513000044 09EA9000".replace(" ", "")),
+    "cps3": bytes.fromhex("3BAC00402A00122500648000031000 9000".replace(" ", "")),
+    "cps4": bytes.fromhex("3B9B1880010012250064800401000090 44".replace(" ", "")),
+}
+
+
+class ProfileError(ValueError):
+    """An invalid profile; the message starts with file:line:col."""
+
+    def __init__(self, file: str, line: int, col: int, message: str) -> None:
+        super().__init__(f"{file}:{line}:{col}: {message}")
+        self.file, self.line, self.col, self.message = file, line, col, message
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date | None = None
+    end: date | None = None
+
+    def active_on(self, day: date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Exonérations and special regimes of one beneficiary; absent = not covered."""
+
+    ald: Period | None = None
+    c2s: Period | None = None
+    maternity: Period | None = None
+    at_mp: Period | None = None
+    alsace_moselle: Period | None = None
+    ame: Period | None = None
+
+    def active(self) -> tuple[str, ...]:
+        return tuple(f for f in COVERAGE_FLAGS if getattr(self, f) is not None)
+
+
+@dataclass(frozen=True)
+class BeneficiaryProfile:
+    rank: int
+    qualite: str
+    nir: str
+    name: str
+    first_name: str
+    birth_date: date
+    twin_rank: int = 1
+    usual_name: str = ""
+    coverage: Coverage = field(default_factory=Coverage)
+
+
+@dataclass(frozen=True)
+class RightsProfile:
+    regime: str
+    caisse: str
+    centre: str
+    code_gestion: str
+    start: date | None = None
+    end: date | None = None
+
+
+@dataclass(frozen=True)
+class ProfessionalProfile:
+    rpps: str
+    name: str
+    first_name: str
+    profession: str
+    profession_code: str
+    specialty: str = ""
+    card_type: str = "CPS"
+
+
+@dataclass(frozen=True)
+class SituationProfile:
+    number: int
+    structure: str
+    finess: str = ""
+    am_number: str = ""
+    mode: str = "liberal"
+    convention: str = ""
+
+
+class Pin:
+    """A test PIN. ``repr``/``str`` never show it; only the card model reads :meth:`reveal`."""
+
+    __slots__ = ("_code", "max_tries", "tries_left")
+
+    def __init__(self, code: str, max_tries: int = 3, tries_left: int | None = None) -> None:
+        self._code = code
+        self.max_tries = max_tries
+        self.tries_left = max_tries if tries_left is None else tries_left
+
+    def reveal(self) -> str:
+        return self._code
+
+    def __repr__(self) -> str:
+        return f"Pin(code=<masqué>, max_tries={self.max_tries}, tries_left={self.tries_left})"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Pin) and (self._code, self.max_tries, self.tries_left) == (
+            other._code,
+            other.max_tries,
+            other.tries_left,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.max_tries, self.tries_left))
+
+
+@dataclass(frozen=True)
+class RawFile:
+    df: str  # "MF", "VITALE", or an AID in upper-case hex
+    fid: int
+    sfi: int | None
+    content: bytes
+
+
+@dataclass(frozen=True)
+class CardProfile:
+    id: str
+    kind: str  # vitale1 | vitale2 | cps3 | cps4
+    label: str
+    atr: bytes
+    nature: str  # T | D | R
+    path: Path | None = None
+    card_validity: Period | None = None
+    holder_nir: str = ""
+    rights: RightsProfile | None = None
+    beneficiaries: tuple[BeneficiaryProfile, ...] = ()
+    professional: ProfessionalProfile | None = None
+    situations: tuple[SituationProfile, ...] = ()
+    pin: Pin | None = field(default=None, repr=False, compare=False)
+    files: tuple[RawFile, ...] = ()
+
+    @property
+    def is_vitale(self) -> bool:
+        return self.kind.startswith("vitale")
+
+    @property
+    def is_cps(self) -> bool:
+        return self.kind.startswith("cps")
+
+    @property
+    def generation(self) -> int:
+        return int(self.kind[-1])
+
+    @property
+    def family(self) -> str:
+        """ "vitale" or "cps"."""
+        return "vitale" if self.is_vitale else "cps"
+
+    def beneficiary(self, rank: int) -> BeneficiaryProfile | None:
+        for b in self.beneficiaries:
+            if b.rank == rank:
+                return b
+        return None
+
+    def describe_fr(self) -> str:
+        """Short French description used in operator messages, e.g. « Vitale 2 de test vitale2-c2s (C2S) »."""
+        nature = {"T": "de test", "D": "de démonstration", "R": "réelle"}[self.nature]
+        if self.is_vitale:
+            b1 = self.beneficiary(1) or (self.beneficiaries[0] if self.beneficiaries else None)
+            who = f" de {b1.first_name} {b1.name}" if b1 else ""
+            flags = sorted({f for b in self.beneficiaries for f in b.coverage.active()})
+            extra = f" ({', '.join(_FLAG_LABELS[f] for f in flags)})" if flags else ""
+            return f"carte Vitale {self.generation} {nature} « {self.id} »{who}{extra}"
+        pro = self.professional
+        who = f" de {pro.first_name} {pro.name} ({pro.profession})" if pro else ""
+        ctype = pro.card_type if pro else "CPS"
+        return f"carte {ctype} ({self.kind.upper()}) {nature} « {self.id} »{who}"
+
+
+_FLAG_LABELS = {
+    "ald": "ALD",
+    "c2s": "C2S",
+    "maternity": "maternité",
+    "at_mp": "AT/MP",
+    "alsace_moselle": "Alsace-Moselle",
+    "ame": "AME",
+}
+
+
+def flag_label(flag: str) -> str:
+    return _FLAG_LABELS.get(flag, flag)
+
+
+# ---------------------------------------------------------------- loading
+
+
+def _parser() -> etree.XMLParser:
+    return etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_comments=False
+    )
+
+
+@cache
+def _schema() -> etree.XMLSchema:
+    xsd = resources.files("testbench.cards").joinpath("card-profile.xsd").read_bytes()
+    return etree.XMLSchema(etree.fromstring(xsd, _parser()))
+
+
+def schema_path() -> Path:
+    return Path(str(resources.files("testbench.cards").joinpath("card-profile.xsd")))
+
+
+class _Ctx:
+    def __init__(self, file: str, text: str) -> None:
+        self.file = file
+        self.lines = text.splitlines()
+
+    def error(self, el: etree._Element, message: str) -> ProfileError:
+        line = el.sourceline or 1
+        col = 1
+        if 0 < line <= len(self.lines):
+            idx = self.lines[line - 1].find(f"<{etree.QName(el).localname}")
+            col = idx + 1 if idx >= 0 else 1
+        return ProfileError(self.file, line, col, message)
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _period(el: etree._Element | None) -> Period | None:
+    if el is None:
+        return None
+    return Period(_date(el.get("start")), _date(el.get("end")))
+
+
+def _hex(text: str | None) -> bytes:
+    return bytes.fromhex("".join((text or "").split()))
+
+
+def load_profile(path: str | Path) -> CardProfile:
+    """Parse and validate a card profile; raise :class:`ProfileError` (file:line:col) when invalid."""
+    p = Path(path)
+    data = p.read_bytes()
+    return parse_profile(data, str(p), p)
+
+
+def parse_profile(data: bytes, file: str = "<profil>", path: Path | None = None) -> CardProfile:
+    try:
+        root = etree.fromstring(data, _parser())
+    except etree.XMLSyntaxError as exc:
+        line, col = exc.position if exc.position else (1, 1)
+        raise ProfileError(file, line, col, f"XML mal formé : {exc.msg}") from None
+    schema = _schema()
+    if not schema.validate(root):
+        err = schema.error_log[0]
+        raise ProfileError(file, err.line, max(err.column, 1), f"non conforme au schéma : {err.message}")
+    ctx = _Ctx(file, data.decode("utf-8", errors="replace"))
+    kind = root.get("kind")
+    atr_el = root.find("atr")
+    atr = _hex(atr_el.text) if atr_el is not None else DEFAULT_ATR[kind]
+    if len(atr) < 2:
+        raise ctx.error(atr_el, "ATR trop court")
+    holder_nir = ""
+    rights = None
+    beneficiaries: list[BeneficiaryProfile] = []
+    professional = None
+    situations: list[SituationProfile] = []
+    pin = None
+    if kind.startswith("vitale"):
+        for tag in ("professional", "situation", "pin"):
+            el = root.find(tag)
+            if el is not None:
+                raise ctx.error(el, f"<{tag}> n'a pas de sens sur une carte Vitale")
+        holder = root.find("holder")
+        if holder is None:
+            raise ProfileError(file, root.sourceline or 1, 1, "une carte Vitale exige <holder>")
+        try:
+            holder_nir = check_nir(holder.get("nir"))
+        except NirError as exc:
+            raise ctx.error(holder, str(exc)) from None
+        r = root.find("rights")
+        if r is None:
+            raise ProfileError(file, root.sourceline or 1, 1, "une carte Vitale exige <rights>")
+        rights = RightsProfile(
+            r.get("regime"),
+            r.get("caisse"),
+            r.get("centre"),
+            r.get("code-gestion"),
+            _date(r.get("start")),
+            _date(r.get("end")),
+        )
+        if kind == "vitale1" and rights.end is not None:
+            raise ctx.error(r, "une carte Vitale 1 ne porte pas de date de fin de droits")
+        ranks: set[int] = set()
+        for b in root.findall("beneficiary"):
+            rank = int(b.get("rank"))
+            if rank in ranks:
+                raise ctx.error(b, f"rang {rank} en double")
+            ranks.add(rank)
+            try:
+                nir = check_nir(b.get("nir") or holder_nir)
+            except NirError as exc:
+                raise ctx.error(b, str(exc)) from None
+            cov = b.find("coverage")
+            coverage = Coverage()
+            if cov is not None:
+                coverage = Coverage(
+                    ald=_period(cov.find("ald")),
+                    c2s=_period(cov.find("c2s")),
+                    maternity=_period(cov.find("maternity")),
+                    at_mp=_period(cov.find("at-mp")),
+                    alsace_moselle=_period(cov.find("alsace-moselle")),
+                    ame=_period(cov.find("ame")),
+                )
+            beneficiaries.append(
+                BeneficiaryProfile(
+                    rank=rank,
+                    qualite=b.get("qualite"),
+                    nir=nir,
+                    name=b.get("name"),
+                    first_name=b.get("first-name"),
+                    birth_date=date.fromisoformat(b.get("birth-date")),
+                    twin_rank=int(b.get("twin-rank", "1")),
+                    usual_name=b.get("usual-name", ""),
+                    coverage=coverage,
+                )
+            )
+        if not beneficiaries:
+            raise ProfileError(file, root.sourceline or 1, 1, "une carte Vitale exige au moins un <beneficiary>")
+        if 1 not in ranks:
+            raise ProfileError(file, root.sourceline or 1, 1, "le bénéficiaire de rang 1 manque")
+        beneficiaries.sort(key=lambda x: x.rank)
+    else:
+        for tag in ("holder", "rights", "beneficiary"):
+            el = root.find(tag)
+            if el is not None:
+                raise ctx.error(el, f"<{tag}> n'a pas de sens sur une carte CPS")
+        pro = root.find("professional")
+        if pro is None:
+            raise ProfileError(file, root.sourceline or 1, 1, "une carte CPS exige <professional>")
+        professional = ProfessionalProfile(
+            rpps=pro.get("rpps"),
+            name=pro.get("name"),
+            first_name=pro.get("first-name"),
+            profession=pro.get("profession"),
+            profession_code=pro.get("profession-code"),
+            specialty=pro.get("specialty", ""),
+            card_type=pro.get("card-type", "CPS"),
+        )
+        for s in root.findall("situation"):
+            if int(s.get("number")) >= 16:
+                raise ctx.error(s, "numéro de situation hors de 0…15")
+            situations.append(
+                SituationProfile(
+                    number=int(s.get("number")),
+                    structure=s.get("structure"),
+                    finess=s.get("finess", ""),
+                    am_number=s.get("am-number", ""),
+                    mode=s.get("mode", "liberal"),
+                    convention=s.get("convention", ""),
+                )
+            )
+        pin_el = root.find("pin")
+        if pin_el is None:
+            raise ProfileError(file, root.sourceline or 1, 1, "une carte CPS exige <pin>")
+        max_tries = int(pin_el.get("max-tries", "3"))
+        tries_left = int(pin_el.get("tries-left", str(max_tries)))
+        if tries_left > max_tries:
+            raise ctx.error(pin_el, "tries-left dépasse max-tries")
+        pin = Pin(pin_el.get("code"), max_tries, tries_left)
+    files = []
+    for f in root.findall("file"):
+        sfi = f.get("sfi")
+        df = f.get("df", "MF").upper()
+        if df not in ("MF", "VITALE"):
+            try:
+                bytes.fromhex(df)
+            except ValueError:
+                raise ctx.error(f, f"df invalide : {df}") from None
+        files.append(RawFile(df, int(f.get("fid"), 16), int(sfi) if sfi else None, _hex(f.text)))
+    return CardProfile(
+        id=root.get("id"),
+        kind=kind,
+        label=(root.findtext("label") or "").strip(),
+        atr=atr,
+        nature=root.findtext("nature"),
+        path=path,
+        card_validity=_period(root.find("card-validity")),
+        holder_nir=holder_nir,
+        rights=rights,
+        beneficiaries=tuple(beneficiaries),
+        professional=professional,
+        situations=tuple(situations),
+        pin=pin,
+        files=tuple(files),
+    )

@@ -1,0 +1,130 @@
+"""High-level public read sequences: ``read_vitale`` and ``read_cps`` over any :class:`CardChannel`.
+
+Vitale: SELECT MF → READ BINARY SFI 2 (identities) → SELECT AID VITALE → READ BINARY SFI 2 (NIRs)
+(public, sesam-vitale.md §5.6), then READ BINARY SFI 3 and 4 (card data and rights, OURS).
+CPS: SELECT the PKCS#15 AID, read EF.SN.ICC, the identity file 0001/7001 and the situations
+0001/D120…, then VERIFY without data to count the PIN tries (no try consumed, no PIN sent).
+
+These reads are read-only and never send a PIN. The channel normally resolves T=0 ``61xx``/``6Cxx``
+itself; the reads resolve them too, so any channel works.
+"""
+
+from __future__ import annotations
+
+from . import apdu as A
+from . import layout as L
+from .api import CardChannel, CardError
+from .decode import CpsData, VitaleData, decode_cps, decode_vitale
+from .sw import sw_meaning
+
+MAX_FILE = 8192
+
+
+class CardReadError(CardError):
+    """The card answered a read sequence with an unexpected status word (not the expected card)."""
+
+    def __init__(self, step: str, sw: int) -> None:
+        super().__init__(f"{step} : SW {sw:04X} ({sw_meaning(sw)})")
+        self.step = step
+        self.sw = sw
+
+
+def exchange(channel: CardChannel, slot: str, apdu: bytes) -> tuple[bytes, int]:
+    """Transmit, resolving T=0 status words if the channel left them."""
+    data, sw = channel.transmit(slot, apdu)
+    if sw >> 8 == 0x6C:
+        data, sw = channel.transmit(
+            slot, apdu[:-1] + bytes([sw & 0xFF]) if len(apdu) > 4 else apdu + bytes([sw & 0xFF])
+        )
+    collected = bytearray(data)
+    while sw >> 8 == 0x61:
+        more, sw = channel.transmit(slot, A.build(0x00, A.INS_GET_RESPONSE, 0, 0, le=sw & 0xFF))
+        collected += more
+    return bytes(collected), sw
+
+
+def read_file(channel: CardChannel, slot: str, first: bytes, step: str) -> bytes:
+    """Read a whole transparent EF: ``first`` is the READ BINARY that selects it (SFI form) at offset 0."""
+    data, sw = exchange(channel, slot, first)
+    if sw not in (0x9000, 0x6282):
+        raise CardReadError(step, sw)
+    out = bytearray(data)
+    while sw == 0x9000 and len(data) == 256 and len(out) < MAX_FILE:
+        data, sw = exchange(channel, slot, A.read_binary(len(out), 0))
+        if sw == 0x6B00:
+            break
+        if sw not in (0x9000, 0x6282):
+            raise CardReadError(step, sw)
+        out += data
+    return bytes(out)
+
+
+def _select(channel: CardChannel, slot: str, apdu: bytes, step: str) -> None:
+    _, sw = exchange(channel, slot, apdu)
+    if sw != 0x9000:
+        raise CardReadError(step, sw)
+
+
+def read_vitale_files(channel: CardChannel, slot: str) -> dict[str, bytes]:
+    """The raw files of the public sequence plus our card-data and rights files."""
+    _select(channel, slot, A.select_fid(L.FID_MF), "SELECT MF")
+    identity = read_file(channel, slot, A.read_binary_sfi(L.SFI_IDENTITY), "lecture identités (SFI 2)")
+    _select(channel, slot, A.select_aid(L.AID_VITALE), "SELECT AID VITALE")
+    nirs = read_file(channel, slot, A.read_binary_sfi(L.SFI_IDENTITY), "lecture NIR (SFI 2)")
+    card = read_file(channel, slot, A.read_binary_sfi(L.SFI_CARD), "lecture données carte (SFI 3)")
+    rights = read_file(channel, slot, A.read_binary_sfi(L.SFI_RIGHTS), "lecture droits (SFI 4)")
+    return {"identity": identity, "nirs": nirs, "card": card, "rights": rights}
+
+
+def read_vitale(channel: CardChannel, slot: str) -> VitaleData:
+    """Read and decode the Vitale card in ``slot``. Raises CardUnavailable / CardReadError."""
+    atr = channel.atr(slot)
+    f = read_vitale_files(channel, slot)
+    return decode_vitale(f["identity"], f["nirs"], f["card"], f["rights"], atr)
+
+
+def read_vitale_holder(channel: CardChannel, slot: str) -> tuple[str, str, str]:
+    """The guard's short read: (name, first name, NIR) of beneficiary 1 through the public sequence only."""
+    from .decode import decode_identities, decode_nirs
+
+    _select(channel, slot, A.select_fid(L.FID_MF), "SELECT MF")
+    ids = decode_identities(read_file(channel, slot, A.read_binary_sfi(L.SFI_IDENTITY), "lecture identités"))
+    _select(channel, slot, A.select_aid(L.AID_VITALE), "SELECT AID VITALE")
+    nirs = decode_nirs(read_file(channel, slot, A.read_binary_sfi(L.SFI_IDENTITY), "lecture NIR"))
+    name, first, _ = ids[0] if ids else ("", "", None)
+    return name, first, nirs[0] if nirs else ""
+
+
+def read_cps(channel: CardChannel, slot: str) -> CpsData:
+    """Read and decode the CPS in ``slot`` (no PIN presented; the tries counter is read)."""
+    atr = channel.atr(slot)
+    _select(channel, slot, A.select_aid(L.AID_CPS_PKCS15, le=0), "SELECT AID PKCS#15")
+    _select(channel, slot, A.build(0, A.INS_SELECT, 0x08, 0x0C, L.FID_SN_ICC.to_bytes(2, "big")), "SELECT EF.SN.ICC")
+    sn = read_file(channel, slot, A.read_binary(0, 0), "lecture EF.SN.ICC")
+    path = L.FID_DF_CPS.to_bytes(2, "big")
+    _select(
+        channel,
+        slot,
+        A.build(0, A.INS_SELECT, 0x08, 0x0C, path + L.FID_CPS_PROBE.to_bytes(2, "big")),
+        "SELECT 0001/7001",
+    )
+    identity = read_file(channel, slot, A.read_binary(0, 0), "lecture identité PS")
+    situations = []
+    for n in range(L.MAX_SITUATIONS):
+        fid = (L.FID_SITUATION_FIRST + n).to_bytes(2, "big")
+        _, sw = exchange(channel, slot, A.build(0, A.INS_SELECT, 0x08, 0x0C, path + fid))
+        if sw != 0x9000:
+            break
+        situations.append(read_file(channel, slot, A.read_binary(0, 0), f"lecture situation {n}"))
+    tries = pin_tries_left(channel, slot)
+    return decode_cps(identity, situations, atr, tries, sn)
+
+
+def pin_tries_left(channel: CardChannel, slot: str) -> int | None:
+    """VERIFY with no data: 63Cx → x tries, 6983 → 0 (blocked), 9000 → already verified (None)."""
+    _, sw = exchange(channel, slot, A.build(0, A.INS_VERIFY, 0, L.PIN_REFERENCE))
+    if sw >> 8 == 0x63 and sw & 0xF0 == 0xC0:
+        return sw & 0x0F
+    if sw == 0x6983:
+        return 0
+    return None

@@ -1,0 +1,106 @@
+"""Minimal BER-TLV (ISO 7816-4) encoding and decoding: the Vitale files are TLV (tags 65, 66, 80…)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+
+class TlvError(ValueError):
+    """Malformed TLV data (truncated tag, length or value)."""
+
+
+@dataclass(frozen=True)
+class Tlv:
+    tag: int
+    value: bytes
+
+    @property
+    def constructed(self) -> bool:
+        first = self.tag
+        while first > 0xFF:
+            first >>= 8
+        return bool(first & 0x20)
+
+    def children(self) -> list[Tlv]:
+        return parse(self.value)
+
+    def find(self, tag: int) -> Tlv | None:
+        for child in self.children():
+            if child.tag == tag:
+                return child
+        return None
+
+    def text(self, tag: int, encoding: str = "latin-1") -> str | None:
+        child = self.find(tag)
+        return None if child is None else child.value.decode(encoding).rstrip(" \x00")
+
+
+def _read_tag(data: bytes, pos: int) -> tuple[int, int]:
+    if pos >= len(data):
+        raise TlvError(f"tag tronqué à l'octet {pos}")
+    tag = data[pos]
+    pos += 1
+    if tag & 0x1F == 0x1F:  # multi-byte tag
+        while True:
+            if pos >= len(data):
+                raise TlvError(f"tag tronqué à l'octet {pos}")
+            b = data[pos]
+            tag = (tag << 8) | b
+            pos += 1
+            if not b & 0x80:
+                break
+    return tag, pos
+
+
+def _read_length(data: bytes, pos: int) -> tuple[int, int]:
+    if pos >= len(data):
+        raise TlvError(f"longueur tronquée à l'octet {pos}")
+    first = data[pos]
+    pos += 1
+    if first < 0x80:
+        return first, pos
+    count = first & 0x7F
+    if count == 0 or count > 3 or pos + count > len(data):
+        raise TlvError(f"longueur invalide à l'octet {pos - 1}")
+    return int.from_bytes(data[pos : pos + count], "big"), pos + count
+
+
+def iter_tlv(data: bytes) -> Iterator[Tlv]:
+    """Yield top-level TLVs; 00 and FF padding between objects is skipped (ISO 7816-4)."""
+    pos = 0
+    while pos < len(data):
+        if data[pos] in (0x00, 0xFF):
+            pos += 1
+            continue
+        tag, pos = _read_tag(data, pos)
+        length, pos = _read_length(data, pos)
+        if pos + length > len(data):
+            raise TlvError(f"valeur tronquée pour le tag {tag:X} ({length} octets annoncés)")
+        yield Tlv(tag, data[pos : pos + length])
+        pos += length
+
+
+def parse(data: bytes) -> list[Tlv]:
+    return list(iter_tlv(data))
+
+
+def encode_length(n: int) -> bytes:
+    if n < 0x80:
+        return bytes([n])
+    if n <= 0xFF:
+        return bytes([0x81, n])
+    if n <= 0xFFFF:
+        return bytes([0x82]) + n.to_bytes(2, "big")
+    raise TlvError(f"valeur trop longue : {n} octets")
+
+
+def encode(tag: int, value: bytes | Iterable[bytes]) -> bytes:
+    """Encode one TLV; ``value`` may be raw bytes or an iterable of already encoded children."""
+    body = value if isinstance(value, bytes | bytearray) else b"".join(value)
+    tag_bytes = tag.to_bytes((tag.bit_length() + 7) // 8 or 1, "big")
+    return tag_bytes + encode_length(len(body)) + bytes(body)
+
+
+def text(tag: int, value: str, encoding: str = "latin-1") -> bytes:
+    return encode(tag, value.encode(encoding))
