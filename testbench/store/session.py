@@ -25,7 +25,7 @@ from filelock import FileLock, Timeout
 
 from testbench import __version__
 from testbench.store import codec
-from testbench.store.schema import SCHEMA_VERSION, migrate
+from testbench.store.schema import SCHEMA_VERSION, SchemaTooNew, migrate
 from testbench.traces.model import TraceLine
 
 
@@ -72,7 +72,11 @@ class SessionStore:
             ) from None
         try:
             conn = _connect(path)
-            migrate(conn)
+            try:
+                migrate(conn)
+            except SchemaTooNew as exc:
+                conn.close()
+                raise SessionError(f"{path}: {exc}") from None
             store = cls(path, conn, lock)
             store._init_meta()
         except BaseException:
