@@ -1,0 +1,79 @@
+"""Load casebooks: hardened read, XSD validation, model building and semantic checks.
+
+``load_casebook`` raises :class:`CasebookError` carrying *every* problem (``file:line:col: message``);
+it never lets an lxml or OS exception escape for bad input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from testbench.casebook import xsd
+from testbench.casebook.build import Builder
+from testbench.casebook.errors import CasebookError, Problem
+from testbench.casebook.model import Casebook, SourceRef
+from testbench.casebook.source import LoadLimits, read_casebook_source
+
+__all__ = ["CasebookError", "LoadLimits", "Problem", "check_casebook", "load_casebook", "load_casebooks"]
+
+
+def check_casebook(path: str | Path, limits: LoadLimits | None = None) -> tuple[Casebook | None, list[Problem]]:
+    """Load one casebook and return it (or None) with all problems found, without raising."""
+    path = Path(path)
+    read = read_casebook_source(path, limits or LoadLimits())
+    if read.root is None or read.source is None:
+        return None, read.problems
+    root, source = read.root, read.source
+    wrong_root = xsd.root_problem(root, source)
+    if wrong_root is not None:
+        return None, [wrong_root]
+    problems = xsd.validate(root, source)
+    builder = Builder(source, path)
+    casebook = builder.build(root, read.sha256)
+    problems.extend(builder.problems)
+    if problems:
+        problems.sort(key=lambda p: (p.source.line, p.source.col))
+        return None, problems
+    return casebook, []
+
+
+def load_casebook(path: str | Path, limits: LoadLimits | None = None) -> Casebook:
+    """Load and validate one casebook; raise CasebookError with every problem found."""
+    casebook, problems = check_casebook(path, limits)
+    if problems or casebook is None:
+        raise CasebookError(problems)
+    return casebook
+
+
+def load_casebooks(paths: Iterable[str | Path], limits: LoadLimits | None = None) -> list[Casebook]:
+    """Load several casebooks, collecting problems across all files (and duplicate case ids)."""
+    casebooks: list[Casebook] = []
+    problems: list[Problem] = []
+    seen_files: set[Path] = set()
+    first_case: dict[str, SourceRef] = {}
+    for raw in paths:
+        path = Path(raw)
+        try:
+            key = path.resolve()
+        except OSError:
+            key = path
+        if key in seen_files:
+            continue
+        seen_files.add(key)
+        casebook, found = check_casebook(path, limits)
+        problems.extend(found)
+        if casebook is None:
+            continue
+        casebooks.append(casebook)
+        for case in casebook.cases:
+            here = case.source or SourceRef(str(path), 1)
+            if case.id in first_case:
+                problems.append(
+                    Problem(here, f"identifiant de cas « {case.id} » déjà utilisé en {first_case[case.id]}")
+                )
+            else:
+                first_case[case.id] = here
+    if problems:
+        raise CasebookError(problems)
+    return casebooks
