@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The whole test suite on a fresh machine: set up, start the PC/SC stack, run pytest, stop it.
+# This is the README's test command; .ci/run calls exactly this.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+started=$(date +%s)
+bash scripts/setup.sh
+# shellcheck source=scripts/pcscd.sh
+source scripts/pcscd.sh
+pcscd_up
+trap pcscd_down EXIT
+.venv/bin/ruff check testbench tests benchmarks
+set +e
+.venv/bin/python -m pytest -q -p no:cacheprovider "$@"
+rc=$?
+set -e
+echo "test.sh: $(( $(date +%s) - started )) s in all"
+exit $rc
