@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -28,6 +28,19 @@ class Coverage:
     aspa: bool = False
     rights_start: date | None = None
     rights_end: date | None = None
+    #: optional validity period of a flag (``ald_start``/``ald_end`` as the card layer reads them)
+    periods: dict[str, tuple[date | None, date | None]] = field(default_factory=dict, compare=False)
+
+    def at(self, when: date) -> Coverage:
+        """The coverage in force on ``when``: a flag outside its own period counts as absent."""
+        if not self.periods:
+            return self
+        off = {
+            name: False
+            for name, (start, end) in self.periods.items()
+            if getattr(self, name) and ((start and when < start) or (end and when > end))
+        }
+        return replace(self, **off) if off else self
 
 
 @dataclass(frozen=True)
@@ -131,16 +144,22 @@ def _quantity(value: Any, field: str) -> int:
     return int(qty)
 
 
-def parse_coverage(raw: dict[str, Any], field: str = "beneficiary.coverage") -> Coverage:
-    flags = {
-        name: _bool(raw.get(name), f"{field}.{name}")
-        for name in ("ald", "c2s", "ame", "maternity", "at_mp", "prevention", "alsace_moselle", "exonerated")
-    }
+_FLAGS = ("ald", "c2s", "ame", "maternity", "at_mp", "prevention", "alsace_moselle", "exonerated", "aspa")
+
+
+def parse_coverage(raw: dict[str, Any], where: str = "beneficiary.coverage") -> Coverage:
+    flags = {name: _bool(raw.get(name), f"{where}.{name}") for name in _FLAGS}
+    periods: dict[str, tuple[date | None, date | None]] = {}
+    for name in _FLAGS:
+        start = _date(raw.get(f"{name}_start"), f"{where}.{name}_start", optional=True)
+        end = _date(raw.get(f"{name}_end"), f"{where}.{name}_end", optional=True)
+        if start or end:
+            periods[name] = (start, end)
     return Coverage(
         **flags,
-        aspa=_bool(raw.get("aspa"), f"{field}.aspa"),
-        rights_start=_date(raw.get("rights_start"), f"{field}.rights_start", optional=True),
-        rights_end=_date(raw.get("rights_end"), f"{field}.rights_end", optional=True),
+        rights_start=_date(raw.get("rights_start"), f"{where}.rights_start", optional=True),
+        rights_end=_date(raw.get("rights_end"), f"{where}.rights_end", optional=True),
+        periods=periods,
     )
 
 

@@ -27,7 +27,7 @@ class RateDecision:
 
 def nature_assurance(req: InvoiceRequest) -> str:
     """B2 nature d'assurance of the invoice (billing-rules.md §5.1)."""
-    cov = req.beneficiary.coverage
+    cov = req.beneficiary.coverage.at(req.care_date)
     if cov.maternity:
         return "30"
     if cov.at_mp:
@@ -54,7 +54,7 @@ def _table_rate(tables: Tables, category: str, when: date, modulation: str, line
 
 def decide_rate(req: InvoiceRequest, line: Line, category: str, when: date, tables: Tables) -> RateDecision:
     """Apply billing-rules.md §3 in order; see docs/reference-engine.md for each rule's source."""
-    cov = req.beneficiary.coverage
+    cov = req.beneficiary.coverage.at(when)
     if line.ald and not cov.ald:
         raise R.refuse(R.ALD_NOT_IN_RIGHTS, f"ligne {line.index + 1}: ALD facturée sans droits ALD", line=line.index)
     if cov.ame:  # 1. AME: 0 %, qualificatif N (RG_VF650)

@@ -145,7 +145,7 @@ def _withholdings(req: InvoiceRequest, lines: list[LineResult], tables: Tables) 
     Per day of care on this invoice, capped by the table's daily cap. Yearly caps need per-patient
     counters across invoices; the engine is deterministic and stateless here, so they are not applied.
     """
-    cov = req.beneficiary.coverage
+    cov = req.beneficiary.coverage.at(req.care_date)
     out = {"participation_forfaitaire": ZERO, "franchise": ZERO}
     exempt = cov.c2s or cov.ame or cov.maternity
     birth = req.beneficiary.birth_date
@@ -171,7 +171,7 @@ def _withholdings(req: InvoiceRequest, lines: list[LineResult], tables: Tables) 
 
 def compute_invoice(req: InvoiceRequest, tables: Tables) -> InvoiceComputation:
     """Split an invoice; raises EngineRefusal (stable code) on the first rule it breaks."""
-    cov = req.beneficiary.coverage
+    cov = req.beneficiary.coverage.at(req.care_date)
     mode = req.rounding
     tiers = "amo+amc" if cov.c2s else req.tiers_payant  # C2S: tiers payant intégral (DRG 36)
     if tiers == "amo+amc" and req.amc is None and not cov.c2s:

@@ -1,0 +1,293 @@
+"""``ReferenceEngine``: the in-process reference billing core behind the :class:`Engine` protocol.
+
+Cards are read through the :class:`CardChannel` given at construction, with the card layer's
+public read sequences. Invoices, securing, lots and returns are kept in memory for the engine's
+lifetime (a restarted engine forgets them, like a fresh workstation).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from testbench import __version__
+from testbench.cards.api import CardChannel, CardError
+from testbench.engines.api import EngineInfo, JsonObject, TraceSink
+from testbench.engines.reference import refusals as R
+from testbench.engines.reference.b2 import LotInvoice, build_lot_file, lot_totals
+from testbench.engines.reference.fse import build_fse
+from testbench.engines.reference.model import parse_coverage, parse_invoice_request
+from testbench.engines.reference.money import ZERO, fmt
+from testbench.engines.reference.noemie import SCENARIOS, ReturnedInvoice, simulate
+from testbench.engines.reference.split import InvoiceComputation, compute_invoice
+from testbench.engines.reference.tables import Tables, load_bundled_tables
+from testbench.engines.reference.trace import EngineTracer
+
+ENGINE_NAME = "testbench-reference"
+CAPABILITIES = (
+    "read_cps",
+    "read_vitale",
+    "adri_query",
+    "create_invoice",
+    "secure_invoice",
+    "build_lot",
+    "read_returns",
+)
+
+
+@dataclass
+class _Invoice:
+    invoice_id: str
+    number: str
+    computation: InvoiceComputation
+    fse: str
+    secured: bool = False
+    lot: int | None = None
+
+
+@dataclass
+class _Lot:
+    number: int
+    invoice_ids: list[str]
+
+
+def _card_function(name: str) -> Callable[[CardChannel, str], Any]:
+    """The card layer's read sequence ``name`` (``read_vitale``/``read_cps``), imported lazily."""
+    try:
+        import testbench.cards as cards
+
+        func = getattr(cards, name, None)
+        if func is None:
+            from testbench.cards import read as cards_read
+
+            func = getattr(cards_read, name)
+        return func
+    except (ImportError, AttributeError) as exc:
+        raise R.refuse(R.NO_CARD, f"lecture de carte indisponible ({exc})") from exc
+
+
+class ReferenceEngine:
+    """The reference engine; ``tables`` defaults to the bundled tables."""
+
+    def __init__(
+        self,
+        channel: CardChannel | None = None,
+        tables: Tables | None = None,
+        trace: TraceSink | None = None,
+        *,
+        emitter: str = "TESTBENCH",
+        today: Callable[[], date] = date.today,
+        clock: Callable[[], datetime] = datetime.now,
+        adri: dict[str, JsonObject] | None = None,
+    ) -> None:
+        self.channel = channel
+        self.tables = tables or load_bundled_tables()
+        self.trace = EngineTracer(trace, clock)
+        self.emitter = emitter
+        self.today = today
+        self.adri = dict(adri or {})
+        self._invoices: dict[str, _Invoice] = {}
+        self._refs: set[str] = set()
+        self._lots: dict[int, _Lot] = {}
+        self._next_invoice = 1
+        self._next_lot = 1
+        self._last_vitale: JsonObject | None = None
+
+    # -- identity ---------------------------------------------------------------------------
+    def describe(self) -> EngineInfo:
+        return EngineInfo(
+            name=ENGINE_NAME,
+            version=__version__,
+            agrement="",
+            socle_version="reference (non certifié)",
+            capabilities=CAPABILITIES,
+        )
+
+    # -- cards ------------------------------------------------------------------------------
+    def _read_card(self, kind: str, slot: str) -> JsonObject:
+        if self.channel is None:
+            raise R.refuse(R.NO_CARD, "aucun lecteur de cartes n'est relié au moteur", slot=slot)
+        func = _card_function(f"read_{kind}")
+        self.trace(f"read_{kind} slot={slot}")
+        try:
+            data = func(self.channel, slot).as_dict()
+        except CardError as exc:
+            self.trace(f"read_{kind} slot={slot} échec: {exc}", "ERROR")
+            raise
+        return data
+
+    def read_cps(self, slot: str) -> JsonObject:
+        data = self._read_card("cps", slot)
+        self.trace(f"read_cps ok rpps={data.get('rpps', '')} type={data.get('card_type', '')}")
+        return data
+
+    def read_vitale(self, slot: str) -> JsonObject:
+        data = self._read_card("vitale", slot)
+        self._last_vitale = data
+        self.trace(f"read_vitale ok beneficiaires={len(data.get('beneficiaries', []))}")
+        return data
+
+    # -- ADRi -------------------------------------------------------------------------------
+    def adri_query(self, request: JsonObject) -> JsonObject:
+        """Simulated ADRi: the registry given at construction, else the last Vitale read, else the
+        request's own coverage (source says which)."""
+        ben = request.get("beneficiary") if isinstance(request, dict) else None
+        if not isinstance(ben, dict) or not ben.get("nir"):
+            raise R.refuse(R.ADRI_UNKNOWN_BENEFICIARY, "ADRi: NIR absent de la requête")
+        nir = str(ben["nir"])
+        rank = int(ben.get("rank") or 1)
+        coverage, source = self._adri_coverage(nir, rank, ben)
+        if coverage is None:
+            raise R.refuse(R.ADRI_UNKNOWN_BENEFICIARY, "ADRi: bénéficiaire inconnu", nir_suffix=nir[-4:])
+        parsed = parse_coverage(coverage, "coverage")
+        when_raw = request.get("care_date")
+        when = date.fromisoformat(when_raw) if isinstance(when_raw, str) and when_raw else self.today()
+        open_ = not (
+            (parsed.rights_start and when < parsed.rights_start) or (parsed.rights_end and when > parsed.rights_end)
+        )
+        self.trace(f"adri_query rang={rank} source={source} droits={'ouverts' if open_ else 'fermes'}")
+        return {
+            "nir": nir,
+            "rank": rank,
+            "regime": str(ben.get("regime") or "01"),
+            "coverage": coverage,
+            "rights_open": open_,
+            "date": when.isoformat(),
+            "source": source,
+        }
+
+    def _adri_coverage(self, nir: str, rank: int, ben: JsonObject) -> tuple[JsonObject | None, str]:
+        if nir in self.adri:
+            return dict(self.adri[nir]), "registre-adri"
+        if self._last_vitale:
+            for item in self._last_vitale.get("beneficiaries", []):
+                if item.get("nir") == nir or (self._last_vitale.get("nir") == nir and item.get("rank") == rank):
+                    return dict(item.get("coverage") or {}), "carte-vitale"
+        if isinstance(ben.get("coverage"), dict):
+            return dict(ben["coverage"]), "requete"
+        return None, ""
+
+    # -- invoices ---------------------------------------------------------------------------
+    def create_invoice(self, request: JsonObject) -> JsonObject:
+        try:
+            req = parse_invoice_request(request)
+            if req.invoice_ref in self._refs:
+                raise R.refuse(R.DUPLICATE_INVOICE, f"facture {req.invoice_ref} déjà créée (doublon de FSE)")
+            comp = compute_invoice(req, self.tables)
+        except Exception as exc:
+            code = getattr(exc, "code", None)
+            if code:
+                self.trace(f"create_invoice refus {code}: {getattr(exc, 'message', '')}", "WARN")
+            raise
+        number = f"{self._next_invoice:09d}"
+        self._next_invoice += 1
+        invoice_id = f"INV-{number}"
+        fse = build_fse(comp, number)
+        self._invoices[invoice_id] = _Invoice(invoice_id, number, comp, fse)
+        self._refs.add(req.invoice_ref)
+        t = comp.totals_dict()
+        self.trace(
+            f"create_invoice ref={req.invoice_ref} numero={number} lignes={len(comp.lines)} "
+            f"base={t['base']} amo={t['amo']} amc={t['amc']} patient={t['patient']}"
+        )
+        return {
+            "invoice_id": invoice_id,
+            "number": number,
+            "nature_assurance": comp.nature_assurance,
+            "exo": comp.exo_invoice,
+            "lines": [r.as_dict() for r in comp.lines],
+            "totals": t,
+            "withholdings": {k: fmt(v) for k, v in comp.withholdings.items()},
+            "tiers_payant": comp.tiers_payant_dict(),
+            "amc_payer": comp.amc_payer,
+            "fse": fse,
+        }
+
+    def _invoice(self, invoice_id: Any) -> _Invoice:
+        inv = self._invoices.get(invoice_id) if isinstance(invoice_id, str) else None
+        if inv is None:
+            raise R.refuse(R.UNKNOWN_INVOICE, f"facture inconnue {invoice_id!r}", invoice_id=str(invoice_id))
+        return inv
+
+    def secure_invoice(self, request: JsonObject) -> JsonObject:
+        inv = self._invoice(request.get("invoice_id") if isinstance(request, dict) else None)
+        mode = inv.computation.request.mode
+        digest = hashlib.sha256(f"{inv.number}|{mode}|".encode() + inv.fse.encode()).hexdigest()
+        inv.secured = True
+        self.trace(f"secure_invoice numero={inv.number} mode={mode}")
+        return {
+            "status": "secured",
+            "invoice_id": inv.invoice_id,
+            "number": inv.number,
+            "mode": mode,
+            "signature": {"algorithm": "sha256-simule", "value": digest, "certified": False},
+        }
+
+    def build_lot(self, request: JsonObject) -> JsonObject:
+        ids = request.get("invoice_ids") if isinstance(request, dict) else None
+        if not isinstance(ids, list):
+            raise R.refuse(R.INVALID_REQUEST, "invoice_ids: liste attendue")
+        if not ids:
+            raise R.refuse(R.EMPTY_LOT, "lot sans facture")
+        invoices = [self._invoice(i) for i in ids]
+        for inv in invoices:
+            if not inv.secured:
+                raise R.refuse(R.INVOICE_NOT_SECURED, f"facture {inv.number} non sécurisée", invoice_id=inv.invoice_id)
+            if inv.lot is not None:
+                raise R.refuse(
+                    R.INVOICE_ALREADY_IN_LOT, f"facture {inv.number} déjà dans le lot {inv.lot:06d}", lot=inv.lot
+                )
+        regimes = {inv.computation.request.beneficiary.regime for inv in invoices}
+        if len(regimes) > 1:
+            raise R.refuse(R.MIXED_LOT, f"régimes différents dans un lot: {sorted(regimes)}")
+        number = self._next_lot
+        self._next_lot += 1
+        members = [LotInvoice(inv.number, inv.computation) for inv in invoices]
+        text = build_lot_file(number, members, self.emitter, self.today(), (regimes.pop(), "0", "0"))
+        for inv in invoices:
+            inv.lot = number
+        self._lots[number] = _Lot(number, [inv.invoice_id for inv in invoices])
+        totals = {k: fmt(v) for k, v in lot_totals(members).items()}
+        self.trace(f"build_lot numero={number:06d} factures={len(invoices)} amo={totals['amo']}")
+        return {"number": f"{number:06d}", "invoice_count": len(invoices), "totals": totals, "b2": text}
+
+    def read_returns(self, request: JsonObject) -> JsonObject:
+        scenario = request.get("scenario") if isinstance(request, dict) else None
+        if scenario not in SCENARIOS:
+            raise R.refuse(R.UNKNOWN_SCENARIO, f"scénario de retour inconnu {scenario!r}")
+        lot = self._find_lot(request.get("lot_number"))
+        invoices = [self._invoices[i] for i in lot.invoice_ids]
+        returned = [
+            ReturnedInvoice(
+                inv.number, inv.computation.totals["amo"] if inv.computation.tiers_payant != "none" else ZERO
+            )
+            for inv in invoices
+        ]
+        code = request.get("code")
+        result = simulate(
+            scenario, lot.number, returned, code if isinstance(code, str) and code else None, self.today()
+        )
+        self.trace(f"read_returns lot={lot.number:06d} scenario={scenario} statut={result.status}")
+        return {
+            "status": result.status,
+            "codes": result.codes,
+            "details": result.details,
+            "lot_number": f"{lot.number:06d}",
+            "noemie": result.text,
+        }
+
+    def _find_lot(self, raw: Any) -> _Lot:
+        if raw is None or raw == "":
+            if not self._lots:
+                raise R.refuse(R.UNKNOWN_LOT, "aucun lot construit")
+            return self._lots[max(self._lots)]
+        try:
+            return self._lots[int(str(raw))]
+        except (KeyError, ValueError):
+            raise R.refuse(R.UNKNOWN_LOT, f"lot inconnu {raw!r}") from None
+
+    def close(self) -> None:
+        self.trace("close")

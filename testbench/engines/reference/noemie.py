@@ -1,0 +1,94 @@
+"""A NOEMIE-like return simulator: ARL (positive / negative) and RSP (payments / rejects).
+
+Our own text layout, inspired by the public description of NOEMIE PS files (billing-rules.md §13,
+sesam-vitale.md §7.5): a fixed 128-character header entity ``000``, variable entities
+``code(3) + niveau(2) + data`` terminated by ``@``, an entity ``990`` holding the totals of the level
+it closes, and a fixed 128-character end entity ``999``. Field layouts are ours.
+
+Reject codes: the six code pairs of billing-rules.md §13.2 are real (a CPAM memo); the ARL codes
+are ours (the real list is not public).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from testbench.engines.reference.money import ZERO, cents
+
+#: Real RSP reject code pairs (billing-rules.md §13.2), labels paraphrased.
+RSP_REJECT_CODES: dict[str, str] = {
+    "0460 053": "ETABLISSEMENT PRESCRIPTEUR INCONNU DU FICHIER NATIONAL",
+    "0470 049": "PRESCRIPTION INTERDITE A CETTE DATE",
+    "2900 005": "FACTURE DEJA PAYEE",
+    "0450 072": "EXONERATION CARTE VITALE ABSENTE DU FICHIER CAISSE A LA DATE DES SOINS",
+    "0250 050": "ASSURE ABSENT DE NOTRE REFERENTIEL",
+    "0317 051": "INCOMPATIBILITE NATURE D'ASSURANCE",
+}
+#: ARL reject codes: OUR OWN (no public list).
+ARL_REJECT_CODES: dict[str, str] = {
+    "ARL-001": "LOT NON CONFORME AU CAHIER DES CHARGES",
+    "ARL-002": "LOT TELETRANSMIS A L'AVANCE",
+    "ARL-003": "TOTAUX DU LOT INCOHERENTS",
+}
+DEFAULT_CODES = {"arl-negative": "ARL-001", "rsp-rejected": "2900 005"}
+SCENARIOS = ("arl-positive", "arl-negative", "rsp-paid", "rsp-rejected")
+
+
+@dataclass(frozen=True)
+class ReturnedInvoice:
+    number: str
+    amount_due: Decimal  # what the AMO pays under tiers payant (0 without)
+
+
+@dataclass(frozen=True)
+class ReturnResult:
+    status: str  # accepted | rejected | paid
+    codes: list[str]
+    details: list[dict[str, str]]
+    text: str
+
+
+def code_label(code: str) -> str:
+    return RSP_REJECT_CODES.get(code) or ARL_REJECT_CODES.get(code) or "MOTIF NON REFERENCE"
+
+
+def _fixed(text: str) -> str:
+    return text[:128].ljust(128)
+
+
+def simulate(
+    scenario: str, lot_number: int, invoices: list[ReturnedInvoice], code: str | None, today: date
+) -> ReturnResult:
+    """Build the return for a lot; the caller has checked the scenario name."""
+    kind = "ARL" if scenario.startswith("arl") else "RSP"
+    lines = [_fixed(f"000TB-NOEMIE-LIKE {kind} {today.strftime('%y%m%d')} LOT{lot_number:06d} NON CERTIFIE")]
+    codes: list[str] = []
+    details: list[dict[str, str]] = []
+    paid_total = ZERO
+    if scenario == "arl-positive":
+        status = "accepted"
+        lines.append(f"10001{lot_number:06d}P{len(invoices):04d}@")
+    elif scenario == "arl-negative":
+        status = "rejected"
+        reject = code or DEFAULT_CODES[scenario]
+        codes.append(reject)
+        details.append({"level": "lot", "code": reject, "label": code_label(reject), "lot": f"{lot_number:06d}"})
+        lines.append(f"10001{lot_number:06d}N{reject:<8}{code_label(reject)}@")
+    elif scenario == "rsp-paid":
+        status = "paid"
+        for inv in invoices:
+            paid_total += inv.amount_due
+            details.append({"level": "invoice", "invoice": inv.number, "amount_paid": str(inv.amount_due)})
+            lines.append(f"21002{inv.number:>09}P{cents(inv.amount_due):010d}@")
+    else:
+        status = "rejected"
+        reject = code or DEFAULT_CODES["rsp-rejected"]
+        codes.append(reject)
+        for inv in invoices:
+            details.append({"level": "invoice", "invoice": inv.number, "code": reject, "label": code_label(reject)})
+            lines.append(f"21002{inv.number:>09}R{0:010d}{reject:<8}{code_label(reject)}@")
+    lines.append(f"99001{len(lines) - 1:06d}{cents(paid_total):012d}@")
+    lines.append(_fixed(f"999{len(lines) + 1:06d}"))
+    return ReturnResult(status=status, codes=codes, details=details, text="\n".join(lines) + "\n")
