@@ -1,0 +1,77 @@
+"""The first report: rebuilt from the session file alone, deterministic, French, failures first, inert text."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from fakes import FakeBay, FakeEngine, invoice_step, make_case, make_casebook, value
+from lxml import etree
+
+from testbench.report.html import write_report
+from testbench.report.junit import write_junit
+from testbench.runner.campaign import record_casebooks
+from testbench.runner.runner import Runner
+from testbench.runner.tracing import TraceRecorder
+from testbench.store.session import SessionStore
+
+XSS = "<script>alert('x')</script>"
+
+
+def make_session(tmp_path: Path) -> Path:
+    ok = make_case("OK-1", (invoice_step(),), (value("e1", "invoice.totals.amo", "33.60"),))
+    ko = make_case("KO-1", (invoice_step(),), (value("e1", "invoice.totals.amo", "99.99"),))
+    cb = make_casebook((ok, ko), tmp_path)
+    session = tmp_path / "s.tbsession"
+    with SessionStore.open(session) as store:
+        record_casebooks(store, [cb])
+        store.set_selection([(cb.sha256, c.id) for c in cb.cases])
+        bay = FakeBay()
+        recorder = TraceRecorder(writer=store.add_trace_lines)
+        engine = FakeEngine(bay, trace=recorder.engine_sink)
+        runner = Runner(store, engine, bay, recorder)
+        run_id = store.begin_run([], {}, {})
+        runner.run(run_id, [(cb, c) for c in cb.cases])
+        recorder.set_context(None, None)
+        recorder.emit("app", XSS)  # a hostile line in a trace must stay text
+        recorder.flush()
+    return session
+
+
+def test_report_is_rebuilt_identically_from_the_session_alone(tmp_path: Path) -> None:
+    session = make_session(tmp_path)
+    moved = tmp_path / "elsewhere" / "copy.tbsession"
+    moved.parent.mkdir()
+    shutil.copy(session, moved)
+    first = write_report(session, tmp_path / "r1").read_bytes()
+    # the casebook files are gone: only the session file remains
+    (tmp_path / "cb.xml").unlink(missing_ok=True)
+    (tmp_path / "vitale.xml").unlink()
+    again = write_report(session, tmp_path / "r2").read_bytes()
+    assert first == again
+    assert b"33.60" in first
+
+
+def test_report_is_french_and_shows_failures_first(tmp_path: Path) -> None:
+    html = write_report(make_session(tmp_path), tmp_path / "r").read_text(encoding="utf-8")
+    text = "".join(etree.HTML(html).itertext())
+    assert "Cahier d'examen pré-validé" in text
+    assert "Validé par l'examinateur" in text
+    assert html.index('id="case-1" data-case="KO-1"') < html.index('data-case="OK-1"', html.index("case-1"))
+    assert "attendu 99.99, observé 33.60" in html
+    doc = etree.HTML(html)
+    assert not any(XSS in (s.text or "") for s in doc.iter("script"))
+    assert "&lt;script&gt;alert" in html
+
+
+def test_report_in_english_on_request(tmp_path: Path) -> None:
+    html = write_report(make_session(tmp_path), tmp_path / "r", lang="en").read_text(encoding="utf-8")
+    assert "Pre-validated exam book" in html and 'lang="en"' in html
+
+
+def test_junit_counts(tmp_path: Path) -> None:
+    target = write_junit(make_session(tmp_path), tmp_path / "junit.xml")
+    suite = etree.parse(str(target)).getroot()
+    assert suite.get("tests") == "2" and suite.get("failures") == "1" and suite.get("errors") == "0"
+    failure = suite.find("testcase[@name='KO-1']/failure")
+    assert failure is not None and "99.99" in failure.get("message", "")
