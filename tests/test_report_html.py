@@ -14,6 +14,7 @@ from testbench.runner.campaign import record_casebooks
 from testbench.runner.runner import Runner
 from testbench.runner.tracing import TraceRecorder
 from testbench.store.session import SessionStore
+from testbench.traces.model import TraceLine
 
 XSS = "<script>alert('x')</script>"
 
@@ -32,9 +33,8 @@ def make_session(tmp_path: Path) -> Path:
         runner = Runner(store, engine, bay, recorder)
         run_id = store.begin_run([], {}, {})
         runner.run(run_id, [(cb, c) for c in cb.cases])
-        recorder.set_context(None, None)
-        recorder.emit("app", XSS)  # a hostile line in a trace must stay text
-        recorder.flush()
+        # a hostile line in a case's trace must stay text
+        store.add_trace_lines([TraceLine("app", 1, 1.0, XSS, attempt_id=1)])
     return session
 
 
