@@ -20,6 +20,8 @@ EXIT_USAGE = 3
 COMMAND_MODULES = (
     "testbench.cli.casebook_cmd",
     "testbench.cli.run_cmd",
+    "testbench.cli.report_cmd",
+    "testbench.cli.ui_cmd",
     "testbench.cli.cards_cmd",
     "testbench.cli.engine_cmd",
 )

@@ -1,4 +1,4 @@
-"""``testbench run``, ``report`` and ``demo``: a campaign from casebooks to a session and its report."""
+"""``testbench run`` and ``demo``: a campaign from casebooks to a session and its report."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from testbench.cli.main import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from testbench.cli.main import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK
 from testbench.cli.progress import Progress
 from testbench.runner.verdict import Verdict
 
@@ -22,13 +22,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     _add_run_options(run)
     run.set_defaults(func=cmd_run)
-
-    report = sub.add_parser("report", help="construire le rapport d'une session")
-    report.add_argument("session", type=Path, metavar="SESSION")
-    report.add_argument("-o", "--output", type=Path, required=True, metavar="DIR")
-    report.add_argument("--junit", type=Path, metavar="FILE", help="écrire aussi un rapport JUnit XML")
-    report.add_argument("--lang", choices=("fr", "en"), default=None)
-    report.set_defaults(func=cmd_report)
 
     demo = sub.add_parser("demo", help="exécuter le cahier de démonstration et produire son rapport")
     demo.add_argument("--output", type=Path, default=None, metavar="DIR", help="dossier du rapport (reports/demo)")
@@ -112,22 +105,6 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         print(f"rapport : {write_report(args.session, args.report, lang=args.lang or 'fr')}", file=sys.stderr)
     return exit_code(result.final_verdicts)
-
-
-def cmd_report(args: argparse.Namespace) -> int:
-    from testbench.report.html import write_report
-    from testbench.report.junit import write_junit
-    from testbench.store.session import SessionError
-
-    try:
-        target = write_report(args.session, args.output, lang=args.lang or "fr")
-        if args.junit:
-            write_junit(args.session, args.junit)
-    except SessionError as exc:
-        print(f"testbench report: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    print(target)
-    return EXIT_OK
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
