@@ -72,6 +72,27 @@ def _patient(ctx: ActionContext, step: Step) -> Patient | None:
         raise ActionError(f"patient inconnu : {ref}") from None
 
 
+#: Patient-fixture rights that are identity or dates, not coverage flags.
+_IDENTITY = {"nir", "name", "first_name", "birth_date", "regime"}
+
+
+def _fixture_coverage(rights: Mapping[str, str]) -> JsonObject:
+    """Coverage from a patient fixture: flags by name (``ald="true"``), or listed in ``coverage="ald c2s"``;
+    dates (``rights-start``, ``ald-end``…) pass through as ISO strings."""
+    coverage: JsonObject = {}
+    for name, value in rights.items():
+        key = _key(name)
+        if key in _IDENTITY:
+            continue
+        if key == "coverage":
+            coverage.update({_key(flag): True for flag in value.split() if flag != "standard"})
+        elif key.endswith(("_start", "_end")):
+            coverage[key] = value
+        else:
+            coverage[key] = _flag(value)
+    return coverage
+
+
 def beneficiary(ctx: ActionContext, step: Step) -> JsonObject:
     """The beneficiary of an invoice: from the Vitale card read in this case (sécurisé), else from
     the patient fixture (dégradé, SESAM sans Vitale)."""
@@ -79,28 +100,29 @@ def beneficiary(ctx: ActionContext, step: Step) -> JsonObject:
     rank = int(step.params.get("beneficiary") or (patient.rank if patient else 1))
     vitale = ctx.observations.get("vitale")
     if ctx.case.mode is Mode.SECURISE and isinstance(vitale, Mapping):
+        rights = vitale.get("rights") or {}
         for ben in vitale.get("beneficiaries", []):
             if int(ben.get("rank", 0)) == rank:
+                coverage = dict(ben.get("coverage") or {})
+                coverage.setdefault("rights_start", rights.get("start"))
+                coverage.setdefault("rights_end", rights.get("end"))
                 return {
                     "nir": ben.get("nir") or vitale.get("nir"),
                     "rank": rank,
-                    "regime": str(vitale.get("rights", {}).get("regime", "01")),
-                    "coverage": dict(ben.get("coverage", {})),
-                    "source": "vitale",
+                    "regime": str(rights.get("regime") or "01"),
+                    "birth_date": ben.get("birth_date"),
+                    "coverage": coverage,
                 }
         raise ActionError(f"bénéficiaire de rang {rank} absent de la carte Vitale lue")
     if patient is None:
         raise ActionError("aucun patient pour cette facture : indiquez patient=… ou lisez la carte Vitale")
-    coverage: dict[str, Any] = {}
-    for name, value in patient.rights.items():
-        key = _key(name)
-        coverage[key] = value if key in ("rights_start", "rights_end", "regime", "exo") else _flag(value)
+    rights = {_key(k): v for k, v in patient.rights.items()}
     return {
-        "nir": patient.rights.get("nir"),
+        "nir": rights.get("nir"),
         "rank": rank,
-        "regime": str(patient.rights.get("regime", "01")),
-        "coverage": coverage,
-        "source": "fixture",
+        "regime": rights.get("regime") or "01",
+        "birth_date": rights.get("birth_date"),
+        "coverage": _fixture_coverage(patient.rights),
     }
 
 
