@@ -1,0 +1,108 @@
+"""Card emulator process: serve a card profile through vpcd to the real pcscd.
+
+    python -m testbench.cards.emulator PROFILE [--port 35963] [--trace FILE|-] [--slot NAME]
+
+Every APDU received is traced as a JSON line (PIN masked) to FILE, or stdout with ``--trace -``.
+Status events are JSON lines on stdout (``{"event": "inserted"}``…). Commands are JSON lines on
+stdin: ``{"cmd": "fault", "kind": "pull"|"mute"|"sw", "after": N, "sw": "6F00", "ins": "A4"}``,
+``{"cmd": "remove"}`` (pull the card and exit), ``{"cmd": "insert"}``. EOF on stdin with
+``--control`` also removes the card and exits, so a dead parent never leaves an orphan holding
+the slot (pcsc-testing.md pitfall 5).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import threading
+from pathlib import Path
+
+from .inprocess import Fault
+from .profile import ProfileError, load_profile
+from .trace import JsonlSink
+from .virtual import build_card
+from .vpcd import DEFAULT_PORT, VirtualICC
+
+
+def _emit(event: str, **extra: object) -> None:
+    sys.stdout.write(json.dumps({"event": event, **extra}) + "\n")
+    sys.stdout.flush()
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m testbench.cards.emulator", description="Émulateur de carte pour vpcd.")
+    ap.add_argument("profile", type=Path)
+    ap.add_argument("--port", type=int, default=DEFAULT_PORT)
+    ap.add_argument("--host", default="127.0.0.1")
+    ap.add_argument("--trace", default=None, help="fichier JSON lines des APDU reçus, '-' pour stdout")
+    ap.add_argument("--slot", default="")
+    ap.add_argument("--control", action="store_true", help="lire des commandes JSON sur stdin")
+    ap.add_argument("--insert-timeout", type=float, default=10.0)
+    args = ap.parse_args(argv)
+    try:
+        profile = load_profile(args.profile)
+    except (ProfileError, OSError) as exc:
+        print(f"profil invalide : {exc}", file=sys.stderr)
+        return 3
+    sink = None
+    if args.trace == "-":
+        sink = JsonlSink(sys.stdout)
+    elif args.trace:
+        sink = JsonlSink(Path(args.trace))
+    icc = VirtualICC(build_card(profile), args.port, args.host, sink, reader=f"vpcd:{args.port}", slot=args.slot)
+    try:
+        icc.insert(args.insert_timeout)
+    except OSError as exc:
+        print(f"vpcd injoignable sur {args.host}:{args.port} : {exc}", file=sys.stderr)
+        return 2
+    _emit("inserted", port=args.port, profile=profile.id)
+    done = threading.Event()
+    if args.control:
+
+        def control() -> None:
+            for line in sys.stdin:
+                try:
+                    msg = json.loads(line)
+                except ValueError:
+                    continue
+                cmd = msg.get("cmd")
+                if cmd == "remove":
+                    break
+                if cmd == "insert" and not icc.inserted:
+                    icc.card = build_card(profile)
+                    icc.insert(args.insert_timeout)
+                    _emit("inserted", port=args.port, profile=profile.id)
+                elif cmd == "fault":
+                    kind = msg.get("kind")
+                    icc.set_fault(
+                        None
+                        if kind in (None, "none")
+                        else Fault(
+                            kind,
+                            int(msg.get("after", 0)),
+                            int(str(msg.get("sw", "6F00")), 16),
+                            int(str(msg["ins"]), 16) if msg.get("ins") else None,
+                        )
+                    )
+                    _emit("fault", kind=kind)
+            done.set()
+
+        threading.Thread(target=control, daemon=True).start()
+    try:
+        if args.control:
+            done.wait()
+        else:
+            icc.closed.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        icc.remove()
+        _emit("removed", port=args.port)
+        if sink is not None and args.trace != "-":
+            sink.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,236 @@
+"""Readers through pyscard: listing, watching insertions/removals, connecting and transmitting.
+
+Only this module (and the emulator's bay) imports pyscard, lazily, so the rest of the card layer
+works without it. Every pyscard failure becomes :class:`CardUnavailable` with a French message.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from .api import CardUnavailable
+
+SHARED = "shared"
+EXCLUSIVE = "exclusive"
+HR_UNPOWERED = 0x80100067
+HR_NO_SERVICE = 0x8010001D
+INSTALL_HINT = (
+    "pile PC/SC absente : installez pcscd, vsmartcard-vpcd et libpcsclite-dev (scripts/setup.sh), "
+    "puis démarrez pcscd avec scripts/pcscd.sh start"
+)
+
+
+def _scard() -> Any:
+    try:
+        from smartcard import scard
+    except ImportError as exc:  # pragma: no cover - depends on the machine
+        raise CardUnavailable(f"pyscard indisponible ({exc}) ; {INSTALL_HINT}") from exc
+    return scard
+
+
+def _hr_message(hr: int) -> str:
+    scard = _scard()
+    try:
+        return f"{scard.SCardGetErrorMessage(hr)} (0x{hr & 0xFFFFFFFF:08X})"
+    except Exception:  # pragma: no cover
+        return f"0x{hr & 0xFFFFFFFF:08X}"
+
+
+class Context:
+    """A PC/SC context (SCardEstablishContext), released on close."""
+
+    def __init__(self) -> None:
+        scard = _scard()
+        hr, self.handle = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
+        if hr != scard.SCARD_S_SUCCESS:
+            raise CardUnavailable(f"service PC/SC indisponible : {_hr_message(hr)} ; {INSTALL_HINT}")
+
+    def readers(self) -> list[str]:
+        scard = _scard()
+        hr, readers = scard.SCardListReaders(self.handle, [])
+        if hr == scard.SCARD_E_NO_READERS_AVAILABLE:
+            return []
+        if hr != scard.SCARD_S_SUCCESS:
+            raise CardUnavailable(f"liste des lecteurs impossible : {_hr_message(hr)}")
+        return list(readers)
+
+    def status(
+        self, readers: list[str], timeout_ms: int = 0, known: dict[str, int] | None = None
+    ) -> dict[str, tuple[int, bytes]]:
+        """SCardGetStatusChange: {reader: (event state, ATR)}; returns at once when ``known`` is None."""
+        scard = _scard()
+        states = [(r, (known or {}).get(r, scard.SCARD_STATE_UNAWARE)) for r in readers]
+        hr, out = scard.SCardGetStatusChange(self.handle, timeout_ms, states)
+        if hr == scard.SCARD_E_TIMEOUT:
+            return {}
+        if hr != scard.SCARD_S_SUCCESS:
+            raise CardUnavailable(f"état des lecteurs indisponible : {_hr_message(hr)}")
+        return {r: (state & ~scard.SCARD_STATE_CHANGED, bytes(atr)) for r, state, atr in out}
+
+    def cancel(self) -> None:
+        _scard().SCardCancel(self.handle)
+
+    def close(self) -> None:
+        if self.handle is not None:
+            _scard().SCardReleaseContext(self.handle)
+            self.handle = None
+
+    def __enter__(self) -> Context:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def list_readers() -> list[str]:
+    with Context() as ctx:
+        return ctx.readers()
+
+
+def card_present(state: int) -> bool:
+    return bool(state & _scard().SCARD_STATE_PRESENT)
+
+
+def wait_for(reader: str, present: bool, timeout: float = 5.0, ctx: Context | None = None) -> bytes:
+    """Wait (SCardGetStatusChange, no sleeps) until a card is present/absent; return the ATR."""
+    own = ctx is None
+    ctx = ctx or Context()
+    try:
+        deadline = time.monotonic() + timeout
+        known: dict[str, int] | None = None
+        while True:
+            st = ctx.status([reader], 0 if known is None else max(1, int((deadline - time.monotonic()) * 1000)), known)
+            if st:
+                state, atr = st[reader]
+                if card_present(state) == present and not state & _scard().SCARD_STATE_UNAVAILABLE:
+                    return atr
+                known = {reader: state}
+            if time.monotonic() >= deadline:
+                what = "insertion" if present else "retrait"
+                raise CardUnavailable(
+                    f"délai dépassé ({timeout:.1f} s) en attendant l'{what} de la carte dans {reader}"
+                )
+    finally:
+        if own:
+            ctx.close()
+
+
+@dataclass(frozen=True)
+class ReaderEvent:
+    reader: str
+    present: bool
+    atr: bytes
+    at: float  # time.monotonic()
+
+
+def watch(
+    readers: list[str] | None = None, timeout: float | None = None, stop: threading.Event | None = None
+) -> Iterator[ReaderEvent]:
+    """Yield insertions and removals (first the current state) until ``timeout`` or ``stop``."""
+    with Context() as ctx:
+        names = readers or ctx.readers()
+        if not names:
+            return
+        deadline = None if timeout is None else time.monotonic() + timeout
+        current = ctx.status(names)
+        for r, (state, atr) in current.items():
+            yield ReaderEvent(r, card_present(state), atr, time.monotonic())
+        known = {r: s for r, (s, _) in current.items()}
+        while not (stop and stop.is_set()):
+            wait_ms = 200 if deadline is None else int(min(0.2, deadline - time.monotonic()) * 1000)
+            if wait_ms <= 0:
+                return
+            changed = ctx.status(names, wait_ms, known)
+            for r, (state, atr) in changed.items():
+                if card_present(state) != card_present(known.get(r, 0)):
+                    yield ReaderEvent(r, card_present(state), atr, time.monotonic())
+                known[r] = state
+
+
+# ---------------------------------------------------------------- transport
+
+
+class PyscardTransport:
+    """A connection to one reader through a pyscard ``CardConnection`` (injectable for unit tests).
+
+    ``mode``: ``shared`` (default; others may use the card) or ``exclusive``.
+    ``release()`` disconnects with ``disposition`` (reset by default) so the next user starts clean.
+    """
+
+    def __init__(
+        self,
+        reader: str,
+        mode: str = SHARED,
+        reset_on_release: bool = True,
+        connection_factory: Callable[[], Any] | None = None,
+        connect_timeout: float = 1.0,
+    ) -> None:
+        self.reader = reader
+        self.mode = mode
+        self.reset_on_release = reset_on_release
+        self._factory = connection_factory
+        self._conn: Any = None
+        self._atr = b""
+        self.connect_timeout = connect_timeout
+        self.on_lost: Callable[[], None] | None = None
+
+    def _connection(self) -> Any:
+        if self._conn is not None:
+            return self._conn
+        from smartcard.Exceptions import CardConnectionException, NoCardException
+
+        scard = _scard()
+        if self._factory is not None:
+            conn = self._factory()
+        else:
+            from smartcard.pcsc.PCSCReader import PCSCReader
+
+            conn = PCSCReader(self.reader).createConnection()
+        mode = scard.SCARD_SHARE_EXCLUSIVE if self.mode == EXCLUSIVE else scard.SCARD_SHARE_SHARED
+        disposition = scard.SCARD_RESET_CARD if self.reset_on_release else scard.SCARD_LEAVE_CARD
+        deadline = time.monotonic() + self.connect_timeout
+        while True:
+            try:
+                conn.connect(mode=mode, disposition=disposition)
+                break
+            except NoCardException:
+                raise CardUnavailable(f"aucune carte dans le lecteur {self.reader}") from None
+            except CardConnectionException as exc:
+                hr = getattr(exc, "hresult", 0) & 0xFFFFFFFF
+                if hr == HR_UNPOWERED and time.monotonic() < deadline:  # pitfall 4: re-insert inside one poll
+                    time.sleep(0.02)
+                    continue
+                raise CardUnavailable(f"connexion impossible au lecteur {self.reader} : {exc}") from None
+        self._conn = conn
+        self._atr = bytes(conn.getATR())
+        return conn
+
+    def atr(self) -> bytes:
+        self._connection()
+        return self._atr
+
+    def transmit_raw(self, apdu: bytes) -> bytes:
+        from smartcard.Exceptions import CardConnectionException
+
+        conn = self._connection()
+        try:
+            data, sw1, sw2 = conn.transmit(list(apdu))
+        except CardConnectionException as exc:
+            self._drop()
+            raise CardUnavailable(f"carte indisponible dans {self.reader} (retirée ou muette) : {exc}") from None
+        return bytes(data) + bytes((sw1, sw2))
+
+    def _drop(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            with contextlib.suppress(Exception):  # the card may already be gone
+                conn.disconnect()
+
+    def close(self) -> None:
+        """Release the card (SCardDisconnect with reset or leave)."""
+        self._drop()
