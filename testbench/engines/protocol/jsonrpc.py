@@ -1,0 +1,143 @@
+"""JSON-RPC 2.0 framing and error mapping shared by the client and the server.
+
+Framing: one JSON object per line, UTF-8, ``\\n``-terminated, at most :data:`MAX_LINE` bytes. A longer
+line is a protocol error; the reader skips it in bounded chunks instead of holding it in memory.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import IO, Any
+
+from testbench.engines.api import (
+    EngineCrash,
+    EngineError,
+    EngineProtocolError,
+    EngineRefusal,
+)
+
+PROTOCOL_VERSION = "1"
+MAX_LINE = 8 * 1024 * 1024  # 8 MiB
+_SKIP_CHUNK = 64 * 1024
+
+# JSON-RPC 2.0 reserved codes
+PARSE_ERROR = -32700
+INVALID_REQUEST = -32600
+METHOD_NOT_FOUND = -32601
+INVALID_PARAMS = -32602
+INTERNAL_ERROR = -32603
+# our application codes (docs/engine-protocol.md)
+REFUSAL = -32000  # data: {"type": "refusal", "code", "message", "details"}
+CARD_ERROR = -32001  # data: {"type": "card", "kind": "CardUnavailable" | "CardMismatch" | "CardError"}
+NOT_INITIALIZED = -32002
+
+ENGINE_METHODS = (
+    "describe",
+    "read_cps",
+    "read_vitale",
+    "adri_query",
+    "create_invoice",
+    "secure_invoice",
+    "build_lot",
+    "read_returns",
+)
+CONTROL_METHODS = ("initialize", "shutdown")
+
+
+def encode(message: dict[str, Any]) -> bytes:
+    return (json.dumps(message, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def request(msg_id: int | str, method: str, params: Any) -> dict[str, Any]:
+    return {"jsonrpc": "2.0", "id": msg_id, "method": method, "params": params}
+
+
+def notification(method: str, params: Any) -> dict[str, Any]:
+    return {"jsonrpc": "2.0", "method": method, "params": params}
+
+
+def result(msg_id: int | str | None, value: Any) -> dict[str, Any]:
+    return {"jsonrpc": "2.0", "id": msg_id, "result": value}
+
+
+def error(msg_id: int | str | None, code: int, message: str, data: Any = None) -> dict[str, Any]:
+    err: dict[str, Any] = {"code": code, "message": message}
+    if data is not None:
+        err["data"] = data
+    return {"jsonrpc": "2.0", "id": msg_id, "error": err}
+
+
+@dataclass(frozen=True)
+class Oversized:
+    """A line longer than the cap was skipped; ``size`` is how many bytes were dropped (at least)."""
+
+    size: int
+
+
+def read_line(stream: IO[bytes], max_line: int = MAX_LINE) -> bytes | Oversized | None:
+    """Read one line (without its newline); ``None`` at end of stream; :class:`Oversized` when too long."""
+    line = stream.readline(max_line + 1)
+    if not line:
+        return None
+    if line.endswith(b"\n"):
+        return line[:-1].rstrip(b"\r")
+    if len(line) <= max_line:
+        return line  # last line without newline, before EOF
+    dropped = len(line)
+    while True:  # skip the rest of the oversized line without keeping it
+        chunk = stream.readline(_SKIP_CHUNK)
+        dropped += len(chunk)
+        if not chunk or chunk.endswith(b"\n"):
+            return Oversized(dropped)
+
+
+def parse(line: bytes) -> dict[str, Any]:
+    """Decode one line into a JSON object; raise ValueError when it is not one."""
+    obj = json.loads(line.decode("utf-8"))
+    if not isinstance(obj, dict):
+        raise ValueError("message JSON qui n'est pas un objet")
+    return obj
+
+
+def exception_from_error(err: Any) -> EngineError | Exception:
+    """Map a JSON-RPC error object to the exception the bench expects."""
+    if not isinstance(err, dict) or not isinstance(err.get("code"), int):
+        return EngineProtocolError(f"objet d'erreur JSON-RPC invalide: {err!r}")
+    code = err["code"]
+    message = str(err.get("message", ""))
+    data = err.get("data") if isinstance(err.get("data"), dict) else {}
+    if code == REFUSAL:
+        refusal_code = data.get("code")
+        if not isinstance(refusal_code, str) or not refusal_code:
+            return EngineProtocolError(f"refus sans code stable: {err!r}")
+        details = data.get("details") if isinstance(data.get("details"), dict) else {}
+        return EngineRefusal(refusal_code, str(data.get("message", message)), details)
+    if code == CARD_ERROR:
+        from testbench.cards.api import CardError, CardMismatch, CardUnavailable
+
+        kinds: dict[str, type[CardError]] = {"CardUnavailable": CardUnavailable, "CardMismatch": CardMismatch}
+        return kinds.get(str(data.get("kind")), CardError)(message)
+    if code == INTERNAL_ERROR:
+        return EngineCrash(f"erreur interne du moteur: {message}")
+    return EngineProtocolError(f"erreur JSON-RPC {code}: {message}")
+
+
+def error_from_exception(msg_id: int | str | None, exc: BaseException) -> dict[str, Any]:
+    """Map an exception raised by an engine (server side) to a JSON-RPC error response."""
+    from testbench.cards.api import CardError
+
+    if isinstance(exc, EngineRefusal):
+        data = {"type": "refusal", "code": exc.code, "message": exc.message, "details": _jsonable(exc.details)}
+        return error(msg_id, REFUSAL, str(exc), data)
+    if isinstance(exc, CardError):
+        return error(msg_id, CARD_ERROR, str(exc), {"type": "card", "kind": type(exc).__name__})
+    return error(msg_id, INTERNAL_ERROR, f"{type(exc).__name__}: {exc}", {"type": "internal"})
+
+
+def _jsonable(value: Any) -> Any:
+    try:
+        json.dumps(value)
+        return value
+    except (TypeError, ValueError):
+        return {k: str(v) for k, v in value.items()} if isinstance(value, dict) else str(value)
