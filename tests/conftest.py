@@ -6,3 +6,6 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+
+# ---- card layer (owner: cards helper): pcscd + vpcd fixtures, see tests/conftest_cards.py
+from conftest_cards import pcsc_bay, pcsc_stack  # noqa: F401

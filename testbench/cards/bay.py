@@ -256,6 +256,10 @@ class PcscBay:
         self.prompt(message)
         wait_for(spec.name, True, self.operator_timeout)
 
+    def wait_card(self, slot: str, timeout: float) -> None:
+        """Wait until a card is inserted in ``slot``'s reader (operator insertion)."""
+        wait_for(self._spec(slot).name, True, timeout)
+
     def remove(self, slot: str) -> None:
         spec = self._spec(slot)
         self._links[slot].transport.close()

@@ -128,3 +128,23 @@ def pin_tries_left(channel: CardChannel, slot: str) -> int | None:
     if sw == 0x6983:
         return 0
     return None
+
+
+class PinRefused(CardError):
+    """VERIFY was not attempted (too few tries left) or the card refused the PIN."""
+
+
+def verify_pin(channel: CardChannel, slot: str, code: str, min_tries: int = 2) -> None:
+    """Present a test PIN, but only after counting the tries left (design note 13: never retry blindly).
+
+    Refuses to send it when fewer than ``min_tries`` remain, so a bench bug cannot block a test card.
+    The PIN goes only to the card: the channel masks VERIFY data before any trace sink sees it.
+    """
+    tries = pin_tries_left(channel, slot)
+    if tries is not None and tries < min_tries:
+        raise PinRefused(
+            "code porteur bloqué" if tries == 0 else f"code porteur non présenté : {tries} essai(s) restant(s)"
+        )
+    _, sw = exchange(channel, slot, A.build(0, A.INS_VERIFY, 0, L.PIN_REFERENCE, L.pin_block(code)))
+    if sw != 0x9000:
+        raise PinRefused(f"code porteur refusé : {sw_meaning(sw)}")

@@ -1,0 +1,226 @@
+"""Card guard: before a case runs, check that each required card is the one in its reader.
+
+For every (slot, expected profile): the ATR family (Vitale 1/2, CPS3/4), the card nature (test
+cards only unless ``allow_real``), the identity (Vitale: NIR and name of beneficiary 1 through the
+public read sequence; CPS: RPPS and name). Reads are read-only, no PIN is presented (the CPS read
+only counts tries). The cards are released afterwards so the application under test can take them.
+On any mismatch :class:`CardMismatch` is raised with a French message naming the card found and
+the card expected; the structured :class:`GuardReport` is attached as ``exc.report``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import layout as L
+from .api import CardBay, CardChannel, CardMismatch, CardUnavailable
+from .decode import CpsData, VitaleData
+from .profile import CardProfile, flag_label
+from .read import CardReadError, read_cps, read_vitale
+
+NATURE_FR = {"T": "de test", "D": "de démonstration", "R": "réelle"}
+FAMILY_FR = {"vitale1": "Vitale 1", "vitale2": "Vitale 2", "cps3": "CPS3", "cps4": "CPS4"}
+
+
+@dataclass(frozen=True)
+class CardCheck:
+    slot: str
+    reader: str
+    expected: str  # profile id
+    expected_fr: str
+    found_fr: str
+    family: str | None  # from the ATR
+    nature: str
+    identity: str  # NIR of beneficiary 1, or RPPS
+    ok: bool
+    problems: tuple[str, ...] = ()
+    duration_ms: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "slot": self.slot,
+            "reader": self.reader,
+            "expected": self.expected,
+            "expected_fr": self.expected_fr,
+            "found_fr": self.found_fr,
+            "family": self.family,
+            "nature": self.nature,
+            "identity": self.identity,
+            "ok": self.ok,
+            "problems": list(self.problems),
+            "duration_ms": round(self.duration_ms, 3),
+        }
+
+
+@dataclass(frozen=True)
+class GuardReport:
+    checks: tuple[CardCheck, ...] = ()
+    duration_ms: float = 0.0
+    allow_real: bool = False
+    messages: tuple[str, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        return all(c.ok for c in self.checks)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "allow_real": self.allow_real,
+            "duration_ms": round(self.duration_ms, 3),
+            "checks": [c.as_dict() for c in self.checks],
+            "messages": list(self.messages),
+        }
+
+
+def describe_vitale(data: VitaleData, atr_family: str | None, catalog: Iterable[CardProfile] = ()) -> str:
+    b1 = data.beneficiary(1) or (data.beneficiaries[0] if data.beneficiaries else None)
+    gen = FAMILY_FR.get(atr_family or "", f"Vitale {data.generation}")
+    nature = NATURE_FR.get(data.nature, f"de nature « {data.nature or '?'} »")
+    pid = next((p.id for p in catalog if _matches_vitale(p, data)), None)
+    name = f" « {pid} »" if pid else ""
+    who = f" de {b1.first_name} {b1.name}" if b1 else ""
+    flags = sorted({f for b in data.beneficiaries for f in b.coverage.periods})
+    extra = f" ({', '.join(flag_label(f) for f in flags)})" if flags else ""
+    return f"carte {gen} {nature}{name}{who}{extra}"
+
+
+def describe_cps(data: CpsData, atr_family: str | None, catalog: Iterable[CardProfile] = ()) -> str:
+    nature = NATURE_FR.get(data.nature, f"de nature « {data.nature or '?'} »")
+    pid = next((p.id for p in catalog if p.is_cps and p.professional and p.professional.rpps == data.rpps), None)
+    name = f" « {pid} »" if pid else ""
+    return (
+        f"carte {data.card_type or 'CPS'} ({FAMILY_FR.get(atr_family or '', 'CPS')}) {nature}{name} "
+        f"de {data.first_name} {data.name} ({data.profession})"
+    )
+
+
+def _matches_vitale(p: CardProfile, data: VitaleData) -> bool:
+    b1 = data.beneficiary(1)
+    e1 = p.beneficiary(1)
+    return bool(
+        p.is_vitale and b1 and e1 and b1.nir == e1.nir and b1.name == e1.name and b1.first_name == e1.first_name
+    )
+
+
+def _reader_name(bay: CardChannel, slot: str) -> str:
+    fn = getattr(bay, "reader_name", None)
+    return fn(slot) if callable(fn) else slot
+
+
+def check_card(
+    bay: CardChannel, slot: str, expected: CardProfile, allow_real: bool = False, catalog: Iterable[CardProfile] = ()
+) -> CardCheck:
+    """Check one slot (no prompt, no release). Raises CardUnavailable when the slot has no card."""
+    start = time.perf_counter()
+    reader = _reader_name(bay, slot)
+    atr = bay.atr(slot)
+    family = L.atr_family(atr)
+    problems: list[str] = []
+    nature, identity, found = "", "", f"une carte inconnue (ATR {atr.hex(' ').upper()})"
+    if family != expected.kind:
+        exp = FAMILY_FR[expected.kind]
+        problems.append(f"famille de carte : {FAMILY_FR.get(family or '', 'inconnue')} au lieu de {exp}")
+    try:
+        if family and family.startswith("vitale"):
+            v = read_vitale(bay, slot)
+            nature = v.nature
+            b1 = v.beneficiary(1)
+            identity = b1.nir if b1 else v.nir
+            found = describe_vitale(v, family, catalog)
+            e1 = expected.beneficiary(1)
+            if expected.is_vitale and e1 is not None and b1 is not None:
+                if b1.nir != e1.nir:
+                    problems.append(f"NIR du bénéficiaire 1 : {b1.nir} au lieu de {e1.nir}")
+                if (b1.name, b1.first_name) != (e1.name, e1.first_name):
+                    problems.append(f"bénéficiaire 1 : {b1.first_name} {b1.name} au lieu de {e1.first_name} {e1.name}")
+        elif family and family.startswith("cps"):
+            c = read_cps(bay, slot)
+            nature = c.nature
+            identity = c.rpps
+            found = describe_cps(c, family, catalog)
+            pro = expected.professional
+            if expected.is_cps and pro is not None:
+                if c.rpps != pro.rpps:
+                    problems.append(f"RPPS : {c.rpps} au lieu de {pro.rpps}")
+                if (c.name, c.first_name) != (pro.name, pro.first_name):
+                    problems.append(f"porteur : {c.first_name} {c.name} au lieu de {pro.first_name} {pro.name}")
+    except CardReadError as exc:
+        problems.append(f"lecture impossible : {exc}")
+    if nature and nature != expected.nature:
+        problems.append(f"nature : {NATURE_FR.get(nature, nature)} au lieu de {NATURE_FR[expected.nature]}")
+    if nature and nature != "T" and not allow_real:
+        problems.append(f"carte {NATURE_FR.get(nature, nature)} refusée : seules les cartes de test sont admises")
+    return CardCheck(
+        slot=slot,
+        reader=reader,
+        expected=expected.id,
+        expected_fr=expected.describe_fr(),
+        found_fr=found,
+        family=family,
+        nature=nature,
+        identity=identity,
+        ok=not problems,
+        problems=tuple(problems),
+        duration_ms=(time.perf_counter() - start) * 1000,
+    )
+
+
+def mismatch_message(check: CardCheck) -> str:
+    if check.found_fr == check.expected_fr:  # the right card, refused for another reason (nature)
+        return (
+            f"Le lecteur « {check.reader} » ({check.slot}) contient la {check.found_fr} : {' ; '.join(check.problems)}."
+        )
+    return (
+        f"Le lecteur « {check.reader} » ({check.slot}) contient la {check.found_fr} ; "
+        f"le cas attend la {check.expected_fr}. ({' ; '.join(check.problems)})"
+    )
+
+
+def check_cards(
+    bay: CardBay | CardChannel,
+    requirements: list[tuple[str, CardProfile]],
+    allow_real: bool = False,
+    *,
+    prompt: Callable[[str], None] | None = None,
+    wait_timeout: float = 300.0,
+    catalog: Iterable[CardProfile] = (),
+    release: bool = True,
+) -> GuardReport:
+    """Check every required card; raise CardMismatch (with ``.report``) or CardUnavailable.
+
+    ``prompt``: for physical readers, called with « Insérez la … dans le lecteur … » when a slot is
+    empty; the guard then waits (up to ``wait_timeout``) for the insertion if the bay can wait.
+    """
+    start = time.perf_counter()
+    catalog = list(catalog)
+    checks: list[CardCheck] = []
+    try:
+        for slot, expected in requirements:
+            try:
+                check = check_card(bay, slot, expected, allow_real, catalog)
+            except CardUnavailable:
+                wait = getattr(bay, "wait_card", None)
+                if prompt is None or not callable(wait):
+                    raise
+                prompt(f"Insérez la {expected.describe_fr()} dans le lecteur « {_reader_name(bay, slot)} ».")
+                wait(slot, wait_timeout)
+                check = check_card(bay, slot, expected, allow_real, catalog)
+            checks.append(check)
+    finally:
+        if release and hasattr(bay, "release"):
+            bay.release()
+    report = GuardReport(
+        tuple(checks),
+        (time.perf_counter() - start) * 1000,
+        allow_real,
+        tuple(mismatch_message(c) for c in checks if not c.ok),
+    )
+    if not report.ok:
+        exc = CardMismatch(" ".join(report.messages))
+        exc.report = report  # type: ignore[attr-defined]
+        raise exc
+    return report

@@ -1,0 +1,138 @@
+"""Integration tests of the card layer against the real pcscd + vpcd + our emulator."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from testbench.cards import apdu as A
+from testbench.cards import layout as L
+from testbench.cards.api import CardMismatch, CardUnavailable
+from testbench.cards.bay import PcscBay
+from testbench.cards.guard import check_cards
+from testbench.cards.inprocess import Fault
+from testbench.cards.pcsc import list_readers, watch
+from testbench.cards.profile import load_profile
+from testbench.cards.read import PinRefused, read_cps, read_vitale, verify_pin
+from testbench.cards.trace import JsonlSink
+from testbench.paths import CARD_PROFILES_DIR as P
+
+pytestmark = pytest.mark.integration
+
+
+def test_readers_listed(pcsc_stack: list[str]) -> None:
+    assert {"Virtual PCD 00 00", "Virtual PCD 00 01"} <= set(list_readers())
+
+
+def test_insert_read_remove_with_process_emulator(pcsc_stack: list[str], tmp_path: Path) -> None:
+    with PcscBay(trace_dir=tmp_path, emulator="process") as bay:
+        bay.present("vitale", P / "vitale2-family.xml")
+        assert bay.atr("vitale") == load_profile(P / "vitale2-family.xml").atr
+        data = read_vitale(bay, "vitale")
+        assert [b.first_name for b in data.beneficiaries] == ["CLAIRE", "MARC", "LEO", "EMMA", "LOUIS"]
+        bay.remove("vitale")
+        with pytest.raises(CardUnavailable):
+            bay.atr("vitale")
+    lines = [json.loads(x) for x in (tmp_path / "emulator-vitale.jsonl").read_text().splitlines()]
+    sws = [x["sw"] for x in lines]
+    assert lines[0]["command"] == "00A40000023F00"
+    assert any(sw.startswith("6C") for sw in sws)  # T=0 wrong-length answers went over the real stack
+
+
+def test_watch_sees_insertion_and_removal(pcsc_bay: PcscBay) -> None:
+    reader = "Virtual PCD 00 01"
+    events = watch([reader], timeout=0.05)
+    assert [e.present for e in events] == [False]
+    pcsc_bay.present("cps", P / "cps4-nurse.xml")
+    gen = watch([reader], timeout=3.0)
+    first = next(gen)
+    assert first.present and first.atr == load_profile(P / "cps4-nurse.xml").atr
+    pcsc_bay.remove("cps")
+    for event in gen:
+        if not event.present:
+            break
+    else:
+        pytest.fail("removal not seen")
+
+
+def test_guard_passes_then_rejects_c2s_when_ald_expected(pcsc_bay: PcscBay) -> None:
+    c2s, nurse, ald = (load_profile(P / f) for f in ("vitale2-c2s.xml", "cps4-nurse.xml", "vitale2-ald.xml"))
+    pcsc_bay.present("vitale", c2s.path)
+    pcsc_bay.present("cps", nurse.path)
+    report = check_cards(pcsc_bay, [("vitale", c2s), ("cps", nurse)])
+    assert report.ok and [c.identity for c in report.checks] == ["291049999900904", "89990000021"]
+    with pytest.raises(CardMismatch) as exc:
+        check_cards(pcsc_bay, [("vitale", ald)], catalog=[c2s, nurse, ald])
+    message = str(exc.value)
+    assert "Virtual PCD 00 00" in message
+    assert "vitale2-c2s" in message and "(C2S)" in message
+    assert "vitale2-ald" in message and "(ALD)" in message
+    assert message.index("C2S") < message.index("le cas attend") < message.index("ALD")
+    assert not exc.value.report.ok  # type: ignore[attr-defined]
+
+
+def test_guard_refuses_real_card_unless_allowed(pcsc_bay: PcscBay) -> None:
+    real = load_profile(P / "vitale2-real-nature.xml")
+    pcsc_bay.present("vitale", real.path)
+    with pytest.raises(CardMismatch, match="réelle"):
+        check_cards(pcsc_bay, [("vitale", real)])
+    assert check_cards(pcsc_bay, [("vitale", real)], allow_real=True).ok
+
+
+def test_card_pulled_mid_read_is_card_unavailable(pcsc_bay: PcscBay) -> None:
+    pcsc_bay.present("vitale", P / "vitale2-ald.xml")
+    pcsc_bay.inject_fault("vitale", Fault("pull", after=3))
+    with pytest.raises(CardUnavailable):
+        read_vitale(pcsc_bay, "vitale")
+
+
+def test_mute_card_times_out_as_card_unavailable(pcsc_bay: PcscBay) -> None:
+    pcsc_bay.present("cps", P / "cps3-psad-lpp.xml")
+    pcsc_bay.inject_fault("cps", Fault("mute", after=0))
+    start = time.monotonic()
+    with pytest.raises(CardUnavailable, match="muette"):
+        read_cps(pcsc_bay, "cps")
+    assert time.monotonic() - start < pcsc_bay.transmit_timeout + 2.0
+
+
+def test_wrong_status_word_fault(pcsc_bay: PcscBay) -> None:
+    pcsc_bay.present("vitale", P / "vitale2-c2s.xml")
+    pcsc_bay.inject_fault("vitale", Fault("sw", sw=0x6A82, ins=0xA4))
+    data, sw = pcsc_bay.transmit("vitale", A.select_fid(L.FID_MF))
+    assert (data, sw) == (b"", 0x6A82)
+
+
+def test_pin_never_appears_in_any_trace(pcsc_stack: list[str], tmp_path: Path) -> None:
+    profile = load_profile(P / "cps3-psad-lpp.xml")
+    pin = profile.pin.reveal()  # type: ignore[union-attr]
+    bay_trace = tmp_path / "bay-apdu.jsonl"
+    sink = JsonlSink(bay_trace)
+    with PcscBay(trace_dir=tmp_path / "emu", emulator="process", sinks=[sink]) as bay:
+        bay.present("cps", profile.path)
+        with pytest.raises(PinRefused):
+            verify_pin(bay, "cps", "0000")  # a wrong PIN first: one try used
+        verify_pin(bay, "cps", pin)
+        assert read_cps(bay, "cps").pin_tries_left is None  # verified: the card answers 9000
+        bay.remove("cps")
+    sink.close()
+    outputs = [bay_trace, *sorted((tmp_path / "emu").glob("*.jsonl"))]
+    texts = [p.read_text() for p in outputs]
+    masked_verify = "00200081" + "08" + "2A" * 8
+    for path, text in zip(outputs, texts, strict=True):
+        assert masked_verify in text, f"{path} has no masked VERIFY: the check below would prove nothing"
+        for needle in (pin, pin.encode().hex(), pin.encode().hex().upper(), L.pin_block(pin).hex().upper()):
+            assert needle not in text, f"PIN found in {path}"
+
+
+def test_latency_budget_quickack(pcsc_bay: PcscBay) -> None:
+    """Pitfall 1 regression guard: without TCP_QUICKACK each APDU costs 44 ms."""
+    pcsc_bay.present("vitale", P / "vitale2-adult-standard.xml")
+    apdu = A.select_fid(L.FID_MF)
+    pcsc_bay.transmit("vitale", apdu)
+    start = time.perf_counter()
+    for _ in range(200):
+        pcsc_bay.transmit("vitale", apdu)
+    assert (time.perf_counter() - start) / 200 < 0.005
