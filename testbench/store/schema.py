@@ -126,8 +126,38 @@ def _v1(conn: sqlite3.Connection) -> None:
             conn.execute(statement)
 
 
+# v2 (report/integrity helper): the journal's hash chain (see testbench/integrity/chain.py) and the
+# reviewers' signed annotations, which never rewrite a verdict. Rows written before v2 are chained by
+# one backfill entry per table.
+V2_ANNOTATIONS = """
+CREATE TABLE annotations (
+    id INTEGER PRIMARY KEY,
+    casebook_sha TEXT NOT NULL,
+    case_id TEXT NOT NULL,
+    attempt_number INTEGER,
+    action TEXT NOT NULL,
+    verdict TEXT,
+    reason TEXT NOT NULL,
+    reviewer TEXT NOT NULL,
+    wall REAL NOT NULL,
+    public_key TEXT NOT NULL,
+    prev TEXT NOT NULL,
+    signature TEXT NOT NULL
+)
+"""
+
+
+def _v2(conn: sqlite3.Connection) -> None:
+    from testbench.integrity import chain
+
+    conn.execute(chain.CREATE)
+    conn.execute(V2_ANNOTATIONS)
+    conn.execute("CREATE INDEX annotations_case ON annotations (casebook_sha, case_id)")
+    chain.backfill(conn)
+
+
 #: MIGRATIONS[i] brings a file from version i to version i + 1.
-MIGRATIONS: list[Migration] = [_v1]
+MIGRATIONS: list[Migration] = [_v1, _v2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -24,6 +24,7 @@ import sqlite_utils
 from filelock import FileLock, Timeout
 
 from testbench import __version__
+from testbench.integrity import chain  # integrity chain (report helper)
 from testbench.store import codec
 from testbench.store.schema import SCHEMA_VERSION, SchemaTooNew, migrate
 from testbench.traces.model import TraceLine
@@ -209,6 +210,7 @@ class SessionStore:
                 " VALUES (?,?,?,?,?,?)",
                 (run_id, casebook_sha, case_id, number, time.time(), time.monotonic_ns()),
             )
+            chain.record(self.conn, "attempt-start", int(cur.lastrowid or 0))  # integrity chain
         return int(cur.lastrowid or 0)
 
     def finish_attempt(self, attempt_id: int, verdict: str, reason: str) -> None:
@@ -219,6 +221,7 @@ class SessionStore:
                 " duration_ms = (? - started_mono_ns) / 1e6 WHERE id = ?",
                 (now_wall, verdict, reason, now_mono, attempt_id),
             )
+            chain.record(self.conn, "attempt-finish", attempt_id, attempt_id)  # integrity chain
 
     def close_dangling_attempts(self, reason: str) -> int:
         """Mark attempts left open by a killed process; they stay in the history."""
@@ -259,22 +262,27 @@ class SessionStore:
                 "INSERT INTO events (run_id, attempt_id, step_id, kind, mono_ns, wall, data) VALUES (?,?,?,?,?,?,?)",
                 (run_id, attempt_id, step_id, kind, time.monotonic_ns(), time.time(), codec.dumps(data)),
             )
+            chain.record(self.conn, "events", int(cur.lastrowid or 0))  # integrity chain
         return int(cur.lastrowid or 0)
 
     def add_observations(self, attempt_id: int, step_id: str | None, values: dict[str, Any], source: str) -> None:
         with self.transaction():
+            first = chain.last_id(self.conn, "observations") + 1  # integrity chain
             self.conn.executemany(
                 "INSERT INTO observations (attempt_id, step_id, path, value, source) VALUES (?,?,?,?,?)",
                 [(attempt_id, step_id, path, codec.dumps(value), source) for path, value in values.items()],
             )
+            chain.record(self.conn, "observations", first)  # integrity chain
 
     def add_comparisons(self, attempt_id: int, rows: Sequence[tuple[str, str, str, Any]]) -> None:
         """Rows of (expectation id, kind, outcome, data)."""
         with self.transaction():
+            first = chain.last_id(self.conn, "comparisons") + 1  # integrity chain
             self.conn.executemany(
                 "INSERT INTO comparisons (attempt_id, expectation_id, kind, outcome, data) VALUES (?,?,?,?,?)",
                 [(attempt_id, eid, kind, outcome, codec.dumps(data)) for eid, kind, outcome, data in rows],
             )
+            chain.record(self.conn, "comparisons", first)  # integrity chain
 
     # -- traces and artifacts --------------------------------------------------------------------
     def add_trace_lines(self, lines: Sequence[TraceLine]) -> None:

@@ -1,0 +1,1 @@
+"""Integrity of sessions and reports: the journal's hash chain, report manifests and their signatures."""

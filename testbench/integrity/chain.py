@@ -1,0 +1,233 @@
+"""The hash chain of a session's journal.
+
+Every write that carries a result (an event, the start and the verdict of an attempt, a batch of
+observations or comparisons, a reviewer's annotation) appends one entry to the ``chain`` table in the
+same transaction. An entry holds the SHA-256 of the rows it covers (read back as stored, so the
+verifier recomputes exactly the same bytes), the hash of the previous entry, and its own hash:
+
+    hash = SHA-256(prev "\\n" kind "\\n" ref "\\n" digest)
+
+Changing, deleting or inserting a covered row, or editing, dropping or reordering an entry, breaks
+the chain at a point :func:`verify` names. Trace lines and artifacts are not chained row by row: the
+report manifest hashes what is exported of them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+GENESIS = "0" * 64
+
+#: Columns each chained table contributes, in order. A column added later by a migration is simply
+#: not covered; rows written before it keep verifying.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "events": ("id", "run_id", "attempt_id", "step_id", "kind", "mono_ns", "wall", "data"),
+    "attempt-start": ("id", "run_id", "casebook_sha", "case_id", "number", "started_wall", "started_mono_ns"),
+    "attempt-finish": ("id", "ended_wall", "duration_ms", "verdict", "reason"),
+    "observations": ("id", "attempt_id", "step_id", "path", "value", "source"),
+    "comparisons": ("id", "attempt_id", "expectation_id", "kind", "outcome", "data"),
+    "annotations": (
+        "id",
+        "casebook_sha",
+        "case_id",
+        "attempt_number",
+        "action",
+        "verdict",
+        "reason",
+        "reviewer",
+        "wall",
+        "public_key",
+        "prev",
+        "signature",
+    ),
+}
+_TABLE = {
+    "events": "events",
+    "attempt-start": "attempts",
+    "attempt-finish": "attempts",
+    "observations": "observations",
+    "comparisons": "comparisons",
+    "annotations": "annotations",
+}
+
+CREATE = """
+CREATE TABLE chain (
+    seq INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    first_id INTEGER NOT NULL,
+    last_id INTEGER NOT NULL,
+    digest TEXT NOT NULL,
+    prev TEXT NOT NULL,
+    hash TEXT NOT NULL
+)
+"""
+
+
+def link_hash(prev: str, kind: str, first_id: int, last_id: int, digest: str) -> str:
+    return hashlib.sha256(f"{prev}\n{kind}\n{first_id}-{last_id}\n{digest}".encode()).hexdigest()
+
+
+def rows_digest(conn: sqlite3.Connection, kind: str, first_id: int, last_id: int) -> tuple[str, int]:
+    """SHA-256 of the covered rows as stored, and how many rows there were."""
+    cols = COLUMNS[kind]
+    rows = conn.execute(
+        f"SELECT {', '.join(cols)} FROM {_TABLE[kind]} WHERE id BETWEEN ? AND ? ORDER BY id", (first_id, last_id)
+    ).fetchall()
+    payload = json.dumps([list(r) for r in rows], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(payload.encode()).hexdigest(), len(rows)
+
+
+def has_chain(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'chain'").fetchone() is not None
+
+
+def head(conn: sqlite3.Connection) -> tuple[int, str]:
+    """(number of entries, hash of the last entry); the genesis hash for an empty chain."""
+    if not has_chain(conn):
+        return 0, GENESIS
+    row = conn.execute("SELECT seq, hash FROM chain ORDER BY seq DESC LIMIT 1").fetchone()
+    return (0, GENESIS) if row is None else (int(row[0]), str(row[1]))
+
+
+def last_id(conn: sqlite3.Connection, table: str) -> int:
+    """The highest row id of ``table`` now: call before a batch insert, pass it to :func:`record`."""
+    return int(conn.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}").fetchone()[0])
+
+
+def record(conn: sqlite3.Connection, kind: str, first_id: int, last_id_: int | None = None) -> str | None:
+    """Append the entry covering rows ``first_id..last_id`` of ``kind``; call inside the writing transaction.
+
+    For a batch, pass ``last_id(conn, table) + 1`` taken before the insert as ``first_id`` and leave
+    ``last_id_`` out: the entry covers every row inserted since. Returns the new head (None: nothing written,
+    or a session file without a chain table).
+    """
+    if not has_chain(conn):
+        return None
+    if last_id_ is None:
+        last_id_ = last_id(conn, _TABLE[kind])
+    if last_id_ < first_id:
+        return None
+    digest, _ = rows_digest(conn, kind, first_id, last_id_)
+    _, prev = head(conn)
+    new = link_hash(prev, kind, first_id, last_id_, digest)
+    conn.execute(
+        "INSERT INTO chain (kind, first_id, last_id, digest, prev, hash) VALUES (?,?,?,?,?,?)",
+        (kind, first_id, last_id_, digest, prev, new),
+    )
+    return new
+
+
+def backfill(conn: sqlite3.Connection) -> None:
+    """Chain the rows a session had before it had a chain (migration to v2): one entry per table."""
+    for kind in ("events", "attempt-start", "observations", "comparisons"):
+        top = last_id(conn, _TABLE[kind])
+        if top:
+            record(conn, kind, 1, top)
+    for (attempt_id,) in conn.execute("SELECT id FROM attempts WHERE verdict != 'none' ORDER BY id").fetchall():
+        record(conn, "attempt-finish", attempt_id, attempt_id)
+
+
+@dataclass
+class ChainReport:
+    length: int = 0
+    head: str = GENESIS
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def entries(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    if not has_chain(conn):
+        return []
+    return [
+        {"seq": r[0], "kind": r[1], "first_id": r[2], "last_id": r[3], "digest": r[4], "prev": r[5], "hash": r[6]}
+        for r in conn.execute("SELECT seq, kind, first_id, last_id, digest, prev, hash FROM chain ORDER BY seq")
+    ]
+
+
+def verify_links(items: Sequence[dict[str, Any]]) -> ChainReport:
+    """Check that the entries link up (what a report folder can check without the session)."""
+    report = ChainReport()
+    prev = GENESIS
+    for i, e in enumerate(items, start=1):
+        if e["seq"] != i:
+            report.problems.append(f"chaîne : entrée n° {e['seq']} à la place {i} (entrée supprimée ou déplacée)")
+        if e["prev"] != prev:
+            report.problems.append(f"chaîne : l'entrée {e['seq']} ne suit pas la précédente (prev différent)")
+        expected = link_hash(e["prev"], e["kind"], e["first_id"], e["last_id"], e["digest"])
+        if e["hash"] != expected:
+            report.problems.append(f"chaîne : l'entrée {e['seq']} ({e['kind']}) a été modifiée")
+        prev = e["hash"]
+    report.length = len(items)
+    report.head = prev
+    return report
+
+
+def verify(conn: sqlite3.Connection) -> ChainReport:
+    """Check the links, every covered row against its digest, and that no row escaped the chain."""
+    items = entries(conn)
+    report = verify_links(items)
+    if not has_chain(conn):
+        report.problems.append("session sans chaîne d'intégrité (schéma antérieur à la v2)")
+        return report
+    covered: dict[str, set[int]] = {}
+    finish_last: dict[int, dict[str, Any]] = {}
+    for e in items:
+        kind = e["kind"]
+        if kind not in COLUMNS:
+            report.problems.append(f"chaîne : entrée {e['seq']} de type inconnu {kind!r}")
+            continue
+        ids = range(e["first_id"], e["last_id"] + 1)
+        covered.setdefault(_TABLE[kind] if kind != "attempt-finish" else kind, set()).update(ids)
+        if kind == "attempt-finish":
+            finish_last[e["first_id"]] = e
+            continue
+        digest, n = rows_digest(conn, kind, e["first_id"], e["last_id"])
+        if digest != e["digest"]:
+            what = (
+                f"lignes {e['first_id']}–{e['last_id']}" if e["first_id"] != e["last_id"] else f"ligne {e['first_id']}"
+            )
+            report.problems.append(
+                f"{_TABLE[kind]} {what} : contenu différent de celui enregistré dans la chaîne (entrée {e['seq']})"
+                + (
+                    f", {e['last_id'] - e['first_id'] + 1 - n} ligne(s) supprimée(s)"
+                    if n < e["last_id"] - e["first_id"] + 1
+                    else ""
+                )
+            )
+    for attempt_id, e in sorted(finish_last.items()):
+        digest, _ = rows_digest(conn, "attempt-finish", attempt_id, attempt_id)
+        if digest != e["digest"]:
+            report.problems.append(f"tentative {attempt_id} : verdict ou motif modifié après coup (entrée {e['seq']})")
+    for table in ("events", "attempts", "observations", "comparisons", "annotations"):
+        if not _table_exists(conn, table):
+            continue
+        ids = {r[0] for r in conn.execute(f"SELECT id FROM {table}")}
+        extra = sorted(ids - covered.get(table, set()))
+        if extra:
+            report.problems.append(
+                f"{table} : {len(extra)} ligne(s) hors chaîne (ajoutées après coup ?) : {_ids(extra)}"
+            )
+    # verdicts given without a chained finish entry
+    rows = conn.execute("SELECT id FROM attempts WHERE verdict NOT IN ('none')").fetchall()
+    unfinished = sorted(r[0] for r in rows if r[0] not in finish_last)
+    if unfinished:
+        report.problems.append(f"attempts : verdict sans entrée de chaîne pour les tentatives {_ids(unfinished)}")
+    return report
+
+
+def _table_exists(conn: sqlite3.Connection, name: str) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
+
+
+def _ids(ids: Iterable[int]) -> str:
+    ids = list(ids)
+    text = ", ".join(str(i) for i in ids[:10])
+    return text + (" …" if len(ids) > 10 else "")
