@@ -1,0 +1,138 @@
+"""Unit tests of the reader layer with a fake pyscard connection: T=0 handling, masking, errors."""
+
+from __future__ import annotations
+
+from collections import deque
+
+import pytest
+from smartcard.CardConnection import CardConnection
+from smartcard.Exceptions import CardConnectionException, NoCardException
+
+from testbench.cards import layout as L
+from testbench.cards.api import ApduExchange, CardUnavailable
+from testbench.cards.link import Link
+from testbench.cards.pcsc import HR_UNPOWERED, PyscardTransport
+from testbench.cards.read import read_vitale
+from testbench.cards.virtual import build_card
+from testbench.paths import CARD_PROFILES_DIR
+
+
+class FakeReader:
+    def __init__(self, name: str = "Fake Reader 00 00") -> None:
+        self.name = name
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ScriptedConnection(CardConnection):
+    """Answers from a script (list of R-APDUs) or from a card model; records every command."""
+
+    def __init__(self, script: list[bytes] | None = None, card=None, connect_errors: list[Exception] | None = None):
+        super().__init__(FakeReader())
+        self.script = deque(script or [])
+        self.card = card
+        self.sent: list[bytes] = []
+        self.connect_errors = deque(connect_errors or [])
+        self.connected = False
+
+    def connect(self, protocol=None, mode=None, disposition=None):
+        if self.connect_errors:
+            raise self.connect_errors.popleft()
+        if self.card is not None:
+            self.card.power_on()
+        self.connected = True
+        super().connect(protocol, mode, disposition)
+
+    def disconnect(self):
+        self.connected = False
+        super().disconnect()
+
+    def getATR(self):
+        return list(self.card.atr) if self.card else [0x3B, 0x00]
+
+    def getProtocol(self):
+        return CardConnection.T0_protocol
+
+    def doTransmit(self, command, protocol=None):
+        if not self.connected:
+            raise CardConnectionException("card removed", hresult=0x80100069)
+        cmd = bytes(command)
+        self.sent.append(cmd)
+        r = self.card.process(cmd) if self.card is not None else self.script.popleft()
+        return list(r[:-2]), r[-2], r[-1]
+
+
+def _link(conn: ScriptedConnection, sinks=()) -> Link:
+    return Link(PyscardTransport("Fake Reader 00 00", connection_factory=lambda: conn), "vitale", sinks)
+
+
+def test_6cxx_resends_with_exact_le() -> None:
+    conn = ScriptedConnection([bytes.fromhex("6C05"), bytes.fromhex("0102030405 9000".replace(" ", ""))])
+    data, sw = _link(conn).transmit(bytes.fromhex("00B0820000"))
+    assert (data, sw) == (bytes.fromhex("0102030405"), 0x9000)
+    assert conn.sent == [bytes.fromhex("00B0820000"), bytes.fromhex("00B0820005")]
+
+
+def test_61xx_chains_get_response_and_concatenates() -> None:
+    conn = ScriptedConnection([bytes.fromhex("6104"), bytes.fromhex("AABB6102"), bytes.fromhex("CCDD9000")])
+    data, sw = _link(conn).transmit(bytes.fromhex("00A4040002D25000"))
+    assert (data, sw) == (bytes.fromhex("AABBCCDD"), 0x9000)
+    assert conn.sent[1:] == [bytes.fromhex("00C0000004"), bytes.fromhex("00C0000002")]
+
+
+def test_plain_error_status_is_returned_unchanged() -> None:
+    conn = ScriptedConnection([bytes.fromhex("6A82")])
+    assert _link(conn).transmit(bytes.fromhex("00A4040002D250")) == (b"", 0x6A82)
+    assert len(conn.sent) == 1
+
+
+def test_every_physical_exchange_is_traced_with_pin_masked() -> None:
+    seen: list[ApduExchange] = []
+    conn = ScriptedConnection([bytes.fromhex("63C2"), bytes.fromhex("6C02"), bytes.fromhex("01029000")])
+    link = _link(conn, [seen.append])
+    verify = bytes.fromhex("0020008108") + L.pin_block("4719")
+    link.transmit(verify)
+    link.transmit(bytes.fromhex("00B0000000"))
+    assert conn.sent[0] == verify  # the card got the real PIN …
+    assert seen[0].command == bytes.fromhex("0020008108") + b"*" * 8  # … the sink never did
+    assert [e.sw for e in seen] == [0x63C2, 0x6C02, 0x9000]
+    assert all(e.reader == "Fake Reader 00 00" and e.slot == "vitale" and e.duration_us >= 0 for e in seen)
+
+
+def test_no_card_and_removed_card_become_card_unavailable() -> None:
+    conn = ScriptedConnection(connect_errors=[NoCardException("no card", hresult=0x8010000C)])
+    with pytest.raises(CardUnavailable, match="aucune carte"):
+        _link(conn).transmit(bytes.fromhex("00A40000023F00"))
+    conn2 = ScriptedConnection([bytes.fromhex("9000")])
+    link = _link(conn2)
+    link.transmit(bytes.fromhex("00A40000023F00"))
+    conn2.connected = False  # pulled
+    with pytest.raises(CardUnavailable, match="retirée"):
+        link.transmit(bytes.fromhex("00A40000023F00"))
+
+
+def test_unpowered_card_is_retried() -> None:
+    conn = ScriptedConnection(
+        [bytes.fromhex("9000")], connect_errors=[CardConnectionException("unpowered", hresult=HR_UNPOWERED)]
+    )
+    assert _link(conn).transmit(bytes.fromhex("00A40000023F00")) == (b"", 0x9000)
+
+
+def test_read_vitale_over_fake_pyscard_connection() -> None:
+    card = build_card(CARD_PROFILES_DIR / "vitale2-maternity.xml")
+    conn = ScriptedConnection(card=card)
+    link = _link(conn)
+
+    class Channel:
+        def atr(self, slot: str) -> bytes:
+            return link.transport.atr()
+
+        def transmit(self, slot: str, apdu: bytes) -> tuple[bytes, int]:
+            return link.transmit(apdu)
+
+    data = read_vitale(Channel(), "vitale")
+    assert data.beneficiaries[0].coverage.periods["maternity"] == ("2026-06-01", "2030-03-31")
+    assert any(c[1] == 0xB0 and c[4] != 0 for c in conn.sent)  # T=0: resent with the exact Le
+    link.transport.close()
+    assert not conn.connected
