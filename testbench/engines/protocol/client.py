@@ -41,11 +41,12 @@ _STDERR_LINES = 40
 def _pump_stdout(stream: IO[bytes], out: queue.Queue[tuple[str, Any]], max_line: int) -> None:
     try:
         while True:
-            raw = J.read_line(stream, max_line)
+            raw = J.read_line(stream, max_line, skip=False)
             if raw is None:
                 break
             if isinstance(raw, J.Oversized):
-                out.put(("oversize", raw.size))
+                out.put(("oversize", raw.size))  # report at once; the caller kills the engine meanwhile
+                J.skip_line(stream)
                 continue
             if not raw.strip():
                 continue
@@ -267,9 +268,42 @@ class SubprocessEngine:
             proc = self._ensure_started()
             try:
                 return self._exchange(proc, method, params, self.timeout if timeout is None else timeout)
+            except J.EngineRemoteError:
+                raise  # a well-formed error answer: the engine is fine
             except (EngineCrash, EngineTimeout, EngineProtocolError):
                 self._discard()
                 raise
+
+    def raw_exchange(self, data: bytes, timeout: float | None = None) -> dict[str, Any] | None:
+        """Conformance hook: write raw bytes, return the next non-notification message (None on timeout).
+
+        On a timeout or a crash the engine is discarded like after any other fault.
+        """
+        with self._lock:
+            proc = self._ensure_started()
+            deadline = time.monotonic() + (self.timeout if timeout is None else timeout)
+            try:
+                assert proc.popen.stdin is not None
+                proc.popen.stdin.write(data)
+                proc.popen.stdin.flush()
+            except (OSError, ValueError):
+                self._discard()
+                return None
+            while True:
+                remaining = deadline - time.monotonic()
+                try:
+                    kind, payload = proc.messages.get(timeout=remaining) if remaining > 0 else ("timeout", None)
+                except queue.Empty:
+                    kind = "timeout"
+                if kind != "msg":
+                    self._discard()
+                    return None
+                if self.on_message is not None:
+                    self.on_message("received", payload)
+                if "method" in payload and "id" not in payload:
+                    self._notification(payload)
+                    continue
+                return payload
 
     def _object(self, method: str, params: Any) -> JsonObject:
         value = self.call(method, params)

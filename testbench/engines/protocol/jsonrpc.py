@@ -68,6 +68,15 @@ def error(msg_id: int | str | None, code: int, message: str, data: Any = None) -
     return {"jsonrpc": "2.0", "id": msg_id, "error": err}
 
 
+class EngineRemoteError(EngineProtocolError):
+    """A well-formed JSON-RPC error answer other than a refusal, a card error or an internal error
+    (method not found, invalid params...): the engine is alive and need not be restarted."""
+
+    def __init__(self, rpc_code: int, message: str) -> None:
+        super().__init__(f"erreur JSON-RPC {rpc_code}: {message}")
+        self.rpc_code = rpc_code
+
+
 @dataclass(frozen=True)
 class Oversized:
     """A line longer than the cap was skipped; ``size`` is how many bytes were dropped (at least)."""
@@ -75,8 +84,12 @@ class Oversized:
     size: int
 
 
-def read_line(stream: IO[bytes], max_line: int = MAX_LINE) -> bytes | Oversized | None:
-    """Read one line (without its newline); ``None`` at end of stream; :class:`Oversized` when too long."""
+def read_line(stream: IO[bytes], max_line: int = MAX_LINE, skip: bool = True) -> bytes | Oversized | None:
+    """Read one line (without its newline); ``None`` at end of stream; :class:`Oversized` when too long.
+
+    With ``skip`` the rest of an oversized line is consumed here; without, the caller reports it at
+    once and calls :func:`skip_line` afterwards.
+    """
     line = stream.readline(max_line + 1)
     if not line:
         return None
@@ -84,12 +97,17 @@ def read_line(stream: IO[bytes], max_line: int = MAX_LINE) -> bytes | Oversized 
         return line[:-1].rstrip(b"\r")
     if len(line) <= max_line:
         return line  # last line without newline, before EOF
-    dropped = len(line)
-    while True:  # skip the rest of the oversized line without keeping it
+    return Oversized(len(line) + (skip_line(stream) if skip else 0))
+
+
+def skip_line(stream: IO[bytes]) -> int:
+    """Consume the rest of a line in bounded chunks (never the whole line in memory); return its size."""
+    dropped = 0
+    while True:
         chunk = stream.readline(_SKIP_CHUNK)
         dropped += len(chunk)
         if not chunk or chunk.endswith(b"\n"):
-            return Oversized(dropped)
+            return dropped
 
 
 def parse(line: bytes) -> dict[str, Any]:
@@ -120,7 +138,7 @@ def exception_from_error(err: Any) -> EngineError | Exception:
         return kinds.get(str(data.get("kind")), CardError)(message)
     if code == INTERNAL_ERROR:
         return EngineCrash(f"erreur interne du moteur: {message}")
-    return EngineProtocolError(f"erreur JSON-RPC {code}: {message}")
+    return EngineRemoteError(code, message)
 
 
 def error_from_exception(msg_id: int | str | None, exc: BaseException) -> dict[str, Any]:
