@@ -1,0 +1,180 @@
+"""The manifest of a report folder (SHA-256 of every file) and its detached Ed25519 signature.
+
+``manifest.json`` is deterministic (same files, same bytes). The only time-dependent thing, the
+signing time, lives in ``manifest.sig.json``, which signs the manifest's hash together with it.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from testbench.integrity.signing import PublicKey, Signer, SigningKeyError
+
+MANIFEST = "manifest.json"
+SIGNATURE = "manifest.sig.json"
+MANIFEST_FORMAT = "testbench-manifest/1"
+SIGNATURE_FORMAT = "testbench-signature/1"
+#: files a live session leaves beside itself; they change on their own and are not part of a report
+TRANSIENT_SUFFIXES = ("-wal", "-shm", "-journal", ".lock")
+
+
+def _sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def report_files(folder: Path) -> list[str]:
+    """Every regular file (POSIX relative paths, sorted) but the manifest, its signature and transients."""
+    out = []
+    for p in folder.rglob("*"):
+        if not p.is_file() and not p.is_symlink():
+            continue
+        rel = p.relative_to(folder).as_posix()
+        if rel in (MANIFEST, SIGNATURE) or rel.endswith(TRANSIENT_SUFFIXES):
+            continue
+        out.append(rel)
+    return sorted(out)
+
+
+def build_manifest(folder: Path) -> dict[str, Any]:
+    files = {}
+    for rel in report_files(folder):
+        p = folder / rel
+        files[rel] = {"sha256": _sha256_file(p), "size": p.stat().st_size}
+    return {"format": MANIFEST_FORMAT, "algorithm": "sha256", "files": files}
+
+
+def dumps(data: Any) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
+
+
+def write_manifest(folder: Path) -> bytes:
+    data = dumps(build_manifest(folder))
+    (folder / MANIFEST).write_bytes(data)
+    return data
+
+
+def _message(manifest_sha256: str, signed_at: str) -> bytes:
+    return f"{SIGNATURE_FORMAT}\n{manifest_sha256}\n{signed_at}\n".encode()
+
+
+def sign_manifest(folder: Path, signer: Signer, *, now: datetime | None = None) -> dict[str, Any]:
+    manifest = (folder / MANIFEST).read_bytes()
+    digest = hashlib.sha256(manifest).hexdigest()
+    signed_at = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    sig = {
+        "format": SIGNATURE_FORMAT,
+        "algorithm": "ed25519",
+        "public_key": signer.public.b64,
+        "fingerprint": signer.public.fingerprint,
+        "manifest_sha256": digest,
+        "signed_at": signed_at,
+        "signature": base64.b64encode(signer.sign(_message(digest, signed_at))).decode(),
+    }
+    (folder / SIGNATURE).write_bytes(dumps(sig))
+    return sig
+
+
+@dataclass
+class FolderCheck:
+    modified: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # manifest or signature problems
+    signer: str | None = None  # fingerprint of a valid signature
+    signed_at: str | None = None
+    manifest: dict[str, Any] | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not (self.modified or self.missing or self.added or self.problems)
+
+
+def check_folder(folder: Path, *, trusted: PublicKey | None = None, require_signature: bool = True) -> FolderCheck:
+    """Compare the folder with its manifest and check the manifest's signature."""
+    result = FolderCheck()
+    try:
+        raw = (folder / MANIFEST).read_bytes()
+        manifest = json.loads(raw)
+        files = manifest["files"]
+        if manifest.get("format") != MANIFEST_FORMAT or not isinstance(files, dict):
+            raise ValueError("format inconnu")
+    except FileNotFoundError:
+        result.missing.append(MANIFEST)
+        result.problems.append(f"{MANIFEST} absent : rien ne permet de vérifier ce dossier")
+        return result
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+        result.modified.append(MANIFEST)
+        result.problems.append(f"{MANIFEST} illisible ({exc})")
+        return result
+    result.manifest = manifest
+    present = set(report_files(folder))
+    for rel in sorted(files):
+        if rel not in present:
+            result.missing.append(rel)
+            continue
+        entry = files[rel]
+        p = folder / rel
+        if (
+            not isinstance(entry, dict)
+            or p.stat().st_size != entry.get("size")
+            or _sha256_file(p) != entry.get("sha256")
+        ):
+            result.modified.append(rel)
+    result.added = sorted(present - set(files))
+    _check_signature(folder, raw, result, trusted, require_signature)
+    return result
+
+
+def _check_signature(
+    folder: Path, manifest: bytes, result: FolderCheck, trusted: PublicKey | None, required: bool
+) -> None:
+    try:
+        sig = json.loads((folder / SIGNATURE).read_bytes())
+    except FileNotFoundError:
+        if required or trusted is not None:
+            result.missing.append(SIGNATURE)
+            result.problems.append("rapport non signé")
+        return
+    except (ValueError, UnicodeDecodeError) as exc:
+        result.modified.append(SIGNATURE)
+        result.problems.append(f"{SIGNATURE} illisible ({exc})")
+        return
+    try:
+        key = PublicKey.from_b64(sig["public_key"])
+        signature = base64.b64decode(sig["signature"], validate=True)
+        signed_at = str(sig["signed_at"])
+    except (KeyError, TypeError, ValueError, SigningKeyError) as exc:
+        result.modified.append(SIGNATURE)
+        result.problems.append(f"{SIGNATURE} invalide ({exc})")
+        return
+    digest = hashlib.sha256(manifest).hexdigest()
+    if sig.get("manifest_sha256") != digest:
+        result.problems.append(f"{MANIFEST} ne correspond plus à la signature (manifeste modifié après signature)")
+        if MANIFEST not in result.modified:
+            result.modified.append(MANIFEST)
+        return
+    if sig.get("fingerprint") != key.fingerprint:
+        result.modified.append(SIGNATURE)
+        result.problems.append(f"{SIGNATURE} : empreinte de clé incohérente avec la clé publique")
+        return
+    if not key.verify(signature, _message(digest, signed_at)):
+        result.modified.append(SIGNATURE)
+        result.problems.append(f"{SIGNATURE} : signature invalide")
+        return
+    if trusted is not None and trusted.raw != key.raw:
+        result.problems.append(
+            f"signé par une autre clé ({key.fingerprint[:16]}…) que la clé attendue ({trusted.fingerprint[:16]}…)"
+        )
+        return
+    result.signer = key.fingerprint
+    result.signed_at = signed_at

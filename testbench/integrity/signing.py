@@ -1,0 +1,132 @@
+"""Ed25519 keys of a report signer: creation, loading, signing and checking.
+
+The private key lives in one PEM file created owner-only (mode 0600 where the OS has modes); it is
+never copied into a session or a report. The public key travels with what it signs, and its
+fingerprint (SHA-256 of the raw 32-byte key) is what a reviewer compares with the one the editor
+announced.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+ENV_KEY = "TESTBENCH_SIGNING_KEY"
+
+
+class SigningKeyError(Exception):
+    """A key file is missing, unreadable, or not an Ed25519 key."""
+
+
+def default_key_path() -> Path:
+    """``$TESTBENCH_SIGNING_KEY``, else the user's config folder (never the working directory)."""
+    env = os.environ.get(ENV_KEY)
+    if env:
+        return Path(env)
+    if os.name == "nt" and os.environ.get("APPDATA"):
+        base = Path(os.environ["APPDATA"])
+    else:
+        base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    return base / "testbench" / "signing-key.pem"
+
+
+def public_path(private: Path) -> Path:
+    return private.with_name(private.stem + ".pub")
+
+
+def fingerprint(raw_public: bytes) -> str:
+    return hashlib.sha256(raw_public).hexdigest()
+
+
+def pretty_fingerprint(fp: str) -> str:
+    """Groups of four hex digits: what a person reads aloud to compare."""
+    return ":".join(fp[i : i + 4] for i in range(0, 32, 4)).upper()
+
+
+@dataclass(frozen=True)
+class PublicKey:
+    raw: bytes
+
+    @property
+    def b64(self) -> str:
+        return base64.b64encode(self.raw).decode()
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.raw)
+
+    @classmethod
+    def from_b64(cls, text: str) -> PublicKey:
+        raw = base64.b64decode(text, validate=True)
+        if len(raw) != 32:
+            raise SigningKeyError("clé publique Ed25519 invalide (32 octets attendus)")
+        return cls(raw)
+
+    def verify(self, signature: bytes, message: bytes) -> bool:
+        try:
+            Ed25519PublicKey.from_public_bytes(self.raw).verify(signature, message)
+        except (InvalidSignature, ValueError):
+            return False
+        return True
+
+
+@dataclass(frozen=True)
+class Signer:
+    private: Ed25519PrivateKey
+    public: PublicKey
+
+    def sign(self, message: bytes) -> bytes:
+        return self.private.sign(message)
+
+
+def init_key(path: Path, *, force: bool = False) -> PublicKey:
+    """Create a key pair: ``path`` (private, owner-only) and ``path.pub`` (public, base64 of the raw key)."""
+    if path.exists() and not force:
+        raise SigningKeyError(f"{path}: une clé existe déjà (--force pour la remplacer)")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = Ed25519PrivateKey.generate()
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    if path.exists():
+        path.unlink()
+    # created with owner-only permissions from the start: no window where the key is readable by others
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(pem)
+    public = PublicKey(key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw))
+    public_path(path).write_text(public.b64 + "\n", encoding="ascii")
+    return public
+
+
+def load_signer(path: Path) -> Signer:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SigningKeyError(
+            f"{path}: clé de signature illisible ({exc.strerror}) ; créez-la avec « testbench keys init »"
+        ) from None
+    if os.name == "posix" and path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise SigningKeyError(f"{path}: clé privée lisible par d'autres utilisateurs ; chmod 600 {path}")
+    try:
+        key = serialization.load_pem_private_key(data, password=None)
+    except (ValueError, TypeError) as exc:
+        raise SigningKeyError(f"{path}: pas une clé privée PEM lisible ({exc})") from None
+    if not isinstance(key, Ed25519PrivateKey):
+        raise SigningKeyError(f"{path}: la clé n'est pas une clé Ed25519")
+    raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return Signer(key, PublicKey(raw))
+
+
+def load_public(path: Path) -> PublicKey:
+    """A public key file (base64 of the raw key, as ``keys init`` writes it) or a private key file."""
+    text = path.read_text(encoding="ascii", errors="replace").strip()
+    if "PRIVATE KEY" in text:
+        return load_signer(path).public
+    return PublicKey.from_b64(text)

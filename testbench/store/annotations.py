@@ -1,0 +1,159 @@
+"""Reviewer annotations: signed entries appended to a session, never rewriting a recorded verdict.
+
+An annotation accepts a case's verdict, overrides it with another, or comments on it, with a reason.
+It is signed (Ed25519) over its own content plus the journal's chain head at the time, so it cannot
+be moved to another session or reordered without the signature failing; it is chained like any
+other journal row.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import sqlite3
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from testbench.integrity import chain
+from testbench.integrity.signing import PublicKey, Signer, SigningKeyError
+from testbench.store.session import SessionStore
+
+ACTIONS = ("accept", "override", "comment")
+ACTION_FR = {"accept": "verdict accepté", "override": "verdict remplacé", "comment": "commentaire"}
+
+
+class AnnotationError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Annotation:
+    id: int
+    casebook_sha: str
+    case_id: str
+    attempt_number: int | None
+    action: str
+    verdict: str | None
+    reason: str
+    reviewer: str
+    wall: float
+    public_key: str
+    prev: str
+    signature: str
+    valid: bool  # the signature checks against the entry's content
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "action": self.action,
+            "verdict": self.verdict,
+            "reason": self.reason,
+            "reviewer": self.reviewer,
+            "wall": self.wall,
+            "attempt_number": self.attempt_number,
+            "public_key": self.public_key,
+            "fingerprint": _fingerprint(self.public_key),
+            "signature_valid": self.valid,
+        }
+
+
+def _fingerprint(b64: str) -> str:
+    try:
+        return PublicKey.from_b64(b64).fingerprint
+    except (SigningKeyError, ValueError):
+        return ""
+
+
+def signed_message(fields: dict[str, Any]) -> bytes:
+    return ("testbench-annotation/1\n" + json.dumps(fields, ensure_ascii=False, sort_keys=True)).encode()
+
+
+def _fields(
+    casebook_sha: str,
+    case_id: str,
+    attempt_number: int | None,
+    action: str,
+    verdict: str | None,
+    reason: str,
+    reviewer: str,
+    wall: float,
+    public_key: str,
+    prev: str,
+) -> dict[str, Any]:
+    return {
+        "casebook_sha": casebook_sha,
+        "case_id": case_id,
+        "attempt_number": attempt_number,
+        "action": action,
+        "verdict": verdict,
+        "reason": reason,
+        "reviewer": reviewer,
+        "wall": wall,
+        "public_key": public_key,
+        "prev": prev,
+    }
+
+
+def add_annotation(
+    store: SessionStore,
+    signer: Signer,
+    case_id: str,
+    action: str,
+    reason: str,
+    reviewer: str,
+    *,
+    verdict: str | None = None,
+    casebook_sha: str | None = None,
+) -> int:
+    """Append a signed annotation on the case's latest attempt; return its id."""
+    if action not in ACTIONS:
+        raise AnnotationError(f"action inconnue : {action}")
+    if action == "override" and not verdict:
+        raise AnnotationError("--override demande un verdict")
+    if not reason.strip():
+        raise AnnotationError("un motif est obligatoire (--reason)")
+    conn = store.conn
+    rows = conn.execute(
+        "SELECT casebook_sha FROM cases WHERE case_id = ?" + (" AND casebook_sha = ?" if casebook_sha else ""),
+        (case_id, casebook_sha) if casebook_sha else (case_id,),
+    ).fetchall()
+    if not rows:
+        raise AnnotationError(f"cas {case_id} absent de la session")
+    if len(rows) > 1:
+        raise AnnotationError(f"cas {case_id} présent dans plusieurs cahiers : précisez --casebook EMPREINTE")
+    sha = rows[0][0]
+    with store.transaction():
+        number = conn.execute(
+            "SELECT MAX(number) FROM attempts WHERE casebook_sha = ? AND case_id = ?", (sha, case_id)
+        ).fetchone()[0]
+        _, prev = chain.head(conn)
+        wall = round(time.time(), 3)
+        fields = _fields(sha, case_id, number, action, verdict, reason, reviewer, wall, signer.public.b64, prev)
+        signature = base64.b64encode(signer.sign(signed_message(fields))).decode()
+        cur = conn.execute(
+            "INSERT INTO annotations (casebook_sha, case_id, attempt_number, action, verdict, reason, reviewer, wall,"
+            " public_key, prev, signature) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (sha, case_id, number, action, verdict, reason, reviewer, wall, signer.public.b64, prev, signature),
+        )
+        annotation_id = int(cur.lastrowid or 0)
+        chain.record(conn, "annotations", annotation_id, annotation_id)
+    return annotation_id
+
+
+def read_annotations(conn: sqlite3.Connection) -> dict[tuple[str, str], list[Annotation]]:
+    """Every annotation by case key, oldest first, each with its signature checked."""
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='annotations'").fetchone() is None:
+        return {}
+    out: dict[tuple[str, str], list[Annotation]] = {}
+    for r in conn.execute(
+        "SELECT id, casebook_sha, case_id, attempt_number, action, verdict, reason, reviewer, wall, public_key, prev,"
+        " signature FROM annotations ORDER BY id"
+    ):
+        fields = _fields(r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10])
+        try:
+            valid = PublicKey.from_b64(r[9]).verify(base64.b64decode(r[11]), signed_message(fields))
+        except (SigningKeyError, ValueError):
+            valid = False
+        out.setdefault((r[1], r[2]), []).append(Annotation(*r, valid=valid))
+    return out
