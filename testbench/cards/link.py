@@ -64,3 +64,22 @@ class Link:
             if sw >> 8 != 0x61:
                 break
         return bytes(collected), sw
+
+
+class SingleChannel:
+    """A :class:`CardChannel` over one link (whatever the slot name): for probe, record, tools."""
+
+    def __init__(self, link: Link) -> None:
+        self.link = link
+
+    def reader_name(self, slot: str) -> str:
+        return self.link.transport.reader
+
+    def atr(self, slot: str) -> bytes:
+        return self.link.transport.atr()
+
+    def transmit(self, slot: str, apdu: bytes) -> tuple[bytes, int]:
+        return self.link.transmit(apdu)
+
+    def release(self) -> None:
+        self.link.transport.close()

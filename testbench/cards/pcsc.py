@@ -126,6 +126,7 @@ class ReaderEvent:
     present: bool
     atr: bytes
     at: float  # time.monotonic()
+    initial: bool = False  # the state when watching started, not a change
 
 
 def watch(
@@ -139,7 +140,7 @@ def watch(
         deadline = None if timeout is None else time.monotonic() + timeout
         current = ctx.status(names)
         for r, (state, atr) in current.items():
-            yield ReaderEvent(r, card_present(state), atr, time.monotonic())
+            yield ReaderEvent(r, card_present(state), atr, time.monotonic(), initial=True)
         known = {r: s for r, (s, _) in current.items()}
         while not (stop and stop.is_set()):
             wait_ms = 200 if deadline is None else int(min(0.2, deadline - time.monotonic()) * 1000)

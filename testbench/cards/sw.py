@@ -44,7 +44,7 @@ def sw_meaning(sw: int) -> str:
     if sw1 == 0x6C:
         return f"Le incorrect : renvoyer avec Le = {sw2 or 256}"
     if sw1 == 0x63 and sw2 & 0xF0 == 0xC0:
-        return f"code porteur faux, {sw2 & 0x0F} essai(s) restant(s)"
+        return f"code porteur non vérifié ou faux, {sw2 & 0x0F} essai(s) restant(s)"
     if sw1 == 0x62:
         return "avertissement : mémoire non modifiée"
     if sw1 == 0x63:

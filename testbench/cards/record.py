@@ -1,0 +1,177 @@
+"""Record and replay card sessions; import/export pcsc-tools ``scriptor`` scripts.
+
+Recording format (OURS): JSON lines. Line 1 is a header ``{"format": "testbench-apdu-recording",
+"version": 1, "atr": "3B…", "reader": …, "created": …}``; every other line is one exchange as
+written by :func:`testbench.cards.trace.exchange_record` (command with PIN masked, response, sw…).
+PINs are never recorded: VERIFY data is masked before it reaches the recorder, and replay matches
+PIN commands on their masked form.
+
+Replay: a :class:`ReplayCard` answers each command with the recorded answers for the same bytes,
+in order (the last one repeats). A command never recorded gets ``6A82`` if its instruction appears
+in the recording (e.g. SELECT of another file), else ``6D00``.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import defaultdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from .apdu import mask_pin
+from .api import ApduExchange
+from .sw import sw_meaning
+from .trace import exchange_record
+
+FORMAT = "testbench-apdu-recording"
+
+
+class RecordingError(ValueError):
+    """The file is not a valid recording or script (message starts with file:line)."""
+
+
+class Recorder:
+    """An ApduSink writing a recording file (thread-safe, flushed per line)."""
+
+    def __init__(self, path: Path, atr: bytes = b"", reader: str = "", note: str = "") -> None:
+        self.path = path
+        self._fh = open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed by close()
+        self._lock = threading.Lock()
+        self.count = 0
+        header = {
+            "format": FORMAT,
+            "version": 1,
+            "atr": atr.hex().upper(),
+            "reader": reader,
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
+            "note": note,
+        }
+        self._fh.write(json.dumps(header, ensure_ascii=False) + "\n")
+
+    def __call__(self, ex: ApduExchange) -> None:
+        line = json.dumps(exchange_record(ex), ensure_ascii=False)
+        with self._lock:
+            self._fh.write(line + "\n")
+            self._fh.flush()
+            self.count += 1
+
+    def close(self) -> None:
+        self._fh.close()
+
+
+def load_recording(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    header: dict[str, Any] | None = None
+    exchanges = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+            if header is None:
+                if obj.get("format") != FORMAT:
+                    raise RecordingError(f"{path}:{n}: en-tête « {FORMAT} » attendu")
+                header = obj
+                continue
+            bytes.fromhex(obj["command"])
+            bytes.fromhex(obj["response"])
+            int(obj["sw"], 16)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise RecordingError(f"{path}:{n}: ligne invalide ({exc})") from None
+        exchanges.append(obj)
+    if header is None:
+        raise RecordingError(f"{path}:1: enregistrement vide")
+    return header, exchanges
+
+
+class ReplayCard:
+    """A card answering from a recording (same interface as :class:`IsoCard`)."""
+
+    def __init__(self, atr: bytes, exchanges: list[dict[str, Any]]) -> None:
+        self.atr = atr
+        self.answers: dict[bytes, list[bytes]] = defaultdict(list)
+        self.known_ins: set[int] = set()
+        for ex in exchanges:
+            cmd = bytes.fromhex(ex["command"])
+            self.answers[cmd].append(bytes.fromhex(ex["response"]) + int(ex["sw"], 16).to_bytes(2, "big"))
+            if len(cmd) > 1:
+                self.known_ins.add(cmd[1])
+        self._next: dict[bytes, int] = defaultdict(int)
+        self.powered = False
+        self.unknown: list[bytes] = []
+
+    @classmethod
+    def from_file(cls, path: Path) -> ReplayCard:
+        header, exchanges = load_recording(path)
+        return cls(bytes.fromhex(header.get("atr", "")), exchanges)
+
+    def power_on(self) -> None:
+        self.powered = True
+        self._next.clear()
+
+    def power_off(self) -> None:
+        self.powered = False
+
+    def reset(self) -> None:
+        self.power_on()
+
+    def process(self, apdu: bytes) -> bytes:
+        key = mask_pin(bytes(apdu))
+        answers = self.answers.get(key)
+        if not answers:
+            self.unknown.append(key)
+            return b"\x6a\x82" if len(key) > 1 and key[1] in self.known_ins else b"\x6d\x00"
+        i = self._next[key]
+        self._next[key] = i + 1
+        return answers[min(i, len(answers) - 1)]
+
+
+# ---------------------------------------------------------------- scriptor
+
+
+def parse_scriptor(text: str, file: str = "<script>") -> list[tuple[bytes, bytes | None]]:
+    """Parse a scriptor script (one APDU per line, ``#`` comments, ``reset`` lines skipped) or a
+    scriptor session log (``> APDU`` / ``< RESPONSE : meaning`` lines). Returns (command, R-APDU or None).
+    """
+    out: list[tuple[bytes, bytes | None]] = []
+    for n, raw in enumerate(text.splitlines(), 1):
+        line = raw.split("#", 1)[0].strip()
+        if not line or line.lower() in ("reset", "exit", "quit"):
+            continue
+        try:
+            if line.startswith(">"):
+                out.append((bytes.fromhex(line[1:].replace(" ", "")), None))
+            elif line.startswith("<"):
+                body = line[1:].split(":", 1)[0]
+                if not out or out[-1][1] is not None:
+                    raise RecordingError(f"{file}:{n}: réponse sans commande")
+                out[-1] = (out[-1][0], bytes.fromhex(body.replace(" ", "")))
+            else:
+                out.append((bytes.fromhex(line.replace(" ", "")), None))
+        except ValueError:
+            raise RecordingError(f"{file}:{n}: hexadécimal invalide : {raw.strip()!r}") from None
+    return out
+
+
+def export_scriptor(exchanges: list[dict[str, Any]], with_responses: bool = False) -> str:
+    """A scriptor script of the recorded commands (PIN already masked), optionally with responses as comments."""
+    lines = ["#!/usr/bin/env scriptor", "# exported by testbench (PIN data masked as 2A bytes)", "reset"]
+    for ex in exchanges:
+        lines.append(bytes.fromhex(ex["command"]).hex(" ").upper())
+        if with_responses:
+            rsp = bytes.fromhex(ex["response"]).hex(" ").upper()
+            sw = int(ex["sw"], 16)
+            lines.append(f"# < {(rsp + ' ') if rsp else ''}{sw >> 8:02X} {sw & 0xFF:02X} : {sw_meaning(sw)}")
+    return "\n".join(lines) + "\n"
+
+
+def recording_from_scriptor_log(pairs: list[tuple[bytes, bytes | None]]) -> list[dict[str, Any]]:
+    """Exchanges (recording lines) from a scriptor session log's command/response pairs."""
+    out = []
+    for cmd, rsp in pairs:
+        if rsp is None or len(rsp) < 2:
+            continue
+        ex = ApduExchange("scriptor", "", mask_pin(cmd), rsp[:-2], (rsp[-2] << 8) | rsp[-1], 0)
+        out.append(exchange_record(ex))
+    return out

@@ -1,0 +1,322 @@
+"""``testbench cards …``: readers, card probing, emulation, recording and replay (French output).
+
+Exit codes: 0 ok, 2 PC/SC stack or card unavailable, 3 invalid input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+EXIT_OK, EXIT_ENV, EXIT_USAGE = 0, 2, 3
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("cards", help="lecteurs et cartes (Vitale, CPS) : lister, observer, identifier, émuler")
+    cards = p.add_subparsers(dest="cards_command")
+    p.set_defaults(func=lambda args: (p.print_help(), EXIT_USAGE)[1])
+
+    s = cards.add_parser("list", help="lister les lecteurs PC/SC et leur carte")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_list)
+
+    s = cards.add_parser("watch", help="afficher les insertions et retraits (comme pcsc_scan)")
+    s.add_argument("--reader", action="append", help="lecteur à observer (répétable ; tous par défaut)")
+    s.add_argument("--timeout", type=float, default=None, help="arrêter après N secondes")
+    s.set_defaults(func=cmd_watch)
+
+    s = cards.add_parser("probe", help="identifier et décoder la carte d'un lecteur")
+    s.add_argument("--reader", help="nom du lecteur (par défaut : le premier qui contient une carte)")
+    s.add_argument("--json", action="store_true", help="sortie JSON (as_dict)")
+    s.add_argument("--trace", action="store_true", help="afficher les APDU échangés (code porteur masqué)")
+    s.set_defaults(func=cmd_probe)
+
+    s = cards.add_parser("emulate", help="présenter un profil de carte via vpcd à pcscd")
+    s.add_argument("profile", type=Path)
+    s.add_argument(
+        "--reader", type=int, default=0, help="numéro du lecteur vpcd : 0, 1 (défaut), 2… (entrées ajoutées)"
+    )
+    s.add_argument("--port", type=int, help="port vpcd explicite (prioritaire sur --reader)")
+    s.add_argument("--trace", type=Path, help="fichier JSON lines des APDU reçus (stdout sinon)")
+    s.add_argument("--duration", type=float, default=None, help="retirer la carte après N secondes")
+    s.set_defaults(func=cmd_emulate)
+
+    s = cards.add_parser("record", help="enregistrer une session APDU (lecture publique ou script scriptor)")
+    s.add_argument("--reader", help="nom du lecteur")
+    s.add_argument("--out", type=Path, required=True, help="fichier d'enregistrement (JSON lines)")
+    s.add_argument("--script", type=Path, help="script scriptor à rejouer sur la carte (sinon : lecture publique)")
+    s.set_defaults(func=cmd_record)
+
+    s = cards.add_parser("replay", help="présenter un enregistrement comme carte virtuelle via vpcd")
+    s.add_argument("file", type=Path)
+    s.add_argument("--reader", type=int, default=0)
+    s.add_argument("--port", type=int)
+    s.add_argument("--duration", type=float, default=None)
+    s.add_argument("--export-scriptor", type=Path, help="écrire un script scriptor au lieu de rejouer")
+    s.set_defaults(func=cmd_replay)
+
+
+def _err(message: str) -> None:
+    print(f"testbench cards : {message}", file=sys.stderr)
+
+
+def _port(args: argparse.Namespace) -> int:
+    from testbench.cards.vpcd import DEFAULT_PORT
+
+    if args.port:
+        return int(args.port)
+    n = int(args.reader)
+    return DEFAULT_PORT + n if n < 2 else 36000 + (n - 2)  # extra entries of scripts/pcscd.sh --readers
+
+
+def _family_fr(atr: bytes) -> str:
+    from testbench.cards.guard import FAMILY_FR
+    from testbench.cards.layout import atr_family
+
+    fam = atr_family(atr)
+    return FAMILY_FR.get(fam or "", "carte inconnue")
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from testbench.cards.api import CardUnavailable
+    from testbench.cards.pcsc import Context, card_present
+
+    try:
+        with Context() as ctx:
+            readers = ctx.readers()
+            states = ctx.status(readers) if readers else {}
+    except CardUnavailable as exc:
+        _err(str(exc))
+        return EXIT_ENV
+    rows = []
+    for r in readers:
+        state, atr = states.get(r, (0, b""))
+        present = card_present(state)
+        rows.append(
+            {
+                "reader": r,
+                "card": present,
+                "atr": atr.hex().upper() if present else "",
+                "family": _family_fr(atr) if present else "",
+            }
+        )
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif not rows:
+        print("aucun lecteur")
+    for row in rows if not args.json else []:
+        card = (
+            f"carte présente  {row['family']}  ATR {bytes.fromhex(row['atr']).hex(' ').upper()}"
+            if row["card"]
+            else "vide"
+        )
+        print(f"{row['reader']:<28} {card}")
+    return EXIT_OK
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    from testbench.cards.api import CardUnavailable
+    from testbench.cards.pcsc import watch
+
+    try:
+        for ev in watch(args.reader, args.timeout):
+            stamp = datetime.now().strftime("%H:%M:%S.%f")[:-3]
+            if ev.present:
+                print(
+                    f"{stamp}  {ev.reader}  carte insérée  {_family_fr(ev.atr)}  ATR {ev.atr.hex(' ').upper()}",
+                    flush=True,
+                )
+            else:
+                print(f"{stamp}  {ev.reader}  {'vide' if ev.initial else 'carte retirée'}", flush=True)
+    except CardUnavailable as exc:
+        _err(str(exc))
+        return EXIT_ENV
+    except KeyboardInterrupt:
+        pass
+    return EXIT_OK
+
+
+def _open_channel(reader: str | None, sinks: list) -> Any:
+    from testbench.cards.api import CardUnavailable
+    from testbench.cards.link import Link, SingleChannel
+    from testbench.cards.pcsc import Context, PyscardTransport, card_present
+
+    if reader is None:
+        with Context() as ctx:
+            names = ctx.readers()
+            states = ctx.status(names) if names else {}
+        reader = next((r for r in names if card_present(states[r][0])), None)
+        if reader is None:
+            raise CardUnavailable("aucune carte dans les lecteurs " + (", ".join(names) or "(aucun lecteur)"))
+    return SingleChannel(Link(PyscardTransport(reader), "probe", sinks))
+
+
+def print_vitale(data: Any) -> None:
+    from testbench.cards.guard import NATURE_FR
+    from testbench.cards.nir import format_nir
+    from testbench.cards.profile import flag_label
+
+    print(f"Carte Vitale {data.generation} {NATURE_FR.get(data.nature, data.nature)} (nature {data.nature or '?'})")
+    print(f"  Immatriculation : {format_nir(data.nir)}")
+    r = data.rights
+    print(f"  Régime {r.regime}  caisse {r.caisse}  centre {r.centre}  code gestion {r.code_gestion}")
+    print(f"  Droits : du {r.start or '?'} au {r.end or '(non portée par la carte)'}")
+    for b in data.beneficiaries:
+        cov = ", ".join(f"{flag_label(f)} {s or '…'}→{e or '…'}" for f, (s, e) in sorted(b.coverage.periods.items()))
+        twin = f" jumeau n°{b.twin_rank}" if b.twin_rank > 1 else ""
+        print(
+            f"  Bénéficiaire {b.rank} : {b.first_name} {b.name}, né(e) le {b.birth_date}, qualité {b.qualite}{twin}, "
+            f"NIR {format_nir(b.nir)}" + (f", {cov}" if cov else "")
+        )
+
+
+def print_cps(data: Any) -> None:
+    from testbench.cards.guard import NATURE_FR
+
+    tries = (
+        "non lu"
+        if data.pin_tries_left is None
+        else ("BLOQUÉ" if data.pin_tries_left == 0 else str(data.pin_tries_left))
+    )
+    print(f"Carte {data.card_type} (CPS{data.generation}) {NATURE_FR.get(data.nature, data.nature)}")
+    print(f"  Porteur : {data.first_name} {data.name}  RPPS {data.rpps}")
+    print(f"  Profession : {data.profession} (code {data.profession_code})  spécialité : {data.specialty or '—'}")
+    print(f"  Émetteur ANS : {'oui' if data.issuer_ok else 'non'}  essais code porteur restants : {tries}")
+    for s in data.situations:
+        print(
+            f"  Situation {s.number} : {s.structure}  mode {s.mode}  "
+            f"FINESS {s.finess or '—'}  n° AM {s.am_number or '—'}"
+        )
+
+
+def cmd_probe(args: argparse.Namespace) -> int:
+    from testbench.cards.api import CardError
+    from testbench.cards.layout import atr_family
+    from testbench.cards.read import read_cps, read_vitale
+    from testbench.cards.trace import format_exchange
+
+    sinks = [lambda ex: print(format_exchange(ex), file=sys.stderr)] if args.trace else []
+    try:
+        ch = _open_channel(args.reader, sinks)
+        try:
+            atr = ch.atr("probe")
+            fam = atr_family(atr)
+            print(f"Lecteur : {ch.reader_name('probe')}\nATR : {atr.hex(' ').upper()} ({_family_fr(atr)})")
+            if fam is None:
+                print("Carte non reconnue (ni Vitale ni CPS d'après l'ATR).")
+                return EXIT_OK
+            data = read_vitale(ch, "probe") if fam.startswith("vitale") else read_cps(ch, "probe")
+        finally:
+            ch.release()
+    except CardError as exc:
+        _err(str(exc))
+        return EXIT_ENV
+    if args.json:
+        print(json.dumps(data.as_dict(), ensure_ascii=False, indent=2))
+    elif fam.startswith("vitale"):
+        print_vitale(data)
+    else:
+        print_cps(data)
+    return EXIT_OK
+
+
+def _serve(card: Any, port: int, trace: Path | None, duration: float | None, label: str) -> int:
+    from testbench.cards.trace import JsonlSink
+    from testbench.cards.vpcd import VirtualICC
+
+    sink = JsonlSink(trace) if trace else JsonlSink(sys.stdout)
+    icc = VirtualICC(card, port, on_apdu=sink, reader=f"vpcd:{port}")
+    try:
+        icc.insert(5.0)
+    except OSError as exc:
+        _err(f"vpcd injoignable sur le port {port} ({exc}) : pcscd tourne-t-il ? (scripts/pcscd.sh start)")
+        return EXIT_ENV
+    print(f"{label} insérée sur le port vpcd {port} ; Ctrl-C pour la retirer", file=sys.stderr)
+    try:
+        icc.closed.wait(duration)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        icc.remove()
+        if trace:
+            sink.close()
+        print("carte retirée", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_emulate(args: argparse.Namespace) -> int:
+    from testbench.cards.profile import ProfileError, load_profile
+    from testbench.cards.virtual import build_card
+
+    try:
+        profile = load_profile(args.profile)
+    except (ProfileError, OSError) as exc:
+        _err(str(exc))
+        return EXIT_USAGE
+    return _serve(build_card(profile), _port(args), args.trace, args.duration, f"Carte « {profile.id} »")
+
+
+def cmd_record(args: argparse.Namespace) -> int:
+    from testbench.cards.api import CardError
+    from testbench.cards.layout import atr_family
+    from testbench.cards.read import read_cps, read_vitale
+    from testbench.cards.record import Recorder, RecordingError, parse_scriptor
+
+    script = None
+    if args.script:
+        try:
+            script = parse_scriptor(args.script.read_text(encoding="utf-8"), str(args.script))
+        except (RecordingError, OSError) as exc:
+            _err(str(exc))
+            return EXIT_USAGE
+    try:
+        ch = _open_channel(args.reader, [])
+        try:
+            atr = ch.atr("record")
+            rec = Recorder(args.out, atr, ch.reader_name("record"), note=str(args.script or "lecture publique"))
+            ch.link.sinks.append(rec)
+            try:
+                if script is not None:
+                    for cmd, _ in script:
+                        ch.transmit("record", cmd)
+                elif (atr_family(atr) or "").startswith("cps"):
+                    read_cps(ch, "record")
+                else:
+                    read_vitale(ch, "record")
+            finally:
+                rec.close()
+        finally:
+            ch.release()
+    except CardError as exc:
+        _err(str(exc))
+        return EXIT_ENV
+    print(f"{rec.count} échange(s) enregistré(s) dans {args.out}")
+    return EXIT_OK
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    from testbench.cards.record import RecordingError, ReplayCard, export_scriptor, load_recording
+
+    try:
+        header, exchanges = load_recording(args.file)
+    except (RecordingError, OSError) as exc:
+        _err(str(exc))
+        return EXIT_USAGE
+    if args.export_scriptor:
+        args.export_scriptor.write_text(export_scriptor(exchanges, with_responses=True), encoding="utf-8")
+        print(f"script scriptor écrit : {args.export_scriptor}")
+        return EXIT_OK
+    card = ReplayCard(bytes.fromhex(header.get("atr", "")), exchanges)
+    start = time.monotonic()
+    rc = _serve(card, _port(args), None, args.duration, f"Enregistrement {args.file.name}")
+    if card.unknown:
+        print(
+            f"{len(card.unknown)} commande(s) inconnue(s) de l'enregistrement en {time.monotonic() - start:.1f} s",
+            file=sys.stderr,
+        )
+    return rc
