@@ -136,3 +136,28 @@ def test_latency_budget_quickack(pcsc_bay: PcscBay) -> None:
     for _ in range(200):
         pcsc_bay.transmit("vitale", apdu)
     assert (time.perf_counter() - start) / 200 < 0.005
+
+
+def test_cli_list_and_probe_on_the_real_stack(pcsc_bay: PcscBay) -> None:
+    import subprocess
+    import sys
+
+    pcsc_bay.present("vitale", P / "vitale2-atmp.xml")
+    pcsc_bay.release()  # the CLI is another PC/SC client
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "testbench", "cards", *args], capture_output=True, text=True, timeout=60
+        )
+
+    listed = json.loads(cli("list", "--json").stdout)
+    row = next(r for r in listed if r["reader"] == "Virtual PCD 00 00")
+    assert row["card"] and row["family"] == "Vitale 2"
+    probe = cli("probe", "--reader", "Virtual PCD 00 00", "--json")
+    assert probe.returncode == 0, probe.stderr
+    data = json.loads(probe.stdout.split("\n", 2)[2])  # after the "Lecteur" and "ATR" lines
+    assert data["beneficiaries"][0]["coverage"]["at_mp"] is True
+    text = cli("probe", "--reader", "Virtual PCD 00 00").stdout
+    assert "Carte Vitale 2 de test" in text and "AT/MP" in text
+    empty = cli("probe", "--reader", "Virtual PCD 00 01")
+    assert empty.returncode == 2 and "aucune carte" in empty.stderr
