@@ -149,7 +149,8 @@ class SubprocessEngine:
         self.env = env
         self.cwd = cwd
         self.on_message = on_message
-        self.restarts = 0
+        self.restarts = 0  # processes started after the first one
+        self._started = False
         self._proc: _Process | None = None
         self._info: EngineInfo | None = None
         self._ids = itertools.count(1)
@@ -161,7 +162,9 @@ class SubprocessEngine:
             return self._proc
         if self._proc is not None:
             self._proc.kill()
+        if self._started:
             self.restarts += 1
+        self._started = True
         self._proc = _Process(self.command, self.max_line, self.env, self.cwd)
         try:
             answer = self._exchange(

@@ -1,0 +1,56 @@
+"""100 injected engine faults through SubprocessEngine: typed errors, no hang, the next call works."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from testbench.engines.api import EngineCrash, EngineError, EngineProtocolError, EngineTimeout
+from testbench.engines.protocol.client import SubprocessEngine
+
+FAULT_ENGINE = Path(__file__).parent / "data" / "engines" / "fault_engine.py"
+TIMEOUT = 0.4
+EXPECTED: dict[str, type[EngineError]] = {
+    "exit": EngineCrash,
+    "sigkill": EngineCrash,
+    "hang": EngineTimeout,
+    "garbage": EngineProtocolError,
+    "huge": EngineProtocolError,
+}
+
+
+@pytest.mark.slow
+def test_hundred_faults_are_typed_and_recovered() -> None:
+    engine = SubprocessEngine([sys.executable, str(FAULT_ENGINE)], timeout=TIMEOUT, start_timeout=20)
+    kinds = list(EXPECTED)
+    seen: dict[str, int] = dict.fromkeys(kinds, 0)
+    try:
+        for i in range(100):
+            kind = kinds[i % len(kinds)]
+            pid_before = engine.call("create_invoice", {})["pid"]
+            started = time.monotonic()
+            with pytest.raises(EngineError) as info:
+                engine.call("create_invoice", {"fault": kind})
+            elapsed = time.monotonic() - started
+            assert type(info.value) is EXPECTED[kind], (i, kind, info.value)
+            assert elapsed < TIMEOUT + 5, (kind, elapsed)  # no hang beyond the timeout (+ kill/reap)
+            assert engine.pid is None  # the faulty process was killed and dropped
+            after = engine.call("create_invoice", {})  # the campaign goes on with a fresh engine
+            assert after["ok"] is True and after["pid"] != pid_before
+            seen[kind] += 1
+    finally:
+        engine.close()
+    assert seen == dict.fromkeys(kinds, 20)
+    assert engine.restarts == 100
+
+
+def test_unstartable_engine_is_unavailable() -> None:
+    from testbench.engines.api import EngineUnavailable
+
+    with pytest.raises(EngineUnavailable):
+        SubprocessEngine(["/nonexistent/engine-binary"], timeout=1).describe()
+    with pytest.raises(EngineUnavailable):
+        SubprocessEngine([sys.executable, "-c", "import sys; sys.exit(2)"], timeout=1, start_timeout=5).describe()
