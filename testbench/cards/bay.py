@@ -189,6 +189,8 @@ class PcscBay:
 
     def add_sink(self, sink: ApduSink) -> None:
         self._sinks.append(sink)
+        for link in self._links.values():
+            link.sinks = self._sinks
 
     def reader_name(self, slot: str) -> str:
         return self._spec(slot).name
