@@ -154,9 +154,12 @@ class ClockBook:
             self._configured[source] = offset_s
             self._clocks[source] = SourceClock(source, configured_offset_s=offset_s, threshold_s=self._threshold_s)
 
-    def get(self, source: str) -> SourceClock:
+    def get(self, source: str, configured_offset_s: float | None = None) -> SourceClock:
+        """The clock of ``source``, created on first use (pinned to ``configured_offset_s`` if given)."""
         clock = self._clocks.get(source)
         if clock is None:
+            if configured_offset_s is not None:
+                self._configured.setdefault(source, configured_offset_s)
             with self._lock:
                 clock = self._clocks.get(source)
                 if clock is None:

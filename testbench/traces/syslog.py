@@ -278,7 +278,7 @@ class SyslogReceiver:
         while not self._stop.is_set():
             batch: list[RawLine] = []
             try:
-                self._service(batch, timeout=0.05)
+                self._service(batch, timeout=0.02)
             except Exception as exc:
                 self._report("syslog", exc)
             self._deliver(batch)

@@ -126,8 +126,6 @@ class FileTailer:
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._poll_lock = threading.Lock()
-        self._polls = 0
-        self._polls_cond = threading.Condition()
         self._thread: threading.Thread | None = None
         self._closed = False
 
@@ -166,15 +164,14 @@ class FileTailer:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def poll_now(self, timeout: float = 1.0) -> bool:
-        """Ask the thread for a poll and wait until one has completed (a barrier before a step change)."""
-        if self._thread is None or not self._thread.is_alive():
+    def poll_now(self) -> None:
+        """Read what the files hold now, in the caller's thread (a barrier before a step change).
+
+        Polls are serialised, so this is safe while the thread runs; lines reach ``on_lines`` before
+        this returns.
+        """
+        if not self._closed:
             self.poll()
-            return True
-        with self._polls_cond:
-            target = self._polls + 2  # the poll in progress may have started before the request
-            self._wake.set()
-            return self._polls_cond.wait_for(lambda: self._polls >= target, timeout=timeout)
 
     def positions(self) -> dict[str, int]:
         """Path -> byte offset read so far (complete lines only)."""
@@ -201,9 +198,6 @@ class FileTailer:
                 self._report("poll", exc)
             self._deliver(batch)
             self._first_scan = False
-        with self._polls_cond:
-            self._polls += 1
-            self._polls_cond.notify_all()
 
     def _deliver(self, batch: list[RawLine]) -> None:
         if not batch:

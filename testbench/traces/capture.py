@@ -1,0 +1,354 @@
+"""Capture orchestration: the trace sources of one session, on one clock, attributed, written in batches.
+
+:class:`TraceCapture` owns the sources (file tailers, a syslog receiver), turns their raw lines into
+:class:`~testbench.traces.model.TraceLine` (parsed timestamp and level, PINs removed, current attempt and
+step), and hands them to a writer — the session store's ``add_trace_lines`` — from its own thread, at
+least every ``flush_interval`` (100 ms by default). Sources never wait for the writer, and the runner
+never waits for either: ``set_context`` only waits (briefly) for the sources to deliver what was
+written before the step changed, so those lines stay with the step that produced them.
+
+What a hard kill (``kill -9``, power loss) can lose: the lines captured but not yet written, i.e. at
+most one flush window (``flush_interval`` plus the time of one write), and a syslog datagram in flight.
+Lines still in the log files are not lost — they are on disk — but are not re-read automatically.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from testbench.traces.clock import ClockBook, ClockOffset, RawLine, stamp
+from testbench.traces.model import Channel, TraceLine
+from testbench.traces.parsers import LineFormat, StreamParser, get_format
+from testbench.traces.redact import redact_pins
+from testbench.traces.syslog import SyslogReceiver
+from testbench.traces.tail import FileTailer
+
+Writer = Callable[[Sequence[TraceLine]], None]
+ErrorCallback = Callable[[str, BaseException], None]
+FormatSpec = str | LineFormat | Mapping[str, str] | None
+
+
+@dataclass(frozen=True, slots=True)
+class CaptureStats:
+    captured: int  # lines handed to the capture by its sources
+    written: int  # lines the writer accepted
+    pending: int  # captured, not yet written
+    batches: int
+    write_failures: int
+    dropped: int  # lines given up because the writer failed for too long (max_pending reached)
+    max_lag_s: float  # longest time between a line's capture and its write
+
+
+class _Source:
+    """Turns one source's raw lines into trace lines (parsing state per file, clock samples)."""
+
+    def __init__(self, capture: TraceCapture, channel: str, fmt: FormatSpec, clock_offset_s: float | None) -> None:
+        self.capture = capture
+        self.channel = str(channel)
+        self.fmt = None if fmt is None else get_format(fmt)
+        self.clock_offset_s = clock_offset_s
+        self._parsers: dict[str, StreamParser] = {}
+
+    def _parser(self, source: str) -> StreamParser | None:
+        if self.fmt is None:
+            return None
+        parser = self._parsers.get(source)
+        if parser is None:
+            parser = self._parsers[source] = StreamParser(self.fmt)
+        return parser
+
+    def __call__(self, raw_lines: list[RawLine]) -> None:
+        capture = self.capture
+        attempt_id, step_id = capture._context
+        clocks = capture.clocks
+        out: list[TraceLine] = []
+        append = out.append
+        channel = self.channel
+        for raw in raw_lines:
+            parser = self._parser(raw.source)
+            source_ts, level, continuation = raw.source_ts, raw.level, False
+            if parser is not None:
+                parsed = parser.parse(raw.text)
+                source_ts = parsed.ts or source_ts
+                level = parsed.level or level
+                continuation = parsed.continuation
+            if raw.live and source_ts is not None and not continuation:
+                clock = clocks.get(raw.source, self.clock_offset_s)
+                if clock.wants_sample(raw.mono_ns):
+                    epoch = raw.source_epoch
+                    if epoch is None and parser is not None:
+                        epoch = parser.to_epoch(source_ts)
+                    if epoch is not None:
+                        clock.observe(epoch, raw.wall, raw.mono_ns)
+            append(
+                TraceLine(
+                    channel=channel,
+                    mono_ns=raw.mono_ns,
+                    wall=raw.wall,
+                    text=redact_pins(raw.text),
+                    source=raw.source,
+                    source_ts=source_ts,
+                    level=level,
+                    attempt_id=attempt_id,
+                    step_id=step_id,
+                )
+            )
+        capture._enqueue(out)
+
+
+class TraceCapture:
+    """The trace sources of one session and the thread that writes their lines.
+
+    ``writer`` receives batches (a list of :class:`TraceLine`, ordered by ``mono_ns``) on the capture's
+    writer thread; if it raises, the batch is kept and retried at the next flush.
+    """
+
+    def __init__(
+        self,
+        writer: Writer,
+        *,
+        flush_interval: float = 0.1,
+        poll_interval: float = 0.05,
+        max_pending: int = 1_000_000,
+        on_error: ErrorCallback | None = None,
+        clock_threshold_s: float = 0.5,
+    ) -> None:
+        self.writer = writer
+        self.flush_interval = flush_interval
+        self.poll_interval = poll_interval
+        self.max_pending = max_pending
+        self.on_error = on_error
+        self.clocks = ClockBook(threshold_s=clock_threshold_s)
+        self.tailers: list[FileTailer] = []
+        self.receivers: list[SyslogReceiver] = []
+        self._context: tuple[int | None, str | None] = (None, None)
+        self._pending: list[TraceLine] = []
+        self._lock = threading.Lock()
+        self._flush_now = threading.Event()
+        self._flushed = threading.Condition()
+        self._write_lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._started = False
+        self._stopped = False
+        self._captured = self._written = self._batches = self._failures = self._dropped = 0
+        self._max_lag_ns = 0
+
+    # ------------------------------------------------------------------------ sources
+
+    def add_files(
+        self,
+        patterns: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+        *,
+        channel: str = Channel.APP,
+        fmt: FormatSpec = None,
+        encoding: str = "utf-8",
+        clock_offset_s: float | None = None,
+        from_start: bool = False,
+        use_inode: bool = True,
+    ) -> FileTailer:
+        """Follow log files (paths or globs). ``fmt``: a preset name (see ``parsers.PRESETS``) or a format."""
+        if isinstance(patterns, (str, os.PathLike)):
+            patterns = [patterns]
+        tailer = FileTailer(
+            patterns,
+            _Source(self, channel, fmt, clock_offset_s),
+            encoding=encoding,
+            poll_interval=self.poll_interval,
+            from_start=from_start,
+            use_inode=use_inode,
+            on_error=self._report,
+        )
+        self.tailers.append(tailer)
+        if self._started:
+            tailer.start()
+        return tailer
+
+    def add_syslog(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        udp: bool = True,
+        tcp: bool = True,
+        channel: str = Channel.APP,
+        clock_offset_s: float | None = None,
+    ) -> SyslogReceiver:
+        """Receive syslog on the loopback; read ``udp_port``/``tcp_port`` on the result when ``port=0``."""
+        receiver = SyslogReceiver(
+            _Source(self, channel, None, clock_offset_s), host=host, port=port, udp=udp, tcp=tcp, on_error=self._report
+        )
+        if clock_offset_s is not None:
+            for name in ("syslog:udp", "syslog:tcp"):
+                self.clocks.get(name, clock_offset_s)  # shown before the first line arrives
+        self.receivers.append(receiver)
+        if self._started:
+            receiver.start()
+        return receiver
+
+    def add_line(self, channel: str, text: str, *, source: str = "", level: str | None = None) -> None:
+        """A line produced by the bench itself (step boundary, operator action), on the same clock."""
+        mono, wall = stamp()
+        attempt_id, step_id = self._context
+        line = TraceLine(str(channel), mono, wall, redact_pins(text), source, None, level, attempt_id, step_id)
+        self._enqueue([line])
+
+    # ------------------------------------------------------------------------ context
+
+    def set_context(self, attempt_id: int | None, step_id: str | None, *, settle: bool = True) -> None:
+        """Lines captured from now on belong to this attempt and step.
+
+        With ``settle`` (default), the sources first deliver what they have (one poll of each file in
+        the caller's thread — a stat and a read, a few ms — and one full pass of the syslog receiver,
+        at most 40 ms), so that lines written before the change stay with the previous step.
+        """
+        if settle and self._started:
+            self.settle()
+        self._context = (attempt_id, step_id)
+
+    @property
+    def context(self) -> tuple[int | None, str | None]:
+        return self._context
+
+    def settle(self, timeout: float | None = None) -> None:
+        timeout = 1.0 if timeout is None else timeout
+        for tailer in self.tailers:
+            tailer.poll_now()
+        for receiver in self.receivers:
+            receiver.barrier(timeout)
+
+    # ------------------------------------------------------------------------ lifecycle
+
+    def start(self) -> TraceCapture:
+        if self._started:
+            return self
+        self._started = True
+        self._thread = threading.Thread(target=self._run, name="trace-capture-writer", daemon=True)
+        self._thread.start()
+        for tailer in self.tailers:
+            tailer.start()
+        for receiver in self.receivers:
+            receiver.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop every source (partial lines flushed), then write everything still pending."""
+        if self._stopped:
+            return
+        self._stopped = True
+        for tailer in self.tailers:
+            with contextlib.suppress(Exception):
+                tailer.close()
+        for receiver in self.receivers:
+            with contextlib.suppress(Exception):
+                receiver.close()
+        self._stop.set()
+        self._flush_now.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        for _ in range(3):  # last chance for a writer that failed transiently
+            if not self._write_pending():
+                break
+
+    def __enter__(self) -> TraceCapture:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def flush(self, timeout: float = 5.0) -> bool:
+        """Write what is pending now and wait for it (the runner calls it before recording a verdict)."""
+        if self._thread is None or not self._thread.is_alive():
+            return self._write_pending()
+        deadline = time.monotonic() + timeout
+        with self._flushed:
+            target = self._captured
+            self._flush_now.set()
+            while self._written + self._dropped < target:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self._flushed.wait(timeout=remaining)
+        return True
+
+    # ------------------------------------------------------------------------ state
+
+    @property
+    def pending(self) -> int:
+        return len(self._pending)
+
+    def stats(self) -> CaptureStats:
+        return CaptureStats(
+            captured=self._captured,
+            written=self._written,
+            pending=self.pending,
+            batches=self._batches,
+            write_failures=self._failures,
+            dropped=self._dropped,
+            max_lag_s=self._max_lag_ns / 1e9,
+        )
+
+    def clock_offsets(self) -> list[ClockOffset]:
+        """Each source's clock against the bench's (``describe_fr()`` gives the operator's sentence)."""
+        return self.clocks.offsets()
+
+    # ------------------------------------------------------------------------ internals
+
+    def _enqueue(self, lines: list[TraceLine]) -> None:
+        if not lines:
+            return
+        with self._lock:
+            self._pending.extend(lines)
+            self._captured += len(lines)
+            overflow = len(self._pending) - self.max_pending
+            if overflow > 0:
+                del self._pending[:overflow]
+                self._dropped += overflow
+        if overflow > 0:
+            self._report("capture", RuntimeError(f"{overflow} lignes de trace abandonnées (écriture en échec)"))
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._flush_now.wait(self.flush_interval)
+            self._flush_now.clear()
+            self._write_pending()
+
+    def _write_pending(self) -> bool:
+        """Write one batch of everything pending; True if nothing is left."""
+        with self._write_lock:
+            with self._lock:
+                batch, self._pending = self._pending, []
+            if not batch:
+                return True
+            batch.sort(key=_mono)  # stable: a source's own order is kept
+            try:
+                self.writer(batch)
+            except Exception as exc:
+                with self._lock:
+                    self._pending[:0] = batch
+                self._failures += 1
+                self._report("writer", exc)
+                ok = False
+            else:
+                self._written += len(batch)
+                self._batches += 1
+                lag = time.monotonic_ns() - batch[0].mono_ns
+                self._max_lag_ns = max(self._max_lag_ns, lag)
+                ok = True
+        with self._flushed:
+            self._flushed.notify_all()
+        return ok and not self._pending
+
+    def _report(self, where: str, exc: BaseException) -> None:
+        if self.on_error is not None:
+            with contextlib.suppress(Exception):
+                self.on_error(where, exc)
+
+
+def _mono(line: TraceLine) -> int:
+    return line.mono_ns
