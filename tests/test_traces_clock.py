@@ -1,0 +1,53 @@
+"""Source clocks: median offset, sampling rate, configured offsets, the operator's sentence."""
+
+from __future__ import annotations
+
+import pytest
+
+from testbench.traces.clock import ClockBook, ClockOffset, SourceClock
+
+
+def test_offset_is_the_median_of_recent_samples() -> None:
+    clock = SourceClock("C:/logs/app.log", window=5, sample_every_s=0)
+    assert clock.offset_s is None
+    for i, delta in enumerate([2.0, 2.1, 50.0, 2.2, 1.9]):  # one outlier (a late flush)
+        clock.observe(1000.0 + delta, 1000.0, i)
+    assert clock.offset_s == pytest.approx(2.1)
+    assert clock.to_bench(1002.1) == pytest.approx(1000.0)
+    for i in range(5):  # the window slides: the source's clock was fixed
+        clock.observe(2000.0, 2000.0, 10 + i)
+    assert clock.offset_s == 0.0
+
+
+def test_sampling_is_rate_limited_and_off_when_configured() -> None:
+    clock = SourceClock("app.log", sample_every_s=0.05)
+    assert clock.wants_sample(0)
+    clock.observe(1.0, 1.0, 1_000_000_000)
+    assert not clock.wants_sample(1_000_000_000 + 10_000_000)
+    assert clock.wants_sample(1_000_000_000 + 50_000_000)
+    pinned = SourceClock("app.log", configured_offset_s=3.0)
+    assert not pinned.wants_sample(0) and pinned.offset_s == 3.0
+
+
+@pytest.mark.parametrize(
+    ("offset", "configured", "expected"),
+    [
+        (None, False, "horloge de app.log : décalage pas encore mesuré"),
+        (2.314, False, "horloge de app.log décalée de +2,31 s, corrigée"),
+        (-0.7, False, "horloge de app.log décalée de -0,70 s, corrigée"),
+        (0.02, False, "horloge de app.log à l'heure (écart +0,02 s)"),
+        (-1.5, True, "horloge de app.log décalée de -1,50 s (valeur configurée), corrigée"),
+    ],
+)
+def test_describe_fr(offset: float | None, configured: bool, expected: str) -> None:
+    snapshot = ClockOffset("C:\\ProgramData\\editeur\\app.log", offset, configured, 10, 0.5)
+    assert snapshot.describe_fr() == expected
+
+
+def test_clock_book_keeps_configured_offsets() -> None:
+    book = ClockBook()
+    book.configure("syslog:udp", 1.0)
+    assert book.get("syslog:udp").offset_s == 1.0
+    assert book.get("new.log", 0.25).offset_s == 0.25
+    assert book.get("other.log").offset_s is None
+    assert {o.source for o in book.offsets()} == {"syslog:udp", "new.log", "other.log"}
