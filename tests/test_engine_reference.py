@@ -229,3 +229,9 @@ def test_ameli_dbf_loader(tmp_path: Path) -> None:
     ]
     with pytest.raises(ValueError, match="colonnes absentes"):
         load_ameli_lpp(tmp_path / "tarifs.dbf", columns={"tariff": "PRIX"})
+
+
+def test_fse_escapes_text_values() -> None:
+    req = request([line("1241763")], invoice_ref='R&D "<1>"')
+    res = engine().create_invoice(req)
+    assert validate_fse(res["fse"]) == [] and 'reference="R&amp;D &quot;&lt;1&gt;&quot;"' in res["fse"]

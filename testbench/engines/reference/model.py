@@ -150,7 +150,10 @@ _FLAGS = ("ald", "c2s", "ame", "maternity", "at_mp", "prevention", "alsace_mosel
 def parse_coverage(raw: dict[str, Any], where: str = "beneficiary.coverage") -> Coverage:
     flags = {name: _bool(raw.get(name), f"{where}.{name}") for name in _FLAGS}
     periods: dict[str, tuple[date | None, date | None]] = {}
+    dated = {key.rsplit("_", 1)[0] for key in raw if key.endswith(("_start", "_end"))}
     for name in _FLAGS:
+        if name not in dated:
+            continue
         start = _date(raw.get(f"{name}_start"), f"{where}.{name}_start", optional=True)
         end = _date(raw.get(f"{name}_end"), f"{where}.{name}_end", optional=True)
         if start or end:

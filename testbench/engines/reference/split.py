@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 
 from testbench.engines.reference import refusals as R
 from testbench.engines.reference.model import InvoiceRequest, Line
@@ -44,6 +45,10 @@ class LineResult:
         return self.line.code if self.line.nomenclature == "NGAP" else ""
 
     def as_dict(self) -> dict[str, str]:
+        return dict(self._as_dict)
+
+    @cached_property
+    def _as_dict(self) -> dict[str, str]:
         return {
             "code": self.line.code,
             "nomenclature": self.line.nomenclature,
@@ -78,9 +83,17 @@ class InvoiceComputation:
     amc_payer: str  # "" | "amc" | "c2s"
 
     def totals_dict(self) -> dict[str, str]:
+        return dict(self._totals_dict)
+
+    @cached_property
+    def _totals_dict(self) -> dict[str, str]:
         return {k: fmt(v) for k, v in self.totals.items()}
 
     def tiers_payant_dict(self) -> dict[str, str]:
+        return dict(self._tiers_payant_dict)
+
+    @cached_property
+    def _tiers_payant_dict(self) -> dict[str, str]:
         t = self.totals
         due_amo = t["amo"] if self.tiers_payant in ("amo", "amo+amc") else ZERO
         due_amc = t["amc"] if self.tiers_payant == "amo+amc" else ZERO
