@@ -24,6 +24,11 @@ COMMAND_MODULES = (
     "testbench.cli.ui_cmd",
     "testbench.cli.cards_cmd",
     "testbench.cli.engine_cmd",
+    "testbench.cli.keys_cmd",
+    "testbench.cli.verify_cmd",
+    "testbench.cli.review_cmd",
+    "testbench.cli.diff_cmd",
+    "testbench.cli.merge_cmd",
 )
 
 

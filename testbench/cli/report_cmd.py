@@ -1,4 +1,4 @@
-"""``testbench report``: rebuild a session's report from the session file alone."""
+"""``testbench report``: rebuild a session's exam book (HTML, evidence, JSON, JUnit, PDF, signature)."""
 
 from __future__ import annotations
 
@@ -6,29 +6,69 @@ import argparse
 import sys
 from pathlib import Path
 
-from testbench.cli.main import EXIT_OK, EXIT_USAGE
+from testbench.cli.main import EXIT_ENVIRONMENT, EXIT_OK, EXIT_USAGE
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    report = sub.add_parser("report", help="construire le rapport d'une session")
+    report = sub.add_parser(
+        "report",
+        help="construire le rapport d'une session (cahier d'examen)",
+        description="Construit le dossier du rapport depuis le seul fichier de session : index.html, evidence/, "
+        "report.json, junit.xml, journal-chain.json, manifest.json (+ report.pdf, manifest.sig.json).",
+    )
     report.add_argument("session", type=Path, metavar="SESSION")
-    report.add_argument("-o", "--output", type=Path, required=True, metavar="DIR")
-    report.add_argument("--junit", type=Path, metavar="FILE", help="écrire aussi un rapport JUnit XML")
-    report.add_argument("--lang", choices=("fr", "en"), default=None)
+    report.add_argument("-o", "--output", type=Path, required=True, metavar="DIR", help="dossier du rapport")
+    report.add_argument("--lang", choices=("fr", "en"), default=None, help="langue (fr par défaut)")
+    report.add_argument("--pdf", action="store_true", help="imprimer aussi report.pdf (Chromium headless)")
+    report.add_argument("--sign", action="store_true", help="signer le manifeste (Ed25519)")
+    report.add_argument("--key", type=Path, default=None, metavar="FILE", help="clé privée de signature")
+    report.add_argument(
+        "--no-redact",
+        action="store_true",
+        help="NE PAS anonymiser (NIR, noms, dates de naissance, FINESS/RPPS/ADELI, blocs base64) ; "
+        "le rapport l'affiche en tête",
+    )
+    report.add_argument("--excerpt", type=int, default=40, metavar="N", help="lignes de trace par cas dans la page")
+    report.add_argument("--junit", type=Path, metavar="FILE", help="écrire aussi le JUnit XML à cet endroit")
     report.set_defaults(func=cmd_report)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from testbench.report.html import write_report
-    from testbench.report.junit import write_junit
+    from testbench.report.build import BuildOptions, build_report
+    from testbench.report.pdf import PdfError
     from testbench.store.session import SessionError
 
+    signer = None
+    if args.sign or args.key:
+        from testbench.integrity.signing import SigningKeyError, default_key_path, load_signer
+
+        try:
+            signer = load_signer(args.key or default_key_path())
+        except SigningKeyError as exc:
+            print(f"testbench report: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+    if args.excerpt < 0:
+        print("testbench report: --excerpt doit être positif ou nul", file=sys.stderr)
+        return EXIT_USAGE
+    options = BuildOptions(
+        lang=args.lang or "fr", redact=not args.no_redact, excerpt=args.excerpt, signer=signer, pdf=args.pdf
+    )
     try:
-        target = write_report(args.session, args.output, lang=args.lang or "fr")
+        result = build_report(args.session, args.output, options)
         if args.junit:
+            from testbench.report.junit import write_junit
+
             write_junit(args.session, args.junit)
     except SessionError as exc:
         print(f"testbench report: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    print(target)
+    except PdfError as exc:
+        print(f"testbench report: {exc}", file=sys.stderr)
+        return EXIT_ENVIRONMENT
+    if not options.redact:
+        print("testbench report: ATTENTION rapport NON anonymisé (--no-redact)", file=sys.stderr)
+    extra = " (signé)" if result.signed else ""
+    print(f"{result.html}{extra}")
+    if result.pdf:
+        print(result.pdf)
     return EXIT_OK

@@ -1,134 +1,54 @@
-"""The content of a report, gathered from the session file: plain data the templates render.
+"""The content of a report, gathered from the session file: plain JSON-ready data every view renders.
 
-Every output format (HTML now, PDF/JSON later) starts from :func:`gather`, so they never disagree.
+HTML, PDF and the JSON report all start from :func:`gather`, so they never disagree. Personal data
+is redacted here, once, before any view sees it (unless the caller opts out, which the report says).
+Large things — full traces, produced files — are written to the evidence folder through
+:class:`~testbench.report.evidence.Evidence` and referenced by path and SHA-256.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from testbench import __version__
+from testbench.integrity import chain
+from testbench.report.evidence import Evidence
 from testbench.runner.verdict import Verdict
+from testbench.store.annotations import read_annotations
 from testbench.store.read import CaseView, SessionView
+from testbench.store.schema import SCHEMA_VERSION
 
 #: Failures first: the order a reviewer wants to read a campaign in.
 VERDICT_ORDER = ("error", "fail", "inconclusive", "pending", "none", "skipped", "pass")
+NOT_RECORDED = "non renseigné"
+FORMAT_VERSION = "1.0"
+
+#: inline trace lines per case; the full trace goes to the evidence folder beyond that
+DEFAULT_EXCERPT = 40
+_TEXT_MEDIA = re.compile(r"^(text/|application/(xml|json|[\w.+-]*\+(xml|json))$)")
+_NAME_PATH = re.compile(r"(?i)(^|[._])(nom|name|prenom|prénom|first_?name|last_?name|nom_?usuel)$")
 
 
 def wall_text(wall: float | None) -> str:
+    """Local time with its offset: what the engineer saw on the bench's clock."""
     if wall is None:
         return ""
-    return datetime.fromtimestamp(wall, tz=UTC).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    return datetime.fromtimestamp(wall, tz=UTC).astimezone().strftime("%Y-%m-%d %H:%M:%S %z")
+
+
+def iso(wall: float | None) -> str | None:
+    if wall is None:
+        return None
+    return datetime.fromtimestamp(wall, tz=UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")[:-4] + "Z"
 
 
 def clock_text(wall: float) -> str:
     return datetime.fromtimestamp(wall, tz=UTC).astimezone().strftime("%H:%M:%S.%f")[:-3]
-
-
-@dataclass
-class CaseContent:
-    view: CaseView
-    verdict: str
-    reason: str
-    attempts: list[dict[str, Any]]
-    steps: list[dict[str, Any]]
-    comparisons: list[dict[str, Any]]
-    observations: list[dict[str, Any]]
-    traces: list[dict[str, Any]]
-    artifacts: list[dict[str, Any]]
-
-
-@dataclass
-class ReportContent:
-    session: SessionView
-    title: str
-    counts: dict[str, int]
-    total: int
-    cases: list[CaseContent]  # failures first, then casebook order
-    environment: dict[str, Any] = field(default_factory=dict)
-
-
-def _steps(view: CaseView, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    by_step: dict[str, list[dict[str, Any]]] = {}
-    for ev in events:
-        if ev["step_id"]:
-            by_step.setdefault(ev["step_id"], []).append(ev)
-    steps = []
-    for step in view.definition.get("steps", []):
-        evs = by_step.get(step["id"], [])
-        status = "non exécutée"
-        attestation = None
-        for ev in evs:
-            kind = ev["kind"]
-            if kind == "step-end":
-                status = "faite"
-            elif kind == "step-refused":
-                status = f"refusée ({ev['data'].get('code')})"
-            elif kind == "step-failed":
-                status = f"en défaut : {ev['data'].get('reason')}"
-            elif kind == "manual-pending":
-                status = "en attente de l'opérateur"
-            elif kind == "manual-attested":
-                attestation = ev["data"]
-                status = "confirmée" if ev["data"].get("confirmed") else "rejetée"
-        steps.append({**step, "status": status, "attestation": attestation})
-    return steps
-
-
-def _case_content(session: SessionView, view: CaseView) -> CaseContent:
-    latest = view.latest
-    attempts = [
-        {
-            "number": a.number,
-            "verdict": a.verdict,
-            "reason": a.reason,
-            "started": wall_text(a.started_wall),
-            "duration_ms": a.duration_ms,
-        }
-        for a in view.attempts
-    ]
-    if latest is None:
-        return CaseContent(view, "none", "", attempts, _steps(view, []), [], [], [], [])
-    traces = [
-        {
-            "time": clock_text(t.wall),
-            "channel": t.channel,
-            "step": t.step_id or "",
-            "text": t.text,
-            "source": t.source,
-        }
-        for t in session.trace_lines(latest.id)
-    ]
-    return CaseContent(
-        view=view,
-        verdict=latest.verdict,
-        reason=latest.reason,
-        attempts=attempts,
-        steps=_steps(view, session.events(latest.id)),
-        comparisons=session.comparisons(latest.id),
-        observations=session.observations(latest.id),
-        traces=traces,
-        artifacts=session.artifacts(latest.id),
-    )
-
-
-def gather(session: SessionView) -> ReportContent:
-    cases = [_case_content(session, v) for v in session.cases]
-    rank = {v: i for i, v in enumerate(VERDICT_ORDER)}
-    cases.sort(key=lambda c: (rank.get(c.verdict, 0), c.view.casebook_sha, c.view.position))
-    counts = Counter(c.verdict for c in cases)
-    plans = ", ".join(cb.plan_id for cb in session.casebooks)
-    environment = session.runs[-1]["environment"] if session.runs else {}
-    return ReportContent(
-        session=session,
-        title=plans or session.path.name,
-        counts={v: counts.get(v, 0) for v in VERDICT_ORDER if counts.get(v)},
-        total=len(cases),
-        cases=cases,
-        environment=environment,
-    )
 
 
 def verdict_label(verdict: str) -> str:
@@ -136,3 +56,439 @@ def verdict_label(verdict: str) -> str:
         return Verdict(verdict).label_fr
     except ValueError:
         return verdict
+
+
+def ordinal_fr(n: int) -> str:
+    return "1re" if n == 1 else f"{n}e"
+
+
+@dataclass
+class Options:
+    redact: bool = True
+    excerpt: int = DEFAULT_EXCERPT
+    signer: dict[str, str] | None = None  # {"public_key", "fingerprint"} when the report will be signed
+
+
+@dataclass
+class ReportContent:
+    """``data`` is the JSON report; the HTML template reads the same dictionary."""
+
+    data: dict[str, Any]
+    redaction_counts: Counter[str] = field(default_factory=Counter)
+
+
+class _Scrubber:
+    """Redaction with a memo: trace lines repeat a lot (the same APDUs in every case)."""
+
+    def __init__(self, enabled: bool, names: list[str]) -> None:
+        from testbench.traces import redact
+
+        self.enabled = enabled
+        self._redact = redact
+        self._redactor = redact.Redactor(names) if enabled else None
+        self._memo: dict[str, str] = {}
+        self.counts: Counter[str] = Counter()
+
+    def __call__(self, text: str) -> str:
+        if not text:
+            return text
+        hit = self._memo.get(text)
+        if hit is not None:
+            return hit
+        if self._redactor is None:
+            out = self._redact.redact_pins(text)  # PINs never leave, even with --no-redact
+        else:
+            result = self._redactor.redact_with_report(text)
+            out = result.text
+            self.counts.update(result.counts)
+        if len(self._memo) < 200_000:
+            self._memo[text] = out
+        return out
+
+    def value(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return self(value)
+        if isinstance(value, dict):
+            return {k: self.value(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.value(v) for v in value]
+        return value
+
+
+def _known_names(session: SessionView) -> list[str]:
+    """Person names the session observed (card reads), so free text mentioning them is redacted too."""
+    names: set[str] = set()
+    for path, value in session.conn.execute("SELECT path, value FROM observations"):
+        if _NAME_PATH.search(path) and value:
+            text = str(value).strip('"')
+            if 2 <= len(text) <= 60:
+                names.add(text)
+    return sorted(names)
+
+
+# ------------------------------------------------------------------------------------------ cover
+
+
+def _first(sources: list[dict[str, Any]], *keys: str) -> Any:
+    for source in sources:
+        for key in keys:
+            value = source.get(key)
+            if value not in (None, "", [], {}):
+                return value
+    return None
+
+
+def _cover(session: SessionView, case_events: dict[int, list[dict[str, Any]]]) -> dict[str, Any]:
+    runs = session.runs
+    envs = [r["environment"] or {} for r in reversed(runs)]
+    opts = [r["options"] or {} for r in reversed(runs)]
+    meta = session.meta
+    sources = [*opts, *envs, meta]
+    sut = _first(sources, "sut", "software")
+    sut_name = sut.get("name") if isinstance(sut, dict) else sut
+    sut_version = (sut.get("version") if isinstance(sut, dict) else None) or _first(sources, "sut_version")
+    engine = _first(envs, "engine") or {}
+    if not isinstance(engine, dict):
+        engine = {"name": str(engine)}
+    readers: list[str] = []
+    cards: dict[tuple[str, str], dict[str, Any]] = {}
+    operators: set[str] = set()
+    for events in case_events.values():
+        for ev in events:
+            data = ev["data"] or {}
+            if ev["kind"] == "card-present":
+                key = (str(data.get("slot")), str(data.get("card")))
+                cards.setdefault(key, {"slot": key[0], "card": key[1], "profile": data.get("profile")})
+            elif ev["kind"] == "card-guard":
+                for check in data.get("checks", []):
+                    for entry in cards.values():
+                        if entry["slot"] == check.get("slot") and entry["profile"] and "reader" not in entry:
+                            entry.update(
+                                reader=check.get("reader"),
+                                family=check.get("family"),
+                                nature=check.get("nature"),
+                                found=check.get("found_fr"),
+                                atr=check.get("atr"),
+                            )
+                    if check.get("reader") and check["reader"] not in readers:
+                        readers.append(check["reader"])
+            elif ev["kind"] == "manual-attested" and data.get("operator"):
+                operators.add(str(data["operator"]))
+    bay = _first(envs, "cards")
+    operator = _first(sources, "operator")
+    if operator:
+        operators.add(str(operator))
+    started = min((r["started_wall"] for r in runs), default=None)
+    ended = max((r["ended_wall"] for r in runs if r["ended_wall"]), default=None)
+    return {
+        "sut": {"name": sut_name or NOT_RECORDED, "version": sut_version or NOT_RECORDED},
+        "agrement": _first(sources, "agrement", "agrement_number", "test_number") or NOT_RECORDED,
+        "engine": {
+            "name": engine.get("name") or NOT_RECORDED,
+            "version": engine.get("version") or NOT_RECORDED,
+            "agrement": engine.get("agrement") or NOT_RECORDED,
+            "socle_version": engine.get("socle_version") or NOT_RECORDED,
+        },
+        "casebooks": [
+            {
+                "plan_id": cb.plan_id,
+                "evolution": cb.identity.get("evolution", ""),
+                "document_version": cb.identity.get("document_version", ""),
+                "effective_date": cb.identity.get("effective_date", ""),
+                "cdc_version": cb.identity.get("cdc_version", ""),
+                "addendum": cb.identity.get("addendum", ""),
+                "ps_category": cb.identity.get("ps_category", ""),
+                "title": cb.identity.get("title", ""),
+                "sha256": cb.sha256,
+            }
+            for cb in session.casebooks
+        ],
+        "bay": bay or NOT_RECORDED,
+        "readers": readers,
+        "cards": [
+            {k: (v if v not in (None, "") else NOT_RECORDED) for k, v in c.items()}
+            | {"atr": c.get("atr") or NOT_RECORDED, "reader": c.get("reader") or NOT_RECORDED}
+            for _, c in sorted(cards.items())
+        ],
+        "operators": sorted(operators) or [NOT_RECORDED],
+        "host": _first(envs, "host") or NOT_RECORDED,
+        "started": iso(started),
+        "ended": iso(ended),
+        "runs": [
+            {
+                "id": r["id"],
+                "started": iso(r["started_wall"]),
+                "ended": iso(r["ended_wall"]),
+                "host": r["host"],
+                "argv": [str(a) for a in (r["argv"] or [])],
+            }
+            for r in runs
+        ],
+    }
+
+
+# ------------------------------------------------------------------------------------------ cases
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("_")[:80] or "cas"
+
+
+def _steps(view: CaseView, events: list[dict[str, Any]], scrub: Callable[[str], str]) -> list[dict[str, Any]]:
+    by_step: dict[str, list[dict[str, Any]]] = {}
+    for ev in events:
+        if ev["step_id"]:
+            by_step.setdefault(ev["step_id"], []).append(ev)
+    steps = []
+    for step in view.definition.get("steps", []):
+        status, detail, attestation = "not-run", "", None
+        for ev in by_step.get(step["id"], []):
+            kind, data = ev["kind"], ev["data"] or {}
+            if kind == "step-end":
+                status = "done"
+            elif kind == "step-refused":
+                status, detail = "refused", scrub(f"{data.get('code')} {data.get('message') or ''}".strip())
+            elif kind == "step-failed":
+                status, detail = "failed", scrub(str(data.get("reason", "")))
+            elif kind == "manual-pending":
+                status = "pending"
+            elif kind == "manual-attested":
+                status = "confirmed" if data.get("confirmed") else "rejected"
+                attestation = {
+                    "operator": str(data.get("operator", "")),
+                    "confirmed": bool(data.get("confirmed")),
+                    "note": scrub(str(data.get("note") or "")),
+                    "values": {k: scrub(str(v)) for k, v in (data.get("values") or {}).items()},
+                    "at": iso(ev["wall"]),
+                }
+        steps.append(
+            {
+                "id": step["id"],
+                "kind": step.get("kind", ""),
+                "action": step.get("action", ""),
+                "instruction": step.get("instruction", ""),
+                "observe": [o.get("label", o.get("path", "")) for o in step.get("observe", [])],
+                "status": status,
+                "detail": detail,
+                "attestation": attestation,
+            }
+        )
+    return steps
+
+
+def _trace(
+    session: SessionView, attempt_id: int, slug: str, number: int, options: Options, evidence: Evidence, scrub: Any
+) -> dict[str, Any]:
+    lines = session.trace_lines(attempt_id)
+    rows = [
+        {"time": clock_text(t.wall), "channel": t.channel, "step": t.step_id or "", "text": scrub(t.text)}
+        for t in lines
+    ]
+    limit = max(options.excerpt, 0)
+    if len(rows) <= limit:
+        return {"count": len(rows), "excerpt": rows, "omitted": 0, "file": None}
+    head, tail = limit - limit // 2, limit // 2
+    body = "".join(f"{r['time']}\t{r['channel']}\t{r['step']}\t{r['text']}\n" for r in rows)
+    ref = evidence.add(f"traces/{slug}-t{number}.txt", body.encode("utf-8"), "text/plain")
+    excerpt = (
+        rows[:head] + ([{"gap": len(rows) - head - tail}] if tail or head else []) + (rows[-tail:] if tail else [])
+    )
+    return {"count": len(rows), "excerpt": excerpt, "omitted": len(rows) - head - tail, "file": ref}
+
+
+def _artifacts(
+    session: SessionView, attempt_id: int, slug: str, number: int, options: Options, evidence: Evidence, scrub: Any
+) -> list[dict[str, Any]]:
+    out = []
+    for i, a in enumerate(session.artifacts(attempt_id), start=1):
+        entry = {
+            "name": a["name"],
+            "step": a["step_id"] or "",
+            "media_type": a["media_type"],
+            "size": a["size"],
+            "sha256_session": a["sha256"],
+            "file": None,
+            "note": "",
+        }
+        data = session.artifact_data(a["sha256"])
+        target = f"files/{slug}-t{number}-{i}-{_slug(a['name'])}"
+        if _TEXT_MEDIA.match(a["media_type"]):
+            text = data.decode("utf-8", errors="replace")
+            exported = "\n".join(scrub(line) for line in text.split("\n")).encode("utf-8")
+            entry["file"] = evidence.add(target, exported, a["media_type"])
+            if exported != data:
+                entry["note"] = "anonymisé" if options.redact else "code PIN masqué"
+        elif options.redact:
+            entry["note"] = "non exporté : fichier binaire, anonymisation impossible (--no-redact pour l'inclure)"
+        else:
+            entry["file"] = evidence.add(target, data, a["media_type"])
+        out.append(entry)
+    return out
+
+
+def _final_label(attempts: list[dict[str, Any]]) -> str:
+    """« réussi à la 2e tentative — 1re : échec (motif) »: attempts are history, not overwrites."""
+    if not attempts:
+        return verdict_label("none")
+    last = attempts[-1]
+    label = verdict_label(last["verdict"])
+    if len(attempts) == 1:
+        return label
+    earlier = "; ".join(
+        f"{ordinal_fr(a['number'])} : {verdict_label(a['verdict'])}" + (f" ({a['reason']})" if a["reason"] else "")
+        for a in attempts[:-1]
+    )
+    return f"{label} à la {ordinal_fr(last['number'])} tentative — {earlier}"
+
+
+def _case(
+    session: SessionView,
+    view: CaseView,
+    plan_id: str,
+    events: list[dict[str, Any]],
+    annotations: list[Any],
+    options: Options,
+    evidence: Evidence,
+    scrub: _Scrubber,
+) -> dict[str, Any]:
+    latest = view.latest
+    slug = f"{_slug(view.case_id)}-{view.casebook_sha[:8]}"
+    attempts = [
+        {
+            "number": a.number,
+            "run_id": a.run_id,
+            "verdict": a.verdict,
+            "reason": scrub(a.reason),
+            "started": iso(a.started_wall),
+            "ended": iso(a.ended_wall),
+            "started_wall": a.started_wall,
+            "duration_ms": None if a.duration_ms is None else round(a.duration_ms, 3),
+        }
+        for a in view.attempts
+    ]
+    d = view.definition
+    case: dict[str, Any] = {
+        "key": {"casebook_sha": view.casebook_sha, "case_id": view.case_id},
+        "anchor": slug,
+        "plan_id": plan_id,
+        "title": view.title,
+        "domain": view.domain,
+        "mode": view.mode,
+        "objective": d.get("objective", ""),
+        "comment": d.get("comment", ""),
+        "tags": list(d.get("tags", [])),
+        "cards": [{"slot": c.get("slot"), "card": c.get("card")} for c in d.get("cards", [])],
+        "verdict": view.verdict,
+        "reason": scrub(latest.reason) if latest else "",
+        "final_label": _final_label(attempts),
+        "attempts": attempts,
+        "steps": _steps(view, events, scrub),
+        "comparisons": [],
+        "observations": [],
+        "trace": {"count": 0, "excerpt": [], "omitted": 0, "file": None},
+        "evidence": [],
+        "annotations": [a.as_dict() | {"at": iso(a.wall)} for a in annotations],
+        "reviewed_verdict": None,
+    }
+    for a in annotations:
+        if a.valid and a.action == "override":
+            case["reviewed_verdict"] = a.verdict
+        elif a.valid and a.action == "accept":
+            case["reviewed_verdict"] = view.verdict
+    if latest is None:
+        return case
+    case["comparisons"] = [
+        {
+            "expectation_id": c.get("expectation_id", ""),
+            "kind": c.get("kind", ""),
+            "outcome": c.get("outcome", ""),
+            "message": scrub(str(c.get("message", ""))),
+            "path": c.get("path", ""),
+            "step": c.get("step"),
+            "expected": scrub(str(c.get("expected", ""))),
+            "observed": None if c.get("observed") is None else scrub(str(c.get("observed"))),
+            "tolerance": c.get("tolerance"),
+            "value_type": c.get("value_type", ""),
+            "rules": list(c.get("rules", [])),
+            "evidence": [scrub(str(e)) for e in c.get("evidence", [])],
+        }
+        for c in session.comparisons(latest.id)
+    ]
+    case["observations"] = [
+        {"step": o["step_id"] or "", "path": o["path"], "value": scrub.value(o["value"]), "source": o["source"]}
+        for o in session.observations(latest.id)
+    ]
+    case["trace"] = _trace(session, latest.id, slug, latest.number, options, evidence, scrub)
+    case["evidence"] = _artifacts(session, latest.id, slug, latest.number, options, evidence, scrub)
+    return case
+
+
+def _count(cases: list[dict[str, Any]], key: str) -> dict[str, dict[str, int]]:
+    out: dict[str, Counter[str]] = {}
+    for c in cases:
+        out.setdefault(c[key], Counter())[c["verdict"]] += 1
+    return {k: {v: n[v] for v in VERDICT_ORDER if n.get(v)} for k, n in sorted(out.items())}
+
+
+def gather(session: SessionView, options: Options | None = None, evidence: Evidence | None = None) -> ReportContent:
+    options = options or Options()
+    evidence = evidence or Evidence(None)
+    scrub = _Scrubber(options.redact, _known_names(session))
+    plans = {cb.sha256: cb.plan_id for cb in session.casebooks}
+    annotations = read_annotations(session.conn)
+    all_events: dict[int, list[dict[str, Any]]] = {}
+    cases = []
+    for view in session.cases:
+        events = session.events(view.latest.id) if view.latest else []
+        if view.latest:
+            all_events[view.latest.id] = events
+        key = (view.casebook_sha, view.case_id)
+        cases.append(
+            _case(
+                session,
+                view,
+                plans.get(view.casebook_sha, ""),
+                events,
+                annotations.get(key, []),
+                options,
+                evidence,
+                scrub,
+            )
+        )
+    rank = {v: i for i, v in enumerate(VERDICT_ORDER)}
+    position = {(c.casebook_sha, c.case_id): i for i, c in enumerate(session.cases)}
+    cases.sort(key=lambda c: (rank.get(c["verdict"], 0), position[(c["key"]["casebook_sha"], c["key"]["case_id"])]))
+    counts = Counter(c["verdict"] for c in cases)
+    chain_report = chain.verify(session.conn)
+    environment = session.runs[-1]["environment"] if session.runs else {}
+    data: dict[str, Any] = {
+        "format": "testbench-report",
+        "format_version": FORMAT_VERSION,
+        "generator": {"name": "testbench", "version": __version__},
+        "title": ", ".join(cb.plan_id for cb in session.casebooks) or session.path.name,
+        "session": {
+            "id": session.meta.get("session_id", ""),
+            "file": session.path.name,
+            "created_by": session.meta.get("created_by", ""),
+            "schema_version": SCHEMA_VERSION,
+        },
+        "redaction": {"enabled": options.redact, "counts": {}},
+        "signer": options.signer,
+        "integrity": {
+            "chain_length": chain_report.length,
+            "chain_head": chain_report.head,
+            "chain_ok": chain_report.ok,
+            "chain_problems": chain_report.problems,
+        },
+        "cover": _cover(session, all_events),
+        "summary": {
+            "total": len(cases),
+            "by_verdict": {v: counts[v] for v in VERDICT_ORDER if counts.get(v)},
+            "by_plan": _count(cases, "plan_id"),
+            "by_domain": _count(cases, "domain"),
+        },
+        "cases": cases,
+        "environment": {str(k): scrub.value(v) for k, v in sorted((environment or {}).items())},
+    }
+    data["redaction"]["counts"] = dict(sorted(scrub.counts.items()))
+    return ReportContent(data, scrub.counts)

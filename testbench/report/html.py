@@ -1,7 +1,7 @@
-"""The HTML report: one self-contained file, French by default, rebuilt from the session alone.
+"""The HTML exam book: one self-contained page (inline CSS, inline script allowed by hash, inline SVG).
 
-Rendering is deterministic — the same session file gives the same bytes — so a report can be
-rebuilt and compared at any time.
+Rendering is deterministic — the same session file gives the same bytes — so a report can be rebuilt
+and compared at any time. Nothing in the page loads from the network (CSP ``default-src 'none'``).
 """
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ from pathlib import Path
 import jinja2
 
 from testbench.i18n import translator
-from testbench.report.content import ReportContent, gather, verdict_label, wall_text
-from testbench.store.read import read_session
+from testbench.report import assets, svg
+from testbench.report.content import VERDICT_ORDER, ReportContent, clock_text, verdict_label
+from testbench.store.annotations import ACTION_FR
 
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("testbench.report", "templates"),
@@ -22,24 +23,46 @@ _ENV = jinja2.Environment(
     lstrip_blocks=True,
 )
 
+STEP_STATUS = {
+    "not-run": "non exécutée",
+    "done": "faite",
+    "refused": "refusée",
+    "failed": "en défaut",
+    "pending": "en attente de l'opérateur",
+    "confirmed": "confirmée",
+    "rejected": "rejetée",
+}
+
 
 def render_html(content: ReportContent, lang: str = "fr") -> str:
     t = translator(lang)
-    template = _ENV.get_template("report.html.j2")
-    return template.render(
-        r=content,
+    data = content.data
+
+    def vl(verdict: str) -> str:
+        return t(verdict_label(verdict))
+
+    present = [v for v in VERDICT_ORDER if v in data["summary"]["by_verdict"]]
+    return _ENV.get_template("report.html.j2").render(
+        r=data,
         t=t,
         lang=lang,
-        verdict_label=lambda v: t(verdict_label(v)),
-        wall_text=wall_text,
+        vl=vl,
+        verdicts=present,
+        step_status=STEP_STATUS,
+        action_label=ACTION_FR,
+        css=assets.CSS,
+        js=assets.JS,
+        csp=assets.CSP,
+        bars=svg.stacked_bars(data["summary"]["by_domain"], vl, t("Verdicts par domaine")),
+        timeline=svg.timeline(data["cases"], vl, t("Déroulement de la campagne"), clock_text),
     )
 
 
-def write_report(session_path: Path, out_dir: Path, lang: str = "fr") -> Path:
-    """Build the report of ``session_path`` into ``out_dir``; return the HTML file's path."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with read_session(session_path) as session:
-        html = render_html(gather(session), lang)
-    target = out_dir / "index.html"
-    target.write_text(html, encoding="utf-8")
-    return target
+def write_report(session_path: Path, out_dir: Path, lang: str = "fr", **options: object) -> Path:
+    """Build the report folder of ``session_path`` into ``out_dir``; return the HTML file's path.
+
+    Kept for callers of the first version (``testbench run --report``); see :mod:`testbench.report.build`.
+    """
+    from testbench.report.build import BuildOptions, build_report
+
+    return build_report(session_path, out_dir, BuildOptions(lang=lang, **options)).html  # type: ignore[arg-type]

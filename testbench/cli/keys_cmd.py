@@ -1,0 +1,56 @@
+"""``testbench keys``: the report signer's Ed25519 key pair."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from testbench.cli.main import EXIT_OK, EXIT_USAGE
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    keys = sub.add_parser("keys", help="clés de signature des rapports (Ed25519)")
+    keys_sub = keys.add_subparsers(dest="keys_command")
+    init = keys_sub.add_parser("init", help="créer la paire de clés du signataire")
+    init.add_argument("--key", type=Path, default=None, metavar="FILE", help="clé privée à créer")
+    init.add_argument("--force", action="store_true", help="remplacer une clé existante")
+    init.set_defaults(func=cmd_init)
+    show = keys_sub.add_parser("show", help="afficher la clé publique et son empreinte")
+    show.add_argument("--key", type=Path, default=None, metavar="FILE")
+    show.set_defaults(func=cmd_show)
+    keys.set_defaults(func=lambda args: (keys.print_help(), EXIT_USAGE)[1])
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from testbench.integrity.signing import SigningKeyError, default_key_path, init_key, pretty_fingerprint, public_path
+
+    path = args.key or default_key_path()
+    if (path.parent / "manifest.json").exists() or path.suffix == ".tbsession":
+        print(f"testbench keys: {path}: refus d'écrire une clé privée dans un dossier de rapport", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        public = init_key(path, force=args.force)
+    except (SigningKeyError, OSError) as exc:
+        print(f"testbench keys: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"clé privée : {path} (lisible par vous seul ; ne la copiez ni dans une session ni dans un rapport)")
+    print(f"clé publique : {public_path(path)}")
+    print(f"empreinte : {public.fingerprint}")
+    print(f"            {pretty_fingerprint(public.fingerprint)}")
+    return EXIT_OK
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from testbench.integrity.signing import SigningKeyError, default_key_path, load_signer, pretty_fingerprint
+
+    path = args.key or default_key_path()
+    try:
+        public = load_signer(path).public
+    except SigningKeyError as exc:
+        print(f"testbench keys: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"clé publique : {public.b64}")
+    print(f"empreinte : {public.fingerprint}")
+    print(f"            {pretty_fingerprint(public.fingerprint)}")
+    return EXIT_OK

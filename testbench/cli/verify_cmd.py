@@ -1,0 +1,56 @@
+"""``testbench verify``: check a report folder (manifest, signature, journal chain) or a session file, offline.
+
+Exit codes: 0 intact; 1 something changed (each change is named); 3 usage (no such folder or file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from testbench.cli.main import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    verify = sub.add_parser("verify", help="vérifier l'intégrité d'un dossier de rapport ou d'une session")
+    verify.add_argument("path", type=Path, metavar="REPORT_DIR|SESSION")
+    verify.add_argument("--key", type=Path, metavar="FILE", help="clé publique attendue du signataire")
+    verify.add_argument(
+        "--session", type=Path, metavar="SESSION", help="vérifier aussi que le rapport vient de cette session"
+    )
+    verify.add_argument("--allow-unsigned", action="store_true", help="accepter un rapport non signé")
+    verify.set_defaults(func=cmd_verify)
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from testbench.integrity.signing import SigningKeyError, load_public
+    from testbench.integrity.verify import VerifyUsageError, verify_report, verify_session
+
+    trusted = None
+    if args.key:
+        try:
+            trusted = load_public(args.key)
+        except (OSError, SigningKeyError, ValueError) as exc:
+            print(f"testbench verify: {args.key}: clé illisible ({exc})", file=sys.stderr)
+            return EXIT_USAGE
+    try:
+        if args.path.is_dir():
+            result = verify_report(args.path, trusted=trusted, session=args.session, allow_unsigned=args.allow_unsigned)
+        elif args.path.is_file():
+            result = verify_session(args.path)
+        else:
+            print(f"testbench verify: {args.path}: introuvable", file=sys.stderr)
+            return EXIT_USAGE
+    except VerifyUsageError as exc:
+        print(f"testbench verify: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    for line in result.ok_lines:
+        print(f"ok : {line}")
+    for line in result.lines():
+        print(line)
+    if result.ok:
+        print("INTÈGRE")
+        return EXIT_OK
+    print("ALTÉRÉ", file=sys.stderr)
+    return EXIT_FAILED

@@ -1,0 +1,95 @@
+"""The report's only style sheet and script, inlined into the page and allowed by their CSP hashes.
+
+With hash-based ``script-src``/``style-src`` a ``<script>`` smuggled into the page through a trace
+line would not run even if escaping ever failed: the escaping is the first defence, the CSP the second.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+
+CSS = """
+:root{--line:#d5dae1;--muted:#5f6b7a;--head:#f2f4f7}
+*{box-sizing:border-box}
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Liberation Sans",sans-serif;margin:0;
+color:#1d2430;background:#fff}
+header,main,footer{max-width:1200px;margin:0 auto;padding:0 1.2rem}
+h1{font-size:1.6rem;margin:1.2rem 0 .3rem}h2{font-size:1.25rem;margin:1.6rem 0 .5rem}
+h3{font-size:1rem;margin:1rem 0 .3rem}
+table{border-collapse:collapse;width:100%;margin:.3rem 0 .8rem}
+th,td{border:1px solid var(--line);padding:.25rem .45rem;text-align:left;vertical-align:top}
+th{background:var(--head);font-weight:600}
+.narrow{width:auto}.num{text-align:right}
+.v{display:inline-block;padding:0 .45rem;border-radius:.25rem;font-weight:600;white-space:nowrap}
+.v-pass{background:#dcf5e3;color:#135c2b}.v-fail{background:#fde0e0;color:#8a1414}
+.v-error{background:#f6d9f2;color:#6e0f63}.v-inconclusive{background:#fff1cc;color:#6b4e00}
+.v-pending{background:#dde9ff;color:#173f8a}.v-none,.v-skipped{background:#eceff3;color:#4a5565}
+.cover{border:2px solid #1d2430;padding:1rem 1.2rem;margin:1rem 0}
+.cover th{width:16rem}
+.warn{background:#fde0e0;border:2px solid #8a1414;color:#8a1414;padding:.5rem .8rem;font-weight:700;margin:.6rem 0}
+.case{border:1px solid var(--line);border-radius:.4rem;padding:.2rem 1rem .8rem;margin:1rem 0}
+.case>h2{display:flex;flex-wrap:wrap;gap:.6rem;align-items:baseline}
+.mono,pre,.hash{font:12px/1.35 ui-monospace,"SFMono-Regular",Menlo,Consolas,"DejaVu Sans Mono",monospace}
+.hash{word-break:break-all}
+.trace td{font:12px/1.3 ui-monospace,Menlo,Consolas,"DejaVu Sans Mono",monospace;border:0;
+border-bottom:1px solid #eef0f3;padding:.1rem .35rem;white-space:pre-wrap;word-break:break-all}
+.trace td.gap{color:var(--muted);font-style:italic;text-align:center}
+.ch-apdu{color:#0b5394}.ch-engine{color:#38761d}.ch-app{color:#7f6000}.ch-bench{color:#555}
+.ok{color:#135c2b}.ko{color:#8a1414;font-weight:600}
+.visa{border:2px dashed #9aa4b2;padding:.5rem .8rem;margin-top:.8rem;min-height:4.5rem}
+.muted{color:var(--muted)}
+.filters{display:flex;flex-wrap:wrap;gap:.6rem;align-items:center;margin:.4rem 0}
+.filters input,.filters select{padding:.3rem;font-size:14px}
+.filters input{min-width:18rem}
+.chart{max-width:100%;height:auto;display:block;margin:.4rem 0}
+.chart text{font-family:system-ui,sans-serif;fill:#1d2430}
+[hidden]{display:none!important}
+@page{size:A4;margin:14mm 12mm}
+@media print{
+.noprint{display:none!important}
+body{font-size:11px}
+header,main,footer{max-width:none;padding:0}
+.cover{page-break-after:always}
+.case{border:0;border-top:2px solid #333;border-radius:0;page-break-before:always;padding:0}
+tr,.visa{page-break-inside:avoid}
+a{color:inherit;text-decoration:none}
+}
+"""
+
+JS = """
+(function(){
+var q=document.getElementById("f-text"),v=document.getElementById("f-verdict"),
+d=document.getElementById("f-domain"),n=document.getElementById("f-count");
+if(!q||!v||!d){return;}
+var rows=Array.prototype.slice.call(document.querySelectorAll("#index tbody tr"));
+function apply(){
+var t=q.value.toLowerCase().trim(),vv=v.value,dd=d.value,shown=0;
+rows.forEach(function(r){
+var ver=r.getAttribute("data-verdict");
+var ok=(!vv||(vv==="!pass"?ver!=="pass":ver===vv))&&(!dd||r.getAttribute("data-domain")===dd)
+&&(!t||r.textContent.toLowerCase().indexOf(t)>=0);
+r.hidden=!ok;var s=document.getElementById(r.getAttribute("data-anchor"));if(s){s.hidden=!ok;}
+if(ok){shown++;}});
+n.textContent=String(shown);
+document.body.setAttribute("data-filtered",String(shown));}
+var p=new URLSearchParams(window.location.search);
+if(p.get("verdict")!==null){v.value=p.get("verdict");}
+if(p.get("domain")!==null){d.value=p.get("domain");}
+if(p.get("q")!==null){q.value=p.get("q");}
+[q,v,d].forEach(function(e){e.addEventListener("input",apply);e.addEventListener("change",apply);});
+apply();
+})();
+"""
+
+
+def csp_hash(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
+
+
+CSP = (
+    "default-src 'none'; "
+    f"style-src {csp_hash(CSS)}; "
+    f"script-src {csp_hash(JS)}; "
+    "img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)

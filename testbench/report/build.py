@@ -1,0 +1,107 @@
+"""Build a report folder from a session file, once, at the end: HTML, evidence, JSON, JUnit, chain, manifest.
+
+Layout of the folder (every file listed with its SHA-256 in ``manifest.json``)::
+
+    index.html          the exam book (self-contained; links to evidence/)
+    evidence/           full traces and produced files, hashed
+    report.json         the same content as data (schema: testbench/report/schema/report-1.schema.json)
+    junit.xml           for CI servers
+    journal-chain.json  the session journal's hash chain (hashes only, no personal data)
+    report.pdf          with --pdf
+    manifest.json       SHA-256 of every file above
+    manifest.sig.json   Ed25519 signature of the manifest (with --sign)
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from testbench.integrity import chain, manifest
+from testbench.integrity.signing import Signer
+from testbench.report.content import DEFAULT_EXCERPT, Options, gather
+from testbench.report.evidence import FOLDER, Evidence
+from testbench.report.html import render_html
+from testbench.report.junit import junit_tree
+from testbench.store.read import read_session
+
+#: what a build writes; a rebuild removes the previous ones first so the manifest holds no stale file
+OWN_FILES = (
+    "index.html",
+    "report.json",
+    "junit.xml",
+    "journal-chain.json",
+    "report.pdf",
+    manifest.MANIFEST,
+    manifest.SIGNATURE,
+)
+
+
+@dataclass
+class BuildOptions:
+    lang: str = "fr"
+    redact: bool = True
+    excerpt: int = DEFAULT_EXCERPT
+    signer: Signer | None = None
+    pdf: bool = False
+    junit: bool = True
+    chromium: str | None = None
+
+
+@dataclass
+class BuildResult:
+    folder: Path
+    html: Path
+    files: list[str] = field(default_factory=list)
+    pdf: Path | None = None
+    signed: bool = False
+    redaction_counts: dict[str, int] = field(default_factory=dict)
+
+
+def _clean(out_dir: Path) -> None:
+    for name in OWN_FILES:
+        (out_dir / name).unlink(missing_ok=True)
+    if (out_dir / FOLDER).is_dir():
+        shutil.rmtree(out_dir / FOLDER)
+
+
+def report_json_bytes(data: dict[str, object]) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def build_report(session_path: Path, out_dir: Path, options: BuildOptions | None = None) -> BuildResult:
+    options = options or BuildOptions()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    _clean(out_dir)
+    signer_info = (
+        {"public_key": options.signer.public.b64, "fingerprint": options.signer.public.fingerprint}
+        if options.signer
+        else None
+    )
+    evidence = Evidence(out_dir)
+    with read_session(session_path) as session:
+        content = gather(session, Options(redact=options.redact, excerpt=options.excerpt, signer=signer_info), evidence)
+        html = render_html(content, options.lang)
+        chain_entries = chain.entries(session.conn)
+        junit = junit_tree(session) if options.junit else None
+    target = out_dir / "index.html"
+    target.write_text(html, encoding="utf-8")
+    (out_dir / "report.json").write_bytes(report_json_bytes(content.data))
+    (out_dir / "journal-chain.json").write_bytes(
+        (json.dumps({"format": "testbench-chain/1", "entries": chain_entries}, indent=0) + "\n").encode()
+    )
+    if junit is not None:
+        junit.write(str(out_dir / "junit.xml"), xml_declaration=True, encoding="utf-8", pretty_print=True)
+    result = BuildResult(out_dir, target, redaction_counts=dict(content.redaction_counts))
+    if options.pdf:
+        from testbench.report.pdf import html_to_pdf
+
+        result.pdf = html_to_pdf(target, out_dir / "report.pdf", chromium=options.chromium)
+    manifest.write_manifest(out_dir)
+    if options.signer is not None:
+        manifest.sign_manifest(out_dir, options.signer)
+        result.signed = True
+    result.files = manifest.report_files(out_dir)
+    return result

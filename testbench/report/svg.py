@@ -1,0 +1,123 @@
+"""Inline SVG charts drawn by our code (no script, no external asset): they print and work offline.
+
+Text is escaped here because these strings are inserted into the page as markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from html import escape
+from typing import Any
+
+COLORS = {
+    "pass": "#2e9d55",
+    "fail": "#c62828",
+    "error": "#8e24aa",
+    "inconclusive": "#e0a100",
+    "pending": "#3b6fd8",
+    "none": "#9aa4b2",
+    "skipped": "#c3cad3",
+}
+ORDER = ("fail", "error", "inconclusive", "pending", "none", "skipped", "pass")
+
+
+def _num(x: float) -> str:
+    return f"{x:.1f}".rstrip("0").rstrip(".")
+
+
+def stacked_bars(by_group: dict[str, dict[str, int]], label: Callable[[str], str], title: str) -> str:
+    """One horizontal bar per group (domain), split by verdict."""
+    if not by_group:
+        return ""
+    width, bar_h, gap, left, right = 720, 18, 8, 120, 60
+    top = 6
+    height = top + len(by_group) * (bar_h + gap) + 26
+    longest = max(sum(v.values()) for v in by_group.values()) or 1
+    scale = (width - left - right) / longest
+    out = [
+        f'<svg class="chart" role="img" aria-label="{escape(title)}" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg">'
+    ]
+    y = top
+    for group, counts in by_group.items():
+        out.append(f'<text x="{left - 6}" y="{y + bar_h - 5}" text-anchor="end" font-size="12">{escape(group)}</text>')
+        x = float(left)
+        for verdict in ORDER:
+            n = counts.get(verdict, 0)
+            if not n:
+                continue
+            w = n * scale
+            out.append(
+                f'<rect x="{_num(x)}" y="{y}" width="{_num(w)}" height="{bar_h}" fill="{COLORS[verdict]}">'
+                f"<title>{escape(group)} — {escape(label(verdict))} : {n}</title></rect>"
+            )
+            x += w
+        out.append(f'<text x="{_num(x + 5)}" y="{y + bar_h - 5}" font-size="12">{sum(counts.values())}</text>')
+        y += bar_h + gap
+    lx = left
+    for verdict in ORDER:
+        if any(verdict in c for c in by_group.values()):
+            text = escape(label(verdict))
+            out.append(f'<rect x="{lx}" y="{y + 4}" width="10" height="10" fill="{COLORS[verdict]}"/>')
+            out.append(f'<text x="{lx + 14}" y="{y + 13}" font-size="11">{text}</text>')
+            lx += 24 + 7 * len(text)
+    out.append("</svg>")
+    return "".join(out)
+
+
+def timeline(
+    cases: list[dict[str, Any]], label: Callable[[str], str], title: str, clock: Callable[[float], str]
+) -> str:
+    """The campaign on one time axis: a mark per attempt, width = duration, colour = verdict, one lane per run."""
+    marks = []
+    for c in cases:
+        for a in c["attempts"]:
+            if a.get("started_wall") is None:
+                continue
+            marks.append((a["run_id"], a["started_wall"], (a["duration_ms"] or 0) / 1000, a, c))
+    if not marks:
+        return ""
+    runs = sorted({m[0] for m in marks})
+    lane = {r: i for i, r in enumerate(runs)}
+    t0 = min(m[1] for m in marks)
+    t1 = max(m[1] + m[2] for m in marks)
+    span = max(t1 - t0, 1e-3)
+    width, left, right, lane_h = 960, 70, 10, 26
+    height = len(runs) * (lane_h + 6) + 30
+    scale = (width - left - right) / span
+    out = [
+        f'<svg class="chart" role="img" aria-label="{escape(title)}" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg">'
+    ]
+    for r in runs:
+        y = 4 + lane[r] * (lane_h + 6)
+        out.append(f'<text x="{left - 6}" y="{y + lane_h - 8}" text-anchor="end" font-size="11">run {r}</text>')
+        out.append(f'<rect x="{left}" y="{y}" width="{width - left - right}" height="{lane_h}" fill="#f2f4f7"/>')
+    for run_id, start, dur, a, c in sorted(marks, key=lambda m: (m[0], m[1])):
+        y = 4 + lane[run_id] * (lane_h + 6)
+        x = left + (start - t0) * scale
+        w = max(dur * scale, 1.0)
+        tip = (
+            f"{c['key']['case_id']} — {label(a['verdict'])} — tentative {a['number']} — {a['duration_ms'] or 0:.0f} ms"
+        )
+        out.append(
+            f'<a href="#{escape(c["anchor"])}"><rect x="{_num(x)}" y="{y}" width="{_num(w)}" height="{lane_h}" '
+            f'fill="{COLORS.get(a["verdict"], "#9aa4b2")}"><title>{escape(tip)}</title></rect></a>'
+        )
+    base = height - 8
+    out.append(f'<text x="{left}" y="{base}" font-size="11">{escape(clock(t0))}</text>')
+    out.append(f'<text x="{width - right}" y="{base}" font-size="11" text-anchor="end">{escape(clock(t1))}</text>')
+    out.append(
+        f'<text x="{(left + width - right) / 2:.0f}" y="{base}" font-size="11" text-anchor="middle">'
+        f"{escape(_duration(span))}</text>"
+    )
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    minutes, sec = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min {sec:02d} s" if hours else f"{minutes} min {sec:02d} s"
