@@ -1,0 +1,110 @@
+"""``testbench ui``: the exam workstation (Textual TUI), and ``default_ui`` for a bare ``testbench``.
+
+Textual is imported only when the UI starts, so the rest of the CLI works without it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from testbench.cli.main import EXIT_ENVIRONMENT, EXIT_OK, EXIT_USAGE
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    ui = sub.add_parser("ui", help="poste d'examen : parcourir, exécuter, comparer, réviser (interface texte)")
+    ui.add_argument("casebooks", nargs="+", type=Path, metavar="CASEBOOK")
+    ui.add_argument("--session", type=Path, default=None, help="fichier de session (défaut : <cahier>.tbsession ici)")
+    add_ui_options(ui)
+    ui.set_defaults(func=cmd_ui)
+
+
+def add_ui_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--engine", default="reference", help="reference (hors processus, défaut), inprocess, ou une commande"
+    )
+    p.add_argument("--engine-timeout", type=float, default=10.0, metavar="SECONDS")
+    p.add_argument("--cards", choices=("auto", "pcsc", "inprocess"), default="auto")
+    p.add_argument("--allow-real-cards", action="store_true", help="accepter des cartes réelles (hors mode test)")
+    p.add_argument("--lang", choices=("fr", "en"), default=None, help="langue de l'interface (fr par défaut)")
+    p.add_argument("--operator", default=None, help="nom de l'opérateur (attestations, annotations)")
+
+
+def cmd_ui(args: argparse.Namespace) -> int:
+    session = args.session or Path.cwd() / f"{Path(args.casebooks[0]).stem}.tbsession"
+    return launch(list(args.casebooks), session, args)
+
+
+def default_ui(args: argparse.Namespace | None = None) -> int:
+    """``testbench`` with no arguments: the last session, or the bundled demo (virtual cards, reference engine)."""
+    from testbench.paths import CASEBOOKS_DIR
+    from testbench.tui.config import UiState, config_dir
+
+    ns = argparse.Namespace(
+        engine="reference",
+        engine_timeout=10.0,
+        cards="auto",
+        allow_real_cards=False,
+        lang=None,
+        operator=None,
+    )
+    for key, value in vars(args or argparse.Namespace()).items():
+        if key in vars(ns) and value is not None:
+            setattr(ns, key, value)
+    last = UiState().last()
+    if last is not None and last[1] and all(p.is_file() for p in last[1]):
+        return launch(last[1], last[0], ns)
+    return launch([CASEBOOKS_DIR / "demo.xml"], config_dir() / "sessions" / "demo.tbsession", ns)
+
+
+def launch(casebook_paths: list[Path], session: Path, args: argparse.Namespace) -> int:
+    from testbench.casebook.errors import CasebookError
+    from testbench.casebook.loader import load_casebooks
+
+    try:
+        casebooks = load_casebooks(casebook_paths)
+    except CasebookError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        from testbench.tui.app import WorkstationApp
+    except ImportError as exc:  # Textual missing: say so, do not crash
+        print(f"interface texte indisponible : {exc}", file=sys.stderr)
+        return EXIT_ENVIRONMENT
+    from testbench.runner.assemble import BenchOptions
+    from testbench.tui.config import UiState, load_settings
+    from testbench.tui.execution import assembled_bench
+    from testbench.tui.workstation import Workstation
+
+    settings = load_settings()
+    if args.lang:
+        settings.lang = args.lang
+    state = UiState()
+    state.remember_last(session, casebook_paths)
+    options = BenchOptions(
+        engine=args.engine,
+        cards=args.cards,
+        engine_timeout=args.engine_timeout,
+        allow_real_cards=args.allow_real_cards,
+    )
+    app = WorkstationApp(
+        Workstation(casebooks, session),
+        bench_factory=assembled_bench(options),
+        settings=settings,
+        state=state,
+        operator_name=args.operator,
+    )
+    if os.environ.get("TESTBENCH_UI_HEADLESS_CHECK"):  # start, reach the first frame, leave (smoke checks)
+        import asyncio
+
+        async def smoke() -> None:
+            async with app.run_test() as pilot:
+                await pilot.pause()
+
+        asyncio.run(smoke())
+        return EXIT_OK
+    result = app.run()
+    return int(result or 0)

@@ -1,0 +1,188 @@
+"""The one action registry: key bindings, the command palette and the F1 help are all built from it.
+
+Pure data (no Textual), so the keymap file can be checked and documented without the UI. Each
+action has a stable ``id`` (what ``[keymap]`` in ``tui.toml`` names), a default key, the Textual
+action it triggers, and French/English labels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    id: str
+    key: str  # default key(s), comma separated, Textual key names
+    action: str  # Textual action string on the app
+    label: str  # short French label (footer, palette)
+    help: str  # one-line French help (F1)
+    footer: bool = True
+    group: str = "Général"
+
+
+ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec("help", "f1", "help", "Aide", "Afficher cette aide et les touches", group="Général"),
+    ActionSpec(
+        "palette",
+        "ctrl+p",
+        "command_palette",
+        "Commandes",
+        "Chercher un cas ou une commande",
+        footer=False,
+        group="Général",
+    ),
+    ActionSpec("filter", "slash", "focus_filter", "Filtrer", "Filtrer les cas : mots, tag:xxx, verdict:échec"),
+    ActionSpec(
+        "verdict-filter", "v", "cycle_verdict", "Verdict", "Ne montrer qu'un verdict (tour à tour)", footer=False
+    ),
+    ActionSpec("tree", "ctrl+b", "focus_tree", "Cas", "Aller à l'arbre des cas", footer=False),
+    ActionSpec(
+        "run-case", "r", "run_case", "Exécuter", "Exécuter le cas sélectionné (nouvelle tentative)", group="Exécution"
+    ),
+    ActionSpec(
+        "run-selection", "s", "run_selection", "Sélection", "Exécuter les cas affichés par le filtre", group="Exécution"
+    ),
+    ActionSpec("run-rest", "x", "run_rest", "Reste", "Exécuter les cas sans verdict final", group="Exécution"),
+    ActionSpec(
+        "stop", "ctrl+k", "stop_run", "Arrêter", "Arrêter après le cas en cours", footer=False, group="Exécution"
+    ),
+    ActionSpec(
+        "view-case",
+        "1",
+        "show_view('case')",
+        "Cas",
+        "Vue du cas : objectif, cartes, étapes, attentes",
+        footer=False,
+        group="Vues",
+    ),
+    ActionSpec(
+        "view-run", "2", "show_view('run')", "Exécution", "Vue de l'exécution en cours", footer=False, group="Vues"
+    ),
+    ActionSpec(
+        "view-compare",
+        "3",
+        "show_view('compare')",
+        "Attendu/observé",
+        "Attendu et observé côte à côte",
+        footer=False,
+        group="Vues",
+    ),
+    ActionSpec(
+        "view-traces",
+        "4",
+        "show_view('traces')",
+        "Traces",
+        "Traces liées par temps et par étape",
+        footer=False,
+        group="Vues",
+    ),
+    ActionSpec(
+        "view-overview",
+        "5",
+        "show_view('overview')",
+        "Synthèse",
+        "Avancement de la session",
+        footer=False,
+        group="Vues",
+    ),
+    ActionSpec(
+        "view-review",
+        "6",
+        "show_view('review')",
+        "Revue",
+        "Annotations et verdicts révisés",
+        footer=False,
+        group="Vues",
+    ),
+    ActionSpec("review", "a", "review", "Réviser", "Annoter le cas, accepter ou remplacer son verdict", group="Revue"),
+    ActionSpec("report", "g", "report", "Rapport", "Générer le rapport HTML de la session", group="Revue"),
+    ActionSpec(
+        "trace-search",
+        "ctrl+f",
+        "trace_search",
+        "Chercher",
+        "Chercher ou filtrer dans les traces",
+        footer=False,
+        group="Traces",
+    ),
+    ActionSpec(
+        "trace-next", "n", "trace_next", "Suivant", "Occurrence suivante dans les traces", footer=False, group="Traces"
+    ),
+    ActionSpec(
+        "trace-prev",
+        "N",
+        "trace_prev",
+        "Précédent",
+        "Occurrence précédente dans les traces",
+        footer=False,
+        group="Traces",
+    ),
+    ActionSpec(
+        "step-next",
+        "right_square_bracket",
+        "step_next",
+        "Étape +",
+        "Étape suivante (toutes les traces)",
+        footer=False,
+        group="Traces",
+    ),
+    ActionSpec(
+        "step-prev",
+        "left_square_bracket",
+        "step_prev",
+        "Étape −",
+        "Étape précédente (toutes les traces)",
+        footer=False,
+        group="Traces",
+    ),
+    ActionSpec("language", "f2", "toggle_language", "FR/EN", "Changer de langue (français / anglais)", footer=False),
+    ActionSpec("quit", "ctrl+q", "quit", "Quitter", "Quitter (la session est déjà enregistrée)"),
+)
+
+BY_ID = {a.id: a for a in ACTIONS}
+
+#: English labels and help, by action id (French is the source).
+EN: dict[str, tuple[str, str]] = {
+    "help": ("Help", "Show this help and the keys"),
+    "palette": ("Commands", "Find a case or a command"),
+    "filter": ("Filter", "Filter cases: words, tag:xxx, verdict:fail"),
+    "verdict-filter": ("Verdict", "Show one verdict only (in turn)"),
+    "tree": ("Cases", "Go to the case tree"),
+    "run-case": ("Run", "Run the selected case (new attempt)"),
+    "run-selection": ("Selection", "Run the cases shown by the filter"),
+    "run-rest": ("Rest", "Run the cases without a final verdict"),
+    "stop": ("Stop", "Stop after the current case"),
+    "view-case": ("Case", "Case view: objective, cards, steps, expectations"),
+    "view-run": ("Run", "Current run view"),
+    "view-compare": ("Expected/observed", "Expected and observed side by side"),
+    "view-traces": ("Traces", "Traces linked by time and step"),
+    "view-overview": ("Overview", "Session progress"),
+    "view-review": ("Review", "Annotations and reviewed verdicts"),
+    "review": ("Review", "Annotate the case, accept or override its verdict"),
+    "report": ("Report", "Write the session's HTML report"),
+    "trace-search": ("Search", "Search or filter the traces"),
+    "trace-next": ("Next", "Next match in the traces"),
+    "trace-prev": ("Previous", "Previous match in the traces"),
+    "step-next": ("Step +", "Next step (all traces)"),
+    "step-prev": ("Step −", "Previous step (all traces)"),
+    "language": ("FR/EN", "Switch language (French / English)"),
+    "quit": ("Quit", "Quit (the session is already saved)"),
+}
+
+
+def label(spec: ActionSpec, lang: str) -> str:
+    return EN[spec.id][0] if lang == "en" and spec.id in EN else spec.label
+
+
+def describe(spec: ActionSpec, lang: str) -> str:
+    return EN[spec.id][1] if lang == "en" and spec.id in EN else spec.help
+
+
+def effective_keys(keymap: dict[str, str]) -> dict[str, str]:
+    """Action id -> key(s) after applying the user's keymap (unknown ids are ignored)."""
+    return {a.id: keymap.get(a.id, a.key) for a in ACTIONS}
+
+
+def unknown_ids(keymap: dict[str, str]) -> list[str]:
+    return sorted(k for k in keymap if k not in BY_ID)

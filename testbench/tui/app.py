@@ -1,0 +1,834 @@
+"""The exam workstation: casebook browser, case, run, expected/observed, traces, overview, review.
+
+Architecture (Harlequin's): the execution core (``testbench.runner``, ``testbench.store``) runs
+without this package; the model of what is shown is ``testbench.tui.workstation`` (no Textual);
+runs happen in a thread worker that only posts messages, and the handlers here own every state
+change. One action registry (``testbench.tui.actions``) feeds the bindings, the command palette and
+the F1 help; ``tui.toml`` remaps keys by action id.
+"""
+
+from __future__ import annotations
+
+import getpass
+import time
+from functools import partial
+from pathlib import Path
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingsMap
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import DataTable, Footer, Header, Input, Label, Log, Static, TabbedContent, TabPane, Tree
+from textual.widgets.tree import TreeNode
+
+from testbench.casebook.model import StepKind
+from testbench.runner.events import CaseFinished, CaseStarted, StepFinished, StepStarted
+from testbench.runner.verdict import Verdict
+from testbench.tui import actions as registry
+from testbench.tui.config import Settings, UiState
+from testbench.tui.execution import BenchFactory, run_cases
+from testbench.tui.messages import AttestationAsked, OperatorNotice, ReportDone, RunDone, RunProgress
+from testbench.tui.operator import InteractiveOperator
+from testbench.tui.review import ReviewError, add_annotation
+from testbench.tui.screens import AttestScreen, HelpScreen, ReviewScreen
+from testbench.tui.texts import make_translator
+from testbench.tui.traceview import TracePanes
+from testbench.tui.workstation import CaseEntry, Filter, Key, Workstation, parse_filter
+
+VIEWS = ("case", "run", "compare", "traces", "overview", "review")
+VIEW_TITLES = {
+    "case": "Cas",
+    "run": "Exécution",
+    "compare": "Attendu/observé",
+    "traces": "Traces",
+    "overview": "Synthèse",
+    "review": "Revue",
+}
+MARKS = {
+    "pass": ("✔", "green"),
+    "fail": ("✘", "red"),
+    "error": ("!", "magenta"),
+    "inconclusive": ("?", "yellow"),
+    "pending": ("…", "cyan"),
+    "skipped": ("-", "dim"),
+    "none": ("·", "dim"),
+}
+VERDICT_CYCLE = (None, "fail", "error", "inconclusive", "pending", "pass", "none")
+STEP_WORDS = {
+    "done": "fait",
+    "refused": "refusée",
+    "failed": "en défaut",
+    "manual-pending": "en attente",
+    "manual-confirmed": "confirmée",
+    "manual-rejected": "rejetée",
+    "started": "commencée",
+}
+STEP_MARKS = {
+    "done": "✔",
+    "refused": "⊘",
+    "failed": "✘",
+    "manual-pending": "…",
+    "manual-confirmed": "✔",
+    "manual-rejected": "✘",
+    "started": "▶",
+}
+
+
+def mark(verdict: str) -> Text:
+    symbol, style = MARKS.get(verdict, ("·", "dim"))
+    return Text(symbol, style=style)
+
+
+class CaseCommands(Provider):
+    """Palette: any case by id or words of its title, objective and tags."""
+
+    async def search(self, query: str) -> Hits:
+        app = self.app
+        assert isinstance(app, WorkstationApp)
+        matcher = self.matcher(query)
+        words = query.casefold().split()
+        for entry in app.ws.entries:
+            shown = f"{entry.case.id} — {entry.case.title}"
+            hay = f"{shown} {entry.case.objective} {' '.join(entry.case.tags)}".casefold()
+            score = matcher.match(shown)
+            if words and all(w in hay for w in words):
+                score = max(score, 0.5 + (0.5 if words[0] in entry.case.id.casefold() else 0))
+            if score > 0:
+                yield Hit(
+                    score,
+                    matcher.highlight(shown),
+                    partial(app.goto_case, entry.key),
+                    help=f"{app.t('Aller au cas')} · {app.verdict_label(entry.verdict)}",
+                )
+
+    async def discover(self) -> Hits:
+        app = self.app
+        assert isinstance(app, WorkstationApp)
+        for entry in app.ws.entries[:30]:
+            yield DiscoveryHit(f"{entry.case.id} — {entry.case.title}", partial(app.goto_case, entry.key))
+
+
+class ActionCommands(Provider):
+    """Palette: every action of the registry, with its key."""
+
+    async def search(self, query: str) -> Hits:
+        app = self.app
+        assert isinstance(app, WorkstationApp)
+        matcher = self.matcher(query)
+        for spec, key in app.action_keys():
+            text = f"{registry.describe(spec, app.lang)} ({key})"
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), partial(app.run_registry_action, spec.id))
+
+    async def discover(self) -> Hits:
+        app = self.app
+        assert isinstance(app, WorkstationApp)
+        for spec, key in app.action_keys():
+            yield DiscoveryHit(
+                f"{registry.describe(spec, app.lang)} ({key})", partial(app.run_registry_action, spec.id)
+            )
+
+
+class WorkstationApp(App[int]):
+    CSS_PATH = "styles.tcss"
+    TITLE = "testbench"
+    COMMANDS = {CaseCommands, ActionCommands}  # noqa: RUF012 - Textual's class attribute
+
+    def __init__(
+        self,
+        workstation: Workstation,
+        *,
+        bench_factory: BenchFactory,
+        settings: Settings | None = None,
+        state: UiState | None = None,
+        operator_name: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.ws = workstation
+        self.bench_factory = bench_factory
+        self.settings = settings or Settings()
+        self.state = state
+        self.lang = self.settings.lang
+        self.t = make_translator(self.lang)
+        self.operator_name = operator_name or self.settings.operator or getpass.getuser()
+        self.filter: Filter = Filter()
+        self.verdict_filter: str | None = None
+        self.current: Key | None = None
+        self.nodes: dict[Key, TreeNode[Key | None]] = {}
+        self.operator: InteractiveOperator | None = None
+        self.running = False
+        self.run_case_id: str | None = None
+        self.last_report: Path | None = None
+        self.notes: list[str] = list(self.settings.problems)
+        self.sub_title = workstation.session_path.name
+        self._install_bindings()
+
+    # -- bindings from the one registry ----------------------------------------------------------
+    def _install_bindings(self) -> None:
+        bindings = [
+            Binding(
+                spec.key,
+                spec.action,
+                registry.label(spec, self.lang),
+                show=spec.footer,
+                id=spec.id,
+                priority=spec.id in ("quit", "help"),
+            )
+            for spec in registry.ACTIONS
+        ]
+        self._bindings = BindingsMap(bindings)
+
+    def action_keys(self) -> list[tuple[registry.ActionSpec, str]]:
+        keys = registry.effective_keys(self.settings.keymap)
+        return [(spec, keys[spec.id]) for spec in registry.ACTIONS]
+
+    def run_registry_action(self, action_id: str) -> None:
+        self.call_later(self.run_action, registry.BY_ID[action_id].action)
+
+    # -- layout ----------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        t = self.t
+        yield Header(show_clock=False, icon="≡")
+        with Horizontal(id="main"):
+            with Vertical(id="left"):
+                yield Input(placeholder=t("Filtrer : mots, tag:xxx, verdict:échec"), id="filter")
+                yield Label("", id="counts")
+                tree: Tree[Key | None] = Tree("cahiers", id="tree")
+                tree.show_root = False
+                tree.guide_depth = 2
+                yield tree
+            with TabbedContent(id="views", initial="case"):
+                with TabPane(t(VIEW_TITLES["case"]), id="case"), VerticalScroll():
+                    yield Static("", id="case-detail")
+                with TabPane(t(VIEW_TITLES["run"]), id="run"):
+                    yield Static("", id="run-status")
+                    yield Static("", id="card-prompt")
+                    yield Log(id="run-log", highlight=False)
+                with TabPane(t(VIEW_TITLES["compare"]), id="compare"):
+                    yield Label("", id="compare-title")
+                    yield DataTable(id="compare-table", cursor_type="row", zebra_stripes=False)
+                    yield Static("", id="compare-messages")
+                with TabPane(t(VIEW_TITLES["traces"]), id="traces"):
+                    yield TracePanes(t("Chercher dans les traces (Entrée) — ctrl+f : filtrer"), id="trace-panes")
+                with TabPane(t(VIEW_TITLES["overview"]), id="overview"), VerticalScroll():
+                    yield Static("", id="overview-detail")
+                with TabPane(t(VIEW_TITLES["review"]), id="review"), VerticalScroll():
+                    yield Static("", id="review-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.settings.keymap:
+            self.set_keymap(self.settings.keymap)
+            unknown = registry.unknown_ids(self.settings.keymap)
+            if unknown:
+                self.notes.append(f"tui.toml : actions inconnues dans [keymap] : {', '.join(unknown)}")
+        self.notes += self.ws.prepare()
+        table = self.query_one("#compare-table", DataTable)
+        for title in ("Attente", "Chemin", "Attendu", "Observé", "Résultat", "Règles"):
+            table.add_column(self.t(title), key=title)
+        self.rebuild_tree()
+        position = self.state.position(self.ws.session_path) if self.state else {}
+        restored = self._key_from_text(position.get("case", ""))
+        if restored is None and self.ws.entries:
+            restored = self.ws.entries[0].key
+        if restored is not None:
+            self.goto_case(restored)
+        view = position.get("view", "case")
+        if view in VIEWS:
+            self.show_view(view)
+        self.query_one("#tree", Tree).focus()
+        self.refresh_overview()
+        for note in self.notes:
+            self.notify(note, severity="warning", timeout=8)
+            self.query_one("#run-log", Log).write_line(f"⚠ {note}")
+
+    def _key_from_text(self, text: str) -> Key | None:
+        sha, _, cid = text.partition("/")
+        key = (sha, cid)
+        return key if self.ws.entry(key) is not None else None
+
+    # -- labels ----------------------------------------------------------------------------------
+    def verdict_label(self, verdict: str) -> str:
+        try:
+            return self.t(Verdict(verdict).label_fr)
+        except ValueError:
+            return verdict
+
+    def _case_label(self, entry: CaseEntry) -> Text:
+        label = Text.assemble(mark(entry.verdict), " ", (entry.case.id, "bold"), " ", entry.case.title)
+        if entry.verdict != entry.original_verdict:
+            label.append(" ✎", style="yellow")
+        return label
+
+    # -- browser ---------------------------------------------------------------------------------
+    def visible_entries(self) -> list[CaseEntry]:
+        flt = self.filter
+        if self.verdict_filter:
+            flt = Filter(flt.words, flt.tags, (*flt.verdicts, self.verdict_filter))
+        return self.ws.filtered(flt)
+
+    def rebuild_tree(self) -> None:
+        tree: Tree[Key | None] = self.query_one("#tree", Tree)
+        entries = self.visible_entries()
+        with self.batch_update():
+            tree.clear()
+            self.nodes = {}
+            for plan, domains in self.ws.tree(entries).items():
+                plan_node = tree.root.add(Text(plan, style="bold"), data=None, expand=True)
+                for domain, modes in domains.items():
+                    n = sum(len(v) for v in modes.values())
+                    domain_node = plan_node.add(Text(f"{domain} ({n})"), data=None, expand=True)
+                    for mode, items in modes.items():
+                        mode_node = domain_node.add(Text(f"{mode} ({len(items)})", style="italic"), expand=True)
+                        for entry in items:
+                            self.nodes[entry.key] = mode_node.add_leaf(self._case_label(entry), data=entry.key)
+        self._update_counts(entries)
+        if self.current in self.nodes:
+            tree.move_cursor(self.nodes[self.current])
+
+    def _update_counts(self, entries: list[CaseEntry]) -> None:
+        text = Text(f"{len(entries)} cas ")
+        for verdict, n in self.ws.counts(entries).items():
+            text.append_text(mark(verdict))
+            text.append(f"{n} ")
+        if self.verdict_filter:
+            text.append(f"[{self.verdict_label(self.verdict_filter)}]", style="bold yellow")
+        self.query_one("#counts", Label).update(text)
+
+    def refresh_labels(self) -> None:
+        for key, node in self.nodes.items():
+            entry = self.ws.entry(key)
+            if entry is not None:
+                node.set_label(self._case_label(entry))
+        self._update_counts(self.visible_entries())
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.filter = parse_filter(event.value)
+        self.rebuild_tree()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self, event: Input.Submitted) -> None:
+        self.query_one("#tree", Tree).focus()
+
+    @on(Tree.NodeHighlighted, "#tree")
+    def _highlighted(self, event: Tree.NodeHighlighted[Key | None]) -> None:
+        if event.node.data is not None and event.node.data != self.current:
+            self.select_case(event.node.data)
+
+    def goto_case(self, key: Key) -> None:
+        """Select a case from anywhere (palette, restore): clear filters hiding it, move the tree."""
+        if key not in self.nodes:
+            self.query_one("#filter", Input).value = ""
+            self.filter, self.verdict_filter = Filter(), None
+            self.rebuild_tree()
+        node = self.nodes.get(key)
+        if node is not None:
+            tree = self.query_one("#tree", Tree)
+            tree.move_cursor(node)
+            self.call_after_refresh(tree.move_cursor, node)
+        self.select_case(key)
+
+    def select_case(self, key: Key) -> None:
+        self.current = key
+        self.refresh_case_views()
+        if self.state is not None:
+            self.state.set_position(self.ws.session_path, case=f"{key[0]}/{key[1]}")
+
+    # -- views -----------------------------------------------------------------------------------
+    def show_view(self, view: str) -> None:
+        self.query_one("#views", TabbedContent).active = view
+
+    @on(TabbedContent.TabActivated, "#views")
+    def _tab(self, event: TabbedContent.TabActivated) -> None:
+        view = event.pane.id or "case"
+        if self.state is not None:
+            self.state.set_position(self.ws.session_path, view=view)
+        if view == "traces":
+            self.refresh_traces()
+        elif view == "overview":
+            self.refresh_overview()
+
+    @property
+    def active_view(self) -> str:
+        return self.query_one("#views", TabbedContent).active
+
+    def current_entry(self) -> CaseEntry | None:
+        return self.ws.entry(self.current) if self.current else None
+
+    def refresh_case_views(self) -> None:
+        entry = self.current_entry()
+        self.query_one("#case-detail", Static).update(self.render_case(entry))
+        self.refresh_compare(entry)
+        self.query_one("#review-detail", Static).update(self.render_review(entry))
+        if self.active_view == "traces":
+            self.refresh_traces()
+
+    def render_case(self, entry: CaseEntry | None) -> Text:
+        t = self.t
+        if entry is None:
+            return Text(t("Aucun cas sélectionné."))
+        case, ident = entry.case, entry.casebook.identity
+        out = Text()
+        out.append(f"{case.id} — {case.title}\n", style="bold")
+        out.append(f"{ident.plan_id} {ident.evolution} v{ident.document_version} · ", style="dim")
+        out.append(f"{t('Domaine')} {case.domain.value} · {t('Mode')} {case.mode.value}", style="dim")
+        if case.tags:
+            out.append(" · " + " ".join(f"#{tag}" for tag in case.tags), style="dim")
+        out.append(f"\n{t('Verdict')} : ")
+        out.append_text(mark(entry.verdict))
+        out.append(f" {self.verdict_label(entry.verdict)}")
+        if entry.latest is not None:
+            out.append(f" ({t('tentative')} {entry.latest.number})")
+            if entry.latest.reason:
+                out.append(f"\n  {entry.latest.reason}", style="italic")
+        if entry.verdict != entry.original_verdict:
+            out.append(f"\n  {t('Verdict d' + chr(39) + 'origine')} : {self.verdict_label(entry.original_verdict)}")
+        out.append(f"\n\n{t('Objectif')}\n", style="bold underline")
+        out.append(f"  {case.objective}\n")
+        out.append(f"\n{t('Prérequis')} — {t('Cartes')}\n", style="bold underline")
+        statuses = self.ws.card_status(entry)
+        if not case.cards:
+            out.append(f"  {t('aucune carte')}\n")
+        for req in case.cards:
+            fixture = entry.casebook.fixtures.cards.get(req.card)
+            profile = fixture.profile.name if fixture else "?"
+            status = statuses.get(req.slot, "non vérifiée")
+            style = "red" if status.startswith("refusée") else ("green" if "acceptée" in status else "yellow")
+            out.append(f"  • {t('lecteur')} {req.slot} : {t('carte')} {req.card} ({profile}) — ")
+            out.append(t(status) if ":" not in status else status, style=style)
+            out.append("\n")
+        out.append(f"\n{t('Étapes')}\n", style="bold underline")
+        steps = self.ws.step_status(entry)
+        for n, step in enumerate(case.steps, 1):
+            status = steps.get(step.id, "")
+            out.append(f"  {STEP_MARKS.get(status, ' ')} {n}. {step.id} ")
+            if step.kind is StepKind.MANUAL:
+                out.append(f"[{t('manuelle')}] ", style="yellow")
+                out.append(step.instruction)
+                for path, label, hint in self.ws.observe_hints(case, step):
+                    out.append(f"\n       ↳ {label} ({path}) : {hint or '—'}", style="dim")
+            else:
+                out.append(step.action, style="cyan")
+                params = {k: v for k, v in step.params.items() if k != "lines"}
+                if params:
+                    out.append(" " + " ".join(f"{k}={v}" for k, v in params.items()), style="dim")
+                for line in step.params.get("lines", ()):
+                    out.append("\n       ↳ " + " ".join(f"{k}={v}" for k, v in dict(line).items()), style="dim")
+            out.append("\n")
+        out.append(f"\n{t('Attentes')}\n", style="bold underline")
+        for e in case.expectations:
+            out.append(f"  {e.id} ", style="bold")
+            if e.kind.value == "value":
+                tol = f" ± {e.tolerance}" if e.tolerance is not None else ""
+                out.append(f"{e.path} = {e.expected}{tol} ({e.value_type})")
+            elif e.kind.value == "refusal":
+                out.append(f"{e.step} refusée : {e.code}")
+            else:
+                out.append(f"[{e.channel}] {'absent' if e.absent else 'présent'} : {e.pattern}")
+            if e.comment:
+                out.append(f"  — {e.comment}", style="dim")
+            out.append("\n")
+        if entry.view and entry.view.attempts:
+            out.append(f"\n{t('Tentatives')}\n", style="bold underline")
+            for a in entry.view.attempts:
+                out.append(f"  #{a.number} ")
+                out.append_text(mark(a.verdict))
+                out.append(f" {self.verdict_label(a.verdict)} {a.reason}\n")
+        return out
+
+    def refresh_compare(self, entry: CaseEntry | None) -> None:
+        t = self.t
+        table = self.query_one("#compare-table", DataTable)
+        table.clear()
+        title = self.query_one("#compare-title", Label)
+        messages = Text()
+        if entry is None or entry.latest is None:
+            title.update(t("Aucune exécution pour ce cas."))
+            self.query_one("#compare-messages", Static).update("")
+            return
+        head = Text.assemble(
+            (f"{entry.case.id} ", "bold"),
+            f"{t('tentative')} {entry.latest.number} · ",
+            mark(entry.original_verdict),
+            f" {self.verdict_label(entry.original_verdict)}",
+        )
+        title.update(head)
+        for row in self.ws.comparisons(entry):
+            ok = row.outcome == "pass"
+            colour = "green" if ok else "red"
+            expected = Text()
+            for text, differs in row.expected_marks:
+                expected.append(text, style="bold black on green" if differs and not ok else "")
+            observed = Text()
+            for text, differs in row.observed_marks:
+                observed.append(text, style="bold white on red" if differs and not ok else colour)
+            if not row.expected_marks:
+                expected = Text(row.expected)
+            if not row.observed_marks:
+                observed = Text(row.observed, style=colour)
+            table.add_row(
+                Text(row.expectation_id, style="bold"),
+                Text(row.path),
+                expected,
+                observed,
+                Text.assemble(mark(row.outcome), f" {self.verdict_label(row.outcome)}"),
+                Text(row.rules, style="dim"),
+            )
+            if not ok:
+                messages.append(f"✘ {row.expectation_id} : {row.message}\n", style="red")
+        self.query_one("#compare-messages", Static).update(messages)
+
+    def refresh_traces(self) -> None:
+        entry = self.current_entry()
+        panes = self.query_one("#trace-panes", TracePanes)
+        session = self.ws.session
+        attempt = entry.latest.id if entry is not None and entry.latest is not None else None
+        panes.show_attempt(session.conn if session else None, attempt)
+
+    def refresh_overview(self) -> None:
+        t = self.t
+        ov = self.ws.overview()
+        out: list[object] = []
+        head = Text()
+        head.append(f"{t('Session')} : {self.ws.session_path.name}\n", style="bold")
+        head.append(f"{t('Avancement')} : {ov.final}/{ov.total} {t('cas avec un verdict final')}\n")
+        bar_width = 40
+        filled = int(bar_width * ov.final / ov.total) if ov.total else 0
+        head.append("█" * filled, style="green")
+        head.append("░" * (bar_width - filled) + "\n", style="dim")
+        for verdict, n in ov.counts.items():
+            head.append_text(mark(verdict))
+            head.append(f" {self.verdict_label(verdict)} : {n}   ")
+        seconds = ov.time_spent_ms / 1000
+        head.append(f"\n{t('Temps passé')} : {int(seconds // 60)} min {seconds % 60:04.1f} s ({ov.attempts} ")
+        head.append(f"{t('Tentatives').lower()})\n")
+        out.append(head)
+        table = Table(title=t("Par domaine"), expand=False)
+        table.add_column(t("Domaine"))
+        verdicts = [v for v in ("pass", "fail", "error", "inconclusive", "pending", "none") if v in ov.counts]
+        for v in verdicts:
+            table.add_column(self.verdict_label(v), justify="right")
+        table.add_column(t("Total"), justify="right")
+        for domain, counts in ov.by_domain.items():
+            table.add_row(domain, *(str(counts.get(v, 0)) for v in verdicts), str(sum(counts.values())))
+        out.append(table)
+        rest = Text(f"\n{t('Reste à faire')} ({len(ov.remaining)}) : ", style="bold")
+        rest.append(", ".join(ov.remaining[:60]) + (" …" if len(ov.remaining) > 60 else "") or t("rien"), style="")
+        out.append(rest)
+        if self.last_report is not None:
+            out.append(Text(f"\n{t('Rapport écrit')} : {self.last_report}", style="green"))
+        self.query_one("#overview-detail", Static).update(Group(*out))
+
+    def render_review(self, entry: CaseEntry | None) -> Text:
+        t = self.t
+        if entry is None:
+            return Text(t("Aucun cas sélectionné."))
+        out = Text()
+        out.append(f"{entry.case.id} — {entry.case.title}\n", style="bold")
+        out.append(f"{t('Verdict d' + chr(39) + 'origine')} : ")
+        out.append_text(mark(entry.original_verdict))
+        out.append(f" {self.verdict_label(entry.original_verdict)}")
+        if entry.latest and entry.latest.reason:
+            out.append(f" — {entry.latest.reason}", style="italic")
+        out.append(f"\n{t('Verdict retenu')} : ")
+        out.append_text(mark(entry.verdict))
+        out.append(f" {self.verdict_label(entry.verdict)}\n\n")
+        out.append(f"{t('Annotations')}\n", style="bold underline")
+        if not entry.annotations:
+            out.append(f"  {t('Aucune annotation.')}\n")
+        for note in entry.annotations:
+            when = time.strftime("%Y-%m-%d %H:%M", time.localtime(note.wall))
+            decision = (
+                t("accepté") if note.decision == "accept" else f"{t('remplacé par')} {self.verdict_label(note.verdict)}"
+            )
+            out.append(f"  • {when} {note.reviewer} : {decision}")
+            if note.reason:
+                out.append(f" — {t('Motif')} : {note.reason}")
+            if note.note:
+                out.append(f" — {t('Note')} : {note.note}", style="dim")
+            out.append("\n")
+        return out
+
+    # -- actions ---------------------------------------------------------------------------------
+    def action_help(self) -> None:
+        describe = partial(registry.describe, lang=self.lang)
+        extra = 'tui.toml : [keymap] id = "touche" — ' + str(self.ws.session_path)
+        self.push_screen(HelpScreen(self.action_keys(), self.t, lambda s: describe(s), extra))
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    def action_focus_tree(self) -> None:
+        self.query_one("#tree", Tree).focus()
+
+    def action_cycle_verdict(self) -> None:
+        pos = VERDICT_CYCLE.index(self.verdict_filter) if self.verdict_filter in VERDICT_CYCLE else 0
+        self.verdict_filter = VERDICT_CYCLE[(pos + 1) % len(VERDICT_CYCLE)]
+        self.rebuild_tree()
+
+    def action_show_view(self, view: str) -> None:
+        if view in VIEWS:
+            self.show_view(view)
+
+    def action_toggle_language(self) -> None:
+        self.lang = "en" if self.lang == "fr" else "fr"
+        self.t = make_translator(self.lang)
+        self._install_bindings()
+        if self.settings.keymap:
+            self.set_keymap(self.settings.keymap)
+        tabs = self.query_one("#views", TabbedContent)
+        for view, title in VIEW_TITLES.items():
+            tabs.get_tab(view).label = self.t(title)
+        self.refresh_bindings()
+        self.refresh_case_views()
+        self.refresh_overview()
+        self.refresh_labels()
+
+    def action_run_case(self) -> None:
+        entry = self.current_entry()
+        if entry is not None:
+            self.start_run([entry])
+
+    def action_run_selection(self) -> None:
+        self.start_run(self.visible_entries())
+
+    def action_run_rest(self) -> None:
+        self.start_run(self.ws.remaining())
+
+    def action_stop_run(self) -> None:
+        if self.operator is not None and self.running:
+            self.operator.stop.set()
+            self.query_one("#run-log", Log).write_line("■ arrêt demandé : fin après le cas en cours")
+
+    def action_review(self) -> None:
+        entry = self.current_entry()
+        if entry is None:
+            return
+        if self.running:
+            self.notify(self.t("Une exécution est en cours."), severity="warning")
+            return
+
+        def done(answer: dict[str, str] | None) -> None:
+            if answer is None:
+                return
+            try:
+                add_annotation(
+                    self.ws.session_path,
+                    casebook_sha=entry.casebook.sha256,
+                    case_id=entry.case.id,
+                    attempt_id=entry.latest.id if entry.latest else None,
+                    reviewer=answer["reviewer"],
+                    decision=answer["decision"],
+                    original=entry.original_verdict,
+                    verdict=answer["verdict"],
+                    reason=answer["reason"],
+                    note=answer["note"],
+                )
+            except (ReviewError, OSError) as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self.reload()
+            self.show_view("review")
+
+        self.push_screen(
+            ReviewScreen(entry.case.id, entry.original_verdict, self.operator_name, self.t, self.verdict_label), done
+        )
+
+    def action_report(self) -> None:
+        out = self.ws.session_path.parent / f"{self.ws.session_path.stem}-rapport"
+        self.query_one("#run-log", Log).write_line(f"… rapport en cours : {out}")
+        self._write_report(out)
+
+    @work(thread=True, exclusive=True, group="report", exit_on_error=False, description="rapport HTML")
+    def _write_report(self, out: Path) -> None:
+        try:
+            from testbench.report.html import write_report
+
+            path = write_report(self.ws.session_path, out, lang=self.lang)
+            self.post_message(ReportDone(str(path)))
+        except Exception as exc:  # a report failure is shown, never fatal to the exam
+            self.post_message(ReportDone("", f"{type(exc).__name__}: {exc}"))
+
+    def on_report_done(self, message: ReportDone) -> None:
+        log = self.query_one("#run-log", Log)
+        if message.error:
+            log.write_line(f"✘ {self.t('Rapport impossible')} : {message.error}")
+            self.notify(f"{self.t('Rapport impossible')} : {message.error}", severity="error")
+            return
+        self.last_report = Path(message.path)
+        log.write_line(f"✔ {self.t('Rapport écrit')} : {message.path}")
+        self.notify(f"{self.t('Rapport écrit')} : {message.path}", timeout=10)
+        self.refresh_overview()
+
+    def action_trace_search(self) -> None:
+        self.show_view("traces")
+        panes = self.query_one("#trace-panes", TracePanes)
+        query = self.query_one("#trace-query", Input)
+        if query.has_focus:
+            on_ = panes.toggle_filter()
+            self.notify("filtre des traces " + ("actif" if on_ else "inactif"), timeout=2)
+        else:
+            query.focus()
+
+    def action_trace_next(self) -> None:
+        if self.active_view == "traces":
+            self.query_one("#trace-panes", TracePanes).next_hit(1)
+
+    def action_trace_prev(self) -> None:
+        if self.active_view == "traces":
+            self.query_one("#trace-panes", TracePanes).next_hit(-1)
+
+    def action_step_next(self) -> None:
+        if self.active_view == "traces":
+            self.query_one("#trace-panes", TracePanes).jump_step(1)
+
+    def action_step_prev(self) -> None:
+        if self.active_view == "traces":
+            self.query_one("#trace-panes", TracePanes).jump_step(-1)
+
+    async def action_quit(self) -> None:
+        if self.operator is not None:
+            self.operator.stop.set()
+        self.exit(0)
+
+    # -- running ---------------------------------------------------------------------------------
+    def start_run(self, entries: list[CaseEntry]) -> None:
+        t = self.t
+        if self.running:
+            self.notify(t("Une exécution est en cours."), severity="warning")
+            return
+        if self.ws.read_only:
+            self.notify(
+                t("Lecture seule : la session est ouverte en écriture par un autre processus."), severity="error"
+            )
+            return
+        if not entries:
+            return
+        self.running = True
+        self.operator = InteractiveOperator(
+            ask=lambda request: self.post_message(AttestationAsked(request)),
+            tell=lambda text: self.post_message(OperatorNotice(text)),
+            hints=self.ws.observe_hints,
+        )
+        self.query_one("#run-status", Static).update(Text(f"{t('en cours')} : {len(entries)} cas", style="bold"))
+        self.show_view("run")
+        targets = [(e.casebook, e.case) for e in entries]
+        self.run_worker(
+            partial(self._run_thread, targets, self.operator),
+            thread=True,
+            exclusive=True,
+            group="run",
+            exit_on_error=False,
+            description=f"exécution de {len(targets)} cas",
+        )
+
+    def _run_thread(self, targets: list, operator: InteractiveOperator) -> None:
+        """Worker thread: runs the cases; talks to the UI only through posted messages."""
+        try:
+            outcome = run_cases(
+                self.ws.session_path,
+                self.ws.casebooks,
+                targets,
+                bench_factory=self.bench_factory,
+                operator=operator,
+                listener=lambda event: self.post_message(RunProgress(event)),
+                stop=operator.stop,
+            )
+        except Exception as exc:  # the bench or the session failed: said on screen, never a crash
+            self.post_message(RunDone(None, f"{type(exc).__name__}: {exc}"))
+            return
+        self.post_message(RunDone(outcome))
+
+    def on_run_progress(self, message: RunProgress) -> None:
+        t = self.t
+        event = message.event
+        log = self.query_one("#run-log", Log)
+        status = self.query_one("#run-status", Static)
+        if isinstance(event, CaseStarted):
+            self.run_case_id = event.case.id
+            log.write_line(f"▶ {event.case.id} ({event.index + 1}/{event.total}) — {event.case.title}")
+            status.update(Text(f"{t('en cours')} : {event.case.id} ({event.index + 1}/{event.total})", style="bold"))
+            prompt = Text()
+            for req in event.case.cards:
+                prompt.append(f"▣ {t('Carte à insérer')} : {req.card} → {t('lecteur')} {req.slot}\n", style="yellow")
+            self.query_one("#card-prompt", Static).update(prompt)
+            for req in event.case.cards:
+                log.write_line(f"  ▣ {t('Carte à insérer')} : {req.card} → {t('lecteur')} {req.slot}")
+            key = next((e.key for e in self.ws.entries if e.case is event.case), None)
+            if key is not None and self.current != key:
+                self.goto_case(key)
+        elif isinstance(event, StepStarted):
+            status.update(Text(f"{t('en cours')} : {event.case.id} — {t('étape')} {event.step.id}", style="bold"))
+        elif isinstance(event, StepFinished):
+            symbol = STEP_MARKS.get(event.status, "·")
+            detail = f" {event.detail}" if event.detail else ""
+            log.write_line(
+                f"  {symbol} {event.step.id} {event.step.action or t('manuelle')} : {t(STEP_WORDS.get(event.status, event.status))}{detail}"
+            )
+        elif isinstance(event, CaseFinished):
+            verdict = event.outcome.verdict.value
+            symbol = MARKS.get(verdict, ("·", ""))[0]
+            reason = f" — {event.outcome.reason}" if event.outcome.reason else ""
+            log.write_line(f"■ {event.case.id} : {symbol} {self.verdict_label(verdict)}{reason}")
+            if event.case.cards:
+                log.write_line(f"  ▣ {t('Retirez les cartes.')}")
+            self.query_one("#card-prompt", Static).update(Text(t("Retirez les cartes.")) if event.case.cards else "")
+            self.reload()
+
+    def on_operator_notice(self, message: OperatorNotice) -> None:
+        self.query_one("#run-log", Log).write_line(f"⚠ {message.text}")
+        self.query_one("#card-prompt", Static).update(Text(f"⚠ {message.text}", style="bold red"))
+        self.notify(message.text, severity="warning", timeout=8)
+
+    def on_attestation_asked(self, message: AttestationAsked) -> None:
+        request = message.request
+        self.query_one("#run-log", Log).write_line(f"  ✋ {request.step.id} : {request.step.instruction}")
+        self.push_screen(AttestScreen(request, self.operator_name, self.t), request.resolve)
+
+    def on_run_done(self, message: RunDone) -> None:
+        t = self.t
+        self.running = False
+        log = self.query_one("#run-log", Log)
+        status = self.query_one("#run-status", Static)
+        if message.outcome is None:
+            log.write_line(f"✘ {t('exécution impossible')} : {message.error}")
+            status.update(Text(f"{t('exécution impossible')} : {message.error}", style="bold red"))
+            self.notify(message.error, severity="error", timeout=10)
+        else:
+            counts: dict[str, int] = {}
+            for v in message.outcome.verdicts.values():
+                counts[v] = counts.get(v, 0) + 1
+            summary = Text(f"{t('exécution arrêtée') if message.outcome.stopped else t('exécution terminée')} : ")
+            summary.append(f"{message.outcome.ran} cas ")
+            for v, n in counts.items():
+                summary.append_text(mark(v))
+                summary.append(f" {self.verdict_label(v)} {n}  ")
+            status.update(summary)
+            log.write_line(summary.plain)
+        self.reload()
+
+    def reload(self) -> None:
+        self.ws.reload()
+        self.refresh_labels()
+        self.refresh_case_views()
+        self.refresh_overview()
+        if self.active_view == "traces":
+            panes = self.query_one("#trace-panes", TracePanes)
+            entry = self.current_entry()
+            session = self.ws.session
+            panes.show_attempt(
+                session.conn if session else None,
+                entry.latest.id if entry and entry.latest else None,
+                force=True,
+            )
+
+    def on_unmount(self) -> None:
+        if self.operator is not None:
+            self.operator.stop.set()
+        self.ws.close()

@@ -1,0 +1,44 @@
+"""Messages between the run worker and the screens: workers post them, handlers own the state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+
+from testbench.runner.events import RunEvent
+from testbench.tui.execution import RunOutcome
+from testbench.tui.operator import AttestationRequest
+
+
+@dataclass
+class RunProgress(Message):
+    """A runner event (case or step started/finished), relayed from the worker thread."""
+
+    event: RunEvent
+
+
+@dataclass
+class OperatorNotice(Message):
+    """Something the operator must know now: insert or remove a card, a card refused, a fallback."""
+
+    text: str
+
+
+@dataclass
+class AttestationAsked(Message):
+    """A manual step waits for the person at the keyboard."""
+
+    request: AttestationRequest
+
+
+@dataclass
+class RunDone(Message):
+    outcome: RunOutcome | None
+    error: str = ""
+
+
+@dataclass
+class ReportDone(Message):
+    path: str
+    error: str = ""

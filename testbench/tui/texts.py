@@ -1,0 +1,127 @@
+"""The workstation's words in English; French is the source text (the default language).
+
+The core translator (``testbench.i18n``) covers verdicts and report words; this table adds the
+TUI's own words so the shared module stays small. Unknown texts fall back to French.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from testbench.i18n import translator as core_translator
+
+_EN: dict[str, str] = {
+    "Aide": "Help",
+    "Commandes": "Commands",
+    "Filtrer": "Filter",
+    "Verdict": "Verdict",
+    "Exécuter": "Run",
+    "Sélection": "Selection",
+    "Reste": "Rest",
+    "Arrêter": "Stop",
+    "Exécution": "Run",
+    "Attendu/observé": "Expected/observed",
+    "Synthèse": "Overview",
+    "Revue": "Review",
+    "Réviser": "Review",
+    "Rapport": "Report",
+    "Chercher": "Search",
+    "Suivant": "Next",
+    "Précédent": "Previous",
+    "Étape +": "Step +",
+    "Étape −": "Step −",
+    "Quitter": "Quit",
+    "Cas": "Case",
+    "Traces": "Traces",
+    "Prérequis": "Prerequisites",
+    "Cartes": "Cards",
+    "Attentes": "Expectations",
+    "Étapes": "Steps",
+    "Objectif": "Objective",
+    "aucune carte": "no card",
+    "non vérifiée": "not checked",
+    "insérée": "inserted",
+    "acceptée par le contrôle": "accepted by the guard",
+    "refusée": "refused",
+    "lecteur": "reader",
+    "carte": "card",
+    "Aucun cas sélectionné.": "No case selected.",
+    "Aucune exécution pour ce cas.": "No run for this case.",
+    "Aucune trace pour ce cas.": "No trace for this case.",
+    "Filtrer : mots, tag:xxx, verdict:échec": "Filter: words, tag:xxx, verdict:fail",
+    "Chercher dans les traces (Entrée) — ctrl+f : filtrer": "Search traces (Enter) — ctrl+f: filter",
+    "Attente": "Expectation",
+    "Chemin": "Path",
+    "Attendu": "Expected",
+    "Observé": "Observed",
+    "Résultat": "Result",
+    "Règles": "Rules",
+    "Avancement": "Progress",
+    "cas avec un verdict final": "cases with a final verdict",
+    "Temps passé": "Time spent",
+    "Reste à faire": "Remaining",
+    "rien": "nothing",
+    "Par domaine": "By domain",
+    "Domaine": "Domain",
+    "Total": "Total",
+    "Verdict d'origine": "Original verdict",
+    "Verdict retenu": "Retained verdict",
+    "Annotations": "Annotations",
+    "Aucune annotation.": "No annotation.",
+    "accepté": "accepted",
+    "remplacé par": "overridden with",
+    "Étape manuelle": "Manual step",
+    "Valeur attendue à l'écran": "Expected on screen",
+    "Valeur saisie": "Value keyed in",
+    "Note": "Note",
+    "Confirmer": "Confirm",
+    "Rejeter": "Reject",
+    "Annuler": "Cancel",
+    "Enregistrer": "Save",
+    "Réviser le verdict": "Review the verdict",
+    "Décision": "Decision",
+    "Accepter le verdict": "Accept the verdict",
+    "Remplacer par": "Override with",
+    "Motif (obligatoire pour remplacer)": "Reason (required to override)",
+    "Réviseur": "Reviewer",
+    "Un motif est obligatoire pour remplacer un verdict.": "A reason is required to override a verdict.",
+    "Une exécution est en cours.": "A run is in progress.",
+    "Rapport écrit": "Report written",
+    "Rapport impossible": "Report failed",
+    "exécution terminée": "run finished",
+    "exécution arrêtée": "run stopped",
+    "exécution impossible": "cannot run",
+    "en cours": "running",
+    "Touches": "Keys",
+    "Action": "Action",
+    "Touche": "Key",
+    "Aller au cas": "Go to case",
+    "Session": "Session",
+    "tentative": "attempt",
+    "Tentatives": "Attempts",
+    "Motif": "Reason",
+    "étape": "step",
+    "Carte à insérer": "Card to insert",
+    "Retirez les cartes.": "Remove the cards.",
+    "Mode": "Mode",
+    "fait": "done",
+    "en défaut": "failed",
+    "confirmée": "confirmed",
+    "rejetée": "rejected",
+    "commencée": "started",
+    "manuelle": "manual",
+    "automatique": "automatic",
+    "Général": "General",
+    "Vues": "Views",
+    "Lecture seule : la session est ouverte en écriture par un autre processus.": (
+        "Read only: another process is writing the session."
+    ),
+}
+
+
+def make_translator(lang: str) -> Callable[[str], str]:
+    """``t(text)``: French as written, or English from this table then the core table."""
+    if lang != "en":
+        return lambda text: text
+    core = core_translator("en")
+    return lambda text: _EN.get(text) or core(text)

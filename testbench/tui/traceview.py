@@ -1,0 +1,342 @@
+"""Trace panes: a line-API view per channel, linked by time and by step (Toolong-style).
+
+A :class:`TraceView` holds a :class:`TraceIndex` (row ids and times only) and renders only the
+visible lines; rendered strips are cached per line. :class:`TracePanes` links the four channels:
+moving the cursor in one pane marks and scrolls the others to the line captured at the same
+moment. Linking goes through an explicit call with a re-entrancy guard, never through reciprocal
+``scroll_y`` watchers (they crash Textual 8.2.8's animator, see docs/tui.md).
+"""
+
+from __future__ import annotations
+
+import bisect
+import sqlite3
+from collections import OrderedDict
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Grid, Vertical
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widgets import Input, Label
+
+from testbench.tui.tracesource import CHANNELS, TraceIndex, step_starts
+
+MAX_WIDTH = 400
+ALERT_WORDS = ("6A82", "6985", "6983", "6A88", "6D00", "6F00", "ERROR", "ERREUR", "refus")
+STYLE_ALERT = Style(color="red", bold=True)
+STYLE_HIT = Style(bgcolor="yellow", color="black")
+STYLE_CURSOR = Style(reverse=True)
+STYLE_MARK = Style(underline=True, bold=True)
+STYLE_STEP = Style(color="cyan")
+
+
+class TraceView(ScrollView, can_focus=True):
+    DEFAULT_CSS = """
+    TraceView { height: 1fr; border: round $panel; }
+    TraceView:focus { border: round $accent; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "move(-1)", show=False),
+        Binding("down", "move(1)", show=False),
+        Binding("pageup", "page(-1)", show=False),
+        Binding("pagedown", "page(1)", show=False),
+        Binding("home", "edge(0)", show=False),
+        Binding("end", "edge(1)", show=False),
+    ]
+
+    cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
+
+    class CursorMoved(Message):
+        def __init__(self, view: TraceView, index: int, mono_ns: int) -> None:
+            super().__init__()
+            self.view = view
+            self.index = index
+            self.mono_ns = mono_ns
+
+    def __init__(self, channel: str, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.channel = channel
+        self.index: TraceIndex | None = None
+        self.marker: int | None = None
+        self.hits: list[int] = []
+        self._hit_set: set[int] = set()
+        self._cache: OrderedDict[tuple[int, int], Strip] = OrderedDict()
+        self.border_title = channel
+
+    # -- data ------------------------------------------------------------------------------------
+    def set_index(self, index: TraceIndex | None, keep_position: bool = False) -> None:
+        old_cursor = self.cursor
+        self.index = index
+        self._cache.clear()
+        self.hits, self._hit_set = [], set()
+        n = len(index) if index is not None else 0
+        self.virtual_size = Size(MAX_WIDTH, n)
+        self.border_subtitle = f"{n} lignes" if index is None or index.complete else f"{n}+ lignes"
+        if keep_position and n:
+            self.set_reactive(TraceView.cursor, min(old_cursor, n - 1))
+        else:
+            self.set_reactive(TraceView.cursor, 0)
+            self.marker = None
+            self.scroll_to(0, 0, animate=False, immediate=True)
+        self.refresh()
+
+    def set_hits(self, hits: list[int]) -> None:
+        self.hits, self._hit_set = hits, set(hits)
+        self._cache.clear()
+        self.refresh()
+
+    def __len__(self) -> int:
+        return len(self.index) if self.index is not None else 0
+
+    # -- rendering -------------------------------------------------------------------------------
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._cache.clear()
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        i = y + scroll_y
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if self.index is None or i >= len(self.index):
+            return Strip.blank(width, base)
+        flags = (1 if i == self.cursor else 0) | (2 if i == self.marker else 0) | (4 if self.has_focus else 0)
+        key = (i, flags)
+        strip = self._cache.get(key)
+        if strip is None:
+            strip = self._render_row(i, flags, base)
+            self._cache[key] = strip
+            if len(self._cache) > 2048:
+                self._cache.popitem(last=False)
+        return strip.crop_extend(scroll_x, scroll_x + width, base)
+
+    def _render_row(self, i: int, flags: int, base: Style) -> Strip:
+        assert self.index is not None
+        row = self.index.row(i)
+        text = row.text if len(row.text) <= MAX_WIDTH - 12 else row.text[: MAX_WIDTH - 13] + "…"
+        style = base
+        upper = text.upper()
+        if (row.level or "").upper() in ("ERROR", "CRITICAL") or any(w.upper() in upper for w in ALERT_WORDS):
+            style = style + STYLE_ALERT
+        if i in self._hit_set:
+            style = style + STYLE_HIT
+        if flags & 1 and flags & 4:
+            style = style + STYLE_CURSOR
+        elif flags & 1 or flags & 2:
+            style = style + STYLE_MARK
+        step = (row.step_id or "")[:10]
+        segments = [Segment(f"{step:<10} ", base + STYLE_STEP), Segment(text, style)]
+        return Strip(segments, 11 + len(text))
+
+    # -- cursor ----------------------------------------------------------------------------------
+    def watch_cursor(self, old: int, new: int) -> None:
+        self.refresh_lines(old - self.scroll_offset.y, 1)
+        self.refresh_lines(new - self.scroll_offset.y, 1)
+        self._reveal(new)
+        if self.index is not None and len(self.index):
+            self.post_message(self.CursorMoved(self, new, self.index.mono[new]))
+
+    def _reveal(self, i: int) -> None:
+        height = self.scrollable_content_region.height or 1
+        top = self.scroll_offset.y
+        if i < top:
+            self.scroll_to(y=i, animate=False, immediate=True)
+        elif i >= top + height:
+            self.scroll_to(y=i - height + 1, animate=False, immediate=True)
+
+    def go(self, i: int) -> None:
+        n = len(self)
+        if n:
+            self.cursor = max(0, min(n - 1, i))
+
+    def follow(self, mono_ns: int) -> None:
+        """Mark (without moving the cursor) the line captured at ``mono_ns`` and bring it into view."""
+        if self.index is None or not len(self.index):
+            return
+        i = self.index.index_at_time(mono_ns)
+        old = self.marker
+        self.marker = i
+        self.set_reactive(TraceView.cursor, i)
+        self._cache.clear()
+        if old is not None:
+            self.refresh_lines(old - self.scroll_offset.y, 1)
+        height = self.scrollable_content_region.height or 1
+        top = self.scroll_offset.y
+        if not top <= i < top + height:
+            self.scroll_to(y=max(0, i - height // 2), animate=False, immediate=True)
+        self.refresh()
+
+    def action_move(self, delta: int) -> None:
+        self.go(self.cursor + delta)
+
+    def action_page(self, delta: int) -> None:
+        self.go(self.cursor + delta * max(1, self.scrollable_content_region.height - 1))
+
+    def action_edge(self, end: int) -> None:
+        self.go(len(self) - 1 if end else 0)
+
+    def on_focus(self, event: events.Focus) -> None:
+        self._cache.clear()
+        self.refresh()
+
+    def on_blur(self, event: events.Blur) -> None:
+        self._cache.clear()
+        self.refresh()
+
+    def on_click(self, event: events.Click) -> None:
+        self.go(event.y + self.scroll_offset.y - 1)
+
+
+class TracePanes(Vertical):
+    """The four channels of one attempt, a query box, linked cursors, search and step jumps."""
+
+    DEFAULT_CSS = """
+    TracePanes { height: 1fr; }
+    TracePanes Grid { grid-size: 2 2; height: 1fr; }
+    TracePanes #trace-info { height: 1; color: $text-muted; }
+    """
+
+    def __init__(self, placeholder: str, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._placeholder = placeholder
+        self.conn: sqlite3.Connection | None = None
+        self.attempt_id: int | None = None
+        self.query_text = ""
+        self.filter_mode = False
+        self.steps: list[tuple[int, str]] = []
+        self._syncing = False
+        self._generation = 0
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder=self._placeholder, id="trace-query")
+        yield Label("", id="trace-info")
+        with Grid():
+            for ch in CHANNELS:
+                yield TraceView(ch, id=f"trace-{ch}")
+
+    def views(self) -> list[TraceView]:
+        return [self.query_one(f"#trace-{ch}", TraceView) for ch in CHANNELS]
+
+    def view(self, channel: str) -> TraceView:
+        return self.query_one(f"#trace-{channel}", TraceView)
+
+    # -- loading ---------------------------------------------------------------------------------
+    def show_attempt(self, conn: sqlite3.Connection | None, attempt_id: int | None, force: bool = False) -> None:
+        """Show an attempt: a first screen of each channel at once, the full index from a worker."""
+        if not force and conn is self.conn and attempt_id == self.attempt_id:
+            return
+        self.conn, self.attempt_id = conn, attempt_id
+        self._generation += 1
+        contains = self.query_text if self.filter_mode else ""
+        head = max(64, (self.size.height or 40) * 2)
+        for view in self.views():
+            if conn is None or attempt_id is None:
+                view.set_index(None)
+                continue
+            view.set_index(TraceIndex(conn, attempt_id, view.channel, contains).load(head))
+        self.steps = step_starts(conn, attempt_id) if conn is not None else []
+        self._info()
+        if conn is not None and attempt_id is not None:
+            self._load_full(conn, attempt_id, contains, self._generation)
+
+    @work(thread=True, exclusive=True, group="trace-index", exit_on_error=False, description="index des traces")
+    def _load_full(self, conn: sqlite3.Connection, attempt_id: int, contains: str, generation: int) -> None:
+        indexes = [TraceIndex(conn, attempt_id, ch, contains).load() for ch in CHANNELS]
+        self.app.call_from_thread(self._swap, indexes, generation)
+
+    def _swap(self, indexes: list[TraceIndex], generation: int) -> None:
+        if generation != self._generation:
+            return
+        for view, index in zip(self.views(), indexes, strict=True):
+            if view.index is not None and view.index.complete and len(view.index) == len(index):
+                continue
+            view.set_index(index, keep_position=True)
+        if self.query_text and not self.filter_mode:
+            self._search()
+        self._info()
+
+    def _info(self) -> None:
+        total = sum(len(v) for v in self.views())
+        mode = " — filtre" if self.filter_mode and self.query_text else ""
+        query = f" — « {self.query_text} »" if self.query_text else ""
+        self.query_one("#trace-info", Label).update(f"{total} lignes, {len(self.steps)} étapes{query}{mode}")
+
+    # -- linking ---------------------------------------------------------------------------------
+    @on(TraceView.CursorMoved)
+    def _linked(self, event: TraceView.CursorMoved) -> None:
+        if self._syncing or not event.view.has_focus:
+            return
+        self._syncing = True
+        try:
+            for view in self.views():
+                if view is not event.view:
+                    view.follow(event.mono_ns)
+        finally:
+            self._syncing = False
+
+    def focused_view(self) -> TraceView:
+        for view in self.views():
+            if view.has_focus:
+                return view
+        return max(self.views(), key=len)
+
+    def jump_step(self, delta: int) -> str | None:
+        """Move every pane to the start of the next/previous step; return its id."""
+        if not self.steps:
+            return None
+        view = self.focused_view()
+        now = view.index.mono[view.cursor] if view.index is not None and len(view) else self.steps[0][0]
+        times = [t for t, _ in self.steps]
+        pos = bisect.bisect_right(times, now) if delta > 0 else bisect.bisect_left(times, now) - 1
+        pos = max(0, min(len(self.steps) - 1, pos))
+        mono, step = self.steps[pos]
+        self._syncing = True
+        try:
+            for v in self.views():
+                v.follow(mono)
+        finally:
+            self._syncing = False
+        return step
+
+    # -- query -----------------------------------------------------------------------------------
+    @on(Input.Submitted, "#trace-query")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.query_text = event.value.strip()
+        if self.filter_mode:
+            self.show_attempt(self.conn, self.attempt_id, force=True)
+        else:
+            self._search()
+            self.next_hit(1)
+        self._info()
+
+    def toggle_filter(self) -> bool:
+        self.filter_mode = not self.filter_mode
+        self.show_attempt(self.conn, self.attempt_id, force=True)
+        return self.filter_mode
+
+    def _search(self) -> None:
+        for view in self.views():
+            view.set_hits(view.index.matches(self.query_text) if view.index is not None and self.query_text else [])
+
+    def next_hit(self, delta: int) -> bool:
+        view = self.focused_view()
+        if not view.hits:
+            return False
+        if delta > 0:
+            pos = bisect.bisect_right(view.hits, view.cursor)
+            target = view.hits[pos % len(view.hits)]
+        else:
+            pos = bisect.bisect_left(view.hits, view.cursor) - 1
+            target = view.hits[pos % len(view.hits)]
+        view.focus()
+        view.go(target)
+        return True

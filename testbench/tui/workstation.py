@@ -1,0 +1,366 @@
+"""The workstation's model: casebooks, the session's record, filters, counts and the overview.
+
+Everything the screens show is computed here from the casebooks and the session file, with no
+Textual import, so it is unit-tested on its own and the widgets only display it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from testbench.casebook.model import Case, Casebook, ExpectationKind, Step
+from testbench.runner.campaign import INTERRUPTED, record_casebooks
+from testbench.runner.verdict import Verdict
+from testbench.store.read import AttemptView, CaseView, SessionView, read_session
+from testbench.store.session import SessionError, SessionLocked, SessionStore
+from testbench.tui.review import Annotation, read_annotations
+
+Key = tuple[str, str]  # (casebook sha256, case id)
+
+VERDICT_ORDER = ("fail", "error", "inconclusive", "pending", "pass", "skipped", "none")
+VERDICT_ALIASES = {
+    **{v.value: v.value for v in Verdict},
+    **{v.label_fr: v.value for v in Verdict},
+    "échoué": "fail",
+    "echec": "fail",
+    "ok": "pass",
+    "passed": "pass",
+    "failed": "fail",
+    "attente": "pending",
+    "nonexécuté": "none",
+    "not-run": "none",
+}
+
+
+@dataclass(frozen=True)
+class Filter:
+    words: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    verdicts: tuple[str, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not (self.words or self.tags or self.verdicts)
+
+
+def parse_filter(text: str) -> Filter:
+    """``lit ald tag:lpp verdict:échec`` → words, tags and verdicts (French or English names)."""
+    words: list[str] = []
+    tags: list[str] = []
+    verdicts: list[str] = []
+    for token in text.split():
+        low = token.casefold()
+        if low.startswith("tag:") and len(low) > 4:
+            tags.append(low[4:])
+        elif low.startswith("verdict:") and len(low) > 8:
+            name = low[8:]
+            verdicts.append(VERDICT_ALIASES.get(name, name))
+        else:
+            words.append(low)
+    return Filter(tuple(words), tuple(tags), tuple(verdicts))
+
+
+@dataclass
+class CaseEntry:
+    casebook: Casebook
+    case: Case
+    view: CaseView | None = None
+    annotations: list[Annotation] = field(default_factory=list)
+
+    @property
+    def key(self) -> Key:
+        return (self.casebook.sha256, self.case.id)
+
+    @property
+    def original_verdict(self) -> str:
+        return self.view.verdict if self.view else "none"
+
+    @property
+    def verdict(self) -> str:
+        """The retained verdict: the latest review decision on the latest attempt, else the original."""
+        latest = self.latest
+        for note in reversed(self.annotations):
+            if latest is None or note.attempt_id == latest.id:
+                return note.verdict
+            break
+        return self.original_verdict
+
+    @property
+    def latest(self) -> AttemptView | None:
+        return self.view.latest if self.view else None
+
+    @property
+    def is_final(self) -> bool:
+        return Verdict(self.original_verdict).is_final
+
+    def matches(self, flt: Filter) -> bool:
+        if flt.tags and not set(flt.tags).intersection(t.casefold() for t in self.case.tags):
+            return False
+        if flt.verdicts and self.verdict not in flt.verdicts:
+            return False
+        hay = " ".join(
+            (
+                self.case.id,
+                self.case.title,
+                self.case.objective,
+                self.case.domain.value,
+                self.case.mode.value,
+                *self.case.tags,
+            )
+        ).casefold()
+        return all(w in hay for w in flt.words)
+
+
+@dataclass(frozen=True)
+class Overview:
+    total: int
+    final: int
+    counts: dict[str, int]
+    by_domain: dict[str, dict[str, int]]
+    time_spent_ms: float
+    attempts: int
+    remaining: list[str]
+
+
+@dataclass(frozen=True)
+class FieldDiff:
+    """One expectation beside what was observed, with the differing characters marked."""
+
+    expectation_id: str
+    kind: str
+    path: str
+    expected: str
+    observed: str
+    outcome: str
+    rules: str
+    message: str
+    expected_marks: tuple[tuple[str, bool], ...]  # (text, differs)
+    observed_marks: tuple[tuple[str, bool], ...]
+
+
+def mark_differences(expected: str, observed: str) -> tuple[tuple[tuple[str, bool], ...], tuple[tuple[str, bool], ...]]:
+    """Character-level diff of two short values: runs of (text, differs) for each side."""
+    left: list[tuple[str, bool]] = []
+    right: list[tuple[str, bool]] = []
+    matcher = difflib.SequenceMatcher(a=expected, b=observed, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        same = tag == "equal"
+        if i2 > i1:
+            left.append((expected[i1:i2], not same))
+        if j2 > j1:
+            right.append((observed[j1:j2], not same))
+    return tuple(left), tuple(right)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, list | tuple):
+        return ", ".join(_text(v) for v in value)
+    return str(value)
+
+
+class Workstation:
+    """Casebooks + one session file. ``reload()`` re-reads the record after every change."""
+
+    def __init__(self, casebooks: list[Casebook], session: Path) -> None:
+        self.casebooks = casebooks
+        self.session_path = session
+        self.read_only = False
+        self.session: SessionView | None = None
+        self.entries: list[CaseEntry] = []
+        self._by_key: dict[Key, CaseEntry] = {}
+
+    # -- opening and reloading -------------------------------------------------------------------
+    def prepare(self) -> list[str]:
+        """Create or update the session file with the casebooks; say what the operator should know."""
+        notes: list[str] = []
+        try:
+            with SessionStore.open(self.session_path) as store:
+                closed = store.close_dangling_attempts(INTERRUPTED)
+                if closed:
+                    notes.append(f"{closed} tentative(s) interrompue(s) conservée(s) dans l'historique")
+                record_casebooks(store, self.casebooks)
+                if not store.selection():
+                    store.set_selection([(cb.sha256, c.id) for cb in self.casebooks for c in cb.cases])
+        except SessionLocked:
+            self.read_only = True
+            notes.append("Lecture seule : la session est ouverte en écriture par un autre processus.")
+        self.reload()
+        return notes
+
+    def reload(self) -> None:
+        old = self.session
+        try:
+            self.session = read_session(self.session_path)
+        except SessionError:
+            self.session = None
+        if old is not None:
+            with contextlib.suppress(Exception):
+                old.close()
+        views = {(c.casebook_sha, c.case_id): c for c in self.session.cases} if self.session else {}
+        notes = read_annotations(self.session.conn) if self.session else {}
+        known = {cb.sha256: cb for cb in self.casebooks}
+        order: list[Key] = [k for k in views if k[0] in known]
+        seen = set(order)
+        order += [(cb.sha256, c.id) for cb in self.casebooks for c in cb.cases if (cb.sha256, c.id) not in seen]
+        entries = []
+        for key in order:
+            cb = known[key[0]]
+            try:
+                case = cb.case(key[1])
+            except KeyError:
+                continue
+            entries.append(CaseEntry(cb, case, views.get(key), notes.get(key, [])))
+        self.entries = entries
+        self._by_key = {e.key: e for e in entries}
+
+    def close(self) -> None:
+        if self.session is not None:
+            self.session.close()
+            self.session = None
+
+    # -- queries ---------------------------------------------------------------------------------
+    def entry(self, key: Key) -> CaseEntry | None:
+        return self._by_key.get(key)
+
+    def find(self, case_id: str) -> CaseEntry | None:
+        return next((e for e in self.entries if e.case.id == case_id), None)
+
+    def filtered(self, flt: Filter) -> list[CaseEntry]:
+        return [e for e in self.entries if e.matches(flt)]
+
+    @staticmethod
+    def counts(entries: list[CaseEntry]) -> dict[str, int]:
+        found = Counter(e.verdict for e in entries)
+        return {v: found[v] for v in VERDICT_ORDER if found[v]}
+
+    @staticmethod
+    def tree(entries: list[CaseEntry]) -> dict[str, dict[str, dict[str, list[CaseEntry]]]]:
+        """plan id → domain → mode → cases, in casebook order."""
+        out: dict[str, dict[str, dict[str, list[CaseEntry]]]] = {}
+        for e in entries:
+            plan = (
+                f"{e.casebook.identity.plan_id} {e.casebook.identity.evolution} v{e.casebook.identity.document_version}"
+            )
+            out.setdefault(plan, {}).setdefault(e.case.domain.value, {}).setdefault(e.case.mode.value, []).append(e)
+        return out
+
+    def remaining(self) -> list[CaseEntry]:
+        return [e for e in self.entries if not e.is_final]
+
+    def overview(self) -> Overview:
+        by_domain: dict[str, dict[str, int]] = {}
+        spent = 0.0
+        attempts = 0
+        for e in self.entries:
+            row = by_domain.setdefault(e.case.domain.value, {})
+            row[e.verdict] = row.get(e.verdict, 0) + 1
+            for a in e.view.attempts if e.view else ():
+                attempts += 1
+                spent += a.duration_ms or 0.0
+        remaining = [e.case.id for e in self.remaining()]
+        return Overview(
+            total=len(self.entries),
+            final=len(self.entries) - len(remaining),
+            counts=self.counts(self.entries),
+            by_domain=by_domain,
+            time_spent_ms=spent,
+            attempts=attempts,
+            remaining=remaining,
+        )
+
+    # -- one case --------------------------------------------------------------------------------
+    def events(self, entry: CaseEntry) -> list[dict[str, Any]]:
+        if self.session is None or entry.latest is None:
+            return []
+        return self.session.events(entry.latest.id)
+
+    def step_status(self, entry: CaseEntry) -> dict[str, str]:
+        """step id → done | refused | failed | manual-pending | manual-confirmed | manual-rejected | started."""
+        status: dict[str, str] = {}
+        for ev in self.events(entry):
+            sid, kind = ev["step_id"], ev["kind"]
+            if sid is None:
+                continue
+            if kind == "step-start":
+                status[sid] = "started"
+            elif kind == "step-end":
+                status[sid] = "done"
+            elif kind == "step-refused":
+                status[sid] = "refused"
+            elif kind == "step-failed":
+                status[sid] = "failed"
+            elif kind == "manual-pending":
+                status[sid] = "manual-pending"
+            elif kind == "manual-attested":
+                status[sid] = "manual-confirmed" if ev["data"].get("confirmed") else "manual-rejected"
+        return status
+
+    def card_status(self, entry: CaseEntry) -> dict[str, str]:
+        """slot → what the latest attempt says about its card (inserted, guard verdict, refusal)."""
+        out: dict[str, str] = {}
+        for ev in self.events(entry):
+            data = ev["data"] if isinstance(ev["data"], dict) else {}
+            if ev["kind"] == "card-present":
+                out[str(data.get("slot"))] = "insérée"
+            elif ev["kind"] == "card-guard":
+                for slot in [r.slot for r in entry.case.cards]:
+                    out[slot] = "acceptée par le contrôle"
+        latest = entry.latest
+        if latest is not None and latest.reason.startswith("carte"):
+            for r in entry.case.cards:
+                if out.get(r.slot) != "acceptée par le contrôle":
+                    out[r.slot] = f"refusée : {latest.reason}"
+        return out
+
+    def comparisons(self, entry: CaseEntry) -> list[FieldDiff]:
+        if self.session is None or entry.latest is None:
+            return []
+        rows = []
+        for comp in self.session.comparisons(entry.latest.id):
+            kind = str(comp.get("kind", ""))
+            expected = _text(comp.get("expected"))
+            observed = _text(comp.get("observed"))
+            if kind == "trace" and comp.get("expected") is None:
+                expected = "—"
+            left, right = mark_differences(expected, observed)
+            rows.append(
+                FieldDiff(
+                    expectation_id=str(comp.get("expectation_id", "")),
+                    kind=kind,
+                    path=str(comp.get("path") or comp.get("step") or ""),
+                    expected=expected,
+                    observed=observed,
+                    outcome=str(comp.get("outcome", "")),
+                    rules=", ".join(str(r) for r in comp.get("rules") or ()),
+                    message=str(comp.get("message", "")),
+                    expected_marks=left,
+                    observed_marks=right,
+                )
+            )
+        return rows
+
+    @staticmethod
+    def observe_hints(case: Case, step: Step) -> list[tuple[str, str, str]]:
+        """For a manual step: (path, label, what the screen should show) for every observed value.
+
+        The hint written on the step comes first; the case's value expectations on that path add
+        the expected value (and its tolerance), so the operator compares before keying in.
+        """
+        out = []
+        for obs in step.observe:
+            expected = [
+                e.expected + (f" (± {e.tolerance})" if e.tolerance is not None else "")
+                for e in case.expectations
+                if e.kind is ExpectationKind.VALUE and e.path == obs.path
+            ]
+            hint = obs.expected_hint
+            shown = " / ".join(dict.fromkeys([h for h in [hint, *expected] if h]))
+            out.append((obs.path, obs.label, shown))
+        return out

@@ -1,0 +1,86 @@
+"""Shared helpers of the TUI tests: a small casebook on fakes, a fake bench, an app factory.
+
+(The name starts with test_tui_ so it belongs to the TUI's files; it holds no test.)
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+
+import dataclasses
+from collections.abc import Callable
+from pathlib import Path
+
+from fakes import FakeBay, FakeEngine, invoice_step, make_case, make_casebook, value
+
+from testbench.casebook.model import (
+    CardRequirement,
+    Casebook,
+    Domain,
+    Expectation,
+    ExpectationKind,
+    Mode,
+    Observe,
+    Step,
+    StepKind,
+)
+from testbench.runner.assemble import Bench
+from testbench.runner.tracing import TraceRecorder
+from testbench.tui.config import Settings, UiState
+from testbench.tui.workstation import Workstation
+
+
+def sample_casebook(tmp: Path) -> Casebook:
+    cards = (CardRequirement("vitale", "v1"),)
+    ok = make_case("TC-OK-001", (invoice_step(),), (value("e-amo", "invoice.totals.amo", "33.60"),), cards=cards)
+    ko = make_case("TC-KO-002", (invoice_step(),), (value("e-amo", "invoice.totals.amo", "33.61"),))
+    manual = Step(
+        id="m-screen",
+        kind=StepKind.MANUAL,
+        instruction="Lire le montant AMO affiché par le logiciel",
+        observe=(Observe("manual.amo", "Montant AMO à l'écran", "33.60"),),
+    )
+    man = make_case(
+        "TC-MAN-003",
+        (invoice_step(), manual),
+        (value("e-man", "manual.amo", "33.60", step="m-screen"),),
+        mode=Mode.SECURISE,
+    )
+    refusal = Expectation(id="r-plv", kind=ExpectationKind.REFUSAL, step="s2", code="PRICE_ABOVE_PLV")
+    ref = dataclasses.replace(
+        make_case("TC-LOT-004", (invoice_step(unit_price="5.50", plv="5.07"),), (refusal,)),
+        domain=Domain.LOT,
+        title="refus attendu au-delà du PLV",
+        tags=("lot", "plv"),
+    )
+    return make_casebook((ok, ko, man, ref), tmp)
+
+
+def fake_bench(recorder: TraceRecorder, notify: Callable[[str], None]) -> Bench:
+    bay = FakeBay()
+    engine = FakeEngine(bay, trace=recorder.engine_sink)
+    return Bench(engine=engine, bay=bay, guard=None, description={"cards": "fake", "engine": {"name": "fake"}})
+
+
+def make_app(tmp: Path, *, lang: str = "fr", keymap: dict[str, str] | None = None, session: str = "exam.tbsession"):
+    from testbench.tui.app import WorkstationApp
+
+    cb = sample_casebook(tmp)
+    ws = Workstation([cb], tmp / session)
+    app = WorkstationApp(
+        ws,
+        bench_factory=fake_bench,
+        settings=Settings(lang=lang, operator="Opératrice Test", keymap=keymap or {}),
+        state=UiState(tmp / "config"),
+    )
+    app.animation_level = "none"
+    return app
+
+
+async def wait_run(app, pilot) -> None:
+    """Wait for the run worker to finish and its messages to be handled."""
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
