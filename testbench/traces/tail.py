@@ -216,7 +216,7 @@ class FileTailer:
     def _expand(self) -> list[str]:
         seen: dict[str, None] = {}
         for pattern in self.patterns:
-            if glob.has_magic(pattern):
+            if any(c in pattern for c in "*?["):
                 for path in sorted(glob.glob(pattern)):
                     seen.setdefault(path, None)
             else:
