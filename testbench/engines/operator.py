@@ -1,0 +1,172 @@
+"""``OperatorEngine``: the operator performs each engine step in the application under test.
+
+Every call becomes an :class:`OperatorPrompt` handed to a callback (the TUI or a console prompt): an
+instruction in French, the request, and the values the operator is asked to report. For invoices and
+lots the engine also watches the application's output folder and attaches the new FSE / B2 files it
+finds, so the evidence is captured rather than pasted. Portable: the folder is polled (no inotify).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from testbench.engines.api import EngineInfo, EngineRefusal, EngineUnavailable, JsonObject
+
+DEFAULT_PATTERNS: dict[str, tuple[str, ...]] = {
+    "fse": ("*.xml", "*.fse", "*.FSE"),
+    "b2": ("*.b2", "*.B2", "B2*", "*.lot", "*.LOT"),
+}
+MAX_FILE = 8 * 1024 * 1024
+
+_INSTRUCTIONS = {
+    "read_cps": "Lisez la carte CPS dans le logiciel (emplacement « {slot} ») puis reportez les valeurs affichées.",
+    "read_vitale": "Lisez la carte Vitale dans le logiciel (emplacement « {slot} ») puis reportez les bénéficiaires.",
+    "adri_query": "Interrogez ADRi pour le bénéficiaire indiqué et reportez les droits obtenus.",
+    "create_invoice": (
+        "Saisissez la facture {ref} dans le logiciel, validez-la, puis reportez son numéro et ses montants."
+    ),
+    "secure_invoice": "Sécurisez la facture {invoice_id} dans le logiciel.",
+    "build_lot": "Constituez le lot des factures {invoice_ids} dans le logiciel.",
+    "read_returns": "Intégrez le retour « {scenario} » dans le logiciel et reportez son statut.",
+}
+_EXPECTS = {
+    "read_cps": ("rpps", "name", "first_name"),
+    "read_vitale": ("nir", "beneficiaries"),
+    "adri_query": ("coverage", "rights_open"),
+    "create_invoice": ("number", "totals.base", "totals.amo", "totals.patient"),
+    "secure_invoice": ("status",),
+    "build_lot": ("number", "invoice_count"),
+    "read_returns": ("status", "codes"),
+}
+
+
+@dataclass(frozen=True)
+class OperatorPrompt:
+    action: str
+    instruction: str  # French, shown to the operator
+    request: JsonObject
+    expects: tuple[str, ...]  # dotted paths the operator should fill in
+
+
+#: Shows the prompt and returns the operator's answer; None means the operator gave up.
+#: An answer ``{"refusal": CODE, "message": ...}`` reports that the application refused the step.
+OperatorCallback = Callable[[OperatorPrompt], JsonObject | None]
+
+
+@dataclass
+class _Watch:
+    folder: Path | None
+    patterns: dict[str, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_PATTERNS))
+
+    def snapshot(self) -> dict[Path, tuple[float, int]]:
+        if self.folder is None or not self.folder.is_dir():
+            return {}
+        out: dict[Path, tuple[float, int]] = {}
+        for path in self.folder.iterdir():
+            try:
+                if path.is_file():
+                    st = path.stat()
+                    out[path] = (st.st_mtime, st.st_size)
+            except OSError:
+                continue
+        return out
+
+    def new_files(self, before: dict[Path, tuple[float, int]], kind: str) -> list[Path]:
+        now = self.snapshot()
+        pats = self.patterns.get(kind, ())
+        changed = [p for p, sig in now.items() if before.get(p) != sig]
+        return sorted((p for p in changed if any(fnmatch.fnmatch(p.name, pat) for pat in pats)), key=lambda p: p.name)
+
+
+class OperatorEngine:
+    """An :class:`Engine` whose steps the operator performs, with the output folder watched."""
+
+    def __init__(
+        self,
+        ask: OperatorCallback,
+        watch_dir: Path | None = None,
+        *,
+        file_wait: float = 5.0,
+        poll: float = 0.2,
+        patterns: dict[str, tuple[str, ...]] | None = None,
+        name: str = "opérateur",
+    ) -> None:
+        self.ask = ask
+        self.watch = _Watch(Path(watch_dir) if watch_dir else None, dict(patterns or DEFAULT_PATTERNS))
+        self.file_wait = file_wait
+        self.poll = poll
+        self.name = name
+
+    def describe(self) -> EngineInfo:
+        return EngineInfo(name=self.name, version="", socle_version="logiciel sous test", capabilities=tuple(_EXPECTS))
+
+    def _prompt(self, action: str, request: JsonObject, doc_kind: str | None = None) -> JsonObject:
+        before = self.watch.snapshot() if doc_kind else {}
+        fmt_args: dict[str, Any] = {
+            "slot": request.get("slot", ""),
+            "ref": request.get("invoice_ref", ""),
+            "invoice_id": request.get("invoice_id", ""),
+            "invoice_ids": ", ".join(map(str, request.get("invoice_ids", []) or [])),
+            "scenario": request.get("scenario", ""),
+        }
+        prompt = OperatorPrompt(action, _INSTRUCTIONS[action].format(**fmt_args), dict(request), _EXPECTS[action])
+        answer = self.ask(prompt)
+        if answer is None:
+            raise EngineUnavailable(f"{action} : l'opérateur a abandonné l'étape")
+        if answer.get("refusal"):
+            raise EngineRefusal(str(answer["refusal"]), str(answer.get("message", "")), {"source": "operateur"})
+        result = dict(answer)
+        if doc_kind and self.watch.folder is not None and doc_kind not in result:
+            files = self._wait_for_files(before, doc_kind)
+            if files:
+                result[doc_kind] = _read_text(files[-1])
+                result[f"{doc_kind}_files"] = [p.name for p in files]
+        return result
+
+    def _wait_for_files(self, before: dict[Path, tuple[float, int]], kind: str) -> list[Path]:
+        deadline = time.monotonic() + self.file_wait
+        while True:
+            files = self.watch.new_files(before, kind)
+            if files or time.monotonic() >= deadline:
+                return files
+            time.sleep(self.poll)
+
+    def read_cps(self, slot: str) -> JsonObject:
+        return self._prompt("read_cps", {"slot": slot})
+
+    def read_vitale(self, slot: str) -> JsonObject:
+        return self._prompt("read_vitale", {"slot": slot})
+
+    def adri_query(self, request: JsonObject) -> JsonObject:
+        return self._prompt("adri_query", request)
+
+    def create_invoice(self, request: JsonObject) -> JsonObject:
+        result = self._prompt("create_invoice", request, "fse")
+        result.setdefault("invoice_id", str(result.get("number") or request.get("invoice_ref", "")))
+        return result
+
+    def secure_invoice(self, request: JsonObject) -> JsonObject:
+        result = self._prompt("secure_invoice", request)
+        result.setdefault("status", "secured")
+        return result
+
+    def build_lot(self, request: JsonObject) -> JsonObject:
+        return self._prompt("build_lot", request, "b2")
+
+    def read_returns(self, request: JsonObject) -> JsonObject:
+        return self._prompt("read_returns", request)
+
+    def close(self) -> None:
+        return None
+
+
+def _read_text(path: Path) -> str:
+    with path.open("rb") as fh:
+        data = fh.read(MAX_FILE + 1)
+    text = data[:MAX_FILE].decode("utf-8", errors="replace")
+    return text if len(data) <= MAX_FILE else text + "\n[tronqué]"
