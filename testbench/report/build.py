@@ -68,7 +68,8 @@ def _clean(out_dir: Path) -> None:
 
 
 def report_json_bytes(data: dict[str, object]) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+    # compact: the C encoder is five times faster than the indenting one at campaign scale
+    return (json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 def build_report(session_path: Path, out_dir: Path, options: BuildOptions | None = None) -> BuildResult:
@@ -90,7 +91,7 @@ def build_report(session_path: Path, out_dir: Path, options: BuildOptions | None
     target.write_text(html, encoding="utf-8")
     (out_dir / "report.json").write_bytes(report_json_bytes(content.data))
     (out_dir / "journal-chain.json").write_bytes(
-        (json.dumps({"format": "testbench-chain/1", "entries": chain_entries}, indent=0) + "\n").encode()
+        (json.dumps({"format": "testbench-chain/1", "entries": chain_entries}, separators=(",", ":")) + "\n").encode()
     )
     if junit is not None:
         junit.write(str(out_dir / "junit.xml"), xml_declaration=True, encoding="utf-8", pretty_print=True)
