@@ -67,6 +67,32 @@ def test_follows_from_end_and_emits_only_complete_lines(tmp_path: Path) -> None:
     assert tailer.positions()[str(log)] == log.stat().st_size
 
 
+def test_line_being_written_at_start_is_read_whole(tmp_path: Path) -> None:
+    log = tmp_path / "app.log"
+    write(log, b"old line\npartial being wri")
+    got = Collector()
+    with make_tailer([log], got):
+        write(log, b"tten\nnext\n")
+        got.wait_for(2)
+    assert got.texts == ["partial being written", "next"]
+
+
+def test_deleted_file_keeps_its_partial_line(tmp_path: Path) -> None:
+    log = tmp_path / "app.log"
+    write(log, b"")
+    got = Collector()
+    tailer = make_tailer([log], got, poll_interval=3600)
+    tailer.start()
+    try:
+        write(log, b"complete\nunfinished")
+        tailer.poll()
+        log.unlink()
+        tailer.poll()
+    finally:
+        tailer.close()
+    assert got.texts == ["complete", "unfinished"]
+
+
 def test_from_start_reads_backlog_flagged_not_live(tmp_path: Path) -> None:
     log = tmp_path / "app.log"
     write(log, b"\xef\xbb\xbfbacklog 1\nbacklog 2\n")

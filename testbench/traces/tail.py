@@ -80,6 +80,21 @@ class _Followed:
         return n > 0 and self.head[:n] == head[:n]
 
 
+def _last_line_end(path: str, size: int) -> int:
+    """Offset just after the last newline: a line being written when following starts is read whole."""
+    start = max(0, size - 65536)
+    try:
+        with open(path, "rb") as handle:
+            handle.seek(start)
+            tail = handle.read(size - start)
+    except OSError:
+        return size
+    cut = tail.rfind(b"\n")
+    if cut < 0:
+        return size if start else 0
+    return start + cut + 1
+
+
 def _read_head(path: str) -> bytes | None:
     try:
         with open(path, "rb") as handle:
@@ -272,8 +287,10 @@ class FileTailer:
                 continue
             # Left the patterns: renamed out of them (rotation) or deleted.
             relocated = self._relocate(followed, {c[0] for c in current})
-            if relocated is None:
-                continue  # deleted: whatever was not read yet is gone
+            if relocated is None:  # deleted: what was not read yet is gone; keep what we have
+                if followed.partial:
+                    self._emit_bytes(followed, followed.partial, batch, *stamp())
+                continue
             path, size = relocated
             if followed.in_patterns:
                 self.rotations += 1
@@ -296,9 +313,9 @@ class FileTailer:
                 dev=dev,
                 ino=ino,
                 head=head or b"",
-                offset=size if start_at_end else 0,
-                at_start=not start_at_end,
+                offset=_last_line_end(path, size) if start_at_end else 0,
             )
+            followed.at_start = followed.offset == 0
             if not start_at_end:
                 self._read(followed, size, batch, live=not self._first_scan)
             elif not followed.head:
