@@ -41,8 +41,14 @@ for raw in sys.stdin.buffer:
         out.write(b"Traceback (most recent call last): not JSON\n")
         out.flush()
     elif fault == "huge":
-        head = b'{"jsonrpc":"2.0","id":' + str(msg_id).encode() + b',"result":{"blob":"'
-        out.write(head + b"x" * (50 * 1024 * 1024) + b'"}}\n')
-        out.flush()
+        out.write(b'{"jsonrpc":"2.0","id":' + str(msg_id).encode() + b',"result":{"blob":"')
+        chunk = b"x" * (1024 * 1024)
+        try:
+            for _ in range(50):  # 50 MB in 1 MiB writes: the reader sees the first 8 MiB at once
+                out.write(chunk)
+            out.write(b'"}}\n')
+            out.flush()
+        except BrokenPipeError:
+            os._exit(0)  # the bench killed us or closed the pipe: expected
     else:
         reply(msg_id, {"ok": True, "pid": os.getpid()})
