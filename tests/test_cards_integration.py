@@ -161,3 +161,19 @@ def test_cli_list_and_probe_on_the_real_stack(pcsc_bay: PcscBay) -> None:
     assert "Carte Vitale 2 de test" in text and "AT/MP" in text
     empty = cli("probe", "--reader", "Virtual PCD 00 01")
     assert empty.returncode == 2 and "aucune carte" in empty.stderr
+
+
+def test_same_card_next_case_is_reused_fresh_without_reinsertion(pcsc_stack: list[str], tmp_path: Path) -> None:
+    with PcscBay(emulator="process", trace_dir=tmp_path) as bay:
+        bay.present("cps", P / "cps4-nurse.xml")
+        verify_pin(bay, "cps", load_profile(P / "cps4-nurse.xml").pin.reveal())  # type: ignore[union-attr]
+        assert read_cps(bay, "cps").pin_tries_left is None  # verified state
+        start = time.monotonic()
+        bay.present("cps", P / "cps4-nurse.xml")  # next case, same card
+        assert time.monotonic() - start < 0.3  # no remove/insert cycle (≥ 0.4 s through pcscd's poll)
+        assert read_cps(bay, "cps").pin_tries_left == 3  # a fresh card: not verified any more
+        bay.inject_fault("cps", Fault("pull", after=0))
+        with pytest.raises(CardUnavailable):
+            read_cps(bay, "cps")
+        bay.present("cps", P / "cps4-nurse.xml")  # after a fault: a real re-insertion
+        assert read_cps(bay, "cps").rpps == "89990000021"

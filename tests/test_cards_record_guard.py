@@ -192,3 +192,66 @@ def test_cli_replay_exports_scriptor_and_rejects_bad_input(tmp_path: Path) -> No
     r = _cli("emulate", str(bad), "--duration", "0")
     assert r.returncode == 3 and "bad.xml:1:" in r.stderr
     assert json.loads(rec_path.read_text().splitlines()[0])["format"] == "testbench-apdu-recording"
+
+
+# ---------------------------------------------------------------- runner-facing helpers
+
+
+def _casebook_and_case(cards: dict[str, str], reqs: list[tuple[str, str]]):
+    from types import SimpleNamespace
+
+    from testbench.casebook.model import CardFixture, CardRequirement
+
+    fixtures = SimpleNamespace(cards={k: CardFixture(k, P / f"{v}.xml") for k, v in cards.items()})
+    case = SimpleNamespace(cards=tuple(CardRequirement(slot, card) for slot, card in reqs))
+    return SimpleNamespace(fixtures=fixtures), case
+
+
+def test_case_guard_checks_the_case_requirements() -> None:
+    from testbench.cards.guard import GuardReport, case_guard
+
+    casebook, case = _casebook_and_case(
+        {"v-ald": "vitale2-ald", "ps": "cps3-psad-lpp"}, [("vitale", "v-ald"), ("cps", "ps")]
+    )
+    bay = InProcessBay()
+    bay.present("vitale", P / "vitale2-ald.xml")
+    bay.present("cps", P / "cps3-psad-lpp.xml")
+    guard = case_guard()
+    report = guard(bay, casebook, case)
+    assert isinstance(report, GuardReport) and report.ok and len(report.checks) == 2
+    bay.present("vitale", P / "vitale2-c2s.xml")  # the operator put the wrong card in
+    with pytest.raises(CardMismatch, match="« vitale2-c2s »"):
+        guard(bay, casebook, case)
+
+
+def test_verify_test_pin_results_never_hold_the_pin() -> None:
+    from testbench.cards.pin import verify_test_pin
+
+    bay = _bay_with("cps", "cps3-psad-lpp")
+    result = verify_test_pin(bay, "cps")
+    assert result["verified"] and result["sent"] and result["tries_before"] == 3
+    assert "4719" not in json.dumps(result)
+    blocked = _bay_with("cps", "cps3-pin-blocked")
+    assert verify_test_pin(blocked, "cps") == {
+        "verified": False,
+        "sent": False,
+        "tries_before": 0,
+        "tries_after": 0,
+        "reason": "code porteur bloqué",
+    }
+    from testbench.cards.api import CardError
+
+    with pytest.raises(CardError, match="aucun code porteur"):
+        verify_test_pin(_bay_with("vitale", "vitale2-c2s"), "vitale")  # a Vitale has no test PIN
+
+
+def test_bays_module_and_apdu_sink_keyword() -> None:
+    from testbench.cards import bays
+
+    seen = []
+    bay = bays.InProcessBay(apdu_sink=seen.append)
+    bay.present("vitale", P / "vitale2-c2s.xml")
+    read_vitale(bay, "vitale")
+    assert seen and all(ex.slot == "vitale" for ex in seen)
+    problem = bays.pcsc_problem({"x": bays.ReaderSpec("No Such Reader 99")})
+    assert problem is not None  # either no PC/SC service or that reader is absent

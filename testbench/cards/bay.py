@@ -107,6 +107,13 @@ class _ProcessCard:
                 }
             )
 
+    def reload(self) -> bool:
+        """Rebuild the card from its profile in the emulator (no TCP reconnect); False if it is gone."""
+        if self.proc.poll() is not None or self.proc.stdout is None:
+            return False
+        self._send({"cmd": "reload"})
+        return '"reloaded"' in self.proc.stdout.readline()
+
     def stop(self) -> None:
         self._send({"cmd": "remove"})
         try:
@@ -124,6 +131,7 @@ class _ThreadCard:
     """An emulator thread in this process (faster to start; used by benchmarks and some tests)."""
 
     def __init__(self, profile: CardProfile, port: int, slot: str, trace: Path | None) -> None:
+        self.profile = profile
         self.sink = JsonlSink(trace) if trace is not None else None
         self.icc = VirtualICC(build_card(profile), port, on_apdu=self.sink, reader=f"vpcd:{port}", slot=slot)
 
@@ -135,6 +143,12 @@ class _ThreadCard:
 
     def set_fault(self, fault: Fault | None) -> None:
         self.icc.set_fault(fault)
+
+    def reload(self) -> bool:
+        if not self.icc.inserted:
+            return False
+        self.icc.card = build_card(self.profile)
+        return True
 
     def stop(self) -> None:
         self.icc.remove()
@@ -159,9 +173,13 @@ class PcscBay:
         prompt: Callable[[str], None] | None = None,
         operator_timeout: float = 300.0,
         python: str = sys.executable,
+        apdu_sink: ApduSink | None = None,
+        reuse: bool = True,
     ) -> None:
         self.readers = dict(readers or DEFAULT_READERS)
-        self._sinks = list(sinks)
+        self._sinks = list(sinks) + ([apdu_sink] if apdu_sink is not None else [])
+        self.reuse = reuse
+        self._dirty: set[str] = set()  # slots whose emulated card saw a fault or a failure
         self.emulate = emulate
         self.emulator = emulator
         self.trace_dir = trace_dir
@@ -217,6 +235,20 @@ class PcscBay:
     def present(self, slot: str, profile: Path | CardProfile) -> None:
         p = profile if isinstance(profile, CardProfile) else load_profile(profile)
         spec = self._spec(slot)
+        current = self.profiles.get(slot)
+        card_now = self._cards.get(slot)
+        if (
+            self.reuse
+            and card_now is not None
+            and current is not None
+            and slot not in self._dirty
+            and current == p
+            and card_now.reload()
+        ):
+            # same card again (next case): a fresh card state without a 0.8 s remove/insert cycle
+            self._links[slot].transport.close()
+            self.profiles[slot] = p
+            return
         if slot in self._cards:
             self.remove(slot)
         self._links[slot].transport.close()
@@ -228,19 +260,26 @@ class PcscBay:
         if self.trace_dir is not None:
             self.trace_dir.mkdir(parents=True, exist_ok=True)
             trace = self.trace_dir / f"emulator-{slot}.jsonl"
-        if self.emulator == "thread":
-            card: _ProcessCard | _ThreadCard = _ThreadCard(p, spec.port, slot, trace)
-        else:
-            if p.path is None:
-                raise CardUnavailable("un profil chargé depuis un fichier est nécessaire pour l'émulateur")
-            card = _ProcessCard(p.path, spec.port, slot, trace, self.python)
-        card.wait_inserted(self.insert_timeout)
-        self._cards[slot] = card
-        try:
-            atr = wait_for(spec.name, True, self.insert_timeout)
-        except CardUnavailable:
-            self.remove(slot)
-            raise
+        deadline = time.monotonic() + self.insert_timeout
+        while True:
+            # vpcd may still hold the previous connection for a poll after a pulled card: a connect made
+            # then sits in its backlog and is never served (pitfall 5), so retry until pcscd sees the card.
+            if self.emulator == "thread":
+                card: _ProcessCard | _ThreadCard = _ThreadCard(p, spec.port, slot, trace)
+            else:
+                if p.path is None:
+                    raise CardUnavailable("un profil chargé depuis un fichier est nécessaire pour l'émulateur")
+                card = _ProcessCard(p.path, spec.port, slot, trace, self.python)
+            card.wait_inserted(max(0.5, deadline - time.monotonic()))
+            self._cards[slot] = card
+            try:
+                atr = wait_for(spec.name, True, max(0.1, min(1.0, deadline - time.monotonic())))
+                break
+            except CardUnavailable:
+                self._cards.pop(slot, None)
+                card.stop()
+                if time.monotonic() >= deadline:
+                    raise
         if atr != p.atr:
             self.remove(slot)
             raise CardUnavailable(
@@ -249,6 +288,7 @@ class PcscBay:
             )
         self.profiles[slot] = p
         self._timed_out.discard(slot)
+        self._dirty.discard(slot)
 
     def _prompt_insert(self, slot: str, p: CardProfile) -> None:
         spec = self._spec(slot)
@@ -267,6 +307,7 @@ class PcscBay:
         self._links[slot].transport.close()
         card = self._cards.pop(slot, None)
         self.profiles.pop(slot, None)
+        self._dirty.discard(slot)
         if card is not None:
             card.stop()
             wait_for(spec.name, False, self.insert_timeout)
@@ -299,6 +340,7 @@ class PcscBay:
         try:
             return self._links[slot].transmit(apdu)
         except CardUnavailable as exc:
+            self._dirty.add(slot)
             if slot in self._timed_out:
                 raise CardUnavailable(
                     f"la carte du lecteur {self.readers[slot].name} ne répond plus "
@@ -312,6 +354,7 @@ class PcscBay:
         card = self._cards.get(slot)
         if card is None:
             raise CardUnavailable(f"pas de carte émulée dans {slot}")
+        self._dirty.add(slot)
         card.set_fault(fault)
         if isinstance(card, _ProcessCard) and card.proc.stdout is not None:
             card.proc.stdout.readline()  # wait for the emulator's "fault" acknowledgement

@@ -69,7 +69,11 @@ def main(argv: list[str] | None = None) -> int:
                 cmd = msg.get("cmd")
                 if cmd == "remove":
                     break
-                if cmd == "insert" and not icc.inserted:
+                if cmd == "reload":  # fresh card state for the next case, no re-insertion
+                    icc.card = build_card(profile)
+                    icc.set_fault(None)
+                    _emit("reloaded" if icc.inserted else "gone", port=args.port)
+                elif cmd == "insert" and not icc.inserted:
                     icc.card = build_card(profile)
                     icc.insert(args.insert_timeout)
                     _emit("inserted", port=args.port, profile=profile.id)

@@ -224,3 +224,44 @@ def check_cards(
         exc.report = report  # type: ignore[attr-defined]
         raise exc
     return report
+
+
+def case_guard(
+    allow_real: bool = False, prompt: Callable[[str], None] | None = None, wait_timeout: float = 300.0
+) -> Callable[[Any, Any, Any], GuardReport]:
+    """The runner's guard: ``guard(bay, casebook, case)`` checks the case's card requirements.
+
+    Profiles are loaded once per path; the catalogue used to name a wrong card is every card
+    fixture of the casebook plus the bundled profiles (casebooks/cards).
+    """
+    from pathlib import Path
+
+    from .profile import ProfileError, load_profile
+
+    cache: dict[Path, CardProfile] = {}
+
+    def profile_of(path: Path) -> CardProfile:
+        if path not in cache:
+            cache[path] = load_profile(path)
+        return cache[path]
+
+    def catalog_for(casebook: Any) -> list[CardProfile]:
+        from testbench.paths import CARD_PROFILES_DIR
+
+        paths = [f.profile for f in casebook.fixtures.cards.values()]
+        paths += sorted(Path(CARD_PROFILES_DIR).glob("*.xml"))
+        out = []
+        for p in dict.fromkeys(paths):
+            try:
+                out.append(profile_of(Path(p)))
+            except (ProfileError, OSError):
+                continue
+        return out
+
+    def guard(bay: Any, casebook: Any, case: Any) -> GuardReport:
+        reqs = [(r.slot, profile_of(Path(casebook.fixtures.cards[r.card].profile))) for r in case.cards]
+        return check_cards(
+            bay, reqs, allow_real, prompt=prompt, wait_timeout=wait_timeout, catalog=catalog_for(casebook)
+        )
+
+    return guard

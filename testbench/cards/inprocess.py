@@ -79,8 +79,10 @@ class CardTransport:
 class InProcessBay:
     """A :class:`CardBay` whose readers and cards live in this process."""
 
-    def __init__(self, slots: Iterable[str] = DEFAULT_SLOTS, sinks: Iterable[ApduSink] = ()) -> None:
-        self._sinks = list(sinks)
+    def __init__(
+        self, slots: Iterable[str] = DEFAULT_SLOTS, sinks: Iterable[ApduSink] = (), *, apdu_sink: ApduSink | None = None
+    ) -> None:
+        self._sinks = list(sinks) + ([apdu_sink] if apdu_sink is not None else [])
         self._links = {s: Link(CardTransport(f"Lecteur virtuel {s}"), s, self._sinks) for s in slots}
         self.profiles: dict[str, CardProfile] = {}
 

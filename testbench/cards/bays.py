@@ -1,0 +1,30 @@
+"""Choosing a card bay: the real PC/SC stack when it is usable, else the in-process bay.
+
+``pcsc_problem()`` says (in French) why the PC/SC bay cannot be used, or returns None.
+"""
+
+from __future__ import annotations
+
+from .bay import DEFAULT_READERS, PcscBay, ReaderSpec
+from .inprocess import InProcessBay
+
+__all__ = ["DEFAULT_READERS", "InProcessBay", "PcscBay", "ReaderSpec", "pcsc_problem"]
+
+
+def pcsc_problem(readers: dict[str, ReaderSpec] | None = None) -> str | None:
+    """None when pyscard, pcscd and the readers of ``readers`` (default: the two vpcd readers) are there."""
+    try:
+        import smartcard  # noqa: F401
+    except ImportError as exc:
+        return f"pyscard absent ({exc})"
+    from .api import CardUnavailable
+    from .pcsc import list_readers
+
+    try:
+        names = list_readers()
+    except CardUnavailable as exc:
+        return str(exc)
+    missing = [spec.name for spec in (readers or DEFAULT_READERS).values() if spec.name not in names]
+    if missing:
+        return f"lecteur(s) absent(s) : {', '.join(missing)} (présents : {', '.join(names) or 'aucun'})"
+    return None
