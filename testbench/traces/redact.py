@@ -139,7 +139,7 @@ _KW_IDS = re.compile("finess|rpps|adeli|praticien|ps")
 _KW_NAME = re.compile("nom|name")
 _KW_PIN = re.compile("pin|porteur|cps|confidentiel|pass|pwd|mdp|secret")
 _VERIFY_FAST = re.compile(r"20 ?(?:00|8[01]) ?[0-9A-Fa-f]{2} ?(?:0[1-9a-fA-F]|10)")
-_NIR_FAST = re.compile(r"\d{10}|\d \d\d \d\d")
+_NIR_FAST = re.compile(r"[1-478] ?\d\d ?\d\d ?(?:\d\d|2[ABab]) ?\d\d\d ?\d\d\d")
 _B64_FAST = re.compile(r"[A-Za-z0-9+/_-]{40}")
 
 _XML_PIN = re.compile(
@@ -375,7 +375,7 @@ def _sub_xml_factory(kinds: frozenset[str]) -> _Step:
 
 def _sub_nir_labelled(text: str, ctx: _Ctx) -> str:
     lowered = ctx.lowered
-    if not _KW_NIR.search(lowered) or not _NIR_FAST.search(text):
+    if not _KW_NIR.search(lowered):
         return text
 
     def repl(m: re.Match[str]) -> str:
