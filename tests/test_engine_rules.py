@@ -180,6 +180,13 @@ def test_rounding_mode_trap(mode: str | None, expected: str) -> None:
     assert split(req).lines[0].as_dict()["amo"] == expected
 
 
+def test_line_plv_none_means_free_price() -> None:
+    # 1241763 has PLV = tariff in the table; the line says "no PLV": the dépassement is allowed
+    d = split(request([line("1241763", "4", unit_price="20.00", plv="none")])).lines[0].as_dict()
+    assert (d["base"], d["depassement"]) == ("56.00", "24.00")
+    assert refusal_code(request([line("1241763", "4", unit_price="20.00")])) == "PRICE_ABOVE_PLV"
+
+
 def test_fixture_tariff_overrides_table() -> None:
     d = split(request([line("1241763", "4", tariff="15.00", plv="15.00")])).lines[0].as_dict()
     assert (d["base"], d["amo"]) == ("60.00", "36.00")

@@ -189,9 +189,16 @@ class ReferenceEngine:
         self._invoices[invoice_id] = _Invoice(invoice_id, number, comp, fse)
         self._refs.add(req.invoice_ref)
         t = comp.totals_dict()
+        if self.trace.sink is not None:
+            for i, r in enumerate(comp.lines, 1):
+                d = r.as_dict()
+                self.trace(
+                    f"ligne {i} {d['nomenclature']} {d['code']} qte={d['quantity']} coef={d['coefficient']} "
+                    f"base={d['base']} taux={d['rate']} amo={d['amo']} amc={d['amc']} exo={d['exo']} regle={d['rule']}"
+                )
         self.trace(
             f"create_invoice ref={req.invoice_ref} numero={number} lignes={len(comp.lines)} "
-            f"base={t['base']} amo={t['amo']} amc={t['amc']} patient={t['patient']}"
+            f"nature={comp.nature_assurance} base={t['base']} amo={t['amo']} amc={t['amc']} patient={t['patient']}"
         )
         return {
             "invoice_id": invoice_id,

@@ -126,12 +126,22 @@ def _date(value: Any, field: str, *, optional: bool = False) -> date | None:
 
 
 def _dec(value: Any, field: str, *, optional: bool = False, code: str = R.INVALID_REQUEST) -> Decimal | None:
-    if value is None and optional:
+    if optional and (value is None or value == ""):
         return None
     try:
         return parse_decimal(value)
     except AmountError as exc:
         raise R.refuse(code, f"{field}: {exc}", field=field) from exc
+
+
+NO_PLV = Decimal(0)  # a line's explicit "no PLV" (free price), as PLV 0 in the LPP tables
+
+
+def _plv(value: Any, field: str) -> Decimal | None:
+    """``null`` = take the table's PLV; ``"none"`` (or 0) = this line has no PLV."""
+    if isinstance(value, str) and value.strip().lower() in ("none", "aucun", "aucune"):
+        return NO_PLV
+    return _dec(value, field, optional=True)
 
 
 def _quantity(value: Any, field: str) -> int:
@@ -192,7 +202,7 @@ def _line(raw: Any, index: int) -> Line:
         coefficient=coefficient,
         unit_price=_dec(raw.get("unit_price"), f"{f}.unit_price", optional=True),
         tariff=_dec(raw.get("tariff"), f"{f}.tariff", optional=True),
-        plv=_dec(raw.get("plv"), f"{f}.plv", optional=True),
+        plv=_plv(raw.get("plv"), f"{f}.plv"),
         date=_date(raw.get("date"), f"{f}.date", optional=True),
         ald=_bool(raw.get("ald"), f"{f}.ald"),
         exo=exo,
