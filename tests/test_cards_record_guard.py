@@ -255,3 +255,16 @@ def test_bays_module_and_apdu_sink_keyword() -> None:
     assert seen and all(ex.slot == "vitale" for ex in seen)
     problem = bays.pcsc_problem({"x": bays.ReaderSpec("No Such Reader 99")})
     assert problem is not None  # either no PC/SC service or that reader is absent
+
+
+def test_reader_map_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from testbench.cards.bay import DEFAULT_READERS, ReaderSpec, default_readers, parse_reader_map
+
+    assert parse_reader_map("vitale=Virtual PCD B 00 00@36000, cps=Lecteur physique 00 00") == {
+        "vitale": ReaderSpec("Virtual PCD B 00 00", 36000),
+        "cps": ReaderSpec("Lecteur physique 00 00", 0),
+    }
+    monkeypatch.delenv("TESTBENCH_CARD_READERS", raising=False)
+    assert default_readers() == DEFAULT_READERS
+    monkeypatch.setenv("TESTBENCH_CARD_READERS", "cps=X 00 00@1")
+    assert default_readers() == {"cps": ReaderSpec("X 00 00", 1)}

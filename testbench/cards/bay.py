@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -55,6 +56,12 @@ def parse_reader_map(text: str) -> dict[str, ReaderSpec]:
         name, _, port = rest.rpartition("@") if "@" in rest else (rest, "", "0")
         out[slot.strip()] = ReaderSpec(name.strip(), int(port or 0))
     return out
+
+
+def default_readers() -> dict[str, ReaderSpec]:
+    """Slot → reader mapping: ``TESTBENCH_CARD_READERS`` (see :func:`parse_reader_map`) or the vpcd default."""
+    text = os.environ.get("TESTBENCH_CARD_READERS", "").strip()
+    return parse_reader_map(text) if text else dict(DEFAULT_READERS)
 
 
 class _ProcessCard:
@@ -176,7 +183,7 @@ class PcscBay:
         apdu_sink: ApduSink | None = None,
         reuse: bool = True,
     ) -> None:
-        self.readers = dict(readers or DEFAULT_READERS)
+        self.readers = dict(readers or default_readers())
         self._sinks = list(sinks) + ([apdu_sink] if apdu_sink is not None else [])
         self.reuse = reuse
         self._dirty: set[str] = set()  # slots whose emulated card saw a fault or a failure

@@ -5,10 +5,10 @@
 
 from __future__ import annotations
 
-from .bay import DEFAULT_READERS, PcscBay, ReaderSpec
+from .bay import DEFAULT_READERS, PcscBay, ReaderSpec, default_readers
 from .inprocess import InProcessBay
 
-__all__ = ["DEFAULT_READERS", "InProcessBay", "PcscBay", "ReaderSpec", "pcsc_problem"]
+__all__ = ["DEFAULT_READERS", "InProcessBay", "PcscBay", "ReaderSpec", "default_readers", "pcsc_problem"]
 
 
 def pcsc_problem(readers: dict[str, ReaderSpec] | None = None) -> str | None:
@@ -24,7 +24,7 @@ def pcsc_problem(readers: dict[str, ReaderSpec] | None = None) -> str | None:
         names = list_readers()
     except CardUnavailable as exc:
         return str(exc)
-    missing = [spec.name for spec in (readers or DEFAULT_READERS).values() if spec.name not in names]
+    missing = [spec.name for spec in (readers or default_readers()).values() if spec.name not in names]
     if missing:
         return f"lecteur(s) absent(s) : {', '.join(missing)} (présents : {', '.join(names) or 'aucun'})"
     return None
