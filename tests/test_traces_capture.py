@@ -187,6 +187,25 @@ def test_stack_trace_lines_stay_attached(tmp_path: Path) -> None:
     ]
 
 
+def test_auto_format_is_chosen_per_file(tmp_path: Path) -> None:
+    app, engine = tmp_path / "app.log", tmp_path / "fsv.log"
+    app.write_text("")
+    engine.write_text("")
+    sink = Sink()
+    with TraceCapture(sink, poll_interval=0.02) as capture:
+        capture.add_files(tmp_path / "*.log", fmt="auto")
+        app.write_text("2026-11-25 10:00:00,123 [main] ERROR com.x.Lot - rejet\n\tat com.x.Lot.send(Lot.java:42)\n")
+        engine.write_text("20261125 10:00:00.123 DEBUG    ssv- entrée\n")
+        capture.settle()
+        detected = capture.detected_formats()
+    assert detected == {str(app): "log4j", str(engine): "log4crc"}
+    assert sorted((line.source, line.level) for line in sink.lines) == [
+        (str(app), "ERROR"),
+        (str(app), "ERROR"),
+        (str(engine), "DEBUG"),
+    ]
+
+
 OFFSET_WRITER = r"""
 import sys, time
 from datetime import datetime, timezone

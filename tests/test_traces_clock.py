@@ -51,3 +51,8 @@ def test_clock_book_keeps_configured_offsets() -> None:
     assert book.get("new.log", 0.25).offset_s == 0.25
     assert book.get("other.log").offset_s is None
     assert {o.source for o in book.offsets()} == {"syslog:udp", "new.log", "other.log"}
+
+
+def test_whole_hours_suggest_a_time_zone() -> None:
+    snapshot = ClockOffset("engine.log", -3600.03, False, 10, 0.5)
+    assert snapshot.describe_fr() == "horloge de engine.log décalée de -3600,03 s, corrigée (fuseau horaire -1 h ?)"

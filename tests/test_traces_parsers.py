@@ -149,3 +149,24 @@ def test_bad_configuration_is_refused_with_a_clear_message() -> None:
         get_format("log5j")
     with pytest.raises(ValueError, match="msg"):
         get_format({"pattern": r"^(?P<ts>\S+)"})
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        (["20261125 10:00:00.123 DEBUG    ssv- a", "20261125 10:00:00.124 INFO     ssv- b"], "log4crc"),
+        (
+            ["2026-11-25 10:00:00,123 [main] INFO  x - a", "\tat x.y(Z.java:1)", "2026-11-25 10:00:01,000 WARN y - b"],
+            "log4j",
+        ),
+        (["2026-11-25T10:00:00.123+01:00 démarrage", "2026-11-25T10:00:01Z arrêt"], "iso8601"),
+        (["<14>1 2026-11-25T10:00:00Z h app - - - m"] * 3, "syslog5424"),
+        (["Nov 25 10:00:00 h app: m"] * 3, "syslog3164"),
+        (["free text", "more free text", "2026-11-25T10:00:00Z one dated line"], "plain"),
+        ([], "plain"),
+    ],
+)
+def test_detect_format(lines: list[str], expected: str) -> None:
+    from testbench.traces.parsers import detect_format
+
+    assert detect_format(lines).name == expected

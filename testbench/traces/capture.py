@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from testbench.traces.clock import ClockBook, ClockOffset, RawLine, stamp
 from testbench.traces.model import Channel, TraceLine
-from testbench.traces.parsers import LineFormat, StreamParser, get_format
+from testbench.traces.parsers import LineFormat, StreamParser, detect_format, get_format
 from testbench.traces.redact import redact_pins
 from testbench.traces.syslog import SyslogReceiver
 from testbench.traces.tail import FileTailer
@@ -50,16 +50,23 @@ class _Source:
     def __init__(self, capture: TraceCapture, channel: str, fmt: FormatSpec, clock_offset_s: float | None) -> None:
         self.capture = capture
         self.channel = str(channel)
-        self.fmt = None if fmt is None else get_format(fmt)
+        self.auto = fmt == "auto"
+        self.fmt = None if fmt is None or self.auto else get_format(fmt)
         self.clock_offset_s = clock_offset_s
         self._parsers: dict[str, StreamParser] = {}
+        self.detected: dict[str, str] = {}  # source -> preset name chosen by fmt="auto"
 
-    def _parser(self, source: str) -> StreamParser | None:
-        if self.fmt is None:
-            return None
+    def _parser(self, source: str, batch: list[RawLine]) -> StreamParser | None:
         parser = self._parsers.get(source)
         if parser is None:
-            parser = self._parsers[source] = StreamParser(self.fmt)
+            if self.auto:  # each file decides on its first batch
+                fmt = detect_format(raw.text for raw in batch if raw.source == source)
+                self.detected[source] = fmt.name
+            elif self.fmt is None:
+                return None
+            else:
+                fmt = self.fmt
+            parser = self._parsers[source] = StreamParser(fmt)
         return parser
 
     def __call__(self, raw_lines: list[RawLine]) -> None:
@@ -70,7 +77,7 @@ class _Source:
         append = out.append
         channel = self.channel
         for raw in raw_lines:
-            parser = self._parser(raw.source)
+            parser = self._parser(raw.source, raw_lines)
             source_ts, level, continuation = raw.source_ts, raw.level, False
             if parser is not None:
                 parsed = parser.parse(raw.text)
@@ -152,7 +159,11 @@ class TraceCapture:
         from_start: bool = False,
         use_inode: bool = True,
     ) -> FileTailer:
-        """Follow log files (paths or globs). ``fmt``: a preset name (see ``parsers.PRESETS``) or a format."""
+        """Follow log files (paths or globs).
+
+        ``fmt``: a preset name (``parsers.PRESETS``), a custom format, ``"auto"`` (each file's first
+        batch picks the preset that reads it; see :meth:`detected_formats`), or None (no parsing).
+        """
         if isinstance(patterns, (str, os.PathLike)):
             patterns = [patterns]
         tailer = FileTailer(
@@ -292,6 +303,15 @@ class TraceCapture:
             dropped=self._dropped,
             max_lag_s=self._max_lag_ns / 1e9,
         )
+
+    def detected_formats(self) -> dict[str, str]:
+        """Source -> preset chosen by ``fmt="auto"`` (to show, and to pin in the configuration)."""
+        found: dict[str, str] = {}
+        for tailer in self.tailers:
+            source = tailer.on_lines
+            if isinstance(source, _Source):
+                found.update(source.detected)
+        return found
 
     def clock_offsets(self) -> list[ClockOffset]:
         """Each source's clock against the bench's (``describe_fr()`` gives the operator's sentence)."""

@@ -64,6 +64,10 @@ class ClockOffset:
         if self.configured:
             return f"horloge de {name} décalée de {value} (valeur configurée), corrigée"
         if self.corrected:
+            hours = round(self.offset_s / 3600)
+            if hours and abs(self.offset_s - hours * 3600) < 60:
+                # a whole number of hours: a time zone read wrong, more likely than a clock that drifted
+                return f"horloge de {name} décalée de {value}, corrigée (fuseau horaire {hours:+d} h ?)"
             return f"horloge de {name} décalée de {value}, corrigée"
         return f"horloge de {name} à l'heure (écart {value})"
 

@@ -229,6 +229,29 @@ class StreamParser:
         return self.parser.to_epoch(ts)
 
 
+#: Presets tried by :func:`detect_format`, most specific first (ties go to the earlier one).
+DETECT_ORDER = ("log4crc", "log4j", "syslog5424", "syslog3164", "iso8601")
+
+
+def detect_format(lines: Iterable[str], *, min_share: float = 0.5) -> LineFormat:
+    """The preset that reads the most of ``lines`` with a timestamp, or ``plain`` if none reads
+    at least ``min_share`` of the non-empty lines (``fmt="auto"`` in the capture)."""
+    sample = [line for line in lines if line.strip()][:500]
+    if not sample:
+        return PRESETS["plain"]
+    best, best_hits = PRESETS["plain"], 0
+    for name in DETECT_ORDER:
+        parser = LineParser(PRESETS[name])
+        hits = 0
+        for line in sample:
+            parsed = parser.match(line)
+            if parsed is not None and parsed.ts and parser.to_epoch(parsed.ts) is not None:
+                hits += 1
+        if hits > best_hits:
+            best, best_hits = PRESETS[name], hits
+    return best if best_hits >= min_share * len(sample) else PRESETS["plain"]
+
+
 def join_records(lines: Iterable[str], fmt: LineFormat | str | None) -> list[str]:
     """Offline: merge continuation lines into the line they continue (joined with ``\\n``)."""
     parser = LineParser(get_format(fmt))

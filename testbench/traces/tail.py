@@ -31,6 +31,7 @@ import codecs
 import contextlib
 import glob
 import os
+import stat
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -243,7 +244,7 @@ class FileTailer:
             st = os.stat(path)
         except OSError:
             return None
-        if not os.path.isfile(path):
+        if not stat.S_ISREG(st.st_mode):
             return None
         ino = st.st_ino if self.use_inode else 0
         return st.st_dev, ino, st.st_size
