@@ -73,9 +73,11 @@ r.hidden=!ok;var s=document.getElementById(r.getAttribute("data-anchor"));if(s){
 if(ok){shown++;}});
 n.textContent=String(shown);
 document.body.setAttribute("data-filtered",String(shown));}
+function pick(sel,val){sel.value=val;if(sel.value!==val){var o=document.createElement("option");
+o.value=val;o.textContent=val;sel.appendChild(o);sel.value=val;}}
 var p=new URLSearchParams(window.location.search);
-if(p.get("verdict")!==null){v.value=p.get("verdict");}
-if(p.get("domain")!==null){d.value=p.get("domain");}
+if(p.get("verdict")!==null){pick(v,p.get("verdict"));}
+if(p.get("domain")!==null){pick(d,p.get("domain"));}
 if(p.get("q")!==null){q.value=p.get("q");}
 [q,v,d].forEach(function(e){e.addEventListener("input",apply);e.addEventListener("change",apply);});
 apply();
@@ -91,5 +93,5 @@ CSP = (
     "default-src 'none'; "
     f"style-src {csp_hash(CSS)}; "
     f"script-src {csp_hash(JS)}; "
-    "img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    "img-src data:; base-uri 'none'; form-action 'none'"
 )

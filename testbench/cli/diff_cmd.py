@@ -1,0 +1,39 @@
+"""``testbench diff``: compare two sessions; new failures first; exit 1 on a regression (CI gate).
+
+Exit codes: 0 no regression; 1 at least one regression (a case failing now that did not before);
+3 usage (a session cannot be read).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from testbench.cli.main import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    diff = sub.add_parser("diff", help="comparer deux sessions (verdicts, montants, traces normalisées)")
+    diff.add_argument("session_a", type=Path, metavar="SESSION_A", help="référence (version précédente)")
+    diff.add_argument("session_b", type=Path, metavar="SESSION_B", help="session à juger")
+    diff.add_argument("--html", type=Path, metavar="FILE", help="écrire aussi la comparaison en HTML")
+    diff.add_argument("--all", action="store_true", help="lister aussi les cas identiques")
+    diff.add_argument("--context", type=int, default=1, metavar="N", help="lignes de contexte des traces")
+    diff.set_defaults(func=cmd_diff)
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from testbench.report.diff import diff_sessions, to_html, to_text
+    from testbench.store.session import SessionError
+
+    try:
+        result = diff_sessions(args.session_a, args.session_b, trace_context=max(args.context, 0))
+    except SessionError as exc:
+        print(f"testbench diff: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    sys.stdout.write(to_text(result, show_same=args.all))
+    if args.html:
+        args.html.parent.mkdir(parents=True, exist_ok=True)
+        args.html.write_text(to_html(result), encoding="utf-8")
+    return EXIT_FAILED if result.regressions else EXIT_OK

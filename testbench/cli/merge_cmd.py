@@ -1,0 +1,33 @@
+"""``testbench merge``: combine reruns and CI shards into one new session, keeping every attempt."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from testbench.cli.main import EXIT_OK, EXIT_USAGE
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    merge = sub.add_parser("merge", help="fusionner des sessions (relances, partitions CI) en une nouvelle session")
+    merge.add_argument("sessions", nargs="+", type=Path, metavar="SESSION")
+    merge.add_argument("-o", "--output", type=Path, required=True, metavar="SESSION", help="nouvelle session")
+    merge.add_argument(
+        "--allow-tampered", action="store_true", help="fusionner même si la chaîne d'une entrée est rompue"
+    )
+    merge.set_defaults(func=cmd_merge)
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    from testbench.store.merge import MergeError, merge_sessions
+
+    try:
+        result = merge_sessions(list(args.sessions), args.output, allow_tampered=args.allow_tampered)
+    except MergeError as exc:
+        for line in exc.lines:
+            print(f"testbench merge: {line}", file=sys.stderr)
+        return EXIT_USAGE
+    dup = f", {result.duplicates} tentative(s) en double ignorée(s)" if result.duplicates else ""
+    print(f"{args.output} : {result.sessions} sessions, {result.cases} cas, {result.attempts} tentatives{dup}")
+    return EXIT_OK

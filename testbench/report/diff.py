@@ -1,0 +1,285 @@
+"""Campaign diff: what changed between two sessions (last release → this release).
+
+Cases are matched by (plan id, case id), so a new version of the same plan still lines up. For each
+case: the verdict change, the values observed for each expectation (amounts flagged), and the trace
+after normalisation — timestamps, durations, invoice/lot references, UUIDs and handles legitimately
+vary between runs and are replaced by markers first; the rules applied are named in the output.
+
+A *regression* is a case that now fails (``fail`` or ``error``) and did not before, including a case
+that did not exist before; regressions come first and set the exit code a CI gates on.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from testbench.report.content import verdict_label
+from testbench.runner import normalize
+from testbench.runner.verdict import Verdict
+from testbench.store.read import SessionView, read_session
+
+FAILING = {"fail", "error"}
+_TIMESTAMP = re.compile(
+    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?"
+    r"|\b\d{2}:\d{2}:\d{2}(?:[.,]\d+)?\b"
+)
+
+#: named trace normalisation rules, applied in order (the last one is testbench.runner.normalize's)
+TRACE_RULES: tuple[tuple[str, Callable[[str], str]], ...] = (
+    ("horodatage", lambda s: _TIMESTAMP.sub("‹T›", s)),
+    ("durée", lambda s: re.sub(r"\(\d+(?:\.\d+)? ?(?:ms|s|µs|us)\)", "(‹durée›)", s)),
+    (
+        "uuid",
+        lambda s: re.sub(
+            r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b", "‹UUID›", s
+        ),
+    ),
+    ("référence-facture", lambda s: re.sub(r"\b[0-9a-f]{8}-\d+(?:-\d+)*\b", "‹REF›", s)),
+    ("handle", lambda s: re.sub(r"\b0x[0-9a-fA-F]{4,}\b", "‹0x›", s)),
+    ("whitespace", normalize.RULES["whitespace"]),
+)
+
+
+def normalise_line(text: str) -> str:
+    for _, rule in TRACE_RULES:
+        text = rule(text)
+    return text
+
+
+@dataclass
+class ValueChange:
+    expectation_id: str
+    path: str
+    value_type: str
+    expected: str
+    before: str | None
+    after: str | None
+
+    @property
+    def is_amount(self) -> bool:
+        return self.value_type == "decimal"
+
+
+@dataclass
+class CaseDiff:
+    plan_id: str
+    case_id: str
+    title: str
+    before: str | None  # verdict, None when the case is new
+    after: str | None  # verdict, None when the case disappeared
+    attempts_before: int = 0
+    attempts_after: int = 0
+    values: list[ValueChange] = field(default_factory=list)
+    trace_diff: list[str] = field(default_factory=list)
+    trace_added: int = 0
+    trace_removed: int = 0
+    casebook_changed: bool = False
+
+    @property
+    def kind(self) -> str:
+        if self.after in FAILING and self.before not in FAILING:
+            return "regression" if self.before is not None else "new-failure"
+        if self.before is None:
+            return "new"
+        if self.after is None:
+            return "gone"
+        if self.before in FAILING and self.after == "pass":
+            return "fixed"
+        if self.before != self.after:
+            return "changed"
+        if self.values or self.trace_diff:
+            return "details"
+        return "same"
+
+    @property
+    def regression(self) -> bool:
+        return self.kind in ("regression", "new-failure")
+
+
+KIND_FR = {
+    "regression": "RÉGRESSION",
+    "new-failure": "NOUVEL ÉCHEC",
+    "changed": "verdict changé",
+    "fixed": "corrigé",
+    "new": "nouveau cas",
+    "gone": "cas absent",
+    "details": "valeurs ou traces changées",
+    "same": "identique",
+}
+KIND_ORDER = ("regression", "new-failure", "changed", "fixed", "gone", "new", "details", "same")
+
+
+@dataclass
+class SessionDiff:
+    a: str
+    b: str
+    cases: list[CaseDiff]
+
+    @property
+    def regressions(self) -> list[CaseDiff]:
+        return [c for c in self.cases if c.regression]
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for c in self.cases:
+            out[c.kind] = out.get(c.kind, 0) + 1
+        return {k: out[k] for k in KIND_ORDER if k in out}
+
+
+def _latest_details(session: SessionView, case: Any) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    latest = case.latest
+    if latest is None:
+        return {}, []
+    comparisons = {c.get("expectation_id", ""): c for c in session.comparisons(latest.id)}
+    lines = [
+        f"{ch} {normalise_line(text)}"
+        for ch, text in session.conn.execute(
+            "SELECT channel, text FROM trace_lines WHERE attempt_id = ? ORDER BY mono_ns, id", (latest.id,)
+        )
+    ]
+    return comparisons, lines
+
+
+def diff_sessions(path_a: Path, path_b: Path, *, trace_context: int = 1, max_trace_lines: int = 60) -> SessionDiff:
+    with read_session(path_a) as a, read_session(path_b) as b:
+        plans_a = {cb.sha256: cb.plan_id for cb in a.casebooks}
+        plans_b = {cb.sha256: cb.plan_id for cb in b.casebooks}
+        cases_a = {(plans_a.get(c.casebook_sha, ""), c.case_id): c for c in a.cases}
+        cases_b = {(plans_b.get(c.casebook_sha, ""), c.case_id): c for c in b.cases}
+        keys = list(cases_b) + [k for k in cases_a if k not in cases_b]
+        out = []
+        for key in keys:
+            ca, cb = cases_a.get(key), cases_b.get(key)
+            d = CaseDiff(
+                plan_id=key[0],
+                case_id=key[1],
+                title=(cb or ca).title,  # type: ignore[union-attr]
+                before=ca.verdict if ca else None,
+                after=cb.verdict if cb else None,
+                attempts_before=len(ca.attempts) if ca else 0,
+                attempts_after=len(cb.attempts) if cb else 0,
+                casebook_changed=bool(ca and cb and ca.casebook_sha != cb.casebook_sha),
+            )
+            if ca and cb:
+                comp_a, lines_a = _latest_details(a, ca)
+                comp_b, lines_b = _latest_details(b, cb)
+                for eid in list(comp_b) + [e for e in comp_a if e not in comp_b]:
+                    x, y = comp_a.get(eid), comp_b.get(eid)
+                    before = x.get("observed") if x else None
+                    after = y.get("observed") if y else None
+                    if before != after:
+                        src = y or x or {}
+                        d.values.append(
+                            ValueChange(
+                                eid,
+                                src.get("path", ""),
+                                src.get("value_type", ""),
+                                src.get("expected", ""),
+                                before,
+                                after,
+                            )
+                        )
+                if lines_a != lines_b:
+                    diff = list(difflib.unified_diff(lines_a, lines_b, "A", "B", n=trace_context, lineterm=""))[2:]
+                    d.trace_added = sum(1 for x in diff if x.startswith("+"))
+                    d.trace_removed = sum(1 for x in diff if x.startswith("-"))
+                    d.trace_diff = diff[:max_trace_lines] + (
+                        [f"… {len(diff) - max_trace_lines} lignes de plus"] if len(diff) > max_trace_lines else []
+                    )
+            out.append(d)
+    rank = {k: i for i, k in enumerate(KIND_ORDER)}
+    order = {k: i for i, k in enumerate(keys)}
+    out.sort(key=lambda c: (rank[c.kind], order[(c.plan_id, c.case_id)]))
+    return SessionDiff(str(path_a), str(path_b), out)
+
+
+def _v(verdict: str | None) -> str:
+    return "—" if verdict is None else verdict_label(verdict)
+
+
+def to_text(diff: SessionDiff, *, show_same: bool = False) -> str:
+    out = [f"A : {diff.a}", f"B : {diff.b}"]
+    counts = diff.counts()
+    out.append("bilan : " + ", ".join(f"{KIND_FR[k]} {n}" for k, n in counts.items()))
+    out.append("normalisation des traces : " + ", ".join(name for name, _ in TRACE_RULES))
+    for c in diff.cases:
+        if c.kind == "same" and not show_same:
+            continue
+        out.append("")
+        attempts = (
+            f" (tentatives {c.attempts_before} → {c.attempts_after})" if c.attempts_before != c.attempts_after else ""
+        )
+        out.append(
+            f"[{KIND_FR[c.kind]}] {c.plan_id} {c.case_id} — {c.title} : {_v(c.before)} → {_v(c.after)}{attempts}"
+        )
+        if c.casebook_changed:
+            out.append("  cahier de tests différent entre A et B")
+        for v in c.values:
+            label = "montant" if v.is_amount else "valeur"
+            out.append(f"  {label} {v.expectation_id} {v.path} : {v.before} → {v.after} (attendu {v.expected})")
+        if c.trace_diff:
+            out.append(f"  traces : +{c.trace_added} −{c.trace_removed} lignes (après normalisation)")
+            out += [f"    {line}" for line in c.trace_diff]
+    out.append("")
+    n = len(diff.regressions)
+    out.append(f"{n} régression(s)" if n else "aucune régression")
+    return "\n".join(out) + "\n"
+
+
+_HTML_CSS = (
+    "body{font:14px/1.45 system-ui,sans-serif;margin:1rem auto;max-width:1200px;padding:0 1rem;color:#1d2430}"
+    "table{border-collapse:collapse;width:100%}th,td{border:1px solid #d5dae1;padding:.25rem .45rem;"
+    "text-align:left;vertical-align:top}th{background:#f2f4f7}.k-regression,.k-new-failure{background:#fde0e0}"
+    ".k-fixed{background:#dcf5e3}pre{font:12px/1.3 ui-monospace,Menlo,Consolas,monospace;white-space:pre-wrap;"
+    "word-break:break-all;margin:0}.add{color:#135c2b}.del{color:#8a1414}"
+)
+
+
+def _css(line: str) -> str:
+    return "add" if line.startswith("+") else "del" if line.startswith("-") else ""
+
+
+def to_html(diff: SessionDiff, lang: str = "fr") -> str:
+    from testbench.report.assets import csp_hash
+
+    csp = f"default-src 'none'; style-src {csp_hash(_HTML_CSS)}; base-uri 'none'; form-action 'none'"
+    rows = []
+    for c in diff.cases:
+        if c.kind == "same":
+            continue
+        values = "".join(
+            f"<div>{'montant' if v.is_amount else 'valeur'} {escape(v.expectation_id)} {escape(v.path)} : "
+            f"{escape(str(v.before))} → <strong>{escape(str(v.after))}</strong></div>"
+            for v in c.values
+        )
+        trace = ""
+        if c.trace_diff:
+            lines = "".join(f'<span class="{_css(x)}">{escape(x)}</span>\n' for x in c.trace_diff)
+            trace = f"<div>+{c.trace_added} −{c.trace_removed}</div><pre>{lines}</pre>"
+        rows.append(
+            f'<tr class="k-{c.kind}"><td>{escape(KIND_FR[c.kind])}</td><td>{escape(c.plan_id)} '
+            f"<strong>{escape(c.case_id)}</strong><br>{escape(c.title)}</td><td>{escape(_v(c.before))} → "
+            f"{escape(_v(c.after))}</td><td>{values}</td><td>{trace}</td></tr>"
+        )
+    counts = ", ".join(f"{KIND_FR[k]} {n}" for k, n in diff.counts().items())
+    rules = ", ".join(name for name, _ in TRACE_RULES)
+    return (
+        f'<!DOCTYPE html><html lang="{escape(lang)}"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{csp}"><title>Comparaison de campagnes</title>'
+        f"<style>{_HTML_CSS}</style></head><body><h1>Comparaison de campagnes</h1>"
+        f"<p>A : <code>{escape(diff.a)}</code><br>B : <code>{escape(diff.b)}</code></p>"
+        f"<p>{escape(counts)} — {len(diff.regressions)} régression(s)</p>"
+        f"<p>Normalisation des traces : {escape(rules)}</p>"
+        "<table><tr><th>Changement</th><th>Cas</th><th>Verdict</th><th>Valeurs</th><th>Traces</th></tr>"
+        + "".join(rows)
+        + "</table></body></html>\n"
+    )
+
+
+__all__ = ["SessionDiff", "Verdict", "diff_sessions", "to_html", "to_text"]

@@ -1,0 +1,217 @@
+"""Merge sessions (reruns, CI shards) into one new session that keeps every attempt.
+
+Cases are keyed by (casebook SHA-256, case id). Each case's attempts from all inputs are ordered by
+their start time and renumbered 1..n, so the report reads "réussi à la 2e tentative" with the first
+attempt's reason still there — attempts are history, not overwrites. The same attempt found in two
+inputs (a session merged with a copy of itself) is kept once.
+
+Inputs are only read. Their journal chains are checked first (a tampered input is refused) and their
+chain heads recorded in the merged session's meta ``merged_from``; the merged session gets its own
+chain, written as its rows are.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from testbench.integrity import chain
+from testbench.store.session import SessionError, SessionStore, open_readonly
+
+
+class MergeError(Exception):
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__("\n".join(lines))
+        self.lines = lines
+
+
+@dataclass
+class MergeResult:
+    sessions: int
+    cases: int
+    attempts: int
+    duplicates: int
+    notes: list[str] = field(default_factory=list)
+
+
+_RUN_COLS = "started_wall, ended_wall, argv, host, pid, options, environment"
+_EVENT_COLS = ("run_id", "attempt_id", "step_id", "kind", "mono_ns", "wall", "data")
+_OBS_COLS = ("attempt_id", "step_id", "path", "value", "source")
+_CMP_COLS = ("attempt_id", "expectation_id", "kind", "outcome", "data")
+_TRACE_COLS = ("channel", "mono_ns", "wall", "text", "source", "source_ts", "level", "attempt_id", "step_id")
+
+
+def merge_sessions(inputs: list[Path], output: Path, *, allow_tampered: bool = False) -> MergeResult:
+    if output.exists():
+        raise MergeError([f"{output}: existe déjà ; choisissez un nouveau fichier de session"])
+    resolved = {p.resolve() for p in inputs}
+    if output.resolve() in resolved:
+        raise MergeError([f"{output}: la session fusionnée doit être un nouveau fichier"])
+    conns: list[sqlite3.Connection] = []
+    try:
+        problems = []
+        heads = []
+        for path in inputs:
+            try:
+                conn = open_readonly(path)
+            except SessionError as exc:
+                raise MergeError([str(exc)]) from None
+            conns.append(conn)
+            report = chain.verify(conn)
+            if not report.ok and chain.has_chain(conn):
+                problems += [f"{path}: {p}" for p in report.problems]
+            meta = dict(conn.execute("SELECT key, value FROM meta"))
+            heads.append(
+                {
+                    "file": str(path),
+                    "session_id": meta.get("session_id", ""),
+                    "chain_head": report.head,
+                    "chain_length": report.length,
+                }
+            )
+        if problems and not allow_tampered:
+            raise MergeError([*problems, "fusion refusée : une session d'entrée a été modifiée"])
+        with SessionStore.open(output) as store:
+            store.set_meta("merged_from", json.dumps(heads, ensure_ascii=False))
+            return _merge_into(store, inputs, conns)
+    finally:
+        for conn in conns:
+            conn.close()
+
+
+def _merge_into(store: SessionStore, inputs: list[Path], conns: list[sqlite3.Connection]) -> MergeResult:
+    out = store.conn
+    run_map: dict[tuple[int, int], int] = {}
+    selection: list[tuple[str, str]] = []
+    attempts: list[tuple[float, int, int, tuple[Any, ...]]] = []
+    with store.transaction():
+        for i, conn in enumerate(conns):
+            for row in conn.execute(f"SELECT id, {_RUN_COLS} FROM runs ORDER BY id"):
+                cur = out.execute(f"INSERT INTO runs ({_RUN_COLS}) VALUES (?,?,?,?,?,?,?)", row[1:])
+                run_map[(i, row[0])] = int(cur.lastrowid or 0)
+            out.executemany(
+                "INSERT OR IGNORE INTO casebooks (sha256, path, plan_id, identity, added_wall) VALUES (?,?,?,?,?)",
+                conn.execute("SELECT sha256, path, plan_id, identity, added_wall FROM casebooks"),
+            )
+            out.executemany(
+                "INSERT OR IGNORE INTO cases (casebook_sha, case_id, position, title, domain, mode, definition)"
+                " VALUES (?,?,?,?,?,?,?)",
+                conn.execute("SELECT casebook_sha, case_id, position, title, domain, mode, definition FROM cases"),
+            )
+            out.executemany(
+                "INSERT OR IGNORE INTO artifacts (sha256, size, media_type, data) VALUES (?,?,?,?)",
+                conn.execute("SELECT sha256, size, media_type, data FROM artifacts"),
+            )
+            for key in conn.execute("SELECT casebook_sha, case_id FROM selection ORDER BY position"):
+                if tuple(key) not in selection:
+                    selection.append(tuple(key))
+            for row in conn.execute(
+                "SELECT id, run_id, casebook_sha, case_id, number, started_wall, started_mono_ns, ended_wall,"
+                " duration_ms, verdict, reason FROM attempts"
+            ):
+                attempts.append((row[5], i, row[4], row))
+        out.execute("DELETE FROM selection")
+        out.executemany(
+            "INSERT INTO selection (position, casebook_sha, case_id) VALUES (?,?,?)",
+            [(n, sha, cid) for n, (sha, cid) in enumerate(selection)],
+        )
+        # run-level events (no attempt) keep their run
+        for i, conn in enumerate(conns):
+            rows = conn.execute(
+                f"SELECT {', '.join(_EVENT_COLS)} FROM events WHERE attempt_id IS NULL ORDER BY id"
+            ).fetchall()
+            if rows:
+                first = chain.last_id(out, "events") + 1
+                out.executemany(
+                    f"INSERT INTO events ({', '.join(_EVENT_COLS)}) VALUES (?,?,?,?,?,?,?)",
+                    [(run_map.get((i, r[0])) if r[0] is not None else None, *r[1:]) for r in rows],
+                )
+                chain.record(out, "events", first)
+    attempts.sort(key=lambda a: (a[0], a[1], a[2]))
+    seen: set[tuple[Any, ...]] = set()
+    numbers: dict[tuple[str, str], int] = {}
+    duplicates = 0
+    for _, i, _, row in attempts:
+        old_id, run_id, sha, cid = row[:4]
+        started_wall, started_mono, verdict, reason = row[5], row[6], row[9], row[10]
+        identity = (sha, cid, started_wall, started_mono, verdict, reason)
+        if identity in seen:
+            duplicates += 1
+            continue
+        seen.add(identity)
+        numbers[(sha, cid)] = numbers.get((sha, cid), 0) + 1
+        with store.transaction():
+            _copy_attempt(out, conns[i], old_id, run_map[(i, run_id)], sha, cid, numbers[(sha, cid)], row)
+    with store.transaction():
+        for conn in conns:
+            if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'annotations'").fetchone():
+                continue
+            for row in conn.execute(
+                "SELECT casebook_sha, case_id, attempt_number, action, verdict, reason, reviewer, wall, public_key,"
+                " prev, signature FROM annotations ORDER BY id"
+            ):
+                cur = out.execute(
+                    "INSERT INTO annotations (casebook_sha, case_id, attempt_number, action, verdict, reason,"
+                    " reviewer, wall, public_key, prev, signature) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    row,
+                )
+                chain.record(out, "annotations", int(cur.lastrowid or 0), int(cur.lastrowid or 0))
+    return MergeResult(sessions=len(conns), cases=len(numbers), attempts=sum(numbers.values()), duplicates=duplicates)
+
+
+def _copy_attempt(
+    out: sqlite3.Connection,
+    src: sqlite3.Connection,
+    old_id: int,
+    run_id: int,
+    sha: str,
+    cid: str,
+    number: int,
+    row: tuple[Any, ...],
+) -> int:
+    cur = out.execute(
+        "INSERT INTO attempts (run_id, casebook_sha, case_id, number, started_wall, started_mono_ns)"
+        " VALUES (?,?,?,?,?,?)",
+        (run_id, sha, cid, number, row[5], row[6]),
+    )
+    new_id = int(cur.lastrowid or 0)
+    chain.record(out, "attempt-start", new_id, new_id)
+    for table, cols, chained in (
+        ("events", _EVENT_COLS, True),
+        ("observations", _OBS_COLS, True),
+        ("comparisons", _CMP_COLS, True),
+        ("trace_lines", _TRACE_COLS, False),
+    ):
+        rows = src.execute(f"SELECT {', '.join(cols)} FROM {table} WHERE attempt_id = ? ORDER BY id", (old_id,))
+        remapped = [
+            tuple(
+                new_id if c == "attempt_id" else (run_id if c == "run_id" else v) for c, v in zip(cols, r, strict=True)
+            )
+            for r in rows
+        ]
+        if not remapped:
+            continue
+        first = chain.last_id(out, table) + 1
+        out.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", remapped)
+        if chained:
+            chain.record(out, table, first)
+    out.executemany(
+        "INSERT INTO artifact_links (sha256, attempt_id, step_id, name) VALUES (?,?,?,?)",
+        [
+            (r[0], new_id, r[1], r[2])
+            for r in src.execute(
+                "SELECT sha256, step_id, name FROM artifact_links WHERE attempt_id = ? ORDER BY id", (old_id,)
+            )
+        ],
+    )
+    if row[7] is not None or row[9] != "none":
+        out.execute(
+            "UPDATE attempts SET ended_wall = ?, duration_ms = ?, verdict = ?, reason = ? WHERE id = ?",
+            (row[7], row[8], row[9], row[10], new_id),
+        )
+        if row[9] != "none":
+            chain.record(out, "attempt-finish", new_id, new_id)
+    return new_id
