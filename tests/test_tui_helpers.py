@@ -84,3 +84,30 @@ async def wait_run(app, pilot) -> None:
     await app.workers.wait_for_complete()
     await pilot.pause()
     await pilot.pause()
+
+
+def big_trace_session(path: Path, lines: int) -> tuple[Path, int]:
+    """A session whose one attempt holds ``lines`` trace lines over the four channels."""
+    from testbench.store.session import SessionStore
+    from testbench.traces.model import TraceLine
+
+    channels = ("apdu", "engine", "app", "bench")
+    with SessionStore.open(path) as store:
+        run_id = store.begin_run(["bench"], {}, {})
+        attempt = store.start_attempt(run_id, "sha", "BIG-001")
+        batch = [
+            TraceLine(
+                "apdu" if i % 10 == 0 else channels[i % 4],
+                1_000_000 + i * 1000,
+                1.0 + i / 1000,
+                f"{i:06d} A>> 80 CA 9F 7F 00  A<< 1E 2F EB 89 41 4C 90 00  (0.20 ms) [vitale@Lecteur]",
+                "bench",
+                None,
+                None,
+                attempt,
+                f"s{i // 5000:02d}",
+            )
+            for i in range(lines)
+        ]
+        store.add_trace_lines(batch)
+    return path, attempt

@@ -33,7 +33,7 @@ from testbench.tui.config import Settings, UiState
 from testbench.tui.execution import BenchFactory, run_cases
 from testbench.tui.messages import AttestationAsked, OperatorNotice, ReportDone, RunDone, RunProgress
 from testbench.tui.operator import InteractiveOperator
-from testbench.tui.review import ReviewError, add_annotation
+from testbench.tui.review import ReviewError, add_review
 from testbench.tui.screens import AttestScreen, HelpScreen, ReviewScreen
 from testbench.tui.texts import make_translator
 from testbench.tui.traceview import TracePanes
@@ -544,14 +544,15 @@ class WorkstationApp(App[int]):
             out.append(f"  {t('Aucune annotation.')}\n")
         for note in entry.annotations:
             when = time.strftime("%Y-%m-%d %H:%M", time.localtime(note.wall))
-            decision = (
-                t("accepté") if note.decision == "accept" else f"{t('remplacé par')} {self.verdict_label(note.verdict)}"
-            )
-            out.append(f"  • {when} {note.reviewer} : {decision}")
-            if note.reason:
-                out.append(f" — {t('Motif')} : {note.reason}")
-            if note.note:
-                out.append(f" — {t('Note')} : {note.note}", style="dim")
+            if note.action == "accept":
+                decision = t("accepté")
+            elif note.action == "override":
+                decision = f"{t('remplacé par')} {self.verdict_label(note.verdict or '')}"
+            else:
+                decision = t("commentaire")
+            out.append(f"  • {when} {note.reviewer} ({t('tentative')} {note.attempt_number}) : {decision}")
+            out.append(f" — {t('Motif')} : {note.reason}")
+            out.append(" ✔ signée" if note.valid else " ✘ signature invalide", style="green" if note.valid else "red")
             out.append("\n")
         return out
 
@@ -618,20 +619,20 @@ class WorkstationApp(App[int]):
             if answer is None:
                 return
             try:
-                add_annotation(
+                add_review(
                     self.ws.session_path,
                     casebook_sha=entry.casebook.sha256,
                     case_id=entry.case.id,
-                    attempt_id=entry.latest.id if entry.latest else None,
                     reviewer=answer["reviewer"],
-                    decision=answer["decision"],
+                    action=answer["action"],
                     original=entry.original_verdict,
-                    verdict=answer["verdict"],
                     reason=answer["reason"],
-                    note=answer["note"],
+                    verdict=answer["verdict"] or None,
+                    key_path=self.settings.signing_key,
                 )
-            except (ReviewError, OSError) as exc:
-                self.notify(str(exc), severity="error")
+            except ReviewError as exc:
+                self.notify(str(exc), severity="error", timeout=10)
+                self.query_one("#run-log", Log).write_line(f"✘ {exc}")
                 return
             self.reload()
             self.show_view("review")
@@ -768,9 +769,8 @@ class WorkstationApp(App[int]):
         elif isinstance(event, StepFinished):
             symbol = STEP_MARKS.get(event.status, "·")
             detail = f" {event.detail}" if event.detail else ""
-            log.write_line(
-                f"  {symbol} {event.step.id} {event.step.action or t('manuelle')} : {t(STEP_WORDS.get(event.status, event.status))}{detail}"
-            )
+            word = t(STEP_WORDS.get(event.status, event.status))
+            log.write_line(f"  {symbol} {event.step.id} {event.step.action or t('manuelle')} : {word}{detail}")
         elif isinstance(event, CaseFinished):
             verdict = event.outcome.verdict.value
             symbol = MARKS.get(verdict, ("·", ""))[0]

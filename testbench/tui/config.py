@@ -42,6 +42,7 @@ class Settings:
     lang: str = "fr"
     operator: str = ""  # who attests manual steps and signs annotations (the OS user when empty)
     keymap: dict[str, str] = field(default_factory=dict)  # action id -> key(s), e.g. {"run-case": "f5"}
+    signing_key: Path | None = None  # the reviewer's private key (testbench keys init's default when None)
     problems: list[str] = field(default_factory=list)  # what was wrong in the file (shown, not fatal)
 
 
@@ -62,6 +63,8 @@ def load_settings(directory: Path | None = None) -> Settings:
     elif lang not in LANGUAGES:
         settings.problems.append(f"{path}: langue inconnue « {lang} » (fr ou en)")
     settings.operator = str(data.get("operator", ""))
+    if data.get("signing_key"):
+        settings.signing_key = Path(str(data["signing_key"])).expanduser()
     keymap = data.get("keymap", {})
     if isinstance(keymap, dict):
         settings.keymap = {str(k): str(v) for k, v in keymap.items()}

@@ -1,106 +1,73 @@
-"""Review annotations: a reviewer accepts or overrides a case's verdict with a reason.
+"""Review from the workstation: signed annotations through the store's API (no Textual here).
 
-TEMPORARY home (to be swapped for the signed annotations of ``testbench.integrity`` when that API
-lands): an annotation is written to the session file itself as an event of kind
-``review-annotation`` attached to the attempt it reviews, so the session stays the one record and a
-report can rebuild it. The original verdict is never modified: the attempt row keeps it, and the
-effective verdict is computed from the latest annotation. No Textual here.
+A reviewer accepts or overrides a case's verdict, or comments on it, always with a reason. The
+annotation is signed with the reviewer's Ed25519 key (``testbench keys init``) and appended to the
+session by ``testbench.store.annotations``; the recorded verdict is never rewritten, so the original
+stays visible beside the retained one.
 """
 
 from __future__ import annotations
 
-import sqlite3
-import time
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from testbench.runner.verdict import Verdict
-from testbench.store import codec
-from testbench.store.session import SessionStore
+from testbench.store.annotations import ACTIONS, Annotation, AnnotationError, add_annotation, read_annotations
+from testbench.store.session import SessionError, SessionStore
 
-EVENT_KIND = "review-annotation"
-DECISIONS = ("accept", "override")
+__all__ = ["Annotation", "ReviewError", "add_review", "read_annotations", "retained_verdict"]
 
 
 class ReviewError(ValueError):
-    """The annotation is incomplete (French message for the reviewer)."""
+    """The annotation cannot be written (French message for the reviewer)."""
 
 
-@dataclass(frozen=True)
-class Annotation:
-    casebook_sha: str
-    case_id: str
-    attempt_id: int | None
-    reviewer: str
-    decision: str  # accept | override
-    original: str  # the verdict the reviewer saw
-    verdict: str  # the verdict retained (== original when accepted)
-    reason: str
-    note: str
-    wall: float
-
-    @staticmethod
-    def from_data(data: dict[str, Any], attempt_id: int | None, wall: float) -> Annotation:
-        return Annotation(
-            str(data.get("casebook_sha", "")),
-            str(data.get("case_id", "")),
-            attempt_id,
-            str(data.get("reviewer", "")),
-            str(data.get("decision", "accept")),
-            str(data.get("original", "none")),
-            str(data.get("verdict", data.get("original", "none"))),
-            str(data.get("reason", "")),
-            str(data.get("note", "")),
-            wall,
-        )
-
-
-def add_annotation(
+def add_review(
     session: Path,
     *,
     casebook_sha: str,
     case_id: str,
-    attempt_id: int | None,
     reviewer: str,
-    decision: str,
+    action: str,
     original: str,
+    reason: str,
     verdict: str | None = None,
-    reason: str = "",
-    note: str = "",
-) -> Annotation:
-    """Validate and append one annotation to the session file; return it."""
-    if decision not in DECISIONS:
-        raise ReviewError(f"décision inconnue : {decision}")
+    key_path: Path | None = None,
+) -> int:
+    """Check, sign and append one annotation; return its id."""
+    from testbench.integrity.signing import SigningKeyError, default_key_path, load_signer
+
+    if action not in ACTIONS:
+        raise ReviewError(f"action inconnue : {action}")
     if not reviewer.strip():
         raise ReviewError("le nom du réviseur est obligatoire")
-    retained = original if decision == "accept" else (verdict or "")
-    if decision == "override":
-        if retained not in {v.value for v in Verdict} or retained == original:
-            raise ReviewError("choisissez un verdict différent du verdict d'origine")
-        if not reason.strip():
-            raise ReviewError("Un motif est obligatoire pour remplacer un verdict.")
-    data = {
-        "casebook_sha": casebook_sha,
-        "case_id": case_id,
-        "reviewer": reviewer.strip(),
-        "decision": decision,
-        "original": original,
-        "verdict": retained,
-        "reason": reason.strip(),
-        "note": note.strip(),
-    }
-    with SessionStore.open(session, create=False) as store:
-        store.add_event(EVENT_KIND, data, attempt_id=attempt_id)
-    return Annotation.from_data(data, attempt_id, time.time())
+    if not reason.strip():
+        raise ReviewError("Un motif est obligatoire.")
+    if action == "override" and (verdict not in {v.value for v in Verdict} or verdict == original):
+        raise ReviewError("choisissez un verdict différent du verdict d'origine")
+    try:
+        signer = load_signer(key_path or default_key_path())
+    except SigningKeyError as exc:
+        raise ReviewError(str(exc)) from None
+    try:
+        with SessionStore.open(session, create=False) as store:
+            return add_annotation(
+                store,
+                signer,
+                case_id,
+                action,
+                reason.strip(),
+                reviewer.strip(),
+                verdict=verdict if action == "override" else None,
+                casebook_sha=casebook_sha,
+            )
+    except (SessionError, AnnotationError) as exc:
+        raise ReviewError(str(exc)) from None
 
 
-def read_annotations(conn: sqlite3.Connection) -> dict[tuple[str, str], list[Annotation]]:
-    """Every annotation of the session, oldest first, by (casebook sha, case id)."""
-    out: dict[tuple[str, str], list[Annotation]] = {}
-    for attempt_id, wall, data in conn.execute(
-        "SELECT attempt_id, wall, data FROM events WHERE kind = ? ORDER BY id", (EVENT_KIND,)
-    ):
-        note = Annotation.from_data(codec.loads(data), attempt_id, wall)
-        out.setdefault((note.casebook_sha, note.case_id), []).append(note)
-    return out
+def retained_verdict(original: str, latest_attempt: int | None, notes: list[Annotation]) -> str:
+    """The verdict the review retains: the last accept/override made on the latest attempt."""
+    for note in reversed(notes):
+        if note.action == "comment" or note.attempt_number != latest_attempt:
+            continue
+        return note.verdict or original if note.action == "override" else original
+    return original

@@ -87,7 +87,7 @@ class AttestScreen(ModalScreen[Attestation | None]):
 
 
 class ReviewScreen(ModalScreen[dict[str, str] | None]):
-    """Accept or override a verdict; the reason is mandatory to override."""
+    """Accept, override or comment a verdict; the reason is mandatory; the entry is signed."""
 
     DEFAULT_CSS = """
     ReviewScreen { align: center middle; }
@@ -112,19 +112,21 @@ class ReviewScreen(ModalScreen[dict[str, str] | None]):
 
     def compose(self) -> ComposeResult:
         t = self.t
-        options = [(t("Accepter le verdict"), "accept")] + [
+        options = [(t("Accepter le verdict"), "accept")]
+        options += [
             (f"{t('Remplacer par')} {self.label(v.value)}", v.value)
             for v in (Verdict.PASS, Verdict.FAIL, Verdict.INCONCLUSIVE, Verdict.ERROR)
             if v.value != self.original
         ]
+        options.append((t("Commentaire seulement"), "comment"))
         with Vertical():
             yield Label(Text(f"{t('Réviser le verdict')} — {self.case_id}", style="bold"))
             original = t("Verdict d'origine")
             yield Label(Text(f"{original} : {self.label(self.original)}"))
             yield Select(options, value="accept", allow_blank=False, id="decision")
             yield Input(value=self.reviewer, placeholder=t("Réviseur"), id="reviewer")
-            yield Input(placeholder=t("Motif (obligatoire pour remplacer)"), id="reason")
-            yield Input(placeholder=t("Note"), id="note")
+            yield Input(placeholder=t("Motif (obligatoire)"), id="reason")
+            yield Label(t("Annotation signée avec votre clé (testbench keys init)."), classes="dim")
             yield Label("", id="review-error")
             with Horizontal():
                 yield Button(f"{t('Enregistrer')} (ctrl+s)", id="save", variant="primary")
@@ -133,19 +135,22 @@ class ReviewScreen(ModalScreen[dict[str, str] | None]):
     def action_save(self) -> None:
         decision = str(self.query_one("#decision", Select).value)
         reason = self.query_one("#reason", Input).value.strip()
-        if decision != "accept" and not reason:
-            self.query_one("#review-error", Label).update(self.t("Un motif est obligatoire pour remplacer un verdict."))
+        if not reason:
+            self.query_one("#review-error", Label).update(self.t("Un motif est obligatoire."))
             self.query_one("#reason", Input).focus()
             return
+        action = decision if decision in ("accept", "comment") else "override"
         self.dismiss(
             {
-                "decision": "accept" if decision == "accept" else "override",
-                "verdict": self.original if decision == "accept" else decision,
+                "action": action,
+                "verdict": decision if action == "override" else "",
                 "reviewer": self.query_one("#reviewer", Input).value.strip(),
                 "reason": reason,
-                "note": self.query_one("#note", Input).value.strip(),
             }
         )
+
+    def show_error(self, text: str) -> None:
+        self.query_one("#review-error", Label).update(text)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

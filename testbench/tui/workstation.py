@@ -18,7 +18,7 @@ from testbench.runner.campaign import INTERRUPTED, record_casebooks
 from testbench.runner.verdict import Verdict
 from testbench.store.read import AttemptView, CaseView, SessionView, read_session
 from testbench.store.session import SessionError, SessionLocked, SessionStore
-from testbench.tui.review import Annotation, read_annotations
+from testbench.tui.review import Annotation, read_annotations, retained_verdict
 
 Key = tuple[str, str]  # (casebook sha256, case id)
 
@@ -84,11 +84,7 @@ class CaseEntry:
     def verdict(self) -> str:
         """The retained verdict: the latest review decision on the latest attempt, else the original."""
         latest = self.latest
-        for note in reversed(self.annotations):
-            if latest is None or note.attempt_id == latest.id:
-                return note.verdict
-            break
-        return self.original_verdict
+        return retained_verdict(self.original_verdict, latest.number if latest else None, self.annotations)
 
     @property
     def latest(self) -> AttemptView | None:
@@ -310,12 +306,17 @@ class Workstation:
             if ev["kind"] == "card-present":
                 out[str(data.get("slot"))] = "insérée"
             elif ev["kind"] == "card-guard":
-                for slot in [r.slot for r in entry.case.cards]:
-                    out[slot] = "acceptée par le contrôle"
+                checks = [c for c in data.get("checks") or () if isinstance(c, dict)]
+                for check in checks:
+                    found = str(check.get("found_fr") or "")
+                    out[str(check.get("slot"))] = "acceptée par le contrôle" + (f" ({found})" if found else "")
+                if not checks:
+                    for req in entry.case.cards:
+                        out[req.slot] = "acceptée par le contrôle"
         latest = entry.latest
         if latest is not None and latest.reason.startswith("carte"):
             for r in entry.case.cards:
-                if out.get(r.slot) != "acceptée par le contrôle":
+                if not out.get(r.slot, "").startswith("acceptée"):
                     out[r.slot] = f"refusée : {latest.reason}"
         return out
 
