@@ -225,24 +225,45 @@ def test_case_guard_checks_the_case_requirements() -> None:
 
 
 def test_verify_test_pin_results_never_hold_the_pin() -> None:
+    from testbench.cards.api import CardError
     from testbench.cards.pin import verify_test_pin
+    from testbench.engines.api import EngineRefusal
 
     bay = _bay_with("cps", "cps3-psad-lpp")
     result = verify_test_pin(bay, "cps")
-    assert result["verified"] and result["sent"] and result["tries_before"] == 3
-    assert "4719" not in json.dumps(result)
+    assert result == {"verified": True, "sent": True, "tries_before": 3}
+    assert verify_test_pin(bay, "cps") == {"verified": True, "sent": False, "tries_before": None}
     blocked = _bay_with("cps", "cps3-pin-blocked")
-    assert verify_test_pin(blocked, "cps") == {
-        "verified": False,
-        "sent": False,
-        "tries_before": 0,
-        "tries_after": 0,
-        "reason": "code porteur bloqué",
-    }
-    from testbench.cards.api import CardError
-
+    sent: list[bytes] = []
+    blocked.add_sink(lambda ex: sent.append(ex.command))
+    with pytest.raises(EngineRefusal) as exc:
+        verify_test_pin(blocked, "cps")
+    assert exc.value.code == "PIN_BLOCKED" and exc.value.details == {"tries_before": 0, "sent": False}
+    assert all(len(c) == 4 for c in sent)  # only the tries query went out, never a PIN
     with pytest.raises(CardError, match="aucun code porteur"):
         verify_test_pin(_bay_with("vitale", "vitale2-c2s"), "vitale")  # a Vitale has no test PIN
+
+
+def test_verify_test_pin_wrong_pin_and_low_tries() -> None:
+    from dataclasses import replace
+
+    from testbench.cards.pin import verify_test_pin
+    from testbench.cards.profile import Pin
+    from testbench.engines.api import EngineRefusal
+
+    good = load_profile(P / "cps4-nurse.xml")
+    wrong = replace(good, pin=Pin("0000", 3, 3))  # the card holds the real PIN, the profile a wrong one
+    bay = InProcessBay()
+    bay.present("cps", good)
+    bay.profiles["cps"] = wrong
+    with pytest.raises(EngineRefusal) as exc:
+        verify_test_pin(bay, "cps")
+    assert exc.value.code == "PIN_WRONG" and exc.value.details["tries_after"] == 2
+    with pytest.raises(EngineRefusal):
+        verify_test_pin(bay, "cps")  # 2 left: still tried (min_tries=2)
+    with pytest.raises(EngineRefusal) as low:
+        verify_test_pin(bay, "cps")  # 1 left: not sent
+    assert low.value.code == "PIN_TRIES_LOW" and low.value.details == {"tries_before": 1, "sent": False}
 
 
 def test_bays_module_and_apdu_sink_keyword() -> None:
