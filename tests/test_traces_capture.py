@@ -358,3 +358,83 @@ def test_textual_is_not_imported() -> None:
         """
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=30)
+
+
+RESUMABLE_CAPTURE = r"""
+import json, os, sys, time
+from testbench.store.session import SessionStore
+from testbench.traces.capture import TraceCapture
+log, session, positions_file = sys.argv[1], sys.argv[2], sys.argv[3]
+store = SessionStore.open(session)
+
+def save(positions):
+    tmp = positions_file + ".tmp"
+    with open(tmp, "w") as handle:
+        json.dump([p.to_dict() for p in positions], handle)
+    os.replace(tmp, positions_file)
+
+capture = TraceCapture(store.add_trace_lines, poll_interval=0.02, flush_interval=0.05, on_commit=save)
+capture.add_files(log)
+capture.start()
+print("ready", flush=True)
+time.sleep(60)
+"""
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="kill -9 needs SIGKILL")
+def test_resume_after_kill_9_captures_what_was_written_while_down(tmp_path: Path) -> None:
+    import json
+
+    store_mod = pytest.importorskip("testbench.store.session")
+    read_mod = pytest.importorskip("testbench.store.read")
+    log = tmp_path / "app.log"
+    log.write_text("")
+    session = tmp_path / "session.sqlite"
+    positions_file = tmp_path / "positions.json"
+    root = Path(__file__).resolve().parent.parent
+    proc = subprocess.Popen(
+        [sys.executable, "-c", RESUMABLE_CAPTURE, str(log), str(session), str(positions_file)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    )
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+        with log.open("a") as handle:
+            handle.writelines(f"before crash {i}\n" for i in range(100))
+        size = log.stat().st_size
+
+        def committed() -> bool:
+            try:
+                return json.loads(positions_file.read_text())[0]["offset"] == size
+            except (OSError, ValueError, IndexError, KeyError):
+                return False
+
+        assert wait_until(committed)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    # while the bench is down, the application goes on, and rotates its log
+    with log.open("a") as handle:
+        handle.writelines(f"while down {i}\n" for i in range(50))
+    os.replace(log, tmp_path / "app.log.1")
+    log.write_text("".join(f"new file {i}\n" for i in range(50)))
+    store = store_mod.SessionStore.open(session)
+    try:
+        with TraceCapture(store.add_trace_lines, poll_interval=0.02) as capture:
+            capture.add_files(log, resume=json.loads(positions_file.read_text()))
+            with log.open("a") as handle:
+                handle.write("after restart\n")
+            capture.settle()
+    finally:
+        store.close()
+    with read_mod.read_session(session) as view:
+        stored = [line.text for line in view.iter_trace_lines()]
+    assert stored == (
+        [f"before crash {i}" for i in range(100)]
+        + [f"while down {i}" for i in range(50)]
+        + [f"new file {i}" for i in range(50)]
+        + ["after restart"]
+    )

@@ -313,3 +313,47 @@ def test_subprocess_writer_with_rotation_in_the_middle(tmp_path: Path) -> None:
         got.wait_for(count)
     assert got.texts == [f"line {i:06d} é" for i in range(count)]
     assert (tmp_path / "app.log.1").exists()
+
+
+def test_resume_reads_what_was_written_while_down_including_a_rotation(tmp_path: Path) -> None:
+    from testbench.traces.tail import FilePosition
+
+    log = tmp_path / "app.log"
+    write(log, b"before start\n")
+    first = Collector()
+    with make_tailer([log], first) as tailer:
+        write(log, b"seen 1\nseen 2\npartial")
+        first.wait_for(2)
+        positions = [line.position for line in first.lines if line.position is not None]
+        tailer.close(flush_partial=False)  # a crash: the partial line was never delivered
+    assert first.texts == ["seen 1", "seen 2"]
+    saved = [p.to_dict() for p in positions[-1:]]
+    # while the bench is down: the line ends, more lines, a rotation, a new file
+    write(log, b" line\ndown 1\n")
+    os.replace(log, tmp_path / "app.log.1")
+    write(log, b"new file 1\n")
+    second = Collector()
+    with make_tailer([log], second, resume=[FilePosition.from_dict(d) for d in saved]):
+        write(log, b"after restart\n")
+        second.wait_for(4)
+    assert second.texts == ["partial line", "down 1", "new file 1", "after restart"]
+    assert [line.live for line in second.lines] == [False, False, False, True]
+    assert {line.source for line in second.lines} == {str(log)}
+
+
+def test_resume_of_a_file_truncated_while_down_starts_over(tmp_path: Path) -> None:
+    from testbench.traces.tail import FilePosition
+
+    log = tmp_path / "app.log"
+    write(log, b"")
+    first = Collector()
+    with make_tailer([log], first):
+        write(log, b"aaaa 1\naaaa 2\n")
+        first.wait_for(2)
+    position = first.lines[-1].position
+    assert isinstance(position, FilePosition) and position.offset == log.stat().st_size
+    write(log, b"bbbb 1\n", mode="wb")
+    second = Collector()
+    with make_tailer([log], second, resume=[position]):
+        second.wait_for(1)
+    assert second.texts == ["bbbb 1"]

@@ -20,13 +20,14 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from testbench.traces.clock import ClockBook, ClockOffset, RawLine, stamp
 from testbench.traces.model import Channel, TraceLine
 from testbench.traces.parsers import LineFormat, StreamParser, detect_format, get_format
 from testbench.traces.redact import redact_pins
 from testbench.traces.syslog import SyslogReceiver
-from testbench.traces.tail import FileTailer
+from testbench.traces.tail import FilePosition, FileTailer
 
 Writer = Callable[[Sequence[TraceLine]], None]
 ErrorCallback = Callable[[str, BaseException], None]
@@ -76,7 +77,10 @@ class _Source:
         out: list[TraceLine] = []
         append = out.append
         channel = self.channel
+        positions: dict[str, FilePosition] = {}
         for raw in raw_lines:
+            if raw.position is not None:
+                positions[raw.position.source] = raw.position
             parser = self._parser(raw.source, raw_lines)
             source_ts, level, continuation = raw.source_ts, raw.level, False
             if parser is not None:
@@ -105,7 +109,7 @@ class _Source:
                     step_id=step_id,
                 )
             )
-        capture._enqueue(out)
+        capture._enqueue(out, positions)
 
 
 class TraceCapture:
@@ -113,6 +117,11 @@ class TraceCapture:
 
     ``writer`` receives batches (a list of :class:`TraceLine`, ordered by ``mono_ns``) on the capture's
     writer thread; if it raises, the batch is kept and retried at the next flush.
+
+    ``on_commit`` (optional) is called after each successful write with the files' positions up to the
+    lines written so far (:meth:`positions`); persist them (e.g. in the session's meta) and pass them
+    back as ``add_files(..., resume=…)`` after a crash to capture what was written while the bench was
+    down. A crash between the write and the persistence of its positions re-reads that one batch.
     """
 
     def __init__(
@@ -124,6 +133,7 @@ class TraceCapture:
         max_pending: int = 1_000_000,
         on_error: ErrorCallback | None = None,
         clock_threshold_s: float = 0.5,
+        on_commit: Callable[[list[FilePosition]], None] | None = None,
     ) -> None:
         self.writer = writer
         self.flush_interval = flush_interval
@@ -135,6 +145,9 @@ class TraceCapture:
         self.receivers: list[SyslogReceiver] = []
         self._context: tuple[int | None, str | None] = (None, None)
         self._pending: list[TraceLine] = []
+        self._pending_positions: dict[str, FilePosition] = {}
+        self._committed: dict[str, FilePosition] = {}
+        self.on_commit = on_commit
         self._lock = threading.Lock()
         self._flush_now = threading.Event()
         self._flushed = threading.Condition()
@@ -158,11 +171,14 @@ class TraceCapture:
         clock_offset_s: float | None = None,
         from_start: bool = False,
         use_inode: bool = True,
+        resume: Iterable[FilePosition | Mapping[str, Any]] = (),
     ) -> FileTailer:
         """Follow log files (paths or globs).
 
         ``fmt``: a preset name (``parsers.PRESETS``), a custom format, ``"auto"`` (each file's first
         batch picks the preset that reads it; see :meth:`detected_formats`), or None (no parsing).
+        ``resume``: positions from :meth:`positions` of an earlier capture; those files are read from
+        where it stopped (rotated ones included) instead of from their end.
         """
         if isinstance(patterns, (str, os.PathLike)):
             patterns = [patterns]
@@ -174,6 +190,7 @@ class TraceCapture:
             from_start=from_start,
             use_inode=use_inode,
             on_error=self._report,
+            resume=resume,
         )
         self.tailers.append(tailer)
         if self._started:
@@ -304,6 +321,10 @@ class TraceCapture:
             max_lag_s=self._max_lag_ns / 1e9,
         )
 
+    def positions(self) -> list[FilePosition]:
+        """Each followed file's position after the last line written (``to_dict()`` for JSON)."""
+        return list(self._committed.values())
+
     def detected_formats(self) -> dict[str, str]:
         """Source -> preset chosen by ``fmt="auto"`` (to show, and to pin in the configuration)."""
         found: dict[str, str] = {}
@@ -319,11 +340,13 @@ class TraceCapture:
 
     # ------------------------------------------------------------------------ internals
 
-    def _enqueue(self, lines: list[TraceLine]) -> None:
+    def _enqueue(self, lines: list[TraceLine], positions: Mapping[str, FilePosition] | None = None) -> None:
         if not lines:
             return
         with self._lock:
             self._pending.extend(lines)
+            if positions:
+                self._pending_positions.update(positions)
             self._captured += len(lines)
             overflow = len(self._pending) - self.max_pending
             if overflow > 0:
@@ -343,6 +366,7 @@ class TraceCapture:
         with self._write_lock:
             with self._lock:
                 batch, self._pending = self._pending, []
+                positions = dict(self._pending_positions)  # covers every line in ``batch``
             if not batch:
                 return True
             batch.sort(key=_mono)  # stable: a source's own order is kept
@@ -357,6 +381,13 @@ class TraceCapture:
             else:
                 self._written += len(batch)
                 self._batches += 1
+                if positions != self._committed:
+                    self._committed = positions
+                    if self.on_commit is not None:
+                        try:
+                            self.on_commit(list(positions.values()))
+                        except Exception as commit_exc:
+                            self._report("positions", commit_exc)
                 lag = time.monotonic_ns() - batch[0].mono_ns
                 self._max_lag_ns = max(self._max_lag_ns, lag)
                 ok = True

@@ -14,6 +14,7 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass
+from typing import Any
 
 
 def stamp() -> tuple[int, float]:
@@ -39,6 +40,7 @@ class RawLine:
     level: str | None = None
     source_epoch: float | None = None
     live: bool = True
+    position: Any = None  # tail.FilePosition on a file chunk's last line: where to resume after it
 
 
 @dataclass(frozen=True, slots=True)

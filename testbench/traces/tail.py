@@ -34,9 +34,10 @@ import os
 import stat
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from testbench.traces.clock import RawLine, stamp
 
@@ -57,6 +58,43 @@ def check_encoding(encoding: str) -> str:
     if "\n".encode(info.name) != b"\n" or "A".encode(info.name) != b"A":
         raise ValueError(f"encodage non pris en charge pour le suivi de fichiers : {encoding}")
     return info.name
+
+
+@dataclass(frozen=True, slots=True)
+class FilePosition:
+    """How far a followed file was delivered: enough to resume after a restart or a crash.
+
+    ``source`` is the path the file had when first followed (its lines' source), ``path`` where it is
+    now (it may have been rotated), ``offset`` the byte after the last complete line delivered.
+    """
+
+    source: str
+    path: str
+    dev: int
+    ino: int
+    head: str  # hex of the first bytes: identity where there is no inode, truncation check
+    offset: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "path": self.path,
+            "dev": self.dev,
+            "ino": self.ino,
+            "head": self.head,
+            "offset": self.offset,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> FilePosition:
+        return cls(
+            source=str(data["source"]),
+            path=str(data["path"]),
+            dev=int(data["dev"]),
+            ino=int(data["ino"]),
+            head=str(data["head"]),
+            offset=int(data["offset"]),
+        )
 
 
 @dataclass(slots=True)
@@ -124,8 +162,10 @@ class FileTailer:
         use_inode: bool = True,
         on_error: ErrorCallback | None = None,
         source_name: Callable[[str], str] | None = None,
+        resume: Iterable[FilePosition | Mapping[str, Any]] = (),
     ) -> None:
         self.patterns = [os.fspath(p) for p in patterns]
+        self._resume = [p if isinstance(p, FilePosition) else FilePosition.from_dict(p) for p in resume]
         self.on_lines = on_lines
         self.encoding = check_encoding(encoding)
         self.poll_interval = poll_interval
@@ -170,8 +210,8 @@ class FileTailer:
             mono, wall = stamp()
             for followed in self._followed:
                 if followed.partial:
-                    self._emit_bytes(followed, followed.partial, batch, mono, wall)
-                    followed.partial = b""
+                    data, followed.partial = followed.partial, b""
+                    self._emit_bytes(followed, data, batch, mono, wall)
             self._deliver(batch)
 
     def __enter__(self) -> FileTailer:
@@ -262,6 +302,9 @@ class FileTailer:
 
         claimed: set[str] = set()
         keep: list[_Followed] = []
+        resumed: set[str] = set()
+        if self._first_scan and self._resume:
+            self._resume_files(current, claimed, keep, resumed, batch)
         # Files already followed first, oldest first: a rotated file's tail comes before the new file.
         for followed in self._followed:
             match = next(
@@ -290,7 +333,8 @@ class FileTailer:
             relocated = self._relocate(followed, {c[0] for c in current})
             if relocated is None:  # deleted: what was not read yet is gone; keep what we have
                 if followed.partial:
-                    self._emit_bytes(followed, followed.partial, batch, *stamp())
+                    data, followed.partial = followed.partial, b""
+                    self._emit_bytes(followed, data, batch, *stamp())
                 continue
             path, size = relocated
             if followed.in_patterns:
@@ -301,13 +345,14 @@ class FileTailer:
             if grew or now - followed.last_growth < self.drain_grace_s:
                 keep.append(followed)
             elif followed.partial:
-                self._emit_bytes(followed, followed.partial, batch, *stamp())
-                followed.partial = b""
+                data, followed.partial = followed.partial, b""
+                self._emit_bytes(followed, data, batch, *stamp())
         # New files, in pattern order.
         for path, dev, ino, size, head in current:
             if path in claimed:
                 continue
-            start_at_end = self._first_scan and not self.from_start
+            # a file at a resumed path that is not the resumed file came after it: read it whole
+            start_at_end = self._first_scan and not self.from_start and path not in resumed
             followed = _Followed(
                 origin=path,
                 path=path,
@@ -323,6 +368,40 @@ class FileTailer:
                 followed.head = _read_head(path) or b""
             keep.append(followed)
         self._followed = keep
+
+    def _resume_files(
+        self,
+        current: list[tuple[str, int, int, int, bytes | None]],
+        claimed: set[str],
+        keep: list[_Followed],
+        resumed: set[str],
+        batch: list[RawLine],
+    ) -> None:
+        """Start each file of ``resume`` where it was left, wherever it is now (it may have rotated)."""
+        for pos in self._resume:
+            followed = _Followed(
+                origin=pos.source,
+                path=pos.path,
+                dev=pos.dev,
+                ino=pos.ino if self.use_inode else 0,
+                head=bytes.fromhex(pos.head),
+                offset=pos.offset,
+                at_start=pos.offset == 0,
+            )
+            resumed.add(pos.source)
+            match = next((c for c in current if c[0] not in claimed and followed.same_file(c[1], c[2], c[4])), None)
+            if match is not None:
+                path, size = match[0], match[3]
+            else:
+                found = self._relocate(followed, {c[0] for c in current})
+                if found is None:
+                    continue  # gone while the bench was down
+                path, size = found
+                followed.in_patterns = False
+            claimed.add(path)
+            followed.path = path
+            self._read(followed, size, batch, live=False)  # written while the bench was down
+            keep.append(followed)
 
     def _relocate(self, followed: _Followed, excluded: set[str]) -> tuple[str, int] | None:
         """Find a followed file that left the patterns, beside its last path."""
@@ -359,8 +438,8 @@ class FileTailer:
                 if truncated:
                     self.truncations += 1
                     if followed.partial:  # what we saw of the last line before the truncation
-                        self._emit_bytes(followed, followed.partial, batch, *stamp(), live=live)
-                        followed.partial = b""
+                        data, followed.partial = followed.partial, b""
+                        self._emit_bytes(followed, data, batch, *stamp(), live=live)
                     followed.offset = 0
                     followed.at_start = True
                 if len(head) > len(followed.head) or truncated:
@@ -385,8 +464,8 @@ class FileTailer:
         if cut < 0:
             followed.partial = buffer
             if len(buffer) > MAX_LINE_BYTES:
-                self._emit_bytes(followed, buffer, batch, mono, wall, live=live)
                 followed.partial = b""
+                self._emit_bytes(followed, buffer, batch, mono, wall, live=live)
             return True
         followed.partial = buffer[cut + 1 :]
         self._emit_bytes(followed, buffer[:cut], batch, mono, wall, live=live)
@@ -413,6 +492,14 @@ class FileTailer:
             if line.endswith("\r"):
                 line = line[:-1]
             append(RawLine(line, source, mono, wall, live=live))
+        batch[-1].position = FilePosition(
+            source=followed.origin,
+            path=followed.path,
+            dev=followed.dev,
+            ino=followed.ino,
+            head=followed.head.hex(),
+            offset=followed.offset - len(followed.partial),
+        )
 
 
 def tail_files(patterns: Sequence[str | os.PathLike[str]], on_lines: LineCallback, **options: object) -> FileTailer:
