@@ -64,7 +64,8 @@ def test_follows_from_end_and_emits_only_complete_lines(tmp_path: Path) -> None:
         write(log, b"trailing partial")
     assert got.texts == ["new 1", "new 2", "new 3", "trailing partial"]
     assert all(line.source == str(log) and line.live for line in got.lines)
-    assert tailer.positions()[str(log)] == log.stat().st_size
+    [position] = tailer.positions()
+    assert (position.source, position.offset) == (str(log), log.stat().st_size)
 
 
 def test_line_being_written_at_start_is_read_whole(tmp_path: Path) -> None:

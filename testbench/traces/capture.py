@@ -9,7 +9,8 @@ written before the step changed, so those lines stay with the step that produced
 
 What a hard kill (``kill -9``, power loss) can lose: the lines captured but not yet written, i.e. at
 most one flush window (``flush_interval`` plus the time of one write), and a syslog datagram in flight.
-Lines still in the log files are not lost — they are on disk — but are not re-read automatically.
+Lines of log files are not lost if the capture is resumed: ``on_commit`` gives the files' positions
+after each write, and ``add_files(..., resume=positions)`` reads on from there (docs/traces.md).
 """
 
 from __future__ import annotations

@@ -119,6 +119,17 @@ class _Followed:
         return n > 0 and self.head[:n] == head[:n]
 
 
+def _position(followed: _Followed) -> FilePosition:
+    return FilePosition(
+        source=followed.origin,
+        path=followed.path,
+        dev=followed.dev,
+        ino=followed.ino,
+        head=followed.head.hex(),
+        offset=followed.offset - len(followed.partial),
+    )
+
+
 def _last_line_end(path: str, size: int) -> int:
     """Offset just after the last newline: a line being written when following starts is read whole."""
     start = max(0, size - 65536)
@@ -206,13 +217,14 @@ class FileTailer:
             self._thread.join(timeout=5)
         self.poll()
         if flush_partial:
-            batch: list[RawLine] = []
-            mono, wall = stamp()
-            for followed in self._followed:
-                if followed.partial:
-                    data, followed.partial = followed.partial, b""
-                    self._emit_bytes(followed, data, batch, mono, wall)
-            self._deliver(batch)
+            with self._poll_lock:
+                batch: list[RawLine] = []
+                mono, wall = stamp()
+                for followed in self._followed:
+                    if followed.partial:
+                        data, followed.partial = followed.partial, b""
+                        self._emit_bytes(followed, data, batch, mono, wall)
+                self._deliver(batch)
 
     def __enter__(self) -> FileTailer:
         return self.start()
@@ -229,10 +241,10 @@ class FileTailer:
         if not self._closed:
             self.poll()
 
-    def positions(self) -> dict[str, int]:
-        """Path -> byte offset read so far (complete lines only)."""
+    def positions(self) -> list[FilePosition]:
+        """Where each followed file stands (complete lines delivered to ``on_lines``)."""
         with self._poll_lock:
-            return {f.path: f.offset - len(f.partial) for f in self._followed}
+            return [_position(f) for f in self._followed]
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -492,14 +504,7 @@ class FileTailer:
             if line.endswith("\r"):
                 line = line[:-1]
             append(RawLine(line, source, mono, wall, live=live))
-        batch[-1].position = FilePosition(
-            source=followed.origin,
-            path=followed.path,
-            dev=followed.dev,
-            ino=followed.ino,
-            head=followed.head.hex(),
-            offset=followed.offset - len(followed.partial),
-        )
+        batch[-1].position = _position(followed)
 
 
 def tail_files(patterns: Sequence[str | os.PathLike[str]], on_lines: LineCallback, **options: object) -> FileTailer:
