@@ -106,7 +106,11 @@ def check_folder(folder: Path, *, trusted: PublicKey | None = None, require_sign
         raw = (folder / MANIFEST).read_bytes()
         manifest = json.loads(raw)
         files = manifest["files"]
-        if manifest.get("format") != MANIFEST_FORMAT or not isinstance(files, dict):
+        if (
+            manifest.get("format") != MANIFEST_FORMAT
+            or manifest.get("algorithm") != "sha256"
+            or not isinstance(files, dict)
+        ):
             raise ValueError("format inconnu")
     except FileNotFoundError:
         result.missing.append(MANIFEST)
@@ -116,6 +120,9 @@ def check_folder(folder: Path, *, trusted: PublicKey | None = None, require_sign
         result.modified.append(MANIFEST)
         result.problems.append(f"{MANIFEST} illisible ({exc})")
         return result
+    if raw != dumps(manifest):  # canonical form: not even a space may change
+        result.modified.append(MANIFEST)
+        result.problems.append(f"{MANIFEST} n'est plus sous sa forme d'origine")
     result.manifest = manifest
     present = set(report_files(folder))
     for rel in sorted(files):
@@ -135,11 +142,19 @@ def check_folder(folder: Path, *, trusted: PublicKey | None = None, require_sign
     return result
 
 
+_SIG_KEYS = {"format", "algorithm", "public_key", "fingerprint", "manifest_sha256", "signed_at", "signature"}
+
+
 def _check_signature(
     folder: Path, manifest: bytes, result: FolderCheck, trusted: PublicKey | None, required: bool
 ) -> None:
     try:
-        sig = json.loads((folder / SIGNATURE).read_bytes())
+        sig_raw = (folder / SIGNATURE).read_bytes()
+        sig = json.loads(sig_raw)
+        if not isinstance(sig, dict) or sig_raw != dumps(sig):
+            raise ValueError("forme non canonique")
+        if sig.get("format") != SIGNATURE_FORMAT or sig.get("algorithm") != "ed25519" or set(sig) != _SIG_KEYS:
+            raise ValueError("format ou algorithme inattendu")
     except FileNotFoundError:
         if required or trusted is not None:
             result.missing.append(SIGNATURE)
@@ -153,6 +168,9 @@ def _check_signature(
         key = PublicKey.from_b64(sig["public_key"])
         signature = base64.b64decode(sig["signature"], validate=True)
         signed_at = str(sig["signed_at"])
+        # one encoding only: base64 padding bits could otherwise change without changing the bytes
+        if base64.b64encode(signature).decode() != sig["signature"] or key.b64 != sig["public_key"]:
+            raise ValueError("encodage base64 non canonique")
     except (KeyError, TypeError, ValueError, SigningKeyError) as exc:
         result.modified.append(SIGNATURE)
         result.problems.append(f"{SIGNATURE} invalide ({exc})")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from dataclasses import dataclass, field
@@ -52,7 +53,8 @@ def verify_report(
         )
     if not (result.modified or result.missing or result.added):
         result.ok_lines.append(f"{n_files} fichiers conformes au manifeste")
-    report_head, chain_items = _report_chain(folder, result)
+    report_data = _json(folder / "report.json")
+    report_head, chain_items = _report_chain(folder, report_data, result)
     if chain_items is not None:
         links = chain.verify_links(chain_items)
         result.problems += links.problems
@@ -60,7 +62,8 @@ def verify_report(
             result.problems.append("journal-chain.json ne correspond pas à la tête de chaîne annoncée par report.json")
         if links.ok:
             result.ok_lines.append(f"chaîne du journal cohérente ({links.length} entrées, tête {links.head[:16]}…)")
-    signer_fp = _report_signer(folder)
+    signer = report_data.get("signer") if isinstance(report_data, dict) else None
+    signer_fp = signer.get("fingerprint") if isinstance(signer, dict) else None
     if folder_check.signer and signer_fp and signer_fp != folder_check.signer:
         result.problems.append("le rapport annonce une autre clé de signature que celle qui l'a signé")
     if session is not None and chain_items is not None:
@@ -68,26 +71,33 @@ def verify_report(
     return result
 
 
-def _report_chain(folder: Path, result: Verdict) -> tuple[str | None, list[dict[str, object]] | None]:
-    head = None
+def _json(path: Path) -> object:
     try:
-        data = json.loads((folder / "report.json").read_bytes())
-        head = data["integrity"]["chain_head"]
-    except (OSError, ValueError, KeyError, TypeError):
-        pass  # already named by the manifest check if it was expected
-    try:
-        items = json.loads((folder / "journal-chain.json").read_bytes())["entries"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return head, None
-    return head, items
-
-
-def _report_signer(folder: Path) -> str | None:
-    try:
-        signer = json.loads((folder / "report.json").read_bytes()).get("signer")
+        return json.loads(path.read_bytes())
     except (OSError, ValueError):
         return None
-    return signer.get("fingerprint") if isinstance(signer, dict) else None
+
+
+_ENTRY_TYPES = {"seq": int, "kind": str, "first_id": int, "last_id": int, "digest": str, "prev": str, "hash": str}
+
+
+def _report_chain(
+    folder: Path, report_data: object, result: Verdict
+) -> tuple[str | None, list[dict[str, object]] | None]:
+    head = None
+    # a broken report.json is already named by the manifest check
+    with contextlib.suppress(KeyError, TypeError):
+        head = report_data["integrity"]["chain_head"]  # type: ignore[index]
+    data = _json(folder / "journal-chain.json")
+    items = data.get("entries") if isinstance(data, dict) else None
+    if not isinstance(items, list) or not all(
+        isinstance(e, dict) and set(e) == set(_ENTRY_TYPES) and all(type(e[k]) is t for k, t in _ENTRY_TYPES.items())
+        for e in items
+    ):
+        if (folder / "journal-chain.json").exists():
+            result.problems.append("journal-chain.json illisible ou incomplet")
+        return head, None
+    return head, items
 
 
 def _compare_with_session(session: Path, items: list[dict[str, object]], result: Verdict) -> None:
