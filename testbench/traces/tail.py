@@ -109,6 +109,7 @@ class _Followed:
     in_patterns: bool = True
     last_growth: float = field(default_factory=time.monotonic)
     at_start: bool = True  # offset 0 not yet passed: strip a UTF-8 BOM
+    mtime_ns: int = -1
 
     def same_file(self, dev: int, ino: int, head: bytes | None) -> bool:
         if self.ino and ino:
@@ -117,6 +118,10 @@ class _Followed:
             return False
         n = min(len(self.head), len(head))
         return n > 0 and self.head[:n] == head[:n]
+
+
+#: (path, st_dev, inode or 0, size, head bytes when there is no inode, st_mtime_ns)
+_Candidate = tuple[str, int, int, int, bytes | None, int]
 
 
 def _position(followed: _Followed) -> FilePosition:
@@ -291,7 +296,7 @@ class FileTailer:
                 seen.setdefault(pattern, None)
         return list(seen)
 
-    def _stat(self, path: str) -> tuple[int, int, int] | None:
+    def _stat(self, path: str) -> tuple[int, int, int, int] | None:
         try:
             st = os.stat(path)
         except OSError:
@@ -299,18 +304,18 @@ class FileTailer:
         if not stat.S_ISREG(st.st_mode):
             return None
         ino = st.st_ino if self.use_inode else 0
-        return st.st_dev, ino, st.st_size
+        return st.st_dev, ino, st.st_size, st.st_mtime_ns
 
     def _poll_once(self, batch: list[RawLine]) -> None:
         now = time.monotonic()
-        current: list[tuple[str, int, int, int, bytes | None]] = []
+        current: list[_Candidate] = []
         for path in self._expand():
             st = self._stat(path)
             if st is None:
                 continue
-            dev, ino, size = st
+            dev, ino, size, mtime_ns = st
             head = None if ino else _read_head(path)
-            current.append((path, dev, ino, size, head))
+            current.append((path, dev, ino, size, head, mtime_ns))
 
         claimed: set[str] = set()
         keep: list[_Followed] = []
@@ -318,27 +323,32 @@ class FileTailer:
         if self._first_scan and self._resume:
             self._resume_files(current, claimed, keep, resumed, batch)
         # Files already followed first, oldest first: a rotated file's tail comes before the new file.
+        by_inode = {(c[1], c[2]): c for c in current if c[2]}  # a glob may match hundreds of files
         for followed in self._followed:
-            match = next(
-                (
-                    c
-                    for c in current
-                    if c[0] not in claimed
-                    and (
-                        followed.same_file(c[1], c[2], c[4])
-                        # no inode and still empty when last seen: the path is all we have
-                        or (not c[2] and not followed.head and c[0] == followed.path)
-                    )
-                ),
-                None,
-            )
+            match = by_inode.get((followed.dev, followed.ino)) if followed.ino else None
+            if match is not None and match[0] in claimed:
+                match = None
+            if match is None and not followed.ino:
+                match = next(
+                    (
+                        c
+                        for c in current
+                        if c[0] not in claimed
+                        and (
+                            followed.same_file(c[1], c[2], c[4])
+                            # no inode and still empty when last seen: the path is all we have
+                            or (not c[2] and not followed.head and c[0] == followed.path)
+                        )
+                    ),
+                    None,
+                )
             if match is not None:
                 claimed.add(match[0])
                 if match[0] != followed.path:
                     self.rotations += 1
                 followed.path = match[0]
                 followed.in_patterns = True
-                self._read(followed, match[3], batch)
+                self._read(followed, match[3], batch, mtime_ns=match[5])
                 keep.append(followed)
                 continue
             # Left the patterns: renamed out of them (rotation) or deleted.
@@ -360,7 +370,7 @@ class FileTailer:
                 data, followed.partial = followed.partial, b""
                 self._emit_bytes(followed, data, batch, *stamp())
         # New files, in pattern order.
-        for path, dev, ino, size, head in current:
+        for path, dev, ino, size, head, _mtime in current:
             if path in claimed:
                 continue
             # a file at a resumed path that is not the resumed file came after it: read it whole
@@ -383,7 +393,7 @@ class FileTailer:
 
     def _resume_files(
         self,
-        current: list[tuple[str, int, int, int, bytes | None]],
+        current: list[_Candidate],
         claimed: set[str],
         keep: list[_Followed],
         resumed: set[str],
@@ -439,8 +449,15 @@ class FileTailer:
                 return entry.path, st[2]
         return None
 
-    def _read(self, followed: _Followed, size: int, batch: list[RawLine], *, live: bool = True) -> bool:
+    def _read(
+        self, followed: _Followed, size: int, batch: list[RawLine], *, live: bool = True, mtime_ns: int | None = None
+    ) -> bool:
         """Read new bytes of one file; True if it grew."""
+        if mtime_ns is not None:
+            # same size, same modification time: nothing to read, and no truncation to check for
+            if size == followed.offset and mtime_ns == followed.mtime_ns:
+                return False
+            followed.mtime_ns = mtime_ns
         try:
             with open(followed.path, "rb") as handle:
                 head = handle.read(HEAD_BYTES)
