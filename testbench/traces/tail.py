@@ -2,8 +2,8 @@
 
 Why polling, and why open-read-close at each poll: it works the same on Windows and Linux (no inotify,
 no fcntl), and it never holds the file open between polls, so an application on Windows can still
-rename its log to rotate it (Python opens files without FILE_SHARE_DELETE, so a held handle would make
-the application's rotation fail).
+rename its log to rotate it. On Windows each read also opens with ``FILE_SHARE_DELETE``
+(:func:`open_shared`), which Python's ``open()`` does not pass, so even a rename during a read succeeds.
 
 A followed file is known by its identity, not its path: ``(st_dev, st_ino)`` where the platform gives
 an inode number, else a signature of its first bytes (FAT, some network shares). At each poll:
@@ -37,7 +37,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from testbench.traces.clock import RawLine, stamp
 
@@ -120,6 +120,49 @@ class _Followed:
         return n > 0 and self.head[:n] == head[:n]
 
 
+def open_shared(path: str) -> BinaryIO:
+    """Open for reading without ever blocking the writer's rename or delete.
+
+    On Windows, ``open()`` does not pass ``FILE_SHARE_DELETE``: an application renaming its log at the
+    very moment we read it would fail. There the file is opened with CreateFileW and every share
+    flag; anywhere else (or if that fails) with ``open()``.
+    """
+    if os.name == "nt":  # pragma: no cover - exercised on Windows only
+        try:
+            return _open_shared_windows(path)
+        except OSError:
+            pass
+    return open(path, "rb")
+
+
+def _open_shared_windows(path: str) -> BinaryIO:  # pragma: no cover - Windows only
+    import ctypes
+    import msvcrt
+    from ctypes import wintypes
+
+    generic_read, share_all, open_existing = 0x80000000, 0x1 | 0x2 | 0x4, 3
+    create = ctypes.windll.kernel32.CreateFileW  # type: ignore[attr-defined]
+    create.restype = wintypes.HANDLE
+    create.argtypes = [
+        wintypes.LPCWSTR,
+        wintypes.DWORD,
+        wintypes.DWORD,
+        wintypes.LPVOID,
+        wintypes.DWORD,
+        wintypes.DWORD,
+        wintypes.HANDLE,
+    ]
+    handle = create(os.path.abspath(path), generic_read, share_all, None, open_existing, 0x80, None)
+    if handle in (None, wintypes.HANDLE(-1).value):
+        raise ctypes.WinError()  # type: ignore[attr-defined]
+    try:
+        fd = msvcrt.open_osfhandle(handle, os.O_RDONLY | os.O_BINARY)  # type: ignore[attr-defined]
+    except OSError:
+        ctypes.windll.kernel32.CloseHandle(handle)  # type: ignore[attr-defined]
+        raise
+    return os.fdopen(fd, "rb")
+
+
 #: (path, st_dev, inode or 0, size, head bytes when there is no inode, st_mtime_ns)
 _Candidate = tuple[str, int, int, int, bytes | None, int]
 
@@ -139,7 +182,7 @@ def _last_line_end(path: str, size: int) -> int:
     """Offset just after the last newline: a line being written when following starts is read whole."""
     start = max(0, size - 65536)
     try:
-        with open(path, "rb") as handle:
+        with open_shared(path) as handle:
             handle.seek(start)
             tail = handle.read(size - start)
     except OSError:
@@ -152,7 +195,7 @@ def _last_line_end(path: str, size: int) -> int:
 
 def _read_head(path: str) -> bytes | None:
     try:
-        with open(path, "rb") as handle:
+        with open_shared(path) as handle:
             return handle.read(HEAD_BYTES)
     except OSError:
         return None
@@ -459,7 +502,7 @@ class FileTailer:
                 return False
             followed.mtime_ns = mtime_ns
         try:
-            with open(followed.path, "rb") as handle:
+            with open_shared(followed.path) as handle:
                 head = handle.read(HEAD_BYTES)
                 truncated = size < followed.offset or (
                     len(followed.head) > 0 and head[: len(followed.head)] != followed.head
