@@ -69,6 +69,8 @@ def test_parse_rfc3164() -> None:
     # no hostname (as sent by some local loggers), then no header at all
     m = parse_syslog("<13>Nov 25 10:00:00 editeur: ok")
     assert (m.hostname, m.app, m.msg) == (None, "editeur", "ok")
+    m = parse_syslog("<13>1 pomme et 2 poires dans le panier")
+    assert (m.version, m.timestamp, m.msg) == (None, None, "1 pomme et 2 poires dans le panier")
     m = parse_syslog("just text")
     assert (m.level, m.timestamp, m.msg) == (None, None, "just text")
 

@@ -66,6 +66,7 @@ class SyslogMessage:
 
 
 _PRI = re.compile(r"<(\d{1,3})>")
+_5424_TS = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}")
 _3164_TS = re.compile(r"([A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2}) ")
 _3164_TAG = re.compile(r"([^\s:\[]{1,48})(?:\[([^\]]*)\])?:\s?")
 
@@ -107,6 +108,8 @@ def _parse_5424(rest: str) -> tuple | None:
     if len(parts) < 6:
         return None
     version, timestamp, hostname, app, procid, msgid = parts[:6]
+    if timestamp != "-" and not _5424_TS.match(timestamp):
+        return None  # "1 apple …": a 3164 message that happens to start with a digit
     tail = parts[6] if len(parts) == 7 else "-"
     sd, msg = _split_structured_data(tail)
     if msg.startswith("\ufeff"):
