@@ -1,39 +1,36 @@
-"""Turn a schema-checked XML tree into the frozen model, reporting every problem found.
+"""Turn an XML tree into the model, reporting every problem found.
 
 The builder is defensive: it also runs on trees that failed the schema, so one pass reports the
 schema errors *and* the semantic ones. It never re-reports what the schema already reports
 (a missing required attribute is skipped silently here).
+
+Hot path: a CNDA-sized casebook has ~20 000 elements. Each case's raw data is read once (one
+``items()`` call per element), checked (:mod:`testbench.casebook.checks`), and kept for
+:class:`~testbench.casebook.lazy.LazyCase`, which builds the frozen objects on first access.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import Any
 
 from lxml import etree
 
 from testbench.casebook import checks
 from testbench.casebook.errors import Problem
+from testbench.casebook.lazy import CaseParts, LazyCase, Locator, lazy_case
 from testbench.casebook.model import (
     CardFixture,
-    CardRequirement,
     Case,
     Casebook,
-    Domain,
-    Expectation,
     ExpectationKind,
     Fixtures,
-    Mode,
     Observe,
     Patient,
     PlanIdentity,
     Prescription,
     SourceRef,
-    Step,
-    StepKind,
 )
 from testbench.casebook.source import SourceText
 from testbench.casebook.vocabulary import (
@@ -51,13 +48,11 @@ NS = "{" + NAMESPACE + "}"
 _ACTION_TAGS = {NS + a: a for a in ACTIONS}
 _MANUAL_TAG = NS + MANUAL
 _LINE_TAG = NS + "line"
-_EXPECTATION_TAGS = {
-    NS + "value": ExpectationKind.VALUE,
-    NS + "refusal": ExpectationKind.REFUSAL,
-    NS + "trace": ExpectationKind.TRACE,
-}
-
-Report = Callable[[etree._Element, str, str | None], None]
+_EXPECTATION_TAGS = {NS + kind.value: kind.value for kind in ExpectationKind}
+_TITLE, _OBJECTIVE, _COMMENT = NS + "title", NS + "objective", NS + "comment"
+_CARDS, _STEPS, _EXPECTATIONS = NS + "cards", NS + "steps", NS + "expectations"
+_INSTRUCTION, _OBSERVE = NS + "instruction", NS + "observe"
+_LINE_DEFAULT_ITEMS = tuple(LINE_DEFAULTS.items())
 
 
 def clean_text(el: etree._Element | None) -> str:
@@ -75,33 +70,23 @@ def clean_text(el: etree._Element | None) -> str:
     return "\n".join(lines)
 
 
-def _split(value: str | None) -> tuple[str, ...]:
-    return tuple(value.split()) if value else ()
-
-
-@dataclass
-class CaseElements:
-    """Where each part of a case came from, so checks can point at the exact attribute."""
-
-    case: etree._Element
-    steps: dict[str, etree._Element] = field(default_factory=dict)
-    expectations: dict[str, etree._Element] = field(default_factory=dict)
-    lines: dict[str, list[etree._Element]] = field(default_factory=dict)
-    mode: str = ""
-
-
 class Builder:
     def __init__(self, source: SourceText, path: Path) -> None:
         self.source = source
         self.path = path
         self.problems: list[Problem] = []
-
-    # -- reporting -------------------------------------------------------------------------
-    def report(self, el: etree._Element, message: str, attribute: str | None = None) -> None:
-        self.problems.append(Problem(self.source.element_ref(el, attribute), message))
+        self.locator = Locator(source.display, source.text)
 
     def ref(self, el: etree._Element) -> SourceRef:
-        return self.source.element_ref(el)
+        return self.locator.ref(el.sourceline or 1, str(el.tag).rpartition("}")[2])
+
+    def report(self, el: etree._Element, message: str, attribute: str | None = None) -> None:
+        """Record a problem at the exact position of the element (or of one of its attributes)."""
+        self.problems.append(Problem(self.source.element_ref(el, attribute), message))
+
+    def report_at(self, line: int, tag: str, message: str, attribute: str | None = None) -> None:
+        """Record a problem found in raw data (see :mod:`testbench.casebook.lazy`)."""
+        self.problems.append(Problem(self.locator.locate(line, tag, attribute), message))
 
     # -- casebook --------------------------------------------------------------------------
     def build(self, root: etree._Element, sha256: str) -> Casebook | None:
@@ -238,7 +223,7 @@ class Builder:
             cid = child.get("id")
             if cid is not None:
                 if cid in seen:
-                    first = self.ref(seen[cid])
+                    first = self.source.element_ref(seen[cid])
                     self.report(child, f"identifiant de cas « {cid} » en double (déjà utilisé en {first})", "id")
                 else:
                     seen[cid] = child
@@ -247,151 +232,128 @@ class Builder:
                 cases.append(case)
         return cases
 
-    def case(self, el: etree._Element, fixtures: Fixtures) -> Case | None:
-        cid = el.get("id")
-        domain = DOMAINS.get(el.get("domain", ""))
-        mode_raw = el.get("mode", "")
+    def case(self, el: etree._Element, fixtures: Fixtures) -> LazyCase | None:
+        attrs = dict(el.items())
+        cid = attrs.get("id")
+        domain = DOMAINS.get(attrs.get("domain", ""))
+        mode_raw = attrs.get("mode", "")
         mode = MODE_SPELLINGS.get(mode_raw)
-        elements = CaseElements(case=el, mode=mode_raw)
+        parts = CaseParts(el.sourceline or 1, mode_raw, self.locator)
         title = objective = comment = ""
-        requirements: list[CardRequirement] = []
-        steps: list[Step] = []
-        expectations: list[Expectation] = []
         for child in el:
             tag = child.tag
-            if tag == NS + "title":
+            if tag == _STEPS:
+                self.steps(child, parts)
+            elif tag == _EXPECTATIONS:
+                self.expectations(child, parts)
+            elif tag == _TITLE:
                 title = clean_text(child)
-            elif tag == NS + "objective":
+            elif tag == _OBJECTIVE:
                 objective = clean_text(child)
-            elif tag == NS + "comment":
+            elif tag == _COMMENT:
                 comment = clean_text(child)
-            elif tag == NS + "cards":
-                requirements = self.requirements(child, fixtures)
-            elif tag == NS + "steps":
-                steps = self.steps(child, elements)
-            elif tag == NS + "expectations":
-                expectations = self.expectations(child, elements)
+            elif tag == _CARDS:
+                self.requirements(child, parts, fixtures)
         if cid is None or domain is None or mode is None:
             return None
-        case = Case(
+        checks.check_case(cid, domain, mode, parts, fixtures, self.report_at)
+        tags = attrs.get("tags")
+        return lazy_case(
             id=cid,
             title=title,
             domain=domain,
             mode=mode,
             objective=objective,
-            tags=_split(el.get("tags")),
-            cards=tuple(requirements),
-            steps=tuple(steps),
-            expectations=tuple(expectations),
+            tags=tuple(tags.split()) if tags else (),
             comment=comment,
             source=self.ref(el),
+            parts=parts,
         )
-        checks.check_case(case, elements, fixtures, self.report)
-        return case
 
-    def requirements(self, el: etree._Element, fixtures: Fixtures) -> list[CardRequirement]:
-        result: list[CardRequirement] = []
+    def requirements(self, el: etree._Element, parts: CaseParts, fixtures: Fixtures) -> None:
         slots: set[str] = set()
+        cards = fixtures.cards
+        append = parts.requirements.append
         for child in el:
             slot, card = child.get("slot"), child.get("ref")
-            if slot is None or card is None or not isinstance(child.tag, str):
+            if slot is None or card is None:
                 continue
             if slot in slots:
                 self.report(child, f"le lecteur « {slot} » est déjà exigé pour ce cas", "slot")
                 continue
             slots.add(slot)
-            if card not in fixtures.cards:
+            if card not in cards:
                 self.report(child, f"carte « {card} » absente des fixtures", "ref")
-            result.append(CardRequirement(slot=slot, card=card, source=self.ref(child)))
-        return result
+            append((slot, card, child.sourceline or 1))
 
-    def steps(self, el: etree._Element, elements: CaseElements) -> list[Step]:
-        steps: list[Step] = []
+    def steps(self, el: etree._Element, parts: CaseParts) -> None:
+        seen: set[str] = set()
+        append = parts.steps.append
         for child in el:
             tag = child.tag
-            sid = child.get("id")
-            if sid is None or not isinstance(tag, str):
-                continue
-            if sid in elements.steps:
-                self.report(child, f"identifiant d'étape « {sid} » en double dans ce cas", "id")
-                continue
             action = _ACTION_TAGS.get(tag)
             if action is not None:
-                params: dict[str, object] = dict(STEP_DEFAULTS.get(action, ()))
-                params.update(child.attrib)
-                del params["id"]
+                params: dict[str, Any] = dict(child.items())
+                sid = params.pop("id", None)
+                if sid is None:
+                    continue
+                if sid in seen:
+                    self.report(child, f"identifiant d'étape « {sid} » en double dans ce cas", "id")
+                    continue
+                defaults = STEP_DEFAULTS.get(action)
+                if defaults:
+                    for key, value in defaults.items():
+                        params.setdefault(key, value)
+                line_numbers: tuple[int, ...] = ()
                 if action == "invoice":
                     lines = []
-                    line_elements = []
+                    numbers = []
                     for line in child:
                         if line.tag == _LINE_TAG:
-                            values = dict(LINE_DEFAULTS)
-                            values.update(line.attrib)
+                            values = dict(line.items())
+                            for key, value in _LINE_DEFAULT_ITEMS:
+                                if key not in values:
+                                    values[key] = value
                             lines.append(values)
-                            line_elements.append(line)
+                            numbers.append(line.sourceline or 1)
                     params["lines"] = tuple(lines)
-                    elements.lines[sid] = line_elements
-                step = Step(id=sid, kind=StepKind.ACTION, action=action, params=params, source=self.ref(child))
+                    line_numbers = tuple(numbers)
+                seen.add(sid)
+                append((action, sid, params, child.sourceline or 1, line_numbers, "", ()))
             elif tag == _MANUAL_TAG:
+                sid = child.get("id")
+                if sid is None:
+                    continue
+                if sid in seen:
+                    self.report(child, f"identifiant d'étape « {sid} » en double dans ce cas", "id")
+                    continue
                 instruction = ""
                 observe: list[Observe] = []
                 for sub in child:
-                    if sub.tag == NS + "instruction":
+                    if sub.tag == _INSTRUCTION:
                         instruction = clean_text(sub)
-                    elif sub.tag == NS + "observe" and sub.get("path") and sub.get("label"):
+                    elif sub.tag == _OBSERVE and sub.get("path") and sub.get("label"):
                         observe.append(Observe(sub.get("path", ""), sub.get("label", ""), sub.get("hint", "")))
-                step = Step(
-                    id=sid,
-                    kind=StepKind.MANUAL,
-                    action=MANUAL,
-                    instruction=instruction,
-                    observe=tuple(observe),
-                    source=self.ref(child),
-                )
-            else:
-                continue  # unknown element: the schema reported it
-            elements.steps[sid] = child
-            steps.append(step)
-        return steps
+                seen.add(sid)
+                append((MANUAL, sid, {}, child.sourceline or 1, (), instruction, tuple(observe)))
 
-    def expectations(self, el: etree._Element, elements: CaseElements) -> list[Expectation]:
-        result: list[Expectation] = []
+    def expectations(self, el: etree._Element, parts: CaseParts) -> None:
+        seen: set[str] = set()
+        append = parts.expectations.append
+        kinds = _EXPECTATION_TAGS
         for child in el:
-            kind = _EXPECTATION_TAGS.get(child.tag)  # type: ignore[arg-type]
-            eid = child.get("id")
-            if kind is None or eid is None:
+            kind = kinds.get(child.tag)  # type: ignore[call-overload]
+            if kind is None:
                 continue
-            if eid in elements.expectations:
+            attrs = dict(child.items())
+            eid = attrs.get("id")
+            if eid is None:
+                continue
+            if eid in seen:
                 self.report(child, f"identifiant d'attendu « {eid} » en double dans ce cas", "id")
                 continue
-            elements.expectations[eid] = child
-            get = child.get
-            tolerance: Decimal | None = None
-            raw_tolerance = get("tolerance")
-            if raw_tolerance is not None:
-                try:
-                    tolerance = Decimal(raw_tolerance)
-                except InvalidOperation:
-                    tolerance = None  # the schema reported it
-            result.append(
-                Expectation(
-                    id=eid,
-                    kind=kind,
-                    step=get("step"),
-                    path=get("path", ""),
-                    expected=get("expected", ""),
-                    value_type=get("type", "string"),
-                    tolerance=tolerance,
-                    code=get("code", ""),
-                    channel=get("channel", ""),
-                    pattern=get("pattern", ""),
-                    absent=get("absent", "false") in ("true", "1"),
-                    normalize=_split(get("normalize")),
-                    comment=get("comment", "").strip(),
-                    source=self.ref(child),
-                )
-            )
-        return result
+            seen.add(eid)
+            append((kind, eid, attrs, child.sourceline or 1))
 
 
-__all__ = ["Builder", "CaseElements", "Domain", "Mode", "clean_text"]
+__all__ = ["NS", "Builder", "clean_text"]

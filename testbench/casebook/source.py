@@ -219,10 +219,12 @@ def read_casebook_source(path: Path, limits: LoadLimits) -> ReadResult:
             )
         )
         return result
+    parser = make_parser()
     try:
-        root = etree.fromstring(data, make_parser(), base_url=None)
+        root = etree.fromstring(data, parser, base_url=None)
     except etree.XMLSyntaxError as exc:
-        entries = [e for e in exc.error_log if e.level >= etree.ErrorLevels.ERROR] or []
+        # The parser's own log: exc.error_log is the thread's global log and holds older errors.
+        entries = [e for e in parser.error_log if e.level >= etree.ErrorLevels.ERROR]
         if not entries:
             line, col = exc.position if exc.position else (1, 1)
             result.problems.append(Problem(source.ref_line(line, col), f"XML mal formé : {exc.msg}"))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 import functools
 import re
+import threading
 from importlib import resources
 
 from lxml import etree
@@ -22,6 +24,16 @@ def schema() -> etree.XMLSchema:
     return etree.XMLSchema(etree.fromstring(data, make_parser()))
 
 
+@functools.cache
+def element_names() -> tuple[str, ...]:
+    """Every element name the schema declares, for "did you mean" hints."""
+    data = resources.files("testbench.casebook.schema").joinpath(SCHEMA_RESOURCE).read_bytes()
+    doc = etree.fromstring(data, make_parser())
+    names = doc.xpath("//xs:element/@name", namespaces={"xs": "http://www.w3.org/2001/XMLSchema"})
+    return tuple(sorted({str(n) for n in names}))
+
+
+_NOT_EXPECTED = re.compile(r"^Element '(?:\{[^}]*\})?([^']+)': This element is not expected")
 _NS_BRACES = re.compile(r"\{" + re.escape(NAMESPACE) + r"\}")
 _ATTRIBUTE = re.compile(r"^Element '[^']*', attribute '([^']+)'")
 
@@ -30,24 +42,51 @@ def _readable(message: str) -> str:
     return _NS_BRACES.sub("", message).strip()
 
 
-def validate(root: etree._Element, source: SourceText) -> list[Problem]:
-    """Every schema error, located at the element (or attribute) it is about."""
+_VALIDATE_LOCK = threading.Lock()
+
+#: One schema error as (line, column, XPath of the node, message), copied out of lxml's log.
+RawError = tuple[int, int, str, str]
+
+
+def run_schema(root: etree._Element) -> list[RawError]:
+    """Validate against the schema; return the raw errors. Safe to call from a worker thread.
+
+    libxml2 validates without the GIL, so the loader runs this beside the (pure Python) builder.
+    The compiled schema and its error log are shared: the lock keeps validate + log read atomic.
+    """
     xsd = schema()
-    if xsd.validate(root):
-        return []
+    with _VALIDATE_LOCK:
+        if xsd.validate(root):
+            return []
+        return [(e.line, e.column, e.path or "", e.message) for e in xsd.error_log]
+
+
+def schema_problems(root: etree._Element, source: SourceText, errors: list[RawError]) -> list[Problem]:
+    """Turn raw schema errors into problems located at the element (or attribute) concerned."""
     problems: list[Problem] = []
     tree = root.getroottree()
-    for entry in xsd.error_log:
-        ref = source.ref_line(entry.line, entry.column)
+    for line, column, path, raw in errors:
+        ref = source.ref_line(line, column)
         try:
-            nodes = tree.xpath(entry.path) if entry.path else []
+            nodes = tree.xpath(path) if path else []
         except etree.XPathError:
             nodes = []
         if nodes and isinstance(nodes[0], etree._Element):
-            attribute = _ATTRIBUTE.match(entry.message)
+            attribute = _ATTRIBUTE.match(raw)
             ref = source.element_ref(nodes[0], attribute.group(1) if attribute else None)
-        problems.append(Problem(ref, f"non conforme au schéma : {_readable(entry.message)}"))
+        message = f"non conforme au schéma : {_readable(raw)}"
+        unexpected = _NOT_EXPECTED.match(raw)
+        if unexpected:
+            close = difflib.get_close_matches(unexpected.group(1), element_names(), n=1)
+            if close and close[0] != unexpected.group(1):
+                message += f" Vouliez-vous dire <{close[0]}> ?"
+        problems.append(Problem(ref, message))
     return problems
+
+
+def validate(root: etree._Element, source: SourceText) -> list[Problem]:
+    """Every schema error, located at the element (or attribute) it is about."""
+    return schema_problems(root, source, run_schema(root))
 
 
 def root_problem(root: etree._Element, source: SourceText) -> Problem | None:

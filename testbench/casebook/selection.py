@@ -1,0 +1,148 @@
+"""Case selection: pytest-like ``-k`` keyword expressions and ``--tag`` filters.
+
+A tiny recursive-descent parser (no ``eval``)::
+
+    expr    := or
+    or      := and ("or" and)*
+    and     := not ("and" not)*
+    not     := "not" not | primary
+    primary := "(" expr ")" | WORD
+
+A WORD matches a case when it is a case-insensitive substring of the case id, its title, one of its
+tags, its domain or its mode (pytest matches names the same way).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+
+from testbench.casebook.model import Case, Casebook
+
+Matcher = Callable[[Case], bool]
+
+_TOKEN = re.compile(r"\s*(?:(\()|(\))|([^\s()]+))")
+_KEYWORDS = ("and", "or", "not")
+
+
+class SelectionError(ValueError):
+    """The ``-k`` expression is malformed; the message says where (in French, for the operator)."""
+
+
+def _tokenize(expression: str) -> list[tuple[str, int]]:
+    tokens: list[tuple[str, int]] = []
+    pos = 0
+    while pos < len(expression):
+        match = _TOKEN.match(expression, pos)
+        if match is None or match.end() == pos:
+            break
+        word = match.group(1) or match.group(2) or match.group(3)
+        if word:
+            tokens.append((word, match.start(match.lastindex or 0) + 1))
+        pos = match.end()
+    return tokens
+
+
+class _Parser:
+    def __init__(self, expression: str) -> None:
+        self.expression = expression
+        self.tokens = _tokenize(expression)
+        self.index = 0
+
+    def error(self, message: str, column: int | None = None) -> SelectionError:
+        where = f" (colonne {column})" if column is not None else ""
+        return SelectionError(f"expression -k invalide{where} : {message} — « {self.expression} »")
+
+    def peek(self) -> str | None:
+        return self.tokens[self.index][0] if self.index < len(self.tokens) else None
+
+    def take(self) -> tuple[str, int]:
+        token = self.tokens[self.index]
+        self.index += 1
+        return token
+
+    def parse(self) -> Matcher:
+        if not self.tokens:
+            raise self.error("expression vide")
+        matcher = self.parse_or()
+        if self.index < len(self.tokens):
+            word, column = self.tokens[self.index]
+            raise self.error(f"« {word} » inattendu", column)
+        return matcher
+
+    def parse_or(self) -> Matcher:
+        parts = [self.parse_and()]
+        while self.peek() == "or":
+            self.take()
+            parts.append(self.parse_and())
+        if len(parts) == 1:
+            return parts[0]
+        return lambda case: any(p(case) for p in parts)
+
+    def parse_and(self) -> Matcher:
+        parts = [self.parse_not()]
+        while self.peek() == "and":
+            self.take()
+            parts.append(self.parse_not())
+        if len(parts) == 1:
+            return parts[0]
+        return lambda case: all(p(case) for p in parts)
+
+    def parse_not(self) -> Matcher:
+        if self.peek() == "not":
+            self.take()
+            inner = self.parse_not()
+            return lambda case: not inner(case)
+        return self.parse_primary()
+
+    def parse_primary(self) -> Matcher:
+        if self.index >= len(self.tokens):
+            raise self.error("l'expression se termine trop tôt")
+        word, column = self.take()
+        if word == "(":
+            inner = self.parse_or()
+            if self.peek() != ")":
+                raise self.error("parenthèse fermante manquante", column)
+            self.take()
+            return inner
+        if word == ")" or word in _KEYWORDS:
+            raise self.error(f"« {word} » inattendu", column)
+        needle = word.casefold()
+        return lambda case: any(needle in hay for hay in _haystack(case))
+
+
+def _haystack(case: Case) -> Iterable[str]:
+    yield case.id.casefold()
+    yield case.title.casefold()
+    yield case.domain.value
+    yield case.mode.value
+    for tag in case.tags:
+        yield tag.casefold()
+
+
+def compile_keyword(expression: str) -> Matcher:
+    """Compile a ``-k`` expression into a predicate on cases; raise SelectionError when malformed."""
+    return _Parser(expression).parse()
+
+
+def select_cases(
+    casebooks: Sequence[Casebook], keyword_expr: str | None = None, tags: Sequence[str] | None = None
+) -> list[tuple[Casebook, Case]]:
+    """Cases matching the keyword expression AND carrying at least one of ``tags`` (when given).
+
+    Order is the casebooks' order, then the file order of the cases. Tags compare case-insensitively.
+    """
+    matcher = compile_keyword(keyword_expr) if keyword_expr and keyword_expr.strip() else None
+    wanted = {t.casefold() for t in tags or () if t.strip()}
+    selected: list[tuple[Casebook, Case]] = []
+    for casebook in casebooks:
+        for case in casebook.cases:
+            if wanted and not wanted.intersection(t.casefold() for t in case.tags):
+                continue
+            if matcher is not None and not matcher(case):
+                continue
+            selected.append((casebook, case))
+    return selected
+
+
+__all__ = ["SelectionError", "compile_keyword", "select_cases"]

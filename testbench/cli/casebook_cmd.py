@@ -1,0 +1,75 @@
+"""``testbench validate``: check casebooks (schema + semantic rules) without running anything.
+
+Exit 0 when every file is valid (one summary line per file on stdout), 3 when any problem is found
+(every ``file:line:col: message`` on stderr). Bad input never produces a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from testbench.casebook.errors import Problem
+from testbench.casebook.model import Case, SourceRef
+from testbench.cli.main import EXIT_OK, EXIT_USAGE
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    validate = sub.add_parser(
+        "validate",
+        help="valider des cahiers de tests (schéma et règles), sans rien exécuter",
+        description="Valide chaque cahier de tests et signale chaque problème sous la forme fichier:ligne:colonne.",
+    )
+    validate.add_argument("casebooks", nargs="+", type=Path, metavar="CASEBOOK")
+    validate.add_argument(
+        "--max-size",
+        type=float,
+        default=None,
+        metavar="MO",
+        help="taille maximale d'un fichier en mégaoctets (défaut : 20)",
+    )
+    validate.set_defaults(func=cmd_validate)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from testbench.casebook.loader import LoadLimits, check_casebook
+
+    limits = LoadLimits()
+    if args.max_size is not None:
+        if args.max_size <= 0:
+            print("testbench validate: --max-size doit être positif", file=sys.stderr)
+            return EXIT_USAGE
+        limits = LoadLimits(max_bytes=int(args.max_size * 1024 * 1024), max_depth=limits.max_depth)
+    failed = 0
+    seen_cases: dict[str, str] = {}
+    for path in args.casebooks:
+        casebook, problems = check_casebook(path, limits)
+        if casebook is not None:
+            for case in casebook.cases:
+                here = str(case.source) if case.source else str(path)
+                if case.id in seen_cases and seen_cases[case.id] != here:
+                    problems.append(_duplicate(case, seen_cases[case.id]))
+                else:
+                    seen_cases[case.id] = here
+        if problems:
+            failed += 1
+            for problem in problems:
+                print(problem, file=sys.stderr)
+            continue
+        assert casebook is not None
+        ident = casebook.identity
+        print(
+            f"{path} : valide — {ident.plan_id} {ident.evolution} v{ident.document_version}, "
+            f"{len(casebook.cases)} cas, sha256 {casebook.sha256[:12]}"
+        )
+    if failed:
+        total = len(args.casebooks)
+        print(f"{failed} cahier(s) sur {total} invalide(s)", file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_OK
+
+
+def _duplicate(case: Case, first: str) -> Problem:
+    source = case.source or SourceRef("?", 1)
+    return Problem(source, f"identifiant de cas « {case.id} » déjà utilisé en {first}")
