@@ -153,3 +153,12 @@ def test_redact_lines_totals(redactor: Redactor) -> None:
     lines, counts = redactor.redact_lines([f"a {VALID_NIR}", "b", "Nom=X PIN=1"])
     assert lines == ["a ‹NIR›", "b", "Nom=‹NOM› PIN=‹PIN›"]
     assert counts == {"nir": 1, "name": 1, "pin": 1}
+
+
+def test_known_birth_dates_are_redacted_in_any_spelling_without_label() -> None:
+    redactor = Redactor(birth_dates=["19850512", "2001-02-03"])
+    for spelled in ("12/05/1985", "1985-05-12", "19850512", "12.05.1985", "12051985", "03/02/2001"):
+        assert redactor.redact(f"valeur {spelled} lue") == "valeur ‹DATE_NAISSANCE› lue", spelled
+    # other dates, and the same digits inside a longer number, are kept
+    for kept in ("13/05/1985", "2026-11-25", "1198505123"):
+        assert redactor.redact(f"valeur {kept} lue") == f"valeur {kept} lue"

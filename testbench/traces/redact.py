@@ -209,6 +209,40 @@ class _Ctx:
 _Step = Callable[[str, _Ctx], str]
 
 
+_DATE_FORMS = (
+    re.compile(r"(?P<y>\d{4})-?(?P<m>\d{2})-?(?P<d>\d{2})"),  # 1985-05-12, 19850512
+    re.compile(r"(?P<d>\d{2})[/.-]?(?P<m>\d{2})[/.-]?(?P<y>\d{4})"),  # 12/05/1985, 12051985
+)
+
+
+def _date_key(date: str) -> str:
+    date = date.strip()
+    for form in _DATE_FORMS:
+        m = form.fullmatch(date)
+        if m:
+            return m.group("y")
+    return date
+
+
+def _date_spellings(date: str) -> set[str]:
+    """The usual ways a date is written in logs and files (lunar dates, month > 12, are kept as is)."""
+    date = date.strip()
+    for form in _DATE_FORMS:
+        m = form.fullmatch(date)
+        if m:
+            y, mo, d = m.group("y"), m.group("m"), m.group("d")
+            return {
+                f"{y}-{mo}-{d}",
+                f"{y}{mo}{d}",
+                f"{y}/{mo}/{d}",
+                f"{d}/{mo}/{y}",
+                f"{d}-{mo}-{y}",
+                f"{d}.{mo}.{y}",
+                f"{d}{mo}{y}",
+            }
+    return {date} if len(date) >= 6 else set()
+
+
 def _fold_class(char: str) -> str:
     base = unicodedata.normalize("NFD", char)[0].lower()
     variants = {base, base.upper()}
@@ -226,9 +260,16 @@ def _name_pattern(name: str) -> str:
 
 
 class Redactor:
-    """Redacts the configured ``kinds`` (all by default); ``names``: known names of the session."""
+    """Redacts the configured ``kinds`` (all by default).
 
-    def __init__(self, names: Iterable[str] = (), kinds: Iterable[str] = ALL_KINDS) -> None:
+    ``names``: known names of the session (card profiles, fixtures, card reads). ``birth_dates``: known
+    birth dates (``YYYYMMDD``, ``YYYY-MM-DD``, ``DD/MM/YYYY``…), redacted wherever they appear, without a
+    label, in their usual spellings.
+    """
+
+    def __init__(
+        self, names: Iterable[str] = (), kinds: Iterable[str] = ALL_KINDS, *, birth_dates: Iterable[str] = ()
+    ) -> None:
         self.kinds = frozenset(kinds)
         unknown = self.kinds - ALL_KINDS
         if unknown:
@@ -242,6 +283,14 @@ class Redactor:
         # the longest word of each name, folded: a substring test that lets most lines skip the regex
         keys = {max((_fold(w) for w in re.split(r"[\s'-]+", n)), key=len) for n in cleaned}
         self._name_keys = re.compile("|".join(re.escape(k) for k in sorted(keys) if k) or "(?!)")
+        spellings = sorted({v for d in birth_dates for v in _date_spellings(d)}, key=len, reverse=True)
+        self._dates = (
+            re.compile(r"(?<![\d])(?:" + "|".join(re.escape(v) for v in spellings) + r")(?![\d])")
+            if spellings and "birth_date" in self.kinds
+            else None
+        )
+        # a prefilter: the year (or the whole value) must be in the line
+        self._date_years = tuple({_date_key(d) for d in birth_dates if _date_spellings(d)})
         self._steps = self._build_steps()
 
     def _build_steps(self) -> list[_Step]:
@@ -275,6 +324,18 @@ class Redactor:
                 return new
 
             steps.append(sub_names)
+        if self._dates is not None:
+            dates, years = self._dates, self._date_years
+
+            def sub_dates(text: str, ctx: _Ctx) -> str:
+                if not any(year in text for year in years):
+                    return text
+                new, n = dates.subn(MARKERS["birth_date"], text)
+                if n:
+                    ctx.counts["birth_date"] += n
+                return new
+
+            steps.append(sub_dates)
         return steps
 
     def redact(self, text: str) -> str:
