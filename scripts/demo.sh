@@ -4,8 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-# shellcheck source=scripts/pcscd.sh
-source scripts/pcscd.sh
-pcscd_up
-trap pcscd_down EXIT
+bash scripts/pcscd.sh start >/dev/null
+trap 'bash scripts/pcscd.sh stop >/dev/null 2>&1 || true' EXIT
+export PCSCD_EXTERNAL=1
 .venv/bin/testbench demo "$@"

@@ -5,10 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$(date +%s)
 bash scripts/setup.sh
-# shellcheck source=scripts/pcscd.sh
-source scripts/pcscd.sh
-pcscd_up
-trap pcscd_down EXIT
+bash scripts/pcscd.sh start >/dev/null
+trap 'bash scripts/pcscd.sh stop >/dev/null 2>&1 || true' EXIT
+export PCSCD_EXTERNAL=1
 .venv/bin/ruff check testbench tests benchmarks
 set +e
 .venv/bin/python -m pytest -q -p no:cacheprovider "$@"
