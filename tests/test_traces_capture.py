@@ -438,3 +438,29 @@ def test_resume_after_kill_9_captures_what_was_written_while_down(tmp_path: Path
         + [f"new file {i}" for i in range(50)]
         + ["after restart"]
     )
+
+
+def test_file_spec_from_the_command_line() -> None:
+    from testbench.traces.capture import parse_file_spec
+
+    assert parse_file_spec(r"C:\ProgramData\fsv\traces\*.log;channel=engine;format=log4crc;encoding=CP1252") == {
+        "patterns": r"C:\ProgramData\fsv\traces\*.log",
+        "channel": "engine",
+        "fmt": "log4crc",
+        "encoding": "cp1252",
+    }
+    assert parse_file_spec("app.log;offset=-2,5;from_start=oui;format=auto") == {
+        "patterns": "app.log",
+        "clock_offset_s": -2.5,
+        "from_start": True,
+        "fmt": "auto",
+    }
+    for bad, message in [
+        ("app.log;colour=red", "option de trace inconnue"),
+        ("app.log;format=log5j", "format de trace inconnu"),
+        ("app.log;offset=abc", "décalage d'horloge illisible"),
+        ("app.log;encoding=utf-16", "encodage non pris en charge"),
+        (";format=iso8601", "sans chemin"),
+    ]:
+        with pytest.raises(ValueError, match=message):
+            parse_file_spec(bad)

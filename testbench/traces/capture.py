@@ -28,7 +28,7 @@ from testbench.traces.model import Channel, TraceLine
 from testbench.traces.parsers import LineFormat, StreamParser, detect_format, get_format
 from testbench.traces.redact import redact_pins
 from testbench.traces.syslog import SyslogReceiver
-from testbench.traces.tail import FilePosition, FileTailer
+from testbench.traces.tail import FilePosition, FileTailer, check_encoding
 
 Writer = Callable[[Sequence[TraceLine]], None]
 ErrorCallback = Callable[[str, BaseException], None]
@@ -400,6 +400,45 @@ class TraceCapture:
         if self.on_error is not None:
             with contextlib.suppress(Exception):
                 self.on_error(where, exc)
+
+
+_SPEC_KEYS = {"channel", "format", "encoding", "offset", "from_start"}
+
+
+def parse_file_spec(spec: str) -> dict[str, Any]:
+    """``add_files`` keyword arguments from a command-line or configuration string.
+
+    ``PATH[;channel=engine][;format=log4crc][;encoding=cp1252][;offset=-2.5][;from_start=1]`` — PATH may
+    be a glob; ``;`` is the separator because Windows paths contain ``:`` and ``,`` is common in names.
+    Errors are in French and name the bad part, for the operator.
+    """
+    path, *options = [part.strip() for part in spec.split(";")]
+    if not path:
+        raise ValueError(f"source de trace sans chemin : {spec!r}")
+    kwargs: dict[str, Any] = {"patterns": path}
+    for option in options:
+        if not option:
+            continue
+        key, sep, value = option.partition("=")
+        key = key.strip().lower()
+        if not sep or key not in _SPEC_KEYS:
+            known = ", ".join(sorted(_SPEC_KEYS))
+            raise ValueError(f"option de trace inconnue {option!r} dans {spec!r} (options : {known})")
+        value = value.strip()
+        if key == "channel":
+            kwargs["channel"] = value
+        elif key == "format":
+            kwargs["fmt"] = value if value == "auto" else get_format(value).name
+        elif key == "encoding":
+            kwargs["encoding"] = check_encoding(value)
+        elif key == "offset":
+            try:
+                kwargs["clock_offset_s"] = float(value.replace(",", "."))
+            except ValueError:
+                raise ValueError(f"décalage d'horloge illisible {value!r} dans {spec!r} (secondes)") from None
+        else:
+            kwargs["from_start"] = value.lower() in ("1", "true", "oui", "yes")
+    return kwargs
 
 
 def _mono(line: TraceLine) -> int:
