@@ -54,3 +54,16 @@ def test_unstartable_engine_is_unavailable() -> None:
         SubprocessEngine(["/nonexistent/engine-binary"], timeout=1).describe()
     with pytest.raises(EngineUnavailable):
         SubprocessEngine([sys.executable, "-c", "import sys; sys.exit(2)"], timeout=1, start_timeout=5).describe()
+
+
+def test_engine_that_stops_reading_cannot_block_a_large_request() -> None:
+    engine = SubprocessEngine([sys.executable, str(FAULT_ENGINE)], timeout=TIMEOUT, start_timeout=20)
+    try:
+        assert engine.call("create_invoice", {"fault": "deaf"})["ok"] is True
+        started = time.monotonic()
+        with pytest.raises(EngineTimeout):
+            engine.call("create_invoice", {"pad": "x" * (20 * 1024 * 1024)})  # far more than a pipe buffer
+        assert time.monotonic() - started < TIMEOUT + 5
+        assert engine.call("create_invoice", {})["ok"] is True
+    finally:
+        engine.close()

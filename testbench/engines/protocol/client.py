@@ -59,6 +59,19 @@ def _pump_stdout(stream: IO[bytes], out: queue.Queue[tuple[str, Any]], max_line:
     out.put(("eof", None))
 
 
+def _pump_stdin(stream: IO[bytes], outbox: queue.Queue[bytes | None]) -> None:
+    """Write requests from a thread: a hung engine that stops reading can never block the caller."""
+    try:
+        while True:
+            data = outbox.get()
+            if data is None:
+                break
+            stream.write(data)
+            stream.flush()
+    except (OSError, ValueError):
+        pass  # the engine died or was killed: the stdout reader reports it
+
+
 def _pump_stderr(stream: IO[bytes], tail: collections.deque[str]) -> None:
     try:
         while True:
@@ -86,11 +99,13 @@ class _Process:
         except OSError as exc:
             raise EngineUnavailable(f"impossible de lancer le moteur {list(command)!r}: {exc}") from exc
         self.messages: queue.Queue[tuple[str, Any]] = queue.Queue()
+        self.outbox: queue.Queue[bytes | None] = queue.Queue()
         self.stderr: collections.deque[str] = collections.deque(maxlen=_STDERR_LINES)
-        assert self.popen.stdout is not None and self.popen.stderr is not None
+        assert self.popen.stdout is not None and self.popen.stderr is not None and self.popen.stdin is not None
         self.threads = [
             threading.Thread(target=_pump_stdout, args=(self.popen.stdout, self.messages, max_line), daemon=True),
             threading.Thread(target=_pump_stderr, args=(self.popen.stderr, self.stderr), daemon=True),
+            threading.Thread(target=_pump_stdin, args=(self.popen.stdin, self.outbox), daemon=True),
         ]
         for t in self.threads:
             t.start()
@@ -99,11 +114,13 @@ class _Process:
         return self.popen.poll() is None
 
     def write(self, message: dict[str, Any]) -> None:
-        assert self.popen.stdin is not None
-        self.popen.stdin.write(J.encode(message))
-        self.popen.stdin.flush()
+        self.write_raw(J.encode(message))
+
+    def write_raw(self, data: bytes) -> None:
+        self.outbox.put(data)
 
     def kill(self) -> None:
+        self.outbox.put(None)
         with contextlib.suppress(OSError):
             self.popen.kill()
         with contextlib.suppress(subprocess.TimeoutExpired):
@@ -285,13 +302,7 @@ class SubprocessEngine:
         with self._lock:
             proc = self._ensure_started()
             deadline = time.monotonic() + (self.timeout if timeout is None else timeout)
-            try:
-                assert proc.popen.stdin is not None
-                proc.popen.stdin.write(data)
-                proc.popen.stdin.flush()
-            except (OSError, ValueError):
-                self._discard()
-                return None
+            proc.write_raw(data)
             while True:
                 remaining = deadline - time.monotonic()
                 try:

@@ -1,7 +1,8 @@
 """A minimal engine that fails on demand: create_invoice params {"fault": KIND}.
 
 KIND: exit (exit code 3), sigkill (killed by the OS), hang (never answers), garbage (a non-JSON
-line), huge (a 50 MB line). Without a fault it answers {"ok": true, "pid": ...}. Standard library
+line), huge (a 50 MB line), deaf (answers, then stops reading stdin).
+Without a fault it answers {"ok": true, "pid": ...}. Standard library
 only, so it starts fast.
 """
 
@@ -36,6 +37,9 @@ for raw in sys.stdin.buffer:
             os.kill(os.getpid(), signal.SIGKILL)
         os._exit(9)
     elif fault == "hang":
+        time.sleep(3600)
+    elif fault == "deaf":  # answer, then never read stdin again
+        reply(msg_id, {"ok": True, "pid": os.getpid()})
         time.sleep(3600)
     elif fault == "garbage":
         out.write(b"Traceback (most recent call last): not JSON\n")
