@@ -57,7 +57,19 @@ def campaign(
         runner.run(run_id, [(cb, c) for c in cb.cases])
         lines = [TraceLine("app", 10**12 + i, 1.7e9 + i, f"ligne {i} ok", attempt_id=1) for i in range(extra_lines)]
         if hostile:
+            # personal values known by their path, and a bare name in free text (found through them)
+            store.add_observations(
+                1,
+                "s2",
+                {
+                    "vitale.beneficiaries[0].birth_date": "1975-03-04",
+                    "cps.rpps": "10009876543",
+                    "patient.name": "DURAND",
+                },
+                "engine",
+            )
             lines += [
+                TraceLine("app", 10**13 + 2, 1.7e9, "bonjour Durand, au revoir", attempt_id=1),
                 TraceLine("app", 10**13, 1.7e9, XSS_TRACE, attempt_id=1),
                 TraceLine("app", 10**13 + 1, 1.7e9, PERSONAL, attempt_id=1),
             ]
@@ -84,7 +96,17 @@ def test_personal_data_is_redacted_by_default_everywhere(tmp_path: Path) -> None
     files = all_bytes(folder)
     assert any(name.startswith("evidence/traces/") for name in files)
     for name, data in files.items():
-        for secret in (b"DUPONT", b"01/02/1980", b"750000001", b"10001234567", b"123 456 78"):
+        for secret in (
+            b"DUPONT",
+            b"01/02/1980",
+            b"750000001",
+            b"10001234567",
+            b"123 456 78",
+            b"1975-03-04",
+            b"10009876543",
+            b"DURAND",
+            b"Durand",
+        ):
             assert secret not in data, (name, secret)
     html = files["index.html"].decode()
     assert "‹NOM›" in html and "‹NIR›" in html and 'id="no-redact"' not in html

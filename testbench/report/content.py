@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -32,6 +31,16 @@ FORMAT_VERSION = "1.0"
 DEFAULT_EXCERPT = 40
 _TEXT_MEDIA = re.compile(r"^(text/|application/(xml|json|[\w.+-]*\+(xml|json))$)")
 _NAME_PATH = re.compile(r"(?i)(^|[._])(nom|name|prenom|prénom|first_?name|last_?name|nom_?usuel)$")
+#: observed values whose path says what they are: redacted whole, whatever their text looks like
+_PATH_KINDS = (
+    (_NAME_PATH, "name"),
+    (re.compile(r"(?i)(^|[._])(birth_?date|date_?naissance|ddn|dob)$"), "birth_date"),
+    (re.compile(r"(?i)(^|[._])(nir|ins|immatriculation|matricule)$"), "nir"),
+    (re.compile(r"(?i)(^|[._])rpps$"), "rpps"),
+    (re.compile(r"(?i)(^|[._])adeli$"), "adeli"),
+    (re.compile(r"(?i)(^|[._])finess(_?\w+)?$"), "finess"),
+    (re.compile(r"(?i)(^|[._])(num(ero)?_?ps|id_?ps)$"), "id_ps"),
+)
 
 
 def wall_text(wall: float | None) -> str:
@@ -116,6 +125,16 @@ class _Scrubber:
             self._memo[text] = out
         return out
 
+    def at_path(self, path: str, value: Any) -> Any:
+        """A value observed at ``path``: personal fields are replaced whole, other text is redacted."""
+        if self._redactor is not None and value not in (None, "", True, False):
+            last = re.sub(r"\[\d+\]", "", path)
+            for pattern, kind in _PATH_KINDS:
+                if pattern.search(last):
+                    self.counts[kind] += 1
+                    return self._redact.MARKERS[kind]
+        return self.value(value)
+
     def value(self, value: Any) -> Any:
         if isinstance(value, str):
             return self(value)
@@ -149,7 +168,7 @@ def _first(sources: list[dict[str, Any]], *keys: str) -> Any:
     return None
 
 
-def _cover(session: SessionView, case_events: dict[int, list[dict[str, Any]]]) -> dict[str, Any]:
+def _cover(session: SessionView, case_events: dict[int, list[dict[str, Any]]], scrub: _Scrubber) -> dict[str, Any]:
     runs = session.runs
     envs = [r["environment"] or {} for r in reversed(runs)]
     opts = [r["options"] or {} for r in reversed(runs)]
@@ -178,7 +197,7 @@ def _cover(session: SessionView, case_events: dict[int, list[dict[str, Any]]]) -
                                 reader=check.get("reader"),
                                 family=check.get("family"),
                                 nature=check.get("nature"),
-                                found=check.get("found_fr"),
+                                found=scrub(str(check.get("found_fr") or "")),
                                 atr=check.get("atr"),
                             )
                     if check.get("reader") and check["reader"] not in readers:
@@ -245,7 +264,7 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("_")[:80] or "cas"
 
 
-def _steps(view: CaseView, events: list[dict[str, Any]], scrub: Callable[[str], str]) -> list[dict[str, Any]]:
+def _steps(view: CaseView, events: list[dict[str, Any]], scrub: _Scrubber) -> list[dict[str, Any]]:
     by_step: dict[str, list[dict[str, Any]]] = {}
     for ev in events:
         if ev["step_id"]:
@@ -269,7 +288,7 @@ def _steps(view: CaseView, events: list[dict[str, Any]], scrub: Callable[[str], 
                     "operator": str(data.get("operator", "")),
                     "confirmed": bool(data.get("confirmed")),
                     "note": scrub(str(data.get("note") or "")),
-                    "values": {k: scrub(str(v)) for k, v in (data.get("values") or {}).items()},
+                    "values": {k: str(scrub.at_path(k, str(v))) for k, v in (data.get("values") or {}).items()},
                     "at": iso(ev["wall"]),
                 }
         steps.append(
@@ -419,8 +438,10 @@ def _case(
             "message": scrub(str(c.get("message", ""))),
             "path": c.get("path", ""),
             "step": c.get("step"),
-            "expected": scrub(str(c.get("expected", ""))),
-            "observed": None if c.get("observed") is None else scrub(str(c.get("observed"))),
+            "expected": str(scrub.at_path(c.get("path", ""), str(c.get("expected", "")))),
+            "observed": None
+            if c.get("observed") is None
+            else str(scrub.at_path(c.get("path", ""), str(c["observed"]))),
             "tolerance": c.get("tolerance"),
             "value_type": c.get("value_type", ""),
             "rules": list(c.get("rules", [])),
@@ -429,7 +450,12 @@ def _case(
         for c in session.comparisons(latest.id)
     ]
     case["observations"] = [
-        {"step": o["step_id"] or "", "path": o["path"], "value": scrub.value(o["value"]), "source": o["source"]}
+        {
+            "step": o["step_id"] or "",
+            "path": o["path"],
+            "value": scrub.at_path(o["path"], o["value"]),
+            "source": o["source"],
+        }
         for o in session.observations(latest.id)
     ]
     case["trace"] = _trace(session, latest.id, slug, latest.number, options, evidence, scrub)
@@ -494,7 +520,7 @@ def gather(session: SessionView, options: Options | None = None, evidence: Evide
             "chain_ok": chain_report.ok,
             "chain_problems": chain_report.problems,
         },
-        "cover": _cover(session, all_events),
+        "cover": _cover(session, all_events, scrub),
         "summary": {
             "total": len(cases),
             "by_verdict": {v: counts[v] for v in VERDICT_ORDER if counts.get(v)},
