@@ -8,7 +8,10 @@ and hands batches to a writer (an in-memory sink, or the real SQLite session sto
 It prints the achieved rate, lines lost or duplicated, the capture lag (line written -> line captured)
 and the write lag (line captured -> batch written).
 
-Part 2 measures redaction on 100,000 realistic lines (full redaction for export, and the PIN-only
+Part 2 sends syslog messages at the same rate from another process (half over UDP, half over TCP) and
+prints what was received, lost or duplicated, and the lag.
+
+Part 3 measures redaction on 100,000 realistic lines (full redaction for export, and the PIN-only
 pass that runs on every captured line).
 """
 
@@ -134,6 +137,57 @@ def bench_tail(rate: int, seconds: float, rotate_every: int, use_store: bool) ->
         )
 
 
+SENDER = r"""
+import socket, sys, time
+from datetime import datetime, timezone
+udp_port, tcp_port, rate, seconds = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
+udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+tcp = socket.create_connection(("127.0.0.1", tcp_port))
+total = int(rate * seconds)
+start = time.perf_counter()
+for i in range(total):
+    now = time.time()
+    ts = datetime.fromtimestamp(now, timezone.utc).isoformat(timespec="microseconds")
+    payload = f"<14>1 {ts} poste editeur 42 - - seq={i} t={now:.6f} lot 000123 envoyé".encode()
+    if i % 2:
+        udp.sendto(payload, ("127.0.0.1", udp_port))
+    else:
+        tcp.sendall(f"{len(payload)} ".encode() + payload)
+    if i % 25 == 24:
+        delay = start + (i + 1) / rate - time.perf_counter()
+        if delay > 0:
+            time.sleep(delay)
+tcp.close()
+print(total)
+"""
+
+
+def bench_syslog(rate: int, seconds: float) -> None:
+    sink = Sink()
+    capture = TraceCapture(sink, flush_interval=0.1)
+    receiver = capture.add_syslog()
+    capture.start()
+    out = subprocess.run(
+        [sys.executable, "-c", SENDER, str(receiver.udp_port), str(receiver.tcp_port), str(rate), str(seconds)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    total = int(out)
+    deadline = time.monotonic() + 5
+    while len(sink.lines) < total and time.monotonic() < deadline:
+        time.sleep(0.01)
+    capture.stop()
+    seqs = [int(line.text.split("seq=", 1)[1].split()[0]) for line in sink.lines]
+    lags = [line.wall - float(line.text.split(" t=", 1)[1].split()[0]) for line in sink.lines]
+    print(
+        f"syslog: {total} messages at {rate:,} msg/s (half UDP, half TCP octet-counting): received {len(seqs)}, "
+        f"lost {total - len(set(seqs))}, duplicated {len(seqs) - len(set(seqs))}; "
+        f"lag p50 {1000 * statistics.median(lags):.2f} ms, p95 {1000 * pct(lags, 0.95):.2f} ms, "
+        f"max {1000 * max(lags):.1f} ms"
+    )
+
+
 def sample_lines(n: int) -> list[str]:
     rng = random.Random(7)
     templates = [
@@ -177,6 +231,7 @@ def main() -> None:
     args = parser.parse_args()
     if not args.skip_tail:
         bench_tail(args.rate, args.seconds, args.rotate_every, args.store)
+        bench_syslog(args.rate, min(args.seconds, 5.0))
     bench_redaction()
 
 
