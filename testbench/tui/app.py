@@ -219,7 +219,7 @@ class WorkstationApp(App[int]):
                     yield Static("", id="overview-detail")
                 with TabPane(t(VIEW_TITLES["review"]), id="review"), VerticalScroll():
                     yield Static("", id="review-detail")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         if self.settings.keymap:

@@ -29,8 +29,9 @@ class AttestScreen(ModalScreen[Attestation | None]):
     AttestScreen { align: center middle; }
     AttestScreen > Vertical { width: 90%; max-width: 110; height: auto; max-height: 90%;
         border: thick $warning; background: $surface; padding: 1 2; }
-    AttestScreen .hint { color: $success; }
-    AttestScreen Input { margin-bottom: 1; }
+    AttestScreen .observe { height: 3; }
+    AttestScreen .hint { color: $success; width: 40%; padding: 1 1 0 0; }
+    AttestScreen .observe Input { width: 1fr; }
     AttestScreen Horizontal { height: auto; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -51,9 +52,10 @@ class AttestScreen(ModalScreen[Attestation | None]):
             yield Static(Text(step.instruction or "—"), id="instruction")
             for n, (path, label, hint) in enumerate(self.request.hints):
                 yield Label(Text(f"{label} ({path})", style="bold"))
-                shown = t("Valeur attendue à l'écran")
-                yield Label(Text(f"{shown} : {hint or '—'}"), classes="hint")
-                yield Input(placeholder=t("Valeur saisie"), id=f"value-{n}")
+                with Horizontal(classes="observe"):
+                    shown = t("Valeur attendue à l'écran")
+                    yield Label(Text(f"{shown} : {hint or '—'}"), classes="hint")
+                    yield Input(placeholder=t("Valeur saisie"), id=f"value-{n}")
             yield Input(placeholder=t("Note"), id="note")
             with Horizontal():
                 yield Button(f"{t('Confirmer')} (ctrl+s)", id="confirm", variant="success")
