@@ -12,7 +12,7 @@ import jinja2
 
 from testbench.i18n import translator
 from testbench.report import assets, svg
-from testbench.report.content import VERDICT_ORDER, ReportContent, clock_text, verdict_label
+from testbench.report.content import NOT_RECORDED, VERDICT_ORDER, ReportContent, clock_text, verdict_label
 from testbench.store.annotations import ACTION_FR
 
 _ENV = jinja2.Environment(
@@ -41,12 +41,16 @@ def render_html(content: ReportContent, lang: str = "fr") -> str:
     def vl(verdict: str) -> str:
         return t(verdict_label(verdict))
 
+    def nr(value: object) -> object:
+        return t(NOT_RECORDED) if value == NOT_RECORDED else value
+
     present = [v for v in VERDICT_ORDER if v in data["summary"]["by_verdict"]]
     return _ENV.get_template("report.html.j2").render(
         r=data,
         t=t,
         lang=lang,
         vl=vl,
+        nr=nr,
         verdicts=present,
         step_status=STEP_STATUS,
         action_label=ACTION_FR,
