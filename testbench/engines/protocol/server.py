@@ -172,6 +172,7 @@ class Server:
                 if not self.handle(msg):
                     return 0
         finally:
+            self.trace_enabled = False  # the client may be gone: write nothing more
             if self.engine is not None:
                 with contextlib.suppress(Exception):
                     self.engine.close()
