@@ -51,6 +51,21 @@ def _add_bench_options(p: argparse.ArgumentParser) -> None:
         help="attestations préparées des étapes manuelles (JSON, clé CAS/ETAPE)",
     )
     p.add_argument("--lang", choices=("fr", "en"), default=None)
+    p.add_argument(
+        "--app-log",
+        action="append",
+        default=[],
+        metavar="SPEC",
+        help="journal de l'application à suivre : CHEMIN[;channel=app][;format=auto|log4j|log4crc…]"
+        "[;encoding=cp1252][;offset=SECONDES] (répétable, motifs glob acceptés)",
+    )
+    p.add_argument(
+        "--syslog",
+        type=int,
+        default=None,
+        metavar="PORT",
+        help="recevoir le syslog de l'application sur 127.0.0.1:PORT (UDP et TCP ; 0 = port libre)",
+    )
 
 
 def _add_run_options(p: argparse.ArgumentParser) -> None:
@@ -86,6 +101,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         cards=args.cards,
         allow_real_cards=args.allow_real_cards,
         attestations=args.attestations,
+        app_logs=list(args.app_log),
+        syslog_port=args.syslog,
         argv=list(sys.argv),
     )
     progress = Progress()

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from testbench.casebook.errors import CasebookError
 from testbench.casebook.model import Case, Casebook
@@ -47,6 +48,8 @@ class RunRequest:
     cards: str = "auto"
     allow_real_cards: bool = False
     attestations: Path | None = None
+    app_logs: list[str] = field(default_factory=list)  # PATH[;channel=…][;format=…] (traces.capture.parse_file_spec)
+    syslog_port: int | None = None  # receive syslog on 127.0.0.1:PORT (0: a free port)
     argv: list[str] = field(default_factory=list)
 
 
@@ -108,6 +111,26 @@ def make_operator(request: RunRequest, notify: Callable[[str], None] | None) -> 
         raise CampaignError([f"{request.attestations}: attestations illisibles ({exc})"]) from None
 
 
+def start_capture(request: RunRequest, recorder: TraceRecorder, notify: Callable[[str], None] | None) -> Any:
+    """Follow the application's logs and syslog for the whole campaign, on the recorder's clock."""
+    if not request.app_logs and request.syslog_port is None:
+        return None
+    from testbench.traces.capture import TraceCapture, parse_file_spec
+
+    capture = TraceCapture(recorder.add_batch)
+    try:
+        for spec in request.app_logs:
+            capture.add_files(**parse_file_spec(spec))
+        if request.syslog_port is not None:
+            receiver = capture.add_syslog(port=request.syslog_port)
+            if notify:
+                notify(f"syslog : 127.0.0.1 UDP {receiver.udp_port} / TCP {receiver.tcp_port}")
+    except (ValueError, OSError) as exc:
+        raise CampaignError([f"source de traces : {exc}"]) from None
+    recorder.context_hooks.append(capture.set_context)
+    return capture.start()
+
+
 def run_campaign(
     request: RunRequest,
     *,
@@ -152,7 +175,9 @@ def run_campaign(
             bench = assemble(options, recorder, notify=notify)
         except Exception as exc:  # the environment could not provide a bench
             raise CampaignError([f"banc indisponible : {exc}"], EXIT_ENVIRONMENT) from None
+        capture = None
         try:
+            capture = start_capture(request, recorder, notify)
             run_id = store.begin_run(
                 request.argv,
                 {
@@ -163,6 +188,8 @@ def run_campaign(
                     "engine": request.engine,
                     "cards": request.cards,
                     "allow_real_cards": request.allow_real_cards,
+                    "app_logs": request.app_logs,
+                    "syslog_port": request.syslog_port,
                 },
                 {
                     **bench.description,
@@ -177,6 +204,11 @@ def run_campaign(
             store.end_run(run_id)
         finally:
             bench.close()
+            if capture is not None:
+                capture.stop()
+                for clock in capture.clock_offsets():
+                    store.add_event("clock-offset", {"source": clock.source, "text": clock.describe_fr()})
+            recorder.flush()
         latest = store.latest_verdicts()
         final = [latest.get(key, "none") for key in store.selection()]
         return CampaignResult(run_id=run_id, ran=len(to_run), final_verdicts=final)

@@ -34,8 +34,13 @@ class TraceRecorder:
         self._attempt_lines: list[TraceLine] = []
         self.attempt_id: int | None = None
         self.step_id: str | None = None
+        #: called before each context change (a TraceCapture's set_context), so that lines captured
+        #: elsewhere stay with the step that produced them
+        self.context_hooks: list[Callable[[int | None, str | None], None]] = []
 
     def set_context(self, attempt_id: int | None, step_id: str | None) -> None:
+        for hook in self.context_hooks:
+            hook(attempt_id, step_id)
         self.flush()
         with self._lock:
             if attempt_id != self.attempt_id:
@@ -71,6 +76,12 @@ class TraceRecorder:
             full = len(self._pending) >= self._flush_every
         if full:
             self.flush()
+
+    def add_batch(self, lines: Sequence[TraceLine]) -> None:
+        """A batch from a capture thread (application logs, syslog): kept with the attempt, written."""
+        for line in lines:
+            self.add(line)
+        self.flush()
 
     def bench(self, text: str) -> None:
         self.emit(Channel.BENCH, text, source="testbench")
