@@ -140,3 +140,24 @@ def test_schemas_are_valid_json_and_cover_every_method() -> None:
         for part in ("params", "result"):
             path = REPO / "testbench/engines/protocol/schemas" / f"{method}.{part}.json"
             assert json.loads(path.read_text("utf-8"))["$schema"].startswith("https://json-schema.org/")
+
+
+@pytest.mark.integration
+def test_served_engine_reads_pcsc_readers_by_name() -> None:
+    """Real pcscd + vpcd: the bench emulates the card, the served engine opens the reader itself."""
+    bays = pytest.importorskip("testbench.cards.bays")
+    problem = bays.pcsc_problem()
+    if problem is not None:
+        pytest.skip(f"PC/SC indisponible : {problem}")
+    with bays.PcscBay() as bay:
+        bay.present("vitale", REPO / "casebooks/cards/vitale2-ald.xml")
+        bay.release()  # let the engine take the card, as with a vendor engine
+        readers = {"vitale": bay.reader_name("vitale")}
+        engine = SubprocessEngine(SERVE, timeout=15, cards={"mode": "pcsc", "readers": readers}, cwd=str(REPO))
+        try:
+            vitale = engine.read_vitale("vitale")
+            assert vitale["beneficiaries"][0]["coverage"]["ald"] is True
+            with pytest.raises(CardUnavailable):
+                engine.read_cps("cps")  # no reader configured for this slot
+        finally:
+            engine.close()
