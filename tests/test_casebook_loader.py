@@ -281,3 +281,12 @@ def test_check_casebook_never_raises(tmp_path: Path) -> None:
     path = place(tmp_path, "truncated.xml")
     casebook, problems = check_casebook(path)
     assert casebook is None and problems
+
+
+def test_the_documented_example_is_valid(tmp_path: Path) -> None:
+    text = (ROOT / "docs" / "casebook-format.md").read_text(encoding="utf-8")
+    example = text[text.index("```xml\n<?xml") + len("```xml\n") :]
+    example = example[: example.index("```")]
+    path = place(tmp_path, "example.xml", example, cards=("cps3-psad-lpp", "vitale2-adult-standard"))
+    casebook = load_casebook(path)
+    assert [c.id for c in casebook.cases] == ["DEMO-FSE-001", "DEMO-FSE-008"]
