@@ -1,0 +1,96 @@
+"""End to end: the real program in a real terminal (tmux), driven by keys, read from the screen.
+
+Starts ``testbench ui`` on the bundled demo casebook with the in-process card bay and engine (the
+pcscd stack is not needed), runs a case to its verdict, then a case with a manual step attested at
+the keyboard, and checks the session file afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from testbench.paths import CASEBOOKS_DIR
+from testbench.store.read import read_session
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux absent")
+
+
+class Terminal:
+    def __init__(self, socket: str) -> None:
+        self.socket = socket
+
+    def tmux(self, *args: str) -> str:
+        proc = subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, timeout=10)
+        return proc.stdout
+
+    def keys(self, *keys: str) -> None:
+        for key in keys:  # one key (or one word) per call: a burst can merge a Tab into the text
+            self.tmux("send-keys", "-t", "ui", key)
+            time.sleep(0.15)
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-t", "ui")
+
+    def wait_for(self, *texts: str, timeout: float = 20.0) -> str:
+        deadline = time.monotonic() + timeout
+        screen = ""
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if all(t in screen for t in texts):
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"{texts} absent de l'écran après {timeout} s :\n{screen}")
+
+
+@pytest.fixture
+def terminal(tmp_path: Path):
+    socket = f"tb-e2e-{os.getpid()}-{tmp_path.name}"
+    term = Terminal(socket)
+    yield term
+    subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True, timeout=10)
+
+
+def test_exam_workstation_in_a_real_terminal(tmp_path: Path, terminal: Terminal) -> None:
+    session = tmp_path / "examen.tbsession"
+    # COLUMNS/LINES leak into the tmux server from a test runner and would pin Textual to 80x24
+    env = f"-u COLUMNS -u LINES TESTBENCH_CONFIG_DIR={tmp_path / 'cfg'} TEXTUAL_ANIMATIONS=none"
+    command = (
+        f"cd {Path.cwd()} && env {env} {sys.executable} -m testbench ui {CASEBOOKS_DIR / 'demo.xml'}"
+        f" --session {session} --cards inprocess --engine inprocess --operator 'Opérateur E2E'; sleep 5"
+    )
+    started = time.monotonic()
+    terminal.tmux("new-session", "-d", "-s", "ui", "-x", "140", "-y", "40", command)
+    terminal.wait_for("DEMO-FSE-001", "Exécuter", "22 cas")
+    startup = time.monotonic() - started
+    # run the selected case (the first one) to its verdict
+    terminal.keys("r")
+    screen = terminal.wait_for("exécution terminée : 1 cas", "■ DEMO-FSE-001 : ✔ réussi")
+    assert "Carte à insérer : cps-psad → lecteur cps" in screen
+    # find a case with a manual step from the palette, run it, attest at the keyboard
+    terminal.keys("C-p", "DEMO-FSE-030")
+    terminal.wait_for("DEMO-FSE-030 — FSE dégradée")
+    terminal.keys("Enter", "r")
+    terminal.wait_for("Étape manuelle DEMO-FSE-030 / m-paper", "Valeur attendue à l'écran", "5.90")
+    terminal.keys("true", "Tab", "5.90", "Tab", "feuille conforme", "C-s")
+    screen = terminal.wait_for("■ DEMO-FSE-030 : ✔ réussi", "exécution terminée")
+    # the expected/observed view of that case
+    terminal.keys("3")
+    terminal.wait_for("e-paper-total", "manual.paper_total", "5.90")
+    terminal.keys("C-q")
+    time.sleep(1.0)
+    with read_session(session) as view:
+        verdicts = {c.case_id: c.verdict for c in view.cases if c.attempts}
+        assert verdicts == {"DEMO-FSE-001": "pass", "DEMO-FSE-030": "pass"}
+        case = next(c for c in view.cases if c.case_id == "DEMO-FSE-030")
+        (attested,) = [e["data"] for e in view.events(case.latest.id) if e["kind"] == "manual-attested"]
+        assert attested["operator"] == "Opérateur E2E"
+        assert attested["values"] == {"manual.paper_printed": "true", "manual.paper_total": "5.90"}
+        assert attested["note"] == "feuille conforme"
+    assert startup < 10  # generous: the benchmark measures the real figure
