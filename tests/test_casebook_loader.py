@@ -290,3 +290,13 @@ def test_the_documented_example_is_valid(tmp_path: Path) -> None:
     path = place(tmp_path, "example.xml", example, cards=("cps3-psad-lpp", "vitale2-adult-standard"))
     casebook = load_casebook(path)
     assert [c.id for c in casebook.cases] == ["DEMO-FSE-001", "DEMO-FSE-008"]
+
+
+def test_loading_and_selecting_do_not_build_the_case_objects(tmp_path: Path) -> None:
+    from testbench.casebook.loader import select_cases
+
+    casebooks = load_casebooks([place(tmp_path, "minimal.xml")])
+    assert select_cases(casebooks, "lpp", ["e1"])
+    case = casebooks[0].cases[0]
+    assert "steps" not in vars(case)  # still lazy: nothing built yet
+    assert case.steps and "steps" in vars(case)

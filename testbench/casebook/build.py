@@ -266,7 +266,6 @@ class Builder:
             objective=objective,
             tags=tuple(tags.split()) if tags else (),
             comment=comment,
-            source=self.ref(el),
             parts=parts,
         )
 

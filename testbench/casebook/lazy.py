@@ -174,15 +174,17 @@ _MISSING = object()
 
 
 class LazyCase(Case):
-    """A :class:`Case` whose cards, steps and expectations are built on first access.
+    """A :class:`Case` whose cards, steps, expectations (and source) are built on first access.
 
-    The three fields are properties here because the dataclass defaults (``()``) live on the class
-    and would otherwise shadow a lazy lookup.
+    They are properties here because the dataclass defaults (``()``, ``None``) live on the class
+    and would otherwise shadow a lazy lookup. ``source`` is lazy too: locating it needs the file's
+    lines, which nothing else at load time needs.
     """
 
     cards = _lazy_field("cards")  # type: ignore[assignment]
     steps = _lazy_field("steps")  # type: ignore[assignment]
     expectations = _lazy_field("expectations")  # type: ignore[assignment]
+    source = _lazy_field("source")  # type: ignore[assignment]
 
     def _materialize(self) -> None:
         state = self.__dict__
@@ -193,6 +195,7 @@ class LazyCase(Case):
                 state["cards"] = cards
                 state["steps"] = steps
                 state["expectations"] = expectations
+                state["source"] = parts.locator.ref(parts.line, "case")
                 del state["_parts"]
 
     def __eq__(self, other: object) -> bool:
@@ -225,11 +228,10 @@ def lazy_case(
     objective: str,
     tags: tuple[str, ...],
     comment: str,
-    source: SourceRef,
     parts: CaseParts,
 ) -> LazyCase:
     case = object.__new__(LazyCase)
-    # Frozen dataclass: write the instance dict directly; the three lazy fields stay absent.
+    # Frozen dataclass: write the instance dict directly; the lazy fields stay absent.
     object.__setattr__(
         case,
         "__dict__",
@@ -241,7 +243,6 @@ def lazy_case(
             "objective": objective,
             "tags": tags,
             "comment": comment,
-            "source": source,
             "_parts": parts,
         },
     )

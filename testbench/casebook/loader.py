@@ -14,11 +14,12 @@ from pathlib import Path
 from testbench.casebook import xsd
 from testbench.casebook.build import Builder
 from testbench.casebook.errors import CasebookError, Problem
-from testbench.casebook.model import Casebook, SourceRef
+from testbench.casebook.model import Case, Casebook, SourceRef
 from testbench.casebook.selection import SelectionError, compile_keyword, select_cases
 from testbench.casebook.source import LoadLimits, read_casebook_source
 
 __all__ = [
+    "CaseIds",
     "CasebookError",
     "LoadLimits",
     "Problem",
@@ -80,7 +81,7 @@ def load_casebooks(paths: Iterable[str | Path], limits: LoadLimits | None = None
     casebooks: list[Casebook] = []
     problems: list[Problem] = []
     seen_files: set[Path] = set()
-    first_case: dict[str, SourceRef] = {}
+    case_ids = CaseIds()
     for raw in paths:
         path = Path(raw)
         try:
@@ -95,14 +96,39 @@ def load_casebooks(paths: Iterable[str | Path], limits: LoadLimits | None = None
         if casebook is None:
             continue
         casebooks.append(casebook)
-        for case in casebook.cases:
-            here = case.source or SourceRef(str(path), 1)
-            if case.id in first_case:
-                problems.append(
-                    Problem(here, f"identifiant de cas « {case.id} » déjà utilisé en {first_case[case.id]}")
-                )
-            else:
-                first_case[case.id] = here
+        problems.extend(case_ids.add(casebook))
     if problems:
         raise CasebookError(problems)
     return casebooks
+
+
+class CaseIds:
+    """Case ids seen across the casebooks loaded together: an id must name one case only.
+
+    Only the cases involved in a duplicate are located (reading ``case.source`` builds a lazy case).
+    """
+
+    def __init__(self) -> None:
+        self._first: dict[str, tuple[Case, Casebook]] = {}
+
+    def add(self, casebook: Casebook) -> list[Problem]:
+        problems: list[Problem] = []
+        same_file = _resolved(casebook.path)
+        for case in casebook.cases:
+            first = self._first.get(case.id)
+            if first is None:
+                self._first[case.id] = (case, casebook)
+                continue
+            if _resolved(first[1].path) == same_file:
+                continue  # the same file given twice
+            where = case.source or SourceRef(str(casebook.path), 1)
+            before = first[0].source or SourceRef(str(first[1].path), 1)
+            problems.append(Problem(where, f"identifiant de cas « {case.id} » déjà utilisé en {before}"))
+        return problems
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except OSError:
+        return path

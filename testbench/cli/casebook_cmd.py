@@ -10,8 +10,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from testbench.casebook.errors import Problem
-from testbench.casebook.model import Case, SourceRef
 from testbench.cli.main import EXIT_OK, EXIT_USAGE
 
 
@@ -33,7 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from testbench.casebook.loader import LoadLimits, check_casebook
+    from testbench.casebook.loader import CaseIds, LoadLimits, check_casebook
 
     limits = LoadLimits()
     if args.max_size is not None:
@@ -42,16 +40,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
             return EXIT_USAGE
         limits = LoadLimits(max_bytes=int(args.max_size * 1024 * 1024), max_depth=limits.max_depth)
     failed = 0
-    seen_cases: dict[str, str] = {}
+    case_ids = CaseIds()
     for path in args.casebooks:
         casebook, problems = check_casebook(path, limits)
         if casebook is not None:
-            for case in casebook.cases:
-                here = str(case.source) if case.source else str(path)
-                if case.id in seen_cases and seen_cases[case.id] != here:
-                    problems.append(_duplicate(case, seen_cases[case.id]))
-                else:
-                    seen_cases[case.id] = here
+            problems.extend(case_ids.add(casebook))
         if problems:
             failed += 1
             for problem in problems:
@@ -68,8 +61,3 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print(f"{failed} cahier(s) sur {total} invalide(s)", file=sys.stderr)
         return EXIT_USAGE
     return EXIT_OK
-
-
-def _duplicate(case: Case, first: str) -> Problem:
-    source = case.source or SourceRef("?", 1)
-    return Problem(source, f"identifiant de cas « {case.id} » déjà utilisé en {first}")
