@@ -205,7 +205,7 @@ class ReferenceEngine:
             "number": number,
             "nature_assurance": comp.nature_assurance,
             "exo": comp.exo_invoice,
-            "lines": [r.as_dict() for r in comp.lines],
+            "lines": [r.as_dict() for r in comp.lines],  # copies: callers may mutate results
             "totals": t,
             "withholdings": {k: fmt(v) for k, v in comp.withholdings.items()},
             "tiers_payant": comp.tiers_payant_dict(),

@@ -92,56 +92,25 @@ def build_fse(comp: InvoiceComputation, number: str, rpps: str | None = None) ->
         )
     lines = []
     for i, r in enumerate(comp.lines, 1):
-        d = r.as_dict()
+        d = r._as_dict  # amounts, dates and rates are digits: only free text needs escaping
         lines.append(
-            _el(
-                "ligne",
-                {
-                    "numero": str(i),
-                    "nomenclature": d["nomenclature"],
-                    "code": d["code"],
-                    "prestation": r.prestation,
-                    "date": d["date"],
-                    "quantite": d["quantity"],
-                    "coefficient": d["coefficient"],
-                    "tarif": d["tariff"],
-                    "prixUnitaire": d["unit_price"],
-                    "facture": d["billed"],
-                    "base": d["base"],
-                    "taux": d["rate"],
-                    "amo": d["amo"],
-                    "amoRegimeLocal": d["amo_regime_local"],
-                    "tm": d["tm"],
-                    "amc": d["amc"],
-                    "depassement": d["depassement"],
-                    "patient": d["patient"],
-                    "exo": d["exo"],
-                    "regle": d["rule"],
-                },
-            )
+            f'<ligne numero="{i}" nomenclature="{d["nomenclature"]}" code="{_esc(d["code"])}"'
+            f' prestation="{_esc(r.prestation)}" date="{d["date"]}" quantite="{d["quantity"]}"'
+            f' coefficient="{d["coefficient"]}" tarif="{d["tariff"]}" prixUnitaire="{d["unit_price"]}"'
+            f' facture="{d["billed"]}" base="{d["base"]}" taux="{d["rate"]}" amo="{d["amo"]}"'
+            f' amoRegimeLocal="{d["amo_regime_local"]}" tm="{d["tm"]}" amc="{d["amc"]}"'
+            f' depassement="{d["depassement"]}" patient="{d["patient"]}" exo="{_esc(d["exo"])}" regle="{d["rule"]}"/>'
         )
-    parts.append(_el("lignes", {}, "".join(lines)))
-    t = comp.totals_dict()
+    parts.append("<lignes>" + "".join(lines) + "</lignes>")
+    t = comp._totals_dict
     parts.append(
-        _el(
-            "totaux",
-            {
-                "facture": t["billed"],
-                "base": t["base"],
-                "amo": t["amo"],
-                "amc": t["amc"],
-                "patient": t["patient"],
-                "depassement": t["depassement"],
-                "tm": t["tm"],
-            },
-        )
+        f'<totaux facture="{t["billed"]}" base="{t["base"]}" amo="{t["amo"]}" amc="{t["amc"]}"'
+        f' patient="{t["patient"]}" depassement="{t["depassement"]}" tm="{t["tm"]}"/>'
     )
     w = comp.withholdings
     parts.append(
-        _el(
-            "retenues",
-            {"participationForfaitaire": fmt(w["participation_forfaitaire"]), "franchise": fmt(w["franchise"])},
-        )
+        f'<retenues participationForfaitaire="{fmt(w["participation_forfaitaire"])}"'
+        f' franchise="{fmt(w["franchise"])}"/>'
     )
     return f'<fse xmlns="{FSE_NS}" version="1" certifie="non">' + "".join(parts) + "</fse>"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cache
 
 from testbench.engines.reference import refusals as R
 from testbench.engines.reference.model import InvoiceRequest, Line
@@ -23,6 +24,12 @@ class RateDecision:
     exo: str  # justificatif d'exonération du TM (B2 annexe 9)
     rule: str  # which rule of the decision order matched, for traces and reports
     modulation: str = ""  # "alsace-moselle" when the régime local applies
+
+
+@cache
+def _decision(rate: Decimal, exo: str, rule: str, modulation: str = "") -> RateDecision:
+    """Decisions are immutable and few: share them (fewer objects for the GC to walk)."""
+    return RateDecision(rate, exo, rule, modulation)
 
 
 def nature_assurance(req: InvoiceRequest) -> str:
@@ -58,21 +65,21 @@ def decide_rate(req: InvoiceRequest, line: Line, category: str, when: date, tabl
     if line.ald and not cov.ald:
         raise R.refuse(R.ALD_NOT_IN_RIGHTS, f"ligne {line.index + 1}: ALD facturée sans droits ALD", line=line.index)
     if cov.ame:  # 1. AME: 0 %, qualificatif N (RG_VF650)
-        return RateDecision(ZERO_RATE, "0", "ame")
+        return _decision(ZERO_RATE, "0", "ame")
     if cov.maternity or cov.at_mp or cov.prevention:  # 2. nature d'assurance (RG_VF651)
-        return RateDecision(HUNDRED, "0", "nature-assurance")
+        return _decision(HUNDRED, "0", "nature-assurance")
     if req.beneficiary.regime == "07":  # 3. régime des mines (RG_VF652)
-        return RateDecision(HUNDRED, "6", "regime-07")
+        return _decision(HUNDRED, "6", "regime-07")
     if cov.exonerated:  # 4. exonerated beneficiary: code 5, ALD lines keep 4 (RG_VF653)
-        return RateDecision(HUNDRED, "4" if line.ald else "5", "beneficiaire-exonere")
+        return _decision(HUNDRED, "4" if line.ald else "5", "beneficiaire-exonere")
     if line.ald:  # 5. line-level exoneration: ALD protocol (VF34.02)
-        return RateDecision(HUNDRED, "4", "ald")
+        return _decision(HUNDRED, "4", "ald")
     if line.exo is not None and line.exo in _FULL_RATE_LINE_EXO:  # 5. other line-level exonerations
-        return RateDecision(HUNDRED, line.exo, "exoneration-ligne")
+        return _decision(HUNDRED, line.exo, "exoneration-ligne")
     if cov.alsace_moselle:  # 6. régime local (RG_VF674)
-        return RateDecision(
+        return _decision(
             _table_rate(tables, category, when, "alsace-moselle", line), "0", "alsace-moselle", "alsace-moselle"
         )
     if cov.aspa or line.exo == "9":  # 7. ASPA (RG_VF675, unverified for town LPP)
-        return RateDecision(_table_rate(tables, category, when, "aspa", line), "9", "aspa")
-    return RateDecision(_table_rate(tables, category, when, "", line), "0", "taux-de-base")  # 8.
+        return _decision(_table_rate(tables, category, when, "aspa", line), "9", "aspa")
+    return _decision(_table_rate(tables, category, when, "", line), "0", "taux-de-base")  # 8.
