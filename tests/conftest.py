@@ -8,4 +8,4 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 # ---- card layer (owner: cards helper): pcscd + vpcd fixtures, see tests/conftest_cards.py
-from conftest_cards import pcsc_bay, pcsc_stack  # noqa: F401
+from conftest_cards import pcsc_bay, pcsc_stack, vpcd_lock  # noqa: F401

@@ -2,8 +2,9 @@
 
 ``pcsc_stack`` (session): uses the pcscd already running when PCSCD_EXTERNAL=1 (CI script), else
 starts a private one with scripts/pcscd.sh (root needed) and stops it at the end. A missing stack
-FAILS under CI=true and SKIPS elsewhere, with the install command. A file lock serialises the vpcd
-readers between concurrent pytest sessions on the same machine (vpcd serves one card per port).
+FAILS under CI=true and SKIPS elsewhere, with the install command. ``vpcd_lock`` (per test, a file
+lock) serialises the vpcd readers between concurrent pytest sessions on the same machine (vpcd
+serves one card per port); PcscBay also holds a per-port lock of its own while it lives.
 """
 
 from __future__ import annotations
@@ -87,14 +88,20 @@ def pcsc_stack() -> Iterator[list[str]]:
         if proc.returncode != 0 or not _ready():
             _missing(f"scripts/pcscd.sh start a échoué : {proc.stderr.strip()}")
         started = True
-    with _vpcd_lock():
-        yield _readers()
+    yield _readers()
     if started:
         subprocess.run([str(PCSCD_SCRIPT), "stop"], capture_output=True, timeout=30)
 
 
 @pytest.fixture
-def pcsc_bay(pcsc_stack: list[str], tmp_path: Path) -> Iterator[object]:
+def vpcd_lock(pcsc_stack: list[str]) -> Iterator[list[str]]:
+    """Exclusive use of the vpcd readers for one test (other pytest sessions wait)."""
+    with _vpcd_lock():
+        yield pcsc_stack
+
+
+@pytest.fixture
+def pcsc_bay(vpcd_lock: list[str], tmp_path: Path) -> Iterator[object]:
     """A PcscBay on the default two vpcd readers, emulators in threads, traces under tmp_path."""
     from testbench.cards.bay import PcscBay
 

@@ -27,7 +27,7 @@ def test_readers_listed(pcsc_stack: list[str]) -> None:
     assert {"Virtual PCD 00 00", "Virtual PCD 00 01"} <= set(list_readers())
 
 
-def test_insert_read_remove_with_process_emulator(pcsc_stack: list[str], tmp_path: Path) -> None:
+def test_insert_read_remove_with_process_emulator(vpcd_lock: list[str], tmp_path: Path) -> None:
     with PcscBay(trace_dir=tmp_path, emulator="process") as bay:
         bay.present("vitale", P / "vitale2-family.xml")
         assert bay.atr("vitale") == load_profile(P / "vitale2-family.xml").atr
@@ -74,12 +74,12 @@ def test_guard_passes_then_rejects_c2s_when_ald_expected(pcsc_bay: PcscBay) -> N
     assert not exc.value.report.ok  # type: ignore[attr-defined]
 
 
-def test_guard_refuses_real_card_unless_allowed(pcsc_bay: PcscBay) -> None:
+def test_guard_refuses_real_card_where_a_test_card_is_expected(pcsc_bay: PcscBay) -> None:
     real = load_profile(P / "vitale2-real-nature.xml")
     pcsc_bay.present("vitale", real.path)
     with pytest.raises(CardMismatch, match="réelle"):
-        check_cards(pcsc_bay, [("vitale", real)])
-    assert check_cards(pcsc_bay, [("vitale", real)], allow_real=True).ok
+        check_cards(pcsc_bay, [("vitale", load_profile(P / "vitale2-adult-standard.xml"))])
+    assert check_cards(pcsc_bay, [("vitale", real)]).ok  # emulated by the bay and expected by the case
 
 
 def test_card_pulled_mid_read_is_card_unavailable(pcsc_bay: PcscBay) -> None:
@@ -105,7 +105,7 @@ def test_wrong_status_word_fault(pcsc_bay: PcscBay) -> None:
     assert (data, sw) == (b"", 0x6A82)
 
 
-def test_pin_never_appears_in_any_trace(pcsc_stack: list[str], tmp_path: Path) -> None:
+def test_pin_never_appears_in_any_trace(vpcd_lock: list[str], tmp_path: Path) -> None:
     profile = load_profile(P / "cps3-psad-lpp.xml")
     pin = profile.pin.reveal()  # type: ignore[union-attr]
     bay_trace = tmp_path / "bay-apdu.jsonl"
@@ -163,7 +163,7 @@ def test_cli_list_and_probe_on_the_real_stack(pcsc_bay: PcscBay) -> None:
     assert empty.returncode == 2 and "aucune carte" in empty.stderr
 
 
-def test_same_card_next_case_is_reused_fresh_without_reinsertion(pcsc_stack: list[str], tmp_path: Path) -> None:
+def test_same_card_next_case_is_reused_fresh_without_reinsertion(vpcd_lock: list[str], tmp_path: Path) -> None:
     with PcscBay(emulator="process", trace_dir=tmp_path) as bay:
         bay.present("cps", P / "cps4-nurse.xml")
         verify_pin(bay, "cps", load_profile(P / "cps4-nurse.xml").pin.reveal())  # type: ignore[union-attr]
@@ -177,3 +177,34 @@ def test_same_card_next_case_is_reused_fresh_without_reinsertion(pcsc_stack: lis
             read_cps(bay, "cps")
         bay.present("cps", P / "cps4-nurse.xml")  # after a fault: a real re-insertion
         assert read_cps(bay, "cps").rpps == "89990000021"
+
+
+def test_reader_already_holding_a_foreign_card_is_reported(pcsc_bay: PcscBay) -> None:
+    from testbench.cards.virtual import build_card
+    from testbench.cards.vpcd import VirtualICC
+
+    foreign = VirtualICC(build_card(P / "cps4-nurse.xml"), 35964)  # someone else's emulator on the cps port
+    foreign.insert(2.0)
+    try:
+        from testbench.cards.pcsc import wait_for
+
+        wait_for("Virtual PCD 00 01", True, 3.0)
+        with pytest.raises(CardUnavailable, match="contient déjà une carte"):
+            pcsc_bay.present("cps", P / "cps3-psad-lpp.xml")
+    finally:
+        foreign.remove()
+        from testbench.cards.pcsc import wait_for as wait
+
+        wait("Virtual PCD 00 01", False, 3.0)
+
+
+def test_two_bays_cannot_share_a_vpcd_port(pcsc_bay: PcscBay) -> None:
+    pcsc_bay.present("vitale", P / "vitale2-c2s.xml")
+    other = PcscBay(emulator="thread")
+    other.lock_timeout = 0.2
+    try:
+        with pytest.raises(CardUnavailable, match="utilisé par un autre banc"):
+            other.present("vitale", P / "vitale2-ald.xml")
+    finally:
+        other.close()
+    assert read_vitale(pcsc_bay, "vitale").beneficiaries[0].first_name == "SARAH"  # ours is untouched

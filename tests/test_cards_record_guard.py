@@ -149,9 +149,16 @@ def test_guard_prompts_operator_and_waits() -> None:
     ]
 
 
-def test_guard_real_nature_needs_allow_real() -> None:
+def test_guard_real_nature_needs_allow_real_unless_the_case_expects_the_emulated_card() -> None:
     real = load_profile(P / "vitale2-real-nature.xml")
+    c2s = load_profile(P / "vitale2-c2s.xml")
     bay = _bay_with("vitale", "vitale2-real-nature")
+    # the case asks for the emulated real-nature card (to see the product refuse it): let through
+    assert check_cards(bay, [("vitale", real)]).ok
+    # a real card where a test card is expected: refused, even by name
+    with pytest.raises(CardMismatch, match="seules les cartes de test"):
+        check_cards(bay, [("vitale", c2s)])
+    bay.emulated = lambda slot: False  # type: ignore[method-assign]  # as with a physical reader
     with pytest.raises(CardMismatch, match="seules les cartes de test"):
         check_cards(bay, [("vitale", real)])
     assert check_cards(bay, [("vitale", real)], allow_real=True).ok

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -28,7 +29,7 @@ from typing import IO
 from .api import ApduSink, CardMismatch, CardUnavailable
 from .inprocess import Fault
 from .link import Link
-from .pcsc import SHARED, PyscardTransport, wait_for
+from .pcsc import SHARED, Context, PyscardTransport, card_present, wait_for
 from .profile import CardProfile, load_profile
 from .trace import JsonlSink
 from .virtual import build_card
@@ -56,6 +57,42 @@ def parse_reader_map(text: str) -> dict[str, ReaderSpec]:
         name, _, port = rest.rpartition("@") if "@" in rest else (rest, "", "0")
         out[slot.strip()] = ReaderSpec(name.strip(), int(port or 0))
     return out
+
+
+LOCK_PORT_OFFSET = 10000  # the vpcd port + this = a loopback port bound as a cross-process mutex
+
+
+class _PortLock:
+    """Exclusive use of one vpcd port by one bay, across processes, released when the process dies.
+
+    vpcd serves one card per port and silently queues a second emulator (pitfall 5), so two benches
+    or test sessions must not share a port. Binding a loopback port is a portable mutex (no fcntl).
+    """
+
+    def __init__(self, port: int) -> None:
+        self.port = port + LOCK_PORT_OFFSET
+        self.sock: socket.socket | None = None
+
+    def acquire(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while self.sock is None:
+            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            try:
+                s.bind(("127.0.0.1", self.port))
+                self.sock = s
+            except OSError:
+                s.close()
+                if time.monotonic() >= deadline:
+                    raise CardUnavailable(
+                        f"le port vpcd {self.port - LOCK_PORT_OFFSET} est utilisé par un autre banc ou une autre "
+                        f"session de tests (verrou 127.0.0.1:{self.port})"
+                    ) from None
+                time.sleep(0.05)
+
+    def release(self) -> None:
+        if self.sock is not None:
+            self.sock.close()
+            self.sock = None
 
 
 def default_readers() -> dict[str, ReaderSpec]:
@@ -187,6 +224,8 @@ class PcscBay:
         self._sinks = list(sinks) + ([apdu_sink] if apdu_sink is not None else [])
         self.reuse = reuse
         self._dirty: set[str] = set()  # slots whose emulated card saw a fault or a failure
+        self._locks: dict[str, _PortLock] = {}
+        self.lock_timeout = 30.0
         self.emulate = emulate
         self.emulator = emulator
         self.trace_dir = trace_dir
@@ -267,6 +306,15 @@ class PcscBay:
         if self.trace_dir is not None:
             self.trace_dir.mkdir(parents=True, exist_ok=True)
             trace = self.trace_dir / f"emulator-{slot}.jsonl"
+        if slot not in self._locks and spec.port:
+            lock = _PortLock(spec.port)
+            lock.acquire(self.lock_timeout)
+            self._locks[slot] = lock
+        if self._occupied(spec.name):
+            raise CardUnavailable(
+                f"le lecteur {spec.name} contient déjà une carte qui n'est pas celle du banc "
+                f"(un autre émulateur ou une autre session utilise le port {spec.port} ?)"
+            )
         deadline = time.monotonic() + self.insert_timeout
         while True:
             # vpcd may still hold the previous connection for a poll after a pulled card: a connect made
@@ -297,6 +345,13 @@ class PcscBay:
         self._timed_out.discard(slot)
         self._dirty.discard(slot)
 
+    @staticmethod
+    def _occupied(reader: str) -> bool:
+        """A card is present in a reader where this bay has none (vpcd serves one card per port)."""
+        with Context() as ctx:
+            state = ctx.status([reader]).get(reader, (0, b""))[0]
+        return card_present(state)
+
     def _prompt_insert(self, slot: str, p: CardProfile) -> None:
         spec = self._spec(slot)
         message = f"Insérez la {p.describe_fr()} dans le lecteur « {spec.name} » ({slot})."
@@ -304,6 +359,10 @@ class PcscBay:
             raise CardMismatch(message)
         self.prompt(message)
         wait_for(spec.name, True, self.operator_timeout)
+
+    def emulated(self, slot: str) -> bool:
+        """True when this bay's own emulator serves the card in ``slot`` (not a physical card)."""
+        return self.emulate and slot in self._cards
 
     def wait_card(self, slot: str, timeout: float) -> None:
         """Wait until a card is inserted in ``slot``'s reader (operator insertion)."""
@@ -329,6 +388,9 @@ class PcscBay:
             with contextlib.suppress(CardUnavailable):
                 self.remove(slot)
         self.release()
+        for lock in self._locks.values():
+            lock.release()
+        self._locks.clear()
         self._stop.set()
 
     def __enter__(self) -> PcscBay:

@@ -1,7 +1,8 @@
 """Card guard: before a case runs, check that each required card is the one in its reader.
 
 For every (slot, expected profile): the ATR family (Vitale 1/2, CPS3/4), the card nature (test
-cards only unless ``allow_real``), the identity (Vitale: NIR and name of beneficiary 1 through the
+cards only unless ``allow_real``, or unless the case expects that very nature on a card the bay
+emulates), the identity (Vitale: NIR and name of beneficiary 1 through the
 public read sequence; CPS: RPPS and name). Reads are read-only, no PIN is presented (the CPS read
 only counts tries). The cards are released afterwards so the application under test can take them.
 On any mismatch :class:`CardMismatch` is raised with a French message naming the card found and
@@ -106,6 +107,17 @@ def _matches_vitale(p: CardProfile, data: VitaleData) -> bool:
     )
 
 
+def _emulated(bay: CardChannel, slot: str) -> bool:
+    """True when the bay itself emulates the card in ``slot`` (so it cannot be a real person's card).
+
+    A case may ask for an emulated card of nature R or D (to check that the product refuses it);
+    the guard lets it through only then. In a physical reader a non-test card is always refused
+    unless ``allow_real``.
+    """
+    fn = getattr(bay, "emulated", None)
+    return bool(fn(slot)) if callable(fn) else False
+
+
 def _reader_name(bay: CardChannel, slot: str) -> str:
     fn = getattr(bay, "reader_name", None)
     return fn(slot) if callable(fn) else slot
@@ -152,7 +164,8 @@ def check_card(
         problems.append(f"lecture impossible : {exc}")
     if nature and nature != expected.nature:
         problems.append(f"nature : {NATURE_FR.get(nature, nature)} au lieu de {NATURE_FR[expected.nature]}")
-    if nature and nature != "T" and not allow_real:
+    simulated = nature == expected.nature and _emulated(bay, slot)
+    if nature and nature != "T" and not allow_real and not simulated:
         problems.append(f"carte {NATURE_FR.get(nature, nature)} refusée : seules les cartes de test sont admises")
     return CardCheck(
         slot=slot,

@@ -137,6 +137,10 @@ class InProcessBay:
         self._transport(slot)  # unknown slot → CardUnavailable
         return self._links[slot].transmit(apdu)
 
+    def emulated(self, slot: str) -> bool:
+        """Every card of this bay is a model in memory, never a real person's card."""
+        return self._transport(slot).card is not None
+
     def inject_fault(self, slot: str, fault: Fault | None) -> None:
         t = self._transport(slot)
         t.fault, t.count = fault, 0
