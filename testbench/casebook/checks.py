@@ -80,13 +80,26 @@ def _valid_value(value: str, value_type: str) -> bool:
     return True
 
 
+_DECIMALS: dict[str, Decimal | None] = {}
+
+
 def _decimal(value: str | None) -> Decimal | None:
+    """Decimal of a price or PLV, or None; cached because the same prices recur on many lines."""
     if value is None or value == "none":
         return None
+    cached = _DECIMALS.get(value, _NOT_CACHED)
+    if cached is not _NOT_CACHED:
+        return cached  # type: ignore[return-value]
     try:
-        return Decimal(value)
+        result: Decimal | None = Decimal(value)
     except InvalidOperation:
-        return None
+        result = None
+    if len(_DECIMALS) < 10_000:
+        _DECIMALS[value] = result
+    return result
+
+
+_NOT_CACHED = object()
 
 
 def check_case(case_id: str, domain: Domain, mode: Mode, parts: CaseParts, fixtures: Fixtures, report: Report) -> None:
@@ -102,7 +115,12 @@ def check_case(case_id: str, domain: Domain, mode: Mode, parts: CaseParts, fixtu
 
 
 def _check_expectations(case_id: str, parts: CaseParts, actions: dict[str, str], report: Report) -> dict[str, str]:
-    """Check expectations; return {step id: expected refusal code} for the step rules."""
+    """Check expectations; return {step id: expected refusal code} for the step rules.
+
+    The value branch is the hot path (thousands of values in a CNDA-sized casebook): the common,
+    valid case costs a few dict lookups and one regular-expression match; anything unusual goes
+    to :func:`_check_value_path`, which produces the messages.
+    """
     present = set(actions.values())
     observed: dict[str, str] = {}
     if MANUAL in present:
@@ -112,58 +130,65 @@ def _check_expectations(case_id: str, parts: CaseParts, actions: dict[str, str],
                     observed[item.path] = step[1]
     rules = _normalize_rules()
     refused: dict[str, str] = {}
-    values: list[tuple[dict[str, str], int]] = []
+    producers_of = _PRODUCERS
+    decimal = _DECIMAL.fullmatch
     for kind, _eid, attrs, line in parts.expectations:
-        where = (line, kind)
         get = attrs.get
         step = get("step")
         action = None
         if step is not None:
             action = actions.get(step)
             if action is None:
-                report(*where, f"l'étape « {step} » n'existe pas dans le cas {case_id}", "step")
+                report(line, kind, f"l'étape « {step} » n'existe pas dans le cas {case_id}", "step")
                 continue
         if "normalize" in attrs and rules is not None:
             unknown = [name for name in attrs["normalize"].split() if name not in rules]
             if unknown:
                 known = ", ".join(sorted(rules))
                 report(
-                    *where, f"règle de normalisation inconnue : {', '.join(unknown)} (connues : {known})", "normalize"
+                    line,
+                    kind,
+                    f"règle de normalisation inconnue : {', '.join(unknown)} (connues : {known})",
+                    "normalize",
                 )
         if kind == _VALUE:
-            values.append((attrs, line))
-            # Inlined for speed (6 000+ values in a CNDA-sized casebook); see _check_value_path.
             path = get("path")
             if path:
-                known, root = _path_info(path)
-                if not known or root == "manual" or (action is None) or action not in OBSERVATION_ROOTS[root]:
+                producing = producers_of[path]
+                if producing is None or action is None or action not in producing:
+                    known, root = _path_info(path)
                     _check_value_path(path, known, root, line, kind, step, action, observed, present, report)
             value_type = get("type", "string")
             expected = get("expected")
-            if expected is not None and not _valid_value(expected, value_type):
-                report(*where, f"valeur attendue « {expected} » invalide pour le type {value_type}", "expected")
-            if value_type != "decimal" and "tolerance" in attrs:
-                report(*where, "une tolérance ne s'applique qu'au type decimal", "tolerance")
+            if expected is not None:
+                valid = decimal(expected) is not None if value_type == "decimal" else _valid_value(expected, value_type)
+                if not valid:
+                    report(line, kind, f"valeur attendue « {expected} » invalide pour le type {value_type}", "expected")
+            if "tolerance" in attrs and value_type != "decimal":
+                report(line, kind, "une tolérance ne s'applique qu'au type decimal", "tolerance")
         elif kind == _REFUSAL:
             code = get("code", "")
             if step is not None and action == MANUAL:
-                report(*where, f"un refus ne peut viser qu'une action automatique (« {step} » est manuelle)", "step")
+                report(
+                    line, kind, f"un refus ne peut viser qu'une action automatique (« {step} » est manuelle)", "step"
+                )
             elif step is not None and step in refused:
-                report(*where, f"l'étape « {step} » a déjà un refus attendu", "step")
+                report(line, kind, f"l'étape « {step} » a déjà un refus attendu", "step")
             elif step is not None:
                 refused[step] = code
             if code and code not in REFUSAL_CODES:
                 known_codes = ", ".join(sorted(REFUSAL_CODES))
-                report(*where, f"code de refus « {code} » inconnu (codes connus : {known_codes})", "code")
+                report(line, kind, f"code de refus « {code} » inconnu (codes connus : {known_codes})", "code")
         elif kind == _TRACE:
             try:
                 re.compile(get("pattern", ""))
             except re.error as err:
-                report(*where, f"motif de trace invalide (expression régulière) : {err}", "pattern")
+                report(line, kind, f"motif de trace invalide (expression régulière) : {err}", "pattern")
     if refused:
         # A value read from a step that is expected to be refused can never be observed.
-        for attrs, line in values:
-            where = (line, _VALUE)
+        for kind, _eid, attrs, line in parts.expectations:
+            if kind != _VALUE:
+                continue
             producing = OBSERVATION_ROOTS.get(_path_info(attrs.get("path", ""))[1], frozenset())
             step = attrs.get("step")
             producers = [
@@ -171,8 +196,24 @@ def _check_expectations(case_id: str, parts: CaseParts, actions: dict[str, str],
             ]
             if producers and all(sid in refused for sid in producers):
                 names = ", ".join(producers)
-                report(*where, f"valeur attendue sur une étape dont le refus est attendu ({names})", "path")
+                report(line, kind, f"valeur attendue sur une étape dont le refus est attendu ({names})", "path")
     return refused
+
+
+class _Producers(dict[str, "frozenset[str] | None"]):
+    """path -> actions producing it, for known non-manual observation paths (None otherwise)."""
+
+    def __missing__(self, path: str) -> frozenset[str] | None:
+        known, root = _path_info(path)
+        value = OBSERVATION_ROOTS.get(root) if known and root != "manual" else None
+        if len(self) < 10_000:
+            self[path] = value
+        return value
+
+
+_PRODUCERS = _Producers()
+#: A decimal as casebooks write it: digits, optional sign, a dot (never a comma, no exponent).
+_DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 
 
 def _check_value_path(
