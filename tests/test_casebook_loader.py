@@ -300,3 +300,14 @@ def test_loading_and_selecting_do_not_build_the_case_objects(tmp_path: Path) -> 
     case = casebooks[0].cases[0]
     assert "steps" not in vars(case)  # still lazy: nothing built yet
     assert case.steps and "steps" in vars(case)
+
+
+def test_a_failing_schema_run_is_never_taken_for_a_pass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from testbench.casebook import xsd
+
+    def broken(root: object) -> list[object]:
+        raise RuntimeError("libxml2 exploded")
+
+    monkeypatch.setattr(xsd, "run_schema", broken)
+    with pytest.raises(RuntimeError, match="exploded"):
+        load_casebook(place(tmp_path, "minimal.xml"))

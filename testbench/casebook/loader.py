@@ -10,6 +10,7 @@ import gc
 import threading
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from testbench.casebook import xsd
 from testbench.casebook.build import Builder
@@ -44,10 +45,15 @@ def check_casebook(path: str | Path, limits: LoadLimits | None = None) -> tuple[
         return None, [wrong_root]
     # XSD validation (libxml2, without the GIL) runs in a worker thread while this thread builds
     # the model and runs the semantic checks: both only read the tree.
-    schema_errors: list[xsd.RawError] = []
-    worker = threading.Thread(
-        target=lambda: schema_errors.extend(xsd.run_schema(root)), name="casebook-xsd", daemon=True
-    )
+    outcome: dict[str, Any] = {}
+
+    def validate_schema() -> None:
+        try:
+            outcome["errors"] = xsd.run_schema(root)
+        except BaseException as exc:  # re-raised below: a schema run that failed is not a pass
+            outcome["exception"] = exc
+
+    worker = threading.Thread(target=validate_schema, name="casebook-xsd", daemon=True)
     worker.start()
     builder = Builder(source, path)
     # Building creates many small objects that all live as long as the casebook: collecting them
@@ -60,7 +66,9 @@ def check_casebook(path: str | Path, limits: LoadLimits | None = None) -> tuple[
         if gc_was_enabled:
             gc.enable()
         worker.join()
-    problems = xsd.schema_problems(root, source, schema_errors)
+    if "exception" in outcome:
+        raise outcome["exception"]
+    problems = xsd.schema_problems(root, source, outcome["errors"])
     problems.extend(builder.problems)
     if problems:
         problems.sort(key=lambda p: (p.source.line, p.source.col))
