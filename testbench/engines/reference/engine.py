@@ -119,13 +119,21 @@ class ReferenceEngine:
             raise
         return data
 
+    def _test_card_only(self, kind: str, data: JsonObject) -> None:
+        """The reference engine is a test engine: a card of nature R (réelle) is refused, never billed."""
+        if str(data.get("nature", "")).upper() == "R":
+            self.trace(f"read_{kind} refus CARD_NOT_TEST nature=R")
+            raise R.refuse(R.CARD_NOT_TEST, f"carte {kind} de nature réelle : seules les cartes de test sont acceptées")
+
     def read_cps(self, slot: str) -> JsonObject:
         data = self._read_card("cps", slot)
+        self._test_card_only("cps", data)
         self.trace(f"read_cps ok rpps={data.get('rpps', '')} type={data.get('card_type', '')}")
         return data
 
     def read_vitale(self, slot: str) -> JsonObject:
         data = self._read_card("vitale", slot)
+        self._test_card_only("vitale", data)
         self._last_vitale = data
         self.trace(f"read_vitale ok beneficiaires={len(data.get('beneficiaries', []))}")
         return data

@@ -36,6 +36,7 @@ UNKNOWN_SCENARIO = "UNKNOWN_SCENARIO"
 UNKNOWN_LOT = "UNKNOWN_LOT"
 NO_CARD = "NO_CARD"  # no card channel, no card in the slot, or the card layer is missing
 CARD_UNREADABLE = "CARD_UNREADABLE"
+CARD_NOT_TEST = "CARD_NOT_TEST"  # a card of nature R (réelle): the reference engine only bills with test cards
 ADRI_UNKNOWN_BENEFICIARY = "ADRI_UNKNOWN_BENEFICIARY"
 UNKNOWN_METHOD = "UNKNOWN_METHOD"
 
