@@ -106,7 +106,7 @@ class _Scrubber:
         self.enabled = enabled
         self._redact = redact
         self._redactor = redact.Redactor(names) if enabled else None
-        self._memo: dict[str, str] = {}
+        self._memo: dict[str, tuple[str, Counter[str] | None]] = {}
         self.counts: Counter[str] = Counter()
 
     def __call__(self, text: str) -> str:
@@ -114,15 +114,18 @@ class _Scrubber:
             return text
         hit = self._memo.get(text)
         if hit is not None:
-            return hit
+            if hit[1]:
+                self.counts.update(hit[1])
+            return hit[0]
         if self._redactor is None:
-            out = self._redact.redact_pins(text)  # PINs never leave, even with --no-redact
+            out, counts = self._redact.redact_pins(text), None  # PINs never leave, even with --no-redact
         else:
             result = self._redactor.redact_with_report(text)
-            out = result.text
-            self.counts.update(result.counts)
-        if len(self._memo) < 200_000:
-            self._memo[text] = out
+            out, counts = result.text, (result.counts or None)
+            if counts:
+                self.counts.update(counts)
+        if len(self._memo) < _MEMO_MAX:
+            self._memo[text] = (out, counts)
         return out
 
     def at_path(self, path: str, value: Any) -> Any:
@@ -143,6 +146,9 @@ class _Scrubber:
         if isinstance(value, list):
             return [self.value(v) for v in value]
         return value
+
+
+_MEMO_MAX = 300_000
 
 
 def _known_names(session: SessionView) -> list[str]:
