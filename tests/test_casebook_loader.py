@@ -311,3 +311,13 @@ def test_a_failing_schema_run_is_never_taken_for_a_pass(tmp_path: Path, monkeypa
     monkeypatch.setattr(xsd, "run_schema", broken)
     with pytest.raises(RuntimeError, match="exploded"):
         load_casebook(place(tmp_path, "minimal.xml"))
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="named pipes are POSIX")
+def test_a_named_pipe_is_refused_without_blocking(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "pipe.xml"
+    os.mkfifo(fifo)
+    (problem,) = problems_of(fifo)
+    assert "fichier ordinaire" in problem

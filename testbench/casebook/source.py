@@ -160,6 +160,9 @@ def read_casebook_source(path: Path, limits: LoadLimits) -> ReadResult:
         if path.is_dir():
             result.problems.append(_problem(display, "est un dossier, pas un fichier de cahier de tests"))
             return result
+        if path.exists() and not path.is_file():  # a FIFO or a device would block or never end
+            result.problems.append(_problem(display, "n'est pas un fichier ordinaire"))
+            return result
         size = path.stat().st_size
         if size > limits.max_bytes:
             result.problems.append(
