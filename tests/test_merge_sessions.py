@@ -18,6 +18,7 @@ from testbench.runner.runner import Runner
 from testbench.runner.tracing import TraceRecorder
 from testbench.store.read import read_session
 from testbench.store.session import SessionStore
+from testbench.traces.model import TraceLine
 
 
 def casebook(tmp: Path) -> Casebook:
@@ -46,6 +47,8 @@ def test_shards_merge_into_one_campaign_with_an_intact_chain(tmp_path: Path, cap
     cb = casebook(tmp_path)
     a = run(cb, tmp_path / "shard1.tbsession", ("C-1",))
     b = run(cb, tmp_path / "shard2.tbsession", ("C-2",))
+    with SessionStore.open(b) as store:  # a line captured between cases, attached to no attempt
+        store.add_trace_lines([TraceLine("app", 1, 1.0, "hors cas : démarrage de l'application")])
     out = tmp_path / "merged.tbsession"
     assert main(["merge", str(a), str(b), "-o", str(out)]) == 0
     assert "2 cas, 2 tentatives" in capsys.readouterr().out
@@ -54,6 +57,7 @@ def test_shards_merge_into_one_campaign_with_an_intact_chain(tmp_path: Path, cap
         assert len(s.runs) == 2
         assert s.trace_lines(s.cases[1].latest.id)  # traces follow their attempt
         merged_from = json.loads(s.meta["merged_from"])
+        assert "hors cas : démarrage de l'application" in [t.text for t in s.iter_trace_lines()]
     assert [m["file"] for m in merged_from] == [str(a), str(b)]
     conn = sqlite3.connect(out)
     assert chain.verify(conn).ok

@@ -130,6 +130,17 @@ def _merge_into(store: SessionStore, inputs: list[Path], conns: list[sqlite3.Con
                     [(run_map.get((i, r[0])) if r[0] is not None else None, *r[1:]) for r in rows],
                 )
                 chain.record(out, "events", first)
+            # trace lines and files captured between cases belong to no attempt; keep them too
+            out.executemany(
+                f"INSERT INTO trace_lines ({', '.join(_TRACE_COLS)}) VALUES ({', '.join('?' * len(_TRACE_COLS))})",
+                conn.execute(f"SELECT {', '.join(_TRACE_COLS)} FROM trace_lines WHERE attempt_id IS NULL ORDER BY id"),
+            )
+            out.executemany(
+                "INSERT INTO artifact_links (sha256, attempt_id, step_id, name) VALUES (?,?,?,?)",
+                conn.execute(
+                    "SELECT sha256, NULL, step_id, name FROM artifact_links WHERE attempt_id IS NULL ORDER BY id"
+                ),
+            )
     attempts.sort(key=lambda a: (a[0], a[1], a[2]))
     seen: set[tuple[Any, ...]] = set()
     numbers: dict[tuple[str, str], int] = {}
