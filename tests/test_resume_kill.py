@@ -1,0 +1,83 @@
+"""kill -9 during ``testbench run``, then ``--resume``: nothing recorded is lost, nothing is run twice."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from testbench.paths import CASEBOOKS_DIR
+
+CASEBOOK = CASEBOOKS_DIR / "billing.xml"
+
+
+def finished(session: Path) -> list[tuple[str, int, str]]:
+    if not session.exists():
+        return []
+    try:
+        conn = sqlite3.connect(f"{session.resolve().as_uri()}?mode=ro", uri=True)
+        rows = conn.execute(
+            "SELECT case_id, number, verdict FROM attempts WHERE ended_wall IS NOT NULL AND verdict != 'none'"
+            " ORDER BY id"
+        ).fetchall()
+        conn.close()
+        return [(r[0], r[1], r[2]) for r in rows]
+    except sqlite3.OperationalError:  # schema not created yet
+        return []
+
+
+def run_cli(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "testbench", *args], capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="kill -9 is a POSIX signal")
+def test_kill_then_resume_loses_and_duplicates_nothing(tmp_path: Path) -> None:
+    session = tmp_path / "campaign.tbsession"
+    args = ["run", str(CASEBOOK), "--session", str(session), "--cards", "inprocess"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "testbench", *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 120
+    while len(finished(session)) < 8 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.02)
+    assert proc.poll() is None, "the run ended before it could be killed"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    before = finished(session)
+    assert len(before) >= 8
+
+    # without --resume the session is not silently run again
+    refused = run_cli(*args)
+    assert refused.returncode == 3 and "--resume" in refused.stderr
+
+    resumed = run_cli(*args, "--resume")
+    assert resumed.returncode in (0, 1, 2), resumed.stderr
+    assert "Traceback" not in resumed.stderr
+    after = finished(session)
+    assert after[: len(before)] == before  # every verdict recorded before the kill is still there, unchanged
+
+    conn = sqlite3.connect(session)
+    selected = {r[0] for r in conn.execute("SELECT case_id FROM selection")}
+    final = conn.execute(
+        "SELECT case_id, COUNT(*) FROM attempts WHERE verdict NOT IN ('none', 'pending') GROUP BY case_id"
+    ).fetchall()
+    interrupted = conn.execute("SELECT COUNT(*) FROM attempts WHERE reason LIKE 'tentative interrompue%'").fetchone()[0]
+    conn.close()
+    assert {case for case, _ in final} == selected  # every case has a final verdict
+    assert all(count == 1 for _, count in final), "a case with a final verdict was run again"
+    assert interrupted <= 1  # the attempt under way at the kill stays in the history, marked
+
+
+def test_resume_report_after_kill_is_rebuilt_from_the_session(tmp_path: Path) -> None:
+    session = tmp_path / "s.tbsession"
+    done = run_cli("run", str(CASEBOOK), "--session", str(session), "--cards", "inprocess", "-k", "TB-LPP-001")
+    assert done.returncode in (0, 1), done.stderr
+    out = run_cli("report", str(session), "-o", str(tmp_path / "r"))
+    assert out.returncode == 0, out.stderr
+    assert (tmp_path / "r" / "index.html").read_text(encoding="utf-8").count("TB-LPP-001") >= 1
