@@ -136,3 +136,29 @@ def test_read_vitale_over_fake_pyscard_connection() -> None:
     assert any(c[1] == 0xB0 and c[4] != 0 for c in conn.sent)  # T=0: resent with the exact Le
     link.transport.close()
     assert not conn.connected
+
+
+def test_shared_or_exclusive_mode_and_release_disposition_reach_connect() -> None:
+    from smartcard import scard
+
+    from testbench.cards.pcsc import EXCLUSIVE, SHARED
+
+    seen: list[tuple[object, object]] = []
+
+    class Recording(ScriptedConnection):
+        def connect(self, protocol=None, mode=None, disposition=None):
+            seen.append((mode, disposition))
+            super().connect(protocol, mode, disposition)
+
+    for mode, reset in ((SHARED, True), (EXCLUSIVE, False)):
+        conn = Recording([bytes.fromhex("9000")])
+        t = PyscardTransport(
+            "Fake Reader 00 00", mode=mode, reset_on_release=reset, connection_factory=lambda c=conn: c
+        )
+        t.transmit_raw(bytes.fromhex("00A40000023F00"))
+        t.close()
+        assert not conn.connected
+    assert seen == [
+        (scard.SCARD_SHARE_SHARED, scard.SCARD_RESET_CARD),
+        (scard.SCARD_SHARE_EXCLUSIVE, scard.SCARD_LEAVE_CARD),
+    ]
