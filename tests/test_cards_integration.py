@@ -208,3 +208,34 @@ def test_two_bays_cannot_share_a_vpcd_port(pcsc_bay: PcscBay) -> None:
     finally:
         other.close()
     assert read_vitale(pcsc_bay, "vitale").beneficiaries[0].first_name == "SARAH"  # ours is untouched
+
+
+def test_physical_mode_prompts_the_operator_then_waits(vpcd_lock: list[str]) -> None:
+    """emulate=False: the bay only prompts; here an emulator plays the operator inserting the card."""
+    import threading
+
+    from testbench.cards.virtual import build_card
+    from testbench.cards.vpcd import VirtualICC
+
+    icc = VirtualICC(build_card(P / "vitale2-maternity.xml"), 35963)
+    prompts: list[str] = []
+
+    def operator(message: str) -> None:
+        prompts.append(message)
+        threading.Timer(0.1, icc.insert, kwargs={"timeout": 2.0}).start()
+
+    bay = PcscBay(emulate=False, prompt=operator, operator_timeout=5.0)
+    try:
+        bay.present("vitale", P / "vitale2-maternity.xml")
+        assert prompts == [
+            "Insérez la carte Vitale 2 de test « vitale2-maternity » de LUCIE PROTO (maternité) "
+            "dans le lecteur « Virtual PCD 00 00 » (vitale)."
+        ]
+        assert check_cards(bay, [("vitale", load_profile(P / "vitale2-maternity.xml"))]).ok
+        assert not bay.emulated("vitale")
+    finally:
+        bay.close()
+        icc.remove()
+        from testbench.cards.pcsc import wait_for
+
+        wait_for("Virtual PCD 00 00", False, 3.0)

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from .api import ApduSink, CardMismatch, CardUnavailable
+from .api import ApduSink, CardUnavailable
 from .inprocess import Fault
 from .link import Link
 from .pcsc import SHARED, Context, PyscardTransport, card_present, wait_for
@@ -353,10 +353,13 @@ class PcscBay:
         return card_present(state)
 
     def _prompt_insert(self, slot: str, p: CardProfile) -> None:
+        """Physical reader: a card already there is kept (the guard checks it), else ask and wait."""
         spec = self._spec(slot)
+        if self._occupied(spec.name):
+            return
         message = f"Insérez la {p.describe_fr()} dans le lecteur « {spec.name} » ({slot})."
         if self.prompt is None:
-            raise CardMismatch(message)
+            raise CardUnavailable(f"aucune carte dans le lecteur {spec.name} : {message}")
         self.prompt(message)
         wait_for(spec.name, True, self.operator_timeout)
 
