@@ -239,3 +239,30 @@ def test_physical_mode_prompts_the_operator_then_waits(vpcd_lock: list[str]) -> 
         from testbench.cards.pcsc import wait_for
 
         wait_for("Virtual PCD 00 00", False, 3.0)
+
+
+def test_record_on_the_real_stack_then_replay_through_vpcd(pcsc_bay: PcscBay, tmp_path: Path) -> None:
+    from testbench.cards.link import Link, SingleChannel
+    from testbench.cards.pcsc import PyscardTransport, wait_for
+    from testbench.cards.record import Recorder, ReplayCard
+    from testbench.cards.vpcd import VirtualICC
+
+    pcsc_bay.present("vitale", P / "vitale2-family.xml")
+    rec = Recorder(tmp_path / "family.jsonl", pcsc_bay.atr("vitale"), "Virtual PCD 00 00")
+    pcsc_bay.add_sink(rec)
+    original = read_vitale(pcsc_bay, "vitale")
+    rec.close()
+    replay = ReplayCard.from_file(tmp_path / "family.jsonl")
+    icc = VirtualICC(replay, 35964)  # the recording becomes a card in the other reader
+    icc.insert(2.0)
+    try:
+        wait_for("Virtual PCD 00 01", True, 3.0)
+        channel = SingleChannel(Link(PyscardTransport("Virtual PCD 00 01"), "replay"))
+        try:
+            assert read_vitale(channel, "replay").as_dict() == original.as_dict()
+        finally:
+            channel.release()
+        assert replay.unknown == []
+    finally:
+        icc.remove()
+        wait_for("Virtual PCD 00 01", False, 3.0)
