@@ -81,3 +81,9 @@ def test_resume_report_after_kill_is_rebuilt_from_the_session(tmp_path: Path) ->
     out = run_cli("report", str(session), "-o", str(tmp_path / "r"))
     assert out.returncode == 0, out.stderr
     assert (tmp_path / "r" / "index.html").read_text(encoding="utf-8").count("TB-LPP-001") >= 1
+
+
+def test_bad_selection_expression_is_a_usage_error(tmp_path: Path) -> None:
+    out = run_cli("run", str(CASEBOOK), "--session", str(tmp_path / "s.tbsession"), "-k", "LPP and (")
+    assert out.returncode == 3
+    assert "-k" in out.stderr and "Traceback" not in out.stderr

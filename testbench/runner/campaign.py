@@ -61,13 +61,16 @@ class CampaignResult:
 
 
 def load(request: RunRequest) -> tuple[list[Casebook], list[tuple[Casebook, Case]]]:
-    from testbench.casebook.loader import load_casebooks, select_cases
+    from testbench.casebook.loader import SelectionError, load_casebooks, select_cases
 
     try:
         casebooks = load_casebooks(request.casebooks)
     except CasebookError as exc:
         raise CampaignError([str(p) for p in exc.problems]) from None
-    selected = select_cases(casebooks, request.keyword, request.tags)
+    try:
+        selected = select_cases(casebooks, request.keyword, request.tags)
+    except SelectionError as exc:
+        raise CampaignError([str(exc)]) from None
     if not selected:
         raise CampaignError(["aucun cas ne correspond à la sélection (-k / --tag)"])
     return casebooks, selected
