@@ -144,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         f"html report: {elapsed:.2f} s (HTML + evidence + JSON + JUnit + manifest), index.html {html_mb:.2f} MB, "
         f"folder {folder_size(out) / 1e6:.1f} MB, {len(result.files)} files"
     )
+    print("  stages: " + ", ".join(f"{k} {v:.2f} s" for k, v in result.timings.items()))
     print(
         f"budget: time {'OK' if elapsed <= 3 else 'OVER'} (≤ 3 s), size {'OK' if html_mb <= 10 else 'OVER'} (≤ 10 MB)"
     )

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,6 +59,7 @@ class BuildResult:
     pdf: Path | None = None
     signed: bool = False
     redaction_counts: dict[str, int] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage, for benchmarks
 
 
 def _clean(out_dir: Path) -> None:
@@ -82,9 +84,20 @@ def build_report(session_path: Path, out_dir: Path, options: BuildOptions | None
         else None
     )
     evidence = Evidence(out_dir)
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[stage] = round(now - clock, 3)
+        clock = now
+
     with read_session(session_path) as session:
         content = gather(session, Options(redact=options.redact, excerpt=options.excerpt, signer=signer_info), evidence)
+        lap("gather+evidence")
         html = render_html(content, options.lang)
+        lap("html")
         chain_entries = chain.entries(session.conn)
         junit = junit_tree(session) if options.junit else None
     target = out_dir / "index.html"
@@ -95,14 +108,17 @@ def build_report(session_path: Path, out_dir: Path, options: BuildOptions | None
     )
     if junit is not None:
         junit.write(str(out_dir / "junit.xml"), xml_declaration=True, encoding="utf-8", pretty_print=True)
-    result = BuildResult(out_dir, target, redaction_counts=dict(content.redaction_counts))
+    lap("write json+junit+chain")
+    result = BuildResult(out_dir, target, redaction_counts=dict(content.redaction_counts), timings=timings)
     if options.pdf:
         from testbench.report.pdf import html_to_pdf
 
         result.pdf = html_to_pdf(target, out_dir / "report.pdf", chromium=options.chromium)
+        lap("pdf")
     manifest.write_manifest(out_dir)
     if options.signer is not None:
         manifest.sign_manifest(out_dir, options.signer)
         result.signed = True
+    lap("manifest+signature")
     result.files = manifest.report_files(out_dir)
     return result

@@ -315,23 +315,28 @@ def _steps(view: CaseView, events: list[dict[str, Any]], scrub: _Scrubber) -> li
 def _trace(
     session: SessionView, attempt_id: int, slug: str, number: int, options: Options, evidence: Evidence, scrub: Any
 ) -> dict[str, Any]:
-    # raw tuples rather than TraceLine objects: this loop sees every trace line of the campaign
+    # raw tuples rather than TraceLine objects or dicts: this loop sees every trace line of the campaign
     rows = [
-        {"time": clock_text(wall), "channel": channel, "step": step or "", "text": scrub(text)}
+        (clock_text(wall), channel, step or "", scrub(text))
         for wall, channel, step, text in session.conn.execute(
             "SELECT wall, channel, step_id, text FROM trace_lines WHERE attempt_id = ? ORDER BY mono_ns, id",
             (attempt_id,),
         )
     ]
+
+    def as_dict(row: tuple[str, str, str, str]) -> dict[str, Any]:
+        return {"time": row[0], "channel": row[1], "step": row[2], "text": row[3]}
+
     limit = max(options.excerpt, 0)
     if len(rows) <= limit:
-        return {"count": len(rows), "excerpt": rows, "omitted": 0, "file": None}
+        return {"count": len(rows), "excerpt": [as_dict(r) for r in rows], "omitted": 0, "file": None}
     head, tail = limit - limit // 2, limit // 2
-    body = "".join(f"{r['time']}\t{r['channel']}\t{r['step']}\t{r['text']}\n" for r in rows)
+    body = "".join(f"{t}\t{c}\t{st}\t{x}\n" for t, c, st, x in rows)
     ref = evidence.add(f"traces/{slug}-t{number}.txt", body.encode("utf-8"), "text/plain")
-    excerpt = (
-        rows[:head] + ([{"gap": len(rows) - head - tail}] if tail or head else []) + (rows[-tail:] if tail else [])
-    )
+    excerpt = [as_dict(r) for r in rows[:head]]
+    if head or tail:
+        excerpt.append({"gap": len(rows) - head - tail})
+    excerpt += [as_dict(r) for r in (rows[-tail:] if tail else [])]
     return {"count": len(rows), "excerpt": excerpt, "omitted": len(rows) - head - tail, "file": ref}
 
 

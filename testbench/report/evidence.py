@@ -19,6 +19,7 @@ class Evidence:
     def __init__(self, root: Path | None) -> None:
         self.root = root
         self.written: dict[str, str] = {}
+        self._made: set[Path] = set()
 
     def add(self, relative: str, data: bytes, media_type: str) -> dict[str, object]:
         path = f"{FOLDER}/{relative}"
@@ -33,6 +34,8 @@ class Evidence:
         self.written[path] = sha
         if self.root is not None:
             target = self.root / path
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.parent not in self._made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                self._made.add(target.parent)
             target.write_bytes(data)
         return {"path": path, "sha256": sha, "size": len(data), "media_type": media_type}

@@ -6,9 +6,12 @@ and compared at any time. Nothing in the page loads from the network (CSP ``defa
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
+from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from testbench.i18n import translator
 from testbench.report import assets, svg
@@ -44,6 +47,22 @@ def render_html(content: ReportContent, lang: str = "fr") -> str:
     def nr(value: object) -> object:
         return t(NOT_RECORDED) if value == NOT_RECORDED else value
 
+    gap_text = escape(t("lignes dans le fichier de trace complet"))
+
+    def trace_rows(excerpt: list[dict[str, Any]]) -> Markup:
+        """The excerpt's rows, escaped here in one pass: it is most of the page at campaign scale."""
+        rows = []
+        for line in excerpt:
+            if "gap" in line:
+                rows.append(f'<tr><td colspan="4" class="gap">… {int(line["gap"])} {gap_text} …</td></tr>\n')
+            else:
+                ch = escape(line["channel"])
+                rows.append(
+                    f'<tr class="ch-{ch}"><td>{escape(line["time"])}</td><td>{ch}</td>'
+                    f"<td>{escape(line['step'])}</td><td>{escape(line['text'])}</td></tr>\n"
+                )
+        return Markup("".join(rows))
+
     present = [v for v in VERDICT_ORDER if v in data["summary"]["by_verdict"]]
     return _ENV.get_template("report.html.j2").render(
         r=data,
@@ -51,6 +70,7 @@ def render_html(content: ReportContent, lang: str = "fr") -> str:
         lang=lang,
         vl=vl,
         nr=nr,
+        trace_rows=trace_rows,
         verdicts=present,
         step_status=STEP_STATUS,
         action_label=ACTION_FR,
