@@ -20,7 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     action = review.add_mutually_exclusive_group(required=True)
     action.add_argument("--accept", action="store_true", help="accepter le verdict enregistré")
     action.add_argument(
-        "--override", choices=[v.value for v in Verdict], metavar="VERDICT", help="remplacer le verdict"
+        "--override", choices=[v.value for v in Verdict if v.is_final], metavar="VERDICT", help="remplacer le verdict"
     )
     action.add_argument("--comment", action="store_true", help="simple commentaire")
     review.add_argument("--reason", required=True, help="motif (obligatoire)")

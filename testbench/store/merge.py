@@ -74,9 +74,15 @@ def merge_sessions(inputs: list[Path], output: Path, *, allow_tampered: bool = F
             )
         if problems and not allow_tampered:
             raise MergeError([*problems, "fusion refusée : une session d'entrée a été modifiée"])
-        with SessionStore.open(output) as store:
-            store.set_meta("merged_from", json.dumps(heads, ensure_ascii=False))
-            return _merge_into(store, inputs, conns)
+        try:
+            with SessionStore.open(output) as store:
+                store.set_meta("merged_from", json.dumps(heads, ensure_ascii=False))
+                return _merge_into(store, inputs, conns)
+        except BaseException:
+            # half a merge is worse than none: remove the new file and its companions
+            for leftover in (output, *(output.with_name(output.name + s) for s in ("-wal", "-shm", ".lock"))):
+                leftover.unlink(missing_ok=True)
+            raise
     finally:
         for conn in conns:
             conn.close()
