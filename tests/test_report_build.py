@@ -210,3 +210,29 @@ def test_cli_report_usage_errors(tmp_path: Path, capsys) -> None:
         == 3
     )
     assert "keys init" in capsys.readouterr().err
+
+
+def test_cover_reads_cards_engine_and_product_from_the_session(tmp_path: Path) -> None:
+    cb = make_casebook(tuple(make_case(c, (invoice_step(),)) for c in ("A-1", "A-2")), tmp_path)
+    session = tmp_path / "cover.tbsession"
+    with SessionStore.open(session) as store:
+        record_casebooks(store, [cb])
+        options = {"sut": {"name": "Logiciel LPP", "version": "4.2"}, "agrement": "AG-2026-001"}
+        env = {"engine": {"name": "moteur", "version": "1.40.8", "agrement": "X", "socle_version": "5.1"}}
+        run = store.begin_run([], options, env)
+        for cid, card, nature, atr in (("A-1", "v-test", "T", "3B 01"), ("A-2", "v-real", "R", "3B 02")):
+            attempt = store.start_attempt(run, cb.sha256, cid)
+            store.add_event(
+                "card-present", {"slot": "vitale", "card": card, "profile": f"{card}.xml"}, attempt_id=attempt
+            )
+            check = {"slot": "vitale", "reader": "Lecteur 0", "family": "vitale2", "nature": nature, "atr": atr}
+            store.add_event("card-guard", {"checks": [check]}, attempt_id=attempt)
+            store.finish_attempt(attempt, "pass", "")
+        store.end_run(run)
+    data = json.loads((build_report(session, tmp_path / "r").folder / "report.json").read_bytes())
+    cover = data["cover"]
+    assert cover["sut"] == {"name": "Logiciel LPP", "version": "4.2"} and cover["agrement"] == "AG-2026-001"
+    assert cover["engine"]["socle_version"] == "5.1"
+    cards = {c["card"]: (c["nature"], c["atr"], c["reader"]) for c in cover["cards"]}
+    assert cards == {"v-test": ("T", "3B 01", "Lecteur 0"), "v-real": ("R", "3B 02", "Lecteur 0")}
+    assert cover["operators"] == ["non renseigné"]

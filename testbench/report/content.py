@@ -190,22 +190,24 @@ def _cover(session: SessionView, case_events: dict[int, list[dict[str, Any]]], s
     cards: dict[tuple[str, str], dict[str, Any]] = {}
     operators: set[str] = set()
     for events in case_events.values():
+        present: dict[str, tuple[str, str]] = {}  # slot -> card presented in this attempt
         for ev in events:
             data = ev["data"] or {}
             if ev["kind"] == "card-present":
                 key = (str(data.get("slot")), str(data.get("card")))
+                present[key[0]] = key
                 cards.setdefault(key, {"slot": key[0], "card": key[1], "profile": data.get("profile")})
             elif ev["kind"] == "card-guard":
                 for check in data.get("checks", []):
-                    for entry in cards.values():
-                        if entry["slot"] == check.get("slot") and entry["profile"] and "reader" not in entry:
-                            entry.update(
-                                reader=check.get("reader"),
-                                family=check.get("family"),
-                                nature=check.get("nature"),
-                                found=scrub(str(check.get("found_fr") or "")),
-                                atr=check.get("atr"),
-                            )
+                    entry = cards.get(present.get(str(check.get("slot")), ("", "")))
+                    if entry is not None and "reader" not in entry:
+                        entry.update(
+                            reader=check.get("reader"),
+                            family=check.get("family"),
+                            nature=check.get("nature"),
+                            found=scrub(str(check.get("found_fr") or "")),
+                            atr=check.get("atr"),
+                        )
                     if check.get("reader") and check["reader"] not in readers:
                         readers.append(check["reader"])
             elif ev["kind"] == "manual-attested" and data.get("operator"):
