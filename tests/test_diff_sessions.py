@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from lxml import etree
@@ -37,8 +38,10 @@ def test_regression_comes_first_with_amount_and_trace_changes(tmp_path: Path, ca
     ko = result.cases[1]
     assert ko.case_id == "KO-1" and ko.kind == "details"  # still failing, but its amount moved
     assert any(line.startswith("+") for line in first.trace_diff)
-    html = tmp_path / "diff.html"
-    assert main(["diff", str(a), str(b), "--html", str(html)]) == 1
+    html, js = tmp_path / "diff.html", tmp_path / "diff.json"
+    assert main(["diff", str(a), str(b), "--html", str(html), "--json", str(js)]) == 1
+    data = json.loads(js.read_text(encoding="utf-8"))
+    assert data["regressions"] == 1 and data["cases"][0]["values"][0]["after"] == "36.00"
     out = capsys.readouterr().out
     assert out.index("[RÉGRESSION]") < out.index("KO-1")
     assert "montant e1 invoice.totals.amo : 33.60 → 36.00" in out

@@ -18,13 +18,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     diff.add_argument("session_a", type=Path, metavar="SESSION_A", help="référence (version précédente)")
     diff.add_argument("session_b", type=Path, metavar="SESSION_B", help="session à juger")
     diff.add_argument("--html", type=Path, metavar="FILE", help="écrire aussi la comparaison en HTML")
+    diff.add_argument("--json", type=Path, metavar="FILE", help="écrire aussi la comparaison en JSON")
     diff.add_argument("--all", action="store_true", help="lister aussi les cas identiques")
     diff.add_argument("--context", type=int, default=1, metavar="N", help="lignes de contexte des traces")
     diff.set_defaults(func=cmd_diff)
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from testbench.report.diff import diff_sessions, to_html, to_text
+    import json
+
+    from testbench.report.diff import diff_sessions, to_html, to_json, to_text
     from testbench.store.session import SessionError
 
     try:
@@ -36,4 +39,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     if args.html:
         args.html.parent.mkdir(parents=True, exist_ok=True)
         args.html.write_text(to_html(result), encoding="utf-8")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(to_json(result), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return EXIT_FAILED if result.regressions else EXIT_OK

@@ -51,7 +51,12 @@ def cmd_report(args: argparse.Namespace) -> int:
         print("testbench report: --excerpt doit être positif ou nul", file=sys.stderr)
         return EXIT_USAGE
     options = BuildOptions(
-        lang=args.lang or "fr", redact=not args.no_redact, excerpt=args.excerpt, signer=signer, pdf=args.pdf
+        lang=args.lang or "fr",
+        redact=not args.no_redact,
+        excerpt=args.excerpt,
+        signer=signer,
+        pdf=args.pdf,
+        progress=lambda stage: print(f"rapport : {stage}…", file=sys.stderr),
     )
     try:
         result = build_report(args.session, args.output, options)

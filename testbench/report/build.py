@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,6 +50,7 @@ class BuildOptions:
     pdf: bool = False
     junit: bool = True
     chromium: str | None = None
+    progress: Callable[[str], None] | None = None  # told each stage as it starts (the CLI prints it)
 
 
 @dataclass
@@ -84,6 +86,8 @@ def build_report(session_path: Path, out_dir: Path, options: BuildOptions | None
         else None
     )
     evidence = Evidence(out_dir)
+    say = options.progress or (lambda _stage: None)
+    say("lecture de la session, anonymisation, pièces")
     timings: dict[str, float] = {}
     clock = time.perf_counter()
 
@@ -96,6 +100,7 @@ def build_report(session_path: Path, out_dir: Path, options: BuildOptions | None
     with read_session(session_path) as session:
         content = gather(session, Options(redact=options.redact, excerpt=options.excerpt, signer=signer_info), evidence)
         lap("gather+evidence")
+        say("mise en page HTML")
         html = render_html(content, options.lang)
         lap("html")
         chain_entries = chain.entries(session.conn)
@@ -113,8 +118,10 @@ def build_report(session_path: Path, out_dir: Path, options: BuildOptions | None
     if options.pdf:
         from testbench.report.pdf import html_to_pdf
 
+        say("impression PDF par Chromium (environ 1 min pour 700 cas)")
         result.pdf = html_to_pdf(target, out_dir / "report.pdf", chromium=options.chromium)
         lap("pdf")
+    say("manifeste" + (" et signature" if options.signer else ""))
     manifest.write_manifest(out_dir)
     if options.signer is not None:
         manifest.sign_manifest(out_dir, options.signer)

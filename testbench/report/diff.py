@@ -199,6 +199,45 @@ def diff_sessions(path_a: Path, path_b: Path, *, trace_context: int = 1, max_tra
     return SessionDiff(str(path_a), str(path_b), out)
 
 
+def to_json(diff: SessionDiff) -> dict[str, Any]:
+    """The diff as data, for scripts (format ``testbench-diff/1``)."""
+    return {
+        "format": "testbench-diff/1",
+        "a": diff.a,
+        "b": diff.b,
+        "counts": diff.counts(),
+        "regressions": len(diff.regressions),
+        "trace_rules": [name for name, _ in TRACE_RULES],
+        "cases": [
+            {
+                "plan_id": c.plan_id,
+                "case_id": c.case_id,
+                "title": c.title,
+                "kind": c.kind,
+                "before": c.before,
+                "after": c.after,
+                "attempts_before": c.attempts_before,
+                "attempts_after": c.attempts_after,
+                "casebook_changed": c.casebook_changed,
+                "values": [
+                    {
+                        "expectation_id": v.expectation_id,
+                        "path": v.path,
+                        "value_type": v.value_type,
+                        "expected": v.expected,
+                        "before": v.before,
+                        "after": v.after,
+                        "amount": v.is_amount,
+                    }
+                    for v in c.values
+                ],
+                "trace": {"added": c.trace_added, "removed": c.trace_removed, "diff": c.trace_diff},
+            }
+            for c in diff.cases
+        ],
+    }
+
+
 def _v(verdict: str | None) -> str:
     return "—" if verdict is None else verdict_label(verdict)
 
@@ -282,4 +321,4 @@ def to_html(diff: SessionDiff, lang: str = "fr") -> str:
     )
 
 
-__all__ = ["SessionDiff", "Verdict", "diff_sessions", "to_html", "to_text"]
+__all__ = ["SessionDiff", "Verdict", "diff_sessions", "to_html", "to_json", "to_text"]
