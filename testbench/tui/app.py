@@ -342,6 +342,8 @@ class WorkstationApp(App[int]):
 
     # -- views -----------------------------------------------------------------------------------
     def show_view(self, view: str) -> None:
+        if view == "traces":
+            self.refresh_traces()  # before the switch: the first frame of the view already has its lines
         self.query_one("#views", TabbedContent).active = view
 
     @on(TabbedContent.TabActivated, "#views")
