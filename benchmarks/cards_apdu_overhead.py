@@ -41,6 +41,7 @@ def main() -> None:
         for _ in range(50):  # warm-up
             raw.transmit(cmd_list)
             bay.transmit("vitale", apdu)
+        seen.clear()
         raw_ns: list[int] = []
         bench_ns: list[int] = []
         pc = time.perf_counter_ns
