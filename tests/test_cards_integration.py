@@ -161,6 +161,34 @@ def test_cli_list_and_probe_on_the_real_stack(pcsc_bay: PcscBay) -> None:
     assert "Carte Vitale 2 de test" in text and "AT/MP" in text
     empty = cli("probe", "--reader", "Virtual PCD 00 01")
     assert empty.returncode == 2 and "aucune carte" in empty.stderr
+    watched = cli("watch", "--timeout", "0.3").stdout
+    assert "Virtual PCD 00 00  carte insérée  Vitale 2" in watched and "Virtual PCD 00 01  vide" in watched
+
+
+def test_cli_record_with_a_scriptor_script(pcsc_bay: PcscBay, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from testbench.cards.record import load_recording
+
+    pcsc_bay.present("vitale", P / "vitale1-adult.xml")
+    pcsc_bay.release()
+    script = tmp_path / "read.scriptor"
+    script.write_text("#!/usr/bin/env scriptor\nreset\n00 A4 00 00 02 3F 00\n00 B0 82 00 00  # identities\n")
+    out = tmp_path / "rec.jsonl"
+    r = subprocess.run(
+        [
+            *(sys.executable, "-m", "testbench", "cards", "record", "--reader", "Virtual PCD 00 00"),
+            *("--out", str(out), "--script", str(script)),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert r.returncode == 0, r.stderr
+    header, exchanges = load_recording(out)
+    assert header["atr"] == "3F6525002209699000"
+    assert [e["sw"][:2] for e in exchanges] == ["90", "6C", "90"]  # T=0: resent with the exact Le
 
 
 def test_same_card_next_case_is_reused_fresh_without_reinsertion(vpcd_lock: list[str], tmp_path: Path) -> None:
