@@ -283,3 +283,25 @@ def test_in_process_faults_and_missing_card() -> None:
     with pytest.raises(CardReadError) as exc:
         read_vitale(bay, "vitale")
     assert exc.value.sw == 0x6A82
+
+
+def test_profile_raw_files_are_added_and_readable(tmp_path: Path) -> None:
+    text = (CARD_PROFILES_DIR / "vitale2-adult-standard.xml").read_text()
+    text = text.replace(
+        "</card-profile>",
+        '  <file df="VITALE" fid="2005" sfi="5">65 05 80 03 41 42 43</file>\n'
+        '  <file df="MF" fid="2002" sfi="2">65 09 80 01 5A 81 01 59 82 01 58</file>\n</card-profile>',
+    )
+    path = tmp_path / "custom.xml"
+    path.write_text(text)
+    bay = InProcessBay()
+    bay.present("vitale", path)
+    bay.transmit("vitale", A.select_aid(L.AID_VITALE))
+    assert bay.transmit("vitale", A.read_binary_sfi(5)) == (bytes.fromhex("65058003414243"), 0x9000)
+    assert read_vitale(bay, "vitale").beneficiaries[0].name == "Z"  # the identity file was replaced
+
+
+def test_missing_profile_file_is_a_profile_error(tmp_path: Path) -> None:
+    with pytest.raises(ProfileError) as exc:
+        load_profile(tmp_path / "absent.xml")
+    assert str(exc.value).startswith(f"{tmp_path / 'absent.xml'}:1:1: ")

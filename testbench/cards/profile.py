@@ -262,7 +262,10 @@ def _hex(text: str | None) -> bytes:
 def load_profile(path: str | Path) -> CardProfile:
     """Parse and validate a card profile; raise :class:`ProfileError` (file:line:col) when invalid."""
     p = Path(path)
-    data = p.read_bytes()
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise ProfileError(str(p), 1, 1, f"profil de carte illisible : {exc.strerror or exc}") from None
     return parse_profile(data, str(p), p)
 
 
