@@ -125,6 +125,12 @@ def test_pin_never_appears_in_any_trace(vpcd_lock: list[str], tmp_path: Path) ->
         assert masked_verify in text, f"{path} has no masked VERIFY: the check below would prove nothing"
         for needle in (pin, pin.encode().hex(), pin.encode().hex().upper(), L.pin_block(pin).hex().upper()):
             assert needle not in text, f"PIN found in {path}"
+    import os
+
+    pcscd_log = Path(os.environ.get("TESTBENCH_PCSCD_DIR", "/tmp/testbench-pcscd")) / "pcscd.log"
+    if pcscd_log.exists():  # pcscd started by scripts/pcscd.sh: its log must not show the PIN either
+        log = pcscd_log.read_text(errors="replace").upper()
+        assert L.pin_block(pin).hex(" ").upper() not in log and L.pin_block(pin).hex().upper() not in log
 
 
 def test_latency_budget_quickack(pcsc_bay: PcscBay) -> None:
