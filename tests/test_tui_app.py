@@ -518,3 +518,104 @@ def test_trace_view_renders_only_visible_lines_of_a_large_session(tmp_path: Path
         conn.close()
 
     asyncio.run(scenario())
+
+
+def test_card_prompts_and_guard_verdict_with_the_real_in_process_bench(tmp_path: Path) -> None:
+    """The demo casebook on the in-process card bay and reference engine: the guard's findings are shown."""
+    from testbench.casebook.loader import load_casebooks
+    from testbench.paths import CASEBOOKS_DIR
+    from testbench.runner.assemble import BenchOptions
+    from testbench.tui.app import WorkstationApp
+    from testbench.tui.config import Settings, UiState
+    from testbench.tui.execution import assembled_bench
+    from testbench.tui.workstation import Workstation
+
+    async def scenario() -> None:
+        ws = Workstation(load_casebooks([CASEBOOKS_DIR / "demo.xml"]), tmp_path / "demo.tbsession")
+        app = WorkstationApp(
+            ws,
+            bench_factory=assembled_bench(BenchOptions(engine="inprocess", cards="inprocess")),
+            settings=Settings(operator="Opératrice Test"),
+            state=UiState(tmp_path / "cfg"),
+        )
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await select(app, pilot, "DEMO-FSE-001")
+            await pilot.press("r")
+            await wait_run(app, pilot)
+            assert verdict_of(app, "DEMO-FSE-001") == "pass"
+            log = "\n".join(app.query_one("#run-log", Log).lines)
+            assert "Carte à insérer : cps-psad → lecteur cps" in log
+            assert "▣ lecteur vitale : carte vitale-std — acceptée par le contrôle" in log
+            assert "Retirez les cartes." in log
+            assert "lecteur cps : carte cps-psad (cps3-psad-lpp.xml) — acceptée par le contrôle" in text_of(
+                app, "#case-detail"
+            )
+
+    asyncio.run(scenario())
+
+
+def test_card_refused_by_the_guard_is_prompted_and_the_case_does_not_start(tmp_path: Path) -> None:
+    from test_tui_helpers import fake_bench
+
+    from testbench.cards.api import CardMismatch
+    from testbench.tui.messages import OperatorNotice
+
+    def refusing_bench(recorder, notify):
+        bench = fake_bench(recorder, notify)
+
+        def guard(bay, casebook, case):
+            raise CardMismatch("lecteur vitale : carte réelle refusée, seules les cartes de test sont admises")
+
+        bench.guard = guard
+        return bench
+
+    notices: list = []
+
+    async def scenario() -> None:
+        app = make_app(tmp_path)
+        app.bench_factory = refusing_bench
+        async with app.run_test(size=SIZE, message_hook=notices.append) as pilot:
+            await pilot.pause()
+            await select(app, pilot, "TC-OK-001")
+            await pilot.press("r")
+            await wait_run(app, pilot)
+            assert verdict_of(app, "TC-OK-001") == "inconclusive"
+            prompt = text_of(app, "#card-prompt")
+            assert "lecteur vitale : carte v1 — refusée" in prompt and "Retirez les cartes." in prompt
+            assert "carte réelle refusée" in "\n".join(app.query_one("#run-log", Log).lines)
+            assert "— refusée : carte refusée, le cas n'a pas démarré" in text_of(app, "#case-detail")
+            assert app.ws.step_status(app.ws.find("TC-OK-001")) == {}  # no step ran
+
+    asyncio.run(scenario())
+    assert any(isinstance(m, OperatorNotice) and "carte réelle refusée" in m.text for m in notices)
+
+
+def test_cli_ui_and_default_ui_open_the_demo_then_the_last_session(tmp_path: Path, monkeypatch) -> None:
+    """``testbench ui`` remembers its session; ``testbench`` alone reopens it (the demo the first time)."""
+    from testbench.cli import ui_cmd
+    from testbench.cli.main import main
+    from testbench.paths import CASEBOOKS_DIR
+    from testbench.tui.app import WorkstationApp
+
+    monkeypatch.setenv("TESTBENCH_CONFIG_DIR", str(tmp_path / "cfg"))
+    opened: list = []
+
+    def fake_run(self, *args, **kwargs):
+        opened.append((self.ws.session_path, [cb.path.name for cb in self.ws.casebooks], self.lang))
+        return 0
+
+    monkeypatch.setattr(WorkstationApp, "run", fake_run)
+    assert ui_cmd.default_ui() == 0
+    assert opened[-1][0] == tmp_path / "cfg" / "sessions" / "demo.tbsession"
+    assert opened[-1][1] == ["demo.xml"]
+    session = tmp_path / "exam.tbsession"
+    demo = str(CASEBOOKS_DIR / "demo.xml")
+    assert main(["ui", demo, "--session", str(session), "--cards", "inprocess", "--lang", "en"]) == 0
+    assert opened[-1] == (session, ["demo.xml"], "en")
+    assert ui_cmd.default_ui() == 0
+    assert opened[-1][0] == session.resolve()
+    # a casebook that does not load is reported with its problems, exit 3
+    bad = tmp_path / "bad.xml"
+    bad.write_text("<casebook/>", encoding="utf-8")
+    assert main(["ui", str(bad)]) == 3

@@ -6,11 +6,10 @@ Textual is imported only when the UI starts, so the rest of the CLI works withou
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
-from testbench.cli.main import EXIT_ENVIRONMENT, EXIT_OK, EXIT_USAGE
+from testbench.cli.main import EXIT_ENVIRONMENT, EXIT_USAGE
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -97,14 +96,5 @@ def launch(casebook_paths: list[Path], session: Path, args: argparse.Namespace) 
         state=state,
         operator_name=args.operator,
     )
-    if os.environ.get("TESTBENCH_UI_HEADLESS_CHECK"):  # start, reach the first frame, leave (smoke checks)
-        import asyncio
-
-        async def smoke() -> None:
-            async with app.run_test() as pilot:
-                await pilot.pause()
-
-        asyncio.run(smoke())
-        return EXIT_OK
     result = app.run()
     return int(result or 0)

@@ -778,10 +778,20 @@ class WorkstationApp(App[int]):
             symbol = MARKS.get(verdict, ("·", ""))[0]
             reason = f" — {event.outcome.reason}" if event.outcome.reason else ""
             log.write_line(f"■ {event.case.id} : {symbol} {self.verdict_label(verdict)}{reason}")
+            self.reload()
+            prompt = Text()
+            entry = next((e for e in self.ws.entries if e.case is event.case), None)
+            statuses = self.ws.card_status(entry) if entry is not None else {}
+            for req in event.case.cards:
+                status = statuses.get(req.slot, "non vérifiée")
+                shown = t(status) if ":" not in status and "(" not in status else status
+                line = f"▣ {t('lecteur')} {req.slot} : {t('carte')} {req.card} — {shown}"
+                log.write_line(f"  {line}")
+                prompt.append(line + "\n", style="red" if status.startswith("refusée") else "green")
             if event.case.cards:
                 log.write_line(f"  ▣ {t('Retirez les cartes.')}")
-            self.query_one("#card-prompt", Static).update(Text(t("Retirez les cartes.")) if event.case.cards else "")
-            self.reload()
+                prompt.append(t("Retirez les cartes."), style="bold")
+            self.query_one("#card-prompt", Static).update(prompt)
 
     def on_operator_notice(self, message: OperatorNotice) -> None:
         self.query_one("#run-log", Log).write_line(f"⚠ {message.text}")
