@@ -119,3 +119,19 @@ def test_annotation_needs_a_reason_and_a_verdict_to_override(tmp_path: Path) -> 
             add_annotation(store, load_signer(key), "KO-1", "override", "motif", "r")
         with pytest.raises(AnnotationError):
             add_annotation(store, load_signer(key), "KO-1", "accept", "  ", "r")
+
+
+def test_a_review_of_an_earlier_attempt_does_not_decide_a_rerun(tmp_path: Path) -> None:
+    session = campaign(tmp_path, hostile=False)
+    key = tmp_path / "k.pem"
+    init_key(key)
+    assert main(["review", str(session), "KO-1", "--override", "pass", "--reason", "ok", "--key", str(key)]) == 0
+    with SessionStore.open(session) as store:  # the case is run again after the review
+        sha = store.conn.execute("SELECT casebook_sha FROM cases WHERE case_id = 'KO-1'").fetchone()[0]
+        attempt = store.start_attempt(store.begin_run([], {}, {}), sha, "KO-1")
+        store.finish_attempt(attempt, "fail", "toujours faux")
+    data = json.loads((build_report(session, tmp_path / "r").folder / "report.json").read_bytes())
+    ko = next(c for c in data["cases"] if c["key"]["case_id"] == "KO-1")
+    assert ko["reviewed_verdict"] is None
+    assert [a["attempt_number"] for a in ko["annotations"]] == [1]
+    assert problems(session) == []

@@ -436,11 +436,13 @@ def _case(
         "annotations": [a.as_dict() | {"at": iso(a.wall)} for a in annotations],
         "reviewed_verdict": None,
     }
+    # the review retains the last valid accept/override made on the latest attempt (same rule as the TUI);
+    # a review of an earlier attempt stays listed but does not decide a newer result
+    latest_number = latest.number if latest else None
     for a in annotations:
-        if a.valid and a.action == "override":
-            case["reviewed_verdict"] = a.verdict
-        elif a.valid and a.action == "accept":
-            case["reviewed_verdict"] = view.verdict
+        if not a.valid or a.action == "comment" or a.attempt_number != latest_number:
+            continue
+        case["reviewed_verdict"] = a.verdict if a.action == "override" else view.verdict
     if latest is None:
         return case
     case["comparisons"] = [
