@@ -305,3 +305,24 @@ def test_missing_profile_file_is_a_profile_error(tmp_path: Path) -> None:
     with pytest.raises(ProfileError) as exc:
         load_profile(tmp_path / "absent.xml")
     assert str(exc.value).startswith(f"{tmp_path / 'absent.xml'}:1:1: ")
+
+
+def test_nineteen_beneficiaries_are_read_across_several_chunks(tmp_path: Path) -> None:
+    beneficiaries = "\n".join(
+        f'  <beneficiary rank="{r}" qualite="{"00" if r == 1 else "06"}" name="FICTIF-LONGNOM-DE-FAMILLE"'
+        f' first-name="PRENOM-NUMERO-{r:02d}" birth-date="2001-01-{r:02d}"/>'
+        for r in range(1, 20)
+    )
+    body = (
+        '  <holder nir="282019999900216"/>\n'
+        '  <rights regime="01" caisse="751" centre="9999" code-gestion="10"/>\n' + beneficiaries + "\n"
+    )
+    path = tmp_path / "big.xml"
+    path.write_bytes(_profile(body))
+    bay = InProcessBay()
+    bay.present("vitale", path)
+    sent: list[bytes] = []
+    bay.add_sink(lambda ex: sent.append(ex.command))
+    data = read_vitale(bay, "vitale")
+    assert [b.first_name for b in data.beneficiaries] == [f"PRENOM-NUMERO-{r:02d}" for r in range(1, 20)]
+    assert bytes.fromhex("00B0010000") in sent  # continued at offset 256 after a full first chunk
