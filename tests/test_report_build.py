@@ -191,6 +191,8 @@ def test_cli_report_writes_pdf_with_a_page_per_case(tmp_path: Path) -> None:
     pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
     assert pages >= 1 + 3  # cover and summary, then at least a page per case
     assert "report.pdf" in json.loads((out / "manifest.json").read_bytes())["files"]
+    again = build_report(session, tmp_path / "r2", BuildOptions(pdf=True)).pdf
+    assert again is not None and again.read_bytes() == pdf  # print dates frozen: same session, same PDF
 
 
 def test_cli_report_usage_errors(tmp_path: Path, capsys) -> None:
