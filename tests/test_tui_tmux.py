@@ -57,16 +57,20 @@ def terminal(tmp_path: Path):
     subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True, timeout=10)
 
 
+def ui_command(tmp_path: Path, session: Path) -> str:
+    # COLUMNS/LINES leak into the tmux server from a test runner and would pin Textual to 80x24;
+    # exec: the pane's process is the program itself (so a test can kill it)
+    env = f"-u COLUMNS -u LINES TESTBENCH_CONFIG_DIR={tmp_path / 'cfg'} TEXTUAL_ANIMATIONS=none"
+    return (
+        f"cd {Path.cwd()} && exec env {env} {sys.executable} -m testbench ui {CASEBOOKS_DIR / 'demo.xml'}"
+        f" --session {session} --cards inprocess --engine inprocess --operator 'Opérateur E2E'"
+    )
+
+
 def test_exam_workstation_in_a_real_terminal(tmp_path: Path, terminal: Terminal) -> None:
     session = tmp_path / "examen.tbsession"
-    # COLUMNS/LINES leak into the tmux server from a test runner and would pin Textual to 80x24
-    env = f"-u COLUMNS -u LINES TESTBENCH_CONFIG_DIR={tmp_path / 'cfg'} TEXTUAL_ANIMATIONS=none"
-    command = (
-        f"cd {Path.cwd()} && env {env} {sys.executable} -m testbench ui {CASEBOOKS_DIR / 'demo.xml'}"
-        f" --session {session} --cards inprocess --engine inprocess --operator 'Opérateur E2E'; sleep 5"
-    )
     started = time.monotonic()
-    terminal.tmux("new-session", "-d", "-s", "ui", "-x", "140", "-y", "40", command)
+    terminal.tmux("new-session", "-d", "-s", "ui", "-x", "140", "-y", "40", ui_command(tmp_path, session))
     terminal.wait_for("DEMO-FSE-001", "Exécuter", "22 cas")
     startup = time.monotonic() - started
     # run the selected case (the first one) to its verdict
@@ -94,3 +98,28 @@ def test_exam_workstation_in_a_real_terminal(tmp_path: Path, terminal: Terminal)
         assert attested["values"] == {"manual.paper_printed": "true", "manual.paper_total": "5.90"}
         assert attested["note"] == "feuille conforme"
     assert startup < 10  # generous: the benchmark measures the real figure
+
+
+def test_killed_during_a_manual_step_reopens_where_the_engineer_was(tmp_path: Path, terminal: Terminal) -> None:
+    session = tmp_path / "examen.tbsession"
+    terminal.tmux("new-session", "-d", "-s", "ui", "-x", "140", "-y", "40", ui_command(tmp_path, session))
+    terminal.wait_for("DEMO-FSE-001", "22 cas")
+    terminal.keys("C-p", "DEMO-FSE-030")
+    terminal.wait_for("DEMO-FSE-030 — FSE dégradée")
+    terminal.keys("Enter", "r")
+    terminal.wait_for("Étape manuelle DEMO-FSE-030 / m-paper")
+    pid = int(terminal.tmux("display", "-p", "-t", "ui", "#{pane_pid}").strip())
+    os.kill(pid, 9)  # the laptop dies in the middle of the case
+    time.sleep(0.5)
+    terminal.tmux("kill-server")
+    terminal.tmux("new-session", "-d", "-s", "ui", "-x", "140", "-y", "40", ui_command(tmp_path, session))
+    screen = terminal.wait_for("1 tentative(s) interrompue(s) conservée(s) dans l'historique")
+    assert "DEMO-FSE-030 (1/1)" not in screen  # a fresh run log, the note on top
+    terminal.keys("1")
+    terminal.wait_for("DEMO-FSE-030 — FSE dégradée", "interrompue")  # back on the case the engineer had open
+    terminal.keys("C-q")
+    time.sleep(1.0)
+    with read_session(session) as view:
+        case = next(c for c in view.cases if c.case_id == "DEMO-FSE-030")
+        assert case.latest is not None and "interrompue" in case.latest.reason
+        assert case.latest.ended_wall is not None
