@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -102,6 +103,7 @@ def build_report(session_path: Path, out_dir: Path, options: BuildOptions | None
         lap("gather+evidence")
         say("mise en page HTML")
         html = render_html(content, options.lang)
+        printable = render_html(content, options.lang, for_print=True) if options.pdf else None
         lap("html")
         chain_entries = chain.entries(session.conn)
         junit = junit_tree(session) if options.junit else None
@@ -119,7 +121,10 @@ def build_report(session_path: Path, out_dir: Path, options: BuildOptions | None
         from testbench.report.pdf import html_to_pdf
 
         say("impression PDF par Chromium (environ 1 min pour 700 cas)")
-        result.pdf = html_to_pdf(target, out_dir / "report.pdf", chromium=options.chromium)
+        with tempfile.TemporaryDirectory(prefix="testbench-print-") as tmp:
+            page = Path(tmp) / "index.html"
+            page.write_text(printable or html, encoding="utf-8")
+            result.pdf = html_to_pdf(page, out_dir / "report.pdf", chromium=options.chromium)
         lap("pdf")
     say("manifeste" + (" et signature" if options.signer else ""))
     manifest.write_manifest(out_dir)

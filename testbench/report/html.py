@@ -37,7 +37,9 @@ STEP_STATUS = {
 }
 
 
-def render_html(content: ReportContent, lang: str = "fr") -> str:
+def render_html(content: ReportContent, lang: str = "fr", *, for_print: bool = False) -> str:
+    """The page; ``for_print`` names evidence files without linking them (a PDF would otherwise carry the
+    absolute path of the folder it was printed from)."""
     t = translator(lang)
     data = content.data
 
@@ -71,6 +73,7 @@ def render_html(content: ReportContent, lang: str = "fr") -> str:
         vl=vl,
         nr=nr,
         trace_rows=trace_rows,
+        for_print=for_print,
         verdicts=present,
         step_status=STEP_STATUS,
         action_label=ACTION_FR,
