@@ -10,29 +10,25 @@ the F1 help; ``tui.toml`` remaps keys by action id.
 from __future__ import annotations
 
 import getpass
-import time
 from functools import partial
 from pathlib import Path
 
-from rich.console import Group
-from rich.table import Table
 from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingsMap
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Input, Label, Log, Static, TabbedContent, TabPane, Tree
 from textual.widgets.tree import TreeNode
 
-from testbench.casebook.model import StepKind
 from testbench.runner.events import CaseFinished, CaseStarted, StepFinished, StepStarted
-from testbench.runner.verdict import Verdict
 from testbench.tui import actions as registry
+from testbench.tui.commands import ActionCommands, CaseCommands
 from testbench.tui.config import Settings, UiState
 from testbench.tui.execution import BenchFactory, run_cases
 from testbench.tui.messages import AttestationAsked, OperatorNotice, ReportDone, RunDone, RunProgress
 from testbench.tui.operator import InteractiveOperator
+from testbench.tui.render import MARKS, STEP_MARKS, STEP_WORDS, Renderer, mark
 from testbench.tui.review import ReviewError, add_review
 from testbench.tui.screens import AttestScreen, HelpScreen, ReviewScreen
 from testbench.tui.texts import make_translator
@@ -48,90 +44,7 @@ VIEW_TITLES = {
     "overview": "Synthèse",
     "review": "Revue",
 }
-MARKS = {
-    "pass": ("✔", "green"),
-    "fail": ("✘", "red"),
-    "error": ("!", "magenta"),
-    "inconclusive": ("?", "yellow"),
-    "pending": ("…", "cyan"),
-    "skipped": ("-", "dim"),
-    "none": ("·", "dim"),
-}
 VERDICT_CYCLE = (None, "fail", "error", "inconclusive", "pending", "pass", "none")
-STEP_WORDS = {
-    "done": "fait",
-    "refused": "refusée",
-    "failed": "en défaut",
-    "manual-pending": "en attente",
-    "manual-confirmed": "confirmée",
-    "manual-rejected": "rejetée",
-    "started": "commencée",
-}
-STEP_MARKS = {
-    "done": "✔",
-    "refused": "⊘",
-    "failed": "✘",
-    "manual-pending": "…",
-    "manual-confirmed": "✔",
-    "manual-rejected": "✘",
-    "started": "▶",
-}
-
-
-def mark(verdict: str) -> Text:
-    symbol, style = MARKS.get(verdict, ("·", "dim"))
-    return Text(symbol, style=style)
-
-
-class CaseCommands(Provider):
-    """Palette: any case by id or words of its title, objective and tags."""
-
-    async def search(self, query: str) -> Hits:
-        app = self.app
-        assert isinstance(app, WorkstationApp)
-        matcher = self.matcher(query)
-        words = query.casefold().split()
-        for entry in app.ws.entries:
-            shown = f"{entry.case.id} — {entry.case.title}"
-            hay = f"{shown} {entry.case.objective} {' '.join(entry.case.tags)}".casefold()
-            score = matcher.match(shown)
-            if words and all(w in hay for w in words):
-                score = max(score, 0.5 + (0.5 if words[0] in entry.case.id.casefold() else 0))
-            if score > 0:
-                yield Hit(
-                    score,
-                    matcher.highlight(shown),
-                    partial(app.goto_case, entry.key),
-                    help=f"{app.t('Aller au cas')} · {app.verdict_label(entry.verdict)}",
-                )
-
-    async def discover(self) -> Hits:
-        app = self.app
-        assert isinstance(app, WorkstationApp)
-        for entry in app.ws.entries[:30]:
-            yield DiscoveryHit(f"{entry.case.id} — {entry.case.title}", partial(app.goto_case, entry.key))
-
-
-class ActionCommands(Provider):
-    """Palette: every action of the registry, with its key."""
-
-    async def search(self, query: str) -> Hits:
-        app = self.app
-        assert isinstance(app, WorkstationApp)
-        matcher = self.matcher(query)
-        for spec, key in app.action_keys():
-            text = f"{registry.describe(spec, app.lang)} ({key})"
-            score = matcher.match(text)
-            if score > 0:
-                yield Hit(score, matcher.highlight(text), partial(app.run_registry_action, spec.id))
-
-    async def discover(self) -> Hits:
-        app = self.app
-        assert isinstance(app, WorkstationApp)
-        for spec, key in app.action_keys():
-            yield DiscoveryHit(
-                f"{registry.describe(spec, app.lang)} ({key})", partial(app.run_registry_action, spec.id)
-            )
 
 
 class WorkstationApp(App[int]):
@@ -155,6 +68,7 @@ class WorkstationApp(App[int]):
         self.state = state
         self.lang = self.settings.lang
         self.t = make_translator(self.lang)
+        self.render = Renderer(workstation, self.t)
         self.operator_name = operator_name or self.settings.operator or getpass.getuser()
         self.filter: Filter = Filter()
         self.verdict_filter: str | None = None
@@ -254,10 +168,7 @@ class WorkstationApp(App[int]):
 
     # -- labels ----------------------------------------------------------------------------------
     def verdict_label(self, verdict: str) -> str:
-        try:
-            return self.t(Verdict(verdict).label_fr)
-        except ValueError:
-            return verdict
+        return self.render.verdict_label(verdict)
 
     def _case_label(self, entry: CaseEntry) -> Text:
         label = Text.assemble(mark(entry.verdict), " ", (entry.case.id, "bold"), " ", entry.case.title)
@@ -365,126 +276,23 @@ class WorkstationApp(App[int]):
 
     def refresh_case_views(self) -> None:
         entry = self.current_entry()
-        self.query_one("#case-detail", Static).update(self.render_case(entry))
+        self.query_one("#case-detail", Static).update(self.render.case(entry))
         self.refresh_compare(entry)
-        self.query_one("#review-detail", Static).update(self.render_review(entry))
+        self.query_one("#review-detail", Static).update(self.render.review(entry))
         if self.active_view == "traces":
             self.refresh_traces()
 
-    def render_case(self, entry: CaseEntry | None) -> Text:
-        t = self.t
-        if entry is None:
-            return Text(t("Aucun cas sélectionné."))
-        case, ident = entry.case, entry.casebook.identity
-        out = Text()
-        out.append(f"{case.id} — {case.title}\n", style="bold")
-        out.append(f"{ident.plan_id} {ident.evolution} v{ident.document_version} · ", style="dim")
-        out.append(f"{t('Domaine')} {case.domain.value} · {t('Mode')} {case.mode.value}", style="dim")
-        if case.tags:
-            out.append(" · " + " ".join(f"#{tag}" for tag in case.tags), style="dim")
-        out.append(f"\n{t('Verdict')} : ")
-        out.append_text(mark(entry.verdict))
-        out.append(f" {self.verdict_label(entry.verdict)}")
-        if entry.latest is not None:
-            out.append(f" ({t('tentative')} {entry.latest.number})")
-            if entry.latest.reason:
-                out.append(f"\n  {entry.latest.reason}", style="italic")
-        if entry.verdict != entry.original_verdict:
-            out.append(f"\n  {t('Verdict d' + chr(39) + 'origine')} : {self.verdict_label(entry.original_verdict)}")
-        out.append(f"\n\n{t('Objectif')}\n", style="bold underline")
-        out.append(f"  {case.objective}\n")
-        out.append(f"\n{t('Prérequis')} — {t('Cartes')}\n", style="bold underline")
-        statuses = self.ws.card_status(entry)
-        if not case.cards:
-            out.append(f"  {t('aucune carte')}\n")
-        for req in case.cards:
-            fixture = entry.casebook.fixtures.cards.get(req.card)
-            profile = fixture.profile.name if fixture else "?"
-            status = statuses.get(req.slot, "non vérifiée")
-            style = "red" if status.startswith("refusée") else ("green" if "acceptée" in status else "yellow")
-            out.append(f"  • {t('lecteur')} {req.slot} : {t('carte')} {req.card} ({profile}) — ")
-            out.append(t(status) if ":" not in status else status, style=style)
-            out.append("\n")
-        out.append(f"\n{t('Étapes')}\n", style="bold underline")
-        steps = self.ws.step_status(entry)
-        for n, step in enumerate(case.steps, 1):
-            status = steps.get(step.id, "")
-            out.append(f"  {STEP_MARKS.get(status, ' ')} {n}. {step.id} ")
-            if step.kind is StepKind.MANUAL:
-                out.append(f"[{t('manuelle')}] ", style="yellow")
-                out.append(step.instruction)
-                for path, label, hint in self.ws.observe_hints(case, step):
-                    out.append(f"\n       ↳ {label} ({path}) : {hint or '—'}", style="dim")
-            else:
-                out.append(step.action, style="cyan")
-                params = {k: v for k, v in step.params.items() if k != "lines"}
-                if params:
-                    out.append(" " + " ".join(f"{k}={v}" for k, v in params.items()), style="dim")
-                for line in step.params.get("lines", ()):
-                    out.append("\n       ↳ " + " ".join(f"{k}={v}" for k, v in dict(line).items()), style="dim")
-            out.append("\n")
-        out.append(f"\n{t('Attentes')}\n", style="bold underline")
-        for e in case.expectations:
-            out.append(f"  {e.id} ", style="bold")
-            if e.kind.value == "value":
-                tol = f" ± {e.tolerance}" if e.tolerance is not None else ""
-                out.append(f"{e.path} = {e.expected}{tol} ({e.value_type})")
-            elif e.kind.value == "refusal":
-                out.append(f"{e.step} refusée : {e.code}")
-            else:
-                out.append(f"[{e.channel}] {'absent' if e.absent else 'présent'} : {e.pattern}")
-            if e.comment:
-                out.append(f"  — {e.comment}", style="dim")
-            out.append("\n")
-        if entry.view and entry.view.attempts:
-            out.append(f"\n{t('Tentatives')}\n", style="bold underline")
-            for a in entry.view.attempts:
-                out.append(f"  #{a.number} ")
-                out.append_text(mark(a.verdict))
-                out.append(f" {self.verdict_label(a.verdict)} {a.reason}\n")
-        return out
-
     def refresh_compare(self, entry: CaseEntry | None) -> None:
-        t = self.t
+        title, rows, messages = self.render.compare(entry)
         table = self.query_one("#compare-table", DataTable)
         table.clear()
-        title = self.query_one("#compare-title", Label)
-        messages = Text()
-        if entry is None or entry.latest is None:
-            title.update(t("Aucune exécution pour ce cas."))
-            self.query_one("#compare-messages", Static).update("")
-            return
-        head = Text.assemble(
-            (f"{entry.case.id} ", "bold"),
-            f"{t('tentative')} {entry.latest.number} · ",
-            mark(entry.original_verdict),
-            f" {self.verdict_label(entry.original_verdict)}",
-        )
-        title.update(head)
-        for row in self.ws.comparisons(entry):
-            ok = row.outcome == "pass"
-            colour = "green" if ok else "red"
-            expected = Text()
-            for text, differs in row.expected_marks:
-                expected.append(text, style="bold black on green" if differs and not ok else "")
-            observed = Text()
-            for text, differs in row.observed_marks:
-                observed.append(text, style="bold white on red" if differs and not ok else colour)
-            if not row.expected_marks:
-                expected = Text(row.expected)
-            if not row.observed_marks:
-                observed = Text(row.observed, style=colour)
-            table.add_row(
-                Text(row.expectation_id, style="bold"),
-                Text(row.path),
-                expected,
-                observed,
-                Text.assemble(mark(row.outcome), f" {self.verdict_label(row.outcome)}"),
-                Text(row.rules, style="dim"),
-            )
-            if not ok:
-                messages.append(f"✘ {row.expectation_id} : {row.message}\n", style="red")
+        for row in rows:
+            table.add_row(*row)
+        self.query_one("#compare-title", Label).update(title)
         self.query_one("#compare-messages", Static).update(messages)
+
+    def refresh_overview(self) -> None:
+        self.query_one("#overview-detail", Static).update(self.render.overview(self.last_report))
 
     def refresh_traces(self) -> None:
         entry = self.current_entry()
@@ -492,71 +300,6 @@ class WorkstationApp(App[int]):
         session = self.ws.session
         attempt = entry.latest.id if entry is not None and entry.latest is not None else None
         panes.show_attempt(session.conn if session else None, attempt)
-
-    def refresh_overview(self) -> None:
-        t = self.t
-        ov = self.ws.overview()
-        out: list[object] = []
-        head = Text()
-        head.append(f"{t('Session')} : {self.ws.session_path.name}\n", style="bold")
-        head.append(f"{t('Avancement')} : {ov.final}/{ov.total} {t('cas avec un verdict final')}\n")
-        bar_width = 40
-        filled = int(bar_width * ov.final / ov.total) if ov.total else 0
-        head.append("█" * filled, style="green")
-        head.append("░" * (bar_width - filled) + "\n", style="dim")
-        for verdict, n in ov.counts.items():
-            head.append_text(mark(verdict))
-            head.append(f" {self.verdict_label(verdict)} : {n}   ")
-        seconds = ov.time_spent_ms / 1000
-        head.append(f"\n{t('Temps passé')} : {int(seconds // 60)} min {seconds % 60:04.1f} s ({ov.attempts} ")
-        head.append(f"{t('Tentatives').lower()})\n")
-        out.append(head)
-        table = Table(title=t("Par domaine"), expand=False)
-        table.add_column(t("Domaine"))
-        verdicts = [v for v in ("pass", "fail", "error", "inconclusive", "pending", "none") if v in ov.counts]
-        for v in verdicts:
-            table.add_column(self.verdict_label(v), justify="right")
-        table.add_column(t("Total"), justify="right")
-        for domain, counts in ov.by_domain.items():
-            table.add_row(domain, *(str(counts.get(v, 0)) for v in verdicts), str(sum(counts.values())))
-        out.append(table)
-        rest = Text(f"\n{t('Reste à faire')} ({len(ov.remaining)}) : ", style="bold")
-        rest.append(", ".join(ov.remaining[:60]) + (" …" if len(ov.remaining) > 60 else "") or t("rien"), style="")
-        out.append(rest)
-        if self.last_report is not None:
-            out.append(Text(f"\n{t('Rapport écrit')} : {self.last_report}", style="green"))
-        self.query_one("#overview-detail", Static).update(Group(*out))
-
-    def render_review(self, entry: CaseEntry | None) -> Text:
-        t = self.t
-        if entry is None:
-            return Text(t("Aucun cas sélectionné."))
-        out = Text()
-        out.append(f"{entry.case.id} — {entry.case.title}\n", style="bold")
-        out.append(f"{t('Verdict d' + chr(39) + 'origine')} : ")
-        out.append_text(mark(entry.original_verdict))
-        out.append(f" {self.verdict_label(entry.original_verdict)}")
-        if entry.latest and entry.latest.reason:
-            out.append(f" — {entry.latest.reason}", style="italic")
-        out.append(f"\n{t('Verdict retenu')} : ")
-        out.append_text(mark(entry.verdict))
-        out.append(f" {self.verdict_label(entry.verdict)}\n\n")
-        out.append(f"{t('Annotations')}\n", style="bold underline")
-        if not entry.annotations:
-            out.append(f"  {t('Aucune annotation.')}\n")
-        for note in entry.annotations:
-            when = time.strftime("%Y-%m-%d %H:%M", time.localtime(note.wall))
-            if note.action == "accept":
-                decision = t("accepté")
-            elif note.action == "override":
-                decision = f"{t('remplacé par')} {self.verdict_label(note.verdict or '')}"
-            else:
-                decision = t("commentaire")
-            out.append(f"  • {when} {note.reviewer} ({t('tentative')} {note.attempt_number}) : {decision}")
-            out.append(f" — {t('Motif')} : {note.reason}")
-            out.append(" ✔ signée" if note.valid else " ✘ signature invalide", style="green" if note.valid else "red")
-            out.append("\n")
-        return out
 
     # -- actions ---------------------------------------------------------------------------------
     def action_help(self) -> None:
@@ -582,6 +325,7 @@ class WorkstationApp(App[int]):
     def action_toggle_language(self) -> None:
         self.lang = "en" if self.lang == "fr" else "fr"
         self.t = make_translator(self.lang)
+        self.render = Renderer(self.ws, self.t)
         self._install_bindings()
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
@@ -720,6 +464,7 @@ class WorkstationApp(App[int]):
             hints=self.ws.observe_hints,
         )
         self.query_one("#run-status", Static).update(Text(f"{t('en cours')} : {len(entries)} cas", style="bold"))
+        self.query_one("#run-log", Log).write_line(f"── {t('Exécution')} : {len(entries)} cas ──")
         self.show_view("run")
         targets = [(e.casebook, e.case) for e in entries]
         self.run_worker(

@@ -1,0 +1,243 @@
+"""What the views show, as Rich renderables built from the workstation's model (no Textual here).
+
+The app only puts these into widgets; the layout of a case, of the expected/observed table, of the
+overview and of the review is decided here and can be checked without starting the UI.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from testbench.casebook.model import StepKind
+from testbench.runner.verdict import Verdict
+from testbench.tui.workstation import CaseEntry, Workstation
+
+MARKS = {
+    "pass": ("✔", "green"),
+    "fail": ("✘", "red"),
+    "error": ("!", "magenta"),
+    "inconclusive": ("?", "yellow"),
+    "pending": ("…", "cyan"),
+    "skipped": ("-", "dim"),
+    "none": ("·", "dim"),
+}
+VERDICT_CYCLE = (None, "fail", "error", "inconclusive", "pending", "pass", "none")
+STEP_WORDS = {
+    "done": "fait",
+    "refused": "refusée",
+    "failed": "en défaut",
+    "manual-pending": "en attente",
+    "manual-confirmed": "confirmée",
+    "manual-rejected": "rejetée",
+    "started": "commencée",
+}
+STEP_MARKS = {
+    "done": "✔",
+    "refused": "⊘",
+    "failed": "✘",
+    "manual-pending": "…",
+    "manual-confirmed": "✔",
+    "manual-rejected": "✘",
+    "started": "▶",
+}
+
+
+def mark(verdict: str) -> Text:
+    symbol, style = MARKS.get(verdict, ("·", "dim"))
+    return Text(symbol, style=style)
+
+
+class Renderer:
+    def __init__(self, ws: Workstation, t: Callable[[str], str]) -> None:
+        self.ws = ws
+        self.t = t
+
+    def verdict_label(self, verdict: str) -> str:
+        try:
+            return self.t(Verdict(verdict).label_fr)
+        except ValueError:
+            return verdict
+
+    def case(self, entry: CaseEntry | None) -> Text:
+        t = self.t
+        if entry is None:
+            return Text(t("Aucun cas sélectionné."))
+        case, ident = entry.case, entry.casebook.identity
+        out = Text()
+        out.append(f"{case.id} — {case.title}\n", style="bold")
+        out.append(f"{ident.plan_id} {ident.evolution} v{ident.document_version} · ", style="dim")
+        out.append(f"{t('Domaine')} {case.domain.value} · {t('Mode')} {case.mode.value}", style="dim")
+        if case.tags:
+            out.append(" · " + " ".join(f"#{tag}" for tag in case.tags), style="dim")
+        out.append(f"\n{t('Verdict')} : ")
+        out.append_text(mark(entry.verdict))
+        out.append(f" {self.verdict_label(entry.verdict)}")
+        if entry.latest is not None:
+            out.append(f" ({t('tentative')} {entry.latest.number})")
+            if entry.latest.reason:
+                out.append(f"\n  {entry.latest.reason}", style="italic")
+        if entry.verdict != entry.original_verdict:
+            out.append(f"\n  {t('Verdict d' + chr(39) + 'origine')} : {self.verdict_label(entry.original_verdict)}")
+        out.append(f"\n\n{t('Objectif')}\n", style="bold underline")
+        out.append(f"  {case.objective}\n")
+        out.append(f"\n{t('Prérequis')} — {t('Cartes')}\n", style="bold underline")
+        statuses = self.ws.card_status(entry)
+        if not case.cards:
+            out.append(f"  {t('aucune carte')}\n")
+        for req in case.cards:
+            fixture = entry.casebook.fixtures.cards.get(req.card)
+            profile = fixture.profile.name if fixture else "?"
+            status = statuses.get(req.slot, "non vérifiée")
+            style = "red" if status.startswith("refusée") else ("green" if "acceptée" in status else "yellow")
+            out.append(f"  • {t('lecteur')} {req.slot} : {t('carte')} {req.card} ({profile}) — ")
+            out.append(t(status) if ":" not in status else status, style=style)
+            out.append("\n")
+        out.append(f"\n{t('Étapes')}\n", style="bold underline")
+        steps = self.ws.step_status(entry)
+        for n, step in enumerate(case.steps, 1):
+            status = steps.get(step.id, "")
+            out.append(f"  {STEP_MARKS.get(status, ' ')} {n}. {step.id} ")
+            if step.kind is StepKind.MANUAL:
+                out.append(f"[{t('manuelle')}] ", style="yellow")
+                out.append(step.instruction)
+                for path, label, hint in self.ws.observe_hints(case, step):
+                    out.append(f"\n       ↳ {label} ({path}) : {hint or '—'}", style="dim")
+            else:
+                out.append(step.action, style="cyan")
+                params = {k: v for k, v in step.params.items() if k != "lines"}
+                if params:
+                    out.append(" " + " ".join(f"{k}={v}" for k, v in params.items()), style="dim")
+                for line in step.params.get("lines", ()):
+                    out.append("\n       ↳ " + " ".join(f"{k}={v}" for k, v in dict(line).items()), style="dim")
+            out.append("\n")
+        out.append(f"\n{t('Attentes')}\n", style="bold underline")
+        for e in case.expectations:
+            out.append(f"  {e.id} ", style="bold")
+            if e.kind.value == "value":
+                tol = f" ± {e.tolerance}" if e.tolerance is not None else ""
+                out.append(f"{e.path} = {e.expected}{tol} ({e.value_type})")
+            elif e.kind.value == "refusal":
+                out.append(f"{e.step} refusée : {e.code}")
+            else:
+                out.append(f"[{e.channel}] {'absent' if e.absent else 'présent'} : {e.pattern}")
+            if e.comment:
+                out.append(f"  — {e.comment}", style="dim")
+            out.append("\n")
+        if entry.view and entry.view.attempts:
+            out.append(f"\n{t('Tentatives')}\n", style="bold underline")
+            for a in entry.view.attempts:
+                out.append(f"  #{a.number} ")
+                out.append_text(mark(a.verdict))
+                out.append(f" {self.verdict_label(a.verdict)} {a.reason}\n")
+        return out
+
+    def compare(self, entry: CaseEntry | None) -> tuple[Text, list[tuple[Text, ...]], Text]:
+        """Title, table rows (expectation, path, expected, observed, result, rules) and failure messages."""
+        t = self.t
+        messages = Text()
+        if entry is None or entry.latest is None:
+            return Text(t("Aucune exécution pour ce cas.")), [], messages
+        head = Text.assemble(
+            (f"{entry.case.id} ", "bold"),
+            f"{t('tentative')} {entry.latest.number} · ",
+            mark(entry.original_verdict),
+            f" {self.verdict_label(entry.original_verdict)}",
+        )
+        rows: list[tuple[Text, ...]] = []
+        for row in self.ws.comparisons(entry):
+            ok = row.outcome == "pass"
+            colour = "green" if ok else "red"
+            expected = Text()
+            for text, differs in row.expected_marks:
+                expected.append(text, style="bold black on green" if differs and not ok else "")
+            observed = Text()
+            for text, differs in row.observed_marks:
+                observed.append(text, style="bold white on red" if differs and not ok else colour)
+            if not row.expected_marks:
+                expected = Text(row.expected)
+            if not row.observed_marks:
+                observed = Text(row.observed, style=colour)
+            rows.append(
+                (
+                    Text(row.expectation_id, style="bold"),
+                    Text(row.path),
+                    expected,
+                    observed,
+                    Text.assemble(mark(row.outcome), f" {self.verdict_label(row.outcome)}"),
+                    Text(row.rules, style="dim"),
+                )
+            )
+            if not ok:
+                messages.append(f"✘ {row.expectation_id} : {row.message}\n", style="red")
+        return head, rows, messages
+
+    def overview(self, last_report: Path | None = None) -> Group:
+        t = self.t
+        ov = self.ws.overview()
+        out: list[object] = []
+        head = Text()
+        head.append(f"{t('Session')} : {self.ws.session_path.name}\n", style="bold")
+        head.append(f"{t('Avancement')} : {ov.final}/{ov.total} {t('cas avec un verdict final')}\n")
+        bar_width = 40
+        filled = int(bar_width * ov.final / ov.total) if ov.total else 0
+        head.append("█" * filled, style="green")
+        head.append("░" * (bar_width - filled) + "\n", style="dim")
+        for verdict, n in ov.counts.items():
+            head.append_text(mark(verdict))
+            head.append(f" {self.verdict_label(verdict)} : {n}   ")
+        seconds = ov.time_spent_ms / 1000
+        head.append(f"\n{t('Temps passé')} : {int(seconds // 60)} min {seconds % 60:04.1f} s ({ov.attempts} ")
+        head.append(f"{t('Tentatives').lower()})\n")
+        out.append(head)
+        table = Table(title=t("Par domaine"), expand=False)
+        table.add_column(t("Domaine"))
+        verdicts = [v for v in ("pass", "fail", "error", "inconclusive", "pending", "none") if v in ov.counts]
+        for v in verdicts:
+            table.add_column(self.verdict_label(v), justify="right")
+        table.add_column(t("Total"), justify="right")
+        for domain, counts in ov.by_domain.items():
+            table.add_row(domain, *(str(counts.get(v, 0)) for v in verdicts), str(sum(counts.values())))
+        out.append(table)
+        rest = Text(f"\n{t('Reste à faire')} ({len(ov.remaining)}) : ", style="bold")
+        rest.append(", ".join(ov.remaining[:60]) + (" …" if len(ov.remaining) > 60 else "") or t("rien"), style="")
+        out.append(rest)
+        if last_report is not None:
+            out.append(Text(f"\n{t('Rapport écrit')} : {last_report}", style="green"))
+        return Group(*out)
+
+    def review(self, entry: CaseEntry | None) -> Text:
+        t = self.t
+        if entry is None:
+            return Text(t("Aucun cas sélectionné."))
+        out = Text()
+        out.append(f"{entry.case.id} — {entry.case.title}\n", style="bold")
+        out.append(f"{t('Verdict d' + chr(39) + 'origine')} : ")
+        out.append_text(mark(entry.original_verdict))
+        out.append(f" {self.verdict_label(entry.original_verdict)}")
+        if entry.latest and entry.latest.reason:
+            out.append(f" — {entry.latest.reason}", style="italic")
+        out.append(f"\n{t('Verdict retenu')} : ")
+        out.append_text(mark(entry.verdict))
+        out.append(f" {self.verdict_label(entry.verdict)}\n\n")
+        out.append(f"{t('Annotations')}\n", style="bold underline")
+        if not entry.annotations:
+            out.append(f"  {t('Aucune annotation.')}\n")
+        for note in entry.annotations:
+            when = time.strftime("%Y-%m-%d %H:%M", time.localtime(note.wall))
+            if note.action == "accept":
+                decision = t("accepté")
+            elif note.action == "override":
+                decision = f"{t('remplacé par')} {self.verdict_label(note.verdict or '')}"
+            else:
+                decision = t("commentaire")
+            out.append(f"  • {when} {note.reviewer} ({t('tentative')} {note.attempt_number}) : {decision}")
+            out.append(f" — {t('Motif')} : {note.reason}")
+            out.append(" ✔ signée" if note.valid else " ✘ signature invalide", style="green" if note.valid else "red")
+            out.append("\n")
+        return out
