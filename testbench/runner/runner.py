@@ -84,7 +84,8 @@ class Runner:
             for index, (casebook, case) in enumerate(selection):
                 attempt_id = self.store.start_attempt(run_id, casebook.sha256, case.id)
                 self._emit(CaseStarted(case, index, total, attempt_id))
-                outcome = self.run_case(attempt_id, casebook, case)
+                upcoming = selection[index + 1] if index + 1 < total else None
+                outcome = self.run_case(attempt_id, casebook, case, upcoming)
                 summary.outcomes.append((case, outcome))
                 self._emit(CaseFinished(case, index, total, outcome, attempt_id))
         finally:
@@ -92,13 +93,19 @@ class Runner:
             self.bay.release()
         return summary
 
-    def run_case(self, attempt_id: int, casebook: Casebook, case: Case) -> Outcome:
-        """Run one case inside an attempt that is already recorded; always finishes the attempt."""
+    def run_case(
+        self, attempt_id: int, casebook: Casebook, case: Case, upcoming: tuple[Casebook, Case] | None = None
+    ) -> Outcome:
+        """Run one case inside an attempt that is already recorded; always finishes the attempt.
+
+        ``upcoming`` is the next case: a bay that can (``prepare``) readies its cards in a free reader
+        while this case runs, so that pcscd's card polling is not paid between cases.
+        """
         rec = self.recorder
         rec.set_context(attempt_id, None)
         rec.bench(f"début du cas {case.id} — {case.title}")
         try:
-            outcome = self._run_case(attempt_id, casebook, case)
+            outcome = self._run_case(attempt_id, casebook, case, upcoming)
         except Exception as exc:  # a bench fault must not stop the campaign
             outcome = Outcome(Verdict.ERROR, f"défaut du banc : {type(exc).__name__}: {exc}")
             self.store.add_event("bench-fault", {"traceback": traceback.format_exc()}, attempt_id=attempt_id)
@@ -132,10 +139,24 @@ class Runner:
             return Outcome(Verdict.INCONCLUSIVE, f"carte indisponible : {exc}")
         return Outcome(Verdict.NONE)
 
-    def _run_case(self, attempt_id: int, casebook: Casebook, case: Case) -> Outcome:
+    def _prefetch(self, upcoming: tuple[Casebook, Case] | None) -> None:
+        prepare = getattr(self.bay, "prepare", None)
+        if prepare is None or upcoming is None:
+            return
+        casebook, case = upcoming
+        for req in case.cards:
+            fixture = casebook.fixtures.cards.get(req.card)
+            if fixture is not None:
+                with contextlib.suppress(CardError):  # only an optimisation: present() does the real work
+                    prepare(req.slot, fixture.profile)
+
+    def _run_case(
+        self, attempt_id: int, casebook: Casebook, case: Case, upcoming: tuple[Casebook, Case] | None = None
+    ) -> Outcome:
         outcome = self._prepare_cards(attempt_id, casebook, case)
         if _stop(outcome):
             return outcome
+        self._prefetch(upcoming)
         ctx = actions.ActionContext(
             casebook=casebook,
             case=case,
