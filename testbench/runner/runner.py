@@ -104,8 +104,9 @@ class Runner:
         rec = self.recorder
         rec.set_context(attempt_id, None)
         rec.bench(f"début du cas {case.id} — {case.title}")
+        comparisons: list[tuple[str, str, str, Any]] = []
         try:
-            outcome = self._run_case(attempt_id, casebook, case, upcoming)
+            outcome = self._run_case(attempt_id, casebook, case, upcoming, comparisons)
         except Exception as exc:  # a bench fault must not stop the campaign
             outcome = Outcome(Verdict.ERROR, f"défaut du banc : {type(exc).__name__}: {exc}")
             self.store.add_event("bench-fault", {"traceback": traceback.format_exc()}, attempt_id=attempt_id)
@@ -115,7 +116,7 @@ class Runner:
         rec.set_context(attempt_id, None)
         rec.bench(f"fin du cas {case.id} : {outcome.verdict.label_fr} {outcome.reason}".rstrip())
         rec.flush()
-        self.store.finish_attempt(attempt_id, outcome.verdict.value, outcome.reason)
+        self.store.finish_attempt(attempt_id, outcome.verdict.value, outcome.reason, comparisons)
         return outcome
 
     def _prepare_cards(self, attempt_id: int, casebook: Casebook, case: Case) -> Outcome:
@@ -151,8 +152,14 @@ class Runner:
                     prepare(req.slot, fixture.profile)
 
     def _run_case(
-        self, attempt_id: int, casebook: Casebook, case: Case, upcoming: tuple[Casebook, Case] | None = None
+        self,
+        attempt_id: int,
+        casebook: Casebook,
+        case: Case,
+        upcoming: tuple[Casebook, Case] | None = None,
+        rows: list[tuple[str, str, str, Any]] | None = None,
     ) -> Outcome:
+        """Run the case's steps; the comparisons that decide the verdict are appended to ``rows``."""
         outcome = self._prepare_cards(attempt_id, casebook, case)
         if _stop(outcome):
             return outcome
@@ -186,11 +193,9 @@ class Runner:
             if _stop(outcome):
                 break
         self.recorder.set_context(attempt_id, None)
-        self.recorder.flush()
         comparisons = evaluate(case.expectations, ctx.observations, refusals, steps_run, self.recorder.attempt_lines())
-        self.store.add_comparisons(
-            attempt_id, [(c.expectation_id, c.kind, c.outcome.value, c.as_dict()) for c in comparisons]
-        )
+        if rows is not None:
+            rows.extend((c.expectation_id, c.kind, c.outcome.value, c.as_dict()) for c in comparisons)
         if outcome.verdict in (Verdict.NONE, Verdict.FAIL):
             for comp in comparisons:
                 if comp.outcome is not Verdict.PASS:
@@ -236,8 +241,7 @@ class Runner:
         except actions.ActionError as exc:
             return self._step_failed(attempt_id, case, step, Verdict.ERROR, f"étape {step.id} invalide : {exc}")
         ctx.observations.update(result)
-        self.store.add_observations(attempt_id, step.id, flatten(result), source="engine")
-        self.store.add_event("step-end", {"status": "done"}, attempt_id=attempt_id, step_id=step.id)
+        self.store.end_step(attempt_id, step.id, flatten(result), "engine", {"status": "done"})
         self._emit(StepFinished(case, step, "done"))
         return Outcome(Verdict.NONE)
 

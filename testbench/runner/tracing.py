@@ -1,7 +1,8 @@
 """The bench's trace recorder: stamps lines of every channel on one clock and attributes them.
 
 Lines are kept for the current attempt (trace expectations read them) and written to the session
-in batches at step boundaries and every ``flush_every`` lines, off the per-line path.
+in batches: at step boundaries when ``flush_interval`` has passed, at the end of each case, and every
+``flush_every`` lines — off the per-line path. A kill loses at most the lines of the last interval.
 """
 
 from __future__ import annotations
@@ -26,9 +27,11 @@ def format_apdu(ex: ApduExchange) -> str:
 
 
 class TraceRecorder:
-    def __init__(self, writer: Writer | None = None, flush_every: int = 500) -> None:
+    def __init__(self, writer: Writer | None = None, flush_every: int = 500, flush_interval: float = 0.1) -> None:
         self._writer = writer
         self._flush_every = flush_every
+        self._flush_interval = flush_interval  # at most this long between writes at step boundaries
+        self._last_flush = time.monotonic()
         self._lock = threading.Lock()
         self._pending: list[TraceLine] = []
         self._attempt_lines: list[TraceLine] = []
@@ -41,7 +44,8 @@ class TraceRecorder:
     def set_context(self, attempt_id: int | None, step_id: str | None) -> None:
         for hook in self.context_hooks:
             hook(attempt_id, step_id)
-        self.flush()
+        if time.monotonic() - self._last_flush >= self._flush_interval:
+            self.flush()
         with self._lock:
             if attempt_id != self.attempt_id:
                 self._attempt_lines = []
@@ -99,5 +103,6 @@ class TraceRecorder:
     def flush(self) -> None:
         with self._lock:
             batch, self._pending = self._pending, []
+            self._last_flush = time.monotonic()
         if batch and self._writer is not None:
             self._writer(batch)

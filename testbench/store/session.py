@@ -213,9 +213,14 @@ class SessionStore:
             chain.record(self.conn, "attempt-start", int(cur.lastrowid or 0))  # integrity chain
         return int(cur.lastrowid or 0)
 
-    def finish_attempt(self, attempt_id: int, verdict: str, reason: str) -> None:
+    def finish_attempt(
+        self, attempt_id: int, verdict: str, reason: str, comparisons: Sequence[tuple[str, str, str, Any]] = ()
+    ) -> None:
+        """Record the verdict, with the comparisons that decided it, in one transaction."""
         now_wall, now_mono = time.time(), time.monotonic_ns()
         with self.transaction():
+            if comparisons:
+                self._insert_comparisons(attempt_id, comparisons)
             self.conn.execute(
                 "UPDATE attempts SET ended_wall = ?, verdict = ?, reason = ?,"
                 " duration_ms = (? - started_mono_ns) / 1e6 WHERE id = ?",
@@ -258,31 +263,52 @@ class SessionStore:
         step_id: str | None = None,
     ) -> int:
         with self.transaction():
-            cur = self.conn.execute(
-                "INSERT INTO events (run_id, attempt_id, step_id, kind, mono_ns, wall, data) VALUES (?,?,?,?,?,?,?)",
-                (run_id, attempt_id, step_id, kind, time.monotonic_ns(), time.time(), codec.dumps(data)),
-            )
-            chain.record(self.conn, "events", int(cur.lastrowid or 0))  # integrity chain
-        return int(cur.lastrowid or 0)
+            return self._insert_event(kind, data, run_id, attempt_id, step_id)
+
+    def end_step(
+        self, attempt_id: int, step_id: str, observations: dict[str, Any], source: str, data: Any = None
+    ) -> None:
+        """A step's observations and its ``step-end`` event, committed together when the step ends."""
+        with self.transaction():
+            if observations:
+                self._insert_observations(attempt_id, step_id, observations, source)
+            self._insert_event("step-end", data, None, attempt_id, step_id)
 
     def add_observations(self, attempt_id: int, step_id: str | None, values: dict[str, Any], source: str) -> None:
         with self.transaction():
-            first = chain.last_id(self.conn, "observations") + 1  # integrity chain
-            self.conn.executemany(
-                "INSERT INTO observations (attempt_id, step_id, path, value, source) VALUES (?,?,?,?,?)",
-                [(attempt_id, step_id, path, codec.dumps(value), source) for path, value in values.items()],
-            )
-            chain.record(self.conn, "observations", first)  # integrity chain
+            self._insert_observations(attempt_id, step_id, values, source)
 
     def add_comparisons(self, attempt_id: int, rows: Sequence[tuple[str, str, str, Any]]) -> None:
         """Rows of (expectation id, kind, outcome, data)."""
         with self.transaction():
-            first = chain.last_id(self.conn, "comparisons") + 1  # integrity chain
-            self.conn.executemany(
-                "INSERT INTO comparisons (attempt_id, expectation_id, kind, outcome, data) VALUES (?,?,?,?,?)",
-                [(attempt_id, eid, kind, outcome, codec.dumps(data)) for eid, kind, outcome, data in rows],
-            )
-            chain.record(self.conn, "comparisons", first)  # integrity chain
+            self._insert_comparisons(attempt_id, rows)
+
+    # inserts below run inside a transaction opened by the caller
+    def _insert_event(
+        self, kind: str, data: Any, run_id: int | None, attempt_id: int | None, step_id: str | None
+    ) -> int:
+        cur = self.conn.execute(
+            "INSERT INTO events (run_id, attempt_id, step_id, kind, mono_ns, wall, data) VALUES (?,?,?,?,?,?,?)",
+            (run_id, attempt_id, step_id, kind, time.monotonic_ns(), time.time(), codec.dumps(data)),
+        )
+        chain.record(self.conn, "events", int(cur.lastrowid or 0))  # integrity chain
+        return int(cur.lastrowid or 0)
+
+    def _insert_observations(self, attempt_id: int, step_id: str | None, values: dict[str, Any], source: str) -> None:
+        first = chain.last_id(self.conn, "observations") + 1  # integrity chain
+        self.conn.executemany(
+            "INSERT INTO observations (attempt_id, step_id, path, value, source) VALUES (?,?,?,?,?)",
+            [(attempt_id, step_id, path, codec.dumps(value), source) for path, value in values.items()],
+        )
+        chain.record(self.conn, "observations", first)  # integrity chain
+
+    def _insert_comparisons(self, attempt_id: int, rows: Sequence[tuple[str, str, str, Any]]) -> None:
+        first = chain.last_id(self.conn, "comparisons") + 1  # integrity chain
+        self.conn.executemany(
+            "INSERT INTO comparisons (attempt_id, expectation_id, kind, outcome, data) VALUES (?,?,?,?,?)",
+            [(attempt_id, eid, kind, outcome, codec.dumps(data)) for eid, kind, outcome, data in rows],
+        )
+        chain.record(self.conn, "comparisons", first)  # integrity chain
 
     # -- traces and artifacts --------------------------------------------------------------------
     def add_trace_lines(self, lines: Sequence[TraceLine]) -> None:

@@ -1,0 +1,85 @@
+"""A CNDA-sized campaign (700 cases) on virtual cards through the real pcscd — target ≤ 60 s end to end.
+
+The casebook is generated from the bundled billing casebook (its 57 cases repeated with new ids until
+there are 700), so the card sequence is realistic: mostly the same CPS, Vitale cards that change.
+The run uses the default parts: virtual cards through pcscd + vpcd, reference engine out of process.
+Prints the total, the time per case, and where the time goes (card presentation vs the rest).
+
+Usage: .venv/bin/python benchmarks/campaign_pcsc.py [--cases 700] [--cards auto|inprocess]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import sqlite3
+import tempfile
+import time
+from pathlib import Path
+
+from _cards_stack import pcsc_stack
+
+from testbench.paths import CASEBOOKS_DIR
+from testbench.runner.campaign import RunRequest, run_campaign
+
+
+def generate(target: Path, cases: int) -> None:
+    text = (CASEBOOKS_DIR / "billing.xml").read_text(encoding="utf-8")
+    head, rest = text.split("<cases>", 1)
+    body, tail = rest.rsplit("</cases>", 1)
+    blocks = re.findall(r"<case [\s\S]*?</case>", body)
+    out = []
+    for i in range(cases):
+        block = blocks[i % len(blocks)]
+        out.append(re.sub(r'<case id="([^"]+)"', lambda m, i=i: f'<case id="{m.group(1)}-R{i:03d}"', block, count=1))
+    # profiles are referenced relative to the casebook: give it the bundled cards beside it
+    shutil.copytree(CASEBOOKS_DIR / "cards", target.parent / "cards", dirs_exist_ok=True)
+    target.write_text(head + "<cases>\n" + "\n".join(out) + "\n</cases>" + tail, encoding="utf-8")
+
+
+def breakdown(session: Path) -> tuple[dict[str, int], float, float, str]:
+    """Verdict counts, total card presentation + guard time, total step time (s), and the bay used."""
+    conn = sqlite3.connect(session)
+    verdicts = dict(conn.execute("SELECT verdict, COUNT(*) FROM attempts GROUP BY verdict").fetchall())
+    rows = conn.execute(
+        "SELECT a.started_mono_ns, a.duration_ms, MIN(e.mono_ns) FROM attempts a"
+        " LEFT JOIN events e ON e.attempt_id = a.id AND e.kind = 'step-start' GROUP BY a.id"
+    ).fetchall()
+    environment = json.loads(conn.execute("SELECT environment FROM runs ORDER BY id DESC").fetchone()[0])
+    conn.close()
+    cards = sum((first - start) / 1e9 for start, _, first in rows if first is not None)
+    total = sum(duration / 1000 for _, duration, _ in rows if duration is not None)
+    return verdicts, cards, total - cards, str(environment.get("cards"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--cases", type=int, default=700)
+    parser.add_argument("--cards", default="auto", choices=("auto", "pcsc", "inprocess"))
+    parser.add_argument("--engine", default="reference", help="reference (out of process) or inprocess")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp, pcsc_stack():
+        casebook = Path(tmp) / "campaign.xml"
+        generate(casebook, args.cases)
+        session = Path(tmp) / "campaign.tbsession"
+        started = time.perf_counter()
+        result = run_campaign(RunRequest(casebooks=[casebook], session=session, cards=args.cards, engine=args.engine))
+        total = time.perf_counter() - started
+        verdicts, cards, steps = breakdown(session)[:3]
+        bay = breakdown(session)[3]
+        print(f"bay: {bay}")
+        print(
+            f"{result.ran} cases in {total:.1f} s end to end ({total / max(result.ran, 1) * 1000:.0f} ms/case)"
+            " — target ≤ 60 s"
+        )
+        print(
+            f"  card presentation + guard: {cards:.1f} s; steps (engine, APDUs, store): {steps:.1f} s; "
+            f"load, start-up and the rest: {total - cards - steps:.1f} s"
+        )
+        print(f"  verdicts: {verdicts}")
+
+
+if __name__ == "__main__":
+    main()
