@@ -64,6 +64,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     func = getattr(args, "func", None)
     if func is None:
+        if args.command is None and sys.stdin.isatty() and sys.stdout.isatty():
+            from testbench.cli.ui_cmd import default_ui
+
+            return default_ui(args)  # a bare ``testbench`` opens the workstation
         parser.print_help()
         return EXIT_USAGE
     try:

@@ -125,17 +125,32 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    """The bundled demo: the workstation on a terminal, else (or with --headless) a run and its report."""
     from testbench.paths import CASEBOOKS_DIR, REPORTS_DIR
 
     out = args.output or REPORTS_DIR / "demo"
     out.mkdir(parents=True, exist_ok=True)
     session = out / "demo.tbsession"
+    casebook = CASEBOOKS_DIR / "demo.xml"
+    interactive = not args.headless and sys.stdin.isatty() and sys.stdout.isatty()
+    if interactive:
+        from testbench.cli.ui_cmd import launch
+
+        args.operator = None
+        code = launch([casebook], session, args)
+        if session.exists():
+            from testbench.report.html import write_report
+
+            print(f"démo : session {session}, rapport {write_report(session, out)}", file=sys.stderr)
+        return code
+    if not args.headless:
+        print("démo : pas de terminal interactif, exécution sans interface (--headless)", file=sys.stderr)
     for stale in out.glob("demo.tbsession*"):
         stale.unlink()
     attestations = args.attestations or CASEBOOKS_DIR / "demo-attestations.json"
     argv = [
         "run",
-        str(CASEBOOKS_DIR / "demo.xml"),
+        str(casebook),
         "--session",
         str(session),
         "--report",
