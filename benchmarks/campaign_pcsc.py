@@ -11,12 +11,15 @@ Usage: .venv/bin/python benchmarks/campaign_pcsc.py [--cases 700] [--cards auto|
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import re
 import shutil
 import sqlite3
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from _cards_stack import pcsc_stack
@@ -54,13 +57,27 @@ def breakdown(session: Path) -> tuple[dict[str, int], float, float, str]:
     return verdicts, cards, total - cards, str(environment.get("cards"))
 
 
+@contextlib.contextmanager
+def vpcd_lock() -> Iterator[None]:
+    """The test suite's vpcd lock (tests/conftest_cards.py): concurrent pytest sessions wait instead of
+    fighting over the readers (benchmark only: fcntl is POSIX)."""
+    import fcntl
+
+    with open(os.environ.get("TESTBENCH_VPCD_LOCK", "/tmp/testbench-vpcd.lock"), "a+") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--cases", type=int, default=700)
     parser.add_argument("--cards", default="auto", choices=("auto", "pcsc", "inprocess"))
     parser.add_argument("--engine", default="reference", help="reference (out of process) or inprocess")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp, pcsc_stack():
+    with tempfile.TemporaryDirectory() as tmp, pcsc_stack(), vpcd_lock():
         casebook = Path(tmp) / "campaign.xml"
         generate(casebook, args.cases)
         session = Path(tmp) / "campaign.tbsession"

@@ -84,7 +84,9 @@ def pcsc_stack() -> Iterator[list[str]]:
             _missing("pcscd ou vsmartcard-vpcd absent")
         if hasattr(os, "geteuid") and os.geteuid() != 0:
             _missing("démarrer pcscd demande les droits root (ou lancez-le et mettez PCSCD_EXTERNAL=1)")
-        proc = subprocess.run([str(PCSCD_SCRIPT), "start"], capture_output=True, text=True, timeout=30)
+        proc = subprocess.run(  # 4 readers: the pool tests need the spare entry B; the others use 00 00/01
+            [str(PCSCD_SCRIPT), "start", "--readers", "4"], capture_output=True, text=True, timeout=30
+        )
         if proc.returncode != 0 or not _ready():
             _missing(f"scripts/pcscd.sh start a échoué : {proc.stderr.strip()}")
         started = True

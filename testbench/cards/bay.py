@@ -1,14 +1,22 @@
 """``PcscBay``: the card bay over the real PC/SC stack (pyscard → pcscd → vpcd → emulator).
 
-Per slot, a reader (name + vpcd port). ``present()`` starts an emulator for the profile (a child
-process by default, or a thread) and waits for pcscd to report the card (SCardGetStatusChange —
+Per slot, a pool of readers (name + vpcd port); one of them is the slot's *active* reader, the one
+``present()`` fills and ``transmit()`` talks to. ``present()`` starts an emulator for the profile (a
+child process by default, or a thread) and waits for pcscd to report the card (SCardGetStatusChange —
 pcscd polls every 400 ms, so never sleep), then checks the ATR so that an orphan emulator holding
 the port cannot pass for our card. ``remove()`` pulls the card and waits for EMPTY. Faults can be
 injected. A transmit that does not finish within ``transmit_timeout`` (mute card) makes the bay
 pull that card, so the call ends with :class:`CardUnavailable` instead of hanging forever.
 
+Why pools: a change of card costs a remove + insert cycle, about 0.8 s through pcscd's 400 ms poll.
+``prepare(slot, profile)`` inserts the *next* case's card in a spare reader of the slot in a
+background thread while the current case runs; ``present()`` for that profile then only switches the
+slot's active reader and pulls the old card in the background. With one reader per slot (the default
+two-reader vpcd) ``prepare()`` does nothing. Emulator processes are kept per reader and told to
+eject / insert, so a change of card does not pay a Python start-up either.
+
 With ``emulate=False`` (physical readers), ``present()`` asks the operator through ``prompt`` and
-waits for the insertion.
+waits for the insertion; pools are not used.
 """
 
 from __future__ import annotations
@@ -16,20 +24,21 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import queue
 import socket
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from .api import ApduSink, CardUnavailable
 from .inprocess import Fault
 from .link import Link
-from .pcsc import SHARED, Context, PyscardTransport, card_present, wait_for
+from .pcsc import SHARED, Context, PyscardTransport, card_present, list_readers, wait_for
 from .profile import CardProfile, load_profile
 from .trace import JsonlSink
 from .virtual import build_card
@@ -48,15 +57,50 @@ DEFAULT_READERS = {
     "cps": ReaderSpec("Virtual PCD 00 01", DEFAULT_PORT + 1),
 }
 
+#: The extra vpcd entries ``scripts/pcscd.sh start --readers N`` adds: letter, first port (2 slots each).
+SPARE_ENTRIES = tuple((letter, 36000 + 2 * i) for i, letter in enumerate("BCDEFGH"))
 
-def parse_reader_map(text: str) -> dict[str, ReaderSpec]:
-    """``vitale=Virtual PCD 00 00@35963,cps=Virtual PCD 00 01@35964`` → mapping (port optional)."""
-    out = {}
+
+def default_pools() -> dict[str, list[ReaderSpec]]:
+    """Slot → readers: ``TESTBENCH_CARD_READERS`` (see :func:`parse_reader_pools`), else the vpcd default
+    plus every entry ``pcscd.sh --readers N`` may add (vitale on slot 00 of each, cps on slot 01).
+    The bay keeps only the spares pcscd actually lists."""
+    text = os.environ.get("TESTBENCH_CARD_READERS", "").strip()
+    if text:
+        return parse_reader_pools(text)
+    return {
+        "vitale": [DEFAULT_READERS["vitale"], *(ReaderSpec(f"Virtual PCD {x} 00 00", p) for x, p in SPARE_ENTRIES)],
+        "cps": [DEFAULT_READERS["cps"], *(ReaderSpec(f"Virtual PCD {x} 00 01", p + 1) for x, p in SPARE_ENTRIES)],
+    }
+
+
+def parse_reader_pools(text: str) -> dict[str, list[ReaderSpec]]:
+    """``vitale=Virtual PCD 00 00@35963|Virtual PCD B 00 00@36000,cps=Virtual PCD 00 01@35964`` → pools.
+
+    ``|`` separates the readers of one slot (the first is where the slot starts); the port is optional.
+    """
+    out: dict[str, list[ReaderSpec]] = {}
     for item in filter(None, (x.strip() for x in text.split(","))):
         slot, _, rest = item.partition("=")
-        name, _, port = rest.rpartition("@") if "@" in rest else (rest, "", "0")
-        out[slot.strip()] = ReaderSpec(name.strip(), int(port or 0))
+        specs = []
+        for reader in filter(None, (x.strip() for x in rest.split("|"))):
+            name, _, port = reader.rpartition("@") if "@" in reader else (reader, "", "0")
+            specs.append(ReaderSpec(name.strip(), int(port or 0)))
+        if specs:
+            out[slot.strip()] = specs
     return out
+
+
+def parse_reader_map(text: str) -> dict[str, ReaderSpec]:
+    """``vitale=Virtual PCD 00 00@35963,cps=Virtual PCD 00 01@35964`` → mapping (port optional; the
+    first reader of each pool)."""
+    return {slot: specs[0] for slot, specs in parse_reader_pools(text).items()}
+
+
+def default_readers() -> dict[str, ReaderSpec]:
+    """Slot → first reader: ``TESTBENCH_CARD_READERS`` or the vpcd default (what must exist to run)."""
+    text = os.environ.get("TESTBENCH_CARD_READERS", "").strip()
+    return parse_reader_map(text) if text else dict(DEFAULT_READERS)
 
 
 LOCK_PORT_OFFSET = 10000  # the vpcd port + this = a loopback port bound as a cross-process mutex
@@ -95,25 +139,46 @@ class _PortLock:
             self.sock = None
 
 
-def default_readers() -> dict[str, ReaderSpec]:
-    """Slot → reader mapping: ``TESTBENCH_CARD_READERS`` (see :func:`parse_reader_map`) or the vpcd default."""
-    text = os.environ.get("TESTBENCH_CARD_READERS", "").strip()
-    return parse_reader_map(text) if text else dict(DEFAULT_READERS)
-
-
 class _ProcessCard:
-    """An emulator child process serving one card."""
+    """An emulator child process for one reader; it can eject its card and insert another one."""
 
-    def __init__(self, profile: Path, port: int, slot: str, trace: Path | None, python: str) -> None:
-        cmd = [python, "-m", "testbench.cards.emulator", str(profile), "--port", str(port), "--control"]
-        cmd += ["--slot", slot]
+    def __init__(self, profile: Path, spec: ReaderSpec, slot: str, trace: Path | None, python: str) -> None:
+        cmd = [python, "-m", "testbench.cards.emulator", str(profile), "--port", str(spec.port), "--control"]
+        cmd += ["--slot", slot, "--reader", spec.name]
         if trace is not None:
             cmd += ["--trace", str(trace)]
         self.proc = subprocess.Popen(
             cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1
         )
+        self._lines: queue.Queue[str] = queue.Queue()
+        self._pump = threading.Thread(target=self._read, name=f"emulator-out-{spec.port}", daemon=True)
+        self._pump.start()
 
-    def _send(self, msg: dict) -> None:
+    def _read(self) -> None:
+        out = self.proc.stdout
+        if out is not None:
+            with contextlib.suppress(OSError, ValueError):
+                for line in out:
+                    self._lines.put(line)
+        self._lines.put("")  # EOF
+
+    def _expect(self, events: tuple[str, ...], timeout: float) -> dict[str, Any] | None:
+        """The next status line among ``events`` (others are skipped), or None on timeout or exit."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                line = self._lines.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                return None
+            if not line:
+                self._lines.put("")  # keep EOF visible to the next caller
+                return None
+            with contextlib.suppress(ValueError):
+                msg = json.loads(line)
+                if isinstance(msg, dict) and msg.get("event") in events:
+                    return msg
+
+    def _send(self, msg: dict[str, Any]) -> None:
         stdin: IO[str] | None = self.proc.stdin
         if stdin is None or self.proc.poll() is not None:
             return
@@ -121,21 +186,31 @@ class _ProcessCard:
             stdin.write(json.dumps(msg) + "\n")
             stdin.flush()
 
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
     def wait_inserted(self, timeout: float) -> None:
         """Wait for the emulator's ``inserted`` line (it connected to vpcd)."""
-        out = self.proc.stdout
-        assert out is not None
-        result: list[str] = []
-        reader = threading.Thread(target=lambda: result.append(out.readline()), daemon=True)
-        reader.start()
-        reader.join(timeout)
-        line = result[0] if result else ""
-        if '"inserted"' not in line:
-            err = ""
-            if self.proc.poll() is not None and self.proc.stderr is not None:
-                err = self.proc.stderr.read().strip()
+        msg = self._expect(("inserted", "error"), timeout)
+        if msg is None or msg.get("event") != "inserted":
+            err = str(msg.get("message", "")) if msg is not None else ""
+            if not err and self.proc.poll() is not None and self.proc.stderr is not None:
+                with contextlib.suppress(OSError, ValueError):
+                    err = self.proc.stderr.read().strip()
             self.stop()
             raise CardUnavailable(f"l'émulateur de carte n'a pas démarré : {err or 'pas de réponse'}")
+
+    def insert(self, profile: CardProfile, timeout: float) -> None:
+        """Insert ``profile``'s card (the emulator has ejected the previous one)."""
+        if profile.path is None:
+            raise CardUnavailable("un profil chargé depuis un fichier est nécessaire pour l'émulateur")
+        self._send({"cmd": "insert", "profile": str(profile.path)})
+        self.wait_inserted(timeout)
+
+    def eject(self) -> bool:
+        """Pull the card, keep the process for the next one; False if the emulator does not answer."""
+        self._send({"cmd": "eject"})
+        return self._expect(("ejected",), 3.0) is not None
 
     def set_fault(self, fault: Fault | None) -> None:
         if fault is None:
@@ -150,13 +225,15 @@ class _ProcessCard:
                     "ins": f"{fault.ins:02X}" if fault.ins is not None else None,
                 }
             )
+        self._expect(("fault",), 3.0)  # the emulator's acknowledgement
 
     def reload(self) -> bool:
         """Rebuild the card from its profile in the emulator (no TCP reconnect); False if it is gone."""
-        if self.proc.poll() is not None or self.proc.stdout is None:
+        if not self.alive():
             return False
         self._send({"cmd": "reload"})
-        return '"reloaded"' in self.proc.stdout.readline()
+        msg = self._expect(("reloaded", "gone"), 3.0)
+        return msg is not None and msg.get("event") == "reloaded"
 
     def stop(self) -> None:
         self._send({"cmd": "remove"})
@@ -165,8 +242,10 @@ class _ProcessCard:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait(3.0)
+        if self._pump is not threading.current_thread():
+            self._pump.join(3.0)
         for stream in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
-            with contextlib.suppress(OSError):
+            with contextlib.suppress(OSError, ValueError):
                 if stream is not None:
                     stream.close()
 
@@ -174,16 +253,30 @@ class _ProcessCard:
 class _ThreadCard:
     """An emulator thread in this process (faster to start; used by benchmarks and some tests)."""
 
-    def __init__(self, profile: CardProfile, port: int, slot: str, trace: Path | None) -> None:
+    def __init__(self, profile: CardProfile, spec: ReaderSpec, slot: str, trace: Path | None) -> None:
         self.profile = profile
         self.sink = JsonlSink(trace) if trace is not None else None
-        self.icc = VirtualICC(build_card(profile), port, on_apdu=self.sink, reader=f"vpcd:{port}", slot=slot)
+        self.icc = VirtualICC(build_card(profile), spec.port, on_apdu=self.sink, reader=spec.name, slot=slot)
+        self._stopped = False
+
+    def alive(self) -> bool:
+        return not self._stopped
 
     def wait_inserted(self, timeout: float) -> None:
         try:
             self.icc.insert(timeout)
         except OSError as exc:
             raise CardUnavailable(f"vpcd injoignable sur le port {self.icc.port} : {exc}") from None
+
+    def insert(self, profile: CardProfile, timeout: float) -> None:
+        self.profile = profile
+        self.icc.card = build_card(profile)
+        self.icc.set_fault(None)
+        self.wait_inserted(timeout)
+
+    def eject(self) -> bool:
+        self.icc.remove()
+        return True
 
     def set_fault(self, fault: Fault | None) -> None:
         self.icc.set_fault(fault)
@@ -195,17 +288,49 @@ class _ThreadCard:
         return True
 
     def stop(self) -> None:
+        self._stopped = True
         self.icc.remove()
         if self.sink is not None:
             self.sink.close()
+            self.sink = None
+
+
+_Card = _ProcessCard | _ThreadCard
+
+
+class _Reader:
+    """One reader of a slot's pool and what the bay put in it.
+
+    Fields written by a background job (``card``, ``profile``, ``lock``, ``error``) are read by the
+    main thread only after joining that job; ``want`` and ``job`` belong to the main thread.
+    """
+
+    def __init__(self, spec: ReaderSpec, slot: str, link: Link) -> None:
+        self.spec = spec
+        self.slot = slot
+        self.link = link
+        self.card: _Card | None = None  # the emulator (alive with no card after an eject)
+        self.profile: CardProfile | None = None  # the card pcscd shows here (None: empty)
+        self.lock: _PortLock | None = None
+        self.want: CardProfile | None = None  # what the last prepare() asked this reader to hold
+        self.job: threading.Thread | None = None
+        self.error: Exception | None = None  # the last background job's failure
+        self.stamp = 0.0  # when it was last given a job: the oldest spare is reused first
+
+    def busy(self) -> bool:
+        return self.job is not None and self.job.is_alive()
 
 
 class PcscBay:
-    """A :class:`CardBay` over pyscard; see the module docstring."""
+    """A :class:`CardBay` over pyscard; see the module docstring.
+
+    ``readers`` maps a slot to a reader or to a pool of readers (the first is where the slot starts);
+    by default :func:`default_pools`. Spares that pcscd does not list are dropped.
+    """
 
     def __init__(
         self,
-        readers: dict[str, ReaderSpec] | None = None,
+        readers: Mapping[str, ReaderSpec | Sequence[ReaderSpec]] | None = None,
         sinks: Iterable[ApduSink] = (),
         *,
         emulate: bool = True,
@@ -220,11 +345,11 @@ class PcscBay:
         apdu_sink: ApduSink | None = None,
         reuse: bool = True,
     ) -> None:
-        self.readers = dict(readers or default_readers())
+        pools = {s: [v] if isinstance(v, ReaderSpec) else list(v) for s, v in (readers or default_pools()).items()}
+        pools = self._usable(pools, emulate)
         self._sinks = list(sinks) + ([apdu_sink] if apdu_sink is not None else [])
         self.reuse = reuse
         self._dirty: set[str] = set()  # slots whose emulated card saw a fault or a failure
-        self._locks: dict[str, _PortLock] = {}
         self.lock_timeout = 30.0
         self.emulate = emulate
         self.emulator = emulator
@@ -234,9 +359,11 @@ class PcscBay:
         self.prompt = prompt
         self.operator_timeout = operator_timeout
         self.python = python
-        self._links = {s: Link(PyscardTransport(spec.name, mode), s, self._sinks) for s, spec in self.readers.items()}
-        self._cards: dict[str, _ProcessCard | _ThreadCard] = {}
-        self.profiles: dict[str, CardProfile] = {}
+        self._pools = {
+            s: [_Reader(spec, s, Link(PyscardTransport(spec.name, mode), s, self._sinks)) for spec in specs]
+            for s, specs in pools.items()
+        }
+        self._active = {s: pool[0] for s, pool in self._pools.items()}
         # watchdog for mute cards: one thread, polling a single in-flight deadline
         self._inflight: tuple[str, float] | None = None
         self._timed_out: set[str] = set()
@@ -244,19 +371,52 @@ class PcscBay:
         self._watchdog = threading.Thread(target=self._watch, name="pcscbay-watchdog", daemon=True)
         self._watchdog.start()
 
-    # ---- helpers
-    def _spec(self, slot: str) -> ReaderSpec:
+    @staticmethod
+    def _usable(pools: dict[str, list[ReaderSpec]], emulate: bool) -> dict[str, list[ReaderSpec]]:
+        """Keep the first reader of each slot; keep spares only if emulated, with a port, and listed by pcscd."""
+        if not emulate or all(len(p) < 2 for p in pools.values()):
+            return {s: p[:1] for s, p in pools.items() if p}
         try:
-            return self.readers[slot]
+            present = set(list_readers())
+        except CardUnavailable:
+            present = set()
+        return {s: p[:1] + [r for r in p[1:] if r.port and r.name in present] for s, p in pools.items() if p}
+
+    # ---- helpers
+    def _reader(self, slot: str) -> _Reader:
+        try:
+            return self._active[slot]
         except KeyError:
             raise CardUnavailable(f"emplacement de lecteur inconnu : {slot}") from None
 
+    def _spec(self, slot: str) -> ReaderSpec:
+        return self._reader(slot).spec
+
+    @property
+    def readers(self) -> dict[str, ReaderSpec]:
+        """Slot → the reader that holds (or will hold) the slot's card now."""
+        return {s: r.spec for s, r in self._active.items()}
+
+    @property
+    def profiles(self) -> dict[str, CardProfile]:
+        """Slot → the profile of the card presented in the slot."""
+        return {s: r.profile for s, r in self._active.items() if r.profile is not None}
+
+    def reader_pool(self, slot: str) -> list[str]:
+        """The readers ``slot`` may use, the first being where it starts."""
+        self._reader(slot)
+        return [r.spec.name for r in self._pools[slot]]
+
+    def _all_readers(self) -> list[_Reader]:
+        return [r for pool in self._pools.values() for r in pool]
+
     def add_sink(self, sink: ApduSink) -> None:
         self._sinks.append(sink)
-        for link in self._links.values():
-            link.sinks = self._sinks
+        for r in self._all_readers():
+            r.link.sinks = self._sinks
 
     def reader_name(self, slot: str) -> str:
+        """The PC/SC name of the reader holding ``slot``'s card now (it changes when a prepared card is used)."""
         return self._spec(slot).name
 
     def _watch(self) -> None:
@@ -266,50 +426,135 @@ class PcscBay:
                 slot = inflight[0]
                 self._inflight = None
                 self._timed_out.add(slot)
-                card = self._cards.get(slot)
+                card = self._active[slot].card
                 if card is not None:
                     card.stop()  # unblocks the transmit: vpcd sees the card go away
 
     # ---- CardBay
     def slots(self) -> list[str]:
-        return list(self.readers)
+        return list(self._pools)
 
     def describe(self) -> str:
         kind = "cartes émulées via pcscd + vpcd" if self.emulate else "lecteurs PC/SC"
-        return f"{kind} ({', '.join(f'{s}={r.name}' for s, r in self.readers.items())})"
+        parts = []
+        for slot, pool in self._pools.items():
+            active = self._active[slot]
+            others = [r.spec.name for r in pool if r is not active]
+            parts.append(
+                f"{slot}={active.spec.name}" + (f" (en alternance avec {', '.join(others)})" if others else "")
+            )
+        return f"{kind} ({', '.join(parts)})"
 
     def present(self, slot: str, profile: Path | CardProfile) -> None:
         p = profile if isinstance(profile, CardProfile) else load_profile(profile)
-        spec = self._spec(slot)
-        current = self.profiles.get(slot)
-        card_now = self._cards.get(slot)
+        r = self._reader(slot)
         if (
             self.reuse
-            and card_now is not None
-            and current is not None
+            and r.card is not None
+            and r.profile is not None
             and slot not in self._dirty
-            and current == p
-            and card_now.reload()
+            and r.profile == p
+            and r.card.reload()
         ):
             # same card again (next case): a fresh card state without a 0.8 s remove/insert cycle
-            self._links[slot].transport.close()
-            self.profiles[slot] = p
+            r.link.transport.close()
             return
-        if slot in self._cards:
-            self.remove(slot)
-        self._links[slot].transport.close()
         if not self.emulate:
+            r.link.transport.close()
             self._prompt_insert(slot, p)
-            self.profiles[slot] = p
+            r.profile = p
             return
-        trace = None
-        if self.trace_dir is not None:
-            self.trace_dir.mkdir(parents=True, exist_ok=True)
-            trace = self.trace_dir / f"emulator-{slot}.jsonl"
-        if slot not in self._locks and spec.port:
+        spare = next((x for x in self._pools[slot] if x is not r and x.want == p), None)
+        if spare is not None:
+            # Pull the old card first: pcscd's readers poll in step, so it leaves at the very poll that
+            # shows the prepared card, and its reader is free for the next prepare() one poll sooner.
+            self._retire(r)
+            if self._ready(spare, p):
+                spare.want = None
+                self._active[slot] = spare
+                self._timed_out.discard(slot)
+                self._dirty.discard(slot)
+                return
+            spare.want = None
+            if r.job is not None:
+                r.job.join()
+        # the normal path: pull the card of the active reader (wait for EMPTY), insert the new one
+        self._eject(r)
+        self._insert(r, p, self.lock_timeout)
+        self._timed_out.discard(slot)
+        self._dirty.discard(slot)
+
+    def prepare(self, slot: str, profile: Path | CardProfile) -> None:
+        """Insert ``profile``'s card in a spare reader of ``slot`` in the background (the next case's card).
+
+        Returns at once. ``present(slot, profile)`` then waits for it and switches readers; a card
+        prepared for nothing stays in its spare reader until a later prepare() needs the reader. A no-op
+        without a spare reader, for physical readers, or when the slot already holds this card.
+        """
+        pool = self._pools.get(slot)
+        if not self.emulate or pool is None or len(pool) < 2:
+            return
+        p = profile if isinstance(profile, CardProfile) else load_profile(profile)
+        if p.path is None and self.emulator != "thread":
+            return
+        active = self._active[slot]
+        if active.profile == p and slot not in self._dirty:
+            return  # present() reloads the card in place
+        spares = [x for x in pool if x is not active]
+        if any(x.want == p for x in spares):
+            return  # prepared already, or on its way
+        target = min(spares, key=lambda x: (x.busy(), x.want is not None, x.stamp))
+        target.want = p
+        self._start_job(target, self._prepare_job, target, p)
+
+    def _start_job(self, r: _Reader, fn: Callable[..., None], *args: Any) -> None:
+        """Run ``fn(*args)`` in a thread after ``r``'s previous job (jobs on one reader run in order)."""
+        previous = r.job
+
+        def run() -> None:
+            if previous is not None:
+                previous.join()
+            try:
+                fn(*args)
+                r.error = None
+            except Exception as exc:  # reported through r.error; present() falls back to the normal path
+                r.error = exc
+
+        r.stamp = time.monotonic()
+        r.job = threading.Thread(target=run, name=f"pcscbay-{r.spec.name}", daemon=True)
+        r.job.start()
+
+    def _prepare_job(self, r: _Reader, p: CardProfile) -> None:
+        self._eject(r)  # a card prepared for nothing earlier, or still leaving
+        self._insert(r, p, 0.0)  # a spare port another bench holds: give up at once, present() does the work
+
+    def _ready(self, r: _Reader, p: CardProfile) -> bool:
+        """Wait for the job preparing ``p`` in ``r``; True when pcscd shows that card there."""
+        if r.job is not None:
+            r.job.join(self.insert_timeout + 5.0)
+            if r.job.is_alive():
+                return False
+        return r.error is None and r.profile == p and r.card is not None and r.card.alive()
+
+    def _retire(self, r: _Reader) -> None:
+        """Pull ``r``'s card in the background (the slot no longer uses that reader)."""
+        r.link.transport.close()
+        if r.card is not None or r.profile is not None:
+            self._start_job(r, self._eject, r)
+
+    def _trace_path(self, slot: str) -> Path | None:
+        if self.trace_dir is None:
+            return None
+        self.trace_dir.mkdir(parents=True, exist_ok=True)
+        return self.trace_dir / f"emulator-{slot}.jsonl"  # one file per slot; each record names its reader
+
+    def _insert(self, r: _Reader, p: CardProfile, lock_timeout: float) -> None:
+        """Put ``p``'s card in the empty reader ``r``: wait until pcscd shows it, check its ATR."""
+        spec = r.spec
+        if r.lock is None and spec.port:
             lock = _PortLock(spec.port)
-            lock.acquire(self.lock_timeout)
-            self._locks[slot] = lock
+            lock.acquire(lock_timeout)
+            r.lock = lock
         if self._occupied(spec.name):
             raise CardUnavailable(
                 f"le lecteur {spec.name} contient déjà une carte qui n'est pas celle du banc "
@@ -319,31 +564,56 @@ class PcscBay:
         while True:
             # vpcd may still hold the previous connection for a poll after a pulled card: a connect made
             # then sits in its backlog and is never served (pitfall 5), so retry until pcscd sees the card.
-            if self.emulator == "thread":
-                card: _ProcessCard | _ThreadCard = _ThreadCard(p, spec.port, slot, trace)
+            card = r.card
+            budget = max(0.5, deadline - time.monotonic())
+            if card is not None and card.alive():
+                try:
+                    card.insert(p, budget)  # the running emulator: no start-up
+                except CardUnavailable:
+                    r.card = None
+                    raise
             else:
-                if p.path is None:
-                    raise CardUnavailable("un profil chargé depuis un fichier est nécessaire pour l'émulateur")
-                card = _ProcessCard(p.path, spec.port, slot, trace, self.python)
-            card.wait_inserted(max(0.5, deadline - time.monotonic()))
-            self._cards[slot] = card
+                if self.emulator == "thread":
+                    card = _ThreadCard(p, spec, r.slot, self._trace_path(r.slot))
+                else:
+                    if p.path is None:
+                        raise CardUnavailable("un profil chargé depuis un fichier est nécessaire pour l'émulateur")
+                    card = _ProcessCard(p.path, spec, r.slot, self._trace_path(r.slot), self.python)
+                r.card = card
+                try:
+                    card.wait_inserted(budget)
+                except CardUnavailable:
+                    r.card = None
+                    raise
             try:
                 atr = wait_for(spec.name, True, max(0.1, min(1.0, deadline - time.monotonic())))
                 break
             except CardUnavailable:
-                self._cards.pop(slot, None)
                 card.stop()
+                r.card = None
                 if time.monotonic() >= deadline:
                     raise
+        r.profile = p
         if atr != p.atr:
-            self.remove(slot)
+            self._eject(r)
             raise CardUnavailable(
                 f"le lecteur {spec.name} présente l'ATR {atr.hex(' ').upper()} au lieu de celui du profil "
                 f"{p.id} : un autre émulateur occupe-t-il le port {spec.port} ?"
             )
-        self.profiles[slot] = p
-        self._timed_out.discard(slot)
-        self._dirty.discard(slot)
+
+    def _eject(self, r: _Reader, wait: bool = True) -> None:
+        """Pull the card from ``r`` (the emulator stays for the next card) and wait for EMPTY."""
+        r.link.transport.close()
+        had = r.profile is not None
+        r.profile = None
+        card = r.card
+        if card is None or (not had and card.alive()):
+            return  # nothing in the reader (the emulator has ejected its card already)
+        if not (card.alive() and card.eject()):
+            card.stop()
+            r.card = None
+        if wait:
+            wait_for(r.spec.name, False, self.insert_timeout)
 
     @staticmethod
     def _occupied(reader: str) -> bool:
@@ -365,36 +635,51 @@ class PcscBay:
 
     def emulated(self, slot: str) -> bool:
         """True when this bay's own emulator serves the card in ``slot`` (not a physical card)."""
-        return self.emulate and slot in self._cards
+        r = self._active.get(slot)
+        return self.emulate and r is not None and r.card is not None and r.profile is not None
 
     def wait_card(self, slot: str, timeout: float) -> None:
         """Wait until a card is inserted in ``slot``'s reader (operator insertion)."""
         wait_for(self._spec(slot).name, True, timeout)
 
     def remove(self, slot: str) -> None:
-        spec = self._spec(slot)
-        self._links[slot].transport.close()
-        card = self._cards.pop(slot, None)
-        self.profiles.pop(slot, None)
+        r = self._reader(slot)
         self._dirty.discard(slot)
-        if card is not None:
-            card.stop()
-            wait_for(spec.name, False, self.insert_timeout)
+        if self.emulate:
+            self._eject(r)
+        else:
+            r.link.transport.close()
+            r.profile = None
 
     def release(self) -> None:
-        for link in self._links.values():
-            link.transport.close()
+        for r in self._all_readers():
+            r.link.transport.close()
 
     def close(self) -> None:
-        """Remove every emulated card and stop the watchdog."""
-        for slot in list(self._cards):
-            with contextlib.suppress(CardUnavailable):
-                self.remove(slot)
+        """Pull every emulated card, stop every emulator and thread the bay started."""
+        readers = self._all_readers()
+        for r in readers:
+            if r.job is not None:
+                r.job.join(self.insert_timeout + 5.0)
         self.release()
-        for lock in self._locks.values():
-            lock.release()
-        self._locks.clear()
+        pulled = []
+        for r in readers:
+            if r.card is not None:
+                r.card.stop()  # all at once: pcscd polls the readers in parallel
+                r.card = None
+                pulled.append(r)
+            r.profile = None
+            r.want = None
+        for r in pulled:
+            with contextlib.suppress(CardUnavailable):
+                wait_for(r.spec.name, False, self.insert_timeout)
+        for r in readers:
+            if r.lock is not None:
+                r.lock.release()
+                r.lock = None
         self._stop.set()
+        if self._watchdog is not threading.current_thread():
+            self._watchdog.join(1.0)
 
     def __enter__(self) -> PcscBay:
         return self
@@ -403,30 +688,27 @@ class PcscBay:
         self.close()
 
     def atr(self, slot: str) -> bytes:
-        self._spec(slot)
-        return self._links[slot].transport.atr()
+        return self._reader(slot).link.transport.atr()
 
     def transmit(self, slot: str, apdu: bytes) -> tuple[bytes, int]:
-        self._spec(slot)
+        r = self._reader(slot)
         self._inflight = (slot, time.monotonic() + self.transmit_timeout)
         try:
-            return self._links[slot].transmit(apdu)
+            return r.link.transmit(apdu)
         except CardUnavailable as exc:
             self._dirty.add(slot)
             if slot in self._timed_out:
                 raise CardUnavailable(
-                    f"la carte du lecteur {self.readers[slot].name} ne répond plus "
-                    f"(muette, plus de {self.transmit_timeout:.1f} s)"
+                    f"la carte du lecteur {r.spec.name} ne répond plus (muette, plus de {self.transmit_timeout:.1f} s)"
                 ) from exc
             raise
         finally:
             self._inflight = None
 
     def inject_fault(self, slot: str, fault: Fault | None) -> None:
-        card = self._cards.get(slot)
-        if card is None:
+        r = self._reader(slot)
+        card = r.card
+        if card is None or r.profile is None:
             raise CardUnavailable(f"pas de carte émulée dans {slot}")
         self._dirty.add(slot)
         card.set_fault(fault)
-        if isinstance(card, _ProcessCard) and card.proc.stdout is not None:
-            card.proc.stdout.readline()  # wait for the emulator's "fault" acknowledgement

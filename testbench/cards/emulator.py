@@ -1,13 +1,17 @@
 """Card emulator process: serve a card profile through vpcd to the real pcscd.
 
-    python -m testbench.cards.emulator PROFILE [--port 35963] [--trace FILE|-] [--slot NAME]
+    python -m testbench.cards.emulator PROFILE [--port 35963] [--trace FILE|-] [--slot NAME] [--reader NAME]
 
-Every APDU received is traced as a JSON line (PIN masked) to FILE, or stdout with ``--trace -``.
+Every APDU received is traced as a JSON line (PIN masked) to FILE, or stdout with ``--trace -``;
+``--reader`` is the PC/SC reader name written in the trace (default ``vpcd:PORT``).
 Status events are JSON lines on stdout (``{"event": "inserted"}``…). Commands are JSON lines on
 stdin: ``{"cmd": "fault", "kind": "pull"|"mute"|"sw", "after": N, "sw": "6F00", "ins": "A4"}``,
-``{"cmd": "remove"}`` (pull the card and exit), ``{"cmd": "insert"}``. EOF on stdin with
-``--control`` also removes the card and exits, so a dead parent never leaves an orphan holding
-the slot (pcsc-testing.md pitfall 5).
+``{"cmd": "reload"}`` (fresh card state), ``{"cmd": "eject"}`` (pull the card, keep the process:
+answers ``ejected``), ``{"cmd": "insert", "profile": PATH}`` (insert that card, or the same one
+again without ``profile``; answers ``inserted`` or ``error``), ``{"cmd": "remove"}`` (pull the card
+and exit). ``eject`` + ``insert`` let the bay change the card in a reader without paying a Python
+start-up (~0.1 s) on each change. EOF on stdin with ``--control`` also removes the card and exits,
+so a dead parent never leaves an orphan holding the slot (pcsc-testing.md pitfall 5).
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--host", default="127.0.0.1")
     ap.add_argument("--trace", default=None, help="fichier JSON lines des APDU reçus, '-' pour stdout")
     ap.add_argument("--slot", default="")
+    ap.add_argument("--reader", default="", help="nom du lecteur PC/SC écrit dans la trace")
     ap.add_argument("--control", action="store_true", help="lire des commandes JSON sur stdin")
     ap.add_argument("--insert-timeout", type=float, default=10.0)
     args = ap.parse_args(argv)
@@ -50,7 +55,9 @@ def main(argv: list[str] | None = None) -> int:
         sink = JsonlSink(sys.stdout)
     elif args.trace:
         sink = JsonlSink(Path(args.trace))
-    icc = VirtualICC(build_card(profile), args.port, args.host, sink, reader=f"vpcd:{args.port}", slot=args.slot)
+    icc = VirtualICC(
+        build_card(profile), args.port, args.host, sink, reader=args.reader or f"vpcd:{args.port}", slot=args.slot
+    )
     try:
         icc.insert(args.insert_timeout)
     except OSError as exc:
@@ -61,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.control:
 
         def control() -> None:
+            nonlocal profile
             for line in sys.stdin:
                 try:
                     msg = json.loads(line)
@@ -73,9 +81,21 @@ def main(argv: list[str] | None = None) -> int:
                     icc.card = build_card(profile)
                     icc.set_fault(None)
                     _emit("reloaded" if icc.inserted else "gone", port=args.port)
-                elif cmd == "insert" and not icc.inserted:
-                    icc.card = build_card(profile)
-                    icc.insert(args.insert_timeout)
+                elif cmd == "eject":
+                    icc.remove()
+                    _emit("ejected", port=args.port)
+                elif cmd == "insert":
+                    try:
+                        if msg.get("profile"):
+                            profile = load_profile(Path(str(msg["profile"])))
+                        if icc.inserted:
+                            icc.remove()
+                        icc.card = build_card(profile)
+                        icc.set_fault(None)
+                        icc.insert(args.insert_timeout)
+                    except (ProfileError, OSError) as exc:
+                        _emit("error", port=args.port, message=str(exc))
+                        continue
                     _emit("inserted", port=args.port, profile=profile.id)
                 elif cmd == "fault":
                     kind = msg.get("kind")
