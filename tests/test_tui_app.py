@@ -619,3 +619,24 @@ def test_cli_ui_and_default_ui_open_the_demo_then_the_last_session(tmp_path: Pat
     bad = tmp_path / "bad.xml"
     bad.write_text("<casebook/>", encoding="utf-8")
     assert main(["ui", str(bad)]) == 3
+
+
+def test_stop_during_a_manual_step_leaves_it_pending_and_runs_nothing_more(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        app = make_app(tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press("x")  # the four cases; the third waits for the operator
+            for _ in range(100):
+                await pilot.pause(0.02)
+                if isinstance(app.screen, AttestScreen):
+                    break
+            assert isinstance(app.screen, AttestScreen)
+            await pilot.press("ctrl+t")
+            await wait_run(app, pilot)
+            assert not isinstance(app.screen, AttestScreen)
+            verdicts = {e.case.id: e.verdict for e in app.ws.entries}
+            assert verdicts == {"TC-OK-001": "pass", "TC-KO-002": "fail", "TC-MAN-003": "pending", "TC-LOT-004": "none"}
+            assert "exécution arrêtée : 3 cas" in text_of(app, "#run-status")
+
+    asyncio.run(scenario())

@@ -196,3 +196,9 @@ def test_model_modules_import_without_textual() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_docs_list_every_action_with_its_default_key() -> None:
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "tui.md").read_text(encoding="utf-8")
+    for spec in actions.ACTIONS:
+        assert f"`{spec.id}`" in doc, spec.id

@@ -81,7 +81,9 @@ def make_app(tmp: Path, *, lang: str = "fr", keymap: dict[str, str] | None = Non
 
 async def wait_run(app, pilot) -> None:
     """Wait for the run worker to finish and its messages to be handled."""
-    await app.workers.wait_for_complete()
+    import asyncio
+
+    await asyncio.wait_for(app.workers.wait_for_complete(), timeout=30)  # a hang fails, it does not block CI
     await pilot.pause()
     await pilot.pause()
 

@@ -45,7 +45,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec("run-rest", "x", "run_rest", "Reste", "Exécuter les cas sans verdict final", group="Exécution"),
     ActionSpec(
-        "stop", "ctrl+k", "stop_run", "Arrêter", "Arrêter après le cas en cours", footer=False, group="Exécution"
+        "stop", "ctrl+t", "stop_run", "Arrêter", "Arrêter après le cas en cours", footer=False, group="Exécution"
     ),
     ActionSpec(
         "view-case",

@@ -351,6 +351,8 @@ class WorkstationApp(App[int]):
     def action_stop_run(self) -> None:
         if self.operator is not None and self.running:
             self.operator.stop.set()
+            if isinstance(self.screen, AttestScreen):  # the waiting step stays pending
+                self.screen.dismiss(None)
             self.query_one("#run-log", Log).write_line("■ arrêt demandé : fin après le cas en cours")
 
     def action_review(self) -> None:

@@ -37,6 +37,8 @@ class AttestScreen(ModalScreen[Attestation | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "confirm", "Confirmer"),
         Binding("ctrl+r", "reject", "Rejeter"),
+        # a modal hides the app's bindings: stopping the run must still be possible from here
+        Binding("ctrl+t", "app.stop_run", "Arrêter", id="stop"),
     ]
 
     def __init__(self, request: AttestationRequest, operator: str, t: T) -> None:
