@@ -96,11 +96,12 @@ def test_missing_and_added_files_are_named_by_the_cli(tmp_path: Path, key: Path,
     evidence = next((folder / "evidence" / "traces").iterdir())
     evidence.unlink()
     (folder / "evidence" / "extra.txt").write_text("ajout", encoding="utf-8")
+    (folder / "evil.lock").write_text("not a session companion", encoding="utf-8")
     assert main(["verify", str(folder)]) == 1
     out = capsys.readouterr().out
     rel = evidence.relative_to(folder).as_posix()
     assert f"manquant : {rel}" in out
-    assert "ajouté : evidence/extra.txt" in out
+    assert "ajouté : evidence/extra.txt" in out and "ajouté : evil.lock" in out
 
 
 def test_resigning_with_another_key_is_caught_when_the_key_is_known(tmp_path: Path, key: Path) -> None:

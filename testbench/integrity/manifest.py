@@ -32,6 +32,14 @@ def _sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
+def _is_transient(path: Path) -> bool:
+    """A live session's companion (``x.tbsession-wal``, ``x.tbsession.lock``…) next to its session file."""
+    for suffix in TRANSIENT_SUFFIXES:
+        if path.name.endswith(suffix) and path.with_name(path.name[: -len(suffix)]).is_file():
+            return True
+    return False
+
+
 def report_files(folder: Path) -> list[str]:
     """Every regular file (POSIX relative paths, sorted) but the manifest, its signature and transients."""
     out = []
@@ -39,7 +47,7 @@ def report_files(folder: Path) -> list[str]:
         if not p.is_file() and not p.is_symlink():
             continue
         rel = p.relative_to(folder).as_posix()
-        if rel in (MANIFEST, SIGNATURE) or rel.endswith(TRANSIENT_SUFFIXES):
+        if rel in (MANIFEST, SIGNATURE) or _is_transient(p):
             continue
         out.append(rel)
     return sorted(out)
