@@ -141,3 +141,48 @@ def test_emulator_process_control_protocol(vpcd: FakeVpcd, tmp_path: Path) -> No
             proc.kill()
             proc.wait()
     assert len(trace.read_text().splitlines()) == 3
+
+
+def test_emulator_process_ejects_and_inserts_another_card_without_restarting(vpcd: FakeVpcd, tmp_path: Path) -> None:
+    """The bay changes the card of a reader with ``eject`` + ``insert`` (no new process, no start-up)."""
+    trace = tmp_path / "emu.jsonl"
+    proc = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "testbench.cards.emulator", str(P / "vitale2-ald.xml")),
+            *("--port", str(vpcd.port), "--trace", str(trace), "--control", "--reader", "Virtual PCD B 00 00"),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+    )
+
+    def command(msg: dict[str, str]) -> dict[str, str]:
+        proc.stdin.write(json.dumps(msg) + "\n")  # type: ignore[union-attr]
+        proc.stdin.flush()  # type: ignore[union-attr]
+        return json.loads(proc.stdout.readline())  # type: ignore[union-attr]
+
+    get_atr = b"\x04"  # vpcd control message: the card's ATR
+    try:
+        vpcd.accept()
+        assert json.loads(proc.stdout.readline())["event"] == "inserted"  # type: ignore[union-attr]
+        assert vpcd.exchange(get_atr) == bytes.fromhex("3B7513000044 09EA9000".replace(" ", ""))
+        assert command({"cmd": "eject"})["event"] == "ejected"
+        with pytest.raises((ConnectionError, OSError)):
+            vpcd.recv()  # the card left: the connection is closed
+        reply = command({"cmd": "insert", "profile": str(P / "cps4-nurse.xml")})
+        assert reply == {"event": "inserted", "port": vpcd.port, "profile": "cps4-nurse"}
+        vpcd.accept()  # a new connection: pcscd sees a removal, then an insertion
+        assert vpcd.exchange(get_atr) == build_card(P / "cps4-nurse.xml").atr
+        assert vpcd.exchange(bytes.fromhex("00200081")) == b"\x63\xc3"  # the CPS answers, not the Vitale
+        assert command({"cmd": "insert", "profile": str(tmp_path / "missing.xml")})["event"] == "error"
+        assert proc.poll() is None  # a bad profile is an answer, not a crash
+        proc.stdin.write('{"cmd": "remove"}\n')  # type: ignore[union-attr]
+        proc.stdin.flush()  # type: ignore[union-attr]
+        assert proc.wait(10) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    records = [json.loads(x) for x in trace.read_text().splitlines()]
+    assert [r["reader"] for r in records] == ["Virtual PCD B 00 00"]  # the PC/SC name, not vpcd:PORT
