@@ -95,6 +95,7 @@ _EN: dict[str, str] = {
     "Signature": "Signature",
     "Trace complète": "Full trace",
     "Verdicts par domaine": "Verdicts by domain",
+    "Visa de l'examinateur": "Examiner's signature",
     "Version du socle": "Socle version",
     "activée": "enabled",
     "agrément": "agrément",
