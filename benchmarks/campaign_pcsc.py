@@ -5,7 +5,11 @@ there are 700), so the card sequence is realistic: mostly the same CPS, Vitale c
 The run uses the default parts: virtual cards through pcscd + vpcd, reference engine out of process.
 Prints the total, the time per case, and where the time goes (card presentation vs the rest).
 
-Usage: .venv/bin/python benchmarks/campaign_pcsc.py [--cases 700] [--cards auto|inprocess]
+The bay uses every spare vpcd reader pcscd lists (docs/cards.md §4.1). When no pcscd runs, the script
+starts one with ``--readers`` vpcd readers (default 4: two per slot) and stops it afterwards; a running
+pcscd is used as it is. ``TESTBENCH_CARD_READERS`` chooses the readers as for ``testbench run``.
+
+Usage: .venv/bin/python benchmarks/campaign_pcsc.py [--cases 700] [--cards auto|inprocess] [--readers 4]
 """
 
 from __future__ import annotations
@@ -17,12 +21,13 @@ import os
 import re
 import shutil
 import sqlite3
+import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from _cards_stack import pcsc_stack
+from _cards_stack import REPO, pcsc_stack
 
 from testbench.paths import CASEBOOKS_DIR
 from testbench.runner.campaign import RunRequest, run_campaign
@@ -40,6 +45,43 @@ def generate(target: Path, cases: int) -> None:
     # profiles are referenced relative to the casebook: give it the bundled cards beside it
     shutil.copytree(CASEBOOKS_DIR / "cards", target.parent / "cards", dirs_exist_ok=True)
     target.write_text(head + "<cases>\n" + "\n".join(out) + "\n</cases>" + tail, encoding="utf-8")
+
+
+def card_changes(session: Path) -> dict[str, int]:
+    """Per slot, how many cases got another card than the slot held before (the costly presentations)."""
+    conn = sqlite3.connect(session)
+    rows = conn.execute("SELECT data FROM events WHERE kind = 'card-present' ORDER BY attempt_id, id").fetchall()
+    conn.close()
+    held: dict[str, str] = {}
+    changes: dict[str, int] = {}
+    for (data,) in rows:
+        event = json.loads(data)
+        slot, profile = str(event.get("slot")), str(event.get("profile"))
+        if held.get(slot) != profile:
+            changes[slot] = changes.get(slot, 0) + 1
+            held[slot] = profile
+    return changes
+
+
+@contextlib.contextmanager
+def vpcd_readers(count: int) -> Iterator[None]:
+    """Start pcscd with ``count`` vpcd readers when none runs (stopped afterwards)."""
+    from testbench.cards.pcsc import list_readers
+
+    try:
+        running = len(list_readers()) >= 2
+    except Exception:
+        running = False
+    if not running:
+        script = str(REPO / "scripts" / "pcscd.sh")
+        r = subprocess.run([script, "start", "--readers", str(count)], capture_output=True, text=True)
+        if r.returncode != 0:
+            raise SystemExit(f"pcscd indisponible : {r.stderr.strip()}")
+    try:
+        yield
+    finally:
+        if not running:
+            subprocess.run([str(REPO / "scripts" / "pcscd.sh"), "stop"], capture_output=True)
 
 
 def breakdown(session: Path) -> tuple[dict[str, int], float, float, str]:
@@ -76,8 +118,9 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=700)
     parser.add_argument("--cards", default="auto", choices=("auto", "pcsc", "inprocess"))
     parser.add_argument("--engine", default="reference", help="reference (out of process) or inprocess")
+    parser.add_argument("--readers", type=int, default=4, help="vpcd readers when this script starts pcscd")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp, pcsc_stack(), vpcd_lock():
+    with tempfile.TemporaryDirectory() as tmp, vpcd_readers(args.readers), pcsc_stack(), vpcd_lock():
         casebook = Path(tmp) / "campaign.xml"
         generate(casebook, args.cases)
         session = Path(tmp) / "campaign.tbsession"
@@ -95,7 +138,10 @@ def main() -> None:
             f"  card presentation + guard: {cards:.1f} s; steps (engine, APDUs, store): {steps:.1f} s; "
             f"load, start-up and the rest: {total - cards - steps:.1f} s"
         )
+        changes = card_changes(session)
+        per_change = cards / max(sum(changes.values()), 1)
         print(f"  verdicts: {verdicts}")
+        print(f"  card changes: {changes}; card presentation + guard / changes: {per_change:.2f} s")
 
 
 if __name__ == "__main__":
