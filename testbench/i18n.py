@@ -118,6 +118,7 @@ _EN: dict[str, str] = {
     "lignes dans le fichier de trace complet": "lines in the full trace file",
     "non exporté : fichier binaire, anonymisation impossible (--no-redact pour l'inclure)": "not exported: binary file, cannot be redacted (--no-redact to include it)",  # noqa: E501
     "non exécutée": "not run",
+    "non évalué": "not evaluated",
     "non renseigné": "not recorded",
     "rapport non signé": "unsigned report",
     "refusée": "refused",

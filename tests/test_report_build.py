@@ -240,3 +240,19 @@ def test_cover_reads_cards_engine_and_product_from_the_session(tmp_path: Path) -
     cards = {c["card"]: (c["nature"], c["atr"], c["reader"]) for c in cover["cards"]}
     assert cards == {"v-test": ("T", "3B 01", "Lecteur 0"), "v-real": ("R", "3B 02", "Lecteur 0")}
     assert cover["operators"] == ["non renseigné"]
+
+
+def test_a_case_not_run_still_shows_what_it_expects(tmp_path: Path) -> None:
+    case = make_case("NR-1", (invoice_step(),), (value("e-amo", "invoice.totals.amo", "12.34"),))
+    cb = make_casebook((case,), tmp_path)
+    session = tmp_path / "nr.tbsession"
+    with SessionStore.open(session) as store:
+        record_casebooks(store, [cb])
+        store.set_selection([(cb.sha256, "NR-1")])
+    folder = build_report(session, tmp_path / "r").folder
+    data = json.loads((folder / "report.json").read_bytes())
+    jsonschema.validate(data, schema(), cls=jsonschema.Draft202012Validator)
+    (nr,) = data["cases"]
+    assert nr["verdict"] == "none" and nr["expectations"][0]["expected"] == "12.34"
+    html = (folder / "index.html").read_text(encoding="utf-8")
+    assert "12.34" in html and "non évalué" in html

@@ -430,6 +430,16 @@ def _case(
         "attempts": attempts,
         "steps": _steps(view, events, scrub),
         "comparisons": [],
+        "expectations": [
+            {
+                "id": e.get("id", ""),
+                "kind": e.get("kind", ""),
+                "step": e.get("step"),
+                "expected": str(e.get("expected") or e.get("code") or e.get("pattern") or ""),
+                "path": e.get("path") or e.get("channel") or "",
+            }
+            for e in d.get("expectations", [])
+        ],
         "observations": [],
         "trace": {"count": 0, "excerpt": [], "omitted": 0, "file": None},
         "evidence": [],
