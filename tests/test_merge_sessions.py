@@ -63,6 +63,12 @@ def test_shards_merge_into_one_campaign_with_an_intact_chain(tmp_path: Path, cap
     assert chain.verify(conn).ok
     conn.close()
     assert main(["verify", str(out)]) == 0
+    # the merged session chains its trace lines too: an edited line is caught
+    conn = sqlite3.connect(out)
+    conn.execute("UPDATE trace_lines SET text = 'retouché' WHERE id = 3")
+    conn.commit()
+    conn.close()
+    assert main(["verify", str(out)]) == 1
 
 
 def test_rerun_keeps_every_attempt_and_the_report_says_so(tmp_path: Path) -> None:

@@ -31,6 +31,20 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "attempt-finish": ("id", "ended_wall", "duration_ms", "verdict", "reason"),
     "observations": ("id", "attempt_id", "step_id", "path", "value", "source"),
     "comparisons": ("id", "attempt_id", "expectation_id", "kind", "outcome", "data"),
+    # optional: chained when the store calls record() for them (trace batches, file links)
+    "trace_lines": (
+        "id",
+        "channel",
+        "mono_ns",
+        "wall",
+        "text",
+        "source",
+        "source_ts",
+        "level",
+        "attempt_id",
+        "step_id",
+    ),
+    "artifact_links": ("id", "sha256", "attempt_id", "step_id", "name"),
     "annotations": (
         "id",
         "casebook_sha",
@@ -53,7 +67,12 @@ _TABLE = {
     "observations": "observations",
     "comparisons": "comparisons",
     "annotations": "annotations",
+    "trace_lines": "trace_lines",
+    "artifact_links": "artifact_links",
 }
+#: tables every result write chains; rows of the optional ones are checked once the store chains them
+_ALWAYS = ("events", "attempts", "observations", "comparisons", "annotations")
+_OPTIONAL = ("trace_lines", "artifact_links")
 
 CREATE = """
 CREATE TABLE chain (
@@ -206,8 +225,8 @@ def verify(conn: sqlite3.Connection) -> ChainReport:
         digest, _ = rows_digest(conn, "attempt-finish", attempt_id, attempt_id)
         if digest != e["digest"]:
             report.problems.append(f"tentative {attempt_id} : verdict ou motif modifié après coup (entrée {e['seq']})")
-    for table in ("events", "attempts", "observations", "comparisons", "annotations"):
-        if not _table_exists(conn, table):
+    for table in (*_ALWAYS, *_OPTIONAL):
+        if not _table_exists(conn, table) or (table in _OPTIONAL and not covered.get(table)):
             continue
         ids = {r[0] for r in conn.execute(f"SELECT id FROM {table}")}
         extra = sorted(ids - covered.get(table, set()))
@@ -215,6 +234,11 @@ def verify(conn: sqlite3.Connection) -> ChainReport:
             report.problems.append(
                 f"{table} : {len(extra)} ligne(s) hors chaîne (ajoutées après coup ?) : {_ids(extra)}"
             )
+    # stored files are addressed by their SHA-256: the key itself proves the content
+    if _table_exists(conn, "artifacts"):
+        for sha, data in conn.execute("SELECT sha256, data FROM artifacts"):
+            if hashlib.sha256(bytes(data)).hexdigest() != sha:
+                report.problems.append(f"artifacts : le fichier {sha[:16]}… ne correspond plus à son empreinte")
     # verdicts given without a chained finish entry
     rows = conn.execute("SELECT id FROM attempts WHERE verdict NOT IN ('none')").fetchall()
     unfinished = sorted(r[0] for r in rows if r[0] not in finish_last)

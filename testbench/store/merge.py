@@ -137,16 +137,20 @@ def _merge_into(store: SessionStore, inputs: list[Path], conns: list[sqlite3.Con
                 )
                 chain.record(out, "events", first)
             # trace lines and files captured between cases belong to no attempt; keep them too
+            first = chain.last_id(out, "trace_lines") + 1
             out.executemany(
                 f"INSERT INTO trace_lines ({', '.join(_TRACE_COLS)}) VALUES ({', '.join('?' * len(_TRACE_COLS))})",
                 conn.execute(f"SELECT {', '.join(_TRACE_COLS)} FROM trace_lines WHERE attempt_id IS NULL ORDER BY id"),
             )
+            chain.record(out, "trace_lines", first)
+            first = chain.last_id(out, "artifact_links") + 1
             out.executemany(
                 "INSERT INTO artifact_links (sha256, attempt_id, step_id, name) VALUES (?,?,?,?)",
                 conn.execute(
                     "SELECT sha256, NULL, step_id, name FROM artifact_links WHERE attempt_id IS NULL ORDER BY id"
                 ),
             )
+            chain.record(out, "artifact_links", first)
     attempts.sort(key=lambda a: (a[0], a[1], a[2]))
     seen: set[tuple[Any, ...]] = set()
     numbers: dict[tuple[str, str], int] = {}
@@ -200,7 +204,7 @@ def _copy_attempt(
         ("events", _EVENT_COLS, True),
         ("observations", _OBS_COLS, True),
         ("comparisons", _CMP_COLS, True),
-        ("trace_lines", _TRACE_COLS, False),
+        ("trace_lines", _TRACE_COLS, True),
     ):
         rows = src.execute(f"SELECT {', '.join(cols)} FROM {table} WHERE attempt_id = ? ORDER BY id", (old_id,))
         remapped = [
@@ -215,6 +219,7 @@ def _copy_attempt(
         out.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", remapped)
         if chained:
             chain.record(out, table, first)
+    first = chain.last_id(out, "artifact_links") + 1
     out.executemany(
         "INSERT INTO artifact_links (sha256, attempt_id, step_id, name) VALUES (?,?,?,?)",
         [
@@ -224,6 +229,7 @@ def _copy_attempt(
             )
         ],
     )
+    chain.record(out, "artifact_links", first)
     if row[7] is not None or row[9] != "none":
         out.execute(
             "UPDATE attempts SET ended_wall = ?, duration_ms = ?, verdict = ?, reason = ? WHERE id = ?",
