@@ -58,9 +58,17 @@ def sample_casebook(tmp: Path) -> Casebook:
     return make_casebook((ok, ko, man, ref), tmp)
 
 
+class StableFakeEngine(FakeEngine):
+    """The fake engine with a fixed invoice number (the real one carries the session's random id)."""
+
+    def create_invoice(self, request):
+        result = super().create_invoice(request)
+        return {**result, "invoice_id": "FACT-0001"}
+
+
 def fake_bench(recorder: TraceRecorder, notify: Callable[[str], None]) -> Bench:
     bay = FakeBay()
-    engine = FakeEngine(bay, trace=recorder.engine_sink)
+    engine = StableFakeEngine(bay, trace=recorder.engine_sink)
     return Bench(engine=engine, bay=bay, guard=None, description={"cards": "fake", "engine": {"name": "fake"}})
 
 

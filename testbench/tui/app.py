@@ -9,6 +9,7 @@ the F1 help; ``tui.toml`` remaps keys by action id.
 
 from __future__ import annotations
 
+import gc
 import getpass
 from functools import partial
 from pathlib import Path
@@ -74,6 +75,8 @@ class WorkstationApp(App[int]):
         self.verdict_filter: str | None = None
         self.current: Key | None = None
         self.nodes: dict[Key, TreeNode[Key | None]] = {}
+        self._labels: dict[tuple[Key, str, str], Text] = {}
+        self._shown: list[Key] | None = None
         self.operator: InteractiveOperator | None = None
         self.running = False
         self.run_case_id: str | None = None
@@ -127,6 +130,8 @@ class WorkstationApp(App[int]):
                     yield Label("", id="compare-title")
                     yield DataTable(id="compare-table", cursor_type="row", zebra_stripes=False)
                     yield Static("", id="compare-messages")
+                    yield Label(t("Valeurs observées"), id="observed-title")
+                    yield DataTable(id="observed-table", cursor_type="row", zebra_stripes=True)
                 with TabPane(t(VIEW_TITLES["traces"]), id="traces"):
                     yield TracePanes(t("Chercher dans les traces (Entrée) — ctrl+f : filtrer"), id="trace-panes")
                 with TabPane(t(VIEW_TITLES["overview"]), id="overview"), VerticalScroll():
@@ -145,6 +150,9 @@ class WorkstationApp(App[int]):
         table = self.query_one("#compare-table", DataTable)
         for title in ("Attente", "Chemin", "Attendu", "Observé", "Résultat", "Règles"):
             table.add_column(self.t(title), key=title)
+        observed = self.query_one("#observed-table", DataTable)
+        for title in ("Étape", "Chemin", "Valeur", "Source"):
+            observed.add_column(self.t(title), key=title)
         self.rebuild_tree()
         position = self.state.position(self.ws.session_path) if self.state else {}
         restored = self._key_from_text(position.get("case", ""))
@@ -157,6 +165,9 @@ class WorkstationApp(App[int]):
             self.show_view(view)
         self.query_one("#tree", Tree).focus()
         self.refresh_overview()
+        # the casebooks and the first screen are long-lived: keep them out of the collector's full
+        # passes, whose pauses were the outliers of the key-to-frame figures
+        gc.freeze()
         for note in self.notes:
             self.notify(note, severity="warning", timeout=8)
             self.query_one("#run-log", Log).write_line(f"⚠ {note}")
@@ -171,9 +182,13 @@ class WorkstationApp(App[int]):
         return self.render.verdict_label(verdict)
 
     def _case_label(self, entry: CaseEntry) -> Text:
-        label = Text.assemble(mark(entry.verdict), " ", (entry.case.id, "bold"), " ", entry.case.title)
-        if entry.verdict != entry.original_verdict:
-            label.append(" ✎", style="yellow")
+        cache_key = (entry.key, entry.verdict, entry.original_verdict)
+        label = self._labels.get(cache_key)
+        if label is None:
+            label = Text.assemble(mark(entry.verdict), " ", (entry.case.id, "bold"), " ", entry.case.title)
+            if entry.verdict != entry.original_verdict:
+                label.append(" ✎", style="yellow")
+            self._labels[cache_key] = label
         return label
 
     # -- browser ---------------------------------------------------------------------------------
@@ -183,9 +198,14 @@ class WorkstationApp(App[int]):
             flt = Filter(flt.words, flt.tags, (*flt.verdicts, self.verdict_filter))
         return self.ws.filtered(flt)
 
-    def rebuild_tree(self) -> None:
+    def rebuild_tree(self, force: bool = False) -> None:
         tree: Tree[Key | None] = self.query_one("#tree", Tree)
         entries = self.visible_entries()
+        shown = [e.key for e in entries]
+        if not force and shown == self._shown:  # typing that keeps the same cases: nothing to rebuild
+            self._update_counts(entries)
+            return
+        self._shown = shown
         with self.batch_update():
             tree.clear()
             self.nodes = {}
@@ -290,6 +310,10 @@ class WorkstationApp(App[int]):
             table.add_row(*row)
         self.query_one("#compare-title", Label).update(title)
         self.query_one("#compare-messages", Static).update(messages)
+        observed = self.query_one("#observed-table", DataTable)
+        observed.clear()
+        for row in self.render.observed(entry):
+            observed.add_row(*row)
 
     def refresh_overview(self) -> None:
         self.query_one("#overview-detail", Static).update(self.render.overview(self.last_report))

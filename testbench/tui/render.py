@@ -53,6 +53,9 @@ def mark(verdict: str) -> Text:
     return Text(symbol, style=style)
 
 
+SOURCES_FR = {"engine": "moteur", "operator": "opérateur"}
+
+
 class Renderer:
     def __init__(self, ws: Workstation, t: Callable[[str], str]) -> None:
         self.ws = ws
@@ -241,3 +244,24 @@ class Renderer:
             out.append(" ✔ signée" if note.valid else " ✘ signature invalide", style="green" if note.valid else "red")
             out.append("\n")
         return out
+
+    def observed(self, entry: CaseEntry | None) -> list[tuple[Text, ...]]:
+        """Every value observed in the latest attempt: step, path, value, source (engine or operator)."""
+        session = self.ws.session
+        if entry is None or entry.latest is None or session is None:
+            return []
+        rows = []
+        for obs in session.observations(entry.latest.id):
+            value = obs["value"]
+            shown = "—" if value is None else str(value)
+            if len(shown) > 48:  # hashes and documents: the start identifies them, the report has them whole
+                shown = shown[:47] + "…"
+            rows.append(
+                (
+                    Text(str(obs["step_id"] or ""), style="dim"),
+                    Text(str(obs["path"])),
+                    Text(shown),
+                    Text(self.t(SOURCES_FR.get(str(obs["source"]), str(obs["source"]))), style="dim"),
+                )
+            )
+        return rows
