@@ -103,6 +103,11 @@ def default_readers() -> dict[str, ReaderSpec]:
     return parse_reader_map(text) if text else dict(DEFAULT_READERS)
 
 
+#: pcscd checks each reader for a card every 400 ms (PCSCLITE_STATUS_POLL_RATE, pcsc-testing.md §8).
+POLL_PERIOD = 0.4
+#: Time between starting an insertion and the card being connected to vpcd (an emulator command + connect).
+INSERT_LEAD = 0.015
+
 LOCK_PORT_OFFSET = 10000  # the vpcd port + this = a loopback port bound as a cross-process mutex
 
 
@@ -316,6 +321,7 @@ class _Reader:
         self.job: threading.Thread | None = None
         self.error: Exception | None = None  # the last background job's failure
         self.stamp = 0.0  # when it was last given a job: the oldest spare is reused first
+        self.poll: float | None = None  # when pcscd was last seen polling this reader (a change reported)
 
     def busy(self) -> bool:
         return self.job is not None and self.job.is_alive()
@@ -503,9 +509,32 @@ class PcscBay:
         spares = [x for x in pool if x is not active]
         if any(x.want == p for x in spares):
             return  # prepared already, or on its way
-        target = min(spares, key=lambda x: (x.busy(), x.want is not None, x.stamp))
+        free = [x for x in spares if not x.busy() and x.want is None and x.profile is None]
+        if len(free) > 1:
+            # Each reader has its own poll thread and the phases drift apart: the card shows soonest in
+            # the free reader pcscd polls next.
+            at = time.monotonic() + INSERT_LEAD
+            target = min(free, key=lambda x: self._until_poll(x, at))
+        else:
+            target = min(spares, key=lambda x: (x.busy(), x.want is not None, x.stamp))
         target.want = p
         self._start_job(target, self._prepare_job, target, p)
+
+    @staticmethod
+    def _until_poll(r: _Reader, at: float) -> float:
+        """Seconds from ``at`` to pcscd's next poll of ``r`` (half a period when never seen)."""
+        if r.poll is None:
+            return POLL_PERIOD / 2
+        return POLL_PERIOD - (at - r.poll) % POLL_PERIOD
+
+    def _wait_state(self, r: _Reader, present: bool, timeout: float) -> bytes:
+        """``wait_for`` on ``r``, noting when pcscd polled it if the state changed meanwhile."""
+        start = time.monotonic()
+        atr = wait_for(r.spec.name, present, timeout)
+        end = time.monotonic()
+        if end - start > 0.005:  # it waited: pcscd reported the change right after polling the reader
+            r.poll = end
+        return atr
 
     def _start_job(self, r: _Reader, fn: Callable[..., None], *args: Any) -> None:
         """Run ``fn(*args)`` in a thread after ``r``'s previous job (jobs on one reader run in order)."""
@@ -586,7 +615,7 @@ class PcscBay:
                     r.card = None
                     raise
             try:
-                atr = wait_for(spec.name, True, max(0.1, min(1.0, deadline - time.monotonic())))
+                atr = self._wait_state(r, True, max(0.1, min(1.0, deadline - time.monotonic())))
                 break
             except CardUnavailable:
                 card.stop()
@@ -613,7 +642,7 @@ class PcscBay:
             card.stop()
             r.card = None
         if wait:
-            wait_for(r.spec.name, False, self.insert_timeout)
+            self._wait_state(r, False, self.insert_timeout)
 
     @staticmethod
     def _occupied(reader: str) -> bool:
@@ -672,7 +701,7 @@ class PcscBay:
             r.want = None
         for r in pulled:
             with contextlib.suppress(CardUnavailable):
-                wait_for(r.spec.name, False, self.insert_timeout)
+                self._wait_state(r, False, self.insert_timeout)
         for r in readers:
             if r.lock is not None:
                 r.lock.release()
