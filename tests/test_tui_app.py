@@ -643,3 +643,40 @@ def test_stop_during_a_manual_step_leaves_it_pending_and_runs_nothing_more(tmp_p
             assert "exécution arrêtée : 3 cas" in text_of(app, "#run-status")
 
     asyncio.run(scenario())
+
+
+def test_session_written_by_another_process_opens_read_only_and_refuses_to_run(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from testbench.store.session import SessionStore
+
+    session = tmp_path / "exam.tbsession"
+    SessionStore.open(session).close()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from testbench.store.session import SessionStore;"
+            f"s = SessionStore.open({str(session)!r}); print('held', flush=True); time.sleep(30)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+
+        async def scenario() -> None:
+            app = make_app(tmp_path)
+            async with app.run_test(size=SIZE) as pilot:
+                await pilot.pause()
+                assert app.ws.read_only
+                assert "Lecture seule" in "\n".join(app.query_one("#run-log", Log).lines)
+                await pilot.press("r")
+                await pilot.pause()
+                assert not app.running and not app.workers
+
+        asyncio.run(scenario())
+    finally:
+        holder.kill()
+        holder.wait(10)

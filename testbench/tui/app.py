@@ -223,7 +223,7 @@ class WorkstationApp(App[int]):
             tree.move_cursor(self.nodes[self.current])
 
     def _update_counts(self, entries: list[CaseEntry]) -> None:
-        text = Text(f"{len(entries)} cas ")
+        text = Text(f"{len(entries)} {self.t('cas')} ")
         for verdict, n in self.ws.counts(entries).items():
             text.append_text(mark(verdict))
             text.append(f"{n} ")
@@ -489,8 +489,8 @@ class WorkstationApp(App[int]):
             tell=lambda text: self.post_message(OperatorNotice(text)),
             hints=self.ws.observe_hints,
         )
-        self.query_one("#run-status", Static).update(Text(f"{t('en cours')} : {len(entries)} cas", style="bold"))
-        self.query_one("#run-log", Log).write_line(f"── {t('Exécution')} : {len(entries)} cas ──")
+        self.query_one("#run-status", Static).update(Text(f"{t('en cours')} : {len(entries)} {t('cas')}", style="bold"))
+        self.query_one("#run-log", Log).write_line(f"── {t('Exécution')} : {len(entries)} {t('cas')} ──")
         self.show_view("run")
         targets = [(e.casebook, e.case) for e in entries]
         self.run_worker(
@@ -588,7 +588,7 @@ class WorkstationApp(App[int]):
             for v in message.outcome.verdicts.values():
                 counts[v] = counts.get(v, 0) + 1
             summary = Text(f"{t('exécution arrêtée') if message.outcome.stopped else t('exécution terminée')} : ")
-            summary.append(f"{message.outcome.ran} cas ")
+            summary.append(f"{message.outcome.ran} {t('cas')} ")
             for v, n in counts.items():
                 summary.append_text(mark(v))
                 summary.append(f" {self.verdict_label(v)} {n}  ")

@@ -108,6 +108,7 @@ _EN: dict[str, str] = {
     "Carte à insérer": "Card to insert",
     "Retirez les cartes.": "Remove the cards.",
     "Mode": "Mode",
+    "cas": "cases",
     "Valeurs observées": "Observed values",
     "Valeur": "Value",
     "Source": "Source",
