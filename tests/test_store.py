@@ -117,3 +117,23 @@ def test_trace_lines_roundtrip_in_time_order(tmp_path: Path) -> None:
     with read_session(path) as view:
         assert [t.text for t in view.trace_lines(attempt)] == ["first", "second"]
         assert [t.text for t in view.trace_lines(attempt, "app")] == ["second"]
+
+
+def test_trace_lines_and_evidence_links_are_chained(tmp_path: Path) -> None:
+    from testbench.integrity.verify import verify_session
+
+    path = tmp_path / "s.tbsession"
+    with SessionStore.open(path) as store:
+        run_id = store.begin_run([], {}, {})
+        attempt = store.start_attempt(run_id, "sha", "C1")
+        store.add_trace_lines([TraceLine("app", 1, 1.0, "ligne une", attempt_id=attempt)])
+        store.add_artifact(b"<fse/>", "application/xml", "fse-1.xml", attempt_id=attempt)
+    assert verify_session(path).ok
+    for sql in ("UPDATE trace_lines SET text = 'ligne modifiée'", "UPDATE artifact_links SET name = 'autre.xml'"):
+        copy = tmp_path / f"copy-{len(sql)}.tbsession"
+        copy.write_bytes(path.read_bytes())
+        conn = sqlite3.connect(copy)
+        conn.execute(sql)
+        conn.commit()
+        conn.close()
+        assert not verify_session(copy).ok, sql

@@ -316,6 +316,7 @@ class SessionStore:
         if not lines:
             return
         with self.transaction():
+            first = chain.last_id(self.conn, "trace_lines") + 1  # integrity chain: one entry per batch
             self.conn.executemany(
                 "INSERT INTO trace_lines (channel, mono_ns, wall, text, source, source_ts, level, attempt_id,"
                 " step_id) VALUES (?,?,?,?,?,?,?,?,?)",
@@ -324,6 +325,7 @@ class SessionStore:
                     for t in lines
                 ],
             )
+            chain.record(self.conn, "trace_lines", first)  # integrity chain
 
     def add_artifact(
         self, data: bytes, media_type: str, name: str, *, attempt_id: int | None = None, step_id: str | None = None
@@ -337,10 +339,12 @@ class SessionStore:
                 "INSERT OR IGNORE INTO artifacts (sha256, size, media_type, data) VALUES (?,?,?,?)",
                 (sha, len(data), media_type, data),
             )
-            self.conn.execute(
+            cur = self.conn.execute(
                 "INSERT INTO artifact_links (sha256, attempt_id, step_id, name) VALUES (?,?,?,?)",
                 (sha, attempt_id, step_id, name),
             )
+            link = int(cur.lastrowid or 0)
+            chain.record(self.conn, "artifact_links", link, link)  # integrity chain
         return sha
 
 
