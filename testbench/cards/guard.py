@@ -39,11 +39,13 @@ class CardCheck:
     ok: bool
     problems: tuple[str, ...] = ()
     duration_ms: float = 0.0
+    atr: str = ""  # as read, hex with spaces: the report's cover lists the cards by ATR
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "slot": self.slot,
             "reader": self.reader,
+            "atr": self.atr,
             "expected": self.expected,
             "expected_fr": self.expected_fr,
             "found_fr": self.found_fr,
@@ -179,6 +181,7 @@ def check_card(
         ok=not problems,
         problems=tuple(problems),
         duration_ms=(time.perf_counter() - start) * 1000,
+        atr=atr.hex(" ").upper(),
     )
 
 

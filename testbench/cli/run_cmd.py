@@ -66,6 +66,10 @@ def _add_bench_options(p: argparse.ArgumentParser) -> None:
         metavar="PORT",
         help="recevoir le syslog de l'application sur 127.0.0.1:PORT (UDP et TCP ; 0 = port libre)",
     )
+    p.add_argument("--sut", default="", metavar="NOM", help="logiciel testé (page de garde du rapport)")
+    p.add_argument("--sut-version", default="", metavar="VERSION", help="version du logiciel testé")
+    p.add_argument("--agrement", default="", metavar="NUMÉRO", help="numéro d'agrément ou de test du logiciel")
+    p.add_argument("--operator", default="", metavar="NOM", help="opérateur de la campagne")
 
 
 def _add_run_options(p: argparse.ArgumentParser) -> None:
@@ -103,6 +107,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         attestations=args.attestations,
         app_logs=list(args.app_log),
         syslog_port=args.syslog,
+        sut=args.sut,
+        sut_version=args.sut_version,
+        agrement=args.agrement,
+        operator=args.operator,
         argv=list(sys.argv),
     )
     progress = Progress()
@@ -130,13 +138,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     out = args.output or REPORTS_DIR / "demo"
     out.mkdir(parents=True, exist_ok=True)
-    session = out / "demo.tbsession"
+    # the session sits beside the report folder: the signed report holds redacted copies, not the record
+    session = out.with_name(out.name + ".tbsession")
     casebook = CASEBOOKS_DIR / "demo.xml"
     interactive = not args.headless and sys.stdin.isatty() and sys.stdout.isatty()
     if interactive:
         from testbench.cli.ui_cmd import launch
 
-        args.operator = None
+        args.operator = args.operator or None
         code = launch([casebook], session, args)
         if session.exists():
             from testbench.report.html import write_report
@@ -145,7 +154,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return code
     if not args.headless:
         print("démo : pas de terminal interactif, exécution sans interface (--headless)", file=sys.stderr)
-    for stale in out.glob("demo.tbsession*"):
+    for stale in out.parent.glob(session.name + "*"):
         stale.unlink()
     attestations = args.attestations or CASEBOOKS_DIR / "demo-attestations.json"
     argv = [
@@ -168,6 +177,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
         argv += ["--attestations", str(attestations)]
     if args.allow_real_cards:
         argv.append("--allow-real-cards")
+    for flag, value in (
+        ("--sut", args.sut or "démo testbench"),
+        ("--sut-version", args.sut_version),
+        ("--agrement", args.agrement),
+        ("--operator", args.operator),
+    ):
+        if value:
+            argv += [flag, value]
     from testbench.cli.main import main
 
     code = main(argv)

@@ -50,6 +50,10 @@ class RunRequest:
     attestations: Path | None = None
     app_logs: list[str] = field(default_factory=list)  # PATH[;channel=…][;format=…] (traces.capture.parse_file_spec)
     syslog_port: int | None = None  # receive syslog on 127.0.0.1:PORT (0: a free port)
+    sut: str = ""  # software under test, as the report's cover names it
+    sut_version: str = ""
+    agrement: str = ""  # agrément or test number of the software under test
+    operator: str = ""  # who runs the campaign
     argv: list[str] = field(default_factory=list)
 
 
@@ -193,6 +197,9 @@ def run_campaign(
                     "allow_real_cards": request.allow_real_cards,
                     "app_logs": request.app_logs,
                     "syslog_port": request.syslog_port,
+                    "sut": {"name": request.sut, "version": request.sut_version},
+                    "agrement": request.agrement,
+                    "operator": request.operator,
                 },
                 {
                     **bench.description,
