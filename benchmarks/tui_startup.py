@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -70,7 +71,12 @@ def main() -> None:
     for n in (22, 700):
         mounted, frame = asyncio.run(in_process(n))
         print(f"in process, {n} cases: mounted {ms(mounted)}, first frame {ms(frame)}")
-    print(f"real program in tmux (python start, imports, demo casebook, first screen): {ms(real_program())}")
+    runs = [t for t in (real_program() for _ in range(5)) if t is not None]
+    if runs:
+        print(
+            "real program in tmux (python start, imports, demo casebook, first screen), 5 runs:"
+            f" median {ms(statistics.median(runs))}, max {ms(max(runs))}"
+        )
     print("target: ≤ 1000 ms")
 
 
