@@ -1,7 +1,8 @@
 """Fixtures of the card layer's integration tests (real pcscd + vpcd + our emulator).
 
 ``pcsc_stack`` (session): uses the pcscd already running when PCSCD_EXTERNAL=1 (CI script), else
-starts a private one with scripts/pcscd.sh (root needed) and stops it at the end. A missing stack
+starts a private one with ``scripts/pcscd.sh start --readers 4`` (root needed; the spare entry B serves
+the reader-pool tests) and stops it at the end. A missing stack
 FAILS under CI=true and SKIPS elsewhere, with the install command. ``vpcd_lock`` (per test, a file
 lock) serialises the vpcd readers between concurrent pytest sessions on the same machine (vpcd
 serves one card per port); PcscBay also holds a per-port lock of its own while it lives.

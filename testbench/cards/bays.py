@@ -5,14 +5,23 @@
 
 from __future__ import annotations
 
-from .bay import DEFAULT_READERS, PcscBay, ReaderSpec, default_readers
+from .bay import DEFAULT_READERS, PcscBay, ReaderSpec, default_pools, default_readers
 from .inprocess import InProcessBay
 
-__all__ = ["DEFAULT_READERS", "InProcessBay", "PcscBay", "ReaderSpec", "default_readers", "pcsc_problem"]
+__all__ = [
+    "DEFAULT_READERS",
+    "InProcessBay",
+    "PcscBay",
+    "ReaderSpec",
+    "default_pools",
+    "default_readers",
+    "pcsc_problem",
+]
 
 
 def pcsc_problem(readers: dict[str, ReaderSpec] | None = None) -> str | None:
-    """None when pyscard, pcscd and the readers of ``readers`` (default: the two vpcd readers) are there."""
+    """None when pyscard, pcscd and the readers of ``readers`` (default: the first reader of each slot,
+    the two default vpcd readers) are there. Spare readers are optional: PcscBay uses those pcscd lists."""
     try:
         import smartcard  # noqa: F401
     except ImportError as exc:
