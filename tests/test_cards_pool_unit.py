@@ -33,6 +33,15 @@ def test_spares_pcscd_does_not_list_are_dropped_and_one_reader_slots_never_prepa
     assert "en alternance avec Virtual PCD B 00 00" in bay.describe()
 
 
+def test_prepare_never_raises_for_a_bad_profile(pool_bay: Any, tmp_path: Any) -> None:
+    bay, jobs = pool_bay
+    bad = tmp_path / "bad.xml"
+    bad.write_text("<card-profile/>", encoding="utf-8")
+    bay.prepare("vitale", bad)  # the current case must not fail for the next case's profile
+    bay.prepare("vitale", tmp_path / "missing.xml")
+    assert jobs == []
+
+
 def test_prepare_picks_the_free_reader_pcscd_polls_next(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(bay_module, "list_readers", lambda: [A.name, B.name, C.name])
     bay = PcscBay({"vitale": [A, B, C]}, emulator="thread")

@@ -39,7 +39,7 @@ from .api import ApduSink, CardUnavailable
 from .inprocess import Fault
 from .link import Link
 from .pcsc import SHARED, Context, PyscardTransport, card_present, list_readers, wait_for
-from .profile import CardProfile, load_profile
+from .profile import CardProfile, ProfileError, load_profile
 from .trace import JsonlSink
 from .virtual import build_card
 from .vpcd import DEFAULT_PORT, VirtualICC
@@ -500,7 +500,10 @@ class PcscBay:
         pool = self._pools.get(slot)
         if not self.emulate or pool is None or len(pool) < 2:
             return
-        p = profile if isinstance(profile, CardProfile) else load_profile(profile)
+        try:
+            p = profile if isinstance(profile, CardProfile) else load_profile(profile)
+        except (ProfileError, OSError):
+            return  # only an optimisation: present() reports the profile's problem for its own case
         if p.path is None and self.emulator != "thread":
             return
         active = self._active[slot]
