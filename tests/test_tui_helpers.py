@@ -62,8 +62,7 @@ class StableFakeEngine(FakeEngine):
     """The fake engine with a fixed invoice number (the real one carries the session's random id)."""
 
     def create_invoice(self, request):
-        result = super().create_invoice(request)
-        return {**result, "invoice_id": "FACT-0001"}
+        return super().create_invoice({**request, "invoice_ref": "FACT-0001"})
 
 
 def fake_bench(recorder: TraceRecorder, notify: Callable[[str], None]) -> Bench:

@@ -82,5 +82,21 @@ def test_snapshot_manual_step_attestation(snap_compare, tmp_path: Path, size) ->
     assert snap_compare(make_app(tmp_path), terminal_size=size, run_before=before)
 
 
+def test_snapshot_linked_traces(snap_compare, tmp_path: Path) -> None:
+    async def before(pilot) -> None:
+        await goto(pilot, "TC-OK-001")
+        await pilot.press("r")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("4")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        pilot.app.query_one("#trace-bench").focus()
+        await pilot.press("down", "down", "down")  # the engine pane follows to the same moment
+        await no_blink(pilot)
+
+    assert snap_compare(make_app(tmp_path), terminal_size=(140, 40), run_before=before)
+
+
 def test_snapshot_help(snap_compare, tmp_path: Path) -> None:
     assert snap_compare(make_app(tmp_path), terminal_size=(100, 30), press=["f1"])

@@ -38,6 +38,7 @@ class TraceIndex:
         self.mono = array("q")
         self._pages: OrderedDict[int, list[Row]] = OrderedDict()
         self.complete = False
+        self.width = 0  # characters of the widest line known
 
     def load(self, limit: int | None = None) -> TraceIndex:
         """Read ids and times: all of them, or only the first ``limit`` (a first screen, at once)."""
@@ -52,6 +53,11 @@ class TraceIndex:
         self.ids, self.mono = ids, mono
         self._pages.clear()
         self.complete = limit is None or len(ids) < limit
+        if self.complete:  # the widest line, so a view scrolls sideways exactly as far as needed
+            (longest,) = self.conn.execute(f"SELECT MAX(length(text)) FROM trace_lines WHERE {where}", args).fetchone()
+            self.width = int(longest or 0)
+        elif ids:  # a first screen: the widest line of the first page (it is read for the first paint anyway)
+            self.width = max(len(r.text) for r in self._load_page(0))
         return self
 
     def _where(self, extra: str = "") -> tuple[str, tuple[object, ...]]:

@@ -79,7 +79,8 @@ class TraceView(ScrollView, can_focus=True):
         self._cache.clear()
         self.hits, self._hit_set = [], set()
         n = len(index) if index is not None else 0
-        self.virtual_size = Size(MAX_WIDTH, n)
+        width = min(MAX_WIDTH, 11 + index.width) if index is not None else 0
+        self.virtual_size = Size(width, n)
         self.border_subtitle = f"{n} lignes" if index is None or index.complete else f"{n}+ lignes"
         if keep_position and n:
             self.set_reactive(TraceView.cursor, min(old_cursor, n - 1))
