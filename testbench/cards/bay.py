@@ -472,8 +472,8 @@ class PcscBay:
             return
         spare = next((x for x in self._pools[slot] if x is not r and x.want == p), None)
         if spare is not None:
-            # Pull the old card first: pcscd's readers poll in step, so it leaves at the very poll that
-            # shows the prepared card, and its reader is free for the next prepare() one poll sooner.
+            # Pull the old card first: it leaves at its reader's next poll while we wait for the prepared
+            # card, so that reader is free sooner for the next prepare() (docs/cards.md §4.1).
             self._retire(r)
             if self._ready(spare, p):
                 spare.want = None
@@ -602,6 +602,7 @@ class PcscBay:
                 try:
                     card.insert(p, budget)  # the running emulator: no start-up
                 except CardUnavailable:
+                    card.stop()
                     r.card = None
                     raise
             else:
