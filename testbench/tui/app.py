@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import getpass
+import sqlite3
 from functools import partial
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Log, Static
 from textual.widgets.tree import TreeNode
 
 from testbench.runner.events import CaseFinished, CaseStarted, StepFinished, StepStarted
+from testbench.store.session import SessionError, open_readonly
 from testbench.tui import actions as registry
 from testbench.tui.commands import ActionCommands, CaseCommands
 from testbench.tui.config import Settings, UiState
@@ -77,6 +79,7 @@ class WorkstationApp(App[int]):
         self.nodes: dict[Key, TreeNode[Key | None]] = {}
         self._labels: dict[tuple[Key, str, str], Text] = {}
         self._shown: list[Key] | None = None
+        self._trace_conn: sqlite3.Connection | None = None
         self.operator: InteractiveOperator | None = None
         self.running = False
         self.run_case_id: str | None = None
@@ -318,12 +321,20 @@ class WorkstationApp(App[int]):
     def refresh_overview(self) -> None:
         self.query_one("#overview-detail", Static).update(self.render.overview(self.last_report))
 
-    def refresh_traces(self) -> None:
+    def trace_connection(self) -> sqlite3.Connection | None:
+        """The trace panes' own read-only connection: reloading the model never closes it under them."""
+        if self._trace_conn is None:
+            try:
+                self._trace_conn = open_readonly(self.ws.session_path)
+            except SessionError:
+                return None
+        return self._trace_conn
+
+    def refresh_traces(self, force: bool = False) -> None:
         entry = self.current_entry()
         panes = self.query_one("#trace-panes", TracePanes)
-        session = self.ws.session
         attempt = entry.latest.id if entry is not None and entry.latest is not None else None
-        panes.show_attempt(session.conn if session else None, attempt)
+        panes.show_attempt(self.trace_connection(), attempt, force=force)
 
     # -- actions ---------------------------------------------------------------------------------
     def action_help(self) -> None:
@@ -602,16 +613,11 @@ class WorkstationApp(App[int]):
         self.refresh_case_views()
         self.refresh_overview()
         if self.active_view == "traces":
-            panes = self.query_one("#trace-panes", TracePanes)
-            entry = self.current_entry()
-            session = self.ws.session
-            panes.show_attempt(
-                session.conn if session else None,
-                entry.latest.id if entry and entry.latest else None,
-                force=True,
-            )
+            self.refresh_traces(force=True)
 
     def on_unmount(self) -> None:
         if self.operator is not None:
             self.operator.stop.set()
         self.ws.close()
+        if self._trace_conn is not None:
+            self._trace_conn.close()

@@ -121,7 +121,13 @@ class TraceView(ScrollView, can_focus=True):
         key = (i, flags, scroll_x, width)  # the cropped strip: no new Strip when nothing changed
         strip = self._cache.get(key)
         if strip is None:
-            strip = self._render_row(i, flags, base).crop_extend(scroll_x, scroll_x + width, base)
+            try:
+                row = self._render_row(i, flags, base)
+            except sqlite3.Error as exc:  # the session file went away: say so on the line, never crash
+                return Strip([Segment(f"(trace illisible : {exc})", base + STYLE_ALERT)]).crop_extend(
+                    scroll_x, scroll_x + width, base
+                )
+            strip = row.crop_extend(scroll_x, scroll_x + width, base)
             self._cache[key] = strip
             if len(self._cache) > 4096:
                 self._cache.popitem(last=False)
