@@ -680,3 +680,27 @@ def test_session_written_by_another_process_opens_read_only_and_refuses_to_run(t
     finally:
         holder.kill()
         holder.wait(10)
+
+
+def test_traces_view_stays_open_and_follows_a_run_live(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        app = make_app(tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await select(app, pilot, "TC-MAN-003")
+            await pilot.press("4")
+            await pilot.press("r")
+            for _ in range(100):
+                await pilot.pause(0.02)
+                if isinstance(app.screen, AttestScreen):
+                    break
+            # the case waits for the operator; the traces view shows its first step already
+            panes = app.query_one("#trace-panes", TracePanes)
+            assert app.query_one("#views", TabbedContent).active == "traces"
+            assert panes.attempt_id == app.running_attempt
+            assert "create_invoice" in panes.view("engine").index.row(0).text
+            await pilot.press("ctrl+s")
+            await wait_run(app, pilot)
+            assert panes.attempt_id == app.ws.find("TC-MAN-003").latest.id
+
+    asyncio.run(scenario())

@@ -123,3 +123,7 @@ def test_killed_during_a_manual_step_reopens_where_the_engineer_was(tmp_path: Pa
         case = next(c for c in view.cases if c.case_id == "DEMO-FSE-030")
         assert case.latest is not None and "interrompue" in case.latest.reason
         assert case.latest.ended_wall is not None
+        # the steps before the manual one were written before waiting for the person: not lost
+        texts = [line.text for line in view.trace_lines(case.latest.id)]
+        assert any("début du cas DEMO-FSE-030" in t for t in texts)
+        assert any(line.channel == "apdu" for line in view.trace_lines(case.latest.id))

@@ -83,6 +83,7 @@ class WorkstationApp(App[int]):
         self.operator: InteractiveOperator | None = None
         self.running = False
         self.run_case_id: str | None = None
+        self.running_attempt: int | None = None
         self.last_report: Path | None = None
         self.notes: list[str] = list(self.settings.problems)
         self.sub_title = workstation.session_path.name
@@ -502,7 +503,8 @@ class WorkstationApp(App[int]):
         )
         self.query_one("#run-status", Static).update(Text(f"{t('en cours')} : {len(entries)} {t('cas')}", style="bold"))
         self.query_one("#run-log", Log).write_line(f"── {t('Exécution')} : {len(entries)} {t('cas')} ──")
-        self.show_view("run")
+        if self.active_view not in ("traces", "compare"):  # the examiner may be watching the traces live
+            self.show_view("run")
         targets = [(e.casebook, e.case) for e in entries]
         self.run_worker(
             partial(self._run_thread, targets, self.operator),
@@ -537,6 +539,7 @@ class WorkstationApp(App[int]):
         status = self.query_one("#run-status", Static)
         if isinstance(event, CaseStarted):
             self.run_case_id = event.case.id
+            self.running_attempt = event.attempt_id
             log.write_line(f"▶ {event.case.id} ({event.index + 1}/{event.total}) — {event.case.title}")
             status.update(Text(f"{t('en cours')} : {event.case.id} ({event.index + 1}/{event.total})", style="bold"))
             prompt = Text()
@@ -550,11 +553,13 @@ class WorkstationApp(App[int]):
                 self.goto_case(key)
         elif isinstance(event, StepStarted):
             status.update(Text(f"{t('en cours')} : {event.case.id} — {t('étape')} {event.step.id}", style="bold"))
+            self._live_traces()
         elif isinstance(event, StepFinished):
             symbol = STEP_MARKS.get(event.status, "·")
             detail = f" {event.detail}" if event.detail else ""
             word = t(STEP_WORDS.get(event.status, event.status))
             log.write_line(f"  {symbol} {event.step.id} {event.step.action or t('manuelle')} : {word}{detail}")
+            self._live_traces()
         elif isinstance(event, CaseFinished):
             verdict = event.outcome.verdict.value
             symbol = MARKS.get(verdict, ("·", ""))[0]
@@ -574,6 +579,16 @@ class WorkstationApp(App[int]):
                 log.write_line(f"  ▣ {t('Retirez les cartes.')}")
                 prompt.append(t("Retirez les cartes."), style="bold")
             self.query_one("#card-prompt", Static).update(prompt)
+
+    def _live_traces(self) -> None:
+        """During a run, the traces view shows the running attempt as the recorder writes it.
+
+        The recorder writes a step's lines when the next step starts (and at the end of the case).
+        """
+        if self.active_view == "traces" and self.running_attempt is not None:
+            self.query_one("#trace-panes", TracePanes).show_attempt(
+                self.trace_connection(), self.running_attempt, force=True
+            )
 
     def on_operator_notice(self, message: OperatorNotice) -> None:
         self.query_one("#run-log", Log).write_line(f"⚠ {message.text}")

@@ -23,6 +23,7 @@ from testbench.runner.operator import Operator
 from testbench.runner.runner import Runner
 from testbench.runner.tracing import TraceRecorder
 from testbench.store.session import SessionStore
+from testbench.tui.operator import InteractiveOperator
 
 #: Builds the bench (engine, card bay, guard) around the session's trace recorder.
 BenchFactory = Callable[[TraceRecorder, Callable[[str], None]], Bench]
@@ -66,6 +67,8 @@ def run_cases(
         if not store.selection():
             store.set_selection([(cb.sha256, c.id) for cb in casebooks for c in cb.cases])
         recorder = TraceRecorder(writer=store.add_trace_lines)
+        if isinstance(operator, InteractiveOperator):
+            operator.before_wait = recorder.flush
         bench = bench_factory(recorder, operator.notify)
         try:
             for note in bench.notes:
