@@ -479,9 +479,13 @@ def test_english_by_setting_and_language_toggle(tmp_path: Path) -> None:
             assert str(tabs.get_tab("overview").label) == "Overview"
             assert "Objective" in text_of(app, "#case-detail")
             assert "Run" in [b.description for b in app._bindings.key_to_bindings.get("r", [])]
+            table = app.query_one("#compare-table", DataTable)
+            assert [str(c.label) for c in table.columns.values()][:3] == ["Expectation", "Path", "Expected"]
             await pilot.press("f2")
             assert str(tabs.get_tab("overview").label) == "Synthèse"
             assert "Objectif" in text_of(app, "#case-detail")
+            assert [str(c.label) for c in table.columns.values()][:3] == ["Attente", "Chemin", "Attendu"]
+            assert app.query_one("#filter", Input).placeholder.startswith("Filtrer")
 
     asyncio.run(scenario())
 

@@ -151,12 +151,7 @@ class WorkstationApp(App[int]):
             if unknown:
                 self.notes.append(f"tui.toml : actions inconnues dans [keymap] : {', '.join(unknown)}")
         self.notes += self.ws.prepare()
-        table = self.query_one("#compare-table", DataTable)
-        for title in ("Attente", "Chemin", "Attendu", "Observé", "Résultat", "Règles"):
-            table.add_column(self.t(title), key=title)
-        observed = self.query_one("#observed-table", DataTable)
-        for title in ("Étape", "Chemin", "Valeur", "Source"):
-            observed.add_column(self.t(title), key=title)
+        self._setup_tables()
         self.rebuild_tree()
         position = self.state.position(self.ws.session_path) if self.state else {}
         restored = self._key_from_text(position.get("case", ""))
@@ -175,6 +170,17 @@ class WorkstationApp(App[int]):
         for note in self.notes:
             self.notify(note, severity="warning", timeout=8)
             self.query_one("#run-log", Log).write_line(f"⚠ {note}")
+
+    def _setup_tables(self) -> None:
+        """Columns of the two tables, in the current language."""
+        table = self.query_one("#compare-table", DataTable)
+        table.clear(columns=True)
+        for title in ("Attente", "Chemin", "Attendu", "Observé", "Résultat", "Règles"):
+            table.add_column(self.t(title), key=title)
+        observed = self.query_one("#observed-table", DataTable)
+        observed.clear(columns=True)
+        for title in ("Étape", "Chemin", "Valeur", "Source"):
+            observed.add_column(self.t(title), key=title)
 
     def _key_from_text(self, text: str) -> Key | None:
         sha, _, cid = text.partition("/")
@@ -368,6 +374,12 @@ class WorkstationApp(App[int]):
         tabs = self.query_one("#views", TabbedContent)
         for view, title in VIEW_TITLES.items():
             tabs.get_tab(view).label = self.t(title)
+        self.query_one("#filter", Input).placeholder = self.t("Filtrer : mots, tag:xxx, verdict:échec")
+        self.query_one("#trace-query", Input).placeholder = self.t(
+            "Chercher dans les traces (Entrée) — ctrl+f : filtrer"
+        )
+        self.query_one("#observed-title", Label).update(self.t("Valeurs observées"))
+        self._setup_tables()
         self.refresh_bindings()
         self.refresh_case_views()
         self.refresh_overview()
