@@ -165,7 +165,9 @@ class WorkstationApp(App[int]):
         self.query_one("#tree", Tree).focus()
         self.refresh_overview()
         # the casebooks and the first screen are long-lived: keep them out of the collector's full
-        # passes, whose pauses were the outliers of the key-to-frame figures
+        # passes, whose pauses were the outliers of the key-to-frame figures (collect first, so that
+        # no garbage, e.g. of an earlier app in the same process, is frozen with them)
+        gc.collect()
         gc.freeze()
         for note in self.notes:
             self.notify(note, severity="warning", timeout=8)
@@ -643,6 +645,7 @@ class WorkstationApp(App[int]):
             self.refresh_traces(force=True)
 
     def on_unmount(self) -> None:
+        gc.unfreeze()
         if self.operator is not None:
             self.operator.stop.set()
         self.ws.close()
