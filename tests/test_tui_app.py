@@ -708,3 +708,31 @@ def test_traces_view_stays_open_and_follows_a_run_live(tmp_path: Path) -> None:
             assert panes.attempt_id == app.ws.find("TC-MAN-003").latest.id
 
     asyncio.run(scenario())
+
+
+def test_earlier_attempts_can_be_shown_in_the_compare_and_traces_views(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        app = make_app(tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await select(app, pilot, "TC-KO-002")
+            for _ in range(2):
+                await pilot.press("r")
+                await wait_run(app, pilot)
+            first, second = app.ws.find("TC-KO-002").view.attempts
+            app.query_one("#tree", Tree).focus()
+            await pilot.press("3")
+            assert "tentative 2/2" in str(app.query_one("#compare-title", Label).render())
+            await pilot.press("comma")
+            assert "tentative 1/2" in str(app.query_one("#compare-title", Label).render())
+            await pilot.press("4")
+            await app.workers.wait_for_complete()
+            assert app.query_one("#trace-panes", TracePanes).attempt_id == first.id
+            await pilot.press("full_stop")
+            assert app.query_one("#trace-panes", TracePanes).attempt_id == second.id
+            # a new run shows its own attempt again
+            await pilot.press("comma", "r")
+            await wait_run(app, pilot)
+            assert app.chosen_attempt(app.ws.find("TC-KO-002")).number == 3
+
+    asyncio.run(scenario())

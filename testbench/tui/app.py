@@ -24,6 +24,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Log, Static
 from textual.widgets.tree import TreeNode
 
 from testbench.runner.events import CaseFinished, CaseStarted, StepFinished, StepStarted
+from testbench.store.read import AttemptView
 from testbench.store.session import SessionError, open_readonly
 from testbench.tui import actions as registry
 from testbench.tui.commands import ActionCommands, CaseCommands
@@ -84,6 +85,7 @@ class WorkstationApp(App[int]):
         self.running = False
         self.run_case_id: str | None = None
         self.running_attempt: int | None = None
+        self.attempt_choice: dict[Key, int] = {}  # attempt number shown per case (latest when absent)
         self.last_report: Path | None = None
         self.notes: list[str] = list(self.settings.problems)
         self.sub_title = workstation.session_path.name
@@ -314,8 +316,28 @@ class WorkstationApp(App[int]):
         if self.active_view == "traces":
             self.refresh_traces()
 
+    def chosen_attempt(self, entry: CaseEntry | None) -> AttemptView | None:
+        """The attempt the compare and traces views show: the latest unless one was chosen."""
+        if entry is None or entry.view is None or not entry.view.attempts:
+            return None
+        number = self.attempt_choice.get(entry.key)
+        return next((a for a in entry.view.attempts if a.number == number), entry.view.attempts[-1])
+
+    def action_attempt(self, delta: int) -> None:
+        entry = self.current_entry()
+        current = self.chosen_attempt(entry)
+        if entry is None or entry.view is None or current is None:
+            return
+        numbers = [a.number for a in entry.view.attempts]
+        pos = max(0, min(len(numbers) - 1, numbers.index(current.number) + delta))
+        self.attempt_choice[entry.key] = numbers[pos]
+        self.refresh_compare(entry)
+        if self.active_view == "traces":
+            self.refresh_traces()
+
     def refresh_compare(self, entry: CaseEntry | None) -> None:
-        title, rows, messages = self.render.compare(entry)
+        attempt = self.chosen_attempt(entry)
+        title, rows, messages = self.render.compare(entry, attempt)
         table = self.query_one("#compare-table", DataTable)
         table.clear()
         for row in rows:
@@ -324,7 +346,7 @@ class WorkstationApp(App[int]):
         self.query_one("#compare-messages", Static).update(messages)
         observed = self.query_one("#observed-table", DataTable)
         observed.clear()
-        for row in self.render.observed(entry):
+        for row in self.render.observed(entry, attempt):
             observed.add_row(*row)
 
     def refresh_overview(self) -> None:
@@ -342,8 +364,8 @@ class WorkstationApp(App[int]):
     def refresh_traces(self, force: bool = False) -> None:
         entry = self.current_entry()
         panes = self.query_one("#trace-panes", TracePanes)
-        attempt = entry.latest.id if entry is not None and entry.latest is not None else None
-        panes.show_attempt(self.trace_connection(), attempt, force=force)
+        attempt = self.chosen_attempt(entry)
+        panes.show_attempt(self.trace_connection(), attempt.id if attempt else None, force=force)
 
     # -- actions ---------------------------------------------------------------------------------
     def action_help(self) -> None:
@@ -553,6 +575,7 @@ class WorkstationApp(App[int]):
         status = self.query_one("#run-status", Static)
         if isinstance(event, CaseStarted):
             self.run_case_id = event.case.id
+            self.attempt_choice.pop(next((e.key for e in self.ws.entries if e.case is event.case), ("", "")), None)
             self.running_attempt = event.attempt_id
             log.write_line(f"▶ {event.case.id} ({event.index + 1}/{event.total}) — {event.case.title}")
             status.update(Text(f"{t('en cours')} : {event.case.id} ({event.index + 1}/{event.total})", style="bold"))

@@ -16,6 +16,7 @@ from rich.text import Text
 
 from testbench.casebook.model import StepKind
 from testbench.runner.verdict import Verdict
+from testbench.store.read import AttemptView
 from testbench.tui.workstation import CaseEntry, Workstation
 
 MARKS = {
@@ -140,20 +141,26 @@ class Renderer:
                 out.append(f" {self.verdict_label(a.verdict)} {a.reason}\n")
         return out
 
-    def compare(self, entry: CaseEntry | None) -> tuple[Text, list[tuple[Text, ...]], Text]:
+    def compare(
+        self, entry: CaseEntry | None, attempt: AttemptView | None = None
+    ) -> tuple[Text, list[tuple[Text, ...]], Text]:
         """Title, table rows (expectation, path, expected, observed, result, rules) and failure messages."""
         t = self.t
         messages = Text()
-        if entry is None or entry.latest is None:
+        attempt = attempt or (entry.latest if entry is not None else None)
+        if entry is None or attempt is None:
             return Text(t("Aucune exécution pour ce cas.")), [], messages
+        total = len(entry.view.attempts) if entry.view else 1
         head = Text.assemble(
             (f"{entry.case.id} ", "bold"),
-            f"{t('tentative')} {entry.latest.number} · ",
-            mark(entry.original_verdict),
-            f" {self.verdict_label(entry.original_verdict)}",
+            f"{t('tentative')} {attempt.number}/{total} · ",
+            mark(attempt.verdict),
+            f" {self.verdict_label(attempt.verdict)}",
         )
+        if total > 1:
+            head.append("   , / . : " + t("tentative précédente / suivante"), style="dim")
         rows: list[tuple[Text, ...]] = []
-        for row in self.ws.comparisons(entry):
+        for row in self.ws.comparisons(entry, attempt):
             ok = row.outcome == "pass"
             colour = "green" if ok else "red"
             expected = Text()
@@ -245,13 +252,14 @@ class Renderer:
             out.append("\n")
         return out
 
-    def observed(self, entry: CaseEntry | None) -> list[tuple[Text, ...]]:
-        """Every value observed in the latest attempt: step, path, value, source (engine or operator)."""
+    def observed(self, entry: CaseEntry | None, attempt: AttemptView | None = None) -> list[tuple[Text, ...]]:
+        """Every value observed in the attempt: step, path, value, source (engine or operator)."""
         session = self.ws.session
-        if entry is None or entry.latest is None or session is None:
+        attempt = attempt or (entry.latest if entry is not None else None)
+        if entry is None or attempt is None or session is None:
             return []
         rows = []
-        for obs in session.observations(entry.latest.id):
+        for obs in session.observations(attempt.id):
             value = obs["value"]
             shown = "—" if value is None else str(value)
             if len(shown) > 48:  # hashes and documents: the start identifies them, the report has them whole

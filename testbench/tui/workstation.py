@@ -320,11 +320,12 @@ class Workstation:
                     out[r.slot] = f"refusée : {latest.reason}"
         return out
 
-    def comparisons(self, entry: CaseEntry) -> list[FieldDiff]:
-        if self.session is None or entry.latest is None:
+    def comparisons(self, entry: CaseEntry, attempt: AttemptView | None = None) -> list[FieldDiff]:
+        attempt = attempt or entry.latest
+        if self.session is None or attempt is None:
             return []
         rows = []
-        for comp in self.session.comparisons(entry.latest.id):
+        for comp in self.session.comparisons(attempt.id):
             kind = str(comp.get("kind", ""))
             expected = _text(comp.get("expected"))
             observed = _text(comp.get("observed"))
