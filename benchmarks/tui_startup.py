@@ -6,7 +6,6 @@ Run: .venv/bin/python benchmarks/tui_startup.py   (target ≤ 1 s)
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
 import statistics
 import subprocess
@@ -44,27 +43,27 @@ async def in_process(n_cases: int) -> tuple[float, float]:
 def real_program(run: int = 0) -> float | None:
     if shutil.which("tmux") is None:
         return None
-    with tempfile.TemporaryDirectory() as tmp:
-        socket = f"tb-bench-{os.getpid()}-{run}"  # one server per run: a killed one may linger a moment
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp:
+        socket = f"{tmp}/tmux.sock"  # one private server per run, its socket removed with the folder
         cmd = (
             f"cd {ROOT} && env -u COLUMNS -u LINES TESTBENCH_CONFIG_DIR={tmp}/cfg {sys.executable} -m testbench ui"
             f" casebooks/demo.xml --session {tmp}/s.tbsession --cards inprocess --engine inprocess"
         )
         t0 = time.perf_counter()
         subprocess.run(
-            ["tmux", "-L", socket, "new-session", "-d", "-s", "ui", "-x", "140", "-y", "40", cmd], check=True
+            ["tmux", "-S", socket, "new-session", "-d", "-s", "ui", "-x", "140", "-y", "40", cmd], check=True
         )
         try:
             while time.perf_counter() - t0 < 20:
                 screen = subprocess.run(
-                    ["tmux", "-L", socket, "capture-pane", "-p", "-t", "ui"], capture_output=True, text=True
+                    ["tmux", "-S", socket, "capture-pane", "-p", "-t", "ui"], capture_output=True, text=True
                 ).stdout
                 if "22 cas" in screen and "DEMO-FSE-001" in screen:
                     return time.perf_counter() - t0
                 time.sleep(0.005)
             return None
         finally:
-            subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True)
+            subprocess.run(["tmux", "-S", socket, "kill-server"], capture_output=True)
 
 
 def main() -> None:

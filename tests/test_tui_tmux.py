@@ -27,7 +27,7 @@ class Terminal:
         self.socket = socket
 
     def tmux(self, *args: str) -> str:
-        proc = subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, timeout=10)
+        proc = subprocess.run(["tmux", "-S", self.socket, *args], capture_output=True, text=True, timeout=10)
         return proc.stdout
 
     def keys(self, *keys: str) -> None:
@@ -51,10 +51,10 @@ class Terminal:
 
 @pytest.fixture
 def terminal(tmp_path: Path):
-    socket = f"tb-e2e-{os.getpid()}-{tmp_path.name}"
+    socket = str(tmp_path / "tmux.sock")  # a private server whose socket goes away with the test's folder
     term = Terminal(socket)
     yield term
-    subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True, timeout=10)
+    subprocess.run(["tmux", "-S", socket, "kill-server"], capture_output=True, timeout=10)
 
 
 def ui_command(tmp_path: Path, session: Path) -> str:
