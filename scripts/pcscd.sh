@@ -3,7 +3,8 @@
 #
 #   scripts/pcscd.sh start [--readers N]   start pcscd --foreground (never --auto-exit) in the background
 #                                          of this script, wait until SCardListReaders shows N vpcd readers
-#                                          (default 2), print its PID
+#                                          (default 2), print its PID. With 3 readers or more per slot (N >= 6)
+#                                          it then spreads their poll phases (docs/cards.md §4.1), ~2 s
 #   scripts/pcscd.sh stop                  stop the pcscd this script started (SIGTERM, then SIGKILL)
 #   scripts/pcscd.sh ready [N] [SECONDS]   exit 0 once SCardListReaders returns >= N readers
 #   scripts/pcscd.sh status                print running/stopped and the readers
@@ -109,6 +110,10 @@ case $cmd in
       kill "$(cat "$PIDFILE")" 2>/dev/null || true
       rm -f "$PIDFILE"
       exit 2
+    fi
+    if [ "$READERS" -ge 6 ]; then  # an optimisation only: a failure is reported, pcscd is kept
+      "$PY" -c 'from testbench.cards.bay import stagger_poll_phases; stagger_poll_phases()' >/dev/null \
+        || echo "pcscd.sh: calage des phases de lecture des lecteurs impossible (sans gravité)" >&2
     fi
     cat "$PIDFILE"
     ;;

@@ -218,3 +218,41 @@ def test_a_campaign_alternates_readers_and_the_guard_names_them(
     assert readers == [A, B, B, A], readers
     assert verdicts == ["pass"] * 4, verdicts
     assert B in environment["cards"]
+
+
+def _poll_phases(readers: dict[str, int]) -> dict[str, float]:
+    """When pcscd shows a card inserted in every reader at once (ms, relative to the first)."""
+    from testbench.cards.virtual import build_card
+    from testbench.cards.vpcd import VirtualICC
+
+    seen: dict[str, float] = {}
+
+    def watch(name: str) -> None:
+        wait_for(name, True, 2.0)
+        seen[name] = time.monotonic()
+
+    cards = [VirtualICC(build_card(P / "vitale2-ald.xml"), port) for port in readers.values()]
+    threads = [threading.Thread(target=watch, args=(name,)) for name in readers]
+    try:
+        for card in cards:
+            card.insert(2.0)
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(3.0)
+    finally:
+        for card in cards:
+            card.remove()
+        _wait_empty(list(readers))
+    first = min(seen.values())
+    return {name: (at - first) * 1000 for name, at in seen.items()}
+
+
+def test_stagger_spreads_the_poll_phases_of_a_pool_of_three(pool_stack: list[str]) -> None:
+    from testbench.cards.bay import stagger_poll_phases
+
+    pool = {A: 35963, B: 36000, CPS_B: 36001}  # three readers of the 4-reader pcscd, as one slot's pool
+    stagger_poll_phases({"vitale": [ReaderSpec(name, port) for name, port in pool.items()]})
+    phases = sorted(_poll_phases(pool).values())
+    gaps = [(b - a) % 400 for a, b in zip(phases, [*phases[1:], phases[0] + 400], strict=True)]
+    assert all(100 <= gap <= 170 for gap in gaps), f"poll phases {phases} ms: not spread every ~133 ms"
