@@ -6,10 +6,11 @@ The run uses the default parts: virtual cards through pcscd + vpcd, reference en
 Prints the total, the time per case, and where the time goes (card presentation vs the rest).
 
 The bay uses every spare vpcd reader pcscd lists (docs/cards.md §4.1). When no pcscd runs, the script
-starts one with ``--readers`` vpcd readers (default 4: two per slot) and stops it afterwards; a running
-pcscd is used as it is. ``TESTBENCH_CARD_READERS`` chooses the readers as for ``testbench run``.
+starts one with ``--readers`` vpcd readers (default 8: four per slot, poll phases spread; 4 gives two
+per slot) and stops it afterwards; a running pcscd is used as it is. ``TESTBENCH_CARD_READERS``
+chooses the readers as for ``testbench run``.
 
-Usage: .venv/bin/python benchmarks/campaign_pcsc.py [--cases 700] [--cards auto|inprocess] [--readers 4]
+Usage: .venv/bin/python benchmarks/campaign_pcsc.py [--cases 700] [--cards auto|inprocess] [--readers 8]
 """
 
 from __future__ import annotations
@@ -118,7 +119,7 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=700)
     parser.add_argument("--cards", default="auto", choices=("auto", "pcsc", "inprocess"))
     parser.add_argument("--engine", default="reference", help="reference (out of process) or inprocess")
-    parser.add_argument("--readers", type=int, default=4, help="vpcd readers when this script starts pcscd")
+    parser.add_argument("--readers", type=int, default=8, help="vpcd readers when this script starts pcscd")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp, vpcd_readers(args.readers), pcsc_stack(), vpcd_lock():
         casebook = Path(tmp) / "campaign.xml"
