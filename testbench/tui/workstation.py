@@ -300,8 +300,16 @@ class Workstation:
 
     def card_status(self, entry: CaseEntry) -> dict[str, str]:
         """slot → what the latest attempt says about its card (inserted, guard verdict, refusal)."""
+        latest = entry.latest
+        if latest is None:
+            return {}
+        return self.card_status_of(entry.case, latest.id, latest.reason)
+
+    def card_status_of(self, case: Case, attempt_id: int, reason: str) -> dict[str, str]:
+        """The same for a given attempt (a run just finished: no need to reload the whole session)."""
         out: dict[str, str] = {}
-        for ev in self.events(entry):
+        events = self.session.events(attempt_id) if self.session is not None else []
+        for ev in events:
             data = ev["data"] if isinstance(ev["data"], dict) else {}
             if ev["kind"] == "card-present":
                 out[str(data.get("slot"))] = "insérée"
@@ -311,13 +319,12 @@ class Workstation:
                     found = str(check.get("found_fr") or "")
                     out[str(check.get("slot"))] = "acceptée par le contrôle" + (f" ({found})" if found else "")
                 if not checks:
-                    for req in entry.case.cards:
+                    for req in case.cards:
                         out[req.slot] = "acceptée par le contrôle"
-        latest = entry.latest
-        if latest is not None and latest.reason.startswith("carte"):
-            for r in entry.case.cards:
+        if reason.startswith("carte"):
+            for r in case.cards:
                 if not out.get(r.slot, "").startswith("acceptée"):
-                    out[r.slot] = f"refusée : {latest.reason}"
+                    out[r.slot] = f"refusée : {reason}"
         return out
 
     def comparisons(self, entry: CaseEntry, attempt: AttemptView | None = None) -> list[FieldDiff]:
