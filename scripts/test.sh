@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$(date +%s)
 bash scripts/setup.sh
-bash scripts/pcscd.sh start >/dev/null
+bash scripts/pcscd.sh start --readers 8 >/dev/null
 trap 'bash scripts/pcscd.sh stop >/dev/null 2>&1 || true' EXIT
 export PCSCD_EXTERNAL=1
 .venv/bin/ruff check testbench tests benchmarks

@@ -123,11 +123,13 @@ class Runner:
         try:
             for req in case.cards:
                 fixture = casebook.fixtures.cards[req.card]
-                self.recorder.bench(f"carte {req.card} ({fixture.profile.name}) → lecteur {req.slot}")
                 self.bay.present(req.slot, fixture.profile)
+                reader_name = getattr(self.bay, "reader_name", None)
+                reader = reader_name(req.slot) if reader_name is not None else req.slot
+                self.recorder.bench(f"carte {req.card} ({fixture.profile.name}) → {req.slot} : lecteur {reader}")
                 self.store.add_event(
                     "card-present",
-                    {"slot": req.slot, "card": req.card, "profile": fixture.profile.name},
+                    {"slot": req.slot, "reader": reader, "card": req.card, "profile": fixture.profile.name},
                     attempt_id=attempt_id,
                 )
             if self.guard is not None and case.cards:
