@@ -20,6 +20,7 @@ from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingsMap
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Label, Log, Static, TabbedContent, TabPane, Tree
 from textual.widgets.tree import TreeNode
 
@@ -86,6 +87,13 @@ class WorkstationApp(App[int]):
         self.run_case_id: str | None = None
         self.running_attempt: int | None = None
         self._reload_scheduled = False
+        self._panel_lines: list[str] = []
+        self._panel_status: Text | str | None = None
+        self._panel_prompt: Text | str | None = None
+        self._panel_timer: Timer | None = None
+        self._follow: Key | None = None
+        # the runner's events carry the casebook's Case objects: their keys, by identity
+        self._case_keys = {id(c): (cb.sha256, c.id) for cb in workstation.casebooks for c in cb.cases}
         self.attempt_choice: dict[Key, int] = {}  # attempt number shown per case (latest when absent)
         self.last_report: Path | None = None
         self.notes: list[str] = list(self.settings.problems)
@@ -174,7 +182,7 @@ class WorkstationApp(App[int]):
         gc.freeze()
         for note in self.notes:
             self.notify(note, severity="warning", timeout=8)
-            self.query_one("#run-log", Log).write_line(f"⚠ {note}")
+            self.log_line(f"⚠ {note}")
 
     def _setup_tables(self) -> None:
         """Columns of the two tables, in the current language."""
@@ -426,7 +434,7 @@ class WorkstationApp(App[int]):
             self.operator.stop.set()
             if isinstance(self.screen, AttestScreen):  # the waiting step stays pending
                 self.screen.dismiss(None)
-            self.query_one("#run-log", Log).write_line("■ arrêt demandé : fin après le cas en cours")
+            self.log_line("■ arrêt demandé : fin après le cas en cours")
 
     def action_review(self) -> None:
         entry = self.current_entry()
@@ -453,7 +461,7 @@ class WorkstationApp(App[int]):
                 )
             except ReviewError as exc:
                 self.notify(str(exc), severity="error", timeout=10)
-                self.query_one("#run-log", Log).write_line(f"✘ {exc}")
+                self.log_line(f"✘ {exc}")
                 return
             self.reload()
             self.show_view("review")
@@ -464,7 +472,7 @@ class WorkstationApp(App[int]):
 
     def action_report(self) -> None:
         out = self.ws.session_path.parent / f"{self.ws.session_path.stem}-rapport"
-        self.query_one("#run-log", Log).write_line(f"… rapport en cours : {out}")
+        self.log_line(f"… rapport en cours : {out}")
         self._write_report(out)
 
     @work(thread=True, exclusive=True, group="report", exit_on_error=False, description="rapport HTML")
@@ -478,13 +486,12 @@ class WorkstationApp(App[int]):
             self.post_message(ReportDone("", f"{type(exc).__name__}: {exc}"))
 
     def on_report_done(self, message: ReportDone) -> None:
-        log = self.query_one("#run-log", Log)
         if message.error:
-            log.write_line(f"✘ {self.t('Rapport impossible')} : {message.error}")
+            self.log_line(f"✘ {self.t('Rapport impossible')} : {message.error}")
             self.notify(f"{self.t('Rapport impossible')} : {message.error}", severity="error")
             return
         self.last_report = Path(message.path)
-        log.write_line(f"✔ {self.t('Rapport écrit')} : {message.path}")
+        self.log_line(f"✔ {self.t('Rapport écrit')} : {message.path}")
         self.notify(f"{self.t('Rapport écrit')} : {message.path}", timeout=10)
         self.refresh_overview()
 
@@ -533,13 +540,14 @@ class WorkstationApp(App[int]):
         if not entries:
             return
         self.running = True
+        self._panel_timer = self.set_interval(0.1, self.flush_panel)
         self.operator = InteractiveOperator(
             ask=lambda request: self.post_message(AttestationAsked(request)),
             tell=lambda text: self.post_message(OperatorNotice(text)),
             hints=self.ws.observe_hints,
         )
-        self.query_one("#run-status", Static).update(Text(f"{t('en cours')} : {len(entries)} {t('cas')}", style="bold"))
-        self.query_one("#run-log", Log).write_line(f"── {t('Exécution')} : {len(entries)} {t('cas')} ──")
+        self.show_status(Text(f"{t('en cours')} : {len(entries)} {t('cas')}", style="bold"))
+        self.log_line(f"── {t('Exécution')} : {len(entries)} {t('cas')} ──")
         if self.active_view not in ("traces", "compare"):  # the examiner may be watching the traces live
             self.show_view("run")
         targets = [(e.casebook, e.case) for e in entries]
@@ -572,50 +580,48 @@ class WorkstationApp(App[int]):
     def on_run_progress(self, message: RunProgress) -> None:
         t = self.t
         event = message.event
-        log = self.query_one("#run-log", Log)
-        status = self.query_one("#run-status", Static)
         if isinstance(event, CaseStarted):
             self.run_case_id = event.case.id
-            self.attempt_choice.pop(next((e.key for e in self.ws.entries if e.case is event.case), ("", "")), None)
+            self.attempt_choice.pop(self._key_of(event.case) or ("", ""), None)
             self.running_attempt = event.attempt_id
-            log.write_line(f"▶ {event.case.id} ({event.index + 1}/{event.total}) — {event.case.title}")
-            status.update(Text(f"{t('en cours')} : {event.case.id} ({event.index + 1}/{event.total})", style="bold"))
+            self.log_line(f"▶ {event.case.id} ({event.index + 1}/{event.total}) — {event.case.title}")
+            self.show_status(Text(f"{t('en cours')} : {event.case.id} ({event.index + 1}/{event.total})", style="bold"))
             prompt = Text()
             for req in event.case.cards:
                 prompt.append(f"▣ {t('Carte à insérer')} : {req.card} → {t('lecteur')} {req.slot}\n", style="yellow")
-            self.query_one("#card-prompt", Static).update(prompt)
+            self.show_prompt(prompt)
             for req in event.case.cards:
-                log.write_line(f"  ▣ {t('Carte à insérer')} : {req.card} → {t('lecteur')} {req.slot}")
-            key = next((e.key for e in self.ws.entries if e.case is event.case), None)
-            if key is not None and self.current != key:
-                self.goto_case(key)
+                self.log_line(f"  ▣ {t('Carte à insérer')} : {req.card} → {t('lecteur')} {req.slot}")
+            # the tree and the case views follow the running case, at the pace of the reloads
+            self._follow = self._key_of(event.case)
+            self.schedule_reload()
         elif isinstance(event, StepStarted):
-            status.update(Text(f"{t('en cours')} : {event.case.id} — {t('étape')} {event.step.id}", style="bold"))
+            self.show_status(Text(f"{t('en cours')} : {event.case.id} — {t('étape')} {event.step.id}", style="bold"))
             self._live_traces()
         elif isinstance(event, StepFinished):
             symbol = STEP_MARKS.get(event.status, "·")
             detail = f" {event.detail}" if event.detail else ""
             word = t(STEP_WORDS.get(event.status, event.status))
-            log.write_line(f"  {symbol} {event.step.id} {event.step.action or t('manuelle')} : {word}{detail}")
+            self.log_line(f"  {symbol} {event.step.id} {event.step.action or t('manuelle')} : {word}{detail}")
             self._live_traces()
         elif isinstance(event, CaseFinished):
             verdict = event.outcome.verdict.value
             symbol = MARKS.get(verdict, ("·", ""))[0]
             reason = f" — {event.outcome.reason}" if event.outcome.reason else ""
-            log.write_line(f"■ {event.case.id} : {symbol} {self.verdict_label(verdict)}{reason}")
+            self.log_line(f"■ {event.case.id} : {symbol} {self.verdict_label(verdict)}{reason}")
             prompt = Text()
             statuses = self.ws.card_status_of(event.case, event.attempt_id, event.outcome.reason)
             for req in event.case.cards:
                 status = statuses.get(req.slot, "non vérifiée")
                 shown = t(status) if ":" not in status and "(" not in status else status
                 line = f"▣ {t('lecteur')} {req.slot} : {t('carte')} {req.card} — {shown}"
-                log.write_line(f"  {line}")
+                self.log_line(f"  {line}")
                 prompt.append(line + "\n", style="red" if status.startswith("refusée") else "green")
             if event.case.cards:
-                log.write_line(f"  ▣ {t('Retirez les cartes.')}")
+                self.log_line(f"  ▣ {t('Retirez les cartes.')}")
                 prompt.append(t("Retirez les cartes."), style="bold")
             self.schedule_reload()
-            self.query_one("#card-prompt", Static).update(prompt)
+            self.show_prompt(prompt)
 
     def _live_traces(self) -> None:
         """During a run, the traces view shows the running attempt as the recorder writes it.
@@ -628,23 +634,27 @@ class WorkstationApp(App[int]):
             )
 
     def on_operator_notice(self, message: OperatorNotice) -> None:
-        self.query_one("#run-log", Log).write_line(f"⚠ {message.text}")
-        self.query_one("#card-prompt", Static).update(Text(f"⚠ {message.text}", style="bold red"))
+        self.log_line(f"⚠ {message.text}")
+        self.show_prompt(Text(f"⚠ {message.text}", style="bold red"))
         self.notify(message.text, severity="warning", timeout=8)
 
     def on_attestation_asked(self, message: AttestationAsked) -> None:
         request = message.request
-        self.query_one("#run-log", Log).write_line(f"  ✋ {request.step.id} : {request.step.instruction}")
+        self.log_line(f"  ✋ {request.step.id} : {request.step.instruction}")
+        self.flush_panel()
         self.push_screen(AttestScreen(request, self.operator_name, self.t), request.resolve)
 
     def on_run_done(self, message: RunDone) -> None:
         t = self.t
         self.running = False
-        log = self.query_one("#run-log", Log)
-        status = self.query_one("#run-status", Static)
+        if self._panel_timer is not None:
+            self._panel_timer.stop()
+            self._panel_timer = None
+        self.flush_panel()
+        self._follow = None
         if message.outcome is None:
-            log.write_line(f"✘ {t('exécution impossible')} : {message.error}")
-            status.update(Text(f"{t('exécution impossible')} : {message.error}", style="bold red"))
+            self.log_line(f"✘ {t('exécution impossible')} : {message.error}")
+            self.show_status(Text(f"{t('exécution impossible')} : {message.error}", style="bold red"))
             self.notify(message.error, severity="error", timeout=10)
         else:
             counts: dict[str, int] = {}
@@ -655,9 +665,36 @@ class WorkstationApp(App[int]):
             for v, n in counts.items():
                 summary.append_text(mark(v))
                 summary.append(f" {self.verdict_label(v)} {n}  ")
-            status.update(summary)
-            log.write_line(summary.plain)
+            self.show_status(summary)
+            self.log_line(summary.plain)
         self.reload()
+
+    # -- the run view, coalesced: a fast run posts hundreds of events a second ---------------------
+    def log_line(self, line: str) -> None:
+        self._panel_lines.append(line)
+        if self._panel_timer is None:
+            self.flush_panel()
+
+    def show_status(self, content: Text | str) -> None:
+        self._panel_status = content
+        if self._panel_timer is None:
+            self.flush_panel()
+
+    def show_prompt(self, content: Text | str) -> None:
+        self._panel_prompt = content
+        if self._panel_timer is None:
+            self.flush_panel()
+
+    def flush_panel(self) -> None:
+        if self._panel_lines:
+            self.query_one("#run-log", Log).write_lines(self._panel_lines)
+            self._panel_lines = []
+        if self._panel_status is not None:
+            self.query_one("#run-status", Static).update(self._panel_status)
+            self._panel_status = None
+        if self._panel_prompt is not None:
+            self.query_one("#card-prompt", Static).update(self._panel_prompt)
+            self._panel_prompt = None
 
     def schedule_reload(self) -> None:
         """Re-read the session at most every 0.3 s during a run (700 cases take ≈ 40 ms to re-read)."""
@@ -667,7 +704,19 @@ class WorkstationApp(App[int]):
 
     def _scheduled_reload(self) -> None:
         self._reload_scheduled = False
-        self.reload()
+        if not self.is_running or self._closing:  # the timer may fire while the app quits
+            return
+        follow, self._follow = self._follow, None
+        if follow is not None and self.running and follow != self.current:
+            self.ws.reload()
+            self.goto_case(follow)  # refreshes the case views
+            self.refresh_labels()
+            self.refresh_overview()
+        else:
+            self.reload()
+
+    def _key_of(self, case: object) -> Key | None:
+        return self._case_keys.get(id(case))
 
     def reload(self) -> None:
         self.ws.reload()
