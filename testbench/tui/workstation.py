@@ -7,6 +7,7 @@ Textual import, so it is unit-tested on its own and the widgets only display it.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import difflib
 from collections import Counter
 from dataclasses import dataclass, field
@@ -215,6 +216,22 @@ class Workstation:
             entries.append(CaseEntry(cb, case, views.get(key), notes.get(key, [])))
         self.entries = entries
         self._by_key = {e.key: e for e in entries}
+
+    def refresh_entries(self, keys: set[Key]) -> bool:
+        """Re-read only the attempts of ``keys`` (cases a run touched); False when a full reload is needed."""
+        if self.session is None:
+            return False
+        for key in keys:
+            entry = self._by_key.get(key)
+            if entry is None or entry.view is None:
+                return False  # a case new to the session: its definition comes with a full reload
+            rows = self.session.conn.execute(
+                "SELECT id, run_id, number, started_wall, ended_wall, duration_ms, verdict, reason FROM attempts"
+                " WHERE casebook_sha = ? AND case_id = ? ORDER BY number",
+                key,
+            )
+            entry.view = dataclasses.replace(entry.view, attempts=tuple(AttemptView(*r) for r in rows))
+        return True
 
     def close(self) -> None:
         if self.session is not None:
