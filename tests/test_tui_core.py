@@ -202,3 +202,15 @@ def test_docs_list_every_action_with_its_default_key() -> None:
     doc = (Path(__file__).resolve().parent.parent / "docs" / "tui.md").read_text(encoding="utf-8")
     for spec in actions.ACTIONS:
         assert f"`{spec.id}`" in doc, spec.id
+
+
+def test_refresh_entries_rereads_only_the_touched_cases(tmp_path: Path) -> None:
+    ws = workstation(tmp_path)
+    first, second = ws.entries[0], ws.entries[1]
+    run_cases(ws.session_path, ws.casebooks, [(first.casebook, first.case)], bench_factory=fake_bench, operator=Yes())
+    assert first.view is not None and first.view.attempts == ()  # not re-read yet
+    assert ws.refresh_entries({first.key})
+    assert [a.verdict for a in ws.entry(first.key).view.attempts] == ["pass"]
+    assert ws.entry(second.key).view.attempts == ()
+    assert not ws.refresh_entries({("unknown", "X")})  # asks for a full reload
+    ws.close()
