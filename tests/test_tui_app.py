@@ -610,7 +610,10 @@ def test_cli_ui_and_default_ui_open_the_demo_then_the_last_session(tmp_path: Pat
 
     def fake_run(self, *args, **kwargs):
         opened.append((self.ws.session_path, [cb.path.name for cb in self.ws.casebooks], self.lang))
+        benches.append(self.bench_label)
         return 0
+
+    benches: list[str] = []
 
     monkeypatch.setattr(WorkstationApp, "run", fake_run)
     assert ui_cmd.default_ui() == 0
@@ -622,6 +625,7 @@ def test_cli_ui_and_default_ui_open_the_demo_then_the_last_session(tmp_path: Pat
     assert opened[-1] == (session, ["demo.xml"], "en")
     assert ui_cmd.default_ui() == 0
     assert opened[-1][0] == session.resolve()
+    assert benches[-1] == "cartes inprocess, moteur reference"  # the bench it was opened with
     # a casebook that does not load is reported with its problems, exit 3
     bad = tmp_path / "bad.xml"
     bad.write_text("<casebook/>", encoding="utf-8")

@@ -49,11 +49,17 @@ def default_ui(args: argparse.Namespace | None = None) -> int:
         lang=None,
         operator=None,
     )
+    state = UiState()
+    last = state.last()
+    reopen = last is not None and bool(last[1]) and all(p.is_file() for p in last[1])
+    if reopen:  # the bench the last session was opened with, unless the command line says otherwise
+        for key, value in state.last_bench().items():
+            if key in vars(ns):
+                setattr(ns, key, value)
     for key, value in vars(args or argparse.Namespace()).items():
         if key in vars(ns) and value is not None:
             setattr(ns, key, value)
-    last = UiState().last()
-    if last is not None and last[1] and all(p.is_file() for p in last[1]):
+    if reopen and last is not None:
         return launch(last[1], last[0], ns)
     return launch([CASEBOOKS_DIR / "demo.xml"], config_dir() / "sessions" / "demo.tbsession", ns)
 
@@ -82,7 +88,13 @@ def launch(casebook_paths: list[Path], session: Path, args: argparse.Namespace) 
     if args.lang:
         settings.lang = args.lang
     state = UiState()
-    state.remember_last(session, casebook_paths)
+    bench = {
+        "engine": args.engine,
+        "cards": args.cards,
+        "engine_timeout": args.engine_timeout,
+        "allow_real_cards": args.allow_real_cards,
+    }
+    state.remember_last(session, casebook_paths, bench)
     options = BenchOptions(
         engine=args.engine,
         cards=args.cards,
@@ -95,6 +107,8 @@ def launch(casebook_paths: list[Path], session: Path, args: argparse.Namespace) 
         settings=settings,
         state=state,
         operator_name=args.operator,
+        bench_label=f"cartes {args.cards}, moteur {args.engine}"
+        + (", cartes réelles admises" if args.allow_real_cards else ""),
     )
     result = app.run()
     return int(result or 0)

@@ -65,6 +65,7 @@ class WorkstationApp(App[int]):
         settings: Settings | None = None,
         state: UiState | None = None,
         operator_name: str | None = None,
+        bench_label: str = "",
     ) -> None:
         super().__init__()
         self.ws = workstation
@@ -75,6 +76,7 @@ class WorkstationApp(App[int]):
         self.t = make_translator(self.lang)
         self.render = Renderer(workstation, self.t)
         self.operator_name = operator_name or self.settings.operator or getpass.getuser()
+        self.bench_label = bench_label  # what the runs use (cards, engine), shown in the overview
         self.filter: Filter = Filter()
         self.verdict_filter: str | None = None
         self.current: Key | None = None
@@ -360,7 +362,7 @@ class WorkstationApp(App[int]):
             observed.add_row(*row)
 
     def refresh_overview(self) -> None:
-        self.query_one("#overview-detail", Static).update(self.render.overview(self.last_report))
+        self.query_one("#overview-detail", Static).update(self.render.overview(self.last_report, self.bench_label))
 
     def trace_connection(self) -> sqlite3.Connection | None:
         """The trace panes' own read-only connection: reloading the model never closes it under them."""

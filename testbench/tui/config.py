@@ -93,9 +93,19 @@ class UiState:
             os.replace(tmp, self.path)
 
     # -- last session ----------------------------------------------------------------------------
-    def remember_last(self, session: Path, casebooks: list[Path]) -> None:
-        self.data["last"] = {"session": str(session.resolve()), "casebooks": [str(p.resolve()) for p in casebooks]}
+    def remember_last(self, session: Path, casebooks: list[Path], bench: dict[str, object] | None = None) -> None:
+        self.data["last"] = {
+            "session": str(session.resolve()),
+            "casebooks": [str(p.resolve()) for p in casebooks],
+            "bench": dict(bench or {}),
+        }
         self.save()
+
+    def last_bench(self) -> dict[str, object]:
+        """The bench options the last session was opened with (engine, cards…)."""
+        last = self.data.get("last")
+        bench = last.get("bench") if isinstance(last, dict) else None
+        return dict(bench) if isinstance(bench, dict) else {}
 
     def last(self) -> tuple[Path, list[Path]] | None:
         last = self.data.get("last")

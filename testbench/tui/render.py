@@ -187,12 +187,14 @@ class Renderer:
                 messages.append(f"✘ {row.expectation_id} : {row.message}\n", style="red")
         return head, rows, messages
 
-    def overview(self, last_report: Path | None = None) -> Group:
+    def overview(self, last_report: Path | None = None, bench: str = "") -> Group:
         t = self.t
         ov = self.ws.overview()
         out: list[object] = []
         head = Text()
         head.append(f"{t('Session')} : {self.ws.session_path.name}\n", style="bold")
+        if bench:
+            head.append(f"{t('Banc')} : {bench}\n", style="dim")
         head.append(f"{t('Avancement')} : {ov.final}/{ov.total} {t('cas avec un verdict final')}\n")
         bar_width = 40
         filled = int(bar_width * ov.final / ov.total) if ov.total else 0

@@ -109,6 +109,7 @@ _EN: dict[str, str] = {
     "Retirez les cartes.": "Remove the cards.",
     "Mode": "Mode",
     "cas": "cases",
+    "Banc": "Bench",
     "tentative précédente / suivante": "previous / next attempt",
     "Valeurs observées": "Observed values",
     "Valeur": "Value",
