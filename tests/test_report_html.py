@@ -76,3 +76,20 @@ def test_junit_counts(tmp_path: Path) -> None:
     assert suite.get("tests") == "2" and suite.get("failures") == "1" and suite.get("errors") == "0"
     failure = suite.find("testcase[@name='KO-1']/failure")
     assert failure is not None and "99.99" in failure.get("message", "")
+
+
+def test_report_of_cards_presented_without_a_guard(tmp_path: Path) -> None:
+    """A bench without a card guard still records which card went where; the cover must not break."""
+    from fakes import CardRequirement
+
+    case = make_case("CARD-1", (invoice_step(),), cards=(CardRequirement("vitale", "v1"),))
+    cb = make_casebook((case,), tmp_path)
+    session = tmp_path / "s.tbsession"
+    with SessionStore.open(session) as store:
+        record_casebooks(store, [cb])
+        store.set_selection([(cb.sha256, case.id)])
+        bay = FakeBay()
+        recorder = TraceRecorder(writer=store.add_trace_lines)
+        Runner(store, FakeEngine(bay), bay, recorder).run(store.begin_run([], {}, {}), [(cb, case)])
+    html = write_report(session, tmp_path / "r").read_text(encoding="utf-8")
+    assert "v1" in html and "vitale.xml" in html

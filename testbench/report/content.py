@@ -196,13 +196,27 @@ def _cover(session: SessionView, case_events: dict[int, list[dict[str, Any]]], s
             if ev["kind"] == "card-present":
                 key = (str(data.get("slot")), str(data.get("card")))
                 present[key[0]] = key
-                cards.setdefault(key, {"slot": key[0], "card": key[1], "profile": data.get("profile")})
+                cards.setdefault(
+                    key,
+                    {
+                        "slot": key[0],
+                        "card": key[1],
+                        "profile": data.get("profile"),
+                        "reader": data.get("reader"),
+                        "family": None,
+                        "nature": None,
+                        "found": None,
+                        "atr": None,
+                    },
+                )
+                if data.get("reader") and data["reader"] not in readers:
+                    readers.append(data["reader"])
             elif ev["kind"] == "card-guard":
                 for check in data.get("checks", []):
                     entry = cards.get(present.get(str(check.get("slot")), ("", "")))
-                    if entry is not None and "reader" not in entry:
+                    if entry is not None and entry.get("nature") is None:  # the first check of that card
                         entry.update(
-                            reader=check.get("reader"),
+                            reader=check.get("reader") or entry.get("reader"),
                             family=check.get("family"),
                             nature=check.get("nature"),
                             found=scrub(str(check.get("found_fr") or "")),

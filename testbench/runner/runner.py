@@ -256,6 +256,7 @@ class Runner:
         return Outcome(verdict, reason)
 
     def _manual(self, attempt_id: int, case: Case, step: Any, ctx: actions.ActionContext) -> Outcome:
+        self.recorder.flush()  # what the earlier steps traced is on disk before a person is waited for
         attestation = self.operator.perform(case, step)
         if attestation is None:
             self.store.add_event(
