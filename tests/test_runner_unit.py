@@ -161,3 +161,18 @@ def test_missing_observation_fails_with_the_path(tmp_path: Path, missing_path: s
     summary, _, _ = run(tmp_path, [case])
     assert verdicts(summary) == [Verdict.FAIL]
     assert "valeur absente" in summary.outcomes[0][1].reason
+
+
+def test_failing_amount_diff_carries_expected_observed_tolerance_and_rules(tmp_path: Path) -> None:
+    """The structured diff names everything a reviewer needs; a rule that normalised both sides is listed."""
+    number = value("e-num", "invoice.lines[0].base", " 56.00\n", value_type="string", normalize=("trim",))
+    amount = value("e-amo", "invoice.totals.amo", "33.50", tolerance=Decimal("0.05"), normalize=("trim",))
+    summary, session, _ = run(tmp_path, [make_case("DIFF", (invoice_step(),), (number, amount))])
+    assert verdicts(summary) == [Verdict.FAIL]
+    with read_session(session) as view:
+        by_id = {c["expectation_id"]: c for c in view.comparisons(view.cases[0].latest.id)}
+    assert by_id["e-num"]["outcome"] == "pass" and by_id["e-num"]["rules"] == ["trim"]
+    failed = by_id["e-amo"]
+    assert (failed["expected"], failed["observed"], failed["tolerance"]) == ("33.50", "33.60", "0.05")
+    assert failed["rules"] == ["trim"] and failed["outcome"] == "fail"
+    assert "écart 0.10 > tolérance 0.05" in failed["message"]
