@@ -87,3 +87,35 @@ def test_bad_selection_expression_is_a_usage_error(tmp_path: Path) -> None:
     out = run_cli("run", str(CASEBOOK), "--session", str(tmp_path / "s.tbsession"), "-k", "LPP and (")
     assert out.returncode == 3
     assert "-k" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_full_disk_stops_cleanly_and_resume_completes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A full disk (SQLite's own size cap stands in for it) ends the run with a clear message; nothing
+    recorded is lost and --resume finishes the campaign once there is room again."""
+    from testbench.runner.campaign import CampaignError, RunRequest, run_campaign
+    from testbench.store.session import SessionStore
+
+    session = tmp_path / "full.tbsession"
+    request = RunRequest(casebooks=[CASEBOOK], session=session, cards="inprocess", engine="inprocess")
+    real_open = SessionStore.open
+
+    def cramped_open(path: Path, *, create: bool = True) -> SessionStore:
+        store = real_open(path, create=create)
+        pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
+        store.conn.execute(f"PRAGMA max_page_count = {pages + 250}")  # room for a few cases only
+        return store
+
+    monkeypatch.setattr(SessionStore, "open", cramped_open)
+    with pytest.raises(CampaignError) as caught:
+        run_campaign(request)
+    assert caught.value.exit_code == 2
+    assert "--resume" in str(caught.value) and "intacte" in str(caught.value)
+    before = finished(session)
+    assert 0 < len(before) < 57
+
+    monkeypatch.setattr(SessionStore, "open", real_open)
+    request.resume = True
+    result = run_campaign(request)
+    after = finished(session)
+    assert after[: len(before)] == before
+    assert len(result.final_verdicts) == 57 and "none" not in result.final_verdicts

@@ -5,6 +5,7 @@ This is the execution core that the CLI, the TUI and tests call; it needs no use
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +19,7 @@ from testbench.runner.operator import HeadlessOperator, Operator, ScriptedOperat
 from testbench.runner.runner import Runner
 from testbench.runner.tracing import TraceRecorder
 from testbench.store.codec import to_plain
-from testbench.store.session import SessionError, SessionStore
+from testbench.store.session import SessionError, SessionStore, SessionWriteError
 
 EXIT_USAGE = 3
 EXIT_ENVIRONMENT = 2
@@ -210,15 +211,20 @@ def run_campaign(
             runner = Runner(
                 store, bench.engine, bench.bay, recorder, operator=operator, guard=bench.guard, listener=listener
             )
-            runner.run(run_id, to_run)
+            try:
+                runner.run(run_id, to_run)
+            except SessionWriteError as exc:
+                raise CampaignError([str(exc)], EXIT_ENVIRONMENT) from None
             store.end_run(run_id)
         finally:
             bench.close()
-            if capture is not None:
-                capture.stop()
-                for clock in capture.clock_offsets():
-                    store.add_event("clock-offset", {"source": clock.source, "text": clock.describe_fr()})
-            recorder.flush()
+            # last writes are best effort: when the disk is full the campaign's own error is the one to show
+            with contextlib.suppress(SessionWriteError):
+                if capture is not None:
+                    capture.stop()
+                    for clock in capture.clock_offsets():
+                        store.add_event("clock-offset", {"source": clock.source, "text": clock.describe_fr()})
+                recorder.flush()
         latest = store.latest_verdicts()
         final = [latest.get(key, "none") for key in store.selection()]
         return CampaignResult(run_id=run_id, ran=len(to_run), final_verdicts=final)

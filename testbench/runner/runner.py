@@ -31,7 +31,7 @@ from testbench.runner.operator import HeadlessOperator, Operator
 from testbench.runner.tracing import TraceRecorder
 from testbench.runner.verdict import Outcome, Verdict
 from testbench.store.codec import to_plain
-from testbench.store.session import SessionStore
+from testbench.store.session import SessionStore, SessionWriteError
 
 #: Checks the cards of a case once they are present; raises CardMismatch or CardUnavailable.
 CardGuard = Callable[[CardBay, Casebook, Case], Any]
@@ -107,6 +107,8 @@ class Runner:
         comparisons: list[tuple[str, str, str, Any]] = []
         try:
             outcome = self._run_case(attempt_id, casebook, case, upcoming, comparisons)
+        except SessionWriteError:
+            raise  # the record itself cannot be written: stop, the session resumes once the disk is fixed
         except Exception as exc:  # a bench fault must not stop the campaign
             outcome = Outcome(Verdict.ERROR, f"défaut du banc : {type(exc).__name__}: {exc}")
             self.store.add_event("bench-fault", {"traceback": traceback.format_exc()}, attempt_id=attempt_id)

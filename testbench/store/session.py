@@ -7,6 +7,7 @@ while a run goes on. Reports, the TUI and diffs read this file and nothing else.
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import os
 import platform
@@ -36,6 +37,10 @@ class SessionError(Exception):
 
 class SessionLocked(SessionError):
     pass
+
+
+class SessionWriteError(SessionError):
+    """A write failed (disk full, I/O error): nothing of it was kept, everything before it is intact."""
 
 
 def lock_path(path: Path) -> Path:
@@ -117,14 +122,25 @@ class SessionStore:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One atomic write. A failing disk surfaces as :class:`SessionWriteError`, never half a write."""
         with self._tx_lock:
-            self.conn.execute("BEGIN IMMEDIATE")
             try:
-                yield self.conn
-            except BaseException:
-                self.conn.execute("ROLLBACK")
-                raise
-            self.conn.execute("COMMIT")
+                self.conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self.conn
+                except BaseException:
+                    if self.conn.in_transaction:
+                        self.conn.execute("ROLLBACK")
+                    raise
+                self.conn.execute("COMMIT")
+            except sqlite3.OperationalError as exc:
+                if self.conn.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):
+                        self.conn.execute("ROLLBACK")
+                raise SessionWriteError(
+                    f"{self.path}: écriture impossible ({exc}) ; la session est intacte jusqu'au dernier "
+                    "événement enregistré : libérez de l'espace disque puis reprenez avec --resume"
+                ) from exc
 
     def meta(self, key: str) -> str | None:
         with self._tx_lock:
