@@ -34,7 +34,14 @@ def _add_bench_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--engine",
         default="reference",
-        help="reference (hors processus, défaut), inprocess, ou la commande d'un moteur externe",
+        help="reference (hors processus, défaut), inprocess, operator (l'opérateur réalise les étapes dans le "
+        "logiciel testé), ou la commande d'un moteur externe",
+    )
+    p.add_argument(
+        "--watch",
+        type=Path,
+        metavar="DIR",
+        help="mode opérateur : dossier où le logiciel testé écrit ses FSE et lots B2 (capturés comme pièces)",
     )
     p.add_argument("--engine-timeout", type=float, default=10.0, metavar="SECONDS")
     p.add_argument(
@@ -105,6 +112,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         cards=args.cards,
         allow_real_cards=args.allow_real_cards,
         attestations=args.attestations,
+        watch_dir=args.watch,
         app_logs=list(args.app_log),
         syslog_port=args.syslog,
         sut=args.sut,

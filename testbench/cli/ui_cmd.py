@@ -29,6 +29,13 @@ def add_ui_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--allow-real-cards", action="store_true", help="accepter des cartes réelles (hors mode test)")
     p.add_argument("--lang", choices=("fr", "en"), default=None, help="langue de l'interface (fr par défaut)")
     p.add_argument("--operator", default=None, help="nom de l'opérateur (attestations, annotations)")
+    p.add_argument(
+        "--watch",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="mode opérateur (--engine operator) : dossier des FSE et lots B2 du logiciel testé",
+    )
 
 
 def cmd_ui(args: argparse.Namespace) -> int:
@@ -100,6 +107,7 @@ def launch(casebook_paths: list[Path], session: Path, args: argparse.Namespace) 
         cards=args.cards,
         engine_timeout=args.engine_timeout,
         allow_real_cards=args.allow_real_cards,
+        watch_dir=getattr(args, "watch", None),
     )
     app = WorkstationApp(
         Workstation(casebooks, session),

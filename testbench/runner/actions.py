@@ -113,7 +113,9 @@ def beneficiary(ctx: ActionContext, step: Step) -> JsonObject:
                     "birth_date": ben.get("birth_date"),
                     "coverage": coverage,
                 }
-        raise ActionError(f"bénéficiaire de rang {rank} absent de la carte Vitale lue")
+        if patient is None or vitale.get("beneficiaries"):
+            raise ActionError(f"bénéficiaire de rang {rank} absent de la carte Vitale lue")
+        # operator mode: the application read the card, the operator reported only what was asked
     if patient is None:
         raise ActionError("aucun patient pour cette facture : indiquez patient=… ou lisez la carte Vitale")
     rights = {_key(k): v for k, v in patient.rights.items()}

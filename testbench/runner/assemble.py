@@ -11,6 +11,7 @@ import shlex
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from testbench.cards.api import CardBay
@@ -21,10 +22,11 @@ from testbench.runner.tracing import TraceRecorder
 
 @dataclass
 class BenchOptions:
-    engine: str = "reference"  # reference (out of process) | inprocess | a command line of an external engine
+    engine: str = "reference"  # reference (out of process) | inprocess | operator | an external engine's command
     cards: str = "auto"  # auto | pcsc | inprocess
     engine_timeout: float = 10.0
     allow_real_cards: bool = False
+    watch_dir: Path | None = None  # operator mode: the folder where the application writes its FSE / B2 files
 
 
 @dataclass
@@ -64,6 +66,10 @@ def _make_bay(options: BenchOptions, recorder: TraceRecorder, notes: list[str]) 
 
 
 def _make_engine(options: BenchOptions, bay: CardBay, recorder: TraceRecorder) -> Engine:
+    if options.engine == "operator":
+        from testbench.runner.operator_mode import OperatorModeEngine
+
+        return OperatorModeEngine(options.watch_dir)
     if options.engine == "inprocess":
         from testbench.engines.reference.engine import ReferenceEngine
 

@@ -49,6 +49,7 @@ class RunRequest:
     cards: str = "auto"
     allow_real_cards: bool = False
     attestations: Path | None = None
+    watch_dir: Path | None = None  # operator mode: the application's output folder
     app_logs: list[str] = field(default_factory=list)  # PATH[;channel=…][;format=…] (traces.capture.parse_file_spec)
     syslog_port: int | None = None  # receive syslog on 127.0.0.1:PORT (0: a free port)
     sut: str = ""  # software under test, as the report's cover names it
@@ -178,6 +179,7 @@ def run_campaign(
             cards=request.cards,
             engine_timeout=request.engine_timeout,
             allow_real_cards=request.allow_real_cards,
+            watch_dir=request.watch_dir,
         )
         try:
             bench = assemble(options, recorder, notify=notify)

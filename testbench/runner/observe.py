@@ -45,3 +45,31 @@ def lookup(tree: Mapping[str, Any], path: str) -> Any:
             node = node[i]
             walked = f"{walked}[{i}]"
     return node
+
+
+def unflatten(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The inverse of :func:`flatten` for what a person keys in: ``{"totals.amo": "1"}`` → nested objects."""
+    root: dict[str, Any] = {}
+    for path, value in values.items():
+        tokens = _TOKEN.findall(path)
+        node: Any = root
+        for i, (name, index) in enumerate(tokens):
+            last = i == len(tokens) - 1
+            nxt_is_index = not last and bool(tokens[i + 1][1])
+            key: Any = name if name else int(index)
+            if isinstance(node, list):
+                while len(node) <= key:
+                    node.append(None)
+            if last:
+                node[key] = value
+                break
+            child = (
+                node[key]
+                if (isinstance(node, dict) and key in node) or (isinstance(node, list) and node[key] is not None)
+                else None
+            )
+            if child is None:
+                child = [] if nxt_is_index else {}
+                node[key] = child
+            node = child
+    return root

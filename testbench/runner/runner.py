@@ -28,6 +28,7 @@ from testbench.runner.compare import evaluate
 from testbench.runner.events import CaseFinished, CaseStarted, Listener, RunEvent, StepFinished, StepStarted
 from testbench.runner.observe import flatten
 from testbench.runner.operator import HeadlessOperator, Operator
+from testbench.runner.operator_mode import OperatorPending
 from testbench.runner.tracing import TraceRecorder
 from testbench.runner.verdict import Outcome, Verdict
 from testbench.store.codec import to_plain
@@ -72,6 +73,11 @@ class Runner:
         self.guard = guard
         self.listener = listener
         self._session_tag = (store.meta("session_id") or "session")[:8]
+        attach = getattr(engine, "attach_operator", None)  # operator mode: the engine asks the operator
+        if attach is not None:
+            attach(self.operator)
+        self._begin_step = getattr(engine, "begin_step", None)
+        self._source = str(getattr(engine, "observation_source", "engine"))
 
     def _emit(self, event: RunEvent) -> None:
         if self.listener is not None:
@@ -217,8 +223,15 @@ class Runner:
         refusals: dict[str, str],
         expected_refusals: dict[str | None, str],
     ) -> Outcome:
+        if self._begin_step is not None:
+            self._begin_step(case, step)
+            self.recorder.flush()  # the operator may take a while: what was traced so far is kept
         try:
             result = actions.perform(ctx, step)
+        except OperatorPending as exc:
+            self.store.add_event("manual-pending", {"instruction": str(exc)}, attempt_id=attempt_id, step_id=step.id)
+            self._emit(StepFinished(case, step, "manual-pending"))
+            return Outcome(Verdict.PENDING, str(exc))
         except EngineRefusal as exc:
             refusals[step.id] = exc.code
             self.store.add_event(
@@ -245,7 +258,7 @@ class Runner:
         except actions.ActionError as exc:
             return self._step_failed(attempt_id, case, step, Verdict.ERROR, f"étape {step.id} invalide : {exc}")
         ctx.observations.update(result)
-        self.store.end_step(attempt_id, step.id, flatten(result), "engine", {"status": "done"})
+        self.store.end_step(attempt_id, step.id, flatten(result), self._source, {"status": "done"})
         self._emit(StepFinished(case, step, "done"))
         return Outcome(Verdict.NONE)
 

@@ -1,0 +1,86 @@
+"""Operator mode: the operator performs the engine's steps in the application under test.
+
+The :class:`~testbench.engines.operator.OperatorEngine` turns each engine call into a prompt; here the
+prompt becomes a manual step for whichever :class:`Operator` runs the campaign — the workstation's
+modal, a prepared attestations file, or nobody (the case then waits, ``pending``). What the operator
+keys in becomes the step's observations, recorded with the source ``operator``; the files the
+application writes in the watched folder are captured as evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from testbench.casebook.model import Case, Observe, Step, StepKind
+from testbench.engines.api import JsonObject
+from testbench.engines.operator import OperatorEngine, OperatorPrompt
+from testbench.runner.observe import unflatten
+from testbench.runner.operator import Operator
+
+#: Expected values the operator reads on screen, by engine call (the engine's own list is coarser).
+FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
+    "read_cps": (("rpps", "RPPS du professionnel"), ("name", "Nom du porteur")),
+    "read_vitale": (("nir", "NIR de l'assuré"), ("beneficiaries[0].name", "Nom du bénéficiaire 1")),
+    "adri_query": (("rights_open", "Droits ouverts (oui/non)"),),
+    "create_invoice": (
+        ("number", "Numéro de la facture"),
+        ("totals.billed", "Total facturé"),
+        ("totals.amo", "Part AMO"),
+        ("totals.amc", "Part AMC"),
+        ("totals.patient", "Reste à charge"),
+    ),
+    "secure_invoice": (("status", "Statut (secured si sécurisée)"),),
+    "build_lot": (("number", "Numéro du lot"), ("invoice_count", "Nombre de factures")),
+    "read_returns": (("status", "Statut du retour"), ("codes", "Codes (séparés par des espaces)")),
+}
+_CODE = re.compile(r"[A-Z][A-Z0-9_]{2,}")
+
+
+class OperatorPending(Exception):
+    """Nobody could perform the step now: the case waits for the operator, like a manual step."""
+
+
+class OperatorModeEngine(OperatorEngine):
+    """An OperatorEngine that asks the campaign's operator, step by step."""
+
+    observation_source = "operator"
+
+    def __init__(self, watch_dir: Path | None = None, **kwargs: Any) -> None:
+        super().__init__(self._ask, watch_dir, **kwargs)
+        self._operator: Operator | None = None
+        self._case: Case | None = None
+        self._step: Step | None = None
+
+    def attach_operator(self, operator: Operator) -> None:
+        self._operator = operator
+
+    def begin_step(self, case: Case, step: Step) -> None:
+        self._case, self._step = case, step
+
+    def _ask(self, prompt: OperatorPrompt) -> JsonObject | None:
+        if self._operator is None or self._case is None or self._step is None:
+            raise OperatorPending("aucun opérateur pour cette étape")
+        fields = FIELDS.get(prompt.action) or tuple((p, p) for p in prompt.expects)
+        step = Step(
+            id=self._step.id,
+            kind=StepKind.MANUAL,
+            instruction=prompt.instruction,
+            observe=tuple(Observe(path, label) for path, label in fields),
+            source=self._step.source,
+        )
+        attestation = self._operator.perform(self._case, step)
+        if attestation is None:
+            raise OperatorPending(f"étape {step.id} en attente de l'opérateur (mode opérateur)")
+        if not attestation.confirmed:
+            match = _CODE.search(attestation.note)
+            return {"refusal": match.group(0) if match else "REFUS_LOGICIEL", "message": attestation.note}
+        values = dict(attestation.values)
+        if "codes" in values:
+            values["codes"] = values["codes"].split()  # type: ignore[assignment]
+        result = unflatten(values)
+        result["operator"] = attestation.operator
+        if attestation.note:
+            result["operator_note"] = attestation.note
+        return result
