@@ -60,8 +60,8 @@ def test_operator_performs_the_engine_steps(tmp_path: Path) -> None:
     out.mkdir()
     answers = {
         "operator": "Alice (répétition)",
-        "OPER-001/s-cps": {"confirmed": True, "values": {"rpps": "10000000001", "name": "ESSAI"}},
-        "OPER-001/s-vitale": {"confirmed": True, "values": {"nir": "180017512345622"}},
+        "OPER-001/s-cps": {"confirmed": True, "values": {"cps.rpps": "10000000001", "cps.name": "ESSAI"}},
+        "OPER-001/s-vitale": {"confirmed": True, "values": {"vitale.nir": "180017512345622"}},
         "OPER-001/s-invoice": {
             "confirmed": True,
             "note": "facture saisie",
@@ -113,8 +113,8 @@ def test_without_an_operator_the_case_waits(tmp_path: Path) -> None:
 def test_operator_reports_a_refusal_of_the_application(tmp_path: Path) -> None:
     casebook = setup(tmp_path)
     answers = {
-        "OPER-001/s-cps": {"confirmed": True, "values": {"rpps": "10000000001"}},
-        "OPER-001/s-vitale": {"confirmed": True, "values": {"nir": "180017512345622"}},
+        "OPER-001/s-cps": {"confirmed": True, "values": {"cps.rpps": "10000000001"}},
+        "OPER-001/s-vitale": {"confirmed": True, "values": {"vitale.nir": "180017512345622"}},
         "OPER-001/s-invoice": {"confirmed": False, "note": "le logiciel refuse : PRICE_ABOVE_PLV"},
     }
     attestations = tmp_path / "reponses.json"

@@ -36,6 +36,17 @@ FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
     "read_returns": (("status", "Statut du retour"), ("codes", "Codes (séparés par des espaces)")),
 }
 _CODE = re.compile(r"[A-Z][A-Z0-9_]{2,}")
+#: Where each call's result lands among the case's observations (testbench/runner/actions.py): the operator
+#: sees and keys the same paths the casebook's expectations use (``invoice.totals.amo``).
+ROOTS = {
+    "read_cps": "cps",
+    "read_vitale": "vitale",
+    "adri_query": "adri",
+    "create_invoice": "invoice",
+    "secure_invoice": "secure",
+    "build_lot": "lot",
+    "read_returns": "returns",
+}
 
 
 class OperatorPending(Exception):
@@ -63,11 +74,12 @@ class OperatorModeEngine(OperatorEngine):
         if self._operator is None or self._case is None or self._step is None:
             raise OperatorPending("aucun opérateur pour cette étape")
         fields = FIELDS.get(prompt.action) or tuple((p, p) for p in prompt.expects)
+        root = ROOTS.get(prompt.action, prompt.action)
         step = Step(
             id=self._step.id,
             kind=StepKind.MANUAL,
             instruction=prompt.instruction,
-            observe=tuple(Observe(path, label) for path, label in fields),
+            observe=tuple(Observe(f"{root}.{path}", label) for path, label in fields),
             source=self._step.source,
         )
         attestation = self._operator.perform(self._case, step)
@@ -76,7 +88,8 @@ class OperatorModeEngine(OperatorEngine):
         if not attestation.confirmed:
             match = _CODE.search(attestation.note)
             return {"refusal": match.group(0) if match else "REFUS_LOGICIEL", "message": attestation.note}
-        values = dict(attestation.values)
+        prefix = f"{root}."
+        values = {k.removeprefix(prefix): v for k, v in attestation.values.items()}
         if "codes" in values:
             values["codes"] = values["codes"].split()  # type: ignore[assignment]
         result = unflatten(values)
