@@ -235,10 +235,8 @@ def _remove_card(ctx: ActionContext, step: Step) -> dict[str, Any]:
 
 def _verify_pin(ctx: ActionContext, step: Step) -> dict[str, Any]:
     """Present the test PIN of the card in the slot; the PIN comes from the profile, never the casebook."""
-    try:
-        from testbench.cards.pin import verify_test_pin
-    except ImportError:
-        raise ActionError("la vérification du code porteur n'est pas disponible dans cette version") from None
+    from testbench.cards.pin import verify_test_pin
+
     slot = step.params.get("slot", "cps")
     return {"pin": verify_test_pin(ctx.bay, slot)}
 

@@ -11,18 +11,23 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 
+from testbench.cards.apdu import mask_pin
 from testbench.cards.api import ApduExchange
+from testbench.cards.sw import sw_meaning
 from testbench.traces.model import Channel, TraceLine
 
 Writer = Callable[[Sequence[TraceLine]], None]
 
 
 def format_apdu(ex: ApduExchange) -> str:
-    """GlobalPlatformPro-like: command, response, status word and duration on one line."""
+    """GlobalPlatformPro-like, on one line: command, response, status word and its meaning, duration, reader.
+
+    The card layer masks VERIFY data before any sink; it is masked again here, the last writer before disk.
+    """
     response = ex.response.hex(" ").upper()
     return (
-        f"A>> {ex.command.hex(' ').upper()}  A<< {response + ' ' if response else ''}{ex.sw:04X}"
-        f"  ({ex.duration_us / 1000:.2f} ms) [{ex.slot}@{ex.reader}]"
+        f"A>> {mask_pin(ex.command).hex(' ').upper()}  A<< {response + ' ' if response else ''}{ex.sw:04X}"
+        f" {sw_meaning(ex.sw)}  ({ex.duration_us / 1000:.2f} ms) [{ex.slot}@{ex.reader}]"
     )
 
 
