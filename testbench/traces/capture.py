@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from testbench.traces.clock import ClockBook, ClockOffset, RawLine, stamp
+from testbench.traces.delivery import ErrorCallback
 from testbench.traces.model import Channel, TraceLine
 from testbench.traces.parsers import LineFormat, StreamParser, detect_format, get_format
 from testbench.traces.redact import redact_pins
@@ -31,7 +32,6 @@ from testbench.traces.syslog import SyslogReceiver
 from testbench.traces.tail import FilePosition, FileTailer, check_encoding
 
 Writer = Callable[[Sequence[TraceLine]], None]
-ErrorCallback = Callable[[str, BaseException], None]
 FormatSpec = str | LineFormat | Mapping[str, str] | None
 
 

@@ -16,15 +16,12 @@ import re
 import selectors
 import socket
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from testbench.traces.clock import RawLine, stamp
+from testbench.traces.delivery import Delivery, ErrorCallback, LineCallback
 from testbench.traces.parsers import SYSLOG_SEVERITY, parse_timestamp
-
-LineCallback = Callable[[list[RawLine]], None]
-ErrorCallback = Callable[[str, BaseException], None]
 
 MAX_FRAME = 64 * 1024  # a larger octet count or unterminated frame is cut (RFC 5425 suggests 8 KiB min)
 
@@ -182,7 +179,7 @@ class _TcpStream:
         return [rest] if rest else []
 
 
-class SyslogReceiver:
+class SyslogReceiver(Delivery):
     """Receives syslog on ``host`` (loopback by default); ``port=0`` picks free ports (see attributes)."""
 
     def __init__(
@@ -198,11 +195,9 @@ class SyslogReceiver:
     ) -> None:
         if not (udp or tcp):
             raise ValueError("au moins un transport syslog (UDP ou TCP) est nécessaire")
-        self.on_lines = on_lines
+        super().__init__(on_lines, on_error)
         self.host = host
         self.fallback_encoding = fallback_encoding
-        self.on_error = on_error
-        self.messages = 0
         self._selector = selectors.DefaultSelector()
         self._streams: dict[socket.socket, tuple[_TcpStream, str]] = {}
         self._udp: socket.socket | None = None
@@ -349,20 +344,6 @@ class SyslogReceiver:
                     source_epoch=message.epoch(now=wall),
                 )
             )
-
-    def _deliver(self, batch: list[RawLine]) -> None:
-        if not batch:
-            return
-        self.messages += len(batch)
-        try:
-            self.on_lines(batch)
-        except Exception as exc:
-            self._report("callback", exc)
-
-    def _report(self, where: str, exc: BaseException) -> None:
-        if self.on_error is not None:
-            with contextlib.suppress(Exception):
-                self.on_error(where, exc)
 
 
 def format_rfc5424(

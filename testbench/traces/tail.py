@@ -28,7 +28,6 @@ latin-1…); undecodable bytes become U+FFFD, never an exception.
 from __future__ import annotations
 
 import codecs
-import contextlib
 import glob
 import os
 import stat
@@ -40,6 +39,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from testbench.traces.clock import RawLine, stamp
+from testbench.traces.delivery import Delivery, ErrorCallback, LineCallback
 
 #: Bytes kept as a file's signature (and compared to detect truncation).
 HEAD_BYTES = 64
@@ -47,9 +47,6 @@ HEAD_BYTES = 64
 MAX_LINE_BYTES = 1 << 20
 #: Bytes read from one file in one poll at most, so one huge file does not starve the others.
 MAX_READ_PER_POLL = 8 << 20
-
-LineCallback = Callable[[list[RawLine]], None]
-ErrorCallback = Callable[[str, BaseException], None]
 
 
 def check_encoding(encoding: str) -> str:
@@ -201,7 +198,7 @@ def _read_head(path: str) -> bytes | None:
         return None
 
 
-class FileTailer:
+class FileTailer(Delivery):
     """Polls files in a thread and hands complete lines to ``on_lines`` in batches (one per poll).
 
     ``patterns``: paths or globs. ``source_name``: maps a path to the ``source`` of its lines (default:
@@ -225,15 +222,13 @@ class FileTailer:
     ) -> None:
         self.patterns = [os.fspath(p) for p in patterns]
         self._resume = [p if isinstance(p, FilePosition) else FilePosition.from_dict(p) for p in resume]
-        self.on_lines = on_lines
+        super().__init__(on_lines, on_error)
         self.encoding = check_encoding(encoding)
         self.poll_interval = poll_interval
         self.from_start = from_start
         self.drain_grace_s = drain_grace_s
         self.use_inode = use_inode
-        self.on_error = on_error
         self.source_name = source_name or (lambda path: path)
-        self.lines_emitted = 0
         self.rotations = 0
         self.truncations = 0
         self._followed: list[_Followed] = []
@@ -314,20 +309,6 @@ class FileTailer:
                 self._report("poll", exc)
             self._deliver(batch)
             self._first_scan = False
-
-    def _deliver(self, batch: list[RawLine]) -> None:
-        if not batch:
-            return
-        self.lines_emitted += len(batch)
-        try:
-            self.on_lines(batch)
-        except Exception as exc:
-            self._report("callback", exc)
-
-    def _report(self, where: str, exc: BaseException) -> None:
-        if self.on_error is not None:
-            with contextlib.suppress(Exception):
-                self.on_error(where, exc)
 
     def _expand(self) -> list[str]:
         seen: dict[str, None] = {}
