@@ -298,9 +298,9 @@ class Redactor:
         steps: list[_Step] = [_sub_pins]  # never optional
         steps.append(_sub_xml_factory(k))
         if "nir" in k:
-            steps.append(_sub_nir_labelled)
+            steps.append(_labelled(_KW_NIR, _NIR_LABELLED, "nir"))
         if "birth_date" in k:
-            steps.append(_sub_birth)
+            steps.append(_labelled(_KW_BIRTH, _BIRTH, "birth_date"))
         if k & {"finess", "rpps", "adeli", "id_ps"}:
             steps.append(_sub_ids_factory(k))
         if "name" in k:
@@ -434,16 +434,21 @@ def _sub_xml_factory(kinds: frozenset[str]) -> _Step:
     return sub
 
 
-def _sub_nir_labelled(text: str, ctx: _Ctx) -> str:
-    lowered = ctx.lowered
-    if not _KW_NIR.search(lowered):
-        return text
+def _labelled(keyword: re.Pattern[str], pattern: re.Pattern[str], kind: str) -> _Step:
+    """A value behind a label (``NIR=…``, ``né le …``): the label stays, the value becomes the marker.
+    The keyword test on the lowered line skips the regular expression on most lines."""
 
-    def repl(m: re.Match[str]) -> str:
-        ctx.counts["nir"] += 1
-        return text[m.start() : m.start("v")] + MARKERS["nir"]
+    def sub(text: str, ctx: _Ctx) -> str:
+        if not keyword.search(ctx.lowered):
+            return text
 
-    return _NIR_LABELLED.sub(repl, text)
+        def repl(m: re.Match[str]) -> str:
+            ctx.counts[kind] += 1
+            return text[m.start() : m.start("v")] + MARKERS[kind]
+
+        return pattern.sub(repl, text)
+
+    return sub
 
 
 def _sub_nir(text: str, ctx: _Ctx) -> str:
@@ -456,18 +461,6 @@ def _sub_nir(text: str, ctx: _Ctx) -> str:
         return MARKERS["nir" if valid else "nir?"]
 
     return _NIR.sub(repl, text)
-
-
-def _sub_birth(text: str, ctx: _Ctx) -> str:
-    lowered = ctx.lowered
-    if not _KW_BIRTH.search(lowered):
-        return text
-
-    def repl(m: re.Match[str]) -> str:
-        ctx.counts["birth_date"] += 1
-        return text[m.start() : m.start("v")] + MARKERS["birth_date"]
-
-    return _BIRTH.sub(repl, text)
 
 
 def _sub_ids_factory(kinds: frozenset[str]) -> _Step:
