@@ -217,6 +217,56 @@ def test_problem_column_points_at_the_attribute(tmp_path: Path) -> None:
     assert any(p.startswith(f"{path}:{line}:{col}: ") for p in problems), problems
 
 
+def test_positions_are_exact_over_several_lines_and_after_accents(tmp_path: Path) -> None:
+    # A start tag over several lines: the problem is on the attribute's line. Accented text
+    # before an attribute on its line: the column counts characters, not UTF-8 bytes.
+    text = (
+        (DATA / "minimal.xml")
+        .read_text(encoding="utf-8")
+        .replace('<invoice id="s-invoice" patient="p-std"', '<invoice id="s-invoice"\n\n        patient="p-ghost"')
+        .replace(
+            '<value id="e-amo" step="s-invoice" path="invoice.totals.amo"',
+            '<value id="e-amo" comment="réglé à l\'écran" step="s-invoice" path="invoice.ghost"',
+        )
+    )
+    path = place(tmp_path, "positions.xml", text)
+    problems = problems_of(path)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for needle in ('patient="p-ghost"', 'path="invoice.ghost"'):
+        line = line_of(path, needle)
+        col = lines[line - 1].index(needle) + 1
+        assert any(p.startswith(f"{path}:{line}:{col}: ") for p in problems), (needle, problems)
+
+
+def test_a_valid_load_leaves_no_reference_cycle_behind(tmp_path: Path) -> None:
+    """Freed by reference counting as soon as it is dropped: a cycle (builder, parser, handlers)
+    would keep a whole casebook alive until the cyclic collector's next full pass."""
+    import gc
+    import weakref
+
+    path = place(tmp_path, "minimal.xml")
+    gc.collect()
+    gc.disable()
+    try:
+        casebook = load_casebook(path)
+        case = weakref.ref(casebook.cases[0])
+        del casebook
+        assert case() is None
+    finally:
+        gc.enable()
+
+
+def test_a_failing_build_is_never_taken_for_a_pass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from testbench.casebook import checks
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("rule exploded")
+
+    monkeypatch.setattr(checks, "check_case", broken)
+    with pytest.raises(RuntimeError, match="rule exploded"):
+        load_casebook(place(tmp_path, "minimal.xml"))
+
+
 def test_load_casebooks_collects_across_files(tmp_path: Path) -> None:
     good = place(tmp_path, "minimal.xml")
     bad = place(tmp_path, "misspelled.xml", cards=("cps",))

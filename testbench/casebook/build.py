@@ -1,25 +1,30 @@
-"""Turn an XML tree into the model, reporting every problem found.
+"""Turn a casebook's bytes into the model in one streaming pass, reporting every problem found.
 
-The builder is defensive: it also runs on trees that failed the schema, so one pass reports the
-schema errors *and* the semantic ones. It never re-reports what the schema already reports
-(a missing required attribute is skipped silently here).
+Why expat and not a walk over the lxml tree: a CNDA-sized casebook has ~20 000 elements, and
+reading their attributes through lxml's element proxies cost more than parsing and validating the
+whole file (``benchmarks/casebook_load.py``). Expat hands over each start tag's attributes as a
+dict built in C, with the byte offset of the tag, while libxml2 parses the same bytes and validates
+them against the XSD in a worker thread, without the GIL (:mod:`testbench.casebook.loader`).
 
-Hot path: a CNDA-sized casebook has ~20 000 elements. Each case's raw data is read once (one
-``items()`` call per element), checked (:mod:`testbench.casebook.checks`), and kept for
-:class:`~testbench.casebook.lazy.LazyCase`, which builds the frozen objects on first access.
+The builder is defensive: it also runs on files that fail the schema, so one pass reports the
+schema errors *and* the semantic ones, and it never re-reports what the schema already reports (a
+missing required attribute is skipped silently here). Each case's raw data is checked
+(:mod:`testbench.casebook.checks`) and kept for :class:`~testbench.casebook.lazy.LazyCase`, which
+builds the frozen objects on first access.
 """
 
 from __future__ import annotations
 
+import pyexpat
+import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
-from lxml import etree
-
 from testbench.casebook import checks
 from testbench.casebook.errors import Problem
-from testbench.casebook.lazy import CaseParts, LazyCase, Locator, lazy_case
+from testbench.casebook.lazy import CaseParts, lazy_case
 from testbench.casebook.model import (
     CardFixture,
     Case,
@@ -30,7 +35,6 @@ from testbench.casebook.model import (
     Patient,
     PlanIdentity,
     Prescription,
-    SourceRef,
 )
 from testbench.casebook.source import SourceText
 from testbench.casebook.vocabulary import (
@@ -44,22 +48,41 @@ from testbench.casebook.vocabulary import (
     STEP_DEFAULTS,
 )
 
-NS = "{" + NAMESPACE + "}"
+#: Expat names a namespaced element "namespace}local" (the parser's namespace separator is "}").
+NS = NAMESPACE + "}"
+_CASEBOOK, _IDENTITY, _FIXTURES, _CASES, _CASE = (NS + t for t in ("casebook", "identity", "fixtures", "cases", "case"))
+_STEPS, _EXPECTATIONS, _CARDS, _CARD, _LINE = (NS + t for t in ("steps", "expectations", "cards", "card", "line"))
+_MANUAL, _INSTRUCTION, _OBSERVE = NS + MANUAL, NS + "instruction", NS + "observe"
+_PATIENT, _RIGHT, _PRESCRIPTION, _FIELD = (NS + t for t in ("patient", "right", "prescription", "field"))
 _ACTION_TAGS = {NS + a: a for a in ACTIONS}
-_MANUAL_TAG = NS + MANUAL
-_LINE_TAG = NS + "line"
 _EXPECTATION_TAGS = {NS + kind.value: kind.value for kind in ExpectationKind}
-_TITLE, _OBJECTIVE, _COMMENT = NS + "title", NS + "objective", NS + "comment"
-_CARDS, _STEPS, _EXPECTATIONS = NS + "cards", NS + "steps", NS + "expectations"
-_INSTRUCTION, _OBSERVE = NS + "instruction", NS + "observe"
+_CASE_TEXTS = {NS + "title": "title", NS + "objective": "objective", NS + "comment": "comment"}
 _LINE_DEFAULT_ITEMS = tuple(LINE_DEFAULTS.items())
+_FIRST_CHUNK, _CHUNK = 16 * 1024, 256 * 1024
+_IDENTITY_REQUIRED = ("plan-id", "evolution", "document-version", "cdc-version", "addendum", "ps-category")
+
+Attrs = dict[str, str]
+#: How the children of an open element are handled, and what runs when it closes.
+Frame = tuple[Callable[[str, Attrs, int], "Frame"], Callable[[], None] | None]
 
 
-def clean_text(el: etree._Element | None) -> str:
+def _skip(name: str, attrs: Attrs, offset: int) -> Frame:
+    return _SKIP
+
+
+_SKIP: Frame = (_skip, None)
+
+
+class _DoctypeRefused(Exception):
+    """Raised by expat's DOCTYPE handler: the reader refuses DOCTYPEs first; this is the backstop."""
+
+
+def _refuse_doctype(*_args: object) -> None:
+    raise _DoctypeRefused
+
+
+def clean_text(raw: str) -> str:
     """Element text with the XML indentation removed (each line stripped, blank edges dropped)."""
-    if el is None:
-        return ""
-    raw = el.text or ""
     if "\n" not in raw:
         return raw.strip()
     lines = [line.strip() for line in raw.splitlines()]
@@ -70,67 +93,176 @@ def clean_text(el: etree._Element | None) -> str:
     return "\n".join(lines)
 
 
+class _OpenCase:
+    """The case being read: its attributes and what its children have contributed so far."""
+
+    __slots__ = ("attrs", "expectation_ids", "parts", "slots", "step_ids", "texts")
+
+    def __init__(self, attrs: Attrs, parts: CaseParts) -> None:
+        self.attrs = attrs
+        self.parts = parts
+        self.texts: dict[str, str] = {}
+        self.step_ids: set[str] = set()
+        self.expectation_ids: set[str] = set()
+        self.slots: set[str] = set()
+
+
 class Builder:
+    """One pass of expat over a casebook's bytes: the model and every semantic problem."""
+
     def __init__(self, source: SourceText, path: Path) -> None:
         self.source = source
         self.path = path
         self.problems: list[Problem] = []
-        self.locator = Locator(source.display, source.text)
+        #: Expat's syntax error, if any (the loader reports libxml2's, unless only expat failed).
+        self.malformed: Problem | None = None
+        self._parser = pyexpat.ParserCreate(namespace_separator="}")
+        self._version_ok = True
+        self._identity: dict[str, str] = {}
+        self._identity_offsets: dict[str, int] = {}
+        self._fixtures = Fixtures()
+        self._cases: list[Case] = []
+        self._case_offsets: dict[str, int] = {}
+        self._case = _OpenCase({}, CaseParts(0, "", source))  # replaced at each <case>
+        # Text being collected, and the open <invoice> or <manual> step (never nested).
+        self._chunks: list[str] = []
+        self._text_into: dict[str, str] = {}
+        self._text_key = ""
+        self._open_step: tuple[str, str, dict[str, Any], int] = ("", "", {}, 0)
+        self._lines: list[Attrs] = []
+        self._line_offsets: list[int] = []
+        self._observe: list[Observe] = []
+        self._manual_texts: dict[str, str] = {}
+        # Frames are built once: elements are many, their kinds few.
+        self._text_frame: Frame = (self._text_child, self._text_close)
+        self._case_frame: Frame = (self._case_child, self._end_case)
+        self._steps_frame: Frame = (self._step, None)
+        self._expectations_frame: Frame = (self._expectation, None)
+        self._cards_frame: Frame = (self._requirement, None)
+        self._invoice_frame: Frame = (self._line, self._end_invoice)
+        self._manual_frame: Frame = (self._manual_child, self._end_manual)
 
-    def ref(self, el: etree._Element) -> SourceRef:
-        return self.locator.ref(el.sourceline or 1, str(el.tag).rpartition("}")[2])
+    def report(self, offset: int, message: str, attribute: str | None = None) -> None:
+        """Record a problem at the start tag at ``offset`` (or at one of its attributes)."""
+        self.problems.append(Problem(self.source.locate(offset, attribute), message))
 
-    def report(self, el: etree._Element, message: str, attribute: str | None = None) -> None:
-        """Record a problem at the exact position of the element (or of one of its attributes)."""
-        self.problems.append(Problem(self.source.element_ref(el, attribute), message))
+    # -- the pass --------------------------------------------------------------------------
+    def build(self, sha256: str) -> Casebook | None:
+        parser = self._parser
+        parser.buffer_text = True
+        parser.StartDoctypeDeclHandler = _refuse_doctype
+        frames: list[Frame] = [(self._document_child, None)]
+        push, pop = frames.append, frames.pop
 
-    def report_at(self, line: int, tag: str, message: str, attribute: str | None = None) -> None:
-        """Record a problem found in raw data (see :mod:`testbench.casebook.lazy`)."""
-        self.problems.append(Problem(self.locator.locate(line, tag, attribute), message))
+        def start(name: str, attrs: Attrs) -> None:
+            push(frames[-1][0](name, attrs, parser.CurrentByteIndex))
 
-    # -- casebook --------------------------------------------------------------------------
-    def build(self, root: etree._Element, sha256: str) -> Casebook | None:
-        identity: PlanIdentity | None = None
-        fixtures = Fixtures()
-        cases: list[Case] = []
-        version = root.get("format-version")
-        if version is not None and version != FORMAT_VERSION:
-            return None  # the schema reported it; nothing below would be meaningful
-        for child in root:
-            tag = child.tag
-            if tag == NS + "identity":
-                identity = self.identity(child)
-            elif tag == NS + "fixtures":
-                fixtures = self.fixtures(child)
-            elif tag == NS + "cases":
-                cases = self.cases(child, fixtures)
-        if identity is None or self.problems:
+        def end(_name: str) -> None:
+            closing = pop()[1]
+            if closing is not None:
+                closing()
+
+        parser.StartElementHandler = start
+        parser.EndElementHandler = end
+        data = self.source.data
+        try:
+            # Fed in chunks, yielding the GIL between them: the thread parsing and validating the
+            # same bytes with libxml2 needs the GIL for a moment at each of its steps, and would
+            # otherwise wait a whole switch interval (5 ms) each time.
+            begin = 0
+            for stop in (_FIRST_CHUNK, *range(_FIRST_CHUNK + _CHUNK, len(data) + _CHUNK, _CHUNK)):
+                parser.Parse(data[begin:stop], False)
+                time.sleep(0)
+                begin = stop
+            parser.Parse(b"", True)
+        except pyexpat.ExpatError as exc:
+            where = self.source.ref_line(exc.lineno, exc.offset + 1)
+            self.malformed = Problem(where, f"XML mal formé : {pyexpat.ErrorString(exc.code)}")
+            return None
+        except _DoctypeRefused:
+            self.malformed = Problem(self.source.ref_line(1), "déclaration DOCTYPE refusée")
+            return None
+        finally:
+            self._release()
+        identity = self._plan_identity()
+        if not self._version_ok or identity is None or self.problems:
             return None
         return Casebook(
             path=self.path,
             sha256=sha256,
             format_version=FORMAT_VERSION,
             identity=identity,
-            fixtures=fixtures,
-            cases=tuple(cases),
+            fixtures=self._fixtures,
+            cases=tuple(self._cases),
         )
 
-    def identity(self, el: etree._Element) -> PlanIdentity | None:
-        values: dict[str, str] = {}
+    def _release(self) -> None:
+        """Drop the handlers and frames: they point back at the builder, and a cycle would keep the
+        whole casebook alive until the cyclic garbage collector runs (a full pass over it)."""
+        parser = self._parser
+        parser.StartElementHandler = parser.EndElementHandler = parser.CharacterDataHandler = None
+        self._text_frame = self._case_frame = self._steps_frame = self._expectations_frame = _SKIP
+        self._cards_frame = self._invoice_frame = self._manual_frame = _SKIP
+
+    def _text(self, into: dict[str, str], key: str) -> Frame:
+        """Collect the text of the element just opened (up to its first child) into ``into[key]``."""
+        self._text_into, self._text_key = into, key
+        self._chunks = chunks = []
+        self._parser.CharacterDataHandler = chunks.append
+        return self._text_frame
+
+    def _text_child(self, name: str, attrs: Attrs, offset: int) -> Frame:
+        self._parser.CharacterDataHandler = None  # like lxml's .text: what comes before the first child
+        return _SKIP
+
+    def _text_close(self) -> None:
+        self._parser.CharacterDataHandler = None
+        self._text_into[self._text_key] = clean_text("".join(self._chunks))
+
+    def _document_child(self, name: str, attrs: Attrs, offset: int) -> Frame:
+        if name != _CASEBOOK:
+            return _SKIP  # the loader reports a wrong root element
+        version = attrs.get("format-version")
+        if version is not None and version != FORMAT_VERSION:
+            self._version_ok = False  # the schema reports it; nothing below would be meaningful
+            return _SKIP
+        return (self._casebook_child, None)
+
+    def _casebook_child(self, name: str, attrs: Attrs, offset: int) -> Frame:
+        if name == _IDENTITY:
+            return (self._identity_child, None)
+        if name == _FIXTURES:
+            fixtures = _Fixtures(self)
+
+            def close() -> None:
+                self._fixtures = fixtures.close()
+
+            return (fixtures.child, close)
+        if name == _CASES:
+            return (self._cases_child, None)
+        return _SKIP
+
+    # -- identity --------------------------------------------------------------------------
+    def _identity_child(self, name: str, attrs: Attrs, offset: int) -> Frame:
+        if not name.startswith(NS):
+            return _SKIP
+        local = name[len(NS) :]
+        self._identity_offsets[local] = offset
+        return self._text(self._identity, local)
+
+    def _plan_identity(self) -> PlanIdentity | None:
+        values = self._identity
         effective: date | None = None
-        for child in el:
-            if not isinstance(child.tag, str):
-                continue
-            name = child.tag[len(NS) :]
-            text = clean_text(child)
-            values[name] = text
-            if name == "effective-date" and text:
-                try:
-                    effective = date.fromisoformat(text)
-                except ValueError:
-                    self.report(child, f"date d'effet « {text} » invalide : attendu AAAA-MM-JJ sans fuseau")
-        required = ("plan-id", "evolution", "document-version", "cdc-version", "addendum", "ps-category")
-        if effective is None or any(k not in values for k in required):
+        text = values.get("effective-date")
+        if text:
+            try:
+                effective = date.fromisoformat(text)
+            except ValueError:
+                self.report(
+                    self._identity_offsets["effective-date"],
+                    f"date d'effet « {text} » invalide : attendu AAAA-MM-JJ sans fuseau",
+                )
+        if effective is None or any(k not in values for k in _IDENTITY_REQUIRED):
             return None
         return PlanIdentity(
             plan_id=values["plan-id"],
@@ -144,54 +276,7 @@ class Builder:
         )
 
     # -- fixtures --------------------------------------------------------------------------
-    def fixtures(self, el: etree._Element) -> Fixtures:
-        cards: dict[str, CardFixture] = {}
-        patients: dict[str, Patient] = {}
-        prescriptions: dict[str, Prescription] = {}
-        patient_elements: list[etree._Element] = []
-        for child in el:
-            tag = child.tag
-            fid = child.get("id")
-            if fid is None:
-                continue
-            if tag == NS + "card":
-                if fid in cards:
-                    self.report(child, f"carte « {fid} » déjà déclarée dans les fixtures", "id")
-                    continue
-                profile = self.card_profile(child)
-                if profile is not None:
-                    cards[fid] = CardFixture(id=fid, profile=profile, source=self.ref(child))
-            elif tag == NS + "patient":
-                if fid in patients:
-                    self.report(child, f"patient « {fid} » déjà déclaré dans les fixtures", "id")
-                    continue
-                patient_elements.append(child)
-                rights = {r.get("name", ""): r.get("value", "") for r in child if r.tag == NS + "right"}
-                rank = child.get("rank", "1")
-                patients[fid] = Patient(
-                    id=fid,
-                    card=child.get("card"),
-                    rank=int(rank) if rank.isdigit() else 1,
-                    rights=rights,
-                    source=self.ref(child),
-                )
-            elif tag == NS + "prescription":
-                if fid in prescriptions:
-                    self.report(child, f"prescription « {fid} » déjà déclarée dans les fixtures", "id")
-                    continue
-                attributes = {k: v for k, v in child.attrib.items() if k != "id"}
-                for f in child:
-                    if f.tag == NS + "field":
-                        attributes[f.get("name", "")] = f.get("value", "")
-                prescriptions[fid] = Prescription(id=fid, attributes=attributes, source=self.ref(child))
-        for child in patient_elements:
-            card = child.get("card")
-            if card is not None and card not in cards:
-                self.report(child, f"le patient référence la carte « {card} », absente des fixtures", "card")
-        return Fixtures(cards=cards, patients=patients, prescriptions=prescriptions)
-
-    def card_profile(self, el: etree._Element) -> Path | None:
-        raw = el.get("profile", "")
+    def card_profile(self, raw: str, offset: int) -> Path | None:
         if not raw:
             return None
         posix, windows = PurePosixPath(raw), PureWindowsPath(raw)
@@ -203,156 +288,231 @@ class Builder:
             or ".." in windows.parts
         ):
             self.report(
-                el,
+                offset,
                 f"profil de carte « {raw} » refusé : chemin relatif au dossier du cahier, sans « .. »",
                 "profile",
             )
             return None
         resolved = self.path.parent / raw
         if not resolved.is_file():
-            self.report(el, f"profil de carte introuvable : {resolved}", "profile")
+            self.report(offset, f"profil de carte introuvable : {resolved}", "profile")
         return resolved
 
     # -- cases -----------------------------------------------------------------------------
-    def cases(self, el: etree._Element, fixtures: Fixtures) -> list[Case]:
-        cases: list[Case] = []
-        seen: dict[str, etree._Element] = {}
-        for child in el:
-            if child.tag != NS + "case":
-                continue
-            cid = child.get("id")
-            if cid is not None:
-                if cid in seen:
-                    first = self.source.element_ref(seen[cid])
-                    self.report(child, f"identifiant de cas « {cid} » en double (déjà utilisé en {first})", "id")
-                else:
-                    seen[cid] = child
-            case = self.case(child, fixtures)
-            if case is not None:
-                cases.append(case)
-        return cases
+    def _cases_child(self, name: str, attrs: Attrs, offset: int) -> Frame:
+        if name != _CASE:
+            return _SKIP
+        cid = attrs.get("id")
+        if cid is not None:
+            first = self._case_offsets.get(cid)
+            if first is not None:
+                where = self.source.ref_at(first)
+                self.report(offset, f"identifiant de cas « {cid} » en double (déjà utilisé en {where})", "id")
+            else:
+                self._case_offsets[cid] = offset
+        self._case = _OpenCase(attrs, CaseParts(offset, attrs.get("mode", ""), self.source))
+        return self._case_frame
 
-    def case(self, el: etree._Element, fixtures: Fixtures) -> LazyCase | None:
-        attrs = dict(el.items())
+    def _case_child(self, name: str, attrs: Attrs, offset: int) -> Frame:
+        if name == _STEPS:
+            return self._steps_frame
+        if name == _EXPECTATIONS:
+            return self._expectations_frame
+        text = _CASE_TEXTS.get(name)
+        if text is not None:
+            return self._text(self._case.texts, text)
+        if name == _CARDS:
+            return self._cards_frame
+        return _SKIP
+
+    def _end_case(self) -> None:
+        case = self._case
+        attrs = case.attrs
         cid = attrs.get("id")
         domain = DOMAINS.get(attrs.get("domain", ""))
-        mode_raw = attrs.get("mode", "")
-        mode = MODE_SPELLINGS.get(mode_raw)
-        parts = CaseParts(el.sourceline or 1, mode_raw, self.locator)
-        title = objective = comment = ""
-        for child in el:
-            tag = child.tag
-            if tag == _STEPS:
-                self.steps(child, parts)
-            elif tag == _EXPECTATIONS:
-                self.expectations(child, parts)
-            elif tag == _TITLE:
-                title = clean_text(child)
-            elif tag == _OBJECTIVE:
-                objective = clean_text(child)
-            elif tag == _COMMENT:
-                comment = clean_text(child)
-            elif tag == _CARDS:
-                self.requirements(child, parts, fixtures)
+        mode = MODE_SPELLINGS.get(case.parts.mode)
         if cid is None or domain is None or mode is None:
-            return None
-        checks.check_case(cid, domain, mode, parts, fixtures, self.report_at)
+            return
+        checks.check_case(cid, domain, mode, case.parts, self._fixtures, self.report)
         tags = attrs.get("tags")
-        return lazy_case(
-            id=cid,
-            title=title,
-            domain=domain,
-            mode=mode,
-            objective=objective,
-            tags=tuple(tags.split()) if tags else (),
-            comment=comment,
-            parts=parts,
+        texts = case.texts
+        self._cases.append(
+            lazy_case(
+                id=cid,
+                title=texts.get("title", ""),
+                domain=domain,
+                mode=mode,
+                objective=texts.get("objective", ""),
+                tags=tuple(tags.split()) if tags else (),
+                comment=texts.get("comment", ""),
+                parts=case.parts,
+            )
         )
 
-    def requirements(self, el: etree._Element, parts: CaseParts, fixtures: Fixtures) -> None:
-        slots: set[str] = set()
-        cards = fixtures.cards
-        append = parts.requirements.append
-        for child in el:
-            slot, card = child.get("slot"), child.get("ref")
-            if slot is None or card is None:
-                continue
-            if slot in slots:
-                self.report(child, f"le lecteur « {slot} » est déjà exigé pour ce cas", "slot")
-                continue
-            slots.add(slot)
-            if card not in cards:
-                self.report(child, f"carte « {card} » absente des fixtures", "ref")
-            append((slot, card, child.sourceline or 1))
+    def _requirement(self, name: str, attrs: Attrs, offset: int) -> Frame:
+        case = self._case
+        slot, card = attrs.get("slot"), attrs.get("ref")
+        if name != _CARD or slot is None or card is None:
+            return _SKIP
+        if slot in case.slots:
+            self.report(offset, f"le lecteur « {slot} » est déjà exigé pour ce cas", "slot")
+            return _SKIP
+        case.slots.add(slot)
+        if card not in self._fixtures.cards:
+            self.report(offset, f"carte « {card} » absente des fixtures", "ref")
+        case.parts.requirements.append((slot, card, offset))
+        return _SKIP
 
-    def steps(self, el: etree._Element, parts: CaseParts) -> None:
-        seen: set[str] = set()
-        append = parts.steps.append
-        for child in el:
-            tag = child.tag
-            action = _ACTION_TAGS.get(tag)
-            if action is not None:
-                params: dict[str, Any] = dict(child.items())
-                sid = params.pop("id", None)
-                if sid is None:
-                    continue
-                if sid in seen:
-                    self.report(child, f"identifiant d'étape « {sid} » en double dans ce cas", "id")
-                    continue
-                defaults = STEP_DEFAULTS.get(action)
-                if defaults:
-                    for key, value in defaults.items():
-                        params.setdefault(key, value)
-                line_numbers: tuple[int, ...] = ()
-                if action == "invoice":
-                    lines = []
-                    numbers = []
-                    for line in child:
-                        if line.tag == _LINE_TAG:
-                            values = dict(line.items())
-                            for key, value in _LINE_DEFAULT_ITEMS:
-                                if key not in values:
-                                    values[key] = value
-                            lines.append(values)
-                            numbers.append(line.sourceline or 1)
-                    params["lines"] = tuple(lines)
-                    line_numbers = tuple(numbers)
-                seen.add(sid)
-                append((action, sid, params, child.sourceline or 1, line_numbers, "", ()))
-            elif tag == _MANUAL_TAG:
-                sid = child.get("id")
-                if sid is None:
-                    continue
-                if sid in seen:
-                    self.report(child, f"identifiant d'étape « {sid} » en double dans ce cas", "id")
-                    continue
-                instruction = ""
-                observe: list[Observe] = []
-                for sub in child:
-                    if sub.tag == _INSTRUCTION:
-                        instruction = clean_text(sub)
-                    elif sub.tag == _OBSERVE and sub.get("path") and sub.get("label"):
-                        observe.append(Observe(sub.get("path", ""), sub.get("label", ""), sub.get("hint", "")))
-                seen.add(sid)
-                append((MANUAL, sid, {}, child.sourceline or 1, (), instruction, tuple(observe)))
+    def _step(self, name: str, attrs: Attrs, offset: int) -> Frame:
+        case = self._case
+        action = _ACTION_TAGS.get(name)
+        if action is None and name != _MANUAL:
+            return _SKIP
+        sid = attrs.pop("id", None)
+        if sid is None:
+            return _SKIP
+        if sid in case.step_ids:
+            self.report(offset, f"identifiant d'étape « {sid} » en double dans ce cas", "id")
+            return _SKIP
+        case.step_ids.add(sid)
+        if action is None:
+            self._open_step = (MANUAL, sid, {}, offset)
+            self._manual_texts = {}
+            self._observe = []
+            return self._manual_frame
+        defaults = STEP_DEFAULTS.get(action)
+        if defaults:
+            for key, value in defaults.items():
+                attrs.setdefault(key, value)
+        if action == "invoice":
+            self._open_step = (action, sid, attrs, offset)
+            self._lines = []
+            self._line_offsets = []
+            return self._invoice_frame
+        case.parts.steps.append((action, sid, attrs, offset, (), "", ()))
+        return _SKIP
 
-    def expectations(self, el: etree._Element, parts: CaseParts) -> None:
-        seen: set[str] = set()
-        append = parts.expectations.append
-        kinds = _EXPECTATION_TAGS
-        for child in el:
-            kind = kinds.get(child.tag)  # type: ignore[call-overload]
-            if kind is None:
-                continue
-            attrs = dict(child.items())
-            eid = attrs.get("id")
-            if eid is None:
-                continue
-            if eid in seen:
-                self.report(child, f"identifiant d'attendu « {eid} » en double dans ce cas", "id")
-                continue
-            seen.add(eid)
-            append((kind, eid, attrs, child.sourceline or 1))
+    def _line(self, name: str, values: Attrs, offset: int) -> Frame:
+        if name == _LINE:
+            for key, value in _LINE_DEFAULT_ITEMS:
+                if key not in values:
+                    values[key] = value
+            self._lines.append(values)
+            self._line_offsets.append(offset)
+        return _SKIP
+
+    def _end_invoice(self) -> None:
+        action, sid, params, offset = self._open_step
+        params["lines"] = tuple(self._lines)
+        self._case.parts.steps.append((action, sid, params, offset, tuple(self._line_offsets), "", ()))
+
+    def _manual_child(self, name: str, attrs: Attrs, offset: int) -> Frame:
+        if name == _INSTRUCTION:
+            return self._text(self._manual_texts, "instruction")
+        if name == _OBSERVE and attrs.get("path") and attrs.get("label"):
+            self._observe.append(Observe(attrs["path"], attrs["label"], attrs.get("hint", "")))
+        return _SKIP
+
+    def _end_manual(self) -> None:
+        _, sid, _, offset = self._open_step
+        instruction = self._manual_texts.get("instruction", "")
+        self._case.parts.steps.append((MANUAL, sid, {}, offset, (), instruction, tuple(self._observe)))
+
+    def _expectation(self, name: str, attrs: Attrs, offset: int) -> Frame:
+        case = self._case
+        kind = _EXPECTATION_TAGS.get(name)
+        eid = attrs.get("id")
+        if kind is None or eid is None:
+            return _SKIP
+        if eid in case.expectation_ids:
+            self.report(offset, f"identifiant d'attendu « {eid} » en double dans ce cas", "id")
+            return _SKIP
+        case.expectation_ids.add(eid)
+        case.parts.expectations.append((kind, eid, attrs, offset))
+        return _SKIP
+
+
+class _Fixtures:
+    """The <fixtures> element being read: cards, patients and prescriptions by id."""
+
+    def __init__(self, builder: Builder) -> None:
+        self.builder = builder
+        self.cards: dict[str, CardFixture] = {}
+        self.patients: dict[str, Patient] = {}
+        self.prescriptions: dict[str, Prescription] = {}
+        self.patient_offsets: dict[str, int] = {}
+
+    def child(self, name: str, attrs: Attrs, offset: int) -> Frame:
+        builder = self.builder
+        fid = attrs.get("id")
+        if fid is None:
+            return _SKIP
+        if name == _CARD:
+            if fid in self.cards:
+                builder.report(offset, f"carte « {fid} » déjà déclarée dans les fixtures", "id")
+                return _SKIP
+            profile = builder.card_profile(attrs.get("profile", ""), offset)
+            if profile is not None:
+                self.cards[fid] = CardFixture(id=fid, profile=profile, source=builder.source.ref_at(offset))
+            return _SKIP
+        if name == _PATIENT:
+            if fid in self.patients:
+                builder.report(offset, f"patient « {fid} » déjà déclaré dans les fixtures", "id")
+                return _SKIP
+            return self._patient(fid, attrs, offset)
+        if name == _PRESCRIPTION:
+            if fid in self.prescriptions:
+                builder.report(offset, f"prescription « {fid} » déjà déclarée dans les fixtures", "id")
+                return _SKIP
+            return self._prescription(fid, attrs, offset)
+        return _SKIP
+
+    def _patient(self, fid: str, attrs: Attrs, offset: int) -> Frame:
+        rights: dict[str, str] = {}
+
+        def right(name: str, values: Attrs, _at: int) -> Frame:
+            if name == _RIGHT:
+                rights[values.get("name", "")] = values.get("value", "")
+            return _SKIP
+
+        def close() -> None:
+            rank = attrs.get("rank", "1")
+            self.patient_offsets[fid] = offset
+            self.patients[fid] = Patient(
+                id=fid,
+                card=attrs.get("card"),
+                rank=int(rank) if rank.isdigit() else 1,
+                rights=rights,
+                source=self.builder.source.ref_at(offset),
+            )
+
+        return (right, close)
+
+    def _prescription(self, fid: str, attrs: Attrs, offset: int) -> Frame:
+        attributes = {k: v for k, v in attrs.items() if k != "id"}
+
+        def field(name: str, values: Attrs, _at: int) -> Frame:
+            if name == _FIELD:
+                attributes[values.get("name", "")] = values.get("value", "")
+            return _SKIP
+
+        def close() -> None:
+            self.prescriptions[fid] = Prescription(
+                id=fid, attributes=attributes, source=self.builder.source.ref_at(offset)
+            )
+
+        return (field, close)
+
+    def close(self) -> Fixtures:
+        """Check the patients' card references (cards may follow patients) and freeze the lot."""
+        for fid, patient in self.patients.items():
+            if patient.card is not None and patient.card not in self.cards:
+                self.builder.report(
+                    self.patient_offsets[fid],
+                    f"le patient référence la carte « {patient.card} », absente des fixtures",
+                    "card",
+                )
+        return Fixtures(cards=self.cards, patients=self.patients, prescriptions=self.prescriptions)
 
 
 __all__ = ["NS", "Builder", "clean_text"]

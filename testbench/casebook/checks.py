@@ -2,7 +2,7 @@
 
 Rules read the raw data kept at load time (:class:`~testbench.casebook.lazy.CaseParts`), not the
 model objects, so checking a 700-case casebook does not build 12 000 objects. Each rule reports
-through ``report(line, tag, message, attribute)`` so every message points at the exact attribute.
+through ``report(offset, message, attribute)`` so every message points at the exact attribute.
 Messages are in French: the operator reads them.
 """
 
@@ -19,8 +19,9 @@ from testbench.casebook.lazy import CaseParts
 from testbench.casebook.model import Domain, ExpectationKind, Fixtures, Mode
 from testbench.casebook.vocabulary import MANUAL, OBSERVATION_PATHS, OBSERVATION_ROOTS, REFUSAL_CODES
 
-#: report(line, tag, message, attribute): the builder turns line + tag (+ attribute) into line:col.
-Report = Callable[[int, str, str, "str | None"], None]
+#: report(offset, message, attribute): the builder turns the start tag's byte offset (and the
+#: attribute's name) into ``line:col``.
+Report = Callable[[int, str, "str | None"], None]
 
 _VALUE, _REFUSAL, _TRACE = ExpectationKind.VALUE.value, ExpectationKind.REFUSAL.value, ExpectationKind.TRACE.value
 _LPP_CODE = re.compile(r"\d{7}")
@@ -132,22 +133,21 @@ def _check_expectations(case_id: str, parts: CaseParts, actions: dict[str, str],
     refused: dict[str, str] = {}
     producers_of = _PRODUCERS
     decimal = _DECIMAL.fullmatch
-    for kind, _eid, attrs, line in parts.expectations:
+    for kind, _eid, attrs, at in parts.expectations:
         get = attrs.get
         step = get("step")
         action = None
         if step is not None:
             action = actions.get(step)
             if action is None:
-                report(line, kind, f"l'étape « {step} » n'existe pas dans le cas {case_id}", "step")
+                report(at, f"l'étape « {step} » n'existe pas dans le cas {case_id}", "step")
                 continue
         if "normalize" in attrs and rules is not None:
             unknown = [name for name in attrs["normalize"].split() if name not in rules]
             if unknown:
                 known = ", ".join(sorted(rules))
                 report(
-                    line,
-                    kind,
+                    at,
                     f"règle de normalisation inconnue : {', '.join(unknown)} (connues : {known})",
                     "normalize",
                 )
@@ -157,36 +157,34 @@ def _check_expectations(case_id: str, parts: CaseParts, actions: dict[str, str],
                 producing = producers_of[path]
                 if producing is None or action is None or action not in producing:
                     known, root = _path_info(path)
-                    _check_value_path(path, known, root, line, kind, step, action, observed, present, report)
+                    _check_value_path(path, known, root, at, step, action, observed, present, report)
             value_type = get("type", "string")
             expected = get("expected")
             if expected is not None:
                 valid = decimal(expected) is not None if value_type == "decimal" else _valid_value(expected, value_type)
                 if not valid:
-                    report(line, kind, f"valeur attendue « {expected} » invalide pour le type {value_type}", "expected")
+                    report(at, f"valeur attendue « {expected} » invalide pour le type {value_type}", "expected")
             if "tolerance" in attrs and value_type != "decimal":
-                report(line, kind, "une tolérance ne s'applique qu'au type decimal", "tolerance")
+                report(at, "une tolérance ne s'applique qu'au type decimal", "tolerance")
         elif kind == _REFUSAL:
             code = get("code", "")
             if step is not None and action == MANUAL:
-                report(
-                    line, kind, f"un refus ne peut viser qu'une action automatique (« {step} » est manuelle)", "step"
-                )
+                report(at, f"un refus ne peut viser qu'une action automatique (« {step} » est manuelle)", "step")
             elif step is not None and step in refused:
-                report(line, kind, f"l'étape « {step} » a déjà un refus attendu", "step")
+                report(at, f"l'étape « {step} » a déjà un refus attendu", "step")
             elif step is not None:
                 refused[step] = code
             if code and code not in REFUSAL_CODES:
                 known_codes = ", ".join(sorted(REFUSAL_CODES))
-                report(line, kind, f"code de refus « {code} » inconnu (codes connus : {known_codes})", "code")
+                report(at, f"code de refus « {code} » inconnu (codes connus : {known_codes})", "code")
         elif kind == _TRACE:
             try:
                 re.compile(get("pattern", ""))
             except re.error as err:
-                report(line, kind, f"motif de trace invalide (expression régulière) : {err}", "pattern")
+                report(at, f"motif de trace invalide (expression régulière) : {err}", "pattern")
     if refused:
         # A value read from a step that is expected to be refused can never be observed.
-        for kind, _eid, attrs, line in parts.expectations:
+        for kind, _eid, attrs, at in parts.expectations:
             if kind != _VALUE:
                 continue
             producing = OBSERVATION_ROOTS.get(_path_info(attrs.get("path", ""))[1], frozenset())
@@ -196,7 +194,7 @@ def _check_expectations(case_id: str, parts: CaseParts, actions: dict[str, str],
             ]
             if producers and all(sid in refused for sid in producers):
                 names = ", ".join(producers)
-                report(line, kind, f"valeur attendue sur une étape dont le refus est attendu ({names})", "path")
+                report(at, f"valeur attendue sur une étape dont le refus est attendu ({names})", "path")
     return refused
 
 
@@ -220,8 +218,7 @@ def _check_value_path(
     path: str,
     known: bool,
     root: str,
-    line: int,
-    tag: str,
+    at: int,
     step: str | None,
     action: str | None,
     observed: dict[str, str],
@@ -229,51 +226,48 @@ def _check_value_path(
     report: Report,
 ) -> None:
     """The slow branch of the value-path rule: unknown path, manual path, or no/unrelated step."""
-    where = (line, tag)
     producing = OBSERVATION_ROOTS.get(root)
     if not known:
-        report(*where, f"chemin d'observation « {path} » inconnu (voir docs/casebook-format.md)", "path")
+        report(at, f"chemin d'observation « {path} » inconnu (voir docs/casebook-format.md)", "path")
     elif root == "manual":
         source = observed.get(path)
         if source is None:
-            report(*where, f"aucune étape manuelle du cas n'observe « {path} »", "path")
+            report(at, f"aucune étape manuelle du cas n'observe « {path} »", "path")
         elif step is not None and step != source:
-            report(*where, f"« {path} » est observé par l'étape « {source} », pas « {step} »", "step")
+            report(at, f"« {path} » est observé par l'étape « {source} », pas « {step} »", "step")
     elif producing is not None:
         if action is not None and action not in producing:
             report(
-                *where,
+                at,
                 f"« {path} » n'est pas produit par l'étape « {step} » ({action}) "
                 f"mais par : {', '.join(sorted(producing))}",
                 "step",
             )
         elif step is None and producing.isdisjoint(present):
-            report(*where, f"aucune étape du cas ne produit « {path} » ({', '.join(sorted(producing))})", "path")
+            report(at, f"aucune étape du cas ne produit « {path} » ({', '.join(sorted(producing))})", "path")
 
 
 # -- mode and domain -----------------------------------------------------------------------------
 
 
 def _check_mode(domain: Domain, mode: Mode, parts: CaseParts, actions: dict[str, str], report: Report) -> None:
-    where = (parts.line, "case")
+    at = parts.offset
     present = actions.values()
     if domain is Domain.FSE:
         if mode is Mode.NONE:
-            report(*where, "un cas fse précise son mode : securise, degrade ou sesam-sans-vitale", "mode")
+            report(at, "un cas fse précise son mode : securise, degrade ou sesam-sans-vitale", "mode")
         if "invoice" not in present:
-            report(*where, "un cas fse contient au moins une étape <invoice>", "id")
+            report(at, "un cas fse contient au moins une étape <invoice>", "id")
     if mode is Mode.SECURISE:
         if not any(requirement[0] == "vitale" for requirement in parts.requirements):
-            report(
-                *where, 'un cas en mode sécurisé exige une carte Vitale (<card slot="vitale" …/> dans <cards>)', "mode"
-            )
+            report(at, 'un cas en mode sécurisé exige une carte Vitale (<card slot="vitale" …/> dans <cards>)', "mode")
         if "read-vitale" not in present:
-            report(*where, "un cas en mode sécurisé lit la carte Vitale (étape <read-vitale>)", "mode")
+            report(at, "un cas en mode sécurisé lit la carte Vitale (étape <read-vitale>)", "mode")
     elif mode in (Mode.DEGRADE, Mode.SESAM_SANS_VITALE) and "read-vitale" in present:
         label = "dégradé" if mode is Mode.DEGRADE else "SESAM sans Vitale"
         for step in parts.steps:
             if step[0] == "read-vitale":
-                report(step[3], "read-vitale", f"lecture de la carte Vitale impossible en mode {label}", None)
+                report(step[3], f"lecture de la carte Vitale impossible en mode {label}", None)
 
 
 # -- steps ---------------------------------------------------------------------------------------
@@ -283,92 +277,89 @@ def _check_steps(mode: Mode, parts: CaseParts, fixtures: Fixtures, refused: dict
     slots: dict[str, str] = {requirement[0]: requirement[1] for requirement in parts.requirements}
     done: set[str] = set()
     for step in parts.steps:
-        action, sid, params, line = step[0], step[1], step[2], step[3]
-        where = (line, action)
+        action, sid, params, at = step[0], step[1], step[2], step[3]
         if action == "insert-card":
             card = params.get("card", "")
             if card and card not in fixtures.cards:
-                report(*where, f"carte « {card} » absente des fixtures", "card")
+                report(at, f"carte « {card} » absente des fixtures", "card")
             slots[params.get("slot", "")] = card
         elif action == "remove-card":
             slot = params.get("slot", "")
             if slot not in slots:
-                report(*where, f"aucune carte dans le lecteur « {slot} » à cette étape", "slot")
+                report(at, f"aucune carte dans le lecteur « {slot} » à cette étape", "slot")
             slots.pop(slot, None)
         needed = params.get("slot", "cps") if action == "verify-pin" else _CARD_NEEDED.get(action)
         if needed and needed not in slots:
             report(
-                *where,
+                at,
                 f"<{action}> exige une carte dans le lecteur « {needed} » (exigée dans <cards> ou insérée avant)",
                 None,
             )
         before = _NEEDS_BEFORE.get(action)
         if before and before[0] not in done:
-            report(*where, before[1], None)
+            report(at, before[1], None)
         if action == "invoice":
-            _check_invoice(mode, params, line, step[4], fixtures, slots, done, refused.get(sid), report)
+            _check_invoice(mode, params, at, step[4], fixtures, slots, done, refused.get(sid), report)
         elif action == "adri":
             patient = params.get("patient")
             if patient is not None and patient not in fixtures.patients:
-                report(*where, f"patient « {patient} » absent des fixtures", "patient")
+                report(at, f"patient « {patient} » absent des fixtures", "patient")
         elif action == "read-returns":
             scenario = params.get("scenario")
             if params.get("code") and scenario in ("arl-positive", "rsp-paid"):
-                report(*where, f"un code de rejet n'a pas de sens pour le scénario « {scenario} »", "code")
+                report(at, f"un code de rejet n'a pas de sens pour le scénario « {scenario} »", "code")
         done.add(action)
 
 
 def _check_invoice(
     mode: Mode,
     params: dict[str, Any],
-    line: int,
-    line_numbers: tuple[int, ...],
+    at: int,
+    line_offsets: tuple[int, ...],
     fixtures: Fixtures,
     slots: dict[str, str],
     done: set[str],
     refusal: str | None,
     report: Report,
 ) -> None:
-    where = (line, "invoice")
     patient_id = params.get("patient")
     patient = fixtures.patients.get(patient_id) if patient_id is not None else None
     if patient_id is not None and patient is None:
-        report(*where, f"patient « {patient_id} » absent des fixtures", "patient")
+        report(at, f"patient « {patient_id} » absent des fixtures", "patient")
     prescription = params.get("prescription")
     if prescription is not None and prescription not in fixtures.prescriptions:
-        report(*where, f"prescription « {prescription} » absente des fixtures", "prescription")
+        report(at, f"prescription « {prescription} » absente des fixtures", "prescription")
     if mode is Mode.SECURISE:
         if "read-vitale" not in done:
-            report(*where, "en mode sécurisé, la carte Vitale est lue (<read-vitale>) avant la facture", None)
+            report(at, "en mode sécurisé, la carte Vitale est lue (<read-vitale>) avant la facture", None)
         vitale = slots.get("vitale")
         if patient is not None and patient.card and vitale and patient.card != vitale:
             report(
-                *where,
+                at,
                 f"le patient « {patient.id} » est sur la carte « {patient.card} », "
                 f"mais le lecteur vitale contient « {vitale} »",
                 "patient",
             )
     if params.get("tiers-payant") == "amo+amc" and "amc" not in params:
-        report(*where, "tiers payant amo+amc : précisez le contrat AMC (attribut amc)", "tiers-payant")
+        report(at, "tiers payant amo+amc : précisez le contrat AMC (attribut amc)", "tiers-payant")
     if "amc-cap" in params and params.get("amc") != "tm+depassement":
-        report(*where, "amc-cap ne s'applique qu'au contrat amc=\"tm+depassement\"", "amc-cap")
+        report(at, "amc-cap ne s'applique qu'au contrat amc=\"tm+depassement\"", "amc-cap")
     lines = params.get("lines", ())
     if not lines:
-        report(*where, "la facture n'a aucune ligne (<line>)", None)
-    for values, number in zip(lines, line_numbers, strict=False):
-        _check_line(values, number, refusal, report)
+        report(at, "la facture n'a aucune ligne (<line>)", None)
+    for values, line_at in zip(lines, line_offsets, strict=False):
+        _check_line(values, line_at, refusal, report)
 
 
-def _check_line(line: dict[str, str], number: int, refusal: str | None, report: Report) -> None:
-    where = (number, "line")
+def _check_line(line: dict[str, str], at: int, refusal: str | None, report: Report) -> None:
     get = line.get
     nomenclature = get("nomenclature")
     code = get("code", "")
     if refusal != "UNKNOWN_CODE" and code:
         if nomenclature == "LPP" and not _LPP_CODE.fullmatch(code):
-            report(*where, f"code LPP « {code} » invalide : 7 chiffres attendus", "code")
+            report(at, f"code LPP « {code} » invalide : 7 chiffres attendus", "code")
         elif nomenclature == "NGAP" and not _NGAP_CODE.fullmatch(code):
-            report(*where, f"lettre-clé NGAP « {code} » invalide : 1 à 5 lettres majuscules attendues", "code")
+            report(at, f"lettre-clé NGAP « {code} » invalide : 1 à 5 lettres majuscules attendues", "code")
     quantity = get("quantity", "1")
     if quantity.startswith(("0", "-")) and refusal != "INVALID_QUANTITY":
         try:
@@ -376,21 +367,21 @@ def _check_line(line: dict[str, str], number: int, refusal: str | None, report: 
         except ValueError:
             bad = False  # the schema reported it
         if bad:
-            report(*where, "quantité nulle ou négative : attendez le refus INVALID_QUANTITY ou corrigez", "quantity")
+            report(at, "quantité nulle ou négative : attendez le refus INVALID_QUANTITY ou corrigez", "quantity")
     plv_raw = get("plv")
     if plv_raw is None:
         return
     if nomenclature == "NGAP":
-        report(*where, "le PLV ne concerne que les lignes LPP", "plv")
+        report(at, "le PLV ne concerne que les lignes LPP", "plv")
     plv = _decimal(plv_raw)
     if plv is None:
         return
     tariff = _decimal(get("tariff"))
     if tariff is not None and plv < tariff:
-        report(*where, f"PLV {plv} inférieur au tarif {tariff} : impossible", "plv")
+        report(at, f"PLV {plv} inférieur au tarif {tariff} : impossible", "plv")
     price = _decimal(get("unit-price"))
     if price is not None and price > plv and refusal != "PRICE_ABOVE_PLV":
-        report(*where, f"prix unitaire {price} au-dessus du PLV {plv} sans refus PRICE_ABOVE_PLV attendu", "unit-price")
+        report(at, f"prix unitaire {price} au-dessus du PLV {plv} sans refus PRICE_ABOVE_PLV attendu", "unit-price")
 
 
 __all__ = ["check_case"]

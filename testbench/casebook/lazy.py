@@ -10,7 +10,6 @@ copying yields a plain ``Case``.
 
 from __future__ import annotations
 
-import re
 import threading
 from dataclasses import fields
 from decimal import Decimal, InvalidOperation
@@ -22,94 +21,44 @@ from testbench.casebook.model import (
     Expectation,
     ExpectationKind,
     Observe,
-    SourceRef,
     Step,
     StepKind,
 )
+from testbench.casebook.source import SourceText
 
 _LOCK = threading.Lock()
 
-#: (action, id, params, line, line numbers of its <line> children, instruction, observe).
+#: (action, id, params, offset, offsets of its <line> children, instruction, observe).
 #: ``action`` is "manual" for manual steps; ``params`` is the final ``Step.params`` dict.
-#: Raw data keeps line numbers, not lxml elements: elements are GC-tracked proxies that would
-#: keep the whole tree alive and slow every later garbage collection.
+#: Offsets are the byte offsets of start tags in the file (:class:`SourceText` turns them into
+#: ``line:col`` when a message or a ``source`` needs one).
 RawStep = tuple[str, str, dict[str, Any], int, tuple[int, ...], str, tuple[Observe, ...]]
-#: (kind: "value" | "refusal" | "trace", id, attributes, line)
+#: (kind: "value" | "refusal" | "trace", id, attributes, offset)
 RawExpectation = tuple[str, str, dict[str, str], int]
-#: (slot, card id, line)
+#: (slot, card id, offset)
 RawRequirement = tuple[str, str, int]
-
-
-class Locator:
-    """``file:line:col`` from a start tag's line, found in the text when needed.
-
-    lxml only knows the line where a start tag *ends*: the tag is looked for on that line, then a
-    few lines up for a tag written over several lines; an attribute is looked for after the tag.
-    """
-
-    def __init__(self, display: str, text: str) -> None:
-        self.display = display
-        self._text = text
-        self._lines: list[str] | None = None
-
-    def _all_lines(self) -> list[str]:
-        if self._lines is None:
-            self._lines = self._text.split("\n")
-        return self._lines
-
-    def ref(self, line: int, tag: str) -> SourceRef:
-        """Where the start tag ``<tag`` that ends on ``line`` begins."""
-        lines = self._all_lines()
-        needle = "<" + tag
-        col = lines[line - 1].rfind(needle) if 0 < line <= len(lines) else -1
-        if col < 0:
-            for number in range(line - 1, max(line - 8, 0), -1):
-                col = lines[number - 1].rfind(needle)
-                if col >= 0:
-                    line = number
-                    break
-        return SourceRef(self.display, max(line, 1), col + 1 if col >= 0 else 1)
-
-    def locate(self, line: int, tag: str, attribute: str | None = None) -> SourceRef:
-        """Like :meth:`ref`, or the position of ``attribute`` inside that start tag."""
-        start = self.ref(line, tag)
-        if not attribute:
-            return start
-        lines = self._all_lines()
-        pattern = re.compile(r"(?:^|\s)(" + re.escape(attribute) + r")\s*=")
-        col = start.col - 1
-        for number in range(start.line, min(start.line + 20, len(lines)) + 1):
-            text = lines[number - 1]
-            end = text.find(">", col)
-            match = pattern.search(text, col, end if end >= 0 else len(text))
-            if match:
-                return SourceRef(self.display, number, match.start(1) + 1)
-            if end >= 0:
-                break
-            col = 0
-        return start
 
 
 class CaseParts:
     """What a case was loaded from: enough to build its objects later, and to check it now."""
 
-    __slots__ = ("expectations", "line", "locator", "mode", "requirements", "steps")
+    __slots__ = ("expectations", "mode", "offset", "requirements", "source", "steps")
 
-    def __init__(self, line: int, mode: str, locator: Locator) -> None:
-        self.line = line  # line of the <case> start tag
+    def __init__(self, offset: int, mode: str, source: SourceText) -> None:
+        self.offset = offset  # of the <case> start tag
         self.mode = mode  # as written (may be the accented spelling)
-        self.locator = locator
+        self.source = source
         self.requirements: list[RawRequirement] = []
         self.steps: list[RawStep] = []
         self.expectations: list[RawExpectation] = []
 
     def materialize(self) -> tuple[tuple[CardRequirement, ...], tuple[Step, ...], tuple[Expectation, ...]]:
-        ref = self.locator.ref
+        ref = self.source.ref_at
         cards = tuple(
-            CardRequirement(slot=slot, card=card, source=ref(line, "card")) for slot, card, line in self.requirements
+            CardRequirement(slot=slot, card=card, source=ref(offset)) for slot, card, offset in self.requirements
         )
         steps = []
-        for action, sid, params, line, _lines, instruction, observe in self.steps:
+        for action, sid, params, offset, _lines, instruction, observe in self.steps:
             if action == "manual":
                 steps.append(
                     Step(
@@ -118,13 +67,13 @@ class CaseParts:
                         action=action,
                         instruction=instruction,
                         observe=observe,
-                        source=ref(line, action),
+                        source=ref(offset),
                     )
                 )
             else:
-                steps.append(Step(id=sid, kind=StepKind.ACTION, action=action, params=params, source=ref(line, action)))
+                steps.append(Step(id=sid, kind=StepKind.ACTION, action=action, params=params, source=ref(offset)))
         expectations = []
-        for kind, eid, attrs, line in self.expectations:
+        for kind, eid, attrs, offset in self.expectations:
             get = attrs.get
             tolerance = None
             raw_tolerance = get("tolerance")
@@ -149,7 +98,7 @@ class CaseParts:
                     absent=get("absent") in ("true", "1"),
                     normalize=tuple(normalize.split()) if normalize else (),
                     comment=(get("comment") or "").strip(),
-                    source=ref(line, kind),
+                    source=ref(offset),
                 )
             )
         return cards, tuple(steps), tuple(expectations)
@@ -195,7 +144,7 @@ class LazyCase(Case):
                 state["cards"] = cards
                 state["steps"] = steps
                 state["expectations"] = expectations
-                state["source"] = parts.locator.ref(parts.line, "case")
+                state["source"] = parts.source.ref_at(parts.offset)
                 del state["_parts"]
 
     def __eq__(self, other: object) -> bool:

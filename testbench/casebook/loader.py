@@ -17,7 +17,7 @@ from testbench.casebook.build import Builder
 from testbench.casebook.errors import CasebookError, Problem
 from testbench.casebook.model import Case, Casebook, SourceRef
 from testbench.casebook.selection import SelectionError, compile_keyword, select_cases
-from testbench.casebook.source import LoadLimits, read_casebook_source
+from testbench.casebook.source import LoadLimits, parse_tree, read_casebook_source
 
 __all__ = [
     "CaseIds",
@@ -34,41 +34,64 @@ __all__ = [
 
 
 def check_casebook(path: str | Path, limits: LoadLimits | None = None) -> tuple[Casebook | None, list[Problem]]:
-    """Load one casebook and return it (or None) with all problems found, without raising."""
-    path = Path(path)
-    read = read_casebook_source(path, limits or LoadLimits())
-    if read.root is None or read.source is None:
-        return None, read.problems
-    root, source = read.root, read.source
-    wrong_root = xsd.root_problem(root, source)
-    if wrong_root is not None:
-        return None, [wrong_root]
-    # XSD validation (libxml2, without the GIL) runs in a worker thread while this thread builds
-    # the model and runs the semantic checks: both only read the tree.
-    outcome: dict[str, Any] = {}
+    """Load one casebook and return it (or None) with all problems found, without raising.
 
-    def validate_schema() -> None:
+    Two parsers read the same checked bytes at once: libxml2 (the XSD's tree, then the schema
+    validation, both without the GIL) in a worker thread, and expat in this thread, feeding the
+    builder and the semantic rules. A CNDA-sized casebook loads in about the time the worker
+    needs (``benchmarks/casebook_load.py``).
+    """
+    path = Path(path)
+    limits = limits or LoadLimits()
+    read = read_casebook_source(path, limits)
+    if read.source is None:
+        return None, read.problems
+    source = read.source
+    builder = Builder(source, path)
+    outcome: dict[str, Any] = {}
+    go = threading.Event()
+
+    def build() -> None:
+        go.wait()  # until this thread is about to parse: see below
         try:
-            outcome["errors"] = xsd.run_schema(root)
-        except BaseException as exc:  # re-raised below: a schema run that failed is not a pass
+            outcome["casebook"] = builder.build(read.sha256)
+            # The young collection of what was just built (disabled below), paid here while the
+            # other thread is likely still validating, rather than by the caller's next allocation.
+            gc.collect(0)
+        except BaseException as exc:  # re-raised below
             outcome["exception"] = exc
 
-    worker = threading.Thread(target=validate_schema, name="casebook-xsd", daemon=True)
-    worker.start()
-    builder = Builder(source, path)
     # Building creates many small objects that all live as long as the casebook: collecting them
     # mid-build is wasted work (measured ~10 % of the load time on a 700-case casebook).
     gc_was_enabled = gc.isenabled()
     gc.disable()
+    worker = threading.Thread(target=build, name="casebook-build", daemon=True)
+    worker.start()
     try:
-        casebook = builder.build(root, read.sha256)
+        # Released just before libxml2 starts: started earlier, the builder would hold the GIL
+        # and this thread would wait a whole switch interval before it could even begin.
+        go.set()
+        parsed = parse_tree(source, limits)
+        wrong_root = errors = None
+        if parsed.root is not None:
+            wrong_root = xsd.root_problem(parsed.root, source)
+            if wrong_root is None:
+                errors = xsd.run_schema(parsed.root)
     finally:
+        go.set()
+        worker.join()
         if gc_was_enabled:
             gc.enable()
-        worker.join()
     if "exception" in outcome:
         raise outcome["exception"]
-    problems = xsd.schema_problems(root, source, outcome["errors"])
+    casebook = outcome["casebook"]
+    if parsed.root is None:
+        return None, parsed.problems
+    if wrong_root is not None:
+        return None, [wrong_root]
+    if builder.malformed is not None:  # the two parsers disagree: expat's word is all we have
+        return None, [builder.malformed]
+    problems = xsd.schema_problems(parsed.root, source, errors or [])
     problems.extend(builder.problems)
     if problems:
         problems.sort(key=lambda p: (p.source.line, p.source.col))

@@ -1,8 +1,9 @@
-"""Hardened reading of a casebook file: size limit, UTF-8 only, no DOCTYPE, depth limit.
+"""Hardened reading of a casebook file (size limit, UTF-8 only, no DOCTYPE) and source positions.
 
-Everything dangerous is refused *before* libxml2 sees the bytes (a DOCTYPE is where XXE and
-"billion laughs" live), and the parser is configured so that nothing is fetched or expanded anyway.
-Also maps lxml elements back to ``line:col`` (lxml only knows the line where a start tag ends).
+Everything dangerous is refused *before* any parser sees the bytes (a DOCTYPE is where XXE and
+"billion laughs" live), and both parsers are configured so that nothing is fetched or expanded
+anyway. :class:`SourceText` turns byte offsets (what expat reports) and lxml elements (lxml only
+knows the line where a start tag *ends*) into ``file:line:col``.
 """
 
 from __future__ import annotations
@@ -43,51 +44,78 @@ def make_parser() -> etree.XMLParser:
     )
 
 
-_XML_DECL = re.compile(r"<\?xml\s[^>]*?\?>")
-_ENCODING = re.compile(r"""encoding\s*=\s*["']([A-Za-z0-9._\-]+)["']""")
+_XML_DECL = re.compile(rb"<\?xml\s[^>]*?\?>")
+_ENCODING = re.compile(rb"""encoding\s*=\s*["']([A-Za-z0-9._\-]+)["']""")
+_TAG_END = frozenset(b" \t\n\r/>")
 
 
 class SourceText:
-    """The decoded text of a casebook and the line/column arithmetic over it."""
+    """The bytes of a casebook (UTF-8, without BOM) and the ``line:col`` arithmetic over them.
 
-    def __init__(self, display: str, text: str) -> None:
+    Positions are byte offsets until a message needs them: converting costs a bisect and the
+    decoding of one line's prefix, and a valid casebook converts almost none of them.
+    """
+
+    def __init__(self, display: str, data: bytes) -> None:
         self.display = display
-        self.text = text
+        self.data = data
         self._line_starts: list[int] | None = None
+        self._counted = 0
         self._offsets: dict[etree._Element, int] | None = None
 
     # -- positions ---------------------------------------------------------------------------
     def _starts(self) -> list[int]:
         if self._line_starts is None:
             starts = [0]
-            find = self.text.find
-            pos = find("\n")
+            find = self.data.find
+            pos = find(b"\n")
             while pos >= 0:
                 starts.append(pos + 1)
-                pos = find("\n", pos + 1)
+                pos = find(b"\n", pos + 1)
             self._line_starts = starts
         return self._line_starts
 
     def ref_at(self, offset: int) -> SourceRef:
-        starts = self._starts()
-        index = bisect.bisect_right(starts, offset) - 1
-        return SourceRef(self.display, index + 1, offset - starts[index] + 1)
+        """``file:line:col`` of a byte offset; the column counts characters, as editors do.
+
+        The first few conversions count newlines directly (microseconds near the top of the file,
+        where fixtures are); the line table (milliseconds) is built once many are asked for.
+        """
+        if self._line_starts is None and self._counted < 16:
+            self._counted += 1
+            line = self.data.count(b"\n", 0, offset) + 1
+            start = self.data.rfind(b"\n", 0, offset) + 1
+        else:
+            starts = self._starts()
+            index = bisect.bisect_right(starts, offset) - 1
+            line, start = index + 1, starts[index]
+        return SourceRef(self.display, line, len(self.data[start:offset].decode("utf-8", "replace")) + 1)
 
     def ref_line(self, line: int, col: int = 1) -> SourceRef:
         return SourceRef(self.display, max(line, 1), max(col, 1))
 
+    def locate(self, offset: int, attribute: str | None = None) -> SourceRef:
+        """Where the start tag at ``offset`` begins, or where ``attribute`` is written inside it."""
+        if attribute:
+            end = self.data.find(b">", offset)
+            pattern = re.compile(rb"\s(" + re.escape(attribute.encode()) + rb")\s*=")
+            match = pattern.search(self.data, offset, end if end >= 0 else len(self.data))
+            if match:
+                return self.ref_at(match.start(1))
+        return self.ref_at(offset)
+
     def index_elements(self, root: etree._Element) -> None:
-        """Find the offset of every start tag, in document order (one forward scan)."""
+        """Find the offset of every start tag of an lxml tree, in document order (one forward scan)."""
         offsets: dict[etree._Element, int] = {}
-        text = self.text
-        find = text.find
+        data = self.data
+        find = data.find
         cursor = 0
         for el in root.iter(etree.Element):
-            qname = el.prefix + ":" + etree.QName(el).localname if el.prefix else etree.QName(el).localname
-            needle = "<" + qname
+            local = etree.QName(el).localname
+            needle = ("<" + (el.prefix + ":" + local if el.prefix else local)).encode()
             pos = find(needle, cursor)
             # Skip matches that are only a prefix of a longer name (<case vs <cases).
-            while pos >= 0 and text[pos + len(needle) : pos + len(needle) + 1] not in (" ", "\t", "\n", "\r", "/", ">"):
+            while pos >= 0 and not (pos + len(needle) < len(data) and data[pos + len(needle)] in _TAG_END):
                 pos = find(needle, pos + 1)
             if pos < 0:
                 break
@@ -96,29 +124,30 @@ class SourceText:
         self._offsets = offsets
 
     def element_ref(self, el: etree._Element, attribute: str | None = None) -> SourceRef:
-        """``file:line:col`` of an element's start tag, or of one of its attributes."""
+        """``file:line:col`` of an lxml element's start tag, or of one of its attributes."""
         if self._offsets is None:
-            root = el.getroottree().getroot()
-            self.index_elements(root)
+            self.index_elements(el.getroottree().getroot())
         assert self._offsets is not None
         offset = self._offsets.get(el)
         if offset is None:
             return self.ref_line(el.sourceline or 1)
-        if attribute:
-            end = self.text.find(">", offset)
-            match = re.compile(r"\s" + re.escape(attribute) + r"\s*=").search(
-                self.text, offset, end if end >= 0 else None
-            )
-            if match:
-                return self.ref_at(match.start() + 1)
-        return self.ref_at(offset)
+        return self.locate(offset, attribute)
 
 
 @dataclass
 class ReadResult:
+    """The checked bytes of one file, or the problems that stopped reading it."""
+
     display: str
     sha256: str = ""
     source: SourceText | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class ParseResult:
+    """The lxml tree of a casebook (for the XSD), or the problems that stopped parsing it."""
+
     root: etree._Element | None = None
     problems: list[Problem] = field(default_factory=list)
 
@@ -127,25 +156,25 @@ def _problem(display: str, message: str, line: int = 1, col: int = 1) -> Problem
     return Problem(SourceRef(display, line, col), message)
 
 
-def _prolog_doctype(text: str) -> int:
+def _prolog_doctype(data: bytes) -> int:
     """Offset of a DOCTYPE declaration in the prolog, or -1. Comments and PIs are skipped."""
     pos = 0
-    n = len(text)
+    n = len(data)
     while pos < n:
-        lt = text.find("<", pos)
+        lt = data.find(b"<", pos)
         if lt < 0:
             return -1
-        if text.startswith("<?", lt):
-            end = text.find("?>", lt + 2)
+        if data.startswith(b"<?", lt):
+            end = data.find(b"?>", lt + 2)
             if end < 0:
                 return -1
             pos = end + 2
-        elif text.startswith("<!--", lt):
-            end = text.find("-->", lt + 4)
+        elif data.startswith(b"<!--", lt):
+            end = data.find(b"-->", lt + 4)
             if end < 0:
                 return -1
             pos = end + 3
-        elif text.startswith("<!DOCTYPE", lt) or text.startswith("<!doctype", lt):
+        elif data.startswith(b"<!DOCTYPE", lt) or data.startswith(b"<!doctype", lt):
             return lt
         else:
             return -1
@@ -153,7 +182,7 @@ def _prolog_doctype(text: str) -> int:
 
 
 def read_casebook_source(path: Path, limits: LoadLimits) -> ReadResult:
-    """Read, check and parse one file. Never raises for bad input: problems are returned."""
+    """Read and check one file before any parser sees it. Never raises for bad input."""
     display = str(path)
     result = ReadResult(display)
     try:
@@ -186,33 +215,24 @@ def read_casebook_source(path: Path, limits: LoadLimits) -> ReadResult:
         result.problems.append(_problem(display, f"fichier trop volumineux (limite {limits.max_bytes} octets)"))
         return result
     result.sha256 = hashlib.sha256(data).hexdigest()
-    if not data.strip():
+    if not data or data.isspace():  # isspace() scans in place; strip() would copy the file
         result.problems.append(_problem(display, "fichier vide"))
         return result
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        source = SourceText(display, data[: exc.start].decode("utf-8", "replace"))
-        result.problems.append(
-            Problem(source.ref_at(len(source.text)), "le fichier n'est pas encodé en UTF-8 (seul encodage accepté)")
-        )
-        return result
-    source = SourceText(display, text)
-    result.source = source
-    decl = _XML_DECL.match(text)
+    source = SourceText(display, data)
+    decl = _XML_DECL.match(data)
     if decl:
         enc = _ENCODING.search(decl.group(0))
-        if enc and enc.group(1).lower().replace("_", "-") not in ("utf-8", "utf8"):
+        if enc and enc.group(1).decode().lower().replace("_", "-") not in ("utf-8", "utf8"):
             result.problems.append(
                 Problem(
                     source.ref_at(enc.start()),
-                    f"encodage déclaré « {enc.group(1)} » refusé : un cahier de tests est en UTF-8",
+                    f"encodage déclaré « {enc.group(1).decode()} » refusé : un cahier de tests est en UTF-8",
                 )
             )
             return result
-    doctype = _prolog_doctype(text)
+    doctype = _prolog_doctype(data)
     if doctype >= 0:
         result.problems.append(
             Problem(
@@ -222,10 +242,32 @@ def read_casebook_source(path: Path, limits: LoadLimits) -> ReadResult:
             )
         )
         return result
+    result.source = source
+    return result
+
+
+def _utf8_problem(source: SourceText) -> Problem | None:
+    try:
+        source.data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return Problem(source.ref_at(exc.start), "le fichier n'est pas encodé en UTF-8 (seul encodage accepté)")
+    return None
+
+
+def parse_tree(source: SourceText, limits: LoadLimits) -> ParseResult:
+    """Parse checked bytes with the hardened lxml parser. Never raises for bad input.
+
+    libxml2 parses without the GIL: the loader runs this in a worker thread.
+    """
+    result = ParseResult()
     parser = make_parser()
     try:
-        root = etree.fromstring(data, parser, base_url=None)
+        root = etree.fromstring(source.data, parser, base_url=None)
     except etree.XMLSyntaxError as exc:
+        not_utf8 = _utf8_problem(source)  # checked here, not up front: decoding copies the file
+        if not_utf8 is not None:
+            result.problems.append(not_utf8)
+            return result
         # The parser's own log: exc.error_log is the thread's global log and holds older errors.
         entries = [e for e in parser.error_log if e.level >= etree.ErrorLevels.ERROR]
         if not entries:
@@ -238,7 +280,7 @@ def read_casebook_source(path: Path, limits: LoadLimits) -> ReadResult:
         return result
     docinfo = root.getroottree().docinfo
     if docinfo.internalDTD is not None or docinfo.externalDTD is not None or docinfo.doctype:
-        result.problems.append(_problem(display, "déclaration DOCTYPE refusée"))
+        result.problems.append(_problem(source.display, "déclaration DOCTYPE refusée"))
         return result
     too_deep = root.xpath("(/" + "/".join(["*"] * (limits.max_depth + 1)) + ")[1]")
     if too_deep:
