@@ -96,13 +96,12 @@ def clean_text(raw: str) -> str:
 class _OpenCase:
     """The case being read: its attributes and what its children have contributed so far."""
 
-    __slots__ = ("attrs", "expectation_ids", "parts", "slots", "step_ids", "texts")
+    __slots__ = ("attrs", "expectation_ids", "parts", "slots", "texts")
 
     def __init__(self, attrs: Attrs, parts: CaseParts) -> None:
         self.attrs = attrs
         self.parts = parts
         self.texts: dict[str, str] = {}
-        self.step_ids: set[str] = set()
         self.expectation_ids: set[str] = set()
         self.slots: set[str] = set()
 
@@ -371,10 +370,11 @@ class Builder:
         sid = attrs.pop("id", None)
         if sid is None:
             return _SKIP
-        if sid in case.step_ids:
+        actions = case.parts.actions
+        if sid in actions:
             self.report(offset, f"identifiant d'étape « {sid} » en double dans ce cas", "id")
             return _SKIP
-        case.step_ids.add(sid)
+        actions[sid] = action or MANUAL
         if action is None:
             self._open_step = (MANUAL, sid, {}, offset)
             self._manual_texts = {}

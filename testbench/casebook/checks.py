@@ -67,18 +67,33 @@ def _path_info(path: str) -> tuple[bool, str]:
 
 
 def _valid_value(value: str, value_type: str) -> bool:
+    """Whether an expected value is written the way its type reads it (see compare)."""
     try:
         if value_type == "decimal":
-            return Decimal(value).is_finite()
+            return _DECIMAL.fullmatch(value) is not None
         if value_type == "integer":
             int(value)
         elif value_type == "date":
             date.fromisoformat(value)
         elif value_type == "boolean":
             return value.strip().lower() in _BOOLEANS
-    except (InvalidOperation, ValueError):
+    except ValueError:
         return False
     return True
+
+
+#: (type, value) -> valid? Expected amounts recur across cases; bounded like the caches below.
+_VALID: dict[tuple[str, str], bool] = {}
+
+
+@functools.lru_cache(maxsize=1024)
+def _pattern_error(pattern: str) -> str | None:
+    """Why a trace pattern does not compile, or None; casebooks repeat the same few patterns."""
+    try:
+        re.compile(pattern)
+    except re.error as err:
+        return str(err)
+    return None
 
 
 _DECIMALS: dict[str, Decimal | None] = {}
@@ -105,8 +120,7 @@ _NOT_CACHED = object()
 
 def check_case(case_id: str, domain: Domain, mode: Mode, parts: CaseParts, fixtures: Fixtures, report: Report) -> None:
     """Run every case-level rule; report all problems, stop at none."""
-    # Raw tuples are read by index: unpacking with ``*rest`` allocates a list per step.
-    actions = {step[1]: step[0] for step in parts.steps}
+    actions = parts.actions
     refused = _check_expectations(case_id, parts, actions, report)
     _check_mode(domain, mode, parts, actions, report)
     _check_steps(mode, parts, fixtures, refused, report)
@@ -132,7 +146,7 @@ def _check_expectations(case_id: str, parts: CaseParts, actions: dict[str, str],
     rules = _normalize_rules()
     refused: dict[str, str] = {}
     producers_of = _PRODUCERS
-    decimal = _DECIMAL.fullmatch
+    valid_cache = _VALID
     for kind, _eid, attrs, at in parts.expectations:
         get = attrs.get
         step = get("step")
@@ -161,7 +175,11 @@ def _check_expectations(case_id: str, parts: CaseParts, actions: dict[str, str],
             value_type = get("type", "string")
             expected = get("expected")
             if expected is not None:
-                valid = decimal(expected) is not None if value_type == "decimal" else _valid_value(expected, value_type)
+                valid = valid_cache.get((value_type, expected))
+                if valid is None:
+                    valid = _valid_value(expected, value_type)
+                    if len(valid_cache) < 10_000:
+                        valid_cache[value_type, expected] = valid
                 if not valid:
                     report(at, f"valeur attendue « {expected} » invalide pour le type {value_type}", "expected")
             if "tolerance" in attrs and value_type != "decimal":
@@ -178,10 +196,9 @@ def _check_expectations(case_id: str, parts: CaseParts, actions: dict[str, str],
                 known_codes = ", ".join(sorted(REFUSAL_CODES))
                 report(at, f"code de refus « {code} » inconnu (codes connus : {known_codes})", "code")
         elif kind == _TRACE:
-            try:
-                re.compile(get("pattern", ""))
-            except re.error as err:
-                report(at, f"motif de trace invalide (expression régulière) : {err}", "pattern")
+            error = _pattern_error(get("pattern", ""))
+            if error is not None:
+                report(at, f"motif de trace invalide (expression régulière) : {error}", "pattern")
     if refused:
         # A value read from a step that is expected to be refused can never be observed.
         for kind, _eid, attrs, at in parts.expectations:

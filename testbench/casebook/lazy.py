@@ -42,7 +42,7 @@ RawRequirement = tuple[str, str, int]
 class CaseParts:
     """What a case was loaded from: enough to build its objects later, and to check it now."""
 
-    __slots__ = ("expectations", "mode", "offset", "requirements", "source", "steps")
+    __slots__ = ("actions", "expectations", "mode", "offset", "requirements", "source", "steps")
 
     def __init__(self, offset: int, mode: str, source: SourceText) -> None:
         self.offset = offset  # of the <case> start tag
@@ -50,6 +50,7 @@ class CaseParts:
         self.source = source
         self.requirements: list[RawRequirement] = []
         self.steps: list[RawStep] = []
+        self.actions: dict[str, str] = {}  # step id -> action ("manual" for manual steps)
         self.expectations: list[RawExpectation] = []
 
     def materialize(self) -> tuple[tuple[CardRequirement, ...], tuple[Step, ...], tuple[Expectation, ...]]:
