@@ -36,10 +36,10 @@ __all__ = [
 def check_casebook(path: str | Path, limits: LoadLimits | None = None) -> tuple[Casebook | None, list[Problem]]:
     """Load one casebook and return it (or None) with all problems found, without raising.
 
-    Two parsers read the same checked bytes at once: libxml2 (the XSD's tree, then the schema
-    validation, both without the GIL) in a worker thread, and expat in this thread, feeding the
-    builder and the semantic rules. A CNDA-sized casebook loads in about the time the worker
-    needs (``benchmarks/casebook_load.py``).
+    Two parsers read the same checked bytes at once: libxml2 in this thread (the XSD's tree, then
+    the schema validation, both without the GIL), and expat in a worker thread, feeding the
+    builder and the semantic rules. The expat pass is the longer of the two on a CNDA-sized
+    casebook (``benchmarks/casebook_load.py --breakdown``).
     """
     path = Path(path)
     limits = limits or LoadLimits()
@@ -55,8 +55,8 @@ def check_casebook(path: str | Path, limits: LoadLimits | None = None) -> tuple[
         go.wait()  # until this thread is about to parse: see below
         try:
             outcome["casebook"] = builder.build(read.sha256)
-            # The young collection of what was just built (disabled below), paid here while the
-            # other thread is likely still validating, rather than by the caller's next allocation.
+            # The young collection of what was just built (disabled below), paid in this thread:
+            # hidden behind the validation when that finishes last, never left to the caller.
             gc.collect(0)
         except BaseException as exc:  # re-raised below
             outcome["exception"] = exc
