@@ -238,6 +238,24 @@ def test_positions_are_exact_over_several_lines_and_after_accents(tmp_path: Path
         assert any(p.startswith(f"{path}:{line}:{col}: ") for p in problems), (needle, problems)
 
 
+@pytest.mark.parametrize("spelling", ["UTF-8", "utf-8", "utf8", "UTF8"])
+def test_every_accepted_spelling_of_utf8_loads(tmp_path: Path, spelling: str) -> None:
+    text = (DATA / "minimal.xml").read_text(encoding="utf-8")
+    assert text.startswith('<?xml version="1.0" encoding="UTF-8"?>')
+    text = text.replace('encoding="UTF-8"', f'encoding="{spelling}"', 1)
+    casebook = load_casebook(place(tmp_path, "spelling.xml", text))
+    assert casebook.case("T-001").title == "Lit médical"
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be", "utf-32"])
+def test_utf16_and_utf32_are_refused_as_not_utf8(tmp_path: Path, codec: str) -> None:
+    text = (DATA / "minimal.xml").read_text(encoding="utf-8").replace('encoding="UTF-8"', f'encoding="{codec}"')
+    path = place(tmp_path, "wide.xml", "")
+    path.write_bytes(text.encode(codec))
+    (problem,) = problems_of(path)
+    assert "UTF-8" in problem
+
+
 def test_a_valid_load_leaves_no_reference_cycle_behind(tmp_path: Path) -> None:
     """Freed by reference counting as soon as it is dropped: a cycle (builder, parser, handlers)
     would keep a whole casebook alive until the cyclic collector's next full pass."""

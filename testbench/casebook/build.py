@@ -115,7 +115,9 @@ class Builder:
         self.problems: list[Problem] = []
         #: Expat's syntax error, if any (the loader reports libxml2's, unless only expat failed).
         self.malformed: Problem | None = None
-        self._parser = pyexpat.ParserCreate(namespace_separator="}")
+        # The reader accepted the bytes as UTF-8, whatever spelling the declaration uses ("utf8",
+        # "UTF8"…): expat knows only "UTF-8" by that name, so it is told rather than left to read it.
+        self._parser = pyexpat.ParserCreate("UTF-8", namespace_separator="}")
         self._version_ok = True
         self._identity: dict[str, str] = {}
         self._identity_offsets: dict[str, int] = {}

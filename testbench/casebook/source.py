@@ -47,6 +47,7 @@ def make_parser() -> etree.XMLParser:
 _XML_DECL = re.compile(rb"<\?xml\s[^>]*?\?>")
 _ENCODING = re.compile(rb"""encoding\s*=\s*["']([A-Za-z0-9._\-]+)["']""")
 _TAG_END = frozenset(b" \t\n\r/>")
+_NOT_UTF8 = "le fichier n'est pas encodé en UTF-8 (seul encodage accepté)"
 
 
 class SourceText:
@@ -221,6 +222,11 @@ def read_casebook_source(path: Path, limits: LoadLimits) -> ReadResult:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     source = SourceText(display, data)
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:4]:
+        # UTF-16/32 (with or without a byte order mark): libxml2 would read it, expat would not,
+        # and positions assume UTF-8. Other non-UTF-8 bytes are caught when the parsers meet them.
+        result.problems.append(_problem(display, _NOT_UTF8))
+        return result
     decl = _XML_DECL.match(data)
     if decl:
         enc = _ENCODING.search(decl.group(0))
@@ -250,7 +256,7 @@ def _utf8_problem(source: SourceText) -> Problem | None:
     try:
         source.data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return Problem(source.ref_at(exc.start), "le fichier n'est pas encodé en UTF-8 (seul encodage accepté)")
+        return Problem(source.ref_at(exc.start), _NOT_UTF8)
     return None
 
 
