@@ -77,6 +77,15 @@ def test_e2_ald_line_without_ald_rights_is_refused() -> None:
     assert refusal_code(request([line("1241763", "4", ald=True)])) == "ALD_NOT_IN_RIGHTS"
 
 
+def test_exoneration_code_4_is_an_ald_line() -> None:
+    """B2 justificatif 4 means "care conforming to the ALD protocol": the same right is needed as for ald=true."""
+    assert refusal_code(request([line("1241763", "4", exo="4")])) == "ALD_NOT_IN_RIGHTS"
+    res = split(request([line("1241763", "4", exo="4")], coverage={"ald": True}))
+    assert amounts(res, "rate") == ["100"] and amounts(res, "exo") == ["4"]
+    exonerated = split(request([line("1241763", "4", exo="4")], coverage={"ald": True, "exonerated": True}))
+    assert amounts(exonerated, "exo") == ["4"]  # an exonerated beneficiary's ALD line keeps code 4 (RG_VF653)
+
+
 def test_e3_alsace_moselle() -> None:
     res = split(request([line("1241763", "4")], coverage={"alsace_moselle": True}))
     d = res.lines[0].as_dict()

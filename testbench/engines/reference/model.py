@@ -73,6 +73,11 @@ class Line:
     ald: bool
     exo: str | None
 
+    @property
+    def is_ald(self) -> bool:
+        """Billed as ALD care: flagged ``ald``, or coded justificatif 4 (B2 annexe 9: care under the ALD protocol)."""
+        return self.ald or self.exo == "4"
+
 
 @dataclass(frozen=True)
 class InvoiceRequest:

@@ -62,7 +62,7 @@ def _table_rate(tables: Tables, category: str, when: date, modulation: str, line
 def decide_rate(req: InvoiceRequest, line: Line, category: str, when: date, tables: Tables) -> RateDecision:
     """Apply billing-rules.md §3 in order; see docs/reference-engine.md for each rule's source."""
     cov = req.beneficiary.coverage.at(when)
-    if line.ald and not cov.ald:
+    if line.is_ald and not cov.ald:  # flagged ALD or coded exo 4: either needs the ALD right
         raise R.refuse(R.ALD_NOT_IN_RIGHTS, f"ligne {line.index + 1}: ALD facturée sans droits ALD", line=line.index)
     if cov.ame:  # 1. AME: 0 %, qualificatif N (RG_VF650)
         return _decision(ZERO_RATE, "0", "ame")
@@ -71,8 +71,8 @@ def decide_rate(req: InvoiceRequest, line: Line, category: str, when: date, tabl
     if req.beneficiary.regime == "07":  # 3. régime des mines (RG_VF652)
         return _decision(HUNDRED, "6", "regime-07")
     if cov.exonerated:  # 4. exonerated beneficiary: code 5, ALD lines keep 4 (RG_VF653)
-        return _decision(HUNDRED, "4" if line.ald else "5", "beneficiaire-exonere")
-    if line.ald:  # 5. line-level exoneration: ALD protocol (VF34.02)
+        return _decision(HUNDRED, "4" if line.is_ald else "5", "beneficiaire-exonere")
+    if line.is_ald:  # 5. line-level exoneration: ALD protocol (VF34.02)
         return _decision(HUNDRED, "4", "ald")
     if line.exo is not None and line.exo in _FULL_RATE_LINE_EXO:  # 5. other line-level exonerations
         return _decision(HUNDRED, line.exo, "exoneration-ligne")
