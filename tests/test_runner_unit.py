@@ -18,6 +18,7 @@ from testbench.casebook.model import (
     StepKind,
 )
 from testbench.runner.campaign import record_casebooks
+from testbench.runner.observe import canonical, flatten, unflatten
 from testbench.runner.operator import Attestation
 from testbench.runner.runner import Runner
 from testbench.runner.tracing import TraceRecorder
@@ -124,6 +125,32 @@ def test_manual_step_pending_confirmed_rejected(tmp_path: Path) -> None:
     rejected, _, _ = run(tmp_path / "c", [case], Answers(Attestation(False, "alice", "montant faux")))
     assert verdicts(rejected) == [Verdict.FAIL]
     assert "montant faux" in rejected.outcomes[0][1].reason
+
+
+def test_manual_value_at_a_nested_path_is_found_by_its_expectation(tmp_path: Path) -> None:
+    """An attested ``manual.lines[0].amo`` is addressed like an engine's ``invoice.lines[0].amo``."""
+    manual = Step(
+        id="m1",
+        kind=StepKind.MANUAL,
+        instruction="Lire les montants de chaque ligne",
+        observe=(Observe("manual.lines[0].amo", "AMO ligne 1"), Observe("manual.lines[1].amo", "AMO ligne 2")),
+    )
+    exp = (value("e1", "manual.lines[0].amo", "33.60"), value("e2", "manual.lines[1].amo", "12.00"))
+    attested = {"manual.lines[0].amo": "33.60", "manual.lines[1].amo": "12.00", "manual.total": "45.60"}
+    summary, session, _ = run(
+        tmp_path, [make_case("NEST", (invoice_step(), manual), exp)], Answers(Attestation(True, "alice", "", attested))
+    )
+    assert verdicts(summary) == [Verdict.PASS], summary.outcomes[0][1].reason
+    with read_session(session) as view:
+        observed = {c["expectation_id"]: c["observed"] for c in view.comparisons(view.cases[0].latest.id)}
+    assert observed == {"e1": "33.60", "e2": "12.00"}
+
+
+def test_unflatten_inverts_flatten_and_survives_disagreeing_paths() -> None:
+    tree = {"invoice": {"lines": [{"amo": "1"}, {"amo": "2"}], "totals": {"amo": "3"}, "refs": []}}
+    assert unflatten(flatten(tree)) == tree
+    assert canonical({"manual": {"lines[1]": {"amo": "2"}}}) == {"manual": {"lines": [None, {"amo": "2"}]}}
+    assert unflatten({"a": "1", "a.b": "2", "c[0]": "x", "c.d": "y"}) == {"a": {"b": "2"}, "c": {"d": "y"}}
 
 
 def test_trace_expectations_read_the_case_traces(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 
 from testbench.casebook.model import Expectation, ExpectationKind
 from testbench.runner import normalize
-from testbench.runner.observe import lookup
+from testbench.runner.observe import canonical, lookup
 from testbench.runner.verdict import Verdict
 from testbench.traces.model import TraceLine
 
@@ -195,6 +195,7 @@ def evaluate(
 ) -> list[Comparison]:
     steps_run = list(steps_run)
     lines = list(lines)
+    observations = canonical(observations)  # attested values arrive keyed by path ("manual.lines[0].amo")
     out = []
     for exp in expectations:
         if exp.kind is ExpectationKind.VALUE:

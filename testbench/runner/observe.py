@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from itertools import pairwise
 from typing import Any
 
 _MISSING = object()
@@ -48,28 +49,45 @@ def lookup(tree: Mapping[str, Any], path: str) -> Any:
 
 
 def unflatten(values: Mapping[str, Any]) -> dict[str, Any]:
-    """The inverse of :func:`flatten` for what a person keys in: ``{"totals.amo": "1"}`` → nested objects."""
+    """The inverse of :func:`flatten`: ``{"manual.lines[0].amo": "1"}`` → nested objects and lists.
+
+    Paths are merged into one tree; where two paths disagree on a node's shape (a value at ``a`` and
+    another at ``a.b``), the later path wins rather than failing.
+    """
     root: dict[str, Any] = {}
     for path, value in values.items():
-        tokens = _TOKEN.findall(path)
+        keys: list[str | int] = [name or int(index) for name, index in _TOKEN.findall(path)]
+        if not keys:
+            continue
         node: Any = root
-        for i, (name, index) in enumerate(tokens):
-            last = i == len(tokens) - 1
-            nxt_is_index = not last and bool(tokens[i + 1][1])
-            key: Any = name if name else int(index)
-            if isinstance(node, list):
-                while len(node) <= key:
-                    node.append(None)
-            if last:
-                node[key] = value
-                break
-            child = (
-                node[key]
-                if (isinstance(node, dict) and key in node) or (isinstance(node, list) and node[key] is not None)
-                else None
-            )
-            if child is None:
-                child = [] if nxt_is_index else {}
-                node[key] = child
+        for key, nxt in pairwise(keys):
+            shape = list if isinstance(nxt, int) else dict
+            child = _get(node, key)
+            if not isinstance(child, shape):
+                child = shape()
+                _put(node, key, child)
             node = child
+        _put(node, keys[-1], value)
     return root
+
+
+def canonical(tree: Mapping[str, Any]) -> dict[str, Any]:
+    """The same observations with every path-like key (``"lines[0]"``, ``"totals.amo"``) expanded into nodes.
+
+    Observations come from several producers (engine results, attested values keyed by path); an
+    expectation's path must find a value whatever shape its producer gave it.
+    """
+    return unflatten(flatten(tree))
+
+
+def _get(node: Any, key: str | int) -> Any:
+    if isinstance(node, list):
+        return node[key] if isinstance(key, int) and key < len(node) else None
+    return node.get(key)
+
+
+def _put(node: Any, key: str | int, value: Any) -> None:
+    if isinstance(node, list):
+        assert isinstance(key, int)  # a list is only created when the next key is an index
+        node.extend([None] * (key + 1 - len(node)))
+    node[key] = value
