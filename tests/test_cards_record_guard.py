@@ -133,6 +133,26 @@ def test_guard_wrong_family_and_empty_slot() -> None:
         check_cards(bay, [("cps", load_profile(P / "cps4-nurse.xml"))])
 
 
+def test_guard_messages_read_as_french_sentences() -> None:
+    """No doubled article or preposition: « contient une carte inconnue », « réelle au lieu de de test »."""
+    bay = InProcessBay()
+    bay.insert_card("vitale", ReplayCard(bytes.fromhex("3B021480"), []))
+    with pytest.raises(CardMismatch) as unknown:
+        check_cards(bay, [("vitale", load_profile(P / "vitale2-c2s.xml"))])
+    assert str(unknown.value).startswith(
+        "Le lecteur « Lecteur virtuel vitale » (vitale) contient une carte inconnue (ATR 3B 02 14 80) ; "
+        "le cas attend la carte Vitale 2 de test « vitale2-c2s »"
+    )
+    assert unknown.value.report.checks[0].found_fr == "carte inconnue (ATR 3B 02 14 80)"  # a cell of the cover
+    with pytest.raises(CardMismatch) as real:
+        check_cards(_bay_with("vitale", "vitale2-real-nature"), [("vitale", load_profile(P / "vitale2-c2s.xml"))])
+    assert "nature : carte réelle au lieu de carte de test" in str(real.value)
+    assert "réelle d'ANNE MODELE ;" in str(real.value)  # « de » elided before a vowel
+    for message in (str(unknown.value), str(real.value)):
+        assert not any(slip in message for slip in ("la une ", "de de ", "..", ".)", " ;.")), message
+        assert message.endswith(".")
+
+
 def test_guard_prompts_operator_and_waits() -> None:
     bay = InProcessBay()
     prompts: list[str] = []

@@ -19,11 +19,16 @@ from typing import Any
 from . import layout as L
 from .api import CardBay, CardChannel, CardMismatch, CardUnavailable
 from .decode import CpsData, VitaleData
-from .profile import CardProfile, flag_label
+from .profile import CardProfile, flag_label, of_person
 from .read import CardReadError, read_cps, read_vitale
 
 NATURE_FR = {"T": "de test", "D": "de démonstration", "R": "réelle"}
 FAMILY_FR = {"vitale1": "Vitale 1", "vitale2": "Vitale 2", "cps3": "CPS3", "cps4": "CPS4"}
+
+
+def nature_fr(code: str) -> str:
+    """The nature as an adjective after « carte » (« de test », « réelle »), also for an unknown code."""
+    return NATURE_FR.get(code, f"de nature « {code or '?'} »")
 
 
 @dataclass(frozen=True)
@@ -82,22 +87,22 @@ class GuardReport:
 def describe_vitale(data: VitaleData, atr_family: str | None, catalog: Iterable[CardProfile] = ()) -> str:
     b1 = data.beneficiary(1) or (data.beneficiaries[0] if data.beneficiaries else None)
     gen = FAMILY_FR.get(atr_family or "", f"Vitale {data.generation}")
-    nature = NATURE_FR.get(data.nature, f"de nature « {data.nature or '?'} »")
+    nature = nature_fr(data.nature)
     pid = next((p.id for p in catalog if _matches_vitale(p, data)), None)
     name = f" « {pid} »" if pid else ""
-    who = f" de {b1.first_name} {b1.name}" if b1 else ""
+    who = f" {of_person(b1.first_name, b1.name)}" if b1 else ""
     flags = sorted({f for b in data.beneficiaries for f in b.coverage.periods})
     extra = f" ({', '.join(flag_label(f) for f in flags)})" if flags else ""
     return f"carte {gen} {nature}{name}{who}{extra}"
 
 
 def describe_cps(data: CpsData, atr_family: str | None, catalog: Iterable[CardProfile] = ()) -> str:
-    nature = NATURE_FR.get(data.nature, f"de nature « {data.nature or '?'} »")
+    nature = nature_fr(data.nature)
     pid = next((p.id for p in catalog if p.is_cps and p.professional and p.professional.rpps == data.rpps), None)
     name = f" « {pid} »" if pid else ""
     return (
         f"carte {data.card_type or 'CPS'} ({FAMILY_FR.get(atr_family or '', 'CPS')}) {nature}{name} "
-        f"de {data.first_name} {data.name} ({data.profession})"
+        f"{of_person(data.first_name, data.name)} ({data.profession})"
     )
 
 
@@ -134,7 +139,8 @@ def check_card(
     atr = bay.atr(slot)
     family = L.atr_family(atr)
     problems: list[str] = []
-    nature, identity, found = "", "", f"une carte inconnue (ATR {atr.hex(' ').upper()})"
+    nature, identity = "", ""
+    found = f"carte {FAMILY_FR.get(family or '', 'inconnue')} (ATR {atr.hex(' ').upper()})"  # until it is read
     if family != expected.kind:
         exp = FAMILY_FR[expected.kind]
         problems.append(f"famille de carte : {FAMILY_FR.get(family or '', 'inconnue')} au lieu de {exp}")
@@ -165,10 +171,10 @@ def check_card(
     except CardReadError as exc:
         problems.append(f"lecture impossible : {exc}")
     if nature and nature != expected.nature:
-        problems.append(f"nature : {NATURE_FR.get(nature, nature)} au lieu de {NATURE_FR[expected.nature]}")
+        problems.append(f"nature : carte {nature_fr(nature)} au lieu de carte {nature_fr(expected.nature)}")
     simulated = nature == expected.nature and _emulated(bay, slot)
     if nature and nature != "T" and not allow_real and not simulated:
-        problems.append(f"carte {NATURE_FR.get(nature, nature)} refusée : seules les cartes de test sont admises")
+        problems.append(f"carte {nature_fr(nature)} refusée : seules les cartes de test sont admises")
     return CardCheck(
         slot=slot,
         reader=reader,
@@ -186,14 +192,13 @@ def check_card(
 
 
 def mismatch_message(check: CardCheck) -> str:
+    """The card found and the card expected, named in French, then what differs."""
+    article = "la" if check.family else "une"  # a card the guard could not identify is not "the" card
+    where = f"Le lecteur « {check.reader} » ({check.slot}) contient {article} {check.found_fr}"
+    problems = " ; ".join(check.problems)
     if check.found_fr == check.expected_fr:  # the right card, refused for another reason (nature)
-        return (
-            f"Le lecteur « {check.reader} » ({check.slot}) contient la {check.found_fr} : {' ; '.join(check.problems)}."
-        )
-    return (
-        f"Le lecteur « {check.reader} » ({check.slot}) contient la {check.found_fr} ; "
-        f"le cas attend la {check.expected_fr}. ({' ; '.join(check.problems)})"
-    )
+        return f"{where} : {problems}."
+    return f"{where} ; le cas attend la {check.expected_fr}. Différences : {problems}."
 
 
 def check_cards(

@@ -188,12 +188,12 @@ class CardProfile:
         nature = {"T": "de test", "D": "de démonstration", "R": "réelle"}[self.nature]
         if self.is_vitale:
             b1 = self.beneficiary(1) or (self.beneficiaries[0] if self.beneficiaries else None)
-            who = f" de {b1.first_name} {b1.name}" if b1 else ""
+            who = f" {of_person(b1.first_name, b1.name)}" if b1 else ""
             flags = sorted({f for b in self.beneficiaries for f in b.coverage.active()})
             extra = f" ({', '.join(_FLAG_LABELS[f] for f in flags)})" if flags else ""
             return f"carte Vitale {self.generation} {nature} « {self.id} »{who}{extra}"
         pro = self.professional
-        who = f" de {pro.first_name} {pro.name} ({pro.profession})" if pro else ""
+        who = f" {of_person(pro.first_name, pro.name)} ({pro.profession})" if pro else ""
         ctype = pro.card_type if pro else "CPS"
         return f"carte {ctype} ({self.kind.upper()}) {nature} « {self.id} »{who}"
 
@@ -210,6 +210,12 @@ _FLAG_LABELS = {
 
 def flag_label(flag: str) -> str:
     return _FLAG_LABELS.get(flag, flag)
+
+
+def of_person(first_name: str, name: str) -> str:
+    """« de JEAN EXEMPLE », elided before a vowel: « d'ANNE MODELE »."""
+    who = f"{first_name} {name}".strip()
+    return f"d'{who}" if who[:1].upper() in "AEIOUYÀÂÉÈÊËÎÏÔÛÙÜ" and who else f"de {who}"
 
 
 # ---------------------------------------------------------------- loading
