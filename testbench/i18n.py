@@ -135,6 +135,11 @@ _EN: dict[str, str] = {
     "version": "version",
     "à relever": "to read",
     "échecs d'abord": "failures first",
+    "Verdict enregistré": "Recorded verdict",
+    "Verdict retenu après revue": "Retained verdict after review",
+    "Cas dont la revue a changé le verdict": "Cases whose verdict the review changed",
+    "verdict enregistré": "recorded verdict",
+    "sans effet sur le verdict": "no effect on the verdict",
 }
 
 

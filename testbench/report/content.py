@@ -21,11 +21,10 @@ from testbench.runner.verdict import Verdict
 from testbench.store.annotations import read_annotations
 from testbench.store.read import CaseView, SessionView
 from testbench.store.schema import SCHEMA_VERSION
+from testbench.store.verdicts import VERDICT_ORDER, count_verdicts, deciding_review, retained_verdict
 
-#: Failures first: the order a reviewer wants to read a campaign in.
-VERDICT_ORDER = ("error", "fail", "inconclusive", "pending", "none", "skipped", "pass")
 NOT_RECORDED = "non renseigné"
-FORMAT_VERSION = "1.0"
+FORMAT_VERSION = "1.1"
 
 #: inline trace lines per case; the full trace goes to the evidence folder beyond that
 DEFAULT_EXCERPT = 40
@@ -226,7 +225,8 @@ def _cover(session: SessionView, case_events: dict[int, list[dict[str, Any]]], s
                         readers.append(check["reader"])
             elif ev["kind"] == "manual-attested" and data.get("operator"):
                 operators.add(str(data["operator"]))
-    bay = _first(envs, "cards")
+    # every reader mode the session used, in run order (a rerun on another bench is part of the record)
+    bays = list(dict.fromkeys(str(r["environment"]["cards"]) for r in runs if (r["environment"] or {}).get("cards")))
     operator = _first(sources, "operator")
     if operator:
         operators.add(str(operator))
@@ -255,7 +255,8 @@ def _cover(session: SessionView, case_events: dict[int, list[dict[str, Any]]], s
             }
             for cb in session.casebooks
         ],
-        "bay": bay or NOT_RECORDED,
+        "bay": " ; ".join(bays) or NOT_RECORDED,
+        "bays": bays,
         "readers": readers,
         "cards": [
             {k: (v if v not in (None, "") else NOT_RECORDED) for k, v in c.items()}
@@ -273,6 +274,7 @@ def _cover(session: SessionView, case_events: dict[int, list[dict[str, Any]]], s
                 "ended": iso(r["ended_wall"]),
                 "host": r["host"],
                 "argv": [str(a) for a in (r["argv"] or [])],
+                "cards": str((r["environment"] or {}).get("cards") or ""),
             }
             for r in runs
         ],
@@ -459,14 +461,14 @@ def _case(
         "evidence": [],
         "annotations": [a.as_dict() | {"at": iso(a.wall)} for a in annotations],
         "reviewed_verdict": None,
+        "retained_verdict": view.verdict,
     }
-    # the review retains the last valid accept/override made on the latest attempt (same rule as the TUI);
-    # a review of an earlier attempt stays listed but does not decide a newer result
+    # one rule with the workstation (testbench.store.verdicts): the last validly signed accept/override
+    # made on the latest attempt; a review of an earlier attempt or with a bad signature decides nothing
     latest_number = latest.number if latest else None
-    for a in annotations:
-        if not a.valid or a.action == "comment" or a.attempt_number != latest_number:
-            continue
-        case["reviewed_verdict"] = a.verdict if a.action == "override" else view.verdict
+    case["retained_verdict"] = retained_verdict(view.verdict, latest_number, annotations)
+    if deciding_review(latest_number, annotations) is not None:
+        case["reviewed_verdict"] = case["retained_verdict"]
     if latest is None:
         return case
     case["comparisons"] = [
@@ -537,7 +539,7 @@ def gather(session: SessionView, options: Options | None = None, evidence: Evide
     rank = {v: i for i, v in enumerate(VERDICT_ORDER)}
     position = {(c.casebook_sha, c.case_id): i for i, c in enumerate(session.cases)}
     cases.sort(key=lambda c: (rank.get(c["verdict"], 0), position[(c["key"]["casebook_sha"], c["key"]["case_id"])]))
-    counts = Counter(c["verdict"] for c in cases)
+    verdicts = count_verdicts((c["verdict"], c["retained_verdict"]) for c in cases)
     chain_report = chain.verify(session.conn)
     environment = session.runs[-1]["environment"] if session.runs else {}
     data: dict[str, Any] = {
@@ -562,7 +564,8 @@ def gather(session: SessionView, options: Options | None = None, evidence: Evide
         "cover": _cover(session, all_events, scrub),
         "summary": {
             "total": len(cases),
-            "by_verdict": {v: counts[v] for v in VERDICT_ORDER if counts.get(v)},
+            "by_verdict": verdicts.recorded,
+            "verdicts": verdicts.as_dict(),
             "by_plan": _count(cases, "plan_id"),
             "by_domain": _count(cases, "domain"),
         },

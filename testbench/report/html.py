@@ -65,7 +65,8 @@ def render_html(content: ReportContent, lang: str = "fr", *, for_print: bool = F
                 )
         return Markup("".join(rows))
 
-    present = [v for v in VERDICT_ORDER if v in data["summary"]["by_verdict"]]
+    counted = data["summary"]["verdicts"]
+    present = [v for v in VERDICT_ORDER if v in counted["recorded"] or v in counted["retained"]]
     return _ENV.get_template("report.html.j2").render(
         r=data,
         t=t,

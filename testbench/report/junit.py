@@ -1,4 +1,9 @@
-"""JUnit XML from the session file, for CI servers: one testcase per case, failures with their reason."""
+"""JUnit XML from the session file, for CI servers: one testcase per case, failures with their reason.
+
+``failure``/``error``/``skipped`` follow the **recorded** verdict (what the run found, as the exit
+code of ``run`` does). The review is not lost: each testcase carries both verdicts as properties and
+the suite the counts of both, from :func:`testbench.store.verdicts.count_verdicts` like every view.
+"""
 
 from __future__ import annotations
 
@@ -6,41 +11,71 @@ from pathlib import Path
 
 from lxml import etree
 
+from testbench.i18n import translator
+from testbench.report.content import verdict_label
+from testbench.store.annotations import read_annotations
 from testbench.store.read import SessionView, read_session
+from testbench.store.verdicts import count_verdicts, retained_verdict
+
+RECORDED = "testbench.verdict.recorded"
+RETAINED = "testbench.verdict.retained"
 
 
-def junit_tree(session: SessionView) -> etree._ElementTree:
+def _properties(parent: etree._Element, values: dict[str, str]) -> None:
+    props = etree.SubElement(parent, "properties")
+    for name, value in values.items():
+        etree.SubElement(props, "property", name=name, value=value)
+
+
+def junit_tree(session: SessionView, lang: str | None = None) -> etree._ElementTree:
+    t = translator(lang)
     suite = etree.Element("testsuite", name=", ".join(cb.plan_id for cb in session.casebooks) or "testbench")
     counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     total_ms = 0.0
+    notes = read_annotations(session.conn)
+    pairs: list[tuple[str, str]] = []
+    testcases: list[etree._Element] = []
     for case in session.cases:
         latest = case.latest
+        verdict = case.verdict
+        retained = retained_verdict(
+            verdict, latest.number if latest else None, notes.get((case.casebook_sha, case.case_id), [])
+        )
+        pairs.append((verdict, retained))
         counts["tests"] += 1
         seconds = (latest.duration_ms or 0.0) / 1000 if latest else 0.0
         total_ms += seconds * 1000
-        tc = etree.SubElement(
-            suite, "testcase", classname=f"{case.domain}.{case.mode}", name=case.case_id, time=f"{seconds:.3f}"
-        )
-        verdict = case.verdict
+        tc = etree.Element("testcase", classname=f"{case.domain}.{case.mode}", name=case.case_id, time=f"{seconds:.3f}")
+        testcases.append(tc)
+        _properties(tc, {RECORDED: verdict, RETAINED: retained})
         reason = latest.reason if latest else ""
+        label = t(verdict_label(verdict))
         if verdict == "fail":
             counts["failures"] += 1
-            etree.SubElement(tc, "failure", message=reason or "échec", type="fail").text = reason
+            etree.SubElement(tc, "failure", message=reason or label, type="fail").text = reason
         elif verdict in ("error", "inconclusive"):
             counts["errors"] += 1
-            etree.SubElement(tc, "error", message=reason or verdict, type=verdict).text = reason
+            etree.SubElement(tc, "error", message=reason or label, type=verdict).text = reason
         elif verdict in ("skipped", "pending", "none"):
             counts["skipped"] += 1
-            etree.SubElement(tc, "skipped", message=reason or verdict)
+            etree.SubElement(tc, "skipped", message=reason or label)
+    tally = count_verdicts(pairs)
+    _properties(
+        suite,
+        {f"{RECORDED}.{v}": str(n) for v, n in tally.recorded.items()}
+        | {f"{RETAINED}.{v}": str(n) for v, n in tally.retained.items()}
+        | {"testbench.verdict.reviewed": str(tally.reviewed)},
+    )
+    suite.extend(testcases)
     for key, value in counts.items():
         suite.set(key, str(value))
     suite.set("time", f"{total_ms / 1000:.3f}")
     return etree.ElementTree(suite)
 
 
-def write_junit(session_path: Path, target: Path) -> Path:
+def write_junit(session_path: Path, target: Path, lang: str | None = None) -> Path:
     with read_session(session_path) as session:
-        tree = junit_tree(session)
+        tree = junit_tree(session, lang)
     target.parent.mkdir(parents=True, exist_ok=True)
     tree.write(str(target), xml_declaration=True, encoding="utf-8", pretty_print=True)
     return target

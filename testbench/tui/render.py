@@ -200,9 +200,12 @@ class Renderer:
         filled = int(bar_width * ov.final / ov.total) if ov.total else 0
         head.append("█" * filled, style="green")
         head.append("░" * (bar_width - filled) + "\n", style="dim")
-        for verdict, n in ov.counts.items():
-            head.append_text(mark(verdict))
-            head.append(f" {self.verdict_label(verdict)} : {n}   ")
+        shown = ((t("Verdicts enregistrés"), ov.recorded_counts), (t("Verdicts retenus"), ov.counts))
+        for i, (label, counts) in enumerate(shown):
+            head.append(f"{chr(10) if i else ''}{label} : ", style="bold")
+            for verdict, n in counts.items():
+                head.append_text(mark(verdict))
+                head.append(f" {self.verdict_label(verdict)} : {n}   ")
         seconds = ov.time_spent_ms / 1000
         head.append(f"\n{t('Temps passé')} : {int(seconds // 60)} min {seconds % 60:04.1f} s ({ov.attempts} ")
         head.append(f"{t('Tentatives').lower()})\n")

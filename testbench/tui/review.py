@@ -13,6 +13,7 @@ from pathlib import Path
 from testbench.runner.verdict import Verdict
 from testbench.store.annotations import ACTIONS, Annotation, AnnotationError, add_annotation, read_annotations
 from testbench.store.session import SessionError, SessionStore
+from testbench.store.verdicts import retained_verdict  # the one rule the report applies too
 
 __all__ = ["Annotation", "ReviewError", "add_review", "read_annotations", "retained_verdict"]
 
@@ -62,12 +63,3 @@ def add_review(
             )
     except (SessionError, AnnotationError) as exc:
         raise ReviewError(str(exc)) from None
-
-
-def retained_verdict(original: str, latest_attempt: int | None, notes: list[Annotation]) -> str:
-    """The verdict the review retains: the last accept/override made on the latest attempt."""
-    for note in reversed(notes):
-        if note.action == "comment" or note.attempt_number != latest_attempt:
-            continue
-        return note.verdict or original if note.action == "override" else original
-    return original

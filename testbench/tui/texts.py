@@ -66,6 +66,8 @@ _EN: dict[str, str] = {
     "Total": "Total",
     "Verdict d'origine": "Original verdict",
     "Verdict retenu": "Retained verdict",
+    "Verdicts enregistrés": "Recorded verdicts",
+    "Verdicts retenus": "Retained verdicts",
     "Annotations": "Annotations",
     "Aucune annotation.": "No annotation.",
     "accepté": "accepted",

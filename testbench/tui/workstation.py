@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import difflib
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from testbench.runner.campaign import INTERRUPTED, record_casebooks
 from testbench.runner.verdict import Verdict
 from testbench.store.read import AttemptView, CaseView, SessionView, read_session
 from testbench.store.session import SessionError, SessionLocked, SessionStore
+from testbench.store.verdicts import VerdictCounts, count_verdicts
 from testbench.tui.review import Annotation, read_annotations, retained_verdict
 
 Key = tuple[str, str]  # (casebook sha256, case id)
@@ -117,11 +117,25 @@ class CaseEntry:
 class Overview:
     total: int
     final: int
-    counts: dict[str, int]
+    verdicts: VerdictCounts  # recorded and retained, counted as the report counts them
     by_domain: dict[str, dict[str, int]]
     time_spent_ms: float
     attempts: int
     remaining: list[str]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Retained verdicts, in the workstation's display order."""
+        return _display_order(self.verdicts.retained)
+
+    @property
+    def recorded_counts(self) -> dict[str, int]:
+        """Recorded verdicts (before review), in the workstation's display order."""
+        return _display_order(self.verdicts.recorded)
+
+
+def _display_order(counts: dict[str, int]) -> dict[str, int]:
+    return {v: counts[v] for v in VERDICT_ORDER if v in counts}
 
 
 @dataclass(frozen=True)
@@ -249,9 +263,14 @@ class Workstation:
         return [e for e in self.entries if e.matches(flt)]
 
     @staticmethod
+    def verdict_counts(entries: list[CaseEntry]) -> VerdictCounts:
+        """Recorded and retained verdicts of ``entries``: the report's rule (testbench.store.verdicts)."""
+        return count_verdicts((e.original_verdict, e.verdict) for e in entries)
+
+    @staticmethod
     def counts(entries: list[CaseEntry]) -> dict[str, int]:
-        found = Counter(e.verdict for e in entries)
-        return {v: found[v] for v in VERDICT_ORDER if found[v]}
+        """Retained verdicts of ``entries``, in the workstation's display order."""
+        return _display_order(Workstation.verdict_counts(entries).retained)
 
     @staticmethod
     def tree(entries: list[CaseEntry]) -> dict[str, dict[str, dict[str, list[CaseEntry]]]]:
@@ -281,7 +300,7 @@ class Workstation:
         return Overview(
             total=len(self.entries),
             final=len(self.entries) - len(remaining),
-            counts=self.counts(self.entries),
+            verdicts=self.verdict_counts(self.entries),
             by_domain=by_domain,
             time_spent_ms=spent,
             attempts=attempts,
