@@ -606,6 +606,7 @@ def test_cli_ui_and_default_ui_open_the_demo_then_the_last_session(tmp_path: Pat
     from testbench.tui.app import WorkstationApp
 
     monkeypatch.setenv("TESTBENCH_CONFIG_DIR", str(tmp_path / "cfg"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     opened: list = []
 
     def fake_run(self, *args, **kwargs):
@@ -617,7 +618,7 @@ def test_cli_ui_and_default_ui_open_the_demo_then_the_last_session(tmp_path: Pat
 
     monkeypatch.setattr(WorkstationApp, "run", fake_run)
     assert ui_cmd.default_ui() == 0
-    assert opened[-1][0] == tmp_path / "cfg" / "sessions" / "demo.tbsession"
+    assert opened[-1][0] == tmp_path / "data" / "testbench" / "demo.tbsession"  # testbench demo's session
     assert opened[-1][1] == ["demo.xml"]
     session = tmp_path / "exam.tbsession"
     demo = str(CASEBOOKS_DIR / "demo.xml")

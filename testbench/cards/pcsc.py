@@ -19,9 +19,10 @@ SHARED = "shared"
 EXCLUSIVE = "exclusive"
 HR_UNPOWERED = 0x80100067
 HR_NO_SERVICE = 0x8010001D
-INSTALL_HINT = (
-    "pile PC/SC absente : installez pcscd, vsmartcard-vpcd et libpcsclite-dev (scripts/setup.sh), "
-    "puis démarrez pcscd avec scripts/pcscd.sh start"
+INSTALL_HINT = (  # for pip users too: system package names, not the repository's scripts
+    "pile PC/SC absente : installez les paquets système pcscd et vsmartcard-vpcd (lecteurs virtuels), "
+    "et libpcsclite-dev (Debian, Ubuntu) ou pcsc-lite-devel (Fedora) pour compiler pyscard, "
+    "puis démarrez le service pcscd"
 )
 
 

@@ -234,7 +234,10 @@ def _serve(card: Any, port: int, trace: Path | None, duration: float | None, lab
     try:
         icc.insert(5.0)
     except OSError as exc:
-        _err(f"vpcd injoignable sur le port {port} ({exc}) : pcscd tourne-t-il ? (scripts/pcscd.sh start)")
+        _err(
+            f"vpcd injoignable sur le port {port} ({exc}) : le service pcscd tourne-t-il, avec le paquet "
+            "vsmartcard-vpcd installé ?"
+        )
         return EXIT_ENV
     print(f"{label} insérée sur le port vpcd {port} ; Ctrl-C pour la retirer", file=sys.stderr)
     try:

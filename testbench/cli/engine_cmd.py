@@ -18,7 +18,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     check = sub.add_parser(
         "check",
         help="vérifier qu'une commande de moteur respecte le protocole",
-        description="Exemple : testbench engine check -- .venv/bin/python -m testbench engine serve",
+        description="Exemple : testbench engine check -- python -m testbench engine serve",
     )
     check.add_argument("--timeout", type=float, default=5.0, help="délai par appel, en secondes (défaut 5)")
     check.add_argument("--json", action="store_true", help="rapport JSON au lieu du texte")

@@ -20,6 +20,7 @@ EXIT_USAGE = 3
 COMMAND_MODULES = (
     "testbench.cli.casebook_cmd",
     "testbench.cli.run_cmd",
+    "testbench.cli.demo_cmd",
     "testbench.cli.report_cmd",
     "testbench.cli.ui_cmd",
     "testbench.cli.cards_cmd",

@@ -1,4 +1,4 @@
-"""``testbench run`` and ``demo``: a campaign from casebooks to a session and its report."""
+"""``testbench run``: a campaign from casebooks to a session and its report."""
 
 from __future__ import annotations
 
@@ -23,14 +23,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     _add_run_options(run)
     run.set_defaults(func=cmd_run)
 
-    demo = sub.add_parser("demo", help="exécuter le cahier de démonstration et produire son rapport")
-    demo.add_argument("--output", type=Path, default=None, metavar="DIR", help="dossier du rapport (reports/demo)")
-    demo.add_argument("--headless", action="store_true", help="sans interface : exécuter puis écrire le rapport")
-    _add_bench_options(demo)
-    demo.set_defaults(func=cmd_demo)
 
-
-def _add_bench_options(p: argparse.ArgumentParser) -> None:
+def add_bench_options(p: argparse.ArgumentParser) -> None:
+    """The bench's options, shared with ``testbench demo``."""
     p.add_argument(
         "--engine",
         default="reference",
@@ -84,7 +79,7 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--tag", action="append", default=[], metavar="TAG", help="ne garder que les cas de ce tag")
     p.add_argument("--junit", type=Path, metavar="FILE", help="écrire un rapport JUnit XML")
     p.add_argument("--report", type=Path, metavar="DIR", help="écrire le rapport HTML à la fin")
-    _add_bench_options(p)
+    add_bench_options(p)
 
 
 def exit_code(verdicts: Sequence[str]) -> int:
@@ -138,64 +133,3 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         print(f"rapport : {write_report(args.session, args.report, lang=args.lang or 'fr')}", file=sys.stderr)
     return exit_code(result.final_verdicts)
-
-
-def cmd_demo(args: argparse.Namespace) -> int:
-    """The bundled demo: the workstation on a terminal, else (or with --headless) a run and its report."""
-    from testbench.paths import CASEBOOKS_DIR, REPORTS_DIR
-
-    out = args.output or REPORTS_DIR / "demo"
-    out.mkdir(parents=True, exist_ok=True)
-    # the session sits beside the report folder: the signed report holds redacted copies, not the record
-    session = out.with_name(out.name + ".tbsession")
-    casebook = CASEBOOKS_DIR / "demo.xml"
-    interactive = not args.headless and sys.stdin.isatty() and sys.stdout.isatty()
-    if interactive:
-        from testbench.cli.ui_cmd import launch
-
-        args.operator = args.operator or None
-        code = launch([casebook], session, args)
-        if session.exists():
-            from testbench.report.html import write_report
-
-            print(f"démo : session {session}, rapport {write_report(session, out)}", file=sys.stderr)
-        return code
-    if not args.headless:
-        print("démo : pas de terminal interactif, exécution sans interface (--headless)", file=sys.stderr)
-    for stale in out.parent.glob(session.name + "*"):
-        stale.unlink()
-    attestations = args.attestations or CASEBOOKS_DIR / "demo-attestations.json"
-    argv = [
-        "run",
-        str(casebook),
-        "--session",
-        str(session),
-        "--report",
-        str(out),
-        "--junit",
-        str(out / "junit.xml"),
-        "--engine",
-        args.engine,
-        "--cards",
-        args.cards,
-        "--engine-timeout",
-        str(args.engine_timeout),
-    ]
-    if attestations.exists():
-        argv += ["--attestations", str(attestations)]
-    if args.allow_real_cards:
-        argv.append("--allow-real-cards")
-    for flag, value in (
-        ("--sut", args.sut or "démo testbench"),
-        ("--sut-version", args.sut_version),
-        ("--agrement", args.agrement),
-        ("--operator", args.operator),
-    ):
-        if value:
-            argv += [flag, value]
-    from testbench.cli.main import main
-
-    code = main(argv)
-    print(f"démo : session {session}, rapport {out / 'index.html'}", file=sys.stderr)
-    # the demo contains a case built to fail: that is the demo working, not the bench failing
-    return EXIT_OK if code in (EXIT_OK, EXIT_FAILED) else code

@@ -44,9 +44,12 @@ def cmd_ui(args: argparse.Namespace) -> int:
 
 
 def default_ui(args: argparse.Namespace | None = None) -> int:
-    """``testbench`` with no arguments: the last session, or the bundled demo (virtual cards, reference engine)."""
-    from testbench.paths import CASEBOOKS_DIR
-    from testbench.tui.config import UiState, config_dir
+    """``testbench`` with no arguments: the last session, or the bundled demo (virtual cards, reference engine).
+
+    The demo's session is ``testbench demo``'s, in the user's data folder: never beside the package.
+    """
+    from testbench.cli.demo_cmd import demo_casebook, demo_paths
+    from testbench.tui.config import UiState
 
     ns = argparse.Namespace(
         engine="reference",
@@ -68,7 +71,7 @@ def default_ui(args: argparse.Namespace | None = None) -> int:
             setattr(ns, key, value)
     if reopen and last is not None:
         return launch(last[1], last[0], ns)
-    return launch([CASEBOOKS_DIR / "demo.xml"], config_dir() / "sessions" / "demo.tbsession", ns)
+    return launch([demo_casebook()], demo_paths()[1], ns)
 
 
 def launch(casebook_paths: list[Path], session: Path, args: argparse.Namespace) -> int:
