@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 LANGUAGES = ("fr", "en")
 
@@ -140,12 +141,45 @@ _EN: dict[str, str] = {
     "Cas dont la revue a changé le verdict": "Cases whose verdict the review changed",
     "verdict enregistré": "recorded verdict",
     "sans effet sur le verdict": "no effect on the verdict",
+    "oui": "yes",
+    "exécution": "run",
+    "tentative": "attempt",
+    "codes PIN": "PIN codes",
+    "secrets": "secrets",
+    "NIR": "NIR",
+    "NIR probables": "probable NIR",
+    "noms": "names",
+    "dates de naissance": "birth dates",
+    "FINESS": "FINESS",
+    "RPPS": "RPPS",
+    "ADELI": "ADELI",
+    "numéros de PS": "PS numbers",
+    "blocs base64": "base64 blocks",
+    "non": "no",
 }
 
 
+_active: str | None = None
+
+
 def default_language() -> str:
+    """The language in use: the one a command asked for (``use_language``), else ``TESTBENCH_LANG``, else fr."""
+    if _active is not None:
+        return _active
     lang = os.environ.get("TESTBENCH_LANG", "fr").lower()[:2]
     return lang if lang in LANGUAGES else "fr"
+
+
+@contextlib.contextmanager
+def use_language(lang: str | None) -> Iterator[str]:
+    """Make ``lang`` the default language for the duration of a command (``--lang``), then restore."""
+    global _active
+    previous = _active
+    _active = lang if lang in LANGUAGES else None
+    try:
+        yield default_language()
+    finally:
+        _active = previous
 
 
 def translator(lang: str | None = None) -> Callable[[str], str]:

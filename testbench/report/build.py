@@ -99,7 +99,8 @@ def build_report(session_path: Path, out_dir: Path, options: BuildOptions | None
         clock = now
 
     with read_session(session_path) as session:
-        content = gather(session, Options(redact=options.redact, excerpt=options.excerpt, signer=signer_info), evidence)
+        gathering = Options(redact=options.redact, excerpt=options.excerpt, signer=signer_info, lang=options.lang)
+        content = gather(session, gathering, evidence)
         lap("gather+evidence")
         say("mise en page HTML")
         html = render_html(content, options.lang)

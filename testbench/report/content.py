@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from testbench import __version__
+from testbench import __version__, fmt
+from testbench.i18n import translator
 from testbench.integrity import chain
 from testbench.report.evidence import Evidence
 from testbench.runner.verdict import Verdict
@@ -81,10 +82,18 @@ def ordinal_fr(n: int) -> str:
     return "1re" if n == 1 else f"{n}e"
 
 
+def _ordinal(n: int, lang: str) -> str:
+    if lang != "en":
+        return ordinal_fr(n)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 @dataclass
 class Options:
     redact: bool = True
     excerpt: int = DEFAULT_EXCERPT
+    lang: str = "fr"  # the words written into the content (value texts, labels); the JSON keeps codes
     signer: dict[str, str] | None = None  # {"public_key", "fingerprint"} when the report will be signed
 
 
@@ -288,7 +297,7 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("_")[:80] or "cas"
 
 
-def _steps(view: CaseView, events: list[dict[str, Any]], scrub: _Scrubber) -> list[dict[str, Any]]:
+def _steps(view: CaseView, events: list[dict[str, Any]], scrub: _Scrubber, lang: str) -> list[dict[str, Any]]:
     by_step: dict[str, list[dict[str, Any]]] = {}
     for ev in events:
         if ev["step_id"]:
@@ -301,7 +310,8 @@ def _steps(view: CaseView, events: list[dict[str, Any]], scrub: _Scrubber) -> li
             if kind == "step-end":
                 status = "done"
             elif kind == "step-refused":
-                status, detail = "refused", scrub(f"{data.get('code')} {data.get('message') or ''}".strip())
+                parts = (data.get("code"), data.get("message"))
+                status, detail = "refused", scrub(" ".join(str(p) for p in parts if p not in (None, "")))
             elif kind == "step-failed":
                 status, detail = "failed", scrub(str(data.get("reason", "")))
             elif kind == "manual-pending":
@@ -312,7 +322,7 @@ def _steps(view: CaseView, events: list[dict[str, Any]], scrub: _Scrubber) -> li
                     "operator": str(data.get("operator", "")),
                     "confirmed": bool(data.get("confirmed")),
                     "note": scrub(str(data.get("note") or "")),
-                    "values": {k: str(scrub.at_path(k, str(v))) for k, v in (data.get("values") or {}).items()},
+                    "values": {k: fmt.value(scrub.at_path(k, v), lang) for k, v in (data.get("values") or {}).items()},
                     "at": iso(ev["wall"]),
                 }
         steps.append(
@@ -388,19 +398,24 @@ def _artifacts(
     return out
 
 
-def _final_label(attempts: list[dict[str, Any]]) -> str:
+def final_label(attempts: list[dict[str, Any]], lang: str = "fr") -> str:
     """« réussi à la 2e tentative — 1re : échec (motif) »: attempts are history, not overwrites."""
+    t = translator(lang)
     if not attempts:
-        return verdict_label("none")
+        return t(verdict_label("none"))
     last = attempts[-1]
-    label = verdict_label(last["verdict"])
+    label = t(verdict_label(last["verdict"]))
     if len(attempts) == 1:
         return label
+    colon = " : " if lang != "en" else ": "
     earlier = "; ".join(
-        f"{ordinal_fr(a['number'])} : {verdict_label(a['verdict'])}" + (f" ({a['reason']})" if a["reason"] else "")
+        f"{_ordinal(a['number'], lang)}{colon}{t(verdict_label(a['verdict']))}"
+        + (f" ({a['reason']})" if a["reason"] else "")
         for a in attempts[:-1]
     )
-    return f"{label} à la {ordinal_fr(last['number'])} tentative — {earlier}"
+    if lang == "en":
+        return f"{label} at the {_ordinal(last['number'], lang)} attempt — {earlier}"
+    return f"{label} à la {_ordinal(last['number'], lang)} tentative — {earlier}"
 
 
 def _case(
@@ -442,9 +457,9 @@ def _case(
         "cards": [{"slot": c.get("slot"), "card": c.get("card")} for c in d.get("cards", [])],
         "verdict": view.verdict,
         "reason": scrub(latest.reason) if latest else "",
-        "final_label": _final_label(attempts),
+        "final_label": final_label(attempts, options.lang),
         "attempts": attempts,
-        "steps": _steps(view, events, scrub),
+        "steps": _steps(view, events, scrub, options.lang),
         "comparisons": [],
         "expectations": [
             {
@@ -479,10 +494,10 @@ def _case(
             "message": scrub(str(c.get("message", ""))),
             "path": c.get("path", ""),
             "step": c.get("step"),
-            "expected": str(scrub.at_path(c.get("path", ""), str(c.get("expected", "")))),
+            "expected": fmt.value(scrub.at_path(c.get("path", ""), c.get("expected")), options.lang),
             "observed": None
             if c.get("observed") is None
-            else str(scrub.at_path(c.get("path", ""), str(c["observed"]))),
+            else fmt.value(scrub.at_path(c.get("path", ""), c["observed"]), options.lang),
             "tolerance": c.get("tolerance"),
             "value_type": c.get("value_type", ""),
             "rules": list(c.get("rules", [])),

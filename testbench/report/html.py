@@ -13,10 +13,24 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from testbench import fmt
 from testbench.i18n import translator
 from testbench.report import assets, svg
-from testbench.report.content import NOT_RECORDED, VERDICT_ORDER, ReportContent, clock_text, verdict_label
+from testbench.report.content import (
+    NOT_RECORDED,
+    VERDICT_ORDER,
+    ReportContent,
+    clock_text,
+    final_label,
+    verdict_label,
+)
 from testbench.store.annotations import ACTION_FR
+
+
+def _finalize(value: object) -> object:
+    """Every ``{{ … }}`` of plain text shows bidirectional controls as markers (Markup is ours, already safe)."""
+    return fmt.visible_controls(value) if type(value) is str else value
+
 
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("testbench.report", "templates"),
@@ -24,7 +38,23 @@ _ENV = jinja2.Environment(
     undefined=jinja2.StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
+    finalize=_finalize,
 )
+
+#: what the cover says was redacted, per kind of ``testbench.traces.redact``
+REDACTION_LABELS = {
+    "pin": "codes PIN",
+    "secret": "secrets",
+    "nir": "NIR",
+    "nir?": "NIR probables",
+    "name": "noms",
+    "birth_date": "dates de naissance",
+    "finess": "FINESS",
+    "rpps": "RPPS",
+    "adeli": "ADELI",
+    "id_ps": "numéros de PS",
+    "base64": "blocs base64",
+}
 
 STEP_STATUS = {
     "not-run": "non exécutée",
@@ -50,6 +80,7 @@ def render_html(content: ReportContent, lang: str = "fr", *, for_print: bool = F
         return t(NOT_RECORDED) if value == NOT_RECORDED else value
 
     gap_text = escape(t("lignes dans le fichier de trace complet"))
+    shown = fmt.visible_controls
 
     def trace_rows(excerpt: list[dict[str, Any]]) -> Markup:
         """The excerpt's rows, escaped here in one pass: it is most of the page at campaign scale."""
@@ -58,10 +89,10 @@ def render_html(content: ReportContent, lang: str = "fr", *, for_print: bool = F
             if "gap" in line:
                 rows.append(f'<tr><td colspan="4" class="gap">… {int(line["gap"])} {gap_text} …</td></tr>\n')
             else:
-                ch = escape(line["channel"])
+                ch = escape(shown(line["channel"]))
                 rows.append(
                     f'<tr class="ch-{ch}"><td>{escape(line["time"])}</td><td>{ch}</td>'
-                    f"<td>{escape(line['step'])}</td><td>{escape(line['text'])}</td></tr>\n"
+                    f"<td>{escape(shown(line['step']))}</td><td>{escape(shown(line['text']))}</td></tr>\n"
                 )
         return Markup("".join(rows))
 
@@ -78,11 +109,15 @@ def render_html(content: ReportContent, lang: str = "fr", *, for_print: bool = F
         verdicts=present,
         step_status=STEP_STATUS,
         action_label=ACTION_FR,
+        redaction_label=lambda kind: t(REDACTION_LABELS.get(kind, kind)),
+        fv=lambda value: fmt.value(value, lang),
+        dur=lambda ms: fmt.duration_ms(ms, lang),
+        label=lambda case: final_label(case["attempts"], lang),
         css=assets.CSS,
         js=assets.JS,
         csp=assets.CSP,
         bars=svg.stacked_bars(data["summary"]["by_domain"], vl, t("Verdicts par domaine")),
-        timeline=svg.timeline(data["cases"], vl, t("Déroulement de la campagne"), clock_text),
+        timeline=svg.timeline(data["cases"], vl, t("Déroulement de la campagne"), clock_text, lang),
     )
 
 

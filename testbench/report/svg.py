@@ -9,6 +9,9 @@ from collections.abc import Callable
 from html import escape
 from typing import Any
 
+from testbench import fmt
+from testbench.i18n import translator
+
 COLORS = {
     "pass": "#2e9d55",
     "fail": "#c62828",
@@ -19,6 +22,10 @@ COLORS = {
     "skipped": "#c3cad3",
 }
 ORDER = ("fail", "error", "inconclusive", "pending", "none", "skipped", "pass")
+
+
+def _esc(text: str) -> str:
+    return escape(fmt.visible_controls(text))
 
 
 def _num(x: float) -> str:
@@ -35,12 +42,12 @@ def stacked_bars(by_group: dict[str, dict[str, int]], label: Callable[[str], str
     longest = max(sum(v.values()) for v in by_group.values()) or 1
     scale = (width - left - right) / longest
     out = [
-        f'<svg class="chart" role="img" aria-label="{escape(title)}" viewBox="0 0 {width} {height}" '
+        f'<svg class="chart" role="img" aria-label="{_esc(title)}" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg">'
     ]
     y = top
     for group, counts in by_group.items():
-        out.append(f'<text x="{left - 6}" y="{y + bar_h - 5}" text-anchor="end" font-size="12">{escape(group)}</text>')
+        out.append(f'<text x="{left - 6}" y="{y + bar_h - 5}" text-anchor="end" font-size="12">{_esc(group)}</text>')
         x = float(left)
         for verdict in ORDER:
             n = counts.get(verdict, 0)
@@ -49,7 +56,7 @@ def stacked_bars(by_group: dict[str, dict[str, int]], label: Callable[[str], str
             w = n * scale
             out.append(
                 f'<rect x="{_num(x)}" y="{y}" width="{_num(w)}" height="{bar_h}" fill="{COLORS[verdict]}">'
-                f"<title>{escape(group)} — {escape(label(verdict))} : {n}</title></rect>"
+                f"<title>{_esc(group)} — {_esc(label(verdict))} : {n}</title></rect>"
             )
             x += w
         out.append(f'<text x="{_num(x + 5)}" y="{y + bar_h - 5}" font-size="12">{sum(counts.values())}</text>')
@@ -57,7 +64,7 @@ def stacked_bars(by_group: dict[str, dict[str, int]], label: Callable[[str], str
     lx = left
     for verdict in ORDER:
         if any(verdict in c for c in by_group.values()):
-            text = escape(label(verdict))
+            text = _esc(label(verdict))
             out.append(f'<rect x="{lx}" y="{y + 4}" width="10" height="10" fill="{COLORS[verdict]}"/>')
             out.append(f'<text x="{lx + 14}" y="{y + 13}" font-size="11">{text}</text>')
             lx += 24 + 7 * len(text)
@@ -66,7 +73,11 @@ def stacked_bars(by_group: dict[str, dict[str, int]], label: Callable[[str], str
 
 
 def timeline(
-    cases: list[dict[str, Any]], label: Callable[[str], str], title: str, clock: Callable[[float], str]
+    cases: list[dict[str, Any]],
+    label: Callable[[str], str],
+    title: str,
+    clock: Callable[[float], str],
+    lang: str = "fr",
 ) -> str:
     """The campaign on one time axis: a mark per attempt, width = duration, colour = verdict, one lane per run."""
     marks = []
@@ -86,38 +97,33 @@ def timeline(
     height = len(runs) * (lane_h + 6) + 30
     scale = (width - left - right) / span
     out = [
-        f'<svg class="chart" role="img" aria-label="{escape(title)}" viewBox="0 0 {width} {height}" '
+        f'<svg class="chart" role="img" aria-label="{_esc(title)}" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg">'
     ]
+    t = translator(lang)
+    run_word, attempt_word = _esc(t("exécution")), t("tentative")
     for r in runs:
         y = 4 + lane[r] * (lane_h + 6)
-        out.append(f'<text x="{left - 6}" y="{y + lane_h - 8}" text-anchor="end" font-size="11">run {r}</text>')
+        out.append(f'<text x="{left - 6}" y="{y + lane_h - 8}" text-anchor="end" font-size="11">{run_word} {r}</text>')
         out.append(f'<rect x="{left}" y="{y}" width="{width - left - right}" height="{lane_h}" fill="#f2f4f7"/>')
     for run_id, start, dur, a, c in sorted(marks, key=lambda m: (m[0], m[1])):
         y = 4 + lane[run_id] * (lane_h + 6)
         x = left + (start - t0) * scale
         w = max(dur * scale, 1.0)
         tip = (
-            f"{c['key']['case_id']} — {label(a['verdict'])} — tentative {a['number']} — {a['duration_ms'] or 0:.0f} ms"
+            f"{c['key']['case_id']} — {label(a['verdict'])} — {attempt_word} {a['number']}"
+            f" — {fmt.duration_ms(a['duration_ms'], lang)}"
         )
         out.append(
-            f'<a href="#{escape(c["anchor"])}"><rect x="{_num(x)}" y="{y}" width="{_num(w)}" height="{lane_h}" '
-            f'fill="{COLORS.get(a["verdict"], "#9aa4b2")}"><title>{escape(tip)}</title></rect></a>'
+            f'<a href="#{_esc(c["anchor"])}"><rect x="{_num(x)}" y="{y}" width="{_num(w)}" height="{lane_h}" '
+            f'fill="{COLORS.get(a["verdict"], "#9aa4b2")}"><title>{_esc(tip)}</title></rect></a>'
         )
     base = height - 8
-    out.append(f'<text x="{left}" y="{base}" font-size="11">{escape(clock(t0))}</text>')
-    out.append(f'<text x="{width - right}" y="{base}" font-size="11" text-anchor="end">{escape(clock(t1))}</text>')
+    out.append(f'<text x="{left}" y="{base}" font-size="11">{_esc(clock(t0))}</text>')
+    out.append(f'<text x="{width - right}" y="{base}" font-size="11" text-anchor="end">{_esc(clock(t1))}</text>')
     out.append(
         f'<text x="{(left + width - right) / 2:.0f}" y="{base}" font-size="11" text-anchor="middle">'
-        f"{escape(_duration(span))}</text>"
+        f"{_esc(fmt.duration(span, lang))}</text>"
     )
     out.append("</svg>")
     return "".join(out)
-
-
-def _duration(seconds: float) -> str:
-    if seconds < 60:
-        return f"{seconds:.1f} s"
-    minutes, sec = divmod(int(seconds), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d} min {sec:02d} s" if hours else f"{minutes} min {sec:02d} s"

@@ -1,0 +1,67 @@
+"""How values are written for a person (CLI, reports): never a raw Python value.
+
+Booleans read oui/non (yes/no), a missing value reads « — », a duration reads « 1 min 56 s », a
+structure reads as « clé : valeur » pairs, and bidirectional control characters (which can make a
+trace line or a title display in a misleading order, the "Trojan Source" trick) are shown as visible
+markers such as ``⟨U+202E⟩``. One place for these rules, used by the report and the CLI.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from testbench.i18n import default_language, translator
+
+MISSING = "—"
+
+#: Unicode bidirectional controls: embeddings and overrides, isolates, implicit marks
+BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible_controls(text: str) -> str:
+    """``text`` with each bidirectional control replaced by a visible ``⟨U+XXXX⟩`` marker."""
+    if BIDI_CONTROLS.search(text) is None:  # the common case, at the cost of one scan
+        return text
+    return BIDI_CONTROLS.sub(lambda m: f"⟨U+{ord(m.group()):04X}⟩", text)
+
+
+def _decimal(number: float, digits: int, lang: str) -> str:
+    text = f"{number:.{digits}f}"
+    return text.replace(".", ",") if lang == "fr" else text
+
+
+def duration(seconds: float | None, lang: str | None = None) -> str:
+    """« 350 ms », « 12,4 s », « 1 min 56 s », « 2 h 05 min 00 s »; « — » when unknown."""
+    if seconds is None:
+        return MISSING
+    lang = lang or default_language()
+    if seconds < 1:
+        return f"{round(seconds * 1000)} ms"
+    if seconds < 60:
+        return f"{_decimal(seconds, 1, lang)} s"
+    minutes, sec = divmod(round(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min {sec:02d} s" if hours else f"{minutes} min {sec:02d} s"
+
+
+def duration_ms(milliseconds: float | None, lang: str | None = None) -> str:
+    return duration(None if milliseconds is None else milliseconds / 1000, lang)
+
+
+def yes_no(flag: bool, lang: str | None = None) -> str:
+    return translator(lang)("oui" if flag else "non")
+
+
+def value(item: Any, lang: str | None = None) -> str:
+    """Any recorded value as a person reads it: oui/non, « — », « clé : valeur ; … », « a, b »."""
+    if item is None or item == "":
+        return MISSING
+    if isinstance(item, bool):
+        return yes_no(item, lang)
+    if isinstance(item, Mapping):
+        return " ; ".join(f"{k} : {value(v, lang)}" for k, v in item.items()) or MISSING
+    if isinstance(item, list | tuple | set | frozenset):
+        return ", ".join(value(v, lang) for v in item) or MISSING
+    return str(item)
