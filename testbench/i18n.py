@@ -62,6 +62,12 @@ _EN: dict[str, str] = {
     "Généré depuis le fichier de session": "Built from the session file",
     "Total": "Total",
     "Filtrer": "Filter",
+    # command line: where a command writes (testbench/cli/outputs.py)
+    "{path} : ce chemin est un fichier, pas un dossier ; indiquez un dossier pour le rapport": "{path}: this path is a file, not a folder; give a folder for the report",  # noqa: E501
+    "{path} : ce chemin est un dossier, pas un fichier ; indiquez un fichier": "{path}: this path is a folder, not a file; give a file",  # noqa: E501
+    "{folder} : ce chemin n'est pas un dossier ; la session n'a pas été créée": "{folder}: this path is not a folder; the session was not created",  # noqa: E501
+    "{folder} : dossier introuvable (support non monté ?) ; la session n'a pas été créée. Vérifiez le chemin, ou ajoutez --create-dirs pour créer ce dossier": "{folder}: folder not found (a drive not mounted?); the session was not created. Check the path, or add --create-dirs to create this folder",  # noqa: E501
+    "{folder} : impossible de créer ce dossier ({reason})": "{folder}: cannot create this folder ({reason})",
     # report (exam book)
     "ATTENTION : rapport exporté SANS anonymisation (--no-redact) : il peut contenir des données personnelles (NIR, noms, dates de naissance, identifiants de professionnels).": "WARNING: report exported WITHOUT redaction (--no-redact): it may contain personal data (NIR, names, birth dates, professional identifiers).",  # noqa: E501
     "Action / instruction": "Action / instruction",

@@ -34,10 +34,16 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from testbench.cli.outputs import output_dir_problem, output_file_problem
     from testbench.report.build import BuildOptions, build_report
     from testbench.report.pdf import PdfError
     from testbench.store.session import SessionError
 
+    junit_problem = output_file_problem(args.junit, args.lang) if args.junit else None
+    for problem in (output_dir_problem(args.output, args.lang), junit_problem):
+        if problem:
+            print(f"testbench report: {problem}", file=sys.stderr)
+            return EXIT_USAGE
     signer = None
     if args.sign or args.key:
         from testbench.integrity.signing import SigningKeyError, default_key_path, load_signer

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from testbench.cli.main import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK
+from testbench.cli.main import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from testbench.cli.progress import Progress
 from testbench.runner.verdict import Verdict
 
@@ -16,6 +16,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     run = sub.add_parser("run", help="exécuter des cahiers de tests et enregistrer la session")
     run.add_argument("casebooks", nargs="+", type=Path, metavar="CASEBOOK")
     run.add_argument("--session", required=True, type=Path, help="fichier de session (créé s'il n'existe pas)")
+    run.add_argument(
+        "--create-dirs",
+        action="store_true",
+        help="créer le dossier de la session s'il n'existe pas (refusé sinon : un support non monté se voit)",
+    )
     run.add_argument("--resume", action="store_true", help="reprendre au premier cas sans verdict final")
     run.add_argument(
         "--rerun", action="store_true", help="rejouer les cas d'une session existante (nouvelle tentative)"
@@ -93,8 +98,18 @@ def exit_code(verdicts: Sequence[str]) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from testbench.cli.outputs import output_dir_problem, output_file_problem, session_dir_problem
     from testbench.runner.campaign import CampaignError, RunRequest, run_campaign
 
+    problems = [
+        session_dir_problem(args.session, args.create_dirs, args.lang),
+        output_dir_problem(args.report, args.lang) if args.report else None,
+        output_file_problem(args.junit, args.lang) if args.junit else None,
+    ]
+    for problem in filter(None, problems):
+        print(f"testbench run: {problem}", file=sys.stderr)
+    if any(problems):
+        return EXIT_USAGE
     request = RunRequest(
         casebooks=list(args.casebooks),
         session=args.session,

@@ -1,0 +1,54 @@
+"""Where a command writes: refuse a path that would surprise a person before anything is written.
+
+A report folder named like an existing file, or a session whose folder is missing (a USB stick that
+is not mounted), must be said, not turned into a traceback or a file silently left on the local disk.
+``os.path`` is used on purpose: it answers False, never raises, on a name too long or unreadable.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from testbench.i18n import translator
+
+
+def output_dir_problem(path: Path, lang: str | None = None) -> str | None:
+    """A folder to write into (created if missing): the sentence saying why it cannot be, or None."""
+    if os.path.lexists(path) and not os.path.isdir(path):
+        t = translator(lang)
+        return t("{path} : ce chemin est un fichier, pas un dossier ; indiquez un dossier pour le rapport").format(
+            path=path
+        )
+    return None
+
+
+def output_file_problem(path: Path, lang: str | None = None) -> str | None:
+    """A file to write (JUnit XML): it may not be a folder."""
+    if os.path.isdir(path):
+        t = translator(lang)
+        return t("{path} : ce chemin est un dossier, pas un fichier ; indiquez un fichier").format(path=path)
+    return None
+
+
+def session_dir_problem(session: Path, create: bool, lang: str | None = None) -> str | None:
+    """The session's folder must exist, unless the person asked for it (``create``): None when it is there."""
+    t: Callable[[str], str] = translator(lang)
+    folder = session.parent
+    if os.path.isdir(folder):
+        return None
+    if os.path.lexists(folder):
+        return t("{folder} : ce chemin n'est pas un dossier ; la session n'a pas été créée").format(folder=folder)
+    if not create:
+        return t(
+            "{folder} : dossier introuvable (support non monté ?) ; la session n'a pas été créée. "
+            "Vérifiez le chemin, ou ajoutez --create-dirs pour créer ce dossier"
+        ).format(folder=folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return t("{folder} : impossible de créer ce dossier ({reason})").format(
+            folder=folder, reason=exc.strerror or exc
+        )
+    return None
