@@ -68,6 +68,9 @@ _EN: dict[str, str] = {
     "{folder} : ce chemin n'est pas un dossier ; la session n'a pas été créée": "{folder}: this path is not a folder; the session was not created",  # noqa: E501
     "{folder} : dossier introuvable (support non monté ?) ; la session n'a pas été créée. Vérifiez le chemin, ou ajoutez --create-dirs pour créer ce dossier": "{folder}: folder not found (a drive not mounted?); the session was not created. Check the path, or add --create-dirs to create this folder",  # noqa: E501
     "{folder} : impossible de créer ce dossier ({reason})": "{folder}: cannot create this folder ({reason})",
+    # testbench review
+    "verdict inconnu « {name} » ; noms valides : {french} (en anglais : {english})": "unknown verdict “{name}”; valid names: {english} (in French: {french})",  # noqa: E501
+    "annotation {ident} enregistrée et signée ({fingerprint}…)": "annotation {ident} recorded and signed ({fingerprint}…)",  # noqa: E501
     # report (exam book)
     "ATTENTION : rapport exporté SANS anonymisation (--no-redact) : il peut contenir des données personnelles (NIR, noms, dates de naissance, identifiants de professionnels).": "WARNING: report exported WITHOUT redaction (--no-redact): it may contain personal data (NIR, names, birth dates, professional identifiers).",  # noqa: E501
     "Action / instruction": "Action / instruction",

@@ -8,7 +8,10 @@ import pytest
 from test_report_build import campaign
 
 from testbench.cli.main import main
+from testbench.integrity.signing import init_key
 from testbench.paths import CASEBOOKS_DIR
+from testbench.store.annotations import read_annotations
+from testbench.store.read import read_session
 
 BILLING = CASEBOOKS_DIR / "billing.xml"
 ONE_CASE = ["-k", "TB-LPP-001", "--cards", "inprocess", "--engine", "inprocess"]
@@ -56,3 +59,51 @@ def test_run_outputs_are_checked_before_the_campaign(tmp_path: Path, capsys, fla
     assert main(["run", str(BILLING), "--session", str(session), *ONE_CASE, flag, str(target)]) == 3
     assert str(target) in capsys.readouterr().err
     assert not session.exists()  # refused before anything ran
+
+
+NAMES = {
+    "réussi": "pass",
+    "Reussi": "pass",
+    "passed": "pass",
+    "PASS": "pass",
+    "échec": "fail",
+    "ECHEC": "fail",
+    "failed": "fail",
+    "non concluant": "inconclusive",
+    "Non-Concluant": "inconclusive",
+    "inconclusive": "inconclusive",
+    "erreur": "error",
+    "error": "error",
+    "ignoré": "skipped",
+    "skipped": "skipped",
+}
+
+
+def test_review_override_takes_french_and_english_verdict_names(tmp_path: Path) -> None:
+    session = campaign(tmp_path, hostile=False)
+    key = tmp_path / "k.pem"
+    init_key(key)
+    for name in NAMES:
+        args = ["review", str(session), "KO-1", "--override", name, "--reason", "relu", "--key", str(key)]
+        assert main(args) == 0, name
+    with read_session(session) as view:
+        notes = [a for items in read_annotations(view.conn).values() for a in items]
+    assert [a.verdict for a in notes] == list(NAMES.values())
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_review_override_rejects_other_names_with_the_valid_ones(tmp_path: Path, capsys, lang: str) -> None:
+    session = campaign(tmp_path, hostile=False)
+    key = tmp_path / "k.pem"
+    init_key(key)
+    args = ["review", str(session), "KO-1", "--override", "bof", "--reason", "relu", "--key", str(key)]
+    assert main([*args, "--lang", lang]) == 3
+    err = capsys.readouterr().err
+    if lang == "fr":
+        assert "verdict inconnu « bof »" in err
+        assert "réussi, échec, non concluant, erreur, ignoré" in err
+    else:
+        assert "unknown verdict “bof”" in err and "passed, failed, inconclusive, error, skipped" in err
+    assert "Traceback" not in err
+    with read_session(session) as view:
+        assert not read_annotations(view.conn)  # nothing recorded

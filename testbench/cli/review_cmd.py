@@ -7,10 +7,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+import unicodedata
 from pathlib import Path
 
 from testbench.cli.main import EXIT_OK, EXIT_USAGE
+from testbench.i18n import translator
 from testbench.runner.verdict import Verdict
+
+#: The verdicts a reviewer may retain, in the order they are listed to a person.
+OVERRIDABLE = (Verdict.PASS, Verdict.FAIL, Verdict.INCONCLUSIVE, Verdict.ERROR, Verdict.SKIPPED)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -20,19 +25,51 @@ def register(sub: argparse._SubParsersAction) -> None:
     action = review.add_mutually_exclusive_group(required=True)
     action.add_argument("--accept", action="store_true", help="accepter le verdict enregistré")
     action.add_argument(
-        "--override", choices=[v.value for v in Verdict if v.is_final], metavar="VERDICT", help="remplacer le verdict"
+        "--override",
+        metavar="VERDICT",
+        help="remplacer le verdict : réussi, échec, non concluant, erreur ou ignoré (noms anglais acceptés)",
     )
     action.add_argument("--comment", action="store_true", help="simple commentaire")
     review.add_argument("--reason", required=True, help="motif (obligatoire)")
     review.add_argument("--reviewer", default=None, help="nom du relecteur (défaut : l'utilisateur)")
     review.add_argument("--casebook", default=None, metavar="SHA256", help="empreinte du cahier si l'id est ambigu")
     review.add_argument("--key", type=Path, default=None, metavar="FILE", help="clé privée de signature")
+    review.add_argument("--lang", choices=("fr", "en"), default=None, help="langue des messages (fr par défaut)")
     review.set_defaults(func=cmd_review)
+
+
+def _fold(text: str) -> str:
+    """Case, accents, hyphens and spacing do not matter: « Non-Concluant » is « non concluant »."""
+    letters = "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+    return " ".join(letters.replace("-", " ").replace("_", " ").split())
+
+
+def parse_verdict(text: str) -> Verdict | None:
+    """The verdict named in French (« réussi »), in English (« passed ») or by its stored value (``pass``)."""
+    english = translator("en")
+    key = _fold(text)
+    for verdict in OVERRIDABLE:
+        if key in {_fold(verdict.value), _fold(verdict.label_fr), _fold(english(verdict.label_fr))}:
+            return verdict
+    return None
+
+
+def _unknown_verdict(text: str, lang: str | None) -> str:
+    english = translator("en")
+    return translator(lang)("verdict inconnu « {name} » ; noms valides : {french} (en anglais : {english})").format(
+        name=text,
+        french=", ".join(v.label_fr for v in OVERRIDABLE),
+        english=", ".join(english(v.label_fr) for v in OVERRIDABLE),
+    )
 
 
 def cmd_review(args: argparse.Namespace) -> int:
     import getpass
 
+    verdict = parse_verdict(args.override) if args.override is not None else None
+    if args.override is not None and verdict is None:
+        print(f"testbench review: {_unknown_verdict(args.override, args.lang)}", file=sys.stderr)
+        return EXIT_USAGE
     from testbench.integrity.signing import SigningKeyError, default_key_path, load_signer
     from testbench.store.annotations import AnnotationError, add_annotation
     from testbench.store.session import SessionError, SessionStore
@@ -56,11 +93,12 @@ def cmd_review(args: argparse.Namespace) -> int:
                 action,
                 args.reason,
                 reviewer,
-                verdict=args.override,
+                verdict=verdict.value if verdict else None,
                 casebook_sha=args.casebook,
             )
     except (SessionError, AnnotationError) as exc:
         print(f"testbench review: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    print(f"annotation {ident} enregistrée et signée ({signer.public.fingerprint[:16]}…)")
+    done = translator(args.lang)("annotation {ident} enregistrée et signée ({fingerprint}…)")
+    print(done.format(ident=ident, fingerprint=signer.public.fingerprint[:16]))
     return EXIT_OK
