@@ -27,14 +27,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     action.add_argument(
         "--override",
         metavar="VERDICT",
-        help="remplacer le verdict : réussi, échec, non concluant, erreur ou ignoré (noms anglais acceptés)",
+        help="remplacer le verdict",
     )
     action.add_argument("--comment", action="store_true", help="simple commentaire")
     review.add_argument("--reason", required=True, help="motif (obligatoire)")
     review.add_argument("--reviewer", default=None, help="nom du relecteur (défaut : l'utilisateur)")
     review.add_argument("--casebook", default=None, metavar="SHA256", help="empreinte du cahier si l'id est ambigu")
     review.add_argument("--key", type=Path, default=None, metavar="FILE", help="clé privée de signature")
-    review.add_argument("--lang", choices=("fr", "en"), default=None, help="langue des messages (fr par défaut)")
+    review.add_argument("--lang", choices=("fr", "en"), default=None, help="langue (fr par défaut)")
     review.set_defaults(func=cmd_review)
 
 
