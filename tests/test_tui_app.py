@@ -408,27 +408,6 @@ def test_review_override_needs_reason_is_signed_and_keeps_original(tmp_path: Pat
         assert [a.verdict for a in case.attempts] == ["fail", "fail"]  # recorded verdicts untouched
 
 
-def test_review_without_a_signing_key_says_how_to_create_one(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setenv("TESTBENCH_SIGNING_KEY", str(tmp_path / "absent.pem"))
-
-    async def scenario() -> None:
-        app = make_app(tmp_path)
-        async with app.run_test(size=SIZE) as pilot:
-            await pilot.pause()
-            await pilot.press("r")
-            await wait_run(app, pilot)
-            app.query_one("#tree", Tree).focus()
-            await pilot.press("a")
-            app.screen.query_one("#reason", Input).value = "vu"
-            await pilot.press("ctrl+s")
-            await pilot.pause()
-            log = "\n".join(app.query_one("#run-log", Log).lines)
-            assert "testbench keys init" in log
-            assert app.ws.entries[0].annotations == []
-
-    asyncio.run(scenario())
-
-
 def test_report_from_the_ui_says_where_it_is(tmp_path: Path) -> None:
     async def scenario() -> None:
         app = make_app(tmp_path)

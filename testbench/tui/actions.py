@@ -7,6 +7,7 @@ action it triggers, and French/English labels.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 
@@ -197,6 +198,31 @@ def label(spec: ActionSpec, lang: str) -> str:
 
 def describe(spec: ActionSpec, lang: str) -> str:
     return EN[spec.id][1] if lang == "en" and spec.id in EN else spec.help
+
+
+#: Textual key names whose Unicode name differs from the key name.
+_KEY_CHARACTERS = {"slash": "/"}
+
+
+def display_key(keys: str) -> str:
+    """Keys as people write them: ``slash`` → ``/``, ``ctrl+right_square_bracket`` → ``ctrl+]``.
+
+    ``keys`` is a comma-separated list of Textual key names (the registry's and the keymap's
+    form); the keys are shown separated by spaces, since a comma may itself be one of them.
+    """
+    return " ".join(_display_one(key.strip()) for key in keys.split(",") if key.strip())
+
+
+def _display_one(key: str) -> str:
+    *modifiers, name = key.split("+")
+    char = _KEY_CHARACTERS.get(name)
+    if char is None and len(name) > 1:
+        try:
+            found = unicodedata.lookup(name.replace("_", " ").upper())
+        except KeyError:
+            found = ""
+        char = found if len(found) == 1 and found.isprintable() and not found.isspace() else None
+    return "+".join([*modifiers, char or name])
 
 
 def effective_keys(keymap: dict[str, str]) -> dict[str, str]:

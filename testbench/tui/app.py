@@ -20,6 +20,7 @@ from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingsMap
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.notifications import SeverityLevel
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Label, Log, Static, TabbedContent, TabPane, Tree
 from textual.widgets.tree import TreeNode
@@ -34,8 +35,8 @@ from testbench.tui.execution import BenchFactory, run_cases
 from testbench.tui.messages import AttestationAsked, OperatorNotice, ReportDone, RunDone, RunProgress
 from testbench.tui.operator import InteractiveOperator
 from testbench.tui.render import MARKS, STEP_MARKS, STEP_WORDS, Renderer, mark
-from testbench.tui.review import ReviewError, add_review
-from testbench.tui.screens import AttestScreen, HelpScreen, ReviewScreen
+from testbench.tui.review import add_review
+from testbench.tui.screens import AttestScreen, FormScreen, HelpScreen, ReviewScreen
 from testbench.tui.texts import make_translator
 from testbench.tui.traceview import TracePanes
 from testbench.tui.workstation import CaseEntry, Filter, Key, Workstation, parse_filter
@@ -115,6 +116,13 @@ class WorkstationApp(App[int]):
                 priority=spec.id in ("quit", "help"),
             )
             for spec in registry.ACTIONS
+        ]
+        bindings += [
+            # Tab is resolved here, before the key is handed to a widget: in a burst (a paste, a barcode
+            # scanner), the characters after a Tab then reach the next field, not the one the Tab left
+            Binding("tab", "focus_next", show=False, priority=True),
+            Binding("shift+tab", "focus_previous", show=False, priority=True),
+            Binding("escape", "leave_field", show=False),
         ]
         self._bindings = BindingsMap(bindings)
 
@@ -203,6 +211,21 @@ class WorkstationApp(App[int]):
         key = (sha, cid)
         return key if self.ws.entry(key) is not None else None
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """A toast, except over a window with fields: there it goes on the window's notice line."""
+        if self._screen_stack and isinstance(self.screen, FormScreen):
+            self.screen.show_notice(message, severity)
+            return
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
     # -- labels ----------------------------------------------------------------------------------
     def verdict_label(self, verdict: str) -> str:
         return self.render.verdict_label(verdict)
@@ -211,9 +234,9 @@ class WorkstationApp(App[int]):
         cache_key = (entry.key, entry.verdict, entry.original_verdict)
         label = self._labels.get(cache_key)
         if label is None:
-            label = Text.assemble(mark(entry.verdict), " ", (entry.case.id, "bold"), " ", entry.case.title)
-            if entry.verdict != entry.original_verdict:
-                label.append(" ✎", style="yellow")
+            # the review mark comes before the id: a narrow tree crops the end of the label, never the mark
+            reviewed = ("✎", "yellow") if entry.verdict != entry.original_verdict else " "
+            label = Text.assemble(mark(entry.verdict), reviewed, (entry.case.id, "bold"), " ", entry.case.title)
             self._labels[cache_key] = label
         return label
 
@@ -301,7 +324,13 @@ class WorkstationApp(App[int]):
     def show_view(self, view: str) -> None:
         if view == "traces":
             self.refresh_traces()  # before the switch: the first frame of the view already has its lines
-        self.query_one("#views", TabbedContent).active = view
+        tabs = self.query_one("#views", TabbedContent)
+        focused = self.focused
+        if view != tabs.active and focused is not None and tabs in focused.ancestors:
+            # focus left inside the hidden pane would move to a widget of another pane, and the tabs
+            # would switch back to it: the view keys would seem dead. The tree keeps the focus instead.
+            self.query_one("#tree", Tree).focus()
+        tabs.active = view
 
     @on(TabbedContent.TabActivated, "#views")
     def _tab(self, event: TabbedContent.TabActivated) -> None:
@@ -385,6 +414,14 @@ class WorkstationApp(App[int]):
         extra = 'tui.toml : [keymap] id = "touche" — ' + str(self.ws.session_path)
         self.push_screen(HelpScreen(self.action_keys(), self.t, lambda s: describe(s), extra))
 
+    def action_leave_field(self) -> None:
+        """Escape in the filter or the trace query box: back to the tree or the trace panes."""
+        focused = self.focused
+        if focused is not None and focused.id == "filter":
+            self.query_one("#tree", Tree).focus()
+        elif focused is not None and focused.id == "trace-query":
+            self.query_one("#trace-panes", TracePanes).focused_view().focus()
+
     def action_focus_filter(self) -> None:
         self.query_one("#filter", Input).focus()
 
@@ -447,30 +484,28 @@ class WorkstationApp(App[int]):
             self.notify(self.t("Une exécution est en cours."), severity="warning")
             return
 
-        def done(answer: dict[str, str] | None) -> None:
-            if answer is None:
-                return
-            try:
-                add_review(
-                    self.ws.session_path,
-                    casebook_sha=entry.casebook.sha256,
-                    case_id=entry.case.id,
-                    reviewer=answer["reviewer"],
-                    action=answer["action"],
-                    original=entry.original_verdict,
-                    reason=answer["reason"],
-                    verdict=answer["verdict"] or None,
-                    key_path=self.settings.signing_key,
-                )
-            except ReviewError as exc:
-                self.notify(str(exc), severity="error", timeout=10)
-                self.log_line(f"✘ {exc}")
-                return
-            self.reload()
-            self.show_view("review")
+        def save(answer: dict[str, str]) -> None:
+            """Called by the window; a ReviewError keeps it open with what was typed."""
+            add_review(
+                self.ws.session_path,
+                casebook_sha=entry.casebook.sha256,
+                case_id=entry.case.id,
+                reviewer=answer["reviewer"],
+                action=answer["action"],
+                original=entry.original_verdict,
+                reason=answer["reason"],
+                verdict=answer["verdict"] or None,
+                key_path=self.settings.signing_key,
+            )
+
+        def done(saved: bool | None) -> None:
+            if saved:
+                self.reload()
+                self.show_view("review")
 
         self.push_screen(
-            ReviewScreen(entry.case.id, entry.original_verdict, self.operator_name, self.t, self.verdict_label), done
+            ReviewScreen(entry.case.id, entry.original_verdict, self.operator_name, self.t, self.verdict_label, save),
+            done,
         )
 
     def action_report(self) -> None:

@@ -51,7 +51,7 @@ class ActionCommands(Provider):
         app = _app(self)
         matcher = self.matcher(query)
         for spec, key in app.action_keys():
-            text = f"{registry.describe(spec, app.lang)} ({key})"
+            text = f"{registry.describe(spec, app.lang)} ({registry.display_key(key)})"
             score = matcher.match(text)
             if score > 0:
                 yield Hit(score, matcher.highlight(text), partial(app.run_registry_action, spec.id))
@@ -60,5 +60,6 @@ class ActionCommands(Provider):
         app = _app(self)
         for spec, key in app.action_keys():
             yield DiscoveryHit(
-                f"{registry.describe(spec, app.lang)} ({key})", partial(app.run_registry_action, spec.id)
+                f"{registry.describe(spec, app.lang)} ({registry.display_key(key)})",
+                partial(app.run_registry_action, spec.id),
             )

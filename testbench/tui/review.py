@@ -15,11 +15,19 @@ from testbench.store.annotations import ACTIONS, Annotation, AnnotationError, ad
 from testbench.store.session import SessionError, SessionStore
 from testbench.store.verdicts import retained_verdict  # the one rule the report applies too
 
-__all__ = ["Annotation", "ReviewError", "add_review", "read_annotations", "retained_verdict"]
+__all__ = ["Annotation", "ReviewError", "add_review", "create_signing_key", "read_annotations", "retained_verdict"]
 
 
 class ReviewError(ValueError):
-    """The annotation cannot be written (French message for the reviewer)."""
+    """The annotation cannot be written (French message for the reviewer).
+
+    ``missing_key`` is the signing key's path when the key does not exist yet: the review window
+    then offers to create it (:func:`create_signing_key`) without losing what was typed.
+    """
+
+    def __init__(self, message: str, *, missing_key: Path | None = None) -> None:
+        super().__init__(message)
+        self.missing_key = missing_key
 
 
 def add_review(
@@ -45,8 +53,11 @@ def add_review(
         raise ReviewError("Un motif est obligatoire.")
     if action == "override" and (verdict not in {v.value for v in Verdict} or verdict == original):
         raise ReviewError("choisissez un verdict différent du verdict d'origine")
+    path = key_path or default_key_path()
+    if not path.exists():
+        raise ReviewError(f"Pas encore de clé de signature : {path}", missing_key=path)
     try:
-        signer = load_signer(key_path or default_key_path())
+        signer = load_signer(path)
     except SigningKeyError as exc:
         raise ReviewError(str(exc)) from None
     try:
@@ -62,4 +73,14 @@ def add_review(
                 casebook_sha=casebook_sha,
             )
     except (SessionError, AnnotationError) as exc:
+        raise ReviewError(str(exc)) from None
+
+
+def create_signing_key(path: Path) -> str:
+    """Create the reviewer's key pair as ``testbench keys init`` does; return its fingerprint."""
+    from testbench.integrity.signing import SigningKeyError, init_key, pretty_fingerprint
+
+    try:
+        return pretty_fingerprint(init_key(path).fingerprint)
+    except (SigningKeyError, OSError) as exc:
         raise ReviewError(str(exc)) from None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import ClassVar
 
 from rich.table import Table
@@ -11,24 +12,49 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, ScreenResultType
 from textual.widgets import Button, Input, Label, Select, Static
 
 from testbench.runner.operator import Attestation
 from testbench.runner.verdict import Verdict
-from testbench.tui.actions import ActionSpec
+from testbench.tui.actions import ActionSpec, display_key
 from testbench.tui.operator import AttestationRequest
+from testbench.tui.review import ReviewError, create_signing_key
 
 T = Callable[[str], str]
 
 
-class AttestScreen(ModalScreen[Attestation | None]):
+class FormScreen(ModalScreen[ScreenResultType]):
+    """A window with fields: what the bench says while it is open is shown in it, on its notice line.
+
+    A toast would cover the fields at 80×24 (the window fills the screen); the app sends its
+    notifications here while such a window is on top (``WorkstationApp.notify``).
+    """
+
+    DEFAULT_CSS = """
+    FormScreen .notice { display: none; height: auto; }
+    FormScreen .notice.-shown { display: block; }
+    FormScreen .notice.-warning { color: $warning; }
+    FormScreen .notice.-error { color: $error; }
+    """
+
+    def notice_line(self) -> Static:
+        return Static("", id="notice", classes="notice")
+
+    def show_notice(self, text: str, severity: str = "information") -> None:
+        notice = self.query_one("#notice", Static)
+        notice.set_classes(f"notice -shown -{severity}")
+        notice.update(Text(text))
+
+
+class AttestScreen(FormScreen[Attestation | None]):
     """A manual step: the instruction, what the screen should show, what the operator keys in."""
 
     DEFAULT_CSS = """
     AttestScreen { align: center middle; }
     AttestScreen > Vertical { width: 90%; max-width: 110; height: auto; max-height: 90%;
-        border: thick $warning; background: $surface; padding: 1 2; }
+        border: thick $warning; background: $surface; padding: 1 2; overflow-y: auto; }
+    AttestScreen.-short > Vertical { width: 100%; max-height: 100%; padding: 0 1; }
     AttestScreen .observe { height: 3; }
     AttestScreen .hint { color: $success; width: 40%; padding: 1 1 0 0; }
     AttestScreen .observe Input { width: 1fr; }
@@ -51,6 +77,7 @@ class AttestScreen(ModalScreen[Attestation | None]):
         t, step, case = self.t, self.request.step, self.request.case
         with Vertical():
             yield Label(Text(f"{t('Étape manuelle')} {case.id} / {step.id}", style="bold"))
+            yield self.notice_line()
             yield Static(Text(step.instruction or "—"), id="instruction")
             for n, (path, label, hint) in enumerate(self.request.hints):
                 yield Label(Text(f"{label} ({path})", style="bold"))
@@ -90,29 +117,49 @@ class AttestScreen(ModalScreen[Attestation | None]):
         self.action_reject()
 
 
-class ReviewScreen(ModalScreen[dict[str, str] | None]):
-    """Accept, override or comment a verdict; the reason is mandatory; the entry is signed."""
+class ReviewScreen(FormScreen[bool]):
+    """Accept, override or comment a verdict; the reason is mandatory; the entry is signed.
+
+    ``save`` signs and appends the annotation (``testbench.tui.review.add_review`` bound to the case);
+    when it fails the window stays open with everything typed, says why, and, when the signing key
+    does not exist yet, offers to create it (``create_signing_key``, what ``testbench keys init`` does).
+    """
 
     DEFAULT_CSS = """
     ReviewScreen { align: center middle; }
-    ReviewScreen > Vertical { width: 90%; max-width: 100; height: auto; border: thick $primary;
-        background: $surface; padding: 1 2; }
+    ReviewScreen > Vertical { width: 90%; max-width: 100; height: auto; max-height: 100%; border: thick $primary;
+        background: $surface; padding: 1 2; overflow-y: auto; }
     ReviewScreen Input, ReviewScreen Select { margin-bottom: 1; }
-    ReviewScreen #review-error { color: $error; }
+    ReviewScreen.-short > Vertical { width: 100%; padding: 0 1; border: tall $primary; }
+    ReviewScreen.-short Input, ReviewScreen.-short Select { margin-bottom: 0; }
+    ReviewScreen #review-error { color: $error; height: auto; }
     ReviewScreen Horizontal { height: auto; }
+    ReviewScreen #create-key { display: none; }
+    ReviewScreen.-missing-key #create-key { display: block; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Enregistrer"),
         Binding("escape", "cancel", "Annuler"),
     ]
+    AUTO_FOCUS = "#reason"
 
-    def __init__(self, case_id: str, original: str, reviewer: str, t: T, label: Callable[[str], str]) -> None:
+    def __init__(
+        self,
+        case_id: str,
+        original: str,
+        reviewer: str,
+        t: T,
+        label: Callable[[str], str],
+        save: Callable[[dict[str, str]], None],
+    ) -> None:
         super().__init__()
         self.case_id = case_id
         self.original = original
         self.reviewer = reviewer
         self.t = t
         self.label = label
+        self.save = save
+        self.missing_key: Path | None = None
 
     def compose(self) -> ComposeResult:
         t = self.t
@@ -127,6 +174,7 @@ class ReviewScreen(ModalScreen[dict[str, str] | None]):
             yield Label(Text(f"{t('Réviser le verdict')} — {self.case_id}", style="bold"))
             original = t("Verdict d'origine")
             yield Label(Text(f"{original} : {self.label(self.original)}"))
+            yield self.notice_line()
             yield Select(options, value="accept", allow_blank=False, id="decision")
             yield Input(value=self.reviewer, placeholder=t("Réviseur"), id="reviewer")
             yield Input(placeholder=t("Motif (obligatoire)"), id="reason")
@@ -134,34 +182,64 @@ class ReviewScreen(ModalScreen[dict[str, str] | None]):
             yield Label("", id="review-error")
             with Horizontal():
                 yield Button(f"{t('Enregistrer')} (ctrl+s)", id="save", variant="primary")
-                yield Button(f"{t('Annuler')} (échap)", id="cancel")
+                yield Button(t("Créer ma clé de signature"), id="create-key", variant="warning")
+                yield Button(f"{t('Annuler')} ({t('échap')})", id="cancel")
+
+    def answer(self) -> dict[str, str]:
+        decision = str(self.query_one("#decision", Select).value)
+        action = decision if decision in ("accept", "comment") else "override"
+        return {
+            "action": action,
+            "verdict": decision if action == "override" else "",
+            "reviewer": self.query_one("#reviewer", Input).value.strip(),
+            "reason": self.query_one("#reason", Input).value.strip(),
+        }
 
     def action_save(self) -> None:
-        decision = str(self.query_one("#decision", Select).value)
-        reason = self.query_one("#reason", Input).value.strip()
-        if not reason:
-            self.query_one("#review-error", Label).update(self.t("Un motif est obligatoire."))
+        answer = self.answer()
+        if not answer["reason"]:
+            self.show_error(self.t("Un motif est obligatoire."))
             self.query_one("#reason", Input).focus()
             return
-        action = decision if decision in ("accept", "comment") else "override"
-        self.dismiss(
-            {
-                "action": action,
-                "verdict": decision if action == "override" else "",
-                "reviewer": self.query_one("#reviewer", Input).value.strip(),
-                "reason": reason,
-            }
-        )
+        try:
+            self.save(answer)
+        except ReviewError as exc:  # nothing typed is lost: the window stays, with the reason why
+            self.missing_key = exc.missing_key
+            self.set_class(exc.missing_key is not None, "-missing-key")
+            self.show_error(self.t(str(exc)))
+            if exc.missing_key is not None:
+                self.query_one("#create-key", Button).focus()
+            return
+        self.dismiss(True)
 
-    def show_error(self, text: str) -> None:
-        self.query_one("#review-error", Label).update(text)
+    def action_create_key(self) -> None:
+        if self.missing_key is None:
+            return
+        try:
+            fingerprint = create_signing_key(self.missing_key)
+        except ReviewError as exc:
+            self.show_error(self.t(str(exc)))
+            return
+        self.remove_class("-missing-key")
+        self.missing_key = None
+        created = self.t("Clé de signature créée")
+        saving = self.t("ctrl+s pour enregistrer l'annotation")
+        self.show_error(Text(f"{created} ({fingerprint}) — {saving}", style="green"))
+        self.query_one("#save", Button).focus()
+
+    def show_error(self, text: str | Text) -> None:
+        self.query_one("#review-error", Label).update(text if isinstance(text, Text) else Text(text))
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.dismiss(False)
 
     @on(Button.Pressed, "#save")
     def _save(self) -> None:
         self.action_save()
+
+    @on(Button.Pressed, "#create-key")
+    def _create_key(self) -> None:
+        self.action_create_key()
 
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:
@@ -193,12 +271,13 @@ class HelpScreen(ModalScreen[None]):
         table.add_column(t("Touche"), no_wrap=True, style="bold cyan")
         table.add_column(t("Action"))
         table.add_column("id", style="dim", no_wrap=True)
-        group = None
-        for spec, key in self.actions:
-            if spec.group != group:
-                group = spec.group
-                table.add_row(Text(t(group), style="bold underline"), "", "")
-            table.add_row(key, self.describe(spec), spec.id)
+        groups: dict[str, list[tuple[ActionSpec, str]]] = {}
+        for spec, key in self.actions:  # each group once, in the order it first appears
+            groups.setdefault(spec.group, []).append((spec, key))
+        for group, rows in groups.items():
+            table.add_row(Text(t(group), style="bold underline"), "", "")
+            for spec, key in rows:
+                table.add_row(display_key(key), self.describe(spec), spec.id)
         with VerticalScroll():
             yield Static(table)
             if self.extra:

@@ -1,0 +1,217 @@
+"""The workstation never loses what the operator typed (Pilot, headless).
+
+The review window keeps its fields when signing fails and offers to create the key; Escape leaves
+the query boxes; keys arriving in a burst (a paste, a barcode scanner) land in the field they were
+typed in, Tab included; F1 names keys as people write them; bench notices never cover a window's
+fields.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+
+import asyncio
+from pathlib import Path
+
+from test_tui_helpers import make_app, wait_run
+from textual import events
+from textual.widgets import Button, Input, Static, TabbedContent, Tree
+
+from testbench.tui.screens import AttestScreen, HelpScreen, ReviewScreen
+from testbench.tui.traceview import TraceView
+
+SIZE = (130, 40)
+KEY_NAMES = {"\t": "tab", ".": "full_stop", " ": "space", "'": "apostrophe", "/": "slash", ":": "colon"}
+
+
+def burst(app, text: str) -> None:
+    """Post every key at once, as a terminal delivers a paste or a scanner's input: no pause between."""
+    for char in text:
+        app.post_message(events.Key(KEY_NAMES.get(char, char), char))
+
+
+async def open_review(app, pilot, case_id: str = "TC-KO-002") -> ReviewScreen:
+    app.goto_case(app.ws.find(case_id).key)
+    await pilot.pause()
+    await pilot.press("r")
+    await wait_run(app, pilot)
+    app.query_one("#tree", Tree).focus()
+    await pilot.press("a")
+    await pilot.pause()
+    assert isinstance(app.screen, ReviewScreen)
+    return app.screen
+
+
+async def wait_attest(app, pilot) -> AttestScreen:
+    for _ in range(100):
+        await pilot.pause(0.02)
+        if isinstance(app.screen, AttestScreen):
+            break
+    assert isinstance(app.screen, AttestScreen)
+    return app.screen
+
+
+def shown(widget: Static) -> str:
+    return str(widget.render())
+
+
+def test_review_without_a_key_keeps_the_fields_says_why_and_creates_the_key(tmp_path: Path, monkeypatch) -> None:
+    key = tmp_path / "keys" / "signing-key.pem"
+    monkeypatch.setenv("TESTBENCH_SIGNING_KEY", str(key))
+
+    async def scenario() -> None:
+        app = make_app(tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            screen = await open_review(app, pilot)
+            assert app.focused is screen.query_one("#reason", Input)  # focus starts on the reason
+            screen.query_one("#decision").value = "pass"
+            await pilot.press(*"arrondi")
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            # signing failed: the window stays, with what was typed and the reason why
+            assert app.screen is screen
+            assert screen.query_one("#reason", Input).value == "arrondi"
+            assert screen.query_one("#decision").value == "pass"
+            assert str(key) in shown(screen.query_one("#review-error", Static))
+            create = screen.query_one("#create-key", Button)
+            assert create.display and app.focused is create
+            await pilot.press("enter")  # create the key here, as `testbench keys init` would
+            await pilot.pause()
+            assert key.is_file() and key.with_suffix(".pub").is_file()
+            assert "Clé de signature créée" in shown(screen.query_one("#review-error", Static))
+            assert not create.display
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert not isinstance(app.screen, ReviewScreen)
+            entry = app.ws.find("TC-KO-002")
+            assert entry.verdict == "pass" and entry.annotations[0].reason == "arrondi"
+
+    asyncio.run(scenario())
+
+
+def test_escape_leaves_the_trace_query_and_view_keys_work_at_once(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        app = make_app(tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press("r")
+            await wait_run(app, pilot)
+            await pilot.press("4", "ctrl+f")
+            query = app.query_one("#trace-query", Input)
+            assert query.has_focus
+            await pilot.press(*"apdu", "escape")
+            assert isinstance(app.focused, TraceView)
+            await pilot.press("1")
+            assert app.query_one("#views", TabbedContent).active == "case"
+            assert query.value == "apdu"
+            # the same for the case filter: Escape goes back to the tree
+            await pilot.press("slash", *"tc", "escape")
+            assert app.query_one("#tree", Tree).has_focus
+            await pilot.press("3")
+            assert app.query_one("#views", TabbedContent).active == "compare"
+            assert app.query_one("#filter", Input).value == "tc"
+
+    asyncio.run(scenario())
+
+
+def test_a_burst_of_keys_with_tab_lands_in_the_fields_in_order(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        app = make_app(tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            app.goto_case(app.ws.find("TC-MAN-003").key)
+            await pilot.press("r")
+            screen = await wait_attest(app, pilot)
+            assert app.focused is screen.query_one("#value-0", Input)
+            burst(app, "33.60\tlu sur papier")  # a scanner: value, Tab, note
+            await pilot.pause()
+            await pilot.pause()
+            assert screen.query_one("#value-0", Input).value == "33.60"
+            assert screen.query_one("#note", Input).value == "lu sur papier"
+            await pilot.press("ctrl+s")
+            await wait_run(app, pilot)
+            assert app.ws.find("TC-MAN-003").verdict == "pass"
+
+    asyncio.run(scenario())
+
+
+def test_a_burst_with_shift_tab_in_the_review_window(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("TESTBENCH_SIGNING_KEY", str(tmp_path / "absent.pem"))
+
+    async def scenario() -> None:
+        app = make_app(tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            screen = await open_review(app, pilot)
+            reviewer = screen.query_one("#reviewer", Input)
+            reviewer.value = ""
+            app.post_message(events.Key("shift+tab", None))
+            burst(app, "Camille\tvu à l'écran")
+            await pilot.pause()
+            await pilot.pause()
+            assert reviewer.value == "Camille"
+            assert screen.query_one("#reason", Input).value == "vu à l'écran"
+
+    asyncio.run(scenario())
+
+
+def test_help_shows_keys_as_written_each_group_once(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        app = make_app(tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press("f1")
+            screen = app.screen
+            assert isinstance(screen, HelpScreen)
+            table = screen.query_one(Static).content
+            rows = list(zip(*(col.cells for col in table.columns), strict=True))
+            keys = {str(row[2]): str(row[0]) for row in rows if str(row[2])}
+            assert (keys["filter"], keys["attempt-prev"], keys["attempt-next"]) == ("/", ",", ".")
+            assert (keys["step-next"], keys["step-prev"]) == ("]", "[")
+            groups = [str(row[0]) for row in rows if not str(row[2])]
+            assert len(groups) == len(set(groups)) == 5, groups
+
+    asyncio.run(scenario())
+
+
+def test_palette_names_keys_as_written(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        app = make_app(tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+            await pilot.press(*"suivante")
+            await pilot.pause(0.3)
+            from textual.command import CommandList
+
+            options = app.screen.query_one(CommandList)
+            texts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+            assert any("Étape suivante (toutes les traces) (])" in t for t in texts), texts
+            assert not any("square_bracket" in t for t in texts)
+
+    asyncio.run(scenario())
+
+
+def test_bench_notices_go_inside_a_window_with_fields_not_over_it(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        app = make_app(tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            app.goto_case(app.ws.find("TC-MAN-003").key)
+            await pilot.press("r")
+            screen = await wait_attest(app, pilot)
+            app.notify("carte retirée du lecteur vitale", severity="warning")
+            await pilot.pause()
+            assert "carte retirée du lecteur vitale" in shown(screen.query_one("#notice", Static))
+            assert not app._notifications  # no toast over the fields
+            await pilot.press("ctrl+r")
+            await wait_run(app, pilot)
+            app.notify("après la fenêtre")
+            await pilot.pause()
+            assert len(app._notifications) == 1  # outside a window, toasts as usual
+
+    asyncio.run(scenario())
