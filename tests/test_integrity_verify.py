@@ -122,11 +122,26 @@ def test_resigning_with_another_key_is_caught_when_the_key_is_known(tmp_path: Pa
     assert any("annonce une autre clé" in p for p in verify_report(folder).problems)
 
 
-def test_unsigned_report_is_refused_unless_allowed(tmp_path: Path) -> None:
+def test_an_intact_unsigned_report_is_said_unsigned_not_altered(tmp_path: Path, key: Path, capsys) -> None:
     folder = build_report(campaign(tmp_path), tmp_path / "r").folder
-    assert not verify_report(folder).ok
-    assert verify_report(folder, allow_unsigned=True).ok
-    assert main(["verify", str(folder), "--allow-unsigned"]) == 0
+    result = verify_report(folder)
+    assert result.ok and result.unsigned
+    assert main(["verify", str(folder)]) == 0
+    out = capsys.readouterr()
+    assert "NON SIGNÉ" in out.out and "l'authenticité n'est pas prouvée" in out.out
+    assert "ALTÉRÉ" not in out.out + out.err and "INTÈGRE" not in out.out
+    assert main(["verify", str(folder), "--lang", "en"]) == 0
+    assert "UNSIGNED" in capsys.readouterr().out
+    assert main(["verify", str(folder), "--allow-unsigned"]) == 0  # the old option is still accepted
+    # a signature asked for (or an expected signer's key) and none there: refused
+    assert main(["verify", str(folder), "--require-signature"]) == 1
+    assert main(["verify", str(folder), "--key", str(key.with_suffix(".pub"))]) == 1
+    assert "rapport non signé" in capsys.readouterr().out
+    # unsigned and changed: altered, as a signed one would be
+    with (folder / "index.html").open("ab") as fh:
+        fh.write(b" ")
+    assert main(["verify", str(folder)]) == 1
+    assert "ALTÉRÉ" in capsys.readouterr().err
     assert main(["verify", str(tmp_path / "nowhere")]) == 3
 
 

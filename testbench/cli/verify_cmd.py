@@ -1,6 +1,7 @@
 """``testbench verify``: check a report folder (manifest, signature, journal chain) or a session file, offline.
 
-Exit codes: 0 intact; 1 something changed (each change is named); 3 usage (no such folder or file).
+Exit codes: 0 intact (an unsigned report is said to be unsigned: intact, authenticity not proven);
+1 something changed (each change is named); 3 usage (no such folder or file).
 """
 
 from __future__ import annotations
@@ -19,14 +20,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     verify.add_argument(
         "--session", type=Path, metavar="SESSION", help="vérifier aussi que le rapport vient de cette session"
     )
-    verify.add_argument("--allow-unsigned", action="store_true", help="accepter un rapport non signé")
+    verify.add_argument("--require-signature", action="store_true", help="refuser un rapport non signé")
+    # kept for the scripts that pass it: an unsigned report is no longer refused by default
+    verify.add_argument("--allow-unsigned", action="store_true", help=argparse.SUPPRESS)
+    verify.add_argument("--lang", choices=("fr", "en"), default=None, help="langue (fr par défaut)")
     verify.set_defaults(func=cmd_verify)
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    from testbench.i18n import translator
     from testbench.integrity.signing import SigningKeyError, load_public
     from testbench.integrity.verify import VerifyUsageError, verify_report, verify_session
 
+    t = translator(args.lang)
     trusted = None
     if args.key:
         try:
@@ -36,7 +42,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
             return EXIT_USAGE
     try:
         if args.path.is_dir():
-            result = verify_report(args.path, trusted=trusted, session=args.session, allow_unsigned=args.allow_unsigned)
+            result = verify_report(
+                args.path, trusted=trusted, session=args.session, allow_unsigned=not args.require_signature
+            )
         elif args.path.is_file():
             result = verify_session(args.path)
         else:
@@ -49,8 +57,11 @@ def cmd_verify(args: argparse.Namespace) -> int:
         print(f"ok : {line}")
     for line in result.lines():
         print(line)
-    if result.ok:
-        print("INTÈGRE")
+    if not result.ok:
+        print(t("ALTÉRÉ"), file=sys.stderr)
+        return EXIT_FAILED
+    if result.unsigned:
+        print(t("NON SIGNÉ : conforme au manifeste, mais l'authenticité n'est pas prouvée (aucune signature)"))
         return EXIT_OK
-    print("ALTÉRÉ", file=sys.stderr)
-    return EXIT_FAILED
+    print(t("INTÈGRE"))
+    return EXIT_OK

@@ -7,9 +7,16 @@ verifier recomputes exactly the same bytes), the hash of the previous entry, and
 
     hash = SHA-256(prev "\\n" kind "\\n" ref "\\n" digest)
 
+Trace lines and file links are chained by batch the same way. The small tables a report is also
+built from (meta, selection, runs, casebooks, cases) are chained as *states*: each write to one of
+them appends an entry whose digest covers the whole table as it then stands, and the table must
+match its latest state entry (schema v3).
+
 Changing, deleting or inserting a covered row, or editing, dropping or reordering an entry, breaks
-the chain at a point :func:`verify` names. Trace lines and artifacts are not chained row by row: the
-report manifest hashes what is exported of them.
+the chain at a point :func:`verify` names. The chain has no secret: someone who rewrites it whole,
+or cuts its end off, is only caught against an anchor kept elsewhere — a signed report's manifest
+(``testbench verify REPORT --session SESSION``) or a reviewer's annotation, signed over the head of
+its time.
 """
 
 from __future__ import annotations
@@ -74,6 +81,20 @@ _TABLE = {
 _ALWAYS = ("events", "attempts", "observations", "comparisons", "annotations")
 _OPTIONAL = ("trace_lines", "artifact_links")
 
+#: Tables chained as a whole (kind = table name): columns, in the order rows are hashed.
+STATES: dict[str, tuple[tuple[str, ...], str]] = {
+    "meta": (("key", "value"), "key"),
+    "selection": (("position", "casebook_sha", "case_id"), "position"),
+    "runs": (("id", "started_wall", "ended_wall", "argv", "host", "pid", "options", "environment"), "id"),
+    "casebooks": (("sha256", "path", "plan_id", "identity", "added_wall"), "sha256"),
+    "cases": (
+        ("casebook_sha", "case_id", "position", "title", "domain", "mode", "definition"),
+        "casebook_sha, case_id",
+    ),
+}
+#: the schema from which states, trace lines and file links are always chained
+STATES_SINCE = 3
+
 CREATE = """
 CREATE TABLE chain (
     seq INTEGER PRIMARY KEY,
@@ -91,14 +112,26 @@ def link_hash(prev: str, kind: str, first_id: int, last_id: int, digest: str) ->
     return hashlib.sha256(f"{prev}\n{kind}\n{first_id}-{last_id}\n{digest}".encode()).hexdigest()
 
 
+def digest_of(rows: Sequence[Sequence[Any]]) -> str:
+    """SHA-256 of rows as SQLite returns them (the writer may pass the very values it inserted)."""
+    payload = json.dumps([list(r) for r in rows], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
 def rows_digest(conn: sqlite3.Connection, kind: str, first_id: int, last_id: int) -> tuple[str, int]:
     """SHA-256 of the covered rows as stored, and how many rows there were."""
     cols = COLUMNS[kind]
     rows = conn.execute(
         f"SELECT {', '.join(cols)} FROM {_TABLE[kind]} WHERE id BETWEEN ? AND ? ORDER BY id", (first_id, last_id)
     ).fetchall()
-    payload = json.dumps([list(r) for r in rows], ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(payload.encode()).hexdigest(), len(rows)
+    return digest_of(rows), len(rows)
+
+
+def state_digest(conn: sqlite3.Connection, table: str) -> tuple[str, int]:
+    """SHA-256 of a whole state table as stored, and its number of rows."""
+    cols, order = STATES[table]
+    rows = conn.execute(f"SELECT {', '.join(cols)} FROM {table} ORDER BY {order}").fetchall()
+    return digest_of(rows), len(rows)
 
 
 def has_chain(conn: sqlite3.Connection) -> bool:
@@ -118,20 +151,43 @@ def last_id(conn: sqlite3.Connection, table: str) -> int:
     return int(conn.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}").fetchone()[0])
 
 
-def record(conn: sqlite3.Connection, kind: str, first_id: int, last_id_: int | None = None) -> str | None:
+def record(
+    conn: sqlite3.Connection,
+    kind: str,
+    first_id: int,
+    last_id_: int | None = None,
+    *,
+    rows: Sequence[Sequence[Any]] | None = None,
+) -> str | None:
     """Append the entry covering rows ``first_id..last_id`` of ``kind``; call inside the writing transaction.
 
     For a batch, pass ``last_id(conn, table) + 1`` taken before the insert as ``first_id`` and leave
-    ``last_id_`` out: the entry covers every row inserted since. Returns the new head (None: nothing written,
-    or a session file without a chain table).
+    ``last_id_`` out: the entry covers every row inserted since. ``rows``, when given, are the covered
+    rows exactly as inserted (``COLUMNS[kind]`` order, values of the columns' own types), hashed from
+    memory instead of read back. Returns the new head (None: nothing written, or a session file
+    without a chain table).
     """
     if not has_chain(conn):
         return None
-    if last_id_ is None:
+    if rows is not None:
+        last_id_ = first_id + len(rows) - 1
+    elif last_id_ is None:
         last_id_ = last_id(conn, _TABLE[kind])
     if last_id_ < first_id:
         return None
-    digest, _ = rows_digest(conn, kind, first_id, last_id_)
+    digest = digest_of(rows) if rows is not None else rows_digest(conn, kind, first_id, last_id_)[0]
+    return _append(conn, kind, first_id, last_id_, digest)
+
+
+def record_state(conn: sqlite3.Connection, table: str) -> str | None:
+    """Append an entry for the whole of ``table`` as it now stands; call inside the writing transaction."""
+    if not has_chain(conn):
+        return None
+    digest, count = state_digest(conn, table)
+    return _append(conn, table, 0, count, digest)
+
+
+def _append(conn: sqlite3.Connection, kind: str, first_id: int, last_id_: int, digest: str) -> str:
     _, prev = head(conn)
     new = link_hash(prev, kind, first_id, last_id_, digest)
     conn.execute(
@@ -149,6 +205,35 @@ def backfill(conn: sqlite3.Connection) -> None:
             record(conn, kind, 1, top)
     for (attempt_id,) in conn.execute("SELECT id FROM attempts WHERE verdict != 'none' ORDER BY id").fetchall():
         record(conn, "attempt-finish", attempt_id, attempt_id)
+
+
+def backfill_states(conn: sqlite3.Connection) -> None:
+    """Migration to v3: chain the state tables, the trace lines and file links not chained yet, and
+    the end of attempts closed as interrupted (their reason reaches the report)."""
+    for table in STATES:
+        record_state(conn, table)
+    items = entries(conn)
+    for kind in _OPTIONAL:
+        covered: set[int] = set()
+        for e in items:
+            if e["kind"] == kind:
+                covered.update(range(e["first_id"], e["last_id"] + 1))
+        start = None
+        for (row_id,) in conn.execute(f"SELECT id FROM {kind} ORDER BY id").fetchall():
+            if row_id in covered:
+                if start is not None:
+                    record(conn, kind, start, row_id - 1)
+                    start = None
+            elif start is None:
+                start = row_id
+        if start is not None:
+            record(conn, kind, start)
+    finished = {e["first_id"] for e in items if e["kind"] == "attempt-finish"}
+    for (attempt_id,) in conn.execute(
+        "SELECT id FROM attempts WHERE ended_wall IS NOT NULL OR reason != '' ORDER BY id"
+    ).fetchall():
+        if attempt_id not in finished:
+            record(conn, "attempt-finish", attempt_id, attempt_id)
 
 
 @dataclass
@@ -171,6 +256,11 @@ def entries(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     ]
 
 
+def anchor(items: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """The chain's length and head, as a report's manifest records them."""
+    return {"chain_length": len(items), "chain_head": items[-1]["hash"] if items else GENESIS}
+
+
 def verify_links(items: Sequence[dict[str, Any]]) -> ChainReport:
     """Check that the entries link up (what a report folder can check without the session)."""
     report = ChainReport()
@@ -190,16 +280,37 @@ def verify_links(items: Sequence[dict[str, Any]]) -> ChainReport:
 
 
 def verify(conn: sqlite3.Connection) -> ChainReport:
-    """Check the links, every covered row against its digest, and that no row escaped the chain."""
+    """Check the links, every covered row against its digest, and that no row escaped the chain.
+
+    Everything is read inside one read transaction, so a run writing the session meanwhile cannot
+    make a healthy journal look altered.
+    """
+    own = not conn.in_transaction
+    if own:
+        conn.execute("BEGIN")
+    try:
+        return _verify(conn)
+    finally:
+        if own and conn.in_transaction:
+            conn.execute("ROLLBACK")
+
+
+def _verify(conn: sqlite3.Connection) -> ChainReport:
     items = entries(conn)
     report = verify_links(items)
     if not has_chain(conn):
         report.problems.append("session sans chaîne d'intégrité (schéma antérieur à la v2)")
         return report
+    states_required = int(conn.execute("PRAGMA user_version").fetchone()[0]) >= STATES_SINCE
     covered: dict[str, set[int]] = {}
     finish_last: dict[int, dict[str, Any]] = {}
+    state_last: dict[str, dict[str, Any]] = {}
+    annotation_entries: list[dict[str, Any]] = []
     for e in items:
         kind = e["kind"]
+        if kind in STATES:
+            state_last[kind] = e
+            continue
         if kind not in COLUMNS:
             report.problems.append(f"chaîne : entrée {e['seq']} de type inconnu {kind!r}")
             continue
@@ -208,6 +319,8 @@ def verify(conn: sqlite3.Connection) -> ChainReport:
         if kind == "attempt-finish":
             finish_last[e["first_id"]] = e
             continue
+        if kind == "annotations":
+            annotation_entries.append(e)
         digest, n = rows_digest(conn, kind, e["first_id"], e["last_id"])
         if digest != e["digest"]:
             what = (
@@ -225,8 +338,10 @@ def verify(conn: sqlite3.Connection) -> ChainReport:
         digest, _ = rows_digest(conn, "attempt-finish", attempt_id, attempt_id)
         if digest != e["digest"]:
             report.problems.append(f"tentative {attempt_id} : verdict ou motif modifié après coup (entrée {e['seq']})")
+    _verify_states(conn, state_last, states_required or bool(state_last), report)
+    optional = () if states_required else _OPTIONAL
     for table in (*_ALWAYS, *_OPTIONAL):
-        if not _table_exists(conn, table) or (table in _OPTIONAL and not covered.get(table)):
+        if not _table_exists(conn, table) or (table in optional and not covered.get(table)):
             continue
         ids = {r[0] for r in conn.execute(f"SELECT id FROM {table}")}
         extra = sorted(ids - covered.get(table, set()))
@@ -239,12 +354,56 @@ def verify(conn: sqlite3.Connection) -> ChainReport:
         for sha, data in conn.execute("SELECT sha256, data FROM artifacts"):
             if hashlib.sha256(bytes(data)).hexdigest() != sha:
                 report.problems.append(f"artifacts : le fichier {sha[:16]}… ne correspond plus à son empreinte")
-    # verdicts given without a chained finish entry
-    rows = conn.execute("SELECT id FROM attempts WHERE verdict NOT IN ('none')").fetchall()
+    # an attempt's end (verdict, reason, end time) given without a chained finish entry
+    rows = conn.execute(
+        "SELECT id FROM attempts WHERE verdict != 'none' OR reason != '' OR ended_wall IS NOT NULL"
+    ).fetchall()
     unfinished = sorted(r[0] for r in rows if r[0] not in finish_last)
     if unfinished:
         report.problems.append(f"attempts : verdict sans entrée de chaîne pour les tentatives {_ids(unfinished)}")
+    _verify_annotation_anchors(conn, annotation_entries, report)
     return report
+
+
+def _verify_states(
+    conn: sqlite3.Connection, last: dict[str, dict[str, Any]], required: bool, report: ChainReport
+) -> None:
+    """Each state table must be exactly as its latest entry recorded it."""
+    if not required:
+        return
+    for table in STATES:
+        e = last.get(table)
+        if e is None:
+            report.problems.append(f"{table} : table absente de la chaîne (entrées supprimées ?)")
+            continue
+        digest, count = state_digest(conn, table)
+        if digest == e["digest"]:
+            continue
+        change = f", {count} ligne(s) au lieu de {e['last_id']}" if count != e["last_id"] else ""
+        report.problems.append(
+            f"{table} : contenu modifié depuis son dernier enregistrement dans la chaîne (entrée {e['seq']}){change}"
+        )
+
+
+def _verify_annotation_anchors(
+    conn: sqlite3.Connection, annotation_entries: list[dict[str, Any]], report: ChainReport
+) -> None:
+    """A review is signed over the chain head of its time: the journal before it cannot be rewritten.
+
+    Skipped in a merged session, whose annotations keep the heads of their input sessions.
+    """
+    merged = conn.execute("SELECT 1 FROM meta WHERE key = 'merged_from'").fetchone() is not None
+    if merged or not annotation_entries:
+        return
+    signed = dict(conn.execute("SELECT id, prev FROM annotations").fetchall())
+    for e in annotation_entries:
+        for annotation_id in range(e["first_id"], e["last_id"] + 1):
+            prev = signed.get(annotation_id)
+            if prev is not None and prev != e["prev"]:
+                report.problems.append(
+                    f"annotation {annotation_id} : signée sur une autre tête de chaîne que celle qui la précède"
+                    " (journal réécrit avant elle)"
+                )
 
 
 def _table_exists(conn: sqlite3.Connection, name: str) -> bool:

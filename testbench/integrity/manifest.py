@@ -9,6 +9,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
+import stat
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,33 +42,54 @@ def _is_transient(path: Path) -> bool:
     return False
 
 
+def scan(folder: Path) -> tuple[list[str], dict[str, str]]:
+    """The folder's regular files (POSIX relative paths, sorted; the manifest, its signature and
+    transients left out) and everything else in it that a report never holds: symbolic links,
+    special files and empty folders, each with what it is. Links are never followed."""
+    files: list[str] = []
+    odd: dict[str, str] = {}
+    for root, dirs, names in os.walk(folder, followlinks=False):
+        base = Path(root)
+        if root != str(folder) and not dirs and not names:
+            odd[base.relative_to(folder).as_posix() + "/"] = "dossier vide"
+        for name in [*dirs, *names]:
+            p = base / name
+            rel = p.relative_to(folder).as_posix()
+            mode = os.lstat(p).st_mode
+            if stat.S_ISLNK(mode):
+                odd[rel] = "lien symbolique"
+            elif stat.S_ISDIR(mode):
+                continue
+            elif not stat.S_ISREG(mode):
+                odd[rel] = "fichier spécial"
+            elif rel not in (MANIFEST, SIGNATURE) and not _is_transient(p):
+                files.append(rel)
+    return sorted(files), odd
+
+
 def report_files(folder: Path) -> list[str]:
     """Every regular file (POSIX relative paths, sorted) but the manifest, its signature and transients."""
-    out = []
-    for p in folder.rglob("*"):
-        if not p.is_file() and not p.is_symlink():
-            continue
-        rel = p.relative_to(folder).as_posix()
-        if rel in (MANIFEST, SIGNATURE) or _is_transient(p):
-            continue
-        out.append(rel)
-    return sorted(out)
+    return scan(folder)[0]
 
 
-def build_manifest(folder: Path) -> dict[str, Any]:
+def build_manifest(folder: Path, journal: dict[str, Any] | None = None) -> dict[str, Any]:
+    """``journal``: the session chain's length and head the report was built from (its anchor)."""
     files = {}
     for rel in report_files(folder):
         p = folder / rel
         files[rel] = {"sha256": _sha256_file(p), "size": p.stat().st_size}
-    return {"format": MANIFEST_FORMAT, "algorithm": "sha256", "files": files}
+    data: dict[str, Any] = {"format": MANIFEST_FORMAT, "algorithm": "sha256", "files": files}
+    if journal is not None:
+        data["journal"] = journal
+    return data
 
 
 def dumps(data: Any) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
 
 
-def write_manifest(folder: Path) -> bytes:
-    data = dumps(build_manifest(folder))
+def write_manifest(folder: Path, journal: dict[str, Any] | None = None) -> bytes:
+    data = dumps(build_manifest(folder, journal))
     (folder / MANIFEST).write_bytes(data)
     return data
 
@@ -98,6 +121,7 @@ class FolderCheck:
     missing: list[str] = field(default_factory=list)
     added: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # manifest or signature problems
+    unsigned: bool = False  # no signature file, and none was required
     signer: str | None = None  # fingerprint of a valid signature
     signed_at: str | None = None
     manifest: dict[str, Any] | None = None
@@ -132,8 +156,12 @@ def check_folder(folder: Path, *, trusted: PublicKey | None = None, require_sign
         result.modified.append(MANIFEST)
         result.problems.append(f"{MANIFEST} n'est plus sous sa forme d'origine")
     result.manifest = manifest
-    present = set(report_files(folder))
+    regular, odd = scan(folder)
+    present = set(regular)
     for rel in sorted(files):
+        if rel in odd:  # a link, even to the very same bytes, is not the file that was signed
+            result.modified.append(f"{rel} ({odd.pop(rel)})")
+            continue
         if rel not in present:
             result.missing.append(rel)
             continue
@@ -145,7 +173,7 @@ def check_folder(folder: Path, *, trusted: PublicKey | None = None, require_sign
             or _sha256_file(p) != entry.get("sha256")
         ):
             result.modified.append(rel)
-    result.added = sorted(present - set(files))
+    result.added = sorted([*(present - set(files)), *(f"{rel} ({what})" for rel, what in odd.items())])
     _check_signature(folder, raw, result, trusted, require_signature)
     return result
 
@@ -167,6 +195,8 @@ def _check_signature(
         if required or trusted is not None:
             result.missing.append(SIGNATURE)
             result.problems.append("rapport non signé")
+        else:
+            result.unsigned = True
         return
     except (ValueError, UnicodeDecodeError) as exc:
         result.modified.append(SIGNATURE)

@@ -24,6 +24,7 @@ class Verdict:
     modified: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     added: list[str] = field(default_factory=list)
+    unsigned: bool = False  # intact as far as the manifest goes, but nothing proves who made it
 
     @property
     def ok(self) -> bool:
@@ -38,12 +39,15 @@ class Verdict:
 
 
 def verify_report(
-    folder: Path, *, trusted: PublicKey | None = None, session: Path | None = None, allow_unsigned: bool = False
+    folder: Path, *, trusted: PublicKey | None = None, session: Path | None = None, allow_unsigned: bool = True
 ) -> Verdict:
+    """Check a report folder. An unsigned report is not altered, only unproven (``unsigned``); it is a
+    problem when a signature is required (``allow_unsigned=False``) or a signer's key is expected."""
     result = Verdict()
     folder_check = check_folder(folder, trusted=trusted, require_signature=not allow_unsigned)
     result.modified, result.missing, result.added = folder_check.modified, folder_check.missing, folder_check.added
     result.problems += folder_check.problems
+    result.unsigned = folder_check.unsigned
     if folder_check.manifest is None:
         return result
     n_files = len(folder_check.manifest["files"])
@@ -55,20 +59,38 @@ def verify_report(
         result.ok_lines.append(f"{n_files} fichiers conformes au manifeste")
     report_data = _json(folder / "report.json")
     report_head, chain_items = _report_chain(folder, report_data, result)
+    anchor = _anchor(folder_check.manifest, result)
     if chain_items is not None:
         links = chain.verify_links(chain_items)
         result.problems += links.problems
         if report_head is not None and links.head != report_head:
             result.problems.append("journal-chain.json ne correspond pas à la tête de chaîne annoncée par report.json")
+        if anchor is not None and (links.length, links.head) != anchor:
+            result.problems.append("journal-chain.json ne correspond pas à la tête de chaîne inscrite au manifeste")
         if links.ok:
             result.ok_lines.append(f"chaîne du journal cohérente ({links.length} entrées, tête {links.head[:16]}…)")
     signer = report_data.get("signer") if isinstance(report_data, dict) else None
     signer_fp = signer.get("fingerprint") if isinstance(signer, dict) else None
     if folder_check.signer and signer_fp and signer_fp != folder_check.signer:
         result.problems.append("le rapport annonce une autre clé de signature que celle qui l'a signé")
-    if session is not None and chain_items is not None:
-        _compare_with_session(session, chain_items, result)
+    if session is not None and (anchor is not None or chain_items is not None):
+        if anchor is None and chain_items:
+            anchor = (len(chain_items), str(chain_items[-1]["hash"]))
+        _compare_with_session(session, anchor or (0, chain.GENESIS), result)
     return result
+
+
+def _anchor(manifest: dict[str, object] | None, result: Verdict) -> tuple[int, str] | None:
+    """The chain length and head the manifest (signed with it) says the report was built from."""
+    journal = manifest.get("journal") if isinstance(manifest, dict) else None
+    if journal is None:
+        return None  # a report built before the manifest carried it
+    length = journal.get("chain_length") if isinstance(journal, dict) else None
+    head = journal.get("chain_head") if isinstance(journal, dict) else None
+    if type(length) is not int or not isinstance(head, str):
+        result.problems.append("manifest.json : ancre de la chaîne du journal illisible")
+        return None
+    return length, head
 
 
 def _json(path: Path) -> object:
@@ -100,49 +122,59 @@ def _report_chain(
     return head, items
 
 
-def _compare_with_session(session: Path, items: list[dict[str, object]], result: Verdict) -> None:
-    session_verdict = verify_session(session)
-    result.problems += [f"session : {p}" for p in session_verdict.problems]
-    conn = _open(session)
-    try:
-        live = chain.entries(conn)
-    finally:
-        conn.close()
-    if [e["hash"] for e in live[: len(items)]] != [e["hash"] for e in items]:
-        result.problems.append("le rapport n'a pas été construit depuis cette session (chaînes différentes)")
-    elif len(live) > len(items):
-        result.ok_lines.append(f"session : {len(live) - len(items)} entrée(s) ajoutée(s) depuis le rapport (revue ?)")
+def _compare_with_session(session: Path, anchor: tuple[int, str], result: Verdict) -> None:
+    """The session must still hold the chain the report was built from, up to the anchored head."""
+    length, head = anchor
+    live = _check_session(session, result, "session : ")
+    if len(live) < length:
+        result.problems.append(
+            f"session : journal coupé — la session n'a plus que {len(live)} entrée(s) de chaîne, le rapport a été"
+            f" construit sur {length} (tête {head[:16]}…) : des enregistrements ont été retirés"
+        )
+    elif (live[length - 1]["hash"] if length else chain.GENESIS) != head:
+        result.problems.append(
+            "le rapport n'a pas été construit depuis cette session, ou la session a été réécrite (chaînes différentes)"
+        )
+    elif len(live) > length:
+        result.ok_lines.append(f"session : {len(live) - length} entrée(s) ajoutée(s) depuis le rapport (revue ?)")
     else:
         result.ok_lines.append("le rapport correspond à la session")
 
 
-def _open(path: Path) -> sqlite3.Connection:
+def verify_session(path: Path) -> Verdict:
+    """Check a session's chain and its annotations' signatures."""
+    result = Verdict()
+    _check_session(path, result, "")
+    return result
+
+
+def _check_session(path: Path, result: Verdict, prefix: str) -> list[dict[str, object]]:
+    """Check the session into ``result`` (problems prefixed); return the chain's entries.
+
+    One read transaction covers every read, so a run writing the session meanwhile is never taken
+    for tampering.
+    """
+    from testbench.store.annotations import read_annotations
+    from testbench.store.session import connect_readonly
+
     if not path.is_file():
         raise VerifyUsageError(f"{path}: fichier de session introuvable")
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        conn.execute("SELECT 1 FROM sqlite_master").fetchone()
+        conn = connect_readonly(path)
+        try:
+            conn.execute("BEGIN")
+            report = chain.verify(conn)
+            result.problems += [prefix + p for p in report.problems]
+            if report.ok:
+                result.ok_lines.append(
+                    f"{prefix}chaîne du journal intègre ({report.length} entrées, tête {report.head[:16]}…)"
+                )
+            for (_, case_id), items in sorted(read_annotations(conn).items()):
+                for a in items:
+                    if not a.valid:
+                        result.problems.append(f"{prefix}annotation {a.id} du cas {case_id} : signature invalide")
+            return chain.entries(conn)
+        finally:
+            conn.close()
     except sqlite3.DatabaseError as exc:
         raise VerifyUsageError(f"{path}: n'est pas un fichier de session lisible ({exc})") from None
-    return conn
-
-
-def verify_session(path: Path) -> Verdict:
-    from testbench.store.annotations import read_annotations
-
-    result = Verdict()
-    conn = _open(path)
-    try:
-        report = chain.verify(conn)
-        result.problems += report.problems
-        if report.ok:
-            result.ok_lines.append(f"chaîne du journal intègre ({report.length} entrées, tête {report.head[:16]}…)")
-        for (_, case_id), items in sorted(read_annotations(conn).items()):
-            for a in items:
-                if not a.valid:
-                    result.problems.append(f"annotation {a.id} du cas {case_id} : signature invalide")
-    except sqlite3.DatabaseError as exc:
-        raise VerifyUsageError(f"{path}: n'est pas un fichier de session lisible ({exc})") from None
-    finally:
-        conn.close()
-    return result

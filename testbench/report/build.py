@@ -128,7 +128,7 @@ def build_report(session_path: Path, out_dir: Path, options: BuildOptions | None
             result.pdf = html_to_pdf(page, out_dir / "report.pdf", chromium=options.chromium)
         lap("pdf")
     say("manifeste" + (" et signature" if options.signer else ""))
-    manifest.write_manifest(out_dir)
+    manifest.write_manifest(out_dir, journal=chain.anchor(chain_entries))  # a later cut of the session shows
     if options.signer is not None:
         manifest.sign_manifest(out_dir, options.signer)
         result.signed = True

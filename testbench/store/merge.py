@@ -124,6 +124,8 @@ def _merge_into(store: SessionStore, inputs: list[Path], conns: list[sqlite3.Con
             "INSERT INTO selection (position, casebook_sha, case_id) VALUES (?,?,?)",
             [(n, sha, cid) for n, (sha, cid) in enumerate(selection)],
         )
+        for table in ("runs", "casebooks", "cases", "selection"):
+            chain.record_state(out, table)
         # run-level events (no attempt) keep their run
         for i, conn in enumerate(conns):
             rows = conn.execute(
@@ -230,11 +232,10 @@ def _copy_attempt(
         ],
     )
     chain.record(out, "artifact_links", first)
-    if row[7] is not None or row[9] != "none":
+    if row[7] is not None or row[9] != "none" or row[10]:
         out.execute(
             "UPDATE attempts SET ended_wall = ?, duration_ms = ?, verdict = ?, reason = ? WHERE id = ?",
             (row[7], row[8], row[9], row[10], new_id),
         )
-        if row[9] != "none":
-            chain.record(out, "attempt-finish", new_id, new_id)
+        chain.record(out, "attempt-finish", new_id, new_id)
     return new_id

@@ -156,8 +156,16 @@ def _v2(conn: sqlite3.Connection) -> None:
     chain.backfill(conn)
 
 
+def _v3(conn: sqlite3.Connection) -> None:
+    """v3: every table a report is built from is chained (meta, selection, runs, casebooks, cases as
+    states; trace lines and file links always). The rows already there are chained as they stand."""
+    from testbench.integrity import chain
+
+    chain.backfill_states(conn)
+
+
 #: MIGRATIONS[i] brings a file from version i to version i + 1.
-MIGRATIONS: list[Migration] = [_v1, _v2]
+MIGRATIONS: list[Migration] = [_v1, _v2, _v3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -67,7 +67,7 @@ class SessionStore:
         if path.exists() and path.is_dir():
             raise SessionError(f"{path}: est un dossier, pas un fichier de session")
         path.parent.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(lock_path(path), timeout=0)
+        lock = FileLock(lock_path(path), timeout=_WRITER_WAIT)
         try:
             lock.acquire()
         except Timeout:
@@ -79,10 +79,14 @@ class SessionStore:
         try:
             conn = _connect(path)
             try:
+                _checkpoint(conn)  # a WAL left by a killed writer goes into the file before anything else
                 migrate(conn)
             except SchemaTooNew as exc:
                 conn.close()
                 raise SessionError(f"{path}: {exc}") from None
+            except sqlite3.OperationalError as exc:
+                conn.close()
+                raise _write_error(path, exc) if _is_write_failure(exc) else SessionError(f"{path}: {exc}") from exc
             store = cls(path, conn, lock)
             store._init_meta()
         except BaseException:
@@ -91,12 +95,17 @@ class SessionStore:
         return store
 
     def close(self) -> None:
+        """Close and leave the session complete in its one file (WAL folded in, when no reader holds it)."""
         try:
-            self.conn.close()
+            with self._tx_lock:
+                _checkpoint(self.conn)
+                self.conn.close()
         finally:
             if self._lock is not None:
                 self._lock.release()
                 self._lock = None
+                # a reader that closed while we still held the lock left the WAL to us
+                fold_wal(self.path)
 
     def __enter__(self) -> SessionStore:
         return self
@@ -119,6 +128,7 @@ class SessionStore:
                 "INSERT OR REPLACE INTO meta (key, value) VALUES ('writer', ?)",
                 (codec.dumps({"pid": os.getpid(), "host": socket.gethostname(), "since": time.time()}),),
             )
+            chain.record_state(self.conn, "meta")
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -137,10 +147,7 @@ class SessionStore:
                 if self.conn.in_transaction:
                     with contextlib.suppress(sqlite3.Error):
                         self.conn.execute("ROLLBACK")
-                raise SessionWriteError(
-                    f"{self.path}: écriture impossible ({exc}) ; la session est intacte jusqu'au dernier "
-                    "événement enregistré : libérez de l'espace disque puis reprenez avec --resume"
-                ) from exc
+                raise _write_error(self.path, exc) from exc
 
     def meta(self, key: str) -> str | None:
         with self._tx_lock:
@@ -150,6 +157,7 @@ class SessionStore:
     def set_meta(self, key: str, value: str) -> None:
         with self.transaction():
             self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+            chain.record_state(self.conn, "meta")
 
     # -- runs and casebooks ----------------------------------------------------------------------
     def begin_run(self, argv: Sequence[str], options: dict[str, Any], environment: dict[str, Any]) -> int:
@@ -173,11 +181,13 @@ class SessionStore:
                     codec.dumps(env),
                 ),
             )
+            chain.record_state(self.conn, "runs")
         return int(cur.lastrowid or 0)
 
     def end_run(self, run_id: int) -> None:
         with self.transaction():
             self.conn.execute("UPDATE runs SET ended_wall = ? WHERE id = ?", (time.time(), run_id))
+            chain.record_state(self.conn, "runs")
 
     def add_casebook(
         self, sha256: str, path: str, plan_id: str, identity: Any, cases: Sequence[tuple[str, str, str, str, Any]]
@@ -187,18 +197,21 @@ class SessionStore:
         The snapshot is what makes reports rebuildable from the session file alone.
         """
         with self.transaction():
-            self.conn.execute(
+            added = self.conn.execute(
                 "INSERT OR IGNORE INTO casebooks (sha256, path, plan_id, identity, added_wall) VALUES (?,?,?,?,?)",
                 (sha256, path, plan_id, codec.dumps(identity), time.time()),
-            )
-            self.conn.executemany(
+            ).rowcount
+            added += self.conn.executemany(
                 "INSERT OR IGNORE INTO cases (casebook_sha, case_id, position, title, domain, mode, definition)"
                 " VALUES (?,?,?,?,?,?,?)",
                 [
                     (sha256, cid, i, title, domain, mode, codec.dumps(defn))
                     for i, (cid, title, domain, mode, defn) in enumerate(cases)
                 ],
-            )
+            ).rowcount
+            if added:  # a casebook recorded again (--resume) changes nothing
+                chain.record_state(self.conn, "casebooks")
+                chain.record_state(self.conn, "cases")
 
     def set_selection(self, keys: Sequence[tuple[str, str]]) -> None:
         """Record which cases the session covers, in order (``--resume`` reuses it)."""
@@ -208,6 +221,7 @@ class SessionStore:
                 "INSERT INTO selection (position, casebook_sha, case_id) VALUES (?,?,?)",
                 [(i, sha, cid) for i, (sha, cid) in enumerate(keys)],
             )
+            chain.record_state(self.conn, "selection")
 
     def selection(self) -> list[tuple[str, str]]:
         with self._tx_lock:
@@ -247,12 +261,15 @@ class SessionStore:
     def close_dangling_attempts(self, reason: str) -> int:
         """Mark attempts left open by a killed process; they stay in the history."""
         with self.transaction():
-            cur = self.conn.execute(
+            ids = [r[0] for r in self.conn.execute("SELECT id FROM attempts WHERE ended_wall IS NULL ORDER BY id")]
+            self.conn.execute(
                 "UPDATE attempts SET reason = ?, ended_wall = COALESCE(ended_wall, started_wall)"
                 " WHERE ended_wall IS NULL",
                 (reason,),
             )
-        return cur.rowcount
+            for attempt_id in ids:  # the reason reaches the report: chained like a verdict
+                chain.record(self.conn, "attempt-finish", attempt_id, attempt_id)
+        return len(ids)
 
     def final_cases(self) -> set[tuple[str, str]]:
         """Cases whose latest attempt has a final verdict (``--resume`` does not run them again)."""
@@ -303,12 +320,21 @@ class SessionStore:
     def _insert_event(
         self, kind: str, data: Any, run_id: int | None, attempt_id: int | None, step_id: str | None
     ) -> int:
-        cur = self.conn.execute(
-            "INSERT INTO events (run_id, attempt_id, step_id, kind, mono_ns, wall, data) VALUES (?,?,?,?,?,?,?)",
-            (run_id, attempt_id, step_id, kind, time.monotonic_ns(), time.time(), codec.dumps(data)),
+        row = (
+            _opt(int, run_id),
+            _opt(int, attempt_id),
+            _opt(str, step_id),
+            str(kind),
+            time.monotonic_ns(),
+            time.time(),
+            codec.dumps(data),
         )
-        chain.record(self.conn, "events", int(cur.lastrowid or 0))  # integrity chain
-        return int(cur.lastrowid or 0)
+        cur = self.conn.execute(
+            "INSERT INTO events (run_id, attempt_id, step_id, kind, mono_ns, wall, data) VALUES (?,?,?,?,?,?,?)", row
+        )
+        event_id = int(cur.lastrowid or 0)
+        chain.record(self.conn, "events", event_id, rows=[(event_id, *row)])  # integrity chain, hashed from memory
+        return event_id
 
     def _insert_observations(self, attempt_id: int, step_id: str | None, values: dict[str, Any], source: str) -> None:
         first = chain.last_id(self.conn, "observations") + 1  # integrity chain
@@ -331,17 +357,29 @@ class SessionStore:
         """Store a batch of trace lines in one transaction."""
         if not lines:
             return
+        rows = [
+            (
+                str(t.channel),
+                int(t.mono_ns),
+                float(t.wall),
+                str(t.text),
+                str(t.source),
+                _opt(str, t.source_ts),
+                _opt(str, t.level),
+                _opt(int, t.attempt_id),
+                _opt(str, t.step_id),
+            )
+            for t in lines
+        ]
         with self.transaction():
             first = chain.last_id(self.conn, "trace_lines") + 1  # integrity chain: one entry per batch
             self.conn.executemany(
                 "INSERT INTO trace_lines (channel, mono_ns, wall, text, source, source_ts, level, attempt_id,"
                 " step_id) VALUES (?,?,?,?,?,?,?,?,?)",
-                [
-                    (t.channel, t.mono_ns, t.wall, t.text, t.source, t.source_ts, t.level, t.attempt_id, t.step_id)
-                    for t in lines
-                ],
+                rows,
             )
-            chain.record(self.conn, "trace_lines", first)  # integrity chain
+            # the ids of one batch follow each other (single writer); hashed from memory, in COLUMNS order
+            chain.record(self.conn, "trace_lines", first, rows=[(first + i, *r) for i, r in enumerate(rows)])
 
     def add_artifact(
         self, data: bytes, media_type: str, name: str, *, attempt_id: int | None = None, step_id: str | None = None
@@ -364,6 +402,23 @@ class SessionStore:
         return sha
 
 
+#: how long a writer waits for the lock: a closing reader holds it for the few milliseconds of a checkpoint
+_WRITER_WAIT = 0.5
+#: SQLite's primary result codes that mean the disk, not the file, failed a write
+_WRITE_FAILURES = (sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR)
+
+
+def _is_write_failure(exc: sqlite3.Error) -> bool:
+    return (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF in _WRITE_FAILURES
+
+
+def _write_error(path: Path, exc: sqlite3.Error) -> SessionWriteError:
+    return SessionWriteError(
+        f"{path}: écriture impossible ({exc}) ; la session est intacte jusqu'au dernier "
+        "événement enregistré : libérez de l'espace disque puis reprenez avec --resume"
+    )
+
+
 def _connect(path: Path) -> sqlite3.Connection:
     try:
         conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10)
@@ -372,7 +427,72 @@ def _connect(path: Path) -> sqlite3.Connection:
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA busy_timeout = 10000")
     except sqlite3.DatabaseError as exc:
+        if _is_write_failure(exc):
+            raise _write_error(path, exc) from exc
         raise SessionError(f"{path}: n'est pas un fichier de session lisible ({exc})") from None
+    return conn
+
+
+def _checkpoint(conn: sqlite3.Connection) -> None:
+    """Copy the WAL into the file and empty it; a no-op (never a wait) while another connection reads.
+
+    A checkpoint only copies committed pages, so it cannot lose anyone's data; when a reader holds
+    the WAL, the last one to close folds it (:func:`fold_wal`).
+    """
+    with contextlib.suppress(sqlite3.Error):
+        timeout = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+        conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {int(timeout)}")
+
+
+def fold_wal(path: Path) -> None:
+    """Fold a leftover WAL into the session file when nobody writes it; best effort, never blocks.
+
+    Holding the writer lock proves no writer is running; readers still open make the checkpoint
+    report busy, and the last of them folds it when it closes. A read-only medium is left as is.
+    """
+    wal = path.with_name(path.name + "-wal")
+    try:
+        if not wal.exists():
+            return
+        lock = FileLock(lock_path(path), timeout=0)
+        lock.acquire()
+    except (OSError, Timeout):
+        return
+    try:
+        conn = sqlite3.connect(path, isolation_level=None, timeout=0)
+        try:
+            _checkpoint(conn)
+        finally:
+            conn.close()  # the last connection to close also removes the emptied WAL
+    except sqlite3.Error:
+        pass
+    finally:
+        lock.release()
+
+
+class ReaderConnection(sqlite3.Connection):
+    """A read-only connection whose close leaves the session in its one file when it was the last user."""
+
+    session_path: Path | None = None
+
+    def close(self) -> None:
+        super().close()
+        if self.session_path is not None:
+            path, self.session_path = self.session_path, None
+            fold_wal(path)
+
+
+def connect_readonly(path: Path) -> ReaderConnection:
+    """A read-only connection to ``path``, after folding a WAL nobody writes any more."""
+    fold_wal(path)
+    conn = sqlite3.connect(
+        f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False, factory=ReaderConnection
+    )
+    conn.session_path = path
     return conn
 
 
@@ -382,7 +502,7 @@ def open_readonly(path: str | Path) -> sqlite3.Connection:
     if not path.is_file():
         raise SessionError(f"{path}: fichier de session introuvable")
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+        conn = connect_readonly(path)
         version = conn.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.DatabaseError as exc:
         raise SessionError(f"{path}: n'est pas un fichier de session lisible ({exc})") from None
@@ -405,6 +525,11 @@ def _describe_writer(path: Path) -> str:
         return ""
     writer = codec.loads(row[0])
     return f" (pid {writer.get('pid')} sur {writer.get('host')})"
+
+
+def _opt(kind: type, value: Any) -> Any:
+    """``value`` as the column's type, None kept: what SQLite stores is then what the chain hashed."""
+    return None if value is None else kind(value)
 
 
 def _user() -> str:
