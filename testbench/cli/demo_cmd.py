@@ -82,9 +82,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
         )
         return EXIT_USAGE
     code = _run(args, casebook, session, out)
+    if code not in (EXIT_OK, EXIT_FAILED):
+        return code  # the run said why
     say("démo : session {session}, rapport {report}", session=session, report=out / "index.html")
-    # the demo contains a case built to fail: that is the demo working, not the bench failing
-    return EXIT_OK if code in (EXIT_OK, EXIT_FAILED) else code
+    return EXIT_OK  # the demo contains a case built to fail: that is the demo working, not the bench failing
 
 
 def _start_afresh(session: Path) -> bool:

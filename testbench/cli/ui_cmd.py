@@ -49,6 +49,7 @@ def default_ui(args: argparse.Namespace | None = None) -> int:
     The demo's session is ``testbench demo``'s, in the user's data folder: never beside the package.
     """
     from testbench.cli.demo_cmd import demo_casebook, demo_paths
+    from testbench.i18n import translator
     from testbench.tui.config import UiState
 
     ns = argparse.Namespace(
@@ -71,7 +72,9 @@ def default_ui(args: argparse.Namespace | None = None) -> int:
             setattr(ns, key, value)
     if reopen and last is not None:
         return launch(last[1], last[0], ns)
-    return launch([demo_casebook()], demo_paths()[1], ns)
+    session = demo_paths()[1]
+    print(translator(ns.lang)("démo : session {session}").format(session=session), file=sys.stderr)  # seen on quit
+    return launch([demo_casebook()], session, ns)
 
 
 def launch(casebook_paths: list[Path], session: Path, args: argparse.Namespace) -> int:
