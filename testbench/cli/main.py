@@ -2,6 +2,9 @@
 
 Exit codes: 0 all passed; 1 some case failed; 2 an inconclusive or error verdict is present
 (environment or bench fault); 3 invalid input or usage.
+
+Language: French by default, English with ``--lang en`` (anywhere on the line, read before parsing
+so that argparse's own words and every help text follow it) or ``TESTBENCH_LANG=en``.
 """
 
 from __future__ import annotations
@@ -10,6 +13,9 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+
+from testbench.cli.texts import HelpFormatter, argparse_word, argparse_words
+from testbench.i18n import LANGUAGES, use_language
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -34,30 +40,66 @@ COMMAND_MODULES = (
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # usage errors exit 3, not argparse's 2
+    """Help in the active language (testbench.cli.texts); usage errors exit 3, not argparse's 2."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    def error(self, message: str) -> None:
         self.print_usage(sys.stderr)
-        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        text = argparse_word("%(prog)s: error: %(message)s\n") % {"prog": self.prog, "message": message}
+        sys.stderr.write(text)
         raise SystemExit(EXIT_USAGE)
 
 
+def requested_language(argv: Sequence[str]) -> str | None:
+    """``--lang X`` or ``--lang=X`` anywhere before ``--``: known before parsing, so parsing speaks it."""
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.partition("=")[2]
+    return None
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="testbench", description="Banc de test pour l'agrément SESAM-Vitale (CNDA).")
-    parser.add_argument("--version", action="store_true", help="print the version and exit")
-    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        module.register(sub)
+    """The whole command line, its words in the active language (group titles are set at construction)."""
+    with argparse_words():
+        parser = _Parser(prog="testbench", description="Banc de test pour l'agrément SESAM-Vitale (CNDA).")
+        parser.add_argument("--version", action="store_true", help="afficher la version et quitter")
+        parser.add_argument(
+            "--lang",
+            choices=LANGUAGES,
+            default=None,
+            help="langue des messages : fr (défaut) ou en ; aussi TESTBENCH_LANG",
+        )
+        sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+        for name in COMMAND_MODULES:
+            try:
+                module = importlib.import_module(name)
+            except ModuleNotFoundError as exc:
+                if exc.name != name:
+                    raise
+                continue
+            module.register(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang = requested_language(argv)
+    with use_language(lang), argparse_words():
+        return _main(argv, lang)
+
+
+def _main(argv: list[str], lang: str | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if lang in LANGUAGES and getattr(args, "lang", None) is None:
+        args.lang = lang  # ``testbench --lang en report …``: the sub-command's own --lang defaulted to None
     if args.version:
         from testbench import __version__
 
