@@ -6,13 +6,19 @@ import argparse
 import ast
 import gettext
 import inspect
+import io
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from fakes import make_case
 
 from testbench.cli.main import build_parser, main, requested_language
+from testbench.cli.progress import Progress
 from testbench.cli.texts import ARGPARSE_FR, HELP_EN, cli_translator
+from testbench.i18n import use_language
+from testbench.runner.events import CaseFinished
+from testbench.runner.verdict import Outcome, Verdict
 
 ENGLISH_WORDS = ("usage:", "positional arguments", "options:", "show this help message", "error:", "required:")
 FRENCH_WORDS = ("usage :", "arguments positionnels", "options :", "afficher cette aide", "erreur :", "obligatoires")
@@ -114,3 +120,13 @@ def test_every_help_text_has_its_english() -> None:
     assert missing == []
     unused = sorted(set(HELP_EN) - help_texts(build_parser()))
     assert unused == []  # an entry whose French changed would silently stop translating
+
+
+@pytest.mark.parametrize(("lang", "words"), [("fr", "échec — montant"), ("en", "failed — montant")])
+def test_run_progress_speaks_the_command_language(lang: str, words: str) -> None:
+    out = io.StringIO()
+    with use_language(lang):
+        progress = Progress(out)
+    progress(CaseFinished(make_case("KO-1", ()), 0, 1, Outcome(Verdict.FAIL, "montant"), 1))
+    assert out.getvalue() == f"[1/1] KO-1 : {words}\n"
+    assert progress.counts_text() == ("échec 1" if lang == "fr" else "failed 1")

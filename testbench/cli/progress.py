@@ -6,6 +6,7 @@ import sys
 from collections import Counter
 from typing import TextIO
 
+from testbench.i18n import translator
 from testbench.runner.events import CaseFinished, CaseStarted, RunEvent
 from testbench.runner.verdict import Verdict
 
@@ -18,9 +19,10 @@ class Progress:
         self.tty = self.out.isatty()
         self.width = width
         self.counts: Counter[Verdict] = Counter()
+        self.t = translator()  # the command's language (--lang)
 
     def counts_text(self) -> str:
-        return " · ".join(f"{v.label_fr} {self.counts[v]}" for v in _ORDER if self.counts[v])
+        return " · ".join(f"{self.t(v.label_fr)} {self.counts[v]}" for v in _ORDER if self.counts[v])
 
     def __call__(self, event: RunEvent) -> None:
         if isinstance(event, CaseStarted) and self.tty:
@@ -33,9 +35,8 @@ class Progress:
                     self.out.write("\n")
             else:
                 reason = f" — {event.outcome.reason}" if event.outcome.reason else ""
-                self.out.write(
-                    f"[{event.index + 1}/{event.total}] {event.case.id} : {event.outcome.verdict.label_fr}{reason}\n"
-                )
+                verdict = self.t(event.outcome.verdict.label_fr)
+                self.out.write(f"[{event.index + 1}/{event.total}] {event.case.id} : {verdict}{reason}\n")
             self.out.flush()
 
     def _bar(self, done: int, total: int, text: str) -> None:
