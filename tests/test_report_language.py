@@ -13,8 +13,10 @@ from lxml import html
 from testbench import fmt, i18n
 from testbench.report import html as report_html
 from testbench.report.build import BuildOptions, build_report
+from testbench.report.content import gather
 from testbench.runner.verdict import Verdict
 from testbench.store.annotations import ACTION_FR
+from testbench.store.read import read_session
 from testbench.store.session import SessionStore
 from testbench.traces import redact
 from testbench.traces.model import TraceLine
@@ -113,6 +115,10 @@ def test_bidi_controls_are_shown_as_visible_markers(tmp_path: Path) -> None:
     assert "facture ⟨U+202E⟩gnp.exe" in page
     assert "⟨U+202A⟩⟨U+202B⟩⟨U+202C⟩⟨U+202D⟩⟨U+202E⟩⟨U+2066⟩⟨U+2067⟩⟨U+2068⟩⟨U+2069⟩⟨U+200E⟩⟨U+200F⟩" in page
     assert "motif ⟨U+2067⟩ici" in page
+    # the PDF prints the page rendered for print: the same markers
+    with read_session(tmp_path / "s.tbsession") as session:
+        printable = report_html.render_html(gather(session), for_print=True)
+    assert not set(BIDI) & set(printable) and "facture ⟨U+202E⟩gnp.exe" in printable
 
 
 def test_format_helpers() -> None:
