@@ -1,10 +1,20 @@
 #!/usr/bin/env bash
-# The bundled demo on a fresh machine: set up, start the PC/SC stack with virtual cards, run the demo
-# casebook with the reference engine, and write its report under reports/demo/.
+# The bundled demo from a clone: set up, make sure a PC/SC stack with virtual readers runs, then
+# `testbench demo` with every option passed on (report in reports/demo/ unless --output says otherwise).
+# A pcscd that already runs (the system's, or one started by scripts/pcscd.sh) is used as it is and left
+# running; otherwise this script starts its own and stops it at the end. If none can run, the demo still
+# runs on the in-process virtual reader, and says so.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-bash scripts/pcscd.sh start --readers 8 >/dev/null
-trap 'bash scripts/pcscd.sh stop >/dev/null 2>&1 || true' EXIT
-export PCSCD_EXTERNAL=1
-.venv/bin/testbench demo "$@"
+
+if pgrep -x pcscd >/dev/null 2>&1 || bash scripts/pcscd.sh ready 1 1 >/dev/null 2>&1; then
+  echo "demo.sh : pcscd tourne déjà ; il est utilisé tel quel et laissé en marche" >&2
+elif bash scripts/pcscd.sh start --readers 8 >/dev/null; then
+  trap 'bash scripts/pcscd.sh stop >/dev/null 2>&1 || true' EXIT
+else
+  echo "demo.sh : pcscd n'a pas pu démarrer ; la démo utilise le lecteur virtuel en mémoire" >&2
+fi
+
+# the report where the README says; an --output given to this script comes later and wins
+.venv/bin/testbench demo --output reports/demo "$@"
