@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from testbench.cli.main import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from testbench.cli.outputs import output_dir_problem
 from testbench.cli.run_cmd import add_bench_options
 from testbench.i18n import translator
 
@@ -55,10 +56,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(t(text).format(**values), file=sys.stderr)
 
     out, session = demo_paths(args.output)
+    problem = output_dir_problem(out, args.lang)
+    if problem:
+        print(problem, file=sys.stderr)
+        return EXIT_USAGE
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        say("démo : impossible de créer le dossier {path} ({reason})", path=out, reason=exc.strerror)
+        say("{folder} : impossible de créer ce dossier ({reason})", folder=out, reason=exc.strerror or exc)
         return EXIT_ENVIRONMENT
     casebook = demo_casebook()
     interactive = not args.headless and sys.stdin.isatty() and sys.stdout.isatty()
