@@ -71,6 +71,11 @@ _EN: dict[str, str] = {
     # testbench review
     "verdict inconnu « {name} » ; noms valides : {french} (en anglais : {english})": "unknown verdict “{name}”; valid names: {english} (in French: {french})",  # noqa: E501
     "annotation {ident} enregistrée et signée ({fingerprint}…)": "annotation {ident} recorded and signed ({fingerprint}…)",  # noqa: E501
+    # testbench demo and a bare testbench (testbench/cli/demo_cmd.py, ui_cmd.py)
+    "démo : session {session}, rapport {report}": "demo: session {session}, report {report}",
+    "démo : session {session}": "demo: session {session}",
+    "démo : pas de terminal interactif, exécution sans interface (--headless)": "demo: no interactive terminal, running without the interface (--headless)",  # noqa: E501
+    "démo : la session {session} est ouverte par un autre processus ; fermez-le ou choisissez --output": "demo: session {session} is open in another process; close it or choose --output",  # noqa: E501
     # report (exam book)
     "ATTENTION : rapport exporté SANS anonymisation (--no-redact) : il peut contenir des données personnelles (NIR, noms, dates de naissance, identifiants de professionnels).": "WARNING: report exported WITHOUT redaction (--no-redact): it may contain personal data (NIR, names, birth dates, professional identifiers).",  # noqa: E501
     "Action / instruction": "Action / instruction",
