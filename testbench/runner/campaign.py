@@ -151,11 +151,13 @@ def run_campaign(
     operator = operator or make_operator(request, notify)
     try:
         store = SessionStore.open(request.session)
+    except SessionWriteError as exc:  # a full disk while migrating: an environment fault, resumable
+        raise CampaignError([str(exc)], EXIT_ENVIRONMENT) from None
     except SessionError as exc:
         raise CampaignError([str(exc)]) from None
     try:
         has_history = store.conn.execute("SELECT COUNT(*) FROM attempts").fetchone()[0] > 0
-        if request.resume:
+        if request.resume and (has_history or store.selection()):  # else the set-up never finished: do it
             closed = store.close_dangling_attempts(INTERRUPTED)
             if closed and notify:
                 notify(f"{closed} tentative(s) interrompue(s) conservée(s) dans l'historique")
@@ -230,5 +232,7 @@ def run_campaign(
         latest = store.latest_verdicts()
         final = [latest.get(key, "none") for key in store.selection()]
         return CampaignResult(run_id=run_id, ran=len(to_run), final_verdicts=final)
+    except SessionWriteError as exc:  # a full disk while setting up: the same message as during the run
+        raise CampaignError([str(exc)], EXIT_ENVIRONMENT) from None
     finally:
         store.close()
