@@ -71,6 +71,33 @@ _EN: dict[str, str] = {
     # testbench review
     "verdict inconnu « {name} » ; noms valides : {french} (en anglais : {english})": "unknown verdict “{name}”; valid names: {english} (in French: {french})",  # noqa: E501
     "annotation {ident} enregistrée et signée ({fingerprint}…)": "annotation {ident} recorded and signed ({fingerprint}…)",  # noqa: E501
+    # PC/SC failures (testbench/cards/pcsc_errors.py) and testbench cards list
+    "aucune carte dans le lecteur « {reader} »": "no card in reader “{reader}”",
+    "erreur de communication avec le lecteur « {reader} » (lecteur débranché ?)": "communication error with reader “{reader}” (reader unplugged?)",  # noqa: E501
+    "l'échange avec la carte du lecteur « {reader} » a échoué (carte retirée ou muette)": "the exchange with the card in reader “{reader}” failed (card removed or mute)",  # noqa: E501
+    "la carte a été retirée du lecteur « {reader} »": "the card was removed from reader “{reader}”",
+    "la carte du lecteur « {reader} » a été réinitialisée par une autre application": "the card in reader “{reader}” was reset by another application",  # noqa: E501
+    "la carte du lecteur « {reader} » ne répond pas (mal insérée ou muette)": "the card in reader “{reader}” does not answer (badly inserted or mute)",  # noqa: E501
+    "la connexion au service PC/SC a été perdue (service redémarré ?) : recommencez": "the connection to the PC/SC service was lost (service restarted?): try again",  # noqa: E501
+    "le lecteur « {reader} » est introuvable (débranché ?)": "reader “{reader}” cannot be found (unplugged?)",
+    "le lecteur « {reader} » est utilisé en exclusivité par une autre application : fermez-la ou attendez qu'elle libère la carte, puis recommencez": "reader “{reader}” is in exclusive use by another application: close it or wait until it releases the card, then try again",  # noqa: E501
+    "le lecteur « {reader} » n'a pas répondu à temps": "reader “{reader}” did not answer in time",
+    "erreur PC/SC inattendue avec le lecteur « {reader} »": "unexpected PC/SC error with reader “{reader}”",
+    " (code PC/SC {code})": " (PC/SC code {code})",
+    "service PC/SC indisponible": "PC/SC service unavailable",
+    "liste des lecteurs impossible": "cannot list the readers",
+    "état des lecteurs indisponible": "the readers' state is unavailable",
+    "connexion impossible au lecteur « {reader} »": "cannot connect to reader “{reader}”",
+    "carte indisponible dans le lecteur « {reader} » (retirée ou muette)": "card unavailable in reader “{reader}” (removed or mute)",  # noqa: E501
+    "le service Windows « Carte à puce » (SCardSvr) ne tourne pas : branchez un lecteur ou démarrez ce service": "the Windows “Smart Card” service (SCardSvr) is not running: plug in a reader or start this service",  # noqa: E501
+    "le service PC/SC du système ne répond pas : débranchez et rebranchez le lecteur": "the system's PC/SC service does not answer: unplug the reader and plug it in again",  # noqa: E501
+    "pcscd n'est pas installé : installez le paquet système pcscd (et vsmartcard-vpcd pour les lecteurs virtuels), puis démarrez le service pcscd": "pcscd is not installed: install the system package pcscd (and vsmartcard-vpcd for virtual readers), then start the pcscd service",  # noqa: E501
+    "pcscd est installé mais ne tourne pas : démarrez-le (sudo systemctl start pcscd.socket, ou sudo pcscd)": "pcscd is installed but not running: start it (sudo systemctl start pcscd.socket, or sudo pcscd)",  # noqa: E501
+    "le service PC/SC tourne mais ne voit aucun lecteur : branchez un lecteur de cartes ; pour des lecteurs virtuels, installez le paquet système vsmartcard-vpcd puis redémarrez pcscd": "the PC/SC service is running but sees no reader: plug in a card reader; for virtual readers, install the system package vsmartcard-vpcd, then restart pcscd",  # noqa: E501
+    "carte présente": "card present",
+    "vide": "empty",
+    "carte inconnue": "unknown card",
+    "aucune carte dans les lecteurs {readers}": "no card in the readers {readers}",
     # testbench demo and a bare testbench (testbench/cli/demo_cmd.py, ui_cmd.py)
     "démo : session {session}, rapport {report}": "demo: session {session}, report {report}",
     "démo : session {session}": "demo: session {session}",

@@ -1,7 +1,8 @@
 """Readers through pyscard: listing, watching insertions/removals, connecting and transmitting.
 
 Only this module (and the emulator's bay) imports pyscard, lazily, so the rest of the card layer
-works without it. Every pyscard failure becomes :class:`CardUnavailable` with a French message.
+works without it. Every pyscard failure becomes :class:`CardUnavailable` with a sentence in the
+active language (:mod:`.pcsc_errors`), never pcsc-lite's or winscard's own text.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from . import pcsc_errors as E
 from .api import CardUnavailable
 
 SHARED = "shared"
 EXCLUSIVE = "exclusive"
-HR_UNPOWERED = 0x80100067
-HR_NO_SERVICE = 0x8010001D
+HR_UNPOWERED = E.W_UNPOWERED_CARD
+HR_NO_SERVICE = E.E_NO_SERVICE
 INSTALL_HINT = (  # for pip users too: system package names, not the repository's scripts
     "pile PC/SC absente : installez les paquets système pcscd et vsmartcard-vpcd (lecteurs virtuels), "
     "et libpcsclite-dev (Debian, Ubuntu) ou pcsc-lite-devel (Fedora) pour compiler pyscard, "
@@ -34,14 +36,6 @@ def _scard() -> Any:
     return scard
 
 
-def _hr_message(hr: int) -> str:
-    scard = _scard()
-    try:
-        return f"{scard.SCardGetErrorMessage(hr)} (0x{hr & 0xFFFFFFFF:08X})"
-    except Exception:  # pragma: no cover
-        return f"0x{hr & 0xFFFFFFFF:08X}"
-
-
 class Context:
     """A PC/SC context (SCardEstablishContext), released on close."""
 
@@ -49,7 +43,7 @@ class Context:
         scard = _scard()
         hr, self.handle = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
         if hr != scard.SCARD_S_SUCCESS:
-            raise CardUnavailable(f"service PC/SC indisponible : {_hr_message(hr)} ; {INSTALL_HINT}")
+            raise CardUnavailable(E.pcsc_message(hr, fallback="service PC/SC indisponible"))
 
     def readers(self) -> list[str]:
         scard = _scard()
@@ -57,7 +51,7 @@ class Context:
         if hr == scard.SCARD_E_NO_READERS_AVAILABLE:
             return []
         if hr != scard.SCARD_S_SUCCESS:
-            raise CardUnavailable(f"liste des lecteurs impossible : {_hr_message(hr)}")
+            raise CardUnavailable(E.pcsc_message(hr, fallback="liste des lecteurs impossible"))
         return list(readers)
 
     def status(
@@ -70,7 +64,7 @@ class Context:
         if hr == scard.SCARD_E_TIMEOUT:
             return {}
         if hr != scard.SCARD_S_SUCCESS:
-            raise CardUnavailable(f"état des lecteurs indisponible : {_hr_message(hr)}")
+            raise CardUnavailable(E.pcsc_message(hr, ", ".join(readers), fallback="état des lecteurs indisponible"))
         return {r: (state & ~scard.SCARD_STATE_CHANGED, bytes(atr)) for r, state, atr in out}
 
     def cancel(self) -> None:
@@ -201,13 +195,14 @@ class PyscardTransport:
                 conn.connect(mode=mode, disposition=disposition)
                 break
             except NoCardException:
-                raise CardUnavailable(f"aucune carte dans le lecteur {self.reader}") from None
+                raise CardUnavailable(E.pcsc_message(E.E_NO_SMARTCARD, self.reader)) from None
             except CardConnectionException as exc:
                 hr = getattr(exc, "hresult", 0) & 0xFFFFFFFF
                 if hr == HR_UNPOWERED and time.monotonic() < deadline:  # pitfall 4: re-insert inside one poll
                     time.sleep(0.02)
                     continue
-                raise CardUnavailable(f"connexion impossible au lecteur {self.reader} : {exc}") from None
+                fallback = "connexion impossible au lecteur « {reader} »"
+                raise CardUnavailable(E.pcsc_message(hr, self.reader, fallback=fallback)) from None
         self._conn = conn
         self._atr = bytes(conn.getATR())
         return conn
@@ -224,7 +219,9 @@ class PyscardTransport:
             data, sw1, sw2 = conn.transmit(list(apdu))
         except CardConnectionException as exc:
             self._drop()
-            raise CardUnavailable(f"carte indisponible dans {self.reader} (retirée ou muette) : {exc}") from None
+            fallback = "carte indisponible dans le lecteur « {reader} » (retirée ou muette)"
+            hr = getattr(exc, "hresult", 0)
+            raise CardUnavailable(E.pcsc_message(hr, self.reader, fallback=fallback)) from None
         return bytes(data) + bytes((sw1, sw2))
 
     def _drop(self) -> None:

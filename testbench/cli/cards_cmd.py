@@ -1,17 +1,23 @@
 """``testbench cards …``: readers, card probing, emulation, recording and replay (French output).
 
+``--lang en`` (list, watch, probe, record) makes the PC/SC failures and ``cards list`` English.
 Exit codes: 0 ok, 2 PC/SC stack or card unavailable, 3 invalid input.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
+import os
 import sys
 import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+from testbench.i18n import translator
 
 EXIT_OK, EXIT_ENV, EXIT_USAGE = 0, 2, 3
 
@@ -20,17 +26,19 @@ def register(sub: Any) -> None:
     p = sub.add_parser("cards", help="lecteurs et cartes (Vitale, CPS) : lister, observer, identifier, émuler")
     cards = p.add_subparsers(dest="cards_command")
     p.set_defaults(func=lambda args: (p.print_help(), EXIT_USAGE)[1])
+    lang = argparse.ArgumentParser(add_help=False)  # the commands that talk to PC/SC
+    lang.add_argument("--lang", choices=("fr", "en"), default=None, help="langue (fr par défaut)")
 
-    s = cards.add_parser("list", help="lister les lecteurs PC/SC et leur carte")
+    s = cards.add_parser("list", parents=[lang], help="lister les lecteurs PC/SC et leur carte")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_list)
 
-    s = cards.add_parser("watch", help="afficher les insertions et retraits (comme pcsc_scan)")
+    s = cards.add_parser("watch", parents=[lang], help="afficher les insertions et retraits (comme pcsc_scan)")
     s.add_argument("--reader", action="append", help="lecteur à observer (répétable ; tous par défaut)")
     s.add_argument("--timeout", type=float, default=None, help="arrêter après N secondes")
     s.set_defaults(func=cmd_watch)
 
-    s = cards.add_parser("probe", help="identifier et décoder la carte d'un lecteur")
+    s = cards.add_parser("probe", parents=[lang], help="identifier et décoder la carte d'un lecteur")
     s.add_argument("--reader", help="nom du lecteur (par défaut : le premier qui contient une carte)")
     s.add_argument("--json", action="store_true", help="sortie JSON (as_dict)")
     s.add_argument("--trace", action="store_true", help="afficher les APDU échangés (code porteur masqué)")
@@ -46,7 +54,9 @@ def register(sub: Any) -> None:
     s.add_argument("--duration", type=float, default=None, help="retirer la carte après N secondes")
     s.set_defaults(func=cmd_emulate)
 
-    s = cards.add_parser("record", help="enregistrer une session APDU (lecture publique ou script scriptor)")
+    s = cards.add_parser(
+        "record", parents=[lang], help="enregistrer une session APDU (lecture publique ou script scriptor)"
+    )
     s.add_argument("--reader", help="nom du lecteur")
     s.add_argument("--out", type=Path, required=True, help="fichier d'enregistrement (JSON lines)")
     s.add_argument("--script", type=Path, help="script scriptor à rejouer sur la carte (sinon : lecture publique)")
@@ -59,6 +69,27 @@ def register(sub: Any) -> None:
     s.add_argument("--duration", type=float, default=None)
     s.add_argument("--export-scriptor", type=Path, help="écrire un script scriptor au lieu de rejouer")
     s.set_defaults(func=cmd_replay)
+
+
+def _in_language(func: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """Run a command with ``--lang`` as the active language, so the card layer's messages follow it."""
+
+    @functools.wraps(func)
+    def run(args: argparse.Namespace) -> int:
+        lang = getattr(args, "lang", None)
+        if not lang:
+            return func(args)
+        before = os.environ.get("TESTBENCH_LANG")
+        os.environ["TESTBENCH_LANG"] = lang
+        try:
+            return func(args)
+        finally:
+            if before is None:
+                os.environ.pop("TESTBENCH_LANG", None)
+            else:
+                os.environ["TESTBENCH_LANG"] = before
+
+    return run
 
 
 def _err(message: str) -> None:
@@ -82,9 +113,13 @@ def _family_fr(atr: bytes) -> str:
     return FAMILY_FR.get(fam or "", "carte inconnue")
 
 
+@_in_language
 def cmd_list(args: argparse.Namespace) -> int:
     from testbench.cards.api import CardUnavailable
     from testbench.cards.pcsc import Context, card_present
+    from testbench.cards.pcsc_errors import no_reader_message
+
+    t = translator(args.lang)
 
     try:
         with Context() as ctx:
@@ -102,23 +137,24 @@ def cmd_list(args: argparse.Namespace) -> int:
                 "reader": r,
                 "card": present,
                 "atr": atr.hex().upper() if present else "",
-                "family": _family_fr(atr) if present else "",
+                "family": t(_family_fr(atr)) if present else "",
             }
         )
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     elif not rows:
-        print("aucun lecteur")
+        print(no_reader_message(args.lang))  # the service answers: neither "not installed" nor "not running"
     for row in rows if not args.json else []:
         card = (
-            f"carte présente  {row['family']}  ATR {bytes.fromhex(row['atr']).hex(' ').upper()}"
+            f"{t('carte présente')}  {row['family']}  ATR {bytes.fromhex(row['atr']).hex(' ').upper()}"
             if row["card"]
-            else "vide"
+            else t("vide")
         )
         print(f"{row['reader']:<28} {card}")
     return EXIT_OK
 
 
+@_in_language
 def cmd_watch(args: argparse.Namespace) -> int:
     from testbench.cards.api import CardUnavailable
     from testbench.cards.pcsc import watch
@@ -145,14 +181,18 @@ def _open_channel(reader: str | None, sinks: list) -> Any:
     from testbench.cards.api import CardUnavailable
     from testbench.cards.link import Link, SingleChannel
     from testbench.cards.pcsc import Context, PyscardTransport, card_present
+    from testbench.cards.pcsc_errors import no_reader_message
 
     if reader is None:
         with Context() as ctx:
             names = ctx.readers()
             states = ctx.status(names) if names else {}
         reader = next((r for r in names if card_present(states[r][0])), None)
+        if reader is None and not names:
+            raise CardUnavailable(no_reader_message())
         if reader is None:
-            raise CardUnavailable("aucune carte dans les lecteurs " + (", ".join(names) or "(aucun lecteur)"))
+            none_in = translator()("aucune carte dans les lecteurs {readers}")
+            raise CardUnavailable(none_in.format(readers=", ".join(names)))
     return SingleChannel(Link(PyscardTransport(reader), "probe", sinks))
 
 
@@ -194,6 +234,7 @@ def print_cps(data: Any) -> None:
         )
 
 
+@_in_language
 def cmd_probe(args: argparse.Namespace) -> int:
     from testbench.cards.api import CardError
     from testbench.cards.layout import atr_family
@@ -264,6 +305,7 @@ def cmd_emulate(args: argparse.Namespace) -> int:
     return _serve(build_card(profile), _port(args), args.trace, args.duration, f"Carte « {profile.id} »")
 
 
+@_in_language
 def cmd_record(args: argparse.Namespace) -> int:
     from testbench.cards.api import CardError
     from testbench.cards.layout import atr_family
