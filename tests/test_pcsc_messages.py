@@ -16,6 +16,7 @@ import pytest
 from testbench.cards import pcsc_errors
 from testbench.cards.pcsc import EXCLUSIVE, PyscardTransport
 from testbench.cli.main import main
+from testbench.i18n import default_language
 from testbench.paths import CARD_PROFILES_DIR as P
 
 RAW = ("Service not available", "Sharing violation", "Unable to connect", "0x8010", "scripts/setup.sh")
@@ -71,7 +72,7 @@ def test_cards_list_says_there_is_no_reader(pcsc_stack: list[str], monkeypatch, 
     assert main(["cards", "list", "--lang", "en"]) == 0
     out = capsys.readouterr().out
     assert "the PC/SC service is running but sees no reader" in out and "vsmartcard-vpcd" in out
-    assert os.environ["TESTBENCH_LANG"] == "fr"  # --lang lasts for its command only
+    assert default_language() == "fr"  # --lang lasts for its command only
 
 
 def test_reader_errors_are_sentences_in_the_active_language(pcsc_bay) -> None:

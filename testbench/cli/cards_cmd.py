@@ -7,12 +7,9 @@ Exit codes: 0 ok, 2 PC/SC stack or card unavailable, 3 invalid input.
 from __future__ import annotations
 
 import argparse
-import functools
 import json
-import os
 import sys
 import time
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -71,27 +68,6 @@ def register(sub: Any) -> None:
     s.set_defaults(func=cmd_replay)
 
 
-def _in_language(func: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-    """Run a command with ``--lang`` as the active language, so the card layer's messages follow it."""
-
-    @functools.wraps(func)
-    def run(args: argparse.Namespace) -> int:
-        lang = getattr(args, "lang", None)
-        if not lang:
-            return func(args)
-        before = os.environ.get("TESTBENCH_LANG")
-        os.environ["TESTBENCH_LANG"] = lang
-        try:
-            return func(args)
-        finally:
-            if before is None:
-                os.environ.pop("TESTBENCH_LANG", None)
-            else:
-                os.environ["TESTBENCH_LANG"] = before
-
-    return run
-
-
 def _err(message: str) -> None:
     print(f"testbench cards : {message}", file=sys.stderr)
 
@@ -113,7 +89,6 @@ def _family_fr(atr: bytes) -> str:
     return FAMILY_FR.get(fam or "", "carte inconnue")
 
 
-@_in_language
 def cmd_list(args: argparse.Namespace) -> int:
     from testbench.cards.api import CardUnavailable
     from testbench.cards.pcsc import Context, card_present
@@ -154,7 +129,6 @@ def cmd_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-@_in_language
 def cmd_watch(args: argparse.Namespace) -> int:
     from testbench.cards.api import CardUnavailable
     from testbench.cards.pcsc import watch
@@ -234,7 +208,6 @@ def print_cps(data: Any) -> None:
         )
 
 
-@_in_language
 def cmd_probe(args: argparse.Namespace) -> int:
     from testbench.cards.api import CardError
     from testbench.cards.layout import atr_family
@@ -305,7 +278,6 @@ def cmd_emulate(args: argparse.Namespace) -> int:
     return _serve(build_card(profile), _port(args), args.trace, args.duration, f"Carte « {profile.id} »")
 
 
-@_in_language
 def cmd_record(args: argparse.Namespace) -> int:
     from testbench.cards.api import CardError
     from testbench.cards.layout import atr_family
