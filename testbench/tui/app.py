@@ -16,10 +16,11 @@ from functools import partial
 from pathlib import Path
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingsMap
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.notifications import SeverityLevel
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Label, Log, Static, TabbedContent, TabPane, Tree
@@ -51,12 +52,17 @@ VIEW_TITLES = {
     "review": "Revue",
 }
 VERDICT_CYCLE = (None, "fail", "error", "inconclusive", "pending", "pass", "none")
+#: views that need the whole width on a narrow terminal: the tree steps aside while it has no focus
+WIDE_VIEWS = ("compare", "traces")
 
 
 class WorkstationApp(App[int]):
     CSS_PATH = "styles.tcss"
     TITLE = "testbench"
     COMMANDS = {CaseCommands, ActionCommands}  # noqa: RUF012 - Textual's class attribute
+    # classes put on every screen by its size: styles.tcss and the windows adapt to 80×24
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]  # noqa: RUF012
 
     def __init__(
         self,
@@ -106,6 +112,8 @@ class WorkstationApp(App[int]):
 
     # -- bindings from the one registry ----------------------------------------------------------
     def _install_bindings(self) -> None:
+        first = ("help", "quit")  # the footer shows them first: a narrow terminal crops its end
+        specs = sorted(registry.ACTIONS, key=lambda spec: spec.id not in first)
         bindings = [
             Binding(
                 spec.key,
@@ -113,9 +121,9 @@ class WorkstationApp(App[int]):
                 registry.label(spec, self.lang),
                 show=spec.footer,
                 id=spec.id,
-                priority=spec.id in ("quit", "help"),
+                priority=spec.id in first,
             )
-            for spec in registry.ACTIONS
+            for spec in specs
         ]
         bindings += [
             # Tab is resolved here, before the key is handed to a widget: in a burst (a paste, a barcode
@@ -331,10 +339,40 @@ class WorkstationApp(App[int]):
             # would switch back to it: the view keys would seem dead. The tree keeps the focus instead.
             self.query_one("#tree", Tree).focus()
         tabs.active = view
+        if self.narrow and view in WIDE_VIEWS:
+            # a narrow terminal gives these views the whole width: the focus goes into them
+            home = self.query_one("#trace-panes", TracePanes).focused_view() if view == "traces" else None
+            (home or self.query_one("#compare-table", DataTable)).focus()
+
+    # -- a narrow terminal: the tree steps aside for the views that need the width ----------------
+    @property
+    def narrow(self) -> bool:
+        return self.screen.has_class("-narrow") if self._screen_stack else False
+
+    def update_layout(self) -> None:
+        """Hide the tree on a narrow terminal in the wide views, unless it (or the filter) has focus."""
+        if not self._screen_stack:
+            return
+        main_screen = self.screen_stack[0]
+        try:
+            main, left = main_screen.query_one("#main"), main_screen.query_one("#left")
+        except NoMatches:  # not composed yet
+            return
+        focused = main_screen.focused
+        tree_has_focus = focused is not None and left in focused.ancestors_with_self
+        narrow = main_screen.has_class("-narrow")
+        main.set_class(narrow and self.active_view in WIDE_VIEWS and not tree_has_focus, "-tree-hidden")
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self.update_layout()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.call_after_refresh(self.update_layout)  # after the screen took its size classes
 
     @on(TabbedContent.TabActivated, "#views")
     def _tab(self, event: TabbedContent.TabActivated) -> None:
         view = event.pane.id or "case"
+        self.update_layout()
         if self.state is not None:
             self.state.set_position(self.ws.session_path, view=view)
         if view == "traces":
@@ -413,6 +451,14 @@ class WorkstationApp(App[int]):
         describe = partial(registry.describe, lang=self.lang)
         extra = 'tui.toml : [keymap] id = "touche" — ' + str(self.ws.session_path)
         self.push_screen(HelpScreen(self.action_keys(), self.t, lambda s: describe(s), extra))
+
+    def action_focus_next(self) -> None:
+        if not self.query_one("#trace-panes", TracePanes).step_focus(1):
+            super().action_focus_next()
+
+    def action_focus_previous(self) -> None:
+        if not self.query_one("#trace-panes", TracePanes).step_focus(-1):
+            super().action_focus_previous()
 
     def action_leave_field(self) -> None:
         """Escape in the filter or the trace query box: back to the tree or the trace panes."""

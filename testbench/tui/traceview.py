@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import sqlite3
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -81,7 +82,8 @@ class TraceView(ScrollView, can_focus=True):
         n = len(index) if index is not None else 0
         width = min(MAX_WIDTH, 11 + index.width) if index is not None else 0
         self.virtual_size = Size(width, n)
-        self.border_subtitle = f"{n} lignes" if index is None or index.complete else f"{n}+ lignes"
+        lines = self.app.t("lignes") if hasattr(self.app, "t") else "lignes"
+        self.border_subtitle = f"{n} {lines}" if index is None or index.complete else f"{n}+ {lines}"
         if keep_position and n:
             self.set_reactive(TraceView.cursor, min(old_cursor, n - 1))
         else:
@@ -208,6 +210,11 @@ class TraceView(ScrollView, can_focus=True):
         self.go(event.y + self.scroll_offset.y - 1)
 
 
+#: On a narrow terminal the panes are shown two at a time, full width, one above the other (the card
+#: and the engine first); Tab goes on to the other two.
+PAIRS = (("apdu", "engine"), ("app", "bench"))
+
+
 class TracePanes(Vertical):
     """The four channels of one attempt, a query box, linked cursors, search and step jumps."""
 
@@ -227,6 +234,7 @@ class TracePanes(Vertical):
         self.steps: list[tuple[int, str]] = []
         self._syncing = False
         self._generation = 0
+        self.pair = PAIRS[0]  # the two panes shown on a narrow terminal
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder=self._placeholder, id="trace-query")
@@ -240,6 +248,35 @@ class TracePanes(Vertical):
 
     def view(self, channel: str) -> TraceView:
         return self.query_one(f"#trace-{channel}", TraceView)
+
+    # -- a narrow terminal: two panes at a time --------------------------------------------------
+    @property
+    def narrow(self) -> bool:
+        return self.screen.has_class("-narrow")
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._show_pair(self.pair)
+
+    def _show_pair(self, pair: tuple[str, str]) -> None:
+        self.pair = pair
+        narrow = self.narrow
+        for view in self.views():
+            view.display = not narrow or view.channel in pair
+        self._info()
+
+    def step_focus(self, delta: int) -> bool:
+        """Tab on a narrow terminal: the next pane, showing the other pair when needed; False past the last."""
+        focused = next((v for v in self.views() if v.has_focus), None)
+        if not self.narrow or focused is None:
+            return False
+        order = [channel for pair in PAIRS for channel in pair]
+        i = order.index(focused.channel) + delta
+        if not 0 <= i < len(order):
+            return False
+        target = order[i]
+        self._show_pair(next(pair for pair in PAIRS if target in pair))
+        self.view(target).focus()
+        return True
 
     # -- loading ---------------------------------------------------------------------------------
     def show_attempt(self, conn: sqlite3.Connection | None, attempt_id: int | None, force: bool = False) -> None:
@@ -282,10 +319,19 @@ class TracePanes(Vertical):
         self._info()
 
     def _info(self) -> None:
+        t = self.app_t
         total = sum(len(v) for v in self.views())
-        mode = " — filtre" if self.filter_mode and self.query_text else ""
+        mode = f" — {t('filtre')}" if self.filter_mode and self.query_text else ""
         query = f" — « {self.query_text} »" if self.query_text else ""
-        self.query_one("#trace-info", Label).update(f"{total} lignes, {len(self.steps)} étapes{query}{mode}")
+        more = f" — tab : {t('autres canaux')}" if self.is_mounted and self.narrow else ""
+        self.query_one("#trace-info", Label).update(
+            f"{total} {t('lignes')}, {len(self.steps)} {t('étapes')}{query}{mode}{more}"
+        )
+
+    @property
+    def app_t(self) -> Callable[[str], str]:
+        """The app's translator (French when the panes are used on their own)."""
+        return getattr(self.app, "t", None) or (lambda text: text)
 
     # -- linking ---------------------------------------------------------------------------------
     @on(TraceView.CursorMoved)
@@ -304,7 +350,7 @@ class TracePanes(Vertical):
         for view in self.views():
             if view.has_focus:
                 return view
-        return max(self.views(), key=len)
+        return max((v for v in self.views() if v.display), key=len)
 
     def jump_step(self, delta: int) -> str | None:
         """Move every pane to the start of the next/previous step; return its id."""
