@@ -102,10 +102,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     from testbench.runner.campaign import CampaignError, RunRequest, run_campaign
 
     problems = [
-        session_dir_problem(args.session, args.create_dirs, args.lang),
         output_dir_problem(args.report, args.lang) if args.report else None,
         output_file_problem(args.junit, args.lang) if args.junit else None,
     ]
+    if not any(problems):  # last: with --create-dirs it creates the session's folder
+        problems.append(session_dir_problem(args.session, args.create_dirs, args.lang))
     for problem in filter(None, problems):
         print(f"testbench run: {problem}", file=sys.stderr)
     if any(problems):
