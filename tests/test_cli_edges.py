@@ -55,10 +55,11 @@ def test_run_outputs_are_checked_before_the_campaign(tmp_path: Path, capsys, fla
         target.write_text("x", encoding="utf-8")
     else:
         target.mkdir()
-    session = tmp_path / "s.tbsession"
-    assert main(["run", str(BILLING), "--session", str(session), *ONE_CASE, flag, str(target)]) == 3
+    session = tmp_path / "new" / "s.tbsession"
+    args = ["run", str(BILLING), "--session", str(session), *ONE_CASE, "--create-dirs", flag, str(target)]
+    assert main(args) == 3
     assert str(target) in capsys.readouterr().err
-    assert not session.exists()  # refused before anything ran
+    assert not session.parent.exists()  # refused before anything ran or was created
 
 
 NAMES = {
