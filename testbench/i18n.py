@@ -163,6 +163,10 @@ _EN: dict[str, str] = {
     "non évalué": "not evaluated",
     "non renseigné": "not recorded",
     "rapport non signé": "unsigned report",
+    # testbench verify's verdicts
+    "INTÈGRE": "INTACT",
+    "ALTÉRÉ": "ALTERED",
+    "NON SIGNÉ : conforme au manifeste, mais l'authenticité n'est pas prouvée (aucune signature)": "UNSIGNED: matches its manifest, but authenticity is not proven (no signature)",  # noqa: E501
     "refusée": "refused",
     "rejetée": "rejected",
     "rompue": "broken",
