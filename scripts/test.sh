@@ -5,8 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$(date +%s)
 bash scripts/setup.sh
+# a pcscd that scripts/pcscd.sh started before this script (another run, a developer) is reused and left running
+before=$(bash scripts/pcscd.sh status 2>/dev/null || true)
 bash scripts/pcscd.sh start --readers 8 >/dev/null
-trap 'bash scripts/pcscd.sh stop >/dev/null 2>&1 || true' EXIT
+[[ $before == running* ]] || trap 'bash scripts/pcscd.sh stop >/dev/null 2>&1 || true' EXIT
 export PCSCD_EXTERNAL=1
 .venv/bin/ruff check testbench tests benchmarks
 set +e

@@ -1,4 +1,5 @@
-"""``scripts/demo.sh`` works whether or not a pcscd was started before it, and never stops one it did not start.
+"""``scripts/demo.sh`` works whether or not a pcscd was started before it; neither it nor ``scripts/test.sh``
+stops a pcscd it did not start.
 
 The real script runs once against the machine's running pcscd (CI starts one before the suite). The
 case "no pcscd before it" cannot be staged on a machine whose pcscd other tests use, so the script's
@@ -24,6 +25,7 @@ echo "{name} $*" >>"$STUB_LOG"
 PCSCD_STUB = """case $1 in
   ready) exit "${STUB_READY:-1}" ;;
   start) exit "${STUB_START:-0}" ;;
+  status) echo "${STUB_STATUS:-stopped}" ;;
 esac"""
 
 
@@ -33,17 +35,20 @@ def _stub(path: Path, name: str, body: str = "") -> None:
     path.chmod(0o755)
 
 
-def _run_copy(tmp_path: Path, *args: str, **stubs: str) -> tuple[subprocess.CompletedProcess[str], list[str]]:
+def _run_copy(
+    tmp_path: Path, *args: str, script: str = "demo.sh", **stubs: str
+) -> tuple[subprocess.CompletedProcess[str], list[str]]:
     repo, bin_dir, log = tmp_path / "repo", tmp_path / "bin", tmp_path / "calls.log"
     (repo / "scripts").mkdir(parents=True)
-    shutil.copy(REPO / "scripts" / "demo.sh", repo / "scripts" / "demo.sh")
+    shutil.copy(REPO / "scripts" / script, repo / "scripts" / script)
     _stub(repo / "scripts" / "setup.sh", "setup")
     _stub(repo / "scripts" / "pcscd.sh", "pcscd.sh", PCSCD_STUB)
-    _stub(repo / ".venv" / "bin" / "testbench", "testbench", 'exit "${STUB_DEMO:-0}"')
+    for tool in ("testbench", "ruff", "python"):
+        _stub(repo / ".venv" / "bin" / tool, tool, 'exit "${STUB_DEMO:-0}"')
     _stub(bin_dir / "pgrep", "pgrep", 'exit "${STUB_PGREP:-1}"')
     env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "STUB_LOG": str(log), **stubs}
     proc = subprocess.run(
-        ["bash", str(repo / "scripts" / "demo.sh"), *args], env=env, capture_output=True, text=True, timeout=60
+        ["bash", str(repo / "scripts" / script), *args], env=env, capture_output=True, text=True, timeout=60
     )
     return proc, log.read_text(encoding="utf-8").splitlines()
 
@@ -78,6 +83,14 @@ def test_when_pcscd_cannot_start_the_demo_still_runs(tmp_path: Path) -> None:
     assert calls[-1] == "testbench demo --output reports/demo --headless"
     assert "pcscd.sh stop" not in calls
     assert "lecteur virtuel en mémoire" in proc.stderr
+
+
+def test_the_test_script_stops_only_the_pcscd_it_started(tmp_path: Path) -> None:
+    _, calls = _run_copy(tmp_path / "before", script="test.sh", STUB_STATUS="running 4242")
+    assert "pcscd.sh start --readers 8" in calls
+    assert "pcscd.sh stop" not in calls
+    _, calls = _run_copy(tmp_path / "none", script="test.sh")
+    assert calls[-1] == "pcscd.sh stop"
 
 
 def _pcscd_pids() -> set[str]:
