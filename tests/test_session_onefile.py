@@ -137,6 +137,7 @@ def test_a_reader_closing_does_not_disturb_a_writer(tmp_path: Path) -> None:
     assert_complete_alone(session, expected)
 
 
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux absent")
 def test_workstation_quit_mid_campaign_leaves_one_complete_file(tmp_path: Path, terminal: Terminal) -> None:  # noqa: F811
     session = tmp_path / "examen.tbsession"
     terminal.tmux("new-session", "-d", "-s", "ui", "-x", "160", "-y", "48", ui_command(tmp_path, session))
