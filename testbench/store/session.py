@@ -409,7 +409,7 @@ _WRITE_FAILURES = (sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR)
 
 
 def _is_write_failure(exc: sqlite3.Error) -> bool:
-    return (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF in _WRITE_FAILURES
+    return ((getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF) in _WRITE_FAILURES
 
 
 def _write_error(path: Path, exc: sqlite3.Error) -> SessionWriteError:
@@ -463,7 +463,7 @@ def fold_wal(path: Path) -> None:
     except (OSError, Timeout):
         return
     try:
-        conn = sqlite3.connect(path, isolation_level=None, timeout=0)
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, isolation_level=None, timeout=0)
         try:
             _checkpoint(conn)
         finally:
