@@ -32,7 +32,7 @@ BAY_2 = "cartes émulées via pcscd + vpcd : vitale=Virtual PCD 00 00"
 def reviewed_session(tmp: Path):
     cases = tuple(
         make_case(cid, (invoice_step(),), (value("e1", "invoice.totals.amo", "99.99" if cid[:2] == "KO" else "33.60"),))
-        for cid in ("OK-1", "OK-2", "KO-1", "KO-2")
+        for cid in ("OK-1", "OK-2", "KO-1", "KO-2", "HORS-1")
     )
     cb = make_casebook(cases, tmp)
     path = tmp / "s.tbsession"
@@ -41,12 +41,12 @@ def reviewed_session(tmp: Path):
     signer = load_signer(key)
     with SessionStore.open(path) as store:
         record_casebooks(store, [cb])
-        store.set_selection([(cb.sha256, c.id) for c in cb.cases])
+        store.set_selection([(cb.sha256, c.id) for c in cb.cases[:4]])  # HORS-1: in the casebook, not the session
         bay = FakeBay()
         recorder = TraceRecorder(writer=store.add_trace_lines)
         runner = Runner(store, FakeEngine(bay, trace=recorder.engine_sink), bay, recorder)
         run = store.begin_run(["run"], {}, {"cards": BAY_1})
-        runner.run(run, [(cb, c) for c in cb.cases])
+        runner.run(run, [(cb, c) for c in cb.cases[:4]])
         store.end_run(run)
         # KO-1: a valid override on its latest attempt decides
         add_annotation(store, signer, "KO-1", "override", "écart accepté", "relecteur", verdict="pass")
@@ -104,6 +104,7 @@ def test_overview_html_json_and_junit_show_the_same_recorded_and_retained_counts
     data = json.loads((folder / "report.json").read_text(encoding="utf-8"))
 
     tui = {"recorded": overview.recorded, "retained": overview.retained}
+    assert ws.find("HORS-1") is not None and ws.overview().total == data["summary"]["total"] == 4
     assert tui == EXPECTED
     assert {k: data["summary"]["verdicts"][k] for k in EXPECTED} == EXPECTED
     assert data["summary"]["by_verdict"] == EXPECTED["recorded"]
@@ -112,7 +113,7 @@ def test_overview_html_json_and_junit_show_the_same_recorded_and_retained_counts
     assert data["summary"]["verdicts"]["reviewed"] == overview.reviewed == 1
 
     by_case = {c["key"]["case_id"]: c for c in data["cases"]}
-    for entry in ws.entries:
+    for entry in ws.entries[:4]:
         assert by_case[entry.case.id]["retained_verdict"] == entry.verdict, entry.case.id
     assert by_case["OK-2"]["reviewed_verdict"] is None  # the invalid review decides nothing
     assert [a["signature_valid"] for a in by_case["OK-2"]["annotations"]] == [False]

@@ -287,20 +287,23 @@ class Workstation:
         return [e for e in self.entries if not e.is_final]
 
     def overview(self) -> Overview:
+        """The session's progress, over the cases the session holds (its selection and every case run), as
+        the report counts them; a casebook case outside the session is browsable but not counted."""
+        scope = [e for e in self.entries if e.view is not None] or self.entries
         by_domain: dict[str, dict[str, int]] = {}
         spent = 0.0
         attempts = 0
-        for e in self.entries:
+        for e in scope:
             row = by_domain.setdefault(e.case.domain.value, {})
             row[e.verdict] = row.get(e.verdict, 0) + 1
             for a in e.view.attempts if e.view else ():
                 attempts += 1
                 spent += a.duration_ms or 0.0
-        remaining = [e.case.id for e in self.remaining()]
+        remaining = [e.case.id for e in scope if not e.is_final]
         return Overview(
-            total=len(self.entries),
-            final=len(self.entries) - len(remaining),
-            verdicts=self.verdict_counts(self.entries),
+            total=len(scope),
+            final=len(scope) - len(remaining),
+            verdicts=self.verdict_counts(scope),
             by_domain=by_domain,
             time_spent_ms=spent,
             attempts=attempts,
