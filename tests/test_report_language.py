@@ -36,7 +36,7 @@ def session_with_values(tmp: Path) -> Path:
             sha,
             "cb.xml",
             "PDT-1",
-            {"plan_id": "PDT-1"},
+            {"plan_id": "PDT-1", "addendum": None, "evolution": False},
             [("TC-1", "facture \u202egnp.exe", "fse", "securise", definition)],
         )
         store.set_selection([(sha, "TC-1")])

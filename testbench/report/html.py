@@ -27,9 +27,15 @@ from testbench.report.content import (
 from testbench.store.annotations import ACTION_FR
 
 
-def _finalize(value: object) -> object:
-    """Every ``{{ … }}`` of plain text shows bidirectional controls as markers (Markup is ours, already safe)."""
-    return fmt.visible_controls(value) if type(value) is str else value
+@jinja2.pass_context
+def _finalize(context: jinja2.runtime.Context, value: object) -> object:
+    """What every ``{{ … }}`` prints: text with bidirectional controls as markers (Markup is ours, already
+    safe), and never a raw Python value (``None``, ``True``, a dict or list repr)."""
+    if type(value) is str:
+        return fmt.visible_controls(value)
+    if value is None or isinstance(value, bool | dict | list | tuple):
+        return fmt.visible_controls(fmt.value(value, context["lang"]))
+    return value
 
 
 _ENV = jinja2.Environment(
