@@ -116,7 +116,6 @@ def render_html(content: ReportContent, lang: str = "fr", *, for_print: bool = F
         step_status=STEP_STATUS,
         action_label=ACTION_FR,
         redaction_label=lambda kind: t(REDACTION_LABELS.get(kind, kind)),
-        fv=lambda value: fmt.value(value, lang),
         dur=lambda ms: fmt.duration_ms(ms, lang),
         label=lambda case: final_label(case["attempts"], lang),
         css=assets.CSS,
