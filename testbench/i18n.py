@@ -187,6 +187,7 @@ _EN: dict[str, str] = {
     "verdict enregistré": "recorded verdict",
     "sans effet sur le verdict": "no effect on the verdict",
     "oui": "yes",
+    "interrompu": "interrupted",
     "exécution": "run",
     "tentative": "attempt",
     "codes PIN": "PIN codes",

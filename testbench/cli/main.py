@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 
 from testbench.cli.texts import HelpFormatter, argparse_word, argparse_words
-from testbench.i18n import LANGUAGES, use_language
+from testbench.i18n import LANGUAGES, translator, use_language
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -116,7 +116,7 @@ def _main(argv: list[str], lang: str | None) -> int:
     try:
         return int(func(args))
     except KeyboardInterrupt:
-        print("interrompu", file=sys.stderr)
+        print(translator()("interrompu"), file=sys.stderr)
         return EXIT_ENVIRONMENT
 
 
