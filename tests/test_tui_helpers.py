@@ -86,6 +86,23 @@ def make_app(tmp: Path, *, lang: str = "fr", keymap: dict[str, str] | None = Non
     return app
 
 
+def demo_app(tmp: Path, *, cards: str = "inprocess"):
+    """The bundled demo casebook on the real bench assembled in process (reference engine, card bay)."""
+    from testbench.casebook.loader import load_casebooks
+    from testbench.paths import CASEBOOKS_DIR
+    from testbench.runner.assemble import BenchOptions
+    from testbench.tui.app import WorkstationApp
+    from testbench.tui.execution import assembled_bench
+
+    ws = Workstation(load_casebooks([CASEBOOKS_DIR / "demo.xml"]), tmp / "demo.tbsession")
+    return WorkstationApp(
+        ws,
+        bench_factory=assembled_bench(BenchOptions(engine="inprocess", cards=cards)),
+        settings=Settings(operator="Opératrice Test"),
+        state=UiState(tmp / "cfg"),
+    )
+
+
 async def wait_run(app, pilot) -> None:
     """Wait for the run worker to finish and its messages to be handled."""
     import asyncio

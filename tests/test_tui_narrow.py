@@ -14,7 +14,7 @@ os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 import asyncio
 from pathlib import Path
 
-from test_tui_helpers import make_app, wait_run
+from test_tui_helpers import demo_app, make_app, wait_run
 from textual.widgets import DataTable, TabbedContent, Tree
 from textual.widgets._footer import FooterKey
 
@@ -32,24 +32,6 @@ def fully_visible(app, widget) -> bool:
         return False
     found, _ = app.screen.get_widget_at(region.x, region.y)
     return found is widget or widget in found.ancestors
-
-
-def demo_app(tmp_path: Path):
-    from testbench.casebook.loader import load_casebooks
-    from testbench.paths import CASEBOOKS_DIR
-    from testbench.runner.assemble import BenchOptions
-    from testbench.tui.app import WorkstationApp
-    from testbench.tui.config import Settings, UiState
-    from testbench.tui.execution import assembled_bench
-    from testbench.tui.workstation import Workstation
-
-    ws = Workstation(load_casebooks([CASEBOOKS_DIR / "demo.xml"]), tmp_path / "demo.tbsession")
-    return WorkstationApp(
-        ws,
-        bench_factory=assembled_bench(BenchOptions(engine="inprocess", cards="inprocess")),
-        settings=Settings(operator="Opératrice Test"),
-        state=UiState(tmp_path / "cfg"),
-    )
 
 
 def test_footer_keeps_quit_and_help_and_every_tab_can_be_clicked(tmp_path: Path) -> None:

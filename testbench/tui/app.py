@@ -9,6 +9,7 @@ the F1 help; ``tui.toml`` remaps keys by action id.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import getpass
 import sqlite3
@@ -26,6 +27,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Label, Log, Static, TabbedContent, TabPane, Tree
 from textual.widgets.tree import TreeNode
 
+from testbench.i18n import set_language, use_language
 from testbench.runner.events import CaseFinished, CaseStarted, StepFinished, StepStarted
 from testbench.store.read import AttemptView
 from testbench.store.session import SessionError, open_readonly
@@ -107,6 +109,7 @@ class WorkstationApp(App[int]):
         self.attempt_choice: dict[Key, int] = {}  # attempt number shown per case (latest when absent)
         self.last_report: Path | None = None
         self.notes: list[str] = list(self.settings.problems)
+        self._language_scope = contextlib.ExitStack()
         self.sub_title = workstation.session_path.name
         self._install_bindings()
 
@@ -180,6 +183,8 @@ class WorkstationApp(App[int]):
             unknown = registry.unknown_ids(self.settings.keymap)
             if unknown:
                 self.notes.append(f"tui.toml : actions inconnues dans [keymap] : {', '.join(unknown)}")
+        # the bench's own messages (card layer, engine, runner) in the language shown; restored on unmount
+        self._language_scope.enter_context(use_language(self.lang))
         self.notes += self.ws.prepare()
         self._setup_tables()
         self.rebuild_tree()
@@ -200,8 +205,8 @@ class WorkstationApp(App[int]):
         gc.collect()
         gc.freeze()
         for note in self.notes:
-            self.notify(note, severity="warning", timeout=8)
-            self.log_line(f"⚠ {note}")
+            self.notify(self.t(note), severity="warning", timeout=8)
+            self.log_line(f"⚠ {self.t(note)}")
 
     def _setup_tables(self) -> None:
         """Columns of the two tables, in the current language."""
@@ -233,6 +238,11 @@ class WorkstationApp(App[int]):
             self.screen.show_notice(message, severity)
             return
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    @property
+    def colon(self) -> str:
+        """« : » in French, ": " in English."""
+        return self.t(" : ")
 
     # -- labels ----------------------------------------------------------------------------------
     def verdict_label(self, verdict: str) -> str:
@@ -449,7 +459,7 @@ class WorkstationApp(App[int]):
     # -- actions ---------------------------------------------------------------------------------
     def action_help(self) -> None:
         describe = partial(registry.describe, lang=self.lang)
-        extra = 'tui.toml : [keymap] id = "touche" — ' + str(self.ws.session_path)
+        extra = f'tui.toml : [keymap] id = "{self.t("touche")}" — {self.ws.session_path}'
         self.push_screen(HelpScreen(self.action_keys(), self.t, lambda s: describe(s), extra))
 
     def action_focus_next(self) -> None:
@@ -485,6 +495,7 @@ class WorkstationApp(App[int]):
 
     def action_toggle_language(self) -> None:
         self.lang = "en" if self.lang == "fr" else "fr"
+        set_language(self.lang)  # what the bench says from now on (the run's worker included) follows
         self.t = make_translator(self.lang)
         self.render = Renderer(self.ws, self.t)
         self._install_bindings()
@@ -520,7 +531,7 @@ class WorkstationApp(App[int]):
             self.operator.stop.set()
             if isinstance(self.screen, AttestScreen):  # the waiting step stays pending
                 self.screen.dismiss(None)
-            self.log_line("■ arrêt demandé : fin après le cas en cours")
+            self.log_line(f"■ {self.t('arrêt demandé : fin après le cas en cours')}")
 
     def action_review(self) -> None:
         entry = self.current_entry()
@@ -556,7 +567,7 @@ class WorkstationApp(App[int]):
 
     def action_report(self) -> None:
         out = self.ws.session_path.parent / f"{self.ws.session_path.stem}-rapport"
-        self.log_line(f"… rapport en cours : {out}")
+        self.log_line(self.t(f"… rapport en cours : {out}"))
         self._write_report(out)
 
     @work(thread=True, exclusive=True, group="report", exit_on_error=False, description="rapport HTML")
@@ -571,12 +582,13 @@ class WorkstationApp(App[int]):
 
     def on_report_done(self, message: ReportDone) -> None:
         if message.error:
-            self.log_line(f"✘ {self.t('Rapport impossible')} : {message.error}")
-            self.notify(f"{self.t('Rapport impossible')} : {message.error}", severity="error")
+            error = self.t(message.error)
+            self.log_line(f"✘ {self.t('Rapport impossible')}{self.colon}{error}")
+            self.notify(f"{self.t('Rapport impossible')}{self.colon}{error}", severity="error")
             return
         self.last_report = Path(message.path)
-        self.log_line(f"✔ {self.t('Rapport écrit')} : {message.path}")
-        self.notify(f"{self.t('Rapport écrit')} : {message.path}", timeout=10)
+        self.log_line(f"✔ {self.t('Rapport écrit')}{self.colon}{message.path}")
+        self.notify(f"{self.t('Rapport écrit')}{self.colon}{message.path}", timeout=10)
         self.refresh_overview()
 
     def action_trace_search(self) -> None:
@@ -585,7 +597,7 @@ class WorkstationApp(App[int]):
         query = self.query_one("#trace-query", Input)
         if query.has_focus:
             on_ = panes.toggle_filter()
-            self.notify("filtre des traces " + ("actif" if on_ else "inactif"), timeout=2)
+            self.notify(self.t("filtre des traces actif" if on_ else "filtre des traces inactif"), timeout=2)
         else:
             query.focus()
 
@@ -630,8 +642,8 @@ class WorkstationApp(App[int]):
             tell=lambda text: self.post_message(OperatorNotice(text)),
             hints=self.ws.observe_hints,
         )
-        self.show_status(Text(f"{t('en cours')} : {len(entries)} {t('cas')}", style="bold"))
-        self.log_line(f"── {t('Exécution')} : {len(entries)} {t('cas')} ──")
+        self.show_status(Text(f"{t('en cours')}{self.colon}{len(entries)} {t('cas')}", style="bold"))
+        self.log_line(f"── {t('Exécution')}{self.colon}{len(entries)} {t('cas')} ──")
         if self.active_view not in ("traces", "compare"):  # the examiner may be watching the traces live
             self.show_view("run")
         targets = [(e.casebook, e.case) for e in entries]
@@ -669,38 +681,44 @@ class WorkstationApp(App[int]):
             self.attempt_choice.pop(self._key_of(event.case) or ("", ""), None)
             self.running_attempt = event.attempt_id
             self.log_line(f"▶ {event.case.id} ({event.index + 1}/{event.total}) — {event.case.title}")
-            self.show_status(Text(f"{t('en cours')} : {event.case.id} ({event.index + 1}/{event.total})", style="bold"))
+            self.show_status(
+                Text(f"{t('en cours')}{self.colon}{event.case.id} ({event.index + 1}/{event.total})", style="bold")
+            )
             prompt = Text()
             for req in event.case.cards:
-                prompt.append(f"▣ {t('Carte à insérer')} : {req.card} → {t('lecteur')} {req.slot}\n", style="yellow")
+                prompt.append(
+                    f"▣ {t('Carte à insérer')}{self.colon}{req.card} → {t('lecteur')} {req.slot}\n", style="yellow"
+                )
             self.show_prompt(prompt)
             for req in event.case.cards:
-                self.log_line(f"  ▣ {t('Carte à insérer')} : {req.card} → {t('lecteur')} {req.slot}")
+                self.log_line(f"  ▣ {t('Carte à insérer')}{self.colon}{req.card} → {t('lecteur')} {req.slot}")
             # the tree and the case views follow the running case, at the pace of the reloads
             self._follow = self._key_of(event.case)
             if self._follow is not None:
                 self._changed.add(self._follow)
             self.schedule_reload()
         elif isinstance(event, StepStarted):
-            self.show_status(Text(f"{t('en cours')} : {event.case.id} — {t('étape')} {event.step.id}", style="bold"))
+            self.show_status(
+                Text(f"{t('en cours')}{self.colon}{event.case.id} — {t('étape')} {event.step.id}", style="bold")
+            )
             self._live_traces()
         elif isinstance(event, StepFinished):
             symbol = STEP_MARKS.get(event.status, "·")
-            detail = f" {event.detail}" if event.detail else ""
+            detail = f" {t(event.detail)}" if event.detail else ""
             word = t(STEP_WORDS.get(event.status, event.status))
-            self.log_line(f"  {symbol} {event.step.id} {event.step.action or t('manuelle')} : {word}{detail}")
+            self.log_line(f"  {symbol} {event.step.id} {event.step.action or t('manuelle')}{self.colon}{word}{detail}")
             self._live_traces()
         elif isinstance(event, CaseFinished):
             verdict = event.outcome.verdict.value
             symbol = MARKS.get(verdict, ("·", ""))[0]
-            reason = f" — {event.outcome.reason}" if event.outcome.reason else ""
-            self.log_line(f"■ {event.case.id} : {symbol} {self.verdict_label(verdict)}{reason}")
+            reason = f" — {t(event.outcome.reason)}" if event.outcome.reason else ""
+            self.log_line(f"■ {event.case.id}{self.colon}{symbol} {self.verdict_label(verdict)}{reason}")
             prompt = Text()
             statuses = self.ws.card_status_of(event.case, event.attempt_id, event.outcome.reason)
             for req in event.case.cards:
                 status = statuses.get(req.slot, "non vérifiée")
-                shown = t(status) if ":" not in status and "(" not in status else status
-                line = f"▣ {t('lecteur')} {req.slot} : {t('carte')} {req.card} — {shown}"
+                shown = t(status)
+                line = f"▣ {t('lecteur')} {req.slot}{self.colon}{t('carte')} {req.card} — {shown}"
                 self.log_line(f"  {line}")
                 prompt.append(line + "\n", style="red" if status.startswith("refusée") else "green")
             if event.case.cards:
@@ -723,13 +741,14 @@ class WorkstationApp(App[int]):
             )
 
     def on_operator_notice(self, message: OperatorNotice) -> None:
-        self.log_line(f"⚠ {message.text}")
-        self.show_prompt(Text(f"⚠ {message.text}", style="bold red"))
-        self.notify(message.text, severity="warning", timeout=8)
+        text = self.t(message.text)  # the bench's words, in the language shown
+        self.log_line(f"⚠ {text}")
+        self.show_prompt(Text(f"⚠ {text}", style="bold red"))
+        self.notify(text, severity="warning", timeout=8)
 
     def on_attestation_asked(self, message: AttestationAsked) -> None:
         request = message.request
-        self.log_line(f"  ✋ {request.step.id} : {request.step.instruction}")
+        self.log_line(f"  ✋ {request.step.id}{self.colon}{request.step.instruction}")
         self.flush_panel()
         self.push_screen(AttestScreen(request, self.operator_name, self.t), request.resolve)
 
@@ -742,14 +761,17 @@ class WorkstationApp(App[int]):
         self.flush_panel()
         self._follow = None
         if message.outcome is None:
-            self.log_line(f"✘ {t('exécution impossible')} : {message.error}")
-            self.show_status(Text(f"{t('exécution impossible')} : {message.error}", style="bold red"))
-            self.notify(message.error, severity="error", timeout=10)
+            error = t(message.error)
+            self.log_line(f"✘ {t('exécution impossible')}{self.colon}{error}")
+            self.show_status(Text(f"{t('exécution impossible')}{self.colon}{error}", style="bold red"))
+            self.notify(error, severity="error", timeout=10)
         else:
             counts: dict[str, int] = {}
             for v in message.outcome.verdicts.values():
                 counts[v] = counts.get(v, 0) + 1
-            summary = Text(f"{t('exécution arrêtée') if message.outcome.stopped else t('exécution terminée')} : ")
+            summary = Text(
+                f"{t('exécution arrêtée') if message.outcome.stopped else t('exécution terminée')}{self.colon}"
+            )
             summary.append(f"{message.outcome.ran} {t('cas')} ")
             for v, n in counts.items():
                 summary.append_text(mark(v))
@@ -825,6 +847,7 @@ class WorkstationApp(App[int]):
 
     def on_unmount(self) -> None:
         gc.unfreeze()
+        self._language_scope.close()
         if self.operator is not None:
             self.operator.stop.set()
         self.ws.close()

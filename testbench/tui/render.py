@@ -62,6 +62,11 @@ class Renderer:
         self.ws = ws
         self.t = t
 
+    @property
+    def colon(self) -> str:
+        """« : » in French, ": " in English."""
+        return self.t(" : ")
+
     def verdict_label(self, verdict: str) -> str:
         try:
             return self.t(Verdict(verdict).label_fr)
@@ -79,15 +84,17 @@ class Renderer:
         out.append(f"{t('Domaine')} {case.domain.value} · {t('Mode')} {case.mode.value}", style="dim")
         if case.tags:
             out.append(" · " + " ".join(f"#{tag}" for tag in case.tags), style="dim")
-        out.append(f"\n{t('Verdict')} : ")
+        out.append(f"\n{t('Verdict')}{self.colon}")
         out.append_text(mark(entry.verdict))
         out.append(f" {self.verdict_label(entry.verdict)}")
         if entry.latest is not None:
             out.append(f" ({t('tentative')} {entry.latest.number})")
             if entry.latest.reason:
-                out.append(f"\n  {entry.latest.reason}", style="italic")
+                out.append(f"\n  {t(entry.latest.reason)}", style="italic")
         if entry.verdict != entry.original_verdict:
-            out.append(f"\n  {t('Verdict d' + chr(39) + 'origine')} : {self.verdict_label(entry.original_verdict)}")
+            out.append(
+                f"\n  {t('Verdict d' + chr(39) + 'origine')}{self.colon}{self.verdict_label(entry.original_verdict)}"
+            )
         out.append(f"\n\n{t('Objectif')}\n", style="bold underline")
         out.append(f"  {case.objective}\n")
         out.append(f"\n{t('Prérequis')} — {t('Cartes')}\n", style="bold underline")
@@ -99,8 +106,8 @@ class Renderer:
             profile = fixture.profile.name if fixture else "?"
             status = statuses.get(req.slot, "non vérifiée")
             style = "red" if status.startswith("refusée") else ("green" if "acceptée" in status else "yellow")
-            out.append(f"  • {t('lecteur')} {req.slot} : {t('carte')} {req.card} ({profile}) — ")
-            out.append(t(status) if ":" not in status else status, style=style)
+            out.append(f"  • {t('lecteur')} {req.slot}{self.colon}{t('carte')} {req.card} ({profile}) — ")
+            out.append(t(status), style=style)
             out.append("\n")
         out.append(f"\n{t('Étapes')}\n", style="bold underline")
         steps = self.ws.step_status(entry)
@@ -111,7 +118,7 @@ class Renderer:
                 out.append(f"[{t('manuelle')}] ", style="yellow")
                 out.append(step.instruction)
                 for path, label, hint in self.ws.observe_hints(case, step):
-                    out.append(f"\n       ↳ {label} ({path}) : {hint or '—'}", style="dim")
+                    out.append(f"\n       ↳ {label} ({path}){self.colon}{hint or '—'}", style="dim")
             else:
                 out.append(step.action, style="cyan")
                 params = {k: v for k, v in step.params.items() if k != "lines"}
@@ -127,9 +134,9 @@ class Renderer:
                 tol = f" ± {e.tolerance}" if e.tolerance is not None else ""
                 out.append(f"{e.path} = {e.expected}{tol} ({e.value_type})")
             elif e.kind.value == "refusal":
-                out.append(f"{e.step} refusée : {e.code}")
+                out.append(f"{e.step} {t('refusée')}{self.colon}{e.code}")
             else:
-                out.append(f"[{e.channel}] {'absent' if e.absent else 'présent'} : {e.pattern}")
+                out.append(f"[{e.channel}] {t('absent' if e.absent else 'présent')}{self.colon}{e.pattern}")
             if e.comment:
                 out.append(f"  — {e.comment}", style="dim")
             out.append("\n")
@@ -138,7 +145,7 @@ class Renderer:
             for a in entry.view.attempts:
                 out.append(f"  #{a.number} ")
                 out.append_text(mark(a.verdict))
-                out.append(f" {self.verdict_label(a.verdict)} {a.reason}\n")
+                out.append(f" {self.verdict_label(a.verdict)} {t(a.reason)}\n")
         return out
 
     def compare(
@@ -184,7 +191,7 @@ class Renderer:
                 )
             )
             if not ok:
-                messages.append(f"✘ {row.expectation_id} : {row.message}\n", style="red")
+                messages.append(f"✘ {row.expectation_id}{self.colon}{t(row.message)}\n", style="red")
         return head, rows, messages
 
     def overview(self, last_report: Path | None = None, bench: str = "") -> Group:
@@ -192,22 +199,22 @@ class Renderer:
         ov = self.ws.overview()
         out: list[object] = []
         head = Text()
-        head.append(f"{t('Session')} : {self.ws.session_path.name}\n", style="bold")
+        head.append(f"{t('Session')}{self.colon}{self.ws.session_path.name}\n", style="bold")
         if bench:
-            head.append(f"{t('Banc')} : {bench}\n", style="dim")
-        head.append(f"{t('Avancement')} : {ov.final}/{ov.total} {t('cas avec un verdict final')}\n")
+            head.append(f"{t('Banc')}{self.colon}{bench}\n", style="dim")
+        head.append(f"{t('Avancement')}{self.colon}{ov.final}/{ov.total} {t('cas avec un verdict final')}\n")
         bar_width = 40
         filled = int(bar_width * ov.final / ov.total) if ov.total else 0
         head.append("█" * filled, style="green")
         head.append("░" * (bar_width - filled) + "\n", style="dim")
         shown = ((t("Verdicts enregistrés"), ov.recorded_counts), (t("Verdicts retenus"), ov.counts))
         for i, (label, counts) in enumerate(shown):
-            head.append(f"{chr(10) if i else ''}{label} : ", style="bold")
+            head.append(f"{chr(10) if i else ''}{label}{self.colon}", style="bold")
             for verdict, n in counts.items():
                 head.append_text(mark(verdict))
-                head.append(f" {self.verdict_label(verdict)} : {n}   ")
+                head.append(f" {self.verdict_label(verdict)}{self.colon}{n}   ")
         seconds = ov.time_spent_ms / 1000
-        head.append(f"\n{t('Temps passé')} : {int(seconds // 60)} min {seconds % 60:04.1f} s ({ov.attempts} ")
+        head.append(f"\n{t('Temps passé')}{self.colon}{int(seconds // 60)} min {seconds % 60:04.1f} s ({ov.attempts} ")
         head.append(f"{t('Tentatives').lower()})\n")
         out.append(head)
         table = Table(title=t("Par domaine"), expand=False)
@@ -219,11 +226,11 @@ class Renderer:
         for domain, counts in ov.by_domain.items():
             table.add_row(domain, *(str(counts.get(v, 0)) for v in verdicts), str(sum(counts.values())))
         out.append(table)
-        rest = Text(f"\n{t('Reste à faire')} ({len(ov.remaining)}) : ", style="bold")
+        rest = Text(f"\n{t('Reste à faire')} ({len(ov.remaining)}){self.colon}", style="bold")
         rest.append(", ".join(ov.remaining[:60]) + (" …" if len(ov.remaining) > 60 else "") or t("rien"), style="")
         out.append(rest)
         if last_report is not None:
-            out.append(Text(f"\n{t('Rapport écrit')} : {last_report}", style="green"))
+            out.append(Text(f"\n{t('Rapport écrit')}{self.colon}{last_report}", style="green"))
         return Group(*out)
 
     def review(self, entry: CaseEntry | None) -> Text:
@@ -232,12 +239,12 @@ class Renderer:
             return Text(t("Aucun cas sélectionné."))
         out = Text()
         out.append(f"{entry.case.id} — {entry.case.title}\n", style="bold")
-        out.append(f"{t('Verdict d' + chr(39) + 'origine')} : ")
+        out.append(f"{t('Verdict d' + chr(39) + 'origine')}{self.colon}")
         out.append_text(mark(entry.original_verdict))
         out.append(f" {self.verdict_label(entry.original_verdict)}")
         if entry.latest and entry.latest.reason:
-            out.append(f" — {entry.latest.reason}", style="italic")
-        out.append(f"\n{t('Verdict retenu')} : ")
+            out.append(f" — {t(entry.latest.reason)}", style="italic")
+        out.append(f"\n{t('Verdict retenu')}{self.colon}")
         out.append_text(mark(entry.verdict))
         out.append(f" {self.verdict_label(entry.verdict)}\n\n")
         out.append(f"{t('Annotations')}\n", style="bold underline")
@@ -251,9 +258,10 @@ class Renderer:
                 decision = f"{t('remplacé par')} {self.verdict_label(note.verdict or '')}"
             else:
                 decision = t("commentaire")
-            out.append(f"  • {when} {note.reviewer} ({t('tentative')} {note.attempt_number}) : {decision}")
-            out.append(f" — {t('Motif')} : {note.reason}")
-            out.append(" ✔ signée" if note.valid else " ✘ signature invalide", style="green" if note.valid else "red")
+            out.append(f"  • {when} {note.reviewer} ({t('tentative')} {note.attempt_number}){self.colon}{decision}")
+            out.append(f" — {t('Motif')}{self.colon}{note.reason}")
+            signed = f" ✔ {t('signée')}" if note.valid else f" ✘ {t('signature invalide')}"
+            out.append(signed, style="green" if note.valid else "red")
             out.append("\n")
         return out
 

@@ -83,7 +83,7 @@ class AttestScreen(FormScreen[Attestation | None]):
                 yield Label(Text(f"{label} ({path})", style="bold"))
                 with Horizontal(classes="observe"):
                     shown = t("Valeur attendue à l'écran")
-                    yield Label(Text(f"{shown} : {hint or '—'}"), classes="hint")
+                    yield Label(Text(f"{shown}{t(' : ')}{hint or '—'}"), classes="hint")
                     yield Input(placeholder=t("Valeur saisie"), id=f"value-{n}")
             yield Input(placeholder=t("Note"), id="note")
             with Horizontal():
@@ -173,7 +173,7 @@ class ReviewScreen(FormScreen[bool]):
         with Vertical():
             yield Label(Text(f"{t('Réviser le verdict')} — {self.case_id}", style="bold"))
             original = t("Verdict d'origine")
-            yield Label(Text(f"{original} : {self.label(self.original)}"))
+            yield Label(Text(f"{original}{t(' : ')}{self.label(self.original)}"))
             yield self.notice_line()
             yield Select(options, value="accept", allow_blank=False, id="decision")
             yield Input(value=self.reviewer, placeholder=t("Réviseur"), id="reviewer")

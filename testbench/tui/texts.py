@@ -6,6 +6,7 @@ TUI's own words so the shared module stays small. Unknown texts fall back to Fre
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from testbench.i18n import translator as core_translator
@@ -127,15 +128,113 @@ _EN: dict[str, str] = {
     "automatique": "automatic",
     "Général": "General",
     "Vues": "Views",
+    "différent": "different",
+    "égal": "equal",
+    "tentative interrompue (processus arrêté avant le verdict)": (
+        "attempt interrupted (process stopped before the verdict)"
+    ),
+    " : ": ": ",
+    "aucun": "none",
+    "absent": "absent",
+    "présent": "present",
+    "signée": "signed",
+    "signature invalide": "invalid signature",
+    "touche": "key",
+    "échap": "escape",
+    "filtre": "filter",
+    "autres canaux": "other channels",
+    "lignes": "lines",
+    "étapes": "steps",
+    "trace illisible": "unreadable trace",
+    "filtre des traces actif": "trace filter on",
+    "filtre des traces inactif": "trace filter off",
+    "arrêt demandé : fin après le cas en cours": "stop requested: ends after the current case",
+    "Créer ma clé de signature": "Create my signing key",
+    "Clé de signature créée": "Signing key created",
+    "ctrl+s pour enregistrer l'annotation": "ctrl+s to save the annotation",
     "Lecture seule : la session est ouverte en écriture par un autre processus.": (
         "Read only: another process is writing the session."
     ),
 }
 
 
+#: Messages with variable parts, from the bench (runner, card layer, comparisons) and the TUI: the French
+#: shape, and its English with the parts in order (each part is translated again: a reason may carry
+#: a message of the card layer). Shapes the core already writes in the active language need no entry.
+_EN_SHAPES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(french), english)
+    for french, english in (
+        (
+            r"(\d+) tentative\(s\) interrompue\(s\) conservée\(s\) dans l'historique",
+            "{} interrupted attempt(s) kept in the history",
+        ),
+        (
+            r"pile PC/SC indisponible \((.+)\) : lecteur virtuel en mémoire utilisé à la place",
+            "PC/SC stack unavailable ({}): in-memory virtual reader used instead",
+        ),
+        (r"pile PC/SC indisponible : (.+)", "PC/SC stack unavailable: {}"),
+        (r"pyscard absent \((.+)\)", "pyscard missing ({})"),
+        (r"lecteur\(s\) absent\(s\) : (.+) \(présents : (.+)\)", "reader(s) missing: {} (present: {})"),
+        (r"carte refusée, le cas n'a pas démarré : (.+)", "card refused, the case did not start: {}"),
+        (r"carte indisponible : (.+)", "card unavailable: {}"),
+        (r"défaut du banc : (.+)", "bench fault: {}"),
+        (r"étape manuelle (\S+) en attente de l'opérateur", "manual step {} waiting for the operator"),
+        (r"étape manuelle (\S+) rejetée par l'opérateur : (.*)", "manual step {} rejected by the operator: {}"),
+        (r"étape (\S+) refusée par le moteur : (.+)", "step {} refused by the engine: {}"),
+        (r"(\S+) : (attendu .+)", "{}: {}"),
+        (r"attendu (.+), observé (.+) \((.+)\)", "expected {}, observed {} ({})"),
+        (r"écart (\S+) ([≤>]) tolérance (\S+)", "difference {} {} tolerance {}"),
+        (r"valeur absente : (.+)", "value missing: {}"),
+        (r"l'étape (\S+) n'a pas été exécutée", "step {} was not run"),
+        (r"refus attendu (\S+), refus observé (\S+)", "refusal {} expected, refusal {} observed"),
+        (
+            r"refus (\S+) attendu à l'étape (\S+), mais l'étape a été acceptée",
+            "refusal {} expected at step {}, but the step was accepted",
+        ),
+        (
+            r"Le lecteur « (.+) » \((.+)\) contient (?:la|une) (.+?) ; le cas attend la (.+)\. Différences : (.+)\.",
+            "Reader “{}” ({}) holds the {}; the case expects the {}. Differences: {}.",
+        ),
+        (r"Le lecteur « (.+) » \((.+)\) contient (?:la|une) (.+?) : (.+)\.", "Reader “{}” ({}) holds the {}: {}."),
+        (r"Insérez la (.+) dans le lecteur « (.+) »\.", "Insert the {} in reader “{}”."),
+        (r"acceptée par le contrôle \((.+)\)", "accepted by the guard ({})"),
+        (r"refusée : (.+)", "refused: {}"),
+        (r"Pas encore de clé de signature : (.+)", "No signing key yet: {}"),
+        (
+            r"(.+): clé de signature illisible \((.+)\) ; créez-la avec « testbench keys init »",
+            "{}: signing key unreadable ({}); create it with “testbench keys init”",
+        ),
+        (
+            r"(.+): clé privée lisible par d'autres utilisateurs ; chmod 600 (.+)",
+            "{}: private key readable by other users; chmod 600 {}",
+        ),
+        (
+            r"(.+): une clé existe déjà \(--force pour la remplacer\)",
+            "{}: a key already exists (--force to replace it)",
+        ),
+        (r"tui\.toml : actions inconnues dans \[keymap\] : (.+)", "tui.toml: unknown actions in [keymap]: {}"),
+        (r"(.+): illisible \((.+)\)", "{}: unreadable ({})"),
+        (r"(.+): langue inconnue « (.+) » \(fr ou en\)", "{}: unknown language “{}” (fr or en)"),
+        (r"(.+): \[keymap\] doit être une table action = touche", "{}: [keymap] must be a table action = key"),
+        (r"… rapport en cours : (.+)", "… writing the report: {}"),
+    )
+)
+
+
 def make_translator(lang: str) -> Callable[[str], str]:
-    """``t(text)``: French as written, or English from this table then the core table."""
+    """``t(text)``: French as written, or English from this table, the core table, then the shapes."""
     if lang != "en":
         return lambda text: text
     core = core_translator("en")
-    return lambda text: _EN.get(text) or core(text)
+
+    def t(text: str) -> str:
+        found = _EN.get(text) or core(text)
+        if found != text:
+            return found
+        for pattern, english in _EN_SHAPES:
+            match = pattern.fullmatch(text)
+            if match:
+                return english.format(*(t(part) for part in match.groups()))
+        return text
+
+    return t

@@ -26,6 +26,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 from textual.widgets import Input, Label
 
 from testbench.tui.tracesource import CHANNELS, TraceIndex, step_starts
@@ -37,6 +38,11 @@ STYLE_HIT = Style(bgcolor="yellow", color="black")
 STYLE_CURSOR = Style(reverse=True)
 STYLE_MARK = Style(underline=True, bold=True)
 STYLE_STEP = Style(color="cyan")
+
+
+def app_translator(widget: Widget) -> Callable[[str], str]:
+    """The workstation's translator; French when the panes are used on their own (benchmarks, tests)."""
+    return getattr(widget.app, "t", None) or (lambda text: text)
 
 
 class TraceView(ScrollView, can_focus=True):
@@ -82,7 +88,7 @@ class TraceView(ScrollView, can_focus=True):
         n = len(index) if index is not None else 0
         width = min(MAX_WIDTH, 11 + index.width) if index is not None else 0
         self.virtual_size = Size(width, n)
-        lines = self.app.t("lignes") if hasattr(self.app, "t") else "lignes"
+        lines = app_translator(self)("lignes")
         self.border_subtitle = f"{n} {lines}" if index is None or index.complete else f"{n}+ {lines}"
         if keep_position and n:
             self.set_reactive(TraceView.cursor, min(old_cursor, n - 1))
@@ -126,7 +132,8 @@ class TraceView(ScrollView, can_focus=True):
             try:
                 row = self._render_row(i, flags, base)
             except sqlite3.Error as exc:  # the session file went away: say so on the line, never crash
-                return Strip([Segment(f"(trace illisible : {exc})", base + STYLE_ALERT)]).crop_extend(
+                t = app_translator(self)
+                return Strip([Segment(f"({t('trace illisible')}{t(' : ')}{exc})", base + STYLE_ALERT)]).crop_extend(
                     scroll_x, scroll_x + width, base
                 )
             strip = row.crop_extend(scroll_x, scroll_x + width, base)
@@ -319,19 +326,14 @@ class TracePanes(Vertical):
         self._info()
 
     def _info(self) -> None:
-        t = self.app_t
+        t = app_translator(self)
         total = sum(len(v) for v in self.views())
         mode = f" — {t('filtre')}" if self.filter_mode and self.query_text else ""
         query = f" — « {self.query_text} »" if self.query_text else ""
-        more = f" — tab : {t('autres canaux')}" if self.is_mounted and self.narrow else ""
+        more = f" — tab{t(' : ')}{t('autres canaux')}" if self.is_mounted and self.narrow else ""
         self.query_one("#trace-info", Label).update(
             f"{total} {t('lignes')}, {len(self.steps)} {t('étapes')}{query}{mode}{more}"
         )
-
-    @property
-    def app_t(self) -> Callable[[str], str]:
-        """The app's translator (French when the panes are used on their own)."""
-        return getattr(self.app, "t", None) or (lambda text: text)
 
     # -- linking ---------------------------------------------------------------------------------
     @on(TraceView.CursorMoved)
