@@ -228,6 +228,12 @@ def use_language(lang: str | None) -> Iterator[str]:
         _active = previous
 
 
+def set_language(lang: str | None) -> None:
+    """Make ``lang`` the active language from now on (the workstation's F2 switches it while it runs)."""
+    global _active
+    _active = lang if lang in LANGUAGES else None
+
+
 def translator(lang: str | None = None) -> Callable[[str], str]:
     """Return ``t(text)``: the French text itself, or its English version when asked."""
     lang = lang or default_language()
