@@ -157,6 +157,35 @@ class CpsData:
         }
 
 
+@dataclass(frozen=True)
+class PersonalField:
+    """Bytes ``start:end`` of a card file hold the personal field ``field`` (layout.PERSONAL_FIELDS)."""
+
+    field: str
+    start: int
+    end: int
+
+
+_PERSONAL_PARENTS = frozenset(parent for parent, _ in L.PERSONAL_FIELDS)
+
+
+def personal_fields(data: bytes) -> list[PersonalField]:
+    """Where the bytes of a card file (an APDU response) hold a NIR, a name, a birth date, an RPPS…
+
+    Found by TLV structure, so the bytes can be masked in traces while tags and lengths stay readable.
+    Lenient like :func:`tlv.iter_spans`: a partial read still gives the fields it holds.
+    """
+    out = []
+    for tag, start, end in tlv.iter_spans(data):
+        if tag not in _PERSONAL_PARENTS:
+            continue
+        for child, c_start, c_end in tlv.iter_spans(data, start, end):
+            name = L.PERSONAL_FIELDS.get((tag, child))
+            if name is not None and c_end > c_start:
+                out.append(PersonalField(name, c_start, c_end))
+    return out
+
+
 # ------------------------------------------------------------ Vitale
 
 

@@ -96,6 +96,25 @@ TAG_S_AM_NUMBER = 0xC3
 TAG_S_MODE = 0xC4
 TAG_S_CONVENTION = 0xC5
 
+#: Which card fields hold personal data, by (parent tag, child tag): what exports mask in APDU responses
+#: (testbench/traces/redact_bytes.py). Field names, not redaction kinds: a card engineer reading a masked
+#: trace wants to know it was the first name, not just "a name". The CPS structure name counts: a
+#: practitioner's own cabinet is usually named after them.
+PERSONAL_FIELDS: dict[tuple[int, int], str] = {
+    (TAG_BENEFICIARY, TAG_NAME): "name",
+    (TAG_BENEFICIARY, TAG_FIRST_NAME): "first_name",
+    (TAG_BENEFICIARY, TAG_BIRTH_DATE): "birth_date",
+    (TAG_BENEFICIARY, TAG_NIR): "nir",
+    (TAG_CARD, TAG_CARD_HOLDER_NIR): "nir",
+    (TAG_RIGHTS_ENTRY, TAG_R_USUAL_NAME): "usual_name",
+    (TAG_CPS_IDENTITY, TAG_P_RPPS): "rpps",
+    (TAG_CPS_IDENTITY, TAG_P_NAME): "name",
+    (TAG_CPS_IDENTITY, TAG_P_FIRST_NAME): "first_name",
+    (TAG_CPS_SITUATION, TAG_S_STRUCTURE): "structure",
+    (TAG_CPS_SITUATION, TAG_S_FINESS): "finess",
+    (TAG_CPS_SITUATION, TAG_S_AM_NUMBER): "am_number",
+}
+
 
 def pin_block(code: str) -> bytes:
     """OURS: the VERIFY data field for a PIN (ASCII digits, FF padding to 8 bytes)."""

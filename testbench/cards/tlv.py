@@ -81,6 +81,28 @@ def iter_tlv(data: bytes) -> Iterator[Tlv]:
         pos += length
 
 
+def iter_spans(data: bytes, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int, int]]:
+    """Yield ``(tag, value_start, value_end)`` of the TLVs in ``data[start:end]``, offsets into ``data``.
+
+    Lenient, for traces rather than decoding: a truncated last value is clipped to the end (a short READ
+    BINARY still shows what it read) and a malformed header ends the walk instead of raising.
+    """
+    end = len(data) if end is None else end
+    data = data[:end]  # the headers must not be read past the enclosing value
+    pos = start
+    while pos < end:
+        if data[pos] in (0x00, 0xFF):
+            pos += 1
+            continue
+        try:
+            tag, pos = _read_tag(data, pos)
+            length, pos = _read_length(data, pos)
+        except TlvError:
+            return
+        yield tag, pos, min(pos + length, end)
+        pos += length
+
+
 def parse(data: bytes) -> list[Tlv]:
     return list(iter_tlv(data))
 

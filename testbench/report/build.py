@@ -107,7 +107,7 @@ def build_report(session_path: Path, out_dir: Path, options: BuildOptions | None
         printable = render_html(content, options.lang, for_print=True) if options.pdf else None
         lap("html")
         chain_entries = chain.entries(session.conn)
-        junit = junit_tree(session, options.lang) if options.junit else None
+        junit = junit_tree(session, options.lang, content.scrub) if options.junit else None
     target = out_dir / "index.html"
     target.write_text(html, encoding="utf-8")
     (out_dir / "report.json").write_bytes(report_json_bytes(content.data))

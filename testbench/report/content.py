@@ -18,6 +18,7 @@ from testbench import __version__, fmt
 from testbench.i18n import translator
 from testbench.integrity import chain
 from testbench.report.evidence import Evidence
+from testbench.report.personal import Scrubber
 from testbench.runner.verdict import Verdict
 from testbench.store.annotations import read_annotations
 from testbench.store.read import CaseView, SessionView
@@ -30,17 +31,6 @@ FORMAT_VERSION = "1.1"
 #: inline trace lines per case; the full trace goes to the evidence folder beyond that
 DEFAULT_EXCERPT = 40
 _TEXT_MEDIA = re.compile(r"^(text/|application/(xml|json|[\w.+-]*\+(xml|json))$)")
-_NAME_PATH = re.compile(r"(?i)(^|[._])(nom|name|prenom|prénom|first_?name|last_?name|nom_?usuel)$")
-#: observed values whose path says what they are: redacted whole, whatever their text looks like
-_PATH_KINDS = (
-    (_NAME_PATH, "name"),
-    (re.compile(r"(?i)(^|[._])(birth_?date|date_?naissance|ddn|dob)$"), "birth_date"),
-    (re.compile(r"(?i)(^|[._])(nir|ins|immatriculation|matricule)$"), "nir"),
-    (re.compile(r"(?i)(^|[._])rpps$"), "rpps"),
-    (re.compile(r"(?i)(^|[._])adeli$"), "adeli"),
-    (re.compile(r"(?i)(^|[._])finess(_?\w+)?$"), "finess"),
-    (re.compile(r"(?i)(^|[._])(num(ero)?_?ps|id_?ps)$"), "id_ps"),
-)
 
 
 def wall_text(wall: float | None) -> str:
@@ -103,71 +93,7 @@ class ReportContent:
 
     data: dict[str, Any]
     redaction_counts: Counter[str] = field(default_factory=Counter)
-
-
-class _Scrubber:
-    """Redaction with a memo: trace lines repeat a lot (the same APDUs in every case)."""
-
-    def __init__(self, enabled: bool, names: list[str]) -> None:
-        from testbench.traces import redact
-
-        self.enabled = enabled
-        self._redact = redact
-        self._redactor = redact.Redactor(names) if enabled else None
-        self._memo: dict[str, tuple[str, Counter[str] | None]] = {}
-        self.counts: Counter[str] = Counter()
-
-    def __call__(self, text: str) -> str:
-        if not text:
-            return text
-        hit = self._memo.get(text)
-        if hit is not None:
-            if hit[1]:
-                self.counts.update(hit[1])
-            return hit[0]
-        if self._redactor is None:
-            out, counts = self._redact.redact_pins(text), None  # PINs never leave, even with --no-redact
-        else:
-            result = self._redactor.redact_with_report(text)
-            out, counts = result.text, (result.counts or None)
-            if counts:
-                self.counts.update(counts)
-        if len(self._memo) < _MEMO_MAX:
-            self._memo[text] = (out, counts)
-        return out
-
-    def at_path(self, path: str, value: Any) -> Any:
-        """A value observed at ``path``: personal fields are replaced whole, other text is redacted."""
-        if self._redactor is not None and value not in (None, "", True, False):
-            last = re.sub(r"\[\d+\]", "", path)
-            for pattern, kind in _PATH_KINDS:
-                if pattern.search(last):
-                    self.counts[kind] += 1
-                    return self._redact.MARKERS[kind]
-        return self.value(value)
-
-    def value(self, value: Any) -> Any:
-        if isinstance(value, str):
-            return self(value)
-        if isinstance(value, dict):
-            return {k: self.value(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [self.value(v) for v in value]
-        return value
-
-
-_MEMO_MAX = 300_000
-
-
-def _known_names(session: SessionView) -> list[str]:
-    """Person names the session observed (card reads), so free text mentioning them is redacted too."""
-    names: set[str] = set()
-    for path, value in session.conn.execute("SELECT path, value FROM observations"):
-        if _NAME_PATH.search(path) and value:
-            text = str(value).strip('"')
-            if 2 <= len(text) <= 60:
-                names.add(text)
-    return sorted(names)
+    scrub: Scrubber | None = None  # the redaction the content went through, for the other exports (JUnit)
 
 
 # ------------------------------------------------------------------------------------------ cover
@@ -182,7 +108,7 @@ def _first(sources: list[dict[str, Any]], *keys: str) -> Any:
     return None
 
 
-def _cover(session: SessionView, case_events: dict[int, list[dict[str, Any]]], scrub: _Scrubber) -> dict[str, Any]:
+def _cover(session: SessionView, case_events: dict[int, list[dict[str, Any]]], scrub: Scrubber) -> dict[str, Any]:
     runs = session.runs
     envs = [r["environment"] or {} for r in reversed(runs)]
     opts = [r["options"] or {} for r in reversed(runs)]
@@ -297,7 +223,7 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("_")[:80] or "cas"
 
 
-def _steps(view: CaseView, events: list[dict[str, Any]], scrub: _Scrubber, lang: str) -> list[dict[str, Any]]:
+def _steps(view: CaseView, events: list[dict[str, Any]], scrub: Scrubber, lang: str) -> list[dict[str, Any]]:
     by_step: dict[str, list[dict[str, Any]]] = {}
     for ev in events:
         if ev["step_id"]:
@@ -418,6 +344,12 @@ def final_label(attempts: list[dict[str, Any]], lang: str = "fr") -> str:
     return f"{label} à la {_ordinal(last['number'], lang)} tentative — {earlier}"
 
 
+def _expected_text(e: dict[str, Any]) -> str:
+    """What an expectation expects, as text (a value, a refusal code, a trace pattern). A casebook may
+    expect a card's name or NIR: the caller redacts it like the observed value it is compared with."""
+    return str(e.get("expected") or e.get("code") or e.get("pattern") or "")
+
+
 def _case(
     session: SessionView,
     view: CaseView,
@@ -426,7 +358,7 @@ def _case(
     annotations: list[Any],
     options: Options,
     evidence: Evidence,
-    scrub: _Scrubber,
+    scrub: Scrubber,
 ) -> dict[str, Any]:
     latest = view.latest
     slug = f"{_slug(view.case_id)}-{view.casebook_sha[:8]}"
@@ -466,7 +398,7 @@ def _case(
                 "id": e.get("id", ""),
                 "kind": e.get("kind", ""),
                 "step": e.get("step"),
-                "expected": str(e.get("expected") or e.get("code") or e.get("pattern") or ""),
+                "expected": str(scrub.at_path(e.get("path") or "", _expected_text(e))),
                 "path": e.get("path") or e.get("channel") or "",
             }
             for e in d.get("expectations", [])
@@ -529,7 +461,7 @@ def _count(cases: list[dict[str, Any]], key: str) -> dict[str, dict[str, int]]:
 def gather(session: SessionView, options: Options | None = None, evidence: Evidence | None = None) -> ReportContent:
     options = options or Options()
     evidence = evidence or Evidence(None)
-    scrub = _Scrubber(options.redact, _known_names(session))
+    scrub = Scrubber.for_sessions(session, enabled=options.redact, lang=options.lang)
     plans = {cb.sha256: cb.plan_id for cb in session.casebooks}
     annotations = read_annotations(session.conn)
     all_events: dict[int, list[dict[str, Any]]] = {}
@@ -588,4 +520,4 @@ def gather(session: SessionView, options: Options | None = None, evidence: Evide
         "environment": {str(k): scrub.value(v) for k, v in sorted((environment or {}).items())},
     }
     data["redaction"]["counts"] = dict(sorted(scrub.counts.items()))
-    return ReportContent(data, scrub.counts)
+    return ReportContent(data, scrub.counts, scrub)

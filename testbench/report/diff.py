@@ -7,6 +7,10 @@ vary between runs and are replaced by markers first; the rules applied are named
 
 A *regression* is a case that now fails (``fail`` or ``error``) and did not before, including a case
 that did not exist before; regressions come first and set the exit code a CI gates on.
+
+Sessions are compared as recorded; what the diff shows is redacted as in a report
+(testbench.report.personal, no opt-out): a diff is written to files and CI logs. A change in personal
+data shows as a changed line whose masked parts look alike.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from testbench.report.content import verdict_label
+from testbench.report.personal import Scrubber
 from testbench.runner import normalize
 from testbench.runner.verdict import Verdict
 from testbench.store.read import SessionView, read_session
@@ -148,6 +153,7 @@ def _latest_details(session: SessionView, case: Any) -> tuple[dict[str, dict[str
 
 def diff_sessions(path_a: Path, path_b: Path, *, trace_context: int = 1, max_trace_lines: int = 60) -> SessionDiff:
     with read_session(path_a) as a, read_session(path_b) as b:
+        scrub = Scrubber.for_sessions(a, b)  # what leaves the machine carries no personal data
         plans_a = {cb.sha256: cb.plan_id for cb in a.casebooks}
         plans_b = {cb.sha256: cb.plan_id for cb in b.casebooks}
         cases_a = {(plans_a.get(c.casebook_sha, ""), c.case_id): c for c in a.cases}
@@ -175,18 +181,20 @@ def diff_sessions(path_a: Path, path_b: Path, *, trace_context: int = 1, max_tra
                     after = y.get("observed") if y else None
                     if before != after:
                         src = y or x or {}
+                        path = src.get("path", "")
                         d.values.append(
                             ValueChange(
                                 eid,
-                                src.get("path", ""),
+                                path,
                                 src.get("value_type", ""),
-                                src.get("expected", ""),
-                                before,
-                                after,
+                                scrub.at_path(path, src.get("expected", "")),
+                                scrub.at_path(path, before),
+                                scrub.at_path(path, after),
                             )
                         )
                 if lines_a != lines_b:
                     diff = list(difflib.unified_diff(lines_a, lines_b, "A", "B", n=trace_context, lineterm=""))[2:]
+                    diff = [scrub(line) for line in diff]
                     d.trace_added = sum(1 for x in diff if x.startswith("+"))
                     d.trace_removed = sum(1 for x in diff if x.startswith("-"))
                     d.trace_diff = diff[:max_trace_lines] + (

@@ -7,12 +7,14 @@ the suite the counts of both, from :func:`testbench.store.verdicts.count_verdict
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from lxml import etree
 
 from testbench.i18n import translator
 from testbench.report.content import verdict_label
+from testbench.report.personal import Scrubber
 from testbench.store.annotations import read_annotations
 from testbench.store.read import SessionView, read_session
 from testbench.store.verdicts import count_verdicts, retained_verdict
@@ -27,8 +29,13 @@ def _properties(parent: etree._Element, values: dict[str, str]) -> None:
         etree.SubElement(props, "property", name=name, value=value)
 
 
-def junit_tree(session: SessionView, lang: str | None = None) -> etree._ElementTree:
+def junit_tree(
+    session: SessionView, lang: str | None = None, scrub: Callable[[str], str] | None = None
+) -> etree._ElementTree:
+    """``scrub`` redacts the reasons (personal data of a card guard's message…): the report's own, or by
+    default one built from the session."""
     t = translator(lang)
+    scrub = scrub or Scrubber.for_sessions(session, lang=lang)
     suite = etree.Element("testsuite", name=", ".join(cb.plan_id for cb in session.casebooks) or "testbench")
     counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     total_ms = 0.0
@@ -48,7 +55,7 @@ def junit_tree(session: SessionView, lang: str | None = None) -> etree._ElementT
         tc = etree.Element("testcase", classname=f"{case.domain}.{case.mode}", name=case.case_id, time=f"{seconds:.3f}")
         testcases.append(tc)
         _properties(tc, {RECORDED: verdict, RETAINED: retained})
-        reason = latest.reason if latest else ""
+        reason = scrub(latest.reason) if latest else ""
         label = t(verdict_label(verdict))
         if verdict == "fail":
             counts["failures"] += 1

@@ -18,6 +18,11 @@ What is redacted (see docs/traces.md for the rules and their limits):
 - Birth dates, FINESS (9), RPPS (11, or 12 with the leading 8), ADELI (9), numéro de PS: after a label.
 - base64 blobs of 40 characters or more (error answers carry the request, hence the PIN code); pure
   hexadecimal strings are kept (APDU dumps), as are runs with neither a digit nor ``+`` (paths, words).
+- Card data in APDU lines, by structure: the NIR, name, birth date… fields of a card file's bytes become
+  ``‹NIR masqué, 15 octets›`` (testbench.traces.redact_bytes).
+- The session's known values (:class:`~testbench.traces.known.KnownValues`: what its cards and
+  observations held) wherever they appear: in text — a one-word name only as a whole word written as a
+  name (``ESSAI``, ``Essai``, not the word « essai ») — and inside hex runs and base64 tokens.
 """
 
 from __future__ import annotations
@@ -27,6 +32,11 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+
+from testbench.i18n import translator
+from testbench.traces.known import FIELD_KINDS, KnownValues, date_key, date_spellings, fold, name_words
+from testbench.traces.known import single_word_forms as _single_word_forms
+from testbench.traces.redact_bytes import EncodedValues, mask_apdu_fields
 
 MARKERS: dict[str, str] = {
     "pin": "‹PIN›",
@@ -183,10 +193,6 @@ class Redaction:
         return bool(self.counts)
 
 
-def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
-
-
 class _Ctx:
     """Per-line state shared by the steps. ``lowered``/``folded`` are computed from the original line:
     steps only ever replace text by markers, so a keyword absent from them is absent from the line."""
@@ -202,61 +208,37 @@ class _Ctx:
     @property
     def folded(self) -> str:
         if self._folded is None:
-            self._folded = _fold(self.original)
+            self._folded = fold(self.original)
         return self._folded
 
 
 _Step = Callable[[str, _Ctx], str]
 
 
-_DATE_FORMS = (
-    re.compile(r"(?P<y>\d{4})-?(?P<m>\d{2})-?(?P<d>\d{2})"),  # 1985-05-12, 19850512
-    re.compile(r"(?P<d>\d{2})[/.-]?(?P<m>\d{2})[/.-]?(?P<y>\d{4})"),  # 12/05/1985, 12051985
-)
-
-
-def _date_key(date: str) -> str:
-    date = date.strip()
-    for form in _DATE_FORMS:
-        m = form.fullmatch(date)
-        if m:
-            return m.group("y")
-    return date
-
-
-def _date_spellings(date: str) -> set[str]:
-    """The usual ways a date is written in logs and files (lunar dates, month > 12, are kept as is)."""
-    date = date.strip()
-    for form in _DATE_FORMS:
-        m = form.fullmatch(date)
-        if m:
-            y, mo, d = m.group("y"), m.group("m"), m.group("d")
-            return {
-                f"{y}-{mo}-{d}",
-                f"{y}{mo}{d}",
-                f"{y}/{mo}/{d}",
-                f"{d}/{mo}/{y}",
-                f"{d}-{mo}-{y}",
-                f"{d}.{mo}.{y}",
-                f"{d}{mo}{y}",
-            }
-    return {date} if len(date) >= 6 else set()
-
-
-def _fold_class(char: str) -> str:
-    base = unicodedata.normalize("NFD", char)[0].lower()
+def _fold_class(char: str, *, cased: bool = False) -> str:
+    """``e`` → ``[eéèêëEÉÈÊË]``; with ``cased``, only the letters of ``char``'s own case."""
+    base = unicodedata.normalize("NFD", char)[0]
+    upper = base.isupper()
+    base = base.lower()
     variants = {base, base.upper()}
     for candidate in "àâäáãåçéèêëíìîïñóòôöõúùûüýÿæœ":
         if unicodedata.normalize("NFD", candidate)[0] == base:
             variants |= {candidate, candidate.upper()}
+    if cased:
+        variants = {v for v in variants if v.isupper() == upper or not v.isalpha()}
     if len(variants) == 1:
         return re.escape(char)
     return "[" + "".join(sorted(re.escape(v) for v in variants)) + "]"
 
 
 def _name_pattern(name: str) -> str:
-    words = re.split(r"[\s'-]+", name.strip())
-    return r"[\s'-]+".join("".join(_fold_class(c) for c in word) for word in words if word)
+    """A name of several words: any case, with or without accents, any separator. A one-word name: only
+    the forms a name is written in (see testbench.traces.known.single_word_forms), accents optional."""
+    words = name_words(name)
+    if len(words) == 1:
+        forms = sorted(_single_word_forms(words[0]), key=len, reverse=True)
+        return "|".join("".join(_fold_class(c, cased=True) for c in form) for form in forms)
+    return "(?i:" + r"[\s'-]+".join("".join(_fold_class(c) for c in word) for word in words) + ")"
 
 
 class Redactor:
@@ -264,38 +246,69 @@ class Redactor:
 
     ``names``: known names of the session (card profiles, fixtures, card reads). ``birth_dates``: known
     birth dates (``YYYYMMDD``, ``YYYY-MM-DD``, ``DD/MM/YYYY``…), redacted wherever they appear, without a
-    label, in their usual spellings.
+    label, in their usual spellings. ``known``: every known value at once (names, birth dates, NIRs and
+    professional numbers), also looked for in hex and base64. ``lang``: the language of the markers that
+    say what card bytes were masked (the report's).
     """
 
     def __init__(
-        self, names: Iterable[str] = (), kinds: Iterable[str] = ALL_KINDS, *, birth_dates: Iterable[str] = ()
+        self,
+        names: Iterable[str] = (),
+        kinds: Iterable[str] = ALL_KINDS,
+        *,
+        birth_dates: Iterable[str] = (),
+        known: KnownValues | None = None,
+        lang: str | None = None,
     ) -> None:
         self.kinds = frozenset(kinds)
         unknown = self.kinds - ALL_KINDS
         if unknown:
             raise ValueError(f"types d'anonymisation inconnus : {', '.join(sorted(unknown))}")
-        cleaned = sorted({n.strip() for n in names if len(n.strip()) >= 2}, key=len, reverse=True)
+        self.known = KnownValues()
+        if known is not None:
+            self.known.update(known)
+        for name in names:
+            self.known.add("name", name)
+        for date in birth_dates:
+            self.known.add("birth_date", date)
+        self._t = translator(lang)
+        cleaned = sorted(self.known.names, key=len, reverse=True)
         self._names = (
-            re.compile(r"(?<!\w)(?:" + "|".join(_name_pattern(n) for n in cleaned) + r")(?!\w)", re.IGNORECASE)
+            re.compile(r"(?<!\w)(?:" + "|".join(_name_pattern(n) for n in cleaned) + r")(?!\w)")
             if cleaned and "name" in self.kinds
             else None
         )
         # the longest word of each name, folded: a substring test that lets most lines skip the regex
-        keys = {max((_fold(w) for w in re.split(r"[\s'-]+", n)), key=len) for n in cleaned}
+        keys = {max((fold(w) for w in name_words(n)), key=len) for n in cleaned}
         self._name_keys = re.compile("|".join(re.escape(k) for k in sorted(keys) if k) or "(?!)")
-        spellings = sorted({v for d in birth_dates for v in _date_spellings(d)}, key=len, reverse=True)
+        spellings = sorted({v for d in self.known.birth_dates for v in date_spellings(d)}, key=len, reverse=True)
         self._dates = (
             re.compile(r"(?<![\d])(?:" + "|".join(re.escape(v) for v in spellings) + r")(?![\d])")
             if spellings and "birth_date" in self.kinds
             else None
         )
         # a prefilter: the year (or the whole value) must be in the line
-        self._date_years = tuple({_date_key(d) for d in birth_dates if _date_spellings(d)})
+        self._date_years = tuple({date_key(d) for d in self.known.birth_dates})
+        numbers = {k: v for k, v in self.known.numbers.items() if k in self.kinds and v}
+        # NIRs and professional numbers the session read, wherever they appear (one named group per kind)
+        alternatives = "|".join(
+            f"(?P<{k}>" + "|".join(re.escape(n) for n in sorted(v, key=len, reverse=True)) + ")"
+            for k, v in numbers.items()
+        )
+        self._numbers = re.compile(rf"(?<![\dA-Za-z])(?:{alternatives})(?![\dA-Za-z])") if numbers else None
+        self._encoded = EncodedValues(self.known, self.kinds, self._t)
         self._steps = self._build_steps()
 
     def _build_steps(self) -> list[_Step]:
         k = self.kinds
         steps: list[_Step] = [_sub_pins]  # never optional
+        if k & set(FIELD_KINDS.values()):
+            t = self._t
+
+            def sub_card_fields(text: str, ctx: _Ctx) -> str:
+                return mask_apdu_fields(text, k, t, ctx.counts)
+
+            steps.append(sub_card_fields)
         steps.append(_sub_xml_factory(k))
         if "nir" in k:
             steps.append(_labelled(_KW_NIR, _NIR_LABELLED, "nir"))
@@ -336,6 +349,25 @@ class Redactor:
                 return new
 
             steps.append(sub_dates)
+        if self._numbers is not None:
+            numbers = self._numbers
+
+            def sub_numbers(text: str, ctx: _Ctx) -> str:
+                def repl(m: re.Match[str]) -> str:
+                    kind = m.lastgroup or "nir"
+                    ctx.counts[kind] += 1
+                    return MARKERS[kind]
+
+                return numbers.sub(repl, text)
+
+            steps.append(sub_numbers)
+        if self._encoded:
+            encoded = self._encoded
+
+            def sub_encoded(text: str, ctx: _Ctx) -> str:
+                return encoded(text, ctx.counts)
+
+            steps.append(sub_encoded)
         return steps
 
     def redact(self, text: str) -> str:

@@ -1,0 +1,133 @@
+"""Personal data on its way out of a session: what the session knows to be personal, and the scrubber.
+
+Every export — the report (HTML, PDF, JSON, evidence), the JUnit file, the diff of two sessions —
+passes its text through one :class:`Scrubber`, built from one session (or two, for a diff):
+
+- the **known values** of the session: what its card reads observed (``vitale.beneficiaries[0].name``…)
+  and what its casebooks expect at such paths (a reason reads « attendu MODELE »); the personal fields
+  of every card file in its APDU trace lines (the card layer's TLV layout: this is where a card that no
+  step read — the guard's check alone — gets its holder's name known); the identity the guard read;
+- a :class:`~testbench.traces.redact.Redactor` that looks for them in text, hex and base64, masks card
+  fields in APDU lines, and applies the pattern rules;
+- the explicit opt-out (``--no-redact``), which keeps everything but PIN codes: those never leave.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from typing import Any
+
+from testbench.store.read import SessionView
+from testbench.traces import redact
+from testbench.traces.known import KnownValues
+from testbench.traces.redact_bytes import apdu_responses
+
+#: observed values whose path says what they are: redacted whole, whatever their text looks like
+PATH_KINDS = (
+    (re.compile(r"(?i)(^|[._])(nom|name|prenom|prénom|first_?name|last_?name|nom_?usuel)$"), "name"),
+    (re.compile(r"(?i)(^|[._])(birth_?date|date_?naissance|ddn|dob)$"), "birth_date"),
+    (re.compile(r"(?i)(^|[._])(nir|ins|immatriculation|matricule)$"), "nir"),
+    (re.compile(r"(?i)(^|[._])rpps$"), "rpps"),
+    (re.compile(r"(?i)(^|[._])adeli$"), "adeli"),
+    (re.compile(r"(?i)(^|[._])finess(_?\w+)?$"), "finess"),
+    (re.compile(r"(?i)(^|[._])(num(ero)?_?ps|id_?ps)$"), "id_ps"),
+)
+_INDEX = re.compile(r"\[\d+\]")
+_MEMO_MAX = 300_000
+
+
+def path_kind(path: str) -> str | None:
+    """The redaction kind of an observation path (``vitale.beneficiaries[0].nir`` → ``nir``), if any."""
+    last = _INDEX.sub("", path)
+    return next((kind for pattern, kind in PATH_KINDS if pattern.search(last)), None)
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def known_values(session: SessionView) -> KnownValues:
+    """The personal values this session holds (see the module's docstring)."""
+    known = KnownValues()
+    conn = session.conn
+    for path, value in conn.execute("SELECT path, value FROM observations"):
+        kind = path_kind(path)
+        if kind is not None:
+            known.add(kind, _json(value))
+    for (definition,) in conn.execute("SELECT definition FROM cases"):  # a casebook may expect a name
+        for expectation in (_json(definition) or {}).get("expectations", []):
+            kind = path_kind(str(expectation.get("path") or ""))
+            if kind is not None:
+                known.add(kind, expectation.get("expected"))
+    for (text,) in conn.execute("SELECT text FROM trace_lines WHERE channel = 'apdu'"):
+        for response in apdu_responses(text):
+            known.add_card_file(response)
+    for (data,) in conn.execute("SELECT data FROM events WHERE kind = 'card-guard'"):
+        for check in (_json(data) or {}).get("checks", []):
+            identity = str(check.get("identity") or "")
+            family = str(check.get("family") or "")
+            known.add("rpps" if family.startswith("cps") else "nir", identity)
+    return known
+
+
+class Scrubber:
+    """Redaction of everything an export writes, with a memo (trace lines repeat: the same APDUs in every
+    case) and the counts the report's cover states. ``enabled=False`` is the explicit opt-out."""
+
+    def __init__(self, enabled: bool, known: KnownValues | None = None, lang: str | None = None) -> None:
+        self.enabled = enabled
+        self._redactor = redact.Redactor(known=known, lang=lang) if enabled else None
+        self._memo: dict[str, tuple[str, Counter[str] | None]] = {}
+        self.counts: Counter[str] = Counter()
+
+    @classmethod
+    def for_sessions(cls, *sessions: SessionView, enabled: bool = True, lang: str | None = None) -> Scrubber:
+        known = KnownValues()
+        if enabled:
+            for session in sessions:
+                known.update(known_values(session))
+        return cls(enabled, known, lang)
+
+    def __call__(self, text: str) -> str:
+        if not text:
+            return text
+        hit = self._memo.get(text)
+        if hit is not None:
+            if hit[1]:
+                self.counts.update(hit[1])
+            return hit[0]
+        if self._redactor is None:
+            out, counts = redact.redact_pins(text), None  # PINs never leave, even with --no-redact
+        else:
+            result = self._redactor.redact_with_report(text)
+            out, counts = result.text, (result.counts or None)
+            if counts:
+                self.counts.update(counts)
+        if len(self._memo) < _MEMO_MAX:
+            self._memo[text] = (out, counts)
+        return out
+
+    def at_path(self, path: str, value: Any) -> Any:
+        """A value observed at ``path``: personal fields are replaced whole, other text is redacted."""
+        if self._redactor is not None and value not in (None, "", True, False):
+            kind = path_kind(path)
+            if kind is not None:
+                self.counts[kind] += 1
+                return redact.MARKERS[kind]
+        return self.value(value)
+
+    def value(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return self(value)
+        if isinstance(value, dict):
+            return {k: self.value(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.value(v) for v in value]
+        return value

@@ -1,0 +1,131 @@
+"""The personal values a session is known to hold, and the ways each one is spelled.
+
+Redaction by pattern (a NIR's shape, a ``Nom=`` label) cannot see a name in free text or a birth date in
+hex. The values the session itself read — card files, observed values — can be looked for wherever they
+appear: :class:`~testbench.traces.redact.Redactor` takes them from here. The spelling rules live here so
+the text and the bytes searches agree on what "the same value" means.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from testbench.cards.decode import personal_fields
+
+#: card field (testbench.cards.layout.PERSONAL_FIELDS) → redaction kind
+FIELD_KINDS: dict[str, str] = {
+    "name": "name",
+    "first_name": "name",
+    "usual_name": "name",
+    "structure": "name",
+    "nir": "nir",
+    "birth_date": "birth_date",
+    "rpps": "rpps",
+    "finess": "finess",
+    "am_number": "id_ps",
+}
+NUMBER_KINDS = ("nir", "rpps", "finess", "adeli", "id_ps")
+
+_WORD_SPLIT = re.compile(r"[\s'-]+")
+_DATE_FORMS = (
+    re.compile(r"(?P<y>\d{4})-?(?P<m>\d{2})-?(?P<d>\d{2})"),  # 1985-05-12, 19850512
+    re.compile(r"(?P<d>\d{2})[/.-]?(?P<m>\d{2})[/.-]?(?P<y>\d{4})"),  # 12/05/1985, 12051985
+)
+
+
+def fold(text: str) -> str:
+    """Without accents, lower-case: ``Éloïse`` → ``eloise``."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+
+
+def name_words(name: str) -> list[str]:
+    return [w for w in _WORD_SPLIT.split(name.strip()) if w]
+
+
+def single_word_forms(name: str) -> set[str]:
+    """How a one-word name is written when it is a name: as read, in capitals, capitalised.
+
+    An all-lower-case occurrence is a word of the language, not the name: the status message
+    « 3 essai(s) restant(s) » does not hold the surname ESSAI, « par exemple » not EXEMPLE. Names of
+    several words (``JEAN-PIERRE``, ``LE GALL``) are specific enough to be matched in any case.
+    """
+    name = name.strip()
+    forms = {name, name.upper(), name[:1].upper() + name[1:].lower()}
+    return forms | {unicodedata.normalize("NFKD", f).encode("ascii", "ignore").decode("ascii") for f in forms}
+
+
+def date_key(date: str) -> str:
+    """The year of a known birth date (a cheap test before the full search)."""
+    date = date.strip()
+    for form in _DATE_FORMS:
+        m = form.fullmatch(date)
+        if m:
+            return m.group("y")
+    return date
+
+
+def date_spellings(date: str) -> set[str]:
+    """The usual ways a date is written in logs and files (lunar dates, month > 12, are kept as is)."""
+    date = date.strip()
+    for form in _DATE_FORMS:
+        m = form.fullmatch(date)
+        if m:
+            y, mo, d = m.group("y"), m.group("m"), m.group("d")
+            return {
+                f"{y}-{mo}-{d}",
+                f"{y}{mo}{d}",
+                f"{y}/{mo}/{d}",
+                f"{d}/{mo}/{y}",
+                f"{d}-{mo}-{y}",
+                f"{d}.{mo}.{y}",
+                f"{d}{mo}{y}",
+            }
+    return {date} if len(date) >= 6 else set()
+
+
+@dataclass
+class KnownValues:
+    """Names, NIRs, birth dates and professional identifiers of one session (or of a few sessions)."""
+
+    names: set[str] = field(default_factory=set)
+    birth_dates: set[str] = field(default_factory=set)
+    numbers: dict[str, set[str]] = field(default_factory=dict)  # kind in NUMBER_KINDS → digits
+
+    def add(self, kind: str, value: object) -> None:
+        """Record ``value`` as personal data of redaction kind ``kind``; empty or trivial values are ignored."""
+        if value is None or isinstance(value, bool):
+            return
+        text = str(value).strip().strip('"').strip()
+        if kind == "name":
+            if 2 <= len(text) <= 60 and any(c.isalpha() for c in text):
+                self.names.add(text)
+        elif kind == "birth_date":
+            if date_spellings(text):
+                self.birth_dates.add(text)
+        elif kind in NUMBER_KINDS:
+            digits = re.sub(r"\s", "", text).upper()
+            if len(digits) >= 8 and digits[:1].isdigit():
+                self.numbers.setdefault(kind, set()).add(digits)
+                if kind == "nir" and len(digits) == 15:
+                    self.numbers[kind].add(digits[:13])  # the body alone, as fixed-width records write it
+
+    def add_card_file(self, data: bytes) -> None:
+        """The personal fields of a card file (an APDU response), found by the card layer's TLV layout."""
+        for found in personal_fields(data):
+            raw = data[found.start : found.end].rstrip(b" \x00")
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                text = raw.decode("latin-1")
+            self.add(FIELD_KINDS[found.field], text)
+
+    def update(self, other: KnownValues) -> None:
+        self.names |= other.names
+        self.birth_dates |= other.birth_dates
+        for kind, values in other.numbers.items():
+            self.numbers.setdefault(kind, set()).update(values)
+
+    def __bool__(self) -> bool:
+        return bool(self.names or self.birth_dates or any(self.numbers.values()))

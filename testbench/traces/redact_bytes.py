@@ -1,0 +1,242 @@
+"""Personal data inside bytes: card fields of APDU responses, and known values in hex or base64.
+
+Two searches, run by :class:`~testbench.traces.redact.Redactor` after its text steps:
+
+- **By structure** (:func:`mask_apdu_fields`): the card layer knows which TLV fields of a Vitale or CPS
+  file hold a NIR, a name, a birth date, an RPPS… (``testbench.cards.layout.PERSONAL_FIELDS``). In an APDU
+  line (``A<< 65 11 93 0F 31 38 …``, or the ``"response"`` of a JSON record) the bytes of those fields
+  become a marker with their length — ``65 11 93 0F ‹NIR masqué, 15 octets› 9000`` — and the tags, the
+  lengths and every other byte stay readable.
+- **By content** (:class:`EncodedValues`): what is left of any hex run (spaced ``45 53 53``, with colons,
+  or unspaced ``455353``, in either case) and any base64 token is decoded and searched for the session's
+  known values as ASCII, Latin-1 or UTF-8. A hit in hex masks those bytes only; a hit in base64 masks the
+  whole token (its bytes cannot be cut apart in the text).
+
+Names follow the text rule (testbench.traces.known): whole words only, and a one-word name only as a
+name is written (capitals or capitalised).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterator
+
+from testbench.cards.decode import personal_fields
+from testbench.cards.layout import PERSONAL_FIELDS
+from testbench.traces.known import FIELD_KINDS, KnownValues, date_spellings, name_words, single_word_forms
+
+#: what the marker says, per card field or redaction kind (French; English in testbench/i18n.py)
+LABELS: dict[str, str] = {
+    "nir": "NIR masqué",
+    "name": "nom masqué",
+    "first_name": "prénom masqué",
+    "usual_name": "nom d'usage masqué",
+    "structure": "raison sociale masquée",
+    "birth_date": "date de naissance masquée",
+    "rpps": "RPPS masqué",
+    "finess": "FINESS masqué",
+    "adeli": "ADELI masqué",
+    "am_number": "n° AM masqué",
+    "id_ps": "n° de PS masqué",
+    "base64": "base64 masqué",
+}
+
+Translate = Callable[[str], str]
+
+
+def marker(label: str, size: int, t: Translate) -> str:
+    """``‹NIR masqué, 15 octets›``: what was there and how long it was, never the value."""
+    unit = t("octet") if size == 1 else t("octets")
+    return f"‹{t(LABELS[label])}, {size} {unit}›"
+
+
+# ------------------------------------------------------------------------------ by structure
+
+#: a response whose first object (after 00/FF padding) is a file that can hold personal fields: the
+#: other responses (status words alone, FCI, EF.SN.ICC…) cost one failed match, not a decoding
+_PARENTS = "|".join(sorted({f"{parent:02X}" for parent, _ in PERSONAL_FIELDS}))
+_APDU_RESPONSE = re.compile(
+    rf"(?i)(?<=A<< )((?:(?:00|FF) )*(?:{_PARENTS}) (?:[0-9A-F]{{2}} )*)(?=[0-9A-F]{{4}}(?![0-9A-Z]))"
+)
+_JSON_RESPONSE = re.compile(r'("response"\s*:\s*")([0-9A-Fa-f]+)(")')
+
+
+def _mask_fields(hex_bytes: list[str], kinds: frozenset[str], t: Translate, counts: Counter[str]) -> list[str] | None:
+    try:
+        data = bytes.fromhex("".join(hex_bytes))
+    except ValueError:
+        return None
+    fields = [f for f in personal_fields(data) if FIELD_KINDS[f.field] in kinds]
+    if not fields:
+        return None
+    out: list[str] = []
+    pos = 0
+    for f in sorted(fields, key=lambda f: f.start):
+        if f.start < pos:  # overlapping (malformed data): already masked
+            continue
+        out += hex_bytes[pos : f.start]
+        out.append(marker(f.field, f.end - f.start, t))
+        counts[FIELD_KINDS[f.field]] += 1
+        pos = f.end
+    return out + hex_bytes[pos:]
+
+
+def apdu_responses(text: str) -> Iterator[bytes]:
+    """The response bytes of the APDU exchanges written in a trace line (both shapes above)."""
+    if "A<< " in text:
+        for m in _APDU_RESPONSE.finditer(text):
+            yield bytes.fromhex(m.group(1))
+    if '"response"' in text:
+        for m in _JSON_RESPONSE.finditer(text):
+            if len(m.group(2)) % 2 == 0:
+                yield bytes.fromhex(m.group(2))
+
+
+def mask_apdu_fields(text: str, kinds: frozenset[str], t: Translate, counts: Counter[str]) -> str:
+    """Mask the personal fields of the APDU responses of a trace line (see the module's docstring);
+    ``counts`` gets one per masked field, by redaction kind."""
+    if "A<< " in text:
+
+        def spaced(m: re.Match[str]) -> str:
+            masked = _mask_fields(m.group(1).split(), kinds, t, counts)
+            return m.group() if masked is None else " ".join(masked) + " "
+
+        text = _APDU_RESPONSE.sub(spaced, text)
+    if '"response"' in text:
+
+        def packed(m: re.Match[str]) -> str:
+            digits = m.group(2)
+            if len(digits) % 2:
+                return m.group()
+            masked = _mask_fields([digits[i : i + 2] for i in range(0, len(digits), 2)], kinds, t, counts)
+            if masked is None:
+                return m.group()
+            # a marker glued to unspaced hex gets spaces, so the bytes around it stay readable
+            return m.group(1) + "".join(f" {p} " if p[0] == "‹" else p for p in masked).strip() + m.group(3)
+
+        text = _JSON_RESPONSE.sub(packed, text)
+    return text
+
+
+# ------------------------------------------------------------------------------ by content
+
+_HEX_PAIR = re.compile(r"[0-9A-Fa-f]{2}")
+#: base64 tokens worth decoding (at least {n} characters): base64 of a known value always holds a
+#: capital past its first character (the first character of each group of four encodes the top bits of
+#: a byte: Q…W for capitals, M…O for digits), so a token without one — a word, a number, a path, a
+#: date — is skipped
+_B64_TOKEN = (
+    r"(?<![A-Za-z0-9+/=_-])(?=[A-Za-z0-9+/_-]{{{n}}})[A-Za-z0-9+/_-]*?[A-Za-z0-9+/_-][A-Z][A-Za-z0-9+/_-]*={{0,2}}"
+    r"(?![A-Za-z0-9+/=_-])"
+)
+_LETTER = rb"A-Za-z0-9\x80-\xff"
+
+
+def _spellings(text: str) -> set[bytes]:
+    """``text`` as bytes in the encodings cards and logs use, and without its accents."""
+    out = set()
+    for variant in {text, unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")}:
+        for encoding in ("latin-1", "utf-8"):
+            try:
+                out.add(variant.encode(encoding))
+            except UnicodeEncodeError:
+                continue
+    return out
+
+
+def _known_pattern(known: KnownValues, kinds: frozenset[str]) -> re.Pattern[bytes] | None:
+    """One bytes pattern with a named group per redaction kind."""
+    groups: dict[str, list[bytes]] = {}
+    if "name" in kinds:
+        alternatives: set[bytes] = set()
+        for name in known.names:
+            words = name_words(name)
+            if len(words) == 1:
+                alternatives |= {re.escape(b) for form in single_word_forms(name) for b in _spellings(form)}
+            elif words:  # several words: any case, any separator
+                for spelled in _spellings(" ".join(words)):
+                    alternatives.add(b"(?i:" + rb"[\s'-]+".join(re.escape(w) for w in spelled.split(b" ")) + b")")
+        if alternatives:
+            body = b"|".join(sorted(alternatives, key=len, reverse=True))
+            groups["name"] = [rb"(?<![" + _LETTER + rb"])(?:" + body + rb")(?![" + _LETTER + rb"])"]
+    if "birth_date" in kinds:
+        spellings = {s for d in known.birth_dates for s in date_spellings(d)}
+        if spellings:
+            body = b"|".join(re.escape(s.encode()) for s in sorted(spellings, key=len, reverse=True))
+            groups["birth_date"] = [rb"(?<![0-9])(?:" + body + rb")(?![0-9])"]
+    for kind, values in known.numbers.items():
+        if kind in kinds and values:
+            body = b"|".join(re.escape(v.encode()) for v in sorted(values, key=len, reverse=True))
+            groups[kind] = [rb"(?<![0-9])(?:" + body + rb")(?![0-9])"]
+    if not groups:
+        return None
+    return re.compile(b"|".join(b"(?P<" + k.encode() + b">" + b"|".join(v) + b")" for k, v in groups.items()))
+
+
+class EncodedValues:
+    """Finds the known values of a session in hex runs and base64 tokens of a line (see the module)."""
+
+    def __init__(self, known: KnownValues, kinds: frozenset[str], t: Translate) -> None:
+        self._pattern = _known_pattern(known, kinds)
+        self._t = t
+        lengths = [len(n.encode("utf-8")) for n in known.names] + [len(v) for vs in known.numbers.values() for v in vs]
+        lengths += [6] * bool(known.birth_dates)
+        self._shortest = max(2, min(lengths, default=2))
+        # hex runs (spaced, with colons, or packed) and base64 tokens long enough to hold a known value
+        self._hex_run = re.compile(
+            rf"(?<![0-9A-Za-z])[0-9A-Fa-f]{{2}}(?:[ :]?[0-9A-Fa-f]{{2}}){{{self._shortest - 1},}}(?![0-9A-Za-z])"
+        )
+        self._b64_token = re.compile(_B64_TOKEN.format(n=-(-self._shortest * 4 // 3)))
+
+    def __bool__(self) -> bool:
+        return self._pattern is not None
+
+    def __call__(self, text: str, counts: Counter[str]) -> str:
+        """``text`` with the known values found in its hex and base64 masked; ``counts`` gets them by kind."""
+        if self._pattern is None:
+            return text
+        text = self._hex_run.sub(lambda m: self._hex(m.group(), counts), text)
+        return self._b64_token.sub(lambda m: self._base64(m.group(), counts), text)
+
+    def _hex(self, run: str, counts: Counter[str]) -> str:
+        pairs = list(_HEX_PAIR.finditer(run))
+        data = bytes.fromhex("".join(p.group() for p in pairs))
+        assert self._pattern is not None
+        hits = list(self._pattern.finditer(data))
+        if not hits:
+            return run
+        out, pos = [], 0
+        for hit in hits:
+            start, end = pairs[hit.start()].start(), pairs[hit.end() - 1].end()
+            head = run[pos:start]
+            out.append(head + (" " if head and head[-1] not in " :" else ""))
+            out.append(marker(hit.lastgroup or "base64", hit.end() - hit.start(), self._t))
+            counts[hit.lastgroup or "base64"] += 1
+            pos = end
+        tail = run[pos:]
+        out.append((" " if tail and tail[0] not in " :" else "") + tail)
+        return "".join(out)
+
+    def _base64(self, token: str, counts: Counter[str]) -> str:
+        core = token.rstrip("=")
+        if len(core) % 4 == 1:
+            return token
+        altchars = b"-_" if ("-" in core or "_" in core) else None
+        if altchars and ("+" in core or "/" in core):
+            return token
+        try:
+            data = base64.b64decode(core + "=" * (-len(core) % 4), altchars=altchars, validate=True)
+        except (binascii.Error, ValueError):
+            return token
+        if len(data) < self._shortest:
+            return token
+        assert self._pattern is not None
+        kinds = {hit.lastgroup for hit in self._pattern.finditer(data)}
+        if not kinds:
+            return token
+        counts.update(k for k in kinds if k)
+        return marker("base64", len(data), self._t)
