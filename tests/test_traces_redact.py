@@ -162,3 +162,84 @@ def test_known_birth_dates_are_redacted_in_any_spelling_without_label() -> None:
     # other dates, and the same digits inside a longer number, are kept
     for kept in ("13/05/1985", "2026-11-25", "1198505123"):
         assert redactor.redact(f"valeur {kept} lue") == f"valeur {kept} lue"
+
+
+# ---------------------------------------------------------------------- card data and known values (issue 11)
+
+# what the virtual cards answer (casebooks/cards/vitale2-adult-standard.xml, cps3-psad-lpp.xml)
+IDENTITY = (
+    "A>> 00 B0 82 00 19  A<< 65 17 80 05 45 53 53 41 49 81 04 50 41 55 4C 82 08 31 39 38 30 30 31 31 35 9000 succès"
+)
+NIR_FILE = "A>> 00 B0 82 00 13  A<< 65 11 93 0F 31 38 30 30 31 39 39 39 39 39 30 30 31 36 38 9000 succès  (0.01 ms)"
+CPS_IDENTITY = bytes.fromhex("E01CC00B3839393930303030303133C10545535341 49C2054D41524945".replace(" ", ""))
+
+
+def test_card_fields_are_masked_by_structure_with_their_length() -> None:
+    redactor = Redactor()  # nothing known: the card layer's layout is enough
+    assert redactor.redact(NIR_FILE) == (
+        "A>> 00 B0 82 00 13  A<< 65 11 93 0F ‹NIR masqué, 15 octets› 9000 succès  (0.01 ms)"
+    )
+    result = redactor.redact_with_report(IDENTITY)
+    assert result.text == (
+        "A>> 00 B0 82 00 19  A<< 65 17 80 05 ‹nom masqué, 5 octets› 81 04 ‹prénom masqué, 4 octets› "
+        "82 08 ‹date de naissance masquée, 8 octets› 9000 succès"
+    )
+    assert result.counts == {"name": 2, "birth_date": 1}
+    assert Redactor(lang="en").redact(NIR_FILE).endswith("65 11 93 0F ‹NIR redacted, 15 bytes› 9000 succès  (0.01 ms)")
+    # the JSON records of the card layer's APDU sinks, unspaced
+    record = '{"command": "00B0820013", "response": "6511930F313830303139393939393030313638", "sw": "9000"}'
+    assert Redactor().redact(record) == (
+        '{"command": "00B0820013", "response": "6511930F ‹NIR masqué, 15 octets›", "sw": "9000"}'
+    )
+    # a kind left out is left alone; a response of another file is not touched
+    assert "45 53 53 41 49" in Redactor(kinds={"nir"}).redact(IDENTITY)
+    fci = "A>> 00 C0 00 00 11  A<< 6F 0F 84 0D E8 28 BD 08 0F 80 25 00 00 01 FF 00 10 9000 succès"
+    assert Redactor().redact(fci) == fci
+
+
+def test_card_layer_finds_personal_fields_even_in_a_partial_read() -> None:
+    from testbench.cards.decode import personal_fields
+    from testbench.cards.tlv import iter_spans
+
+    fields = personal_fields(CPS_IDENTITY)
+    assert [(f.field, CPS_IDENTITY[f.start : f.end]) for f in fields] == [
+        ("rpps", b"89990000013"),
+        ("name", b"ESSAI"),
+        ("first_name", b"MARIE"),
+    ]
+    truncated = CPS_IDENTITY[:-2]  # a short READ BINARY: the first name is cut, still masked
+    assert [(f.field, truncated[f.start : f.end]) for f in personal_fields(truncated)][-1] == ("first_name", b"MAR")
+    assert list(iter_spans(b"\x65\x85")) == []  # a malformed length ends the walk, no exception
+    assert personal_fields(bytes.fromhex("6F0F840DE828BD080F8025000001FF0010")) == []
+
+
+def test_known_values_come_from_card_files_and_are_found_in_hex_and_base64() -> None:
+    from testbench.traces.known import KnownValues
+
+    known = KnownValues()
+    known.add_card_file(CPS_IDENTITY)
+    known.add_card_file(bytes.fromhex(IDENTITY.split("A<< ")[1].split(" 9000")[0].replace(" ", "")))
+    assert known.names == {"ESSAI", "MARIE", "PAUL"} and known.birth_dates == {"19800115"}
+    assert known.numbers == {"rpps": {"89990000013"}}
+    redactor = Redactor(known=known)
+    cases = {
+        "dump 50 53 41 44 20 45 53 53 41 49 20 53 41": "dump 50 53 41 44 20 ‹nom masqué, 5 octets› 20 53 41",
+        "dump 4d:41:52:49:45 fin": "dump ‹nom masqué, 5 octets› fin",
+        "raw 5053414420455353414920 end": "raw 5053414420 ‹nom masqué, 5 octets› 20 end",
+        "date 3139383030313135": "date ‹date de naissance masquée, 8 octets›",
+        "jeton RVNTQUk= et TUFSSUUgRVNTQUk=": "jeton ‹base64 masqué, 5 octets› et ‹base64 masqué, 11 octets›",
+        "rpps 89990000013 lu": "rpps ‹RPPS› lu",
+    }
+    for line, expected in cases.items():
+        assert redactor.redact(line) == expected, line
+    # whole words only, in bytes too: ESSAIS is another word
+    assert redactor.redact("C1 06 45 53 53 41 49 53") == "C1 06 45 53 53 41 49 53"
+
+
+def test_a_one_word_name_is_matched_as_a_name_is_written_not_as_a_word() -> None:
+    redactor = Redactor(names=["ESSAI", "EXEMPLE", "MODELE", "Jean-Pierre Lefèvre"])
+    sw = "A<< 63C3 code porteur non vérifié ou faux, 3 essai(s) restant(s)"
+    assert redactor.redact(sw) == sw
+    assert redactor.redact("par exemple, un modèle de carte") == "par exemple, un modèle de carte"
+    assert redactor.redact("PSAD ESSAI SANTE, Mme Essai, M. MODÈLE") == "PSAD ‹NOM› SANTE, Mme ‹NOM›, M. ‹NOM›"
+    assert redactor.redact("dossier de jean pierre lefevre") == "dossier de ‹NOM›"  # several words: any case
