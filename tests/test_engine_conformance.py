@@ -27,12 +27,12 @@ def test_broken_engine_violations_are_named(capsys: pytest.CaptureFixture[str]) 
     lines = {ln.split()[1]: ln for ln in out.splitlines() if ln.startswith(("PASS", "FAIL"))}
     expected = {
         "describe": "« capabilities »",
-        "facture": "type float au lieu de string",
+        "facture": "$.lines[0].base : type number au lieu de string",
         "fse": "FSE XML mal formée",
         "determinisme": "montants différents",
         "refus-quantite": "refus sans code stable",
         "refus-code": "refus sans code stable",
-        "securisation": "'ok' au lieu de 'secured'",
+        "securisation": "$.status : \"ok\" au lieu de \"secured\"",
         "lot": "délai dépassé",
         "retours": "pas du JSON-RPC",
         "adri": "s'est arrêté (code 3)",

@@ -14,8 +14,8 @@ from testbench.cards.api import CardUnavailable
 from testbench.engines.api import Engine, EngineRefusal
 from testbench.engines.protocol import jsonrpc as J
 from testbench.engines.protocol.client import SubprocessEngine
-from testbench.engines.protocol.minischema import check
 from testbench.engines.protocol.server import Server
+from testbench.engines.protocol.validation import check
 from tests.test_engine_rules import line, request
 
 REPO = Path(__file__).resolve().parent.parent

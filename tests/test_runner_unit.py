@@ -88,7 +88,7 @@ def test_engine_crash_is_error_and_campaign_goes_on(tmp_path: Path) -> None:
     second = make_case("NEXT", (invoice_step(),), (value("e1", "invoice.totals.amo", "33.60"),))
     summary, _, _ = run(tmp_path, [first, second], engine_setup=lambda e, b: setattr(e, "crash_next", True))
     assert verdicts(summary) == [Verdict.ERROR, Verdict.PASS]
-    assert "EngineCrash" in summary.outcomes[0][1].reason
+    assert "moteur en défaut (arrêt ou erreur interne)" in summary.outcomes[0][1].reason
 
 
 def test_card_unavailable_is_inconclusive(tmp_path: Path) -> None:

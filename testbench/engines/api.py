@@ -9,7 +9,8 @@ Errors are distinct on purpose, because they lead to different verdicts:
 - :class:`EngineRefusal` — the engine refused the request with a stable code (product behaviour;
   a case may expect it);
 - :class:`EngineCrash`, :class:`EngineTimeout`, :class:`EngineProtocolError` — the engine failed
-  (verdict ``error``, the campaign goes on with a restarted engine);
+  (verdict ``error``, the campaign goes on with a restarted engine); a malformed result, an engine
+  that stopped in the middle of a case or failed to start are such failures;
 - :class:`EngineUnavailable` — the engine could not be reached at all (verdict ``inconclusive``).
 """
 
@@ -23,6 +24,12 @@ JsonObject = dict[str, Any]
 
 #: Receives one line of the engine's own trace (channel ``engine``).
 TraceSink = Callable[[str], None]
+
+#: Receives an engine process's lifecycle events, ``(kind, details)``: ``engine-restart``,
+#: ``engine-stopped``, ``engine-start-failed``; ``details["message"]`` says it in French. An engine that
+#: can restart offers ``attach_lifecycle(sink)``, ``begin_case()`` and ``end_case()``; the runner uses
+#: them when present, so that a restart is recorded with its case and never hidden inside one.
+LifecycleSink = Callable[[str, JsonObject], None]
 
 
 @dataclass(frozen=True)

@@ -78,6 +78,14 @@ class Runner:
             attach(self.operator)
         self._begin_step = getattr(engine, "begin_step", None)
         self._source = str(getattr(engine, "observation_source", "engine"))
+        # an engine that restarts (out of process) says when: each restart is recorded with its case, and a
+        # restart inside a case is refused by the engine (the case errs) rather than hidden
+        self._attempt_id: int | None = None
+        attach_lifecycle = getattr(engine, "attach_lifecycle", None)
+        if attach_lifecycle is not None:
+            attach_lifecycle(self._engine_event)
+        self._begin_case = getattr(engine, "begin_case", None)
+        self._end_case = getattr(engine, "end_case", None)
 
     def _emit(self, event: RunEvent) -> None:
         if self.listener is not None:
@@ -111,7 +119,10 @@ class Runner:
         rec.set_context(attempt_id, None)
         rec.bench(f"début du cas {case.id} — {case.title}")
         comparisons: list[tuple[str, str, str, Any]] = []
+        self._attempt_id = attempt_id
         try:
+            if self._begin_case is not None:
+                self._begin_case()
             outcome = self._run_case(attempt_id, casebook, case, upcoming, comparisons)
         except SessionWriteError:
             raise  # the record itself cannot be written: stop, the session resumes once the disk is fixed
@@ -119,6 +130,8 @@ class Runner:
             outcome = Outcome(Verdict.ERROR, f"défaut du banc : {type(exc).__name__}: {exc}")
             self.store.add_event("bench-fault", {"traceback": traceback.format_exc()}, attempt_id=attempt_id)
         finally:
+            if self._end_case is not None:
+                self._end_case()
             with contextlib.suppress(CardError):
                 self.bay.release()
         rec.set_context(attempt_id, None)
@@ -126,6 +139,11 @@ class Runner:
         rec.flush()
         self.store.finish_attempt(attempt_id, outcome.verdict.value, outcome.reason, comparisons)
         return outcome
+
+    def _engine_event(self, kind: str, details: dict[str, Any]) -> None:
+        """An engine restart, stop or failed start, recorded with the case it happened in."""
+        self.store.add_event(kind, details, attempt_id=self._attempt_id)
+        self.recorder.bench(str(details.get("message") or kind))
 
     def _prepare_cards(self, attempt_id: int, casebook: Casebook, case: Case) -> Outcome:
         try:
@@ -246,9 +264,7 @@ class Runner:
                 return Outcome(Verdict.NONE)
             return Outcome(Verdict.FAIL, f"étape {step.id} refusée par le moteur : {exc.code} {exc.message}".rstrip())
         except (EngineCrash, EngineTimeout, EngineProtocolError) as exc:
-            return self._step_failed(
-                attempt_id, case, step, Verdict.ERROR, f"moteur en défaut ({type(exc).__name__}) : {exc}"
-            )
+            return self._step_failed(attempt_id, case, step, Verdict.ERROR, f"moteur en défaut ({_fault(exc)}) : {exc}")
         except EngineUnavailable as exc:
             return self._step_failed(attempt_id, case, step, Verdict.INCONCLUSIVE, f"moteur indisponible : {exc}")
         except EngineError as exc:
@@ -309,6 +325,15 @@ class Runner:
             return Outcome(Verdict.FAIL, f"étape manuelle {step.id} rejetée par l'opérateur : {attestation.note}")
         self._emit(StepFinished(case, step, "manual-confirmed"))
         return Outcome(Verdict.NONE)
+
+
+def _fault(exc: EngineError) -> str:
+    """What kind of engine fault, in words (the reason is read by people, not by Python)."""
+    if isinstance(exc, EngineTimeout):
+        return "délai dépassé"
+    if isinstance(exc, EngineProtocolError):
+        return "réponse invalide"
+    return "arrêt ou erreur interne"
 
 
 def _merge(into: dict[str, Any], new: dict[str, Any]) -> None:

@@ -1,10 +1,18 @@
 """``SubprocessEngine``: drive any engine speaking the JSON-RPC stdio protocol, and survive it.
 
-Every call has a timeout. A crashed, hung or babbling engine is killed (``Popen.kill``) and the call
-raises :class:`EngineCrash`, :class:`EngineTimeout` or :class:`EngineProtocolError`; the next call
-starts a fresh process (whose memory of earlier invoices is gone). Pipes are read by threads, never
-``select``, so the client runs on Windows too. Lines are capped (8 MiB by default) and an oversized
-line is skipped in chunks, never held in memory.
+Every call has a timeout. A crashed, hung or babbling engine is killed with its whole process tree (the
+engine runs in a process group of its own, so a wrapper such as ``bash -c '…'`` cannot leave the real
+engine behind) and the call raises :class:`EngineCrash`, :class:`EngineTimeout` or
+:class:`EngineProtocolError`. Pipes are read and written by daemon threads that close their own ends, never
+``select``, so the client runs on Windows too and no pipe can block the caller. Lines are capped (8 MiB by
+default) and an oversized line is skipped in chunks, never held in memory. Every result is checked against
+its published JSON Schema: a malformed one is an :class:`EngineProtocolError` naming the method and the path.
+
+Restarts. Outside a case the next call starts a fresh process. Inside a case (between ``begin_case`` and
+``end_case``, as the runner drives it) an engine that stopped after answering a call of the case is not
+restarted: a new process would not know the case's invoices, so the call fails (the case is the bench's
+error, not the product's) and the next case gets a fresh engine. Restarts and stops are reported to the
+lifecycle sink (``attach_lifecycle``) so that the runner records them with the case.
 """
 
 from __future__ import annotations
@@ -12,11 +20,15 @@ from __future__ import annotations
 import collections
 import contextlib
 import itertools
+import json
+import os
 import queue
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
+from functools import cache
 from typing import IO, Any
 
 from testbench.cards.api import CardChannel, CardError
@@ -25,17 +37,23 @@ from testbench.engines.api import (
     EngineError,
     EngineInfo,
     EngineProtocolError,
+    EngineRefusal,
     EngineTimeout,
     EngineUnavailable,
     JsonObject,
+    LifecycleSink,
     TraceSink,
 )
 from testbench.engines.protocol import jsonrpc as J
+from testbench.engines.protocol import validation
 
 #: Receives every message on the wire: ("sent" | "received", message). Used by the conformance kit.
 MessageHook = Callable[[str, dict[str, Any]], None]
 
 _STDERR_LINES = 40
+_REAP_TIMEOUT = 2.0  # after a kill, how long to wait for the process to be reaped
+_THREADS_TIMEOUT = 1.0  # after a kill, how long (in all) to wait for the pipe threads to see the end
+_BACKLOG = 20  # lifecycle events kept while no case is running
 
 
 def _pump_stdout(stream: IO[bytes], out: queue.Queue[tuple[str, Any]], max_line: int) -> None:
@@ -52,11 +70,14 @@ def _pump_stdout(stream: IO[bytes], out: queue.Queue[tuple[str, Any]], max_line:
                 continue
             try:
                 out.put(("msg", J.parse(raw)))
-            except ValueError:
-                out.put(("garbage", raw[:120]))
-    except (OSError, ValueError):
+            except Exception as exc:  # not JSON, not an object, nested too deep: never kill this thread
+                out.put(("garbage", (str(exc), raw[:120].decode("utf-8", "replace"))))
+    except Exception:  # the pipe broke or was closed: the end is reported below
         pass
-    out.put(("eof", None))
+    finally:
+        out.put(("eof", None))
+        with contextlib.suppress(Exception):
+            stream.close()
 
 
 def _pump_stdin(stream: IO[bytes], outbox: queue.Queue[bytes | None]) -> None:
@@ -68,8 +89,11 @@ def _pump_stdin(stream: IO[bytes], outbox: queue.Queue[bytes | None]) -> None:
                 break
             stream.write(data)
             stream.flush()
-    except (OSError, ValueError):
-        pass  # the engine died or was killed: the stdout reader reports it
+    except Exception:  # the engine died or was killed: the stdout reader reports it
+        pass
+    finally:
+        with contextlib.suppress(Exception):
+            stream.close()
 
 
 def _pump_stderr(stream: IO[bytes], tail: collections.deque[str]) -> None:
@@ -79,12 +103,44 @@ def _pump_stderr(stream: IO[bytes], tail: collections.deque[str]) -> None:
             if not chunk:
                 break
             tail.append(chunk.decode("utf-8", "replace").rstrip())
-    except (OSError, ValueError):
+    except Exception:  # the pipe broke or was closed
         pass
+    finally:
+        with contextlib.suppress(Exception):
+            stream.close()
+
+
+def _group_options() -> dict[str, Any]:
+    """Popen options that put the engine and everything it starts in a process group of its own."""
+    if sys.platform == "win32":
+        return {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
+    return {"start_new_session": True}
+
+
+def _kill_tree(popen: subprocess.Popen[bytes]) -> None:
+    """Kill the engine and every process it started (a wrapper's child keeps the pipes open otherwise)."""
+    if sys.platform == "win32":
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            subprocess.run(
+                ["taskkill", "/T", "/F", "/PID", str(popen.pid)],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                timeout=_REAP_TIMEOUT,
+            )
+    else:
+        import signal
+
+        # The group id is the engine's pid (start_new_session). While a member lives, the kernel does not
+        # hand that id to another process, so this reaches the engine's children even after it was reaped.
+        with contextlib.suppress(OSError):
+            os.killpg(popen.pid, signal.SIGKILL)
+    with contextlib.suppress(OSError):
+        popen.kill()
 
 
 class _Process:
-    """One engine process, its reader threads and its message queue (a new one after each restart)."""
+    """One engine process, its pipe threads and its message queue (a new one after each restart)."""
 
     def __init__(self, command: Sequence[str], max_line: int, env: dict[str, str] | None, cwd: str | None) -> None:
         try:
@@ -95,9 +151,10 @@ class _Process:
                 stderr=subprocess.PIPE,
                 env=env,
                 cwd=cwd,
+                **_group_options(),
             )
         except OSError as exc:
-            raise EngineUnavailable(f"impossible de lancer le moteur {list(command)!r}: {exc}") from exc
+            raise EngineUnavailable(f"impossible de lancer le moteur « {' '.join(command)} » : {exc}") from exc
         self.messages: queue.Queue[tuple[str, Any]] = queue.Queue()
         self.outbox: queue.Queue[bytes | None] = queue.Queue()
         self.stderr: collections.deque[str] = collections.deque(maxlen=_STDERR_LINES)
@@ -120,25 +177,38 @@ class _Process:
         self.outbox.put(data)
 
     def kill(self) -> None:
+        """Kill the process tree; never blocks on a pipe (each thread closes its own end when it ends)."""
         self.outbox.put(None)
-        with contextlib.suppress(OSError):
-            self.popen.kill()
+        _kill_tree(self.popen)
         with contextlib.suppress(subprocess.TimeoutExpired):
-            self.popen.wait(timeout=5)
-        for stream in (self.popen.stdin, self.popen.stdout, self.popen.stderr):
-            if stream is not None:
-                with contextlib.suppress(OSError):
-                    stream.close()
-        for t in self.threads:
-            t.join(timeout=1)
+            self.popen.wait(timeout=_REAP_TIMEOUT)
+        deadline = time.monotonic() + _THREADS_TIMEOUT
+        for t in self.threads:  # daemons: one still blocked (a pipe held by an escaped process) is left behind
+            t.join(timeout=max(deadline - time.monotonic(), 0.0))
 
     def stderr_tail(self) -> str:
         lines = [line for line in self.stderr if line][-5:]
-        return (" ; stderr: " + " | ".join(lines)) if lines else ""
+        return (" ; stderr : " + " | ".join(lines)) if lines else ""
+
+
+def _excerpt(value: Any, limit: int = 120) -> str:
+    """A received value as JSON text, cut short: what a person reads, never a Python repr."""
+    return json.dumps(value, ensure_ascii=False)[:limit]
+
+
+@cache
+def _result_schema(method: str) -> str | None:
+    name = f"{method}.result"
+    return name if validation.has_schema(name) else None
 
 
 class SubprocessEngine:
-    """An :class:`Engine` in another process (``command``), reached through JSON-RPC on its stdio."""
+    """An :class:`Engine` in another process (``command``), reached through JSON-RPC on its stdio.
+
+    ``timeout`` bounds every call; ``start_timeout`` bounds a start (the process up and ``initialize``
+    answered) and is ``timeout`` unless given: there is no hidden floor. ``validate=False`` lets malformed
+    results through, for the conformance kit, which checks every message itself and names each violation.
+    """
 
     def __init__(
         self,
@@ -153,12 +223,13 @@ class SubprocessEngine:
         env: dict[str, str] | None = None,
         cwd: str | None = None,
         on_message: MessageHook | None = None,
+        validate: bool = True,
     ) -> None:
         if not command:
             raise EngineUnavailable("commande du moteur vide")
         self.command = list(command)
         self.timeout = timeout
-        self.start_timeout = start_timeout if start_timeout is not None else max(timeout, 20.0)
+        self.start_timeout = timeout if start_timeout is None else start_timeout
         self.trace = trace
         self.bay = bay
         self.cards = cards if cards is not None else {"mode": "client"}
@@ -166,37 +237,95 @@ class SubprocessEngine:
         self.env = env
         self.cwd = cwd
         self.on_message = on_message
+        self.validate = validate
         self.restarts = 0  # processes started after the first one
         self._started = False
         self._proc: _Process | None = None
         self._info: EngineInfo | None = None
         self._ids = itertools.count(1)
         self._lock = threading.RLock()
+        self._in_case = False
+        self._case_served = False  # a process of this engine answered a call of the current case
+        self._pending: EngineError | None = None  # a failed start outside any case: the next case answers for it
+        self._lifecycle: LifecycleSink | None = None
+        self._backlog: collections.deque[tuple[str, JsonObject]] = collections.deque(maxlen=_BACKLOG)
+
+    # -- cases and lifecycle events ---------------------------------------------------------------
+    def attach_lifecycle(self, sink: LifecycleSink) -> None:
+        """Report restarts, stops and failed starts to ``sink`` (the runner records them with the case)."""
+        self._lifecycle = sink
+
+    def begin_case(self) -> None:
+        """A case starts: its first call may start a fresh engine, a later restart would be an error."""
+        with self._lock:
+            self._in_case = True
+            self._case_served = False
+            while self._backlog:
+                self._event(*self._backlog.popleft())
+
+    def end_case(self) -> None:
+        with self._lock:
+            self._in_case = False
+            self._case_served = False
+
+    def _event(self, kind: str, details: JsonObject) -> None:
+        if self._lifecycle is None or not self._in_case:
+            self._backlog.append((kind, details))  # told to the next case (the bench may not be running yet)
+        else:
+            self._lifecycle(kind, details)
 
     # -- process lifecycle ------------------------------------------------------------------------
     def _ensure_started(self) -> _Process:
-        if self._proc is not None and self._proc.alive():
-            return self._proc
-        if self._proc is not None:
-            self._proc.kill()
-        if self._started:
+        proc = self._proc
+        if proc is not None and proc.alive():
+            return proc
+        if proc is not None:  # it stopped since the last call
+            code, tail = proc.popen.returncode, proc.stderr_tail()
+            self._discard()
+            self._event(
+                "engine-stopped",
+                {"exit_code": code, "message": f"le moteur s'est arrêté entre deux appels (code {code}){tail}"},
+            )
+        if self._in_case and self._case_served:
+            raise EngineCrash(
+                "le moteur s'est arrêté pendant le cas ; un moteur redémarré ne connaîtrait plus ce que le cas lui"
+                " a demandé : le cas s'arrête en erreur du banc (le cas suivant aura un moteur neuf)"
+            )
+        return self._start()
+
+    def _start(self) -> _Process:
+        proc = _Process(self.command, self.max_line, self.env, self.cwd)
+        restart, self._started = self._started, True
+        if restart:
             self.restarts += 1
-        self._started = True
-        self._proc = _Process(self.command, self.max_line, self.env, self.cwd)
+        self._proc = proc
         try:
             answer = self._exchange(
-                self._proc,
+                proc,
                 "initialize",
                 {"protocol_version": J.PROTOCOL_VERSION, "cards": self.cards, "trace": self.trace is not None},
                 self.start_timeout,
             )
+            self._checked("initialize", answer)
             self._info = _engine_info(answer.get("engine") if isinstance(answer, dict) else None)
-        except EngineError as exc:
+        except (J.EngineRemoteError, EngineRefusal, CardError) as exc:  # it answered, and said no
             self._discard()
-            if isinstance(exc, EngineUnavailable):
-                raise
-            raise EngineUnavailable(f"le moteur n'a pas démarré: {exc}") from exc
-        return self._proc
+            raise EngineUnavailable(f"le moteur refuse de démarrer : {exc}") from exc
+        except (EngineCrash, EngineTimeout, EngineProtocolError) as exc:
+            self._discard()
+            fault = type(exc)(f"le moteur n'a pas démarré : {exc}")
+            self._event("engine-start-failed", {"message": str(fault)})
+            raise fault from exc
+        if restart:
+            self._event(
+                "engine-restart",
+                {
+                    "pid": proc.popen.pid,
+                    "restarts": self.restarts,
+                    "message": f"moteur redémarré (processus {proc.popen.pid})",
+                },
+            )
+        return proc
 
     def _discard(self) -> None:
         if self._proc is not None:
@@ -207,10 +336,7 @@ class SubprocessEngine:
     def _send(self, proc: _Process, message: dict[str, Any]) -> None:
         if self.on_message is not None:
             self.on_message("sent", message)
-        try:
-            proc.write(message)
-        except (OSError, ValueError) as exc:
-            raise EngineCrash(f"le moteur ne lit plus ses requêtes ({exc}){proc.stderr_tail()}") from exc
+        proc.write(message)
 
     def _exchange(self, proc: _Process, method: str, params: Any, timeout: float) -> Any:
         msg_id = next(self._ids)
@@ -223,23 +349,24 @@ class SubprocessEngine:
             except queue.Empty:
                 kind, payload = "timeout", None
             if kind == "timeout":
-                raise EngineTimeout(f"{method}: pas de réponse en {timeout:g} s")
+                raise EngineTimeout(f"{method} : pas de réponse en {timeout:g} s")
             if kind == "eof":
                 with contextlib.suppress(subprocess.TimeoutExpired):
-                    proc.popen.wait(timeout=2)
+                    proc.popen.wait(timeout=_REAP_TIMEOUT)
                 code = proc.popen.returncode
-                raise EngineCrash(f"{method}: le moteur s'est arrêté (code {code}){proc.stderr_tail()}")
+                raise EngineCrash(f"{method} : le moteur s'est arrêté (code {code}){proc.stderr_tail()}")
             if kind == "garbage":
-                raise EngineProtocolError(f"{method}: sortie qui n'est pas du JSON-RPC: {payload!r}")
+                reason, excerpt = payload
+                raise EngineProtocolError(f"{method} : sortie qui n'est pas du JSON-RPC ({reason}) : « {excerpt} »")
             if kind == "oversize":
                 raise EngineProtocolError(
-                    f"{method}: ligne de plus de {self.max_line} octets ({payload} octets ignorés)"
+                    f"{method} : ligne de plus de {self.max_line} octets ({payload} octets ignorés)"
                 )
             msg: dict[str, Any] = payload
             if self.on_message is not None:
                 self.on_message("received", msg)
             if msg.get("jsonrpc") != "2.0":
-                raise EngineProtocolError(f"{method}: message sans jsonrpc 2.0: {str(msg)[:120]}")
+                raise EngineProtocolError(f"{method} : message sans jsonrpc 2.0 : {_excerpt(msg)}")
             if "method" in msg:
                 if "id" in msg:
                     self._answer_server_request(proc, msg)
@@ -247,12 +374,24 @@ class SubprocessEngine:
                     self._notification(msg)
                 continue
             if msg.get("id") != msg_id:
-                raise EngineProtocolError(f"{method}: réponse à un autre identifiant ({msg.get('id')!r})")
+                raise EngineProtocolError(f"{method} : réponse à un autre identifiant ({_excerpt(msg.get('id'))})")
             if ("result" in msg) == ("error" in msg):
-                raise EngineProtocolError(f"{method}: une réponse porte soit result soit error")
+                raise EngineProtocolError(f"{method} : une réponse porte soit result soit error")
             if "error" in msg:
                 raise J.exception_from_error(msg["error"])
             return msg["result"]
+
+    def _checked(self, method: str, result: Any) -> Any:
+        """``result`` if it conforms to its published schema; else a protocol error naming the paths."""
+        name = _result_schema(method) if self.validate else None
+        if name is not None:
+            errors = validation.check(result, name)
+            if errors:
+                more = f" (et {len(errors) - 5} autre(s))" if len(errors) > 5 else ""
+                raise EngineProtocolError(
+                    f"{method} : résultat non conforme au schéma {name}.json : " + " ; ".join(errors[:5]) + more
+                )
+        return result
 
     def _notification(self, msg: dict[str, Any]) -> None:
         params = msg.get("params")
@@ -283,16 +422,22 @@ class SubprocessEngine:
         self._send(proc, reply)
 
     def call(self, method: str, params: Any, timeout: float | None = None) -> Any:
-        """One request; on a fault the engine is killed and the next call restarts it."""
+        """One request; on a fault the engine is killed and the next call restarts it (see the module)."""
         with self._lock:
+            if self._in_case and self._pending is not None:
+                pending, self._pending = self._pending, None
+                raise pending
             proc = self._ensure_started()
+            if self._in_case:
+                self._case_served = True
             try:
-                return self._exchange(proc, method, params, self.timeout if timeout is None else timeout)
+                result = self._exchange(proc, method, params, self.timeout if timeout is None else timeout)
             except J.EngineRemoteError:
                 raise  # a well-formed error answer: the engine is fine
             except (EngineCrash, EngineTimeout, EngineProtocolError):
                 self._discard()
                 raise
+            return self._checked(method, result)  # a malformed result: the engine itself is still in step
 
     def raw_exchange(self, data: bytes, timeout: float | None = None) -> dict[str, Any] | None:
         """Conformance hook: write raw bytes, return the next non-notification message (None on timeout).
@@ -322,14 +467,31 @@ class SubprocessEngine:
     def _object(self, method: str, params: Any) -> JsonObject:
         value = self.call(method, params)
         if not isinstance(value, dict):
-            raise EngineProtocolError(f"{method}: résultat qui n'est pas un objet JSON")
+            raise EngineProtocolError(f"{method} : résultat qui n'est pas un objet JSON")
         return value
 
     # -- Engine protocol --------------------------------------------------------------------------
     def describe(self) -> EngineInfo:
+        """The engine's description; starts it if needed.
+
+        Outside a case (the bench is being assembled) a failed start is tried once more: an engine killed
+        while it started must not end the campaign. The next case answers for the failed start (error) and
+        runs on the new process; an engine that fails to start twice in a row is unavailable.
+        """
         with self._lock:
             if self._info is None:
-                self._ensure_started()
+                try:
+                    self._ensure_started()
+                except (EngineCrash, EngineTimeout, EngineProtocolError) as first:
+                    if self._in_case:
+                        raise
+                    try:
+                        self._ensure_started()
+                    except EngineError as again:
+                        raise EngineUnavailable(f"{first} ; deuxième essai : {again}") from again
+                    self._pending = type(first)(
+                        f"au lancement de la campagne, {first} ; relancé, il sert les cas suivants"
+                    )
             assert self._info is not None
             return self._info
 
@@ -363,8 +525,13 @@ class SubprocessEngine:
                 with contextlib.suppress(EngineError):
                     self._exchange(proc, "shutdown", {}, min(self.timeout, 2.0))
                 with contextlib.suppress(subprocess.TimeoutExpired):
-                    proc.popen.wait(timeout=2)
+                    proc.popen.wait(timeout=_REAP_TIMEOUT)
             self._discard()
+
+    @property
+    def pending_fault(self) -> EngineError | None:
+        """A failed start outside any case, not yet charged to a case (see :meth:`describe`)."""
+        return self._pending
 
     @property
     def pid(self) -> int | None:
@@ -373,7 +540,7 @@ class SubprocessEngine:
 
 def _engine_info(raw: Any) -> EngineInfo:
     if not isinstance(raw, dict) or not isinstance(raw.get("name"), str):
-        raise EngineProtocolError(f"initialize: description du moteur invalide: {raw!r}")
+        raise EngineProtocolError("initialize : description du moteur invalide (champ engine.name attendu)")
     caps = raw.get("capabilities") or []
     return EngineInfo(
         name=raw["name"],

@@ -30,7 +30,7 @@ from testbench.engines.api import (
 )
 from testbench.engines.protocol import jsonrpc as J
 from testbench.engines.protocol.client import SubprocessEngine
-from testbench.engines.protocol.minischema import check as schema_check
+from testbench.engines.protocol.validation import check as schema_check
 
 RETURN_STATUS = {"arl-positive": "accepted", "arl-negative": "rejected", "rsp-paid": "paid", "rsp-rejected": "rejected"}
 _XML = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
@@ -183,6 +183,7 @@ class _Checker:
             bay=_sample_bay(),
             start_timeout=start_timeout,
             on_message=self._hook,
+            validate=False,  # every message is checked by _hook, and each violation named in its check
         )
 
     # -- message recording ---------------------------------------------------------------------------
@@ -262,11 +263,16 @@ def run_checks(command: list[str], timeout: float = 5.0, start_timeout: float | 
         c._add("demarrage", "le moteur démarre et répond à initialize", False, str(exc))
         c.report.unavailable = True
         return c.report
+    failed_start = eng.pending_fault
     c._add(
         "demarrage",
         "le moteur démarre et répond à initialize",
-        not c.violations,
-        f"{info.name} {info.version}" if not c.violations else "schéma : " + " ; ".join(c.violations[:4]),
+        not c.violations and failed_start is None,
+        str(failed_start)
+        if failed_start is not None
+        else "schéma : " + " ; ".join(c.violations[:4])
+        if c.violations
+        else f"{info.name} {info.version}",
     )
 
     def describe() -> str:

@@ -1,7 +1,8 @@
 """JSON-RPC 2.0 framing and error mapping shared by the client and the server.
 
 Framing: one JSON object per line, UTF-8, ``\\n``-terminated, at most :data:`MAX_LINE` bytes. A longer
-line is a protocol error; the reader skips it in bounded chunks instead of holding it in memory.
+line is a protocol error; the reader skips it in bounded chunks instead of holding it in memory. A message
+nested deeper than :data:`MAX_DEPTH` is a protocol error too: no reader recurses without bound.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from testbench.engines.api import (
 
 PROTOCOL_VERSION = "1"
 MAX_LINE = 8 * 1024 * 1024  # 8 MiB
+MAX_DEPTH = 64  # arrays and objects inside one another; our messages need fewer than 10
 _SKIP_CHUNK = 64 * 1024
 
 # JSON-RPC 2.0 reserved codes
@@ -110,12 +112,32 @@ def skip_line(stream: IO[bytes]) -> int:
             return dropped
 
 
-def parse(line: bytes) -> dict[str, Any]:
-    """Decode one line into a JSON object; raise ValueError when it is not one."""
-    obj = json.loads(line.decode("utf-8"))
+def parse(line: bytes, max_depth: int = MAX_DEPTH) -> dict[str, Any]:
+    """Decode one line into a JSON object; raise ValueError when it is not one or nests too deep."""
+    try:
+        obj = json.loads(line.decode("utf-8"))
+    except RecursionError:  # the decoder's own guard, far below a line's size limit
+        raise ValueError(f"JSON imbriqué sur plus de {max_depth} niveaux") from None
     if not isinstance(obj, dict):
         raise ValueError("message JSON qui n'est pas un objet")
+    if _too_deep(obj, max_depth):
+        raise ValueError(f"JSON imbriqué sur plus de {max_depth} niveaux")
     return obj
+
+
+def _too_deep(obj: Any, max_depth: int) -> bool:
+    """Whether containers nest deeper than ``max_depth``; iterative, so it cannot overflow the stack."""
+    level: list[Any] = [obj]
+    for _ in range(max_depth):
+        level = [
+            child
+            for node in level
+            for child in (node.values() if isinstance(node, dict) else node)
+            if isinstance(child, dict | list)
+        ]
+        if not level:
+            return False
+    return True
 
 
 def exception_from_error(err: Any) -> EngineError | Exception:

@@ -1,9 +1,11 @@
-"""A minimal engine that fails on demand: create_invoice params {"fault": KIND}.
+"""A minimal engine that fails on demand: any method but initialize/shutdown, params {"fault": KIND}.
 
 KIND: exit (exit code 3), sigkill (killed by the OS), hang (never answers), garbage (a non-JSON
-line), huge (a 50 MB line), deaf (answers, then stops reading stdin).
-Without a fault it answers {"ok": true, "pid": ...}. Standard library
-only, so it starts fast.
+line), huge (a 50 MB line), deaf (answers, then stops reading stdin), deep (a result nested 100,000
+levels deep), exit-after (answers, then exits).
+Without a fault it answers {"ok": true, "pid": ...}. With ``--hang-start-if PATH`` it never answers
+initialize while PATH exists (a restart that hangs). The tests call a method without a published
+schema ("ping"), so that the answer is not checked against one. Standard library only, so it starts fast.
 """
 
 import json
@@ -13,6 +15,7 @@ import sys
 import time
 
 out = sys.stdout.buffer
+hang_start_if = sys.argv[sys.argv.index("--hang-start-if") + 1] if "--hang-start-if" in sys.argv else None
 
 
 def reply(msg_id, result):
@@ -24,6 +27,8 @@ for raw in sys.stdin.buffer:
     msg = json.loads(raw)
     method, msg_id, params = msg.get("method"), msg.get("id"), msg.get("params") or {}
     if method == "initialize":
+        if hang_start_if is not None and os.path.exists(hang_start_if):
+            time.sleep(3600)
         reply(msg_id, {"protocol_version": "1", "engine": {"name": "fault", "version": "0", "capabilities": []}})
         continue
     if method == "shutdown":
@@ -41,6 +46,13 @@ for raw in sys.stdin.buffer:
     elif fault == "deaf":  # answer, then never read stdin again
         reply(msg_id, {"ok": True, "pid": os.getpid()})
         time.sleep(3600)
+    elif fault == "exit-after":
+        reply(msg_id, {"ok": True, "pid": os.getpid()})
+        os._exit(0)
+    elif fault == "deep":
+        out.write(b'{"jsonrpc":"2.0","id":' + str(msg_id).encode() + b',"result":' + b"[" * 100_000)
+        out.write(b"]" * 100_000 + b"}\n")
+        out.flush()
     elif fault == "garbage":
         out.write(b"Traceback (most recent call last): not JSON\n")
         out.flush()

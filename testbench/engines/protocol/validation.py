@@ -1,0 +1,136 @@
+"""Check protocol messages against their published JSON Schemas (Draft 2020-12) with ``jsonschema``.
+
+The schemas in ``schemas/`` are the contract a vendor shim is written against; the bench checks every
+result it receives with the same files and a standard validator, so what the conformance kit accepts
+and what a campaign accepts cannot drift apart. Violations read in French, each with the JSON path of
+the offending value (``$.lines[0].amo``) and JSON names for types and values, never Python ones.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+_JSON_TYPES: tuple[tuple[type | tuple[type, ...], str], ...] = (
+    (bool, "boolean"),  # before int: True is an int in Python
+    (int, "integer"),
+    (float, "number"),
+    (str, "string"),
+    (dict, "object"),
+    (list, "array"),
+    (type(None), "null"),
+)
+
+
+def has_schema(name: str) -> bool:
+    """True when a schema named ``name`` (e.g. ``create_invoice.result``) is published."""
+    return resources.files("testbench.engines.protocol").joinpath(f"schemas/{name}.json").is_file()
+
+
+@cache
+def load_schema(name: str) -> dict[str, Any]:
+    """A schema shipped in ``testbench/engines/protocol/schemas`` (e.g. ``create_invoice.result``)."""
+    text = resources.files("testbench.engines.protocol").joinpath(f"schemas/{name}.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+@cache
+def _validator(name: str) -> Draft202012Validator:
+    schema = load_schema(name)
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(_inline_refs(schema, schema.get("$defs", {}), ()))
+
+
+def _inline_refs(node: Any, defs: dict[str, Any], seen: tuple[str, ...]) -> Any:
+    """The schema with its local ``#/$defs/…`` references replaced by their targets.
+
+    Same answers, about half the time: resolving a reference on every value is what a validator spends most
+    on, and every result of a campaign is validated. Our schemas have no recursive definition.
+    """
+    if isinstance(node, list):
+        return [_inline_refs(item, defs, seen) for item in node]
+    if not isinstance(node, dict):
+        return node
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/$defs/") and len(node) == 1:
+        target = ref.removeprefix("#/$defs/")
+        if target in seen or target not in defs:
+            return node  # recursive or unknown: left to the validator
+        return _inline_refs(defs[target], defs, (*seen, target))
+    return {key: _inline_refs(value, defs, seen) for key, value in node.items()}
+
+
+def check(value: Any, name: str) -> list[str]:
+    """The violations of ``value`` against the schema ``name`` (empty when it conforms)."""
+    return _messages(_validator(name).iter_errors(value))
+
+
+def json_path(parts: Iterable[str | int]) -> str:
+    """``["lines", 0, "amo"]`` → ``$.lines[0].amo``."""
+    out = "$"
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return out
+
+
+def _type_name(value: Any) -> str:
+    for py_type, name in _JSON_TYPES:
+        if isinstance(value, py_type):
+            return name
+    return type(value).__name__
+
+
+def _show(value: Any, limit: int = 60) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _describe(error: ValidationError) -> list[str]:
+    keyword, expected, value = error.validator, error.validator_value, error.instance
+    if keyword == "type":
+        names = expected if isinstance(expected, list) else [expected]
+        return [f"type {_type_name(value)} au lieu de {'|'.join(names)}"]
+    if keyword == "required":
+        return [f"champ obligatoire absent « {name} »" for name in expected if name not in value]
+    if keyword == "additionalProperties":
+        known = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
+        return [f"champ inattendu « {name} »" for name in value if name not in known]
+    if keyword == "const":
+        return [f"{_show(value)} au lieu de {_show(expected)}"]
+    if keyword == "enum":
+        return [f"{_show(value)} hors de {', '.join(_show(v) for v in expected)}"]
+    if keyword == "pattern":
+        return [f"{_show(value)} ne suit pas le motif {expected}"]
+    if keyword == "minLength":
+        return [f"chaîne de moins de {expected} caractère(s)"]
+    if keyword == "maxLength":
+        return [f"chaîne de plus de {expected} caractère(s)"]
+    if keyword == "minimum":
+        return [f"{_show(value)} inférieur au minimum {expected}"]
+    if keyword == "maximum":
+        return [f"{_show(value)} supérieur au maximum {expected}"]
+    if keyword == "minItems":
+        return [f"moins de {expected} élément(s)"]
+    if keyword in ("oneOf", "anyOf") and error.context:
+        return ["ne correspond à aucune des formes permises"]
+    if keyword == "oneOf":
+        return ["correspond à plusieurs formes au lieu d'une seule"]
+    return [f"non conforme ({keyword})"]
+
+
+def _messages(errors: Iterable[ValidationError]) -> list[str]:
+    out: list[str] = []
+    for error in errors:
+        path = json_path(error.absolute_path)
+        for detail in _describe(error):
+            message = f"{path} : {detail}"
+            if message not in out:
+                out.append(message)
+    return out
