@@ -12,6 +12,7 @@ command -v pcsc_scan >/dev/null || need_apt+=(pcsc-tools)
 command -v tmux >/dev/null || need_apt+=(tmux)
 if [ "${TESTBENCH_NO_BROWSER:-0}" != 1 ]; then
   command -v chromium >/dev/null || need_apt+=(chromium)
+  command -v pdftotext >/dev/null || need_apt+=(poppler-utils)  # tests read the printed PDF back
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

@@ -328,7 +328,9 @@ def test_no_personal_data_in_any_export(campaign: Campaign) -> None:
     assert not found, f"{len(found)} fuite(s) :\n" + "\n".join(found[:40])
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (scripts/setup.sh installs it)")
+@pytest.mark.skipif(
+    CHROMIUM is None or PDFTOTEXT is None, reason="chromium or pdftotext not installed (scripts/setup.sh installs them)"
+)
 def test_no_personal_data_in_the_pdf_nor_the_english_report(campaign: Campaign) -> None:
     target = campaign.work / "report-demo-en"
     proc = cli("report", campaign.sessions[0], "-o", target, "--pdf", "--lang", "en", cwd=campaign.work)
