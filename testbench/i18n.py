@@ -202,6 +202,74 @@ _EN: dict[str, str] = {
     "numéros de PS": "PS numbers",
     "blocs base64": "base64 blocks",
     "non": "no",
+    # casebook problems composed from parts (testbench.casebook: errors, source, build, xsd_messages)
+    "lecture impossible : {reason}": "cannot be read: {reason}",
+    "profil de carte « {profile} » illisible : {reason}": 'card profile "{profile}" cannot be read: {reason}',
+    "plus de {limit} éléments inconnus du format : les règles ne sont plus vérifiées au-delà": (
+        "more than {limit} elements unknown to the format: the rules are not checked beyond"
+    ),
+    "nom trop long pour le système de fichiers": "name too long for the file system",
+    "introuvable": "not found",
+    "un élément du chemin n'est pas un dossier": "a part of the path is not a folder",
+    "accès refusé (droits insuffisants)": "access denied (insufficient rights)",
+    "trop de liens symboliques": "too many symbolic links",
+    "erreur d'entrée-sortie du disque": "disk input/output error",
+    "chemin invalide": "invalid path",
+    "erreur système {code}": "system error {code}",
+    "non conforme au schéma : {detail}": "not valid against the schema: {detail}",
+    "non conforme au schéma : {subject} : {detail}": "not valid against the schema: {subject}: {detail}",
+    "<{element}>, attribut « {attribute} »": '<{element}>, attribute "{attribute}"',
+    "Vouliez-vous dire <{name}> ?": "Did you mean <{name}>?",
+    "élément inattendu ici ; attendu : l'un de {expected}": "element not expected here; expected one of: {expected}",
+    "élément inattendu ici ; attendu : {expected}": "element not expected here; expected: {expected}",
+    "élément inattendu ici": "element not expected here",
+    "élément enfant manquant ; attendu : l'un de {expected}": "missing child element; expected one of: {expected}",
+    "élément enfant manquant ; attendu : {expected}": "missing child element; expected: {expected}",
+    "« {value} » n'est pas une valeur valide du type « {type} »": '"{value}" is not a valid value of type "{type}"',
+    "« {value} » n'est pas une valeur valide pour ce type": '"{value}" is not a valid value for this type',
+    "attribut obligatoire « {name} » manquant": 'required attribute "{name}" is missing',
+    "attribut non autorisé": "attribute not allowed",
+    "la valeur « {value} » ne respecte pas le motif « {pattern} »": (
+        'the value "{value}" does not match the pattern "{pattern}"'
+    ),
+    "la valeur « {value} » n'est pas permise ; valeurs permises : {allowed}": (
+        'the value "{value}" is not allowed; allowed values: {allowed}'
+    ),
+    "longueur {length}, au-delà du maximum permis ({limit})": "length {length}, above the allowed maximum ({limit})",
+    "longueur {length}, en deçà du minimum permis ({limit})": "length {length}, below the allowed minimum ({limit})",
+    "longueur {length}, différente de la longueur exigée ({limit})": (
+        "length {length}, different from the required length ({limit})"
+    ),
+    "la valeur « {value} » est inférieure au minimum permis ({limit})": (
+        'the value "{value}" is below the allowed minimum ({limit})'
+    ),
+    "la valeur « {value} » est supérieure au maximum permis ({limit})": (
+        'the value "{value}" is above the allowed maximum ({limit})'
+    ),
+    "la valeur « {value} » doit être strictement supérieure à {limit}": (
+        'the value "{value}" must be greater than {limit}'
+    ),
+    "la valeur « {value} » doit être strictement inférieure à {limit}": 'the value "{value}" must be less than {limit}',
+    "la valeur « {value} » a plus de chiffres que permis ({limit})": (
+        'the value "{value}" has more digits than allowed ({limit})'
+    ),
+    "la valeur « {value} » a plus de décimales que permis ({limit})": (
+        'the value "{value}" has more decimal places than allowed ({limit})'
+    ),
+    "séquence de clé [{key}] en double (contrainte « {name} »)": 'duplicate key sequence [{key}] (constraint "{name}")',
+    "aucune correspondance pour la séquence de clé [{key}] (référence « {name} »)": (
+        'no match for the key sequence [{key}] (reference "{name}")'
+    ),
+    "contenu d'éléments interdit : ce type n'admet que du texte": (
+        "element content not allowed: this type holds text only"
+    ),
+    "texte interdit : ce type n'admet que des éléments": "text not allowed: this type holds elements only",
+    # testbench validate
+    "{path} : valide — {plan} {evolution} v{version}, {count} cas, sha256 {digest}": (
+        "{path}: valid — {plan} {evolution} v{version}, {count} case(s), sha256 {digest}"
+    ),
+    "{failed} cahier(s) sur {total} invalide(s)": "{failed} of {total} casebook(s) invalid",
+    "--max-size doit être positif": "--max-size must be positive",
 }
 
 

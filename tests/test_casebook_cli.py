@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data" / "casebooks"
 VENV_PYTHON = ROOT / ".venv" / "bin" / "python"
@@ -78,3 +80,155 @@ def test_usage_error_exits_3(tmp_path: Path) -> None:
     assert result.returncode == 3 and "Traceback" not in result.stderr
     result = validate("--max-size", "0", "x.xml", cwd=tmp_path)
     assert result.returncode == 3 and "--max-size" in result.stderr
+
+
+def _mutated(work: Path, name: str, old: str, new: str) -> str:
+    text = (DATA / "minimal.xml").read_text(encoding="utf-8")
+    assert old in text, old
+    (work / name).write_text(text.replace(old, new, 1), encoding="utf-8")
+    return name
+
+
+#: One file per kind of schema error: (file, change to minimal.xml, French words, English words)
+SCHEMA_ERRORS = [
+    (
+        "unknown.xml",
+        ('<secure id="s-secure"/>', '<secure id="s-secure"/><secur id="x"/>'),
+        "<secur> : élément inattendu ici Vouliez-vous dire <secure> ?",
+        "<secur>: element not expected here Did you mean <secure>?",
+    ),
+    (
+        "expected.xml",
+        ("<objective>Part AMO</objective>", ""),
+        "<cards> : élément inattendu ici ; attendu : <objective>",
+        "<cards>: element not expected here; expected: <objective>",
+    ),
+    (
+        "missing-child.xml",
+        ("<instruction>Regardez l'écran.</instruction>\n          <observe", "<observe"),
+        "<observe> : élément inattendu ici ; attendu : <instruction>",
+        "<observe>: element not expected here; expected: <instruction>",
+    ),
+    (
+        "empty-manual.xml",
+        (
+            """<instruction>Regardez l'écran.</instruction>
+          <observe path="manual.total" label="Total affiché"/>""",
+            "",
+        ),
+        "<manual> : élément enfant manquant ; attendu : <instruction>",
+        "<manual>: missing child element; expected: <instruction>",
+    ),
+    (
+        "bad-value.xml",
+        ('quantity="4"', 'quantity="abc"'),
+        "<line>, attribut « quantity » : « abc » n'est pas une valeur valide du type « xs:integer »",
+        '<line>, attribute "quantity": "abc" is not a valid value of type "xs:integer"',
+    ),
+    (
+        "bad-date.xml",
+        ("<effective-date>2026-01-01<", "<effective-date>2026-13-01<"),
+        "<effective-date> : « 2026-13-01 » n'est pas une valeur valide du type « xs:date »",
+        '<effective-date>: "2026-13-01" is not a valid value of type "xs:date"',
+    ),
+    (
+        "required.xml",
+        ('<verify-pin id="s-pin"/>', "<verify-pin/>"),
+        "<verify-pin> : attribut obligatoire « id » manquant",
+        '<verify-pin>: required attribute "id" is missing',
+    ),
+    (
+        "not-allowed.xml",
+        ('<secure id="s-secure"/>', '<secure id="s-secure" color="red"/>'),
+        "<secure>, attribut « color » : attribut non autorisé",
+        '<secure>, attribute "color": attribute not allowed',
+    ),
+    (
+        "pattern.xml",
+        ('id="e-amo"', 'id="-amo"'),
+        "<value>, attribut « id » : la valeur « -amo » ne respecte pas le motif « [A-Za-z0-9][A-Za-z0-9._:\\-]* »",
+        '<value>, attribute "id": the value "-amo" does not match the pattern "[A-Za-z0-9][A-Za-z0-9._:\\-]*"',
+    ),
+    (
+        "enumeration.xml",
+        ('domain="fse"', 'domain="fsx"'),
+        "<case>, attribut « domain » : la valeur « fsx » n'est pas permise ; valeurs permises : 'fse', 'dre',",
+        "<case>, attribute \"domain\": the value \"fsx\" is not allowed; allowed values: 'fse', 'dre',",
+    ),
+    (
+        "too-long.xml",
+        ('id="e-amo"', f'id="{"e" * 81}"'),
+        "<value>, attribut « id » : longueur 81, au-delà du maximum permis (80)",
+        '<value>, attribute "id": length 81, above the allowed maximum (80)',
+    ),
+    (
+        "too-short.xml",
+        ("<objective>Part AMO</objective>", "<objective></objective>"),
+        "<objective> : longueur 0, en deçà du minimum permis (1)",
+        "<objective>: length 0, below the allowed minimum (1)",
+    ),
+    (
+        "minimum.xml",
+        ('unit-price="14.00"', 'unit-price="-1"'),
+        "<line>, attribut « unit-price » : la valeur « -1 » est inférieure au minimum permis (0)",
+        '<line>, attribute "unit-price": the value "-1" is below the allowed minimum (0)',
+    ),
+    (
+        "element-content.xml",
+        ("<title>Lit médical</title>", "<title>Lit <b>médical</b></title>"),
+        "<title> : contenu d'éléments interdit : ce type n'admet que du texte",
+        "<title>: element content not allowed: this type holds text only",
+    ),
+    (
+        "text-content.xml",
+        ("<steps>", "<steps>texte"),
+        "<steps> : texte interdit : ce type n'admet que des éléments",
+        "<steps>: text not allowed: this type holds elements only",
+    ),
+]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_schema_errors_read_in_one_language(tmp_path: Path, lang: str) -> None:
+    """libxml2 writes its schema errors in English: each kind reads in French, or in English with --lang en."""
+    work = _workspace(tmp_path)
+    names = [_mutated(work, name, old, new) for name, (old, new), _, _ in SCHEMA_ERRORS]
+    result = validate(*names, *(["--lang", "en"] if lang == "en" else []), cwd=work)
+    assert result.returncode == 3 and "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    prefix, foreign = (
+        ("non conforme au schéma : ", "not valid against the schema")
+        if lang == "fr"
+        else ("not valid against the schema: ", "non conforme au schéma")
+    )
+    for name, _, french, english in SCHEMA_ERRORS:
+        mine = [line for line in lines if line.startswith(f"{name}:")]
+        assert any(prefix + (french if lang == "fr" else english) in line for line in mine), (name, mine)
+        schema_lines = [line for line in mine if "schéma" in line or "schema" in line]
+        assert all(foreign not in line and "Element '" not in line for line in schema_lines), schema_lines
+    summary = f"{len(names)} cahier(s) sur {len(names)} invalide(s)"
+    assert lines[-1] == (summary if lang == "fr" else f"{len(names)} of {len(names)} casebook(s) invalid")
+
+
+LONG_PROFILE = "cards/" + "a" * 300 + ".xml"  # a name over NAME_MAX: is_file() raised ENAMETOOLONG
+
+
+def test_a_profile_path_the_os_refuses_exits_3_in_validate_and_run(tmp_path: Path) -> None:
+    work = _workspace(tmp_path)
+    name = _mutated(work, "long.xml", 'profile="cards/cps.xml"', f'profile="{LONG_PROFILE}"')
+    line = next(n for n, text in enumerate((work / name).read_text().splitlines(), 1) if LONG_PROFILE in text)
+    expected = f"{name}:{line}:"
+    result = validate(name, cwd=work)
+    assert result.returncode == 3 and "Traceback" not in result.stderr, result.stderr
+    assert expected in result.stderr and "illisible : nom trop long pour le système de fichiers" in result.stderr
+    command = ["run", name, "--session", "s.tbsession", "--engine", "inprocess", "--cards", "inprocess"]
+    run = subprocess.run(
+        [PYTHON, "-m", "testbench", *command],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": str(work)},
+    )
+    assert run.returncode == 3 and "Traceback" not in run.stderr, run.stderr
+    assert expected in run.stderr and "nom trop long" in run.stderr

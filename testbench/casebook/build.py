@@ -15,6 +15,7 @@ builds the frozen objects on first access.
 
 from __future__ import annotations
 
+import functools
 import pyexpat
 import time
 from collections.abc import Callable
@@ -23,7 +24,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from testbench.casebook import checks
-from testbench.casebook.errors import Problem
+from testbench.casebook.errors import Problem, in_both, os_reason
 from testbench.casebook.lazy import CaseParts, lazy_case
 from testbench.casebook.model import (
     CardFixture,
@@ -47,6 +48,7 @@ from testbench.casebook.vocabulary import (
     NAMESPACE,
     STEP_DEFAULTS,
 )
+from testbench.casebook.xsd import element_names
 
 #: Expat names a namespaced element "namespace}local" (the parser's namespace separator is "}").
 NS = NAMESPACE + "}"
@@ -59,6 +61,10 @@ _EXPECTATION_TAGS = {NS + kind.value: kind.value for kind in ExpectationKind}
 _CASE_TEXTS = {NS + "title": "title", NS + "objective": "objective", NS + "comment": "comment"}
 _LINE_DEFAULT_ITEMS = tuple(LINE_DEFAULTS.items())
 _FIRST_CHUNK, _CHUNK = 16 * 1024, 256 * 1024
+_PROFILE_UNREADABLE = "profil de carte « {profile} » illisible : {reason}"
+_TOO_MANY_UNKNOWN = "plus de {limit} éléments inconnus du format : les règles ne sont plus vérifiées au-delà"
+#: Elements the format does not know, after which the rules are no longer checked (see _give_up).
+UNKNOWN_LIMIT = 1000
 _IDENTITY_REQUIRED = ("plan-id", "evolution", "document-version", "cdc-version", "addendum", "ps-category")
 
 Attrs = dict[str, str]
@@ -71,6 +77,12 @@ def _skip(name: str, attrs: Attrs, offset: int) -> Frame:
 
 
 _SKIP: Frame = (_skip, None)
+
+
+@functools.cache
+def _known_elements() -> frozenset[str]:
+    """Every element the schema declares, as expat names them."""
+    return frozenset(NS + name for name in element_names())
 
 
 class _DoctypeRefused(Exception):
@@ -143,9 +155,9 @@ class Builder:
         self._invoice_frame: Frame = (self._line, self._end_invoice)
         self._manual_frame: Frame = (self._manual_child, self._end_manual)
 
-    def report(self, offset: int, message: str, attribute: str | None = None) -> None:
+    def report(self, offset: int, message: str, attribute: str | None = None, english: str | None = None) -> None:
         """Record a problem at the start tag at ``offset`` (or at one of its attributes)."""
-        self.problems.append(Problem(self.source.locate(offset, attribute), message))
+        self.problems.append(Problem(self.source.locate(offset, attribute), message, english))
 
     # -- the pass --------------------------------------------------------------------------
     def build(self, sha256: str) -> Casebook | None:
@@ -154,9 +166,20 @@ class Builder:
         parser.StartDoctypeDeclHandler = _refuse_doctype
         frames: list[Frame] = [(self._document_child, None)]
         push, pop = frames.append, frames.pop
+        record = self.source.tag_offsets.append  # where libxml2's elements are, for its errors
+        known = _known_elements()
+        unknown = 0
 
         def start(name: str, attrs: Attrs) -> None:
-            push(frames[-1][0](name, attrs, parser.CurrentByteIndex))
+            nonlocal unknown
+            offset = parser.CurrentByteIndex
+            record(offset)
+            if name not in known:
+                unknown += 1
+                if unknown > UNKNOWN_LIMIT:
+                    self._give_up(offset, record)
+                    return
+            push(frames[-1][0](name, attrs, offset))
 
         def end(_name: str) -> None:
             closing = pop()[1]
@@ -196,6 +219,16 @@ class Builder:
             fixtures=self._fixtures,
             cases=tuple(self._cases),
         )
+
+    def _give_up(self, offset: int, record: Callable[[int], None]) -> None:
+        """Stop checking a file full of elements the format does not know (3 million ``<x/>`` took
+        seconds of Python calls): the schema already refuses it and says where. From here on the
+        pass only notes where each start tag is, so that the schema's errors are still placed."""
+        message, english = in_both(lambda t: t(_TOO_MANY_UNKNOWN).format(limit=UNKNOWN_LIMIT))
+        self.report(offset, message, english=english)
+        parser = self._parser
+        parser.StartElementHandler = lambda _name, _attrs: record(parser.CurrentByteIndex)
+        parser.EndElementHandler = parser.CharacterDataHandler = None
 
     def _release(self) -> None:
         """Drop the handlers and frames: they point back at the builder, and a cycle would keep the
@@ -295,7 +328,15 @@ class Builder:
             )
             return None
         resolved = self.path.parent / raw
-        if not resolved.is_file():
+        try:
+            found = resolved.is_file()
+        except (OSError, ValueError) as exc:  # a name too long, a path through a file, a NUL…
+            message, english = in_both(
+                lambda t, e=exc: t(_PROFILE_UNREADABLE).format(profile=raw, reason=os_reason(e, t))
+            )
+            self.report(offset, message, "profile", english)
+            return resolved
+        if not found:
             self.report(offset, f"profil de carte introuvable : {resolved}", "profile")
         return resolved
 

@@ -17,7 +17,7 @@ from testbench.casebook.build import Builder
 from testbench.casebook.errors import CasebookError, Problem
 from testbench.casebook.model import Case, Casebook, SourceRef
 from testbench.casebook.selection import SelectionError, compile_keyword, select_cases
-from testbench.casebook.source import LoadLimits, parse_tree, read_casebook_source
+from testbench.casebook.source import LoadLimits, depth_problem, parse_tree, read_casebook_source
 
 __all__ = [
     "CaseIds",
@@ -72,11 +72,9 @@ def check_casebook(path: str | Path, limits: LoadLimits | None = None) -> tuple[
         # and this thread would wait a whole switch interval before it could even begin.
         go.set()
         parsed = parse_tree(source, limits)
-        wrong_root = errors = None
-        if parsed.root is not None:
-            wrong_root = xsd.root_problem(parsed.root, source)
-            if wrong_root is None:
-                errors = xsd.run_schema(parsed.root)
+        errors = None
+        if parsed.root is not None and xsd.is_casebook_root(parsed.root):
+            errors = xsd.run_schema(parsed.root)
     finally:
         go.set()
         worker.join()
@@ -85,8 +83,13 @@ def check_casebook(path: str | Path, limits: LoadLimits | None = None) -> tuple[
     if "exception" in outcome:
         raise outcome["exception"]
     casebook = outcome["casebook"]
+    # Problems at lxml elements are worded from here on: placing an element reads the offsets of
+    # the start tags that the expat pass has now finished recording.
+    if parsed.too_deep is not None:
+        return None, [depth_problem(source, parsed.too_deep, limits)]
     if parsed.root is None:
         return None, parsed.problems
+    wrong_root = xsd.root_problem(parsed.root, source)
     if wrong_root is not None:
         return None, [wrong_root]
     if builder.malformed is not None:  # the two parsers disagree: expat's word is all we have

@@ -11,12 +11,14 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
 
-from testbench.casebook.errors import Problem
+from testbench.casebook.errors import Problem, in_both, os_reason
 from testbench.casebook.model import SourceRef
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -46,23 +48,42 @@ def make_parser() -> etree.XMLParser:
 
 _XML_DECL = re.compile(rb"<\?xml\s[^>]*?\?>")
 _ENCODING = re.compile(rb"""encoding\s*=\s*["']([A-Za-z0-9._\-]+)["']""")
-_TAG_END = frozenset(b" \t\n\r/>")
+_TAG_NAME = re.compile(rb"<[^\s/>]+")
+_ATTRIBUTE = re.compile(rb"""\s+([^\s=/>]+)\s*=\s*(?:"[^"]*"|'[^']*')""")
+_BLOCK = 4096
+_CONTINUATION = bytes(range(0x80, 0xC0))
+#: Up to this many elements to place, an XPath count each beats one walk of the whole tree.
+_COUNT_EACH = 3
+_RANK = "count(ancestor::*) + count(preceding::*)"
 _NOT_UTF8 = "le fichier n'est pas encodé en UTF-8 (seul encodage accepté)"
+
+
+def _chars(data: bytes) -> int:
+    """Characters in UTF-8 bytes: the bytes that do not continue a character (so counts add up
+    over any split of the bytes, even one inside a character)."""
+    return len(data.translate(None, _CONTINUATION))
 
 
 class SourceText:
     """The bytes of a casebook (UTF-8, without BOM) and the ``line:col`` arithmetic over them.
 
     Positions are byte offsets until a message needs them: converting costs a bisect and the
-    decoding of one line's prefix, and a valid casebook converts almost none of them.
+    counting of one line's prefix, and a valid casebook converts almost none of them. Every
+    conversion is bounded whatever the file looks like (one line of 20 MB, 40 000 attributes on
+    one tag, millions of siblings), so locating *n* problems costs O(file + n), never O(file × n).
     """
 
     def __init__(self, display: str, data: bytes) -> None:
         self.display = display
         self.data = data
+        #: Byte offset of every start tag, in document order: recorded by the expat pass that
+        #: builds the model (:class:`~testbench.casebook.build.Builder`), read to place lxml
+        #: elements (libxml2 only knows the line where a start tag *ends*).
+        self.tag_offsets: array[int] = array("q")
         self._line_starts: list[int] | None = None
         self._counted = 0
-        self._offsets: dict[etree._Element, int] | None = None
+        self._blocks: dict[int, list[int]] = {}
+        self._attributes: dict[int, dict[str, int]] = {}
 
     # -- positions ---------------------------------------------------------------------------
     def _starts(self) -> list[int]:
@@ -90,7 +111,22 @@ class SourceText:
             starts = self._starts()
             index = bisect.bisect_right(starts, offset) - 1
             line, start = index + 1, starts[index]
-        return SourceRef(self.display, line, len(self.data[start:offset].decode("utf-8", "replace")) + 1)
+        return SourceRef(self.display, line, self._column(start, offset))
+
+    def _column(self, start: int, offset: int) -> int:
+        """Column of ``offset`` on the line beginning at ``start``: at most one block counted.
+
+        A long line gets a table of character counts at each block boundary, extended as far as
+        asked, so thousands of positions on one 0.4 MB line do not each count the line again.
+        """
+        if offset - start <= _BLOCK:
+            return _chars(self.data[start:offset]) + 1
+        counts = self._blocks.setdefault(start, [0])
+        whole = (offset - start) // _BLOCK
+        while len(counts) <= whole:
+            begin = start + (len(counts) - 1) * _BLOCK
+            counts.append(counts[-1] + _chars(self.data[begin : begin + _BLOCK]))
+        return counts[whole] + _chars(self.data[start + whole * _BLOCK : offset]) + 1
 
     def ref_line(self, line: int, col: int = 1) -> SourceRef:
         return SourceRef(self.display, max(line, 1), max(col, 1))
@@ -98,41 +134,63 @@ class SourceText:
     def locate(self, offset: int, attribute: str | None = None) -> SourceRef:
         """Where the start tag at ``offset`` begins, or where ``attribute`` is written inside it."""
         if attribute:
-            end = self.data.find(b">", offset)
-            pattern = re.compile(rb"\s(" + re.escape(attribute.encode()) + rb")\s*=")
-            match = pattern.search(self.data, offset, end if end >= 0 else len(self.data))
-            if match:
-                return self.ref_at(match.start(1))
+            written = self._attribute_offsets(offset)
+            pos = written.get(attribute)
+            if pos is None and attribute.startswith("{"):  # libxml2 writes {namespace}local
+                suffix = ":" + attribute.rpartition("}")[2]
+                pos = next((at for name, at in written.items() if name.endswith(suffix)), None)
+            if pos is not None:
+                return self.ref_at(pos)
         return self.ref_at(offset)
 
-    def index_elements(self, root: etree._Element) -> None:
-        """Find the offset of every start tag of an lxml tree, in document order (one forward scan)."""
-        offsets: dict[etree._Element, int] = {}
-        data = self.data
-        find = data.find
-        cursor = 0
-        for el in root.iter(etree.Element):
-            local = etree.QName(el).localname
-            needle = ("<" + (el.prefix + ":" + local if el.prefix else local)).encode()
-            pos = find(needle, cursor)
-            # Skip matches that are only a prefix of a longer name (<case vs <cases).
-            while pos >= 0 and not (pos + len(needle) < len(data) and data[pos + len(needle)] in _TAG_END):
-                pos = find(needle, pos + 1)
-            if pos < 0:
-                break
-            offsets[el] = pos
-            cursor = pos + len(needle)
-        self._offsets = offsets
+    def _attribute_offsets(self, offset: int) -> dict[str, int]:
+        """Where each attribute of the start tag at ``offset`` is written: the tag is read once."""
+        found = self._attributes.get(offset)
+        if found is None:
+            found = {}
+            data = self.data
+            name = _TAG_NAME.match(data, offset)
+            pos = name.end() if name else offset
+            match = _ATTRIBUTE.match(data, pos)
+            while match is not None:
+                found.setdefault(match.group(1).decode("utf-8", "replace"), match.start(1))
+                match = _ATTRIBUTE.match(data, match.end())
+            self._attributes[offset] = found
+        return found
+
+    def element_refs(self, wanted: Sequence[tuple[etree._Element, str | None]]) -> list[SourceRef]:
+        """``file:line:col`` of lxml elements' start tags (or of one of their attributes).
+
+        An element's rank in document order indexes :attr:`tag_offsets`. A few elements are
+        ranked by an XPath count each (C speed, one pass over what precedes them); more are
+        ranked together by one walk of the tree, so the cost never grows with their product.
+        """
+        elements = list(dict.fromkeys(el for el, _ in wanted))
+        ranks: dict[etree._Element, int] = {}
+        if len(elements) <= _COUNT_EACH:
+            for el in elements:
+                ranks[el] = int(el.xpath(_RANK))
+        else:
+            pending = set(elements)
+            for rank, el in enumerate(elements[0].getroottree().getroot().iter(etree.Element)):
+                if el in pending:
+                    ranks[el] = rank
+                    pending.discard(el)
+                    if not pending:
+                        break
+        offsets = self.tag_offsets
+        refs = []
+        for el, attribute in wanted:
+            rank = ranks.get(el, len(offsets))
+            if rank < len(offsets):
+                refs.append(self.locate(offsets[rank], attribute))
+            else:  # the expat pass stopped early: the line libxml2 gives is all there is
+                refs.append(self.ref_line(el.sourceline or 1))
+        return refs
 
     def element_ref(self, el: etree._Element, attribute: str | None = None) -> SourceRef:
-        """``file:line:col`` of an lxml element's start tag, or of one of its attributes."""
-        if self._offsets is None:
-            self.index_elements(el.getroottree().getroot())
-        assert self._offsets is not None
-        offset = self._offsets.get(el)
-        if offset is None:
-            return self.ref_line(el.sourceline or 1)
-        return self.locate(offset, attribute)
+        """``file:line:col`` of one lxml element's start tag, or of one of its attributes."""
+        return self.element_refs([(el, attribute)])[0]
 
 
 @dataclass
@@ -147,10 +205,15 @@ class ReadResult:
 
 @dataclass
 class ParseResult:
-    """The lxml tree of a casebook (for the XSD), or the problems that stopped parsing it."""
+    """The lxml tree of a casebook (for the XSD), or the problems that stopped parsing it.
+
+    ``too_deep`` is the first element nested beyond the limit: placing it needs the offsets the
+    expat pass records, so the loader words that problem once that pass is over (:func:`depth_problem`).
+    """
 
     root: etree._Element | None = None
     problems: list[Problem] = field(default_factory=list)
+    too_deep: etree._Element | None = None
 
 
 def _problem(display: str, message: str, line: int = 1, col: int = 1) -> Problem:
@@ -209,8 +272,9 @@ def read_casebook_source(path: Path, limits: LoadLimits) -> ReadResult:
     except PermissionError:
         result.problems.append(_problem(display, "lecture refusée (droits insuffisants)"))
         return result
-    except OSError as exc:
-        result.problems.append(_problem(display, f"lecture impossible : {exc.strerror or exc}"))
+    except (OSError, ValueError) as exc:  # a name too long, a NUL in the name…
+        message, english = in_both(lambda t, e=exc: t("lecture impossible : {reason}").format(reason=os_reason(e, t)))
+        result.problems.append(Problem(SourceRef(display, 1, 1), message, english))
         return result
     if len(data) > limits.max_bytes:  # the file grew between stat() and read()
         result.problems.append(_problem(display, f"fichier trop volumineux (limite {limits.max_bytes} octets)"))
@@ -290,12 +354,15 @@ def parse_tree(source: SourceText, limits: LoadLimits) -> ParseResult:
         return result
     too_deep = root.xpath("(/" + "/".join(["*"] * (limits.max_depth + 1)) + ")[1]")
     if too_deep:
-        result.problems.append(
-            Problem(
-                source.element_ref(too_deep[0]),
-                f"imbrication trop profonde (plus de {limits.max_depth} niveaux d'éléments)",
-            )
-        )
+        result.too_deep = too_deep[0]
         return result
     result.root = root
     return result
+
+
+def depth_problem(source: SourceText, element: etree._Element, limits: LoadLimits) -> Problem:
+    """The problem of an element nested beyond ``limits.max_depth``, at its start tag."""
+    return Problem(
+        source.element_ref(element),
+        f"imbrication trop profonde (plus de {limits.max_depth} niveaux d'éléments)",
+    )

@@ -6,13 +6,15 @@ import difflib
 import functools
 import re
 import threading
+from collections.abc import Callable, Iterable
 from importlib import resources
 
 from lxml import etree
 
-from testbench.casebook.errors import Problem
+from testbench.casebook.errors import Problem, in_both
 from testbench.casebook.source import SourceText, make_parser
 from testbench.casebook.vocabulary import NAMESPACE
+from testbench.casebook.xsd_messages import DID_YOU_MEAN, describe
 
 SCHEMA_RESOURCE = "casebook-1.xsd"
 
@@ -34,12 +36,9 @@ def element_names() -> tuple[str, ...]:
 
 
 _NOT_EXPECTED = re.compile(r"^Element '(?:\{[^}]*\})?([^']+)': This element is not expected")
-_NS_BRACES = re.compile(r"\{" + re.escape(NAMESPACE) + r"\}")
 _ATTRIBUTE = re.compile(r"^Element '[^']*', attribute '([^']+)'")
-
-
-def _readable(message: str) -> str:
-    return _NS_BRACES.sub("", message).strip()
+_ROOT_TAG = f"{{{NAMESPACE}}}casebook"
+_STEP = re.compile(r"(\*|[^\[\]/]+)(?:\[(\d+)\])?")
 
 
 _VALIDATE_LOCK = threading.Lock()
@@ -62,37 +61,109 @@ def run_schema(root: etree._Element) -> list[RawError]:
 
 
 def schema_problems(root: etree._Element, source: SourceText, errors: list[RawError]) -> list[Problem]:
-    """Turn raw schema errors into problems located at the element (or attribute) concerned."""
-    problems: list[Problem] = []
-    tree = root.getroottree()
-    for line, column, path, raw in errors:
-        ref = source.ref_line(line, column)
-        try:
-            nodes = tree.xpath(path) if path else []
-        except etree.XPathError:
-            nodes = []
-        if nodes and isinstance(nodes[0], etree._Element):
+    """Turn raw schema errors into problems located at the element (or attribute) concerned.
+
+    Worded in French and in English (:mod:`testbench.casebook.xsd_messages`). Locating costs
+    O(tree + errors): the paths are resolved together (:func:`resolve_paths`), the elements
+    placed together (:meth:`SourceText.element_refs`), each start tag's attributes read once.
+    """
+    elements = resolve_paths(root, [path for _, _, path, _ in errors if path])
+    placed: list[tuple[etree._Element, str | None]] = []
+    for _, _, path, raw in errors:
+        if path in elements:
             attribute = _ATTRIBUTE.match(raw)
-            ref = source.element_ref(nodes[0], attribute.group(1) if attribute else None)
-        message = f"non conforme au schéma : {_readable(raw)}"
+            placed.append((elements[path], attribute.group(1) if attribute else None))
+    refs = iter(source.element_refs(placed))
+    problems: list[Problem] = []
+    for line, column, path, raw in errors:
+        ref = next(refs) if path in elements else source.ref_line(line, column)
+        hint = ""
         unexpected = _NOT_EXPECTED.match(raw)
         if unexpected:
             close = difflib.get_close_matches(unexpected.group(1), element_names(), n=1)
             if close and close[0] != unexpected.group(1):
-                message += f" Vouliez-vous dire <{close[0]}> ?"
-        problems.append(Problem(ref, message))
+                hint = close[0]
+
+        def render(t: Callable[[str], str], raw: str = raw, hint: str = hint) -> str:
+            return describe(raw, t) + (" " + t(DID_YOU_MEAN).format(name=hint) if hint else "")
+
+        problems.append(Problem(ref, *in_both(render)))
     return problems
 
 
-def validate(root: etree._Element, source: SourceText) -> list[Problem]:
-    """Every schema error, located at the element (or attribute) it is about."""
-    return schema_problems(root, source, run_schema(root))
+def resolve_paths(root: etree._Element, paths: Iterable[str]) -> dict[str, etree._Element]:
+    """libxml2's node paths (``/*/*[3]/*/x:y[2]``) to the elements they name, in O(tree + paths).
+
+    Evaluating each path alone counts a parent's children from the first one every time: 40 000
+    errors under one parent would cost 40 000 × 40 000 steps. Sorted, the paths under one parent
+    come in increasing positions, and each continues from the sibling found before it.
+    """
+    compiled: dict[str, etree.XPath] = {}
+
+    def nth(context: etree._Element, axis: str, name: str, position: int) -> list[etree._Element]:
+        # The position is written out, not passed as a variable: libxml2 stops at the n-th node
+        # of a literal [n] but builds the whole node set (3 million siblings) for a variable.
+        if name == "*":  # libxml2's * is an element of the default namespace, counted among all
+            test = "*"
+        elif ":" in name:
+            test = f"*[name() = '{name}']"
+        else:
+            test = f"*[local-name() = '{name}' and namespace-uri() = '']"
+        query = f"{axis}{test}[{position}]"
+        if query not in compiled:
+            compiled[query] = etree.XPath(query)
+        return compiled[query](context)  # type: ignore[return-value]
+
+    steps_of = {path: steps for path in set(paths) if (steps := _steps(path))}
+    root_name = f"{root.prefix}:{etree.QName(root).localname}" if root.prefix else etree.QName(root).localname
+    found: dict[tuple[tuple[str, int], ...], etree._Element] = {}
+    last: dict[tuple[tuple[tuple[str, int], ...], str], tuple[int, etree._Element]] = {}
+    resolved: dict[str, etree._Element] = {}
+    for path, steps in sorted(steps_of.items(), key=lambda item: item[1]):
+        if steps[0] not in (("*", 1), (root_name, 1)):
+            continue
+        el: etree._Element | None = root
+        key: tuple[tuple[str, int], ...] = steps[:1]
+        for name, position in steps[1:]:
+            parent, key = key, (*key, (name, position))
+            hit = found.get(key)
+            if hit is None:
+                before = last.get((parent, name))
+                if before is not None and before[0] < position:
+                    nodes = nth(before[1], "following-sibling::", name, position - before[0])
+                else:
+                    nodes = nth(el, "", name, position)
+                if not nodes:
+                    el = None
+                    break
+                hit = found[key] = nodes[0]
+                last[(parent, name)] = (position, hit)
+            el = hit
+        if el is not None:
+            resolved[path] = el
+    return resolved
+
+
+def _steps(path: str) -> tuple[tuple[str, int], ...] | None:
+    """``/*/*[3]/x:y`` as ((``*``, 1), (``*``, 3), (``x:y``, 1)); None for anything else."""
+    if not path.startswith("/"):
+        return None
+    steps = []
+    for part in path[1:].split("/"):
+        match = _STEP.fullmatch(part)
+        if match is None:
+            return None
+        steps.append((match.group(1), int(match.group(2) or 1)))
+    return tuple(steps)
+
+
+def is_casebook_root(root: etree._Element) -> bool:
+    return bool(root.tag == _ROOT_TAG)
 
 
 def root_problem(root: etree._Element, source: SourceText) -> Problem | None:
     """A clear message for the most common mistake: not a casebook at all."""
-    expected = f"{{{NAMESPACE}}}casebook"
-    if root.tag == expected:
+    if is_casebook_root(root):
         return None
     qname = etree.QName(root)
     if qname.localname == "casebook":

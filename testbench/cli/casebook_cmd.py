@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from testbench.cli.main import EXIT_OK, EXIT_USAGE
+from testbench.i18n import LANGUAGES, default_language, translator
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -27,16 +28,19 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="MO",
         help="taille maximale d'un fichier en mégaoctets (défaut : 20)",
     )
+    validate.add_argument("--lang", choices=LANGUAGES, default=None, help="langue (fr par défaut)")
     validate.set_defaults(func=cmd_validate)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from testbench.casebook.loader import CaseIds, LoadLimits, check_casebook
 
+    lang = args.lang or default_language()
+    t = translator(lang)
     limits = LoadLimits()
     if args.max_size is not None:
         if args.max_size <= 0:
-            print("testbench validate: --max-size doit être positif", file=sys.stderr)
+            print(f"testbench validate: {t('--max-size doit être positif')}", file=sys.stderr)
             return EXIT_USAGE
         limits = LoadLimits(max_bytes=int(args.max_size * 1024 * 1024), max_depth=limits.max_depth)
     failed = 0
@@ -48,16 +52,22 @@ def cmd_validate(args: argparse.Namespace) -> int:
         if problems:
             failed += 1
             for problem in problems:
-                print(problem, file=sys.stderr)
+                print(problem.text(lang), file=sys.stderr)
             continue
         assert casebook is not None
         ident = casebook.identity
         print(
-            f"{path} : valide — {ident.plan_id} {ident.evolution} v{ident.document_version}, "
-            f"{len(casebook.cases)} cas, sha256 {casebook.sha256[:12]}"
+            t("{path} : valide — {plan} {evolution} v{version}, {count} cas, sha256 {digest}").format(
+                path=path,
+                plan=ident.plan_id,
+                evolution=ident.evolution,
+                version=ident.document_version,
+                count=len(casebook.cases),
+                digest=casebook.sha256[:12],
+            )
         )
     if failed:
         total = len(args.casebooks)
-        print(f"{failed} cahier(s) sur {total} invalide(s)", file=sys.stderr)
+        print(t("{failed} cahier(s) sur {total} invalide(s)").format(failed=failed, total=total), file=sys.stderr)
         return EXIT_USAGE
     return EXIT_OK
