@@ -306,6 +306,8 @@ class Redactor:
             t = self._t
 
             def sub_card_fields(text: str, ctx: _Ctx) -> str:
+                if "A<< " not in text and '"response"' not in text:  # most lines: no APDU
+                    return text
                 return mask_apdu_fields(text, k, t, ctx.counts)
 
             steps.append(sub_card_fields)

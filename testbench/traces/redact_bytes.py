@@ -203,12 +203,12 @@ class EncodedValues:
         return self._b64_token.sub(lambda m: self._base64(m.group(), counts), text)
 
     def _hex(self, run: str, counts: Counter[str]) -> str:
-        pairs = list(_HEX_PAIR.finditer(run))
-        data = bytes.fromhex("".join(p.group() for p in pairs))
         assert self._pattern is not None
+        data = bytes.fromhex(run.replace(":", " "))  # fromhex takes spaces between bytes
         hits = list(self._pattern.finditer(data))
-        if not hits:
+        if not hits:  # the common case: a dump, a timestamp
             return run
+        pairs = list(_HEX_PAIR.finditer(run))
         out, pos = [], 0
         for hit in hits:
             start, end = pairs[hit.start()].start(), pairs[hit.end() - 1].end()
