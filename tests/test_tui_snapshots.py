@@ -1,4 +1,4 @@
-"""SVG snapshots of the key screens at two terminal sizes (pytest-textual-snapshot).
+"""SVG snapshots of the main screens at 160×48 and 80×24 (pytest-textual-snapshot).
 
 Snapshots live in tests/snapshots/test_tui_snapshots/. Regenerate after a deliberate change with
 ``pytest tests/test_tui_snapshots.py --snapshot-update`` and review the SVGs. The screens show no
@@ -16,11 +16,15 @@ from pathlib import Path
 import pytest
 import pytest_textual_snapshot
 from test_tui_helpers import make_app
-from textual.widgets import Input
+from textual.widgets import Input, Tree
 
-from testbench.tui.screens import AttestScreen
+from testbench.store.read import read_session
+from testbench.store.session import SessionStore
+from testbench.traces.model import TraceLine
+from testbench.tui.screens import AttestScreen, ReviewScreen
 
-SIZES = [(100, 30), (140, 40)]
+SIZES = [(160, 48), (80, 24)]
+BY_SIZE = pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 
 
 class TestbenchSVG(pytest_textual_snapshot.SVGImageExtension):
@@ -46,7 +50,33 @@ async def goto(pilot, case_id: str) -> None:
     await pilot.pause()
 
 
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+async def run_case(pilot, case_id: str) -> None:
+    await goto(pilot, case_id)
+    await pilot.press("r")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def add_apdu_lines(session: Path, case_id: str) -> None:
+    """The fake bench exchanges no APDU: give the attempt a few, each beside a bench line (fixed texts)."""
+    with read_session(session) as view:
+        case = next(c for c in view.cases if c.case_id == case_id)
+        attempt = case.latest.id
+        bench = [line for line in view.trace_lines(attempt) if line.channel == "bench"]
+    apdus = (
+        "A>> 00 A4 04 00 07 A0 00 00 01 71 55 00  A<< 90 00 succès  [vitale@Virtual PCD 00 00]",
+        "A>> 00 B0 00 00 00  A<< 65 11 93 0F ‹NIR masqué, 13 octets› 90 00 succès  [vitale@Virtual PCD 00 00]",
+        "A>> 00 20 00 00 08 ‹code PIN masqué›  A<< 90 00 succès  [cps@Virtual PCD 00 01]",
+    )
+    lines = [
+        TraceLine("apdu", line.mono_ns + 1, line.wall, text, "vitale", None, None, attempt, line.step_id)
+        for line, text in zip(bench, apdus, strict=False)
+    ]
+    with SessionStore.open(session) as store:
+        store.add_trace_lines(lines)
+
+
+@BY_SIZE
 def test_snapshot_browser_and_case(snap_compare, tmp_path: Path, size) -> None:
     async def before(pilot) -> None:
         await goto(pilot, "TC-MAN-003")
@@ -55,20 +85,17 @@ def test_snapshot_browser_and_case(snap_compare, tmp_path: Path, size) -> None:
     assert snap_compare(make_app(tmp_path), terminal_size=size, run_before=before)
 
 
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@BY_SIZE
 def test_snapshot_expected_vs_observed(snap_compare, tmp_path: Path, size) -> None:
     async def before(pilot) -> None:
-        await goto(pilot, "TC-KO-002")
-        await pilot.press("r")
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await run_case(pilot, "TC-KO-002")
         await pilot.press("3")
         await no_blink(pilot)
 
     assert snap_compare(make_app(tmp_path), terminal_size=size, run_before=before)
 
 
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@BY_SIZE
 def test_snapshot_manual_step_attestation(snap_compare, tmp_path: Path, size) -> None:
     async def before(pilot) -> None:
         await goto(pilot, "TC-MAN-003")
@@ -77,26 +104,46 @@ def test_snapshot_manual_step_attestation(snap_compare, tmp_path: Path, size) ->
             await pilot.pause(0.02)
             if isinstance(pilot.app.screen, AttestScreen):
                 break
+        pilot.app.notify("carte retirée du lecteur vitale", severity="warning")  # inside, not over the fields
         await no_blink(pilot)
 
     assert snap_compare(make_app(tmp_path), terminal_size=size, run_before=before)
 
 
-def test_snapshot_linked_traces(snap_compare, tmp_path: Path) -> None:
+@BY_SIZE
+def test_snapshot_linked_traces(snap_compare, tmp_path: Path, size) -> None:
     async def before(pilot) -> None:
-        await goto(pilot, "TC-OK-001")
-        await pilot.press("r")
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await run_case(pilot, "TC-OK-001")
+        add_apdu_lines(tmp_path / "exam.tbsession", "TC-OK-001")
         await pilot.press("4")
+        pilot.app.refresh_traces(force=True)
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
-        pilot.app.query_one("#trace-bench").focus()
-        await pilot.press("down", "down", "down")  # the engine pane follows to the same moment
+        pilot.app.query_one("#trace-apdu").focus()
+        await pilot.press("down")  # the other panes follow to the same moment
         await no_blink(pilot)
 
-    assert snap_compare(make_app(tmp_path), terminal_size=(140, 40), run_before=before)
+    assert snap_compare(make_app(tmp_path), terminal_size=size, run_before=before)
 
 
-def test_snapshot_help(snap_compare, tmp_path: Path) -> None:
-    assert snap_compare(make_app(tmp_path), terminal_size=(100, 30), press=["f1"])
+@BY_SIZE
+def test_snapshot_review_window_when_the_key_is_missing(
+    snap_compare, tmp_path: Path, size, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TESTBENCH_SIGNING_KEY", "/nonexistent/testbench/signing-key.pem")
+
+    async def before(pilot) -> None:
+        await run_case(pilot, "TC-KO-002")
+        pilot.app.query_one("#tree", Tree).focus()
+        await pilot.press("a")
+        assert isinstance(pilot.app.screen, ReviewScreen)
+        await pilot.press(*"arrondi", "ctrl+s")
+        await no_blink(pilot)
+
+    assert snap_compare(make_app(tmp_path), terminal_size=size, run_before=before)
+
+
+@BY_SIZE
+def test_snapshot_help(snap_compare, tmp_path: Path, size, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TESTBENCH_CONFIG_DIR", "/home/examinateur/.config/testbench")  # shown in the help
+    assert snap_compare(make_app(tmp_path), terminal_size=size, press=["f1"])

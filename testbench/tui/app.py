@@ -33,7 +33,7 @@ from testbench.store.read import AttemptView
 from testbench.store.session import SessionError, open_readonly
 from testbench.tui import actions as registry
 from testbench.tui.commands import ActionCommands, CaseCommands
-from testbench.tui.config import Settings, UiState
+from testbench.tui.config import SETTINGS_FILE, Settings, UiState, config_dir
 from testbench.tui.execution import BenchFactory, run_cases
 from testbench.tui.messages import AttestationAsked, OperatorNotice, ReportDone, RunDone, RunProgress
 from testbench.tui.operator import InteractiveOperator
@@ -459,7 +459,7 @@ class WorkstationApp(App[int]):
     # -- actions ---------------------------------------------------------------------------------
     def action_help(self) -> None:
         describe = partial(registry.describe, lang=self.lang)
-        extra = f'tui.toml : [keymap] id = "{self.t("touche")}" — {self.ws.session_path}'
+        extra = f'{config_dir() / SETTINGS_FILE}{self.colon}[keymap] id = "{self.t("touche")}"'
         self.push_screen(HelpScreen(self.action_keys(), self.t, lambda s: describe(s), extra))
 
     def action_focus_next(self) -> None:

@@ -271,6 +271,12 @@ class TracePanes(Vertical):
             view.display = not narrow or view.channel in pair
         self._info()
 
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """A pane focused from elsewhere (a search hit, the app) is shown with its partner."""
+        view = event.widget
+        if isinstance(view, TraceView) and view.channel not in self.pair:
+            self._show_pair(next(pair for pair in PAIRS if view.channel in pair))
+
     def step_focus(self, delta: int) -> bool:
         """Tab on a narrow terminal: the next pane, showing the other pair when needed; False past the last."""
         focused = next((v for v in self.views() if v.has_focus), None)
