@@ -34,8 +34,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from testbench.i18n import translator
-from testbench.traces.known import FIELD_KINDS, KnownValues, date_key, date_spellings, fold, name_words
-from testbench.traces.known import single_word_forms as _single_word_forms
+from testbench.traces.known import (
+    FIELD_KINDS,
+    KnownValues,
+    date_key,
+    date_spellings,
+    fold,
+    name_words,
+    single_word_forms,
+)
 from testbench.traces.redact_bytes import EncodedValues, mask_apdu_fields
 
 MARKERS: dict[str, str] = {
@@ -236,7 +243,7 @@ def _name_pattern(name: str) -> str:
     the forms a name is written in (see testbench.traces.known.single_word_forms), accents optional."""
     words = name_words(name)
     if len(words) == 1:
-        forms = sorted(_single_word_forms(words[0]), key=len, reverse=True)
+        forms = sorted(single_word_forms(words[0]), key=len, reverse=True)
         return "|".join("".join(_fold_class(c, cased=True) for c in form) for form in forms)
     return "(?i:" + r"[\s'-]+".join("".join(_fold_class(c) for c in word) for word in words) + ")"
 

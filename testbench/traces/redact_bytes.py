@@ -66,10 +66,7 @@ _JSON_RESPONSE = re.compile(r'("response"\s*:\s*")([0-9A-Fa-f]+)(")')
 
 
 def _mask_fields(hex_bytes: list[str], kinds: frozenset[str], t: Translate, counts: Counter[str]) -> list[str] | None:
-    try:
-        data = bytes.fromhex("".join(hex_bytes))
-    except ValueError:
-        return None
+    data = bytes.fromhex("".join(hex_bytes))
     fields = [f for f in personal_fields(data) if FIELD_KINDS[f.field] in kinds]
     if not fields:
         return None
@@ -149,8 +146,8 @@ def _spellings(text: str) -> set[bytes]:
 
 
 def _known_pattern(known: KnownValues, kinds: frozenset[str]) -> re.Pattern[bytes] | None:
-    """One bytes pattern with a named group per redaction kind."""
-    groups: dict[str, list[bytes]] = {}
+    """One bytes pattern with a named group per redaction kind (a hit's ``lastgroup`` is its kind)."""
+    groups: dict[str, bytes] = {}
     if "name" in kinds:
         alternatives: set[bytes] = set()
         for name in known.names:
@@ -162,19 +159,19 @@ def _known_pattern(known: KnownValues, kinds: frozenset[str]) -> re.Pattern[byte
                     alternatives.add(b"(?i:" + rb"[\s'-]+".join(re.escape(w) for w in spelled.split(b" ")) + b")")
         if alternatives:
             body = b"|".join(sorted(alternatives, key=len, reverse=True))
-            groups["name"] = [rb"(?<![" + _LETTER + rb"])(?:" + body + rb")(?![" + _LETTER + rb"])"]
+            groups["name"] = rb"(?<![" + _LETTER + rb"])(?:" + body + rb")(?![" + _LETTER + rb"])"
     if "birth_date" in kinds:
         spellings = {s for d in known.birth_dates for s in date_spellings(d)}
         if spellings:
             body = b"|".join(re.escape(s.encode()) for s in sorted(spellings, key=len, reverse=True))
-            groups["birth_date"] = [rb"(?<![0-9])(?:" + body + rb")(?![0-9])"]
+            groups["birth_date"] = rb"(?<![0-9])(?:" + body + rb")(?![0-9])"
     for kind, values in known.numbers.items():
         if kind in kinds and values:
             body = b"|".join(re.escape(v.encode()) for v in sorted(values, key=len, reverse=True))
-            groups[kind] = [rb"(?<![0-9])(?:" + body + rb")(?![0-9])"]
+            groups[kind] = rb"(?<![0-9])(?:" + body + rb")(?![0-9])"
     if not groups:
         return None
-    return re.compile(b"|".join(b"(?P<" + k.encode() + b">" + b"|".join(v) + b")" for k, v in groups.items()))
+    return re.compile(b"|".join(b"(?P<" + k.encode() + b">" + v + b")" for k, v in groups.items()))
 
 
 class EncodedValues:
@@ -211,11 +208,12 @@ class EncodedValues:
         pairs = list(_HEX_PAIR.finditer(run))
         out, pos = [], 0
         for hit in hits:
+            kind = str(hit.lastgroup)
             start, end = pairs[hit.start()].start(), pairs[hit.end() - 1].end()
             head = run[pos:start]
             out.append(head + (" " if head and head[-1] not in " :" else ""))
-            out.append(marker(hit.lastgroup or "base64", hit.end() - hit.start(), self._t))
-            counts[hit.lastgroup or "base64"] += 1
+            out.append(marker(kind, hit.end() - hit.start(), self._t))
+            counts[kind] += 1
             pos = end
         tail = run[pos:]
         out.append((" " if tail and tail[0] not in " :" else "") + tail)
@@ -235,8 +233,8 @@ class EncodedValues:
         if len(data) < self._shortest:
             return token
         assert self._pattern is not None
-        kinds = {hit.lastgroup for hit in self._pattern.finditer(data)}
+        kinds = {str(hit.lastgroup) for hit in self._pattern.finditer(data)}
         if not kinds:
             return token
-        counts.update(k for k in kinds if k)
+        counts.update(kinds)
         return marker("base64", len(data), self._t)
