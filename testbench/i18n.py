@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import functools
+import importlib
 import os
+import re
 from collections.abc import Callable, Iterator
 
 LANGUAGES = ("fr", "en")
@@ -84,6 +87,12 @@ _EN: dict[str, str] = {
     "le lecteur « {reader} » n'a pas répondu à temps": "reader “{reader}” did not answer in time",
     "erreur PC/SC inattendue avec le lecteur « {reader} »": "unexpected PC/SC error with reader “{reader}”",
     " (code PC/SC {code})": " (PC/SC code {code})",
+    "{message} (code PC/SC {code})": "{message} (PC/SC code {code})",
+    "{message} : le service pcscd tourne-t-il, avec le paquet vsmartcard-vpcd installé ?": "{message}: is the pcscd service running, with the vsmartcard-vpcd package installed?",  # noqa: E501
+    "pyscard indisponible ; {hint}": "pyscard unavailable; {hint}",
+    "pile PC/SC absente : installez les paquets système pcscd et vsmartcard-vpcd (lecteurs virtuels), et libpcsclite-dev (Debian, Ubuntu) ou pcsc-lite-devel (Fedora) pour compiler pyscard, puis démarrez le service pcscd": "PC/SC stack missing: install the system packages pcscd and vsmartcard-vpcd (virtual readers), and libpcsclite-dev (Debian, Ubuntu) or pcsc-lite-devel (Fedora) to build pyscard, then start the pcscd service",  # noqa: E501
+    "délai dépassé ({seconds} s) en attendant l'insertion de la carte dans le lecteur « {reader} »": "timed out ({seconds} s) waiting for a card in reader “{reader}”",  # noqa: E501
+    "délai dépassé ({seconds} s) en attendant le retrait de la carte dans le lecteur « {reader} »": "timed out ({seconds} s) waiting for the card to leave reader “{reader}”",  # noqa: E501
     "service PC/SC indisponible": "PC/SC service unavailable",
     "liste des lecteurs impossible": "cannot list the readers",
     "état des lecteurs indisponible": "the readers' state is unavailable",
@@ -98,6 +107,85 @@ _EN: dict[str, str] = {
     "vide": "empty",
     "carte inconnue": "unknown card",
     "aucune carte dans les lecteurs {readers}": "no card in the readers {readers}",
+    # the card guard and the card bays (testbench/cards: guard, messages, bay, inprocess, link, read, pin)
+    "famille de carte : {found} au lieu de {expected}": "card family: {found} instead of {expected}",
+    "NIR du bénéficiaire 1 : {found} au lieu de {expected}": "NIR of beneficiary 1: {found} instead of {expected}",
+    "bénéficiaire 1 : {found} au lieu de {expected}": "beneficiary 1: {found} instead of {expected}",
+    "RPPS : {found} au lieu de {expected}": "RPPS: {found} instead of {expected}",
+    "porteur : {found} au lieu de {expected}": "holder: {found} instead of {expected}",
+    "nature : carte {found} au lieu de carte {expected}": "nature: {found} card instead of {expected} card",
+    "carte {nature} refusée : seules les cartes de test sont admises": "{nature} card refused: only test cards are allowed",  # noqa: E501
+    "lecture de la carte impossible : {reason}": "the card cannot be read: {reason}",
+    "{step} : SW {sw} ({meaning})": "{step}: SW {sw} ({meaning})",
+    "de test": "test",
+    "de démonstration": "demonstration",
+    "réelle": "real",
+    "de nature « {code} »": "of nature “{code}”",
+    "inconnue": "unknown",
+    "Insérez la {card} dans le lecteur « {reader} ».": "Insert the {card} in reader “{reader}”.",
+    "Insérez la {card} dans le lecteur « {reader} » ({slot}).": "Insert the {card} in reader “{reader}” ({slot}).",
+    "carte refusée, le cas n'a pas démarré : {detail}": "card refused, the case did not start: {detail}",
+    "carte indisponible : {detail}": "card unavailable: {detail}",
+    "aucune carte dans le lecteur {reader} : {message}": "no card in reader {reader}: {message}",
+    "la carte a été retirée du lecteur « {reader} » pendant le cas": "the card was removed from reader “{reader}” during the case",  # noqa: E501
+    "la carte du lecteur « {reader} » ne répond plus (muette)": "the card in reader “{reader}” no longer answers (mute)",  # noqa: E501
+    "la carte du lecteur « {reader} » ne répond plus (muette depuis {seconds} s)": "the card in reader “{reader}” no longer answers (mute for {seconds} s)",  # noqa: E501
+    "réponse invalide de la carte ({count} octet(s)) dans le lecteur « {reader} »": "invalid answer from the card ({count} byte(s)) in reader “{reader}”",  # noqa: E501
+    "aucun code porteur de test connu pour la carte du lecteur {slot}": "no known test PIN for the card in reader {slot}",  # noqa: E501
+    "emplacement de lecteur inconnu : {slot}": "unknown reader slot: {slot}",
+    "pas de carte émulée dans {slot}": "no emulated card in {slot}",
+    "le lecteur virtuel vpcd ne répond pas sur le port {port} ({reason})": "the virtual reader vpcd does not answer on port {port} ({reason})",  # noqa: E501
+    "connexion refusée": "connection refused",
+    "délai dépassé": "timed out",
+    "connexion interrompue": "connection reset",
+    "hôte injoignable": "host unreachable",
+    "le port vpcd {port} est utilisé par un autre banc ou une autre session de tests (verrou 127.0.0.1:{lock})": "vpcd port {port} is in use by another bench or test session (lock 127.0.0.1:{lock})",  # noqa: E501
+    "l'émulateur de carte n'a pas démarré : {reason}": "the card emulator did not start: {reason}",
+    "pas de réponse": "no answer",
+    "l'émulateur s'est arrêté (code {code})": "the emulator stopped (code {code})",
+    "profil de carte invalide : {reason}": "invalid card profile: {reason}",
+    "un profil chargé depuis un fichier est nécessaire pour l'émulateur": "the emulator needs a profile loaded from a file",  # noqa: E501
+    "le lecteur {reader} contient déjà une carte qui n'est pas celle du banc (un autre émulateur ou une autre session utilise le port {port} ?)": "reader {reader} already holds a card that is not the bench's (another emulator or test session using port {port}?)",  # noqa: E501
+    "le lecteur {reader} présente l'ATR {atr} au lieu de celui du profil {profile} : un autre émulateur occupe-t-il le port {port} ?": "reader {reader} shows ATR {atr} instead of the one of profile {profile}: is another emulator holding port {port}?",  # noqa: E501
+    "lecteurs muets pendant le calage : {readers}": "readers silent during the calibration: {readers}",
+    "calage des lecteurs impossible : un lecteur contient déjà une carte": "cannot calibrate the readers: a reader already holds a card",  # noqa: E501
+    # status words (testbench/cards/sw.py)
+    "succès": "success",
+    "données retournées peut-être corrompues": "returned data may be corrupted",
+    "fin de fichier atteinte avant Le octets": "end of file reached before Le bytes",
+    "fichier sélectionné invalidé": "selected file invalidated",
+    "erreur mémoire": "memory failure",
+    "longueur incorrecte": "wrong length",
+    "messagerie sécurisée non supportée": "secure messaging not supported",
+    "commande incompatible avec la structure du fichier": "command incompatible with the file structure",
+    "conditions de sécurité non satisfaites": "security conditions not satisfied",
+    "code porteur bloqué": "PIN blocked",
+    "données de référence inutilisables": "reference data unusable",
+    "conditions d'utilisation non satisfaites": "conditions of use not satisfied",
+    "commande non autorisée (aucun EF sélectionné)": "command not allowed (no EF selected)",
+    "paramètres incorrects dans les données": "incorrect parameters in the data",
+    "fonction non supportée": "function not supported",
+    "fichier ou application introuvable": "file or application not found",
+    "enregistrement introuvable": "record not found",
+    "paramètres P1-P2 incorrects": "incorrect P1-P2 parameters",
+    "données de référence introuvables": "reference data not found",
+    "paramètres P1-P2 incorrects (hors du fichier)": "incorrect P1-P2 parameters (outside the file)",
+    "instruction non supportée": "instruction not supported",
+    "classe non supportée": "class not supported",
+    "erreur inconnue de la carte": "unknown card error",
+    "code porteur faux (CPS2ter)": "wrong PIN (CPS2ter)",
+    "code porteur bloqué (CPS2ter)": "PIN blocked (CPS2ter)",
+    "fichier introuvable (CPS2ter)": "file not found (CPS2ter)",
+    "{count} octets de réponse disponibles (GET RESPONSE)": "{count} response bytes available (GET RESPONSE)",
+    "Le incorrect : renvoyer avec Le = {le}": "wrong Le: send again with Le = {le}",
+    "code porteur non vérifié ou faux, {tries} essai(s) restant(s)": "PIN not verified or wrong, {tries} tries left",
+    "avertissement : mémoire non modifiée": "warning: memory unchanged",
+    "avertissement : mémoire modifiée": "warning: memory changed",
+    "erreur d'exécution : mémoire non modifiée": "execution error: memory unchanged",
+    "erreur d'exécution : mémoire modifiée": "execution error: memory changed",
+    "commande non autorisée": "command not allowed",
+    "paramètres incorrects": "incorrect parameters",
+    "statut inconnu": "unknown status",
     # testbench demo and a bare testbench (testbench/cli/demo_cmd.py, ui_cmd.py)
     "démo : session {session}, rapport {report}": "demo: session {session}, report {report}",
     "démo : session {session}": "demo: session {session}",
@@ -321,5 +409,61 @@ def translator(lang: str | None = None) -> Callable[[str], str]:
     """Return ``t(text)``: the French text itself, or its English version when asked."""
     lang = lang or default_language()
     if lang == "en":
-        return lambda text: _EN.get(text, text)
+        return english
     return lambda text: text
+
+
+#: Modules whose ``EN_SHAPES`` read back French sentences composed from parts (see :func:`english`).
+_SHAPE_MODULES = ("testbench.cards.messages",)
+Shape = tuple[re.Pattern[str], Callable[[re.Match[str], Callable[[str], str]], str]]
+
+
+@functools.lru_cache(maxsize=8192)
+def english(text: str) -> str:
+    """The English of ``text``: the table's word, else that of a sentence composed from French parts.
+
+    The bench records French (the session is read in either language later), so a composed sentence
+    (« aucune carte dans le lecteur « X » ») is read back by its shape: the modules' shapes first, then
+    every ``{name}`` template of the table, most literal text first; each part is translated again.
+    """
+    found = _EN.get(text)
+    if found is not None:
+        return found
+    for pattern, build in _shapes():
+        match = pattern.fullmatch(text)
+        if match:
+            return build(match, english)
+    return text
+
+
+def _template_shape(french: str, english_text: str) -> Shape | None:
+    """A table entry with ``{name}`` parts as a shape; None for a plain word."""
+    pieces = re.split(r"\{(\w+)\}", french)
+    if len(pieces) == 1 or not "".join(pieces[::2]).strip() or not set(pieces[1::2]) >= _names(english_text):
+        return None
+    regex, seen = "", set()
+    for i, piece in enumerate(pieces):
+        if i % 2 == 0:
+            regex += re.escape(piece)
+        else:
+            regex += f"(?P={piece})" if piece in seen else f"(?P<{piece}>.+?)"
+            seen.add(piece)
+
+    def build(match: re.Match[str], t: Callable[[str], str]) -> str:
+        return english_text.format(**{k: t(v) for k, v in match.groupdict().items()})
+
+    return re.compile(regex, re.DOTALL), build
+
+
+def _names(template: str) -> set[str]:
+    return set(re.findall(r"\{(\w+)\}", template))
+
+
+@functools.cache
+def _shapes() -> tuple[Shape, ...]:
+    own = [s for name in _SHAPE_MODULES for s in importlib.import_module(name).EN_SHAPES]
+    templates = sorted(
+        ((fr, en) for fr, en in _EN.items() if "{" in fr),
+        key=lambda item: -len(re.sub(r"\{\w+\}", "", item[0])),
+    )
+    return (*own, *(s for s in (_template_shape(fr, en) for fr, en in templates) if s is not None))

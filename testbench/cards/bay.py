@@ -39,6 +39,7 @@ from .api import ApduSink, CardUnavailable
 from .inprocess import Fault
 from .link import Link
 from .pcsc import SHARED, Context, PyscardTransport, card_present, list_readers, wait_for
+from .pcsc_errors import vpcd_message
 from .profile import CardProfile, ProfileError, load_profile
 from .trace import JsonlSink
 from .virtual import build_card
@@ -199,11 +200,19 @@ class _ProcessCard:
         msg = self._expect(("inserted", "error"), timeout)
         if msg is None or msg.get("event") != "inserted":
             err = str(msg.get("message", "")) if msg is not None else ""
-            if not err and self.proc.poll() is not None and self.proc.stderr is not None:
-                with contextlib.suppress(OSError, ValueError):
-                    err = self.proc.stderr.read().strip()
+            code = self.proc.poll()
+            if not err and code is not None:
+                err = self._last_words(code)
             self.stop()
             raise CardUnavailable(f"l'émulateur de carte n'a pas démarré : {err or 'pas de réponse'}")
+
+    def _last_words(self, code: int) -> str:
+        """Why the emulator stopped: its own sentence (exit 2 or 3), never a traceback."""
+        lines: list[str] = []
+        if code in (2, 3) and self.proc.stderr is not None:
+            with contextlib.suppress(OSError, ValueError):
+                lines = self.proc.stderr.read().strip().splitlines()
+        return lines[-1] if lines else f"l'émulateur s'est arrêté (code {code})"
 
     def insert(self, profile: CardProfile, timeout: float) -> None:
         """Insert ``profile``'s card (the emulator has ejected the previous one)."""
@@ -271,7 +280,7 @@ class _ThreadCard:
         try:
             self.icc.insert(timeout)
         except OSError as exc:
-            raise CardUnavailable(f"vpcd injoignable sur le port {self.icc.port} : {exc}") from None
+            raise CardUnavailable(vpcd_message(self.icc.port, exc)) from None
 
     def insert(self, profile: CardProfile, timeout: float) -> None:
         self.profile = profile
@@ -732,7 +741,7 @@ class PcscBay:
             self._dirty.add(slot)
             if slot in self._timed_out:
                 raise CardUnavailable(
-                    f"la carte du lecteur {r.spec.name} ne répond plus (muette, plus de {self.transmit_timeout:.1f} s)"
+                    f"la carte du lecteur « {r.spec.name} » ne répond plus (muette depuis {self.transmit_timeout:g} s)"
                 ) from exc
             raise
         finally:
@@ -795,7 +804,7 @@ def _insert_all(readers: dict[str, ReaderSpec], delays: dict[str, float], timeou
             with contextlib.suppress(CardUnavailable):
                 wait_for(name, False, 2.0)
     if len(seen) != len(readers):
-        raise CardUnavailable(f"lecteurs muets pendant le calage : {sorted(set(readers) - set(seen))}")
+        raise CardUnavailable(f"lecteurs muets pendant le calage : {', '.join(sorted(set(readers) - set(seen)))}")
     return seen
 
 

@@ -23,6 +23,7 @@ import threading
 from pathlib import Path
 
 from .inprocess import Fault
+from .pcsc_errors import vpcd_message
 from .profile import ProfileError, load_profile
 from .trace import JsonlSink
 from .virtual import build_card
@@ -32,6 +33,11 @@ from .vpcd import DEFAULT_PORT, VirtualICC
 def _emit(event: str, **extra: object) -> None:
     sys.stdout.write(json.dumps({"event": event, **extra}) + "\n")
     sys.stdout.flush()
+
+
+def _profile_problem(exc: ProfileError | OSError) -> str:
+    """The line the bay shows when the emulator cannot load a profile (``file:line:col: message``)."""
+    return f"profil de carte invalide : {exc}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -48,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         profile = load_profile(args.profile)
     except (ProfileError, OSError) as exc:
-        print(f"profil invalide : {exc}", file=sys.stderr)
+        print(_profile_problem(exc), file=sys.stderr)
         return 3
     sink = None
     if args.trace == "-":
@@ -61,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         icc.insert(args.insert_timeout)
     except OSError as exc:
-        print(f"vpcd injoignable sur {args.host}:{args.port} : {exc}", file=sys.stderr)
+        print(vpcd_message(args.port, exc), file=sys.stderr)
         return 2
     _emit("inserted", port=args.port, profile=profile.id)
     done = threading.Event()
@@ -88,13 +94,17 @@ def main(argv: list[str] | None = None) -> int:
                     try:
                         if msg.get("profile"):
                             profile = load_profile(Path(str(msg["profile"])))
-                        if icc.inserted:
-                            icc.remove()
-                        icc.card = build_card(profile)
-                        icc.set_fault(None)
-                        icc.insert(args.insert_timeout)
                     except (ProfileError, OSError) as exc:
-                        _emit("error", port=args.port, message=str(exc))
+                        _emit("error", port=args.port, message=_profile_problem(exc))
+                        continue
+                    if icc.inserted:
+                        icc.remove()
+                    icc.card = build_card(profile)
+                    icc.set_fault(None)
+                    try:
+                        icc.insert(args.insert_timeout)
+                    except OSError as exc:
+                        _emit("error", port=args.port, message=vpcd_message(args.port, exc))
                         continue
                     _emit("inserted", port=args.port, profile=profile.id)
                 elif cmd == "fault":

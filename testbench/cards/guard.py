@@ -5,8 +5,9 @@ cards only unless ``allow_real``, or unless the case expects that very nature on
 emulates), the identity (Vitale: NIR and name of beneficiary 1 through the
 public read sequence; CPS: RPPS and name). Reads are read-only, no PIN is presented (the CPS read
 only counts tries). The cards are released afterwards so the application under test can take them.
-On any mismatch :class:`CardMismatch` is raised with a French message naming the card found and
-the card expected; the structured :class:`GuardReport` is attached as ``exc.report``.
+On any mismatch :class:`CardMismatch` is raised with a message naming the card found and the card
+expected, in French as the session records it (``testbench.i18n`` reads it back in English, see
+:mod:`testbench.cards.messages`); the structured :class:`GuardReport` is attached as ``exc.report``.
 """
 
 from __future__ import annotations
@@ -16,19 +17,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from testbench.i18n import translator
+
 from . import layout as L
+from . import messages as M
 from .api import CardBay, CardChannel, CardMismatch, CardUnavailable
 from .decode import CpsData, VitaleData
-from .profile import CardProfile, flag_label, of_person
+from .messages import FAMILY_FR, NATURE_FR, nature_fr  # noqa: F401 (NATURE_FR: testbench cards probe)
+from .profile import CardProfile
 from .read import CardReadError, read_cps, read_vitale
-
-NATURE_FR = {"T": "de test", "D": "de démonstration", "R": "réelle"}
-FAMILY_FR = {"vitale1": "Vitale 1", "vitale2": "Vitale 2", "cps3": "CPS3", "cps4": "CPS4"}
-
-
-def nature_fr(code: str) -> str:
-    """The nature as an adjective after « carte » (« de test », « réelle »), also for an unknown code."""
-    return NATURE_FR.get(code, f"de nature « {code or '?'} »")
 
 
 @dataclass(frozen=True)
@@ -87,23 +84,16 @@ class GuardReport:
 def describe_vitale(data: VitaleData, atr_family: str | None, catalog: Iterable[CardProfile] = ()) -> str:
     b1 = data.beneficiary(1) or (data.beneficiaries[0] if data.beneficiaries else None)
     gen = FAMILY_FR.get(atr_family or "", f"Vitale {data.generation}")
-    nature = nature_fr(data.nature)
     pid = next((p.id for p in catalog if _matches_vitale(p, data)), None)
-    name = f" « {pid} »" if pid else ""
-    who = f" {of_person(b1.first_name, b1.name)}" if b1 else ""
     flags = sorted({f for b in data.beneficiaries for f in b.coverage.periods})
-    extra = f" ({', '.join(flag_label(f) for f in flags)})" if flags else ""
-    return f"carte {gen} {nature}{name}{who}{extra}"
+    return M.describe_vitale(gen, data.nature, pid, (b1.first_name, b1.name) if b1 else None, flags)
 
 
 def describe_cps(data: CpsData, atr_family: str | None, catalog: Iterable[CardProfile] = ()) -> str:
-    nature = nature_fr(data.nature)
     pid = next((p.id for p in catalog if p.is_cps and p.professional and p.professional.rpps == data.rpps), None)
-    name = f" « {pid} »" if pid else ""
-    return (
-        f"carte {data.card_type or 'CPS'} ({FAMILY_FR.get(atr_family or '', 'CPS')}) {nature}{name} "
-        f"{of_person(data.first_name, data.name)} ({data.profession})"
-    )
+    family = FAMILY_FR.get(atr_family or "", "CPS")
+    holder = (data.first_name, data.name, data.profession)
+    return M.describe_cps(data.card_type or "CPS", family, data.nature, pid, holder)
 
 
 def _matches_vitale(p: CardProfile, data: VitaleData) -> bool:
@@ -140,10 +130,11 @@ def check_card(
     family = L.atr_family(atr)
     problems: list[str] = []
     nature, identity = "", ""
-    found = f"carte {FAMILY_FR.get(family or '', 'inconnue')} (ATR {atr.hex(' ').upper()})"  # until it is read
+    found = M.describe_unread(family, atr)  # until it is read
     if family != expected.kind:
-        exp = FAMILY_FR[expected.kind]
-        problems.append(f"famille de carte : {FAMILY_FR.get(family or '', 'inconnue')} au lieu de {exp}")
+        problems.append(
+            _differs("famille de carte", FAMILY_FR.get(family or "", M.UNKNOWN_FR), FAMILY_FR[expected.kind])
+        )
     try:
         if family and family.startswith("vitale"):
             v = read_vitale(bay, slot)
@@ -154,9 +145,11 @@ def check_card(
             e1 = expected.beneficiary(1)
             if expected.is_vitale and e1 is not None and b1 is not None:
                 if b1.nir != e1.nir:
-                    problems.append(f"NIR du bénéficiaire 1 : {b1.nir} au lieu de {e1.nir}")
+                    problems.append(_differs("NIR du bénéficiaire 1", b1.nir, e1.nir))
                 if (b1.name, b1.first_name) != (e1.name, e1.first_name):
-                    problems.append(f"bénéficiaire 1 : {b1.first_name} {b1.name} au lieu de {e1.first_name} {e1.name}")
+                    problems.append(
+                        _differs("bénéficiaire 1", f"{b1.first_name} {b1.name}", f"{e1.first_name} {e1.name}")
+                    )
         elif family and family.startswith("cps"):
             c = read_cps(bay, slot)
             nature = c.nature
@@ -165,13 +158,13 @@ def check_card(
             pro = expected.professional
             if expected.is_cps and pro is not None:
                 if c.rpps != pro.rpps:
-                    problems.append(f"RPPS : {c.rpps} au lieu de {pro.rpps}")
+                    problems.append(_differs("RPPS", c.rpps, pro.rpps))
                 if (c.name, c.first_name) != (pro.name, pro.first_name):
-                    problems.append(f"porteur : {c.first_name} {c.name} au lieu de {pro.first_name} {pro.name}")
+                    problems.append(_differs("porteur", f"{c.first_name} {c.name}", f"{pro.first_name} {pro.name}"))
     except CardReadError as exc:
-        problems.append(f"lecture impossible : {exc}")
+        problems.append(f"lecture de la carte impossible : {exc}")
     if nature and nature != expected.nature:
-        problems.append(f"nature : carte {nature_fr(nature)} au lieu de carte {nature_fr(expected.nature)}")
+        problems.append(_differs("nature", f"carte {nature_fr(nature)}", f"carte {nature_fr(expected.nature)}"))
     simulated = nature == expected.nature and _emulated(bay, slot)
     if nature and nature != "T" and not allow_real and not simulated:
         problems.append(f"carte {nature_fr(nature)} refusée : seules les cartes de test sont admises")
@@ -191,14 +184,24 @@ def check_card(
     )
 
 
-def mismatch_message(check: CardCheck) -> str:
-    """The card found and the card expected, named in French, then what differs."""
+def _differs(what: str, found: str, expected: str) -> str:
+    """One difference: « RPPS : 10000000001 au lieu de 10000000002 » (an i18n template per ``what``)."""
+    return f"{what} : {found} au lieu de {expected}"
+
+
+def mismatch_message(check: CardCheck, lang: str | None = "fr") -> str:
+    """The card found and the card expected, named, then what differs: French as recorded, or ``lang``."""
     article = "la" if check.family else "une"  # a card the guard could not identify is not "the" card
-    where = f"Le lecteur « {check.reader} » ({check.slot}) contient {article} {check.found_fr}"
-    problems = " ; ".join(check.problems)
-    if check.found_fr == check.expected_fr:  # the right card, refused for another reason (nature)
-        return f"{where} : {problems}."
-    return f"{where} ; le cas attend la {check.expected_fr}. Différences : {problems}."
+    template = M.REFUSED_FR if check.found_fr == check.expected_fr else M.MISMATCH_FR  # same card: its nature
+    text = template.format(
+        reader=check.reader,
+        slot=check.slot,
+        article=article,
+        found=check.found_fr,
+        expected=check.expected_fr,
+        problems=M.PROBLEM_SEPARATOR.join(check.problems),
+    )
+    return translator(lang)(text)
 
 
 def check_cards(

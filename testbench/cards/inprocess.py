@@ -49,20 +49,20 @@ class CardTransport:
 
     def atr(self) -> bytes:
         if self.card is None:
-            raise CardUnavailable(f"aucune carte dans le lecteur {self.reader}")
+            raise CardUnavailable(f"aucune carte dans le lecteur « {self.reader} »")
         return self.card.atr
 
     def transmit_raw(self, apdu: bytes) -> bytes:
         card = self.card
         if card is None:
-            raise CardUnavailable(f"aucune carte dans le lecteur {self.reader}")
+            raise CardUnavailable(f"aucune carte dans le lecteur « {self.reader} »")
         f = self.fault
         if f is not None and self.count >= f.after:
             if f.kind == "pull":
                 self.card = None
-                raise CardUnavailable(f"carte retirée du lecteur {self.reader} pendant le cas")
+                raise CardUnavailable(f"la carte a été retirée du lecteur « {self.reader} » pendant le cas")
             if f.kind == "mute":
-                raise CardUnavailable(f"la carte du lecteur {self.reader} ne répond plus (muette)")
+                raise CardUnavailable(f"la carte du lecteur « {self.reader} » ne répond plus (muette)")
             if f.ins is None or (len(apdu) > 1 and apdu[1] == f.ins):
                 self.count += 1
                 return f.sw.to_bytes(2, "big")

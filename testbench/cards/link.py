@@ -42,7 +42,8 @@ class Link:
         if len(r) < 2:
             from .api import CardUnavailable
 
-            raise CardUnavailable(f"réponse invalide de la carte ({len(r)} octet(s)) sur {self.transport.reader}")
+            reader = self.transport.reader
+            raise CardUnavailable(f"réponse invalide de la carte ({len(r)} octet(s)) dans le lecteur « {reader} »")
         data, sw = bytes(r[:-2]), (r[-2] << 8) | r[-1]
         if self.sinks:
             ex = ApduExchange(self.transport.reader, self.slot, A.mask_pin(apdu), data, sw, duration_us)

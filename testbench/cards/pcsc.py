@@ -32,7 +32,7 @@ def _scard() -> Any:
     try:
         from smartcard import scard
     except ImportError as exc:  # pragma: no cover - depends on the machine
-        raise CardUnavailable(f"pyscard indisponible ({exc}) ; {INSTALL_HINT}") from exc
+        raise CardUnavailable(f"pyscard indisponible ; {INSTALL_HINT}") from exc  # not its own words
     return scard
 
 
@@ -43,7 +43,7 @@ class Context:
         scard = _scard()
         hr, self.handle = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
         if hr != scard.SCARD_S_SUCCESS:
-            raise CardUnavailable(E.pcsc_message(hr, fallback="service PC/SC indisponible"))
+            raise CardUnavailable(E.pcsc_message(hr, lang="fr", fallback="service PC/SC indisponible"))
 
     def readers(self) -> list[str]:
         scard = _scard()
@@ -51,7 +51,7 @@ class Context:
         if hr == scard.SCARD_E_NO_READERS_AVAILABLE:
             return []
         if hr != scard.SCARD_S_SUCCESS:
-            raise CardUnavailable(E.pcsc_message(hr, fallback="liste des lecteurs impossible"))
+            raise CardUnavailable(E.pcsc_message(hr, lang="fr", fallback="liste des lecteurs impossible"))
         return list(readers)
 
     def status(
@@ -64,7 +64,7 @@ class Context:
         if hr == scard.SCARD_E_TIMEOUT:
             return {}
         if hr != scard.SCARD_S_SUCCESS:
-            raise CardUnavailable(E.pcsc_message(hr, ", ".join(readers), fallback="état des lecteurs indisponible"))
+            raise CardUnavailable(E.pcsc_message(hr, ", ".join(readers), "fr", "état des lecteurs indisponible"))
         return {r: (state & ~scard.SCARD_STATE_CHANGED, bytes(atr)) for r, state, atr in out}
 
     def cancel(self) -> None:
@@ -106,9 +106,9 @@ def wait_for(reader: str, present: bool, timeout: float = 5.0, ctx: Context | No
                     return atr
                 known = {reader: state}
             if time.monotonic() >= deadline:
-                what = "insertion" if present else "retrait"
+                what = "l'insertion" if present else "le retrait"
                 raise CardUnavailable(
-                    f"délai dépassé ({timeout:.1f} s) en attendant l'{what} de la carte dans {reader}"
+                    f"délai dépassé ({timeout:g} s) en attendant {what} de la carte dans le lecteur « {reader} »"
                 )
     finally:
         if own:
@@ -195,14 +195,14 @@ class PyscardTransport:
                 conn.connect(mode=mode, disposition=disposition)
                 break
             except NoCardException:
-                raise CardUnavailable(E.pcsc_message(E.E_NO_SMARTCARD, self.reader)) from None
+                raise CardUnavailable(E.pcsc_message(E.E_NO_SMARTCARD, self.reader, "fr")) from None
             except CardConnectionException as exc:
                 hr = getattr(exc, "hresult", 0) & 0xFFFFFFFF
                 if hr == HR_UNPOWERED and time.monotonic() < deadline:  # pitfall 4: re-insert inside one poll
                     time.sleep(0.02)
                     continue
                 fallback = "connexion impossible au lecteur « {reader} »"
-                raise CardUnavailable(E.pcsc_message(hr, self.reader, fallback=fallback)) from None
+                raise CardUnavailable(E.pcsc_message(hr, self.reader, "fr", fallback)) from None
         self._conn = conn
         self._atr = bytes(conn.getATR())
         return conn
@@ -221,7 +221,7 @@ class PyscardTransport:
             self._drop()
             fallback = "carte indisponible dans le lecteur « {reader} » (retirée ou muette)"
             hr = getattr(exc, "hresult", 0)
-            raise CardUnavailable(E.pcsc_message(hr, self.reader, fallback=fallback)) from None
+            raise CardUnavailable(E.pcsc_message(hr, self.reader, "fr", fallback)) from None
         return bytes(data) + bytes((sw1, sw2))
 
     def _drop(self) -> None:

@@ -1,4 +1,7 @@
-"""PC/SC failures as sentences a person can act on, in the active language (French by default).
+"""PC/SC and vpcd failures as sentences a person can act on, in French or English.
+
+The card layer raises them in French, the language the session records (``lang="fr"``);
+``testbench.i18n`` reads them back in English where they are shown.
 
 pcsc-lite and winscard describe a failure in their own English ("Sharing violation.", "Service not
 available."); a person needs what happened and what to do. Only a code without a sentence of its
@@ -8,8 +11,10 @@ what a user of ``pip install`` can act on. The codes are the same in pcsc-lite a
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
+import socket
 import sys
 
 from testbench.i18n import translator
@@ -83,6 +88,29 @@ def no_reader_message(lang: str | None = None) -> str:
         "le service PC/SC tourne mais ne voit aucun lecteur : branchez un lecteur de cartes ; pour des "
         "lecteurs virtuels, installez le paquet système vsmartcard-vpcd puis redémarrez pcscd"
     )
+
+
+#: Why vpcd did not take a virtual card's connection, in French (the OS's own words are its language's).
+_SOCKET_REASONS = {
+    errno.ECONNREFUSED: "connexion refusée",
+    errno.ETIMEDOUT: "délai dépassé",
+    errno.ECONNRESET: "connexion interrompue",
+    errno.ECONNABORTED: "connexion interrompue",
+    errno.EHOSTUNREACH: "hôte injoignable",
+    errno.ENETUNREACH: "hôte injoignable",
+}
+
+
+def vpcd_message(port: int, exc: OSError, lang: str | None = "fr") -> str:
+    """vpcd refused or ignored a virtual card's connection: a sentence, never the OS's ``[Errno …]`` text."""
+    t = translator(lang)
+    if isinstance(exc, socket.timeout | TimeoutError):
+        reason = t("délai dépassé")
+    elif exc.errno in _SOCKET_REASONS:
+        reason = t(_SOCKET_REASONS[exc.errno])
+    else:
+        reason = t("erreur système {code}").format(code=errno.errorcode.get(exc.errno or 0, exc.errno or "?"))
+    return t("le lecteur virtuel vpcd ne répond pas sur le port {port} ({reason})").format(port=port, reason=reason)
 
 
 def pcsc_message(hr: int, reader: str = "", lang: str | None = None, fallback: str = "") -> str:

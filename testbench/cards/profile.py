@@ -16,6 +16,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from .messages import FLAG_FR, describe_cps, describe_vitale
 from .nir import NirError, check_nir
 
 FORMAT_VERSION = "1"
@@ -184,38 +185,20 @@ class CardProfile:
         return None
 
     def describe_fr(self) -> str:
-        """Short French description used in operator messages, e.g. « Vitale 2 de test vitale2-c2s (C2S) »."""
-        nature = {"T": "de test", "D": "de démonstration", "R": "réelle"}[self.nature]
+        """Short French description used in operator messages, e.g. « carte Vitale 2 de test « vitale2-c2s »
+        de JEAN EXEMPLE (C2S) » (``testbench.i18n`` reads it back in English)."""
         if self.is_vitale:
             b1 = self.beneficiary(1) or (self.beneficiaries[0] if self.beneficiaries else None)
-            who = f" {of_person(b1.first_name, b1.name)}" if b1 else ""
             flags = sorted({f for b in self.beneficiaries for f in b.coverage.active()})
-            extra = f" ({', '.join(_FLAG_LABELS[f] for f in flags)})" if flags else ""
-            return f"carte Vitale {self.generation} {nature} « {self.id} »{who}{extra}"
+            holder = (b1.first_name, b1.name) if b1 else None
+            return describe_vitale(f"Vitale {self.generation}", self.nature, self.id, holder, flags)
         pro = self.professional
-        who = f" {of_person(pro.first_name, pro.name)} ({pro.profession})" if pro else ""
-        ctype = pro.card_type if pro else "CPS"
-        return f"carte {ctype} ({self.kind.upper()}) {nature} « {self.id} »{who}"
-
-
-_FLAG_LABELS = {
-    "ald": "ALD",
-    "c2s": "C2S",
-    "maternity": "maternité",
-    "at_mp": "AT/MP",
-    "alsace_moselle": "Alsace-Moselle",
-    "ame": "AME",
-}
+        holder3 = (pro.first_name, pro.name, pro.profession) if pro else None
+        return describe_cps(pro.card_type if pro else "CPS", self.kind.upper(), self.nature, self.id, holder3)
 
 
 def flag_label(flag: str) -> str:
-    return _FLAG_LABELS.get(flag, flag)
-
-
-def of_person(first_name: str, name: str) -> str:
-    """« de JEAN EXEMPLE », elided before a vowel: « d'ANNE MODELE »."""
-    who = f"{first_name} {name}".strip()
-    return f"d'{who}" if who[:1].upper() in "AEIOUYÀÂÉÈÊËÎÏÔÛÙÜ" and who else f"de {who}"
+    return FLAG_FR.get(flag, flag)
 
 
 # ---------------------------------------------------------------- loading

@@ -69,7 +69,8 @@ def register(sub: Any) -> None:
 
 
 def _err(message: str) -> None:
-    print(f"testbench cards : {message}", file=sys.stderr)
+    """``message`` as the card layer says it (French), in the command's language."""
+    print(f"testbench cards : {translator()(message)}", file=sys.stderr)
 
 
 def _port(args: argparse.Namespace) -> int:
@@ -248,10 +249,9 @@ def _serve(card: Any, port: int, trace: Path | None, duration: float | None, lab
     try:
         icc.insert(5.0)
     except OSError as exc:
-        _err(
-            f"vpcd injoignable sur le port {port} ({exc}) : le service pcscd tourne-t-il, avec le paquet "
-            "vsmartcard-vpcd installé ?"
-        )
+        from testbench.cards.pcsc_errors import vpcd_message
+
+        _err(vpcd_message(port, exc) + " : le service pcscd tourne-t-il, avec le paquet vsmartcard-vpcd installé ?")
         return EXIT_ENV
     print(f"{label} insérée sur le port vpcd {port} ; Ctrl-C pour la retirer", file=sys.stderr)
     try:

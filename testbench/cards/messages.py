@@ -1,0 +1,145 @@
+"""The card layer's descriptions and guard sentences: composed in French, read back in English.
+
+The bench records French (the session is read in either language later). A card's description
+(« carte Vitale 2 de test « vitale2-c2s » de JEAN EXEMPLE (C2S) ») and the guard's sentence that
+names two of them have optional parts and French grammar (article, elision), so the translator's
+``{name}`` templates cannot read them back: :data:`EN_SHAPES` does, with the closed word lists
+below (families, natures, coverage flags). Their single-part pieces (the guard's problems, the
+prompts, the bay's failures) are plain templates of ``testbench.i18n``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+NATURE_FR = {"T": "de test", "D": "de démonstration", "R": "réelle"}
+_NATURE_EN = {"de test": "test", "de démonstration": "demonstration", "réelle": "real"}
+FAMILY_FR = {"vitale1": "Vitale 1", "vitale2": "Vitale 2", "cps3": "CPS3", "cps4": "CPS4"}
+FLAG_FR = {
+    "ald": "ALD",
+    "c2s": "C2S",
+    "maternity": "maternité",
+    "at_mp": "AT/MP",
+    "alsace_moselle": "Alsace-Moselle",
+    "ame": "AME",
+}
+_FLAG_EN = {"maternité": "maternity"}
+UNKNOWN_FR = "inconnue"  # a family the ATR does not tell
+UNREAD_FR = "carte {family} (ATR {atr})"  # a card the guard could not read (also « carte inconnue »)
+MISMATCH_FR = "Le lecteur « {reader} » ({slot}) contient {article} {found} ; le cas attend la {expected}. Différences : {problems}."  # noqa: E501
+REFUSED_FR = "Le lecteur « {reader} » ({slot}) contient {article} {found} : {problems}."
+PROBLEM_SEPARATOR = " ; "
+
+
+def nature_fr(code: str) -> str:
+    """The nature as an adjective after « carte » (« de test », « réelle »), also for an unknown code."""
+    return NATURE_FR.get(code, f"de nature « {code or '?'} »")
+
+
+def of_person(first_name: str, name: str) -> str:
+    """« de JEAN EXEMPLE », elided before a vowel: « d'ANNE MODELE »."""
+    who = f"{first_name} {name}".strip()
+    return f"d'{who}" if who[:1].upper() in "AEIOUYÀÂÉÈÊËÎÏÔÛÙÜ" and who else f"de {who}"
+
+
+def describe_vitale(
+    family: str, nature: str, profile_id: str | None, holder: tuple[str, str] | None, flags: Iterable[str]
+) -> str:
+    """« carte Vitale 2 de test « vitale2-c2s » de JEAN EXEMPLE (C2S) »: family as in :data:`FAMILY_FR`,
+    nature as a code, the holder as (first name, name), flags as codes (``ald``…)."""
+    text = f"carte {family} {nature_fr(nature)}"
+    text += f" « {profile_id} »" if profile_id else ""
+    text += f" {of_person(*holder)}" if holder else ""
+    labels = [FLAG_FR.get(f, f) for f in flags]
+    return text + (f" ({', '.join(labels)})" if labels else "")
+
+
+def describe_cps(
+    card_type: str, family: str, nature: str, profile_id: str | None, holder: tuple[str, str, str] | None
+) -> str:
+    """« carte CPS (CPS3) de test « cps3-medecin » de JEAN EXEMPLE (Médecin) »; holder: first name, name,
+    profession (a French domain term, kept in English)."""
+    text = f"carte {card_type} ({family}) {nature_fr(nature)}"
+    text += f" « {profile_id} »" if profile_id else ""
+    return text + (f" {of_person(holder[0], holder[1])} ({holder[2]})" if holder else "")
+
+
+def describe_unread(family: str | None, atr: bytes) -> str:
+    """A card known only by its ATR: « carte Vitale 2 (ATR …) », « carte inconnue (ATR …) »."""
+    return UNREAD_FR.format(family=FAMILY_FR.get(family or "", UNKNOWN_FR), atr=atr.hex(" ").upper())
+
+
+# ---------------------------------------------------------------- reading them back in English
+
+_NATURE = r"de test|de démonstration|réelle|de nature « [^»]* »"
+_FLAGS = "|".join(re.escape(v) for v in FLAG_FR.values())
+_ID = r"(?: « (?P<id>[^»]+) »)?"
+_WHO = r" (?:de |d')(?P<who>.+?)"
+_FLAG_LIST = rf"(?: \((?P<flags>(?:{_FLAGS})(?:, (?:{_FLAGS}))*)\))?"
+_VITALE = re.compile(rf"carte (?P<family>Vitale \d) (?P<nature>{_NATURE}){_ID}(?:{_WHO})?{_FLAG_LIST}")
+_CPS = re.compile(
+    rf"carte (?P<type>\S+) \((?P<family>CPS\d)\) (?P<nature>{_NATURE}){_ID}(?:{_WHO} \((?P<profession>.*)\))?"
+)
+_UNREAD = re.compile(r"carte (?P<family>Vitale \d|CPS\d|inconnue) \(ATR (?P<atr>[0-9A-F ]*)\)")
+_ONE = r"Le lecteur « (?P<reader>.+?) » \((?P<slot>[^()]+)\) contient (?P<article>la|une) (?P<found>.+?)"
+_MISMATCH = re.compile(_ONE + r" ; le cas attend la (?P<expected>.+?)\. Différences : (?P<problems>.+)\.", re.DOTALL)
+_REFUSED = re.compile(_ONE + r" : (?P<problems>.+)\.", re.DOTALL)
+_SEVERAL = re.compile(r"(?P<first>Le lecteur « .+?\.) (?P<rest>Le lecteur « .+)", re.DOTALL)
+
+T = Callable[[str], str]
+
+
+def _card_en(family: str, nature: str) -> str:
+    adjective = _NATURE_EN.get(nature)
+    if adjective is None:  # « de nature « X » »
+        return f"{family} card of nature “{nature[len('de nature « ') : -2]}”"
+    return f"{adjective} {family} card"
+
+
+def _tail_en(m: re.Match[str]) -> str:
+    return (f" “{m['id']}”" if m["id"] else "") + (f" of {m['who']}" if m["who"] else "")
+
+
+def _vitale_en(m: re.Match[str], t: T) -> str:
+    flags = ", ".join(_FLAG_EN.get(f, f) for f in m["flags"].split(", ")) if m["flags"] else ""
+    return _card_en(m["family"], m["nature"]) + _tail_en(m) + (f" ({flags})" if flags else "")
+
+
+def _cps_en(m: re.Match[str], t: T) -> str:
+    card = _card_en(m["type"], m["nature"]) + f" ({m['family']})" + _tail_en(m)
+    return card + (f" ({m['profession']})" if m["who"] else "")
+
+
+def _unread_en(m: re.Match[str], t: T) -> str:
+    family = "unknown" if m["family"] == UNKNOWN_FR else m["family"]
+    return f"{family} card (ATR {m['atr']})"
+
+
+def _problems_en(text: str, t: T) -> str:
+    return "; ".join(t(p) for p in text.split(PROBLEM_SEPARATOR))
+
+
+def _holds_en(m: re.Match[str], t: T) -> str:
+    article = "an" if m["article"] == "une" else "the"
+    return f"Reader “{m['reader']}” ({m['slot']}) holds {article} {t(m['found'])}"
+
+
+def _mismatch_en(m: re.Match[str], t: T) -> str:
+    expected = f"the case expects the {t(m['expected'])}"
+    return f"{_holds_en(m, t)}; {expected}. Differences: {_problems_en(m['problems'], t)}."
+
+
+def _refused_en(m: re.Match[str], t: T) -> str:
+    return f"{_holds_en(m, t)}: {_problems_en(m['problems'], t)}."
+
+
+#: Read by ``testbench.i18n.english`` before its templates; several guard sentences first (one per card).
+EN_SHAPES = (
+    (_SEVERAL, lambda m, t: f"{t(m['first'])} {t(m['rest'])}"),
+    (_MISMATCH, _mismatch_en),
+    (_REFUSED, _refused_en),
+    (_VITALE, _vitale_en),
+    (_CPS, _cps_en),
+    (_UNREAD, _unread_en),
+)
