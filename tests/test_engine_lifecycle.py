@@ -94,6 +94,37 @@ def test_hung_engine_behind_a_wrapper_is_killed_with_its_whole_tree() -> None:
         engine.close()
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX wrapper shell and process table")
+def test_a_case_whose_wrapped_engine_hangs_ends_in_error_within_the_timeout(tmp_path: Path) -> None:
+    pid_file = tmp_path / "engine.pid"
+    engine = [sys.executable, str(FAULT_ENGINE), "--hang-in", "read_cps", "--pid-file", str(pid_file)]
+    shell = shutil.which("bash") or "sh"
+    session = tmp_path / "s.tbsession"
+    request = RunRequest(
+        casebooks=[CASEBOOKS_DIR / "demo.xml"],
+        session=session,
+        keyword="DEMO-FSE-001",
+        cards="inprocess",
+        engine=shlex.join([shell, "-c", f"{shlex.join(engine)}; exit $?"]),
+        engine_timeout=TIMEOUT,
+    )
+    worker = threading.Thread(target=run_campaign, args=(request,), daemon=True)
+    worker.start()
+    worker.join(timeout=30)
+    child = int(pid_file.read_text())
+    try:
+        assert not worker.is_alive(), "the campaign is blocked on the pipe the hung engine keeps open"
+        with read_session(session) as view:
+            (case,) = view.cases
+            assert case.latest is not None and case.latest.verdict == "error"
+            assert "délai dépassé" in case.latest.reason
+            assert case.latest.duration_ms is not None and case.latest.duration_ms < (TIMEOUT + MARGIN) * 1000
+        assert _gone_within(child, 2.0), "the engine behind the wrapper was left running (orphan)"
+    finally:
+        with contextlib.suppress(OSError):
+            os.kill(child, signal.SIGKILL)
+
+
 def test_a_restart_is_bounded_by_the_engine_timeout_not_a_hidden_floor(tmp_path: Path) -> None:
     marker = tmp_path / "hang-on-start"
     engine = SubprocessEngine([sys.executable, str(FAULT_ENGINE), "--hang-start-if", str(marker)], timeout=TIMEOUT)

@@ -4,7 +4,8 @@ KIND: exit (exit code 3), sigkill (killed by the OS), hang (never answers), garb
 line), huge (a 50 MB line), deaf (answers, then stops reading stdin), deep (a result nested 100,000
 levels deep), exit-after (answers, then exits).
 Without a fault it answers {"ok": true, "pid": ...}. With ``--hang-start-if PATH`` it never answers
-initialize while PATH exists (a restart that hangs). The tests call a method without a published
+initialize while PATH exists (a restart that hangs); with ``--hang-in METHOD`` it never answers METHOD;
+with ``--pid-file PATH`` it writes its pid there first. The tests call a method without a published
 schema ("ping"), so that the answer is not checked against one. Standard library only, so it starts fast.
 """
 
@@ -15,7 +16,16 @@ import sys
 import time
 
 out = sys.stdout.buffer
-hang_start_if = sys.argv[sys.argv.index("--hang-start-if") + 1] if "--hang-start-if" in sys.argv else None
+
+
+def option(name):
+    return sys.argv[sys.argv.index(name) + 1] if name in sys.argv else None
+
+
+hang_start_if, hang_in, pid_file = option("--hang-start-if"), option("--hang-in"), option("--pid-file")
+if pid_file is not None:
+    with open(pid_file, "w") as f:
+        f.write(str(os.getpid()))
 
 
 def reply(msg_id, result):
@@ -34,7 +44,7 @@ for raw in sys.stdin.buffer:
     if method == "shutdown":
         reply(msg_id, {})
         break
-    fault = params.get("fault") if isinstance(params, dict) else None
+    fault = "hang" if method == hang_in else params.get("fault") if isinstance(params, dict) else None
     if fault == "exit":
         os._exit(3)
     elif fault == "sigkill":
