@@ -175,3 +175,70 @@ def test_the_emulator_process_says_why_vpcd_refused_it(tmp_path: Path) -> None:
     )
     assert run.returncode == 2
     assert run.stderr.strip() == f"le lecteur virtuel vpcd ne répond pas sur le port {port} (connexion refusée)"
+
+
+def test_a_refused_card_reads_in_english_in_the_report_and_the_workstation(tmp_path: Path) -> None:
+    """The record is French; ``report --lang en`` and the workstation after F2 show the guard in English."""
+    import json
+
+    from testbench.casebook.loader import load_casebook
+    from testbench.paths import CASEBOOKS_DIR
+    from testbench.report.build import BuildOptions, build_report
+    from testbench.runner.assemble import BenchOptions, assemble
+    from testbench.runner.campaign import record_casebooks
+    from testbench.runner.runner import Runner
+    from testbench.runner.tracing import TraceRecorder
+    from testbench.store.session import SessionStore
+    from testbench.tui.texts import make_translator
+    from testbench.tui.workstation import Workstation
+
+    casebook = load_casebook(CASEBOOKS_DIR / "demo.xml")
+    cases = [casebook.case("DEMO-FSE-001"), casebook.case("DEMO-FSE-002")]
+    session = tmp_path / "s.tbsession"
+    store = SessionStore.open(session)
+    record_casebooks(store, [casebook])
+    recorder = TraceRecorder(writer=store.add_trace_lines)
+    bench = assemble(BenchOptions(cards="inprocess", engine="inprocess"), recorder)
+    present, swapped = bench.bay.present, []
+
+    def wrong_card_first(slot: str, profile: Path) -> None:  # the operator puts the wrong card in, once
+        if slot == "vitale" and not swapped:
+            swapped.append(profile)
+            profile = P / "vitale2-c2s.xml"
+        present(slot, profile)
+
+    bench.bay.present = wrong_card_first  # type: ignore[method-assign]
+    try:
+        runner = Runner(store, bench.engine, bench.bay, recorder, guard=bench.guard)
+        summary = runner.run(store.begin_run([], {}, {}), [(casebook, c) for c in cases])
+    finally:
+        bench.close()
+        store.close()
+    (_, refused_outcome), _ = summary.outcomes
+    french = refused_outcome.reason
+    assert french.startswith("carte refusée, le cas n'a pas démarré : Le lecteur « ")  # recorded in French
+    expected = swapped[0].stem
+
+    out = build_report(session, tmp_path / "en", BuildOptions(lang="en")).folder
+    data = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    case = next(c for c in data["cases"] if c["key"]["case_id"] == "DEMO-FSE-001")
+    english = case["reason"]
+    assert english.startswith("card refused, the case did not start: Reader “"), english
+    assert_one_language(french, english)
+    assert "“vitale2-c2s”" in english and f"“{expected}”" in english  # both cards named
+    assert "SARAH" not in english  # and their holders redacted, as the report does
+    found = [c["found"] for c in data["cover"]["cards"] if c["found"] != "non renseigné"]  # read by the guard
+    assert len(found) == 2 and all(f.startswith(("test Vitale", "test CPE")) for f in found), found
+    assert not any(words(f) & FRENCH for f in found), found
+
+    ws = Workstation([casebook], session)
+    ws.reload()
+    try:
+        entry = ws.find("DEMO-FSE-001")
+        assert entry is not None
+        t = make_translator("en")
+        for status in ws.card_status(entry).values():
+            assert_one_language(status, t(status))
+            assert t(status).startswith(("refused: card refused", "accepted by the guard")), t(status)
+    finally:
+        ws.close()

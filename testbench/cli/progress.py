@@ -34,7 +34,7 @@ class Progress:
                 if event.index + 1 == event.total:
                     self.out.write("\n")
             else:
-                reason = f" — {event.outcome.reason}" if event.outcome.reason else ""
+                reason = f" — {self.t(event.outcome.reason)}" if event.outcome.reason else ""  # recorded French
                 verdict = self.t(event.outcome.verdict.label_fr)
                 self.out.write(f"[{event.index + 1}/{event.total}] {event.case.id} : {verdict}{reason}\n")
             self.out.flush()

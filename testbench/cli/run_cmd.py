@@ -9,6 +9,7 @@ from pathlib import Path
 
 from testbench.cli.main import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from testbench.cli.progress import Progress
+from testbench.i18n import translator
 from testbench.runner.verdict import Verdict
 
 
@@ -133,13 +134,15 @@ def cmd_run(args: argparse.Namespace) -> int:
         argv=list(sys.argv),
     )
     progress = Progress()
+    t = translator()  # the bench says it in French (as recorded), the person reads the command's language
     try:
-        result = run_campaign(request, listener=progress, notify=lambda m: print(m, file=sys.stderr))
+        result = run_campaign(request, listener=progress, notify=lambda m: print(t(m), file=sys.stderr))
     except CampaignError as exc:
         for line in exc.lines:
-            print(line, file=sys.stderr)
+            print(t(line), file=sys.stderr)
         return exc.exit_code
-    print(f"session : {args.session} — {progress.counts_text() or 'aucun cas exécuté'}", file=sys.stderr)
+    counts = progress.counts_text() or t("aucun cas exécuté")
+    print(t("session : {path} — {counts}").format(path=args.session, counts=counts), file=sys.stderr)
     if args.junit:
         from testbench.report.junit import write_junit
 
@@ -147,5 +150,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.report:
         from testbench.report.html import write_report
 
-        print(f"rapport : {write_report(args.session, args.report, lang=args.lang or 'fr')}", file=sys.stderr)
+        written = write_report(args.session, args.report, lang=args.lang or "fr")
+        print(t("rapport : {path}").format(path=written), file=sys.stderr)
     return exit_code(result.final_verdicts)

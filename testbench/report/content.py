@@ -108,7 +108,9 @@ def _first(sources: list[dict[str, Any]], *keys: str) -> Any:
     return None
 
 
-def _cover(session: SessionView, case_events: dict[int, list[dict[str, Any]]], scrub: Scrubber) -> dict[str, Any]:
+def _cover(
+    session: SessionView, case_events: dict[int, list[dict[str, Any]]], scrub: Scrubber, lang: str = "fr"
+) -> dict[str, Any]:
     runs = session.runs
     envs = [r["environment"] or {} for r in reversed(runs)]
     opts = [r["options"] or {} for r in reversed(runs)]
@@ -153,7 +155,7 @@ def _cover(session: SessionView, case_events: dict[int, list[dict[str, Any]]], s
                             reader=check.get("reader") or entry.get("reader"),
                             family=check.get("family"),
                             nature=check.get("nature"),
-                            found=scrub(str(check.get("found_fr") or "")),
+                            found=scrub(translator(lang)(str(check.get("found_fr") or ""))),  # recorded French
                             atr=check.get("atr"),
                         )
                     if check.get("reader") and check["reader"] not in readers:
@@ -362,12 +364,13 @@ def _case(
 ) -> dict[str, Any]:
     latest = view.latest
     slug = f"{_slug(view.case_id)}-{view.casebook_sha[:8]}"
+    t = translator(options.lang)  # reasons are recorded in French
     attempts = [
         {
             "number": a.number,
             "run_id": a.run_id,
             "verdict": a.verdict,
-            "reason": scrub(a.reason),
+            "reason": scrub(t(a.reason)),
             "started": iso(a.started_wall),
             "ended": iso(a.ended_wall),
             "started_wall": a.started_wall,
@@ -388,7 +391,7 @@ def _case(
         "tags": list(d.get("tags", [])),
         "cards": [{"slot": c.get("slot"), "card": c.get("card")} for c in d.get("cards", [])],
         "verdict": view.verdict,
-        "reason": scrub(latest.reason) if latest else "",
+        "reason": scrub(t(latest.reason)) if latest else "",
         "final_label": final_label(attempts, options.lang),
         "attempts": attempts,
         "steps": _steps(view, events, scrub, options.lang),
@@ -508,7 +511,7 @@ def gather(session: SessionView, options: Options | None = None, evidence: Evide
             "chain_ok": chain_report.ok,
             "chain_problems": chain_report.problems,
         },
-        "cover": _cover(session, all_events, scrub),
+        "cover": _cover(session, all_events, scrub, options.lang),
         "summary": {
             "total": len(cases),
             "by_verdict": verdicts.recorded,

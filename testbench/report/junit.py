@@ -55,7 +55,7 @@ def junit_tree(
         tc = etree.Element("testcase", classname=f"{case.domain}.{case.mode}", name=case.case_id, time=f"{seconds:.3f}")
         testcases.append(tc)
         _properties(tc, {RECORDED: verdict, RETAINED: retained})
-        reason = scrub(latest.reason) if latest else ""
+        reason = scrub(t(latest.reason)) if latest else ""  # recorded in French
         label = t(verdict_label(verdict))
         if verdict == "fail":
             counts["failures"] += 1
