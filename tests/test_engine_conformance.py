@@ -52,3 +52,13 @@ def test_check_usage_and_unavailable(capsys: pytest.CaptureFixture[str]) -> None
     assert main(["engine", "check"]) == 3
     assert main(["engine", "check", "--", "/nonexistent/engine"]) == 2
     assert "MOTEUR INDISPONIBLE" in capsys.readouterr().out
+
+
+def test_an_engine_that_starts_only_at_the_second_try_fails_the_start_check(tmp_path: Path) -> None:
+    from testbench.engines.protocol.conformance import run_checks
+
+    faulty = REPO / "tests" / "data" / "engines" / "faulty_reference.py"
+    report = run_checks([sys.executable, str(faulty), "--die-once", str(tmp_path / "killed")])
+    start = next(r for r in report.results if r.id == "demarrage")
+    assert not start.ok and "n'a pas démarré" in start.detail
+    assert not report.ok

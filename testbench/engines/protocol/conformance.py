@@ -54,20 +54,25 @@ class Report:
     def ok(self) -> bool:
         return not self.unavailable and all(r.ok for r in self.results)
 
-    def as_text(self) -> str:
-        out = [f"Conformité du moteur : {' '.join(self.command)}", ""]
+    def as_text(self, t: Callable[[str], str] = str) -> str:
+        """The report to read, worded by ``t`` (French as written by default; the checks say it in French)."""
+        out = [t("Conformité du moteur : {command}").format(command=" ".join(self.command)), ""]
         width = max((len(r.id) for r in self.results), default=10)
         for r in self.results:
             status = "PASS" if r.ok else "FAIL"
-            out.append(f"{status}  {r.id:<{width}}  {r.label}" + (f" — {r.detail}" if r.detail else ""))
+            out.append(f"{status}  {r.id:<{width}}  {t(r.label)}" + (f" — {t(r.detail)}" if r.detail else ""))
         failed = sum(1 for r in self.results if not r.ok)
         out.append("")
         if self.unavailable:
-            out.append("MOTEUR INDISPONIBLE : vérifications interrompues.")
+            out.append(t("MOTEUR INDISPONIBLE : vérifications interrompues."))
         elif failed:
-            out.append(f"NON CONFORME : {failed} échec(s) sur {len(self.results)} vérifications.")
+            out.append(
+                t("NON CONFORME : {failed} échec(s) sur {total} vérifications.").format(
+                    failed=failed, total=len(self.results)
+                )
+            )
         else:
-            out.append(f"CONFORME : {len(self.results)} vérifications réussies.")
+            out.append(t("CONFORME : {total} vérifications réussies.").format(total=len(self.results)))
         return "\n".join(out)
 
     def as_json(self) -> str:
@@ -263,17 +268,14 @@ def run_checks(command: list[str], timeout: float = 5.0, start_timeout: float | 
         c._add("demarrage", "le moteur démarre et répond à initialize", False, str(exc))
         c.report.unavailable = True
         return c.report
-    failed_start = eng.pending_fault
-    c._add(
-        "demarrage",
-        "le moteur démarre et répond à initialize",
-        not c.violations and failed_start is None,
-        str(failed_start)
-        if failed_start is not None
-        else "schéma : " + " ; ".join(c.violations[:4])
-        if c.violations
-        else f"{info.name} {info.version}",
-    )
+    failed_start = eng.pending_fault  # it started, but only at the second try
+    if failed_start is not None:
+        detail = str(failed_start)
+    elif c.violations:
+        detail = "schéma : " + " ; ".join(c.violations[:4])
+    else:
+        detail = f"{info.name} {info.version}"
+    c._add("demarrage", "le moteur démarre et répond à initialize", failed_start is None and not c.violations, detail)
 
     def describe() -> str:
         value = eng.call("describe", {})
@@ -378,7 +380,8 @@ def run_checks(command: list[str], timeout: float = 5.0, start_timeout: float | 
             res = eng.adri_query({"beneficiary": sample_request("x")["beneficiary"], "care_date": "2024-06-03"})
         except EngineRefusal as exc:
             return f"refus typé {exc.code} (accepté)"
-        return f"droits ouverts : {res.get('rights_open')}"
+        rights = res.get("rights_open")
+        return f"droits ouverts : {'oui' if rights is True else 'non' if rights is False else rights!r}"
 
     c.run("adri", "adri_query rend des droits ou un refus typé", adri)
 
