@@ -31,6 +31,7 @@ from testbench.cards.profile import CardProfile, load_profile
 REPO = Path(__file__).resolve().parents[1]
 CASEBOOKS = REPO / "casebooks"
 PROFILES = [load_profile(p) for p in sorted((CASEBOOKS / "cards").glob("*.xml"))]
+PROFILE_BY_FILE = {f"{p.id}.xml": p for p in PROFILES}
 PDFTOTEXT = shutil.which("pdftotext")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -216,9 +217,6 @@ def _casebook(cases: list[tuple[str, str, str | None]]) -> str:
         "<addendum>8</addendum><ps-category>demonstration</ps-category><title>Confidentialité des exports</title>"
         f"</identity><fixtures>{fixtures}</fixtures><cases>{''.join(body)}</cases></casebook>\n"
     )
-
-
-PROFILE_BY_FILE = {f"{p.id}.xml": p for p in PROFILES}
 
 
 def _presented_profiles(session: Path) -> set[str]:
