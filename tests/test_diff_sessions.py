@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
+import pytest
 from lxml import etree
 from test_report_build import campaign
 
 from testbench.cli.main import main
 from testbench.report.diff import diff_sessions, normalise_line
+from testbench.store.read import read_session
 
 
 def sessions(tmp_path: Path, **b_kw) -> tuple[Path, Path]:
@@ -71,3 +74,99 @@ def test_new_failing_case_counts_and_unreadable_session_is_usage(tmp_path: Path)
 def test_normalisation_rules_keep_amounts_and_codes() -> None:
     line = "2026-01-15T10:00:01.123Z create_invoice 1a2b3c4d-17 montant 33.60 (12.40 ms) handle 0x7ffd1234"
     assert normalise_line(line) == "‹T› create_invoice ‹REF› montant 33.60 (‹durée›) handle ‹0x›"
+
+
+# -- two benches, one product ------------------------------------------------------------------------
+
+DEMO_PICK = "DEMO-FSE-001 or DEMO-FSE-012 or DEMO-CARDS-001"  # a sale, a refusal, a card reading
+
+
+def _demo_run(session: Path, cards: str) -> Path:
+    from testbench.paths import CASEBOOKS_DIR
+    from testbench.runner.campaign import RunRequest, run_campaign
+
+    request = RunRequest(
+        casebooks=[CASEBOOKS_DIR / "demo.xml"], session=session, keyword=DEMO_PICK, cards=cards, engine="inprocess"
+    )
+    run_campaign(request)
+    return session
+
+
+@pytest.mark.integration
+def test_same_product_on_pcscd_and_in_memory_cards_shows_no_difference(
+    vpcd_lock: list[str], tmp_path: Path, capsys
+) -> None:
+    """Reader names (Virtual PCD 00 01 / Lecteur virtuel cps) and card modes differ: nothing else does."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    a = _demo_run(tmp_path / "a" / "memory.tbsession", "inprocess")
+    b = _demo_run(tmp_path / "b" / "pcscd.tbsession", "pcsc")
+    with read_session(b) as view:
+        assert "pcscd" in view.runs[-1]["environment"]["cards"]  # really two different benches
+        assert any("Virtual PCD" in line.text for line in view.iter_trace_lines())
+    result = diff_sessions(a, b)
+    assert {c.case_id: c.kind for c in result.cases} == dict.fromkeys(
+        ("DEMO-FSE-001", "DEMO-FSE-012", "DEMO-CARDS-001"), "same"
+    ), [(c.case_id, c.kind, c.trace_diff[:4]) for c in result.cases]
+    assert result.product == [] and "cartes" in result.bench
+    assert main(["diff", str(a), str(b)]) == 0
+    out = capsys.readouterr().out
+    assert "environnement du produit : identique" in out and "aucune régression" in out
+    assert "différences du banc, sans effet sur la comparaison : cartes" in out
+
+
+def _another_bench(session: Path, *, engine_version: str | None = None) -> None:
+    """Rewrite a recorded session as another bench would have written it (readers, host, paths)."""
+    conn = sqlite3.connect(session)
+    with conn:
+        for table, column in (("trace_lines", "text"), ("events", "data")):
+            conn.execute(f"UPDATE {table} SET {column} = replace({column}, 'Lecteur virtuel', 'Lecteur USB atelier 2')")
+        for run_id, environment in conn.execute("SELECT id, environment FROM runs").fetchall():
+            env = json.loads(environment)
+            env["host"], env["cards"] = "poste-examen-2", "cartes émulées via pcscd + vpcd (vitale=Lecteur USB 2)"
+            if engine_version is not None:
+                env.setdefault("engine", {})["version"] = engine_version
+            conn.execute(
+                "UPDATE runs SET environment = ?, host = ? WHERE id = ?", (json.dumps(env), "poste-examen-2", run_id)
+            )
+    conn.close()
+
+
+def test_other_reader_names_and_host_are_normalised_and_the_engine_version_still_shows(tmp_path: Path, capsys) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    a = _demo_run(tmp_path / "a" / "s.tbsession", "inprocess")
+    b = _demo_run(tmp_path / "b" / "s.tbsession", "inprocess")
+    _another_bench(b)
+    with read_session(b) as view:
+        assert any("Lecteur USB atelier 2" in line.text for line in view.iter_trace_lines())
+    same = diff_sessions(a, b)
+    assert {c.kind for c in same.cases} == {"same"}, [(c.case_id, c.trace_diff[:4]) for c in same.cases]
+    assert same.product == [] and {"cartes", "poste"} <= set(same.bench)
+
+    _another_bench(b, engine_version="9.9.9")  # a new engine release: the product changed
+    changed = diff_sessions(a, b)
+    assert [(e.key, e.after) for e in changed.product] == [("moteur", changed.product[0].before[:-5] + "9.9.9")]
+    assert main(["diff", str(a), str(b), "--json", str(tmp_path / "d.json")]) == 0  # not a case regression
+    out = capsys.readouterr().out
+    assert "environnement du produit : différent" in out and "  moteur : " in out and "→" in out
+    data = json.loads((tmp_path / "d.json").read_text(encoding="utf-8"))
+    assert data["environment"]["product"][0]["key"] == "moteur" and "poste" in data["environment"]["bench_normalised"]
+
+
+def test_a_value_missing_on_one_side_reads_as_a_dash(tmp_path: Path, capsys) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    a = campaign(tmp_path / "a", hostile=False)
+    b = campaign(tmp_path / "b", hostile=False)
+    conn = sqlite3.connect(b)
+    with conn:  # the other side never observed the amount (the step did not run)
+        rows = conn.execute("SELECT id, data FROM comparisons").fetchall()
+        for row_id, data in rows:
+            value = json.loads(data)
+            value["observed"] = None
+            conn.execute("UPDATE comparisons SET data = ? WHERE id = ?", (json.dumps(value), row_id))
+    conn.close()
+    main(["diff", str(a), str(b), "--all"])
+    out = capsys.readouterr().out
+    assert "33.60 → — (attendu 33.60)" in out and "None" not in out

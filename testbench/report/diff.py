@@ -8,6 +8,11 @@ vary between runs and are replaced by markers first; the rules applied are named
 A *regression* is a case that now fails (``fail`` or ``error``) and did not before, including a case
 that did not exist before; regressions come first and set the exit code a CI gates on.
 
+Two benches running the same release differ in reader names, card mode, host, paths and engine
+command line: those are normalised (testbench.report.diff_bench), so they never show as changed
+traces; the product's environment (engine and its version, software under test, casebooks) is
+compared and shown.
+
 Sessions are compared as recorded; what the diff shows is redacted as in a report
 (testbench.report.personal, no opt-out): a diff is written to files and CI logs. A change in personal
 data shows as a changed line whose masked parts look alike.
@@ -24,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from testbench.report.content import verdict_label
+from testbench.report.diff_bench import BENCH_RULES, EnvChange, bench_differences, bench_normaliser, product_changes
 from testbench.report.personal import Scrubber
 from testbench.runner import normalize
 from testbench.runner.verdict import Verdict
@@ -31,7 +37,7 @@ from testbench.store.read import SessionView, read_session
 
 FAILING = {"fail", "error"}
 _TIMESTAMP = re.compile(
-    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?"
+    r"(?:\d{4}-\d{2}-\d{2}|\b\d{8})[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?"
     r"|\b\d{2}:\d{2}:\d{2}(?:[.,]\d+)?\b"
 )
 
@@ -125,6 +131,10 @@ class SessionDiff:
     a: str
     b: str
     cases: list[CaseDiff]
+    #: the product's environment where it differs (engine, its version, software under test, casebooks)
+    product: list[EnvChange] = field(default_factory=list)
+    #: what differs on the bench side only (readers and card mode, host, paths…): normalised, not compared
+    bench: list[str] = field(default_factory=list)
 
     @property
     def regressions(self) -> list[CaseDiff]:
@@ -137,13 +147,15 @@ class SessionDiff:
         return {k: out[k] for k in KIND_ORDER if k in out}
 
 
-def _latest_details(session: SessionView, case: Any) -> tuple[dict[str, dict[str, Any]], list[str]]:
+def _latest_details(
+    session: SessionView, case: Any, bench: Callable[[str], str]
+) -> tuple[dict[str, dict[str, Any]], list[str]]:
     latest = case.latest
     if latest is None:
         return {}, []
     comparisons = {c.get("expectation_id", ""): c for c in session.comparisons(latest.id)}
     lines = [
-        f"{ch} {normalise_line(text)}"
+        f"{ch} {normalise_line(bench(text))}"
         for ch, text in session.conn.execute(
             "SELECT channel, text FROM trace_lines WHERE attempt_id = ? ORDER BY mono_ns, id", (latest.id,)
         )
@@ -159,6 +171,8 @@ def diff_sessions(path_a: Path, path_b: Path, *, trace_context: int = 1, max_tra
         cases_a = {(plans_a.get(c.casebook_sha, ""), c.case_id): c for c in a.cases}
         cases_b = {(plans_b.get(c.casebook_sha, ""), c.case_id): c for c in b.cases}
         keys = list(cases_b) + [k for k in cases_a if k not in cases_b]
+        bench_a, bench_b = bench_normaliser(a), bench_normaliser(b)
+        product, bench = product_changes(a, b), bench_differences(a, b)
         out = []
         for key in keys:
             ca, cb = cases_a.get(key), cases_b.get(key)
@@ -173,8 +187,8 @@ def diff_sessions(path_a: Path, path_b: Path, *, trace_context: int = 1, max_tra
                 casebook_changed=bool(ca and cb and ca.casebook_sha != cb.casebook_sha),
             )
             if ca and cb:
-                comp_a, lines_a = _latest_details(a, ca)
-                comp_b, lines_b = _latest_details(b, cb)
+                comp_a, lines_a = _latest_details(a, ca, bench_a)
+                comp_b, lines_b = _latest_details(b, cb, bench_b)
                 for eid in list(comp_b) + [e for e in comp_a if e not in comp_b]:
                     x, y = comp_a.get(eid), comp_b.get(eid)
                     before = x.get("observed") if x else None
@@ -204,7 +218,11 @@ def diff_sessions(path_a: Path, path_b: Path, *, trace_context: int = 1, max_tra
     rank = {k: i for i, k in enumerate(KIND_ORDER)}
     order = {k: i for i, k in enumerate(keys)}
     out.sort(key=lambda c: (rank[c.kind], order[(c.plan_id, c.case_id)]))
-    return SessionDiff(str(path_a), str(path_b), out)
+    return SessionDiff(str(path_a), str(path_b), out, [_scrubbed(c, scrub) for c in product], bench)
+
+
+def _scrubbed(change: EnvChange, scrub: Callable[[str], str]) -> EnvChange:
+    return EnvChange(change.key, scrub(change.before), scrub(change.after))
 
 
 def to_json(diff: SessionDiff) -> dict[str, Any]:
@@ -216,6 +234,11 @@ def to_json(diff: SessionDiff) -> dict[str, Any]:
         "counts": diff.counts(),
         "regressions": len(diff.regressions),
         "trace_rules": [name for name, _ in TRACE_RULES],
+        "bench_rules": list(BENCH_RULES),
+        "environment": {
+            "product": [{"key": e.key, "before": e.before, "after": e.after} for e in diff.product],
+            "bench_normalised": diff.bench,
+        },
         "cases": [
             {
                 "plan_id": c.plan_id,
@@ -246,8 +269,23 @@ def to_json(diff: SessionDiff) -> dict[str, Any]:
     }
 
 
+def _shown(value: object) -> str:
+    """An observed or expected value as a person reads it: a dash when there is none."""
+    return "—" if value is None or value == "" else str(value)
+
+
 def _v(verdict: str | None) -> str:
     return "—" if verdict is None else verdict_label(verdict)
+
+
+def _environment_lines(diff: SessionDiff) -> list[str]:
+    """The product's environment (compared) and the bench's (normalised), as the text and HTML say them."""
+    lines = ["environnement du produit : " + ("identique" if not diff.product else "différent")]
+    lines += [f"  {e.key} : {e.before} → {e.after}" for e in diff.product]
+    lines.append("normalisation du banc : " + ", ".join(BENCH_RULES))
+    if diff.bench:
+        lines.append("différences du banc, sans effet sur la comparaison : " + ", ".join(diff.bench))
+    return lines
 
 
 def to_text(diff: SessionDiff, *, show_same: bool = False) -> str:
@@ -255,6 +293,7 @@ def to_text(diff: SessionDiff, *, show_same: bool = False) -> str:
     counts = diff.counts()
     out.append("bilan : " + ", ".join(f"{KIND_FR[k]} {n}" for k, n in counts.items()))
     out.append("normalisation des traces : " + ", ".join(name for name, _ in TRACE_RULES))
+    out += _environment_lines(diff)
     for c in diff.cases:
         if c.kind == "same" and not show_same:
             continue
@@ -269,7 +308,10 @@ def to_text(diff: SessionDiff, *, show_same: bool = False) -> str:
             out.append("  cahier de tests différent entre A et B")
         for v in c.values:
             label = "montant" if v.is_amount else "valeur"
-            out.append(f"  {label} {v.expectation_id} {v.path} : {v.before} → {v.after} (attendu {v.expected})")
+            out.append(
+                f"  {label} {v.expectation_id} {v.path} : {_shown(v.before)} → {_shown(v.after)} "
+                f"(attendu {_shown(v.expected)})"
+            )
         if c.trace_diff:
             out.append(f"  traces : +{c.trace_added} −{c.trace_removed} lignes (après normalisation)")
             out += [f"    {line}" for line in c.trace_diff]
@@ -302,7 +344,7 @@ def to_html(diff: SessionDiff, lang: str = "fr") -> str:
             continue
         values = "".join(
             f"<div>{'montant' if v.is_amount else 'valeur'} {escape(v.expectation_id)} {escape(v.path)} : "
-            f"{escape(str(v.before))} → <strong>{escape(str(v.after))}</strong></div>"
+            f"{escape(_shown(v.before))} → <strong>{escape(_shown(v.after))}</strong></div>"
             for v in c.values
         )
         trace = ""
@@ -323,7 +365,8 @@ def to_html(diff: SessionDiff, lang: str = "fr") -> str:
         f"<p>A : <code>{escape(diff.a)}</code><br>B : <code>{escape(diff.b)}</code></p>"
         f"<p>{escape(counts)} — {len(diff.regressions)} régression(s)</p>"
         f"<p>Normalisation des traces : {escape(rules)}</p>"
-        "<table><tr><th>Changement</th><th>Cas</th><th>Verdict</th><th>Valeurs</th><th>Traces</th></tr>"
+        + "".join(f"<p>{escape(line)}</p>" for line in _environment_lines(diff))
+        + "<table><tr><th>Changement</th><th>Cas</th><th>Verdict</th><th>Valeurs</th><th>Traces</th></tr>"
         + "".join(rows)
         + "</table></body></html>\n"
     )

@@ -1,0 +1,137 @@
+"""What varies between two benches and not between two products, for ``testbench diff``.
+
+The same release run on two benches differs in its reader names (``Virtual PCD 00 01``, ``Lecteur
+virtuel cps``), its card mode (pcscd or in memory), its host, user, paths and engine command line.
+None of that is the product's doing: the diff replaces each in the traces by a marker and lists it
+as normalised. What is the product's doing stays compared: the engine's identity and version, the
+software under test, the casebooks (plus, in the diff itself, verdicts and observed values).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from testbench.store import codec
+from testbench.store.read import SessionView
+
+#: Built-in engines named by a word; anything else in ``--engine`` is a command line of this bench.
+_ENGINE_WORDS = frozenset({"reference", "inprocess", "operator"})
+
+#: Trace markers, in the order they are applied (named in the diff's output).
+BENCH_RULES = ("lecteurs", "poste", "chemins", "commande du moteur")
+
+
+@dataclass(frozen=True)
+class EnvChange:
+    """One item of the product's environment that differs between the two sessions."""
+
+    key: str
+    before: str
+    after: str
+
+
+def product_environment(session: SessionView) -> dict[str, str]:
+    """The product's side of every run's environment (distinct values joined in run order)."""
+    values: dict[str, list[str]] = {}
+
+    def add(key: str, value: Any) -> None:
+        text = str(value or "").strip()
+        if text and text not in values.setdefault(key, []):
+            values[key].append(text)
+
+    for run in session.runs:
+        env = run.get("environment") or {}
+        engine = env.get("engine") or {}
+        add("moteur", " ".join(str(engine[k]) for k in ("name", "version") if engine.get(k)))
+        add("version du socle", engine.get("socle_version"))
+        add("agrément du moteur", engine.get("agrement"))
+        sut = (run.get("options") or {}).get("sut") or {}
+        add("logiciel testé", " ".join(str(sut[k]) for k in ("name", "version") if sut.get(k)))
+        for plan, sha in sorted((env.get("casebooks") or {}).items()):
+            add(f"cahier {plan}", str(sha)[:12])
+    return {key: ", ".join(items) for key, items in values.items() if items}
+
+
+def bench_environment(session: SessionView) -> dict[str, str]:
+    """The bench's side: what may differ without the product changing (shown, never compared)."""
+    values: dict[str, list[str]] = {}
+    for run in session.runs:
+        env = run.get("environment") or {}
+        options = run.get("options") or {}
+        for key, value in (
+            ("cartes", env.get("cards") or options.get("cards")),
+            ("poste", env.get("host") or run.get("host")),
+            ("utilisateur", env.get("user")),
+            ("plateforme", env.get("platform")),
+            ("python", env.get("python")),
+            ("testbench", env.get("testbench")),
+            ("commande du moteur", options.get("engine")),
+            ("ligne de commande", " ".join(run.get("argv") or ())),
+        ):
+            text = str(value or "").strip()
+            if text and text not in values.setdefault(key, []):
+                values[key].append(text)
+    return {key: ", ".join(items) for key, items in values.items() if items}
+
+
+def product_changes(a: SessionView, b: SessionView) -> list[EnvChange]:
+    before, after = product_environment(a), product_environment(b)
+    keys = list(before) + [k for k in after if k not in before]
+    return [EnvChange(k, before.get(k, "—"), after.get(k, "—")) for k in keys if before.get(k) != after.get(k)]
+
+
+def bench_differences(a: SessionView, b: SessionView) -> list[str]:
+    before, after = bench_environment(a), bench_environment(b)
+    keys = list(before) + [k for k in after if k not in before]
+    return [k for k in keys if before.get(k) != after.get(k)]
+
+
+def bench_normaliser(session: SessionView) -> Callable[[str], str]:
+    """Replace this session's reader names, host, paths and engine command by markers in a trace line."""
+    words: list[tuple[str, str]] = [(name, "‹lecteur›") for name in _readers(session)]
+    for run in session.runs:
+        env = run.get("environment") or {}
+        options = run.get("options") or {}
+        words += [(str(host), "‹poste›") for host in (run.get("host"), env.get("host")) if host]
+        words += [(arg, "‹chemin›") for arg in run.get("argv") or () if "/" in arg or "\\" in arg]
+        engine = str(options.get("engine") or "")
+        if engine and engine not in _ENGINE_WORDS:
+            words.append((engine, "‹commande du moteur›"))
+    words.append((str(session.path.resolve().parent), "‹chemin›"))
+    return _replacer(words)
+
+
+def _readers(session: SessionView) -> set[str]:
+    """Every reader a card was presented in or checked in, from the session's events."""
+    names: set[str] = set()
+    for (data,) in session.conn.execute("SELECT data FROM events WHERE data LIKE '%\"reader\"%'"):
+        _collect_readers(codec.loads(data), names)
+    return names
+
+
+def _collect_readers(value: Any, names: set[str]) -> None:
+    if isinstance(value, dict):
+        reader = value.get("reader")
+        if isinstance(reader, str) and reader:
+            names.add(reader)
+        for item in value.values():
+            _collect_readers(item, names)
+    elif isinstance(value, list):
+        for item in value:
+            _collect_readers(item, names)
+
+
+def _replacer(words: Iterable[tuple[str, str]]) -> Callable[[str], str]:
+    marker_of: dict[str, str] = {}
+    for word, marker in words:
+        if len(word) >= 2:  # a one-letter host would mark every word it starts
+            marker_of.setdefault(word, marker)
+    if not marker_of:
+        return lambda text: text
+    # Longest first, whole words only: a host "vm" is not the "vm" of "vmstat".
+    alternatives = "|".join(re.escape(w) for w in sorted(marker_of, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![\w/])(?:{alternatives})(?![\w])")
+    return lambda text: pattern.sub(lambda m: marker_of[m.group(0)], text)
