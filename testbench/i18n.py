@@ -142,6 +142,9 @@ _EN: dict[str, str] = {
     "le port vpcd {port} est utilisé par un autre banc ou une autre session de tests (verrou 127.0.0.1:{lock})": "vpcd port {port} is in use by another bench or test session (lock 127.0.0.1:{lock})",  # noqa: E501
     "l'émulateur de carte n'a pas démarré : {reason}": "the card emulator did not start: {reason}",
     "pas de réponse": "no answer",
+    "cartes émulées via pcscd + vpcd ({readers})": "cards emulated through pcscd + vpcd ({readers})",
+    "lecteurs PC/SC ({readers})": "PC/SC readers ({readers})",
+    "cartes virtuelles en mémoire ({slots})": "in-memory virtual cards ({slots})",
     "l'émulateur s'est arrêté (code {code})": "the emulator stopped (code {code})",
     "profil de carte invalide : {reason}": "invalid card profile: {reason}",
     "un profil chargé depuis un fichier est nécessaire pour l'émulateur": "the emulator needs a profile loaded from a file",  # noqa: E501
@@ -373,6 +376,206 @@ _EN: dict[str, str] = {
     ),
     "{failed} cahier(s) sur {total} invalide(s)": "{failed} of {total} casebook(s) invalid",
     "--max-size doit être positif": "--max-size must be positive",
+    # the command line's own messages (verify, keys, merge, engine check, run, ui) and what they print of the
+    # core (session store, campaign, integrity checks): French as written, read back here in English
+    "{path}: {message}": "{path}: {message}",  # a file named before what is said of it: each part on its own
+    "ok : {check}": "ok: {check}",
+    "modifié : {path}": "modified: {path}",
+    "manquant : {path}": "missing: {path}",
+    "ajouté : {path}": "added: {path}",
+    "{path} (lien symbolique)": "{path} (symbolic link)",
+    "{path} (fichier spécial)": "{path} (special file)",
+    "{path} (dossier vide)": "{path} (empty folder)",
+    "clé illisible ({reason})": "unreadable key ({reason})",
+    "ni une clé publique en base64 ni une clé privée PEM": "neither a base64 public key nor a PEM private key",
+    "fichier de session introuvable": "session file not found",
+    "n'est pas un fichier de session lisible ({reason})": "is not a readable session file ({reason})",
+    "signature Ed25519 valide, clé {key} (signé le {date})": "valid Ed25519 signature, key {key} (signed on {date})",
+    "{count} fichiers conformes au manifeste": "{count} files match the manifest",
+    "journal-chain.json ne correspond pas à la tête de chaîne annoncée par report.json": (
+        "journal-chain.json does not match the chain head stated in report.json"
+    ),
+    "journal-chain.json ne correspond pas à la tête de chaîne inscrite au manifeste": (
+        "journal-chain.json does not match the chain head recorded in the manifest"
+    ),
+    "chaîne du journal cohérente ({count} entrées, tête {head}…)": "journal chain consistent ({count} entries, head {head}…)",  # noqa: E501
+    "chaîne du journal intègre ({count} entrées, tête {head}…)": "journal chain intact ({count} entries, head {head}…)",
+    "le rapport annonce une autre clé de signature que celle qui l'a signé": (
+        "the report states another signing key than the one that signed it"
+    ),
+    "manifest.json : ancre de la chaîne du journal illisible": "manifest.json: the journal chain's anchor is unreadable",
+    "journal-chain.json illisible ou incomplet": "journal-chain.json unreadable or incomplete",
+    "session : {message}": "session: {message}",
+    "journal coupé — la session n'a plus que {live} entrée(s) de chaîne, le rapport a été construit sur {length} (tête {head}…) : des enregistrements ont été retirés": "journal cut short — the session has only {live} chain entries left, the report was built on {length} (head {head}…): records were removed",  # noqa: E501
+    "le rapport n'a pas été construit depuis cette session, ou la session a été réécrite (chaînes différentes)": (
+        "the report was not built from this session, or the session was rewritten (different chains)"
+    ),
+    "{count} entrée(s) ajoutée(s) depuis le rapport (revue ?)": "{count} entries added since the report (a review?)",
+    "le rapport correspond à la session": "the report matches the session",
+    "annotation {id} du cas {case} : signature invalide": "annotation {id} of case {case}: invalid signature",
+    "manifest.json absent : rien ne permet de vérifier ce dossier": "manifest.json missing: nothing can verify this folder",  # noqa: E501
+    "{name} illisible ({reason})": "{name} unreadable ({reason})",
+    "{name} invalide ({reason})": "{name} invalid ({reason})",
+    "format inconnu": "unknown format",
+    "forme non canonique": "not in canonical form",
+    "format ou algorithme inattendu": "unexpected format or algorithm",
+    "encodage base64 non canonique": "non-canonical base64 encoding",
+    "manifest.json n'est plus sous sa forme d'origine": "manifest.json is no longer in its original form",
+    "{name} ne correspond plus à la signature (manifeste modifié après signature)": (
+        "{name} no longer matches the signature (manifest changed after signing)"
+    ),
+    "{name} : empreinte de clé incohérente avec la clé publique": "{name}: key fingerprint inconsistent with the public key",  # noqa: E501
+    "{name} : signature invalide": "{name}: invalid signature",
+    "signé par une autre clé ({found}…) que la clé attendue ({expected}…)": (
+        "signed by another key ({found}…) than the expected key ({expected}…)"
+    ),
+    "chaîne : entrée n° {seq} à la place {place} (entrée supprimée ou déplacée)": (
+        "chain: entry no. {seq} in place {place} (an entry deleted or moved)"
+    ),
+    "chaîne : l'entrée {seq} ne suit pas la précédente (prev différent)": (
+        "chain: entry {seq} does not follow the previous one (different prev)"
+    ),
+    "chaîne : l'entrée {seq} ({kind}) a été modifiée": "chain: entry {seq} ({kind}) was modified",
+    "session sans chaîne d'intégrité (schéma antérieur à la v2)": "session without an integrity chain (schema before v2)",
+    "chaîne : entrée {seq} de type inconnu {kind}": "chain: entry {seq} of unknown kind {kind}",
+    "lignes {first}–{last}": "lines {first}–{last}",
+    "ligne {id}": "line {id}",
+    "{table} {rows} : contenu différent de celui enregistré dans la chaîne (entrée {seq})": (
+        "{table} {rows}: content differs from what the chain recorded (entry {seq})"
+    ),
+    "{table} {rows} : contenu différent de celui enregistré dans la chaîne (entrée {seq}), {count} ligne(s) supprimée(s)": "{table} {rows}: content differs from what the chain recorded (entry {seq}), {count} line(s) deleted",  # noqa: E501
+    "tentative {id} : verdict ou motif modifié après coup (entrée {seq})": (
+        "attempt {id}: verdict or reason changed afterwards (entry {seq})"
+    ),
+    "{table} : {count} ligne(s) hors chaîne (ajoutées après coup ?) : {ids}": (
+        "{table}: {count} line(s) outside the chain (added afterwards?): {ids}"
+    ),
+    "artifacts : le fichier {sha}… ne correspond plus à son empreinte": "artifacts: file {sha}… no longer matches its hash",
+    "attempts : verdict sans entrée de chaîne pour les tentatives {ids}": (
+        "attempts: verdict without a chain entry for attempts {ids}"
+    ),
+    "{table} : table absente de la chaîne (entrées supprimées ?)": "{table}: table missing from the chain (entries deleted?)",  # noqa: E501
+    "{table} : contenu modifié depuis son dernier enregistrement dans la chaîne (entrée {seq})": (
+        "{table}: content changed since its last record in the chain (entry {seq})"
+    ),
+    "{table} : contenu modifié depuis son dernier enregistrement dans la chaîne (entrée {seq}), {count} ligne(s) au lieu de {expected}": "{table}: content changed since its last record in the chain (entry {seq}), {count} line(s) instead of {expected}",  # noqa: E501
+    "annotation {id} : signée sur une autre tête de chaîne que celle qui la précède (journal réécrit avant elle)": (
+        "annotation {id}: signed over another chain head than the one before it (journal rewritten before it)"
+    ),
+    # testbench keys (and the signing keys' errors)
+    "refus d'écrire une clé privée dans un dossier de rapport": "refusing to write a private key into a report folder",
+    "clé privée : {path} (lisible par vous seul ; ne la copiez ni dans une session ni dans un rapport)": (
+        "private key: {path} (readable by you only; copy it into neither a session nor a report)"
+    ),
+    "clé publique : {key}": "public key: {key}",
+    "empreinte : ": "fingerprint: ",
+    "une clé existe déjà (--force pour la remplacer)": "a key already exists (--force to replace it)",
+    "clé de signature illisible ({reason}) ; créez-la avec « testbench keys init »": (
+        'signing key unreadable ({reason}); create it with "testbench keys init"'
+    ),
+    "clé privée lisible par d'autres utilisateurs ; chmod 600 {path}": "private key readable by other users; chmod 600 {path}",  # noqa: E501
+    "pas une clé privée PEM lisible": "not a readable PEM private key",
+    "la clé n'est pas une clé Ed25519": "the key is not an Ed25519 key",
+    "clé publique Ed25519 invalide (32 octets attendus)": "invalid Ed25519 public key (32 bytes expected)",
+    # testbench merge
+    "{path} : {sessions} sessions, {cases} cas, {attempts} tentatives": (
+        "{path}: {sessions} sessions, {cases} cases, {attempts} attempts"
+    ),
+    ", {count} tentative(s) en double ignorée(s)": ", {count} duplicate attempt(s) ignored",
+    "existe déjà ; choisissez un nouveau fichier de session": "already exists; choose a new session file",
+    "la session fusionnée doit être un nouveau fichier": "the merged session must be a new file",
+    "fusion refusée : une session d'entrée a été modifiée": "merge refused: an input session was modified",
+    # testbench engine check (testbench/engines/protocol/conformance.py)
+    "indiquez la commande du moteur après --": "give the engine's command after --",
+    "Conformité du moteur : {command}": "Engine conformance: {command}",
+    "MOTEUR INDISPONIBLE : vérifications interrompues.": "ENGINE UNAVAILABLE: checks stopped.",
+    "NON CONFORME : {failed} échec(s) sur {total} vérifications.": "NOT CONFORMANT: {failed} of {total} checks failed.",
+    "CONFORME : {total} vérifications réussies.": "CONFORMANT: {total} checks passed.",
+    "le moteur démarre et répond à initialize": "the engine starts and answers initialize",
+    "describe rend la description du moteur": "describe returns the engine's description",
+    "create_invoice (exemple E1) : forme et arithmétique": "create_invoice (example E1): shape and arithmetic",
+    "la FSE est du XML bien formé (et conforme à notre XSD si c'est notre format)": (
+        "the FSE is well-formed XML (and valid against our XSD if it is our format)"
+    ),
+    "même requête deux fois → mêmes montants": "same request twice → same amounts",
+    "quantité nulle → refus typé, code stable": "zero quantity → typed refusal, stable code",
+    "code LPP inconnu → refus typé, code stable": "unknown LPP code → typed refusal, stable code",
+    "secure_invoice rend une facture sécurisée": "secure_invoice returns a secured invoice",
+    "build_lot rend un lot et son fichier": "build_lot returns a lot and its file",
+    "read_returns : ARL ±, RSP payé / rejeté": "read_returns: ARL ±, RSP paid / rejected",
+    "adri_query rend des droits ou un refus typé": "adri_query returns rights or a typed refusal",
+    "read_vitale / read_cps : contenu ou erreur typée": "read_vitale / read_cps: content or typed error",
+    "méthode inconnue → erreur -32601": "unknown method → error -32601",
+    "paramètres invalides → erreur -32602 ou refus, sans arrêt": "invalid parameters → error -32602 or refusal, no stop",
+    "ligne illisible → erreur -32700, sans arrêt": "unreadable line → error -32700, no stop",
+    "chaque message reçu est du JSON-RPC 2.0 conforme": "every message received is conformant JSON-RPC 2.0",
+    "notifications de trace conformes": "conformant trace notifications",
+    "chaque appel répond dans le délai": "every call answers in time",
+    "shutdown arrête le moteur proprement (code 0)": "shutdown stops the engine cleanly (code 0)",
+    "{count} capacités": "{count} capabilities",
+    "FSE conforme au XSD testbench": "FSE valid against the testbench XSD",
+    "FSE XML bien formée (élément {tag}, XSD non applicable)": "well-formed FSE XML (element {tag}, XSD not applicable)",
+    "deux requêtes identiques, mêmes montants": "two identical requests, same amounts",
+    "refus {code}": "refusal {code}",
+    "statut {status}": "status {status}",
+    "droits ouverts : {rights}": "rights open: {rights}",
+    "vitale : {vitale}, cps : {cps}": "vitale: {vitale}, cps: {cps}",
+    "lue": "read",
+    "erreur carte typée ({name})": "typed card error ({name})",
+    "refus typé {code}": "typed refusal {code}",
+    "refus typé {code} (accepté)": "typed refusal {code} (accepted)",
+    "erreur {code}": "error {code}",
+    "erreur typée, le moteur continue": "typed error, the engine keeps running",
+    "erreur {code}, le moteur continue": "error {code}, the engine keeps running",
+    "{count} messages reçus conformes": "{count} conformant messages received",
+    "{count} lignes de trace": "{count} trace lines",
+    "tous les appels sous {seconds} s": "every call under {seconds} s",
+    "arrêt propre en {seconds} s": "clean stop in {seconds} s",
+    "délai dépassé : {reason}": "timed out: {reason}",
+    "le moteur s'est arrêté : {reason}": "the engine stopped: {reason}",
+    "redémarrage impossible : {reason}": "cannot restart: {reason}",
+    "protocole : {reason}": "protocol: {reason}",
+    "refus inattendu {code} : {message}": "unexpected refusal {code}: {message}",
+    # testbench run (testbench/runner/campaign.py) and the session store (testbench/store/session.py)
+    "aucun cas exécuté": "no case run",
+    "session : {path} — {counts}": "session: {path} — {counts}",
+    "rapport : {path}": "report: {path}",
+    "aucun cas ne correspond à la sélection (-k / --tag)": "no case matches the selection (-k / --tag)",
+    "aucune campagne à reprendre dans cette session": "no campaign to resume in this session",
+    "le cahier de tests d'empreinte {sha}… de la session n'est pas parmi les fichiers donnés (ou il a changé depuis le début de la session)": "the session's casebook with hash {sha}… is not among the files given (or it changed since the session began)",  # noqa: E501
+    "attestations illisibles ({reason})": "unreadable attestations ({reason})",
+    "JSON invalide ligne {line}, colonne {column}": "invalid JSON at line {line}, column {column}",
+    "pas du texte UTF-8": "not UTF-8 text",
+    "syslog : 127.0.0.1 UDP {udp} / TCP {tcp}": "syslog: 127.0.0.1 UDP {udp} / TCP {tcp}",
+    "source de traces : {reason}": "trace source: {reason}",
+    "{count} tentative(s) interrompue(s) conservée(s) dans l'historique": "{count} interrupted attempt(s) kept in the history",  # noqa: E501
+    "la session contient déjà des résultats ; --resume pour reprendre, --rerun pour rejouer les cas (nouvelles tentatives)": "the session already holds results; --resume to resume, --rerun to run the cases again (new attempts)",  # noqa: E501
+    "banc indisponible : {reason}": "bench unavailable: {reason}",
+    "tentative interrompue (processus arrêté avant le verdict)": "attempt interrupted (process stopped before the verdict)",  # noqa: E501
+    "expression -k invalide (colonne {column}) : {message} — « {expression} »": (
+        "invalid -k expression (column {column}): {message} — “{expression}”"
+    ),
+    "expression -k invalide : {message} — « {expression} »": "invalid -k expression: {message} — “{expression}”",
+    "expression vide": "empty expression",
+    "« {word} » inattendu": "unexpected “{word}”",
+    "l'expression se termine trop tôt": "the expression ends too early",
+    "parenthèse fermante manquante": "missing closing parenthesis",
+    "est un dossier, pas un fichier de session": "is a folder, not a session file",
+    "session déjà ouverte en écriture par un autre processus ; fermez-le ou ouvrez la session en lecture seule": (
+        "session already open for writing by another process; close it or open the session read-only"
+    ),
+    "session déjà ouverte en écriture par un autre processus (pid {pid} sur {host}) ; fermez-le ou ouvrez la session en lecture seule": "session already open for writing by another process (pid {pid} on {host}); close it or open the session read-only",  # noqa: E501
+    "écriture impossible ({reason}) ; la session est intacte jusqu'au dernier événement enregistré : libérez de l'espace disque puis reprenez avec --resume": "cannot write ({reason}); the session is intact up to the last recorded event: free some disk space, then resume with --resume",  # noqa: E501
+    "schéma de session {version} non pris en charge (attendu 1..{latest})": (
+        "session schema {version} not supported (expected 1..{latest})"
+    ),
+    "fichier de session au schéma {version}, cette version de testbench connaît le schéma {latest} au plus : mettez testbench à jour": "session file at schema {version}, this version of testbench knows schema {latest} at most: update testbench",  # noqa: E501
+    # testbench ui, before the workstation starts
+    "interface texte indisponible : le module Python « {module} » manque": (
+        'text interface unavailable: the Python module "{module}" is missing'
+    ),
+    "cartes {cards}, moteur {engine}": "cards {cards}, engine {engine}",
+    "cartes {cards}, moteur {engine}, cartes réelles admises": "cards {cards}, engine {engine}, real cards allowed",
 }
 
 

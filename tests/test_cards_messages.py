@@ -230,6 +230,7 @@ def test_a_refused_card_reads_in_english_in_the_report_and_the_workstation(tmp_p
     found = [c["found"] for c in data["cover"]["cards"] if c["found"] != "non renseigné"]  # read by the guard
     assert len(found) == 2 and all(f.startswith(("test Vitale", "test CPE")) for f in found), found
     assert not any(words(f) & FRENCH for f in found), found
+    assert [b.split(" (")[0] for b in data["cover"]["bays"]] == ["in-memory virtual cards"]  # how the cards were served
 
     ws = Workstation([casebook], session)
     ws.reload()

@@ -9,6 +9,7 @@ import pytest
 
 from testbench.cards import bay as bay_module
 from testbench.cards.bay import POLL_PERIOD, PcscBay, ReaderSpec
+from testbench.i18n import translator
 from testbench.paths import CARD_PROFILES_DIR as P
 
 A, B, C = (ReaderSpec(f"Virtual PCD {x}00 00", port) for x, port in (("", 35963), ("B ", 36000), ("C ", 36002)))
@@ -30,7 +31,10 @@ def test_spares_pcscd_does_not_list_are_dropped_and_one_reader_slots_never_prepa
     assert bay.reader_pool("cps") == ["Virtual PCD 00 01"]
     bay.prepare("cps", P / "cps4-nurse.xml")
     assert jobs == []
-    assert "en alternance avec Virtual PCD B 00 00" in bay.describe()
+    assert bay.describe() == f"cartes émulées via pcscd + vpcd (vitale={A.name}|{B.name}, cps=Virtual PCD 00 01)"
+    assert translator("en")(bay.describe()) == (
+        f"cards emulated through pcscd + vpcd (vitale={A.name}|{B.name}, cps=Virtual PCD 00 01)"
+    )
 
 
 def test_prepare_never_raises_for_a_bad_profile(pool_bay: Any, tmp_path: Any) -> None:

@@ -450,15 +450,16 @@ class PcscBay:
         return list(self._pools)
 
     def describe(self) -> str:
-        kind = "cartes émulées via pcscd + vpcd" if self.emulate else "lecteurs PC/SC"
-        parts = []
+        """« cartes émulées via pcscd + vpcd (vitale=A|B, cps=C) »: each slot's pool, active reader first,
+        in the syntax of ``TESTBENCH_CARD_READERS`` (no words: ``testbench.i18n`` translates the rest)."""
+        pools = []
         for slot, pool in self._pools.items():
             active = self._active[slot]
-            others = [r.spec.name for r in pool if r is not active]
-            parts.append(
-                f"{slot}={active.spec.name}" + (f" (en alternance avec {', '.join(others)})" if others else "")
-            )
-        return f"{kind} ({', '.join(parts)})"
+            pools.append(f"{slot}=" + "|".join([active.spec.name, *(r.spec.name for r in pool if r is not active)]))
+        readers = ", ".join(pools)
+        if self.emulate:
+            return f"cartes émulées via pcscd + vpcd ({readers})"
+        return f"lecteurs PC/SC ({readers})"
 
     def present(self, slot: str, profile: Path | CardProfile) -> None:
         p = profile if isinstance(profile, CardProfile) else load_profile(profile)

@@ -163,7 +163,8 @@ def _cover(
             elif ev["kind"] == "manual-attested" and data.get("operator"):
                 operators.add(str(data["operator"]))
     # every reader mode the session used, in run order (a rerun on another bench is part of the record)
-    bays = list(dict.fromkeys(str(r["environment"]["cards"]) for r in runs if (r["environment"] or {}).get("cards")))
+    described = (str(r["environment"]["cards"]) for r in runs if (r["environment"] or {}).get("cards"))
+    bays = [translator(lang)(b) for b in dict.fromkeys(described)]  # the bay describes itself in French
     operator = _first(sources, "operator")
     if operator:
         operators.add(str(operator))
