@@ -403,7 +403,7 @@ _EN: dict[str, str] = {
     "le rapport annonce une autre clé de signature que celle qui l'a signé": (
         "the report states another signing key than the one that signed it"
     ),
-    "manifest.json : ancre de la chaîne du journal illisible": "manifest.json: the journal chain's anchor is unreadable",
+    "manifest.json : ancre de la chaîne du journal illisible": "manifest.json: the journal chain's anchor is unreadable",  # noqa: E501
     "journal-chain.json illisible ou incomplet": "journal-chain.json unreadable or incomplete",
     "session : {message}": "session: {message}",
     "journal coupé — la session n'a plus que {live} entrée(s) de chaîne, le rapport a été construit sur {length} (tête {head}…) : des enregistrements ont été retirés": "journal cut short — the session has only {live} chain entries left, the report was built on {length} (head {head}…): records were removed",  # noqa: E501
@@ -436,7 +436,7 @@ _EN: dict[str, str] = {
         "chain: entry {seq} does not follow the previous one (different prev)"
     ),
     "chaîne : l'entrée {seq} ({kind}) a été modifiée": "chain: entry {seq} ({kind}) was modified",
-    "session sans chaîne d'intégrité (schéma antérieur à la v2)": "session without an integrity chain (schema before v2)",
+    "session sans chaîne d'intégrité (schéma antérieur à la v2)": "session without an integrity chain (schema before v2)",  # noqa: E501
     "chaîne : entrée {seq} de type inconnu {kind}": "chain: entry {seq} of unknown kind {kind}",
     "lignes {first}–{last}": "lines {first}–{last}",
     "ligne {id}": "line {id}",
@@ -450,7 +450,7 @@ _EN: dict[str, str] = {
     "{table} : {count} ligne(s) hors chaîne (ajoutées après coup ?) : {ids}": (
         "{table}: {count} line(s) outside the chain (added afterwards?): {ids}"
     ),
-    "artifacts : le fichier {sha}… ne correspond plus à son empreinte": "artifacts: file {sha}… no longer matches its hash",
+    "artifacts : le fichier {sha}… ne correspond plus à son empreinte": "artifacts: file {sha}… no longer matches its hash",  # noqa: E501
     "attempts : verdict sans entrée de chaîne pour les tentatives {ids}": (
         "attempts: verdict without a chain entry for attempts {ids}"
     ),
@@ -506,7 +506,7 @@ _EN: dict[str, str] = {
     "adri_query rend des droits ou un refus typé": "adri_query returns rights or a typed refusal",
     "read_vitale / read_cps : contenu ou erreur typée": "read_vitale / read_cps: content or typed error",
     "méthode inconnue → erreur -32601": "unknown method → error -32601",
-    "paramètres invalides → erreur -32602 ou refus, sans arrêt": "invalid parameters → error -32602 or refusal, no stop",
+    "paramètres invalides → erreur -32602 ou refus, sans arrêt": "invalid parameters → error -32602 or refusal, no stop",  # noqa: E501
     "ligne illisible → erreur -32700, sans arrêt": "unreadable line → error -32700, no stop",
     "chaque message reçu est du JSON-RPC 2.0 conforme": "every message received is conformant JSON-RPC 2.0",
     "notifications de trace conformes": "conformant trace notifications",
@@ -514,7 +514,7 @@ _EN: dict[str, str] = {
     "shutdown arrête le moteur proprement (code 0)": "shutdown stops the engine cleanly (code 0)",
     "{count} capacités": "{count} capabilities",
     "FSE conforme au XSD testbench": "FSE valid against the testbench XSD",
-    "FSE XML bien formée (élément {tag}, XSD non applicable)": "well-formed FSE XML (element {tag}, XSD not applicable)",
+    "FSE XML bien formée (élément {tag}, XSD non applicable)": "well-formed FSE XML (element {tag}, XSD not applicable)",  # noqa: E501
     "deux requêtes identiques, mêmes montants": "two identical requests, same amounts",
     "refus {code}": "refusal {code}",
     "statut {status}": "status {status}",

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from testbench.cli.main import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from testbench.i18n import LANGUAGES, translator
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -13,6 +14,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     sub = parser.add_subparsers(dest="engine_command")
 
     serve = sub.add_parser("serve", help="servir le moteur de référence en JSON-RPC 2.0 sur stdin/stdout")
+    serve.add_argument("--lang", choices=LANGUAGES, default=None, help="langue (fr par défaut)")
     serve.set_defaults(func=_serve)
 
     check = sub.add_parser(
@@ -22,6 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     check.add_argument("--timeout", type=float, default=5.0, help="délai par appel, en secondes (défaut 5)")
     check.add_argument("--json", action="store_true", help="rapport JSON au lieu du texte")
+    check.add_argument("--lang", choices=LANGUAGES, default=None, help="langue (fr par défaut)")
     check.add_argument("engine_argv", nargs=argparse.REMAINDER, help="-- COMMANDE [ARGUMENTS…]")
     check.set_defaults(func=_check)
 
@@ -40,11 +43,12 @@ def _check(args: argparse.Namespace) -> int:
     argv = list(args.engine_argv)
     if argv and argv[0] == "--":
         argv = argv[1:]
+    t = translator(args.lang)
     if not argv:
-        print("testbench engine check : indiquez la commande du moteur après --", file=sys.stderr)
+        print(f"testbench engine check: {t('indiquez la commande du moteur après --')}", file=sys.stderr)
         return EXIT_USAGE
     report = run_checks(argv, timeout=args.timeout)
-    print(report.as_json() if args.json else report.as_text())
+    print(report.as_json() if args.json else report.as_text(t))
     if report.unavailable:
         return EXIT_ENVIRONMENT
     return EXIT_OK if report.ok else EXIT_FAILED

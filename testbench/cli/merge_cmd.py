@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from testbench.cli.main import EXIT_OK, EXIT_USAGE
+from testbench.i18n import LANGUAGES, translator
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -16,18 +17,24 @@ def register(sub: argparse._SubParsersAction) -> None:
     merge.add_argument(
         "--allow-tampered", action="store_true", help="fusionner même si la chaîne d'une entrée est rompue"
     )
+    merge.add_argument("--lang", choices=LANGUAGES, default=None, help="langue (fr par défaut)")
     merge.set_defaults(func=cmd_merge)
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
     from testbench.store.merge import MergeError, merge_sessions
 
+    t = translator(args.lang)  # the store says it in French
     try:
         result = merge_sessions(list(args.sessions), args.output, allow_tampered=args.allow_tampered)
     except MergeError as exc:
         for line in exc.lines:
-            print(f"testbench merge: {line}", file=sys.stderr)
+            print(f"testbench merge: {t(line)}", file=sys.stderr)
         return EXIT_USAGE
-    dup = f", {result.duplicates} tentative(s) en double ignorée(s)" if result.duplicates else ""
-    print(f"{args.output} : {result.sessions} sessions, {result.cases} cas, {result.attempts} tentatives{dup}")
+    summary = t("{path} : {sessions} sessions, {cases} cas, {attempts} tentatives").format(
+        path=args.output, sessions=result.sessions, cases=result.cases, attempts=result.attempts
+    )
+    if result.duplicates:
+        summary += t(", {count} tentative(s) en double ignorée(s)").format(count=result.duplicates)
+    print(summary)
     return EXIT_OK

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from testbench.cli.main import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from testbench.cli.progress import Progress
-from testbench.i18n import translator
+from testbench.i18n import default_language, translator
 from testbench.runner.verdict import Verdict
 
 
@@ -150,6 +150,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.report:
         from testbench.report.html import write_report
 
-        written = write_report(args.session, args.report, lang=args.lang or "fr")
+        written = write_report(args.session, args.report, lang=args.lang or default_language())
         print(t("rapport : {path}").format(path=written), file=sys.stderr)
     return exit_code(result.final_verdicts)

@@ -16,6 +16,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     ui = sub.add_parser("ui", help="poste d'examen : parcourir, exécuter, comparer, réviser (interface texte)")
     ui.add_argument("casebooks", nargs="+", type=Path, metavar="CASEBOOK")
     ui.add_argument("--session", type=Path, default=None, help="fichier de session (défaut : <cahier>.tbsession ici)")
+    ui.add_argument(
+        "--create-dirs",
+        action="store_true",
+        help="créer le dossier de la session s'il n'existe pas (refusé sinon : un support non monté se voit)",
+    )
     add_ui_options(ui)
     ui.set_defaults(func=cmd_ui)
 
@@ -39,7 +44,13 @@ def add_ui_options(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_ui(args: argparse.Namespace) -> int:
+    from testbench.cli.outputs import session_dir_problem
+
     session = args.session or Path.cwd() / f"{Path(args.casebooks[0]).stem}.tbsession"
+    problem = session_dir_problem(session, args.create_dirs, args.lang)  # as ``run``: a missing drive is said
+    if problem:
+        print(f"testbench ui: {problem}", file=sys.stderr)
+        return EXIT_USAGE
     return launch(list(args.casebooks), session, args)
 
 
@@ -80,17 +91,20 @@ def default_ui(args: argparse.Namespace | None = None) -> int:
 def launch(casebook_paths: list[Path], session: Path, args: argparse.Namespace) -> int:
     from testbench.casebook.errors import CasebookError
     from testbench.casebook.loader import load_casebooks
+    from testbench.i18n import translator
 
+    t = translator(args.lang)
     try:
         casebooks = load_casebooks(casebook_paths)
     except CasebookError as exc:
         for problem in exc.problems:
-            print(problem, file=sys.stderr)
+            print(problem.text(args.lang), file=sys.stderr)
         return EXIT_USAGE
     try:
         from testbench.tui.app import WorkstationApp
     except ImportError as exc:  # Textual missing: say so, do not crash
-        print(f"interface texte indisponible : {exc}", file=sys.stderr)
+        text = t("interface texte indisponible : le module Python « {module} » manque")
+        print(text.format(module=exc.name or exc), file=sys.stderr)
         return EXIT_ENVIRONMENT
     from testbench.runner.assemble import BenchOptions
     from testbench.tui.config import UiState, load_settings

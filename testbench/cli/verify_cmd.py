@@ -28,17 +28,25 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    from testbench.casebook.errors import os_reason
     from testbench.i18n import translator
     from testbench.integrity.signing import SigningKeyError, load_public
     from testbench.integrity.verify import VerifyUsageError, verify_report, verify_session
 
-    t = translator(args.lang)
+    t = translator(args.lang)  # the checks say it in French; each line is read in the command's language
     trusted = None
     if args.key:
         try:
             trusted = load_public(args.key)
         except (OSError, SigningKeyError, ValueError) as exc:
-            print(f"testbench verify: {args.key}: clé illisible ({exc})", file=sys.stderr)
+            if isinstance(exc, OSError):
+                reason = os_reason(exc, t)
+            elif isinstance(exc, SigningKeyError):
+                reason = t(str(exc))
+            else:  # not base64
+                reason = t("ni une clé publique en base64 ni une clé privée PEM")
+            unreadable = t("clé illisible ({reason})").format(reason=reason)
+            print(f"testbench verify: {args.key}: {unreadable}", file=sys.stderr)
             return EXIT_USAGE
     try:
         if args.path.is_dir():
@@ -48,15 +56,15 @@ def cmd_verify(args: argparse.Namespace) -> int:
         elif args.path.is_file():
             result = verify_session(args.path)
         else:
-            print(f"testbench verify: {args.path}: introuvable", file=sys.stderr)
+            print(f"testbench verify: {args.path}: {t('introuvable')}", file=sys.stderr)
             return EXIT_USAGE
     except VerifyUsageError as exc:
-        print(f"testbench verify: {exc}", file=sys.stderr)
+        print(f"testbench verify: {t(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     for line in result.ok_lines:
-        print(f"ok : {line}")
+        print(t("ok : {check}").format(check=t(line)))
     for line in result.lines():
-        print(line)
+        print(t(line))
     if not result.ok:
         print(t("ALTÉRÉ"), file=sys.stderr)
         return EXIT_FAILED

@@ -109,15 +109,17 @@ def load_signer(path: Path) -> Signer:
     try:
         data = path.read_bytes()
     except OSError as exc:
+        from testbench.casebook.errors import os_reason  # the OS's own words are in the system's language
+
         raise SigningKeyError(
-            f"{path}: clé de signature illisible ({exc.strerror}) ; créez-la avec « testbench keys init »"
+            f"{path}: clé de signature illisible ({os_reason(exc)}) ; créez-la avec « testbench keys init »"
         ) from None
     if os.name == "posix" and path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
         raise SigningKeyError(f"{path}: clé privée lisible par d'autres utilisateurs ; chmod 600 {path}")
     try:
         key = serialization.load_pem_private_key(data, password=None)
-    except (ValueError, TypeError) as exc:
-        raise SigningKeyError(f"{path}: pas une clé privée PEM lisible ({exc})") from None
+    except (ValueError, TypeError):
+        raise SigningKeyError(f"{path}: pas une clé privée PEM lisible") from None
     if not isinstance(key, Ed25519PrivateKey):
         raise SigningKeyError(f"{path}: la clé n'est pas une clé Ed25519")
     raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)

@@ -6,12 +6,13 @@ This is the execution core that the CLI, the TUI and tests call; it needs no use
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from testbench.casebook.errors import CasebookError
+from testbench.casebook.errors import CasebookError, os_reason
 from testbench.casebook.model import Case, Casebook
 from testbench.runner.assemble import BenchOptions, assemble
 from testbench.runner.events import Listener
@@ -72,7 +73,7 @@ def load(request: RunRequest) -> tuple[list[Casebook], list[tuple[Casebook, Case
     try:
         casebooks = load_casebooks(request.casebooks)
     except CasebookError as exc:
-        raise CampaignError([str(p) for p in exc.problems]) from None
+        raise CampaignError([p.text() for p in exc.problems]) from None  # in the active language
     try:
         selected = select_cases(casebooks, request.keyword, request.tags)
     except SelectionError as exc:
@@ -117,7 +118,18 @@ def make_operator(request: RunRequest, notify: Callable[[str], None] | None) -> 
     try:
         return ScriptedOperator(request.attestations)
     except (OSError, ValueError) as exc:
-        raise CampaignError([f"{request.attestations}: attestations illisibles ({exc})"]) from None
+        raise CampaignError([f"{request.attestations}: attestations illisibles ({_unreadable(exc)})"]) from None
+
+
+def _unreadable(exc: OSError | ValueError) -> str:
+    """Why a JSON file could not be read, in French (Python's own words are English)."""
+    if isinstance(exc, json.JSONDecodeError):
+        return f"JSON invalide ligne {exc.lineno}, colonne {exc.colno}"
+    if isinstance(exc, UnicodeDecodeError):
+        return "pas du texte UTF-8"
+    if isinstance(exc, OSError):
+        return os_reason(exc)
+    return str(exc)
 
 
 def start_capture(request: RunRequest, recorder: TraceRecorder, notify: Callable[[str], None] | None) -> Any:

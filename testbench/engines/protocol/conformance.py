@@ -386,16 +386,16 @@ def run_checks(command: list[str], timeout: float = 5.0, start_timeout: float | 
     c.run("adri", "adri_query rend des droits ou un refus typé", adri)
 
     def cards() -> str:
-        notes = []
-        for kind, slot in (("vitale", "vitale"), ("cps", "cps")):
+        notes = {}
+        for kind in ("vitale", "cps"):
             try:
-                getattr(eng, f"read_{kind}")(slot)
-                notes.append(f"{kind} lue")
+                getattr(eng, f"read_{kind}")(kind)
+                notes[kind] = "lue"
             except CardError as exc:
-                notes.append(f"{kind} : erreur carte typée ({type(exc).__name__})")
+                notes[kind] = f"erreur carte typée ({type(exc).__name__})"
             except EngineRefusal as exc:
-                notes.append(f"{kind} : refus typé {exc.code}")
-        return ", ".join(notes)
+                notes[kind] = f"refus typé {exc.code}"
+        return f"vitale : {notes['vitale']}, cps : {notes['cps']}"  # one sentence, read back in English whole
 
     c.run("cartes", "read_vitale / read_cps : contenu ou erreur typée", cards)
 
