@@ -370,6 +370,47 @@ _EN: dict[str, str] = {
         "element content not allowed: this type holds text only"
     ),
     "texte interdit : ce type n'admet que des éléments": "text not allowed: this type holds elements only",
+    # engines out of process (testbench/engines/protocol: client, jsonrpc, validation) and the runner's reasons
+    "moteur en défaut ({kind}) : {detail}": "engine fault ({kind}): {detail}",
+    "moteur indisponible : {detail}": "engine unavailable: {detail}",
+    "erreur du moteur : {detail}": "engine error: {detail}",
+    "réponse invalide": "invalid answer",
+    "arrêt ou erreur interne": "stopped or internal error",
+    "{method} : pas de réponse en {seconds} s": "{method}: no answer within {seconds} s",
+    "{method} : le moteur s'est arrêté (code {code})": "{method}: the engine stopped (code {code})",
+    "{method} : le moteur s'est arrêté (code {code}) ; stderr : {stderr}": "{method}: the engine stopped (code {code}); stderr: {stderr}",  # noqa: E501
+    "{method} : sortie qui n'est pas du JSON-RPC ({reason}) : « {excerpt} »": "{method}: output that is not JSON-RPC ({reason}): “{excerpt}”",  # noqa: E501
+    "{method} : ligne de plus de {limit} octets ({size} octets ignorés)": "{method}: line longer than {limit} bytes ({size} bytes skipped)",  # noqa: E501
+    "{method} : message sans jsonrpc 2.0 : {excerpt}": "{method}: message without jsonrpc 2.0: {excerpt}",
+    "{method} : réponse à un autre identifiant ({id})": "{method}: answer to another id ({id})",
+    "{method} : une réponse porte soit result soit error": "{method}: a response carries either result or error",
+    "{method} : résultat qui n'est pas un objet JSON": "{method}: result that is not a JSON object",
+    "{method} : résultat non conforme au schéma {schema} : {violations}": "{method}: result does not conform to schema {schema}: {violations}",  # noqa: E501
+    "JSON imbriqué sur plus de {depth} niveaux": "JSON nested more than {depth} levels deep",
+    "message JSON qui n'est pas un objet": "JSON message that is not an object",
+    "impossible de lancer le moteur « {command} » : {reason}": "cannot run the engine “{command}”: {reason}",
+    "le moteur refuse de démarrer : {detail}": "the engine refuses to start: {detail}",
+    "le moteur n'a pas démarré : {reason}": "the engine did not start: {reason}",
+    "{first} ; deuxième essai : {again}": "{first}; second try: {again}",
+    "au lancement de la campagne, {reason} ; relancé, il sert les cas suivants": "when the campaign started, {reason}; started again, it serves the next cases",  # noqa: E501
+    "le moteur s'est arrêté pendant le cas ; un moteur redémarré ne connaîtrait plus ce que le cas lui a demandé : le cas s'arrête en erreur du banc (le cas suivant aura un moteur neuf)": "the engine stopped during the case; a restarted engine would no longer know what the case asked of it: the case stops as an error of the bench (the next case gets a fresh engine)",  # noqa: E501
+    "le moteur s'est arrêté entre deux appels (code {code})": "the engine stopped between two calls (code {code})",
+    "le moteur s'est arrêté entre deux appels (code {code}) ; stderr : {stderr}": "the engine stopped between two calls (code {code}); stderr: {stderr}",  # noqa: E501
+    "moteur redémarré (processus {pid})": "engine restarted (process {pid})",
+    "{path} : type {found} au lieu de {expected}": "{path}: type {found} instead of {expected}",
+    "{path} : champ obligatoire absent « {name} »": "{path}: missing required field “{name}”",
+    "{path} : champ inattendu « {name} »": "{path}: unexpected field “{name}”",
+    "{path} : {value} au lieu de {expected}": "{path}: {value} instead of {expected}",
+    "{path} : {value} hors de {allowed}": "{path}: {value} not among {allowed}",
+    "{path} : {value} ne suit pas le motif {pattern}": "{path}: {value} does not follow the pattern {pattern}",
+    "{path} : chaîne de moins de {count} caractère(s)": "{path}: string shorter than {count} character(s)",
+    "{path} : chaîne de plus de {count} caractère(s)": "{path}: string longer than {count} character(s)",
+    "{path} : {value} inférieur au minimum {limit}": "{path}: {value} below the minimum {limit}",
+    "{path} : {value} supérieur au maximum {limit}": "{path}: {value} above the maximum {limit}",
+    "{path} : moins de {count} élément(s)": "{path}: fewer than {count} item(s)",
+    "{path} : ne correspond à aucune des formes permises": "{path}: matches none of the allowed forms",
+    "{path} : correspond à plusieurs formes au lieu d'une seule": "{path}: matches several forms instead of one",
+    "{path} : non conforme ({keyword})": "{path}: does not conform ({keyword})",
     # testbench validate
     "{path} : valide — {plan} {evolution} v{version}, {count} cas, sha256 {digest}": (
         "{path}: valid — {plan} {evolution} v{version}, {count} case(s), sha256 {digest}"

@@ -23,6 +23,7 @@ from testbench.engines.api import EngineCrash, EngineError, EngineProtocolError,
 from testbench.engines.protocol import jsonrpc as J
 from testbench.engines.protocol.client import SubprocessEngine
 from testbench.engines.protocol.validation import check
+from testbench.i18n import english
 from testbench.paths import CASEBOOKS_DIR
 from testbench.runner.campaign import RunRequest, run_campaign
 from testbench.store.read import read_session
@@ -240,6 +241,8 @@ def test_engine_dying_between_two_calls_of_a_case_is_a_bench_error_never_a_failu
     for _, reason, kinds in attempts:
         assert "moteur en défaut" in reason and "UNKNOWN_INVOICE" not in reason
         assert "step-refused" not in kinds
+        in_english = english(reason)
+        assert in_english.startswith("engine fault (stopped or internal error): ") and "moteur" not in in_english
     assert "engine-restart" in attempts[1][2]  # the next case ran on a fresh engine, and it is on record
 
 
@@ -251,6 +254,7 @@ def test_engine_killed_during_its_first_start_errs_the_first_case_and_the_campai
     assert result.final_verdicts == ["error", "pass"]
     (_, reason, kinds), _ = _attempts(session)
     assert "au lancement de la campagne, le moteur n'a pas démarré" in reason
+    assert "when the campaign started, the engine did not start" in english(reason)
     assert kinds[:2] == ["engine-start-failed", "engine-restart"]
 
 
@@ -261,3 +265,7 @@ def test_malformed_result_is_an_engine_error_naming_method_and_path(tmp_path: Pa
     assert "read_vitale : résultat non conforme" in reason
     assert "$.beneficiaries : type string au lieu de array" in reason
     assert "bench-fault" not in kinds  # an engine error, not a traceback of the bench
+    assert english(reason) == (
+        "engine fault (invalid answer): read_vitale: result does not conform to schema read_vitale.result.json:"
+        " $.beneficiaries: type string instead of array"
+    )
