@@ -685,12 +685,14 @@ def _template_shape(french: str, english_text: str) -> Shape | None:
     pieces = re.split(r"\{(\w+)\}", french)
     if len(pieces) == 1 or not "".join(pieces[::2]).strip() or not set(pieces[1::2]) >= _names(english_text):
         return None
-    regex, seen = "", set()
+    regex, seen, last = "", set(), len(pieces) - 2
     for i, piece in enumerate(pieces):
         if i % 2 == 0:
             regex += re.escape(piece)
-        else:
-            regex += f"(?P={piece})" if piece in seen else f"(?P<{piece}>.+?)"
+        elif piece in seen:
+            regex += f"(?P={piece})"
+        else:  # only the last part may span « : » or « ; » (a reason that carries a whole sentence)
+            regex += f"(?P<{piece}>.+?)" if i == last else f"(?P<{piece}>(?:(?! : | ; ).)+?)"
             seen.add(piece)
 
     def build(match: re.Match[str], t: Callable[[str], str]) -> str:

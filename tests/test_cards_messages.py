@@ -210,7 +210,7 @@ def test_a_refused_card_reads_in_english_in_the_report_and_the_workstation(tmp_p
     bench.bay.present = wrong_card_first  # type: ignore[method-assign]
     try:
         runner = Runner(store, bench.engine, bench.bay, recorder, guard=bench.guard)
-        summary = runner.run(store.begin_run([], {}, {}), [(casebook, c) for c in cases])
+        summary = runner.run(store.begin_run([], {}, bench.description), [(casebook, c) for c in cases])
     finally:
         bench.close()
         store.close()
