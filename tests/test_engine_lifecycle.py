@@ -60,6 +60,13 @@ def _gone_within(pid: int, seconds: float) -> bool:
     return True
 
 
+def _kill_if_left(pid: int) -> None:
+    """Clean up after a failed run only: a pid that is gone may already belong to someone else."""
+    if _running(pid):
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX wrapper shell and process table")
 def test_hung_engine_behind_a_wrapper_is_killed_with_its_whole_tree() -> None:
     shell = shutil.which("bash") or "sh"
@@ -90,8 +97,7 @@ def test_hung_engine_behind_a_wrapper_is_killed_with_its_whole_tree() -> None:
         assert not _running(wrapper)
         assert engine.call("ping", {})["ok"] is True  # the next call gets a fresh engine
     finally:
-        with contextlib.suppress(OSError):  # first: a leftover child would keep the pipes, and close(), blocked
-            os.kill(child, signal.SIGKILL)
+        _kill_if_left(child)  # first: a leftover child would keep the pipes, and close(), blocked
         engine.close()
 
 
@@ -122,8 +128,7 @@ def test_a_case_whose_wrapped_engine_hangs_ends_in_error_within_the_timeout(tmp_
             assert case.latest.duration_ms is not None and case.latest.duration_ms < (TIMEOUT + MARGIN) * 1000
         assert _gone_within(child, 2.0), "the engine behind the wrapper was left running (orphan)"
     finally:
-        with contextlib.suppress(OSError):
-            os.kill(child, signal.SIGKILL)
+        _kill_if_left(child)
 
 
 def test_a_restart_is_bounded_by_the_engine_timeout_not_a_hidden_floor(tmp_path: Path) -> None:
