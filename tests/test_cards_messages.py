@@ -243,3 +243,46 @@ def test_a_refused_card_reads_in_english_in_the_report_and_the_workstation(tmp_p
             assert t(status).startswith(("refused: card refused", "accepted by the guard")), t(status)
     finally:
         ws.close()
+
+
+def test_pin_refusals_read_in_english() -> None:
+    from testbench.cards.pin import verify_test_pin
+    from testbench.engines.api import EngineRefusal
+
+    bay = holding("cps", "cps3-pin-blocked")
+    with pytest.raises(EngineRefusal) as info:
+        verify_test_pin(bay, "cps")
+    assert info.value.message == "code porteur bloqué : non présenté"
+    assert translator("en")(info.value.message) == "PIN blocked: not presented"
+    assert translator("en")("code porteur refusé : code porteur non vérifié ou faux, 2 essai(s) restant(s)") == (
+        "PIN refused: PIN not verified or wrong, 2 tries left"
+    )
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_recording_that_cannot_be_used_is_a_sentence(tmp_path: Path, lang: str) -> None:
+    import os
+    import subprocess
+    import sys
+
+    bad = tmp_path / "r.jsonl"
+    bad.write_text('{"format": "testbench-apdu-recording"}\n[1, 2]\n{"command": "00A4"}\n', encoding="utf-8")
+    absent = tmp_path / "absent.jsonl"
+    env = {**os.environ, "TESTBENCH_LANG": lang}
+    said = []
+    for path in (bad, absent):
+        run = subprocess.run(
+            [sys.executable, "-m", "testbench", "cards", "replay", str(path)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=env,
+        )
+        assert run.returncode == 3
+        said.append(run.stderr.strip())
+    expected = {
+        "fr": [f"{bad}:2: ligne qui n'est pas un objet JSON", f"{absent} : fichier illisible (introuvable)"],
+        "en": [f"{bad}:2: line that is not a JSON object", f"{absent}: file cannot be read (not found)"],
+    }[lang]
+    assert said == [f"testbench cards : {e}" for e in expected]
+    assert not any("Errno" in text or "Traceback" in text for text in said)

@@ -69,16 +69,22 @@ def load_recording(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
             continue
         try:
             obj = json.loads(line)
-            if header is None:
-                if obj.get("format") != FORMAT:
-                    raise RecordingError(f"{path}:{n}: en-tête « {FORMAT} » attendu")
-                header = obj
-                continue
-            bytes.fromhex(obj["command"])
-            bytes.fromhex(obj["response"])
-            int(obj["sw"], 16)
-        except (ValueError, KeyError, TypeError) as exc:
-            raise RecordingError(f"{path}:{n}: ligne invalide ({exc})") from None
+        except ValueError:
+            raise RecordingError(f"{path}:{n}: ligne qui n'est pas un objet JSON") from None
+        if not isinstance(obj, dict):
+            raise RecordingError(f"{path}:{n}: ligne qui n'est pas un objet JSON")
+        if header is None:
+            if obj.get("format") != FORMAT:
+                raise RecordingError(f"{path}:{n}: en-tête « {FORMAT} » attendu")
+            header = obj
+            continue
+        for key in ("command", "response", "sw"):
+            if key not in obj:
+                raise RecordingError(f"{path}:{n}: champ « {key} » manquant")
+            try:
+                int(str(obj[key]), 16) if key == "sw" else bytes.fromhex(str(obj[key]))
+            except ValueError:
+                raise RecordingError(f"{path}:{n}: champ « {key} » : hexadécimal invalide") from None
         exchanges.append(obj)
     if header is None:
         raise RecordingError(f"{path}:1: enregistrement vide")
@@ -149,8 +155,10 @@ def parse_scriptor(text: str, file: str = "<script>") -> list[tuple[bytes, bytes
                 out[-1] = (out[-1][0], bytes.fromhex(body.replace(" ", "")))
             else:
                 out.append((bytes.fromhex(line.replace(" ", "")), None))
+        except RecordingError:
+            raise
         except ValueError:
-            raise RecordingError(f"{file}:{n}: hexadécimal invalide : {raw.strip()!r}") from None
+            raise RecordingError(f"{file}:{n}: hexadécimal invalide : « {raw.strip()} »") from None
     return out
 
 

@@ -73,6 +73,15 @@ def _err(message: str) -> None:
     print(f"testbench cards : {translator()(message)}", file=sys.stderr)
 
 
+def _file_problem(exc: Exception) -> str:
+    """A recording or script that cannot be used: its own sentence, or the OS's reason in French."""
+    if isinstance(exc, OSError):
+        from testbench.casebook.errors import os_reason
+
+        return f"{exc.filename} : fichier illisible ({os_reason(exc)})"
+    return str(exc)
+
+
 def _port(args: argparse.Namespace) -> int:
     from testbench.cards.vpcd import DEFAULT_PORT
 
@@ -289,7 +298,7 @@ def cmd_record(args: argparse.Namespace) -> int:
         try:
             script = parse_scriptor(args.script.read_text(encoding="utf-8"), str(args.script))
         except (RecordingError, OSError) as exc:
-            _err(str(exc))
+            _err(_file_problem(exc))
             return EXIT_USAGE
     try:
         ch = _open_channel(args.reader, [])
@@ -322,7 +331,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     try:
         header, exchanges = load_recording(args.file)
     except (RecordingError, OSError) as exc:
-        _err(str(exc))
+        _err(_file_problem(exc))
         return EXIT_USAGE
     if args.export_scriptor:
         args.export_scriptor.write_text(export_scriptor(exchanges, with_responses=True), encoding="utf-8")
