@@ -423,6 +423,146 @@ _EN: dict[str, str] = {
     "{path} : ne correspond à aucune des formes permises": "{path}: matches none of the allowed forms",
     "{path} : correspond à plusieurs formes au lieu d'une seule": "{path}: matches several forms instead of one",
     "{path} : non conforme ({keyword})": "{path}: does not conform ({keyword})",
+    # casebook problems: reading, parsing, the root, the semantic rules (testbench.casebook)
+    "est un dossier, pas un fichier de cahier de tests": "is a folder, not a casebook file",
+    "n'est pas un fichier ordinaire": "is not a regular file",
+    "fichier trop volumineux ({size} octets, limite {limit} octets)": (
+        "file too large ({size} bytes, limit {limit} bytes)"
+    ),
+    "fichier introuvable": "file not found",
+    "lecture refusée (droits insuffisants)": "reading refused (insufficient rights)",
+    "fichier trop volumineux (limite {limit} octets)": "file too large (limit {limit} bytes)",
+    "fichier vide": "empty file",
+    "le fichier n'est pas encodé en UTF-8 (seul encodage accepté)": (
+        "the file is not encoded in UTF-8 (the only encoding accepted)"
+    ),
+    "encodage déclaré « {encoding} » refusé : un cahier de tests est en UTF-8": (
+        'declared encoding "{encoding}" refused: a casebook is in UTF-8'
+    ),
+    "déclaration DOCTYPE refusée : un cahier de tests ne doit contenir ni DTD ni entités (protection contre XXE et "
+    "« billion laughs »)": (
+        "DOCTYPE declaration refused: a casebook contains neither DTD nor entities (protection against XXE and "
+        '"billion laughs")'
+    ),
+    "déclaration DOCTYPE refusée": "DOCTYPE declaration refused",
+    "XML mal formé : {detail}": "malformed XML: {detail}",
+    "imbrication trop profonde (plus de {limit} niveaux d'éléments)": (
+        "nesting too deep (more than {limit} levels of elements)"
+    ),
+    'espace de noms « {found} » inconnu : un cahier de tests version 1 déclare xmlns="{namespace}"': (
+        'unknown namespace "{found}": a version 1 casebook declares xmlns="{namespace}"'
+    ),
+    "aucun espace de noms": "no namespace",
+    'élément racine <{root}> : un cahier de tests commence par <casebook xmlns="{namespace}" format-version="1">': (
+        'root element <{root}>: a casebook starts with <casebook xmlns="{namespace}" format-version="1">'
+    ),
+    "identifiant de cas « {case} » déjà utilisé en {where}": 'case id "{case}" already used at {where}',
+    "identifiant de cas « {case} » en double (déjà utilisé en {where})": (
+        'duplicate case id "{case}" (already used at {where})'
+    ),
+    "date d'effet « {date} » invalide : attendu AAAA-MM-JJ sans fuseau": (
+        'invalid effective date "{date}": YYYY-MM-DD expected, without a time zone'
+    ),
+    "profil de carte « {profile} » refusé : chemin relatif au dossier du cahier, sans « .. »": (
+        'card profile "{profile}" refused: a path relative to the casebook\'s folder, without ".."'
+    ),
+    "profil de carte introuvable : {path}": "card profile not found: {path}",
+    "le lecteur « {slot} » est déjà exigé pour ce cas": 'reader "{slot}" is already required for this case',
+    "carte « {card} » absente des fixtures": 'card "{card}" is not in the fixtures',
+    "identifiant d'étape « {step} » en double dans ce cas": 'duplicate step id "{step}" in this case',
+    "identifiant d'attendu « {expectation} » en double dans ce cas": (
+        'duplicate expectation id "{expectation}" in this case'
+    ),
+    "carte « {card} » déjà déclarée dans les fixtures": 'card "{card}" already declared in the fixtures',
+    "patient « {patient} » déjà déclaré dans les fixtures": 'patient "{patient}" already declared in the fixtures',
+    "prescription « {prescription} » déjà déclarée dans les fixtures": (
+        'prescription "{prescription}" already declared in the fixtures'
+    ),
+    "le patient référence la carte « {card} », absente des fixtures": (
+        'the patient refers to card "{card}", which is not in the fixtures'
+    ),
+    "l'étape « {step} » n'existe pas dans le cas {case}": 'step "{step}" does not exist in case {case}',
+    "règle de normalisation inconnue : {unknown} (connues : {known})": (
+        "unknown normalisation rule: {unknown} (known: {known})"
+    ),
+    "valeur attendue « {expected} » invalide pour le type {type}": (
+        'expected value "{expected}" is not valid for type {type}'
+    ),
+    "une tolérance ne s'applique qu'au type decimal": "a tolerance applies to the decimal type only",
+    "un refus ne peut viser qu'une action automatique (« {step} » est manuelle)": (
+        'a refusal can only target an automatic action ("{step}" is manual)'
+    ),
+    "l'étape « {step} » a déjà un refus attendu": 'step "{step}" already has an expected refusal',
+    "code de refus « {code} » inconnu (codes connus : {known})": 'unknown refusal code "{code}" (known codes: {known})',
+    "motif de trace invalide (expression régulière) : {error}": "invalid trace pattern (regular expression): {error}",
+    "valeur attendue sur une étape dont le refus est attendu ({steps})": (
+        "value expected from a step whose refusal is expected ({steps})"
+    ),
+    "chemin d'observation « {path} » inconnu (voir docs/casebook-format.md)": (
+        'unknown observation path "{path}" (see docs/casebook-format.md)'
+    ),
+    "aucune étape manuelle du cas n'observe « {path} »": 'no manual step of the case observes "{path}"',
+    "« {path} » est observé par l'étape « {source} », pas « {step} »": (
+        '"{path}" is observed by step "{source}", not "{step}"'
+    ),
+    "« {path} » n'est pas produit par l'étape « {step} » ({action}) mais par : {producers}": (
+        '"{path}" is not produced by step "{step}" ({action}) but by: {producers}'
+    ),
+    "aucune étape du cas ne produit « {path} » ({producers})": 'no step of the case produces "{path}" ({producers})',
+    "un cas fse précise son mode : securise, degrade ou sesam-sans-vitale": (
+        "an fse case states its mode: securise, degrade or sesam-sans-vitale"
+    ),
+    "un cas fse contient au moins une étape <invoice>": "an fse case contains at least one <invoice> step",
+    'un cas en mode sécurisé exige une carte Vitale (<card slot="vitale" …/> dans <cards>)': (
+        'a case in sécurisé mode requires a Vitale card (<card slot="vitale" …/> in <cards>)'
+    ),
+    "un cas en mode sécurisé lit la carte Vitale (étape <read-vitale>)": (
+        "a case in sécurisé mode reads the Vitale card (<read-vitale> step)"
+    ),
+    "lecture de la carte Vitale impossible en mode {mode}": "the Vitale card cannot be read in {mode} mode",
+    "aucune carte dans le lecteur « {slot} » à cette étape": 'no card in reader "{slot}" at this step',
+    "<{action}> exige une carte dans le lecteur « {slot} » (exigée dans <cards> ou insérée avant)": (
+        '<{action}> needs a card in reader "{slot}" (required in <cards> or inserted before)'
+    ),
+    "<secure> sans facture préalable (<invoice>) dans le cas": (
+        "<secure> without an earlier invoice (<invoice>) in the case"
+    ),
+    "<build-lot> sans facture sécurisée préalable (<secure>) dans le cas": (
+        "<build-lot> without an earlier secured invoice (<secure>) in the case"
+    ),
+    "<read-returns> sans lot préalable (<build-lot>) dans le cas": (
+        "<read-returns> without an earlier batch (<build-lot>) in the case"
+    ),
+    "patient « {patient} » absent des fixtures": 'patient "{patient}" is not in the fixtures',
+    "un code de rejet n'a pas de sens pour le scénario « {scenario} »": (
+        'a rejection code makes no sense for scenario "{scenario}"'
+    ),
+    "prescription « {prescription} » absente des fixtures": 'prescription "{prescription}" is not in the fixtures',
+    "en mode sécurisé, la carte Vitale est lue (<read-vitale>) avant la facture": (
+        "in sécurisé mode, the Vitale card is read (<read-vitale>) before the invoice"
+    ),
+    "le patient « {patient} » est sur la carte « {card} », mais le lecteur vitale contient « {vitale} »": (
+        'patient "{patient}" is on card "{card}", but the vitale reader holds "{vitale}"'
+    ),
+    "tiers payant amo+amc : précisez le contrat AMC (attribut amc)": (
+        "tiers payant amo+amc: state the AMC contract (amc attribute)"
+    ),
+    "amc-cap ne s'applique qu'au contrat amc=\"tm+depassement\"": (
+        'amc-cap applies to the amc="tm+depassement" contract only'
+    ),
+    "la facture n'a aucune ligne (<line>)": "the invoice has no line (<line>)",
+    "code LPP « {code} » invalide : 7 chiffres attendus": 'invalid LPP code "{code}": 7 digits expected',
+    "lettre-clé NGAP « {code} » invalide : 1 à 5 lettres majuscules attendues": (
+        'invalid NGAP key letter "{code}": 1 to 5 capital letters expected'
+    ),
+    "quantité nulle ou négative : attendez le refus INVALID_QUANTITY ou corrigez": (
+        "zero or negative quantity: expect the INVALID_QUANTITY refusal or correct it"
+    ),
+    "le PLV ne concerne que les lignes LPP": "the PLV concerns LPP lines only",
+    "PLV {plv} inférieur au tarif {tariff} : impossible": "PLV {plv} below the tariff {tariff}: impossible",
+    "prix unitaire {price} au-dessus du PLV {plv} sans refus PRICE_ABOVE_PLV attendu": (
+        "unit price {price} above the PLV {plv} without an expected PRICE_ABOVE_PLV refusal"
+    ),
     # testbench validate
     "{path} : valide — {plan} {evolution} v{version}, {count} cas, sha256 {digest}": (
         "{path}: valid — {plan} {evolution} v{version}, {count} case(s), sha256 {digest}"

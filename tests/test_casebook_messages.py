@@ -117,3 +117,51 @@ def _fields(template: str) -> list[str]:
     import string
 
     return [name for _, name, _, _ in string.Formatter().parse(template) if name]
+
+
+def _casebook_messages() -> list[str]:
+    """Every message the casebook package words: the literal given to report(), Problem(), Problem.of(),
+    _problem() and in_both templates, and the module constants named *_UNREADABLE, _WRONG_*…"""
+    import ast
+    from pathlib import Path
+
+    import testbench.casebook as package
+
+    found: list[str] = []
+    for module in sorted(Path(package.__file__).parent.glob("*.py")):
+        tree = ast.parse(module.read_text(encoding="utf-8"))
+        constants = {
+            target.id: node.value.value
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Assign)
+            and isinstance(node.value, ast.Constant)
+            and isinstance(node.value.value, str)
+            for target in node.targets
+            if isinstance(target, ast.Name)
+        }
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call) or len(node.args) < 2:
+                continue
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            if name not in ("report", "Problem", "of", "_problem"):
+                continue
+            message = node.args[1]
+            if isinstance(message, ast.Constant) and isinstance(message.value, str):
+                found.append(message.value)
+            elif isinstance(message, ast.Name) and message.id in constants:
+                found.append(constants[message.id])
+        found += [value for key, value in constants.items() if key.startswith(("_PROFILE", "_TOO_MANY", "_WRONG"))]
+    from testbench.casebook.checks import _NEEDS_BEFORE
+    from testbench.casebook.errors import _OS_REASONS
+
+    return found + [message for _, message in _NEEDS_BEFORE.values()] + list(_OS_REASONS.values())
+
+
+def test_every_casebook_message_has_its_english() -> None:
+    """validate --lang en speaks English only: every rule's message is in the i18n table, same fields."""
+    messages = _casebook_messages()
+    assert len(messages) > 60  # the walk found the rules' messages, not nothing
+    missing = [message for message in messages if EN(message) == message]
+    assert not missing
+    for message in messages:
+        assert sorted(_fields(EN(message))) == sorted(_fields(message)), message

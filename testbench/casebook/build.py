@@ -155,9 +155,16 @@ class Builder:
         self._invoice_frame: Frame = (self._line, self._end_invoice)
         self._manual_frame: Frame = (self._manual_child, self._end_manual)
 
-    def report(self, offset: int, message: str, attribute: str | None = None, english: str | None = None) -> None:
-        """Record a problem at the start tag at ``offset`` (or at one of its attributes)."""
-        self.problems.append(Problem(self.source.locate(offset, attribute), message, english))
+    def report(
+        self, offset: int, message: str, attribute: str | None = None, english: str | None = None, **fields: object
+    ) -> None:
+        """Record a problem at the start tag at ``offset`` (or at one of its attributes).
+
+        With ``fields``, ``message`` is a French template (its English in testbench.i18n) filled in
+        both languages; otherwise a fixed message, translated by the i18n table when shown.
+        """
+        where = self.source.locate(offset, attribute)
+        self.problems.append(Problem.of(where, message, **fields) if fields else Problem(where, message, english))
 
     # -- the pass --------------------------------------------------------------------------
     def build(self, sha256: str) -> Casebook | None:
@@ -201,7 +208,7 @@ class Builder:
             parser.Parse(b"", True)
         except pyexpat.ExpatError as exc:
             where = self.source.ref_line(exc.lineno, exc.offset + 1)
-            self.malformed = Problem(where, f"XML mal formé : {pyexpat.ErrorString(exc.code)}")
+            self.malformed = Problem.of(where, "XML mal formé : {detail}", detail=pyexpat.ErrorString(exc.code))
             return None
         except _DoctypeRefused:
             self.malformed = Problem(self.source.ref_line(1), "déclaration DOCTYPE refusée")
@@ -224,8 +231,7 @@ class Builder:
         """Stop checking a file full of elements the format does not know (3 million ``<x/>`` took
         seconds of Python calls): the schema already refuses it and says where. From here on the
         pass only notes where each start tag is, so that the schema's errors are still placed."""
-        message, english = in_both(lambda t: t(_TOO_MANY_UNKNOWN).format(limit=UNKNOWN_LIMIT))
-        self.report(offset, message, english=english)
+        self.report(offset, _TOO_MANY_UNKNOWN, limit=UNKNOWN_LIMIT)
         parser = self._parser
         parser.StartElementHandler = lambda _name, _attrs: record(parser.CurrentByteIndex)
         parser.EndElementHandler = parser.CharacterDataHandler = None
@@ -294,7 +300,8 @@ class Builder:
             except ValueError:
                 self.report(
                     self._identity_offsets["effective-date"],
-                    f"date d'effet « {text} » invalide : attendu AAAA-MM-JJ sans fuseau",
+                    "date d'effet « {date} » invalide : attendu AAAA-MM-JJ sans fuseau",
+                    date=text,
                 )
         if effective is None or any(k not in values for k in _IDENTITY_REQUIRED):
             return None
@@ -323,8 +330,9 @@ class Builder:
         ):
             self.report(
                 offset,
-                f"profil de carte « {raw} » refusé : chemin relatif au dossier du cahier, sans « .. »",
+                "profil de carte « {profile} » refusé : chemin relatif au dossier du cahier, sans « .. »",
                 "profile",
+                profile=raw,
             )
             return None
         resolved = self.path.parent / raw
@@ -337,7 +345,7 @@ class Builder:
             self.report(offset, message, "profile", english)
             return resolved
         if not found:
-            self.report(offset, f"profil de carte introuvable : {resolved}", "profile")
+            self.report(offset, "profil de carte introuvable : {path}", "profile", path=resolved)
         return resolved
 
     # -- cases -----------------------------------------------------------------------------
@@ -349,7 +357,13 @@ class Builder:
             first = self._case_offsets.get(cid)
             if first is not None:
                 where = self.source.ref_at(first)
-                self.report(offset, f"identifiant de cas « {cid} » en double (déjà utilisé en {where})", "id")
+                self.report(
+                    offset,
+                    "identifiant de cas « {case} » en double (déjà utilisé en {where})",
+                    "id",
+                    case=cid,
+                    where=where,
+                )
             else:
                 self._case_offsets[cid] = offset
         self._case = _OpenCase(attrs, CaseParts(offset, attrs.get("mode", ""), self.source))
@@ -397,11 +411,11 @@ class Builder:
         if name != _CARD or slot is None or card is None:
             return _SKIP
         if slot in case.slots:
-            self.report(offset, f"le lecteur « {slot} » est déjà exigé pour ce cas", "slot")
+            self.report(offset, "le lecteur « {slot} » est déjà exigé pour ce cas", "slot", slot=slot)
             return _SKIP
         case.slots.add(slot)
         if card not in self._fixtures.cards:
-            self.report(offset, f"carte « {card} » absente des fixtures", "ref")
+            self.report(offset, "carte « {card} » absente des fixtures", "ref", card=card)
         case.parts.requirements.append((slot, card, offset))
         return _SKIP
 
@@ -415,7 +429,7 @@ class Builder:
             return _SKIP
         actions = case.parts.actions
         if sid in actions:
-            self.report(offset, f"identifiant d'étape « {sid} » en double dans ce cas", "id")
+            self.report(offset, "identifiant d'étape « {step} » en double dans ce cas", "id", step=sid)
             return _SKIP
         actions[sid] = action or MANUAL
         if action is None:
@@ -468,7 +482,7 @@ class Builder:
         if kind is None or eid is None:
             return _SKIP
         if eid in case.expectation_ids:
-            self.report(offset, f"identifiant d'attendu « {eid} » en double dans ce cas", "id")
+            self.report(offset, "identifiant d'attendu « {expectation} » en double dans ce cas", "id", expectation=eid)
             return _SKIP
         case.expectation_ids.add(eid)
         case.parts.expectations.append((kind, eid, attrs, offset))
@@ -492,7 +506,7 @@ class _Fixtures:
             return _SKIP
         if name == _CARD:
             if fid in self.cards:
-                builder.report(offset, f"carte « {fid} » déjà déclarée dans les fixtures", "id")
+                builder.report(offset, "carte « {card} » déjà déclarée dans les fixtures", "id", card=fid)
                 return _SKIP
             profile = builder.card_profile(attrs.get("profile", ""), offset)
             if profile is not None:
@@ -500,12 +514,14 @@ class _Fixtures:
             return _SKIP
         if name == _PATIENT:
             if fid in self.patients:
-                builder.report(offset, f"patient « {fid} » déjà déclaré dans les fixtures", "id")
+                builder.report(offset, "patient « {patient} » déjà déclaré dans les fixtures", "id", patient=fid)
                 return _SKIP
             return self._patient(fid, attrs, offset)
         if name == _PRESCRIPTION:
             if fid in self.prescriptions:
-                builder.report(offset, f"prescription « {fid} » déjà déclarée dans les fixtures", "id")
+                builder.report(
+                    offset, "prescription « {prescription} » déjà déclarée dans les fixtures", "id", prescription=fid
+                )
                 return _SKIP
             return self._prescription(fid, attrs, offset)
         return _SKIP
@@ -552,8 +568,9 @@ class _Fixtures:
             if patient.card is not None and patient.card not in self.cards:
                 self.builder.report(
                     self.patient_offsets[fid],
-                    f"le patient référence la carte « {patient.card} », absente des fixtures",
+                    "le patient référence la carte « {card} », absente des fixtures",
                     "card",
+                    card=patient.card,
                 )
         return Fixtures(cards=self.cards, patients=self.patients, prescriptions=self.prescriptions)
 

@@ -2,8 +2,8 @@
 
 Rules read the raw data kept at load time (:class:`~testbench.casebook.lazy.CaseParts`), not the
 model objects, so checking a 700-case casebook does not build 12 000 objects. Each rule reports
-through ``report(offset, message, attribute)`` so every message points at the exact attribute.
-Messages are in French: the operator reads them.
+through ``report(offset, message, attribute, **fields)`` so every message points at the exact
+attribute. Messages are French templates; their English is in :mod:`testbench.i18n`.
 """
 
 from __future__ import annotations
@@ -19,9 +19,10 @@ from testbench.casebook.lazy import CaseParts
 from testbench.casebook.model import Domain, ExpectationKind, Fixtures, Mode
 from testbench.casebook.vocabulary import MANUAL, OBSERVATION_PATHS, OBSERVATION_ROOTS, REFUSAL_CODES
 
-#: report(offset, message, attribute): the builder turns the start tag's byte offset (and the
-#: attribute's name) into ``line:col``.
-Report = Callable[[int, str, "str | None"], None]
+#: report(offset, message, attribute, **fields): the builder turns the start tag's byte offset (and
+#: the attribute's name) into ``line:col``; with fields, the message is a template (French, its
+#: English in testbench.i18n) filled in each language.
+Report = Callable[..., None]
 
 _VALUE, _REFUSAL, _TRACE = ExpectationKind.VALUE.value, ExpectationKind.REFUSAL.value, ExpectationKind.TRACE.value
 _LPP_CODE = re.compile(r"\d{7}")
@@ -154,7 +155,7 @@ def _check_expectations(case_id: str, parts: CaseParts, actions: dict[str, str],
         if step is not None:
             action = actions.get(step)
             if action is None:
-                report(at, f"l'étape « {step} » n'existe pas dans le cas {case_id}", "step")
+                report(at, "l'étape « {step} » n'existe pas dans le cas {case}", "step", step=step, case=case_id)
                 continue
         if "normalize" in attrs and rules is not None:
             unknown = [name for name in attrs["normalize"].split() if name not in rules]
@@ -162,8 +163,10 @@ def _check_expectations(case_id: str, parts: CaseParts, actions: dict[str, str],
                 known = ", ".join(sorted(rules))
                 report(
                     at,
-                    f"règle de normalisation inconnue : {', '.join(unknown)} (connues : {known})",
+                    "règle de normalisation inconnue : {unknown} (connues : {known})",
                     "normalize",
+                    unknown=", ".join(unknown),
+                    known=known,
                 )
         if kind == _VALUE:
             path = get("path")
@@ -181,24 +184,38 @@ def _check_expectations(case_id: str, parts: CaseParts, actions: dict[str, str],
                     if len(valid_cache) < 10_000:
                         valid_cache[value_type, expected] = valid
                 if not valid:
-                    report(at, f"valeur attendue « {expected} » invalide pour le type {value_type}", "expected")
+                    report(
+                        at,
+                        "valeur attendue « {expected} » invalide pour le type {type}",
+                        "expected",
+                        expected=expected,
+                        type=value_type,
+                    )
             if "tolerance" in attrs and value_type != "decimal":
                 report(at, "une tolérance ne s'applique qu'au type decimal", "tolerance")
         elif kind == _REFUSAL:
             code = get("code", "")
             if step is not None and action == MANUAL:
-                report(at, f"un refus ne peut viser qu'une action automatique (« {step} » est manuelle)", "step")
+                report(
+                    at, "un refus ne peut viser qu'une action automatique (« {step} » est manuelle)", "step", step=step
+                )
             elif step is not None and step in refused:
-                report(at, f"l'étape « {step} » a déjà un refus attendu", "step")
+                report(at, "l'étape « {step} » a déjà un refus attendu", "step", step=step)
             elif step is not None:
                 refused[step] = code
             if code and code not in REFUSAL_CODES:
                 known_codes = ", ".join(sorted(REFUSAL_CODES))
-                report(at, f"code de refus « {code} » inconnu (codes connus : {known_codes})", "code")
+                report(
+                    at,
+                    "code de refus « {code} » inconnu (codes connus : {known})",
+                    "code",
+                    code=code,
+                    known=known_codes,
+                )
         elif kind == _TRACE:
             error = _pattern_error(get("pattern", ""))
             if error is not None:
-                report(at, f"motif de trace invalide (expression régulière) : {error}", "pattern")
+                report(at, "motif de trace invalide (expression régulière) : {error}", "pattern", error=error)
     if refused:
         # A value read from a step that is expected to be refused can never be observed.
         for kind, _eid, attrs, at in parts.expectations:
@@ -211,7 +228,7 @@ def _check_expectations(case_id: str, parts: CaseParts, actions: dict[str, str],
             ]
             if producers and all(sid in refused for sid in producers):
                 names = ", ".join(producers)
-                report(at, f"valeur attendue sur une étape dont le refus est attendu ({names})", "path")
+                report(at, "valeur attendue sur une étape dont le refus est attendu ({steps})", "path", steps=names)
     return refused
 
 
@@ -245,23 +262,39 @@ def _check_value_path(
     """The slow branch of the value-path rule: unknown path, manual path, or no/unrelated step."""
     producing = OBSERVATION_ROOTS.get(root)
     if not known:
-        report(at, f"chemin d'observation « {path} » inconnu (voir docs/casebook-format.md)", "path")
+        report(at, "chemin d'observation « {path} » inconnu (voir docs/casebook-format.md)", "path", path=path)
     elif root == "manual":
         source = observed.get(path)
         if source is None:
-            report(at, f"aucune étape manuelle du cas n'observe « {path} »", "path")
+            report(at, "aucune étape manuelle du cas n'observe « {path} »", "path", path=path)
         elif step is not None and step != source:
-            report(at, f"« {path} » est observé par l'étape « {source} », pas « {step} »", "step")
+            report(
+                at,
+                "« {path} » est observé par l'étape « {source} », pas « {step} »",
+                "step",
+                path=path,
+                source=source,
+                step=step,
+            )
     elif producing is not None:
         if action is not None and action not in producing:
             report(
                 at,
-                f"« {path} » n'est pas produit par l'étape « {step} » ({action}) "
-                f"mais par : {', '.join(sorted(producing))}",
+                "« {path} » n'est pas produit par l'étape « {step} » ({action}) mais par : {producers}",
                 "step",
+                path=path,
+                step=step,
+                action=action,
+                producers=", ".join(sorted(producing)),
             )
         elif step is None and producing.isdisjoint(present):
-            report(at, f"aucune étape du cas ne produit « {path} » ({', '.join(sorted(producing))})", "path")
+            report(
+                at,
+                "aucune étape du cas ne produit « {path} » ({producers})",
+                "path",
+                path=path,
+                producers=", ".join(sorted(producing)),
+            )
 
 
 # -- mode and domain -----------------------------------------------------------------------------
@@ -284,7 +317,7 @@ def _check_mode(domain: Domain, mode: Mode, parts: CaseParts, actions: dict[str,
         label = "dégradé" if mode is Mode.DEGRADE else "SESAM sans Vitale"
         for step in parts.steps:
             if step[0] == "read-vitale":
-                report(step[3], f"lecture de la carte Vitale impossible en mode {label}", None)
+                report(step[3], "lecture de la carte Vitale impossible en mode {mode}", None, mode=label)
 
 
 # -- steps ---------------------------------------------------------------------------------------
@@ -298,19 +331,21 @@ def _check_steps(mode: Mode, parts: CaseParts, fixtures: Fixtures, refused: dict
         if action == "insert-card":
             card = params.get("card", "")
             if card and card not in fixtures.cards:
-                report(at, f"carte « {card} » absente des fixtures", "card")
+                report(at, "carte « {card} » absente des fixtures", "card", card=card)
             slots[params.get("slot", "")] = card
         elif action == "remove-card":
             slot = params.get("slot", "")
             if slot not in slots:
-                report(at, f"aucune carte dans le lecteur « {slot} » à cette étape", "slot")
+                report(at, "aucune carte dans le lecteur « {slot} » à cette étape", "slot", slot=slot)
             slots.pop(slot, None)
         needed = params.get("slot", "cps") if action == "verify-pin" else _CARD_NEEDED.get(action)
         if needed and needed not in slots:
             report(
                 at,
-                f"<{action}> exige une carte dans le lecteur « {needed} » (exigée dans <cards> ou insérée avant)",
+                "<{action}> exige une carte dans le lecteur « {slot} » (exigée dans <cards> ou insérée avant)",
                 None,
+                action=action,
+                slot=needed,
             )
         before = _NEEDS_BEFORE.get(action)
         if before and before[0] not in done:
@@ -320,11 +355,13 @@ def _check_steps(mode: Mode, parts: CaseParts, fixtures: Fixtures, refused: dict
         elif action == "adri":
             patient = params.get("patient")
             if patient is not None and patient not in fixtures.patients:
-                report(at, f"patient « {patient} » absent des fixtures", "patient")
+                report(at, "patient « {patient} » absent des fixtures", "patient", patient=patient)
         elif action == "read-returns":
             scenario = params.get("scenario")
             if params.get("code") and scenario in ("arl-positive", "rsp-paid"):
-                report(at, f"un code de rejet n'a pas de sens pour le scénario « {scenario} »", "code")
+                report(
+                    at, "un code de rejet n'a pas de sens pour le scénario « {scenario} »", "code", scenario=scenario
+                )
         done.add(action)
 
 
@@ -342,10 +379,10 @@ def _check_invoice(
     patient_id = params.get("patient")
     patient = fixtures.patients.get(patient_id) if patient_id is not None else None
     if patient_id is not None and patient is None:
-        report(at, f"patient « {patient_id} » absent des fixtures", "patient")
+        report(at, "patient « {patient} » absent des fixtures", "patient", patient=patient_id)
     prescription = params.get("prescription")
     if prescription is not None and prescription not in fixtures.prescriptions:
-        report(at, f"prescription « {prescription} » absente des fixtures", "prescription")
+        report(at, "prescription « {prescription} » absente des fixtures", "prescription", prescription=prescription)
     if mode is Mode.SECURISE:
         if "read-vitale" not in done:
             report(at, "en mode sécurisé, la carte Vitale est lue (<read-vitale>) avant la facture", None)
@@ -353,9 +390,11 @@ def _check_invoice(
         if patient is not None and patient.card and vitale and patient.card != vitale:
             report(
                 at,
-                f"le patient « {patient.id} » est sur la carte « {patient.card} », "
-                f"mais le lecteur vitale contient « {vitale} »",
+                "le patient « {patient} » est sur la carte « {card} », mais le lecteur vitale contient « {vitale} »",
                 "patient",
+                patient=patient.id,
+                card=patient.card,
+                vitale=vitale,
             )
     if params.get("tiers-payant") == "amo+amc" and "amc" not in params:
         report(at, "tiers payant amo+amc : précisez le contrat AMC (attribut amc)", "tiers-payant")
@@ -374,9 +413,9 @@ def _check_line(line: dict[str, str], at: int, refusal: str | None, report: Repo
     code = get("code", "")
     if refusal != "UNKNOWN_CODE" and code:
         if nomenclature == "LPP" and not _LPP_CODE.fullmatch(code):
-            report(at, f"code LPP « {code} » invalide : 7 chiffres attendus", "code")
+            report(at, "code LPP « {code} » invalide : 7 chiffres attendus", "code", code=code)
         elif nomenclature == "NGAP" and not _NGAP_CODE.fullmatch(code):
-            report(at, f"lettre-clé NGAP « {code} » invalide : 1 à 5 lettres majuscules attendues", "code")
+            report(at, "lettre-clé NGAP « {code} » invalide : 1 à 5 lettres majuscules attendues", "code", code=code)
     quantity = get("quantity", "1")
     if quantity.startswith(("0", "-")) and refusal != "INVALID_QUANTITY":
         try:
@@ -395,10 +434,16 @@ def _check_line(line: dict[str, str], at: int, refusal: str | None, report: Repo
         return
     tariff = _decimal(get("tariff"))
     if tariff is not None and plv < tariff:
-        report(at, f"PLV {plv} inférieur au tarif {tariff} : impossible", "plv")
+        report(at, "PLV {plv} inférieur au tarif {tariff} : impossible", "plv", plv=plv, tariff=tariff)
     price = _decimal(get("unit-price"))
     if price is not None and price > plv and refusal != "PRICE_ABOVE_PLV":
-        report(at, f"prix unitaire {price} au-dessus du PLV {plv} sans refus PRICE_ABOVE_PLV attendu", "unit-price")
+        report(
+            at,
+            "prix unitaire {price} au-dessus du PLV {plv} sans refus PRICE_ABOVE_PLV attendu",
+            "unit-price",
+            price=price,
+            plv=plv,
+        )
 
 
 __all__ = ["check_case"]

@@ -22,6 +22,12 @@ class Problem:
     message: str
     english: str | None = None
 
+    @classmethod
+    def of(cls, source: SourceRef, template: str, **fields: object) -> Problem:
+        """A problem worded from a French template (its English in testbench.i18n) and its fields."""
+        message, english = in_both(lambda t: t(template).format(**fields))
+        return cls(source, message, english)
+
     def __str__(self) -> str:
         return f"{self.source}: {self.message}"
 

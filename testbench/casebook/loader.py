@@ -157,7 +157,9 @@ class CaseIds:
                 continue  # the same file given twice
             where = case.source or SourceRef(str(casebook.path), 1)
             before = first[0].source or SourceRef(str(first[1].path), 1)
-            problems.append(Problem(where, f"identifiant de cas « {case.id} » déjà utilisé en {before}"))
+            problems.append(
+                Problem.of(where, "identifiant de cas « {case} » déjà utilisé en {where}", case=case.id, where=before)
+            )
         return problems
 
 

@@ -216,8 +216,10 @@ class ParseResult:
     too_deep: etree._Element | None = None
 
 
-def _problem(display: str, message: str, line: int = 1, col: int = 1) -> Problem:
-    return Problem(SourceRef(display, line, col), message)
+def _problem(display: str, message: str, **fields: object) -> Problem:
+    """A problem about the whole file (at 1:1); with fields, ``message`` is a template."""
+    where = SourceRef(display, 1, 1)
+    return Problem.of(where, message, **fields) if fields else Problem(where, message)
 
 
 def _prolog_doctype(data: bytes) -> int:
@@ -261,7 +263,9 @@ def read_casebook_source(path: Path, limits: LoadLimits) -> ReadResult:
             result.problems.append(
                 _problem(
                     display,
-                    f"fichier trop volumineux ({size} octets, limite {limits.max_bytes} octets)",
+                    "fichier trop volumineux ({size} octets, limite {limit} octets)",
+                    size=size,
+                    limit=limits.max_bytes,
                 )
             )
             return result
@@ -277,7 +281,9 @@ def read_casebook_source(path: Path, limits: LoadLimits) -> ReadResult:
         result.problems.append(Problem(SourceRef(display, 1, 1), message, english))
         return result
     if len(data) > limits.max_bytes:  # the file grew between stat() and read()
-        result.problems.append(_problem(display, f"fichier trop volumineux (limite {limits.max_bytes} octets)"))
+        result.problems.append(
+            _problem(display, "fichier trop volumineux (limite {limit} octets)", limit=limits.max_bytes)
+        )
         return result
     result.sha256 = hashlib.sha256(data).hexdigest()
     if not data or data.isspace():  # isspace() scans in place; strip() would copy the file
@@ -296,9 +302,10 @@ def read_casebook_source(path: Path, limits: LoadLimits) -> ReadResult:
         enc = _ENCODING.search(decl.group(0))
         if enc and enc.group(1).decode().lower().replace("_", "-") not in ("utf-8", "utf8"):
             result.problems.append(
-                Problem(
+                Problem.of(
                     source.ref_at(enc.start()),
-                    f"encodage déclaré « {enc.group(1).decode()} » refusé : un cahier de tests est en UTF-8",
+                    "encodage déclaré « {encoding} » refusé : un cahier de tests est en UTF-8",
+                    encoding=enc.group(1).decode(),
                 )
             )
             return result
@@ -342,10 +349,10 @@ def parse_tree(source: SourceText, limits: LoadLimits) -> ParseResult:
         entries = [e for e in parser.error_log if e.level >= etree.ErrorLevels.ERROR]
         if not entries:
             line, col = exc.position if exc.position else (1, 1)
-            result.problems.append(Problem(source.ref_line(line, col), f"XML mal formé : {exc.msg}"))
+            result.problems.append(Problem.of(source.ref_line(line, col), "XML mal formé : {detail}", detail=exc.msg))
         for entry in entries:
             result.problems.append(
-                Problem(source.ref_line(entry.line, entry.column), f"XML mal formé : {entry.message}")
+                Problem.of(source.ref_line(entry.line, entry.column), "XML mal formé : {detail}", detail=entry.message)
             )
         return result
     docinfo = root.getroottree().docinfo
@@ -362,7 +369,8 @@ def parse_tree(source: SourceText, limits: LoadLimits) -> ParseResult:
 
 def depth_problem(source: SourceText, element: etree._Element, limits: LoadLimits) -> Problem:
     """The problem of an element nested beyond ``limits.max_depth``, at its start tag."""
-    return Problem(
+    return Problem.of(
         source.element_ref(element),
-        f"imbrication trop profonde (plus de {limits.max_depth} niveaux d'éléments)",
+        "imbrication trop profonde (plus de {limit} niveaux d'éléments)",
+        limit=limits.max_depth,
     )

@@ -38,6 +38,10 @@ def element_names() -> tuple[str, ...]:
 _NOT_EXPECTED = re.compile(r"^Element '(?:\{[^}]*\})?([^']+)': This element is not expected")
 _ATTRIBUTE = re.compile(r"^Element '[^']*', attribute '([^']+)'")
 _ROOT_TAG = f"{{{NAMESPACE}}}casebook"
+_WRONG_NAMESPACE = 'espace de noms « {found} » inconnu : un cahier de tests version 1 déclare xmlns="{namespace}"'
+_WRONG_ROOT = (
+    'élément racine <{root}> : un cahier de tests commence par <casebook xmlns="{namespace}" format-version="1">'
+)
 _STEP = re.compile(r"(\*|[^\[\]/]+)(?:\[(\d+)\])?")
 
 
@@ -167,13 +171,11 @@ def root_problem(root: etree._Element, source: SourceText) -> Problem | None:
         return None
     qname = etree.QName(root)
     if qname.localname == "casebook":
-        found = qname.namespace or "aucun espace de noms"
+        found = qname.namespace
         return Problem(
             source.element_ref(root),
-            f'espace de noms « {found} » inconnu : un cahier de tests version 1 déclare xmlns="{NAMESPACE}"',
+            *in_both(
+                lambda t: t(_WRONG_NAMESPACE).format(found=found or t("aucun espace de noms"), namespace=NAMESPACE)
+            ),
         )
-    return Problem(
-        source.element_ref(root),
-        f"élément racine <{qname.localname}> : un cahier de tests commence par "
-        f'<casebook xmlns="{NAMESPACE}" format-version="1">',
-    )
+    return Problem.of(source.element_ref(root), _WRONG_ROOT, root=qname.localname, namespace=NAMESPACE)
