@@ -825,8 +825,8 @@ def english(text: str) -> str:
     found = _EN.get(text)
     if found is not None:
         return found
-    for pattern, build in _shapes():
-        match = pattern.fullmatch(text)
+    for needle, pattern, build in _shapes():
+        match = pattern.fullmatch(text) if needle in text else None  # the substring test is the cheap one
         if match:
             return build(match, english)
     return text
@@ -858,10 +858,12 @@ def _names(template: str) -> set[str]:
 
 
 @functools.cache
-def _shapes() -> tuple[Shape, ...]:
-    own = [s for name in _SHAPE_MODULES for s in importlib.import_module(name).EN_SHAPES]
+def _shapes() -> tuple[tuple[str, *Shape], ...]:
+    """(a literal the text must hold, the shape): the modules' shapes, then the templates."""
+    own = [("", *s) for name in _SHAPE_MODULES for s in importlib.import_module(name).EN_SHAPES]
     templates = sorted(
         ((fr, en) for fr, en in _EN.items() if "{" in fr),
         key=lambda item: -len(re.sub(r"\{\w+\}", "", item[0])),
     )
-    return (*own, *(s for s in (_template_shape(fr, en) for fr, en in templates) if s is not None))
+    shapes = ((fr, _template_shape(fr, en)) for fr, en in templates)
+    return (*own, *((max(re.split(r"\{\w+\}", fr), key=len), *s) for fr, s in shapes if s is not None))
