@@ -397,7 +397,6 @@ _EN: dict[str, str] = {
     "{method} : réponse à un autre identifiant ({id})": "{method}: answer to another id ({id})",
     "{method} : une réponse porte soit result soit error": "{method}: a response carries either result or error",
     "{method} : résultat qui n'est pas un objet JSON": "{method}: result that is not a JSON object",
-    "{method} : résultat non conforme au schéma {schema} : {violations}": "{method}: result does not conform to schema {schema}: {violations}",  # noqa: E501
     "JSON imbriqué sur plus de {depth} niveaux": "JSON nested more than {depth} levels deep",
     "message JSON qui n'est pas un objet": "JSON message that is not an object",
     "impossible de lancer le moteur « {command} » : {reason}": "cannot run the engine “{command}”: {reason}",
@@ -810,7 +809,7 @@ def translator(lang: str | None = None) -> Callable[[str], str]:
 
 
 #: Modules whose ``EN_SHAPES`` read back French sentences composed from parts (see :func:`english`).
-_SHAPE_MODULES = ("testbench.cards.messages",)
+_SHAPE_MODULES = ("testbench.cards.messages", "testbench.engines.protocol.validation")
 Shape = tuple[re.Pattern[str], Callable[[re.Match[str], Callable[[str], str]], str]]
 
 
