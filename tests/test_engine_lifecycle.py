@@ -22,7 +22,7 @@ import pytest
 from testbench.engines.api import EngineCrash, EngineError, EngineProtocolError, EngineTimeout
 from testbench.engines.protocol import jsonrpc as J
 from testbench.engines.protocol.client import SubprocessEngine
-from testbench.engines.protocol.validation import check
+from testbench.engines.protocol.validation import check, nonconforming
 from testbench.i18n import english
 from testbench.paths import CASEBOOKS_DIR
 from testbench.runner.campaign import RunRequest, run_campaign
@@ -211,6 +211,12 @@ def test_schema_messages_name_the_json_path_in_json_terms() -> None:
     assert "$.totals : champ obligatoire absent « billed »" in errors
     secured = check({"status": "ok", "signature": None}, "secure_invoice.result")
     assert secured == ['$.status : "ok" au lieu de "secured"']
+    reason = nonconforming("create_invoice", "create_invoice.result", errors, shown=2)
+    assert english(reason) == (
+        "create_invoice: result does not conform to schema create_invoice.result.json:"
+        f" {english(errors[0])}; {english(errors[1])} (and {len(errors) - 2} more)"
+    )
+    assert "au lieu de" not in english(reason) and "champ" not in english(reason)
     assert not any("None" in e or "float" in e for e in errors)
 
 

@@ -387,10 +387,7 @@ class SubprocessEngine:
         if name is not None:
             errors = validation.check(result, name)
             if errors:
-                more = f" (et {len(errors) - 5} autre(s))" if len(errors) > 5 else ""
-                raise EngineProtocolError(
-                    f"{method} : résultat non conforme au schéma {name}.json : " + " ; ".join(errors[:5]) + more
-                )
+                raise EngineProtocolError(validation.nonconforming(method, name, errors))
         return result
 
     def _notification(self, msg: dict[str, Any]) -> None:

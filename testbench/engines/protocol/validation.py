@@ -4,18 +4,22 @@ The schemas in ``schemas/`` are the contract a vendor shim is written against; t
 result it receives with the same files and a standard validator, so what the conformance kit accepts
 and what a campaign accepts cannot drift apart. Violations read in French, each with the JSON path of
 the offending value (``$.lines[0].amo``) and JSON names for types and values, never Python ones.
+:func:`nonconforming` says it as one sentence, and :data:`EN_SHAPES` reads that sentence back in English
+(``testbench.i18n``), each violation on its own.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
+if TYPE_CHECKING:  # imported when a first message is checked: reading EN_SHAPES (i18n) stays cheap
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 _JSON_TYPES: tuple[tuple[type | tuple[type, ...], str], ...] = (
     (bool, "boolean"),  # before int: True is an int in Python
@@ -43,6 +47,8 @@ def load_schema(name: str) -> dict[str, Any]:
 
 @cache
 def _validator(name: str) -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
     schema = load_schema(name)
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(_inline_refs(schema, schema.get("$defs", {}), ()))
@@ -70,6 +76,30 @@ def _inline_refs(node: Any, defs: dict[str, Any], seen: tuple[str, ...]) -> Any:
 def check(value: Any, name: str) -> list[str]:
     """The violations of ``value`` against the schema ``name`` (empty when it conforms)."""
     return _messages(_validator(name).iter_errors(value))
+
+
+def nonconforming(method: str, schema: str, errors: list[str], shown: int = 5) -> str:
+    """The reason for a result that does not conform: the method, its schema, the first violations."""
+    more = f" (et {len(errors) - shown} autre(s))" if len(errors) > shown else ""
+    return f"{method} : résultat non conforme au schéma {schema}.json : " + _SEPARATOR.join(errors[:shown]) + more
+
+
+_SEPARATOR = " ; "
+_NONCONFORMING = re.compile(
+    r"(?P<method>[\w.]+) : résultat non conforme au schéma (?P<schema>[\w.]+) : (?P<errors>.+?)"
+    r"(?: \(et (?P<more>\d+) autre\(s\)\))?",
+    re.DOTALL,
+)
+
+
+def _nonconforming_en(match: re.Match[str], t: Callable[[str], str]) -> str:
+    errors = "; ".join(t(error) for error in match["errors"].split(_SEPARATOR))
+    more = f" (and {match['more']} more)" if match["more"] else ""
+    return f"{match['method']}: result does not conform to schema {match['schema']}: {errors}{more}"
+
+
+#: Sentences of this module that ``testbench.i18n`` reads back in English (each violation is a template there).
+EN_SHAPES = ((_NONCONFORMING, _nonconforming_en),)
 
 
 def json_path(parts: Iterable[str | int]) -> str:
