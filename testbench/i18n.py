@@ -154,6 +154,31 @@ _EN: dict[str, str] = {
     "{where}: réponse sans commande": "{where}: response without a command",
     "{where}: hexadécimal invalide : « {text} »": "{where}: invalid hexadecimal: “{text}”",
     "{path} : fichier illisible ({reason})": "{path}: file cannot be read ({reason})",
+    # testbench cards watch, probe, emulate, record, replay (testbench/cli/cards_cmd.py)
+    "carte insérée": "card inserted",
+    "carte retirée": "card removed",
+    "Lecteur : {reader}": "Reader: {reader}",
+    "ATR : {atr} ({family})": "ATR: {atr} ({family})",
+    "Carte non reconnue (ni Vitale ni CPS d'après l'ATR).": "Card not recognised (neither Vitale nor CPS by its ATR).",
+    "Carte Vitale {generation} {nature} (nature {code})": "{nature} Vitale {generation} card (nature {code})",
+    "  Immatriculation : {nir}": "  Registration number (NIR): {nir}",
+    "  Droits : du {start} au {end}": "  Rights: from {start} to {end}",
+    "(non portée par la carte)": "(not on the card)",
+    "  Bénéficiaire {rank} : {who}, né(e) le {birth}, qualité {qualite}": "  Beneficiary {rank}: {who}, born {birth}, qualité {qualite}",  # noqa: E501
+    " jumeau n°{rank}": " twin no. {rank}",
+    "maternité": "maternity",
+    "non lu": "not read",
+    "BLOQUÉ": "BLOCKED",
+    "Carte {type} (CPS{generation}) {nature}": "{nature} {type} card (CPS{generation})",
+    "  Porteur : {who}  RPPS {rpps}": "  Holder: {who}  RPPS {rpps}",
+    "  Profession : {profession} (code {code})  spécialité : {specialty}": "  Profession: {profession} (code {code})  specialty: {specialty}",  # noqa: E501
+    "  Émetteur ANS : {issuer}  essais code porteur restants : {tries}": "  ANS issuer: {issuer}  PIN tries left: {tries}",  # noqa: E501
+    "  Situation {number} : {structure}  mode {mode}  FINESS {finess}  n° AM {am}": "  Situation {number}: {structure}  mode {mode}  FINESS {finess}  AM no. {am}",  # noqa: E501
+    "Carte « {card} »": "Card “{card}”",
+    "Enregistrement {name}": "Recording {name}",
+    "{card} insérée sur le port vpcd {port} ; Ctrl-C pour la retirer": "{card} inserted on vpcd port {port}; Ctrl-C to remove it",  # noqa: E501
+    "{count} échange(s) enregistré(s) dans {path}": "{count} exchange(s) recorded in {path}",
+    "script scriptor écrit : {path}": "scriptor script written: {path}",
     "cartes émulées via pcscd + vpcd ({readers})": "cards emulated through pcscd + vpcd ({readers})",
     "lecteurs PC/SC ({readers})": "PC/SC readers ({readers})",
     "cartes virtuelles en mémoire ({slots})": "in-memory virtual cards ({slots})",

@@ -286,3 +286,24 @@ def test_a_recording_that_cannot_be_used_is_a_sentence(tmp_path: Path, lang: str
     }[lang]
     assert said == [f"testbench cards : {e}" for e in expected]
     assert not any("Errno" in text or "Traceback" in text for text in said)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_cards_probe_decodes_a_card_in_one_language(lang: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from testbench.cards.read import read_cps, read_vitale
+    from testbench.cli.cards_cmd import print_cps, print_vitale
+    from testbench.i18n import use_language
+
+    with use_language(lang):
+        print_vitale(read_vitale(holding("vitale", "vitale2-maternity"), "vitale"))
+        print_cps(read_cps(holding("cps", "cps4-nurse"), "cps"))
+    out = capsys.readouterr().out
+    # the Vitale rights' line keeps its domain terms (régime, caisse, centre, code gestion), in both languages
+    text = "\n".join(line for line in out.splitlines() if not line.startswith("  Régime "))
+    if lang == "fr":
+        assert "Carte Vitale 2 de test (nature T)" in out and "  Bénéficiaire 1 : LUCIE PROTO" in out
+        assert not words(text) & ENGLISH - {"test"}, out
+    else:
+        assert "test Vitale 2 card (nature T)" in out and "  Beneficiary 1: LUCIE PROTO" in out and "maternity" in out
+        assert "test CPS card (CPS4)" in out and "  Holder: JULIE FICTIF" in out
+        assert not words(text.replace("qualité", "")) & FRENCH, out

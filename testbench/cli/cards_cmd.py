@@ -144,15 +144,14 @@ def cmd_watch(args: argparse.Namespace) -> int:
     from testbench.cards.pcsc import watch
 
     try:
+        t = translator()
         for ev in watch(args.reader, args.timeout):
             stamp = datetime.now().strftime("%H:%M:%S.%f")[:-3]
             if ev.present:
-                print(
-                    f"{stamp}  {ev.reader}  carte insérée  {_family_fr(ev.atr)}  ATR {ev.atr.hex(' ').upper()}",
-                    flush=True,
-                )
+                card = f"{t('carte insérée')}  {t(_family_fr(ev.atr))}  ATR {ev.atr.hex(' ').upper()}"
+                print(f"{stamp}  {ev.reader}  {card}", flush=True)
             else:
-                print(f"{stamp}  {ev.reader}  {'vide' if ev.initial else 'carte retirée'}", flush=True)
+                print(f"{stamp}  {ev.reader}  {t('vide' if ev.initial else 'carte retirée')}", flush=True)
     except CardUnavailable as exc:
         _err(str(exc))
         return EXIT_ENV
@@ -185,36 +184,53 @@ def print_vitale(data: Any) -> None:
     from testbench.cards.nir import format_nir
     from testbench.cards.profile import flag_label
 
-    print(f"Carte Vitale {data.generation} {NATURE_FR.get(data.nature, data.nature)} (nature {data.nature or '?'})")
-    print(f"  Immatriculation : {format_nir(data.nir)}")
-    r = data.rights
-    print(f"  Régime {r.regime}  caisse {r.caisse}  centre {r.centre}  code gestion {r.code_gestion}")
-    print(f"  Droits : du {r.start or '?'} au {r.end or '(non portée par la carte)'}")
-    for b in data.beneficiaries:
-        cov = ", ".join(f"{flag_label(f)} {s or '…'}→{e or '…'}" for f, (s, e) in sorted(b.coverage.periods.items()))
-        twin = f" jumeau n°{b.twin_rank}" if b.twin_rank > 1 else ""
-        print(
-            f"  Bénéficiaire {b.rank} : {b.first_name} {b.name}, né(e) le {b.birth_date}, qualité {b.qualite}{twin}, "
-            f"NIR {format_nir(b.nir)}" + (f", {cov}" if cov else "")
+    t = translator()
+    nature = t(NATURE_FR.get(data.nature, data.nature))
+    print(
+        t("Carte Vitale {generation} {nature} (nature {code})").format(
+            generation=data.generation, nature=nature, code=data.nature or "?"
         )
+    )
+    print(t("  Immatriculation : {nir}").format(nir=format_nir(data.nir)))
+    r = data.rights
+    print(f"  Régime {r.regime}  caisse {r.caisse}  centre {r.centre}  code gestion {r.code_gestion}")  # domain terms
+    end = r.end or t("(non portée par la carte)")
+    print(t("  Droits : du {start} au {end}").format(start=r.start or "?", end=end))
+    for b in data.beneficiaries:
+        periods = sorted(b.coverage.periods.items())
+        cov = ", ".join(f"{t(flag_label(f))} {s or '…'}→{e or '…'}" for f, (s, e) in periods)
+        who = t("  Bénéficiaire {rank} : {who}, né(e) le {birth}, qualité {qualite}").format(
+            rank=b.rank, who=f"{b.first_name} {b.name}", birth=b.birth_date, qualite=b.qualite
+        )
+        twin = t(" jumeau n°{rank}").format(rank=b.twin_rank) if b.twin_rank > 1 else ""
+        print(f"{who}{twin}, NIR {format_nir(b.nir)}" + (f", {cov}" if cov else ""))
 
 
 def print_cps(data: Any) -> None:
     from testbench.cards.guard import NATURE_FR
 
-    tries = (
-        "non lu"
-        if data.pin_tries_left is None
-        else ("BLOQUÉ" if data.pin_tries_left == 0 else str(data.pin_tries_left))
+    t = translator()
+    left = data.pin_tries_left
+    tries = t("non lu") if left is None else (t("BLOQUÉ") if left == 0 else str(left))
+    nature = t(NATURE_FR.get(data.nature, data.nature))
+    print(
+        t("Carte {type} (CPS{generation}) {nature}").format(
+            type=data.card_type, generation=data.generation, nature=nature
+        )
     )
-    print(f"Carte {data.card_type} (CPS{data.generation}) {NATURE_FR.get(data.nature, data.nature)}")
-    print(f"  Porteur : {data.first_name} {data.name}  RPPS {data.rpps}")
-    print(f"  Profession : {data.profession} (code {data.profession_code})  spécialité : {data.specialty or '—'}")
-    print(f"  Émetteur ANS : {'oui' if data.issuer_ok else 'non'}  essais code porteur restants : {tries}")
+    print(t("  Porteur : {who}  RPPS {rpps}").format(who=f"{data.first_name} {data.name}", rpps=data.rpps))
+    print(
+        t("  Profession : {profession} (code {code})  spécialité : {specialty}").format(
+            profession=data.profession, code=data.profession_code, specialty=data.specialty or "—"
+        )
+    )
+    issuer = t("oui" if data.issuer_ok else "non")
+    print(t("  Émetteur ANS : {issuer}  essais code porteur restants : {tries}").format(issuer=issuer, tries=tries))
     for s in data.situations:
         print(
-            f"  Situation {s.number} : {s.structure}  mode {s.mode}  "
-            f"FINESS {s.finess or '—'}  n° AM {s.am_number or '—'}"
+            t("  Situation {number} : {structure}  mode {mode}  FINESS {finess}  n° AM {am}").format(
+                number=s.number, structure=s.structure, mode=s.mode, finess=s.finess or "—", am=s.am_number or "—"
+            )
         )
 
 
@@ -230,9 +246,11 @@ def cmd_probe(args: argparse.Namespace) -> int:
         try:
             atr = ch.atr("probe")
             fam = atr_family(atr)
-            print(f"Lecteur : {ch.reader_name('probe')}\nATR : {atr.hex(' ').upper()} ({_family_fr(atr)})")
+            t = translator()
+            print(t("Lecteur : {reader}").format(reader=ch.reader_name("probe")))
+            print(t("ATR : {atr} ({family})").format(atr=atr.hex(" ").upper(), family=t(_family_fr(atr))))
             if fam is None:
-                print("Carte non reconnue (ni Vitale ni CPS d'après l'ATR).")
+                print(t("Carte non reconnue (ni Vitale ni CPS d'après l'ATR)."))
                 return EXIT_OK
             data = read_vitale(ch, "probe") if fam.startswith("vitale") else read_cps(ch, "probe")
         finally:
@@ -262,7 +280,11 @@ def _serve(card: Any, port: int, trace: Path | None, duration: float | None, lab
 
         _err(vpcd_message(port, exc) + " : le service pcscd tourne-t-il, avec le paquet vsmartcard-vpcd installé ?")
         return EXIT_ENV
-    print(f"{label} insérée sur le port vpcd {port} ; Ctrl-C pour la retirer", file=sys.stderr)
+    t = translator()
+    print(
+        t("{card} insérée sur le port vpcd {port} ; Ctrl-C pour la retirer").format(card=t(label), port=port),
+        file=sys.stderr,
+    )
     try:
         icc.closed.wait(duration)
     except KeyboardInterrupt:
@@ -271,7 +293,7 @@ def _serve(card: Any, port: int, trace: Path | None, duration: float | None, lab
         icc.remove()
         if trace:
             sink.close()
-        print("carte retirée", file=sys.stderr)
+        print(t("carte retirée"), file=sys.stderr)
     return EXIT_OK
 
 
@@ -321,7 +343,7 @@ def cmd_record(args: argparse.Namespace) -> int:
     except CardError as exc:
         _err(str(exc))
         return EXIT_ENV
-    print(f"{rec.count} échange(s) enregistré(s) dans {args.out}")
+    print(translator()("{count} échange(s) enregistré(s) dans {path}").format(count=rec.count, path=args.out))
     return EXIT_OK
 
 
@@ -335,7 +357,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     if args.export_scriptor:
         args.export_scriptor.write_text(export_scriptor(exchanges, with_responses=True), encoding="utf-8")
-        print(f"script scriptor écrit : {args.export_scriptor}")
+        print(translator()("script scriptor écrit : {path}").format(path=args.export_scriptor))
         return EXIT_OK
     card = ReplayCard(bytes.fromhex(header.get("atr", "")), exchanges)
     start = time.monotonic()
