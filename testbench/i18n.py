@@ -793,6 +793,13 @@ _EN: dict[str, str] = {
     ),
     "cartes {cards}, moteur {engine}": "cards {cards}, engine {engine}",
     "cartes {cards}, moteur {engine}, cartes réelles admises": "cards {cards}, engine {engine}, real cards allowed",
+    # what SQLite said (testbench/store/session.py: sqlite_reason)
+    "pas une base SQLite": "not an SQLite database",
+    "base SQLite endommagée": "damaged SQLite database",
+    "disque plein": "disk full",
+    "ouverture impossible": "cannot open",
+    "base occupée par un autre processus": "database busy in another process",
+    "erreur SQLite {name}": "SQLite error {name}",
 }
 
 

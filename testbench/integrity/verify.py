@@ -155,7 +155,7 @@ def _check_session(path: Path, result: Verdict, prefix: str) -> list[dict[str, o
     for tampering.
     """
     from testbench.store.annotations import read_annotations
-    from testbench.store.session import connect_readonly
+    from testbench.store.session import connect_readonly, sqlite_reason
 
     if not path.is_file():
         raise VerifyUsageError(f"{path}: fichier de session introuvable")
@@ -177,4 +177,4 @@ def _check_session(path: Path, result: Verdict, prefix: str) -> list[dict[str, o
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        raise VerifyUsageError(f"{path}: n'est pas un fichier de session lisible ({exc})") from None
+        raise VerifyUsageError(f"{path}: n'est pas un fichier de session lisible ({sqlite_reason(exc)})") from None

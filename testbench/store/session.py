@@ -86,7 +86,9 @@ class SessionStore:
                 raise SessionError(f"{path}: {exc}") from None
             except sqlite3.OperationalError as exc:
                 conn.close()
-                raise _write_error(path, exc) if _is_write_failure(exc) else SessionError(f"{path}: {exc}") from exc
+                if _is_write_failure(exc):
+                    raise _write_error(path, exc) from exc
+                raise SessionError(f"{path}: {sqlite_reason(exc)}") from exc
             store = cls(path, conn, lock)
             store._init_meta()
         except BaseException:
@@ -414,9 +416,31 @@ def _is_write_failure(exc: sqlite3.Error) -> bool:
 
 def _write_error(path: Path, exc: sqlite3.Error) -> SessionWriteError:
     return SessionWriteError(
-        f"{path}: écriture impossible ({exc}) ; la session est intacte jusqu'au dernier "
+        f"{path}: écriture impossible ({sqlite_reason(exc)}) ; la session est intacte jusqu'au dernier "
         "événement enregistré : libérez de l'espace disque puis reprenez avec --resume"
     )
+
+
+#: What SQLite said, in French (its own words are English); by its primary result code
+_SQLITE_REASONS = {
+    sqlite3.SQLITE_NOTADB: "pas une base SQLite",
+    sqlite3.SQLITE_CORRUPT: "base SQLite endommagée",
+    sqlite3.SQLITE_FULL: "disque plein",
+    sqlite3.SQLITE_IOERR: "erreur d'entrée-sortie du disque",
+    sqlite3.SQLITE_CANTOPEN: "ouverture impossible",
+    sqlite3.SQLITE_PERM: "accès refusé (droits insuffisants)",
+    sqlite3.SQLITE_READONLY: "accès refusé (droits insuffisants)",
+    sqlite3.SQLITE_BUSY: "base occupée par un autre processus",
+    sqlite3.SQLITE_LOCKED: "base occupée par un autre processus",
+}
+
+
+def sqlite_reason(exc: sqlite3.Error) -> str:
+    """Why SQLite failed, worded for a person (French; the translator reads it in English)."""
+    code = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+    if code in _SQLITE_REASONS:
+        return _SQLITE_REASONS[code]
+    return f"erreur SQLite {getattr(exc, 'sqlite_errorname', None) or type(exc).__name__}"
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -429,7 +453,7 @@ def _connect(path: Path) -> sqlite3.Connection:
     except sqlite3.DatabaseError as exc:
         if _is_write_failure(exc):
             raise _write_error(path, exc) from exc
-        raise SessionError(f"{path}: n'est pas un fichier de session lisible ({exc})") from None
+        raise SessionError(f"{path}: n'est pas un fichier de session lisible ({sqlite_reason(exc)})") from None
     return conn
 
 
@@ -505,7 +529,7 @@ def open_readonly(path: str | Path) -> sqlite3.Connection:
         conn = connect_readonly(path)
         version = conn.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.DatabaseError as exc:
-        raise SessionError(f"{path}: n'est pas un fichier de session lisible ({exc})") from None
+        raise SessionError(f"{path}: n'est pas un fichier de session lisible ({sqlite_reason(exc)})") from None
     if version == 0 or version > SCHEMA_VERSION:
         conn.close()
         raise SessionError(f"{path}: schéma de session {version} non pris en charge (attendu 1..{SCHEMA_VERSION})")
