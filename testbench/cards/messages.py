@@ -14,7 +14,6 @@ import re
 from collections.abc import Callable, Iterable
 
 NATURE_FR = {"T": "de test", "D": "de démonstration", "R": "réelle"}
-_NATURE_EN = {"de test": "test", "de démonstration": "demonstration", "réelle": "real"}
 FAMILY_FR = {"vitale1": "Vitale 1", "vitale2": "Vitale 2", "cps3": "CPS3", "cps4": "CPS4"}
 FLAG_FR = {
     "ald": "ALD",
@@ -24,7 +23,6 @@ FLAG_FR = {
     "alsace_moselle": "Alsace-Moselle",
     "ame": "AME",
 }
-_FLAG_EN = {"maternité": "maternity"}
 UNKNOWN_FR = "inconnue"  # a family the ATR does not tell
 UNREAD_FR = "carte {family} (ATR {atr})"  # a card the guard could not read (also « carte inconnue »)
 MISMATCH_FR = "Le lecteur « {reader} » ({slot}) contient {article} {found} ; le cas attend la {expected}. Différences : {problems}."  # noqa: E501
@@ -72,7 +70,8 @@ def describe_unread(family: str | None, atr: bytes) -> str:
 
 # ---------------------------------------------------------------- reading them back in English
 
-_NATURE = r"de test|de démonstration|réelle|de nature « [^»]* »"
+_OTHER_NATURE = "de nature « "
+_NATURE = "|".join(re.escape(v) for v in NATURE_FR.values()) + rf"|{_OTHER_NATURE}[^»]* »"
 _FLAGS = "|".join(re.escape(v) for v in FLAG_FR.values())
 _ID = r"(?: « (?P<id>[^»]+) »)?"
 _WHO = r" (?:de |d')(?P<who>.+?)"
@@ -90,11 +89,9 @@ _SEVERAL = re.compile(r"(?P<first>Le lecteur « .+?\.) (?P<rest>Le lecteur « .+
 T = Callable[[str], str]
 
 
-def _card_en(family: str, nature: str) -> str:
-    adjective = _NATURE_EN.get(nature)
-    if adjective is None:  # « de nature « X » »
-        return f"{family} card of nature “{nature[len('de nature « ') : -2]}”"
-    return f"{adjective} {family} card"
+def _card_en(family: str, nature: str, t: T) -> str:
+    """« test Vitale 2 card »; an unknown nature after the noun: « Vitale 2 card of nature “X” »."""
+    return f"{family} card {t(nature)}" if nature.startswith(_OTHER_NATURE) else f"{t(nature)} {family} card"
 
 
 def _tail_en(m: re.Match[str]) -> str:
@@ -102,12 +99,12 @@ def _tail_en(m: re.Match[str]) -> str:
 
 
 def _vitale_en(m: re.Match[str], t: T) -> str:
-    flags = ", ".join(_FLAG_EN.get(f, f) for f in m["flags"].split(", ")) if m["flags"] else ""
-    return _card_en(m["family"], m["nature"]) + _tail_en(m) + (f" ({flags})" if flags else "")
+    flags = ", ".join(t(f) for f in m["flags"].split(", ")) if m["flags"] else ""
+    return _card_en(m["family"], m["nature"], t) + _tail_en(m) + (f" ({flags})" if flags else "")
 
 
 def _cps_en(m: re.Match[str], t: T) -> str:
-    card = _card_en(m["type"], m["nature"]) + f" ({m['family']})" + _tail_en(m)
+    card = _card_en(m["type"], m["nature"], t) + f" ({m['family']})" + _tail_en(m)
     return card + (f" ({m['profession']})" if m["who"] else "")
 
 
