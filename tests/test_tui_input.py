@@ -215,3 +215,32 @@ def test_bench_notices_go_inside_a_window_with_fields_not_over_it(tmp_path: Path
             assert len(app._notifications) == 1  # outside a window, toasts as usual
 
     asyncio.run(scenario())
+
+
+def test_keys_typed_while_a_window_opens_reach_its_first_field(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("TESTBENCH_SIGNING_KEY", str(tmp_path / "absent.pem"))
+
+    async def scenario() -> None:
+        app = make_app(tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            # the palette: ctrl+p and a case id in one burst, as a scanner or a quick hand sends them
+            app.post_message(events.Key("ctrl+p", None))
+            burst(app, "TC-LOT")
+            await pilot.pause(0.3)
+            from textual.command import CommandPalette
+
+            assert isinstance(app.screen, CommandPalette)
+            assert app.screen.query_one(Input).value == "TC-LOT"
+            await pilot.press("escape")
+            # the review window: `a` then the reason at once
+            await pilot.press("r")
+            await wait_run(app, pilot)
+            app.query_one("#tree", Tree).focus()
+            burst(app, "avu à l'écran")
+            await pilot.pause()
+            await pilot.pause()
+            assert isinstance(app.screen, ReviewScreen)
+            assert app.screen.query_one("#reason", Input).value == "vu à l'écran"
+
+    asyncio.run(scenario())

@@ -31,9 +31,13 @@ class Terminal:
         return proc.stdout
 
     def keys(self, *keys: str) -> None:
-        for key in keys:  # one key (or one word) per call: a burst can merge a Tab into the text
+        for key in keys:  # one key (or one word) per call, at a person's pace
             self.tmux("send-keys", "-t", "ui", key)
             time.sleep(0.15)
+
+    def burst(self, text: str) -> None:
+        """Every character at once, as a barcode scanner or a paste delivers them (Tab included)."""
+        self.tmux("send-keys", "-t", "ui", "-l", text)
 
     def screen(self) -> str:
         return self.tmux("capture-pane", "-p", "-t", "ui")
@@ -77,12 +81,14 @@ def test_exam_workstation_in_a_real_terminal(tmp_path: Path, terminal: Terminal)
     terminal.keys("r")
     screen = terminal.wait_for("exécution terminée : 1 cas", "■ DEMO-FSE-001 : ✔ réussi")
     assert "Carte à insérer : cps-psad → lecteur cps" in screen
-    # find a case with a manual step from the palette, run it, attest at the keyboard
-    terminal.keys("C-p", "DEMO-FSE-030")
-    terminal.wait_for("DEMO-FSE-030 — FSE dégradée")
+    # find a case with a manual step from the palette (opened and typed in one burst), run it, attest
+    terminal.tmux("send-keys", "-t", "ui", "C-p", "DEMO-FSE-030")
+    terminal.wait_for("DEMO-FSE-030 — FSE dégradée", "Aller au cas")  # the search hit, not the first list
     terminal.keys("Enter", "r")
     terminal.wait_for("Étape manuelle DEMO-FSE-030 / m-paper", "Valeur attendue à l'écran", "5.90")
-    terminal.keys("true", "Tab", "5.90", "Tab", "feuille conforme", "C-s")
+    terminal.burst("true\t5.90\tfeuille conforme")  # three fields in one burst: each lands in its own
+    terminal.wait_for("feuille conforme")
+    terminal.keys("C-s")
     screen = terminal.wait_for("■ DEMO-FSE-030 : ✔ réussi", "exécution terminée")
     # the expected/observed view of that case
     terminal.keys("3")
@@ -105,7 +111,7 @@ def test_killed_during_a_manual_step_reopens_where_the_engineer_was(tmp_path: Pa
     terminal.tmux("new-session", "-d", "-s", "ui", "-x", "140", "-y", "40", ui_command(tmp_path, session))
     terminal.wait_for("DEMO-FSE-001", "22 cas")
     terminal.keys("C-p", "DEMO-FSE-030")
-    terminal.wait_for("DEMO-FSE-030 — FSE dégradée")
+    terminal.wait_for("DEMO-FSE-030 — FSE dégradée", "Aller au cas")  # the search hit, not the first list
     terminal.keys("Enter", "r")
     terminal.wait_for("Étape manuelle DEMO-FSE-030 / m-paper")
     pid = int(terminal.tmux("display", "-p", "-t", "ui", "#{pane_pid}").strip())

@@ -13,6 +13,7 @@ import contextlib
 import gc
 import getpass
 import sqlite3
+import weakref
 from functools import partial
 from pathlib import Path
 
@@ -22,7 +23,9 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingsMap
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
+from textual.dom import DOMNode
 from textual.notifications import SeverityLevel
+from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Label, Log, Static, TabbedContent, TabPane, Tree
 from textual.widgets.tree import TreeNode
@@ -110,6 +113,11 @@ class WorkstationApp(App[int]):
         self.last_report: Path | None = None
         self.notes: list[str] = list(self.settings.problems)
         self._language_scope = contextlib.ExitStack()
+        # keys typed while a window opens, before its first field has the focus (see on_event)
+        self._held_keys: list[events.Key] = []
+        self._held_timer: Timer | None = None
+        self._key_in_flight = False
+        self._focused_screens: weakref.WeakSet[Screen] = weakref.WeakSet()
         self.sub_title = workstation.session_path.name
         self._install_bindings()
 
@@ -128,13 +136,7 @@ class WorkstationApp(App[int]):
             )
             for spec in specs
         ]
-        bindings += [
-            # Tab is resolved here, before the key is handed to a widget: in a burst (a paste, a barcode
-            # scanner), the characters after a Tab then reach the next field, not the one the Tab left
-            Binding("tab", "focus_next", show=False, priority=True),
-            Binding("shift+tab", "focus_previous", show=False, priority=True),
-            Binding("escape", "leave_field", show=False),
-        ]
+        bindings.append(Binding("escape", "leave_field", show=False))
         self._bindings = BindingsMap(bindings)
 
     def action_keys(self) -> list[tuple[registry.ActionSpec, str]]:
@@ -374,7 +376,60 @@ class WorkstationApp(App[int]):
         main.set_class(narrow and self.active_view in WIDE_VIEWS and not tree_has_focus, "-tree-hidden")
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self._focused_screens.add(event.widget.screen)
+        if self._held_keys:
+            self.call_later(self._release_keys)
         self.update_layout()
+
+    # -- keys in a burst: each reaches the field it was typed in ---------------------------------
+    async def on_event(self, event: events.Event) -> None:
+        """One key at a time: the next key waits until the previous one has been handled.
+
+        Textual hands a key to the focused widget and goes on with the next one at once; when the first
+        moves the focus (``/``, ``a``, ctrl+p, Enter) or opens a window, the keys after it, already
+        handed to the old widget or to a window with no field focused yet, were misrouted or lost.
+        Held here, they follow in order once the previous key is done and the new window has its
+        field (or after a second, as before).
+        """
+        if not isinstance(event, events.Key) or event.is_forwarded:
+            await super().on_event(event)
+            return
+        self._held_keys.append(event)
+        await self._release_keys()
+
+    def _key_gate_closed(self) -> bool:
+        if self._key_in_flight:
+            return True
+        stack = self._screen_stack
+        return len(stack) > 1 and stack[-1].focused is None and stack[-1] not in self._focused_screens
+
+    async def _release_keys(self) -> None:
+        while self._held_keys and not self._key_gate_closed():
+            key = self._held_keys.pop(0)
+            target = self.focused or self.screen
+            await super().on_event(key)
+            if key.is_forwarded:  # handed to a widget: it comes back up the DOM to the app's bindings
+                self._key_in_flight = True
+                if not target.call_later(self._key_hop, target):
+                    self._key_in_flight = False
+        if self._held_keys and self._held_timer is None:
+            self._held_timer = self.set_timer(1.0, self._open_key_gate)  # a widget gone mid-way
+        elif not self._held_keys and self._held_timer is not None:
+            self._held_timer.stop()
+            self._held_timer = None
+
+    def _key_hop(self, node: DOMNode) -> None:
+        """Runs after ``node`` handled the key: follow it to the parent, until the app."""
+        parent = node._parent
+        if node is self or parent is None or not parent.call_later(self._key_hop, parent):
+            self._key_in_flight = False
+            self.call_later(self._release_keys)
+
+    async def _open_key_gate(self) -> None:
+        self._held_timer = None
+        self._key_in_flight = False
+        self._focused_screens.add(self.screen)
+        await self._release_keys()
 
     def on_resize(self, event: events.Resize) -> None:
         self.call_after_refresh(self.update_layout)  # after the screen took its size classes
