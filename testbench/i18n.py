@@ -655,12 +655,15 @@ _EN: dict[str, str] = {
     "chaîne : l'entrée {seq} ({kind}) a été modifiée": "chain: entry {seq} ({kind}) was modified",
     "session sans chaîne d'intégrité (schéma antérieur à la v2)": "session without an integrity chain (schema before v2)",  # noqa: E501
     "chaîne : entrée {seq} de type inconnu {kind}": "chain: entry {seq} of unknown kind {kind}",
-    "lignes {first}–{last}": "lines {first}–{last}",
-    "ligne {id}": "line {id}",
-    "{table} {rows} : contenu différent de celui enregistré dans la chaîne (entrée {seq})": (
-        "{table} {rows}: content differs from what the chain recorded (entry {seq})"
+    # (rows spelt out: a "{table} {rows}" shape would also take "session : attempts lignes…" apart wrongly)
+    "{table} lignes {first}–{last} : contenu différent de celui enregistré dans la chaîne (entrée {seq})": (
+        "{table} lines {first}–{last}: content differs from what the chain recorded (entry {seq})"
     ),
-    "{table} {rows} : contenu différent de celui enregistré dans la chaîne (entrée {seq}), {count} ligne(s) supprimée(s)": "{table} {rows}: content differs from what the chain recorded (entry {seq}), {count} line(s) deleted",  # noqa: E501
+    "{table} lignes {first}–{last} : contenu différent de celui enregistré dans la chaîne (entrée {seq}), {count} ligne(s) supprimée(s)": "{table} lines {first}–{last}: content differs from what the chain recorded (entry {seq}), {count} line(s) deleted",  # noqa: E501
+    "{table} ligne {id} : contenu différent de celui enregistré dans la chaîne (entrée {seq})": (
+        "{table} line {id}: content differs from what the chain recorded (entry {seq})"
+    ),
+    "{table} ligne {id} : contenu différent de celui enregistré dans la chaîne (entrée {seq}), {count} ligne(s) supprimée(s)": "{table} line {id}: content differs from what the chain recorded (entry {seq}), {count} line(s) deleted",  # noqa: E501
     "tentative {id} : verdict ou motif modifié après coup (entrée {seq})": (
         "attempt {id}: verdict or reason changed afterwards (entry {seq})"
     ),
@@ -696,7 +699,7 @@ _EN: dict[str, str] = {
     "clé publique Ed25519 invalide (32 octets attendus)": "invalid Ed25519 public key (32 bytes expected)",
     # testbench merge
     "{path} : {sessions} sessions, {cases} cas, {attempts} tentatives": (
-        "{path}: {sessions} sessions, {cases} cases, {attempts} attempts"
+        "{path}: {sessions} session(s), {cases} case(s), {attempts} attempt(s)"
     ),
     ", {count} tentative(s) en double ignorée(s)": ", {count} duplicate attempt(s) ignored",
     "existe déjà ; choisissez un nouveau fichier de session": "already exists; choose a new session file",

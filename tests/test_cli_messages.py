@@ -8,7 +8,10 @@ run must show none of the English words.
 
 from __future__ import annotations
 
+import contextlib
 import re
+import shutil
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -29,7 +32,7 @@ ENGINE = [sys.executable, "-m", "testbench", "engine", "serve"]  # a command, qu
 #: French that would betray an untranslated message (accents, and the words these commands use)
 FRENCH = re.compile(
     r"[àâçéèêëîïôûùœ«»]|\b(?:le|la|les|des|du|une|est|pas|sur|dans|aucun|aucune|cas|clé|fichier|dossier|"
-    r"introuvable|tentatives?|empreinte|rapport|moteur|vérifications?|illisible|chaîne|ou|lue|refus|statut)\b",
+    r"introuvable|tentatives?|empreinte|rapport|moteur|vérifications?|illisible|chaîne|ou|lue|refus|statut|lignes?)\b",
     re.IGNORECASE,
 )
 #: English that would betray a message left in English in the French run
@@ -40,8 +43,9 @@ ENGLISH = re.compile(
 )
 
 
-#: paths, file names and identifiers (``report.json``, ``refus-quantite``, ``read_vitale``): no one's words
-NAMES = re.compile(r"\S*(?:[/\\]|\w[.=_-]\w)\S*")
+#: paths, file names and identifiers (``report.json``, ``refus-quantite``, ``read_vitale``, the session's
+#: tables that verify names, ``cases : …``): no one's words
+NAMES = re.compile(r"\S*(?:[/\\]|\w[.=_-]\w)\S*|\b(?:cases|attempts|runs|casebooks|meta|selection)(?= ?:)")
 
 
 def words(text: str, root: Path) -> str:
@@ -78,6 +82,12 @@ def scenarios(tmp: Path) -> list[tuple[str, list[str], int]]:
     (altered / "index.html").write_text("<p>autre</p>", encoding="utf-8")
     (altered / "extra.txt").write_text("x", encoding="utf-8")
     (altered / "report.json").unlink()
+    tampered = tmp / "tampered.tbsession"
+    shutil.copyfile(session, tampered)
+    with contextlib.closing(sqlite3.connect(tampered)) as conn, conn:
+        conn.execute("UPDATE cases SET title = 'autre'")
+        conn.execute("UPDATE attempts SET reason = 'autre'")
+        conn.execute("DELETE FROM trace_lines WHERE id = (SELECT MIN(id) FROM trace_lines)")
     (tmp / "bad.pub").write_text("pas du base64 !", encoding="utf-8")
     (tmp / "not-a-session.tbsession").write_text("rien", encoding="utf-8")
     (tmp / "cards").symlink_to(CASEBOOKS_DIR / "cards")  # the casebook's card profiles, relative to it
@@ -89,6 +99,8 @@ def scenarios(tmp: Path) -> list[tuple[str, list[str], int]]:
         ("verify-unsigned", ["verify", str(unsigned)], 0),
         ("verify-altered", ["verify", str(altered)], 1),
         ("verify-session", ["verify", str(session)], 0),
+        ("verify-tampered-session", ["verify", str(tampered)], 1),
+        ("verify-report-of-tampered-session", ["verify", str(signed), "--session", str(tampered)], 1),
         ("verify-missing", ["verify", str(tmp / "nowhere")], 3),
         ("verify-bad-key", ["verify", str(signed), "--key", str(tmp / "bad.pub")], 3),
         ("verify-no-key", ["verify", str(signed), "--key", str(tmp / "none.pub")], 3),
