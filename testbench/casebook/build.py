@@ -63,7 +63,7 @@ _LINE_DEFAULT_ITEMS = tuple(LINE_DEFAULTS.items())
 _FIRST_CHUNK, _CHUNK = 16 * 1024, 256 * 1024
 _PROFILE_UNREADABLE = "profil de carte « {profile} » illisible : {reason}"
 _TOO_MANY_UNKNOWN = "plus de {limit} éléments inconnus du format : les règles ne sont plus vérifiées au-delà"
-#: Elements the format does not know, after which the rules are no longer checked (see _give_up).
+#: Elements the format does not know, after which the rules are no longer checked (see build).
 UNKNOWN_LIMIT = 1000
 _IDENTITY_REQUIRED = ("plan-id", "evolution", "document-version", "cdc-version", "addendum", "ps-category")
 
@@ -83,6 +83,14 @@ _SKIP: Frame = (_skip, None)
 def _known_elements() -> frozenset[str]:
     """Every element the schema declares, as expat names them."""
     return frozenset(NS + name for name in element_names())
+
+
+class _GiveUp(Exception):
+    """Raised by the start handler past UNKNOWN_LIMIT elements the format does not know."""
+
+    def __init__(self, offset: int) -> None:
+        super().__init__(offset)
+        self.offset = offset
 
 
 class _DoctypeRefused(Exception):
@@ -184,8 +192,7 @@ class Builder:
             if name not in known:
                 unknown += 1
                 if unknown > UNKNOWN_LIMIT:
-                    self._give_up(offset, record)
-                    return
+                    raise _GiveUp(offset)
             push(frames[-1][0](name, attrs, offset))
 
         def end(_name: str) -> None:
@@ -213,6 +220,13 @@ class Builder:
         except _DoctypeRefused:
             self.malformed = Problem(self.source.ref_line(1), "déclaration DOCTYPE refusée")
             return None
+        except _GiveUp as stop:
+            # A file full of elements the format does not know (3 million <x/> took seconds of
+            # Python calls): the schema refuses it and says where, the rules stop here, and the
+            # start tags after this one are found by a byte scan if an error needs one placed.
+            self.report(stop.offset, _TOO_MANY_UNKNOWN, limit=UNKNOWN_LIMIT)
+            self.source.unrecorded_from = stop.offset + 1
+            return None
         finally:
             self._release()
         identity = self._plan_identity()
@@ -226,15 +240,6 @@ class Builder:
             fixtures=self._fixtures,
             cases=tuple(self._cases),
         )
-
-    def _give_up(self, offset: int, record: Callable[[int], None]) -> None:
-        """Stop checking a file full of elements the format does not know (3 million ``<x/>`` took
-        seconds of Python calls): the schema already refuses it and says where. From here on the
-        pass only notes where each start tag is, so that the schema's errors are still placed."""
-        self.report(offset, _TOO_MANY_UNKNOWN, limit=UNKNOWN_LIMIT)
-        parser = self._parser
-        parser.StartElementHandler = lambda _name, _attrs: record(parser.CurrentByteIndex)
-        parser.EndElementHandler = parser.CharacterDataHandler = None
 
     def _release(self) -> None:
         """Drop the handlers and frames: they point back at the builder, and a cycle would keep the

@@ -55,6 +55,8 @@ _CONTINUATION = bytes(range(0x80, 0xC0))
 #: Up to this many elements to place, an XPath count each beats one walk of the whole tree.
 _COUNT_EACH = 3
 _RANK = "count(ancestor::*) + count(preceding::*)"
+#: What a raw "<" opens besides a tag, and what closes it (the last one: any other declaration).
+_NOT_TAGS = ((b"<?", b"?>"), (b"<!--", b"-->"), (b"<![CDATA[", b"]]>"), (b"<!", b">"))
 _NOT_UTF8 = "le fichier n'est pas encodé en UTF-8 (seul encodage accepté)"
 
 
@@ -80,6 +82,9 @@ class SourceText:
         #: builds the model (:class:`~testbench.casebook.build.Builder`), read to place lxml
         #: elements (libxml2 only knows the line where a start tag *ends*).
         self.tag_offsets: array[int] = array("q")
+        #: Where the expat pass stopped recording (it gives up on a file full of unknown
+        #: elements): the start tags from there on are found by :meth:`_scan_tags` when needed.
+        self.unrecorded_from: int | None = None
         self._line_starts: list[int] | None = None
         self._counted = 0
         self._blocks: dict[int, list[int]] = {}
@@ -178,15 +183,43 @@ class SourceText:
                     pending.discard(el)
                     if not pending:
                         break
+        if ranks and self.unrecorded_from is not None:
+            self._scan_tags(max(ranks.values()))
         offsets = self.tag_offsets
         refs = []
         for el, attribute in wanted:
             rank = ranks.get(el, len(offsets))
             if rank < len(offsets):
                 refs.append(self.locate(offsets[rank], attribute))
-            else:  # the expat pass stopped early: the line libxml2 gives is all there is
+            else:  # no start tag recorded for it (never with well-formed XML): the line libxml2 gives
                 refs.append(self.ref_line(el.sourceline or 1))
         return refs
+
+    def _scan_tags(self, rank: int) -> None:
+        """Record start tags from :attr:`unrecorded_from` on until ``rank`` is known.
+
+        Exact for well-formed XML (libxml2 has parsed the file): a raw ``<`` opens a tag, a
+        comment, a CDATA section or a processing instruction, and never sits in a value.
+        """
+        data, offsets = self.data, self.tag_offsets
+        find = data.find
+        pos = self.unrecorded_from or 0
+        while len(offsets) <= rank:
+            lt = find(b"<", pos)
+            if lt < 0:
+                pos = len(data)
+                break
+            after = data[lt + 1 : lt + 2]
+            if after == b"/":
+                pos = lt + 2
+            elif after in (b"?", b"!"):
+                opening, close = next(pair for pair in _NOT_TAGS if data.startswith(pair[0], lt))
+                end = find(close, lt + len(opening))
+                pos = len(data) if end < 0 else end + len(close)
+            else:
+                offsets.append(lt)
+                pos = lt + 1
+        self.unrecorded_from = pos
 
     def element_ref(self, el: etree._Element, attribute: str | None = None) -> SourceRef:
         """``file:line:col`` of one lxml element's start tag, or of one of its attributes."""
