@@ -89,11 +89,13 @@ def scenarios(tmp: Path) -> list[tuple[str, list[str], int]]:
         conn.execute("UPDATE attempts SET reason = 'autre'")
         conn.execute("DELETE FROM trace_lines WHERE id = (SELECT MIN(id) FROM trace_lines)")
     (tmp / "bad.pub").write_text("pas du base64 !", encoding="utf-8")
+    (tmp / "attestations.json").write_text("{pas du JSON", encoding="utf-8")
     (tmp / "not-a-session.tbsession").write_text("rien", encoding="utf-8")
     (tmp / "cards").symlink_to(CASEBOOKS_DIR / "cards")  # the casebook's card profiles, relative to it
     bad_casebook = tmp / "bad.xml"
     bad_casebook.write_text(BILLING.read_text(encoding="utf-8").replace("<case ", '<case bogus="1" ', 1), "utf-8")
     runs = tmp / "runs" / "s.tbsession"
+    run_k = ["run", str(BILLING), "--session", str(tmp / "k.tbsession")]
     return [
         ("verify-signed", ["verify", str(signed), "--session", str(session)], 0),
         ("verify-unsigned", ["verify", str(unsigned)], 0),
@@ -117,7 +119,8 @@ def scenarios(tmp: Path) -> list[tuple[str, list[str], int]]:
         ("validate-bad", ["validate", str(bad_casebook)], 3),
         ("run", ["run", str(BILLING), "--session", str(runs), "--create-dirs", *ONE_CASE], 0),
         ("run-again", ["run", str(BILLING), "--session", str(runs), *ONE_CASE], 3),
-        ("run-bad-selection", ["run", str(BILLING), "--session", str(tmp / "k.tbsession"), "-k", "(TB"], 3),
+        ("run-bad-selection", [*run_k, "-k", "(TB"], 3),
+        ("run-bad-attestations", [*run_k, "--attestations", str(tmp / "attestations.json"), *ONE_CASE], 3),
         ("run-folder", ["run", str(BILLING), "--session", str(tmp / "signed"), *ONE_CASE], 3),
         ("run-missing-folder", ["run", str(BILLING), "--session", str(tmp / "usb" / "s.tbsession"), *ONE_CASE], 3),
         ("ui-bad-casebook", ["ui", str(tmp / "none.xml"), "--session", str(tmp / "u.tbsession")], 3),
