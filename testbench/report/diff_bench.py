@@ -127,7 +127,9 @@ def _collect_readers(value: Any, names: set[str]) -> None:
 def _replacer(words: Iterable[tuple[str, str]]) -> Callable[[str], str]:
     marker_of: dict[str, str] = {}
     for word, marker in words:
-        if len(word) >= 2:  # a one-letter host would mark every word it starts
+        # A name of one or two characters, or without a letter, would also mark bytes of APDUs
+        # ("00") or words of messages: such a name is left as it is.
+        if len(word) >= 3 and any(c.isalpha() for c in word):
             marker_of.setdefault(word, marker)
     if not marker_of:
         return lambda text: text
