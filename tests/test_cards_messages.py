@@ -193,7 +193,7 @@ def test_a_refused_card_reads_in_english_in_the_report_and_the_workstation(tmp_p
     from testbench.tui.workstation import Workstation
 
     casebook = load_casebook(CASEBOOKS_DIR / "demo.xml")
-    cases = [casebook.case("DEMO-FSE-001"), casebook.case("DEMO-FSE-002")]
+    cases = [casebook.case(c) for c in ("DEMO-FSE-001", "DEMO-FSE-002", "DEMO-CARDS-001")]
     session = tmp_path / "s.tbsession"
     store = SessionStore.open(session)
     record_casebooks(store, [casebook])
@@ -214,7 +214,7 @@ def test_a_refused_card_reads_in_english_in_the_report_and_the_workstation(tmp_p
     finally:
         bench.close()
         store.close()
-    (_, refused_outcome), _ = summary.outcomes
+    (_, refused_outcome), *_ = summary.outcomes
     french = refused_outcome.reason
     assert french.startswith("carte refusée, le cas n'a pas démarré : Le lecteur « ")  # recorded in French
     expected = swapped[0].stem
@@ -228,9 +228,11 @@ def test_a_refused_card_reads_in_english_in_the_report_and_the_workstation(tmp_p
     assert "“vitale2-c2s”" in english and f"“{expected}”" in english  # both cards named
     assert "SARAH" not in english  # and their holders redacted, as the report does
     found = [c["found"] for c in data["cover"]["cards"] if c["found"] != "non renseigné"]  # read by the guard
-    assert len(found) == 2 and all(f.startswith(("test Vitale", "test CPE")) for f in found), found
+    assert len(found) == 3 and all(f.startswith(("test Vitale", "test CPE", "test CPS")) for f in found), found
     assert not any(words(f) & FRENCH for f in found), found
     assert [b.split(" (")[0] for b in data["cover"]["bays"]] == ["in-memory virtual cards"]  # how the cards were served
+    pin = next(c for c in data["cases"] if c["key"]["case_id"] == "DEMO-CARDS-001")
+    assert [s["detail"] for s in pin["steps"] if s["id"] == "s-pin"] == ["PIN_BLOCKED PIN blocked: not presented"]
 
     ws = Workstation([casebook], session)
     ws.reload()

@@ -232,6 +232,7 @@ def _steps(view: CaseView, events: list[dict[str, Any]], scrub: Scrubber, lang: 
         if ev["step_id"]:
             by_step.setdefault(ev["step_id"], []).append(ev)
     steps = []
+    t = translator(lang)  # the bench's words (and the in-process engine's, card refusals) are recorded in French
     for step in view.definition.get("steps", []):
         status, detail, attestation = "not-run", "", None
         for ev in by_step.get(step["id"], []):
@@ -240,9 +241,9 @@ def _steps(view: CaseView, events: list[dict[str, Any]], scrub: Scrubber, lang: 
                 status = "done"
             elif kind == "step-refused":
                 parts = (data.get("code"), data.get("message"))
-                status, detail = "refused", scrub(" ".join(str(p) for p in parts if p not in (None, "")))
+                status, detail = "refused", scrub(" ".join(t(str(p)) for p in parts if p not in (None, "")))
             elif kind == "step-failed":
-                status, detail = "failed", scrub(str(data.get("reason", "")))
+                status, detail = "failed", scrub(t(str(data.get("reason", ""))))
             elif kind == "manual-pending":
                 status = "pending"
             elif kind == "manual-attested":
