@@ -113,7 +113,7 @@ class WorkstationApp(App[int]):
         self.last_report: Path | None = None
         self.notes: list[str] = list(self.settings.problems)
         self._language_scope = contextlib.ExitStack()
-        # keys typed while a window opens, before its first field has the focus (see on_event)
+        # keys handed on one at a time (see on_event): those waiting, and whether one is still on its way
         self._held_keys: list[events.Key] = []
         self._held_timer: Timer | None = None
         self._key_in_flight = False

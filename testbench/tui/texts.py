@@ -149,6 +149,8 @@ _EN: dict[str, str] = {
     "filtre des traces actif": "trace filter on",
     "filtre des traces inactif": "trace filter off",
     "arrêt demandé : fin après le cas en cours": "stop requested: ends after the current case",
+    "le nom du réviseur est obligatoire": "the reviewer's name is required",
+    "choisissez un verdict différent du verdict d'origine": "choose a verdict other than the original one",
     "Créer ma clé de signature": "Create my signing key",
     "Clé de signature créée": "Signing key created",
     "ctrl+s pour enregistrer l'annotation": "ctrl+s to save the annotation",
