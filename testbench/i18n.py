@@ -843,6 +843,11 @@ def translator(lang: str | None = None) -> Callable[[str], str]:
     return lambda text: text
 
 
+def colon(lang: str | None = None) -> str:
+    """What joins a label to its value: « : » in French typography, ": " in English (no space before)."""
+    return ": " if (lang or default_language()) == "en" else " : "
+
+
 #: Modules whose ``EN_SHAPES`` read back French sentences composed from parts (see :func:`english`).
 _SHAPE_MODULES = ("testbench.cards.messages", "testbench.engines.protocol.validation")
 Shape = tuple[re.Pattern[str], Callable[[re.Match[str], Callable[[str], str]], str]]

@@ -122,11 +122,11 @@ def test_every_help_text_has_its_english() -> None:
     assert unused == []  # an entry whose French changed would silently stop translating
 
 
-@pytest.mark.parametrize(("lang", "words"), [("fr", "échec — montant"), ("en", "failed — montant")])
+@pytest.mark.parametrize(("lang", "words"), [("fr", " : échec — montant"), ("en", ": failed — montant")])
 def test_run_progress_speaks_the_command_language(lang: str, words: str) -> None:
     out = io.StringIO()
     with use_language(lang):
         progress = Progress(out)
     progress(CaseFinished(make_case("KO-1", ()), 0, 1, Outcome(Verdict.FAIL, "montant"), 1))
-    assert out.getvalue() == f"[1/1] KO-1 : {words}\n"
+    assert out.getvalue() == f"[1/1] KO-1{words}\n"  # English typography: no space before the colon
     assert progress.counts_text() == ("échec 1" if lang == "fr" else "failed 1")

@@ -6,7 +6,7 @@ import sys
 from collections import Counter
 from typing import TextIO
 
-from testbench.i18n import translator
+from testbench.i18n import colon, translator
 from testbench.runner.events import CaseFinished, CaseStarted, RunEvent
 from testbench.runner.verdict import Verdict
 
@@ -20,6 +20,7 @@ class Progress:
         self.width = width
         self.counts: Counter[Verdict] = Counter()
         self.t = translator()  # the command's language (--lang)
+        self.colon = colon()
 
     def counts_text(self) -> str:
         return " · ".join(f"{self.t(v.label_fr)} {self.counts[v]}" for v in _ORDER if self.counts[v])
@@ -36,7 +37,7 @@ class Progress:
             else:
                 reason = f" — {self.t(event.outcome.reason)}" if event.outcome.reason else ""  # recorded French
                 verdict = self.t(event.outcome.verdict.label_fr)
-                self.out.write(f"[{event.index + 1}/{event.total}] {event.case.id} : {verdict}{reason}\n")
+                self.out.write(f"[{event.index + 1}/{event.total}] {event.case.id}{self.colon}{verdict}{reason}\n")
             self.out.flush()
 
     def _bar(self, done: int, total: int, text: str) -> None:

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from testbench import __version__, fmt
-from testbench.i18n import translator
+from testbench.i18n import colon, translator
 from testbench.integrity import chain
 from testbench.report.evidence import Evidence
 from testbench.report.personal import Scrubber
@@ -337,9 +337,8 @@ def final_label(attempts: list[dict[str, Any]], lang: str = "fr") -> str:
     label = t(verdict_label(last["verdict"]))
     if len(attempts) == 1:
         return label
-    colon = " : " if lang != "en" else ": "
     earlier = "; ".join(
-        f"{_ordinal(a['number'], lang)}{colon}{t(verdict_label(a['verdict']))}"
+        f"{_ordinal(a['number'], lang)}{colon(lang)}{t(verdict_label(a['verdict']))}"
         + (f" ({a['reason']})" if a["reason"] else "")
         for a in attempts[:-1]
     )
