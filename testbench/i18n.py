@@ -427,7 +427,7 @@ _EN: dict[str, str] = {
     "impossible de lancer le moteur « {command} » : {reason}": "cannot run the engine “{command}”: {reason}",
     "le moteur refuse de démarrer : {detail}": "the engine refuses to start: {detail}",
     "le moteur n'a pas démarré : {reason}": "the engine did not start: {reason}",
-    "{first} ; deuxième essai : {again}": "{first}; second try: {again}",
+    "le moteur n'a pas démarré, deux fois de suite : {reason}": "the engine did not start, twice in a row: {reason}",
     "au lancement de la campagne, {reason} ; relancé, il sert les cas suivants": "when the campaign started, {reason}; started again, it serves the next cases",  # noqa: E501
     "le moteur s'est arrêté pendant le cas ; un moteur redémarré ne connaîtrait plus ce que le cas lui a demandé : le cas s'arrête en erreur du banc (le cas suivant aura un moteur neuf)": "the engine stopped during the case; a restarted engine would no longer know what the case asked of it: the case stops as an error of the bench (the next case gets a fresh engine)",  # noqa: E501
     "le moteur s'est arrêté entre deux appels (code {code})": "the engine stopped between two calls (code {code})",
@@ -849,7 +849,11 @@ def colon(lang: str | None = None) -> str:
 
 
 #: Modules whose ``EN_SHAPES`` read back French sentences composed from parts (see :func:`english`).
-_SHAPE_MODULES = ("testbench.cards.messages", "testbench.engines.protocol.validation")
+_SHAPE_MODULES = (
+    "testbench.cards.messages",
+    "testbench.engines.protocol.validation",
+    "testbench.engines.protocol.client",
+)
 Shape = tuple[re.Pattern[str], Callable[[re.Match[str], Callable[[str], str]], str]]
 
 

@@ -23,6 +23,7 @@ import itertools
 import json
 import os
 import queue
+import re
 import subprocess
 import sys
 import threading
@@ -32,6 +33,7 @@ from functools import cache
 from typing import IO, Any
 
 from testbench.cards.api import CardChannel, CardError
+from testbench.casebook.errors import os_reason
 from testbench.engines.api import (
     EngineCrash,
     EngineError,
@@ -154,7 +156,9 @@ class _Process:
                 **_group_options(),
             )
         except OSError as exc:
-            raise EngineUnavailable(f"impossible de lancer le moteur « {' '.join(command)} » : {exc}") from exc
+            # the OS's own words (« [Errno 2] No such file… ») are in neither language: its reason, in French
+            reason = os_reason(exc)
+            raise EngineUnavailable(f"impossible de lancer le moteur « {' '.join(command)} » : {reason}") from exc
         self.messages: queue.Queue[tuple[str, Any]] = queue.Queue()
         self.outbox: queue.Queue[bytes | None] = queue.Queue()
         self.stderr: collections.deque[str] = collections.deque(maxlen=_STDERR_LINES)
@@ -189,6 +193,30 @@ class _Process:
     def stderr_tail(self) -> str:
         lines = [line for line in self.stderr if line][-5:]
         return (" ; stderr : " + " | ".join(lines)) if lines else ""
+
+
+def _start_reason(exc: BaseException) -> str:
+    """Why a start failed, without « le moteur n'a pas démarré : » in front (a start fault wraps its cause)."""
+    if isinstance(exc, EngineCrash | EngineTimeout | EngineProtocolError) and exc.__cause__ is not None:
+        return str(exc.__cause__)
+    return str(exc)
+
+
+def _twice(first: BaseException, again: BaseException) -> str:
+    """One sentence for two failed starts: the reason once when it is the same, else both in order."""
+    one, two = _start_reason(first), _start_reason(again)
+    if one == two:
+        return f"le moteur n'a pas démarré, deux fois de suite : {one}"
+    return f"le moteur n'a pas démarré, deux fois de suite : d'abord {one} ; puis {two}"
+
+
+#: English read-back of the two-starts sentence (its reasons hold « : », which a table template cannot span)
+EN_SHAPES = [
+    (
+        re.compile(r"le moteur n'a pas démarré, deux fois de suite : d'abord (?P<one>.+?) ; puis (?P<two>.+)", re.S),
+        lambda m, t: f"the engine did not start, twice in a row: first {t(m['one'])}; then {t(m['two'])}",
+    ),
+]
 
 
 def _excerpt(value: Any, limit: int = 120) -> str:
@@ -485,7 +513,7 @@ class SubprocessEngine:
                     try:
                         self._ensure_started()
                     except EngineError as again:
-                        raise EngineUnavailable(f"{first} ; deuxième essai : {again}") from again
+                        raise EngineUnavailable(_twice(first, again)) from again
                     self._pending = type(first)(
                         f"au lancement de la campagne, {first} ; relancé, il sert les cas suivants"
                     )

@@ -1,0 +1,66 @@
+"""One language at a time: the leftovers found after the first pass (issue 11, point 6).
+
+Each test names the defect it guards: French typography in English lines, OS or XML-library English
+inside French sentences, French-only texts (diff, refusals, card profiles, redaction markers).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from fakes import make_case
+
+from testbench.cli.main import main
+from testbench.cli.progress import Progress
+from testbench.engines.api import EngineCrash, EngineUnavailable
+from testbench.i18n import english, use_language
+from testbench.runner.events import CaseFinished
+from testbench.runner.verdict import Outcome, Verdict
+
+#: English typography: no space before « : ; ? ! » (French puts one there)
+FRENCH_SPACING = re.compile(r"\w [:;?!](?:\s|$)")
+
+
+def test_english_progress_line_has_no_space_before_the_colon() -> None:
+    out = io.StringIO()
+    with use_language("en"):
+        Progress(out)(CaseFinished(make_case("TB-LPP-001", ()), 0, 1, Outcome(Verdict.PASS, ""), 1))
+    assert out.getvalue() == "[1/1] TB-LPP-001: passed\n"
+
+
+def engine_check(lang: str, command: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    assert main(["engine", "check", "--lang", lang, "--", *command]) == 2  # engine unavailable
+    return capsys.readouterr().out
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_an_engine_that_cannot_be_run_is_said_without_the_os_words(lang: str, capsys) -> None:
+    text = engine_check(lang, ["/nonexistent/engine"], capsys)
+    assert "Errno" not in text and "No such file" not in text, text
+    expected = "« /nonexistent/engine » : introuvable" if lang == "fr" else "“/nonexistent/engine”: not found"
+    assert expected in text, text
+
+
+def test_an_engine_that_fails_twice_reads_in_english_to_the_end(capsys) -> None:
+    text = engine_check("en", ["false"], capsys)
+    assert "the engine did not start, twice in a row: initialize: the engine stopped (code 1)" in text, text
+    assert "le moteur" not in text and "essai" not in text and not FRENCH_SPACING.search(text), text
+
+
+def test_two_different_start_failures_read_as_one_sentence_in_each_language() -> None:
+    from testbench.engines.protocol.client import _twice
+
+    first = EngineCrash("le moteur n'a pas démarré : initialize : le moteur s'est arrêté (code 1)")
+    first.__cause__ = EngineCrash("initialize : le moteur s'est arrêté (code 1)")
+    again = EngineUnavailable("impossible de lancer le moteur « x » : introuvable")
+    french = _twice(first, again)
+    assert french == (
+        "le moteur n'a pas démarré, deux fois de suite : d'abord initialize : le moteur s'est arrêté (code 1) ;"
+        " puis impossible de lancer le moteur « x » : introuvable"
+    )
+    assert english(french) == (
+        "the engine did not start, twice in a row: first initialize: the engine stopped (code 1);"
+        " then cannot run the engine “x”: not found"
+    )
