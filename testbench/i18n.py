@@ -472,6 +472,29 @@ _EN: dict[str, str] = {
     "XML mal formé : {detail}": "malformed XML: {detail}",
     "imbrication trop profonde (plus de {limit} niveaux d'éléments)": (
         "nesting too deep (more than {limit} levels of elements)"
+    # what the XML libraries said (testbench.casebook.source: malformed), names kept as written
+    "fin du fichier avant la fermeture de <{tag}> (ouvert ligne {line})": "end of file before <{tag}> is closed (opened at line {line})",  # noqa: E501
+    "balise fermante </{close}> alors que <{open}> (ligne {line}) est ouvert": "closing tag </{close}> while <{open}> (line {line}) is open",  # noqa: E501
+    "balise ouvrante <{tag}> non terminée (ligne {line})": "start tag <{tag}> not finished (line {line})",
+    "attribut « {name} » en double": 'duplicate attribute "{name}"',
+    "entité « {name} » non définie": 'undefined entity "{name}"',
+    "contenu après la fin de l'élément racine": "content after the end of the root element",
+    "nom d'élément invalide": "invalid element name",
+    "nom d'attribut invalide": "invalid attribute name",
+    "valeur d'attribut sans guillemets": "attribute value without quotes",
+    "attributs mal écrits": "badly written attributes",
+    "attribut « {name} » sans valeur": 'attribute "{name}" without a value',
+    "« < » non échappé dans une valeur d'attribut": "unescaped “<” in an attribute value",
+    "commentaire non terminé": "comment not terminated",
+    "« & » seul : écrivez &amp;": "a lone “&”: write &amp;",
+    "référence de caractère interdite (&#{code};)": "forbidden character reference (&#{code};)",
+    "aucun élément XML": "no XML element",
+    "caractère ou balise invalide": "invalid character or tag",
+    "balise fermante qui ne correspond pas à la balise ouverte": "closing tag that does not match the open tag",
+    "balise ou texte non terminé": "tag or text not finished",
+    "aucun élément (fichier vide ou coupé)": "no element (empty or cut-short file)",
+    "entité non définie": "undefined entity",
+    "attribut en double": "duplicate attribute",
     ),
     'espace de noms « {found} » inconnu : un cahier de tests version 1 déclare xmlns="{namespace}"': (
         'unknown namespace "{found}": a version 1 casebook declares xmlns="{namespace}"'

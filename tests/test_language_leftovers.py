@@ -17,7 +17,7 @@ from testbench.cli.progress import Progress
 from testbench.engines.api import EngineCrash, EngineUnavailable
 from testbench.i18n import english, use_language
 from testbench.runner.events import CaseFinished
-from testbench.runner.verdict import Outcome, Verdict
+from testbench.domain.verdict import Outcome, Verdict
 
 #: English typography: no space before « : ; ? ! » (French puts one there)
 FRENCH_SPACING = re.compile(r"\w [:;?!](?:\s|$)")
@@ -64,3 +64,52 @@ def test_two_different_start_failures_read_as_one_sentence_in_each_language() ->
         "the engine did not start, twice in a row: first initialize: the engine stopped (code 1);"
         " then cannot run the engine “x”: not found"
     )
+
+
+MALFORMED = [  # (the file's end after the root's start tag, its French detail, its English detail)
+    ("<x>", "fin du fichier avant la fermeture de <x> (ouvert ligne 1)", "end of file before <x> is closed"),
+    ("<a></b></casebook>", "balise fermante </b> alors que <a> (ligne 1) est ouvert", "closing tag </b> while <a>"),
+    ("</casebook><z/>", "contenu après la fin de l'élément racine", "content after the end of the root element"),
+    ("&foo;</casebook>", "entité « foo » non définie", 'undefined entity "foo"'),
+    ('<a b="1" b="2"/></casebook>', "attribut « b » en double", 'duplicate attribute "b"'),
+]
+
+
+@pytest.mark.parametrize(("tail", "french", "english_text"), MALFORMED)
+def test_malformed_xml_is_said_in_the_command_language(tmp_path, capsys, tail, french, english_text) -> None:
+    path = tmp_path / "bad.xml"
+    path.write_text(f'<casebook xmlns="urn:testbench:casebook:1" format-version="1">{tail}', encoding="utf-8")
+    assert main(["validate", str(path)]) == 3
+    assert f"XML mal formé : {french}" in capsys.readouterr().err
+    assert main(["validate", "--lang", "en", str(path)]) == 3
+    err = capsys.readouterr().err
+    assert f"malformed XML: {english_text}" in err and "mal formé" not in err, err
+
+
+@pytest.mark.parametrize(
+    ("detail", "french"),
+    [  # expat's words (the loader's second parser)
+        ("not well-formed (invalid token)", "caractère ou balise invalide"),
+        ("mismatched tag", "balise fermante qui ne correspond pas à la balise ouverte"),
+        ("unclosed token", "balise ou texte non terminé"),
+        ("no element found", "aucun élément (fichier vide ou coupé)"),
+        ("junk after document element", "contenu après la fin de l'élément racine"),
+        ("undefined entity", "entité non définie"),
+    ],
+)
+def test_expat_details_read_in_french_and_in_english(detail: str, french: str) -> None:
+    from testbench.casebook.model import SourceRef
+    from testbench.casebook.source import malformed
+
+    problem = malformed(SourceRef("c.xml", 1, 2), detail)
+    assert problem.text("fr") == f"c.xml:1:2: XML mal formé : {french}"
+    assert problem.text("en") == f"c.xml:1:2: malformed XML: {english(french)}" and english(french) != french
+
+
+def test_an_unknown_xml_detail_keeps_the_library_text_after_the_prefix() -> None:
+    from testbench.casebook.model import SourceRef
+    from testbench.casebook.source import malformed
+
+    problem = malformed(SourceRef("c.xml", 1, 2), "Some new libxml2 complaint")
+    assert problem.text("fr") == "c.xml:1:2: XML mal formé : Some new libxml2 complaint"
+    assert problem.text("en") == "c.xml:1:2: malformed XML: Some new libxml2 complaint"

@@ -37,7 +37,7 @@ from testbench.casebook.model import (
     PlanIdentity,
     Prescription,
 )
-from testbench.casebook.source import SourceText
+from testbench.casebook.source import SourceText, malformed
 from testbench.casebook.vocabulary import (
     ACTIONS,
     DOMAINS,
@@ -215,7 +215,7 @@ class Builder:
             parser.Parse(b"", True)
         except pyexpat.ExpatError as exc:
             where = self.source.ref_line(exc.lineno, exc.offset + 1)
-            self.malformed = Problem.of(where, "XML mal formé : {detail}", detail=pyexpat.ErrorString(exc.code))
+            self.malformed = malformed(where, pyexpat.ErrorString(exc.code))
             return None
         except _DoctypeRefused:
             self.malformed = Problem(self.source.ref_line(1), "déclaration DOCTYPE refusée")

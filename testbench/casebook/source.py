@@ -12,7 +12,7 @@ import bisect
 import hashlib
 import re
 from array import array
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -255,6 +255,54 @@ def _problem(display: str, message: str, **fields: object) -> Problem:
     return Problem.of(where, message, **fields) if fields else Problem(where, message)
 
 
+#: The XML libraries' words (libxml2, then expat), each shape with its French template (English in
+#: testbench.i18n); names and numbers are kept as written. A shape not listed keeps the library's text.
+_XML_DETAILS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), french)
+    for pattern, french in (
+        (r"Premature end of data in tag (?P<tag>\S+) line (?P<line>\d+)", "fin du fichier avant la fermeture de <{tag}> (ouvert ligne {line})"),  # noqa: E501
+        (
+            r"Opening and ending tag mismatch: (?P<open>\S+) line (?P<line>\d+) and (?P<close>\S+)",
+            "balise fermante </{close}> alors que <{open}> (ligne {line}) est ouvert",
+        ),
+        (r"Couldn't find end of Start Tag (?P<tag>\S+) line (?P<line>\d+)", "balise ouvrante <{tag}> non terminée (ligne {line})"),  # noqa: E501
+        (r"Attribute (?P<name>\S+) redefined", "attribut « {name} » en double"),
+        (r"Entity '(?P<name>[^']+)' not defined", "entité « {name} » non définie"),
+        (r"Extra content at the end of the document|junk after document element", "contenu après la fin de l'élément racine"),  # noqa: E501
+        (r"StartTag: invalid element name", "nom d'élément invalide"),
+        (r"error parsing attribute name", "nom d'attribut invalide"),
+        (r"AttValue: \" or ' expected", "valeur d'attribut sans guillemets"),
+        (r"attributes construct error", "attributs mal écrits"),
+        (r"Specification mandates value for attribute (?P<name>\S+)", "attribut « {name} » sans valeur"),
+        (r"Unescaped '<' not allowed in attributes values", "« < » non échappé dans une valeur d'attribut"),
+        (r"Comment not terminated", "commentaire non terminé"),
+        (r"EntityRef: expecting ';'|xmlParseEntityRef: no name", "« & » seul : écrivez &amp;"),
+        (r"xmlParseCharRef: invalid xmlChar value (?P<code>\d+)", "référence de caractère interdite (&#{code};)"),
+        (r"Start tag expected, '<' not found|Document is empty", "aucun élément XML"),
+        (r"not well-formed \(invalid token\)", "caractère ou balise invalide"),
+        (r"mismatched tag", "balise fermante qui ne correspond pas à la balise ouverte"),
+        (r"unclosed token", "balise ou texte non terminé"),
+        (r"no element found", "aucun élément (fichier vide ou coupé)"),
+        (r"undefined entity", "entité non définie"),
+        (r"duplicate attribute", "attribut en double"),
+    )
+)
+
+
+def malformed(where: SourceRef, detail: str) -> Problem:
+    """« XML mal formé : … » in French and in English, never the XML library's English in a French line."""
+    detail = detail.strip()
+    for pattern, french in _XML_DETAILS:
+        if found := pattern.fullmatch(detail):
+            fields = found.groupdict()
+            return Problem(where, *in_both(lambda t, f=french, v=fields: _malformed(t, t(f).format(**v))))
+    return Problem(where, *in_both(lambda t: _malformed(t, detail)))
+
+
+def _malformed(t: Callable[[str], str], detail: str) -> str:
+    return t("XML mal formé : {detail}").format(detail=detail)
+
+
 def _prolog_doctype(data: bytes) -> int:
     """Offset of a DOCTYPE declaration in the prolog, or -1. Comments and PIs are skipped."""
     pos = 0
@@ -382,11 +430,9 @@ def parse_tree(source: SourceText, limits: LoadLimits) -> ParseResult:
         entries = [e for e in parser.error_log if e.level >= etree.ErrorLevels.ERROR]
         if not entries:
             line, col = exc.position if exc.position else (1, 1)
-            result.problems.append(Problem.of(source.ref_line(line, col), "XML mal formé : {detail}", detail=exc.msg))
+            result.problems.append(malformed(source.ref_line(line, col), exc.msg))
         for entry in entries:
-            result.problems.append(
-                Problem.of(source.ref_line(entry.line, entry.column), "XML mal formé : {detail}", detail=entry.message)
-            )
+            result.problems.append(malformed(source.ref_line(entry.line, entry.column), entry.message))
         return result
     docinfo = root.getroottree().docinfo
     if docinfo.internalDTD is not None or docinfo.externalDTD is not None or docinfo.doctype:
