@@ -470,8 +470,6 @@ _EN: dict[str, str] = {
     ),
     "déclaration DOCTYPE refusée": "DOCTYPE declaration refused",
     "XML mal formé : {detail}": "malformed XML: {detail}",
-    "imbrication trop profonde (plus de {limit} niveaux d'éléments)": (
-        "nesting too deep (more than {limit} levels of elements)"
     # what the XML libraries said (testbench.casebook.source: malformed), names kept as written
     "fin du fichier avant la fermeture de <{tag}> (ouvert ligne {line})": "end of file before <{tag}> is closed (opened at line {line})",  # noqa: E501
     "balise fermante </{close}> alors que <{open}> (ligne {line}) est ouvert": "closing tag </{close}> while <{open}> (line {line}) is open",  # noqa: E501
@@ -495,6 +493,8 @@ _EN: dict[str, str] = {
     "aucun élément (fichier vide ou coupé)": "no element (empty or cut-short file)",
     "entité non définie": "undefined entity",
     "attribut en double": "duplicate attribute",
+    "imbrication trop profonde (plus de {limit} niveaux d'éléments)": (
+        "nesting too deep (more than {limit} levels of elements)"
     ),
     'espace de noms « {found} » inconnu : un cahier de tests version 1 déclare xmlns="{namespace}"': (
         'unknown namespace "{found}": a version 1 casebook declares xmlns="{namespace}"'
