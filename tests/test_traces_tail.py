@@ -317,7 +317,7 @@ def test_subprocess_writer_with_rotation_in_the_middle(tmp_path: Path) -> None:
 
 
 def test_resume_reads_what_was_written_while_down_including_a_rotation(tmp_path: Path) -> None:
-    from testbench.traces.tail import FilePosition
+    from testbench.traces.followed import FilePosition
 
     log = tmp_path / "app.log"
     write(log, b"before start\n")
@@ -343,7 +343,7 @@ def test_resume_reads_what_was_written_while_down_including_a_rotation(tmp_path:
 
 
 def test_resume_of_a_file_truncated_while_down_starts_over(tmp_path: Path) -> None:
-    from testbench.traces.tail import FilePosition
+    from testbench.traces.followed import FilePosition
 
     log = tmp_path / "app.log"
     write(log, b"")

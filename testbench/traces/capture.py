@@ -25,11 +25,12 @@ from typing import Any
 
 from testbench.traces.clock import ClockBook, ClockOffset, RawLine, stamp
 from testbench.traces.delivery import ErrorCallback
+from testbench.traces.followed import FilePosition
 from testbench.traces.model import Channel, TraceLine
 from testbench.traces.parsers import LineFormat, StreamParser, detect_format, get_format
 from testbench.traces.redact import redact_pins
 from testbench.traces.syslog import SyslogReceiver
-from testbench.traces.tail import FilePosition, FileTailer, check_encoding
+from testbench.traces.tail import FileTailer, check_encoding
 
 Writer = Callable[[Sequence[TraceLine]], None]
 FormatSpec = str | LineFormat | Mapping[str, str] | None

@@ -34,15 +34,22 @@ import stat
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from testbench.traces.clock import RawLine, stamp
 from testbench.traces.delivery import Delivery, ErrorCallback, LineCallback
+from testbench.traces.followed import (
+    HEAD_BYTES,
+    Candidate,
+    FilePosition,
+    Followed,
+    last_line_end,
+    open_shared,
+    position_of,
+    read_head,
+)
 
-#: Bytes kept as a file's signature (and compared to detect truncation).
-HEAD_BYTES = 64
 #: A line longer than this without a newline is emitted in pieces (a binary file must not eat memory).
 MAX_LINE_BYTES = 1 << 20
 #: Bytes read from one file in one poll at most, so one huge file does not starve the others.
@@ -55,147 +62,6 @@ def check_encoding(encoding: str) -> str:
     if "\n".encode(info.name) != b"\n" or "A".encode(info.name) != b"A":
         raise ValueError(f"encodage non pris en charge pour le suivi de fichiers : {encoding}")
     return info.name
-
-
-@dataclass(frozen=True, slots=True)
-class FilePosition:
-    """How far a followed file was delivered: enough to resume after a restart or a crash.
-
-    ``source`` is the path the file had when first followed (its lines' source), ``path`` where it is
-    now (it may have been rotated), ``offset`` the byte after the last complete line delivered.
-    """
-
-    source: str
-    path: str
-    dev: int
-    ino: int
-    head: str  # hex of the first bytes: identity where there is no inode, truncation check
-    offset: int
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "source": self.source,
-            "path": self.path,
-            "dev": self.dev,
-            "ino": self.ino,
-            "head": self.head,
-            "offset": self.offset,
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> FilePosition:
-        return cls(
-            source=str(data["source"]),
-            path=str(data["path"]),
-            dev=int(data["dev"]),
-            ino=int(data["ino"]),
-            head=str(data["head"]),
-            offset=int(data["offset"]),
-        )
-
-
-@dataclass(slots=True)
-class _Followed:
-    origin: str  # the path it had when first seen: names its lines' source even after a rename
-    path: str
-    dev: int
-    ino: int  # 0 when the platform gives none: identity falls back on ``head``
-    head: bytes
-    offset: int
-    partial: bytes = b""
-    in_patterns: bool = True
-    last_growth: float = field(default_factory=time.monotonic)
-    at_start: bool = True  # offset 0 not yet passed: strip a UTF-8 BOM
-    mtime_ns: int = -1
-
-    def same_file(self, dev: int, ino: int, head: bytes | None) -> bool:
-        if self.ino and ino:
-            return self.ino == ino and self.dev == dev
-        if head is None or not self.head:
-            return False
-        n = min(len(self.head), len(head))
-        return n > 0 and self.head[:n] == head[:n]
-
-
-def open_shared(path: str) -> BinaryIO:
-    """Open for reading without ever blocking the writer's rename or delete.
-
-    On Windows, ``open()`` does not pass ``FILE_SHARE_DELETE``: an application renaming its log at the
-    very moment we read it would fail. There the file is opened with CreateFileW and every share
-    flag; anywhere else (or if that fails) with ``open()``.
-    """
-    if os.name == "nt":  # pragma: no cover - exercised on Windows only
-        try:
-            return _open_shared_windows(path)
-        except OSError:
-            pass
-    return open(path, "rb")
-
-
-def _open_shared_windows(path: str) -> BinaryIO:  # pragma: no cover - Windows only
-    import ctypes
-    import msvcrt
-    from ctypes import wintypes
-
-    generic_read, share_all, open_existing = 0x80000000, 0x1 | 0x2 | 0x4, 3
-    create = ctypes.windll.kernel32.CreateFileW  # type: ignore[attr-defined]
-    create.restype = wintypes.HANDLE
-    create.argtypes = [
-        wintypes.LPCWSTR,
-        wintypes.DWORD,
-        wintypes.DWORD,
-        wintypes.LPVOID,
-        wintypes.DWORD,
-        wintypes.DWORD,
-        wintypes.HANDLE,
-    ]
-    handle = create(os.path.abspath(path), generic_read, share_all, None, open_existing, 0x80, None)
-    if handle in (None, wintypes.HANDLE(-1).value):
-        raise ctypes.WinError()  # type: ignore[attr-defined]
-    try:
-        fd = msvcrt.open_osfhandle(handle, os.O_RDONLY | os.O_BINARY)  # type: ignore[attr-defined]
-    except OSError:
-        ctypes.windll.kernel32.CloseHandle(handle)  # type: ignore[attr-defined]
-        raise
-    return os.fdopen(fd, "rb")
-
-
-#: (path, st_dev, inode or 0, size, head bytes when there is no inode, st_mtime_ns)
-_Candidate = tuple[str, int, int, int, bytes | None, int]
-
-
-def _position(followed: _Followed) -> FilePosition:
-    return FilePosition(
-        source=followed.origin,
-        path=followed.path,
-        dev=followed.dev,
-        ino=followed.ino,
-        head=followed.head.hex(),
-        offset=followed.offset - len(followed.partial),
-    )
-
-
-def _last_line_end(path: str, size: int) -> int:
-    """Offset just after the last newline: a line being written when following starts is read whole."""
-    start = max(0, size - 65536)
-    try:
-        with open_shared(path) as handle:
-            handle.seek(start)
-            tail = handle.read(size - start)
-    except OSError:
-        return size
-    cut = tail.rfind(b"\n")
-    if cut < 0:
-        return size if start else 0
-    return start + cut + 1
-
-
-def _read_head(path: str) -> bytes | None:
-    try:
-        with open_shared(path) as handle:
-            return handle.read(HEAD_BYTES)
-    except OSError:
-        return None
 
 
 class FileTailer(Delivery):
@@ -231,7 +97,7 @@ class FileTailer(Delivery):
         self.source_name = source_name or (lambda path: path)
         self.rotations = 0
         self.truncations = 0
-        self._followed: list[_Followed] = []
+        self._followed: list[Followed] = []
         self._first_scan = True
         self._stop = threading.Event()
         self._wake = threading.Event()
@@ -287,7 +153,7 @@ class FileTailer(Delivery):
     def positions(self) -> list[FilePosition]:
         """Where each followed file stands (complete lines delivered to ``on_lines``)."""
         with self._poll_lock:
-            return [_position(f) for f in self._followed]
+            return [position_of(f) for f in self._followed]
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -332,17 +198,17 @@ class FileTailer(Delivery):
 
     def _poll_once(self, batch: list[RawLine]) -> None:
         now = time.monotonic()
-        current: list[_Candidate] = []
+        current: list[Candidate] = []
         for path in self._expand():
             st = self._stat(path)
             if st is None:
                 continue
             dev, ino, size, mtime_ns = st
-            head = None if ino else _read_head(path)
+            head = None if ino else read_head(path)
             current.append((path, dev, ino, size, head, mtime_ns))
 
         claimed: set[str] = set()
-        keep: list[_Followed] = []
+        keep: list[Followed] = []
         resumed: set[str] = set()
         if self._first_scan and self._resume:
             self._resume_files(current, claimed, keep, resumed, batch)
@@ -399,33 +265,33 @@ class FileTailer(Delivery):
                 continue
             # a file at a resumed path that is not the resumed file came after it: read it whole
             start_at_end = self._first_scan and not self.from_start and path not in resumed
-            followed = _Followed(
+            followed = Followed(
                 origin=path,
                 path=path,
                 dev=dev,
                 ino=ino,
                 head=head or b"",
-                offset=_last_line_end(path, size) if start_at_end else 0,
+                offset=last_line_end(path, size) if start_at_end else 0,
             )
             followed.at_start = followed.offset == 0
             if not start_at_end:
                 self._read(followed, size, batch, live=not self._first_scan)
             elif not followed.head:
-                followed.head = _read_head(path) or b""
+                followed.head = read_head(path) or b""
             keep.append(followed)
         self._followed = keep
 
     def _resume_files(
         self,
-        current: list[_Candidate],
+        current: list[Candidate],
         claimed: set[str],
-        keep: list[_Followed],
+        keep: list[Followed],
         resumed: set[str],
         batch: list[RawLine],
     ) -> None:
         """Start each file of ``resume`` where it was left, wherever it is now (it may have rotated)."""
         for pos in self._resume:
-            followed = _Followed(
+            followed = Followed(
                 origin=pos.source,
                 path=pos.path,
                 dev=pos.dev,
@@ -449,12 +315,12 @@ class FileTailer(Delivery):
             self._read(followed, size, batch, live=False)  # written while the bench was down
             keep.append(followed)
 
-    def _relocate(self, followed: _Followed, excluded: set[str]) -> tuple[str, int] | None:
+    def _relocate(self, followed: Followed, excluded: set[str]) -> tuple[str, int] | None:
         """Find a followed file that left the patterns, beside its last path."""
         old = Path(followed.path)
         st = self._stat(followed.path)
         if st is not None:
-            head = None if st[1] else _read_head(followed.path)
+            head = None if st[1] else read_head(followed.path)
             if followed.same_file(st[0], st[1], head):
                 return followed.path, st[2]
         try:
@@ -468,13 +334,13 @@ class FileTailer(Delivery):
             st = self._stat(entry.path)
             if st is None:
                 continue
-            head = None if st[1] else _read_head(entry.path)
+            head = None if st[1] else read_head(entry.path)
             if followed.same_file(st[0], st[1], head):
                 return entry.path, st[2]
         return None
 
     def _read(
-        self, followed: _Followed, size: int, batch: list[RawLine], *, live: bool = True, mtime_ns: int | None = None
+        self, followed: Followed, size: int, batch: list[RawLine], *, live: bool = True, mtime_ns: int | None = None
     ) -> bool:
         """Read new bytes of one file; True if it grew."""
         if mtime_ns is not None:
@@ -526,7 +392,7 @@ class FileTailer(Delivery):
 
     def _emit_bytes(
         self,
-        followed: _Followed,
+        followed: Followed,
         data: bytes,
         batch: list[RawLine],
         mono: int,
@@ -545,7 +411,7 @@ class FileTailer(Delivery):
             if line.endswith("\r"):
                 line = line[:-1]
             append(RawLine(line, source, mono, wall, live=live))
-        batch[-1].position = _position(followed)
+        batch[-1].position = position_of(followed)
 
 
 def tail_files(patterns: Sequence[str | os.PathLike[str]], on_lines: LineCallback, **options: object) -> FileTailer:

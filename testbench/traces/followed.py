@@ -1,0 +1,159 @@
+"""A followed log file: its identity, how far it was delivered, and how to open it.
+
+A file is known by ``(st_dev, st_ino)`` where the platform gives an inode number, else by a signature
+of its first bytes (FAT, some network shares), so a rotated file (``app.log`` renamed ``app.log.1``)
+is found again under its new path. Files are opened with :func:`open_shared`, which never blocks the
+writer's rename or delete on Windows. The tailer that polls these files is :mod:`testbench.traces.tail`.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO
+
+#: Bytes kept as a file's signature (and compared to detect truncation).
+HEAD_BYTES = 64
+
+
+@dataclass(frozen=True, slots=True)
+class FilePosition:
+    """How far a followed file was delivered: enough to resume after a restart or a crash.
+
+    ``source`` is the path the file had when first followed (its lines' source), ``path`` where it is
+    now (it may have been rotated), ``offset`` the byte after the last complete line delivered.
+    """
+
+    source: str
+    path: str
+    dev: int
+    ino: int
+    head: str  # hex of the first bytes: identity where there is no inode, truncation check
+    offset: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "path": self.path,
+            "dev": self.dev,
+            "ino": self.ino,
+            "head": self.head,
+            "offset": self.offset,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> FilePosition:
+        return cls(
+            source=str(data["source"]),
+            path=str(data["path"]),
+            dev=int(data["dev"]),
+            ino=int(data["ino"]),
+            head=str(data["head"]),
+            offset=int(data["offset"]),
+        )
+
+
+@dataclass(slots=True)
+class Followed:
+    origin: str  # the path it had when first seen: names its lines' source even after a rename
+    path: str
+    dev: int
+    ino: int  # 0 when the platform gives none: identity falls back on ``head``
+    head: bytes
+    offset: int
+    partial: bytes = b""
+    in_patterns: bool = True
+    last_growth: float = field(default_factory=time.monotonic)
+    at_start: bool = True  # offset 0 not yet passed: strip a UTF-8 BOM
+    mtime_ns: int = -1
+
+    def same_file(self, dev: int, ino: int, head: bytes | None) -> bool:
+        if self.ino and ino:
+            return self.ino == ino and self.dev == dev
+        if head is None or not self.head:
+            return False
+        n = min(len(self.head), len(head))
+        return n > 0 and self.head[:n] == head[:n]
+
+
+def open_shared(path: str) -> BinaryIO:
+    """Open for reading without ever blocking the writer's rename or delete.
+
+    On Windows, ``open()`` does not pass ``FILE_SHARE_DELETE``: an application renaming its log at the
+    very moment we read it would fail. There the file is opened with CreateFileW and every share
+    flag; anywhere else (or if that fails) with ``open()``.
+    """
+    if os.name == "nt":  # pragma: no cover - exercised on Windows only
+        try:
+            return _open_shared_windows(path)
+        except OSError:
+            pass
+    return open(path, "rb")
+
+
+def _open_shared_windows(path: str) -> BinaryIO:  # pragma: no cover - Windows only
+    import ctypes
+    import msvcrt
+    from ctypes import wintypes
+
+    generic_read, share_all, open_existing = 0x80000000, 0x1 | 0x2 | 0x4, 3
+    create = ctypes.windll.kernel32.CreateFileW  # type: ignore[attr-defined]
+    create.restype = wintypes.HANDLE
+    create.argtypes = [
+        wintypes.LPCWSTR,
+        wintypes.DWORD,
+        wintypes.DWORD,
+        wintypes.LPVOID,
+        wintypes.DWORD,
+        wintypes.DWORD,
+        wintypes.HANDLE,
+    ]
+    handle = create(os.path.abspath(path), generic_read, share_all, None, open_existing, 0x80, None)
+    if handle in (None, wintypes.HANDLE(-1).value):
+        raise ctypes.WinError()  # type: ignore[attr-defined]
+    try:
+        fd = msvcrt.open_osfhandle(handle, os.O_RDONLY | os.O_BINARY)  # type: ignore[attr-defined]
+    except OSError:
+        ctypes.windll.kernel32.CloseHandle(handle)  # type: ignore[attr-defined]
+        raise
+    return os.fdopen(fd, "rb")
+
+
+#: (path, st_dev, inode or 0, size, head bytes when there is no inode, st_mtime_ns)
+Candidate = tuple[str, int, int, int, bytes | None, int]
+
+
+def position_of(followed: Followed) -> FilePosition:
+    return FilePosition(
+        source=followed.origin,
+        path=followed.path,
+        dev=followed.dev,
+        ino=followed.ino,
+        head=followed.head.hex(),
+        offset=followed.offset - len(followed.partial),
+    )
+
+
+def last_line_end(path: str, size: int) -> int:
+    """Offset just after the last newline: a line being written when following starts is read whole."""
+    start = max(0, size - 65536)
+    try:
+        with open_shared(path) as handle:
+            handle.seek(start)
+            tail = handle.read(size - start)
+    except OSError:
+        return size
+    cut = tail.rfind(b"\n")
+    if cut < 0:
+        return size if start else 0
+    return start + cut + 1
+
+
+def read_head(path: str) -> bytes | None:
+    try:
+        with open_shared(path) as handle:
+            return handle.read(HEAD_BYTES)
+    except OSError:
+        return None
