@@ -112,7 +112,7 @@ case $cmd in
       exit 2
     fi
     if [ "$READERS" -ge 6 ]; then  # an optimisation only: a failure is reported, pcscd is kept
-      "$PY" -c 'from testbench.cards.bay import stagger_poll_phases; stagger_poll_phases()' >/dev/null \
+      "$PY" -c 'from testbench.cards.poll_phases import stagger_poll_phases; stagger_poll_phases()' >/dev/null \
         || echo "pcscd.sh: calage des phases de lecture des lecteurs impossible (sans gravité)" >&2
     fi
     cat "$PIDFILE"

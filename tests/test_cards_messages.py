@@ -13,11 +13,12 @@ from pathlib import Path
 import pytest
 
 from testbench.cards.api import CardMismatch, CardUnavailable
-from testbench.cards.bay import ReaderSpec, _ThreadCard
+from testbench.cards.emulator_control import ThreadCard
 from testbench.cards.guard import check_cards, mismatch_message
 from testbench.cards.inprocess import InProcessBay
 from testbench.cards.pcsc_errors import vpcd_message
 from testbench.cards.profile import load_profile
+from testbench.cards.reader_pools import ReaderSpec
 from testbench.cards.record import ReplayCard
 from testbench.i18n import translator
 from testbench.paths import CARD_PROFILES_DIR as P
@@ -150,7 +151,7 @@ def _refused_port() -> int:
 
 def test_a_refused_vpcd_port_is_a_sentence_in_both_languages() -> None:
     port = _refused_port()
-    card = _ThreadCard(load_profile(P / "vitale2-c2s.xml"), ReaderSpec("Virtual PCD 00 00", port), "vitale", None)
+    card = ThreadCard(load_profile(P / "vitale2-c2s.xml"), ReaderSpec("Virtual PCD 00 00", port), "vitale", None)
     with pytest.raises(CardUnavailable) as info:
         card.wait_inserted(0.2)
     french = str(info.value)

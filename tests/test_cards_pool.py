@@ -16,10 +16,11 @@ from pathlib import Path
 import pytest
 
 from testbench.cards.api import ApduExchange, CardUnavailable
-from testbench.cards.bay import DEFAULT_READERS, PcscBay, ReaderSpec, parse_reader_pools
+from testbench.cards.bay import PcscBay
 from testbench.cards.inprocess import Fault
 from testbench.cards.pcsc import Context, card_present, wait_for
 from testbench.cards.read import read_vitale
+from testbench.cards.reader_pools import DEFAULT_READERS, ReaderSpec, parse_reader_pools
 from testbench.engines.reference.engine import ReferenceEngine
 from testbench.paths import CARD_PROFILES_DIR as P
 from testbench.paths import CASEBOOKS_DIR
@@ -249,7 +250,7 @@ def _poll_phases(readers: dict[str, int]) -> dict[str, float]:
 
 
 def test_stagger_spreads_the_poll_phases_of_a_pool_of_three(pool_stack: list[str]) -> None:
-    from testbench.cards.bay import stagger_poll_phases
+    from testbench.cards.poll_phases import stagger_poll_phases
 
     pool = {A: 35963, B: 36000, CPS_B: 36001}  # three readers of the 4-reader pcscd, as one slot's pool
     stagger_poll_phases({"vitale": [ReaderSpec(name, port) for name, port in pool.items()]})

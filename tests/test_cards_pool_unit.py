@@ -8,7 +8,9 @@ from typing import Any
 import pytest
 
 from testbench.cards import bay as bay_module
-from testbench.cards.bay import POLL_PERIOD, PcscBay, ReaderSpec
+from testbench.cards.bay import PcscBay
+from testbench.cards.poll_phases import POLL_PERIOD
+from testbench.cards.reader_pools import ReaderSpec
 from testbench.i18n import translator
 from testbench.paths import CARD_PROFILES_DIR as P
 

@@ -306,7 +306,7 @@ def test_bays_module_and_apdu_sink_keyword() -> None:
 
 
 def test_reader_map_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    from testbench.cards.bay import DEFAULT_READERS, ReaderSpec, default_readers, parse_reader_map
+    from testbench.cards.reader_pools import DEFAULT_READERS, ReaderSpec, default_readers, parse_reader_map
 
     assert parse_reader_map("vitale=Virtual PCD B 00 00@36000, cps=Lecteur physique 00 00") == {
         "vitale": ReaderSpec("Virtual PCD B 00 00", 36000),

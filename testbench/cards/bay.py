@@ -22,294 +22,24 @@ waits for the insertion; pools are not used.
 from __future__ import annotations
 
 import contextlib
-import json
-import os
-import queue
-import socket
-import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from .api import ApduSink, CardUnavailable
+from .emulator_control import EmulatorCard, PortLock, ProcessCard, ThreadCard
 from .inprocess import Fault
 from .link import Link
 from .pcsc import SHARED, Context, PyscardTransport, card_present, list_readers, wait_for
-from .pcsc_errors import vpcd_message
+from .poll_phases import POLL_PERIOD
 from .profile import CardProfile, ProfileError, load_profile
-from .trace import JsonlSink
-from .virtual import build_card
-from .vpcd import DEFAULT_PORT, VirtualICC
+from .reader_pools import ReaderSpec, default_pools
 
-
-@dataclass(frozen=True)
-class ReaderSpec:
-    name: str  # PC/SC reader name
-    port: int = 0  # vpcd port (0 for a physical reader)
-
-
-#: Debian's default vpcd entry: two readers on 35963/35964.
-DEFAULT_READERS = {
-    "vitale": ReaderSpec("Virtual PCD 00 00", DEFAULT_PORT),
-    "cps": ReaderSpec("Virtual PCD 00 01", DEFAULT_PORT + 1),
-}
-
-#: The extra vpcd entries ``scripts/pcscd.sh start --readers N`` adds: letter, first port (2 slots each).
-SPARE_ENTRIES = tuple((letter, 36000 + 2 * i) for i, letter in enumerate("BCDEFGH"))
-
-
-def default_pools() -> dict[str, list[ReaderSpec]]:
-    """Slot → readers: ``TESTBENCH_CARD_READERS`` (see :func:`parse_reader_pools`), else the vpcd default
-    plus every entry ``pcscd.sh --readers N`` may add (vitale on slot 00 of each, cps on slot 01).
-    The bay keeps only the spares pcscd actually lists."""
-    text = os.environ.get("TESTBENCH_CARD_READERS", "").strip()
-    if text:
-        return parse_reader_pools(text)
-    return {
-        "vitale": [DEFAULT_READERS["vitale"], *(ReaderSpec(f"Virtual PCD {x} 00 00", p) for x, p in SPARE_ENTRIES)],
-        "cps": [DEFAULT_READERS["cps"], *(ReaderSpec(f"Virtual PCD {x} 00 01", p + 1) for x, p in SPARE_ENTRIES)],
-    }
-
-
-def parse_reader_pools(text: str) -> dict[str, list[ReaderSpec]]:
-    """``vitale=Virtual PCD 00 00@35963|Virtual PCD B 00 00@36000,cps=Virtual PCD 00 01@35964`` → pools.
-
-    ``|`` separates the readers of one slot (the first is where the slot starts); the port is optional.
-    """
-    out: dict[str, list[ReaderSpec]] = {}
-    for item in filter(None, (x.strip() for x in text.split(","))):
-        slot, _, rest = item.partition("=")
-        specs = []
-        for reader in filter(None, (x.strip() for x in rest.split("|"))):
-            name, _, port = reader.rpartition("@") if "@" in reader else (reader, "", "0")
-            specs.append(ReaderSpec(name.strip(), int(port or 0)))
-        if specs:
-            out[slot.strip()] = specs
-    return out
-
-
-def parse_reader_map(text: str) -> dict[str, ReaderSpec]:
-    """``vitale=Virtual PCD 00 00@35963,cps=Virtual PCD 00 01@35964`` → mapping (port optional; the
-    first reader of each pool)."""
-    return {slot: specs[0] for slot, specs in parse_reader_pools(text).items()}
-
-
-def default_readers() -> dict[str, ReaderSpec]:
-    """Slot → first reader: ``TESTBENCH_CARD_READERS`` or the vpcd default (what must exist to run)."""
-    text = os.environ.get("TESTBENCH_CARD_READERS", "").strip()
-    return parse_reader_map(text) if text else dict(DEFAULT_READERS)
-
-
-#: pcscd checks each reader for a card every 400 ms (PCSCLITE_STATUS_POLL_RATE, pcsc-testing.md §8).
-POLL_PERIOD = 0.4
 #: Time between starting an insertion and the card being connected to vpcd (an emulator command + connect).
 INSERT_LEAD = 0.015
-
-LOCK_PORT_OFFSET = 10000  # the vpcd port + this = a loopback port bound as a cross-process mutex
-
-
-class _PortLock:
-    """Exclusive use of one vpcd port by one bay, across processes, released when the process dies.
-
-    vpcd serves one card per port and silently queues a second emulator (pitfall 5), so two benches
-    or test sessions must not share a port. Binding a loopback port is a portable mutex (no fcntl).
-    """
-
-    def __init__(self, port: int) -> None:
-        self.port = port + LOCK_PORT_OFFSET
-        self.sock: socket.socket | None = None
-
-    def acquire(self, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while self.sock is None:
-            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            try:
-                s.bind(("127.0.0.1", self.port))
-                self.sock = s
-            except OSError:
-                s.close()
-                if time.monotonic() >= deadline:
-                    raise CardUnavailable(
-                        f"le port vpcd {self.port - LOCK_PORT_OFFSET} est utilisé par un autre banc ou une autre "
-                        f"session de tests (verrou 127.0.0.1:{self.port})"
-                    ) from None
-                time.sleep(0.05)
-
-    def release(self) -> None:
-        if self.sock is not None:
-            self.sock.close()
-            self.sock = None
-
-
-class _ProcessCard:
-    """An emulator child process for one reader; it can eject its card and insert another one."""
-
-    def __init__(self, profile: Path, spec: ReaderSpec, slot: str, trace: Path | None, python: str) -> None:
-        cmd = [python, "-m", "testbench.cards.emulator", str(profile), "--port", str(spec.port), "--control"]
-        cmd += ["--slot", slot, "--reader", spec.name]
-        if trace is not None:
-            cmd += ["--trace", str(trace)]
-        self.proc = subprocess.Popen(
-            cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1
-        )
-        self._lines: queue.Queue[str] = queue.Queue()
-        self._pump = threading.Thread(target=self._read, name=f"emulator-out-{spec.port}", daemon=True)
-        self._pump.start()
-
-    def _read(self) -> None:
-        out = self.proc.stdout
-        if out is not None:
-            with contextlib.suppress(OSError, ValueError):
-                for line in out:
-                    self._lines.put(line)
-        self._lines.put("")  # EOF
-
-    def _expect(self, events: tuple[str, ...], timeout: float) -> dict[str, Any] | None:
-        """The next status line among ``events`` (others are skipped), or None on timeout or exit."""
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                line = self._lines.get(timeout=max(0.0, deadline - time.monotonic()))
-            except queue.Empty:
-                return None
-            if not line:
-                self._lines.put("")  # keep EOF visible to the next caller
-                return None
-            with contextlib.suppress(ValueError):
-                msg = json.loads(line)
-                if isinstance(msg, dict) and msg.get("event") in events:
-                    return msg
-
-    def _send(self, msg: dict[str, Any]) -> None:
-        stdin: IO[str] | None = self.proc.stdin
-        if stdin is None or self.proc.poll() is not None:
-            return
-        with contextlib.suppress(OSError, ValueError):
-            stdin.write(json.dumps(msg) + "\n")
-            stdin.flush()
-
-    def alive(self) -> bool:
-        return self.proc.poll() is None
-
-    def wait_inserted(self, timeout: float) -> None:
-        """Wait for the emulator's ``inserted`` line (it connected to vpcd)."""
-        msg = self._expect(("inserted", "error"), timeout)
-        if msg is None or msg.get("event") != "inserted":
-            err = str(msg.get("message", "")) if msg is not None else ""
-            code = self.proc.poll()
-            if not err and code is not None:
-                err = self._last_words(code)
-            self.stop()
-            raise CardUnavailable(f"l'émulateur de carte n'a pas démarré : {err or 'pas de réponse'}")
-
-    def _last_words(self, code: int) -> str:
-        """Why the emulator stopped: its own sentence (exit 2 or 3), never a traceback."""
-        lines: list[str] = []
-        if code in (2, 3) and self.proc.stderr is not None:
-            with contextlib.suppress(OSError, ValueError):
-                lines = self.proc.stderr.read().strip().splitlines()
-        return lines[-1] if lines else f"l'émulateur s'est arrêté (code {code})"
-
-    def insert(self, profile: CardProfile, timeout: float) -> None:
-        """Insert ``profile``'s card (the emulator has ejected the previous one)."""
-        if profile.path is None:
-            raise CardUnavailable("un profil chargé depuis un fichier est nécessaire pour l'émulateur")
-        self._send({"cmd": "insert", "profile": str(profile.path)})
-        self.wait_inserted(timeout)
-
-    def eject(self) -> bool:
-        """Pull the card, keep the process for the next one; False if the emulator does not answer."""
-        self._send({"cmd": "eject"})
-        return self._expect(("ejected",), 3.0) is not None
-
-    def set_fault(self, fault: Fault | None) -> None:
-        if fault is None:
-            self._send({"cmd": "fault", "kind": "none"})
-        else:
-            self._send(
-                {
-                    "cmd": "fault",
-                    "kind": fault.kind,
-                    "after": fault.after,
-                    "sw": f"{fault.sw:04X}",
-                    "ins": f"{fault.ins:02X}" if fault.ins is not None else None,
-                }
-            )
-        self._expect(("fault",), 3.0)  # the emulator's acknowledgement
-
-    def reload(self) -> bool:
-        """Rebuild the card from its profile in the emulator (no TCP reconnect); False if it is gone."""
-        if not self.alive():
-            return False
-        self._send({"cmd": "reload"})
-        msg = self._expect(("reloaded", "gone"), 3.0)
-        return msg is not None and msg.get("event") == "reloaded"
-
-    def stop(self) -> None:
-        self._send({"cmd": "remove"})
-        try:
-            self.proc.wait(3.0)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(3.0)
-        if self._pump is not threading.current_thread():
-            self._pump.join(3.0)
-        for stream in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
-            with contextlib.suppress(OSError, ValueError):
-                if stream is not None:
-                    stream.close()
-
-
-class _ThreadCard:
-    """An emulator thread in this process (faster to start; used by benchmarks and some tests)."""
-
-    def __init__(self, profile: CardProfile, spec: ReaderSpec, slot: str, trace: Path | None) -> None:
-        self.profile = profile
-        self.sink = JsonlSink(trace) if trace is not None else None
-        self.icc = VirtualICC(build_card(profile), spec.port, on_apdu=self.sink, reader=spec.name, slot=slot)
-        self._stopped = False
-
-    def alive(self) -> bool:
-        return not self._stopped
-
-    def wait_inserted(self, timeout: float) -> None:
-        try:
-            self.icc.insert(timeout)
-        except OSError as exc:
-            raise CardUnavailable(vpcd_message(self.icc.port, exc)) from None
-
-    def insert(self, profile: CardProfile, timeout: float) -> None:
-        self.profile = profile
-        self.icc.card = build_card(profile)
-        self.icc.set_fault(None)
-        self.wait_inserted(timeout)
-
-    def eject(self) -> bool:
-        self.icc.remove()
-        return True
-
-    def set_fault(self, fault: Fault | None) -> None:
-        self.icc.set_fault(fault)
-
-    def reload(self) -> bool:
-        if not self.icc.inserted:
-            return False
-        self.icc.card = build_card(self.profile)
-        return True
-
-    def stop(self) -> None:
-        self._stopped = True
-        self.icc.remove()
-        if self.sink is not None:
-            self.sink.close()
-            self.sink = None
-
-
-_Card = _ProcessCard | _ThreadCard
 
 
 class _Reader:
@@ -323,9 +53,9 @@ class _Reader:
         self.spec = spec
         self.slot = slot
         self.link = link
-        self.card: _Card | None = None  # the emulator (alive with no card after an eject)
+        self.card: EmulatorCard | None = None  # the emulator (alive with no card after an eject)
         self.profile: CardProfile | None = None  # the card pcscd shows here (None: empty)
-        self.lock: _PortLock | None = None
+        self.lock: PortLock | None = None
         self.want: CardProfile | None = None  # what the last prepare() asked this reader to hold
         self.job: threading.Thread | None = None
         self.error: Exception | None = None  # the last background job's failure
@@ -594,7 +324,7 @@ class PcscBay:
         """Put ``p``'s card in the empty reader ``r``: wait until pcscd shows it, check its ATR."""
         spec = r.spec
         if r.lock is None and spec.port:
-            lock = _PortLock(spec.port)
+            lock = PortLock(spec.port)
             lock.acquire(lock_timeout)
             r.lock = lock
         if self._occupied(spec.name):
@@ -605,7 +335,7 @@ class PcscBay:
         deadline = time.monotonic() + self.insert_timeout
         while True:
             # vpcd may still hold the previous connection for a poll after a pulled card: a connect made
-            # then sits in its backlog and is never served (pitfall 5), so retry until pcscd sees the card.
+            # then sits in its backlog and is never served (docs/cards.md §4), so retry until pcscd sees the card.
             card = r.card
             budget = max(0.5, deadline - time.monotonic())
             if card is not None and card.alive():
@@ -617,11 +347,11 @@ class PcscBay:
                     raise
             else:
                 if self.emulator == "thread":
-                    card = _ThreadCard(p, spec, r.slot, self._trace_path(r.slot))
+                    card = ThreadCard(p, spec, r.slot, self._trace_path(r.slot))
                 else:
                     if p.path is None:
                         raise CardUnavailable("un profil chargé depuis un fichier est nécessaire pour l'émulateur")
-                    card = _ProcessCard(p.path, spec, r.slot, self._trace_path(r.slot), self.python)
+                    card = ProcessCard(p.path, spec, r.slot, self._trace_path(r.slot), self.python)
                 r.card = card
                 try:
                     card.wait_inserted(budget)
@@ -755,88 +485,3 @@ class PcscBay:
             raise CardUnavailable(f"pas de carte émulée dans {slot}")
         self._dirty.add(slot)
         card.set_fault(fault)
-
-
-class _SlowFirstAtr:
-    """A card that answers vpcd's first ATR request late: pcscd's poll thread of that reader is held
-    that long, so its 400 ms poll cycle is shifted for good (used by :func:`stagger_poll_phases`)."""
-
-    def __init__(self, card: Any, delay: float) -> None:
-        self._card = card
-        self._delay = delay
-
-    @property
-    def atr(self) -> bytes:
-        if self._delay > 0:
-            time.sleep(self._delay)
-            self._delay = 0.0
-        return bytes(self._card.atr)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._card, name)
-
-
-def _insert_all(readers: dict[str, ReaderSpec], delays: dict[str, float], timeout: float) -> dict[str, float]:
-    """Insert a card in every reader at once (late first ATR per ``delays``), return when pcscd showed
-    each one (time.monotonic()), then pull them all and wait for EMPTY."""
-    from ..paths import CARD_PROFILES_DIR
-
-    profile = CARD_PROFILES_DIR / "vitale2-adult-standard.xml"
-    cards = {n: VirtualICC(_SlowFirstAtr(build_card(profile), delays.get(n, 0.0)), s.port) for n, s in readers.items()}
-    seen: dict[str, float] = {}
-
-    def watch(name: str) -> None:
-        with contextlib.suppress(CardUnavailable):
-            wait_for(name, True, timeout)
-            seen[name] = time.monotonic()
-
-    threads = [threading.Thread(target=watch, args=(n,), daemon=True) for n in readers]
-    try:
-        for card in cards.values():
-            card.insert(2.0)
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout + 1.0)
-    finally:
-        for card in cards.values():
-            card.remove()
-        for name in readers:
-            with contextlib.suppress(CardUnavailable):
-                wait_for(name, False, 2.0)
-    if len(seen) != len(readers):
-        raise CardUnavailable(f"lecteurs muets pendant le calage : {', '.join(sorted(set(readers) - set(seen)))}")
-    return seen
-
-
-def stagger_poll_phases(pools: dict[str, list[ReaderSpec]] | None = None) -> dict[str, float]:
-    """Spread pcscd's poll phases over the readers of each pool of 3 readers or more; return the shifts (s).
-
-    A freshly started pcscd polls all its readers in step, so a card prepared in any spare reader shows
-    at the same moment. Spread evenly (every 400/n ms), the bay's ``prepare()`` can pick the spare that
-    pcscd polls next. Run once right after pcscd starts (``scripts/pcscd.sh start``), with no card in
-    the readers: it inserts a test card in each reader and answers pcscd's first ATR request late.
-    Pools of two are left in step, which suits them better (the old card's reader must show EMPTY
-    first). This is our own technique, not a pcsc-lite feature.
-    """
-    listed = set(list_readers())
-    groups = [
-        [r for r in specs if r.name in listed and r.port]
-        for specs in (pools if pools is not None else default_pools()).values()
-    ]
-    groups = [g for g in groups if len(g) >= 3]
-    readers = {r.name: r for g in groups for r in g}
-    if not readers:
-        return {}
-    with Context() as ctx:
-        if any(card_present(state) for state, _ in ctx.status(list(readers)).values()):
-            raise CardUnavailable("calage des lecteurs impossible : un lecteur contient déjà une carte")
-    seen = _insert_all(readers, {}, 2.0)
-    delays: dict[str, float] = {}
-    for group in groups:
-        ref = seen[group[0].name]
-        for k, r in enumerate(group):
-            shift = (ref + k * POLL_PERIOD / len(group) - seen[r.name]) % POLL_PERIOD
-            delays[r.name] = 0.0 if shift > POLL_PERIOD - 0.01 else shift  # ~a full period: in place already
-    _insert_all(readers, delays, 2.0 + POLL_PERIOD)
-    return delays

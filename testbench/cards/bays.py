@@ -5,8 +5,9 @@
 
 from __future__ import annotations
 
-from .bay import DEFAULT_READERS, PcscBay, ReaderSpec, default_pools, default_readers
+from .bay import PcscBay
 from .inprocess import InProcessBay
+from .reader_pools import DEFAULT_READERS, ReaderSpec, default_pools, default_readers
 
 __all__ = [
     "DEFAULT_READERS",

@@ -11,7 +11,7 @@ answers ``ejected``), ``{"cmd": "insert", "profile": PATH}`` (insert that card, 
 again without ``profile``; answers ``inserted`` or ``error``), ``{"cmd": "remove"}`` (pull the card
 and exit). ``eject`` + ``insert`` let the bay change the card in a reader without paying a Python
 start-up (~0.1 s) on each change. EOF on stdin with ``--control`` also removes the card and exits,
-so a dead parent never leaves an orphan holding the slot (pcsc-testing.md pitfall 5).
+so a dead parent never leaves an orphan holding the slot (docs/cards.md §4, §5).
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""The vpcd link: serve a card model to pcscd's vpcd driver over TCP (pcsc-testing.md §5–§7).
+"""The vpcd link: serve a card model to pcscd's vpcd driver over TCP (docs/cards.md §5; protocol: the
+vsmartcard project's virtualsmartcard documentation, frankmorgner.github.io/vsmartcard).
 
 Rules for Debian 12's vpcd: set TCP_QUICKACK after reading each length header and each payload,
 write every answer with ONE sendall, never send a 0-byte answer (it means removal). Faults:

@@ -1,0 +1,229 @@
+"""The emulators a :class:`~testbench.cards.bay.PcscBay` runs, one per reader, and the port lock.
+
+An emulator is a child process (``python -m testbench.cards.emulator --control``, told to eject and
+insert cards over JSON lines on stdin) or a thread in this process; both connect to pcscd's vpcd
+driver on the reader's port. A change of card reuses the running emulator (docs/cards.md §4, §5).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import queue
+import socket
+import subprocess
+import threading
+import time
+from pathlib import Path
+from typing import IO, Any
+
+from .api import CardUnavailable
+from .inprocess import Fault
+from .pcsc_errors import vpcd_message
+from .profile import CardProfile
+from .reader_pools import ReaderSpec
+from .trace import JsonlSink
+from .virtual import build_card
+from .vpcd import VirtualICC
+
+LOCK_PORT_OFFSET = 10000  # the vpcd port + this = a loopback port bound as a cross-process mutex
+
+
+class PortLock:
+    """Exclusive use of one vpcd port by one bay, across processes, released when the process dies.
+
+    vpcd serves one card per port and silently queues a second emulator (docs/cards.md §4), so two benches
+    or test sessions must not share a port. Binding a loopback port is a portable mutex (no fcntl).
+    """
+
+    def __init__(self, port: int) -> None:
+        self.port = port + LOCK_PORT_OFFSET
+        self.sock: socket.socket | None = None
+
+    def acquire(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while self.sock is None:
+            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            try:
+                s.bind(("127.0.0.1", self.port))
+                self.sock = s
+            except OSError:
+                s.close()
+                if time.monotonic() >= deadline:
+                    raise CardUnavailable(
+                        f"le port vpcd {self.port - LOCK_PORT_OFFSET} est utilisé par un autre banc ou une autre "
+                        f"session de tests (verrou 127.0.0.1:{self.port})"
+                    ) from None
+                time.sleep(0.05)
+
+    def release(self) -> None:
+        if self.sock is not None:
+            self.sock.close()
+            self.sock = None
+
+
+class ProcessCard:
+    """An emulator child process for one reader; it can eject its card and insert another one."""
+
+    def __init__(self, profile: Path, spec: ReaderSpec, slot: str, trace: Path | None, python: str) -> None:
+        cmd = [python, "-m", "testbench.cards.emulator", str(profile), "--port", str(spec.port), "--control"]
+        cmd += ["--slot", slot, "--reader", spec.name]
+        if trace is not None:
+            cmd += ["--trace", str(trace)]
+        self.proc = subprocess.Popen(
+            cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1
+        )
+        self._lines: queue.Queue[str] = queue.Queue()
+        self._pump = threading.Thread(target=self._read, name=f"emulator-out-{spec.port}", daemon=True)
+        self._pump.start()
+
+    def _read(self) -> None:
+        out = self.proc.stdout
+        if out is not None:
+            with contextlib.suppress(OSError, ValueError):
+                for line in out:
+                    self._lines.put(line)
+        self._lines.put("")  # EOF
+
+    def _expect(self, events: tuple[str, ...], timeout: float) -> dict[str, Any] | None:
+        """The next status line among ``events`` (others are skipped), or None on timeout or exit."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                line = self._lines.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                return None
+            if not line:
+                self._lines.put("")  # keep EOF visible to the next caller
+                return None
+            with contextlib.suppress(ValueError):
+                msg = json.loads(line)
+                if isinstance(msg, dict) and msg.get("event") in events:
+                    return msg
+
+    def _send(self, msg: dict[str, Any]) -> None:
+        stdin: IO[str] | None = self.proc.stdin
+        if stdin is None or self.proc.poll() is not None:
+            return
+        with contextlib.suppress(OSError, ValueError):
+            stdin.write(json.dumps(msg) + "\n")
+            stdin.flush()
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def wait_inserted(self, timeout: float) -> None:
+        """Wait for the emulator's ``inserted`` line (it connected to vpcd)."""
+        msg = self._expect(("inserted", "error"), timeout)
+        if msg is None or msg.get("event") != "inserted":
+            err = str(msg.get("message", "")) if msg is not None else ""
+            code = self.proc.poll()
+            if not err and code is not None:
+                err = self._last_words(code)
+            self.stop()
+            raise CardUnavailable(f"l'émulateur de carte n'a pas démarré : {err or 'pas de réponse'}")
+
+    def _last_words(self, code: int) -> str:
+        """Why the emulator stopped: its own sentence (exit 2 or 3), never a traceback."""
+        lines: list[str] = []
+        if code in (2, 3) and self.proc.stderr is not None:
+            with contextlib.suppress(OSError, ValueError):
+                lines = self.proc.stderr.read().strip().splitlines()
+        return lines[-1] if lines else f"l'émulateur s'est arrêté (code {code})"
+
+    def insert(self, profile: CardProfile, timeout: float) -> None:
+        """Insert ``profile``'s card (the emulator has ejected the previous one)."""
+        if profile.path is None:
+            raise CardUnavailable("un profil chargé depuis un fichier est nécessaire pour l'émulateur")
+        self._send({"cmd": "insert", "profile": str(profile.path)})
+        self.wait_inserted(timeout)
+
+    def eject(self) -> bool:
+        """Pull the card, keep the process for the next one; False if the emulator does not answer."""
+        self._send({"cmd": "eject"})
+        return self._expect(("ejected",), 3.0) is not None
+
+    def set_fault(self, fault: Fault | None) -> None:
+        if fault is None:
+            self._send({"cmd": "fault", "kind": "none"})
+        else:
+            self._send(
+                {
+                    "cmd": "fault",
+                    "kind": fault.kind,
+                    "after": fault.after,
+                    "sw": f"{fault.sw:04X}",
+                    "ins": f"{fault.ins:02X}" if fault.ins is not None else None,
+                }
+            )
+        self._expect(("fault",), 3.0)  # the emulator's acknowledgement
+
+    def reload(self) -> bool:
+        """Rebuild the card from its profile in the emulator (no TCP reconnect); False if it is gone."""
+        if not self.alive():
+            return False
+        self._send({"cmd": "reload"})
+        msg = self._expect(("reloaded", "gone"), 3.0)
+        return msg is not None and msg.get("event") == "reloaded"
+
+    def stop(self) -> None:
+        self._send({"cmd": "remove"})
+        try:
+            self.proc.wait(3.0)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(3.0)
+        if self._pump is not threading.current_thread():
+            self._pump.join(3.0)
+        for stream in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
+            with contextlib.suppress(OSError, ValueError):
+                if stream is not None:
+                    stream.close()
+
+
+class ThreadCard:
+    """An emulator thread in this process (faster to start; used by benchmarks and some tests)."""
+
+    def __init__(self, profile: CardProfile, spec: ReaderSpec, slot: str, trace: Path | None) -> None:
+        self.profile = profile
+        self.sink = JsonlSink(trace) if trace is not None else None
+        self.icc = VirtualICC(build_card(profile), spec.port, on_apdu=self.sink, reader=spec.name, slot=slot)
+        self._stopped = False
+
+    def alive(self) -> bool:
+        return not self._stopped
+
+    def wait_inserted(self, timeout: float) -> None:
+        try:
+            self.icc.insert(timeout)
+        except OSError as exc:
+            raise CardUnavailable(vpcd_message(self.icc.port, exc)) from None
+
+    def insert(self, profile: CardProfile, timeout: float) -> None:
+        self.profile = profile
+        self.icc.card = build_card(profile)
+        self.icc.set_fault(None)
+        self.wait_inserted(timeout)
+
+    def eject(self) -> bool:
+        self.icc.remove()
+        return True
+
+    def set_fault(self, fault: Fault | None) -> None:
+        self.icc.set_fault(fault)
+
+    def reload(self) -> bool:
+        if not self.icc.inserted:
+            return False
+        self.icc.card = build_card(self.profile)
+        return True
+
+    def stop(self) -> None:
+        self._stopped = True
+        self.icc.remove()
+        if self.sink is not None:
+            self.sink.close()
+            self.sink = None
+
+
+EmulatorCard = ProcessCard | ThreadCard
