@@ -7,14 +7,19 @@ public read sequence; CPS: RPPS and name). Reads are read-only, no PIN is presen
 only counts tries). The cards are released afterwards so the application under test can take them.
 On any mismatch :class:`CardMismatch` is raised with a message naming the card found and the card
 expected, in French as the session records it (``testbench.i18n`` reads it back in English, see
-:mod:`testbench.cards.messages`); the structured :class:`GuardReport` is attached as ``exc.report``.
+:mod:`testbench.cards.messages`); the structured :class:`GuardReport` is attached as ``exc.report``
+so that the runner records a refusal as it records an acceptance.
+
+Each check also carries the holders it compared (``expected_holder``, ``found_holder``) as card fields
+named like :data:`testbench.cards.layout.PERSONAL_FIELDS`: the message names them in free text, and the
+exports can only mask a name they know (``testbench.report.personal``).
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from testbench.i18n import translator
@@ -42,6 +47,9 @@ class CardCheck:
     problems: tuple[str, ...] = ()
     duration_ms: float = 0.0
     atr: str = ""  # as read, hex with spaces: the report's cover lists the cards by ATR
+    expected_holder: dict[str, str] = field(default_factory=dict)  # card field → value (personal data)
+    found_holder: dict[str, str] = field(default_factory=dict)
+    message: str = ""  # why the card was refused (mismatch_message, French as recorded); empty when accepted
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -56,6 +64,9 @@ class CardCheck:
             "identity": self.identity,
             "ok": self.ok,
             "problems": list(self.problems),
+            "message": self.message,
+            "expected_holder": dict(self.expected_holder),
+            "found_holder": dict(self.found_holder),
             "duration_ms": round(self.duration_ms, 3),
         }
 
@@ -104,6 +115,21 @@ def _matches_vitale(p: CardProfile, data: VitaleData) -> bool:
     )
 
 
+def _holder(person: Any) -> dict[str, str]:
+    """The identity of a beneficiary or a professional (profile or card read), as card fields."""
+    if person is None:
+        return {}
+    keys = ("nir", "rpps", "name", "first_name", "usual_name", "birth_date")
+    values = {key: getattr(person, key, None) for key in keys}
+    return {key: str(value) for key, value in values.items() if value not in (None, "")}
+
+
+def _expected_holder(expected: CardProfile) -> dict[str, str]:
+    if expected.is_vitale:
+        return _holder(expected.beneficiary(1) or (expected.beneficiaries[0] if expected.beneficiaries else None))
+    return _holder(expected.professional)
+
+
 def _emulated(bay: CardChannel, slot: str) -> bool:
     """True when the bay itself emulates the card in ``slot`` (so it cannot be a real person's card).
 
@@ -130,6 +156,7 @@ def check_card(
     family = L.atr_family(atr)
     problems: list[str] = []
     nature, identity = "", ""
+    found_holder: dict[str, str] = {}
     found = M.describe_unread(family, atr)  # until it is read
     if family != expected.kind:
         problems.append(
@@ -141,6 +168,7 @@ def check_card(
             nature = v.nature
             b1 = v.beneficiary(1)
             identity = b1.nir if b1 else v.nir
+            found_holder = _holder(b1 or (v.beneficiaries[0] if v.beneficiaries else None))
             found = describe_vitale(v, family, catalog)
             e1 = expected.beneficiary(1)
             if expected.is_vitale and e1 is not None and b1 is not None:
@@ -154,6 +182,7 @@ def check_card(
             c = read_cps(bay, slot)
             nature = c.nature
             identity = c.rpps
+            found_holder = _holder(c)
             found = describe_cps(c, family, catalog)
             pro = expected.professional
             if expected.is_cps and pro is not None:
@@ -168,7 +197,7 @@ def check_card(
     simulated = nature == expected.nature and _emulated(bay, slot)
     if nature and nature != "T" and not allow_real and not simulated:
         problems.append(f"carte {nature_fr(nature)} refusée : seules les cartes de test sont admises")
-    return CardCheck(
+    check = CardCheck(
         slot=slot,
         reader=reader,
         expected=expected.id,
@@ -181,7 +210,10 @@ def check_card(
         problems=tuple(problems),
         duration_ms=(time.perf_counter() - start) * 1000,
         atr=atr.hex(" ").upper(),
+        expected_holder=_expected_holder(expected),
+        found_holder=found_holder,
     )
+    return replace(check, message=mismatch_message(check)) if problems else check
 
 
 def _differs(what: str, found: str, expected: str) -> str:
@@ -241,7 +273,7 @@ def check_cards(
         tuple(checks),
         (time.perf_counter() - start) * 1000,
         allow_real,
-        tuple(mismatch_message(c) for c in checks if not c.ok),
+        tuple(c.message for c in checks if not c.ok),
     )
     if not report.ok:
         exc = CardMismatch(" ".join(report.messages))

@@ -6,7 +6,9 @@ passes its text through one :class:`Scrubber`, built from one session (or two, f
 - the **known values** of the session: what its card reads observed (``vitale.beneficiaries[0].name``…)
   and what its casebooks expect at such paths (a reason reads « attendu MODELE »); the personal fields
   of every card file in its APDU trace lines (the card layer's TLV layout: this is where a card that no
-  step read — the guard's check alone — gets its holder's name known); the identity the guard read;
+  step read — the guard's check alone — gets its holder's name known); the identities the guard
+  compared, the card found and the card expected (a refusal names the expected holder, whose card
+  was never read);
 - a :class:`~testbench.traces.redact.Redactor` that looks for them in text, hex and base64, masks card
   fields in APDU lines, and applies the pattern rules;
 - the explicit opt-out (``--no-redact``), which keeps everything but PIN codes: those never leave.
@@ -74,6 +76,8 @@ def known_values(session: SessionView) -> KnownValues:
             identity = str(check.get("identity") or "")
             family = str(check.get("family") or "")
             known.add("rpps" if family.startswith("cps") else "nir", identity)
+            known.add_card_fields(check.get("expected_holder"))  # a refusal names the expected card's holder
+            known.add_card_fields(check.get("found_holder"))
     return known
 
 

@@ -111,6 +111,15 @@ class KnownValues:
                 if kind == "nir" and len(digits) == 15:
                     self.numbers[kind].add(digits[:13])  # the body alone, as fixed-width records write it
 
+    def add_card_fields(self, fields: object) -> None:
+        """Values named by card field (``{"name": …, "nir": …}``, as the card guard records a holder)."""
+        if not isinstance(fields, dict):
+            return
+        for name, value in fields.items():
+            kind = FIELD_KINDS.get(str(name))
+            if kind is not None:
+                self.add(kind, value)
+
     def add_card_file(self, data: bytes) -> None:
         """The personal fields of a card file (an APDU response), found by the card layer's TLV layout."""
         for found in personal_fields(data):
