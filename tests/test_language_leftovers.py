@@ -7,6 +7,7 @@ inside French sentences, French-only texts (diff, refusals, card profiles, redac
 from __future__ import annotations
 
 import io
+import json
 import re
 
 import pytest
@@ -17,7 +18,7 @@ from testbench.cli.progress import Progress
 from testbench.engines.api import EngineCrash, EngineUnavailable
 from testbench.i18n import english, use_language
 from testbench.runner.events import CaseFinished
-from testbench.domain.verdict import Outcome, Verdict
+from testbench.runner.verdict import Outcome, Verdict
 
 #: English typography: no space before « : ; ? ! » (French puts one there)
 FRENCH_SPACING = re.compile(r"\w [:;?!](?:\s|$)")
@@ -113,3 +114,31 @@ def test_an_unknown_xml_detail_keeps_the_library_text_after_the_prefix() -> None
     problem = malformed(SourceRef("c.xml", 1, 2), "Some new libxml2 complaint")
     assert problem.text("fr") == "c.xml:1:2: XML mal formé : Some new libxml2 complaint"
     assert problem.text("en") == "c.xml:1:2: malformed XML: Some new libxml2 complaint"
+
+
+def test_diff_speaks_english_in_text_html_and_json(tmp_path, capsys) -> None:
+    from lxml import etree
+    from test_diff_sessions import sessions
+
+    a, b = sessions(tmp_path, unit_price="15.00")  # a regression: the amounts moved
+    html, js = tmp_path / "diff.html", tmp_path / "diff.json"
+    assert main(["diff", str(a), str(b), "--lang", "en", "--html", str(html), "--json", str(js)]) == 1
+    out = capsys.readouterr().out
+    assert "[REGRESSION]" in out and "amount e1 invoice.totals.amo: 33.60 → 36.00 (expected" in out, out
+    assert "summary: REGRESSION 1" in out and out.rstrip().endswith("1 regression(s)"), out
+    said = "\n".join(line for line in out.splitlines() if not line.startswith("    "))  # trace lines are data
+    assert not FRENCH_SPACING.search(said) and not re.search(r"régression|montant|bilan|normalisation d|environnement", said), said
+    assert "‹duration›" in out or "‹durée›" not in out
+    page = html.read_text(encoding="utf-8")
+    doc = etree.HTML(page)
+    assert doc.get("lang") == "en" and doc.xpath("//h1/text()") == ["Campaign comparison"]
+    assert doc.xpath("//th/text()") == ["Change", "Case", "Verdict", "Values", "Traces"]
+    visible = " ".join(doc.xpath("//body//text()"))
+    assert not re.search(r"régression|montant|Comparaison|Normalisation|environnement", visible), visible
+    data = json.loads(js.read_text(encoding="utf-8"))
+    assert data["trace_rules"][:2] == ["timestamp", "duration"] and "readers" in data["bench_rules"]
+    assert data["cases"][0]["kind"] == "regression" and data["cases"][0]["kind_label"] == "REGRESSION"
+    assert main(["diff", str(a), str(b), "--json", str(js)]) == 1  # French by default, codes unchanged
+    assert "[RÉGRESSION]" in capsys.readouterr().out
+    data = json.loads(js.read_text(encoding="utf-8"))
+    assert data["trace_rules"][:2] == ["horodatage", "durée"] and data["cases"][0]["kind_label"] == "RÉGRESSION"

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from testbench.cli.main import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from testbench.i18n import translator
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -21,6 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     diff.add_argument("--json", type=Path, metavar="FILE", help="écrire aussi la comparaison en JSON")
     diff.add_argument("--all", action="store_true", help="lister aussi les cas identiques")
     diff.add_argument("--context", type=int, default=1, metavar="N", help="lignes de contexte des traces")
+    diff.add_argument("--lang", choices=("fr", "en"), default=None, help="langue (fr par défaut)")
     diff.set_defaults(func=cmd_diff)
 
 
@@ -33,13 +35,14 @@ def cmd_diff(args: argparse.Namespace) -> int:
     try:
         result = diff_sessions(args.session_a, args.session_b, trace_context=max(args.context, 0))
     except SessionError as exc:
-        print(f"testbench diff: {exc}", file=sys.stderr)
+        print(f"testbench diff: {translator(args.lang)(str(exc))}", file=sys.stderr)  # said in French
         return EXIT_USAGE
-    sys.stdout.write(to_text(result, show_same=args.all))
+    sys.stdout.write(to_text(result, show_same=args.all, lang=args.lang))
     if args.html:
         args.html.parent.mkdir(parents=True, exist_ok=True)
-        args.html.write_text(to_html(result), encoding="utf-8")
+        args.html.write_text(to_html(result, args.lang), encoding="utf-8")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(to_json(result), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        data = to_json(result, args.lang)
+        args.json.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return EXIT_FAILED if result.regressions else EXIT_OK

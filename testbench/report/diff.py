@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 from typing import Any
 
+from testbench.i18n import colon, default_language, translator
 from testbench.report.content import verdict_label
 from testbench.report.diff_bench import BENCH_RULES, EnvChange, bench_differences, bench_normaliser, product_changes
 from testbench.report.personal import Scrubber
@@ -212,7 +213,7 @@ def diff_sessions(path_a: Path, path_b: Path, *, trace_context: int = 1, max_tra
                     d.trace_added = sum(1 for x in diff if x.startswith("+"))
                     d.trace_removed = sum(1 for x in diff if x.startswith("-"))
                     d.trace_diff = diff[:max_trace_lines] + (
-                        [f"… {len(diff) - max_trace_lines} lignes de plus"] if len(diff) > max_trace_lines else []
+                        [f"… {len(diff) - max_trace_lines} ligne(s) de plus"] if len(diff) > max_trace_lines else []
                     )
             out.append(d)
     rank = {k: i for i, k in enumerate(KIND_ORDER)}
@@ -225,19 +226,20 @@ def _scrubbed(change: EnvChange, scrub: Callable[[str], str]) -> EnvChange:
     return EnvChange(change.key, scrub(change.before), scrub(change.after))
 
 
-def to_json(diff: SessionDiff) -> dict[str, Any]:
-    """The diff as data, for scripts (format ``testbench-diff/1``)."""
+def to_json(diff: SessionDiff, lang: str | None = None) -> dict[str, Any]:
+    """The diff as data, for scripts (format ``testbench-diff/1``): codes as they are, labels in ``lang``."""
+    t = translator(lang)
     return {
         "format": "testbench-diff/1",
         "a": diff.a,
         "b": diff.b,
         "counts": diff.counts(),
         "regressions": len(diff.regressions),
-        "trace_rules": [name for name, _ in TRACE_RULES],
-        "bench_rules": list(BENCH_RULES),
+        "trace_rules": [t(name) for name, _ in TRACE_RULES],
+        "bench_rules": [t(name) for name in BENCH_RULES],
         "environment": {
-            "product": [{"key": e.key, "before": e.before, "after": e.after} for e in diff.product],
-            "bench_normalised": diff.bench,
+            "product": [{"key": _key(e.key, t), "before": e.before, "after": e.after} for e in diff.product],
+            "bench_normalised": [t(name) for name in diff.bench],
         },
         "cases": [
             {
@@ -245,6 +247,7 @@ def to_json(diff: SessionDiff) -> dict[str, Any]:
                 "case_id": c.case_id,
                 "title": c.title,
                 "kind": c.kind,
+                "kind_label": t(KIND_FR[c.kind]),
                 "before": c.before,
                 "after": c.after,
                 "attempts_before": c.attempts_before,
@@ -262,7 +265,11 @@ def to_json(diff: SessionDiff) -> dict[str, Any]:
                     }
                     for v in c.values
                 ],
-                "trace": {"added": c.trace_added, "removed": c.trace_removed, "diff": c.trace_diff},
+                "trace": {
+                    "added": c.trace_added,
+                    "removed": c.trace_removed,
+                    "diff": [_markers(line, t) for line in c.trace_diff],
+                },
             }
             for c in diff.cases
         ],
@@ -274,51 +281,80 @@ def _shown(value: object) -> str:
     return "—" if value is None or value == "" else str(value)
 
 
-def _v(verdict: str | None) -> str:
-    return "—" if verdict is None else verdict_label(verdict)
+def _v(verdict: str | None, t: Callable[[str], str]) -> str:
+    return "—" if verdict is None else t(verdict_label(verdict))
 
 
-def _environment_lines(diff: SessionDiff) -> list[str]:
+#: a marker the normalisation or the redaction put in a trace line (‹durée›, ‹lecteur›, ‹NOM›…)
+_MARKER = re.compile(r"‹([^›\n]{1,40})›")
+
+
+def _markers(line: str, t: Callable[[str], str]) -> str:
+    """A trace line of the diff with its markers in the output's language (the line itself as recorded)."""
+    if line.startswith("… "):  # « … 12 ligne(s) de plus »: the diff's own words
+        return t(line)
+    return _MARKER.sub(lambda m: f"‹{t(m[1])}›", line) if "‹" in line else line
+
+
+def _key(key: str, t: Callable[[str], str]) -> str:
+    """An environment item's name: « cahier PLAN » keeps the plan as written."""
+    return f"{t('cahier')} {key[7:]}" if key.startswith("cahier ") else t(key)
+
+
+def _rules(t: Callable[[str], str], names: Iterable[str]) -> str:
+    return ", ".join(t(name) for name in names)
+
+
+def _environment_lines(diff: SessionDiff, lang: str | None) -> list[str]:
     """The product's environment (compared) and the bench's (normalised), as the text and HTML say them."""
-    lines = ["environnement du produit : " + ("identique" if not diff.product else "différent")]
-    lines += [f"  {e.key} : {e.before} → {e.after}" for e in diff.product]
-    lines.append("normalisation du banc : " + ", ".join(BENCH_RULES))
+    t, sep = translator(lang), colon(lang)
+    lines = [t("environnement du produit") + sep + t("identique" if not diff.product else "différent")]
+    lines += [f"  {_key(e.key, t)}{sep}{e.before} → {e.after}" for e in diff.product]
+    lines.append(t("normalisation du banc") + sep + _rules(t, BENCH_RULES))
     if diff.bench:
-        lines.append("différences du banc, sans effet sur la comparaison : " + ", ".join(diff.bench))
+        lines.append(t("différences du banc, sans effet sur la comparaison") + sep + _rules(t, diff.bench))
     return lines
 
 
-def to_text(diff: SessionDiff, *, show_same: bool = False) -> str:
-    out = [f"A : {diff.a}", f"B : {diff.b}"]
+def to_text(diff: SessionDiff, *, show_same: bool = False, lang: str | None = None) -> str:
+    t, sep = translator(lang), colon(lang)
+    out = [f"A{sep}{diff.a}", f"B{sep}{diff.b}"]
     counts = diff.counts()
-    out.append("bilan : " + ", ".join(f"{KIND_FR[k]} {n}" for k, n in counts.items()))
-    out.append("normalisation des traces : " + ", ".join(name for name, _ in TRACE_RULES))
-    out += _environment_lines(diff)
+    out.append(t("bilan") + sep + ", ".join(f"{t(KIND_FR[k])} {n}" for k, n in counts.items()))
+    out.append(t("normalisation des traces") + sep + _rules(t, (name for name, _ in TRACE_RULES)))
+    out += _environment_lines(diff, lang)
     for c in diff.cases:
         if c.kind == "same" and not show_same:
             continue
         out.append("")
         attempts = (
-            f" (tentatives {c.attempts_before} → {c.attempts_after})" if c.attempts_before != c.attempts_after else ""
+            f" ({t('tentatives')} {c.attempts_before} → {c.attempts_after})"
+            if c.attempts_before != c.attempts_after
+            else ""
         )
         out.append(
-            f"[{KIND_FR[c.kind]}] {c.plan_id} {c.case_id} — {c.title} : {_v(c.before)} → {_v(c.after)}{attempts}"
+            f"[{t(KIND_FR[c.kind])}] {c.plan_id} {c.case_id} — {c.title}{sep}"
+            f"{_v(c.before, t)} → {_v(c.after, t)}{attempts}"
         )
         if c.casebook_changed:
-            out.append("  cahier de tests différent entre A et B")
+            out.append("  " + t("cahier de tests différent entre A et B"))
         for v in c.values:
-            label = "montant" if v.is_amount else "valeur"
             out.append(
-                f"  {label} {v.expectation_id} {v.path} : {_shown(v.before)} → {_shown(v.after)} "
-                f"(attendu {_shown(v.expected)})"
+                f"  {_label(v, t)} {v.expectation_id} {v.path}{sep}{_shown(v.before)} → {_shown(v.after)} "
+                f"({t('attendu')} {_shown(v.expected)})"
             )
         if c.trace_diff:
-            out.append(f"  traces : +{c.trace_added} −{c.trace_removed} lignes (après normalisation)")
-            out += [f"    {line}" for line in c.trace_diff]
+            counts_line = t("traces : +{added} −{removed} lignes (après normalisation)")
+            out.append("  " + counts_line.format(added=c.trace_added, removed=c.trace_removed))
+            out += [f"    {_markers(line, t)}" for line in c.trace_diff]
     out.append("")
     n = len(diff.regressions)
-    out.append(f"{n} régression(s)" if n else "aucune régression")
+    out.append(t("{count} régression(s)").format(count=n) if n else t("aucune régression"))
     return "\n".join(out) + "\n"
+
+
+def _label(value: ValueChange, t: Callable[[str], str]) -> str:
+    return t("montant" if value.is_amount else "valeur")
 
 
 _HTML_CSS = (
@@ -334,39 +370,45 @@ def _css(line: str) -> str:
     return "add" if line.startswith("+") else "del" if line.startswith("-") else ""
 
 
-def to_html(diff: SessionDiff, lang: str = "fr") -> str:
+def to_html(diff: SessionDiff, lang: str | None = None) -> str:
     from testbench.report.assets import csp_hash
 
+    lang = lang or default_language()
+    t, sep = translator(lang), colon(lang)
     csp = f"default-src 'none'; style-src {csp_hash(_HTML_CSS)}; base-uri 'none'; form-action 'none'"
     rows = []
     for c in diff.cases:
         if c.kind == "same":
             continue
         values = "".join(
-            f"<div>{'montant' if v.is_amount else 'valeur'} {escape(v.expectation_id)} {escape(v.path)} : "
+            f"<div>{escape(_label(v, t))} {escape(v.expectation_id)} {escape(v.path)}{sep}"
             f"{escape(_shown(v.before))} → <strong>{escape(_shown(v.after))}</strong></div>"
             for v in c.values
         )
         trace = ""
         if c.trace_diff:
-            lines = "".join(f'<span class="{_css(x)}">{escape(x)}</span>\n' for x in c.trace_diff)
+            lines = "".join(f'<span class="{_css(x)}">{escape(_markers(x, t))}</span>\n' for x in c.trace_diff)
             trace = f"<div>+{c.trace_added} −{c.trace_removed}</div><pre>{lines}</pre>"
         rows.append(
-            f'<tr class="k-{c.kind}"><td>{escape(KIND_FR[c.kind])}</td><td>{escape(c.plan_id)} '
-            f"<strong>{escape(c.case_id)}</strong><br>{escape(c.title)}</td><td>{escape(_v(c.before))} → "
-            f"{escape(_v(c.after))}</td><td>{values}</td><td>{trace}</td></tr>"
+            f'<tr class="k-{c.kind}"><td>{escape(t(KIND_FR[c.kind]))}</td><td>{escape(c.plan_id)} '
+            f"<strong>{escape(c.case_id)}</strong><br>{escape(c.title)}</td><td>{escape(_v(c.before, t))} → "
+            f"{escape(_v(c.after, t))}</td><td>{values}</td><td>{trace}</td></tr>"
         )
-    counts = ", ".join(f"{KIND_FR[k]} {n}" for k, n in diff.counts().items())
-    rules = ", ".join(name for name, _ in TRACE_RULES)
+    counts = ", ".join(f"{t(KIND_FR[k])} {n}" for k, n in diff.counts().items())
+    rules = _rules(t, (name for name, _ in TRACE_RULES))
+    title = escape(t("Comparaison de campagnes"))
+    headings = ("Changement", "Cas", "Verdict", "Valeurs", "Traces")
     return (
         f'<!DOCTYPE html><html lang="{escape(lang)}"><head><meta charset="utf-8">'
-        f'<meta http-equiv="Content-Security-Policy" content="{csp}"><title>Comparaison de campagnes</title>'
-        f"<style>{_HTML_CSS}</style></head><body><h1>Comparaison de campagnes</h1>"
-        f"<p>A : <code>{escape(diff.a)}</code><br>B : <code>{escape(diff.b)}</code></p>"
-        f"<p>{escape(counts)} — {len(diff.regressions)} régression(s)</p>"
-        f"<p>Normalisation des traces : {escape(rules)}</p>"
-        + "".join(f"<p>{escape(line)}</p>" for line in _environment_lines(diff))
-        + "<table><tr><th>Changement</th><th>Cas</th><th>Verdict</th><th>Valeurs</th><th>Traces</th></tr>"
+        f'<meta http-equiv="Content-Security-Policy" content="{csp}"><title>{title}</title>'
+        f"<style>{_HTML_CSS}</style></head><body><h1>{title}</h1>"
+        f"<p>A{sep}<code>{escape(diff.a)}</code><br>B{sep}<code>{escape(diff.b)}</code></p>"
+        f"<p>{escape(counts)} — {escape(t('{count} régression(s)').format(count=len(diff.regressions)))}</p>"
+        f"<p>{escape(t('Normalisation des traces'))}{sep}{escape(rules)}</p>"
+        + "".join(f"<p>{escape(line)}</p>" for line in _environment_lines(diff, lang))
+        + "<table><tr>"
+        + "".join(f"<th>{escape(t(h))}</th>" for h in headings)
+        + "</tr>"
         + "".join(rows)
         + "</table></body></html>\n"
     )
