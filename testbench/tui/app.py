@@ -2,9 +2,12 @@
 
 Architecture (Harlequin's): the execution core (``testbench.runner``, ``testbench.store``) runs
 without this package; the model of what is shown is ``testbench.tui.workstation`` (no Textual);
-runs happen in a thread worker that only posts messages, and the handlers here own every state
-change. One action registry (``testbench.tui.actions``) feeds the bindings, the command palette and
-the F1 help; ``tui.toml`` remaps keys by action id.
+runs happen in a thread worker that only posts messages, and the handlers on the UI thread own every
+state change. The app is split by job: this shell (bindings, layout, the casebook browser), the
+view switching (``tui.views``), the run (``tui.run_handlers``), the review window and the report
+(``tui.review_report``) and the key gate (``tui.key_gate``). One action registry
+(``testbench.tui.actions``) feeds the bindings, the command palette and the F1 help; ``tui.toml``
+remaps keys by action id.
 """
 
 from __future__ import annotations
@@ -18,12 +21,10 @@ from functools import partial
 from pathlib import Path
 
 from rich.text import Text
-from textual import events, on, work
+from textual import events, on
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingsMap
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.css.query import NoMatches
-from textual.dom import DOMNode
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
@@ -31,37 +32,25 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Log, Static
 from textual.widgets.tree import TreeNode
 
 from testbench.i18n import set_language, use_language
-from testbench.runner.events import CaseFinished, CaseStarted, StepFinished, StepStarted
-from testbench.store.read import AttemptView
-from testbench.store.session import SessionError, open_readonly
 from testbench.tui import actions as registry
 from testbench.tui.commands import ActionCommands, CaseCommands
 from testbench.tui.config import SETTINGS_FILE, Settings, UiState, config_dir
-from testbench.tui.execution import BenchFactory, run_cases
-from testbench.tui.messages import AttestationAsked, OperatorNotice, ReportDone, RunDone, RunProgress
-from testbench.tui.operator import InteractiveOperator
-from testbench.tui.render import MARKS, STEP_MARKS, STEP_WORDS, Renderer, mark
-from testbench.tui.review import add_review
-from testbench.tui.screens import AttestScreen, FormScreen, HelpScreen, ReviewScreen
+from testbench.tui.execution import BenchFactory
+from testbench.tui.key_gate import KeyGate
+from testbench.tui.operator_prompt import InteractiveOperator
+from testbench.tui.render import Renderer, mark
+from testbench.tui.review_report import ReviewAndReport
+from testbench.tui.run_handlers import RunHandlers
+from testbench.tui.screens import FormScreen, HelpScreen
 from testbench.tui.texts import make_translator
 from testbench.tui.traceview import TracePanes
+from testbench.tui.views import VIEW_TITLES, VIEWS, ViewSwitching
 from testbench.tui.workstation import CaseEntry, Filter, Key, Workstation, parse_filter
 
-VIEWS = ("case", "run", "compare", "traces", "overview", "review")
-VIEW_TITLES = {
-    "case": "Cas",
-    "run": "Exécution",
-    "compare": "Attendu/observé",
-    "traces": "Traces",
-    "overview": "Synthèse",
-    "review": "Revue",
-}
 VERDICT_CYCLE = (None, "fail", "error", "inconclusive", "pending", "pass", "none")
-#: views that need the whole width on a narrow terminal: the tree steps aside while it has no focus
-WIDE_VIEWS = ("compare", "traces")
 
 
-class WorkstationApp(App[int]):
+class WorkstationApp(KeyGate, ViewSwitching, RunHandlers, ReviewAndReport, App[int]):
     CSS_PATH = "styles.tcss"
     TITLE = "testbench"
     COMMANDS = {CaseCommands, ActionCommands}  # noqa: RUF012 - Textual's class attribute
@@ -340,99 +329,11 @@ class WorkstationApp(App[int]):
         if self.state is not None:
             self.state.set_position(self.ws.session_path, case=f"{key[0]}/{key[1]}")
 
-    # -- views -----------------------------------------------------------------------------------
-    def show_view(self, view: str) -> None:
-        if view == "traces":
-            self.refresh_traces()  # before the switch: the first frame of the view already has its lines
-        tabs = self.query_one("#views", TabbedContent)
-        focused = self.focused
-        if view != tabs.active and focused is not None and tabs in focused.ancestors:
-            # focus left inside the hidden pane would move to a widget of another pane, and the tabs
-            # would switch back to it: the view keys would seem dead. The tree keeps the focus instead.
-            self.query_one("#tree", Tree).focus()
-        tabs.active = view
-        if self.narrow and view in WIDE_VIEWS:
-            # a narrow terminal gives these views the whole width: the focus goes into them
-            home = self.query_one("#trace-panes", TracePanes).focused_view() if view == "traces" else None
-            (home or self.query_one("#compare-table", DataTable)).focus()
-
-    # -- a narrow terminal: the tree steps aside for the views that need the width ----------------
-    @property
-    def narrow(self) -> bool:
-        return self.screen.has_class("-narrow") if self._screen_stack else False
-
-    def update_layout(self) -> None:
-        """Hide the tree on a narrow terminal in the wide views, unless it (or the filter) has focus."""
-        if not self._screen_stack:
-            return
-        main_screen = self.screen_stack[0]
-        try:
-            main, left = main_screen.query_one("#main"), main_screen.query_one("#left")
-        except NoMatches:  # not composed yet
-            return
-        focused = main_screen.focused
-        tree_has_focus = focused is not None and left in focused.ancestors_with_self
-        narrow = main_screen.has_class("-narrow")
-        main.set_class(narrow and self.active_view in WIDE_VIEWS and not tree_has_focus, "-tree-hidden")
-
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         self._focused_screens.add(event.widget.screen)
         if self._held_keys:
             self.call_later(self._release_keys)
         self.update_layout()
-
-    # -- keys in a burst: each reaches the field it was typed in ---------------------------------
-    async def on_event(self, event: events.Event) -> None:
-        """One key at a time: the next key waits until the previous one has been handled.
-
-        Textual hands a key to the focused widget and goes on with the next one at once; when the first
-        moves the focus (``/``, ``a``, ctrl+p, Enter) or opens a window, the keys after it, already
-        handed to the old widget or to a window with no field focused yet, were misrouted or lost.
-        Held here, they follow in order once the previous key is done and the new window has its
-        field (or after a second, as before).
-        """
-        if not isinstance(event, events.Key) or event.is_forwarded:
-            await super().on_event(event)
-            return
-        self._held_keys.append(event)
-        await self._release_keys()
-
-    def _key_gate_closed(self) -> bool:
-        if self._key_in_flight:
-            return True
-        stack = self._screen_stack
-        return len(stack) > 1 and stack[-1].focused is None and stack[-1] not in self._focused_screens
-
-    async def _release_keys(self) -> None:
-        while self._held_keys and not self._key_gate_closed():
-            key = self._held_keys.pop(0)
-            target = self.focused or self.screen
-            await super().on_event(key)
-            if key.is_forwarded:  # handed to a widget: it comes back up the DOM to the app's bindings
-                self._key_in_flight = True
-                if not target.call_later(self._key_hop, target):
-                    self._key_in_flight = False
-        if self._held_keys and self._held_timer is None:
-            self._held_timer = self.set_timer(1.0, self._open_key_gate)  # a widget gone mid-way
-        elif not self._held_keys and self._held_timer is not None:
-            self._held_timer.stop()
-            self._held_timer = None
-
-    def _key_hop(self, node: DOMNode) -> None:
-        """Runs after ``node`` handled the key: follow it to the parent, until the app."""
-        parent = node._parent
-        if node is self or parent is None or not parent.call_later(self._key_hop, parent):
-            self._key_in_flight = False
-            self.call_later(self._release_keys)
-
-    async def _open_key_gate(self) -> None:
-        self._held_timer = None
-        self._key_in_flight = False
-        self._focused_screens.add(self.screen)
-        await self._release_keys()
-
-    def on_resize(self, event: events.Resize) -> None:
-        self.call_after_refresh(self.update_layout)  # after the screen took its size classes
 
     @on(TabbedContent.TabActivated, "#views")
     def _tab(self, event: TabbedContent.TabActivated) -> None:
@@ -444,72 +345,6 @@ class WorkstationApp(App[int]):
             self.refresh_traces()
         elif view == "overview":
             self.refresh_overview()
-
-    @property
-    def active_view(self) -> str:
-        return self.query_one("#views", TabbedContent).active
-
-    def current_entry(self) -> CaseEntry | None:
-        return self.ws.entry(self.current) if self.current else None
-
-    def refresh_case_views(self) -> None:
-        entry = self.current_entry()
-        self.query_one("#case-detail", Static).update(self.render.case(entry))
-        self.refresh_compare(entry)
-        self.query_one("#review-detail", Static).update(self.render.review(entry))
-        if self.active_view == "traces":
-            self.refresh_traces()
-
-    def chosen_attempt(self, entry: CaseEntry | None) -> AttemptView | None:
-        """The attempt the compare and traces views show: the latest unless one was chosen."""
-        if entry is None or entry.view is None or not entry.view.attempts:
-            return None
-        number = self.attempt_choice.get(entry.key)
-        return next((a for a in entry.view.attempts if a.number == number), entry.view.attempts[-1])
-
-    def action_attempt(self, delta: int) -> None:
-        entry = self.current_entry()
-        current = self.chosen_attempt(entry)
-        if entry is None or entry.view is None or current is None:
-            return
-        numbers = [a.number for a in entry.view.attempts]
-        pos = max(0, min(len(numbers) - 1, numbers.index(current.number) + delta))
-        self.attempt_choice[entry.key] = numbers[pos]
-        self.refresh_compare(entry)
-        if self.active_view == "traces":
-            self.refresh_traces()
-
-    def refresh_compare(self, entry: CaseEntry | None) -> None:
-        attempt = self.chosen_attempt(entry)
-        title, rows, messages = self.render.compare(entry, attempt)
-        table = self.query_one("#compare-table", DataTable)
-        table.clear()
-        for row in rows:
-            table.add_row(*row)
-        self.query_one("#compare-title", Label).update(title)
-        self.query_one("#compare-messages", Static).update(messages)
-        observed = self.query_one("#observed-table", DataTable)
-        observed.clear()
-        for row in self.render.observed(entry, attempt):
-            observed.add_row(*row)
-
-    def refresh_overview(self) -> None:
-        self.query_one("#overview-detail", Static).update(self.render.overview(self.last_report, self.bench_label))
-
-    def trace_connection(self) -> sqlite3.Connection | None:
-        """The trace panes' own read-only connection: reloading the model never closes it under them."""
-        if self._trace_conn is None:
-            try:
-                self._trace_conn = open_readonly(self.ws.session_path)
-            except SessionError:
-                return None
-        return self._trace_conn
-
-    def refresh_traces(self, force: bool = False) -> None:
-        entry = self.current_entry()
-        panes = self.query_one("#trace-panes", TracePanes)
-        attempt = self.chosen_attempt(entry)
-        panes.show_attempt(self.trace_connection(), attempt.id if attempt else None, force=force)
 
     # -- actions ---------------------------------------------------------------------------------
     def action_help(self) -> None:
@@ -544,10 +379,6 @@ class WorkstationApp(App[int]):
         self.verdict_filter = VERDICT_CYCLE[(pos + 1) % len(VERDICT_CYCLE)]
         self.rebuild_tree()
 
-    def action_show_view(self, view: str) -> None:
-        if view in VIEWS:
-            self.show_view(view)
-
     def action_toggle_language(self) -> None:
         self.lang = "en" if self.lang == "fr" else "fr"
         set_language(self.lang)  # what the bench says from now on (the run's worker included) follows
@@ -570,335 +401,10 @@ class WorkstationApp(App[int]):
         self.refresh_overview()
         self.refresh_labels()
 
-    def action_run_case(self) -> None:
-        entry = self.current_entry()
-        if entry is not None:
-            self.start_run([entry])
-
-    def action_run_selection(self) -> None:
-        self.start_run(self.visible_entries())
-
-    def action_run_rest(self) -> None:
-        self.start_run(self.ws.remaining())
-
-    def action_stop_run(self) -> None:
-        if self.operator is not None and self.running:
-            self.operator.stop.set()
-            if isinstance(self.screen, AttestScreen):  # the waiting step stays pending
-                self.screen.dismiss(None)
-            self.log_line(f"■ {self.t('arrêt demandé : fin après le cas en cours')}")
-
-    def action_review(self) -> None:
-        entry = self.current_entry()
-        if entry is None:
-            return
-        if self.running:
-            self.notify(self.t("Une exécution est en cours."), severity="warning")
-            return
-
-        def save(answer: dict[str, str]) -> None:
-            """Called by the window; a ReviewError keeps it open with what was typed."""
-            add_review(
-                self.ws.session_path,
-                casebook_sha=entry.casebook.sha256,
-                case_id=entry.case.id,
-                reviewer=answer["reviewer"],
-                action=answer["action"],
-                original=entry.original_verdict,
-                reason=answer["reason"],
-                verdict=answer["verdict"] or None,
-                key_path=self.settings.signing_key,
-            )
-
-        def done(saved: bool | None) -> None:
-            if saved:
-                self.reload()
-                self.show_view("review")
-
-        self.push_screen(
-            ReviewScreen(entry.case.id, entry.original_verdict, self.operator_name, self.t, self.verdict_label, save),
-            done,
-        )
-
-    def action_report(self) -> None:
-        out = self.ws.session_path.parent / f"{self.ws.session_path.stem}-rapport"
-        self.log_line(self.t(f"… rapport en cours : {out}"))
-        self._write_report(out)
-
-    @work(thread=True, exclusive=True, group="report", exit_on_error=False, description="rapport HTML")
-    def _write_report(self, out: Path) -> None:
-        try:
-            from testbench.report.html import write_report
-
-            path = write_report(self.ws.session_path, out, lang=self.lang)
-            self.post_message(ReportDone(str(path)))
-        except Exception as exc:  # a report failure is shown, never fatal to the exam
-            self.post_message(ReportDone("", f"{type(exc).__name__}: {exc}"))
-
-    def on_report_done(self, message: ReportDone) -> None:
-        if message.error:
-            error = self.t(message.error)
-            self.log_line(f"✘ {self.t('Rapport impossible')}{self.colon}{error}")
-            self.notify(f"{self.t('Rapport impossible')}{self.colon}{error}", severity="error")
-            return
-        self.last_report = Path(message.path)
-        self.log_line(f"✔ {self.t('Rapport écrit')}{self.colon}{message.path}")
-        self.notify(f"{self.t('Rapport écrit')}{self.colon}{message.path}", timeout=10)
-        self.refresh_overview()
-
-    def action_trace_search(self) -> None:
-        self.show_view("traces")
-        panes = self.query_one("#trace-panes", TracePanes)
-        query = self.query_one("#trace-query", Input)
-        if query.has_focus:
-            on_ = panes.toggle_filter()
-            self.notify(self.t("filtre des traces actif" if on_ else "filtre des traces inactif"), timeout=2)
-        else:
-            query.focus()
-
-    def action_trace_next(self) -> None:
-        if self.active_view == "traces":
-            self.query_one("#trace-panes", TracePanes).next_hit(1)
-
-    def action_trace_prev(self) -> None:
-        if self.active_view == "traces":
-            self.query_one("#trace-panes", TracePanes).next_hit(-1)
-
-    def action_step_next(self) -> None:
-        if self.active_view == "traces":
-            self.query_one("#trace-panes", TracePanes).jump_step(1)
-
-    def action_step_prev(self) -> None:
-        if self.active_view == "traces":
-            self.query_one("#trace-panes", TracePanes).jump_step(-1)
-
     async def action_quit(self) -> None:
         if self.operator is not None:
             self.operator.stop.set()
         self.exit(0)
-
-    # -- running ---------------------------------------------------------------------------------
-    def start_run(self, entries: list[CaseEntry]) -> None:
-        t = self.t
-        if self.running:
-            self.notify(t("Une exécution est en cours."), severity="warning")
-            return
-        if self.ws.read_only:
-            self.notify(
-                t("Lecture seule : la session est ouverte en écriture par un autre processus."), severity="error"
-            )
-            return
-        if not entries:
-            return
-        self.running = True
-        self._panel_timer = self.set_interval(0.1, self.flush_panel)
-        self.operator = InteractiveOperator(
-            ask=lambda request: self.post_message(AttestationAsked(request)),
-            tell=lambda text: self.post_message(OperatorNotice(text)),
-            hints=self.ws.observe_hints,
-        )
-        self.show_status(Text(f"{t('en cours')}{self.colon}{len(entries)} {t('cas')}", style="bold"))
-        self.log_line(f"── {t('Exécution')}{self.colon}{len(entries)} {t('cas')} ──")
-        if self.active_view not in ("traces", "compare"):  # the examiner may be watching the traces live
-            self.show_view("run")
-        targets = [(e.casebook, e.case) for e in entries]
-        self.run_worker(
-            partial(self._run_thread, targets, self.operator),
-            thread=True,
-            exclusive=True,
-            group="run",
-            exit_on_error=False,
-            description=f"exécution de {len(targets)} cas",
-        )
-
-    def _run_thread(self, targets: list, operator: InteractiveOperator) -> None:
-        """Worker thread: runs the cases; talks to the UI only through posted messages."""
-        try:
-            outcome = run_cases(
-                self.ws.session_path,
-                self.ws.casebooks,
-                targets,
-                bench_factory=self.bench_factory,
-                operator=operator,
-                listener=lambda event: self.post_message(RunProgress(event)),
-                stop=operator.stop,
-            )
-        except Exception as exc:  # the bench or the session failed: said on screen, never a crash
-            self.post_message(RunDone(None, f"{type(exc).__name__}: {exc}"))
-            return
-        self.post_message(RunDone(outcome))
-
-    def on_run_progress(self, message: RunProgress) -> None:
-        t = self.t
-        event = message.event
-        if isinstance(event, CaseStarted):
-            self.run_case_id = event.case.id
-            self.attempt_choice.pop(self._key_of(event.case) or ("", ""), None)
-            self.running_attempt = event.attempt_id
-            self.log_line(f"▶ {event.case.id} ({event.index + 1}/{event.total}) — {event.case.title}")
-            self.show_status(
-                Text(f"{t('en cours')}{self.colon}{event.case.id} ({event.index + 1}/{event.total})", style="bold")
-            )
-            prompt = Text()
-            for req in event.case.cards:
-                prompt.append(
-                    f"▣ {t('Carte à insérer')}{self.colon}{req.card} → {t('lecteur')} {req.slot}\n", style="yellow"
-                )
-            self.show_prompt(prompt)
-            for req in event.case.cards:
-                self.log_line(f"  ▣ {t('Carte à insérer')}{self.colon}{req.card} → {t('lecteur')} {req.slot}")
-            # the tree and the case views follow the running case, at the pace of the reloads
-            self._follow = self._key_of(event.case)
-            if self._follow is not None:
-                self._changed.add(self._follow)
-            self.schedule_reload()
-        elif isinstance(event, StepStarted):
-            self.show_status(
-                Text(f"{t('en cours')}{self.colon}{event.case.id} — {t('étape')} {event.step.id}", style="bold")
-            )
-            self._live_traces()
-        elif isinstance(event, StepFinished):
-            symbol = STEP_MARKS.get(event.status, "·")
-            detail = f" {t(event.detail)}" if event.detail else ""
-            word = t(STEP_WORDS.get(event.status, event.status))
-            self.log_line(f"  {symbol} {event.step.id} {event.step.action or t('manuelle')}{self.colon}{word}{detail}")
-            self._live_traces()
-        elif isinstance(event, CaseFinished):
-            verdict = event.outcome.verdict.value
-            symbol = MARKS.get(verdict, ("·", ""))[0]
-            reason = f" — {t(event.outcome.reason)}" if event.outcome.reason else ""
-            self.log_line(f"■ {event.case.id}{self.colon}{symbol} {self.verdict_label(verdict)}{reason}")
-            prompt = Text()
-            statuses = self.ws.card_status_of(event.case, event.attempt_id, event.outcome.reason)
-            for req in event.case.cards:
-                status = statuses.get(req.slot, "non vérifiée")
-                shown = t(status)
-                line = f"▣ {t('lecteur')} {req.slot}{self.colon}{t('carte')} {req.card} — {shown}"
-                self.log_line(f"  {line}")
-                prompt.append(line + "\n", style="red" if status.startswith("refusée") else "green")
-            if event.case.cards:
-                self.log_line(f"  ▣ {t('Retirez les cartes.')}")
-                prompt.append(t("Retirez les cartes."), style="bold")
-            key = self._key_of(event.case)
-            if key is not None:
-                self._changed.add(key)
-            self.schedule_reload()
-            self.show_prompt(prompt)
-
-    def _live_traces(self) -> None:
-        """During a run, the traces view shows the running attempt as the recorder writes it.
-
-        The recorder writes a step's lines when the next step starts (and at the end of the case).
-        """
-        if self.active_view == "traces" and self.running_attempt is not None:
-            self.query_one("#trace-panes", TracePanes).show_attempt(
-                self.trace_connection(), self.running_attempt, force=True
-            )
-
-    def on_operator_notice(self, message: OperatorNotice) -> None:
-        text = self.t(message.text)  # the bench's words, in the language shown
-        self.log_line(f"⚠ {text}")
-        self.show_prompt(Text(f"⚠ {text}", style="bold red"))
-        self.notify(text, severity="warning", timeout=8)
-
-    def on_attestation_asked(self, message: AttestationAsked) -> None:
-        request = message.request
-        self.log_line(f"  ✋ {request.step.id}{self.colon}{request.step.instruction}")
-        self.flush_panel()
-        self.push_screen(AttestScreen(request, self.operator_name, self.t), request.resolve)
-
-    def on_run_done(self, message: RunDone) -> None:
-        t = self.t
-        self.running = False
-        if self._panel_timer is not None:
-            self._panel_timer.stop()
-            self._panel_timer = None
-        self.flush_panel()
-        self._follow = None
-        if message.outcome is None:
-            error = t(message.error)
-            self.log_line(f"✘ {t('exécution impossible')}{self.colon}{error}")
-            self.show_status(Text(f"{t('exécution impossible')}{self.colon}{error}", style="bold red"))
-            self.notify(error, severity="error", timeout=10)
-        else:
-            counts: dict[str, int] = {}
-            for v in message.outcome.verdicts.values():
-                counts[v] = counts.get(v, 0) + 1
-            summary = Text(
-                f"{t('exécution arrêtée') if message.outcome.stopped else t('exécution terminée')}{self.colon}"
-            )
-            summary.append(f"{message.outcome.ran} {t('cas')} ")
-            for v, n in counts.items():
-                summary.append_text(mark(v))
-                summary.append(f" {self.verdict_label(v)} {n}  ")
-            self.show_status(summary)
-            self.log_line(summary.plain)
-        self.reload()
-
-    # -- the run view, coalesced: a fast run posts hundreds of events a second ---------------------
-    def log_line(self, line: str) -> None:
-        self._panel_lines.append(line)
-        if self._panel_timer is None:
-            self.flush_panel()
-
-    def show_status(self, content: Text | str) -> None:
-        self._panel_status = content
-        if self._panel_timer is None:
-            self.flush_panel()
-
-    def show_prompt(self, content: Text | str) -> None:
-        self._panel_prompt = content
-        if self._panel_timer is None:
-            self.flush_panel()
-
-    def flush_panel(self) -> None:
-        if self._panel_lines:
-            self.query_one("#run-log", Log).write_lines(self._panel_lines)
-            self._panel_lines = []
-        if self._panel_status is not None:
-            self.query_one("#run-status", Static).update(self._panel_status)
-            self._panel_status = None
-        if self._panel_prompt is not None:
-            self.query_one("#card-prompt", Static).update(self._panel_prompt)
-            self._panel_prompt = None
-
-    def schedule_reload(self) -> None:
-        """Re-read the session at most every 0.3 s during a run (700 cases take ≈ 40 ms to re-read)."""
-        if not self._reload_scheduled:
-            self._reload_scheduled = True
-            self.set_timer(0.3, self._scheduled_reload)
-
-    def _scheduled_reload(self) -> None:
-        self._reload_scheduled = False
-        if not self.is_running or self._closing:  # the timer may fire while the app quits
-            return
-        follow, self._follow = self._follow, None
-        changed, self._changed = self._changed, set()
-        if not self.running or not self.ws.refresh_entries(changed):
-            self.reload()
-            return
-        # during a run: only the cases it touched (700 cases take ≈ 40 ms to re-read in full)
-        for key in changed:
-            node, entry = self.nodes.get(key), self.ws.entry(key)
-            if node is not None and entry is not None:
-                node.set_label(self._case_label(entry))
-        self._update_counts(self.visible_entries())
-        if follow is not None and follow != self.current:
-            self.goto_case(follow)  # refreshes the case views
-        elif self.current in changed:
-            self.refresh_case_views()
-        self.refresh_overview()
-
-    def _key_of(self, case: object) -> Key | None:
-        return self._case_keys.get(id(case))
-
-    def reload(self) -> None:
-        self.ws.reload()
-        self.refresh_labels()
-        self.refresh_case_views()
-        self.refresh_overview()
-        if self.active_view == "traces":
-            self.refresh_traces(force=True)
 
     def on_unmount(self) -> None:
         gc.unfreeze()

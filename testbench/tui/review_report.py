@@ -1,0 +1,73 @@
+"""The review window and the HTML report, the two actions that write beside the session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import work
+
+from testbench.tui.messages import ReportDone
+from testbench.tui.review import add_review
+from testbench.tui.screens import ReviewScreen
+
+
+class ReviewAndReport:
+    """Mixed into :class:`~testbench.tui.app.WorkstationApp`."""
+
+    def action_review(self) -> None:
+        entry = self.current_entry()
+        if entry is None:
+            return
+        if self.running:
+            self.notify(self.t("Une exécution est en cours."), severity="warning")
+            return
+
+        def save(answer: dict[str, str]) -> None:
+            """Called by the window; a ReviewError keeps it open with what was typed."""
+            add_review(
+                self.ws.session_path,
+                casebook_sha=entry.casebook.sha256,
+                case_id=entry.case.id,
+                reviewer=answer["reviewer"],
+                action=answer["action"],
+                original=entry.original_verdict,
+                reason=answer["reason"],
+                verdict=answer["verdict"] or None,
+                key_path=self.settings.signing_key,
+            )
+
+        def done(saved: bool | None) -> None:
+            if saved:
+                self.reload()
+                self.show_view("review")
+
+        self.push_screen(
+            ReviewScreen(entry.case.id, entry.original_verdict, self.operator_name, self.t, self.verdict_label, save),
+            done,
+        )
+
+    def action_report(self) -> None:
+        out = self.ws.session_path.parent / f"{self.ws.session_path.stem}-rapport"
+        self.log_line(self.t(f"… rapport en cours : {out}"))
+        self._write_report(out)
+
+    @work(thread=True, exclusive=True, group="report", exit_on_error=False, description="rapport HTML")
+    def _write_report(self, out: Path) -> None:
+        try:
+            from testbench.report.html import write_report
+
+            path = write_report(self.ws.session_path, out, lang=self.lang)
+            self.post_message(ReportDone(str(path)))
+        except Exception as exc:  # a report failure is shown, never fatal to the exam
+            self.post_message(ReportDone("", f"{type(exc).__name__}: {exc}"))
+
+    def on_report_done(self, message: ReportDone) -> None:
+        if message.error:
+            error = self.t(message.error)
+            self.log_line(f"✘ {self.t('Rapport impossible')}{self.colon}{error}")
+            self.notify(f"{self.t('Rapport impossible')}{self.colon}{error}", severity="error")
+            return
+        self.last_report = Path(message.path)
+        self.log_line(f"✔ {self.t('Rapport écrit')}{self.colon}{message.path}")
+        self.notify(f"{self.t('Rapport écrit')}{self.colon}{message.path}", timeout=10)
+        self.refresh_overview()

@@ -1,0 +1,266 @@
+"""Running cases from the workstation: start and stop a run, and the handlers of what the run posts.
+
+Runs happen in a thread worker that only posts messages (``testbench.tui.messages``); the handlers
+here, on the UI thread, own every state change. The run view is coalesced: a fast run posts hundreds
+of events a second, so lines and reloads are flushed on a timer.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from rich.text import Text
+from textual.widgets import Log, Static
+
+from testbench.runner.events import CaseFinished, CaseStarted, StepFinished, StepStarted
+from testbench.tui.execution import run_cases
+from testbench.tui.messages import AttestationAsked, OperatorNotice, RunDone, RunProgress
+from testbench.tui.operator_prompt import InteractiveOperator
+from testbench.tui.render import MARKS, STEP_MARKS, STEP_WORDS, mark
+from testbench.tui.screens import AttestScreen
+from testbench.tui.traceview import TracePanes
+from testbench.tui.workstation import CaseEntry, Key
+
+
+class RunHandlers:
+    """Mixed into :class:`~testbench.tui.app.WorkstationApp`; owns its run state (``operator``, ``running``)."""
+
+    def action_run_case(self) -> None:
+        entry = self.current_entry()
+        if entry is not None:
+            self.start_run([entry])
+
+    def action_run_selection(self) -> None:
+        self.start_run(self.visible_entries())
+
+    def action_run_rest(self) -> None:
+        self.start_run(self.ws.remaining())
+
+    def action_stop_run(self) -> None:
+        if self.operator is not None and self.running:
+            self.operator.stop.set()
+            if isinstance(self.screen, AttestScreen):  # the waiting step stays pending
+                self.screen.dismiss(None)
+            self.log_line(f"■ {self.t('arrêt demandé : fin après le cas en cours')}")
+
+    def start_run(self, entries: list[CaseEntry]) -> None:
+        t = self.t
+        if self.running:
+            self.notify(t("Une exécution est en cours."), severity="warning")
+            return
+        if self.ws.read_only:
+            self.notify(
+                t("Lecture seule : la session est ouverte en écriture par un autre processus."), severity="error"
+            )
+            return
+        if not entries:
+            return
+        self.running = True
+        self._panel_timer = self.set_interval(0.1, self.flush_panel)
+        self.operator = InteractiveOperator(
+            ask=lambda request: self.post_message(AttestationAsked(request)),
+            tell=lambda text: self.post_message(OperatorNotice(text)),
+            hints=self.ws.observe_hints,
+        )
+        self.show_status(Text(f"{t('en cours')}{self.colon}{len(entries)} {t('cas')}", style="bold"))
+        self.log_line(f"── {t('Exécution')}{self.colon}{len(entries)} {t('cas')} ──")
+        if self.active_view not in ("traces", "compare"):  # the examiner may be watching the traces live
+            self.show_view("run")
+        targets = [(e.casebook, e.case) for e in entries]
+        self.run_worker(
+            partial(self._run_thread, targets, self.operator),
+            thread=True,
+            exclusive=True,
+            group="run",
+            exit_on_error=False,
+            description=f"exécution de {len(targets)} cas",
+        )
+
+    def _run_thread(self, targets: list, operator: InteractiveOperator) -> None:
+        """Worker thread: runs the cases; talks to the UI only through posted messages."""
+        try:
+            outcome = run_cases(
+                self.ws.session_path,
+                self.ws.casebooks,
+                targets,
+                bench_factory=self.bench_factory,
+                operator=operator,
+                listener=lambda event: self.post_message(RunProgress(event)),
+                stop=operator.stop,
+            )
+        except Exception as exc:  # the bench or the session failed: said on screen, never a crash
+            self.post_message(RunDone(None, f"{type(exc).__name__}: {exc}"))
+            return
+        self.post_message(RunDone(outcome))
+
+    def on_run_progress(self, message: RunProgress) -> None:
+        t = self.t
+        event = message.event
+        if isinstance(event, CaseStarted):
+            self.run_case_id = event.case.id
+            self.attempt_choice.pop(self._key_of(event.case) or ("", ""), None)
+            self.running_attempt = event.attempt_id
+            self.log_line(f"▶ {event.case.id} ({event.index + 1}/{event.total}) — {event.case.title}")
+            self.show_status(
+                Text(f"{t('en cours')}{self.colon}{event.case.id} ({event.index + 1}/{event.total})", style="bold")
+            )
+            prompt = Text()
+            for req in event.case.cards:
+                prompt.append(
+                    f"▣ {t('Carte à insérer')}{self.colon}{req.card} → {t('lecteur')} {req.slot}\n", style="yellow"
+                )
+            self.show_prompt(prompt)
+            for req in event.case.cards:
+                self.log_line(f"  ▣ {t('Carte à insérer')}{self.colon}{req.card} → {t('lecteur')} {req.slot}")
+            # the tree and the case views follow the running case, at the pace of the reloads
+            self._follow = self._key_of(event.case)
+            if self._follow is not None:
+                self._changed.add(self._follow)
+            self.schedule_reload()
+        elif isinstance(event, StepStarted):
+            self.show_status(
+                Text(f"{t('en cours')}{self.colon}{event.case.id} — {t('étape')} {event.step.id}", style="bold")
+            )
+            self._live_traces()
+        elif isinstance(event, StepFinished):
+            symbol = STEP_MARKS.get(event.status, "·")
+            detail = f" {t(event.detail)}" if event.detail else ""
+            word = t(STEP_WORDS.get(event.status, event.status))
+            self.log_line(f"  {symbol} {event.step.id} {event.step.action or t('manuelle')}{self.colon}{word}{detail}")
+            self._live_traces()
+        elif isinstance(event, CaseFinished):
+            verdict = event.outcome.verdict.value
+            symbol = MARKS.get(verdict, ("·", ""))[0]
+            reason = f" — {t(event.outcome.reason)}" if event.outcome.reason else ""
+            self.log_line(f"■ {event.case.id}{self.colon}{symbol} {self.verdict_label(verdict)}{reason}")
+            prompt = Text()
+            statuses = self.ws.card_status_of(event.case, event.attempt_id, event.outcome.reason)
+            for req in event.case.cards:
+                status = statuses.get(req.slot, "non vérifiée")
+                shown = t(status)
+                line = f"▣ {t('lecteur')} {req.slot}{self.colon}{t('carte')} {req.card} — {shown}"
+                self.log_line(f"  {line}")
+                prompt.append(line + "\n", style="red" if status.startswith("refusée") else "green")
+            if event.case.cards:
+                self.log_line(f"  ▣ {t('Retirez les cartes.')}")
+                prompt.append(t("Retirez les cartes."), style="bold")
+            key = self._key_of(event.case)
+            if key is not None:
+                self._changed.add(key)
+            self.schedule_reload()
+            self.show_prompt(prompt)
+
+    def _live_traces(self) -> None:
+        """During a run, the traces view shows the running attempt as the recorder writes it.
+
+        The recorder writes a step's lines when the next step starts (and at the end of the case).
+        """
+        if self.active_view == "traces" and self.running_attempt is not None:
+            self.query_one("#trace-panes", TracePanes).show_attempt(
+                self.trace_connection(), self.running_attempt, force=True
+            )
+
+    def on_operator_notice(self, message: OperatorNotice) -> None:
+        text = self.t(message.text)  # the bench's words, in the language shown
+        self.log_line(f"⚠ {text}")
+        self.show_prompt(Text(f"⚠ {text}", style="bold red"))
+        self.notify(text, severity="warning", timeout=8)
+
+    def on_attestation_asked(self, message: AttestationAsked) -> None:
+        request = message.request
+        self.log_line(f"  ✋ {request.step.id}{self.colon}{request.step.instruction}")
+        self.flush_panel()
+        self.push_screen(AttestScreen(request, self.operator_name, self.t), request.resolve)
+
+    def on_run_done(self, message: RunDone) -> None:
+        t = self.t
+        self.running = False
+        if self._panel_timer is not None:
+            self._panel_timer.stop()
+            self._panel_timer = None
+        self.flush_panel()
+        self._follow = None
+        if message.outcome is None:
+            error = t(message.error)
+            self.log_line(f"✘ {t('exécution impossible')}{self.colon}{error}")
+            self.show_status(Text(f"{t('exécution impossible')}{self.colon}{error}", style="bold red"))
+            self.notify(error, severity="error", timeout=10)
+        else:
+            counts: dict[str, int] = {}
+            for v in message.outcome.verdicts.values():
+                counts[v] = counts.get(v, 0) + 1
+            summary = Text(
+                f"{t('exécution arrêtée') if message.outcome.stopped else t('exécution terminée')}{self.colon}"
+            )
+            summary.append(f"{message.outcome.ran} {t('cas')} ")
+            for v, n in counts.items():
+                summary.append_text(mark(v))
+                summary.append(f" {self.verdict_label(v)} {n}  ")
+            self.show_status(summary)
+            self.log_line(summary.plain)
+        self.reload()
+
+    # -- the run view, coalesced: a fast run posts hundreds of events a second ---------------------
+    def log_line(self, line: str) -> None:
+        self._panel_lines.append(line)
+        if self._panel_timer is None:
+            self.flush_panel()
+
+    def show_status(self, content: Text | str) -> None:
+        self._panel_status = content
+        if self._panel_timer is None:
+            self.flush_panel()
+
+    def show_prompt(self, content: Text | str) -> None:
+        self._panel_prompt = content
+        if self._panel_timer is None:
+            self.flush_panel()
+
+    def flush_panel(self) -> None:
+        if self._panel_lines:
+            self.query_one("#run-log", Log).write_lines(self._panel_lines)
+            self._panel_lines = []
+        if self._panel_status is not None:
+            self.query_one("#run-status", Static).update(self._panel_status)
+            self._panel_status = None
+        if self._panel_prompt is not None:
+            self.query_one("#card-prompt", Static).update(self._panel_prompt)
+            self._panel_prompt = None
+
+    def schedule_reload(self) -> None:
+        """Re-read the session at most every 0.3 s during a run (700 cases take ≈ 40 ms to re-read)."""
+        if not self._reload_scheduled:
+            self._reload_scheduled = True
+            self.set_timer(0.3, self._scheduled_reload)
+
+    def _scheduled_reload(self) -> None:
+        self._reload_scheduled = False
+        if not self.is_running or self._closing:  # the timer may fire while the app quits
+            return
+        follow, self._follow = self._follow, None
+        changed, self._changed = self._changed, set()
+        if not self.running or not self.ws.refresh_entries(changed):
+            self.reload()
+            return
+        # during a run: only the cases it touched (700 cases take ≈ 40 ms to re-read in full)
+        for key in changed:
+            node, entry = self.nodes.get(key), self.ws.entry(key)
+            if node is not None and entry is not None:
+                node.set_label(self._case_label(entry))
+        self._update_counts(self.visible_entries())
+        if follow is not None and follow != self.current:
+            self.goto_case(follow)  # refreshes the case views
+        elif self.current in changed:
+            self.refresh_case_views()
+        self.refresh_overview()
+
+    def _key_of(self, case: object) -> Key | None:
+        return self._case_keys.get(id(case))
+
+    def reload(self) -> None:
+        self.ws.reload()
+        self.refresh_labels()
+        self.refresh_case_views()
+        self.refresh_overview()
+        if self.active_view == "traces":
+            self.refresh_traces(force=True)
