@@ -1,6 +1,6 @@
 """File layout of the virtual cards, shared by the card builders and the decoders.
 
-What comes from public sources (sesam-vitale.md §5.5, §5.6, §5.9): the Vitale AIDs, EF 2F00/2F02
+What comes from public sources (docs/cards.md §2.1, §2.2): the Vitale AIDs, EF 2F00/2F02
 under MF_VITALE, EF 2001 as a map file, tags 65/80/81/82/93 and 66/80, the read sequence SELECT MF →
 READ BINARY SFI 2 → SELECT AID VITALE → READ BINARY SFI 2; the CPS ATRs, the PKCS#15 AIDs,
 EF.SN.ICC and the ANS issuer number, the paths 3F00/0001/7001 and 3F00/0001/D120…D12F.

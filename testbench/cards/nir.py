@@ -1,7 +1,7 @@
 """NIR (numéro d'inscription au répertoire) parsing and key check.
 
 The key rule (clé = 97 − (13-digit NIR mod 97), Corsica 2A/2B counted as 19/18) is tagged
-[UNVERIFIED]/[CODE] in the domain reference (sesam-vitale.md §5.2); it is what public validators use.
+unverified against an official text; it is what public validators use (docs/cards.md §2.1).
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ class NirParts:
 
     @property
     def temporary(self) -> bool:
-        """Temporary numbers start with 3, 4, 7 or 8 ([CODE], sesam-vitale.md §5.2)."""
+        """Temporary numbers start with 3, 4, 7 or 8 (as public validators have it; docs/cards.md §2.1)."""
         return self.sex in "3478"
 
 

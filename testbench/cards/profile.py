@@ -22,7 +22,7 @@ from .nir import NirError, check_nir
 FORMAT_VERSION = "1"
 COVERAGE_FLAGS = ("ald", "c2s", "maternity", "at_mp", "alsace_moselle", "ame")
 
-#: Default ATRs per kind (sesam-vitale.md §5.4 and §5.9).
+#: Default ATRs per kind (docs/cards.md §2.1 and §2.2).
 DEFAULT_ATR = {
     "vitale1": bytes.fromhex("3F65250022096990 00".replace(" ", "")),
     "vitale2": bytes.fromhex("3B7513000044 09EA9000".replace(" ", "")),

@@ -1,7 +1,7 @@
 """High-level public read sequences: ``read_vitale`` and ``read_cps`` over any :class:`CardChannel`.
 
 Vitale: SELECT MF → READ BINARY SFI 2 (identities) → SELECT AID VITALE → READ BINARY SFI 2 (NIRs)
-(public, sesam-vitale.md §5.6), then READ BINARY SFI 3 and 4 (card data and rights, OURS).
+(public, docs/cards.md §2.1), then READ BINARY SFI 3 and 4 (card data and rights, OURS).
 CPS: SELECT the PKCS#15 AID, read EF.SN.ICC, the identity file 0001/7001 and the situations
 0001/D120…, then VERIFY without data to count the PIN tries (no try consumed, no PIN sent).
 

@@ -1,4 +1,4 @@
-"""Status words and their meaning (ISO 7816-4 and the CPS2ter words of sesam-vitale.md §5.9), in French."""
+"""Status words and their meaning (ISO 7816-4 and the CPS2ter words of docs/cards.md §2.2), in French."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The FSE-like XML record of an invoice, and its validation against our XSD (data/fse.xsd).
 
-Our own format (billing-rules.md §12.3 proposal): the real FSE groups are not public. The element
+Our own format (docs/reference-engine.md, « Outputs »): the real FSE groups are not public. The element
 ``fse`` carries ``certifie="non"`` so nobody mistakes it for a real FSE.
 """
 

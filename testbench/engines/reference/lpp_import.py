@@ -1,8 +1,9 @@
-"""Loaders for the public LPP formats (billing-rules.md §15) into :class:`TariffEntry` rows.
+"""Loaders for the public LPP formats into :class:`TariffEntry` rows (docs/reference-engine.md, « Loading the
+public LPP data »).
 
 Public, documented formats:
 - SNDS ``IR_LPP_V`` (``LPP_COD; VAL_DTD; LPP_TAR; LPP_PRU``), ``;``-separated CSV, one row per tariff
-  change; ``LPP_PRU`` read as the PLV (0 = no PLV), an inference billing-rules.md §8.1 explains;
+  change; ``LPP_PRU`` read as the PLV (0 = no PLV), an inference docs/reference-engine.md states;
 - SNDS ``NT_LPP`` (``LPP_PRS_IDE; LPP_RED_LIB; LPP_VAL_DTF; ...; LPP_PRS_TYP``) for labels, types and
   end dates;
 - the CNAM LPP DBF (cp850) "fiche" file: ``CODE_TIPS, NOM_COURT, AGE_MAX, TYPE_PREST, DATE_FIN``.

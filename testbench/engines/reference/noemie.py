@@ -1,11 +1,11 @@
 """A NOEMIE-like return simulator: ARL (positive / negative) and RSP (payments / rejects).
 
-Our own text layout, inspired by the public description of NOEMIE PS files (billing-rules.md §13,
-sesam-vitale.md §7.5): a fixed 128-character header entity ``000``, variable entities
+Our own text layout, inspired by the public description of NOEMIE PS files (docs/reference-engine.md,
+« Outputs »): a fixed 128-character header entity ``000``, variable entities
 ``code(3) + niveau(2) + data`` terminated by ``@``, an entity ``990`` holding the totals of the level
 it closes, and a fixed 128-character end entity ``999``. Field layouts are ours.
 
-Reject codes: the six code pairs of billing-rules.md §13.2 are real (a CPAM memo); the ARL codes
+Reject codes: the six code pairs are real (a CPAM memo); the ARL codes
 are ours (the real list is not public).
 """
 
@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from testbench.engines.reference.money import ZERO, cents
 
-#: Real RSP reject code pairs (billing-rules.md §13.2), labels paraphrased.
+#: Real RSP reject code pairs (a CPAM memo), labels paraphrased.
 RSP_REJECT_CODES: dict[str, str] = {
     "0460 053": "ETABLISSEMENT PRESCRIPTEUR INCONNU DU FICHIER NATIONAL",
     "0470 049": "PRESCRIPTION INTERDITE A CETTE DATE",

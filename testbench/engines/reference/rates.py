@@ -1,4 +1,4 @@
-"""The AMO rate decision (billing-rules.md §3, FIDES VF34): the first matching rule wins."""
+"""The AMO rate decision (FIDES VF34; docs/reference-engine.md, « Rules, in order »): the first matching rule wins."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def _decision(rate: Decimal, exo: str, rule: str, modulation: str = "") -> RateD
 
 
 def nature_assurance(req: InvoiceRequest) -> str:
-    """B2 nature d'assurance of the invoice (billing-rules.md §5.1)."""
+    """B2 nature d'assurance of the invoice (docs/reference-engine.md, « Rules, in order »)."""
     cov = req.beneficiary.coverage.at(req.care_date)
     if cov.maternity:
         return "30"
@@ -60,7 +60,7 @@ def _table_rate(tables: Tables, category: str, when: date, modulation: str, line
 
 
 def decide_rate(req: InvoiceRequest, line: Line, category: str, when: date, tables: Tables) -> RateDecision:
-    """Apply billing-rules.md §3 in order; see docs/reference-engine.md for each rule's source."""
+    """Apply the FIDES VF34 decision in order; see docs/reference-engine.md for each rule's source."""
     cov = req.beneficiary.coverage.at(when)
     if line.is_ald and not cov.ald:  # flagged ALD or coded exo 4: either needs the ALD right
         raise R.refuse(R.ALD_NOT_IN_RIGHTS, f"ligne {line.index + 1}: ALD facturée sans droits ALD", line=line.index)

@@ -1,7 +1,7 @@
 """The pure split: an invoice request and the tables in, per-line BR / AMO / AMC / patient out.
 
 No I/O, no state, no clock: the same request always gives the same amounts. Amounts are Decimal,
-rounded per line with the request's mode, then summed (billing-rules.md §2: never round the total).
+rounded per line with the request's mode, then summed (FIDES RG_VF644, RG_VF670: never round the total).
 """
 
 from __future__ import annotations

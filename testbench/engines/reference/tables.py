@@ -2,7 +2,7 @@
 
 Every figure the rules use comes from here and is chosen by the date of care (FIDES RG_VF630: the
 price reference date is the execution date of each prestation). The bundled tables
-(``data/tables.json``) hold the public examples of billing-rules.md; ``lpp_import`` loads the
+(``data/tables.json``) hold public example values (docs/reference-engine.md, « Tables »); ``lpp_import`` loads the
 public LPP formats into the same objects.
 """
 
