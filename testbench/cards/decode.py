@@ -252,7 +252,7 @@ def generation_from_atr(atr: bytes) -> int | None:
 
 
 def decode_vitale(identity: bytes, nirs: bytes, card: bytes = b"", rights: bytes = b"", atr: bytes = b"") -> VitaleData:
-    """Combine the four Vitale files; identities and NIRs are matched by order (§5.6)."""
+    """Combine the four Vitale files; identities and NIRs are matched by order (docs/cards.md §2.1)."""
     ids = decode_identities(identity)
     nir_list = decode_nirs(nirs)
     info = decode_card_data(card) if card else {}

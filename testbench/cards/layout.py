@@ -44,7 +44,7 @@ TAG_CAISSE = 0xC4
 TAG_CENTRE = 0xC5
 TAG_CODE_GESTION = 0xC6
 TAG_RIGHTS_START = 0xC7  # AAAAMMJJ
-TAG_RIGHTS_END = 0xC8  # AAAAMMJJ, absent on Vitale 1 (no such field, §5.1)
+TAG_RIGHTS_END = 0xC8  # AAAAMMJJ, absent on Vitale 1 (no such field, docs/cards.md §2.1)
 # rights file: one E5 per beneficiary (OURS)
 TAG_RIGHTS_ENTRY = 0xE5
 TAG_R_RANK = 0xC0  # ASCII 2 digits
@@ -123,7 +123,7 @@ def pin_block(code: str) -> bytes:
 
 
 def atr_family(atr: bytes) -> str | None:
-    """ "vitale1", "vitale2", "cps3", "cps4" or None, from the public ATR tables (§5.4, §5.9)."""
+    """ "vitale1", "vitale2", "cps3", "cps4" or None, from the public ATR tables (docs/cards.md §2.1, §2.2)."""
     a = bytes(atr)
     if len(a) == 9 and a[:4] == bytes.fromhex("3F652500") and a[5] == 0x09 and a[7:] == b"\x90\x00":
         return "vitale1"

@@ -198,7 +198,7 @@ class PyscardTransport:
                 raise CardUnavailable(E.pcsc_message(E.E_NO_SMARTCARD, self.reader, "fr")) from None
             except CardConnectionException as exc:
                 hr = getattr(exc, "hresult", 0) & 0xFFFFFFFF
-                if hr == HR_UNPOWERED and time.monotonic() < deadline:  # pitfall 4: re-insert inside one poll
+                if hr == HR_UNPOWERED and time.monotonic() < deadline:  # a card re-inserted inside one poll
                     time.sleep(0.02)
                     continue
                 fallback = "connexion impossible au lecteur « {reader} »"

@@ -153,7 +153,7 @@ def _age(birth: date, when: date) -> int:
 
 
 def _withholdings(req: InvoiceRequest, lines: list[LineResult], tables: Tables) -> dict[str, Decimal]:
-    """Participation forfaitaire and franchise: informational, withheld later by the AMO (§6).
+    """Participation forfaitaire and franchise: informational, withheld later by the AMO (docs/reference-engine.md).
 
     Per day of care on this invoice, capped by the table's daily cap. Yearly caps need per-patient
     counters across invoices; the engine is deterministic and stateless here, so they are not applied.
