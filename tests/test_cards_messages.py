@@ -228,7 +228,7 @@ def test_a_refused_card_reads_in_english_in_the_report_and_the_workstation(tmp_p
     assert_one_language(french, english)
     assert "“vitale2-c2s”" in english and f"“{expected}”" in english  # both cards named
     assert "SARAH" not in english  # and their holders redacted, as the report does
-    found = [c["found"] for c in data["cover"]["cards"] if c["found"] != "non renseigné"]  # read by the guard
+    found = [c["found"] for c in data["cover"]["cards"] if c["found"] != "not recorded"]  # read by the guard
     assert len(found) == 3 and all(f.startswith(("test Vitale", "test CPE", "test CPS")) for f in found), found
     assert not any(words(f) & FRENCH for f in found), found
     assert [b.split(" (")[0] for b in data["cover"]["bays"]] == ["in-memory virtual cards"]  # how the cards were served

@@ -170,14 +170,15 @@ def _cover(
         operators.add(str(operator))
     started = min((r["started_wall"] for r in runs), default=None)
     ended = max((r["ended_wall"] for r in runs if r["ended_wall"]), default=None)
+    missing = translator(lang)(NOT_RECORDED)  # what the JSON and the HTML say of a missing value
     return {
-        "sut": {"name": sut_name or NOT_RECORDED, "version": sut_version or NOT_RECORDED},
-        "agrement": _first(sources, "agrement", "agrement_number", "test_number") or NOT_RECORDED,
+        "sut": {"name": sut_name or missing, "version": sut_version or missing},
+        "agrement": _first(sources, "agrement", "agrement_number", "test_number") or missing,
         "engine": {
-            "name": engine.get("name") or NOT_RECORDED,
-            "version": engine.get("version") or NOT_RECORDED,
-            "agrement": engine.get("agrement") or NOT_RECORDED,
-            "socle_version": engine.get("socle_version") or NOT_RECORDED,
+            "name": engine.get("name") or missing,
+            "version": engine.get("version") or missing,
+            "agrement": engine.get("agrement") or missing,
+            "socle_version": engine.get("socle_version") or missing,
         },
         "casebooks": [
             {
@@ -193,16 +194,16 @@ def _cover(
             }
             for cb in session.casebooks
         ],
-        "bay": " ; ".join(bays) or NOT_RECORDED,
+        "bay": " ; ".join(bays) or missing,
         "bays": bays,
         "readers": readers,
         "cards": [
-            {k: (v if v not in (None, "") else NOT_RECORDED) for k, v in c.items()}
-            | {"atr": c.get("atr") or NOT_RECORDED, "reader": c.get("reader") or NOT_RECORDED}
+            {k: (v if v not in (None, "") else missing) for k, v in c.items()}
+            | {"atr": c.get("atr") or missing, "reader": c.get("reader") or missing}
             for _, c in sorted(cards.items())
         ],
-        "operators": sorted(operators) or [NOT_RECORDED],
-        "host": _first(envs, "host") or NOT_RECORDED,
+        "operators": sorted(operators) or [missing],
+        "host": _first(envs, "host") or missing,
         "started": iso(started),
         "ended": iso(ended),
         "runs": [

@@ -124,7 +124,7 @@ class Scrubber:
             kind = path_kind(path)
             if kind is not None:
                 self.counts[kind] += 1
-                return redact.MARKERS[kind]
+                return self._redactor.marker(kind)
         return self.value(value)
 
     def value(self, value: Any) -> Any:

@@ -33,7 +33,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from testbench.i18n import translator
+from testbench.i18n import default_language, translator
 from testbench.traces.known import (
     FIELD_KINDS,
     KnownValues,
@@ -60,6 +60,15 @@ MARKERS: dict[str, str] = {
 }
 
 ALL_KINDS = frozenset(k for k in MARKERS if k != "nir?")
+
+#: the markers whose word is French, as an English export reads them (NIR, FINESS, RPPS… are names)
+MARKERS_EN: dict[str, str] = {"‹NOM›": "‹NAME›", "‹DATE_NAISSANCE›": "‹BIRTH_DATE›", "‹ID_PS›": "‹PS_ID›"}
+_FRENCH_MARKER = re.compile("|".join(map(re.escape, MARKERS_EN)))
+
+
+def english_markers(text: str) -> str:
+    """``text`` with the French marker words in English (‹NOM› → ‹NAME›): an English export, one language."""
+    return _FRENCH_MARKER.sub(lambda m: MARKERS_EN[m.group()], text) if "‹" in text else text
 
 # -------------------------------------------------------------------------------------- patterns
 
@@ -279,6 +288,7 @@ class Redactor:
         for date in birth_dates:
             self.known.add("birth_date", date)
         self._t = translator(lang)
+        self._english = (lang or default_language()) == "en"
         cleaned = sorted(self.known.names, key=len, reverse=True)
         self._names = (
             re.compile(r"(?<!\w)(?:" + "|".join(_name_pattern(n) for n in cleaned) + r")(?!\w)")
@@ -379,6 +389,11 @@ class Redactor:
             steps.append(sub_encoded)
         return steps
 
+    def marker(self, kind: str) -> str:
+        """The marker of ``kind`` in this redactor's language (a value replaced whole)."""
+        found = MARKERS[kind]
+        return MARKERS_EN.get(found, found) if self._english else found
+
     def redact(self, text: str) -> str:
         return self.redact_with_report(text).text
 
@@ -386,7 +401,7 @@ class Redactor:
         ctx = _Ctx(text)
         for step in self._steps:
             text = step(text, ctx)
-        return Redaction(text, ctx.counts)
+        return Redaction(english_markers(text) if self._english else text, ctx.counts)
 
     def redact_lines(self, lines: Iterable[str]) -> tuple[list[str], Counter[str]]:
         total: Counter[str] = Counter()
