@@ -661,6 +661,75 @@ _EN: dict[str, str] = {
     "agrément du moteur": "engine's agrément",
     "logiciel testé": "software under test",
     "cahier": "casebook",
+    # the runner's reasons and comparisons (testbench/runner: runner.py, compare.py), recorded in French
+    "{expectation} : attendu {expected}, observé {observed} ({detail})": "{expectation}: expected {expected}, observed {observed} ({detail})",  # noqa: E501
+    "attendu {expected}, observé {observed} ({detail})": "expected {expected}, observed {observed} ({detail})",
+    "égal": "equal",
+    "écart {delta} ≤ tolérance {tolerance}": "difference {delta} ≤ tolerance {tolerance}",
+    "écart {delta} > tolérance {tolerance}": "difference {delta} > tolerance {tolerance}",
+    "{expectation} : valeur absente : {path}": "{expectation}: value missing: {path}",
+    "valeur absente : {path}": "value missing: {path}",
+    "{expectation} : l'étape {step} n'a pas été exécutée": "{expectation}: step {step} was not run",
+    "l'étape {step} n'a pas été exécutée": "step {step} was not run",
+    "{expectation} : refus attendu {expected}, refus observé {code}": "{expectation}: refusal {expected} expected, refusal {code} observed",  # noqa: E501
+    "refus attendu {expected}, refus observé {code}": "refusal {expected} expected, refusal {code} observed",
+    "{expectation} : refus {code} attendu à l'étape {step}, mais l'étape a été acceptée": "{expectation}: refusal {code} expected at step {step}, but the step was accepted",  # noqa: E501
+    "refus {code} attendu à l'étape {step}, mais l'étape a été acceptée": "refusal {code} expected at step {step}, but the step was accepted",  # noqa: E501
+    "étape {step} refusée par le moteur : {code} {message}": "step {step} refused by the engine: {code} {message}",
+    "étape manuelle {step} en attente de l'opérateur": "manual step {step} waiting for the operator",
+    "étape manuelle {step} rejetée par l'opérateur : {note}": "manual step {step} rejected by the operator: {note}",
+    "défaut du banc : {detail}": "bench fault: {detail}",
+    "{expectation} : {count} ligne(s) interdite(s) {where}": "{expectation}: {count} forbidden line(s) {where}",
+    "{count} ligne(s) interdite(s) {where}": "{count} forbidden line(s) {where}",
+    "{expectation} : aucune ligne ne correspond {where}": "{expectation}: no line matches {where}",
+    "aucune ligne ne correspond {where}": "no line matches {where}",
+    "{count} ligne(s) trouvée(s) {where}": "{count} line(s) found {where}",
+    "aucune ligne {where}": "no line {where}",
+    "à l'étape {step}": "at step {step}",
+    "pendant le cas": "during the case",
+    "motif invalide : {error}": "invalid pattern: {error}",
+    # the reference engine's refusals (testbench/engines/reference, codes in refusals.py): the code stays,
+    # its sentence reads in the report's language
+    "lecture de carte indisponible ({reason})": "card reading unavailable ({reason})",
+    "aucun lecteur de cartes n'est relié au moteur": "no card reader is linked to the engine",
+    "carte {kind} de nature réelle : seules les cartes de test sont acceptées": "{kind} card of real nature: only test cards are accepted",  # noqa: E501
+    "ADRi: NIR absent de la requête": "ADRi: NIR missing from the request",
+    "ADRi: bénéficiaire inconnu": "ADRi: unknown beneficiary",
+    "facture {ref} déjà créée (doublon de FSE)": "invoice {ref} already created (duplicate FSE)",
+    "facture inconnue {invoice}": "unknown invoice {invoice}",
+    "lot sans facture": "lot without an invoice",
+    "facture {number} non sécurisée": "invoice {number} not secured",
+    "facture {number} déjà dans le lot {lot}": "invoice {number} already in lot {lot}",
+    "régimes différents dans un lot: {regimes}": "different regimes in one lot: {regimes}",
+    "scénario de retour inconnu {scenario}": "unknown return scenario {scenario}",
+    "aucun lot construit": "no lot built",
+    "lot inconnu {lot}": "unknown lot {lot}",
+    "{field}: objet attendu": "{field}: object expected",
+    "{field}: chaîne attendue": "{field}: string expected",
+    "{field}: booléen attendu": "{field}: boolean expected",
+    "{field}: date ISO attendue (AAAA-MM-JJ)": "{field}: ISO date expected (YYYY-MM-DD)",
+    "{field}: date invalide {value}": "{field}: invalid date {value}",
+    "{field}: quantité entière de 1 à 999 attendue": "{field}: a whole quantity from 1 to 999 expected",
+    "{field}: nomenclature {nomenclature} non gérée": "{field}: nomenclature {nomenclature} not supported",
+    "{field}: un code LPP a 7 chiffres ({code})": "{field}: an LPP code has 7 digits ({code})",
+    "{field}: coefficient positif attendu": "{field}: positive coefficient expected",
+    "{field}: code d'exonération d'un caractère attendu": "{field}: one-character exoneration code expected",
+    "{field}: une valeur parmi {values}": "{field}: one of {values}",
+    "arrondi {rounding} non géré": "rounding {rounding} not supported",
+    "{field}: entier attendu": "{field}: integer expected",
+    "amc.contract: 'tm' ou 'tm+depassement'": "amc.contract: 'tm' or 'tm+depassement'",
+    "{field}: liste attendue": "{field}: list expected",
+    "facture sans ligne": "invoice without a line",
+    "{count} lignes (999 au plus)": "{count} lines (999 at most)",
+    "ligne {line}: aucun taux {category} {modulation} au {date}": "line {line}: no {category} {modulation} rate on {date}",  # noqa: E501
+    "ligne {line}: ALD facturée sans droits ALD": "line {line}: ALD billed without ALD rights",
+    "ligne {line}: pas de tarif {code} au {date}": "line {line}: no tariff for {code} on {date}",
+    "ligne {line}: code {nomenclature} {code} inconnu": "line {line}: unknown {nomenclature} code {code}",
+    "ligne {line}: soins du {date} hors de la période de droits": "line {line}: care on {date} outside the rights period",  # noqa: E501
+    "tiers payant AMO+AMC sans contrat AMC": "tiers payant AMO+AMC without an AMC contract",
+    "ligne {line}: montant négatif": "line {line}: negative amount",
+    "ligne {line}: prix {price} au-dessus du PLV {plv} ({code})": "line {line}: price {price} above the PLV {plv} ({code})",  # noqa: E501
+    "ligne {line}: dépassement de {amount} interdit pour un bénéficiaire C2S": "line {line}: excess fee of {amount} not allowed for a C2S beneficiary",  # noqa: E501
     # the command line's own messages (verify, keys, merge, engine check, run, ui) and what they print of the
     # core (session store, campaign, integrity checks): French as written, read back here in English
     "{path}: {message}": "{path}: {message}",  # a file named before what is said of it: each part on its own

@@ -184,3 +184,46 @@ def test_an_english_report_has_english_markers_and_missing_values_in_every_file(
     assert "‹NAME›" in everything and "‹BIRTH_DATE›" in everything  # the markers are there, in English
     cover = json.loads((english_demo["report"] / "report.json").read_text(encoding="utf-8"))["cover"]
     assert cover["engine"]["agrement"] == "not recorded"
+
+
+def reference_refusal_texts() -> list[str]:
+    """Every refusal sentence the reference engine writes, its variable parts filled with samples."""
+    import ast
+    from pathlib import Path
+
+    import testbench.engines.reference as reference
+
+    texts = []
+    for path in sorted(Path(reference.__file__).parent.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            args = node.args[1:2] if name == "refuse" else node.args[:1] if name == "_bad" else []
+            for arg in args:
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                    texts.append(arg.value)
+                elif isinstance(arg, ast.JoinedStr):
+                    parts = [p.value if isinstance(p, ast.Constant) else f"v{i}" for i, p in enumerate(arg.values)]
+                    if "".join(p for p in parts if not p.startswith("v")).strip(" :"):  # not « {field}: {exc} »
+                        texts.append("".join(parts))
+    return texts
+
+
+def test_every_reference_refusal_reads_in_english() -> None:
+    texts = reference_refusal_texts()
+    assert len(texts) >= 35 and "ligne v1: ALD facturée sans droits ALD" in texts
+    untranslated = [t for t in texts if english(t) == t]
+    assert untranslated == []
+    frenchy = re.compile(r"\b(?:de|du|des|la|le|sans|attendue?|inconnue?|facture|ligne|non|aucun)\b")
+    assert [english(t) for t in texts if frenchy.search(english(t))] == []
+
+
+def test_a_refused_step_reads_in_english_in_the_run_reason() -> None:
+    reason = "étape s-inv refusée par le moteur : ALD_NOT_IN_RIGHTS ligne 1: ALD facturée sans droits ALD"
+    assert english(reason) == (
+        "step s-inv refused by the engine: ALD_NOT_IN_RIGHTS line 1: ALD billed without ALD rights"
+    )
+    assert english("e-amo : attendu 163.00, observé 163.80 (différent)") == (
+        "e-amo: expected 163.00, observed 163.80 (different)"
+    )
