@@ -24,7 +24,8 @@ from testbench.casebook.model import (
     Step,
     StepKind,
 )
-from testbench.engines.api import EngineCrash, EngineInfo, EngineRefusal, JsonObject
+from testbench.domain.refusal import EngineRefusal
+from testbench.engines.api import EngineCrash, EngineInfo, JsonObject
 
 
 class FakeBay:

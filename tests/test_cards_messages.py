@@ -251,7 +251,7 @@ def test_a_refused_card_reads_in_english_in_the_report_and_the_workstation(tmp_p
 
 def test_pin_refusals_read_in_english() -> None:
     from testbench.cards.pin import verify_test_pin
-    from testbench.engines.api import EngineRefusal
+    from testbench.domain.refusal import EngineRefusal
 
     bay = holding("cps", "cps3-pin-blocked")
     with pytest.raises(EngineRefusal) as info:

@@ -254,7 +254,7 @@ def test_case_guard_checks_the_case_requirements() -> None:
 def test_verify_test_pin_results_never_hold_the_pin() -> None:
     from testbench.cards.api import CardError
     from testbench.cards.pin import verify_test_pin
-    from testbench.engines.api import EngineRefusal
+    from testbench.domain.refusal import EngineRefusal
 
     bay = _bay_with("cps", "cps3-psad-lpp")
     result = verify_test_pin(bay, "cps")
@@ -276,7 +276,7 @@ def test_verify_test_pin_wrong_pin_and_low_tries() -> None:
 
     from testbench.cards.pin import verify_test_pin
     from testbench.cards.profile import Pin
-    from testbench.engines.api import EngineRefusal
+    from testbench.domain.refusal import EngineRefusal
 
     good = load_profile(P / "cps4-nurse.xml")
     wrong = replace(good, pin=Pin("0000", 3, 3))  # the card holds the real PIN, the profile a wrong one

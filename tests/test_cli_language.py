@@ -16,9 +16,9 @@ from fakes import make_case
 from testbench.cli.main import build_parser, main, requested_language
 from testbench.cli.progress import Progress
 from testbench.cli.texts import ARGPARSE_FR, HELP_EN, cli_translator
+from testbench.domain.verdict import Outcome, Verdict
 from testbench.i18n import use_language
 from testbench.runner.events import CaseFinished
-from testbench.runner.verdict import Outcome, Verdict
 
 ENGLISH_WORDS = ("usage:", "positional arguments", "options:", "show this help message", "error:", "required:")
 FRENCH_WORDS = ("usage :", "arguments positionnels", "options :", "afficher cette aide", "erreur :", "obligatoires")

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from testbench.engines.api import EngineCrash, EngineError, EngineProtocolError, EngineTimeout
+from testbench.domain.refusal import EngineError
+from testbench.engines.api import EngineCrash, EngineProtocolError, EngineTimeout
 from testbench.engines.protocol.client import SubprocessEngine
 
 FAULT_ENGINE = Path(__file__).parent / "data" / "engines" / "fault_engine.py"

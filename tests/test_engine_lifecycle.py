@@ -19,7 +19,9 @@ from typing import Any
 
 import pytest
 
-from testbench.engines.api import EngineCrash, EngineError, EngineProtocolError, EngineTimeout
+from testbench.domain.refusal import EngineError
+from testbench.domain.vocabulary import ENGINE_METHODS
+from testbench.engines.api import EngineCrash, EngineProtocolError, EngineTimeout
 from testbench.engines.protocol import jsonrpc as J
 from testbench.engines.protocol.client import SubprocessEngine
 from testbench.engines.protocol.validation import check, nonconforming
@@ -187,7 +189,7 @@ def test_parse_refuses_depth_beyond_the_limit_without_recursing() -> None:
         J.parse(b'{"a":' + b"[" * 200_000)  # the decoder's own recursion limit, truncated line or not
 
 
-@pytest.mark.parametrize("method", J.ENGINE_METHODS)
+@pytest.mark.parametrize("method", ENGINE_METHODS)
 def test_every_result_is_checked_against_its_published_schema(method: str) -> None:
     """The fault engine answers every method with ``{"ok": true, "pid": …}``: no method's schema allows it."""
     engine = SubprocessEngine([sys.executable, str(FAULT_ENGINE)], timeout=5, start_timeout=20)

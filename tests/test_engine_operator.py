@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from testbench.engines.api import Engine, EngineRefusal, EngineUnavailable
+from testbench.domain.refusal import EngineRefusal
+from testbench.engines.api import Engine, EngineUnavailable
 from testbench.engines.operator import OperatorEngine, OperatorPrompt
 
 

@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from testbench.cards.api import CardUnavailable
-from testbench.engines.api import Engine, EngineRefusal
+from testbench.domain.refusal import EngineRefusal
+from testbench.domain.vocabulary import ENGINE_METHODS
+from testbench.engines.api import Engine
 from testbench.engines.protocol import jsonrpc as J
 from testbench.engines.protocol.client import SubprocessEngine
 from testbench.engines.protocol.server import Server
@@ -136,7 +138,7 @@ def test_read_line_caps_without_reading_everything() -> None:
 
 
 def test_schemas_are_valid_json_and_cover_every_method() -> None:
-    for method in J.ENGINE_METHODS + J.CONTROL_METHODS:
+    for method in ENGINE_METHODS + J.CONTROL_METHODS:
         for part in ("params", "result"):
             path = REPO / "testbench/engines/protocol/schemas" / f"{method}.{part}.json"
             assert json.loads(path.read_text("utf-8"))["$schema"].startswith("https://json-schema.org/")

@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from testbench.engines.api import Engine, EngineRefusal
+from testbench.domain.refusal import EngineRefusal
+from testbench.engines.api import Engine
 from testbench.engines.reference.b2 import RECORD_LENGTH, parse_file
 from testbench.engines.reference.engine import ReferenceEngine
 from testbench.engines.reference.fse import validate_fse

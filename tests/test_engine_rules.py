@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from testbench.engines.api import EngineRefusal
+from testbench.domain.refusal import EngineRefusal
 from testbench.engines.reference.model import parse_invoice_request
 from testbench.engines.reference.split import compute_invoice
 from testbench.engines.reference.tables import load_bundled_tables

@@ -17,10 +17,10 @@ from fakes import make_case
 
 from testbench.cli.main import main
 from testbench.cli.progress import Progress
+from testbench.domain.verdict import Outcome, Verdict
 from testbench.engines.api import EngineCrash, EngineUnavailable
 from testbench.i18n import english, use_language
 from testbench.runner.events import CaseFinished
-from testbench.runner.verdict import Outcome, Verdict
 
 #: English typography: no space before « : ; ? ! » (French puts one there)
 FRENCH_SPACING = re.compile(r"\w [:;?!](?:\s|$)")

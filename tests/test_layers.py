@@ -36,3 +36,23 @@ def test_textual_blocker_really_blocks() -> None:
     code = "import sys; sys.modules['textual'] = None\nimport textual\n"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode != 0
+
+
+def test_domain_imports_no_other_testbench_package() -> None:
+    """The vocabulary at the bottom depends on nothing above it (stdlib only)."""
+    code = (
+        "import pkgutil, sys, testbench.domain as d\n"
+        "for m in pkgutil.iter_modules(d.__path__): __import__(f'testbench.domain.{m.name}')\n"
+        "above = sorted(m for m in sys.modules if m.startswith('testbench.')\n"
+        "               and not m.startswith('testbench.domain'))\n"
+        "assert not above, above\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_domain_check_sees_an_upward_import() -> None:
+    """The check above would prove nothing if importing a layer above did not show in sys.modules."""
+    code = "import sys, testbench.domain, testbench.runner.compare\nassert 'testbench.casebook.model' in sys.modules\n"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr

@@ -11,10 +11,10 @@ import pytest
 from lxml import html
 
 from testbench import fmt, i18n
+from testbench.domain.verdict import Verdict
 from testbench.report import html as report_html
 from testbench.report.build import BuildOptions, build_report
 from testbench.report.content import gather
-from testbench.runner.verdict import Verdict
 from testbench.store.annotations import ACTION_FR
 from testbench.store.read import read_session
 from testbench.store.session import SessionStore

@@ -12,6 +12,7 @@ import pytest
 from testbench.cards.inprocess import Fault
 from testbench.cards.profile import load_profile
 from testbench.casebook.loader import load_casebook
+from testbench.domain.verdict import Verdict
 from testbench.paths import CARD_PROFILES_DIR, CASEBOOKS_DIR
 from testbench.report.html import write_report
 from testbench.runner.assemble import BenchOptions, assemble
@@ -19,7 +20,6 @@ from testbench.runner.campaign import RunRequest, record_casebooks, run_campaign
 from testbench.runner.events import StepStarted
 from testbench.runner.runner import Runner
 from testbench.runner.tracing import TraceRecorder
-from testbench.runner.verdict import Verdict
 from testbench.store.read import read_session
 from testbench.store.session import SessionStore
 

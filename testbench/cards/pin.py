@@ -6,7 +6,7 @@ contains it. Tries are counted first and the PIN is not sent when fewer than ``m
 so a bench or casebook bug cannot block a test card (design note 13).
 
 A refusal by the card is a business answer a case may expect, so it is raised as the runner's
-refusal type (:class:`testbench.engines.api.EngineRefusal`) with a stable code:
+refusal type (:class:`testbench.domain.refusal.EngineRefusal`) with a stable code:
 ``PIN_BLOCKED`` (0 tries left, nothing sent), ``PIN_TRIES_LOW`` (too few tries left to risk one,
 nothing sent), ``PIN_WRONG`` (the card refused the PIN; ``details`` has the tries left).
 """
@@ -14,6 +14,8 @@ nothing sent), ``PIN_WRONG`` (the card refused the PIN; ``details`` has the trie
 from __future__ import annotations
 
 from typing import Any
+
+from testbench.domain.refusal import EngineRefusal
 
 from .apdu import INS_VERIFY, build
 from .api import CardChannel, CardError
@@ -24,12 +26,6 @@ from .sw import sw_meaning
 PIN_BLOCKED = "PIN_BLOCKED"
 PIN_TRIES_LOW = "PIN_TRIES_LOW"
 PIN_WRONG = "PIN_WRONG"
-
-
-def _refuse(code: str, message: str, details: dict[str, Any]) -> Exception:
-    from testbench.engines.api import EngineRefusal
-
-    return EngineRefusal(code, message, details)
 
 
 def verify_test_pin(bay: CardChannel, slot: str, min_tries: int = 2) -> dict[str, Any]:
@@ -45,9 +41,9 @@ def verify_test_pin(bay: CardChannel, slot: str, min_tries: int = 2) -> dict[str
     if before is None:  # already verified in this card session
         return {"verified": True, "sent": False, "tries_before": None}
     if before == 0:
-        raise _refuse(PIN_BLOCKED, "code porteur bloqué : non présenté", {"tries_before": 0, "sent": False})
+        raise EngineRefusal(PIN_BLOCKED, "code porteur bloqué : non présenté", {"tries_before": 0, "sent": False})
     if before < min_tries:
-        raise _refuse(
+        raise EngineRefusal(
             PIN_TRIES_LOW,
             f"code porteur non présenté : {before} essai(s) restant(s) seulement",
             {"tries_before": before, "sent": False},
@@ -57,6 +53,6 @@ def verify_test_pin(bay: CardChannel, slot: str, min_tries: int = 2) -> dict[str
         return {"verified": True, "sent": True, "tries_before": before}
     after = 0 if sw == 0x6983 else (sw & 0x0F if sw & 0xFFF0 == 0x63C0 else None)
     code = PIN_BLOCKED if after == 0 else PIN_WRONG
-    raise _refuse(
+    raise EngineRefusal(
         code, f"code porteur refusé : {sw_meaning(sw)}", {"tries_before": before, "tries_after": after, "sent": True}
     )

@@ -39,16 +39,15 @@ from testbench.casebook.model import (
 )
 from testbench.casebook.source import SourceText, malformed
 from testbench.casebook.vocabulary import (
-    ACTIONS,
     DOMAINS,
     FORMAT_VERSION,
     LINE_DEFAULTS,
-    MANUAL,
     MODE_SPELLINGS,
     NAMESPACE,
     STEP_DEFAULTS,
 )
 from testbench.casebook.xsd import element_names
+from testbench.domain.vocabulary import ACTIONS, MANUAL
 
 #: Expat names a namespaced element "namespace}local" (the parser's namespace separator is "}").
 NS = NAMESPACE + "}"

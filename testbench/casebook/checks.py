@@ -17,7 +17,8 @@ from typing import Any
 
 from testbench.casebook.lazy import CaseParts
 from testbench.casebook.model import Domain, ExpectationKind, Fixtures, Mode
-from testbench.casebook.vocabulary import MANUAL, OBSERVATION_PATHS, OBSERVATION_ROOTS, REFUSAL_CODES
+from testbench.domain.normalize import RULES as NORMALIZE_RULES
+from testbench.domain.vocabulary import MANUAL, OBSERVATION_PATHS, OBSERVATION_ROOTS, REFUSAL_CODES
 
 #: report(offset, message, attribute, **fields): the builder turns the start tag's byte offset (and
 #: the attribute's name) into ``line:col``; with fields, the message is a template (French, its
@@ -55,7 +56,7 @@ _OBSERVATION = _path_regex()
 def _normalize_rules() -> frozenset[str] | None:
     """Names of the runner's normalisation rules; None when the runner is not installed."""
     try:
-        from testbench.runner.normalize import RULES
+        from testbench.domain.normalize import RULES
     except ImportError:
         return None
     return frozenset(RULES)
@@ -144,7 +145,7 @@ def _check_expectations(case_id: str, parts: CaseParts, actions: dict[str, str],
             if step[0] == MANUAL:
                 for item in step[6]:
                     observed[item.path] = step[1]
-    rules = _normalize_rules()
+    rules = NORMALIZE_RULES
     refused: dict[str, str] = {}
     producers_of = _PRODUCERS
     valid_cache = _VALID
@@ -157,7 +158,7 @@ def _check_expectations(case_id: str, parts: CaseParts, actions: dict[str, str],
             if action is None:
                 report(at, "l'étape « {step} » n'existe pas dans le cas {case}", "step", step=step, case=case_id)
                 continue
-        if "normalize" in attrs and rules is not None:
+        if "normalize" in attrs:
             unknown = [name for name in attrs["normalize"].split() if name not in rules]
             if unknown:
                 known = ", ".join(sorted(rules))

@@ -6,9 +6,9 @@ import sys
 from collections import Counter
 from typing import TextIO
 
+from testbench.domain.verdict import Verdict
 from testbench.i18n import colon, translator
 from testbench.runner.events import CaseFinished, CaseStarted, RunEvent
-from testbench.runner.verdict import Verdict
 
 _ORDER = (Verdict.PASS, Verdict.FAIL, Verdict.ERROR, Verdict.INCONCLUSIVE, Verdict.PENDING, Verdict.SKIPPED)
 

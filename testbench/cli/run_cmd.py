@@ -9,8 +9,8 @@ from pathlib import Path
 
 from testbench.cli.main import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from testbench.cli.progress import Progress
+from testbench.domain.verdict import Verdict
 from testbench.i18n import default_language, translator
-from testbench.runner.verdict import Verdict
 
 
 def register(sub: argparse._SubParsersAction) -> None:

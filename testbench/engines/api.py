@@ -6,8 +6,8 @@ Requests and results are JSON objects (``dict``) because they cross a process bo
 decimal strings ("33.60"), never floats, dates ISO 8601 strings.
 
 Errors are distinct on purpose, because they lead to different verdicts:
-- :class:`EngineRefusal` — the engine refused the request with a stable code (product behaviour;
-  a case may expect it);
+- :class:`~testbench.domain.refusal.EngineRefusal` — the engine refused the request with a stable
+  code (product behaviour; a case may expect it);
 - :class:`EngineCrash`, :class:`EngineTimeout`, :class:`EngineProtocolError` — the engine failed
   (verdict ``error``, the campaign goes on with a restarted engine); a malformed result, an engine
   that stopped in the middle of a case or failed to start are such failures;
@@ -20,16 +20,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
+from testbench.domain.refusal import EngineError
+
 JsonObject = dict[str, Any]
 
 #: Receives one line of the engine's own trace (channel ``engine``).
 TraceSink = Callable[[str], None]
-
-#: Receives an engine process's lifecycle events, ``(kind, details)``: ``engine-restart``,
-#: ``engine-stopped``, ``engine-start-failed``; ``details["message"]`` says it in French. An engine that
-#: can restart offers ``attach_lifecycle(sink)``, ``begin_case()`` and ``end_case()``; the runner uses
-#: them when present, so that a restart is recorded with its case and never hidden inside one.
-LifecycleSink = Callable[[str, JsonObject], None]
 
 
 @dataclass(frozen=True)
@@ -50,20 +46,6 @@ class EngineInfo:
         }
 
 
-class EngineError(Exception):
-    """Base of every engine failure."""
-
-
-class EngineRefusal(EngineError):
-    """The engine refused the request: a business answer with a stable code, not a fault."""
-
-    def __init__(self, code: str, message: str = "", details: JsonObject | None = None) -> None:
-        super().__init__(f"{code}: {message}" if message else code)
-        self.code = code
-        self.message = message
-        self.details = details or {}
-
-
 class EngineCrash(EngineError):
     """The engine process died or raised an internal error."""
 
@@ -82,7 +64,11 @@ class EngineUnavailable(EngineError):
 
 @runtime_checkable
 class Engine(Protocol):
-    """A billing core driven by the bench. Slots are logical reader names ("vitale", "cps")."""
+    """A billing core driven by the bench. Slots are logical reader names ("vitale", "cps").
+
+    Its methods are :data:`testbench.domain.vocabulary.ENGINE_METHODS`; the optional hooks an engine
+    may add (operator mode, restarts between cases) are the protocols of :mod:`testbench.domain.hooks`.
+    """
 
     def describe(self) -> EngineInfo: ...
 

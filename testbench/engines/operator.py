@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from testbench.engines.api import EngineInfo, EngineRefusal, EngineUnavailable, JsonObject
+from testbench.domain.refusal import EngineRefusal
+from testbench.engines.api import EngineInfo, EngineUnavailable, JsonObject
 
 DEFAULT_PATTERNS: dict[str, tuple[str, ...]] = {
     "fse": ("*.xml", "*.fse", "*.FSE"),

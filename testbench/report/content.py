@@ -15,15 +15,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 from testbench import __version__, fmt
+from testbench.domain.verdict import VERDICT_ORDER, Verdict
 from testbench.i18n import colon, translator
 from testbench.integrity import chain
 from testbench.report.evidence import Evidence
 from testbench.report.personal import Scrubber
-from testbench.runner.verdict import Verdict
 from testbench.store.annotations import read_annotations
 from testbench.store.read import CaseView, SessionView
 from testbench.store.schema import SCHEMA_VERSION
-from testbench.store.verdicts import VERDICT_ORDER, count_verdicts, deciding_review, retained_verdict
+from testbench.store.verdicts import count_verdicts, deciding_review, retained_verdict
 
 NOT_RECORDED = "non renseigné"
 FORMAT_VERSION = "1.1"

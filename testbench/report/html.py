@@ -14,16 +14,10 @@ import jinja2
 from markupsafe import Markup
 
 from testbench import fmt
+from testbench.domain.verdict import VERDICT_ORDER
 from testbench.i18n import translator
 from testbench.report import assets, svg
-from testbench.report.content import (
-    NOT_RECORDED,
-    VERDICT_ORDER,
-    ReportContent,
-    clock_text,
-    final_label,
-    verdict_label,
-)
+from testbench.report.content import NOT_RECORDED, ReportContent, clock_text, final_label, verdict_label
 from testbench.store.annotations import ACTION_FR
 
 

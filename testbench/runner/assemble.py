@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from testbench.cards.api import CardBay
+from testbench.domain.hooks import Closable
 from testbench.engines.api import Engine
 from testbench.runner.runner import CardGuard
 from testbench.runner.tracing import TraceRecorder
@@ -41,9 +42,8 @@ class Bench:
         try:
             self.engine.close()
         finally:
-            close = getattr(self.bay, "close", None)
-            if close is not None:
-                close()
+            if isinstance(self.bay, Closable):
+                self.bay.close()
 
 
 def reference_engine_command() -> list[str]:

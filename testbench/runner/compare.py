@@ -14,9 +14,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from testbench.casebook.model import Expectation, ExpectationKind
-from testbench.runner import normalize
-from testbench.runner.observe import canonical, lookup
-from testbench.runner.verdict import Verdict
+from testbench.domain import normalize
+from testbench.domain.observe import canonical, lookup
+from testbench.domain.verdict import Verdict
 from testbench.traces.model import TraceLine
 
 

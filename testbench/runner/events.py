@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from testbench.casebook.model import Case, Step
-from testbench.runner.verdict import Outcome
+from testbench.domain.verdict import Outcome
 
 
 @dataclass(frozen=True)

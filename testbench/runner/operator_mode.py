@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from testbench.casebook.model import Case, Observe, Step, StepKind
+from testbench.domain.observe import unflatten
 from testbench.engines.api import JsonObject
 from testbench.engines.operator import OperatorEngine, OperatorPrompt
-from testbench.runner.observe import unflatten
 from testbench.runner.operator import Operator
 
 #: Expected values the operator reads on screen, by engine call (the engine's own list is coarser).

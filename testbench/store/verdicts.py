@@ -14,10 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from testbench.domain.verdict import VERDICT_ORDER
 from testbench.store.annotations import Annotation
-
-#: Failures first: the order a reviewer reads a campaign in (and the order counts are listed in).
-VERDICT_ORDER = ("error", "fail", "inconclusive", "pending", "none", "skipped", "pass")
 
 
 def deciding_review(latest_attempt: int | None, notes: Sequence[Annotation]) -> Annotation | None:

@@ -15,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from testbench.casebook.model import StepKind
-from testbench.runner.verdict import Verdict
+from testbench.domain.verdict import Verdict
 from testbench.store.read import AttemptView
 from testbench.tui.workstation import CaseEntry, Workstation
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from testbench.runner.verdict import Verdict
+from testbench.domain.verdict import Verdict
 from testbench.store.annotations import ACTIONS, Annotation, AnnotationError, add_annotation, read_annotations
 from testbench.store.session import SessionError, SessionStore
 from testbench.store.verdicts import retained_verdict  # the one rule the report applies too

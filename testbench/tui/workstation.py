@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from testbench.casebook.model import Case, Casebook, ExpectationKind, Step
+from testbench.domain.verdict import VERDICT_ORDER, Verdict
 from testbench.runner.campaign import INTERRUPTED, record_casebooks
-from testbench.runner.verdict import Verdict
 from testbench.store.read import AttemptView, CaseView, SessionView, read_session
 from testbench.store.session import SessionError, SessionLocked, SessionStore
 from testbench.store.verdicts import VerdictCounts, count_verdicts
@@ -23,7 +23,6 @@ from testbench.tui.review import Annotation, read_annotations, retained_verdict
 
 Key = tuple[str, str]  # (casebook sha256, case id)
 
-VERDICT_ORDER = ("fail", "error", "inconclusive", "pending", "pass", "skipped", "none")
 VERDICT_ALIASES = {
     **{v.value: v.value for v in Verdict},
     **{v.label_fr: v.value for v in Verdict},

@@ -34,16 +34,15 @@ from typing import IO, Any
 
 from testbench.cards.api import CardChannel, CardError
 from testbench.casebook.errors import os_reason
+from testbench.domain.hooks import LifecycleSink
+from testbench.domain.refusal import EngineError, EngineRefusal
 from testbench.engines.api import (
     EngineCrash,
-    EngineError,
     EngineInfo,
     EngineProtocolError,
-    EngineRefusal,
     EngineTimeout,
     EngineUnavailable,
     JsonObject,
-    LifecycleSink,
     TraceSink,
 )
 from testbench.engines.protocol import jsonrpc as J

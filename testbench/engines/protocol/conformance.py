@@ -20,14 +20,8 @@ from typing import Any
 from lxml import etree
 
 from testbench.cards.api import CardError
-from testbench.engines.api import (
-    EngineCrash,
-    EngineError,
-    EngineProtocolError,
-    EngineRefusal,
-    EngineTimeout,
-    EngineUnavailable,
-)
+from testbench.domain.refusal import EngineError, EngineRefusal
+from testbench.engines.api import EngineCrash, EngineProtocolError, EngineTimeout, EngineUnavailable
 from testbench.engines.protocol import jsonrpc as J
 from testbench.engines.protocol.client import SubprocessEngine
 from testbench.engines.protocol.validation import check as schema_check

@@ -11,12 +11,11 @@ import json
 from dataclasses import dataclass
 from typing import IO, Any
 
-from testbench.engines.api import (
-    EngineCrash,
-    EngineError,
-    EngineProtocolError,
-    EngineRefusal,
-)
+from testbench.domain.refusal import EngineError, EngineRefusal
+
+# the engine interface's methods are domain vocabulary; the conformance check still reads them here
+from testbench.domain.vocabulary import ENGINE_METHODS as ENGINE_METHODS
+from testbench.engines.api import EngineCrash, EngineProtocolError
 
 PROTOCOL_VERSION = "1"
 MAX_LINE = 8 * 1024 * 1024  # 8 MiB
@@ -34,16 +33,6 @@ REFUSAL = -32000  # data: {"type": "refusal", "code", "message", "details"}
 CARD_ERROR = -32001  # data: {"type": "card", "kind": "CardUnavailable" | "CardMismatch" | "CardError"}
 NOT_INITIALIZED = -32002
 
-ENGINE_METHODS = (
-    "describe",
-    "read_cps",
-    "read_vitale",
-    "adri_query",
-    "create_invoice",
-    "secure_invoice",
-    "build_lot",
-    "read_returns",
-)
 CONTROL_METHODS = ("initialize", "shutdown")
 
 

@@ -14,7 +14,8 @@ from collections.abc import Callable
 from typing import IO, Any
 
 from testbench.cards.api import CardChannel, CardError
-from testbench.engines.api import Engine, EngineRefusal, TraceSink
+from testbench.domain.refusal import EngineRefusal
+from testbench.engines.api import Engine, TraceSink
 from testbench.engines.protocol import jsonrpc as J
 from testbench.engines.protocol.channels import ClientChannel, PcscChannel, card_error_kind, profiles_channel
 

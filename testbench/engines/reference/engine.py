@@ -15,6 +15,7 @@ from typing import Any
 
 from testbench import __version__
 from testbench.cards.api import CardChannel, CardError
+from testbench.domain.vocabulary import ENGINE_CALLS
 from testbench.engines.api import EngineInfo, JsonObject, TraceSink
 from testbench.engines.reference import refusals as R
 from testbench.engines.reference.b2 import LotInvoice, build_lot_file, lot_totals
@@ -27,15 +28,6 @@ from testbench.engines.reference.tables import Tables, load_bundled_tables
 from testbench.engines.reference.trace import EngineTracer
 
 ENGINE_NAME = "testbench-reference"
-CAPABILITIES = (
-    "read_cps",
-    "read_vitale",
-    "adri_query",
-    "create_invoice",
-    "secure_invoice",
-    "build_lot",
-    "read_returns",
-)
 
 
 @dataclass
@@ -103,7 +95,7 @@ class ReferenceEngine:
             version=__version__,
             agrement="",
             socle_version="reference (non certifié)",
-            capabilities=CAPABILITIES,
+            capabilities=ENGINE_CALLS,
         )
 
     # -- cards ------------------------------------------------------------------------------

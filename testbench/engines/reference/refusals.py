@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from testbench.engines.api import EngineRefusal
+from testbench.domain.refusal import EngineRefusal
 
 INVALID_REQUEST = "INVALID_REQUEST"  # malformed request: missing key, wrong type, bad decimal or date
 INVALID_QUANTITY = "INVALID_QUANTITY"  # quantity not a positive integer (or above 999)

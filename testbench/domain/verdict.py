@@ -57,6 +57,10 @@ _LABELS_FR = {
 }
 
 
+#: Failures first: the one order a reviewer reads a campaign in, and every count is listed in.
+VERDICT_ORDER: tuple[str, ...] = ("error", "fail", "inconclusive", "pending", "none", "skipped", "pass")
+
+
 @dataclass(frozen=True)
 class Outcome:
     """A verdict with the reason that produced it."""

@@ -1,0 +1,27 @@
+"""The kinds of event a session records (``events.kind``).
+
+A :class:`~enum.StrEnum`, so a member is stored, compared and serialised as the very string the
+session files have always held (``EventKind.CARD_PRESENT == "card-present"``).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class EventKind(StrEnum):
+    # a case's cards and their check
+    CARD_PRESENT = "card-present"
+    CARD_GUARD = "card-guard"
+    # steps
+    STEP_START = "step-start"
+    STEP_REFUSED = "step-refused"
+    STEP_FAILED = "step-failed"
+    MANUAL_PENDING = "manual-pending"
+    MANUAL_ATTESTED = "manual-attested"
+    # the bench and the engine process
+    BENCH_FAULT = "bench-fault"
+    CLOCK_OFFSET = "clock-offset"
+    ENGINE_RESTART = "engine-restart"
+    ENGINE_STOPPED = "engine-stopped"
+    ENGINE_START_FAILED = "engine-start-failed"

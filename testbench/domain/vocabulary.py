@@ -1,0 +1,95 @@
+"""The step actions, the engine calls and the observation roots: one table every layer reads.
+
+A casebook names an action (``<invoice>``); the runner performs it, through an engine call
+(``create_invoice``) for the billing steps or on the card bay for the card steps; its result lands
+under one observation root (``invoice``) where the casebook's expectations find it
+(``invoice.totals.amo``). The casebook's checks, the runner, the engine protocol, the reference
+engine and the operator mode all derive their lists from :data:`STEP_ACTIONS`, so they cannot drift.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class StepAction:
+    name: str  # element name inside ``<steps>`` and ``Step.action``
+    root: str  # first segment of the observation paths of its result
+    call: str | None = None  # the engine method performing it; None when the bench does it itself
+
+
+STEP_ACTIONS: tuple[StepAction, ...] = (
+    StepAction("read-cps", "cps", "read_cps"),
+    StepAction("read-vitale", "vitale", "read_vitale"),
+    StepAction("verify-pin", "pin"),
+    StepAction("adri", "adri", "adri_query"),
+    StepAction("invoice", "invoice", "create_invoice"),
+    StepAction("secure", "secure", "secure_invoice"),
+    StepAction("build-lot", "lot", "build_lot"),
+    StepAction("read-returns", "returns", "read_returns"),
+    StepAction("insert-card", "cards"),
+    StepAction("remove-card", "cards"),
+)
+#: Automatic actions the bench performs, in casebook order.
+ACTIONS: tuple[str, ...] = tuple(a.name for a in STEP_ACTIONS)
+#: The action name of a step a person performs and attests.
+MANUAL = "manual"
+
+#: Engine calls a step can make (an engine's ``capabilities``), in the order of the protocol.
+ENGINE_CALLS: tuple[str, ...] = tuple(a.call for a in STEP_ACTIONS if a.call)
+#: Every method of the engine interface: the calls plus ``describe``.
+ENGINE_METHODS: tuple[str, ...] = ("describe", *ENGINE_CALLS)
+#: Engine call -> the observation root its result lands under.
+CALL_ROOTS: dict[str, str] = {a.call: a.root for a in STEP_ACTIONS if a.call}
+
+#: Observation paths the runner produces, as patterns (``[i]`` any index, ``*`` any rest).
+OBSERVATION_PATHS: tuple[str, ...] = (
+    "cps.rpps",
+    "cps.name",
+    "cps.profession",
+    "vitale.nir",
+    "vitale.beneficiaries[i].rank",
+    "vitale.beneficiaries[i].name",
+    "vitale.beneficiaries[i].coverage.*",
+    "invoice.number",
+    "invoice.lines[i].base",
+    "invoice.lines[i].rate",
+    "invoice.lines[i].amo",
+    "invoice.lines[i].amc",
+    "invoice.lines[i].patient",
+    "invoice.lines[i].depassement",
+    "invoice.totals.billed",
+    "invoice.totals.base",
+    "invoice.totals.amo",
+    "invoice.totals.amc",
+    "invoice.totals.patient",
+    "invoice.totals.depassement",
+    "secure.status",
+    "lot.number",
+    "lot.invoice_count",
+    "lot.totals.amo",
+    "returns.status",
+    "returns.codes",
+    "manual.*",
+)
+
+#: First segment of an expectable observation path -> the actions whose result it is.
+OBSERVATION_ROOTS: dict[str, frozenset[str]] = {
+    root: frozenset({MANUAL} if root == MANUAL else {a.name for a in STEP_ACTIONS if a.root == root})
+    for root in dict.fromkeys(p.split(".", 1)[0] for p in OBSERVATION_PATHS)
+}
+
+#: Stable refusal codes of the engine interface (``EngineRefusal.code``) a case may expect.
+REFUSAL_CODES: frozenset[str] = frozenset(
+    {
+        "INVALID_QUANTITY",
+        "UNKNOWN_CODE",
+        "NO_TARIFF_AT_DATE",
+        "PRICE_ABOVE_PLV",
+        "DEPASSEMENT_NOT_ALLOWED_C2S",
+        "RIGHTS_EXPIRED",
+        "CARD_NOT_TEST",
+        "PIN_BLOCKED",
+    }
+)
