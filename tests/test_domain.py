@@ -10,10 +10,11 @@ from testbench.domain.events import EventKind
 from testbench.domain.hooks import CaseBounded, Closable, NamedReaders, OperatorDriven, Preparing
 from testbench.domain.vocabulary import ACTIONS, CALL_ROOTS, ENGINE_CALLS, ENGINE_METHODS
 from testbench.engines.api import Engine
+from testbench.engines.operator.engine import FIELDS, OperatorEngine
+from testbench.engines.operator.mode import OperatorModeEngine
 from testbench.engines.protocol.client import SubprocessEngine
 from testbench.engines.reference.engine import ReferenceEngine
 from testbench.runner import actions
-from testbench.runner.operator_mode import OperatorModeEngine
 
 SOURCE = Path(testbench.__file__).parent
 
@@ -21,7 +22,8 @@ SOURCE = Path(testbench.__file__).parent
 def test_every_action_has_a_handler_and_every_call_is_an_engine_method() -> None:
     assert set(actions.HANDLERS) == set(ACTIONS)
     assert all(callable(getattr(Engine, method, None)) for method in ENGINE_METHODS)
-    assert set(ENGINE_CALLS) == set(CALL_ROOTS)
+    assert set(FIELDS) == set(ENGINE_CALLS) == set(CALL_ROOTS)
+    assert OperatorEngine(lambda prompt: {}).describe().capabilities == ENGINE_CALLS
 
 
 def test_every_recorded_event_kind_is_in_the_enum() -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from testbench.domain.refusal import EngineRefusal
 from testbench.engines.api import Engine, EngineUnavailable
-from testbench.engines.operator import OperatorEngine, OperatorPrompt
+from testbench.engines.operator.engine import OperatorEngine, OperatorPrompt
 
 
 def test_invoice_prompt_and_fse_file_captured(tmp_path: Path) -> None:

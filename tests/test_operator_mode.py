@@ -4,10 +4,13 @@ is compared with the casebook, recorded with its source, and the files the appli
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import threading
 from pathlib import Path
 
+from testbench.domain.vocabulary import CALL_ROOTS
+from testbench.engines.operator.engine import FIELDS, OperatorEngine
 from testbench.paths import CASEBOOKS_DIR
 from testbench.runner.campaign import RunRequest, run_campaign
 from testbench.runner.events import StepStarted
@@ -131,3 +134,23 @@ def test_operator_reports_a_refusal_of_the_application(tmp_path: Path) -> None:
     with read_session(request.session) as view:
         reason = view.cases[0].latest.reason
     assert "PRICE_ABOVE_PLV" in reason
+
+
+def test_operator_is_asked_every_total_the_casebooks_expect() -> None:
+    """One field table: what the prompt lists is what operator mode asks, and it covers every expected
+    total of an engine step in the bundled casebooks (``invoice.totals.base`` was asked by one table and
+    not by the other)."""
+    prompts = []
+    engine = OperatorEngine(lambda prompt: prompts.append(prompt) or {})
+    engine.create_invoice({"invoice_ref": "F1"})
+    assert prompts[0].expects == tuple(path for path, _label in FIELDS["create_invoice"])
+
+    asked = {f"{CALL_ROOTS[call]}.{path}" for call, fields in FIELDS.items() for path, _label in fields}
+    expected = {
+        path
+        for book in CASEBOOKS_DIR.glob("*.xml")
+        for path in re.findall(r'<value [^>]*path="([^"]+)"', book.read_text(encoding="utf-8"))
+        if path.split(".", 1)[0] in CALL_ROOTS.values() and "[" not in path
+    }
+    assert expected and {"invoice.totals.base", "invoice.totals.billed"} <= expected
+    assert expected <= asked, sorted(expected - asked)

@@ -17,10 +17,10 @@ from testbench.casebook.model import (
     Step,
     StepKind,
 )
+from testbench.domain.attestation import Attestation
 from testbench.domain.observe import canonical, flatten, unflatten
 from testbench.domain.verdict import Verdict
 from testbench.runner.campaign import record_casebooks
-from testbench.runner.operator import Attestation
 from testbench.runner.runner import Runner
 from testbench.runner.tracing import TraceRecorder
 from testbench.store.read import read_session

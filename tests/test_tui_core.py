@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from test_tui_helpers import big_trace_session, fake_bench, sample_casebook
 
+from testbench.domain.attestation import Attestation
 from testbench.runner.events import CaseFinished
-from testbench.runner.operator import Attestation
 from testbench.store.session import open_readonly
 from testbench.tui import actions
 from testbench.tui.config import UiState, load_settings
 from testbench.tui.execution import run_cases
-from testbench.tui.operator import InteractiveOperator
+from testbench.tui.operator_prompt import InteractiveOperator
 from testbench.tui.tracesource import PAGE, TraceIndex
 from testbench.tui.workstation import Workstation, mark_differences, parse_filter
 
@@ -190,7 +190,7 @@ def test_registry_ids_are_unique_and_every_action_has_english() -> None:
 def test_model_modules_import_without_textual() -> None:
     code = (
         "import sys; sys.modules['textual'] = None\n"
-        "import testbench.tui.workstation, testbench.tui.execution, testbench.tui.operator\n"
+        "import testbench.tui.workstation, testbench.tui.execution, testbench.tui.operator_prompt\n"
         "import testbench.tui.tracesource, testbench.tui.config, testbench.tui.actions, testbench.tui.review\n"
         "import testbench.cli.ui_cmd\n"
     )

@@ -18,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol, runtime_checkable
 
+from testbench.domain.attestation import Operator
+
 #: Receives an engine process's lifecycle events, ``(kind, details)``: ``engine-restart``,
 #: ``engine-stopped``, ``engine-start-failed`` (:class:`~testbench.domain.events.EventKind`);
 #: ``details["message"]`` says it in French.
@@ -30,7 +32,7 @@ class OperatorDriven(Protocol):
 
     observation_source: str
 
-    def attach_operator(self, operator: Any) -> None: ...
+    def attach_operator(self, operator: Operator) -> None: ...
 
     def begin_step(self, case: Any, step: Any) -> None: ...
 

@@ -67,7 +67,7 @@ def _make_bay(options: BenchOptions, recorder: TraceRecorder, notes: list[str]) 
 
 def _make_engine(options: BenchOptions, bay: CardBay, recorder: TraceRecorder) -> Engine:
     if options.engine == "operator":
-        from testbench.runner.operator_mode import OperatorModeEngine
+        from testbench.engines.operator.mode import OperatorModeEngine
 
         return OperatorModeEngine(options.watch_dir)
     if options.engine == "inprocess":

@@ -14,9 +14,10 @@ from typing import Any
 
 from testbench.casebook.errors import CasebookError, os_reason
 from testbench.casebook.model import Case, Casebook
+from testbench.domain.attestation import Operator
 from testbench.runner.assemble import BenchOptions, assemble
 from testbench.runner.events import Listener
-from testbench.runner.operator import HeadlessOperator, Operator, ScriptedOperator
+from testbench.runner.manual import HeadlessOperator, ScriptedOperator
 from testbench.runner.runner import Runner
 from testbench.runner.tracing import TraceRecorder
 from testbench.store.codec import to_plain

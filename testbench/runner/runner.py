@@ -14,15 +14,16 @@ from typing import Any
 
 from testbench.cards.api import CardBay, CardError, CardMismatch
 from testbench.casebook.model import Case, Casebook, ExpectationKind, StepKind
+from testbench.domain.attestation import Operator
 from testbench.domain.observe import flatten
 from testbench.domain.refusal import EngineError, EngineRefusal
 from testbench.domain.verdict import Outcome, Verdict
 from testbench.engines.api import Engine, EngineCrash, EngineProtocolError, EngineTimeout, EngineUnavailable
+from testbench.engines.operator.mode import OperatorPending
 from testbench.runner import actions
 from testbench.runner.compare import evaluate
 from testbench.runner.events import CaseFinished, CaseStarted, Listener, RunEvent, StepFinished, StepStarted
-from testbench.runner.operator import HeadlessOperator, Operator
-from testbench.runner.operator_mode import OperatorPending
+from testbench.runner.manual import HeadlessOperator
 from testbench.runner.tracing import TraceRecorder
 from testbench.store.codec import to_plain
 from testbench.store.session import SessionStore, SessionWriteError

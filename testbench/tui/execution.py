@@ -16,14 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from testbench.casebook.model import Case, Casebook
+from testbench.domain.attestation import Operator
 from testbench.runner.assemble import Bench, BenchOptions
 from testbench.runner.campaign import INTERRUPTED, record_casebooks
 from testbench.runner.events import CaseFinished, CaseStarted, Listener, RunEvent
-from testbench.runner.operator import Operator
 from testbench.runner.runner import Runner
 from testbench.runner.tracing import TraceRecorder
 from testbench.store.session import SessionStore
-from testbench.tui.operator import InteractiveOperator
+from testbench.tui.operator_prompt import InteractiveOperator
 
 #: Builds the bench (engine, card bay, guard) around the session's trace recorder.
 BenchFactory = Callable[[TraceRecorder, Callable[[str], None]], Bench]

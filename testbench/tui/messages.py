@@ -8,7 +8,7 @@ from textual.message import Message
 
 from testbench.runner.events import RunEvent
 from testbench.tui.execution import RunOutcome
-from testbench.tui.operator import AttestationRequest
+from testbench.tui.operator_prompt import AttestationRequest
 
 
 @dataclass

@@ -15,10 +15,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, ScreenResultType
 from textual.widgets import Button, Input, Label, Select, Static
 
+from testbench.domain.attestation import Attestation
 from testbench.domain.verdict import Verdict
-from testbench.runner.operator import Attestation
 from testbench.tui.actions import ActionSpec, display_key
-from testbench.tui.operator import AttestationRequest
+from testbench.tui.operator_prompt import AttestationRequest
 from testbench.tui.review import ReviewError, create_signing_key
 
 T = Callable[[str], str]

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from testbench.domain.refusal import EngineRefusal
+from testbench.domain.vocabulary import ENGINE_CALLS
 from testbench.engines.api import EngineInfo, EngineUnavailable, JsonObject
 
 DEFAULT_PATTERNS: dict[str, tuple[str, ...]] = {
@@ -35,15 +36,32 @@ _INSTRUCTIONS = {
     "build_lot": "Constituez le lot des factures {invoice_ids} dans le logiciel.",
     "read_returns": "Intégrez le retour « {scenario} » dans le logiciel et reportez son statut.",
 }
-_EXPECTS = {
-    "read_cps": ("rpps", "name", "first_name"),
-    "read_vitale": ("nir", "beneficiaries"),
-    "adri_query": ("coverage", "rights_open"),
-    "create_invoice": ("number", "totals.base", "totals.amo", "totals.patient"),
-    "secure_invoice": ("status",),
-    "build_lot": ("number", "invoice_count"),
-    "read_returns": ("status", "codes"),
+#: The values the operator reads on screen and keys in, by engine call: (path in the call's result,
+#: label). One table for the prompt and for operator mode; it asks every total the reference engine
+#: returns and the casebooks expect (an invoice's ``totals.billed`` and ``totals.base`` both); line
+#: details are not asked.
+FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
+    "read_cps": (("rpps", "RPPS du professionnel"), ("name", "Nom du porteur")),
+    "read_vitale": (("nir", "NIR de l'assuré"), ("beneficiaries[0].name", "Nom du bénéficiaire 1")),
+    "adri_query": (("rights_open", "Droits ouverts (oui/non)"),),
+    "create_invoice": (
+        ("number", "Numéro de la facture"),
+        ("totals.billed", "Total facturé"),
+        ("totals.base", "Base de remboursement"),
+        ("totals.amo", "Part AMO"),
+        ("totals.amc", "Part AMC"),
+        ("totals.patient", "Reste à charge"),
+        ("totals.depassement", "Dépassement"),
+    ),
+    "secure_invoice": (("status", "Statut (secured si sécurisée)"),),
+    "build_lot": (
+        ("number", "Numéro du lot"),
+        ("invoice_count", "Nombre de factures"),
+        ("totals.amo", "Part AMO du lot"),
+    ),
+    "read_returns": (("status", "Statut du retour"), ("codes", "Codes (séparés par des espaces)")),
 }
+_EXPECTS = {call: tuple(path for path, _label in fields) for call, fields in FIELDS.items()}
 
 
 @dataclass(frozen=True)
@@ -104,7 +122,7 @@ class OperatorEngine:
         self.name = name
 
     def describe(self) -> EngineInfo:
-        return EngineInfo(name=self.name, version="", socle_version="logiciel sous test", capabilities=tuple(_EXPECTS))
+        return EngineInfo(name=self.name, version="", socle_version="logiciel sous test", capabilities=ENGINE_CALLS)
 
     def _prompt(self, action: str, request: JsonObject, doc_kind: str | None = None) -> JsonObject:
         before = self.watch.snapshot() if doc_kind else {}

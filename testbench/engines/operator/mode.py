@@ -1,6 +1,6 @@
 """Operator mode: the operator performs the engine's steps in the application under test.
 
-The :class:`~testbench.engines.operator.OperatorEngine` turns each engine call into a prompt; here the
+The :class:`~testbench.engines.operator.engine.OperatorEngine` turns each engine call into a prompt; here the
 prompt becomes a manual step for whichever :class:`Operator` runs the campaign — the workstation's
 modal, a prepared attestations file, or nobody (the case then waits, ``pending``). What the operator
 keys in becomes the step's observations, recorded with the source ``operator``; the files the
@@ -14,39 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from testbench.casebook.model import Case, Observe, Step, StepKind
+from testbench.domain.attestation import Operator
 from testbench.domain.observe import unflatten
+from testbench.domain.vocabulary import CALL_ROOTS
 from testbench.engines.api import JsonObject
-from testbench.engines.operator import OperatorEngine, OperatorPrompt
-from testbench.runner.operator import Operator
+from testbench.engines.operator.engine import FIELDS, OperatorEngine, OperatorPrompt
 
-#: Expected values the operator reads on screen, by engine call (the engine's own list is coarser).
-FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
-    "read_cps": (("rpps", "RPPS du professionnel"), ("name", "Nom du porteur")),
-    "read_vitale": (("nir", "NIR de l'assuré"), ("beneficiaries[0].name", "Nom du bénéficiaire 1")),
-    "adri_query": (("rights_open", "Droits ouverts (oui/non)"),),
-    "create_invoice": (
-        ("number", "Numéro de la facture"),
-        ("totals.billed", "Total facturé"),
-        ("totals.amo", "Part AMO"),
-        ("totals.amc", "Part AMC"),
-        ("totals.patient", "Reste à charge"),
-    ),
-    "secure_invoice": (("status", "Statut (secured si sécurisée)"),),
-    "build_lot": (("number", "Numéro du lot"), ("invoice_count", "Nombre de factures")),
-    "read_returns": (("status", "Statut du retour"), ("codes", "Codes (séparés par des espaces)")),
-}
 _CODE = re.compile(r"[A-Z][A-Z0-9_]{2,}")
-#: Where each call's result lands among the case's observations (testbench/runner/actions.py): the operator
-#: sees and keys the same paths the casebook's expectations use (``invoice.totals.amo``).
-ROOTS = {
-    "read_cps": "cps",
-    "read_vitale": "vitale",
-    "adri_query": "adri",
-    "create_invoice": "invoice",
-    "secure_invoice": "secure",
-    "build_lot": "lot",
-    "read_returns": "returns",
-}
 
 
 class OperatorPending(Exception):
@@ -74,7 +48,7 @@ class OperatorModeEngine(OperatorEngine):
         if self._operator is None or self._case is None or self._step is None:
             raise OperatorPending("aucun opérateur pour cette étape")
         fields = FIELDS.get(prompt.action) or tuple((p, p) for p in prompt.expects)
-        root = ROOTS.get(prompt.action, prompt.action)
+        root = CALL_ROOTS.get(prompt.action, prompt.action)
         step = Step(
             id=self._step.id,
             kind=StepKind.MANUAL,

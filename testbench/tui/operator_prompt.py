@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from testbench.casebook.model import Case, Step
-from testbench.runner.operator import Attestation
+from testbench.domain.attestation import Attestation
 
 
 @dataclass

@@ -1,36 +1,18 @@
-"""The operator: the person who performs manual steps and attests them.
+"""Manual steps without the workstation: nobody at the keyboard, or attestations prepared in a file.
 
-The runner never blocks on a person by itself: an :class:`Operator` answers, or says it cannot
-answer now (the case then stays ``pending`` and ``--resume`` or the TUI completes it later).
+The runner never blocks on a person by itself: an :class:`~testbench.domain.attestation.Operator`
+answers, or says it cannot answer now (the case then stays ``pending`` and ``--resume`` or the TUI
+completes it later). The workstation's operator is in :mod:`testbench.tui.operator_prompt`.
 """
 
 from __future__ import annotations
 
 import getpass
 import json
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
 
 from testbench.casebook.model import Case, Step
-
-
-@dataclass(frozen=True)
-class Attestation:
-    confirmed: bool  # the operator saw what the step says to observe
-    operator: str
-    note: str = ""
-    values: dict[str, str] = field(default_factory=dict)  # observe path -> value keyed in
-
-
-class Operator(Protocol):
-    def perform(self, case: Case, step: Step) -> Attestation | None:
-        """Return the attestation of a manual step, or None when nobody can answer now."""
-        ...
-
-    def notify(self, message: str) -> None:
-        """Tell the operator something (insert a card, a card was refused…)."""
-        ...
+from testbench.domain.attestation import Attestation
 
 
 class HeadlessOperator:

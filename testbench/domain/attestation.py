@@ -1,0 +1,32 @@
+"""What a person attests for a step, and the contract of whoever answers for that person.
+
+The runner asks an :class:`Operator` for every manual step, and the operator engine
+(:mod:`testbench.engines.operator`) asks the same operator for every engine step performed in the
+software under test; the workstation's modal, a prepared attestations file and the headless run
+implement it. It lives at the bottom because both the engines and the runner need it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class Attestation:
+    confirmed: bool  # the operator saw what the step says to observe
+    operator: str
+    note: str = ""
+    values: dict[str, str] = field(default_factory=dict)  # observe path -> value keyed in
+
+
+class Operator(Protocol):
+    """The person performing manual steps; ``case`` and ``step`` are the casebook's ``Case`` and ``Step``."""
+
+    def perform(self, case: Any, step: Any) -> Attestation | None:
+        """Return the attestation of a manual step, or None when nobody can answer now."""
+        ...
+
+    def notify(self, message: str) -> None:
+        """Tell the operator something (insert a card, a card was refused…)."""
+        ...
