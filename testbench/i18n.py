@@ -661,6 +661,21 @@ _EN: dict[str, str] = {
     "agrément du moteur": "engine's agrément",
     "logiciel testé": "software under test",
     "cahier": "casebook",
+    # card profiles (testbench/cards/profile.py: ProfileError) and the NIRs they hold (testbench/cards/nir.py)
+    "profil de carte illisible : {reason}": "card profile cannot be read: {reason}",
+    "ATR trop court": "ATR too short",
+    "<{tag}> n'a pas de sens sur une carte {kind}": "<{tag}> makes no sense on a {kind} card",
+    "une carte {kind} exige <{tag}>": "a {kind} card requires <{tag}>",
+    "une carte Vitale exige au moins un <beneficiary>": "a Vitale card requires at least one <beneficiary>",
+    "une carte Vitale 1 ne porte pas de date de fin de droits": "a Vitale 1 card carries no end date of rights",
+    "rang {rank} en double": "duplicate rank {rank}",
+    "le bénéficiaire de rang 1 manque": "the beneficiary of rank 1 is missing",
+    "numéro de situation hors de 0…15": "situation number outside 0…15",
+    "tries-left dépasse max-tries": "tries-left exceeds max-tries",
+    "df invalide : {df}": "invalid df: {df}",
+    "NIR invalide (13 caractères attendus) : {nir}": "invalid NIR (13 characters expected): {nir}",
+    "NIR invalide (15 caractères attendus) : {nir}": "invalid NIR (15 characters expected): {nir}",
+    "clé NIR incorrecte pour {body} : {key} (attendu {expected})": "wrong NIR key for {body}: {key} ({expected} expected)",  # noqa: E501
     # the runner's reasons and comparisons (testbench/runner: runner.py, compare.py), recorded in French
     "{expectation} : attendu {expected}, observé {observed} ({detail})": "{expectation}: expected {expected}, observed {observed} ({detail})",  # noqa: E501
     "attendu {expected}, observé {observed} ({detail})": "expected {expected}, observed {observed} ({detail})",

@@ -10,6 +10,7 @@ import io
 import json
 import re
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -227,3 +228,79 @@ def test_a_refused_step_reads_in_english_in_the_run_reason() -> None:
     assert english("e-amo : attendu 163.00, observé 163.80 (différent)") == (
         "e-amo: expected 163.00, observed 163.80 (different)"
     )
+
+
+def profile_messages() -> list[str]:
+    """Every message card-profile validation can give, its variable parts filled with samples."""
+    import ast
+
+    import testbench.cards.profile as profile
+
+    source = ast.parse(Path(profile.__file__).read_text(encoding="utf-8"))
+    texts = []
+    for node in ast.walk(source):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) in (
+            "ProfileError",
+            "error",
+        ):
+            message = node.args[-1]
+            if isinstance(message, ast.Constant) and isinstance(message.value, str):
+                texts.append(message.value)
+            elif isinstance(message, ast.JoinedStr):
+                texts.append("".join(p.value if isinstance(p, ast.Constant) else "x" for p in message.values))
+    return texts
+
+
+def test_every_card_profile_error_has_its_english() -> None:
+    texts = profile_messages()
+    assert len(texts) >= 15 and "ATR trop court" in texts
+    assert [t for t in texts if english(t) == t] == []
+
+
+PROFILE = """<card-profile format="1" id="p" kind="cps3">
+  <label>CPS3</label>{atr}
+  <nature>T</nature>
+  <professional rpps="89990000039" name="EXEMPLE" first-name="PIERRE" profession="Médecin" profession-code="10"
+    specialty="Médecine générale" card-type="CPS"/>
+  <situation number="0" structure="CABINET" am-number="999900039" mode="liberal" convention="1"/>
+  {pin}
+</card-profile>"""
+
+
+@pytest.mark.parametrize(
+    ("text", "french", "english_text"),
+    [
+        (
+            PROFILE.format(atr="<atr>3B</atr>", pin='<pin code="1234" max-tries="3" tries-left="3"/>'),
+            "ATR trop court",
+            "ATR too short",
+        ),
+        (
+            PROFILE.format(atr="", pin='<pin code="1234" max-tries="3" tries-left="4"/>'),
+            "tries-left dépasse max-tries",
+            "tries-left exceeds max-tries",
+        ),
+        (PROFILE.format(atr="", pin=""), "une carte CPS exige <pin>", "a CPS card requires <pin>"),
+        (PROFILE.format(atr="", pin="<pin>"), "XML mal formé : ", "malformed XML: "),
+        (PROFILE.format(atr="", pin="<bogus/>"), "non conforme au schéma : ", "not valid against the schema: "),
+    ],
+)
+def test_a_card_profile_error_reads_in_either_language(tmp_path, text: str, french: str, english_text: str) -> None:
+    from testbench.cards.profile import ProfileError, load_profile
+
+    path = tmp_path / "p.xml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ProfileError) as info:
+        load_profile(path)
+    assert french in info.value.text("fr") and english_text in info.value.text("en"), info.value.text("en")
+    assert not re.search(r"\b(?:carte|exige|dépasse|trop|mal formé|conforme)\b", info.value.text("en"))
+    assert not re.search(r"\b(?:expected|Premature|tag|Element)\b", info.value.text("fr")), info.value.text("fr")
+
+
+def test_an_unreadable_card_profile_is_said_without_the_os_words(tmp_path) -> None:
+    from testbench.cards.profile import ProfileError, load_profile
+
+    with pytest.raises(ProfileError) as info:
+        load_profile(tmp_path / "missing.xml")
+    assert info.value.text("fr").endswith("profil de carte illisible : introuvable")
+    assert info.value.text("en").endswith("card profile cannot be read: not found")

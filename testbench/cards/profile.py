@@ -16,6 +16,11 @@ from pathlib import Path
 
 from lxml import etree
 
+from testbench.casebook.errors import os_reason
+from testbench.casebook.source import xml_detail
+from testbench.casebook.xsd_messages import describe
+from testbench.i18n import translator
+
 from .messages import FLAG_FR, describe_cps, describe_vitale
 from .nir import NirError, check_nir
 
@@ -32,11 +37,15 @@ DEFAULT_ATR = {
 
 
 class ProfileError(ValueError):
-    """An invalid profile; the message starts with file:line:col."""
+    """An invalid profile; the message (French, its English in testbench.i18n) starts with file:line:col."""
 
     def __init__(self, file: str, line: int, col: int, message: str) -> None:
         super().__init__(f"{file}:{line}:{col}: {message}")
         self.file, self.line, self.col, self.message = file, line, col, message
+
+    def text(self, lang: str | None = None) -> str:
+        """``file:line:col: message`` in ``lang`` (the default language when None)."""
+        return f"{self.file}:{self.line}:{self.col}: {translator(lang)(self.message)}"
 
 
 @dataclass(frozen=True)
@@ -254,7 +263,7 @@ def load_profile(path: str | Path) -> CardProfile:
     try:
         data = p.read_bytes()
     except OSError as exc:
-        raise ProfileError(str(p), 1, 1, f"profil de carte illisible : {exc.strerror or exc}") from None
+        raise ProfileError(str(p), 1, 1, f"profil de carte illisible : {os_reason(exc)}") from None
     return parse_profile(data, str(p), p)
 
 
@@ -263,11 +272,11 @@ def parse_profile(data: bytes, file: str = "<profil>", path: Path | None = None)
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
         line, col = exc.position if exc.position else (1, 1)
-        raise ProfileError(file, line, col, f"XML mal formé : {exc.msg}") from None
+        raise ProfileError(file, line, col, f"XML mal formé : {xml_detail(exc.msg)}") from None
     schema = _schema()
     if not schema.validate(root):
         err = schema.error_log[0]
-        raise ProfileError(file, err.line, max(err.column, 1), f"non conforme au schéma : {err.message}")
+        raise ProfileError(file, err.line, max(err.column, 1), describe(err.message, translator("fr")))
     ctx = _Ctx(file, data.decode("utf-8", errors="replace"))
     kind = root.get("kind")
     atr_el = root.find("atr")

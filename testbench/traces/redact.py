@@ -70,6 +70,7 @@ def english_markers(text: str) -> str:
     """``text`` with the French marker words in English (‹NOM› → ‹NAME›): an English export, one language."""
     return _FRENCH_MARKER.sub(lambda m: MARKERS_EN[m.group()], text) if "‹" in text else text
 
+
 # -------------------------------------------------------------------------------------- patterns
 
 # key, then a separator (``=``, ``:``, ``=>``, quotes of JSON/XML attributes)
