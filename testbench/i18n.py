@@ -253,6 +253,8 @@ _EN: dict[str, str] = {
     "Logiciel testé": "Software under test",
     "Moteur de facturation": "Billing engine",
     "Nature": "Nature",
+    "Contrôle": "Guard check",  # the card guard's verdict on the cover: acceptée / refusée
+    "acceptée": "accepted",
     "N° d'agrément ou de test": "Agrément or test number",
     "Opérateur": "Operator",
     "Page de garde": "Cover",

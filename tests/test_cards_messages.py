@@ -229,7 +229,8 @@ def test_a_refused_card_reads_in_english_in_the_report_and_the_workstation(tmp_p
     assert "“vitale2-c2s”" in english and f"“{expected}”" in english  # both cards named
     assert "SARAH" not in english  # and their holders redacted, as the report does
     found = [c["found"] for c in data["cover"]["cards"] if c["found"] != "not recorded"]  # read by the guard
-    assert len(found) == 3 and all(f.startswith(("test Vitale", "test CPE", "test CPS")) for f in found), found
+    assert len(found) == 4 and all(f.startswith(("test Vitale", "test CPE", "test CPS")) for f in found), found
+    assert sorted(c["guard"] for c in data["cover"]["cards"]) == ["accepted"] * 3 + ["refused"]  # the wrong card too
     assert not any(words(f) & FRENCH for f in found), found
     assert [b.split(" (")[0] for b in data["cover"]["bays"]] == ["in-memory virtual cards"]  # how the cards were served
     pin = next(c for c in data["cases"] if c["key"]["case_id"] == "DEMO-CARDS-001")
@@ -239,12 +240,18 @@ def test_a_refused_card_reads_in_english_in_the_report_and_the_workstation(tmp_p
     ws.reload()
     try:
         t = make_translator("en")
-        for case_id, start in (("DEMO-FSE-001", "refused: card refused"), ("DEMO-FSE-002", "accepted by the guard (")):
+        accepted, refused = "accepted by the guard (", "refused: Reader “"  # only the wrong card is refused
+        for case_id, starts in (
+            ("DEMO-FSE-001", {"vitale": refused, "cps": accepted}),
+            ("DEMO-FSE-002", {"vitale": accepted, "cps": accepted}),
+        ):
             entry = ws.find(case_id)
             assert entry is not None
-            for status in ws.card_status(entry).values():
+            statuses = ws.card_status(entry)
+            assert set(statuses) == set(starts), statuses
+            for slot, status in statuses.items():
                 assert_one_language(status, t(status))
-                assert t(status).startswith(start), t(status)
+                assert t(status).startswith(starts[slot]), t(status)
     finally:
         ws.close()
 

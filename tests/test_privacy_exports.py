@@ -385,3 +385,48 @@ def test_pcsc_run_exports_no_personal_data(campaign: Campaign, vpcd_lock: list[s
     session_text = _without_digests(session.read_bytes().decode("latin-1"))
     found += leaks([(str(session), session_text)], [("PIN", pin_needles(p)) for p in PINS])
     assert not found, "\n".join(found[:40])
+
+
+def test_a_wrong_card_exports_neither_the_expected_nor_the_found_holder(tmp_path: Path) -> None:
+    """The guard refuses a wrong card with a reason naming the EXPECTED card's holder, whose card no
+    one read: the session knows that holder only through the guard's check, which must carry it."""
+    from testbench.casebook.loader import load_casebook
+    from testbench.runner.assemble import BenchOptions, assemble
+    from testbench.runner.campaign import record_casebooks
+    from testbench.runner.runner import Runner
+    from testbench.runner.tracing import TraceRecorder
+    from testbench.store.session import SessionStore
+
+    expected, wrong = PROFILE_BY_FILE["vitale2-adult-standard.xml"], PROFILE_BY_FILE["vitale2-c2s.xml"]
+    shutil.copytree(CASEBOOKS / "cards", tmp_path / "cards")
+    path = tmp_path / "wrong.xml"
+    path.write_text(_casebook([("PRIV-WRONG", "vitale2-adult-standard.xml", "AUTRE")]), encoding="utf-8")
+    casebook = load_casebook(path)
+    session = tmp_path / "wrong.tbsession"
+    store = SessionStore.open(session)
+    record_casebooks(store, [casebook])
+    recorder = TraceRecorder(writer=store.add_trace_lines)
+    bench = assemble(BenchOptions(cards="inprocess", engine="inprocess"), recorder)
+    present = bench.bay.present
+    bench.bay.present = lambda slot, _: present(slot, CASEBOOKS / "cards" / "vitale2-c2s.xml")  # type: ignore[method-assign]
+    try:
+        runner = Runner(store, bench.engine, bench.bay, recorder, guard=bench.guard)
+        summary = runner.run(store.begin_run([], {}, bench.description), [(casebook, casebook.cases[0])])
+    finally:
+        bench.close()
+        store.close()
+    reason = summary.outcomes[0][1].reason
+    holder = expected.beneficiaries[0]
+    assert reason.startswith("carte refusée") and holder.name in reason, reason  # the record names it
+    proc = cli("report", session, "-o", tmp_path / "report", "--junit", tmp_path / "junit.xml", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    proc = cli("report", session, "-o", tmp_path / "report-en", "--lang", "en", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    exports = [tmp_path / "report", tmp_path / "junit.xml", tmp_path / "report-en"]
+    texts = [t for root in exports for t in exported_texts([root])]
+    assert {"index.html", "report.json", "junit.xml"} <= {Path(name).name for name, _ in texts}
+    joined = "\n".join(text for _, text in texts)
+    assert "carte refusée" in joined and "card refused" in joined  # the reason is exported, masked
+    needle_sets = [(f"{p.id} {w}", needles(w, v)) for p in (expected, wrong) for w, v in personal_values(p).items()]
+    found = leaks(texts, needle_sets)
+    assert not found, f"{len(found)} fuite(s) :\n" + "\n".join(found[:40])

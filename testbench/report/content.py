@@ -124,6 +124,7 @@ def _cover(
         engine = {"name": str(engine)}
     readers: list[str] = []
     cards: dict[tuple[str, str], dict[str, Any]] = {}
+    accepted_cards: set[tuple[str, str]] = set()  # the guard let them through at least once
     operators: set[str] = set()
     for events in case_events.values():
         present: dict[str, tuple[str, str]] = {}  # slot -> card presented in this attempt
@@ -143,21 +144,28 @@ def _cover(
                         "nature": None,
                         "found": None,
                         "atr": None,
+                        "guard": None,
                     },
                 )
                 if data.get("reader") and data["reader"] not in readers:
                     readers.append(data["reader"])
             elif ev["kind"] == "card-guard":
                 for check in data.get("checks", []):
-                    entry = cards.get(present.get(str(check.get("slot")), ("", "")))
-                    if entry is not None and entry.get("nature") is None:  # the first check of that card
+                    key = present.get(str(check.get("slot")), ("", ""))
+                    entry = cards.get(key)
+                    accepted = check.get("ok") is True
+                    # the first check of that card, or its first acceptance after a refusal (the card was swapped)
+                    if entry is not None and (entry["nature"] is None or (accepted and key not in accepted_cards)):
                         entry.update(
                             reader=check.get("reader") or entry.get("reader"),
                             family=check.get("family"),
                             nature=check.get("nature"),
                             found=scrub(translator(lang)(str(check.get("found_fr") or ""))),  # recorded French
                             atr=check.get("atr"),
+                            guard=_guard_word(check.get("ok"), lang),
                         )
+                        if accepted:
+                            accepted_cards.add(key)
                     if check.get("reader") and check["reader"] not in readers:
                         readers.append(check["reader"])
             elif ev["kind"] == "manual-attested" and data.get("operator"):
@@ -218,6 +226,11 @@ def _cover(
             for r in runs
         ],
     }
+
+
+def _guard_word(ok: object, lang: str) -> str | None:
+    """The card guard's verdict on a card; none when the record does not say (never « accepted » by default)."""
+    return translator(lang)("acceptée") if ok is True else translator(lang)("refusée") if ok is False else None
 
 
 # ------------------------------------------------------------------------------------------ cases

@@ -15,7 +15,7 @@ from typing import Any
 from testbench.cards.api import CardBay, CardError, CardMismatch
 from testbench.casebook.model import Case, Casebook, ExpectationKind, StepKind
 from testbench.domain.attestation import Operator
-from testbench.domain.observe import flatten
+from testbench.domain.observe import canonical, flatten
 from testbench.domain.refusal import EngineError, EngineRefusal
 from testbench.domain.verdict import Outcome, Verdict
 from testbench.engines.api import Engine, EngineCrash, EngineProtocolError, EngineTimeout, EngineUnavailable
@@ -156,6 +156,10 @@ class Runner:
                 report = self.guard(self.bay, casebook, case)
                 self.store.add_event("card-guard", to_plain(report), attempt_id=attempt_id)
         except CardMismatch as exc:
+            # a refusal is evidence as much as an acceptance: the same record, its checks saying ``ok: false``
+            report = getattr(exc, "report", None)
+            if report is not None:
+                self.store.add_event("card-guard", to_plain(report), attempt_id=attempt_id)
             self.operator.notify(str(exc))
             return Outcome(Verdict.INCONCLUSIVE, f"carte refusée, le cas n'a pas démarré : {exc}")
         except CardError as exc:
@@ -304,14 +308,8 @@ class Runner:
             f"étape manuelle {step.id} {'confirmée' if attestation.confirmed else 'rejetée'} par "
             f"{attestation.operator}" + (f" : {attestation.note}" if attestation.note else "")
         )
-        values: dict[str, Any] = {}
-        for path, value in attestation.values.items():
-            node = values
-            parts = path.split(".")
-            for part in parts[:-1]:
-                node = node.setdefault(part, {})
-            node[parts[-1]] = value
-        _merge(ctx.observations, values)
+        # attested values are keyed by path: later steps read them in the tree shape an engine gives
+        ctx.observations = canonical({**ctx.observations, **attestation.values})
         if attestation.values:
             self.store.add_observations(attempt_id, step.id, dict(attestation.values), source="operator")
         if not attestation.confirmed:
@@ -328,11 +326,3 @@ def _fault(exc: EngineError) -> str:
     if isinstance(exc, EngineProtocolError):
         return "réponse invalide"
     return "arrêt ou erreur interne"
-
-
-def _merge(into: dict[str, Any], new: dict[str, Any]) -> None:
-    for key, value in new.items():
-        if isinstance(value, dict) and isinstance(into.get(key), dict):
-            _merge(into[key], value)
-        else:
-            into[key] = value

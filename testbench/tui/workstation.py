@@ -351,17 +351,19 @@ class Workstation:
             data = ev["data"] if isinstance(ev["data"], dict) else {}
             if ev["kind"] == "card-present":
                 out[str(data.get("slot"))] = "insérée"
-            elif ev["kind"] == "card-guard":
+            elif ev["kind"] == "card-guard":  # recorded for an acceptance and for a refusal alike
                 checks = [c for c in data.get("checks") or () if isinstance(c, dict)]
                 for check in checks:
-                    found = str(check.get("found_fr") or "")
-                    out[str(check.get("slot"))] = "acceptée par le contrôle" + (f" ({found})" if found else "")
-                if not checks:
-                    for req in case.cards:
-                        out[req.slot] = "acceptée par le contrôle"
-        if reason.startswith("carte"):
+                    slot = str(check.get("slot"))
+                    if check.get("ok") is True:
+                        found = str(check.get("found_fr") or "")
+                        out[slot] = "acceptée par le contrôle" + (f" ({found})" if found else "")
+                    elif check.get("ok") is False:
+                        detail = str(check.get("message") or reason)
+                        out[slot] = f"refusée : {detail}" if detail else "refusée"
+        if reason.startswith("carte"):  # a refusal the guard's record does not tell slot by slot
             for r in case.cards:
-                if not out.get(r.slot, "").startswith("acceptée"):
+                if not out.get(r.slot, "").startswith(("acceptée", "refusée")):
                     out[r.slot] = f"refusée : {reason}"
         return out
 
