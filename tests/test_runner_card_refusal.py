@@ -17,6 +17,7 @@ import pytest
 from fakes import FakeEngine, invoice_step, make_case
 from test_runner_unit import Answers, run
 
+from testbench.cards.profile import load_profile
 from testbench.casebook.loader import load_casebook
 from testbench.casebook.model import Mode, Observe, Step, StepKind
 from testbench.domain.attestation import Attestation
@@ -68,17 +69,9 @@ def test_a_refused_card_is_recorded_as_the_guard_saw_it(tmp_path: Path) -> None:
     assert cps["expected"] == "cps3-psad-lpp" and "« cps4-nurse »" in cps["found_fr"]
     assert cps["reader"] and cps["atr"] and cps["problems"]
     assert cps["message"].startswith("Le lecteur « ") and "RPPS" in cps["message"]
-    psad, nurse = (
-        (p.professional.rpps, p.professional.name) for p in map(_profile, ("cps3-psad-lpp.xml", "cps4-nurse.xml"))
-    )
-    assert (cps["expected_holder"]["rpps"], cps["expected_holder"]["name"]) == psad
-    assert (cps["found_holder"]["rpps"], cps["found_holder"]["name"]) == nurse
-
-
-def _profile(name: str):
-    from testbench.cards.profile import load_profile
-
-    return load_profile(CARD_PROFILES_DIR / name)
+    for holder, profile in (("expected_holder", "cps3-psad-lpp.xml"), ("found_holder", "cps4-nurse.xml")):
+        pro = load_profile(CARD_PROFILES_DIR / profile).professional
+        assert pro is not None and cps[holder] == {"rpps": pro.rpps, "name": pro.name, "first_name": pro.first_name}
 
 
 def test_the_report_cover_shows_the_refused_card_as_refused(tmp_path: Path) -> None:
