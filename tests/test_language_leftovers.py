@@ -304,3 +304,42 @@ def test_an_unreadable_card_profile_is_said_without_the_os_words(tmp_path) -> No
         load_profile(tmp_path / "missing.xml")
     assert info.value.text("fr").endswith("profil de carte illisible : introuvable")
     assert info.value.text("en").endswith("card profile cannot be read: not found")
+
+
+def conformance_messages() -> list[tuple[str, bool]]:
+    """What the conformance checks say (failures and results), samples in the variable parts, and whether a
+    variable part is written as a Python repr (``!r``)."""
+    import ast
+
+    import testbench.engines.protocol.conformance as conformance
+
+    def sample(node: ast.AST) -> tuple[str, bool] | None:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return node.value, False
+        if isinstance(node, ast.JoinedStr):
+            parts = [p.value if isinstance(p, ast.Constant) else "X" for p in node.values]
+            reprs = any(isinstance(p, ast.FormattedValue) and p.conversion == ord("r") for p in node.values)
+            return "".join(parts), reprs
+        return None
+
+    found = []
+    for node in ast.walk(ast.parse(Path(conformance.__file__).read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") in ("_expect", "_Failed"):
+            found.append(sample(node.args[-1]))
+        elif isinstance(node, ast.Return) and node.value is not None:
+            found.append(sample(node.value))
+    return [f for f in found if f is not None and f[0] not in ("lot X", "base X AMO X patient X")]  # domain words
+
+
+def test_every_engine_check_message_reads_in_english_and_holds_no_python_value() -> None:
+    messages = conformance_messages()
+    assert len(messages) >= 30
+    assert [text for text, _ in messages if english(text) == text] == []
+    assert [text for text, reprs in messages if reprs] == []
+
+
+def test_engine_check_in_english_says_yes_not_a_python_string(capsys) -> None:
+    command = [sys.executable, "-m", "testbench", "engine", "serve"]
+    assert main(["engine", "check", "--lang", "en", "--", *command]) == 0
+    out = capsys.readouterr().out
+    assert "rights open: yes" in out and not re.search(r"'\w+'|\bTrue\b|\bNone\b", out), out

@@ -19,7 +19,9 @@ from typing import Any
 
 from lxml import etree
 
+from testbench import fmt
 from testbench.cards.api import CardError
+from testbench.casebook.source import xml_detail
 from testbench.domain.refusal import EngineError, EngineRefusal
 from testbench.engines.api import EngineCrash, EngineProtocolError, EngineTimeout, EngineUnavailable
 from testbench.engines.protocol import jsonrpc as J
@@ -136,6 +138,11 @@ def _amount(value: Any) -> Decimal | None:
         return None
 
 
+def _json(value: Any, limit: int = 60) -> str:
+    """A received value as JSON text, cut short: what a person reads, never a Python repr."""
+    return json.dumps(value, ensure_ascii=False, default=str)[:limit]
+
+
 def invoice_invariants(result: dict[str, Any]) -> list[str]:
     """Arithmetic every engine's answer must satisfy, whatever its rules."""
     problems: list[str] = []
@@ -193,7 +200,7 @@ class _Checker:
             return
         self.received += 1
         for e in schema_check(msg, "message"):
-            self.envelope_errors.append(f"{str(msg)[:60]}: {e}")
+            self.envelope_errors.append(f"{_json(msg, 60)}: {e}")
         if msg.get("method") == "trace":
             self.trace_errors.extend(f"trace: {e}" for e in schema_check(msg.get("params"), "trace.params"))
             return
@@ -297,7 +304,7 @@ def run_checks(command: list[str], timeout: float = 5.0, start_timeout: float | 
         try:
             root = etree.fromstring(text.encode("utf-8"), _XML)
         except etree.XMLSyntaxError as exc:
-            raise _Failed(f"FSE XML mal formée : {exc}") from exc
+            raise _Failed(f"FSE XML mal formée : {xml_detail(exc.msg)}") from exc
         if root.tag == "{urn:testbench:fse:1}fse":
             from testbench.engines.reference.fse import validate_fse
 
@@ -363,7 +370,8 @@ def run_checks(command: list[str], timeout: float = 5.0, start_timeout: float | 
         seen = []
         for scenario, expected in RETURN_STATUS.items():
             res = eng.read_returns({"scenario": scenario, "code": None, "lot_number": lot_number})
-            _expect(res.get("status") == expected, f"{scenario} : statut {res.get('status')!r} au lieu de {expected!r}")
+            status = _json(res.get("status"))
+            _expect(res.get("status") == expected, f"{scenario} : statut {status} au lieu de {expected}")
             seen.append(f"{scenario}={res.get('status')}")
         return ", ".join(seen)
 
@@ -375,7 +383,7 @@ def run_checks(command: list[str], timeout: float = 5.0, start_timeout: float | 
         except EngineRefusal as exc:
             return f"refus typé {exc.code} (accepté)"
         rights = res.get("rights_open")
-        return f"droits ouverts : {'oui' if rights is True else 'non' if rights is False else rights!r}"
+        return f"droits ouverts : {fmt.value(rights, 'fr')}"  # oui / non / —, never a Python value
 
     c.run("adri", "adri_query rend des droits ou un refus typé", adri)
 
@@ -427,7 +435,7 @@ def run_checks(command: list[str], timeout: float = 5.0, start_timeout: float | 
         _expect(answer is not None, "aucune réponse à une ligne illisible (moteur arrêté ou muet)")
         err = answer.get("error") if isinstance(answer, dict) else None
         _expect(
-            isinstance(err, dict) and err.get("code") == J.PARSE_ERROR, f"réponse {str(answer)[:80]} au lieu de -32700"
+            isinstance(err, dict) and err.get("code") == J.PARSE_ERROR, f"réponse {_json(answer, 80)} au lieu de -32700"
         )
         eng.call("describe", {})
         _expect(eng.pid == pid, "le moteur a dû être redémarré")
