@@ -246,3 +246,22 @@ def test_value_on_a_refused_step_is_contradictory(tmp_path: Path) -> None:
 def test_french_mode_spellings_are_accepted(tmp_path: Path) -> None:
     case = load_casebook(_write(tmp_path, MINIMAL.replace('mode="securise"', 'mode="sécurisé"'))).case("T-001")
     assert case.mode.value == "securise"
+
+
+def test_unknown_normalisation_rule_is_caught_without_the_runner(tmp_path: Path) -> None:
+    """The casebook reads the rule names from the vocabulary package, not from the runner: the check is
+    never skipped (it used to be, silently, when the runner could not be imported)."""
+    import subprocess
+    import sys
+
+    path = _write(tmp_path, MINIMAL.replace('normalize="trim"', 'normalize="trim shout"'))
+    code = (
+        "import sys; sys.modules['testbench.runner'] = None\n"
+        "from testbench.casebook.errors import CasebookError\n"
+        "from testbench.casebook.loader import load_casebook\n"
+        f"try:\n    load_casebook({str(path)!r})\nexcept CasebookError as e:\n"
+        "    print('\\n'.join(map(str, e.problems)))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert "shout" in proc.stdout, proc.stdout

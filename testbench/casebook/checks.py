@@ -53,16 +53,6 @@ _OBSERVATION = _path_regex()
 
 
 @functools.cache
-def _normalize_rules() -> frozenset[str] | None:
-    """Names of the runner's normalisation rules; None when the runner is not installed."""
-    try:
-        from testbench.domain.normalize import RULES
-    except ImportError:
-        return None
-    return frozenset(RULES)
-
-
-@functools.cache
 def _path_info(path: str) -> tuple[bool, str]:
     """(known observation path?, first segment); casebooks repeat the same few paths."""
     return _OBSERVATION.fullmatch(path) is not None, path.split(".", 1)[0].split("[", 1)[0]
@@ -145,7 +135,6 @@ def _check_expectations(case_id: str, parts: CaseParts, actions: dict[str, str],
             if step[0] == MANUAL:
                 for item in step[6]:
                     observed[item.path] = step[1]
-    rules = NORMALIZE_RULES
     refused: dict[str, str] = {}
     producers_of = _PRODUCERS
     valid_cache = _VALID
@@ -159,9 +148,9 @@ def _check_expectations(case_id: str, parts: CaseParts, actions: dict[str, str],
                 report(at, "l'étape « {step} » n'existe pas dans le cas {case}", "step", step=step, case=case_id)
                 continue
         if "normalize" in attrs:
-            unknown = [name for name in attrs["normalize"].split() if name not in rules]
+            unknown = [name for name in attrs["normalize"].split() if name not in NORMALIZE_RULES]
             if unknown:
-                known = ", ".join(sorted(rules))
+                known = ", ".join(sorted(NORMALIZE_RULES))
                 report(
                     at,
                     "règle de normalisation inconnue : {unknown} (connues : {known})",
