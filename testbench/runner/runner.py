@@ -15,6 +15,8 @@ from typing import Any
 from testbench.cards.api import CardBay, CardError, CardMismatch
 from testbench.casebook.model import Case, Casebook, ExpectationKind, StepKind
 from testbench.domain.attestation import Operator
+from testbench.domain.events import EventKind
+from testbench.domain.hooks import CaseBounded, NamedReaders, OperatorDriven, Preparing
 from testbench.domain.observe import canonical, flatten
 from testbench.domain.refusal import EngineError, EngineRefusal
 from testbench.domain.verdict import Outcome, Verdict
@@ -67,19 +69,19 @@ class Runner:
         self.guard = guard
         self.listener = listener
         self._session_tag = (store.meta("session_id") or "session")[:8]
-        attach = getattr(engine, "attach_operator", None)  # operator mode: the engine asks the operator
-        if attach is not None:
-            attach(self.operator)
-        self._begin_step = getattr(engine, "begin_step", None)
-        self._source = str(getattr(engine, "observation_source", "engine"))
+        # operator mode: the engine asks the operator, and its observations carry its own source
+        self._driven = engine if isinstance(engine, OperatorDriven) else None
+        if self._driven is not None:
+            self._driven.attach_operator(self.operator)
+        self._source = self._driven.observation_source if self._driven is not None else "engine"
         # an engine that restarts (out of process) says when: each restart is recorded with its case, and a
         # restart inside a case is refused by the engine (the case errs) rather than hidden
         self._attempt_id: int | None = None
-        attach_lifecycle = getattr(engine, "attach_lifecycle", None)
-        if attach_lifecycle is not None:
-            attach_lifecycle(self._engine_event)
-        self._begin_case = getattr(engine, "begin_case", None)
-        self._end_case = getattr(engine, "end_case", None)
+        self._bounded = engine if isinstance(engine, CaseBounded) else None
+        if self._bounded is not None:
+            self._bounded.attach_lifecycle(self._engine_event)
+        self._named = bay if isinstance(bay, NamedReaders) else None  # the reader's name is recorded
+        self._preparing = bay if isinstance(bay, Preparing) else None  # the next case's cards readied early
 
     def _emit(self, event: RunEvent) -> None:
         if self.listener is not None:
@@ -115,17 +117,17 @@ class Runner:
         comparisons: list[tuple[str, str, str, Any]] = []
         self._attempt_id = attempt_id
         try:
-            if self._begin_case is not None:
-                self._begin_case()
+            if self._bounded is not None:
+                self._bounded.begin_case()
             outcome = self._run_case(attempt_id, casebook, case, upcoming, comparisons)
         except SessionWriteError:
             raise  # the record itself cannot be written: stop, the session resumes once the disk is fixed
         except Exception as exc:  # a bench fault must not stop the campaign
             outcome = Outcome(Verdict.ERROR, f"défaut du banc : {type(exc).__name__}: {exc}")
-            self.store.add_event("bench-fault", {"traceback": traceback.format_exc()}, attempt_id=attempt_id)
+            self.store.add_event(EventKind.BENCH_FAULT, {"traceback": traceback.format_exc()}, attempt_id=attempt_id)
         finally:
-            if self._end_case is not None:
-                self._end_case()
+            if self._bounded is not None:
+                self._bounded.end_case()
             with contextlib.suppress(CardError):
                 self.bay.release()
         rec.set_context(attempt_id, None)
@@ -144,22 +146,21 @@ class Runner:
             for req in case.cards:
                 fixture = casebook.fixtures.cards[req.card]
                 self.bay.present(req.slot, fixture.profile)
-                reader_name = getattr(self.bay, "reader_name", None)
-                reader = reader_name(req.slot) if reader_name is not None else req.slot
+                reader = self._named.reader_name(req.slot) if self._named is not None else req.slot
                 self.recorder.bench(f"carte {req.card} ({fixture.profile.name}) → {req.slot} : lecteur {reader}")
                 self.store.add_event(
-                    "card-present",
+                    EventKind.CARD_PRESENT,
                     {"slot": req.slot, "reader": reader, "card": req.card, "profile": fixture.profile.name},
                     attempt_id=attempt_id,
                 )
             if self.guard is not None and case.cards:
                 report = self.guard(self.bay, casebook, case)
-                self.store.add_event("card-guard", to_plain(report), attempt_id=attempt_id)
+                self.store.add_event(EventKind.CARD_GUARD, to_plain(report), attempt_id=attempt_id)
         except CardMismatch as exc:
             # a refusal is evidence as much as an acceptance: the same record, its checks saying ``ok: false``
             report = getattr(exc, "report", None)
             if report is not None:
-                self.store.add_event("card-guard", to_plain(report), attempt_id=attempt_id)
+                self.store.add_event(EventKind.CARD_GUARD, to_plain(report), attempt_id=attempt_id)
             self.operator.notify(str(exc))
             return Outcome(Verdict.INCONCLUSIVE, f"carte refusée, le cas n'a pas démarré : {exc}")
         except CardError as exc:
@@ -167,15 +168,14 @@ class Runner:
         return Outcome(Verdict.NONE)
 
     def _prefetch(self, upcoming: tuple[Casebook, Case] | None) -> None:
-        prepare = getattr(self.bay, "prepare", None)
-        if prepare is None or upcoming is None:
+        if self._preparing is None or upcoming is None:
             return
         casebook, case = upcoming
         for req in case.cards:
             fixture = casebook.fixtures.cards.get(req.card)
             if fixture is not None:
                 with contextlib.suppress(CardError):  # only an optimisation: present() does the real work
-                    prepare(req.slot, fixture.profile)
+                    self._preparing.prepare(req.slot, fixture.profile)
 
     def _run_case(
         self,
@@ -207,7 +207,10 @@ class Runner:
             self.recorder.set_context(attempt_id, step.id)
             self.recorder.bench(f"étape {step.id} : {step.action or 'manuelle'}")
             self.store.add_event(
-                "step-start", {"action": step.action, "kind": step.kind.value}, attempt_id=attempt_id, step_id=step.id
+                EventKind.STEP_START,
+                {"action": step.action, "kind": step.kind.value},
+                attempt_id=attempt_id,
+                step_id=step.id,
             )
             self._emit(StepStarted(case, step))
             steps_run.append(step.id)
@@ -239,19 +242,21 @@ class Runner:
         refusals: dict[str, str],
         expected_refusals: dict[str | None, str],
     ) -> Outcome:
-        if self._begin_step is not None:
-            self._begin_step(case, step)
+        if self._driven is not None:
+            self._driven.begin_step(case, step)
             self.recorder.flush()  # the operator may take a while: what was traced so far is kept
         try:
             result = actions.perform(ctx, step)
         except OperatorPending as exc:
-            self.store.add_event("manual-pending", {"instruction": str(exc)}, attempt_id=attempt_id, step_id=step.id)
+            self.store.add_event(
+                EventKind.MANUAL_PENDING, {"instruction": str(exc)}, attempt_id=attempt_id, step_id=step.id
+            )
             self._emit(StepFinished(case, step, "manual-pending"))
             return Outcome(Verdict.PENDING, str(exc))
         except EngineRefusal as exc:
             refusals[step.id] = exc.code
             self.store.add_event(
-                "step-refused",
+                EventKind.STEP_REFUSED,
                 {"code": exc.code, "message": exc.message, "details": exc.details},
                 attempt_id=attempt_id,
                 step_id=step.id,
@@ -278,7 +283,7 @@ class Runner:
 
     def _step_failed(self, attempt_id: int, case: Case, step: Any, verdict: Verdict, reason: str) -> Outcome:
         self.store.add_event(
-            "step-failed", {"verdict": verdict.value, "reason": reason}, attempt_id=attempt_id, step_id=step.id
+            EventKind.STEP_FAILED, {"verdict": verdict.value, "reason": reason}, attempt_id=attempt_id, step_id=step.id
         )
         self.recorder.bench(f"étape {step.id} : {reason}")
         self._emit(StepFinished(case, step, "failed", reason))
@@ -289,12 +294,12 @@ class Runner:
         attestation = self.operator.perform(case, step)
         if attestation is None:
             self.store.add_event(
-                "manual-pending", {"instruction": step.instruction}, attempt_id=attempt_id, step_id=step.id
+                EventKind.MANUAL_PENDING, {"instruction": step.instruction}, attempt_id=attempt_id, step_id=step.id
             )
             self._emit(StepFinished(case, step, "manual-pending"))
             return Outcome(Verdict.PENDING, f"étape manuelle {step.id} en attente de l'opérateur")
         self.store.add_event(
-            "manual-attested",
+            EventKind.MANUAL_ATTESTED,
             {
                 "confirmed": attestation.confirmed,
                 "operator": attestation.operator,
