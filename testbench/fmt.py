@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from testbench.i18n import default_language, translator
+from testbench.i18n import colon, default_language, semicolon, translator
 
 MISSING = "—"
 
@@ -61,7 +61,8 @@ def value(item: Any, lang: str | None = None) -> str:
     if isinstance(item, bool):
         return yes_no(item, lang)
     if isinstance(item, Mapping):
-        return " ; ".join(f"{k} : {value(v, lang)}" for k, v in item.items()) or MISSING
+        pairs = (f"{k}{colon(lang)}{value(v, lang)}" for k, v in item.items())  # typography of ``lang``
+        return semicolon(lang).join(pairs) or MISSING
     if isinstance(item, list | tuple | set | frozenset):
         return ", ".join(value(v, lang) for v in item) or MISSING
     return str(item)

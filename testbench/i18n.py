@@ -663,6 +663,16 @@ _EN: dict[str, str] = {
     "agrément du moteur": "engine's agrément",
     "logiciel testé": "software under test",
     "cahier": "casebook",
+    # testbench report (testbench/cli/report_cmd.py) and the stages of testbench/report/build.py
+    "rapport : {stage}…": "report: {stage}…",
+    "lecture de la session, anonymisation, pièces": "reading the session, redaction, evidence files",
+    "mise en page HTML": "HTML layout",
+    "impression PDF par Chromium (environ 1 min pour 700 cas)": "PDF printing by Chromium (about 1 min for 700 cases)",
+    "manifeste": "manifest",
+    "manifeste et signature": "manifest and signature",
+    "--excerpt doit être positif ou nul": "--excerpt must be zero or more",
+    "ATTENTION rapport NON anonymisé (--no-redact)": "WARNING: report NOT redacted (--no-redact)",
+    "signé": "signed",
     # testbench engine check's failures (testbench/engines/protocol/conformance.py)
     "pas de FSE dans la réponse": "no FSE in the answer",
     "FSE XML mal formée : {detail}": "malformed FSE XML: {detail}",
@@ -729,6 +739,8 @@ _EN: dict[str, str] = {
     "à l'étape {step}": "at step {step}",
     "pendant le cas": "during the case",
     "motif invalide : {error}": "invalid pattern: {error}",
+    "présent /{pattern}/ sur {channel}": "present /{pattern}/ on {channel}",
+    "absent /{pattern}/ sur {channel}": "absent /{pattern}/ on {channel}",
     # the reference engine's refusals (testbench/engines/reference, codes in refusals.py): the code stays,
     # its sentence reads in the report's language
     "lecture de carte indisponible ({reason})": "card reading unavailable ({reason})",
@@ -1024,6 +1036,11 @@ def translator(lang: str | None = None) -> Callable[[str], str]:
 def colon(lang: str | None = None) -> str:
     """What joins a label to its value: « : » in French typography, ": " in English (no space before)."""
     return ": " if (lang or default_language()) == "en" else " : "
+
+
+def semicolon(lang: str | None = None) -> str:
+    """What separates the items of a list of sentences: « ; » in French, "; " in English."""
+    return "; " if (lang or default_language()) == "en" else " ; "
 
 
 #: Modules whose ``EN_SHAPES`` read back French sentences composed from parts (see :func:`english`).

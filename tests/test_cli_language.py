@@ -122,7 +122,7 @@ def test_every_help_text_has_its_english() -> None:
     assert unused == []  # an entry whose French changed would silently stop translating
 
 
-@pytest.mark.parametrize(("lang", "words"), [("fr", " : échec — montant"), ("en", ": failed — montant")])
+@pytest.mark.parametrize(("lang", "words"), [("fr", " : échec — montant"), ("en", ": failed — amount")])
 def test_run_progress_speaks_the_command_language(lang: str, words: str) -> None:
     out = io.StringIO()
     with use_language(lang):

@@ -343,3 +343,100 @@ def test_engine_check_in_english_says_yes_not_a_python_string(capsys) -> None:
     assert main(["engine", "check", "--lang", "en", "--", *command]) == 0
     out = capsys.readouterr().out
     assert "rights open: yes" in out and not re.search(r"'\w+'|\bTrue\b|\bNone\b", out), out
+
+
+#: French words that must not appear in what the bench itself says in English (data excluded)
+FRENCH_WORDS = re.compile(
+    r"\b(?:le|la|les|des|du|une|est|sont|avec|pour|dans|sans|au|aux|échec|réussi|carte|cartes|lecteur|lecteurs"
+    r"|non renseigné|masqué|masquée|attendu|observé|différent|tentative|tentatives|moteur|session introuvable"
+    r"|valide|invalide|intègre|altéré|signé|rapport|étape|erreur|refus|aucun|aucune|vérifications|conforme)\b",
+    re.IGNORECASE,
+)
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def data_texts(session: Path) -> list[str]:
+    """What the bench records as data, in its own words: the casebooks' and card profiles' texts, the
+    demo's attestations, the trace lines and the run's options (a title or a trace line is not the bench
+    speaking; nor is a reader's name). Longest first, so that a long text is taken out before a part of it."""
+    import sqlite3
+
+    from lxml import etree
+
+    texts: set[str] = set()
+    for xml in [*(ROOT / "casebooks").glob("*.xml"), *(ROOT / "casebooks" / "cards").glob("*.xml")]:
+        for element in etree.parse(str(xml)).iter(etree.Element):
+            texts.update(t.strip() for t in (element.text, element.tail) if t and t.strip())
+            texts.update(element.attrib.values())
+            texts.update(element.get("tags", "").split())  # a case's tags, word by word
+
+    def walk(value: Any) -> None:
+        if isinstance(value, str):
+            texts.add(value)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(json.loads((ROOT / "casebooks" / "demo-attestations.json").read_text(encoding="utf-8")))
+    with sqlite3.connect(f"file:{session}?mode=ro", uri=True) as db:
+        texts.update(text for (text,) in db.execute("SELECT text FROM trace_lines"))
+        for options, environment in db.execute("SELECT options, environment FROM runs"):
+            walk(json.loads(options or "{}"))
+            walk(json.loads(environment or "{}"))
+        for (event,) in db.execute("SELECT data FROM events WHERE data LIKE '%\"reader\"%'"):
+            texts.update(re.findall(r'"reader": ?"([^"]+)"', event))  # the readers' names
+    return sorted((t for t in texts if len(t) >= 3), key=len, reverse=True)
+
+
+def without_data(text: str, data: list[str]) -> str:
+    for item in data:
+        if item in text:
+            text = text.replace(item, " ")
+    return text
+
+
+def french_left(text: str, data: list[str]) -> list[str]:
+    bare = without_data(text, data)
+    return sorted({m.group() for m in FRENCH_WORDS.finditer(bare)} | set(FRENCH_SPACING.findall(bare)))
+
+
+def test_the_bench_speaks_english_only_when_asked(english_demo, tmp_path, capsys) -> None:
+    """The demo's report, then validate, run, diff, verify and cards list, all with --lang en: no French
+    word of the bench's own in their output or in the report's visible text (casebook data excluded)."""
+    import os
+
+    from lxml import html
+
+    session, report = english_demo["session"], english_demo["report"]
+    data = data_texts(session)
+    said = {"demo": english_demo["said"]}
+    casebooks = [str(ROOT / "casebooks" / "demo.xml"), str(ROOT / "casebooks" / "billing.xml")]
+    attestations = str(ROOT / "casebooks" / "demo-attestations.json")
+    second = tmp_path / "second.tbsession"
+    run = ["run", casebooks[0], "--session", str(second), "--cards", "inprocess", "--engine", "inprocess"]
+    commands = {
+        "validate": ["validate", *casebooks],
+        "run": [*run, "--attestations", attestations],
+        "diff": ["diff", str(session), str(second)],
+        "verify": ["verify", str(report)],
+        "verify-session": ["verify", str(session)],
+        "report": ["report", str(second), "-o", str(tmp_path / "second-report")],
+    }
+    if os.environ.get("PCSCD_EXTERNAL"):
+        commands["cards list"] = ["cards", "list"]
+    for name, argv in commands.items():
+        main([*argv, "--lang", "en"])
+        out = capsys.readouterr()
+        said[name] = out.out + out.err
+    assert "DEMO-FSE-099: failed — e-amo: expected 163.00, observed 163.80 (different)" in said["run"]
+    leftovers = {name: french_left(text, data) for name, text in said.items()}
+    assert {name: words for name, words in leftovers.items() if words} == {}, said
+    for folder in (report, tmp_path / "second-report"):
+        page = html.fromstring((folder / "index.html").read_text(encoding="utf-8"))
+        for hidden in page.xpath("//script|//style|//tr[starts-with(@class, 'ch-')]"):  # trace lines are data
+            hidden.drop_tree()
+        visible = "\n".join(t.strip() for t in page.xpath("//body//text()") if t.strip())
+        assert french_left(visible, data) == [], folder

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from testbench.cli.main import EXIT_ENVIRONMENT, EXIT_OK, EXIT_USAGE
+from testbench.i18n import translator
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -39,6 +40,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from testbench.report.pdf import PdfError
     from testbench.store.session import SessionError
 
+    t = translator(args.lang)  # the core says it in French; each line read in the command's language
     junit_problem = output_file_problem(args.junit, args.lang) if args.junit else None
     for problem in (output_dir_problem(args.output, args.lang), junit_problem):
         if problem:
@@ -51,10 +53,10 @@ def cmd_report(args: argparse.Namespace) -> int:
         try:
             signer = load_signer(args.key or default_key_path())
         except SigningKeyError as exc:
-            print(f"testbench report: {exc}", file=sys.stderr)
+            print(f"testbench report: {t(str(exc))}", file=sys.stderr)
             return EXIT_USAGE
     if args.excerpt < 0:
-        print("testbench report: --excerpt doit être positif ou nul", file=sys.stderr)
+        print(f"testbench report: {t('--excerpt doit être positif ou nul')}", file=sys.stderr)
         return EXIT_USAGE
     options = BuildOptions(
         lang=args.lang or "fr",
@@ -62,7 +64,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         excerpt=args.excerpt,
         signer=signer,
         pdf=args.pdf,
-        progress=lambda stage: print(f"rapport : {stage}…", file=sys.stderr),
+        progress=lambda stage: print(t("rapport : {stage}…").format(stage=t(stage)), file=sys.stderr),
     )
     try:
         result = build_report(args.session, args.output, options)
@@ -71,14 +73,14 @@ def cmd_report(args: argparse.Namespace) -> int:
 
             write_junit(args.session, args.junit)
     except SessionError as exc:
-        print(f"testbench report: {exc}", file=sys.stderr)
+        print(f"testbench report: {t(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except PdfError as exc:
-        print(f"testbench report: {exc}", file=sys.stderr)
+        print(f"testbench report: {t(str(exc))}", file=sys.stderr)
         return EXIT_ENVIRONMENT
     if not options.redact:
-        print("testbench report: ATTENTION rapport NON anonymisé (--no-redact)", file=sys.stderr)
-    extra = " (signé)" if result.signed else ""
+        print(f"testbench report: {t('ATTENTION rapport NON anonymisé (--no-redact)')}", file=sys.stderr)
+    extra = f" ({t('signé')})" if result.signed else ""
     print(f"{result.html}{extra}")
     if result.pdf:
         print(result.pdf)

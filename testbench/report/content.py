@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -342,6 +343,14 @@ def _artifacts(
     return out
 
 
+def _expected(comparison: dict[str, Any], scrub: Scrubber, t: Callable[[str], str], lang: str) -> str:
+    """The expected value as recorded, or, for a trace expectation, the bench's sentence in ``lang``."""
+    expected = comparison.get("expected")
+    if comparison.get("kind") == "trace" and isinstance(expected, str):
+        return scrub(t(expected))  # « présent /motif/ sur app »: the bench's words around the casebook's
+    return fmt.value(scrub.at_path(comparison.get("path", ""), expected), lang)
+
+
 def final_label(attempts: list[dict[str, Any]], lang: str = "fr") -> str:
     """« réussi à la 2e tentative — 1re : échec (motif) »: attempts are history, not overwrites."""
     t = translator(lang)
@@ -441,10 +450,10 @@ def _case(
             "expectation_id": c.get("expectation_id", ""),
             "kind": c.get("kind", ""),
             "outcome": c.get("outcome", ""),
-            "message": scrub(str(c.get("message", ""))),
+            "message": scrub(t(str(c.get("message", "")))),  # recorded in French
             "path": c.get("path", ""),
             "step": c.get("step"),
-            "expected": fmt.value(scrub.at_path(c.get("path", ""), c.get("expected")), options.lang),
+            "expected": _expected(c, scrub, t, options.lang),
             "observed": None
             if c.get("observed") is None
             else fmt.value(scrub.at_path(c.get("path", ""), c["observed"]), options.lang),

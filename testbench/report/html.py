@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from testbench import fmt
 from testbench.domain.verdict import VERDICT_ORDER
-from testbench.i18n import translator
+from testbench.i18n import colon, semicolon, translator
 from testbench.report import assets, svg
 from testbench.report.content import NOT_RECORDED, ReportContent, clock_text, final_label, verdict_label
 from testbench.store.annotations import ACTION_FR
@@ -102,6 +102,8 @@ def render_html(content: ReportContent, lang: str = "fr", *, for_print: bool = F
         r=data,
         t=t,
         lang=lang,
+        colon=colon(lang),
+        semicolon=semicolon(lang),
         vl=vl,
         nr=nr,
         trace_rows=trace_rows,
@@ -115,7 +117,7 @@ def render_html(content: ReportContent, lang: str = "fr", *, for_print: bool = F
         css=assets.CSS,
         js=assets.JS,
         csp=assets.CSP,
-        bars=svg.stacked_bars(data["summary"]["by_domain"], vl, t("Verdicts par domaine")),
+        bars=svg.stacked_bars(data["summary"]["by_domain"], vl, t("Verdicts par domaine"), lang),
         timeline=svg.timeline(data["cases"], vl, t("Déroulement de la campagne"), clock_text, lang),
     )
 

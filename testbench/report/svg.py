@@ -10,7 +10,7 @@ from html import escape
 from typing import Any
 
 from testbench import fmt
-from testbench.i18n import translator
+from testbench.i18n import colon, translator
 
 COLORS = {
     "pass": "#2e9d55",
@@ -32,7 +32,9 @@ def _num(x: float) -> str:
     return f"{x:.1f}".rstrip("0").rstrip(".")
 
 
-def stacked_bars(by_group: dict[str, dict[str, int]], label: Callable[[str], str], title: str) -> str:
+def stacked_bars(
+    by_group: dict[str, dict[str, int]], label: Callable[[str], str], title: str, lang: str | None = None
+) -> str:
     """One horizontal bar per group (domain), split by verdict."""
     if not by_group:
         return ""
@@ -56,7 +58,7 @@ def stacked_bars(by_group: dict[str, dict[str, int]], label: Callable[[str], str
             w = n * scale
             out.append(
                 f'<rect x="{_num(x)}" y="{y}" width="{_num(w)}" height="{bar_h}" fill="{COLORS[verdict]}">'
-                f"<title>{_esc(group)} — {_esc(label(verdict))} : {n}</title></rect>"
+                f"<title>{_esc(group)} — {_esc(label(verdict))}{colon(lang)}{n}</title></rect>"
             )
             x += w
         out.append(f'<text x="{_num(x + 5)}" y="{y + bar_h - 5}" font-size="12">{sum(counts.values())}</text>')
