@@ -295,7 +295,7 @@ def test_a_recording_that_cannot_be_used_is_a_sentence(tmp_path: Path, lang: str
         "fr": [f"{bad}:2: ligne qui n'est pas un objet JSON", f"{absent} : fichier illisible (introuvable)"],
         "en": [f"{bad}:2: line that is not a JSON object", f"{absent}: file cannot be read (not found)"],
     }[lang]
-    assert said == [f"testbench cards : {e}" for e in expected]
+    assert said == [f"testbench cards: {e}" for e in expected]  # « prog: », as argparse and every command
     assert not any("Errno" in text or "Traceback" in text for text in said)
 
 

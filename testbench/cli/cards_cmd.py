@@ -70,7 +70,7 @@ def register(sub: Any) -> None:
 
 def _err(message: str) -> None:
     """``message`` as the card layer says it (French), in the command's language."""
-    print(f"testbench cards : {translator()(message)}", file=sys.stderr)
+    print(f"testbench cards: {translator()(message)}", file=sys.stderr)  # « prog: » as every command says it
 
 
 def _file_problem(exc: Exception) -> str:
