@@ -11,11 +11,11 @@ from fakes import FakeBay, FakeEngine, invoice_step, make_case, make_casebook, v
 
 from testbench.casebook.model import Casebook
 from testbench.cli.main import main
-from testbench.integrity import chain
 from testbench.report.build import build_report
 from testbench.runner.campaign import record_casebooks
 from testbench.runner.runner import Runner
 from testbench.runner.tracing import TraceRecorder
+from testbench.store import chain
 from testbench.store.read import read_session
 from testbench.store.session import SessionStore
 from testbench.traces.model import TraceLine

@@ -12,12 +12,11 @@ from test_tui_helpers import big_trace_session, fake_bench, sample_casebook
 
 from testbench.domain.attestation import Attestation
 from testbench.runner.events import CaseFinished
-from testbench.store.session import open_readonly
+from testbench.store.traceindex import PAGE, TraceIndex, TraceSource
 from testbench.tui import actions
 from testbench.tui.config import UiState, load_settings
 from testbench.tui.execution import run_cases
 from testbench.tui.operator_prompt import InteractiveOperator
-from testbench.tui.tracesource import PAGE, TraceIndex
 from testbench.tui.workstation import Workstation, mark_differences, parse_filter
 
 
@@ -143,7 +142,7 @@ def test_interactive_operator_blocks_until_answered_or_stopped(tmp_path: Path) -
 
 def test_trace_index_pages_and_time_lookup(tmp_path: Path) -> None:
     session, attempt = big_trace_session(tmp_path / "t.tbsession", 5_000)
-    conn = open_readonly(session)
+    conn = TraceSource.open(session)
     index = TraceIndex(conn, attempt, "engine").load()
     expected = [i for i in range(5_000) if i % 10 and i % 4 == 1]
     assert len(index) == len(expected)
@@ -191,7 +190,7 @@ def test_model_modules_import_without_textual() -> None:
     code = (
         "import sys; sys.modules['textual'] = None\n"
         "import testbench.tui.workstation, testbench.tui.execution, testbench.tui.operator_prompt\n"
-        "import testbench.tui.tracesource, testbench.tui.config, testbench.tui.actions, testbench.tui.review\n"
+        "import testbench.store.traceindex, testbench.tui.config, testbench.tui.actions, testbench.tui.review\n"
         "import testbench.cli.ui_cmd\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)

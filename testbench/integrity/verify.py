@@ -8,9 +8,9 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from testbench.integrity import chain
 from testbench.integrity.manifest import check_folder
 from testbench.integrity.signing import PublicKey
+from testbench.store import chain
 
 
 class VerifyUsageError(Exception):

@@ -22,12 +22,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from testbench.integrity import chain, manifest
+from testbench.integrity import manifest
 from testbench.integrity.signing import Signer
 from testbench.report.content import DEFAULT_EXCERPT, Options, gather
 from testbench.report.evidence import FOLDER, Evidence
 from testbench.report.html import render_html
 from testbench.report.junit import junit_tree
+from testbench.store import chain
 from testbench.store.read import read_session
 
 #: what a build writes; a rebuild removes the previous ones first so the manifest holds no stale file

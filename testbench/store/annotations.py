@@ -15,8 +15,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from testbench.integrity import chain
 from testbench.integrity.signing import PublicKey, Signer, SigningKeyError
+from testbench.store import chain
 from testbench.store.session import SessionStore
 
 ACTIONS = ("accept", "override", "comment")

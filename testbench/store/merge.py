@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from testbench.integrity import chain
+from testbench.store import chain
 from testbench.store.session import SessionError, SessionStore, open_readonly
 
 

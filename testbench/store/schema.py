@@ -126,7 +126,7 @@ def _v1(conn: sqlite3.Connection) -> None:
             conn.execute(statement)
 
 
-# v2 (report/integrity helper): the journal's hash chain (see testbench/integrity/chain.py) and the
+# v2 (report/integrity helper): the journal's hash chain (see testbench/store/chain.py) and the
 # reviewers' signed annotations, which never rewrite a verdict. Rows written before v2 are chained by
 # one backfill entry per table.
 V2_ANNOTATIONS = """
@@ -148,7 +148,7 @@ CREATE TABLE annotations (
 
 
 def _v2(conn: sqlite3.Connection) -> None:
-    from testbench.integrity import chain
+    from testbench.store import chain
 
     conn.execute(chain.CREATE)
     conn.execute(V2_ANNOTATIONS)
@@ -159,7 +159,7 @@ def _v2(conn: sqlite3.Connection) -> None:
 def _v3(conn: sqlite3.Connection) -> None:
     """v3: every table a report is built from is chained (meta, selection, runs, casebooks, cases as
     states; trace lines and file links always). The rows already there are chained as they stand."""
-    from testbench.integrity import chain
+    from testbench.store import chain
 
     chain.backfill_states(conn)
 

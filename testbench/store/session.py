@@ -25,8 +25,7 @@ import sqlite_utils
 from filelock import FileLock, Timeout
 
 from testbench import __version__
-from testbench.integrity import chain  # integrity chain (report helper)
-from testbench.store import codec
+from testbench.store import chain, codec  # chain: the journal's hash chain
 from testbench.store.schema import SCHEMA_VERSION, SchemaTooNew, migrate
 from testbench.traces.model import TraceLine
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import getpass
-import sqlite3
 import weakref
 from functools import partial
 from pathlib import Path
@@ -32,6 +31,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Log, Static
 from textual.widgets.tree import TreeNode
 
 from testbench.i18n import set_language, use_language
+from testbench.store.traceindex import TraceSource
 from testbench.tui import actions as registry
 from testbench.tui.commands import ActionCommands, CaseCommands
 from testbench.tui.config import SETTINGS_FILE, Settings, UiState, config_dir
@@ -84,7 +84,7 @@ class WorkstationApp(KeyGate, ViewSwitching, RunHandlers, ReviewAndReport, App[i
         self.nodes: dict[Key, TreeNode[Key | None]] = {}
         self._labels: dict[tuple[Key, str, str], Text] = {}
         self._shown: list[Key] | None = None
-        self._trace_conn: sqlite3.Connection | None = None
+        self._trace_source: TraceSource | None = None
         self.operator: InteractiveOperator | None = None
         self.running = False
         self.run_case_id: str | None = None
@@ -412,5 +412,5 @@ class WorkstationApp(KeyGate, ViewSwitching, RunHandlers, ReviewAndReport, App[i
         if self.operator is not None:
             self.operator.stop.set()
         self.ws.close()
-        if self._trace_conn is not None:
-            self._trace_conn.close()
+        if self._trace_source is not None:
+            self._trace_source.close()

@@ -157,7 +157,7 @@ class RunHandlers:
         """
         if self.active_view == "traces" and self.running_attempt is not None:
             self.query_one("#trace-panes", TracePanes).show_attempt(
-                self.trace_connection(), self.running_attempt, force=True
+                self.trace_source(), self.running_attempt, force=True
             )
 
     def on_operator_notice(self, message: OperatorNotice) -> None:

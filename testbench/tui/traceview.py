@@ -10,7 +10,6 @@ moment. Linking goes through an explicit call with a re-entrancy guard, never th
 from __future__ import annotations
 
 import bisect
-import sqlite3
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import ClassVar
@@ -29,7 +28,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Input, Label
 
-from testbench.tui.tracesource import CHANNELS, TraceIndex, step_starts
+from testbench.store.traceindex import CHANNELS, TraceIndex, TraceReadError, TraceSource
 
 MAX_WIDTH = 400
 ALERT_WORDS = ("6A82", "6985", "6983", "6A88", "6D00", "6F00", "ERROR", "ERREUR", "refus")
@@ -131,7 +130,7 @@ class TraceView(ScrollView, can_focus=True):
         if strip is None:
             try:
                 row = self._render_row(i, flags, base)
-            except sqlite3.Error as exc:  # the session file went away: say so on the line, never crash
+            except TraceReadError as exc:  # the session file went away: say so on the line, never crash
                 t = app_translator(self)
                 return Strip([Segment(f"({t('trace illisible')}{t(' : ')}{exc})", base + STYLE_ALERT)]).crop_extend(
                     scroll_x, scroll_x + width, base
@@ -234,7 +233,7 @@ class TracePanes(Vertical):
     def __init__(self, placeholder: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._placeholder = placeholder
-        self.conn: sqlite3.Connection | None = None
+        self.source: TraceSource | None = None
         self.attempt_id: int | None = None
         self.query_text = ""
         self.filter_mode = False
@@ -292,30 +291,30 @@ class TracePanes(Vertical):
         return True
 
     # -- loading ---------------------------------------------------------------------------------
-    def show_attempt(self, conn: sqlite3.Connection | None, attempt_id: int | None, force: bool = False) -> None:
+    def show_attempt(self, source: TraceSource | None, attempt_id: int | None, force: bool = False) -> None:
         """Show an attempt: a first screen of each channel at once, the full index from a worker."""
-        if not force and conn is self.conn and attempt_id == self.attempt_id:
+        if not force and source is self.source and attempt_id == self.attempt_id:
             return
-        self.conn, self.attempt_id = conn, attempt_id
+        self.source, self.attempt_id = source, attempt_id
         self._generation += 1
         contains = self.query_text if self.filter_mode else ""
         head = max(64, (self.size.height or 40) * 2)
         with self.app.batch_update():  # one layout pass for the four panes, not four
             for view in self.views():
-                if conn is None or attempt_id is None:
+                if source is None or attempt_id is None:
                     view.set_index(None)
                     continue
-                view.set_index(TraceIndex(conn, attempt_id, view.channel, contains).load(head))
+                view.set_index(source.index(attempt_id, view.channel, contains).load(head))
         self.steps = []  # step boundaries come with the full index (a GROUP BY over the attempt's lines)
         self._info()
-        if conn is not None and attempt_id is not None:
+        if source is not None and attempt_id is not None:
             # after the first frame: the worker would otherwise compete with it for the GIL
-            self.call_after_refresh(self._load_full, conn, attempt_id, contains, self._generation)
+            self.call_after_refresh(self._load_full, source, attempt_id, contains, self._generation)
 
     @work(thread=True, exclusive=True, group="trace-index", exit_on_error=False, description="index des traces")
-    def _load_full(self, conn: sqlite3.Connection, attempt_id: int, contains: str, generation: int) -> None:
-        indexes = [TraceIndex(conn, attempt_id, ch, contains).load() for ch in CHANNELS]
-        steps = step_starts(conn, attempt_id)
+    def _load_full(self, source: TraceSource, attempt_id: int, contains: str, generation: int) -> None:
+        indexes = [source.index(attempt_id, ch, contains).load() for ch in CHANNELS]
+        steps = source.step_starts(attempt_id)
         self.app.call_from_thread(self._swap, indexes, steps, generation)
 
     def _swap(self, indexes: list[TraceIndex], steps: list[tuple[int, str]], generation: int) -> None:
@@ -384,7 +383,7 @@ class TracePanes(Vertical):
         event.stop()
         self.query_text = event.value.strip()
         if self.filter_mode:
-            self.show_attempt(self.conn, self.attempt_id, force=True)
+            self.show_attempt(self.source, self.attempt_id, force=True)
         else:
             self._search()
             self.next_hit(1)
@@ -392,7 +391,7 @@ class TracePanes(Vertical):
 
     def toggle_filter(self) -> bool:
         self.filter_mode = not self.filter_mode
-        self.show_attempt(self.conn, self.attempt_id, force=True)
+        self.show_attempt(self.source, self.attempt_id, force=True)
         return self.filter_mode
 
     def _search(self) -> None:

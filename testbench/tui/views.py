@@ -6,14 +6,13 @@ while it has no focus.
 
 from __future__ import annotations
 
-import sqlite3
-
 from textual import events
 from textual.css.query import NoMatches
 from textual.widgets import DataTable, Input, Label, Static, TabbedContent, Tree
 
 from testbench.store.read import AttemptView
-from testbench.store.session import SessionError, open_readonly
+from testbench.store.session import SessionError
+from testbench.store.traceindex import TraceSource
 from testbench.tui.traceview import TracePanes
 from testbench.tui.workstation import CaseEntry
 
@@ -121,20 +120,20 @@ class ViewSwitching:
     def refresh_overview(self) -> None:
         self.query_one("#overview-detail", Static).update(self.render.overview(self.last_report, self.bench_label))
 
-    def trace_connection(self) -> sqlite3.Connection | None:
-        """The trace panes' own read-only connection: reloading the model never closes it under them."""
-        if self._trace_conn is None:
+    def trace_source(self) -> TraceSource | None:
+        """The trace panes' own read-only handle: reloading the model never closes it under them."""
+        if self._trace_source is None:
             try:
-                self._trace_conn = open_readonly(self.ws.session_path)
+                self._trace_source = TraceSource.open(self.ws.session_path)
             except SessionError:
                 return None
-        return self._trace_conn
+        return self._trace_source
 
     def refresh_traces(self, force: bool = False) -> None:
         entry = self.current_entry()
         panes = self.query_one("#trace-panes", TracePanes)
         attempt = self.chosen_attempt(entry)
-        panes.show_attempt(self.trace_connection(), attempt.id if attempt else None, force=force)
+        panes.show_attempt(self.trace_source(), attempt.id if attempt else None, force=force)
 
     def action_show_view(self, view: str) -> None:
         if view in VIEWS:

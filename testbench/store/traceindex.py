@@ -3,7 +3,8 @@
 A :class:`TraceIndex` keeps, per channel, only row ids and capture times (two ``array('q')``: 16
 bytes a line); the text is fetched by pages of rows when a view draws them and kept in a small LRU.
 Opening 100,000 lines costs one indexed query; scrolling costs one page query when it leaves the
-cached pages. Filtering and searching run in SQL. No Textual here.
+cached pages. Filtering and searching run in SQL. A :class:`TraceSource` is the views' own read-only
+handle on the session file (reloading the workstation's model never closes it under them).
 """
 
 from __future__ import annotations
@@ -13,9 +14,44 @@ import sqlite3
 from array import array
 from collections import OrderedDict
 from dataclasses import dataclass
+from pathlib import Path
+
+from testbench.store.session import open_readonly
 
 CHANNELS = ("app", "apdu", "engine", "bench")
 PAGE = 256
+
+#: what reading a trace page raises when the session file went away under a view
+TraceReadError = sqlite3.Error
+
+
+class TraceSource:
+    """A read-only handle on a session's trace lines, from any thread; :meth:`close` when done."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    @classmethod
+    def open(cls, path: str | Path) -> TraceSource:
+        """Raises :class:`~testbench.store.session.SessionError` when the file is not a readable session."""
+        return cls(open_readonly(path))
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def index(self, attempt_id: int | None, channel: str, contains: str = "") -> TraceIndex:
+        return TraceIndex(self, attempt_id, channel, contains)
+
+    def step_starts(self, attempt_id: int | None) -> list[tuple[int, str]]:
+        """(time, step id) of every step start of an attempt, from all channels, in time order."""
+        if attempt_id is None:
+            return []
+        rows = self._conn.execute(
+            "SELECT MIN(mono_ns), step_id FROM trace_lines WHERE attempt_id = ? AND step_id IS NOT NULL"
+            " GROUP BY step_id ORDER BY 1",
+            (attempt_id,),
+        )
+        return [(int(m), str(s)) for m, s in rows]
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,8 +65,8 @@ class Row:
 class TraceIndex:
     """The lines of one channel of one attempt (or of the whole session when ``attempt_id`` is None)."""
 
-    def __init__(self, conn: sqlite3.Connection, attempt_id: int | None, channel: str, contains: str = "") -> None:
-        self.conn = conn
+    def __init__(self, source: TraceSource, attempt_id: int | None, channel: str, contains: str = "") -> None:
+        self._conn = source._conn
         self.attempt_id = attempt_id
         self.channel = channel
         self.contains = contains
@@ -47,14 +83,14 @@ class TraceIndex:
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         ids, mono = array("q"), array("q")
-        for rid, m in self.conn.execute(sql, args):
+        for rid, m in self._conn.execute(sql, args):
             ids.append(rid)
             mono.append(m)
         self.ids, self.mono = ids, mono
         self._pages.clear()
         self.complete = limit is None or len(ids) < limit
         if self.complete:  # the widest line, so a view scrolls sideways exactly as far as needed
-            (longest,) = self.conn.execute(f"SELECT MAX(length(text)) FROM trace_lines WHERE {where}", args).fetchone()
+            (longest,) = self._conn.execute(f"SELECT MAX(length(text)) FROM trace_lines WHERE {where}", args).fetchone()
             self.width = int(longest or 0)
         elif ids:  # a first screen: the widest line of the first page (it is read for the first paint anyway)
             self.width = max(len(r.text) for r in self._load_page(0))
@@ -91,7 +127,7 @@ class TraceIndex:
         found: dict[int, Row] = {}
         if ids:
             marks = ",".join("?" * len(ids))
-            for rid, text, step_id, level, wall in self.conn.execute(
+            for rid, text, step_id, level, wall in self._conn.execute(
                 f"SELECT id, text, step_id, level, wall FROM trace_lines WHERE id IN ({marks})", tuple(ids)
             ):
                 found[rid] = Row(text, step_id, level, wall)
@@ -113,7 +149,7 @@ class TraceIndex:
             return []
         where, args = self._where("instr(lower(text), ?) > 0")
         hits = {
-            rid for (rid,) in self.conn.execute(f"SELECT id FROM trace_lines WHERE {where}", (*args, needle.lower()))
+            rid for (rid,) in self._conn.execute(f"SELECT id FROM trace_lines WHERE {where}", (*args, needle.lower()))
         }
         if not hits:
             return []
@@ -122,19 +158,8 @@ class TraceIndex:
     def step_times(self) -> list[tuple[int, str]]:
         """(first capture time, step id) of each step in this channel's lines, in time order."""
         where, args = self._where("step_id IS NOT NULL")
-        rows = self.conn.execute(
+        rows = self._conn.execute(
             f"SELECT MIN(mono_ns), step_id FROM trace_lines WHERE {where} GROUP BY step_id ORDER BY 1", args
         )
         return [(int(m), str(s)) for m, s in rows]
 
-
-def step_starts(conn: sqlite3.Connection, attempt_id: int | None) -> list[tuple[int, str]]:
-    """(time, step id) of every step start of an attempt, from all channels, in time order."""
-    if attempt_id is None:
-        return []
-    rows = conn.execute(
-        "SELECT MIN(mono_ns), step_id FROM trace_lines WHERE attempt_id = ? AND step_id IS NOT NULL"
-        " GROUP BY step_id ORDER BY 1",
-        (attempt_id,),
-    )
-    return [(int(m), str(s)) for m, s in rows]
