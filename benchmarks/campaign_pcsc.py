@@ -32,6 +32,7 @@ from _cards_stack import REPO, pcsc_stack
 
 from testbench.paths import CASEBOOKS_DIR
 from testbench.runner.campaign import RunRequest, run_campaign
+from testbench.runner.options import BenchOptions, CampaignOptions
 
 
 def generate(target: Path, cases: int) -> None:
@@ -126,7 +127,8 @@ def main() -> None:
         generate(casebook, args.cases)
         session = Path(tmp) / "campaign.tbsession"
         started = time.perf_counter()
-        result = run_campaign(RunRequest(casebooks=[casebook], session=session, cards=args.cards, engine=args.engine))
+        options = CampaignOptions(BenchOptions(cards=args.cards, engine=args.engine))
+        result = run_campaign(RunRequest(casebooks=[casebook], session=session, options=options))
         total = time.perf_counter() - started
         verdicts, cards, steps = breakdown(session)[:3]
         bay = breakdown(session)[3]

@@ -188,6 +188,7 @@ def test_a_campaign_alternates_readers_and_the_guard_names_them(
 ) -> None:
     """The runner prepares the next case's cards: each card change lands in the other reader."""
     from testbench.runner.campaign import RunRequest, run_campaign
+    from testbench.runner.options import BenchOptions, CampaignOptions
 
     monkeypatch.setenv("TESTBENCH_CARD_READERS", POOLS_ENV)
     text = (CASEBOOKS_DIR / "billing.xml").read_text(encoding="utf-8")
@@ -209,7 +210,7 @@ def test_a_campaign_alternates_readers_and_the_guard_names_them(
     casebook = tmp_path / "pool.xml"
     casebook.write_text(head + "<cases>\n" + "\n".join(chosen) + "\n</cases>" + tail, encoding="utf-8")
     session = tmp_path / "pool.tbsession"
-    run_campaign(RunRequest(casebooks=[casebook], session=session, cards="pcsc"))
+    run_campaign(RunRequest(casebooks=[casebook], session=session, options=CampaignOptions(BenchOptions(cards="pcsc"))))
     conn = sqlite3.connect(session)
     verdicts = [v for (v,) in conn.execute("SELECT verdict FROM attempts ORDER BY id")]
     guards = [json.loads(d) for (d,) in conn.execute("SELECT data FROM events WHERE kind='card-guard' ORDER BY id")]

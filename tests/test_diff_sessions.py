@@ -84,10 +84,10 @@ DEMO_PICK = "DEMO-FSE-001 or DEMO-FSE-012 or DEMO-CARDS-001"  # a sale, a refusa
 def _demo_run(session: Path, cards: str) -> Path:
     from testbench.paths import CASEBOOKS_DIR
     from testbench.runner.campaign import RunRequest, run_campaign
+    from testbench.runner.options import BenchOptions, CampaignOptions, Selection
 
-    request = RunRequest(
-        casebooks=[CASEBOOKS_DIR / "demo.xml"], session=session, keyword=DEMO_PICK, cards=cards, engine="inprocess"
-    )
+    options = CampaignOptions(bench=BenchOptions(cards=cards, engine="inprocess"), selection=Selection(DEMO_PICK))
+    request = RunRequest(casebooks=[CASEBOOKS_DIR / "demo.xml"], session=session, options=options)
     run_campaign(request)
     return session
 

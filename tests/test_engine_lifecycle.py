@@ -28,6 +28,7 @@ from testbench.engines.protocol.validation import check, nonconforming
 from testbench.i18n import english
 from testbench.paths import CASEBOOKS_DIR
 from testbench.runner.campaign import RunRequest, run_campaign
+from testbench.runner.options import BenchOptions, CampaignOptions, Selection
 from testbench.store.read import read_session
 
 ENGINES = Path(__file__).parent / "data" / "engines"
@@ -112,10 +113,14 @@ def test_a_case_whose_wrapped_engine_hangs_ends_in_error_within_the_timeout(tmp_
     request = RunRequest(
         casebooks=[CASEBOOKS_DIR / "demo.xml"],
         session=session,
-        keyword="DEMO-FSE-001",
-        cards="inprocess",
-        engine=shlex.join([shell, "-c", f"{shlex.join(engine)}; exit $?"]),
-        engine_timeout=TIMEOUT,
+        options=CampaignOptions(
+            BenchOptions(
+                cards="inprocess",
+                engine=shlex.join([shell, "-c", f"{shlex.join(engine)}; exit $?"]),
+                engine_timeout=TIMEOUT,
+            ),
+            selection=Selection("DEMO-FSE-001"),
+        ),
     )
     worker = threading.Thread(target=run_campaign, args=(request,), daemon=True)
     worker.start()
@@ -230,10 +235,14 @@ def _campaign(tmp_path: Path, *engine_args: str, keyword: str) -> tuple[Any, Pat
     request = RunRequest(
         casebooks=[CASEBOOKS_DIR / "demo.xml"],
         session=session,
-        keyword=keyword,
-        cards="inprocess",
-        engine=shlex.join([sys.executable, str(FAULTY_REFERENCE), *engine_args]),
-        engine_timeout=10,  # nothing hangs here; a loaded machine may start Python slowly
+        options=CampaignOptions(
+            BenchOptions(
+                cards="inprocess",
+                engine=shlex.join([sys.executable, str(FAULTY_REFERENCE), *engine_args]),
+                engine_timeout=10,  # nothing hangs here; a loaded machine may start Python slowly
+            ),
+            selection=Selection(keyword),
+        ),
     )
     return run_campaign(request), session
 

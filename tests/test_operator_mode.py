@@ -14,6 +14,7 @@ from testbench.engines.operator.engine import FIELDS, OperatorEngine
 from testbench.paths import CASEBOOKS_DIR
 from testbench.runner.campaign import RunRequest, run_campaign
 from testbench.runner.events import StepStarted
+from testbench.runner.options import BenchOptions, CampaignOptions
 from testbench.store.read import read_session
 
 CASEBOOK = """<?xml version="1.0" encoding="UTF-8"?>
@@ -87,10 +88,9 @@ def test_operator_performs_the_engine_steps(tmp_path: Path) -> None:
     request = RunRequest(
         casebooks=[casebook],
         session=tmp_path / "s.tbsession",
-        cards="inprocess",
-        engine="operator",
-        watch_dir=out,
-        attestations=attestations,
+        options=CampaignOptions(
+            BenchOptions(cards="inprocess", engine="operator", watch_dir=out), attestations=attestations
+        ),
     )
     result = run_campaign(request, listener=application_writes_its_fse)
     assert result.final_verdicts == ["pass"]
@@ -108,7 +108,11 @@ def test_operator_performs_the_engine_steps(tmp_path: Path) -> None:
 
 def test_without_an_operator_the_case_waits(tmp_path: Path) -> None:
     casebook = setup(tmp_path)
-    request = RunRequest(casebooks=[casebook], session=tmp_path / "s.tbsession", cards="inprocess", engine="operator")
+    request = RunRequest(
+        casebooks=[casebook],
+        session=tmp_path / "s.tbsession",
+        options=CampaignOptions(BenchOptions(cards="inprocess", engine="operator")),
+    )
     result = run_campaign(request)
     assert result.final_verdicts == ["pending"]
 
@@ -125,9 +129,7 @@ def test_operator_reports_a_refusal_of_the_application(tmp_path: Path) -> None:
     request = RunRequest(
         casebooks=[casebook],
         session=tmp_path / "s.tbsession",
-        cards="inprocess",
-        engine="operator",
-        attestations=attestations,
+        options=CampaignOptions(BenchOptions(cards="inprocess", engine="operator"), attestations=attestations),
     )
     result = run_campaign(request)
     assert result.final_verdicts == ["fail"]

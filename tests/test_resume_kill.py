@@ -93,10 +93,12 @@ def test_full_disk_stops_cleanly_and_resume_completes(tmp_path: Path, monkeypatc
     """A full disk (SQLite's own size cap stands in for it) ends the run with a clear message; nothing
     recorded is lost and --resume finishes the campaign once there is room again."""
     from testbench.runner.campaign import CampaignError, RunRequest, run_campaign
+    from testbench.runner.options import BenchOptions, CampaignOptions
     from testbench.store.session import SessionStore
 
     session = tmp_path / "full.tbsession"
-    request = RunRequest(casebooks=[CASEBOOK], session=session, cards="inprocess", engine="inprocess")
+    options = CampaignOptions(BenchOptions(cards="inprocess", engine="inprocess"))
+    request = RunRequest(casebooks=[CASEBOOK], session=session, options=options)
     real_open = SessionStore.open
 
     def cramped_open(path: Path, *, create: bool = True) -> SessionStore:

@@ -18,6 +18,7 @@ from testbench.report.html import write_report
 from testbench.runner.assemble import BenchOptions, assemble
 from testbench.runner.campaign import RunRequest, record_casebooks, run_campaign
 from testbench.runner.events import StepStarted
+from testbench.runner.options import CampaignOptions
 from testbench.runner.runner import Runner
 from testbench.runner.tracing import TraceRecorder
 from testbench.store.read import read_session
@@ -31,7 +32,7 @@ def test_demo_runs_on_the_real_stack_and_no_pin_is_written_anywhere(vpcd_lock: l
     request = RunRequest(
         casebooks=[CASEBOOKS_DIR / "demo.xml"],
         session=session,
-        attestations=CASEBOOKS_DIR / "demo-attestations.json",
+        options=CampaignOptions(attestations=CASEBOOKS_DIR / "demo-attestations.json"),
     )
     result = run_campaign(request)
     with read_session(session) as view:

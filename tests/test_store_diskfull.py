@@ -11,6 +11,7 @@ import pytest
 
 from testbench.paths import CASEBOOKS_DIR
 from testbench.runner.campaign import CampaignError, RunRequest, run_campaign
+from testbench.runner.options import BenchOptions, CampaignOptions
 from testbench.store import session as session_module
 from testbench.store.read import read_session
 from testbench.store.schema import SCHEMA_VERSION
@@ -56,7 +57,8 @@ def test_full_disk_during_set_up_is_rc2_and_resume_completes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stage: str
 ) -> None:
     session = tmp_path / "full.tbsession"
-    request = RunRequest(casebooks=[CASEBOOK], session=session, cards="inprocess", engine="inprocess")
+    options = CampaignOptions(BenchOptions(cards="inprocess", engine="inprocess"))
+    request = RunRequest(casebooks=[CASEBOOK], session=session, options=options)
     with monkeypatch.context() as patch:
         cap_after(patch, stage)
         with pytest.raises(CampaignError) as caught:
@@ -68,7 +70,7 @@ def test_full_disk_during_set_up_is_rc2_and_resume_completes(
     result = run_campaign(request)
     assert len(result.final_verdicts) == 57 and "none" not in result.final_verdicts
     with read_session(session) as view:
-        assert view.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert view.schema_version == SCHEMA_VERSION
         assert len([c for c in view.cases if c.attempts]) == 57
 
 

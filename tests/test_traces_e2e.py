@@ -11,6 +11,7 @@ from pathlib import Path
 from testbench.paths import CASEBOOKS_DIR
 from testbench.runner.campaign import RunRequest, run_campaign
 from testbench.runner.events import StepStarted
+from testbench.runner.options import BenchOptions, CampaignOptions, CaptureOptions, Selection
 from testbench.store.read import read_session
 
 WRITER = Path(__file__).parent / "data" / "traces" / "step_writer.py"
@@ -46,11 +47,11 @@ def test_application_traces_are_sliced_by_step(tmp_path: Path) -> None:
     request = RunRequest(
         casebooks=[CASEBOOKS_DIR / "demo.xml"],
         session=session,
-        keyword="DEMO-FSE-001",
-        cards="inprocess",
-        engine="inprocess",
-        app_logs=[f"{log};format=log4j;encoding=cp1252"],
-        syslog_port=0,
+        options=CampaignOptions(
+            BenchOptions(cards="inprocess", engine="inprocess"),
+            CaptureOptions(app_logs=[f"{log};format=log4j;encoding=cp1252"], syslog_port=0),
+            selection=Selection("DEMO-FSE-001"),
+        ),
     )
     try:
         result = run_campaign(request, listener=listener, notify=notify)

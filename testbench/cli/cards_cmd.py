@@ -14,9 +14,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from testbench.cli.main import EXIT_ENVIRONMENT as EXIT_ENV
+from testbench.cli.main import EXIT_OK, EXIT_USAGE
 from testbench.i18n import translator
-
-EXIT_OK, EXIT_ENV, EXIT_USAGE = 0, 2, 3
 
 
 def register(sub: Any) -> None:

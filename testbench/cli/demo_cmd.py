@@ -16,8 +16,8 @@ from pathlib import Path
 
 from testbench.cli.main import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from testbench.cli.outputs import output_dir_problem
-from testbench.cli.run_cmd import add_bench_options
 from testbench.i18n import translator
+from testbench.runner.options import DEMO, add_options, options_from_args
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -30,7 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="dossier du rapport (défaut : demo/ dans le dossier de données de l'utilisateur)",
     )
     demo.add_argument("--headless", action="store_true", help="sans interface : exécuter puis écrire le rapport")
-    add_bench_options(demo)
+    add_options(demo, DEMO)  # the bench, capture and identity options of ``testbench run``
     demo.set_defaults(func=cmd_demo)
 
 
@@ -70,7 +70,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if interactive:
         from testbench.cli.ui_cmd import launch
 
-        args.operator = args.operator or None
         code = launch([casebook], session, args)
         if session.exists():
             from testbench.report.html import write_report
@@ -115,36 +114,12 @@ def _start_afresh(session: Path) -> bool:
 
 def _run(args: argparse.Namespace, casebook: Path, session: Path, out: Path) -> int:
     """``testbench run`` on the demo casebook with its prepared attestations, report and JUnit."""
-    attestations = args.attestations or casebook.with_name("demo-attestations.json")
-    argv = [
-        "run",
-        str(casebook),
-        "--session",
-        str(session),
-        "--report",
-        str(out),
-        "--junit",
-        str(out / "junit.xml"),
-        "--engine",
-        args.engine,
-        "--cards",
-        args.cards,
-        "--engine-timeout",
-        str(args.engine_timeout),
-    ]
-    if attestations.exists():
-        argv += ["--attestations", str(attestations)]
-    if args.allow_real_cards:
-        argv.append("--allow-real-cards")
-    for flag, value in (
-        ("--sut", args.sut or "démo testbench"),
-        ("--sut-version", args.sut_version),
-        ("--agrement", args.agrement),
-        ("--operator", args.operator),
-        ("--lang", args.lang),
-    ):
-        if value:
-            argv += [flag, value]
-    from testbench.cli.main import main
+    from testbench.cli.run_cmd import execute
+    from testbench.runner.campaign import RunRequest
 
-    return main(argv)
+    options = options_from_args(args)
+    attestations = options.attestations or casebook.with_name("demo-attestations.json")
+    options.attestations = attestations if attestations.exists() else None
+    options.outputs.report, options.outputs.junit = out, out / "junit.xml"
+    options.identity.sut = options.identity.sut or "démo testbench"
+    return execute(RunRequest([casebook], session, options, argv=list(sys.argv)))

@@ -17,10 +17,8 @@ from collections.abc import Sequence
 from testbench.cli.texts import HelpFormatter, argparse_word, argparse_words
 from testbench.i18n import LANGUAGES, translator, use_language
 
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_ENVIRONMENT = 2
-EXIT_USAGE = 3
+# the exit codes are defined once, beside the campaign's verdicts → exit code mapping; the commands import them here
+from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK, EXIT_USAGE  # noqa: F401
 
 #: Modules that add sub-commands; each has ``register(subparsers)`` and sets ``func`` on its parser.
 COMMAND_MODULES = (

@@ -170,14 +170,7 @@ HELP_EN: dict[str, str] = {
     "écrire aussi le JUnit XML à cet endroit": "also write the JUnit XML there",
     # ui
     "fichier de session (défaut : <cahier>.tbsession ici)": "session file (default: <casebook>.tbsession here)",
-    "reference (hors processus, défaut), inprocess, ou une commande": (
-        "reference (out of process, default), inprocess, or a command"
-    ),
-    "langue de l'interface (fr par défaut)": "language of the interface (fr by default)",
-    "nom de l'opérateur (attestations, annotations)": "operator's name (attestations, annotations)",
-    "mode opérateur (--engine operator) : dossier des FSE et lots B2 du logiciel testé": (
-        "operator mode (--engine operator): folder of the FSE and B2 batches of the software under test"
-    ),
+    # (the bench, capture and identity options are run's: testbench.runner.options)
     # cards
     "lister les lecteurs PC/SC et leur carte": "list the PC/SC readers and their card",
     "afficher les insertions et retraits (comme pcsc_scan)": "show insertions and removals (like pcsc_scan)",

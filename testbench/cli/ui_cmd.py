@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from testbench.cli.main import EXIT_ENVIRONMENT, EXIT_USAGE
+from testbench.runner.options import UI, add_options, options_from_args
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -21,26 +22,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="créer le dossier de la session s'il n'existe pas (refusé sinon : un support non monté se voit)",
     )
-    add_ui_options(ui)
+    add_options(ui, UI)  # the same bench, capture and identity options as ``testbench run``
     ui.set_defaults(func=cmd_ui)
-
-
-def add_ui_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--engine", default="reference", help="reference (hors processus, défaut), inprocess, ou une commande"
-    )
-    p.add_argument("--engine-timeout", type=float, default=10.0, metavar="SECONDS")
-    p.add_argument("--cards", choices=("auto", "pcsc", "inprocess"), default="auto")
-    p.add_argument("--allow-real-cards", action="store_true", help="accepter des cartes réelles (hors mode test)")
-    p.add_argument("--lang", choices=("fr", "en"), default=None, help="langue de l'interface (fr par défaut)")
-    p.add_argument("--operator", default=None, help="nom de l'opérateur (attestations, annotations)")
-    p.add_argument(
-        "--watch",
-        type=Path,
-        default=None,
-        metavar="DIR",
-        help="mode opérateur (--engine operator) : dossier des FSE et lots B2 du logiciel testé",
-    )
 
 
 def cmd_ui(args: argparse.Namespace) -> int:
@@ -63,14 +46,9 @@ def default_ui(args: argparse.Namespace | None = None) -> int:
     from testbench.i18n import translator
     from testbench.tui.config import UiState
 
-    ns = argparse.Namespace(
-        engine="reference",
-        engine_timeout=10.0,
-        cards="auto",
-        allow_real_cards=False,
-        lang=None,
-        operator=None,
-    )
+    defaults = argparse.ArgumentParser(add_help=False)
+    add_options(defaults, UI)
+    ns = defaults.parse_args([])
     state = UiState()
     last = state.last()
     reopen = last is not None and bool(last[1]) and all(p.is_file() for p in last[1])
@@ -106,9 +84,8 @@ def launch(casebook_paths: list[Path], session: Path, args: argparse.Namespace) 
         text = t("interface texte indisponible : le module Python « {module} » manque")
         print(text.format(module=exc.name or exc), file=sys.stderr)
         return EXIT_ENVIRONMENT
-    from testbench.runner.assemble import BenchOptions
+    from testbench.runner.assemble import assembled_bench
     from testbench.tui.config import UiState, load_settings
-    from testbench.tui.execution import assembled_bench
     from testbench.tui.workstation import Workstation
 
     settings = load_settings()
@@ -122,21 +99,16 @@ def launch(casebook_paths: list[Path], session: Path, args: argparse.Namespace) 
         "allow_real_cards": args.allow_real_cards,
     }
     state.remember_last(session, casebook_paths, bench)
-    options = BenchOptions(
-        engine=args.engine,
-        cards=args.cards,
-        engine_timeout=args.engine_timeout,
-        allow_real_cards=args.allow_real_cards,
-        watch_dir=getattr(args, "watch", None),
-    )
+    options = options_from_args(args)
     app = WorkstationApp(
         Workstation(casebooks, session),
-        bench_factory=assembled_bench(options),
+        bench_factory=assembled_bench(options.bench),
         settings=settings,
         state=state,
-        operator_name=args.operator,
+        operator_name=options.identity.operator or None,
         bench_label=f"cartes {args.cards}, moteur {args.engine}"
         + (", cartes réelles admises" if args.allow_real_cards else ""),
+        options=options,
     )
     result = app.run()
     return int(result or 0)

@@ -11,23 +11,16 @@ import shlex
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from testbench.cards.api import CardBay
 from testbench.domain.hooks import Closable
 from testbench.engines.api import Engine
+from testbench.runner.options import BenchOptions
 from testbench.runner.runner import CardGuard
 from testbench.runner.tracing import TraceRecorder
 
-
-@dataclass
-class BenchOptions:
-    engine: str = "reference"  # reference (out of process) | inprocess | operator | an external engine's command
-    cards: str = "auto"  # auto | pcsc | inprocess
-    engine_timeout: float = 10.0
-    allow_real_cards: bool = False
-    watch_dir: Path | None = None  # operator mode: the folder where the application writes its FSE / B2 files
+__all__ = ["Bench", "BenchOptions", "assemble", "assembled_bench", "reference_engine_command"]
 
 
 @dataclass
@@ -96,3 +89,12 @@ def assemble(options: BenchOptions, recorder: TraceRecorder, notify: Callable[[s
         if notify is not None:
             notify(note)
     return bench
+
+
+def assembled_bench(options: BenchOptions) -> Callable[[TraceRecorder, Callable[[str], None]], Bench]:
+    """The real bench as a factory of the campaign (tests and benchmarks give a fake one instead)."""
+
+    def factory(recorder: TraceRecorder, notify: Callable[[str], None]) -> Bench:
+        return assemble(options, recorder, notify=notify)
+
+    return factory

@@ -1,32 +1,42 @@
 """A campaign from casebooks to a session: load, select, open the session, run, record.
 
-This is the execution core that the CLI, the TUI and tests call; it needs no user interface.
+This is the execution core that the CLI, the workstation and tests call (:class:`Campaign`); it needs
+no user interface. Its options are one object (:mod:`testbench.runner.options`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Callable
+import sys
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from testbench.casebook.errors import CasebookError, os_reason
 from testbench.casebook.model import Case, Casebook
 from testbench.domain.attestation import Operator
-from testbench.runner.assemble import BenchOptions, assemble
-from testbench.runner.events import Listener
+from testbench.domain.events import EventKind
+from testbench.runner.assemble import Bench, assembled_bench
+from testbench.runner.events import Listener, TracesCaptured
+from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_USAGE, exit_code
 from testbench.runner.manual import HeadlessOperator, ScriptedOperator
+from testbench.runner.options import CampaignOptions
 from testbench.runner.runner import Runner
 from testbench.runner.tracing import TraceRecorder
 from testbench.store.codec import to_plain
 from testbench.store.session import SessionError, SessionStore, SessionWriteError
+from testbench.traces.model import TraceLine
 
-EXIT_USAGE = 3
-EXIT_ENVIRONMENT = 2
+if TYPE_CHECKING:
+    from testbench.traces.capture import TraceCapture
 
 INTERRUPTED = "tentative interrompue (processus arrêté avant le verdict)"
+
+#: Builds the bench (engine, card bay, guard) around the session's trace recorder; ``notify`` tells the person.
+BenchFactory = Callable[[TraceRecorder, Callable[[str], None]], Bench]
 
 
 class CampaignError(Exception):
@@ -40,32 +50,27 @@ class CampaignError(Exception):
 
 @dataclass
 class RunRequest:
+    """A headless run: casebooks, the session, the options, and how to treat the session's history."""
+
     casebooks: list[Path]
     session: Path
+    options: CampaignOptions = field(default_factory=CampaignOptions)
     resume: bool = False
     rerun: bool = False
-    keyword: str | None = None
-    tags: list[str] = field(default_factory=list)
-    engine: str = "reference"
-    engine_timeout: float = 10.0
-    cards: str = "auto"
-    allow_real_cards: bool = False
-    attestations: Path | None = None
-    watch_dir: Path | None = None  # operator mode: the application's output folder
-    app_logs: list[str] = field(default_factory=list)  # PATH[;channel=…][;format=…] (traces.capture.parse_file_spec)
-    syslog_port: int | None = None  # receive syslog on 127.0.0.1:PORT (0: a free port)
-    sut: str = ""  # software under test, as the report's cover names it
-    sut_version: str = ""
-    agrement: str = ""  # agrément or test number of the software under test
-    operator: str = ""  # who runs the campaign
     argv: list[str] = field(default_factory=list)
 
 
 @dataclass
 class CampaignResult:
-    run_id: int
+    run_id: int | None
     ran: int  # cases run by this invocation
-    final_verdicts: list[str]  # latest verdict of every case of the session's selection
+    final_verdicts: list[str] = field(default_factory=list)  # latest verdict of every case of the selection
+    verdicts: dict[str, str] = field(default_factory=dict)  # case id -> verdict of this run
+    stopped: bool = False  # asked to stop between cases
+
+    @property
+    def exit_code(self) -> int:
+        return exit_code(self.final_verdicts)
 
 
 def load(request: RunRequest) -> tuple[list[Casebook], list[tuple[Casebook, Case]]]:
@@ -76,7 +81,7 @@ def load(request: RunRequest) -> tuple[list[Casebook], list[tuple[Casebook, Case
     except CasebookError as exc:
         raise CampaignError([p.text() for p in exc.problems]) from None  # in the active language
     try:
-        selected = select_cases(casebooks, request.keyword, request.tags)
+        selected = select_cases(casebooks, request.options.selection.keyword, request.options.selection.tags)
     except SelectionError as exc:
         raise CampaignError([str(exc)]) from None
     if not selected:
@@ -113,13 +118,14 @@ def _resume_selection(store: SessionStore, casebooks: list[Casebook]) -> list[tu
     return [(by_sha[sha], by_sha[sha].case(cid)) for sha, cid in keys if (sha, cid) not in done]
 
 
-def make_operator(request: RunRequest, notify: Callable[[str], None] | None) -> Operator:
-    if request.attestations is None:
+def make_operator(attestations: Path | None) -> Operator:
+    """A headless run's operator: prepared attestations, or none (manual steps stay pending)."""
+    if attestations is None:
         return HeadlessOperator()
     try:
-        return ScriptedOperator(request.attestations)
+        return ScriptedOperator(attestations)
     except (OSError, ValueError) as exc:
-        raise CampaignError([f"{request.attestations}: attestations illisibles ({_unreadable(exc)})"]) from None
+        raise CampaignError([f"{attestations}: attestations illisibles ({_unreadable(exc)})"]) from None
 
 
 def _unreadable(exc: OSError | ValueError) -> str:
@@ -133,24 +139,173 @@ def _unreadable(exc: OSError | ValueError) -> str:
     return str(exc)
 
 
-def start_capture(request: RunRequest, recorder: TraceRecorder, notify: Callable[[str], None] | None) -> Any:
-    """Follow the application's logs and syslog for the whole campaign, on the recorder's clock."""
-    if not request.app_logs and request.syslog_port is None:
-        return None
-    from testbench.traces.capture import TraceCapture, parse_file_spec
+class Campaign:
+    """One campaign's sequence, for the CLI and the workstation alike.
 
-    capture = TraceCapture(recorder.add_batch)
-    try:
-        for spec in request.app_logs:
-            capture.add_files(**parse_file_spec(spec))
-        if request.syslog_port is not None:
-            receiver = capture.add_syslog(port=request.syslog_port)
-            if notify:
-                notify(f"syslog : 127.0.0.1 UDP {receiver.udp_port} / TCP {receiver.tcp_port}")
-    except (ValueError, OSError) as exc:
-        raise CampaignError([f"source de traces : {exc}"]) from None
-    recorder.context_hooks.append(capture.set_context)
-    return capture.start()
+    Open the session, close the attempts a killed process left, record the casebooks, assemble the
+    bench, follow the application's traces, begin a run, run the cases (stopping between cases when
+    asked), end the run; the bench, the capture and the session are closed whatever happens.
+    """
+
+    def __init__(
+        self,
+        casebooks: Sequence[Casebook],
+        session: Path,
+        options: CampaignOptions | None = None,
+        *,
+        operator: Operator | None = None,
+        listener: Listener | None = None,
+        notify: Callable[[str], None] | None = None,
+        bench_factory: BenchFactory | None = None,
+        argv: Sequence[str] = (),
+    ) -> None:
+        self.casebooks = list(casebooks)
+        self.session = session
+        self.options = options or CampaignOptions()
+        self.operator = operator or make_operator(self.options.attestations)
+        self.listener = listener
+        self.notify = notify
+        self.bench_factory = bench_factory or assembled_bench(self.options.bench)
+        self.argv = list(argv)
+
+    def run(self, targets: Sequence[tuple[Casebook, Case]], stop: threading.Event | None = None) -> CampaignResult:
+        """Run ``targets`` in order as new attempts (the workstation's one case, filtered set or rest).
+
+        The session's selection is kept; a new session's is every case of the casebooks.
+        """
+        with self._open() as store:
+            store.close_dangling_attempts(INTERRUPTED)
+            record_casebooks(store, self.casebooks)
+            if not store.selection():
+                store.set_selection([(cb.sha256, c.id) for cb in self.casebooks for c in cb.cases])
+            argv = self.argv or [*sys.argv[:1], "ui", *(c.id for _, c in targets)]
+            return self._execute(store, list(targets), stop, argv, {"origin": "ui"})
+
+    def run_selection(
+        self, selected: Sequence[tuple[Casebook, Case]], *, resume: bool = False, rerun: bool = False
+    ) -> CampaignResult:
+        """A headless run: ``selected`` becomes the session's selection, or ``resume`` goes on with it."""
+        with self._open() as store:
+            has_history = store.has_attempts()
+            if resume and (has_history or store.selection()):  # else the set-up never finished: do it
+                closed = store.close_dangling_attempts(INTERRUPTED)
+                if closed and self.notify:
+                    self.notify(f"{closed} tentative(s) interrompue(s) conservée(s) dans l'historique")
+                record_casebooks(store, self.casebooks)
+                to_run = _resume_selection(store, self.casebooks)
+            else:
+                if has_history and not rerun:
+                    raise CampaignError(
+                        [
+                            f"{self.session}: la session contient déjà des résultats ; --resume pour reprendre,"
+                            " --rerun pour rejouer les cas (nouvelles tentatives)"
+                        ]
+                    )
+                store.close_dangling_attempts(INTERRUPTED)
+                record_casebooks(store, self.casebooks)
+                store.set_selection([(cb.sha256, case.id) for cb, case in selected])
+                to_run = list(selected)
+            return self._execute(store, to_run, None, self.argv, {"resume": resume, "rerun": rerun})
+
+    @contextlib.contextmanager
+    def _open(self) -> Iterator[SessionStore]:
+        """The session store, its errors said as the campaign's (a full disk is an environment fault)."""
+        try:
+            store = SessionStore.open(self.session)
+        except SessionWriteError as exc:  # a full disk while migrating: an environment fault, resumable
+            raise CampaignError([str(exc)], EXIT_ENVIRONMENT) from None
+        except SessionError as exc:
+            raise CampaignError([str(exc)]) from None
+        try:
+            yield store
+        except SessionWriteError as exc:  # a full disk while setting up or running: the same clear message
+            raise CampaignError([str(exc)], EXIT_ENVIRONMENT) from None
+        finally:
+            store.close()
+
+    def _execute(
+        self,
+        store: SessionStore,
+        targets: list[tuple[Casebook, Case]],
+        stop: threading.Event | None,
+        argv: list[str],
+        flags: dict[str, Any],
+    ) -> CampaignResult:
+        recorder = TraceRecorder(writer=store.add_trace_lines)
+        notify = self.notify or (lambda _text: None)
+        try:
+            bench = self.bench_factory(recorder, notify)
+        except Exception as exc:  # the environment could not provide a bench
+            raise CampaignError([f"banc indisponible : {exc}"], EXIT_ENVIRONMENT) from None
+        result = CampaignResult(run_id=None, ran=0)
+        capture = None
+        try:
+            capture = self._start_capture(recorder)
+            run_id = store.begin_run(
+                argv,
+                {**flags, **self.options.recorded()},
+                {
+                    **bench.description,
+                    "notes": bench.notes,
+                    "casebooks": {cb.identity.plan_id: cb.sha256 for cb in self.casebooks},
+                },
+            )
+            result.run_id = run_id
+            runner = Runner(
+                store,
+                bench.engine,
+                bench.bay,
+                recorder,
+                operator=self.operator,
+                guard=bench.guard,
+                listener=self.listener,
+            )
+            summary = runner.run(run_id, targets, stop)
+            store.end_run(run_id)
+        finally:
+            bench.close()
+            # last writes are best effort: when the disk is full the campaign's own error is the one to show
+            with contextlib.suppress(SessionWriteError):
+                if capture is not None:
+                    capture.stop()
+                    for clock in capture.clock_offsets():
+                        store.add_event(EventKind.CLOCK_OFFSET, {"source": clock.source, "text": clock.describe_fr()})
+                recorder.flush()
+        result.ran = len(summary.outcomes)
+        result.stopped = summary.stopped
+        result.verdicts = {case.id: outcome.verdict.value for case, outcome in summary.outcomes}
+        latest = store.latest_verdicts()
+        result.final_verdicts = [latest.get(key, "none") for key in store.selection()]
+        return result
+
+    def _start_capture(self, recorder: TraceRecorder) -> TraceCapture | None:
+        """Follow the application's logs and syslog for the whole run, on the recorder's clock.
+
+        Each written batch is told to the listener (:class:`TracesCaptured`), so a screen can show
+        the lines while the case runs.
+        """
+        options = self.options.capture
+        if not options.active:
+            return None
+        from testbench.traces.capture import TraceCapture, parse_file_spec
+
+        def write(lines: Sequence[TraceLine]) -> None:
+            recorder.add_batch(lines)
+            if self.listener is not None and lines:
+                self.listener(TracesCaptured(len(lines)))
+
+        capture = TraceCapture(write)
+        try:
+            for spec in options.app_logs:
+                capture.add_files(**parse_file_spec(spec))
+            if options.syslog_port is not None:
+                receiver = capture.add_syslog(port=options.syslog_port)
+                if self.notify:
+                    self.notify(f"syslog : 127.0.0.1 UDP {receiver.udp_port} / TCP {receiver.tcp_port}")
+        except (ValueError, OSError) as exc:
+            raise CampaignError([f"source de traces : {exc}"]) from None
+        recorder.context_hooks.append(capture.set_context)
+        return capture.start()
 
 
 def run_campaign(
@@ -160,92 +315,15 @@ def run_campaign(
     notify: Callable[[str], None] | None = None,
     operator: Operator | None = None,
 ) -> CampaignResult:
+    """``testbench run``: load and select, then run the selection (or resume it) as one campaign."""
     casebooks, selected = load(request)
-    operator = operator or make_operator(request, notify)
-    try:
-        store = SessionStore.open(request.session)
-    except SessionWriteError as exc:  # a full disk while migrating: an environment fault, resumable
-        raise CampaignError([str(exc)], EXIT_ENVIRONMENT) from None
-    except SessionError as exc:
-        raise CampaignError([str(exc)]) from None
-    try:
-        has_history = store.conn.execute("SELECT COUNT(*) FROM attempts").fetchone()[0] > 0
-        if request.resume and (has_history or store.selection()):  # else the set-up never finished: do it
-            closed = store.close_dangling_attempts(INTERRUPTED)
-            if closed and notify:
-                notify(f"{closed} tentative(s) interrompue(s) conservée(s) dans l'historique")
-            record_casebooks(store, casebooks)
-            to_run = _resume_selection(store, casebooks)
-        else:
-            if has_history and not request.rerun:
-                raise CampaignError(
-                    [
-                        f"{request.session}: la session contient déjà des résultats ; --resume pour reprendre,"
-                        " --rerun pour rejouer les cas (nouvelles tentatives)"
-                    ]
-                )
-            store.close_dangling_attempts(INTERRUPTED)
-            record_casebooks(store, casebooks)
-            store.set_selection([(cb.sha256, case.id) for cb, case in selected])
-            to_run = selected
-        recorder = TraceRecorder(writer=store.add_trace_lines)
-        options = BenchOptions(
-            engine=request.engine,
-            cards=request.cards,
-            engine_timeout=request.engine_timeout,
-            allow_real_cards=request.allow_real_cards,
-            watch_dir=request.watch_dir,
-        )
-        try:
-            bench = assemble(options, recorder, notify=notify)
-        except Exception as exc:  # the environment could not provide a bench
-            raise CampaignError([f"banc indisponible : {exc}"], EXIT_ENVIRONMENT) from None
-        capture = None
-        try:
-            capture = start_capture(request, recorder, notify)
-            run_id = store.begin_run(
-                request.argv,
-                {
-                    "resume": request.resume,
-                    "rerun": request.rerun,
-                    "keyword": request.keyword,
-                    "tags": request.tags,
-                    "engine": request.engine,
-                    "cards": request.cards,
-                    "allow_real_cards": request.allow_real_cards,
-                    "app_logs": request.app_logs,
-                    "syslog_port": request.syslog_port,
-                    "sut": {"name": request.sut, "version": request.sut_version},
-                    "agrement": request.agrement,
-                    "operator": request.operator,
-                },
-                {
-                    **bench.description,
-                    "notes": bench.notes,
-                    "casebooks": {cb.identity.plan_id: cb.sha256 for cb in casebooks},
-                },
-            )
-            runner = Runner(
-                store, bench.engine, bench.bay, recorder, operator=operator, guard=bench.guard, listener=listener
-            )
-            try:
-                runner.run(run_id, to_run)
-            except SessionWriteError as exc:
-                raise CampaignError([str(exc)], EXIT_ENVIRONMENT) from None
-            store.end_run(run_id)
-        finally:
-            bench.close()
-            # last writes are best effort: when the disk is full the campaign's own error is the one to show
-            with contextlib.suppress(SessionWriteError):
-                if capture is not None:
-                    capture.stop()
-                    for clock in capture.clock_offsets():
-                        store.add_event("clock-offset", {"source": clock.source, "text": clock.describe_fr()})
-                recorder.flush()
-        latest = store.latest_verdicts()
-        final = [latest.get(key, "none") for key in store.selection()]
-        return CampaignResult(run_id=run_id, ran=len(to_run), final_verdicts=final)
-    except SessionWriteError as exc:  # a full disk while setting up: the same message as during the run
-        raise CampaignError([str(exc)], EXIT_ENVIRONMENT) from None
-    finally:
-        store.close()
+    campaign = Campaign(
+        casebooks,
+        request.session,
+        request.options,
+        operator=operator,
+        listener=listener,
+        notify=notify,
+        argv=request.argv,
+    )
+    return campaign.run_selection(selected, resume=request.resume, rerun=request.rerun)

@@ -40,5 +40,15 @@ class CaseFinished:
     attempt_id: int
 
 
-RunEvent = CaseStarted | StepStarted | StepFinished | CaseFinished
+@dataclass(frozen=True)
+class TracesCaptured:
+    """The application's lines (``--app-log``, ``--syslog``) were just written to the session.
+
+    Sent from the capture's thread, so that a screen showing the running attempt reloads its traces.
+    """
+
+    count: int
+
+
+RunEvent = CaseStarted | StepStarted | StepFinished | CaseFinished | TracesCaptured
 Listener = Callable[[RunEvent], None]

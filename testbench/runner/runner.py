@@ -7,6 +7,7 @@ everything in the session store as it happens, and never lets one case's failure
 from __future__ import annotations
 
 import contextlib
+import threading
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ CardGuard = Callable[[CardBay, Casebook, Case], Any]
 @dataclass
 class RunSummary:
     outcomes: list[tuple[Case, Outcome]] = field(default_factory=list)
+    stopped: bool = False  # asked to stop before every case had run
 
     def counts(self) -> dict[Verdict, int]:
         out: dict[Verdict, int] = {}
@@ -87,11 +89,17 @@ class Runner:
         if self.listener is not None:
             self.listener(event)
 
-    def run(self, run_id: int, selection: Sequence[tuple[Casebook, Case]]) -> RunSummary:
+    def run(
+        self, run_id: int, selection: Sequence[tuple[Casebook, Case]], stop: threading.Event | None = None
+    ) -> RunSummary:
+        """Run ``selection`` in order; when ``stop`` is set, stop before the next case (never inside one)."""
         summary = RunSummary()
         total = len(selection)
         try:
             for index, (casebook, case) in enumerate(selection):
+                if stop is not None and stop.is_set():
+                    summary.stopped = True
+                    break
                 attempt_id = self.store.start_attempt(run_id, casebook.sha256, case.id)
                 self._emit(CaseStarted(case, index, total, attempt_id))
                 upcoming = selection[index + 1] if index + 1 < total else None

@@ -31,6 +31,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Log, Static
 from textual.widgets.tree import TreeNode
 
 from testbench.i18n import set_language, use_language
+from testbench.runner.options import CampaignOptions
 from testbench.store.traceindex import TraceSource
 from testbench.tui import actions as registry
 from testbench.tui.commands import ActionCommands, CaseCommands
@@ -67,10 +68,12 @@ class WorkstationApp(KeyGate, ViewSwitching, RunHandlers, ReviewAndReport, App[i
         state: UiState | None = None,
         operator_name: str | None = None,
         bench_label: str = "",
+        options: CampaignOptions | None = None,
     ) -> None:
         super().__init__()
         self.ws = workstation
         self.bench_factory = bench_factory
+        self.campaign_options = options or CampaignOptions()  # ``testbench ui``'s: capture, identity…
         self.settings = settings or Settings()
         self.state = state
         self.lang = self.settings.lang

@@ -12,7 +12,8 @@ from functools import partial
 from rich.text import Text
 from textual.widgets import Log, Static
 
-from testbench.runner.events import CaseFinished, CaseStarted, StepFinished, StepStarted
+from testbench.runner.campaign import CampaignError
+from testbench.runner.events import CaseFinished, CaseStarted, StepFinished, StepStarted, TracesCaptured
 from testbench.tui.execution import run_cases
 from testbench.tui.messages import AttestationAsked, OperatorNotice, RunDone, RunProgress
 from testbench.tui.operator_prompt import InteractiveOperator
@@ -85,9 +86,13 @@ class RunHandlers:
                 targets,
                 bench_factory=self.bench_factory,
                 operator=operator,
+                options=self.campaign_options,
                 listener=lambda event: self.post_message(RunProgress(event)),
                 stop=operator.stop,
             )
+        except CampaignError as exc:  # the bench, the capture or the session could not start: said on screen
+            self.post_message(RunDone(None, "\n".join(exc.lines)))
+            return
         except Exception as exc:  # the bench or the session failed: said on screen, never a crash
             self.post_message(RunDone(None, f"{type(exc).__name__}: {exc}"))
             return
@@ -117,6 +122,8 @@ class RunHandlers:
             if self._follow is not None:
                 self._changed.add(self._follow)
             self.schedule_reload()
+        elif isinstance(event, TracesCaptured):  # the application's lines, shown as they are written
+            self._live_traces()
         elif isinstance(event, StepStarted):
             self.show_status(
                 Text(f"{t('en cours')}{self.colon}{event.case.id} — {t('étape')} {event.step.id}", style="bold")
@@ -153,7 +160,8 @@ class RunHandlers:
     def _live_traces(self) -> None:
         """During a run, the traces view shows the running attempt as the recorder writes it.
 
-        The recorder writes a step's lines when the next step starts (and at the end of the case).
+        The recorder writes a step's lines when the next step starts (and at the end of the case); the
+        application's captured lines as they come (``TracesCaptured``).
         """
         if self.active_view == "traces" and self.running_attempt is not None:
             self.query_one("#trace-panes", TracePanes).show_attempt(

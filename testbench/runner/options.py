@@ -1,0 +1,198 @@
+"""A campaign's options, in one object, and the command-line options generated from it.
+
+``testbench run``, ``testbench ui`` and ``testbench demo`` run cases through the same campaign
+(:class:`~testbench.runner.campaign.Campaign`), so they take the same bench, capture and identity
+options: each option is declared once here, as a dataclass field whose metadata says its flag, its
+help and the commands that offer it; :func:`add_options` puts them on a parser and
+:func:`options_from_args` reads them back. A new bench option is one field, offered everywhere.
+"""
+
+# ruff: noqa: RUF009 - ``_option`` returns ``dataclasses.field(...)`` (with the option's metadata), not a default
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterator
+from dataclasses import MISSING, Field, dataclass, field, fields, is_dataclass
+from pathlib import Path
+from typing import Any
+
+RUN, UI, DEMO = "run", "ui", "demo"
+#: the commands that run cases on a bench: they share every bench, capture and identity option
+BENCH_COMMANDS = frozenset({RUN, UI, DEMO})
+
+
+def _option(
+    flags: tuple[str, ...], default: Any = None, *, commands: frozenset[str] = BENCH_COMMANDS, **cli: Any
+) -> Any:
+    """A field declared with its command-line option (``cli``: argparse's keywords)."""
+    metadata = {"flags": flags, "commands": commands, "cli": cli}
+    if isinstance(default, list):
+        return field(default_factory=list, metadata=metadata)
+    return field(default=default, metadata=metadata)
+
+
+@dataclass
+class BenchOptions:
+    """The bench: which engine (and its time limit), which cards, where operator mode watches."""
+
+    engine: str = _option(
+        ("--engine",),
+        "reference",
+        help="reference (hors processus, défaut), inprocess, operator (l'opérateur réalise les étapes dans le "
+        "logiciel testé), ou la commande d'un moteur externe",
+    )
+    engine_timeout: float = _option(("--engine-timeout",), 10.0, type=float, metavar="SECONDS")
+    cards: str = _option(
+        ("--cards",),
+        "auto",
+        choices=("auto", "pcsc", "inprocess"),
+        help="cartes virtuelles via pcscd (auto : si disponible) ou lecteur en mémoire",
+    )
+    allow_real_cards: bool = _option(
+        ("--allow-real-cards",), False, action="store_true", help="accepter des cartes réelles (hors mode test)"
+    )
+    # operator mode: the folder where the application writes its FSE / B2 files (the engine's input)
+    watch_dir: Path | None = _option(
+        ("--watch",),
+        type=Path,
+        metavar="DIR",
+        help="mode opérateur : dossier où le logiciel testé écrit ses FSE et lots B2 (capturés comme pièces)",
+    )
+
+
+@dataclass
+class CaptureOptions:
+    """The application's traces, followed for the whole campaign on the bench's clock."""
+
+    app_logs: list[str] = _option(  # PATH[;channel=…][;format=…] (traces.capture.parse_file_spec)
+        ("--app-log",),
+        [],
+        action="append",
+        metavar="SPEC",
+        help="journal de l'application à suivre : CHEMIN[;channel=app][;format=auto|log4j|log4crc…]"
+        "[;encoding=cp1252][;offset=SECONDES] (répétable, motifs glob acceptés)",
+    )
+    syslog_port: int | None = _option(
+        ("--syslog",),
+        type=int,
+        metavar="PORT",
+        help="recevoir le syslog de l'application sur 127.0.0.1:PORT (UDP et TCP ; 0 = port libre)",
+    )
+
+    @property
+    def active(self) -> bool:
+        return bool(self.app_logs) or self.syslog_port is not None
+
+
+@dataclass
+class Identity:
+    """The product under test and who tests it, as the report's cover names them."""
+
+    sut: str = _option(("--sut",), "", metavar="NOM", help="logiciel testé (page de garde du rapport)")
+    sut_version: str = _option(("--sut-version",), "", metavar="VERSION", help="version du logiciel testé")
+    agrement: str = _option(("--agrement",), "", metavar="NUMÉRO", help="numéro d'agrément ou de test du logiciel")
+    operator: str = _option(("--operator",), "", metavar="NOM", help="opérateur de la campagne")
+
+
+@dataclass
+class OutputOptions:
+    """What the campaign writes besides the session, and in which language people read it."""
+
+    lang: str | None = _option(
+        ("--lang",), choices=("fr", "en"), help="langue des messages : fr (défaut) ou en ; aussi TESTBENCH_LANG"
+    )
+    report: Path | None = _option(
+        ("--report",), commands=frozenset({RUN}), type=Path, metavar="DIR", help="écrire le rapport HTML à la fin"
+    )
+    junit: Path | None = _option(
+        ("--junit",), commands=frozenset({RUN}), type=Path, metavar="FILE", help="écrire un rapport JUnit XML"
+    )
+
+
+@dataclass
+class Selection:
+    """Which cases of the casebooks a headless run takes (the workstation picks its own)."""
+
+    keyword: str | None = _option(
+        ("-k",), commands=frozenset({RUN}), metavar="EXPR", help="sélection par mots (and, or, not, parenthèses)"
+    )
+    tags: list[str] = _option(
+        ("--tag",),
+        [],
+        commands=frozenset({RUN}),
+        action="append",
+        metavar="TAG",
+        help="ne garder que les cas de ce tag",
+    )
+
+
+@dataclass
+class CampaignOptions:
+    bench: BenchOptions = field(default_factory=BenchOptions)
+    capture: CaptureOptions = field(default_factory=CaptureOptions)
+    identity: Identity = field(default_factory=Identity)
+    outputs: OutputOptions = field(default_factory=OutputOptions)
+    selection: Selection = field(default_factory=Selection)
+    # prepared attestations of the manual steps (a headless run; the workstation asks the person)
+    attestations: Path | None = _option(
+        ("--attestations",),
+        commands=frozenset({RUN, DEMO}),
+        type=Path,
+        metavar="FILE",
+        help="attestations préparées des étapes manuelles (JSON, clé CAS/ETAPE)",
+    )
+
+    def recorded(self) -> dict[str, Any]:
+        """The options a run records in the session (``runs.options``; the report's cover reads them)."""
+        return {
+            "keyword": self.selection.keyword,
+            "tags": self.selection.tags,
+            "engine": self.bench.engine,
+            "cards": self.bench.cards,
+            "allow_real_cards": self.bench.allow_real_cards,
+            "app_logs": self.capture.app_logs,
+            "syslog_port": self.capture.syslog_port,
+            "sut": {"name": self.identity.sut, "version": self.identity.sut_version},
+            "agrement": self.identity.agrement,
+            "operator": self.identity.operator,
+        }
+
+
+def _leaves(cls: type, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Field[Any]]]:
+    """Every option field of ``cls`` with its path through the groups (``("bench", "engine")``)."""
+    for f in fields(cls):
+        if "flags" in f.metadata:
+            yield (*path, f.name), f
+        elif f.default_factory is not MISSING and is_dataclass(f.default_factory):
+            yield from _leaves(f.default_factory, (*path, f.name))  # type: ignore[arg-type]
+
+
+def option_flags(command: str) -> list[str]:
+    """The flags ``command`` offers, in declaration order."""
+    return [f.metadata["flags"][0] for _, f in _leaves(CampaignOptions) if command in f.metadata["commands"]]
+
+
+def add_options(parser: argparse.ArgumentParser, command: str) -> None:
+    """Add the options ``command`` offers to ``parser``; each lands on ``args.<field name>``."""
+    for _, f in _leaves(CampaignOptions):
+        if command not in f.metadata["commands"]:
+            continue
+        default = f.default_factory() if f.default_factory is not MISSING else f.default  # type: ignore[misc]
+        parser.add_argument(*f.metadata["flags"], dest=f.name, default=default, **f.metadata["cli"])
+
+
+def options_from_args(args: argparse.Namespace) -> CampaignOptions:
+    """The options object of parsed arguments; options the command does not offer keep their defaults."""
+    values = vars(args)
+    groups: dict[str, dict[str, Any]] = {}
+    top: dict[str, Any] = {}
+    for path, f in _leaves(CampaignOptions):
+        if f.name not in values:
+            continue
+        if len(path) == 1:
+            top[f.name] = values[f.name]
+        else:
+            groups.setdefault(path[0], {})[f.name] = values[f.name]
+    kinds = {f.name: f.default_factory for f in fields(CampaignOptions) if f.name in groups}
+    return CampaignOptions(**{name: kinds[name](**kw) for name, kw in groups.items()}, **top)  # type: ignore[misc]
