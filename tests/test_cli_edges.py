@@ -10,7 +10,6 @@ from test_report_build import campaign
 from testbench.cli.main import main
 from testbench.integrity.signing import init_key
 from testbench.paths import CASEBOOKS_DIR
-from testbench.store.annotations import read_annotations
 from testbench.store.read import read_session
 
 BILLING = CASEBOOKS_DIR / "billing.xml"
@@ -88,7 +87,7 @@ def test_review_override_takes_french_and_english_verdict_names(tmp_path: Path) 
         args = ["review", str(session), "KO-1", "--override", name, "--reason", "relu", "--key", str(key)]
         assert main(args) == 0, name
     with read_session(session) as view:
-        notes = [a for items in read_annotations(view.conn).values() for a in items]
+        notes = [a for items in view.annotations().values() for a in items]
     assert [a.verdict for a in notes] == list(NAMES.values())
 
 
@@ -107,4 +106,4 @@ def test_review_override_rejects_other_names_with_the_valid_ones(tmp_path: Path,
         assert "unknown verdict “bof”" in err and "passed, failed, inconclusive, error, skipped" in err
     assert "Traceback" not in err
     with read_session(session) as view:
-        assert not read_annotations(view.conn)  # nothing recorded
+        assert not view.annotations()  # nothing recorded

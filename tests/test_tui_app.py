@@ -18,7 +18,6 @@ from textual.widgets import DataTable, Input, Label, Log, Static, TabbedContent,
 from testbench.runner.events import CaseFinished, CaseStarted
 from testbench.store.read import read_session
 from testbench.tui.messages import AttestationAsked, RunDone, RunProgress
-from testbench.tui.review import read_annotations
 from testbench.tui.screens import AttestScreen, HelpScreen, ReviewScreen
 from testbench.tui.traceview import TracePanes, TraceView
 
@@ -401,7 +400,7 @@ def test_review_override_needs_reason_is_signed_and_keeps_original(tmp_path: Pat
 
     asyncio.run(scenario())
     with read_session(tmp_path / "exam.tbsession") as view:
-        notes = read_annotations(view.conn)
+        notes = view.annotations()
         (note,) = next(iter(notes.values()))
         assert (note.action, note.verdict, note.attempt_number, note.valid) == ("override", "pass", 1, True)
         case = next(c for c in view.cases if c.case_id == "TC-KO-002")
@@ -477,9 +476,9 @@ def test_trace_view_renders_only_visible_lines_of_a_large_session(tmp_path: Path
     async def scenario() -> None:
         from textual.app import App
 
-        from testbench.store.session import open_readonly
+        from testbench.store.traceindex import TraceSource
 
-        conn = open_readonly(session)
+        conn = TraceSource.open(session)
 
         class One(App):
             def compose(self):

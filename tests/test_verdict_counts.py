@@ -134,11 +134,10 @@ def test_overview_html_json_and_junit_show_the_same_recorded_and_retained_counts
 
 def test_a_review_with_a_bad_signature_changes_no_verdict(tmp_path: Path) -> None:
     _, session = reviewed_session(tmp_path)
-    from testbench.store.annotations import read_annotations
     from testbench.store.read import read_session
 
     with read_session(session) as view:
-        notes = read_annotations(view.conn)
+        notes = view.annotations()
         ok2 = next(c for c in view.cases if c.case_id == "OK-2")
         (bad,) = notes[(ok2.casebook_sha, "OK-2")]
         assert not bad.valid and bad.action == "override"

@@ -15,6 +15,7 @@ class EventKind(StrEnum):
     CARD_GUARD = "card-guard"
     # steps
     STEP_START = "step-start"
+    STEP_END = "step-end"  # written by the store with the step's observations
     STEP_REFUSED = "step-refused"
     STEP_FAILED = "step-failed"
     MANUAL_PENDING = "manual-pending"

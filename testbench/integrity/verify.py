@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -154,27 +153,21 @@ def _check_session(path: Path, result: Verdict, prefix: str) -> list[dict[str, o
     One read transaction covers every read, so a run writing the session meanwhile is never taken
     for tampering.
     """
-    from testbench.store.annotations import read_annotations
-    from testbench.store.session import connect_readonly, sqlite_reason
+    from testbench.store.read import read_integrity
+    from testbench.store.session import SessionError
 
     if not path.is_file():
         raise VerifyUsageError(f"{path}: fichier de session introuvable")
     try:
-        conn = connect_readonly(path)
-        try:
-            conn.execute("BEGIN")
-            report = chain.verify(conn)
-            result.problems += [prefix + p for p in report.problems]
-            if report.ok:
-                result.ok_lines.append(
-                    f"{prefix}chaîne du journal intègre ({report.length} entrées, tête {report.head[:16]}…)"
-                )
-            for (_, case_id), items in sorted(read_annotations(conn).items()):
-                for a in items:
-                    if not a.valid:
-                        result.problems.append(f"{prefix}annotation {a.id} du cas {case_id} : signature invalide")
-            return chain.entries(conn)
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as exc:
-        raise VerifyUsageError(f"{path}: n'est pas un fichier de session lisible ({sqlite_reason(exc)})") from None
+        record = read_integrity(path)
+    except SessionError as exc:
+        raise VerifyUsageError(str(exc)) from None
+    report = record.chain
+    result.problems += [prefix + p for p in report.problems]
+    if report.ok:
+        result.ok_lines.append(f"{prefix}chaîne du journal intègre ({report.length} entrées, tête {report.head[:16]}…)")
+    for (_, case_id), items in sorted(record.annotations.items()):
+        for a in items:
+            if not a.valid:
+                result.problems.append(f"{prefix}annotation {a.id} du cas {case_id} : signature invalide")
+    return record.entries

@@ -107,7 +107,7 @@ def build_report(session_path: Path, out_dir: Path, options: BuildOptions | None
         html = render_html(content, options.lang)
         printable = render_html(content, options.lang, for_print=True) if options.pdf else None
         lap("html")
-        chain_entries = chain.entries(session.conn)
+        chain_entries = session.chain_entries()
         junit = junit_tree(session, options.lang, content.scrub) if options.junit else None
     target = out_dir / "index.html"
     target.write_text(html, encoding="utf-8")

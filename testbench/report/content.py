@@ -16,15 +16,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 from testbench import __version__, fmt
+from testbench.domain.events import EventKind
 from testbench.domain.verdict import VERDICT_ORDER, Verdict
 from testbench.i18n import colon, translator
-from testbench.integrity import chain
 from testbench.report.evidence import Evidence
 from testbench.report.personal import Scrubber
-from testbench.store.annotations import read_annotations
+from testbench.store.model import StepState
 from testbench.store.read import CaseView, SessionView
 from testbench.store.schema import SCHEMA_VERSION
-from testbench.store.verdicts import count_verdicts, deciding_review, retained_verdict
+from testbench.store.verdicts import count_verdicts
 
 NOT_RECORDED = "non renseigné"
 FORMAT_VERSION = "1.1"
@@ -127,50 +127,53 @@ def _cover(
     cards: dict[tuple[str, str], dict[str, Any]] = {}
     accepted_cards: set[tuple[str, str]] = set()  # the guard let them through at least once
     operators: set[str] = set()
-    for events in case_events.values():
-        present: dict[str, tuple[str, str]] = {}  # slot -> card presented in this attempt
+    for view in session.cases:
+        events = case_events.get(view.latest.id) if view.latest else None
+        if events is None:
+            continue
         for ev in events:
             data = ev["data"] or {}
-            if ev["kind"] == "card-present":
-                key = (str(data.get("slot")), str(data.get("card")))
-                present[key[0]] = key
-                cards.setdefault(
-                    key,
-                    {
-                        "slot": key[0],
-                        "card": key[1],
-                        "profile": data.get("profile"),
-                        "reader": data.get("reader"),
-                        "family": None,
-                        "nature": None,
-                        "found": None,
-                        "atr": None,
-                        "guard": None,
-                    },
-                )
-                if data.get("reader") and data["reader"] not in readers:
-                    readers.append(data["reader"])
-            elif ev["kind"] == "card-guard":
+            if ev["kind"] == EventKind.CARD_PRESENT:
+                _add_reader(readers, data.get("reader"))
+            elif ev["kind"] == EventKind.CARD_GUARD:
                 for check in data.get("checks", []):
-                    key = present.get(str(check.get("slot")), ("", ""))
-                    entry = cards.get(key)
-                    accepted = check.get("ok") is True
-                    # the first check of that card, or its first acceptance after a refusal (the card was swapped)
-                    if entry is not None and (entry["nature"] is None or (accepted and key not in accepted_cards)):
-                        entry.update(
-                            reader=check.get("reader") or entry.get("reader"),
-                            family=check.get("family"),
-                            nature=check.get("nature"),
-                            found=scrub(translator(lang)(str(check.get("found_fr") or ""))),  # recorded French
-                            atr=check.get("atr"),
-                            guard=_guard_word(check.get("ok"), lang),
-                        )
-                        if accepted:
-                            accepted_cards.add(key)
-                    if check.get("reader") and check["reader"] not in readers:
-                        readers.append(check["reader"])
-            elif ev["kind"] == "manual-attested" and data.get("operator"):
+                    _add_reader(readers, check.get("reader"))
+            elif ev["kind"] == EventKind.MANUAL_ATTESTED and data.get("operator"):
                 operators.add(str(data["operator"]))
+        # the card states of the read model, as the workstation shows them (testbench.store.model)
+        for state in session.cards(view, events=events).values():
+            if state.card is None:  # the guard checked a slot no card was presented in
+                continue
+            key = (state.slot, state.card)
+            entry = cards.setdefault(
+                key,
+                {
+                    "slot": state.slot,
+                    "card": state.card,
+                    "profile": state.present.get("profile"),
+                    "reader": state.present.get("reader"),
+                    "family": None,
+                    "nature": None,
+                    "found": None,
+                    "atr": None,
+                    "guard": None,
+                },
+            )
+            accepted = state.status == "accepted"
+            # the first check of that card, or its first acceptance after a refusal (the card was swapped)
+            decided = state.check or state.status != "inserted"  # a refusal may name no check (see store.model)
+            if decided and (entry["nature"] is None or (accepted and key not in accepted_cards)):
+                check = state.check
+                entry.update(
+                    reader=check.get("reader") or entry.get("reader"),
+                    family=check.get("family"),
+                    nature=check.get("nature"),
+                    found=scrub(translator(lang)(str(check.get("found_fr") or ""))),  # recorded French
+                    atr=check.get("atr"),
+                    guard=_guard_word(state.status, lang),
+                )
+                if accepted:
+                    accepted_cards.add(key)
     # every reader mode the session used, in run order (a rerun on another bench is part of the record)
     described = (str(r["environment"]["cards"]) for r in runs if (r["environment"] or {}).get("cards"))
     bays = [translator(lang)(b) for b in dict.fromkeys(described)]  # the bay describes itself in French
@@ -229,9 +232,15 @@ def _cover(
     }
 
 
-def _guard_word(ok: object, lang: str) -> str | None:
+def _guard_word(status: str, lang: str) -> str | None:
     """The card guard's verdict on a card; none when the record does not say (never « accepted » by default)."""
-    return translator(lang)("acceptée") if ok is True else translator(lang)("refusée") if ok is False else None
+    word = {"accepted": "acceptée", "refused": "refusée"}.get(status)
+    return translator(lang)(word) if word else None
+
+
+def _add_reader(readers: list[str], reader: object) -> None:
+    if reader and reader not in readers:
+        readers.append(str(reader))
 
 
 # ------------------------------------------------------------------------------------------ cases
@@ -241,35 +250,26 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("_")[:80] or "cas"
 
 
-def _steps(view: CaseView, events: list[dict[str, Any]], scrub: Scrubber, lang: str) -> list[dict[str, Any]]:
-    by_step: dict[str, list[dict[str, Any]]] = {}
-    for ev in events:
-        if ev["step_id"]:
-            by_step.setdefault(ev["step_id"], []).append(ev)
+def _steps(view: CaseView, states: list[StepState], scrub: Scrubber, lang: str) -> list[dict[str, Any]]:
+    """The case's steps with the status the read model derived (testbench.store.model), in words."""
     steps = []
     t = translator(lang)  # the bench's words (and the in-process engine's, card refusals) are recorded in French
-    for step in view.definition.get("steps", []):
-        status, detail, attestation = "not-run", "", None
-        for ev in by_step.get(step["id"], []):
-            kind, data = ev["kind"], ev["data"] or {}
-            if kind == "step-end":
-                status = "done"
-            elif kind == "step-refused":
-                parts = (data.get("code"), data.get("message"))
-                status, detail = "refused", scrub(" ".join(t(str(p)) for p in parts if p not in (None, "")))
-            elif kind == "step-failed":
-                status, detail = "failed", scrub(t(str(data.get("reason", ""))))
-            elif kind == "manual-pending":
-                status = "pending"
-            elif kind == "manual-attested":
-                status = "confirmed" if data.get("confirmed") else "rejected"
-                attestation = {
-                    "operator": str(data.get("operator", "")),
-                    "confirmed": bool(data.get("confirmed")),
-                    "note": scrub(str(data.get("note") or "")),
-                    "values": {k: fmt.value(scrub.at_path(k, v), lang) for k, v in (data.get("values") or {}).items()},
-                    "at": iso(ev["wall"]),
-                }
+    for step, state in zip(view.definition.get("steps", []), states, strict=True):
+        detail, attestation = "", None
+        if state.status == "refused":
+            parts = (state.data.get("code"), state.data.get("message"))
+            detail = scrub(" ".join(t(str(p)) for p in parts if p not in (None, "")))
+        elif state.status == "failed":
+            detail = scrub(t(str(state.data.get("reason", ""))))
+        if state.attestation is not None:
+            data = state.attestation
+            attestation = {
+                "operator": str(data.get("operator", "")),
+                "confirmed": bool(data.get("confirmed")),
+                "note": scrub(str(data.get("note") or "")),
+                "values": {k: fmt.value(scrub.at_path(k, v), lang) for k, v in (data.get("values") or {}).items()},
+                "at": iso(state.attested_wall),
+            }
         steps.append(
             {
                 "id": step["id"],
@@ -277,7 +277,7 @@ def _steps(view: CaseView, events: list[dict[str, Any]], scrub: Scrubber, lang: 
                 "action": step.get("action", ""),
                 "instruction": step.get("instruction", ""),
                 "observe": [o.get("label", o.get("path", "")) for o in step.get("observe", [])],
-                "status": status,
+                "status": state.status,
                 "detail": detail,
                 "attestation": attestation,
             }
@@ -291,10 +291,7 @@ def _trace(
     # raw tuples rather than TraceLine objects or dicts: this loop sees every trace line of the campaign
     rows = [
         (clock_text(wall), channel, step or "", scrub(text))
-        for wall, channel, step, text in session.conn.execute(
-            "SELECT wall, channel, step_id, text FROM trace_lines WHERE attempt_id = ? ORDER BY mono_ns, id",
-            (attempt_id,),
-        )
+        for wall, channel, step, text in session.trace_rows(attempt_id)
     ]
 
     def as_dict(row: tuple[str, str, str, str]) -> dict[str, Any]:
@@ -381,7 +378,6 @@ def _case(
     view: CaseView,
     plan_id: str,
     events: list[dict[str, Any]],
-    annotations: list[Any],
     options: Options,
     evidence: Evidence,
     scrub: Scrubber,
@@ -418,7 +414,7 @@ def _case(
         "reason": scrub(t(latest.reason)) if latest else "",
         "final_label": final_label(attempts, options.lang),
         "attempts": attempts,
-        "steps": _steps(view, events, scrub, options.lang),
+        "steps": _steps(view, session.steps(view, events=events), scrub, options.lang),
         "comparisons": [],
         "expectations": [
             {
@@ -433,16 +429,12 @@ def _case(
         "observations": [],
         "trace": {"count": 0, "excerpt": [], "omitted": 0, "file": None},
         "evidence": [],
-        "annotations": [a.as_dict() | {"at": iso(a.wall)} for a in annotations],
-        "reviewed_verdict": None,
-        "retained_verdict": view.verdict,
+        "annotations": [a.as_dict() | {"at": iso(a.wall)} for a in view.annotations],
+        # one rule with the workstation (testbench.store.verdicts): the last validly signed accept/override
+        # made on the latest attempt; a review of an earlier attempt or with a bad signature decides nothing
+        "reviewed_verdict": view.retained_verdict if view.deciding_review is not None else None,
+        "retained_verdict": view.retained_verdict,
     }
-    # one rule with the workstation (testbench.store.verdicts): the last validly signed accept/override
-    # made on the latest attempt; a review of an earlier attempt or with a bad signature decides nothing
-    latest_number = latest.number if latest else None
-    case["retained_verdict"] = retained_verdict(view.verdict, latest_number, annotations)
-    if deciding_review(latest_number, annotations) is not None:
-        case["reviewed_verdict"] = case["retained_verdict"]
     if latest is None:
         return case
     case["comparisons"] = [
@@ -490,31 +482,18 @@ def gather(session: SessionView, options: Options | None = None, evidence: Evide
     evidence = evidence or Evidence(None)
     scrub = Scrubber.for_sessions(session, enabled=options.redact, lang=options.lang)
     plans = {cb.sha256: cb.plan_id for cb in session.casebooks}
-    annotations = read_annotations(session.conn)
     all_events: dict[int, list[dict[str, Any]]] = {}
     cases = []
     for view in session.cases:
         events = session.events(view.latest.id) if view.latest else []
         if view.latest:
             all_events[view.latest.id] = events
-        key = (view.casebook_sha, view.case_id)
-        cases.append(
-            _case(
-                session,
-                view,
-                plans.get(view.casebook_sha, ""),
-                events,
-                annotations.get(key, []),
-                options,
-                evidence,
-                scrub,
-            )
-        )
+        cases.append(_case(session, view, plans.get(view.casebook_sha, ""), events, options, evidence, scrub))
     rank = {v: i for i, v in enumerate(VERDICT_ORDER)}
     position = {(c.casebook_sha, c.case_id): i for i, c in enumerate(session.cases)}
     cases.sort(key=lambda c: (rank.get(c["verdict"], 0), position[(c["key"]["casebook_sha"], c["key"]["case_id"])]))
     verdicts = count_verdicts((c["verdict"], c["retained_verdict"]) for c in cases)
-    chain_report = chain.verify(session.conn)
+    chain_report = session.chain_report()
     environment = session.runs[-1]["environment"] if session.runs else {}
     data: dict[str, Any] = {
         "format": "testbench-report",

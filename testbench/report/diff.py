@@ -157,9 +157,7 @@ def _latest_details(
     comparisons = {c.get("expectation_id", ""): c for c in session.comparisons(latest.id)}
     lines = [
         f"{ch} {normalise_line(bench(text))}"
-        for ch, text in session.conn.execute(
-            "SELECT channel, text FROM trace_lines WHERE attempt_id = ? ORDER BY mono_ns, id", (latest.id,)
-        )
+        for _, ch, _, text in session.trace_rows(latest.id)
     ]
     return comparisons, lines
 

@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from testbench.store import codec
 from testbench.store.read import SessionView
 
 #: Built-in engines named by a word; anything else in ``--engine`` is a command line of this bench.
@@ -107,8 +106,8 @@ def bench_normaliser(session: SessionView) -> Callable[[str], str]:
 def _readers(session: SessionView) -> set[str]:
     """Every reader a card was presented in or checked in, from the session's events."""
     names: set[str] = set()
-    for (data,) in session.conn.execute("SELECT data FROM events WHERE data LIKE '%\"reader\"%'"):
-        _collect_readers(codec.loads(data), names)
+    for data in session.event_data(mentioning="reader"):
+        _collect_readers(data, names)
     return names
 
 

@@ -58,6 +58,7 @@ REDACTION_LABELS = {
 
 STEP_STATUS = {
     "not-run": "non exécutée",
+    "started": "commencée",  # begun, never ended (the process was killed meanwhile)
     "done": "faite",
     "refused": "refusée",
     "failed": "en défaut",

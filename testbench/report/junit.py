@@ -15,9 +15,8 @@ from lxml import etree
 from testbench.i18n import translator
 from testbench.report.content import verdict_label
 from testbench.report.personal import Scrubber
-from testbench.store.annotations import read_annotations
 from testbench.store.read import SessionView, read_session
-from testbench.store.verdicts import count_verdicts, retained_verdict
+from testbench.store.verdicts import count_verdicts
 
 RECORDED = "testbench.verdict.recorded"
 RETAINED = "testbench.verdict.retained"
@@ -39,15 +38,12 @@ def junit_tree(
     suite = etree.Element("testsuite", name=", ".join(cb.plan_id for cb in session.casebooks) or "testbench")
     counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     total_ms = 0.0
-    notes = read_annotations(session.conn)
     pairs: list[tuple[str, str]] = []
     testcases: list[etree._Element] = []
     for case in session.cases:
         latest = case.latest
         verdict = case.verdict
-        retained = retained_verdict(
-            verdict, latest.number if latest else None, notes.get((case.casebook_sha, case.case_id), [])
-        )
+        retained = case.retained_verdict
         pairs.append((verdict, retained))
         counts["tests"] += 1
         seconds = (latest.duration_ms or 0.0) / 1000 if latest else 0.0

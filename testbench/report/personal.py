@@ -16,11 +16,11 @@ passes its text through one :class:`Scrubber`, built from one session (or two, f
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from typing import Any
 
+from testbench.domain.events import EventKind
 from testbench.store.read import SessionView
 from testbench.traces import redact
 from testbench.traces.known import KnownValues
@@ -46,33 +46,23 @@ def path_kind(path: str) -> str | None:
     return next((kind for pattern, kind in PATH_KINDS if pattern.search(last)), None)
 
 
-def _json(value: Any) -> Any:
-    if isinstance(value, str):
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value
-    return value
-
-
 def known_values(session: SessionView) -> KnownValues:
     """The personal values this session holds (see the module's docstring)."""
     known = KnownValues()
-    conn = session.conn
-    for path, value in conn.execute("SELECT path, value FROM observations"):
+    for path, value in session.observation_values():
         kind = path_kind(path)
         if kind is not None:
-            known.add(kind, _json(value))
-    for (definition,) in conn.execute("SELECT definition FROM cases"):  # a casebook may expect a name
-        for expectation in (_json(definition) or {}).get("expectations", []):
+            known.add(kind, value)
+    for definition in session.case_definitions():  # a casebook may expect a name
+        for expectation in (definition or {}).get("expectations", []):
             kind = path_kind(str(expectation.get("path") or ""))
             if kind is not None:
                 known.add(kind, expectation.get("expected"))
-    for (text,) in conn.execute("SELECT text FROM trace_lines WHERE channel = 'apdu'"):
+    for text in session.trace_texts("apdu"):
         for response in apdu_responses(text):
             known.add_card_file(response)
-    for (data,) in conn.execute("SELECT data FROM events WHERE kind = 'card-guard'"):
-        for check in (_json(data) or {}).get("checks", []):
+    for data in session.event_data(EventKind.CARD_GUARD):
+        for check in (data or {}).get("checks", []):
             identity = str(check.get("identity") or "")
             family = str(check.get("family") or "")
             known.add("rpps" if family.startswith("cps") else "nir", identity)

@@ -1,6 +1,9 @@
-"""Reading a session file back: the one model every view (reports, TUI, diff, JUnit) is built from.
+"""Reading a session file back: the one model every view (reports, TUI, diff, JUnit, verify) is built from.
 
-Functions here only read; they work on a session that a run is still writing.
+Functions here only read; they work on a session that a run is still writing. The rules a view would
+otherwise derive from raw rows are derived here once: a step's status and a card's status
+(:mod:`testbench.store.model`), the retained verdict (:mod:`testbench.store.verdicts`, from each case's
+annotations with their signature checked). No connection leaves this module.
 """
 
 from __future__ import annotations
@@ -11,9 +14,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from testbench.store import codec
-from testbench.store.session import open_readonly
+from testbench.domain.events import EventKind
+from testbench.store import chain, codec
+from testbench.store.annotations import Annotation, read_annotations
+from testbench.store.model import CardState, StepState, card_states, step_states
+from testbench.store.session import SessionError, connect_readonly, open_readonly, sqlite_reason
+from testbench.store.verdicts import deciding_review, retained_verdict
 from testbench.traces.model import TraceLine
+
+Key = tuple[str, str]  # (casebook sha256, case id)
 
 
 @dataclass(frozen=True)
@@ -38,6 +47,11 @@ class CaseView:
     mode: str
     definition: dict[str, Any]
     attempts: tuple[AttemptView, ...] = ()
+    annotations: tuple[Annotation, ...] = ()  # oldest first, each with its signature checked
+
+    @property
+    def key(self) -> Key:
+        return (self.casebook_sha, self.case_id)
 
     @property
     def latest(self) -> AttemptView | None:
@@ -45,7 +59,26 @@ class CaseView:
 
     @property
     def verdict(self) -> str:
+        """The recorded verdict: what the latest attempt ended with."""
         return self.latest.verdict if self.latest else "none"
+
+    @property
+    def deciding_review(self) -> Annotation | None:
+        """The valid review that decides the retained verdict, if any."""
+        return deciding_review(self.latest.number if self.latest else None, self.annotations)
+
+    @property
+    def retained_verdict(self) -> str:
+        """The verdict the review retains (testbench.store.verdicts), the recorded one when none decides."""
+        return retained_verdict(self.verdict, self.latest.number if self.latest else None, self.annotations)
+
+    @property
+    def step_ids(self) -> list[str]:
+        return [str(step["id"]) for step in self.definition.get("steps", [])]
+
+    @property
+    def slots(self) -> list[str]:
+        return [str(card.get("slot")) for card in self.definition.get("cards", [])]
 
 
 @dataclass(frozen=True)
@@ -63,10 +96,10 @@ class SessionView:
     runs: tuple[dict[str, Any], ...]
     casebooks: tuple[CasebookView, ...]
     cases: tuple[CaseView, ...]  # the session's selection, in order (all recorded cases if none)
-    conn: sqlite3.Connection = field(repr=False, compare=False)
+    _conn: sqlite3.Connection = field(repr=False, compare=False)
 
     def close(self) -> None:
-        self.conn.close()
+        self._conn.close()
 
     def __enter__(self) -> SessionView:
         return self
@@ -76,7 +109,7 @@ class SessionView:
 
     # -- per-attempt details, read on demand so a 700-case session stays cheap to open ----------
     def events(self, attempt_id: int) -> list[dict[str, Any]]:
-        rows = self.conn.execute(
+        rows = self._conn.execute(
             "SELECT id, step_id, kind, mono_ns, wall, data FROM events WHERE attempt_id = ? ORDER BY id",
             (attempt_id,),
         )
@@ -86,13 +119,13 @@ class SessionView:
         ]
 
     def observations(self, attempt_id: int) -> list[dict[str, Any]]:
-        rows = self.conn.execute(
+        rows = self._conn.execute(
             "SELECT step_id, path, value, source FROM observations WHERE attempt_id = ? ORDER BY id", (attempt_id,)
         )
         return [{"step_id": r[0], "path": r[1], "value": codec.loads(r[2]), "source": r[3]} for r in rows]
 
     def comparisons(self, attempt_id: int) -> list[dict[str, Any]]:
-        rows = self.conn.execute("SELECT data FROM comparisons WHERE attempt_id = ? ORDER BY id", (attempt_id,))
+        rows = self._conn.execute("SELECT data FROM comparisons WHERE attempt_id = ? ORDER BY id", (attempt_id,))
         return [codec.loads(r[0]) for r in rows]
 
     def trace_lines(self, attempt_id: int, channel: str | None = None) -> list[TraceLine]:
@@ -104,10 +137,10 @@ class SessionView:
         if channel:
             sql += " AND channel = ?"
             args += (channel,)
-        return [TraceLine(*r) for r in self.conn.execute(sql + " ORDER BY mono_ns, id", args)]
+        return [TraceLine(*r) for r in self._conn.execute(sql + " ORDER BY mono_ns, id", args)]
 
     def artifacts(self, attempt_id: int) -> list[dict[str, Any]]:
-        rows = self.conn.execute(
+        rows = self._conn.execute(
             "SELECT l.name, l.step_id, a.sha256, a.size, a.media_type FROM artifact_links l"
             " JOIN artifacts a ON a.sha256 = l.sha256 WHERE l.attempt_id = ? ORDER BY l.id",
             (attempt_id,),
@@ -115,15 +148,88 @@ class SessionView:
         return [{"name": r[0], "step_id": r[1], "sha256": r[2], "size": r[3], "media_type": r[4]} for r in rows]
 
     def artifact_data(self, sha256: str) -> bytes:
-        row = self.conn.execute("SELECT data FROM artifacts WHERE sha256 = ?", (sha256,)).fetchone()
+        row = self._conn.execute("SELECT data FROM artifacts WHERE sha256 = ?", (sha256,)).fetchone()
         if row is None:
             raise KeyError(sha256)
         return bytes(row[0])
 
+    def trace_rows(self, attempt_id: int) -> list[tuple[float, str, str | None, str]]:
+        """(wall, channel, step id, text) of an attempt's lines in capture order: raw tuples, for the views
+        that see every trace line of a campaign."""
+        return self._conn.execute(
+            "SELECT wall, channel, step_id, text FROM trace_lines WHERE attempt_id = ? ORDER BY mono_ns, id",
+            (attempt_id,),
+        ).fetchall()
+
+    def trace_texts(self, channel: str) -> Iterator[str]:
+        """The text of every line of ``channel`` in the session."""
+        yield from (r[0] for r in self._conn.execute("SELECT text FROM trace_lines WHERE channel = ?", (channel,)))
+
+    def observation_values(self) -> Iterator[tuple[str, Any]]:
+        """(path, value) of every observation of the session, every attempt."""
+        yield from ((r[0], codec.loads(r[1])) for r in self._conn.execute("SELECT path, value FROM observations"))
+
+    def case_definitions(self) -> Iterator[dict[str, Any]]:
+        """The definition of every case the session recorded, selected or not."""
+        yield from (codec.loads(r[0]) for r in self._conn.execute("SELECT definition FROM cases"))
+
+    def event_data(self, kind: EventKind | None = None, mentioning: str | None = None) -> Iterator[Any]:
+        """The data of every event of ``kind``, or whose data holds the key ``mentioning``."""
+        if kind is not None:
+            rows = self._conn.execute("SELECT data FROM events WHERE kind = ?", (str(kind),))
+        else:
+            rows = self._conn.execute("SELECT data FROM events WHERE data LIKE ?", (f'%"{mentioning}"%',))
+        yield from (codec.loads(r[0]) for r in rows)
+
+    def attempts_of(self, key: Key) -> tuple[AttemptView, ...]:
+        """A case's attempts as they stand now (a run may have added one since the session was read)."""
+        rows = self._conn.execute(
+            "SELECT id, run_id, number, started_wall, ended_wall, duration_ms, verdict, reason FROM attempts"
+            " WHERE casebook_sha = ? AND case_id = ? ORDER BY number",
+            key,
+        )
+        return tuple(AttemptView(*r) for r in rows)
+
+    # -- what the rows mean, derived once for every view --------------------------------------
+    def steps(
+        self, case: CaseView, attempt: AttemptView | None = None, events: list[dict[str, Any]] | None = None
+    ) -> list[StepState]:
+        """Every step of ``case`` with its status in ``attempt`` (the latest by default; ``events`` are its
+        events when the caller already read them)."""
+        attempt = attempt or case.latest
+        if events is None:
+            events = self.events(attempt.id) if attempt else []
+        return step_states(case.step_ids, events)
+
+    def cards(
+        self, case: CaseView, attempt: AttemptView | None = None, events: list[dict[str, Any]] | None = None
+    ) -> dict[str, CardState]:
+        """slot → its card's state in ``attempt`` (the latest by default); nothing before a first attempt."""
+        attempt = attempt or case.latest
+        if attempt is None:
+            return {}
+        if events is None:
+            events = self.events(attempt.id)
+        return card_states(case.slots, events, attempt.reason)
+
+    @property
+    def schema_version(self) -> int:
+        return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def annotations(self) -> dict[Key, list[Annotation]]:
+        """Every annotation by case, oldest first, each with its signature checked."""
+        return read_annotations(self._conn)
+
+    def chain_report(self) -> chain.ChainReport:
+        return chain.verify(self._conn)
+
+    def chain_entries(self) -> list[dict[str, Any]]:
+        return chain.entries(self._conn)
+
     def iter_trace_lines(self) -> Iterator[TraceLine]:
         yield from (
             TraceLine(*r)
-            for r in self.conn.execute(
+            for r in self._conn.execute(
                 "SELECT channel, mono_ns, wall, text, source, source_ts, level, attempt_id, step_id"
                 " FROM trace_lines ORDER BY mono_ns, id"
             )
@@ -168,6 +274,7 @@ def read_session(path: str | Path) -> SessionView:
     order += sorted((k for k in attempts if k not in set(order)), key=lambda k: (k[0], definitions.get(k, (0,))[0]))
     if not order:
         order = sorted(definitions, key=lambda k: (k[0], definitions[k][0]))
+    notes = read_annotations(conn)
     cases = []
     for key in order:
         if key not in definitions:
@@ -175,7 +282,38 @@ def read_session(path: str | Path) -> SessionView:
         position, title, domain, mode, definition = definitions[key]
         cases.append(
             CaseView(
-                key[0], key[1], position, title, domain, mode, codec.loads(definition), tuple(attempts.get(key, ()))
+                key[0],
+                key[1],
+                position,
+                title,
+                domain,
+                mode,
+                codec.loads(definition),
+                tuple(attempts.get(key, ())),
+                tuple(notes.get(key, ())),
             )
         )
     return SessionView(path, meta, runs, casebooks, tuple(cases), conn)
+
+
+@dataclass(frozen=True)
+class IntegrityRecord:
+    """What ``verify`` checks in a session, read in one transaction."""
+
+    chain: chain.ChainReport
+    entries: list[dict[str, Any]]
+    annotations: dict[Key, list[Annotation]]
+
+
+def read_integrity(path: Path) -> IntegrityRecord:
+    """The chain's check, its entries and the annotations, all read in one read transaction, so a run
+    writing the session meanwhile is never taken for tampering."""
+    try:
+        conn = connect_readonly(path)
+        try:
+            conn.execute("BEGIN")
+            return IntegrityRecord(chain.verify(conn), chain.entries(conn), read_annotations(conn))
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise SessionError(f"{path}: n'est pas un fichier de session lisible ({sqlite_reason(exc)})") from None

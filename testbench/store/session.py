@@ -25,6 +25,7 @@ import sqlite_utils
 from filelock import FileLock, Timeout
 
 from testbench import __version__
+from testbench.domain.events import EventKind
 from testbench.store import chain, codec  # chain: the journal's hash chain
 from testbench.store.schema import SCHEMA_VERSION, SchemaTooNew, migrate
 from testbench.traces.model import TraceLine
@@ -272,6 +273,11 @@ class SessionStore:
                 chain.record(self.conn, "attempt-finish", attempt_id, attempt_id)
         return len(ids)
 
+    def has_attempts(self) -> bool:
+        """Whether any case was ever run in this session."""
+        with self._tx_lock:
+            return self.conn.execute("SELECT 1 FROM attempts LIMIT 1").fetchone() is not None
+
     def final_cases(self) -> set[tuple[str, str]]:
         """Cases whose latest attempt has a final verdict (``--resume`` does not run them again)."""
         return {key for key, verdict in self.latest_verdicts().items() if verdict not in ("none", "pending")}
@@ -306,7 +312,7 @@ class SessionStore:
         with self.transaction():
             if observations:
                 self._insert_observations(attempt_id, step_id, observations, source)
-            self._insert_event("step-end", data, None, attempt_id, step_id)
+            self._insert_event(EventKind.STEP_END, data, None, attempt_id, step_id)
 
     def add_observations(self, attempt_id: int, step_id: str | None, values: dict[str, Any], source: str) -> None:
         with self.transaction():

@@ -33,18 +33,18 @@ STEP_WORDS = {
     "done": "fait",
     "refused": "refusée",
     "failed": "en défaut",
-    "manual-pending": "en attente",
-    "manual-confirmed": "confirmée",
-    "manual-rejected": "rejetée",
+    "pending": "en attente",
+    "confirmed": "confirmée",
+    "rejected": "rejetée",
     "started": "commencée",
 }
 STEP_MARKS = {
     "done": "✔",
     "refused": "⊘",
     "failed": "✘",
-    "manual-pending": "…",
-    "manual-confirmed": "✔",
-    "manual-rejected": "✘",
+    "pending": "…",
+    "confirmed": "✔",
+    "rejected": "✘",
     "started": "▶",
 }
 

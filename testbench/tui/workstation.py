@@ -9,17 +9,18 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import difflib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from testbench.casebook.model import Case, Casebook, ExpectationKind, Step
 from testbench.domain.verdict import VERDICT_ORDER, Verdict
 from testbench.runner.campaign import INTERRUPTED, record_casebooks
+from testbench.store.annotations import Annotation
+from testbench.store.model import card_states
 from testbench.store.read import AttemptView, CaseView, SessionView, read_session
 from testbench.store.session import SessionError, SessionLocked, SessionStore
 from testbench.store.verdicts import VerdictCounts, count_verdicts
-from testbench.tui.review import Annotation, read_annotations, retained_verdict
 
 Key = tuple[str, str]  # (casebook sha256, case id)
 
@@ -70,7 +71,11 @@ class CaseEntry:
     casebook: Casebook
     case: Case
     view: CaseView | None = None
-    annotations: list[Annotation] = field(default_factory=list)
+
+    @property
+    def annotations(self) -> list[Annotation]:
+        """The case's annotations, oldest first, each with its signature checked."""
+        return list(self.view.annotations) if self.view else []
 
     @property
     def key(self) -> Key:
@@ -82,9 +87,8 @@ class CaseEntry:
 
     @property
     def verdict(self) -> str:
-        """The retained verdict: the latest review decision on the latest attempt, else the original."""
-        latest = self.latest
-        return retained_verdict(self.original_verdict, latest.number if latest else None, self.annotations)
+        """The retained verdict: the read model's (testbench.store.verdicts), as the report has it."""
+        return self.view.retained_verdict if self.view else "none"
 
     @property
     def latest(self) -> AttemptView | None:
@@ -214,7 +218,6 @@ class Workstation:
             with contextlib.suppress(Exception):
                 old.close()
         views = {(c.casebook_sha, c.case_id): c for c in self.session.cases} if self.session else {}
-        notes = read_annotations(self.session.conn) if self.session else {}
         known = {cb.sha256: cb for cb in self.casebooks}
         order: list[Key] = [k for k in views if k[0] in known]
         seen = set(order)
@@ -226,7 +229,7 @@ class Workstation:
                 case = cb.case(key[1])
             except KeyError:
                 continue
-            entries.append(CaseEntry(cb, case, views.get(key), notes.get(key, [])))
+            entries.append(CaseEntry(cb, case, views.get(key)))
         self.entries = entries
         self._by_key = {e.key: e for e in entries}
 
@@ -238,12 +241,7 @@ class Workstation:
             entry = self._by_key.get(key)
             if entry is None or entry.view is None:
                 return False  # a case new to the session: its definition comes with a full reload
-            rows = self.session.conn.execute(
-                "SELECT id, run_id, number, started_wall, ended_wall, duration_ms, verdict, reason FROM attempts"
-                " WHERE casebook_sha = ? AND case_id = ? ORDER BY number",
-                key,
-            )
-            entry.view = dataclasses.replace(entry.view, attempts=tuple(AttemptView(*r) for r in rows))
+            entry.view = dataclasses.replace(entry.view, attempts=self.session.attempts_of(key))
         return True
 
     def close(self) -> None:
@@ -316,25 +314,10 @@ class Workstation:
         return self.session.events(entry.latest.id)
 
     def step_status(self, entry: CaseEntry) -> dict[str, str]:
-        """step id → done | refused | failed | manual-pending | manual-confirmed | manual-rejected | started."""
-        status: dict[str, str] = {}
-        for ev in self.events(entry):
-            sid, kind = ev["step_id"], ev["kind"]
-            if sid is None:
-                continue
-            if kind == "step-start":
-                status[sid] = "started"
-            elif kind == "step-end":
-                status[sid] = "done"
-            elif kind == "step-refused":
-                status[sid] = "refused"
-            elif kind == "step-failed":
-                status[sid] = "failed"
-            elif kind == "manual-pending":
-                status[sid] = "manual-pending"
-            elif kind == "manual-attested":
-                status[sid] = "manual-confirmed" if ev["data"].get("confirmed") else "manual-rejected"
-        return status
+        """step id → its status (testbench.store.model.STEP_STATUSES) for the steps the latest attempt reached."""
+        if self.session is None or entry.view is None:
+            return {}
+        return {s.id: s.status for s in self.session.steps(entry.view) if s.status != "not-run"}
 
     def card_status(self, entry: CaseEntry) -> dict[str, str]:
         """slot → what the latest attempt says about its card (inserted, guard verdict, refusal)."""
@@ -344,28 +327,11 @@ class Workstation:
         return self.card_status_of(entry.case, latest.id, latest.reason)
 
     def card_status_of(self, case: Case, attempt_id: int, reason: str) -> dict[str, str]:
-        """The same for a given attempt (a run just finished: no need to reload the whole session)."""
-        out: dict[str, str] = {}
+        """The same for a given attempt (a run just finished: no need to reload the whole session); the
+        read model's card states (testbench.store.model), in the workstation's words."""
         events = self.session.events(attempt_id) if self.session is not None else []
-        for ev in events:
-            data = ev["data"] if isinstance(ev["data"], dict) else {}
-            if ev["kind"] == "card-present":
-                out[str(data.get("slot"))] = "insérée"
-            elif ev["kind"] == "card-guard":  # recorded for an acceptance and for a refusal alike
-                checks = [c for c in data.get("checks") or () if isinstance(c, dict)]
-                for check in checks:
-                    slot = str(check.get("slot"))
-                    if check.get("ok") is True:
-                        found = str(check.get("found_fr") or "")
-                        out[slot] = "acceptée par le contrôle" + (f" ({found})" if found else "")
-                    elif check.get("ok") is False:
-                        detail = str(check.get("message") or reason)
-                        out[slot] = f"refusée : {detail}" if detail else "refusée"
-        if reason.startswith("carte"):  # a refusal the guard's record does not tell slot by slot
-            for r in case.cards:
-                if not out.get(r.slot, "").startswith(("acceptée", "refusée")):
-                    out[r.slot] = f"refusée : {reason}"
-        return out
+        states = card_states([r.slot for r in case.cards], events, reason)
+        return {slot: state.text_fr for slot, state in states.items()}
 
     def comparisons(self, entry: CaseEntry, attempt: AttemptView | None = None) -> list[FieldDiff]:
         attempt = attempt or entry.latest

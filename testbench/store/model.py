@@ -1,0 +1,115 @@
+"""What a session's events mean, derived once: the status of each step and of each card of an attempt.
+
+The report, the workstation and ``diff`` read these states from :class:`~testbench.store.read.SessionView`
+instead of walking the events themselves, so a step or a card cannot read one way on screen and
+another on paper. Pure functions over the events of one attempt; no SQL here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from testbench.domain.events import EventKind
+
+#: every status a step can have, in the report's JSON vocabulary
+STEP_STATUSES = ("not-run", "started", "done", "refused", "failed", "pending", "confirmed", "rejected")
+
+
+@dataclass(frozen=True)
+class StepState:
+    """One step of a case's attempt: its status and the event that set it."""
+
+    id: str
+    status: str  # one of STEP_STATUSES
+    data: dict[str, Any] = field(default_factory=dict)  # the deciding event's data (refusal code, failure reason)
+    attestation: dict[str, Any] | None = None  # the operator's attestation of a manual step, if any
+    attested_wall: float | None = None
+
+
+_STEP_EVENTS = {
+    EventKind.STEP_START: "started",
+    EventKind.STEP_END: "done",
+    EventKind.STEP_REFUSED: "refused",
+    EventKind.STEP_FAILED: "failed",
+    EventKind.MANUAL_PENDING: "pending",
+}
+
+
+def step_states(step_ids: Sequence[str], events: Iterable[dict[str, Any]]) -> list[StepState]:
+    """The steps of ``step_ids`` (the case's definition, in order), each as its latest event says."""
+    status: dict[str, tuple[str, dict[str, Any]]] = {}
+    attested: dict[str, tuple[dict[str, Any], float]] = {}
+    for ev in events:
+        sid = ev["step_id"]
+        if not sid:
+            continue
+        data = ev["data"] if isinstance(ev["data"], dict) else {}
+        kind = ev["kind"]
+        if kind == EventKind.MANUAL_ATTESTED:
+            status[sid] = ("confirmed" if data.get("confirmed") else "rejected", data)
+            attested[sid] = (data, ev["wall"])
+        elif kind in _STEP_EVENTS:
+            status[sid] = (_STEP_EVENTS[EventKind(kind)], data)
+    out = []
+    for sid in step_ids:
+        word, data = status.get(sid, ("not-run", {}))
+        attestation, wall = attested.get(sid, (None, None))
+        out.append(StepState(sid, word, data, attestation, wall))
+    return out
+
+
+@dataclass(frozen=True)
+class CardState:
+    """One reader slot of an attempt: the card put in it and what the card guard decided."""
+
+    slot: str
+    status: str  # inserted | accepted | refused
+    card: str | None = None  # the casebook's card presented in that slot
+    present: dict[str, Any] = field(default_factory=dict)  # the card-present event's data (profile, reader)
+    check: dict[str, Any] = field(default_factory=dict)  # the guard's latest check (found, reader, ATR, family)
+    detail: str = ""  # why it was refused, in the bench's (French) words
+
+    @property
+    def text_fr(self) -> str:
+        """The status as the workstation states it (French; translated where it is shown)."""
+        if self.status == "accepted":
+            found = str(self.check.get("found_fr") or "")
+            return "acceptée par le contrôle" + (f" ({found})" if found else "")
+        if self.status == "refused":
+            return f"refusée : {self.detail}" if self.detail else "refusée"
+        return "insérée"
+
+
+def card_states(slots: Sequence[str], events: Iterable[dict[str, Any]], reason: str) -> dict[str, CardState]:
+    """slot → its card's state in one attempt; the guard's latest check of a slot decides.
+
+    ``slots`` are the case's reader slots: a card refusal the guard's record does not tell slot by slot
+    (the attempt's reason starts with « carte ») marks every slot not yet decided refused.
+    """
+    out: dict[str, CardState] = {}
+    for ev in events:
+        data = ev["data"] if isinstance(ev["data"], dict) else {}
+        if ev["kind"] == EventKind.CARD_PRESENT:
+            slot = str(data.get("slot"))
+            out[slot] = CardState(slot, "inserted", str(data.get("card")), data)
+        elif ev["kind"] == EventKind.CARD_GUARD:  # recorded for an acceptance and for a refusal alike
+            for check in data.get("checks") or ():
+                if not isinstance(check, dict):
+                    continue
+                slot = str(check.get("slot"))
+                before = out.get(slot) or CardState(slot, "inserted")
+                if check.get("ok") is True:
+                    out[slot] = CardState(slot, "accepted", before.card, before.present, check)
+                elif check.get("ok") is False:
+                    detail = str(check.get("message") or reason)
+                    out[slot] = CardState(slot, "refused", before.card, before.present, check, detail)
+                else:  # a check that states no decision: the card's identity, its status unchanged
+                    out[slot] = CardState(slot, before.status, before.card, before.present, check, before.detail)
+    if reason.startswith("carte"):
+        for slot in slots:
+            before = out.get(slot) or CardState(slot, "inserted")
+            if before.status == "inserted":
+                out[slot] = CardState(slot, "refused", before.card, before.present, {}, reason)
+    return out
