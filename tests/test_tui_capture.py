@@ -27,13 +27,13 @@ from testbench.runner.options import option_flags
 CASE = "DEMO-FSE-030"  # ends with a manual step (m-paper): the case waits for the examiner there
 LINES = 12
 #: the application under test, in a process of its own, appending to its log while the case waits
-APPLICATION = """
+APPLICATION = f"""
 import sys
 with open(sys.argv[1], "a", encoding="utf-8") as log:
-    for i in range({lines}):
+    for i in range({LINES}):
         log.write(f"2026-11-25 10:00:00,000 INFO feuille papier ligne {{i:02d}} editee\\n")
         log.flush()
-""".format(lines=LINES)
+"""
 
 
 def _help(command: str) -> str:
