@@ -34,7 +34,7 @@ from testbench.i18n import colon, default_language, translator
 from testbench.report.content import verdict_label
 from testbench.report.diff_bench import BENCH_RULES, EnvChange, bench_differences, bench_normaliser, product_changes
 from testbench.report.personal import Scrubber
-from testbench.store.read import SessionView, read_session
+from testbench.store.read import CaseView, SessionView, read_session
 
 FAILING = {"fail", "error"}
 _TIMESTAMP = re.compile(
@@ -92,6 +92,13 @@ class CaseDiff:
     trace_added: int = 0
     trace_removed: int = 0
     casebook_changed: bool = False
+    # each side as the read model states it (testbench.store.read), as the report and the workstation do
+    retained_before: str | None = None  # the verdict the review retains
+    retained_after: str | None = None
+    steps_before: dict[str, str] = field(default_factory=dict)  # step id → status of the latest attempt
+    steps_after: dict[str, str] = field(default_factory=dict)
+    cards_before: dict[str, str] = field(default_factory=dict)  # slot → inserted | accepted | refused
+    cards_after: dict[str, str] = field(default_factory=dict)
 
     @property
     def kind(self) -> str:
@@ -162,6 +169,14 @@ def _latest_details(
     return comparisons, lines
 
 
+def _step_status(session: SessionView, case: CaseView | None) -> dict[str, str]:
+    return {s.id: s.status for s in session.steps(case)} if case else {}
+
+
+def _card_status(session: SessionView, case: CaseView | None) -> dict[str, str]:
+    return {slot: c.status for slot, c in session.cards(case).items()} if case else {}
+
+
 def diff_sessions(path_a: Path, path_b: Path, *, trace_context: int = 1, max_trace_lines: int = 60) -> SessionDiff:
     with read_session(path_a) as a, read_session(path_b) as b:
         scrub = Scrubber.for_sessions(a, b)  # what leaves the machine carries no personal data
@@ -184,6 +199,12 @@ def diff_sessions(path_a: Path, path_b: Path, *, trace_context: int = 1, max_tra
                 attempts_before=len(ca.attempts) if ca else 0,
                 attempts_after=len(cb.attempts) if cb else 0,
                 casebook_changed=bool(ca and cb and ca.casebook_sha != cb.casebook_sha),
+                retained_before=ca.retained_verdict if ca else None,
+                retained_after=cb.retained_verdict if cb else None,
+                steps_before=_step_status(a, ca),
+                steps_after=_step_status(b, cb),
+                cards_before=_card_status(a, ca),
+                cards_after=_card_status(b, cb),
             )
             if ca and cb:
                 comp_a, lines_a = _latest_details(a, ca, bench_a)
@@ -251,6 +272,12 @@ def to_json(diff: SessionDiff, lang: str | None = None) -> dict[str, Any]:
                 "attempts_before": c.attempts_before,
                 "attempts_after": c.attempts_after,
                 "casebook_changed": c.casebook_changed,
+                "retained_before": c.retained_before,
+                "retained_after": c.retained_after,
+                "steps_before": c.steps_before,
+                "steps_after": c.steps_after,
+                "cards_before": c.cards_before,
+                "cards_after": c.cards_after,
                 "values": [
                     {
                         "expectation_id": v.expectation_id,
