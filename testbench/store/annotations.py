@@ -17,6 +17,7 @@ from typing import Any
 
 from testbench.integrity.signing import PublicKey, Signer, SigningKeyError
 from testbench.store import chain
+from testbench.store.schema import has_table
 from testbench.store.session import SessionStore
 
 ACTIONS = ("accept", "override", "comment")
@@ -143,7 +144,7 @@ def add_annotation(
 
 def read_annotations(conn: sqlite3.Connection) -> dict[tuple[str, str], list[Annotation]]:
     """Every annotation by case key, oldest first, each with its signature checked."""
-    if conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='annotations'").fetchone() is None:
+    if not has_table(conn, "annotations"):
         return {}
     out: dict[tuple[str, str], list[Annotation]] = {}
     for r in conn.execute(

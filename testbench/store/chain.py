@@ -28,6 +28,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from testbench.store.schema import has_table
+
 GENESIS = "0" * 64
 
 #: Columns each chained table contributes, in order. A column added later by a migration is simply
@@ -341,7 +343,7 @@ def _verify(conn: sqlite3.Connection) -> ChainReport:
     _verify_states(conn, state_last, states_required or bool(state_last), report)
     optional = () if states_required else _OPTIONAL
     for table in (*_ALWAYS, *_OPTIONAL):
-        if not _table_exists(conn, table) or (table in optional and not covered.get(table)):
+        if not has_table(conn, table) or (table in optional and not covered.get(table)):
             continue
         ids = {r[0] for r in conn.execute(f"SELECT id FROM {table}")}
         extra = sorted(ids - covered.get(table, set()))
@@ -350,7 +352,7 @@ def _verify(conn: sqlite3.Connection) -> ChainReport:
                 f"{table} : {len(extra)} ligne(s) hors chaîne (ajoutées après coup ?) : {_ids(extra)}"
             )
     # stored files are addressed by their SHA-256: the key itself proves the content
-    if _table_exists(conn, "artifacts"):
+    if has_table(conn, "artifacts"):
         for sha, data in conn.execute("SELECT sha256, data FROM artifacts"):
             if hashlib.sha256(bytes(data)).hexdigest() != sha:
                 report.problems.append(f"artifacts : le fichier {sha[:16]}… ne correspond plus à son empreinte")
@@ -404,10 +406,6 @@ def _verify_annotation_anchors(
                     f"annotation {annotation_id} : signée sur une autre tête de chaîne que celle qui la précède"
                     " (journal réécrit avant elle)"
                 )
-
-
-def _table_exists(conn: sqlite3.Connection, name: str) -> bool:
-    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
 
 
 def _ids(ids: Iterable[int]) -> str:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from testbench.store import chain
+from testbench.store.schema import has_table
 from testbench.store.session import SessionError, SessionStore, open_readonly
 
 
@@ -170,7 +171,7 @@ def _merge_into(store: SessionStore, inputs: list[Path], conns: list[sqlite3.Con
             _copy_attempt(out, conns[i], old_id, run_map[(i, run_id)], sha, cid, numbers[(sha, cid)], row)
     with store.transaction():
         for conn in conns:
-            if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'annotations'").fetchone():
+            if not has_table(conn, "annotations"):
                 continue
             for row in conn.execute(
                 "SELECT casebook_sha, case_id, attempt_number, action, verdict, reason, reviewer, wall, public_key,"

@@ -9,6 +9,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
+import sqlite_utils
+
 V1 = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE runs (
@@ -167,6 +169,11 @@ def _v3(conn: sqlite3.Connection) -> None:
 #: MIGRATIONS[i] brings a file from version i to version i + 1.
 MIGRATIONS: list[Migration] = [_v1, _v2, _v3]
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def has_table(conn: sqlite3.Connection, name: str) -> bool:
+    """Whether the file holds table ``name`` (a file of an older schema lacks some)."""
+    return sqlite_utils.Database(conn, recursive_triggers=False).table(name).exists()
 
 
 class SchemaTooNew(Exception):

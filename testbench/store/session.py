@@ -21,7 +21,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
 from filelock import FileLock, Timeout
 
 from testbench import __version__
@@ -53,7 +52,6 @@ class SessionStore:
     def __init__(self, path: Path, conn: sqlite3.Connection, lock: FileLock | None) -> None:
         self.path = path
         self.conn = conn
-        self.db = sqlite_utils.Database(conn)
         self._lock = lock
         self._tx_lock = threading.RLock()  # trace batches may be written from a capture thread
 
