@@ -2,16 +2,20 @@
 
 The bench records French (the session is read in either language later). A card's description
 (« carte Vitale 2 de test « vitale2-c2s » de JEAN EXEMPLE (C2S) ») and the guard's sentence that
-names two of them have optional parts and French grammar (article, elision), so the translator's
-``{name}`` templates cannot read them back: :data:`EN_SHAPES` does, with the closed word lists
-below (families, natures, coverage flags). Their single-part pieces (the guard's problems, the
-prompts, the bay's failures) are plain templates of ``testbench.i18n``.
+names two of them have optional parts and French grammar (article, elision), so the catalogue's
+generic ``{name}`` templates cannot read them back: :data:`EN_SHAPES` does, with the closed word
+lists below (families, natures, coverage flags). The English of every piece is an entry of the
+message catalogue (context ``card``, kept out of the generic templates), keyed by the French
+template this module composes with; their single-part pieces (the guard's problems, the prompts,
+the bay's failures) are plain templates of the catalogue.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+
+from testbench.i18n import semicolon, translator
 
 NATURE_FR = {"T": "de test", "D": "de démonstration", "R": "réelle"}
 FAMILY_FR = {"vitale1": "Vitale 1", "vitale2": "Vitale 2", "cps3": "CPS3", "cps4": "CPS4"}
@@ -24,6 +28,12 @@ FLAG_FR = {
     "ame": "AME",
 }
 UNKNOWN_FR = "inconnue"  # a family the ATR does not tell
+VITALE_FR = "carte {family} {nature}"  # nature: one of NATURE_FR's adjectives
+CPS_FR = "carte {type} ({family}) {nature}"
+OTHER_NATURE_FR = "de nature « {code} »"  # a nature code outside NATURE_FR, after the card's words in English
+ID_FR = " « {id} »"
+HOLDER_FR = " de {who}"
+HOLDER_ELIDED_FR = " d'{who}"  # before a vowel
 UNREAD_FR = "carte {family} (ATR {atr})"  # a card the guard could not read (also « carte inconnue »)
 MISMATCH_FR = "Le lecteur « {reader} » ({slot}) contient {article} {found} ; le cas attend la {expected}. Différences : {problems}."  # noqa: E501
 REFUSED_FR = "Le lecteur « {reader} » ({slot}) contient {article} {found} : {problems}."
@@ -32,13 +42,13 @@ PROBLEM_SEPARATOR = " ; "
 
 def nature_fr(code: str) -> str:
     """The nature as an adjective after « carte » (« de test », « réelle »), also for an unknown code."""
-    return NATURE_FR.get(code, f"de nature « {code or '?'} »")
+    return NATURE_FR.get(code) or OTHER_NATURE_FR.format(code=code or "?")
 
 
 def of_person(first_name: str, name: str) -> str:
-    """« de JEAN EXEMPLE », elided before a vowel: « d'ANNE MODELE »."""
+    """« de JEAN EXEMPLE », elided before a vowel: « d'ANNE MODELE » (after a space: the description's part)."""
     who = f"{first_name} {name}".strip()
-    return f"d'{who}" if who[:1].upper() in "AEIOUYÀÂÉÈÊËÎÏÔÛÙÜ" and who else f"de {who}"
+    return (HOLDER_ELIDED_FR if who[:1].upper() in "AEIOUYÀÂÉÈÊËÎÏÔÛÙÜ" and who else HOLDER_FR).format(who=who).strip()
 
 
 def describe_vitale(
@@ -46,8 +56,8 @@ def describe_vitale(
 ) -> str:
     """« carte Vitale 2 de test « vitale2-c2s » de JEAN EXEMPLE (C2S) »: family as in :data:`FAMILY_FR`,
     nature as a code, the holder as (first name, name), flags as codes (``ald``…)."""
-    text = f"carte {family} {nature_fr(nature)}"
-    text += f" « {profile_id} »" if profile_id else ""
+    text = VITALE_FR.format(family=family, nature=nature_fr(nature))
+    text += ID_FR.format(id=profile_id) if profile_id else ""
     text += f" {of_person(*holder)}" if holder else ""
     labels = [FLAG_FR.get(f, f) for f in flags]
     return text + (f" ({', '.join(labels)})" if labels else "")
@@ -58,8 +68,8 @@ def describe_cps(
 ) -> str:
     """« carte CPS (CPS3) de test « cps3-medecin » de JEAN EXEMPLE (Médecin) »; holder: first name, name,
     profession (a French domain term, kept in English)."""
-    text = f"carte {card_type} ({family}) {nature_fr(nature)}"
-    text += f" « {profile_id} »" if profile_id else ""
+    text = CPS_FR.format(type=card_type, family=family, nature=nature_fr(nature))
+    text += ID_FR.format(id=profile_id) if profile_id else ""
     return text + (f" {of_person(holder[0], holder[1])} ({holder[2]})" if holder else "")
 
 
@@ -70,7 +80,7 @@ def describe_unread(family: str | None, atr: bytes) -> str:
 
 # ---------------------------------------------------------------- reading them back in English
 
-_OTHER_NATURE = "de nature « "
+_OTHER_NATURE = OTHER_NATURE_FR.partition("{")[0]
 _NATURE = "|".join(re.escape(v) for v in NATURE_FR.values()) + rf"|{_OTHER_NATURE}[^»]* »"
 _FLAGS = "|".join(re.escape(v) for v in FLAG_FR.values())
 _ID = r"(?: « (?P<id>[^»]+) »)?"
@@ -87,55 +97,53 @@ _REFUSED = re.compile(_ONE + r" : (?P<problems>.+)\.", re.DOTALL)
 _SEVERAL = re.compile(r"(?P<first>Le lecteur « .+?\.) (?P<rest>Le lecteur « .+)", re.DOTALL)
 
 T = Callable[[str], str]
+_EN = translator("en", "card")  # the English template of a French one (catalogue context ``card``)
 
 
-def _card_en(family: str, nature: str, t: T) -> str:
-    """« test Vitale 2 card »; an unknown nature after the noun: « Vitale 2 card of nature “X” »."""
-    return f"{family} card {t(nature)}" if nature.startswith(_OTHER_NATURE) else f"{t(nature)} {family} card"
+def _card_en(template: str, m: re.Match[str], t: T, **parts: str) -> str:
+    """The card's words in English: a nature adjective before the noun, « de nature « X » » after it."""
+    nature = m["nature"]
+    if nature.startswith(_OTHER_NATURE):
+        return _EN(template).format(**parts, nature="").strip() + " " + t(nature)
+    return _EN(template).format(**parts, nature=t(nature))
 
 
 def _tail_en(m: re.Match[str]) -> str:
-    return (f" “{m['id']}”" if m["id"] else "") + (f" of {m['who']}" if m["who"] else "")
+    """The profile id and the holder, after the card's words."""
+    profile = _EN(ID_FR).format(id=m["id"]) if m["id"] else ""
+    return profile + (_EN(HOLDER_FR).format(who=m["who"]) if m["who"] else "")
 
 
 def _vitale_en(m: re.Match[str], t: T) -> str:
     flags = ", ".join(t(f) for f in m["flags"].split(", ")) if m["flags"] else ""
-    return _card_en(m["family"], m["nature"], t) + _tail_en(m) + (f" ({flags})" if flags else "")
+    return _card_en(VITALE_FR, m, t, family=m["family"]) + _tail_en(m) + (f" ({flags})" if flags else "")
 
 
 def _cps_en(m: re.Match[str], t: T) -> str:
-    card = _card_en(m["type"], m["nature"], t) + f" ({m['family']})" + _tail_en(m)
+    card = _card_en(CPS_FR, m, t, type=m["type"], family=m["family"]) + _tail_en(m)
     return card + (f" ({m['profession']})" if m["who"] else "")
 
 
 def _unread_en(m: re.Match[str], t: T) -> str:
-    family = "unknown" if m["family"] == UNKNOWN_FR else m["family"]
-    return f"{family} card (ATR {m['atr']})"
+    return _EN(UNREAD_FR).format(family=t(m["family"]), atr=m["atr"])
 
 
-def _problems_en(text: str, t: T) -> str:
-    return "; ".join(t(p) for p in text.split(PROBLEM_SEPARATOR))
-
-
-def _holds_en(m: re.Match[str], t: T) -> str:
-    article = "an" if m["article"] == "une" else "the"
-    return f"Reader “{m['reader']}” ({m['slot']}) holds {article} {t(m['found'])}"
-
-
-def _mismatch_en(m: re.Match[str], t: T) -> str:
-    expected = f"the case expects the {t(m['expected'])}"
-    return f"{_holds_en(m, t)}; {expected}. Differences: {_problems_en(m['problems'], t)}."
-
-
-def _refused_en(m: re.Match[str], t: T) -> str:
-    return f"{_holds_en(m, t)}: {_problems_en(m['problems'], t)}."
+def _guard_en(template: str, m: re.Match[str], t: T) -> str:
+    """A guard sentence: each card and each problem read back, the article by the card's English."""
+    found = t(m["found"])
+    article = _EN(m["article"])
+    article = "an" if article == "a" and found[:1].lower() in "aeiou" else article
+    parts = {k: v for k, v in m.groupdict().items() if k in ("reader", "slot")}
+    problems = semicolon("en").join(t(p) for p in m["problems"].split(PROBLEM_SEPARATOR))
+    expected = t(m["expected"]) if "expected" in m.groupdict() else ""
+    return _EN(template).format(**parts, article=article, found=found, expected=expected, problems=problems)
 
 
 #: Read by ``testbench.i18n.english`` before its templates; several guard sentences first (one per card).
 EN_SHAPES = (
     (_SEVERAL, lambda m, t: f"{t(m['first'])} {t(m['rest'])}"),
-    (_MISMATCH, _mismatch_en),
-    (_REFUSED, _refused_en),
+    (_MISMATCH, lambda m, t: _guard_en(MISMATCH_FR, m, t)),
+    (_REFUSED, lambda m, t: _guard_en(REFUSED_FR, m, t)),
     (_VITALE, _vitale_en),
     (_CPS, _cps_en),
     (_UNREAD, _unread_en),

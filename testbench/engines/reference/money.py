@@ -14,25 +14,28 @@ DEFAULT_ROUNDING = "half-up"
 
 
 class AmountError(ValueError):
-    """A value is not a usable decimal amount."""
+    """A value is not a usable decimal amount; the message is French source text (English in the catalogue)."""
 
 
 def parse_decimal(value: object) -> Decimal:
     """Parse a decimal string (or int); floats are refused because they already lost precision."""
     if isinstance(value, bool | float):
-        raise AmountError(f"decimal string expected, got {type(value).__name__}")
+        raise AmountError(f"montant en texte attendu (« 12.50 »), pas un {_KINDS[type(value)]}")
     if isinstance(value, int):
         return Decimal(value)
     if not isinstance(value, str):
-        raise AmountError(f"decimal string expected, got {type(value).__name__}")
+        raise AmountError("montant en texte attendu (« 12.50 »)")
     text = value.strip().replace(",", ".")
     try:
         result = Decimal(text)
     except InvalidOperation as exc:
-        raise AmountError(f"not a decimal: {value!r}") from exc
+        raise AmountError(f"pas un nombre décimal : « {value} »") from exc
     if not result.is_finite():
-        raise AmountError(f"not a finite decimal: {value!r}")
+        raise AmountError(f"nombre décimal non fini : « {value} »")
     return result
+
+
+_KINDS = {bool: "booléen", float: "nombre à virgule flottante"}
 
 
 def round_cents(value: Decimal, mode: str = DEFAULT_ROUNDING) -> Decimal:
