@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A private pcscd for testbench's card tests (pcsc-testing.md §4, §11, §16).
+# A private pcscd for testbench's card tests (docs/cards.md, "The virtual card stack").
 #
 #   scripts/pcscd.sh start [--readers N]   start pcscd --foreground (never --auto-exit) in the background
 #                                          of this script, wait until SCardListReaders shows N vpcd readers

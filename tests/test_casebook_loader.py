@@ -101,7 +101,7 @@ def test_demo_loads_against_the_real_card_profiles() -> None:
 
 
 def test_demo_expected_amounts_follow_the_worked_examples(tmp_path: Path) -> None:
-    """E1: BR 56.00, AMO 33.60, patient 22.40 (billing-rules §11); E8 lines 1.89 + 0.81 + 1.65."""
+    """E1: BR 56.00, AMO 33.60, patient 22.40 (computed by hand); E8 lines 1.89 + 0.81 + 1.65."""
     path = tmp_path / "demo.xml"
     shutil.copyfile(DEMO, path)
     place(tmp_path, "unused.xml", "<x/>", cards=DEMO_CARDS)

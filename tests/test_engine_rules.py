@@ -1,4 +1,4 @@
-"""The reference engine's pure rules against the worked examples E1–E10 of billing-rules.md §11."""
+"""The reference engine's pure rules against the worked examples E1–E10 computed by hand (docs/reference-engine.md)."""
 
 from __future__ import annotations
 

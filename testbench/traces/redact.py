@@ -180,7 +180,7 @@ _HAS_B64_SIGNAL = re.compile(r"[\d+]")
 
 
 def nir_key(body13: str) -> int:
-    """97 - (NIR mod 97), Corsica 2A/2B counted as 19/18 (see domain notes §5.2)."""
+    """97 - (NIR mod 97), Corsica 2A/2B counted as 19/18 (the NIR key rule, see docs/cards.md)."""
     digits = body13.upper().replace(" ", "")
     digits = digits.replace("2A", "19", 1) if digits[5:7] == "2A" else digits
     digits = digits.replace("2B", "18", 1) if digits[5:7] == "2B" else digits
