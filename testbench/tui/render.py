@@ -47,6 +47,10 @@ STEP_MARKS = {
     "rejected": "✘",
     "started": "▶",
 }
+# the runner's live step statuses (runner.events.StepFinished) name the manual ones « manual-… »
+_LIVE = ("pending", "confirmed", "rejected")
+STEP_WORDS |= {f"manual-{k}": STEP_WORDS[k] for k in _LIVE}
+STEP_MARKS |= {f"manual-{k}": STEP_MARKS[k] for k in _LIVE}
 
 
 def mark(verdict: str) -> Text:
