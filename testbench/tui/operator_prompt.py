@@ -46,15 +46,10 @@ class InteractiveOperator:
         self._tell = tell
         self._hints = hints
         self.stop = threading.Event()
-        #: called before waiting for the person (the run sets it to the trace recorder's flush, so the
-        #: lines of the steps before are in the session file, durable and visible, while the step waits)
-        self.before_wait: Callable[[], None] | None = None
 
     def perform(self, case: Case, step: Step) -> Attestation | None:
         if self.stop.is_set():
             return None
-        if self.before_wait is not None:
-            self.before_wait()
         request = AttestationRequest(case, step, self._hints(case, step))
         self._ask(request)
         return request.wait(self.stop.is_set)
