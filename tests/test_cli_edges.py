@@ -8,8 +8,8 @@ import pytest
 from test_report_build import campaign
 
 from testbench.cli.main import main
-from testbench.integrity.signing import init_key
 from testbench.paths import CASEBOOKS_DIR
+from testbench.signing import init_key
 from testbench.store.read import read_session
 
 BILLING = CASEBOOKS_DIR / "billing.xml"

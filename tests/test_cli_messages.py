@@ -21,9 +21,9 @@ from test_report_build import campaign
 
 import testbench.i18n as i18n
 from testbench.cli.main import main
-from testbench.integrity.signing import init_key, load_signer
 from testbench.paths import CASEBOOKS_DIR
 from testbench.report.build import BuildOptions, build_report
+from testbench.signing import init_key, load_signer
 
 BILLING = CASEBOOKS_DIR / "billing.xml"
 ONE_CASE = ["-k", "TB-LPP-001", "--cards", "inprocess", "--engine", "inprocess"]

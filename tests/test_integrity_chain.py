@@ -10,8 +10,8 @@ import pytest
 from test_report_build import campaign
 
 from testbench.cli.main import main
-from testbench.integrity.signing import init_key, load_signer
 from testbench.report.build import build_report
+from testbench.signing import init_key, load_signer
 from testbench.store import chain, schema
 from testbench.store.annotations import AnnotationError, add_annotation, read_annotations
 from testbench.store.session import SessionStore

@@ -12,9 +12,9 @@ import pytest
 from test_report_build import campaign
 
 from testbench.cli.main import main
-from testbench.integrity.signing import init_key, load_signer
 from testbench.integrity.verify import verify_report, verify_session
 from testbench.report.build import BuildOptions, build_report
+from testbench.signing import init_key, load_signer
 from testbench.store import chain, schema
 from testbench.store.annotations import add_annotation
 from testbench.store.session import SessionStore

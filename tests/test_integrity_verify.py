@@ -14,9 +14,9 @@ from test_report_build import campaign
 
 from testbench.cli.main import main
 from testbench.integrity.manifest import MANIFEST, SIGNATURE
-from testbench.integrity.signing import init_key, load_signer
 from testbench.integrity.verify import verify_report
 from testbench.report.build import BuildOptions, build_report
+from testbench.signing import init_key, load_signer
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ from lxml import etree, html
 
 from testbench.casebook.model import CardRequirement
 from testbench.domain.events import EventKind
-from testbench.integrity.signing import init_key, load_signer
 from testbench.integrity.verify import verify_session
 from testbench.report.build import build_report
 from testbench.report.diff import diff_sessions
@@ -24,6 +23,7 @@ from testbench.report.html import STEP_STATUS
 from testbench.runner.campaign import record_casebooks
 from testbench.runner.runner import Runner
 from testbench.runner.tracing import TraceRecorder
+from testbench.signing import init_key, load_signer
 from testbench.store.annotations import add_annotation
 from testbench.store.merge import merge_sessions
 from testbench.store.session import SessionStore

@@ -21,8 +21,8 @@ from test_report_build import campaign
 from test_tui_tmux import Terminal, terminal, ui_command  # noqa: F401 - the fixture is used by name
 
 from testbench.cli.main import main
-from testbench.integrity.signing import init_key
 from testbench.integrity.verify import verify_session
+from testbench.signing import init_key
 from testbench.store.session import SessionStore, open_readonly
 
 TABLES = ("attempts", "events", "observations", "comparisons", "trace_lines", "annotations", "chain", "cases")

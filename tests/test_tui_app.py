@@ -361,7 +361,7 @@ def test_overview_and_restore_position_after_restart(tmp_path: Path) -> None:
 
 
 def test_review_override_needs_reason_is_signed_and_keeps_original(tmp_path: Path, monkeypatch) -> None:
-    from testbench.integrity.signing import init_key
+    from testbench.signing import init_key
 
     key = tmp_path / "keys" / "signing-key.pem"
     init_key(key)

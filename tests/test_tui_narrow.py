@@ -114,7 +114,7 @@ def test_expected_observed_keeps_the_observed_column_at_80x24(tmp_path: Path) ->
 
 
 def test_the_review_mark_is_visible_in_a_narrow_tree(tmp_path: Path, monkeypatch) -> None:
-    from testbench.integrity.signing import init_key
+    from testbench.signing import init_key
 
     key = tmp_path / "keys" / "signing-key.pem"
     init_key(key)

@@ -14,11 +14,11 @@ from pathlib import Path
 from fakes import FakeBay, FakeEngine, invoice_step, make_case, make_casebook, value
 from lxml import etree, html
 
-from testbench.integrity.signing import init_key, load_signer
 from testbench.report.build import build_report
 from testbench.runner.campaign import record_casebooks
 from testbench.runner.runner import Runner
 from testbench.runner.tracing import TraceRecorder
+from testbench.signing import init_key, load_signer
 from testbench.store.annotations import add_annotation
 from testbench.store.session import SessionStore
 from testbench.store.verdicts import retained_verdict

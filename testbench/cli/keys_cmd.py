@@ -28,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_init(args: argparse.Namespace) -> int:
     from testbench.casebook.errors import os_reason
-    from testbench.integrity.signing import SigningKeyError, default_key_path, init_key, pretty_fingerprint, public_path
+    from testbench.signing import SigningKeyError, default_key_path, init_key, pretty_fingerprint, public_path
 
     t = translator(args.lang)
     path = args.key or default_key_path()
@@ -52,7 +52,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from testbench.integrity.signing import SigningKeyError, default_key_path, load_signer, pretty_fingerprint
+    from testbench.signing import SigningKeyError, default_key_path, load_signer, pretty_fingerprint
 
     t = translator(args.lang)
     path = args.key or default_key_path()

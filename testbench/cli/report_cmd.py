@@ -48,7 +48,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             return EXIT_USAGE
     signer = None
     if args.sign or args.key:
-        from testbench.integrity.signing import SigningKeyError, default_key_path, load_signer
+        from testbench.signing import SigningKeyError, default_key_path, load_signer
 
         try:
             signer = load_signer(args.key or default_key_path())

@@ -70,7 +70,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     if args.override is not None and verdict is None:
         print(f"testbench review: {_unknown_verdict(args.override, args.lang)}", file=sys.stderr)
         return EXIT_USAGE
-    from testbench.integrity.signing import SigningKeyError, default_key_path, load_signer
+    from testbench.signing import SigningKeyError, default_key_path, load_signer
     from testbench.store.annotations import AnnotationError, add_annotation
     from testbench.store.session import SessionError, SessionStore
 

@@ -30,8 +30,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_verify(args: argparse.Namespace) -> int:
     from testbench.casebook.errors import os_reason
     from testbench.i18n import translator
-    from testbench.integrity.signing import SigningKeyError, load_public
     from testbench.integrity.verify import VerifyUsageError, verify_report, verify_session
+    from testbench.signing import SigningKeyError, load_public
 
     t = translator(args.lang)  # the checks say it in French; each line is read in the command's language
     trusted = None

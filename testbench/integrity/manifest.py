@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from testbench.integrity.signing import PublicKey, Signer, SigningKeyError
+from testbench.signing import PublicKey, Signer, SigningKeyError
 
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig.json"

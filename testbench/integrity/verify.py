@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from testbench.integrity.manifest import check_folder
-from testbench.integrity.signing import PublicKey
+from testbench.signing import PublicKey
 from testbench.store import chain
 
 

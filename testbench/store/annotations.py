@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from testbench.integrity.signing import PublicKey, Signer, SigningKeyError
+from testbench.signing import PublicKey, Signer, SigningKeyError
 from testbench.store import chain
 from testbench.store.schema import has_table
 from testbench.store.session import SessionStore

@@ -43,7 +43,7 @@ def add_review(
     key_path: Path | None = None,
 ) -> int:
     """Check, sign and append one annotation; return its id."""
-    from testbench.integrity.signing import SigningKeyError, default_key_path, load_signer
+    from testbench.signing import SigningKeyError, default_key_path, load_signer
 
     if action not in ACTIONS:
         raise ReviewError(f"action inconnue : {action}")
@@ -78,7 +78,7 @@ def add_review(
 
 def create_signing_key(path: Path) -> str:
     """Create the reviewer's key pair as ``testbench keys init`` does; return its fingerprint."""
-    from testbench.integrity.signing import SigningKeyError, init_key, pretty_fingerprint
+    from testbench.signing import SigningKeyError, init_key, pretty_fingerprint
 
     try:
         return pretty_fingerprint(init_key(path).fingerprint)

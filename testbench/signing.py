@@ -1,4 +1,4 @@
-"""Ed25519 keys of a report signer: creation, loading, signing and checking.
+"""Ed25519 keys of a signer (reports, manifests, review annotations): creation, loading, signing, checking.
 
 The private key lives in one PEM file created owner-only (mode 0600 where the OS has modes); it is
 never copied into a session or a report. The public key travels with what it signs, and its
