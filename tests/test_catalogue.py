@@ -1,0 +1,232 @@
+"""The message catalogue (testbench/locale): every message in both languages, nothing stale, one lookup.
+
+Babel's extractor (with the project's ``babel.cfg``) finds the messages the code translates; the English
+catalogue must hold each of them, hold nothing no code uses, and argparse's own messages (read from the
+installed argparse) must have their French. Each check is a function run on the real catalogue and on a
+temporary one that lacks a message, so the test is seen to fail when a language is missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import gettext
+import inspect
+import io
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir, extract_python
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+
+from testbench.i18n import english, translator
+from testbench.locale import FOLDER
+from testbench.locale.extract import KEYWORDS
+
+REPO = Path(__file__).resolve().parents[1]
+PACKAGE = REPO / "testbench"
+EN = FOLDER / "en" / "LC_MESSAGES" / "testbench.po"
+ARGPARSE_FR = FOLDER / "fr" / "LC_MESSAGES" / "argparse.po"
+
+#: Entries no literal of the code spells out whole: sentences composed from parts (a label and its
+#: problem, a conditional inside an f-string, a constant's name), or the longer forms of a sentence the
+#: runner records with a prefix; the read-back needs them as templates.
+COMPOSED = {
+    # testbench/cards: pcsc errors (the reason after « délai dépassé »), the guard's problems (_differs)
+    "délai dépassé ({seconds} s) en attendant l'insertion de la carte dans le lecteur « {reader} »",
+    "délai dépassé ({seconds} s) en attendant le retrait de la carte dans le lecteur « {reader} »",
+    "famille de carte : {found} au lieu de {expected}",
+    "NIR du bénéficiaire 1 : {found} au lieu de {expected}",
+    "bénéficiaire 1 : {found} au lieu de {expected}",
+    "porteur : {found} au lieu de {expected}",
+    "nature : carte {found} au lieu de carte {expected}",
+    "acceptée par le contrôle ({card})",
+    # testbench/engines/protocol: the client's stderr tail, the validation's problems
+    "{method} : le moteur s'est arrêté (code {code}) ; stderr : {stderr}",
+    "le moteur s'est arrêté entre deux appels (code {code}) ; stderr : {stderr}",
+    "{path} : type {found} au lieu de {expected}",
+    "{path} : champ obligatoire absent « {name} »",
+    "{path} : champ inattendu « {name} »",
+    "{path} : chaîne de moins de {count} caractère(s)",
+    "{path} : chaîne de plus de {count} caractère(s)",
+    "{path} : moins de {count} élément(s)",
+    "{path} : ne correspond à aucune des formes permises",
+    "{path} : correspond à plusieurs formes au lieu d'une seule",
+    "{path} : non conforme ({keyword})",
+    # testbench/runner/compare.py: an expectation's name before its reason
+    "écart {delta} ≤ tolérance {tolerance}",
+    "écart {delta} > tolérance {tolerance}",
+    "{expectation} : valeur absente : {path}",
+    "{expectation} : l'étape {step} n'a pas été exécutée",
+    "{expectation} : refus attendu {expected}, refus observé {code}",
+    "{expectation} : refus {code} attendu à l'étape {step}, mais l'étape a été acceptée",
+    "{expectation} : aucune ligne ne correspond {where}",
+    "présent /{pattern}/ sur {channel}",
+    "absent /{pattern}/ sur {channel}",
+    # testbench/integrity/manifest.py: kinds of odd files, the manifest's file name as a constant
+    "{path} (lien symbolique)",
+    "{path} (fichier spécial)",
+    "{path} (dossier vide)",
+    "manifest.json absent : rien ne permet de vérifier ce dossier",
+    "manifest.json n'est plus sous sa forme d'origine",
+    # testbench/casebook/selection.py, testbench/store/session.py: optional parts inside the sentence
+    "expression -k invalide (colonne {column}) : {message} — « {expression} »",
+    "expression -k invalide : {message} — « {expression} »",
+    "session déjà ouverte en écriture par un autre processus ; fermez-le ou ouvrez la session en lecture seule",
+    "session déjà ouverte en écriture par un autre processus (pid {pid} sur {host}) ; fermez-le ou ouvrez la session en lecture seule",  # noqa: E501
+}
+
+
+def load(path: Path) -> Catalog:
+    with path.open("rb") as f:
+        return read_po(f)
+
+
+def extracted() -> set[str]:
+    """The messages Babel's extractor finds in testbench/ with the project's babel.cfg and keywords."""
+    with (REPO / "babel.cfg").open(encoding="utf-8") as f:
+        method_map, options_map = parse_mapping_cfg(f)
+    found = extract_from_dir(str(PACKAGE), method_map, options_map, keywords=dict.fromkeys(KEYWORDS))
+    return {message for _file, _line, message, _comments, _context in found}
+
+
+def argparse_msgids() -> set[str]:
+    """argparse's own messages, from the installed module's ``_()`` and ``ngettext()`` calls."""
+    source = io.BytesIO(inspect.getsource(argparse).encode())
+    found = extract_python(source, {"_": None, "ngettext": (1, 2)}, [], {})
+    messages = (message for _line, _func, message, _comments in found)
+    return {m for message in messages for m in (message if isinstance(message, tuple) else [message]) if m}
+
+
+def code_texts() -> str:
+    """Every literal of the package's code (f-string parts as ``{}``) and its templates, one per line."""
+    texts = []
+    for path in sorted(PACKAGE.rglob("*")):
+        if FOLDER in path.parents or "__pycache__" in path.parts:
+            continue
+        if path.suffix == ".py":
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                    texts.append(node.value)
+                elif isinstance(node, ast.JoinedStr):
+                    texts.append("".join(p.value if isinstance(p, ast.Constant) else "{}" for p in node.values))
+        elif path.suffix == ".j2":
+            texts.append(path.read_text(encoding="utf-8"))
+    return "\n".join(texts)
+
+
+def lacking(messages: Iterable[str], catalogue: Catalog) -> list[str]:
+    """The messages without a translation (absent, empty or fuzzy: ``pybabel compile`` skips fuzzy)."""
+    done = {m.id for m in catalogue if m.id and m.string and not m.fuzzy}
+    done |= {one for m in catalogue if isinstance(m.id, tuple) and all(m.string) for one in m.id}
+    return sorted(m for m in messages if m not in done)
+
+
+def stale(catalogue: Catalog, code: str, composed: set[str]) -> list[str]:
+    """Entries no code uses: a piece of their text (between ``{name}`` parts) is in no literal."""
+    unused = []
+    for m in catalogue:
+        pieces = [p for p in re.split(r"\{\w*\}", m.id) if p.strip()] if m.id else []
+        if pieces and m.id not in composed and not all(p in code for p in pieces):
+            unused.append(m.id)
+    return sorted(unused)
+
+
+def test_every_extracted_message_has_its_english() -> None:
+    messages = extracted()
+    assert len(messages) > 200 and "Synthèse" in messages and "oui" in messages  # not « ouinon »
+    assert lacking(messages, load(EN)) == []
+
+
+def test_every_entry_of_the_catalogue_is_translated() -> None:
+    for path in FOLDER.glob("*/LC_MESSAGES/*.po"):
+        catalogue = load(path)
+        assert lacking([m.id for m in catalogue if isinstance(m.id, str) and m.id], catalogue) == [], path
+
+
+def test_the_english_catalogue_holds_nothing_the_code_does_not_use() -> None:
+    code = code_texts()
+    assert stale(load(EN), code, COMPOSED) == []
+    assert sorted(c for c in COMPOSED if c not in load(EN)) == []  # the list itself goes stale too
+
+
+def test_every_argparse_message_has_its_french() -> None:
+    msgids = argparse_msgids()
+    assert {"usage: ", "expected %s arguments", "invalid choice: %(value)r (choose from %(choices)s)"} <= msgids
+    assert lacking(msgids, load(ARGPARSE_FR)) == []
+
+
+def test_each_check_fails_on_a_catalogue_that_lacks_a_language(tmp_path: Path) -> None:
+    """The checks above, on copies of the catalogues with one English, one French, one use removed."""
+    english_po, french_po = load(EN), load(ARGPARSE_FR)
+    english_po.delete("oui")  # a French message without its English
+    english_po.add("une phrase que le code ne dit plus", "a sentence the code no longer says")
+    french_po["usage: "].string = ""  # one of argparse's messages without its French
+    for catalogue, name in ((english_po, "en.po"), (french_po, "fr.po")):
+        with (tmp_path / name).open("wb") as f:
+            write_po(f, catalogue)
+    assert lacking(extracted(), load(tmp_path / "en.po")) == ["oui"]
+    assert stale(load(tmp_path / "en.po"), code_texts(), COMPOSED) == ["une phrase que le code ne dit plus"]
+    assert lacking(argparse_msgids(), load(tmp_path / "fr.po")) == ["usage: "]
+
+
+@pytest.mark.parametrize("po", sorted(FOLDER.glob("*/LC_MESSAGES/*.po")), ids=lambda p: f"{p.parts[-3]}/{p.name}")
+def test_the_committed_mo_is_its_po_compiled(po: Path) -> None:
+    """The run time reads the committed .mo: it must say what the .po says (``pybabel compile`` after an edit).
+
+    Compared entry by entry, the header aside: the header names the compiling Babel's version.
+    """
+    compiled = io.BytesIO()
+    write_mo(compiled, load(po))
+    compiled.seek(0)
+    fresh = gettext.GNUTranslations(compiled)._catalog  # type: ignore[attr-defined]
+    with po.with_suffix(".mo").open("rb") as f:
+        committed = gettext.GNUTranslations(f)._catalog  # type: ignore[attr-defined]
+    assert {k: v for k, v in committed.items() if k != ""} == {k: v for k, v in fresh.items() if k != ""}
+
+
+def test_one_lookup_reads_the_workstation_and_the_report_words() -> None:
+    """The workstation's context comes first; the shapes it had of its own are templates of the catalogue."""
+    from testbench.tui.texts import make_translator
+
+    tui, report = make_translator("en"), translator("en")
+    assert tui("Synthèse") == "Overview" and report("Synthèse") == "Summary"
+    assert tui("lecteur(s) absent(s) : A, B (présents : aucun)") == "reader(s) missing: A, B (present: none)"
+    assert report("acceptée par le contrôle (carte Vitale 2 de test)") == "accepted by the guard (test Vitale 2 card)"
+    assert translator("fr")("Synthèse") == translator("fr", "tui")("Synthèse") == "Synthèse"
+
+
+def test_english_help_shows_english_metavars(capsys: pytest.CaptureFixture[str]) -> None:
+    from testbench.cli.main import main
+
+    for lang, words, absent in (("en", ("--sut NAME", "--agrement NUMBER", "--operator NAME"), "NOM"),
+                                ("fr", ("--sut NOM", "--agrement NUMÉRO", "--operator NOM"), "NAME")):  # fmt: skip
+        with pytest.raises(SystemExit):
+            main(["run", "--help", "--lang", lang])
+        out = capsys.readouterr().out
+        assert all(w in out for w in words) and absent not in out, out
+    with pytest.raises(SystemExit):
+        main(["validate", "--help", "--lang", "en"])
+    assert "--max-size MB" in capsys.readouterr().out
+
+
+def test_an_amount_is_refused_in_french_and_reads_in_english() -> None:
+    """The reference engine's refusal of « x » as a quantity: French source text, no Python quotes."""
+    from testbench.engines.reference.money import AmountError, parse_decimal
+
+    for value, french, english_text in (
+        ("x", "pas un nombre décimal : « x »", "not a decimal number: “x”"),
+        ("inf", "nombre décimal non fini : « inf »", "not a finite decimal number: “inf”"),
+        (1.5, "montant en texte attendu (« 12.50 »), pas un nombre à virgule flottante",
+         "amount as text expected (“12.50”), not a floating-point number"),
+        (None, "montant en texte attendu (« 12.50 »)", "amount as text expected (“12.50”)"),
+    ):  # fmt: skip
+        with pytest.raises(AmountError) as info:
+            parse_decimal(value)
+        assert str(info.value) == french
+        assert english(f"lines[0].quantity: {info.value}") == f"lines[0].quantity: {english_text}"
