@@ -11,6 +11,7 @@ bash scripts/pcscd.sh start --readers 8 >/dev/null
 [[ $before == running* ]] || trap 'bash scripts/pcscd.sh stop >/dev/null 2>&1 || true' EXIT
 export PCSCD_EXTERNAL=1
 .venv/bin/ruff check testbench tests benchmarks
+.venv/bin/lint-imports --no-cache   # the layering (docs/architecture.md)
 set +e
 .venv/bin/python -m pytest -q -p no:cacheprovider "$@"
 rc=$?

@@ -8,8 +8,9 @@ markers such as ``⟨U+202E⟩``. One place for these rules, used by the report 
 
 from __future__ import annotations
 
+import errno
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from testbench.i18n import colon, default_language, semicolon, translator
@@ -66,3 +67,27 @@ def value(item: Any, lang: str | None = None) -> str:
     if isinstance(item, list | tuple | set | frozenset):
         return ", ".join(value(v, lang) for v in item) or MISSING
     return str(item)
+
+
+#: What the OS said, in French (its own words, ``strerror``, are in the system's language).
+_OS_REASONS = {
+    errno.ENAMETOOLONG: "nom trop long pour le système de fichiers",
+    errno.ENOENT: "introuvable",
+    errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
+    errno.EACCES: "accès refusé (droits insuffisants)",
+    errno.EPERM: "accès refusé (droits insuffisants)",
+    errno.ELOOP: "trop de liens symboliques",
+    errno.EIO: "erreur d'entrée-sortie du disque",
+    errno.EINVAL: "chemin invalide",
+}
+
+
+def os_reason(exc: OSError | ValueError, t: Callable[[str], str] | None = None) -> str:
+    """Why a path could not be checked or read, worded by ``t`` (French by default)."""
+    t = t or translator("fr")
+    code = exc.errno if isinstance(exc, OSError) else None
+    if code in _OS_REASONS:
+        return t(_OS_REASONS[code])
+    if code:
+        return t("erreur système {code}").format(code=errno.errorcode.get(code, code))
+    return t("chemin invalide")

@@ -109,7 +109,7 @@ def load_signer(path: Path) -> Signer:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        from testbench.casebook.errors import os_reason  # the OS's own words are in the system's language
+        from testbench.fmt import os_reason  # the OS's own words are in the system's language
 
         raise SigningKeyError(
             f"{path}: clé de signature illisible ({os_reason(exc)}) ; créez-la avec « testbench keys init »"

@@ -152,7 +152,7 @@ def _casebook_messages() -> list[str]:
                 found.append(constants[message.id])
         found += [value for key, value in constants.items() if key.startswith(("_PROFILE", "_TOO_MANY", "_WRONG"))]
     from testbench.casebook.checks import _NEEDS_BEFORE
-    from testbench.casebook.errors import _OS_REASONS
+    from testbench.fmt import _OS_REASONS
 
     return found + [message for _, message in _NEEDS_BEFORE.values()] + list(_OS_REASONS.values())
 

@@ -16,9 +16,9 @@ from pathlib import Path
 
 from lxml import etree
 
-from testbench.casebook.errors import os_reason
 from testbench.casebook.source import xml_detail
 from testbench.casebook.xsd_messages import describe
+from testbench.fmt import os_reason
 from testbench.i18n import translator
 
 from .messages import FLAG_FR, describe_cps, describe_vitale

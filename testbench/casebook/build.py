@@ -24,7 +24,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from testbench.casebook import checks
-from testbench.casebook.errors import Problem, in_both, os_reason
+from testbench.casebook.errors import Problem, in_both
 from testbench.casebook.lazy import CaseParts, lazy_case
 from testbench.casebook.model import (
     CardFixture,
@@ -48,6 +48,7 @@ from testbench.casebook.vocabulary import (
 )
 from testbench.casebook.xsd import element_names
 from testbench.domain.vocabulary import ACTIONS, MANUAL
+from testbench.fmt import os_reason
 
 #: Expat names a namespaced element "namespace}local" (the parser's namespace separator is "}").
 NS = NAMESPACE + "}"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -44,30 +43,6 @@ class CasebookError(Exception):
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems: list[Problem] = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
-
-
-#: What the OS said, in French (its own words, ``strerror``, are in the system's language).
-_OS_REASONS = {
-    errno.ENAMETOOLONG: "nom trop long pour le système de fichiers",
-    errno.ENOENT: "introuvable",
-    errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
-    errno.EACCES: "accès refusé (droits insuffisants)",
-    errno.EPERM: "accès refusé (droits insuffisants)",
-    errno.ELOOP: "trop de liens symboliques",
-    errno.EIO: "erreur d'entrée-sortie du disque",
-    errno.EINVAL: "chemin invalide",
-}
-
-
-def os_reason(exc: OSError | ValueError, t: Callable[[str], str] | None = None) -> str:
-    """Why a path could not be checked or read, worded by ``t`` (French by default)."""
-    t = t or translator("fr")
-    code = exc.errno if isinstance(exc, OSError) else None
-    if code in _OS_REASONS:
-        return t(_OS_REASONS[code])
-    if code:
-        return t("erreur système {code}").format(code=errno.errorcode.get(code, code))
-    return t("chemin invalide")
 
 
 def in_both(render: Callable[[Callable[[str], str]], str]) -> tuple[str, str]:

@@ -18,8 +18,9 @@ from pathlib import Path
 
 from lxml import etree
 
-from testbench.casebook.errors import Problem, in_both, os_reason
+from testbench.casebook.errors import Problem, in_both
 from testbench.casebook.model import SourceRef
+from testbench.fmt import os_reason
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 DEFAULT_MAX_DEPTH = 32

@@ -76,7 +76,7 @@ def _err(message: str) -> None:
 def _file_problem(exc: Exception) -> str:
     """A recording or script that cannot be used: its own sentence, or the OS's reason in French."""
     if isinstance(exc, OSError):
-        from testbench.casebook.errors import os_reason
+        from testbench.fmt import os_reason
 
         return f"{exc.filename} : fichier illisible ({os_reason(exc)})"
     return str(exc)

@@ -27,7 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from testbench.casebook.errors import os_reason
+    from testbench.fmt import os_reason
     from testbench.signing import SigningKeyError, default_key_path, init_key, pretty_fingerprint, public_path
 
     t = translator(args.lang)

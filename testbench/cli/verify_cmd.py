@@ -28,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from testbench.casebook.errors import os_reason
+    from testbench.fmt import os_reason
     from testbench.i18n import translator
     from testbench.integrity.verify import VerifyUsageError, verify_report, verify_session
     from testbench.signing import SigningKeyError, load_public

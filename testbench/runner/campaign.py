@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from testbench.casebook.errors import CasebookError, os_reason
+from testbench.casebook.errors import CasebookError
 from testbench.casebook.model import Case, Casebook
 from testbench.domain.attestation import Operator
 from testbench.domain.events import EventKind
+from testbench.fmt import os_reason
 from testbench.runner.assemble import Bench, assembled_bench
 from testbench.runner.events import Listener, TracesCaptured
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_USAGE, exit_code

@@ -33,7 +33,6 @@ from functools import cache
 from typing import IO, Any
 
 from testbench.cards.api import CardChannel, CardError
-from testbench.casebook.errors import os_reason
 from testbench.domain.hooks import LifecycleSink
 from testbench.domain.refusal import EngineError, EngineRefusal
 from testbench.engines.api import (
@@ -47,6 +46,7 @@ from testbench.engines.api import (
 )
 from testbench.engines.protocol import jsonrpc as J
 from testbench.engines.protocol import validation
+from testbench.fmt import os_reason
 
 #: Receives every message on the wire: ("sent" | "received", message). Used by the conformance kit.
 MessageHook = Callable[[str, dict[str, Any]], None]
