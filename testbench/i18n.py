@@ -108,8 +108,7 @@ def english(text: str) -> str:
     if found is not None:
         return found
     for needle, pattern, build in _shapes():
-        match = pattern.fullmatch(text) if needle in text else None  # the substring test is the cheap one
-        if match:
+        if needle in text and (match := pattern.fullmatch(text)):  # the substring test is the cheap one
             return build(match, english)
     return text
 
