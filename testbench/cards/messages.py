@@ -31,9 +31,9 @@ UNKNOWN_FR = "inconnue"  # a family the ATR does not tell
 VITALE_FR = "carte {family} {nature}"  # nature: one of NATURE_FR's adjectives
 CPS_FR = "carte {type} ({family}) {nature}"
 OTHER_NATURE_FR = "de nature « {code} »"  # a nature code outside NATURE_FR, after the card's words in English
-ID_FR = " « {id} »"
-HOLDER_FR = " de {who}"
-HOLDER_ELIDED_FR = " d'{who}"  # before a vowel
+ID_FR = "« {id} »"
+HOLDER_FR = "de {who}"
+HOLDER_ELIDED_FR = "d'{who}"  # before a vowel
 UNREAD_FR = "carte {family} (ATR {atr})"  # a card the guard could not read (also « carte inconnue »)
 MISMATCH_FR = "Le lecteur « {reader} » ({slot}) contient {article} {found} ; le cas attend la {expected}. Différences : {problems}."  # noqa: E501
 REFUSED_FR = "Le lecteur « {reader} » ({slot}) contient {article} {found} : {problems}."
@@ -46,9 +46,9 @@ def nature_fr(code: str) -> str:
 
 
 def of_person(first_name: str, name: str) -> str:
-    """« de JEAN EXEMPLE », elided before a vowel: « d'ANNE MODELE » (after a space: the description's part)."""
+    """« de JEAN EXEMPLE », elided before a vowel: « d'ANNE MODELE »."""
     who = f"{first_name} {name}".strip()
-    return (HOLDER_ELIDED_FR if who[:1].upper() in "AEIOUYÀÂÉÈÊËÎÏÔÛÙÜ" and who else HOLDER_FR).format(who=who).strip()
+    return (HOLDER_ELIDED_FR if who[:1].upper() in "AEIOUYÀÂÉÈÊËÎÏÔÛÙÜ" and who else HOLDER_FR).format(who=who)
 
 
 def describe_vitale(
@@ -57,7 +57,7 @@ def describe_vitale(
     """« carte Vitale 2 de test « vitale2-c2s » de JEAN EXEMPLE (C2S) »: family as in :data:`FAMILY_FR`,
     nature as a code, the holder as (first name, name), flags as codes (``ald``…)."""
     text = VITALE_FR.format(family=family, nature=nature_fr(nature))
-    text += ID_FR.format(id=profile_id) if profile_id else ""
+    text += " " + ID_FR.format(id=profile_id) if profile_id else ""
     text += f" {of_person(*holder)}" if holder else ""
     labels = [FLAG_FR.get(f, f) for f in flags]
     return text + (f" ({', '.join(labels)})" if labels else "")
@@ -69,7 +69,7 @@ def describe_cps(
     """« carte CPS (CPS3) de test « cps3-medecin » de JEAN EXEMPLE (Médecin) »; holder: first name, name,
     profession (a French domain term, kept in English)."""
     text = CPS_FR.format(type=card_type, family=family, nature=nature_fr(nature))
-    text += ID_FR.format(id=profile_id) if profile_id else ""
+    text += " " + ID_FR.format(id=profile_id) if profile_id else ""
     return text + (f" {of_person(holder[0], holder[1])} ({holder[2]})" if holder else "")
 
 
@@ -101,7 +101,8 @@ _EN = translator("en", "card")  # the English template of a French one (catalogu
 
 
 def _card_en(template: str, m: re.Match[str], t: T, **parts: str) -> str:
-    """The card's words in English: a nature adjective before the noun, « de nature « X » » after it."""
+    """The card's words in English: a nature adjective before the noun (the template's place for it), an
+    unknown nature (« de nature « X » ») after the card's words."""
     nature = m["nature"]
     if nature.startswith(_OTHER_NATURE):
         return _EN(template).format(**parts, nature="").strip() + " " + t(nature)
@@ -110,8 +111,8 @@ def _card_en(template: str, m: re.Match[str], t: T, **parts: str) -> str:
 
 def _tail_en(m: re.Match[str]) -> str:
     """The profile id and the holder, after the card's words."""
-    profile = _EN(ID_FR).format(id=m["id"]) if m["id"] else ""
-    return profile + (_EN(HOLDER_FR).format(who=m["who"]) if m["who"] else "")
+    profile = " " + _EN(ID_FR).format(id=m["id"]) if m["id"] else ""
+    return profile + (" " + _EN(HOLDER_FR).format(who=m["who"]) if m["who"] else "")
 
 
 def _vitale_en(m: re.Match[str], t: T) -> str:
@@ -133,10 +134,11 @@ def _guard_en(template: str, m: re.Match[str], t: T) -> str:
     found = t(m["found"])
     article = _EN(m["article"])
     article = "an" if article == "a" and found[:1].lower() in "aeiou" else article
-    parts = {k: v for k, v in m.groupdict().items() if k in ("reader", "slot")}
     problems = semicolon("en").join(t(p) for p in m["problems"].split(PROBLEM_SEPARATOR))
-    expected = t(m["expected"]) if "expected" in m.groupdict() else ""
-    return _EN(template).format(**parts, article=article, found=found, expected=expected, problems=problems)
+    expected = t(m["expected"]) if m.re.groupindex.get("expected") else ""  # the refusal names one card
+    return _EN(template).format(
+        reader=m["reader"], slot=m["slot"], article=article, found=found, expected=expected, problems=problems
+    )
 
 
 #: Read by ``testbench.i18n.english`` before its templates; several guard sentences first (one per card).

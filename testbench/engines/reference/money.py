@@ -17,6 +17,9 @@ class AmountError(ValueError):
     """A value is not a usable decimal amount; the message is French source text (English in the catalogue)."""
 
 
+_KINDS = {bool: "booléen", float: "nombre à virgule flottante"}  # refused, said in words
+
+
 def parse_decimal(value: object) -> Decimal:
     """Parse a decimal string (or int); floats are refused because they already lost precision."""
     if isinstance(value, bool | float):
@@ -33,9 +36,6 @@ def parse_decimal(value: object) -> Decimal:
     if not result.is_finite():
         raise AmountError(f"nombre décimal non fini : « {value} »")
     return result
-
-
-_KINDS = {bool: "booléen", float: "nombre à virgule flottante"}
 
 
 def round_cents(value: Decimal, mode: str = DEFAULT_ROUNDING) -> Decimal:
