@@ -25,6 +25,7 @@ import functools
 import gettext
 from collections.abc import Mapping
 from pathlib import Path
+from types import MappingProxyType
 
 FOLDER = Path(__file__).parent
 DOMAINS = ("testbench", "argparse")
@@ -45,7 +46,8 @@ def catalogue(domain: str, lang: str) -> gettext.NullTranslations:
     return gettext.translation(domain, FOLDER, languages=[lang], fallback=True, class_=Catalogue)
 
 
+@functools.cache
 def entries(domain: str, lang: str) -> Mapping[str, str]:
     """The singular entries of a catalogue (empty when the language has none: French is the source)."""
     found = catalogue(domain, lang)
-    return found.entries() if isinstance(found, Catalogue) else {}
+    return MappingProxyType(dict(found.entries()) if isinstance(found, Catalogue) else {})
