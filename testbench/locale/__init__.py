@@ -3,9 +3,11 @@
 Two domains, each in ``<lang>/LC_MESSAGES/``:
 
 - ``testbench``: every word the bench shows. The msgid is the French source text (sessions store it,
-  and French is the default language), the ``en`` catalogue holds its English. Three contexts keep
-  words that read differently by place: none (shared), ``tui`` (the workstation: « Synthèse » is
-  its "Overview" tab, the report's "Summary"), ``cli`` (the command line's help texts).
+  and French is the default language), the ``en`` catalogue holds its English. Entries without a
+  context are shared (and those with ``{name}`` parts read composed sentences back); a context keeps
+  what reads differently by place or must not serve as a generic template: ``tui`` (the workstation:
+  « Synthèse » is its "Overview" tab, the report's "Summary"), ``cli`` (help texts), ``metavar``,
+  ``card`` (the pieces of card descriptions and guard sentences, ``testbench.cards.messages``).
 - ``argparse``: argparse's own messages, msgid in argparse's English, in French (``fr``) and the
   few English ones that would show a Python type name (``en``).
 
@@ -16,7 +18,7 @@ standard library's :mod:`gettext`). After editing a ``.po``, recompile with Babe
     pybabel compile -d testbench/locale -D argparse
 
 ``tests/test_catalogue.py`` fails when a committed ``.mo`` does not hold what its ``.po`` says.
-Extraction: ``pybabel extract -F babel.cfg -o testbench.pot testbench`` (keywords in ``babel.cfg``).
+Extraction: ``pybabel extract -F babel.cfg -k t -k _t -k english -o testbench.pot testbench``.
 """
 
 from __future__ import annotations
