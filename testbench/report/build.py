@@ -23,10 +23,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from testbench.integrity import manifest
-from testbench.report.content import DEFAULT_EXCERPT, Options, gather
+from testbench.report.content import gather
 from testbench.report.evidence import FOLDER, Evidence
 from testbench.report.html import render_html
 from testbench.report.junit import junit_tree
+from testbench.report.options import DEFAULT_EXCERPT, Options
 from testbench.signing import Signer
 from testbench.store import chain
 from testbench.store.read import read_session

@@ -31,8 +31,8 @@ from typing import Any
 from testbench.domain import normalize
 from testbench.domain.verdict import Verdict
 from testbench.i18n import colon, default_language, translator
-from testbench.report.content import verdict_label
 from testbench.report.diff_bench import BENCH_RULES, EnvChange, bench_differences, bench_normaliser, product_changes
+from testbench.report.labels import verdict_label
 from testbench.report.personal import Scrubber
 from testbench.store.read import CaseView, SessionView, read_session
 

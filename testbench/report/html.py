@@ -17,7 +17,8 @@ from testbench import fmt
 from testbench.domain.verdict import VERDICT_ORDER
 from testbench.i18n import colon, semicolon, translator
 from testbench.report import assets, svg
-from testbench.report.content import NOT_RECORDED, ReportContent, clock_text, final_label, verdict_label
+from testbench.report.content import ReportContent
+from testbench.report.labels import NOT_RECORDED, clock_text, final_label, verdict_label
 from testbench.store.annotations import ACTION_FR
 
 

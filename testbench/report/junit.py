@@ -13,7 +13,7 @@ from pathlib import Path
 from lxml import etree
 
 from testbench.i18n import translator
-from testbench.report.content import verdict_label
+from testbench.report.labels import verdict_label
 from testbench.report.personal import Scrubber
 from testbench.store.read import SessionView, read_session
 from testbench.store.verdicts import count_verdicts

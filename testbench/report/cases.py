@@ -1,0 +1,227 @@
+"""One case of the report: attempts, steps, comparisons, observations, trace excerpt and produced files.
+
+Full traces and produced files go to the evidence folder (:class:`~testbench.report.evidence.Evidence`),
+redacted line by line first; the case keeps an excerpt and the reference.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from testbench import fmt
+from testbench.i18n import translator
+from testbench.report.evidence import Evidence
+from testbench.report.labels import clock_text, final_label, iso
+from testbench.report.options import Options
+from testbench.report.personal import Scrubber
+from testbench.store.model import StepState
+from testbench.store.read import CaseView, SessionView
+
+_TEXT_MEDIA = re.compile(r"^(text/|application/(xml|json|[\w.+-]*\+(xml|json))$)")
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("_")[:80] or "cas"
+
+
+def _steps(view: CaseView, states: list[StepState], scrub: Scrubber, lang: str) -> list[dict[str, Any]]:
+    """The case's steps with the status the read model derived (testbench.store.model), in words."""
+    steps = []
+    t = translator(lang)  # the bench's words (and the in-process engine's, card refusals) are recorded in French
+    for step, state in zip(view.definition.get("steps", []), states, strict=True):
+        detail, attestation = "", None
+        if state.status == "refused":
+            parts = (state.data.get("code"), state.data.get("message"))
+            detail = scrub(" ".join(t(str(p)) for p in parts if p not in (None, "")))
+        elif state.status == "failed":
+            detail = scrub(t(str(state.data.get("reason", ""))))
+        if state.attestation is not None:
+            data = state.attestation
+            attestation = {
+                "operator": str(data.get("operator", "")),
+                "confirmed": bool(data.get("confirmed")),
+                "note": scrub(str(data.get("note") or "")),
+                "values": {k: fmt.value(scrub.at_path(k, v), lang) for k, v in (data.get("values") or {}).items()},
+                "at": iso(state.attested_wall),
+            }
+        steps.append(
+            {
+                "id": step["id"],
+                "kind": step.get("kind", ""),
+                "action": step.get("action", ""),
+                "instruction": step.get("instruction", ""),
+                "observe": [o.get("label", o.get("path", "")) for o in step.get("observe", [])],
+                "status": state.status,
+                "detail": detail,
+                "attestation": attestation,
+            }
+        )
+    return steps
+
+
+def _trace(
+    session: SessionView, attempt_id: int, slug: str, number: int, options: Options, evidence: Evidence, scrub: Any
+) -> dict[str, Any]:
+    # raw tuples rather than TraceLine objects or dicts: this loop sees every trace line of the campaign
+    rows = [
+        (clock_text(wall), channel, step or "", scrub(text))
+        for wall, channel, step, text in session.trace_rows(attempt_id)
+    ]
+
+    def as_dict(row: tuple[str, str, str, str]) -> dict[str, Any]:
+        return {"time": row[0], "channel": row[1], "step": row[2], "text": row[3]}
+
+    limit = max(options.excerpt, 0)
+    if len(rows) <= limit:
+        return {"count": len(rows), "excerpt": [as_dict(r) for r in rows], "omitted": 0, "file": None}
+    head, tail = limit - limit // 2, limit // 2
+    body = "".join(f"{t}\t{c}\t{st}\t{x}\n" for t, c, st, x in rows)
+    ref = evidence.add(f"traces/{slug}-t{number}.txt", body.encode("utf-8"), "text/plain")
+    excerpt = [as_dict(r) for r in rows[:head]]
+    if head or tail:
+        excerpt.append({"gap": len(rows) - head - tail})
+    excerpt += [as_dict(r) for r in (rows[-tail:] if tail else [])]
+    return {"count": len(rows), "excerpt": excerpt, "omitted": len(rows) - head - tail, "file": ref}
+
+
+def _artifacts(
+    session: SessionView, attempt_id: int, slug: str, number: int, options: Options, evidence: Evidence, scrub: Any
+) -> list[dict[str, Any]]:
+    out = []
+    for i, a in enumerate(session.artifacts(attempt_id), start=1):
+        entry = {
+            "name": a["name"],
+            "step": a["step_id"] or "",
+            "media_type": a["media_type"],
+            "size": a["size"],
+            "sha256_session": a["sha256"],
+            "file": None,
+            "note": "",
+        }
+        data = session.artifact_data(a["sha256"])
+        target = f"files/{slug}-t{number}-{i}-{_slug(a['name'])}"
+        if _TEXT_MEDIA.match(a["media_type"]):
+            text = data.decode("utf-8", errors="replace")
+            exported = "\n".join(scrub(line) for line in text.split("\n")).encode("utf-8")
+            entry["file"] = evidence.add(target, exported, a["media_type"])
+            if exported != data:
+                entry["note"] = "anonymisé" if options.redact else "code PIN masqué"
+        elif options.redact:
+            entry["note"] = "non exporté : fichier binaire, anonymisation impossible (--no-redact pour l'inclure)"
+        else:
+            entry["file"] = evidence.add(target, data, a["media_type"])
+        out.append(entry)
+    return out
+
+
+def _expected(comparison: dict[str, Any], scrub: Scrubber, t: Callable[[str], str], lang: str) -> str:
+    """The expected value as recorded, or, for a trace expectation, the bench's sentence in ``lang``."""
+    expected = comparison.get("expected")
+    if comparison.get("kind") == "trace" and isinstance(expected, str):
+        return scrub(t(expected))  # « présent /motif/ sur app »: the bench's words around the casebook's
+    return fmt.value(scrub.at_path(comparison.get("path", ""), expected), lang)
+
+
+def _expected_text(e: dict[str, Any]) -> str:
+    """What an expectation expects, as text (a value, a refusal code, a trace pattern). A casebook may
+    expect a card's name or NIR: the caller redacts it like the observed value it is compared with."""
+    return str(e.get("expected") or e.get("code") or e.get("pattern") or "")
+
+
+def gather_case(
+    session: SessionView,
+    view: CaseView,
+    plan_id: str,
+    events: list[dict[str, Any]],
+    options: Options,
+    evidence: Evidence,
+    scrub: Scrubber,
+) -> dict[str, Any]:
+    latest = view.latest
+    slug = f"{_slug(view.case_id)}-{view.casebook_sha[:8]}"
+    t = translator(options.lang)  # reasons are recorded in French
+    attempts = [
+        {
+            "number": a.number,
+            "run_id": a.run_id,
+            "verdict": a.verdict,
+            "reason": scrub(t(a.reason)),
+            "started": iso(a.started_wall),
+            "ended": iso(a.ended_wall),
+            "started_wall": a.started_wall,
+            "duration_ms": None if a.duration_ms is None else round(a.duration_ms, 3),
+        }
+        for a in view.attempts
+    ]
+    d = view.definition
+    case: dict[str, Any] = {
+        "key": {"casebook_sha": view.casebook_sha, "case_id": view.case_id},
+        "anchor": slug,
+        "plan_id": plan_id,
+        "title": view.title,
+        "domain": view.domain,
+        "mode": view.mode,
+        "objective": d.get("objective", ""),
+        "comment": d.get("comment", ""),
+        "tags": list(d.get("tags", [])),
+        "cards": [{"slot": c.get("slot"), "card": c.get("card")} for c in d.get("cards", [])],
+        "verdict": view.verdict,
+        "reason": scrub(t(latest.reason)) if latest else "",
+        "final_label": final_label(attempts, options.lang),
+        "attempts": attempts,
+        "steps": _steps(view, session.steps(view, events=events), scrub, options.lang),
+        "comparisons": [],
+        "expectations": [
+            {
+                "id": e.get("id", ""),
+                "kind": e.get("kind", ""),
+                "step": e.get("step"),
+                "expected": str(scrub.at_path(e.get("path") or "", _expected_text(e))),
+                "path": e.get("path") or e.get("channel") or "",
+            }
+            for e in d.get("expectations", [])
+        ],
+        "observations": [],
+        "trace": {"count": 0, "excerpt": [], "omitted": 0, "file": None},
+        "evidence": [],
+        "annotations": [a.as_dict() | {"at": iso(a.wall)} for a in view.annotations],
+        # one rule with the workstation (testbench.store.verdicts): the last validly signed accept/override
+        # made on the latest attempt; a review of an earlier attempt or with a bad signature decides nothing
+        "reviewed_verdict": view.retained_verdict if view.deciding_review is not None else None,
+        "retained_verdict": view.retained_verdict,
+    }
+    if latest is None:
+        return case
+    case["comparisons"] = [
+        {
+            "expectation_id": c.get("expectation_id", ""),
+            "kind": c.get("kind", ""),
+            "outcome": c.get("outcome", ""),
+            "message": scrub(t(str(c.get("message", "")))),  # recorded in French
+            "path": c.get("path", ""),
+            "step": c.get("step"),
+            "expected": _expected(c, scrub, t, options.lang),
+            "observed": None
+            if c.get("observed") is None
+            else fmt.value(scrub.at_path(c.get("path", ""), c["observed"]), options.lang),
+            "tolerance": c.get("tolerance"),
+            "value_type": c.get("value_type", ""),
+            "rules": list(c.get("rules", [])),
+            "evidence": [scrub(str(e)) for e in c.get("evidence", [])],
+        }
+        for c in session.comparisons(latest.id)
+    ]
+    case["observations"] = [
+        {
+            "step": o["step_id"] or "",
+            "path": o["path"],
+            "value": scrub.at_path(o["path"], o["value"]),
+            "source": o["source"],
+        }
+        for o in session.observations(latest.id)
+    ]
+    case["trace"] = _trace(session, latest.id, slug, latest.number, options, evidence, scrub)
+    case["evidence"] = _artifacts(session, latest.id, slug, latest.number, options, evidence, scrub)
+    return case

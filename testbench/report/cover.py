@@ -1,0 +1,154 @@
+"""The report's cover: product, engine, casebooks, bays, readers, cards, operators and runs of a session."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from testbench.domain.events import EventKind
+from testbench.i18n import translator
+from testbench.report.labels import NOT_RECORDED, iso
+from testbench.report.personal import Scrubber
+from testbench.store.read import SessionView
+
+
+def _first(sources: list[dict[str, Any]], *keys: str) -> Any:
+    for source in sources:
+        for key in keys:
+            value = source.get(key)
+            if value not in (None, "", [], {}):
+                return value
+    return None
+
+
+def gather_cover(
+    session: SessionView, case_events: dict[int, list[dict[str, Any]]], scrub: Scrubber, lang: str = "fr"
+) -> dict[str, Any]:
+    runs = session.runs
+    envs = [r["environment"] or {} for r in reversed(runs)]
+    opts = [r["options"] or {} for r in reversed(runs)]
+    meta = session.meta
+    sources = [*opts, *envs, meta]
+    sut = _first(sources, "sut", "software")
+    sut_name = sut.get("name") if isinstance(sut, dict) else sut
+    sut_version = (sut.get("version") if isinstance(sut, dict) else None) or _first(sources, "sut_version")
+    engine = _first(envs, "engine") or {}
+    if not isinstance(engine, dict):
+        engine = {"name": str(engine)}
+    readers: list[str] = []
+    cards: dict[tuple[str, str], dict[str, Any]] = {}
+    accepted_cards: set[tuple[str, str]] = set()  # the guard let them through at least once
+    operators: set[str] = set()
+    for view in session.cases:
+        events = case_events.get(view.latest.id) if view.latest else None
+        if events is None:
+            continue
+        for ev in events:
+            data = ev["data"] or {}
+            if ev["kind"] == EventKind.CARD_PRESENT:
+                _add_reader(readers, data.get("reader"))
+            elif ev["kind"] == EventKind.CARD_GUARD:
+                for check in data.get("checks", []):
+                    _add_reader(readers, check.get("reader"))
+            elif ev["kind"] == EventKind.MANUAL_ATTESTED and data.get("operator"):
+                operators.add(str(data["operator"]))
+        # the card states of the read model, as the workstation shows them (testbench.store.model)
+        for state in session.cards(view, events=events).values():
+            if state.card is None:  # the guard checked a slot no card was presented in
+                continue
+            key = (state.slot, state.card)
+            entry = cards.setdefault(
+                key,
+                {
+                    "slot": state.slot,
+                    "card": state.card,
+                    "profile": state.present.get("profile"),
+                    "reader": state.present.get("reader"),
+                    "family": None,
+                    "nature": None,
+                    "found": None,
+                    "atr": None,
+                    "guard": None,
+                },
+            )
+            accepted = state.status == "accepted"
+            # the first check of that card, or its first acceptance after a refusal (the card was swapped)
+            decided = state.check or state.status != "inserted"  # a refusal may name no check (see store.model)
+            if decided and (entry["nature"] is None or (accepted and key not in accepted_cards)):
+                check = state.check
+                entry.update(
+                    reader=check.get("reader") or entry.get("reader"),
+                    family=check.get("family"),
+                    nature=check.get("nature"),
+                    found=scrub(translator(lang)(str(check.get("found_fr") or ""))),  # recorded French
+                    atr=check.get("atr"),
+                    guard=_guard_word(state.status, lang),
+                )
+                if accepted:
+                    accepted_cards.add(key)
+    # every reader mode the session used, in run order (a rerun on another bench is part of the record)
+    described = (str(r["environment"]["cards"]) for r in runs if (r["environment"] or {}).get("cards"))
+    bays = [translator(lang)(b) for b in dict.fromkeys(described)]  # the bay describes itself in French
+    operator = _first(sources, "operator")
+    if operator:
+        operators.add(str(operator))
+    started = min((r["started_wall"] for r in runs), default=None)
+    ended = max((r["ended_wall"] for r in runs if r["ended_wall"]), default=None)
+    missing = translator(lang)(NOT_RECORDED)  # what the JSON and the HTML say of a missing value
+    return {
+        "sut": {"name": sut_name or missing, "version": sut_version or missing},
+        "agrement": _first(sources, "agrement", "agrement_number", "test_number") or missing,
+        "engine": {
+            "name": engine.get("name") or missing,
+            "version": engine.get("version") or missing,
+            "agrement": engine.get("agrement") or missing,
+            "socle_version": engine.get("socle_version") or missing,
+        },
+        "casebooks": [
+            {
+                "plan_id": cb.plan_id,
+                "evolution": cb.identity.get("evolution", ""),
+                "document_version": cb.identity.get("document_version", ""),
+                "effective_date": cb.identity.get("effective_date", ""),
+                "cdc_version": cb.identity.get("cdc_version", ""),
+                "addendum": cb.identity.get("addendum", ""),
+                "ps_category": cb.identity.get("ps_category", ""),
+                "title": cb.identity.get("title", ""),
+                "sha256": cb.sha256,
+            }
+            for cb in session.casebooks
+        ],
+        "bay": " ; ".join(bays) or missing,
+        "bays": bays,
+        "readers": readers,
+        "cards": [
+            {k: (v if v not in (None, "") else missing) for k, v in c.items()}
+            | {"atr": c.get("atr") or missing, "reader": c.get("reader") or missing}
+            for _, c in sorted(cards.items())
+        ],
+        "operators": sorted(operators) or [missing],
+        "host": _first(envs, "host") or missing,
+        "started": iso(started),
+        "ended": iso(ended),
+        "runs": [
+            {
+                "id": r["id"],
+                "started": iso(r["started_wall"]),
+                "ended": iso(r["ended_wall"]),
+                "host": r["host"],
+                "argv": [str(a) for a in (r["argv"] or [])],
+                "cards": str((r["environment"] or {}).get("cards") or ""),
+            }
+            for r in runs
+        ],
+    }
+
+
+def _guard_word(status: str, lang: str) -> str | None:
+    """The card guard's verdict on a card; none when the record does not say (never « accepted » by default)."""
+    word = {"accepted": "acceptée", "refused": "refusée"}.get(status)
+    return translator(lang)(word) if word else None
+
+
+def _add_reader(readers: list[str], reader: object) -> None:
+    if reader and reader not in readers:
+        readers.append(str(reader))

@@ -1,0 +1,76 @@
+"""How the report words times, verdicts and attempts: one owner for the HTML, the JSON, JUnit and diff."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from testbench.domain.verdict import Verdict
+from testbench.i18n import colon, translator
+
+NOT_RECORDED = "non renseigné"
+
+
+def wall_text(wall: float | None) -> str:
+    """Local time with its offset: what the engineer saw on the bench's clock."""
+    if wall is None:
+        return ""
+    return datetime.fromtimestamp(wall, tz=UTC).astimezone().strftime("%Y-%m-%d %H:%M:%S %z")
+
+
+def iso(wall: float | None) -> str | None:
+    if wall is None:
+        return None
+    return datetime.fromtimestamp(wall, tz=UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")[:-4] + "Z"
+
+
+_CLOCK_MEMO: dict[int, str] = {}
+
+
+def clock_text(wall: float) -> str:
+    """Local HH:MM:SS.mmm; memoised by second (a report formats 100,000 of them)."""
+    second = int(wall // 1)
+    head = _CLOCK_MEMO.get(second)
+    if head is None:
+        head = datetime.fromtimestamp(second, tz=UTC).astimezone().strftime("%H:%M:%S")
+        if len(_CLOCK_MEMO) > 100_000:
+            _CLOCK_MEMO.clear()
+        _CLOCK_MEMO[second] = head
+    return f"{head}.{int((wall - second) * 1000):03d}"
+
+
+def verdict_label(verdict: str) -> str:
+    try:
+        return Verdict(verdict).label_fr
+    except ValueError:
+        return verdict
+
+
+def ordinal_fr(n: int) -> str:
+    return "1re" if n == 1 else f"{n}e"
+
+
+def _ordinal(n: int, lang: str) -> str:
+    if lang != "en":
+        return ordinal_fr(n)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def final_label(attempts: list[dict[str, Any]], lang: str = "fr") -> str:
+    """« réussi à la 2e tentative — 1re : échec (motif) »: attempts are history, not overwrites."""
+    t = translator(lang)
+    if not attempts:
+        return t(verdict_label("none"))
+    last = attempts[-1]
+    label = t(verdict_label(last["verdict"]))
+    if len(attempts) == 1:
+        return label
+    earlier = "; ".join(
+        f"{_ordinal(a['number'], lang)}{colon(lang)}{t(verdict_label(a['verdict']))}"
+        + (f" ({a['reason']})" if a["reason"] else "")
+        for a in attempts[:-1]
+    )
+    if lang == "en":
+        return f"{label} at the {_ordinal(last['number'], lang)} attempt — {earlier}"
+    return f"{label} à la {_ordinal(last['number'], lang)} tentative — {earlier}"
