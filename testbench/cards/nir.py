@@ -29,7 +29,7 @@ def _numeric_body(body13: str) -> int:
 def nir_key(body13: str) -> str:
     """Return the 2-digit key of a 13-character NIR body."""
     if len(body13) != 13 or not _NIR_RE.match(body13.upper()):
-        raise NirError(f"NIR invalide (13 caractères attendus) : {body13!r}")
+        raise NirError(f"NIR invalide (13 caractères attendus) : {body13}")
     return f"{97 - _numeric_body(body13) % 97:02d}"
 
 
@@ -50,7 +50,7 @@ def check_nir(nir: str) -> str:
     """Return the normalised 15-character NIR, or raise NirError (bad shape or bad key)."""
     value = normalize_nir(nir)
     if len(value) != 15 or not value[13:].isdigit():
-        raise NirError(f"NIR invalide (15 caractères attendus) : {nir!r}")
+        raise NirError(f"NIR invalide (15 caractères attendus) : {nir}")
     expected = nir_key(value[:13])
     if value[13:] != expected:
         raise NirError(f"clé NIR incorrecte pour {value[:13]} : {value[13:]} (attendu {expected})")

@@ -106,7 +106,7 @@ def compare_value(exp: Expectation, observations: Mapping[str, Any]) -> Comparis
     except _BadValue:
         return Comparison(
             outcome=Verdict.ERROR,
-            message=f"valeur attendue invalide pour le type {exp.value_type} : {exp.expected!r}",
+            message=f"valeur attendue invalide pour le type {exp.value_type} : « {exp.expected} »",
             observed=observed_text,
             **base,
         )
@@ -115,7 +115,7 @@ def compare_value(exp: Expectation, observations: Mapping[str, Any]) -> Comparis
     except _BadValue:
         return Comparison(
             outcome=Verdict.FAIL,
-            message=f"valeur observée {observed_text!r} n'est pas du type {exp.value_type}",
+            message=f"valeur observée « {observed_text} » n'est pas du type {exp.value_type}",
             observed=observed_text,
             **base,
         )

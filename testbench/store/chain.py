@@ -314,7 +314,7 @@ def _verify(conn: sqlite3.Connection) -> ChainReport:
             state_last[kind] = e
             continue
         if kind not in COLUMNS:
-            report.problems.append(f"chaîne : entrée {e['seq']} de type inconnu {kind!r}")
+            report.problems.append(f"chaîne : entrée {e['seq']} de type inconnu {kind}")
             continue
         ids = range(e["first_id"], e["last_id"] + 1)
         covered.setdefault(_TABLE[kind] if kind != "attempt-finish" else kind, set()).update(ids)

@@ -92,7 +92,7 @@ def parse_record(record: str) -> tuple[str, dict[str, Any]]:
     rtype = record[:3]
     fields = layout().get(rtype)
     if fields is None:
-        raise B2FormatError(f"type d'enregistrement inconnu {rtype!r}")
+        raise B2FormatError(f"type d'enregistrement inconnu {rtype}")
     out: dict[str, Any] = {}
     for f in fields:
         raw = record[f.start - 1 : f.start - 1 + f.length]

@@ -216,7 +216,7 @@ class ReferenceEngine:
     def _invoice(self, invoice_id: Any) -> _Invoice:
         inv = self._invoices.get(invoice_id) if isinstance(invoice_id, str) else None
         if inv is None:
-            raise R.refuse(R.UNKNOWN_INVOICE, f"facture inconnue {invoice_id!r}", invoice_id=str(invoice_id))
+            raise R.refuse(R.UNKNOWN_INVOICE, f"facture inconnue {invoice_id}", invoice_id=str(invoice_id))
         return inv
 
     def secure_invoice(self, request: JsonObject) -> JsonObject:
@@ -264,7 +264,7 @@ class ReferenceEngine:
     def read_returns(self, request: JsonObject) -> JsonObject:
         scenario = request.get("scenario") if isinstance(request, dict) else None
         if scenario not in SCENARIOS:
-            raise R.refuse(R.UNKNOWN_SCENARIO, f"scénario de retour inconnu {scenario!r}")
+            raise R.refuse(R.UNKNOWN_SCENARIO, f"scénario de retour inconnu {scenario}")
         lot = self._find_lot(request.get("lot_number"))
         invoices = [self._invoices[i] for i in lot.invoice_ids]
         returned = [
@@ -294,7 +294,7 @@ class ReferenceEngine:
         try:
             return self._lots[int(str(raw))]
         except (KeyError, ValueError):
-            raise R.refuse(R.UNKNOWN_LOT, f"lot inconnu {raw!r}") from None
+            raise R.refuse(R.UNKNOWN_LOT, f"lot inconnu {raw}") from None
 
     def close(self) -> None:
         self.trace("close")

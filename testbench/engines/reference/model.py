@@ -127,7 +127,7 @@ def _date(value: Any, field: str, *, optional: bool = False) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
-        raise _bad(f"{field}: date invalide {value!r}", field) from exc
+        raise _bad(f"{field}: date invalide {value}", field) from exc
 
 
 def _dec(value: Any, field: str, *, optional: bool = False, code: str = R.INVALID_REQUEST) -> Decimal | None:
@@ -186,12 +186,12 @@ def _line(raw: Any, index: int) -> Line:
     raw = _obj(raw, f)
     nomenclature = _str(raw.get("nomenclature"), f"{f}.nomenclature")
     if nomenclature not in NOMENCLATURES:
-        raise R.refuse(R.UNSUPPORTED_NOMENCLATURE, f"{f}: nomenclature {nomenclature!r} non gérée", line=index)
+        raise R.refuse(R.UNSUPPORTED_NOMENCLATURE, f"{f}: nomenclature {nomenclature} non gérée", line=index)
     code = _str(raw.get("code"), f"{f}.code")
     assert code is not None
     code = code.strip().upper()
     if nomenclature == "LPP" and not (len(code) == 7 and code.isdigit()):
-        raise R.refuse(R.INVALID_CODE, f"{f}: un code LPP a 7 chiffres ({code!r})", line=index)
+        raise R.refuse(R.INVALID_CODE, f"{f}: un code LPP a 7 chiffres ({code})", line=index)
     coefficient = _dec(raw.get("coefficient", "1"), f"{f}.coefficient", code=R.INVALID_COEFFICIENT)
     assert coefficient is not None
     if coefficient <= 0:
@@ -225,7 +225,7 @@ def parse_invoice_request(raw: Any) -> InvoiceRequest:
         raise _bad(f"tiers_payant: une valeur parmi {', '.join(TIERS_PAYANT)}", "tiers_payant")
     rounding = raw.get("rounding") or "half-up"
     if rounding not in ROUNDING_MODES:
-        raise R.refuse(R.UNSUPPORTED_ROUNDING, f"arrondi {rounding!r} non géré", rounding=rounding)
+        raise R.refuse(R.UNSUPPORTED_ROUNDING, f"arrondi {rounding} non géré", rounding=rounding)
     ben = _obj(raw.get("beneficiary"), "beneficiary")
     rank = ben.get("rank", 1)
     if not isinstance(rank, int) or isinstance(rank, bool) or rank < 0:
