@@ -23,7 +23,8 @@ from test_tui_tmux import Terminal, terminal, ui_command  # noqa: F401 - the fix
 from testbench.cli.main import main
 from testbench.integrity.verify import verify_session
 from testbench.signing import init_key
-from testbench.store.session import SessionStore, open_readonly
+from testbench.store.connection import open_readonly
+from testbench.store.session import SessionStore
 
 TABLES = ("attempts", "events", "observations", "comparisons", "trace_lines", "annotations", "chain", "cases")
 

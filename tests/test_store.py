@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from testbench.store.connection import SessionError, SessionLocked, open_readonly
 from testbench.store.read import read_session
 from testbench.store.schema import SCHEMA_VERSION
-from testbench.store.session import SessionError, SessionLocked, SessionStore, open_readonly
+from testbench.store.session import SessionStore
 from testbench.traces.model import TraceLine
 
 
@@ -43,7 +44,8 @@ def test_second_writer_process_is_refused_with_a_clear_message(tmp_path: Path) -
     with SessionStore.open(path):
         code = (
             "import sys\n"
-            "from testbench.store.session import SessionStore, SessionLocked\n"
+            "from testbench.store.connection import SessionLocked\n"
+            "from testbench.store.session import SessionStore\n"
             f"try:\n    SessionStore.open({str(path)!r})\n"
             "except SessionLocked as e:\n    print(e); sys.exit(7)\n"
         )

@@ -22,7 +22,7 @@ CASEBOOK = CASEBOOKS_DIR / "billing.xml"
 def cap_after(monkeypatch: pytest.MonkeyPatch, stage: str) -> None:
     """Make the disk full right after ``stage`` of the opening of a session for writing: "connect" (the
     migration fails), "migrate" (the session's meta fails), "open" (recording the casebooks fails)."""
-    real_connect, real_migrate = session_module._connect, session_module.migrate
+    real_connect, real_migrate = session_module.connect_writer, session_module.migrate
     real_open = session_module.SessionStore.open
 
     def cap(conn: sqlite3.Connection) -> None:
@@ -47,7 +47,7 @@ def cap_after(monkeypatch: pytest.MonkeyPatch, stage: str) -> None:
             cap(store.conn)
         return store
 
-    monkeypatch.setattr(session_module, "_connect", connect)
+    monkeypatch.setattr(session_module, "connect_writer", connect)
     monkeypatch.setattr(session_module, "migrate", migrate)
     monkeypatch.setattr(session_module.SessionStore, "open", open_)
 

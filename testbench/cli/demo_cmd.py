@@ -96,7 +96,7 @@ def _start_afresh(session: Path) -> bool:
     """Remove the previous headless demo's session, unless a process (a workstation) has it open."""
     from filelock import FileLock, Timeout
 
-    from testbench.store.session import lock_path
+    from testbench.store.connection import lock_path
 
     lock = FileLock(lock_path(session), timeout=0)
     try:

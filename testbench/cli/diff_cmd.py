@@ -30,7 +30,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     import json
 
     from testbench.report.diff import diff_sessions, to_html, to_json, to_text
-    from testbench.store.session import SessionError
+    from testbench.store.connection import SessionError
 
     try:
         result = diff_sessions(args.session_a, args.session_b, trace_context=max(args.context, 0))

@@ -38,7 +38,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from testbench.cli.outputs import output_dir_problem, output_file_problem
     from testbench.report.build import BuildOptions, build_report
     from testbench.report.pdf import PdfError
-    from testbench.store.session import SessionError
+    from testbench.store.connection import SessionError
 
     t = translator(args.lang)  # the core says it in French; each line read in the command's language
     junit_problem = output_file_problem(args.junit, args.lang) if args.junit else None

@@ -72,7 +72,8 @@ def cmd_review(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     from testbench.signing import SigningKeyError, default_key_path, load_signer
     from testbench.store.annotations import AnnotationError, add_annotation
-    from testbench.store.session import SessionError, SessionStore
+    from testbench.store.connection import SessionError
+    from testbench.store.session import SessionStore
 
     try:
         signer = load_signer(args.key or default_key_path())

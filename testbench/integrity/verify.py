@@ -153,8 +153,8 @@ def _check_session(path: Path, result: Verdict, prefix: str) -> list[dict[str, o
     One read transaction covers every read, so a run writing the session meanwhile is never taken
     for tampering.
     """
+    from testbench.store.connection import SessionError
     from testbench.store.read import read_integrity
-    from testbench.store.session import SessionError
 
     if not path.is_file():
         raise VerifyUsageError(f"{path}: fichier de session introuvable")

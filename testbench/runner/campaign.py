@@ -28,7 +28,8 @@ from testbench.runner.options import CampaignOptions
 from testbench.runner.runner import Runner
 from testbench.runner.tracing import TraceRecorder
 from testbench.store.codec import to_plain
-from testbench.store.session import SessionError, SessionStore, SessionWriteError
+from testbench.store.connection import SessionError, SessionWriteError
+from testbench.store.session import SessionStore
 from testbench.traces.model import TraceLine
 
 if TYPE_CHECKING:

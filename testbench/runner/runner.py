@@ -29,7 +29,8 @@ from testbench.runner.events import CaseFinished, CaseStarted, Listener, RunEven
 from testbench.runner.manual import HeadlessOperator
 from testbench.runner.tracing import TraceRecorder
 from testbench.store.codec import to_plain
-from testbench.store.session import SessionStore, SessionWriteError
+from testbench.store.connection import SessionWriteError
+from testbench.store.session import SessionStore
 
 #: Checks the cards of a case once they are present; raises CardMismatch or CardUnavailable.
 CardGuard = Callable[[CardBay, Casebook, Case], Any]

@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from testbench.store import chain
+from testbench.store.connection import SessionError, open_readonly
 from testbench.store.schema import has_table
-from testbench.store.session import SessionError, SessionStore, open_readonly
+from testbench.store.session import SessionStore
 
 
 class MergeError(Exception):

@@ -17,8 +17,8 @@ from typing import Any
 from testbench.domain.events import EventKind
 from testbench.store import chain, codec
 from testbench.store.annotations import Annotation, read_annotations
+from testbench.store.connection import SessionError, connect_readonly, open_readonly, sqlite_reason
 from testbench.store.model import CardState, StepState, card_states, step_states
-from testbench.store.session import SessionError, connect_readonly, open_readonly, sqlite_reason
 from testbench.store.verdicts import deciding_review, retained_verdict
 from testbench.traces.model import TraceLine
 

@@ -16,7 +16,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
-from testbench.store.session import open_readonly
+from testbench.store.connection import open_readonly
 
 CHANNELS = ("app", "apdu", "engine", "bench")
 PAGE = 256
@@ -33,7 +33,7 @@ class TraceSource:
 
     @classmethod
     def open(cls, path: str | Path) -> TraceSource:
-        """Raises :class:`~testbench.store.session.SessionError` when the file is not a readable session."""
+        """Raises :class:`~testbench.store.connection.SessionError` when the file is not a readable session."""
         return cls(open_readonly(path))
 
     def close(self) -> None:

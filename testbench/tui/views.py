@@ -10,8 +10,8 @@ from textual import events
 from textual.css.query import NoMatches
 from textual.widgets import DataTable, Input, Label, Static, TabbedContent, Tree
 
+from testbench.store.connection import SessionError
 from testbench.store.read import AttemptView
-from testbench.store.session import SessionError
 from testbench.store.traceindex import TraceSource
 from testbench.tui.traceview import TracePanes
 from testbench.tui.workstation import CaseEntry

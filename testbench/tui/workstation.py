@@ -17,9 +17,10 @@ from testbench.casebook.model import Case, Casebook, ExpectationKind, Step
 from testbench.domain.verdict import VERDICT_ORDER, Verdict
 from testbench.runner.campaign import INTERRUPTED, record_casebooks
 from testbench.store.annotations import Annotation
+from testbench.store.connection import SessionError, SessionLocked
 from testbench.store.model import card_states
 from testbench.store.read import AttemptView, CaseView, SessionView, read_session
-from testbench.store.session import SessionError, SessionLocked, SessionStore
+from testbench.store.session import SessionStore
 from testbench.store.verdicts import VerdictCounts, count_verdicts
 
 Key = tuple[str, str]  # (casebook sha256, case id)
