@@ -21,16 +21,14 @@ import collections
 import contextlib
 import itertools
 import json
-import os
 import queue
 import re
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
 from functools import cache
-from typing import IO, Any
+from typing import Any
 
 from testbench.cards.api import CardChannel, CardError
 from testbench.domain.hooks import LifecycleSink
@@ -46,152 +44,12 @@ from testbench.engines.api import (
 )
 from testbench.engines.protocol import jsonrpc as J
 from testbench.engines.protocol import validation
-from testbench.fmt import os_reason
+from testbench.engines.protocol.process import REAP_TIMEOUT, EngineProcess
 
 #: Receives every message on the wire: ("sent" | "received", message). Used by the conformance kit.
 MessageHook = Callable[[str, dict[str, Any]], None]
 
-_STDERR_LINES = 40
-_REAP_TIMEOUT = 2.0  # after a kill, how long to wait for the process to be reaped
-_THREADS_TIMEOUT = 1.0  # after a kill, how long (in all) to wait for the pipe threads to see the end
 _BACKLOG = 20  # lifecycle events kept while no case is running
-
-
-def _pump_stdout(stream: IO[bytes], out: queue.Queue[tuple[str, Any]], max_line: int) -> None:
-    try:
-        while True:
-            raw = J.read_line(stream, max_line, skip=False)
-            if raw is None:
-                break
-            if isinstance(raw, J.Oversized):
-                out.put(("oversize", raw.size))  # report at once; the caller kills the engine meanwhile
-                J.skip_line(stream)
-                continue
-            if not raw.strip():
-                continue
-            try:
-                out.put(("msg", J.parse(raw)))
-            except Exception as exc:  # not JSON, not an object, nested too deep: never kill this thread
-                out.put(("garbage", (str(exc), raw[:120].decode("utf-8", "replace"))))
-    except Exception:  # the pipe broke or was closed: the end is reported below
-        pass
-    finally:
-        out.put(("eof", None))
-        with contextlib.suppress(Exception):
-            stream.close()
-
-
-def _pump_stdin(stream: IO[bytes], outbox: queue.Queue[bytes | None]) -> None:
-    """Write requests from a thread: a hung engine that stops reading can never block the caller."""
-    try:
-        while True:
-            data = outbox.get()
-            if data is None:
-                break
-            stream.write(data)
-            stream.flush()
-    except Exception:  # the engine died or was killed: the stdout reader reports it
-        pass
-    finally:
-        with contextlib.suppress(Exception):
-            stream.close()
-
-
-def _pump_stderr(stream: IO[bytes], tail: collections.deque[str]) -> None:
-    try:
-        while True:
-            chunk = stream.readline(4096)
-            if not chunk:
-                break
-            tail.append(chunk.decode("utf-8", "replace").rstrip())
-    except Exception:  # the pipe broke or was closed
-        pass
-    finally:
-        with contextlib.suppress(Exception):
-            stream.close()
-
-
-def _group_options() -> dict[str, Any]:
-    """Popen options that put the engine and everything it starts in a process group of its own."""
-    if sys.platform == "win32":
-        return {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
-    return {"start_new_session": True}
-
-
-def _kill_tree(popen: subprocess.Popen[bytes]) -> None:
-    """Kill the engine and every process it started (a wrapper's child keeps the pipes open otherwise)."""
-    if sys.platform == "win32":
-        with contextlib.suppress(OSError, subprocess.SubprocessError):
-            subprocess.run(
-                ["taskkill", "/T", "/F", "/PID", str(popen.pid)],
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                timeout=_REAP_TIMEOUT,
-            )
-    else:
-        import signal
-
-        # The group id is the engine's pid (start_new_session). While a member lives, the kernel does not
-        # hand that id to another process, so this reaches the engine's children even after it was reaped.
-        with contextlib.suppress(OSError):
-            os.killpg(popen.pid, signal.SIGKILL)
-    with contextlib.suppress(OSError):
-        popen.kill()
-
-
-class _Process:
-    """One engine process, its pipe threads and its message queue (a new one after each restart)."""
-
-    def __init__(self, command: Sequence[str], max_line: int, env: dict[str, str] | None, cwd: str | None) -> None:
-        try:
-            self.popen = subprocess.Popen(
-                list(command),
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                env=env,
-                cwd=cwd,
-                **_group_options(),
-            )
-        except OSError as exc:
-            # the OS's own words (« [Errno 2] No such file… ») are in neither language: its reason, in French
-            reason = os_reason(exc)
-            raise EngineUnavailable(f"impossible de lancer le moteur « {' '.join(command)} » : {reason}") from exc
-        self.messages: queue.Queue[tuple[str, Any]] = queue.Queue()
-        self.outbox: queue.Queue[bytes | None] = queue.Queue()
-        self.stderr: collections.deque[str] = collections.deque(maxlen=_STDERR_LINES)
-        assert self.popen.stdout is not None and self.popen.stderr is not None and self.popen.stdin is not None
-        self.threads = [
-            threading.Thread(target=_pump_stdout, args=(self.popen.stdout, self.messages, max_line), daemon=True),
-            threading.Thread(target=_pump_stderr, args=(self.popen.stderr, self.stderr), daemon=True),
-            threading.Thread(target=_pump_stdin, args=(self.popen.stdin, self.outbox), daemon=True),
-        ]
-        for t in self.threads:
-            t.start()
-
-    def alive(self) -> bool:
-        return self.popen.poll() is None
-
-    def write(self, message: dict[str, Any]) -> None:
-        self.write_raw(J.encode(message))
-
-    def write_raw(self, data: bytes) -> None:
-        self.outbox.put(data)
-
-    def kill(self) -> None:
-        """Kill the process tree; never blocks on a pipe (each thread closes its own end when it ends)."""
-        self.outbox.put(None)
-        _kill_tree(self.popen)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.popen.wait(timeout=_REAP_TIMEOUT)
-        deadline = time.monotonic() + _THREADS_TIMEOUT
-        for t in self.threads:  # daemons: one still blocked (a pipe held by an escaped process) is left behind
-            t.join(timeout=max(deadline - time.monotonic(), 0.0))
-
-    def stderr_tail(self) -> str:
-        lines = [line for line in self.stderr if line][-5:]
-        return (" ; stderr : " + " | ".join(lines)) if lines else ""
 
 
 def _start_reason(exc: BaseException) -> str:
@@ -267,7 +125,7 @@ class SubprocessEngine:
         self.validate = validate
         self.restarts = 0  # processes started after the first one
         self._started = False
-        self._proc: _Process | None = None
+        self._proc: EngineProcess | None = None
         self._info: EngineInfo | None = None
         self._ids = itertools.count(1)
         self._lock = threading.RLock()
@@ -302,7 +160,7 @@ class SubprocessEngine:
             self._lifecycle(kind, details)
 
     # -- process lifecycle ------------------------------------------------------------------------
-    def _ensure_started(self) -> _Process:
+    def _ensure_started(self) -> EngineProcess:
         proc = self._proc
         if proc is not None and proc.alive():
             return proc
@@ -320,8 +178,8 @@ class SubprocessEngine:
             )
         return self._start()
 
-    def _start(self) -> _Process:
-        proc = _Process(self.command, self.max_line, self.env, self.cwd)
+    def _start(self) -> EngineProcess:
+        proc = EngineProcess(self.command, self.max_line, self.env, self.cwd)
         restart, self._started = self._started, True
         if restart:
             self.restarts += 1
@@ -360,12 +218,12 @@ class SubprocessEngine:
             self._proc = None
 
     # -- one request ------------------------------------------------------------------------------
-    def _send(self, proc: _Process, message: dict[str, Any]) -> None:
+    def _send(self, proc: EngineProcess, message: dict[str, Any]) -> None:
         if self.on_message is not None:
             self.on_message("sent", message)
         proc.write(message)
 
-    def _exchange(self, proc: _Process, method: str, params: Any, timeout: float) -> Any:
+    def _exchange(self, proc: EngineProcess, method: str, params: Any, timeout: float) -> Any:
         msg_id = next(self._ids)
         deadline = time.monotonic() + timeout
         self._send(proc, J.request(msg_id, method, params))
@@ -379,7 +237,7 @@ class SubprocessEngine:
                 raise EngineTimeout(f"{method} : pas de réponse en {timeout:g} s")
             if kind == "eof":
                 with contextlib.suppress(subprocess.TimeoutExpired):
-                    proc.popen.wait(timeout=_REAP_TIMEOUT)
+                    proc.popen.wait(timeout=REAP_TIMEOUT)
                 code = proc.popen.returncode
                 raise EngineCrash(f"{method} : le moteur s'est arrêté (code {code}){proc.stderr_tail()}")
             if kind == "garbage":
@@ -423,7 +281,7 @@ class SubprocessEngine:
         if is_trace and self.trace is not None and isinstance(params.get("line"), str):
             self.trace(params["line"])
 
-    def _answer_server_request(self, proc: _Process, msg: dict[str, Any]) -> None:
+    def _answer_server_request(self, proc: EngineProcess, msg: dict[str, Any]) -> None:
         method, params, msg_id = msg.get("method"), msg.get("params"), msg.get("id")
         try:
             if not isinstance(params, dict) or not isinstance(params.get("slot"), str):
@@ -549,7 +407,7 @@ class SubprocessEngine:
                 with contextlib.suppress(EngineError):
                     self._exchange(proc, "shutdown", {}, min(self.timeout, 2.0))
                 with contextlib.suppress(subprocess.TimeoutExpired):
-                    proc.popen.wait(timeout=_REAP_TIMEOUT)
+                    proc.popen.wait(timeout=REAP_TIMEOUT)
             self._discard()
 
     @property
