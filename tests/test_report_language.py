@@ -18,7 +18,7 @@ from testbench.report.content import gather
 from testbench.store.annotations import ACTION_FR
 from testbench.store.read import read_session
 from testbench.store.session import SessionStore
-from testbench.traces import redact
+from testbench.traces import redact_rules
 from testbench.traces.model import TraceLine
 
 BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"
@@ -157,4 +157,4 @@ def test_every_french_word_of_the_report_has_its_english(tmp_path: Path, monkeyp
     )
     missing = sorted(w for w in asked | words if w not in i18n._EN)
     assert missing == []
-    assert set(redact.MARKERS) <= set(report_html.REDACTION_LABELS)
+    assert set(redact_rules.MARKERS) <= set(report_html.REDACTION_LABELS)

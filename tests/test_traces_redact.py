@@ -4,14 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from testbench.traces.redact import (
-    MARKERS,
-    Redactor,
-    for_export,
-    nir_is_valid,
-    nir_key,
-    redact_pins,
-)
+from testbench.traces.redact import Redactor, for_export, redact_pins
+from testbench.traces.redact_rules import MARKERS, nir_is_valid, nir_key
 
 # A structurally plausible NIR body (sex 1, 1985, May, dept 78, commune 006, order 084) and its key.
 BODY = "1850578006084"

@@ -1,0 +1,335 @@
+"""The rules that find personal data and secrets in one line of text, by shape or by label.
+
+Markers, patterns, the NIR key, and the steps a :class:`~testbench.traces.redact.Redactor` chains over
+each line (see docs/traces.md for the rules and their limits). Each step gets a :class:`LineContext`
+and counts what it replaced there.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+
+from testbench.traces.known import fold
+
+MARKERS: dict[str, str] = {
+    "pin": "‹PIN›",
+    "secret": "‹SECRET›",
+    "nir": "‹NIR›",
+    "nir?": "‹NIR?›",
+    "name": "‹NOM›",
+    "birth_date": "‹DATE_NAISSANCE›",
+    "finess": "‹FINESS›",
+    "rpps": "‹RPPS›",
+    "adeli": "‹ADELI›",
+    "id_ps": "‹ID_PS›",
+    "base64": "‹BASE64›",
+}
+
+ALL_KINDS = frozenset(k for k in MARKERS if k != "nir?")
+
+# -------------------------------------------------------------------------------------- patterns
+
+# key, then a separator (``=``, ``:``, ``=>``, quotes of JSON/XML attributes)
+_SEP = r"""["']?[ \t]*(?:=>|[:=])[ \t]*["']?"""
+# key, a short gap of non-digit text ("FINESS de l'établissement : "), then the number
+_GAP = r"""[^\d\r\n<]{0,30}?"""
+
+_PIN_LABEL = r"(?:code[ _-]?(?:pin|porteur|cps|confidentiel)|pin[ _-]?code|pin|codecps)"
+_SECRET_LABEL = r"(?:password|passwd|pwd|mot[ _-]?de[ _-]?passe|mdp|secret)"
+
+_PIN_KV = re.compile(
+    rf"(?i)(?<![A-Za-z])(?P<key>{_PIN_LABEL}|{_SECRET_LABEL})(?![A-Za-z])"
+    rf"(?:(?P<sep>{_SEP})(?P<v1>\d(?: ?\d){{3,11}}(?![\w])|[^\s\"',;&|<>)\]}}]+)"
+    rf"|(?P<sp>[ \t]+)(?P<v2>[\d*]{{4,12}})(?![\w]))"
+)
+_CODECPS = re.compile(r"(?i)(?<=codecps)\d+")
+# VERIFY: CLA 20 00|80|81 P2 Lc data; hex with or without spaces
+_VERIFY = re.compile(
+    r"(?i)(?<![0-9a-f])(?P<head>[0-9a-f]{2}\s?20\s?(?:00|8[01])\s?[0-9a-f]{2}\s?)(?P<lc>0[1-9a-f]|10)"
+    r"(?P<data>(?:\s?[0-9a-f]{2}){1,16})"
+)
+
+_NIR_BODY = r"[1-478] ?\d{2} ?(?:0[1-9]|1[0-2]|[2-3]\d|4[0-2]|[5-9]\d) ?(?:\d{2}|2[ABab]) ?\d{3} ?\d{3}"
+_NIR = re.compile(rf"(?<![\w.,/-])(?P<body>{_NIR_BODY}) ?(?P<key>\d{{2}})(?![\w])")
+_NIR_LABEL = (
+    r"(?:nir|n[°o]\.?[ _]?(?:ss|s[ée]cu(?:rit[ée] sociale)?)|num[ée]ro (?:de )?s[ée]curit[ée] sociale"
+    r"|immatriculation|matricule|num_?secu|nss|ins(?:_?nir)?)"
+)
+_NIR_LABELLED = re.compile(
+    rf"(?i)(?<![A-Za-z])(?P<key>{_NIR_LABEL})(?![A-Za-z]){_GAP}"
+    r"(?P<v>[1-478](?: ?[\dAaBb]){12}(?: ?\d ?\d)?)(?![\w])"
+)
+
+_DATE = r"(?:\d{4}-\d{2}-\d{2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{8}|\d{6})"
+_BIRTH_LABEL = (
+    r"(?:date[ _-]?(?:de[ _-]?)?naissance|datenaissance|date_?naiss|naissance|n[ée]e?[ ]+le|ddn|dob"
+    r"|birth[ _-]?date|date[ _-]?of[ _-]?birth|birthday)"
+)
+_BIRTH = re.compile(rf"(?i)(?<![A-Za-z])(?P<key>{_BIRTH_LABEL})(?![A-Za-z]){_GAP}(?P<v>{_DATE})(?![\d])")
+
+_IDS = re.compile(
+    r"(?i)(?<![A-Za-z])(?P<key>"
+    r"(?P<finess>(?:n[°o]\.?[ _]?|num_?)?finess(?:[ _-]?(?:g[ée]o(?:graphique)?|juridique|ej|et))?)"
+    r"|(?P<rpps>(?:n[°o]\.?[ _]?|num_?|id_?)?rpps)"
+    r"|(?P<adeli>(?:n[°o]\.?[ _]?|num_?)?adeli)"
+    r"|(?P<idps>num[ée]ro[ _]praticien|n[°o]\.?[ _]?ps|num(?:[ée]ro)?_?ps|id(?:entifiant)?_?ps))"
+    rf"(?![A-Za-z]){_GAP}(?P<v>(?:\d{{2}}|2[AB])\d{{6,10}})(?![\w])"
+)
+_ID_LENGTHS = {"finess": (9,), "rpps": (11, 12), "adeli": (9,), "id_ps": (8, 9, 11, 12)}
+
+_NAME_LABEL = (
+    r"(?:nom(?:[ _-]?(?:usuel|patronymique|de[ _-]?naissance|d'usage|de[ _-]?famille|complet))?"
+    r"|pr[ée]noms?|(?:first|last|given|family|full|patient|middle)[ _-]?name|name|surname|nomusuel"
+    r"|nompatronymique)"
+)
+_NAME_VALUE = (
+    r"""(?:"[^"\r\n]{1,80}"|'[^'\r\n]{1,80}'|[^\s;,|&<>"'=:]+(?:[ ](?![^\s=:]+[ \t]*[=:])[^\s;,|&<>"'=:]+){0,3})"""
+)
+_NAME_KV = re.compile(rf"(?i)(?<![\w.-])(?P<key>{_NAME_LABEL})(?![\w])(?P<sep>{_SEP})(?P<v>{_NAME_VALUE})")
+#: a "name:" field right after these words is a device or file name, not a person's
+_NOT_PERSON = re.compile(
+    r"(?i)(?:reader|lecteur|file|fichier|host|device|card|carte|server|serveur|service|process|module|class"
+    r"|method|function|table|field|key|display|user|app|application|printer|imprimante|port|driver|pilote)"
+    r"[ _-]?$"
+)
+
+# XML elements: <Nom>…</Nom>, <ns:NIR>…</ns:NIR>, <CodePorteur>…</CodePorteur>
+_XML_TAGS = {
+    "pin": r"pin|codepin|codeporteur|codecps|pincode",
+    "secret": r"password|motdepasse|mdp",
+    "nir": r"nir|nirbeneficiaire|nirassure|immatriculation|matricule|ins|numsecu",
+    "name": (
+        r"nom|nomusuel|nompatronymique|nomdenaissance|prenom|prénom"
+        r"|lastname|firstname|givenname|familyname|name|surname"
+    ),
+    "birth_date": r"datenaissance|datedenaissance|birthdate|dateofbirth|dob",
+    "finess": r"finess|numfiness|finessgeo|finessjuridique",
+    "rpps": r"rpps|numrpps|idrpps",
+    "adeli": r"adeli|numadeli",
+    "id_ps": r"numps|numeropraticien|idps",
+}
+_XML = re.compile(
+    r"(?i)<(?P<tag>(?:[\w-]+:)?(?P<local>"
+    + "|".join(f"(?P<x_{k.replace('?', '')}>{v})" for k, v in _XML_TAGS.items())
+    + r"))(?:\s[^>]*)?>(?P<v>[^<]{1,300})</"
+)
+
+#: cheap tests that let most lines skip a step (substring checks on the lowered line, or a regex with a
+#: literal or character-class start, which the regex engine scans fast)
+_KW_NIR = re.compile("nir|n°|no|cu|immat|matricul|nss|ins")
+_KW_BIRTH = re.compile("naiss|né|ne le|nee le|ddn|dob|birth")
+_KW_IDS = re.compile("finess|rpps|adeli|praticien|ps")
+_KW_NAME = re.compile("nom|name")
+_KW_PIN = re.compile("pin|porteur|cps|confidentiel|pass|pwd|mdp|secret")
+_VERIFY_FAST = re.compile(r"20 ?(?:00|8[01]) ?[0-9A-Fa-f]{2} ?(?:0[1-9a-fA-F]|10)")
+_NIR_FAST = re.compile(r"[1-478] ?\d\d ?\d\d ?(?:\d\d|2[ABab]) ?\d\d\d ?\d\d\d")
+_B64_FAST = re.compile(r"[A-Za-z0-9+/_-]{40}")
+
+_XML_PIN = re.compile(
+    r"(?i)<(?P<tag>(?:[\w-]+:)?(?:(?P<x_pin>" + _XML_TAGS["pin"] + r")|(?P<x_secret>" + _XML_TAGS["secret"] + r")))"
+    r"(?:\s[^>]*)?>(?P<v>[^<]{1,300})</"
+)
+
+_B64 = re.compile(r"(?<![A-Za-z0-9+/=_-])(?P<v>[A-Za-z0-9+/_-]{40,}+={0,2})(?![A-Za-z0-9+/=_-])")
+_HEX = re.compile(r"[0-9A-Fa-f]+")
+_HAS_B64_SIGNAL = re.compile(r"[\d+]")
+
+
+def nir_key(body13: str) -> int:
+    """97 - (NIR mod 97), Corsica 2A/2B counted as 19/18 (the NIR key rule, see docs/cards.md)."""
+    digits = body13.upper().replace(" ", "")
+    digits = digits.replace("2A", "19", 1) if digits[5:7] == "2A" else digits
+    digits = digits.replace("2B", "18", 1) if digits[5:7] == "2B" else digits
+    return 97 - int(digits) % 97
+
+
+def nir_is_valid(nir: str) -> bool:
+    compact = nir.replace(" ", "").upper()
+    if len(compact) != 15 or not compact[13:].isdigit():
+        return False
+    try:
+        return nir_key(compact[:13]) == int(compact[13:])
+    except ValueError:
+        return False
+
+
+class LineContext:
+    """Per-line state shared by the steps. ``lowered``/``folded`` are computed from the original line:
+    steps only ever replace text by markers, so a keyword absent from them is absent from the line."""
+
+    __slots__ = ("_folded", "counts", "lowered", "original")
+
+    def __init__(self, text: str) -> None:
+        self.original = text
+        self.lowered = text.lower()
+        self.counts: Counter[str] = Counter()
+        self._folded: str | None = None
+
+    @property
+    def folded(self) -> str:
+        if self._folded is None:
+            self._folded = fold(self.original)
+        return self._folded
+
+
+Step = Callable[[str, LineContext], str]
+
+
+def text_steps(kinds: frozenset[str]) -> list[Step]:
+    """The steps that find ``kinds`` by their shape or label, in their order (after PINs and card fields)."""
+    steps: list[Step] = [_sub_xml_factory(kinds)]
+    if "nir" in kinds:
+        steps.append(_labelled(_KW_NIR, _NIR_LABELLED, "nir"))
+    if "birth_date" in kinds:
+        steps.append(_labelled(_KW_BIRTH, _BIRTH, "birth_date"))
+    if kinds & {"finess", "rpps", "adeli", "id_ps"}:
+        steps.append(_sub_ids_factory(kinds))
+    if "name" in kinds:
+        steps.append(_sub_name_kv)
+    if "nir" in kinds:
+        steps.append(_sub_nir)
+    if "base64" in kinds:
+        steps.append(_sub_b64)
+    return steps
+
+
+# -------------------------------------------------------------------------------------- steps
+
+
+def sub_pins(text: str, ctx: LineContext) -> str:
+    def kv(m: re.Match[str]) -> str:
+        kind = "secret" if re.fullmatch(_SECRET_LABEL, m.group("key"), re.IGNORECASE) else "pin"
+        ctx.counts[kind] += 1
+        if m.group("v1") is not None:
+            return m.group("key") + m.group("sep") + MARKERS[kind]
+        return m.group("key") + m.group("sp") + MARKERS[kind]
+
+    def xml(m: re.Match[str]) -> str:
+        kind = "pin" if m.group("x_pin") is not None else "secret"
+        ctx.counts[kind] += 1
+        return m.group()[: m.start("v") - m.start()] + MARKERS[kind] + "</"
+
+    def verify(m: re.Match[str]) -> str:
+        ctx.counts["pin"] += 1
+        data = m.group("data")
+        hex_digits = re.sub(r"\s", "", data)
+        n = int(m.group("lc"), 16)
+        # keep what follows the Lc data bytes (status words, the next APDU) untouched
+        spaced = data[:1].isspace()
+        rest_bytes = [hex_digits[i : i + 2] for i in range(2 * n, len(hex_digits), 2)]
+        rest = " " + (" " if spaced else "").join(rest_bytes) if rest_bytes else ""
+        return m.group("head") + m.group("lc") + " " + MARKERS["pin"] + rest
+
+    lowered = ctx.lowered
+    if _KW_PIN.search(lowered):
+        text = _PIN_KV.sub(kv, text)
+        if "codecps" in lowered:
+            text, n = _CODECPS.subn(MARKERS["pin"], text)
+            ctx.counts["pin"] += n
+    if _VERIFY_FAST.search(text):
+        text = _VERIFY.sub(verify, text)
+    if "</" in text:
+        text = _XML_PIN.sub(xml, text)
+    return text
+
+
+def _sub_xml_factory(kinds: frozenset[str]) -> Step:
+    wanted = [k for k in _XML_TAGS if k in kinds or k in ("pin", "secret")]
+
+    def sub(text: str, ctx: LineContext) -> str:
+        if "</" not in text:
+            return text
+
+        def repl(m: re.Match[str]) -> str:
+            for kind in wanted:
+                if m.group(f"x_{kind}") is not None:
+                    ctx.counts[kind] += 1
+                    start = m.start("v") - m.start()
+                    return m.group()[:start] + MARKERS[kind] + "</"
+            return m.group()
+
+        return _XML.sub(repl, text)
+
+    return sub
+
+
+def _labelled(keyword: re.Pattern[str], pattern: re.Pattern[str], kind: str) -> Step:
+    """A value behind a label (``NIR=…``, ``né le …``): the label stays, the value becomes the marker.
+    The keyword test on the lowered line skips the regular expression on most lines."""
+
+    def sub(text: str, ctx: LineContext) -> str:
+        if not keyword.search(ctx.lowered):
+            return text
+
+        def repl(m: re.Match[str]) -> str:
+            ctx.counts[kind] += 1
+            return text[m.start() : m.start("v")] + MARKERS[kind]
+
+        return pattern.sub(repl, text)
+
+    return sub
+
+
+def _sub_nir(text: str, ctx: LineContext) -> str:
+    if not _NIR_FAST.search(text):
+        return text
+
+    def repl(m: re.Match[str]) -> str:
+        valid = nir_key(m.group("body").replace(" ", "")) == int(m.group("key"))
+        ctx.counts["nir" if valid else "nir?"] += 1
+        return MARKERS["nir" if valid else "nir?"]
+
+    return _NIR.sub(repl, text)
+
+
+def _sub_ids_factory(kinds: frozenset[str]) -> Step:
+    def sub(text: str, ctx: LineContext) -> str:
+        lowered = ctx.lowered
+        if not _KW_IDS.search(lowered):
+            return text
+
+        def repl(m: re.Match[str]) -> str:
+            kind = next(k for k in ("finess", "rpps", "adeli", "idps") if m.group(k) is not None)
+            kind = "id_ps" if kind == "idps" else kind
+            if kind not in kinds or len(m.group("v")) not in _ID_LENGTHS[kind]:
+                return m.group()
+            ctx.counts[kind] += 1
+            return text[m.start() : m.start("v")] + MARKERS[kind]
+
+        return _IDS.sub(repl, text)
+
+    return sub
+
+
+def _sub_name_kv(text: str, ctx: LineContext) -> str:
+    lowered = ctx.lowered
+    if not _KW_NAME.search(lowered):
+        return text
+
+    def repl(m: re.Match[str]) -> str:
+        if _NOT_PERSON.search(text, max(0, m.start() - 14), m.start()):
+            return m.group()
+        value = m.group("v")
+        if value.startswith("‹"):
+            return m.group()
+        ctx.counts["name"] += 1
+        quote = value[0] if value[0] in "\"'" else ""
+        return m.group("key") + m.group("sep") + quote + MARKERS["name"] + quote
+
+    return _NAME_KV.sub(repl, text)
+
+
+def _sub_b64(text: str, ctx: LineContext) -> str:
+    if len(text) < 40 or not _B64_FAST.search(text):
+        return text
+
+    def repl(m: re.Match[str]) -> str:
+        value = m.group("v")
+        if _HEX.fullmatch(value) or not _HAS_B64_SIGNAL.search(value):
+            return value
+        ctx.counts["base64"] += 1
+        return MARKERS["base64"]
+
+    return _B64.sub(repl, text)
