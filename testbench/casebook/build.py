@@ -18,24 +18,23 @@ from __future__ import annotations
 import functools
 import pyexpat
 import time
-from collections.abc import Callable
 from datetime import date
-from pathlib import Path, PurePosixPath, PureWindowsPath
+from pathlib import Path
 from typing import Any
 
 from testbench.casebook import checks
-from testbench.casebook.errors import Problem, in_both
+from testbench.casebook.errors import Problem
+from testbench.casebook.fixtures_reader import FixturesReader
+from testbench.casebook.frames import NS, Attrs, Frame
+from testbench.casebook.frames import SKIP as _SKIP
 from testbench.casebook.lazy import CaseParts, lazy_case
 from testbench.casebook.model import (
-    CardFixture,
     Case,
     Casebook,
     ExpectationKind,
     Fixtures,
     Observe,
-    Patient,
     PlanIdentity,
-    Prescription,
 )
 from testbench.casebook.source import SourceText, malformed
 from testbench.casebook.vocabulary import (
@@ -43,40 +42,23 @@ from testbench.casebook.vocabulary import (
     FORMAT_VERSION,
     LINE_DEFAULTS,
     MODE_SPELLINGS,
-    NAMESPACE,
     STEP_DEFAULTS,
 )
 from testbench.casebook.xsd import element_names
 from testbench.domain.vocabulary import ACTIONS, MANUAL
-from testbench.fmt import os_reason
 
-#: Expat names a namespaced element "namespace}local" (the parser's namespace separator is "}").
-NS = NAMESPACE + "}"
 _CASEBOOK, _IDENTITY, _FIXTURES, _CASES, _CASE = (NS + t for t in ("casebook", "identity", "fixtures", "cases", "case"))
 _STEPS, _EXPECTATIONS, _CARDS, _CARD, _LINE = (NS + t for t in ("steps", "expectations", "cards", "card", "line"))
 _MANUAL, _INSTRUCTION, _OBSERVE = NS + MANUAL, NS + "instruction", NS + "observe"
-_PATIENT, _RIGHT, _PRESCRIPTION, _FIELD = (NS + t for t in ("patient", "right", "prescription", "field"))
 _ACTION_TAGS = {NS + a: a for a in ACTIONS}
 _EXPECTATION_TAGS = {NS + kind.value: kind.value for kind in ExpectationKind}
 _CASE_TEXTS = {NS + "title": "title", NS + "objective": "objective", NS + "comment": "comment"}
 _LINE_DEFAULT_ITEMS = tuple(LINE_DEFAULTS.items())
 _FIRST_CHUNK, _CHUNK = 16 * 1024, 256 * 1024
-_PROFILE_UNREADABLE = "profil de carte « {profile} » illisible : {reason}"
 _TOO_MANY_UNKNOWN = "plus de {limit} éléments inconnus du format : les règles ne sont plus vérifiées au-delà"
 #: Elements the format does not know, after which the rules are no longer checked (see build).
 UNKNOWN_LIMIT = 1000
 _IDENTITY_REQUIRED = ("plan-id", "evolution", "document-version", "cdc-version", "addendum", "ps-category")
-
-Attrs = dict[str, str]
-#: How the children of an open element are handled, and what runs when it closes.
-Frame = tuple[Callable[[str, Attrs, int], "Frame"], Callable[[], None] | None]
-
-
-def _skip(name: str, attrs: Attrs, offset: int) -> Frame:
-    return _SKIP
-
-
-_SKIP: Frame = (_skip, None)
 
 
 @functools.cache
@@ -277,7 +259,7 @@ class Builder:
         if name == _IDENTITY:
             return (self._identity_child, None)
         if name == _FIXTURES:
-            fixtures = _Fixtures(self)
+            fixtures = FixturesReader(self)
 
             def close() -> None:
                 self._fixtures = fixtures.close()
@@ -320,38 +302,6 @@ class Builder:
             ps_category=values["ps-category"],
             title=values.get("title", ""),
         )
-
-    # -- fixtures --------------------------------------------------------------------------
-    def card_profile(self, raw: str, offset: int) -> Path | None:
-        if not raw:
-            return None
-        posix, windows = PurePosixPath(raw), PureWindowsPath(raw)
-        if (
-            posix.is_absolute()
-            or windows.is_absolute()
-            or windows.drive
-            or ".." in posix.parts
-            or ".." in windows.parts
-        ):
-            self.report(
-                offset,
-                "profil de carte « {profile} » refusé : chemin relatif au dossier du cahier, sans « .. »",
-                "profile",
-                profile=raw,
-            )
-            return None
-        resolved = self.path.parent / raw
-        try:
-            found = resolved.is_file()
-        except (OSError, ValueError) as exc:  # a name too long, a path through a file, a NUL…
-            message, english = in_both(
-                lambda t, e=exc: t(_PROFILE_UNREADABLE).format(profile=raw, reason=os_reason(e, t))
-            )
-            self.report(offset, message, "profile", english)
-            return resolved
-        if not found:
-            self.report(offset, "profil de carte introuvable : {path}", "profile", path=resolved)
-        return resolved
 
     # -- cases -----------------------------------------------------------------------------
     def _cases_child(self, name: str, attrs: Attrs, offset: int) -> Frame:
@@ -494,90 +444,4 @@ class Builder:
         return _SKIP
 
 
-class _Fixtures:
-    """The <fixtures> element being read: cards, patients and prescriptions by id."""
-
-    def __init__(self, builder: Builder) -> None:
-        self.builder = builder
-        self.cards: dict[str, CardFixture] = {}
-        self.patients: dict[str, Patient] = {}
-        self.prescriptions: dict[str, Prescription] = {}
-        self.patient_offsets: dict[str, int] = {}
-
-    def child(self, name: str, attrs: Attrs, offset: int) -> Frame:
-        builder = self.builder
-        fid = attrs.get("id")
-        if fid is None:
-            return _SKIP
-        if name == _CARD:
-            if fid in self.cards:
-                builder.report(offset, "carte « {card} » déjà déclarée dans les fixtures", "id", card=fid)
-                return _SKIP
-            profile = builder.card_profile(attrs.get("profile", ""), offset)
-            if profile is not None:
-                self.cards[fid] = CardFixture(id=fid, profile=profile, source=builder.source.ref_at(offset))
-            return _SKIP
-        if name == _PATIENT:
-            if fid in self.patients:
-                builder.report(offset, "patient « {patient} » déjà déclaré dans les fixtures", "id", patient=fid)
-                return _SKIP
-            return self._patient(fid, attrs, offset)
-        if name == _PRESCRIPTION:
-            if fid in self.prescriptions:
-                builder.report(
-                    offset, "prescription « {prescription} » déjà déclarée dans les fixtures", "id", prescription=fid
-                )
-                return _SKIP
-            return self._prescription(fid, attrs, offset)
-        return _SKIP
-
-    def _patient(self, fid: str, attrs: Attrs, offset: int) -> Frame:
-        rights: dict[str, str] = {}
-
-        def right(name: str, values: Attrs, _at: int) -> Frame:
-            if name == _RIGHT:
-                rights[values.get("name", "")] = values.get("value", "")
-            return _SKIP
-
-        def close() -> None:
-            rank = attrs.get("rank", "1")
-            self.patient_offsets[fid] = offset
-            self.patients[fid] = Patient(
-                id=fid,
-                card=attrs.get("card"),
-                rank=int(rank) if rank.isdigit() else 1,
-                rights=rights,
-                source=self.builder.source.ref_at(offset),
-            )
-
-        return (right, close)
-
-    def _prescription(self, fid: str, attrs: Attrs, offset: int) -> Frame:
-        attributes = {k: v for k, v in attrs.items() if k != "id"}
-
-        def field(name: str, values: Attrs, _at: int) -> Frame:
-            if name == _FIELD:
-                attributes[values.get("name", "")] = values.get("value", "")
-            return _SKIP
-
-        def close() -> None:
-            self.prescriptions[fid] = Prescription(
-                id=fid, attributes=attributes, source=self.builder.source.ref_at(offset)
-            )
-
-        return (field, close)
-
-    def close(self) -> Fixtures:
-        """Check the patients' card references (cards may follow patients) and freeze the lot."""
-        for fid, patient in self.patients.items():
-            if patient.card is not None and patient.card not in self.cards:
-                self.builder.report(
-                    self.patient_offsets[fid],
-                    "le patient référence la carte « {card} », absente des fixtures",
-                    "card",
-                    card=patient.card,
-                )
-        return Fixtures(cards=self.cards, patients=self.patients, prescriptions=self.prescriptions)
-
-
-__all__ = ["NS", "Builder", "clean_text"]
+__all__ = ["Builder", "clean_text"]

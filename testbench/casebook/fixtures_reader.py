@@ -1,0 +1,138 @@
+"""The <fixtures> element of a casebook, read by the expat pass: cards, patients and prescriptions by id.
+
+Card profiles are paths relative to the casebook's folder, checked as they are read.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import TYPE_CHECKING
+
+from testbench.casebook.errors import in_both
+from testbench.casebook.frames import NS, SKIP, Attrs, Frame
+from testbench.casebook.model import CardFixture, Fixtures, Patient, Prescription
+from testbench.fmt import os_reason
+
+if TYPE_CHECKING:
+    from testbench.casebook.build import Builder
+
+_CARD, _PATIENT, _RIGHT, _PRESCRIPTION, _FIELD = (NS + t for t in ("card", "patient", "right", "prescription", "field"))
+_PROFILE_UNREADABLE = "profil de carte « {profile} » illisible : {reason}"
+
+
+class FixturesReader:
+    """The <fixtures> element being read: cards, patients and prescriptions by id."""
+
+    def __init__(self, builder: Builder) -> None:
+        self.builder = builder
+        self.cards: dict[str, CardFixture] = {}
+        self.patients: dict[str, Patient] = {}
+        self.prescriptions: dict[str, Prescription] = {}
+        self.patient_offsets: dict[str, int] = {}
+
+    def child(self, name: str, attrs: Attrs, offset: int) -> Frame:
+        builder = self.builder
+        fid = attrs.get("id")
+        if fid is None:
+            return SKIP
+        if name == _CARD:
+            if fid in self.cards:
+                builder.report(offset, "carte « {card} » déjà déclarée dans les fixtures", "id", card=fid)
+                return SKIP
+            profile = self._card_profile(attrs.get("profile", ""), offset)
+            if profile is not None:
+                self.cards[fid] = CardFixture(id=fid, profile=profile, source=builder.source.ref_at(offset))
+            return SKIP
+        if name == _PATIENT:
+            if fid in self.patients:
+                builder.report(offset, "patient « {patient} » déjà déclaré dans les fixtures", "id", patient=fid)
+                return SKIP
+            return self._patient(fid, attrs, offset)
+        if name == _PRESCRIPTION:
+            if fid in self.prescriptions:
+                builder.report(
+                    offset, "prescription « {prescription} » déjà déclarée dans les fixtures", "id", prescription=fid
+                )
+                return SKIP
+            return self._prescription(fid, attrs, offset)
+        return SKIP
+
+    def _card_profile(self, raw: str, offset: int) -> Path | None:
+        if not raw:
+            return None
+        builder = self.builder
+        posix, windows = PurePosixPath(raw), PureWindowsPath(raw)
+        if (
+            posix.is_absolute()
+            or windows.is_absolute()
+            or windows.drive
+            or ".." in posix.parts
+            or ".." in windows.parts
+        ):
+            builder.report(
+                offset,
+                "profil de carte « {profile} » refusé : chemin relatif au dossier du cahier, sans « .. »",
+                "profile",
+                profile=raw,
+            )
+            return None
+        resolved = builder.path.parent / raw
+        try:
+            found = resolved.is_file()
+        except (OSError, ValueError) as exc:  # a name too long, a path through a file, a NUL…
+            message, english = in_both(
+                lambda t, e=exc: t(_PROFILE_UNREADABLE).format(profile=raw, reason=os_reason(e, t))
+            )
+            builder.report(offset, message, "profile", english)
+            return resolved
+        if not found:
+            builder.report(offset, "profil de carte introuvable : {path}", "profile", path=resolved)
+        return resolved
+
+    def _patient(self, fid: str, attrs: Attrs, offset: int) -> Frame:
+        rights: dict[str, str] = {}
+
+        def right(name: str, values: Attrs, _at: int) -> Frame:
+            if name == _RIGHT:
+                rights[values.get("name", "")] = values.get("value", "")
+            return SKIP
+
+        def close() -> None:
+            rank = attrs.get("rank", "1")
+            self.patient_offsets[fid] = offset
+            self.patients[fid] = Patient(
+                id=fid,
+                card=attrs.get("card"),
+                rank=int(rank) if rank.isdigit() else 1,
+                rights=rights,
+                source=self.builder.source.ref_at(offset),
+            )
+
+        return (right, close)
+
+    def _prescription(self, fid: str, attrs: Attrs, offset: int) -> Frame:
+        attributes = {k: v for k, v in attrs.items() if k != "id"}
+
+        def field(name: str, values: Attrs, _at: int) -> Frame:
+            if name == _FIELD:
+                attributes[values.get("name", "")] = values.get("value", "")
+            return SKIP
+
+        def close() -> None:
+            self.prescriptions[fid] = Prescription(
+                id=fid, attributes=attributes, source=self.builder.source.ref_at(offset)
+            )
+
+        return (field, close)
+
+    def close(self) -> Fixtures:
+        """Check the patients' card references (cards may follow patients) and freeze the lot."""
+        for fid, patient in self.patients.items():
+            if patient.card is not None and patient.card not in self.cards:
+                self.builder.report(
+                    self.patient_offsets[fid],
+                    "le patient référence la carte « {card} », absente des fixtures",
+                    "card",
+                    card=patient.card,
+                )
+        return Fixtures(cards=self.cards, patients=self.patients, prescriptions=self.prescriptions)
