@@ -11,12 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from testbench.domain.verdict import Verdict
-from testbench.store.annotations import ACTIONS, Annotation, AnnotationError, add_annotation, read_annotations
+from testbench.store.annotations import ACTIONS, AnnotationError, add_annotation
 from testbench.store.connection import SessionError
 from testbench.store.session import SessionStore
-from testbench.store.verdicts import retained_verdict  # the one rule the report applies too
 
-__all__ = ["Annotation", "ReviewError", "add_review", "create_signing_key", "read_annotations", "retained_verdict"]
+__all__ = ["ReviewError", "add_review", "create_signing_key"]
 
 
 class ReviewError(ValueError):
