@@ -14,9 +14,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from testbench.cli.main import EXIT_ENVIRONMENT as EXIT_ENV
-from testbench.cli.main import EXIT_OK, EXIT_USAGE
 from testbench.i18n import translator
+from testbench.runner.exits import EXIT_ENVIRONMENT as EXIT_ENV
+from testbench.runner.exits import EXIT_OK, EXIT_USAGE
 
 
 def register(sub: Any) -> None:

@@ -10,8 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from testbench.cli.main import EXIT_OK, EXIT_USAGE
 from testbench.i18n import LANGUAGES, default_language, translator
+from testbench.runner.exits import EXIT_OK, EXIT_USAGE
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -14,9 +14,9 @@ import contextlib
 import sys
 from pathlib import Path
 
-from testbench.cli.main import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from testbench.cli.outputs import output_dir_problem
 from testbench.i18n import translator
+from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from testbench.runner.options import DEMO, add_options, options_from_args
 
 

@@ -7,8 +7,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from testbench.cli.main import EXIT_OK, EXIT_USAGE
 from testbench.i18n import LANGUAGES, translator
+from testbench.runner.exits import EXIT_OK, EXIT_USAGE
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -16,9 +16,7 @@ from collections.abc import Sequence
 
 from testbench.cli.texts import HelpFormatter, argparse_word, argparse_words
 from testbench.i18n import LANGUAGES, translator, use_language
-
-# the exit codes are defined once, beside the campaign's verdicts → exit code mapping; the commands import them here
-from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK, EXIT_USAGE  # noqa: F401
+from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_OK, EXIT_USAGE
 
 #: Modules that add sub-commands; each has ``register(subparsers)`` and sets ``func`` on its parser.
 COMMAND_MODULES = (

@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from testbench.cli.main import EXIT_ENVIRONMENT, EXIT_OK, EXIT_USAGE
 from testbench.i18n import translator
+from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_OK, EXIT_USAGE
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -10,9 +10,9 @@ import sys
 import unicodedata
 from pathlib import Path
 
-from testbench.cli.main import EXIT_OK, EXIT_USAGE
 from testbench.domain.verdict import Verdict
 from testbench.i18n import translator
+from testbench.runner.exits import EXIT_OK, EXIT_USAGE
 
 #: The verdicts a reviewer may retain, in the order they are listed to a person.
 OVERRIDABLE = (Verdict.PASS, Verdict.FAIL, Verdict.INCONCLUSIVE, Verdict.ERROR, Verdict.SKIPPED)

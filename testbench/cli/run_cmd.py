@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from testbench.cli.main import EXIT_USAGE
 from testbench.cli.progress import Progress
 from testbench.i18n import default_language, translator
+from testbench.runner.exits import EXIT_USAGE
 from testbench.runner.options import RUN, add_options, options_from_args
 
 if TYPE_CHECKING:

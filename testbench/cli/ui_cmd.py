@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from testbench.cli.main import EXIT_ENVIRONMENT, EXIT_USAGE
+from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_USAGE
 from testbench.runner.options import UI, add_options, options_from_args
 
 

@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from testbench.cli.main import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from testbench.runner.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
 
 def register(sub: argparse._SubParsersAction) -> None:
