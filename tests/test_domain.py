@@ -27,20 +27,26 @@ def test_every_action_has_a_handler_and_every_call_is_an_engine_method() -> None
 
 
 def test_every_recorded_event_kind_is_in_the_enum() -> None:
-    """Every literal kind passed to ``add_event`` in the package is an :class:`EventKind` value."""
-    kinds: set[str] = set()
+    """Every kind passed to ``add_event`` in the package is an :class:`EventKind` (a member, or its very string)."""
+    literals: set[str] = set()
+    members: set[str] = set()
     for path in SOURCE.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (
+            if not (
                 isinstance(node, ast.Call)
                 and isinstance(node.func, ast.Attribute)
                 and node.func.attr in ("add_event", "_event")
                 and node.args
-                and isinstance(node.args[0], ast.Constant)
             ):
-                kinds.add(node.args[0].value)
-    assert {"card-present", "step-start", "engine-restart"} <= kinds
-    assert kinds <= {k.value for k in EventKind}, sorted(kinds - {k.value for k in EventKind})
+                continue
+            kind = node.args[0]
+            if isinstance(kind, ast.Constant):
+                literals.add(kind.value)
+            elif isinstance(kind, ast.Attribute) and isinstance(kind.value, ast.Name) and kind.value.id == "EventKind":
+                members.add(kind.attr)
+    assert {"CARD_PRESENT", "STEP_START", "ENGINE_RESTART"} <= members | {k.name for k in EventKind if k in literals}
+    assert literals <= {k.value for k in EventKind}, sorted(literals - {k.value for k in EventKind})
+    assert members <= {k.name for k in EventKind}, sorted(members - {k.name for k in EventKind})
     assert EventKind.CARD_PRESENT == "card-present"  # stored as the same string as before
 
 
