@@ -39,6 +39,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "attempt-start": ("id", "run_id", "casebook_sha", "case_id", "number", "started_wall", "started_mono_ns"),
     "attempt-finish": ("id", "ended_wall", "duration_ms", "verdict", "reason"),
     "observations": ("id", "attempt_id", "step_id", "path", "value", "source"),
+    # schema v4: the provenance of observations that have one, chained by its own entry after theirs
+    "observation-provenance": ("id", "provenance"),
     "comparisons": ("id", "attempt_id", "expectation_id", "kind", "outcome", "data"),
     # optional: chained when the store calls record() for them (trace batches, file links)
     "trace_lines": (
@@ -74,6 +76,7 @@ _TABLE = {
     "attempt-start": "attempts",
     "attempt-finish": "attempts",
     "observations": "observations",
+    "observation-provenance": "observations",
     "comparisons": "comparisons",
     "annotations": "annotations",
     "trace_lines": "trace_lines",

@@ -204,9 +204,10 @@ def _copy_attempt(
     )
     new_id = int(cur.lastrowid or 0)
     chain.record(out, "attempt-start", new_id, new_id)
+    with_provenance = src.execute("PRAGMA user_version").fetchone()[0] >= 4  # observations' provenance (v4)
     for table, cols, chained in (
         ("events", _EVENT_COLS, True),
-        ("observations", _OBS_COLS, True),
+        ("observations", (*_OBS_COLS, "provenance") if with_provenance else _OBS_COLS, True),
         ("comparisons", _CMP_COLS, True),
         ("trace_lines", _TRACE_COLS, True),
     ):
@@ -223,6 +224,8 @@ def _copy_attempt(
         out.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", remapped)
         if chained:
             chain.record(out, table, first)
+        if table == "observations" and with_provenance:
+            chain.record(out, "observation-provenance", first)
     first = chain.last_id(out, "artifact_links") + 1
     out.executemany(
         "INSERT INTO artifact_links (sha256, attempt_id, step_id, name) VALUES (?,?,?,?)",

@@ -119,10 +119,23 @@ class SessionView:
         ]
 
     def observations(self, attempt_id: int) -> list[dict[str, Any]]:
+        """An attempt's observations; ``provenance`` says where an extracted value was read (file and offset,
+        or log line) or how an operator corrected it (``{"correction": {...}}``), None otherwise."""
+        provenance = "provenance" if self.schema_version >= 4 else "NULL"  # column of schema v4
         rows = self._conn.execute(
-            "SELECT step_id, path, value, source FROM observations WHERE attempt_id = ? ORDER BY id", (attempt_id,)
+            f"SELECT step_id, path, value, source, {provenance} FROM observations WHERE attempt_id = ? ORDER BY id",
+            (attempt_id,),
         )
-        return [{"step_id": r[0], "path": r[1], "value": codec.loads(r[2]), "source": r[3]} for r in rows]
+        return [
+            {
+                "step_id": r[0],
+                "path": r[1],
+                "value": codec.loads(r[2]),
+                "source": r[3],
+                "provenance": None if r[4] is None else codec.loads(r[4]),
+            }
+            for r in rows
+        ]
 
     def comparisons(self, attempt_id: int) -> list[dict[str, Any]]:
         rows = self._conn.execute("SELECT data FROM comparisons WHERE attempt_id = ? ORDER BY id", (attempt_id,))

@@ -166,8 +166,15 @@ def _v3(conn: sqlite3.Connection) -> None:
     chain.backfill_states(conn)
 
 
+def _v4(conn: sqlite3.Connection) -> None:
+    """v4: an observation keeps where it was read (assisted operator mode): the file and offset, or the
+    log line, of an extracted value, or the correction an operator made to it with its reason. JSON,
+    NULL when the producer gave none (an engine's result, a keyed value). Chained by its own entries."""
+    conn.execute("ALTER TABLE observations ADD COLUMN provenance TEXT")
+
+
 #: MIGRATIONS[i] brings a file from version i to version i + 1.
-MIGRATIONS: list[Migration] = [_v1, _v2, _v3]
+MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

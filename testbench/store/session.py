@@ -16,7 +16,7 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -301,12 +301,22 @@ class SessionStore:
             return self._insert_event(kind, data, run_id, attempt_id, step_id)
 
     def end_step(
-        self, attempt_id: int, step_id: str, observations: dict[str, Any], source: str, data: Any = None
+        self,
+        attempt_id: int,
+        step_id: str,
+        observations: dict[str, Any],
+        source: str,
+        data: Any = None,
+        origins: Mapping[str, tuple[str, Any]] | None = None,
     ) -> None:
-        """A step's observations and its ``step-end`` event, committed together when the step ends."""
+        """A step's observations and its ``step-end`` event, committed together when the step ends.
+
+        ``origins`` gives some paths their own source and provenance (an extracted value and where it
+        was read, a correction and its reason); the other paths take ``source`` and no provenance.
+        """
         with self.transaction():
             if observations:
-                self._insert_observations(attempt_id, step_id, observations, source)
+                self._insert_observations(attempt_id, step_id, observations, source, origins)
             self._insert_event(EventKind.STEP_END, data, None, attempt_id, step_id)
 
     def add_observations(self, attempt_id: int, step_id: str | None, values: dict[str, Any], source: str) -> None:
@@ -338,13 +348,28 @@ class SessionStore:
         chain.record(self.conn, "events", event_id, rows=[(event_id, *row)])  # integrity chain, hashed from memory
         return event_id
 
-    def _insert_observations(self, attempt_id: int, step_id: str | None, values: dict[str, Any], source: str) -> None:
+    def _insert_observations(
+        self,
+        attempt_id: int,
+        step_id: str | None,
+        values: dict[str, Any],
+        source: str,
+        origins: Mapping[str, tuple[str, Any]] | None = None,
+    ) -> None:
+        origins = origins or {}
+        rows = []
+        for path, value in values.items():
+            own_source, provenance = origins.get(path, (source, None))
+            prov = None if provenance is None else codec.dumps(provenance)
+            rows.append((attempt_id, step_id, path, codec.dumps(value), own_source, prov))
         first = chain.last_id(self.conn, "observations") + 1  # integrity chain
         self.conn.executemany(
-            "INSERT INTO observations (attempt_id, step_id, path, value, source) VALUES (?,?,?,?,?)",
-            [(attempt_id, step_id, path, codec.dumps(value), source) for path, value in values.items()],
+            "INSERT INTO observations (attempt_id, step_id, path, value, source, provenance) VALUES (?,?,?,?,?,?)",
+            rows,
         )
         chain.record(self.conn, "observations", first)  # integrity chain
+        if any(row[5] is not None for row in rows):
+            chain.record(self.conn, "observation-provenance", first)  # the provenance is covered too
 
     def _insert_comparisons(self, attempt_id: int, rows: Sequence[tuple[str, str, str, Any]]) -> None:
         first = chain.last_id(self.conn, "comparisons") + 1  # integrity chain
