@@ -141,6 +141,34 @@ def _unreadable(exc: OSError | ValueError) -> str:
     return str(exc)
 
 
+def apply_profile(options: CampaignOptions) -> CampaignOptions:
+    """Load ``--sut-profile`` into ``options`` (in place, once; the workstation's bench factory shares them).
+
+    The profile's product fills the identity the command line left empty, its syslog port is used when
+    ``--syslog`` is not given, its first output folder (``fse`` first) is operator mode's watch when
+    ``--watch`` is not given, and its logs join the capture (:meth:`Campaign._start_capture`).
+    """
+    bench = options.bench
+    if bench.sut_profile is None or bench.profile is not None:
+        return options
+    from testbench.sut.profile import SutProfileError, load_profile
+
+    try:
+        profile = load_profile(bench.sut_profile)
+    except SutProfileError as exc:
+        raise CampaignError([exc.text()]) from None
+    bench.profile = profile
+    identity, product = options.identity, profile.product
+    identity.sut = identity.sut or product.name
+    identity.sut_version = identity.sut_version or product.version
+    identity.agrement = identity.agrement or product.agrement
+    if options.capture.syslog_port is None:
+        options.capture.syslog_port = profile.syslog_port
+    if bench.watch_dir is None and profile.outputs:
+        bench.watch_dir = profile.outputs.get("fse") or next(iter(profile.outputs.values()))
+    return options
+
+
 class Campaign:
     """One campaign's sequence, for the CLI and the workstation alike.
 
@@ -163,7 +191,7 @@ class Campaign:
     ) -> None:
         self.casebooks = list(casebooks)
         self.session = session
-        self.options = options or CampaignOptions()
+        self.options = apply_profile(options or CampaignOptions())
         self.operator = operator or make_operator(self.options.attestations)
         self.listener = listener
         self.notify = notify
@@ -287,7 +315,9 @@ class Campaign:
         the lines while the case runs.
         """
         options = self.options.capture
-        if not options.active:
+        profile = self.options.bench.profile
+        profile_sources = [source.capture_kwargs() for source in (profile.log_sources if profile else ())]
+        if not options.active and not profile_sources:
             return None
         from testbench.traces.capture import TraceCapture, parse_file_spec
 
@@ -298,8 +328,8 @@ class Campaign:
 
         capture = TraceCapture(write)
         try:
-            for spec in options.app_logs:
-                capture.add_files(**parse_file_spec(spec))
+            for source in [*map(parse_file_spec, options.app_logs), *profile_sources]:
+                capture.add_files(**source)
             if options.syslog_port is not None:
                 receiver = capture.add_syslog(port=options.syslog_port)
                 if self.notify:

@@ -15,7 +15,10 @@ import argparse
 from collections.abc import Iterator
 from dataclasses import MISSING, Field, dataclass, field, fields, is_dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from testbench.sut.profile import SutProfile
 
 RUN, UI, DEMO = "run", "ui", "demo"
 #: the commands that run cases on a bench: they share every bench, capture and identity option
@@ -59,6 +62,15 @@ class BenchOptions:
         metavar="DIR",
         help="mode opérateur : dossier où le logiciel testé écrit ses FSE et lots B2 (capturés comme pièces)",
     )
+    # the application under test as a profile (testbench.sut): identity, logs, output folders, extractors
+    sut_profile: Path | None = _option(
+        ("--sut-profile",),
+        type=Path,
+        metavar="PROFILE",
+        help="profil du logiciel testé (sut.toml) : identité, journaux, dossiers de sortie, extracteurs",
+    )
+    #: the loaded profile (``runner.campaign.apply_profile``), not a command-line option
+    profile: SutProfile | None = field(default=None, compare=False)
 
 
 @dataclass

@@ -1,0 +1,1 @@
+"""The application under test as a profile (``sut.toml``): its identity, logs, outputs, extractors, guidance."""

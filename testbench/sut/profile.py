@@ -1,0 +1,329 @@
+"""The application profile (``sut.toml``, our format; docs/sut-profile.md): read and checked here.
+
+A profile says what the bench needs to know of the editor's application on exam day: its identity
+(the report's cover), the logs it writes (followed like ``--app-log``), its syslog port, the folders it
+writes its FSE, lots and returns into, the extractors that read observations out of those, and how the
+product performs each engine step (guidance for the operator). Relative paths are read from the
+profile's folder, so a profile travels with the application's folder.
+
+Errors name the place: ``file:line:col`` for TOML syntax, ``file: [section].key : message`` for the
+rest, in French (the catalogue gives their English, :meth:`SutProfileError.text`).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+from testbench.domain.vocabulary import ENGINE_CALLS
+from testbench.i18n import colon, translator
+from testbench.traces.parsers import PRESETS, LineFormat, get_format
+
+if TYPE_CHECKING:
+    from testbench.extract.spec import ExtractorSpec
+
+def _t(text: str) -> str:
+    """Marks a French message for the catalogue; it is translated when shown (:meth:`SutProfileError.text`)."""
+    return text
+
+
+_TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+class SutProfileError(Exception):
+    """A profile that cannot be used; ``text()`` says where and why, in the language asked."""
+
+    def __init__(
+        self,
+        file: Path,
+        message: str,
+        *,
+        where: str = "",
+        line: int | None = None,
+        col: int | None = None,
+        **params: Any,
+    ) -> None:
+        self.file, self.message, self.where, self.line, self.col, self.params = file, message, where, line, col, params
+        super().__init__(self.text("fr"))
+
+    def text(self, lang: str | None = None) -> str:
+        t = translator(lang)
+        message = t(self.message).format(**{k: t(v) if isinstance(v, str) else v for k, v in self.params.items()})
+        if self.line is not None:
+            return f"{self.file}:{self.line}:{self.col}: {message}"
+        if self.where:
+            return f"{self.file}: {self.where}{colon(lang)}{message}"
+        return f"{self.file}: {message}"
+
+
+@dataclass(frozen=True)
+class Product:
+    """The product's identity, as the report's cover names it."""
+
+    name: str
+    version: str = ""
+    editor: str = ""
+    agrement: str = ""
+
+
+@dataclass(frozen=True)
+class LogSource:
+    """One ``[[logs]]`` entry: what :meth:`TraceCapture.add_files` needs to follow it."""
+
+    path: str  # absolute path or glob
+    encoding: str = "utf-8"
+    channel: str = "app"
+    fmt: str | LineFormat = "auto"  # a preset name, "auto", or the profile's own pattern
+    clock_offset_ms: float = 0.0
+
+    def capture_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments of ``TraceCapture.add_files`` for this source."""
+        return {
+            "patterns": self.path,
+            "channel": self.channel,
+            "fmt": self.fmt,
+            "encoding": self.encoding,
+            "clock_offset_s": self.clock_offset_ms / 1000 if self.clock_offset_ms else None,
+        }
+
+    def spec(self) -> str:
+        """The same source as an ``--app-log`` spec string (a custom pattern cannot travel there: ``auto``)."""
+        fmt = self.fmt if isinstance(self.fmt, str) else "auto"
+        parts = [self.path, f"channel={self.channel}", f"format={fmt}", f"encoding={self.encoding}"]
+        if self.clock_offset_ms:
+            parts.append(f"offset={self.clock_offset_ms / 1000:g}")
+        return ";".join(parts)
+
+
+@dataclass(frozen=True)
+class Guidance:
+    """How this product performs one engine call (« Facturation > Nouvelle facture »)."""
+
+    menu: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class SutProfile:
+    product: Product
+    log_sources: tuple[LogSource, ...]
+    syslog_port: int | None
+    outputs: Mapping[str, Path]
+    extractors: tuple[ExtractorSpec, ...]
+    guidance: Mapping[str, Guidance]
+    path: Path
+    logs: tuple[str, ...] = field(default=())  # the sources as --app-log spec strings
+
+    def __post_init__(self) -> None:
+        if not self.logs:
+            object.__setattr__(self, "logs", tuple(s.spec() for s in self.log_sources))
+
+    def watched_files(self, spec: ExtractorSpec) -> list[Path]:
+        """The files an extractor reads (its ``files``: an output key, or a glob), oldest first."""
+        if not spec.files:
+            return []
+        if spec.files in self.outputs:
+            folder, pattern = self.outputs[spec.files], "*"
+        else:
+            glob = Path(spec.files)
+            glob = glob if glob.is_absolute() else self.path.parent / glob
+            folder, pattern = glob.parent, glob.name
+        if not folder.is_dir():
+            return []
+        found = [p for p in folder.glob(pattern) if p.is_file()]
+        return sorted(found, key=lambda p: (p.stat().st_mtime, p.name))
+
+
+# --- reading ---------------------------------------------------------------------------------------
+
+_SECTIONS = {"product", "logs", "syslog", "outputs", "extractors", "guidance"}
+_PRODUCT_KEYS = {"name", "version", "editor", "agrement"}
+_LOG_KEYS = {"path", "encoding", "channel", "format", "pattern", "ts_format", "tz", "clock_offset_ms"}
+_GUIDANCE_KEYS = {"menu", "note"}
+
+
+class _Reader:
+    """Checks one parsed document; each problem raised as a :class:`SutProfileError` naming its key."""
+
+    def __init__(self, file: Path) -> None:
+        self.file = file
+        self.base = file.parent
+
+    def fail(self, where: str, message: str, **params: Any) -> SutProfileError:
+        return SutProfileError(self.file, message, where=where, **params)
+
+    def table(self, value: Any, where: str) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.fail(where, _t("une table est attendue"))
+        return value
+
+    def known(self, table: Mapping[str, Any], keys: set[str], where: str) -> None:
+        for key in table:
+            if key not in keys:
+                allowed = ", ".join(sorted(keys))
+                raise self.fail(f"{where}.{key}", _t("clé inconnue (clés permises : {keys})"), keys=allowed)
+
+    def string(self, table: Mapping[str, Any], key: str, where: str, *, required: bool = False) -> str:
+        if key not in table:
+            if required:
+                raise self.fail(f"{where}.{key}", _t("clé obligatoire absente"))
+            return ""
+        value = table[key]
+        if not isinstance(value, str):
+            raise self.fail(f"{where}.{key}", _t("une chaîne de caractères est attendue"))
+        if required and not value.strip():
+            raise self.fail(f"{where}.{key}", _t("valeur vide"))
+        return value
+
+    def number(self, table: Mapping[str, Any], key: str, where: str) -> float:
+        value = table.get(key, 0)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self.fail(f"{where}.{key}", _t("un nombre est attendu"))
+        return float(value)
+
+    def resolve(self, path: str) -> Path:
+        p = Path(path).expanduser()
+        return p if p.is_absolute() else self.base / p
+
+    def product(self, doc: Mapping[str, Any]) -> Product:
+        if "product" not in doc:
+            raise self.fail("[product]", _t("section obligatoire absente"))
+        table = self.table(doc["product"], "[product]")
+        self.known(table, _PRODUCT_KEYS, "[product]")
+        return Product(
+            name=self.string(table, "name", "[product]", required=True),
+            version=self.string(table, "version", "[product]"),
+            editor=self.string(table, "editor", "[product]"),
+            agrement=self.string(table, "agrement", "[product]"),
+        )
+
+    def log_source(self, value: Any, where: str) -> LogSource:
+        table = self.table(value, where)
+        self.known(table, _LOG_KEYS, where)
+        path = str(self.resolve(self.string(table, "path", where, required=True)))
+        encoding = self.string(table, "encoding", where) or "utf-8"
+        try:
+            "".encode(encoding)
+        except LookupError:
+            raise self.fail(f"{where}.encoding", _t("encodage inconnu « {encoding} »"), encoding=encoding) from None
+        fmt: str | LineFormat = self.string(table, "format", where) or "auto"
+        if "pattern" in table:
+            if "format" in table:
+                raise self.fail(f"{where}.pattern", _t("« format » et « pattern » s'excluent : l'un ou l'autre"))
+            custom = {
+                "name": "profil",
+                "pattern": self.string(table, "pattern", where, required=True),
+                "ts_format": self.string(table, "ts_format", where) or "iso",
+                "tz": self.string(table, "tz", where) or "local",
+            }
+            try:
+                fmt = get_format(custom)
+            except (ValueError, re.error) as exc:
+                raise self.fail(f"{where}.pattern", _t("motif invalide ({reason})"), reason=str(exc)) from None
+        elif fmt != "auto" and fmt not in PRESETS:
+            names = ", ".join(["auto", *sorted(PRESETS)])
+            raise self.fail(f"{where}.format", _t("format inconnu « {fmt} » (formats : {names})"), fmt=fmt, names=names)
+        else:
+            for key in ("ts_format", "tz"):
+                if key in table:
+                    raise self.fail(f"{where}.{key}", _t("n'a de sens qu'avec « pattern »"))
+        return LogSource(
+            path=path,
+            encoding=encoding,
+            channel=self.string(table, "channel", where) or "app",
+            fmt=fmt,
+            clock_offset_ms=self.number(table, "clock_offset_ms", where),
+        )
+
+    def array(self, doc: Mapping[str, Any], key: str) -> list[Any]:
+        value = doc.get(key, [])
+        if not isinstance(value, list):
+            raise self.fail(f"[[{key}]]", _t("un tableau de tables est attendu ([[{key}]])"), key=key)
+        return value
+
+    def syslog(self, doc: Mapping[str, Any]) -> int | None:
+        if "syslog" not in doc:
+            return None
+        table = self.table(doc["syslog"], "[syslog]")
+        self.known(table, {"port"}, "[syslog]")
+        port = table.get("port")
+        if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
+            raise self.fail("[syslog].port", _t("un port entre 0 et 65535 est attendu"))
+        return port
+
+    def outputs(self, doc: Mapping[str, Any]) -> dict[str, Path]:
+        table = self.table(doc.get("outputs", {}), "[outputs]")
+        return {key: self.resolve(self.string(table, key, "[outputs]", required=True)) for key in table}
+
+    def extractors(self, doc: Mapping[str, Any]) -> tuple[ExtractorSpec, ...]:
+        items = self.array(doc, "extractors")
+        if not items:
+            return ()
+        from testbench.extract.spec import parse_extractor
+
+        specs = []
+        for i, item in enumerate(items, start=1):
+            where = f"[extractors][{i}]"
+            try:
+                specs.append(parse_extractor(self.table(item, where), where))
+            except ValueError as exc:
+                raise SutProfileError(self.file, str(exc)) from None
+        return tuple(specs)
+
+    def guidance(self, doc: Mapping[str, Any]) -> dict[str, Guidance]:
+        table = self.table(doc.get("guidance", {}), "[guidance]")
+        out = {}
+        for call, value in table.items():
+            where = f"[guidance.{call}]"
+            if call not in ENGINE_CALLS:
+                calls = ", ".join(ENGINE_CALLS)
+                raise self.fail(where, _t("étape inconnue (étapes : {calls})"), calls=calls)
+            entry = self.table(value, where)
+            self.known(entry, _GUIDANCE_KEYS, where)
+            out[call] = Guidance(menu=self.string(entry, "menu", where), note=self.string(entry, "note", where))
+        return out
+
+
+def load_profile(path: Path | str) -> SutProfile:
+    """Read and check a profile; :class:`SutProfileError` names the first problem's place."""
+    file = Path(path)
+    try:
+        raw = file.read_bytes()
+    except OSError as exc:
+        from testbench.fmt import os_reason
+
+        raise SutProfileError(file, _t("profil illisible ({reason})"), reason=os_reason(exc)) from None
+    try:
+        doc = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise SutProfileError(file, _t("le profil n'est pas du texte UTF-8")) from None
+    except tomllib.TOMLDecodeError as exc:
+        at = _TOML_AT.search(str(exc))
+        line, col = (int(at[1]), int(at[2])) if at else (1, 1)
+        raise SutProfileError(file, _t("syntaxe TOML invalide"), line=line, col=col) from None
+    reader = _Reader(file.resolve())
+    reader.file = file  # errors name the file as the person gave it
+    for key in doc:
+        if key not in _SECTIONS:
+            names = ", ".join(sorted(_SECTIONS))
+            raise reader.fail(f"[{key}]", _t("section inconnue (sections : {names})"), names=names)
+    sources = tuple(reader.log_source(v, f"[logs][{i}]") for i, v in enumerate(reader.array(doc, "logs"), start=1))
+    return SutProfile(
+        product=reader.product(doc),
+        log_sources=sources,
+        syslog_port=reader.syslog(doc),
+        outputs=MappingProxyType(reader.outputs(doc)),
+        extractors=reader.extractors(doc),
+        guidance=MappingProxyType(reader.guidance(doc)),
+        path=file.resolve(),
+    )
+
+
+def describe_format(fmt: str | LineFormat, t: Callable[[str], str]) -> str:
+    """A source's line format as a person reads it (a preset's name, or « motif du profil »)."""
+    return fmt if isinstance(fmt, str) else t("motif du profil")
