@@ -52,6 +52,7 @@ class OperatorModeEngine(OperatorEngine):
         step = Step(
             id=self._step.id,
             kind=StepKind.MANUAL,
+            params={"engine_call": prompt.action, "request": prompt.request},  # for a scripted operator
             instruction=prompt.instruction,
             observe=tuple(Observe(f"{root}.{path}", label) for path, label in fields),
             source=self._step.source,
