@@ -61,11 +61,20 @@ class ErpLog:
         self._fh.close()
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write under a temporary name, then rename: a watcher never sees a partial FSE."""
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
+def write_atomically(path: Path, data: bytes, tmp_dir: Path) -> None:
+    """Write in a scratch folder, then rename into place: a watcher never sees a partial FSE."""
+    tmp = tmp_dir / (path.name + ".tmp")
+    tmp.write_bytes(data)
     os.replace(tmp, path)
+
+
+def fse_document(xml: str) -> bytes:
+    """The engine's FSE as this application files it: declared UTF-8, one element per line."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    root = etree.fromstring(xml.encode("utf-8"), parser)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
 def write_in_chunks(path: Path, data: bytes, pause: float = CHUNK_PAUSE) -> None:
@@ -91,13 +100,16 @@ class DemoErp:
         self.workdir = workdir
         self.fse_dir = workdir / "out" / "fse"
         self.lots_dir = workdir / "out" / "lots"
-        for folder in (self.fse_dir, self.lots_dir):
+        self.tmp_dir = workdir / "tmp"
+        for folder in (self.fse_dir, self.lots_dir, self.tmp_dir):
             folder.mkdir(parents=True, exist_ok=True)
         self.log = ErpLog(workdir / "logs" / LOG_NAME)
         self.engine = engine
         self.flaw = flaw
         self._aliases: dict[str, str] = {}  # invoice number or reference -> the engine's invoice id
-        self.log.write("INFO", "APP", "Démarrage de Démo ERP PSAD 4.2.0" + (f" (défaut planté : {flaw})" if flaw else ""))
+        self.log.write(
+            "INFO", "APP", "Démarrage de Démo ERP PSAD 4.2.0" + (f" (défaut planté : {flaw})" if flaw else "")
+        )
 
     def handle(self, command: dict[str, Any]) -> dict[str, Any]:
         from testbench.domain.refusal import EngineRefusal
@@ -127,7 +139,7 @@ class DemoErp:
         for alias in (number, invoice_id, str(request.get("invoice_ref", ""))):
             self._aliases[alias] = invoice_id
         path = self.fse_dir / f"FSE_{number}.xml"
-        write_atomically(path, result["fse"])
+        write_atomically(path, fse_document(result["fse"]), self.tmp_dir)
         t = result["totals"]
         self.log.write(
             "INFO",
@@ -159,7 +171,9 @@ class DemoErp:
 
     def do_adri_query(self, command: dict[str, Any]) -> dict[str, Any]:
         result = self.engine.adri_query(dict(command.get("request") or {}))
-        self.log.write("INFO", "ADRI", f"Interrogation ADRi : droits ouverts {'oui' if result.get('rights_open') else 'non'}")
+        self.log.write(
+            "INFO", "ADRI", f"Interrogation ADRi : droits ouverts {'oui' if result.get('rights_open') else 'non'}"
+        )
         return {}
 
     def do_read_returns(self, command: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,167 @@
+"""The scripted operator: performs each engine step in the demo application, keys no value.
+
+In assisted operator mode the runner hands every engine step to the campaign's operator as a manual step
+whose ``params`` carry the engine call and the request the bench would have sent
+(:mod:`testbench.engines.operator.mode`). :class:`ScriptedOperator` turns it into the application's
+command, sends it to the demo application's process and attests the step done with NO values: every
+observed value must then come from the bench's own extraction of the application's log and files, as on
+exam day. Manual steps of the casebook go to a fallback operator (prepared attestations, or nobody).
+
+:func:`start_demo_app` starts the application as a separate process (``python -m testbench.demoapp``)
+in a working folder; the returned :class:`DemoApp` gives its profile and a scripted operator.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import queue
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+from testbench.demoapp import FLAWS, PROFILE
+from testbench.domain.attestation import Attestation, Operator
+
+OPERATOR_NAME = "opérateur scripté (application de démonstration)"
+ANSWER_TIMEOUT = 60.0  # seconds: the application's first invoice starts its engine
+
+
+class DemoAppError(Exception):
+    """The demo application did not answer, or is not running."""
+
+
+class DemoApp:
+    """The demo application's process: one JSON command per line in, one JSON answer per line out."""
+
+    def __init__(self, workdir: Path, flaw: str | None = None, timeout: float = ANSWER_TIMEOUT) -> None:
+        if flaw is not None and flaw not in FLAWS:
+            raise ValueError(f"défaut inconnu : {flaw} (défauts connus : {', '.join(FLAWS)})")
+        self.workdir = Path(workdir)
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.profile_path = self.workdir / PROFILE.name  # its paths are the working folder's
+        shutil.copyfile(PROFILE, self.profile_path)
+        self.flaw = flaw
+        self.timeout = timeout
+        command = [sys.executable, "-m", "testbench.demoapp", "--workdir", str(self.workdir)]
+        if flaw:
+            command += ["--flaw", flaw]
+        self._proc = subprocess.Popen(
+            command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            encoding="utf-8",
+        )
+        self._answers: queue.Queue[str | None] = queue.Queue()
+        self._lock = threading.Lock()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    @property
+    def pid(self) -> int:
+        return self._proc.pid
+
+    def _read(self) -> None:
+        assert self._proc.stdout is not None
+        for line in self._proc.stdout:
+            self._answers.put(line)
+        self._answers.put(None)
+
+    def send(self, command: dict[str, Any]) -> dict[str, Any]:
+        """Send one command and wait for its answer (a portable pipe read by a thread, with a timeout)."""
+        with self._lock:
+            if self._proc.poll() is not None or self._proc.stdin is None:
+                raise DemoAppError("l'application de démonstration est arrêtée")
+            try:
+                self._proc.stdin.write(json.dumps(command) + "\n")
+                self._proc.stdin.flush()
+                line = self._answers.get(timeout=self.timeout)
+            except (OSError, queue.Empty) as exc:
+                raise DemoAppError(f"l'application de démonstration ne répond pas ({exc or 'délai dépassé'})") from None
+            if line is None:
+                raise DemoAppError("l'application de démonstration s'est arrêtée")
+            answer = json.loads(line)
+            return answer if isinstance(answer, dict) else {"ok": False, "error": "réponse illisible"}
+
+    def operator(self, fallback: Operator | None = None) -> ScriptedOperator:
+        return ScriptedOperator(self, fallback)
+
+    def close(self) -> None:
+        """Ask the application to quit (it stops its engine and closes its log), else end it."""
+        with contextlib.suppress(DemoAppError, OSError, ValueError):
+            self.send({"do": "quit"})
+        with contextlib.suppress(OSError):
+            if self._proc.stdin is not None:
+                self._proc.stdin.close()
+        try:
+            self._proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self._proc.kill()
+            self._proc.wait()
+
+    def __enter__(self) -> DemoApp:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def start_demo_app(workdir: Path, flaw: str | None = None) -> DemoApp:
+    """Start the demo application in ``workdir`` (its logs/ and out/ folders), as a separate process."""
+    return DemoApp(workdir, flaw)
+
+
+class ScriptedOperator:
+    """An :class:`Operator` that performs engine steps in the demo application and keys no value."""
+
+    def __init__(self, app: DemoApp, fallback: Operator | None = None, name: str = OPERATOR_NAME) -> None:
+        self.app = app
+        self.fallback = fallback
+        self.name = name
+        self._case: str | None = None
+        self._invoices: list[str] = []  # the application's ids of the invoices created in the current case
+
+    def command(self, case_id: str, call: str, request: dict[str, Any]) -> dict[str, Any]:
+        """The application command for an engine call: what the operator does in its screens.
+
+        Securing and building a lot act on the invoices this operator created in the case (the invoice
+        on screen), whatever the bench calls them; the bench's own ids are the fallback.
+        """
+        if case_id != self._case:
+            self._case, self._invoices = case_id, []
+        if call == "create_invoice":
+            return {"do": "create_invoice", "request": request}
+        if call == "secure_invoice":
+            return {
+                "do": "secure_invoice",
+                "invoice_id": self._invoices[-1] if self._invoices else request.get("invoice_id"),
+            }
+        if call == "build_lot":
+            return {"do": "build_lot", "invoice_ids": list(self._invoices) or list(request.get("invoice_ids") or [])}
+        return {"do": call, "request": request}
+
+    def perform(self, case: Any, step: Any) -> Attestation | None:
+        params = getattr(step, "params", None) or {}
+        call = params.get("engine_call")
+        if not call:  # a manual step of the casebook
+            return self.fallback.perform(case, step) if self.fallback is not None else None
+        try:
+            answer = self.app.send(self.command(case.id, str(call), dict(params.get("request") or {})))
+        except DemoAppError as exc:
+            self.notify(str(exc))
+            return None  # nobody could perform it: the case waits, like a manual step
+        if not answer.get("ok"):
+            refusal = answer.get("refusal")
+            note = f"{refusal} : {answer.get('error', '')}" if refusal else str(answer.get("error", ""))
+            return Attestation(confirmed=False, operator=self.name, note=note)
+        if call == "create_invoice" and answer.get("invoice_id"):
+            self._invoices.append(str(answer["invoice_id"]))
+        return Attestation(confirmed=True, operator=self.name)
+
+    def notify(self, message: str) -> None:
+        if self.fallback is not None:
+            self.fallback.notify(message)
