@@ -32,6 +32,7 @@ COMMAND_MODULES = (
     "testbench.cli.review_cmd",
     "testbench.cli.diff_cmd",
     "testbench.cli.merge_cmd",
+    "testbench.cli.sut_cmd",
 )
 
 

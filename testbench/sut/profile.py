@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -26,6 +26,7 @@ from testbench.traces.parsers import PRESETS, LineFormat, get_format
 
 if TYPE_CHECKING:
     from testbench.extract.spec import ExtractorSpec
+
 
 def _t(text: str) -> str:
     """Marks a French message for the catalogue; it is translated when shown (:meth:`SutProfileError.text`)."""
@@ -46,13 +47,17 @@ class SutProfileError(Exception):
         where: str = "",
         line: int | None = None,
         col: int | None = None,
+        placed: bool = False,
         **params: Any,
     ) -> None:
         self.file, self.message, self.where, self.line, self.col, self.params = file, message, where, line, col, params
+        self.placed = placed  # the message names its place itself (an extractor's problem)
         super().__init__(self.text("fr"))
 
     def text(self, lang: str | None = None) -> str:
         t = translator(lang)
+        if self.placed:
+            return t(self.message)
         message = t(self.message).format(**{k: t(v) if isinstance(v, str) else v for k, v in self.params.items()})
         if self.line is not None:
             return f"{self.file}:{self.line}:{self.col}: {message}"
@@ -270,9 +275,9 @@ class _Reader:
         for i, item in enumerate(items, start=1):
             where = f"[extractors][{i}]"
             try:
-                specs.append(parse_extractor(self.table(item, where), where))
-            except ValueError as exc:
-                raise SutProfileError(self.file, str(exc)) from None
+                specs.append(parse_extractor(self.table(item, where), f"{self.file}: {where}"))
+            except ValueError as exc:  # its message starts with the file and the table
+                raise SutProfileError(self.file, str(exc), placed=True) from None
         return tuple(specs)
 
     def guidance(self, doc: Mapping[str, Any]) -> dict[str, Guidance]:
@@ -322,8 +327,3 @@ def load_profile(path: Path | str) -> SutProfile:
         guidance=MappingProxyType(reader.guidance(doc)),
         path=file.resolve(),
     )
-
-
-def describe_format(fmt: str | LineFormat, t: Callable[[str], str]) -> str:
-    """A source's line format as a person reads it (a preset's name, or « motif du profil »)."""
-    return fmt if isinstance(fmt, str) else t("motif du profil")

@@ -1,0 +1,99 @@
+"""``testbench sut``: the application profile (``sut.toml``) — ``init`` writes a first one, ``check`` tries it.
+
+Exit codes: 0 done; 3 usage or invalid input (a profile that does not load, a file already there, an
+extractor that cannot read what is there now).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from testbench.i18n import LANGUAGES, colon, translator
+from testbench.runner.exits import EXIT_OK, EXIT_USAGE
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    sut = sub.add_parser("sut", help="profil du logiciel testé (sut.toml) : le créer, le vérifier")
+    sut_sub = sut.add_subparsers(dest="sut_command")
+    check = sut_sub.add_parser("check", help="montrer ce que le profil capterait et extrairait maintenant")
+    check.add_argument("profile", type=Path, metavar="PROFILE")
+    check.add_argument("--lines", type=int, default=10, metavar="N", help="lignes de journal montrées par source")
+    check.add_argument("--lang", choices=LANGUAGES, default=None, help="langue (fr par défaut)")
+    check.set_defaults(func=cmd_check)
+    init = sut_sub.add_parser("init", help="écrire un premier profil en observant le logiciel testé")
+    init.add_argument("--output", type=Path, default=Path("sut.toml"), metavar="FILE", help="profil à écrire")
+    init.add_argument("--name", default="", metavar="NOM", help="nom du logiciel testé")
+    init.add_argument("--logs", default="", metavar="GLOB", help="journal de l'application (chemin ou motif)")
+    init.add_argument("--fse", default="", metavar="DIR", help="dossier où il écrit ses FSE")
+    init.add_argument("--lots", default="", metavar="DIR", help="dossier où il écrit ses lots")
+    init.add_argument("--returns", default="", metavar="DIR", help="dossier où il reçoit les retours")
+    init.add_argument("--watch-seconds", type=float, default=5.0, metavar="N", help="durée d'observation des journaux")
+    init.add_argument("--yes", action="store_true", help="ne rien demander (ce qui n'est pas donné reste vide)")
+    init.add_argument("--force", action="store_true", help="remplacer un profil existant")
+    init.add_argument("--lang", choices=LANGUAGES, default=None, help="langue (fr par défaut)")
+    init.set_defaults(func=cmd_init)
+    sut.set_defaults(func=lambda args: (sut.print_help(), EXIT_USAGE)[1])
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from testbench.sut.check import check_profile, render
+    from testbench.sut.profile import SutProfileError, load_profile
+
+    t = translator(args.lang)
+    try:
+        profile = load_profile(args.profile)
+    except SutProfileError as exc:
+        print(f"testbench sut check: {exc.text(args.lang)}", file=sys.stderr)
+        return EXIT_USAGE
+    report = check_profile(profile, lines=max(1, args.lines))
+    for line in render(report, t):
+        print(line)
+    return EXIT_OK if report.ok else EXIT_USAGE
+
+
+def _ask(question: str) -> str:
+    """One answer from standard input (the question on stderr); the end of input is an empty answer."""
+    print(question + colon(), end="", file=sys.stderr, flush=True)
+    line = sys.stdin.readline()
+    return line.rstrip("\r\n")
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from testbench.sut.init import InitAnswers, ask_missing, profile_text, sample_logs
+    from testbench.sut.profile import SutProfileError, load_profile
+
+    t = translator(args.lang)
+    output: Path = args.output
+    if output.exists() and not args.force:
+        refusal = t("le fichier existe déjà (--force pour le remplacer)")
+        print(f"testbench sut init: {output}: {refusal}", file=sys.stderr)
+        return EXIT_USAGE
+    answers = InitAnswers(logs=args.logs, fse=args.fse, lots=args.lots, returns=args.returns, name=args.name)
+    if not args.yes:
+        answers = ask_missing(answers, _ask, t)
+    sample = None
+    if answers.logs:
+        seconds = max(0.0, args.watch_seconds)
+        print(t("observation des journaux pendant {seconds} s…").format(seconds=f"{seconds:g}"), file=sys.stderr)
+        sample = sample_logs(answers.logs, seconds)
+        if not sample.files:
+            print(t("aucun fichier ne correspond à {pattern}").format(pattern=answers.logs), file=sys.stderr)
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(profile_text(answers, sample, output, t), encoding="utf-8")
+        load_profile(output)  # what was written must load
+    except OSError as exc:
+        from testbench.fmt import os_reason
+
+        print(f"testbench sut init: {output}: {os_reason(exc, t)}", file=sys.stderr)
+        return EXIT_USAGE
+    except SutProfileError as exc:
+        print(f"testbench sut init: {exc.text(args.lang)}", file=sys.stderr)
+        return EXIT_USAGE
+    print(t("profil écrit : {path}").format(path=output))
+    if sample is not None and sample.files:
+        print(t("format de ligne proposé : {fmt}").format(fmt=sample.fmt))
+    print(t("vérifiez-le : testbench sut check {path}").format(path=output))
+    return EXIT_OK

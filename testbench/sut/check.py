@@ -1,0 +1,224 @@
+"""``testbench sut check``: what a profile would capture and extract from what is there now.
+
+Reads the last lines of each log source (with the format the capture would use), lists each output
+folder's newest files, and runs each extractor on the newest complete file of its folder, or on the
+last log lines of its channel: the values the bench would observe for the application's last case,
+each with its provenance. Nothing is written.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from testbench.extract.model import Extracted, ExtractError
+from testbench.sut.profile import LogSource, SutProfile, _t
+from testbench.traces.model import TraceLine
+from testbench.traces.parsers import LineFormat, StreamParser, detect_format, get_format
+
+#: bytes read from the end of a log file to find its last lines
+TAIL_BYTES = 256 << 10
+
+
+@dataclass
+class LogReading:
+    """One source's last lines as the capture would parse them."""
+
+    source: LogSource
+    file: Path | None
+    fmt: str  # the preset used (``auto`` resolved)
+    lines: list[TraceLine] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)  # each line's message, as its format reads it
+    problem: str = ""
+
+
+@dataclass
+class ExtractorReading:
+    name: str
+    kind: str
+    read: str  # the file read, or the channel
+    values: list[Extracted] = field(default_factory=list)
+    problem: str = ""
+
+
+@dataclass
+class CheckReport:
+    profile: SutProfile
+    logs: list[LogReading]
+    outputs: list[tuple[str, Path, list[Path]]]  # key, folder, newest files first
+    extractors: list[ExtractorReading]
+
+    @property
+    def ok(self) -> bool:
+        return not any(r.problem for r in self.extractors)
+
+
+def last_lines(path: Path, count: int, encoding: str) -> list[str]:
+    """The last ``count`` complete lines of a file (a line still being written is left out)."""
+    with path.open("rb") as f:
+        size = f.seek(0, os.SEEK_END)
+        start = max(0, size - TAIL_BYTES)
+        f.seek(start)
+        data = f.read()
+    if start:  # the first line read is a piece of a line
+        data = data.partition(b"\n")[2]
+    if not data.endswith(b"\n"):
+        data = data.rpartition(b"\n")[0]
+    text = data.decode(encoding, errors="replace")
+    return [line.rstrip("\r") for line in text.split("\n") if line.strip()][-count:] if text else []
+
+
+def read_log(source: LogSource, count: int) -> LogReading:
+    """The newest file of a source and its last ``count`` lines, parsed."""
+    files = [Path(p) for p in glob.glob(source.path) if os.path.isfile(p)]
+    if not files:
+        return LogReading(source, None, _fmt_name(source.fmt), problem=_t("aucun fichier ne correspond"))
+    newest = max(files, key=lambda p: (p.stat().st_mtime, p.name))
+    try:
+        texts = last_lines(newest, count, source.encoding)
+    except OSError as exc:
+        from testbench.fmt import os_reason
+
+        return LogReading(source, newest, _fmt_name(source.fmt), problem=os_reason(exc))
+    fmt: LineFormat = detect_format(texts) if source.fmt == "auto" else get_format(source.fmt)
+    parser = StreamParser(fmt)
+    lines, messages = [], []
+    for text in texts:
+        parsed = parser.parse(text)
+        messages.append(parsed.msg)
+        epoch = parser.to_epoch(parsed.ts) if parsed.ts else None
+        lines.append(
+            TraceLine(
+                channel=source.channel,
+                mono_ns=0,
+                wall=epoch or 0.0,
+                text=text,
+                source=str(newest),
+                source_ts=parsed.ts,
+                level=parsed.level,
+            )
+        )
+    return LogReading(source, newest, fmt.name, lines, messages)
+
+
+def _fmt_name(fmt: str | LineFormat) -> str:
+    return fmt if isinstance(fmt, str) else fmt.name
+
+
+def newest_files(folder: Path, count: int) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    files = [p for p in folder.iterdir() if p.is_file()]
+    return sorted(files, key=lambda p: (p.stat().st_mtime, p.name), reverse=True)[:count]
+
+
+def _newest_complete(newest_first: list[Path], stable_for: float, closing: bytes | None) -> Path | None:
+    """The newest file that is complete: the newest is given a moment to settle, older ones must be now."""
+    from testbench.extract.run import file_complete, wait_complete
+
+    if not newest_first:
+        return None
+    if wait_complete(newest_first[0], stable_for + 0.5, stable_for, closing):
+        return newest_first[0]
+    return next((p for p in newest_first[1:] if file_complete(p, stable_for, closing)), None)
+
+
+def check_profile(profile: SutProfile, *, lines: int = 10, files: int = 5) -> CheckReport:
+    """Read what is there now; nothing is written, nothing waits longer than a file's stability check."""
+    from testbench.extract.run import extract_file, extract_lines
+
+    logs = [read_log(source, lines) for source in profile.log_sources]
+    outputs = [(key, folder, newest_files(folder, files)) for key, folder in profile.outputs.items()]
+    readings = []
+    for spec in profile.extractors:
+        if spec.kind == "regex":
+            channel = spec.channel or "app"
+            channel_lines = [line for log in logs if log.source.channel == channel for line in log.lines]
+            reading = ExtractorReading(spec.name, spec.kind, channel)
+            try:
+                reading.values = extract_lines(spec, channel_lines)
+            except ExtractError as exc:
+                reading.problem = str(exc)
+            readings.append(reading)
+            continue
+        candidates = list(reversed(profile.watched_files(spec)))
+        newest = _newest_complete(candidates, spec.stable_for, spec.closing_bytes())
+        reading = ExtractorReading(spec.name, spec.kind, str(newest) if newest else spec.files or "")
+        if newest is None:
+            reading.problem = _t("aucun fichier complet") if candidates else _t("aucun fichier")
+        else:
+            try:
+                reading.values = extract_file(spec, newest)
+            except ExtractError as exc:
+                reading.problem = str(exc)
+        readings.append(reading)
+    return CheckReport(profile, logs, outputs, readings)
+
+
+def _when(path: Path) -> str:
+    return datetime.fromtimestamp(path.stat().st_mtime).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def render(report: CheckReport, t: Callable[[str], str]) -> list[str]:
+    """The report as lines, in the language of ``t``."""
+    product = report.profile.product
+    out = [t("Profil : {path}").format(path=report.profile.path)]
+    identity = " ".join(filter(None, [product.name, product.version]))
+    out.append(t("Produit : {identity}").format(identity=identity))
+    if product.editor:
+        out.append("  " + t("éditeur : {editor}").format(editor=product.editor))
+    if product.agrement:
+        out.append("  " + t("agrément ou numéro de test : {number}").format(number=product.agrement))
+    out.append("")
+    if not report.logs:
+        out.append(t("Aucun journal déclaré ([[logs]])."))
+    for log in report.logs:
+        fmt = log.fmt if isinstance(log.source.fmt, str) else t("motif du profil")
+        out.append(
+            t("Journal {path} (canal {channel}, encodage {encoding}, format {fmt})").format(
+                path=log.source.path, channel=log.source.channel, encoding=log.source.encoding, fmt=fmt
+            )
+        )
+        if log.problem:
+            out.append("  " + t(log.problem))
+            continue
+        out.append(
+            "  " + t("fichier {file} : {count} dernière(s) ligne(s)").format(file=log.file, count=len(log.lines))
+        )
+        out.extend(
+            f"    [{line.source_ts or '—'}] [{line.level or '—'}] {msg}"
+            for line, msg in zip(log.lines, log.messages, strict=True)
+        )
+    out.append("")
+    for key, folder, files in report.outputs:
+        out.append(
+            t("Dossier {key} : {folder} ({count} fichier(s) récent(s))").format(
+                key=key, folder=folder, count=len(files)
+            )
+        )
+        if not folder.is_dir():
+            out.append("  " + t("dossier absent"))
+        out.extend(f"    {p.name}  {p.stat().st_size} {t('octets')}  {_when(p)}" for p in files)
+    if report.outputs:
+        out.append("")
+    if not report.extractors:
+        out.append(t("Aucun extracteur déclaré ([[extractors]])."))
+    for reading in report.extractors:
+        out.append(
+            t("Extracteur « {name} » ({kind}) sur {read}").format(
+                name=reading.name, kind=reading.kind, read=reading.read
+            )
+        )
+        if reading.problem:
+            out.append("  " + t("erreur : {problem}").format(problem=t(reading.problem)))
+        elif not reading.values:
+            out.append("  " + t("aucune valeur extraite"))
+        out.extend(
+            "  " + t("{path} = {value} — {where}").format(path=v.path, value=v.value, where=v.provenance.describe(t))
+            for v in reading.values
+        )
+    return out

@@ -1,0 +1,173 @@
+"""``testbench sut init``: a first profile from the application's folders and a moment of its logs.
+
+The folders come from the options, else from questions on standard input; the logs are watched for a
+few seconds (their last lines and what arrives meanwhile), and the line format that reads them best
+(:func:`testbench.traces.parsers.detect_format`) is proposed. The profile written is commented, in the
+person's language, and loads as it is; extractors and guidance are left as commented examples.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from testbench.sut.check import last_lines
+from testbench.traces.parsers import detect_format
+
+#: lines of each log file read before watching
+SAMPLE_LINES = 200
+
+
+@dataclass
+class InitAnswers:
+    """What the person said (options or answers); empty means « none »."""
+
+    logs: str = ""
+    fse: str = ""
+    lots: str = ""
+    returns: str = ""
+    name: str = ""
+
+
+@dataclass
+class LogSample:
+    files: list[Path]
+    lines: list[str]
+    encoding: str
+    fmt: str  # the preset proposed, or "auto" when none reads the lines
+
+
+def ask_missing(answers: InitAnswers, ask: Callable[[str], str], t: Callable[[str], str]) -> InitAnswers:
+    """Ask for what the options did not give; an empty answer (or the end of input) leaves it empty."""
+    questions = {
+        "name": t("Nom du logiciel testé"),
+        "logs": t("Journal de l'application (chemin ou motif glob, vide : aucun)"),
+        "fse": t("Dossier où il écrit ses FSE (vide : aucun)"),
+        "lots": t("Dossier où il écrit ses lots (vide : aucun)"),
+        "returns": t("Dossier où il reçoit les retours NOEMIE (vide : aucun)"),
+    }
+    for key, question in questions.items():
+        if not getattr(answers, key):
+            setattr(answers, key, ask(question).strip())
+    return answers
+
+
+def _encoding(data: bytes) -> str:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return "cp1252"  # what a Windows application writes when it is not UTF-8
+    return "utf-8"
+
+
+def _sizes(files: list[Path]) -> dict[Path, int]:
+    out = {}
+    for path in files:
+        try:
+            out[path] = path.stat().st_size
+        except OSError:
+            continue
+    return out
+
+
+def sample_logs(pattern: str, seconds: float, stop: threading.Event | None = None) -> LogSample:
+    """The log files' last lines plus what they receive during ``seconds``, and the format proposed."""
+    files = sorted(Path(p) for p in glob.glob(pattern) if os.path.isfile(p))
+    before = _sizes(files)
+    (stop or threading.Event()).wait(seconds)  # the application writes meanwhile
+    files = sorted(Path(p) for p in glob.glob(pattern) if os.path.isfile(p))
+    raw = b""
+    for path in files:
+        try:
+            with path.open("rb") as f:
+                f.seek(max(0, before.get(path, 0) - 64 * 1024))
+                raw += f.read()
+        except OSError:
+            continue
+    encoding = _encoding(raw)
+    lines: list[str] = []
+    for path in files:
+        try:
+            lines += last_lines(path, SAMPLE_LINES, encoding)
+        except OSError:
+            continue
+    fmt = detect_format(lines).name if lines else "plain"
+    return LogSample(files, lines, encoding, "auto" if fmt == "plain" else fmt)
+
+
+def _toml(text: str) -> str:
+    """A TOML string: literal when it can be (Windows paths keep their backslashes), else basic."""
+    if "'" not in text and "\n" not in text:
+        return f"'{text}'"
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _relative(path: str, base: Path) -> str:
+    """``path`` relative to the profile's folder when it is below it (the profile travels with it)."""
+    p = Path(path).expanduser()
+    absolute = p if p.is_absolute() else Path.cwd() / p
+    try:
+        return absolute.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return str(absolute)
+
+
+def profile_text(answers: InitAnswers, sample: LogSample | None, output: Path, t: Callable[[str], str]) -> str:
+    """The commented profile to write at ``output``; it loads as it is (``load_profile``)."""
+    base = output.parent
+    name = answers.name or t("logiciel testé")
+    out = [
+        "# " + t("Profil du logiciel testé (testbench) — format : docs/sut-profile.md"),
+        "# " + t("Vérifiez-le avec : testbench sut check {file}").format(file=output.name),
+        "",
+        "[product]",
+        f"name = {_toml(name)}",
+        'version = ""  # ' + t("version du logiciel testé"),
+        'editor = ""',
+        'agrement = ""  # ' + t("numéro d'agrément ou de test"),
+        "",
+    ]
+    if answers.logs:
+        out.append("[[logs]]")
+        out.append(f"path = {_toml(_relative(answers.logs, base))}")
+        if sample is not None:
+            out.append(f"encoding = {_toml(sample.encoding)}")
+            seen = t("{count} ligne(s) lue(s) dans {files} fichier(s)").format(
+                count=len(sample.lines), files=len(sample.files)
+            )
+            if sample.fmt == "auto":
+                out.append(f'format = "auto"  # {t("aucun format connu ne lit ces lignes")} ({seen})')
+                out.append("# " + t("sinon, un motif à vous (groupes nommés ts, level, msg) :"))
+                out.append(
+                    "# pattern = '^(?P<ts>\\d{2}/\\d{2}/\\d{4} \\d{2}:\\d{2}:\\d{2}) (?P<level>\\w+) (?P<msg>.*)$'"
+                )
+                out.append("# ts_format = '%d/%m/%Y %H:%M:%S'")
+            else:
+                out.append(f"format = {_toml(sample.fmt)}  # {t('format proposé')} ({seen})")
+        out.append("clock_offset_ms = 0")
+        out.append("")
+    outputs = [(key, getattr(answers, key)) for key in ("fse", "lots", "returns") if getattr(answers, key)]
+    if outputs:
+        out.append("[outputs]  # " + t("dossiers surveillés (chemins relatifs au dossier du profil)"))
+        out += [f"{key} = {_toml(_relative(folder, base))}" for key, folder in outputs]
+        out.append("")
+    out += [
+        "# " + t("Extracteurs (docs/extractors.md), par exemple :"),
+        "# [[extractors]]",
+        "# name = 'montants FSE'",
+        "# kind = 'xpath'",
+        "# applies_to = ['create_invoice']",
+        "# files = 'fse'",
+        "# fields = { 'string(//totals/@amo)' = 'invoice.totals.amo' }",
+        "",
+        "# " + t("Comment ce logiciel réalise chaque étape, pour l'opérateur :"),
+        "# [guidance.create_invoice]",
+        "# menu = 'Facturation > Nouvelle facture'",
+        "# note = ''",
+    ]
+    return "\n".join(out) + "\n"
