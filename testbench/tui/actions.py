@@ -97,6 +97,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
         group="Vues",
     ),
     ActionSpec(
+        "view-exam",
+        "7",
+        "show_view('exam')",
+        "Examen",
+        "Vue d'examen : consigne, étape, journal, fichiers, valeurs, chrono",
+        footer=False,
+        group="Vues",
+    ),
+    ActionSpec(
         "attempt-prev",
         "comma",
         "attempt(-1)",
@@ -178,6 +187,7 @@ EN: dict[str, tuple[str, str]] = {
     "view-traces": ("Traces", "Traces linked by time and step"),
     "view-overview": ("Overview", "Session progress"),
     "view-review": ("Review", "Annotations and reviewed verdicts"),
+    "view-exam": ("Exam", "Exam view: instruction, step, log, files, values, timer"),
     "attempt-prev": ("Attempt −", "Previous attempt (expected/observed, traces)"),
     "attempt-next": ("Attempt +", "Next attempt (expected/observed, traces)"),
     "review": ("Review", "Annotate the case, accept or override its verdict"),

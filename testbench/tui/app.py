@@ -1,10 +1,11 @@
-"""The exam workstation: casebook browser, case, run, expected/observed, traces, overview, review.
+"""The exam workstation: casebook browser, case, run, expected/observed, traces, overview, review, exam.
 
 Architecture (Harlequin's): the execution core (``testbench.runner``, ``testbench.store``) runs
 without this package; the model of what is shown is ``testbench.tui.workstation`` (no Textual);
 runs happen in a thread worker that only posts messages, and the handlers on the UI thread own every
 state change. The app is split by job: this shell (bindings, layout, the casebook browser), the
-view switching (``tui.views``), the run (``tui.run_handlers``), the review window and the report
+view switching (``tui.views``), the run (``tui.run_handlers``), the exam view (``tui.exam_view``,
+its content from ``tui.exam``), the review window and the report
 (``tui.review_report``) and the key gate (``tui.key_gate``). One action registry
 (``testbench.tui.actions``) feeds the bindings, the command palette and the F1 help; ``tui.toml``
 remaps keys by action id.
@@ -36,6 +37,7 @@ from testbench.store.traceindex import TraceSource
 from testbench.tui import actions as registry
 from testbench.tui.commands import ActionCommands, CaseCommands
 from testbench.tui.config import SETTINGS_FILE, Settings, UiState, config_dir
+from testbench.tui.exam_view import ExamHandlers, ExamView
 from testbench.tui.execution import BenchFactory
 from testbench.tui.key_gate import KeyGate
 from testbench.tui.operator_prompt import InteractiveOperator
@@ -51,7 +53,7 @@ from testbench.tui.workstation import CaseEntry, Filter, Key, Workstation, parse
 VERDICT_CYCLE = (None, "fail", "error", "inconclusive", "pending", "pass", "none")
 
 
-class WorkstationApp(KeyGate, ViewSwitching, RunHandlers, ReviewAndReport, App[int]):
+class WorkstationApp(KeyGate, ViewSwitching, RunHandlers, ExamHandlers, ReviewAndReport, App[int]):
     CSS_PATH = "styles.tcss"
     TITLE = "testbench"
     COMMANDS = {CaseCommands, ActionCommands}  # noqa: RUF012 - Textual's class attribute
@@ -169,6 +171,8 @@ class WorkstationApp(KeyGate, ViewSwitching, RunHandlers, ReviewAndReport, App[i
                     yield Static("", id="overview-detail")
                 with TabPane(t(VIEW_TITLES["review"]), id="review"), VerticalScroll():
                     yield Static("", id="review-detail")
+                with TabPane(t(VIEW_TITLES["exam"]), id="exam"):
+                    yield ExamView(id="exam-view")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -193,6 +197,7 @@ class WorkstationApp(KeyGate, ViewSwitching, RunHandlers, ReviewAndReport, App[i
             self.show_view(view)
         self.query_one("#tree", Tree).focus()
         self.refresh_overview()
+        self.set_interval(0.5, self.exam_tick)  # the exam view's timer and folder poll (idle when hidden)
         # the casebooks and the first screen are long-lived: keep them out of the collector's full
         # passes, whose pauses were the outliers of the key-to-frame figures (collect first, so that
         # no garbage, e.g. of an earlier app in the same process, is frozen with them)

@@ -65,7 +65,7 @@ class RunHandlers:
         )
         self.show_status(Text(f"{t('en cours')}{self.colon}{len(entries)} {t('cas')}", style="bold"))
         self.log_line(f"── {t('Exécution')}{self.colon}{len(entries)} {t('cas')} ──")
-        if self.active_view not in ("traces", "compare"):  # the examiner may be watching the traces live
+        if self.active_view not in ("traces", "compare", "exam"):  # the examiner may be watching live
             self.show_view("run")
         targets = [(e.casebook, e.case) for e in entries]
         self.run_worker(
@@ -101,6 +101,7 @@ class RunHandlers:
     def on_run_progress(self, message: RunProgress) -> None:
         t = self.t
         event = message.event
+        self.exam_event(event)
         if isinstance(event, CaseStarted):
             self.run_case_id = event.case.id
             self.attempt_choice.pop(self._key_of(event.case) or ("", ""), None)

@@ -1,4 +1,4 @@
-"""Switching the workstation's views and keeping them current: case, run, compare, traces, overview, review.
+"""Switching the workstation's views and keeping them current: case, run, compare, traces, overview, review, exam.
 
 On a narrow terminal the wide views (compare, traces) take the whole width: the tree steps aside
 while it has no focus.
@@ -16,7 +16,7 @@ from testbench.store.traceindex import TraceSource
 from testbench.tui.traceview import TracePanes
 from testbench.tui.workstation import CaseEntry
 
-VIEWS = ("case", "run", "compare", "traces", "overview", "review")
+VIEWS = ("case", "run", "compare", "traces", "overview", "review", "exam")
 VIEW_TITLES = {
     "case": "Cas",
     "run": "Exécution",
@@ -24,6 +24,7 @@ VIEW_TITLES = {
     "traces": "Traces",
     "overview": "Synthèse",
     "review": "Revue",
+    "exam": "Examen",
 }
 #: views that need the whole width on a narrow terminal: the tree steps aside while it has no focus
 WIDE_VIEWS = ("compare", "traces")
@@ -35,6 +36,8 @@ class ViewSwitching:
     def show_view(self, view: str) -> None:
         if view == "traces":
             self.refresh_traces()  # before the switch: the first frame of the view already has its lines
+        elif view == "exam":
+            self.refresh_exam()
         tabs = self.query_one("#views", TabbedContent)
         focused = self.focused
         if view != tabs.active and focused is not None and tabs in focused.ancestors:
@@ -83,6 +86,8 @@ class ViewSwitching:
         self.query_one("#review-detail", Static).update(self.render.review(entry))
         if self.active_view == "traces":
             self.refresh_traces()
+        elif self.active_view == "exam":
+            self.refresh_exam()
 
     def chosen_attempt(self, entry: CaseEntry | None) -> AttemptView | None:
         """The attempt the compare and traces views show: the latest unless one was chosen."""

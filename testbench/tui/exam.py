@@ -1,0 +1,231 @@
+"""What the exam view shows, computed without Textual: the case in progress on the application under test.
+
+On exam day the product is the editor's application; the examiner follows one case at a time: its
+instruction and objective, the step in progress, each expected value as its observation arrives (with
+where it was read, when the read model says so), the files the application writes into the watched
+folders, and how long the attempt has taken. The widgets of ``tui.exam_view`` only display this.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from testbench.casebook.model import Case, ExpectationKind, Step, StepKind
+
+Translate = Callable[[str], str]
+
+
+@dataclass(frozen=True)
+class FolderFile:
+    """A file in a watched folder: its name, size, and whether it appeared during the attempt."""
+
+    folder: str
+    name: str
+    size: int
+    new: bool
+
+
+class FolderWatch:
+    """A light poll of the folders where the application writes (FSE, lots, returns).
+
+    ``start()`` notes what is there when the attempt begins; ``files()`` lists every file with the
+    ones that appeared or changed since marked new. One ``os.scandir`` per folder: no recursion.
+    """
+
+    def __init__(self, folders: Iterable[Path]) -> None:
+        self.folders = tuple(dict.fromkeys(Path(f) for f in folders))
+        self._before: dict[Path, tuple[int, int]] = {}
+
+    def _scan(self) -> dict[Path, tuple[int, int]]:
+        seen: dict[Path, tuple[int, int]] = {}
+        for folder in self.folders:
+            try:
+                with os.scandir(folder) as entries:
+                    for entry in entries:
+                        if entry.is_file():
+                            info = entry.stat()
+                            seen[Path(entry.path)] = (info.st_size, info.st_mtime_ns)
+            except OSError:  # not there yet, or unreadable: nothing to show from it
+                continue
+        return seen
+
+    def start(self) -> None:
+        self._before = self._scan()
+
+    def files(self) -> list[FolderFile]:
+        """New files first (newest first), then the ones that were already there."""
+        now = self._scan()
+        rows = [
+            (mtime, FolderFile(path.parent.name, path.name, size, self._before.get(path) != (size, mtime)))
+            for path, (size, mtime) in now.items()
+        ]
+        rows.sort(key=lambda r: (not r[1].new, -r[0]))
+        return [row for _, row in rows]
+
+
+@dataclass(frozen=True)
+class ExpectedValue:
+    """One value expectation of the case, filled in once its observation arrives."""
+
+    path: str
+    expected: str
+    observed: str | None = None
+    source: str = ""  # engine | operator | extraction | correction
+    provenance: str = ""  # « lot.b2, enregistrement 3, colonnes 45–52 », when the read model gives it
+
+    @property
+    def state(self) -> str:
+        """waiting | observed | differs: the examiner's glance, not the verdict (the runner compares)."""
+        if self.observed is None:
+            return "waiting"
+        return "observed" if _same(self.expected, self.observed) else "differs"
+
+
+def _same(expected: str, observed: str) -> bool:
+    try:
+        return float(expected.replace(",", ".")) == float(observed.replace(",", "."))
+    except ValueError:
+        return expected.strip() == observed.strip()
+
+
+@dataclass
+class ExamProgress:
+    """The attempt in progress as the run's events tell it (set by the UI thread's handlers)."""
+
+    case: Case
+    attempt_id: int
+    started: float = field(default_factory=time.monotonic)
+    step: Step | None = None
+    finished: float | None = None
+
+    def elapsed(self, now: float | None = None) -> float:
+        end = self.finished if self.finished is not None else (time.monotonic() if now is None else now)
+        return max(0.0, end - self.started)
+
+
+def format_elapsed(seconds: float) -> str:
+    whole = int(seconds)
+    hours, rest = divmod(whole, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60:02d}:{rest % 60:02d}"
+
+
+def provenance_text(value: str, provenance: Any, t: Translate) -> str:
+    """Where a value was read (or how it was corrected), in the report's words when the read model has it."""
+    if not provenance:
+        return ""
+    if isinstance(provenance, str):
+        return provenance
+    try:  # assisted operator mode's sentence (issue 13): one owner for the report and the workstation
+        from testbench.engines.operator.origin import origin_text
+    except ImportError:
+        return str(provenance.get("source", "")) if isinstance(provenance, Mapping) else ""
+    return origin_text(value, provenance, t)
+
+
+def expected_values(case: Case, observations: Iterable[Mapping[str, Any]], t: Translate) -> list[ExpectedValue]:
+    """The case's value expectations, each with its latest observation (a correction overrides a reading)."""
+    latest: dict[str, Mapping[str, Any]] = {}
+    for obs in observations:
+        latest[str(obs.get("path"))] = obs
+    rows = []
+    for exp in case.expectations:
+        if exp.kind is not ExpectationKind.VALUE:
+            continue
+        obs = latest.get(exp.path)
+        if obs is None:
+            rows.append(ExpectedValue(exp.path, exp.expected))
+            continue
+        value = "—" if obs.get("value") is None else str(obs.get("value"))
+        source = str(obs.get("source") or "")
+        rows.append(
+            ExpectedValue(exp.path, exp.expected, value, source, provenance_text(value, obs.get("provenance"), t))
+        )
+    return rows
+
+
+def step_instruction(step: Step | None) -> str:
+    """What the examiner does in the application for this step (the casebook's words, or the action)."""
+    if step is None:
+        return ""
+    if step.kind is StepKind.MANUAL or step.instruction:
+        return step.instruction
+    return step.action
+
+
+SOURCES = {"engine": "moteur", "operator": "saisi", "extraction": "extrait", "correction": "corrigé"}
+STATE_STYLES = {"waiting": ("…", "dim"), "observed": ("✔", "green"), "differs": ("≠", "bold red")}
+
+
+def header(case: Case, progress: ExamProgress | None, t: Translate) -> RenderableType:
+    """The case in large type: a wide bold band with its id and title, then its objective."""
+    band = Text(f" {case.id} ", style="bold reverse")
+    band.append(f"  {case.title}", style="bold")
+    objective = Text(case.objective, style="bold")
+    lines: list[RenderableType] = [band, Text(""), Text(t("Objectif"), style="dim"), objective]
+    instruction = step_instruction(progress.step if progress else None)
+    if instruction:
+        lines += [Text(""), Text(t("Consigne"), style="dim"), Text(instruction, style="bold yellow")]
+    return Group(*lines)
+
+
+def step_line(case: Case, progress: ExamProgress | None, t: Translate, now: float | None = None) -> Text:
+    """« étape s2 (2/4) : invoice — 01:23 »: the step in progress and the attempt's timer."""
+    if progress is None or progress.case.id != case.id:
+        return Text(t("pas de tentative en cours"), style="dim")
+    text = Text()
+    if progress.finished is not None:
+        text.append(t("tentative terminée"), style="bold")
+    elif progress.step is not None:
+        ids = [s.id for s in case.steps]
+        position = f" ({ids.index(progress.step.id) + 1}/{len(ids)})" if progress.step.id in ids else ""
+        text.append(f"{t('étape')} {progress.step.id}{position}", style="bold cyan")
+        if progress.step.action:
+            text.append(f" — {progress.step.action}")
+    else:
+        text.append(t("préparation des cartes"), style="bold")
+    text.append(f"   ⏱ {format_elapsed(progress.elapsed(now))}", style="bold")
+    return text
+
+
+def values_table(rows: list[ExpectedValue], t: Translate) -> Table:
+    table = Table(expand=True, box=None, pad_edge=False, show_edge=False)
+    for title in ("", "Chemin", "Attendu", "Observé", "Source"):
+        table.add_column(t(title) if title else "", no_wrap=title in ("", "Chemin"))
+    for row in rows:
+        symbol, style = STATE_STYLES[row.state]
+        observed = Text("…" if row.observed is None else row.observed, style=style)
+        where = row.provenance or (t(SOURCES.get(row.source, row.source)) if row.source else "")
+        table.add_row(Text(symbol, style=style), row.path, row.expected, observed, Text(where, style="dim"))
+    if not rows:
+        table.add_row("", Text(t("aucune valeur attendue"), style="dim"), "", "", "")
+    return table
+
+
+def files_text(recorded: Iterable[Mapping[str, Any]], polled: Iterable[FolderFile], t: Translate) -> Text:
+    """The evidence: files the session recorded for the attempt, then the watched folders' files."""
+    text = Text()
+    recorded = list(recorded)
+    for item in recorded:
+        text.append("▣ ", style="green")
+        text.append(str(item.get("name", "")), style="bold")
+        text.append(f"  {int(item.get('size') or 0)} {t('octets')}  {t('pièce enregistrée')}\n", style="dim")
+    polled = list(polled)
+    for file in polled:
+        text.append("✚ " if file.new else "  ", style="bold green")
+        text.append(f"{file.folder}/{file.name}", style="bold" if file.new else "dim")
+        text.append(f"  {file.size} {t('octets')}", style="dim")
+        if file.new:
+            text.append(f"  {t('nouveau')}", style="green")
+        text.append("\n")
+    if not recorded and not polled:
+        text.append(t("aucun fichier dans les dossiers surveillés"), style="dim")
+    return text

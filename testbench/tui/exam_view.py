@@ -1,0 +1,163 @@
+"""The exam view's widgets: they display what ``tui.exam`` computes, and follow the application's log.
+
+The log pane is the traces view's own line view (:class:`~testbench.tui.traceview.TraceView`) on the
+``app`` channel of the running attempt, read through the session's :class:`TraceSource`: the lines are
+the ones the campaign captured, never a second reading of the application's files.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from pathlib import Path
+
+from rich.console import RenderableType
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Label, Static
+
+from testbench.casebook.model import Case
+from testbench.runner.events import CaseFinished, CaseStarted, RunEvent, StepStarted
+from testbench.store.traceindex import TraceReadError, TraceSource
+from testbench.tui import exam
+from testbench.tui.exam import ExamProgress, FolderWatch
+from testbench.tui.traceview import TraceView
+
+
+class ExamView(Vertical):
+    DEFAULT_CSS = """
+    ExamView { height: 1fr; }
+    ExamView #exam-header { height: auto; max-height: 12; padding: 0 1; border: heavy $accent; }
+    ExamView #exam-step { height: 1; padding: 0 1; }
+    ExamView #exam-middle { height: 1fr; min-height: 5; }
+    ExamView #exam-values-box { width: 3fr; border: round $panel; }
+    ExamView #exam-files { width: 2fr; border: round $panel; padding: 0 1; }
+    ExamView #exam-app-log { height: 1fr; min-height: 4; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.attempt_id: int | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="exam-header")
+        yield Label("", id="exam-step")
+        with Horizontal(id="exam-middle"):
+            with VerticalScroll(id="exam-values-box"):
+                yield Static("", id="exam-values")
+            yield Static("", id="exam-files")
+        yield TraceView("app", id="exam-app-log")
+
+    def set_titles(self, values: str, files: str, log: str) -> None:
+        self.query_one("#exam-values-box").border_title = values
+        self.query_one("#exam-files").border_title = files
+        self.query_one("#exam-app-log", TraceView).border_title = log
+
+    def show(self, header: RenderableType, step: RenderableType, values: RenderableType, files: RenderableType) -> None:
+        self.query_one("#exam-header", Static).update(header)
+        self.query_one("#exam-step", Label).update(step)
+        self.query_one("#exam-values", Static).update(values)
+        self.query_one("#exam-files", Static).update(files)
+
+    def show_step(self, step: RenderableType) -> None:
+        """The timer's tick: only the step line changes."""
+        self.query_one("#exam-step", Label).update(step)
+
+    def show_log(self, source: TraceSource | None, attempt_id: int | None) -> None:
+        """The application's lines of the attempt, the newest in sight (the log is followed at its end)."""
+        view = self.query_one("#exam-app-log", TraceView)
+        if source is None or attempt_id is None:
+            view.set_index(None)
+            self.attempt_id = None
+            return
+        try:
+            index = source.index(attempt_id, "app").load()
+        except TraceReadError:
+            return
+        same = attempt_id == self.attempt_id
+        self.attempt_id = attempt_id
+        view.set_index(index, keep_position=same)
+        if len(index):
+            view.go(len(index) - 1)
+
+    def log_lines(self) -> list[str]:
+        """The application's lines shown (for tests and the snapshot)."""
+        view = self.query_one("#exam-app-log", TraceView)
+        index = view.index
+        return [index.row(i).text for i in range(len(index))] if index is not None else []
+
+
+class ExamHandlers:
+    """Mixed into :class:`~testbench.tui.app.WorkstationApp`: keeps the exam view current during a run.
+
+    The run's events (``on_run_progress``) set the attempt in progress; a half-second tick, only while
+    the view is shown, moves the timer, polls the watched folders and picks up the observations the
+    runner has committed (each step's values are written when the step ends).
+    """
+
+    exam_progress: ExamProgress | None = None
+    _exam_watch: FolderWatch | None = None
+
+    def exam_folders(self) -> list[Path]:
+        """The folders the application writes into: ``--watch`` and the SUT profile's outputs."""
+        options = self.campaign_options
+        folders = [options.bench.watch_dir] if options.bench.watch_dir else []
+        profile = getattr(options, "sut_profile", None) or getattr(options.bench, "sut_profile", None)
+        outputs = getattr(profile, "outputs", None)
+        if isinstance(outputs, Mapping):
+            folders += [Path(p) for p in outputs.values()]
+        return folders
+
+    def exam_watch(self) -> FolderWatch:
+        if self._exam_watch is None:
+            self._exam_watch = FolderWatch(self.exam_folders())
+            self._exam_watch.start()
+        return self._exam_watch
+
+    def exam_event(self, event: RunEvent) -> None:
+        """The attempt in progress, as the runner tells it."""
+        if isinstance(event, CaseStarted):
+            self.exam_progress = ExamProgress(event.case, event.attempt_id)
+            self.exam_watch().start()  # what is there now is not this case's evidence
+        elif isinstance(event, StepStarted) and self.exam_progress is not None:
+            self.exam_progress.step = event.step
+        elif isinstance(event, CaseFinished) and self.exam_progress is not None:
+            self.exam_progress.finished = time.monotonic()
+        if self.active_view == "exam":
+            self.refresh_exam()
+
+    def exam_tick(self) -> None:
+        if self.active_view == "exam" and self.exam_progress is not None and self.exam_progress.finished is None:
+            self.refresh_exam(log=False)
+
+    def _exam_subject(self) -> tuple[Case | None, int | None]:
+        """The running case while it runs, else the selected case's chosen attempt."""
+        progress = self.exam_progress
+        if progress is not None and progress.finished is None:
+            return progress.case, progress.attempt_id
+        entry = self.current_entry()
+        if entry is None:
+            return None, None
+        attempt = self.chosen_attempt(entry)
+        return entry.case, attempt.id if attempt else None
+
+    def refresh_exam(self, log: bool = True) -> None:
+        t = self.t
+        view = self.query_one("#exam-view", ExamView)
+        view.set_titles(t("Valeurs attendues"), t("Dossiers surveillés"), t("Journal de l'application"))
+        case, attempt_id = self._exam_subject()
+        if case is None:
+            view.show("", "", "", "")
+            return
+        session = self.ws.session
+        observations = session.observations(attempt_id) if session is not None and attempt_id is not None else []
+        recorded = session.artifacts(attempt_id) if session is not None and attempt_id is not None else []
+        progress = self.exam_progress if self.exam_progress and self.exam_progress.case is case else None
+        view.show(
+            exam.header(case, progress, t),
+            exam.step_line(case, progress, t),
+            exam.values_table(exam.expected_values(case, observations, t), t),
+            exam.files_text(recorded, self.exam_watch().files(), t),
+        )
+        if log:
+            view.show_log(self.trace_source(), attempt_id)

@@ -1,0 +1,205 @@
+"""The exam view: what it shows is computed without Textual (``tui.exam``), then seen live in the workstation.
+
+The pilot test runs a case of the demo casebook from ``testbench ui`` as built by the CLI, with the
+application under test played by a separate process that appends to its log and writes a file into
+the watched folder while the case waits at its manual step: the exam view shows the lines, the new
+file and the engine's values filled in, with the step in progress and the timer, before the case ends.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+
+import asyncio
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from testbench.casebook.loader import load_casebook
+from testbench.cli.main import main
+from testbench.paths import CASEBOOKS_DIR
+from testbench.tui import actions, exam
+from testbench.tui.texts import make_translator
+
+CASE = "DEMO-FSE-030"  # engine steps (AMO 3.54 observed), then a manual step that waits for the examiner
+LINES = 5
+#: the application under test, in a process of its own: its log lines, then an FSE file in its output folder
+APPLICATION = f"""
+import sys, pathlib
+with open(sys.argv[1], "a", encoding="utf-8") as log:
+    for i in range({LINES}):
+        log.write(f"2026-12-03 09:14:02,123 INFO FACT facture F00012{{i}} en cours\\n")
+        log.flush()
+(pathlib.Path(sys.argv[2]) / "FSE-000123.xml").write_text("<fse><totals amo='3.54'/></fse>", encoding="utf-8")
+"""
+
+
+def plain(renderable: object, width: int = 120) -> str:
+    console = Console(file=io.StringIO(), width=width, color_system=None)
+    console.print(renderable)
+    return console.file.getvalue()
+
+
+def demo_case(case_id: str = CASE):
+    return load_casebook(CASEBOOKS_DIR / "demo.xml").case(case_id)
+
+
+# -- the content, without Textual --------------------------------------------------------------------
+def test_expected_values_fill_in_as_observations_arrive_with_their_provenance() -> None:
+    case = demo_case()
+    t = make_translator("fr")
+    before = exam.expected_values(case, [], t)
+    assert [(v.path, v.expected, v.state) for v in before][:2] == [
+        ("invoice.totals.amo", "3.54", "waiting"),
+        ("invoice.totals.patient", "2.36", "waiting"),
+    ]
+    observations = [
+        {"step_id": "s-invoice", "path": "invoice.totals.amo", "value": "3.54", "source": "extraction",
+         "provenance": "lot.b2, enregistrement 3, colonnes 45–52"},
+        {"step_id": "s-invoice", "path": "invoice.totals.patient", "value": "2.63", "source": "engine"},
+        {"step_id": "s-invoice", "path": "invoice.totals.patient", "value": "2.36", "source": "correction"},
+    ]  # fmt: skip
+    after = {v.path: v for v in exam.expected_values(case, observations, t)}
+    assert after["invoice.totals.amo"].state == "observed"
+    assert after["invoice.totals.amo"].provenance == "lot.b2, enregistrement 3, colonnes 45–52"
+    assert (after["invoice.totals.patient"].observed, after["invoice.totals.patient"].source) == ("2.36", "correction")
+    assert after["manual.paper_total"].state == "waiting"
+    shown = plain(exam.values_table(list(after.values()), t))
+    assert "lot.b2, enregistrement 3, colonnes 45–52" in shown and "corrigé" in shown
+    # a differing value is marked, in English too
+    wrong = exam.expected_values(case, [{"path": "invoice.totals.amo", "value": "2.10", "source": "engine"}], t)
+    assert wrong[0].state == "differs"
+    english = plain(exam.values_table(wrong, make_translator("en")))
+    assert "Expected" in english and "≠" in english and "Attendu" not in english
+
+
+def test_a_recorded_provenance_reads_as_the_report_says_it() -> None:
+    pytest.importorskip("testbench.engines.operator.origin")  # assisted operator mode's sentence
+    case = demo_case()
+    provenance = {"source": "out/lots/000015.b2", "kind": "fixed", "offset": 300, "record": 3, "columns": [45, 52]}
+    observations = [{"path": "invoice.totals.amo", "value": "3.54", "source": "extraction", "provenance": provenance}]
+    (row, *_) = exam.expected_values(case, observations, make_translator("fr"))
+    assert row.provenance == "observé 3.54 — 000015.b2, enregistrement 3, colonnes 45–52"
+
+
+def test_folder_watch_marks_the_files_written_after_the_attempt_began(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "old.b2").write_bytes(b"x" * 10)
+    watch = exam.FolderWatch([out, tmp_path / "absent"])  # a folder not there yet shows nothing, no error
+    watch.start()
+    assert [(f.name, f.new) for f in watch.files()] == [("old.b2", False)]
+    (out / "FSE-1.xml").write_bytes(b"<fse/>")
+    files = watch.files()
+    assert [(f.folder, f.name, f.size, f.new) for f in files] == [
+        ("out", "FSE-1.xml", 6, True),
+        ("out", "old.b2", 10, False),
+    ]
+    text = exam.files_text([{"name": "lot-000015.b2", "size": 128}], files, make_translator("en")).plain
+    assert "lot-000015.b2  128 bytes  recorded evidence" in text and "✚ out/FSE-1.xml  6 bytes  new" in text
+
+
+def test_header_step_and_timer() -> None:
+    case = demo_case()
+    t = make_translator("fr")
+    progress = exam.ExamProgress(case, attempt_id=1, started=100.0)
+    assert "préparation des cartes" in exam.step_line(case, progress, t, now=100.5).plain
+    progress.step = case.steps[-1]
+    line = exam.step_line(case, progress, t, now=100.0 + 83).plain
+    assert line.startswith("étape m-paper (5/5)") and "⏱ 01:23" in line
+    shown = plain(exam.header(case, progress, t))
+    assert CASE in shown and "Objectif" in shown and case.objective[:40] in shown
+    assert "feuille de soins papier de cette facture" in shown  # the manual step's instruction
+    progress.finished = 100.0 + 3725
+    assert "tentative terminée" in exam.step_line(case, progress, t).plain
+    assert exam.format_elapsed(3725) == "1:02:05"
+    other = demo_case("DEMO-FSE-031")
+    assert exam.step_line(other, progress, t).plain == "pas de tentative en cours"
+
+
+def test_the_exam_view_is_in_the_action_registry() -> None:
+    spec = actions.BY_ID["view-exam"]
+    assert (spec.key, spec.action, spec.group) == ("7", "show_view('exam')", "Vues")
+    assert actions.label(spec, "en") == "Exam"
+
+
+# -- live, in the workstation ------------------------------------------------------------------------
+async def _until(pilot, condition, what: str, tries: int = 800) -> None:
+    for _ in range(tries):
+        if condition():
+            return
+        await pilot.pause(0.025)
+    pytest.fail(f"never happened: {what}")
+
+
+def test_exam_view_shows_the_application_log_new_files_and_values_while_the_case_runs(
+    tmp_path: Path, monkeypatch
+) -> None:
+    from test_tui_helpers import wait_run
+
+    from testbench.tui.app import WorkstationApp
+    from testbench.tui.exam_view import ExamView
+    from testbench.tui.screens import AttestScreen
+
+    monkeypatch.setenv("TESTBENCH_CONFIG_DIR", str(tmp_path / "cfg"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    log = tmp_path / "erp.log"
+    log.write_text("", encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "FSE-000099.xml").write_text("<fse/>", encoding="utf-8")  # yesterday's: not this case's evidence
+    seen: dict[str, str] = {}
+
+    def shown(view: ExamView, part: str) -> str:
+        return plain(view.query_one(f"#exam-{part}").content)
+
+    async def scenario(app: WorkstationApp) -> None:
+        async with app.run_test(size=(160, 48)) as pilot:
+            await pilot.pause()
+            app.goto_case(app.ws.find(CASE).key)
+            await pilot.press("7")
+            assert app.active_view == "exam"
+            view = app.query_one("#exam-view", ExamView)
+            assert CASE in shown(view, "header") and "pas de tentative en cours" in shown(view, "step")
+            await pilot.press("r")
+            await _until(pilot, lambda: isinstance(app.screen, AttestScreen), "the manual step asks the examiner")
+            assert app.active_view == "exam"  # the run did not take the examiner away from the exam view
+            subprocess.run([sys.executable, "-c", APPLICATION, str(log), str(out)], check=True, timeout=60)
+            await _until(pilot, lambda: len(view.log_lines()) == LINES, "the application's lines in the exam view")
+            await _until(pilot, lambda: "FSE-000123.xml" in shown(view, "files"), "the new file in the exam view")
+            # live: the case still waits at its manual step
+            assert app.running and isinstance(app.screen, AttestScreen)
+            seen["step"] = shown(view, "step")
+            seen["files"] = shown(view, "files")
+            seen["values"] = shown(view, "values")
+            seen["header"] = shown(view, "header")
+            await pilot.press(*"true", "tab", *"5.90")
+            await pilot.press("ctrl+s")
+            await wait_run(app, pilot)
+            await pilot.pause(0.6)
+            seen["after"] = shown(view, "values")
+            seen["after-step"] = shown(view, "step")
+
+    def drive(self: WorkstationApp, *args: object, **kwargs: object) -> int:
+        asyncio.run(scenario(self))
+        return 0
+
+    monkeypatch.setattr(WorkstationApp, "run", drive)
+    argv = ["ui", str(CASEBOOKS_DIR / "demo.xml"), "--session", str(tmp_path / "exam.tbsession")]
+    argv += ["--app-log", f"{log};format=log4j", "--watch", str(out), "--engine", "inprocess", "--cards", "inprocess"]
+    assert main(argv) == 0
+    assert "étape m-paper (5/5)" in seen["step"] and "⏱ " in seen["step"]
+    assert "Dans le logiciel testé, éditez la feuille de soins papier" in " ".join(seen["header"].split())
+    assert "✚ out/FSE-000123.xml" in seen["files"] and "nouveau" in seen["files"]
+    assert "out/FSE-000099.xml" in seen["files"] and "✚ out/FSE-000099.xml" not in seen["files"]
+    values = {line.split()[1]: line.split() for line in seen["values"].splitlines()[1:] if line.split()}
+    assert values["invoice.totals.amo"][:4] == ["✔", "invoice.totals.amo", "3.54", "3.54"]  # filled by the engine step
+    assert values["manual.paper_total"][3] == "…"  # not observed yet: the examiner has not keyed it
+    after = {line.split()[1]: line.split() for line in seen["after"].splitlines()[1:] if line.split()}
+    assert after["manual.paper_total"][:5] == ["✔", "manual.paper_total", "5.90", "5.90", "saisi"]
