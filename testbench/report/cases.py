@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from testbench import fmt
+from testbench.engines.operator.origin import origin_text
 from testbench.i18n import translator
 from testbench.report.evidence import Evidence
 from testbench.report.labels import clock_text, final_label, iso
@@ -124,6 +125,30 @@ def _expected(comparison: dict[str, Any], scrub: Scrubber, t: Callable[[str], st
     return fmt.value(scrub.at_path(comparison.get("path", ""), expected), lang)
 
 
+def _provenance(provenance: dict[str, Any] | None, scrub: Scrubber) -> dict[str, Any] | None:
+    """Where an extracted value was read, as recorded; its excerpt and reason redacted like the traces."""
+    if provenance is None:
+        return None
+    out = {**provenance, "excerpt": scrub(str(provenance.get("excerpt") or ""))}
+    correction = provenance.get("correction")
+    if isinstance(correction, dict):
+        out["correction"] = {**correction, "reason": scrub(str(correction.get("reason") or ""))}
+    return out
+
+
+def _origin(
+    path: str, value: Any, provenance: dict[str, Any] | None, scrub: Scrubber, t: Callable[[str], str], lang: str
+) -> str:
+    """« observé 163.80 — lot.b2, enregistrement 3, colonnes 45–52 », or the correction; "" without provenance."""
+    if not provenance:
+        return ""
+    shown = _provenance(provenance, scrub)
+    if shown is not None and isinstance(shown.get("correction"), dict):
+        extracted = shown["correction"].get("extracted")
+        shown["correction"]["extracted"] = fmt.value(scrub.at_path(path, extracted), lang)
+    return origin_text(fmt.value(scrub.at_path(path, value), lang), shown, t)
+
+
 def _expected_text(e: dict[str, Any]) -> str:
     """What an expectation expects, as text (a value, a refusal code, a trace pattern). A casebook may
     expect a card's name or NIR: the caller redacts it like the observed value it is compared with."""
@@ -219,9 +244,14 @@ def gather_case(
             "path": o["path"],
             "value": scrub.at_path(o["path"], o["value"]),
             "source": o["source"],
+            "provenance": _provenance(o["provenance"], scrub),
+            "origin": _origin(o["path"], o["value"], o["provenance"], scrub, t, options.lang),
         }
         for o in session.observations(latest.id)
     ]
+    origins = {o["path"]: o["origin"] for o in case["observations"] if o["origin"]}  # the last value of a path
+    for comparison in case["comparisons"]:
+        comparison["origin"] = origins.get(comparison["path"], "")
     case["trace"] = _trace(session, latest.id, slug, latest.number, options, evidence, scrub)
     case["evidence"] = _artifacts(session, latest.id, slug, latest.number, options, evidence, scrub)
     return case

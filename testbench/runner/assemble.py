@@ -59,6 +59,11 @@ def _make_bay(options: BenchOptions, recorder: TraceRecorder, notes: list[str]) 
 
 
 def _make_engine(options: BenchOptions, bay: CardBay, recorder: TraceRecorder) -> Engine:
+    if options.engine == "operator" and options.profile is not None:
+        from testbench.engines.operator.assisted import AssistedOperatorEngine
+
+        # assisted: the profile's extractors read the application's files and the step's log lines
+        return AssistedOperatorEngine(options.profile, recorder.attempt_lines, timeout=options.engine_timeout)
     if options.engine == "operator":
         from testbench.engines.operator.mode import OperatorModeEngine
 

@@ -22,6 +22,7 @@ from testbench.domain.observe import canonical, flatten
 from testbench.domain.refusal import EngineError, EngineRefusal
 from testbench.domain.verdict import Outcome, Verdict
 from testbench.engines.api import Engine, EngineCrash, EngineProtocolError, EngineTimeout, EngineUnavailable
+from testbench.engines.operator.assisted import ExtractionFailed, ObservationOrigins
 from testbench.engines.operator.mode import OperatorPending
 from testbench.runner import actions
 from testbench.runner.compare import evaluate
@@ -77,6 +78,8 @@ class Runner:
         if self._driven is not None:
             self._driven.attach_operator(self.operator)
         self._source = self._driven.observation_source if self._driven is not None else "engine"
+        # assisted operator mode: each observation its own source (extraction, operator, correction) and provenance
+        self._origins = engine if isinstance(engine, ObservationOrigins) else None
         # an engine that restarts (out of process) says when: each restart is recorded with its case, and a
         # restart inside a case is refused by the engine (the case errs) rather than hidden
         self._attempt_id: int | None = None
@@ -275,6 +278,8 @@ class Runner:
             if step.id in expected_refusals:
                 return Outcome(Verdict.NONE)
             return Outcome(Verdict.FAIL, f"étape {step.id} refusée par le moteur : {exc.code} {exc.message}".rstrip())
+        except ExtractionFailed as exc:
+            return self._step_failed(attempt_id, case, step, Verdict.ERROR, str(exc))
         except (EngineCrash, EngineTimeout, EngineProtocolError) as exc:
             return self._step_failed(attempt_id, case, step, Verdict.ERROR, f"moteur en défaut ({_fault(exc)}) : {exc}")
         except EngineUnavailable as exc:
@@ -286,7 +291,8 @@ class Runner:
         except actions.ActionError as exc:
             return self._step_failed(attempt_id, case, step, Verdict.ERROR, f"étape {step.id} invalide : {exc}")
         ctx.observations.update(result)
-        self.store.end_step(attempt_id, step.id, flatten(result), self._source, {"status": "done"})
+        origins = self._origins.take_origins() if self._origins is not None else None
+        self.store.end_step(attempt_id, step.id, flatten(result), self._source, {"status": "done"}, origins)
         self._emit(StepFinished(case, step, "done"))
         return Outcome(Verdict.NONE)
 

@@ -170,7 +170,9 @@ def _v4(conn: sqlite3.Connection) -> None:
     """v4: an observation keeps where it was read (assisted operator mode): the file and offset, or the
     log line, of an extracted value, or the correction an operator made to it with its reason. JSON,
     NULL when the producer gave none (an engine's result, a keyed value). Chained by its own entries."""
-    conn.execute("ALTER TABLE observations ADD COLUMN provenance TEXT")
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(observations)")}
+    if "provenance" not in columns:  # a file whose version was set back keeps the column it has
+        conn.execute("ALTER TABLE observations ADD COLUMN provenance TEXT")
 
 
 #: MIGRATIONS[i] brings a file from version i to version i + 1.

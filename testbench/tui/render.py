@@ -16,6 +16,7 @@ from rich.text import Text
 
 from testbench.casebook.model import StepKind
 from testbench.domain.verdict import Verdict
+from testbench.engines.operator.origin import origin_text
 from testbench.store.read import AttemptView
 from testbench.tui.workstation import CaseEntry, Workstation
 
@@ -58,7 +59,7 @@ def mark(verdict: str) -> Text:
     return Text(symbol, style=style)
 
 
-SOURCES_FR = {"engine": "moteur", "operator": "opérateur"}
+SOURCES_FR = {"engine": "moteur", "operator": "opérateur", "extraction": "extraction", "correction": "correction"}
 
 
 class Renderer:
@@ -171,6 +172,7 @@ class Renderer:
         if total > 1:
             head.append("   , / . : " + t("tentative précédente / suivante"), style="dim")
         rows: list[tuple[Text, ...]] = []
+        origins = self._origins(attempt)
         for row in self.ws.comparisons(entry, attempt):
             ok = row.outcome == "pass"
             colour = "green" if ok else "red"
@@ -184,6 +186,8 @@ class Renderer:
                 expected = Text(row.expected)
             if not row.observed_marks:
                 observed = Text(row.observed, style=colour)
+            if origins.get(row.path):  # assisted operator mode: where the value was read, or its correction
+                observed.append(f"\n{origins[row.path]}", style="dim")
             rows.append(
                 (
                     Text(row.expectation_id, style="bold"),
@@ -267,6 +271,17 @@ class Renderer:
             signed = f" ✔ {t('signée')}" if note.valid else f" ✘ {t('signature invalide')}"
             out.append(signed, style="green" if note.valid else "red")
             out.append("\n")
+        return out
+
+    def _origins(self, attempt: AttemptView) -> dict[str, str]:
+        """Path → where its observed value was read (file and offset, log line) or how it was corrected."""
+        session = self.ws.session
+        if session is None:
+            return {}
+        out = {}
+        for obs in session.observations(attempt.id):
+            if obs["provenance"]:
+                out[str(obs["path"])] = origin_text(str(obs["value"]), obs["provenance"], self.t)
         return out
 
     def observed(self, entry: CaseEntry | None, attempt: AttemptView | None = None) -> list[tuple[Text, ...]]:

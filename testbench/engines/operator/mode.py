@@ -44,16 +44,24 @@ class OperatorModeEngine(OperatorEngine):
     def begin_step(self, case: Case, step: Step) -> None:
         self._case, self._step = case, step
 
+    def keyed_fields(self, prompt: OperatorPrompt) -> tuple[tuple[str, str], ...]:
+        """The values the operator keys in for ``prompt``: (path in the call's result, label)."""
+        return FIELDS.get(prompt.action) or tuple((p, p) for p in prompt.expects)
+
+    def instruction(self, prompt: OperatorPrompt) -> str:
+        """What the operator reads (assisted mode adds the product's guidance and names what to key)."""
+        return prompt.instruction
+
     def _ask(self, prompt: OperatorPrompt) -> JsonObject | None:
         if self._operator is None or self._case is None or self._step is None:
             raise OperatorPending("aucun opérateur pour cette étape")
-        fields = FIELDS.get(prompt.action) or tuple((p, p) for p in prompt.expects)
+        fields = self.keyed_fields(prompt)
         root = CALL_ROOTS.get(prompt.action, prompt.action)
         step = Step(
             id=self._step.id,
             kind=StepKind.MANUAL,
             params={"engine_call": prompt.action, "request": prompt.request},  # for a scripted operator
-            instruction=prompt.instruction,
+            instruction=self.instruction(prompt),
             observe=tuple(Observe(f"{root}.{path}", label) for path, label in fields),
             source=self._step.source,
         )

@@ -1,0 +1,259 @@
+"""Assisted operator mode: the operator performs each step in the application, the bench reads its outputs.
+
+For each engine call the bench notes the step's start and the files the profile's extractors read;
+asks the operator to perform the step (the prompt names only the values no extractor gives, with the
+profile's guidance for that call); then waits — up to the engine timeout — for the new complete files
+and the log lines the call should produce, runs the extractors that apply to the call, and merges:
+
+- an extracted value is an observation of source ``extraction`` with its provenance (file and offset,
+  or log line);
+- a value only the operator keyed is of source ``operator``;
+- a value the operator keyed over an extracted one that differs, or changed when shown the extracted
+  values (an operator with ``review``), is a ``correction``: the operator's value, with the extracted
+  value, its provenance and the reason kept beside it.
+
+A malformed file is an :class:`ExtractionFailed` naming the file and the offset: the case errs, the
+campaign goes on. The runner takes each call's origins with :meth:`AssistedOperatorEngine.take_origins`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+from testbench.domain.observe import flatten, unflatten
+from testbench.domain.refusal import EngineError
+from testbench.domain.vocabulary import CALL_ROOTS
+from testbench.engines.api import JsonObject
+from testbench.engines.operator.engine import DEFAULT_PATTERNS, OperatorPrompt, _read_text
+from testbench.engines.operator.mode import OperatorModeEngine
+from testbench.traces.model import Channel, TraceLine
+
+if TYPE_CHECKING:
+    from testbench.extract.model import Extracted
+    from testbench.extract.spec import ExtractorSpec
+    from testbench.sut.profile import SutProfile
+
+#: observation sources of assisted mode, as the store records them
+EXTRACTION, OPERATOR, CORRECTION = "extraction", "operator", "correction"
+#: the file an engine call writes, attached as evidence like in plain operator mode
+_DOCUMENT = {"create_invoice": "fse", "build_lot": "b2"}
+
+#: (source, provenance) of an observation path
+Origin = tuple[str, dict[str, Any] | None]
+Snapshot = dict[Path, tuple[float, int]]
+
+
+def _t(text: str) -> str:
+    """Marks a French template for the catalogue; the reader's language is given when it is shown."""
+    return text
+
+
+class ExtractionFailed(EngineError):
+    """An output file of the step cannot be read (malformed record…): the message names file and offset."""
+
+
+@runtime_checkable
+class ObservationOrigins(Protocol):
+    """An engine whose observations have each their own source and provenance."""
+
+    def take_origins(self) -> dict[str, Origin]: ...
+
+
+@dataclass(frozen=True)
+class Correction:
+    """An operator's correction of an extracted value."""
+
+    value: str
+    reason: str
+
+
+class AssistedOperatorEngine(OperatorModeEngine):
+    """Operator mode with the application's outputs read by the profile's extractors."""
+
+    observation_source = OPERATOR
+
+    def __init__(
+        self,
+        profile: SutProfile,
+        lines: Callable[[], Sequence[TraceLine]] = list,
+        *,
+        timeout: float = 10.0,
+        poll: float = 0.05,
+        **kwargs: Any,
+    ) -> None:
+        outputs = list(profile.outputs.values())
+        super().__init__(outputs[0] if len(outputs) == 1 else None, poll=poll, **kwargs)
+        self.profile = profile
+        self.lines = lines  # the current attempt's trace lines (the recorder's)
+        self.timeout = timeout
+        self._origins: dict[str, Origin] = {}
+
+    # -- what the operator is asked -------------------------------------------------------------
+    def specs(self, action: str) -> tuple[ExtractorSpec, ...]:
+        return tuple(s for s in self.profile.extractors if action in s.applies_to)
+
+    def extracted_paths(self, action: str) -> set[str]:
+        """The observation paths the profile's extractors give for ``action``."""
+        paths: set[str] = set()
+        for spec in self.specs(action):
+            paths.update(_spec_paths(spec))
+        return paths
+
+    def keyed_fields(self, prompt: OperatorPrompt) -> tuple[tuple[str, str], ...]:
+        root = CALL_ROOTS.get(prompt.action, prompt.action)
+        covered = self.extracted_paths(prompt.action)
+        return tuple((p, label) for p, label in super().keyed_fields(prompt) if f"{root}.{p}" not in covered)
+
+    def instruction(self, prompt: OperatorPrompt) -> str:
+        """The call's instruction and how this product performs it (the profile's guidance); the values
+        still to key in are the step's ``observe`` list, named there."""
+        guidance = self.profile.guidance.get(prompt.action)
+        how = " — ".join(p for p in (getattr(guidance, "menu", ""), getattr(guidance, "note", "")) if p)
+        if not how:
+            return prompt.instruction
+        return _t("{instruction} Dans le logiciel : {guidance}").format(instruction=prompt.instruction, guidance=how)
+
+    # -- one engine call ------------------------------------------------------------------------
+    def take_origins(self) -> dict[str, Origin]:
+        """The source and provenance of each path of the last call's result (then forgotten)."""
+        origins, self._origins = self._origins, {}
+        return origins
+
+    def _prompt(self, action: str, request: JsonObject, doc_kind: str | None = None) -> JsonObject:
+        self._origins = {}
+        specs = self.specs(action)
+        start_ns = time.monotonic_ns()
+        before = {spec.name: _snapshot(self.profile.watched_files(spec)) for spec in specs if spec.kind != "regex"}
+        docs_before = _snapshot(self._document_files(action))
+        answer = super()._prompt(action, request, None)  # the operator performs the step ("done" returns)
+        files = self._wait(specs, before, start_ns)
+        extracted = self._extract(specs, files, start_ns)
+        root = CALL_ROOTS.get(action, action)
+        result = self._merge(root, answer, extracted)
+        self._attach_document(action, docs_before, result)
+        return result
+
+    def _document_files(self, action: str) -> list[Path]:
+        kind = _DOCUMENT.get(action)
+        if kind is None:
+            return []
+        found: list[Path] = []
+        for spec in self.specs(action):
+            if spec.kind != "regex":
+                found.extend(self.profile.watched_files(spec))
+        return [p for p in dict.fromkeys(found) if any(p.match(pat) for pat in DEFAULT_PATTERNS[kind])]
+
+    def _attach_document(self, action: str, before: Snapshot, result: JsonObject) -> None:
+        kind = _DOCUMENT.get(action)
+        new = _changed(self._document_files(action), before) if kind else []
+        if kind and new and kind not in result:
+            result[kind] = _read_text(new[-1])
+            result[f"{kind}_files"] = [p.name for p in new]
+
+    def _step_lines(self, spec: ExtractorSpec, start_ns: int) -> list[TraceLine]:
+        channel = spec.channel or Channel.APP
+        return [line for line in self.lines() if line.channel == channel and line.mono_ns >= start_ns]
+
+    def _wait(
+        self, specs: Sequence[ExtractorSpec], before: Mapping[str, Snapshot], start_ns: int
+    ) -> dict[str, list[Path]]:
+        """New files per file extractor, once each is complete; returns when every extractor has its input
+        (a new file, a matching line in the step's window) or the timeout has passed."""
+        from testbench.extract.run import extract_lines, file_complete
+
+        deadline = time.monotonic() + self.timeout
+        file_specs = [spec for spec in specs if spec.name in before]
+        while True:
+            files = {spec.name: _changed(self.profile.watched_files(spec), before[spec.name]) for spec in file_specs}
+            complete = all(
+                files[spec.name]
+                and all(file_complete(p, spec.stable_for, spec.closing_bytes()) for p in files[spec.name])
+                for spec in file_specs
+            )
+            lines_in = all(
+                extract_lines(spec, self._step_lines(spec, start_ns)) for spec in specs if spec.kind == "regex"
+            )
+            if (complete and lines_in) or time.monotonic() >= deadline:
+                return files
+            time.sleep(self.poll)
+
+    def _extract(
+        self, specs: Sequence[ExtractorSpec], files: Mapping[str, list[Path]], start_ns: int
+    ) -> list[Extracted]:
+        from testbench.extract.model import ExtractError
+        from testbench.extract.run import extract_file, extract_lines
+
+        out: list[Extracted] = []
+        for spec in specs:
+            if spec.kind == "regex":
+                out.extend(extract_lines(spec, self._step_lines(spec, start_ns)))
+                continue
+            for path in files.get(spec.name, []):
+                try:
+                    out.extend(extract_file(spec, path))
+                except ExtractError as exc:
+                    raise ExtractionFailed(_t("extraction impossible : {error}").format(error=exc)) from exc
+        return out
+
+    def _merge(self, root: str, answer: JsonObject, extracted: Sequence[Extracted]) -> JsonObject:
+        prefix = f"{root}."
+        values: dict[str, Any] = {}
+        origins: dict[str, Origin] = {}
+        shown: dict[str, Extracted] = {}
+        for item in extracted:
+            if item.path.startswith(prefix) and item.path not in shown:  # the first extractor to give a path wins
+                shown[item.path] = item
+        keyed = {f"{prefix}{k}": v for k, v in flatten(answer).items()}
+        corrections = self._review(shown)
+        note = str(answer.get("operator_note") or "")
+        for path, item in shown.items():
+            provenance = item.provenance.to_dict()
+            fix = corrections.get(path)
+            if fix is None and path in keyed and str(keyed[path]) != item.value:
+                fix = Correction(str(keyed[path]), note)
+            if fix is not None and fix.value != item.value:
+                values[path] = fix.value
+                correction = {"extracted": item.value, "reason": fix.reason, "operator": answer.get("operator", "")}
+                origins[path] = (CORRECTION, {**provenance, "correction": correction})
+            else:
+                values[path] = item.value
+                origins[path] = (EXTRACTION, provenance)
+        for path, value in keyed.items():
+            if path not in values:
+                values[path] = value
+        self._origins = {path: origin for path, origin in origins.items()}
+        return unflatten({k.removeprefix(prefix): v for k, v in values.items()})
+
+    def _review(self, shown: Mapping[str, Extracted]) -> dict[str, Correction]:
+        """An operator that can review extracted values (``review(case, step, extracted)``) corrects them."""
+        review = getattr(self._operator, "review", None)
+        if not shown or not callable(review):
+            return {}
+        answer = review(self._case, self._step, list(shown.values())) or {}
+        return {path: Correction(str(value), str(reason)) for path, (value, reason) in answer.items()}
+
+
+def _spec_paths(spec: ExtractorSpec) -> set[str]:
+    """The observation paths a spec gives (its ``fields``' values; ``{n}`` ranks are not keyed values)."""
+    return {path for path in spec.fields.values() if "{" not in path}
+
+
+def _snapshot(paths: Sequence[Path]) -> Snapshot:
+    out: Snapshot = {}
+    for path in paths:
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        out[path] = (st.st_mtime, st.st_size)
+    return out
+
+
+def _changed(paths: Sequence[Path], before: Snapshot) -> list[Path]:
+    """The files new or changed since ``before``, in the order given (oldest first)."""
+    now = _snapshot(paths)
+    return [p for p, sig in now.items() if before.get(p) != sig]
