@@ -53,6 +53,7 @@ def test_run_ui_and_demo_offer_the_same_bench_capture_and_identity_options() -> 
         "--cards",
         "--allow-real-cards",
         "--watch",
+        "--sut-profile",
         "--app-log",
         "--syslog",
         "--sut",
@@ -65,7 +66,7 @@ def test_run_ui_and_demo_offer_the_same_bench_capture_and_identity_options() -> 
     for command in ("run", "ui", "demo"):
         assert shared <= _offered(command), (command, sorted(shared - _offered(command)))
     # the same words everywhere: each option's help is generated once
-    for flag in ("--app-log", "--syslog", "--watch", "--engine", "--sut"):
+    for flag in ("--app-log", "--syslog", "--watch", "--engine", "--sut", "--sut-profile"):
         lines = {c: _option_help(_help(c), flag) for c in ("run", "ui", "demo")}
         assert len(set(lines.values())) == 1, lines
     assert {"--report", "--junit", "--tag", "--attestations"} <= _offered("run")

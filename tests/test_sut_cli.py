@@ -1,0 +1,140 @@
+"""``testbench sut check`` and ``testbench sut init`` on a fixture application folder (a log, an FSE file)."""
+
+from __future__ import annotations
+
+import io
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from testbench.cli.main import main
+from testbench.sut.profile import load_profile
+
+LOG_LINES = [
+    "2026-12-03 09:14:01,004 [main] INFO  fact - Lecture carte Vitale : 2 bénéficiaires",
+    "2026-12-03 09:14:02,123 [main] INFO  fact - Facture F000123 créée : total AMO 163,80 EUR",
+    "2026-12-03 09:14:03,500 [main] WARN  lots - lot 000015 construit",
+]
+
+FSE = '<?xml version="1.0" encoding="utf-8"?>\n<fse id="F000123">\n  <totals amo="163.80" amc="0.00"/>\n</fse>\n'
+
+PROFILE = """\
+[product]
+name = "Démo ERP"
+version = "4.2.0"
+
+[[logs]]
+path = "logs/app-*.log"
+encoding = "cp1252"
+
+[outputs]
+fse = "out/fse"
+
+[[extractors]]
+name = "facture (journal)"
+kind = "regex"
+applies_to = ["create_invoice"]
+pattern = 'total AMO (?P<amo>[0-9]+,[0-9]+) EUR'
+fields = { amo = "invoice.totals.amo" }
+
+[[extractors]]
+name = "montants FSE"
+kind = "xpath"
+applies_to = ["create_invoice"]
+files = "fse"
+fields = { "string(//totals/@amo)" = "invoice.totals.amo" }
+"""
+
+
+def _application(root: Path) -> Path:
+    """An application's folder as it stands after its last case: a cp1252 log, an older and a newer FSE."""
+    (root / "logs").mkdir(parents=True)
+    (root / "out" / "fse").mkdir(parents=True)
+    (root / "logs" / "app-1.log").write_bytes(("\n".join(LOG_LINES) + "\n").encode("cp1252"))
+    older = root / "out" / "fse" / "F000122.xml"
+    older.write_text(FSE.replace("163.80", "12.00").replace("F000123", "F000122"), encoding="utf-8")
+    past = time.time() - 60
+    os.utime(older, (past, past))
+    newer = root / "out" / "fse" / "F000123.xml"
+    newer.write_text(FSE, encoding="utf-8")
+    os.utime(newer, (past + 30, past + 30))
+    return root
+
+
+def test_check_prints_the_parsed_lines_and_the_values_extracted_for_the_last_case(tmp_path: Path, capsys) -> None:
+    root = _application(tmp_path / "erp")
+    profile = root / "sut.toml"
+    profile.write_text(PROFILE, encoding="utf-8")
+    assert main(["sut", "check", str(profile)]) == 0
+    out = capsys.readouterr().out
+    assert "Produit : Démo ERP 4.2.0" in out
+    assert "format log4j" in out  # detected (format = auto by default)
+    assert "[2026-12-03 09:14:02,123] [INFO] fact - Facture F000123 créée : total AMO 163,80 EUR" in out
+    assert "[2026-12-03 09:14:03,500] [WARN] lots - lot 000015 construit" in out
+    assert "F000123.xml" in out and "F000122.xml" in out  # the folder's newest files
+    assert "invoice.totals.amo = 163.80 — app-1.log, ligne de 2026-12-03 09:14:02,123" in out
+    # the newest FSE is the one read, with its place in the file
+    assert "invoice.totals.amo = 163.80 — F000123.xml, ligne 3" in out and "12.00" not in out
+    assert main(["sut", "check", str(profile), "--lang", "en"]) == 0
+    english = capsys.readouterr().out
+    assert "Product: Démo ERP 4.2.0" in english and "Produit" not in english
+
+
+def test_check_of_an_invalid_profile_is_a_usage_error_placed_in_the_file(tmp_path: Path, capsys) -> None:
+    profile = tmp_path / "sut.toml"
+    profile.write_text('[product]\nname = "x"\n[outputs]\nfse = 3\n', encoding="utf-8")
+    assert main(["sut", "check", str(profile)]) == 3
+    err = capsys.readouterr().err
+    assert f"{profile}: [outputs].fse : une chaîne de caractères est attendue" in err and "Traceback" not in err
+
+
+def test_check_says_when_an_extractor_cannot_read_the_newest_file(tmp_path: Path, capsys) -> None:
+    root = _application(tmp_path / "erp")
+    (root / "out" / "fse" / "F000123.xml").write_text("<fse><totals amo=", encoding="utf-8")
+    past = time.time() - 10
+    os.utime(root / "out" / "fse" / "F000123.xml", (past, past))
+    (root / "sut.toml").write_text(PROFILE, encoding="utf-8")
+    assert main(["sut", "check", str(root / "sut.toml")]) == 3
+    out = capsys.readouterr().out
+    assert "erreur : " in out and "F000123.xml" in out
+
+
+def test_init_yes_writes_a_profile_that_loads_with_the_format_proposed(tmp_path: Path, capsys) -> None:
+    root = _application(tmp_path / "erp")
+    output = root / "sut.toml"
+    argv = ["sut", "init", "--output", str(output), "--logs", str(root / "logs" / "*.log")]
+    argv += ["--fse", str(root / "out" / "fse"), "--watch-seconds", "0", "--yes", "--name", "Démo ERP"]
+    assert main(argv) == 0
+    assert "format de ligne proposé : log4j" in capsys.readouterr().out
+    profile = load_profile(output)
+    assert profile.product.name == "Démo ERP"
+    (source,) = profile.log_sources
+    assert source.fmt == "log4j" and source.encoding == "cp1252" and source.path == str(root.resolve() / "logs/*.log")
+    assert profile.outputs["fse"] == root.resolve() / "out" / "fse"
+    assert "logs/*.log" in output.read_text(encoding="utf-8")  # relative: the profile travels with the folder
+    # a second init refuses to overwrite the profile, unless asked
+    assert main([*argv, "--lang", "en"]) == 3
+    assert "the file already exists (--force to replace it)" in capsys.readouterr().err
+    assert main([*argv, "--force"]) == 0
+
+
+def test_init_asks_for_what_the_options_did_not_give(tmp_path: Path, capsys, monkeypatch) -> None:
+    root = _application(tmp_path / "erp")
+    answers = f"Mon ERP\n{root / 'logs' / 'app-*.log'}\n{root / 'out' / 'fse'}\n\n\n"
+    monkeypatch.setattr("sys.stdin", io.StringIO(answers))
+    output = root / "sut.toml"
+    assert main(["sut", "init", "--output", str(output), "--watch-seconds", "0"]) == 0
+    err = capsys.readouterr().err
+    assert "Nom du logiciel testé" in err and "Dossier où il écrit ses FSE" in err
+    profile = load_profile(output)
+    assert profile.product.name == "Mon ERP" and set(profile.outputs) == {"fse"}
+    assert profile.log_sources[0].fmt == "log4j"
+
+
+@pytest.mark.parametrize("command", ["run", "ui", "demo"])
+def test_the_bench_commands_offer_a_sut_profile(command: str, capsys) -> None:
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    assert "--sut-profile PROFILE" in capsys.readouterr().out
