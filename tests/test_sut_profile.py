@@ -194,3 +194,11 @@ def test_a_campaign_follows_the_profile_logs_with_their_own_pattern(tmp_path: Pa
     assert lines and all(line.level == "WARN" and line.source_ts == "03/12/2026 09:14:02,123" for line in lines)
     assert any("créée" in line.text for line in lines)  # read as cp1252
     assert recorded["sut"] == {"name": "Démo ERP", "version": "4.2.0"}
+
+
+def test_the_documented_example_loads(tmp_path: Path) -> None:
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "sut-profile.md").read_text(encoding="utf-8")
+    example = doc.split("```toml\n", 1)[1].split("```", 1)[0]
+    profile = load_profile(_write(tmp_path, example))
+    assert profile.product.name == "Démo ERP PSAD" and len(profile.log_sources) == 2 and len(profile.extractors) == 2
+    assert set(profile.guidance) == {"create_invoice", "build_lot"}
