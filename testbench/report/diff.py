@@ -30,6 +30,7 @@ from typing import Any
 
 from testbench.domain import normalize
 from testbench.domain.verdict import Verdict
+from testbench.engines.operator.origin import origin_text
 from testbench.i18n import colon, default_language, translator
 from testbench.report.diff_bench import BENCH_RULES, EnvChange, bench_differences, bench_normaliser, product_changes
 from testbench.report.labels import verdict_label
@@ -72,6 +73,9 @@ class ValueChange:
     expected: str
     before: str | None
     after: str | None
+    # where each side's value was read (assisted operator mode: file and offset, or log line), else None
+    provenance_before: dict[str, Any] | None = None
+    provenance_after: dict[str, Any] | None = None
 
     @property
     def is_amount(self) -> bool:
@@ -226,6 +230,8 @@ def diff_sessions(path_a: Path, path_b: Path, *, trace_context: int = 1, max_tra
                                 scrub.at_path(path, after),
                             )
                         )
+                if d.values:
+                    _add_provenance(d.values, a, ca, b, cb, scrub)
                 if lines_a != lines_b:
                     diff = list(difflib.unified_diff(lines_a, lines_b, "A", "B", n=trace_context, lineterm=""))[2:]
                     diff = [scrub(line) for line in diff]
@@ -239,6 +245,24 @@ def diff_sessions(path_a: Path, path_b: Path, *, trace_context: int = 1, max_tra
     order = {k: i for i, k in enumerate(keys)}
     out.sort(key=lambda c: (rank[c.kind], order[(c.plan_id, c.case_id)]))
     return SessionDiff(str(path_a), str(path_b), out, [_scrubbed(c, scrub) for c in product], bench)
+
+
+def _provenances(session: SessionView, case: CaseView) -> dict[str, dict[str, Any]]:
+    """Path → the provenance of its last observed value in the case's latest attempt (those that have one)."""
+    if case.latest is None:
+        return {}
+    return {o["path"]: o["provenance"] for o in session.observations(case.latest.id) if o["provenance"]}
+
+
+def _add_provenance(
+    values: list[ValueChange], a: SessionView, ca: CaseView, b: SessionView, cb: CaseView, scrub: Scrubber
+) -> None:
+    """Each changed value names where it was read on each side, its excerpt redacted."""
+    before, after = _provenances(a, ca), _provenances(b, cb)
+    for v in values:
+        for side, found in (("provenance_before", before.get(v.path)), ("provenance_after", after.get(v.path))):
+            if found is not None:
+                setattr(v, side, {**found, "excerpt": scrub(str(found.get("excerpt") or ""))})
 
 
 def _scrubbed(change: EnvChange, scrub: Callable[[str], str]) -> EnvChange:
@@ -287,6 +311,8 @@ def to_json(diff: SessionDiff, lang: str | None = None) -> dict[str, Any]:
                         "before": v.before,
                         "after": v.after,
                         "amount": v.is_amount,
+                        "origin_before": origin_text(_shown(v.before), v.provenance_before, t),
+                        "origin_after": origin_text(_shown(v.after), v.provenance_after, t),
                     }
                     for v in c.values
                 ],
@@ -368,6 +394,11 @@ def to_text(diff: SessionDiff, *, show_same: bool = False, lang: str | None = No
                 f"  {_label(v, t)} {v.expectation_id} {v.path}{sep}{_shown(v.before)} → {_shown(v.after)} "
                 f"({t('attendu')} {_shown(v.expected)})"
             )
+            out += [
+                f"    {side}{sep}{text}"
+                for side, value, where in (("A", v.before, v.provenance_before), ("B", v.after, v.provenance_after))
+                if (text := origin_text(_shown(value), where, t))
+            ]
         if c.trace_diff:
             counts_line = t("traces : +{added} −{removed} lignes (après normalisation)")
             out.append("  " + counts_line.format(added=c.trace_added, removed=c.trace_removed))
