@@ -1,0 +1,81 @@
+"""JSON pointer extractors (RFC 6901) on JSON outputs; a ``{n}`` token walks every item of an array."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from testbench.extract.model import Extracted, ExtractError, Provenance, excerpt
+from testbench.extract.spec import RANK, ExtractorSpec
+from testbench.extract.values import Ranks, normalise_decimal
+
+
+def _unescape(token: str) -> str:
+    return token.replace("~1", "/").replace("~0", "~")  # RFC 6901 §4: ~1 first, then ~0
+
+
+def _escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def resolve(doc: Any, pointer: str) -> Iterator[tuple[str, Any]]:
+    """(concrete pointer, value) for each place ``pointer`` designates; nothing where it designates nothing."""
+    tokens = [_unescape(t) for t in pointer.split("/")[1:]] if pointer else []
+    yield from _walk(doc, tokens, "")
+
+
+def _walk(node: Any, tokens: list[str], done: str) -> Iterator[tuple[str, Any]]:
+    if not tokens:
+        yield done, node
+        return
+    token, rest = tokens[0], tokens[1:]
+    if isinstance(node, dict):
+        if token in node:
+            yield from _walk(node[token], rest, f"{done}/{_escape(token)}")
+    elif isinstance(node, list):
+        if token == RANK:
+            for i, item in enumerate(node):
+                yield from _walk(item, rest, f"{done}/{i}")
+        elif token.isdigit() and (token == "0" or not token.startswith("0")) and int(token) < len(node):
+            yield from _walk(node[int(token)], rest, f"{done}/{token}")
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return normalise_decimal(value)
+    if isinstance(value, int | Decimal):
+        return str(value)
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def extract_json(spec: ExtractorSpec, path: Path, data: bytes) -> list[Extracted]:
+    source = str(path)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ExtractError(source, "octet illisible en utf-8", offset=exc.start) from None
+    try:
+        doc = json.loads(text, parse_float=Decimal)  # Decimal keeps « 163.80 » as written
+    except json.JSONDecodeError as exc:
+        offset = len(text[: exc.pos].encode("utf-8"))
+        raise ExtractError(source, f"JSON invalide : {exc.msg}", offset=offset) from None
+    ranks = Ranks()
+    out: list[Extracted] = []
+    for pointer, template in spec.fields.items():
+        found = list(resolve(doc, pointer))
+        if RANK not in template:
+            found = found[:1]
+        for concrete, value in found:
+            shown = _text(value)
+            if shown is None:
+                continue
+            provenance = Provenance(source=source, kind="json", excerpt=excerpt(shown), locator=concrete or "/")
+            out.append(Extracted(ranks.path(template), shown, provenance))
+    return out

@@ -1,0 +1,63 @@
+"""Regex extractors on the application's log lines, per channel, within a step's time window."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+from datetime import datetime
+
+from testbench.extract.model import Extracted, Provenance, excerpt
+from testbench.extract.spec import ExtractorSpec
+from testbench.extract.values import Ranks, normalise_decimal
+from testbench.traces.model import TraceLine
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def _when(line: TraceLine) -> str:
+    """The line's time as a person finds it in the file: the source's own timestamp, else the capture time."""
+    if line.source_ts:
+        return line.source_ts
+    return datetime.fromtimestamp(line.wall).strftime("%H:%M:%S.%f")[:-3]
+
+
+def extract_lines(
+    spec: ExtractorSpec, lines: Iterable[TraceLine], *, since: int | None = None, until: int | None = None
+) -> list[Extracted]:
+    """The values ``spec`` (a regex extractor) reads in ``lines`` of its channel.
+
+    ``since``/``until``: the step's window on the bench clock the lines carry (``TraceLine.mono_ns``,
+    both ends included); a line outside it is not read. Each named group of ``spec.fields`` that took
+    part in a match gives one value (« 163,80 » normalised to « 163.80 »); its columns are the group's.
+    """
+    pattern = _compiled(spec.pattern or "")
+    channel = spec.channel or "app"
+    groups = [(group, path, pattern.groupindex[group]) for group, path in spec.fields.items()]
+    ranks = Ranks()
+    out: list[Extracted] = []
+    for line in lines:
+        if line.channel != channel:
+            continue
+        if (since is not None and line.mono_ns < since) or (until is not None and line.mono_ns > until):
+            continue
+        match = pattern.search(line.text)
+        if match is None:
+            continue
+        for _group, path, index in groups:
+            value = match.group(index)
+            if value is None:
+                continue
+            start, end = match.span(index)
+            provenance = Provenance(
+                source=line.source or line.channel,
+                kind="log",
+                columns=(start + 1, max(start + 1, end)),
+                excerpt=excerpt(line.text),
+                locator=_when(line),
+            )
+            out.append(Extracted(ranks.path(path), normalise_decimal(value), provenance))
+    return out

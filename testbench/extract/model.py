@@ -1,0 +1,98 @@
+"""What an extractor gives: a value at an observation path, and where in the application's output it was read."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass
+from pathlib import PurePath
+from typing import Any
+
+from testbench.fmt import os_reason
+
+#: An excerpt is one line or one record, cut to this length.
+EXCERPT_CHARS = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """Where a value was read: enough for a person to open the file and find it again.
+
+    ``locator`` says where inside the source in the source's own terms: the XPath expression, the
+    concrete JSON pointer (``/lines/0/base``), or a log line's own timestamp.
+    """
+
+    source: str  # file path (as captured) or trace channel name ("app", "syslog")
+    kind: str  # "log" | "xml" | "fixed" | "json"
+    offset: int | None = None  # byte offset of the value in the file (fixed)
+    line: int | None = None  # 1-based line number in the file (xml)
+    record: int | None = None  # fixed-width: 1-based record number
+    columns: tuple[int, int] | None = None  # 1-based inclusive columns (fixed record, or log line)
+    excerpt: str = ""  # the raw text the value was read from (one line / record, ≤ 200 chars)
+    locator: str = ""  # XPath expression, JSON pointer, or the log line's own timestamp
+
+    def describe(self, t: Callable[[str], str]) -> str:
+        """« lot 000015.b2, enregistrement 3, colonnes 45–52 », in the language of ``t``."""
+        parts = [PurePath(self.source).name or self.source]
+        if self.kind == "log" and self.locator:
+            parts.append(t("ligne de {time}").format(time=self.locator))
+        if self.line is not None:
+            parts.append(t("ligne {line}").format(line=self.line))
+        if self.record is not None:
+            parts.append(t("enregistrement {record}").format(record=self.record))
+        if self.columns is not None:
+            first, last = self.columns
+            parts.append(t("colonnes {first}–{last}").format(first=first, last=last))
+        if self.kind in ("xml", "json") and self.locator:
+            parts.append(self.locator)
+        if self.offset is not None and self.kind != "fixed":
+            parts.append(t("octet {offset}").format(offset=self.offset))
+        return ", ".join(parts)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready form (for the store and the report); :meth:`from_dict` reads it back."""
+        out = asdict(self)
+        out["columns"] = list(self.columns) if self.columns else None
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Provenance:
+        known = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
+        if known.get("columns") is not None:
+            known["columns"] = tuple(known["columns"])
+        return cls(**known)
+
+
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    path: str  # observation path, the casebook's own: "invoice.totals.amo", "invoice.lines[0].base"
+    value: str  # as read; decimals normalised with a dot ("163.80")
+    provenance: Provenance
+
+
+class ExtractError(Exception):
+    """A file or record the extractor cannot read; the message (French) names the file and the offset.
+
+    ``reason`` is a French sentence; with an ``offset`` the message is « file, [enregistrement n,]
+    octet k : reason », without one ``reason`` must name the file itself. ``t(str(exc))`` gives the
+    English (the catalogue's templates read it back).
+    """
+
+    def __init__(self, source: str, reason: str, *, offset: int | None = None, record: int | None = None) -> None:
+        self.source, self.reason, self.offset, self.record = source, reason, offset, record
+        if offset is None:
+            message = reason
+        elif record is None:
+            message = f"{source}, octet {offset} : {reason}"
+        else:
+            message = f"{source}, enregistrement {record}, octet {offset} : {reason}"
+        super().__init__(message)
+
+
+def unreadable(path: str, exc: OSError) -> ExtractError:
+    """The error for a file that cannot be opened or read (no offset to give)."""
+    reason = f"{path} : lecture impossible ({os_reason(exc)})"
+    return ExtractError(path, reason)
+
+
+def excerpt(text: str) -> str:
+    return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1] + "…"

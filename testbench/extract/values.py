@@ -1,0 +1,55 @@
+"""Values as an observation holds them: decimals with a dot, ranks filled into ``{n}`` paths."""
+
+from __future__ import annotations
+
+import re
+
+from testbench.extract.spec import RANK
+
+#: A French decimal as applications write it: « 163,80 », « 1 234,56 » (space, no-break or narrow no-break
+#: space between thousands).
+_THOUSANDS = re.compile("[ \u00a0\u202f]")
+_COMMA_DECIMAL = re.compile(r"([+-]?)(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+),(\d+)")
+
+
+def normalise_decimal(text: str) -> str:
+    """« 163,80 » → « 163.80 »; any other text is returned as it is."""
+    if "," not in text:
+        return text
+    match = _COMMA_DECIMAL.fullmatch(text.strip())
+    if match is None:
+        return text
+    sign, whole, decimals = match.groups()
+    return f"{'-' if sign == '-' else ''}{_THOUSANDS.sub('', whole)}.{decimals}"
+
+
+def scaled(digits: str, scale: int) -> str:
+    """Implied decimals: ``scaled("0016380", 2) == "163.80"``; ``digits`` holds only ASCII digits."""
+    number = str(int(digits))
+    if not scale:
+        return number
+    number = number.rjust(scale + 1, "0")
+    return f"{number[:-scale]}.{number[-scale:]}"
+
+
+class Ranks:
+    """Fills ``{n}`` in observation paths: n counts, from 0 in file order, the values given for that path.
+
+    So ``invoice.lines[{n}].base`` mapped from two record types (LPP lines and NGAP lines) numbers the
+    lines of both in the order they come; :meth:`restart` begins again (a new invoice).
+    """
+
+    __slots__ = ("_next",)
+
+    def __init__(self) -> None:
+        self._next: dict[str, int] = {}
+
+    def path(self, template: str) -> str:
+        if RANK not in template:
+            return template
+        n = self._next.get(template, 0)
+        self._next[template] = n + 1
+        return template.replace(RANK, str(n))
+
+    def restart(self) -> None:
+        self._next.clear()

@@ -1,0 +1,143 @@
+"""XPath extractors on XML outputs and JSON pointers on JSON outputs: values, their line or pointer, a
+parser that expands no entity, and clear errors naming the file and the byte offset."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from testbench.extract.model import ExtractError, Provenance
+from testbench.extract.run import extract_file
+from testbench.extract.spec import ExtractorSpec, parse_extractor
+from testbench.i18n import translator
+
+DATA = Path(__file__).parent / "data" / "extract"
+FSE = DATA / "fse-000000001.xml"
+
+
+def xpath(fields: dict[str, str], **kw: object) -> ExtractorSpec:
+    table = {"name": "FSE", "kind": "xpath", "applies_to": ["create_invoice"], "files": "fse", "fields": fields, **kw}
+    return parse_extractor(table, "sut.toml: extractors[1]")
+
+
+def pointers(fields: dict[str, str]) -> ExtractorSpec:
+    table = {"name": "JSON", "kind": "json", "applies_to": ["create_invoice"], "files": "out/*.json", "fields": fields}
+    return parse_extractor(table, "sut.toml: extractors[2]")
+
+
+def test_xpath_values_keep_their_line_and_expression() -> None:
+    spec = xpath(
+        {
+            "string(/f:fse/f:totaux/@amo)": "invoice.totals.amo",
+            "/f:fse/f:lignes/f:ligne/@base": "invoice.lines[{n}].base",
+            "count(//f:ligne)": "manual.lines",
+            "normalize-space(//f:note)": "manual.note",
+        },
+        namespaces={"f": "urn:testbench:fse:1"},
+    )
+    got = {e.path: e for e in extract_file(spec, FSE)}
+    assert {k: e.value for k, e in got.items()} == {
+        "invoice.totals.amo": "75.67",  # written « 75,67 »
+        "invoice.lines[0].base": "56.00",
+        "invoice.lines[1].base": "70.12",
+        "manual.lines": "2",
+        "manual.note": "Facture créée le 03/06/2024",
+    }
+    amo = got["invoice.totals.amo"].provenance
+    assert (amo.kind, amo.line, amo.excerpt[:7]) == ("xml", 8, "<totaux")
+    assert got["invoice.lines[1].base"].provenance.line == 6
+    assert amo.describe(translator("fr")) == "fse-000000001.xml, ligne 8, string(/f:fse/f:totaux/@amo)"
+    assert amo.describe(translator("en")) == "fse-000000001.xml, line 8, string(/f:fse/f:totaux/@amo)"
+
+
+def test_an_xpath_that_selects_nothing_gives_no_value() -> None:
+    assert extract_file(xpath({"//absent/@x": "invoice.number"}), FSE) == []
+
+
+def test_an_entity_declaration_is_refused_before_parsing() -> None:
+    path = DATA / "entity.xml"
+    with pytest.raises(ExtractError) as info:
+        extract_file(xpath({"string(//totaux/@amo)": "invoice.totals.amo"}), path)
+    offset = path.read_bytes().index(b"<!ENTITY")
+    assert str(info.value) == (
+        f"{path}, octet {offset} : déclaration d'entité refusée (le banc ne développe aucune entité)"
+    )
+    assert (
+        translator("en")(str(info.value))
+        == f"{path}, byte {offset}: entity declaration refused (the bench expands no entity)"
+    )
+
+
+def test_malformed_xml_names_the_file_and_the_offset(tmp_path: Path) -> None:
+    path = tmp_path / "fse.xml"
+    path.write_bytes(b"<fse>\n  <totaux amo='1'>\n</fse>\n")
+    with pytest.raises(ExtractError) as info:
+        extract_file(xpath({"string(//totaux/@amo)": "invoice.totals.amo"}), path)
+    message = str(info.value)
+    assert message.startswith(f"{path}, octet ") and " : XML invalide : " in message
+    assert info.value.offset is not None and 25 <= info.value.offset <= 31  # on the third line, where </fse> mismatches
+    assert translator("en")(message).startswith(f"{path}, byte {info.value.offset}: invalid XML: ")
+
+
+def test_json_pointers_with_escapes_ranks_and_typed_values(tmp_path: Path) -> None:
+    spec = pointers(
+        {
+            "/facture/numero": "invoice.number",
+            "/facture/securisee": "secure.status",
+            "/facture/remise": "manual.remise",
+            "/lignes/{n}/amo": "invoice.lines[{n}].amo",
+            "/lignes/1/base": "invoice.lines[1].base",
+            "/totaux/amo": "invoice.totals.amo",
+            "/totaux/a~1b": "manual.ab",
+            "/totaux/m~0n": "manual.mn",
+            "/absent": "manual.absent",
+        }
+    )
+    got = {e.path: e for e in extract_file(spec, DATA / "facture-000000001.json")}
+    assert {k: e.value for k, e in got.items()} == {
+        "invoice.number": "000000001",
+        "secure.status": "true",
+        "invoice.lines[0].amo": "33.60",
+        "invoice.lines[1].amo": "42.07",
+        "invoice.lines[1].base": "70.12",
+        "invoice.totals.amo": "75.67",
+        "manual.ab": "oui",
+        "manual.mn": "2",
+    }
+    p = got["invoice.lines[1].amo"].provenance
+    assert (p.kind, p.locator) == ("json", "/lignes/1/amo")
+    assert p.describe(translator("fr")) == "facture-000000001.json, /lignes/1/amo"
+
+
+def test_malformed_json_names_the_file_and_the_byte_offset(tmp_path: Path) -> None:
+    path = tmp_path / "facture.json"
+    path.write_text('{"libellé": "créée",\n "amo": 12,,}', encoding="utf-8")
+    with pytest.raises(ExtractError) as info:
+        extract_file(pointers({"/amo": "invoice.totals.amo"}), path)
+    offset = path.read_bytes().index(b",,") + 1
+    assert (
+        str(info.value) == f"{path}, octet {offset} : JSON invalide : Expecting property name enclosed in double quotes"
+    )
+    assert info.value.offset == offset
+
+
+def test_a_missing_file_is_an_error_not_a_traceback(tmp_path: Path) -> None:
+    with pytest.raises(ExtractError) as info:
+        extract_file(pointers({"/amo": "invoice.totals.amo"}), tmp_path / "absent.json")
+    assert str(info.value) == f"{tmp_path / 'absent.json'} : lecture impossible (introuvable)"
+    assert translator("en")(str(info.value)).endswith(": cannot be read (not found)")
+
+
+def test_provenance_round_trips_through_its_dict() -> None:
+    p = Provenance("out/lots/000015.b2", "fixed", offset=300, record=3, columns=(45, 52), excerpt="500…")
+    assert Provenance.from_dict(p.to_dict()) == p
+    assert p.describe(translator("fr")) == "000015.b2, enregistrement 3, colonnes 45–52"
+
+
+def test_a_file_copied_elsewhere_names_its_own_path(tmp_path: Path) -> None:
+    copy = tmp_path / "copie.xml"
+    shutil.copy(FSE, copy)
+    [got] = extract_file(xpath({"string(//*[local-name()='totaux']/@amo)": "invoice.totals.amo"}), copy)
+    assert got.provenance.source == str(copy) and got.provenance.line == 8
