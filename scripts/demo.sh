@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The bundled demo from a clone: set up, make sure a PC/SC stack with virtual readers runs, then
-# `testbench demo` with every option passed on (report in reports/demo/ unless --output says otherwise).
+# `testbench demo` with every option passed on (report in reports/demo/ unless --output says otherwise;
+# `--exam` plays exam day on the demo application under test, report in reports/demo-exam/).
 # A pcscd that already runs (the system's, or one started by scripts/pcscd.sh) is used as it is and left
 # running; otherwise this script starts its own and stops it at the end. If none can run, the demo still
 # runs on the in-process virtual reader, and says so.
@@ -16,5 +17,10 @@ else
   echo "demo.sh : pcscd n'a pas pu démarrer ; la démo utilise le lecteur virtuel en mémoire" >&2
 fi
 
-# the report where the README says; an --output given to this script comes later and wins
-.venv/bin/testbench demo --output reports/demo "$@"
+# the report where the README says (exam day on the demo application: reports/demo-exam); an --output
+# given to this script comes later and wins
+report=reports/demo
+for arg in "$@"; do
+  if [ "$arg" = "--exam" ]; then report=reports/demo-exam; fi
+done
+.venv/bin/testbench demo --output "$report" "$@"

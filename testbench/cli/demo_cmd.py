@@ -5,6 +5,11 @@ package data and nothing is written beside the package. Without ``--output`` the
 user's data folder (``testbench.paths.user_data_dir()``: ``demo/``, the session beside it as
 ``demo.tbsession``), the same place every time, so a bare ``testbench`` reopens the same demo session;
 the paths are printed.
+
+``--exam`` plays exam day on the demo application under test (:mod:`testbench.demoapp`): the application
+runs as a separate process in its own folder, a scripted operator performs each engine step in it, and
+the bench reads its log and its FSE and lot files through the application's profile (assisted operator
+mode), exactly as on a real application. ``--flaw`` plants a known defect in the application.
 """
 
 from __future__ import annotations
@@ -12,12 +17,18 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from testbench.cli.outputs import output_dir_problem
+from testbench.demoapp import FLAWS
 from testbench.i18n import translator
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from testbench.runner.options import DEMO, add_options, options_from_args
+
+if TYPE_CHECKING:
+    from testbench.demoapp.driver import DemoApp
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -30,21 +41,33 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="dossier du rapport (défaut : demo/ dans le dossier de données de l'utilisateur)",
     )
     demo.add_argument("--headless", action="store_true", help="sans interface : exécuter puis écrire le rapport")
+    demo.add_argument(
+        "--exam",
+        action="store_true",
+        help="le jour de l'examen sur l'application de démonstration : un opérateur scripté la pilote, "
+        "le banc lit son journal et ses fichiers",
+    )
+    demo.add_argument(
+        "--flaw",
+        choices=FLAWS,
+        default=None,
+        help="avec --exam : défaut planté dans l'application de démonstration (ald-rate : taux AMO faux en ALD)",
+    )
     add_options(demo, DEMO)  # the bench, capture and identity options of ``testbench run``
     demo.set_defaults(func=cmd_demo)
 
 
-def demo_casebook() -> Path:
+def demo_casebook(exam: bool = False) -> Path:
     from testbench.paths import CASEBOOKS_DIR
 
-    return CASEBOOKS_DIR / "demo.xml"
+    return CASEBOOKS_DIR / ("exam-demo.xml" if exam else "demo.xml")
 
 
-def demo_paths(output: Path | None = None) -> tuple[Path, Path]:
+def demo_paths(output: Path | None = None, name: str = "demo") -> tuple[Path, Path]:
     """The report folder and the session file beside it (the signed report holds redacted copies, not the record)."""
     from testbench.paths import user_data_dir
 
-    out = output or user_data_dir() / "demo"
+    out = output or user_data_dir() / name
     return out, out.with_name(out.name + ".tbsession")
 
 
@@ -55,7 +78,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     def say(text: str, **values: object) -> None:
         print(t(text).format(**values), file=sys.stderr)
 
-    out, session = demo_paths(args.output)
+    if args.flaw and not args.exam:
+        say("--flaw n'a de sens qu'avec --exam")
+        return EXIT_USAGE
+    out, session = demo_paths(args.output, "demo-exam" if args.exam else "demo")
     problem = output_dir_problem(out, args.lang)
     if problem:
         print(problem, file=sys.stderr)
@@ -65,6 +91,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     except OSError as exc:
         say("{folder} : impossible de créer ce dossier ({reason})", folder=out, reason=exc.strerror or exc)
         return EXIT_ENVIRONMENT
+    if args.exam:
+        return _exam(args, session, out, say)
     casebook = demo_casebook()
     interactive = not args.headless and sys.stdin.isatty() and sys.stdout.isatty()
     if interactive:
@@ -112,14 +140,54 @@ def _start_afresh(session: Path) -> bool:
     return True
 
 
-def _run(args: argparse.Namespace, casebook: Path, session: Path, out: Path) -> int:
-    """``testbench run`` on the demo casebook with its prepared attestations, report and JUnit."""
+def _run(args: argparse.Namespace, casebook: Path, session: Path, out: Path, exam: DemoApp | None = None) -> int:
+    """``testbench run`` on the demo casebook with its prepared attestations, report and JUnit.
+
+    With ``exam``: in assisted operator mode on the demo application, through its profile, driven by its
+    scripted operator (the casebook's own manual steps, if any, keep their prepared attestations).
+    """
     from testbench.cli.run_cmd import execute
-    from testbench.runner.campaign import RunRequest
+    from testbench.runner.campaign import RunRequest, make_operator
 
     options = options_from_args(args)
     attestations = options.attestations or casebook.with_name("demo-attestations.json")
     options.attestations = attestations if attestations.exists() else None
     options.outputs.report, options.outputs.junit = out, out / "junit.xml"
-    options.identity.sut = options.identity.sut or "démo testbench"
-    return execute(RunRequest([casebook], session, options, argv=list(sys.argv)))
+    operator = None
+    if exam is not None:
+        options.bench.engine, options.bench.sut_profile = "operator", exam.profile_path
+        operator = exam.operator(make_operator(options.attestations))
+    else:
+        options.identity.sut = options.identity.sut or "démo testbench"
+    return execute(RunRequest([casebook], session, options, argv=list(sys.argv)), operator=operator)
+
+
+def _exam(args: argparse.Namespace, session: Path, out: Path, say: Callable[..., None]) -> int:
+    """Exam day on the demo application: it runs beside the bench, the scripted operator drives it.
+
+    The application's folder sits beside the report (``<report>-app``); the run is headless (the scripted
+    operator needs no person); on a terminal the workstation then opens the session to review it.
+    """
+    from testbench.demoapp.driver import start_demo_app
+
+    if not _start_afresh(session):
+        say(
+            "démo : la session {session} est ouverte par un autre processus ; fermez-le ou choisissez --output",
+            session=session,
+        )
+        return EXIT_USAGE
+    workdir = out.with_name(out.name + "-app")
+    app = start_demo_app(workdir, flaw=args.flaw)
+    say("démo examen : application de démonstration dans {folder} (processus {pid})", folder=workdir, pid=app.pid)
+    try:
+        code = _run(args, demo_casebook(exam=True), session, out, exam=app)
+    finally:
+        app.close()
+    if code not in (EXIT_OK, EXIT_FAILED):
+        return code
+    say("démo : session {session}, rapport {report}", session=session, report=out / "index.html")
+    if not args.headless and sys.stdin.isatty() and sys.stdout.isatty():
+        from testbench.cli.ui_cmd import launch
+
+        launch([demo_casebook(exam=True)], session, args)
+    return code  # a planted flaw fails its cases: 1, as a failing product does

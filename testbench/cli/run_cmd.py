@@ -13,6 +13,7 @@ from testbench.runner.exits import EXIT_USAGE
 from testbench.runner.options import RUN, add_options, options_from_args
 
 if TYPE_CHECKING:
+    from testbench.domain.attestation import Operator
     from testbench.runner.campaign import RunRequest
 
 
@@ -41,7 +42,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     return execute(request, create_dirs=args.create_dirs)
 
 
-def execute(request: RunRequest, *, create_dirs: bool = False) -> int:
+def execute(request: RunRequest, *, create_dirs: bool = False, operator: Operator | None = None) -> int:
     """Check the outputs, run the campaign, write the JUnit and HTML reports; the exit code."""
     from testbench.cli.outputs import output_dir_problem, output_file_problem, session_dir_problem
     from testbench.runner.campaign import CampaignError, run_campaign
@@ -60,7 +61,9 @@ def execute(request: RunRequest, *, create_dirs: bool = False) -> int:
     progress = Progress()
     t = translator()  # the bench says it in French (as recorded), the person reads the command's language
     try:
-        result = run_campaign(request, listener=progress, notify=lambda m: print(t(m), file=sys.stderr))
+        result = run_campaign(
+            request, listener=progress, notify=lambda m: print(t(m), file=sys.stderr), operator=operator
+        )
     except CampaignError as exc:
         for line in exc.lines:
             print(t(line), file=sys.stderr)
