@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import time
 from pathlib import Path
 
@@ -138,3 +139,25 @@ def test_the_bench_commands_offer_a_sut_profile(command: str, capsys) -> None:
     with pytest.raises(SystemExit):
         main([command, "--help"])
     assert "--sut-profile PROFILE" in capsys.readouterr().out
+
+
+def test_check_on_the_demo_application_shows_its_lines_and_its_last_case_values(tmp_path: Path, capsys) -> None:
+    """Acceptance: the demo application (a separate process) has run two cases; check reads the last one."""
+    from test_demoapp import _request
+
+    from testbench.demoapp.driver import start_demo_app
+
+    with start_demo_app(tmp_path / "erp") as app:
+        app.send({"do": "create_invoice", "request": _request("R-1", ald=False)})
+        last = app.send({"do": "create_invoice", "request": _request("R-2", ald=True)})
+        app.send({"do": "secure_invoice", "invoice_id": "R-2"})
+        app.send({"do": "build_lot", "invoice_ids": ["R-2"]})
+        profile = app.profile_path
+    assert main(["sut", "check", str(profile)]) == 0
+    out = capsys.readouterr().out
+    assert "format motif du profil" in out
+    assert re.search(r"\[\d{2}/\d{2}/\d{4} \d{2}:\d{2}:\d{2},\d{3}\] \[INFO\] ", out)  # parsed: its time, its level
+    assert f"invoice.number = {last['number']} — " in out
+    fse_value = re.search(r"invoice\.totals\.amo = (\S+) — (\S+\.xml), ligne \d+", out)
+    assert fse_value and fse_value.group(1) == "56.00"  # the ALD case at 100 %, from its own FSE
+    assert re.search(r"lot\.number = 000001 — \S+, enregistrement \d+, colonnes \d+–\d+", out)
