@@ -127,7 +127,7 @@ def profile_text(answers: InitAnswers, sample: LogSample | None, output: Path, t
         "",
         "[product]",
         f"name = {_toml(name)}",
-        'version = ""  # ' + t("version du logiciel testé"),
+        'version = ""  # ' + t("version du produit"),
         'editor = ""',
         'agrement = ""  # ' + t("numéro d'agrément ou de test"),
         "",

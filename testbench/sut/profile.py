@@ -156,8 +156,8 @@ class _Reader:
     """Checks one parsed document; each problem raised as a :class:`SutProfileError` naming its key."""
 
     def __init__(self, file: Path) -> None:
-        self.file = file
-        self.base = file.parent
+        self.file = file  # errors name the file as the person gave it
+        self.base = file.resolve().parent
 
     def fail(self, where: str, message: str, **params: Any) -> SutProfileError:
         return SutProfileError(self.file, message, where=where, **params)
@@ -311,8 +311,7 @@ def load_profile(path: Path | str) -> SutProfile:
         at = _TOML_AT.search(str(exc))
         line, col = (int(at[1]), int(at[2])) if at else (1, 1)
         raise SutProfileError(file, _t("syntaxe TOML invalide"), line=line, col=col) from None
-    reader = _Reader(file.resolve())
-    reader.file = file  # errors name the file as the person gave it
+    reader = _Reader(file)
     for key in doc:
         if key not in _SECTIONS:
             names = ", ".join(sorted(_SECTIONS))
