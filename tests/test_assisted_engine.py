@@ -278,3 +278,26 @@ def test_an_edited_provenance_breaks_the_chain(campaign: Any) -> None:
     conn.close()
     problems = verify_session(session).problems
     assert any("observations" in p for p in problems), problems
+
+
+def test_the_workstation_shows_where_each_observed_value_was_read(campaign: Any) -> None:
+    from testbench.i18n import translator
+    from testbench.tui.render import Renderer
+    from testbench.tui.workstation import Workstation
+
+    session, _, _ = campaign
+    with read_session(session) as view:
+        casebook = load_casebook(Path(view.casebooks[0].path))
+    ws = Workstation([casebook], session)
+    ws.reload()
+    for lang, ok_text, fix_text in (
+        ("fr", "observé 33.60 — T-OK.b2, enregistrement 1, colonnes 14–24", "corrigé par l'opérateur : 33.60"),
+        ("en", "observed 33.60 — T-OK.b2, record 1, columns 14–24", "corrected by the operator: 33.60"),
+    ):
+        renderer = Renderer(ws, translator(lang))
+        _, rows, _ = renderer.compare(ws.find("T-OK"))
+        observed = {str(row[1]): str(row[3]) for row in rows}
+        assert observed["lot.totals.amo"] == f"33.60\n{ok_text}"
+        assert observed["invoice.totals.depassement"] == "0.00"  # keyed: no provenance to show
+        _, rows, _ = renderer.compare(ws.find("T-FIX"))
+        assert fix_text in {str(row[1]): str(row[3]) for row in rows}["invoice.totals.amo"]
