@@ -8,12 +8,14 @@ each with its provenance. Nothing is written.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from testbench.extract.model import Extracted, ExtractError
 from testbench.sut.profile import LogSource, SutProfile, _t
@@ -22,6 +24,12 @@ from testbench.traces.parsers import LineFormat, StreamParser, detect_format, ge
 
 #: bytes read from the end of a log file to find its last lines
 TAIL_BYTES = 256 << 10
+
+
+class OutputFile(NamedTuple):
+    mtime: float
+    name: str
+    size: int
 
 
 @dataclass
@@ -49,7 +57,7 @@ class ExtractorReading:
 class CheckReport:
     profile: SutProfile
     logs: list[LogReading]
-    outputs: list[tuple[str, Path, list[Path]]]  # key, folder, newest files first
+    outputs: list[tuple[str, Path, list[OutputFile]]]  # key, folder, newest files first
     extractors: list[ExtractorReading]
 
     @property
@@ -77,8 +85,9 @@ def read_log(source: LogSource, count: int) -> LogReading:
     files = [Path(p) for p in glob.glob(source.path) if os.path.isfile(p)]
     if not files:
         return LogReading(source, None, _fmt_name(source.fmt), problem=_t("aucun fichier ne correspond"))
-    newest = max(files, key=lambda p: (p.stat().st_mtime, p.name))
+    newest: Path | None = None
     try:
+        newest = max(files, key=lambda p: (p.stat().st_mtime, p.name))
         texts = last_lines(newest, count, source.encoding)
     except OSError as exc:
         from testbench.fmt import os_reason
@@ -109,11 +118,16 @@ def _fmt_name(fmt: str | LineFormat) -> str:
     return fmt if isinstance(fmt, str) else fmt.name
 
 
-def newest_files(folder: Path, count: int) -> list[Path]:
+def newest_files(folder: Path, count: int) -> list[OutputFile]:
     if not folder.is_dir():
         return []
-    files = [p for p in folder.iterdir() if p.is_file()]
-    return sorted(files, key=lambda p: (p.stat().st_mtime, p.name), reverse=True)[:count]
+    found = []
+    for path in folder.iterdir():
+        with contextlib.suppress(OSError):  # a file the application removed meanwhile
+            if path.is_file():
+                st = path.stat()
+                found.append(OutputFile(st.st_mtime, path.name, st.st_size))
+    return sorted(found, reverse=True)[:count]
 
 
 def _newest_complete(newest_first: list[Path], stable_for: float, closing: bytes | None) -> Path | None:
@@ -159,8 +173,8 @@ def check_profile(profile: SutProfile, *, lines: int = 10, files: int = 5) -> Ch
     return CheckReport(profile, logs, outputs, readings)
 
 
-def _when(path: Path) -> str:
-    return datetime.fromtimestamp(path.stat().st_mtime).strftime("%Y-%m-%d %H:%M:%S")
+def _when(mtime: float) -> str:
+    return datetime.fromtimestamp(mtime).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def render(report: CheckReport, t: Callable[[str], str]) -> list[str]:
@@ -202,7 +216,7 @@ def render(report: CheckReport, t: Callable[[str], str]) -> list[str]:
         )
         if not folder.is_dir():
             out.append("  " + t("dossier absent"))
-        out.extend(f"    {p.name}  {p.stat().st_size} {t('octets')}  {_when(p)}" for p in files)
+        out.extend(f"    {f.name}  {f.size} {t('octets')}  {_when(f.mtime)}" for f in files)
     if report.outputs:
         out.append("")
     if not report.extractors:

@@ -12,6 +12,7 @@ rest, in French (the catalogue gives their English, :meth:`SutProfileError.text`
 
 from __future__ import annotations
 
+import contextlib
 import re
 import tomllib
 from collections.abc import Mapping
@@ -115,6 +116,8 @@ class Guidance:
 
 @dataclass(frozen=True)
 class SutProfile:
+    """A loaded profile: every path absolute, every extractor checked (:func:`load_profile`)."""
+
     product: Product
     log_sources: tuple[LogSource, ...]
     syslog_port: int | None
@@ -140,8 +143,12 @@ class SutProfile:
             folder, pattern = glob.parent, glob.name
         if not folder.is_dir():
             return []
-        found = [p for p in folder.glob(pattern) if p.is_file()]
-        return sorted(found, key=lambda p: (p.stat().st_mtime, p.name))
+        found = []
+        for path in folder.glob(pattern):
+            with contextlib.suppress(OSError):  # a file the application removed meanwhile
+                if path.is_file():
+                    found.append((path.stat().st_mtime, path.name, path))
+        return [path for *_, path in sorted(found)]
 
 
 # --- reading ---------------------------------------------------------------------------------------
