@@ -28,6 +28,7 @@ from testbench.runner.options import BenchOptions, CampaignOptions
 from testbench.store.read import read_session
 
 REPO = Path(__file__).resolve().parents[1]
+TIMEOUT = 2.0  # the engine timeout: how long the bench waits for a step's files and log lines
 
 PROFILE = """
 [product]
@@ -153,7 +154,7 @@ class StandInApplication:
             (self.root / "out" / "fse" / f"{case.id}.xml").write_text(fse, encoding="utf-8")
             with (self.root / "logs" / "app.log").open("a", encoding="cp1252") as log:
                 log.write(f"facture {case.id} validée, reste à charge 22,40 EUR\n")
-        elif call == "build_lot":
+        elif call == "build_lot" and case.id != "T-NOLOT":  # T-NOLOT: the application writes no lot
             amount = "00000003360" if case.id != "T-BAD" else "0000000336X"
             records = [f"190000001{'0001'}{amount}".ljust(30), "999".ljust(30)]
             (self.root / "out" / "lots" / f"{case.id}.b2").write_text("\n".join(records) + "\n", encoding="ascii")
@@ -181,12 +182,14 @@ def campaign(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, StandInApp
     (tmp_path / "cards").mkdir()
     shutil.copy(REPO / "casebooks" / "cards" / "cps3-psad-lpp.xml", tmp_path / "cards")
     book = tmp_path / "assisted.xml"
-    book.write_text(CASEBOOK.format(cases="".join(CASE.format(id=i) for i in ("T-OK", "T-BAD", "T-FIX", "T-NEXT"))))
+    book.write_text(
+        CASEBOOK.format(cases="".join(CASE.format(id=i) for i in ("T-OK", "T-BAD", "T-FIX", "T-NOLOT", "T-NEXT")))
+    )
     casebook = load_casebook(book)
     operator = StandInApplication(app)
     session = tmp_path / "s.tbsession"
     options = CampaignOptions(
-        BenchOptions(cards="inprocess", engine="operator", engine_timeout=5.0, sut_profile=app / "sut.toml")
+        BenchOptions(cards="inprocess", engine="operator", engine_timeout=TIMEOUT, sut_profile=app / "sut.toml")
     )
     result = Campaign([casebook], session, options, operator=operator).run_selection(
         [(casebook, case) for case in casebook.cases]
@@ -301,3 +304,16 @@ def test_the_workstation_shows_where_each_observed_value_was_read(campaign: Any)
         assert observed["invoice.totals.depassement"] == "0.00"  # keyed: no provenance to show
         _, rows, _ = renderer.compare(ws.find("T-FIX"))
         assert fix_text in {str(row[1]): str(row[3]) for row in rows}["invoice.totals.amo"]
+
+
+def test_a_step_whose_file_never_comes_waits_the_engine_timeout_then_its_values_are_missing(campaign: Any) -> None:
+    session, _, result = campaign
+    assert result.verdicts["T-NOLOT"] == "fail" and result.verdicts["T-NEXT"] == "pass"
+    with read_session(session) as view:
+        case = next(c for c in view.cases if c.case_id == "T-NOLOT")
+        comparisons = {c["expectation_id"]: c for c in view.comparisons(case.latest.id)}
+        lot = [e for e in view.events(case.latest.id) if e["step_id"] == "s-lot"]
+    walls = {e["kind"]: e["wall"] for e in lot}
+    assert comparisons["e-lot-amo"]["outcome"] == "fail" and comparisons["e-lot-amo"]["observed"] is None
+    assert comparisons["e-amo"]["outcome"] == "pass"
+    assert walls["step-end"] - walls["step-start"] >= TIMEOUT * 0.9  # it waited for the lot, then went on
