@@ -112,7 +112,7 @@ def test_header_step_and_timer() -> None:
     assert "préparation des cartes" in exam.step_line(case, progress, t, now=100.5).plain
     progress.step = case.steps[-1]
     line = exam.step_line(case, progress, t, now=100.0 + 83).plain
-    assert line.startswith("étape m-paper (5/5)") and "⏱ 01:23" in line
+    assert line.startswith("étape m-paper (5/5)") and "durée 01:23" in line
     shown = plain(exam.header(case, progress, t))
     assert CASE in shown and "Objectif" in shown and case.objective[:40] in shown
     assert "feuille de soins papier de cette facture" in shown  # the manual step's instruction
@@ -194,7 +194,7 @@ def test_exam_view_shows_the_application_log_new_files_and_values_while_the_case
     argv = ["ui", str(CASEBOOKS_DIR / "demo.xml"), "--session", str(tmp_path / "exam.tbsession")]
     argv += ["--app-log", f"{log};format=log4j", "--watch", str(out), "--engine", "inprocess", "--cards", "inprocess"]
     assert main(argv) == 0
-    assert "étape m-paper (5/5)" in seen["step"] and "⏱ " in seen["step"]
+    assert "étape m-paper (5/5)" in seen["step"] and "durée " in seen["step"]
     assert "Dans le logiciel testé, éditez la feuille de soins papier" in " ".join(seen["header"].split())
     assert "✚ out/FSE-000123.xml" in seen["files"] and "nouveau" in seen["files"]
     assert "out/FSE-000099.xml" in seen["files"] and "✚ out/FSE-000099.xml" not in seen["files"]

@@ -147,3 +147,15 @@ def test_snapshot_review_window_when_the_key_is_missing(
 def test_snapshot_help(snap_compare, tmp_path: Path, size, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TESTBENCH_CONFIG_DIR", "/home/examinateur/.config/testbench")  # shown in the help
     assert snap_compare(make_app(tmp_path), terminal_size=size, press=["f1"])
+
+
+@BY_SIZE
+def test_snapshot_exam_view(snap_compare, tmp_path: Path, size) -> None:
+    async def before(pilot) -> None:
+        await run_case(pilot, "TC-KO-002")
+        progress = pilot.app.exam_progress
+        progress.started = progress.finished - 83  # a fixed timer: the snapshot holds no duration of this run
+        await pilot.press("7")
+        await no_blink(pilot)
+
+    assert snap_compare(make_app(tmp_path), terminal_size=size, run_before=before)

@@ -197,7 +197,7 @@ class WorkstationApp(KeyGate, ViewSwitching, RunHandlers, ExamHandlers, ReviewAn
             self.show_view(view)
         self.query_one("#tree", Tree).focus()
         self.refresh_overview()
-        self.set_interval(0.5, self.exam_tick)  # the exam view's timer and folder poll (idle when hidden)
+        self.setup_exam()
         # the casebooks and the first screen are long-lived: keep them out of the collector's full
         # passes, whose pauses were the outliers of the key-to-frame figures (collect first, so that
         # no garbage, e.g. of an earlier app in the same process, is frozen with them)

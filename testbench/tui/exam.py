@@ -166,19 +166,18 @@ STATE_STYLES = {"waiting": ("…", "dim"), "observed": ("✔", "green"), "differ
 
 
 def header(case: Case, progress: ExamProgress | None, t: Translate) -> RenderableType:
-    """The case in large type: a wide bold band with its id and title, then its objective."""
+    """The case in large type: a reversed band with its id and title, its objective, the instruction now."""
     band = Text(f" {case.id} ", style="bold reverse")
     band.append(f"  {case.title}", style="bold")
-    objective = Text(case.objective, style="bold")
-    lines: list[RenderableType] = [band, Text(""), Text(t("Objectif"), style="dim"), objective]
+    lines: list[RenderableType] = [band, Text.assemble((f"{t('Objectif')}{t(' : ')}", "dim"), (case.objective, "bold"))]
     instruction = step_instruction(progress.step if progress else None)
     if instruction:
-        lines += [Text(""), Text(t("Consigne"), style="dim"), Text(instruction, style="bold yellow")]
+        lines.append(Text.assemble((f"{t('Consigne')}{t(' : ')}", "dim"), (instruction, "bold yellow")))
     return Group(*lines)
 
 
 def step_line(case: Case, progress: ExamProgress | None, t: Translate, now: float | None = None) -> Text:
-    """« étape s2 (2/4) : invoice — 01:23 »: the step in progress and the attempt's timer."""
+    """« étape s2 (2/4) — invoice   durée 01:23 »: the step in progress and the attempt's timer."""
     if progress is None or progress.case.id != case.id:
         return Text(t("pas de tentative en cours"), style="dim")
     text = Text()
@@ -192,7 +191,7 @@ def step_line(case: Case, progress: ExamProgress | None, t: Translate, now: floa
             text.append(f" — {progress.step.action}")
     else:
         text.append(t("préparation des cartes"), style="bold")
-    text.append(f"   ⏱ {format_elapsed(progress.elapsed(now))}", style="bold")
+    text.append(f"   {t('durée')} {format_elapsed(progress.elapsed(now))}", style="bold")
     return text
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from rich.console import RenderableType
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Label, Static
+from textual.widgets import Label, Static, TabbedContent
 
 from testbench.casebook.model import Case
 from testbench.runner.events import CaseFinished, CaseStarted, RunEvent, StepStarted
@@ -27,11 +27,11 @@ from testbench.tui.traceview import TraceView
 class ExamView(Vertical):
     DEFAULT_CSS = """
     ExamView { height: 1fr; }
-    ExamView #exam-header { height: auto; max-height: 12; padding: 0 1; border: heavy $accent; }
+    ExamView #exam-header { height: auto; max-height: 8; padding: 0 1; border: heavy $accent; }
     ExamView #exam-step { height: 1; padding: 0 1; }
     ExamView #exam-middle { height: 1fr; min-height: 5; }
     ExamView #exam-values-box { width: 3fr; border: round $panel; }
-    ExamView #exam-files { width: 2fr; border: round $panel; padding: 0 1; }
+    ExamView #exam-files { width: 2fr; height: 1fr; border: round $panel; padding: 0 1; }
     ExamView #exam-app-log { height: 1fr; min-height: 4; }
     """
 
@@ -97,6 +97,22 @@ class ExamHandlers:
 
     exam_progress: ExamProgress | None = None
     _exam_watch: FolderWatch | None = None
+
+    @property
+    def exam_mode(self) -> bool:
+        """The bench runs the editor's application: operator mode, a watched folder or a SUT profile."""
+        options = self.campaign_options
+        return options.bench.engine == "operator" or bool(self.exam_folders())
+
+    def setup_exam(self) -> None:
+        """The exam tab shows in exam mode; elsewhere it stays out of the tab bar until ``7`` asks for it
+        (an 80-column terminal has room for six tabs beside the tree)."""
+        if not self.exam_mode:
+            self.query_one("#views", TabbedContent).hide_tab("exam")
+        self.set_interval(0.5, self.exam_tick)  # the timer and the folder poll (idle while the view is hidden)
+
+    def reveal_exam(self) -> None:
+        self.query_one("#views", TabbedContent).show_tab("exam")
 
     def exam_folders(self) -> list[Path]:
         """The folders the application writes into: ``--watch`` and the SUT profile's outputs."""

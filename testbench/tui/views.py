@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from textual import events
 from textual.css.query import NoMatches
+from textual.widget import Widget
 from textual.widgets import DataTable, Input, Label, Static, TabbedContent, Tree
 
 from testbench.store.connection import SessionError
@@ -27,7 +28,7 @@ VIEW_TITLES = {
     "exam": "Examen",
 }
 #: views that need the whole width on a narrow terminal: the tree steps aside while it has no focus
-WIDE_VIEWS = ("compare", "traces")
+WIDE_VIEWS = ("compare", "traces", "exam")
 
 
 class ViewSwitching:
@@ -37,6 +38,7 @@ class ViewSwitching:
         if view == "traces":
             self.refresh_traces()  # before the switch: the first frame of the view already has its lines
         elif view == "exam":
+            self.reveal_exam()
             self.refresh_exam()
         tabs = self.query_one("#views", TabbedContent)
         focused = self.focused
@@ -47,8 +49,11 @@ class ViewSwitching:
         tabs.active = view
         if self.narrow and view in WIDE_VIEWS:
             # a narrow terminal gives these views the whole width: the focus goes into them
-            home = self.query_one("#trace-panes", TracePanes).focused_view() if view == "traces" else None
-            (home or self.query_one("#compare-table", DataTable)).focus()
+            if view == "traces":
+                home: Widget = self.query_one("#trace-panes", TracePanes).focused_view()
+            else:
+                home = self.query_one("#exam-app-log" if view == "exam" else "#compare-table")
+            home.focus()
 
     # -- a narrow terminal: the tree steps aside for the views that need the width ----------------
     @property
