@@ -154,8 +154,7 @@ def _run(args: argparse.Namespace, casebook: Path, session: Path, out: Path, exa
     options.attestations = attestations if attestations.exists() else None
     options.outputs.report, options.outputs.junit = out, out / "junit.xml"
     operator = None
-    if exam is not None:
-        options.bench.engine, options.bench.sut_profile = "operator", exam.profile_path
+    if exam is not None:  # ``args`` already name the operator engine and the application's profile
         operator = exam.operator(make_operator(options.attestations))
     else:
         options.identity.sut = options.identity.sut or "démo testbench"
@@ -177,7 +176,12 @@ def _exam(args: argparse.Namespace, session: Path, out: Path, say: Callable[...,
         )
         return EXIT_USAGE
     workdir = out.with_name(out.name + "-app")
-    app = start_demo_app(workdir, flaw=args.flaw)
+    try:
+        app = start_demo_app(workdir, flaw=args.flaw)
+    except OSError as exc:
+        say("démo examen : l'application de démonstration n'a pas démarré ({reason})", reason=exc.strerror or exc)
+        return EXIT_ENVIRONMENT
+    args.engine, args.sut_profile = "operator", app.profile_path  # the run's, and the workstation's after it
     say("démo examen : application de démonstration dans {folder} (processus {pid})", folder=workdir, pid=app.pid)
     try:
         code = _run(args, demo_casebook(exam=True), session, out, exam=app)
