@@ -161,3 +161,11 @@ def test_check_on_the_demo_application_shows_its_lines_and_its_last_case_values(
     fse_value = re.search(r"invoice\.totals\.amo = (\S+) — (\S+\.xml), ligne \d+", out)
     assert fse_value and fse_value.group(1) == "56.00"  # the ALD case at 100 %, from its own FSE
     assert re.search(r"lot\.number = 000001 — \S+, enregistrement \d+, colonnes \d+–\d+", out)
+
+
+def test_check_before_the_application_wrote_anything_is_not_an_error(tmp_path: Path, capsys) -> None:
+    (tmp_path / "sut.toml").write_text(PROFILE, encoding="utf-8")  # no log, no folder yet
+    assert main(["sut", "check", str(tmp_path / "sut.toml")]) == 0
+    out = capsys.readouterr().out
+    assert "aucun fichier ne correspond" in out and "dossier absent" in out
+    assert "Extracteur « montants FSE » (xpath) sur fse\n  aucun fichier\n" in out

@@ -50,7 +50,8 @@ class ExtractorReading:
     kind: str
     read: str  # the file read, or the channel
     values: list[Extracted] = field(default_factory=list)
-    problem: str = ""
+    note: str = ""  # nothing to read yet (not an error)
+    problem: str = ""  # what it read, it could not read (ExtractError)
 
 
 @dataclass
@@ -163,7 +164,7 @@ def check_profile(profile: SutProfile, *, lines: int = 10, files: int = 5) -> Ch
         newest = _newest_complete(candidates, spec.stable_for, spec.closing_bytes())
         reading = ExtractorReading(spec.name, spec.kind, str(newest) if newest else spec.files or "")
         if newest is None:
-            reading.problem = _t("aucun fichier complet") if candidates else _t("aucun fichier")
+            reading.note = _t("aucun fichier complet") if candidates else _t("aucun fichier")
         else:
             try:
                 reading.values = extract_file(spec, newest)
@@ -229,6 +230,8 @@ def render(report: CheckReport, t: Callable[[str], str]) -> list[str]:
         )
         if reading.problem:
             out.append("  " + t("erreur : {problem}").format(problem=t(reading.problem)))
+        elif reading.note:
+            out.append("  " + t(reading.note))
         elif not reading.values:
             out.append("  " + t("aucune valeur extraite"))
         out.extend(
