@@ -2,8 +2,9 @@
 
 For each engine call the bench notes the step's start and the files the profile's extractors read;
 asks the operator to perform the step (the prompt names only the values no extractor gives, with the
-profile's guidance for that call); then waits — up to the engine timeout — for the new complete files
-and the log lines the call should produce, runs the extractors that apply to the call, and merges:
+profile's guidance for that call); once the operator says the step is done, waits for the new complete
+files and the log lines the call should produce — no longer than the engine timeout, and not at all once
+each extractor has its input — runs the extractors that apply to the call, and merges:
 
 - an extracted value is an observation of source ``extraction`` with its provenance (file and offset,
   or log line);
@@ -85,8 +86,7 @@ class AssistedOperatorEngine(OperatorModeEngine):
         poll: float = 0.05,
         **kwargs: Any,
     ) -> None:
-        outputs = list(profile.outputs.values())
-        super().__init__(outputs[0] if len(outputs) == 1 else None, poll=poll, **kwargs)
+        super().__init__(None, poll=poll, **kwargs)  # the profile's extractors say which files to watch
         self.profile = profile
         self.lines = lines  # the current attempt's trace lines (the recorder's)
         self.timeout = timeout
@@ -225,7 +225,7 @@ class AssistedOperatorEngine(OperatorModeEngine):
         for path, value in keyed.items():
             if path not in values:
                 values[path] = value
-        self._origins = {path: origin for path, origin in origins.items()}
+        self._origins = origins
         return unflatten({k.removeprefix(prefix): v for k, v in values.items()})
 
     def _review(self, shown: Mapping[str, Extracted]) -> dict[str, Correction]:
