@@ -109,3 +109,12 @@ def test_demo_exam_with_the_flaw_fails_exactly_the_ald_cases(tmp_path: Path) -> 
     assert not [c for c in cases if c.find("error") is not None or c.find("skipped") is not None]
     assert (out / "index.html").is_file()
     assert (tmp_path / "report-app" / "logs" / "demo-erp.log").is_file()  # the application's folder beside it
+
+
+def test_a_case_run_again_lots_only_the_invoices_of_its_new_attempt() -> None:
+    app = RecordingApp()
+    engine, _case, request = _engine(app)
+    engine.create_invoice(request)
+    engine.create_invoice({**request, "invoice_ref": "T-2-1"})  # the bench's prefix changes with the attempt
+    engine.build_lot({"invoice_ids": []})
+    assert app.sent[-1] == {"do": "build_lot", "invoice_ids": ["INV-000000002"]}

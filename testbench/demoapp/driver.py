@@ -122,8 +122,8 @@ class ScriptedOperator:
         self.app = app
         self.fallback = fallback
         self.name = name
-        self._case: str | None = None
-        self._invoices: list[str] = []  # the application's ids of the invoices created in the current case
+        self._attempt: str | None = None  # the case, and the bench's invoice prefix (unique per attempt)
+        self._invoices: list[str] = []  # the application's ids of the invoices created in this attempt
 
     def command(self, case_id: str, call: str, request: dict[str, Any]) -> dict[str, Any]:
         """The application command for an engine call: what the operator does in its screens.
@@ -131,9 +131,10 @@ class ScriptedOperator:
         Securing and building a lot act on the invoices this operator created in the case (the invoice
         on screen), whatever the bench calls them; the bench's own ids are the fallback.
         """
-        if case_id != self._case:
-            self._case, self._invoices = case_id, []
         if call == "create_invoice":
+            attempt = f"{case_id}/{str(request.get('invoice_ref', '')).rpartition('-')[0]}"
+            if attempt != self._attempt:  # a new case, or the same case run again
+                self._attempt, self._invoices = attempt, []
             return {"do": "create_invoice", "request": request}
         if call == "secure_invoice":
             return {
