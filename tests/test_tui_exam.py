@@ -123,6 +123,18 @@ def test_header_step_and_timer() -> None:
     assert exam.step_line(other, progress, t).plain == "pas de tentative en cours"
 
 
+def test_an_action_step_says_how_this_product_performs_it() -> None:
+    from testbench.sut.profile import Guidance
+
+    case = demo_case()
+    invoice = next(s for s in case.steps if s.action == "invoice")
+    guidance = {"create_invoice": Guidance(menu="Facturation > Nouvelle facture", note="mode dégradé")}
+    assert exam.step_instruction(invoice) == "invoice"
+    assert exam.step_instruction(invoice, guidance) == "invoice — Facturation > Nouvelle facture — mode dégradé"
+    progress = exam.ExamProgress(case, attempt_id=1, step=invoice)
+    assert "Facturation > Nouvelle facture" in plain(exam.header(case, progress, make_translator("fr"), guidance))
+
+
 def test_the_exam_view_is_in_the_action_registry() -> None:
     spec = actions.BY_ID["view-exam"]
     assert (spec.key, spec.action, spec.group) == ("7", "show_view('exam')", "Vues")

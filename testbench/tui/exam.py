@@ -20,6 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from testbench.casebook.model import Case, ExpectationKind, Step, StepKind
+from testbench.domain.vocabulary import STEP_ACTIONS
 
 Translate = Callable[[str], str]
 
@@ -152,25 +153,31 @@ def expected_values(case: Case, observations: Iterable[Mapping[str, Any]], t: Tr
     return rows
 
 
-def step_instruction(step: Step | None) -> str:
-    """What the examiner does in the application for this step (the casebook's words, or the action)."""
+def step_instruction(step: Step | None, guidance: Mapping[str, Any] | None = None) -> str:
+    """What the examiner does in the application for this step: the casebook's words, or the action and
+    how this product performs its engine call (the SUT profile's guidance: menu path, note)."""
     if step is None:
         return ""
     if step.kind is StepKind.MANUAL or step.instruction:
         return step.instruction
-    return step.action
+    call = next((a.call for a in STEP_ACTIONS if a.name == step.action), None)
+    how = (guidance or {}).get(call or "")
+    parts = [getattr(how, "menu", ""), getattr(how, "note", "")]
+    return " — ".join(p for p in (step.action, *parts) if p)
 
 
 SOURCES = {"engine": "moteur", "operator": "saisi", "extraction": "extrait", "correction": "corrigé"}
 STATE_STYLES = {"waiting": ("…", "dim"), "observed": ("✔", "green"), "differs": ("≠", "bold red")}
 
 
-def header(case: Case, progress: ExamProgress | None, t: Translate) -> RenderableType:
+def header(
+    case: Case, progress: ExamProgress | None, t: Translate, guidance: Mapping[str, Any] | None = None
+) -> RenderableType:
     """The case in large type: a reversed band with its id and title, its objective, the instruction now."""
     band = Text(f" {case.id} ", style="bold reverse")
     band.append(f"  {case.title}", style="bold")
     lines: list[RenderableType] = [band, Text.assemble((f"{t('Objectif')}{t(' : ')}", "dim"), (case.objective, "bold"))]
-    instruction = step_instruction(progress.step if progress else None)
+    instruction = step_instruction(progress.step if progress else None, guidance)
     if instruction:
         lines.append(Text.assemble((f"{t('Consigne')}{t(' : ')}", "dim"), (instruction, "bold yellow")))
     return Group(*lines)

@@ -7,8 +7,8 @@ the ones the campaign captured, never a second reading of the application's file
 
 from __future__ import annotations
 
+import contextlib
 import time
-from collections.abc import Mapping
 from pathlib import Path
 
 from rich.console import RenderableType
@@ -17,8 +17,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Label, Static, TabbedContent
 
 from testbench.casebook.model import Case
+from testbench.runner.campaign import CampaignError, apply_profile
 from testbench.runner.events import CaseFinished, CaseStarted, RunEvent, StepStarted
 from testbench.store.traceindex import TraceReadError, TraceSource
+from testbench.sut.profile import SutProfile
 from testbench.tui import exam
 from testbench.tui.exam import ExamProgress, FolderWatch
 from testbench.tui.traceview import TraceView
@@ -114,15 +116,18 @@ class ExamHandlers:
     def reveal_exam(self) -> None:
         self.query_one("#views", TabbedContent).show_tab("exam")
 
+    def exam_profile(self) -> SutProfile | None:
+        """The SUT profile (``--sut-profile``), loaded as the campaign loads it; a bad one is the run's to say."""
+        with contextlib.suppress(CampaignError):
+            apply_profile(self.campaign_options)
+        return self.campaign_options.bench.profile
+
     def exam_folders(self) -> list[Path]:
         """The folders the application writes into: ``--watch`` and the SUT profile's outputs."""
-        options = self.campaign_options
-        folders = [options.bench.watch_dir] if options.bench.watch_dir else []
-        profile = getattr(options, "sut_profile", None) or getattr(options.bench, "sut_profile", None)
-        outputs = getattr(profile, "outputs", None)
-        if isinstance(outputs, Mapping):
-            folders += [Path(p) for p in outputs.values()]
-        return folders
+        bench = self.campaign_options.bench
+        profile = self.exam_profile()
+        outputs = list(profile.outputs.values()) if profile is not None else []
+        return [bench.watch_dir, *outputs] if bench.watch_dir else outputs
 
     def exam_watch(self) -> FolderWatch:
         if self._exam_watch is None:
@@ -169,8 +174,9 @@ class ExamHandlers:
         observations = session.observations(attempt_id) if session is not None and attempt_id is not None else []
         recorded = session.artifacts(attempt_id) if session is not None and attempt_id is not None else []
         progress = self.exam_progress if self.exam_progress and self.exam_progress.case is case else None
+        profile = self.exam_profile()
         view.show(
-            exam.header(case, progress, t),
+            exam.header(case, progress, t, profile.guidance if profile is not None else None),
             exam.step_line(case, progress, t),
             exam.values_table(exam.expected_values(case, observations, t), t),
             exam.files_text(recorded, self.exam_watch().files(), t),
