@@ -159,7 +159,11 @@ class StandInApplication:
             records = [f"190000001{'0001'}{amount}".ljust(30), "999".ljust(30)]
             (self.root / "out" / "lots" / f"{case.id}.b2").write_text("\n".join(records) + "\n", encoding="ascii")
         values = {"invoice.totals.depassement": "0.00"} if call == "create_invoice" else {}
-        return Attestation(True, "Camille", "", values)
+        note = ""
+        if call == "create_invoice" and case.id in ("T-NOLOT", "T-NEXT"):  # keyed over an extracted value
+            values["invoice.totals.amc"] = "0.10" if case.id == "T-NOLOT" else "0.00"
+            note = "AMC lue à l'écran" if case.id == "T-NOLOT" else ""
+        return Attestation(True, "Camille", note, values)
 
     def review(self, case: Any, step: Any, extracted: list[Any]) -> dict[str, tuple[str, str]]:
         self.reviewed.extend(item.path for item in extracted)
@@ -317,3 +321,17 @@ def test_a_step_whose_file_never_comes_waits_the_engine_timeout_then_its_values_
     assert comparisons["e-lot-amo"]["outcome"] == "fail" and comparisons["e-lot-amo"]["observed"] is None
     assert comparisons["e-amo"]["outcome"] == "pass"
     assert walls["step-end"] - walls["step-start"] >= TIMEOUT * 0.9  # it waited for the lot, then went on
+
+
+def test_a_value_keyed_over_an_extracted_one_is_a_correction_only_when_it_differs(campaign: Any) -> None:
+    session, _, _ = campaign
+    observations = _observations(session)
+    differs = observations["T-NOLOT"]["invoice.totals.amc"]
+    assert (differs["value"], differs["source"]) == ("0.10", "correction")
+    assert differs["provenance"]["correction"] == {
+        "extracted": "0.00",
+        "reason": "AMC lue à l'écran",
+        "operator": "Camille",
+    }
+    same = observations["T-NEXT"]["invoice.totals.amc"]
+    assert (same["value"], same["source"], same["provenance"]["kind"]) == ("0.00", "extraction", "xml")
