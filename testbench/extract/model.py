@@ -69,6 +69,36 @@ class Extracted:
     provenance: Provenance
 
 
+# A frozen dataclass's ``__init__`` goes through ``object.__setattr__`` for each field, which doubles the
+# cost of reading a 10 MB lot (hundreds of thousands of values): these two set the slots directly and
+# make the very same instances.
+_new = object.__new__
+_SET_PROVENANCE = tuple(Provenance.__dict__[f].__set__ for f in Provenance.__dataclass_fields__)
+_SET_EXTRACTED = tuple(Extracted.__dict__[f].__set__ for f in Extracted.__dataclass_fields__)
+
+
+def fixed_value(
+    path: str, value: str, source: str, offset: int, record: int, columns: tuple[int, int], shown: str
+) -> Extracted:
+    """``Extracted(path, value, Provenance(source, "fixed", offset, None, record, columns, shown))``, twice as fast."""
+    s_source, s_kind, s_offset, s_line, s_record, s_columns, s_excerpt, s_locator = _SET_PROVENANCE
+    p = _new(Provenance)
+    s_source(p, source)
+    s_kind(p, "fixed")
+    s_offset(p, offset)
+    s_line(p, None)
+    s_record(p, record)
+    s_columns(p, columns)
+    s_excerpt(p, shown)
+    s_locator(p, "")
+    s_path, s_value, s_provenance = _SET_EXTRACTED
+    e = _new(Extracted)
+    s_path(e, path)
+    s_value(e, value)
+    s_provenance(e, p)
+    return e
+
+
 class ExtractError(Exception):
     """A file or record the extractor cannot read; the message (French) names the file and the offset.
 

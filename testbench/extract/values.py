@@ -25,7 +25,7 @@ def normalise_decimal(text: str) -> str:
 
 def scaled(digits: str, scale: int) -> str:
     """Implied decimals: ``scaled("0016380", 2) == "163.80"``; ``digits`` holds only ASCII digits."""
-    number = str(int(digits))
+    number = digits.lstrip("0") or "0"
     if not scale:
         return number
     number = number.rjust(scale + 1, "0")
