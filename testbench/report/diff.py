@@ -394,11 +394,7 @@ def to_text(diff: SessionDiff, *, show_same: bool = False, lang: str | None = No
                 f"  {_label(v, t)} {v.expectation_id} {v.path}{sep}{_shown(v.before)} → {_shown(v.after)} "
                 f"({t('attendu')} {_shown(v.expected)})"
             )
-            out += [
-                f"    {side}{sep}{text}"
-                for side, value, where in (("A", v.before, v.provenance_before), ("B", v.after, v.provenance_after))
-                if (text := origin_text(_shown(value), where, t))
-            ]
+            out += [f"    {side}{sep}{text}" for side, text in _origins(v, t)]
         if c.trace_diff:
             counts_line = t("traces : +{added} −{removed} lignes (après normalisation)")
             out.append("  " + counts_line.format(added=c.trace_added, removed=c.trace_removed))
@@ -407,6 +403,12 @@ def to_text(diff: SessionDiff, *, show_same: bool = False, lang: str | None = No
     n = len(diff.regressions)
     out.append(t("{count} régression(s)").format(count=n) if n else t("aucune régression"))
     return "\n".join(out) + "\n"
+
+
+def _origins(value: ValueChange, t: Callable[[str], str]) -> list[tuple[str, str]]:
+    """(side, where its value was read) for each side whose value has a provenance."""
+    sides = (("A", value.before, value.provenance_before), ("B", value.after, value.provenance_after))
+    return [(side, text) for side, shown, where in sides if (text := origin_text(_shown(shown), where, t))]
 
 
 def _label(value: ValueChange, t: Callable[[str], str]) -> str:
@@ -438,7 +440,9 @@ def to_html(diff: SessionDiff, lang: str | None = None) -> str:
             continue
         values = "".join(
             f"<div>{escape(_label(v, t))} {escape(v.expectation_id)} {escape(v.path)}{sep}"
-            f"{escape(_shown(v.before))} → <strong>{escape(_shown(v.after))}</strong></div>"
+            f"{escape(_shown(v.before))} → <strong>{escape(_shown(v.after))}</strong>"
+            + "".join(f"<br><small>{escape(side)}{sep}{escape(text)}</small>" for side, text in _origins(v, t))
+            + "</div>"
             for v in c.values
         )
         trace = ""
