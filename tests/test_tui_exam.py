@@ -215,3 +215,73 @@ def test_exam_view_shows_the_application_log_new_files_and_values_while_the_case
     assert values["manual.paper_total"][3] == "…"  # not observed yet: the examiner has not keyed it
     after = {line.split()[1]: line.split() for line in seen["after"].splitlines()[1:] if line.split()}
     assert after["manual.paper_total"][:5] == ["✔", "manual.paper_total", "5.90", "5.90", "saisi"]
+
+
+def test_exam_view_on_the_demo_application_shows_its_lines_files_and_extracted_values_live(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """Assisted operator mode in the workstation: the operator performs each step in the demo application
+    (a separate process, driven here as a person would), the bench reads its log and files."""
+    from test_tui_helpers import wait_run
+
+    from testbench.demoapp.driver import start_demo_app
+    from testbench.tui.app import WorkstationApp
+    from testbench.tui.exam_view import ExamView
+    from testbench.tui.screens import AttestScreen
+
+    monkeypatch.setenv("TESTBENCH_CONFIG_DIR", str(tmp_path / "cfg"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    case_id = "EXAM-COV-002"  # invoice, secure, lot: every expected value read from the application's outputs
+    seen: dict[str, str] = {}
+
+    with start_demo_app(tmp_path / "app") as application:
+        person = application.operator()
+
+        async def perform_next(app: WorkstationApp, pilot, view: ExamView, step_id: str) -> None:
+            await _until(pilot, lambda: isinstance(app.screen, AttestScreen), f"the bench asks for {step_id}")
+            request = app.screen.request
+            assert request.step.id == step_id
+            lines_before = len(view.log_lines())
+            await asyncio.to_thread(person.perform, request.case, request.step)  # done in the application
+            # live, before the operator says it is done: the application's new lines and files
+            await _until(pilot, lambda: len(view.log_lines()) > lines_before, f"the log lines of {step_id}")
+            seen[f"log-{step_id}"] = "\n".join(view.log_lines())
+            if step_id == "s-invoice":  # its FSE file, in the application's output folder
+                files = lambda: plain(view.query_one("#exam-files").content)  # noqa: E731
+                await _until(pilot, lambda: "✚ fse/FSE_" in files(), "the new FSE file in the exam view")
+                seen["files"] = files()
+            await pilot.press("ctrl+s")
+
+        async def scenario(app: WorkstationApp) -> None:
+            async with app.run_test(size=(160, 48)) as pilot:
+                await pilot.pause()
+                assert app.query_one("#views").get_tab("exam").display  # exam mode: the tab is there
+                app.goto_case(app.ws.find(case_id).key)
+                await pilot.press("7", "r")
+                view = app.query_one("#exam-view", ExamView)
+                await perform_next(app, pilot, view, "s-invoice")
+                await perform_next(app, pilot, view, "s-secure")  # the invoice's values are read by now
+                seen["values-after-invoice"] = plain(view.query_one("#exam-values").content, width=160)
+                await perform_next(app, pilot, view, "s-lot")
+                await wait_run(app, pilot)
+                seen["values-at-end"] = plain(view.query_one("#exam-values").content, width=160)
+                seen["verdict"] = app.ws.find(case_id).verdict
+
+        def drive(self: WorkstationApp, *args: object, **kwargs: object) -> int:
+            asyncio.run(scenario(self))
+            return 0
+
+        monkeypatch.setattr(WorkstationApp, "run", drive)
+        argv = ["ui", str(CASEBOOKS_DIR / "exam-demo.xml"), "--session", str(tmp_path / "exam.tbsession")]
+        argv += ["--engine", "operator", "--sut-profile", str(application.profile_path), "--cards", "inprocess"]
+        assert main(argv) == 0
+
+    assert "FACT Saisie de la facture" in seen["log-s-invoice"]  # the application's own wording and layout
+    assert "nouveau" in seen["files"]
+    after_invoice = seen["values-after-invoice"]
+    amo = next(line for line in after_invoice.splitlines() if "invoice.totals.amo" in line)
+    assert "✔" in amo and "observé 33.60 — " in amo, after_invoice  # the value and where it was read
+    lot_count = next(line for line in after_invoice.splitlines() if "lot.invoice_count" in line)
+    assert "…" in lot_count  # the lot is not built yet
+    assert "lot.invoice_count" in seen["values-at-end"] and seen["verdict"] == "pass", seen["values-at-end"]
+    assert "…" not in seen["values-at-end"]
