@@ -4,7 +4,6 @@ until stable (or its closing record is there); a malformed record is a clear err
 
 from __future__ import annotations
 
-import threading
 import time
 import tomllib
 from datetime import date
@@ -159,21 +158,12 @@ def test_a_lot_written_in_two_chunks_is_complete_only_once_stable_or_closed(tmp_
 def test_a_file_without_closing_record_is_complete_once_its_size_is_stable(tmp_path: Path) -> None:
     result, _ = lot()
     data = result["b2"].encode("ascii")
-    path = tmp_path / "000001.b2"
+    path = tmp_path / "000001.b2"  # read without its closing record: only stability tells
     path.write_bytes(data[:1000])
-    second_chunk_written = threading.Event()
-
-    def writer() -> None:  # the application writes the rest a little later
-        time.sleep(0.15)
-        with path.open("ab") as f:
-            f.write(data[1000:])
-        second_chunk_written.set()
-
-    thread = threading.Thread(target=writer)
-    thread.start()
-    started = time.monotonic()
+    assert not wait_complete(path, timeout=0.1, stable_for=1.0)  # the application may still be writing
+    with path.open("ab") as f:
+        f.write(data[1000:])
+    second_chunk = time.monotonic()
     assert wait_complete(path, timeout=10.0, stable_for=0.3)
-    waited = time.monotonic() - started
-    thread.join()
-    assert second_chunk_written.is_set() and waited >= 0.3  # not complete between the two chunks
-    assert path.stat().st_size == len(data)
+    assert time.monotonic() - second_chunk >= 0.3  # not before the size has held still for stable_for
+    assert file_complete(path, stable_for=0.3) and path.stat().st_size == len(data)
