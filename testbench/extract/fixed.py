@@ -15,7 +15,7 @@ from pathlib import Path
 
 from testbench.extract.model import EXCERPT_CHARS, Extracted, ExtractError, excerpt, fixed_value
 from testbench.extract.spec import RANK, ExtractorSpec, FixedField
-from testbench.extract.values import scaled
+from testbench.extract.values import Ranks, scaled
 
 
 def records(data: bytes, encoding: str, source: str) -> Iterator[tuple[int, int, str, bool]]:
@@ -107,8 +107,7 @@ def _extract_fixed(spec: ExtractorSpec, source: str, data: bytes) -> list[Extrac
     type_start, type_length = spec.record_type
     type_from, type_to = type_start - 1, type_start - 1 + type_length
     length, group, encoding = spec.record_length, spec.group, spec.encoding
-    ranks: dict[str, int] = {}
-    filled: dict[tuple[str, int], str] = {}  # (template, rank) -> path: each path string made once
+    ranks = Ranks()
     out: list[Extracted] = []
     append = out.append
     for number, offset, record, same_width in records(data, encoding, source):
@@ -117,7 +116,7 @@ def _extract_fixed(spec: ExtractorSpec, source: str, data: bytes) -> list[Extrac
             raise ExtractError(source, reason, offset=offset, record=number)
         rtype = record[type_from:type_to].strip()
         if rtype == group:
-            ranks.clear()
+            ranks.restart()
         mapped = plan.get(rtype)
         if not mapped:
             continue
@@ -127,6 +126,7 @@ def _extract_fixed(spec: ExtractorSpec, source: str, data: bytes) -> list[Extrac
                 reason = f"enregistrement trop court ({len(record)} caractères) pour le champ {f.name} (colonnes {first}–{last})"  # noqa: E501
                 raise ExtractError(source, reason, offset=offset + len(record.encode(encoding)), record=number)
             text = record[first - 1 : last]
+            at = offset + (first - 1 if same_width else len(record[: first - 1].encode(encoding)))
             if ftype == "decimal" and scale and text.isdigit() and text.isascii():
                 digits = text.lstrip("0").rjust(scale + 1, "0")  # the common case inline: an unsigned amount
                 value: str | None = f"{digits[:-scale]}.{digits[-scale:]}"
@@ -134,17 +134,9 @@ def _extract_fixed(spec: ExtractorSpec, source: str, data: bytes) -> list[Extrac
                 try:
                     value = _value(f, text)
                 except ValueError:
-                    at = offset + (first - 1 if same_width else len(record[: first - 1].encode(encoding)))
                     reason = f"champ {f.name} (colonnes {first}–{last}) : « {text} » n'est pas un nombre"
                     raise ExtractError(source, reason, offset=at, record=number) from None
                 if value is None:
                     continue
-            if ranked:
-                n = ranks.get(template, 0)
-                ranks[template] = n + 1
-                obs = filled.get((template, n)) or filled.setdefault((template, n), template.replace(RANK, str(n)))
-            else:
-                obs = template
-            at = offset + (first - 1 if same_width else len(record[: first - 1].encode(encoding)))
-            append(fixed_value(obs, value, source, at, number, columns, shown))
+            append(fixed_value(ranks.path(template) if ranked else template, value, source, at, number, columns, shown))
     return out

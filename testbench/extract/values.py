@@ -39,17 +39,22 @@ class Ranks:
     lines of both in the order they come; :meth:`restart` begins again (a new invoice).
     """
 
-    __slots__ = ("_next",)
+    __slots__ = ("_filled", "_next")
 
     def __init__(self) -> None:
         self._next: dict[str, int] = {}
+        self._filled: dict[tuple[str, int], str] = {}  # each path string made once (a lot repeats them)
 
     def path(self, template: str) -> str:
         if RANK not in template:
             return template
         n = self._next.get(template, 0)
         self._next[template] = n + 1
-        return template.replace(RANK, str(n))
+        key = (template, n)
+        filled = self._filled.get(key)
+        if filled is None:
+            filled = self._filled[key] = template.replace(RANK, str(n))
+        return filled
 
     def restart(self) -> None:
         self._next.clear()
