@@ -18,7 +18,7 @@ from textual.widgets import Label, Static, TabbedContent
 
 from testbench.casebook.model import Case
 from testbench.runner.campaign import CampaignError, apply_profile
-from testbench.runner.events import CaseFinished, CaseStarted, RunEvent, StepStarted
+from testbench.runner.events import CaseFinished, CaseStarted, RunEvent, StepStarted, TracesCaptured
 from testbench.store.traceindex import TraceReadError, TraceSource
 from testbench.sut.profile import SutProfile
 from testbench.tui import exam
@@ -144,7 +144,11 @@ class ExamHandlers:
             self.exam_progress.step = event.step
         elif isinstance(event, CaseFinished) and self.exam_progress is not None:
             self.exam_progress.finished = time.monotonic()
-        if self.active_view == "exam":
+        if self.active_view != "exam":
+            return
+        if isinstance(event, TracesCaptured):  # the application wrote lines: only the log pane changes
+            self.query_one("#exam-view", ExamView).show_log(self.trace_source(), self._exam_subject()[1])
+        else:
             self.refresh_exam()
 
     def exam_tick(self) -> None:
