@@ -141,3 +141,14 @@ def test_a_file_copied_elsewhere_names_its_own_path(tmp_path: Path) -> None:
     shutil.copy(FSE, copy)
     [got] = extract_file(xpath({"string(//*[local-name()='totaux']/@amo)": "invoice.totals.amo"}), copy)
     assert got.provenance.source == str(copy) and got.provenance.line == 8
+
+
+def test_a_json_file_with_a_byte_order_mark_is_read_and_its_offsets_count_the_mark(tmp_path: Path) -> None:
+    path = tmp_path / "facture.json"
+    path.write_bytes(b'\xef\xbb\xbf{"amo": "12,50"}')
+    [got] = extract_file(pointers({"/amo": "invoice.totals.amo"}), path)
+    assert got.value == "12.50"
+    path.write_bytes(b'\xef\xbb\xbf{"amo": }')
+    with pytest.raises(ExtractError) as info:
+        extract_file(pointers({"/amo": "invoice.totals.amo"}), path)
+    assert info.value.offset == path.read_bytes().index(b"}")

@@ -167,3 +167,30 @@ def test_a_file_without_closing_record_is_complete_once_its_size_is_stable(tmp_p
     assert wait_complete(path, timeout=10.0, stable_for=0.3)
     assert time.monotonic() - second_chunk >= 0.3  # not before the size has held still for stable_for
     assert file_complete(path, stable_for=0.3) and path.stat().st_size == len(data)
+
+
+def noemie(encoding: str = "utf-8") -> ExtractorSpec:
+    record = {"type": "R1", "fields": [{"name": "nom", "start": 3, "length": 8}, {"name": "montant", "start": 11,
+              "length": 6, "type": "decimal", "scale": 2}]}  # fmt: skip
+    table = {"name": "retours", "kind": "fixed", "applies_to": ["read_returns"], "files": "returns",
+             "record_type": [1, 2], "encoding": encoding, "records": [record],
+             "fields": {"R1.nom": "returns.codes", "R1.montant": "returns.status"}}  # fmt: skip
+    return parse_extractor(table, "retours")
+
+
+def test_offsets_count_bytes_when_characters_take_several(tmp_path: Path) -> None:
+    path = tmp_path / "retour.txt"
+    path.write_bytes("R1ÉLODIE  001630\r\n".encode())  # « É » is two bytes in UTF-8: column 11 is byte 11
+    nom, montant = extract_file(noemie(), path)
+    assert (nom.value, montant.value) == ("ÉLODIE", "16.30")
+    assert (montant.provenance.columns, montant.provenance.offset) == ((11, 16), 11)
+    assert path.read_bytes()[11:17] == b"001630"
+
+
+def test_an_undecodable_byte_names_its_record_and_offset(tmp_path: Path) -> None:
+    path = tmp_path / "retour.txt"
+    path.write_bytes(b"R1ELODIE  001630\nR1\xe9LODIE  001630\n")  # a cp1252 byte in a file declared UTF-8
+    with pytest.raises(ExtractError) as info:
+        extract_file(noemie(), path)
+    assert str(info.value) == f"{path}, enregistrement 2, octet 19 : octet illisible en utf-8"
+    assert [e.value for e in extract_file(noemie("cp1252"), path)][2:] == ["éLODIE", "16.30"]

@@ -64,7 +64,8 @@ def extract_json(spec: ExtractorSpec, path: Path, data: bytes) -> list[Extracted
     try:
         doc = json.loads(text, parse_float=Decimal)  # Decimal keeps « 163.80 » as written
     except json.JSONDecodeError as exc:
-        offset = len(text[: exc.pos].encode("utf-8"))
+        bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+        offset = bom + len(text[: exc.pos].encode("utf-8"))
         raise ExtractError(source, f"JSON invalide : {exc.msg}", offset=offset) from None
     ranks = Ranks()
     out: list[Extracted] = []
