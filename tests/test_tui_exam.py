@@ -14,6 +14,8 @@ os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
 import asyncio
 import io
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -285,3 +287,30 @@ def test_exam_view_on_the_demo_application_shows_its_lines_files_and_extracted_v
     assert "…" in lot_count  # the lot is not built yet
     assert "lot.invoice_count" in seen["values-at-end"] and seen["verdict"] == "pass", seen["values-at-end"]
     assert "…" not in seen["values-at-end"]
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux absent")
+def test_exam_view_in_a_real_terminal(tmp_path: Path) -> None:
+    """The real program in tmux, in exam mode (a watched folder): ``7``, ``r``, the values fill in."""
+    from test_tui_tmux import Terminal, ui_command
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "FSE-ancienne.xml").write_text("<fse/>", encoding="utf-8")
+    socket = str(tmp_path / "tmux.sock")
+    terminal = Terminal(socket)
+    command = ui_command(tmp_path, tmp_path / "examen.tbsession") + f" --watch {out}"
+    try:
+        terminal.tmux("new-session", "-d", "-s", "ui", "-x", "140", "-y", "40", command)
+        terminal.wait_for("DEMO-FSE-001", "Examen")  # exam mode: the tab is in the bar from the start
+        terminal.keys("7")
+        terminal.wait_for("Valeurs attendues", "Dossiers surveillés", "Journal de l'application")
+        screen = terminal.wait_for("pas de tentative en cours", "out/FSE-ancienne.xml")
+        assert "Objectif : Calcul de la part AMO" in screen
+        terminal.keys("r")
+        screen = terminal.wait_for("tentative terminée", "invoice.totals.amo")
+        amo = next(line for line in screen.splitlines() if "invoice.totals.amo" in line)
+        assert re.search(r"✔\s+invoice\.totals\.amo\s+33\.60\s+33\.60\s+moteur", amo), amo
+        assert "durée 00:0" in screen and "✚" not in screen  # the old file is not this case's evidence
+    finally:
+        subprocess.run(["tmux", "-S", socket, "kill-server"], capture_output=True, timeout=10)

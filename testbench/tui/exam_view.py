@@ -156,11 +156,15 @@ class ExamHandlers:
             self.refresh_exam(log=False)
 
     def _exam_subject(self) -> tuple[Case | None, int | None]:
-        """The running case while it runs, else the selected case's chosen attempt."""
-        progress = self.exam_progress
-        if progress is not None and progress.finished is None:
+        """The running case while it runs (and its attempt once done, until another is chosen), else the
+        selected case's chosen attempt (the session is re-read a moment after a case ends)."""
+        progress, entry = self.exam_progress, self.current_entry()
+        if progress is not None and (
+            progress.finished is None
+            or entry is None
+            or (entry.case is progress.case and entry.key not in self.attempt_choice)
+        ):
             return progress.case, progress.attempt_id
-        entry = self.current_entry()
         if entry is None:
             return None, None
         attempt = self.chosen_attempt(entry)
