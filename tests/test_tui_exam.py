@@ -61,33 +61,29 @@ def test_expected_values_fill_in_as_observations_arrive_with_their_provenance() 
         ("invoice.totals.amo", "3.54", "waiting"),
         ("invoice.totals.patient", "2.36", "waiting"),
     ]
+    lot = {"source": "out/lots/000015.b2", "kind": "fixed", "offset": 300, "record": 3, "columns": [45, 52]}
+    corrected = {**lot, "correction": {"extracted": "2.63", "reason": "arrondi"}}
     observations = [
-        {"step_id": "s-invoice", "path": "invoice.totals.amo", "value": "3.54", "source": "extraction",
-         "provenance": "lot.b2, enregistrement 3, colonnes 45–52"},
-        {"step_id": "s-invoice", "path": "invoice.totals.patient", "value": "2.63", "source": "engine"},
-        {"step_id": "s-invoice", "path": "invoice.totals.patient", "value": "2.36", "source": "correction"},
-    ]  # fmt: skip
+        {"path": "invoice.totals.amo", "value": "3.540", "source": "extraction", "provenance": lot},
+        {"path": "invoice.totals.patient", "value": "2.63", "source": "extraction", "provenance": lot},
+        {"path": "invoice.totals.patient", "value": "2.36", "source": "correction", "provenance": corrected},
+        {"path": "manual.paper_printed", "value": "false", "source": "operator"},
+    ]
     after = {v.path: v for v in exam.expected_values(case, observations, t)}
-    assert after["invoice.totals.amo"].state == "observed"
-    assert after["invoice.totals.amo"].provenance == "lot.b2, enregistrement 3, colonnes 45–52"
-    assert (after["invoice.totals.patient"].observed, after["invoice.totals.patient"].source) == ("2.36", "correction")
+    amo, patient = after["invoice.totals.amo"], after["invoice.totals.patient"]
+    assert amo.state == "observed"  # the runner's comparison: 3.540 is the decimal 3.54
+    assert amo.provenance == "observé 3.540 — 000015.b2, enregistrement 3, colonnes 45–52"
+    assert (patient.observed, patient.source, patient.state) == ("2.36", "correction", "observed")  # the latest
+    assert patient.provenance.startswith("corrigé par l'opérateur : 2.36 au lieu de 2.63 lu dans 000015.b2")
+    assert after["manual.paper_printed"].state == "differs"  # keyed « false », the case expects true
     assert after["manual.paper_total"].state == "waiting"
-    shown = plain(exam.values_table(list(after.values()), t))
-    assert "lot.b2, enregistrement 3, colonnes 45–52" in shown and "corrigé" in shown
+    shown = plain(exam.values_table(list(after.values()), t), width=200)
+    assert "observé 3.540 — 000015.b2" in shown and "motif : arrondi" in shown and "saisi" in shown
     # a differing value is marked, in English too
     wrong = exam.expected_values(case, [{"path": "invoice.totals.amo", "value": "2.10", "source": "engine"}], t)
     assert wrong[0].state == "differs"
     english = plain(exam.values_table(wrong, make_translator("en")))
-    assert "Expected" in english and "≠" in english and "Attendu" not in english
-
-
-def test_a_recorded_provenance_reads_as_the_report_says_it() -> None:
-    pytest.importorskip("testbench.engines.operator.origin")  # assisted operator mode's sentence
-    case = demo_case()
-    provenance = {"source": "out/lots/000015.b2", "kind": "fixed", "offset": 300, "record": 3, "columns": [45, 52]}
-    observations = [{"path": "invoice.totals.amo", "value": "3.54", "source": "extraction", "provenance": provenance}]
-    (row, *_) = exam.expected_values(case, observations, make_translator("fr"))
-    assert row.provenance == "observé 3.54 — 000015.b2, enregistrement 3, colonnes 45–52"
+    assert "Expected" in english and "≠" in english and "engine" in english and "Attendu" not in english
 
 
 def test_folder_watch_marks_the_files_written_after_the_attempt_began(tmp_path: Path) -> None:

@@ -20,7 +20,11 @@ from rich.table import Table
 from rich.text import Text
 
 from testbench.casebook.model import Case, ExpectationKind, Step, StepKind
+from testbench.domain.observe import unflatten
+from testbench.domain.verdict import Verdict
 from testbench.domain.vocabulary import STEP_ACTIONS
+from testbench.engines.operator.origin import origin_text
+from testbench.runner.compare import compare_value
 
 Translate = Callable[[str], str]
 
@@ -81,21 +85,8 @@ class ExpectedValue:
     expected: str
     observed: str | None = None
     source: str = ""  # engine | operator | extraction | correction
-    provenance: str = ""  # « lot.b2, enregistrement 3, colonnes 45–52 », when the read model gives it
-
-    @property
-    def state(self) -> str:
-        """waiting | observed | differs: the examiner's glance, not the verdict (the runner compares)."""
-        if self.observed is None:
-            return "waiting"
-        return "observed" if _same(self.expected, self.observed) else "differs"
-
-
-def _same(expected: str, observed: str) -> bool:
-    try:
-        return float(expected.replace(",", ".")) == float(observed.replace(",", "."))
-    except ValueError:
-        return expected.strip() == observed.strip()
+    provenance: str = ""  # « observé 163.80 — 000015.b2, enregistrement 3, colonnes 45–52 », when read by an extractor
+    state: str = "waiting"  # waiting | observed | differs: the runner's own comparison, as a glance before the verdict
 
 
 @dataclass
@@ -119,19 +110,6 @@ def format_elapsed(seconds: float) -> str:
     return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60:02d}:{rest % 60:02d}"
 
 
-def provenance_text(value: str, provenance: Any, t: Translate) -> str:
-    """Where a value was read (or how it was corrected), in the report's words when the read model has it."""
-    if not provenance:
-        return ""
-    if isinstance(provenance, str):
-        return provenance
-    try:  # assisted operator mode's sentence (issue 13): one owner for the report and the workstation
-        from testbench.engines.operator.origin import origin_text
-    except ImportError:
-        return str(provenance.get("source", "")) if isinstance(provenance, Mapping) else ""
-    return origin_text(value, provenance, t)
-
-
 def expected_values(case: Case, observations: Iterable[Mapping[str, Any]], t: Translate) -> list[ExpectedValue]:
     """The case's value expectations, each with its latest observation (a correction overrides a reading)."""
     latest: dict[str, Mapping[str, Any]] = {}
@@ -145,10 +123,14 @@ def expected_values(case: Case, observations: Iterable[Mapping[str, Any]], t: Tr
         if obs is None:
             rows.append(ExpectedValue(exp.path, exp.expected))
             continue
-        value = "—" if obs.get("value") is None else str(obs.get("value"))
-        source = str(obs.get("source") or "")
+        raw = obs.get("value")
+        value = "—" if raw is None else str(raw)
+        same = compare_value(exp, unflatten({exp.path: raw})).outcome is Verdict.PASS
+        where = origin_text(value, obs.get("provenance"), t)  # the report's sentence (assisted operator mode)
         rows.append(
-            ExpectedValue(exp.path, exp.expected, value, source, provenance_text(value, obs.get("provenance"), t))
+            ExpectedValue(
+                exp.path, exp.expected, value, str(obs.get("source") or ""), where, "observed" if same else "differs"
+            )
         )
     return rows
 

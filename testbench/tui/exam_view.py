@@ -181,7 +181,9 @@ class ExamHandlers:
         session = self.ws.session
         observations = session.observations(attempt_id) if session is not None and attempt_id is not None else []
         recorded = session.artifacts(attempt_id) if session is not None and attempt_id is not None else []
-        progress = self.exam_progress if self.exam_progress and self.exam_progress.case is case else None
+        progress = self.exam_progress
+        if progress is not None and progress.attempt_id != attempt_id:  # an earlier attempt: no timer of its own
+            progress = None
         profile = self.exam_profile()
         view.show(
             exam.header(case, progress, t, profile.guidance if profile is not None else None),
