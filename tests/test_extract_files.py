@@ -48,8 +48,39 @@ def test_xpath_values_keep_their_line_and_expression() -> None:
     amo = got["invoice.totals.amo"].provenance
     assert (amo.kind, amo.line, amo.excerpt[:7]) == ("xml", 8, "<totaux")
     assert got["invoice.lines[1].base"].provenance.line == 6
-    assert amo.describe(translator("fr")) == "fse-000000001.xml, ligne 8, string(/f:fse/f:totaux/@amo)"
-    assert amo.describe(translator("en")) == "fse-000000001.xml, line 8, string(/f:fse/f:totaux/@amo)"
+    at = FSE.read_bytes().index(b'amo="75,67"') + len(b'amo="')  # the value itself, in the file's bytes
+    assert amo.offset == at and FSE.read_bytes()[at : at + 5] == b"75,67"
+    assert amo.describe(translator("fr")) == f"fse-000000001.xml, ligne 8, octet {at}, string(/f:fse/f:totaux/@amo)"
+    assert amo.describe(translator("en")) == f"fse-000000001.xml, line 8, byte {at}, string(/f:fse/f:totaux/@amo)"
+
+
+def test_xml_values_give_the_byte_offset_of_what_was_read(tmp_path: Path) -> None:
+    # A start tag over two lines (lxml's line is where it ends), two same-name elements on one line after a
+    # multi-byte character, an element's text, a prefixed element: each offset points at the value's bytes.
+    data = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<p:lot xmlns:p="urn:x" numero="000015">\n'
+        '  <ligne code="é1" base="10.00"/><ligne code="é2" base="20.00"/>\n'
+        '  <ligne\n     base="30.00"/>\n'
+        "  <p:total>60,00</p:total>\n"
+        "</p:lot>\n"
+    ).encode()
+    path = tmp_path / "lot.xml"
+    path.write_bytes(data)
+    spec = xpath(
+        {"//ligne/@base": "lot.lines[{n}].base", "/p:lot/p:total": "lot.total", "string(/p:lot/@numero)": "lot.number"},
+        namespaces={"p": "urn:x"},
+    )
+    got = {e.path: e for e in extract_file(spec, path)}
+    for key, value in (("lot.lines[0].base", "10.00"), ("lot.lines[1].base", "20.00"), ("lot.lines[2].base", "30.00")):
+        at = got[key].provenance.offset
+        assert at is not None and data[at : at + 5] == value.encode(), key
+    assert got["lot.lines[2].base"].provenance.line == 5
+    total = got["lot.total"].provenance
+    assert total.offset is not None and data[total.offset : total.offset + 5] == b"60,00"
+    number = got["lot.number"].provenance
+    assert number.offset is not None and data[number.offset : number.offset + 6] == b"000015"
+    assert total.describe(translator("fr")) == f"lot.xml, ligne 6, octet {total.offset}, /p:lot/p:total"
 
 
 def test_an_xpath_that_selects_nothing_gives_no_value() -> None:

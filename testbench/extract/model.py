@@ -23,7 +23,8 @@ class Provenance:
 
     source: str  # file path (as captured) or trace channel name ("app", "syslog")
     kind: str  # "log" | "xml" | "fixed" | "json"
-    offset: int | None = None  # byte offset of the value in the file (fixed)
+    offset: int | None = None  # byte offset of the value in the file (fixed; xml: the attribute's value or
+    # the element's text, else its start tag)
     line: int | None = None  # 1-based line number in the file (xml)
     record: int | None = None  # fixed-width: 1-based record number
     columns: tuple[int, int] | None = None  # 1-based inclusive columns (fixed record, or log line)
@@ -42,10 +43,10 @@ class Provenance:
         if self.columns is not None:
             first, last = self.columns
             parts.append(t("colonnes {first}–{last}").format(first=first, last=last))
-        if self.kind in ("xml", "json") and self.locator:
-            parts.append(self.locator)
         if self.offset is not None and self.kind != "fixed":
             parts.append(t("octet {offset}").format(offset=self.offset))
+        if self.kind in ("xml", "json") and self.locator:
+            parts.append(self.locator)
         return ", ".join(parts)
 
     def to_dict(self) -> dict[str, Any]:

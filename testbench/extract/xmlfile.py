@@ -27,28 +27,35 @@ def _number(value: float) -> str:
     return str(int(value)) if value.is_integer() else repr(value)
 
 
-def _items(result: object) -> list[tuple[str, int | None]]:
-    """(value, line) for each item an XPath result holds; an empty list when it selects nothing."""
+#: Where an XPath item was read: its element, and the attribute's name (None: the element itself).
+Where = tuple[etree._Element, str | None]
+
+
+def _items(result: object) -> list[tuple[str, Where | None]]:
+    """(value, where) for each item an XPath result holds; an empty list when it selects nothing."""
     if isinstance(result, bool):
         return [("true" if result else "false", None)]
     if isinstance(result, float):
         return [] if result != result else [(_number(result), None)]  # NaN: number() of nothing
     if isinstance(result, str):
         parent = getattr(result, "getparent", lambda: None)()
-        return [(str(result), parent.sourceline if parent is not None else None)]
+        if parent is None:
+            return [(str(result), None)]
+        attribute = getattr(result, "attrname", None) if getattr(result, "is_attribute", False) else None
+        return [(str(result), (parent, attribute))]
     if isinstance(result, list):
-        out = []
+        out: list[tuple[str, Where | None]] = []
         for item in result:
             if isinstance(item, etree._Element):
-                out.append(("".join(item.itertext()).strip(), item.sourceline))
+                out.append(("".join(item.itertext()).strip(), (item, None)))
             else:
                 out.extend(_items(item))
         return out
     return []
 
 
-def _line_of(doc: etree._Element, expression: str, namespaces: dict[str, str]) -> int | None:
-    """The line of the node a ``string(X)``-like expression read, when X selects one."""
+def _where_of(doc: etree._Element, expression: str, namespaces: dict[str, str]) -> Where | None:
+    """The node a ``string(X)``-like expression read, when X selects one."""
     match = _WRAPPED.fullmatch(expression)
     if match is None:
         return None
@@ -57,6 +64,68 @@ def _line_of(doc: etree._Element, expression: str, namespaces: dict[str, str]) -
     except etree.XPathError:
         return None
     return found[0][1] if found else None
+
+
+#: A start tag from its ``<``: name, attributes (quoted values may hold ``>``), ``>`` or ``/>``.
+_START_TAG = re.compile(rb"""<[^\s/>]+(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*/?>""")
+
+
+class _Locator:
+    """Lines and byte offsets of elements and attribute values in the file's own bytes.
+
+    lxml gives an element's ``sourceline`` (the line where its start tag ends) but no offset: the start
+    tag is found by its written name searching back from that line's end, then an attribute's value
+    inside it, or the element's text just after it. Elements of the same name on the same line are told
+    apart by the siblings that follow them on that line.
+    """
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.starts = [0, *(m.end() for m in re.finditer(b"\n", data))]
+
+    def line_text(self, line: int) -> str | None:
+        if not 1 <= line <= len(self.starts):
+            return None
+        end = self.starts[line] if line < len(self.starts) else len(self.data)
+        return self.data[self.starts[line - 1] : end].decode("utf-8", "replace").strip()
+
+    def offset(self, where: Where) -> int | None:
+        element, attribute = where
+        line = element.sourceline
+        if not isinstance(element.tag, str) or line is None or not 1 <= line <= len(self.starts):
+            return None
+        qname = etree.QName(element)
+        name = (f"{element.prefix}:{qname.localname}" if element.prefix else qname.localname).encode("utf-8")
+        end = self.starts[line] if line < len(self.starts) else len(self.data)
+        same_line_after = 0
+        for sibling in element.itersiblings():
+            if sibling.sourceline != line:
+                break
+            same_line_after += sibling.tag == element.tag
+        start = end
+        for _ in range(same_line_after + 1):
+            start = self._tag_before(name, start)
+            if start < 0:
+                return None
+        tag = _START_TAG.match(self.data, start)
+        if tag is None:
+            return start
+        if attribute is None:
+            return tag.end() if not tag.group().endswith(b"/>") else start
+        local = re.escape(etree.QName(attribute).localname.encode("utf-8"))
+        value = re.compile(rb"\s(?:[^\s=/>:]+:)?" + local + rb"\s*=\s*[\"']").search(self.data, start, tag.end())
+        return value.end() if value else start
+
+    def _tag_before(self, name: bytes, end: int) -> int:
+        """The offset of the last ``<name`` start tag beginning before ``end``, or -1."""
+        needle = b"<" + name
+        found = self.data.rfind(needle, 0, end)
+        while found >= 0:
+            after = self.data[found + len(needle) : found + len(needle) + 1]
+            if after in (b">", b"/", b"") or after.isspace():
+                return found
+            found = self.data.rfind(needle, 0, found)
+        return -1
 
 
 def _entity_declaration(data: bytes) -> int:
@@ -87,7 +156,7 @@ def extract_xml(spec: ExtractorSpec, path: Path, data: bytes) -> list[Extracted]
         offset = _offset(data, line, column)
         raise ExtractError(source, f"XML invalide : {exc.msg}", offset=offset) from None
     namespaces = dict(spec.namespaces)
-    lines = data.splitlines()
+    locator = _Locator(data)
     ranks = Ranks()
     out: list[Extracted] = []
     for expression, template in spec.fields.items():
@@ -97,11 +166,15 @@ def extract_xml(spec: ExtractorSpec, path: Path, data: bytes) -> list[Extracted]
             raise ExtractError(source, f"{source} : expression XPath « {expression} » inapplicable ({exc})") from None
         if RANK not in template:
             found = found[:1]
-        fallback = _line_of(doc, expression, namespaces) if found and found[0][1] is None else None
-        for value, line in found:
-            line = line if line is not None else fallback
-            text = lines[line - 1].decode("utf-8", "replace").strip() if line and line <= len(lines) else value
-            provenance = Provenance(source=source, kind="xml", line=line, excerpt=excerpt(text), locator=expression)
+        fallback = _where_of(doc, expression, namespaces) if found and found[0][1] is None else None
+        for value, where in found:
+            where = where if where is not None else fallback
+            line = where[0].sourceline if where is not None else None
+            offset = locator.offset(where) if where is not None else None
+            text = (locator.line_text(line) if line else None) or value
+            provenance = Provenance(
+                source=source, kind="xml", offset=offset, line=line, excerpt=excerpt(text), locator=expression
+            )
             out.append(Extracted(ranks.path(template), normalise_decimal(value), provenance))
     return out
 
