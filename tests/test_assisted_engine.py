@@ -335,3 +335,77 @@ def test_a_value_keyed_over_an_extracted_one_is_a_correction_only_when_it_differ
     }
     same = observations["T-NEXT"]["invoice.totals.amc"]
     assert (same["value"], same["source"], same["provenance"]["kind"]) == ("0.00", "extraction", "xml")
+
+
+LOG_PROFILE = """
+[product]
+name = "Appli de test"
+
+[[extractors]]
+name = "journal"
+kind = "regex"
+applies_to = ["create_invoice"]
+channel = "app"
+pattern = 'ligne (?P<base>[\\d,]+) EUR'
+fields = { base = "invoice.lines[{n}].base" }
+"""
+
+
+class _Done:
+    """An operator who performs the step and keys nothing: every value comes from the log."""
+
+    def perform(self, case: Any, step: Any) -> Attestation:
+        return Attestation(True, "Camille")
+
+
+def test_the_wait_reads_each_log_line_once_and_the_ranks_go_on_across_polls(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The application writes 300 lines between two polls; its value lines come at the 3rd and the 12th
+    # poll. Reading all the step's lines again at each poll would read some 20,000 lines here.
+    import time
+    from types import SimpleNamespace
+
+    import testbench.extract.run as run
+    from testbench.engines.operator.assisted import AssistedOperatorEngine
+    from testbench.sut.profile import load_profile
+    from testbench.traces.model import TraceLine
+
+    (tmp_path / "sut.toml").write_text(LOG_PROFILE, encoding="utf-8")
+    profile = load_profile(tmp_path / "sut.toml")
+    attempt: list[TraceLine] = []
+    polls = 0
+
+    def lines() -> list[TraceLine]:
+        nonlocal polls
+        polls += 1
+        texts = [f"rien {polls}-{i}" for i in range(300)]
+        texts += {3: ["ligne 56,00 EUR"], 12: ["ligne 70,12 EUR"]}.get(polls, [])
+        attempt.extend(TraceLine("app", time.monotonic_ns(), time.time(), t) for t in texts)
+        return list(attempt)
+
+    read = 0
+    extract_lines = run.extract_lines
+
+    def counting(spec: Any, given: Any, **kw: Any) -> Any:
+        nonlocal read
+        given = list(given)
+        read += len(given)
+        return extract_lines(spec, given, **kw)
+
+    monkeypatch.setattr(run, "extract_lines", counting)
+
+    class TwoValues(AssistedOperatorEngine):
+        def _wait(self, *args: Any) -> Any:  # until the second value line is there (the first ends a wait)
+            while polls < 12:
+                got = super()._wait(*args)
+            return got
+
+    engine = TwoValues(profile, lines, timeout=0.0, poll=0.0)
+    engine.attach_operator(_Done())
+    engine.begin_step(SimpleNamespace(id="C1"), SimpleNamespace(id="s-invoice", source=None))
+    result = engine._prompt("create_invoice", {"invoice_ref": "R1"})
+    assert [line["base"] for line in result["lines"]] == ["56.00", "70.12"]
+    origins = engine.take_origins()
+    assert origins["invoice.lines[1].base"][1]["excerpt"] == "ligne 70,12 EUR"
+    assert read <= len(attempt)  # each line read once

@@ -183,3 +183,17 @@ def test_a_json_file_with_a_byte_order_mark_is_read_and_its_offsets_count_the_ma
     with pytest.raises(ExtractError) as info:
         extract_file(pointers({"/amo": "invoice.totals.amo"}), path)
     assert info.value.offset == path.read_bytes().index(b"}")
+
+
+def test_a_whole_xml_document_is_ready_at_once_a_cut_one_waits_for_its_size_to_stay_stable(tmp_path: Path) -> None:
+    from testbench.extract.run import file_ready
+
+    spec = xpath({"string(/fse/@n)": "invoice.number"}, stable_for=60)  # stability cannot make it ready here
+    whole = b'<?xml version="1.0"?>\n<fse n="1">\n  <totaux amo="1.00"/>\n</fse>\n'
+    path = tmp_path / "fse.xml"
+    path.write_bytes(whole[:40])  # the application has written its first chunk only
+    assert not file_ready(spec, path)
+    path.write_bytes(whole)
+    assert file_ready(spec, path)
+    path.write_bytes(whole.replace(b"</fse>", b"</fsx>"))  # malformed: left to the stability wait, then its error
+    assert not file_ready(spec, path)

@@ -26,18 +26,24 @@ def _when(line: TraceLine) -> str:
 
 
 def extract_lines(
-    spec: ExtractorSpec, lines: Iterable[TraceLine], *, since: int | None = None, until: int | None = None
+    spec: ExtractorSpec,
+    lines: Iterable[TraceLine],
+    *,
+    since: int | None = None,
+    until: int | None = None,
+    ranks: Ranks | None = None,
 ) -> list[Extracted]:
     """The values ``spec`` (a regex extractor) reads in ``lines`` of its channel.
 
     ``since``/``until``: the step's window on the bench clock the lines carry (``TraceLine.mono_ns``,
     both ends included); a line outside it is not read. Each named group of ``spec.fields`` that took
     part in a match gives one value (« 163,80 » normalised to « 163.80 »); its columns are the group's.
+    ``ranks``: the ``{n}`` counters to go on with, when the lines come in batches (a step being watched).
     """
     pattern = _compiled(spec.pattern or "")
     channel = spec.channel or "app"
     groups = [(group, path, pattern.groupindex[group]) for group, path in spec.fields.items()]
-    ranks = Ranks()
+    ranks = Ranks() if ranks is None else ranks
     out: list[Extracted] = []
     for line in lines:
         if line.channel != channel:

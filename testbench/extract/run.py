@@ -10,9 +10,9 @@ from testbench.extract.jsonfile import extract_json
 from testbench.extract.logs import extract_lines
 from testbench.extract.model import Extracted, unreadable
 from testbench.extract.spec import ExtractorSpec
-from testbench.extract.xmlfile import extract_xml
+from testbench.extract.xmlfile import extract_xml, xml_whole
 
-__all__ = ["extract_file", "extract_lines", "file_complete", "wait_complete"]
+__all__ = ["extract_file", "extract_lines", "file_complete", "file_ready", "wait_complete"]
 
 _READERS = {"xpath": extract_xml, "fixed": extract_fixed, "json": extract_json}
 
@@ -31,3 +31,11 @@ def extract_file(spec: ExtractorSpec, path: Path) -> list[Extracted]:
     except OSError as exc:
         raise unreadable(str(path), exc) from None
     return reader(spec, Path(path), data)
+
+
+def file_ready(spec: ExtractorSpec, path: Path) -> bool:
+    """Whether ``spec`` may read ``path`` now: :func:`file_complete` (size stable for ``spec.stable_for``, or
+    its closing record seen), or, for an XPath extractor, a whole XML document (no stability wait)."""
+    if file_complete(path, spec.stable_for, spec.closing_bytes()):
+        return True
+    return spec.kind == "xpath" and xml_whole(path)

@@ -143,6 +143,31 @@ def _entity_declaration(data: bytes) -> int:
     return found
 
 
+#: Above this size an XML file is not parsed to learn whether it is whole: its size must stay stable.
+WHOLE_MAX_BYTES = 1 << 20
+
+
+def xml_whole(path: Path) -> bool:
+    """Whether ``path`` holds a whole XML document now, so it may be read without waiting for its size to
+    stay stable: once the root element is closed no value can follow (only whitespace, comments or
+    processing instructions may), while a document cut anywhere earlier does not parse. A file that will
+    never parse (malformed) is left to the stability wait, then its extraction names the error.
+    """
+    try:
+        if not 0 < path.stat().st_size <= WHOLE_MAX_BYTES:
+            return False
+        data = path.read_bytes()
+    except OSError:
+        return False
+    if _entity_declaration(data) >= 0:
+        return False
+    try:
+        etree.fromstring(data, _parser())
+    except etree.XMLSyntaxError:
+        return False
+    return True
+
+
 def extract_xml(spec: ExtractorSpec, path: Path, data: bytes) -> list[Extracted]:
     source = str(path)
     entity = _entity_declaration(data)

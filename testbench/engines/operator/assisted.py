@@ -31,7 +31,7 @@ from testbench.domain.vocabulary import CALL_ROOTS
 from testbench.engines.api import JsonObject
 from testbench.engines.operator.engine import DEFAULT_PATTERNS, OperatorPrompt, _read_text
 from testbench.engines.operator.mode import OperatorModeEngine
-from testbench.traces.model import Channel, TraceLine
+from testbench.traces.model import TraceLine
 
 if TYPE_CHECKING:
     from testbench.extract.model import Extracted
@@ -130,8 +130,9 @@ class AssistedOperatorEngine(OperatorModeEngine):
         before = {spec.name: _snapshot(self.profile.watched_files(spec)) for spec in specs if spec.kind != "regex"}
         docs_before = _snapshot(self._document_files(action))
         answer = super()._prompt(action, request, None)  # the operator performs the step ("done" returns)
-        files = self._wait(specs, before, start_ns)
-        extracted = self._extract(specs, files, start_ns)
+        watch = _LineWatch(specs, start_ns)
+        files = self._wait(specs, before, watch)
+        extracted = self._extract(specs, files, watch)
         root = CALL_ROOTS.get(action, action)
         result = self._merge(root, answer, extracted)
         self._attach_document(action, docs_before, result)
@@ -154,43 +155,46 @@ class AssistedOperatorEngine(OperatorModeEngine):
             result[kind] = _read_text(new[-1])
             result[f"{kind}_files"] = [p.name for p in new]
 
-    def _step_lines(self, spec: ExtractorSpec, start_ns: int) -> list[TraceLine]:
-        channel = spec.channel or Channel.APP
-        return [line for line in self.lines() if line.channel == channel and line.mono_ns >= start_ns]
-
     def _wait(
-        self, specs: Sequence[ExtractorSpec], before: Mapping[str, Snapshot], start_ns: int
+        self, specs: Sequence[ExtractorSpec], before: Mapping[str, Snapshot], watch: _LineWatch
     ) -> dict[str, list[Path]]:
-        """New files per file extractor, once each is complete; returns when every extractor has its input
-        (a new file, a matching line in the step's window) or the timeout has passed."""
-        from testbench.extract.run import extract_lines, file_complete
+        """New files per file extractor, once each may be read; returns when every extractor has its input
+        (a new file, a matching line in the step's window) or the timeout has passed.
+
+        A poll costs a listing of each watched folder once, a stat of each new file, and the regex
+        extractors over the lines that came since the last poll only (a long step at thousands of log
+        lines a second would otherwise read all its lines again at each poll). A file is ready when its
+        size has been stable for the spec's ``stable_for``, or at once when its closing record is there
+        (fixed width) or it parses as a whole XML document (XPath): see :func:`extract.run.file_ready`.
+        """
+        from testbench.extract.run import file_ready
 
         deadline = time.monotonic() + self.timeout
         file_specs = [spec for spec in specs if spec.name in before]
         while True:
-            files = {spec.name: _changed(self.profile.watched_files(spec), before[spec.name]) for spec in file_specs}
-            complete = all(
-                files[spec.name]
-                and all(file_complete(p, spec.stable_for, spec.closing_bytes()) for p in files[spec.name])
-                for spec in file_specs
-            )
-            lines_in = all(
-                extract_lines(spec, self._step_lines(spec, start_ns)) for spec in specs if spec.kind == "regex"
-            )
+            listed: dict[str | None, list[Path]] = {}
+            files: dict[str, list[Path]] = {}
+            for spec in file_specs:
+                if spec.files not in listed:
+                    listed[spec.files] = self.profile.watched_files(spec)
+                files[spec.name] = _changed(listed[spec.files], before[spec.name])
+            complete = all(files[s.name] and all(file_ready(s, p) for p in files[s.name]) for s in file_specs)
+            lines_in = watch.poll(self.lines())
             if (complete and lines_in) or time.monotonic() >= deadline:
                 return files
             time.sleep(self.poll)
 
     def _extract(
-        self, specs: Sequence[ExtractorSpec], files: Mapping[str, list[Path]], start_ns: int
+        self, specs: Sequence[ExtractorSpec], files: Mapping[str, list[Path]], watch: _LineWatch
     ) -> list[Extracted]:
         from testbench.extract.model import ExtractError
-        from testbench.extract.run import extract_file, extract_lines
+        from testbench.extract.run import extract_file
 
+        watch.poll(self.lines())  # the lines that came since the wait's last poll
         out: list[Extracted] = []
         for spec in specs:
             if spec.kind == "regex":
-                out.extend(extract_lines(spec, self._step_lines(spec, start_ns)))
+                out.extend(watch.found[spec.name])
                 continue
             for path in files.get(spec.name, []):
                 try:
@@ -235,6 +239,40 @@ class AssistedOperatorEngine(OperatorModeEngine):
             return {}
         answer = review(self._case, self._step, list(shown.values())) or {}
         return {path: Correction(str(value), str(reason)) for path, (value, reason) in answer.items()}
+
+
+class _LineWatch:
+    """A step's regex extractors over the attempt's lines, each line read once.
+
+    The attempt's lines only grow during a step (a new attempt starts a new list): each :meth:`poll`
+    extracts from the lines that came since the last one and keeps the values, with the ``{n}`` ranks
+    going on across polls, so the step's extraction is the sum of the polls.
+    """
+
+    def __init__(self, specs: Sequence[ExtractorSpec], start_ns: int) -> None:
+        self.specs = [spec for spec in specs if spec.kind == "regex"]
+        self.start_ns = start_ns
+        self._restart()
+
+    def _restart(self) -> None:
+        from testbench.extract.values import Ranks
+
+        self._seen = 0
+        self._ranks = {spec.name: Ranks() for spec in self.specs}
+        self.found: dict[str, list[Extracted]] = {spec.name: [] for spec in self.specs}
+
+    def poll(self, lines: Sequence[TraceLine]) -> bool:
+        """Read the lines not read yet; whether every regex extractor has found a value by now."""
+        from testbench.extract.run import extract_lines
+
+        if len(lines) < self._seen:  # not the list the last poll read: read it all again
+            self._restart()
+        new = lines[self._seen :]
+        self._seen = len(lines)
+        for spec in self.specs:
+            found = extract_lines(spec, new, since=self.start_ns, ranks=self._ranks[spec.name])
+            self.found[spec.name].extend(found)
+        return all(self.found.values())
 
 
 def _spec_paths(spec: ExtractorSpec) -> set[str]:
