@@ -225,7 +225,7 @@ def test_exam_view_on_the_demo_application_shows_its_lines_files_and_extracted_v
     from testbench.demoapp.driver import start_demo_app
     from testbench.tui.app import WorkstationApp
     from testbench.tui.exam_view import ExamView
-    from testbench.tui.screens import AttestScreen
+    from testbench.tui.screens import AttestScreen, ExtractedScreen
 
     monkeypatch.setenv("TESTBENCH_CONFIG_DIR", str(tmp_path / "cfg"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
@@ -249,6 +249,9 @@ def test_exam_view_on_the_demo_application_shows_its_lines_files_and_extracted_v
                 await _until(pilot, lambda: "✚ fse/FSE_" in files(), "the new FSE file in the exam view")
                 seen["files"] = files()
             await pilot.press("ctrl+s")
+            # the values read for the step are shown for review: accepted as read
+            await _until(pilot, lambda: isinstance(app.screen, ExtractedScreen), f"the values read for {step_id}")
+            await pilot.press("enter")
 
         async def scenario(app: WorkstationApp) -> None:
             async with app.run_test(size=(160, 48)) as pilot:

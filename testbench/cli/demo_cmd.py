@@ -9,7 +9,8 @@ the paths are printed.
 ``--exam`` plays exam day on the demo application under test (:mod:`testbench.demoapp`): the application
 runs as a separate process in its own folder, a scripted operator performs each engine step in it, and
 the bench reads its log and its FSE and lot files through the application's profile (assisted operator
-mode), exactly as on a real application. ``--flaw`` plants a known defect in the application.
+mode), exactly as on a real application. ``--flaw`` plants a known defect in the application. On a
+terminal the run is live in the workstation (its exam view); with ``--headless`` it runs, then reports.
 """
 
 from __future__ import annotations
@@ -164,8 +165,10 @@ def _run(args: argparse.Namespace, casebook: Path, session: Path, out: Path, exa
 def _exam(args: argparse.Namespace, session: Path, out: Path, say: Callable[..., None]) -> int:
     """Exam day on the demo application: it runs beside the bench, the scripted operator drives it.
 
-    The application's folder sits beside the report (``<report>-app``); the run is headless (the scripted
-    operator needs no person); on a terminal the workstation then opens the session to review it.
+    The application's folder sits beside the report (``<report>-app``). On a terminal the workstation
+    opens in its exam view and runs the exam casebook live, the scripted operator performing each step in
+    the application while the person watches the values fill in; otherwise (or with ``--headless``) the
+    run is headless and writes the report.
     """
     from testbench.demoapp.driver import start_demo_app
 
@@ -183,15 +186,35 @@ def _exam(args: argparse.Namespace, session: Path, out: Path, say: Callable[...,
         return EXIT_ENVIRONMENT
     args.engine, args.sut_profile = "operator", app.profile_path  # the run's, and the workstation's after it
     say("démo examen : application de démonstration dans {folder} (processus {pid})", folder=workdir, pid=app.pid)
+    casebook = demo_casebook(exam=True)
+    live = not args.headless and sys.stdin.isatty() and sys.stdout.isatty()
     try:
-        code = _run(args, demo_casebook(exam=True), session, out, exam=app)
+        code = _live(args, casebook, session, out, app, say) if live else _run(args, casebook, session, out, app)
     finally:
         app.close()
     if code not in (EXIT_OK, EXIT_FAILED):
         return code
     say("démo : session {session}, rapport {report}", session=session, report=out / "index.html")
-    if not args.headless and sys.stdin.isatty() and sys.stdout.isatty():
-        from testbench.cli.ui_cmd import launch
-
-        launch([demo_casebook(exam=True)], session, args)
     return code  # a planted flaw fails its cases: 1, as a failing product does
+
+
+def _live(
+    args: argparse.Namespace, casebook: Path, session: Path, out: Path, app: DemoApp, say: Callable[..., None]
+) -> int:
+    """The exam casebook run live in the workstation, the scripted operator driving the application; the
+    report is written from the session when the workstation closes."""
+    from testbench.cli.ui_cmd import launch
+    from testbench.report.html import write_report
+    from testbench.runner.campaign import CampaignError, make_operator
+
+    attestations = options_from_args(args).attestations or casebook.with_name("demo-attestations.json")
+    try:
+        performer = app.operator(make_operator(attestations if attestations.exists() else None))
+    except CampaignError as exc:
+        for line in exc.lines:
+            say(line)
+        return EXIT_USAGE
+    code = launch([casebook], session, args, performer=performer, run_on_start=True)
+    if code == EXIT_OK and session.exists():
+        write_report(session, out, lang=args.lang or "fr")
+    return code

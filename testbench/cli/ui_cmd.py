@@ -8,9 +8,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_USAGE
 from testbench.runner.options import UI, add_options, options_from_args
+
+if TYPE_CHECKING:
+    from testbench.domain.attestation import Operator
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -66,7 +70,16 @@ def default_ui(args: argparse.Namespace | None = None) -> int:
     return launch([demo_casebook()], session, ns)
 
 
-def launch(casebook_paths: list[Path], session: Path, args: argparse.Namespace) -> int:
+def launch(
+    casebook_paths: list[Path],
+    session: Path,
+    args: argparse.Namespace,
+    *,
+    performer: Operator | None = None,
+    run_on_start: bool = False,
+) -> int:
+    """The workstation on ``session``; ``performer`` performs the steps instead of the person (the demo
+    application's scripted operator), ``run_on_start`` runs the remaining cases as soon as it opens."""
     from testbench.casebook.errors import CasebookError
     from testbench.casebook.loader import load_casebooks
     from testbench.i18n import translator
@@ -109,6 +122,8 @@ def launch(casebook_paths: list[Path], session: Path, args: argparse.Namespace) 
         bench_label=f"cartes {args.cards}, moteur {args.engine}"
         + (", cartes réelles admises" if args.allow_real_cards else ""),
         options=options,
+        performer=performer,
+        run_on_start=run_on_start,
     )
     result = app.run()
     return int(result or 0)

@@ -31,6 +31,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Label, Log, Static, TabbedContent, TabPane, Tree
 from textual.widgets.tree import TreeNode
 
+from testbench.domain.attestation import Operator
 from testbench.i18n import set_language, use_language
 from testbench.runner.options import CampaignOptions
 from testbench.store.traceindex import TraceSource
@@ -71,6 +72,8 @@ class WorkstationApp(KeyGate, ViewSwitching, RunHandlers, ExamHandlers, ReviewAn
         operator_name: str | None = None,
         bench_label: str = "",
         options: CampaignOptions | None = None,
+        performer: Operator | None = None,
+        run_on_start: bool = False,
     ) -> None:
         super().__init__()
         self.ws = workstation
@@ -91,6 +94,10 @@ class WorkstationApp(KeyGate, ViewSwitching, RunHandlers, ExamHandlers, ReviewAn
         self._shown: list[Key] | None = None
         self._trace_source: TraceSource | None = None
         self.operator: InteractiveOperator | None = None
+        # who performs the steps instead of the person (the demo application's scripted operator), and
+        # whether the remaining cases run as soon as the workstation opens, in the exam view
+        self.performer = performer
+        self.run_on_start = run_on_start
         self.running = False
         self.run_case_id: str | None = None
         self.running_attempt: int | None = None
@@ -198,6 +205,9 @@ class WorkstationApp(KeyGate, ViewSwitching, RunHandlers, ExamHandlers, ReviewAn
         self.query_one("#tree", Tree).focus()
         self.refresh_overview()
         self.setup_exam()
+        if self.run_on_start:
+            self.show_view("exam")
+            self.start_run(self.ws.remaining())
         # the casebooks and the first screen are long-lived: keep them out of the collector's full
         # passes, whose pauses were the outliers of the key-to-frame figures (collect first, so that
         # no garbage, e.g. of an earlier app in the same process, is frozen with them)

@@ -8,7 +8,7 @@ from textual.message import Message
 
 from testbench.runner.events import RunEvent
 from testbench.tui.execution import RunOutcome
-from testbench.tui.operator_prompt import AttestationRequest
+from testbench.tui.operator_prompt import AttestationRequest, ReviewRequest
 
 
 @dataclass
@@ -27,9 +27,9 @@ class OperatorNotice(Message):
 
 @dataclass
 class AttestationAsked(Message):
-    """A manual step waits for the person at the keyboard."""
+    """A manual step, or the values extracted for a step, wait for the person at the keyboard."""
 
-    request: AttestationRequest
+    request: AttestationRequest | ReviewRequest
 
 
 @dataclass

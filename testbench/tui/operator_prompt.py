@@ -2,57 +2,97 @@
 
 ``perform`` runs in the run's worker thread: it hands a :class:`AttestationRequest` to the UI
 (through ``ask``, which posts a message) and blocks on a ``threading.Event`` until the person
-confirms or rejects, or the run is stopped (the step then stays pending, as headless). No Textual.
+confirms or rejects, or the run is stopped (the step then stays pending, as headless). ``review``
+(assisted operator mode) hands the values the bench extracted from the application's outputs the same
+way (:class:`ReviewRequest`): the person accepts them or corrects some, each correction with its reason.
+
+A ``performer`` (the demo application's scripted operator) may perform the steps instead of the person,
+who then watches the run; the stop key and the run's notices stay the workstation's. No Textual.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from testbench.casebook.model import Case, Step
-from testbench.domain.attestation import Attestation
+from testbench.domain.attestation import Attestation, Operator
+
+#: a review's answer: the corrected values, each with its reason, by observation path
+Corrections = dict[str, tuple[str, str]]
 
 
 @dataclass
-class AttestationRequest:
-    case: Case
-    step: Step
-    hints: list[tuple[str, str, str]]  # (path, label, expected on screen)
-    _done: threading.Event = field(default_factory=threading.Event, repr=False)
-    answer: Attestation | None = None
+class _Pending:
+    """A question to the person on the UI thread, answered through ``resolve`` while the worker waits."""
 
-    def resolve(self, attestation: Attestation | None) -> None:
+    _done: threading.Event = field(default_factory=threading.Event, repr=False, init=False)
+    answer: Any = field(default=None, init=False)
+
+    def resolve(self, answer: Any) -> None:
         """Called by the UI thread: wakes the worker with the person's answer (None = no answer)."""
-        self.answer = attestation
+        self.answer = answer
         self._done.set()
 
-    def wait(self, cancelled: Callable[[], bool], poll: float = 0.1) -> Attestation | None:
+    def wait(self, cancelled: Callable[[], bool], poll: float = 0.1) -> Any:
         while not self._done.wait(poll):
             if cancelled():
                 return None
         return self.answer
 
 
+@dataclass
+class AttestationRequest(_Pending):
+    case: Case = field(kw_only=True)
+    step: Step = field(kw_only=True)
+    hints: list[tuple[str, str, str]] = field(kw_only=True)  # (path, label, expected on screen)
+
+
+@dataclass
+class ReviewRequest(_Pending):
+    """The values extracted for a step (``testbench.extract.model.Extracted``: path, value, provenance)."""
+
+    case: Case = field(kw_only=True)
+    step: Step = field(kw_only=True)
+    extracted: Sequence[Any] = field(kw_only=True)
+
+
 class InteractiveOperator:
     def __init__(
         self,
-        ask: Callable[[AttestationRequest], None],
+        ask: Callable[[AttestationRequest | ReviewRequest], None],
         tell: Callable[[str], None],
         hints: Callable[[Case, Step], list[tuple[str, str, str]]],
+        performer: Operator | None = None,
     ) -> None:
         self._ask = ask
         self._tell = tell
         self._hints = hints
+        self.performer = performer
         self.stop = threading.Event()
 
     def perform(self, case: Case, step: Step) -> Attestation | None:
         if self.stop.is_set():
             return None
-        request = AttestationRequest(case, step, self._hints(case, step))
+        if self.performer is not None:
+            return self.performer.perform(case, step)
+        request = AttestationRequest(case=case, step=step, hints=self._hints(case, step))
         self._ask(request)
-        return request.wait(self.stop.is_set)
+        answer: Attestation | None = request.wait(self.stop.is_set)
+        return answer
+
+    def review(self, case: Case, step: Step, extracted: Sequence[Any]) -> Corrections:
+        """The person accepts the extracted values or corrects some ({} when stopped: accepted as read)."""
+        if self.performer is not None:
+            review = getattr(self.performer, "review", None)
+            return dict(review(case, step, list(extracted)) or {}) if callable(review) else {}
+        if self.stop.is_set() or not extracted:
+            return {}
+        request = ReviewRequest(case=case, step=step, extracted=list(extracted))
+        self._ask(request)
+        return dict(request.wait(self.stop.is_set) or {})
 
     def notify(self, message: str) -> None:
         self._tell(message)

@@ -16,9 +16,9 @@ from testbench.runner.campaign import CampaignError
 from testbench.runner.events import CaseFinished, CaseStarted, StepFinished, StepStarted, TracesCaptured
 from testbench.tui.execution import run_cases
 from testbench.tui.messages import AttestationAsked, OperatorNotice, RunDone, RunProgress
-from testbench.tui.operator_prompt import InteractiveOperator
+from testbench.tui.operator_prompt import InteractiveOperator, ReviewRequest
 from testbench.tui.render import MARKS, STEP_MARKS, STEP_WORDS, mark
-from testbench.tui.screens import AttestScreen
+from testbench.tui.screens import AttestScreen, ExtractedScreen
 from testbench.tui.traceview import TracePanes
 from testbench.tui.workstation import CaseEntry, Key
 
@@ -40,7 +40,7 @@ class RunHandlers:
     def action_stop_run(self) -> None:
         if self.operator is not None and self.running:
             self.operator.stop.set()
-            if isinstance(self.screen, AttestScreen):  # the waiting step stays pending
+            if isinstance(self.screen, (AttestScreen, ExtractedScreen)):  # the step stays pending / values as read
                 self.screen.dismiss(None)
             self.log_line(f"■ {self.t('arrêt demandé : fin après le cas en cours')}")
 
@@ -62,6 +62,7 @@ class RunHandlers:
             ask=lambda request: self.post_message(AttestationAsked(request)),
             tell=lambda text: self.post_message(OperatorNotice(text)),
             hints=self.ws.observe_hints,
+            performer=self.performer,
         )
         self.show_status(Text(f"{t('en cours')}{self.colon}{len(entries)} {t('cas')}", style="bold"))
         self.log_line(f"── {t('Exécution')}{self.colon}{len(entries)} {t('cas')} ──")
@@ -177,6 +178,10 @@ class RunHandlers:
 
     def on_attestation_asked(self, message: AttestationAsked) -> None:
         request = message.request
+        if isinstance(request, ReviewRequest):  # assisted operator mode: the values read from the application
+            self.flush_panel()
+            self.push_screen(ExtractedScreen(request, self.t), request.resolve)
+            return
         self.log_line(f"  ✋ {request.step.id}{self.colon}{request.step.instruction}")
         self.flush_panel()
         self.push_screen(AttestScreen(request, self.operator_name, self.t), request.resolve)

@@ -1,4 +1,4 @@
-"""Modal screens: manual-step attestation, verdict review, keyboard help."""
+"""Modal screens: manual-step attestation, review of extracted values, verdict review, keyboard help."""
 
 from __future__ import annotations
 
@@ -17,8 +17,9 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from testbench.domain.attestation import Attestation
 from testbench.domain.verdict import Verdict
+from testbench.engines.operator.origin import origin_text
 from testbench.tui.actions import ActionSpec, display_key
-from testbench.tui.operator_prompt import AttestationRequest
+from testbench.tui.operator_prompt import AttestationRequest, Corrections, ReviewRequest
 from testbench.tui.review import ReviewError, create_signing_key
 
 T = Callable[[str], str]
@@ -115,6 +116,90 @@ class AttestScreen(FormScreen[Attestation | None]):
     @on(Button.Pressed, "#reject")
     def _reject(self) -> None:
         self.action_reject()
+
+
+class ExtractedScreen(FormScreen[Corrections | None]):
+    """The values the bench read from the application for a step: accept them, or correct some with a reason.
+
+    Each value shows where it was read (the report's sentence). Enter accepts; a value changed without a
+    reason is refused here, on the window's notice line, with everything typed kept; Escape accepts the
+    values as they were read. The answer: the corrected values, each with its reason, by path.
+    """
+
+    DEFAULT_CSS = """
+    ExtractedScreen { align: center middle; }
+    ExtractedScreen > Vertical { width: 90%; max-width: 110; height: auto; max-height: 90%;
+        border: thick $success; background: $surface; padding: 1 2; overflow-y: auto; }
+    ExtractedScreen.-short > Vertical { width: 100%; max-height: 100%; padding: 0 1; }
+    ExtractedScreen .where { color: $text-muted; }
+    ExtractedScreen .value { height: 3; }
+    ExtractedScreen .value Input { width: 1fr; }
+    ExtractedScreen Horizontal { height: auto; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "accept_as_read", "Accepter tel que lu"),
+        Binding("ctrl+t", "app.stop_run", "Arrêter", id="stop"),
+    ]
+    AUTO_FOCUS = "#value-0"
+
+    def __init__(self, request: ReviewRequest, t: T) -> None:
+        super().__init__()
+        self.request = request
+        self.t = t
+
+    def compose(self) -> ComposeResult:
+        t, step, case = self.t, self.request.step, self.request.case
+        with Vertical():
+            yield Label(Text(f"{t('Valeurs lues dans le logiciel')} {case.id} / {step.id}", style="bold"))
+            yield Label(t("Entrée : accepter ; une valeur corrigée demande son motif."))
+            yield self.notice_line()
+            for n, item in enumerate(self.request.extracted):
+                yield Label(Text(item.path, style="bold"))
+                yield Static(Text(origin_text(item.value, item.provenance.to_dict(), t)), classes="where")
+                with Horizontal(classes="value"):
+                    yield Input(value=item.value, id=f"value-{n}")
+                    yield Input(placeholder=t("Motif de la correction"), id=f"reason-{n}")
+            with Horizontal():
+                yield Button(f"{t('Accepter')} ({t('Entrée')})", id="accept", variant="success")
+                yield Button(f"{t('Accepter tel que lu')} ({t('échap')})", id="as-read")
+
+    def corrections(self) -> Corrections | None:
+        """The changed values with their reasons; None (and the reason field focused) when one lacks it."""
+        out: Corrections = {}
+        for n, item in enumerate(self.request.extracted):
+            value = self.query_one(f"#value-{n}", Input).value.strip()
+            if not value or value == item.value:
+                continue
+            reason = self.query_one(f"#reason-{n}", Input).value.strip()
+            if not reason:
+                self.show_notice(
+                    self.t("Motif obligatoire pour la valeur corrigée de {path}.").format(path=item.path), "error"
+                )
+                self.query_one(f"#reason-{n}", Input).focus()
+                return None
+            out[item.path] = (value, reason)
+        return out
+
+    def action_accept(self) -> None:
+        answer = self.corrections()
+        if answer is not None:
+            self.dismiss(answer)
+
+    def action_accept_as_read(self) -> None:
+        self.dismiss({})
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_accept()
+
+    @on(Button.Pressed, "#accept")
+    def _accept(self) -> None:
+        self.action_accept()
+
+    @on(Button.Pressed, "#as-read")
+    def _as_read(self) -> None:
+        self.action_accept_as_read()
 
 
 class ReviewScreen(FormScreen[bool]):
