@@ -151,8 +151,7 @@ def _run(args: argparse.Namespace, casebook: Path, session: Path, out: Path, exa
     from testbench.runner.campaign import RunRequest, make_operator
 
     options = options_from_args(args)
-    attestations = options.attestations or casebook.with_name("demo-attestations.json")
-    options.attestations = attestations if attestations.exists() else None
+    options.attestations = _prepared_attestations(options.attestations, casebook)
     options.outputs.report, options.outputs.junit = out, out / "junit.xml"
     operator = None
     if exam is not None:  # ``args`` already name the operator engine and the application's profile
@@ -160,6 +159,12 @@ def _run(args: argparse.Namespace, casebook: Path, session: Path, out: Path, exa
     else:
         options.identity.sut = options.identity.sut or "démo testbench"
     return execute(RunRequest([casebook], session, options, argv=list(sys.argv)), operator=operator)
+
+
+def _prepared_attestations(given: Path | None, casebook: Path) -> Path | None:
+    """The manual steps' prepared attestations: those given, else the demo's own beside the casebook."""
+    attestations = given or casebook.with_name("demo-attestations.json")
+    return attestations if attestations.exists() else None
 
 
 def _exam(args: argparse.Namespace, session: Path, out: Path, say: Callable[..., None]) -> int:
@@ -189,7 +194,7 @@ def _exam(args: argparse.Namespace, session: Path, out: Path, say: Callable[...,
     casebook = demo_casebook(exam=True)
     live = not args.headless and sys.stdin.isatty() and sys.stdout.isatty()
     try:
-        code = _live(args, casebook, session, out, app, say) if live else _run(args, casebook, session, out, app)
+        code = _live(args, casebook, session, out, app) if live else _run(args, casebook, session, out, app)
     finally:
         app.close()
     if code not in (EXIT_OK, EXIT_FAILED):
@@ -198,22 +203,20 @@ def _exam(args: argparse.Namespace, session: Path, out: Path, say: Callable[...,
     return code  # a planted flaw fails its cases: 1, as a failing product does
 
 
-def _live(
-    args: argparse.Namespace, casebook: Path, session: Path, out: Path, app: DemoApp, say: Callable[..., None]
-) -> int:
+def _live(args: argparse.Namespace, casebook: Path, session: Path, out: Path, app: DemoApp) -> int:
     """The exam casebook run live in the workstation, the scripted operator driving the application; the
     report is written from the session when the workstation closes."""
     from testbench.cli.ui_cmd import launch
     from testbench.report.html import write_report
     from testbench.runner.campaign import CampaignError, make_operator
 
-    attestations = options_from_args(args).attestations or casebook.with_name("demo-attestations.json")
     try:
-        performer = app.operator(make_operator(attestations if attestations.exists() else None))
-    except CampaignError as exc:
+        performer = app.operator(make_operator(_prepared_attestations(options_from_args(args).attestations, casebook)))
+    except CampaignError as exc:  # unreadable prepared attestations: said, as ``run`` says it
+        t = translator(args.lang)
         for line in exc.lines:
-            say(line)
-        return EXIT_USAGE
+            print(t(line), file=sys.stderr)
+        return exc.exit_code
     code = launch([casebook], session, args, performer=performer, run_on_start=True)
     if code == EXIT_OK and session.exists():
         write_report(session, out, lang=args.lang or "fr")
