@@ -55,6 +55,25 @@ def yes_no(flag: bool, lang: str | None = None) -> str:
     return translator(lang)("oui" if flag else "non")
 
 
+#: The words a casebook or an operator may write for a boolean (``value_type="boolean"``).
+BOOLEAN_WORDS = {
+    **dict.fromkeys(("true", "1", "oui", "yes"), True),
+    **dict.fromkeys(("false", "0", "non", "no"), False),
+}
+
+
+def parse_boolean(text: str) -> bool | None:
+    """``text`` as a boolean, or None when it is not one of :data:`BOOLEAN_WORDS`."""
+    return BOOLEAN_WORDS.get(text.strip().lower())
+
+
+def typed(value_type: str, item: Any, lang: str | None = None) -> str:
+    """An expected or observed value as a person reads it: a boolean reads oui/non whatever was written."""
+    if value_type == "boolean" and isinstance(item, str) and (flag := parse_boolean(item)) is not None:
+        return yes_no(flag, lang)
+    return value(item, lang)
+
+
 def value(item: Any, lang: str | None = None) -> str:
     """Any recorded value as a person reads it: oui/non, « — », « clé : valeur ; … », « a, b »."""
     if item is None or item == "":

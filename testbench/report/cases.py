@@ -122,7 +122,7 @@ def _expected(comparison: dict[str, Any], scrub: Scrubber, t: Callable[[str], st
     expected = comparison.get("expected")
     if comparison.get("kind") == "trace" and isinstance(expected, str):
         return scrub(t(expected))  # « présent /motif/ sur app »: the bench's words around the casebook's
-    return fmt.value(scrub.at_path(comparison.get("path", ""), expected), lang)
+    return fmt.typed(comparison.get("value_type") or "", scrub.at_path(comparison.get("path", ""), expected), lang)
 
 
 def _provenance(provenance: dict[str, Any] | None, scrub: Scrubber) -> dict[str, Any] | None:
@@ -230,7 +230,7 @@ def gather_case(
             "expected": _expected(c, scrub, t, options.lang),
             "observed": None
             if c.get("observed") is None
-            else fmt.value(scrub.at_path(c.get("path", ""), c["observed"]), options.lang),
+            else fmt.typed(c.get("value_type") or "", scrub.at_path(c.get("path", ""), c["observed"]), options.lang),
             "tolerance": c.get("tolerance"),
             "value_type": c.get("value_type", ""),
             "rules": list(c.get("rules", [])),

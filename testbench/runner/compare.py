@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from testbench import fmt
 from testbench.casebook.model import Expectation, ExpectationKind
 from testbench.domain import normalize
 from testbench.domain.observe import canonical, lookup
@@ -65,12 +66,10 @@ def _parse(value_type: str, text: str) -> Any:
         if value_type == "date":
             return date.fromisoformat(normalize.RULES["date"](text))
         if value_type == "boolean":
-            lowered = text.strip().lower()
-            if lowered in ("true", "1", "oui", "yes"):
-                return True
-            if lowered in ("false", "0", "non", "no"):
-                return False
-            raise _BadValue(text)
+            flag = fmt.parse_boolean(text)
+            if flag is None:
+                raise _BadValue(text)
+            return flag
     except (InvalidOperation, ValueError) as exc:
         raise _BadValue(text) from exc
     return text
@@ -126,7 +125,8 @@ def compare_value(exp: Expectation, observations: Mapping[str, Any]) -> Comparis
     else:
         ok = observed == expected
         detail = "égal" if ok else "différent"
-    message = f"attendu {exp.expected}, observé {observed_text} ({detail})"
+    shown = fmt.typed(exp.value_type, exp.expected, "fr"), fmt.typed(exp.value_type, observed_text, "fr")
+    message = f"attendu {shown[0]}, observé {shown[1]} ({detail})"
     return Comparison(outcome=Verdict.PASS if ok else Verdict.FAIL, message=message, observed=observed_text, **base)
 
 

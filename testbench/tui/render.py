@@ -183,9 +183,9 @@ class Renderer:
             for text, differs in row.observed_marks:
                 observed.append(text, style="bold white on red" if differs and not ok else colour)
             if not row.expected_marks:
-                expected = Text(row.expected)
+                expected = Text(self.t(row.expected))  # a value is data; oui/non and « — » are words
             if not row.observed_marks:
-                observed = Text(row.observed, style=colour)
+                observed = Text(self.t(row.observed), style=colour)
             if origins.get(row.path):  # assisted operator mode: where the value was read, or its correction
                 observed.append(f"\n{origins[row.path]}", style="dim")
             rows.append(

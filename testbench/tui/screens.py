@@ -84,7 +84,7 @@ class AttestScreen(FormScreen[Attestation | None]):
                 yield Label(Text(f"{label} ({path})", style="bold"))
                 with Horizontal(classes="observe"):
                     shown = t("Valeur attendue à l'écran")
-                    yield Label(Text(f"{shown}{t(' : ')}{hint or '—'}"), classes="hint")
+                    yield Label(Text(f"{shown}{t(' : ')}{t(hint) if hint else '—'}"), classes="hint")
                     yield Input(placeholder=t("Valeur saisie"), id=f"value-{n}")
             yield Input(placeholder=t("Note"), id="note")
             with Horizontal():

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from testbench import fmt
 from testbench.casebook.model import Case, Casebook, ExpectationKind, Step
 from testbench.domain.verdict import VERDICT_ORDER, Verdict
 from testbench.runner.campaign import INTERRUPTED, record_casebooks
@@ -341,11 +342,13 @@ class Workstation:
         rows = []
         for comp in self.session.comparisons(attempt.id):
             kind = str(comp.get("kind", ""))
-            expected = _text(comp.get("expected"))
-            observed = _text(comp.get("observed"))
+            value_type = str(comp.get("value_type") or "")
+            expected = fmt.typed(value_type, _text(comp.get("expected")), "fr")
+            observed = fmt.typed(value_type, _text(comp.get("observed")), "fr")
             if kind == "trace" and comp.get("expected") is None:
                 expected = "—"
-            left, right = mark_differences(expected, observed)
+            # oui/non are words, not characters to mark (and the view translates them whole)
+            left, right = ([], []) if value_type == "boolean" else mark_differences(expected, observed)
             rows.append(
                 FieldDiff(
                     expectation_id=str(comp.get("expectation_id", "")),
@@ -371,12 +374,13 @@ class Workstation:
         """
         out = []
         for obs in step.observe:
+            values = [e for e in case.expectations if e.kind is ExpectationKind.VALUE and e.path == obs.path]
             expected = [
-                e.expected + (f" (± {e.tolerance})" if e.tolerance is not None else "")
-                for e in case.expectations
-                if e.kind is ExpectationKind.VALUE and e.path == obs.path
+                fmt.typed(e.value_type, e.expected, "fr") + (f" (± {e.tolerance})" if e.tolerance is not None else "")
+                for e in values
             ]
-            hint = obs.expected_hint
+            value_type = values[0].value_type if values else ""
+            hint = fmt.typed(value_type, obs.expected_hint, "fr") if obs.expected_hint else obs.expected_hint
             shown = " / ".join(dict.fromkeys([h for h in [hint, *expected] if h]))
             out.append((obs.path, obs.label, shown))
         return out
