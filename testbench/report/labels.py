@@ -11,13 +11,6 @@ from testbench.i18n import colon, translator
 NOT_RECORDED = "non renseigné"
 
 
-def wall_text(wall: float | None) -> str:
-    """Local time with its offset: what the engineer saw on the bench's clock."""
-    if wall is None:
-        return ""
-    return datetime.fromtimestamp(wall, tz=UTC).astimezone().strftime("%Y-%m-%d %H:%M:%S %z")
-
-
 def iso(wall: float | None) -> str | None:
     if wall is None:
         return None

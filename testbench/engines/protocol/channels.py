@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from testbench.cards.api import CardChannel, CardError, CardMismatch, CardUnavailable
+from testbench.engines.protocol.jsonrpc import shown_json
 
 #: Sends a request to the client and returns its result; raises CardError on a card error answer.
 Ask = Callable[[str, dict[str, Any]], Any]
@@ -35,7 +36,7 @@ class ClientChannel:
         try:
             return bytes.fromhex(str(answer["data"])), int(answer["sw"])
         except (KeyError, TypeError, ValueError) as exc:
-            raise CardError(f"réponse carte invalide du client: {answer!r}") from exc
+            raise CardError(f"réponse carte invalide du client : {shown_json(answer)}") from exc
 
 
 class PcscChannel:

@@ -129,17 +129,23 @@ def _too_deep(obj: Any, max_depth: int) -> bool:
     return True
 
 
+def shown_json(value: Any, limit: int = 200) -> str:
+    """A JSON value as the engine sent it (JSON, not Python's repr), cut to ``limit`` characters."""
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def exception_from_error(err: Any) -> EngineError | Exception:
     """Map a JSON-RPC error object to the exception the bench expects."""
     if not isinstance(err, dict) or not isinstance(err.get("code"), int):
-        return EngineProtocolError(f"objet d'erreur JSON-RPC invalide: {err!r}")
+        return EngineProtocolError(f"objet d'erreur JSON-RPC invalide : {shown_json(err)}")
     code = err["code"]
     message = str(err.get("message", ""))
     data = err.get("data") if isinstance(err.get("data"), dict) else {}
     if code == REFUSAL:
         refusal_code = data.get("code")
         if not isinstance(refusal_code, str) or not refusal_code:
-            return EngineProtocolError(f"refus sans code stable: {err!r}")
+            return EngineProtocolError(f"refus sans code stable : {shown_json(err)}")
         details = data.get("details") if isinstance(data.get("details"), dict) else {}
         return EngineRefusal(refusal_code, str(data.get("message", message)), details)
     if code == CARD_ERROR:

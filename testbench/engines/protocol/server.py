@@ -95,7 +95,7 @@ class Server:
         elif mode == "none":
             channel = None
         else:
-            raise EngineRefusal("INVALID_REQUEST", f"mode de cartes inconnu {mode!r}")
+            raise EngineRefusal("INVALID_REQUEST", f"mode de cartes inconnu « {mode} »")
         return self.factory(channel, self._trace)
 
     def _engine(self) -> Engine:
@@ -107,7 +107,7 @@ class Server:
         if method == "initialize":
             params = params if isinstance(params, dict) else {}
             if params.get("protocol_version") != J.PROTOCOL_VERSION:
-                raise _BadParams(f"protocol_version {J.PROTOCOL_VERSION!r} attendue")
+                raise _BadParams(f"protocol_version « {J.PROTOCOL_VERSION} » attendue")
             self.trace_enabled = params.get("trace", True) is not False
             if self.engine is not None:
                 self.engine.close()
