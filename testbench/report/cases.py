@@ -105,7 +105,7 @@ def _artifacts(
         target = f"files/{slug}-t{number}-{i}-{_slug(a['name'])}"
         if _TEXT_MEDIA.match(a["media_type"]):
             text = data.decode("utf-8", errors="replace")
-            exported = "\n".join(scrub(line) for line in text.split("\n")).encode("utf-8")
+            exported = "\n".join(scrub.record(line) for line in text.split("\n")).encode("utf-8")
             entry["file"] = evidence.add(target, exported, a["media_type"])
             if exported != data:
                 entry["note"] = "anonymisé" if options.redact else "code PIN masqué"

@@ -20,6 +20,8 @@ import re
 from collections import Counter
 from typing import Any
 
+from lxml import etree
+
 from testbench.domain.events import EventKind
 from testbench.store.read import SessionView
 from testbench.traces import redact
@@ -58,6 +60,8 @@ def known_values(session: SessionView) -> KnownValues:
             kind = path_kind(str(expectation.get("path") or ""))
             if kind is not None:
                 known.add(kind, expectation.get("expected"))
+    for blob in session.artifact_blobs("application/xml"):  # the application's FSE names its beneficiary
+        _add_xml_fields(known, blob)
     for text in session.trace_texts("apdu"):
         for response in apdu_responses(text):
             known.add_card_file(response)
@@ -71,6 +75,30 @@ def known_values(session: SessionView) -> KnownValues:
     return known
 
 
+_XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
+
+
+def _add_xml_fields(known: KnownValues, blob: bytes) -> None:
+    """Personal attributes and leaf elements of a produced XML file (``nir=``, ``dateNaissance=``, ``<nom>``).
+
+    Other files carry the same values without their names (a B2 lot packs the NIR between other fields),
+    so what the XML names is what the whole export then looks for.
+    """
+    try:
+        root = etree.fromstring(blob, _XML)
+    except etree.XMLSyntaxError:
+        return
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        for name, value in element.attrib.items():
+            kind = path_kind(etree.QName(name).localname)
+            if kind is not None:
+                known.add(kind, value)
+        if len(element) == 0 and element.text and (kind := path_kind(etree.QName(element).localname)):
+            known.add(kind, element.text)
+
+
 class Scrubber:
     """Redaction of everything an export writes, with a memo (trace lines repeat: the same APDUs in every
     case) and the counts the report's cover states. ``enabled=False`` is the explicit opt-out."""
@@ -78,6 +106,7 @@ class Scrubber:
     def __init__(self, enabled: bool, known: KnownValues | None = None, lang: str | None = None) -> None:
         self.enabled = enabled
         self._redactor = redact.Redactor(known=known, lang=lang) if enabled else None
+        self._records = redact.Redactor(known=known, lang=lang, records=True) if enabled else None
         self._memo: dict[str, tuple[str, Counter[str] | None]] = {}
         self.counts: Counter[str] = Counter()
 
@@ -107,6 +136,14 @@ class Scrubber:
         if len(self._memo) < _MEMO_MAX:
             self._memo[text] = (out, counts)
         return out
+
+    def record(self, line: str) -> str:
+        """A line of a produced text file (an FSE, a B2 lot): fixed-width records pack values between fields."""
+        if self._records is None:
+            return self(line)
+        result = self._records.redact_with_report(line)
+        self.counts.update(result.counts)
+        return result.text
 
     def at_path(self, path: str, value: Any) -> Any:
         """A value observed at ``path``: personal fields are replaced whole, other text is redacted."""

@@ -174,6 +174,11 @@ class SessionView:
             (attempt_id,),
         ).fetchall()
 
+    def artifact_blobs(self, media_type: str) -> Iterator[bytes]:
+        """The content of every stored file of ``media_type`` (each stored once, whatever links to it)."""
+        rows = self._conn.execute("SELECT data FROM artifacts WHERE media_type = ?", (media_type,))
+        yield from (bytes(r[0]) for r in rows)
+
     def trace_texts(self, channel: str) -> Iterator[str]:
         """The text of every line of ``channel`` in the session."""
         yield from (r[0] for r in self._conn.execute("SELECT text FROM trace_lines WHERE channel = ?", (channel,)))

@@ -113,7 +113,9 @@ class Redactor:
         birth_dates: Iterable[str] = (),
         known: KnownValues | None = None,
         lang: str | None = None,
+        records: bool = False,
     ) -> None:
+        """``records=True`` for fixed-width files (a B2 lot), which pack a birth date between other digits."""
         self.kinds = frozenset(kinds)
         unknown = self.kinds - ALL_KINDS
         if unknown:
@@ -137,20 +139,27 @@ class Redactor:
         keys = {max((fold(w) for w in name_words(n)), key=len) for n in cleaned}
         self._name_keys = re.compile("|".join(re.escape(k) for k in sorted(keys) if k) or "(?!)")
         spellings = sorted({v for d in self.known.birth_dates for v in date_spellings(d)}, key=len, reverse=True)
+        # in text a date stands apart from other digits; in fixed-width records its packed forms (19700909,
+        # 09091970) sit between other fields, so there they are found inside longer digit runs too
+        inside = {v for v in spellings if records and v.isdigit() and len(v) >= 8}
+        packed = [re.escape(v) for v in spellings if v in inside]
+        spaced = [rf"(?<!\d){re.escape(v)}(?!\d)" for v in spellings if v not in inside]
         self._dates = (
-            re.compile(r"(?<![\d])(?:" + "|".join(re.escape(v) for v in spellings) + r")(?![\d])")
-            if spellings and "birth_date" in self.kinds
-            else None
+            re.compile("|".join(packed + spaced)) if spellings and "birth_date" in self.kinds else None
         )
         # a prefilter: the year (or the whole value) must be in the line
         self._date_years = tuple({date_key(d) for d in self.known.birth_dates})
         numbers = {k: v for k, v in self.known.numbers.items() if k in self.kinds and v}
-        # NIRs and professional numbers the session read, wherever they appear (one named group per kind)
-        alternatives = "|".join(
-            f"(?P<{k}>" + "|".join(re.escape(n) for n in sorted(v, key=len, reverse=True)) + ")"
-            for k, v in numbers.items()
-        )
-        self._numbers = re.compile(rf"(?<![\dA-Za-z])(?:{alternatives})(?![\dA-Za-z])") if numbers else None
+        # NIRs and professional numbers the session read, wherever they appear (one named group per kind).
+        # A NIR (13 or 15 digits) is found inside longer digit runs too: fixed-width records (a B2 lot) write
+        # it between other fields with no separator, and 13 known digits in a row do not occur by chance.
+        # Shorter numbers (RPPS, FINESS) keep their boundaries, so a longer number is never cut into.
+        def group(kind: str, values: set[str]) -> str:
+            body = f"(?P<{kind}>" + "|".join(re.escape(n) for n in sorted(values, key=len, reverse=True)) + ")"
+            return body if kind == "nir" else rf"(?<![\dA-Za-z]){body}(?![\dA-Za-z])"
+
+        alternatives = "|".join(group(k, v) for k, v in numbers.items())
+        self._numbers = re.compile(alternatives) if numbers else None
         self._encoded = EncodedValues(self.known, self.kinds, self._t)
         self._steps = self._build_steps()
 
