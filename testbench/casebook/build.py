@@ -346,6 +346,7 @@ class Builder:
             return
         checks.check_case(cid, domain, mode, case.parts, self._fixtures, self.report)
         tags = attrs.get("tags")
+        requirements = attrs.get("requirements")
         texts = case.texts
         self._cases.append(
             lazy_case(
@@ -355,6 +356,7 @@ class Builder:
                 mode=mode,
                 objective=texts.get("objective", ""),
                 tags=tuple(tags.split()) if tags else (),
+                requirements=tuple(dict.fromkeys(requirements.split())) if requirements else (),
                 comment=texts.get("comment", ""),
                 parts=case.parts,
             )

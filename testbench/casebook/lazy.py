@@ -179,6 +179,7 @@ def lazy_case(
     tags: tuple[str, ...],
     comment: str,
     parts: CaseParts,
+    requirements: tuple[str, ...] = (),
 ) -> LazyCase:
     case = object.__new__(LazyCase)
     # Frozen dataclass: write the instance dict directly; the lazy fields stay absent.
@@ -192,6 +193,7 @@ def lazy_case(
             "mode": mode,
             "objective": objective,
             "tags": tags,
+            "requirements": requirements,
             "comment": comment,
             "_parts": parts,
         },

@@ -162,6 +162,8 @@ class Case:
     expectations: tuple[Expectation, ...] = ()
     comment: str = ""
     source: SourceRef | None = None
+    #: Requirements the case covers (spec or rule identifiers, addenda), as written, in order.
+    requirements: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
