@@ -21,12 +21,23 @@ def _key(path: Path | str) -> str:
     return str(Path(path).resolve())
 
 
-def watch_files(paths: Sequence[Path], stop: threading.Event, debounce_ms: int = 200) -> Iterator[set[Path]]:
+#: How long the watcher waits for a change before it hands control back (to set ``ready``).
+_WAKE_MS = 200
+
+
+def watch_files(
+    paths: Sequence[Path],
+    stop: threading.Event,
+    debounce_ms: int = 200,
+    ready: threading.Event | None = None,
+) -> Iterator[set[Path]]:
     """Yield the set of changed paths (among ``paths``, as given) after each save; return when
     ``stop`` is set (checked every 50 ms).
 
-    A file written, replaced by a rename, created or deleted counts as changed. Raises
-    ``FileNotFoundError`` when a file's folder does not exist (nothing can be watched there).
+    A file written, replaced by a rename, created or deleted counts as changed. ``ready``, when
+    given, is set once the watch is in place (a save from then on is seen; the watch starts at the
+    iterator's first step, so a save before ``ready`` may be missed). Ctrl-C in the main thread
+    raises ``KeyboardInterrupt``. Raises ``FileNotFoundError`` when a file's folder does not exist.
     """
     wanted = {_key(path): Path(path) for path in paths}
     if not wanted:
@@ -42,8 +53,11 @@ def watch_files(paths: Sequence[Path], stop: threading.Event, debounce_ms: int =
         debounce=debounce_ms,
         stop_event=stop,
         recursive=False,
-        raise_interrupt=False,
+        rust_timeout=_WAKE_MS,
+        yield_on_timeout=True,
     ):
+        if ready is not None:
+            ready.set()
         changed = {wanted[_key(name)] for _change, name in changes if _key(name) in wanted}
         if changed:
             yield changed
