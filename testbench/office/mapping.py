@@ -1,0 +1,438 @@
+"""The mapping file (TOML, ``format = "testbench-mapping/1"``, ours: docs/office-import.md).
+
+It says where a document's cases are (sheet, Word table or CSV dialect; header and first data rows), which
+column holds which field of a case, how a cell splits into steps and expectations, how values convert
+(« 12,50 € », « 01/02/2026 », « Oui »), the casebook's identity and fixtures, and which columns the
+export of results fills. Loading checks everything and places each problem at ``mapping.toml:LINE``.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from testbench.domain.vocabulary import ACTIONS, MANUAL
+from testbench.office.problems import OfficeError, Problem
+
+FORMAT = "testbench-mapping/1"
+
+#: Fields of a case read from its first row.
+CASE_FIELDS = ("id", "title", "objective", "comment", "domain", "mode", "tags", "requirements", "cards")
+#: Fields read from every row of a case (continuation rows add to them).
+MULTI_FIELDS = ("steps", "expected", "refusal")
+#: Attributes of the case's ``invoice`` step (first row that gives them).
+INVOICE_FIELDS = ("patient", "prescription", "care-date", "tiers-payant", "amc", "amc-cap")
+#: Attributes of an invoice ``<line>``: one line per row that gives a ``code``.
+LINE_FIELDS = (
+    "nomenclature",
+    "code",
+    "quantity",
+    "coefficient",
+    "unit-price",
+    "tariff",
+    "plv",
+    "line-date",
+    "ald",
+    "exo",
+)
+FIELDS = CASE_FIELDS + MULTI_FIELDS + INVOICE_FIELDS + LINE_FIELDS
+#: Fields a mapping must give a column for.
+REQUIRED_COLUMNS = ("id", "title", "steps")
+#: The casebook's ``<identity>`` children, all required.
+IDENTITY_FIELDS = (
+    "plan-id",
+    "evolution",
+    "document-version",
+    "effective-date",
+    "cdc-version",
+    "addendum",
+    "ps-category",
+    "title",
+)
+#: Columns the export of results fills (``[results]``).
+RESULT_FIELDS = ("verdict", "observed", "evidence")
+EXPECT_TYPES = ("decimal", "integer", "string", "date", "boolean")
+
+_TOP = (
+    "format",
+    "source",
+    "identity",
+    "fixtures",
+    "columns",
+    "defaults",
+    "split",
+    "steps",
+    "expected",
+    "values",
+    "results",
+)
+_LETTER = re.compile(r"[A-Z]{1,3}")
+_CELL = re.compile(r"([A-Z]{1,3})([1-9][0-9]{0,6})")
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """Where the cases are: a sheet (XLSX/ODS, by name; None = the first), a Word table (1-based), a CSV dialect."""
+
+    sheet: str | None = None
+    table: int = 1
+    delimiter: str = ";"
+    encoding: str = "utf-8-sig"
+    header_row: int = 1
+    first_data_row: int = 2
+
+
+@dataclass(frozen=True)
+class ResultColumns:
+    """Columns of the export of results (header text or letter; the export adds missing headers)."""
+
+    verdict: str | None = None
+    observed: str | None = None
+    evidence: str | None = None
+
+
+@dataclass(frozen=True)
+class CellRef:
+    """An identity value read from one cell of the sheet (``B2``)."""
+
+    column: int  # 1-based
+    row: int  # 1-based
+    text: str  # as written in the mapping
+
+
+@dataclass(frozen=True)
+class StepSpec:
+    """What one phrase of a steps cell becomes: an action and its fixed parameters."""
+
+    action: str
+    params: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class ExpectSpec:
+    """What one label of an expected-values cell becomes: an observation path (``[i]`` = the row's line) and a type."""
+
+    path: str
+    type: str = "string"
+
+
+@dataclass(frozen=True)
+class Conversions:
+    """How cell texts convert: booleans, dates and synonyms of domains, modes, slots and more (keys casefolded)."""
+
+    true_words: frozenset[str] = frozenset({"oui", "o", "x", "vrai", "true", "yes", "1"})
+    false_words: frozenset[str] = frozenset({"non", "n", "faux", "false", "no", "0"})
+    date_formats: tuple[str, ...] = ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d")
+    synonyms: dict[str, dict[str, str]] = field(default_factory=dict)  # field -> casefolded text -> value
+
+    def synonym(self, name: str, text: str) -> str:
+        """``text`` through the synonyms of field ``name`` (unchanged when none applies)."""
+        return self.synonyms.get(name, {}).get(text.strip().casefold(), text.strip())
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """A loaded, checked mapping file."""
+
+    path: Path
+    source: SourceSpec
+    columns: dict[str, str]  # field -> header text as written, or a column letter
+    results: ResultColumns
+    identity: dict[str, str | CellRef] = field(default_factory=dict)
+    fixtures: Path | None = None
+    defaults: dict[str, str] = field(default_factory=dict)
+    separators: tuple[str, ...] = ("\n",)
+    steps: dict[str, StepSpec] = field(default_factory=dict)  # casefolded phrase -> step
+    expected: dict[str, ExpectSpec] = field(default_factory=dict)  # casefolded label -> path and type
+    conversions: Conversions = field(default_factory=Conversions)
+
+
+def is_letter(spec: str) -> bool:
+    """A column given by letter (``D``) rather than by header text."""
+    return bool(_LETTER.fullmatch(spec))
+
+
+def column_index(letters: str) -> int:
+    """``A`` -> 1, ``AA`` -> 27."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def column_letters(index: int) -> str:
+    """1 -> ``A``, 27 -> ``AA``."""
+    out = ""
+    while index > 0:
+        index, rest = divmod(index - 1, 26)
+        out = chr(65 + rest) + out
+    return out
+
+
+def load_mapping(path: Path) -> Mapping:
+    """Read and check a mapping file; raise :class:`OfficeError` listing every problem (placed ``file:line``)."""
+    path = Path(path)
+    try:
+        raw_text = path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise OfficeError(
+            [Problem.of(path, "fichier de correspondance illisible : {reason}", reason=exc.strerror or exc)]
+        ) from None
+    except UnicodeDecodeError:
+        raise OfficeError([Problem.of(path, "fichier de correspondance illisible : il n'est pas en UTF-8")]) from None
+    try:
+        data = tomllib.loads(raw_text)
+    except tomllib.TOMLDecodeError as exc:
+        line = re.search(r"line (\d+)", str(exc))
+        place = f"{path}:{line.group(1)}" if line else str(path)
+        reason = str(exc).split(" (at ")[0]
+        raise OfficeError([Problem.of(place, "TOML invalide : {reason}", reason=reason)]) from None
+    reader = _Reader(path, raw_text)
+    mapping = reader.read(data)
+    if reader.problems:
+        raise OfficeError(reader.problems)
+    assert mapping is not None
+    return mapping
+
+
+class _Reader:
+    """Builds a :class:`Mapping` from parsed TOML, collecting every problem with the line of its key."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.lines = text.splitlines()
+        self.problems: list[Problem] = []
+
+    def place(self, key: str) -> str:
+        """``file:line`` of the first line that names ``key`` (the file alone when not found)."""
+        pattern = re.compile(r'^\s*(\[+\s*)?["\']?' + re.escape(key) + r'["\']?\s*[=\].]')
+        for number, line in enumerate(self.lines, 1):
+            if pattern.match(line):
+                return f"{self.path}:{number}"
+        return str(self.path)
+
+    def problem(self, where: str, template: str, /, **fields: object) -> None:
+        self.problems.append(Problem.of(self.place(where), template, **fields))
+
+    def table(self, data: dict[str, Any], key: str) -> dict[str, Any]:
+        value = data.get(key, {})
+        if not isinstance(value, dict):
+            self.problem(key, "« {key} » doit être une table TOML ([{key}])", key=key)
+            return {}
+        return value
+
+    def text(self, key: str, value: Any) -> str | None:
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            self.problem(key, "« {key} » doit être un texte", key=key)
+            return None
+        return str(value)
+
+    def read(self, data: dict[str, Any]) -> Mapping | None:
+        if data.get("format") != FORMAT:
+            self.problem("format", "format attendu « {expected} »", expected=FORMAT)
+        for key in data:
+            if key not in _TOP:
+                self.problem(key, "clé inconnue « {key} »", key=key)
+        source = self.source(self.table(data, "source"))
+        columns = self.columns(self.table(data, "columns"))
+        results = self.results(self.table(data, "results"))
+        identity = self.identity(self.table(data, "identity"))
+        defaults = self.defaults(self.table(data, "defaults"))
+        fixtures = self.fixtures(data.get("fixtures"))
+        separators = self.separators(self.table(data, "split"))
+        steps = self.steps(self.table(data, "steps"))
+        expected = self.expected(self.table(data, "expected"))
+        conversions = self.conversions(self.table(data, "values"))
+        for name in REQUIRED_COLUMNS:
+            if name not in columns:
+                self.problem("columns", "colonne obligatoire absente de [columns] : « {field} »", field=name)
+        return Mapping(
+            path=self.path,
+            source=source,
+            columns=columns,
+            results=results,
+            identity=identity,
+            fixtures=fixtures,
+            defaults=defaults,
+            separators=separators,
+            steps=steps,
+            expected=expected,
+            conversions=conversions,
+        )
+
+    def positive(self, key: str, value: Any, default: int) -> int:
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            self.problem(key, "« {key} » doit être un entier positif", key=key)
+            return default
+        return value
+
+    def source(self, table: dict[str, Any]) -> SourceSpec:
+        known = ("sheet", "table", "delimiter", "encoding", "header-row", "first-data-row")
+        for key in table:
+            if key not in known:
+                self.problem(key, "clé inconnue « {key} »", key=key)
+        sheet = table.get("sheet")
+        sheet = self.text("sheet", sheet) if sheet is not None else None
+        delimiter = self.text("delimiter", table.get("delimiter", ";")) or ";"
+        if len(delimiter) != 1:
+            self.problem("delimiter", "« delimiter » doit être un seul caractère")
+            delimiter = ";"
+        encoding = self.text("encoding", table.get("encoding", "utf-8-sig")) or "utf-8-sig"
+        try:
+            "".encode(encoding)
+        except LookupError:
+            self.problem("encoding", "encodage inconnu « {encoding} »", encoding=encoding)
+            encoding = "utf-8-sig"
+        header_row = self.positive("header-row", table.get("header-row"), 1)
+        first = self.positive("first-data-row", table.get("first-data-row"), header_row + 1)
+        if first <= header_row:
+            self.problem("first-data-row", "« first-data-row » doit suivre « header-row »")
+        return SourceSpec(
+            sheet=sheet,
+            table=self.positive("table", table.get("table"), 1),
+            delimiter=delimiter,
+            encoding=encoding,
+            header_row=header_row,
+            first_data_row=first,
+        )
+
+    def columns(self, table: dict[str, Any]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for key, value in table.items():
+            if key not in FIELDS:
+                self.problem(key, "champ inconnu « {key} » (champs : {known})", key=key, known=", ".join(FIELDS))
+                continue
+            text = self.text(key, value)
+            if text is not None and text.strip():
+                out[key] = text.strip()
+        return out
+
+    def results(self, table: dict[str, Any]) -> ResultColumns:
+        values: dict[str, str | None] = {}
+        for key, value in table.items():
+            if key not in RESULT_FIELDS:
+                self.problem(key, "clé inconnue « {key} »", key=key)
+                continue
+            values[key] = self.text(key, value)
+        return ResultColumns(**values)
+
+    def identity(self, table: dict[str, Any]) -> dict[str, str | CellRef]:
+        out: dict[str, str | CellRef] = {}
+        for key in IDENTITY_FIELDS:
+            if key not in table:
+                self.problem("identity", "identité : « {key} » manquant", key=key)
+        for key, value in table.items():
+            if key not in IDENTITY_FIELDS:
+                self.problem(key, "clé inconnue « {key} »", key=key)
+            elif isinstance(value, dict):
+                ref = str(value.get("cell", "")).strip().upper()
+                cell = _CELL.fullmatch(ref)
+                if set(value) != {"cell"} or not cell:
+                    self.problem(key, 'identité : « {key} » attend un texte ou {{ cell = "B2" }}', key=key)
+                    continue
+                out[key] = CellRef(column=column_index(cell.group(1)), row=int(cell.group(2)), text=ref)
+            else:
+                text = self.text(key, value)
+                if text is not None:
+                    out[key] = text
+        return out
+
+    def defaults(self, table: dict[str, Any]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for key, value in table.items():
+            if key not in FIELDS or key == "id":
+                self.problem(key, "champ inconnu « {key} » (champs : {known})", key=key, known=", ".join(FIELDS))
+                continue
+            text = self.text(key, value)
+            if text is not None:
+                out[key] = text
+        return out
+
+    def fixtures(self, value: Any) -> Path | None:
+        if value is None:
+            return None
+        text = self.text("fixtures", value)
+        if text is None:
+            return None
+        path = self.path.parent / text
+        if not path.is_file():
+            self.problem("fixtures", "fichier de fixtures introuvable : {path}", path=path)
+        return path
+
+    def separators(self, table: dict[str, Any]) -> tuple[str, ...]:
+        for key in table:
+            if key != "separators":
+                self.problem(key, "clé inconnue « {key} »", key=key)
+        value = table.get("separators", ["\n"])
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
+            self.problem("separators", "« separators » doit être une liste de textes non vides")
+            return ("\n",)
+        return tuple(value)
+
+    def steps(self, table: dict[str, Any]) -> dict[str, StepSpec]:
+        out: dict[str, StepSpec] = {}
+        known = (*ACTIONS, MANUAL)
+        for phrase, value in table.items():
+            params: dict[str, Any] = {}
+            if isinstance(value, dict):
+                params = dict(value)
+                value = params.pop("action", None)
+            if not isinstance(value, str) or value not in ACTIONS:
+                self.problem(
+                    phrase,
+                    "étape « {phrase} » : action inconnue (actions : {known})",
+                    phrase=phrase,
+                    known=", ".join(known),
+                )
+                continue
+            pairs = tuple((str(k), str(v).lower() if isinstance(v, bool) else str(v)) for k, v in params.items())
+            out[phrase.strip().casefold()] = StepSpec(action=value, params=pairs)
+        return out
+
+    def expected(self, table: dict[str, Any]) -> dict[str, ExpectSpec]:
+        out: dict[str, ExpectSpec] = {}
+        for label, value in table.items():
+            if isinstance(value, str):
+                value = {"path": value}
+            path = value.get("path") if isinstance(value, dict) else None
+            kind = value.get("type", "string") if isinstance(value, dict) else None
+            if not isinstance(path, str) or not path or kind not in EXPECT_TYPES:
+                self.problem(
+                    label,
+                    'valeur attendue « {label} » : {{ path = "…", type = "…" }} attendu (types : {types})',
+                    label=label,
+                    types=", ".join(EXPECT_TYPES),
+                )
+                continue
+            out[label.strip().casefold()] = ExpectSpec(path=path, type=kind)
+        return out
+
+    def conversions(self, table: dict[str, Any]) -> Conversions:
+        base = Conversions()
+        true_words, false_words, formats = base.true_words, base.false_words, base.date_formats
+        synonyms: dict[str, dict[str, str]] = {}
+        for key, value in table.items():
+            if key in ("true", "false"):
+                if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                    self.problem(key, "« {key} » doit être une liste de textes", key=key)
+                    continue
+                words = frozenset(v.strip().casefold() for v in value)
+                true_words, false_words = (words, false_words) if key == "true" else (true_words, words)
+            elif key == "date-formats":
+                if not isinstance(value, list) or not all(isinstance(v, str) and "%" in v for v in value):
+                    self.problem(key, "« date-formats » doit être une liste de formats (%d/%m/%Y)")
+                    continue
+                formats = tuple(value)
+            elif key in FIELDS or key == "slot":
+                if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+                    self.problem(key, "synonymes de « {key} » : une table texte = valeur attendue", key=key)
+                    continue
+                synonyms[key] = {str(k).strip().casefold(): v for k, v in value.items()}
+            else:
+                self.problem(key, "clé inconnue « {key} »", key=key)
+        return Conversions(true_words=true_words, false_words=false_words, date_formats=formats, synonyms=synonyms)

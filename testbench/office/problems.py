@@ -1,0 +1,51 @@
+"""What an import could not map, each with its place (``Feuille1!D14``, ``tableau 3, ligne 7``, ``map.toml:12``).
+
+One owner for the office layer's problems: the mapping, the table readers and the importer report through it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from testbench.casebook.errors import in_both
+from testbench.i18n import default_language
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing the import could not map. ``place`` and ``message`` are French; their English beside them."""
+
+    place: str
+    message: str
+    place_en: str | None = None
+    english: str | None = None
+
+    @classmethod
+    def of(cls, place: object, template: str, **fields: object) -> Problem:
+        """A problem worded from a French template (its English in the catalogue) at ``place``.
+
+        ``place`` is a :class:`testbench.office.tables.Place` (worded in both languages) or a plain text
+        such as ``mapping.toml:12``.
+        """
+        message, english = in_both(lambda t: t(template).format(**fields))
+        if hasattr(place, "text"):
+            return cls(place.text("fr"), message, place.text("en"), english)  # type: ignore[attr-defined]
+        return cls(str(place), message, None, english)
+
+    def text(self, lang: str | None = None) -> str:
+        """``place: message`` in ``lang`` (the default language when None)."""
+        if (lang or default_language()) == "en":
+            return f"{self.place_en or self.place}: {self.english or self.message}"
+        return f"{self.place}: {self.message}"
+
+    def __str__(self) -> str:
+        return self.text()
+
+
+class OfficeError(Exception):
+    """The document or the mapping cannot be used at all (unreadable file, bad mapping): nothing is written."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: list[Problem] = list(problems)
+        super().__init__("\n".join(p.text("fr") for p in self.problems))

@@ -1,0 +1,286 @@
+"""Read the table of cases out of an office document: XLSX (openpyxl), ODS (odfpy), CSV, DOCX (python-docx).
+
+Every reader yields the same grid of cell texts, each with its place in the document (``Feuille1!D14``,
+``tableau 3, ligne 7``) and whether it is part of merged cells, so the importer and the export of results
+never care which format a team keeps its exam book in. An unreadable document raises :class:`OfficeError`.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from testbench.i18n import default_language
+from testbench.office.mapping import CellRef, Mapping, column_index, column_letters, is_letter
+from testbench.office.problems import OfficeError, Problem
+
+#: File extension -> kind of document.
+KINDS = {".xlsx": "xlsx", ".xlsm": "xlsx", ".ods": "ods", ".csv": "csv", ".txt": "csv", ".docx": "docx"}
+_SPACES = re.compile(r"\s+")
+_PLAIN_SHEET = re.compile(r"[A-Za-z0-9_.À-ÿ]+")
+#: Empty trailing cells an ODS row may repeat thousands of times are cut here (no exam book is wider).
+_ODS_MAX_COLUMNS = 256
+_ODS_MAX_BLANK_ROWS = 1000
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a cell is: ``sheet`` is the sheet name (XLSX/ODS), the file stem (CSV) or the table number (DOCX)."""
+
+    sheet: str
+    row: int  # 1-based
+    col: int  # 1-based; 0 = the whole row
+    kind: str  # "sheet" | "table" | "csv"
+
+    def text(self, lang: str | None = None) -> str:
+        """``Feuille1!D14`` (``Feuille1!14:14`` for a whole row); ``tableau 3, ligne 7, colonne 2`` for a Word table."""
+        english = (lang or default_language()) == "en"
+        if self.kind == "table":
+            words = (
+                ("table {n} row {row}", "column {col}") if english else ("tableau {n}, ligne {row}", "colonne {col}")
+            )
+            out = words[0].format(n=self.sheet, row=self.row)
+            return out + (f", {words[1].format(col=self.col)}" if self.col else "")
+        sheet = self.sheet if _PLAIN_SHEET.fullmatch(self.sheet) else "'" + self.sheet.replace("'", "''") + "'"
+        where = f"{column_letters(self.col)}{self.row}" if self.col else f"{self.row}:{self.row}"
+        return f"{sheet}!{where}"
+
+    def __str__(self) -> str:
+        return self.text()
+
+
+@dataclass(frozen=True)
+class Cell:
+    place: Place
+    text: str  # the cell's value as text: numbers as written (12.5), dates ISO (2026-01-12), booleans true/false
+    merged: bool
+
+
+@dataclass(frozen=True)
+class Table:
+    """The table of cases: its header (text as written, spaces collapsed -> 1-based column) and data rows."""
+
+    kind: str  # "xlsx" | "ods" | "csv" | "docx"
+    name: str  # sheet name, file stem (CSV) or table number (DOCX)
+    header: dict[str, int]
+    rows: list[list[Cell]]  # data rows only, in order; rows with no text at all are left out
+    header_row: int = 1
+    header_cells: list[Cell] = field(default_factory=list)
+    identity: dict[str, Cell] = field(default_factory=dict)  # identity fields read from cells ({ cell = "B2" })
+
+    def place(self, row: int, col: int = 0) -> Place:
+        return Place(
+            self.name, row, col, "table" if self.kind == "docx" else ("csv" if self.kind == "csv" else "sheet")
+        )
+
+    def column(self, spec: str) -> int | None:
+        """The 1-based column a mapping names: header text as written (then ignoring case), else a letter."""
+        wanted = _SPACES.sub(" ", spec).strip()
+        if wanted in self.header:
+            return self.header[wanted]
+        folded = {name.casefold(): index for name, index in self.header.items()}
+        if wanted.casefold() in folded:
+            return folded[wanted.casefold()]
+        return column_index(wanted) if is_letter(wanted) else None
+
+
+#: One document's grid: rows of (text, merged), row 1 first, and the table's name.
+_Grid = list[list[tuple[str, bool]]]
+
+
+def document_kind(document: Path) -> str:
+    """The kind of a document from its extension; :class:`OfficeError` for one we do not read."""
+    kind = KINDS.get(document.suffix.lower())
+    if kind is None:
+        raise OfficeError(
+            [
+                Problem.of(
+                    document, "format de document non pris en charge (formats : {kinds})", kinds="XLSX, ODS, CSV, DOCX"
+                )
+            ]
+        )
+    return kind
+
+
+def read_table(document: Path, mapping: Mapping) -> Table:
+    """The table of cases of ``document`` as ``mapping`` locates it; :class:`OfficeError` when unreadable."""
+    document = Path(document)
+    kind = document_kind(document)
+    if not document.is_file():
+        raise OfficeError([Problem.of(document, "document introuvable")])
+    readers = {"xlsx": _read_xlsx, "ods": _read_ods, "csv": _read_csv, "docx": _read_docx}
+    try:
+        name, grid = readers[kind](document, mapping)
+    except OfficeError:
+        raise
+    except Exception as exc:  # third-party parsers raise anything on a corrupt file
+        reason = _reason(exc)
+        raise OfficeError(
+            [Problem.of(document, "document {kind} illisible : {reason}", kind=kind.upper(), reason=reason)]
+        ) from None
+    return _table(kind, name, grid, mapping)
+
+
+def _reason(exc: Exception) -> str:
+    """A short, person-readable cause (an OS error's words; otherwise the kind of damage)."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    if isinstance(exc, UnicodeDecodeError):
+        return f"encodage {exc.encoding}"
+    return "fichier endommagé ou d'un autre format"
+
+
+def _table(kind: str, name: str, grid: _Grid, mapping: Mapping) -> Table:
+    spec = mapping.source
+    placer = Table(kind, name, {}, [])
+    header: dict[str, int] = {}
+    header_cells: list[Cell] = []
+    if len(grid) >= spec.header_row:
+        for col, (text, merged) in enumerate(grid[spec.header_row - 1], 1):
+            header_cells.append(Cell(placer.place(spec.header_row, col), text, merged))
+            words = _SPACES.sub(" ", text).strip()
+            if words and words not in header:
+                header[words] = col
+    width = max((len(r) for r in grid), default=0)
+    rows: list[list[Cell]] = []
+    for number in range(max(spec.first_data_row, spec.header_row + 1), len(grid) + 1):
+        raw = grid[number - 1]
+        if not any(text.strip() for text, _ in raw):
+            continue
+        padded = raw + [("", False)] * (width - len(raw))
+        rows.append([Cell(placer.place(number, col), text, merged) for col, (text, merged) in enumerate(padded, 1)])
+    identity: dict[str, Cell] = {}
+    for key, ref in mapping.identity.items():
+        if isinstance(ref, CellRef):
+            row = grid[ref.row - 1] if ref.row <= len(grid) else []
+            text, merged = row[ref.column - 1] if ref.column <= len(row) else ("", False)
+            identity[key] = Cell(placer.place(ref.row, ref.column), text, merged)
+    return Table(kind, name, header, rows, spec.header_row, header_cells, identity)
+
+
+def case_rows(table: Table, mapping: Mapping) -> dict[str, int]:
+    """Case id -> the 1-based row (in the document) of its first row; rows without an id continue a case."""
+    col = table.column(mapping.columns.get("id", ""))
+    out: dict[str, int] = {}
+    if col is None:
+        return out
+    for row in table.rows:
+        text = row[col - 1].text.strip() if col <= len(row) else ""
+        if text and text not in out:
+            out[text] = row[col - 1].place.row
+    return out
+
+
+def cell_text(value: object) -> str:
+    """A spreadsheet value as the text a person sees: 12.5, 14, 2026-01-12, true."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _read_xlsx(document: Path, mapping: Mapping) -> tuple[str, _Grid]:
+    import openpyxl
+
+    book = openpyxl.load_workbook(document, data_only=True)
+    sheet_name = mapping.source.sheet or book.sheetnames[0]
+    if sheet_name not in book.sheetnames:
+        raise OfficeError([_missing_sheet(document, sheet_name, book.sheetnames)])
+    sheet = book[sheet_name]
+    merged: set[tuple[int, int]] = set()
+    for span in sheet.merged_cells.ranges:
+        for row in range(span.min_row, span.max_row + 1):
+            for col in range(span.min_col, span.max_col + 1):
+                merged.add((row, col))
+    grid: _Grid = []
+    for r, values in enumerate(sheet.iter_rows(values_only=True), 1):
+        grid.append([(cell_text(v), (r, c) in merged) for c, v in enumerate(values, 1)])
+    return sheet_name, grid
+
+
+def _missing_sheet(document: Path, name: str, names: list[str]) -> Problem:
+    return Problem.of(document, "feuille « {sheet} » absente (feuilles : {names})", sheet=name, names=", ".join(names))
+
+
+def _read_ods(document: Path, mapping: Mapping) -> tuple[str, _Grid]:
+    from odf import teletype
+    from odf.namespaces import OFFICENS, TABLENS
+    from odf.opendocument import load
+    from odf.table import Table as OdsTable
+    from odf.table import TableRow
+
+    book = load(str(document))
+    sheets = book.spreadsheet.getElementsByType(OdsTable)
+    names = [s.getAttrNS(TABLENS, "name") or "" for s in sheets]
+    sheet_name = mapping.source.sheet or (names[0] if names else "")
+    if sheet_name not in names:
+        raise OfficeError([_missing_sheet(document, sheet_name, names)])
+    sheet = sheets[names.index(sheet_name)]
+    grid: _Grid = []
+    for row in sheet.getElementsByType(TableRow):
+        repeat = int(row.getAttrNS(TABLENS, "number-rows-repeated") or 1)
+        cells: list[tuple[str, bool]] = []
+        for cell in row.childNodes:
+            if cell.qname[1] not in ("table-cell", "covered-table-cell"):
+                continue
+            times = min(int(cell.getAttrNS(TABLENS, "number-columns-repeated") or 1), _ODS_MAX_COLUMNS - len(cells))
+            covered = cell.qname[1] == "covered-table-cell"
+            col_span = int(cell.getAttrNS(TABLENS, "number-columns-spanned") or 1)
+            row_span = int(cell.getAttrNS(TABLENS, "number-rows-spanned") or 1)
+            value_type = cell.getAttrNS(OFFICENS, "value-type")
+            if value_type in ("float", "currency", "percentage"):
+                text = cell_text(float(cell.getAttrNS(OFFICENS, "value")))
+            elif value_type == "date":
+                text = (cell.getAttrNS(OFFICENS, "date-value") or "").removesuffix("T00:00:00")
+            elif value_type == "boolean":
+                text = "true" if cell.getAttrNS(OFFICENS, "boolean-value") == "true" else "false"
+            else:
+                text = "\n".join(teletype.extractText(p) for p in cell.childNodes if p.qname[1] == "p")
+            merged = covered or col_span > 1 or row_span > 1
+            for _ in range(max(times, 0)):
+                cells.append((text, merged))
+        if repeat > _ODS_MAX_BLANK_ROWS and not any(text for text, _ in cells):
+            continue  # blank rows repeated to the sheet's end
+        for _ in range(repeat):
+            grid.append(list(cells))
+    return sheet_name, grid
+
+
+def _read_csv(document: Path, mapping: Mapping) -> tuple[str, _Grid]:
+    with document.open(encoding=mapping.source.encoding, newline="") as stream:
+        rows = list(csv.reader(stream, delimiter=mapping.source.delimiter))
+    return document.stem, [[(text, False) for text in row] for row in rows]
+
+
+def _read_docx(document: Path, mapping: Mapping) -> tuple[str, _Grid]:
+    import docx
+    from docx.table import _Cell
+
+    word = docx.Document(str(document))
+    tables = word.tables
+    number = mapping.source.table
+    if number > len(tables):
+        raise OfficeError(
+            [Problem.of(document, "tableau {n} absent (le document en a {count})", n=number, count=len(tables))]
+        )
+    table = tables[number - 1]
+    grid: _Grid = []
+    for tr in table._tbl.tr_lst:
+        cells: list[tuple[str, bool]] = []
+        for tc in tr.tc_lst:
+            span = tc.grid_span
+            merged = span > 1 or tc.vMerge is not None
+            text = _Cell(tc, table).text
+            cells.extend([(text, merged)] * span)
+        grid.append(cells)
+    return str(number), grid
