@@ -2,16 +2,34 @@
 
 Exit 0 when every file is valid (one summary line per file on stdout), 3 when any problem is found
 (every ``file:line:col: message`` on stderr). Bad input never produces a traceback.
+
+``--watch`` checks once, prints the whole result, then re-checks on every save and prints only what
+changed (everything on stdout: it is a running log); Ctrl-C ends it with exit 0.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import queue
 import sys
+import threading
+from collections import Counter
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from testbench.fmt import os_reason
 from testbench.i18n import LANGUAGES, default_language, translator
-from testbench.runner.exits import EXIT_OK, EXIT_USAGE
+from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_OK, EXIT_USAGE
+
+if TYPE_CHECKING:
+    from testbench.casebook.errors import Problem
+    from testbench.casebook.loader import LoadLimits
+    from testbench.casebook.model import Casebook
+
+#: One file's result: the casebook when it loaded, and its problems (empty when valid).
+Result = tuple["Casebook | None", "list[Problem]"]
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -28,12 +46,17 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="MO",
         help="taille maximale d'un fichier en mégaoctets (défaut : 20)",
     )
+    validate.add_argument(
+        "--watch",
+        action="store_true",
+        help="revalider à chaque enregistrement et n'afficher que ce qui change (Ctrl-C pour arrêter)",
+    )
     validate.add_argument("--lang", choices=LANGUAGES, default=None, help="langue (fr par défaut)")
     validate.set_defaults(func=cmd_validate)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from testbench.casebook.loader import CaseIds, LoadLimits, check_casebook
+    from testbench.casebook.loader import LoadLimits
 
     lang = args.lang or default_language()
     t = translator(lang)
@@ -43,31 +66,160 @@ def cmd_validate(args: argparse.Namespace) -> int:
             print(f"testbench validate: {t('--max-size doit être positif')}", file=sys.stderr)
             return EXIT_USAGE
         limits = LoadLimits(max_bytes=int(args.max_size * 1024 * 1024), max_depth=limits.max_depth)
+    if args.watch:
+        return _watch(args.casebooks, limits, lang)
     failed = 0
-    case_ids = CaseIds()
-    for path in args.casebooks:
-        casebook, problems = check_casebook(path, limits)
-        if casebook is not None:
-            problems.extend(case_ids.add(casebook))
+    for path, (casebook, problems) in _check(args.casebooks, limits):
         if problems:
             failed += 1
             for problem in problems:
                 print(problem.text(lang), file=sys.stderr)
             continue
         assert casebook is not None
-        ident = casebook.identity
-        print(
-            t("{path} : valide — {plan} {evolution} v{version}, {count} cas, sha256 {digest}").format(
-                path=path,
-                plan=ident.plan_id,
-                evolution=ident.evolution,
-                version=ident.document_version,
-                count=len(casebook.cases),
-                digest=casebook.sha256[:12],
-            )
-        )
+        print(_summary(t, path, casebook))
     if failed:
         total = len(args.casebooks)
         print(t("{failed} cahier(s) sur {total} invalide(s)").format(failed=failed, total=total), file=sys.stderr)
         return EXIT_USAGE
     return EXIT_OK
+
+
+def _check(paths: Sequence[Path], limits: LoadLimits) -> list[tuple[Path, Result]]:
+    """Each file checked, then case ids checked across the files (a duplicate is a problem of both)."""
+    from testbench.casebook.loader import CaseIds, check_casebook
+
+    case_ids = CaseIds()
+    results = []
+    for path in paths:
+        casebook, problems = check_casebook(path, limits)
+        if casebook is not None:
+            problems.extend(case_ids.add(casebook))
+        results.append((path, (casebook, problems)))
+    return results
+
+
+def _summary(t: Callable[[str], str], path: Path, casebook: Casebook) -> str:
+    ident = casebook.identity
+    return t("{path} : valide — {plan} {evolution} v{version}, {count} cas, sha256 {digest}").format(
+        path=path,
+        plan=ident.plan_id,
+        evolution=ident.evolution,
+        version=ident.document_version,
+        count=len(casebook.cases),
+        digest=casebook.sha256[:12],
+    )
+
+
+def _say(line: str) -> None:
+    print(line, flush=True)  # a pipe (an editor's terminal, a test) sees each line as it happens
+
+
+def _watch(paths: Sequence[Path], limits: LoadLimits, lang: str) -> int:
+    """Check, print everything, then on each save print what changed; Ctrl-C ends with exit 0."""
+    from testbench.casebook.watch import watch_files
+
+    t = translator(lang)
+    for folder in sorted({path.parent for path in paths}, key=str):
+        if not os.path.isdir(folder):
+            print(
+                f"testbench validate: {t('{folder} : dossier introuvable, rien à surveiller').format(folder=folder)}",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+    results = _check(paths, limits)
+    for path, result in results:
+        for line in _first_lines(t, lang, path, result):
+            _say(line)
+    stop, ready = threading.Event(), threading.Event()
+    saves: queue.Queue[set[Path] | OSError | None] = queue.Queue()
+
+    def watcher() -> None:
+        try:
+            for changed in watch_files(paths, stop, ready=ready):
+                saves.put(changed)
+        except OSError as exc:  # the OS refuses (too many watches): said below, never a traceback
+            saves.put(exc)
+        saves.put(None)
+
+    thread = threading.Thread(target=watcher, name="validate-watch", daemon=True)
+    thread.start()
+    try:
+        while not ready.wait(0.2):
+            if not thread.is_alive():
+                break
+        _say(t("surveillance de {count} fichier(s) ; Ctrl-C pour arrêter").format(count=len(paths)))
+        while True:
+            try:
+                saved = saves.get(timeout=0.5)  # a timeout, so Ctrl-C is seen on every platform
+            except queue.Empty:
+                continue
+            if saved is None:
+                return EXIT_OK
+            if isinstance(saved, OSError):
+                reason = os_reason(saved, t)
+                print(
+                    f"testbench validate: {t('surveillance impossible : {reason}').format(reason=reason)}",
+                    file=sys.stderr,
+                )
+                return EXIT_ENVIRONMENT
+            before = dict(results)
+            results = _check(paths, limits)
+            for path, result in results:
+                for line in _changed_lines(t, lang, path, before[path], result, path in saved):
+                    _say(line)
+    except KeyboardInterrupt:
+        return EXIT_OK
+    finally:
+        stop.set()
+        thread.join(2)
+
+
+def _first_lines(t: Callable[[str], str], lang: str, path: Path, result: Result) -> list[str]:
+    casebook, problems = result
+    if problems:
+        return [problem.text(lang) for problem in problems]
+    assert casebook is not None
+    return [_summary(t, path, casebook)]
+
+
+def _changed_lines(
+    t: Callable[[str], str], lang: str, path: Path, before: Result, after: Result, saved: bool
+) -> list[str]:
+    """What changed in one file's result: problems that appeared (+), went away (-), « valide ».
+
+    A problem is the same problem when its message is (lines added above it only move it), so a
+    save that shifts lines does not repeat every problem. A file not saved is named only when its
+    result changed (a case id it shares with a saved file).
+    """
+    old, new = before[1], after[1]
+    appeared, gone = _unmatched(new, old), _unmatched(old, new)
+    lines = [f"+ {problem.text(lang)}" for problem in appeared] + [f"- {problem.text(lang)}" for problem in gone]
+    if new:
+        if lines:
+            head = t("{path} : {new} nouveau(x) problème(s), {gone} résolu(s), {total} au total").format(
+                path=path, new=len(appeared), gone=len(gone), total=len(new)
+            )
+            return [head, *lines]
+        if saved:
+            return [t("{path} : enregistré, rien de changé ({total} problème(s))").format(path=path, total=len(new))]
+        return []
+    casebook = after[0]
+    assert casebook is not None
+    if old:
+        return [*lines, _summary(t, path, casebook)]
+    if saved:
+        return [t("{path} : toujours valide — {count} cas").format(path=path, count=len(casebook.cases))]
+    return []
+
+
+def _unmatched(problems: list[Problem], others: list[Problem]) -> list[Problem]:
+    """The problems of ``problems`` left once each problem of ``others`` has taken its match."""
+    left = Counter((p.message, p.english) for p in others)
+    unmatched = []
+    for problem in problems:
+        key = (problem.message, problem.english)
+        if left[key]:
+            left[key] -= 1
+        else:
+            unmatched.append(problem)
+    return unmatched

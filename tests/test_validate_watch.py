@@ -1,0 +1,160 @@
+"""``testbench validate --watch`` as a person runs it: a real subprocess, a file the test saves, stdout read."""
+
+from __future__ import annotations
+
+import os
+import queue
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+MINIMAL = ROOT / "tests" / "data" / "casebooks" / "minimal.xml"
+VENV_PYTHON = ROOT / ".venv" / "bin" / "python"
+PYTHON = str(VENV_PYTHON if VENV_PYTHON.exists() else Path(sys.executable))
+QUANTITY = 'quantity="4"'
+BAD_QUANTITY = 'quantity="x"'
+
+
+class Watch:
+    """The running command and its stdout, one line at a time (a reader thread feeds a queue)."""
+
+    def __init__(self, work: Path, *args: str) -> None:
+        self.proc = subprocess.Popen(
+            [PYTHON, "-m", "testbench", "validate", "--watch", *args],
+            cwd=work,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"},
+        )
+        self.lines: queue.Queue[str | None] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.put(line.rstrip("\n"))
+        self.lines.put(None)
+
+    def until(self, pattern: str) -> list[str]:
+        """The lines printed up to and including the first one matching ``pattern``."""
+        seen: list[str] = []
+        while True:
+            line = self.lines.get(timeout=20)
+            assert line is not None, f"ended before /{pattern}/: {seen}"
+            seen.append(line)
+            if re.search(pattern, line):
+                return seen
+
+    def block(self, count: int) -> list[str]:
+        return [self.lines.get(timeout=20) for _ in range(count)]  # type: ignore[misc]
+
+
+@pytest.fixture
+def work(tmp_path: Path) -> Path:
+    (tmp_path / "cards").mkdir()
+    for card in ("cps", "vitale"):
+        (tmp_path / "cards" / f"{card}.xml").write_text("<placeholder/>\n", encoding="utf-8")
+    shutil.copyfile(MINIMAL, tmp_path / "minimal.xml")
+    return tmp_path
+
+
+@pytest.fixture
+def watch(work: Path) -> Iterator[list[Watch]]:
+    started: list[Watch] = []
+    yield started
+    for running in started:
+        if running.proc.poll() is None:
+            running.proc.kill()
+        running.proc.wait(10)
+
+
+def save(path: Path, old: str, new: str) -> None:
+    """Save as editors do: write beside, rename over (one event for the watcher)."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text.replace(old, new, 1), encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def test_each_save_prints_only_what_changed_and_ctrl_c_exits_0(work: Path, watch: list[Watch]) -> None:
+    casebook = work / "minimal.xml"
+    running = Watch(work, "minimal.xml")
+    watch.append(running)
+    first = running.until("surveillance de 1 fichier")
+    assert first[0].startswith("minimal.xml : valide — PDT-TEST-001 EV001 v01.00, 1 cas")
+
+    save(casebook, QUANTITY, BAD_QUANTITY)
+    head, added = running.block(2)
+    assert head == "minimal.xml : 1 nouveau(x) problème(s), 0 résolu(s), 1 au total"
+    assert re.fullmatch(r"\+ minimal\.xml:\d+:\d+: non conforme au schéma : <line>, attribut « quantity ».*", added)
+
+    # a second problem: only it is printed, the first one is not repeated
+    save(casebook, '<verify-pin id="s-pin"/>', '<verify-pin id="s-cps"/>')
+    head, added = running.block(2)
+    assert head == "minimal.xml : 1 nouveau(x) problème(s), 0 résolu(s), 2 au total"
+    assert re.fullmatch(r"\+ minimal\.xml:\d+:\d+: identifiant d'étape « s-cps » en double dans ce cas", added)
+
+    # a save that changes no problem says so in one line
+    save(casebook, "<title>Lit médical</title>", "<title>Lit médical électrique</title>")
+    assert running.block(1) == ["minimal.xml : enregistré, rien de changé (2 problème(s))"]
+
+    # both fixed at once: each one that went away, then « valide »
+    text = casebook.read_text(encoding="utf-8")
+    save(
+        casebook,
+        text,
+        text.replace(BAD_QUANTITY, QUANTITY).replace('<verify-pin id="s-cps"/>', '<verify-pin id="s-pin"/>'),
+    )
+    gone = running.block(3)
+    assert sorted(line.split(": ", 1)[0][:2] for line in gone[:2]) == ["- ", "- "]
+    assert any("quantity" in line for line in gone[:2]) and any("s-cps" in line for line in gone[:2])
+    assert gone[2].startswith("minimal.xml : valide — PDT-TEST-001 EV001 v01.00, 1 cas, sha256 ")
+
+    save(casebook, "<title>Lit médical électrique</title>", "<title>Lit médical</title>")
+    assert running.block(1) == ["minimal.xml : toujours valide — 1 cas"]
+
+    if sys.platform == "win32":  # pragma: no cover - no SIGINT to send on Windows
+        return
+    running.proc.send_signal(signal.SIGINT)
+    assert running.proc.wait(20) == 0
+    assert running.lines.get(timeout=5) is None  # nothing more was printed
+    assert running.proc.stderr is not None
+    assert running.proc.stderr.read() == ""
+
+
+def test_english_and_a_file_that_becomes_invalid_from_the_start(work: Path, watch: list[Watch]) -> None:
+    casebook = work / "minimal.xml"
+    save(casebook, QUANTITY, BAD_QUANTITY)
+    running = Watch(work, "minimal.xml", "--lang", "en")
+    watch.append(running)
+    first = running.until("watching 1 file")
+    assert len(first) == 2 and "quantity" in first[0]  # the whole result first, its problem included
+    save(casebook, BAD_QUANTITY, QUANTITY)
+    gone, valid = running.block(2)
+    assert gone.startswith("- minimal.xml:") and "quantity" in gone
+    assert valid.startswith("minimal.xml: valid — PDT-TEST-001 EV001 v01.00, 1 case(s)")
+
+
+def test_a_folder_that_does_not_exist_is_said_and_exits_3(work: Path) -> None:
+    result = subprocess.run(
+        [PYTHON, "-m", "testbench", "validate", "--watch", "absent/minimal.xml"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"},
+    )
+    assert result.returncode == 3
+    assert "absent : dossier introuvable, rien à surveiller" in result.stderr
+    assert "Traceback" not in result.stderr
