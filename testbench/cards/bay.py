@@ -95,6 +95,9 @@ class PcscBay:
         self._sinks = list(sinks) + ([apdu_sink] if apdu_sink is not None else [])
         self.reuse = reuse
         self._dirty: set[str] = set()  # slots whose emulated card saw a fault or a failure
+        # slot → the test PIN a change-pin set (testbench.cards.pin); an emulated card presented afresh
+        # has its profile's PIN again, a physical card keeps what was set until changed back
+        self.changed_pins: dict[str, str] = {}
         self.lock_timeout = 30.0
         self.emulate = emulate
         self.emulator = emulator
@@ -194,6 +197,8 @@ class PcscBay:
     def present(self, slot: str, profile: Path | CardProfile) -> None:
         p = profile if isinstance(profile, CardProfile) else load_profile(profile)
         r = self._reader(slot)
+        if self.emulate:
+            self.changed_pins.pop(slot, None)
         if (
             self.reuse
             and r.card is not None
@@ -419,6 +424,7 @@ class PcscBay:
         r = self._reader(slot)
         self._dirty.discard(slot)
         if self.emulate:
+            self.changed_pins.pop(slot, None)
             self._eject(r)
         else:
             r.link.transport.close()

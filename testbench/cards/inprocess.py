@@ -85,6 +85,7 @@ class InProcessBay:
         self._sinks = list(sinks) + ([apdu_sink] if apdu_sink is not None else [])
         self._links = {s: Link(CardTransport(f"Lecteur virtuel {s}"), s, self._sinks) for s in slots}
         self.profiles: dict[str, CardProfile] = {}
+        self.changed_pins: dict[str, str] = {}  # slot → the test PIN a change-pin set (testbench.cards.pin)
 
     def add_sink(self, sink: ApduSink) -> None:
         self._sinks.append(sink)
@@ -111,6 +112,7 @@ class InProcessBay:
         t = self._transport(slot)
         t.card, t.fault, t.count = build_card(p), None, 0
         self.profiles[slot] = p
+        self.changed_pins.pop(slot, None)
 
     def insert_card(self, slot: str, card: IsoCard) -> None:
         """Insert an arbitrary card model (e.g. a replayed recording)."""
@@ -122,6 +124,7 @@ class InProcessBay:
         t = self._transport(slot)
         t.card, t.fault = None, None
         self.profiles.pop(slot, None)
+        self.changed_pins.pop(slot, None)
 
     def release(self) -> None:
         for link in self._links.values():

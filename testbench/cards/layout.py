@@ -76,6 +76,7 @@ MAX_SITUATIONS = 16
 FID_SN_ICC = 0xD003  # OURS: FID of EF.SN.ICC (12 bytes, issuer number at offset 2)
 SN_ISSUER_OFFSET = 2
 PIN_REFERENCE = 0x81  # OURS: VERIFY P2
+UNBLOCK_REFERENCE = 0x82  # OURS: VERIFY P2 counting the unblock code's tries (no data: never presented)
 PIN_LENGTH = 8  # OURS: ASCII digits padded with FF to 8 bytes
 TAG_CPS_IDENTITY = 0xE0
 TAG_CPS_SITUATION = 0xE1

@@ -2,7 +2,8 @@
 and the vpcd emulator (real pcscd).
 
 It implements what the Vitale/CPS read sequences need: SELECT (MF, FID, path, AID), READ BINARY
-(current EF, short EF identifier, offsets), GET RESPONSE, VERIFY with a tries counter, and T=0
+(current EF, short EF identifier, offsets), GET RESPONSE, VERIFY with a tries counter, CHANGE
+REFERENCE DATA and RESET RETRY COUNTER (the PIN change and unblock, OURS data layout), and T=0
 behaviour (case 2 with a wrong Le → ``6Cxx``; case 4 → ``61xx`` then GET RESPONSE), because both
 Vitale and CPS ATRs announce T=0.
 """
@@ -62,7 +63,9 @@ class IsoCard:
         self.mf = mf
         self.t0 = t0
         self._pin = pin
+        self._pin_code = pin.reveal() if pin else ""  # the card's current PIN: a change-pin replaces it
         self._pin_tries = pin.tries_left if pin else 0
+        self._unblock_tries = pin.unblock_tries_left if pin else 0
         self.aid_aliases: dict[bytes, DF] = {}  # extra AIDs naming an existing DF (MF_VITALE → MF)
         self.powered = False
         self._reset_state()
@@ -102,6 +105,8 @@ class IsoCard:
             A.INS_READ_BINARY: self._read_binary,
             A.INS_GET_RESPONSE: self._get_response,
             A.INS_VERIFY: self._verify,
+            A.INS_CHANGE_REFERENCE_DATA: self._change_reference_data,
+            A.INS_RESET_RETRY_COUNTER: self._reset_retry_counter,
         }.get(cmd.ins)
         if cmd.ins != A.INS_GET_RESPONSE:
             self._pending = b""
@@ -223,10 +228,12 @@ class IsoCard:
             return bytes([0x6C, len(data)])
         return data + SW_OK
 
-    # -- VERIFY
+    # -- VERIFY, CHANGE REFERENCE DATA, RESET RETRY COUNTER (OURS: docs/cards.md §2.2)
     def _verify(self, cmd: A.Command) -> bytes:
-        from .layout import PIN_REFERENCE, pin_block
+        from .layout import PIN_REFERENCE, UNBLOCK_REFERENCE
 
+        if self._pin is not None and cmd.p2 == UNBLOCK_REFERENCE and not cmd.data and self._pin.reveal_unblock():
+            return _sw(0x6983) if self._unblock_tries == 0 else bytes([0x63, 0xC0 | self._unblock_tries])
         if self._pin is None or cmd.p2 != PIN_REFERENCE:
             return _sw(0x6A88)
         if not cmd.data:  # tries counter query (does not consume a try)
@@ -235,8 +242,14 @@ class IsoCard:
             return _sw(0x9000) if self._verified else bytes([0x63, 0xC0 | self._pin_tries])
         if self._pin_tries == 0:
             return _sw(0x6983)
-        if cmd.data == pin_block(self._pin.reveal()):
-            self._pin_tries = self._pin.max_tries
+        return self._check_pin(cmd.data)
+
+    def _check_pin(self, block: bytes) -> bytes:
+        """Compare a PIN block with the current PIN; count a try when it is wrong."""
+        from .layout import pin_block
+
+        if block == pin_block(self._pin_code):
+            self._pin_tries = self._pin.max_tries if self._pin else 0
             self._verified = True
             return SW_OK
         self._pin_tries -= 1
@@ -244,3 +257,57 @@ class IsoCard:
         if self._pin_tries == 0:
             return _sw(0x6983)
         return bytes([0x63, 0xC0 | self._pin_tries])
+
+    @staticmethod
+    def _new_pin(block: bytes) -> str | None:
+        """The digits of a new-PIN block (4 to 8 ASCII digits padded with FF), None when malformed."""
+        digits = block.rstrip(b"\xff")
+        if not 4 <= len(digits) <= 8 or not digits.isdigit():
+            return None
+        return digits.decode("ascii")
+
+    def _change_reference_data(self, cmd: A.Command) -> bytes:
+        """``00 24 00 81 10`` old PIN block + new PIN block: a wrong old PIN counts a try."""
+        from .layout import PIN_LENGTH, PIN_REFERENCE
+
+        if self._pin is None or cmd.p1 != 0 or cmd.p2 != PIN_REFERENCE:
+            return _sw(0x6A88 if cmd.p1 == 0 else 0x6A86)
+        if len(cmd.data) != 2 * PIN_LENGTH:
+            return _sw(0x6700)
+        if self._pin_tries == 0:
+            return _sw(0x6983)
+        new = self._new_pin(cmd.data[PIN_LENGTH:])
+        if new is None:
+            return _sw(0x6A80)
+        answer = self._check_pin(cmd.data[:PIN_LENGTH])
+        if answer == SW_OK:
+            self._pin_code = new
+            self._verified = False  # the new PIN is presented by a VERIFY of its own
+        return answer
+
+    def _reset_retry_counter(self, cmd: A.Command) -> bytes:
+        """``00 2C 01 81 08`` unblock block (counter reset, PIN kept) or ``00 2C 00 81 10`` unblock block
+        + new PIN block. A wrong unblock code counts one of its own tries; at 0 the PIN is dead."""
+        from .layout import PIN_LENGTH, PIN_REFERENCE, pin_block
+
+        unblock = self._pin.reveal_unblock() if self._pin else None
+        if self._pin is None or unblock is None or cmd.p2 != PIN_REFERENCE:
+            return _sw(0x6A88)
+        if cmd.p1 not in (0, 1):
+            return _sw(0x6A86)
+        if len(cmd.data) != (PIN_LENGTH if cmd.p1 == 1 else 2 * PIN_LENGTH):
+            return _sw(0x6700)
+        if self._unblock_tries == 0:
+            return _sw(0x6983)
+        new = None if cmd.p1 == 1 else self._new_pin(cmd.data[PIN_LENGTH:])
+        if cmd.p1 == 0 and new is None:
+            return _sw(0x6A80)
+        if cmd.data[:PIN_LENGTH] != pin_block(unblock):
+            self._unblock_tries -= 1
+            return _sw(0x6983) if self._unblock_tries == 0 else bytes([0x63, 0xC0 | self._unblock_tries])
+        self._unblock_tries = self._pin.unblock_max_tries
+        self._pin_tries = self._pin.max_tries
+        self._verified = False
+        if new is not None:
+            self._pin_code = new
+        return SW_OK

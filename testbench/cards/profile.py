@@ -116,30 +116,69 @@ class SituationProfile:
     convention: str = ""
 
 
+def next_test_pin(code: str) -> str:
+    """OURS: the test PIN a ``change-pin`` step sets when the profile names no ``new-code``: each digit
+    plus one, modulo 10 (``4719`` → ``5820``)."""
+    return "".join(str((int(c) + 1) % 10) for c in code)
+
+
 class Pin:
-    """A test PIN. ``repr``/``str`` never show it; only the card model reads :meth:`reveal`."""
+    """A test PIN, the PIN a ``change-pin`` step sets and the unblock code (PUK). ``repr``/``str`` never
+    show any of them; only the card model and :mod:`testbench.cards.pin` read them (``reveal*``)."""
 
-    __slots__ = ("_code", "max_tries", "tries_left")
+    __slots__ = ("_code", "_new_code", "_unblock", "max_tries", "tries_left", "unblock_max_tries", "unblock_tries_left")
 
-    def __init__(self, code: str, max_tries: int = 3, tries_left: int | None = None) -> None:
+    def __init__(
+        self,
+        code: str,
+        max_tries: int = 3,
+        tries_left: int | None = None,
+        *,
+        new_code: str | None = None,
+        unblock_code: str | None = None,
+        unblock_max_tries: int = 10,
+        unblock_tries_left: int | None = None,
+    ) -> None:
         self._code = code
+        self._new_code = new_code or next_test_pin(code)
+        self._unblock = unblock_code
         self.max_tries = max_tries
         self.tries_left = max_tries if tries_left is None else tries_left
+        self.unblock_max_tries = unblock_max_tries
+        self.unblock_tries_left = unblock_max_tries if unblock_tries_left is None else unblock_tries_left
 
     def reveal(self) -> str:
         return self._code
 
+    def reveal_new(self) -> str:
+        """The other test PIN: what a ``change-pin`` step sets (and changes back from)."""
+        return self._new_code
+
+    def reveal_unblock(self) -> str | None:
+        """The unblock code, None when the profile has none (the card then has no RESET RETRY COUNTER)."""
+        return self._unblock
+
     def __repr__(self) -> str:
-        return f"Pin(code=<masqué>, max_tries={self.max_tries}, tries_left={self.tries_left})"
+        return (
+            f"Pin(code=<masqué>, max_tries={self.max_tries}, tries_left={self.tries_left}, "
+            f"unblock={'<masqué>' if self._unblock else 'aucun'})"
+        )
 
     __str__ = __repr__
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Pin) and (self._code, self.max_tries, self.tries_left) == (
-            other._code,
-            other.max_tries,
-            other.tries_left,
+    def _key(self) -> tuple[object, ...]:
+        return (
+            self._code,
+            self._new_code,
+            self._unblock,
+            self.max_tries,
+            self.tries_left,
+            self.unblock_max_tries,
+            self.unblock_tries_left,
         )
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Pin) and self._key() == other._key()
 
     def __hash__(self) -> int:
         return hash((self.max_tries, self.tries_left))
@@ -390,7 +429,21 @@ def parse_profile(data: bytes, file: str = "<profil>", path: Path | None = None)
         tries_left = int(pin_el.get("tries-left", str(max_tries)))
         if tries_left > max_tries:
             raise ctx.error(pin_el, "tries-left dépasse max-tries")
-        pin = Pin(pin_el.get("code"), max_tries, tries_left)
+        unblock_max = int(pin_el.get("unblock-max-tries", "10"))
+        unblock_left = int(pin_el.get("unblock-tries-left", str(unblock_max)))
+        if unblock_left > unblock_max:
+            raise ctx.error(pin_el, "unblock-tries-left dépasse unblock-max-tries")
+        if pin_el.get("new-code") == pin_el.get("code"):
+            raise ctx.error(pin_el, "new-code doit différer de code")
+        pin = Pin(
+            pin_el.get("code"),
+            max_tries,
+            tries_left,
+            new_code=pin_el.get("new-code"),
+            unblock_code=pin_el.get("unblock-code"),
+            unblock_max_tries=unblock_max,
+            unblock_tries_left=unblock_left,
+        )
     files = []
     for f in root.findall("file"):
         sfi = f.get("sfi")

@@ -328,7 +328,8 @@ def _check_steps(mode: Mode, parts: CaseParts, fixtures: Fixtures, refused: dict
             if slot not in slots:
                 report(at, "aucune carte dans le lecteur « {slot} » à cette étape", "slot", slot=slot)
             slots.pop(slot, None)
-        needed = params.get("slot", "cps") if action == "verify-pin" else _CARD_NEEDED.get(action)
+        pin_step = action in ("verify-pin", "change-pin", "unblock-pin")
+        needed = params.get("slot", "cps") if pin_step else _CARD_NEEDED.get(action)
         if needed and needed not in slots:
             report(
                 at,

@@ -30,6 +30,8 @@ SLOTS: tuple[str, ...] = ("vitale", "cps")
 #: Attribute defaults the loader writes into ``Step.params`` so the runner never guesses.
 STEP_DEFAULTS: dict[str, dict[str, str]] = {
     "verify-pin": {"slot": "cps"},
+    "change-pin": {"slot": "cps"},
+    "unblock-pin": {"slot": "cps"},
     "invoice": {"tiers-payant": "none"},
 }
 LINE_DEFAULTS: dict[str, str] = {"coefficient": "1", "ald": "false"}

@@ -30,6 +30,8 @@ STEP_ACTIONS: tuple[StepAction, ...] = (
     StepAction("read-returns", "returns", "read_returns"),
     StepAction("insert-card", "cards"),
     StepAction("remove-card", "cards"),
+    StepAction("change-pin", "pin"),
+    StepAction("unblock-pin", "pin"),
 )
 #: Automatic actions the bench performs, in casebook order.
 ACTIONS: tuple[str, ...] = tuple(a.name for a in STEP_ACTIONS)
@@ -71,6 +73,9 @@ OBSERVATION_PATHS: tuple[str, ...] = (
     "lot.totals.amo",
     "returns.status",
     "returns.codes",
+    "pin.status",
+    "pin.tries_left",
+    "cards.*",
     "manual.*",
 )
 
@@ -91,5 +96,11 @@ REFUSAL_CODES: frozenset[str] = frozenset(
         "RIGHTS_EXPIRED",
         "CARD_NOT_TEST",
         "PIN_BLOCKED",
+        "PIN_TRIES_LOW",
+        "PIN_WRONG",
+        "UNBLOCK_BLOCKED",
+        "UNBLOCK_TRIES_LOW",
+        "UNBLOCK_WRONG",
+        "NO_CARD",
     }
 )

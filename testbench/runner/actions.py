@@ -241,10 +241,26 @@ def _verify_pin(ctx: ActionContext, step: Step) -> dict[str, Any]:
     return {"pin": verify_test_pin(ctx.bay, slot)}
 
 
+def _change_pin(ctx: ActionContext, step: Step) -> dict[str, Any]:
+    """Change the test PIN of the card in the slot to the profile's other one (``pin.status`` = changed)."""
+    from testbench.cards.pin import change_test_pin
+
+    return {"pin": change_test_pin(ctx.bay, step.params.get("slot", "cps"))}
+
+
+def _unblock_pin(ctx: ActionContext, step: Step) -> dict[str, Any]:
+    """Reset the PIN's tries with the profile's unblock code (``pin.status`` = unblocked); never in a result."""
+    from testbench.cards.pin import unblock_test_pin
+
+    return {"pin": unblock_test_pin(ctx.bay, step.params.get("slot", "cps"))}
+
+
 HANDLERS: dict[str, Handler] = {
     "read-cps": _read_cps,
     "read-vitale": _read_vitale,
     "verify-pin": _verify_pin,
+    "change-pin": _change_pin,
+    "unblock-pin": _unblock_pin,
     "adri": _adri,
     "invoice": _invoice,
     "secure": _secure,
