@@ -1,0 +1,52 @@
+"""``testbench coverage``: an exam plan's scope read against a session — per requirement, per domain,
+what is not covered, and « prêt pour le pré-examen ».
+
+Exit codes: 0 ready; 1 not ready (a case in scope not passed nor accepted, never run, or a casebook of
+the plan missing); 3 usage (no plan, an invalid plan, an unreadable session).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from testbench.i18n import translator
+from testbench.runner.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+
+FORMAT = "testbench-coverage/1"
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    cov = sub.add_parser("coverage", help="couverture du plan d'examen par une session, prêt pour le pré-examen")
+    cov.add_argument("session", type=Path, metavar="SESSION")
+    cov.add_argument(
+        "--plan", type=Path, default=None, metavar="PLAN", help="plan d'examen (TOML) ; défaut : celui de la session"
+    )
+    cov.add_argument("--format", choices=("text", "json"), default="text", help="texte (défaut) ou JSON")
+    cov.add_argument("--lang", choices=("fr", "en"), default=None, help="langue (fr par défaut)")
+    cov.set_defaults(func=cmd_coverage)
+
+
+def cmd_coverage(args: argparse.Namespace) -> int:
+    from testbench.scope.coverage import session_coverage
+    from testbench.scope.plan import PlanError
+    from testbench.scope.text import coverage_text
+    from testbench.store.connection import SessionError
+
+    t = translator(args.lang)
+    try:
+        coverage = session_coverage(args.session, args.plan)
+    except SessionError as exc:
+        print(f"testbench coverage: {t(str(exc))}", file=sys.stderr)
+        return EXIT_USAGE
+    except PlanError as exc:
+        for line in exc.lines(args.lang):
+            print(f"testbench coverage: {line}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.format == "json":
+        sys.stdout.write(json.dumps({"format": FORMAT, **coverage.as_dict()}, ensure_ascii=False, indent=1) + "\n")
+    else:
+        sys.stdout.write(coverage_text(coverage, args.lang))
+    return EXIT_OK if coverage.ready else EXIT_FAILED

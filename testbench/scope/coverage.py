@@ -1,0 +1,286 @@
+"""Coverage of an exam plan by a session: per requirement and per domain, what is covered, passed, open.
+
+Built from the session's read model (:mod:`testbench.store.read`) only; the retained verdict of each
+case is :mod:`testbench.store.verdicts`' (through ``CaseView``), the one rule every view applies. The
+result is plain data (:meth:`Coverage.as_dict`, codes not words) that the CLI, the workstation and the
+report render.
+
+« Prêt pour le pré-examen » is on only when every casebook of the plan is in the session at the
+expected version and every case in scope has a final retained verdict of pass, or a final verdict that
+a valid review accepted (:func:`case_status`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from testbench.domain.verdict import VERDICT_ORDER, Verdict
+from testbench.scope.plan import SERVICE_DOMAINS, ExamPlan, PlanError, PlanProblem, load_plan, recorded_plan
+from testbench.store.read import CasebookView, CaseView, SessionView, read_session
+
+#: a case's standing for the exam: the first two make it ready
+PASSED, ACCEPTED, OPEN, NOT_RUN = "passed", "accepted", "open", "not-run"
+READY_STATUSES = frozenset({PASSED, ACCEPTED})
+
+
+def case_status(view: CaseView) -> str:
+    """passed (retained pass), accepted (a valid review accepted its final verdict), not-run, or open."""
+    if view.latest is None or view.verdict == Verdict.NONE:
+        return NOT_RUN
+    if view.retained_verdict == Verdict.PASS:
+        return PASSED
+    review = view.deciding_review
+    if review is not None and review.action == "accept" and Verdict(view.verdict).is_final:
+        return ACCEPTED
+    return OPEN
+
+
+@dataclass(frozen=True)
+class CaseCoverage:
+    plan_id: str
+    case_id: str
+    domain: str
+    requirements: tuple[str, ...]
+    verdict: str  # retained ("none" when never run)
+    status: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "plan_id": self.plan_id,
+            "case_id": self.case_id,
+            "domain": self.domain,
+            "requirements": list(self.requirements),
+            "verdict": self.verdict,
+            "status": self.status,
+        }
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Something the scope asks for that the session does not show. ``kind`` is a stable code."""
+
+    kind: str  # casebook-missing | casebook-version | casebook-sha | requirement-uncovered | service-uncovered
+    #          | case-not-run | exclusion-unknown
+    subject: str
+    expected: str = ""
+    found: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        return {"kind": self.kind, "subject": self.subject, "expected": self.expected, "found": self.found}
+
+
+@dataclass(frozen=True)
+class RequirementCoverage:
+    id: str
+    title: str
+    domain: str
+    source: str
+    in_catalogue: bool
+    cases: tuple[CaseCoverage, ...]
+
+    @property
+    def status(self) -> str:
+        """uncovered (no case in scope), passed (every case ready), or open."""
+        if not self.cases:
+            return "uncovered"
+        return "passed" if all(c.status in READY_STATUSES for c in self.cases) else "open"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "domain": self.domain,
+            "source": self.source,
+            "in_catalogue": self.in_catalogue,
+            "status": self.status,
+            "cases": [{"case_id": c.case_id, "verdict": c.verdict, "status": c.status} for c in self.cases],
+        }
+
+
+@dataclass(frozen=True)
+class DomainCoverage:
+    domain: str
+    total: int
+    ready: int
+    verdicts: dict[str, int]  # retained, failures first; "none": never run
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"domain": self.domain, "total": self.total, "ready": self.ready, "verdicts": self.verdicts}
+
+
+@dataclass(frozen=True)
+class Coverage:
+    plan: ExamPlan
+    cases: tuple[CaseCoverage, ...]  # in scope, in session order
+    out_of_scope: tuple[tuple[CaseCoverage, str, str], ...]  # (case, why: "excluded"|"service", reason)
+    requirements: tuple[RequirementCoverage, ...]
+    domains: tuple[DomainCoverage, ...]
+    gaps: tuple[Gap, ...]
+    ps_categories: dict[str, str] = field(default_factory=dict)  # plan id -> the casebook's PS category
+
+    @property
+    def counts(self) -> dict[str, int]:
+        found = Counter(c.status for c in self.cases)
+        return {s: found.get(s, 0) for s in (PASSED, ACCEPTED, OPEN, NOT_RUN)}
+
+    @property
+    def blocking_casebooks(self) -> tuple[Gap, ...]:
+        return tuple(g for g in self.gaps if g.kind.startswith("casebook-"))
+
+    @property
+    def ready(self) -> bool:
+        """Every case in scope passed or accepted, and every casebook of the plan there as planned."""
+        return bool(self.cases) and not self.blocking_casebooks and all(c.status in READY_STATUSES for c in self.cases)
+
+    def as_dict(self) -> dict[str, Any]:
+        plan = self.plan
+        return {
+            "plan": {
+                "name": plan.name,
+                "sha256": plan.sha256,
+                "product": plan.product,
+                "version": plan.version,
+                "ps_category": plan.ps_category,
+                "services": list(plan.services),
+                "casebooks": [
+                    {"plan_id": c.plan_id, "document_version": c.document_version, "sha256": c.sha256}
+                    for c in plan.casebooks
+                ],
+            },
+            "ready": self.ready,
+            "total": len(self.cases),
+            "counts": self.counts,
+            "cases": [c.as_dict() for c in self.cases],
+            "out_of_scope": [{**c.as_dict(), "why": why, "reason": reason} for c, why, reason in self.out_of_scope],
+            "requirements": [r.as_dict() for r in self.requirements],
+            "domains": [d.as_dict() for d in self.domains],
+            "gaps": [g.as_dict() for g in self.gaps],
+        }
+
+
+def _casebook_gaps(plan: ExamPlan, session: SessionView) -> tuple[dict[str, CasebookView], list[Gap]]:
+    """The session's casebook for each planned one (latest added wins), and what differs from the plan."""
+    by_plan: dict[str, CasebookView] = {}
+    for cb in session.casebooks:
+        by_plan[cb.plan_id] = cb
+    found: dict[str, CasebookView] = {}
+    gaps: list[Gap] = []
+    for planned in plan.casebooks:
+        cb = by_plan.get(planned.plan_id)
+        if cb is None:
+            gaps.append(Gap("casebook-missing", planned.plan_id, planned.document_version))
+            continue
+        version = str(cb.identity.get("document_version", ""))
+        if planned.document_version and version != planned.document_version:
+            gaps.append(Gap("casebook-version", planned.plan_id, planned.document_version, version))
+        elif planned.sha256 and cb.sha256 != planned.sha256:
+            gaps.append(Gap("casebook-sha", planned.plan_id, planned.sha256, cb.sha256))
+        found[cb.sha256] = cb
+    return found, gaps
+
+
+def compute_coverage(session: SessionView, plan: ExamPlan) -> Coverage:
+    """The plan's scope read against the session (see the module's docstring for the flag's rule)."""
+    planned, gaps = _casebook_gaps(plan, session)
+    chosen = set(plan.services)
+    in_scope: list[CaseCoverage] = []
+    out: list[tuple[CaseCoverage, str, str]] = []
+    tags_of: dict[tuple[str, str], set[str]] = {}
+    seen: set[tuple[str, str]] = set()
+    for view in session.cases:
+        cb = planned.get(view.casebook_sha)
+        if cb is None:
+            continue
+        definition = view.definition
+        case = CaseCoverage(
+            cb.plan_id,
+            view.case_id,
+            view.domain,
+            tuple(str(r) for r in definition.get("requirements", ()) or ()),
+            view.retained_verdict,
+            case_status(view),
+        )
+        seen.add((cb.plan_id, view.case_id))
+        reason = plan.excluded_reason(cb.plan_id, view.case_id)
+        if reason is not None:
+            out.append((case, "excluded", reason))
+        elif view.domain in SERVICE_DOMAINS and view.domain not in chosen:
+            out.append((case, "service", view.domain))
+        else:
+            in_scope.append(case)
+            tags_of[(cb.plan_id, view.case_id)] = {view.domain, *(str(t) for t in definition.get("tags", ()) or ())}
+    for case in in_scope:
+        if case.status == NOT_RUN:
+            gaps.append(Gap("case-not-run", case.case_id, found=case.plan_id))
+    loaded = {cb.plan_id for cb in planned.values()}
+    for ex in plan.excluded:
+        if ex.casebook in ("", *loaded) and not any(
+            cid == ex.case and (not ex.casebook or pid == ex.casebook) for pid, cid in seen
+        ):
+            gaps.append(Gap("exclusion-unknown", ex.case, found=ex.casebook))
+    for service in plan.services:
+        if not any(service in tags for tags in tags_of.values()):
+            gaps.append(Gap("service-uncovered", service))
+    requirements = _requirements(plan, in_scope)
+    gaps += [Gap("requirement-uncovered", r.id) for r in requirements if r.in_catalogue and not r.cases]
+    return Coverage(
+        plan,
+        tuple(in_scope),
+        tuple(out),
+        requirements,
+        _domains(in_scope),
+        tuple(gaps),
+        {cb.plan_id: str(cb.identity.get("ps_category", "")) for cb in planned.values()},
+    )
+
+
+def _requirements(plan: ExamPlan, cases: list[CaseCoverage]) -> tuple[RequirementCoverage, ...]:
+    """The catalogue's requirements in scope (their service chosen) then those only cases name, sorted."""
+    chosen = set(plan.services)
+    by_id: dict[str, list[CaseCoverage]] = {}
+    for case in cases:
+        for rid in case.requirements:
+            by_id.setdefault(rid, []).append(case)
+    rows = [
+        RequirementCoverage(r.id, r.title, r.domain, r.source, True, tuple(by_id.pop(r.id, ())))
+        for r in plan.requirements
+        if not r.service or r.service in chosen
+    ]
+    for rid in sorted(by_id):
+        if not any(r.id == rid for r in plan.requirements):
+            rows.append(RequirementCoverage(rid, "", "", "", False, tuple(by_id[rid])))
+    return tuple(rows)
+
+
+def _domains(cases: list[CaseCoverage]) -> tuple[DomainCoverage, ...]:
+    by_domain: dict[str, list[CaseCoverage]] = {}
+    for case in cases:
+        by_domain.setdefault(case.domain, []).append(case)
+    rows = []
+    for domain, group in sorted(by_domain.items()):
+        counted = Counter(c.verdict for c in group)
+        verdicts = {v: counted[v] for v in VERDICT_ORDER if counted.get(v)}
+        verdicts |= {v: n for v, n in sorted(counted.items()) if v not in verdicts}
+        rows.append(DomainCoverage(domain, len(group), sum(c.status in READY_STATUSES for c in group), verdicts))
+    return tuple(rows)
+
+
+def session_plan(session: SessionView, plan_path: Path | None = None) -> ExamPlan | None:
+    """The plan given (a file), else the one a run recorded in the session, else None."""
+    return load_plan(plan_path) if plan_path is not None else recorded_plan(session.meta)
+
+
+def session_coverage(session_path: Path, plan_path: Path | None = None) -> Coverage:
+    """Read the session and its plan (given or recorded) and compute the coverage: the CLI's and the
+    workstation's one entry. Raises ``SessionError`` (unreadable session) or :class:`PlanError`."""
+    with read_session(session_path) as session:
+        plan = session_plan(session, plan_path)
+        if plan is None:
+            raise PlanError(str(session_path), [PlanProblem(None, NO_PLAN)])
+        return compute_coverage(session, plan)
+
+
+NO_PLAN = "aucun plan d'examen : donnez --plan PLAN, ou lancez la campagne avec run --plan PLAN"

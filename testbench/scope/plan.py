@@ -1,0 +1,256 @@
+"""The exam plan (``format = "testbench-plan/1"``, ours, docs/exam-plan.md): the scope of an agrément exam.
+
+A plan names the product under test, its PS category, the optional services chosen (ADRi, ApCV…), the
+casebooks of the exam with the document version expected, the cases left out (each with its reason) and
+optionally a catalogue of requirements. It is read from a TOML file, or from the text a run recorded in
+its session (:func:`recorded_plan`), so a report shows the same scope without the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from testbench.fmt import os_reason
+from testbench.i18n import translator
+
+FORMAT = "testbench-plan/1"
+#: the session meta key under which ``run --plan`` records the plan (its name and text)
+META_KEY = "exam_plan"
+
+#: Optional services of an exam scope. A case belongs to one when its domain or one of its tags names it;
+#: the services that are also case domains put those domains out of scope when not chosen.
+SERVICES = ("adri", "apcv", "dre", "eprescription", "insi", "scor")
+SERVICE_DOMAINS = frozenset({"adri", "apcv", "dre", "eprescription", "insi"})
+_REQUIREMENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/-]{0,79}")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_TOML_PLACE = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+@dataclass(frozen=True)
+class PlannedCasebook:
+    """A casebook of the exam: found in a session by its plan id; its document version must match."""
+
+    plan_id: str
+    document_version: str = ""
+    sha256: str = ""
+    path: str = ""
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    case: str
+    reason: str
+    casebook: str = ""  # plan id; empty: the case id in any casebook of the plan
+
+
+@dataclass(frozen=True)
+class Requirement:
+    id: str
+    title: str = ""
+    domain: str = ""
+    source: str = ""
+    service: str = ""  # in scope only when this service is chosen
+
+
+@dataclass(frozen=True)
+class ExamPlan:
+    name: str  # the file's name, or the name recorded with it
+    sha256: str  # of the plan's text
+    product: str
+    version: str
+    ps_category: str
+    services: tuple[str, ...]
+    casebooks: tuple[PlannedCasebook, ...]
+    excluded: tuple[Exclusion, ...] = ()
+    requirements: tuple[Requirement, ...] = ()
+    text: str = field(default="", repr=False)
+
+    def excluded_reason(self, plan_id: str, case_id: str) -> str | None:
+        for ex in self.excluded:
+            if ex.case == case_id and ex.casebook in ("", plan_id):
+                return ex.reason
+        return None
+
+    def recorded(self) -> str:
+        """What a session keeps of the plan (:data:`META_KEY`): its name and its whole text."""
+        return json.dumps({"name": self.name, "text": self.text}, ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class PlanProblem:
+    line: int | None
+    message: str  # French template
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    def text(self, name: str, lang: str | None = None) -> str:
+        place = f"{name}:{self.line}" if self.line else name
+        return f"{place}: {translator(lang)(self.message).format(**self.params)}"
+
+
+class PlanError(Exception):
+    """The plan cannot be used; ``problems`` say where and why (``plan.toml:LINE: …``)."""
+
+    def __init__(self, name: str, problems: list[PlanProblem]) -> None:
+        super().__init__(name)
+        self.name = name
+        self.problems = problems
+
+    def lines(self, lang: str | None = None) -> list[str]:
+        return [p.text(self.name, lang) for p in self.problems]
+
+
+def load_plan(path: Path) -> ExamPlan:
+    """Read and check a plan file; :class:`PlanError` names every problem found."""
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        raise PlanError(str(path), [PlanProblem(None, "pas du texte UTF-8")]) from None
+    except OSError as exc:
+        raise PlanError(str(path), [PlanProblem(None, "illisible ({reason})", {"reason": os_reason(exc)})]) from None
+    return parse_plan(text, str(path))
+
+
+def recorded_plan(meta: Mapping[str, str]) -> ExamPlan | None:
+    """The plan a run recorded in its session (``SessionView.meta``), or None."""
+    raw = meta.get(META_KEY)
+    if not raw:
+        return None
+    try:
+        saved = json.loads(raw)
+        name, text = str(saved["name"]), str(saved["text"])
+    except (ValueError, KeyError, TypeError):
+        raise PlanError(META_KEY, [PlanProblem(None, "plan d'examen enregistré dans la session illisible")]) from None
+    return parse_plan(text, name)
+
+
+class _Lines:
+    """Where things are in the plan's text: tomllib gives no positions for values, so they are found here."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+
+    def key(self, key: str) -> int | None:
+        pattern = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=")
+        return next((i for i, line in enumerate(self.lines, 1) if pattern.match(line)), None)
+
+    def entry(self, table: str, index: int) -> int | None:
+        pattern = re.compile(rf"^\s*\[\[\s*{re.escape(table)}\s*\]\]")
+        found = [i for i, line in enumerate(self.lines, 1) if pattern.match(line)]
+        return found[index] if index < len(found) else self.key(table)
+
+
+def parse_plan(text: str, name: str) -> ExamPlan:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = _TOML_PLACE.search(str(exc))
+        line = getattr(exc, "lineno", None) or (int(match.group(1)) if match else None)
+        raise PlanError(name, [PlanProblem(line, "syntaxe TOML invalide")]) from None
+    where = _Lines(text)
+    problems: list[PlanProblem] = []
+
+    def problem(line: int | None, message: str, **params: object) -> None:
+        problems.append(PlanProblem(line, message, params))
+
+    if data.get("format") != FORMAT:
+        problem(where.key("format") or 1, 'format attendu : format = "{expected}"', expected=FORMAT)
+    known = {"format", "product", "ps-category", "services", "casebooks", "excluded", "requirements"}
+    for key in sorted(set(data) - known):
+        problem(where.key(key) or where.entry(key, 0), "clé inconnue « {key} »", key=key)
+
+    product = data.get("product", {})
+    if not isinstance(product, dict):
+        problem(where.key("product"), "[product] doit être une table (name, version)")
+        product = {}
+    ps_category = _text(data.get("ps-category", ""))
+    services = data.get("services", [])
+    if not isinstance(services, list) or not all(isinstance(s, str) for s in services):
+        problem(where.key("services"), "services doit être une liste de noms")
+        services = []
+    for service in services:
+        if service not in SERVICES:
+            problem(
+                where.key("services"),
+                "service inconnu « {service} » (connus : {known})",
+                service=service,
+                known=", ".join(SERVICES),
+            )
+
+    casebooks = []
+    for i, entry in enumerate(_entries(data, "casebooks", where, problem)):
+        line = where.entry("casebooks", i)
+        plan_id = _text(entry.get("plan-id"))
+        if not plan_id:
+            problem(line, "cahier de tests sans plan-id")
+            continue
+        sha = _text(entry.get("sha256")).lower()
+        if sha and not _SHA256.fullmatch(sha):
+            problem(line, "sha256 de « {plan_id} » : 64 chiffres hexadécimaux attendus", plan_id=plan_id)
+        if any(c.plan_id == plan_id for c in casebooks):
+            problem(line, "cahier de tests « {plan_id} » nommé deux fois", plan_id=plan_id)
+        casebooks.append(PlannedCasebook(plan_id, _text(entry.get("document-version")), sha, _text(entry.get("path"))))
+    if "casebooks" not in data:
+        problem(where.key("format") or 1, "le plan ne nomme aucun cahier de tests ([[casebooks]])")
+
+    excluded = []
+    for i, entry in enumerate(_entries(data, "excluded", where, problem)):
+        line = where.entry("excluded", i)
+        case, reason = _text(entry.get("case")), _text(entry.get("reason"))
+        if not case:
+            problem(line, "exclusion sans cas (case)")
+        elif not reason:
+            problem(line, "exclusion de « {case} » sans motif (reason est obligatoire)", case=case)
+        else:
+            excluded.append(Exclusion(case, reason, _text(entry.get("casebook"))))
+
+    requirements = []
+    for i, entry in enumerate(_entries(data, "requirements", where, problem)):
+        line = where.entry("requirements", i)
+        rid = _text(entry.get("id"))
+        if not _REQUIREMENT_ID.fullmatch(rid):
+            problem(line, "identifiant d'exigence invalide « {id} »", id=rid)
+            continue
+        service = _text(entry.get("service"))
+        if service and service not in SERVICES:
+            problem(
+                line, "service inconnu « {service} » (connus : {known})", service=service, known=", ".join(SERVICES)
+            )
+        if any(r.id == rid for r in requirements):
+            problem(line, "exigence « {id} » nommée deux fois", id=rid)
+        requirements.append(
+            Requirement(rid, _text(entry.get("title")), _text(entry.get("domain")), _text(entry.get("source")), service)
+        )
+
+    if problems:
+        raise PlanError(name, problems)
+    return ExamPlan(
+        name=name,
+        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        product=_text(product.get("name")),
+        version=_text(product.get("version")),
+        ps_category=ps_category,
+        services=tuple(dict.fromkeys(services)),
+        casebooks=tuple(casebooks),
+        excluded=tuple(excluded),
+        requirements=tuple(requirements),
+        text=text,
+    )
+
+
+def _entries(data: dict[str, Any], key: str, where: _Lines, problem: Any) -> list[dict[str, Any]]:
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        problem(where.key(key) or where.entry(key, 0), "{key} doit être une liste de tables ([[{key}]])", key=key)
+        return []
+    return value
+
+
+def _text(value: object) -> str:
+    return str(value).strip() if isinstance(value, str | int | float) and not isinstance(value, bool) else ""

@@ -1,0 +1,111 @@
+"""Coverage as text, in one language: what ``testbench coverage`` prints and the workstation shows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from testbench.domain.verdict import Verdict
+from testbench.fmt import yes_no
+from testbench.i18n import colon, translator
+from testbench.scope.coverage import ACCEPTED, NOT_RUN, OPEN, PASSED, Coverage, Gap
+
+STATUS_LABELS = {
+    PASSED: "réussi",
+    ACCEPTED: "accepté en revue",
+    OPEN: "à reprendre",
+    NOT_RUN: "jamais exécuté",
+}
+REQUIREMENT_LABELS = {"passed": "couverte, réussie", "open": "couverte, à reprendre", "uncovered": "non couverte"}
+GAP_TEXTS = {
+    "casebook-missing": "cahier de tests {subject} : absent de la session",
+    "casebook-version": "cahier de tests {subject} : version {found} au lieu de {expected}",
+    "casebook-sha": "cahier de tests {subject} : empreinte {found} au lieu de {expected}",
+    "requirement-uncovered": "exigence {subject} : aucun cas dans le périmètre",
+    "service-uncovered": "service {subject} : aucun cas dans le périmètre",
+    "case-not-run": "cas {subject} : jamais exécuté",
+    "exclusion-unknown": "exclusion de {subject} : aucun cas de ce nom dans les cahiers du plan",
+}
+OUT_OF_SCOPE_TEXTS = {"excluded": "exclu : {reason}", "service": "service {reason} non retenu par le plan"}
+
+
+def verdict_word(verdict: str, t: Callable[[str], str]) -> str:
+    try:
+        return t(Verdict(verdict).label_fr)
+    except ValueError:
+        return verdict
+
+
+def gap_text(gap: Gap, t: Callable[[str], str]) -> str:
+    short = {k: (v[:12] + "…" if len(v) == 64 else v) for k, v in gap.as_dict().items()}
+    return t(GAP_TEXTS[gap.kind]).format(**short)
+
+
+def readiness_text(coverage: Coverage, lang: str | None = None) -> str:
+    """« Prêt pour le pré-examen : oui/non », with what keeps it off."""
+    t = translator(lang)
+    line = t("Prêt pour le pré-examen") + colon(lang) + yes_no(coverage.ready, lang)
+    if coverage.ready:
+        return line
+    counts = coverage.counts
+    why = []
+    if not coverage.cases:
+        why.append(t("aucun cas dans le périmètre"))
+    if counts[OPEN]:
+        why.append(t("{n} cas à reprendre").format(n=counts[OPEN]))
+    if counts[NOT_RUN]:
+        why.append(t("{n} cas jamais exécuté(s)").format(n=counts[NOT_RUN]))
+    if coverage.blocking_casebooks:
+        why.append(
+            t("{n} cahier(s) de tests absent(s) ou d'une autre version").format(n=len(coverage.blocking_casebooks))
+        )
+    return f"{line} — {', '.join(why)}"
+
+
+def coverage_text(coverage: Coverage, lang: str | None = None) -> str:
+    t = translator(lang)
+    c = colon(lang)
+    plan = coverage.plan
+    product = " ".join(p for p in (plan.product, plan.version) if p)
+    out = [t("Plan d'examen") + c + plan.name + (f" — {product}" if product else "")]
+    if plan.ps_category:
+        out.append(t("Catégorie de PS") + c + plan.ps_category)
+    out.append(t("Services choisis") + c + (", ".join(plan.services) or t("aucun")))
+    for planned in plan.casebooks:
+        version = f" {planned.document_version}" if planned.document_version else ""
+        found = planned.plan_id in coverage.ps_categories
+        out.append(f"  {planned.plan_id}{version}" + c + t("chargé" if found else "absent"))
+    out.append("")
+    out.append(readiness_text(coverage, lang))
+    counts = coverage.counts
+    out.append(
+        t("Cas dans le périmètre")
+        + c
+        + str(len(coverage.cases))
+        + " — "
+        + ", ".join(f"{t(STATUS_LABELS[s])} {n}" for s, n in counts.items())
+    )
+    if coverage.out_of_scope:
+        out.append(t("Hors périmètre") + c + str(len(coverage.out_of_scope)))
+        for case, why, reason in coverage.out_of_scope:
+            out.append(f"  {case.case_id} " + t(OUT_OF_SCOPE_TEXTS[why]).format(reason=reason))
+    out += ["", t("Par exigence")]
+    if not coverage.requirements:
+        out.append("  " + t("aucune exigence nommée (catalogue du plan ni attribut requirements des cas)"))
+    for req in coverage.requirements:
+        title = f" — {req.title}" if req.title else ""
+        extra = "" if req.in_catalogue else f" ({t('hors catalogue')})"
+        out.append(f"  {req.id}{title}{extra}" + c + t(REQUIREMENT_LABELS[req.status]))
+        if req.cases:
+            out.append("    " + ", ".join(f"{x.case_id} {verdict_word(x.verdict, t)}" for x in req.cases))
+    out += ["", t("Par domaine")]
+    for dom in coverage.domains:
+        verdicts = ", ".join(f"{verdict_word(v, t)} {n}" for v, n in dom.verdicts.items())
+        out.append(
+            f"  {dom.domain}"
+            + c
+            + t("{total} cas, {ready} prêt(s)").format(total=dom.total, ready=dom.ready)
+            + f" — {verdicts}"
+        )
+    out += ["", t("Non couvert")]
+    out += [f"  {gap_text(g, t)}" for g in coverage.gaps] or ["  " + t("rien")]
+    return "\n".join(out) + "\n"
