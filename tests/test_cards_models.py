@@ -33,6 +33,8 @@ EXPECTED_PROFILES = {
     "cps3-psad-lpp",
     "cps4-nurse",
     "cps3-pin-blocked",
+    "cps3-pin-last-try",
+    "cps3-unblock-blocked",
 }
 
 

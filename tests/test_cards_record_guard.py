@@ -258,8 +258,9 @@ def test_verify_test_pin_results_never_hold_the_pin() -> None:
 
     bay = _bay_with("cps", "cps3-psad-lpp")
     result = verify_test_pin(bay, "cps")
-    assert result == {"verified": True, "sent": True, "tries_before": 3}
-    assert verify_test_pin(bay, "cps") == {"verified": True, "sent": False, "tries_before": None}
+    assert result == {"status": "verified", "verified": True, "sent": True, "tries_before": 3, "tries_left": 3}
+    again = {"status": "verified", "verified": True, "sent": False, "tries_before": None, "tries_left": None}
+    assert verify_test_pin(bay, "cps") == again
     blocked = _bay_with("cps", "cps3-pin-blocked")
     sent: list[bytes] = []
     blocked.add_sink(lambda ex: sent.append(ex.command))
