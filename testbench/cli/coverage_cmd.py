@@ -11,9 +11,13 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from testbench.i18n import translator
 from testbench.runner.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+
+if TYPE_CHECKING:
+    from testbench.runner.options import CampaignOptions
 
 FORMAT = "testbench-coverage/1"
 
@@ -45,8 +49,22 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         for line in exc.lines(args.lang):
             print(f"testbench coverage: {line}", file=sys.stderr)
         return EXIT_USAGE
+    data = coverage.as_dict()
     if args.format == "json":
-        sys.stdout.write(json.dumps({"format": FORMAT, **coverage.as_dict()}, ensure_ascii=False, indent=1) + "\n")
+        sys.stdout.write(json.dumps({"format": FORMAT, **data}, ensure_ascii=False, indent=1) + "\n")
     else:
-        sys.stdout.write(coverage_text(coverage, args.lang))
+        sys.stdout.write(coverage_text(data, args.lang))
     return EXIT_OK if coverage.ready else EXIT_FAILED
+
+
+def attach_plan(options: CampaignOptions, lang: str | None) -> list[str]:
+    """Check ``--plan`` of ``run``/``ui`` before anything runs and keep it for the session; the problems."""
+    if options.plan is None:
+        return []
+    from testbench.scope.plan import PlanError, load_plan
+
+    try:
+        options.plan_record = load_plan(options.plan).recorded()
+    except PlanError as exc:
+        return exc.lines(lang)
+    return []

@@ -35,9 +35,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from testbench.cli.coverage_cmd import attach_plan
     from testbench.runner.campaign import RunRequest
 
     options = options_from_args(args)
+    for problem in attach_plan(options, args.lang):
+        print(f"testbench run: {problem}", file=sys.stderr)
+    if options.plan is not None and options.plan_record is None:
+        return EXIT_USAGE
     request = RunRequest(list(args.casebooks), args.session, options, args.resume, args.rerun, list(sys.argv))
     return execute(request, create_dirs=args.create_dirs)
 

@@ -112,7 +112,13 @@ def launch(
         "allow_real_cards": args.allow_real_cards,
     }
     state.remember_last(session, casebook_paths, bench)
+    from testbench.cli.coverage_cmd import attach_plan
+
     options = options_from_args(args)
+    for problem in attach_plan(options, args.lang):
+        print(f"testbench ui: {problem}", file=sys.stderr)
+    if options.plan is not None and options.plan_record is None:
+        return EXIT_USAGE
     app = WorkstationApp(
         Workstation(casebooks, session),
         bench_factory=assembled_bench(options.bench),

@@ -24,7 +24,7 @@ from testbench.runner.assemble import Bench, assembled_bench
 from testbench.runner.events import Listener, TracesCaptured
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_USAGE, exit_code
 from testbench.runner.manual import HeadlessOperator, ScriptedOperator
-from testbench.runner.options import CampaignOptions
+from testbench.runner.options import EXAM_PLAN_META, CampaignOptions
 from testbench.runner.runner import Runner
 from testbench.runner.tracing import TraceRecorder
 from testbench.store.codec import to_plain
@@ -209,6 +209,7 @@ class Campaign:
             if not store.selection():
                 store.set_selection([(cb.sha256, c.id) for cb in self.casebooks for c in cb.cases])
             argv = self.argv or [*sys.argv[:1], "ui", *(c.id for _, c in targets)]
+            self._record_plan(store)
             return self._execute(store, list(targets), stop, argv, {"origin": "ui"})
 
     def run_selection(
@@ -235,7 +236,13 @@ class Campaign:
                 record_casebooks(store, self.casebooks)
                 store.set_selection([(cb.sha256, case.id) for cb, case in selected])
                 to_run = list(selected)
+            self._record_plan(store)
             return self._execute(store, to_run, None, self.argv, {"resume": resume, "rerun": rerun})
+
+    def _record_plan(self, store: SessionStore) -> None:
+        """The exam plan the command checked (``--plan``) goes into the session: its report shows the coverage."""
+        if self.options.plan_record is not None:
+            store.set_meta(EXAM_PLAN_META, self.options.plan_record)
 
     @contextlib.contextmanager
     def _open(self) -> Iterator[SessionStore]:

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from testbench.sut.profile import SutProfile
 
 RUN, UI, DEMO = "run", "ui", "demo"
+#: the session meta key under which a campaign records its exam plan (``--plan``)
+EXAM_PLAN_META = "exam_plan"
 #: the commands that run cases on a bench: they share every bench, capture and identity option
 BENCH_COMMANDS = frozenset({RUN, UI, DEMO})
 
@@ -154,6 +156,17 @@ class CampaignOptions:
         metavar="FILE",
         help="attestations préparées des étapes manuelles (JSON, clé CAS/ETAPE)",
     )
+
+    # the exam plan (testbench.scope): checked by the command, recorded in the session by the campaign
+    plan: Path | None = _option(
+        ("--plan",),
+        commands=frozenset({RUN, UI}),
+        type=Path,
+        metavar="PLAN",
+        help="plan d'examen (TOML) enregistré dans la session : le rapport montre sa couverture",
+    )
+    #: the checked plan as the session keeps it (``testbench.scope.plan.ExamPlan.recorded``), not an option
+    plan_record: str | None = field(default=None, compare=False)
 
     def recorded(self) -> dict[str, Any]:
         """The options a run records in the session (``runs.options``; the report's cover reads them)."""

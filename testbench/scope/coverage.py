@@ -13,7 +13,7 @@ a valid review accepted (:func:`case_status`).
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -119,7 +119,7 @@ class Coverage:
     requirements: tuple[RequirementCoverage, ...]
     domains: tuple[DomainCoverage, ...]
     gaps: tuple[Gap, ...]
-    ps_categories: dict[str, str] = field(default_factory=dict)  # plan id -> the casebook's PS category
+    loaded: frozenset[str] = frozenset()  # plan ids of the plan's casebooks found in the session
 
     @property
     def counts(self) -> dict[str, int]:
@@ -146,7 +146,12 @@ class Coverage:
                 "ps_category": plan.ps_category,
                 "services": list(plan.services),
                 "casebooks": [
-                    {"plan_id": c.plan_id, "document_version": c.document_version, "sha256": c.sha256}
+                    {
+                        "plan_id": c.plan_id,
+                        "document_version": c.document_version,
+                        "sha256": c.sha256,
+                        "loaded": c.plan_id in self.loaded,
+                    }
                     for c in plan.casebooks
                 ],
             },
@@ -233,7 +238,7 @@ def compute_coverage(session: SessionView, plan: ExamPlan) -> Coverage:
         requirements,
         _domains(in_scope),
         tuple(gaps),
-        {cb.plan_id: str(cb.identity.get("ps_category", "")) for cb in planned.values()},
+        frozenset(cb.plan_id for cb in planned.values()),
     )
 
 

@@ -19,10 +19,9 @@ from typing import Any
 
 from testbench.fmt import os_reason
 from testbench.i18n import translator
+from testbench.runner.options import EXAM_PLAN_META
 
 FORMAT = "testbench-plan/1"
-#: the session meta key under which ``run --plan`` records the plan (its name and text)
-META_KEY = "exam_plan"
 
 #: Optional services of an exam scope. A case belongs to one when its domain or one of its tags names it;
 #: the services that are also case domains put those domains out of scope when not chosen.
@@ -79,8 +78,8 @@ class ExamPlan:
         return None
 
     def recorded(self) -> str:
-        """What a session keeps of the plan (:data:`META_KEY`): its name and its whole text."""
-        return json.dumps({"name": self.name, "text": self.text}, ensure_ascii=False)
+        """What a session keeps of the plan (:data:`EXAM_PLAN_META`): its name and its whole text."""
+        return json.dumps({"name": Path(self.name).name, "text": self.text}, ensure_ascii=False)
 
 
 @dataclass(frozen=True)
@@ -119,14 +118,16 @@ def load_plan(path: Path) -> ExamPlan:
 
 def recorded_plan(meta: Mapping[str, str]) -> ExamPlan | None:
     """The plan a run recorded in its session (``SessionView.meta``), or None."""
-    raw = meta.get(META_KEY)
+    raw = meta.get(EXAM_PLAN_META)
     if not raw:
         return None
     try:
         saved = json.loads(raw)
         name, text = str(saved["name"]), str(saved["text"])
     except (ValueError, KeyError, TypeError):
-        raise PlanError(META_KEY, [PlanProblem(None, "plan d'examen enregistré dans la session illisible")]) from None
+        raise PlanError(
+            EXAM_PLAN_META, [PlanProblem(None, "plan d'examen enregistré dans la session illisible")]
+        ) from None
     return parse_plan(text, name)
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from testbench.domain.verdict import Verdict
 from testbench.fmt import yes_no
 from testbench.i18n import colon, translator
-from testbench.scope.coverage import ACCEPTED, NOT_RUN, OPEN, PASSED, Coverage, Gap
+from testbench.scope.coverage import ACCEPTED, NOT_RUN, OPEN, PASSED
 
 STATUS_LABELS = {
     PASSED: "réussi",
@@ -35,77 +36,79 @@ def verdict_word(verdict: str, t: Callable[[str], str]) -> str:
         return verdict
 
 
-def gap_text(gap: Gap, t: Callable[[str], str]) -> str:
-    short = {k: (v[:12] + "…" if len(v) == 64 else v) for k, v in gap.as_dict().items()}
-    return t(GAP_TEXTS[gap.kind]).format(**short)
+def gap_text(gap: Mapping[str, str], t: Callable[[str], str]) -> str:
+    """One gap (``Coverage.as_dict()["gaps"]``) as a sentence; fingerprints shortened."""
+    short = {k: (v[:12] + "…" if len(v) == 64 else v) for k, v in gap.items()}
+    return t(GAP_TEXTS[gap["kind"]]).format(**short)
 
 
-def readiness_text(coverage: Coverage, lang: str | None = None) -> str:
-    """« Prêt pour le pré-examen : oui/non », with what keeps it off."""
+def readiness_reasons(data: Mapping[str, Any], lang: str | None = None) -> list[str]:
+    """What keeps « prêt pour le pré-examen » off (empty when it is on)."""
+    if data["ready"]:
+        return []
     t = translator(lang)
-    line = t("Prêt pour le pré-examen") + colon(lang) + yes_no(coverage.ready, lang)
-    if coverage.ready:
-        return line
-    counts = coverage.counts
+    counts = data["counts"]
     why = []
-    if not coverage.cases:
+    if not data["total"]:
         why.append(t("aucun cas dans le périmètre"))
     if counts[OPEN]:
         why.append(t("{n} cas à reprendre").format(n=counts[OPEN]))
     if counts[NOT_RUN]:
         why.append(t("{n} cas jamais exécuté(s)").format(n=counts[NOT_RUN]))
-    if coverage.blocking_casebooks:
-        why.append(
-            t("{n} cahier(s) de tests absent(s) ou d'une autre version").format(n=len(coverage.blocking_casebooks))
-        )
-    return f"{line} — {', '.join(why)}"
+    casebooks = sum(g["kind"].startswith("casebook-") for g in data["gaps"])
+    if casebooks:
+        why.append(t("{n} cahier(s) de tests absent(s) ou d'une autre version").format(n=casebooks))
+    return why
 
 
-def coverage_text(coverage: Coverage, lang: str | None = None) -> str:
+def readiness_text(data: Mapping[str, Any], lang: str | None = None) -> str:
+    """« Prêt pour le pré-examen : oui/non », with what keeps it off."""
+    line = translator(lang)("Prêt pour le pré-examen") + colon(lang) + yes_no(data["ready"], lang)
+    why = readiness_reasons(data, lang)
+    return f"{line} — {', '.join(why)}" if why else line
+
+
+def coverage_text(data: Mapping[str, Any], lang: str | None = None) -> str:
+    """The whole coverage (``Coverage.as_dict()``) as the CLI prints it and the workstation shows it."""
     t = translator(lang)
     c = colon(lang)
-    plan = coverage.plan
-    product = " ".join(p for p in (plan.product, plan.version) if p)
-    out = [t("Plan d'examen") + c + plan.name + (f" — {product}" if product else "")]
-    if plan.ps_category:
-        out.append(t("Catégorie de PS") + c + plan.ps_category)
-    out.append(t("Services choisis") + c + (", ".join(plan.services) or t("aucun")))
-    for planned in plan.casebooks:
-        version = f" {planned.document_version}" if planned.document_version else ""
-        found = planned.plan_id in coverage.ps_categories
-        out.append(f"  {planned.plan_id}{version}" + c + t("chargé" if found else "absent"))
+    plan = data["plan"]
+    product = " ".join(p for p in (plan["product"], plan["version"]) if p)
+    out = [t("Plan d'examen") + c + plan["name"] + (f" — {product}" if product else "")]
+    if plan["ps_category"]:
+        out.append(t("Catégorie de PS") + c + plan["ps_category"])
+    out.append(t("Services choisis") + c + (", ".join(plan["services"]) or t("aucun")))
+    for planned in plan["casebooks"]:
+        version = f" {planned['document_version']}" if planned["document_version"] else ""
+        out.append(f"  {planned['plan_id']}{version}" + c + t("chargé" if planned["loaded"] else "absent"))
     out.append("")
-    out.append(readiness_text(coverage, lang))
-    counts = coverage.counts
+    out.append(readiness_text(data, lang))
+    counts = data["counts"]
     out.append(
         t("Cas dans le périmètre")
         + c
-        + str(len(coverage.cases))
+        + str(data["total"])
         + " — "
         + ", ".join(f"{t(STATUS_LABELS[s])} {n}" for s, n in counts.items())
     )
-    if coverage.out_of_scope:
-        out.append(t("Hors périmètre") + c + str(len(coverage.out_of_scope)))
-        for case, why, reason in coverage.out_of_scope:
-            out.append(f"  {case.case_id} " + t(OUT_OF_SCOPE_TEXTS[why]).format(reason=reason))
+    if data["out_of_scope"]:
+        out.append(t("Hors périmètre") + c + str(len(data["out_of_scope"])))
+        for case in data["out_of_scope"]:
+            out.append(f"  {case['case_id']} " + t(OUT_OF_SCOPE_TEXTS[case["why"]]).format(reason=case["reason"]))
     out += ["", t("Par exigence")]
-    if not coverage.requirements:
+    if not data["requirements"]:
         out.append("  " + t("aucune exigence nommée (catalogue du plan ni attribut requirements des cas)"))
-    for req in coverage.requirements:
-        title = f" — {req.title}" if req.title else ""
-        extra = "" if req.in_catalogue else f" ({t('hors catalogue')})"
-        out.append(f"  {req.id}{title}{extra}" + c + t(REQUIREMENT_LABELS[req.status]))
-        if req.cases:
-            out.append("    " + ", ".join(f"{x.case_id} {verdict_word(x.verdict, t)}" for x in req.cases))
+    for req in data["requirements"]:
+        title = f" — {req['title']}" if req["title"] else ""
+        extra = "" if req["in_catalogue"] else f" ({t('hors catalogue')})"
+        out.append(f"  {req['id']}{title}{extra}" + c + t(REQUIREMENT_LABELS[req["status"]]))
+        if req["cases"]:
+            out.append("    " + ", ".join(f"{x['case_id']} {verdict_word(x['verdict'], t)}" for x in req["cases"]))
     out += ["", t("Par domaine")]
-    for dom in coverage.domains:
-        verdicts = ", ".join(f"{verdict_word(v, t)} {n}" for v, n in dom.verdicts.items())
-        out.append(
-            f"  {dom.domain}"
-            + c
-            + t("{total} cas, {ready} prêt(s)").format(total=dom.total, ready=dom.ready)
-            + f" — {verdicts}"
-        )
+    for dom in data["domains"]:
+        verdicts = ", ".join(f"{verdict_word(v, t)} {n}" for v, n in dom["verdicts"].items())
+        ready = t("{total} cas, {ready} prêt(s)").format(total=dom["total"], ready=dom["ready"])
+        out.append(f"  {dom['domain']}" + c + ready + f" — {verdicts}")
     out += ["", t("Non couvert")]
-    out += [f"  {gap_text(g, t)}" for g in coverage.gaps] or ["  " + t("rien")]
+    out += [f"  {gap_text(g, t)}" for g in data["gaps"]] or ["  " + t("rien")]
     return "\n".join(out) + "\n"
