@@ -205,6 +205,9 @@ class ReferenceEngine:
             "number": number,
             "nature_assurance": comp.nature_assurance,
             "exo": comp.exo_invoice,
+            "regime": req.beneficiary.regime,
+            "billing_date": req.billed_on.isoformat(),
+            "amc": comp.amc_dict(),
             "lines": [r.as_dict() for r in comp.lines],  # copies: callers may mutate results
             "totals": t,
             "withholdings": {k: fmt(v) for k, v in comp.withholdings.items()},

@@ -12,7 +12,8 @@ from importlib import resources
 from lxml import etree
 
 from testbench.engines.reference.money import fmt
-from testbench.engines.reference.split import InvoiceComputation
+from testbench.engines.reference.psad import prestation_code
+from testbench.engines.reference.split import InvoiceComputation, LineResult
 
 FSE_NS = "urn:testbench:fse:1"
 
@@ -50,6 +51,10 @@ def build_fse(comp: InvoiceComputation, number: str, rpps: str | None = None) ->
                 "tiersPayant": comp.tiers_payant,
                 "destinataireReglement": tp["drg"],
                 "arrondi": req.rounding,
+                "dateFacturation": req.billed_on.isoformat(),
+                "numeroAT": req.at_number,
+                "dateAT": req.at_date.isoformat() if req.at_date else None,
+                "accordPrealable": req.accord_prealable,
             },
         ),
         _el("ps", {"categorie": req.ps_category, "rpps": rpps}),
@@ -66,20 +71,23 @@ def build_fse(comp: InvoiceComputation, number: str, rpps: str | None = None) ->
             },
         )
     )
-    if req.prescription:
-        p = req.prescription
+    if req.prescription and req.prescribed:
+        p = req.prescribed
         parts.append(
             _el(
                 "prescription",
                 {
-                    "prescripteur": _opt(p.get("prescriber") or p.get("rpps")),
-                    "date": _opt(p.get("date")),
-                    "origine": _opt(p.get("origin")),
+                    "prescripteur": p.prescriber,
+                    "date": p.date.isoformat() if p.date else None,
+                    "origine": _opt(req.prescription.get("origin")),
+                    "numero": p.number,
+                    "idEPrescription": p.eprescription_id,
                 },
             )
         )
     if comp.amc_payer:
         amc = req.amc
+        routing = comp.amc_dict()
         parts.append(
             _el(
                 "amc",
@@ -87,6 +95,11 @@ def build_fse(comp: InvoiceComputation, number: str, rpps: str | None = None) ->
                     "payeur": comp.amc_payer,
                     "contrat": amc.contract if amc else None,
                     "plafond": fmt(amc.cap) if amc and amc.cap is not None else None,
+                    "type": routing["type"] or None,
+                    "numero": routing["number"] or None,
+                    "typeContrat": routing["contract_type"] or None,
+                    "flux": routing["flow"] or None,
+                    "topEclatement": routing["top_eclatement"] or None,
                 },
             )
         )
@@ -99,13 +112,14 @@ def build_fse(comp: InvoiceComputation, number: str, rpps: str | None = None) ->
             f' coefficient="{d["coefficient"]}" tarif="{d["tariff"]}" prixUnitaire="{d["unit_price"]}"'
             f' facture="{d["billed"]}" base="{d["base"]}" taux="{d["rate"]}" amo="{d["amo"]}"'
             f' amoRegimeLocal="{d["amo_regime_local"]}" tm="{d["tm"]}" amc="{d["amc"]}"'
-            f' depassement="{d["depassement"]}" patient="{d["patient"]}" exo="{_esc(d["exo"])}" regle="{d["rule"]}"/>'
+            f' depassement="{d["depassement"]}" patient="{d["patient"]}" etat="{d["state"]}" exo="{_esc(d["exo"])}"'
+            f' regle="{d["rule"]}"{_line_details(r)}/>'
         )
     parts.append("<lignes>" + "".join(lines) + "</lignes>")
     t = comp._totals_dict
     parts.append(
         f'<totaux facture="{t["billed"]}" base="{t["base"]}" amo="{t["amo"]}" amc="{t["amc"]}"'
-        f' patient="{t["patient"]}" depassement="{t["depassement"]}" tm="{t["tm"]}"/>'
+        f' patient="{t["patient"]}" depassement="{t["depassement"]}" tm="{t["tm"]}" etat="{t["state"]}"/>'
     )
     w = comp.withholdings
     parts.append(
@@ -113,6 +127,24 @@ def build_fse(comp: InvoiceComputation, number: str, rpps: str | None = None) ->
         f' franchise="{fmt(w["franchise"])}"/>'
     )
     return f'<fse xmlns="{FSE_NS}" version="1" certifie="non">' + "".join(parts) + "</fse>"
+
+
+def _line_details(r: LineResult) -> str:
+    """The PSAD/MAD and NGAP details a line may carry (docs/reference-engine.md, « Outputs »)."""
+    line = r.line
+    attrs = {
+        "typePrestation": prestation_code(r.prestation_type) or None,
+        "debutLocation": line.rental_start.isoformat() if line.rental_start else None,
+        "finLocation": line.rental_end.isoformat() if line.rental_end else None,
+        "codeLocation": line.rental_code,
+        "siret": line.supplier_siret,
+        "lppr": line.lppr,
+        "prescripteur": line.prescriber,
+        "accordPrealable": "oui" if line.accord_prealable else None,
+        "zone": line.travel,
+        "dom": "oui" if line.dom else None,
+    }
+    return "".join(f' {k}="{_esc(v)}"' for k, v in attrs.items() if v)
 
 
 def _opt(value: object) -> str | None:

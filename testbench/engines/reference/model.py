@@ -13,6 +13,19 @@ from testbench.engines.reference.money import ROUNDING_MODES, AmountError, parse
 TIERS_PAYANT = ("none", "amo", "amo+amc")
 MODES = ("securise", "degrade", "sesam-sans-vitale")
 NOMENCLATURES = ("LPP", "NGAP")
+#: LPP prestation types of a line -> their code (SNDS IR_PRF_V: 1 achat ... 7 livraison)
+PRESTATIONS = {
+    "achat": "1",
+    "entretien": "2",
+    "location": "3",
+    "frais-de-port": "4",
+    "reparation": "5",
+    "service": "6",
+    "livraison": "7",
+}
+RENTAL_CODES = ("hebdomadaire", "mensuel", "journalier")
+TRAVEL_ZONES = ("plaine", "montagne", "pied-ski")
+AMC_TYPES = ("tiers-payant-integral", "dre", "c2s")
 
 
 @dataclass(frozen=True)
@@ -56,7 +69,18 @@ class Beneficiary:
 class AmcContract:
     contract: str  # "tm" | "tm+depassement"
     cap: Decimal | None  # cap on the dépassement the AMC covers, per invoice; None = no cap
-    number: str = ""
+    number: str = ""  # organisation (OC) number
+    type: str = ""  # "" | tiers-payant-integral | dre | c2s (docs/reference-engine.md, « AMC »)
+
+
+@dataclass(frozen=True)
+class Prescription:
+    """The prescription an invoice executes (B2 type 3S/3E: prescriber, date; the e-prescription id)."""
+
+    prescriber: str | None = None
+    date: date | None = None
+    number: str | None = None
+    eprescription_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +96,18 @@ class Line:
     date: date | None
     ald: bool
     exo: str | None
+    prestation: str | None = None  # LPP prestation type (achat, location...), None = from the table
+    rental_start: date | None = None
+    rental_end: date | None = None
+    rental_since: date | None = None  # start of the whole rental (its cumulative duration), default rental_start
+    rental_code: str | None = None  # hebdomadaire | mensuel | journalier; None = from the table
+    supplier_siret: str | None = None
+    lppr: str | None = None  # the supplier's individual LPP product code (LPPR)
+    accord_prealable: bool = False  # the code needs an accord préalable (no public list: the case says so)
+    prescriber: str | None = None  # a line's own prescriber (invoice break criterion)
+    majoration_of: int | None = None  # NGAP: 1-based number of the act line this majoration follows
+    travel: str | None = None  # NGAP IK: plaine | montagne | pied-ski
+    dom: bool = False  # NGAP: the DOM value of the letter key
 
     @property
     def is_ald(self) -> bool:
@@ -91,6 +127,15 @@ class InvoiceRequest:
     rounding: str
     lines: tuple[Line, ...]
     prescription: dict[str, Any] | None = None
+    billing_date: date | None = None  # the day the invoice is made; None = the last date of care on it
+    at_number: str | None = None  # AT/MP: the accident's number (B2 zone 0286)
+    at_date: date | None = None  # AT/MP: the accident's date
+    accord_prealable: str | None = None  # reference of the accord préalable obtained
+    prescribed: Prescription | None = None  # the prescription, parsed
+
+    @property
+    def billed_on(self) -> date:
+        return self.billing_date or max(line.date or self.care_date for line in self.lines)
 
 
 def _bad(message: str, field: str) -> Exception:
@@ -211,7 +256,66 @@ def _line(raw: Any, index: int) -> Line:
         date=_date(raw.get("date"), f"{f}.date", optional=True),
         ald=_bool(raw.get("ald"), f"{f}.ald"),
         exo=exo,
+        prestation=_choice(raw.get("prestation"), f"{f}.prestation", tuple(PRESTATIONS)),
+        rental_start=_date(raw.get("rental_start"), f"{f}.rental_start", optional=True),
+        rental_end=_date(raw.get("rental_end"), f"{f}.rental_end", optional=True),
+        rental_since=_date(raw.get("rental_since"), f"{f}.rental_since", optional=True),
+        rental_code=_choice(raw.get("rental_code"), f"{f}.rental_code", RENTAL_CODES),
+        supplier_siret=_digits(raw.get("supplier_siret"), f"{f}.supplier_siret", 14, 14),
+        lppr=_str(raw.get("lppr"), f"{f}.lppr", optional=True),
+        accord_prealable=_bool(raw.get("accord_prealable"), f"{f}.accord_prealable"),
+        prescriber=_str(raw.get("prescriber"), f"{f}.prescriber", optional=True),
+        majoration_of=_line_number(raw.get("majoration_of"), f"{f}.majoration_of"),
+        travel=_choice(raw.get("travel"), f"{f}.travel", TRAVEL_ZONES),
+        dom=_bool(raw.get("dom"), f"{f}.dom"),
     )
+
+
+def _choice(value: Any, field: str, allowed: tuple[str, ...]) -> str | None:
+    if value is None or value == "":
+        return None
+    if value not in allowed:
+        raise _bad(f"{field}: une valeur parmi {', '.join(allowed)}", field)
+    return str(value)
+
+
+def _digits(value: Any, field: str, low: int, high: int) -> str | None:
+    """An identifier made of digits only (SIRET 14, OC number up to 10): its shape, not its meaning."""
+    if value is None or value == "":
+        return None
+    text = str(value).strip()
+    if not text.isdigit() or not low <= len(text) <= high:
+        size = str(low) if low == high else f"{low} à {high}"
+        raise _bad(f"{field}: {size} chiffres attendus", field)
+    return text
+
+
+def _line_number(value: Any, field: str) -> int | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = int(str(value))
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise _bad(f"{field}: numéro de ligne (à partir de 1) attendu", field)
+    return number
+
+
+def _prescription(raw: dict[str, Any] | None) -> Prescription | None:
+    if raw is None:
+        return None
+    return Prescription(
+        prescriber=_opt_text(raw.get("prescriber") or raw.get("rpps")),
+        date=_date(raw.get("date") or None, "prescription.date", optional=True),
+        number=_opt_text(raw.get("number")),
+        eprescription_id=_opt_text(raw.get("eprescription_id")),
+    )
+
+
+def _opt_text(value: Any) -> str | None:
+    text = "" if value is None else str(value).strip()
+    return text or None
 
 
 def parse_invoice_request(raw: Any) -> InvoiceRequest:
@@ -245,7 +349,9 @@ def parse_invoice_request(raw: Any) -> InvoiceRequest:
         if contract not in ("tm", "tm+depassement"):
             raise _bad("amc.contract: 'tm' ou 'tm+depassement'", "amc.contract")
         cap = _dec(amc_raw.get("cap"), "amc.cap", optional=True)
-        amc = AmcContract(contract=contract, cap=cap, number=str(amc_raw.get("number") or ""))
+        amc_type = _choice(amc_raw.get("type"), "amc.type", AMC_TYPES) or ""
+        number = _digits(amc_raw.get("number"), "amc.number", 1, 10) or ""
+        amc = AmcContract(contract=contract, cap=cap, number=number, type=amc_type)
     lines_raw = raw.get("lines")
     if not isinstance(lines_raw, list):
         raise _bad("lines: liste attendue", "lines")
@@ -258,6 +364,12 @@ def parse_invoice_request(raw: Any) -> InvoiceRequest:
         prescription = _obj(prescription, "prescription")
     care_date = _date(raw.get("care_date"), "care_date")
     assert care_date is not None
+    at_number = _str(raw.get("at_number"), "at_number", optional=True)
+    at_date = _date(raw.get("at_date"), "at_date", optional=True)
+    if at_number or at_date:  # an invoice naming its accident is an AT/MP invoice (nature 41)
+        cov = beneficiary.coverage
+        periods = {k: v for k, v in cov.periods.items() if k != "at_mp"}
+        beneficiary = replace(beneficiary, coverage=replace(cov, at_mp=True, periods=periods))
     return InvoiceRequest(
         invoice_ref=_str(raw.get("invoice_ref"), "invoice_ref") or "",
         mode=mode,
@@ -269,4 +381,9 @@ def parse_invoice_request(raw: Any) -> InvoiceRequest:
         rounding=rounding,
         lines=tuple(_line(item, i) for i, item in enumerate(lines_raw)),
         prescription=prescription,
+        billing_date=_date(raw.get("billing_date"), "billing_date", optional=True),
+        at_number=at_number,
+        at_date=at_date,
+        accord_prealable=_str(raw.get("accord_prealable"), "accord_prealable", optional=True),
+        prescribed=_prescription(prescription),
     )

@@ -8,7 +8,7 @@ from decimal import Decimal
 from functools import cache
 
 from testbench.engines.reference import refusals as R
-from testbench.engines.reference.model import InvoiceRequest, Line
+from testbench.engines.reference.model import Coverage, InvoiceRequest, Line
 from testbench.engines.reference.tables import Tables
 
 HUNDRED = Decimal(100)
@@ -34,7 +34,11 @@ def _decision(rate: Decimal, exo: str, rule: str, modulation: str = "") -> RateD
 
 def nature_assurance(req: InvoiceRequest) -> str:
     """B2 nature d'assurance of the invoice (docs/reference-engine.md, « Rules, in order »)."""
-    cov = req.beneficiary.coverage.at(req.care_date)
+    return nature_of(req.beneficiary.coverage.at(req.care_date))
+
+
+def nature_of(cov: Coverage) -> str:
+    """The nature d'assurance a coverage in force gives."""
     if cov.maternity:
         return "30"
     if cov.at_mp:

@@ -39,6 +39,28 @@ CARD_UNREADABLE = "CARD_UNREADABLE"
 CARD_NOT_TEST = "CARD_NOT_TEST"  # a card of nature R (réelle): the reference engine only bills with test cards
 ADRI_UNKNOWN_BENEFICIARY = "ADRI_UNKNOWN_BENEFICIARY"
 UNKNOWN_METHOD = "UNKNOWN_METHOD"
+# PSAD/MAD depth (docs/reference-engine.md, « PSAD/MAD rules » and « NGAP rules »)
+UNKNOWN_REGIME = "UNKNOWN_REGIME"  # a code grand régime absent from the régime table (SNDS IR_GRG_V)
+BILLING_BEFORE_CARE = "BILLING_BEFORE_CARE"  # invoice made before a date of care on it
+BILLING_DELAY_EXCEEDED = "BILLING_DELAY_EXCEEDED"  # care a year or more before the billing date (RG_MF606)
+PRESCRIBER_INVALID = "PRESCRIBER_INVALID"  # a prescriber that is neither an RPPS (11) nor an AM number (9)
+PRESCRIPTION_INCOMPLETE = "PRESCRIPTION_INCOMPLETE"  # number or e-prescription id, no prescriber or date
+PRESCRIPTION_AFTER_CARE = "PRESCRIPTION_AFTER_CARE"  # prescribed after the care it covers
+ATMP_NUMBER_MISSING = "ATMP_NUMBER_MISSING"  # nature 41 without the accident's number or date (B2 zone 0286)
+ATMP_DATE_AFTER_CARE = "ATMP_DATE_AFTER_CARE"  # the accident after the care it covers
+AMC_NUMBER_MISSING = "AMC_NUMBER_MISSING"  # AMC tiers payant intégral, DRE or C2S without the organisation number
+C2S_NOT_IN_RIGHTS = "C2S_NOT_IN_RIGHTS"  # a C2S contract for a beneficiary without C2S rights
+PRESTATION_TYPE_MISMATCH = "PRESTATION_TYPE_MISMATCH"  # a line's prestation type other than its LPP code's type
+ACCORD_PREALABLE_MISSING = "ACCORD_PREALABLE_MISSING"  # a code that needs an accord préalable, billed without one
+SUPPLIER_SIRET_INVALID = "SUPPLIER_SIRET_INVALID"  # the supplier's SIRET fails its control key
+RENTAL_PERIOD_INVALID = "RENTAL_PERIOD_INVALID"  # rental period incomplete, reversed, or not the quantity billed
+RENTAL_CODE_MISMATCH = "RENTAL_CODE_MISMATCH"  # the rental weeks fall outside the duration band of the code
+MIXED_INSURANCE_NATURES = "MIXED_INSURANCE_NATURES"  # lines of different natures d'assurance (RG_VF600)
+INVOICE_BREAK_REQUIRED = "INVOICE_BREAK_REQUIRED"  # prescribers or exonerations that need separate invoices
+MAJORATION_WITHOUT_ACT = "MAJORATION_WITHOUT_ACT"  # an NGAP majoration that follows no act (RG_MF620 CP01)
+MAJORATION_NOT_APPLICABLE = "MAJORATION_NOT_APPLICABLE"  # MAU (acte unique) beside other acts that day
+TRAVEL_WITHOUT_ACT = "TRAVEL_WITHOUT_ACT"  # IFD/IK on a day with nothing else billed
+TRAVEL_ZONE_NOT_APPLICABLE = "TRAVEL_ZONE_NOT_APPLICABLE"  # a travel zone on a line without a value for it
 
 ALL_CODES: tuple[str, ...] = tuple(
     value for name, value in dict(globals()).items() if name.isupper() and isinstance(value, str)

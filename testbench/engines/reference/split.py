@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 from functools import cached_property
 
+from testbench.engines.reference import ngap, psad
 from testbench.engines.reference import refusals as R
 from testbench.engines.reference.model import InvoiceRequest, Line
 from testbench.engines.reference.money import ZERO, fmt, fmt_rate, round_cents
@@ -37,6 +38,8 @@ class LineResult:
     amc: Decimal
     depassement: Decimal
     patient: Decimal
+    state: Decimal = ZERO  # AME: the part the State funds (docs/reference-engine.md, « AME »)
+    prestation_type: str = ""  # LPP: achat, location, service... ("" for NGAP)
 
     @property
     def prestation(self) -> str:
@@ -66,8 +69,10 @@ class LineResult:
             "amc": fmt(self.amc),
             "patient": fmt(self.patient),
             "depassement": fmt(self.depassement),
+            "state": fmt(self.state),
             "exo": self.decision.exo,
             "rule": self.decision.rule,
+            "prestation_type": self.prestation_type,
         }
 
 
@@ -97,13 +102,28 @@ class InvoiceComputation:
         t = self.totals
         due_amo = t["amo"] if self.tiers_payant in ("amo", "amo+amc") else ZERO
         due_amc = t["amc"] if self.tiers_payant == "amo+amc" else ZERO
+        due_state = t["state"] if self.tiers_payant != "none" else ZERO  # AME: the State's part, paid by the caisse
         return {
             "mode": self.tiers_payant,
             "requested": self.request.tiers_payant,
             "drg": DRG_CODES[self.tiers_payant],
             "due_from_amo": fmt(due_amo),
             "due_from_amc": fmt(due_amc),
-            "due_from_patient": fmt(t["billed"] - due_amo - due_amc),
+            "due_from_state": fmt(due_state),
+            "due_from_patient": fmt(t["billed"] - due_amo - due_amc - due_state),
+        }
+
+    def amc_dict(self) -> dict[str, str]:
+        """How the complementary part travels (docs/reference-engine.md, « AMC »)."""
+        amc = self.request.amc
+        kind = amc.type if amc is not None else ""
+        return {
+            "payer": self.amc_payer,
+            "type": kind,
+            "number": amc.number if amc is not None else "",
+            "contract_type": "89" if kind == "c2s" else "",  # C2S in facturation unique (FIDES-TF 02117)
+            "flow": "dre" if kind == "dre" else ("fse" if self.amc_payer else ""),
+            "top_eclatement": "F" if kind == "tiers-payant-integral" else "",  # FIDES-TF 0295
         }
 
 
@@ -132,7 +152,8 @@ def _resolve_tariff(line: Line, when: date, tables: Tables) -> tuple[TariffEntry
     plv = line.plv if line.plv is not None else entry.plv
     if plv is not None and plv <= 0:
         plv = None
-    return entry, entry.tariff, plv
+    tariff = ngap.value(line, entry) if line.nomenclature == "NGAP" else entry.tariff
+    return entry, tariff, plv
 
 
 def _check_rights(req: InvoiceRequest, when: date, line: Line) -> None:
@@ -184,9 +205,11 @@ def _withholdings(req: InvoiceRequest, lines: list[LineResult], tables: Tables) 
 
 def compute_invoice(req: InvoiceRequest, tables: Tables) -> InvoiceComputation:
     """Split an invoice; raises EngineRefusal (stable code) on the first rule it breaks."""
+    psad.check_invoice(req, tables)
     cov = req.beneficiary.coverage.at(req.care_date)
     mode = req.rounding
-    tiers = "amo+amc" if cov.c2s else req.tiers_payant  # C2S: tiers payant intégral (DRG 36)
+    routed = req.amc is not None and bool(req.amc.type)  # AMC tiers payant intégral, DRE, C2S by an OC
+    tiers = "amo+amc" if cov.c2s or routed else req.tiers_payant  # C2S: tiers payant intégral (DRG 36)
     if tiers == "amo+amc" and req.amc is None and not cov.c2s:
         raise R.refuse(R.AMC_REQUIRED, "tiers payant AMO+AMC sans contrat AMC")
     amc_payer = "c2s" if cov.c2s else ("amc" if req.amc is not None and not cov.ame else "")
@@ -196,6 +219,10 @@ def compute_invoice(req: InvoiceRequest, tables: Tables) -> InvoiceComputation:
         when = line.date or req.care_date
         _check_rights(req, when, line)
         entry, tariff, plv = _resolve_tariff(line, when, tables)
+        kind = ""
+        if line.nomenclature == "LPP":
+            kind = psad.prestation_type(line, entry)
+            psad.check_lpp_line(req, line, entry)
         unit_price = line.unit_price if line.unit_price is not None else tariff
         if unit_price < 0 or tariff < 0:
             raise R.refuse(R.INVALID_REQUEST, f"ligne {line.index + 1}: montant négatif", line=line.index)
@@ -230,6 +257,7 @@ def compute_invoice(req: InvoiceRequest, tables: Tables) -> InvoiceComputation:
                 regime_local = amo - round_cents(base * standard / HUNDRED, mode)
         tm = base - amo
         amc = ZERO
+        state = base if decision.rule == "ame" else ZERO  # AME: 100 % of the BR, funded by the State
         if amc_payer == "c2s":
             amc = tm  # the C2S manager pays the ticket modérateur
         elif amc_payer == "amc" and req.amc is not None:
@@ -255,9 +283,13 @@ def compute_invoice(req: InvoiceRequest, tables: Tables) -> InvoiceComputation:
                 tm=tm,
                 amc=amc,
                 depassement=depassement,
-                patient=billed - amo - amc,
+                patient=billed - amo - amc - state,
+                state=state,
+                prestation_type=kind,
             )
         )
+    ngap.check_session([(r.line, r.when, r.entry) for r in results])
+    psad.check_breaks(req, [r.when for r in results], [r.decision.exo for r in results])
     totals = {
         "billed": sum((r.billed for r in results), ZERO),
         "base": sum((r.base for r in results), ZERO),
@@ -266,6 +298,7 @@ def compute_invoice(req: InvoiceRequest, tables: Tables) -> InvoiceComputation:
         "patient": sum((r.patient for r in results), ZERO),
         "depassement": sum((r.depassement for r in results), ZERO),
         "tm": sum((r.tm for r in results), ZERO),
+        "state": sum((r.state for r in results), ZERO),
     }
     exos = {r.decision.exo for r in results}
     return InvoiceComputation(

@@ -40,6 +40,14 @@ class TariffEntry:
     lpp_type: str = ""  # A/L/S/V/R/E for LPP
     franchise: bool = False  # an act that bears the franchise médicale (auxiliaries)
     pf: bool = False  # an act that bears the participation forfaitaire (physicians, biology, radiology)
+    #: LPP: the rental-duration code of the forfait (hebdomadaire, mensuel, journalier), "" when not a rental
+    rental_code: str = ""
+    #: LPP: the cumulative rental weeks this code covers, (first, last); last None = no end
+    rental_weeks: tuple[int, int | None] | None = None
+    travel: bool = False  # NGAP: a travel allowance (IFD, IK), not an act
+    majoration: str = ""  # NGAP: a majoration that follows its act ("acte-unique", "coordination")
+    #: NGAP: values other than the métropole one, by variant ("dom", "montagne", "dom+pied-ski"...)
+    variants: dict[str, Decimal] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -90,6 +98,7 @@ class Tables:
     rates: dict[tuple[str, str], _Periods] = field(default_factory=dict)
     withholdings: dict[str, _Periods] = field(default_factory=dict)
     ps_categories: dict[str, str] = field(default_factory=dict)  # ps_category -> default rate category
+    regimes: dict[str, str] = field(default_factory=dict)  # code grand régime -> label; empty = not checked
     description: str = ""
 
     def add_tariff(self, entry: TariffEntry) -> None:
@@ -130,7 +139,11 @@ class Tables:
     def from_dict(cls, data: dict[str, Any]) -> Tables:
         if data.get("format") != TABLES_FORMAT:
             raise ValueError(f"unknown tables format {data.get('format')!r} (expected {TABLES_FORMAT})")
-        tables = cls(ps_categories=dict(data.get("ps_categories", {})), description=data.get("description", ""))
+        tables = cls(
+            ps_categories=dict(data.get("ps_categories", {})),
+            regimes=dict(data.get("regimes", {})),
+            description=data.get("description", ""),
+        )
         for row in data.get("lpp", []):
             tables.add_tariff(
                 TariffEntry(
@@ -144,6 +157,8 @@ class Tables:
                     label=row.get("label", ""),
                     prestation=row.get("prestation", ""),
                     lpp_type=row.get("type", ""),
+                    rental_code=row.get("rental_code", ""),
+                    rental_weeks=_weeks(row.get("rental_weeks")),
                 )
             )
         for row in data.get("ngap", []):
@@ -159,6 +174,9 @@ class Tables:
                     prestation=row.get("prestation", row["code"]),
                     franchise=bool(row.get("franchise", False)),
                     pf=bool(row.get("pf", False)),
+                    travel=bool(row.get("travel", False)),
+                    majoration=row.get("majoration", ""),
+                    variants={k: parse_decimal(v) for k, v in row.get("variants", {}).items()},
                 )
             )
         for row in data.get("rates", []):
@@ -191,6 +209,13 @@ class Tables:
 
 def _d(value: str | None) -> date:
     return date.fromisoformat(value) if value else FAR_FUTURE
+
+
+def _weeks(value: Any) -> tuple[int, int | None] | None:
+    if value is None:
+        return None
+    first, last = value
+    return int(first), (int(last) if last is not None else None)
 
 
 def _plv(value: Any) -> Decimal | None:

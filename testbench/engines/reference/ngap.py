@@ -1,0 +1,79 @@
+"""NGAP rules of a nurse's invoice: the letter key's value (DOM, IK zone), majorations that follow their
+act, travel allowances that go with a visit. Sources: docs/reference-engine.md, « NGAP rules »."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from testbench.engines.reference import refusals as R
+from testbench.engines.reference.model import Line
+from testbench.engines.reference.tables import TariffEntry
+
+
+def value(line: Line, entry: TariffEntry) -> Decimal:
+    """The letter key's value for this line: métropole, DOM, and for IK the zone (plaine, montagne, pied-ski)."""
+    zone = line.travel if line.travel and line.travel != "plaine" else ""
+    if line.travel and (not entry.travel or (zone and zone not in entry.variants)):
+        raise R.refuse(
+            R.TRAVEL_ZONE_NOT_APPLICABLE,
+            f"ligne {line.index + 1}: zone de déplacement {line.travel} sans valeur pour {line.code}",
+            line=line.index,
+            code=line.code,
+        )
+    key = "+".join(part for part in ("dom" if line.dom else "", zone) if part)
+    if not key:
+        return entry.tariff
+    # a DOM line of a key without a published DOM value keeps the métropole value (MAU, MCI, DI)
+    return entry.variants.get(key, entry.variants.get(zone, entry.tariff))
+
+
+def _is_act(entry: TariffEntry | None) -> bool:
+    return entry is not None and not entry.majoration and not entry.travel
+
+
+def check_session(lines: list[tuple[Line, date, TariffEntry | None]]) -> None:
+    """Majorations follow an act of the same day (RG_MF620 CP01); MAU goes with a single act; a travel
+    allowance goes with something done at the patient's home that day."""
+    for line, when, entry in lines:
+        if entry is None or line.nomenclature != "NGAP":
+            continue
+        if entry.majoration:
+            acts = [
+                (other, other_when, other_entry)
+                for other, other_when, other_entry in lines[: line.index]
+                if other.nomenclature == "NGAP" and _is_act(other_entry) and other_when == when
+            ]
+            if line.majoration_of is not None:
+                acts = [act for act in acts if act[0].index == line.majoration_of - 1]
+            if not acts:
+                raise R.refuse(
+                    R.MAJORATION_WITHOUT_ACT,
+                    f"ligne {line.index + 1}: majoration {line.code} sans acte qui la précède le même jour",
+                    line=line.index,
+                    code=line.code,
+                )
+            if entry.majoration == "acte-unique":
+                same_day = sum(
+                    other.quantity
+                    for other, other_when, other_entry in lines
+                    if other.nomenclature == "NGAP" and _is_act(other_entry) and other_when == when
+                )
+                if same_day != 1:
+                    raise R.refuse(
+                        R.MAJORATION_NOT_APPLICABLE,
+                        f"ligne {line.index + 1}: {line.code} (acte unique) avec {same_day} actes le même jour",
+                        line=line.index,
+                        acts=same_day,
+                    )
+        elif entry.travel and not any(
+            other_when == when and not (other_entry is not None and other_entry.travel)
+            for other, other_when, other_entry in lines
+            if other is not line
+        ):
+            raise R.refuse(
+                R.TRAVEL_WITHOUT_ACT,
+                f"ligne {line.index + 1}: indemnité {line.code} sans soin le même jour",
+                line=line.index,
+                code=line.code,
+            )

@@ -1,0 +1,240 @@
+"""Invoice rules of the PSAD/MAD scope: what refuses an invoice before or after its split.
+
+Régime, billing delay, prescription, AT/MP reference, AMC routing, LPP line data (prestation type,
+rental period and duration code, supplier SIRET, accord préalable) and the invoice breaks (nature
+d'assurance, prescriber, exoneration). Each rule and its source: docs/reference-engine.md, « PSAD/MAD
+rules ». Pure functions of the parsed request and the tables; request shapes are checked in ``model``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from testbench.engines.reference import refusals as R
+from testbench.engines.reference.model import PRESTATIONS, InvoiceRequest, Line
+from testbench.engines.reference.rates import nature_of
+from testbench.engines.reference.tables import Tables, TariffEntry
+
+#: LPP type letter of the table (NT_LPP.LPP_PRS_TYP) -> the line's prestation type
+LPP_TYPES = {"A": "achat", "E": "entretien", "L": "location", "R": "reparation", "S": "service", "V": "livraison"}
+#: AMC routings that need the organisation's number (docs/reference-engine.md, « AMC »)
+NUMBERED_AMC = ("tiers-payant-integral", "dre", "c2s")
+
+
+def _care_dates(req: InvoiceRequest) -> list[date]:
+    return [line.date or req.care_date for line in req.lines]
+
+
+def one_year_after(day: date) -> date:
+    """The same day one year later (29 February → 28 February)."""
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return day.replace(year=day.year + 1, day=28)
+
+
+def check_invoice(req: InvoiceRequest, tables: Tables) -> None:
+    """Invoice-level rules, before any line is priced."""
+    regime = req.beneficiary.regime
+    if tables.regimes and regime not in tables.regimes:
+        raise R.refuse(R.UNKNOWN_REGIME, f"régime {regime} inconnu", regime=regime)
+    dates = _care_dates(req)
+    first, last, billed = min(dates), max(dates), req.billed_on
+    if billed < last:
+        raise R.refuse(
+            R.BILLING_BEFORE_CARE,
+            f"facture du {billed.isoformat()} avant les soins du {last.isoformat()}",
+            billing_date=billed.isoformat(),
+            date=last.isoformat(),
+        )
+    if billed >= one_year_after(first):
+        raise R.refuse(
+            R.BILLING_DELAY_EXCEEDED,
+            f"soins du {first.isoformat()} facturés le {billed.isoformat()} : délai d'un an dépassé",
+            billing_date=billed.isoformat(),
+            date=first.isoformat(),
+        )
+    _check_prescription(req, first)
+    _check_at_mp(req, first)
+    _check_amc(req)
+
+
+def _valid_prescriber(ident: str) -> bool:
+    """RPPS (11 digits, B2 type 3E) or Assurance Maladie number (9 digits, B2 type 4)."""
+    return ident.isdigit() and len(ident) in (9, 11)
+
+
+def _check_prescription(req: InvoiceRequest, first: date) -> None:
+    prescribers = [line.prescriber for line in req.lines if line.prescriber]
+    p = req.prescribed
+    if p is not None and p.prescriber:
+        prescribers.insert(0, p.prescriber)
+    for ident in prescribers:
+        if not _valid_prescriber(ident):
+            raise R.refuse(
+                R.PRESCRIBER_INVALID,
+                f"prescripteur {ident} : RPPS (11 chiffres) ou numéro AM (9 chiffres) attendu",
+                prescriber=ident,
+            )
+    if p is None:
+        return
+    if (p.number or p.eprescription_id) and not (p.prescriber and p.date):
+        raise R.refuse(R.PRESCRIPTION_INCOMPLETE, "prescription sans prescripteur ou sans date")
+    if p.date is not None and p.date > first:
+        raise R.refuse(
+            R.PRESCRIPTION_AFTER_CARE,
+            f"prescription du {p.date.isoformat()} postérieure aux soins du {first.isoformat()}",
+            prescription_date=p.date.isoformat(),
+            date=first.isoformat(),
+        )
+
+
+def _check_at_mp(req: InvoiceRequest, first: date) -> None:
+    """Nature 41 names its accident: B2 zone 0286 holds the AT number or the AT date."""
+    cov = req.beneficiary.coverage
+    if not cov.at(req.care_date).at_mp:
+        return
+    at_date = req.at_date or cov.periods.get("at_mp", (None, None))[0]
+    if not req.at_number and at_date is None:
+        raise R.refuse(R.ATMP_NUMBER_MISSING, "facture AT/MP sans numéro ni date d'accident")
+    if at_date is not None and at_date > first:
+        raise R.refuse(
+            R.ATMP_DATE_AFTER_CARE,
+            f"accident du {at_date.isoformat()} postérieur aux soins du {first.isoformat()}",
+            at_date=at_date.isoformat(),
+        )
+
+
+def _check_amc(req: InvoiceRequest) -> None:
+    amc = req.amc
+    if amc is None or not amc.type:
+        return
+    if amc.type in NUMBERED_AMC and not amc.number:
+        raise R.refuse(R.AMC_NUMBER_MISSING, f"AMC {amc.type} sans numéro d'organisme", amc_type=amc.type)
+    if amc.type == "c2s" and not req.beneficiary.coverage.at(req.care_date).c2s:
+        raise R.refuse(R.C2S_NOT_IN_RIGHTS, "contrat C2S sans droits C2S du bénéficiaire")
+
+
+def prestation_type(line: Line, entry: TariffEntry | None) -> str:
+    """The line's prestation type: as declared, else the table's; a declared type must match the table's."""
+    expected = LPP_TYPES.get(entry.lpp_type, "") if entry is not None else ""
+    declared = line.prestation or ""
+    if declared and expected and declared != expected:
+        raise R.refuse(
+            R.PRESTATION_TYPE_MISMATCH,
+            f"ligne {line.index + 1}: {line.code} est un code de type {expected}, pas {declared}",
+            line=line.index,
+            expected=expected,
+            declared=declared,
+        )
+    return declared or expected
+
+
+def prestation_code(kind: str) -> str:
+    return PRESTATIONS.get(kind, "")
+
+
+def check_lpp_line(req: InvoiceRequest, line: Line, entry: TariffEntry | None) -> None:
+    """Accord préalable, supplier SIRET, rental period and duration code of one LPP line."""
+    if line.accord_prealable and not req.accord_prealable:
+        raise R.refuse(
+            R.ACCORD_PREALABLE_MISSING,
+            f"ligne {line.index + 1}: {line.code} demande un accord préalable",
+            line=line.index,
+            code=line.code,
+        )
+    if line.supplier_siret and not _luhn(line.supplier_siret):
+        raise R.refuse(
+            R.SUPPLIER_SIRET_INVALID,
+            f"ligne {line.index + 1}: SIRET {line.supplier_siret} (clé de contrôle fausse)",
+            line=line.index,
+        )
+    if line.rental_start or line.rental_end:
+        _check_rental(line, entry)
+
+
+def _luhn(digits: str) -> bool:
+    """The SIRET key (INSEE): the Luhn sum of the 14 digits is a multiple of 10."""
+    total = 0
+    for i, char in enumerate(reversed(digits)):
+        n = int(char) * (2 if i % 2 else 1)
+        total += n - 9 if n > 9 else n
+    return total % 10 == 0
+
+
+def _periods(start: date, end: date, code: str) -> int:
+    """How many rental periods [start, end] holds: started weeks, started months, days."""
+    days = (end - start).days + 1
+    if code == "hebdomadaire":
+        return -(-days // 7)
+    if code == "mensuel":
+        months = (end.year - start.year) * 12 + end.month - start.month
+        return months + (1 if end.day >= start.day else 0)
+    return days
+
+
+def _rental_refusal(line: Line, message: str, **details: object) -> Exception:
+    return R.refuse(R.RENTAL_PERIOD_INVALID, f"ligne {line.index + 1}: {message}", line=line.index, **details)
+
+
+def _check_rental(line: Line, entry: TariffEntry | None) -> None:
+    start, end = line.rental_start, line.rental_end
+    if start is None or end is None:
+        raise _rental_refusal(line, "période de location sans début ou sans fin")
+    if end < start:
+        raise _rental_refusal(line, f"fin de location {end.isoformat()} avant son début {start.isoformat()}")
+    code = line.rental_code or (entry.rental_code if entry is not None else "")
+    if code:
+        count = _periods(start, end, code)
+        if count != line.quantity:
+            raise _rental_refusal(
+                line, f"quantité {line.quantity} pour {count} période(s) {code}", expected=str(count), code=code
+            )
+    since = line.rental_since or start
+    if since > start:
+        raise _rental_refusal(line, f"location commencée le {since.isoformat()}, après la période facturée")
+    band = entry.rental_weeks if entry is not None else None
+    if band is None:
+        return
+    first_week = (start - since).days // 7 + 1
+    last_week = (end - since).days // 7 + 1
+    low, high = band
+    if first_week < low or (high is not None and last_week > high):
+        limit = f"{low}–{high}" if high is not None else f"{low} et plus"
+        raise R.refuse(
+            R.RENTAL_CODE_MISMATCH,
+            f"ligne {line.index + 1}: semaines {first_week}–{last_week} de location, {line.code} couvre {limit}",
+            line=line.index,
+            first_week=first_week,
+            last_week=last_week,
+        )
+
+
+def check_breaks(req: InvoiceRequest, when: list[date], exos: list[str]) -> None:
+    """One invoice = one nature d'assurance, one prescriber, one exoneration (ALD lines aside)."""
+    cov = req.beneficiary.coverage
+    natures = {nature_of(cov.at(day)) for day in when}
+    if len(natures) > 1:
+        raise R.refuse(
+            R.MIXED_INSURANCE_NATURES,
+            f"natures d'assurance différentes sur une facture : {', '.join(sorted(natures))}",
+            natures=sorted(natures),
+        )
+    default = req.prescribed.prescriber if req.prescribed is not None else None
+    prescribers = {line.prescriber or default for line in req.lines} - {None}
+    if len(prescribers) > 1:
+        raise R.refuse(
+            R.INVOICE_BREAK_REQUIRED,
+            f"prescripteurs différents sur une facture : {', '.join(sorted(str(p) for p in prescribers))}",
+            criterion="prescripteur",
+        )
+    codes = set(exos) - {"4"}  # ALD lines (code 4) sit beside the others (ordonnance bizone, RG_VF653)
+    if len(codes) > 1:
+        raise R.refuse(
+            R.INVOICE_BREAK_REQUIRED,
+            f"exonérations différentes sur une facture : {', '.join(sorted(codes))}",
+            criterion="exoneration",
+        )
+
+
+__all__ = ["check_breaks", "check_invoice", "check_lpp_line", "one_year_after", "prestation_code", "prestation_type"]
