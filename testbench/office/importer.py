@@ -1,0 +1,685 @@
+"""Office document -> casebook XML, through a mapping (docs/office-import.md).
+
+Rows are grouped into cases (a row with an empty id continues the case above: more invoice lines, steps,
+expectations); each cell is converted as its field wants, and what cannot be is a :class:`Problem` placed
+at its cell. A case with a problem is left out, the others are kept. :func:`write_import` then checks the
+result with the casebook loader — in the folder it is written to, since card profiles are relative to it —
+leaves out the cases the loader refuses (placed at their first row), and writes the file atomically.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from testbench.casebook.model import Domain, Mode
+from testbench.domain.vocabulary import ACTIONS, OBSERVATION_ROOTS, REFUSAL_CODES
+from testbench.i18n import translator
+from testbench.office import convert
+from testbench.office.mapping import FIELDS, IDENTITY_FIELDS, REQUIRED_COLUMNS, CellRef, ExpectSpec, Mapping, StepSpec
+from testbench.office.problems import OfficeError, Problem
+from testbench.office.tables import Cell, Place, Table, read_table
+
+__all__ = ["ImportResult", "OfficeError", "Problem", "import_document", "write_import"]
+
+NS = "urn:testbench:casebook:1"
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:\-]{0,79}")
+_PARAMS = re.compile(r"^(?P<phrase>.*?)\s*\((?P<params>[^()]*)\)\s*$")
+_WORDS = re.compile(r"[\s,;]+")
+_PATH_LIKE = re.compile(r"[a-z_]+(\.[A-Za-z0-9_\[\]]+)+")
+#: Line attributes -> their ``<line>`` attribute name (``line-date`` is the line's ``date``).
+_LINE_ATTRS = {"line-date": "date"}
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    xml: bytes
+    cases: list[str]  # ids of the cases in ``xml``, in document order
+    problems: list[Problem]
+    left_out: list[str] = field(default_factory=list)  # ids of the cases left out because of a problem
+    rows: dict[str, Place] = field(default_factory=dict)  # case id -> place of its first row
+    copied: list[Path] = field(default_factory=list)  # card profiles copied beside the written casebook
+
+
+@dataclass
+class _Case:
+    id: str
+    cells: list[dict[str, Cell]]  # one dict per row: field -> cell
+    problems: list[Problem] = field(default_factory=list)
+
+
+def import_document(document: Path, mapping: Mapping) -> ImportResult:
+    """Convert ``document`` into casebook XML (not yet checked by the loader; see :func:`write_import`).
+
+    Card profiles stay as the fixtures file writes them. :class:`OfficeError` when the document cannot be
+    read or lacks a column the mapping requires.
+    """
+    table = read_table(document, mapping)
+    return _Importer(table, mapping).run()
+
+
+def write_import(document: Path, mapping: Mapping, out: Path) -> ImportResult:
+    """Import ``document`` into ``out``: checked by the loader, refused cases left out, written atomically.
+
+    Card profiles the fixtures name are written relative to ``out``'s folder; one that is not under it is
+    copied into ``cards/`` there (never over a different file). Nothing is written when no case is left or
+    the casebook itself (identity, fixtures) does not validate: :class:`OfficeError`.
+    """
+    table = read_table(document, mapping)
+    out = Path(out)
+    folder = out.resolve().parent
+    importer = _Importer(table, mapping, folder)
+    result = importer.run()
+    problems, left_out, dropped = list(result.problems), list(result.left_out), set[str]()
+    try:
+        for _attempt in range(3):
+            if not result.cases:
+                raise OfficeError([*problems, Problem.of(mapping.path, "aucun cas importable : rien n'est écrit")])
+            refused = _check(result.xml, folder, mapping)
+            if not refused:
+                _atomic_write(out, result.xml)
+                return ImportResult(result.xml, result.cases, problems, left_out, result.rows, list(importer.copied))
+            for case_id, messages in refused.items():
+                dropped.add(case_id)
+                left_out.append(case_id)
+                place = result.rows.get(case_id)
+                for french, english in messages:
+                    problems.append(
+                        _composed(
+                            place or mapping.path, "cas {case} laissé de côté : {reason}", case_id, french, english
+                        )
+                    )
+            result = importer.render(exclude=dropped)
+        raise OfficeError(
+            [*problems, Problem.of(mapping.path, "le cahier produit ne se valide pas : rien n'est écrit")]
+        )
+    except OfficeError:
+        importer.undo_copies()
+        raise
+
+
+def _check(xml: bytes, folder: Path, mapping: Mapping) -> dict[str, list[tuple[str, str]]]:
+    """Load ``xml`` from a temporary file in ``folder``: case id -> the loader's problems (French, English).
+
+    A problem outside every case (identity, fixtures) cannot be left out: :class:`OfficeError`.
+    """
+    from testbench.casebook.loader import check_casebook
+
+    tree = etree.fromstring(xml)
+    spans: list[tuple[int, str]] = [(el.sourceline or 0, el.get("id", "")) for el in tree.iter(f"{{{NS}}}case")]
+    handle, name = tempfile.mkstemp(prefix=".import-", suffix=".xml", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(xml)
+        _casebook, problems = check_casebook(Path(name))
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+    refused: dict[str, list[tuple[str, str]]] = {}
+    outside: list[Problem] = []
+    for problem in problems:
+        line = problem.source.line or 0
+        owner = None
+        for start, case_id in spans:
+            if start <= line:
+                owner = case_id
+        english = problem.english or translator("en")(problem.message)
+        if owner is None:
+            outside.append(_composed(mapping.path, "cahier produit invalide : {reason}", "", problem.message, english))
+        else:
+            refused.setdefault(owner, []).append((problem.message, english))
+    if outside:
+        raise OfficeError(outside)
+    return refused
+
+
+def _composed(place: object, template: str, case: str, french: str, english: str) -> Problem:
+    """A problem around a message the loader already worded in both languages."""
+    fr, en = translator("fr")(template), translator("en")(template)
+    where_fr = place.text("fr") if isinstance(place, Place) else str(place)
+    where_en = place.text("en") if isinstance(place, Place) else None
+    return Problem(where_fr, fr.format(case=case, reason=french), where_en, en.format(case=case, reason=english))
+
+
+def _atomic_write(out: Path, data: bytes) -> None:
+    handle, name = tempfile.mkstemp(prefix=".import-", suffix=".xml", dir=out.resolve().parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(name, out)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+        raise
+
+
+class _Importer:
+    """One document's conversion: rows -> cases -> XML, problems collected on the way."""
+
+    def __init__(self, table: Table, mapping: Mapping, folder: Path | None = None) -> None:
+        self.table = table
+        self.mapping = mapping
+        self.folder = folder
+        self.problems: list[Problem] = []
+        self.copied: list[Path] = []
+        self.columns: dict[str, int] = {}
+        self.cases: list[_Case] = []
+        self.built: dict[str, etree._Element] = {}
+        self.fixtures: etree._Element | None = None
+
+    # ----- rows -> cases
+    def run(self) -> ImportResult:
+        self._locate_columns()
+        self._group()
+        self.fixtures = self._fixtures()
+        for case in self.cases:
+            element = _CaseBuilder(self, case).build()
+            if case.problems:
+                self.problems.extend(case.problems)
+            elif element is not None:
+                self.built[case.id] = element
+        return self.render()
+
+    def _locate_columns(self) -> None:
+        missing: list[Problem] = []
+        header_place = self.table.place(self.table.header_row)
+        for name, spec in self.mapping.columns.items():
+            col = self.table.column(spec)
+            if col is None:
+                problem = Problem.of(
+                    header_place, "colonne « {column} » (champ {field}) absente de l'en-tête", column=spec, field=name
+                )
+                (missing if name in REQUIRED_COLUMNS else self.problems).append(problem)
+            else:
+                self.columns[name] = col
+        if missing:
+            raise OfficeError(missing + self.problems)
+
+    def _group(self) -> None:
+        seen: dict[str, str] = {}
+        current: _Case | None = None
+        id_col = self.columns["id"]
+        for row in self.table.rows:
+            cells = {name: row[col - 1] for name, col in self.columns.items() if col <= len(row)}
+            id_cell = row[id_col - 1]
+            case_id = id_cell.text.strip()
+            if not case_id:
+                if current is None:
+                    self.problems.append(
+                        Problem.of(id_cell.place, "ligne sans identifiant de cas avant le premier cas")
+                    )
+                else:
+                    current.cells.append(cells)
+                continue
+            if case_id in seen:
+                self.problems.append(
+                    Problem.of(
+                        id_cell.place,
+                        "identifiant « {id} » en double (déjà en {place})",
+                        id=case_id,
+                        place=seen[case_id],
+                    )
+                )
+                current = _Case(case_id, [cells])  # its rows are read, then dropped
+                continue
+            seen[case_id] = str(id_cell.place)
+            current = _Case(case_id, [cells])
+            if not _ID.fullmatch(case_id):
+                current.problems.append(
+                    Problem.of(
+                        id_cell.place, "identifiant de cas invalide « {id} » (lettres, chiffres, . _ : -)", id=case_id
+                    )
+                )
+            self.cases.append(current)
+
+    # ----- fixtures and identity
+    def _fixtures(self) -> etree._Element | None:
+        path = self.mapping.fixtures
+        if path is None:
+            return None
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, remove_comments=False)
+        try:
+            root = etree.parse(str(path), parser).getroot()
+        except (OSError, etree.XMLSyntaxError) as exc:
+            raise OfficeError([Problem.of(path, "fichier de fixtures illisible : {reason}", reason=str(exc))]) from None
+        if etree.QName(root).localname != "fixtures":
+            raise OfficeError([Problem.of(path, "le fichier de fixtures doit avoir pour racine <fixtures>")])
+        for element in root.iter():
+            if isinstance(element.tag, str):
+                element.tag = f"{{{NS}}}{etree.QName(element).localname}"
+        etree.cleanup_namespaces(root)
+        for card in root.iter(f"{{{NS}}}card"):
+            card.set("profile", self._profile(path, card.get("profile", "")))
+        return root
+
+    def _profile(self, fixtures: Path, profile: str) -> str:
+        """The profile path as the written casebook must name it (copied under ``cards/`` if out of reach)."""
+        if self.folder is None or not profile:
+            return profile
+        source = (fixtures.parent / profile).resolve()
+        relative = Path(os.path.relpath(source, self.folder))
+        if ".." not in relative.parts and not relative.is_absolute():
+            return relative.as_posix()
+        target = self.folder / "cards" / source.name
+        if target.exists():
+            if not source.is_file() or target.read_bytes() != source.read_bytes():
+                raise OfficeError(
+                    [
+                        Problem.of(
+                            fixtures,
+                            "profil de carte « {name} » : un autre fichier existe déjà en {target}",
+                            name=profile,
+                            target=target,
+                        )
+                    ]
+                )
+        elif source.is_file():
+            target.parent.mkdir(exist_ok=True)
+            shutil.copyfile(source, target)
+            self.copied.append(target)
+        return f"cards/{source.name}"
+
+    def undo_copies(self) -> None:
+        for path in self.copied:
+            with contextlib.suppress(OSError):
+                path.unlink()
+        self.copied.clear()
+
+    def _identity(self) -> etree._Element:
+        element = etree.Element(f"{{{NS}}}identity")
+        for key in IDENTITY_FIELDS:
+            value = self.mapping.identity.get(key, "")
+            if isinstance(value, CellRef):
+                cell = self.table.identity.get(key)
+                text = cell.text.strip() if cell is not None else ""
+                if key == "effective-date" and text:
+                    text = convert.date(text, self.mapping.conversions) or text
+            else:
+                text = value
+            etree.SubElement(element, f"{{{NS}}}{key}").text = text
+        return element
+
+    # ----- XML
+    def render(self, exclude: set[str] | None = None) -> ImportResult:
+        exclude = exclude or set()
+        root = etree.Element(f"{{{NS}}}casebook", nsmap={None: NS})
+        root.set("format-version", "1")
+        source = self.mapping.path.name
+        root.append(
+            etree.Comment(
+                f" Cahier importé par testbench import depuis {self.table.name} ({self.table.kind.upper()}) avec "
+                f"{source}. Modifiez le document d'origine puis ré-importez. ".replace("--", "- -")
+            )
+        )
+        root.append(self._identity())
+        if self.fixtures is not None:
+            root.append(self.fixtures)
+        cases = etree.SubElement(root, f"{{{NS}}}cases")
+        ids: list[str] = []
+        rows: dict[str, Place] = {}
+        left_out: list[str] = []
+        for case in self.cases:
+            element = self.built.get(case.id)
+            first = case.cells[0].get("id")
+            if first is not None:
+                rows.setdefault(case.id, first.place)
+            if element is None or case.id in exclude:
+                if case.id not in left_out:
+                    left_out.append(case.id)
+                continue
+            if first is not None:
+                cases.append(etree.Comment(f" {first.place.text('fr')} "))
+            cases.append(element)
+            ids.append(case.id)
+        etree.indent(root, space="  ")
+        xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+        return ImportResult(xml, ids, list(self.problems), left_out, rows, list(self.copied))
+
+
+class _CaseBuilder:
+    """One case's rows -> its ``<case>`` element; every cell that does not read is a placed problem."""
+
+    def __init__(self, importer: _Importer, case: _Case) -> None:
+        self.importer = importer
+        self.mapping = importer.mapping
+        self.case = case
+        self.rows = case.cells
+
+    def problem(self, cell: Cell, template: str, **fields: object) -> None:
+        self.case.problems.append(Problem.of(cell.place, template, **fields))
+
+    def first(self, name: str) -> tuple[str, Cell | None]:
+        """The field's text from the case's first row that gives it, else the mapping's default."""
+        for row in self.rows:
+            cell = row.get(name)
+            if cell is not None and cell.text.strip():
+                return cell.text.strip(), cell
+        return self.mapping.defaults.get(name, "").strip(), None
+
+    def build(self) -> etree._Element | None:
+        for row in self.rows:
+            for name, cell in row.items():
+                if cell.merged and name in FIELDS:
+                    self.problem(cell, "cellules fusionnées dans la zone des cas : une valeur par cellule")
+        if self.case.problems:
+            return None
+        q = f"{{{NS}}}"
+        element = etree.Element(f"{q}case", id=self.case.id)
+        domain = self.choice("domain", [d.value for d in Domain])
+        mode = self.choice("mode", [m.value for m in Mode])
+        if domain:
+            element.set("domain", domain)
+        if mode:
+            element.set("mode", mode)
+        tags = self.words("tags")
+        if tags:
+            element.set("tags", " ".join(tags))
+        requirements = self.words("requirements")
+        if requirements:
+            element.set("requirements", " ".join(requirements))
+        title, title_cell = self.first("title")
+        objective, _ = self.first("objective")
+        comment, _ = self.first("comment")
+        if not title:
+            self.problem(title_cell or self.rows[0]["id"], "titre vide")
+        etree.SubElement(element, f"{q}title").text = title
+        etree.SubElement(element, f"{q}objective").text = objective or title
+        if comment:
+            etree.SubElement(element, f"{q}comment").text = comment
+        cards = self.cards()
+        if cards is not None:
+            element.append(cards)
+        steps, ids = self.steps()
+        element.append(steps)
+        element.append(self.expectations(ids))
+        return None if self.case.problems else element
+
+    # ----- case attributes
+    def choice(self, name: str, allowed: list[str]) -> str:
+        text, cell = self.first(name)
+        if not text:
+            if cell is None and name in ("domain", "mode"):
+                self.problem(self.rows[0]["id"], "champ « {field} » vide et sans valeur par défaut", field=name)
+            return ""
+        value = self.mapping.conversions.synonym(name, text)
+        value = {"sécurisé": "securise", "dégradé": "degrade"}.get(value.casefold(), value)
+        if value not in allowed:
+            where = cell or self.rows[0]["id"]
+            label = {"domain": "domaine", "mode": "mode"}.get(name, name)
+            self.problem(
+                where,
+                "{label} inconnu « {text} » (valeurs : {known})",
+                label=label,
+                text=text,
+                known=", ".join(allowed),
+            )
+            return ""
+        return value
+
+    def words(self, name: str) -> list[str]:
+        text, _ = self.first(name)
+        return [w for w in _WORDS.split(text) if w]
+
+    def split(self, text: str) -> list[str]:
+        parts = [text]
+        for sep in self.mapping.separators:
+            parts = [p for part in parts for p in part.split(sep)]
+        return [p.strip() for p in parts if p.strip()]
+
+    def cards(self) -> etree._Element | None:
+        text, cell = self.first("cards")
+        if not text:
+            return None
+        element = etree.Element(f"{{{NS}}}cards")
+        for item in self.split(text.replace(",", "\n").replace(";", "\n")):
+            slot, sep, ref = item.partition(":")
+            if not sep:
+                slot, sep, ref = item.partition("=")
+            slot = self.mapping.conversions.synonym("slot", slot).casefold()
+            if not sep or slot not in ("cps", "vitale") or not ref.strip():
+                assert cell is not None
+                self.problem(cell, "carte « {item} » : écrire « emplacement : carte » (CPS : cps-psad)", item=item)
+                continue
+            etree.SubElement(element, f"{{{NS}}}card", slot=slot, ref=ref.strip())
+        return element
+
+    # ----- steps
+    def steps(self) -> tuple[etree._Element, dict[str, list[str]]]:
+        """``<steps>`` and action -> the ids of its steps, in order."""
+        element = etree.Element(f"{{{NS}}}steps")
+        ids: dict[str, list[str]] = {}
+        for row in self.rows:
+            cell = row.get("steps")
+            if cell is None:
+                continue
+            for phrase in self.split(cell.text):
+                spec = self.step_spec(phrase, cell)
+                if spec is None:
+                    continue
+                count = sum(len(v) for k, v in ids.items() if k == spec.action)
+                step_id = f"s-{spec.action}" + (f"-{count + 1}" if count else "")
+                ids.setdefault(spec.action, []).append(step_id)
+                step = etree.SubElement(element, f"{{{NS}}}{spec.action}", id=step_id)
+                for key, value in spec.params:
+                    step.set(key, value)
+                if spec.action == "invoice":
+                    self.invoice(step)
+        if not len(element):
+            self.problem(self.rows[0].get("steps") or self.rows[0]["id"], "aucune étape")
+        return element, ids
+
+    def step_spec(self, phrase: str, cell: Cell) -> StepSpec | None:
+        params: list[tuple[str, str]] = []
+        match = _PARAMS.match(phrase)
+        if match:
+            phrase = match.group("phrase")
+            for item in match.group("params").split(","):
+                key, sep, value = item.partition("=")
+                if not sep or not key.strip():
+                    self.problem(cell, "paramètre d'étape illisible « {item} » (écrire nom=valeur)", item=item.strip())
+                    return None
+                params.append((key.strip(), value.strip()))
+        spec = self.mapping.steps.get(phrase.casefold())
+        if spec is None and phrase in ACTIONS:
+            spec = StepSpec(phrase)
+        if spec is None:
+            self.problem(
+                cell,
+                "étape inconnue « {phrase} » : à déclarer dans [steps] du fichier de correspondance",
+                phrase=phrase,
+            )
+            return None
+        merged = dict(spec.params)
+        merged.update(params)
+        return StepSpec(spec.action, tuple(merged.items()))
+
+    def invoice(self, step: etree._Element) -> None:
+        conv = self.mapping.conversions
+        for name in ("patient", "prescription", "care-date", "tiers-payant", "amc", "amc-cap"):
+            text, cell = self.first(name)
+            if not text:
+                continue
+            if name == "care-date":
+                value = convert.date(text, conv)
+                if value is None:
+                    self.bad(cell, "date illisible « {text} »", text)
+                    continue
+            elif name == "amc-cap":
+                value = convert.amount(text)
+                if value is None:
+                    self.bad(cell, "montant illisible « {text} »", text)
+                    continue
+            else:
+                value = conv.synonym(name, text)
+            step.set(name, value)
+        for row in self.rows:
+            if "code" in row and row["code"].text.strip():
+                step.append(self.line(row))
+
+    def bad(self, cell: Cell | None, template: str, text: str) -> None:
+        self.problem(cell or self.rows[0]["id"], template, text=text)
+
+    def line(self, row: dict[str, Cell]) -> etree._Element:
+        conv = self.mapping.conversions
+        element = etree.Element(f"{{{NS}}}line")
+        for name in (
+            "nomenclature",
+            "code",
+            "quantity",
+            "coefficient",
+            "unit-price",
+            "tariff",
+            "plv",
+            "line-date",
+            "ald",
+            "exo",
+        ):
+            cell = row.get(name)
+            text = cell.text.strip() if cell is not None else ""
+            text = text or self.mapping.defaults.get(name, "").strip()
+            if not text:
+                continue
+            value: str | None
+            if name in ("unit-price", "tariff", "coefficient") or (
+                name == "plv" and conv.synonym(name, text) != "none"
+            ):
+                value = convert.amount(text)
+                template = "montant illisible « {text} »"
+            elif name == "quantity":
+                value = convert.integer(text)
+                template = "quantité illisible « {text} » (un entier)"
+            elif name == "line-date":
+                value = convert.date(text, conv)
+                template = "date illisible « {text} »"
+            elif name == "ald":
+                value = convert.boolean(text, conv)
+                template = "oui/non illisible « {text} »"
+            else:
+                value = conv.synonym(name, text)
+                template = ""
+            if value is None:
+                self.bad(cell, template, text)
+                continue
+            element.set(_LINE_ATTRS.get(name, name), value)
+        return element
+
+    # ----- expectations
+    def expectations(self, steps: dict[str, list[str]]) -> etree._Element:
+        element = etree.Element(f"{{{NS}}}expectations")
+        used: set[str] = set()
+        line_index = -1
+        for row in self.rows:
+            has_line = "code" in row and bool(row["code"].text.strip())
+            line_index += 1 if has_line else 0
+            cell = row.get("expected")
+            if cell is not None:
+                for item in self.split(cell.text):
+                    self.value(element, item, cell, steps, used, line_index if has_line else None)
+            refusal = row.get("refusal")
+            if refusal is not None and refusal.text.strip():
+                self.refusal(element, refusal, steps, used)
+        if not len(element):
+            self.problem(self.rows[0].get("expected") or self.rows[0]["id"], "aucun résultat attendu")
+        return element
+
+    def value(
+        self,
+        parent: etree._Element,
+        item: str,
+        cell: Cell,
+        steps: dict[str, list[str]],
+        used: set[str],
+        line: int | None,
+    ) -> None:
+        label, sep, text = item.partition("=")
+        if not sep:
+            label, sep, text = item.rpartition(":")
+        label, text = label.strip(), text.strip()
+        spec = self.mapping.expected.get(label.casefold())
+        if spec is None and _PATH_LIKE.fullmatch(label):
+            spec = ExpectSpec(label, _guess_type(text, self.mapping))
+        if not sep or spec is None:
+            self.problem(
+                cell,
+                "résultat attendu « {item} » : écrire « libellé = valeur », libellé déclaré dans [expected]",
+                item=item,
+            )
+            return
+        path = spec.path
+        if "[i]" in path:
+            if line is None:
+                self.problem(cell, "« {label} » porte sur une ligne de facture : la ligne n'a pas de code", label=label)
+                return
+            path = path.replace("[i]", f"[{line}]")
+        value = self.typed(spec.type, text)
+        if value is None:
+            words = {"decimal": "montant", "integer": "entier", "date": "date", "boolean": "oui/non"}
+            self.problem(cell, "{what} illisible « {text} »", what=words.get(spec.type, spec.type), text=text)
+            return
+        root = path.split(".", 1)[0].split("[", 1)[0]
+        producers = [s for action in OBSERVATION_ROOTS.get(root, ()) for s in steps.get(action, [])]
+        if not producers:
+            self.problem(cell, "« {label} » : aucune étape du cas ne produit « {path} »", label=label, path=path)
+            return
+        ident = _unique("e-" + "-".join(re.findall(r"[A-Za-z0-9_]+", path)), used)
+        attrs = {"id": ident, "step": producers[-1], "path": path, "type": spec.type, "expected": value}
+        if spec.type == "string":
+            del attrs["type"]
+        etree.SubElement(parent, f"{{{NS}}}value", attrs)
+
+    def typed(self, kind: str, text: str) -> str | None:
+        conv = self.mapping.conversions
+        if kind == "decimal":
+            return convert.amount(text)
+        if kind == "integer":
+            return convert.integer(text)
+        if kind == "date":
+            return convert.date(text, conv)
+        if kind == "boolean":
+            return convert.boolean(text, conv)
+        return text
+
+    def refusal(self, parent: etree._Element, cell: Cell, steps: dict[str, list[str]], used: set[str]) -> None:
+        code = self.mapping.conversions.synonym("refusal", cell.text).upper()
+        if code not in REFUSAL_CODES:
+            self.problem(
+                cell,
+                "code de refus inconnu « {code} » (codes : {known})",
+                code=cell.text.strip(),
+                known=", ".join(sorted(REFUSAL_CODES)),
+            )
+            return
+        order = [s for action in ACTIONS for s in steps.get(action, [])]
+        target = steps.get("invoice", order)[-1:] if order else []
+        if not target:
+            self.problem(cell, "refus « {code} » : le cas n'a aucune étape automatique", code=code)
+            return
+        parent.append(etree.Element(f"{{{NS}}}refusal", id=_unique("e-refus", used), step=target[0], code=code))
+
+
+def _guess_type(text: str, mapping: Mapping) -> str:
+    """The type of a value written against a raw path: a number reads as decimal, then a date, a yes/no."""
+    if convert.amount(text) is not None:
+        return "decimal"
+    if convert.date(text, mapping.conversions) is not None:
+        return "date"
+    if convert.boolean(text, mapping.conversions) is not None and not text.strip().isdigit():
+        return "boolean"
+    return "string"
+
+
+def _unique(base: str, used: set[str]) -> str:
+    ident, n = base[:80], 2
+    while ident in used:
+        ident, n = f"{base[:76]}-{n}", n + 1
+    used.add(ident)
+    return ident
