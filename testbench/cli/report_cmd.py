@@ -31,6 +31,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     report.add_argument("--excerpt", type=int, default=40, metavar="N", help="lignes de trace par cas dans la page")
     report.add_argument("--junit", type=Path, metavar="FILE", help="écrire aussi le JUnit XML à cet endroit")
+    report.add_argument(
+        "--plan",
+        type=Path,
+        metavar="PLAN",
+        help="plan d'examen de la page de couverture (défaut : celui de la session)",
+    )
     report.set_defaults(func=cmd_report)
 
 
@@ -38,6 +44,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from testbench.cli.outputs import output_dir_problem, output_file_problem
     from testbench.report.build import BuildOptions, build_report
     from testbench.report.pdf import PdfError
+    from testbench.scope.plan import PlanError
     from testbench.store.connection import SessionError
 
     t = translator(args.lang)  # the core says it in French; each line read in the command's language
@@ -65,6 +72,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         signer=signer,
         pdf=args.pdf,
         progress=lambda stage: print(t("rapport : {stage}…").format(stage=t(stage)), file=sys.stderr),
+        plan=args.plan,
     )
     try:
         result = build_report(args.session, args.output, options)
@@ -74,6 +82,10 @@ def cmd_report(args: argparse.Namespace) -> int:
             write_junit(args.session, args.junit)
     except SessionError as exc:
         print(f"testbench report: {t(str(exc))}", file=sys.stderr)
+        return EXIT_USAGE
+    except PlanError as exc:
+        for line in exc.lines(args.lang):
+            print(f"testbench report: {line}", file=sys.stderr)
         return EXIT_USAGE
     except PdfError as exc:
         print(f"testbench report: {t(str(exc))}", file=sys.stderr)

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from testbench.integrity import manifest
 from testbench.report.content import gather
+from testbench.report.coverage_page import gather_coverage
 from testbench.report.evidence import FOLDER, Evidence
 from testbench.report.html import render_html
 from testbench.report.junit import junit_tree
@@ -53,6 +54,7 @@ class BuildOptions:
     pdf: bool = False
     junit: bool = True
     chromium: str | None = None
+    plan: Path | None = None  # the exam plan of the coverage page; default: the one the session recorded
     progress: Callable[[str], None] | None = None  # told each stage as it starts (the CLI prints it)
 
 
@@ -103,6 +105,9 @@ def build_report(session_path: Path, out_dir: Path, options: BuildOptions | None
     with read_session(session_path) as session:
         gathering = Options(redact=options.redact, excerpt=options.excerpt, signer=signer_info, lang=options.lang)
         content = gather(session, gathering, evidence)
+        coverage = gather_coverage(session, options.plan, content.scrub)
+        if coverage is not None:
+            content.data["coverage"] = coverage
         lap("gather+evidence")
         say("mise en page HTML")
         html = render_html(content, options.lang)

@@ -18,6 +18,7 @@ from testbench.domain.verdict import VERDICT_ORDER
 from testbench.i18n import colon, semicolon, translator
 from testbench.report import assets, svg
 from testbench.report.content import ReportContent
+from testbench.report.coverage_page import CoverageWords
 from testbench.report.labels import NOT_RECORDED, clock_text, final_label, verdict_label
 from testbench.store.annotations import ACTION_FR
 
@@ -121,6 +122,7 @@ def render_html(content: ReportContent, lang: str = "fr", *, for_print: bool = F
         csp=assets.CSP,
         bars=svg.stacked_bars(data["summary"]["by_domain"], vl, t("Verdicts par domaine"), lang),
         timeline=svg.timeline(data["cases"], vl, t("Déroulement de la campagne"), clock_text, lang),
+        cov=CoverageWords(data, t, lang),
     )
 
 

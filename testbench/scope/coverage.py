@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from testbench.domain.verdict import VERDICT_ORDER, Verdict
-from testbench.scope.plan import SERVICE_DOMAINS, ExamPlan, PlanError, PlanProblem, load_plan, recorded_plan
+from testbench.scope.plan import NO_PLAN, SERVICE_DOMAINS, ExamPlan, PlanError, PlanProblem, load_plan, recorded_plan
 from testbench.store.read import CasebookView, CaseView, SessionView, read_session
 
 #: a case's standing for the exam: the first two make it ready
@@ -96,7 +96,10 @@ class RequirementCoverage:
             "source": self.source,
             "in_catalogue": self.in_catalogue,
             "status": self.status,
-            "cases": [{"case_id": c.case_id, "verdict": c.verdict, "status": c.status} for c in self.cases],
+            "cases": [
+                {"plan_id": c.plan_id, "case_id": c.case_id, "verdict": c.verdict, "status": c.status}
+                for c in self.cases
+            ],
         }
 
 
@@ -286,6 +289,3 @@ def session_coverage(session_path: Path, plan_path: Path | None = None) -> Cover
         if plan is None:
             raise PlanError(str(session_path), [PlanProblem(None, NO_PLAN)])
         return compute_coverage(session, plan)
-
-
-NO_PLAN = "aucun plan d'examen : donnez --plan PLAN, ou lancez la campagne avec run --plan PLAN"

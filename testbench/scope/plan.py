@@ -93,6 +93,14 @@ class PlanProblem:
         return f"{place}: {translator(lang)(self.message).format(**self.params)}"
 
 
+def _t(text: str) -> str:
+    """Marks a French message for the catalogue; it is translated when shown (:meth:`PlanProblem.text`)."""
+    return text
+
+
+NO_PLAN = _t("aucun plan d'examen : donnez --plan PLAN, ou lancez la campagne avec run --plan PLAN")
+
+
 class PlanError(Exception):
     """The plan cannot be used; ``problems`` say where and why (``plan.toml:LINE: …``)."""
 
@@ -110,9 +118,11 @@ def load_plan(path: Path) -> ExamPlan:
     try:
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError:
-        raise PlanError(str(path), [PlanProblem(None, "pas du texte UTF-8")]) from None
+        raise PlanError(str(path), [PlanProblem(None, _t("pas du texte UTF-8"))]) from None
     except OSError as exc:
-        raise PlanError(str(path), [PlanProblem(None, "illisible ({reason})", {"reason": os_reason(exc)})]) from None
+        raise PlanError(
+            str(path), [PlanProblem(None, _t("illisible ({reason})"), {"reason": os_reason(exc)})]
+        ) from None
     return parse_plan(text, str(path))
 
 
@@ -126,7 +136,7 @@ def recorded_plan(meta: Mapping[str, str]) -> ExamPlan | None:
         name, text = str(saved["name"]), str(saved["text"])
     except (ValueError, KeyError, TypeError):
         raise PlanError(
-            EXAM_PLAN_META, [PlanProblem(None, "plan d'examen enregistré dans la session illisible")]
+            EXAM_PLAN_META, [PlanProblem(None, _t("plan d'examen enregistré dans la session illisible"))]
         ) from None
     return parse_plan(text, name)
 
@@ -153,7 +163,7 @@ def parse_plan(text: str, name: str) -> ExamPlan:
     except tomllib.TOMLDecodeError as exc:
         match = _TOML_PLACE.search(str(exc))
         line = getattr(exc, "lineno", None) or (int(match.group(1)) if match else None)
-        raise PlanError(name, [PlanProblem(line, "syntaxe TOML invalide")]) from None
+        raise PlanError(name, [PlanProblem(line, _t("syntaxe TOML invalide"))]) from None
     where = _Lines(text)
     problems: list[PlanProblem] = []
 
@@ -161,25 +171,25 @@ def parse_plan(text: str, name: str) -> ExamPlan:
         problems.append(PlanProblem(line, message, params))
 
     if data.get("format") != FORMAT:
-        problem(where.key("format") or 1, 'format attendu : format = "{expected}"', expected=FORMAT)
+        problem(where.key("format") or 1, _t('format attendu : format = "{expected}"'), expected=FORMAT)
     known = {"format", "product", "ps-category", "services", "casebooks", "excluded", "requirements"}
     for key in sorted(set(data) - known):
-        problem(where.key(key) or where.entry(key, 0), "clé inconnue « {key} »", key=key)
+        problem(where.key(key) or where.entry(key, 0), _t("clé inconnue « {key} »"), key=key)
 
     product = data.get("product", {})
     if not isinstance(product, dict):
-        problem(where.key("product"), "[product] doit être une table (name, version)")
+        problem(where.key("product"), _t("[product] doit être une table (name, version)"))
         product = {}
     ps_category = _text(data.get("ps-category", ""))
     services = data.get("services", [])
     if not isinstance(services, list) or not all(isinstance(s, str) for s in services):
-        problem(where.key("services"), "services doit être une liste de noms")
+        problem(where.key("services"), _t("services doit être une liste de noms"))
         services = []
     for service in services:
         if service not in SERVICES:
             problem(
                 where.key("services"),
-                "service inconnu « {service} » (connus : {known})",
+                _t("service inconnu « {service} » (connus : {known})"),
                 service=service,
                 known=", ".join(SERVICES),
             )
@@ -189,25 +199,25 @@ def parse_plan(text: str, name: str) -> ExamPlan:
         line = where.entry("casebooks", i)
         plan_id = _text(entry.get("plan-id"))
         if not plan_id:
-            problem(line, "cahier de tests sans plan-id")
+            problem(line, _t("cahier de tests sans plan-id"))
             continue
         sha = _text(entry.get("sha256")).lower()
         if sha and not _SHA256.fullmatch(sha):
-            problem(line, "sha256 de « {plan_id} » : 64 chiffres hexadécimaux attendus", plan_id=plan_id)
+            problem(line, _t("sha256 de « {plan_id} » : 64 chiffres hexadécimaux attendus"), plan_id=plan_id)
         if any(c.plan_id == plan_id for c in casebooks):
-            problem(line, "cahier de tests « {plan_id} » nommé deux fois", plan_id=plan_id)
+            problem(line, _t("cahier de tests « {plan_id} » nommé deux fois"), plan_id=plan_id)
         casebooks.append(PlannedCasebook(plan_id, _text(entry.get("document-version")), sha, _text(entry.get("path"))))
     if "casebooks" not in data:
-        problem(where.key("format") or 1, "le plan ne nomme aucun cahier de tests ([[casebooks]])")
+        problem(where.key("format") or 1, _t("le plan ne nomme aucun cahier de tests ([[casebooks]])"))
 
     excluded = []
     for i, entry in enumerate(_entries(data, "excluded", where, problem)):
         line = where.entry("excluded", i)
         case, reason = _text(entry.get("case")), _text(entry.get("reason"))
         if not case:
-            problem(line, "exclusion sans cas (case)")
+            problem(line, _t("exclusion sans cas (case)"))
         elif not reason:
-            problem(line, "exclusion de « {case} » sans motif (reason est obligatoire)", case=case)
+            problem(line, _t("exclusion de « {case} » sans motif (reason est obligatoire)"), case=case)
         else:
             excluded.append(Exclusion(case, reason, _text(entry.get("casebook"))))
 
@@ -216,15 +226,15 @@ def parse_plan(text: str, name: str) -> ExamPlan:
         line = where.entry("requirements", i)
         rid = _text(entry.get("id"))
         if not _REQUIREMENT_ID.fullmatch(rid):
-            problem(line, "identifiant d'exigence invalide « {id} »", id=rid)
+            problem(line, _t("identifiant d'exigence invalide « {id} »"), id=rid)
             continue
         service = _text(entry.get("service"))
         if service and service not in SERVICES:
             problem(
-                line, "service inconnu « {service} » (connus : {known})", service=service, known=", ".join(SERVICES)
+                line, _t("service inconnu « {service} » (connus : {known})"), service=service, known=", ".join(SERVICES)
             )
         if any(r.id == rid for r in requirements):
-            problem(line, "exigence « {id} » nommée deux fois", id=rid)
+            problem(line, _t("exigence « {id} » nommée deux fois"), id=rid)
         requirements.append(
             Requirement(rid, _text(entry.get("title")), _text(entry.get("domain")), _text(entry.get("source")), service)
         )
@@ -248,7 +258,7 @@ def parse_plan(text: str, name: str) -> ExamPlan:
 def _entries(data: dict[str, Any], key: str, where: _Lines, problem: Any) -> list[dict[str, Any]]:
     value = data.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-        problem(where.key(key) or where.entry(key, 0), "{key} doit être une liste de tables ([[{key}]])", key=key)
+        problem(where.key(key) or where.entry(key, 0), _t("{key} doit être une liste de tables ([[{key}]])"), key=key)
         return []
     return value
 

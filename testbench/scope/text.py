@@ -10,23 +10,33 @@ from testbench.fmt import yes_no
 from testbench.i18n import colon, translator
 from testbench.scope.coverage import ACCEPTED, NOT_RUN, OPEN, PASSED
 
+
+def _t(text: str) -> str:
+    """Marks a French text for the catalogue; translated where it is shown."""
+    return text
+
+
 STATUS_LABELS = {
-    PASSED: "réussi",
-    ACCEPTED: "accepté en revue",
-    OPEN: "à reprendre",
-    NOT_RUN: "jamais exécuté",
+    PASSED: _t("réussi"),
+    ACCEPTED: _t("accepté en revue"),
+    OPEN: _t("à reprendre"),
+    NOT_RUN: _t("jamais exécuté"),
 }
-REQUIREMENT_LABELS = {"passed": "couverte, réussie", "open": "couverte, à reprendre", "uncovered": "non couverte"}
+REQUIREMENT_LABELS = {
+    "passed": _t("couverte, réussie"),
+    "open": _t("couverte, à reprendre"),
+    "uncovered": _t("non couverte"),
+}
 GAP_TEXTS = {
-    "casebook-missing": "cahier de tests {subject} : absent de la session",
-    "casebook-version": "cahier de tests {subject} : version {found} au lieu de {expected}",
-    "casebook-sha": "cahier de tests {subject} : empreinte {found} au lieu de {expected}",
-    "requirement-uncovered": "exigence {subject} : aucun cas dans le périmètre",
-    "service-uncovered": "service {subject} : aucun cas dans le périmètre",
-    "case-not-run": "cas {subject} : jamais exécuté",
-    "exclusion-unknown": "exclusion de {subject} : aucun cas de ce nom dans les cahiers du plan",
+    "casebook-missing": _t("cahier de tests {subject} : absent de la session"),
+    "casebook-version": _t("cahier de tests {subject} : version {found} au lieu de {expected}"),
+    "casebook-sha": _t("cahier de tests {subject} : empreinte {found} au lieu de {expected}"),
+    "requirement-uncovered": _t("exigence {subject} : aucun cas dans le périmètre"),
+    "service-uncovered": _t("service {subject} : aucun cas dans le périmètre"),
+    "case-not-run": _t("cas {subject} : jamais exécuté"),
+    "exclusion-unknown": _t("exclusion de {subject} : aucun cas de ce nom dans les cahiers du plan"),
 }
-OUT_OF_SCOPE_TEXTS = {"excluded": "exclu : {reason}", "service": "service {reason} non retenu par le plan"}
+OUT_OF_SCOPE_TEXTS = {"excluded": _t("exclu : {reason}"), "service": _t("service {reason} non retenu par le plan")}
 
 
 def verdict_word(verdict: str, t: Callable[[str], str]) -> str:

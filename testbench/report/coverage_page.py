@@ -1,0 +1,69 @@
+"""The report's coverage page: the exam plan's scope read against the session (``testbench.scope``).
+
+The plan is the one given to ``report --plan`` or, without it, the one ``run --plan`` recorded in the
+session; without either the report has no coverage page. The JSON report carries the same data as
+``testbench coverage --format json`` (section ``coverage``); the page's words are the CLI's
+(:mod:`testbench.scope.text`), so both say the same thing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from testbench.report.personal import Scrubber
+from testbench.scope.coverage import compute_coverage, session_plan
+from testbench.scope.text import (
+    OUT_OF_SCOPE_TEXTS,
+    REQUIREMENT_LABELS,
+    STATUS_LABELS,
+    gap_text,
+    readiness_reasons,
+)
+from testbench.store.read import SessionView
+
+
+def gather_coverage(session: SessionView, plan_path: Path | None, scrub: Scrubber | None) -> dict[str, Any] | None:
+    """The ``coverage`` section (``Coverage.as_dict()``; free texts redacted), or None without a plan.
+
+    Raises :class:`testbench.scope.plan.PlanError` when the plan given or recorded cannot be read."""
+    plan = session_plan(session, plan_path)
+    if plan is None:
+        return None
+    data = compute_coverage(session, plan).as_dict()
+    if scrub is not None:
+        plan_data = data["plan"]
+        plan_data["product"] = scrub(plan_data["product"])
+        for case in data["out_of_scope"]:
+            case["reason"] = scrub(case["reason"])
+        for req in data["requirements"]:
+            req["title"] = scrub(req["title"])
+    return data
+
+
+class CoverageWords:
+    """What the page's template asks in words, in the report's language (the CLI's sentences)."""
+
+    def __init__(self, data: Mapping[str, Any], t: Callable[[str], str], lang: str) -> None:
+        self.t = t
+        self.lang = lang
+        self.anchors = {(c["plan_id"], c["key"]["case_id"]): c["anchor"] for c in data.get("cases", ())}
+
+    def status(self, status: str) -> str:
+        return self.t(STATUS_LABELS[status])
+
+    def requirement(self, status: str) -> str:
+        return self.t(REQUIREMENT_LABELS[status])
+
+    def gap(self, gap: Mapping[str, str]) -> str:
+        return gap_text(gap, self.t)
+
+    def out_of_scope(self, case: Mapping[str, str]) -> str:
+        return self.t(OUT_OF_SCOPE_TEXTS[case["why"]]).format(reason=case["reason"])
+
+    def reasons(self, coverage: Mapping[str, Any]) -> list[str]:
+        return readiness_reasons(coverage, self.lang)
+
+    def anchor(self, case: Mapping[str, str]) -> str:
+        return self.anchors.get((case.get("plan_id", ""), case["case_id"]), "")
