@@ -1,0 +1,258 @@
+"""``testbench new case``: a case written from a template per domain, into a casebook that still validates.
+
+Templates are ``templates/<domain>-<mode>.xml``: a ``<case>`` with French instructions in comments and
+``{{name}}`` placeholders for the case id and the fixtures it uses. The fixtures are taken from the
+target casebook (the CPS its cases use most, a patient carried by a Vitale card, a patient without
+card…), so the new case refers only to what the casebook declares. The case is inserted as text
+before ``</cases>``: the rest of the file keeps its bytes, comments and layout. Nothing is written
+unless the result validates (checked on a temporary file beside the target, then renamed over it).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections import Counter
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from lxml import etree
+
+from testbench.casebook.errors import Problem
+from testbench.casebook.loader import check_casebook
+from testbench.casebook.model import Casebook, Domain, Mode, StepKind
+from testbench.casebook.source import make_parser
+from testbench.casebook.vocabulary import DOMAINS, MODE_SPELLINGS
+from testbench.i18n import translator
+from testbench.paths import CARD_PROFILES_DIR
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+#: The skeleton of a new casebook (``-o``): its fixtures are the values a printed case uses too.
+NEW_CASEBOOK = TEMPLATES_DIR / "new-casebook.xml"
+NEW_CASEBOOK_VALUES = {
+    "cps": "cps-psad",
+    "vitale": "vitale-std",
+    "patient-card": "p-std",
+    "rank": "1",
+    "patient": "p-sans-carte",
+    "date": "2026-01-12",
+}
+_PLACEHOLDER = re.compile(r"\{\{([a-z-]+)\}\}")
+_CASE_LINE = re.compile(r"^([ \t]*)<(?:[A-Za-z_][\w.-]*:)?case[\s>]", re.MULTILINE)
+_CASES_END = re.compile(r"</(?:[A-Za-z_][\w.-]*:)?cases\s*>")
+_PROFILE_REF = re.compile(r'profile="cards/([^"]+)"')
+_NO_DOMAIN = "aucun modèle pour le domaine « {domain} » ; modèles : {available}"
+_NO_MODE = "aucun modèle {domain} en mode {mode} ; modèles : {available}"
+
+
+class ScaffoldError(Exception):
+    """A case cannot be written: the French message and its English (``text(lang)``)."""
+
+    def __init__(self, template: str, **fields: object) -> None:
+        self.template, self.fields = template, fields
+        super().__init__(self.text("fr"))
+
+    def text(self, lang: str | None = None) -> str:
+        return translator(lang)(self.template).format(**self.fields)
+
+
+@dataclass(frozen=True)
+class Template:
+    domain: Domain
+    mode: Mode
+    path: Path
+
+    @property
+    def name(self) -> str:
+        return f"{self.domain.value} {self.mode.value}"
+
+    def placeholders(self) -> set[str]:
+        return set(_PLACEHOLDER.findall(self.path.read_text(encoding="utf-8")))
+
+
+def templates() -> tuple[Template, ...]:
+    """Every template shipped, by domain then mode (a file ``<domain>-<mode>.xml``)."""
+    found = []
+    for path in sorted(TEMPLATES_DIR.glob("*.xml")):
+        for domain in DOMAINS.values():
+            rest = path.stem.removeprefix(f"{domain.value}-")
+            if rest != path.stem and rest in {mode.value for mode in Mode}:
+                found.append(Template(domain, Mode(rest), path))
+    return tuple(found)
+
+
+def find_template(domain: str, mode: str | None) -> Template:
+    """The template of ``domain`` (and ``mode``, any accepted spelling; optional when the domain has one)."""
+    available = ", ".join(t.name for t in templates())
+    of_domain = [t for t in templates() if t.domain.value == domain]
+    wanted = MODE_SPELLINGS.get(mode) if mode is not None else None
+    if mode is not None and wanted is None:
+        raise ScaffoldError("mode inconnu « {mode} » ; modèles : {available}", mode=mode, available=available)
+    matching = [t for t in of_domain if wanted is None or t.mode is wanted]
+    if len(matching) == 1:
+        return matching[0]
+    if not of_domain:
+        raise ScaffoldError(_NO_DOMAIN, domain=domain, available=available)
+    if not matching:
+        raise ScaffoldError(_NO_MODE, domain=domain, mode=wanted, available=available)
+    modes = ", ".join(t.mode.value for t in matching)
+    raise ScaffoldError("précisez --mode pour le domaine {domain} : {modes}", domain=domain, modes=modes)
+
+
+def render(template: Template, case_id: str, values: dict[str, str]) -> str:
+    """The template's text with its placeholders filled (``values`` must hold each one it uses)."""
+    filled = {**values, "id": case_id}
+    return _PLACEHOLDER.sub(lambda m: filled[m.group(1)], template.path.read_text(encoding="utf-8"))
+
+
+# -- the fixtures a new case uses -------------------------------------------------------------------
+
+
+def _kind(profile: Path) -> str:
+    """The ``kind`` of a card profile (``cps3``, ``vitale2``…), "" when it cannot be read."""
+    try:
+        return etree.parse(str(profile), make_parser()).getroot().get("kind", "")
+    except (OSError, etree.XMLSyntaxError):
+        return ""
+
+
+def _by_use(casebook: Casebook, slot: str, prefix: str) -> list[str]:
+    """Card fixtures for ``slot``: those the cases put there, most used first, then any of that kind."""
+    used = Counter(req.card for case in casebook.cases for req in case.cards if req.slot == slot)
+    ranked = [card for card, _count in used.most_common() if card in casebook.fixtures.cards]
+    ranked += [
+        card
+        for card, fixture in casebook.fixtures.cards.items()
+        if card not in ranked and _kind(fixture.profile).startswith(prefix)
+    ]
+    return ranked
+
+
+def fixture_values(casebook: Casebook, patient: str | None = None) -> dict[str, str]:
+    """Placeholder values from a casebook's fixtures (``patient`` chosen by the person, else found).
+
+    Only the values the casebook can give are present; :func:`missing` says which a template lacks.
+    """
+    fixtures = casebook.fixtures
+    values: dict[str, str] = {"date": _care_date(casebook)}
+    cps = _by_use(casebook, "cps", "cps")
+    if cps:
+        values["cps"] = cps[0]
+    vitales = _by_use(casebook, "vitale", "vitale")
+    carried = [p for p in fixtures.patients.values() if p.card in vitales]
+    carried.sort(key=lambda p: vitales.index(p.card or ""))
+    without = [p for p in fixtures.patients.values() if p.card is None and "nir" in p.rights]
+    if patient is not None:
+        chosen = fixtures.patients.get(patient)
+        if chosen is None:
+            raise ScaffoldError("patient « {patient} » absent des fixtures du cahier", patient=patient)
+        carried, without = ([chosen], []) if chosen.card else ([], [chosen])
+    if carried:
+        values.update({"patient-card": carried[0].id, "vitale": carried[0].card or "", "rank": str(carried[0].rank)})
+    if without:
+        values["patient"] = without[0].id
+    return values
+
+
+def _care_date(casebook: Casebook) -> str:
+    """The date of care its cases use most (their cards' rights and tariffs hold then), else its effective date."""
+    dates = Counter(
+        str(step.params["care-date"])
+        for case in casebook.cases
+        for step in case.steps
+        if step.kind is StepKind.ACTION and "care-date" in step.params
+    )
+    if not dates:
+        return casebook.identity.effective_date.isoformat()
+    return max(dates, key=lambda day: (dates[day], day))
+
+
+_WHAT = {
+    "cps": "une carte CPS (<card> dont le profil est une CPS)",
+    "vitale": "une carte Vitale portant un patient",
+    "patient-card": "un patient porté par une carte Vitale (<patient card=…>)",
+    "rank": "un patient porté par une carte Vitale (<patient card=…>)",
+    "patient": 'un patient sans carte avec ses droits (<patient> et <right name="nir" …/>)',
+}
+
+
+def missing(template: Template, values: dict[str, str]) -> list[str]:
+    """What the casebook must declare before this template can be used (French; English by translator)."""
+    needed = template.placeholders() - {"id"} - values.keys()
+    return sorted({_WHAT[name] for name in needed})
+
+
+# -- text of the files -----------------------------------------------------------------------------
+
+
+def _indented(block: str, indent: str, newline: str) -> str:
+    lines = block.strip("\n").split("\n")
+    return "".join((indent + line if line.strip() else "") + newline for line in lines)
+
+
+def insert_case(text: str, case_xml: str) -> str:
+    """``text`` (a casebook) with ``case_xml`` inserted before ``</cases>``, indented as its cases are."""
+    ends = list(_CASES_END.finditer(text))
+    if not ends:
+        raise ScaffoldError("pas de </cases> dans le cahier : le cas ne peut pas y être ajouté")
+    end = ends[-1].start()
+    line_start = text.rfind("\n", 0, end) + 1
+    closing_indent = text[line_start:end]
+    if closing_indent.strip():  # </cases> follows something on its line: insert right before it
+        line_start, closing_indent = end, ""
+    existing = _CASE_LINE.search(text)
+    indent = existing.group(1) if existing else closing_indent + "  "
+    newline = "\r\n" if "\r\n" in text else "\n"
+    before = text[:line_start]
+    blank = "" if before.endswith(newline * 2) else newline  # one blank line before the case, as between cases
+    return before + blank + _indented(case_xml, indent, newline) + text[line_start:]
+
+
+def new_casebook(case_xml: str) -> str:
+    """A new casebook holding ``case_xml`` (the skeleton's fixtures)."""
+    return insert_case(NEW_CASEBOOK.read_text(encoding="utf-8"), case_xml)
+
+
+def card_profiles(text: str) -> list[str]:
+    """The file names of the bundled card profiles a new casebook names (``cards/…``)."""
+    return _PROFILE_REF.findall(text)
+
+
+def copy_card_profiles(names: list[str], folder: Path) -> list[str]:
+    """Copy the bundled profiles missing from ``folder/cards``; return the names copied."""
+    cards = folder / "cards"
+    copied = []
+    for name in names:
+        if not (cards / name).exists():
+            cards.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(CARD_PROFILES_DIR / name, cards / name)
+            copied.append(name)
+    return copied
+
+
+def write_checked(target: Path, text: str) -> list[Problem]:
+    """Write ``text`` to ``target`` only if it validates there (card profiles resolve beside it).
+
+    The text is checked as a temporary file in the target's folder, then renamed over the target
+    (an interrupted write never leaves half a casebook); problems name the target, not the temporary.
+    """
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.nouveau")
+    data = text.encode("utf-8")
+    try:
+        temporary.write_bytes(data)
+        if target.exists():
+            shutil.copymode(target, temporary)
+        _casebook, problems = check_casebook(temporary)
+        if problems:
+            return [_renamed(problem, str(temporary), str(target)) for problem in problems]
+        os.replace(temporary, target)
+        return []
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _renamed(problem: Problem, old: str, new: str) -> Problem:
+    if problem.source.file != old:
+        return problem
+    return replace(problem, source=replace(problem.source, file=new))
