@@ -35,6 +35,8 @@ EXPECTED_PROFILES = {
     "cps3-pin-blocked",
     "cps3-pin-last-try",
     "cps3-unblock-blocked",
+    "cps3-real-nature",
+    "vitale2-regime-mines",
 }
 
 

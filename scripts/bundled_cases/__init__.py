@@ -1,0 +1,7 @@
+"""The bundled PSAD/MAD and nurse casebooks, as data (see scripts/make_bundled_casebooks.py)."""
+
+from __future__ import annotations
+
+from bundled_cases import psad_degrade, psad_securise
+
+BOOKS = [psad_securise.BOOK, psad_degrade.BOOK]
