@@ -387,7 +387,7 @@ def _check_invoice(
                 card=patient.card,
                 vitale=vitale,
             )
-    if params.get("tiers-payant") == "amo+amc" and "amc" not in params:
+    if params.get("tiers-payant") == "amo+amc" and "amc" not in params and "amc-type" not in params:
         report(at, "tiers payant amo+amc : précisez le contrat AMC (attribut amc)", "tiers-payant")
     if "amc-cap" in params and params.get("amc") != "tm+depassement":
         report(at, "amc-cap ne s'applique qu'au contrat amc=\"tm+depassement\"", "amc-cap")

@@ -145,6 +145,7 @@ def invoice_request(ctx: ActionContext, step: Step) -> JsonObject:
                 "date": line.get("date"),
                 "ald": _flag(line.get("ald", "false")),
                 "exo": line.get("exo"),
+                **_line_details(line),
             }
         )
     prescription = None
@@ -153,9 +154,17 @@ def invoice_request(ctx: ActionContext, step: Step) -> JsonObject:
             prescription = dict(ctx.casebook.fixtures.prescriptions[params["prescription"]].attributes)
         except KeyError:
             raise ActionError(f"prescription inconnue : {params['prescription']}") from None
+    written = {key: params[attr] for attr, key in _PRESCRIPTION_ATTRS.items() if params.get(attr)}
+    if written:  # the invoice's own prescription data complete (or replace) the fixture's
+        prescription = {**(prescription or {}), **written}
     amc = None
-    if params.get("amc"):
-        amc = {"contract": params["amc"], "cap": params.get("amc-cap") or params.get("amc_cap")}
+    if params.get("amc") or params.get("amc-type"):
+        amc = {
+            "contract": params.get("amc") or "tm",
+            "cap": params.get("amc-cap") or params.get("amc_cap"),
+            "type": params.get("amc-type"),
+            "number": params.get("amc-number"),
+        }
     ref = f"{ctx.invoice_prefix}-{len(ctx.invoice_ids) + 1}"
     return {
         "invoice_ref": ref,
@@ -168,7 +177,45 @@ def invoice_request(ctx: ActionContext, step: Step) -> JsonObject:
         "amc": amc,
         "rounding": params.get("rounding"),
         "lines": lines,
+        **{key: params[attr] for attr, key in _INVOICE_ATTRS.items() if params.get(attr)},
     }
+
+
+#: ``<invoice>`` attributes of the prescription -> its request keys (docs/casebook-format.md, invoice).
+_PRESCRIPTION_ATTRS = {
+    "prescriber": "prescriber",
+    "prescription-date": "date",
+    "prescription-number": "number",
+    "eprescription-id": "eprescription_id",
+}
+#: Other PSAD/MAD ``<invoice>`` attributes passed to the engine as they are.
+_INVOICE_ATTRS = {
+    "billing-date": "billing_date",
+    "at-number": "at_number",
+    "at-date": "at_date",
+    "accord-prealable": "accord_prealable",
+}
+#: ``<line>`` attributes passed as they are (already keyed with underscores), and the boolean ones.
+_LINE_TEXTS = (
+    "prestation",
+    "rental_start",
+    "rental_end",
+    "rental_since",
+    "rental_code",
+    "supplier_siret",
+    "lppr",
+    "prescriber",
+    "majoration_of",
+    "travel",
+)
+_LINE_FLAGS = ("accord_prealable", "dom")
+
+
+def _line_details(line: Mapping[str, str]) -> JsonObject:
+    """The PSAD/MAD and NGAP details of a line, only those the casebook wrote."""
+    out: JsonObject = {key: line[key] for key in _LINE_TEXTS if line.get(key)}
+    out.update({key: True for key in _LINE_FLAGS if key in line and _flag(line[key])})
+    return out
 
 
 def _read_cps(ctx: ActionContext, step: Step) -> dict[str, Any]:
