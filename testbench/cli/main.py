@@ -33,6 +33,7 @@ COMMAND_MODULES = (
     "testbench.cli.diff_cmd",
     "testbench.cli.merge_cmd",
     "testbench.cli.sut_cmd",
+    "testbench.cli.import_cmd",
     "testbench.cli.services_cmd",
     "testbench.cli.coverage_cmd",
     "testbench.cli.new_cmd",

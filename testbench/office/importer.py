@@ -21,6 +21,7 @@ from lxml import etree
 
 from testbench.casebook.model import Domain, Mode
 from testbench.domain.vocabulary import ACTIONS, OBSERVATION_ROOTS, REFUSAL_CODES
+from testbench.fmt import os_reason
 from testbench.i18n import translator
 from testbench.office import convert
 from testbench.office.mapping import FIELDS, IDENTITY_FIELDS, REQUIRED_COLUMNS, CellRef, ExpectSpec, Mapping, StepSpec
@@ -250,7 +251,8 @@ class _Importer:
         try:
             root = etree.parse(str(path), parser).getroot()
         except (OSError, etree.XMLSyntaxError) as exc:
-            raise OfficeError([Problem.of(path, "fichier de fixtures illisible : {reason}", reason=str(exc))]) from None
+            reason = os_reason(exc) if isinstance(exc, OSError) else str(exc)
+            raise OfficeError([Problem.of(path, "fichier de fixtures illisible : {reason}", reason=reason)]) from None
         if etree.QName(root).localname != "fixtures":
             raise OfficeError([Problem.of(path, "le fichier de fixtures doit avoir pour racine <fixtures>")])
         for element in root.iter():

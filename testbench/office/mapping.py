@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from testbench.domain.vocabulary import ACTIONS, MANUAL
+from testbench.fmt import os_reason
 from testbench.office.problems import OfficeError, Problem
 
 FORMAT = "testbench-mapping/1"
@@ -178,9 +179,7 @@ def load_mapping(path: Path) -> Mapping:
     try:
         raw_text = path.read_bytes().decode("utf-8-sig")
     except OSError as exc:
-        raise OfficeError(
-            [Problem.of(path, "fichier de correspondance illisible : {reason}", reason=exc.strerror or exc)]
-        ) from None
+        raise OfficeError([_unreadable(path, exc)]) from None
     except UnicodeDecodeError:
         raise OfficeError([Problem.of(path, "fichier de correspondance illisible : il n'est pas en UTF-8")]) from None
     try:
@@ -196,6 +195,12 @@ def load_mapping(path: Path) -> Mapping:
         raise OfficeError(reader.problems)
     assert mapping is not None
     return mapping
+
+
+def _unreadable(path: Path, exc: OSError) -> Problem:
+    return Problem.worded(
+        path, lambda t: t("fichier de correspondance illisible : {reason}").format(reason=os_reason(exc, t))
+    )
 
 
 class _Reader:

@@ -5,7 +5,7 @@ One owner for the office layer's problems: the mapping, the table readers and th
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from testbench.casebook.errors import in_both
@@ -28,7 +28,12 @@ class Problem:
         ``place`` is a :class:`testbench.office.tables.Place` (worded in both languages) or a plain text
         such as ``mapping.toml:12``.
         """
-        message, english = in_both(lambda t: t(template).format(**fields))
+        return cls.worded(place, lambda t: t(template).format(**fields))
+
+    @classmethod
+    def worded(cls, place: object, render: Callable[[Callable[[str], str]], str]) -> Problem:
+        """A problem whose message ``render(t)`` composes in each language (an OS error's reason…)."""
+        message, english = in_both(render)
         if hasattr(place, "text"):
             return cls(place.text("fr"), message, place.text("en"), english)  # type: ignore[attr-defined]
         return cls(str(place), message, None, english)

@@ -10,9 +10,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from testbench.fmt import os_reason
 from testbench.i18n import default_language
 from testbench.office.mapping import CellRef, Mapping, column_index, column_letters, is_letter
 from testbench.office.problems import OfficeError, Problem
@@ -117,20 +119,25 @@ def read_table(document: Path, mapping: Mapping) -> Table:
     except OfficeError:
         raise
     except Exception as exc:  # third-party parsers raise anything on a corrupt file
-        reason = _reason(exc)
+        label, error = kind.upper(), exc
         raise OfficeError(
-            [Problem.of(document, "document {kind} illisible : {reason}", kind=kind.upper(), reason=reason)]
+            [
+                Problem.worded(
+                    document,
+                    lambda t: t("document {kind} illisible : {reason}").format(kind=label, reason=_reason(error, t)),
+                )
+            ]
         ) from None
     return _table(kind, name, grid, mapping)
 
 
-def _reason(exc: Exception) -> str:
+def _reason(exc: Exception, t: Callable[[str], str]) -> str:
     """A short, person-readable cause (an OS error's words; otherwise the kind of damage)."""
-    if isinstance(exc, OSError) and exc.strerror:
-        return exc.strerror
+    if isinstance(exc, OSError) and exc.errno:
+        return os_reason(exc, t)
     if isinstance(exc, UnicodeDecodeError):
-        return f"encodage {exc.encoding}"
-    return "fichier endommagé ou d'un autre format"
+        return t("texte qui n'est pas en {encoding}").format(encoding=exc.encoding)
+    return t("fichier endommagé ou d'un autre format")
 
 
 def _table(kind: str, name: str, grid: _Grid, mapping: Mapping) -> Table:
