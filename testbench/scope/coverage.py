@@ -198,28 +198,30 @@ def compute_coverage(session: SessionView, plan: ExamPlan) -> Coverage:
     out: list[tuple[CaseCoverage, str, str]] = []
     tags_of: dict[tuple[str, str], set[str]] = {}
     seen: set[tuple[str, str]] = set()
-    for view in session.cases:
-        cb = planned.get(view.casebook_sha)
+    views = {view.key: view for view in session.cases}
+    order = {sha: i for i, sha in enumerate(planned)}  # the plan's casebook order, then each one's own
+    for sha, case_id, domain, definition in sorted(session.recorded_cases(), key=lambda r: order.get(r[0], -1)):
+        cb = planned.get(sha)
         if cb is None:
             continue
-        definition = view.definition
+        view = views.get((sha, case_id))
         case = CaseCoverage(
             cb.plan_id,
-            view.case_id,
-            view.domain,
+            case_id,
+            domain,
             tuple(str(r) for r in definition.get("requirements", ()) or ()),
-            view.retained_verdict,
-            case_status(view),
+            view.retained_verdict if view is not None else Verdict.NONE.value,
+            case_status(view) if view is not None else NOT_RUN,
         )
-        seen.add((cb.plan_id, view.case_id))
-        reason = plan.excluded_reason(cb.plan_id, view.case_id)
+        seen.add((cb.plan_id, case_id))
+        reason = plan.excluded_reason(cb.plan_id, case_id)
         if reason is not None:
             out.append((case, "excluded", reason))
-        elif view.domain in SERVICE_DOMAINS and view.domain not in chosen:
-            out.append((case, "service", view.domain))
+        elif domain in SERVICE_DOMAINS and domain not in chosen:
+            out.append((case, "service", domain))
         else:
             in_scope.append(case)
-            tags_of[(cb.plan_id, view.case_id)] = {view.domain, *(str(t) for t in definition.get("tags", ()) or ())}
+            tags_of[(cb.plan_id, case_id)] = {domain, *(str(t) for t in definition.get("tags", ()) or ())}
     for case in in_scope:
         if case.status == NOT_RUN:
             gaps.append(Gap("case-not-run", case.case_id, found=case.plan_id))

@@ -191,6 +191,14 @@ class SessionView:
         """The definition of every case the session recorded, selected or not."""
         yield from (codec.loads(r[0]) for r in self._conn.execute("SELECT definition FROM cases"))
 
+    def recorded_cases(self) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+        """(casebook sha256, case id, domain, definition) of every case the session recorded, selected or
+        not, in each casebook's order: a scope counts the cases never selected too."""
+        rows = self._conn.execute(
+            "SELECT casebook_sha, case_id, domain, definition FROM cases ORDER BY casebook_sha, position"
+        )
+        yield from ((r[0], r[1], r[2], codec.loads(r[3])) for r in rows)
+
     def event_data(self, kind: EventKind | None = None, mentioning: str | None = None) -> Iterator[Any]:
         """The data of every event of ``kind``, or whose data holds the key ``mentioning``."""
         if kind is not None:
