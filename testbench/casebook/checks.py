@@ -32,6 +32,7 @@ _NGAP_CODE = re.compile(r"[A-Z]{1,5}")
 _BOOLEANS = frozenset({"true", "false", "1", "0", "oui", "non", "yes", "no"})
 #: The reader slot an action needs a card in (ADRi and securing need the CPS).
 _CARD_NEEDED = {"read-cps": "cps", "adri": "cps", "secure": "cps", "read-vitale": "vitale"}
+_CARD_NEEDED.update(apcv="cps", insi="cps", eprescription="cps")  # téléservices authenticate the PS by CPS
 #: An action that only makes sense after another one in the same case.
 _NEEDS_BEFORE = {
     "secure": ("invoice", "<secure> sans facture préalable (<invoice>) dans le cas"),
@@ -343,7 +344,7 @@ def _check_steps(mode: Mode, parts: CaseParts, fixtures: Fixtures, refused: dict
             report(at, before[1], None)
         if action == "invoice":
             _check_invoice(mode, params, at, step[4], fixtures, slots, done, refused.get(sid), report)
-        elif action == "adri":
+        elif action in ("adri", "apcv", "insi"):
             patient = params.get("patient")
             if patient is not None and patient not in fixtures.patients:
                 report(at, "patient « {patient} » absent des fixtures", "patient", patient=patient)
@@ -375,7 +376,7 @@ def _check_invoice(
     if prescription is not None and prescription not in fixtures.prescriptions:
         report(at, "prescription « {prescription} » absente des fixtures", "prescription", prescription=prescription)
     if mode is Mode.SECURISE:
-        if "read-vitale" not in done:
+        if not done & {"read-vitale", "apcv"}:  # the card, or the app carte Vitale that stands for it
             report(at, "en mode sécurisé, la carte Vitale est lue (<read-vitale>) avant la facture", None)
         vitale = slots.get("vitale")
         if patient is not None and patient.card and vitale and patient.card != vitale:

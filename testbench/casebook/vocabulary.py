@@ -7,6 +7,7 @@ codes) are in :mod:`testbench.domain.vocabulary`; this module keeps what only th
 from __future__ import annotations
 
 from testbench.casebook.model import Domain, Mode
+from testbench.domain.vocabulary import TRACE_CHANNELS as TRACE_CHANNELS  # one owner: domain
 
 FORMAT_VERSION = "1"
 NAMESPACE = "urn:testbench:casebook:1"
@@ -24,7 +25,6 @@ MODE_SPELLINGS: dict[str, Mode] = {
 DOMAINS: dict[str, Domain] = {d.value: d for d in Domain}
 
 VALUE_TYPES: tuple[str, ...] = ("decimal", "integer", "string", "date", "boolean")
-TRACE_CHANNELS: tuple[str, ...] = ("apdu", "engine", "app", "bench")
 SLOTS: tuple[str, ...] = ("vitale", "cps")
 
 #: Attribute defaults the loader writes into ``Step.params`` so the runner never guesses.

@@ -32,6 +32,9 @@ STEP_ACTIONS: tuple[StepAction, ...] = (
     StepAction("remove-card", "cards"),
     StepAction("change-pin", "pin"),
     StepAction("unblock-pin", "pin"),
+    StepAction("apcv", "apcv", "apcv_context"),
+    StepAction("insi", "insi", "insi_query"),
+    StepAction("eprescription", "eprescription", "eprescription_fetch"),
 )
 #: Automatic actions the bench performs, in casebook order.
 ACTIONS: tuple[str, ...] = tuple(a.name for a in STEP_ACTIONS)
@@ -90,6 +93,48 @@ OBSERVATION_PATHS: tuple[str, ...] = (
     "pin.status",
     "pin.tries_left",
     "cards.*",
+    "adri.rights_open",
+    "adri.query",
+    "adri.marking",
+    "adri.guarantee",
+    "adri.nir",
+    "adri.rank",
+    "adri.regime",
+    "adri.beneficiary_count",
+    "adri.coverage.*",
+    "invoice.adri.marking",
+    "invoice.adri.guarantee",
+    "apcv.status",
+    "apcv.channel",
+    "apcv.nir",
+    "apcv.rank",
+    "apcv.name",
+    "apcv.first_name",
+    "apcv.birth_date",
+    "apcv.regime",
+    "apcv.rights_open",
+    "apcv.expires",
+    "apcv.coverage.*",
+    "insi.status",
+    "insi.count",
+    "insi.ins",
+    "insi.oid",
+    "insi.birth_name",
+    "insi.first_names",
+    "insi.sex",
+    "insi.birth_date",
+    "insi.birth_place",
+    "insi.qualified",
+    "eprescription.number",
+    "eprescription.date",
+    "eprescription.prescriber.rpps",
+    "eprescription.prescriber.name",
+    "eprescription.prescriber.specialty",
+    "eprescription.line_count",
+    "eprescription.lines[i].nomenclature",
+    "eprescription.lines[i].code",
+    "eprescription.lines[i].quantity",
+    "eprescription.lines[i].label",
     "manual.*",
 )
 
@@ -98,6 +143,12 @@ OBSERVATION_ROOTS: dict[str, frozenset[str]] = {
     root: frozenset({MANUAL} if root == MANUAL else {a.name for a in STEP_ACTIONS if a.root == root})
     for root in dict.fromkeys(p.split(".", 1)[0] for p in OBSERVATION_PATHS)
 }
+
+#: Refusals that say a téléservice did not answer usably: down, timeout or server error (unavailable),
+#: malformed answer (invalid). A step refused with one of them that the case did not expect is not the
+#: product's failure: the case is inconclusive (unavailable) or in error (invalid), docs/teleservices.md.
+TELESERVICE_UNAVAILABLE = "TELESERVICE_UNAVAILABLE"
+TELESERVICE_INVALID_ANSWER = "TELESERVICE_INVALID_ANSWER"
 
 #: Stable refusal codes of the engine interface (``EngineRefusal.code``) a case may expect.
 REFUSAL_CODES: frozenset[str] = frozenset(
@@ -142,5 +193,16 @@ REFUSAL_CODES: frozenset[str] = frozenset(
         "UNBLOCK_TRIES_LOW",
         "UNBLOCK_WRONG",
         "NO_CARD",
+        "ADRI_UNKNOWN_BENEFICIARY",
+        "APCV_CONTEXT_EXPIRED",
+        "APCV_REFUSED",
+        "EPRESCRIPTION_NOT_FOUND",
+        TELESERVICE_UNAVAILABLE,
+        TELESERVICE_INVALID_ANSWER,
     }
 )
+
+#: Trace channels, in the order the workstation's panes show them: the application's log, card APDUs,
+#: the engine's traces, the téléservices' HTTP exchanges, the bench's own lines. Store, casebook, views
+#: and reports read this one list.
+TRACE_CHANNELS: tuple[str, ...] = ("app", "apdu", "engine", "http", "bench")

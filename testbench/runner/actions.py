@@ -39,6 +39,7 @@ class ActionContext:
     observations: dict[str, Any] = field(default_factory=dict)
     invoice_ids: list[str] = field(default_factory=list)
     store_document: Callable[[str, bytes, str, str], str] | None = None  # (step, data, media, name) -> sha
+    services: Any = None  # the simulated téléservices (runner.teleservices.Services), started on first use
 
 
 Handler = Callable[[ActionContext, Step], dict[str, Any]]
@@ -62,7 +63,7 @@ def _extract_documents(ctx: ActionContext, step: Step, result: JsonObject) -> Js
     return out
 
 
-def _patient(ctx: ActionContext, step: Step) -> Patient | None:
+def patient_of(ctx: ActionContext, step: Step) -> Patient | None:
     ref = step.params.get("patient")
     if not ref:
         return None
@@ -93,12 +94,22 @@ def _fixture_coverage(rights: Mapping[str, str]) -> JsonObject:
     return coverage
 
 
+def _apcv_as_card(apcv: Mapping[str, Any]) -> JsonObject:
+    """An ApCV context in the shape of a Vitale card read: one beneficiary, its rights."""
+    coverage = dict(apcv.get("coverage") or {})
+    ben = {k: apcv.get(k) for k in ("nir", "rank", "name", "first_name", "birth_date")}
+    rights = {"start": coverage.get("rights_start"), "end": coverage.get("rights_end"), "regime": apcv.get("regime")}
+    return {"nir": apcv.get("nir"), "beneficiaries": [{**ben, "coverage": coverage}], "rights": rights}
+
+
 def beneficiary(ctx: ActionContext, step: Step) -> JsonObject:
     """The beneficiary of an invoice: from the Vitale card read in this case (sécurisé), else from
     the patient fixture (dégradé, SESAM sans Vitale)."""
-    patient = _patient(ctx, step)
+    patient = patient_of(ctx, step)
     rank = int(step.params.get("beneficiary") or (patient.rank if patient else 1))
     vitale = ctx.observations.get("vitale")
+    if not isinstance(vitale, Mapping) and isinstance(ctx.observations.get("apcv"), Mapping):
+        vitale = _apcv_as_card(ctx.observations["apcv"])  # the app carte Vitale stands for the card
     if ctx.case.mode is Mode.SECURISE and isinstance(vitale, Mapping):
         rights = vitale.get("rights") or {}
         for ben in vitale.get("beneficiaries", []):
@@ -226,9 +237,11 @@ def _read_vitale(ctx: ActionContext, step: Step) -> dict[str, Any]:
     return {"vitale": ctx.engine.read_vitale(step.params.get("slot", "vitale"))}
 
 
-def _adri(ctx: ActionContext, step: Step) -> dict[str, Any]:
-    request = {"beneficiary": beneficiary(ctx, step), "care_date": step.params.get("care-date")}
-    return {"adri": ctx.engine.adri_query(request)}
+def _teleservice(ctx: ActionContext, step: Step) -> dict[str, Any]:
+    """ADRi, ApCV, INSi, e-prescription: steps through a simulated téléservice (runner/teleservices.py)."""
+    from testbench.runner.teleservices import HANDLERS as SERVICE_STEPS
+
+    return SERVICE_STEPS[step.action](ctx, step)
 
 
 def _invoice(ctx: ActionContext, step: Step) -> dict[str, Any]:
@@ -308,7 +321,10 @@ HANDLERS: dict[str, Handler] = {
     "verify-pin": _verify_pin,
     "change-pin": _change_pin,
     "unblock-pin": _unblock_pin,
-    "adri": _adri,
+    "adri": _teleservice,
+    "apcv": _teleservice,
+    "insi": _teleservice,
+    "eprescription": _teleservice,
     "invoice": _invoice,
     "secure": _secure,
     "build-lot": _build_lot,

@@ -19,6 +19,7 @@ from testbench.engines.api import Engine
 from testbench.runner.options import BenchOptions
 from testbench.runner.runner import CardGuard
 from testbench.runner.tracing import TraceRecorder
+from testbench.services.process import ServicesProcess
 
 __all__ = ["Bench", "BenchOptions", "assemble", "assembled_bench", "reference_engine_command"]
 
@@ -30,13 +31,19 @@ class Bench:
     guard: CardGuard | None
     notes: list[str] = field(default_factory=list)  # what the operator should know (fallbacks…)
     description: dict[str, Any] = field(default_factory=dict)
+    #: the simulated téléservices: their process starts with the first step that needs one
+    services: ServicesProcess | None = None
 
     def close(self) -> None:
         try:
             self.engine.close()
         finally:
-            if isinstance(self.bay, Closable):
-                self.bay.close()
+            try:
+                if self.services is not None:
+                    self.services.close()
+            finally:
+                if isinstance(self.bay, Closable):
+                    self.bay.close()
 
 
 def reference_engine_command() -> list[str]:
@@ -88,7 +95,8 @@ def assemble(options: BenchOptions, recorder: TraceRecorder, notify: Callable[[s
     notes: list[str] = []
     bay = _make_bay(options, recorder, notes)
     engine = _make_engine(options, bay, recorder)
-    bench = Bench(engine=engine, bay=bay, guard=_make_guard(options), notes=notes)
+    services = ServicesProcess(sink=recorder.http_sink, on_start=recorder.bench)
+    bench = Bench(engine=engine, bay=bay, guard=_make_guard(options), notes=notes, services=services)
     bench.description = {"cards": bay.describe(), "engine": engine.describe().as_dict()}
     for note in notes:
         if notify is not None:

@@ -296,6 +296,7 @@ class Campaign:
                 operator=self.operator,
                 guard=bench.guard,
                 listener=self.listener,
+                services=bench.services,
             )
             summary = runner.run(run_id, targets, stop)
             store.end_run(run_id)

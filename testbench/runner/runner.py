@@ -21,6 +21,7 @@ from testbench.domain.hooks import CaseBounded, NamedReaders, OperatorDriven, Pr
 from testbench.domain.observe import canonical, flatten
 from testbench.domain.refusal import EngineError, EngineRefusal
 from testbench.domain.verdict import Outcome, Verdict
+from testbench.domain.vocabulary import TELESERVICE_INVALID_ANSWER, TELESERVICE_UNAVAILABLE
 from testbench.engines.api import Engine, EngineCrash, EngineProtocolError, EngineTimeout, EngineUnavailable
 from testbench.engines.operator.assisted import ExtractionFailed, ObservationOrigins
 from testbench.engines.operator.mode import OperatorPending
@@ -28,6 +29,7 @@ from testbench.runner import actions
 from testbench.runner.compare import evaluate
 from testbench.runner.events import CaseFinished, CaseStarted, Listener, RunEvent, StepFinished, StepStarted
 from testbench.runner.manual import HeadlessOperator
+from testbench.runner.teleservices import Services, ServicesDown
 from testbench.runner.tracing import TraceRecorder
 from testbench.store.codec import to_plain
 from testbench.store.connection import SessionWriteError
@@ -64,8 +66,10 @@ class Runner:
         operator: Operator | None = None,
         guard: CardGuard | None = None,
         listener: Listener | None = None,
+        services: Services | None = None,
     ) -> None:
         self.store = store
+        self.services = services
         self.engine = engine
         self.bay = bay
         self.recorder = recorder
@@ -211,6 +215,7 @@ class Runner:
             store_document=lambda step_id, data, media, name: self.store.add_artifact(
                 data, media, name, attempt_id=attempt_id, step_id=step_id
             ),
+            services=self.services,
         )
         refusals: dict[str, str] = {}
         steps_run: list[str] = []
@@ -277,6 +282,10 @@ class Runner:
             self._emit(StepFinished(case, step, "refused", exc.code))
             if step.id in expected_refusals:
                 return Outcome(Verdict.NONE)
+            if exc.code == TELESERVICE_UNAVAILABLE:  # the service did not answer: nothing to conclude on the product
+                return Outcome(Verdict.INCONCLUSIVE, f"étape {step.id} : {exc.message}")
+            if exc.code == TELESERVICE_INVALID_ANSWER:  # the simulator's answer was not usable: a fault of the run
+                return Outcome(Verdict.ERROR, f"étape {step.id} : {exc.message}")
             return Outcome(Verdict.FAIL, f"étape {step.id} refusée par le moteur : {exc.code} {exc.message}".rstrip())
         except ExtractionFailed as exc:
             return self._step_failed(attempt_id, case, step, Verdict.ERROR, str(exc))
@@ -288,6 +297,9 @@ class Runner:
             return self._step_failed(attempt_id, case, step, Verdict.ERROR, f"erreur du moteur : {exc}")
         except CardError as exc:
             return self._step_failed(attempt_id, case, step, Verdict.INCONCLUSIVE, f"carte indisponible : {exc}")
+        except ServicesDown as exc:
+            reason = f"téléservices indisponibles : {exc}"
+            return self._step_failed(attempt_id, case, step, Verdict.INCONCLUSIVE, reason)
         except actions.ActionError as exc:
             return self._step_failed(attempt_id, case, step, Verdict.ERROR, f"étape {step.id} invalide : {exc}")
         ctx.observations.update(result)

@@ -101,6 +101,10 @@ class TraceRecorder:
     def apdu_sink(self, exchange: ApduExchange) -> None:
         self.emit(Channel.APDU, format_apdu(exchange), source=exchange.reader)
 
+    def http_sink(self, text: str, source_ts: str | None = None, level: str | None = None) -> None:
+        """One exchange with a simulated téléservice, stamped when the bench reads it (server time kept)."""
+        self.emit(Channel.HTTP, text, source="teleservices", level=level, source_ts=source_ts)
+
     def attempt_lines(self) -> list[TraceLine]:
         with self._lock:
             return list(self._attempt_lines)

@@ -16,9 +16,10 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
+from testbench.domain.vocabulary import TRACE_CHANNELS
 from testbench.store.connection import open_readonly
 
-CHANNELS = ("app", "apdu", "engine", "bench")
+CHANNELS = TRACE_CHANNELS  # the panes, in order: one list for store, casebook, views and reports
 PAGE = 256
 
 #: what reading a trace page raises when the session file went away under a view

@@ -10,6 +10,7 @@ class Channel(StrEnum):
     APDU = "apdu"  # card layer
     ENGINE = "engine"  # engine adapter
     APP = "app"  # the application under test (log files, syslog)
+    HTTP = "http"  # the simulated téléservices' exchanges (testbench.services)
     BENCH = "bench"  # case and step boundaries, operator actions, card insertions and removals
 
 

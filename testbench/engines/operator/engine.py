@@ -35,6 +35,9 @@ _INSTRUCTIONS = {
     "secure_invoice": "Sécurisez la facture {invoice_id} dans le logiciel.",
     "build_lot": "Constituez le lot des factures {invoice_ids} dans le logiciel.",
     "read_returns": "Intégrez le retour « {scenario} » dans le logiciel et reportez son statut.",
+    "apcv_context": "Lisez l'application carte Vitale présentée (téléservice ApCV) et reportez l'identité obtenue.",
+    "insi_query": "Interrogez INSi pour le patient indiqué et reportez le résultat.",
+    "eprescription_fetch": "Récupérez l'ordonnance numérique n° {number} et reportez ce qu'elle contient.",
 }
 #: The values the operator reads on screen and keys in, by engine call: (path in the call's result,
 #: label). One table for the prompt and for operator mode; it asks every total the reference engine
@@ -60,6 +63,9 @@ FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
         ("totals.amo", "Part AMO du lot"),
     ),
     "read_returns": (("status", "Statut du retour"), ("codes", "Codes (séparés par des espaces)")),
+    "apcv_context": (("status", "Statut du contexte ApCV"), ("nir", "NIR de l'assuré")),
+    "insi_query": (("status", "Résultat INSi"), ("ins", "Matricule INS")),
+    "eprescription_fetch": (("number", "Numéro de l'ordonnance"), ("line_count", "Nombre de lignes")),
 }
 _EXPECTS = {call: tuple(path for path, _label in fields) for call, fields in FIELDS.items()}
 
@@ -179,6 +185,15 @@ class OperatorEngine:
 
     def read_returns(self, request: JsonObject) -> JsonObject:
         return self._prompt("read_returns", request)
+
+    def apcv_context(self, request: JsonObject) -> JsonObject:
+        return self._prompt("apcv_context", request)
+
+    def insi_query(self, request: JsonObject) -> JsonObject:
+        return self._prompt("insi_query", request)
+
+    def eprescription_fetch(self, request: JsonObject) -> JsonObject:
+        return self._prompt("eprescription_fetch", request)
 
     def close(self) -> None:
         return None

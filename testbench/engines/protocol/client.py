@@ -398,6 +398,15 @@ class SubprocessEngine:
     def read_returns(self, request: JsonObject) -> JsonObject:
         return self._object("read_returns", request)
 
+    def apcv_context(self, request: JsonObject) -> JsonObject:
+        return self._object("apcv_context", request)
+
+    def insi_query(self, request: JsonObject) -> JsonObject:
+        return self._object("insi_query", request)
+
+    def eprescription_fetch(self, request: JsonObject) -> JsonObject:
+        return self._object("eprescription_fetch", request)
+
     def close(self) -> None:
         with self._lock:
             proc = self._proc

@@ -123,7 +123,7 @@ class Server:
             if not isinstance(slot, str) or not slot:
                 raise _BadParams("slot: chaîne attendue")
             return getattr(engine, method)(slot)
-        if method in ("adri_query", "create_invoice", "secure_invoice", "build_lot", "read_returns"):
+        if method in _OBJECT_CALLS:
             if not isinstance(params, dict):
                 raise _BadParams("params: objet attendu")
             return getattr(engine, method)(params)
@@ -179,6 +179,10 @@ class Server:
                     self.engine.close()
             if self._pcsc is not None:
                 self._pcsc.close()
+
+
+#: Calls whose params are one JSON object handed to the engine as it is.
+_OBJECT_CALLS = frozenset(J.ENGINE_METHODS) - {"describe", "read_cps", "read_vitale"}
 
 
 class _BadParams(Exception):

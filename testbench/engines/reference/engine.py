@@ -25,6 +25,7 @@ from testbench.engines.reference.money import ZERO, fmt
 from testbench.engines.reference.noemie import SCENARIOS, ReturnedInvoice, simulate
 from testbench.engines.reference.split import InvoiceComputation, compute_invoice
 from testbench.engines.reference.tables import Tables, load_bundled_tables
+from testbench.engines.reference.teleservices import TeleserviceCalls
 from testbench.engines.reference.trace import EngineTracer
 
 ENGINE_NAME = "testbench-reference"
@@ -61,8 +62,9 @@ def _card_function(name: str) -> Callable[[CardChannel, str], Any]:
         raise R.refuse(R.NO_CARD, f"lecture de carte indisponible ({exc})") from exc
 
 
-class ReferenceEngine:
-    """The reference engine; ``tables`` defaults to the bundled tables."""
+class ReferenceEngine(TeleserviceCalls):
+    """The reference engine; ``tables`` defaults to the bundled tables. Its téléservice calls (ApCV, INSi,
+    e-prescription, ADRi with a ``service_url``) are in :mod:`.teleservices`."""
 
     def __init__(
         self,
@@ -87,6 +89,7 @@ class ReferenceEngine:
         self._next_invoice = 1
         self._next_lot = 1
         self._last_vitale: JsonObject | None = None
+        self._init_teleservices()
 
     # -- identity ---------------------------------------------------------------------------
     def describe(self) -> EngineInfo:
@@ -139,6 +142,10 @@ class ReferenceEngine:
             raise R.refuse(R.ADRI_UNKNOWN_BENEFICIARY, "ADRi: NIR absent de la requête")
         nir = str(ben["nir"])
         rank = int(ben.get("rank") or 1)
+        if request.get("service_url"):  # the téléservice itself (the bench's simulator or another server)
+            care = request.get("care_date")
+            when = care if isinstance(care, str) and care else self.today().isoformat()
+            return self._adri_remote(request, nir, rank, when)
         coverage, source = self._adri_coverage(nir, rank, ben)
         if coverage is None:
             raise R.refuse(R.ADRI_UNKNOWN_BENEFICIARY, "ADRi: bénéficiaire inconnu", nir_suffix=nir[-4:])
@@ -213,6 +220,9 @@ class ReferenceEngine:
             "withholdings": {k: fmt(v) for k, v in comp.withholdings.items()},
             "tiers_payant": comp.tiers_payant_dict(),
             "amc_payer": comp.amc_payer,
+            "adri": self._adri_invoice_mark(
+                req.beneficiary.nir, req.beneficiary.rank, req.care_date.isoformat(), req.tiers_payant
+            ),
             "fse": fse,
         }
 
@@ -300,4 +310,5 @@ class ReferenceEngine:
             raise R.refuse(R.UNKNOWN_LOT, f"lot inconnu {raw}") from None
 
     def close(self) -> None:
+        self._close_teleservices()
         self.trace("close")

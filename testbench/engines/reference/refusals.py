@@ -38,6 +38,11 @@ NO_CARD = "NO_CARD"  # no card channel, no card in the slot, or the card layer i
 CARD_UNREADABLE = "CARD_UNREADABLE"
 CARD_NOT_TEST = "CARD_NOT_TEST"  # a card of nature R (réelle): the reference engine only bills with test cards
 ADRI_UNKNOWN_BENEFICIARY = "ADRI_UNKNOWN_BENEFICIARY"
+APCV_CONTEXT_EXPIRED = "APCV_CONTEXT_EXPIRED"  # the app carte Vitale context is past its expiry
+APCV_REFUSED = "APCV_REFUSED"  # the ApCV service refused the context (app deactivated…)
+EPRESCRIPTION_NOT_FOUND = "EPRESCRIPTION_NOT_FOUND"  # no e-prescription under that number
+TELESERVICE_UNAVAILABLE = "TELESERVICE_UNAVAILABLE"  # a téléservice down, timed out or in server error
+TELESERVICE_INVALID_ANSWER = "TELESERVICE_INVALID_ANSWER"  # a téléservice answered what is not our format
 UNKNOWN_METHOD = "UNKNOWN_METHOD"
 # PSAD/MAD depth (docs/reference-engine.md, « PSAD/MAD rules » and « NGAP rules »)
 UNKNOWN_REGIME = "UNKNOWN_REGIME"  # a code grand régime absent from the régime table (SNDS IR_GRG_V)

@@ -1,0 +1,32 @@
+"""``testbench services serve``: the simulated téléservices (ADRi, ApCV, INSi, e-prescription) on loopback."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from testbench.i18n import LANGUAGES
+from testbench.runner.exits import EXIT_USAGE
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser("services", help="téléservices simulés : ADRi, ApCV, INSi, e-prescription")
+    sub = parser.add_subparsers(dest="services_command")
+    serve = sub.add_parser(
+        "serve",
+        help="servir les téléservices simulés en HTTP sur la boucle locale",
+        description="Écrit d'abord {\"port\": N} puis une ligne JSON par échange ; s'arrête quand stdin se ferme.",
+    )
+    serve.add_argument("--port", type=int, default=0, help="port d'écoute (0 : choisi par le système)")
+    serve.add_argument("--lang", choices=LANGUAGES, default=None, help="langue (fr par défaut)")
+    serve.set_defaults(func=_serve)
+    parser.set_defaults(func=lambda args: (parser.print_help(), EXIT_USAGE)[1])
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from testbench.services.serve import serve
+
+    if not 0 <= args.port <= 65535:
+        print("testbench services serve: --port 0..65535", file=sys.stderr)
+        return EXIT_USAGE
+    return serve(port=args.port, stdin=sys.stdin.buffer)

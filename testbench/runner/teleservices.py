@@ -1,0 +1,116 @@
+"""Steps that go through a simulated téléservice: ADRi, ApCV, INSi, e-prescription.
+
+Before the engine call the bench tells the simulator what to play (the step's ``scenario`` and ``fault``)
+and gives the engine the service's address (``service_url`` in the request, docs/teleservices.md);
+after it, it waits until the simulator's log of the exchange is read, so the ``http`` trace lines stay
+with the step. A simulator that is not there raises :class:`ServicesDown` (the runner: inconclusive).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any, Protocol
+
+from testbench.casebook.model import Step
+from testbench.engines.api import JsonObject
+from testbench.runner.actions import ActionContext, ActionError, beneficiary, patient_of
+from testbench.services.process import ServicesDown
+
+__all__ = ["HANDLERS", "Services", "ServicesDown"]
+
+
+class Services(Protocol):
+    """What a step needs of the simulators (``testbench.services.process.ServicesProcess``)."""
+
+    def configure(
+        self, service: str, scenario: str | None, fault: str = "none", identity: dict[str, Any] | None = None
+    ) -> None: ...
+
+    def url(self, service: str) -> str: ...
+
+    def settle(self, timeout: float = 2.0) -> None: ...
+
+
+@contextmanager
+def _service(
+    ctx: ActionContext, step: Step, service: str, request: JsonObject, identity: JsonObject | None = None
+) -> Iterator[JsonObject]:
+    services: Services | None = ctx.services
+    if services is None:
+        raise ActionError("ce banc n'a pas de téléservices simulés")
+    try:
+        services.configure(service, step.params.get("scenario"), step.params.get("fault") or "none", identity)
+    except ValueError as exc:  # unknown scenario or fault: the casebook's mistake
+        raise ActionError(str(exc)) from None
+    request["service_url"] = services.url(service)
+    try:
+        yield request
+    finally:
+        services.settle()
+
+
+def _identity(ctx: ActionContext, step: Step) -> JsonObject:
+    """Who the step is about: the Vitale card read in this case for the patient's rank, else the fixture."""
+    patient = patient_of(ctx, step)
+    rank = int(patient.rank if patient and patient.rank else 1)
+    vitale = ctx.observations.get("vitale")
+    if isinstance(vitale, Mapping):
+        for ben in vitale.get("beneficiaries", []):
+            if int(ben.get("rank", 0)) == rank:
+                nir = ben.get("nir") or vitale.get("nir")
+                return {"nir": nir, "rank": rank, **{k: ben.get(k) for k in ("name", "first_name", "birth_date")}}
+    rights = {k.replace("-", "_"): v for k, v in (patient.rights if patient else {}).items()}
+    return {"nir": rights.get("nir"), "rank": rank, **{k: rights.get(k) for k in ("name", "first_name", "birth_date")}}
+
+
+def _sex(nir: Any) -> str | None:
+    """The sex a NIR's first digit says (1, 3, 7: M; 2, 4, 8: F)."""
+    first = str(nir or "")[:1]
+    return "M" if first in "137" and first else "F" if first in "248" and first else None
+
+
+def _adri(ctx: ActionContext, step: Step) -> dict[str, Any]:
+    request: JsonObject = {
+        "beneficiary": beneficiary(ctx, step),
+        "care_date": step.params.get("care-date"),
+        "query": step.params.get("query") or "cible",
+    }
+    if not step.params.get("scenario") and step.params.get("fault", "none") == "none":
+        return {"adri": ctx.engine.adri_query(request)}  # no téléservice: the engine's own rights lookup
+    with _service(ctx, step, "adri", request):
+        return {"adri": ctx.engine.adri_query(request)}
+
+
+def _apcv(ctx: ActionContext, step: Step) -> dict[str, Any]:
+    request: JsonObject = {"channel": step.params.get("channel") or "qr", "care_date": step.params.get("care-date")}
+    identity = _identity(ctx, step) if step.params.get("patient") else None
+    with _service(ctx, step, "apcv", request, identity):
+        return {"apcv": ctx.engine.apcv_context(request)}
+
+
+def _insi(ctx: ActionContext, step: Step) -> dict[str, Any]:
+    who = _identity(ctx, step)
+    traits = {
+        "birth_name": who.get("name"),
+        "first_name": who.get("first_name"),
+        "sex": _sex(who.get("nir")),
+        "birth_date": who.get("birth_date"),
+    }
+    request: JsonObject = {"traits": traits, "nir": who.get("nir")}
+    with _service(ctx, step, "insi", request):
+        return {"insi": ctx.engine.insi_query(request)}
+
+
+def _eprescription(ctx: ActionContext, step: Step) -> dict[str, Any]:
+    request: JsonObject = {"number": step.params.get("number", "")}
+    with _service(ctx, step, "eprescription", request):
+        return {"eprescription": ctx.engine.eprescription_fetch(request)}
+
+
+HANDLERS: dict[str, Callable[[ActionContext, Step], dict[str, Any]]] = {
+    "adri": _adri,
+    "apcv": _apcv,
+    "insi": _insi,
+    "eprescription": _eprescription,
+}

@@ -1,0 +1,153 @@
+"""What each simulated téléservice answers, by answer kind: pure functions of the scenario and the request.
+
+The formats are ours (docs/teleservices.md); the real services' specifications are not public. Dates
+in answers follow the request's care date (a scenario says « rights end 30 days before the care »), so
+a case written today still passes next year.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from testbench.services.scenarios import Scenario
+
+JsonObject = dict[str, Any]
+
+#: OID of an INS built on a test NIR (« NIR de test »), as the INS referential names it.
+INS_TEST_OID = "1.2.250.1.213.1.4.10"
+
+
+class BadRequest(Exception):
+    """The request is not in our format: HTTP 400 with the reason."""
+
+
+def _object(value: Any, name: str) -> JsonObject:
+    if not isinstance(value, dict):
+        raise BadRequest(f"{name} : objet attendu")
+    return value
+
+
+def _care_date(request: JsonObject, today: date) -> date:
+    raw = request.get("care_date")
+    if raw in (None, ""):
+        return today
+    try:
+        return date.fromisoformat(str(raw))
+    except ValueError:
+        raise BadRequest(f"care_date : date ISO attendue, reçu « {raw} »") from None
+
+
+def _coverage(scenario: Scenario) -> JsonObject:
+    return {flag: True for flag in scenario.params.get("coverage", ())}
+
+
+def _rights(scenario: Scenario, care: date) -> JsonObject:
+    start = care + timedelta(days=int(scenario.params.get("rights_start_days", -365)))
+    end = care + timedelta(days=int(scenario.params.get("rights_end_days", 365)))
+    return {"regime": "01", "rights_start": start.isoformat(), "rights_end": end.isoformat()}
+
+
+def error_answer(scenario: Scenario) -> JsonObject:
+    return {
+        "service": scenario.service,
+        "status": "error",
+        "code": str(scenario.params.get("code", "ERREUR")),
+        "message": str(scenario.params.get("message", "")),
+    }
+
+
+def adri(scenario: Scenario, request: JsonObject, seq: int, today: date) -> JsonObject:
+    """ADRi: the rights of the beneficiary (or of every beneficiary of the NIR) at the care date."""
+    if scenario.answer == "error":
+        return error_answer(scenario)
+    ben = _object(request.get("beneficiary"), "beneficiary")
+    nir = ben.get("nir")
+    if not isinstance(nir, str) or not nir:
+        raise BadRequest("beneficiary.nir : NIR attendu")
+    query = request.get("query", "cible")
+    if query not in ("cible", "systematique"):
+        raise BadRequest(f"query : « cible » ou « systematique » attendu, reçu « {query} »")
+    care = _care_date(request, today)
+    count = int(scenario.params.get("beneficiaries", 1))
+    ranks = range(1, count + 1) if count > 1 else (int(ben.get("rank") or 1),)
+    rights = _rights(scenario, care)
+    return {
+        "service": "adri",
+        "status": "ok",
+        "reference": f"ADRI-{seq:06d}",
+        "query": query,
+        "care_date": care.isoformat(),
+        "beneficiaries": [{"nir": nir, "rank": rank, **rights, "coverage": _coverage(scenario)} for rank in ranks],
+        "marking": "facture-adri" if scenario.params.get("marking") else None,
+    }
+
+
+def apcv(scenario: Scenario, request: JsonObject, seq: int, now: datetime, identity: JsonObject) -> JsonObject:
+    """ApCV: the context the phone presented (QR code or NFC): identity and rights, or why there is none."""
+    if scenario.answer == "error":
+        return error_answer(scenario)
+    channel = request.get("channel", "qr")
+    if channel not in ("qr", "nfc"):
+        raise BadRequest(f"channel : « qr » ou « nfc » attendu, reçu « {channel} »")
+    status = str(scenario.params.get("status", "valid"))
+    answer: JsonObject = {"service": "apcv", "status": status, "channel": channel, "context_id": f"APCV-{seq:06d}"}
+    if status == "refused":
+        return {**answer, "reason": str(scenario.params.get("reason", ""))}
+    expires = now + timedelta(minutes=int(scenario.params.get("expires_minutes", 10)))
+    answer["expires"] = expires.astimezone(UTC).isoformat(timespec="seconds")
+    if status != "valid":
+        return answer
+    care = _care_date(request, now.date())
+    keys = ("nir", "rank", "name", "first_name", "birth_date")
+    return {
+        **answer,
+        "identity": {k: identity.get(k) for k in keys},
+        "rights": {**_rights(scenario, care), "coverage": _coverage(scenario)},
+    }
+
+
+def insi(scenario: Scenario, request: JsonObject) -> JsonObject:
+    """INSi: the identities found for the traits (0, 1 or several); one is what qualifies an identity."""
+    if scenario.answer == "error":
+        return error_answer(scenario)
+    traits = _object(request.get("traits"), "traits")
+    nir = str(request.get("nir") or "")
+    count = int(scenario.params.get("count", 1))
+    identities = []
+    for i in range(count):
+        ins = nir if nir and i == 0 else f"2999900000{i:03d}"  # another person with the same traits
+        identities.append(
+            {
+                "ins": ins,
+                "oid": INS_TEST_OID,
+                "birth_name": traits.get("birth_name"),
+                "first_names": traits.get("first_name"),
+                "sex": traits.get("sex"),
+                "birth_date": traits.get("birth_date"),
+                "birth_place": traits.get("birth_place") or ("75056" if i == 0 else "69123"),
+            }
+        )
+    status = "found" if count == 1 else "several" if count > 1 else "not-found"
+    return {"service": "insi", "status": status, "identities": identities}
+
+
+def eprescription(scenario: Scenario, request: JsonObject) -> JsonObject:
+    """e-prescription: the prescription of that number, with its lines and prescriber."""
+    if scenario.answer == "error":
+        return error_answer(scenario)
+    number = request.get("number")
+    if not isinstance(number, str) or not number:
+        raise BadRequest("number : numéro d'ordonnance attendu")
+    if scenario.answer == "not-found":
+        return {"service": "eprescription", "status": "not-found", "number": number}
+    return {
+        "service": "eprescription",
+        "status": "found",
+        "prescription": {
+            "number": number,
+            "date": scenario.params.get("date"),
+            "prescriber": dict(scenario.params.get("prescriber", {})),
+            "lines": [dict(line) for line in scenario.params.get("lines", ())],
+        },
+    }

@@ -1,0 +1,173 @@
+"""The simulators' HTTP server (aiohttp): the four services, the bench's control API, one log line per exchange.
+
+Routes (docs/teleservices.md):
+
+- ``POST /adri``, ``/apcv``, ``/insi``, ``/eprescription`` — the services, JSON in, JSON out;
+- ``POST /_bench/scenario`` — ``{"service", "scenario", "fault", "identity"?, "delay"?}``: what the service
+  plays for its next calls (until told otherwise);
+- ``POST /_bench/mark`` — ``{"mark"}``: echoed on the log, so the bench knows it has read every line before;
+- ``GET /_bench/scenarios`` — the registry's scenario names and titles.
+
+Every exchange is written to the log (stdout) as one JSON line *before* the answer leaves, so a client
+that got its answer knows the line is out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+from aiohttp import web
+
+from testbench.services import answers
+from testbench.services.scenarios import FAULTS, SERVICES, Registry, Scenario, registry
+
+JsonObject = dict[str, Any]
+#: Writes one log record (the bench reads them into the ``http`` trace channel).
+LogSink = Callable[[JsonObject], None]
+
+#: How long the ``timeout`` fault holds an answer back: longer than any client of ours waits.
+TIMEOUT_DELAY = 30.0
+#: The end of a truncated (``malformed``) answer: valid UTF-8, invalid JSON.
+_MALFORMED = '{"service": "%s", "status": "ok", "reference": "TRONQUE-'
+
+
+class _State:
+    def __init__(self, reg: Registry) -> None:
+        self.registry = reg
+        self.scenario = {service: reg.default(service) for service in SERVICES}
+        self.fault = dict.fromkeys(SERVICES, "none")
+        self.identity: dict[str, JsonObject | None] = dict.fromkeys(SERVICES)
+        self.delay = TIMEOUT_DELAY
+        self.seq = itertools.count(1)
+
+
+def _json(status: int, body: JsonObject) -> web.Response:
+    return web.Response(status=status, text=json.dumps(body, ensure_ascii=False), content_type="application/json")
+
+
+async def _read_json(request: web.Request) -> tuple[JsonObject | None, str]:
+    """The request body as an object, or None and the reason."""
+    raw = await request.read()
+    try:
+        body = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        return None, f"JSON illisible : {exc}"
+    if not isinstance(body, dict):
+        return None, "objet JSON attendu"
+    return body, ""
+
+
+def make_app(log: LogSink, reg: Registry | None = None) -> web.Application:
+    state = _State(reg or registry())
+    app = web.Application()
+
+    def record(service: str, request: web.Request, t0: float, status: int, body: Any, **extra: Any) -> None:
+        log(
+            {
+                "ts": time.time(),
+                "service": service,
+                "method": request.method,
+                "path": request.path,
+                "status": status,
+                "ms": round((time.perf_counter() - t0) * 1000, 3),
+                "scenario": state.scenario.get(service, ""),
+                "fault": state.fault.get(service, "none"),
+                **extra,
+                "request": body,
+            }
+        )
+
+    def answer(service: str, scenario: Scenario, body: JsonObject) -> JsonObject:
+        seq = next(state.seq)
+        if service == "adri":
+            return answers.adri(scenario, body, seq, date.today())
+        if service == "apcv":
+            identity = state.identity["apcv"] or state.registry.default_identity
+            return answers.apcv(scenario, body, seq, datetime.now().astimezone(), identity)
+        if service == "insi":
+            return answers.insi(scenario, body)
+        return answers.eprescription(scenario, body)
+
+    def service_handler(service: str) -> Callable[[web.Request], Any]:
+        async def handle(request: web.Request) -> web.StreamResponse:
+            t0 = time.perf_counter()
+            body, problem = await _read_json(request)
+            fault = state.fault[service]
+            if fault == "down":  # a stopped server: the connection closes, nothing answers
+                record(service, request, t0, 0, body, answer=None)
+                if request.transport is not None:
+                    request.transport.close()
+                raise asyncio.CancelledError
+            if fault == "timeout":
+                record(service, request, t0, 0, body, answer=None, held_s=state.delay)
+                await asyncio.sleep(state.delay)
+            if fault == "server-error":
+                record(service, request, t0, 500, body, answer="erreur interne simulée")
+                return web.Response(status=500, text="erreur interne simulée")
+            if body is None:
+                record(service, request, t0, 400, None, answer={"status": "error", "message": problem})
+                return _json(
+                    400, {"service": service, "status": "error", "code": "REQUETE_INVALIDE", "message": problem}
+                )
+            scenario = state.registry.get(service, state.scenario[service])
+            assert scenario is not None  # the control API only sets known scenarios
+            try:
+                result = answer(service, scenario, body)
+            except answers.BadRequest as exc:
+                error = {"service": service, "status": "error", "code": "REQUETE_INVALIDE", "message": str(exc)}
+                record(service, request, t0, 400, body, answer=error)
+                return _json(400, error)
+            if fault == "malformed":
+                text = _MALFORMED % service
+                record(service, request, t0, 200, body, answer=text)
+                return web.Response(status=200, text=text, content_type="application/json")
+            if fault != "timeout":  # a held answer was recorded when the request came in
+                record(service, request, t0, scenario.http_status, body, answer=result)
+            return _json(scenario.http_status, result)
+
+        return handle
+
+    async def set_scenario(request: web.Request) -> web.Response:
+        body, problem = await _read_json(request)
+        if body is None:
+            return _json(400, {"ok": False, "message": problem})
+        service = body.get("service")
+        if service not in SERVICES:
+            return _json(400, {"ok": False, "message": f"téléservice inconnu « {service} »"})
+        name = body.get("scenario") or state.registry.default(service)
+        if state.registry.get(service, name) is None:
+            known = ", ".join(state.registry.names(service))
+            return _json(
+                400, {"ok": False, "message": f"scénario inconnu « {name} » pour {service} (connus : {known})"}
+            )
+        fault = body.get("fault") or "none"
+        if fault not in FAULTS:
+            return _json(400, {"ok": False, "message": f"défaut inconnu « {fault} » (connus : {', '.join(FAULTS)})"})
+        identity = body.get("identity")
+        state.scenario[service], state.fault[service] = name, fault
+        state.identity[service] = identity if isinstance(identity, dict) else None
+        if isinstance(body.get("delay"), int | float):
+            state.delay = float(body["delay"])
+        log({"ts": time.time(), "control": "scenario", "service": service, "scenario": name, "fault": fault})
+        return _json(200, {"ok": True, "service": service, "scenario": name, "fault": fault})
+
+    async def mark(request: web.Request) -> web.Response:
+        body, _problem = await _read_json(request)
+        log({"ts": time.time(), "control": "mark", "mark": (body or {}).get("mark")})
+        return _json(200, {"ok": True})
+
+    async def scenarios(request: web.Request) -> web.Response:
+        return _json(200, state.registry.as_json())
+
+    for service in SERVICES:
+        app.router.add_post(f"/{service}", service_handler(service))
+    app.router.add_post("/_bench/scenario", set_scenario)
+    app.router.add_post("/_bench/mark", mark)
+    app.router.add_get("/_bench/scenarios", scenarios)
+    return app

@@ -1,0 +1,263 @@
+"""The bench's side of the simulators: start ``testbench services serve``, read its log, set scenarios.
+
+:class:`ServicesProcess` starts the server in a process of its own (on demand: the first step that needs
+a téléservice), reads its stdout in a daemon thread and hands each exchange, as one readable line, to a
+sink (the ``http`` trace channel, stamped on the bench's clock when read; the server's own time is kept as
+the line's source time). :meth:`configure` sets the scenario and fault of a service before a step;
+:meth:`settle` waits until every line the server wrote so far has been read, so a step's exchanges stay
+with that step. A server that died is said (:class:`ServicesDown`), never hidden: the step is inconclusive
+and the next step starts a fresh server.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import itertools
+import json
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import IO, Any
+
+from testbench.services.scenarios import SERVICES
+
+#: Receives one line for the ``http`` channel: (text, source time as ISO 8601, level).
+LineSink = Callable[[str, str | None, str | None], None]
+
+START_TIMEOUT = 15.0  # importing aiohttp on a loaded two-core machine
+CONTROL_TIMEOUT = 5.0
+_EXCERPT = 600  # characters of a request or answer kept on a trace line
+
+
+class ServicesDown(Exception):
+    """The simulators are not there: they could not start, or stopped. The step is inconclusive."""
+
+
+def command() -> list[str]:
+    return [sys.executable, "-m", "testbench", "services", "serve", "--port", "0"]
+
+
+def _excerpt(value: Any) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return text if len(text) <= _EXCERPT else text[:_EXCERPT] + "…"
+
+
+def format_record(record: dict[str, Any]) -> tuple[str, str | None]:
+    """One log record as a trace line (French words, the JSON bodies as they were) and its level."""
+    if "control" in record:
+        if record["control"] == "scenario":
+            return f"{record['service']} : scénario {record['scenario']}, défaut {record['fault']}", "DEBUG"
+        return "", None  # marks are the bench's own bookkeeping
+    status = int(record.get("status") or 0)
+    fault = record.get("fault", "none")
+    head = f"{record.get('method', 'POST')} {record.get('path', '')}"
+    if status == 0:
+        what = "connexion fermée sans réponse" if fault == "down" else f"réponse retenue ({fault})"
+    else:
+        what = f"{status} en {record.get('ms', 0)} ms"
+    text = f"{head} → {what} · scénario {record.get('scenario', '')}"
+    if fault != "none":
+        text += f" · défaut {fault}"
+    text += f" · requête {_excerpt(record.get('request'))}"
+    if record.get("answer") is not None:
+        text += f" · réponse {_excerpt(record['answer'])}"
+    level = "ERROR" if status >= 500 or status == 0 else "WARN" if status >= 400 or fault != "none" else "INFO"
+    return text, level
+
+
+def _source_time(record: dict[str, Any]) -> str | None:
+    ts = record.get("ts")
+    if not isinstance(ts, int | float):
+        return None
+    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="milliseconds")
+
+
+class ServicesProcess:
+    """The simulators' process, started on first use; ``close`` stops it."""
+
+    def __init__(
+        self, sink: LineSink | None = None, argv: list[str] | None = None, on_start: Callable[[str], None] | None = None
+    ) -> None:
+        self.sink = sink
+        self.on_start = on_start  # told the simulators' address once they listen (the bench channel)
+        self.argv = argv or command()
+        self.port: int | None = None
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._lock = threading.RLock()
+        self._marks = itertools.count(1)
+        self._seen_mark = 0
+        self._mark_cond = threading.Condition()
+        self._ready = threading.Event()
+        self._reader: threading.Thread | None = None
+        self._conn: http.client.HTTPConnection | None = None
+        self._stderr: list[str] = []
+
+    # -- lifecycle ---------------------------------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None
+
+    def base_url(self) -> str:
+        self.ensure()
+        return f"http://127.0.0.1:{self.port}"
+
+    def url(self, service: str) -> str:
+        return f"{self.base_url()}/{service}"
+
+    def ensure(self) -> None:
+        """Start the server if it is not running; a server that died since it started is said once."""
+        with self._lock:
+            if self._proc is not None and self._proc.poll() is not None:
+                code = self._proc.returncode
+                self._forget()
+                raise ServicesDown(f"le simulateur de téléservices s'est arrêté (code {code})")
+            if self._proc is None:
+                self._start()
+
+    def _start(self) -> None:
+        flags: dict[str, Any] = {}
+        if sys.platform == "win32":
+            flags["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP  # type: ignore[attr-defined]
+        else:
+            flags["start_new_session"] = True
+        try:
+            self._proc = subprocess.Popen(
+                self.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **flags
+            )
+        except OSError as exc:
+            raise ServicesDown(f"le simulateur de téléservices ne démarre pas : {exc}") from None
+        self._ready.clear()
+        assert self._proc.stdout is not None and self._proc.stderr is not None
+        self._reader = threading.Thread(target=self._read, args=(self._proc.stdout,), daemon=True, name="services-log")
+        self._reader.start()
+        threading.Thread(target=self._drain, args=(self._proc.stderr,), daemon=True, name="services-err").start()
+        if not self._ready.wait(START_TIMEOUT) or self.port is None:
+            reason = " ".join(self._stderr[-3:]).strip() or "pas de port annoncé"
+            self._kill()
+            raise ServicesDown(f"le simulateur de téléservices n'a pas démarré : {reason}")
+        if self.on_start is not None:
+            self.on_start(f"téléservices simulés à l'écoute sur http://127.0.0.1:{self.port} ({', '.join(SERVICES)})")
+
+    def _read(self, stream: IO[bytes]) -> None:
+        for raw in stream:
+            try:
+                record = json.loads(raw)
+            except ValueError:
+                continue
+            if not isinstance(record, dict):
+                continue
+            if "port" in record and self.port is None:
+                self.port = int(record["port"])
+                self._ready.set()
+                continue
+            if record.get("control") == "mark":
+                with self._mark_cond:
+                    self._seen_mark = max(self._seen_mark, int(record.get("mark") or 0))
+                    self._mark_cond.notify_all()
+                continue
+            text, level = format_record(record)
+            if text and self.sink is not None:
+                self.sink(text, _source_time(record), level)
+        self._ready.set()  # the process ended: whoever waits for a start stops waiting
+        with self._mark_cond:
+            self._mark_cond.notify_all()
+
+    def _drain(self, stream: IO[bytes]) -> None:
+        for raw in stream:
+            self._stderr.append(raw.decode("utf-8", "replace").strip())
+            del self._stderr[:-20]
+
+    # -- control -------------------------------------------------------------------------------------
+    def _post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        self.ensure()
+        data = json.dumps(body).encode("utf-8")
+        for attempt in (1, 2):
+            if self._conn is None:
+                self._conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=CONTROL_TIMEOUT)
+            try:
+                self._conn.request("POST", path, data, {"Content-Type": "application/json"})
+                response = self._conn.getresponse()
+                payload = response.read()
+                break
+            except (OSError, http.client.HTTPException) as exc:
+                self._conn.close()
+                self._conn = None
+                if attempt == 2 or not self.running:
+                    raise ServicesDown(f"le simulateur de téléservices ne répond pas : {exc}") from None
+        try:
+            answer = json.loads(payload)
+        except ValueError:
+            answer = {}
+        if response.status != 200:
+            raise ValueError(str(answer.get("message") or f"HTTP {response.status}"))
+        return answer if isinstance(answer, dict) else {}
+
+    def configure(
+        self, service: str, scenario: str | None, fault: str = "none", identity: dict[str, Any] | None = None
+    ) -> None:
+        """What ``service`` plays for its next calls. Raises ValueError for an unknown scenario or fault
+        (a casebook mistake) and :class:`ServicesDown` when the server is not there."""
+        if service not in SERVICES:
+            raise ValueError(f"téléservice inconnu « {service} »")
+        body: dict[str, Any] = {"service": service, "scenario": scenario, "fault": fault or "none"}
+        if identity:
+            body["identity"] = identity
+        with self._lock:
+            self._post("/_bench/scenario", body)
+
+    def settle(self, timeout: float = 2.0) -> None:
+        """Return once every line the server wrote before now has been handed to the sink."""
+        if not self.running:
+            return
+        with self._lock:
+            mark = next(self._marks)
+            with contextlib.suppress(ServicesDown, ValueError):
+                self._post("/_bench/mark", {"mark": mark})
+        deadline = time.monotonic() + timeout
+        with self._mark_cond:
+            while self._seen_mark < mark and self.running:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return
+                self._mark_cond.wait(left)
+
+    # -- stop ----------------------------------------------------------------------------------------
+    def _forget(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+        self._conn = None
+        self._proc = None
+        self.port = None
+
+    def _kill(self) -> None:
+        proc = self._proc
+        if proc is None:
+            return
+        with contextlib.suppress(OSError):
+            proc.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(5)
+        self._forget()
+
+    def close(self) -> None:
+        """Stop the server: stdin closed (a clean stop), killed if it lingers."""
+        with self._lock:
+            proc = self._proc
+            if proc is None:
+                return
+            if self._conn is not None:
+                self._conn.close()
+            with contextlib.suppress(OSError):
+                if proc.stdin is not None:
+                    proc.stdin.close()
+            try:
+                proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self._kill()
+            if self._reader is not None:
+                self._reader.join(2)
+            self._forget()

@@ -1,0 +1,98 @@
+"""The scenario registry of the simulated téléservices: ``scenarios.toml``, read once and checked.
+
+A scenario is a named answer of one service (``adri`` / ``droits-ouverts``); a fault is how the service
+fails to give it (``timeout``, ``server-error``, ``malformed``, ``down``). The registry is data: adding a
+scenario of an existing answer kind needs no code.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+SERVICES: tuple[str, ...] = ("adri", "apcv", "insi", "eprescription")
+#: ``none`` answers the scenario; ``timeout`` holds the answer back (longer than any client waits);
+#: ``server-error`` answers HTTP 500; ``malformed`` answers HTTP 200 with truncated JSON; ``down`` closes
+#: the connection without an answer, as a stopped server does.
+FAULTS: tuple[str, ...] = ("none", "timeout", "server-error", "malformed", "down")
+#: The answer kinds each service knows (docs/teleservices.md describes each).
+ANSWERS: dict[str, frozenset[str]] = {
+    "adri": frozenset({"rights", "error"}),
+    "apcv": frozenset({"context", "error"}),
+    "insi": frozenset({"identities", "error"}),
+    "eprescription": frozenset({"prescription", "not-found", "error"}),
+}
+FORMAT = "testbench-scenarios/1"
+
+
+class RegistryError(Exception):
+    """The registry file is not what the simulator can play (a packaging or editing mistake)."""
+
+
+@dataclass(frozen=True)
+class Scenario:
+    service: str
+    name: str
+    title: str
+    answer: str
+    http_status: int
+    params: dict[str, Any]  # the rest of the scenario's table, read by its answer kind
+
+
+@dataclass(frozen=True)
+class Registry:
+    scenarios: dict[str, dict[str, Scenario]]  # service -> name -> scenario, in file order
+    default_identity: dict[str, Any]
+
+    def get(self, service: str, name: str) -> Scenario | None:
+        return self.scenarios.get(service, {}).get(name)
+
+    def names(self, service: str) -> tuple[str, ...]:
+        return tuple(self.scenarios.get(service, {}))
+
+    def default(self, service: str) -> str:
+        """The first scenario of a service: what it plays before the bench chose one."""
+        return self.names(service)[0]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            service: [{"name": s.name, "title": s.title} for s in by_name.values()]
+            for service, by_name in self.scenarios.items()
+        }
+
+
+def parse_registry(text: str) -> Registry:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RegistryError(f"registre des scénarios illisible : {exc}") from None
+    if data.get("format") != FORMAT:
+        raise RegistryError(f"registre des scénarios : format « {FORMAT} » attendu")
+    scenarios: dict[str, dict[str, Scenario]] = {}
+    for service in SERVICES:
+        table = data.get(service)
+        if not isinstance(table, dict) or not table:
+            raise RegistryError(f"registre des scénarios : aucun scénario pour {service}")
+        scenarios[service] = {}
+        for name, raw in table.items():
+            if not isinstance(raw, dict) or raw.get("answer") not in ANSWERS[service]:
+                raise RegistryError(f"registre des scénarios : {service}.{name} : « answer » inconnu")
+            params = {k: v for k, v in raw.items() if k not in ("title", "answer", "http_status")}
+            status = int(raw.get("http_status", 200))
+            scenarios[service][name] = Scenario(
+                service, name, str(raw.get("title", name)), raw["answer"], status, params
+            )
+    identity = data.get("default-identity")
+    if not isinstance(identity, dict):
+        raise RegistryError("registre des scénarios : [default-identity] absent")
+    return Registry(scenarios, identity)
+
+
+@functools.cache
+def registry() -> Registry:
+    """The bundled registry (package data), read once per process."""
+    text = resources.files("testbench.services").joinpath("scenarios.toml").read_text(encoding="utf-8")
+    return parse_registry(text)

@@ -1,0 +1,69 @@
+"""``testbench services serve``: the simulators in this process, on loopback, until stdin closes.
+
+The first line on stdout is ``{"port": N}`` (the port the system gave for ``--port 0``); every following
+line is one exchange or control record (JSON). Closing stdin stops the server cleanly, so a bench that
+dies takes its simulators with it; the bench may also terminate the process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import sys
+import threading
+from typing import IO, Any
+
+from aiohttp import web
+
+from testbench.services.app import make_app
+
+
+def _writer(out: IO[str]) -> Any:
+    lock = threading.Lock()
+
+    def write(record: dict[str, Any]) -> None:
+        line = json.dumps(record, ensure_ascii=False, default=str)
+        with lock:
+            out.write(line + "\n")
+            out.flush()
+
+    return write
+
+
+async def _serve(host: str, port: int, out: IO[str], stop: asyncio.Event) -> None:
+    log = _writer(out)
+    runner = web.AppRunner(make_app(log), access_log=None, handle_signals=False)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port, reuse_address=True)
+    await site.start()
+    log({"port": runner.addresses[0][1], "host": host})  # port 0: the one the system chose
+    try:
+        await stop.wait()
+    finally:
+        await runner.cleanup()
+
+
+def serve(host: str = "127.0.0.1", port: int = 0, stdin: IO[bytes] | None = None, out: IO[str] | None = None) -> int:
+    """Serve until ``stdin`` reaches its end (None: forever, until the process is stopped)."""
+    loop = asyncio.new_event_loop()
+    stop = asyncio.Event()
+
+    def watch_stdin(stream: IO[bytes]) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            while stream.read(4096):
+                pass
+        loop.call_soon_threadsafe(stop.set)
+
+    if stdin is not None:
+        threading.Thread(target=watch_stdin, args=(stdin,), daemon=True, name="services-stdin").start()
+    try:
+        loop.run_until_complete(_serve(host, port, out or sys.stdout, stop))
+    except KeyboardInterrupt:
+        pass
+    except OSError as exc:  # the port is taken, the address is not ours
+        print(json.dumps({"error": f"serveur de téléservices impossible à démarrer : {exc}"}), file=sys.stderr)
+        return 2
+    finally:
+        loop.close()
+    return 0
