@@ -163,6 +163,8 @@ def parse_plan(text: str, name: str) -> ExamPlan:
     except tomllib.TOMLDecodeError as exc:
         match = _TOML_PLACE.search(str(exc))
         line = getattr(exc, "lineno", None) or (int(match.group(1)) if match else None)
+        if line is None and "end of document" in str(exc):
+            line = len(text.splitlines()) or 1
         raise PlanError(name, [PlanProblem(line, _t("syntaxe TOML invalide"))]) from None
     where = _Lines(text)
     problems: list[PlanProblem] = []
@@ -180,6 +182,8 @@ def parse_plan(text: str, name: str) -> ExamPlan:
     if not isinstance(product, dict):
         problem(where.key("product"), _t("[product] doit être une table (name, version)"))
         product = {}
+    for unknown in sorted(set(product) - {"name", "version"}):
+        problem(where.key(unknown), _t("clé inconnue « {key} »"), key=unknown)
     ps_category = _text(data.get("ps-category", ""))
     services = data.get("services", [])
     if not isinstance(services, list) or not all(isinstance(s, str) for s in services):
@@ -255,11 +259,23 @@ def parse_plan(text: str, name: str) -> ExamPlan:
     )
 
 
+#: the keys each kind of entry may hold
+_ENTRY_KEYS = {
+    "casebooks": ("plan-id", "document-version", "sha256", "path"),
+    "excluded": ("case", "casebook", "reason"),
+    "requirements": ("id", "title", "domain", "source", "service"),
+}
+
+
 def _entries(data: dict[str, Any], key: str, where: _Lines, problem: Any) -> list[dict[str, Any]]:
+    """The ``[[key]]`` tables; a key an entry may not hold is a problem on the entry's line."""
     value = data.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
         problem(where.key(key) or where.entry(key, 0), _t("{key} doit être une liste de tables ([[{key}]])"), key=key)
         return []
+    for i, entry in enumerate(value):
+        for unknown in sorted(set(entry) - set(_ENTRY_KEYS[key])):
+            problem(where.entry(key, i), _t("clé inconnue « {key} »"), key=unknown)
     return value
 
 

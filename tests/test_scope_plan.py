@@ -1,0 +1,75 @@
+"""The exam plan file (testbench-plan/1): the demo plan loads; each problem is placed plan.toml:LINE."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from testbench.cli.main import main
+from testbench.paths import CASEBOOKS_DIR
+from testbench.scope.plan import PlanError, load_plan, parse_plan, recorded_plan
+
+PLAN = CASEBOOKS_DIR / "plans" / "demo-plan.toml"
+GOOD = """format = "testbench-plan/1"
+services = ["adri"]
+
+[[casebooks]]
+plan-id = "PDT-X"
+"""
+
+
+def problems(text: str, lang: str | None = None) -> list[str]:
+    with pytest.raises(PlanError) as info:
+        parse_plan(text, "plan.toml")
+    return info.value.lines(lang)
+
+
+def test_the_demo_plan_loads_and_survives_the_session_record() -> None:
+    plan = load_plan(PLAN)
+    assert [c.plan_id for c in plan.casebooks] == ["PDT-DEMO-001"]
+    assert plan.services == ("adri",) and plan.excluded_reason("PDT-DEMO-001", "DEMO-FSE-099")
+    assert recorded_plan({"exam_plan": plan.recorded()}) == parse_plan(plan.text, "demo-plan.toml")
+
+
+def test_each_problem_is_placed_on_its_line() -> None:
+    text = (
+        "unknown = 1\n"
+        + GOOD.replace('["adri"]', '["adri", "scorr"]')
+        + (
+            '\n[[excluded]]\ncase = "A"\n'  # line 8: no reason
+            '\n[[requirements]]\nid = "-bad"\n'  # line 11
+            '\n[[casebooks]]\nplan-id = "PDT-X"\nsha256 = "abc"\nreason = "?"\n'  # line 14
+        )
+    )
+    assert problems(text) == [
+        "plan.toml:1: clé inconnue « unknown »",
+        "plan.toml:3: service inconnu « scorr » (connus : adri, apcv, dre, eprescription, insi, scor)",
+        "plan.toml:14: clé inconnue « reason »",
+        "plan.toml:14: sha256 de « PDT-X » : 64 chiffres hexadécimaux attendus",
+        "plan.toml:14: cahier de tests « PDT-X » nommé deux fois",
+        "plan.toml:8: exclusion de « A » sans motif (reason est obligatoire)",
+        "plan.toml:11: identifiant d'exigence invalide « -bad »",
+    ]
+    assert problems(text, "en")[5] == 'plan.toml:8: exclusion of "A" without a reason (reason is required)'
+
+
+def test_a_toml_syntax_error_and_a_wrong_format_are_placed() -> None:
+    assert problems(GOOD + "\nservices = [\n") == ["plan.toml:7: syntaxe TOML invalide"]
+    assert problems(GOOD.replace("testbench-plan/1", "autre")) == [
+        'plan.toml:1: format attendu : format = "testbench-plan/1"'
+    ]
+    assert problems('format = "testbench-plan/1"\n') == [
+        "plan.toml:1: le plan ne nomme aucun cahier de tests ([[casebooks]])"
+    ]
+
+
+def test_run_refuses_a_bad_plan_before_running_anything(tmp_path: Path, capsys) -> None:
+    plan = tmp_path / "plan.toml"
+    plan.write_text(GOOD + '\n[[excluded]]\ncase = "X"\n', encoding="utf-8")
+    session = tmp_path / "s.tbsession"
+    code = main(["run", str(CASEBOOKS_DIR / "demo.xml"), "--session", str(session), "--plan", str(plan)])
+    err = capsys.readouterr().err
+    assert code == 3 and not session.exists()
+    assert f"testbench run: {plan}:7: exclusion de « X » sans motif" in err and "Traceback" not in err
+    assert main(["coverage", "--plan", str(tmp_path / "absent.toml"), str(session)]) == 3
