@@ -299,7 +299,7 @@ def _check_mode(domain: Domain, mode: Mode, parts: CaseParts, actions: dict[str,
             report(at, "un cas fse précise son mode : securise, degrade ou sesam-sans-vitale", "mode")
         if "invoice" not in present:
             report(at, "un cas fse contient au moins une étape <invoice>", "id")
-    if mode is Mode.SECURISE:
+    if mode is Mode.SECURISE and "apcv" not in present:  # the app carte Vitale stands for the card
         if not any(requirement[0] == "vitale" for requirement in parts.requirements):
             report(at, 'un cas en mode sécurisé exige une carte Vitale (<card slot="vitale" …/> dans <cards>)', "mode")
         if "read-vitale" not in present:

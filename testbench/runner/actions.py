@@ -104,7 +104,20 @@ def _apcv_as_card(apcv: Mapping[str, Any]) -> JsonObject:
 
 def beneficiary(ctx: ActionContext, step: Step) -> JsonObject:
     """The beneficiary of an invoice: from the Vitale card read in this case (sécurisé), else from
-    the patient fixture (dégradé, SESAM sans Vitale)."""
+    the patient fixture (dégradé, SESAM sans Vitale); the rights the ADRi téléservice answered in this
+    case for that person replace the card's or the fixture's (they are the insurer's, and newer)."""
+    ben = _card_or_fixture(ctx, step)
+    adri = ctx.observations.get("adri")
+    if (
+        isinstance(adri, Mapping)
+        and adri.get("source") == "adri"
+        and (adri.get("nir"), adri.get("rank")) == (ben.get("nir"), ben.get("rank"))
+    ):
+        ben = {**ben, "regime": str(adri.get("regime") or ben["regime"]), "coverage": dict(adri.get("coverage") or {})}
+    return ben
+
+
+def _card_or_fixture(ctx: ActionContext, step: Step) -> JsonObject:
     patient = patient_of(ctx, step)
     rank = int(step.params.get("beneficiary") or (patient.rank if patient else 1))
     vitale = ctx.observations.get("vitale")
