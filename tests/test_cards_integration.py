@@ -177,7 +177,7 @@ def test_cli_record_with_a_scriptor_script(pcsc_bay: PcscBay, tmp_path: Path) ->
 
     from testbench.cards.record import load_recording
 
-    pcsc_bay.present("vitale", P / "vitale1-adult.xml")
+    pcsc_bay.present("vitale", P / "vitale2-adult-standard.xml")  # a Vitale 1 answers no class 00 (§2.1)
     pcsc_bay.release()
     script = tmp_path / "read.scriptor"
     script.write_text("#!/usr/bin/env scriptor\nreset\n00 A4 00 00 02 3F 00\n00 B0 82 00 00  # identities\n")
@@ -193,7 +193,7 @@ def test_cli_record_with_a_scriptor_script(pcsc_bay: PcscBay, tmp_path: Path) ->
     )
     assert r.returncode == 0, r.stderr
     header, exchanges = load_recording(out)
-    assert header["atr"] == "3F6525002209699000"
+    assert header["atr"] == load_profile(P / "vitale2-adult-standard.xml").atr.hex().upper()
     assert [e["sw"][:2] for e in exchanges] == ["90", "6C", "90"]  # T=0: resent with the exact Le
 
 

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from testbench.cards import apdu as A
-from testbench.cards import layout as L
 from testbench.cards.api import CardMismatch, CardUnavailable
 from testbench.cards.guard import check_cards
 from testbench.cards.inprocess import InProcessBay
@@ -213,7 +212,7 @@ def test_cli_replay_exports_scriptor_and_rejects_bad_input(tmp_path: Path) -> No
     out = tmp_path / "r.scriptor"
     r = _cli("replay", str(rec_path), "--export-scriptor", str(out))
     assert r.returncode == 0, r.stderr
-    assert parse_scriptor(out.read_text())[0][0] == A.select_fid(L.FID_MF)
+    assert parse_scriptor(out.read_text())[0][0] == bytes.fromhex("BC B0 02 00 10")  # a Vitale 1's directory
     bad = tmp_path / "bad.xml"
     bad.write_text("<card-profile/>")
     r = _cli("emulate", str(bad), "--duration", "0")

@@ -446,6 +446,8 @@ def parse_profile(data: bytes, file: str = "<profil>", path: Path | None = None)
         )
     files = []
     for f in root.findall("file"):
+        if kind == "vitale1":
+            raise ctx.error(f, "une carte Vitale 1 n'a pas de fichiers : <file> n'a pas de sens")
         sfi = f.get("sfi")
         df = f.get("df", "MF").upper()
         if df not in ("MF", "VITALE"):
@@ -454,7 +456,7 @@ def parse_profile(data: bytes, file: str = "<profil>", path: Path | None = None)
             except ValueError:
                 raise ctx.error(f, f"df invalide : {df}") from None
         files.append(RawFile(df, int(f.get("fid"), 16), int(sfi) if sfi else None, _hex(f.text)))
-    return CardProfile(
+    profile = CardProfile(
         id=root.get("id"),
         kind=kind,
         label=(root.findtext("label") or "").strip(),
@@ -470,3 +472,10 @@ def parse_profile(data: bytes, file: str = "<profil>", path: Path | None = None)
         pin=pin,
         files=tuple(files),
     )
+    if kind == "vitale1":
+        from .vitale1 import memory_problem
+
+        problem = memory_problem(profile)
+        if problem:
+            raise ProfileError(file, root.sourceline or 1, 1, problem)
+    return profile

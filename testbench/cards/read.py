@@ -1,7 +1,8 @@
 """High-level public read sequences: ``read_vitale`` and ``read_cps`` over any :class:`CardChannel`.
 
-Vitale: SELECT MF → READ BINARY SFI 2 (identities) → SELECT AID VITALE → READ BINARY SFI 2 (NIRs)
-(public, docs/cards.md §2.1), then READ BINARY SFI 3 and 4 (card data and rights, OURS).
+Vitale 2: SELECT MF → READ BINARY SFI 2 (identities) → SELECT AID VITALE → READ BINARY SFI 2 (NIRs)
+(public, docs/cards.md §2.1), then READ BINARY SFI 3 and 4 (card data and rights, OURS). Vitale 1 (its
+ATR says so): READ BINARY by address with the class BC (:mod:`testbench.cards.vitale1`).
 CPS: SELECT the PKCS#15 AID, read EF.SN.ICC, the identity file 0001/7001 and the situations
 0001/D120…, then VERIFY without data to count the PIN tries (no try consumed, no PIN sent).
 
@@ -65,8 +66,17 @@ def _select(channel: CardChannel, slot: str, apdu: bytes, step: str) -> None:
         raise CardReadError(step, sw)
 
 
+def _is_vitale1(channel: CardChannel, slot: str) -> bool:
+    """A Vitale 1 is read by address with the class BC, not by files (testbench.cards.vitale1)."""
+    return L.atr_family(channel.atr(slot)) == "vitale1"
+
+
 def read_vitale_files(channel: CardChannel, slot: str) -> dict[str, bytes]:
-    """The raw files of the public sequence plus our card-data and rights files."""
+    """The raw files of the public sequence plus our card-data and rights files (Vitale 1: its zones)."""
+    if _is_vitale1(channel, slot):
+        from .vitale1 import read_vitale1_files
+
+        return read_vitale1_files(channel, slot)
     _select(channel, slot, A.select_fid(L.FID_MF), "SELECT MF")
     identity = read_file(channel, slot, A.read_binary_sfi(L.SFI_IDENTITY), "lecture identités (SFI 2)")
     _select(channel, slot, A.select_aid(L.AID_VITALE), "SELECT AID VITALE")
@@ -87,10 +97,16 @@ def read_vitale_holder(channel: CardChannel, slot: str) -> tuple[str, str, str]:
     """The guard's short read: (name, first name, NIR) of beneficiary 1 through the public sequence only."""
     from .decode import decode_identities, decode_nirs
 
-    _select(channel, slot, A.select_fid(L.FID_MF), "SELECT MF")
-    ids = decode_identities(read_file(channel, slot, A.read_binary_sfi(L.SFI_IDENTITY), "lecture identités"))
-    _select(channel, slot, A.select_aid(L.AID_VITALE), "SELECT AID VITALE")
-    nirs = decode_nirs(read_file(channel, slot, A.read_binary_sfi(L.SFI_IDENTITY), "lecture NIR"))
+    if _is_vitale1(channel, slot):
+        from .vitale1 import read_vitale1_files
+
+        zones = read_vitale1_files(channel, slot, ("identity", "nirs"))
+        ids, nirs = decode_identities(zones["identity"]), decode_nirs(zones["nirs"])
+    else:
+        _select(channel, slot, A.select_fid(L.FID_MF), "SELECT MF")
+        ids = decode_identities(read_file(channel, slot, A.read_binary_sfi(L.SFI_IDENTITY), "lecture identités"))
+        _select(channel, slot, A.select_aid(L.AID_VITALE), "SELECT AID VITALE")
+        nirs = decode_nirs(read_file(channel, slot, A.read_binary_sfi(L.SFI_IDENTITY), "lecture NIR"))
     name, first, _ = ids[0] if ids else ("", "", None)
     return name, first, nirs[0] if nirs else ""
 

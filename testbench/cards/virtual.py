@@ -175,4 +175,8 @@ def _add_raw_files(card: IsoCard, p: CardProfile) -> None:
 def build_card(profile: CardProfile | str | Path) -> IsoCard:
     """The virtual card for a profile (a loaded :class:`CardProfile` or a path)."""
     p = profile if isinstance(profile, CardProfile) else load_profile(profile)
+    if p.kind == "vitale1":
+        from .vitale1 import build_vitale1
+
+        return build_vitale1(p)  # type: ignore[return-value]  # same card interface, no file system
     return build_vitale(p) if p.is_vitale else build_cps(p)
