@@ -104,7 +104,7 @@ def V(
     path: str, expected: str, step: str | None = "s-invoice", type_: str | None = None, eid: str | None = None
 ) -> Expect:
     """A value expectation; the type follows the value (decimal, integer for counts, string otherwise)."""
-    eid = eid or "e-" + _slug(path.split(".", 1)[1] if "." in path else path)
+    eid = eid or "e-" + _slug(path.removeprefix("invoice."))
     attrs = [("id", eid)]
     if step:
         attrs.append(("step", step))
