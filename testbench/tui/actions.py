@@ -126,6 +126,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("review", "a", "review", "Réviser", "Annoter le cas, accepter ou remplacer son verdict", group="Revue"),
     ActionSpec("report", "g", "report", "Rapport", "Générer le rapport HTML de la session", group="Revue"),
     ActionSpec(
+        "coverage",
+        "c",
+        "coverage",
+        "Couverture",
+        "Couverture du plan d'examen : exigences, domaines, non couvert, prêt pour le pré-examen",
+        footer=False,
+        group="Revue",
+    ),
+    ActionSpec(
         "trace-search",
         "ctrl+f",
         "trace_search",
@@ -192,6 +201,7 @@ EN: dict[str, tuple[str, str]] = {
     "attempt-next": ("Attempt +", "Next attempt (expected/observed, traces)"),
     "review": ("Review", "Annotate the case, accept or override its verdict"),
     "report": ("Report", "Write the session's HTML report"),
+    "coverage": ("Coverage", "Exam plan coverage: requirements, domains, not covered, ready for the pre-exam"),
     "trace-search": ("Search", "Search or filter the traces"),
     "trace-next": ("Next", "Next match in the traces"),
     "trace-prev": ("Previous", "Previous match in the traces"),

@@ -38,6 +38,7 @@ from testbench.store.traceindex import TraceSource
 from testbench.tui import actions as registry
 from testbench.tui.commands import ActionCommands, CaseCommands
 from testbench.tui.config import SETTINGS_FILE, Settings, UiState, config_dir
+from testbench.tui.coverage_screen import CoverageWindow
 from testbench.tui.exam_view import ExamHandlers, ExamView
 from testbench.tui.execution import BenchFactory
 from testbench.tui.key_gate import KeyGate
@@ -54,7 +55,7 @@ from testbench.tui.workstation import CaseEntry, Filter, Key, Workstation, parse
 VERDICT_CYCLE = (None, "fail", "error", "inconclusive", "pending", "pass", "none")
 
 
-class WorkstationApp(KeyGate, ViewSwitching, RunHandlers, ExamHandlers, ReviewAndReport, App[int]):
+class WorkstationApp(KeyGate, ViewSwitching, RunHandlers, ExamHandlers, ReviewAndReport, CoverageWindow, App[int]):
     CSS_PATH = "styles.tcss"
     TITLE = "testbench"
     COMMANDS = {CaseCommands, ActionCommands}  # noqa: RUF012 - Textual's class attribute
