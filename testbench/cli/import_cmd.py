@@ -37,6 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from testbench.fmt import os_reason
     from testbench.office.diff import FIELD_WORDS, diff_casebooks
     from testbench.office.importer import OfficeError, write_import
     from testbench.office.mapping import load_mapping
@@ -59,7 +60,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(t("rien n'est écrit"), file=sys.stderr)
         return EXIT_USAGE
     except OSError as exc:
-        reason = exc.strerror or t("erreur système")
+        reason = os_reason(exc, t)
         print(t("écriture impossible de {path} : {reason}").format(path=out, reason=reason), file=sys.stderr)
         return EXIT_USAGE
     for problem in result.problems:

@@ -24,7 +24,17 @@ from testbench.domain.vocabulary import ACTIONS, OBSERVATION_ROOTS, REFUSAL_CODE
 from testbench.fmt import os_reason
 from testbench.i18n import translator
 from testbench.office import convert
-from testbench.office.mapping import FIELDS, IDENTITY_FIELDS, REQUIRED_COLUMNS, CellRef, ExpectSpec, Mapping, StepSpec
+from testbench.office.mapping import (
+    FIELDS,
+    IDENTITY_FIELDS,
+    INVOICE_FIELDS,
+    LINE_FIELDS,
+    REQUIRED_COLUMNS,
+    CellRef,
+    ExpectSpec,
+    Mapping,
+    StepSpec,
+)
 from testbench.office.problems import OfficeError, Problem
 from testbench.office.tables import Cell, Place, Table, read_table
 
@@ -35,6 +45,17 @@ _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:\-]{0,79}")
 _PARAMS = re.compile(r"^(?P<phrase>.*?)\s*\((?P<params>[^()]*)\)\s*$")
 _WORDS = re.compile(r"[\s,;]+")
 _PATH_LIKE = re.compile(r"[a-z_]+(\.[A-Za-z0-9_\[\]]+)+")
+#: Type of an expected value -> what is said when its text does not read.
+_UNREADABLE = {
+    "decimal": "montant illisible « {text} »",
+    "integer": "entier illisible « {text} »",
+    "date": "date illisible « {text} »",
+    "boolean": "oui/non illisible « {text} »",
+}
+_UNKNOWN_CHOICE = {
+    "domain": "domaine inconnu « {text} » (valeurs : {known})",
+    "mode": "mode inconnu « {text} » (valeurs : {known})",
+}
 #: Line attributes -> their ``<line>`` attribute name (``line-date`` is the line's ``date``).
 _LINE_ATTRS = {"line-date": "date"}
 
@@ -416,14 +437,8 @@ class _CaseBuilder:
         value = {"sécurisé": "securise", "dégradé": "degrade"}.get(value.casefold(), value)
         if value not in allowed:
             where = cell or self.rows[0]["id"]
-            label = {"domain": "domaine", "mode": "mode"}.get(name, name)
-            self.problem(
-                where,
-                "{label} inconnu « {text} » (valeurs : {known})",
-                label=label,
-                text=text,
-                known=", ".join(allowed),
-            )
+            template = _UNKNOWN_CHOICE[name]
+            self.problem(where, template, text=text, known=", ".join(allowed))
             return ""
         return value
 
@@ -506,7 +521,7 @@ class _CaseBuilder:
 
     def invoice(self, step: etree._Element) -> None:
         conv = self.mapping.conversions
-        for name in ("patient", "prescription", "care-date", "tiers-payant", "amc", "amc-cap"):
+        for name in INVOICE_FIELDS:
             text, cell = self.first(name)
             if not text:
                 continue
@@ -531,48 +546,34 @@ class _CaseBuilder:
         self.problem(cell or self.rows[0]["id"], template, text=text)
 
     def line(self, row: dict[str, Cell]) -> etree._Element:
-        conv = self.mapping.conversions
         element = etree.Element(f"{{{NS}}}line")
-        for name in (
-            "nomenclature",
-            "code",
-            "quantity",
-            "coefficient",
-            "unit-price",
-            "tariff",
-            "plv",
-            "line-date",
-            "ald",
-            "exo",
-        ):
+        for name in LINE_FIELDS:
             cell = row.get(name)
             text = cell.text.strip() if cell is not None else ""
             text = text or self.mapping.defaults.get(name, "").strip()
             if not text:
                 continue
-            value: str | None
-            if name in ("unit-price", "tariff", "coefficient") or (
-                name == "plv" and conv.synonym(name, text) != "none"
-            ):
-                value = convert.amount(text)
-                template = "montant illisible « {text} »"
-            elif name == "quantity":
-                value = convert.integer(text)
-                template = "quantité illisible « {text} » (un entier)"
-            elif name == "line-date":
-                value = convert.date(text, conv)
-                template = "date illisible « {text} »"
-            elif name == "ald":
-                value = convert.boolean(text, conv)
-                template = "oui/non illisible « {text} »"
-            else:
-                value = conv.synonym(name, text)
-                template = ""
+            value, template = self.line_value(name, text)
             if value is None:
                 self.bad(cell, template, text)
                 continue
             element.set(_LINE_ATTRS.get(name, name), value)
         return element
+
+    def line_value(self, name: str, text: str) -> tuple[str | None, str]:
+        """A line attribute's value (None when unreadable) and what to say then."""
+        conv = self.mapping.conversions
+        if name in ("unit-price", "tariff") or (name == "plv" and conv.synonym(name, text) != "none"):
+            return convert.amount(text), "montant illisible « {text} »"
+        if name == "coefficient":
+            return convert.number(text), "nombre illisible « {text} »"
+        if name == "quantity":
+            return convert.integer(text), "quantité illisible « {text} » (un entier)"
+        if name == "line-date":
+            return convert.date(text, conv), "date illisible « {text} »"
+        if name == "ald":
+            return convert.boolean(text, conv), "oui/non illisible « {text} »"
+        return conv.synonym(name, text), ""
 
     # ----- expectations
     def expectations(self, steps: dict[str, list[str]]) -> etree._Element:
@@ -624,8 +625,7 @@ class _CaseBuilder:
             path = path.replace("[i]", f"[{line}]")
         value = self.typed(spec.type, text)
         if value is None:
-            words = {"decimal": "montant", "integer": "entier", "date": "date", "boolean": "oui/non"}
-            self.problem(cell, "{what} illisible « {text} »", what=words.get(spec.type, spec.type), text=text)
+            self.problem(cell, _UNREADABLE[spec.type], text=text)
             return
         root = path.split(".", 1)[0].split("[", 1)[0]
         producers = [s for action in OBSERVATION_ROOTS.get(root, ()) for s in steps.get(action, [])]

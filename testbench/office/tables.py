@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from testbench.fmt import os_reason
-from testbench.i18n import default_language
+from testbench.i18n import translator
 from testbench.office.mapping import CellRef, Mapping, column_index, column_letters, is_letter
 from testbench.office.problems import OfficeError, Problem
 
@@ -39,13 +39,10 @@ class Place:
 
     def text(self, lang: str | None = None) -> str:
         """``Feuille1!D14`` (``Feuille1!14:14`` for a whole row); ``tableau 3, ligne 7, colonne 2`` for a Word table."""
-        english = (lang or default_language()) == "en"
         if self.kind == "table":
-            words = (
-                ("table {n} row {row}", "column {col}") if english else ("tableau {n}, ligne {row}", "colonne {col}")
-            )
-            out = words[0].format(n=self.sheet, row=self.row)
-            return out + (f", {words[1].format(col=self.col)}" if self.col else "")
+            t = translator(lang)
+            out = t("tableau {n}, ligne {row}").format(n=self.sheet, row=self.row)
+            return out + (t(", colonne {col}").format(col=self.col) if self.col else "")
         sheet = self.sheet if _PLAIN_SHEET.fullmatch(self.sheet) else "'" + self.sheet.replace("'", "''") + "'"
         where = f"{column_letters(self.col)}{self.row}" if self.col else f"{self.row}:{self.row}"
         return f"{sheet}!{where}"

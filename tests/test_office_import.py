@@ -1,0 +1,219 @@
+"""``testbench import``: the sample exam book (XLSX, DOCX, ODS, CSV) into casebooks that validate and run on
+the demo bench; a malformed sheet gives placed problems and no traceback; a re-import reports exactly the
+rows that changed. Real files on disk, the real command line in a subprocess."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from testbench.casebook.loader import check_casebook
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLES = REPO / "casebooks" / "examples"
+MAPPING = EXAMPLES / "cahier-exemple.mapping.toml"
+SHEET = "'Cahier de tests'"
+CASE_IDS = [
+    "EX-FSE-001",
+    "EX-FSE-002",
+    "EX-FSE-003",
+    "EX-FSE-004",
+    "EX-FSE-005",
+    "EX-FSE-006",
+    "EX-FSE-010",
+    "EX-FSE-020",
+    "EX-FSE-012",
+    "EX-FSE-014",
+    "EX-FSE-031",
+    "EX-LOT-001",
+    "EX-CARDS-001",
+]
+
+
+def cli(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "testbench", *map(str, args)]
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+def import_(document: Path, out: Path, *extra: str, mapping: Path = MAPPING) -> subprocess.CompletedProcess[str]:
+    return cli("import", document, "--mapping", mapping, "-o", out, *extra, cwd=out.parent)
+
+
+def no_traceback(done: subprocess.CompletedProcess[str]) -> None:
+    assert "Traceback" not in done.stderr + done.stdout, done.stderr
+
+
+def column(header: str) -> int:
+    sheet = openpyxl.load_workbook(EXAMPLES / "cahier-exemple.xlsx")["Cahier de tests"]
+    return next(c.column for c in sheet[4] if c.value == header)
+
+
+def row_of(sheet: openpyxl.worksheet.worksheet.Worksheet, case_id: str) -> int:
+    return next(r for r in range(5, sheet.max_row + 1) if sheet.cell(r, 1).value == case_id)
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "docx"])
+def test_the_sample_imports_into_a_casebook_that_validates_and_passes_on_the_demo_bench(
+    tmp_path: Path, kind: str
+) -> None:
+    out = tmp_path / f"cahier-{kind}.xml"
+    done = import_(EXAMPLES / f"cahier-exemple.{kind}", out)
+    no_traceback(done)
+    assert done.returncode == 0, done.stderr
+    assert f"{out.name} : 13 cas écrits" in done.stdout
+    casebook, problems = check_casebook(out)
+    assert problems == [] and casebook is not None
+    assert [case.id for case in casebook.cases] == CASE_IDS
+    two_lines = casebook.case("EX-FSE-010").steps[3].params["lines"]
+    assert [line["code"] for line in two_lines] == ["1231782", "1225646"]  # the continuation row
+    session = tmp_path / f"{kind}.tbsession"
+    ran = cli("run", out, "--cards", "inprocess", "--engine", "inprocess", "--session", session, cwd=tmp_path)
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert "réussi 13" in ran.stdout + ran.stderr
+
+
+def test_the_four_forms_of_the_sample_give_the_same_casebook(tmp_path: Path) -> None:
+    """XLSX (openpyxl), ODS (odfpy), CSV and DOCX (python-docx) readers agree cell for cell."""
+    bodies = {}
+    for kind in ("xlsx", "ods", "csv", "docx"):
+        out = tmp_path / f"{kind}.xml"
+        done = import_(EXAMPLES / f"cahier-exemple.{kind}", out)
+        assert done.returncode == 0, done.stderr
+        bodies[kind] = [line for line in out.read_text(encoding="utf-8").splitlines() if "<!--" not in line]
+    assert bodies["ods"] == bodies["xlsx"] == bodies["csv"] == bodies["docx"]
+
+
+def test_the_committed_sample_files_are_what_the_script_makes(tmp_path: Path) -> None:
+    spec = importlib.util.spec_from_file_location("make_examples", EXAMPLES / "make_examples.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.main([str(tmp_path)])
+    for kind in ("xlsx", "ods", "csv", "docx"):
+        name = f"cahier-exemple.{kind}"
+        assert (tmp_path / name).read_bytes() == (EXAMPLES / name).read_bytes(), name
+
+
+def test_a_malformed_sheet_gives_placed_problems_and_keeps_the_other_cases(tmp_path: Path) -> None:
+    """Merged cells, a missing column, a bad amount, an unknown domain: each placed, no traceback, exit 3."""
+    book = openpyxl.load_workbook(EXAMPLES / "cahier-exemple.xlsx")
+    sheet = book["Cahier de tests"]
+    price, domain, objective = column("Prix unitaire"), column("Domaine"), column("Objectif")
+    bad_amount = row_of(sheet, "EX-FSE-003")
+    sheet.cell(bad_amount, price).value = "12,5O €"
+    unknown = row_of(sheet, "EX-FSE-004")
+    sheet.cell(unknown, domain).value = "Pharmacie"
+    merged = row_of(sheet, "EX-FSE-006")
+    sheet.merge_cells(start_row=merged, start_column=2, end_row=merged, end_column=3)
+    sheet.cell(4, objective).value = "But du test"  # the mapped header « Objectif » is gone
+    document = tmp_path / "abime.xlsx"
+    book.save(document)
+
+    out = tmp_path / "abime.xml"
+    done = import_(document, out)
+    no_traceback(done)
+    assert done.returncode == 3
+    letter = openpyxl.utils.get_column_letter
+    assert f"{SHEET}!4:4: colonne « Objectif » (champ objective) absente de l'en-tête" in done.stderr
+    assert f"{SHEET}!{letter(price)}{bad_amount}: montant illisible « 12,5O € »" in done.stderr
+    assert f"{SHEET}!{letter(domain)}{unknown}: domaine inconnu « Pharmacie »" in done.stderr
+    assert f"{SHEET}!B{merged}: cellules fusionnées" in done.stderr
+    assert "3 cas laissés de côté : EX-FSE-003, EX-FSE-004, EX-FSE-006" in done.stderr
+    casebook, problems = check_casebook(out)
+    assert problems == [] and casebook is not None
+    assert [c.id for c in casebook.cases] == [
+        i for i in CASE_IDS if i not in ("EX-FSE-003", "EX-FSE-004", "EX-FSE-006")
+    ]
+
+
+def test_problems_read_in_english_with_word_table_places(tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document(str(EXAMPLES / "cahier-exemple.docx"))
+    table = document.tables[0]
+    price = column("Prix unitaire")
+    table.cell(6, price - 1).text = "douze euros"  # row 7 of the table: EX-FSE-003
+    changed = tmp_path / "cahier.docx"
+    document.save(str(changed))
+    out = tmp_path / "cahier.xml"
+    english = import_(changed, out, "--lang", "en")
+    no_traceback(english)
+    assert english.returncode == 3
+    assert f"table 1 row 7, column {price}: unreadable amount « douze euros »" in english.stderr
+    assert "1 case(s) left out: EX-FSE-003" in english.stderr
+    assert f"{out.name}: 12 case(s) written" in english.stdout
+    french = import_(changed, out)
+    assert f"tableau 1, ligne 7, colonne {price}: montant illisible « douze euros »" in french.stderr
+
+
+def test_a_document_that_cannot_be_read_is_one_message_and_nothing_is_written(tmp_path: Path) -> None:
+    damaged = tmp_path / "cahier.xlsx"
+    damaged.write_bytes(b"PK\x03\x04 not really a workbook")
+    out = tmp_path / "cahier.xml"
+    done = import_(damaged, out)
+    no_traceback(done)
+    assert done.returncode == 3
+    assert done.stderr.splitlines() == [
+        f"{damaged}: document XLSX illisible : fichier endommagé ou d'un autre format",
+        "rien n'est écrit",
+    ]
+    assert not out.exists() and not (tmp_path / "cards").exists()
+
+    book = openpyxl.load_workbook(EXAMPLES / "cahier-exemple.xlsx")
+    book["Cahier de tests"].cell(4, 1).value = "Numéro"  # the id column is required
+    book.save(damaged)
+    done = import_(damaged, out)
+    no_traceback(done)
+    assert done.returncode == 3
+    assert f"{SHEET}!4:4: colonne « N° cas » (champ id) absente de l'en-tête" in done.stderr
+    assert not out.exists()
+
+
+def test_a_bad_mapping_is_placed_at_its_line(tmp_path: Path) -> None:
+    mapping = tmp_path / "map.toml"
+    text = MAPPING.read_text(encoding="utf-8")
+    mapping.write_text(text.replace('"Facturation" = "invoice"', '"Facturation" = "facturer"'), encoding="utf-8")
+    (tmp_path / "cahier-exemple.fixtures.xml").write_bytes((EXAMPLES / "cahier-exemple.fixtures.xml").read_bytes())
+    line = next(n for n, s in enumerate(mapping.read_text(encoding="utf-8").splitlines(), 1) if "facturer" in s)
+    done = import_(EXAMPLES / "cahier-exemple.xlsx", tmp_path / "out.xml", mapping=mapping)
+    no_traceback(done)
+    assert done.returncode == 3
+    assert f"{mapping}:{line}: étape « Facturation » : action inconnue" in done.stderr
+    mapping.write_text('format = "testbench-mapping/1"\n[source\n', encoding="utf-8")
+    done = import_(EXAMPLES / "cahier-exemple.xlsx", tmp_path / "out.xml", "--lang", "en", mapping=mapping)
+    assert done.returncode == 3 and f"{mapping}:2: invalid TOML" in done.stderr
+
+
+def test_a_reimport_after_editing_three_rows_reports_exactly_those_three(tmp_path: Path) -> None:
+    out = tmp_path / "cahier.xml"
+    assert import_(EXAMPLES / "cahier-exemple.xlsx", out).returncode == 0
+    again = import_(EXAMPLES / "cahier-exemple.xlsx", out)
+    assert "aucun changement depuis l'import précédent" in again.stdout
+
+    book = openpyxl.load_workbook(EXAMPLES / "cahier-exemple.xlsx")
+    sheet = book["Cahier de tests"]
+    sheet.cell(row_of(sheet, "EX-FSE-002"), column("Intitulé")).value = "Lit médical, ALD (intitulé revu)"
+    expected = sheet.cell(row_of(sheet, "EX-FSE-003"), column("Résultats attendus"))
+    expected.value = str(expected.value).replace("5,60", "5,61")
+    continuation = row_of(sheet, "EX-FSE-010") + 1  # the case's second invoice line, a row without id
+    sheet.cell(continuation, column("Qté")).value = 2
+    sheet.move_range(f"A{row_of(sheet, 'EX-CARDS-001')}:AC{row_of(sheet, 'EX-CARDS-001')}", rows=2)  # moved only
+    edited = tmp_path / "cahier.xlsx"
+    book.save(edited)
+
+    done = import_(edited, out)
+    no_traceback(done)
+    assert done.returncode == 0, done.stderr
+    changes = [line for line in done.stdout.splitlines() if line.startswith(("ajouté", "modifié", "supprimé"))]
+    assert changes == [
+        "modifié EX-FSE-002 : titre",
+        "modifié EX-FSE-003 : résultats attendus",
+        "modifié EX-FSE-010 : étapes",
+    ]
+    english = import_(EXAMPLES / "cahier-exemple.xlsx", out, "--lang", "en")
+    assert "modified EX-FSE-002: title" in english.stdout.splitlines()
