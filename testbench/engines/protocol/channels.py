@@ -14,7 +14,7 @@ import contextlib
 from collections.abc import Callable
 from typing import Any
 
-from testbench.cards.api import CardChannel, CardError, CardMismatch, CardUnavailable
+from testbench.cards.api import CardChannel, CardError, CardUnavailable, card_error
 from testbench.engines.protocol.jsonrpc import shown_json
 
 #: Sends a request to the client and returns its result; raises CardError on a card error answer.
@@ -100,4 +100,4 @@ def profiles_channel(profiles: dict[str, str]) -> CardChannel:
 
 
 def card_error_kind(kind: str, message: str) -> CardError:
-    return {"CardUnavailable": CardUnavailable, "CardMismatch": CardMismatch}.get(kind, CardError)(message)
+    return card_error(kind, message)

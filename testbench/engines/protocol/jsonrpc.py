@@ -149,10 +149,9 @@ def exception_from_error(err: Any) -> EngineError | Exception:
         details = data.get("details") if isinstance(data.get("details"), dict) else {}
         return EngineRefusal(refusal_code, str(data.get("message", message)), details)
     if code == CARD_ERROR:
-        from testbench.cards.api import CardError, CardMismatch, CardUnavailable
+        from testbench.cards.api import card_error
 
-        kinds: dict[str, type[CardError]] = {"CardUnavailable": CardUnavailable, "CardMismatch": CardMismatch}
-        return kinds.get(str(data.get("kind")), CardError)(message)
+        return card_error(str(data.get("kind")), message)
     if code == INTERNAL_ERROR:
         return EngineCrash(f"erreur interne du moteur: {message}")
     return EngineRemoteError(code, message)
