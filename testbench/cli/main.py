@@ -37,6 +37,7 @@ COMMAND_MODULES = (
     "testbench.cli.services_cmd",
     "testbench.cli.coverage_cmd",
     "testbench.cli.new_cmd",
+    "testbench.cli.export_cmd",
 )
 
 

@@ -1,0 +1,295 @@
+"""A session's results written back into the exam book they came from (docs/office-import.md § export).
+
+Each case's first row (found by :func:`testbench.office.tables.case_rows`, the importer's own rule)
+receives the retained verdict (:mod:`testbench.store.verdicts`, through the read model), the values
+observed for its expectations (``path = value``, one per line) and, when a report folder is given, a
+relative link to the case in that report. The result columns are those of the mapping's ``[results]``;
+a column the document lacks is added after its last header. Observed values pass through the report's
+redaction (:mod:`testbench.report.personal`) unless the person opts out.
+
+An XLSX document is loaded and filled (formatting, other sheets and formulas kept); an ODS or DOCX
+document, or a CSV one exported to ``.xlsx``, becomes an XLSX sheet with the same header and rows at
+the same row numbers; a CSV document exported to ``.csv`` stays CSV, every line kept. The file is
+written atomically; the session is only read.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from copy import copy
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from testbench import fmt
+from testbench.domain.verdict import Verdict
+from testbench.i18n import translator
+from testbench.office.mapping import CellRef, Mapping
+from testbench.office.problems import OfficeError, Problem
+from testbench.office.tables import Table, case_rows, read_table
+from testbench.report.personal import Scrubber
+from testbench.store.read import CaseView, Key, SessionView, read_session
+
+#: Result fields in the order their columns are added, with the header used when the mapping names none.
+RESULT_HEADERS = {"verdict": "Verdict", "observed": "Valeurs observées", "evidence": "Preuve"}
+#: What ``--to`` may end with, per kind of document: XLSX always, CSV for a CSV document.
+TARGET_SUFFIXES = (".xlsx", ".csv")
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    """What one case's row receives."""
+
+    case_id: str
+    verdict: str  # the retained verdict, in words
+    observed: tuple[str, ...]  # « path = value », redacted
+    link: str | None = None  # relative to the exported file
+
+
+@dataclass
+class ExportResult:
+    written: list[str] = field(default_factory=list)  # case ids whose row received results, in row order
+    not_in_document: list[str] = field(default_factory=list)  # session cases without a row
+    not_in_session: list[str] = field(default_factory=list)  # document cases the session does not hold
+    problems: list[Problem] = field(default_factory=list)  # placed: a result cell that cannot be written
+    added_columns: list[str] = field(default_factory=list)  # headers the export added
+
+
+# -- what the session says ---------------------------------------------------------------------------
+
+
+def case_results(
+    session: SessionView, lang: str, redact: bool = True, links: dict[Key, str] | None = None
+) -> dict[Key, CaseResult]:
+    """Each case of the session: its retained verdict and observed values (latest attempt), in ``lang``."""
+    t = translator(lang)
+    scrub = Scrubber.for_sessions(session, enabled=redact, lang=lang)
+    results = {}
+    for view in session.cases:
+        verdict = view.retained_verdict
+        try:
+            words = t(Verdict(verdict).label_fr)
+        except ValueError:
+            words = verdict
+        observed = _observed(session, view, scrub, t, lang) if view.latest else ()
+        results[view.key] = CaseResult(view.case_id, words, observed, (links or {}).get(view.key))
+    return results
+
+
+def _observed(session: SessionView, view: CaseView, scrub: Scrubber, t: Any, lang: str) -> tuple[str, ...]:
+    """``path = value`` per value expectation, ``refus (step) = CODE`` per refusal; traces have no value."""
+    assert view.latest is not None
+    lines = []
+    for comparison in session.comparisons(view.latest.id):
+        kind = comparison.get("kind")
+        if kind == "value":
+            path = str(comparison.get("path") or "")
+            value = fmt.typed(comparison.get("value_type") or "", scrub.at_path(path, comparison.get("observed")), lang)
+            lines.append(f"{path} = {value}")
+        elif kind == "refusal":
+            label = t("refus ({step})").format(step=comparison.get("step") or "")
+            lines.append(f"{label} = {fmt.value(scrub.value(comparison.get('observed')), lang)}")
+    return tuple(lines)
+
+
+def report_links(report: Path, target: Path, session: SessionView) -> dict[Key, str]:
+    """Case -> link to its section in the report folder ``report``, relative to the exported file.
+
+    The anchors are read from the report's own ``report.json`` (the report owns them), which must be
+    the report of this session.
+    """
+    data_file = report / "report.json"
+    try:
+        data = json.loads(data_file.read_text(encoding="utf-8"))
+        recorded = data["session"]["id"]
+        cases = data["cases"]
+    except (OSError, ValueError, KeyError, TypeError):
+        raise OfficeError(
+            [Problem.of(report, "pas un dossier de rapport testbench (report.json absent ou illisible)")]
+        ) from None
+    if recorded != session.meta.get("session_id"):
+        raise OfficeError([Problem.of(report, "ce rapport est celui d'une autre session")])
+    page = Path(os.path.relpath(report / "index.html", target.resolve().parent)).as_posix()
+    return {(c["key"]["casebook_sha"], c["key"]["case_id"]): f"{page}#{c['anchor']}" for c in cases}
+
+
+def _by_case_id(session: SessionView, results: dict[Key, CaseResult], plan_id: str | None) -> dict[str, CaseResult]:
+    """Results by case id; a case id in several casebooks is the one of the document's plan."""
+    plans = {casebook.sha256: casebook.plan_id for casebook in session.casebooks}
+    out: dict[str, CaseResult] = {}
+    for (sha, case_id), result in results.items():
+        if case_id not in out or plans.get(sha) == plan_id:
+            out[case_id] = result
+    return out
+
+
+def _plan_id(table: Table, mapping: Mapping) -> str | None:
+    ref = mapping.identity.get("plan-id")
+    if isinstance(ref, CellRef):
+        cell = table.identity.get("plan-id")
+        return cell.text.strip() if cell else None
+    return ref
+
+
+# -- writing -----------------------------------------------------------------------------------------
+
+
+def export_results(
+    session_path: Path,
+    document: Path,
+    mapping: Mapping,
+    target: Path,
+    lang: str = "fr",
+    redact: bool = True,
+    report: Path | None = None,
+) -> ExportResult:
+    """Write ``document`` with the session's results into ``target``; :class:`OfficeError` when nothing can be."""
+    suffix = target.suffix.lower()
+    table = read_table(document, mapping)
+    if suffix not in TARGET_SUFFIXES or (suffix == ".csv" and table.kind != "csv"):
+        allowed = ".xlsx, .csv" if table.kind == "csv" else ".xlsx"
+        raise OfficeError([Problem.of(target, "extension de fichier non prise en charge ici (permises : {allowed})",
+                                      allowed=allowed)])  # fmt: skip
+    with read_session(session_path) as session:
+        links = report_links(report, target, session) if report is not None else None
+        results = _by_case_id(session, case_results(session, lang, redact, links), _plan_id(table, mapping))
+    rows = case_rows(table, mapping)
+    outcome = ExportResult(
+        not_in_document=[case_id for case_id in results if case_id not in rows],
+        not_in_session=[case_id for case_id in rows if case_id not in results],
+    )
+    fields = ("verdict", "observed", "evidence") if report is not None else ("verdict", "observed")
+    t = translator(lang)
+    headers = {name: getattr(mapping.results, name) or t(RESULT_HEADERS[name]) for name in fields}
+    columns, added = _columns(table, headers)
+    outcome.added_columns = list(added.values())
+    filled = [(rows[case_id], results[case_id]) for case_id in rows if case_id in results]
+    if suffix == ".csv":
+        data = _csv(document, mapping, table, columns, added, filled)
+    else:
+        data = _xlsx(document, mapping, table, columns, added, filled, outcome, t)
+    _write_atomically(target, data)
+    outcome.written = [result.case_id for _row, result in filled]
+    return outcome
+
+
+def _columns(table: Table, headers: dict[str, str]) -> tuple[dict[str, int], dict[int, str]]:
+    """Result field -> 1-based column (the document's, by header text or letter, else a new one after the
+    last header), and the columns added with their header."""
+    last = max(table.header.values(), default=0)
+    columns: dict[str, int] = {}
+    added: dict[int, str] = {}
+    for name, header in headers.items():
+        col = table.column(header)
+        if col is None:
+            last += 1
+            col = added_col = last
+            added[added_col] = header
+        columns[name] = col
+    return columns, added
+
+
+def _cells(result: CaseResult) -> dict[str, str]:
+    return {"verdict": result.verdict, "observed": "\n".join(result.observed), "evidence": result.link or ""}
+
+
+def _xlsx(
+    document: Path,
+    mapping: Mapping,
+    table: Table,
+    columns: dict[str, int],
+    added: dict[int, str],
+    filled: list[tuple[int, CaseResult]],
+    outcome: ExportResult,
+    t: Any,
+) -> bytes:
+    import openpyxl
+    from openpyxl.cell.cell import MergedCell
+    from openpyxl.styles import Alignment
+
+    if table.kind == "xlsx":
+        book = openpyxl.load_workbook(document)
+        sheet = book[mapping.source.sheet or book.sheetnames[0]]
+    else:
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.title = (t("Tableau {n}").format(n=table.name) if table.kind == "docx" else table.name)[:31]
+        for cell in [*table.header_cells, *(c for row in table.rows for c in row)]:
+            if cell.text:
+                sheet.cell(cell.place.row, cell.place.col, cell.text)
+    last_header = max(table.header.values(), default=0)
+    for col, header in added.items():
+        cell = sheet.cell(table.header_row, col, header)
+        if last_header:  # dressed as the document's last header
+            cell._style = copy(sheet.cell(table.header_row, last_header)._style)
+    for row, result in filled:
+        for name, text in _cells(result).items():
+            if name not in columns:
+                continue
+            cell = sheet.cell(row, columns[name])
+            if isinstance(cell, MergedCell):
+                outcome.problems.append(
+                    Problem.of(table.place(row, columns[name]), "cellule fusionnée : le résultat n'y est pas écrit")
+                )
+                continue
+            cell.value = text or None
+            if name == "observed":
+                cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal=cell.alignment.horizontal)
+            elif name == "evidence" and text:
+                cell.hyperlink = text
+                cell.style = "Hyperlink"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _csv(
+    document: Path,
+    mapping: Mapping,
+    table: Table,
+    columns: dict[str, int],
+    added: dict[int, str],
+    filled: list[tuple[int, CaseResult]],
+) -> bytes:
+    """The CSV document, every line as it was, with the result columns filled.
+
+    The lines are copied with the same dialect the table reader used (:mod:`testbench.office.tables`),
+    so row numbers agree with :func:`case_rows`.
+    """
+    spec = mapping.source
+    text = document.read_bytes().decode(spec.encoding)
+    lines = list(csv.reader(io.StringIO(text, newline=""), delimiter=spec.delimiter))
+    width = max(columns.values())
+
+    def put(row: int, col: int, text: str) -> None:
+        while len(lines) < row:
+            lines.append([])
+        line = lines[row - 1]
+        line.extend([""] * (max(width, col) - len(line)))
+        line[col - 1] = text
+
+    for col, header in added.items():
+        put(table.header_row, col, header)
+    for row, result in filled:
+        for name, text in _cells(result).items():
+            if name in columns:
+                put(row, columns[name], text)
+    out = io.StringIO(newline="")
+    ending = "\r\n" if "\r\n" in text else "\n"
+    csv.writer(out, delimiter=spec.delimiter, lineterminator=ending).writerows(lines)
+    return out.getvalue().encode(spec.encoding)
+
+
+def _write_atomically(target: Path, data: bytes) -> None:
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(data)
+        os.replace(name, target)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise

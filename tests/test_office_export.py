@@ -1,0 +1,232 @@
+"""``testbench export``: a real session's results back into the exam book, re-opened with openpyxl.
+
+The session comes from the shipped sample exam book: imported (``testbench import``), one expected value
+made wrong so that one row fails, one personal value observed, run on the demo bench in process with its
+report. Rows are found in the re-opened workbook by the case id in column A, not by the code under test.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from testbench.cli.main import main
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "casebooks" / "examples"
+MAPPING = EXAMPLES / "cahier-exemple.mapping.toml"
+XLSX = EXAMPLES / "cahier-exemple.xlsx"
+SHEET = "Cahier de tests"
+HEADER_ROW = 4
+NIR = "180019999900168"  # the NIR of the sample's standard Vitale card (casebooks/cards/vitale2-adult-standard.xml)
+
+
+def run_cli(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [sys.executable, "-m", "testbench", *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode in (0, 1), result.stdout + result.stderr
+    return result
+
+
+@pytest.fixture(scope="module")
+def bench(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder with the imported casebook, its session (EX-FSE-003 fails) and the session's report."""
+    work = tmp_path_factory.mktemp("export")
+    run_cli("import", XLSX, "--mapping", MAPPING, "-o", "cahier.xml", cwd=work)
+    casebook = work / "cahier.xml"
+    text = casebook.read_text(encoding="utf-8")
+    case3 = text.index('<case id="EX-FSE-003"')
+    wrong = text.index('expected="50.40"', case3)
+    text = text[:wrong] + 'expected="50.41"' + text[wrong + len('expected="50.40"') :]
+    nir = '<value id="e-nir" step="s-read-vitale" path="vitale.nir" type="string" expected="' + NIR + '"/>\n'
+    first = text.index("<expectations>", text.index('<case id="EX-FSE-001"')) + len("<expectations>\n")
+    casebook.write_text(text[:first] + nir + text[first:], encoding="utf-8")
+    run = run_cli("run", "cahier.xml", "--session", "s.tbs", "--engine", "inprocess", "--cards", "inprocess",
+                    "--report", "rapport", cwd=work)  # fmt: skip
+    assert "EX-FSE-003 : échec" in run.stderr and "réussi 12 · échec 1" in run.stderr
+    return work
+
+
+def export(bench: Path, *args: str | Path, document: Path = XLSX, mapping: Path = MAPPING) -> int:
+    return main(
+        ["export", str(bench / "s.tbs"), "--document", str(document), "--mapping", str(mapping), *map(str, args)]
+    )
+
+
+def rows_by_id(sheet) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    return {str(c.value): c.row for c in sheet["A"] if c.row > HEADER_ROW and str(c.value or "").startswith("EX-")}
+
+
+def result_columns(sheet) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    return {str(c.value): c.column for c in sheet[HEADER_ROW] if c.value}
+
+
+def test_verdicts_observed_values_and_links_land_in_each_case_row(
+    bench: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = bench / "resultats.xlsx"
+    assert export(bench, "--to", target, "--report", bench / "rapport") == 0
+    assert f"{target} : résultats de 13 cas écrits" in capsys.readouterr().out
+    sheet = openpyxl.load_workbook(target)[SHEET]
+    original = openpyxl.load_workbook(XLSX)[SHEET]
+    rows, cols = rows_by_id(original), result_columns(sheet)
+    assert len(rows) == 13 and rows_by_id(sheet) == rows
+    verdict, observed, link = cols["Verdict"], cols["Valeurs observées"], cols["Preuve"]
+
+    def at(case_id: str, col: int) -> str:
+        return str(sheet.cell(rows[case_id], col).value or "")
+
+    assert at("EX-FSE-003", verdict) == "échec"  # the one made to fail, in its own row
+    assert {at(case, verdict) for case in rows if case != "EX-FSE-003"} == {"réussi"}
+    assert at("EX-FSE-003", observed).splitlines() == ["invoice.totals.amo = 50.40", "invoice.totals.patient = 5.60"]
+    assert at("EX-FSE-001", observed).splitlines() == [
+        "vitale.nir = ‹NIR›",  # redacted by default: personal, whatever the row
+        "invoice.lines[0].base = 56.00",
+        "invoice.lines[0].amo = 33.60",
+        "invoice.totals.amo = 33.60",
+        "invoice.totals.patient = 22.40",
+        "invoice.totals.depassement = 0.00",
+    ]
+    assert at("EX-FSE-005", observed) == "refus (s-invoice) = DEPASSEMENT_NOT_ALLOWED_C2S"
+    assert sheet.cell(rows["EX-FSE-001"], observed).alignment.wrap_text
+    # the link: relative, to the case's own section of the report it names
+    cell = sheet.cell(rows["EX-FSE-002"], link)
+    assert cell.hyperlink is not None and cell.value == cell.hyperlink.target
+    page, anchor = cell.hyperlink.target.split("#")
+    assert page == "rapport/index.html" and anchor.startswith("EX-FSE-002-")
+    assert f'id="{anchor}"' in (target.parent / page).read_text(encoding="utf-8")
+    # a continuation row (an invoice line of the case above) and every other cell are left as they were
+    for row in original.iter_rows():
+        for before in row:
+            if before.column not in (verdict, observed, link) or before.row <= HEADER_ROW:
+                assert sheet.cell(before.row, before.column).value == before.value, before.coordinate
+    for row in range(HEADER_ROW + 1, original.max_row + 1):
+        if row not in rows.values():
+            assert sheet.cell(row, verdict).value is None
+    assert set(openpyxl.load_workbook(target).sheetnames) == set(openpyxl.load_workbook(XLSX).sheetnames)
+
+
+def test_english_words_and_the_opt_out_of_redaction(bench: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = bench / "results-en.xlsx"
+    assert export(bench, "--to", target, "--no-redact", "--lang", "en") == 0
+    out = capsys.readouterr().out
+    assert "redaction off (--no-redact)" in out and f"{target}: results of 13 case(s) written" in out
+    sheet = openpyxl.load_workbook(target)[SHEET]
+    rows, cols = rows_by_id(sheet), result_columns(sheet)
+    assert sheet.cell(rows["EX-FSE-003"], cols["Verdict"]).value == "failed"
+    assert sheet.cell(rows["EX-FSE-004"], cols["Verdict"]).value == "passed"
+    assert str(sheet.cell(rows["EX-FSE-001"], cols["Valeurs observées"]).value).startswith(f"vitale.nir = {NIR}\n")
+    assert (
+        sheet.cell(rows["EX-FSE-005"], cols["Valeurs observées"]).value
+        == "refusal (s-invoice) = DEPASSEMENT_NOT_ALLOWED_C2S"
+    )
+    assert sheet.cell(rows["EX-FSE-001"], cols["Preuve"]).value is None  # no --report: no link
+
+
+@pytest.mark.parametrize("kind", ["ods", "docx", "csv"])
+def test_other_formats_become_a_sheet_with_the_same_header_and_rows(bench: Path, kind: str) -> None:
+    target = bench / f"depuis-{kind}.xlsx"
+    assert export(bench, "--to", target, document=EXAMPLES / f"cahier-exemple.{kind}") == 0
+    sheet = openpyxl.load_workbook(target).active
+    rows, cols = rows_by_id(sheet), result_columns(sheet)
+    assert rows == rows_by_id(openpyxl.load_workbook(XLSX)[SHEET])  # same rows at the same numbers
+    assert sheet.cell(rows["EX-FSE-003"], cols["Verdict"]).value == "échec"
+    assert sheet.cell(rows["EX-FSE-010"], cols["Verdict"]).value == "réussi"
+    assert sheet.cell(rows["EX-FSE-003"], cols["Intitulé"]).value == "Lit médical, régime local Alsace-Moselle"
+
+
+def test_a_csv_book_stays_csv_with_every_line(bench: Path) -> None:
+    document = EXAMPLES / "cahier-exemple.csv"
+    target = bench / "resultats.csv"
+    assert export(bench, "--to", target, document=document) == 0
+    with document.open(encoding="utf-8-sig", newline="") as f:
+        before = list(csv.reader(f, delimiter=";"))
+    with target.open(encoding="utf-8-sig", newline="") as f:
+        after = list(csv.reader(f, delimiter=";"))
+    assert len(after) == len(before) and after[: HEADER_ROW - 1] == before[: HEADER_ROW - 1]  # title lines kept
+    header = after[HEADER_ROW - 1]
+    by_id = {line[0]: line for line in after if line and line[0].startswith("EX-")}
+    assert by_id["EX-FSE-003"][header.index("Verdict")] == "échec"
+    assert (
+        by_id["EX-FSE-002"][header.index("Valeurs observées")]
+        == "invoice.totals.amo = 56.00\ninvoice.totals.patient = 0.00"
+    )
+
+
+def test_a_merged_result_cell_is_placed_and_a_missing_column_is_added(
+    bench: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    book = openpyxl.load_workbook(XLSX)
+    sheet = book[SHEET]
+    rows, cols = rows_by_id(sheet), result_columns(sheet)
+    verdict = cols["Verdict"]
+    sheet.merge_cells(
+        start_row=rows["EX-FSE-001"], end_row=rows["EX-FSE-002"], start_column=verdict, end_column=verdict
+    )
+    document = tmp_path / "fusion.xlsx"
+    book.save(document)
+    mapping = tmp_path / "map.toml"
+    mapping.write_text(MAPPING.read_text(encoding="utf-8").replace('evidence = "Preuve"', 'evidence = "Rapport"'),
+                       encoding="utf-8")  # fmt: skip
+    shutil.copy(EXAMPLES / "cahier-exemple.fixtures.xml", tmp_path)
+    target = tmp_path / "out.xlsx"
+    assert export(bench, "--to", target, "--report", bench / "rapport", document=document, mapping=mapping) == 0
+    captured = capsys.readouterr()
+    letter = openpyxl.utils.get_column_letter(verdict)
+    assert (
+        f"'Cahier de tests'!{letter}{rows['EX-FSE-002']}: cellule fusionnée : le résultat n'y est pas écrit"
+        in captured.err
+    )
+    assert "colonnes ajoutées : Rapport" in captured.out
+    out = openpyxl.load_workbook(target)[SHEET]
+    added = max(cols.values()) + 1
+    assert out.cell(HEADER_ROW, added).value == "Rapport"
+    assert out.cell(HEADER_ROW, added).font.b == out.cell(HEADER_ROW, added - 1).font.b  # dressed as its neighbour
+    assert out.cell(rows["EX-FSE-002"], added).hyperlink.target.startswith("../")  # relative to out.xlsx's folder
+    assert out.cell(rows["EX-FSE-001"], verdict).value == "réussi"  # the merged range's own cell is written
+
+
+def test_cases_either_side_lacks_are_listed(bench: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run_cli("run", "cahier.xml", "--session", "un.tbs", "--engine", "inprocess", "--cards", "inprocess",
+              "-k", "EX-FSE-001", cwd=bench)  # fmt: skip
+    target = bench / "un.xlsx"
+    assert main(["export", str(bench / "un.tbs"), "--to", str(target), "--document", str(XLSX),
+                 "--mapping", str(MAPPING)]) == 0  # fmt: skip
+    out = capsys.readouterr().out
+    assert "cas du document absents de la session (lignes laissées telles quelles) : EX-FSE-002, EX-FSE-003" in out
+    assert "résultats de 1 cas écrits" in out
+    sheet = openpyxl.load_workbook(target)[SHEET]
+    rows, cols = rows_by_id(sheet), result_columns(sheet)
+    assert sheet.cell(rows["EX-FSE-001"], cols["Verdict"]).value == "réussi"
+    assert sheet.cell(rows["EX-FSE-002"], cols["Verdict"]).value is None
+
+
+def test_refusals_exit_3_and_write_nothing(bench: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "x.xlsx"
+    other = tmp_path / "autre"
+    shutil.copytree(bench / "rapport", other)
+    data = json.loads((other / "report.json").read_text(encoding="utf-8"))
+    data["session"]["id"] = "une-autre-session"
+    (other / "report.json").write_text(json.dumps(data), encoding="utf-8")
+    assert export(bench, "--to", target, "--report", other) == 3
+    assert "ce rapport est celui d'une autre session" in capsys.readouterr().err
+    assert export(bench, "--to", target, "--report", tmp_path) == 3
+    assert "pas un dossier de rapport testbench" in capsys.readouterr().err
+    assert export(bench, "--to", tmp_path / "x.ods") == 3
+    assert "extension de fichier non prise en charge ici (permises : .xlsx)" in capsys.readouterr().err
+    copy = tmp_path / "copie.xlsx"
+    shutil.copy(XLSX, copy)
+    assert export(bench, "--to", copy, document=copy) == 3
+    assert "est le document d'origine" in capsys.readouterr().err
+    assert main(["export", str(tmp_path / "absente.tbs"), "--to", str(target), "--document", str(XLSX),
+                 "--mapping", str(MAPPING)]) == 3  # fmt: skip
+    assert "fichier de session introuvable" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["autre", "copie.xlsx"]
