@@ -285,7 +285,7 @@ def _digits(value: Any, field: str, low: int, high: int) -> str | None:
         return None
     text = str(value).strip()
     if not text.isdigit() or not low <= len(text) <= high:
-        size = str(low) if low == high else f"{low} à {high}"
+        size = str(low) if low == high else f"{low}–{high}"
         raise _bad(f"{field}: {size} chiffres attendus", field)
     return text
 

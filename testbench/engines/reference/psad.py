@@ -174,25 +174,32 @@ def _periods(start: date, end: date, code: str) -> int:
 
 
 def _rental_refusal(line: Line, message: str, **details: object) -> Exception:
-    return R.refuse(R.RENTAL_PERIOD_INVALID, f"ligne {line.index + 1}: {message}", line=line.index, **details)
+    return R.refuse(R.RENTAL_PERIOD_INVALID, message, line=line.index, **details)
 
 
 def _check_rental(line: Line, entry: TariffEntry | None) -> None:
     start, end = line.rental_start, line.rental_end
     if start is None or end is None:
-        raise _rental_refusal(line, "période de location sans début ou sans fin")
+        raise _rental_refusal(line, f"ligne {line.index + 1}: période de location sans début ou sans fin")
     if end < start:
-        raise _rental_refusal(line, f"fin de location {end.isoformat()} avant son début {start.isoformat()}")
+        raise _rental_refusal(
+            line, f"ligne {line.index + 1}: fin de location {end.isoformat()} avant son début {start.isoformat()}"
+        )
     code = line.rental_code or (entry.rental_code if entry is not None else "")
     if code:
         count = _periods(start, end, code)
         if count != line.quantity:
             raise _rental_refusal(
-                line, f"quantité {line.quantity} pour {count} période(s) {code}", expected=str(count), code=code
+                line,
+                f"ligne {line.index + 1}: quantité {line.quantity} pour {count} période(s) {code}",
+                expected=str(count),
+                code=code,
             )
     since = line.rental_since or start
     if since > start:
-        raise _rental_refusal(line, f"location commencée le {since.isoformat()}, après la période facturée")
+        raise _rental_refusal(
+            line, f"ligne {line.index + 1}: location commencée le {since.isoformat()}, après la période facturée"
+        )
     band = entry.rental_weeks if entry is not None else None
     if band is None:
         return
@@ -200,7 +207,7 @@ def _check_rental(line: Line, entry: TariffEntry | None) -> None:
     last_week = (end - since).days // 7 + 1
     low, high = band
     if first_week < low or (high is not None and last_week > high):
-        limit = f"{low}–{high}" if high is not None else f"{low} et plus"
+        limit = f"{low}–{high}" if high is not None else f"≥ {low}"
         raise R.refuse(
             R.RENTAL_CODE_MISMATCH,
             f"ligne {line.index + 1}: semaines {first_week}–{last_week} de location, {line.code} couvre {limit}",
