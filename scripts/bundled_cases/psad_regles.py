@@ -1,0 +1,251 @@
+"""psad-regles-refus.xml: the PSAD/MAD invoice rules (prescription, billing delay, régime, AT/MP, invoice
+breaks, AME) and a refusal case for each refusal code an invoice can meet."""
+
+from __future__ import annotations
+
+from bundled_cases.common import CARDS, PATIENTS, fse, patient
+from bundled_cases.model import Book, L, V, refusal
+
+HEADER = """
+Cahier PSAD/MAD de testbench : RÈGLES DE FACTURATION ET REFUS, format version 1.
+
+Ce fichier n'est PAS un document du CNDA. Il exerce les règles qui acceptent ou refusent une facture
+avant son calcul (prescription et prescripteur, délai de facturation d'un an, régime, référence AT/MP,
+ruptures de facture : une nature d'assurance et une exonération par facture), l'AME comme flux financé
+par l'État, et un cas pour chaque code de refus qu'une facture peut rencontrer. Codes de refus, règles
+et sources : docs/reference-engine.md. Personnes, NIR et RPPS fictifs.
+"""
+
+FIXTURES = "\n".join(
+    [
+        CARDS,
+        PATIENTS,
+        patient("p-crpcen", "171019999901708", "PATIENT CRPCEN", "1971-01-19", regime="10"),
+        patient("p-msa", "264059999901873", "PATIENTE REGIME AGRICOLE", "1964-05-25", regime="02"),
+        patient("p-regime-11", "181069999901981", "PATIENT REGIME INCONNU", "1981-06-06", regime="11"),
+        patient("p-atmp-nodate", "177079999902001", "PATIENT AT SANS DATE", "1977-07-07", at_mp="true"),
+        patient("p-ame", "290089999902108", "PATIENTE AME", "1990-08-08", ame="true"),
+        '<prescription id="rx-full" date="2026-01-20" prescriber="10000000001">\n'
+        '  <field name="number" value="RX2026000123"/>\n'
+        "</prescription>",
+        '<prescription id="rx-am" date="2026-01-20" prescriber="751999991"/>',
+        '<prescription id="rx-same-day" date="2026-02-02" prescriber="10000000002"/>',
+        '<prescription id="rx-short" date="2026-01-20" prescriber="1234567"/>',
+        '<prescription id="rx-nodate" prescriber="10000000001">\n'
+        '  <field name="number" value="RX2026000456"/>\n'
+        "</prescription>",
+        '<prescription id="rx-late" date="2026-02-10" prescriber="10000000001"/>',
+    ]
+)
+
+BOOK = Book(
+    filename="psad-regles-refus.xml",
+    plan_id="TB-PSAD-REGLES-001",
+    title="PSAD/MAD : règles de facturation et refus (pas un document CNDA)",
+    ps_category="fournisseur-lpp",
+    header=HEADER,
+    fixtures=FIXTURES,
+)
+
+c = BOOK.cases.append
+STD = {"card": "vitale-std", "patient": "p-std"}
+BED = L("1241763", 4, "14.00")
+
+BOOK.sections["PSAD-REG-001"] = "Prescription et prescripteur"
+c(fse("PSAD-REG-001", "Prescription complète : prescripteur RPPS, date et numéro",
+      "Une prescription datée avant les soins, d'un prescripteur RPPS (11 chiffres), avec son numéro.",
+      "Prescription du 2026-01-20, RPPS 10000000001, numéro RX2026000123 : acceptée. Lit × 4 : MRO 33.60 (E1).",
+      **STD, lines=[BED], prescription="rx-full", tags="lpp prescription", requirements="RG_VF670 TB-PSAD-PRESCRIPTION",
+      expect=[V("invoice.totals.amo", "33.60")]))
+c(fse("PSAD-REG-002", "Prescripteur identifié par son numéro Assurance Maladie (9 chiffres)",
+      "Un numéro AM de 9 chiffres est un identifiant de prescripteur valable.",
+      "Prescripteur 751999991 (9 chiffres) : accepté. PPC × 4 = 84.00 → 50.40.",
+      **STD, lines=[L("1113930", 4, "21.00")], prescription="rx-am", tags="lpp prescription",
+      requirements="TB-PSAD-PRESCRIPTION", expect=[V("invoice.totals.amo", "50.40")]))
+c(fse("PSAD-REG-003", "Prescription du jour même des soins",
+      "Une prescription datée du jour des soins est acceptée (borne incluse).",
+      "Prescription et soins du 2026-02-02 : accepté. OCT × 1 = 45.00 → 27.00.",
+      **STD, lines=[L("1128104", 1, "45.00")], prescription="rx-same-day", tags="lpp prescription",
+      requirements="TB-PSAD-PRESCRIPTION", expect=[V("invoice.totals.amo", "27.00")]))
+c(fse("PSAD-REG-004", "Prescripteur à 7 chiffres : refus",
+      "Le prescripteur est un RPPS (11 chiffres) ou un numéro AM (9 chiffres).",
+      "Prescripteur 1234567 → PRESCRIBER_INVALID.",
+      **STD, lines=[BED], prescription="rx-short", tags="lpp prescription refus",
+      requirements="TB-REFUS-PRESCRIBER_INVALID", expect=[refusal("PRESCRIBER_INVALID")]))
+c(fse("PSAD-REG-005", "Prescription numérotée sans date : refus",
+      "Une prescription qui porte un numéro doit porter sa date et son prescripteur.",
+      "Numéro RX2026000456, pas de date → PRESCRIPTION_INCOMPLETE.",
+      **STD, lines=[BED], prescription="rx-nodate", tags="lpp prescription refus",
+      requirements="TB-REFUS-PRESCRIPTION_INCOMPLETE", expect=[refusal("PRESCRIPTION_INCOMPLETE")]))
+c(fse("PSAD-REG-006", "Prescription postérieure aux soins : refus",
+      "On ne facture pas des soins faits avant leur prescription.",
+      "Prescription du 2026-02-10, soins du 2026-02-02 → PRESCRIPTION_AFTER_CARE.",
+      **STD, lines=[BED], prescription="rx-late", tags="lpp prescription refus",
+      requirements="TB-REFUS-PRESCRIPTION_AFTER_CARE", expect=[refusal("PRESCRIPTION_AFTER_CARE")]))
+
+BOOK.sections["PSAD-REG-010"] = "Délai de facturation, régime, AT/MP"
+c(fse("PSAD-REG-010", "Soins de plus d'un an facturés : refus",
+      "Une facture part au plus tard un an après le premier soin qu'elle porte.",
+      "Lignes du 2025-02-01 et du 2026-02-02 : facture du 2026-02-02 (dernier soin), un an après le 2025-02-01 "
+      "est le 2026-02-01 → BILLING_DELAY_EXCEEDED.",
+      card=None, patient="p-deg", lines=[L("1241763", 1, "14.00", date="2025-02-01"),
+                                        L("1241763", 1, "14.00", date="2026-02-02")],
+      tags="lpp delai refus", requirements="TB-REFUS-BILLING_DELAY_EXCEEDED",
+      expect=[refusal("BILLING_DELAY_EXCEEDED")]))
+c(fse("PSAD-REG-011", "Soins de moins d'un an : dans le délai",
+      "Premier soin le 2025-02-03 : la limite est le 2026-02-03, la facture du 2026-02-02 passe.",
+      "Deux lignes lit × 1 : 14.00 → 8.40 chacune ; MRO 16.80 ; date de facture 2026-02-02.",
+      card=None, patient="p-deg", lines=[L("1241763", 1, "14.00", date="2025-02-03"),
+                                        L("1241763", 1, "14.00", date="2026-02-02")],
+      tags="lpp delai", requirements="TB-PSAD-DELAI",
+      expect=[V("invoice.billing_date", "2026-02-02", type_="date"), V("invoice.totals.amo", "16.80")]))
+c(fse("PSAD-REG-012", "Régime CRPCEN (10) : taux de base",
+      "Un régime connu de la table des grands régimes est facturé comme le régime général.",
+      "Régime 10 (CRPCEN) : lit × 4 = 56.00 → 60 % = 33.60 ; le régime est repris sur la facture.",
+      card=None, patient="p-crpcen", lines=[BED], tags="lpp regime crpcen", requirements="TB-PSAD-REGIME",
+      expect=[V("invoice.regime", "10", type_="string"), V("invoice.totals.amo", "33.60")]))
+c(fse("PSAD-REG-013", "Régime agricole (02) : taux de base",
+      "Le régime 02 (MSA) suit le taux LPP de base.",
+      "Régime 02 : PPC × 4 = 84.00 → 50.40 ; patient 33.60.",
+      card=None, patient="p-msa", lines=[L("1113930", 4, "21.00")], tags="lpp regime msa",
+      requirements="TB-PSAD-REGIME",
+      expect=[V("invoice.regime", "02", type_="string"), V("invoice.totals.patient", "33.60")]))
+c(fse("PSAD-REG-014", "Régime inconnu (11) : refus",
+      "Un code de grand régime absent de la table est refusé.",
+      "Régime 11 : absent de la table (IR_GRG_V) → UNKNOWN_REGIME.",
+      card=None, patient="p-regime-11", lines=[BED], tags="lpp regime refus",
+      requirements="TB-REFUS-UNKNOWN_REGIME", expect=[refusal("UNKNOWN_REGIME")]))
+c(fse("PSAD-REG-015", "AT/MP sans date ni numéro d'accident : refus",
+      "Une facture de nature AT/MP nomme son accident (B2 zone 0286).",
+      "Droits AT/MP saisis sans période ni numéro d'accident → ATMP_NUMBER_MISSING.",
+      card=None, patient="p-atmp-nodate", lines=[BED], tags="lpp atmp refus",
+      requirements="TB-REFUS-ATMP_NUMBER_MISSING", expect=[refusal("ATMP_NUMBER_MISSING")]))
+c(fse("PSAD-REG-016", "AT/MP : soin antérieur à l'accident : refus",
+      "La date de l'accident (début de la période AT de la carte, 2026-09-14) précède tout soin facturé en AT.",
+      "Facture du 2026-10-05 en période AT, une ligne datée du 2026-09-10 → ATMP_DATE_AFTER_CARE.",
+      card="vitale-atmp", patient="p-atmp",
+      lines=[L("1249523", 1, "25.00", date="2026-09-10"), L("1249523", 1, "25.00", date="2026-10-05")],
+      date="2026-10-05", tags="lpp atmp refus", requirements="TB-REFUS-ATMP_DATE_AFTER_CARE",
+      expect=[refusal("ATMP_DATE_AFTER_CARE")]))
+c(fse("PSAD-REG-017", "AT/MP : nature d'assurance 41 sur la facture",
+      "Une facture en période AT porte la nature d'assurance 41.",
+      "Carte AT (accident du 2026-09-14) ; soins du 2026-10-05 : nature 41, 100 % ; OCT × 1 = 45.00.",
+      card="vitale-atmp", patient="p-atmp", lines=[L("1128104", 1, "45.00")], date="2026-10-05",
+      tags="lpp atmp nature", requirements="RG_VF651",
+      expect=[V("invoice.nature_assurance", "41", type_="string"), V("invoice.totals.amo", "45.00")]))
+
+BOOK.sections["PSAD-REG-020"] = "Ruptures de facture (RG_VF600)"
+c(fse("PSAD-REG-020", "Deux natures d'assurance sur une facture : refus",
+      "Une facture ne mélange pas la maladie (10) et la maternité (30).",
+      "Carte maternité (à partir du 2026-06-01) : ligne du 2026-05-25 en nature 10, ligne du 2026-06-03 en nature 30 "
+      "→ MIXED_INSURANCE_NATURES.",
+      card="vitale-maternity", patient="p-maternity",
+      lines=[L("1241763", 1, "14.00", date="2026-05-25"), L("1241763", 1, "14.00", date="2026-06-03")],
+      date="2026-06-03", tags="lpp rupture maternite refus", requirements="RG_VF600 TB-REFUS-MIXED_INSURANCE_NATURES",
+      expect=[refusal("MIXED_INSURANCE_NATURES")]))
+c(fse("PSAD-REG-021", "Deux exonérations différentes sur une facture : refus",
+      "Une facture porte une seule exonération (hors lignes ALD).",
+      "Ligne exo 3 et ligne exo C → INVOICE_BREAK_REQUIRED (critère exonération).",
+      card=None, patient="p-deg", lines=[L("1153480", 1, "178.00", exo="3"), L("1136581", 1, "47.40", exo="C")],
+      tags="lpp rupture exo refus", requirements="RG_VF600 TB-REFUS-INVOICE_BREAK_REQUIRED",
+      expect=[refusal("INVOICE_BREAK_REQUIRED")]))
+c(fse("PSAD-REG-022", "Ligne ALD à côté d'une autre exonération : permis",
+      "Les lignes ALD (code 4) accompagnent les autres sur une même facture (ordonnance bizone).",
+      "Carte ALD : lit × 4 en rapport avec l'ALD (exo 4) = 56.00 ; livraison exo 3 = 96.04 ; tout à 100 % ; "
+      "MRO 152.04 ; patient 0.",
+      card="vitale-ald", patient="p-ald",
+      lines=[L("1241763", 4, "14.00", ald="true"), L("1205520", 1, "96.04", exo="3")],
+      tags="lpp rupture ald exo", requirements="RG_VF600 RG_VF653",
+      expect=[V("invoice.lines[0].exo", "4", type_="string"), V("invoice.lines[1].exo", "3", type_="string"),
+              V("invoice.totals.amo", "152.04"), V("invoice.totals.patient", "0.00")]))
+c(fse("PSAD-REG-023", "Même exonération sur toutes les lignes : remontée sur la facture",
+      "Quand toutes les lignes partagent un code, la facture le porte (FIDES-TF zone 0279).",
+      "Deux lignes exo 3 : livraison 96.04 et lit × 2 = 28.00 ; 100 % ; MRO 124.04 ; exonération de la facture 3.",
+      card=None, patient="p-deg", lines=[L("1205520", 1, "96.04", exo="3"), L("1241763", 2, "14.00", exo="3")],
+      tags="lpp exo", requirements="RG_VF_CC15",
+      expect=[V("invoice.exo", "3", type_="string"), V("invoice.totals.amo", "124.04")]))
+
+BOOK.sections["PSAD-REG-030"] = "AME : flux financé par l'État"
+c(fse("PSAD-REG-030", "AME en tiers payant : rien à payer pour la patiente",
+      "L'AME prend la BR en charge pour l'État ; la part AMO est nulle (RG_VF650).",
+      "Patiente AME, lit × 4 = 56.00 : taux AMO 0 → AMO 0.00 ; part État 56.00 ; patient 0.",
+      card=None, patient="p-ame", lines=[BED], tags="lpp ame", requirements="RG_VF650 TB-PSAD-AME",
+      expect=[V("invoice.totals.amo", "0.00"), V("invoice.totals.state", "56.00"),
+              V("invoice.tiers_payant.due_from_state", "56.00"), V("invoice.totals.patient", "0.00")]))
+c(fse("PSAD-REG-031", "AME sans tiers payant : la patiente avance",
+      "Sans tiers payant, l'État ne paie pas le prestataire : la patiente avance tout.",
+      "Lit × 4 = 56.00 : part État 56.00 (remboursée ensuite) ; dû par la patiente au prestataire 56.00.",
+      card=None, patient="p-ame", lines=[BED], tiers_payant="none", tags="lpp ame sans-tiers-payant",
+      requirements="RG_VF650 TB-PSAD-AME",
+      expect=[V("invoice.tiers_payant.due_from_state", "0.00"),
+              V("invoice.tiers_payant.due_from_patient", "56.00")]))
+c(fse("PSAD-REG-032", "AME : le dépassement reste dû",
+      "La part de l'État est la BR ; un dépassement d'un article sans PLV reste à la patiente.",
+      "Soulève-malade 22.00 × 4 = 88.00 : BR 70.12 → État 70.12 ; dépassement 17.88 = patient.",
+      card=None, patient="p-ame", lines=[L("1231782", 4, "22.00")], tags="lpp ame depassement",
+      requirements="RG_VF650 TB-PSAD-AME",
+      expect=[V("invoice.totals.state", "70.12"), V("invoice.totals.patient", "17.88")]))
+
+BOOK.sections["PSAD-REG-040"] = "Refus du calcul"
+c(fse("PSAD-REG-040", "Ligne ALD sans droits ALD : refus",
+      "Un assuré sans ALD ne peut pas être facturé en ALD.",
+      "Carte standard, ligne ald=true → ALD_NOT_IN_RIGHTS.",
+      **STD, lines=[L("1113930", 4, "21.00", ald="true")], tags="lpp ald refus",
+      requirements="VF34.02 TB-REFUS-ALD_NOT_IN_RIGHTS", expect=[refusal("ALD_NOT_IN_RIGHTS")]))
+c(fse("PSAD-REG-041", "Code d'exonération 4 sans droits ALD : refus",
+      "Le justificatif 4 (protocole ALD) demande lui aussi les droits ALD.",
+      "Carte standard, ligne exo 4 → ALD_NOT_IN_RIGHTS.",
+      **STD, lines=[L("1128104", 1, "45.00", exo="4")], tags="lpp ald exo refus",
+      requirements="VF34.02 TB-REFUS-ALD_NOT_IN_RIGHTS", expect=[refusal("ALD_NOT_IN_RIGHTS")]))
+c(fse("PSAD-REG-042", "Ligne ALD avant le début de la période d'ALD : refus",
+      "Les droits ALD sont datés (2026-02-01 → 2026-06-30) ; avant, la ligne ALD est refusée.",
+      "Soins du 2026-01-15, ligne ALD → ALD_NOT_IN_RIGHTS.",
+      card=None, patient="p-ald-dated", lines=[L("1113930", 4, "21.00", ald="true")], date="2026-01-15",
+      tags="lpp ald periode refus", requirements="VF34.02 TB-REFUS-ALD_NOT_IN_RIGHTS",
+      expect=[refusal("ALD_NOT_IN_RIGHTS")]))
+c(fse("PSAD-REG-043", "Aucun taux à la date des soins (1999) : refus",
+      "La table des taux commence le 2000-01-01.",
+      "Soins du 1999-12-31, code hors table au tarif fixé 10.00 → NO_RATE_AT_DATE.",
+      card=None, patient="p-1999", lines=[L("1299999", 1, "10.00", tariff="10.00")], date="1999-12-31",
+      tags="lpp taux date refus", requirements="TB-REFUS-NO_RATE_AT_DATE", expect=[refusal("NO_RATE_AT_DATE")]))
+c(fse("PSAD-REG-044", "Premier jour de la table des taux (2000-01-01) : 65 %",
+      "Le lendemain, le taux LPP d'alors (65 %) s'applique.",
+      "Soins du 2000-01-01, tarif fixé 10.00 : MRO = 10.00 × 0.65 = 6.50 ; patient 3.50.",
+      card=None, patient="p-1999", lines=[L("1299999", 1, "10.00", tariff="10.00")], date="2000-01-01",
+      tags="lpp taux date", expect=[V("invoice.lines[0].rate", "65"), V("invoice.totals.amo", "6.50")]))
+c(fse("PSAD-REG-045", "Quantité 1000 : refus",
+      "Une ligne porte au plus 999 unités (B2 : 3 chiffres).",
+      "Quantité 1000 → INVALID_QUANTITY.",
+      **STD, lines=[L("1105215", 1000, "4.07")], tags="lpp quantite refus", requirements="TB-REFUS-INVALID_QUANTITY",
+      expect=[refusal("INVALID_QUANTITY")]))
+c(fse("PSAD-REG-046", "Quantité 999 : acceptée",
+      "La borne haute de la quantité est incluse.",
+      "1105215 × 999 au tarif 4.07 : BR 4065.93 ; MRO = 4065.93 × 0.60 = 2439.558 → 2439.56 ; patient 1626.37.",
+      **STD, lines=[L("1105215", 999, "4.07")], tags="lpp quantite",
+      expect=[V("invoice.totals.base", "4065.93"), V("invoice.totals.amo", "2439.56"),
+              V("invoice.totals.patient", "1626.37")]))
+c(fse("PSAD-REG-047", "Nutrition orale au-dessus du PLV de la table : refus",
+      "Le PLV de la table (5.07) borne le prix unitaire.",
+      "Prix 5.08 > PLV 5.07 → PRICE_ABOVE_PLV.",
+      **STD, lines=[L("1105215", 10, "5.08")], tags="lpp plv refus", requirements="TB-REFUS-PRICE_ABOVE_PLV",
+      expect=[refusal("PRICE_ABOVE_PLV")]))
+c(fse("PSAD-REG-048", "C2S : dépassement sur la seconde ligne : refus",
+      "Une seule ligne avec dépassement suffit à refuser la facture C2S.",
+      "Ligne 1 lit au tarif ; ligne 2 livraison facturée 100.00 (tarif 96.04) → DEPASSEMENT_NOT_ALLOWED_C2S.",
+      card="vitale-c2s", patient="p-c2s", lines=[BED, L("1205520", 1, "100.00")], tags="lpp c2s refus",
+      requirements="SP03 TB-REFUS-DEPASSEMENT_NOT_ALLOWED_C2S", expect=[refusal("DEPASSEMENT_NOT_ALLOWED_C2S")]))
+c(fse("PSAD-REG-049", "Carte aux droits échus, soins en 2026 : refus",
+      "Les droits de la carte ont pris fin le 2025-06-30.",
+      "Soins du 2026-02-02 → RIGHTS_EXPIRED.",
+      card="vitale-expired", patient="p-expired", lines=[L("1128104", 1, "45.00")], tags="lpp droits refus",
+      requirements="TB-REFUS-RIGHTS_EXPIRED", expect=[refusal("RIGHTS_EXPIRED")]))
+c(fse("PSAD-REG-050", "Carte aux droits échus, soins pendant les droits",
+      "La même carte facture des soins du 2025-06-30 (dernier jour).",
+      "2025-06-30 : OCT × 1 = 45.00 → 27.00 ; patient 18.00.",
+      card="vitale-expired", patient="p-expired", lines=[L("1128104", 1, "45.00")], date="2025-06-30",
+      tags="lpp droits", expect=[V("invoice.totals.amo", "27.00"), V("invoice.totals.patient", "18.00")]))
+c(fse("PSAD-REG-051", "Code LPP de 7 chiffres absent de la table : refus",
+      "Sans tarif en table ni tarif fixé, le code est inconnu.",
+      "1999999 → UNKNOWN_CODE.",
+      **STD, lines=[L("1999999", 1, "10.00")], tags="lpp code refus", requirements="TB-REFUS-UNKNOWN_CODE",
+      expect=[refusal("UNKNOWN_CODE")]))
