@@ -27,6 +27,9 @@ REQUIRED = {
     ("lot", "securise"),
     ("cards", "none"),
     ("dre", "securise"),
+    ("apcv", "securise"),
+    ("insi", "none"),
+    ("eprescription", "none"),
 }
 
 
@@ -90,7 +93,7 @@ def test_every_scaffolded_case_runs_and_passes_on_the_demo_bench(demo: Path) -> 
         capture_output=True, text=True, timeout=120, cwd=demo.parent,
     )  # fmt: skip
     assert run.returncode == 0, run.stdout + run.stderr
-    assert f"réussi {len(TEMPLATES)}" in run.stdout
+    assert f"— réussi {len(TEMPLATES)}\n" in run.stderr
 
 
 def test_printed_case_is_one_case_element(capsys: pytest.CaptureFixture[str]) -> None:
