@@ -120,7 +120,7 @@ nurse("IDE-NGAP-014", "Cinq AMI 1 dans la journée (plafond journalier de franch
       expect=[V("invoice.totals.amo", "11.10"), V("invoice.totals.patient", "7.40")])
 nurse("IDE-NGAP-015", "Acte NGAP hors table avec tarif fixé (catégorie infirmier)",
       "Sans entrée de table, la catégorie de taux vient de la catégorie de PS du cahier (infirmier → 60 %).",
-      "Code TLS, tarif fixé 10.00 : BR 10.00 ; MRO 6.00 ; patient 4.00.",
+      "Code TLS, tarif fixé 10.00, taux des auxiliaires médicaux 60 % : BR 10.00 ; MRO 6.00 ; patient 4.00.",
       **STD, lines=[L("TLS", 1, "10.00", tariff="10.00")], tags="ngap infirmier fixture",
       expect=[V("invoice.lines[0].rate", "60"), V("invoice.totals.amo", "6.00")])
 nurse("IDE-NGAP-016", "Franchise à 0.50 avant le 2024-03-31",
@@ -140,7 +140,7 @@ nurse("IDE-NGAP-030", "ALD : AMI 4 et IFD en rapport avec l'ALD",
       expect=[V("invoice.totals.amo", "15.35"), V("invoice.totals.patient", "0.00")])
 nurse("IDE-NGAP-031", "Patient en ALD, soins sans rapport",
       "Sans indication ALD, taux de base.",
-      "AMI 1 + IFD : BR 5.90 ; MRO 1.89 + 1.65 = 3.54 ; patient 2.36.",
+      "AMI 1 + IFD, taux de base 60 % : BR 5.90 ; MRO 1.89 + 1.65 = 3.54 ; patient 2.36.",
       card="vitale-ald", patient="p-ald", lines=[L("AMI", 1, "3.15"), IFD], tags="ngap infirmier ald hors-ald",
       expect=[V("invoice.lines[0].rate", "60"), V("invoice.totals.amo", "3.54")])
 nurse("IDE-NGAP-032", "Alsace-Moselle : AMI 1 et IFD à 90 %",

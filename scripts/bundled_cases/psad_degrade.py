@@ -68,7 +68,7 @@ c(fse("PSAD-DEG-013", "Bénéficiaire exonéré et en ALD : ligne hors ALD",
       expect=[V("invoice.totals.amo", "90.00"), V("invoice.totals.patient", "0.00")]))
 c(fse("PSAD-DEG-014", "ASPA : lit 4 semaines à 80 %",
       "Un bénéficiaire de l'ASPA est remboursé à 80 % (RG_VF675, non vérifié pour la LPP de ville).",
-      "1241763 × 4 = 56.00 ; MRO = 56.00 × 0.80 = 44.80 ; patient 11.20.",
+      "1241763 × 4 = 56.00 ; taux ASPA 80 % : MRO = 56.00 × 0.80 = 44.80 ; patient 11.20.",
       card=None, patient="p-aspa", lines=[L("1241763", 4, "14.00")], tags="lpp aspa",
       requirements="RG_VF670 RG_VF675",
       expect=[V("invoice.lines[0].rate", "80"), V("invoice.totals.amo", "44.80"),
@@ -156,7 +156,7 @@ c(fse("PSAD-DEG-034", "C2S en Alsace-Moselle : 90 % puis TM à la C2S",
 BOOK.sections["PSAD-DEG-040"] = "Dates : taux et tarifs historiques, périodes de droits"
 c(fse("PSAD-DEG-040", "Taux de 65 % en 2010, arrondi commercial d'un demi-centime",
       "Avant le 2011-05-02 le taux LPP est 65 % ; 17.30 × 65 % tombe sur un demi-centime.",
-      "2010-06-01 : 1231782 facturé 17.30 (sous le tarif 17.53) → BR 17.30 ; 17.30 × 0.65 = 11.245 → 11.25 "
+      "2010-06-01, taux 65 % : 1231782 facturé 17.30 (sous le tarif 17.53) → BR 17.30 ; 17.30 × 0.65 = 11.245 → 11.25 "
       "(half-up) ; patient 6.05.",
       card=None, patient="p-hist", lines=[L("1231782", 1, "17.30")], date="2010-06-01", rounding="half-up",
       tags="lpp taux date arrondi",
@@ -170,12 +170,12 @@ c(fse("PSAD-DEG-041", "Taux de 65 % en 2010, arrondi au pair",
       expect=[V("invoice.totals.amo", "11.24"), V("invoice.totals.patient", "6.06")]))
 c(fse("PSAD-DEG-042", "Dernier jour du taux de 65 % (2011-05-01)",
       "Le taux se choisit à la date des soins, borne comprise.",
-      "2011-05-01 : 1205520 96.04 × 0.65 = 62.426 → 62.43 ; patient 33.61.",
+      "2011-05-01, taux 65 % : 1205520 96.04 × 0.65 = 62.426 → 62.43 ; patient 33.61.",
       card=None, patient="p-hist", lines=[L("1205520", 1, "96.04")], date="2011-05-01", tags="lpp taux date",
       expect=[V("invoice.lines[0].rate", "65"), V("invoice.totals.amo", "62.43")]))
 c(fse("PSAD-DEG-043", "Premier jour du taux de 60 % (2011-05-02)",
       "Le lendemain, le nouveau taux s'applique.",
-      "2011-05-02 : 1205520 96.04 × 0.60 = 57.624 → 57.62 ; patient 38.42.",
+      "2011-05-02, taux 60 % : 1205520 96.04 × 0.60 = 57.624 → 57.62 ; patient 38.42.",
       card=None, patient="p-hist", lines=[L("1205520", 1, "96.04")], date="2011-05-02", tags="lpp taux date",
       expect=[V("invoice.lines[0].rate", "60"), V("invoice.totals.amo", "57.62")]))
 c(fse("PSAD-DEG-044", "Oxygène liquide la veille de son tarif : refus",

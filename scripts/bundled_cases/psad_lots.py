@@ -125,7 +125,8 @@ lot_case("PSAD-RSP-007", "RSP de rejet d'un lot de deux factures",
          tags="lot rsp rejet")
 lot_case("PSAD-RSP-008", "RSP de paiement d'une facture sans tiers payant",
          "Sans tiers payant, l'AMO rembourse l'assuré : le lot est payé, rien n'est dû au prestataire.",
-         "Lit × 4 sans tiers payant : MRO 33.60 remboursé à l'assuré ; lot AMO 33.60 ; RSP : paid.",
+         "Lit × 4 sans tiers payant : dû par l'AMO au prestataire 0.00, MRO 33.60 remboursé à l'assuré ; lot AMO "
+         "33.60 ; RSP : paid.",
          [invoice("p-std", D, [BED], sid="s-invoice-1", tiers_payant="none"), secure("s-secure-1"),
           el("build-lot", "s-lot"), el("read-returns", "s-rsp", scenario="rsp-paid")],
          [V("invoice.tiers_payant.due_from_amo", "0.00", step="s-invoice-1"),

@@ -174,7 +174,8 @@ c(fse("PSAD-REG-030", "AME en tiers payant : rien à payer pour la patiente",
               V("invoice.tiers_payant.due_from_state", "56.00"), V("invoice.totals.patient", "0.00")]))
 c(fse("PSAD-REG-031", "AME sans tiers payant : la patiente avance",
       "Sans tiers payant, l'État ne paie pas le prestataire : la patiente avance tout.",
-      "Lit × 4 = 56.00 : part État 56.00 (remboursée ensuite) ; dû par la patiente au prestataire 56.00.",
+      "Lit × 4 = 56.00 : part État 56.00, remboursée ensuite à la patiente ; dû par l'État au prestataire 0.00, "
+      "par la patiente 56.00.",
       card=None, patient="p-ame", lines=[BED], tiers_payant="none", tags="lpp ame sans-tiers-payant",
       requirements="RG_VF650 TB-PSAD-AME",
       expect=[V("invoice.tiers_payant.due_from_state", "0.00"),
@@ -210,7 +211,7 @@ c(fse("PSAD-REG-043", "Aucun taux à la date des soins (1999) : refus",
       tags="lpp taux date refus", requirements="TB-REFUS-NO_RATE_AT_DATE", expect=[refusal("NO_RATE_AT_DATE")]))
 c(fse("PSAD-REG-044", "Premier jour de la table des taux (2000-01-01) : 65 %",
       "Le lendemain, le taux LPP d'alors (65 %) s'applique.",
-      "Soins du 2000-01-01, tarif fixé 10.00 : MRO = 10.00 × 0.65 = 6.50 ; patient 3.50.",
+      "Soins du 2000-01-01, tarif fixé 10.00, taux 65 % : MRO = 10.00 × 0.65 = 6.50 ; patient 3.50.",
       card=None, patient="p-1999", lines=[L("1299999", 1, "10.00", tariff="10.00")], date="2000-01-01",
       tags="lpp taux date", expect=[V("invoice.lines[0].rate", "65"), V("invoice.totals.amo", "6.50")]))
 c(fse("PSAD-REG-045", "Quantité 1000 : refus",

@@ -215,7 +215,8 @@ c(fse("PSAD-SEC-041", "ALD : pompe à insuline 3 mois",
       expect=[V("invoice.totals.amo", "523.50"), V("invoice.totals.patient", "0.00")]))
 c(fse("PSAD-SEC-042", "ALD : une ligne en rapport, une sans rapport",
       "Le taux se décide ligne par ligne : 100 % pour l'ALD, 60 % pour le reste.",
-      "Ligne 1 : lit 1241763 × 4 = 56.00, ALD → 56.00. Ligne 2 : livraison 1205520 96.04, hors ALD → 57.62. "
+      "Ligne 1 : lit 1241763 × 4 = 56.00, ALD → 100 % = 56.00. Ligne 2 : livraison 1205520 96.04, hors ALD → 60 % = "
+      "57.62. "
       "MRO 113.62 ; patient = 152.04 − 113.62 = 38.42.",
       **ALD, lines=[L("1241763", 4, "14.00", ald="true"), L("1205520", 1, "96.04")], tags="lpp ald multi-lignes",
       requirements="RG_VF670 VF34.02 RG_MF633",
@@ -266,7 +267,8 @@ c(fse("PSAD-SEC-053", "Carte C2S, soins avant l'ouverture de la C2S",
       expect=[V("invoice.totals.amc", "0.00"), V("invoice.totals.patient", "22.40")]))
 c(fse("PSAD-SEC-054", "Carte C2S, dépassement avant l'ouverture de la C2S",
       "Avant la période C2S, un dépassement n'est pas refusé.",
-      "Soins du 2025-12-15, hors période C2S : 1231782 facturé 22.00 × 4 = 88.00 ; BR 70.12 ; MRO 42.07 ; "
+      "Soins du 2025-12-15, hors période C2S : 1231782 facturé 22.00 × 4 = 88.00 ; BR 70.12 ; dépassement 17.88 ; "
+      "MRO 42.07 ; "
       "patient = 88.00 − 42.07 = 45.93.",
       **C2S, lines=[L("1231782", 4, "22.00")], date="2025-12-15", tags="lpp c2s periode depassement",
       expect=[V("invoice.totals.depassement", "17.88"), V("invoice.totals.patient", "45.93")]))
