@@ -16,6 +16,7 @@ import shutil
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from lxml import etree
 
@@ -101,8 +102,11 @@ def find_template(domain: str, mode: str | None) -> Template:
 
 
 def render(template: Template, case_id: str, values: dict[str, str]) -> str:
-    """The template's text with its placeholders filled (``values`` must hold each one it uses)."""
-    filled = {**values, "id": case_id}
+    """The template's text with its placeholders filled (``values`` must hold each one it uses).
+
+    The case id is what a person typed: escaped, so a bad one is the loader's placed problem, not broken XML.
+    """
+    filled = {**values, "id": escape(case_id, {'"': "&quot;"})}
     return _PLACEHOLDER.sub(lambda m: filled[m.group(1)], template.path.read_text(encoding="utf-8"))
 
 

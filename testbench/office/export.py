@@ -20,10 +20,10 @@ import io
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from testbench import fmt
 from testbench.domain.verdict import Verdict
@@ -80,7 +80,9 @@ def case_results(
     return results
 
 
-def _observed(session: SessionView, view: CaseView, scrub: Scrubber, t: Any, lang: str) -> tuple[str, ...]:
+def _observed(
+    session: SessionView, view: CaseView, scrub: Scrubber, t: Callable[[str], str], lang: str
+) -> tuple[str, ...]:
     """``path = value`` per value expectation, ``refus (step) = CODE`` per refusal; traces have no value."""
     assert view.latest is not None
     lines = []
@@ -152,8 +154,8 @@ def export_results(
     table = read_table(document, mapping)
     if suffix not in TARGET_SUFFIXES or (suffix == ".csv" and table.kind != "csv"):
         allowed = ".xlsx, .csv" if table.kind == "csv" else ".xlsx"
-        raise OfficeError([Problem.of(target, "extension de fichier non prise en charge ici (permises : {allowed})",
-                                      allowed=allowed)])  # fmt: skip
+        unsupported = "extension de fichier non prise en charge ici (permises : {allowed})"
+        raise OfficeError([Problem.of(target, unsupported, allowed=allowed)])
     with read_session(session_path) as session:
         links = report_links(report, target, session) if report is not None else None
         results = _by_case_id(session, case_results(session, lang, redact, links), _plan_id(table, mapping))
@@ -187,8 +189,8 @@ def _columns(table: Table, headers: dict[str, str]) -> tuple[dict[str, int], dic
         col = table.column(header)
         if col is None:
             last += 1
-            col = added_col = last
-            added[added_col] = header
+            col = last
+            added[col] = header
         columns[name] = col
     return columns, added
 
@@ -205,7 +207,7 @@ def _xlsx(
     added: dict[int, str],
     filled: list[tuple[int, CaseResult]],
     outcome: ExportResult,
-    t: Any,
+    t: Callable[[str], str],
 ) -> bytes:
     import openpyxl
     from openpyxl.cell.cell import MergedCell
