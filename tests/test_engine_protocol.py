@@ -77,8 +77,9 @@ def test_cards_are_read_through_the_client_bay(traces: list[str]) -> None:
         vitale = engine.read_vitale("vitale")
         assert vitale["beneficiaries"][0]["coverage"]["c2s"] is True
         assert check(vitale, "read_vitale.result") == []
-        with pytest.raises(CardUnavailable):
-            engine.read_cps("cps")  # empty slot: a typed card error, engine still alive
+        with pytest.raises(EngineRefusal) as empty:
+            engine.read_cps("cps")  # empty slot: the bay's CardAbsent crossed the protocol, the engine refuses
+        assert empty.value.code == "NO_CARD"
         assert engine.describe().name == "testbench-reference"
     finally:
         engine.close()

@@ -132,12 +132,13 @@ def pin_needles(pin: str) -> list[Needle]:
 
 
 _SHA256 = re.compile(r"(?<![0-9a-f])[0-9a-f]{64}(?![0-9a-f])")
+_UUID = re.compile(r"(?<![0-9a-f])[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?![0-9a-f])")
 
 
 def _without_digests(text: str) -> str:
-    """SHA-256 digests (evidence, manifest, journal chain) carry no data, but thousands of them would
-    match a short hex needle by chance."""
-    return _SHA256.sub("‹sha256›", text)
+    """SHA-256 digests (evidence, manifest, journal chain) and random ids (session, run) carry no data,
+    but thousands of them would match a short hex needle, or a 4-digit PIN, by chance."""
+    return _UUID.sub("‹uuid›", _SHA256.sub("‹sha256›", text))
 
 
 def exported_texts(paths: list[Path]) -> Iterator[tuple[str, str]]:
@@ -203,7 +204,8 @@ def _casebook(cases: list[tuple[str, str, str | None]]) -> str:
                 f'expected="{name or PROFILE_BY_FILE[profile].beneficiaries[0].name}"/>'
             )
         else:
-            steps, slot, expectation = '<read-cps id="s-read"/><verify-pin id="s-pin"/>', "cps", ""
+            steps, slot = '<read-cps id="s-read"/><verify-pin id="s-pin"/>', "cps"
+            expectation = '<value id="e-pin" step="s-pin" path="pin.status" type="string" expected="verified"/>'
         body.append(
             f'<case id="{case_id}" domain="cards" mode="none"><title>Profil {case_id}</title>'
             f"<objective>Les données du profil passent par les exports.</objective>"

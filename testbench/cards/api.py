@@ -22,8 +22,21 @@ class CardUnavailable(CardError):
     """No reader, no card, or the card was removed or went mute."""
 
 
+class CardAbsent(CardUnavailable):
+    """The reader holds no card (never inserted, or pulled out): what a product answers ``NO_CARD`` to.
+
+    A card that goes mute or a stack that fails stays :class:`CardUnavailable`: the bench's trouble.
+    """
+
+
 class CardMismatch(CardError):
     """The card in the reader is not the one the case expects (the case must not start)."""
+
+
+def card_error(kind: str, message: str) -> CardError:
+    """The card error named ``kind`` (its class name, as the engine protocol carries it) with ``message``."""
+    kinds: dict[str, type[CardError]] = {k.__name__: k for k in (CardUnavailable, CardAbsent, CardMismatch)}
+    return kinds.get(kind, CardError)(message)
 
 
 @dataclass(frozen=True)

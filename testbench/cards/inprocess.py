@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .api import ApduSink, CardUnavailable
+from .api import ApduSink, CardAbsent, CardUnavailable
 from .link import Link
 from .model import IsoCard
 from .profile import CardProfile, load_profile
@@ -49,13 +49,13 @@ class CardTransport:
 
     def atr(self) -> bytes:
         if self.card is None:
-            raise CardUnavailable(f"aucune carte dans le lecteur « {self.reader} »")
+            raise CardAbsent(f"aucune carte dans le lecteur « {self.reader} »")
         return self.card.atr
 
     def transmit_raw(self, apdu: bytes) -> bytes:
         card = self.card
         if card is None:
-            raise CardUnavailable(f"aucune carte dans le lecteur « {self.reader} »")
+            raise CardAbsent(f"aucune carte dans le lecteur « {self.reader} »")
         f = self.fault
         if f is not None and self.count >= f.after:
             if f.kind == "pull":

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import pcsc_errors as E
-from .api import CardUnavailable
+from .api import CardAbsent, CardUnavailable
 
 SHARED = "shared"
 EXCLUSIVE = "exclusive"
@@ -80,6 +80,11 @@ class Context:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _unavailable(hr: int) -> type[CardUnavailable]:
+    """No card or a card removed: :class:`CardAbsent`; any other failure: :class:`CardUnavailable`."""
+    return CardAbsent if hr & 0xFFFFFFFF in (E.E_NO_SMARTCARD, E.W_REMOVED_CARD) else CardUnavailable
 
 
 def list_readers() -> list[str]:
@@ -195,14 +200,14 @@ class PyscardTransport:
                 conn.connect(mode=mode, disposition=disposition)
                 break
             except NoCardException:
-                raise CardUnavailable(E.pcsc_message(E.E_NO_SMARTCARD, self.reader, "fr")) from None
+                raise CardAbsent(E.pcsc_message(E.E_NO_SMARTCARD, self.reader, "fr")) from None
             except CardConnectionException as exc:
                 hr = getattr(exc, "hresult", 0) & 0xFFFFFFFF
                 if hr == HR_UNPOWERED and time.monotonic() < deadline:  # a card re-inserted inside one poll
                     time.sleep(0.02)
                     continue
                 fallback = "connexion impossible au lecteur « {reader} »"
-                raise CardUnavailable(E.pcsc_message(hr, self.reader, "fr", fallback)) from None
+                raise _unavailable(hr)(E.pcsc_message(hr, self.reader, "fr", fallback)) from None
         self._conn = conn
         self._atr = bytes(conn.getATR())
         return conn
@@ -221,7 +226,7 @@ class PyscardTransport:
             self._drop()
             fallback = "carte indisponible dans le lecteur « {reader} » (retirée ou muette)"
             hr = getattr(exc, "hresult", 0)
-            raise CardUnavailable(E.pcsc_message(hr, self.reader, "fr", fallback)) from None
+            raise _unavailable(hr)(E.pcsc_message(hr, self.reader, "fr", fallback)) from None
         return bytes(data) + bytes((sw1, sw2))
 
     def _drop(self) -> None:

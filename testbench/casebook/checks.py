@@ -331,7 +331,7 @@ def _check_steps(mode: Mode, parts: CaseParts, fixtures: Fixtures, refused: dict
             slots.pop(slot, None)
         pin_step = action in ("verify-pin", "change-pin", "unblock-pin")
         needed = params.get("slot", "cps") if pin_step else _CARD_NEEDED.get(action)
-        if needed and needed not in slots:
+        if needed and needed not in slots and refused.get(sid) != "NO_CARD":  # a pulled card's refusal is expectable
             report(
                 at,
                 "<{action}> exige une carte dans le lecteur « {slot} » (exigée dans <cards> ou insérée avant)",

@@ -193,6 +193,7 @@ REFUSAL_CODES: frozenset[str] = frozenset(
         "UNBLOCK_TRIES_LOW",
         "UNBLOCK_WRONG",
         "NO_CARD",
+        "CARD_SWAPPED",
         "ADRI_UNKNOWN_BENEFICIARY",
         "APCV_CONTEXT_EXPIRED",
         "APCV_REFUSED",

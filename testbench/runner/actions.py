@@ -40,6 +40,8 @@ class ActionContext:
     invoice_ids: list[str] = field(default_factory=list)
     store_document: Callable[[str, bytes, str, str], str] | None = None  # (step, data, media, name) -> sha
     services: Any = None  # the simulated téléservices (runner.teleservices.Services), started on first use
+    emptied: dict[str, str] = field(default_factory=dict)  # slot → the remove-card step that emptied it
+    holders: dict[str, str] = field(default_factory=dict)  # slot → NIR/RPPS of the card last pulled from it
 
 
 Handler = Callable[[ActionContext, Step], dict[str, Any]]
@@ -242,12 +244,33 @@ def _line_details(line: Mapping[str, str]) -> JsonObject:
     return out
 
 
+def _card_step(ctx: ActionContext, slot: str, call: Callable[[], Any], *, bench: bool = False) -> Any:
+    """A step that needs the card of ``slot`` (docs/cards.md §6.2). In a slot the case emptied with
+    ``<remove-card>``, the product's ``NO_CARD`` refusal stands (a case expects it); the bench's own PIN
+    steps (``bench``) refuse it themselves. A card missing without the case saying so is the bench's
+    trouble: verdict inconclusive, not the product's refusal."""
+    from testbench.cards.api import CardUnavailable
+    from testbench.domain.refusal import EngineRefusal
+
+    if bench and slot in ctx.emptied:
+        message = f"aucune carte dans le lecteur {slot} : retirée à l'étape {ctx.emptied[slot]}"
+        raise EngineRefusal("NO_CARD", message, {"slot": slot, "sent": False})
+    try:
+        return call()
+    except EngineRefusal as exc:
+        if exc.code == "NO_CARD" and slot not in ctx.emptied:
+            raise CardUnavailable(exc.message) from exc
+        raise
+
+
 def _read_cps(ctx: ActionContext, step: Step) -> dict[str, Any]:
-    return {"cps": ctx.engine.read_cps(step.params.get("slot", "cps"))}
+    slot = step.params.get("slot", "cps")
+    return {"cps": _card_step(ctx, slot, lambda: ctx.engine.read_cps(slot))}
 
 
 def _read_vitale(ctx: ActionContext, step: Step) -> dict[str, Any]:
-    return {"vitale": ctx.engine.read_vitale(step.params.get("slot", "vitale"))}
+    slot = step.params.get("slot", "vitale")
+    return {"vitale": _card_step(ctx, slot, lambda: ctx.engine.read_vitale(slot))}
 
 
 def _teleservice(ctx: ActionContext, step: Step) -> dict[str, Any]:
@@ -266,7 +289,8 @@ def _invoice(ctx: ActionContext, step: Step) -> dict[str, Any]:
 def _secure(ctx: ActionContext, step: Step) -> dict[str, Any]:
     if not ctx.invoice_ids:
         raise ActionError("aucune facture à sécuriser dans ce cas")
-    return {"secure": ctx.engine.secure_invoice({"invoice_id": ctx.invoice_ids[-1]})}
+    request = {"invoice_id": ctx.invoice_ids[-1]}
+    return {"secure": _card_step(ctx, "vitale", lambda: ctx.engine.secure_invoice(request))}
 
 
 def _build_lot(ctx: ActionContext, step: Step) -> dict[str, Any]:
@@ -294,15 +318,36 @@ def _profile(ctx: ActionContext, card_id: str) -> Any:
         raise ActionError(f"carte inconnue : {card_id}") from None
 
 
+def _holder(profile: Any) -> str | None:
+    """Whose card it is: the Vitale holder's NIR or the CPS holder's RPPS (compared, never observed)."""
+    if profile is None:
+        return None
+    return getattr(profile, "holder_nir", "") or getattr(getattr(profile, "professional", None), "rpps", None)
+
+
 def _insert_card(ctx: ActionContext, step: Step) -> dict[str, Any]:
-    slot = step.params.get("slot", "vitale")
-    ctx.bay.present(slot, _profile(ctx, step.params.get("card", "")))
-    return {"cards": {slot: {"inserted": step.params.get("card", "")}}}
+    """Insert the step's card (a swap when the slot held another person's card), then the guard checks that
+    the card now in the reader is that one (CardMismatch otherwise: inconclusive, the case cannot go on)."""
+    from testbench.cards.guard import check_cards
+
+    slot, card = step.params.get("slot", "vitale"), step.params.get("card", "")
+    before = _holder(getattr(ctx.bay, "profiles", {}).get(slot)) or ctx.holders.get(slot)
+    ctx.bay.present(slot, _profile(ctx, card))
+    profile = getattr(ctx.bay, "profiles", {}).get(slot)
+    if profile is not None:
+        check_cards(ctx.bay, [(slot, profile)])
+    ctx.emptied.pop(slot, None)
+    swapped = before is not None and before != _holder(profile)
+    return {"cards": {slot: {"inserted": card, "swapped": swapped}}}
 
 
 def _remove_card(ctx: ActionContext, step: Step) -> dict[str, Any]:
     slot = step.params.get("slot", "vitale")
+    holder = _holder(getattr(ctx.bay, "profiles", {}).get(slot))
+    if holder:
+        ctx.holders[slot] = holder
     ctx.bay.remove(slot)
+    ctx.emptied[slot] = step.id
     return {"cards": {slot: {"removed": True}}}
 
 
@@ -311,21 +356,23 @@ def _verify_pin(ctx: ActionContext, step: Step) -> dict[str, Any]:
     from testbench.cards.pin import verify_test_pin
 
     slot = step.params.get("slot", "cps")
-    return {"pin": verify_test_pin(ctx.bay, slot)}
+    return {"pin": _card_step(ctx, slot, lambda: verify_test_pin(ctx.bay, slot), bench=True)}
 
 
 def _change_pin(ctx: ActionContext, step: Step) -> dict[str, Any]:
     """Change the test PIN of the card in the slot to the profile's other one (``pin.status`` = changed)."""
     from testbench.cards.pin import change_test_pin
 
-    return {"pin": change_test_pin(ctx.bay, step.params.get("slot", "cps"))}
+    slot = step.params.get("slot", "cps")
+    return {"pin": _card_step(ctx, slot, lambda: change_test_pin(ctx.bay, slot), bench=True)}
 
 
 def _unblock_pin(ctx: ActionContext, step: Step) -> dict[str, Any]:
     """Reset the PIN's tries with the profile's unblock code (``pin.status`` = unblocked); never in a result."""
     from testbench.cards.pin import unblock_test_pin
 
-    return {"pin": unblock_test_pin(ctx.bay, step.params.get("slot", "cps"))}
+    slot = step.params.get("slot", "cps")
+    return {"pin": _card_step(ctx, slot, lambda: unblock_test_pin(ctx.bay, slot), bench=True)}
 
 
 HANDLERS: dict[str, Handler] = {

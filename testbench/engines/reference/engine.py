@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from testbench import __version__
-from testbench.cards.api import CardChannel, CardError
+from testbench.cards.api import CardAbsent, CardChannel, CardError
 from testbench.domain.vocabulary import ENGINE_CALLS
 from testbench.engines.api import EngineInfo, JsonObject, TraceSink
 from testbench.engines.reference import refusals as R
@@ -39,6 +39,7 @@ class _Invoice:
     fse: str
     secured: bool = False
     lot: int | None = None
+    vitale_nir: str | None = None  # sécurisé: beneficiary 1's NIR on the Vitale card read for it
 
 
 @dataclass
@@ -109,6 +110,9 @@ class ReferenceEngine(TeleserviceCalls):
         self.trace(f"read_{kind} slot={slot}")
         try:
             data = func(self.channel, slot).as_dict()
+        except CardAbsent as exc:
+            self.trace(f"read_{kind} slot={slot} refus NO_CARD: {exc}", "WARN")
+            raise R.refuse(R.NO_CARD, f"aucune carte dans le lecteur {slot}", slot=slot) from exc
         except CardError as exc:
             self.trace(f"read_{kind} slot={slot} échec: {exc}", "ERROR")
             raise
@@ -193,7 +197,7 @@ class ReferenceEngine(TeleserviceCalls):
         self._next_invoice += 1
         invoice_id = f"INV-{number}"
         fse = build_fse(comp, number)
-        self._invoices[invoice_id] = _Invoice(invoice_id, number, comp, fse)
+        self._invoices[invoice_id] = _Invoice(invoice_id, number, comp, fse, vitale_nir=self._read_vitale_nir(req.mode))
         self._refs.add(req.invoice_ref)
         t = comp.totals_dict()
         if self.trace.sink is not None:
@@ -232,9 +236,37 @@ class ReferenceEngine(TeleserviceCalls):
             raise R.refuse(R.UNKNOWN_INVOICE, f"facture inconnue {invoice_id}", invoice_id=str(invoice_id))
         return inv
 
+    def _read_vitale_nir(self, mode: str) -> str | None:
+        if mode != "securise" or not self._last_vitale or not self._last_vitale.get("beneficiaries"):
+            return None
+        return str(self._last_vitale["beneficiaries"][0].get("nir") or "") or None
+
+    def _same_vitale(self, inv: _Invoice, slot: str = "vitale") -> None:
+        """Sécurisé: the invoice is secured with the Vitale card read for it still in its reader (ours,
+        docs/cards.md §6.2): none there → NO_CARD; another card → CARD_SWAPPED."""
+        if inv.vitale_nir is None or self.channel is None:
+            return
+        from testbench.cards.read import read_vitale_holder
+
+        try:
+            _, _, nir = read_vitale_holder(self.channel, slot)
+        except CardAbsent as exc:
+            self.trace(f"secure_invoice numero={inv.number} refus NO_CARD", "WARN")
+            raise R.refuse(
+                R.NO_CARD, f"carte Vitale absente du lecteur {slot} : facture non sécurisée", slot=slot
+            ) from exc
+        if nir != inv.vitale_nir:
+            self.trace(f"secure_invoice numero={inv.number} refus CARD_SWAPPED", "WARN")
+            raise R.refuse(
+                R.CARD_SWAPPED,
+                "la carte Vitale du lecteur n'est plus celle de la facture : facture non sécurisée",
+                slot=slot,
+            )
+
     def secure_invoice(self, request: JsonObject) -> JsonObject:
         inv = self._invoice(request.get("invoice_id") if isinstance(request, dict) else None)
         mode = inv.computation.request.mode
+        self._same_vitale(inv)
         digest = hashlib.sha256(f"{inv.number}|{mode}|".encode() + inv.fse.encode()).hexdigest()
         inv.secured = True
         self.trace(f"secure_invoice numero={inv.number} mode={mode}")

@@ -37,6 +37,7 @@ UNKNOWN_LOT = "UNKNOWN_LOT"
 NO_CARD = "NO_CARD"  # no card channel, no card in the slot, or the card layer is missing
 CARD_UNREADABLE = "CARD_UNREADABLE"
 CARD_NOT_TEST = "CARD_NOT_TEST"  # a card of nature R (réelle): the reference engine only bills with test cards
+CARD_SWAPPED = "CARD_SWAPPED"  # sécurisé: securing with another Vitale card than the one read for the invoice
 ADRI_UNKNOWN_BENEFICIARY = "ADRI_UNKNOWN_BENEFICIARY"
 APCV_CONTEXT_EXPIRED = "APCV_CONTEXT_EXPIRED"  # the app carte Vitale context is past its expiry
 APCV_REFUSED = "APCV_REFUSED"  # the ApCV service refused the context (app deactivated…)

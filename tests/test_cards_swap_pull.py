@@ -1,0 +1,167 @@
+"""A card pulled or swapped for another patient's mid-case, as casebook steps (issue 15 §3).
+
+Documented in docs/cards.md §6.2: after ``<remove-card>``, a step that needs that card is refused
+``NO_CARD`` (the engine's answer to an empty reader, or the bench's own for a PIN step); securing an
+invoice in sécurisé mode needs the Vitale card read for it still in its reader (``NO_CARD`` when pulled,
+``CARD_SWAPPED`` when another patient's card took its place); ``<insert-card>`` is checked by the guard
+and says ``cards.<slot>.swapped``. A card missing without the case saying so stays the bench's trouble
+(inconclusive). The whole casebook runs through the command line, in process and through pcscd with the
+out-of-process reference engine; the Vitale 1 case reads that card by its own path.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from test_privacy_exports import cli
+
+from testbench.cards.api import CardUnavailable
+from testbench.cards.inprocess import InProcessBay
+from testbench.casebook.loader import load_casebook
+from testbench.domain.refusal import EngineRefusal
+from testbench.engines.reference.engine import ReferenceEngine
+from testbench.paths import CARD_PROFILES_DIR
+
+LINE = '<line nomenclature="LPP" code="1241763" quantity="4" unit-price="14.00" tariff="14.00" plv="14.00"/>'
+INVOICE = f'<invoice id="{{id}}" patient="{{patient}}" care-date="2026-01-12" tiers-payant="amo">{LINE}</invoice>'
+START = '<read-cps id="s-cps"/><verify-pin id="s-pin"/><read-vitale id="s-vitale" beneficiary="1"/>'
+
+
+def _invoice(step_id: str, patient: str = "p-std") -> str:
+    return INVOICE.replace("{id}", step_id).replace("{patient}", patient)
+
+
+#: case id -> (mode, vitale card, steps, expectations)
+CASES = {
+    "PULL-READ": (
+        "none",
+        "v-std",
+        '<remove-card id="s-pull" slot="vitale"/><read-vitale id="s-read" beneficiary="1"/>',
+        '<refusal id="e1" step="s-read" code="NO_CARD"/>'
+        '<value id="e2" step="s-pull" path="cards.vitale.removed" type="boolean" expected="true"/>',
+    ),
+    "PULL-PIN": (
+        "none",
+        "v-std",
+        '<remove-card id="s-pull" slot="cps"/><verify-pin id="s-pin"/>',
+        '<refusal id="e1" step="s-pin" code="NO_CARD"/>',
+    ),
+    "PULL-SECURE": (
+        "securise",
+        "v-std",
+        START + _invoice("s-inv") + '<remove-card id="s-pull" slot="vitale"/><secure id="s-secure"/>',
+        '<refusal id="e1" step="s-secure" code="NO_CARD"/>',
+    ),
+    "SWAP-SECURE": (
+        "securise",
+        "v-std",
+        START + _invoice("s-inv") + '<insert-card id="s-swap" slot="vitale" card="v-ald"/><secure id="s-secure"/>',
+        '<refusal id="e1" step="s-secure" code="CARD_SWAPPED"/>'
+        '<value id="e2" step="s-swap" path="cards.vitale.swapped" type="boolean" expected="true"/>',
+    ),
+    "SWAP-REREAD": (
+        "securise",
+        "v-std",
+        START
+        + _invoice("s-inv")
+        + '<secure id="s-sec-1"/><insert-card id="s-swap" slot="vitale" card="v-ald"/>'
+        + '<read-vitale id="s-read-2" beneficiary="1"/>'
+        + _invoice("s-inv-2", "p-ald")
+        + '<secure id="s-sec-2"/>',
+        '<value id="e1" step="s-sec-2" path="secure.status" type="string" expected="secured"/>'
+        '<value id="e2" step="s-swap" path="cards.vitale.swapped" type="boolean" expected="true"/>',
+    ),
+    "PULL-REINSERT": (
+        "securise",
+        "v-std",
+        START + _invoice("s-inv") + '<remove-card id="s-pull" slot="vitale"/>'
+        '<insert-card id="s-back" slot="vitale" card="v-std"/><secure id="s-secure"/>',
+        '<value id="e1" step="s-secure" path="secure.status" type="string" expected="secured"/>'
+        '<value id="e2" step="s-back" path="cards.vitale.swapped" type="boolean" expected="false"/>',
+    ),
+    "VITALE1-SECURE": (
+        "securise",
+        "v-1",
+        START + _invoice("s-inv", "p-1") + '<secure id="s-secure"/>',
+        '<value id="e1" step="s-secure" path="secure.status" type="string" expected="secured"/>'
+        '<value id="e2" step="s-inv" path="invoice.totals.amo" type="decimal" expected="33.60"/>',
+    ),
+}
+
+
+def casebook() -> str:
+    fixtures = (
+        '<card id="cps" profile="cards/cps3-psad-lpp.xml"/>'
+        '<card id="v-std" profile="cards/vitale2-adult-standard.xml"/>'
+        '<card id="v-ald" profile="cards/vitale2-ald.xml"/><card id="v-1" profile="cards/vitale1-adult.xml"/>'
+        '<patient id="p-std" card="v-std" rank="1"/><patient id="p-ald" card="v-ald" rank="1"/>'
+        '<patient id="p-1" card="v-1" rank="1"/>'
+    )
+    cases = "".join(
+        f'<case id="{cid}" domain="{"fse" if mode == "securise" else "cards"}" mode="{mode}">'
+        f"<title>Carte retirée ou échangée {cid}</title><objective>Robustesse carte.</objective>"
+        f'<cards><card slot="cps" ref="cps"/><card slot="vitale" ref="{vitale}"/></cards>'
+        f"<steps>{steps}</steps><expectations>{expectations}</expectations></case>"
+        for cid, (mode, vitale, steps, expectations) in CASES.items()
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<casebook xmlns="urn:testbench:casebook:1" format-version="1">'
+        "<identity><plan-id>PDT-CARDS</plan-id><evolution>EV000</evolution><document-version>01.00"
+        "</document-version><effective-date>2026-01-01</effective-date><cdc-version>1.40</cdc-version>"
+        "<addendum>8</addendum><ps-category>psad</ps-category><title>Robustesse carte</title>"
+        f"</identity><fixtures>{fixtures}</fixtures><cases>{cases}</cases></casebook>\n"
+    )
+
+
+def _write(work: Path) -> Path:
+    shutil.copytree(CARD_PROFILES_DIR, work / "cards")
+    book = work / "cards-robustness.xml"
+    book.write_text(casebook(), encoding="utf-8")
+    return book
+
+
+def run(work: Path, cards: str, env: dict[str, str] | None = None) -> dict[str, str]:
+    session = work / "s.tbsession"
+    proc = cli("run", _write(work), "--session", session, "--cards", cards, cwd=work, env=env)
+    conn = sqlite3.connect(session)
+    verdicts = dict(conn.execute("SELECT case_id, verdict FROM attempts").fetchall())
+    environment = conn.execute("SELECT environment FROM runs").fetchone()[0]
+    conn.close()
+    assert verdicts == dict.fromkeys(CASES, "pass"), proc.stdout + proc.stderr
+    assert proc.returncode == 0
+    return {"environment": environment}
+
+
+def test_the_casebook_validates(tmp_path: Path) -> None:
+    book = load_casebook(_write(tmp_path))
+    assert [c.id for c in book.cases] == list(CASES)
+
+
+def test_pulled_and_swapped_cards_in_process(tmp_path: Path) -> None:
+    run(tmp_path, "inprocess")
+
+
+@pytest.mark.integration
+def test_pulled_and_swapped_cards_through_pcscd(vpcd_lock: list[str], tmp_path: Path) -> None:
+    assert "pcscd" in run(tmp_path, "pcsc", {"PCSCD_EXTERNAL": "1"})["environment"]
+
+
+def test_a_card_missing_without_the_case_saying_so_is_inconclusive(tmp_path: Path) -> None:
+    """The bench lost the card (no remove-card step): the engine's NO_CARD is not the product's fault."""
+    from testbench.casebook.model import Step, StepKind
+    from testbench.runner import actions
+
+    book = load_casebook(_write(tmp_path))
+    bay = InProcessBay()
+    engine = ReferenceEngine(channel=bay)
+    ctx = actions.ActionContext(book, book.case("PULL-READ"), engine, bay, "T-1")
+    read = Step(id="s-read", kind=StepKind.ACTION, action="read-vitale", params={"slot": "vitale"})
+    with pytest.raises(CardUnavailable):
+        actions.perform(ctx, read)  # nothing was ever inserted, and no step emptied the slot
+    ctx.emptied["vitale"] = "s-pull"
+    with pytest.raises(EngineRefusal) as refused:
+        actions.perform(ctx, read)
+    assert refused.value.code == "NO_CARD"
