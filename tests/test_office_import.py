@@ -217,3 +217,50 @@ def test_a_reimport_after_editing_three_rows_reports_exactly_those_three(tmp_pat
     ]
     english = import_(EXAMPLES / "cahier-exemple.xlsx", out, "--lang", "en")
     assert "modified EX-FSE-002: title" in english.stdout.splitlines()
+
+
+def test_hostile_cells_are_placed_problems_never_a_traceback(tmp_path: Path) -> None:
+    """A bad step parameter, a card without slot, a value label nobody declared, a row
+    without id before the first case, a duplicate id and an unknown refusal code: placed, the rest imported."""
+    book = openpyxl.load_workbook(EXAMPLES / "cahier-exemple.xlsx")
+    sheet = book["Cahier de tests"]
+    sheet.insert_rows(5)
+    sheet.cell(5, column("Intitulé")).value = "ligne orpheline"
+    steps = sheet.cell(row_of(sheet, "EX-FSE-002"), column("Étapes"))
+    steps.value = "Lecture CPS\nLecture Vitale (bénéficiaire=1)"
+    sheet.cell(row_of(sheet, "EX-FSE-003"), column("Cartes")).value = "cps-psad"
+    expected = sheet.cell(row_of(sheet, "EX-FSE-004"), column("Résultats attendus"))
+    expected.value = "Part de la mutuelle = 22,40 €"
+    duplicate = row_of(sheet, "EX-LOT-001")
+    sheet.cell(duplicate, 1).value = "EX-FSE-001"
+    refusal = sheet.cell(row_of(sheet, "EX-CARDS-001"), column("Code refus attendu"))
+    refusal.value = "CARTE_PERDUE"
+    document = tmp_path / "hostile.xlsx"
+    book.save(document)
+    out = tmp_path / "hostile.xml"
+    done = import_(document, out, "--lang", "en")
+    no_traceback(done)
+    assert done.returncode == 3
+    letter = openpyxl.utils.get_column_letter
+    assert f"{SHEET}!A5: row without a case id before the first case" in done.stderr
+    assert f"{SHEET}!{letter(steps.column)}{steps.row}: unreadable step parameter « bénéficiaire=1 »" in done.stderr
+    assert f"{SHEET}!{letter(column('Cartes'))}{steps.row + 1}: card « cps-psad »: write « slot: card »" in done.stderr
+    assert f"{SHEET}!{letter(expected.column)}{expected.row}: expected result « Part de la mutuelle" in done.stderr
+    assert f"{SHEET}!A{duplicate}: duplicate id « EX-FSE-001 » (already at {SHEET}!A6)" in done.stderr
+    assert f"{SHEET}!{letter(refusal.column)}{refusal.row}: unknown refusal code « CARTE_PERDUE »" in done.stderr
+    casebook, problems = check_casebook(out)
+    assert problems == [] and casebook is not None
+    left_out = {"EX-FSE-002", "EX-FSE-003", "EX-FSE-004", "EX-CARDS-001"}
+    assert [c.id for c in casebook.cases] == [i for i in CASE_IDS if i not in left_out and i != "EX-LOT-001"]
+
+
+def test_characters_xml_cannot_hold_become_spaces(tmp_path: Path) -> None:
+    text = (EXAMPLES / "cahier-exemple.csv").read_text(encoding="utf-8-sig")
+    document = tmp_path / "cahier.csv"
+    document.write_text(text.replace("Lit médical loué", "Lit\x0bmédical\x00loué", 1), encoding="utf-8-sig")
+    out = tmp_path / "cahier.xml"
+    done = import_(document, out)
+    no_traceback(done)
+    assert done.returncode == 0, done.stderr
+    casebook, _problems = check_casebook(out)
+    assert casebook is not None and casebook.case("EX-FSE-001").title.startswith("Lit médical loué")

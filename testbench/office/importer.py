@@ -43,6 +43,7 @@ __all__ = ["ImportResult", "OfficeError", "Problem", "import_document", "write_i
 NS = "urn:testbench:casebook:1"
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:\-]{0,79}")
 _PARAMS = re.compile(r"^(?P<phrase>.*?)\s*\((?P<params>[^()]*)\)\s*$")
+_PARAM_NAME = re.compile(r"[a-z][a-z0-9-]{0,40}")
 _WORDS = re.compile(r"[\s,;]+")
 _PATH_LIKE = re.compile(r"[a-z_]+(\.[A-Za-z0-9_\[\]]+)+")
 #: Type of an expected value -> what is said when its text does not read.
@@ -122,7 +123,7 @@ def write_import(document: Path, mapping: Mapping, out: Path) -> ImportResult:
         raise OfficeError(
             [*problems, Problem.of(mapping.path, "le cahier produit ne se valide pas : rien n'est écrit")]
         )
-    except OfficeError:
+    except BaseException:
         importer.undo_copies()
         raise
 
@@ -214,9 +215,10 @@ class _Importer:
     def _locate_columns(self) -> None:
         missing: list[Problem] = []
         header_place = self.table.place(self.table.header_row)
+        width = max([len(self.table.header_cells), *(len(row) for row in self.table.rows)])
         for name, spec in self.mapping.columns.items():
             col = self.table.column(spec)
-            if col is None:
+            if col is None or col > width:
                 problem = Problem.of(
                     header_place, "colonne « {column} » (champ {field}) absente de l'en-tête", column=spec, field=name
                 )
@@ -377,7 +379,7 @@ class _CaseBuilder:
         self.case = case
         self.rows = case.cells
 
-    def problem(self, cell: Cell, template: str, **fields: object) -> None:
+    def problem(self, cell: Cell, template: str, /, **fields: object) -> None:
         self.case.problems.append(Problem.of(cell.place, template, **fields))
 
     def first(self, name: str) -> tuple[str, Cell | None]:
@@ -463,8 +465,11 @@ class _CaseBuilder:
                 slot, sep, ref = item.partition("=")
             slot = self.mapping.conversions.synonym("slot", slot).casefold()
             if not sep or slot not in ("cps", "vitale") or not ref.strip():
-                assert cell is not None
-                self.problem(cell, "carte « {item} » : écrire « emplacement : carte » (CPS : cps-psad)", item=item)
+                self.problem(
+                    cell or self.rows[0]["id"],
+                    "carte « {item} » : écrire « emplacement : carte » (CPS : cps-psad)",
+                    item=item,
+                )
                 continue
             etree.SubElement(element, f"{{{NS}}}card", slot=slot, ref=ref.strip())
         return element
@@ -501,7 +506,7 @@ class _CaseBuilder:
             phrase = match.group("phrase")
             for item in match.group("params").split(","):
                 key, sep, value = item.partition("=")
-                if not sep or not key.strip():
+                if not sep or not _PARAM_NAME.fullmatch(key.strip()):
                     self.problem(cell, "paramètre d'étape illisible « {item} » (écrire nom=valeur)", item=item.strip())
                     return None
                 params.append((key.strip(), value.strip()))

@@ -70,6 +70,7 @@ _TOP = (
     "values",
     "results",
 )
+_PARAM_NAME = re.compile(r"[a-z][a-z0-9-]{0,40}")
 _LETTER = re.compile(r"[A-Z]{1,3}")
 _CELL = re.compile(r"([A-Z]{1,3})([1-9][0-9]{0,6})")
 
@@ -387,6 +388,11 @@ class _Reader:
             if isinstance(value, dict):
                 params = dict(value)
                 value = params.pop("action", None)
+            if not all(_PARAM_NAME.fullmatch(str(k)) for k in params):
+                self.problem(
+                    phrase, "étape « {phrase} » : nom de paramètre invalide (minuscules, chiffres, -)", phrase=phrase
+                )
+                continue
             if not isinstance(value, str) or value not in ACTIONS:
                 self.problem(
                     phrase,

@@ -22,7 +22,7 @@ class Problem:
     english: str | None = None
 
     @classmethod
-    def of(cls, place: object, template: str, **fields: object) -> Problem:
+    def of(cls, place: object, template: str, /, **fields: object) -> Problem:
         """A problem worded from a French template (its English in the catalogue) at ``place``.
 
         ``place`` is a :class:`testbench.office.tables.Place` (worded in both languages) or a plain text

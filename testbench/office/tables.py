@@ -22,6 +22,8 @@ from testbench.office.problems import OfficeError, Problem
 #: File extension -> kind of document.
 KINDS = {".xlsx": "xlsx", ".xlsm": "xlsx", ".ods": "ods", ".csv": "csv", ".txt": "csv", ".docx": "docx"}
 _SPACES = re.compile(r"\s+")
+#: Characters XML cannot hold (a spreadsheet can: _x000B_, a vertical tab from a pasted text).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _PLAIN_SHEET = re.compile(r"[A-Za-z0-9_.À-ÿ]+")
 #: Empty trailing cells an ODS row may repeat thousands of times are cut here (no exam book is wider).
 _ODS_MAX_COLUMNS = 256
@@ -179,9 +181,11 @@ def case_rows(table: Table, mapping: Mapping) -> dict[str, int]:
 
 
 def cell_text(value: object) -> str:
-    """A spreadsheet value as the text a person sees: 12.5, 14, 2026-01-12, true."""
+    """A spreadsheet value as the text a person sees: 12.5, 14, 2026-01-12, true (control characters as spaces)."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        return _CONTROL.sub(" ", value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
@@ -249,7 +253,7 @@ def _read_ods(document: Path, mapping: Mapping) -> tuple[str, _Grid]:
             elif value_type == "boolean":
                 text = "true" if cell.getAttrNS(OFFICENS, "boolean-value") == "true" else "false"
             else:
-                text = "\n".join(teletype.extractText(p) for p in cell.childNodes if p.qname[1] == "p")
+                text = cell_text("\n".join(teletype.extractText(p) for p in cell.childNodes if p.qname[1] == "p"))
             merged = covered or col_span > 1 or row_span > 1
             for _ in range(max(times, 0)):
                 cells.append((text, merged))
@@ -263,7 +267,7 @@ def _read_ods(document: Path, mapping: Mapping) -> tuple[str, _Grid]:
 def _read_csv(document: Path, mapping: Mapping) -> tuple[str, _Grid]:
     with document.open(encoding=mapping.source.encoding, newline="") as stream:
         rows = list(csv.reader(stream, delimiter=mapping.source.delimiter))
-    return document.stem, [[(text, False) for text in row] for row in rows]
+    return document.stem, [[(cell_text(text), False) for text in row] for row in rows]
 
 
 def _read_docx(document: Path, mapping: Mapping) -> tuple[str, _Grid]:
@@ -284,7 +288,7 @@ def _read_docx(document: Path, mapping: Mapping) -> tuple[str, _Grid]:
         for tc in tr.tc_lst:
             span = tc.grid_span
             merged = span > 1 or tc.vMerge is not None
-            text = _Cell(tc, table).text
+            text = cell_text(_Cell(tc, table).text)
             cells.extend([(text, merged)] * span)
         grid.append(cells)
     return str(number), grid
