@@ -264,3 +264,17 @@ def test_characters_xml_cannot_hold_become_spaces(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     casebook, _problems = check_casebook(out)
     assert casebook is not None and casebook.case("EX-FSE-001").title.startswith("Lit médical loué")
+
+
+def test_a_mapping_problem_is_placed_in_the_table_it_belongs_to(tmp_path: Path) -> None:
+    """``title`` is both an identity field and a column: the problem names the line of the right one."""
+    from testbench.office.mapping import load_mapping
+    from testbench.office.problems import OfficeError
+
+    mapping = tmp_path / "map.toml"
+    mapping.write_text(MAPPING.read_text(encoding="utf-8").replace('title = "Intitulé"', 'title = ["x"]'), "utf-8")
+    (tmp_path / "cahier-exemple.fixtures.xml").write_bytes((EXAMPLES / "cahier-exemple.fixtures.xml").read_bytes())
+    line = mapping.read_text(encoding="utf-8").splitlines().index('title = ["x"]') + 1
+    with pytest.raises(OfficeError) as raised:
+        load_mapping(mapping)
+    assert f"{mapping}:{line}: « title » doit être un texte" in [p.text("fr") for p in raised.value.problems]

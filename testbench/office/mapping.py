@@ -211,23 +211,31 @@ class _Reader:
         self.path = path
         self.lines = text.splitlines()
         self.problems: list[Problem] = []
+        self.section: str | None = None  # the table being read, where a key's line is looked for first
 
     def place(self, key: str) -> str:
-        """``file:line`` of the first line that names ``key`` (the file alone when not found)."""
+        """``file:line`` of the line that names ``key``: in the table being read, else anywhere, else the file."""
         pattern = re.compile(r'^\s*(\[+\s*)?["\']?' + re.escape(key) + r'["\']?\s*[=\].]')
-        for number, line in enumerate(self.lines, 1):
-            if pattern.match(line):
-                return f"{self.path}:{number}"
+        start = 0
+        if self.section is not None:
+            header = re.compile(r"^\s*\[\s*" + re.escape(self.section) + r"\s*\]")
+            start = next((n for n, line in enumerate(self.lines) if header.match(line)), 0)
+        for first in (start, 0):
+            for number, line in enumerate(self.lines[first:], first + 1):
+                if pattern.match(line):
+                    return f"{self.path}:{number}"
         return str(self.path)
 
     def problem(self, where: str, template: str, /, **fields: object) -> None:
         self.problems.append(Problem.of(self.place(where), template, **fields))
 
     def table(self, data: dict[str, Any], key: str) -> dict[str, Any]:
+        self.section = None
         value = data.get(key, {})
         if not isinstance(value, dict):
             self.problem(key, "« {key} » doit être une table TOML ([{key}])", key=key)
             return {}
+        self.section = key
         return value
 
     def text(self, key: str, value: Any) -> str | None:
@@ -247,11 +255,13 @@ class _Reader:
         results = self.results(self.table(data, "results"))
         identity = self.identity(self.table(data, "identity"))
         defaults = self.defaults(self.table(data, "defaults"))
+        self.section = None
         fixtures = self.fixtures(data.get("fixtures"))
         separators = self.separators(self.table(data, "split"))
         steps = self.steps(self.table(data, "steps"))
         expected = self.expected(self.table(data, "expected"))
         conversions = self.conversions(self.table(data, "values"))
+        self.section = None
         for name in REQUIRED_COLUMNS:
             if name not in columns:
                 self.problem("columns", "colonne obligatoire absente de [columns] : « {field} »", field=name)
