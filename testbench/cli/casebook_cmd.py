@@ -144,10 +144,10 @@ def _watch(paths: Sequence[Path], limits: LoadLimits, lang: str) -> int:
     thread = threading.Thread(target=watcher, name="validate-watch", daemon=True)
     thread.start()
     try:
-        while not ready.wait(0.2):
-            if not thread.is_alive():
-                break
-        _say(t("surveillance de {count} fichier(s) ; Ctrl-C pour arrêter").format(count=len(paths)))
+        while not ready.wait(0.2) and thread.is_alive():
+            pass  # a wait with a timeout, so Ctrl-C is seen here too
+        if ready.is_set():
+            _say(t("surveillance de {count} fichier(s) ; Ctrl-C pour arrêter").format(count=len(paths)))
         while True:
             try:
                 saved = saves.get(timeout=0.5)  # a timeout, so Ctrl-C is seen on every platform
