@@ -250,3 +250,198 @@ c(fse("PSAD-REG-051", "Code LPP de 7 chiffres absent de la table : refus",
       "1999999 → UNKNOWN_CODE.",
       **STD, lines=[L("1999999", 1, "10.00")], tags="lpp code refus", requirements="TB-REFUS-UNKNOWN_CODE",
       expect=[refusal("UNKNOWN_CODE")]))
+
+BOOK.sections["PSAD-REG-060"] = "Date de facture (billing-date) et délai d'un an (RG_MF606)"
+DEG = {"card": None, "patient": "p-deg"}
+c(fse("PSAD-REG-060", "Facture faite la veille du délai d'un an",
+      "Soins du 2025-01-12, facture du 2026-01-11 : dans le délai.",
+      "Limite : le 2026-01-12 (un an après le premier soin). Lit × 4 = 56.00 → 33.60 ; date de facture 2026-01-11.",
+      **DEG, lines=[BED], date="2025-01-12", billing_date="2026-01-11", tags="lpp delai",
+      requirements="RG_MF606 TB-PSAD-DELAI",
+      expect=[V("invoice.billing_date", "2026-01-11", type_="date"), V("invoice.totals.amo", "33.60")]))
+c(fse("PSAD-REG-061", "Facture faite un an jour pour jour après les soins : refus",
+      "Le délai d'un an est dépassé le jour anniversaire.",
+      "Soins du 2025-01-12, facture du 2026-01-12 → BILLING_DELAY_EXCEEDED.",
+      **DEG, lines=[BED], date="2025-01-12", billing_date="2026-01-12", tags="lpp delai refus",
+      requirements="RG_MF606 TB-REFUS-BILLING_DELAY_EXCEEDED", expect=[refusal("BILLING_DELAY_EXCEEDED")]))
+c(fse("PSAD-REG-062", "Facture datée avant les soins : refus",
+      "On ne facture pas des soins à venir.",
+      "Soins du 2026-01-12, facture du 2026-01-11 → BILLING_BEFORE_CARE.",
+      **DEG, lines=[BED], date="2026-01-12", billing_date="2026-01-11", tags="lpp delai refus",
+      requirements="TB-REFUS-BILLING_BEFORE_CARE", expect=[refusal("BILLING_BEFORE_CARE")]))
+c(fse("PSAD-REG-063", "Soins d'un 29 février : le délai court jusqu'au 28 février suivant",
+      "Un an après le 2024-02-29 est le 2025-02-28 ; la facture du 2025-02-27 passe.",
+      "Soins du 2024-02-29, facture du 2025-02-27 : OCT × 1 = 45.00 → 27.00.",
+      **DEG, lines=[L("1128104", 1, "45.00")], date="2024-02-29", billing_date="2025-02-27",
+      tags="lpp delai bissextile", requirements="RG_MF606 TB-PSAD-DELAI",
+      expect=[V("invoice.totals.amo", "27.00")]))
+c(fse("PSAD-REG-064", "Soins d'un 29 février facturés le 28 février suivant : refus",
+      "Le 2025-02-28 est l'anniversaire du 2024-02-29 : délai dépassé.",
+      "Soins du 2024-02-29, facture du 2025-02-28 → BILLING_DELAY_EXCEEDED.",
+      **DEG, lines=[L("1128104", 1, "45.00")], date="2024-02-29", billing_date="2025-02-28",
+      tags="lpp delai bissextile refus", requirements="RG_MF606 TB-REFUS-BILLING_DELAY_EXCEEDED",
+      expect=[refusal("BILLING_DELAY_EXCEEDED")]))
+
+BOOK.sections["PSAD-REG-065"] = "Prescription portée par la facture"
+c(fse("PSAD-REG-065", "Prescription complète sur la facture, avec e-prescription",
+      "Prescripteur, date, numéro et identifiant d'e-prescription donnés par la facture.",
+      "RPPS 10000000001, prescription du 2026-01-05 n° ORD-42, e-prescription EP7Q2K : acceptée. Lit × 4 → 33.60.",
+      **STD, lines=[BED], prescriber="10000000001", prescription_date="2026-01-05", prescription_number="ORD-42",
+      eprescription_id="EP7Q2K", tags="lpp prescription eprescription", requirements="TB-PSAD-PRESCRIPTION",
+      expect=[V("invoice.totals.amo", "33.60")]))
+c(fse("PSAD-REG-066", "Identifiant d'e-prescription sans prescripteur ni date : refus",
+      "Une e-prescription nomme son prescripteur et sa date.",
+      "eprescription-id EP7Q2K seul → PRESCRIPTION_INCOMPLETE.",
+      **STD, lines=[BED], eprescription_id="EP7Q2K", tags="lpp prescription eprescription refus",
+      requirements="TB-REFUS-PRESCRIPTION_INCOMPLETE", expect=[refusal("PRESCRIPTION_INCOMPLETE")]))
+c(fse("PSAD-REG-067", "La facture corrige le prescripteur de la prescription",
+      "Les attributs de la facture complètent ou remplacent la prescription des fixtures.",
+      "Prescription rx-short (prescripteur 1234567, invalide) remplacé par 10000000001 sur la facture : acceptée. "
+      "PPC × 4 = 84.00 → 50.40.",
+      **STD, lines=[L("1113930", 4, "21.00")], prescription="rx-short", prescriber="10000000001",
+      tags="lpp prescription", requirements="TB-PSAD-PRESCRIPTION", expect=[V("invoice.totals.amo", "50.40")]))
+c(fse("PSAD-REG-068", "Prescripteur de ligne mal formé : refus",
+      "Le prescripteur d'une ligne suit la même règle (RPPS 11 chiffres ou numéro AM 9 chiffres).",
+      "Ligne prescriber 123456789012 (12 chiffres) → PRESCRIBER_INVALID.",
+      **STD, lines=[L("1241763", 4, "14.00", prescriber="123456789012")], tags="lpp prescription refus",
+      requirements="TB-REFUS-PRESCRIBER_INVALID", expect=[refusal("PRESCRIBER_INVALID")]))
+c(fse("PSAD-REG-069", "Deux prescripteurs sur une facture : refus",
+      "Une facture porte un seul prescripteur (rupture de facture).",
+      "Ligne 1 prescrite par 10000000001, ligne 2 par 10000000002 → INVOICE_BREAK_REQUIRED (critère prescripteur).",
+      **STD, lines=[L("1241763", 4, "14.00", prescriber="10000000001"),
+                    L("1205520", 1, "96.04", prescriber="10000000002")],
+      tags="lpp rupture prescription refus", requirements="RG_VF600 TB-REFUS-INVOICE_BREAK_REQUIRED",
+      expect=[refusal("INVOICE_BREAK_REQUIRED")]))
+c(fse("PSAD-REG-070", "Le même prescripteur sur chaque ligne : une seule facture",
+      "Des lignes du même prescripteur restent sur une facture.",
+      "Lit × 4 → 33.60 et livraison 96.04 → 57.62, prescripteur 10000000001 : MRO 91.22 ; patient 60.82.",
+      **STD, lines=[L("1241763", 4, "14.00", prescriber="10000000001"),
+                    L("1205520", 1, "96.04", prescriber="10000000001")],
+      tags="lpp prescription", requirements="RG_VF600",
+      expect=[V("invoice.totals.amo", "91.22"), V("invoice.totals.patient", "60.82")]))
+
+BOOK.sections["PSAD-REG-075"] = "AT/MP nommé par la facture (B2 zone 0286)"
+c(fse("PSAD-REG-075", "Facture qui nomme la date de l'accident : nature 41",
+      "Une facture qui nomme son accident est une facture AT/MP, à 100 %.",
+      "Accident du 2026-01-02, soins du 2026-01-12 : nature 41, 100 % ; lit × 4 = 56.00 → 56.00 ; patient 0.",
+      **STD, lines=[BED], date="2026-01-12", at_date="2026-01-02", tags="lpp atmp", requirements="RG_VF651",
+      expect=[V("invoice.nature_assurance", "41", type_="string"), V("invoice.lines[0].rate", "100"),
+              V("invoice.totals.amo", "56.00"), V("invoice.totals.patient", "0.00")]))
+c(fse("PSAD-REG-076", "Facture qui nomme le numéro de l'accident",
+      "Le numéro d'accident suffit à faire une facture AT/MP.",
+      "AT n° AT2026-001 : nature 41, 100 % ; lit × 2 = 28.00 → 28.00.",
+      **STD, lines=[L("1241763", 2, "14.00")], at_number="AT2026-001", tags="lpp atmp", requirements="RG_VF651",
+      expect=[V("invoice.nature_assurance", "41", type_="string"), V("invoice.totals.amo", "28.00")]))
+c(fse("PSAD-REG-077", "Accident daté après les soins : refus",
+      "Un soin au titre d'un accident ne le précède pas.",
+      "Accident du 2026-01-20, soins du 2026-01-12 → ATMP_DATE_AFTER_CARE.",
+      **STD, lines=[BED], date="2026-01-12", at_date="2026-01-20", tags="lpp atmp refus",
+      requirements="TB-REFUS-ATMP_DATE_AFTER_CARE", expect=[refusal("ATMP_DATE_AFTER_CARE")]))
+
+BOOK.sections["PSAD-REG-080"] = "Données des lignes LPP : type de prestation, accord préalable, SIRET, location"
+c(fse("PSAD-REG-080", "Type de prestation pris dans la table",
+      "Location pour le lit (type L), achat pour la nutrition orale (type A).",
+      "Lit × 4 = 56.00 → 33.60 (location) ; 1105215 × 10 = 40.70 → 24.42 (achat) ; MRO 58.02.",
+      **STD, lines=[BED, L("1105215", 10, "4.07")], tags="lpp prestation",
+      requirements="TB-PSAD-PRESTATION",
+      expect=[V("invoice.lines[0].prestation_type", "location"), V("invoice.lines[1].prestation_type", "achat"),
+              V("invoice.totals.amo", "58.02")]))
+c(fse("PSAD-REG-081", "Type de prestation déclaré, conforme à la table",
+      "La ligne déclare « service » pour un forfait de type S.",
+      "PPC déclarée service × 13 = 273.00 → 163.80.",
+      **STD, lines=[L("1113930", 13, "21.00", prestation="service")], tags="lpp prestation",
+      requirements="TB-PSAD-PRESTATION",
+      expect=[V("invoice.lines[0].prestation_type", "service"), V("invoice.totals.amo", "163.80")]))
+c(fse("PSAD-REG-082", "Lit déclaré en achat : refus",
+      "1241763 est un code de location (type L).",
+      "prestation achat sur un code de type location → PRESTATION_TYPE_MISMATCH.",
+      **STD, lines=[L("1241763", 4, "14.00", prestation="achat")], tags="lpp prestation refus",
+      requirements="TB-REFUS-PRESTATION_TYPE_MISMATCH", expect=[refusal("PRESTATION_TYPE_MISMATCH")]))
+c(fse("PSAD-REG-083", "Fauteuil soumis à accord préalable, sans accord : refus",
+      "Un article qui demande un accord préalable n'est pas facturé sans sa référence.",
+      "4113920 accord-prealable=true, facture sans référence d'accord → ACCORD_PREALABLE_MISSING.",
+      **STD, lines=[L("4113920", 1, "5187.44", accord_prealable="true")], tags="lpp accord-prealable refus",
+      requirements="TB-REFUS-ACCORD_PREALABLE_MISSING", expect=[refusal("ACCORD_PREALABLE_MISSING")]))
+c(fse("PSAD-REG-084", "Fauteuil soumis à accord préalable, accord obtenu",
+      "Avec la référence de l'accord, la facture passe.",
+      "Accord AP-2026-0042 : 5187.44 × 0.60 = 3112.464 → 3112.46 ; patient 5187.44 − 3112.46 = 2074.98.",
+      **STD, lines=[L("4113920", 1, "5187.44", accord_prealable="true")], accord_prealable="AP-2026-0042",
+      tags="lpp accord-prealable", requirements="TB-PSAD-ACCORD-PREALABLE",
+      expect=[V("invoice.totals.amo", "3112.46"), V("invoice.totals.patient", "2074.98")]))
+c(fse("PSAD-REG-085", "SIRET du fournisseur à la clé fausse : refus",
+      "Le SIRET porte une clé de Luhn.",
+      "SIRET 12345678000015 → SUPPLIER_SIRET_INVALID.",
+      **STD, lines=[L("1241763", 4, "14.00", supplier_siret="12345678000015")], tags="lpp siret refus",
+      requirements="TB-REFUS-SUPPLIER_SIRET_INVALID", expect=[refusal("SUPPLIER_SIRET_INVALID")]))
+c(fse("PSAD-REG-086", "SIRET du fournisseur valide et référence LPPR",
+      "Un SIRET à la clé juste est accepté.",
+      "SIRET 12345678000014, LPPR 1241763-ACME01 : lit × 4 → 33.60.",
+      **STD, lines=[L("1241763", 4, "14.00", supplier_siret="12345678000014", lppr="1241763-ACME01")],
+      tags="lpp siret", requirements="TB-PSAD-SIRET", expect=[V("invoice.totals.amo", "33.60")]))
+RENT = {"date": "2026-01-05", "billing_date": "2026-02-02"}
+c(fse("PSAD-REG-087", "Location hebdomadaire : 4 semaines du 2026-01-05 au 2026-02-01",
+      "La quantité est le nombre de semaines commencées de la période de location.",
+      "28 jours → 4 semaines = quantité 4 : BR 56.00 ; MRO 33.60.",
+      **DEG, lines=[L("1241763", 4, "14.00", rental_start="2026-01-05", rental_end="2026-02-01")], **RENT,
+      tags="lpp location periode", requirements="TB-PSAD-LOCATION",
+      expect=[V("invoice.totals.base", "56.00"), V("invoice.totals.amo", "33.60")]))
+c(fse("PSAD-REG-088", "Location hebdomadaire : quantité 5 pour 4 semaines : refus",
+      "La quantité doit égaler les semaines de la période.",
+      "Période de 28 jours (4 semaines), quantité 5 → RENTAL_PERIOD_INVALID.",
+      **DEG, lines=[L("1241763", 5, "14.00", rental_start="2026-01-05", rental_end="2026-02-01")], **RENT,
+      tags="lpp location periode refus", requirements="TB-REFUS-RENTAL_PERIOD_INVALID",
+      expect=[refusal("RENTAL_PERIOD_INVALID")]))
+c(fse("PSAD-REG-089", "Location sans fin de période : refus",
+      "Une période de location a un début et une fin.",
+      "rental-start sans rental-end → RENTAL_PERIOD_INVALID.",
+      **DEG, lines=[L("1241763", 4, "14.00", rental_start="2026-01-05")], **RENT,
+      tags="lpp location periode refus", requirements="TB-REFUS-RENTAL_PERIOD_INVALID",
+      expect=[refusal("RENTAL_PERIOD_INVALID")]))
+c(fse("PSAD-REG-090", "Location finie avant d'avoir commencé : refus",
+      "La fin de location précède son début.",
+      "Début 2026-01-12, fin 2026-01-05 → RENTAL_PERIOD_INVALID.",
+      **DEG, lines=[L("1241763", 1, "14.00", rental_start="2026-01-12", rental_end="2026-01-05")], **RENT,
+      tags="lpp location periode refus", requirements="TB-REFUS-RENTAL_PERIOD_INVALID",
+      expect=[refusal("RENTAL_PERIOD_INVALID")]))
+c(fse("PSAD-REG-091", "Location commencée après la période facturée : refus",
+      "Le début de la location (rental-since) ne suit pas le début de la période.",
+      "Location depuis le 2026-01-06, période du 2026-01-05 → RENTAL_PERIOD_INVALID.",
+      **DEG, lines=[L("1241763", 4, "14.00", rental_start="2026-01-05", rental_end="2026-02-01",
+                      rental_since="2026-01-06")], **RENT,
+      tags="lpp location periode refus", requirements="TB-REFUS-RENTAL_PERIOD_INVALID",
+      expect=[refusal("RENTAL_PERIOD_INVALID")]))
+c(fse("PSAD-REG-092", "Forfait mensuel de pompe à insuline sur un mois",
+      "Du 2026-01-15 au 2026-02-14 : un mois commencé, quantité 1.",
+      "1188069 : 174.50 → MRO 104.70 ; patient 69.80.",
+      **DEG, lines=[L("1188069", 1, "174.50", rental_start="2026-01-15", rental_end="2026-02-14")],
+      date="2026-01-15", billing_date="2026-02-14", tags="lpp location mensuel", requirements="TB-PSAD-LOCATION",
+      expect=[V("invoice.totals.amo", "104.70"), V("invoice.totals.patient", "69.80")]))
+c(fse("PSAD-REG-093", "Location à la journée (code fixé) : 10 jours",
+      "Un code de durée journalier : la quantité compte les jours de la période.",
+      "Code 1299996 au tarif fixé 3.00, du 2026-01-01 au 2026-01-10 = 10 jours : BR 30.00 ; MRO 18.00 ; patient 12.00.",
+      **DEG, lines=[L("1299996", 10, "3.00", tariff="3.00", rental_code="journalier", rental_start="2026-01-01",
+                      rental_end="2026-01-10")], date="2026-01-01", billing_date="2026-01-10",
+      tags="lpp location journalier", requirements="TB-PSAD-LOCATION",
+      expect=[V("invoice.totals.amo", "18.00"), V("invoice.totals.patient", "12.00")]))
+LONG = {"date": "2026-01-26", "billing_date": "2026-02-22"}
+c(fse("PSAD-REG-094", "Soulève-malade : semaines 35 à 38 au code des 32 premières semaines : refus",
+      "1231782 couvre les semaines 1 à 32 de la location ; au-delà, le code long 1278654 s'impose.",
+      "Location depuis le 2025-06-02 ; période du 2026-01-26 au 2026-02-22 = semaines 35 à 38 → RENTAL_CODE_MISMATCH.",
+      **DEG, lines=[L("1231782", 4, "17.53", rental_start="2026-01-26", rental_end="2026-02-22",
+                      rental_since="2025-06-02")], **LONG,
+      tags="lpp location duree refus", requirements="TB-REFUS-RENTAL_CODE_MISMATCH",
+      expect=[refusal("RENTAL_CODE_MISMATCH")]))
+c(fse("PSAD-REG-095", "Soulève-malade : semaines 35 à 38 au code long",
+      "Le code au-delà de 32 semaines convient à cette période.",
+      "1278654 × 4 = 43.28 → 43.28 × 0.60 = 25.968 → 25.97 ; patient 17.31.",
+      **DEG, lines=[L("1278654", 4, "10.82", rental_start="2026-01-26", rental_end="2026-02-22",
+                      rental_since="2025-06-02")], **LONG,
+      tags="lpp location duree", requirements="TB-PSAD-LOCATION",
+      expect=[V("invoice.totals.amo", "25.97"), V("invoice.totals.patient", "17.31")]))
+c(fse("PSAD-REG-096", "Soulève-malade : 4 premières semaines au code court",
+      "Semaines 1 à 4 de la location : dans la tranche de 1231782.",
+      "Du 2026-01-05 au 2026-02-01 depuis le 2026-01-05 : 1231782 × 4 = 70.12 → 42.07 ; patient 28.05.",
+      **DEG, lines=[L("1231782", 4, "17.53", rental_start="2026-01-05", rental_end="2026-02-01",
+                      rental_since="2026-01-05")], **RENT,
+      tags="lpp location duree", requirements="TB-PSAD-LOCATION",
+      expect=[V("invoice.totals.amo", "42.07"), V("invoice.totals.patient", "28.05")]))
