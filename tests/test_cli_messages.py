@@ -1,5 +1,5 @@
 """One language at a time in what the commands print (beyond argparse): verify, keys, merge, engine check,
-validate, run, ui; their successes and their typical errors, French by default, English with --lang en.
+validate, run, ui, new case, export; their successes and their typical errors, French by default, English with --lang en.
 
 Each command is run for real through ``main``; the English run must show no French word and every French
 sentence the translator was asked for must have had its English (the generic check below), and the French
@@ -96,6 +96,9 @@ def scenarios(tmp: Path) -> list[tuple[str, list[str], int]]:
     bad_casebook.write_text(BILLING.read_text(encoding="utf-8").replace("<case ", '<case bogus="1" ', 1), "utf-8")
     runs = tmp / "runs" / "s.tbsession"
     run_k = ["run", str(BILLING), "--session", str(tmp / "k.tbsession")]
+    examples = CASEBOOKS_DIR / "examples"
+    book, mapping = examples / "cahier-exemple.xlsx", examples / "cahier-exemple.mapping.toml"
+    export = ["export", str(session), "--document", str(book), "--mapping", str(mapping)]
     return [
         ("verify-signed", ["verify", str(signed), "--session", str(session)], 0),
         ("verify-unsigned", ["verify", str(unsigned)], 0),
@@ -125,6 +128,11 @@ def scenarios(tmp: Path) -> list[tuple[str, list[str], int]]:
         ("run-missing-folder", ["run", str(BILLING), "--session", str(tmp / "usb" / "s.tbsession"), *ONE_CASE], 3),
         ("ui-bad-casebook", ["ui", str(tmp / "none.xml"), "--session", str(tmp / "u.tbsession")], 3),
         ("ui-missing-folder", ["ui", str(BILLING), "--session", str(tmp / "usb" / "s.tbsession")], 3),
+        ("new-case", ["new", "case", "--domain", "fse", "--mode", "degrade", "--id", "N", "-o", str(tmp / "n.xml")], 0),
+        ("new-case-exists", ["new", "case", "--domain", "cards", "--id", "N-2", "-o", str(tmp / "n.xml")], 3),
+        ("new-case-no-template", ["new", "case", "--domain", "scor", "--id", "N-3"], 3),
+        ("export", [*export, "--to", str(tmp / "export.xlsx")], 0),
+        ("export-bad-report", [*export, "--to", str(tmp / "x.xlsx"), "--report", str(tmp / "keys")], 3),
     ]
 
 
