@@ -22,8 +22,13 @@ MODULES = ("office/mapping.py", "office/tables.py", "office/importer.py", "offic
 #: French texts: an accented letter, French quotes, or a word the English catalogue would not keep.
 FRENCH = re.compile(r"[éèêàçùô«»]|\b(de|du|des|le|la|les|un|une|aucun|aucune|introuvable|illisible|inconnu|vide)\b")
 #: Literals that never reach a person (the XML comment written into the casebook is the casebook's text).
-NOT_SHOWN = {"sécurisé", "dégradé", " Cahier importé par testbench import depuis ", ") avec "}
-NOT_SHOWN.add(". Modifiez le document d'origine puis ré-importez. ")
+NOT_SHOWN = {
+    "sécurisé",
+    "dégradé",
+    "Cahier importé par testbench import depuis ",
+    ") avec ",
+    ". Modifiez le document d'origine puis ré-importez.",
+}
 
 
 def french_literals(source: str) -> set[str]:

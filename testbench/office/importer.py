@@ -25,7 +25,6 @@ from testbench.fmt import os_reason
 from testbench.i18n import translator
 from testbench.office import convert
 from testbench.office.mapping import (
-    FIELDS,
     IDENTITY_FIELDS,
     INVOICE_FIELDS,
     LINE_FIELDS,
@@ -169,6 +168,11 @@ def _composed(place: object, template: str, case: str, french: str, english: str
     where_fr = place.text("fr") if isinstance(place, Place) else str(place)
     where_en = place.text("en") if isinstance(place, Place) else None
     return Problem(where_fr, fr.format(case=case, reason=french), where_en, en.format(case=case, reason=english))
+
+
+def _comment(text: str) -> etree._Comment:
+    """An XML comment of any text (a sheet name may hold ``--``, which a comment cannot)."""
+    return etree.Comment(" " + text.replace("--", "- -").replace("--", "- -") + " ")
 
 
 def _atomic_write(out: Path, data: bytes) -> None:
@@ -338,11 +342,10 @@ class _Importer:
         exclude = exclude or set()
         root = etree.Element(f"{{{NS}}}casebook", nsmap={None: NS})
         root.set("format-version", "1")
-        source = self.mapping.path.name
         root.append(
-            etree.Comment(
-                f" Cahier importé par testbench import depuis {self.table.name} ({self.table.kind.upper()}) avec "
-                f"{source}. Modifiez le document d'origine puis ré-importez. ".replace("--", "- -")
+            _comment(
+                f"Cahier importé par testbench import depuis {self.table.name} ({self.table.kind.upper()}) avec "
+                f"{self.mapping.path.name}. Modifiez le document d'origine puis ré-importez."
             )
         )
         root.append(self._identity())
@@ -362,7 +365,7 @@ class _Importer:
                     left_out.append(case.id)
                 continue
             if first is not None:
-                cases.append(etree.Comment(f" {first.place.text('fr')} "))
+                cases.append(_comment(first.place.text("fr")))
             cases.append(element)
             ids.append(case.id)
         etree.indent(root, space="  ")
@@ -392,8 +395,8 @@ class _CaseBuilder:
 
     def build(self) -> etree._Element | None:
         for row in self.rows:
-            for name, cell in row.items():
-                if cell.merged and name in FIELDS:
+            for cell in row.values():
+                if cell.merged:
                     self.problem(cell, "cellules fusionnées dans la zone des cas : une valeur par cellule")
         if self.case.problems:
             return None

@@ -70,6 +70,7 @@ _TOP = (
     "values",
     "results",
 )
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what a casebook (XML) cannot hold
 _PARAM_NAME = re.compile(r"[a-z][a-z0-9-]{0,40}")
 _LETTER = re.compile(r"[A-Z]{1,3}")
 _CELL = re.compile(r"([A-Z]{1,3})([1-9][0-9]{0,6})")
@@ -239,7 +240,7 @@ class _Reader:
         return value
 
     def text(self, key: str, value: Any) -> str | None:
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)) or _CONTROL.search(str(value)):
             self.problem(key, "« {key} » doit être un texte", key=key)
             return None
         return str(value)
