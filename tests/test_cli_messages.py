@@ -1,5 +1,6 @@
 """One language at a time in what the commands print (beyond argparse): verify, keys, merge, engine check,
-validate, run, ui, new case, export; their successes and their typical errors, French by default, English with --lang en.
+validate, run, ui, new case, export; their successes and their typical errors, French by default, English
+with --lang en.
 
 Each command is run for real through ``main``; the English run must show no French word and every French
 sentence the translator was asked for must have had its English (the generic check below), and the French
