@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from bundled_cases import nurse, psad_degrade, psad_lots, psad_regles, psad_securise
+from bundled_cases import nurse, psad_amc, psad_degrade, psad_lots, psad_regles, psad_securise
 
-BOOKS = [psad_securise.BOOK, psad_degrade.BOOK, psad_lots.BOOK, psad_regles.BOOK, nurse.BOOK]
+BOOKS = [psad_securise.BOOK, psad_degrade.BOOK, psad_lots.BOOK, psad_regles.BOOK, psad_amc.BOOK, nurse.BOOK]

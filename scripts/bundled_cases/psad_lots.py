@@ -42,11 +42,13 @@ def billed(invoices: list[tuple[str, list[Line]]], patient: str = "p-std", date:
 
 def lot_case(cid: str, title: str, objective: str, comment: str, steps: list[Step], expect: list[Expect],
              tags: str, mode: str = "securise", vitale: str = "vitale-std", cps: str = "cps-psad",
-             requirements: str = "RG_MF633") -> None:
-    """A lot case: sécurisé (CPS and ``vitale`` read first) or, for another mode, the CPS alone."""
+             requirements: str = "RG_MF633", book: Book | None = None) -> None:
+    """A lot case of ``book`` (this one by default): sécurisé (CPS and ``vitale`` read first) or, for another
+    mode, the CPS alone."""
     cards, head = securise(cps, vitale) if mode == "securise" else ([("cps", cps)], read_cps())
-    c(Case(id=cid, domain="lot", mode=mode, tags=tags, title=title, objective=objective, comment=comment,
-           cards=cards, steps=[*head, *steps], expect=expect, requirements=requirements))
+    case = Case(id=cid, domain="lot", mode=mode, tags=tags, title=title, objective=objective, comment=comment,
+                cards=cards, steps=[*head, *steps], expect=expect, requirements=requirements)
+    (book or BOOK).cases.append(case)
 
 
 BOOK.sections["PSAD-LOT-001"] = "Lots et ARL"
