@@ -278,3 +278,19 @@ def test_a_mapping_problem_is_placed_in_the_table_it_belongs_to(tmp_path: Path) 
     with pytest.raises(OfficeError) as raised:
         load_mapping(mapping)
     assert f"{mapping}:{line}: « title » doit être un texte" in [p.text("fr") for p in raised.value.problems]
+
+
+def test_a_reimport_says_which_cases_were_added_and_removed(tmp_path: Path) -> None:
+    out = tmp_path / "cahier.xml"
+    assert import_(EXAMPLES / "cahier-exemple.xlsx", out).returncode == 0
+    book = openpyxl.load_workbook(EXAMPLES / "cahier-exemple.xlsx")
+    sheet = book["Cahier de tests"]
+    sheet.cell(row_of(sheet, "EX-FSE-014"), 1).value = "EX-FSE-015"  # EX-FSE-014 goes, EX-FSE-015 comes
+    edited = tmp_path / "cahier.xlsx"
+    book.save(edited)
+    done = import_(edited, out, "--lang", "en")
+    assert done.returncode == 0, done.stderr
+    assert [line for line in done.stdout.splitlines() if line.split(" ")[0] in ("added", "modified", "removed")] == [
+        "added EX-FSE-015",
+        "removed EX-FSE-014",
+    ]

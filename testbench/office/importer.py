@@ -295,7 +295,10 @@ class _Importer:
         if self.folder is None or not profile:
             return profile
         source = (fixtures.parent / profile).resolve()
-        relative = Path(os.path.relpath(source, self.folder))
+        try:
+            relative = Path(os.path.relpath(source, self.folder))
+        except ValueError:  # Windows: another drive, no relative path
+            relative = Path("..")
         if ".." not in relative.parts and not relative.is_absolute():
             return relative.as_posix()
         target = self.folder / "cards" / source.name
