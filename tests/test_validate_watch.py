@@ -158,3 +158,23 @@ def test_a_folder_that_does_not_exist_is_said_and_exits_3(work: Path) -> None:
     assert result.returncode == 3
     assert "absent : dossier introuvable, rien à surveiller" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_save_that_fixes_another_file_names_that_file(work: Path, watch: list[Watch]) -> None:
+    """Case ids are checked across the files: saving one can change the result of another."""
+    first, second = work / "minimal.xml", work / "second.xml"
+    second.write_text(first.read_text(encoding="utf-8").replace('id="T-001"', 'id="T-002"'), encoding="utf-8")
+    running = Watch(work, "minimal.xml", "second.xml")
+    watch.append(running)
+    running.until("surveillance de 2 fichier")
+    save(second, 'id="T-002"', 'id="T-001"')
+    head, added = running.block(2)
+    assert head == "second.xml : 1 nouveau(x) problème(s), 0 résolu(s), 1 au total"
+    assert re.fullmatch(
+        r"\+ second\.xml:\d+:\d+: identifiant de cas « T-001 » déjà utilisé en minimal\.xml:\d+:\d+", added
+    )
+    save(first, 'id="T-001"', 'id="T-003"')  # the other file is saved: second.xml's problem goes away
+    still, gone, valid = running.block(3)
+    assert still == "minimal.xml : toujours valide — 1 cas"
+    assert gone.startswith("- second.xml:") and "T-001" in gone
+    assert valid.startswith("second.xml : valide — ")
