@@ -270,3 +270,87 @@ nurse("IDE-NGAP-075", "Patiente C2S : acte facturé au-dessus de la valeur : ref
       card="vitale-c2s", patient="p-c2s", lines=[L("AMI", 1, "4.00"), IFD], tags="ngap infirmier c2s refus",
       requirements="SP03 TB-REFUS-DEPASSEMENT_NOT_ALLOWED_C2S",
       expect=[refusal("DEPASSEMENT_NOT_ALLOWED_C2S")])
+
+BOOK.sections["IDE-NGAP-080"] = "Valeurs DOM, zones d'indemnités kilométriques, majoration rattachée à son acte"
+IFD_DOM = L("IFD", 1, "2.75", dom="true")
+nurse("IDE-NGAP-080", "DOM : AMI 1 et IFD aux valeurs DOM",
+      "Dans un DOM, l'AMI vaut 3.30 ; l'IFD garde 2.75.",
+      "AMI DOM 3.30 → 1.98 ; IFD DOM 2.75 → 1.65 ; BR 6.05 ; MRO 3.63 ; patient 2.42.",
+      **STD, lines=[L("AMI", 1, "3.30", dom="true"), IFD_DOM], tags="ngap infirmier dom",
+      requirements=NGAP + " TB-NGAP-DOM",
+      expect=[V("invoice.lines[0].tariff", "3.30"), V("invoice.totals.amo", "3.63"),
+              V("invoice.totals.patient", "2.42")])
+nurse("IDE-NGAP-081", "DOM : AIS 3 et IFD",
+      "AIS vaut 2.70 dans un DOM.",
+      "AIS 3 DOM : 2.70 × 3 = 8.10 → 4.86 ; IFD → 1.65 ; BR 10.85 ; MRO 6.51 ; patient 4.34.",
+      **STD, lines=[L("AIS", 1, "2.70", coefficient="3", dom="true"), IFD_DOM], tags="ngap infirmier dom",
+      requirements=NGAP + " TB-NGAP-DOM",
+      expect=[V("invoice.totals.base", "10.85"), V("invoice.totals.amo", "6.51"), V("invoice.totals.patient", "4.34")])
+nurse("IDE-NGAP-082", "DOM : forfait BSC et IFD",
+      "BSC vaut 29.25 dans un DOM.",
+      "BSC DOM 29.25 → 17.55 ; IFD → 1.65 ; BR 32.00 ; MRO 19.20 ; patient 12.80.",
+      **STD, lines=[L("BSC", 1, "29.25", dom="true"), IFD_DOM], tags="ngap infirmier dom bsi",
+      requirements=NGAP + " TB-NGAP-DOM",
+      expect=[V("invoice.totals.amo", "19.20"), V("invoice.totals.patient", "12.80")])
+nurse("IDE-NGAP-083", "DOM : MAU sans valeur DOM publiée garde sa valeur de métropole",
+      "AMI DOM 3.30 puis MAU : la MAU reste à 1.35.",
+      "AMI DOM 3.30 → 1.98 ; MAU 1.35 → 0.81 ; BR 4.65 ; MRO 2.79 ; patient 1.86.",
+      **STD, lines=[L("AMI", 1, "3.30", dom="true"), L("MAU", 1, "1.35", dom="true")],
+      tags="ngap infirmier dom mau", requirements=NGAP + " TB-NGAP-DOM RG_MF620",
+      expect=[V("invoice.lines[1].tariff", "1.35"), V("invoice.totals.amo", "2.79")])
+nurse("IDE-NGAP-084", "IK en montagne : 10 km à 0.50",
+      "La zone montagne donne sa valeur à l'indemnité kilométrique.",
+      "AMI 1 → 1.89 ; IFD → 1.65 ; IK montagne 0.50 × 10 = 5.00 → 3.00 ; BR 10.90 ; MRO 6.54 ; patient 4.36.",
+      **STD, lines=[L("AMI", 1, "3.15"), IFD, L("IK", 10, "0.50", travel="montagne")],
+      tags="ngap infirmier ik montagne",
+      requirements=NGAP + " TB-NGAP-IK",
+      expect=[V("invoice.lines[2].base", "5.00"), V("invoice.totals.amo", "6.54"), V("invoice.totals.patient", "4.36")])
+nurse("IDE-NGAP-085", "IK à pied ou à ski : 2 km à 3.40",
+      "Le déplacement à pied ou à ski a sa propre valeur kilométrique.",
+      "AMI 1 → 1.89 ; IFD → 1.65 ; IK pied-ski 3.40 × 2 = 6.80 → 4.08 ; BR 12.70 ; MRO 7.62 ; patient 5.08.",
+      **STD, lines=[L("AMI", 1, "3.15"), IFD, L("IK", 2, "3.40", travel="pied-ski")], tags="ngap infirmier ik pied-ski",
+      requirements=NGAP + " TB-NGAP-IK",
+      expect=[V("invoice.lines[2].base", "6.80"), V("invoice.totals.amo", "7.62")])
+nurse("IDE-NGAP-086", "IK en plaine déclarée : valeur de base",
+      "La zone plaine est la valeur de la table (0.35).",
+      "AMI 1 → 1.89 ; IK plaine 0.35 × 10 = 3.50 → 2.10 ; BR 6.65 ; MRO 3.99 ; patient 2.66.",
+      **STD, lines=[L("AMI", 1, "3.15"), L("IK", 10, "0.35", travel="plaine")], tags="ngap infirmier ik",
+      requirements=NGAP + " TB-NGAP-IK",
+      expect=[V("invoice.totals.amo", "3.99"), V("invoice.totals.patient", "2.66")])
+nurse("IDE-NGAP-087", "DOM et montagne : IK 4 km à 0.50",
+      "Un DOM en montagne : la valeur DOM + montagne.",
+      "AMI DOM 3.30 → 1.98 ; IFD DOM → 1.65 ; IK DOM montagne 0.50 × 4 = 2.00 → 1.20 ; BR 8.05 ; MRO 4.83 ; "
+      "patient 3.22.",
+      **STD, lines=[L("AMI", 1, "3.30", dom="true"), IFD_DOM, L("IK", 4, "0.50", dom="true", travel="montagne")],
+      tags="ngap infirmier dom ik montagne", requirements=NGAP + " TB-NGAP-DOM TB-NGAP-IK",
+      expect=[V("invoice.totals.amo", "4.83"), V("invoice.totals.patient", "3.22")])
+nurse("IDE-NGAP-088", "DOM à pied ou à ski : IK 3 km à 3.66",
+      "La valeur DOM pied-ski (3.66) diffère de celle de métropole (3.40).",
+      "AMI DOM → 1.98 ; IFD DOM → 1.65 ; IK 3.66 × 3 = 10.98 → 6.588 → 6.59 ; BR 17.03 ; MRO 10.22 ; patient 6.81.",
+      **STD, lines=[L("AMI", 1, "3.30", dom="true"), IFD_DOM, L("IK", 3, "3.66", dom="true", travel="pied-ski")],
+      tags="ngap infirmier dom ik pied-ski", requirements=NGAP + " TB-NGAP-DOM TB-NGAP-IK",
+      expect=[V("invoice.lines[2].amo", "6.59"), V("invoice.totals.amo", "10.22")])
+nurse("IDE-NGAP-089", "Zone de déplacement sur un acte : refus",
+      "Une zone de déplacement ne s'applique qu'aux indemnités de déplacement.",
+      "AMI avec travel=montagne → TRAVEL_ZONE_NOT_APPLICABLE.",
+      **STD, lines=[L("AMI", 1, "3.15", travel="montagne"), IFD], tags="ngap infirmier ik refus",
+      requirements="TB-REFUS-TRAVEL_ZONE_NOT_APPLICABLE", expect=[refusal("TRAVEL_ZONE_NOT_APPLICABLE")])
+nurse("IDE-NGAP-090", "IFD en zone montagne : refus",
+      "L'IFD est forfaitaire : elle n'a pas de valeur par zone.",
+      "IFD avec travel=montagne → TRAVEL_ZONE_NOT_APPLICABLE.",
+      **STD, lines=[L("AMI", 1, "3.15"), L("IFD", 1, "2.75", travel="montagne")], tags="ngap infirmier ifd refus",
+      requirements="TB-REFUS-TRAVEL_ZONE_NOT_APPLICABLE", expect=[refusal("TRAVEL_ZONE_NOT_APPLICABLE")])
+nurse("IDE-NGAP-091", "MCI rattachée à la deuxième ligne d'acte",
+      "majoration-of nomme l'acte que la majoration suit.",
+      "AMI 4 : 12.60 → 7.56 ; AIS 3 : 7.95 → 4.77 ; MCI (de la ligne 2) 5.00 → 3.00 ; BR 25.55 ; MRO 15.33 ; "
+      "patient 10.22.",
+      **STD, lines=[L("AMI", 1, "3.15", coefficient="4"), L("AIS", 1, "2.65", coefficient="3"),
+                    L("MCI", 1, "5.00", majoration_of="2")],
+      tags="ngap infirmier mci majoration", requirements=NGAP + " RG_MF620",
+      expect=[V("invoice.totals.amo", "15.33"), V("invoice.totals.patient", "10.22")])
+nurse("IDE-NGAP-092", "MCI rattachée à une indemnité de déplacement : refus",
+      "Une majoration suit un acte, pas un déplacement.",
+      "Ligne 1 IFD, ligne 2 AMI 1, MCI majoration-of=1 (l'IFD) → MAJORATION_WITHOUT_ACT.",
+      **STD, lines=[IFD, L("AMI", 1, "3.15"), L("MCI", 1, "5.00", majoration_of="1")],
+      tags="ngap infirmier mci majoration refus", requirements="RG_MF620 TB-REFUS-MAJORATION_WITHOUT_ACT",
+      expect=[refusal("MAJORATION_WITHOUT_ACT")])
