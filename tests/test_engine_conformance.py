@@ -17,7 +17,7 @@ def test_reference_engine_conforms(capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["engine", "check", "--", sys.executable, "-m", "testbench", "engine", "serve"])
     out = capsys.readouterr().out
     assert code == 0, out
-    assert "FAIL" not in out and "CONFORME : 19 vérifications réussies." in out
+    assert "FAIL" not in out and "CONFORME : 20 vérifications réussies." in out
 
 
 def test_broken_engine_violations_are_named(capsys: pytest.CaptureFixture[str]) -> None:
@@ -37,6 +37,7 @@ def test_broken_engine_violations_are_named(capsys: pytest.CaptureFixture[str]) 
         "retours": "pas du JSON-RPC",
         "adri": "s'est arrêté (code 3)",
         "cartes": "erreur JSON-RPC 1",
+        "teleservices": "s'est arrêté (code 3)",
         "methode-inconnue": "acceptée au lieu de l'erreur -32601",
         "ligne-illisible": "aucune réponse",
         "traces": "« channel »",

@@ -120,7 +120,7 @@ OBSERVATION_PATHS: tuple[str, ...] = (
     "insi.ins",
     "insi.oid",
     "insi.birth_name",
-    "insi.first_names",
+    "insi.first_name",
     "insi.sex",
     "insi.birth_date",
     "insi.birth_place",

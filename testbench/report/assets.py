@@ -36,7 +36,7 @@ th{background:var(--head);font-weight:600}
 border-bottom:1px solid #eef0f3;padding:.1rem .35rem;white-space:pre-wrap;word-break:break-all}
 .trace td:nth-child(-n+3){white-space:nowrap;width:1%;word-break:normal}
 .trace td.gap{color:var(--muted);font-style:italic;text-align:center;width:auto;white-space:normal}
-.ch-apdu{color:#0b5394}.ch-engine{color:#38761d}.ch-app{color:#7f6000}.ch-bench{color:#555}
+.ch-apdu{color:#0b5394}.ch-engine{color:#38761d}.ch-app{color:#7f6000}.ch-bench{color:#555}.ch-http{color:#741b47}
 .ok{color:#135c2b}.ko{color:#8a1414;font-weight:600}
 .visa-col{width:7rem;text-align:center}
 .visa{border:2px dashed #9aa4b2;padding:.5rem .8rem;margin-top:.8rem;min-height:4.5rem}

@@ -122,7 +122,7 @@ def insi(scenario: Scenario, request: JsonObject) -> JsonObject:
                 "ins": ins,
                 "oid": INS_TEST_OID,
                 "birth_name": traits.get("birth_name"),
-                "first_names": traits.get("first_name"),
+                "first_name": traits.get("first_name"),
                 "sex": traits.get("sex"),
                 "birth_date": traits.get("birth_date"),
                 "birth_place": traits.get("birth_place") or ("75056" if i == 0 else "69123"),

@@ -1,7 +1,7 @@
 """Trace panes: a line-API view per channel, linked by time and by step (Toolong-style).
 
 A :class:`TraceView` holds a :class:`TraceIndex` (row ids and times only) and renders only the
-visible lines; rendered strips are cached per line. :class:`TracePanes` links the four channels:
+visible lines; rendered strips are cached per line. :class:`TracePanes` links the channels:
 moving the cursor in one pane marks and scrolls the others to the line captured at the same
 moment. Linking goes through an explicit call with a re-entrancy guard, never through reciprocal
 ``scroll_y`` watchers (they crash Textual 8.2.8's animator, see docs/tui.md).
@@ -217,16 +217,17 @@ class TraceView(ScrollView, can_focus=True):
 
 
 #: On a narrow terminal the panes are shown two at a time, full width, one above the other (the card
-#: and the engine first); Tab goes on to the other two.
-PAIRS = (("apdu", "engine"), ("app", "bench"))
+#: and the engine first); Tab goes on to the others (the téléservices' exchanges last, alone).
+PAIRS: tuple[tuple[str, ...], ...] = (("apdu", "engine"), ("app", "bench"), ("http",))
 
 
 class TracePanes(Vertical):
-    """The four channels of one attempt, a query box, linked cursors, search and step jumps."""
+    """The channels of one attempt (store.traceindex.CHANNELS), a query box, linked cursors, search and step jumps."""
 
     DEFAULT_CSS = """
     TracePanes { height: 1fr; }
-    TracePanes Grid { grid-size: 2 2; height: 1fr; }
+    TracePanes Grid { grid-size: 2 3; height: 1fr; }
+    TracePanes #trace-bench { column-span: 2; }
     TracePanes #trace-info { height: 1; color: $text-muted; }
     """
 
@@ -263,7 +264,7 @@ class TracePanes(Vertical):
     def on_resize(self, event: events.Resize) -> None:
         self._show_pair(self.pair)
 
-    def _show_pair(self, pair: tuple[str, str]) -> None:
+    def _show_pair(self, pair: tuple[str, ...]) -> None:
         self.pair = pair
         narrow = self.narrow
         for view in self.views():

@@ -23,6 +23,7 @@ from testbench import fmt
 from testbench.cards.api import CardError
 from testbench.casebook.source import xml_detail
 from testbench.domain.refusal import EngineError, EngineRefusal
+from testbench.domain.vocabulary import TELESERVICE_UNAVAILABLE
 from testbench.engines.api import EngineCrash, EngineProtocolError, EngineTimeout, EngineUnavailable
 from testbench.engines.protocol import jsonrpc as J
 from testbench.engines.protocol.client import SubprocessEngine
@@ -401,6 +402,30 @@ def run_checks(command: list[str], timeout: float = 5.0, start_timeout: float | 
 
     c.run("cartes", "read_vitale / read_cps : contenu ou erreur typée", cards)
 
+    def teleservices() -> str:
+        """Each téléservice call with a service nobody answers: the typed refusal, and the engine goes on."""
+        url = f"http://127.0.0.1:{_closed_port()}"
+        calls = {
+            "adri_query": {"beneficiary": sample_request("x")["beneficiary"], "care_date": "2024-06-03"},
+            "apcv_context": {"channel": "qr"},
+            "insi_query": {"traits": {"birth_name": "ESSAI", "first_name": "TEST", "sex": "F"}},
+            "eprescription_fetch": {"number": "RX-CHECK-1"},
+        }
+        for method, params in calls.items():
+            service = method.split("_", 1)[0]
+            try:
+                eng.call(method, {**params, "service_url": f"{url}/{service}", "service_timeout": 1})
+            except EngineRefusal as exc:
+                _expect(
+                    exc.code == TELESERVICE_UNAVAILABLE,
+                    f"{method} : refus {exc.code} au lieu de {TELESERVICE_UNAVAILABLE}",
+                )
+                continue
+            raise _Failed(f"{method} : réponse au lieu du refus {TELESERVICE_UNAVAILABLE} (service injoignable)")
+        return f"{len(calls)} appels, refus {TELESERVICE_UNAVAILABLE}"
+
+    c.run("teleservices", "téléservice injoignable → refus typé TELESERVICE_UNAVAILABLE, sans arrêt", teleservices)
+
     def unknown_method() -> str:
         try:
             eng.call("methode_inexistante", {})
@@ -475,3 +500,12 @@ def run_checks(command: list[str], timeout: float = 5.0, start_timeout: float | 
     c.run("arret", "shutdown arrête le moteur proprement (code 0)", shutdown)
     eng.close()
     return c.report
+
+
+def _closed_port() -> int:
+    """A loopback port nothing listens on (bound, then released)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

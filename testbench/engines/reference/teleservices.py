@@ -256,7 +256,7 @@ class TeleserviceCalls:
         result: JsonObject = {"status": status, "count": len(identities), "qualified": status == "found"}
         if status == "found":
             ident = require("insi", identities[0] if identities else None, "identities[0]", dict)
-            for key in ("ins", "oid", "birth_name", "first_names", "sex", "birth_date", "birth_place"):
+            for key in ("ins", "oid", "birth_name", "first_name", "sex", "birth_date", "birth_place"):
                 result[key] = ident.get(key)
         self.trace(f"insi_query statut={status} identites={len(identities)}")
         return result
