@@ -171,6 +171,8 @@ def test_a_merged_result_cell_is_placed_and_a_missing_column_is_added(
     sheet.merge_cells(
         start_row=rows["EX-FSE-001"], end_row=rows["EX-FSE-002"], start_column=verdict, end_column=verdict
     )
+    sheet["A2"].font = openpyxl.styles.Font(italic=True)
+    book.create_sheet("Notes")["A1"] = "=SUM(1, 2)"  # another sheet and a formula: kept as they are
     document = tmp_path / "fusion.xlsx"
     book.save(document)
     mapping = tmp_path / "map.toml"
@@ -192,6 +194,10 @@ def test_a_merged_result_cell_is_placed_and_a_missing_column_is_added(
     assert out.cell(HEADER_ROW, added).font.b == out.cell(HEADER_ROW, added - 1).font.b  # dressed as its neighbour
     assert out.cell(rows["EX-FSE-002"], added).hyperlink.target.startswith("../")  # relative to out.xlsx's folder
     assert out.cell(rows["EX-FSE-001"], verdict).value == "réussi"  # the merged range's own cell is written
+    kept = openpyxl.load_workbook(target)
+    assert kept.sheetnames == [SHEET, "Notes"] and kept["Notes"]["A1"].value == "=SUM(1, 2)"
+    assert out["A2"].font.i  # formatting kept
+    assert f"{letter}{rows['EX-FSE-001']}:{letter}{rows['EX-FSE-002']}" in {str(r) for r in out.merged_cells.ranges}
 
 
 def test_cases_either_side_lacks_are_listed(bench: Path, capsys: pytest.CaptureFixture[str]) -> None:
