@@ -438,8 +438,7 @@ class _CaseBuilder:
     def choice(self, name: str, allowed: list[str]) -> str:
         text, cell = self.first(name)
         if not text:
-            if cell is None and name in ("domain", "mode"):
-                self.problem(self.rows[0]["id"], "champ « {field} » vide et sans valeur par défaut", field=name)
+            self.problem(self.rows[0]["id"], "champ « {field} » vide et sans valeur par défaut", field=name)
             return ""
         value = self.mapping.conversions.synonym(name, text)
         value = {"sécurisé": "securise", "dégradé": "degrade"}.get(value.casefold(), value)
@@ -493,7 +492,7 @@ class _CaseBuilder:
                 spec = self.step_spec(phrase, cell)
                 if spec is None:
                     continue
-                count = sum(len(v) for k, v in ids.items() if k == spec.action)
+                count = len(ids.get(spec.action, []))
                 step_id = f"s-{spec.action}" + (f"-{count + 1}" if count else "")
                 ids.setdefault(spec.action, []).append(step_id)
                 step = etree.SubElement(element, f"{{{NS}}}{spec.action}", id=step_id)
@@ -531,23 +530,14 @@ class _CaseBuilder:
         return StepSpec(spec.action, tuple(merged.items()))
 
     def invoice(self, step: etree._Element) -> None:
-        conv = self.mapping.conversions
         for name in INVOICE_FIELDS:
             text, cell = self.first(name)
             if not text:
                 continue
-            if name == "care-date":
-                value = convert.date(text, conv)
-                if value is None:
-                    self.bad(cell, "date illisible « {text} »", text)
-                    continue
-            elif name == "amc-cap":
-                value = convert.amount(text)
-                if value is None:
-                    self.bad(cell, "montant illisible « {text} »", text)
-                    continue
-            else:
-                value = conv.synonym(name, text)
+            value, template = self.field_value(name, text)
+            if value is None:
+                self.bad(cell, template, text)
+                continue
             step.set(name, value)
         for row in self.rows:
             if "code" in row and row["code"].text.strip():
@@ -564,23 +554,23 @@ class _CaseBuilder:
             text = text or self.mapping.defaults.get(name, "").strip()
             if not text:
                 continue
-            value, template = self.line_value(name, text)
+            value, template = self.field_value(name, text)
             if value is None:
                 self.bad(cell, template, text)
                 continue
             element.set(_LINE_ATTRS.get(name, name), value)
         return element
 
-    def line_value(self, name: str, text: str) -> tuple[str | None, str]:
-        """A line attribute's value (None when unreadable) and what to say then."""
+    def field_value(self, name: str, text: str) -> tuple[str | None, str]:
+        """An invoice or line attribute's value (None when unreadable) and what to say then."""
         conv = self.mapping.conversions
-        if name in ("unit-price", "tariff") or (name == "plv" and conv.synonym(name, text) != "none"):
+        if name in ("unit-price", "tariff", "amc-cap") or (name == "plv" and conv.synonym(name, text) != "none"):
             return convert.amount(text), "montant illisible « {text} »"
         if name == "coefficient":
             return convert.number(text), "nombre illisible « {text} »"
         if name == "quantity":
             return convert.integer(text), "quantité illisible « {text} » (un entier)"
-        if name == "line-date":
+        if name in ("care-date", "line-date"):
             return convert.date(text, conv), "date illisible « {text} »"
         if name == "ald":
             return convert.boolean(text, conv), "oui/non illisible « {text} »"
