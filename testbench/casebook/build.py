@@ -223,6 +223,15 @@ class Builder:
             cases=tuple(self._cases),
         )
 
+    def readable(self) -> tuple[list[Case], PlanIdentity | None]:
+        """After :meth:`build`, even a failed one: the cases read so far and the identity if it could be
+        read (an invalid casebook's cases, shown read-only beside their problems: casebook.problems)."""
+        return list(self._cases), self._plan_identity()
+
+    @property
+    def fixtures(self) -> Fixtures:
+        return self._fixtures
+
     def _release(self) -> None:
         """Drop the handlers and frames: they point back at the builder, and a cycle would keep the
         whole casebook alive until the cyclic garbage collector runs (a full pass over it)."""

@@ -14,7 +14,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from testbench.casebook.model import Casebook, Step, StepKind
+from testbench.casebook.model import Case, Casebook, Step, StepKind
+from testbench.domain.glossary import Term, terms_in
 from testbench.i18n import colon, default_language, semicolon, translator
 
 T = Callable[[str], str]
@@ -186,3 +187,8 @@ def describe_step(step: Step, casebook: Casebook | None = None, lang: str | None
         return sentence(step.params, t, lang)
     params = ", ".join(f"{k} {v}" for k, v in step.params.items() if k != "lines")
     return t("Action {action}").format(action=step.action) + (f" ({params})" if params else "")
+
+
+def case_terms(case: Case, casebook: Casebook | None = None, lang: str | None = None) -> list[Term]:
+    """The glossary's terms in what a person reads of the case: its title, objective and step instructions."""
+    return terms_in([case.title, case.objective, *(describe_step(s, casebook, lang) for s in case.steps)])

@@ -80,16 +80,17 @@ def launch(
 ) -> int:
     """The workstation on ``session``; ``performer`` performs the steps instead of the person (the demo
     application's scripted operator), ``run_on_start`` runs the remaining cases as soon as it opens."""
-    from testbench.casebook.errors import CasebookError
-    from testbench.casebook.loader import load_casebooks
+    from testbench.casebook.problems import read_casebooks
     from testbench.i18n import translator
 
     t = translator(args.lang)
-    try:
-        casebooks = load_casebooks(casebook_paths)
-    except CasebookError as exc:
-        for problem in exc.problems:
-            print(problem.text(args.lang), file=sys.stderr)
+    # an invalid casebook opens read-only, its problems beside its cases; nothing readable at all is refused
+    states = read_casebooks(casebook_paths)
+    casebooks = [s.casebook for s in states if s.casebook is not None]
+    if not casebooks:
+        for state in states:
+            for problem in state.all_problems():
+                print(problem.text(args.lang), file=sys.stderr)
         return EXIT_USAGE
     try:
         from testbench.tui.app import WorkstationApp
@@ -120,7 +121,7 @@ def launch(
     if options.plan is not None and options.plan_record is None:
         return EXIT_USAGE
     app = WorkstationApp(
-        Workstation(casebooks, session),
+        Workstation(casebooks, session, states),
         bench_factory=assembled_bench(options.bench),
         settings=settings,
         state=state,

@@ -106,6 +106,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
         group="Vues",
     ),
     ActionSpec(
+        "glossary",
+        "d",
+        "glossary",
+        "Définitions",
+        "Définitions des termes du cas affiché (glossaire)",
+        footer=False,
+        group="Vues",
+    ),
+    ActionSpec(
         "attempt-prev",
         "comma",
         "attempt(-1)",
@@ -197,6 +206,7 @@ EN: dict[str, tuple[str, str]] = {
     "view-overview": ("Overview", "Session progress"),
     "view-review": ("Review", "Annotations and reviewed verdicts"),
     "view-exam": ("Exam", "Exam view: instruction, step, log, files, values, timer"),
+    "glossary": ("Definitions", "Definitions of the terms of the case shown (glossary)"),
     "attempt-prev": ("Attempt −", "Previous attempt (expected/observed, traces)"),
     "attempt-next": ("Attempt +", "Next attempt (expected/observed, traces)"),
     "review": ("Review", "Annotate the case, accept or override its verdict"),

@@ -31,16 +31,19 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Label, Log, Static, TabbedContent, TabPane, Tree
 from textual.widgets.tree import TreeNode
 
+from testbench.casebook.instructions import case_terms
 from testbench.domain.attestation import Operator
 from testbench.i18n import set_language, use_language
 from testbench.runner.options import CampaignOptions
 from testbench.store.traceindex import TraceSource
 from testbench.tui import actions as registry
+from testbench.tui.casebook_reload import CasebookReload
 from testbench.tui.commands import ActionCommands, CaseCommands
 from testbench.tui.config import SETTINGS_FILE, Settings, UiState, config_dir
 from testbench.tui.coverage_screen import CoverageWindow
 from testbench.tui.exam_view import ExamHandlers, ExamView
 from testbench.tui.execution import BenchFactory
+from testbench.tui.glossary_screen import GlossaryScreen, glossary_text
 from testbench.tui.key_gate import KeyGate
 from testbench.tui.operator_prompt import InteractiveOperator
 from testbench.tui.render import Renderer, mark
@@ -55,7 +58,9 @@ from testbench.tui.workstation import CaseEntry, Filter, Key, Workstation, parse
 VERDICT_CYCLE = (None, "fail", "error", "inconclusive", "pending", "pass", "none")
 
 
-class WorkstationApp(KeyGate, ViewSwitching, RunHandlers, ExamHandlers, ReviewAndReport, CoverageWindow, App[int]):
+class WorkstationApp(
+    KeyGate, ViewSwitching, RunHandlers, ExamHandlers, ReviewAndReport, CasebookReload, CoverageWindow, App[int]
+):
     CSS_PATH = "styles.tcss"
     TITLE = "testbench"
     COMMANDS = {CaseCommands, ActionCommands}  # noqa: RUF012 - Textual's class attribute
@@ -84,7 +89,7 @@ class WorkstationApp(KeyGate, ViewSwitching, RunHandlers, ExamHandlers, ReviewAn
         self.state = state
         self.lang = self.settings.lang
         self.t = make_translator(self.lang)
-        self.render = Renderer(workstation, self.t)
+        self.render = Renderer(workstation, self.t, self.lang)
         self.operator_name = operator_name or self.settings.operator or getpass.getuser()
         self.bench_label = bench_label  # what the runs use (cards, engine), shown in the overview
         self.filter: Filter = Filter()
@@ -121,6 +126,7 @@ class WorkstationApp(KeyGate, ViewSwitching, RunHandlers, ExamHandlers, ReviewAn
         self._key_in_flight = False
         self._focused_screens: weakref.WeakSet[Screen] = weakref.WeakSet()
         self.sub_title = workstation.session_path.name
+        self.init_casebook_watch()
         self._install_bindings()
 
     # -- bindings from the one registry ----------------------------------------------------------
@@ -206,6 +212,10 @@ class WorkstationApp(KeyGate, ViewSwitching, RunHandlers, ExamHandlers, ReviewAn
         self.query_one("#tree", Tree).focus()
         self.refresh_overview()
         self.setup_exam()
+        self.setup_casebook_watch()
+        for path, problems in self.ws.file_problems.items():  # beside no case: said once, listed in the overview
+            note = self.t("{file} : {count} problème(s) hors des cas")
+            self.notes.append(note.format(file=path.name, count=len(problems)))
         if self.run_on_start:
             self.show_view("exam")
             self.start_run(self.ws.remaining())
@@ -259,12 +269,14 @@ class WorkstationApp(KeyGate, ViewSwitching, RunHandlers, ExamHandlers, ReviewAn
         return self.render.verdict_label(verdict)
 
     def _case_label(self, entry: CaseEntry) -> Text:
-        cache_key = (entry.key, entry.verdict, entry.original_verdict)
+        problems = entry.key in self.ws.case_problems
+        cache_key = (entry.key, entry.verdict, entry.original_verdict, problems)
         label = self._labels.get(cache_key)
         if label is None:
             # the review mark comes before the id: a narrow tree crops the end of the label, never the mark
             reviewed = ("✎", "yellow") if entry.verdict != entry.original_verdict else " "
-            label = Text.assemble(mark(entry.verdict), reviewed, (entry.case.id, "bold"), " ", entry.case.title)
+            first = ("⚠", "bold red") if problems else mark(entry.verdict)  # a case with problems cannot run
+            label = Text.assemble(first, reviewed, (entry.case.id, "bold"), " ", entry.case.title)
             self._labels[cache_key] = label
         return label
 
@@ -371,6 +383,14 @@ class WorkstationApp(KeyGate, ViewSwitching, RunHandlers, ExamHandlers, ReviewAn
         extra = f'{config_dir() / SETTINGS_FILE}{self.colon}[keymap] id = "{self.t("touche")}"'
         self.push_screen(HelpScreen(self.action_keys(), self.t, lambda s: describe(s), extra))
 
+    def action_glossary(self) -> None:
+        """The definitions of the glossary's terms in the case shown (title, objective, steps)."""
+        entry = self.current_entry()
+        if entry is None:
+            return
+        terms = case_terms(entry.case, entry.casebook, self.lang)
+        self.push_screen(GlossaryScreen(glossary_text(terms, self.t, self.lang, entry.case.id)))
+
     def action_focus_next(self) -> None:
         if not self.query_one("#trace-panes", TracePanes).step_focus(1):
             super().action_focus_next()
@@ -402,7 +422,7 @@ class WorkstationApp(KeyGate, ViewSwitching, RunHandlers, ExamHandlers, ReviewAn
         self.lang = "en" if self.lang == "fr" else "fr"
         set_language(self.lang)  # what the bench says from now on (the run's worker included) follows
         self.t = make_translator(self.lang)
-        self.render = Renderer(self.ws, self.t)
+        self.render = Renderer(self.ws, self.t, self.lang)
         self._install_bindings()
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
@@ -427,6 +447,7 @@ class WorkstationApp(KeyGate, ViewSwitching, RunHandlers, ExamHandlers, ReviewAn
 
     def on_unmount(self) -> None:
         gc.unfreeze()
+        self.stop_casebook_watch()
         self._language_scope.close()
         if self.operator is not None:
             self.operator.stop.set()

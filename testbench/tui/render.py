@@ -14,10 +14,13 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from testbench.casebook.errors import Problem
+from testbench.casebook.instructions import describe_step
 from testbench.casebook.model import StepKind
 from testbench.domain.verdict import Verdict
 from testbench.engines.operator.origin import origin_text
 from testbench.store.read import AttemptView
+from testbench.tui.glossary_screen import marked
 from testbench.tui.workstation import CaseEntry, Workstation
 
 MARKS = {
@@ -63,9 +66,15 @@ SOURCES_FR = {"engine": "moteur", "operator": "opérateur", "extraction": "extra
 
 
 class Renderer:
-    def __init__(self, ws: Workstation, t: Callable[[str], str]) -> None:
+    def __init__(self, ws: Workstation, t: Callable[[str], str], lang: str = "fr") -> None:
         self.ws = ws
         self.t = t
+        self.lang = lang
+
+    def problem_line(self, problem: Problem) -> str:
+        """« ligne:colonne : message » in the language shown (the file is the case's)."""
+        message = problem.text(self.lang)[len(str(problem.source)) + 2 :]
+        return f"{problem.source.line}:{problem.source.col}{self.colon}{message}"
 
     @property
     def colon(self) -> str:
@@ -84,7 +93,9 @@ class Renderer:
             return Text(t("Aucun cas sélectionné."))
         case, ident = entry.case, entry.casebook.identity
         out = Text()
-        out.append(f"{case.id} — {case.title}\n", style="bold")
+        out.append(f"{case.id} — ", style="bold")
+        out.append_text(marked(case.title, "bold"))
+        out.append("\n")
         out.append(f"{ident.plan_id} {ident.evolution} v{ident.document_version} · ", style="dim")
         out.append(f"{t('Domaine')} {case.domain.value} · {t('Mode')} {case.mode.value}", style="dim")
         if case.tags:
@@ -100,8 +111,18 @@ class Renderer:
             out.append(
                 f"\n  {t('Verdict d' + chr(39) + 'origine')}{self.colon}{self.verdict_label(entry.original_verdict)}"
             )
+        if not self.ws.runnable(entry):  # an invalid casebook's case: shown with its problems, never run
+            problems = self.ws.case_problems.get(entry.key, [])
+            out.append(f"\n\n{t('Cahier de tests invalide : lecture seule')}", style="bold red")
+            for problem in problems:
+                out.append(f"\n  ⚠ {self.problem_line(problem)}", style="red")
+            outside = len(self.ws.file_problems.get(entry.casebook.path, []))
+            if outside:
+                out.append(f"\n  {t('{count} problème(s) hors des cas : voir la synthèse').format(count=outside)}")
         out.append(f"\n\n{t('Objectif')}\n", style="bold underline")
-        out.append(f"  {case.objective}\n")
+        out.append("  ")
+        out.append_text(marked(case.objective))
+        out.append("\n")
         out.append(f"\n{t('Prérequis')} — {t('Cartes')}\n", style="bold underline")
         statuses = self.ws.card_status(entry)
         if not case.cards:
@@ -118,19 +139,13 @@ class Renderer:
         steps = self.ws.step_status(entry)
         for n, step in enumerate(case.steps, 1):
             status = steps.get(step.id, "")
-            out.append(f"  {STEP_MARKS.get(status, ' ')} {n}. {step.id} ")
+            out.append(f"  {STEP_MARKS.get(status, ' ')} {n}. ")
             if step.kind is StepKind.MANUAL:
                 out.append(f"[{t('manuelle')}] ", style="yellow")
-                out.append(step.instruction)
-                for path, label, hint in self.ws.observe_hints(case, step):
-                    out.append(f"\n       ↳ {label} ({path}){self.colon}{hint or '—'}", style="dim")
-            else:
-                out.append(step.action, style="cyan")
-                params = {k: v for k, v in step.params.items() if k != "lines"}
-                if params:
-                    out.append(" " + " ".join(f"{k}={v}" for k, v in params.items()), style="dim")
-                for line in step.params.get("lines", ()):
-                    out.append("\n       ↳ " + " ".join(f"{k}={v}" for k, v in dict(line).items()), style="dim")
+            out.append_text(marked(describe_step(step, entry.casebook, self.lang)))
+            out.append(f"  {step.id}", style="dim")
+            for path, label, hint in self.ws.observe_hints(case, step):
+                out.append(f"\n       ↳ {label} ({path}){self.colon}{hint or '—'}", style="dim")
             out.append("\n")
         out.append(f"\n{t('Attentes')}\n", style="bold underline")
         for e in case.expectations:
@@ -237,6 +252,11 @@ class Renderer:
         rest = Text(f"\n{t('Reste à faire')} ({len(ov.remaining)}){self.colon}", style="bold")
         rest.append(", ".join(ov.remaining[:60]) + (" …" if len(ov.remaining) > 60 else "") or t("rien"), style="")
         out.append(rest)
+        for path, problems in self.ws.file_problems.items():
+            block = Text(f"\n{t('Problèmes hors des cas')} — {path.name}", style="bold red")
+            for problem in problems:
+                block.append(f"\n  ⚠ {self.problem_line(problem)}", style="red")
+            out.append(block)
         if last_report is not None:
             out.append(Text(f"\n{t('Rapport écrit')}{self.colon}{last_report}", style="green"))
         return Group(*out)

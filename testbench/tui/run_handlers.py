@@ -54,6 +54,15 @@ class RunHandlers:
                 t("Lecture seule : la session est ouverte en écriture par un autre processus."), severity="error"
             )
             return
+        runnable = [e for e in entries if self.ws.runnable(e)]
+        if len(runnable) < len(entries):  # an invalid casebook's cases are shown beside their problems, never run
+            self.notify(
+                t("Cahier de tests invalide : {n} cas en lecture seule, non exécuté(s).").format(
+                    n=len(entries) - len(runnable)
+                ),
+                severity="warning",
+            )
+        entries = runnable
         if not entries:
             return
         self.running = True
@@ -83,7 +92,7 @@ class RunHandlers:
         try:
             outcome = run_cases(
                 self.ws.session_path,
-                self.ws.casebooks,
+                self.ws.runnable_casebooks,
                 targets,
                 bench_factory=self.bench_factory,
                 operator=operator,
@@ -213,6 +222,7 @@ class RunHandlers:
             self.show_status(summary)
             self.log_line(summary.plain)
         self.reload()
+        self.apply_pending_casebooks()  # a save during the run is shown now (tui.casebook_reload)
 
     # -- the run view, coalesced: a fast run posts hundreds of events a second ---------------------
     def log_line(self, line: str) -> None:

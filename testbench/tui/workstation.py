@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from testbench import fmt
+from testbench.casebook.errors import Problem
 from testbench.casebook.model import Case, Casebook, ExpectationKind, Step
+from testbench.casebook.problems import CasebookState
 from testbench.domain.verdict import VERDICT_ORDER, Verdict
 from testbench.runner.campaign import INTERRUPTED, record_casebooks
 from testbench.store.annotations import Annotation
@@ -182,15 +184,64 @@ def _text(value: Any) -> str:
 
 
 class Workstation:
-    """Casebooks + one session file. ``reload()`` re-reads the record after every change."""
+    """Casebooks + one session file. ``reload()`` re-reads the record after every change.
 
-    def __init__(self, casebooks: list[Casebook], session: Path) -> None:
-        self.casebooks = casebooks
+    ``states`` (testbench.casebook.problems) are the casebook files as read, when some are invalid: their
+    readable cases are browsable, read-only, with their problems beside them; ``use_casebooks`` takes the
+    files as read again after a save.
+    """
+
+    def __init__(self, casebooks: list[Casebook], session: Path, states: list[CasebookState] | None = None) -> None:
         self.session_path = session
         self.read_only = False
         self.session: SessionView | None = None
         self.entries: list[CaseEntry] = []
         self._by_key: dict[Key, CaseEntry] = {}
+        self.use_casebooks(states if states is not None else [CasebookState(cb.path, cb) for cb in casebooks])
+
+    def use_casebooks(self, states: list[CasebookState]) -> None:
+        """The casebooks as read from their files; an invalid one's readable cases carry its problems."""
+        self.states = states
+        self.casebooks = [s.casebook for s in states if s.casebook is not None]
+        self.invalid = {s.casebook.sha256 for s in states if s.casebook is not None and not s.valid}
+        self.case_problems: dict[Key, list[Problem]] = {}
+        #: problems no readable case holds (identity, fixtures, a case that could not be read), per file
+        self.file_problems: dict[Path, list[Problem]] = {}
+        for state in states:
+            ids = {c.id for c in state.casebook.cases} if state.casebook is not None else set()
+            for case_id, problems in state.problems.items():
+                if case_id is not None and case_id in ids and state.casebook is not None:
+                    self.case_problems[(state.casebook.sha256, case_id)] = problems
+                else:
+                    self.file_problems.setdefault(state.path, []).extend(problems)
+
+    @property
+    def runnable_casebooks(self) -> list[Casebook]:
+        """The valid casebooks: an invalid one's cases are shown, never run nor recorded."""
+        return [cb for cb in self.casebooks if cb.sha256 not in self.invalid]
+
+    def runnable(self, entry: CaseEntry) -> bool:
+        return entry.casebook.sha256 not in self.invalid
+
+    def reload_casebooks(self, states: list[CasebookState]) -> None:
+        """The files were saved: show them as read now, record the valid ones in the session, the session's
+        selection following each file's cases into its new version."""
+        before = {cb.path: cb.sha256 for cb in self.runnable_casebooks}
+        self.use_casebooks(states)
+        if not self.read_only:
+            replaced = {
+                before[cb.path]: cb for cb in self.runnable_casebooks if before.get(cb.path, cb.sha256) != cb.sha256
+            }
+            added = [cb for cb in self.runnable_casebooks if cb.path not in before]
+            try:
+                with SessionStore.open(self.session_path) as store:
+                    record_casebooks(store, [*replaced.values(), *added])
+                    selection = follow_selection(store.selection(), replaced, added)
+                    if selection != store.selection():
+                        store.set_selection(selection)
+            except SessionLocked:
+                self.read_only = True
+        self.reload()
 
     # -- opening and reloading -------------------------------------------------------------------
     def prepare(self) -> list[str]:
@@ -201,9 +252,9 @@ class Workstation:
                 closed = store.close_dangling_attempts(INTERRUPTED)
                 if closed:
                     notes.append(f"{closed} tentative(s) interrompue(s) conservée(s) dans l'historique")
-                record_casebooks(store, self.casebooks)
+                record_casebooks(store, self.runnable_casebooks)
                 if not store.selection():
-                    store.set_selection([(cb.sha256, c.id) for cb in self.casebooks for c in cb.cases])
+                    store.set_selection([(cb.sha256, c.id) for cb in self.runnable_casebooks for c in cb.cases])
         except SessionLocked:
             self.read_only = True
             notes.append("Lecture seule : la session est ouverte en écriture par un autre processus.")
@@ -283,7 +334,7 @@ class Workstation:
         return out
 
     def remaining(self) -> list[CaseEntry]:
-        return [e for e in self.entries if not e.is_final]
+        return [e for e in self.entries if not e.is_final and self.runnable(e)]
 
     def overview(self) -> Overview:
         """The session's progress, over the cases the session holds (its selection and every case run), as
@@ -384,3 +435,19 @@ class Workstation:
             shown = " / ".join(dict.fromkeys([h for h in [hint, *expected] if h]))
             out.append((obs.path, obs.label, shown))
         return out
+
+
+def follow_selection(selection: list[Key], replaced: dict[str, Casebook], added: list[Casebook]) -> list[Key]:
+    """The session's selection after casebooks changed: a case of a replaced version becomes the same case
+    of its new version (dropped when the new version no longer has it), the new cases of a changed or
+    added casebook come after; the other casebooks' cases stay as they were."""
+    out: list[Key] = []
+    for sha, case_id in selection:
+        new = replaced.get(sha)
+        if new is None:
+            out.append((sha, case_id))
+        elif any(c.id == case_id for c in new.cases):
+            out.append((new.sha256, case_id))
+    seen = set(out)
+    fresh = [(cb.sha256, c.id) for cb in (*replaced.values(), *added) for c in cb.cases]
+    return out + [key for key in fresh if key not in seen]
