@@ -236,3 +236,22 @@ def test_refusals_exit_3_and_write_nothing(bench: Path, tmp_path: Path, capsys: 
                  "--mapping", str(MAPPING)]) == 3  # fmt: skip
     assert "fichier de session introuvable" in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["autre", "copie.xlsx"]
+
+
+def test_the_retained_verdict_is_written_not_the_recorded_one(
+    bench: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A signed review that overrides a failure decides the row's verdict (testbench.store.verdicts)."""
+    session = tmp_path / "revue.tbs"
+    shutil.copyfile(bench / "s.tbs", session)
+    key = tmp_path / "cle.pem"
+    assert main(["keys", "init", "--key", str(key)]) == 0
+    assert main(["review", str(session), "EX-FSE-003", "--override", "pass", "--reason", "écart d'arrondi admis",
+                 "--key", str(key)]) == 0  # fmt: skip
+    target = tmp_path / "revue.xlsx"
+    assert main(["export", str(session), "--to", str(target), "--document", str(XLSX), "--mapping", str(MAPPING)]) == 0
+    capsys.readouterr()
+    sheet = openpyxl.load_workbook(target)[SHEET]
+    rows, cols = rows_by_id(sheet), result_columns(sheet)
+    assert sheet.cell(rows["EX-FSE-003"], cols["Verdict"]).value == "réussi"
+    assert sheet.cell(rows["EX-FSE-003"], cols["Valeurs observées"]).value.startswith("invoice.totals.amo = 50.40")
