@@ -445,3 +445,10 @@ c(fse("PSAD-REG-096", "Soulève-malade : 4 premières semaines au code court",
                       rental_since="2026-01-05")], **RENT,
       tags="lpp location duree", requirements="TB-PSAD-LOCATION",
       expect=[V("invoice.totals.amo", "42.07"), V("invoice.totals.patient", "28.05")]))
+c(fse("PSAD-REG-097", "Période de location d'un forfait sans code de durée",
+      "Sans code de durée (table ni ligne), la période est contrôlée mais pas comptée en semaines.",
+      "1130220 (OLT liquide, sans code de durée) du 2026-01-05 au 2026-01-18, quantité 2 : BR 217.80 ; "
+      "MRO 130.68 ; patient 87.12.",
+      **DEG, lines=[L("1130220", 2, "108.90", rental_start="2026-01-05", rental_end="2026-01-18")],
+      date="2026-01-05", billing_date="2026-01-18", tags="lpp location periode", requirements="TB-PSAD-LOCATION",
+      expect=[V("invoice.totals.amo", "130.68"), V("invoice.totals.patient", "87.12")]))
