@@ -294,3 +294,13 @@ def test_a_reimport_says_which_cases_were_added_and_removed(tmp_path: Path) -> N
         "added EX-FSE-015",
         "removed EX-FSE-014",
     ]
+
+
+def test_the_output_never_overwrites_a_file_that_is_not_a_casebook(tmp_path: Path) -> None:
+    document = tmp_path / "cahier.xlsx"
+    document.write_bytes((EXAMPLES / "cahier-exemple.xlsx").read_bytes())
+    done = import_(document, document)  # -o the document itself, by mistake
+    no_traceback(done)
+    assert done.returncode == 3
+    assert done.stderr.strip() == f"{document} existe et n'est pas un cahier de tests : rien n'est écrit"
+    assert document.read_bytes() == (EXAMPLES / "cahier-exemple.xlsx").read_bytes()

@@ -3,7 +3,8 @@
 Exit 0 when every case was mapped and the casebook written; 3 when something could not be mapped (each
 problem on stderr with its place, ``Feuille1!D14: montant illisible « 12,5O € »``): the casebook is then
 written without the cases in question, or not at all when none is left or the document cannot be read.
-Over an existing casebook, prints what changed per case id (docs/office-import.md).
+Over an existing casebook, prints what changed per case id (docs/office-import.md); over any other existing
+file (the document itself, by mistake), refuses and writes nothing.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from testbench.fmt import os_reason
-    from testbench.office.diff import FIELD_WORDS, diff_casebooks
+    from testbench.office.diff import FIELD_WORDS, diff_casebooks, read_cases
     from testbench.office.importer import OfficeError, write_import
     from testbench.office.mapping import load_mapping
 
@@ -49,9 +50,12 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(t("dossier de sortie introuvable : {path}").format(path=out.parent), file=sys.stderr)
         return EXIT_USAGE
     try:
-        previous = out.read_bytes() if out.is_file() else None
+        previous = out.read_bytes() if out.exists() else None
     except OSError:
-        previous = None
+        previous = b""
+    if previous is not None and read_cases(previous) is None:
+        print(t("{path} existe et n'est pas un cahier de tests : rien n'est écrit").format(path=out), file=sys.stderr)
+        return EXIT_USAGE
     try:
         result = write_import(args.document, load_mapping(args.mapping), out)
     except OfficeError as exc:
@@ -68,12 +72,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     for path in result.copied:
         print(t("profil de carte copié : {path}").format(path=path))
     if previous is not None:
-        changes = diff_casebooks(previous, result.xml)
-        if changes is None:
-            print(t("l'ancien {path} n'était pas un cahier lisible : changements non calculés").format(path=out))
-        elif not changes:
+        changes = diff_casebooks(previous, result.xml) or []
+        if not changes:
             print(t("aucun changement depuis l'import précédent"))
-        for change in changes or ():
+        for change in changes:
             words = ", ".join(t(FIELD_WORDS[name]) for name in change.fields)
             kind = {"added": t("ajouté"), "modified": t("modifié"), "removed": t("supprimé")}[change.kind]
             subject = change.case if change.case is not None else t("cahier")
