@@ -15,7 +15,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     serve = sub.add_parser(
         "serve",
         help="servir les téléservices simulés en HTTP sur la boucle locale",
-        description="Écrit d'abord {\"port\": N} puis une ligne JSON par échange ; s'arrête quand stdin se ferme.",
+        description="Écrit d'abord le port choisi (une ligne JSON), puis une ligne JSON par échange ; "
+        "s'arrête quand stdin se ferme.",
     )
     serve.add_argument("--port", type=int, default=0, help="port d'écoute (0 : choisi par le système)")
     serve.add_argument("--lang", choices=LANGUAGES, default=None, help="langue (fr par défaut)")

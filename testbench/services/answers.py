@@ -93,7 +93,7 @@ def apcv(scenario: Scenario, request: JsonObject, seq: int, now: datetime, ident
     status = str(scenario.params.get("status", "valid"))
     answer: JsonObject = {"service": "apcv", "status": status, "channel": channel, "context_id": f"APCV-{seq:06d}"}
     if status == "refused":
-        return {**answer, "reason": str(scenario.params.get("reason", ""))}
+        return {**answer, "reason": str(scenario.params.get("reason", "application carte Vitale désactivée"))}
     expires = now + timedelta(minutes=int(scenario.params.get("expires_minutes", 10)))
     answer["expires"] = expires.astimezone(UTC).isoformat(timespec="seconds")
     if status != "valid":
