@@ -132,17 +132,20 @@ def build_fse(comp: InvoiceComputation, number: str, rpps: str | None = None) ->
 def _line_details(r: LineResult) -> str:
     """The PSAD/MAD and NGAP details a line may carry (docs/reference-engine.md, « Outputs »)."""
     line = r.line
+    if not line.details:
+        kind = prestation_code(r.prestation_type)
+        return f' typePrestation="{kind}"' if kind else ""
     attrs = {
         "typePrestation": prestation_code(r.prestation_type) or None,
-        "debutLocation": line.rental_start.isoformat() if line.rental_start else None,
-        "finLocation": line.rental_end.isoformat() if line.rental_end else None,
-        "codeLocation": line.rental_code,
-        "siret": line.supplier_siret,
-        "lppr": line.lppr,
-        "prescripteur": line.prescriber,
-        "accordPrealable": "oui" if line.accord_prealable else None,
-        "zone": line.travel,
-        "dom": "oui" if line.dom else None,
+        "debutLocation": line.extra.rental_start.isoformat() if line.extra.rental_start else None,
+        "finLocation": line.extra.rental_end.isoformat() if line.extra.rental_end else None,
+        "codeLocation": line.extra.rental_code,
+        "siret": line.extra.supplier_siret,
+        "lppr": line.extra.lppr,
+        "prescripteur": line.extra.prescriber,
+        "accordPrealable": "oui" if line.extra.accord_prealable else None,
+        "zone": line.extra.travel,
+        "dom": "oui" if line.extra.dom else None,
     }
     return "".join(f' {k}="{_esc(v)}"' for k, v in attrs.items() if v)
 

@@ -84,18 +84,9 @@ class Prescription:
 
 
 @dataclass(frozen=True)
-class Line:
-    index: int
-    nomenclature: str
-    code: str
-    quantity: int
-    coefficient: Decimal
-    unit_price: Decimal | None
-    tariff: Decimal | None
-    plv: Decimal | None
-    date: date | None
-    ald: bool
-    exo: str | None
+class LineDetails:
+    """A line's optional PSAD/MAD and NGAP data, apart so that a plain line stays cheap to build."""
+
     prestation: str | None = None  # LPP prestation type (achat, location...), None = from the table
     rental_start: date | None = None
     rental_end: date | None = None
@@ -108,6 +99,30 @@ class Line:
     majoration_of: int | None = None  # NGAP: 1-based number of the act line this majoration follows
     travel: str | None = None  # NGAP IK: plaine | montagne | pied-ski
     dom: bool = False  # NGAP: the DOM value of the letter key
+
+
+NO_DETAILS = LineDetails()
+
+
+@dataclass(frozen=True)
+class Line:
+    index: int
+    nomenclature: str
+    code: str
+    quantity: int
+    coefficient: Decimal
+    unit_price: Decimal | None
+    tariff: Decimal | None
+    plv: Decimal | None
+    date: date | None
+    ald: bool
+    exo: str | None
+    extra: LineDetails = NO_DETAILS  # PSAD/MAD and NGAP details, if any
+
+    @property
+    def details(self) -> bool:
+        """The request gave some PSAD/NGAP detail for this line (its checks run, the FSE writes them)."""
+        return self.extra is not NO_DETAILS
 
     @property
     def is_ald(self) -> bool:
@@ -132,10 +147,10 @@ class InvoiceRequest:
     at_date: date | None = None  # AT/MP: the accident's date
     accord_prealable: str | None = None  # reference of the accord préalable obtained
     prescribed: Prescription | None = None  # the prescription, parsed
-
-    @property
-    def billed_on(self) -> date:
-        return self.billing_date or max(line.date or self.care_date for line in self.lines)
+    details: bool = False  # some line carries PSAD/NGAP details (their checks run only then)
+    first_care: date = date.min  # the earliest date of care of the lines (set by the parser)
+    last_care: date = date.min  # the latest one
+    billed_on: date = date.min  # the billing date, default the latest date of care
 
 
 def _bad(message: str, field: str) -> Exception:
@@ -244,7 +259,7 @@ def _line(raw: Any, index: int) -> Line:
     exo = raw.get("exo")
     if exo is not None and (not isinstance(exo, str) or len(exo) != 1):
         raise _bad(f"{f}.exo: code d'exonération d'un caractère attendu", f"{f}.exo")
-    return Line(
+    line = Line(
         index=index,
         nomenclature=nomenclature,
         code=code,
@@ -256,19 +271,35 @@ def _line(raw: Any, index: int) -> Line:
         date=_date(raw.get("date"), f"{f}.date", optional=True),
         ald=_bool(raw.get("ald"), f"{f}.ald"),
         exo=exo,
-        prestation=_choice(raw.get("prestation"), f"{f}.prestation", tuple(PRESTATIONS)),
-        rental_start=_date(raw.get("rental_start"), f"{f}.rental_start", optional=True),
-        rental_end=_date(raw.get("rental_end"), f"{f}.rental_end", optional=True),
-        rental_since=_date(raw.get("rental_since"), f"{f}.rental_since", optional=True),
-        rental_code=_choice(raw.get("rental_code"), f"{f}.rental_code", RENTAL_CODES),
-        supplier_siret=_digits(raw.get("supplier_siret"), f"{f}.supplier_siret", 14, 14),
-        lppr=_str(raw.get("lppr"), f"{f}.lppr", optional=True),
-        accord_prealable=_bool(raw.get("accord_prealable"), f"{f}.accord_prealable"),
-        prescriber=_str(raw.get("prescriber"), f"{f}.prescriber", optional=True),
-        majoration_of=_line_number(raw.get("majoration_of"), f"{f}.majoration_of"),
-        travel=_choice(raw.get("travel"), f"{f}.travel", TRAVEL_ZONES),
-        dom=_bool(raw.get("dom"), f"{f}.dom"),
     )
+    if _DETAILS.isdisjoint(raw):  # most lines carry no PSAD/NGAP detail: skip their parsing (hot path)
+        return line
+    return replace(
+        line,
+        extra=LineDetails(
+            prestation=_choice(raw.get("prestation"), f"{f}.prestation", tuple(PRESTATIONS)),
+            rental_start=_date(raw.get("rental_start"), f"{f}.rental_start", optional=True),
+            rental_end=_date(raw.get("rental_end"), f"{f}.rental_end", optional=True),
+            rental_since=_date(raw.get("rental_since"), f"{f}.rental_since", optional=True),
+            rental_code=_choice(raw.get("rental_code"), f"{f}.rental_code", RENTAL_CODES),
+            supplier_siret=_digits(raw.get("supplier_siret"), f"{f}.supplier_siret", 14, 14),
+            lppr=_str(raw.get("lppr"), f"{f}.lppr", optional=True),
+            accord_prealable=_bool(raw.get("accord_prealable"), f"{f}.accord_prealable"),
+            prescriber=_str(raw.get("prescriber"), f"{f}.prescriber", optional=True),
+            majoration_of=_line_number(raw.get("majoration_of"), f"{f}.majoration_of"),
+            travel=_choice(raw.get("travel"), f"{f}.travel", TRAVEL_ZONES),
+            dom=_bool(raw.get("dom"), f"{f}.dom"),
+        ),
+    )
+
+
+#: The optional PSAD/MAD and NGAP keys of a line (docs/engine-protocol.md, « The invoice request »).
+_DETAILS = frozenset(
+    (
+        *("prestation", "rental_start", "rental_end", "rental_since", "rental_code", "supplier_siret", "lppr"),
+        *("accord_prealable", "prescriber", "majoration_of", "travel", "dom"),
+    )
+)
 
 
 def _choice(value: Any, field: str, allowed: tuple[str, ...]) -> str | None:
@@ -370,6 +401,9 @@ def parse_invoice_request(raw: Any) -> InvoiceRequest:
         cov = beneficiary.coverage
         periods = {k: v for k, v in cov.periods.items() if k != "at_mp"}
         beneficiary = replace(beneficiary, coverage=replace(cov, at_mp=True, periods=periods))
+    lines = tuple(_line(item, i) for i, item in enumerate(lines_raw))
+    days = [line.date or care_date for line in lines]
+    billing_date = _date(raw.get("billing_date"), "billing_date", optional=True)
     return InvoiceRequest(
         invoice_ref=_str(raw.get("invoice_ref"), "invoice_ref") or "",
         mode=mode,
@@ -379,11 +413,15 @@ def parse_invoice_request(raw: Any) -> InvoiceRequest:
         tiers_payant=tiers,
         amc=amc,
         rounding=rounding,
-        lines=tuple(_line(item, i) for i, item in enumerate(lines_raw)),
+        lines=lines,
         prescription=prescription,
-        billing_date=_date(raw.get("billing_date"), "billing_date", optional=True),
+        billing_date=billing_date,
         at_number=at_number,
         at_date=at_date,
         accord_prealable=_str(raw.get("accord_prealable"), "accord_prealable", optional=True),
         prescribed=_prescription(prescription),
+        details=any(line.extra is not NO_DETAILS for line in lines),
+        first_care=min(days),
+        last_care=max(days),
+        billed_on=billing_date or max(days),
     )

@@ -45,6 +45,8 @@ def round_cents(value: Decimal, mode: str = DEFAULT_ROUNDING) -> Decimal:
 
 def fmt(value: Decimal) -> str:
     """Format an amount as the protocol's decimal string, always two decimals ("33.60")."""
+    if not value:  # zero parts are the most frequent (state, régime local, dépassement…): skip quantize
+        return "0.00"
     return str(value.quantize(CENT))
 
 

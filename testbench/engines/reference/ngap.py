@@ -13,15 +13,15 @@ from testbench.engines.reference.tables import TariffEntry
 
 def value(line: Line, entry: TariffEntry) -> Decimal:
     """The letter key's value for this line: métropole, DOM, and for IK the zone (plaine, montagne, pied-ski)."""
-    zone = line.travel if line.travel and line.travel != "plaine" else ""
-    if line.travel and (not entry.travel or (zone and zone not in entry.variants)):
+    zone = line.extra.travel if line.extra.travel and line.extra.travel != "plaine" else ""
+    if line.extra.travel and (not entry.travel or (zone and zone not in entry.variants)):
         raise R.refuse(
             R.TRAVEL_ZONE_NOT_APPLICABLE,
-            f"ligne {line.index + 1}: zone de déplacement {line.travel} sans valeur pour {line.code}",
+            f"ligne {line.index + 1}: zone de déplacement {line.extra.travel} sans valeur pour {line.code}",
             line=line.index,
             code=line.code,
         )
-    key = "+".join(part for part in ("dom" if line.dom else "", zone) if part)
+    key = "+".join(part for part in ("dom" if line.extra.dom else "", zone) if part)
     if not key:
         return entry.tariff
     # a DOM line of a key without a published DOM value keeps the métropole value (MAU, MCI, DI)
@@ -44,8 +44,8 @@ def check_session(lines: list[tuple[Line, date, TariffEntry | None]]) -> None:
                 for other, other_when, other_entry in lines[: line.index]
                 if other.nomenclature == "NGAP" and _is_act(other_entry) and other_when == when
             ]
-            if line.majoration_of is not None:
-                acts = [act for act in acts if act[0].index == line.majoration_of - 1]
+            if line.extra.majoration_of is not None:
+                acts = [act for act in acts if act[0].index == line.extra.majoration_of - 1]
             if not acts:
                 raise R.refuse(
                     R.MAJORATION_WITHOUT_ACT,

@@ -21,10 +21,6 @@ LPP_TYPES = {"A": "achat", "E": "entretien", "L": "location", "R": "reparation",
 NUMBERED_AMC = ("tiers-payant-integral", "dre", "c2s")
 
 
-def _care_dates(req: InvoiceRequest) -> list[date]:
-    return [line.date or req.care_date for line in req.lines]
-
-
 def one_year_after(day: date) -> date:
     """The same day one year later (29 February → 28 February)."""
     try:
@@ -38,8 +34,7 @@ def check_invoice(req: InvoiceRequest, tables: Tables) -> None:
     regime = req.beneficiary.regime
     if tables.regimes and regime not in tables.regimes:
         raise R.refuse(R.UNKNOWN_REGIME, f"régime {regime} inconnu", regime=regime)
-    dates = _care_dates(req)
-    first, last, billed = min(dates), max(dates), req.billed_on
+    first, last, billed = req.first_care, req.last_care, req.billed_on
     if billed < last:
         raise R.refuse(
             R.BILLING_BEFORE_CARE,
@@ -54,9 +49,12 @@ def check_invoice(req: InvoiceRequest, tables: Tables) -> None:
             billing_date=billed.isoformat(),
             date=first.isoformat(),
         )
-    _check_prescription(req, first)
-    _check_at_mp(req, first)
-    _check_amc(req)
+    if req.details or req.prescribed is not None:
+        _check_prescription(req, first)
+    if req.beneficiary.coverage.at_mp:
+        _check_at_mp(req, first)
+    if req.amc is not None and req.amc.type:
+        _check_amc(req)
 
 
 def _valid_prescriber(ident: str) -> bool:
@@ -65,7 +63,7 @@ def _valid_prescriber(ident: str) -> bool:
 
 
 def _check_prescription(req: InvoiceRequest, first: date) -> None:
-    prescribers = [line.prescriber for line in req.lines if line.prescriber]
+    prescribers = [line.extra.prescriber for line in req.lines if line.extra.prescriber]
     p = req.prescribed
     if p is not None and p.prescriber:
         prescribers.insert(0, p.prescriber)
@@ -92,7 +90,7 @@ def _check_prescription(req: InvoiceRequest, first: date) -> None:
 def _check_at_mp(req: InvoiceRequest, first: date) -> None:
     """Nature 41 names its accident: B2 zone 0286 holds the AT number or the AT date."""
     cov = req.beneficiary.coverage
-    if not cov.at(req.care_date).at_mp:
+    if not cov.at(req.care_date).at_mp:  # an AT/MP period that has ended (or not begun)
         return
     at_date = req.at_date or cov.periods.get("at_mp", (None, None))[0]
     if not req.at_number and at_date is None:
@@ -107,18 +105,17 @@ def _check_at_mp(req: InvoiceRequest, first: date) -> None:
 
 def _check_amc(req: InvoiceRequest) -> None:
     amc = req.amc
-    if amc is None or not amc.type:
-        return
+    assert amc is not None
     if amc.type in NUMBERED_AMC and not amc.number:
         raise R.refuse(R.AMC_NUMBER_MISSING, f"AMC {amc.type} sans numéro d'organisme", amc_type=amc.type)
     if amc.type == "c2s" and not req.beneficiary.coverage.at(req.care_date).c2s:
         raise R.refuse(R.C2S_NOT_IN_RIGHTS, "contrat C2S sans droits C2S du bénéficiaire")
 
 
-def prestation_type(line: Line, entry: TariffEntry | None) -> str:
-    """The line's prestation type: as declared, else the table's; a declared type must match the table's."""
-    expected = LPP_TYPES.get(entry.lpp_type, "") if entry is not None else ""
-    declared = line.prestation or ""
+def check_lpp_line(req: InvoiceRequest, line: Line, entry: TariffEntry | None, expected: str) -> str:
+    """The details of one LPP line: prestation type (returned: as declared, else the table's ``expected``),
+    accord préalable, supplier SIRET, rental period and duration code."""
+    declared = line.extra.prestation or ""
     if declared and expected and declared != expected:
         raise R.refuse(
             R.PRESTATION_TYPE_MISMATCH,
@@ -127,30 +124,26 @@ def prestation_type(line: Line, entry: TariffEntry | None) -> str:
             expected=expected,
             declared=declared,
         )
-    return declared or expected
-
-
-def prestation_code(kind: str) -> str:
-    return PRESTATIONS.get(kind, "")
-
-
-def check_lpp_line(req: InvoiceRequest, line: Line, entry: TariffEntry | None) -> None:
-    """Accord préalable, supplier SIRET, rental period and duration code of one LPP line."""
-    if line.accord_prealable and not req.accord_prealable:
+    if line.extra.accord_prealable and not req.accord_prealable:
         raise R.refuse(
             R.ACCORD_PREALABLE_MISSING,
             f"ligne {line.index + 1}: {line.code} demande un accord préalable",
             line=line.index,
             code=line.code,
         )
-    if line.supplier_siret and not _luhn(line.supplier_siret):
+    if line.extra.supplier_siret and not _luhn(line.extra.supplier_siret):
         raise R.refuse(
             R.SUPPLIER_SIRET_INVALID,
-            f"ligne {line.index + 1}: SIRET {line.supplier_siret} (clé de contrôle fausse)",
+            f"ligne {line.index + 1}: SIRET {line.extra.supplier_siret} (clé de contrôle fausse)",
             line=line.index,
         )
-    if line.rental_start or line.rental_end:
+    if line.extra.rental_start or line.extra.rental_end:
         _check_rental(line, entry)
+    return declared or expected
+
+
+def prestation_code(kind: str) -> str:
+    return PRESTATIONS.get(kind, "")
 
 
 def _luhn(digits: str) -> bool:
@@ -178,14 +171,14 @@ def _rental_refusal(line: Line, message: str, **details: object) -> Exception:
 
 
 def _check_rental(line: Line, entry: TariffEntry | None) -> None:
-    start, end = line.rental_start, line.rental_end
+    start, end = line.extra.rental_start, line.extra.rental_end
     if start is None or end is None:
         raise _rental_refusal(line, f"ligne {line.index + 1}: période de location sans début ou sans fin")
     if end < start:
         raise _rental_refusal(
             line, f"ligne {line.index + 1}: fin de location {end.isoformat()} avant son début {start.isoformat()}"
         )
-    code = line.rental_code or (entry.rental_code if entry is not None else "")
+    code = line.extra.rental_code or (entry.rental_code if entry is not None else "")
     if code:
         count = _periods(start, end, code)
         if count != line.quantity:
@@ -195,7 +188,7 @@ def _check_rental(line: Line, entry: TariffEntry | None) -> None:
                 expected=str(count),
                 code=code,
             )
-    since = line.rental_since or start
+    since = line.extra.rental_since or start
     if since > start:
         raise _rental_refusal(
             line, f"ligne {line.index + 1}: location commencée le {since.isoformat()}, après la période facturée"
@@ -220,7 +213,7 @@ def _check_rental(line: Line, entry: TariffEntry | None) -> None:
 def check_breaks(req: InvoiceRequest, when: list[date], exos: list[str]) -> None:
     """One invoice = one nature d'assurance, one prescriber, one exoneration (ALD lines aside)."""
     cov = req.beneficiary.coverage
-    natures = {nature_of(cov.at(day)) for day in when}
+    natures = {nature_of(cov.at(day)) for day in set(when)} if cov.periods else ()  # no period: one nature
     if len(natures) > 1:
         raise R.refuse(
             R.MIXED_INSURANCE_NATURES,
@@ -228,7 +221,7 @@ def check_breaks(req: InvoiceRequest, when: list[date], exos: list[str]) -> None
             natures=sorted(natures),
         )
     default = req.prescribed.prescriber if req.prescribed is not None else None
-    prescribers = {line.prescriber or default for line in req.lines} - {None}
+    prescribers = {line.extra.prescriber or default for line in req.lines} - {None} if req.details else ()
     if len(prescribers) > 1:
         raise R.refuse(
             R.INVOICE_BREAK_REQUIRED,
@@ -244,4 +237,4 @@ def check_breaks(req: InvoiceRequest, when: list[date], exos: list[str]) -> None
         )
 
 
-__all__ = ["check_breaks", "check_invoice", "check_lpp_line", "one_year_after", "prestation_code", "prestation_type"]
+__all__ = ["LPP_TYPES", "check_breaks", "check_invoice", "check_lpp_line", "one_year_after", "prestation_code"]

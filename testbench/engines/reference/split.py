@@ -13,7 +13,7 @@ from functools import cached_property
 
 from testbench.engines.reference import ngap, psad
 from testbench.engines.reference import refusals as R
-from testbench.engines.reference.model import InvoiceRequest, Line
+from testbench.engines.reference.model import NO_DETAILS, InvoiceRequest, Line
 from testbench.engines.reference.money import ZERO, fmt, fmt_rate, round_cents
 from testbench.engines.reference.rates import HUNDRED, RateDecision, decide_rate, nature_assurance
 from testbench.engines.reference.tables import Tables, TariffEntry
@@ -114,7 +114,11 @@ class InvoiceComputation:
         }
 
     def amc_dict(self) -> dict[str, str]:
-        """How the complementary part travels (docs/reference-engine.md, « AMC »)."""
+        """How the complementary part travels (docs/reference-engine.md, « PSAD/MAD rules »)."""
+        return dict(self._amc_dict)
+
+    @cached_property
+    def _amc_dict(self) -> dict[str, str]:
         amc = self.request.amc
         kind = amc.type if amc is not None else ""
         return {
@@ -215,14 +219,18 @@ def compute_invoice(req: InvoiceRequest, tables: Tables) -> InvoiceComputation:
     amc_payer = "c2s" if cov.c2s else ("amc" if req.amc is not None and not cov.ame else "")
     cap_left = req.amc.cap if (req.amc and req.amc.contract == "tm+depassement") else None
     results: list[LineResult] = []
+    nurse = False  # some NGAP line: the session rules apply
     for line in req.lines:
         when = line.date or req.care_date
         _check_rights(req, when, line)
         entry, tariff, plv = _resolve_tariff(line, when, tables)
         kind = ""
         if line.nomenclature == "LPP":
-            kind = psad.prestation_type(line, entry)
-            psad.check_lpp_line(req, line, entry)
+            kind = psad.LPP_TYPES.get(entry.lpp_type, "") if entry is not None else ""
+            if line.extra is not NO_DETAILS:
+                kind = psad.check_lpp_line(req, line, entry, kind)
+        else:
+            nurse = True
         unit_price = line.unit_price if line.unit_price is not None else tariff
         if unit_price < 0 or tariff < 0:
             raise R.refuse(R.INVALID_REQUEST, f"ligne {line.index + 1}: montant négatif", line=line.index)
@@ -288,7 +296,8 @@ def compute_invoice(req: InvoiceRequest, tables: Tables) -> InvoiceComputation:
                 prestation_type=kind,
             )
         )
-    ngap.check_session([(r.line, r.when, r.entry) for r in results])
+    if nurse:
+        ngap.check_session([(r.line, r.when, r.entry) for r in results])
     psad.check_breaks(req, [r.when for r in results], [r.decision.exo for r in results])
     totals = {
         "billed": sum((r.billed for r in results), ZERO),
