@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
-from bundled_cases import nurse, psad_amc, psad_degrade, psad_lots, psad_regles, psad_securise
+from bundled_cases import nurse, psad_amc, psad_degrade, psad_lots, psad_regles, psad_securise, psad_teleservices
 
-BOOKS = [psad_securise.BOOK, psad_degrade.BOOK, psad_lots.BOOK, psad_regles.BOOK, psad_amc.BOOK, nurse.BOOK]
+BOOKS = [
+    psad_securise.BOOK,
+    psad_degrade.BOOK,
+    psad_lots.BOOK,
+    psad_regles.BOOK,
+    psad_amc.BOOK,
+    psad_teleservices.BOOK,
+    nurse.BOOK,
+]

@@ -86,6 +86,10 @@ class Expect:
     xml: str
 
 
+#: Observation roots other than ``invoice``: ``invoice.adri.marking`` keeps its prefix beside ``adri.marking``.
+_ROOTS = {"adri", "apcv", "insi", "eprescription", "lot", "returns", "secure", "cps", "vitale", "pin", "cards"}
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
@@ -95,7 +99,7 @@ def _type(path: str, expected: str) -> str:
         return "integer"
     if expected in ("true", "false"):
         return "boolean"
-    if re.fullmatch(r"-?\d+(\.\d+)?", expected) and not path.endswith(("number", "codes", "status")):
+    if re.fullmatch(r"-?\d+\.\d+", expected) or (path.endswith(".rate") and expected.isdigit()):
         return "decimal"
     return "string"
 
@@ -104,7 +108,8 @@ def V(
     path: str, expected: str, step: str | None = "s-invoice", type_: str | None = None, eid: str | None = None
 ) -> Expect:
     """A value expectation; the type follows the value (decimal, integer for counts, string otherwise)."""
-    eid = eid or "e-" + _slug(path.removeprefix("invoice."))
+    short = path.removeprefix("invoice.")
+    eid = eid or "e-" + _slug(path if short.split(".")[0] in _ROOTS else short)
     attrs = [("id", eid)]
     if step:
         attrs.append(("step", step))
