@@ -5,6 +5,7 @@ the case's ``http`` trace channel, and a simulator that crashes mid-campaign cos
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 
 from testbench.casebook.loader import load_casebook
 from testbench.casebook.model import Casebook
+from testbench.report.build import BuildOptions, build_report
 from testbench.runner.assemble import assemble
 from testbench.runner.campaign import Campaign
 from testbench.runner.options import BenchOptions, CampaignOptions
@@ -72,6 +74,11 @@ def test_every_case_gets_its_documented_verdict_and_its_http_lines(casebook: Cas
         assert any("connexion fermée sans réponse" in line.text for line in view.trace_lines(down.id, "http"))
         bench = [line.text for line in view.trace_lines(view.attempts_of((casebook.sha256, "ADRI-OUVERTS"))[0].id)]
         assert any("téléservices simulés à l'écoute sur http://127.0.0.1:" in text for text in bench)
+    # the exam book shows the http channel, its bodies redacted like any trace line
+    page = build_report(session, tmp_path / "report", BuildOptions(junit=False)).html.read_text(encoding="utf-8")
+    http_rows = re.findall(r'<tr class="ch-http">.*?</tr>', page)
+    assert any("POST /insi → 200" in row for row in http_rows)
+    assert "199990000000017" not in page and "‹NIR›" in page
 
 
 def test_a_timeout_not_expected_is_inconclusive(casebook: Casebook, tmp_path: Path) -> None:
