@@ -165,3 +165,29 @@ def test_a_card_missing_without_the_case_saying_so_is_inconclusive(tmp_path: Pat
     with pytest.raises(EngineRefusal) as refused:
         actions.perform(ctx, read)
     assert refused.value.code == "NO_CARD"
+
+
+def test_securing_checks_the_card_of_an_invoice_made_from_it_only() -> None:
+    """The reference engine's rule, unit by unit: CARD_SWAPPED, NO_CARD, and no check at all for an
+    invoice whose beneficiary is not on the card read (a patient from a fixture, an ApCV, another case)."""
+    from tests.test_engine_rules import line, request
+
+    bay = InProcessBay()
+    bay.present("vitale", CARD_PROFILES_DIR / "vitale2-adult-standard.xml")
+    engine = ReferenceEngine(channel=bay)
+    nir = engine.read_vitale("vitale")["beneficiaries"][0]["nir"]
+    lpp = [line("1241763", "4", unit_price="14.00", tariff="14.00", plv="14.00")]
+    ben = {"nir": nir, "rank": 1, "regime": "01", "coverage": {}}
+    mine = engine.create_invoice(request(lpp, "2026-01-12", beneficiary=ben, invoice_ref="A"))["invoice_id"]
+    elsewhere = engine.create_invoice(request(lpp, "2026-01-12", invoice_ref="B"))["invoice_id"]
+    bay.present("vitale", CARD_PROFILES_DIR / "vitale2-ald.xml")
+    with pytest.raises(EngineRefusal) as swapped:
+        engine.secure_invoice({"invoice_id": mine})
+    assert swapped.value.code == "CARD_SWAPPED"
+    assert engine.secure_invoice({"invoice_id": elsewhere})["status"] == "secured"
+    bay.remove("vitale")
+    with pytest.raises(EngineRefusal) as pulled:
+        engine.secure_invoice({"invoice_id": mine})
+    assert pulled.value.code == "NO_CARD"
+    bay.present("vitale", CARD_PROFILES_DIR / "vitale2-adult-standard.xml")
+    assert engine.secure_invoice({"invoice_id": mine})["status"] == "secured"

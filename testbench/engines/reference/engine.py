@@ -90,6 +90,7 @@ class ReferenceEngine(TeleserviceCalls):
         self._next_invoice = 1
         self._next_lot = 1
         self._last_vitale: JsonObject | None = None
+        self._secure_card: JsonObject | None = None  # the Vitale read a sécurisé invoice is secured with
         self._init_teleservices()
 
     # -- identity ---------------------------------------------------------------------------
@@ -133,7 +134,7 @@ class ReferenceEngine(TeleserviceCalls):
     def read_vitale(self, slot: str) -> JsonObject:
         data = self._read_card("vitale", slot)
         self._test_card_only("vitale", data)
-        self._last_vitale = data
+        self._last_vitale = self._secure_card = data
         self.trace(f"read_vitale ok beneficiaires={len(data.get('beneficiaries', []))}")
         return data
 
@@ -197,7 +198,8 @@ class ReferenceEngine(TeleserviceCalls):
         self._next_invoice += 1
         invoice_id = f"INV-{number}"
         fse = build_fse(comp, number)
-        self._invoices[invoice_id] = _Invoice(invoice_id, number, comp, fse, vitale_nir=self._read_vitale_nir(req.mode))
+        card_nir = self._read_vitale_nir(req.mode, req.beneficiary.nir)
+        self._invoices[invoice_id] = _Invoice(invoice_id, number, comp, fse, vitale_nir=card_nir)
         self._refs.add(req.invoice_ref)
         t = comp.totals_dict()
         if self.trace.sink is not None:
@@ -236,10 +238,18 @@ class ReferenceEngine(TeleserviceCalls):
             raise R.refuse(R.UNKNOWN_INVOICE, f"facture inconnue {invoice_id}", invoice_id=str(invoice_id))
         return inv
 
-    def _read_vitale_nir(self, mode: str) -> str | None:
-        if mode != "securise" or not self._last_vitale or not self._last_vitale.get("beneficiaries"):
+    def apcv_context(self, request: JsonObject) -> JsonObject:
+        self._secure_card = None  # the app carte Vitale stands for the card: no Vitale card to secure with
+        return super().apcv_context(request)
+
+    def _read_vitale_nir(self, mode: str, nir: str | None) -> str | None:
+        """Beneficiary 1's NIR on the Vitale card read for a sécurisé invoice of ``nir``, or None (no check)."""
+        card = self._secure_card
+        if mode != "securise" or not card or not card.get("beneficiaries"):
             return None
-        return str(self._last_vitale["beneficiaries"][0].get("nir") or "") or None
+        if nir not in {b.get("nir") for b in card["beneficiaries"]} | {card.get("nir")}:
+            return None  # the beneficiary is not on the last card read: it came from elsewhere
+        return str(card["beneficiaries"][0].get("nir") or "") or None
 
     def _same_vitale(self, inv: _Invoice, slot: str = "vitale") -> None:
         """Sécurisé: the invoice is secured with the Vitale card read for it still in its reader (ours,
