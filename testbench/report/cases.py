@@ -11,6 +11,8 @@ from collections.abc import Callable
 from typing import Any
 
 from testbench import fmt
+from testbench.casebook.instructions import describe_step
+from testbench.casebook.model import Step, StepKind
 from testbench.engines.operator.origin import origin_text
 from testbench.i18n import translator
 from testbench.report.evidence import Evidence
@@ -53,6 +55,7 @@ def _steps(view: CaseView, states: list[StepState], scrub: Scrubber, lang: str) 
                 "kind": step.get("kind", ""),
                 "action": step.get("action", ""),
                 "instruction": step.get("instruction", ""),
+                "sentence": scrub(describe_step(_step(step), None, lang)),  # the step as one plain instruction
                 "observe": [o.get("label", o.get("path", "")) for o in step.get("observe", [])],
                 "status": state.status,
                 "detail": detail,
@@ -60,6 +63,18 @@ def _steps(view: CaseView, states: list[StepState], scrub: Scrubber, lang: str) 
             }
         )
     return steps
+
+
+def _step(recorded: dict[str, Any]) -> Step:
+    """A step as the session recorded its definition (``runner.campaign.to_plain``)."""
+    manual = recorded.get("kind") == StepKind.MANUAL.value
+    return Step(
+        id=str(recorded.get("id", "")),
+        kind=StepKind.MANUAL if manual else StepKind.ACTION,
+        action=str(recorded.get("action", "")),
+        params=recorded.get("params") or {},
+        instruction=str(recorded.get("instruction", "")),
+    )
 
 
 def _trace(

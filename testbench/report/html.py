@@ -19,6 +19,7 @@ from testbench.i18n import colon, semicolon, translator
 from testbench.report import assets, svg
 from testbench.report.content import ReportContent
 from testbench.report.coverage_page import CoverageWords
+from testbench.report.glossary import ANCHOR, linker, report_terms
 from testbench.report.labels import NOT_RECORDED, clock_text, final_label, verdict_label
 from testbench.store.annotations import ACTION_FR
 
@@ -123,6 +124,9 @@ def render_html(content: ReportContent, lang: str = "fr", *, for_print: bool = F
         bars=svg.stacked_bars(data["summary"]["by_domain"], vl, t("Verdicts par domaine"), lang),
         timeline=svg.timeline(data["cases"], vl, t("Déroulement de la campagne"), clock_text, lang),
         cov=CoverageWords(data, t, lang),
+        linked=linker(lang),  # glossary terms of objectives and steps, linked to the glossary section
+        glossary=report_terms(data["cases"]),
+        glossary_anchor=ANCHOR,
     )
 
 
