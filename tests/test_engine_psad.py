@@ -194,8 +194,9 @@ def test_amc_refusals(amc: dict[str, str], coverage: dict[str, bool], expected: 
     assert code(request([bed()], amc=amc, coverage=coverage)) == expected
 
 
-def test_amc_number_shape_is_request_validation() -> None:
+def test_amc_number_shape_and_negative_amounts_are_request_validation() -> None:
     assert code(request([bed()], amc={"contract": "tm", "number": "12AB"})) == "INVALID_REQUEST"
+    assert code(request([bed(unit_price="-1.00")])) == "INVALID_REQUEST"
 
 
 # -- AME --------------------------------------------------------------------------------------------

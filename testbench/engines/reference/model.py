@@ -259,14 +259,18 @@ def _line(raw: Any, index: int) -> Line:
     exo = raw.get("exo")
     if exo is not None and (not isinstance(exo, str) or len(exo) != 1):
         raise _bad(f"{f}.exo: code d'exonération d'un caractère attendu", f"{f}.exo")
+    unit_price = _dec(raw.get("unit_price"), f"{f}.unit_price", optional=True)
+    tariff = _dec(raw.get("tariff"), f"{f}.tariff", optional=True)
+    if (unit_price is not None and unit_price < 0) or (tariff is not None and tariff < 0):
+        raise R.refuse(R.INVALID_REQUEST, f"ligne {index + 1}: montant négatif", line=index)
     line = Line(
         index=index,
         nomenclature=nomenclature,
         code=code,
         quantity=_quantity(raw.get("quantity"), f"{f}.quantity"),
         coefficient=coefficient,
-        unit_price=_dec(raw.get("unit_price"), f"{f}.unit_price", optional=True),
-        tariff=_dec(raw.get("tariff"), f"{f}.tariff", optional=True),
+        unit_price=unit_price,
+        tariff=tariff,
         plv=_plv(raw.get("plv"), f"{f}.plv"),
         date=_date(raw.get("date"), f"{f}.date", optional=True),
         ald=_bool(raw.get("ald"), f"{f}.ald"),
