@@ -25,7 +25,7 @@ FULL_PARAMS = {
     "read-returns": {"scenario": "rsp-rejected", "code": "0250 050"},
     "insert-card": {"slot": "vitale", "card": "vitale-ald"},
     "remove-card": {"slot": "vitale"},
-    "apcv": {"channel": "qr", "scenario": "contexte-valide", "fault": "none"},
+    "apcv": {"channel": "qr", "patient": "p-std", "scenario": "contexte-valide", "fault": "none"},
     "insi": {"patient": "p-std", "scenario": "trouvee"},
     "eprescription": {"number": "EP-0001", "scenario": "trouvee"},
     "change-pin": {"slot": "cps"},
@@ -76,7 +76,40 @@ def test_several_lines_and_their_details() -> None:
     )
 
 
+def test_the_psad_details_of_an_invoice_read_as_words() -> None:
+    params = {
+        "patient": "p-std", "care-date": "2026-01-12", "billing-date": "2026-02-20", "at-number": "AT123",
+        "at-date": "2026-01-02", "accord-prealable": "AP-9", "eprescription-id": "EP-1", "amc-type": "dre",
+        "lines": ({"nomenclature": "LPP", "code": "1241763", "quantity": "4", "unit-price": "14.00",
+                   "prestation": "location", "rental-start": "2026-01-12", "rental-end": "2026-02-08"},),
+    }  # fmt: skip
+    assert describe_step(step("invoice", **params), lang="fr") == (
+        "Facturer à p-std, soins du 12/01/2026, e-prescription EP-1, accident du travail n° AT123 du 02/01/2026, "
+        "accord préalable AP-9, facturée le 20/02/2026 : LPP 1241763 × 4 à 14,00 €, location, période du "
+        "12/01/2026 au 08/02/2026, sans tiers payant, AMC par DRE"
+    )
+    assert describe_step(step("invoice", **params), lang="en") == (
+        "Bill p-std, care on 2026-01-12, e-prescription EP-1, work accident no. AT123 of 2026-01-02, "
+        "prior approval AP-9, billed on 2026-02-20: LPP 1241763 × 4 at €14.00, rental, period from "
+        "2026-01-12 to 2026-02-08, no third-party payment, AMC through a DRE"
+    )
+
+
 def test_a_manual_step_is_its_own_instruction_and_an_unknown_action_still_reads_as_words() -> None:
     manual = Step(id="m", kind=StepKind.MANUAL, action="manual", instruction="Comparez le total affiché.")
     assert describe_step(manual, lang="en") == "Comparez le total affiché."
     assert describe_step(step("teleport", target="mars"), lang="fr") == "Action teleport (target mars)"
+
+
+def test_every_step_of_the_bundled_casebooks_reads_as_a_sentence() -> None:
+    from testbench.casebook.problems import read_casebooks
+
+    for state in read_casebooks(sorted(CASEBOOKS_DIR.glob("*.xml"))):
+        if state.casebook is None:  # a casebook being written by someone else right now: nothing to read
+            continue
+        for case in state.casebook.cases:
+            for s in case.steps:
+                for lang in ("fr", "en"):
+                    text = describe_step(s, state.casebook, lang)
+                    assert text and "{" not in text and not text.startswith("Action "), (case.id, s.id, text)
+                    assert not re.search(r"\b(None|True|False)\b", text), (case.id, s.id, text)

@@ -64,6 +64,12 @@ def _line(line: Mapping[str, str], care_date: str, t: T, lang: str) -> str:
         quantity=line.get("quantity", "?"),
         price=money(line.get("unit-price", "?"), lang),
     )
+    if line.get("prestation") in _PRESTATIONS:
+        text += ", " + t(_PRESTATIONS[line["prestation"]])
+    if line.get("rental-start") and line.get("rental-end"):
+        text += t(", période du {start} au {end}").format(
+            start=day(line["rental-start"], lang), end=day(line["rental-end"], lang)
+        )
     if line.get("date") and line["date"] != care_date:  # a line's own date, when it differs from the care date
         text += t(", le {date}").format(date=day(line["date"], lang))
     if line.get("ald") == "true":
@@ -73,6 +79,20 @@ def _line(line: Mapping[str, str], care_date: str, t: T, lang: str) -> str:
     return text
 
 
+_PRESTATIONS = {
+    "achat": "achat",
+    "location": "location",
+    "entretien": "entretien",
+    "frais-de-port": "frais de port",
+    "reparation": "réparation",
+    "service": "service",
+    "livraison": "livraison",
+}
+_AMC_TYPES = {
+    "tiers-payant-integral": "AMC en tiers payant intégral",
+    "dre": "AMC par DRE",
+    "c2s": "AMC : C2S",
+}
 _TIERS_PAYANT = {"amo": "tiers payant AMO", "amo+amc": "tiers payant AMO + AMC", "none": "sans tiers payant"}
 _AMC = {"tm": "AMC : ticket modérateur", "tm+depassement": "AMC : ticket modérateur et dépassement"}
 
@@ -83,11 +103,23 @@ def _invoice(params: Mapping[str, Any], t: T, lang: str) -> str:
     )
     if params.get("prescription"):
         text += t(", sur prescription {prescription}").format(prescription=params["prescription"])
+    if params.get("eprescription-id"):
+        text += t(", e-prescription {id}").format(id=params["eprescription-id"])
+    if params.get("at-number"):
+        text += t(", accident du travail n° {number}").format(number=params["at-number"])
+        if params.get("at-date"):
+            text += t(" du {date}").format(date=day(params["at-date"], lang))
+    if params.get("accord-prealable"):
+        text += t(", accord préalable {reference}").format(reference=params["accord-prealable"])
+    if params.get("billing-date") and params["billing-date"] != params.get("care-date"):
+        text += t(", facturée le {date}").format(date=day(params["billing-date"], lang))
     lines = [_line(line, str(params.get("care-date", "")), t, lang) for line in params.get("lines", ())]
     if lines:
         text += colon(lang) + semicolon(lang).join(lines)
     tiers = params.get("tiers-payant", "none")
     text += ", " + t(_TIERS_PAYANT[tiers]) if tiers in _TIERS_PAYANT else f", {tiers}"
+    if params.get("amc-type") in _AMC_TYPES:
+        text += ", " + t(_AMC_TYPES[params["amc-type"]])
     if params.get("amc") in _AMC:
         text += ", " + t(_AMC[params["amc"]])
         if params.get("amc-cap"):
@@ -128,6 +160,8 @@ def _apcv(params: Mapping[str, Any], t: T, lang: str) -> str:
         text = t("Lire l'appli carte Vitale (ApCV) par QR code")
     else:
         text = t("Lire l'appli carte Vitale (ApCV)")
+    if params.get("patient"):
+        text += t(", pour {patient}").format(patient=params["patient"])
     return text + _service(params, t)
 
 
