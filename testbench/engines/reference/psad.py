@@ -17,8 +17,6 @@ from testbench.engines.reference.tables import Tables, TariffEntry
 
 #: LPP type letter of the table (NT_LPP.LPP_PRS_TYP) -> the line's prestation type
 LPP_TYPES = {"A": "achat", "E": "entretien", "L": "location", "R": "reparation", "S": "service", "V": "livraison"}
-#: AMC routings that need the organisation's number (docs/reference-engine.md, « AMC »)
-NUMBERED_AMC = ("tiers-payant-integral", "dre", "c2s")
 
 
 def one_year_after(day: date) -> date:
@@ -106,7 +104,7 @@ def _check_at_mp(req: InvoiceRequest, first: date) -> None:
 def _check_amc(req: InvoiceRequest) -> None:
     amc = req.amc
     assert amc is not None
-    if amc.type in NUMBERED_AMC and not amc.number:
+    if not amc.number:  # every routing names its organisation
         raise R.refuse(R.AMC_NUMBER_MISSING, f"AMC {amc.type} sans numéro d'organisme", amc_type=amc.type)
     if amc.type == "c2s" and not req.beneficiary.coverage.at(req.care_date).c2s:
         raise R.refuse(R.C2S_NOT_IN_RIGHTS, "contrat C2S sans droits C2S du bénéficiaire")
