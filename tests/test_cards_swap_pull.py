@@ -92,7 +92,7 @@ CASES = {
 }
 
 
-def casebook() -> str:
+def casebook(cases: dict[str, tuple[str, str, str, str]] = CASES) -> str:
     fixtures = (
         '<card id="cps" profile="cards/cps3-psad-lpp.xml"/>'
         '<card id="v-std" profile="cards/vitale2-adult-standard.xml"/>'
@@ -105,7 +105,7 @@ def casebook() -> str:
         f"<title>Carte retirée ou échangée {cid}</title><objective>Robustesse carte.</objective>"
         f'<cards><card slot="cps" ref="cps"/><card slot="vitale" ref="{vitale}"/></cards>'
         f"<steps>{steps}</steps><expectations>{expectations}</expectations></case>"
-        for cid, (mode, vitale, steps, expectations) in CASES.items()
+        for cid, (mode, vitale, steps, expectations) in cases.items()
     )
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n<casebook xmlns="urn:testbench:casebook:1" format-version="1">'
@@ -116,10 +116,10 @@ def casebook() -> str:
     )
 
 
-def _write(work: Path) -> Path:
+def _write(work: Path, cases: dict[str, tuple[str, str, str, str]] = CASES) -> Path:
     shutil.copytree(CARD_PROFILES_DIR, work / "cards")
     book = work / "cards-robustness.xml"
-    book.write_text(casebook(), encoding="utf-8")
+    book.write_text(casebook(cases), encoding="utf-8")
     return book
 
 
@@ -191,3 +191,30 @@ def test_securing_checks_the_card_of_an_invoice_made_from_it_only() -> None:
     assert pulled.value.code == "NO_CARD"
     bay.present("vitale", CARD_PROFILES_DIR / "vitale2-adult-standard.xml")
     assert engine.secure_invoice({"invoice_id": mine})["status"] == "secured"
+
+
+def test_the_checks_accept_a_pulled_card_only_where_its_refusal_is_expected(tmp_path: Path) -> None:
+    from testbench.casebook.loader import check_casebook
+
+    pulled = CASES["PULL-READ"]
+    cases = {
+        "OK": pulled,
+        "NOT-EXPECTED": (
+            "none",
+            "v-std",
+            pulled[2],
+            '<value id="e2" step="s-pull" path="cards.vitale.removed" type="boolean" expected="true"/>',
+        ),
+        "PIN-NO-CPS": (
+            "none",
+            "v-std",
+            '<remove-card id="s-pull" slot="cps"/><change-pin id="s-pin"/>',
+            '<value id="e1" step="s-pull" path="cards.cps.removed" type="boolean" expected="true"/>',
+        ),
+    }
+    book = _write(tmp_path, cases)
+    _, problems = check_casebook(book)
+    messages = [str(p) for p in problems]
+    assert len(messages) == 2, messages
+    assert all("exige une carte dans le lecteur" in m for m in messages)
+    assert "<read-vitale>" in messages[0] and "<change-pin>" in messages[1] and "« cps »" in messages[1]
