@@ -38,7 +38,7 @@ class LineResult:
     amc: Decimal
     depassement: Decimal
     patient: Decimal
-    state: Decimal = ZERO  # AME: the part the State funds (docs/reference-engine.md, « AME »)
+    state: Decimal = ZERO  # AME: the part the State funds (docs/reference-engine.md, « PSAD/MAD rules »)
     prestation_type: str = ""  # LPP: achat, location, service... ("" for NGAP)
 
     @property
