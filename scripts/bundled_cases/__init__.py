@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from bundled_cases import nurse, psad_amc, psad_degrade, psad_lots, psad_regles, psad_securise, psad_teleservices
+from bundled_cases import (
+    nurse,
+    psad_amc,
+    psad_cartes,
+    psad_degrade,
+    psad_lots,
+    psad_regles,
+    psad_securise,
+    psad_teleservices,
+)
 
 BOOKS = [
     psad_securise.BOOK,
@@ -11,5 +20,6 @@ BOOKS = [
     psad_regles.BOOK,
     psad_amc.BOOK,
     psad_teleservices.BOOK,
+    psad_cartes.BOOK,
     nurse.BOOK,
 ]
