@@ -15,8 +15,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 
-from testbench.i18n import default_language
-
 FORMAT = "testbench-glossary/1"
 
 
@@ -31,9 +29,9 @@ class Term:
     def name(self) -> str:
         return self.names[0]
 
-    def text(self, lang: str | None = None) -> str:
-        """The definition in ``lang`` (the default language when None; French when it has no other)."""
-        return self.definition.get(lang or default_language()) or self.definition["fr"]
+    def text(self, lang: str = "fr") -> str:
+        """The definition in ``lang`` (French when it has no other); the domain layer knows no active language."""
+        return self.definition.get(lang) or self.definition["fr"]
 
 
 def is_acronym(name: str) -> bool:
