@@ -19,6 +19,7 @@ import pytest
 from test_privacy_exports import cli
 
 from testbench.cards.api import CardUnavailable
+from testbench.cards.bay import PcscBay
 from testbench.cards.inprocess import InProcessBay
 from testbench.casebook.loader import load_casebook
 from testbench.domain.refusal import EngineRefusal
@@ -218,3 +219,24 @@ def test_the_checks_accept_a_pulled_card_only_where_its_refusal_is_expected(tmp_
     assert len(messages) == 2, messages
     assert all("exige une carte dans le lecteur" in m for m in messages)
     assert "<read-vitale>" in messages[0] and "<change-pin>" in messages[1] and "« cps »" in messages[1]
+
+
+@pytest.mark.integration
+def test_an_engine_opening_its_own_readers_refuses_an_empty_one(pcsc_bay: PcscBay) -> None:
+    """cards.mode = pcsc (the engine opens the readers itself): an empty reader is NO_CARD there too."""
+    import sys
+
+    from testbench.engines.protocol.client import SubprocessEngine
+
+    pcsc_bay.present("vitale", CARD_PROFILES_DIR / "vitale1-adult.xml")
+    pcsc_bay.release()
+    readers = {slot: pcsc_bay.reader_name(slot) for slot in ("vitale", "cps")}
+    serve = [sys.executable, "-m", "testbench", "engine", "serve"]
+    engine = SubprocessEngine(serve, timeout=15, cards={"mode": "pcsc", "readers": readers})
+    try:
+        assert engine.read_vitale("vitale")["generation"] == 1  # the Vitale 1 path, from the engine's side
+        with pytest.raises(EngineRefusal) as empty:
+            engine.read_cps("cps")
+        assert empty.value.code == "NO_CARD"
+    finally:
+        engine.close()

@@ -7,11 +7,15 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import layout as L
 from . import tlv
 from .model import DF, EF, IsoCard
 from .profile import CardProfile, Period, load_profile
+
+if TYPE_CHECKING:
+    from .vitale1 import Vitale1Card
 
 
 def _d(day: date | None) -> str:
@@ -172,11 +176,12 @@ def _add_raw_files(card: IsoCard, p: CardProfile) -> None:
         df.add(EF(raw.fid, raw.content, sfi))
 
 
-def build_card(profile: CardProfile | str | Path) -> IsoCard:
-    """The virtual card for a profile (a loaded :class:`CardProfile` or a path)."""
+def build_card(profile: CardProfile | str | Path) -> IsoCard | Vitale1Card:
+    """The virtual card for a profile (a loaded :class:`CardProfile` or a path); a Vitale 1 is a memory
+    card with the same interface (``atr``, ``process``, power), not a file system."""
     p = profile if isinstance(profile, CardProfile) else load_profile(profile)
     if p.kind == "vitale1":
         from .vitale1 import build_vitale1
 
-        return build_vitale1(p)  # type: ignore[return-value]  # same card interface, no file system
+        return build_vitale1(p)
     return build_vitale(p) if p.is_vitale else build_cps(p)

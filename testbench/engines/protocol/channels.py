@@ -14,7 +14,7 @@ import contextlib
 from collections.abc import Callable
 from typing import Any
 
-from testbench.cards.api import CardChannel, CardError, CardUnavailable, card_error
+from testbench.cards.api import CardAbsent, CardChannel, CardError, CardUnavailable, card_error
 from testbench.engines.protocol.jsonrpc import shown_json
 
 #: Sends a request to the client and returns its result; raises CardError on a card error answer.
@@ -67,7 +67,10 @@ class PcscChannel:
         try:
             conn.connect()
         except Exception as exc:
-            raise CardUnavailable(f"pas de carte dans {wanted}: {exc}") from exc
+            from smartcard.Exceptions import NoCardException
+
+            kind = CardAbsent if isinstance(exc, NoCardException) else CardUnavailable  # NO_CARD for an empty reader
+            raise kind(f"pas de carte dans {wanted}: {exc}") from exc
         self._connections[slot] = conn
         return conn
 
