@@ -36,8 +36,6 @@ PIN_WRONG = "PIN_WRONG"
 UNBLOCK_BLOCKED = "UNBLOCK_BLOCKED"
 UNBLOCK_TRIES_LOW = "UNBLOCK_TRIES_LOW"
 UNBLOCK_WRONG = "UNBLOCK_WRONG"
-#: Every code a PIN step may refuse with (the casebook's refusal vocabulary includes them).
-CODES = (PIN_BLOCKED, PIN_TRIES_LOW, PIN_WRONG, UNBLOCK_BLOCKED, UNBLOCK_TRIES_LOW, UNBLOCK_WRONG)
 
 
 def _pin(bay: CardChannel, slot: str) -> Pin:
