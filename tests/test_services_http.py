@@ -10,13 +10,16 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import shutil
 import signal
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from testbench.domain.teleservices import registry_text
 from testbench.services.process import ServicesDown, ServicesProcess, format_record
 from testbench.services.scenarios import FAULTS, SERVICES, RegistryError, parse_registry, registry
 
@@ -205,16 +208,10 @@ def test_log_lines_of_faults_say_what_happened() -> None:
 def test_registry_is_checked() -> None:
     with pytest.raises(RegistryError, match="format"):
         parse_registry('format = "other"')
-    text = _bundled_text()
+    text = registry_text()
     with pytest.raises(RegistryError, match="answer"):
         parse_registry(text.replace('answer = "rights"', 'answer = "songs"', 1))
     assert parse_registry(text).names("insi")[0] == "identite-trouvee"
-
-
-def _bundled_text() -> str:
-    from importlib import resources
-
-    return resources.files("testbench.services").joinpath("scenarios.toml").read_text(encoding="utf-8")
 
 
 @pytest.mark.skipif(os.name != "posix", reason="kills by signal")
@@ -247,3 +244,21 @@ def test_a_server_that_cannot_start_is_services_down() -> None:
     proc = ServicesProcess(argv=["/nonexistent/python-for-services"])
     with pytest.raises(ServicesDown, match="ne démarre pas"):
         proc.ensure()
+
+
+def test_validate_places_a_misspelt_scenario(tmp_path: Path) -> None:
+    """The casebook's checks read the registry's names: a typo is caught before anything runs."""
+    from testbench.casebook.errors import CasebookError
+    from testbench.casebook.loader import load_casebook
+
+    source = Path(__file__).parent / "data" / "services" / "teleservices.xml"
+    text = source.read_text(encoding="utf-8").replace('scenario="identite-trouvee"', 'scenario="identite-trouve"')
+    shutil.copytree(Path(__file__).parents[1] / "casebooks" / "cards", tmp_path / "cards")
+    (tmp_path / "tls.xml").write_text(text, encoding="utf-8")
+    with pytest.raises(CasebookError) as info:
+        load_casebook(tmp_path / "tls.xml")
+    message = str(info.value)
+    assert "scénario « identite-trouve » inconnu pour le téléservice insi" in message
+    assert "connus : identite-trouvee, plusieurs-identites" in message
+    line = next(i for i, ln in enumerate(text.splitlines(), 1) if 'scenario="identite-trouve"' in ln)
+    assert f"tls.xml:{line}:" in message

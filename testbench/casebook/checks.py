@@ -18,6 +18,7 @@ from typing import Any
 from testbench.casebook.lazy import CaseParts
 from testbench.casebook.model import Domain, ExpectationKind, Fixtures, Mode
 from testbench.domain.normalize import RULES as NORMALIZE_RULES
+from testbench.domain.teleservices import SERVICE_ACTIONS, scenario_names
 from testbench.domain.vocabulary import MANUAL, OBSERVATION_PATHS, OBSERVATION_ROOTS, REFUSAL_CODES
 
 #: report(offset, message, attribute, **fields): the builder turns the start tag's byte offset (and
@@ -344,7 +345,9 @@ def _check_steps(mode: Mode, parts: CaseParts, fixtures: Fixtures, refused: dict
             report(at, before[1], None)
         if action == "invoice":
             _check_invoice(mode, params, at, step[4], fixtures, slots, done, refused.get(sid), report)
-        elif action in ("adri", "apcv", "insi"):
+        if action in SERVICE_ACTIONS and params.get("scenario") is not None:
+            _check_scenario(action, params["scenario"], at, report)
+        if action in ("adri", "apcv", "insi"):
             patient = params.get("patient")
             if patient is not None and patient not in fixtures.patients:
                 report(at, "patient « {patient} » absent des fixtures", "patient", patient=patient)
@@ -355,6 +358,20 @@ def _check_steps(mode: Mode, parts: CaseParts, fixtures: Fixtures, refused: dict
                     at, "un code de rejet n'a pas de sens pour le scénario « {scenario} »", "code", scenario=scenario
                 )
         done.add(action)
+
+
+def _check_scenario(service: str, scenario: str, at: int, report: Report) -> None:
+    """A téléservice step names a scenario of its service's registry (domain/teleservices.toml)."""
+    known = scenario_names(service)
+    if scenario not in known:
+        report(
+            at,
+            "scénario « {scenario} » inconnu pour le téléservice {service} (connus : {known})",
+            "scenario",
+            scenario=scenario,
+            service=service,
+            known=", ".join(known),
+        )
 
 
 def _check_invoice(

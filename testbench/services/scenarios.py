@@ -1,4 +1,5 @@
-"""The scenario registry of the simulated téléservices: ``scenarios.toml``, read once and checked.
+"""The scenario registry of the simulated téléservices (``testbench/domain/teleservices.toml``), read once and
+checked.
 
 A scenario is a named answer of one service (``adri`` / ``droits-ouverts``); a fault is how the service
 fails to give it (``timeout``, ``server-error``, ``malformed``, ``down``). The registry is data: adding a
@@ -10,14 +11,11 @@ from __future__ import annotations
 import functools
 import tomllib
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
-SERVICES: tuple[str, ...] = ("adri", "apcv", "insi", "eprescription")
-#: ``none`` answers the scenario; ``timeout`` holds the answer back (longer than any client waits);
-#: ``server-error`` answers HTTP 500; ``malformed`` answers HTTP 200 with truncated JSON; ``down`` closes
-#: the connection without an answer, as a stopped server does.
-FAULTS: tuple[str, ...] = ("none", "timeout", "server-error", "malformed", "down")
+from testbench.domain.teleservices import FAULTS, SERVICES, registry_text
+
+__all__ = ["ANSWERS", "FAULTS", "SERVICES", "Registry", "RegistryError", "Scenario", "parse_registry", "registry"]
 #: The answer kinds each service knows (docs/teleservices.md describes each).
 ANSWERS: dict[str, frozenset[str]] = {
     "adri": frozenset({"rights", "error"}),
@@ -94,5 +92,4 @@ def parse_registry(text: str) -> Registry:
 @functools.cache
 def registry() -> Registry:
     """The bundled registry (package data), read once per process."""
-    text = resources.files("testbench.services").joinpath("scenarios.toml").read_text(encoding="utf-8")
-    return parse_registry(text)
+    return parse_registry(registry_text())
