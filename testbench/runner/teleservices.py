@@ -64,10 +64,12 @@ def _identity(ctx: ActionContext, step: Step) -> JsonObject:
     return {"nir": rights.get("nir"), "rank": rank, **{k: rights.get(k) for k in ("name", "first_name", "birth_date")}}
 
 
+#: The sex a NIR's first digit says (3, 4: foreign-born provisional; 7, 8: temporary numbers).
+_NIR_SEX = {"1": "M", "3": "M", "7": "M", "2": "F", "4": "F", "8": "F"}
+
+
 def _sex(nir: Any) -> str | None:
-    """The sex a NIR's first digit says (1, 3, 7: M; 2, 4, 8: F)."""
-    first = str(nir or "")[:1]
-    return "M" if first in "137" and first else "F" if first in "248" and first else None
+    return _NIR_SEX.get(str(nir or "")[:1])
 
 
 def _adri(ctx: ActionContext, step: Step) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import http.client
 import json
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -297,6 +297,4 @@ class TeleserviceCalls:
 
 
 def _utc_now() -> str:
-    from datetime import datetime
-
     return datetime.now(UTC).isoformat(timespec="seconds")
