@@ -192,3 +192,23 @@ def test_an_invalid_casebook_opens_with_its_readable_cases_and_the_problems_outs
             assert "1 problem(s) outside the cases: see the overview" in detail
 
     asyncio.run(scenario())
+
+
+def test_testbench_ui_opens_an_invalid_casebook_read_only(tmp_path: Path, monkeypatch, capsys) -> None:
+    """Before, ``testbench ui`` refused a casebook with one problem (exit 3); now it opens its cases."""
+    from testbench.cli.main import main
+    from testbench.tui.app import WorkstationApp
+
+    monkeypatch.setenv("TESTBENCH_CONFIG_DIR", str(tmp_path / "cfg"))
+    opened: list = []
+    monkeypatch.setattr(WorkstationApp, "run", lambda app, *a, **k: opened.append(app.ws) or 0)
+    path = write_casebook(tmp_path, CASEBOOK.replace(BROKEN_STEP, 'step="s-nowhere" path="invoice.totals.amo"'))
+    session = tmp_path / "ui.tbsession"
+    assert main(["ui", str(path), "--session", str(session), "--cards", "inprocess", "--engine", "inprocess"]) == 0
+    ws = opened[-1]
+    assert [c.id for cb in ws.casebooks for c in cb.cases] == ["RL-001", "RL-002"]
+    assert [key[1] for key in ws.case_problems] == ["RL-002"] and ws.runnable_casebooks == []
+    # a file with no case that can be read is still refused, every problem said
+    (tmp_path / "empty.xml").write_text("<casebook/>", encoding="utf-8")
+    assert main(["ui", str(tmp_path / "empty.xml"), "--session", str(session)]) == 3
+    assert "empty.xml:1:" in capsys.readouterr().err
