@@ -31,7 +31,6 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Label, Log, Static, TabbedContent, TabPane, Tree
 from textual.widgets.tree import TreeNode
 
-from testbench.casebook.instructions import case_terms
 from testbench.domain.attestation import Operator
 from testbench.i18n import set_language, use_language
 from testbench.runner.options import CampaignOptions
@@ -43,7 +42,7 @@ from testbench.tui.config import SETTINGS_FILE, Settings, UiState, config_dir
 from testbench.tui.coverage_screen import CoverageWindow
 from testbench.tui.exam_view import ExamHandlers, ExamView
 from testbench.tui.execution import BenchFactory
-from testbench.tui.glossary_screen import GlossaryScreen, glossary_text
+from testbench.tui.glossary_screen import GlossaryScreen
 from testbench.tui.key_gate import KeyGate
 from testbench.tui.operator_prompt import InteractiveOperator
 from testbench.tui.render import Renderer, mark
@@ -386,10 +385,8 @@ class WorkstationApp(
     def action_glossary(self) -> None:
         """The definitions of the glossary's terms in the case shown (title, objective, steps)."""
         entry = self.current_entry()
-        if entry is None:
-            return
-        terms = case_terms(entry.case, entry.casebook, self.lang)
-        self.push_screen(GlossaryScreen(glossary_text(terms, self.t, self.lang, entry.case.id)))
+        if entry is not None:
+            self.push_screen(GlossaryScreen(self.render.glossary(entry)))
 
     def action_focus_next(self) -> None:
         if not self.query_one("#trace-panes", TracePanes).step_focus(1):

@@ -15,12 +15,12 @@ from rich.table import Table
 from rich.text import Text
 
 from testbench.casebook.errors import Problem
-from testbench.casebook.instructions import describe_step
+from testbench.casebook.instructions import case_terms, describe_step
 from testbench.casebook.model import StepKind
+from testbench.domain.glossary import find_terms
 from testbench.domain.verdict import Verdict
 from testbench.engines.operator.origin import origin_text
 from testbench.store.read import AttemptView
-from testbench.tui.glossary_screen import marked
 from testbench.tui.workstation import CaseEntry, Workstation
 
 MARKS = {
@@ -60,6 +60,18 @@ STEP_MARKS |= {f"manual-{k}": STEP_MARKS[k] for k in _LIVE}
 def mark(verdict: str) -> Text:
     symbol, style = MARKS.get(verdict, ("·", "dim"))
     return Text(symbol, style=style)
+
+
+#: how a glossary term is marked in the case view (the words the glossary window, key d, defines)
+TERM_STYLE = "underline"
+
+
+def marked(text: str, style: str = "") -> Text:
+    """``text`` with each glossary term underlined."""
+    out = Text(text, style=style)
+    for start, end, _term in find_terms(text):
+        out.stylize(TERM_STYLE, start, end)
+    return out
 
 
 SOURCES_FR = {"engine": "moteur", "operator": "opérateur", "extraction": "extraction", "correction": "correction"}
@@ -260,6 +272,25 @@ class Renderer:
         if last_report is not None:
             out.append(Text(f"\n{t('Rapport écrit')}{self.colon}{last_report}", style="green"))
         return Group(*out)
+
+    def glossary(self, entry: CaseEntry) -> Text:
+        """The glossary window's content: each term of the case shown, its definition, its references."""
+        t = self.t
+        terms = case_terms(entry.case, entry.casebook, self.lang)
+        out = Text()
+        out.append(f"{t('Définitions des termes')} — {entry.case.id}\n\n", style="bold")
+        if not terms:
+            out.append(t("Aucun terme du glossaire dans ce cas."))
+        for term in terms:
+            out.append(term.name, style="bold cyan")
+            others = [n for n in term.names[1:] if n.casefold() != term.name.casefold()][:2]
+            if others:
+                out.append(f" ({', '.join(others)})", style="dim")
+            out.append(f"\n  {term.text(self.lang)}\n")
+            for url in term.references:
+                out.append(f"  ↗ {url}\n", style="dim")
+            out.append("\n")
+        return out
 
     def review(self, entry: CaseEntry | None) -> Text:
         t = self.t
