@@ -22,6 +22,7 @@ from textual.widgets import Log, Tree
 from testbench.casebook.problems import problems_by_case, read_casebooks
 from testbench.paths import CASEBOOKS_DIR
 from testbench.store.read import read_session
+from testbench.store.session import SessionStore
 from testbench.tui.config import Settings, UiState
 from testbench.tui.workstation import Workstation
 
@@ -155,13 +156,17 @@ def test_a_save_reloads_the_casebook_and_its_problems_show_beside_the_case(tmp_p
             assert all(not c.attempts for c in session.cases)
             session.close()
 
-            # corrected: valid again, the problem list is empty, the case can run
-            await save_and_wait(app, path, CASEBOOK)
+            # corrected (and retitled): valid again, the problem list is empty, the case can run, and the
+            # session's selection follows the cases into the new version
+            await save_and_wait(app, path, CASEBOOK.replace("Lecture de la CPS", "Lecture de la CPS (v2)"))
             await pilot.pause()
             assert app.ws.case_problems == {} and app.ws.invalid == set()
             assert "Cahier de tests invalide" not in text_of(app, "#case-detail")
             assert "Cahier rechargé : reload.xml — valide" in run_log(app)
             assert app.current is not None and app.current[1] == "RL-002"  # the same case, in the new version
+            new_sha = app.ws.casebooks[0].sha256
+            with SessionStore.open(app.ws.session_path) as store:
+                assert store.selection() == [(new_sha, "RL-001"), (new_sha, "RL-002")]
 
     asyncio.run(scenario())
 

@@ -197,6 +197,8 @@ class Workstation:
         self.session: SessionView | None = None
         self.entries: list[CaseEntry] = []
         self._by_key: dict[Key, CaseEntry] = {}
+        #: the version of each file last recorded in the session (an invalid save in between records nothing)
+        self._recorded: dict[Path, str] = {}
         self.use_casebooks(states if states is not None else [CasebookState(cb.path, cb) for cb in casebooks])
 
     def use_casebooks(self, states: list[CasebookState]) -> None:
@@ -226,7 +228,7 @@ class Workstation:
     def reload_casebooks(self, states: list[CasebookState]) -> None:
         """The files were saved: show them as read now, record the valid ones in the session, the session's
         selection following each file's cases into its new version."""
-        before = {cb.path: cb.sha256 for cb in self.runnable_casebooks}
+        before = self._recorded
         self.use_casebooks(states)
         if not self.read_only:
             replaced = {
@@ -239,6 +241,7 @@ class Workstation:
                     selection = follow_selection(store.selection(), replaced, added)
                     if selection != store.selection():
                         store.set_selection(selection)
+                self._recorded = before | {cb.path: cb.sha256 for cb in self.runnable_casebooks}
             except SessionLocked:
                 self.read_only = True
         self.reload()
@@ -253,6 +256,7 @@ class Workstation:
                 if closed:
                     notes.append(f"{closed} tentative(s) interrompue(s) conservée(s) dans l'historique")
                 record_casebooks(store, self.runnable_casebooks)
+                self._recorded = {cb.path: cb.sha256 for cb in self.runnable_casebooks}
                 if not store.selection():
                     store.set_selection([(cb.sha256, c.id) for cb in self.runnable_casebooks for c in cb.cases])
         except SessionLocked:
