@@ -403,7 +403,7 @@ def test_the_wait_reads_each_log_line_once_and_the_ranks_go_on_across_polls(
 
     engine = TwoValues(profile, lines, timeout=0.0, poll=0.0)
     engine.attach_operator(_Done())
-    engine.begin_step(SimpleNamespace(id="C1"), SimpleNamespace(id="s-invoice", source=None))
+    engine.begin_step(SimpleNamespace(id="C1", expectations=()), SimpleNamespace(id="s-invoice", source=None))
     result = engine._prompt("create_invoice", {"invoice_ref": "R1"})
     assert [line["base"] for line in result["lines"]] == ["56.00", "70.12"]
     origins = engine.take_origins()

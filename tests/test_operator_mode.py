@@ -9,8 +9,11 @@ import shutil
 import threading
 from pathlib import Path
 
-from testbench.domain.vocabulary import CALL_ROOTS
-from testbench.engines.operator.engine import FIELDS, OperatorEngine
+from testbench.casebook.loader import load_casebooks
+from testbench.casebook.model import ExpectationKind
+from testbench.domain.vocabulary import CALL_ROOTS, STEP_ACTIONS
+from testbench.engines.operator.engine import FIELDS, OperatorEngine, OperatorPrompt
+from testbench.engines.operator.mode import OperatorModeEngine
 from testbench.paths import CASEBOOKS_DIR
 from testbench.runner.campaign import RunRequest, run_campaign
 from testbench.runner.events import StepStarted
@@ -141,7 +144,7 @@ def test_operator_reports_a_refusal_of_the_application(tmp_path: Path) -> None:
 def test_operator_is_asked_every_total_the_casebooks_expect() -> None:
     """One field table: what the prompt lists is what operator mode asks, and it covers every expected
     total of an engine step in the bundled casebooks (``invoice.totals.base`` was asked by one table and
-    not by the other)."""
+    not by the other); any other value a bundled case expects of a step is asked at that step."""
     prompts = []
     engine = OperatorEngine(lambda prompt: prompts.append(prompt) or {})
     engine.create_invoice({"invoice_ref": "F1"})
@@ -152,7 +155,28 @@ def test_operator_is_asked_every_total_the_casebooks_expect() -> None:
         path
         for book in CASEBOOKS_DIR.glob("*.xml")
         for path in re.findall(r'<value [^>]*path="([^"]+)"', book.read_text(encoding="utf-8"))
-        if path.split(".", 1)[0] in CALL_ROOTS.values() and "[" not in path
     }
-    assert expected and {"invoice.totals.base", "invoice.totals.billed"} <= expected
-    assert expected <= asked, sorted(expected - asked)
+    assert {"invoice.totals.base", "invoice.totals.billed"} <= expected & asked
+
+    mode = OperatorModeEngine()
+    calls = {action.name: action.call for action in STEP_ACTIONS if action.call}
+    missing = []
+    for casebook in load_casebooks(sorted(CASEBOOKS_DIR.glob("*.xml"))):
+        for case in casebook.cases:
+            for step in case.steps:
+                call = calls.get(step.action)
+                if call is None:
+                    continue
+                mode.begin_step(case, step)
+                keyed = {f"{CALL_ROOTS[call]}.{path}" for path, _label in mode.keyed_fields(_prompt(call))}
+                missing += [
+                    f"{case.id}/{step.id}: {exp.path}"
+                    for exp in case.expectations
+                    if exp.kind is ExpectationKind.VALUE and exp.step == step.id and exp.path not in keyed
+                    and exp.path.split(".", 1)[0] == CALL_ROOTS[call]
+                ]
+    assert not missing, missing
+
+
+def _prompt(call: str) -> OperatorPrompt:
+    return OperatorPrompt(call, "", {}, tuple(path for path, _label in FIELDS.get(call, ())))

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from testbench.casebook.model import Case, Observe, Step, StepKind
+from testbench.casebook.model import Case, ExpectationKind, Observe, Step, StepKind
 from testbench.domain.attestation import Operator
 from testbench.domain.observe import unflatten
 from testbench.domain.vocabulary import CALL_ROOTS
@@ -45,8 +45,20 @@ class OperatorModeEngine(OperatorEngine):
         self._case, self._step = case, step
 
     def keyed_fields(self, prompt: OperatorPrompt) -> tuple[tuple[str, str], ...]:
-        """The values the operator keys in for ``prompt``: (path in the call's result, label)."""
-        return FIELDS.get(prompt.action) or tuple((p, p) for p in prompt.expects)
+        """The values the operator keys in for ``prompt``: (path in the call's result, label) — the call's
+        fields, then any other value the case expects from this step (a casebook may expect what the table
+        does not ask of every step: an AMC routing, a téléservice's answer), labelled by its path."""
+        fields = FIELDS.get(prompt.action) or tuple((p, p) for p in prompt.expects)
+        if self._case is None or self._step is None:
+            return fields
+        prefix = f"{CALL_ROOTS.get(prompt.action, prompt.action)}."
+        known = {path for path, _label in fields}
+        extra = [
+            exp.path.removeprefix(prefix)
+            for exp in self._case.expectations
+            if exp.kind is ExpectationKind.VALUE and exp.step == self._step.id and exp.path.startswith(prefix)
+        ]
+        return (*fields, *((path, path) for path in dict.fromkeys(extra) if path not in known))
 
     def instruction(self, prompt: OperatorPrompt) -> str:
         """What the operator reads (assisted mode adds the product's guidance and names what to key)."""
