@@ -262,3 +262,14 @@ def test_validate_places_a_misspelt_scenario(tmp_path: Path) -> None:
     assert "connus : identite-trouvee, plusieurs-identites" in message
     line = next(i for i, ln in enumerate(text.splitlines(), 1) if 'scenario="identite-trouve"' in ln)
     assert f"tls.xml:{line}:" in message
+
+
+def test_the_registry_is_listed_by_the_control_api(services: ServicesProcess) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", services.port, timeout=5)
+    try:
+        conn.request("GET", "/_bench/scenarios")
+        listing = json.loads(conn.getresponse().read())
+    finally:
+        conn.close()
+    assert {s: [e["name"] for e in listing[s]] for s in SERVICES} == {s: list(registry().names(s)) for s in SERVICES}
+    assert listing["adri"][0] == {"name": "droits-ouverts", "title": registry().get("adri", "droits-ouverts").title}
