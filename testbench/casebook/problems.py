@@ -19,6 +19,7 @@ from testbench.casebook.frames import NS
 from testbench.casebook.loader import CaseIds, check_casebook
 from testbench.casebook.model import Casebook, PlanIdentity
 from testbench.casebook.source import LoadLimits, read_casebook_source
+from testbench.casebook.vocabulary import FORMAT_VERSION
 
 _CASE = NS + "case"
 
@@ -124,4 +125,4 @@ def readable_cases(path: Path, limits: LoadLimits | None = None) -> Casebook | N
     if not cases:
         return None
     fallback = PlanIdentity(path.stem, "?", "?", date(1970, 1, 1), "?", "?", "?", path.name)
-    return Casebook(path, read.sha256, "1", identity or fallback, builder.fixtures, tuple(cases))
+    return Casebook(path, read.sha256, FORMAT_VERSION, identity or fallback, builder.fixtures, tuple(cases))
