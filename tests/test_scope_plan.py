@@ -73,3 +73,11 @@ def test_run_refuses_a_bad_plan_before_running_anything(tmp_path: Path, capsys) 
     assert code == 3 and not session.exists()
     assert f"testbench run: {plan}:7: exclusion de « X » sans motif" in err and "Traceback" not in err
     assert main(["coverage", "--plan", str(tmp_path / "absent.toml"), str(session)]) == 3
+
+
+def test_an_unreadable_plan_is_said_without_the_os_words(tmp_path: Path) -> None:
+    absent = tmp_path / "absent.toml"
+    with pytest.raises(PlanError) as info:
+        load_plan(absent)
+    assert info.value.lines() == [f"{absent}: illisible (introuvable)"]
+    assert info.value.lines("en") == [f"{absent}: unreadable (not found)"]

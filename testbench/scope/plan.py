@@ -89,8 +89,10 @@ class PlanProblem:
     params: Mapping[str, object] = field(default_factory=dict)
 
     def text(self, name: str, lang: str | None = None) -> str:
+        t = translator(lang)
         place = f"{name}:{self.line}" if self.line else name
-        return f"{place}: {translator(lang)(self.message).format(**self.params)}"
+        params = {k: t(v) if k == "reason" and isinstance(v, str) else v for k, v in self.params.items()}  # OS words
+        return f"{place}: {t(self.message).format(**params)}"
 
 
 def _t(text: str) -> str:
