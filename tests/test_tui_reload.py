@@ -217,3 +217,15 @@ def test_testbench_ui_opens_an_invalid_casebook_read_only(tmp_path: Path, monkey
     (tmp_path / "empty.xml").write_text("<casebook/>", encoding="utf-8")
     assert main(["ui", str(tmp_path / "empty.xml"), "--session", str(session)]) == 3
     assert "empty.xml:1:" in capsys.readouterr().err
+
+
+def test_a_file_that_is_not_well_formed_keeps_the_cases_before_the_error(tmp_path: Path) -> None:
+    """The unclosed <read-cps> of RL-002: its error is RL-002's, RL-001 (read before it) stays browsable."""
+    text = CASEBOOK.replace('<read-cps id="s-cps"/>\n        <verify-pin', '<read-cps id="s-cps">\n        <verify-pin')
+    path = write_casebook(tmp_path, text)
+    grouped = problems_by_case(path)
+    assert "RL-002" in grouped and "XML mal formé" in grouped["RL-002"][0].message
+    (state,) = read_casebooks([path])
+    assert not state.valid and [c.id for c in state.casebook.cases] == ["RL-001"]
+    ws = Workstation([], tmp_path / "s.tbsession", [state])  # the states given name the casebooks
+    assert ws.case_problems == {} and len(ws.file_problems[path]) == len(state.all_problems())
