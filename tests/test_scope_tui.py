@@ -10,7 +10,7 @@ os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 import asyncio
 from pathlib import Path
 
-from test_tui_helpers import fake_bench
+from test_tui_helpers import fake_bench, wait_run
 from textual.widgets import Static
 
 from testbench.casebook.loader import load_casebooks
@@ -78,3 +78,25 @@ def test_the_window_uses_the_plan_of_ui_and_says_why_there_is_none(tmp_path: Pat
     assert window == printed and f"Plan d'examen : {PLAN} — Logiciel de démonstration 1.0" in window
     window, _ = shown(app_on(session), capsys, "fr", str(session))
     assert window == f"{session}: aucun plan d'examen : donnez --plan PLAN, ou lancez la campagne avec run --plan PLAN"
+
+
+def test_a_case_run_in_the_workstation_records_the_plan_of_ui(tmp_path: Path, capsys) -> None:
+    from testbench.cli.coverage_cmd import attach_plan
+
+    session = tmp_path / "s.tbsession"
+    app = app_on(session)
+    assert attach_plan(app.campaign_options, None) == []  # no --plan: nothing to record
+    app.campaign_options.plan = PLAN
+    assert attach_plan(app.campaign_options, None) == []  # what ``testbench ui --plan`` does
+
+    async def scenario() -> None:
+        async with app.run_test(size=(140, 45)) as pilot:
+            app.goto_case(app.ws.find("DEMO-FSE-001").key)
+            await pilot.pause()
+            await pilot.press("r")
+            await wait_run(app, pilot)
+
+    asyncio.run(scenario())
+    capsys.readouterr()
+    assert main(["coverage", str(session)]) == 1  # the plan the workstation's run recorded
+    assert "Plan d'examen : demo-plan.toml" in capsys.readouterr().out
