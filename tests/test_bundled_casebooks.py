@@ -103,3 +103,11 @@ def test_every_bundled_case_passes_through_pcscd_and_the_out_of_process_engine(
     assert not failed, failed
     assert len(result.final_verdicts) >= 250
     print(f"{len(result.final_verdicts)} cas en {elapsed:.1f} s")
+
+
+def test_the_documentation_lists_every_bundled_casebook_with_its_count() -> None:
+    text = (REPO / "docs" / "casebooks.md").read_text(encoding="utf-8")
+    listed = {name: int(count) for name, count in re.findall(r"^\| `([\w.-]+\.xml)` \| (\d+) \|", text, re.M)}
+    actual = {Path(cb.path).name: len(cb.cases) for cb in load_casebooks(BUNDLED)}
+    assert listed == actual
+    assert f"{sum(actual.values())} cases in all" in text
