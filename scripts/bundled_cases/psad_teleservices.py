@@ -9,7 +9,7 @@ HEADER = """
 Cahier PSAD/MAD de testbench : TÉLÉSERVICES simulés (ADRi, ApCV, INSi, e-prescription), format version 1.
 
 Ce fichier n'est PAS un document du CNDA. Les téléservices sont simulés par le banc sur la boucle locale
-(testbench services serve) ; chaque étape nomme son scénario (testbench/services/scenarios.toml) et, s'il y
+(testbench services serve) ; chaque étape nomme son scénario (testbench/domain/teleservices.toml) et, s'il y
 a lieu, la panne injectée (timeout, server-error, malformed, down). Formats et scénarios : les nôtres,
 docs/teleservices.md. Une panne attendue (<refusal code="TELESERVICE_UNAVAILABLE"/>) est un cas qui passe :
 le produit a su la traiter. Les montants suivent docs/reference-engine.md (RG_VF644, RG_VF670).
