@@ -60,10 +60,6 @@ UNREACHABLE = {
     "CARD_UNREADABLE": "declared, never raised by the reference engine: an unreadable card is a card error "
     "(verdict inconclusive), not a refusal",
     "NUT_WITHOUT_ALD": "declared, not applied: RG_VF_CC5 is a hospital rule (docs/reference-engine.md)",
-    "INVOICE_ALREADY_IN_LOT": "reachable (a second build-lot in one case) but not in the casebook vocabulary "
-    "(domain.vocabulary.REFUSAL_CODES): a case cannot expect it",
-    "TOO_MANY_LINES": "reachable (1000 lines) but not in the casebook vocabulary "
-    "(domain.vocabulary.REFUSAL_CODES): a case cannot expect it",
 }
 
 

@@ -193,3 +193,10 @@ lot_case("PSAD-LOT-021", "Facture non sécurisée dans le lot : refus",
          [*billed([("1", [BED])]), invoice("p-std", D, [OCT], sid="s-invoice-2"), el("build-lot", "s-lot")],
          [refusal("INVOICE_NOT_SECURED", step="s-lot")], tags="lot refus securisation",
          requirements="TB-REFUS-INVOICE_NOT_SECURED")
+lot_case("PSAD-LOT-022", "Une facture mise deux fois en lot : refus",
+         "Une facture déjà dans un lot n'entre pas dans un second.",
+         "Lit × 4 sécurisé, premier lot : 1 facture, AMO 33.60 ; second build-lot des mêmes factures → "
+         "INVOICE_ALREADY_IN_LOT.",
+         [*billed([("1", [BED])]), el("build-lot", "s-lot-1"), el("build-lot", "s-lot-2")],
+         [V("lot.totals.amo", "33.60", step="s-lot-1"), refusal("INVOICE_ALREADY_IN_LOT", step="s-lot-2")],
+         tags="lot refus doublon", requirements="TB-REFUS-INVOICE_ALREADY_IN_LOT")

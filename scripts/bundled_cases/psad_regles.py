@@ -452,3 +452,15 @@ c(fse("PSAD-REG-097", "Période de location d'un forfait sans code de durée",
       **DEG, lines=[L("1130220", 2, "108.90", rental_start="2026-01-05", rental_end="2026-01-18")],
       date="2026-01-05", billing_date="2026-01-18", tags="lpp location periode", requirements="TB-PSAD-LOCATION",
       expect=[V("invoice.totals.amo", "130.68"), V("invoice.totals.patient", "87.12")]))
+c(fse("PSAD-REG-098", "Facture de 999 lignes : la limite B2 est atteinte, pas dépassée",
+      "Une facture porte au plus 999 lignes (numéro de ligne B2 sur 3 chiffres).",
+      "999 lignes de forfait d'oxygénothérapie 1128104 × 1 à 45.00 : BR 999 × 45.00 = 44955.00 ; MRO par ligne 27.00, "
+      "somme 999 × 27.00 = 26973.00 ; patient 17982.00.",
+      **DEG, lines=[L("1128104", 1, "45.00")] * 999, tags="lpp lignes limite", requirements="TB-PSAD-B2-LIGNES",
+      expect=[V("invoice.totals.base", "44955.00"), V("invoice.totals.amo", "26973.00"),
+              V("invoice.totals.patient", "17982.00")]))
+c(fse("PSAD-REG-099", "Facture de 1000 lignes : refus",
+      "La millième ligne dépasse la limite B2.",
+      "1000 lignes → TOO_MANY_LINES.",
+      **DEG, lines=[L("1128104", 1, "45.00")] * 1000, tags="lpp lignes limite refus",
+      requirements="TB-REFUS-TOO_MANY_LINES", expect=[refusal("TOO_MANY_LINES")]))
