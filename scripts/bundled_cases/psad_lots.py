@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bundled_cases.common import CARDS, PATIENTS, D, securise
-from bundled_cases.model import Book, Case, Expect, L, Line, Step, V, el, invoice, read_cps, refusal, secure
+from bundled_cases.model import Book, Case, Expect, L, Line, Step, V, el, invoice, read_cps, refusal, secure, trace
 
 HEADER = """
 Cahier PSAD/MAD de testbench : LOTS, ARL et retours NOEMIE (RSP), format version 1.
@@ -193,10 +193,39 @@ lot_case("PSAD-LOT-021", "Facture non sécurisée dans le lot : refus",
          [*billed([("1", [BED])]), invoice("p-std", D, [OCT], sid="s-invoice-2"), el("build-lot", "s-lot")],
          [refusal("INVOICE_NOT_SECURED", step="s-lot")], tags="lot refus securisation",
          requirements="TB-REFUS-INVOICE_NOT_SECURED")
-lot_case("PSAD-LOT-022", "Une facture mise deux fois en lot : refus",
-         "Une facture déjà dans un lot n'entre pas dans un second.",
-         "Lit × 4 sécurisé, premier lot : 1 facture, AMO 33.60 ; second build-lot des mêmes factures → "
-         "INVOICE_ALREADY_IN_LOT.",
-         [*billed([("1", [BED])]), el("build-lot", "s-lot-1"), el("build-lot", "s-lot-2")],
-         [V("lot.totals.amo", "33.60", step="s-lot-1"), refusal("INVOICE_ALREADY_IN_LOT", step="s-lot-2")],
-         tags="lot refus doublon", requirements="TB-REFUS-INVOICE_ALREADY_IN_LOT")
+BOOK.sections["PSAD-LOT-030"] = "Refacturation d'une facture rejetée"
+lot_case("PSAD-LOT-030", "Facture rejetée (exonération absente du fichier caisse) puis refacturée",
+         "Après le rejet NOEMIE, la facture corrigée part seule dans un nouveau lot, qui est payé.",
+         "Facture 1 : lit × 4 avec exo 3 (100 % : 56.00), lot 1, RSP de rejet 0450 072 « exonération absente du "
+         "fichier caisse ». Facture 2 corrigée sans exonération : 56.00 → 60 % = 33.60 ; lot 2 : 1 facture "
+         "(la rejetée n'y est pas), AMO 33.60 ; RSP : paid.",
+         [*billed([("1", [L("1241763", 4, "14.00", exo="3")])]), el("build-lot", "s-lot-1"),
+          el("read-returns", "s-rsp-1", scenario="rsp-rejected", code="0450 072"),
+          *billed([("2", [BED])]), el("build-lot", "s-lot-2"), el("read-returns", "s-rsp-2", scenario="rsp-paid")],
+         [trace("engine", "scenario=rsp-rejected statut=rejected", step="s-rsp-1", eid="t-rejet"),
+          V("lot.invoice_count", "1", step="s-lot-2"), V("lot.totals.amo", "33.60", step="s-lot-2"),
+          V("returns.status", "paid", step="s-rsp-2")],
+         tags="lot rsp rejet refacturation", requirements="RG_MF633 TB-PSAD-REFACTURATION")
+lot_case("PSAD-LOT-031", "Facture rejetée (prescripteur inconnu) puis refacturée avec le bon prescripteur",
+         "Le rejet porte sur le prescripteur ; la facture refaite le corrige et part dans un nouveau lot.",
+         "Facture 1 : OCT × 2 (54.00), prescripteur 10000000099, RSP de rejet 0460 053. Facture 2 : même soin, "
+         "prescripteur 10000000001 : MRO 54.00 ; lot 2 : 1 facture, AMO 54.00 ; ARL positif : accepted.",
+         [invoice("p-std", D, [OCT], sid="s-invoice-1", prescriber="10000000099", prescription_date="2026-01-20"),
+          secure("s-secure-1"), el("build-lot", "s-lot-1"),
+          el("read-returns", "s-rsp-1", scenario="rsp-rejected", code="0460 053"),
+          invoice("p-std", D, [OCT], sid="s-invoice-2", prescriber="10000000001", prescription_date="2026-01-20"),
+          secure("s-secure-2"), el("build-lot", "s-lot-2"), el("read-returns", "s-arl-2", scenario="arl-positive")],
+         [trace("engine", "scenario=rsp-rejected statut=rejected", step="s-rsp-1", eid="t-rejet"),
+          V("lot.invoice_count", "1", step="s-lot-2"), V("lot.totals.amo", "54.00", step="s-lot-2"),
+          V("returns.status", "accepted", step="s-arl-2")],
+         tags="lot rsp rejet refacturation prescription", requirements="RG_MF633 TB-PSAD-REFACTURATION")
+lot_case("PSAD-LOT-032", "Deux factures en lot, une seule refacturée après rejet",
+         "Seule la facture corrigée part dans le second lot.",
+         "Lot 1 : lit (33.60) et PPC × 13 (163.80), rejet 0317 051 ; facture 3 : PPC × 13 refaite → lot 2 : "
+         "1 facture, AMO 163.80.",
+         [*billed([("1", [BED]), ("2", [PPC])]), el("build-lot", "s-lot-1"),
+          el("read-returns", "s-rsp-1", scenario="rsp-rejected", code="0317 051"),
+          *billed([("3", [PPC])]), el("build-lot", "s-lot-2")],
+         [trace("engine", "scenario=rsp-rejected statut=rejected", step="s-rsp-1", eid="t-rejet"),
+          V("lot.invoice_count", "1", step="s-lot-2"), V("lot.totals.amo", "163.80", step="s-lot-2")],
+         tags="lot rsp rejet refacturation", requirements="RG_MF633 TB-PSAD-REFACTURATION")

@@ -158,7 +158,6 @@ REFUSAL_CODES: frozenset[str] = frozenset(
         "NO_RATE_AT_DATE",
         "INVOICE_NOT_SECURED",
         "MIXED_LOT",
-        "INVOICE_ALREADY_IN_LOT",  # a second <build-lot> of the case sends its invoices again
         "TOO_MANY_LINES",  # more than 999 lines on one invoice (B2 limit)
         "UNKNOWN_REGIME",
         "BILLING_BEFORE_CARE",

@@ -38,6 +38,7 @@ class ActionContext:
     invoice_prefix: str  # unique per attempt, so repeated runs never reuse an invoice number
     observations: dict[str, Any] = field(default_factory=dict)
     invoice_ids: list[str] = field(default_factory=list)
+    lotted: list[str] = field(default_factory=list)  # invoices an earlier build-lot of the case put in a lot
     store_document: Callable[[str, bytes, str, str], str] | None = None  # (step, data, media, name) -> sha
     services: Any = None  # the simulated téléservices (runner.teleservices.Services), started on first use
     emptied: dict[str, str] = field(default_factory=dict)  # slot → the remove-card step that emptied it
@@ -294,9 +295,13 @@ def _secure(ctx: ActionContext, step: Step) -> dict[str, Any]:
 
 
 def _build_lot(ctx: ActionContext, step: Step) -> dict[str, Any]:
-    if not ctx.invoice_ids:
+    """Lot the case's invoices that no earlier build-lot of the case lotted: an invoice re-billed after its
+    lot's rejection goes in a new lot without its rejected predecessor."""
+    pending = [invoice_id for invoice_id in ctx.invoice_ids if invoice_id not in ctx.lotted]
+    if not pending:
         raise ActionError("aucune facture à mettre en lot dans ce cas")
-    result = ctx.engine.build_lot({"invoice_ids": list(ctx.invoice_ids)})
+    result = ctx.engine.build_lot({"invoice_ids": pending})
+    ctx.lotted.extend(pending)
     return {"lot": _extract_documents(ctx, step, result)}
 
 
