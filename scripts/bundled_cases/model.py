@@ -121,13 +121,11 @@ def refusal(code: str, step: str = "s-invoice", eid: str = "r-refus") -> Expect:
     return Expect(f"<refusal id={quoteattr(eid)} step={quoteattr(step)} code={quoteattr(code)}/>")
 
 
-def trace(channel: str, pattern: str, step: str | None = None, eid: str = "t-trace", absent: bool = False) -> Expect:
+def trace(channel: str, pattern: str, step: str | None = None, eid: str = "t-trace") -> Expect:
     attrs = [("id", eid)]
     if step:
         attrs.append(("step", step))
     attrs += [("channel", channel), ("pattern", pattern)]
-    if absent:
-        attrs.append(("absent", "true"))
     return Expect("<trace " + " ".join(f"{k}={quoteattr(v)}" for k, v in attrs) + "/>")
 
 
