@@ -9,7 +9,6 @@ export of results fills. Loading checks everything and places each problem at ``
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from typing import Any
 from testbench.domain.vocabulary import ACTIONS, MANUAL
 from testbench.fmt import os_reason
 from testbench.office.problems import OfficeError, Problem
+from testbench.tomlfile import TomlSyntaxError, parse_toml
 
 FORMAT = "testbench-mapping/1"
 
@@ -185,12 +185,9 @@ def load_mapping(path: Path) -> Mapping:
     except UnicodeDecodeError:
         raise OfficeError([Problem.of(path, "fichier de correspondance illisible : il n'est pas en UTF-8")]) from None
     try:
-        data = tomllib.loads(raw_text)
-    except tomllib.TOMLDecodeError as exc:
-        line = re.search(r"line (\d+)", str(exc))
-        place = f"{path}:{line.group(1)}" if line else str(path)
-        reason = str(exc).split(" (at ")[0]
-        raise OfficeError([Problem.of(place, "TOML invalide : {reason}", reason=reason)]) from None
+        data = parse_toml(raw_text)
+    except TomlSyntaxError as exc:
+        raise OfficeError([Problem.of(f"{path}:{exc.line}", "syntaxe TOML invalide")]) from None
     reader = _Reader(path, raw_text)
     mapping = reader.read(data)
     if reader.problems:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Any
 from testbench.fmt import os_reason
 from testbench.i18n import translator
 from testbench.runner.options import EXAM_PLAN_META
+from testbench.tomlfile import TomlSyntaxError, parse_toml
 
 FORMAT = "testbench-plan/1"
 
@@ -29,7 +29,6 @@ SERVICES = ("adri", "apcv", "dre", "eprescription", "insi", "scor")
 SERVICE_DOMAINS = frozenset({"adri", "apcv", "dre", "eprescription", "insi"})
 _REQUIREMENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/-]{0,79}")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
-_TOML_PLACE = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
 @dataclass(frozen=True)
@@ -161,13 +160,9 @@ class _Lines:
 
 def parse_plan(text: str, name: str) -> ExamPlan:
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        match = _TOML_PLACE.search(str(exc))
-        line = getattr(exc, "lineno", None) or (int(match.group(1)) if match else None)
-        if line is None and "end of document" in str(exc):
-            line = len(text.splitlines()) or 1
-        raise PlanError(name, [PlanProblem(line, _t("syntaxe TOML invalide"))]) from None
+        data = parse_toml(text)
+    except TomlSyntaxError as exc:
+        raise PlanError(name, [PlanProblem(exc.line, _t("syntaxe TOML invalide"))]) from None
     where = _Lines(text)
     problems: list[PlanProblem] = []
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from testbench.domain.vocabulary import ENGINE_CALLS
 from testbench.i18n import colon, translator
+from testbench.tomlfile import TomlSyntaxError, parse_toml
 from testbench.traces.parsers import PRESETS, LineFormat, get_format
 
 if TYPE_CHECKING:
@@ -33,8 +33,6 @@ def _t(text: str) -> str:
     """Marks a French message for the catalogue; it is translated when shown (:meth:`SutProfileError.text`)."""
     return text
 
-
-_TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
 class SutProfileError(Exception):
@@ -311,13 +309,11 @@ def load_profile(path: Path | str) -> SutProfile:
 
         raise SutProfileError(file, _t("profil illisible ({reason})"), reason=os_reason(exc)) from None
     try:
-        doc = tomllib.loads(raw.decode("utf-8"))
+        doc = parse_toml(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise SutProfileError(file, _t("le profil n'est pas du texte UTF-8")) from None
-    except tomllib.TOMLDecodeError as exc:
-        at = _TOML_AT.search(str(exc))
-        line, col = (int(at[1]), int(at[2])) if at else (1, 1)
-        raise SutProfileError(file, _t("syntaxe TOML invalide"), line=line, col=col) from None
+    except TomlSyntaxError as exc:
+        raise SutProfileError(file, _t("syntaxe TOML invalide"), line=exc.line, col=exc.col) from None
     reader = _Reader(file)
     for key in doc:
         if key not in _SECTIONS:

@@ -1,0 +1,40 @@
+"""Reading our TOML files (application profile, mapping, exam plan) with their syntax errors placed.
+
+``tomllib`` only says where it stopped inside its English message, and says "at end of document" rather
+than a line when the text ends too early; every TOML file of ours is read here so that each names the
+same place (line and column, 1-based) for the same mistake. A utility: it imports no layer.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from typing import Any
+
+_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+class TomlSyntaxError(ValueError):
+    """The text is not TOML; ``line`` and ``col`` (1-based) are where the parser stopped."""
+
+    def __init__(self, line: int, col: int) -> None:
+        super().__init__(f"invalid TOML syntax at line {line}, column {col}")
+        self.line, self.col = line, col
+
+
+def parse_toml(text: str) -> dict[str, Any]:
+    """``tomllib.loads(text)``, raising :class:`TomlSyntaxError` (placed) instead of its decode error."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line, col = _place(str(exc), text)
+        raise TomlSyntaxError(line, col) from None
+
+
+def _place(message: str, text: str) -> tuple[int, int]:
+    found = _AT.search(message)
+    if found:
+        return int(found[1]), int(found[2])
+    # "at end of document": the text stopped too early, so the last line that has text is the place.
+    lines = text.rstrip().splitlines() or [""]
+    return len(lines), len(lines[-1]) + 1

@@ -1,0 +1,49 @@
+"""Our three TOML files (application profile, mapping, exam plan) place a syntax error alike, through one helper.
+
+The mistake tested is the one ``tomllib`` does not place itself: a text that ends too early (an unclosed
+list, an unterminated string) is reported "at end of document"; the place is then the last line with text.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from testbench.office.mapping import load_mapping
+from testbench.office.problems import OfficeError
+from testbench.scope.plan import PlanError, parse_plan
+from testbench.sut.profile import SutProfileError, load_profile
+from testbench.tomlfile import TomlSyntaxError, parse_toml
+
+UNFINISHED = 'format = "x"\nservices = [\n  "adri",\n'  # ends inside a list: line 3, after `"adri",`
+
+
+def test_the_helper_places_an_error_inside_the_text_and_at_its_end() -> None:
+    with pytest.raises(TomlSyntaxError) as inside:
+        parse_toml('a = 1\n[b\nc = 2\n')
+    assert (inside.value.line, inside.value.col) == (2, 3)
+    with pytest.raises(TomlSyntaxError) as at_end:
+        parse_toml(UNFINISHED + "\n\n")
+    assert (at_end.value.line, at_end.value.col) == (3, 10)
+    assert parse_toml('a = "é"') == {"a": "é"}
+
+
+def test_the_profile_the_mapping_and_the_plan_name_the_same_place(tmp_path: Path) -> None:
+    profile = tmp_path / "sut.toml"
+    profile.write_text(UNFINISHED, encoding="utf-8")
+    with pytest.raises(SutProfileError) as caught:
+        load_profile(profile)
+    assert caught.value.text() == f"{profile}:3:10: syntaxe TOML invalide"
+
+    mapping = tmp_path / "map.toml"
+    mapping.write_text(UNFINISHED, encoding="utf-8")
+    with pytest.raises(OfficeError) as office:
+        load_mapping(mapping)
+    # French, without tomllib's English reason; English on request.
+    assert [p.text("fr") for p in office.value.problems] == [f"{mapping}:3: syntaxe TOML invalide"]
+    assert [p.text("en") for p in office.value.problems] == [f"{mapping}:3: invalid TOML syntax"]
+
+    with pytest.raises(PlanError) as plan:
+        parse_plan(UNFINISHED, "plan.toml")
+    assert [p.line for p in plan.value.problems] == [3]
