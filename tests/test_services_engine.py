@@ -178,7 +178,7 @@ def test_eprescription(engine: ReferenceEngine, services: ServicesProcess) -> No
     )
 
 
-def _invoice(engine: ReferenceEngine, ref: str, tiers_payant: str, care: str = CARE) -> dict:
+def _invoice(engine: ReferenceEngine, ref: str, tiers_payant: str, care: str = CARE, adri_ref: str = "") -> dict:
     line = {"nomenclature": "LPP", "code": "1241763", "quantity": "4", "coefficient": "1", "unit_price": "14.00"}
     request = {
         "invoice_ref": ref,
@@ -188,19 +188,22 @@ def _invoice(engine: ReferenceEngine, ref: str, tiers_payant: str, care: str = C
         "beneficiary": {**BEN, "coverage": {"rights_start": "2025-01-01", "rights_end": "2027-01-01"}},
         "tiers_payant": tiers_payant,
         "lines": [line],
+        "adri_reference": adri_ref or None,
     }
     return engine.create_invoice(request)["adri"]
 
 
 def test_invoice_carries_the_adri_marking_and_its_guarantee(engine: ReferenceEngine, services: ServicesProcess) -> None:
     assert _invoice(engine, "R0", "amo") == {"marking": "aucun", "guarantee": False, "reference": ""}  # no ADRi yet
-    adri(engine, services, "droits-ouverts")
-    marked = _invoice(engine, "R1", "amo")
-    assert (marked["marking"], marked["guarantee"]) == ("facture-adri", True)
-    assert _invoice(engine, "R2", "none")["guarantee"] is False  # the guarantee is the tiers payant's
-    assert _invoice(engine, "R3", "amo", care="2026-01-13")["marking"] == "aucun"  # rights asked for another day
-    adri(engine, services, "droits-non-certifies")
-    assert _invoice(engine, "R4", "amo")["marking"] == "aucun"
+    ref = adri(engine, services, "droits-ouverts")["reference"]
+    marked = _invoice(engine, "R1", "amo", adri_ref=ref)
+    assert (marked["marking"], marked["guarantee"], marked["reference"]) == ("facture-adri", True, ref)
+    assert _invoice(engine, "R2", "none", adri_ref=ref)["guarantee"] is False  # the guarantee is the tiers payant's
+    assert _invoice(engine, "R3", "amo", care="2026-01-13", adri_ref=ref)["marking"] == "aucun"  # another day
+    assert _invoice(engine, "R3b", "amo")["marking"] == "aucun"  # an invoice naming no ADRi answer is not marked
+    assert _invoice(engine, "R3c", "amo", adri_ref="ADRI-999999")["marking"] == "aucun"  # nor one naming another
+    unmarked = adri(engine, services, "droits-non-certifies")["reference"]
+    assert _invoice(engine, "R4", "amo", adri_ref=unmarked)["marking"] == "aucun"
 
 
 def test_the_out_of_process_engine_makes_the_calls_and_they_match_their_schemas(services: ServicesProcess) -> None:

@@ -193,6 +193,8 @@ def invoice_request(ctx: ActionContext, step: Step) -> JsonObject:
             "number": params.get("amc-number"),
         }
     ref = f"{ctx.invoice_prefix}-{len(ctx.invoice_ids) + 1}"
+    adri = ctx.observations.get("adri")
+    adri_reference = adri.get("reference") if isinstance(adri, Mapping) else None
     return {
         "invoice_ref": ref,
         "mode": ctx.case.mode.value,
@@ -205,6 +207,9 @@ def invoice_request(ctx: ActionContext, step: Step) -> JsonObject:
         "rounding": params.get("rounding"),
         "lines": lines,
         **{key: params[attr] for attr, key in _INVOICE_ATTRS.items() if params.get(attr)},
+        # the ADRi answer this case got: the invoice's « facture ADRi » marking comes from it, never from
+        # an answer of another case (docs/teleservices.md)
+        **({"adri_reference": str(adri_reference)} if adri_reference else {}),
     }
 
 

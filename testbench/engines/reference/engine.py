@@ -227,7 +227,11 @@ class ReferenceEngine(TeleserviceCalls):
             "tiers_payant": comp.tiers_payant_dict(),
             "amc_payer": comp.amc_payer,
             "adri": self._adri_invoice_mark(
-                req.beneficiary.nir, req.beneficiary.rank, req.care_date.isoformat(), req.tiers_payant
+                request.get("adri_reference"),
+                req.beneficiary.nir,
+                req.beneficiary.rank,
+                req.care_date.isoformat(),
+                req.tiers_payant,
             ),
             "fse": fse,
         }

@@ -129,14 +129,16 @@ class TeleserviceCalls:
     """The reference engine's calls that go through a téléservice (mixed into ``ReferenceEngine``).
 
     ``facture ADRi``: an ADRi answer marked ``facture-adri`` with rights open at the care date marks the
-    invoices of that beneficiary at that date; the marking gives the payment guarantee when the invoice
-    is in tiers payant (our reading, docs/teleservices.md).
+    invoice that names it (``adri_reference``) when the invoice is of that beneficiary at that date; the
+    marking gives the payment guarantee when the invoice is in tiers payant (our reading,
+    docs/teleservices.md). An invoice never takes a marking it does not name: an answer another case got
+    for the same patient and day is not this invoice's.
     """
 
     trace: Any
     today: Any
     _services: TeleserviceClient
-    _adri_marks: dict[tuple[str, int, str], JsonObject]
+    _adri_marks: dict[str, JsonObject]  # ADRi answer reference -> whom, when, its marking
     _apcv_contexts: list[JsonObject]
 
     def _init_teleservices(self) -> None:
@@ -171,7 +173,8 @@ class TeleserviceCalls:
         open_ = _open_at(coverage["rights_start"], coverage["rights_end"], when)
         marking = "facture-adri" if open_ and answer.get("marking") == "facture-adri" else "aucun"
         reference = str(answer.get("reference") or "")
-        self._adri_marks[(nir, rank, when)] = {"marking": marking, "reference": reference}
+        if reference:
+            self._adri_marks[reference] = {"nir": nir, "rank": rank, "date": when, "marking": marking}
         self.trace(
             f"adri_query {query} rang={rank} droits={'ouverts' if open_ else 'fermes'} "
             f"marquage={marking} ref={reference}"
@@ -191,14 +194,18 @@ class TeleserviceCalls:
             "beneficiary_count": len(beneficiaries),
         }
 
-    def _adri_invoice_mark(self, nir: str | None, rank: int, when: str, tiers_payant: str) -> JsonObject:
-        """The ``facture ADRi`` marking an invoice carries, and whether it gives the payment guarantee."""
-        mark = self._adri_marks.get((nir or "", rank, when))
-        marking = mark["marking"] if mark else "aucun"
+    def _adri_invoice_mark(
+        self, reference: Any, nir: str | None, rank: int, when: str, tiers_payant: str
+    ) -> JsonObject:
+        """The ``facture ADRi`` marking of an invoice naming the ADRi answer ``reference`` (or none), and
+        whether it gives the payment guarantee; an answer about another person or day marks nothing."""
+        mark = self._adri_marks.get(reference) if isinstance(reference, str) and reference else None
+        if mark is None or (mark["nir"], mark["rank"], mark["date"]) != (nir or "", rank, when):
+            return {"marking": "aucun", "guarantee": False, "reference": ""}
         return {
-            "marking": marking,
-            "guarantee": marking == "facture-adri" and tiers_payant != "none",
-            "reference": mark["reference"] if mark else "",
+            "marking": mark["marking"],
+            "guarantee": mark["marking"] == "facture-adri" and tiers_payant != "none",
+            "reference": reference,
         }
 
     # -- ApCV ---------------------------------------------------------------------------------------
