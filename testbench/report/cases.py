@@ -206,6 +206,7 @@ def gather_case(
         "objective": d.get("objective", ""),
         "comment": d.get("comment", ""),
         "tags": list(d.get("tags", [])),
+        "requirements": list(d.get("requirements", [])),  # what the case covers (docs/exam-plan.md)
         "cards": [{"slot": c.get("slot"), "card": c.get("card")} for c in d.get("cards", [])],
         "verdict": view.verdict,
         "reason": scrub(t(latest.reason)) if latest else "",

@@ -112,6 +112,8 @@ class Renderer:
         out.append(f"{t('Domaine')} {case.domain.value} · {t('Mode')} {case.mode.value}", style="dim")
         if case.tags:
             out.append(" · " + " ".join(f"#{tag}" for tag in case.tags), style="dim")
+        if case.requirements:
+            out.append(f"\n{t('Exigences couvertes')}{self.colon}{', '.join(case.requirements)}", style="dim")
         out.append(f"\n{t('Verdict')}{self.colon}")
         out.append_text(mark(entry.verdict))
         out.append(f" {self.verdict_label(entry.verdict)}")
