@@ -36,7 +36,8 @@ class ActionContext:
     engine: Engine
     bay: CardBay
     invoice_prefix: str  # unique per attempt, so repeated runs never reuse an invoice number
-    observations: dict[str, Any] = field(default_factory=dict)
+    observations: dict[str, Any] = field(default_factory=dict)  # the case's, a later step's value replacing
+    by_step: dict[str, dict[str, Any]] = field(default_factory=dict)  # step id → the observations it produced
     invoice_ids: list[str] = field(default_factory=list)
     lotted: list[str] = field(default_factory=list)  # invoices an earlier build-lot of the case put in a lot
     store_document: Callable[[str, bytes, str, str], str] | None = None  # (step, data, media, name) -> sha
@@ -409,4 +410,6 @@ def perform(ctx: ActionContext, step: Step) -> dict[str, Any]:
         handler = HANDLERS[step.action]
     except KeyError:
         raise ActionError(f"action inconnue : {step.action}") from None
-    return handler(ctx, step)
+    result = handler(ctx, step)
+    ctx.by_step[step.id] = result  # an expectation naming the step reads these, not a later step's
+    return result

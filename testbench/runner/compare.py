@@ -192,16 +192,36 @@ def evaluate(
     refusals: Mapping[str, str],
     steps_run: Iterable[str],
     lines: Iterable[TraceLine],
+    by_step: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> list[Comparison]:
+    """``observations`` are the case's (a later step's value replacing an earlier one's); ``by_step`` what each
+    step produced, so that a value expectation naming a step reads that step's value (two invoices, two lots)."""
     steps_run = list(steps_run)
     lines = list(lines)
     observations = canonical(observations)  # attested values arrive keyed by path ("manual.lines[0].amo")
+    own: dict[str, dict[str, Any]] = {}
     out = []
     for exp in expectations:
         if exp.kind is ExpectationKind.VALUE:
-            out.append(compare_value(exp, observations))
+            out.append(compare_value(exp, _observations_for(exp, observations, by_step or {}, own)))
         elif exp.kind is ExpectationKind.REFUSAL:
             out.append(compare_refusal(exp, refusals, steps_run))
         else:
             out.append(compare_trace(exp, lines))
     return out
+
+
+def _observations_for(
+    exp: Expectation,
+    observations: dict[str, Any],
+    by_step: Mapping[str, Mapping[str, Any]],
+    own: dict[str, dict[str, Any]],
+) -> Mapping[str, Any]:
+    """The observations a value expectation is compared with: its step's own when that step produced the
+    path's root (``invoice`` for ``invoice.totals.amo``), else the case's (a manual step, no step named)."""
+    produced = by_step.get(exp.step) if exp.step else None
+    if produced is None or re.split(r"[.\[]", exp.path, maxsplit=1)[0] not in produced:
+        return observations
+    if exp.step not in own:
+        own[exp.step] = canonical(produced)
+    return own[exp.step]

@@ -239,7 +239,8 @@ class Runner:
             if _stop(outcome):
                 break
         self.recorder.set_context(attempt_id, None)
-        comparisons = evaluate(case.expectations, ctx.observations, refusals, steps_run, self.recorder.attempt_lines())
+        lines = self.recorder.attempt_lines()
+        comparisons = evaluate(case.expectations, ctx.observations, refusals, steps_run, lines, ctx.by_step)
         if rows is not None:
             rows.extend((c.expectation_id, c.kind, c.outcome.value, c.as_dict()) for c in comparisons)
         if outcome.verdict in (Verdict.NONE, Verdict.FAIL):
