@@ -288,13 +288,15 @@ def case_guard(
     """The runner's guard: ``guard(bay, casebook, case)`` checks the case's card requirements.
 
     Profiles are loaded once per path; the catalogue used to name a wrong card is every card
-    fixture of the casebook plus the bundled profiles (casebooks/cards).
+    fixture of the casebook plus the bundled profiles (casebooks/cards), built once per casebook
+    (it was listed and sorted again before every case).
     """
     from pathlib import Path
 
     from .profile import ProfileError, load_profile
 
     cache: dict[Path, CardProfile] = {}
+    catalogs: dict[tuple[Path, ...], list[CardProfile]] = {}
 
     def profile_of(path: Path) -> CardProfile:
         if path not in cache:
@@ -304,14 +306,17 @@ def case_guard(
     def catalog_for(casebook: Any) -> list[CardProfile]:
         from testbench.paths import CARD_PROFILES_DIR
 
-        paths = [f.profile for f in casebook.fixtures.cards.values()]
-        paths += sorted(Path(CARD_PROFILES_DIR).glob("*.xml"))
+        fixtures = tuple(Path(f.profile) for f in casebook.fixtures.cards.values())
+        if fixtures in catalogs:
+            return catalogs[fixtures]
+        paths = [*fixtures, *sorted(Path(CARD_PROFILES_DIR).glob("*.xml"))]
         out = []
         for p in dict.fromkeys(paths):
             try:
-                out.append(profile_of(Path(p)))
+                out.append(profile_of(p))
             except (ProfileError, OSError):
                 continue
+        catalogs[fixtures] = out
         return out
 
     def guard(bay: Any, casebook: Any, case: Any) -> GuardReport:

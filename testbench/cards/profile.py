@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -297,13 +297,23 @@ def _hex(text: str | None) -> bytes:
 
 
 def load_profile(path: str | Path) -> CardProfile:
-    """Parse and validate a card profile; raise :class:`ProfileError` (file:line:col) when invalid."""
+    """Parse and validate a card profile; raise :class:`ProfileError` (file:line:col) when invalid.
+
+    The file is read every time but parsed once per content: a campaign presents the same few cards
+    hundreds of times, and a profile edited between two cases is parsed again (the model is frozen).
+    """
     p = Path(path)
     try:
         data = p.read_bytes()
     except OSError as exc:
         raise ProfileError(str(p), 1, 1, f"profil de carte illisible : {os_reason(exc)}") from None
-    return parse_profile(data, str(p), p)
+    return _parse_once(data, str(p), p)
+
+
+@lru_cache(maxsize=64)
+def _parse_once(data: bytes, file: str, path: Path) -> CardProfile:
+    """:func:`parse_profile` remembered per (content, file name): an invalid profile is not cached."""
+    return parse_profile(data, file, path)
 
 
 def parse_profile(data: bytes, file: str = "<profil>", path: Path | None = None) -> CardProfile:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 
 class TlvError(ValueError):
@@ -22,11 +23,16 @@ class Tlv:
             first >>= 8
         return bool(first & 0x20)
 
+    @cached_property
+    def _children(self) -> tuple[Tlv, ...]:
+        # parsed once: the decoders look up a dozen tags in the same record
+        return tuple(iter_tlv(self.value))
+
     def children(self) -> list[Tlv]:
-        return parse(self.value)
+        return list(self._children)
 
     def find(self, tag: int) -> Tlv | None:
-        for child in self.children():
+        for child in self._children:
             if child.tag == tag:
                 return child
         return None
