@@ -17,16 +17,35 @@ def register(sub: argparse._SubParsersAction) -> None:
     merge.add_argument(
         "--allow-tampered", action="store_true", help="fusionner même si la chaîne d'une entrée est rompue"
     )
+    merge.add_argument(
+        "--allow-missing-shards",
+        action="store_true",
+        help="fusionner des partitions CI (run --shard) même s'il en manque : leurs cas restent non exécutés",
+    )
     merge.add_argument("--lang", choices=LANGUAGES, default=None, help="langue (fr par défaut)")
     merge.set_defaults(func=cmd_merge)
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
-    from testbench.store.merge import MergeError, merge_sessions
+    from testbench.runner.shard import SHARD_META, check_shards
+    from testbench.store.merge import MergeError, input_meta, merge_sessions
 
     t = translator(args.lang)  # the store says it in French
+    shards = check_shards(input_meta(args.sessions, SHARD_META))
+    problems = list(shards.problems)
+    if shards.missing and not args.allow_missing_shards:
+        problems.append(
+            f"partition(s) manquante(s) : {', '.join(shards.missing)} ; --allow-missing-shards pour fusionner"
+            " quand même (leurs cas restent non exécutés)"
+        )
+    for line in problems:
+        print(f"testbench merge: {t(line)}", file=sys.stderr)
+    if problems:
+        return EXIT_USAGE
     try:
-        result = merge_sessions(list(args.sessions), args.output, allow_tampered=args.allow_tampered)
+        result = merge_sessions(
+            list(args.sessions), args.output, allow_tampered=args.allow_tampered, selection=shards.campaign
+        )
     except MergeError as exc:
         for line in exc.lines:
             print(f"testbench merge: {t(line)}", file=sys.stderr)
@@ -36,5 +55,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
     )
     if result.duplicates:
         summary += t(", {count} tentative(s) en double ignorée(s)").format(count=result.duplicates)
+    if shards.campaign is not None:
+        summary += t(", campagne de {count} cas").format(count=len(shards.campaign))
     print(summary)
     return EXIT_OK

@@ -19,6 +19,7 @@ from testbench.casebook.errors import CasebookError
 from testbench.casebook.model import Case, Casebook
 from testbench.domain.attestation import Operator
 from testbench.domain.events import EventKind
+from testbench.domain.verdict import Outcome
 from testbench.fmt import os_reason
 from testbench.runner.assemble import Bench, assembled_bench
 from testbench.runner.events import Listener, TracesCaptured
@@ -33,6 +34,7 @@ from testbench.store.session import SessionStore
 from testbench.traces.model import TraceLine
 
 if TYPE_CHECKING:
+    from testbench.runner.shard import Shard
     from testbench.traces.capture import TraceCapture
 
 INTERRUPTED = "tentative interrompue (processus arrêté avant le verdict)"
@@ -213,10 +215,20 @@ class Campaign:
             return self._execute(store, list(targets), stop, argv, {"origin": "ui"})
 
     def run_selection(
-        self, selected: Sequence[tuple[Casebook, Case]], *, resume: bool = False, rerun: bool = False
+        self,
+        selected: Sequence[tuple[Casebook, Case]],
+        *,
+        resume: bool = False,
+        rerun: bool = False,
+        meta: dict[str, str] | None = None,
     ) -> CampaignResult:
-        """A headless run: ``selected`` becomes the session's selection, or ``resume`` goes on with it."""
+        """A headless run: ``selected`` becomes the session's selection, or ``resume`` goes on with it.
+
+        ``meta`` is recorded in the session first (a CI shard's place in its campaign).
+        """
         with self._open() as store:
+            for key, value in (meta or {}).items():
+                store.set_meta(key, value)
             has_history = store.has_attempts()
             if resume and (has_history or store.selection()):  # else the set-up never finished: do it
                 closed = store.close_dangling_attempts(INTERRUPTED)
@@ -268,13 +280,26 @@ class Campaign:
         argv: list[str],
         flags: dict[str, Any],
     ) -> CampaignResult:
+        result = CampaignResult(run_id=None, ran=0)
+        with self._bench_run(store, argv, flags) as (runner, run_id):
+            result.run_id = run_id
+            summary = runner.run(run_id, targets, stop)
+        result.ran = len(summary.outcomes)
+        result.stopped = summary.stopped
+        result.verdicts = {case.id: outcome.verdict.value for case, outcome in summary.outcomes}
+        latest = store.latest_verdicts()
+        result.final_verdicts = [latest.get(key, "none") for key in store.selection()]
+        return result
+
+    @contextlib.contextmanager
+    def _bench_run(self, store: SessionStore, argv: list[str], flags: dict[str, Any]) -> Iterator[tuple[Runner, int]]:
+        """A run of the session on an assembled bench, the application's traces followed; closed whatever happens."""
         recorder = TraceRecorder(writer=store.add_trace_lines)
         notify = self.notify or (lambda _text: None)
         try:
             bench = self.bench_factory(recorder, notify)
         except Exception as exc:  # the environment could not provide a bench
             raise CampaignError([f"banc indisponible : {exc}"], EXIT_ENVIRONMENT) from None
-        result = CampaignResult(run_id=None, ran=0)
         capture = None
         try:
             capture = self._start_capture(recorder)
@@ -287,7 +312,6 @@ class Campaign:
                     "casebooks": {cb.identity.plan_id: cb.sha256 for cb in self.casebooks},
                 },
             )
-            result.run_id = run_id
             runner = Runner(
                 store,
                 bench.engine,
@@ -298,7 +322,7 @@ class Campaign:
                 listener=self.listener,
                 services=bench.services,
             )
-            summary = runner.run(run_id, targets, stop)
+            yield runner, run_id
             store.end_run(run_id)
         finally:
             bench.close()
@@ -309,12 +333,39 @@ class Campaign:
                     for clock in capture.clock_offsets():
                         store.add_event(EventKind.CLOCK_OFFSET, {"source": clock.source, "text": clock.describe_fr()})
                 recorder.flush()
-        result.ran = len(summary.outcomes)
-        result.stopped = summary.stopped
-        result.verdicts = {case.id: outcome.verdict.value for case, outcome in summary.outcomes}
-        latest = store.latest_verdicts()
-        result.final_verdicts = [latest.get(key, "none") for key in store.selection()]
-        return result
+
+    @contextlib.contextmanager
+    def case_by_case(
+        self, selected: Sequence[tuple[Casebook, Case]], shard: Shard | None = None
+    ) -> Iterator[Callable[[Casebook, Case], Outcome]]:
+        """Run cases one at a time as the caller asks (the pytest plugin: one item, one case) in a new session.
+
+        Without ``shard`` the session's selection is ``selected``. A shard (a pytest-xdist worker) records
+        ``selected`` as its campaign and the cases it ran as its own selection, for ``testbench merge``.
+        """
+        from testbench.runner.shard import SHARD_META, shard_record
+
+        with self._open() as store:
+            if store.has_attempts() or store.selection():
+                raise CampaignError([f"{self.session}: existe déjà ; choisissez un nouveau fichier de session"])
+            record_casebooks(store, self.casebooks)
+            if shard is None:
+                store.set_selection([(cb.sha256, case.id) for cb, case in selected])
+            else:
+                store.set_meta(SHARD_META, shard_record(shard, selected))
+            self._record_plan(store)
+            ran: list[tuple[str, str]] = []
+            with self._bench_run(store, self.argv, {"origin": "pytest"}) as (runner, run_id):
+
+                def run_one(casebook: Casebook, case: Case) -> Outcome:
+                    ran.append((casebook.sha256, case.id))
+                    return runner.run_case(store.start_attempt(run_id, casebook.sha256, case.id), casebook, case)
+
+                try:
+                    yield run_one
+                finally:
+                    if shard is not None:
+                        store.set_selection(ran)
 
     def _start_capture(self, recorder: TraceRecorder) -> TraceCapture | None:
         """Follow the application's logs and syslog for the whole run, on the recorder's clock.
@@ -357,6 +408,18 @@ def run_campaign(
 ) -> CampaignResult:
     """``testbench run``: load and select, then run the selection (or resume it) as one campaign."""
     casebooks, selected = load(request)
+    meta: dict[str, str] = {}
+    if request.options.selection.shard:
+        from testbench.runner.shard import SHARD_META, ShardSpecError, parse_shard, shard_record, shard_slice
+
+        try:
+            shard = parse_shard(request.options.selection.shard)
+        except ShardSpecError as exc:
+            raise CampaignError([str(exc)]) from None
+        meta[SHARD_META] = shard_record(shard, selected)
+        total, selected = len(selected), shard_slice(selected, shard)
+        if notify is not None:
+            notify(f"partition {shard} : {len(selected)} cas sur {total}")
     campaign = Campaign(
         casebooks,
         request.session,
@@ -366,4 +429,4 @@ def run_campaign(
         notify=notify,
         argv=request.argv,
     )
-    return campaign.run_selection(selected, resume=request.resume, rerun=request.rerun)
+    return campaign.run_selection(selected, resume=request.resume, rerun=request.rerun, meta=meta)

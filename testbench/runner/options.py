@@ -139,6 +139,13 @@ class Selection:
         metavar="TAG",
         help="ne garder que les cas de ce tag",
     )
+    # CI shards (testbench.runner.shard): a stable, balanced slice of the selected cases
+    shard: str | None = _option(
+        ("--shard",),
+        commands=frozenset({RUN}),
+        metavar="K/N",
+        help="n'exécuter que la partition K sur N des cas sélectionnés (CI ; « testbench merge » les réunit)",
+    )
 
 
 @dataclass
@@ -173,6 +180,7 @@ class CampaignOptions:
         return {
             "keyword": self.selection.keyword,
             "tags": self.selection.tags,
+            "shard": self.selection.shard,
             "engine": self.bench.engine,
             "cards": self.bench.cards,
             "allow_real_cards": self.bench.allow_real_cards,

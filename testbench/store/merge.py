@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,7 +47,18 @@ _CMP_COLS = ("attempt_id", "expectation_id", "kind", "outcome", "data")
 _TRACE_COLS = ("channel", "mono_ns", "wall", "text", "source", "source_ts", "level", "attempt_id", "step_id")
 
 
-def merge_sessions(inputs: list[Path], output: Path, *, allow_tampered: bool = False) -> MergeResult:
+def merge_sessions(
+    inputs: list[Path],
+    output: Path,
+    *,
+    allow_tampered: bool = False,
+    selection: Sequence[tuple[str, str]] | None = None,
+) -> MergeResult:
+    """Merge ``inputs`` into the new session ``output``.
+
+    ``selection`` is the merged session's order of cases (CI shards: the whole campaign's, so the merged
+    session reads as one full run); cases of the inputs it does not name follow, in the inputs' order.
+    """
     if output.exists():
         raise MergeError([f"{output}: existe déjà ; choisissez un nouveau fichier de session"])
     resolved = {p.resolve() for p in inputs}
@@ -79,7 +91,7 @@ def merge_sessions(inputs: list[Path], output: Path, *, allow_tampered: bool = F
         try:
             with SessionStore.open(output) as store:
                 store.set_meta("merged_from", json.dumps(heads, ensure_ascii=False))
-                return _merge_into(store, inputs, conns)
+                return _merge_into(store, conns, list(selection or ()))
         except BaseException:
             # half a merge is worse than none: remove the new file and its companions
             for leftover in (output, *(output.with_name(output.name + s) for s in ("-wal", "-shm", ".lock"))):
@@ -90,10 +102,9 @@ def merge_sessions(inputs: list[Path], output: Path, *, allow_tampered: bool = F
             conn.close()
 
 
-def _merge_into(store: SessionStore, inputs: list[Path], conns: list[sqlite3.Connection]) -> MergeResult:
+def _merge_into(store: SessionStore, conns: list[sqlite3.Connection], selection: list[tuple[str, str]]) -> MergeResult:
     out = store.conn
     run_map: dict[tuple[int, int], int] = {}
-    selection: list[tuple[str, str]] = []
     attempts: list[tuple[float, int, int, tuple[Any, ...]]] = []
     with store.transaction():
         for i, conn in enumerate(conns):
@@ -244,3 +255,24 @@ def _copy_attempt(
         )
         chain.record(out, "attempt-finish", new_id, new_id)
     return new_id
+
+
+def input_meta(inputs: Sequence[Path], key: str) -> list[tuple[str, str | None]]:
+    """Each input's meta ``key`` (None when absent or unreadable: :func:`merge_sessions` says why)."""
+    values: list[tuple[str, str | None]] = []
+    for path in inputs:
+        value = None
+        try:
+            conn = open_readonly(path)
+        except SessionError:
+            values.append((str(path), None))
+            continue
+        try:
+            row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+            value = None if row is None else row[0]
+        except sqlite3.Error:
+            value = None
+        finally:
+            conn.close()
+        values.append((str(path), value))
+    return values
