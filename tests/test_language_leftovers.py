@@ -10,6 +10,7 @@ import io
 import json
 import re
 import sys
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -357,8 +358,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def data_texts(session: Path) -> list[str]:
     """What the bench records as data, in its own words: the casebooks' and card profiles' texts, the
-    demo's attestations, the trace lines and the run's options (a title or a trace line is not the bench
-    speaking; nor is a reader's name). Longest first, so that a long text is taken out before a part of it."""
+    exam plans' texts (product, requirement titles, exclusion reasons), the demo's attestations, the trace
+    lines and the run's options (a title or a trace line is not the bench speaking; nor is a reader's name).
+    Longest first, so that a long text is taken out before a part of it."""
     import sqlite3
 
     from lxml import etree
@@ -383,6 +385,8 @@ def data_texts(session: Path) -> list[str]:
                 walk(item)
 
     walk(json.loads((ROOT / "casebooks" / "demo-attestations.json").read_text(encoding="utf-8")))
+    for plan in (ROOT / "casebooks" / "plans").glob("*.toml"):  # the demo's coverage page shows its plan
+        walk(tomllib.loads(plan.read_text(encoding="utf-8")))
     with sqlite3.connect(f"file:{session}?mode=ro", uri=True) as db:
         texts.update(text for (text,) in db.execute("SELECT text FROM trace_lines"))
         for options, environment in db.execute("SELECT options, environment FROM runs"):

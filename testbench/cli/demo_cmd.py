@@ -11,6 +11,9 @@ runs as a separate process in its own folder, a scripted operator performs each 
 the bench reads its log and its FSE and lot files through the application's profile (assisted operator
 mode), exactly as on a real application. ``--flaw`` plants a known defect in the application. On a
 terminal the run is live in the workstation (its exam view); with ``--headless`` it runs, then reports.
+
+The demo casebook runs with its exam plan (``casebooks/plans/demo-plan.toml``) recorded in the session,
+as ``run --plan`` would: its report has the coverage page and the workstation its coverage window.
 """
 
 from __future__ import annotations
@@ -64,6 +67,13 @@ def demo_casebook(exam: bool = False) -> Path:
     return CASEBOOKS_DIR / ("exam-demo.xml" if exam else "demo.xml")
 
 
+def demo_plan() -> Path:
+    """The demo casebook's exam plan (ours, a demonstration), recorded by the demo's runs."""
+    from testbench.paths import CASEBOOKS_DIR
+
+    return CASEBOOKS_DIR / "plans" / "demo-plan.toml"
+
+
 def demo_paths(output: Path | None = None, name: str = "demo") -> tuple[Path, Path]:
     """The report folder and the session file beside it (the signed report holds redacted copies, not the record)."""
     from testbench.paths import user_data_dir
@@ -95,6 +105,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.exam:
         return _exam(args, session, out, say)
     casebook = demo_casebook()
+    args.plan = demo_plan()  # ``run --plan``'s option, which ``demo`` does not offer: the workstation records it
     interactive = not args.headless and sys.stdin.isatty() and sys.stdout.isatty()
     if interactive:
         from testbench.cli.ui_cmd import launch
@@ -147,10 +158,16 @@ def _run(args: argparse.Namespace, casebook: Path, session: Path, out: Path, exa
     With ``exam``: in assisted operator mode on the demo application, through its profile, driven by its
     scripted operator (the casebook's own manual steps, if any, keep their prepared attestations).
     """
+    from testbench.cli.coverage_cmd import attach_plan
     from testbench.cli.run_cmd import execute
     from testbench.runner.campaign import RunRequest, make_operator
 
     options = options_from_args(args)
+    problems = attach_plan(options, args.lang)  # the demo plan (none on exam day), checked as ``run`` does
+    for problem in problems:
+        print(f"testbench demo: {problem}", file=sys.stderr)
+    if problems:
+        return EXIT_USAGE
     options.attestations = _prepared_attestations(options.attestations, casebook)
     options.outputs.report, options.outputs.junit = out, out / "junit.xml"
     operator = None
