@@ -359,11 +359,15 @@ class Campaign:
 
                 def run_one(casebook: Casebook, case: Case) -> Outcome:
                     ran.append((casebook.sha256, case.id))
-                    return runner.run_case(store.start_attempt(run_id, casebook.sha256, case.id), casebook, case)
+                    try:
+                        return runner.run_case(store.start_attempt(run_id, casebook.sha256, case.id), casebook, case)
+                    finally:  # what the bench says between cases belongs to no case (as in Runner.run)
+                        runner.recorder.set_context(None, None)
 
                 try:
                     yield run_one
                 finally:
+                    runner.bay.release()
                     if shard is not None:
                         store.set_selection(ran)
 

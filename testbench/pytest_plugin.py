@@ -1,0 +1,258 @@
+"""The pytest plugin: ``pytest --casebook FILE`` collects a casebook's cases as pytest items.
+
+Teams keep their own pytest reporting (JUnit, HTML, plugins) and pytest-xdist: each case is one item,
+run through the same campaign as ``testbench run`` (:meth:`Campaign.case_by_case`) into a session file,
+so the exam book is built from it as from any session. Under pytest-xdist each worker writes a shard
+session (``SESSION.shards/gwN.tbsession``, recording the whole campaign like ``run --shard``) and the
+controller merges them at the end into ``--casebook-session``, then removes the shards; the merged
+session reads as a serial run (same cases in the same order, same verdicts).
+
+Registered as the ``pytest11`` entry point ``testbench``; without ``--casebook`` it does nothing, and it
+imports the core only when a casebook is asked for.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from testbench.casebook.model import Case, Casebook
+    from testbench.domain.verdict import Outcome
+
+_PLUGIN = "testbench-casebook"
+_SHARD_OUTPUT = "testbench_shard"  # the key of a worker's output naming its shard session
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    from testbench.i18n import translator
+
+    t = translator(None, "cli")
+    group = parser.getgroup("testbench", t("testbench : cahiers de tests (cas CNDA)"))
+    group.addoption(
+        "--casebook", action="append", default=[], type=Path, metavar="FILE", help=t("cahier de tests à exécuter")
+    )
+    group.addoption(
+        "--casebook-session",
+        type=Path,
+        default=Path("casebook.tbsession"),
+        metavar="SESSION",
+        help=t("fichier de session (nouveau ; casebook.tbsession par défaut)"),
+    )
+    group.addoption("--casebook-report", type=Path, metavar="DIR", help=t("écrire le rapport HTML à la fin"))
+    group.addoption(
+        "--casebook-engine",
+        default="reference",
+        metavar="ENGINE",
+        help=t("reference (hors processus, défaut), inprocess, ou la commande d'un moteur externe"),
+    )
+    group.addoption(
+        "--casebook-cards",
+        default="auto",
+        choices=("auto", "pcsc", "inprocess"),
+        help=t("cartes virtuelles via pcscd ou lecteur en mémoire (auto : pcscd si disponible, en mémoire sous xdist)"),
+    )
+    group.addoption(
+        "--casebook-attestations",
+        type=Path,
+        metavar="FILE",
+        help=t("attestations préparées des étapes manuelles (JSON, clé CAS/ETAPE)"),
+    )
+    group.addoption(
+        "--casebook-lang", choices=("fr", "en"), default=None, help=t("langue des messages : fr (défaut) ou en")
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if config.getoption("casebook"):
+        config.pluginmanager.register(CasebookPlugin(config), _PLUGIN)
+
+
+class CaseVerdict(Exception):
+    """A case that did not pass: its verdict and reason, in the person's language."""
+
+
+class CasebookPlugin:
+    """One process's campaign: the session it writes, opened at the first case, closed at the end."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        from testbench.i18n import default_language, translator
+
+        self.config = config
+        self.lang = config.getoption("casebook_lang") or default_language()
+        self.t = translator(self.lang)
+        self.paths = [Path(p).resolve() for p in config.getoption("casebook")]
+        self.session: Path = config.getoption("casebook_session").resolve()
+        self.shards_dir = self.session.with_name(self.session.name + ".shards")
+        self.worker: dict[str, Any] | None = getattr(config, "workerinput", None)
+        self.shard_sessions: list[Path] = []  # the controller's: what the workers wrote
+        self.messages: list[str] = []
+        self._stack = contextlib.ExitStack()
+        self._run: Callable[[Casebook, Case], Outcome] | None = None
+        self._broken: str | None = None  # the campaign could not start: every case says why
+        if self.worker is None:
+            for path in (self.session, self.shards_dir):
+                if path.exists():
+                    raise pytest.UsageError(self.t(f"{path}: existe déjà ; choisissez un nouveau fichier de session"))
+        self._collect_the_casebooks()
+
+    def _collect_the_casebooks(self) -> None:
+        """``pytest --casebook FILE`` alone collects the casebooks, not the folder's tests."""
+        given = self.config.args_source == pytest.Config.ArgsSource.ARGS
+        named = [str(p) for p in self.paths]
+        if not given:
+            self.config.args[:] = named
+        else:
+            self.config.args.extend(p for p in named if p not in self.config.args)
+
+    @property
+    def distributed(self) -> bool:
+        """The controller of pytest-xdist workers (each writes a shard)."""
+        return self.worker is None and bool(getattr(self.config.option, "numprocesses", None))
+
+    # -- collection ---------------------------------------------------------------------------------
+    def pytest_collect_file(self, file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+        if file_path.resolve() in self.paths:
+            return CasebookFile.from_parent(parent, path=file_path)
+        return None
+
+    # -- running ------------------------------------------------------------------------------------
+    def run(self, item: CaseItem) -> Outcome:
+        if self._broken is not None:
+            raise CaseVerdict(self._broken)
+        if self._run is None:
+            from testbench.runner.campaign import CampaignError
+
+            try:
+                self._run = self._stack.enter_context(self._open(item.session))
+            except CampaignError as exc:
+                self._broken = "\n".join(self.t(line) for line in exc.lines)
+                raise CaseVerdict(self._broken) from None
+        return self._run(item.casebook, item.case)
+
+    @contextlib.contextmanager
+    def _open(self, session: pytest.Session) -> Iterator[Callable[[Casebook, Case], Outcome]]:
+        from testbench.runner.campaign import Campaign
+        from testbench.runner.options import BenchOptions, CampaignOptions, OutputOptions
+        from testbench.runner.shard import Shard
+
+        items = [i for i in session.items if isinstance(i, CaseItem)]
+        selected = [(i.casebook, i.case) for i in items]
+        casebooks = list({cb.sha256: cb for cb, _ in selected}.values())
+        cards = self.config.getoption("casebook_cards")
+        shard = None
+        path = self.session
+        if self.worker is not None:
+            # the readers of one pcscd are not shared between processes: workers use in-memory readers
+            cards = "inprocess" if cards == "auto" else cards
+            worker_id = str(self.worker["workerid"])
+            shard = Shard(int(worker_id.removeprefix("gw")) + 1, int(self.worker["workercount"]))
+            path = self.shards_dir / f"{worker_id}.tbsession"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.config.workeroutput[_SHARD_OUTPUT] = str(path)  # type: ignore[attr-defined]
+        options = CampaignOptions(
+            bench=BenchOptions(engine=self.config.getoption("casebook_engine"), cards=cards),
+            outputs=OutputOptions(lang=self.lang),
+            attestations=self.config.getoption("casebook_attestations"),
+        )
+        campaign = Campaign(casebooks, path, options, notify=self.messages.append, argv=list(sys.argv))
+        with campaign.case_by_case(selected, shard) as run:
+            yield run
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: Any) -> None:
+        """pytest-xdist: a worker ended; its shard session joins the merge."""
+        shard = getattr(node, "workeroutput", {}).get(_SHARD_OUTPUT)
+        if shard:
+            self.shard_sessions.append(Path(shard))
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        self._stack.close()  # ends the run and closes the bench and the session
+        if self.worker is not None:
+            return
+        if self.distributed and not self._merge():
+            return
+        if self.session.exists():
+            self.messages.append(self.t("session : {path}").format(path=self.session))
+            report = self.config.getoption("casebook_report")
+            if report is not None:
+                from testbench.report.build import BuildOptions, build_report
+
+                built = build_report(self.session, report, BuildOptions(lang=self.lang))
+                self.messages.append(self.t("rapport : {path}").format(path=built.html))
+
+    def _merge(self) -> bool:
+        """Gather the workers' shards into the session; the shards go once merged."""
+        if not self.shard_sessions:
+            return True
+        from testbench.runner.shard import SHARD_META, check_shards
+        from testbench.store.merge import MergeError, input_meta, merge_sessions
+
+        shards = sorted(self.shard_sessions)
+        checked = check_shards(input_meta(shards, SHARD_META))  # a worker that ran no case wrote no shard
+        try:
+            if checked.problems:
+                raise MergeError(checked.problems)
+            merge_sessions(shards, self.session, selection=checked.campaign)
+        except MergeError as exc:
+            self.messages.extend(self.t(line) for line in exc.lines)
+            return False
+        shutil.rmtree(self.shards_dir, ignore_errors=True)
+        return True
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if self.worker is None and self.messages:
+            terminalreporter.section("testbench")
+            for line in self.messages:
+                terminalreporter.write_line(self.t(line))
+
+
+class CasebookFile(pytest.File):
+    def collect(self) -> Iterator[pytest.Item]:
+        from testbench.casebook.errors import CasebookError
+        from testbench.casebook.loader import load_casebooks
+
+        plugin: CasebookPlugin = self.config.pluginmanager.get_plugin(_PLUGIN)
+        try:
+            (casebook,) = load_casebooks([self.path])
+        except CasebookError as exc:
+            raise self.CollectError("\n".join(p.text(plugin.lang) for p in exc.problems)) from None
+        for case in casebook.cases:
+            yield CaseItem.from_parent(self, name=case.id, casebook=casebook, case=case)
+
+
+class CaseItem(pytest.Item):
+    """One case of a casebook: passes when its verdict is « réussi »."""
+
+    def __init__(self, *, casebook: Casebook, case: Case, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.casebook = casebook
+        self.case = case
+
+    def runtest(self) -> None:
+        from testbench.domain.verdict import Verdict
+
+        plugin: CasebookPlugin = self.config.pluginmanager.get_plugin(_PLUGIN)
+        outcome = plugin.run(self)
+        text = " — ".join(filter(None, (plugin.t(outcome.verdict.label_fr), plugin.t(outcome.reason))))
+        if outcome.verdict is Verdict.SKIPPED:
+            pytest.skip(text)
+        if outcome.verdict is not Verdict.PASS:
+            raise CaseVerdict(text)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        if isinstance(excinfo.value, CaseVerdict):
+            from testbench.i18n import colon
+
+            plugin: CasebookPlugin = self.config.pluginmanager.get_plugin(_PLUGIN)
+            return f"{self.case.id}{colon(plugin.lang)}{excinfo.value}"
+        return str(super().repr_failure(excinfo, style=style))
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        return self.path, None, f"{self.case.id} — {self.case.title}"

@@ -1,0 +1,53 @@
+"""The pytest plugin: `pytest --casebook FILE` under pytest-xdist gives the serial run's report (issue 16 §5)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from shard_content import report_content
+
+from testbench.cli.main import main
+from testbench.store.read import read_session
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "casebooks" / "demo.xml"
+ATTESTATIONS = ROOT / "casebooks" / "demo-attestations.json"
+
+
+def pytest_casebook(tmp: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """pytest in a subprocess, in its own folder (no configuration of ours), on the demo casebook."""
+    (tmp / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k not in ("TESTBENCH_LANG", "PYTEST_ADDOPTS")}
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-c", str(tmp / "pytest.ini")]
+    command += ["--rootdir", str(tmp), "--casebook", str(DEMO), "--casebook-attestations", str(ATTESTATIONS)]
+    command += ["--casebook-engine", "inprocess", "--casebook-cards", "inprocess", *args]
+    return subprocess.run(command, cwd=tmp, env=env, capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_the_demo_casebook_under_xdist_merges_into_the_serial_runs_report(tmp_path: Path) -> None:
+    serial = tmp_path / "serial.tbsession"
+    bench = ["--cards", "inprocess", "--engine", "inprocess", "--attestations", str(ATTESTATIONS)]
+    assert main(["run", str(DEMO), "--session", str(serial), *bench]) == 1
+    merged = tmp_path / "pytest.tbsession"
+    done = pytest_casebook(tmp_path, "-n", "2", "--casebook-session", str(merged), "--casebook-lang", "en")
+    assert done.returncode == 1, done.stdout + done.stderr  # the demo's one case that fails on purpose
+    assert "1 failed, 21 passed" in done.stdout
+    assert "DEMO-FSE-099: failed — e-amo: expected 163.00, observed 163.80 (different)" in done.stdout
+    assert f"session: {merged}" in done.stdout
+    assert not merged.with_name(merged.name + ".shards").exists()  # the workers' shards, once merged
+    with read_session(merged) as s:
+        assert len(json.loads(s.meta["merged_from"])) == 2  # each worker wrote its shard
+    assert report_content(merged, tmp_path / "r-pytest") == report_content(serial, tmp_path / "r-serial")
+
+
+def test_an_existing_session_is_refused_before_anything_runs(tmp_path: Path) -> None:
+    session = tmp_path / "kept.tbsession"
+    session.write_bytes(b"")
+    done = pytest_casebook(tmp_path, "--casebook-session", str(session))
+    assert done.returncode == 4  # pytest's usage error
+    assert f"{session}: existe déjà ; choisissez un nouveau fichier de session" in done.stderr
+    assert session.read_bytes() == b""
