@@ -44,7 +44,8 @@ NOT_RULES = {
 #: Refusal codes of the engine that no bundled case expects, each with the reason a casebook cannot reach it.
 UNREACHABLE = {
     "INVALID_REQUEST": "a malformed request (missing key, wrong type, negative amount, bad date): the runner "
-    "builds every request from a casebook the schema and the checks accepted",
+    "builds every request from a casebook the schema and the checks accepted; an rsp-partial return paying at "
+    "least what the lot owes is the case's own mistake (not expectable), the amount being computed at run time",
     "INVALID_CODE": "an LPP code that is not 7 digits: the casebook checks refuse it before anything runs",
     "INVALID_COEFFICIENT": "a coefficient of 0 or less: the schema refuses it (minExclusive 0)",
     "UNSUPPORTED_NOMENCLATURE": "the schema allows only LPP and NGAP",

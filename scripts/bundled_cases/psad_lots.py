@@ -135,6 +135,51 @@ lot_case("PSAD-RSP-008", "RSP de paiement d'une facture sans tiers payant",
           V("lot.totals.amo", "33.60", step="s-lot"), V("returns.status", "paid", step="s-rsp")],
          tags="lot rsp paiement sans-tiers-payant")
 
+BOOK.sections["PSAD-RSP-009"] = "Retours NOEMIE (RSP) : paiements partiels"
+lot_case("PSAD-RSP-009", "RSP de paiement partiel d'une facture (exonération non reconnue)",
+         "L'AMO paie moins que sa part ; le retour porte le montant payé, le montant dû et le motif.",
+         "PPC 1113930 × 13 à 21.00 : BR 273.00, MRO 60 % = 163.80 dû en tiers payant. RSP partiel : payé 100.00 "
+         "(montant du retour), reste impayé 163.80 − 100.00 = 63.80, motif 0450 072 « exonération absente du "
+         "fichier caisse » (code réel) ; statut partial.",
+         [*billed([("1", [PPC])]), el("build-lot", "s-lot"),
+          el("read-returns", "s-rsp", scenario="rsp-partial", code="0450 072", paid="100.00")],
+         [V("returns.status", "partial", step="s-rsp"), V("returns.due", "163.80", step="s-rsp"),
+          V("returns.paid", "100.00", step="s-rsp"), V("returns.unpaid", "63.80", step="s-rsp"),
+          V("returns.codes", "0450 072", step="s-rsp"), V("returns.details[0].code", "0450 072", step="s-rsp")],
+         tags="lot rsp paiement-partiel", requirements="RG_MF633 TB-NOEMIE-PAIEMENT-PARTIEL")
+lot_case("PSAD-RSP-010", "RSP de paiement partiel d'un lot de deux factures, motif par défaut",
+         "Le montant payé couvre les factures dans l'ordre du lot ; seule la facture payée en partie porte le motif.",
+         "Lit × 4 : MRO 33.60 ; PPC × 13 : MRO 163.80 ; dû 197.40. Payé 180.00 : facture 1 payée 33.60 (en entier, "
+         "sans motif), facture 2 payée 180.00 − 33.60 = 146.40 sur 163.80, motif par défaut 0450 072 ; impayé "
+         "197.40 − 180.00 = 17.40.",
+         [*billed([("1", [BED]), ("2", [PPC])]), el("build-lot", "s-lot"),
+          el("read-returns", "s-rsp", scenario="rsp-partial", paid="180.00")],
+         [V("returns.status", "partial", step="s-rsp"), V("returns.due", "197.40", step="s-rsp"),
+          V("returns.details[0].amount_paid", "33.60", step="s-rsp"),
+          V("returns.details[1].amount_paid", "146.40", step="s-rsp"),
+          V("returns.details[1].code", "0450 072", step="s-rsp"), V("returns.unpaid", "17.40", step="s-rsp")],
+         tags="lot rsp paiement-partiel", requirements="RG_MF633 TB-NOEMIE-PAIEMENT-PARTIEL")
+lot_case("PSAD-RSP-011", "RSP de paiement : montant payé égal au montant dû",
+         "Un paiement complet porte aussi ses montants : rien d'impayé.",
+         "Lit × 4 : MRO 33.60 en tiers payant ; RSP paid : dû 33.60, payé 33.60, impayé 0.00.",
+         [*billed([("1", [BED])]), el("build-lot", "s-lot"), el("read-returns", "s-rsp", scenario="rsp-paid")],
+         [V("returns.due", "33.60", step="s-rsp"), V("returns.paid", "33.60", step="s-rsp"),
+          V("returns.unpaid", "0.00", step="s-rsp")],
+         tags="lot rsp paiement")
+BOOK.sections["PSAD-LOT-016"] = "Renvoi d'un lot refusé par son ARL"
+lot_case("PSAD-LOT-016", "ARL négatif puis renvoi des mêmes factures dans un nouveau lot",
+         "Un lot rejeté en entier par l'ARL n'a pas été lu : ses factures repartent dans un nouveau lot, payé.",
+         "Lit × 4 : MRO 33.60 ; OCT × 2 : MRO 54.00 ; lot 1 : 2 factures, AMO 87.60, ARL négatif ARL-003. "
+         "Lot 2 : les 2 mêmes factures, AMO 87.60 ; ARL positif : accepted ; RSP : paid, payé 87.60.",
+         [*billed([("1", [BED]), ("2", [OCT])]), el("build-lot", "s-lot-1"),
+          el("read-returns", "s-arl-1", scenario="arl-negative", code="ARL-003"), el("build-lot", "s-lot-2"),
+          el("read-returns", "s-arl-2", scenario="arl-positive"), el("read-returns", "s-rsp", scenario="rsp-paid")],
+         [V("returns.status", "rejected", step="s-arl-1", eid="e-arl-1"),
+          V("lot.invoice_count", "2", step="s-lot-2"), V("lot.totals.amo", "87.60", step="s-lot-2"),
+          V("returns.status", "accepted", step="s-arl-2", eid="e-arl-2"),
+          V("returns.status", "paid", step="s-rsp", eid="e-rsp"), V("returns.paid", "87.60", step="s-rsp")],
+         tags="lot arl rejet renvoi", requirements="RG_MF633 TB-ARL-RENVOI")
+
 BOOK.sections["PSAD-LOT-010"] = "Lots selon le mode et la couverture"
 lot_case("PSAD-LOT-010", "Lot d'une FSE dégradée",
          "Une facture dégradée sécurisée se met en lot comme une autre.",

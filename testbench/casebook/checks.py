@@ -357,6 +357,8 @@ def _check_steps(mode: Mode, parts: CaseParts, fixtures: Fixtures, refused: dict
                 report(
                     at, "un code de rejet n'a pas de sens pour le scénario « {scenario} »", "code", scenario=scenario
                 )
+            if (scenario == "rsp-partial") != bool(params.get("paid")):
+                report(at, "l'attribut paid (montant payé) va avec le scénario rsp-partial, et lui seul", "paid")
         done.add(action)
 
 

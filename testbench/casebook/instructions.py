@@ -145,10 +145,13 @@ def _returns(params: Mapping[str, Any], t: T, lang: str) -> str:
         "arl-negative": "Lire l'ARL du lot : rejeté (ARL négatif)",
         "rsp-paid": "Lire le retour NOEMIE (RSP) : facture payée",
         "rsp-rejected": "Lire le retour NOEMIE (RSP) : facture rejetée",
+        "rsp-partial": "Lire le retour NOEMIE (RSP) : paiement partiel",
     }.get(scenario)
     text = t(sentence) if sentence else t("Lire les retours du lot, scénario « {scenario} »").format(scenario=scenario)
     if params.get("code"):
         text += t(", code {code}").format(code=params["code"])
+    if params.get("paid"):
+        text += t(", {amount} € payés").format(amount=params["paid"])
     return text
 
 

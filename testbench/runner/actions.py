@@ -39,7 +39,7 @@ class ActionContext:
     observations: dict[str, Any] = field(default_factory=dict)  # the case's, a later step's value replacing
     by_step: dict[str, dict[str, Any]] = field(default_factory=dict)  # step id → the observations it produced
     invoice_ids: list[str] = field(default_factory=list)
-    lotted: list[str] = field(default_factory=list)  # invoices an earlier build-lot of the case put in a lot
+    lots: dict[str, list[str]] = field(default_factory=dict)  # lot number → the case's invoices it holds
     store_document: Callable[[str, bytes, str, str], str] | None = None  # (step, data, media, name) -> sha
     services: Any = None  # the simulated téléservices (runner.teleservices.Services), started on first use
     emptied: dict[str, str] = field(default_factory=dict)  # slot → the remove-card step that emptied it
@@ -301,25 +301,32 @@ def _secure(ctx: ActionContext, step: Step) -> dict[str, Any]:
 
 
 def _build_lot(ctx: ActionContext, step: Step) -> dict[str, Any]:
-    """Lot the case's invoices that no earlier build-lot of the case lotted: an invoice re-billed after its
-    lot's rejection goes in a new lot without its rejected predecessor."""
-    pending = [invoice_id for invoice_id in ctx.invoice_ids if invoice_id not in ctx.lotted]
+    """Lot the case's invoices that no lot of the case holds: an invoice re-billed after its lot's rejection
+    goes in a new lot without its rejected predecessor; the invoices of a lot refused by its ARL go again."""
+    lotted = {invoice_id for members in ctx.lots.values() for invoice_id in members}
+    pending = [invoice_id for invoice_id in ctx.invoice_ids if invoice_id not in lotted]
     if not pending:
         raise ActionError("aucune facture à mettre en lot dans ce cas")
     result = ctx.engine.build_lot({"invoice_ids": pending})
-    ctx.lotted.extend(pending)
+    ctx.lots[str(result.get("number") or f"#{len(ctx.lots)}")] = pending
     return {"lot": _extract_documents(ctx, step, result)}
 
 
 def _read_returns(ctx: ActionContext, step: Step) -> dict[str, Any]:
     lot = ctx.observations.get("lot", {})
+    number = lot.get("number") if isinstance(lot, Mapping) else None
+    scenario = step.params.get("scenario", "arl-positive")
     request = {
-        "scenario": step.params.get("scenario", "arl-positive"),
+        "scenario": scenario,
         "code": step.params.get("code"),
-        "lot_number": lot.get("number") if isinstance(lot, Mapping) else None,
+        "lot_number": number,
         "invoice_ids": list(ctx.invoice_ids),
+        **({"paid": step.params["paid"]} if step.params.get("paid") else {}),
     }
-    return {"returns": _extract_documents(ctx, step, ctx.engine.read_returns(request))}
+    result = ctx.engine.read_returns(request)
+    if scenario == "arl-negative" and result.get("status") == "rejected":
+        ctx.lots.pop(str(number), None)  # refused unread: a later build-lot sends its invoices again
+    return {"returns": _extract_documents(ctx, step, result)}
 
 
 def _profile(ctx: ActionContext, card_id: str) -> Any:

@@ -11,6 +11,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from testbench import __version__
@@ -21,7 +22,7 @@ from testbench.engines.reference import refusals as R
 from testbench.engines.reference.b2 import LotInvoice, build_lot_file, lot_totals
 from testbench.engines.reference.fse import build_fse
 from testbench.engines.reference.model import parse_coverage, parse_invoice_request
-from testbench.engines.reference.money import ZERO, fmt
+from testbench.engines.reference.money import CENT, ZERO, AmountError, fmt, parse_decimal
 from testbench.engines.reference.noemie import SCENARIOS, ReturnedInvoice, simulate
 from testbench.engines.reference.split import InvoiceComputation, compute_invoice
 from testbench.engines.reference.tables import Tables, load_bundled_tables
@@ -61,6 +62,19 @@ def _card_function(name: str) -> Callable[[CardChannel, str], Any]:
         return func
     except (ImportError, AttributeError) as exc:
         raise R.refuse(R.NO_CARD, f"lecture de carte indisponible ({exc})") from exc
+
+
+def _partial_paid(raw: Any, due: Decimal) -> Decimal:
+    """What an ``rsp-partial`` return pays for the lot: an amount from 0 to below what the AMO owes."""
+    try:
+        paid = parse_decimal(raw)
+    except AmountError:
+        raise R.refuse(R.INVALID_REQUEST, "rsp-partial : montant payé (paid) attendu, par exemple « 20.00 »") from None
+    if paid < 0 or paid >= due or paid != paid.quantize(CENT):
+        owed = fmt(due)
+        message = f"rsp-partial : le montant payé {raw} doit être en centimes, positif, sous le montant dû {owed}"
+        raise R.refuse(R.INVALID_REQUEST, message)
+    return paid
 
 
 class ReferenceEngine(TeleserviceCalls):
@@ -333,17 +347,25 @@ class ReferenceEngine(TeleserviceCalls):
             for inv in invoices
         ]
         code = request.get("code")
+        due = sum((inv.amount_due for inv in returned), ZERO)
+        paid = _partial_paid(request.get("paid"), due) if scenario == "rsp-partial" else ZERO
         result = simulate(
-            scenario, lot.number, returned, code if isinstance(code, str) and code else None, self.today()
+            scenario, lot.number, returned, code if isinstance(code, str) and code else None, self.today(), paid
         )
+        if scenario == "arl-negative":  # the lot was refused unread: its invoices may be sent in a new lot
+            for inv in invoices:
+                inv.lot = None
         self.trace(f"read_returns lot={lot.number:06d} scenario={scenario} statut={result.status}")
-        return {
+        out = {
             "status": result.status,
             "codes": result.codes,
             "details": result.details,
             "lot_number": f"{lot.number:06d}",
             "noemie": result.text,
         }
+        if scenario.startswith("rsp"):  # what the AMO owed for the lot under tiers payant, what it paid
+            out.update(due=fmt(due), paid=fmt(result.paid), unpaid=fmt(due - result.paid))
+        return out
 
     def _find_lot(self, raw: Any) -> _Lot:
         if raw is None or raw == "":

@@ -32,8 +32,8 @@ ARL_REJECT_CODES: dict[str, str] = {
     "ARL-002": "LOT TELETRANSMIS A L'AVANCE",
     "ARL-003": "TOTAUX DU LOT INCOHERENTS",
 }
-DEFAULT_CODES = {"arl-negative": "ARL-001", "rsp-rejected": "2900 005"}
-SCENARIOS = ("arl-positive", "arl-negative", "rsp-paid", "rsp-rejected")
+DEFAULT_CODES = {"arl-negative": "ARL-001", "rsp-rejected": "2900 005", "rsp-partial": "0450 072"}
+SCENARIOS = ("arl-positive", "arl-negative", "rsp-paid", "rsp-rejected", "rsp-partial")
 
 
 @dataclass(frozen=True)
@@ -44,10 +44,11 @@ class ReturnedInvoice:
 
 @dataclass(frozen=True)
 class ReturnResult:
-    status: str  # accepted | rejected | paid
+    status: str  # accepted | rejected | paid | partial
     codes: list[str]
     details: list[dict[str, str]]
     text: str
+    paid: Decimal = ZERO  # RSP: what the AMO pays for the lot
 
 
 def code_label(code: str) -> str:
@@ -59,9 +60,16 @@ def _fixed(text: str) -> str:
 
 
 def simulate(
-    scenario: str, lot_number: int, invoices: list[ReturnedInvoice], code: str | None, today: date
+    scenario: str,
+    lot_number: int,
+    invoices: list[ReturnedInvoice],
+    code: str | None,
+    today: date,
+    paid: Decimal = ZERO,
 ) -> ReturnResult:
-    """Build the return for a lot; the caller has checked the scenario name."""
+    """Build the return for a lot; the caller has checked the scenario name and, for ``rsp-partial``, that
+    ``paid`` (what the AMO pays for the lot) is below what it owes. A partial payment is spread over the
+    lot's invoices in their order, each paid up to its due; an invoice paid less carries the reason code."""
     kind = "ARL" if scenario.startswith("arl") else "RSP"
     lines = [_fixed(f"000TB-NOEMIE-LIKE {kind} {today.strftime('%y%m%d')} LOT{lot_number:06d} NON CERTIFIE")]
     codes: list[str] = []
@@ -82,6 +90,23 @@ def simulate(
             paid_total += inv.amount_due
             details.append({"level": "invoice", "invoice": inv.number, "amount_paid": str(inv.amount_due)})
             lines.append(f"21002{inv.number:>09}P{cents(inv.amount_due):010d}@")
+    elif scenario == "rsp-partial":
+        status = "partial"
+        reason = code or DEFAULT_CODES[scenario]
+        codes.append(reason)
+        left = paid
+        for inv in invoices:
+            amount = min(inv.amount_due, left)
+            left -= amount
+            paid_total += amount
+            detail = {"level": "invoice", "invoice": inv.number, "amount_due": str(inv.amount_due)}
+            detail["amount_paid"] = str(amount)
+            if amount == inv.amount_due:
+                lines.append(f"21002{inv.number:>09}P{cents(amount):010d}@")
+            else:  # M: paid less than due ("minoré"), with the reason
+                detail.update(code=reason, label=code_label(reason))
+                lines.append(f"21002{inv.number:>09}M{cents(amount):010d}{reason:<8}{code_label(reason)}@")
+            details.append(detail)
     else:
         status = "rejected"
         reject = code or DEFAULT_CODES["rsp-rejected"]
@@ -91,4 +116,5 @@ def simulate(
             lines.append(f"21002{inv.number:>09}R{0:010d}{reject:<8}{code_label(reject)}@")
     lines.append(f"99001{len(lines) - 1:06d}{cents(paid_total):012d}@")
     lines.append(_fixed(f"999{len(lines) + 1:06d}"))
-    return ReturnResult(status=status, codes=codes, details=details, text="\n".join(lines) + "\n")
+    text = "\n".join(lines) + "\n"
+    return ReturnResult(status=status, codes=codes, details=details, text=text, paid=paid_total)
