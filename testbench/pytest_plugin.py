@@ -33,7 +33,7 @@ _SHARD_OUTPUT = "testbench_shard"  # the key of a worker's output naming its sha
 def pytest_addoption(parser: pytest.Parser) -> None:
     from testbench.i18n import translator
 
-    t = translator(None, "cli")
+    t = translator()  # pytest's help, in TESTBENCH_LANG's language (the options are parsed after it)
     group = parser.getgroup("testbench", t("testbench : cahiers de tests (cas CNDA)"))
     group.addoption(
         "--casebook", action="append", default=[], type=Path, metavar="FILE", help=t("cahier de tests à exécuter")
