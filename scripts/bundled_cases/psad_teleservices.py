@@ -126,8 +126,9 @@ for num, (kind, fault, code, what) in enumerate(
     case(f"TLS-ADRI-0{num}", "adri", SSV, f"ADRi en panne ({kind}) : facture sur les droits saisis",
          "La panne d'ADRi est signalée ; le produit facture sur les droits saisis, sans garantie.",
          f"Panne injectée {fault} ({what}) → {code} ; facture sur la fiche du patient : lit × 4 → 33.60, "
-         "marquage aucun.",
-         [adri(patient="p-hist", fault=fault), invoice("p-hist", D, [BED])],
+         "marquage aucun (même patient et même jour que TLS-ADRI-001 : la réponse ADRi marquée d'un autre cas ne "
+         "vaut pas pour celui-ci).",
+         [adri(fault=fault), invoice("p-deg", D, [BED])],
          [refusal(code, step="s-adri"), V("invoice.adri.marking", "aucun"), V("invoice.totals.amo", "33.60")],
          tags=f"ssv adri panne {fault}", requirements=f"{ADRI} TB-REFUS-{code}")
 case("TLS-ADRI-024", "adri", SSV, "ADRi indisponible (HTTP 503, scénario du service)",
