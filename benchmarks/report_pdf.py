@@ -17,9 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from report_build import make_session  # noqa: E402
+from report_build import make_session
 
-from testbench.report.build import BuildOptions, build_report  # noqa: E402
+from testbench.report.build import BuildOptions, build_report
 
 
 def main(argv: list[str] | None = None) -> int:

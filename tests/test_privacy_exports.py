@@ -20,6 +20,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,7 @@ CASEBOOKS = REPO / "casebooks"
 PROFILES = [load_profile(p) for p in sorted((CASEBOOKS / "cards").glob("*.xml"))]
 PROFILE_BY_FILE = {f"{p.id}.xml": p for p in PROFILES}
 PDFTOTEXT = shutil.which("pdftotext")
+PDFDETACH = shutil.which("pdfdetach")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
@@ -155,8 +157,20 @@ def exported_texts(paths: list[Path]) -> Iterator[tuple[str, str]]:
                 assert "Cahier d'examen" in text or "exam book" in text, "pdftotext read nothing"
                 yield f"{path} (texte)", text
                 yield f"{path} (texte sans retours à la ligne)", "".join(text.split())
+                yield from _attached(path)
             else:
                 yield str(path), _without_digests(path.read_bytes().decode("utf-8", errors="replace"))
+
+
+def _attached(pdf: Path) -> Iterator[tuple[str, str]]:
+    """The files attached to a PDF (the cases' full traces), read back with poppler's pdfdetach."""
+    assert PDFDETACH, "pdfdetach (poppler-utils) is needed to read the PDF's attachments: scripts/setup.sh installs it"
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run([PDFDETACH, "-saveall", "-o", tmp, str(pdf)], capture_output=True, check=True)
+        attached = sorted(Path(tmp).iterdir())
+        assert attached, "the PDF carries no attached trace"
+        for path in attached:
+            yield f"{pdf} (pièce jointe {path.name})", _without_digests(path.read_text(encoding="utf-8"))
 
 
 def _touches(text: str, i: int, edge: re.Pattern[str] | None) -> bool:

@@ -30,6 +30,8 @@ th{background:var(--head);font-weight:600}
 .warn{background:#fde0e0;border:2px solid #8a1414;color:#8a1414;padding:.5rem .8rem;font-weight:700;margin:.6rem 0}
 .case{border:1px solid var(--line);border-radius:.4rem;padding:.2rem 1rem .8rem;margin:1rem 0}
 .case>h2{display:flex;flex-wrap:wrap;gap:.6rem;align-items:baseline}
+.case{content-visibility:auto;contain-intrinsic-size:auto 40rem}
+.lazy-trace>summary{cursor:pointer;color:#0b5394}
 .mono,pre,.hash{font:12px/1.35 ui-monospace,"SFMono-Regular",Menlo,Consolas,"DejaVu Sans Mono",monospace}
 .hash{word-break:break-all}
 .trace td{font:12px/1.3 ui-monospace,Menlo,Consolas,"DejaVu Sans Mono",monospace;border:0;
@@ -53,7 +55,7 @@ border-bottom:1px solid #eef0f3;padding:.1rem .35rem;white-space:pre-wrap;word-b
 body{font-size:11px}
 header,main,footer{max-width:none;padding:0}
 .cover{page-break-after:always}
-.case{border:0;border-top:2px solid #333;border-radius:0;page-break-before:always;padding:0}
+.case{border:0;border-top:2px solid #333;border-radius:0;page-break-before:always;padding:0;content-visibility:visible}
 tr,.visa{page-break-inside:avoid}
 a{color:inherit;text-decoration:none}
 }
@@ -83,6 +85,26 @@ if(p.get("domain")!==null){pick(d,p.get("domain"));}
 if(p.get("q")!==null){q.value=p.get("q");}
 [q,v,d].forEach(function(e){e.addEventListener("input",apply);e.addEventListener("change",apply);});
 apply();
+})();
+(function(){
+function field(s){return s.replace(/\\\\([\\\\tnr])/g,function(m,c){
+return c==="t"?"\\t":c==="n"?"\\n":c==="r"?"\\r":"\\\\";});}
+function cell(tr,text){var td=document.createElement("td");td.textContent=text;tr.appendChild(td);return td;}
+function render(det){
+if(det.getAttribute("data-rendered")){return;}
+var body=det.querySelector("tbody"),gap=det.getAttribute("data-gap"),rows=document.createDocumentFragment();
+det.getAttribute("data-lines").split("\\n").forEach(function(line){
+var f=line.split("\\t").map(field),tr=document.createElement("tr");
+if(f.length===1){var td=cell(tr,"\\u2026 "+f[0]+" "+gap+" \\u2026");td.colSpan=4;td.className="gap";}
+else{tr.className="ch-"+f[1];f.forEach(function(x){cell(tr,x);});}
+rows.appendChild(tr);});
+body.appendChild(rows);det.setAttribute("data-rendered","yes");}
+var lazy=Array.prototype.slice.call(document.querySelectorAll("details.lazy-trace"));
+lazy.forEach(function(det){det.addEventListener("toggle",function(){if(det.open){render(det);}});});
+function opened(){var id=decodeURIComponent(window.location.hash.slice(1)),s=id&&document.getElementById(id);
+var det=s&&s.querySelector("details.lazy-trace");if(det){render(det);det.open=true;}}
+window.addEventListener("hashchange",opened);
+opened();
 })();
 """
 

@@ -126,13 +126,15 @@ def build_report(session_path: Path, out_dir: Path, options: BuildOptions | None
     lap("write json+junit+chain")
     result = BuildResult(out_dir, target, redaction_counts=dict(content.redaction_counts), timings=timings)
     if options.pdf:
-        from testbench.report.pdf import html_to_pdf
+        from testbench.report.attachments import trace_attachments
+        from testbench.report.pdf import embed_files, html_to_pdf
 
         say("impression PDF par Chromium (environ 1 min pour 700 cas)")
         with tempfile.TemporaryDirectory(prefix="testbench-print-") as tmp:
             page = Path(tmp) / "index.html"
             page.write_text(printable or html, encoding="utf-8")
             result.pdf = html_to_pdf(page, out_dir / "report.pdf", chromium=options.chromium)
+        embed_files(result.pdf, trace_attachments(content.data["cases"], out_dir))  # the full traces
         lap("pdf")
     say("manifeste" + (" et signature" if options.signer else ""))
     manifest.write_manifest(out_dir, journal=chain.anchor(chain_entries))  # a later cut of the session shows

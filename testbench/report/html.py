@@ -17,6 +17,7 @@ from testbench import fmt
 from testbench.domain.verdict import VERDICT_ORDER
 from testbench.i18n import colon, semicolon, translator
 from testbench.report import assets, svg
+from testbench.report.attachments import attachment_name
 from testbench.report.content import ReportContent
 from testbench.report.coverage_page import CoverageWords
 from testbench.report.glossary import ANCHOR, linker, report_terms
@@ -71,6 +72,14 @@ STEP_STATUS = {
 }
 
 
+_PACKED = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _packed(text: str) -> str:
+    """A field of :func:`render_html`'s ``trace_data``: its separators (and the backslash) escaped."""
+    return text.translate(_PACKED)
+
+
 def render_html(content: ReportContent, lang: str = "fr", *, for_print: bool = False) -> str:
     """The page; ``for_print`` names evidence files without linking them (a PDF would otherwise carry the
     absolute path of the folder it was printed from)."""
@@ -100,6 +109,16 @@ def render_html(content: ReportContent, lang: str = "fr", *, for_print: bool = F
                 )
         return Markup("".join(rows))
 
+    def trace_data(excerpt: list[dict[str, Any]]) -> str:
+        """The excerpt of a case shown on demand, compactly, for a data attribute the page's script turns
+        into rows when the case is opened: a row per line, fields split by tabs (a gap is its count alone)."""
+        return "\n".join(
+            str(int(line["gap"]))
+            if "gap" in line
+            else "\t".join(_packed(shown(line[k])) for k in ("time", "channel", "step", "text"))
+            for line in excerpt
+        )
+
     counted = data["summary"]["verdicts"]
     present = [v for v in VERDICT_ORDER if v in counted["recorded"] or v in counted["retained"]]
     return _ENV.get_template("report.html.j2").render(
@@ -111,6 +130,8 @@ def render_html(content: ReportContent, lang: str = "fr", *, for_print: bool = F
         vl=vl,
         nr=nr,
         trace_rows=trace_rows,
+        trace_data=trace_data,
+        attachment=attachment_name,
         for_print=for_print,
         verdicts=present,
         step_status=STEP_STATUS,

@@ -13,6 +13,8 @@ import re
 import shutil
 import subprocess
 import tempfile
+import zlib
+from collections.abc import Iterable
 from pathlib import Path
 
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "chrome")
@@ -59,6 +61,9 @@ def html_to_pdf(html: Path, target: Path, *, chromium: str | None = None, timeou
             f"--user-data-dir={profile}",
             "--no-pdf-header-footer",
             "--run-all-compositor-stages-before-draw",
+            # the structure tree of a tagged PDF is 60 % of a 700-case book and half its print time; the
+            # accessible form of the report is index.html (semantic HTML), the PDF is for print and archive
+            "--disable-pdf-tagging",
             f"--print-to-pdf={target.resolve()}",
             html.resolve().as_uri(),
         ]
@@ -89,3 +94,83 @@ def _freeze_dates(pdf: Path) -> None:
     new = _DATE.sub(repl, data)
     if new != data:
         pdf.write_bytes(new)
+
+
+_TRAILER = re.compile(rb"trailer\s*<<(.*?)>>\s*startxref\s*(\d+)\s*%%EOF\s*$", re.S)
+
+
+def embed_files(pdf: Path, files: Iterable[tuple[str, bytes]]) -> int:
+    """Attach ``files`` (name, bytes) to ``pdf`` as embedded files, by an incremental update.
+
+    Chromium cannot attach files, and rewriting a 700-page PDF costs more than printing it: the update
+    appends the compressed files, their file specifications, a name tree and a new catalog that points to
+    it (and opens the viewer's attachments panel), then a cross-reference section that chains to
+    Chromium's. Names are written as given (ASCII file names). Deterministic: same files, same bytes.
+    Returns the number of files attached.
+    """
+    files = sorted(files)
+    if not files:
+        return 0
+    data = pdf.read_bytes()
+    trailer = _TRAILER.search(data[-4096:])
+    if trailer is None:
+        raise PdfError("PDF sans table de références classique : pièces jointes impossibles")
+    fields, prev = trailer.group(1), int(trailer.group(2))
+    size = int(re.search(rb"/Size (\d+)", fields).group(1))  # type: ignore[union-attr]
+    root = int(re.search(rb"/Root (\d+) 0 R", fields).group(1))  # type: ignore[union-attr]
+    info = re.search(rb"/Info (\d+) 0 R", fields)
+    catalog = _CATALOG.match(data, _offset(data, prev, root))
+    if catalog is None or b"/Names" in catalog.group(1) or b"/PageMode" in catalog.group(1):
+        raise PdfError("catalogue du PDF inattendu : pièces jointes impossibles")
+    out = bytearray(data if data.endswith(b"\n") else data + b"\n")
+    offsets: dict[int, int] = {}
+
+    def put(number: int, body: bytes) -> None:
+        offsets[number] = len(out)
+        out.extend(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+
+    number, names = size, []
+    for name, content in files:
+        packed = zlib.compress(content, 9)
+        put(
+            number,
+            b"<</Type /EmbeddedFile /Subtype /text#2Fplain /Filter /FlateDecode /Length %d /Params <</Size %d>>>>"
+            b"\nstream\n" % (len(packed), len(content)) + packed + b"\nendstream",
+        )
+        label = _pdf_string(name)
+        put(number + 1, b"<</Type /Filespec /F %s /UF %s /EF <</F %d 0 R>>>>" % (label, label, number))
+        names.append(b"%s %d 0 R" % (label, number + 1))
+        number += 2
+    put(number, b"<</Names [" + b" ".join(names) + b"]>>")
+    put(root, b"<<" + catalog.group(1) + b"\n/Names <</EmbeddedFiles %d 0 R>>\n/PageMode /UseAttachments>>" % number)
+    xref = len(out)
+    out.extend(
+        b"xref\n0 1\n0000000000 65535 f \n%d 1\n%010d 00000 n \n%d %d\n"
+        % (root, offsets[root], size, number + 1 - size)
+    )
+    out.extend(b"".join(b"%010d 00000 n \n" % offsets[n] for n in range(size, number + 1)))
+    info_ref = b" /Info %s 0 R" % info.group(1) if info else b""
+    out.extend(
+        b"trailer\n<</Size %d /Root %d 0 R%s /Prev %d>>\nstartxref\n%d\n%%%%EOF\n"
+        % (number + 1, root, info_ref, prev, xref)
+    )
+    pdf.write_bytes(bytes(out))
+    return len(files)
+
+
+_CATALOG = re.compile(rb"\d+ 0 obj\s*<<(.*?)>>\s*endobj", re.S)
+
+
+def _offset(data: bytes, xref: int, number: int) -> int:
+    """Where object ``number`` starts, read from the cross-reference section at ``xref`` (Chromium writes one)."""
+    head = re.compile(rb"xref\s+(\d+) (\d+)\r?\n").match(data, xref)
+    if head is None or not int(head.group(1)) <= number < int(head.group(1)) + int(head.group(2)):
+        raise PdfError("table de références du PDF inattendue : pièces jointes impossibles")
+    entry = head.end() + 20 * (number - int(head.group(1)))
+    return int(data[entry : entry + 10])
+
+
+def _pdf_string(text: str) -> bytes:
+    """A PDF literal string of a file name (ASCII; parentheses and backslashes escaped)."""
+    raw = text.encode("ascii", errors="replace")
+    return b"(" + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
