@@ -224,11 +224,9 @@ class Campaign:
     ) -> CampaignResult:
         """A headless run: ``selected`` becomes the session's selection, or ``resume`` goes on with it.
 
-        ``meta`` is recorded in the session first (a CI shard's place in its campaign).
+        ``meta`` is recorded in the session (a CI shard's place in its campaign).
         """
         with self._open() as store:
-            for key, value in (meta or {}).items():
-                store.set_meta(key, value)
             has_history = store.has_attempts()
             if resume and (has_history or store.selection()):  # else the set-up never finished: do it
                 closed = store.close_dangling_attempts(INTERRUPTED)
@@ -248,6 +246,8 @@ class Campaign:
                 record_casebooks(store, self.casebooks)
                 store.set_selection([(cb.sha256, case.id) for cb, case in selected])
                 to_run = list(selected)
+            for key, value in (meta or {}).items():
+                store.set_meta(key, value)
             self._record_plan(store)
             return self._execute(store, to_run, None, self.argv, {"resume": resume, "rerun": rerun})
 
