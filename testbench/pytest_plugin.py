@@ -97,10 +97,20 @@ class CasebookPlugin:
         self._run: Callable[[Casebook, Case], Outcome] | None = None
         self._broken: str | None = None  # the campaign could not start: every case says why
         if self.worker is None:
-            for path in (self.session, self.shards_dir):
-                if path.exists():
-                    raise pytest.UsageError(self.t(f"{path}: existe déjà ; choisissez un nouveau fichier de session"))
+            self._check_outputs()
         self._collect_the_casebooks()
+
+    def _check_outputs(self) -> None:
+        """Refuse before anything runs: an existing session (nothing is overwritten), an unwritable report."""
+        from testbench.cli.outputs import output_dir_problem
+
+        for path in (self.session, self.shards_dir):
+            if path.exists():
+                raise pytest.UsageError(self.t(f"{path}: existe déjà ; choisissez un nouveau fichier de session"))
+        report = self.config.getoption("casebook_report")
+        problem = output_dir_problem(report, self.lang) if report is not None else None
+        if problem:
+            raise pytest.UsageError(problem)
 
     def _collect_the_casebooks(self) -> None:
         """``pytest --casebook FILE`` alone collects the casebooks, not the folder's tests."""

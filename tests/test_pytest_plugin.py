@@ -51,3 +51,11 @@ def test_an_existing_session_is_refused_before_anything_runs(tmp_path: Path) -> 
     assert done.returncode == 4  # pytest's usage error
     assert f"{session}: existe déjà ; choisissez un nouveau fichier de session" in done.stderr
     assert session.read_bytes() == b""
+
+
+def test_a_report_path_that_is_a_file_is_refused_in_english(tmp_path: Path) -> None:
+    (tmp_path / "report").write_text("", encoding="utf-8")
+    done = pytest_casebook(tmp_path, "--casebook-report", "report", "--casebook-lang", "en")
+    assert done.returncode == 4
+    assert "report: this path is a file, not a folder" in done.stderr
+    assert not (tmp_path / "casebook.tbsession").exists()
