@@ -109,3 +109,18 @@ def test_the_pdf_prints_the_exam_book_and_attaches_every_full_trace_redacted(tmp
     assert "ligne 29 ok" not in text  # the passed case's trace is attached, not printed
     failing = [line["text"] for line in cases["KO-1"]["trace"]["excerpt"] if "text" in line]
     assert failing and all(line.split()[0] in text for line in failing)  # the failure is printed in full
+
+
+def test_a_pdf_it_cannot_update_is_refused_in_words_not_damaged(tmp_path: Path) -> None:
+    """A PDF whose cross-references are a stream (not what Chromium writes) is left as it was, with a reason."""
+    from testbench.i18n import translator
+    from testbench.report.pdf import PdfError, embed_files
+
+    pdf = tmp_path / "x.pdf"
+    original = b"%PDF-1.7\n1 0 obj\n<</Type /XRef /Size 1>>\nstream\n\nendstream\nendobj\nstartxref\n9\n%%EOF\n"
+    pdf.write_bytes(original)
+    with pytest.raises(PdfError) as caught:
+        embed_files(pdf, [("a.txt", b"x")])
+    assert pdf.read_bytes() == original
+    assert translator("en")(str(caught.value)) == "PDF without a classic cross-reference table: cannot attach files"
+    assert embed_files(pdf, []) == 0 and pdf.read_bytes() == original  # nothing to attach: untouched

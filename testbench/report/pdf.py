@@ -96,6 +96,11 @@ def _freeze_dates(pdf: Path) -> None:
         pdf.write_bytes(new)
 
 
+def _t(text: str) -> str:
+    """Marks a French message for the catalogue; ``testbench report`` shows it in the reader's language."""
+    return text
+
+
 _TRAILER = re.compile(rb"trailer\s*<<(.*?)>>\s*startxref\s*(\d+)\s*%%EOF\s*$", re.S)
 
 
@@ -114,14 +119,14 @@ def embed_files(pdf: Path, files: Iterable[tuple[str, bytes]]) -> int:
     data = pdf.read_bytes()
     trailer = _TRAILER.search(data[-4096:])
     if trailer is None:
-        raise PdfError("PDF sans table de références classique : pièces jointes impossibles")
+        raise PdfError(_t("PDF sans table de références classique : pièces jointes impossibles"))
     fields, prev = trailer.group(1), int(trailer.group(2))
     size = int(re.search(rb"/Size (\d+)", fields).group(1))  # type: ignore[union-attr]
     root = int(re.search(rb"/Root (\d+) 0 R", fields).group(1))  # type: ignore[union-attr]
     info = re.search(rb"/Info (\d+) 0 R", fields)
     catalog = _CATALOG.match(data, _offset(data, prev, root))
     if catalog is None or b"/Names" in catalog.group(1) or b"/PageMode" in catalog.group(1):
-        raise PdfError("catalogue du PDF inattendu : pièces jointes impossibles")
+        raise PdfError(_t("catalogue du PDF inattendu : pièces jointes impossibles"))
     out = bytearray(data if data.endswith(b"\n") else data + b"\n")
     offsets: dict[int, int] = {}
 
@@ -165,7 +170,7 @@ def _offset(data: bytes, xref: int, number: int) -> int:
     """Where object ``number`` starts, read from the cross-reference section at ``xref`` (Chromium writes one)."""
     head = re.compile(rb"xref\s+(\d+) (\d+)\r?\n").match(data, xref)
     if head is None or not int(head.group(1)) <= number < int(head.group(1)) + int(head.group(2)):
-        raise PdfError("table de références du PDF inattendue : pièces jointes impossibles")
+        raise PdfError(_t("table de références du PDF inattendue : pièces jointes impossibles"))
     entry = head.end() + 20 * (number - int(head.group(1)))
     return int(data[entry : entry + 10])
 
