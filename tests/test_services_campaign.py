@@ -5,12 +5,12 @@ the case's ``http`` trace channel, and a simulator that crashes mid-campaign cos
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import signal
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from testbench.casebook.loader import load_casebook
 from testbench.casebook.model import Casebook
@@ -76,8 +76,10 @@ def test_every_case_gets_its_documented_verdict_and_its_http_lines(casebook: Cas
         assert any("téléservices simulés à l'écoute sur http://127.0.0.1:" in text for text in bench)
     # the exam book shows the http channel, its bodies redacted like any trace line
     page = build_report(session, tmp_path / "report", BuildOptions(junit=False)).html.read_text(encoding="utf-8")
-    http_rows = re.findall(r'<tr class="ch-http">.*?</tr>', page)
-    assert any("POST /insi → 200" in row for row in http_rows)
+    # a passed case's excerpt travels compactly (one row per line) and is drawn when the case is opened
+    doc = etree.HTML(page)
+    rows = [row for lines in doc.xpath("//details[@class='lazy-trace']/@data-lines") for row in lines.split("\n")]
+    assert any("http" in row.split("\t") and "POST /insi → 200" in row for row in rows)
     assert "199990000000017" not in page and "‹NIR›" in page
 
 
