@@ -129,7 +129,7 @@ def build_report(session_path: Path, out_dir: Path, options: BuildOptions | None
         from testbench.report.attachments import trace_attachments
         from testbench.report.pdf import embed_files, html_to_pdf
 
-        say("impression PDF par Chromium (environ 1 min pour 700 cas)")
+        say("impression PDF par Chromium (environ 10 s pour 700 cas)")
         with tempfile.TemporaryDirectory(prefix="testbench-print-") as tmp:
             page = Path(tmp) / "index.html"
             page.write_text(printable or html, encoding="utf-8")
