@@ -5,12 +5,13 @@ there are 700), so the card sequence is realistic: mostly the same CPS, Vitale c
 The run uses the default parts: virtual cards through pcscd + vpcd, reference engine out of process.
 Prints the total, the time per case, and where the time goes (card presentation vs the rest).
 
-The bay uses every spare vpcd reader pcscd lists (docs/cards.md §4.1). When no pcscd runs, the script
-starts one with ``--readers`` vpcd readers (default 8: four per slot, poll phases spread; 4 gives two
-per slot) and stops it afterwards; a running pcscd is used as it is. ``TESTBENCH_CARD_READERS``
-chooses the readers as for ``testbench run``.
+The bay uses ``--readers`` vpcd readers (default 8: four per slot, poll phases spread; 4 gives two per
+slot; 2 is the exam bench's one Vitale reader and one CPS reader, docs/cards.md §4.1, §4.2). When no
+pcscd runs, the script starts one with that many readers and stops it afterwards; a running pcscd is
+used as it is, the bay taking the first ``--readers / 2`` readers of each slot. ``TESTBENCH_CARD_READERS``
+chooses the readers as for ``testbench run`` (and then ``--readers`` only sizes a pcscd it starts).
 
-Usage: .venv/bin/python benchmarks/campaign_pcsc.py [--cases 700] [--cards auto|inprocess] [--readers 8]
+Usage: .venv/bin/python benchmarks/campaign_pcsc.py [--cases 700] [--cards auto|inprocess] [--readers 8|4|2]
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from pathlib import Path
 
 from _cards_stack import REPO, pcsc_stack
 
+from testbench.cards.reader_pools import default_pools
 from testbench.paths import CASEBOOKS_DIR
 from testbench.runner.campaign import RunRequest, run_campaign
 from testbench.runner.options import BenchOptions, CampaignOptions
@@ -49,20 +51,35 @@ def generate(target: Path, cases: int) -> None:
     target.write_text(head + "<cases>\n" + "\n".join(out) + "\n</cases>" + tail, encoding="utf-8")
 
 
-def card_changes(session: Path) -> dict[str, int]:
-    """Per slot, how many cases got another card than the slot held before (the costly presentations)."""
+def card_changes(session: Path) -> tuple[dict[str, int], set[int]]:
+    """Per slot, how many cases got another card than the slot held before (the costly presentations),
+    and the attempts that changed a card."""
     conn = sqlite3.connect(session)
-    rows = conn.execute("SELECT data FROM events WHERE kind = 'card-present' ORDER BY attempt_id, id").fetchall()
+    rows = conn.execute(
+        "SELECT attempt_id, data FROM events WHERE kind = 'card-present' ORDER BY attempt_id, id"
+    ).fetchall()
     conn.close()
     held: dict[str, str] = {}
     changes: dict[str, int] = {}
-    for (data,) in rows:
+    attempts: set[int] = set()
+    for attempt, data in rows:
         event = json.loads(data)
         slot, profile = str(event.get("slot")), str(event.get("profile"))
         if held.get(slot) != profile:
             changes[slot] = changes.get(slot, 0) + 1
             held[slot] = profile
-    return changes
+            attempts.add(attempt)
+    return changes, attempts
+
+
+def use_readers(count: int) -> None:
+    """The bay takes the first ``count / 2`` readers of each slot (``TESTBENCH_CARD_READERS`` wins)."""
+    if os.environ.get("TESTBENCH_CARD_READERS", "").strip():
+        return
+    per_slot = max(1, count // 2)
+    os.environ["TESTBENCH_CARD_READERS"] = ",".join(
+        f"{slot}=" + "|".join(f"{r.name}@{r.port}" for r in specs[:per_slot]) for slot, specs in default_pools().items()
+    )
 
 
 @contextlib.contextmanager
@@ -86,19 +103,22 @@ def vpcd_readers(count: int) -> Iterator[None]:
             subprocess.run([str(REPO / "scripts" / "pcscd.sh"), "stop"], capture_output=True)
 
 
-def breakdown(session: Path) -> tuple[dict[str, int], float, float, str]:
-    """Verdict counts, total card presentation + guard time, total step time (s), and the bay used."""
+def breakdown(session: Path, changed: set[int]) -> tuple[dict[str, int], float, float, str, float]:
+    """Verdict counts, total card presentation + guard time, total step time (s), the bay used, and the
+    card presentation + guard time of the ``changed`` attempts (those that changed a card)."""
     conn = sqlite3.connect(session)
     verdicts = dict(conn.execute("SELECT verdict, COUNT(*) FROM attempts GROUP BY verdict").fetchall())
     rows = conn.execute(
-        "SELECT a.started_mono_ns, a.duration_ms, MIN(e.mono_ns) FROM attempts a"
+        "SELECT a.id, a.started_mono_ns, a.duration_ms, MIN(e.mono_ns) FROM attempts a"
         " LEFT JOIN events e ON e.attempt_id = a.id AND e.kind = 'step-start' GROUP BY a.id"
     ).fetchall()
     environment = json.loads(conn.execute("SELECT environment FROM runs ORDER BY id DESC").fetchone()[0])
     conn.close()
-    cards = sum((first - start) / 1e9 for start, _, first in rows if first is not None)
-    total = sum(duration / 1000 for _, duration, _ in rows if duration is not None)
-    return verdicts, cards, total - cards, str(environment.get("cards"))
+    card_time = {a: (first - start) / 1e9 for a, start, _, first in rows if first is not None}
+    cards = sum(card_time.values())
+    total = sum(duration / 1000 for _, _, duration, _ in rows if duration is not None)
+    on_change = sum(t for a, t in card_time.items() if a in changed)
+    return verdicts, cards, total - cards, str(environment.get("cards")), on_change
 
 
 @contextlib.contextmanager
@@ -120,8 +140,9 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=700)
     parser.add_argument("--cards", default="auto", choices=("auto", "pcsc", "inprocess"))
     parser.add_argument("--engine", default="reference", help="reference (out of process) or inprocess")
-    parser.add_argument("--readers", type=int, default=8, help="vpcd readers when this script starts pcscd")
+    parser.add_argument("--readers", type=int, default=8, help="vpcd readers used (and started when no pcscd runs)")
     args = parser.parse_args()
+    use_readers(args.readers)
     with tempfile.TemporaryDirectory() as tmp, vpcd_readers(args.readers), pcsc_stack(), vpcd_lock():
         casebook = Path(tmp) / "campaign.xml"
         generate(casebook, args.cases)
@@ -130,8 +151,8 @@ def main() -> None:
         options = CampaignOptions(BenchOptions(cards=args.cards, engine=args.engine))
         result = run_campaign(RunRequest(casebooks=[casebook], session=session, options=options))
         total = time.perf_counter() - started
-        verdicts, cards, steps = breakdown(session)[:3]
-        bay = breakdown(session)[3]
+        changes, changed = card_changes(session)
+        verdicts, cards, steps, bay, on_change = breakdown(session, changed)
         print(f"bay: {bay}")
         print(
             f"{result.ran} cases in {total:.1f} s end to end ({total / max(result.ran, 1) * 1000:.0f} ms/case)"
@@ -141,10 +162,13 @@ def main() -> None:
             f"  card presentation + guard: {cards:.1f} s; steps (engine, APDUs, store): {steps:.1f} s; "
             f"load, start-up and the rest: {total - cards - steps:.1f} s"
         )
-        changes = card_changes(session)
-        per_change = cards / max(sum(changes.values()), 1)
+        same = cards - on_change
         print(f"  verdicts: {verdicts}")
-        print(f"  card changes: {changes}; card presentation + guard / changes: {per_change:.2f} s")
+        print(
+            f"  card changes: {changes}; cases that change a card: {len(changed)}, {on_change:.1f} s"
+            f" ({on_change / max(len(changed), 1) * 1000:.0f} ms each); the others: {same:.1f} s"
+            f" ({same / max(result.ran - len(changed), 1) * 1000:.0f} ms each)"
+        )
 
 
 if __name__ == "__main__":

@@ -6,9 +6,11 @@ Every APDU received is traced as a JSON line (PIN masked) to FILE, or stdout wit
 ``--reader`` is the PC/SC reader name written in the trace (default ``vpcd:PORT``).
 Status events are JSON lines on stdout (``{"event": "inserted"}``…). Commands are JSON lines on
 stdin: ``{"cmd": "fault", "kind": "pull"|"mute"|"sw", "after": N, "sw": "6F00", "ins": "A4"}``,
-``{"cmd": "reload"}`` (fresh card state), ``{"cmd": "eject"}`` (pull the card, keep the process:
-answers ``ejected``), ``{"cmd": "insert", "profile": PATH}`` (insert that card, or the same one
-again without ``profile``; answers ``inserted`` or ``error``), ``{"cmd": "remove"}`` (pull the card
+``{"cmd": "reload"}`` (fresh card state; with ``"profile": PATH``, that card in place of the
+current one, the vpcd connection kept: answers ``reloaded``, ``gone`` or ``error``),
+``{"cmd": "eject"}`` (pull the card, keep the process: answers ``ejected``),
+``{"cmd": "insert", "profile": PATH}`` (insert that card, or the same one again without
+``profile``; answers ``inserted`` or ``error``), ``{"cmd": "remove"}`` (pull the card
 and exit). ``eject`` + ``insert`` let the bay change the card in a reader without paying a Python
 start-up (~0.1 s) on each change. EOF on stdin with ``--control`` also removes the card and exits,
 so a dead parent never leaves an orphan holding the slot (docs/cards.md §4, §5).
@@ -84,6 +86,12 @@ def main(argv: list[str] | None = None) -> int:
                 if cmd == "remove":
                     break
                 if cmd == "reload":  # fresh card state for the next case, no re-insertion
+                    try:  # with a profile: another card in place (the bay's one-reader change, §4.2)
+                        if msg.get("profile"):
+                            profile = load_profile(Path(str(msg["profile"])))
+                    except (ProfileError, OSError) as exc:
+                        _emit("error", port=args.port, message=_profile_problem(exc))
+                        continue
                     icc.card = build_card(profile)
                     icc.set_fault(None)
                     _emit("reloaded" if icc.inserted else "gone", port=args.port)

@@ -158,12 +158,13 @@ class ProcessCard:
             )
         self._expect(("fault",), 3.0)  # the emulator's acknowledgement
 
-    def reload(self) -> bool:
-        """Rebuild the card from its profile in the emulator (no TCP reconnect); False if it is gone."""
-        if not self.alive():
+    def reload(self, profile: CardProfile | None = None) -> bool:
+        """Rebuild the card from its profile, or put ``profile``'s card in its place, in the emulator (no
+        TCP reconnect); False if it is gone or cannot load ``profile``."""
+        if not self.alive() or (profile is not None and profile.path is None):
             return False
-        self._send({"cmd": "reload"})
-        msg = self._expect(("reloaded", "gone"), 3.0)
+        self._send({"cmd": "reload", **({"profile": str(profile.path)} if profile is not None else {})})
+        msg = self._expect(("reloaded", "gone", "error"), 3.0)
         return msg is not None and msg.get("event") == "reloaded"
 
     def stop(self) -> None:
@@ -212,9 +213,10 @@ class ThreadCard:
     def set_fault(self, fault: Fault | None) -> None:
         self.icc.set_fault(fault)
 
-    def reload(self) -> bool:
+    def reload(self, profile: CardProfile | None = None) -> bool:
         if not self.icc.inserted:
             return False
+        self.profile = profile or self.profile
         self.icc.card = build_card(self.profile)
         return True
 

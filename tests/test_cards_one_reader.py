@@ -1,0 +1,68 @@
+"""One reader per slot (the exam bench: one Vitale reader, one CPS reader) on the real pcscd + vpcd.
+
+With no spare reader to prepare the next card in, a change of card used to be a remove + insert, which
+pcscd shows at two of its 400 ms polls. The bay now changes the card inside the reader's emulator and
+disconnects with a reset, so pcscd reads the new card's ATR at once (docs/cards.md §4.2).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from testbench.cards.bay import PcscBay
+from testbench.cards.inprocess import Fault
+from testbench.cards.pcsc import Context
+from testbench.cards.poll_phases import POLL_PERIOD
+from testbench.cards.profile import load_profile
+from testbench.cards.read import read_vitale
+from testbench.cards.reader_pools import DEFAULT_READERS
+from testbench.paths import CARD_PROFILES_DIR as P
+
+pytestmark = pytest.mark.integration
+
+READER = DEFAULT_READERS["vitale"].name
+
+
+def _first_names(bay: PcscBay) -> list[str]:
+    return [b.first_name for b in read_vitale(bay, "vitale").beneficiaries]
+
+
+@pytest.mark.parametrize("emulator", ["thread", "process"])
+def test_a_one_reader_slot_changes_its_card_within_one_poll(
+    vpcd_lock: list[str], tmp_path: Path, emulator: str
+) -> None:
+    family, vitale1 = load_profile(P / "vitale2-family.xml"), load_profile(P / "vitale1-adult.xml")
+    assert family.atr != vitale1.atr  # so the ATR pcscd shows proves it read the new card
+    with PcscBay(readers={"vitale": DEFAULT_READERS["vitale"]}, trace_dir=tmp_path, emulator=emulator) as bay:
+        bay.present("vitale", family)
+        family_names = _first_names(bay)
+        assert family_names == ["CLAIRE", "MARC", "LEO", "EMMA", "LOUIS"]
+        for profile in (vitale1, family, vitale1):
+            started = time.monotonic()
+            bay.present("vitale", profile)
+            took = time.monotonic() - started
+            # a remove + insert through vpcd shows at two polls: never under one period
+            assert took < POLL_PERIOD, f"{took:.3f} s"
+            assert bay.reader_name("vitale") == READER
+            assert bay.atr("vitale") == profile.atr
+            with Context() as ctx:  # what any other PC/SC client sees in that reader
+                assert ctx.status([READER])[READER][1] == profile.atr
+            names = _first_names(bay)
+            assert (names == family_names) == (profile is family)
+
+
+def test_a_one_reader_slot_reinserts_a_card_after_a_fault(vpcd_lock: list[str], tmp_path: Path) -> None:
+    """A card that saw a fault is really pulled and inserted again, also when the next card differs."""
+    with PcscBay(readers={"vitale": DEFAULT_READERS["vitale"]}, trace_dir=tmp_path, emulator="thread") as bay:
+        bay.present("vitale", P / "vitale2-family.xml")
+        bay.inject_fault("vitale", Fault("sw", sw=0x6F00))
+        with Context() as ctx:
+            before = ctx.status([READER])[READER][0] >> 16  # pcscd's event counter for the reader
+        bay.present("vitale", P / "vitale2-c2s.xml")
+        with Context() as ctx:
+            after = ctx.status([READER])[READER][0] >> 16
+        assert after >= before + 2  # a removal and an insertion, each counted by pcscd
+        assert _first_names(bay) != ["CLAIRE", "MARC", "LEO", "EMMA", "LOUIS"]
