@@ -66,3 +66,33 @@ def test_a_one_reader_slot_reinserts_a_card_after_a_fault(vpcd_lock: list[str], 
             after = ctx.status([READER])[READER][0] >> 16
         assert after >= before + 2  # a removal and an insertion, each counted by pcscd
         assert _first_names(bay) != ["CLAIRE", "MARC", "LEO", "EMMA", "LOUIS"]
+
+
+def test_the_billing_casebook_passes_on_one_reader_per_slot(
+    vpcd_lock: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One reader per slot, cards changed in place: the guard and the reference engine (out of process)
+    read each new card of the bundled billing casebook through pcscd, and every case passes."""
+    import itertools
+    import json
+    import sqlite3
+
+    from testbench.paths import CASEBOOKS_DIR
+    from testbench.runner.campaign import RunRequest, run_campaign
+    from testbench.runner.options import BenchOptions, CampaignOptions
+
+    cps = DEFAULT_READERS["cps"]
+    monkeypatch.setenv("TESTBENCH_CARD_READERS", f"vitale={READER}@35963,cps={cps.name}@{cps.port}")
+    session = tmp_path / "billing.tbsession"
+    options = CampaignOptions(BenchOptions(cards="pcsc"))
+    run_campaign(RunRequest(casebooks=[CASEBOOKS_DIR / "billing.xml"], session=session, options=options))
+    conn = sqlite3.connect(session)
+    verdicts = {v for (v,) in conn.execute("SELECT verdict FROM attempts")}
+    presented = [
+        json.loads(d) for (d,) in conn.execute("SELECT data FROM events WHERE kind='card-present' ORDER BY id")
+    ]
+    conn.close()
+    vitale = [e["profile"] for e in presented if e["slot"] == "vitale"]
+    assert sum(a != b for a, b in itertools.pairwise(vitale)) >= 5  # cards really change
+    assert {e["reader"] for e in presented if e["slot"] == "vitale"} == {READER}
+    assert verdicts == {"pass"}
