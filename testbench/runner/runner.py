@@ -2,6 +2,8 @@
 
 It talks to cards and engines only through their interfaces (``CardBay``, ``Engine``), records
 everything in the session store as it happens, and never lets one case's failure stop the campaign.
+A case's writes are one batch of the store, committed at each step's end and when the case ends;
+what a person attests is committed at once (the store's rule, ``testbench.store.session``).
 """
 
 from __future__ import annotations
@@ -108,10 +110,11 @@ class Runner:
                 if stop is not None and stop.is_set():
                     summary.stopped = True
                     break
-                attempt_id = self.store.start_attempt(run_id, casebook.sha256, case.id)
-                self._emit(CaseStarted(case, index, total, attempt_id))
-                upcoming = selection[index + 1] if index + 1 < total else None
-                outcome = self.run_case(attempt_id, casebook, case, upcoming)
+                with self.store.batch():  # the attempt's start is committed with its first step
+                    attempt_id = self.store.start_attempt(run_id, casebook.sha256, case.id)
+                    self._emit(CaseStarted(case, index, total, attempt_id))
+                    upcoming = selection[index + 1] if index + 1 < total else None
+                    outcome = self.run_case(attempt_id, casebook, case, upcoming)
                 summary.outcomes.append((case, outcome))
                 self._emit(CaseFinished(case, index, total, outcome, attempt_id))
         finally:
@@ -127,6 +130,12 @@ class Runner:
         ``upcoming`` is the next case: a bay that can (``prepare``) readies its cards in a free reader
         while this case runs, so that pcscd's card polling is not paid between cases.
         """
+        with self.store.batch():
+            return self._run_case_batched(attempt_id, casebook, case, upcoming)
+
+    def _run_case_batched(
+        self, attempt_id: int, casebook: Casebook, case: Case, upcoming: tuple[Casebook, Case] | None
+    ) -> Outcome:
         rec = self.recorder
         rec.set_context(attempt_id, None)
         rec.bench(f"début du cas {case.id} — {case.title}")
@@ -150,6 +159,7 @@ class Runner:
         rec.bench(f"fin du cas {case.id} : {outcome.verdict.label_fr} {outcome.reason}".rstrip())
         rec.flush()
         self.store.finish_attempt(attempt_id, outcome.verdict.value, outcome.reason, comparisons)
+        self.store.commit()  # the verdict is durable before anyone is told of it
         return outcome
 
     def _engine_event(self, kind: str, details: dict[str, Any]) -> None:
@@ -236,6 +246,7 @@ class Runner:
             else:
                 step_outcome = self._action(attempt_id, case, step, ctx, refusals, expected_refusals)
             outcome = outcome.worsen(step_outcome)
+            self._step_done()
             if _stop(outcome):
                 break
         self.recorder.set_context(attempt_id, None)
@@ -262,7 +273,7 @@ class Runner:
     ) -> Outcome:
         if self._driven is not None:
             self._driven.begin_step(case, step)
-            self.recorder.flush()  # the operator may take a while: what was traced so far is kept
+            self._step_done()  # the operator may take a while: what the case wrote so far is kept
         try:
             result = actions.perform(ctx, step)
         except OperatorPending as exc:
@@ -309,6 +320,11 @@ class Runner:
         self._emit(StepFinished(case, step, "done"))
         return Outcome(Verdict.NONE)
 
+    def _step_done(self) -> None:
+        """A step's end: its traced lines and its events become durable together."""
+        self.recorder.flush()
+        self.store.commit()
+
     def _step_failed(self, attempt_id: int, case: Case, step: Any, verdict: Verdict, reason: str) -> Outcome:
         self.store.add_event(
             EventKind.STEP_FAILED, {"verdict": verdict.value, "reason": reason}, attempt_id=attempt_id, step_id=step.id
@@ -318,7 +334,7 @@ class Runner:
         return Outcome(verdict, reason)
 
     def _manual(self, attempt_id: int, case: Case, step: Any, ctx: actions.ActionContext) -> Outcome:
-        self.recorder.flush()  # what the earlier steps traced is on disk before a person is waited for
+        self._step_done()  # what the case wrote so far is on disk before a person is waited for
         attestation = self.operator.perform(case, step)
         if attestation is None:
             self.store.add_event(
@@ -345,6 +361,7 @@ class Runner:
         ctx.observations = canonical({**ctx.observations, **attestation.values})
         if attestation.values:
             self.store.add_observations(attempt_id, step.id, dict(attestation.values), source="operator")
+        self._step_done()  # what a person gave is committed at once
         if not attestation.confirmed:
             self._emit(StepFinished(case, step, "manual-rejected", attestation.note))
             return Outcome(Verdict.FAIL, f"étape manuelle {step.id} rejetée par l'opérateur : {attestation.note}")

@@ -124,7 +124,7 @@ def add_annotation(
     if len(rows) > 1:
         raise AnnotationError(f"cas {case_id} présent dans plusieurs cahiers : précisez --casebook EMPREINTE")
     sha = rows[0][0]
-    with store.transaction():
+    with store.transaction(durable=True):  # what a person gives is committed at once, even mid-case
         number = conn.execute(
             "SELECT MAX(number) FROM attempts WHERE casebook_sha = ? AND case_id = ?", (sha, case_id)
         ).fetchone()[0]

@@ -2,8 +2,9 @@
 
 Every write that carries a result (an event, the start and the verdict of an attempt, a batch of
 observations or comparisons, a reviewer's annotation) appends one entry to the ``chain`` table in the
-same transaction. An entry holds the SHA-256 of the rows it covers (read back as stored, so the
-verifier recomputes exactly the same bytes), the hash of the previous entry, and its own hash:
+same transaction. An entry holds the SHA-256 of the rows it covers (the writer hashes the values it
+inserts, typed as their columns store them, so the verifier reading the rows back recomputes exactly
+the same bytes), the hash of the previous entry, and its own hash:
 
     hash = SHA-256(prev "\\n" kind "\\n" ref "\\n" digest)
 

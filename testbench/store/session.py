@@ -1,8 +1,12 @@
 """Writing the session file: one SQLite file per session, the single machine record of a campaign.
 
-Every event is committed when it happens (WAL, ``synchronous=FULL``: a committed event survives a
-power loss). One process at a time may write a session; readers (report, TUI, diff) may open it
-while a run goes on. Reports, the TUI and diffs read this file and nothing else.
+What is committed survives a power loss (WAL, ``synchronous=FULL``). Outside a case every write is
+committed when it happens. Inside a case (:meth:`SessionStore.batch`) the machine's writes of a step
+are committed together at the step's end (:meth:`SessionStore.commit`), each write still atomic on its
+own (a savepoint); what a person gives (an attestation, a review) is committed at once. A run killed
+mid-step leaves its case unfinished, and ``--resume`` runs that case again: nothing that was recorded
+is lost. One process at a time may write a session; readers (report, TUI, diff) may open it while a
+run goes on. Reports, the TUI and diffs read this file and nothing else.
 """
 
 from __future__ import annotations
@@ -51,6 +55,9 @@ class SessionStore:
         self.conn = conn
         self._lock = lock
         self._tx_lock = threading.RLock()  # trace batches may be written from a capture thread
+        self._batch_depth = 0  # > 0: writes join one open transaction until commit()
+        self._batch_thread: int | None = None  # the thread whose writes wait for commit() (the runner's)
+        self._started_mono: dict[int, int] = {}  # attempt id → its start, to chain its end from memory
 
     # -- opening ---------------------------------------------------------------------------------
     @classmethod
@@ -128,10 +135,18 @@ class SessionStore:
             chain.record_state(self.conn, "meta")
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One atomic write. A failing disk surfaces as :class:`SessionWriteError`, never half a write."""
+    def transaction(self, *, durable: bool = False) -> Iterator[sqlite3.Connection]:
+        """One atomic write. A failing disk surfaces as :class:`SessionWriteError`, never half a write.
+
+        Inside :meth:`batch` the write joins the open transaction as a savepoint (atomic, committed at
+        the next :meth:`commit`), unless ``durable`` — what a person gives is committed at once — or
+        written from another thread (a capture thread's lines are shown live, as they are written).
+        """
         with self._tx_lock:
             try:
+                if self._batch_depth:
+                    yield from self._joined(durable or threading.get_ident() != self._batch_thread)
+                    return
                 self.conn.execute("BEGIN IMMEDIATE")
                 try:
                     yield self.conn
@@ -141,8 +156,54 @@ class SessionStore:
                     raise
                 self.conn.execute("COMMIT")
             except sqlite3.OperationalError as exc:
-                if self.conn.in_transaction:
+                if self.conn.in_transaction:  # a failing disk: the batch goes, its case runs again on --resume
                     with contextlib.suppress(sqlite3.Error):
+                        self.conn.execute("ROLLBACK")
+                raise write_error(self.path, exc) from exc
+
+    def _joined(self, durable: bool) -> Iterator[sqlite3.Connection]:
+        if not self.conn.in_transaction:
+            self.conn.execute("BEGIN IMMEDIATE")
+        self.conn.execute("SAVEPOINT write")
+        try:
+            yield self.conn
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK TO write")
+                self.conn.execute("RELEASE write")
+            raise
+        self.conn.execute("RELEASE write")
+        if durable:
+            self.conn.execute("COMMIT")
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Writes inside join one transaction, committed at each :meth:`commit` and at the end.
+
+        The runner opens one per case and commits at each step's end. Nestable; an exception leaves
+        what was written whole (each write is its own savepoint) and it is committed on the way out.
+        """
+        with self._tx_lock:
+            self._batch_depth += 1
+            self._batch_thread = threading.get_ident()
+        try:
+            yield
+        finally:
+            with self._tx_lock:
+                self._batch_depth -= 1
+                if not self._batch_depth:
+                    self.commit()
+
+    def commit(self) -> None:
+        """Make what the open batch wrote durable (a step's end); nothing to do outside a batch."""
+        with self._tx_lock:
+            if not self.conn.in_transaction:
+                return
+            try:
+                self.conn.execute("COMMIT")
+            except sqlite3.OperationalError as exc:
+                with contextlib.suppress(sqlite3.Error):
+                    if self.conn.in_transaction:
                         self.conn.execute("ROLLBACK")
                 raise write_error(self.path, exc) from exc
 
@@ -232,28 +293,40 @@ class SessionStore:
                 "SELECT COALESCE(MAX(number), 0) + 1 FROM attempts WHERE casebook_sha = ? AND case_id = ?",
                 (casebook_sha, case_id),
             ).fetchone()[0]
+            row = (int(run_id), str(casebook_sha), str(case_id), int(number), time.time(), time.monotonic_ns())
             cur = self.conn.execute(
                 "INSERT INTO attempts (run_id, casebook_sha, case_id, number, started_wall, started_mono_ns)"
                 " VALUES (?,?,?,?,?,?)",
-                (run_id, casebook_sha, case_id, number, time.time(), time.monotonic_ns()),
+                row,
             )
-            chain.record(self.conn, "attempt-start", int(cur.lastrowid or 0))  # integrity chain
-        return int(cur.lastrowid or 0)
+            attempt_id = int(cur.lastrowid or 0)
+            chain.record(self.conn, "attempt-start", attempt_id, rows=[(attempt_id, *row)])  # integrity chain
+        self._started_mono[attempt_id] = row[-1]
+        return attempt_id
 
     def finish_attempt(
         self, attempt_id: int, verdict: str, reason: str, comparisons: Sequence[tuple[str, str, str, Any]] = ()
     ) -> None:
         """Record the verdict, with the comparisons that decided it, in one transaction."""
         now_wall, now_mono = time.time(), time.monotonic_ns()
+        started = self._started_mono.pop(attempt_id, None)
         with self.transaction():
             if comparisons:
                 self._insert_comparisons(attempt_id, comparisons)
-            self.conn.execute(
-                "UPDATE attempts SET ended_wall = ?, verdict = ?, reason = ?,"
-                " duration_ms = (? - started_mono_ns) / 1e6 WHERE id = ?",
-                (now_wall, verdict, reason, now_mono, attempt_id),
-            )
-            chain.record(self.conn, "attempt-finish", attempt_id, attempt_id)  # integrity chain
+            if started is None:  # an attempt this store did not start: its end is read back to be chained
+                self.conn.execute(
+                    "UPDATE attempts SET ended_wall = ?, verdict = ?, reason = ?,"
+                    " duration_ms = (? - started_mono_ns) / 1e6 WHERE id = ?",
+                    (now_wall, verdict, reason, now_mono, attempt_id),
+                )
+                chain.record(self.conn, "attempt-finish", attempt_id, attempt_id)  # integrity chain
+            else:
+                row = (now_wall, (now_mono - started) / 1e6, str(verdict), str(reason))
+                self.conn.execute(
+                    "UPDATE attempts SET ended_wall = ?, duration_ms = ?, verdict = ?, reason = ? WHERE id = ?",
+                    (*row, attempt_id),
+                )
+                chain.record(self.conn, "attempt-finish", attempt_id, rows=[(attempt_id, *row)])
 
     def close_dangling_attempts(self, reason: str) -> int:
         """Mark attempts left open by a killed process; they stay in the history."""
@@ -361,23 +434,28 @@ class SessionStore:
         for path, value in values.items():
             own_source, provenance = origins.get(path, (source, None))
             prov = None if provenance is None else codec.dumps(provenance)
-            rows.append((attempt_id, step_id, path, codec.dumps(value), own_source, prov))
+            rows.append((int(attempt_id), _opt(str, step_id), str(path), codec.dumps(value), str(own_source), prov))
         first = chain.last_id(self.conn, "observations") + 1  # integrity chain
         self.conn.executemany(
             "INSERT INTO observations (attempt_id, step_id, path, value, source, provenance) VALUES (?,?,?,?,?,?)",
             rows,
         )
-        chain.record(self.conn, "observations", first)  # integrity chain
-        if any(row[5] is not None for row in rows):
-            chain.record(self.conn, "observation-provenance", first)  # the provenance is covered too
+        # integrity chain, hashed from memory (ids follow each other: single writer)
+        chain.record(self.conn, "observations", first, rows=[(first + i, *r[:5]) for i, r in enumerate(rows)])
+        if any(row[5] is not None for row in rows):  # the provenance is covered too
+            chain.record(
+                self.conn, "observation-provenance", first, rows=[(first + i, r[5]) for i, r in enumerate(rows)]
+            )
 
     def _insert_comparisons(self, attempt_id: int, rows: Sequence[tuple[str, str, str, Any]]) -> None:
+        values = [
+            (int(attempt_id), str(eid), str(kind), str(outcome), codec.dumps(data)) for eid, kind, outcome, data in rows
+        ]
         first = chain.last_id(self.conn, "comparisons") + 1  # integrity chain
         self.conn.executemany(
-            "INSERT INTO comparisons (attempt_id, expectation_id, kind, outcome, data) VALUES (?,?,?,?,?)",
-            [(attempt_id, eid, kind, outcome, codec.dumps(data)) for eid, kind, outcome, data in rows],
+            "INSERT INTO comparisons (attempt_id, expectation_id, kind, outcome, data) VALUES (?,?,?,?,?)", values
         )
-        chain.record(self.conn, "comparisons", first)  # integrity chain
+        chain.record(self.conn, "comparisons", first, rows=[(first + i, *v) for i, v in enumerate(values)])
 
     # -- traces and artifacts --------------------------------------------------------------------
     def add_trace_lines(self, lines: Sequence[TraceLine]) -> None:
@@ -420,12 +498,12 @@ class SessionStore:
                 "INSERT OR IGNORE INTO artifacts (sha256, size, media_type, data) VALUES (?,?,?,?)",
                 (sha, len(data), media_type, data),
             )
+            row = (sha, _opt(int, attempt_id), _opt(str, step_id), str(name))
             cur = self.conn.execute(
-                "INSERT INTO artifact_links (sha256, attempt_id, step_id, name) VALUES (?,?,?,?)",
-                (sha, attempt_id, step_id, name),
+                "INSERT INTO artifact_links (sha256, attempt_id, step_id, name) VALUES (?,?,?,?)", row
             )
             link = int(cur.lastrowid or 0)
-            chain.record(self.conn, "artifact_links", link, link)  # integrity chain
+            chain.record(self.conn, "artifact_links", link, rows=[(link, *row)])  # integrity chain, from memory
         return sha
 
 

@@ -1,0 +1,239 @@
+"""A case's writes are committed at its steps' ends, what a person gives at once, the chain hashed from
+memory; a run killed with -9 at random moments and resumed loses no recorded step and ends with the
+verdicts of an uninterrupted run."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from testbench.paths import CASEBOOKS_DIR
+from testbench.store import chain
+from testbench.store.session import SessionStore
+from testbench.traces.model import TraceLine
+
+CASEBOOK = CASEBOOKS_DIR / "billing.xml"
+
+
+def reader(session: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"{session.resolve().as_uri()}?mode=ro", uri=True)
+
+
+def kinds(session: Path) -> list[str]:
+    conn = reader(session)
+    try:
+        return [r[0] for r in conn.execute("SELECT kind FROM events ORDER BY id")]
+    finally:
+        conn.close()
+
+
+def test_inside_a_batch_writes_wait_for_the_commit_and_a_durable_write_does_not(tmp_path: Path) -> None:
+    session = tmp_path / "s.tbsession"
+    with SessionStore.open(session) as store:
+        with store.batch():
+            store.add_event("step-start", {"n": 1})
+            assert kinds(session) == []  # not committed yet: a kill here loses the unfinished step only
+            store.commit()  # the step's end
+            assert kinds(session) == ["step-start"]
+            store.add_event("step-end", {"n": 1})
+            with store.transaction(durable=True):  # what a person gives
+                store._insert_event("manual-attested", {"confirmed": True}, None, None, None)
+            assert kinds(session) == ["step-start", "step-end", "manual-attested"]
+            store.add_event("step-start", {"n": 2})
+        assert kinds(session)[-1] == "step-start"  # the batch's end commits the rest
+        assert chain.verify(store.conn).ok
+
+
+def test_lines_written_from_a_capture_thread_are_committed_as_they_come(tmp_path: Path) -> None:
+    """The workstation shows the application's lines live, even while a step waits for a person."""
+    session = tmp_path / "s.tbsession"
+    with SessionStore.open(session) as store:
+        with store.batch():
+            store.add_event("step-start", {"n": 1})
+            line = TraceLine("app", 1, 1.0, "ligne de l'application", "app.log", None, None, None, None)
+            capture = threading.Thread(target=store.add_trace_lines, args=([line],))
+            capture.start()
+            capture.join()
+            conn = reader(session)
+            try:
+                assert conn.execute("SELECT text FROM trace_lines").fetchall() == [("ligne de l'application",)]
+            finally:
+                conn.close()
+        assert chain.verify(store.conn).ok
+
+
+def test_a_failed_write_inside_a_batch_leaves_the_rest_of_the_batch(tmp_path: Path) -> None:
+    session = tmp_path / "s.tbsession"
+    with SessionStore.open(session) as store:
+        with store.batch():
+            store.add_event("step-start", {"n": 1})
+            with pytest.raises(TypeError), store.transaction():
+                store._insert_event("step-end", {"n": 1}, None, None, None)
+                raise TypeError("half a write")
+            store.add_event("step-end", {"n": 2})
+        assert kinds(session) == ["step-start", "step-end"]
+        assert chain.verify(store.conn).ok
+
+
+def run_inprocess(session: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, list[str]]:
+    from testbench.runner.campaign import RunRequest, run_campaign
+    from testbench.runner.options import BenchOptions, CampaignOptions
+
+    statements: list[str] = []
+    real_open = SessionStore.open
+
+    def traced_open(path: Path, *, create: bool = True) -> SessionStore:
+        store = real_open(path, create=create)
+        store.conn.set_trace_callback(statements.append)
+        return store
+
+    monkeypatch.setattr(SessionStore, "open", traced_open)
+    options = CampaignOptions(BenchOptions(cards="inprocess", engine="inprocess"))
+    result = run_campaign(RunRequest(casebooks=[CASEBOOK], session=session, options=options))
+    monkeypatch.setattr(SessionStore, "open", real_open)
+    return result, statements
+
+
+def test_a_run_commits_once_a_step_not_once_an_event(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    session = tmp_path / "s.tbsession"
+    _, statements = run_inprocess(session, monkeypatch)
+    commits = sum(1 for s in statements if s.strip().upper() == "COMMIT")
+    conn = reader(session)
+    steps = conn.execute("SELECT COUNT(*) FROM events WHERE kind = 'step-start'").fetchone()[0]
+    attempts = conn.execute("SELECT COUNT(*) FROM attempts").fetchone()[0]
+    events = conn.execute("SELECT COUNT(*) FROM events").fetchone()[0]
+    conn.close()
+    assert attempts == 57 and events > 4 * attempts
+    # one commit at each step's end and one when the case ends, plus the campaign's own few writes
+    # (committed one by one, the run made about 20 commits a case)
+    assert commits <= steps + attempts + 30, (commits, steps, attempts)
+
+
+def test_the_run_hashes_the_chain_from_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    read_back: list[str] = []
+    real = chain.rows_digest
+
+    def counting(conn: sqlite3.Connection, kind: str, first_id: int, last_id: int) -> tuple[str, int]:
+        read_back.append(kind)
+        return real(conn, kind, first_id, last_id)
+
+    monkeypatch.setattr(chain, "rows_digest", counting)
+    session = tmp_path / "s.tbsession"
+    run_inprocess(session, monkeypatch)
+    assert read_back == []  # no committed row is read back to be hashed
+    monkeypatch.setattr(chain, "rows_digest", real)
+    conn = reader(session)
+    try:
+        assert chain.verify(conn).ok  # and what was hashed from memory is what was stored
+    finally:
+        conn.close()
+
+
+# -- kill -9 at random moments, then --resume ------------------------------------------------------------
+
+
+def run_args(session: Path) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "testbench",
+        "run",
+        str(CASEBOOK),
+        "--session",
+        str(session),
+        "--cards",
+        "inprocess",
+        "--engine",
+        "inprocess",
+    ]
+
+
+def recorded(session: Path) -> tuple[set[tuple[Any, ...]], set[tuple[Any, ...]]]:
+    """Every recorded step's end (event row) and every recorded verdict (attempt row), as stored."""
+    conn = reader(session)
+    try:
+        steps = set(
+            conn.execute(
+                "SELECT id, attempt_id, step_id, kind, data FROM events"
+                " WHERE kind IN ('step-end', 'step-failed', 'step-refused')"
+            ).fetchall()
+        )
+        verdicts = set(
+            conn.execute(
+                "SELECT id, case_id, number, verdict, reason FROM attempts WHERE verdict NOT IN ('none', 'pending')"
+            ).fetchall()
+        )
+    except sqlite3.OperationalError:  # killed before the schema was written
+        return set(), set()
+    finally:
+        conn.close()
+    return steps, verdicts
+
+
+def latest_verdicts(session: Path) -> dict[str, str]:
+    conn = reader(session)
+    try:
+        rows = conn.execute("SELECT case_id, verdict FROM attempts ORDER BY number").fetchall()
+    finally:
+        conn.close()
+    return dict(rows)
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="kill -9 is a POSIX signal")
+def test_kill_9_at_random_moments_then_resume_loses_no_recorded_step(tmp_path: Path) -> None:
+    reference = tmp_path / "reference.tbsession"
+    done = subprocess.run(run_args(reference), capture_output=True, text=True, timeout=300)
+    assert done.returncode in (0, 1, 2), done.stderr
+    expected = latest_verdicts(reference)
+    assert len(expected) == 57
+
+    seed = random.randrange(1 << 30)
+    rng = random.Random(seed)
+    session = tmp_path / "killed.tbsession"
+    kills = 0
+    for round_ in range(4):
+        args = run_args(session) + (["--resume"] if round_ else [])
+        steps_before, verdicts_before = recorded(session) if session.exists() else (set(), set())
+        proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # a random moment once this run has recorded something of its own: mid-step, between steps or cases
+        deadline = time.monotonic() + 60
+        while proc.poll() is None and time.monotonic() < deadline:
+            if session.exists() and len(recorded(session)[1]) > len(verdicts_before):
+                break
+            time.sleep(0.01)
+        time.sleep(rng.uniform(0.0, 0.3))
+        if proc.poll() is not None:
+            break  # the campaign ended before this kill
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+        kills += 1
+        steps_after, verdicts_after = recorded(session)
+        assert steps_before <= steps_after, f"seed {seed}: a recorded step was lost"
+        assert verdicts_before <= verdicts_after, f"seed {seed}: a recorded verdict was lost"
+    assert kills >= 2, f"seed {seed}: the run ended before it could be killed twice"
+
+    final = subprocess.run([*run_args(session), "--resume"], capture_output=True, text=True, timeout=300)
+    assert final.returncode in (0, 1, 2), final.stderr
+    assert "Traceback" not in final.stderr
+    steps_final, verdicts_final = recorded(session)
+    assert steps_after <= steps_final and verdicts_after <= verdicts_final, f"seed {seed}"
+    assert latest_verdicts(session) == expected, f"seed {seed}: verdicts differ from an uninterrupted run"
+    conn = reader(session)
+    try:
+        once = conn.execute(
+            "SELECT case_id, COUNT(*) FROM attempts WHERE verdict NOT IN ('none', 'pending') GROUP BY case_id"
+        ).fetchall()
+        assert all(count == 1 for _, count in once), f"seed {seed}: a finished case was run again"
+        assert chain.verify(conn).ok, f"seed {seed}"
+    finally:
+        conn.close()
