@@ -68,6 +68,34 @@ def test_a_one_reader_slot_reinserts_a_card_after_a_fault(vpcd_lock: list[str], 
         assert _first_names(bay) != ["CLAIRE", "MARC", "LEO", "EMMA", "LOUIS"]
 
 
+def test_a_bay_for_the_application_under_test_really_pulls_and_inserts(vpcd_lock: list[str], tmp_path: Path) -> None:
+    """Operator mode: the application watches its readers, so a change of card is a removal and an insertion."""
+    with PcscBay(
+        readers={"vitale": DEFAULT_READERS["vitale"]}, trace_dir=tmp_path, emulator="thread", swap_in_place=False
+    ) as bay:
+        bay.present("vitale", P / "vitale2-family.xml")
+        with Context() as ctx:
+            before = ctx.status([READER])[READER][0] >> 16
+        bay.present("vitale", P / "vitale2-c2s.xml")
+        with Context() as ctx:
+            after = ctx.status([READER])[READER][0] >> 16
+        assert after >= before + 2  # pcscd counted the removal and the insertion
+        assert _first_names(bay) != ["CLAIRE", "MARC", "LEO", "EMMA", "LOUIS"]
+
+
+def test_operator_mode_asks_for_real_card_changes(vpcd_lock: list[str]) -> None:
+    from testbench.runner.assemble import _make_bay
+    from testbench.runner.options import BenchOptions
+    from testbench.runner.tracing import TraceRecorder
+
+    for engine, in_place in (("operator", False), ("reference", True)):
+        bay = _make_bay(BenchOptions(engine=engine, cards="pcsc"), TraceRecorder(writer=lambda lines: None), [])
+        try:
+            assert bay.swap_in_place is in_place
+        finally:
+            bay.close()
+
+
 def test_the_billing_casebook_passes_on_one_reader_per_slot(
     vpcd_lock: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

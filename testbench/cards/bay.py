@@ -91,11 +91,15 @@ class PcscBay:
         python: str = sys.executable,
         apdu_sink: ApduSink | None = None,
         reuse: bool = True,
+        swap_in_place: bool = True,
     ) -> None:
         pools = {s: [v] if isinstance(v, ReaderSpec) else list(v) for s, v in (readers or default_pools()).items()}
         pools = self._usable(pools, emulate)
         self._sinks = list(sinks) + ([apdu_sink] if apdu_sink is not None else [])
         self.reuse = reuse
+        # False when the product under test watches the readers itself (operator mode): it must see a
+        # card change as a removal and an insertion, which a change inside the emulator does not give
+        self.swap_in_place = swap_in_place
         self._dirty: set[str] = set()  # slots whose emulated card saw a fault or a failure
         # slot → the test PIN a change-pin set (testbench.cards.pin); an emulated card presented afresh
         # has its profile's PIN again, a physical card keeps what was set until changed back
@@ -251,6 +255,7 @@ class PcscBay:
         if not (
             self.emulate
             and self.reuse
+            and self.swap_in_place
             and len(self._pools[slot]) == 1
             and r.card is not None
             and r.profile is not None

@@ -56,7 +56,9 @@ def _make_bay(options: BenchOptions, recorder: TraceRecorder, notes: list[str]) 
     if options.cards in ("auto", "pcsc"):
         problem = bays.pcsc_problem()
         if problem is None:
-            return bays.PcscBay(apdu_sink=recorder.apdu_sink)
+            # the application under test (operator mode) watches its readers: a card change must be a
+            # real removal and insertion there, not a change inside the emulator (docs/cards.md §4.2)
+            return bays.PcscBay(apdu_sink=recorder.apdu_sink, swap_in_place=options.engine != "operator")
         if options.cards == "pcsc":
             from testbench.cards.api import CardUnavailable
 
