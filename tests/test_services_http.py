@@ -185,9 +185,10 @@ def test_apcv_presents_the_identity_the_bench_gives(services: ServicesProcess) -
 
 
 def test_each_exchange_is_one_log_line_read_before_settle_returns(services: ServicesProcess, lines: Lines) -> None:
+    services.settle(timeout=30)  # the lines of the exchanges before this test are in first (a loaded machine)
     before = len(lines.items)
     ask(services, "eprescription", "ordonnance-lpp")
-    services.settle()
+    services.settle(timeout=30)
     new = [text for text, _ts, _level in lines.items[before:]]
     assert new[0] == "eprescription : scénario ordonnance-lpp, défaut none"
     assert new[1].startswith("POST /eprescription → 200 en ")
