@@ -11,7 +11,12 @@ pcscd runs, the script starts one with that many readers and stops it afterwards
 used as it is, the bay taking the first ``--readers / 2`` readers of each slot. ``TESTBENCH_CARD_READERS``
 chooses the readers as for ``testbench run`` (and then ``--readers`` only sizes a pcscd it starts).
 
+``--workers N`` runs the campaign on N benches at once (``run --workers``), each on one reader pair of
+the ``--readers`` (4 pairs of 8 readers: ``--readers 8 --workers 4``); the time per case is then summed
+over the benches.
+
 Usage: .venv/bin/python benchmarks/campaign_pcsc.py [--cases 700] [--cards auto|inprocess] [--readers 8|4|2]
+       [--workers 1|2|4]
 """
 
 from __future__ import annotations
@@ -141,6 +146,7 @@ def main() -> None:
     parser.add_argument("--cards", default="auto", choices=("auto", "pcsc", "inprocess"))
     parser.add_argument("--engine", default="reference", help="reference (out of process) or inprocess")
     parser.add_argument("--readers", type=int, default=8, help="vpcd readers used (and started when no pcscd runs)")
+    parser.add_argument("--workers", type=int, default=1, help="parallel benches, one reader pair each (run --workers)")
     args = parser.parse_args()
     use_readers(args.readers)
     with tempfile.TemporaryDirectory() as tmp, vpcd_readers(args.readers), pcsc_stack(), vpcd_lock():
@@ -148,12 +154,12 @@ def main() -> None:
         generate(casebook, args.cases)
         session = Path(tmp) / "campaign.tbsession"
         started = time.perf_counter()
-        options = CampaignOptions(BenchOptions(cards=args.cards, engine=args.engine))
+        options = CampaignOptions(BenchOptions(cards=args.cards, engine=args.engine), workers=args.workers)
         result = run_campaign(RunRequest(casebooks=[casebook], session=session, options=options))
         total = time.perf_counter() - started
         changes, changed = card_changes(session)
         verdicts, cards, steps, bay, on_change = breakdown(session, changed)
-        print(f"bay: {bay}")
+        print(f"bay: {bay}" + (f" ×{args.workers} workers" if args.workers > 1 else ""))
         print(
             f"{result.ran} cases in {total:.1f} s end to end ({total / max(result.ran, 1) * 1000:.0f} ms/case)"
             " — target ≤ 60 s"

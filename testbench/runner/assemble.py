@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from testbench.cards.api import CardBay
+from testbench.cards.reader_pools import ReaderSpec
 from testbench.domain.hooks import Closable
 from testbench.engines.api import Engine
 from testbench.runner.options import BenchOptions
@@ -50,7 +51,9 @@ def reference_engine_command() -> list[str]:
     return [sys.executable, "-m", "testbench", "engine", "serve"]
 
 
-def _make_bay(options: BenchOptions, recorder: TraceRecorder, notes: list[str]) -> CardBay:
+def _make_bay(
+    options: BenchOptions, recorder: TraceRecorder, notes: list[str], readers: dict[str, list[ReaderSpec]] | None = None
+) -> CardBay:
     from testbench.cards import bays
 
     if options.cards in ("auto", "pcsc"):
@@ -58,7 +61,7 @@ def _make_bay(options: BenchOptions, recorder: TraceRecorder, notes: list[str]) 
         if problem is None:
             # the application under test (operator mode) watches its readers: a card change must be a
             # real removal and insertion there, not a change inside the emulator (docs/cards.md §4.2)
-            return bays.PcscBay(apdu_sink=recorder.apdu_sink, swap_in_place=options.engine != "operator")
+            return bays.PcscBay(readers, apdu_sink=recorder.apdu_sink, swap_in_place=options.engine != "operator")
         if options.cards == "pcsc":
             from testbench.cards.api import CardUnavailable
 
@@ -93,9 +96,15 @@ def _make_guard(options: BenchOptions) -> CardGuard | None:
     return case_guard(allow_real=options.allow_real_cards)
 
 
-def assemble(options: BenchOptions, recorder: TraceRecorder, notify: Callable[[str], None] | None = None) -> Bench:
+def assemble(
+    options: BenchOptions,
+    recorder: TraceRecorder,
+    notify: Callable[[str], None] | None = None,
+    readers: dict[str, list[ReaderSpec]] | None = None,
+) -> Bench:
+    """The bench; ``readers`` are its PC/SC readers per slot (a parallel worker's), else the default pools."""
     notes: list[str] = []
-    bay = _make_bay(options, recorder, notes)
+    bay = _make_bay(options, recorder, notes, readers)
     engine = _make_engine(options, bay, recorder)
     services = ServicesProcess(sink=recorder.http_sink, on_start=recorder.bench)
     bench = Bench(engine=engine, bay=bay, guard=_make_guard(options), notes=notes, services=services)
@@ -106,10 +115,12 @@ def assemble(options: BenchOptions, recorder: TraceRecorder, notify: Callable[[s
     return bench
 
 
-def assembled_bench(options: BenchOptions) -> Callable[[TraceRecorder, Callable[[str], None]], Bench]:
+def assembled_bench(
+    options: BenchOptions, readers: dict[str, list[ReaderSpec]] | None = None
+) -> Callable[[TraceRecorder, Callable[[str], None]], Bench]:
     """The real bench as a factory of the campaign (tests and benchmarks give a fake one instead)."""
 
     def factory(recorder: TraceRecorder, notify: Callable[[str], None]) -> Bench:
-        return assemble(options, recorder, notify=notify)
+        return assemble(options, recorder, notify=notify, readers=readers)
 
     return factory

@@ -198,6 +198,8 @@ class Campaign:
         self.listener = listener
         self.notify = notify
         self.bench_factory = bench_factory or assembled_bench(self.options.bench)
+        self._own_benches = bench_factory is None  # a parallel run gives each worker its own readers
+        self._check_workers()
         self.argv = list(argv)
 
     def run(self, targets: Sequence[tuple[Casebook, Case]], stop: threading.Event | None = None) -> CampaignResult:
@@ -281,9 +283,16 @@ class Campaign:
         flags: dict[str, Any],
     ) -> CampaignResult:
         result = CampaignResult(run_id=None, ran=0)
-        with self._bench_run(store, argv, flags) as (runner, run_id):
-            result.run_id = run_id
-            summary = runner.run(run_id, targets, stop)
+        if self.options.workers > 1:
+            from testbench.runner.workers import run_parallel
+
+            with self._parallel_run(store, argv, flags) as (runners, run_id):
+                result.run_id = run_id
+                summary = run_parallel(runners, run_id, targets, stop)
+        else:
+            with self._bench_run(store, argv, flags) as (runner, run_id):
+                result.run_id = run_id
+                summary = runner.run(run_id, targets, stop)
         result.ran = len(summary.outcomes)
         result.stopped = summary.stopped
         result.verdicts = {case.id: outcome.verdict.value for case, outcome in summary.outcomes}
@@ -333,6 +342,90 @@ class Campaign:
                     for clock in capture.clock_offsets():
                         store.add_event(EventKind.CLOCK_OFFSET, {"source": clock.source, "text": clock.describe_fr()})
                 recorder.flush()
+
+    def _check_workers(self) -> None:
+        """``--workers N`` is refused before the session is touched when N benches cannot run the campaign."""
+        count, bench = self.options.workers, self.options.bench
+        if count < 1:
+            raise CampaignError([f"--workers attend un nombre de bancs ≥ 1, pas {count}"])
+        if count > 1 and (self.options.capture.active or bench.profile is not None or bench.engine == "operator"):
+            # the application's lines could not be told to one case: it runs on one bench
+            raise CampaignError(
+                ["--workers : un seul banc quand le logiciel testé est suivi (journaux, profil, opérateur)"]
+            )
+
+    def _worker_factories(self, count: int) -> list[BenchFactory]:
+        """One bench factory per worker: each takes its own reader pair of pcscd's readers."""
+        if not self._own_benches or self.options.bench.cards == "inprocess":
+            return [self.bench_factory] * count
+        from testbench.cards.bays import pcsc_problem
+
+        if pcsc_problem() is not None:  # in-memory readers (said by the bench's notes): one per bench anyway
+            return [self.bench_factory] * count
+        from testbench.cards.pcsc import list_readers
+        from testbench.runner.workers import split_pools
+
+        try:
+            pools = split_pools(count, list_readers())
+        except ValueError as exc:
+            raise CampaignError([str(exc)], EXIT_ENVIRONMENT) from None
+        return [assembled_bench(self.options.bench, readers=pool) for pool in pools]
+
+    @contextlib.contextmanager
+    def _parallel_run(
+        self, store: SessionStore, argv: list[str], flags: dict[str, Any]
+    ) -> Iterator[tuple[list[Runner], int]]:
+        """A run on ``--workers`` benches writing the one session; closed whatever happens."""
+        from testbench.runner.workers import locked_listener
+
+        count = self.options.workers
+        notify = self.notify or (lambda _text: None)
+        listener = locked_listener(self.listener)
+        benches: list[Bench] = []
+        recorders: list[TraceRecorder] = []
+        try:
+            for factory in self._worker_factories(count):
+                recorder = TraceRecorder(writer=store.add_trace_lines)
+                try:
+                    benches.append(factory(recorder, notify))
+                except CampaignError:
+                    raise
+                except Exception as exc:  # the environment could not provide a bench
+                    raise CampaignError([f"banc indisponible : {exc}"], EXIT_ENVIRONMENT) from None
+                recorders.append(recorder)
+            description = dict(benches[0].description)
+            description["workers"] = [bench.description.get("cards") for bench in benches]
+            run_id = store.begin_run(
+                argv,
+                {**flags, **self.options.recorded(), "workers": count},
+                {
+                    **description,
+                    "notes": benches[0].notes,
+                    "casebooks": {cb.identity.plan_id: cb.sha256 for cb in self.casebooks},
+                },
+            )
+            runners = [
+                Runner(
+                    store,
+                    bench.engine,
+                    bench.bay,
+                    recorder,
+                    operator=self.operator,
+                    guard=bench.guard,
+                    listener=listener,
+                    services=bench.services,
+                )
+                for bench, recorder in zip(benches, recorders, strict=True)
+            ]
+            yield runners, run_id
+            store.end_run(run_id)
+        finally:
+            for bench in benches:
+                with contextlib.suppress(Exception):
+                    bench.close()
+            with contextlib.suppress(SessionWriteError):
+                for recorder in recorders:
+                    recorder.flush()
 
     @contextlib.contextmanager
     def case_by_case(

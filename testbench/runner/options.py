@@ -164,6 +164,16 @@ class CampaignOptions:
         help="attestations préparées des étapes manuelles (JSON, clé CAS/ETAPE)",
     )
 
+    # parallel benches (testbench.runner.workers): N reader pairs, one session writer
+    workers: int = _option(
+        ("--workers",),
+        1,
+        commands=frozenset({RUN}),
+        type=int,
+        metavar="N",
+        help="exécuter les cas sur N bancs en parallèle (N paires de lecteurs Vitale + CPS ; défaut 1)",
+    )
+
     # the exam plan (testbench.scope): checked by the command, recorded in the session by the campaign
     plan: Path | None = _option(
         ("--plan",),

@@ -1,0 +1,97 @@
+"""`run --workers N`: N benches run the cases in parallel, one session writer; same verdicts and report
+as a serial run (issue 16 §4)."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from shard_content import report_content
+
+from testbench.casebook.loader import load_casebooks
+from testbench.cli.main import main
+from testbench.runner.campaign import Campaign
+from testbench.runner.events import CaseStarted, RunEvent
+from testbench.runner.manual import ScriptedOperator
+from testbench.runner.options import BenchOptions, CampaignOptions
+from testbench.store.read import read_session
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "casebooks" / "demo.xml"
+ATTESTATIONS = ROOT / "casebooks" / "demo-attestations.json"
+BENCH = ["--cards", "inprocess", "--engine", "inprocess", "--attestations", str(ATTESTATIONS)]
+
+
+def run(session: Path, *extra: str) -> int:
+    return main(["run", str(DEMO), "--session", str(session), *BENCH, *extra])
+
+
+def test_two_workers_give_the_serial_runs_verdicts_and_report(tmp_path: Path) -> None:
+    serial, parallel = tmp_path / "serial.tbsession", tmp_path / "parallel.tbsession"
+    assert run(serial) == 1  # the demo has one case that fails on purpose
+    assert run(parallel, "--workers", "2") == 1
+    with read_session(serial) as one, read_session(parallel) as two:
+        assert [(c.case_id, c.verdict, c.latest.reason) for c in two.cases] == [
+            (c.case_id, c.verdict, c.latest.reason) for c in one.cases
+        ]
+    assert report_content(parallel, tmp_path / "r-parallel") == report_content(serial, tmp_path / "r-serial")
+    assert main(["verify", str(parallel)]) == 0  # one writer: the chain holds
+
+
+def test_the_cases_run_on_two_benches_at_once(tmp_path: Path) -> None:
+    casebooks = load_casebooks([DEMO])
+    options = CampaignOptions(BenchOptions(cards="inprocess", engine="inprocess"), workers=2)
+    threads: set[str] = set()
+
+    def listen(event: RunEvent) -> None:
+        if isinstance(event, CaseStarted):
+            threads.add(threading.current_thread().name)
+
+    operator = ScriptedOperator(ATTESTATIONS)
+    campaign = Campaign(casebooks, tmp_path / "s.tbsession", options, operator=operator, listener=listen)
+    selected = [(cb, case) for cb in casebooks for case in cb.cases]
+    result = campaign.run_selection(selected)
+    assert result.ran == len(selected) == 22
+    assert len(threads) == 2  # both benches took cases
+    with read_session(tmp_path / "s.tbsession") as session:
+        assert [c.case_id for c in session.cases] == [case.id for _, case in selected]  # the campaign's order
+
+
+def test_each_worker_takes_its_own_readers_and_too_few_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from testbench.runner.workers import split_pools
+
+    monkeypatch.setenv("TESTBENCH_CARD_READERS", "vitale=A@1|B@2,cps=C@3")
+    with pytest.raises(ValueError, match="cps"):
+        split_pools(2)
+    pools = split_pools(1)
+    assert [r.name for r in pools[0]["vitale"]] == ["A", "B"]
+    monkeypatch.setenv("TESTBENCH_CARD_READERS", "vitale=A@1|B@2|E@5,cps=C@3|D@4")
+    assert [{s: [r.name for r in p] for s, p in pool.items()} for pool in split_pools(2, ["A", "B", "C", "D"])] == [
+        {"vitale": ["A"], "cps": ["C"]},
+        {"vitale": ["B"], "cps": ["D"]},
+    ]
+
+
+def test_a_refused_workers_option_leaves_no_session(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    session = tmp_path / "x.tbsession"
+    assert run(session, "--workers", "2", "--app-log", str(tmp_path / "app.log"), "--lang", "en") == 3
+    assert "--workers: one bench only when the application under test is followed" in capsys.readouterr().err
+    assert run(session, "--workers", "0") == 3
+    assert "--workers attend un nombre de bancs ≥ 1, pas 0" in capsys.readouterr().err
+    assert not session.exists()
+
+
+@pytest.mark.integration
+def test_two_workers_through_pcscd_each_on_its_own_readers(vpcd_lock: list[str], tmp_path: Path) -> None:
+    session = tmp_path / "demo.tbsession"
+    assert (
+        main(["run", str(DEMO), "--session", str(session), "--attestations", str(ATTESTATIONS), "--workers", "2"]) == 1
+    )
+    with read_session(session) as view:
+        environment = view.runs[-1]["environment"]
+        verdicts = {c.case_id: c.verdict for c in view.cases}
+    benches = environment["workers"]
+    assert len(benches) == 2 and all("pcscd" in b for b in benches) and benches[0] != benches[1], benches
+    assert verdicts.pop("DEMO-FSE-099") == "fail"  # the case built to fail, as in a serial run
+    assert set(verdicts.values()) == {"pass"}, verdicts
