@@ -56,6 +56,7 @@ class BuildOptions:
     chromium: str | None = None
     plan: Path | None = None  # the exam plan of the coverage page; default: the one the session recorded
     progress: Callable[[str], None] | None = None  # told each stage as it starts (the CLI prints it)
+    chain_head: tuple[int, str] | None = None  # (length, head) the writing process left: see Options
 
 
 @dataclass
@@ -103,7 +104,13 @@ def build_report(session_path: Path, out_dir: Path, options: BuildOptions | None
         clock = now
 
     with read_session(session_path) as session:
-        gathering = Options(redact=options.redact, excerpt=options.excerpt, signer=signer_info, lang=options.lang)
+        gathering = Options(
+            redact=options.redact,
+            excerpt=options.excerpt,
+            signer=signer_info,
+            lang=options.lang,
+            chain_head=options.chain_head,
+        )
         content = gather(session, gathering, evidence)
         coverage = gather_coverage(session, options.plan, content.scrub)
         if coverage is not None:

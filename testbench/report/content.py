@@ -19,6 +19,7 @@ from testbench.report.cover import gather_cover
 from testbench.report.evidence import Evidence
 from testbench.report.options import Options
 from testbench.report.personal import Scrubber
+from testbench.store import chain
 from testbench.store.read import SessionView
 from testbench.store.schema import SCHEMA_VERSION
 from testbench.store.verdicts import count_verdicts
@@ -42,6 +43,19 @@ def _count(cases: list[dict[str, Any]], key: str) -> dict[str, dict[str, int]]:
     return {k: {v: n[v] for v in VERDICT_ORDER if n.get(v)} for k, n in sorted(out.items())}
 
 
+def _chain_report(session: SessionView, written: tuple[int, str] | None) -> chain.ChainReport:
+    """The chain's state: verified in full, unless the same process just wrote it and handed its head over.
+
+    Re-hashing every row the writer hashed a moment ago proves nothing more; the entries' links are
+    still checked, and a head other than the one handed over gets the full verification.
+    """
+    if written is not None:
+        report = chain.verify_links(session.chain_entries())
+        if report.ok and report.length and (report.length, report.head) == tuple(written):
+            return report
+    return session.chain_report()
+
+
 def gather(session: SessionView, options: Options | None = None, evidence: Evidence | None = None) -> ReportContent:
     options = options or Options()
     evidence = evidence or Evidence(None)
@@ -58,7 +72,7 @@ def gather(session: SessionView, options: Options | None = None, evidence: Evide
     position = {(c.casebook_sha, c.case_id): i for i, c in enumerate(session.cases)}
     cases.sort(key=lambda c: (rank.get(c["verdict"], 0), position[(c["key"]["casebook_sha"], c["key"]["case_id"])]))
     verdicts = count_verdicts((c["verdict"], c["retained_verdict"]) for c in cases)
-    chain_report = session.chain_report()
+    chain_report = _chain_report(session, options.chain_head)
     environment = session.runs[-1]["environment"] if session.runs else {}
     data: dict[str, Any] = {
         "format": "testbench-report",

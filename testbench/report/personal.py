@@ -16,6 +16,7 @@ passes its text through one :class:`Scrubber`, built from one session (or two, f
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from typing import Any
@@ -42,8 +43,12 @@ _INDEX = re.compile(r"\[\d+\]")
 _MEMO_MAX = 300_000
 
 
+@functools.lru_cache(maxsize=4096)
 def path_kind(path: str) -> str | None:
-    """The redaction kind of an observation path (``vitale.beneficiaries[0].nir`` → ``nir``), if any."""
+    """The redaction kind of an observation path (``vitale.beneficiaries[0].nir`` → ``nir``), if any.
+
+    Memoised: a campaign repeats the same few hundred paths in every case (139,300 lookups, seven
+    patterns each, for 700 cases)."""
     last = _INDEX.sub("", path)
     return next((kind for pattern, kind in PATH_KINDS if pattern.search(last)), None)
 
@@ -51,8 +56,8 @@ def path_kind(path: str) -> str | None:
 def known_values(session: SessionView) -> KnownValues:
     """The personal values this session holds (see the module's docstring)."""
     known = KnownValues()
-    for path, value in session.observation_values():
-        kind = path_kind(path)
+    for path, value in session.observation_values(keep=path_kind):  # only personal paths' values decoded
+        kind = path_kind(path)  # memoised
         if kind is not None:
             known.add(kind, value)
     for definition in session.case_definitions():  # a casebook may expect a name
@@ -108,6 +113,7 @@ class Scrubber:
         self._redactor = redact.Redactor(known=known, lang=lang) if enabled else None
         self._records = redact.Redactor(known=known, lang=lang, records=True) if enabled else None
         self._memo: dict[str, tuple[str, Counter[str] | None]] = {}
+        self._record_memo: dict[str, tuple[str, Counter[str] | None]] = {}
         self.counts: Counter[str] = Counter()
 
     @classmethod
@@ -141,9 +147,15 @@ class Scrubber:
         """A line of a produced text file (an FSE, a B2 lot): fixed-width records pack values between fields."""
         if self._records is None:
             return self(line)
-        result = self._records.redact_with_report(line)
-        self.counts.update(result.counts)
-        return result.text
+        hit = self._record_memo.get(line)
+        if hit is None:
+            result = self._records.redact_with_report(line)
+            hit = (result.text, result.counts or None)
+            if len(self._record_memo) < _MEMO_MAX:
+                self._record_memo[line] = hit
+        if hit[1]:
+            self.counts.update(hit[1])
+        return hit[0]
 
     def at_path(self, path: str, value: Any) -> Any:
         """A value observed at ``path``: personal fields are replaced whole, other text is redacted."""

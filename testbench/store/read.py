@@ -9,7 +9,7 @@ annotations with their signature checked). No connection leaves this module.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -183,9 +183,11 @@ class SessionView:
         """The text of every line of ``channel`` in the session."""
         yield from (r[0] for r in self._conn.execute("SELECT text FROM trace_lines WHERE channel = ?", (channel,)))
 
-    def observation_values(self) -> Iterator[tuple[str, Any]]:
-        """(path, value) of every observation of the session, every attempt."""
-        yield from ((r[0], codec.loads(r[1])) for r in self._conn.execute("SELECT path, value FROM observations"))
+    def observation_values(self, keep: Callable[[str], object] | None = None) -> Iterator[tuple[str, Any]]:
+        """(path, value) of every observation of the session, every attempt; with ``keep``, only those whose
+        path it accepts (the others' values are not decoded)."""
+        rows = self._conn.execute("SELECT path, value FROM observations")
+        yield from ((r[0], codec.loads(r[1])) for r in rows if keep is None or keep(r[0]))
 
     def case_definitions(self) -> Iterator[dict[str, Any]]:
         """The definition of every case the session recorded, selected or not."""
@@ -260,6 +262,15 @@ class SessionView:
                 " FROM trace_lines ORDER BY mono_ns, id"
             )
         )
+
+
+def chain_head(path: str | Path) -> tuple[int, str]:
+    """(length, head) of a session's chain: what a run reads as it closes, to hand to its own report."""
+    conn = open_readonly(path)
+    try:
+        return chain.head(conn)
+    finally:
+        conn.close()
 
 
 def read_session(path: str | Path) -> SessionView:

@@ -1,0 +1,103 @@
+"""The report's cost (issue 16 §1): a run's own report does not re-hash the journal it just wrote, the
+personal-data scan tries each observation path once and decodes only personal values, and repeated
+lines of produced files are redacted once."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from test_report_build import campaign
+
+from testbench.cli.main import main
+from testbench.report import personal
+from testbench.report.build import BuildOptions, build_report
+from testbench.store import chain, codec
+from testbench.store.read import chain_head, read_session
+
+DEMO = Path(__file__).resolve().parents[1] / "casebooks" / "demo.xml"
+
+
+def _count_verify(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    calls: list[int] = []
+    real = chain.verify
+
+    def counting(conn: sqlite3.Connection) -> chain.ChainReport:
+        calls.append(1)
+        return real(conn)
+
+    monkeypatch.setattr(chain, "verify", counting)
+    return calls
+
+
+def _integrity(report: Path) -> dict[str, object]:
+    return json.loads((report / "report.json").read_text(encoding="utf-8"))["integrity"]
+
+
+def test_a_run_report_does_not_re_verify_the_chain_it_wrote_but_a_session_file_alone_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = _count_verify(monkeypatch)
+    session = tmp_path / "s.tbsession"
+    args = ["run", str(DEMO), "--session", str(session), "-k", "DEMO-FSE-001", "--cards", "inprocess"]
+    assert main([*args, "--engine", "inprocess", "--report", str(tmp_path / "run")]) in (0, 1)
+    assert calls == []  # the rows were hashed as they were written, a moment ago, by this process
+    from_run = _integrity(tmp_path / "run")
+    assert from_run["chain_ok"] is True
+    assert (from_run["chain_length"], from_run["chain_head"]) == chain_head(session)
+    assert main(["report", str(session), "-o", str(tmp_path / "alone")]) == 0
+    assert calls == [1]  # a session file handed over alone is verified in full
+    assert _integrity(tmp_path / "alone") == from_run
+
+
+def test_a_handed_head_that_does_not_match_gets_the_full_verification(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    session = campaign(tmp_path, hostile=False)
+    length, head = chain_head(session)
+    with sqlite3.connect(session) as conn:  # a covered row changed: only re-hashing the rows shows it
+        conn.execute("UPDATE attempts SET verdict = 'pass' WHERE verdict = 'fail'")
+    calls = _count_verify(monkeypatch)
+    build_report(session, tmp_path / "stale", BuildOptions(chain_head=(length - 1, head)))
+    assert calls == [1]
+    assert _integrity(tmp_path / "stale")["chain_ok"] is False
+    with sqlite3.connect(session) as conn:  # an entry edited: its link no longer matches
+        conn.execute("UPDATE chain SET digest = ? WHERE seq = 2", ("0" * 64,))
+    build_report(session, tmp_path / "edited", BuildOptions(chain_head=(length, head)))
+    assert calls == [1, 1]
+    assert _integrity(tmp_path / "edited")["chain_ok"] is False
+
+
+def test_the_personal_data_scan_tries_each_path_once_and_decodes_only_personal_values(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    session = campaign(tmp_path, hostile=False, case_ids=tuple(f"OK-{i}" for i in range(12)))
+    with read_session(session) as view:
+        paths = [path for path, _ in view.observation_values()]
+        decoded: list[str] = []
+        real = codec.loads
+        monkeypatch.setattr(codec, "loads", lambda raw: decoded.append(raw) or real(raw))
+        personal.path_kind.cache_clear()
+        personal.known_values(view)
+    assert len(paths) > len(set(paths))  # the same paths in every case
+    assert personal.path_kind.cache_info().misses <= len(set(paths))
+    assert len([p for p in paths if personal.path_kind(p)]) <= len(decoded) < len(paths)
+
+
+def test_repeated_lines_of_produced_files_are_redacted_once_and_counted_each_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    scrub = personal.Scrubber(True, personal.KnownValues())
+    seen: Counter[str] = Counter()
+    records = scrub._records
+    assert records is not None
+    real = records.redact_with_report
+    monkeypatch.setattr(records, "redact_with_report", lambda line: seen.update([line]) or real(line))
+    line = "FSE;NIR 1 80 01 75 123 456 78;RPPS 10001234567"
+    outs = [scrub.record(line) for _ in range(5)]
+    assert seen[line] == 1
+    assert len(set(outs)) == 1 and "123 456" not in outs[0]
+    assert sum(scrub.counts.values()) == 5 * sum(Counter(real(line).counts).values())
