@@ -101,3 +101,20 @@ def test_repeated_lines_of_produced_files_are_redacted_once_and_counted_each_tim
     assert seen[line] == 1
     assert len(set(outs)) == 1 and "123 456" not in outs[0]
     assert sum(scrub.counts.values()) == 5 * sum(Counter(real(line).counts).values())
+
+
+def test_a_card_file_read_in_every_case_is_decoded_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    session = tmp_path / "s.tbsession"
+    args = ["run", str(DEMO), "--session", str(session), "-k", "DEMO-FSE-001", "--cards", "inprocess"]
+    assert main([*args, "--engine", "inprocess"]) in (0, 1)
+    assert main([*args, "--engine", "inprocess", "--rerun"]) in (0, 1)  # the same card files read again
+    decoded: list[bytes] = []
+    real = personal.KnownValues.add_card_file
+    monkeypatch.setattr(
+        personal.KnownValues, "add_card_file", lambda self, data: decoded.append(data) or real(self, data)
+    )
+    with read_session(session) as view:
+        personal.known_values(view)
+        responses = [r for text in view.trace_texts("apdu") for r in personal.apdu_responses(text)]
+    assert decoded and len(responses) > len(set(responses))
+    assert sorted(decoded) == sorted(set(responses))

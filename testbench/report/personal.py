@@ -67,9 +67,11 @@ def known_values(session: SessionView) -> KnownValues:
                 known.add(kind, expectation.get("expected"))
     for blob in session.artifact_blobs("application/xml"):  # the application's FSE names its beneficiary
         _add_xml_fields(known, blob)
+    files: set[bytes] = set()  # every case reads the same few card files: each decoded once
     for text in session.trace_texts("apdu"):
-        for response in apdu_responses(text):
-            known.add_card_file(response)
+        files.update(apdu_responses(text))
+    for response in files:
+        known.add_card_file(response)
     for data in session.event_data(EventKind.CARD_GUARD):
         for check in (data or {}).get("checks", []):
             identity = str(check.get("identity") or "")
