@@ -25,10 +25,13 @@ if TYPE_CHECKING:
 
 
 def split_pools(count: int, present: Sequence[str] | None = None) -> list[dict[str, list[ReaderSpec]]]:
-    """The readers of each of ``count`` workers: reader k of every slot goes to worker k mod ``count``.
+    """The reader pair of each of ``count`` workers: worker k takes reader k of every slot, and only it.
 
-    ``present`` (the readers pcscd lists) drops the readers that do not exist first. Raises
-    :class:`ValueError` (French) when a slot has fewer readers than workers.
+    One reader per slot, because a bay whose slot has one reader changes an emulated card inside it
+    (about 1 ms, docs/cards.md §4.2), whereas spares are worth their remove + insert cycle only when the
+    next case's card is prepared in them, and a worker does not know its next case. ``present`` (the
+    readers pcscd lists) drops the readers that do not exist first. Raises :class:`ValueError` (French)
+    when a slot has fewer readers than workers.
     """
     pools = default_pools()
     if present is not None:
@@ -39,7 +42,7 @@ def split_pools(count: int, present: Sequence[str] | None = None) -> list[dict[s
             f"{count} bancs demandés mais pas assez de lecteurs pour : {', '.join(short)}"
             " (TESTBENCH_CARD_READERS ou pcscd.sh start --readers)"
         )
-    return [{slot: specs[k::count] for slot, specs in pools.items()} for k in range(count)]
+    return [{slot: specs[k : k + 1] for slot, specs in pools.items()} for k in range(count)]
 
 
 def locked_listener(listener: Listener | None) -> Listener | None:
