@@ -153,7 +153,7 @@ def main() -> None:
         casebook = Path(tmp) / "campaign.xml"
         generate(casebook, args.cases)
         session = Path(tmp) / "campaign.tbsession"
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         options = CampaignOptions(BenchOptions(cards=args.cards, engine=args.engine), workers=args.workers)
         result = run_campaign(RunRequest(casebooks=[casebook], session=session, options=options))
         total = time.perf_counter() - started
@@ -169,6 +169,8 @@ def main() -> None:
             f"load, start-up and the rest: {total - cards - steps:.1f} s"
         )
         same = cards - on_change
+        cpu = time.process_time() - cpu_started
+        print(f"  this process CPU: {cpu:.1f} s ({cpu / total * 100:.0f} % of one core: its Python threads share it)")
         print(f"  verdicts: {verdicts}")
         print(
             f"  card changes: {changes}; cases that change a card: {len(changed)}, {on_change:.1f} s"
