@@ -388,8 +388,6 @@ class Campaign:
                 recorder = TraceRecorder(writer=store.add_trace_lines)
                 try:
                     benches.append(factory(recorder, notify))
-                except CampaignError:
-                    raise
                 except Exception as exc:  # the environment could not provide a bench
                     raise CampaignError([f"banc indisponible : {exc}"], EXIT_ENVIRONMENT) from None
                 recorders.append(recorder)
