@@ -67,3 +67,66 @@ def test_the_run_path_does_not_import_sqlite_utils() -> None:
     code = "import sys, testbench.runner.campaign; print('sqlite_utils' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_an_engine_tree_is_not_rebuilt_to_be_compared(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``canonical`` expands path-like keys only: an engine's tree (plain names) is compared as it is."""
+    from testbench.domain import observe
+
+    rebuilt = []
+    real = observe.unflatten
+    monkeypatch.setattr(observe, "unflatten", lambda values: rebuilt.append(values) or real(values))
+    tree = {"invoice": {"lines": [{"amo": "1", "tags": ()}, {"amo": "2"}], "totals": {"amo": "3"}, "refs": []}}
+    assert observe.canonical(tree) == tree and not rebuilt
+    for keyed, expanded in [
+        ({"manual": {"lines[1]": {"amo": "2"}}}, {"manual": {"lines": [None, {"amo": "2"}]}}),
+        ({"manual.total": "4"}, {"manual": {"total": "4"}}),
+        ({"x": [{"a.b": 1}]}, {"x": [{"a": {"b": 1}}]}),  # a path-like key deep in a list
+        ({"": "lost", "k": {1: "one"}}, {"k": {"1": "one"}}),  # what unflatten cannot address keeps its shape
+    ]:
+        assert observe.canonical(keyed) == expanded
+    assert len(rebuilt) == 4
+
+
+def test_flatten_writes_one_dict_for_the_whole_tree() -> None:
+    """The same paths, in the same order, as the merge of one dict per node it replaced."""
+    from collections import OrderedDict
+
+    from testbench.domain.observe import flatten
+
+    tree = {"a": OrderedDict(b=(1, {"c": None}), d={}), "e": [], "f": [[True, 2.5]], 3: "three"}
+    assert list(flatten(tree).items()) == [
+        ("a.b[0]", 1),
+        ("a.b[1].c", None),
+        ("a.d", {}),
+        ("e", []),
+        ("f[0][0]", True),
+        ("f[0][1]", 2.5),
+        ("3", "three"),
+    ]
+    assert flatten("scalar") == {"": "scalar"} and flatten({}) == {}
+
+
+def test_a_case_snapshot_is_encoded_in_one_walk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``record_casebooks`` hands the models to the store, which encodes them: not a plain copy encoded again."""
+    from fakes import invoice_step, make_case, make_casebook, value
+
+    from testbench.runner.campaign import record_casebooks
+    from testbench.store import codec
+    from testbench.store.read import read_session
+    from testbench.store.session import SessionStore
+
+    cb = make_casebook((make_case("C1", (invoice_step(),), (value("e1", "invoice.totals.amo", "1.00"),)),), tmp_path)
+    store = SessionStore.open(tmp_path / "s.tbsession")
+    walks = []
+    real = codec.to_plain
+    monkeypatch.setattr(codec, "to_plain", lambda v: walks.append(v) or real(v))
+    record_casebooks(store, [cb])
+    recorded = len(walks)
+    walks.clear()
+    snapshot = codec.to_plain(cb.identity), codec.to_plain(cb.cases[0])
+    assert recorded == len(walks)  # one walk of the identity and of each case, no more
+    store.set_selection([(cb.sha256, "C1")])
+    store.close()
+    view = read_session(tmp_path / "s.tbsession")
+    assert view.cases[0].definition == snapshot[1]  # the snapshot the report reads is unchanged

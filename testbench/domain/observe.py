@@ -9,24 +9,34 @@ from typing import Any
 
 _MISSING = object()
 _TOKEN = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+#: The values observations are mostly made of: known leaves, without an ``isinstance`` against an ABC.
+_LEAVES = frozenset({str, int, float, bool, type(None)})
 
 
 def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
     """Flatten nested objects into ``{path: scalar}``; lists use ``[i]`` indexes."""
     out: dict[str, Any] = {}
-    if isinstance(value, Mapping):
+    _flatten_into(out, value, prefix)
+    return out
+
+
+def _flatten_into(out: dict[str, Any], value: Any, prefix: str) -> None:
+    """Write every path of ``value`` into ``out`` (a dict per node merged upwards copied each path per level)."""
+    kind = type(value)
+    if kind in _LEAVES:
+        out[prefix] = value
+    elif kind is dict or isinstance(value, Mapping):
         if not value and prefix:
             out[prefix] = {}
         for key, item in value.items():
-            out.update(flatten(item, f"{prefix}.{key}" if prefix else str(key)))
-    elif isinstance(value, list | tuple):
+            _flatten_into(out, item, f"{prefix}.{key}" if prefix else str(key))
+    elif kind is list or kind is tuple or isinstance(value, list | tuple):
         if not value and prefix:
             out[prefix] = []
         for i, item in enumerate(value):
-            out.update(flatten(item, f"{prefix}[{i}]"))
+            _flatten_into(out, item, f"{prefix}[{i}]")
     else:
         out[prefix] = value
-    return out
 
 
 def lookup(tree: Mapping[str, Any], path: str) -> Any:
@@ -75,9 +85,27 @@ def canonical(tree: Mapping[str, Any]) -> dict[str, Any]:
     """The same observations with every path-like key (``"lines[0]"``, ``"totals.amo"``) expanded into nodes.
 
     Observations come from several producers (engine results, attested values keyed by path); an
-    expectation's path must find a value whatever shape its producer gave it.
+    expectation's path must find a value whatever shape its producer gave it. A tree whose keys are all
+    plain names (an engine's result) is already in that shape: it is returned as it is, not rebuilt.
     """
+    if _plain_names(tree):
+        return tree if isinstance(tree, dict) else dict(tree)
     return unflatten(flatten(tree))
+
+
+def _plain_names(node: Any) -> bool:
+    """Whether every key under ``node`` is a name :func:`unflatten` would give back unchanged."""
+    kind = type(node)
+    if kind in _LEAVES:
+        return True
+    if kind is dict or isinstance(node, Mapping):
+        return all(
+            type(key) is str and key and "." not in key and "[" not in key and "]" not in key and _plain_names(item)
+            for key, item in node.items()
+        )
+    if kind is list or kind is tuple or isinstance(node, list | tuple):
+        return all(_plain_names(item) for item in node)
+    return True
 
 
 def _get(node: Any, key: str | int) -> Any:

@@ -28,7 +28,6 @@ from testbench.runner.manual import HeadlessOperator, ScriptedOperator
 from testbench.runner.options import EXAM_PLAN_META, CampaignOptions
 from testbench.runner.runner import Runner
 from testbench.runner.tracing import TraceRecorder
-from testbench.store.codec import to_plain
 from testbench.store.connection import SessionError, SessionWriteError
 from testbench.store.session import SessionStore
 from testbench.traces.model import TraceLine
@@ -94,13 +93,15 @@ def load(request: RunRequest) -> tuple[list[Casebook], list[tuple[Casebook, Case
 
 
 def record_casebooks(store: SessionStore, casebooks: list[Casebook]) -> None:
+    """Snapshot each casebook's identity and cases in the session (what a report rebuilds from); the store
+    encodes the models itself, in one walk each (``codec.dumps``)."""
     for cb in casebooks:
         store.add_casebook(
             cb.sha256,
             str(cb.path),
             cb.identity.plan_id,
-            to_plain(cb.identity),
-            [(c.id, c.title, c.domain.value, c.mode.value, to_plain(c)) for c in cb.cases],
+            cb.identity,
+            [(c.id, c.title, c.domain.value, c.mode.value, c) for c in cb.cases],
         )
 
 
