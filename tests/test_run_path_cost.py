@@ -107,26 +107,53 @@ def test_flatten_writes_one_dict_for_the_whole_tree() -> None:
     assert flatten("scalar") == {"": "scalar"} and flatten({}) == {}
 
 
-def test_a_case_snapshot_is_encoded_in_one_walk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """``record_casebooks`` hands the models to the store, which encodes them: not a plain copy encoded again."""
+def test_a_case_snapshot_reaches_the_store_as_the_model(tmp_path: Path) -> None:
+    """``record_casebooks`` hands the models to the store, which encodes them: not a plain copy that the
+    store's encoder would walk again."""
     from fakes import invoice_step, make_case, make_casebook, value
 
     from testbench.runner.campaign import record_casebooks
-    from testbench.store import codec
+    from testbench.store.codec import to_plain
     from testbench.store.read import read_session
     from testbench.store.session import SessionStore
 
     cb = make_casebook((make_case("C1", (invoice_step(),), (value("e1", "invoice.totals.amo", "1.00"),)),), tmp_path)
     store = SessionStore.open(tmp_path / "s.tbsession")
-    walks = []
-    real = codec.to_plain
-    monkeypatch.setattr(codec, "to_plain", lambda v: walks.append(v) or real(v))
+    given = []
+    real = store.add_casebook
+    store.add_casebook = lambda *args: given.append(args) or real(*args)  # type: ignore[method-assign]
     record_casebooks(store, [cb])
-    recorded = len(walks)
-    walks.clear()
-    snapshot = codec.to_plain(cb.identity), codec.to_plain(cb.cases[0])
-    assert recorded == len(walks)  # one walk of the identity and of each case, no more
+    assert given[0][3] is cb.identity and [row[4] for row in given[0][4]] == [cb.cases[0]]
     store.set_selection([(cb.sha256, "C1")])
     store.close()
     view = read_session(tmp_path / "s.tbsession")
-    assert view.cases[0].definition == snapshot[1]  # the snapshot the report reads is unchanged
+    assert view.cases[0].definition == to_plain(cb.cases[0])  # the snapshot the report reads is unchanged
+
+
+def test_the_guard_report_reaches_the_store_as_is(tmp_path: Path) -> None:
+    """The runner hands the guard's report to the store, which encodes it: not a plain copy encoded again."""
+    from fakes import FakeBay, FakeEngine, invoice_step, make_case, make_casebook
+
+    from testbench.cards.guard import CardCheck, GuardReport
+    from testbench.casebook.model import CardRequirement
+    from testbench.runner.runner import Runner
+    from testbench.runner.tracing import TraceRecorder
+    from testbench.store.codec import to_plain
+    from testbench.store.read import read_session
+    from testbench.store.session import SessionStore
+
+    check = CardCheck("vitale", "r0", "v1", "carte v1", "carte v1", None, "T", "1800175000000", True, atr="3B")
+    report = GuardReport((check,), 1.5)
+    case = make_case("C1", (invoice_step(),), cards=(CardRequirement("vitale", "v1"),))
+    cb = make_casebook((case,), tmp_path)
+    store = SessionStore.open(tmp_path / "s.tbsession")
+    given = []
+    real = store.add_event
+    store.add_event = lambda kind, data=None, **kw: given.append(data) or real(kind, data, **kw)  # type: ignore[method-assign]
+    bay = FakeBay()
+    runner = Runner(store, FakeEngine(bay), bay, TraceRecorder(writer=store.add_trace_lines), guard=lambda *_: report)
+    runner.run(store.begin_run(["test"], {}, {}), [(cb, case)])
+    store.close()
+    assert any(data is report for data in given)
+    events = read_session(tmp_path / "s.tbsession").events(1)
+    assert [e["data"] for e in events if e["kind"] == "card-guard"] == [to_plain(report)]

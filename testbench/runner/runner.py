@@ -33,7 +33,6 @@ from testbench.runner.events import CaseFinished, CaseStarted, Listener, RunEven
 from testbench.runner.manual import HeadlessOperator
 from testbench.runner.teleservices import Services, ServicesDown
 from testbench.runner.tracing import TraceRecorder
-from testbench.store.codec import to_plain
 from testbench.store.connection import SessionWriteError
 from testbench.store.session import SessionStore
 
@@ -180,13 +179,13 @@ class Runner:
                     attempt_id=attempt_id,
                 )
             if self.guard is not None and case.cards:
-                report = self.guard(self.bay, casebook, case)
-                self.store.add_event(EventKind.CARD_GUARD, to_plain(report), attempt_id=attempt_id)
+                report = self.guard(self.bay, casebook, case)  # the store encodes it (one walk)
+                self.store.add_event(EventKind.CARD_GUARD, report, attempt_id=attempt_id)
         except CardMismatch as exc:
             # a refusal is evidence as much as an acceptance: the same record, its checks saying ``ok: false``
             report = getattr(exc, "report", None)
             if report is not None:
-                self.store.add_event(EventKind.CARD_GUARD, to_plain(report), attempt_id=attempt_id)
+                self.store.add_event(EventKind.CARD_GUARD, report, attempt_id=attempt_id)
             self.operator.notify(str(exc))
             return Outcome(Verdict.INCONCLUSIVE, f"carte refusée, le cas n'a pas démarré : {exc}")
         except CardError as exc:
