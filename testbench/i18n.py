@@ -13,14 +13,27 @@ import importlib
 import os
 import re
 from collections.abc import Callable, Iterator, Mapping
+from typing import Any
 
 from testbench.locale import CONTEXT, entries
 
 LANGUAGES = ("fr", "en")
 
-#: The English of every French text (msgid → msgstr of the catalogue's entries without a context). Add a
-#: text to ``testbench/locale/en/LC_MESSAGES/testbench.po``, then ``pybabel compile`` (see testbench.locale).
-_EN: Mapping[str, str] = {k: v for k, v in entries("testbench", "en").items() if CONTEXT not in k}
+
+@functools.cache
+def _english_table() -> Mapping[str, str]:
+    """The English of every French text (msgid → msgstr of the catalogue's entries without a context).
+
+    Read at the first English lookup, not at import: a command in French never reads the catalogue. Add a
+    text to ``testbench/locale/en/LC_MESSAGES/testbench.po``, then ``pybabel compile`` (see testbench.locale).
+    """
+    return {k: v for k, v in entries("testbench", "en").items() if CONTEXT not in k}
+
+
+def __getattr__(name: str) -> Any:
+    if name == "_EN":  # the table under its former module-level name
+        return _english_table()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 _active: str | None = None
@@ -64,8 +77,8 @@ def translator(lang: str | None = None, context: str | None = None) -> Callable[
         return _french
     if context is None:
         return english
-    own, prefix = entries("testbench", "en"), context + CONTEXT
-    return lambda text: own.get(prefix + text) or english(text)
+    prefix = context + CONTEXT  # the catalogue is read at the first lookup, not here (modules keep translators)
+    return lambda text: entries("testbench", "en").get(prefix + text) or english(text)
 
 
 def t(text: str, context: str | None = None) -> str:
@@ -104,7 +117,7 @@ def english(text: str) -> str:
     (« aucune carte dans le lecteur « X » ») is read back by its shape: the modules' shapes first, then
     every ``{name}`` template of the table, most literal text first; each part is translated again.
     """
-    found = _EN.get(text)
+    found = _english_table().get(text)
     if found is not None:
         return found
     for needle, pattern, build in _shapes():
@@ -143,7 +156,7 @@ def _shapes() -> tuple[tuple[str, *Shape], ...]:
     """(a literal the text must hold, the shape): the modules' shapes, then the templates."""
     own = [("", *s) for name in _SHAPE_MODULES for s in importlib.import_module(name).EN_SHAPES]
     templates = sorted(
-        ((fr, en) for fr, en in _EN.items() if "{" in fr),
+        ((fr, en) for fr, en in _english_table().items() if "{" in fr),
         key=lambda item: -len(re.sub(r"\{\w+\}", "", item[0])),
     )
     shapes = ((fr, _template_shape(fr, en)) for fr, en in templates)

@@ -15,7 +15,7 @@ from fakes import make_case
 
 from testbench.cli.main import build_parser, main, requested_language
 from testbench.cli.progress import Progress
-from testbench.cli.texts import ARGPARSE_FR, HELP_EN, cli_translator
+from testbench.cli.texts import ARGPARSE_FR, cli_translator, help_english
 from testbench.domain.verdict import Outcome, Verdict
 from testbench.i18n import use_language
 from testbench.runner.events import CaseFinished
@@ -118,7 +118,7 @@ def test_every_help_text_has_its_english() -> None:
     same_in_both = {"options"}
     missing = sorted(s for s in help_texts(build_parser()) if cli_translator("en")(s) == s and s not in same_in_both)
     assert missing == []
-    unused = sorted(set(HELP_EN) - help_texts(build_parser()))
+    unused = sorted(set(help_english()) - help_texts(build_parser()))
     assert unused == []  # an entry whose French changed would silently stop translating
 
 

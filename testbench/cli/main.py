@@ -18,27 +18,29 @@ from testbench.cli.texts import HelpFormatter, argparse_word, argparse_words
 from testbench.i18n import LANGUAGES, translator, use_language
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_OK, EXIT_USAGE
 
-#: Modules that add sub-commands; each has ``register(subparsers)`` and sets ``func`` on its parser.
-COMMAND_MODULES = (
-    "testbench.cli.casebook_cmd",
-    "testbench.cli.run_cmd",
-    "testbench.cli.demo_cmd",
-    "testbench.cli.report_cmd",
-    "testbench.cli.ui_cmd",
-    "testbench.cli.cards_cmd",
-    "testbench.cli.engine_cmd",
-    "testbench.cli.keys_cmd",
-    "testbench.cli.verify_cmd",
-    "testbench.cli.review_cmd",
-    "testbench.cli.diff_cmd",
-    "testbench.cli.merge_cmd",
-    "testbench.cli.sut_cmd",
-    "testbench.cli.import_cmd",
-    "testbench.cli.services_cmd",
-    "testbench.cli.coverage_cmd",
-    "testbench.cli.new_cmd",
-    "testbench.cli.export_cmd",
-)
+#: Each sub-command and the module that adds it (``register(subparsers)`` sets ``func`` on its parser), in
+#: the order of the help. A command line that names its sub-command imports that module alone: ``run``
+#: does not pay for the report, the workstation or the office formats (``tests/test_run_imports.py``).
+COMMANDS = {
+    "validate": "testbench.cli.casebook_cmd",
+    "run": "testbench.cli.run_cmd",
+    "demo": "testbench.cli.demo_cmd",
+    "report": "testbench.cli.report_cmd",
+    "ui": "testbench.cli.ui_cmd",
+    "cards": "testbench.cli.cards_cmd",
+    "engine": "testbench.cli.engine_cmd",
+    "keys": "testbench.cli.keys_cmd",
+    "verify": "testbench.cli.verify_cmd",
+    "review": "testbench.cli.review_cmd",
+    "diff": "testbench.cli.diff_cmd",
+    "merge": "testbench.cli.merge_cmd",
+    "sut": "testbench.cli.sut_cmd",
+    "import": "testbench.cli.import_cmd",
+    "services": "testbench.cli.services_cmd",
+    "coverage": "testbench.cli.coverage_cmd",
+    "new": "testbench.cli.new_cmd",
+    "export": "testbench.cli.export_cmd",
+}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -67,8 +69,28 @@ def requested_language(argv: Sequence[str]) -> str | None:
     return None
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The whole command line, its words in the active language (group titles are set at construction)."""
+def command_modules(argv: Sequence[str] | None = None) -> list[str]:
+    """The modules to register for ``argv``: the named sub-command's alone, else all (help, a typo).
+
+    The sub-command is the first word that is neither an option nor ``--lang``'s value; a help asked
+    before it (``testbench --help run``) lists every command.
+    """
+    args = iter(argv or ())
+    for arg in args:
+        if arg in ("-h", "--help", "--"):
+            break
+        if arg == "--lang":
+            next(args, None)
+        elif not arg.startswith("-"):
+            return [COMMANDS[arg]] if arg in COMMANDS else list(COMMANDS.values())
+    return list(COMMANDS.values())
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The command line for ``argv`` (the whole one by default), its words in the active language.
+
+    Group titles are set at construction, hence inside :func:`argparse_words`.
+    """
     with argparse_words():
         parser = _Parser(prog="testbench", description="Banc de test pour l'agrément SESAM-Vitale (CNDA).")
         parser.add_argument("--version", action="store_true", help="afficher la version et quitter")
@@ -79,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
             help="langue des messages : fr (défaut) ou en ; aussi TESTBENCH_LANG",
         )
         sub = parser.add_subparsers(dest="command", parser_class=_Parser)
-        for name in COMMAND_MODULES:
+        for name in command_modules(argv):
             try:
                 module = importlib.import_module(name)
             except ModuleNotFoundError as exc:
@@ -98,7 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: list[str], lang: str | None) -> int:
-    parser = build_parser()
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     if lang in LANGUAGES and getattr(args, "lang", None) is None:
         args.lang = lang  # ``testbench --lang en report …``: the sub-command's own --lang defaulted to None

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 from collections.abc import Callable, Iterator, Mapping
 
 from testbench.i18n import default_language, translator
@@ -25,10 +26,15 @@ ARGPARSE_FR: Mapping[str, str] = entries("argparse", "fr")
 #: argparse's English words that would show a raw Python name (``invalid int value``)
 ARGPARSE_EN: Mapping[str, str] = entries("argparse", "en")
 
-#: the English of every help text, description and group title of the sub-commands (French → English)
-HELP_EN: Mapping[str, str] = {
-    k.partition(CONTEXT)[2]: v for k, v in entries("testbench", "en").items() if k.startswith("cli" + CONTEXT)
-}
+
+@functools.cache
+def help_english() -> Mapping[str, str]:
+    """The English of every help text, description and group title of the sub-commands (French → English).
+
+    Read when asked (the tests), not at import: a command in French never reads the English catalogue.
+    """
+    prefix = "cli" + CONTEXT
+    return {k.partition(CONTEXT)[2]: v for k, v in entries("testbench", "en").items() if k.startswith(prefix)}
 
 
 def cli_translator(lang: str | None = None) -> Callable[[str], str]:

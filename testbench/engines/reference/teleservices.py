@@ -1,5 +1,8 @@
 """The reference engine's téléservice client: JSON over HTTP (stdlib ``http.client``, kept-alive connections).
 
+``http.client`` (with ``email`` and ``ssl`` behind it) is imported by the first call, not with the engine:
+a campaign without a téléservice step never pays for it.
+
 The engine calls the service at the URL the request names (``service_url``: the bench's simulators, or any
 server speaking our format, docs/teleservices.md). A service that does not answer usably becomes a typed
 refusal the case can expect: ``TELESERVICE_UNAVAILABLE`` (connection refused or closed, timeout, HTTP 5xx)
@@ -8,15 +11,17 @@ or ``TELESERVICE_INVALID_ANSWER`` (not JSON, not an object, not our format). The
 
 from __future__ import annotations
 
-import http.client
 import json
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from testbench.domain.refusal import EngineRefusal
 from testbench.domain.vocabulary import TELESERVICE_INVALID_ANSWER, TELESERVICE_UNAVAILABLE
 from testbench.engines.reference import refusals as R
+
+if TYPE_CHECKING:
+    import http.client
 
 DEFAULT_TIMEOUT = 2.0  # seconds a service may take (a request's ``service_timeout`` overrides it)
 MAX_ANSWER = 1 << 20
@@ -40,6 +45,8 @@ class TeleserviceClient:
 
     def post(self, service: str, request: JsonObject, payload: JsonObject) -> JsonObject:
         """POST ``payload`` to the request's ``service_url``; the answer object, or a typed refusal."""
+        import http.client
+
         url = request.get("service_url")
         if not isinstance(url, str) or not url:
             raise unavailable(service, "aucune adresse de service dans la requête (service_url)")
@@ -87,6 +94,8 @@ class TeleserviceClient:
 
 
 def _reason(exc: BaseException) -> str:
+    import http.client
+
     if isinstance(exc, ConnectionRefusedError):
         return "connexion refusée"
     if isinstance(exc, http.client.RemoteDisconnected | ConnectionResetError):
