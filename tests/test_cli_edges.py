@@ -107,3 +107,35 @@ def test_review_override_rejects_other_names_with_the_valid_ones(tmp_path: Path,
     assert "Traceback" not in err
     with read_session(session) as view:
         assert not view.annotations()  # nothing recorded
+
+
+@pytest.mark.parametrize(
+    ("argv", "only"),
+    [
+        (["run", "x.xml", "--session", "s"], "testbench.cli.run_cmd"),
+        (["--lang", "en", "report", "s"], "testbench.cli.report_cmd"),
+        (["--lang=en", "validate", "x.xml"], "testbench.cli.casebook_cmd"),
+        (["run", "--help"], "testbench.cli.run_cmd"),
+        (["--help", "run"], None),  # the help of the whole command line lists every command
+        (["runn", "x.xml"], None),  # a typo: argparse names the valid commands
+        ([], None),
+    ],
+)
+def test_a_command_line_registers_only_its_sub_command(argv: list[str], only: str | None) -> None:
+    from testbench.cli.main import COMMANDS, command_modules
+
+    assert command_modules(argv) == ([only] if only else list(COMMANDS.values()))
+
+
+def test_the_help_and_a_typo_still_name_every_command(capsys) -> None:
+    from testbench.cli.main import COMMANDS
+
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    listed = capsys.readouterr().out
+    assert all(f",{name}," in listed or f"{{{name}," in listed or f",{name}}}" in listed for name in COMMANDS)
+    with pytest.raises(SystemExit) as refused:
+        main(["runn", "x.xml"])
+    assert refused.value.code == 3
+    err = capsys.readouterr().err
+    assert all(f"'{name}'" in err for name in COMMANDS)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 import threading
@@ -84,6 +83,8 @@ def schema_problems(root: etree._Element, source: SourceText, errors: list[RawEr
         hint = ""
         unexpected = _NOT_EXPECTED.match(raw)
         if unexpected:
+            import difflib  # for a hint on an error only
+
             close = difflib.get_close_matches(unexpected.group(1), element_names(), n=1)
             if close and close[0] != unexpected.group(1):
                 hint = close[0]

@@ -22,104 +22,102 @@ _HEAD = re.compile(r"Element '(?P<element>[^']*)'(?:, attribute '(?P<attribute>[
 _OURS = re.compile(r"\{" + re.escape(NAMESPACE) + r"\}")
 _NAME = re.compile(r"(?:\{[^}]*\})?[\w.\-:]+")
 
-#: (libxml2's wording of the part after ``Element '…':``, our French template). First match wins.
-SHAPES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern, re.S), template)
-    for pattern, template in (
-        (
-            r"This element is not expected\. Expected is one of \( (?P<expected>.*) \)\.",
-            "élément inattendu ici ; attendu : l'un de {expected}",
-        ),
-        (
-            r"This element is not expected\. Expected is \( (?P<expected>.*) \)\.",
-            "élément inattendu ici ; attendu : {expected}",
-        ),
-        (r"This element is not expected\.", "élément inattendu ici"),
-        (
-            r"Missing child element\(s\)\. Expected is one of \( (?P<expected>.*) \)\.",
-            "élément enfant manquant ; attendu : l'un de {expected}",
-        ),
-        (
-            r"Missing child element\(s\)\. Expected is \( (?P<expected>.*) \)\.",
-            "élément enfant manquant ; attendu : {expected}",
-        ),
-        (
-            r"'(?P<value>.*)' is not a valid value of the (?:local )?(?:atomic|list|union) type '(?P<type>[^']*)'\.",
-            "« {value} » n'est pas une valeur valide du type « {type} »",
-        ),
-        (
-            r"'(?P<value>.*)' is not a valid value of the local (?:atomic|list|union) type\.",
-            "« {value} » n'est pas une valeur valide pour ce type",
-        ),
-        (r"The attribute '(?P<name>[^']*)' is required but missing\.", "attribut obligatoire « {name} » manquant"),
-        (r"The attribute '[^']*' is not allowed\.", "attribut non autorisé"),
-        (
-            r"\[facet 'pattern'\] The value '(?P<value>.*)' is not accepted by the pattern '(?P<pattern>.*)'\.",
-            "la valeur « {value} » ne respecte pas le motif « {pattern} »",
-        ),
-        (
-            r"\[facet 'enumeration'\] The value '(?P<value>.*)' is not an element of the set \{(?P<allowed>.*)\}\.",
-            "la valeur « {value} » n'est pas permise ; valeurs permises : {allowed}",
-        ),
-        (
-            r"\[facet 'maxLength'\] The value(?: '.*')? has a length of '(?P<length>\d+)'; "
-            r"this exceeds the allowed maximum length of '(?P<limit>\d+)'\.",
-            "longueur {length}, au-delà du maximum permis ({limit})",
-        ),
-        (
-            r"\[facet 'minLength'\] The value(?: '.*')? has a length of '(?P<length>\d+)'; "
-            r"this underruns the allowed minimum length of '(?P<limit>\d+)'\.",
-            "longueur {length}, en deçà du minimum permis ({limit})",
-        ),
-        (
-            r"\[facet 'length'\] The value(?: '.*')? has a length of '(?P<length>\d+)'; "
-            r"this differs from the allowed length of '(?P<limit>\d+)'\.",
-            "longueur {length}, différente de la longueur exigée ({limit})",
-        ),
-        (
-            r"\[facet 'minInclusive'\] The value '(?P<value>.*)' is less than the minimum value allowed "
-            r"\('(?P<limit>.*)'\)\.",
-            "la valeur « {value} » est inférieure au minimum permis ({limit})",
-        ),
-        (
-            r"\[facet 'maxInclusive'\] The value '(?P<value>.*)' is greater than the maximum value allowed "
-            r"\('(?P<limit>.*)'\)\.",
-            "la valeur « {value} » est supérieure au maximum permis ({limit})",
-        ),
-        (
-            r"\[facet 'minExclusive'\] The value '(?P<value>.*)' must be greater than '(?P<limit>.*)'\.",
-            "la valeur « {value} » doit être strictement supérieure à {limit}",
-        ),
-        (
-            r"\[facet 'maxExclusive'\] The value '(?P<value>.*)' must be less than '(?P<limit>.*)'\.",
-            "la valeur « {value} » doit être strictement inférieure à {limit}",
-        ),
-        (
-            r"\[facet 'totalDigits'\] The value '(?P<value>.*)' has more digits than are allowed \('(?P<limit>.*)'\)\.",
-            "la valeur « {value} » a plus de chiffres que permis ({limit})",
-        ),
-        (
-            r"\[facet 'fractionDigits'\] The value '(?P<value>.*)' has more fractional digits than are allowed "
-            r"\('(?P<limit>.*)'\)\.",
-            "la valeur « {value} » a plus de décimales que permis ({limit})",
-        ),
-        (
-            r"Duplicate key-sequence \[(?P<key>.*)\] in (?:unique|key) identity-constraint '(?P<name>[^']*)'\.",
-            "séquence de clé [{key}] en double (contrainte « {name} »)",
-        ),
-        (
-            r"No match found for key-sequence \[(?P<key>.*)\] of keyref '(?P<name>[^']*)'\.",
-            "aucune correspondance pour la séquence de clé [{key}] (référence « {name} »)",
-        ),
-        (
-            r"Element content is not allowed, because the type definition is simple\.",
-            "contenu d'éléments interdit : ce type n'admet que du texte",
-        ),
-        (
-            r"Character content other than whitespace is not allowed because the content type is 'element-only'\.",
-            "texte interdit : ce type n'admet que des éléments",
-        ),
-    )
+#: (libxml2's wording of the part after ``Element '…':``, our French template). First match wins. The
+#: patterns are compiled at their first use (``re``'s cache), not at import: a valid casebook never needs them.
+SHAPES: tuple[tuple[str, str], ...] = (
+    (
+        r"This element is not expected\. Expected is one of \( (?P<expected>.*) \)\.",
+        "élément inattendu ici ; attendu : l'un de {expected}",
+    ),
+    (
+        r"This element is not expected\. Expected is \( (?P<expected>.*) \)\.",
+        "élément inattendu ici ; attendu : {expected}",
+    ),
+    (r"This element is not expected\.", "élément inattendu ici"),
+    (
+        r"Missing child element\(s\)\. Expected is one of \( (?P<expected>.*) \)\.",
+        "élément enfant manquant ; attendu : l'un de {expected}",
+    ),
+    (
+        r"Missing child element\(s\)\. Expected is \( (?P<expected>.*) \)\.",
+        "élément enfant manquant ; attendu : {expected}",
+    ),
+    (
+        r"'(?P<value>.*)' is not a valid value of the (?:local )?(?:atomic|list|union) type '(?P<type>[^']*)'\.",
+        "« {value} » n'est pas une valeur valide du type « {type} »",
+    ),
+    (
+        r"'(?P<value>.*)' is not a valid value of the local (?:atomic|list|union) type\.",
+        "« {value} » n'est pas une valeur valide pour ce type",
+    ),
+    (r"The attribute '(?P<name>[^']*)' is required but missing\.", "attribut obligatoire « {name} » manquant"),
+    (r"The attribute '[^']*' is not allowed\.", "attribut non autorisé"),
+    (
+        r"\[facet 'pattern'\] The value '(?P<value>.*)' is not accepted by the pattern '(?P<pattern>.*)'\.",
+        "la valeur « {value} » ne respecte pas le motif « {pattern} »",
+    ),
+    (
+        r"\[facet 'enumeration'\] The value '(?P<value>.*)' is not an element of the set \{(?P<allowed>.*)\}\.",
+        "la valeur « {value} » n'est pas permise ; valeurs permises : {allowed}",
+    ),
+    (
+        r"\[facet 'maxLength'\] The value(?: '.*')? has a length of '(?P<length>\d+)'; "
+        r"this exceeds the allowed maximum length of '(?P<limit>\d+)'\.",
+        "longueur {length}, au-delà du maximum permis ({limit})",
+    ),
+    (
+        r"\[facet 'minLength'\] The value(?: '.*')? has a length of '(?P<length>\d+)'; "
+        r"this underruns the allowed minimum length of '(?P<limit>\d+)'\.",
+        "longueur {length}, en deçà du minimum permis ({limit})",
+    ),
+    (
+        r"\[facet 'length'\] The value(?: '.*')? has a length of '(?P<length>\d+)'; "
+        r"this differs from the allowed length of '(?P<limit>\d+)'\.",
+        "longueur {length}, différente de la longueur exigée ({limit})",
+    ),
+    (
+        r"\[facet 'minInclusive'\] The value '(?P<value>.*)' is less than the minimum value allowed "
+        r"\('(?P<limit>.*)'\)\.",
+        "la valeur « {value} » est inférieure au minimum permis ({limit})",
+    ),
+    (
+        r"\[facet 'maxInclusive'\] The value '(?P<value>.*)' is greater than the maximum value allowed "
+        r"\('(?P<limit>.*)'\)\.",
+        "la valeur « {value} » est supérieure au maximum permis ({limit})",
+    ),
+    (
+        r"\[facet 'minExclusive'\] The value '(?P<value>.*)' must be greater than '(?P<limit>.*)'\.",
+        "la valeur « {value} » doit être strictement supérieure à {limit}",
+    ),
+    (
+        r"\[facet 'maxExclusive'\] The value '(?P<value>.*)' must be less than '(?P<limit>.*)'\.",
+        "la valeur « {value} » doit être strictement inférieure à {limit}",
+    ),
+    (
+        r"\[facet 'totalDigits'\] The value '(?P<value>.*)' has more digits than are allowed \('(?P<limit>.*)'\)\.",
+        "la valeur « {value} » a plus de chiffres que permis ({limit})",
+    ),
+    (
+        r"\[facet 'fractionDigits'\] The value '(?P<value>.*)' has more fractional digits than are allowed "
+        r"\('(?P<limit>.*)'\)\.",
+        "la valeur « {value} » a plus de décimales que permis ({limit})",
+    ),
+    (
+        r"Duplicate key-sequence \[(?P<key>.*)\] in (?:unique|key) identity-constraint '(?P<name>[^']*)'\.",
+        "séquence de clé [{key}] en double (contrainte « {name} »)",
+    ),
+    (
+        r"No match found for key-sequence \[(?P<key>.*)\] of keyref '(?P<name>[^']*)'\.",
+        "aucune correspondance pour la séquence de clé [{key}] (référence « {name} »)",
+    ),
+    (
+        r"Element content is not allowed, because the type definition is simple\.",
+        "contenu d'éléments interdit : ce type n'admet que du texte",
+    ),
+    (
+        r"Character content other than whitespace is not allowed because the content type is 'element-only'\.",
+        "texte interdit : ce type n'admet que des éléments",
+    ),
 )
 
 
@@ -139,7 +137,7 @@ def describe(raw: str, t: Callable[[str], str]) -> str:
     if head is not None:
         body = head["body"]
         for pattern, template in SHAPES:
-            match = pattern.fullmatch(body)
+            match = re.fullmatch(pattern, body, re.S)
             if match is None:
                 continue
             fields = match.groupdict()
