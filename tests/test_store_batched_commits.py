@@ -85,6 +85,54 @@ def test_a_failed_write_inside_a_batch_leaves_the_rest_of_the_batch(tmp_path: Pa
         assert chain.verify(store.conn).ok
 
 
+def synced(statements: list[str]) -> list[str]:
+    """The ``PRAGMA synchronous`` each COMMIT ran under, from the connection's statements in order."""
+    level, commits = "FULL", []
+    for statement in statements:
+        words = statement.strip().upper()
+        if words.startswith("PRAGMA SYNCHRONOUS ="):
+            level = words.split("=")[1].strip()
+        elif words == "COMMIT":
+            commits.append(level)
+    return commits
+
+
+def test_a_case_commits_under_normal_and_a_person_and_the_run_under_full(tmp_path: Path) -> None:
+    """The machine's batched commits survive a killed process (NORMAL, WAL); what a person gives and every
+    write outside a case is synced to the disk (FULL), and its sync covers the batch committed before it."""
+    session = tmp_path / "s.tbsession"
+    with SessionStore.open(session) as store:
+        assert store.conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL when opened
+        statements: list[str] = []
+        store.conn.set_trace_callback(statements.append)
+        run_id = store.begin_run(["run"], {}, {})  # outside a case
+        with store.batch():
+            store.add_event("step-start", {"n": 1})
+            store.commit()  # a step's end
+            store.add_event("step-end", {"n": 1})
+            with store.transaction(durable=True):  # an attestation and its values: one synced commit
+                store.add_event("manual-attested", {"confirmed": True})
+                store.add_observations(1, "s1", {"montant": "1.00"}, "operator")
+            line = TraceLine("app", 1, 1.0, "ligne", "app.log", None, None, None, None)
+            capture = threading.Thread(target=store.add_trace_lines, args=([line],))
+            capture.start()
+            capture.join()  # shown live: committed, a machine record
+            store.add_event("step-start", {"n": 2})
+        store.end_run(run_id)  # outside a case again
+        store.conn.set_trace_callback(None)
+        assert synced(statements) == [
+            "FULL",  # begin_run
+            "NORMAL",  # the step's end
+            "NORMAL",  # the batch so far, just before the person's write
+            "FULL",  # the person's write, alone in its commit
+            "NORMAL",  # the capture thread's line
+            "NORMAL",  # the batch's end
+            "FULL",  # end_run
+        ]
+        assert kinds(session) == ["step-start", "step-end", "manual-attested", "step-start"]
+        assert chain.verify(store.conn).ok
+
+
 def run_inprocess(session: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, list[str]]:
     from testbench.runner.campaign import RunRequest, run_campaign
     from testbench.runner.options import BenchOptions, CampaignOptions
@@ -137,6 +185,16 @@ def test_the_run_hashes_the_chain_from_memory(tmp_path: Path, monkeypatch: pytes
         assert chain.verify(conn).ok  # and what was hashed from memory is what was stored
     finally:
         conn.close()
+
+
+def test_the_run_links_the_chain_from_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The writer remembers the chain's head from its own appends: not read back for each of its entries."""
+    session = tmp_path / "s.tbsession"
+    _, statements = run_inprocess(session, monkeypatch)
+    appended = sum(1 for s in statements if s.startswith("INSERT INTO chain"))
+    read_back = [s for s in statements if "FROM chain" in s or "name = 'chain'" in s]
+    assert appended > 57 * 10  # about fifteen entries a case
+    assert len(read_back) <= 2, read_back[:4]  # whether the file has a chain, and its head: once
 
 
 # -- kill -9 at random moments, then --resume ------------------------------------------------------------

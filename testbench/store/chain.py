@@ -29,6 +29,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from testbench.store.connection import WriterConnection
 from testbench.store.schema import has_table
 
 GENESIS = "0" * 64
@@ -120,8 +121,11 @@ def link_hash(prev: str, kind: str, first_id: int, last_id: int, digest: str) ->
 
 def digest_of(rows: Sequence[Sequence[Any]]) -> str:
     """SHA-256 of rows as SQLite returns them (the writer may pass the very values it inserted)."""
-    payload = json.dumps([list(r) for r in rows], ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(payload.encode()).hexdigest()
+    return hashlib.sha256(_rows_json(rows).encode()).hexdigest()
+
+
+#: tuples and lists encode alike: the rows are hashed as given, without a copy
+_rows_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def rows_digest(conn: sqlite3.Connection, kind: str, first_id: int, last_id: int) -> tuple[str, int]:
@@ -141,15 +145,26 @@ def state_digest(conn: sqlite3.Connection, table: str) -> tuple[str, int]:
 
 
 def has_chain(conn: sqlite3.Connection) -> bool:
+    if isinstance(conn, WriterConnection) and conn.chain_tip is not None:
+        return True
     return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'chain'").fetchone() is not None
 
 
 def head(conn: sqlite3.Connection) -> tuple[int, str]:
-    """(number of entries, hash of the last entry); the genesis hash for an empty chain."""
+    """(number of entries, hash of the last entry); the genesis hash for an empty chain.
+
+    The session's writer remembers it from its own appends (see :class:`WriterConnection`).
+    """
+    writer = isinstance(conn, WriterConnection)
+    if writer and conn.chain_tip is not None:
+        return conn.chain_tip
     if not has_chain(conn):
         return 0, GENESIS
     row = conn.execute("SELECT seq, hash FROM chain ORDER BY seq DESC LIMIT 1").fetchone()
-    return (0, GENESIS) if row is None else (int(row[0]), str(row[1]))
+    tip = (0, GENESIS) if row is None else (int(row[0]), str(row[1]))
+    if writer:
+        conn.chain_tip = tip
+    return tip
 
 
 def last_id(conn: sqlite3.Connection, table: str) -> int:
@@ -194,12 +209,14 @@ def record_state(conn: sqlite3.Connection, table: str) -> str | None:
 
 
 def _append(conn: sqlite3.Connection, kind: str, first_id: int, last_id_: int, digest: str) -> str:
-    _, prev = head(conn)
+    seq, prev = head(conn)
     new = link_hash(prev, kind, first_id, last_id_, digest)
     conn.execute(
-        "INSERT INTO chain (kind, first_id, last_id, digest, prev, hash) VALUES (?,?,?,?,?,?)",
-        (kind, first_id, last_id_, digest, prev, new),
+        "INSERT INTO chain (seq, kind, first_id, last_id, digest, prev, hash) VALUES (?,?,?,?,?,?,?)",
+        (seq + 1, kind, first_id, last_id_, digest, prev, new),
     )
+    if isinstance(conn, WriterConnection):
+        conn.chain_tip = (seq + 1, new)
     return new
 
 

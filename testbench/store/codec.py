@@ -1,4 +1,10 @@
-"""JSON encoding of the bench's values: Decimals, dates, paths and dataclasses stay exact."""
+"""JSON encoding of the bench's values: Decimals, dates, paths and dataclasses stay exact.
+
+Hot path: every observation, event and comparison a run records is encoded here. The plain JSON
+types are therefore recognised by their exact type first (a dict lookup), and a lone scalar is
+encoded without a walk or a call into :mod:`json`'s machinery; subclasses (an ``Enum`` mixed with
+``str``, a ``bool``…) take the general path, so the text is the same either way.
+"""
 
 from __future__ import annotations
 
@@ -7,20 +13,35 @@ import json
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
+from json.encoder import encode_basestring  # type: ignore[attr-defined]  # the C string encoder
 from pathlib import PurePath
 from typing import Any
+
+#: types that are already JSON values (exact types: a subclass such as an Enum is not)
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 def to_plain(value: Any) -> Any:
     """Turn dataclasses, mappings, sequences and scalar types into JSON-ready values."""
+    return _plain(value)
+
+
+def _plain(value: Any) -> Any:
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    if kind is dict:
+        return {k if type(k) is str else str(k): _plain(v) for k, v in value.items()}
+    if kind is list or kind is tuple:
+        return [_plain(v) for v in value]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, dict) or hasattr(value, "items"):
-        return {str(k): to_plain(v) for k, v in value.items()}
+        return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
-        return [to_plain(v) for v in value]
+        return [_plain(v) for v in value]
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, datetime | date):
@@ -32,8 +53,29 @@ def to_plain(value: Any) -> Any:
     return value
 
 
+def _float(value: float) -> str:
+    text = float.__repr__(value)
+    return text if value == value and text not in ("inf", "-inf") else json.dumps(value)  # NaN, ±Infinity
+
+
+#: a lone scalar's JSON text, by exact type; the same text ``json.dumps`` gives
+_SCALAR_TEXT = {
+    str: encode_basestring,
+    int: int.__repr__,
+    bool: lambda v: "true" if v else "false",
+    type(None): lambda _v: "null",
+    float: _float,
+    Decimal: lambda v: encode_basestring(str(v)),
+}
+
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
+
+
 def dumps(value: Any) -> str:
-    return json.dumps(to_plain(value), ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    text = _SCALAR_TEXT.get(type(value))
+    if text is not None:
+        return text(value)
+    return _encode(to_plain(value))
 
 
 def loads(text: str | None) -> Any:

@@ -72,11 +72,28 @@ def sqlite_reason(exc: sqlite3.Error) -> str:
     return f"erreur SQLite {getattr(exc, 'sqlite_errorname', None) or type(exc).__name__}"
 
 
-def connect_writer(path: Path) -> sqlite3.Connection:
+class WriterConnection(sqlite3.Connection):
+    """The one writer's connection. It remembers the journal chain's head (seq, hash) from its own
+    appends, so an entry is linked without reading the head back: nobody else writes the file (the
+    writer lock). The store forgets it (``chain_tip = None``) at every rollback."""
+
+    chain_tip: tuple[int, str] | None = None
+
+
+#: ``PRAGMA synchronous`` of the writer's commits: what a person gives and every write outside a case
+#: is synced to the disk when committed; a case's batched commits are only handed to the system
+#: (a killed process loses none of them; see ``SessionStore``'s docstring for the rule)
+SYNC_DURABLE = "FULL"
+SYNC_BATCH = "NORMAL"
+
+
+def connect_writer(path: Path) -> WriterConnection:
     try:
-        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10)
+        conn = sqlite3.connect(
+            path, isolation_level=None, check_same_thread=False, timeout=10, factory=WriterConnection
+        )
         conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute(f"PRAGMA synchronous = {SYNC_DURABLE}")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA busy_timeout = 10000")
     except sqlite3.DatabaseError as exc:

@@ -1,12 +1,23 @@
 """Writing the session file: one SQLite file per session, the single machine record of a campaign.
 
-What is committed survives a power loss (WAL, ``synchronous=FULL``). Outside a case every write is
-committed when it happens. Inside a case (:meth:`SessionStore.batch`) the machine's writes of a step
-are committed together at the step's end (:meth:`SessionStore.commit`), each write still atomic on its
-own (a savepoint); what a person gives (an attestation, a review) is committed at once. A run killed
-mid-step leaves its case unfinished, and ``--resume`` runs that case again: nothing that was recorded
-is lost. One process at a time may write a session; readers (report, TUI, diff) may open it while a
-run goes on. Reports, the TUI and diffs read this file and nothing else.
+The commit rule (WAL journal):
+
+- Outside a case every write is committed when it happens, synced to the disk (``synchronous=FULL``):
+  the run's start and end, casebooks, selection, meta, a merge.
+- What a person gives (an attestation, a review, an override: ``transaction(durable=True)``) is
+  committed at once and synced (``FULL``), even mid-case; the case's writes before it are committed
+  just before it, and its sync makes them durable too.
+- Inside a case (:meth:`SessionStore.batch`) the machine's writes of a step are committed together at
+  the step's end (:meth:`SessionStore.commit`), the verdict when the case ends, each write still atomic
+  on its own (a savepoint). These commits run under ``synchronous=NORMAL``: they reach the operating
+  system at once, so a killed process loses none of them, and the disk at the next synced commit or
+  checkpoint (the run's end, a person's write, closing the session). A power loss or system crash may
+  take back the last such commits, whole and in order (never a person's write, never a finished run).
+
+Either way a case whose steps were not all kept is unfinished, and ``--resume`` runs it again: nothing
+that was recorded and kept is lost, no finished case runs twice. One process at a time may write a
+session; readers (report, TUI, diff) may open it while a run goes on. Reports, the TUI and diffs read
+this file and nothing else.
 """
 
 from __future__ import annotations
@@ -31,9 +42,12 @@ from testbench import __version__
 from testbench.domain.events import EventKind
 from testbench.store import chain, codec  # chain: the journal's hash chain
 from testbench.store.connection import (
+    SYNC_BATCH,
+    SYNC_DURABLE,
     WRITER_WAIT,
     SessionError,
     SessionLocked,
+    WriterConnection,
     checkpoint,
     connect_writer,
     describe_writer,
@@ -50,7 +64,7 @@ from testbench.traces.model import TraceLine
 class SessionStore:
     """Write access to a session file. Use :meth:`open`; close it (or use ``with``) when done."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection, lock: FileLock | None) -> None:
+    def __init__(self, path: Path, conn: WriterConnection, lock: FileLock | None) -> None:
         self.path = path
         self.conn = conn
         self._lock = lock
@@ -58,6 +72,7 @@ class SessionStore:
         self._batch_depth = 0  # > 0: writes join one open transaction until commit()
         self._batch_thread: int | None = None  # the thread whose writes wait for commit() (the runner's)
         self._started_mono: dict[int, int] = {}  # attempt id → its start, to chain its end from memory
+        self._sync = SYNC_DURABLE  # the connection's PRAGMA synchronous (connect_writer sets it)
 
     # -- opening ---------------------------------------------------------------------------------
     @classmethod
@@ -139,31 +154,30 @@ class SessionStore:
         """One atomic write. A failing disk surfaces as :class:`SessionWriteError`, never half a write.
 
         Inside :meth:`batch` the write joins the open transaction as a savepoint (atomic, committed at
-        the next :meth:`commit`), unless ``durable`` — what a person gives is committed at once — or
-        written from another thread (a capture thread's lines are shown live, as they are written).
+        the next :meth:`commit`), unless ``durable`` — what a person gives is committed at once, synced —
+        or written from another thread (a capture thread's lines are shown live, as they are written).
         """
         with self._tx_lock:
             try:
                 if self._batch_depth:
-                    yield from self._joined(durable or threading.get_ident() != self._batch_thread)
+                    yield from self._joined(durable, durable or threading.get_ident() != self._batch_thread)
                     return
-                self.conn.execute("BEGIN IMMEDIATE")
+                self._begin(SYNC_DURABLE)
                 try:
                     yield self.conn
                 except BaseException:
-                    if self.conn.in_transaction:
-                        self.conn.execute("ROLLBACK")
+                    self._rollback()
                     raise
                 self.conn.execute("COMMIT")
             except sqlite3.OperationalError as exc:
-                if self.conn.in_transaction:  # a failing disk: the batch goes, its case runs again on --resume
-                    with contextlib.suppress(sqlite3.Error):
-                        self.conn.execute("ROLLBACK")
+                self._rollback()  # a failing disk: the batch goes, its case runs again on --resume
                 raise write_error(self.path, exc) from exc
 
-    def _joined(self, durable: bool) -> Iterator[sqlite3.Connection]:
+    def _joined(self, durable: bool, commit: bool) -> Iterator[sqlite3.Connection]:
+        if durable and self.conn.in_transaction:
+            self.conn.execute("COMMIT")  # the batch so far; the person's write gets a commit of its own, synced
         if not self.conn.in_transaction:
-            self.conn.execute("BEGIN IMMEDIATE")
+            self._begin(SYNC_DURABLE if durable else SYNC_BATCH)
         self.conn.execute("SAVEPOINT write")
         try:
             yield self.conn
@@ -171,10 +185,25 @@ class SessionStore:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK TO write")
                 self.conn.execute("RELEASE write")
+            self.conn.chain_tip = None  # the savepoint may have held chain entries
             raise
         self.conn.execute("RELEASE write")
-        if durable:
+        if commit:
             self.conn.execute("COMMIT")
+
+    def _begin(self, sync: str) -> None:
+        """Open a write transaction whose commit is synced as ``sync`` says (set only between transactions)."""
+        if sync != self._sync:
+            self.conn.execute(f"PRAGMA synchronous = {sync}")
+            self._sync = sync
+        self.conn.execute("BEGIN IMMEDIATE")
+
+    def _rollback(self) -> None:
+        """Take back the open transaction, if any, and what the connection remembered of it."""
+        self.conn.chain_tip = None
+        if self.conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.execute("ROLLBACK")
 
     @contextmanager
     def batch(self) -> Iterator[None]:
@@ -195,16 +224,14 @@ class SessionStore:
                     self.commit()
 
     def commit(self) -> None:
-        """Make what the open batch wrote durable (a step's end); nothing to do outside a batch."""
+        """Commit what the open batch wrote (a step's end); nothing to do outside a batch."""
         with self._tx_lock:
             if not self.conn.in_transaction:
                 return
             try:
                 self.conn.execute("COMMIT")
             except sqlite3.OperationalError as exc:
-                with contextlib.suppress(sqlite3.Error):
-                    if self.conn.in_transaction:
-                        self.conn.execute("ROLLBACK")
+                self._rollback()
                 raise write_error(self.path, exc) from exc
 
     def meta(self, key: str) -> str | None:
@@ -430,22 +457,22 @@ class SessionStore:
         origins: Mapping[str, tuple[str, Any]] | None = None,
     ) -> None:
         origins = origins or {}
-        rows = []
-        for path, value in values.items():
-            own_source, provenance = origins.get(path, (source, None))
-            prov = None if provenance is None else codec.dumps(provenance)
-            rows.append((int(attempt_id), _opt(str, step_id), str(path), codec.dumps(value), str(own_source), prov))
-        first = chain.last_id(self.conn, "observations") + 1  # integrity chain
+        plain = (str(source), None)
+        attempt, step, dumps = int(attempt_id), _opt(str, step_id), codec.dumps
+        first = chain.last_id(self.conn, "observations") + 1
+        rows, provenances = [], []  # the rows as the chain hashes them (COLUMNS order), with their ids
+        for row_id, (path, value) in enumerate(values.items(), first):
+            own_source, provenance = origins.get(path, plain)
+            rows.append((row_id, attempt, step, str(path), dumps(value), str(own_source)))
+            provenances.append((row_id, None if provenance is None else dumps(provenance)))
         self.conn.executemany(
-            "INSERT INTO observations (attempt_id, step_id, path, value, source, provenance) VALUES (?,?,?,?,?,?)",
-            rows,
+            "INSERT INTO observations (id, attempt_id, step_id, path, value, source, provenance)"
+            " VALUES (?,?,?,?,?,?,?)",
+            [(*row, provenance) for row, (_, provenance) in zip(rows, provenances, strict=True)],
         )
-        # integrity chain, hashed from memory (ids follow each other: single writer)
-        chain.record(self.conn, "observations", first, rows=[(first + i, *r[:5]) for i, r in enumerate(rows)])
-        if any(row[5] is not None for row in rows):  # the provenance is covered too
-            chain.record(
-                self.conn, "observation-provenance", first, rows=[(first + i, r[5]) for i, r in enumerate(rows)]
-            )
+        chain.record(self.conn, "observations", first, rows=rows)  # integrity chain, hashed from memory
+        if any(provenance is not None for _, provenance in provenances):  # the provenance is covered too
+            chain.record(self.conn, "observation-provenance", first, rows=provenances)
 
     def _insert_comparisons(self, attempt_id: int, rows: Sequence[tuple[str, str, str, Any]]) -> None:
         values = [
