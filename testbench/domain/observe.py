@@ -93,18 +93,19 @@ def canonical(tree: Mapping[str, Any]) -> dict[str, Any]:
     return unflatten(flatten(tree))
 
 
-def _plain_names(node: Any) -> bool:
-    """Whether every key under ``node`` is a name :func:`unflatten` would give back unchanged."""
-    kind = type(node)
-    if kind in _LEAVES:
-        return True
-    if kind is dict or isinstance(node, Mapping):
-        return all(
-            type(key) is str and key and "." not in key and "[" not in key and "]" not in key and _plain_names(item)
-            for key, item in node.items()
-        )
-    if kind is list or kind is tuple or isinstance(node, list | tuple):
-        return all(_plain_names(item) for item in node)
+def _plain_names(tree: Mapping[str, Any]) -> bool:
+    """Whether every key in ``tree`` is a name :func:`unflatten` would give back unchanged."""
+    stack: list[Any] = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Mapping):
+            for key, item in node.items():
+                if type(key) is not str or not key or "." in key or "[" in key or "]" in key:
+                    return False
+                if type(item) not in _LEAVES:
+                    stack.append(item)
+        elif isinstance(node, list | tuple):
+            stack.extend(item for item in node if type(item) not in _LEAVES)
     return True
 
 

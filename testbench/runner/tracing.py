@@ -59,10 +59,11 @@ class TraceRecorder:
     def emit(
         self, channel: str, text: str, *, source: str = "", level: str | None = None, source_ts: str | None = None
     ) -> None:
-        line = TraceLine(
-            channel, time.monotonic_ns(), time.time(), text, source, source_ts, level, self.attempt_id, self.step_id
+        self._keep(
+            TraceLine(
+                channel, time.monotonic_ns(), time.time(), text, source, source_ts, level, self.attempt_id, self.step_id
+            )
         )
-        self.add(line)
 
     def add(self, line: TraceLine) -> None:
         """Add a line captured elsewhere; it takes the current attempt and step if it has none."""
@@ -78,6 +79,9 @@ class TraceRecorder:
                 self.attempt_id,
                 self.step_id,
             )
+        self._keep(line)
+
+    def _keep(self, line: TraceLine) -> None:
         with self._lock:
             self._pending.append(line)
             if line.attempt_id is not None and line.attempt_id == self.attempt_id:
