@@ -258,44 +258,42 @@ def _problem(display: str, message: str, **fields: object) -> Problem:
 
 #: The XML libraries' words (libxml2, then expat), each shape with its French template (English in
 #: testbench.i18n); names and numbers are kept as written. A shape not listed keeps the library's text.
-_XML_DETAILS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), french)
-    for pattern, french in (
-        (
-            r"Premature end of data in tag (?P<tag>\S+) line (?P<line>\d+)",
-            "fin du fichier avant la fermeture de <{tag}> (ouvert ligne {line})",
-        ),
-        (
-            r"Opening and ending tag mismatch: (?P<open>\S+) line (?P<line>\d+) and (?P<close>\S+)",
-            "balise fermante </{close}> alors que <{open}> (ligne {line}) est ouvert",
-        ),
-        (
-            r"Couldn't find end of Start Tag (?P<tag>\S+) line (?P<line>\d+)",
-            "balise ouvrante <{tag}> non terminée (ligne {line})",
-        ),
-        (r"Attribute (?P<name>\S+) redefined", "attribut « {name} » en double"),
-        (r"Entity '(?P<name>[^']+)' not defined", "entité « {name} » non définie"),
-        (
-            r"Extra content at the end of the document|junk after document element",
-            "contenu après la fin de l'élément racine",
-        ),
-        (r"StartTag: invalid element name", "nom d'élément invalide"),
-        (r"error parsing attribute name", "nom d'attribut invalide"),
-        (r"AttValue: \" or ' expected", "valeur d'attribut sans guillemets"),
-        (r"attributes construct error", "attributs mal écrits"),
-        (r"Specification mandates value for attribute (?P<name>\S+)", "attribut « {name} » sans valeur"),
-        (r"Unescaped '<' not allowed in attributes values", "« < » non échappé dans une valeur d'attribut"),
-        (r"Comment not terminated", "commentaire non terminé"),
-        (r"EntityRef: expecting ';'|xmlParseEntityRef: no name", "« & » seul : écrivez &amp;"),
-        (r"xmlParseCharRef: invalid xmlChar value (?P<code>\d+)", "référence de caractère interdite (&#{code};)"),
-        (r"Start tag expected, '<' not found|Document is empty", "aucun élément XML"),
-        (r"not well-formed \(invalid token\)", "caractère ou balise invalide"),
-        (r"mismatched tag", "balise fermante qui ne correspond pas à la balise ouverte"),
-        (r"unclosed token", "balise ou texte non terminé"),
-        (r"no element found", "aucun élément (fichier vide ou coupé)"),
-        (r"undefined entity", "entité non définie"),
-        (r"duplicate attribute", "attribut en double"),
-    )
+#: Compiled at their first use (``re``'s cache), not at import: a well-formed casebook never needs them.
+_XML_DETAILS: tuple[tuple[str, str], ...] = (
+    (
+        r"Premature end of data in tag (?P<tag>\S+) line (?P<line>\d+)",
+        "fin du fichier avant la fermeture de <{tag}> (ouvert ligne {line})",
+    ),
+    (
+        r"Opening and ending tag mismatch: (?P<open>\S+) line (?P<line>\d+) and (?P<close>\S+)",
+        "balise fermante </{close}> alors que <{open}> (ligne {line}) est ouvert",
+    ),
+    (
+        r"Couldn't find end of Start Tag (?P<tag>\S+) line (?P<line>\d+)",
+        "balise ouvrante <{tag}> non terminée (ligne {line})",
+    ),
+    (r"Attribute (?P<name>\S+) redefined", "attribut « {name} » en double"),
+    (r"Entity '(?P<name>[^']+)' not defined", "entité « {name} » non définie"),
+    (
+        r"Extra content at the end of the document|junk after document element",
+        "contenu après la fin de l'élément racine",
+    ),
+    (r"StartTag: invalid element name", "nom d'élément invalide"),
+    (r"error parsing attribute name", "nom d'attribut invalide"),
+    (r"AttValue: \" or ' expected", "valeur d'attribut sans guillemets"),
+    (r"attributes construct error", "attributs mal écrits"),
+    (r"Specification mandates value for attribute (?P<name>\S+)", "attribut « {name} » sans valeur"),
+    (r"Unescaped '<' not allowed in attributes values", "« < » non échappé dans une valeur d'attribut"),
+    (r"Comment not terminated", "commentaire non terminé"),
+    (r"EntityRef: expecting ';'|xmlParseEntityRef: no name", "« & » seul : écrivez &amp;"),
+    (r"xmlParseCharRef: invalid xmlChar value (?P<code>\d+)", "référence de caractère interdite (&#{code};)"),
+    (r"Start tag expected, '<' not found|Document is empty", "aucun élément XML"),
+    (r"not well-formed \(invalid token\)", "caractère ou balise invalide"),
+    (r"mismatched tag", "balise fermante qui ne correspond pas à la balise ouverte"),
+    (r"unclosed token", "balise ou texte non terminé"),
+    (r"no element found", "aucun élément (fichier vide ou coupé)"),
+    (r"undefined entity", "entité non définie"),
+    (r"duplicate attribute", "attribut en double"),
 )
 
 
@@ -306,7 +304,7 @@ def xml_detail(detail: str) -> str:
     """The XML library's detail in French where its shape is known (its English in testbench.i18n)."""
     detail = _POSITION.sub("", detail.strip())  # lxml's own « , line 8, column 16 »: the place is said already
     for pattern, french in _XML_DETAILS:
-        if found := pattern.fullmatch(detail):
+        if found := re.fullmatch(pattern, detail):
             return french.format(**found.groupdict())
     return detail
 
