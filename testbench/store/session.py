@@ -465,14 +465,19 @@ class SessionStore:
             own_source, provenance = origins.get(path, plain)
             rows.append((row_id, attempt, step, str(path), dumps(value), str(own_source)))
             provenances.append((row_id, None if provenance is None else dumps(provenance)))
+        if not any(provenance is not None for _, provenance in provenances):
+            self.conn.executemany(
+                "INSERT INTO observations (id, attempt_id, step_id, path, value, source) VALUES (?,?,?,?,?,?)", rows
+            )
+            chain.record(self.conn, "observations", first, rows=rows)  # integrity chain, hashed from memory
+            return
         self.conn.executemany(
             "INSERT INTO observations (id, attempt_id, step_id, path, value, source, provenance)"
             " VALUES (?,?,?,?,?,?,?)",
             [(*row, provenance) for row, (_, provenance) in zip(rows, provenances, strict=True)],
         )
-        chain.record(self.conn, "observations", first, rows=rows)  # integrity chain, hashed from memory
-        if any(provenance is not None for _, provenance in provenances):  # the provenance is covered too
-            chain.record(self.conn, "observation-provenance", first, rows=provenances)
+        chain.record(self.conn, "observations", first, rows=rows)
+        chain.record(self.conn, "observation-provenance", first, rows=provenances)  # the provenance is covered too
 
     def _insert_comparisons(self, attempt_id: int, rows: Sequence[tuple[str, str, str, Any]]) -> None:
         values = [
