@@ -21,14 +21,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from testbench.integrity import manifest
 from testbench.report.content import gather
 from testbench.report.coverage_page import gather_coverage
 from testbench.report.evidence import FOLDER, Evidence
-from testbench.report.html import render_html
 from testbench.report.junit import junit_tree
 from testbench.report.options import DEFAULT_EXCERPT, Options
+from testbench.report.stream import CaseSpool
 from testbench.signing import Signer
 from testbench.store import chain
 from testbench.store.read import read_session
@@ -77,9 +78,13 @@ def _clean(out_dir: Path) -> None:
         shutil.rmtree(out_dir / FOLDER)
 
 
-def report_json_bytes(data: dict[str, object]) -> bytes:
-    # compact: the C encoder is five times faster than the indenting one at campaign scale
-    return (json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
+def _write_chain(target: Path, entries: list[dict[str, Any]]) -> None:
+    """The journal's hash chain, entry by entry (ten thousand entries for a 700-case campaign)."""
+    with target.open("wb") as out:
+        out.write(b'{"format":"testbench-chain/1","entries":[')
+        for i, entry in enumerate(entries):
+            out.write(("," if i else "").encode() + json.dumps(entry, separators=(",", ":")).encode())
+        out.write(b"]}\n")
 
 
 def build_report(session_path: Path, out_dir: Path, options: BuildOptions | None = None) -> BuildResult:
@@ -103,7 +108,7 @@ def build_report(session_path: Path, out_dir: Path, options: BuildOptions | None
         timings[stage] = round(now - clock, 3)
         clock = now
 
-    with read_session(session_path) as session:
+    with read_session(session_path) as session, CaseSpool(out_dir, options.lang, printed=options.pdf) as spool:
         gathering = Options(
             redact=options.redact,
             excerpt=options.excerpt,
@@ -111,38 +116,32 @@ def build_report(session_path: Path, out_dir: Path, options: BuildOptions | None
             lang=options.lang,
             chain_head=options.chain_head,
         )
-        content = gather(session, gathering, evidence)
+        chain_entries = session.chain_entries()
+        content = gather(session, gathering, evidence, each=spool, chain_entries=chain_entries)  # cases spooled
         coverage = gather_coverage(session, options.plan, content.scrub)
         if coverage is not None:
             content.data["coverage"] = coverage
         lap("gather+evidence")
         say("mise en page HTML")
-        html = render_html(content, options.lang)
-        printable = render_html(content, options.lang, for_print=True) if options.pdf else None
+        target = spool.write_html(content.data, out_dir / "index.html")
         lap("html")
-        chain_entries = session.chain_entries()
+        spool.write_json(content.data, out_dir / "report.json")
         junit = junit_tree(session, options.lang, content.scrub) if options.junit else None
-    target = out_dir / "index.html"
-    target.write_text(html, encoding="utf-8")
-    (out_dir / "report.json").write_bytes(report_json_bytes(content.data))
-    (out_dir / "journal-chain.json").write_bytes(
-        (json.dumps({"format": "testbench-chain/1", "entries": chain_entries}, separators=(",", ":")) + "\n").encode()
-    )
-    if junit is not None:
-        junit.write(str(out_dir / "junit.xml"), xml_declaration=True, encoding="utf-8", pretty_print=True)
-    lap("write json+junit+chain")
-    result = BuildResult(out_dir, target, redaction_counts=dict(content.redaction_counts), timings=timings)
-    if options.pdf:
-        from testbench.report.attachments import trace_attachments
-        from testbench.report.pdf import embed_files, html_to_pdf
+        _write_chain(out_dir / "journal-chain.json", chain_entries)
+        if junit is not None:
+            junit.write(str(out_dir / "junit.xml"), xml_declaration=True, encoding="utf-8", pretty_print=True)
+        lap("write json+junit+chain")
+        result = BuildResult(out_dir, target, redaction_counts=dict(content.redaction_counts), timings=timings)
+        if options.pdf:
+            from testbench.report.attachments import trace_attachments
+            from testbench.report.pdf import embed_files, html_to_pdf
 
-        say("impression PDF par Chromium (environ 10 s pour 700 cas)")
-        with tempfile.TemporaryDirectory(prefix="testbench-print-") as tmp:
-            page = Path(tmp) / "index.html"
-            page.write_text(printable or html, encoding="utf-8")
-            result.pdf = html_to_pdf(page, out_dir / "report.pdf", chromium=options.chromium)
-        embed_files(result.pdf, trace_attachments(content.data["cases"], out_dir))  # the full traces
-        lap("pdf")
+            say("impression PDF par Chromium (environ 10 s pour 700 cas)")
+            with tempfile.TemporaryDirectory(prefix="testbench-print-") as tmp:
+                page = spool.write_html(content.data, Path(tmp) / "index.html", printed=True)
+                result.pdf = html_to_pdf(page, out_dir / "report.pdf", chromium=options.chromium)
+            embed_files(result.pdf, trace_attachments(content.data["cases"], out_dir))  # the full traces
+            lap("pdf")
     say("manifeste" + (" et signature" if options.signer else ""))
     manifest.write_manifest(out_dir, journal=chain.anchor(chain_entries))  # a later cut of the session shows
     if options.signer is not None:

@@ -20,7 +20,7 @@ from testbench.report.labels import clock_text, final_label, iso
 from testbench.report.options import Options
 from testbench.report.personal import Scrubber
 from testbench.store.model import StepState
-from testbench.store.read import CaseView, SessionView
+from testbench.store.read import AttemptDetails, CaseView, SessionView
 
 _TEXT_MEDIA = re.compile(r"^(text/|application/(xml|json|[\w.+-]*\+(xml|json))$)")
 
@@ -78,13 +78,15 @@ def _step(recorded: dict[str, Any]) -> Step:
 
 
 def _trace(
-    session: SessionView, attempt_id: int, slug: str, number: int, options: Options, evidence: Evidence, scrub: Any
+    lines: list[tuple[float, str, str | None, str]],
+    slug: str,
+    number: int,
+    options: Options,
+    evidence: Evidence,
+    scrub: Any,
 ) -> dict[str, Any]:
     # raw tuples rather than TraceLine objects or dicts: this loop sees every trace line of the campaign
-    rows = [
-        (clock_text(wall), channel, step or "", scrub(text))
-        for wall, channel, step, text in session.trace_rows(attempt_id)
-    ]
+    rows = [(clock_text(wall), channel, step or "", scrub(text)) for wall, channel, step, text in lines]
 
     def as_dict(row: tuple[str, str, str, str]) -> dict[str, Any]:
         return {"time": row[0], "channel": row[1], "step": row[2], "text": row[3]}
@@ -103,10 +105,16 @@ def _trace(
 
 
 def _artifacts(
-    session: SessionView, attempt_id: int, slug: str, number: int, options: Options, evidence: Evidence, scrub: Any
+    session: SessionView,
+    links: list[dict[str, Any]],
+    slug: str,
+    number: int,
+    options: Options,
+    evidence: Evidence,
+    scrub: Any,
 ) -> list[dict[str, Any]]:
     out = []
-    for i, a in enumerate(session.artifacts(attempt_id), start=1):
+    for i, a in enumerate(links, start=1):
         entry = {
             "name": a["name"],
             "step": a["step_id"] or "",
@@ -174,7 +182,7 @@ def gather_case(
     session: SessionView,
     view: CaseView,
     plan_id: str,
-    events: list[dict[str, Any]],
+    details: AttemptDetails | None,
     options: Options,
     evidence: Evidence,
     scrub: Scrubber,
@@ -212,7 +220,7 @@ def gather_case(
         "reason": scrub(t(latest.reason)) if latest else "",
         "final_label": final_label(attempts, options.lang),
         "attempts": attempts,
-        "steps": _steps(view, session.steps(view, events=events), scrub, options.lang),
+        "steps": _steps(view, session.steps(view, events=details.events if details else []), scrub, options.lang),
         "comparisons": [],
         "expectations": [
             {
@@ -233,7 +241,7 @@ def gather_case(
         "reviewed_verdict": view.retained_verdict if view.deciding_review is not None else None,
         "retained_verdict": view.retained_verdict,
     }
-    if latest is None:
+    if latest is None or details is None:
         return case
     case["comparisons"] = [
         {
@@ -252,7 +260,7 @@ def gather_case(
             "rules": list(c.get("rules", [])),
             "evidence": [scrub(str(e)) for e in c.get("evidence", [])],
         }
-        for c in session.comparisons(latest.id)
+        for c in details.comparisons
     ]
     case["observations"] = [
         {
@@ -263,11 +271,11 @@ def gather_case(
             "provenance": _provenance(o["provenance"], scrub),
             "origin": _origin(o["path"], o["value"], o["provenance"], scrub, t, options.lang),
         }
-        for o in session.observations(latest.id)
+        for o in details.observations
     ]
     origins = {o["path"]: o["origin"] for o in case["observations"] if o["origin"]}  # the last value of a path
     for comparison in case["comparisons"]:
         comparison["origin"] = origins.get(comparison["path"], "")
-    case["trace"] = _trace(session, latest.id, slug, latest.number, options, evidence, scrub)
-    case["evidence"] = _artifacts(session, latest.id, slug, latest.number, options, evidence, scrub)
+    case["trace"] = _trace(details.trace, slug, latest.number, options, evidence, scrub)
+    case["evidence"] = _artifacts(session, details.artifacts, slug, latest.number, options, evidence, scrub)
     return case

@@ -9,6 +9,7 @@ Large things — full traces, produced files — are written to the evidence fol
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,36 +44,82 @@ def _count(cases: list[dict[str, Any]], key: str) -> dict[str, dict[str, int]]:
     return {k: {v: n[v] for v in VERDICT_ORDER if n.get(v)} for k, n in sorted(out.items())}
 
 
-def _chain_report(session: SessionView, written: tuple[int, str] | None) -> chain.ChainReport:
+def _chain_report(
+    session: SessionView, written: tuple[int, str] | None, entries: list[dict[str, Any]] | None
+) -> chain.ChainReport:
     """The chain's state: verified in full, unless the same process just wrote it and handed its head over.
 
     Re-hashing every row the writer hashed a moment ago proves nothing more; the entries' links are
     still checked, and a head other than the one handed over gets the full verification.
     """
     if written is not None:
-        report = chain.verify_links(session.chain_entries())
+        report = chain.verify_links(session.chain_entries() if entries is None else entries)
         if report.ok and report.length and (report.length, report.head) == tuple(written):
             return report
     return session.chain_report()
 
 
-def gather(session: SessionView, options: Options | None = None, evidence: Evidence | None = None) -> ReportContent:
+#: cases whose attempts are read together (one query per table): a batch is in memory at once
+BATCH = 50
+
+
+def gather_cases(
+    session: SessionView, options: Options, evidence: Evidence, scrub: Scrubber
+) -> Iterator[dict[str, Any]]:
+    """Each case's content in the report's order (failures first, then the session's order), read by batches."""
+    plans = {cb.sha256: cb.plan_id for cb in session.casebooks}
+    rank = {v: i for i, v in enumerate(VERDICT_ORDER)}
+    views = [v for _, v in sorted(enumerate(session.cases), key=lambda p: (rank.get(p[1].verdict, 0), p[0]))]
+    for start in range(0, len(views), BATCH):
+        batch = views[start : start + BATCH]
+        details = session.details([v.latest.id for v in batch if v.latest])
+        for view in batch:
+            found = details[view.latest.id] if view.latest else None
+            yield gather_case(session, view, plans.get(view.casebook_sha, ""), found, options, evidence, scrub)
+
+
+#: what the page around the sections needs of a case (index, summary, timeline, coverage page)
+ROW_KEYS = (
+    "key",
+    "anchor",
+    "plan_id",
+    "title",
+    "domain",
+    "mode",
+    "verdict",
+    "reason",
+    "attempts",
+    "reviewed_verdict",
+    "retained_verdict",
+)
+
+
+def row(case: dict[str, Any], *, whole_trace: bool = False) -> dict[str, Any]:
+    """What the report keeps of a case once its content is written; ``whole_trace`` keeps the excerpt
+    that is the case's whole trace (no evidence file), which the PDF attaches."""
+    trace = case["trace"]
+    excerpt = trace["excerpt"] if whole_trace and not trace["file"] else []
+    return {k: case[k] for k in ROW_KEYS} | {"trace": {"file": trace["file"], "excerpt": excerpt}}
+
+
+def gather(
+    session: SessionView,
+    options: Options | None = None,
+    evidence: Evidence | None = None,
+    each: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+    chain_entries: list[dict[str, Any]] | None = None,
+) -> ReportContent:
+    """The report's content. With ``each``, every case's content is handed to it as it is gathered and the
+    content keeps what ``each`` returns, the case's :func:`row` (a streaming build: memory bounded by a
+    batch, not the campaign); ``chain_entries`` are the session's, when the caller read them already."""
     options = options or Options()
     evidence = evidence or Evidence(None)
     scrub = Scrubber.for_sessions(session, enabled=options.redact, lang=options.lang)
-    plans = {cb.sha256: cb.plan_id for cb in session.casebooks}
-    all_events: dict[int, list[dict[str, Any]]] = {}
     cases = []
-    for view in session.cases:
-        events = session.events(view.latest.id) if view.latest else []
-        if view.latest:
-            all_events[view.latest.id] = events
-        cases.append(gather_case(session, view, plans.get(view.casebook_sha, ""), events, options, evidence, scrub))
-    rank = {v: i for i, v in enumerate(VERDICT_ORDER)}
-    position = {(c.casebook_sha, c.case_id): i for i, c in enumerate(session.cases)}
-    cases.sort(key=lambda c: (rank.get(c["verdict"], 0), position[(c["key"]["casebook_sha"], c["key"]["case_id"])]))
+    for case in gather_cases(session, options, evidence, scrub):
+        cases.append(case if each is None else each(case))
     verdicts = count_verdicts((c["verdict"], c["retained_verdict"]) for c in cases)
-    chain_report = _chain_report(session, options.chain_head)
+    chain_report = _chain_report(session, options.chain_head, chain_entries)
     environment = session.runs[-1]["environment"] if session.runs else {}
     data: dict[str, Any] = {
         "format": "testbench-report",
@@ -93,7 +140,7 @@ def gather(session: SessionView, options: Options | None = None, evidence: Evide
             "chain_ok": chain_report.ok,
             "chain_problems": chain_report.problems,
         },
-        "cover": gather_cover(session, all_events, scrub, options.lang),
+        "cover": gather_cover(session, scrub, options.lang),
         "summary": {
             "total": len(cases),
             "by_verdict": verdicts.recorded,

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from testbench.domain.events import EventKind
 from testbench.i18n import translator
 from testbench.report.labels import NOT_RECORDED, iso
 from testbench.report.personal import Scrubber
-from testbench.store.read import SessionView
+from testbench.store.read import CaseView, SessionView
 
 
 def _first(sources: list[dict[str, Any]], *keys: str) -> Any:
@@ -20,9 +21,21 @@ def _first(sources: list[dict[str, Any]], *keys: str) -> Any:
     return None
 
 
-def gather_cover(
-    session: SessionView, case_events: dict[int, list[dict[str, Any]]], scrub: Scrubber, lang: str = "fr"
-) -> dict[str, Any]:
+#: the events the cover reads: readers, cards (``store.model.card_states`` reads these two) and operators
+_KINDS = (EventKind.CARD_PRESENT, EventKind.CARD_GUARD, EventKind.MANUAL_ATTESTED)
+_BATCH = 200  # attempts whose events are read by one query
+
+
+def _latest_events(session: SessionView) -> Iterator[tuple[CaseView, list[dict[str, Any]]]]:
+    """Each case that ran with the cover's events of its latest attempt, in the session's order, by batches."""
+    ran = [view for view in session.cases if view.latest]
+    for start in range(0, len(ran), _BATCH):
+        batch = ran[start : start + _BATCH]
+        events = session.events_of([v.latest.id for v in batch if v.latest], _KINDS)
+        yield from ((view, events[view.latest.id]) for view in batch if view.latest)
+
+
+def gather_cover(session: SessionView, scrub: Scrubber, lang: str = "fr") -> dict[str, Any]:
     runs = session.runs
     envs = [r["environment"] or {} for r in reversed(runs)]
     opts = [r["options"] or {} for r in reversed(runs)]
@@ -38,10 +51,7 @@ def gather_cover(
     cards: dict[tuple[str, str], dict[str, Any]] = {}
     accepted_cards: set[tuple[str, str]] = set()  # the guard let them through at least once
     operators: set[str] = set()
-    for view in session.cases:
-        events = case_events.get(view.latest.id) if view.latest else None
-        if events is None:
-            continue
+    for view, events in _latest_events(session):
         for ev in events:
             data = ev["data"] or {}
             if ev["kind"] == EventKind.CARD_PRESENT:

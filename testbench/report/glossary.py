@@ -14,7 +14,7 @@ from typing import Any
 from markupsafe import Markup
 
 from testbench import fmt
-from testbench.domain.glossary import Term, find_terms, terms_in
+from testbench.domain.glossary import find_terms
 
 ANCHOR = "glossaire-"
 
@@ -24,11 +24,6 @@ def case_texts(case: dict[str, Any]) -> Iterable[str]:
     yield case.get("objective", "")
     for step in case.get("steps", []):
         yield step.get("sentence") or step.get("instruction", "")
-
-
-def report_terms(cases: list[dict[str, Any]]) -> list[Term]:
-    """The terms the report links to, each once, in the order they first appear."""
-    return terms_in(text for case in cases for text in case_texts(case))
 
 
 def linker(lang: str) -> Callable[[str], Markup]:

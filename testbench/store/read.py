@@ -9,7 +9,7 @@ annotations with their signature checked). No connection leaves this module.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -82,6 +82,17 @@ class CaseView:
 
 
 @dataclass(frozen=True)
+class AttemptDetails:
+    """What one attempt recorded, as :meth:`SessionView.details` reads it for a batch of attempts."""
+
+    events: list[dict[str, Any]]
+    observations: list[dict[str, Any]]
+    comparisons: list[dict[str, Any]]
+    trace: list[tuple[float, str, str | None, str]]  # (wall, channel, step id, text) in capture order
+    artifacts: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
 class CasebookView:
     sha256: str
     path: str
@@ -108,38 +119,90 @@ class SessionView:
         self.close()
 
     # -- per-attempt details, read on demand so a 700-case session stays cheap to open ----------
-    def events(self, attempt_id: int) -> list[dict[str, Any]]:
-        rows = self._conn.execute(
-            "SELECT id, step_id, kind, mono_ns, wall, data FROM events WHERE attempt_id = ? ORDER BY id",
-            (attempt_id,),
+    # Each table is read by one query for a batch of attempts (:meth:`details`): a report reads a
+    # campaign batch by batch, a view one attempt at a time through the same queries.
+    def _grouped(
+        self, sql: str, ids: Sequence[int], row: Callable[[tuple[Any, ...]], Any], args: Sequence[Any] = ()
+    ) -> dict[int, list[Any]]:
+        """``sql`` (its first column the attempt id, a ``{ids}`` placeholder for the list, then ``args``)
+        grouped by attempt, each group in the query's order."""
+        out: dict[int, list[Any]] = {i: [] for i in ids}
+        if ids:
+            for r in self._conn.execute(sql.format(ids=",".join("?" * len(ids))), (*ids, *args)):
+                out[r[0]].append(row(r))
+        return out
+
+    def _events(self, ids: Sequence[int], kinds: Sequence[str] = ()) -> dict[int, list[dict[str, Any]]]:
+        only = f" AND kind IN ({','.join('?' * len(kinds))})" if kinds else ""
+        return self._grouped(
+            "SELECT attempt_id, id, step_id, kind, mono_ns, wall, data FROM events WHERE attempt_id IN ({ids})"
+            + only
+            + " ORDER BY id",
+            ids,
+            _event,
+            kinds,
         )
-        return [
-            {"id": r[0], "step_id": r[1], "kind": r[2], "mono_ns": r[3], "wall": r[4], "data": codec.loads(r[5])}
-            for r in rows
-        ]
+
+    def _observations(self, ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+        provenance = "provenance" if self.schema_version >= 4 else "NULL"  # column of schema v4
+        return self._grouped(
+            f"SELECT attempt_id, step_id, path, value, source, {provenance} FROM observations"
+            " WHERE attempt_id IN ({ids}) ORDER BY id",
+            ids,
+            lambda r: {
+                "step_id": r[1],
+                "path": r[2],
+                "value": codec.loads(r[3]),
+                "source": r[4],
+                "provenance": None if r[5] is None else codec.loads(r[5]),
+            },
+        )
+
+    def _comparisons(self, ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+        return self._grouped(
+            "SELECT attempt_id, data FROM comparisons WHERE attempt_id IN ({ids}) ORDER BY id",
+            ids,
+            lambda r: codec.loads(r[1]),
+        )
+
+    def _trace_rows(self, ids: Sequence[int]) -> dict[int, list[tuple[float, str, str | None, str]]]:
+        return self._grouped(
+            "SELECT attempt_id, wall, channel, step_id, text FROM trace_lines WHERE attempt_id IN ({ids})"
+            " ORDER BY attempt_id, mono_ns, id",
+            ids,
+            lambda r: r[1:],
+        )
+
+    def _artifacts(self, ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+        return self._grouped(
+            "SELECT l.attempt_id, l.name, l.step_id, a.sha256, a.size, a.media_type FROM artifact_links l"
+            " JOIN artifacts a ON a.sha256 = l.sha256 WHERE l.attempt_id IN ({ids}) ORDER BY l.id",
+            ids,
+            lambda r: {"name": r[1], "step_id": r[2], "sha256": r[3], "size": r[4], "media_type": r[5]},
+        )
+
+    def details(self, attempt_ids: Sequence[int]) -> dict[int, AttemptDetails]:
+        """Everything recorded of each of ``attempt_ids``, one query per table for the whole batch (keep
+        batches to a few hundred attempts: they are held in memory together)."""
+        ids = list(dict.fromkeys(attempt_ids))
+        parts = (self._events(ids), self._observations(ids), self._comparisons(ids), self._trace_rows(ids))
+        links = self._artifacts(ids)
+        return {i: AttemptDetails(*(part[i] for part in parts), links[i]) for i in ids}
+
+    def events(self, attempt_id: int) -> list[dict[str, Any]]:
+        return self._events([attempt_id])[attempt_id]
+
+    def events_of(self, attempt_ids: Sequence[int], kinds: Sequence[str]) -> dict[int, list[dict[str, Any]]]:
+        """The events of ``kinds`` of each attempt, one query for the batch."""
+        return self._events(list(dict.fromkeys(attempt_ids)), [str(k) for k in kinds])
 
     def observations(self, attempt_id: int) -> list[dict[str, Any]]:
         """An attempt's observations; ``provenance`` says where an extracted value was read (file and offset,
         or log line) or how an operator corrected it (``{"correction": {...}}``), None otherwise."""
-        provenance = "provenance" if self.schema_version >= 4 else "NULL"  # column of schema v4
-        rows = self._conn.execute(
-            f"SELECT step_id, path, value, source, {provenance} FROM observations WHERE attempt_id = ? ORDER BY id",
-            (attempt_id,),
-        )
-        return [
-            {
-                "step_id": r[0],
-                "path": r[1],
-                "value": codec.loads(r[2]),
-                "source": r[3],
-                "provenance": None if r[4] is None else codec.loads(r[4]),
-            }
-            for r in rows
-        ]
+        return self._observations([attempt_id])[attempt_id]
 
     def comparisons(self, attempt_id: int) -> list[dict[str, Any]]:
-        rows = self._conn.execute("SELECT data FROM comparisons WHERE attempt_id = ? ORDER BY id", (attempt_id,))
-        return [codec.loads(r[0]) for r in rows]
+        return self._comparisons([attempt_id])[attempt_id]
 
     def trace_lines(self, attempt_id: int, channel: str | None = None) -> list[TraceLine]:
         sql = (
@@ -153,12 +216,7 @@ class SessionView:
         return [TraceLine(*r) for r in self._conn.execute(sql + " ORDER BY mono_ns, id", args)]
 
     def artifacts(self, attempt_id: int) -> list[dict[str, Any]]:
-        rows = self._conn.execute(
-            "SELECT l.name, l.step_id, a.sha256, a.size, a.media_type FROM artifact_links l"
-            " JOIN artifacts a ON a.sha256 = l.sha256 WHERE l.attempt_id = ? ORDER BY l.id",
-            (attempt_id,),
-        )
-        return [{"name": r[0], "step_id": r[1], "sha256": r[2], "size": r[3], "media_type": r[4]} for r in rows]
+        return self._artifacts([attempt_id])[attempt_id]
 
     def artifact_data(self, sha256: str) -> bytes:
         row = self._conn.execute("SELECT data FROM artifacts WHERE sha256 = ?", (sha256,)).fetchone()
@@ -169,10 +227,7 @@ class SessionView:
     def trace_rows(self, attempt_id: int) -> list[tuple[float, str, str | None, str]]:
         """(wall, channel, step id, text) of an attempt's lines in capture order: raw tuples, for the views
         that see every trace line of a campaign."""
-        return self._conn.execute(
-            "SELECT wall, channel, step_id, text FROM trace_lines WHERE attempt_id = ? ORDER BY mono_ns, id",
-            (attempt_id,),
-        ).fetchall()
+        return self._trace_rows([attempt_id])[attempt_id]
 
     def artifact_blobs(self, media_type: str) -> Iterator[bytes]:
         """The content of every stored file of ``media_type`` (each stored once, whatever links to it)."""
@@ -262,6 +317,10 @@ class SessionView:
                 " FROM trace_lines ORDER BY mono_ns, id"
             )
         )
+
+
+def _event(r: tuple[Any, ...]) -> dict[str, Any]:
+    return {"id": r[1], "step_id": r[2], "kind": r[3], "mono_ns": r[4], "wall": r[5], "data": codec.loads(r[6])}
 
 
 def chain_head(path: str | Path) -> tuple[int, str]:
