@@ -479,7 +479,8 @@ class PcscBay:
         for r in readers:
             if r.job is not None:
                 r.job.join(self.insert_timeout + 5.0)
-        self.release()
+        for r in readers:
+            r.link.transport.dispose()  # the card handle and the reader's PC/SC context
         pulled = []
         for r in readers:
             if r.card is not None:

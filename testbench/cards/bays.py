@@ -1,13 +1,19 @@
 """Choosing a card bay: the real PC/SC stack when it is usable, else the in-process bay.
 
-``pcsc_problem()`` says (in French) why the PC/SC bay cannot be used, or returns None.
+``pcsc_problem()`` says (in French) why the PC/SC bay cannot be used, or returns None. ``PcscBay`` is
+imported on first use, so a run with ``--cards inprocess`` loads no PC/SC module (pyscard, the bay,
+the emulator control).
 """
 
 from __future__ import annotations
 
-from .bay import PcscBay
+from typing import TYPE_CHECKING, Any
+
 from .inprocess import InProcessBay
 from .reader_pools import DEFAULT_READERS, ReaderSpec, default_pools, default_readers
+
+if TYPE_CHECKING:
+    from .bay import PcscBay
 
 __all__ = [
     "DEFAULT_READERS",
@@ -38,3 +44,12 @@ def pcsc_problem(readers: dict[str, ReaderSpec] | None = None) -> str | None:
     if missing:
         return f"lecteur(s) absent(s) : {', '.join(missing)} (présents : {', '.join(names) or 'aucun'})"
     return None
+
+
+def __getattr__(name: str) -> Any:
+    """``bays.PcscBay``, imported when first asked for."""
+    if name == "PcscBay":
+        from .bay import PcscBay
+
+        return PcscBay
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -30,7 +30,7 @@ from .api import CardBay, CardChannel, CardMismatch, CardUnavailable
 from .decode import CpsData, VitaleData
 from .messages import FAMILY_FR, NATURE_FR, nature_fr  # noqa: F401 (NATURE_FR: testbench cards probe)
 from .profile import CardProfile
-from .read import CardReadError, read_cps, read_vitale
+from .read import CardReadError, read_cps_holder, read_vitale
 
 
 @dataclass(frozen=True)
@@ -179,7 +179,7 @@ def check_card(
                         _differs("bénéficiaire 1", f"{b1.first_name} {b1.name}", f"{e1.first_name} {e1.name}")
                     )
         elif family and family.startswith("cps"):
-            c = read_cps(bay, slot)
+            c = read_cps_holder(bay, slot)  # what the check and the description use, nothing more
             nature = c.nature
             identity = c.rpps
             found_holder = _holder(c)

@@ -12,6 +12,8 @@ and situation TLVs, the PIN reference and padding. docs/cards.md documents them.
 
 from __future__ import annotations
 
+import functools
+
 # ---- Vitale (public)
 AID_VITALE = bytes.fromhex("D250000002") + b"VITALE"
 AID_MF_VITALE = bytes.fromhex("D250000002") + b"MF_VITALE"
@@ -125,14 +127,20 @@ def pin_block(code: str) -> bytes:
 
 def atr_family(atr: bytes) -> str | None:
     """ "vitale1", "vitale2", "cps3", "cps4" or None, from the public ATR tables (docs/cards.md §2.1, §2.2)."""
-    a = bytes(atr)
-    if len(a) == 9 and a[:4] == bytes.fromhex("3F652500") and a[5] == 0x09 and a[7:] == b"\x90\x00":
+    return _atr_family(bytes(atr))
+
+
+_CPS3_MASK = bytes.fromhex("FF00000000FFFFFFFFFFFF000000FFFFFF")
+_CPS3_ATR = bytes.fromhex("3BAC00402A00122500648000031000 9000".replace(" ", ""))
+
+
+@functools.lru_cache(maxsize=64)  # a bench meets a handful of ATRs, asked several times per case
+def _atr_family(a: bytes) -> str | None:
+    if len(a) == 9 and a[:4] == b"\x3f\x65\x25\x00" and a[5] == 0x09 and a[7:] == b"\x90\x00":
         return "vitale1"
-    if len(a) == 10 and a[:5] == bytes.fromhex("3B75130000") and a[6:] == bytes.fromhex("09EA9000"):
+    if len(a) == 10 and a[:5] == b"\x3b\x75\x13\x00\x00" and a[6:] == b"\x09\xea\x90\x00":
         return "vitale2"
-    cps3_mask = bytes.fromhex("FF00000000FFFFFFFFFFFF000000FFFFFF")
-    cps3_atr = bytes.fromhex("3BAC00402A00122500648000031000 9000".replace(" ", ""))
-    if len(a) == len(cps3_atr) and all((x & m) == (y & m) for x, y, m in zip(a, cps3_atr, cps3_mask, strict=True)):
+    if len(a) == len(_CPS3_ATR) and all((x & m) == (y & m) for x, y, m in zip(a, _CPS3_ATR, _CPS3_MASK, strict=True)):
         return "cps3"
     if a.hex().upper() in _CPS4_ATRS:
         return "cps4"

@@ -156,11 +156,71 @@ def watch(
 # ---------------------------------------------------------------- transport
 
 
+#: pcsc-lite's answers when a kept context no longer works (pcscd restarted): make a new one
+_STALE_CONTEXT = (E.E_INVALID_HANDLE, E.E_NO_SERVICE, E.E_SERVICE_STOPPED)
+
+
+class ScardConnection:
+    """One card handle on a context the transport keeps: the four pyscard calls the bench makes.
+
+    pyscard's ``PCSCCardConnection`` establishes a PC/SC context per connection (a new socket and thread
+    in pcscd each time) and runs its observers and a per-byte conversion on every APDU; a case connects
+    four times and exchanges about 50 APDUs (docs/cards.md §4.3). Same interface and exceptions as a
+    pyscard ``CardConnection`` for what :class:`PyscardTransport` uses, so unit tests can inject one.
+    """
+
+    def __init__(self, context: Context, reader: str) -> None:
+        self.context = context
+        self.reader = reader
+        self.hcard: int | None = None
+        self.pci = 0
+        self.disposition = 0
+
+    def connect(self, mode: int, disposition: int) -> None:
+        from smartcard.Exceptions import CardConnectionException, NoCardException
+
+        scard = _scard()
+        self.disposition = disposition
+        protocols = scard.SCARD_PROTOCOL_T0 | scard.SCARD_PROTOCOL_T1
+        hr, hcard, active = scard.SCardConnect(self.context.handle, self.reader, mode, protocols)
+        if hr != scard.SCARD_S_SUCCESS:
+            if hr & 0xFFFFFFFF in (E.E_NO_SMARTCARD, E.W_REMOVED_CARD):
+                raise NoCardException("no card", hresult=hr)
+            raise CardConnectionException("connect", hresult=hr)
+        self.hcard = hcard
+        self.pci = scard.SCARD_PCI_T1 if active == scard.SCARD_PROTOCOL_T1 else scard.SCARD_PCI_T0
+
+    def getATR(self) -> list[int]:  # pyscard's name
+        from smartcard.Exceptions import CardConnectionException
+
+        hr, _, _, _, atr = _scard().SCardStatus(self.hcard)
+        if hr != 0:
+            raise CardConnectionException("status", hresult=hr)
+        return list(atr)
+
+    def transmit(self, command: list[int]) -> tuple[list[int], int, int]:
+        from smartcard.Exceptions import CardConnectionException
+
+        if self.hcard is None:
+            raise CardConnectionException("not connected")
+        hr, response = _scard().SCardTransmit(self.hcard, self.pci, command)
+        if hr != 0 or len(response) < 2:
+            raise CardConnectionException("transmit", hresult=hr)
+        return response[:-2], response[-2] & 0xFF, response[-1] & 0xFF
+
+    def disconnect(self) -> None:
+        hcard, self.hcard = self.hcard, None
+        if hcard is not None:
+            _scard().SCardDisconnect(hcard, self.disposition)
+
+
 class PyscardTransport:
-    """A connection to one reader through a pyscard ``CardConnection`` (injectable for unit tests).
+    """A connection to one reader through a pyscard-like connection (injectable for unit tests).
 
     ``mode``: ``shared`` (default; others may use the card) or ``exclusive``.
     ``release()`` disconnects with ``disposition`` (reset by default) so the next user starts clean.
+    The transport keeps one PC/SC context for all its connections (:class:`ScardConnection`), made
+    again if pcscd restarted; :meth:`dispose` releases it.
     """
 
     def __init__(
@@ -179,6 +239,7 @@ class PyscardTransport:
         self._atr = b""
         self.connect_timeout = connect_timeout
         self.on_lost: Callable[[], None] | None = None
+        self._context: Context | None = None
 
     def _connection(self) -> Any:
         if self._conn is not None:
@@ -189,12 +250,13 @@ class PyscardTransport:
         if self._factory is not None:
             conn = self._factory()
         else:
-            from smartcard.pcsc.PCSCReader import PCSCReader
-
-            conn = PCSCReader(self.reader).createConnection()
+            if self._context is None:
+                self._context = Context()
+            conn = ScardConnection(self._context, self.reader)
         mode = scard.SCARD_SHARE_EXCLUSIVE if self.mode == EXCLUSIVE else scard.SCARD_SHARE_SHARED
         disposition = scard.SCARD_RESET_CARD if self.reset_on_release else scard.SCARD_LEAVE_CARD
         deadline = time.monotonic() + self.connect_timeout
+        fresh = self._factory is not None
         while True:
             try:
                 conn.connect(mode=mode, disposition=disposition)
@@ -205,6 +267,12 @@ class PyscardTransport:
                 hr = getattr(exc, "hresult", 0) & 0xFFFFFFFF
                 if hr == HR_UNPOWERED and time.monotonic() < deadline:  # a card re-inserted inside one poll
                     time.sleep(0.02)
+                    continue
+                if hr in _STALE_CONTEXT and not fresh:  # pcscd restarted since the context was made
+                    self.dispose()
+                    self._context = Context()
+                    conn = ScardConnection(self._context, self.reader)
+                    fresh = True
                     continue
                 fallback = "connexion impossible au lecteur « {reader} »"
                 raise _unavailable(hr)(E.pcsc_message(hr, self.reader, "fr", fallback)) from None
@@ -236,5 +304,13 @@ class PyscardTransport:
                 conn.disconnect()
 
     def close(self) -> None:
-        """Release the card (SCardDisconnect with reset or leave)."""
+        """Release the card (SCardDisconnect with reset or leave); the context stays for the next use."""
         self._drop()
+
+    def dispose(self) -> None:
+        """Release the card and the transport's PC/SC context (the bay closes)."""
+        self._drop()
+        context, self._context = self._context, None
+        if context is not None:
+            with contextlib.suppress(Exception):  # pcscd may be gone
+                context.close()

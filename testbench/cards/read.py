@@ -111,12 +111,8 @@ def read_vitale_holder(channel: CardChannel, slot: str) -> tuple[str, str, str]:
     return name, first, nirs[0] if nirs else ""
 
 
-def read_cps(channel: CardChannel, slot: str) -> CpsData:
-    """Read and decode the CPS in ``slot`` (no PIN presented; the tries counter is read)."""
-    atr = channel.atr(slot)
-    _select(channel, slot, A.select_aid(L.AID_CPS_PKCS15, le=0), "SELECT AID PKCS#15")
-    _select(channel, slot, A.build(0, A.INS_SELECT, 0x08, 0x0C, L.FID_SN_ICC.to_bytes(2, "big")), "SELECT EF.SN.ICC")
-    sn = read_file(channel, slot, A.read_binary(0, 0), "lecture EF.SN.ICC")
+def _read_cps_identity(channel: CardChannel, slot: str) -> bytes:
+    """The identity file 0001/7001 (the PKCS#15 application selected)."""
     path = L.FID_DF_CPS.to_bytes(2, "big")
     _select(
         channel,
@@ -124,7 +120,17 @@ def read_cps(channel: CardChannel, slot: str) -> CpsData:
         A.build(0, A.INS_SELECT, 0x08, 0x0C, path + L.FID_CPS_PROBE.to_bytes(2, "big")),
         "SELECT 0001/7001",
     )
-    identity = read_file(channel, slot, A.read_binary(0, 0), "lecture identité PS")
+    return read_file(channel, slot, A.read_binary(0, 0), "lecture identité PS")
+
+
+def read_cps(channel: CardChannel, slot: str) -> CpsData:
+    """Read and decode the CPS in ``slot`` (no PIN presented; the tries counter is read)."""
+    atr = channel.atr(slot)
+    _select(channel, slot, A.select_aid(L.AID_CPS_PKCS15, le=0), "SELECT AID PKCS#15")
+    _select(channel, slot, A.build(0, A.INS_SELECT, 0x08, 0x0C, L.FID_SN_ICC.to_bytes(2, "big")), "SELECT EF.SN.ICC")
+    sn = read_file(channel, slot, A.read_binary(0, 0), "lecture EF.SN.ICC")
+    identity = _read_cps_identity(channel, slot)
+    path = L.FID_DF_CPS.to_bytes(2, "big")
     situations = []
     for n in range(L.MAX_SITUATIONS):
         fid = (L.FID_SITUATION_FIRST + n).to_bytes(2, "big")
@@ -134,6 +140,14 @@ def read_cps(channel: CardChannel, slot: str) -> CpsData:
         situations.append(read_file(channel, slot, A.read_binary(0, 0), f"lecture situation {n}"))
     tries = pin_tries_left(channel, slot)
     return decode_cps(identity, situations, atr, tries, sn)
+
+
+def read_cps_holder(channel: CardChannel, slot: str) -> CpsData:
+    """The guard's short read: the PKCS#15 application and the identity file only (RPPS, names, card
+    type, nature): 5 APDUs instead of 13. No situations, no SN, no tries count (``None`` in the data)."""
+    atr = channel.atr(slot)
+    _select(channel, slot, A.select_aid(L.AID_CPS_PKCS15, le=0), "SELECT AID PKCS#15")
+    return decode_cps(_read_cps_identity(channel, slot), None, atr)
 
 
 def pin_tries_left(channel: CardChannel, slot: str) -> int | None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from .vpcd import DEFAULT_PORT
+#: vpcd's first port (0x8C7B), Debian's /etc/reader.conf.d/vpcd
+DEFAULT_PORT = 35963
 
 
 @dataclass(frozen=True)

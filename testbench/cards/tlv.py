@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cached_property
 
 
 class TlvError(ValueError):
@@ -23,22 +22,27 @@ class Tlv:
             first >>= 8
         return bool(first & 0x20)
 
-    @cached_property
-    def _children(self) -> tuple[Tlv, ...]:
-        # parsed once: the decoders look up a dozen tags in the same record
-        return tuple(iter_tlv(self.value))
+    def _parsed(self) -> tuple[tuple[Tlv, ...], dict[int, Tlv]]:
+        """The children and the first child of each tag, parsed once: the decoders look up a dozen tags
+        in the same record (kept in the instance's dict, without ``cached_property``'s lock)."""
+        parsed = self.__dict__.get("_kids")
+        if parsed is None:
+            kids = tuple(iter_tlv(self.value))
+            index: dict[int, Tlv] = {}
+            for kid in kids:
+                index.setdefault(kid.tag, kid)
+            parsed = (kids, index)
+            object.__setattr__(self, "_kids", parsed)
+        return parsed
 
     def children(self) -> list[Tlv]:
-        return list(self._children)
+        return list(self._parsed()[0])
 
     def find(self, tag: int) -> Tlv | None:
-        for child in self._children:
-            if child.tag == tag:
-                return child
-        return None
+        return (self.__dict__.get("_kids") or self._parsed())[1].get(tag)
 
     def text(self, tag: int, encoding: str = "latin-1") -> str | None:
-        child = self.find(tag)
+        child = (self.__dict__.get("_kids") or self._parsed())[1].get(tag)
         return None if child is None else child.value.decode(encoding).rstrip(" \x00")
 
 
@@ -74,17 +78,25 @@ def _read_length(data: bytes, pos: int) -> tuple[int, int]:
 
 def iter_tlv(data: bytes) -> Iterator[Tlv]:
     """Yield top-level TLVs; 00 and FF padding between objects is skipped (ISO 7816-4)."""
-    pos = 0
-    while pos < len(data):
-        if data[pos] in (0x00, 0xFF):
+    pos, size = 0, len(data)
+    while pos < size:
+        tag = data[pos]
+        if tag == 0x00 or tag == 0xFF:
             pos += 1
             continue
-        tag, pos = _read_tag(data, pos)
-        length, pos = _read_length(data, pos)
-        if pos + length > len(data):
+        if tag & 0x1F == 0x1F:
+            tag, pos = _read_tag(data, pos)
+        else:  # the usual one-byte tag and short length, without the helpers' calls
+            pos += 1
+        if pos < size and data[pos] < 0x80:
+            length, pos = data[pos], pos + 1
+        else:
+            length, pos = _read_length(data, pos)
+        end = pos + length
+        if end > size:
             raise TlvError(f"valeur tronquée pour le tag {tag:X} ({length} octets annoncés)")
-        yield Tlv(tag, data[pos : pos + length])
-        pos += length
+        yield Tlv(tag, data[pos:end])
+        pos = end
 
 
 def iter_spans(data: bytes, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int, int]]:

@@ -5,6 +5,7 @@ Layout: see layout.py (public parts and OURS parts) and docs/cards.md.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -93,8 +94,26 @@ def vitale_files(p: CardProfile) -> dict[str, bytes]:
     return {"identity": identity, "nirs": nirs, "card": card, "rights": rights, "dir": dir_, "pan": pan, "map": map_}
 
 
+#: id(profile) → (profile, its generated files): present() builds a fresh card per case from a profile
+#: loaded once per content (testbench.cards.profile), whose files are the same bytes every time
+_FILES: dict[int, tuple[CardProfile, dict[str, bytes]]] = {}
+_FILES_MAX = 256
+
+
+def _files(p: CardProfile, make: Callable[[CardProfile], dict[str, bytes]]) -> dict[str, bytes]:
+    """``make(p)``, computed once per loaded profile (the cache keeps ``p``, so its id is not reused)."""
+    hit = _FILES.get(id(p))
+    if hit is not None and hit[0] is p:
+        return hit[1]
+    files = make(p)
+    if len(_FILES) >= _FILES_MAX:
+        _FILES.clear()
+    _FILES[id(p)] = (p, files)
+    return files
+
+
 def build_vitale(p: CardProfile) -> IsoCard:
-    f = vitale_files(p)
+    f = _files(p, vitale_files)
     mf = DF(L.FID_MF)
     mf.add(EF(L.FID_DIR, f["dir"]))
     mf.add(EF(L.FID_PAN, f["pan"]))
@@ -147,7 +166,7 @@ def cps_files(p: CardProfile) -> dict[str, bytes]:
 
 
 def build_cps(p: CardProfile) -> IsoCard:
-    f = cps_files(p)
+    f = _files(p, cps_files)
     mf = DF(L.FID_MF)
     mf.add(EF(L.FID_SN_ICC, f["sn"]))
     df = DF(L.FID_DF_CPS, L.AID_CPS_PKCS15)  # OURS: the PKCS#15 ADF is DF 0001

@@ -20,8 +20,7 @@ from .apdu import mask_pin
 from .api import ApduExchange
 from .inprocess import Fault
 from .model import IsoCard
-
-DEFAULT_PORT = 35963  # 0x8C7B, Debian's /etc/reader.conf.d/vpcd
+from .reader_pools import DEFAULT_PORT
 
 
 def _quickack(s: socket.socket) -> None:

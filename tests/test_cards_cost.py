@@ -1,0 +1,104 @@
+"""The card path's per-case cost (issue 16 §1, §4): what a case pays for its cards, in process and
+through pcscd (docs/cards.md §4.3)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from testbench.cards import virtual
+from testbench.cards.api import ApduExchange
+from testbench.cards.guard import check_cards
+from testbench.cards.inprocess import InProcessBay
+from testbench.cards.profile import load_profile
+from testbench.cards.read import pin_tries_left
+from testbench.paths import CARD_PROFILES_DIR as P
+
+
+def test_the_guard_reads_only_the_cps_identity() -> None:
+    """The guard checks RPPS, names and nature, all in the identity file: no situations, no SN, no tries
+    count (13 APDUs before, 5 now); what it records is the same."""
+    seen: list[ApduExchange] = []
+    bay = InProcessBay(apdu_sink=seen.append)
+    cps = load_profile(P / "cps3-psad-lpp.xml")
+    bay.present("cps", cps)
+    report = check_cards(bay, [("cps", cps)], catalog=[cps])
+    (check,) = report.checks
+    assert check.ok and check.identity == cps.professional.rpps and check.nature == cps.nature
+    assert check.found_fr == cps.describe_fr()
+    pro = cps.professional
+    assert check.found_holder == {"rpps": pro.rpps, "name": pro.name, "first_name": pro.first_name}
+    assert len(seen) == 5
+    assert not [e for e in seen if e.command[1] == 0x20]  # no VERIFY: the PIN counter is not the guard's
+
+
+def test_a_refused_cps_is_still_named_and_described() -> None:
+    bay = InProcessBay()
+    bay.present("cps", load_profile(P / "cps4-nurse.xml"))
+    with pytest.raises(Exception, match="RPPS") as caught:
+        check_cards(bay, [("cps", load_profile(P / "cps3-psad-lpp.xml"))], catalog=[load_profile(P / "cps4-nurse.xml")])
+    (check,) = caught.value.report.checks  # type: ignore[attr-defined]
+    assert "cps4-nurse" in check.found_fr and check.found_holder["rpps"] != check.expected_holder["rpps"]
+
+
+def test_a_card_is_built_from_its_profiles_files_once_but_each_card_has_its_own_state(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    made = []
+    real = virtual.cps_files
+    monkeypatch.setattr(virtual, "cps_files", lambda p: made.append(p.id) or real(p))
+    monkeypatch.setattr(virtual, "_FILES", {})
+    cps = load_profile(P / "cps3-psad-lpp.xml")
+    bay = InProcessBay()
+    bay.present("cps", cps)
+    bay.transmit("cps", bytes.fromhex("00A404000D") + bytes.fromhex("E828BD080F8025000001FF0010"))
+    bay.transmit("cps", bytes.fromhex("0020008108") + b"0000\xff\xff\xff\xff")  # a wrong PIN: one try used
+    assert pin_tries_left(bay, "cps") == cps.pin.tries_left - 1
+    bay.present("cps", cps)  # the next case: a fresh card
+    bay.transmit("cps", bytes.fromhex("00A404000D") + bytes.fromhex("E828BD080F8025000001FF0010"))
+    assert pin_tries_left(bay, "cps") == cps.pin.tries_left
+    assert made == ["cps3-psad-lpp"]
+
+
+def test_a_run_on_in_process_cards_loads_no_pcsc_module() -> None:
+    """``--cards inprocess`` builds its bay without importing pyscard, the PC/SC bay or the emulators."""
+    code = (
+        "import sys\n"
+        "from testbench.runner.assemble import assemble\n"
+        "from testbench.runner.options import BenchOptions\n"
+        "from testbench.runner.tracing import TraceRecorder\n"
+        "bench = assemble(BenchOptions(cards='inprocess', engine='inprocess'), TraceRecorder())\n"
+        "bench.close()\n"
+        "pcsc = ('smartcard', 'testbench.cards.bay', 'testbench.cards.pcsc', 'testbench.cards.vpcd',\n"
+        "        'testbench.cards.emulator_control', 'testbench.cards.poll_phases')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'smartcard' or m in pcsc))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.integration
+def test_a_reader_connection_keeps_one_pcsc_context(vpcd_lock: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A PC/SC context is a socket and a thread in pcscd: the transport makes one for all its connections
+    (pyscard's connection made one per connection, four per case), and a new one when it went stale."""
+    from smartcard import scard
+
+    from testbench.cards.bay import PcscBay
+    from testbench.cards.reader_pools import DEFAULT_READERS
+
+    contexts = []
+    real = scard.SCardEstablishContext
+    monkeypatch.setattr(scard, "SCardEstablishContext", lambda scope: contexts.append(scope) or real(scope))
+    with PcscBay(readers={"vitale": DEFAULT_READERS["vitale"]}, emulator="thread") as bay:
+        bay.present("vitale", P / "vitale2-family.xml")
+        transport = bay._reader("vitale").link.transport
+        before = len(contexts)
+        for _ in range(3):
+            assert bay.transmit("vitale", bytes.fromhex("00A40000023F00")) == (b"", 0x9000)
+            bay.release()  # disconnect with a reset, as after the guard and after each case
+        assert len(contexts) == before + 1
+        scard.SCardReleaseContext(transport._context.handle)  # as if pcscd had restarted
+        assert bay.transmit("vitale", bytes.fromhex("00A40000023F00")) == (b"", 0x9000)
+        assert len(contexts) == before + 2
