@@ -69,6 +69,10 @@ UNUSED = {
     "xmlschema": "nothing (the casebook's XSD is lxml's)",
     "sqlite_utils": "nothing (a session file is plain sqlite3)",
     "smartcard": "the PC/SC readers (not with --cards inprocess)",
+    "testbench.cards.pcsc": "the PC/SC readers (not with --cards inprocess)",
+    "testbench.cards.bay": "the PC/SC readers (not with --cards inprocess)",
+    "testbench.cards.vpcd": "the virtual readers behind pcscd (not with --cards inprocess)",
+    "testbench.cards.emulator_control": "the virtual readers behind pcscd (not with --cards inprocess)",
     "cryptography": "signing a report",
     "jsonschema": "the engine protocol's checks (not with --engine inprocess)",
     "fastjsonschema": "the engine protocol's checks (not with --engine inprocess)",
@@ -91,8 +95,6 @@ PENDING = {
     "http.client": "testbench/services/process.py:15 `import http.client` (used in ServicesProcess._connection)",
     "email": "http.client, from testbench/services/process.py:15",
     "ssl": "http.client, from testbench/services/process.py:15",
-    "testbench.cards.pcsc": "testbench/cards/bays.py:8 `from .bay import PcscBay` (InProcessBay's module)",
-    "testbench.cards.bay": "testbench/cards/bays.py:8 `from .bay import PcscBay` (InProcessBay's module)",
 }
 
 
