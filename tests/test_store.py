@@ -87,6 +87,31 @@ def test_newer_schema_is_refused_not_damaged(tmp_path: Path) -> None:
         SessionStore.open(path)
 
 
+def test_a_v3_session_file_gets_the_provenance_column_and_keeps_verifying(tmp_path: Path) -> None:
+    """An old-format file (schema v3, no provenance column) is migrated in place when a run opens it."""
+    from testbench.store import chain
+
+    path = tmp_path / "old.tbsession"
+    with SessionStore.open(path) as store:
+        run_id = store.begin_run(["run"], {}, {})
+        attempt = store.start_attempt(run_id, "sha", "C1")
+        store.add_observations(attempt, "s1", {"montant": "1.00"}, "engine")
+    conn = sqlite3.connect(path)
+    conn.execute("ALTER TABLE observations DROP COLUMN provenance")  # the file as v3 wrote it
+    conn.execute("PRAGMA user_version = 3")
+    conn.close()
+    with SessionStore.open(path) as store:
+        columns = [r[1] for r in store.conn.execute("PRAGMA table_info(observations)")]
+        assert columns[-1] == "provenance" and store.conn.execute("PRAGMA user_version").fetchone()[0] == 4
+        store.end_step(attempt, "s2", {"lu": "x", "calcul": 2}, "engine", origins={"lu": ("operator", {"line": 3})})
+        assert store.conn.execute("SELECT path, provenance FROM observations ORDER BY id").fetchall() == [
+            ("montant", None),
+            ("lu", '{"line":3}'),
+            ("calcul", None),
+        ]
+        assert chain.verify(store.conn).ok  # the rows written before the column still verify
+
+
 def test_not_a_session_file(tmp_path: Path) -> None:
     path = tmp_path / "junk.tbsession"
     path.write_bytes(b"this is not sqlite" * 100)
