@@ -159,3 +159,14 @@ def test_snapshot_exam_view(snap_compare, tmp_path: Path, size) -> None:
         await no_blink(pilot)
 
     assert snap_compare(make_app(tmp_path), terminal_size=size, run_before=before)
+
+
+@BY_SIZE
+def test_snapshot_run_options(snap_compare, tmp_path: Path, size) -> None:
+    """``o``: parallel benches and a CI shard, each with what it means; a refused shard said on the window."""
+
+    async def before(pilot) -> None:
+        await pilot.press("o", "ctrl+u", "2", "tab", *"4/3", "enter")
+        await no_blink(pilot)
+
+    assert snap_compare(make_app(tmp_path), terminal_size=size, run_before=before)

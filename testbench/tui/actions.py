@@ -46,6 +46,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec("run-rest", "x", "run_rest", "Reste", "Exécuter les cas sans verdict final", group="Exécution"),
     ActionSpec(
+        "run-options",
+        "o",
+        "run_options",
+        "Options",
+        "Options d'exécution : bancs en parallèle (--workers), partition CI (--shard)",
+        footer=False,
+        group="Exécution",
+    ),
+    ActionSpec(
         "stop", "ctrl+t", "stop_run", "Arrêter", "Arrêter après le cas en cours", footer=False, group="Exécution"
     ),
     ActionSpec(
@@ -198,6 +207,7 @@ EN: dict[str, tuple[str, str]] = {
     "run-case": ("Run", "Run the selected case (new attempt)"),
     "run-selection": ("Selection", "Run the cases shown by the filter"),
     "run-rest": ("Rest", "Run the cases without a final verdict"),
+    "run-options": ("Options", "Run options: parallel benches (--workers), CI shard (--shard)"),
     "stop": ("Stop", "Stop after the current case"),
     "view-case": ("Case", "Case view: objective, cards, steps, expectations"),
     "view-run": ("Run", "Current run view"),

@@ -48,6 +48,7 @@ from testbench.tui.operator_prompt import InteractiveOperator
 from testbench.tui.render import Renderer, mark
 from testbench.tui.review_report import ReviewAndReport
 from testbench.tui.run_handlers import RunHandlers
+from testbench.tui.run_options import with_choice
 from testbench.tui.screens import FormScreen, HelpScreen
 from testbench.tui.texts import make_translator
 from testbench.tui.traceview import TracePanes
@@ -197,6 +198,7 @@ class WorkstationApp(
         # the bench's own messages (card layer, engine, runner) in the language shown; restored on unmount
         self._language_scope.enter_context(use_language(self.lang))
         self.notes += self.ws.prepare()
+        self.campaign_options = with_choice(self.campaign_options, self.run_choice())  # a shard session says so
         self._setup_tables()
         self.rebuild_tree()
         position = self.state.position(self.ws.session_path) if self.state else {}

@@ -152,6 +152,8 @@ class ExamHandlers:
             self.refresh_exam()
 
     def exam_tick(self) -> None:
+        if not self.is_running or self._closing:  # the interval may fire while the app quits: no screen left
+            return
         if self.active_view == "exam" and self.exam_progress is not None and self.exam_progress.finished is None:
             self.refresh_exam(log=False)
 

@@ -16,11 +16,12 @@ from pathlib import Path
 from testbench.casebook.model import Case, Casebook
 from testbench.domain.attestation import Operator
 from testbench.runner.assemble import assembled_bench
-from testbench.runner.campaign import BenchFactory, Campaign, CampaignResult
+from testbench.runner.campaign import BenchFactory, Campaign, CampaignError, CampaignResult
 from testbench.runner.events import Listener
+from testbench.runner.manual import HeadlessOperator
 from testbench.runner.options import CampaignOptions
 
-__all__ = ["BenchFactory", "RunOutcome", "assembled_bench", "run_cases"]
+__all__ = ["BenchFactory", "RunOutcome", "assembled_bench", "check_options", "run_cases"]
 
 #: What a run from the workstation gives back (run id, cases run, this run's verdicts, stopped or not).
 RunOutcome = CampaignResult
@@ -37,7 +38,12 @@ def run_cases(
     listener: Listener | None = None,
     stop: threading.Event | None = None,
 ) -> RunOutcome:
-    """Run ``targets`` in order as new attempts of ``session``; stop between cases when asked."""
+    """Run ``targets`` in order as new attempts of ``session``; stop between cases when asked.
+
+    With several benches (``options.workers``) the campaign assembles each one from ``options`` on its own
+    reader pair, as ``testbench run --workers N`` does: ``bench_factory`` is the bench of a serial run.
+    """
+    parallel = options is not None and options.workers > 1
     campaign = Campaign(
         casebooks,
         session,
@@ -45,6 +51,16 @@ def run_cases(
         operator=operator,
         listener=listener,
         notify=operator.notify,
-        bench_factory=bench_factory,
+        bench_factory=None if parallel else bench_factory,
     )
     return campaign.run(targets, stop)
+
+
+def check_options(session: Path, casebooks: Sequence[Casebook], options: CampaignOptions) -> list[str]:
+    """What the campaign refuses in ``options`` before it runs (several benches while the application under
+    test is followed, fewer than one bench), in its own words; nothing is opened nor assembled."""
+    try:
+        Campaign(casebooks, session, options, operator=HeadlessOperator())
+    except CampaignError as exc:
+        return exc.lines
+    return []

@@ -231,7 +231,7 @@ class Renderer:
                 messages.append(f"✘ {row.expectation_id}{self.colon}{t(row.message)}\n", style="red")
         return head, rows, messages
 
-    def overview(self, last_report: Path | None = None, bench: str = "") -> Group:
+    def overview(self, last_report: Path | None = None, bench: str = "", runs: str = "") -> Group:
         t = self.t
         ov = self.ws.overview()
         out: list[object] = []
@@ -239,6 +239,8 @@ class Renderer:
         head.append(f"{t('Session')}{self.colon}{self.ws.session_path.name}\n", style="bold")
         if bench:
             head.append(f"{t('Banc')}{self.colon}{bench}\n", style="dim")
+        if runs:  # parallel benches and the CI shard (the run options window)
+            head.append(f"{t('Exécution')}{self.colon}{runs}\n", style="dim")
         head.append(f"{t('Avancement')}{self.colon}{ov.final}/{ov.total} {t('cas avec un verdict final')}\n")
         bar_width = 40
         filled = int(bar_width * ov.final / ov.total) if ov.total else 0

@@ -14,10 +14,13 @@ from textual.widgets import Log, Static
 
 from testbench.runner.campaign import CampaignError
 from testbench.runner.events import CaseFinished, CaseStarted, StepFinished, StepStarted, TracesCaptured
-from testbench.tui.execution import run_cases
+from testbench.store.connection import SessionError
+from testbench.tui.execution import check_options, run_cases
 from testbench.tui.messages import AttestationAsked, OperatorNotice, RunDone, RunProgress
 from testbench.tui.operator_prompt import InteractiveOperator, ReviewRequest
 from testbench.tui.render import MARKS, STEP_MARKS, STEP_WORDS, mark
+from testbench.tui.run_options import RunChoice, describe, read_choice, with_choice
+from testbench.tui.run_options_screen import RunOptionsScreen
 from testbench.tui.screens import AttestScreen, ExtractedScreen
 from testbench.tui.traceview import TracePanes
 from testbench.tui.workstation import CaseEntry, Key
@@ -32,7 +35,12 @@ class RunHandlers:
             self.start_run([entry])
 
     def action_run_selection(self) -> None:
-        self.start_run(self.visible_entries())
+        shown = self.visible_entries()
+        kept = self.ws.in_shard(shown)
+        if len(kept) < len(shown):  # a shard session runs only its own cases (testbench run --shard K/N)
+            line = self.t("partition {shard} : {count} cas sur {total}")
+            self.log_line(line.format(shard=self.ws.shard, count=len(kept), total=len(shown)))
+        self.start_run(kept)
 
     def action_run_rest(self) -> None:
         self.start_run(self.ws.remaining())
@@ -43,6 +51,43 @@ class RunHandlers:
             if isinstance(self.screen, (AttestScreen, ExtractedScreen)):  # the step stays pending / values as read
                 self.screen.dismiss(None)
             self.log_line(f"■ {self.t('arrêt demandé : fin après le cas en cours')}")
+
+    # -- run options: parallel benches and a CI shard, as ``run --workers N`` and ``run --shard K/N`` ---------
+    def run_choice(self) -> RunChoice:
+        return RunChoice(self.campaign_options.workers, self.ws.shard)
+
+    def action_run_options(self) -> None:
+        if self.running:
+            self.notify(self.t("Une exécution est en cours."), severity="warning")
+            return
+        self.push_screen(RunOptionsScreen(self.run_choice(), self.t, self._check_run_choice), self._apply_run_choice)
+
+    def _check_run_choice(self, workers: str, shard: str) -> RunChoice | list[str]:
+        """The choice typed, or the problems the runner finds in it (in its own words)."""
+        try:
+            choice = read_choice(workers, shard)
+        except ValueError as exc:
+            return [str(exc)]
+        if choice.shard != self.ws.shard and self.ws.read_only:
+            return ["Lecture seule : la session est ouverte en écriture par un autre processus."]
+        options = with_choice(self.campaign_options, choice)
+        return check_options(self.ws.session_path, self.ws.runnable_casebooks, options) or choice
+
+    def _apply_run_choice(self, choice: RunChoice | None) -> None:
+        if choice is None:
+            return
+        if choice.shard != self.ws.shard:
+            try:
+                self.ws.set_shard(choice.shard)  # recorded in the session, as a CI shard's run records it
+            except SessionError as exc:
+                self.notify(self.t(str(exc)), severity="error")
+                return
+            self.refresh_labels()
+            self.refresh_case_views()
+        self.campaign_options = with_choice(self.campaign_options, choice)
+        self.refresh_overview()
+        title = self.t("Options d'exécution")
+        self.notify(f"{title}{self.colon}{describe(choice, self.t)}")
 
     def start_run(self, entries: list[CaseEntry]) -> None:
         t = self.t

@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Input, Label, Static, TabbedContent, Tree
 from testbench.store.connection import SessionError
 from testbench.store.read import AttemptView
 from testbench.store.traceindex import TraceSource
+from testbench.tui.run_options import describe
 from testbench.tui.traceview import TracePanes
 from testbench.tui.workstation import CaseEntry
 
@@ -128,7 +129,8 @@ class ViewSwitching:
             observed.add_row(*row)
 
     def refresh_overview(self) -> None:
-        self.query_one("#overview-detail", Static).update(self.render.overview(self.last_report, self.bench_label))
+        shown = self.render.overview(self.last_report, self.bench_label, describe(self.run_choice(), self.t))
+        self.query_one("#overview-detail", Static).update(shown)
 
     def trace_source(self) -> TraceSource | None:
         """The trace panes' own read-only handle: reloading the model never closes it under them."""

@@ -19,6 +19,7 @@ from testbench.casebook.model import Case, Casebook, ExpectationKind, Step
 from testbench.casebook.problems import CasebookState
 from testbench.domain.verdict import VERDICT_ORDER, Verdict
 from testbench.runner.campaign import INTERRUPTED, record_casebooks
+from testbench.runner.shard import SHARD_META, Shard, read_record, shard_record, shard_slice
 from testbench.store.annotations import Annotation
 from testbench.store.connection import SessionError, SessionLocked
 from testbench.store.model import card_states
@@ -197,6 +198,9 @@ class Workstation:
         self.session: SessionView | None = None
         self.entries: list[CaseEntry] = []
         self._by_key: dict[Key, CaseEntry] = {}
+        #: the CI shard the session is (``testbench run --shard K/N``), and its cases: the only ones its runs take
+        self.shard: Shard | None = None
+        self.shard_keys: set[Key] | None = None
         #: the version of each file last recorded in the session (an invalid save in between records nothing)
         self._recorded: dict[Path, str] = {}
         self.use_casebooks(states if states is not None else [CasebookState(cb.path, cb) for cb in casebooks])
@@ -241,6 +245,7 @@ class Workstation:
                     selection = follow_selection(store.selection(), replaced, added)
                     if selection != store.selection():
                         store.set_selection(selection)
+                    self._read_shard(store)
                 self._recorded = before | {cb.path: cb.sha256 for cb in self.runnable_casebooks}
             except SessionLocked:
                 self.read_only = True
@@ -259,11 +264,43 @@ class Workstation:
                 self._recorded = {cb.path: cb.sha256 for cb in self.runnable_casebooks}
                 if not store.selection():
                     store.set_selection([(cb.sha256, c.id) for cb in self.runnable_casebooks for c in cb.cases])
+                self._read_shard(store)
         except SessionLocked:
             self.read_only = True
             notes.append("Lecture seule : la session est ouverte en écriture par un autre processus.")
         self.reload()
         return notes
+
+    def set_shard(self, shard: Shard | None) -> None:
+        """Make the session shard K/N of its campaign, recorded as ``testbench run --shard K/N`` records it
+        (``testbench merge`` gathers it with the CI's shards), or the whole campaign again (None).
+
+        The campaign is the session's selection before any shard (kept in the shard's record), so another
+        shard, or none, deals the same cases again. Raises the store's errors (a locked session).
+        """
+        with SessionStore.open(self.session_path) as store:
+            record = read_record(store.meta(SHARD_META))
+            campaign = [(str(k[0]), str(k[1])) for k in record["campaign"]] if record else store.selection()
+            if shard is None:
+                if record is not None:
+                    store.set_selection(campaign)
+                    store.set_meta(SHARD_META, "")  # not a shard record: the session is whole again
+            else:
+                cases = [(e.casebook, e.case) for key in campaign if (e := self.entry(key)) is not None]
+                store.set_meta(SHARD_META, shard_record(shard, cases))
+                store.set_selection([(cb.sha256, case.id) for cb, case in shard_slice(cases, shard)])
+            self._read_shard(store)
+        self.reload()
+
+    def _read_shard(self, store: SessionStore) -> None:
+        record = read_record(store.meta(SHARD_META))
+        self.shard = Shard(int(record["index"]), int(record["count"])) if record else None
+        self.shard_keys = set(store.selection()) if record else None
+
+    def in_shard(self, entries: list[CaseEntry]) -> list[CaseEntry]:
+        """The entries the session's shard takes (all of them when the session is not a shard)."""
+        keys = self.shard_keys
+        return entries if keys is None else [e for e in entries if e.key in keys]
 
     def reload(self) -> None:
         old = self.session
@@ -338,7 +375,8 @@ class Workstation:
         return out
 
     def remaining(self) -> list[CaseEntry]:
-        return [e for e in self.entries if not e.is_final and self.runnable(e)]
+        """The runnable cases without a final verdict, of the session's shard when it is one."""
+        return self.in_shard([e for e in self.entries if not e.is_final and self.runnable(e)])
 
     def overview(self) -> Overview:
         """The session's progress, over the cases the session holds (its selection and every case run), as

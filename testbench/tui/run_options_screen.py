@@ -1,0 +1,104 @@
+"""The run options window: parallel benches and a CI shard, as ``run --workers N`` and ``run --shard K/N``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Input, Label, Static
+
+from testbench.tui.run_options import RunChoice
+from testbench.tui.screens import FormScreen
+
+T = Callable[[str], str]
+
+
+class RunOptionsScreen(FormScreen[RunChoice | None]):
+    """Two fields, each with what it means; Enter or ctrl+s applies, Escape leaves things as they were.
+
+    ``check`` reads the fields into a choice, or gives the problems (the runner's own words): the window
+    stays open with what was typed and says them on its notice line.
+    """
+
+    DEFAULT_CSS = """
+    RunOptionsScreen { align: center middle; }
+    RunOptionsScreen > Vertical { width: 90%; max-width: 100; height: auto; max-height: 100%;
+        border: thick $primary; background: $surface; padding: 1 2; overflow-y: auto; scrollbar-gutter: stable; }
+    RunOptionsScreen.-short > Vertical { width: 100%; padding: 0 1; border: tall $primary; }
+    RunOptionsScreen .meaning { color: $text-muted; }
+    RunOptionsScreen Input { margin-bottom: 1; }
+    RunOptionsScreen.-short Input { margin-bottom: 0; border: none; height: 1; }
+    RunOptionsScreen.-short Input:focus { background: $boost; text-style: bold; }
+    RunOptionsScreen.-short #buttons { display: none; }
+    RunOptionsScreen Horizontal { height: auto; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "apply", "Appliquer"),
+        Binding("escape", "cancel", "Annuler"),
+    ]
+    AUTO_FOCUS = "#workers"
+
+    def __init__(self, current: RunChoice, t: T, check: Callable[[str, str], RunChoice | list[str]]) -> None:
+        super().__init__()
+        self.current = current
+        self.t = t
+        self.check = check
+
+    def compose(self) -> ComposeResult:
+        t, current = self.t, self.current
+        with Vertical():
+            title = Text(t("Options d'exécution"), style="bold")  # the keys too: 80×24 has no room for the buttons
+            title.append(f" — {t('Entrée : appliquer · échap : annuler')}", style="dim")
+            yield Label(title)
+            yield self.notice_line()
+            yield Label(Text(t("Bancs en parallèle"), style="bold"))
+            yield Static(
+                t(
+                    "N bancs exécutent les cas en même temps, chacun sur sa paire de lecteurs Vitale + CPS ; "
+                    "un seul processus écrit la session, verdicts et rapport sont ceux d'une exécution en série "
+                    "(testbench run --workers N). 1 : un seul banc."
+                ),
+                classes="meaning",
+            )
+            yield Input(str(current.workers), type="integer", id="workers")
+            yield Label(Text(t("Partition CI"), style="bold"))
+            yield Static(
+                t(
+                    "K/N : la tranche K sur N de la campagne, stable et équilibrée, celle qu'un job de CI exécute "
+                    "(testbench run --shard K/N) ; la sélection et le reste n'exécutent que ses cas, testbench merge "
+                    "réunit les sessions des partitions. Vide : toute la campagne."
+                ),
+                classes="meaning",
+            )
+            yield Input(str(current.shard or ""), placeholder="K/N", id="shard")
+            with Horizontal(id="buttons"):
+                yield Button(f"{t('Appliquer')} (ctrl+s)", id="apply", variant="primary")
+                yield Button(f"{t('Annuler')} ({t('échap')})", id="cancel")
+
+    def action_apply(self) -> None:
+        answer = self.check(self.query_one("#workers", Input).value, self.query_one("#shard", Input).value)
+        if isinstance(answer, RunChoice):
+            self.dismiss(answer)
+        else:  # nothing typed is lost: the window stays, with the reason why
+            self.show_notice(" ; ".join(self.t(line) for line in answer), "error")
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_apply()
+
+    @on(Button.Pressed, "#apply")
+    def _apply(self) -> None:
+        self.action_apply()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.action_cancel()
