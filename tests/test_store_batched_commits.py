@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from testbench.domain.events import EventKind
 from testbench.paths import CASEBOOKS_DIR
 from testbench.store import chain
 from testbench.store.session import SessionStore
@@ -110,8 +111,9 @@ def test_a_case_commits_under_normal_and_a_person_and_the_run_under_full(tmp_pat
             store.add_event("step-start", {"n": 1})
             store.commit()  # a step's end
             store.add_event("step-end", {"n": 1})
-            with store.transaction(durable=True):  # an attestation and its values: one synced commit
-                store.add_event("manual-attested", {"confirmed": True})
+            store.add_event(EventKind.MANUAL_ATTESTED, {"confirmed": True})  # a person's attestation
+            with store.transaction(durable=True):  # what a caller marks as a person's: one synced commit
+                store.add_event("operator-values", {"montant": "1.00"})
                 store.add_observations(1, "s1", {"montant": "1.00"}, "operator")
             line = TraceLine("app", 1, 1.0, "ligne", "app.log", None, None, None, None)
             capture = threading.Thread(target=store.add_trace_lines, args=([line],))
@@ -124,12 +126,13 @@ def test_a_case_commits_under_normal_and_a_person_and_the_run_under_full(tmp_pat
             "FULL",  # begin_run
             "NORMAL",  # the step's end
             "NORMAL",  # the batch so far, just before the person's write
-            "FULL",  # the person's write, alone in its commit
+            "FULL",  # the attestation, alone in its commit
+            "FULL",  # the values a person typed, with their event
             "NORMAL",  # the capture thread's line
             "NORMAL",  # the batch's end
             "FULL",  # end_run
         ]
-        assert kinds(session) == ["step-start", "step-end", "manual-attested", "step-start"]
+        assert kinds(session) == ["step-start", "step-end", "manual-attested", "operator-values", "step-start"]
         assert chain.verify(store.conn).ok
 
 

@@ -4,9 +4,9 @@ The commit rule (WAL journal):
 
 - Outside a case every write is committed when it happens, synced to the disk (``synchronous=FULL``):
   the run's start and end, casebooks, selection, meta, a merge.
-- What a person gives (an attestation, a review, an override: ``transaction(durable=True)``) is
-  committed at once and synced (``FULL``), even mid-case; the case's writes before it are committed
-  just before it, and its sync makes them durable too.
+- What a person gives (an attestation event; a review, an override, or any writes a caller wraps in
+  ``transaction(durable=True)``) is committed at once and synced (``FULL``), even mid-case; the case's
+  writes before it are committed just before it, and its sync makes them durable too.
 - Inside a case (:meth:`SessionStore.batch`) the machine's writes of a step are committed together at
   the step's end (:meth:`SessionStore.commit`), the verdict when the case ends, each write still atomic
   on its own (a savepoint). These commits run under ``synchronous=NORMAL``: they reach the operating
@@ -59,6 +59,9 @@ from testbench.store.connection import (
 )
 from testbench.store.schema import SchemaTooNew, migrate
 from testbench.traces.model import TraceLine
+
+#: events that carry what a person gave (other writes of a person's are wrapped in ``transaction(durable=True)``)
+_GIVEN_BY_A_PERSON = frozenset({EventKind.MANUAL_ATTESTED})
 
 
 class SessionStore:
@@ -397,7 +400,8 @@ class SessionStore:
         attempt_id: int | None = None,
         step_id: str | None = None,
     ) -> int:
-        with self.transaction():
+        """Record an event; a person's attestation is committed at once and synced, even mid-case."""
+        with self.transaction(durable=kind in _GIVEN_BY_A_PERSON):
             return self._insert_event(kind, data, run_id, attempt_id, step_id)
 
     def end_step(
