@@ -81,20 +81,15 @@ UNUSED = {
     "odf": "the office import/export",
     "watchfiles": "validate --watch",
     "aiohttp": "the téléservice simulators' process",
+    "http.client": "a téléservice step (the engine's client, the simulators' controller)",
+    "email": "http.client, for a téléservice step",
+    "ssl": "http.client, for a téléservice step",
     "platformdirs": "the demo's default folder",
     "difflib": "a hint in a casebook error",
     "testbench.cli.report_cmd": "another sub-command",
     "testbench.cli.ui_cmd": "another sub-command",
     "testbench.cli.demo_cmd": "another sub-command",
     "testbench.demoapp": "the demo's application",
-}
-
-#: Still imported at this commit by a module outside this test's area: (module, the line that imports it).
-#: Each is a strict xfail: when the line is made lazy the test passes and the mark must go.
-PENDING = {
-    "http.client": "testbench/services/process.py:15 `import http.client` (used in ServicesProcess._connection)",
-    "email": "http.client, from testbench/services/process.py:15",
-    "ssl": "http.client, from testbench/services/process.py:15",
 }
 
 
@@ -126,13 +121,6 @@ def imported(probe: dict[str, Any], name: str) -> list[str]:
 @pytest.mark.parametrize("name", sorted(UNUSED))
 def test_run_does_not_import(run_probe: dict[str, Any], name: str) -> None:
     assert imported(run_probe, name) == [], f"{name} is for {UNUSED[name]}"
-
-
-@pytest.mark.parametrize(
-    "name", [pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=why)) for name, why in PENDING.items()]
-)
-def test_run_does_not_import_pending(run_probe: dict[str, Any], name: str) -> None:
-    assert imported(run_probe, name) == []
 
 
 def test_run_imports_its_own_parts(run_probe: dict[str, Any]) -> None:

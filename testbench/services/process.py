@@ -12,7 +12,6 @@ and the next step starts a fresh server.
 from __future__ import annotations
 
 import contextlib
-import http.client
 import itertools
 import json
 import subprocess
@@ -21,9 +20,12 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from testbench.services.scenarios import SERVICES
+
+if TYPE_CHECKING:
+    import http.client
 
 #: Receives one line for the ``http`` channel: (text, source time as ISO 8601, level).
 LineSink = Callable[[str, str | None, str | None], None]
@@ -173,6 +175,8 @@ class ServicesProcess:
 
     # -- control -------------------------------------------------------------------------------------
     def _post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        import http.client  # here, not at import: a run without a téléservice step never needs it
+
         self.ensure()
         data = json.dumps(body).encode("utf-8")
         for attempt in (1, 2):
