@@ -78,13 +78,15 @@ def _clean(out_dir: Path) -> None:
         shutil.rmtree(out_dir / FOLDER)
 
 
-def _write_chain(target: Path, entries: list[dict[str, Any]]) -> None:
-    """The journal's hash chain, entry by entry (ten thousand entries for a 700-case campaign)."""
+def _write_chain(target: Path, entries: list[dict[str, Any]]) -> dict[str, Any]:
+    """The journal's hash chain, entry by entry (ten thousand entries for a 700-case campaign); its
+    anchor (length and head) for the manifest."""
     with target.open("wb") as out:
         out.write(b'{"format":"testbench-chain/1","entries":[')
         for i, entry in enumerate(entries):
             out.write(("," if i else "").encode() + json.dumps(entry, separators=(",", ":")).encode())
         out.write(b"]}\n")
+    return chain.anchor(entries)
 
 
 def build_report(session_path: Path, out_dir: Path, options: BuildOptions | None = None) -> BuildResult:
@@ -116,8 +118,7 @@ def build_report(session_path: Path, out_dir: Path, options: BuildOptions | None
             lang=options.lang,
             chain_head=options.chain_head,
         )
-        chain_entries = session.chain_entries()
-        content = gather(session, gathering, evidence, each=spool, chain_entries=chain_entries)  # cases spooled
+        content = gather(session, gathering, evidence, each=spool)  # each case spooled as it is gathered
         coverage = gather_coverage(session, options.plan, content.scrub)
         if coverage is not None:
             content.data["coverage"] = coverage
@@ -127,7 +128,8 @@ def build_report(session_path: Path, out_dir: Path, options: BuildOptions | None
         lap("html")
         spool.write_json(content.data, out_dir / "report.json")
         junit = junit_tree(session, options.lang, content.scrub) if options.junit else None
-        _write_chain(out_dir / "journal-chain.json", chain_entries)
+        journal = _write_chain(out_dir / "journal-chain.json", content.chain_entries or session.chain_entries())
+        content.chain_entries = None
         if junit is not None:
             junit.write(str(out_dir / "junit.xml"), xml_declaration=True, encoding="utf-8", pretty_print=True)
         lap("write json+junit+chain")
@@ -143,7 +145,7 @@ def build_report(session_path: Path, out_dir: Path, options: BuildOptions | None
             embed_files(result.pdf, trace_attachments(content.data["cases"], out_dir))  # the full traces
             lap("pdf")
     say("manifeste" + (" et signature" if options.signer else ""))
-    manifest.write_manifest(out_dir, journal=chain.anchor(chain_entries))  # a later cut of the session shows
+    manifest.write_manifest(out_dir, journal=journal)  # a later cut of the session shows
     if options.signer is not None:
         manifest.sign_manifest(out_dir, options.signer)
         result.signed = True

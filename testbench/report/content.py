@@ -35,6 +35,7 @@ class ReportContent:
     data: dict[str, Any]
     redaction_counts: Counter[str] = field(default_factory=Counter)
     scrub: Scrubber | None = None  # the redaction the content went through, for the other exports (JUnit)
+    chain_entries: list[dict[str, Any]] | None = None  # the journal's chain when it was read to be checked
 
 
 def _count(cases: list[dict[str, Any]], key: str) -> dict[str, dict[str, int]]:
@@ -45,18 +46,19 @@ def _count(cases: list[dict[str, Any]], key: str) -> dict[str, dict[str, int]]:
 
 
 def _chain_report(
-    session: SessionView, written: tuple[int, str] | None, entries: list[dict[str, Any]] | None
-) -> chain.ChainReport:
+    session: SessionView, written: tuple[int, str] | None
+) -> tuple[chain.ChainReport, list[dict[str, Any]] | None]:
     """The chain's state: verified in full, unless the same process just wrote it and handed its head over.
 
     Re-hashing every row the writer hashed a moment ago proves nothing more; the entries' links are
     still checked, and a head other than the one handed over gets the full verification.
     """
     if written is not None:
-        report = chain.verify_links(session.chain_entries() if entries is None else entries)
+        entries = session.chain_entries()
+        report = chain.verify_links(entries)
         if report.ok and report.length and (report.length, report.head) == tuple(written):
-            return report
-    return session.chain_report()
+            return report, entries
+    return session.chain_report(), None
 
 
 #: cases whose attempts are read together (one query per table): a batch is in memory at once
@@ -107,11 +109,10 @@ def gather(
     options: Options | None = None,
     evidence: Evidence | None = None,
     each: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
-    chain_entries: list[dict[str, Any]] | None = None,
 ) -> ReportContent:
     """The report's content. With ``each``, every case's content is handed to it as it is gathered and the
     content keeps what ``each`` returns, the case's :func:`row` (a streaming build: memory bounded by a
-    batch, not the campaign); ``chain_entries`` are the session's, when the caller read them already."""
+    batch, not the campaign)."""
     options = options or Options()
     evidence = evidence or Evidence(None)
     scrub = Scrubber.for_sessions(session, enabled=options.redact, lang=options.lang)
@@ -119,7 +120,7 @@ def gather(
     for case in gather_cases(session, options, evidence, scrub):
         cases.append(case if each is None else each(case))
     verdicts = count_verdicts((c["verdict"], c["retained_verdict"]) for c in cases)
-    chain_report = _chain_report(session, options.chain_head, chain_entries)
+    chain_report, entries = _chain_report(session, options.chain_head)
     environment = session.runs[-1]["environment"] if session.runs else {}
     data: dict[str, Any] = {
         "format": "testbench-report",
@@ -152,4 +153,4 @@ def gather(
         "environment": {str(k): scrub.value(v) for k, v in sorted((environment or {}).items())},
     }
     data["redaction"]["counts"] = dict(sorted(scrub.counts.items()))
-    return ReportContent(data, scrub.counts, scrub)
+    return ReportContent(data, scrub.counts, scrub, entries)

@@ -40,7 +40,15 @@ PATH_KINDS = (
     (re.compile(r"(?i)(^|[._])(num(ero)?_?ps|id_?ps)$"), "id_ps"),
 )
 _INDEX = re.compile(r"\[\d+\]")
-_MEMO_MAX = 300_000
+#: lines a memo holds: emptied when full, so that a campaign's unique lines (a produced file's records, a
+#: trace's timestamps) never make the report's memory grow with the campaign; the repeated ones come back
+_MEMO_MAX = 4096
+
+
+def _remember(memo: dict[str, Any], key: str, value: Any) -> None:
+    if len(memo) >= _MEMO_MAX:
+        memo.clear()
+    memo[key] = value
 
 
 @functools.lru_cache(maxsize=4096)
@@ -141,8 +149,7 @@ class Scrubber:
             out, counts = result.text, (result.counts or None)
             if counts:
                 self.counts.update(counts)
-        if len(self._memo) < _MEMO_MAX:
-            self._memo[text] = (out, counts)
+        _remember(self._memo, text, (out, counts))
         return out
 
     def record(self, line: str) -> str:
@@ -153,8 +160,7 @@ class Scrubber:
         if hit is None:
             result = self._records.redact_with_report(line)
             hit = (result.text, result.counts or None)
-            if len(self._record_memo) < _MEMO_MAX:
-                self._record_memo[line] = hit
+            _remember(self._record_memo, line, hit)
         if hit[1]:
             self.counts.update(hit[1])
         return hit[0]

@@ -8,6 +8,7 @@ annotations with their signature checked). No connection leaves this module.
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -45,13 +46,18 @@ class CaseView:
     title: str
     domain: str
     mode: str
-    definition: dict[str, Any]
+    definition_json: str  # as recorded: decoded on use (:attr:`definition`), a campaign's are not all held
     attempts: tuple[AttemptView, ...] = ()
     annotations: tuple[Annotation, ...] = ()  # oldest first, each with its signature checked
 
     @property
     def key(self) -> Key:
         return (self.casebook_sha, self.case_id)
+
+    @property
+    def definition(self) -> dict[str, Any]:
+        """The case as the session recorded it (shared with the other uses of the case: read, never change)."""
+        return _definition(self.definition_json)
 
     @property
     def latest(self) -> AttemptView | None:
@@ -319,6 +325,12 @@ class SessionView:
         )
 
 
+@functools.lru_cache(maxsize=64)
+def _definition(text: str) -> dict[str, Any]:
+    """Decoded definitions of the cases in use (a view reads one case several times in a row)."""
+    return codec.loads(text)
+
+
 def _event(r: tuple[Any, ...]) -> dict[str, Any]:
     return {"id": r[1], "step_id": r[2], "kind": r[3], "mono_ns": r[4], "wall": r[5], "data": codec.loads(r[6])}
 
@@ -384,7 +396,7 @@ def read_session(path: str | Path) -> SessionView:
                 title,
                 domain,
                 mode,
-                codec.loads(definition),
+                definition,
                 tuple(attempts.get(key, ())),
                 tuple(notes.get(key, ())),
             )
