@@ -86,6 +86,31 @@ def test_a_failed_write_inside_a_batch_leaves_the_rest_of_the_batch(tmp_path: Pa
         assert chain.verify(store.conn).ok
 
 
+def test_a_write_wrapping_store_calls_is_one_write_in_a_case_or_not(tmp_path: Path) -> None:
+    """``transaction(durable=True)`` around add_event / add_observations (an attestation and its values)
+    is one atomic, synced write, wrapping another durable write or not, inside a case's batch or outside."""
+    session = tmp_path / "s.tbsession"
+    with SessionStore.open(session) as store:
+        with store.transaction(durable=True):  # outside a case
+            store.add_event(EventKind.MANUAL_ATTESTED, {"confirmed": True})
+            store.add_observations(1, "s1", {"montant": "1.00"}, "operator")
+        with store.batch():
+            store.add_event("step-start", {"n": 2})
+            with store.transaction(durable=True):
+                store.add_event(EventKind.MANUAL_ATTESTED, {"confirmed": True})  # durable itself: joins
+                with pytest.raises(TypeError), store.transaction():
+                    store.add_event("half", {})
+                    raise TypeError("half a write")  # taken back alone
+                store.add_observations(1, "s2", {"montant": "2.00"}, "operator")
+            assert kinds(session) == ["manual-attested", "step-start", "manual-attested"]  # committed at once
+        conn = reader(session)
+        try:
+            assert conn.execute("SELECT step_id FROM observations ORDER BY id").fetchall() == [("s1",), ("s2",)]
+        finally:
+            conn.close()
+        assert chain.verify(store.conn).ok
+
+
 def synced(statements: list[str]) -> list[str]:
     """The ``PRAGMA synchronous`` each COMMIT ran under, from the connection's statements in order."""
     level, commits = "FULL", []

@@ -76,6 +76,7 @@ class SessionStore:
         self._batch_thread: int | None = None  # the thread whose writes wait for commit() (the runner's)
         self._started_mono: dict[int, int] = {}  # attempt id → its start, to chain its end from memory
         self._sync = SYNC_DURABLE  # the connection's PRAGMA synchronous (connect_writer sets it)
+        self._nesting = 0  # > 0: inside a write, whose savepoint the store's calls made in it join
 
     # -- opening ---------------------------------------------------------------------------------
     @classmethod
@@ -162,26 +163,35 @@ class SessionStore:
         """
         with self._tx_lock:
             try:
-                if self._batch_depth:
+                if self._nesting:  # a store call inside another write (a person's write wrapping add_event…)
+                    yield from self._savepoint()
+                elif self._batch_depth:
                     yield from self._joined(durable, durable or threading.get_ident() != self._batch_thread)
-                    return
-                self._begin(SYNC_DURABLE)
-                try:
-                    yield self.conn
-                except BaseException:
+                else:
+                    self._begin(SYNC_DURABLE)
+                    yield from self._savepoint()
+                    self.conn.execute("COMMIT")
+            except BaseException as exc:
+                disk = isinstance(exc, sqlite3.OperationalError)  # the batch goes, its case runs again on --resume
+                if disk or not (self._nesting or self._batch_depth):  # outside a case nothing failed stays open
                     self._rollback()
-                    raise
-                self.conn.execute("COMMIT")
-            except sqlite3.OperationalError as exc:
-                self._rollback()  # a failing disk: the batch goes, its case runs again on --resume
-                raise write_error(self.path, exc) from exc
+                if disk:
+                    raise write_error(self.path, exc) from exc
+                raise
 
     def _joined(self, durable: bool, commit: bool) -> Iterator[sqlite3.Connection]:
         if durable and self.conn.in_transaction:
             self.conn.execute("COMMIT")  # the batch so far; the person's write gets a commit of its own, synced
         if not self.conn.in_transaction:
             self._begin(SYNC_DURABLE if durable else SYNC_BATCH)
+        yield from self._savepoint()
+        if commit:
+            self.conn.execute("COMMIT")
+
+    def _savepoint(self) -> Iterator[sqlite3.Connection]:
+        """One write inside the open transaction: all of it or nothing of it; writes made inside it join it."""
         self.conn.execute("SAVEPOINT write")
+        self._nesting += 1
         try:
             yield self.conn
         except BaseException:
@@ -190,9 +200,9 @@ class SessionStore:
                 self.conn.execute("RELEASE write")
             self.conn.chain_tip = None  # the savepoint may have held chain entries
             raise
+        finally:
+            self._nesting -= 1
         self.conn.execute("RELEASE write")
-        if commit:
-            self.conn.execute("COMMIT")
 
     def _begin(self, sync: str) -> None:
         """Open a write transaction whose commit is synced as ``sync`` says (set only between transactions)."""
