@@ -108,6 +108,34 @@ def vpcd_readers(count: int) -> Iterator[None]:
             subprocess.run([str(REPO / "scripts" / "pcscd.sh"), "stop"], capture_output=True)
 
 
+def phases(session: Path, started: float, ended: float) -> tuple[float, float]:
+    """Seconds before the first case started (casebook, session, benches: engines, emulators, first
+    insertions) and after the last one ended (closing the benches)."""
+    conn = sqlite3.connect(session)
+    first, last = conn.execute("SELECT MIN(started_wall), MAX(ended_wall) FROM attempts").fetchone()
+    conn.close()
+    return (first or started) - started, ended - (last or ended)
+
+
+def pcscd_cpu() -> float | None:
+    """pcscd's CPU seconds so far (Linux /proc), None when not found."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            text = stat.read_text()
+            if text[text.index("(") + 1 : text.rindex(")")] == "pcscd":
+                fields = text[text.rindex(")") + 2 :].split()
+                return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return None
+
+
+def children_cpu() -> float:
+    """CPU seconds of this process's ended children (engines, emulators; POSIX)."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def breakdown(session: Path, changed: set[int]) -> tuple[dict[str, int], float, float, str, float]:
     """Verdict counts, total card presentation + guard time, total step time (s), the bay used, and the
     card presentation + guard time of the ``changed`` attempts (those that changed a card)."""
@@ -153,10 +181,13 @@ def main() -> None:
         casebook = Path(tmp) / "campaign.xml"
         generate(casebook, args.cases)
         session = Path(tmp) / "campaign.tbsession"
-        started, cpu_started = time.perf_counter(), time.process_time()
+        started, cpu_started, wall_started = time.perf_counter(), time.process_time(), time.time()
+        pcscd_started, children_started = pcscd_cpu(), children_cpu()
         options = CampaignOptions(BenchOptions(cards=args.cards, engine=args.engine), workers=args.workers)
         result = run_campaign(RunRequest(casebooks=[casebook], session=session, options=options))
         total = time.perf_counter() - started
+        pcscd_ended, children = pcscd_cpu(), children_cpu() - children_started
+        before, after = phases(session, wall_started, time.time())
         changes, changed = card_changes(session)
         verdicts, cards, steps, bay, on_change = breakdown(session, changed)
         print(f"bay: {bay}" + (f" ×{args.workers} workers" if args.workers > 1 else ""))
@@ -170,7 +201,13 @@ def main() -> None:
         )
         same = cards - on_change
         cpu = time.process_time() - cpu_started
+        print(
+            f"  before the first case (casebook, session, benches: engines, emulators, first cards): {before:.1f} s;"
+            f" after the last case (closing the benches): {after:.1f} s"
+        )
         print(f"  this process CPU: {cpu:.1f} s ({cpu / total * 100:.0f} % of one core: its Python threads share it)")
+        pcscd = "" if pcscd_started is None or pcscd_ended is None else f"; pcscd: {pcscd_ended - pcscd_started:.1f} s"
+        print(f"  other CPU: engines and card emulators (child processes): {children:.1f} s{pcscd}")
         print(f"  verdicts: {verdicts}")
         print(
             f"  card changes: {changes}; cases that change a card: {len(changed)}, {on_change:.1f} s"

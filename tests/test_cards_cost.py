@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -102,3 +103,27 @@ def test_a_reader_connection_keeps_one_pcsc_context(vpcd_lock: list[str], monkey
         scard.SCardReleaseContext(transport._context.handle)  # as if pcscd had restarted
         assert bay.transmit("vitale", bytes.fromhex("00A40000023F00")) == (b"", 0x9000)
         assert len(contexts) == before + 2
+
+
+@pytest.mark.integration
+def test_a_bay_starts_its_emulators_ahead_with_their_readers_empty(vpcd_lock: list[str], tmp_path: Path) -> None:
+    """The emulator processes start when the bay is built (while the bench is assembled), readers empty;
+    the first card is then an insert into the running process, not a Python start-up; an emulator started
+    ahead and never used writes no trace."""
+    from testbench.cards.bay import PcscBay
+    from testbench.cards.pcsc import Context, card_present
+    from testbench.cards.read import read_vitale
+    from testbench.cards.reader_pools import DEFAULT_READERS
+
+    with PcscBay(readers=DEFAULT_READERS, emulator="process", trace_dir=tmp_path) as bay:
+        procs = {slot: bay._reader(slot).card.proc for slot in ("vitale", "cps")}  # type: ignore[union-attr]
+        assert all(p.poll() is None for p in procs.values())
+        with Context() as ctx:
+            states = ctx.status([spec.name for spec in DEFAULT_READERS.values()])
+        assert not any(card_present(state) for state, _ in states.values())  # started, readers empty
+        assert not bay.emulated("vitale")
+        bay.present("vitale", P / "vitale2-family.xml")
+        assert bay._reader("vitale").card.proc is procs["vitale"]  # type: ignore[union-attr]
+        assert read_vitale(bay, "vitale").beneficiaries[0].first_name == "CLAIRE"
+    assert all(p.poll() is not None for p in procs.values())
+    assert sorted(p.name for p in tmp_path.glob("*.jsonl")) == ["emulator-vitale.jsonl"]

@@ -95,3 +95,55 @@ def test_two_workers_through_pcscd_each_on_its_own_readers(vpcd_lock: list[str],
     assert len(benches) == 2 and all("pcscd" in b for b in benches) and benches[0] != benches[1], benches
     assert verdicts.pop("DEMO-FSE-099") == "fail"  # the case built to fail, as in a serial run
     assert set(verdicts.values()) == {"pass"}, verdicts
+
+
+def test_a_bench_lets_its_readers_go_as_soon_as_its_cases_are_done() -> None:
+    """A worker with no case left closes its bay at once (a PC/SC bay waits for pcscd to show its readers
+    empty), in parallel with the benches still running a case, not one after the other at the end."""
+    import contextlib
+    from types import SimpleNamespace
+
+    from testbench.domain.verdict import Outcome, Verdict
+    from testbench.runner.workers import run_parallel
+
+    closed = threading.Event()
+    both = threading.Barrier(2, timeout=10)
+
+    class Bay:
+        def __init__(self) -> None:
+            self.closed_by: list[str] = []
+
+        def release(self) -> None:
+            pass
+
+        def close(self) -> None:
+            self.closed_by.append(threading.current_thread().name)
+            closed.set()
+
+    class Store:
+        @contextlib.contextmanager
+        def batch(self):  # type: ignore[no-untyped-def]
+            yield
+
+        def start_attempt(self, *args: object) -> int:
+            return 1
+
+    class Runner:
+        def __init__(self, slow: bool) -> None:
+            self.slow, self.bay, self.store = slow, Bay(), Store()
+            self.recorder = SimpleNamespace(set_context=lambda *a: None, flush=lambda: None)
+
+        def _emit(self, event: object) -> None:
+            pass
+
+        def run_case(self, attempt_id: int, casebook: object, case: object) -> Outcome:
+            both.wait()  # each bench has taken one of the two cases
+            if self.slow:
+                assert closed.wait(10), "the other bench kept its readers while this case ran"
+            return Outcome(Verdict.PASS)
+
+    runners = [Runner(slow=False), Runner(slow=True)]
+    selection = [(SimpleNamespace(sha256="x"), SimpleNamespace(id=f"C{i}")) for i in range(2)]
+    summary = run_parallel(runners, 1, selection)  # type: ignore[arg-type]
+    assert [out.verdict for _, out in summary.outcomes] == [Verdict.PASS, Verdict.PASS]
+    assert [r.bay.closed_by for r in runners] == [["bench-1"], ["bench-2"]]

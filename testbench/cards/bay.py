@@ -118,12 +118,22 @@ class PcscBay:
             for s, specs in pools.items()
         }
         self._active = {s: pool[0] for s, pool in self._pools.items()}
+        if emulate and emulator == "process":
+            self._start_emulators()
         # watchdog for mute cards: one thread, polling a single in-flight deadline
         self._inflight: tuple[str, float] | None = None
         self._timed_out: set[str] = set()
         self._stop = threading.Event()
         self._watchdog = threading.Thread(target=self._watch, name="pcscbay-watchdog", daemon=True)
         self._watchdog.start()
+
+    def _start_emulators(self) -> None:
+        """Start the emulator of each slot's first reader now, its reader empty: the Python start-up runs
+        while the bench is assembled, and the run's first card is an insert command (docs/cards.md §4)."""
+        for r in self._active.values():
+            if r.spec.port:
+                with contextlib.suppress(OSError):  # present() starts one itself (and says what fails)
+                    r.card = ProcessCard(None, r.spec, r.slot, self._trace_path(r.slot), self.python)
 
     @staticmethod
     def _usable(pools: dict[str, list[ReaderSpec]], emulate: bool) -> dict[str, list[ReaderSpec]]:

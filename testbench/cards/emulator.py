@@ -13,7 +13,9 @@ current one, the vpcd connection kept: answers ``reloaded``, ``gone`` or ``error
 ``profile``; answers ``inserted`` or ``error``), ``{"cmd": "remove"}`` (pull the card
 and exit). ``eject`` + ``insert`` let the bay change the card in a reader without paying a Python
 start-up (~0.1 s) on each change. EOF on stdin with ``--control`` also removes the card and exits,
-so a dead parent never leaves an orphan holding the slot (docs/cards.md §4, §5).
+so a dead parent never leaves an orphan holding the slot (docs/cards.md §4, §5). With ``--control``
+and no PROFILE the emulator starts with its reader empty (``{"event": "ready"}``) and waits for an
+``insert``: a bay starts it ahead, so the first card of a case does not wait for a Python start-up.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ def _profile_problem(exc: ProfileError | OSError) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m testbench.cards.emulator", description="Émulateur de carte pour vpcd.")
-    ap.add_argument("profile", type=Path)
+    ap.add_argument("profile", type=Path, nargs="?")
     ap.add_argument("--port", type=int, default=DEFAULT_PORT)
     ap.add_argument("--host", default="127.0.0.1")
     ap.add_argument("--trace", default=None, help="fichier JSON lines des APDU reçus, '-' pour stdout")
@@ -53,25 +55,39 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--control", action="store_true", help="lire des commandes JSON sur stdin")
     ap.add_argument("--insert-timeout", type=float, default=10.0)
     args = ap.parse_args(argv)
+    if args.profile is None and not args.control:
+        ap.error("un profil de carte est nécessaire sans --control")
     try:
-        profile = load_profile(args.profile)
+        profile = None if args.profile is None else load_profile(args.profile)
     except (ProfileError, OSError) as exc:
         print(_profile_problem(exc), file=sys.stderr)
         return 3
     sink = None
-    if args.trace == "-":
-        sink = JsonlSink(sys.stdout)
-    elif args.trace:
-        sink = JsonlSink(Path(args.trace))
     icc = VirtualICC(
-        build_card(profile), args.port, args.host, sink, reader=args.reader or f"vpcd:{args.port}", slot=args.slot
+        None if profile is None else build_card(profile),  # type: ignore[arg-type] (empty until an insert)
+        args.port,
+        args.host,
+        reader=args.reader or f"vpcd:{args.port}",
+        slot=args.slot,
     )
-    try:
-        icc.insert(args.insert_timeout)
-    except OSError as exc:
-        print(vpcd_message(args.port, exc), file=sys.stderr)
-        return 2
-    _emit("inserted", port=args.port, profile=profile.id)
+
+    def open_trace() -> None:
+        """The trace file is opened with the first card: an emulator started ahead writes none if unused."""
+        nonlocal sink
+        if sink is None and args.trace:
+            sink = JsonlSink(sys.stdout) if args.trace == "-" else JsonlSink(Path(args.trace))
+            icc.on_apdu = sink
+
+    if profile is None:
+        _emit("ready", port=args.port)
+    else:
+        open_trace()
+        try:
+            icc.insert(args.insert_timeout)
+        except OSError as exc:
+            print(vpcd_message(args.port, exc), file=sys.stderr)
+            return 2
+        _emit("inserted", port=args.port, profile=profile.id)
     done = threading.Event()
     if args.control:
 
@@ -92,6 +108,9 @@ def main(argv: list[str] | None = None) -> int:
                     except (ProfileError, OSError) as exc:
                         _emit("error", port=args.port, message=_profile_problem(exc))
                         continue
+                    if profile is None:
+                        _emit("gone", port=args.port)
+                        continue
                     icc.card = build_card(profile)
                     icc.set_fault(None)
                     _emit("reloaded" if icc.inserted else "gone", port=args.port)
@@ -105,8 +124,12 @@ def main(argv: list[str] | None = None) -> int:
                     except (ProfileError, OSError) as exc:
                         _emit("error", port=args.port, message=_profile_problem(exc))
                         continue
+                    if profile is None:
+                        _emit("error", port=args.port, message="aucun profil de carte à insérer")
+                        continue
                     if icc.inserted:
                         icc.remove()
+                    open_trace()
                     icc.card = build_card(profile)
                     icc.set_fault(None)
                     try:

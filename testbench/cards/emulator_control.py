@@ -63,10 +63,14 @@ class PortLock:
 
 
 class ProcessCard:
-    """An emulator child process for one reader; it can eject its card and insert another one."""
+    """An emulator child process for one reader; it can eject its card and insert another one.
 
-    def __init__(self, profile: Path, spec: ReaderSpec, slot: str, trace: Path | None, python: str) -> None:
-        cmd = [python, "-m", "testbench.cards.emulator", str(profile), "--port", str(spec.port), "--control"]
+    With ``profile=None`` the process starts with the reader empty and waits for :meth:`insert`.
+    """
+
+    def __init__(self, profile: Path | None, spec: ReaderSpec, slot: str, trace: Path | None, python: str) -> None:
+        cmd = [python, "-m", "testbench.cards.emulator", *([str(profile)] if profile is not None else [])]
+        cmd += ["--port", str(spec.port), "--control"]
         cmd += ["--slot", slot, "--reader", spec.name]
         if trace is not None:
             cmd += ["--trace", str(trace)]

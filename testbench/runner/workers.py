@@ -10,11 +10,13 @@ are those of a serial run (only the attempts' ids and times differ).
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from testbench.cards.reader_pools import ReaderSpec, default_pools
+from testbench.domain.hooks import Closable
 from testbench.domain.verdict import Outcome
 from testbench.runner.events import CaseFinished, CaseStarted, Listener, RunEvent
 from testbench.runner.runner import RunSummary
@@ -104,6 +106,12 @@ def run_parallel(
             runner.recorder.set_context(None, None)
             runner.recorder.flush()
             runner.bay.release()
+            # its cases done, a bench lets its readers go while the others finish: each PC/SC bay waits for
+            # pcscd to show its readers empty, in parallel here rather than one bench after the other at the
+            # end (the campaign's close of the bench then finds the bay closed)
+            if isinstance(runner.bay, Closable):
+                with contextlib.suppress(Exception):
+                    runner.bay.close()
 
     threads = [threading.Thread(target=work, args=(r,), name=f"bench-{k + 1}") for k, r in enumerate(runners)]
     for thread in threads:
