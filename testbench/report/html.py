@@ -122,12 +122,14 @@ class HtmlBook:
         def trace_data(excerpt: list[dict[str, Any]]) -> str:
             """The excerpt of a case shown on demand, compactly, for a data attribute the page's script turns
             into rows when the case is opened: a row per line, fields split by tabs (a gap is its count alone)."""
-            return "\n".join(
+            p = _packed
+            rows = [
                 str(int(line["gap"]))
                 if "gap" in line
-                else "\t".join(_packed(shown(line[k])) for k in ("time", "channel", "step", "text"))
+                else f"{p(line['time'])}\t{p(line['channel'])}\t{p(line['step'])}\t{p(line['text'])}"
                 for line in excerpt
-            )
+            ]
+            return shown("\n".join(rows))  # once for the whole excerpt: it marks controls, never a separator
 
         self.t, self.vl = t, vl
         self._common: dict[str, Any] = {
