@@ -9,6 +9,8 @@ import shutil
 import threading
 from pathlib import Path
 
+import pytest
+
 from testbench.casebook.loader import load_casebooks
 from testbench.casebook.model import ExpectationKind
 from testbench.domain.vocabulary import CALL_ROOTS, STEP_ACTIONS
@@ -180,3 +182,42 @@ def test_operator_is_asked_every_total_the_casebooks_expect() -> None:
 
 def _prompt(call: str) -> OperatorPrompt:
     return OperatorPrompt(call, "", {}, tuple(path for path, _label in FIELDS.get(call, ())))
+
+
+def test_what_the_operator_keys_in_is_synced_at_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A person's values are committed and synced (``synchronous=FULL``) with their step, whereas the
+    machine's steps of a case commit under NORMAL (README § The session file)."""
+    from testbench.store.session import SessionStore
+
+    casebook = setup(tmp_path)
+    answers = {
+        "operator": "Alice",
+        "OPER-001/s-cps": {"confirmed": True, "values": {"cps.rpps": "10000000001"}},
+        "OPER-001/s-vitale": {"confirmed": True, "values": {"vitale.nir": "180017512345622"}},
+        "OPER-001/s-invoice": {"confirmed": True, "values": {"totals.amo": "33.60", "totals.patient": "22.40"}},
+    }
+    attestations = tmp_path / "reponses.json"
+    attestations.write_text(json.dumps(answers), encoding="utf-8")
+    statements: list[str] = []
+    real_open = SessionStore.open
+
+    def traced_open(path: Path, *, create: bool = True) -> SessionStore:
+        store = real_open(path, create=create)
+        store.conn.set_trace_callback(statements.append)
+        return store
+
+    monkeypatch.setattr(SessionStore, "open", traced_open)
+    request = RunRequest(
+        casebooks=[casebook],
+        session=tmp_path / "s.tbsession",
+        options=CampaignOptions(BenchOptions(cards="inprocess", engine="operator"), attestations=attestations),
+    )
+    assert run_campaign(request).final_verdicts == ["pass"]
+    level, synced_inserts = "FULL", []
+    for statement in statements:
+        words = " ".join(statement.split()).upper()
+        if words.startswith("PRAGMA SYNCHRONOUS ="):
+            level = words.split("=")[1].strip()
+        elif words.startswith("INSERT INTO OBSERVATIONS"):
+            synced_inserts.append(level)
+    assert synced_inserts and set(synced_inserts) == {"FULL"}, synced_inserts

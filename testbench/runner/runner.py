@@ -158,7 +158,7 @@ class Runner:
         rec.bench(f"fin du cas {case.id} : {outcome.verdict.label_fr} {outcome.reason}".rstrip())
         rec.flush()
         self.store.finish_attempt(attempt_id, outcome.verdict.value, outcome.reason, comparisons)
-        self.store.commit()  # the verdict is durable before anyone is told of it
+        self.store.commit()  # the verdict is committed before anyone is told of it (it survives a killed process)
         return outcome
 
     def _engine_event(self, kind: str, details: dict[str, Any]) -> None:
@@ -315,7 +315,9 @@ class Runner:
             return self._step_failed(attempt_id, case, step, Verdict.ERROR, f"étape {step.id} invalide : {exc}")
         ctx.observations.update(result)
         origins = self._origins.take_origins() if self._origins is not None else None
-        self.store.end_step(attempt_id, step.id, flatten(result), self._source, {"status": "done"}, origins)
+        # in operator modes a person keyed (or corrected) these values: committed and synced at once
+        with self.store.transaction(durable=self._driven is not None):
+            self.store.end_step(attempt_id, step.id, flatten(result), self._source, {"status": "done"}, origins)
         self._emit(StepFinished(case, step, "done"))
         return Outcome(Verdict.NONE)
 
@@ -341,25 +343,26 @@ class Runner:
             )
             self._emit(StepFinished(case, step, "manual-pending"))
             return Outcome(Verdict.PENDING, f"étape manuelle {step.id} en attente de l'opérateur")
-        self.store.add_event(
-            EventKind.MANUAL_ATTESTED,
-            {
-                "confirmed": attestation.confirmed,
-                "operator": attestation.operator,
-                "note": attestation.note,
-                "values": attestation.values,
-            },
-            attempt_id=attempt_id,
-            step_id=step.id,
-        )
+        with self.store.transaction(durable=True):  # what a person gave: its event and values, synced at once
+            self.store.add_event(
+                EventKind.MANUAL_ATTESTED,
+                {
+                    "confirmed": attestation.confirmed,
+                    "operator": attestation.operator,
+                    "note": attestation.note,
+                    "values": attestation.values,
+                },
+                attempt_id=attempt_id,
+                step_id=step.id,
+            )
+            if attestation.values:
+                self.store.add_observations(attempt_id, step.id, dict(attestation.values), source="operator")
         self.recorder.bench(
             f"étape manuelle {step.id} {'confirmée' if attestation.confirmed else 'rejetée'} par "
             f"{attestation.operator}" + (f" : {attestation.note}" if attestation.note else "")
         )
         # attested values are keyed by path: later steps read them in the tree shape an engine gives
         ctx.observations = canonical({**ctx.observations, **attestation.values})
-        if attestation.values:
-            self.store.add_observations(attempt_id, step.id, dict(attestation.values), source="operator")
         self._step_done()  # what a person gave is committed at once
         if not attestation.confirmed:
             self._emit(StepFinished(case, step, "manual-rejected", attestation.note))
