@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 from test_report_build import campaign
 from test_tui_tmux import Terminal, terminal, ui_command  # noqa: F401 - the fixture is used by name
 
@@ -30,11 +31,13 @@ TABLES = ("attempts", "events", "observations", "comparisons", "trace_lines", "a
 
 
 def counts(path: Path) -> dict[str, int]:
-    """Row counts as a plain read-only SQLite reader sees them: the WAL included when it is there, and
-    never folded by this look (a read-write connection closing last would fold it itself)."""
+    """Row counts as a third-party SQLite tool (sqlite-utils) sees the file, read-only: the WAL included
+    when it is there, and never folded by this look (a read-write connection closing last would fold it)."""
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        return {t: conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in TABLES}
+        db = sqlite_utils.Database(conn)
+        assert set(TABLES) <= set(db.table_names())
+        return {t: db[t].count for t in TABLES}
     finally:
         conn.close()
 
