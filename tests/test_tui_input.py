@@ -227,9 +227,12 @@ def test_keys_typed_while_a_window_opens_reach_its_first_field(tmp_path: Path, m
             # the palette: ctrl+p and a case id in one burst, as a scanner or a quick hand sends them
             app.post_message(events.Key("ctrl+p", None))
             burst(app, "TC-LOT")
-            await pilot.pause(0.3)
             from textual.command import CommandPalette
 
+            for _ in range(150):  # what the screen shows, not a fixed pause: a loaded machine took over 0.3 s
+                await pilot.pause(0.02)
+                if isinstance(app.screen, CommandPalette) and app.screen.query_one(Input).value == "TC-LOT":
+                    break
             assert isinstance(app.screen, CommandPalette)
             assert app.screen.query_one(Input).value == "TC-LOT"
             await pilot.press("escape")
@@ -242,5 +245,37 @@ def test_keys_typed_while_a_window_opens_reach_its_first_field(tmp_path: Path, m
             await pilot.pause()
             assert isinstance(app.screen, ReviewScreen)
             assert app.screen.query_one("#reason", Input).value == "vu à l'écran"
+
+    asyncio.run(scenario())
+
+
+def test_the_key_after_the_palettes_enter_is_for_the_case_it_went_to(tmp_path: Path) -> None:
+    """Enter on the palette's hit, then ``r`` at once: the palette closes, goes to the case, and ``r`` runs it.
+
+    Before, ``r`` reached the palette's search field before the palette closed and was lost (the tmux
+    test's flake on a loaded machine: the palette's Enter and ``r`` sent 0.15 s apart).
+    """
+
+    async def scenario() -> None:
+        from textual.command import CommandList, CommandPalette
+
+        app = make_app(tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press("ctrl+p", *"TC-LOT")
+            for _ in range(100):  # the search's hits: what the person sees before pressing Enter
+                await pilot.pause(0.02)
+                if isinstance(app.screen, CommandPalette) and app.screen.query_one(CommandList).option_count:
+                    break
+            app.post_message(events.Key("enter", "\r"))  # Enter and r in one burst, as a quick hand types them
+            app.post_message(events.Key("r", "r"))
+            for _ in range(100):
+                await pilot.pause(0.02)
+                if app.running or app.ws.find("TC-LOT-004").latest is not None:
+                    break
+            await wait_run(app, pilot)
+            assert not isinstance(app.screen, CommandPalette)
+            assert app.current == app.ws.find("TC-LOT-004").key
+            assert [e.case.id for e in app.ws.entries if e.latest is not None] == ["TC-LOT-004"]
 
     asyncio.run(scenario())

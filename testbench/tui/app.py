@@ -124,6 +124,7 @@ class WorkstationApp(
         self._held_keys: list[events.Key] = []
         self._held_timer: Timer | None = None
         self._key_in_flight = False
+        self._palette_choosing = False  # Enter went to the palette: the next keys are for what it runs
         self._focused_screens: weakref.WeakSet[Screen] = weakref.WeakSet()
         self.sub_title = workstation.session_path.name
         self.init_casebook_watch()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual import events
+from textual.command import CommandPalette
 from textual.dom import DOMNode
 
 
@@ -16,7 +17,8 @@ class KeyGate:
         moves the focus (``/``, ``a``, ctrl+p, Enter) or opens a window, the keys after it, already
         handed to the old widget or to a window with no field focused yet, were misrouted or lost.
         Held here, they follow in order once the previous key is done and the new window has its
-        field (or after a second, as before).
+        field (or after a second, as before); after Enter in the command palette, once the palette has
+        closed and the command it chose has run.
         """
         if not isinstance(event, events.Key) or event.is_forwarded:
             await super().on_event(event)
@@ -25,7 +27,7 @@ class KeyGate:
         await self._release_keys()
 
     def _key_gate_closed(self) -> bool:
-        if self._key_in_flight:
+        if self._key_in_flight or self._palette_choosing:
             return True
         stack = self._screen_stack
         return len(stack) > 1 and stack[-1].focused is None and stack[-1] not in self._focused_screens
@@ -34,6 +36,10 @@ class KeyGate:
         while self._held_keys and not self._key_gate_closed():
             key = self._held_keys.pop(0)
             target = self.focused or self.screen
+            if key.key == "enter" and isinstance(self.screen, CommandPalette):
+                # the palette closes, then has the app run the command chosen: the keys typed after Enter
+                # (ctrl+p, a case id, Enter, r) are for the case it goes to, not for its search field
+                self._palette_choosing = True
             await super().on_event(key)
             if key.is_forwarded:  # handed to a widget: it comes back up the DOM to the app's bindings
                 self._key_in_flight = True
@@ -52,8 +58,17 @@ class KeyGate:
             self._key_in_flight = False
             self.call_later(self._release_keys)
 
+    def on_command_palette_closed(self, event: CommandPalette.Closed) -> None:
+        if self._palette_choosing:  # queued after the command the palette has just asked the app to run
+            self.call_later(self._palette_done)
+
+    async def _palette_done(self) -> None:
+        self._palette_choosing = False
+        await self._release_keys()
+
     async def _open_key_gate(self) -> None:
         self._held_timer = None
         self._key_in_flight = False
+        self._palette_choosing = False  # Enter only moved the palette's cursor: it stays open
         self._focused_screens.add(self.screen)
         await self._release_keys()
