@@ -10,6 +10,9 @@ Layout of the folder (every file listed with its SHA-256 in ``manifest.json``)::
     report.pdf          with --pdf
     manifest.json       SHA-256 of every file above
     manifest.sig.json   Ed25519 signature of the manifest (with --sign)
+
+The build streams (:mod:`testbench.report.stream`): each case's section and JSON are written as the case
+is gathered, so its memory does not grow with the campaign's content.
 """
 
 from __future__ import annotations
@@ -122,10 +125,10 @@ def build_report(session_path: Path, out_dir: Path, options: BuildOptions | None
         coverage = gather_coverage(session, options.plan, content.scrub)
         if coverage is not None:
             content.data["coverage"] = coverage
-        lap("gather+evidence")
+        lap("gather+evidence+sections")
         say("mise en page HTML")
         target = spool.write_html(content.data, out_dir / "index.html")
-        lap("html")
+        lap("page")
         spool.write_json(content.data, out_dir / "report.json")
         junit = junit_tree(session, options.lang, content.scrub) if options.junit else None
         journal = _write_chain(out_dir / "journal-chain.json", content.chain_entries or session.chain_entries())
