@@ -171,3 +171,27 @@ def test_what_the_runner_refuses_is_said_in_the_window_in_english_too(tmp_path: 
             assert followed.workers == 1
 
     asyncio.run(scenario())
+
+
+def test_a_workstation_shard_merges_with_a_ci_shard_into_the_whole_campaign(tmp_path: Path) -> None:
+    """Shard 1/2 by ``testbench run --shard 1/2``, shard 2/2 chosen in the workstation: ``testbench merge``
+    finds no shard missing and gives the whole campaign in its order."""
+    from testbench.cli.main import main
+
+    demo = CASEBOOKS_DIR / "demo.xml"
+    ci, ws, merged = (tmp_path / f"{name}.tbsession" for name in ("ci-1", "ws-2", "merged"))
+    bench = ["--cards", "inprocess", "--engine", "inprocess"]
+    assert main(["run", str(demo), "--session", str(ci), "--shard", "1/2", *bench]) in (0, 1, 2)
+
+    async def scenario() -> None:
+        app = demo_app(tmp_path, ws.name)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await choose(pilot, shard="2/2")
+            assert app.ws.shard == Shard(2, 2)
+
+    asyncio.run(scenario())
+    assert main(["merge", str(ci), str(ws), "-o", str(merged)]) == 0  # a missing shard would be refused (3)
+    (casebook,) = load_casebooks([demo])
+    with SessionStore.open(merged) as store:
+        assert store.selection() == [(casebook.sha256, case.id) for case in casebook.cases]
