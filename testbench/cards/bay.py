@@ -184,7 +184,10 @@ class PcscBay:
         return self._spec(slot).name
 
     def _watch(self) -> None:
-        while not self._stop.wait(0.05):
+        # a twentieth of the timeout (0.25 s for 5 s): one wake-up per bay every 50 ms took the GIL from the
+        # parallel benches' threads (run --workers) for nothing
+        period = min(0.25, self.transmit_timeout / 20)
+        while not self._stop.wait(period):
             inflight = self._inflight
             if inflight is not None and time.monotonic() > inflight[1]:
                 slot = inflight[0]
