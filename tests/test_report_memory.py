@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from testbench.report import personal
+from testbench.report import labels, personal
 from testbench.report.build import BuildOptions, build_report
 from testbench.store.read import chain_head
 
@@ -73,3 +73,10 @@ def test_an_unsigned_report_does_not_load_the_signing_library() -> None:
     code = "import sys, testbench.report.build, testbench.store.read; print('cryptography' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_the_clock_memo_of_trace_times_stays_small_over_a_long_campaign() -> None:
+    start = 1.7e9
+    texts = [labels.clock_text(start + second + 0.25) for second in range(10_000)]  # ~3 hours of lines
+    assert len(labels._CLOCK_MEMO) <= 4096
+    assert texts[0].endswith(".250") and labels.clock_text(start + 0.25) == texts[0]

@@ -26,7 +26,7 @@ def clock_text(wall: float) -> str:
     head = _CLOCK_MEMO.get(second)
     if head is None:
         head = datetime.fromtimestamp(second, tz=UTC).astimezone().strftime("%H:%M:%S")
-        if len(_CLOCK_MEMO) > 100_000:
+        if len(_CLOCK_MEMO) >= 4096:  # lines come in time order: recent seconds are the ones asked again
             _CLOCK_MEMO.clear()
         _CLOCK_MEMO[second] = head
     return f"{head}.{int((wall - second) * 1000):03d}"
