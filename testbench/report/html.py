@@ -78,7 +78,9 @@ _PACKED = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 def _packed(text: str) -> str:
     """A field of :func:`render_html`'s ``trace_data``: its separators (and the backslash) escaped."""
-    return text.translate(_PACKED)
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:  # rare: four scans cost less than a translate
+        return text.translate(_PACKED)
+    return text
 
 
 #: where the page's template prints the case sections; :meth:`HtmlBook.page` cuts the page there
