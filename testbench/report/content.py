@@ -30,7 +30,8 @@ FORMAT_VERSION = "1.3"
 
 @dataclass
 class ReportContent:
-    """``data`` is the JSON report; the HTML template reads the same dictionary."""
+    """``data`` is the JSON report; the HTML template reads the same dictionary. Gathered with ``each``
+    (a streaming build), its ``cases`` are each case's :func:`row`: the full cases went to ``each``."""
 
     data: dict[str, Any]
     redaction_counts: Counter[str] = field(default_factory=Counter)
