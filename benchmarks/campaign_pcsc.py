@@ -3,7 +3,9 @@
 The casebook is generated from the bundled billing casebook (its 57 cases repeated with new ids until
 there are 700), so the card sequence is realistic: mostly the same CPS, Vitale cards that change.
 The run uses the default parts: virtual cards through pcscd + vpcd, reference engine out of process.
-Prints the total, the time per case, and where the time goes (card presentation vs the rest).
+Prints the total, the time per case, and where the time goes: card presentation vs the rest, the time
+before the first case and after the last, and the CPU of this process, of its child processes (engines,
+card emulators) and of pcscd (docs/cards.md §4.3).
 
 The bay uses ``--readers`` vpcd readers (default 8: four per slot, poll phases spread; 4 gives two per
 slot; 2 is the exam bench's one Vitale reader and one CPS reader, docs/cards.md §4.1, §4.2). When no
