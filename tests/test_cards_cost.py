@@ -3,8 +3,6 @@ through pcscd (docs/cards.md §4.3)."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -61,23 +59,6 @@ def test_a_card_is_built_from_its_profiles_files_once_but_each_card_has_its_own_
     bay.transmit("cps", bytes.fromhex("00A404000D") + bytes.fromhex("E828BD080F8025000001FF0010"))
     assert pin_tries_left(bay, "cps") == cps.pin.tries_left
     assert made == ["cps3-psad-lpp"]
-
-
-def test_a_run_on_in_process_cards_loads_no_pcsc_module() -> None:
-    """``--cards inprocess`` builds its bay without importing pyscard, the PC/SC bay or the emulators."""
-    code = (
-        "import sys\n"
-        "from testbench.runner.assemble import assemble\n"
-        "from testbench.runner.options import BenchOptions\n"
-        "from testbench.runner.tracing import TraceRecorder\n"
-        "bench = assemble(BenchOptions(cards='inprocess', engine='inprocess'), TraceRecorder())\n"
-        "bench.close()\n"
-        "pcsc = ('smartcard', 'testbench.cards.bay', 'testbench.cards.pcsc', 'testbench.cards.vpcd',\n"
-        "        'testbench.cards.emulator_control', 'testbench.cards.poll_phases')\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'smartcard' or m in pcsc))\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
-    assert out.stdout.strip() == "[]"
 
 
 @pytest.mark.integration
