@@ -323,3 +323,35 @@ def test_kill_9_at_random_moments_then_resume_loses_no_recorded_step(tmp_path: P
         assert chain.verify(conn).ok, f"seed {seed}"
     finally:
         conn.close()
+
+
+def test_every_worker_of_a_parallel_run_batches_its_case(tmp_path: Path) -> None:
+    """Under ``run --workers N`` each bench's thread runs its case in a batch: a write of the first worker
+    waits for a step's end even after a second worker opened its own batch (it used to commit alone)."""
+    session = tmp_path / "s.tbsession"
+    with SessionStore.open(session) as store:
+        first_in, second_in, first_wrote, done = (threading.Event() for _ in range(4))
+
+        def first() -> None:
+            with store.batch():
+                first_in.set()
+                second_in.wait(10)
+                store.add_event("step-start", {"bench": 1})
+                first_wrote.set()
+                done.wait(10)
+
+        def second() -> None:
+            first_in.wait(10)
+            with store.batch():
+                second_in.set()
+                done.wait(10)
+
+        threads = [threading.Thread(target=first), threading.Thread(target=second)]
+        for thread in threads:
+            thread.start()
+        assert first_wrote.wait(10)
+        assert kinds(session) == []  # the first bench's write waits for its step's end
+        done.set()
+        for thread in threads:
+            thread.join(10)
+        assert kinds(session) == ["step-start"]  # committed when its case ended

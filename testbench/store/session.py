@@ -73,7 +73,7 @@ class SessionStore:
         self._lock = lock
         self._tx_lock = threading.RLock()  # trace batches may be written from a capture thread
         self._batch_depth = 0  # > 0: writes join one open transaction until commit()
-        self._batch_thread: int | None = None  # the thread whose writes wait for commit() (the runner's)
+        self._batch_threads: dict[int, int] = {}  # thread → its batch depth: those threads' writes wait for commit()
         self._started_mono: dict[int, int] = {}  # attempt id → its start, to chain its end from memory
         self._sync = SYNC_DURABLE  # the connection's PRAGMA synchronous (connect_writer sets it)
         self._nesting = 0  # > 0: inside a write, whose savepoint the store's calls made in it join
@@ -166,7 +166,7 @@ class SessionStore:
                 if self._nesting:  # a store call inside another write (a person's write wrapping add_event…)
                     yield from self._savepoint()
                 elif self._batch_depth:
-                    yield from self._joined(durable, durable or threading.get_ident() != self._batch_thread)
+                    yield from self._joined(durable, durable or threading.get_ident() not in self._batch_threads)
                 else:
                     self._begin(SYNC_DURABLE)
                     yield from self._savepoint()
@@ -225,16 +225,20 @@ class SessionStore:
         The runner opens one per case and commits at each step's end. Nestable; an exception leaves
         what was written whole (each write is its own savepoint) and it is committed on the way out.
         """
+        me = threading.get_ident()
         with self._tx_lock:
             self._batch_depth += 1
-            self._batch_thread = threading.get_ident()
+            self._batch_threads[me] = self._batch_threads.get(me, 0) + 1
         try:
             yield
         finally:
             with self._tx_lock:
                 self._batch_depth -= 1
-                if not self._batch_depth:
-                    self.commit()
+                depth = self._batch_threads.pop(me) - 1
+                if depth:
+                    self._batch_threads[me] = depth
+                else:
+                    self.commit()  # this thread's case is whole on disk (with what the others wrote so far)
 
     def commit(self) -> None:
         """Commit what the open batch wrote (a step's end); nothing to do outside a batch."""
