@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from testbench.cards import apdu as A
 from testbench.cards import virtual
 from testbench.cards.api import ApduExchange
 from testbench.cards.guard import check_cards
 from testbench.cards.inprocess import InProcessBay
 from testbench.cards.profile import load_profile
-from testbench.cards.read import pin_tries_left
+from testbench.cards.read import pin_tries_left, read_cps_holder, read_vitale, verify_pin
 from testbench.paths import CARD_PROFILES_DIR as P
 
 
@@ -108,3 +109,61 @@ def test_a_bay_starts_its_emulators_ahead_with_their_readers_empty(vpcd_lock: li
         assert read_vitale(bay, "vitale").beneficiaries[0].first_name == "CLAIRE"
     assert all(p.poll() is not None for p in procs.values())
     assert sorted(p.name for p in tmp_path.glob("*.jsonl")) == ["emulator-vitale.jsonl"]
+
+
+class _CountingChannel:
+    """A channel over an in-process bay that counts what a read asks (an out-of-process engine pays a round
+    trip for each)."""
+
+    def __init__(self, bay: InProcessBay) -> None:
+        self.bay, self.atrs, self.apdus = bay, 0, 0
+
+    def atr(self, slot: str) -> bytes:
+        self.atrs += 1
+        return self.bay.atr(slot)
+
+    def transmit(self, slot: str, apdu: bytes) -> tuple[bytes, int]:
+        self.apdus += 1
+        return self.bay.transmit(slot, apdu)
+
+
+@pytest.mark.parametrize("profile", ["vitale2-family.xml", "vitale1-adult.xml"])
+def test_a_vitale_read_asks_the_atr_once(profile: str) -> None:
+    bay = InProcessBay()
+    bay.present("vitale", P / profile)
+    channel = _CountingChannel(bay)
+    assert read_vitale(channel, "vitale").beneficiaries
+    assert channel.atrs == 1 and channel.apdus > 1
+
+
+def test_the_same_card_contents_are_decoded_once() -> None:
+    """The guard and the step read the same card in each case: the second read decodes nothing (the
+    decoded data are immutable, one object serves both); other contents are decoded for themselves."""
+    bay = InProcessBay()
+    bay.present("vitale", P / "vitale2-family.xml")
+    first = read_vitale(bay, "vitale")
+    bay.present("vitale", P / "vitale2-family.xml")  # the next case: a fresh card, same contents
+    assert read_vitale(bay, "vitale") is first
+    bay.present("vitale", P / "vitale2-c2s.xml")
+    other = read_vitale(bay, "vitale")
+    assert other is not first and other.beneficiaries[0].nir != first.beneficiaries[0].nir
+    cps = load_profile(P / "cps3-psad-lpp.xml")
+    bay.present("cps", cps)
+    assert read_cps_holder(bay, "cps") is read_cps_holder(bay, "cps")
+
+
+def test_a_card_parses_each_command_once_but_never_keeps_a_pin(monkeypatch: pytest.MonkeyPatch) -> None:
+    parsed: list[bytes] = []
+    real = A.parse
+    monkeypatch.setattr(A, "parse", lambda raw: parsed.append(raw) or real(raw))
+    monkeypatch.setattr(A, "_PARSED", {})
+    cps = load_profile(P / "cps3-psad-lpp.xml")
+    bay = InProcessBay()
+    bay.present("cps", cps)
+    for _ in range(3):
+        bay.transmit("cps", bytes.fromhex("00A404000D") + bytes.fromhex("E828BD080F8025000001FF0010"))
+        verify_pin(bay, "cps", cps.pin.reveal())
+    select, query, verify = parsed[0], parsed[1], parsed[2]
+    assert parsed.count(select) == parsed.count(query) == 1  # the tries query carries no PIN: kept
+    assert parsed.count(verify) == 3 and verify[1] == A.INS_VERIFY and len(verify) > 5
+    assert not [cmd for cmd in A._PARSED if A.is_pin_command(cmd)]

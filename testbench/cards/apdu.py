@@ -72,6 +72,26 @@ def parse(apdu: bytes) -> Command:
     raise ApduError(f"APDU étendu incohérent ({len(apdu)} octets)")
 
 
+#: parsed commands by their bytes: a card model answers the same few commands in every case
+_PARSED: dict[bytes, Command] = {}
+_PARSED_MAX = 1024
+
+
+def parse_command(apdu: bytes) -> Command:
+    """:func:`parse`, remembered per command (a :class:`Command` is immutable, so it can be shared).
+
+    A command that may carry a PIN (:func:`is_pin_command`) is parsed each time and never kept.
+    """
+    cmd = _PARSED.get(apdu)
+    if cmd is None:
+        cmd = parse(apdu)
+        if not is_pin_command(apdu):
+            if len(_PARSED) >= _PARSED_MAX:
+                _PARSED.clear()
+            _PARSED[apdu] = cmd
+    return cmd
+
+
 def build(
     cla: int, ins: int, p1: int, p2: int, data: bytes = b"", le: int | None = None, extended: bool = False
 ) -> bytes:

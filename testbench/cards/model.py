@@ -95,24 +95,17 @@ class IsoCard:
     # -- dispatch
     def process(self, raw: bytes) -> bytes:
         try:
-            cmd = A.parse(bytes(raw))
+            cmd = A.parse_command(bytes(raw))
         except A.ApduError:
             return _sw(0x6700)
         if cmd.cla & 0x80 and cmd.cla != 0x80:
             return _sw(0x6E00)
-        handler = {
-            A.INS_SELECT: self._select,
-            A.INS_READ_BINARY: self._read_binary,
-            A.INS_GET_RESPONSE: self._get_response,
-            A.INS_VERIFY: self._verify,
-            A.INS_CHANGE_REFERENCE_DATA: self._change_reference_data,
-            A.INS_RESET_RETRY_COUNTER: self._reset_retry_counter,
-        }.get(cmd.ins)
+        handler = _HANDLERS.get(cmd.ins)
         if cmd.ins != A.INS_GET_RESPONSE:
             self._pending = b""
         if handler is None:
             return _sw(0x6D00)
-        return handler(cmd)
+        return handler(self, cmd)
 
     def _respond(self, cmd: A.Command, data: bytes) -> bytes:
         """Answer a command that produces data, honouring T=0 rules."""
@@ -311,3 +304,14 @@ class IsoCard:
         if new is not None:
             self._pin_code = new
         return SW_OK
+
+
+#: instruction → the card's handler (one table, not a dict of bound methods built per command)
+_HANDLERS = {
+    A.INS_SELECT: IsoCard._select,
+    A.INS_READ_BINARY: IsoCard._read_binary,
+    A.INS_GET_RESPONSE: IsoCard._get_response,
+    A.INS_VERIFY: IsoCard._verify,
+    A.INS_CHANGE_REFERENCE_DATA: IsoCard._change_reference_data,
+    A.INS_RESET_RETRY_COUNTER: IsoCard._reset_retry_counter,
+}

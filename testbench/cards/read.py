@@ -12,6 +12,8 @@ itself; the reads resolve them too, so any channel works.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from . import apdu as A
 from . import layout as L
 from .api import CardChannel, CardError
@@ -66,14 +68,17 @@ def _select(channel: CardChannel, slot: str, apdu: bytes, step: str) -> None:
         raise CardReadError(step, sw)
 
 
-def _is_vitale1(channel: CardChannel, slot: str) -> bool:
-    """A Vitale 1 is read by address with the class BC, not by files (testbench.cards.vitale1)."""
-    return L.atr_family(channel.atr(slot)) == "vitale1"
+def _is_vitale1(channel: CardChannel, slot: str, atr: bytes | None = None) -> bool:
+    """A Vitale 1 is read by address with the class BC, not by files (testbench.cards.vitale1).
+
+    ``atr``: the ATR the caller already has (through an out-of-process engine, asking it is a round trip).
+    """
+    return L.atr_family(channel.atr(slot) if atr is None else atr) == "vitale1"
 
 
-def read_vitale_files(channel: CardChannel, slot: str) -> dict[str, bytes]:
+def read_vitale_files(channel: CardChannel, slot: str, atr: bytes | None = None) -> dict[str, bytes]:
     """The raw files of the public sequence plus our card-data and rights files (Vitale 1: its zones)."""
-    if _is_vitale1(channel, slot):
+    if _is_vitale1(channel, slot, atr):
         from .vitale1 import read_vitale1_files
 
         return read_vitale1_files(channel, slot)
@@ -86,11 +91,17 @@ def read_vitale_files(channel: CardChannel, slot: str) -> dict[str, bytes]:
     return {"identity": identity, "nirs": nirs, "card": card, "rights": rights}
 
 
+#: the decoders, remembered per file contents: the guard and the step read the same card in each case, and
+#: a campaign uses a few cards many times. Their results are immutable, so one object can serve every read.
+_decode_vitale = lru_cache(maxsize=64)(decode_vitale)
+_decode_cps_identity = lru_cache(maxsize=64)(decode_cps)
+
+
 def read_vitale(channel: CardChannel, slot: str) -> VitaleData:
-    """Read and decode the Vitale card in ``slot``. Raises CardUnavailable / CardReadError."""
+    """Read and decode the Vitale card in ``slot`` (its ATR asked once). Raises CardUnavailable / CardReadError."""
     atr = channel.atr(slot)
-    f = read_vitale_files(channel, slot)
-    return decode_vitale(f["identity"], f["nirs"], f["card"], f["rights"], atr)
+    f = read_vitale_files(channel, slot, atr)
+    return _decode_vitale(f["identity"], f["nirs"], f["card"], f["rights"], bytes(atr))
 
 
 def read_vitale_holder(channel: CardChannel, slot: str) -> tuple[str, str, str]:
@@ -147,7 +158,7 @@ def read_cps_holder(channel: CardChannel, slot: str) -> CpsData:
     type, nature): 5 APDUs instead of 13. No situations, no SN, no tries count (``None`` in the data)."""
     atr = channel.atr(slot)
     _select(channel, slot, A.select_aid(L.AID_CPS_PKCS15, le=0), "SELECT AID PKCS#15")
-    return decode_cps(_read_cps_identity(channel, slot), None, atr)
+    return _decode_cps_identity(_read_cps_identity(channel, slot), None, bytes(atr))
 
 
 def pin_tries_left(channel: CardChannel, slot: str) -> int | None:

@@ -61,7 +61,7 @@ class Vitale1Card:
 
     def process(self, raw: bytes) -> bytes:
         try:
-            cmd = A.parse(bytes(raw))
+            cmd = A.parse_command(bytes(raw))
         except A.ApduError:
             return _sw(0x6700)
         if cmd.cla != CLA:
