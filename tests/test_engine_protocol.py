@@ -164,3 +164,35 @@ def test_served_engine_reads_pcsc_readers_by_name() -> None:
                 engine.read_cps("cps")  # no reader configured for this slot
         finally:
             engine.close()
+
+
+def test_a_card_round_trip_costs_the_caller_no_python_queue_encoder_or_depth_walk(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The engine asks ~30 APDUs per case through the client: each hand-off is a C queue, each message is
+    encoded by one shared encoder, and a message opening fewer brackets than the depth limit is not walked."""
+    import collections
+
+    inprocess = pytest.importorskip("testbench.cards.inprocess")
+    bay = inprocess.InProcessBay()
+    bay.present("vitale", REPO / "casebooks/cards/vitale2-c2s.xml")
+    engine = SubprocessEngine(SERVE, timeout=10, bay=bay, cwd=str(REPO))
+    calls: collections.Counter[str] = collections.Counter()
+
+    def count(frame, event, _arg):  # type: ignore[no-untyped-def]
+        if event == "call":
+            calls[f"{Path(frame.f_code.co_filename).name}:{frame.f_code.co_name}"] += 1
+
+    try:
+        engine.read_vitale("vitale")  # started, schemas compiled
+        monkeypatch.setattr(J, "_too_deep", lambda *_a: pytest.fail("a shallow message was walked"))
+        sys.setprofile(count)
+        try:
+            engine.read_vitale("vitale")
+        finally:
+            sys.setprofile(None)
+    finally:
+        engine.close()
+    assert calls["client.py:_answer_server_request"] >= 5  # the APDUs did cross the pipe
+    assert not [name for name in calls if name.startswith(("queue.py:", "threading.py:"))]
+    assert calls["encoder.py:__init__"] == 0

@@ -36,8 +36,12 @@ NOT_INITIALIZED = -32002
 CONTROL_METHODS = ("initialize", "shutdown")
 
 
+#: one encoder for every message (``json.dumps`` with options builds a new encoder at each call)
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def encode(message: dict[str, Any]) -> bytes:
-    return (json.dumps(message, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    return (_ENCODER.encode(message) + "\n").encode("utf-8")
 
 
 def request(msg_id: int | str, method: str, params: Any) -> dict[str, Any]:
@@ -109,7 +113,9 @@ def parse(line: bytes, max_depth: int = MAX_DEPTH) -> dict[str, Any]:
         raise ValueError(f"JSON imbriqué sur plus de {max_depth} niveaux") from None
     if not isinstance(obj, dict):
         raise ValueError("message JSON qui n'est pas un objet")
-    if _too_deep(obj, max_depth):
+    # the brackets a line opens bound its depth (those inside strings only raise the bound): nearly every
+    # message has far fewer than ``max_depth``, and counting them costs much less than walking the object
+    if line.count(b"{") + line.count(b"[") > max_depth and _too_deep(obj, max_depth):
         raise ValueError(f"JSON imbriqué sur plus de {max_depth} niveaux")
     return obj
 

@@ -26,7 +26,7 @@ REAP_TIMEOUT = 2.0  # after a kill, how long to wait for the process to be reape
 _THREADS_TIMEOUT = 1.0  # after a kill, how long (in all) to wait for the pipe threads to see the end
 
 
-def _pump_stdout(stream: IO[bytes], out: queue.Queue[tuple[str, Any]], max_line: int) -> None:
+def _pump_stdout(stream: IO[bytes], out: queue.SimpleQueue[tuple[str, Any]], max_line: int) -> None:
     try:
         while True:
             raw = J.read_line(stream, max_line, skip=False)
@@ -50,7 +50,7 @@ def _pump_stdout(stream: IO[bytes], out: queue.Queue[tuple[str, Any]], max_line:
             stream.close()
 
 
-def _pump_stdin(stream: IO[bytes], outbox: queue.Queue[bytes | None]) -> None:
+def _pump_stdin(stream: IO[bytes], outbox: queue.SimpleQueue[bytes | None]) -> None:
     """Write requests from a thread: a hung engine that stops reading can never block the caller."""
     try:
         while True:
@@ -127,8 +127,8 @@ class EngineProcess:
             # the OS's own words (« [Errno 2] No such file… ») are in neither language: its reason, in French
             reason = os_reason(exc)
             raise EngineUnavailable(f"impossible de lancer le moteur « {' '.join(command)} » : {reason}") from exc
-        self.messages: queue.Queue[tuple[str, Any]] = queue.Queue()
-        self.outbox: queue.Queue[bytes | None] = queue.Queue()
+        self.messages: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
+        self.outbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
         self.stderr: collections.deque[str] = collections.deque(maxlen=_STDERR_LINES)
         assert self.popen.stdout is not None and self.popen.stderr is not None and self.popen.stdin is not None
         self.threads = [
