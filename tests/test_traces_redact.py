@@ -237,3 +237,56 @@ def test_a_one_word_name_is_matched_as_a_name_is_written_not_as_a_word() -> None
     assert redactor.redact("par exemple, un modèle de carte") == "par exemple, un modèle de carte"
     assert redactor.redact("PSAD ESSAI SANTE, Mme Essai, M. MODÈLE") == "PSAD ‹NOM› SANTE, Mme ‹NOM›, M. ‹NOM›"
     assert redactor.redact("dossier de jean pierre lefevre") == "dossier de ‹NOM›"  # several words: any case
+
+
+def _first_chars(items: list[tuple[object, object]]) -> tuple[set[str], bool]:
+    """The characters a parsed pattern's match can start with, and whether it can match nothing."""
+    from re import _constants as c  # the parser's own tree (Python >= 3.11)
+
+    out: set[str] = set()
+    for op, av in items:
+        if op is c.LITERAL:
+            return out | {chr(av)}, False  # type: ignore[arg-type]
+        if op is c.IN:
+            for o, a in av:  # type: ignore[union-attr]
+                assert o in (c.LITERAL, c.RANGE), f"unexpected class item {o}"
+                out |= {chr(a)} if o is c.LITERAL else {chr(x) for x in range(a[0], a[1] + 1)}
+            return out, False
+        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            continue  # zero width
+        if op is c.SUBPATTERN:
+            alternatives, least = [av[3]], 1  # type: ignore[index]
+        elif op is c.BRANCH:
+            alternatives, least = av[1], 1  # type: ignore[index]
+        else:
+            assert op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT), f"unexpected {op}"
+            alternatives, least = [av[2]], av[0]  # type: ignore[index]
+        nullable = not least
+        for alternative in alternatives:
+            found, empty = _first_chars(list(alternative))
+            out |= found
+            nullable |= empty
+        if not nullable:
+            return out, False
+    return out, True
+
+
+@pytest.mark.parametrize("name", ["_PIN_KV", "_NIR", "_NIR_LABELLED", "_BIRTH", "_IDS", "_NAME_KV"])
+def test_a_patterns_leading_lookahead_admits_every_character_its_match_can_start_with(name: str) -> None:
+    """The lookahead that makes a pattern skip most positions of a line must never skip a match."""
+    import re
+    from re import _parser
+
+    from testbench.traces import redact_rules
+
+    pattern = getattr(redact_rules, name)
+    head = re.match(r"(\(\?i\))?\(\?=(\[[^\]]+\])\)", pattern.pattern)
+    assert head is not None, "the pattern starts with the lookahead of its first characters"
+    rest = (head.group(1) or "") + pattern.pattern[head.end() :]
+    first, empty = _first_chars(list(_parser.parse(rest)))
+    assert not empty and first
+    admitted = re.compile(head.group(2), pattern.flags)
+    assert [ch for ch in sorted(first) if not admitted.fullmatch(ch)] == []
+    assert re.compile(rest).sub("·", "nir=180019999900168 nom: ESSAI pin 1234") == pattern.sub(
+        "·", "nir=180019999900168 nom: ESSAI pin 1234"
+    )

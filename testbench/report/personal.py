@@ -64,7 +64,8 @@ def path_kind(path: str) -> str | None:
 def known_values(session: SessionView) -> KnownValues:
     """The personal values this session holds (see the module's docstring)."""
     known = KnownValues()
-    for path, value in session.observation_values(keep=path_kind):  # only personal paths' values decoded
+    # only personal paths' values decoded, each once
+    for path, value in session.observation_values(keep=path_kind, distinct=True):
         kind = path_kind(path)  # memoised
         if kind is not None:
             known.add(kind, value)
@@ -76,7 +77,7 @@ def known_values(session: SessionView) -> KnownValues:
     for blob in session.artifact_blobs("application/xml"):  # the application's FSE names its beneficiary
         _add_xml_fields(known, blob)
     files: set[bytes] = set()  # every case reads the same few card files: each decoded once
-    for text in session.trace_texts("apdu"):
+    for text in set(session.trace_texts("apdu")):  # and exchanges them in the same few lines
         files.update(apdu_responses(text))
     for response in files:
         known.add_card_file(response)

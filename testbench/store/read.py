@@ -244,10 +244,13 @@ class SessionView:
         """The text of every line of ``channel`` in the session."""
         yield from (r[0] for r in self._conn.execute("SELECT text FROM trace_lines WHERE channel = ?", (channel,)))
 
-    def observation_values(self, keep: Callable[[str], object] | None = None) -> Iterator[tuple[str, Any]]:
+    def observation_values(
+        self, keep: Callable[[str], object] | None = None, *, distinct: bool = False
+    ) -> Iterator[tuple[str, Any]]:
         """(path, value) of every observation of the session, every attempt; with ``keep``, only those whose
-        path it accepts (the others' values are not decoded)."""
-        rows = self._conn.execute("SELECT path, value FROM observations")
+        path it accepts (the others' values are not decoded); ``distinct``: each (path, value) once (a
+        campaign observes the same card's values in every case)."""
+        rows = self._conn.execute(f"SELECT {'DISTINCT' if distinct else ''} path, value FROM observations")
         yield from ((r[0], codec.loads(r[1])) for r in rows if keep is None or keep(r[0]))
 
     def case_definitions(self) -> Iterator[dict[str, Any]]:
