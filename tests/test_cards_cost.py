@@ -4,6 +4,7 @@ through pcscd (docs/cards.md §4.3)."""
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -167,3 +168,58 @@ def test_a_card_parses_each_command_once_but_never_keeps_a_pin(monkeypatch: pyte
     assert parsed.count(select) == parsed.count(query) == 1  # the tries query carries no PIN: kept
     assert parsed.count(verify) == 3 and verify[1] == A.INS_VERIFY and len(verify) > 5
     assert not [cmd for cmd in A._PARSED if A.is_pin_command(cmd)]
+
+
+def test_the_guard_describes_each_expected_card_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The expected card's French description is the same in every case: made once per loaded profile."""
+    from testbench.cards import profile as profile_module
+
+    made = []
+    real = profile_module.describe_vitale
+    monkeypatch.setattr(profile_module, "describe_vitale", lambda *a: made.append(a) or real(*a))
+    vitale = profile_module.parse_profile((P / "vitale2-family.xml").read_bytes())  # a fresh profile object
+    bay = InProcessBay()
+    for _ in range(3):
+        bay.present("vitale", vitale)
+        (check,) = check_cards(bay, [("vitale", vitale)], catalog=[vitale]).checks
+        assert check.expected_fr == check.found_fr == real(*made[0])
+    assert len(made) == 1
+
+
+def test_a_cases_card_path_stays_cheap() -> None:
+    """What a case pays in Python calls for its Vitale card in process: presented, checked by the guard, read
+    by the step (20 APDUs). Counted, not timed, so load does not matter: 1,092 calls for this family card
+    before the card path was trimmed (each command parsed per APDU, the contents decoded twice, the expected
+    card described anew, profile paths compared as Path objects), 438 after. A new per-APDU or per-case
+    cost shows here first."""
+    import sys
+
+    from testbench.cards.guard import case_guard
+
+    fixture = SimpleNamespace(profile=P / "vitale2-family.xml")
+    casebook = SimpleNamespace(fixtures=SimpleNamespace(cards={"v": fixture}))
+    case = SimpleNamespace(cards=[SimpleNamespace(slot="vitale", card="v")])
+    seen: list[ApduExchange] = []
+    bay = InProcessBay(apdu_sink=seen.append)
+    guard = case_guard()
+
+    def one_case() -> None:
+        bay.present("vitale", fixture.profile)
+        guard(bay, casebook, case)
+        read_vitale(bay, "vitale")
+
+    one_case()  # the first case loads and decodes what the next ones reuse
+    calls = [0]
+
+    def count(frame: object, event: str, arg: object) -> None:
+        if event == "call":
+            calls[0] += 1
+
+    seen.clear()
+    sys.setprofile(count)
+    try:
+        one_case()
+    finally:
+        sys.setprofile(None)
+    assert len(seen) == 20
+    assert calls[0] <= 500, calls[0]

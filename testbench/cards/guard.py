@@ -27,7 +27,7 @@ from testbench.i18n import translator
 from . import layout as L
 from . import messages as M
 from .api import CardBay, CardChannel, CardMismatch, CardUnavailable
-from .decode import CpsData, VitaleData
+from .decode import BeneficiaryData, CpsData, VitaleData
 from .messages import FAMILY_FR, NATURE_FR, nature_fr  # noqa: F401 (NATURE_FR: testbench cards probe)
 from .profile import CardProfile
 from .read import CardReadError, read_cps_holder, read_vitale
@@ -93,9 +93,10 @@ class GuardReport:
 
 
 def describe_vitale(data: VitaleData, atr_family: str | None, catalog: Iterable[CardProfile] = ()) -> str:
-    b1 = data.beneficiary(1) or (data.beneficiaries[0] if data.beneficiaries else None)
+    first = data.beneficiary(1)
+    b1 = first or (data.beneficiaries[0] if data.beneficiaries else None)
     gen = FAMILY_FR.get(atr_family or "", f"Vitale {data.generation}")
-    pid = next((p.id for p in catalog if _matches_vitale(p, data)), None)
+    pid = next((p.id for p in catalog if _matches_vitale(p, first)), None) if first else None
     flags = sorted({f for b in data.beneficiaries for f in b.coverage.periods})
     return M.describe_vitale(gen, data.nature, pid, (b1.first_name, b1.name) if b1 else None, flags)
 
@@ -107,12 +108,10 @@ def describe_cps(data: CpsData, atr_family: str | None, catalog: Iterable[CardPr
     return M.describe_cps(data.card_type or "CPS", family, data.nature, pid, holder)
 
 
-def _matches_vitale(p: CardProfile, data: VitaleData) -> bool:
-    b1 = data.beneficiary(1)
-    e1 = p.beneficiary(1)
-    return bool(
-        p.is_vitale and b1 and e1 and b1.nir == e1.nir and b1.name == e1.name and b1.first_name == e1.first_name
-    )
+def _matches_vitale(p: CardProfile, b1: BeneficiaryData) -> bool:
+    """The profile is a Vitale whose beneficiary 1 is ``b1`` (the card's, read once by the caller)."""
+    e1 = p.beneficiary(1) if p.is_vitale else None
+    return bool(e1 and b1.nir == e1.nir and b1.name == e1.name and b1.first_name == e1.first_name)
 
 
 def _holder(person: Any) -> dict[str, str]:
@@ -157,7 +156,7 @@ def check_card(
     problems: list[str] = []
     nature, identity = "", ""
     found_holder: dict[str, str] = {}
-    found = M.describe_unread(family, atr)  # until it is read
+    found = ""  # the card as read; described by its ATR alone when it could not be read
     if family != expected.kind:
         problems.append(
             _differs("famille de carte", FAMILY_FR.get(family or "", M.UNKNOWN_FR), FAMILY_FR[expected.kind])
@@ -192,6 +191,7 @@ def check_card(
                     problems.append(_differs("porteur", f"{c.first_name} {c.name}", f"{pro.first_name} {pro.name}"))
     except CardReadError as exc:
         problems.append(f"lecture de la carte impossible : {exc}")
+    found = found or M.describe_unread(family, atr)
     if nature and nature != expected.nature:
         problems.append(_differs("nature", f"carte {nature_fr(nature)}", f"carte {nature_fr(expected.nature)}"))
     simulated = nature == expected.nature and _emulated(bay, slot)
@@ -291,25 +291,29 @@ def case_guard(
     fixture of the casebook plus the bundled profiles (casebooks/cards), built once per casebook
     (it was listed and sorted again before every case).
     """
+    import os
     from pathlib import Path
 
     from .profile import ProfileError, load_profile
 
-    cache: dict[Path, CardProfile] = {}
-    catalogs: dict[tuple[Path, ...], list[CardProfile]] = {}
+    # keyed by the paths' text: comparing Path objects (a Python-level __eq__ per key) cost more than the rest
+    cache: dict[str, CardProfile] = {}
+    catalogs: dict[tuple[str, ...], list[CardProfile]] = {}
 
-    def profile_of(path: Path) -> CardProfile:
-        if path not in cache:
-            cache[path] = load_profile(path)
-        return cache[path]
+    def profile_of(path: str | Path) -> CardProfile:
+        key = os.fspath(path)
+        profile = cache.get(key)
+        if profile is None:
+            profile = cache[key] = load_profile(key)
+        return profile
 
     def catalog_for(casebook: Any) -> list[CardProfile]:
         from testbench.paths import CARD_PROFILES_DIR
 
-        fixtures = tuple(Path(f.profile) for f in casebook.fixtures.cards.values())
+        fixtures = tuple(os.fspath(f.profile) for f in casebook.fixtures.cards.values())
         if fixtures in catalogs:
             return catalogs[fixtures]
-        paths = [*fixtures, *sorted(Path(CARD_PROFILES_DIR).glob("*.xml"))]
+        paths = [*fixtures, *map(os.fspath, sorted(Path(CARD_PROFILES_DIR).glob("*.xml")))]
         out = []
         for p in dict.fromkeys(paths):
             try:
@@ -320,7 +324,7 @@ def case_guard(
         return out
 
     def guard(bay: Any, casebook: Any, case: Any) -> GuardReport:
-        reqs = [(r.slot, profile_of(Path(casebook.fixtures.cards[r.card].profile))) for r in case.cards]
+        reqs = [(r.slot, profile_of(casebook.fixtures.cards[r.card].profile)) for r in case.cards]
         return check_cards(
             bay, reqs, allow_real, prompt=prompt, wait_timeout=wait_timeout, catalog=catalog_for(casebook)
         )

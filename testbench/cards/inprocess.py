@@ -137,8 +137,10 @@ class InProcessBay:
         return self._transport(slot).atr()
 
     def transmit(self, slot: str, apdu: bytes) -> tuple[bytes, int]:
-        self._transport(slot)  # unknown slot → CardUnavailable
-        return self._links[slot].transmit(apdu)
+        link = self._links.get(slot)
+        if link is None:
+            self._transport(slot)  # unknown slot → CardUnavailable
+        return link.transmit(apdu)  # type: ignore[union-attr]
 
     def emulated(self, slot: str) -> bool:
         """Every card of this bay is a model in memory, never a real person's card."""

@@ -154,16 +154,19 @@ class IsoCard:
             return _sw(0x6A82)
         if isinstance(target, DF):
             self.current_df, self.current_ef = target, None
-            fci = b"\x6f" + bytes([len(self._fci_body(target))]) + self._fci_body(target)
         else:
             self.current_ef = target
             parent = self._parent_of(target)
             if parent is not None:
                 self.current_df = parent
+        if cmd.p2 & 0x0C == 0x0C or cmd.le is None:  # no FCI requested, or none expected (no Le): 9000
+            return SW_OK
+        if isinstance(target, DF):
+            body = self._fci_body(target)
+            fci = b"\x6f" + bytes([len(body)]) + body
+        else:
             body = b"\x83\x02" + target.fid.to_bytes(2, "big") + b"\x80\x02" + len(target.content).to_bytes(2, "big")
             fci = b"\x62" + bytes([len(body)]) + body
-        if cmd.p2 & 0x0C == 0x0C:  # no FCI requested
-            return SW_OK
         return self._respond(cmd, fci)
 
     @staticmethod

@@ -234,7 +234,15 @@ class CardProfile:
 
     def describe_fr(self) -> str:
         """Short French description used in operator messages, e.g. « carte Vitale 2 de test « vitale2-c2s »
-        de JEAN EXEMPLE (C2S) » (``testbench.i18n`` reads it back in English)."""
+        de JEAN EXEMPLE (C2S) » (``testbench.i18n`` reads it back in English). Made once per profile (the
+        model is frozen; the guard names the expected card in every case)."""
+        text = self.__dict__.get("_describe_fr")
+        if text is None:
+            text = self._describe_fr()
+            object.__setattr__(self, "_describe_fr", text)
+        return text
+
+    def _describe_fr(self) -> str:
         if self.is_vitale:
             b1 = self.beneficiary(1) or (self.beneficiaries[0] if self.beneficiaries else None)
             flags = sorted({f for b in self.beneficiaries for f in b.coverage.active()})
