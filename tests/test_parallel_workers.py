@@ -11,7 +11,7 @@ from shard_content import report_content
 
 from testbench.casebook.loader import load_casebooks
 from testbench.cli.main import main
-from testbench.runner.campaign import Campaign
+from testbench.runner.campaign import Campaign, CampaignError
 from testbench.runner.events import CaseStarted, RunEvent
 from testbench.runner.manual import ScriptedOperator
 from testbench.runner.options import BenchOptions, CampaignOptions
@@ -147,3 +147,32 @@ def test_a_bench_lets_its_readers_go_as_soon_as_its_cases_are_done() -> None:
     summary = run_parallel(runners, 1, selection)  # type: ignore[arg-type]
     assert [out.verdict for _, out in summary.outcomes] == [Verdict.PASS, Verdict.PASS]
     assert [r.bay.closed_by for r in runners] == [["bench-1"], ["bench-2"]]
+
+
+def test_the_benches_are_built_at_once_and_a_failed_one_closes_the_others(tmp_path: Path) -> None:
+    """Each bench starts an engine and card emulators (waiting, mostly): the workers' benches start together."""
+    from testbench.runner.assemble import assemble
+
+    casebooks = load_casebooks([DEMO])
+    options = CampaignOptions(BenchOptions(cards="inprocess", engine="inprocess"), workers=3)
+    together = threading.Barrier(3, timeout=5)  # broken when the benches are built one after the other
+    built: list[int] = []
+    closed: list[int] = []
+    lock = threading.Lock()
+
+    def factory(recorder, notify):  # type: ignore[no-untyped-def]
+        together.wait()
+        with lock:
+            built.append(1)
+            if len(built) == 2:
+                raise RuntimeError("lecteur absent")
+        bench = assemble(options.bench, recorder, notify)
+        bench.close = lambda: closed.append(1)  # type: ignore[method-assign]
+        return bench
+
+    operator = ScriptedOperator(ATTESTATIONS)
+    campaign = Campaign(casebooks, tmp_path / "s.tbsession", options, operator=operator, bench_factory=factory)
+    with pytest.raises(CampaignError, match="banc indisponible : lecteur absent") as info:
+        campaign.run_selection([(cb, case) for cb in casebooks for case in cb.cases])
+    assert info.value.exit_code == 2
+    assert len(closed) == 2  # the two benches built beside the failed one
