@@ -128,3 +128,46 @@ def test_a_card_file_read_in_every_case_is_decoded_once(tmp_path: Path, monkeypa
         responses = [r for text in view.trace_texts("apdu") for r in personal.apdu_responses(text)]
     assert decoded and len(responses) > len(set(responses))
     assert sorted(decoded) == sorted(set(responses))
+
+
+def test_an_observation_repeated_in_every_case_is_redacted_once_and_counted_each_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from testbench.report import cases
+
+    session = campaign(tmp_path, hostile=False, case_ids=tuple(f"OK-{i}" for i in range(12)))
+    with SessionStore.open(session) as store:  # the same card's holder observed in every case
+        for attempt in range(1, 13):
+            store.add_observations(attempt, "s1", {"patient.name": "DURAND", "cps.rpps": "10009876543"}, "engine")
+    calls: Counter[str] = Counter()
+    real = personal.Scrubber.at_path
+
+    def counting(self: personal.Scrubber, path: str, value: object) -> object:
+        calls[path] += 1
+        return real(self, path, value)
+
+    monkeypatch.setattr(personal.Scrubber, "at_path", counting)
+    once = build_report(session, tmp_path / "once")
+    assert calls["patient.name"] == calls["cps.rpps"] == 1
+    monkeypatch.setattr(cases, "_SHARED", frozenset())  # every entry made again: what the report was before
+    each = build_report(session, tmp_path / "each")
+    assert calls["patient.name"] == 1 + 12
+    assert once.redaction_counts == each.redaction_counts and once.redaction_counts["rpps"] >= 12
+    assert (tmp_path / "once" / "report.json").read_bytes() == (tmp_path / "each" / "report.json").read_bytes()
+
+
+def test_observed_values_read_in_every_case_are_decoded_once_but_no_row_shares_a_dict(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    session = campaign(tmp_path, hostile=False, case_ids=tuple(f"OK-{i}" for i in range(3)))
+    with SessionStore.open(session) as store:
+        for attempt in range(1, 4):
+            store.add_observations(attempt, "s1", {"ref.code": "X-77", "ref.lines": {"a": [1, 2]}}, "engine")
+    decoded: list[str] = []
+    real = codec.loads
+    monkeypatch.setattr(codec, "loads", lambda raw: decoded.append(raw) or real(raw))
+    with read_session(session) as view:
+        rows = [o for i in range(1, 4) for o in view.observations(i) if o["path"].startswith("ref.")]
+    assert decoded.count('"X-77"') <= 1 and decoded.count('{"a":[1,2]}') == 3
+    lines = [o["value"] for o in rows if o["path"] == "ref.lines"]
+    assert lines == [{"a": [1, 2]}] * 3 and len({id(v) for v in lines}) == 3

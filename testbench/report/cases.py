@@ -172,6 +172,30 @@ def _origin(
     return origin_text(fmt.value(scrub.at_path(path, value), lang), shown, t)
 
 
+#: observed values whose entry is made once (a float is not: 0.0 and -0.0 are equal keys, printed apart)
+_SHARED = frozenset({str, int, bool, type(None)})
+
+
+def _observation(o: dict[str, Any], scrub: Scrubber, t: Callable[[str], str], lang: str) -> dict[str, Any]:
+    """An observation as the report shows it. Without provenance it depends on its step, path, value and
+    source alone, which a campaign repeats in every case (the same card read, the same amounts): made once."""
+
+    def entry() -> dict[str, Any]:
+        return {
+            "step": o["step_id"] or "",
+            "path": o["path"],
+            "value": scrub.at_path(o["path"], o["value"]),
+            "source": o["source"],
+            "provenance": _provenance(o["provenance"], scrub),
+            "origin": _origin(o["path"], o["value"], o["provenance"], scrub, t, lang),
+        }
+
+    value = o["value"]
+    if o["provenance"] is not None or type(value) not in _SHARED:
+        return entry()
+    return scrub.once(("observation", o["step_id"], o["path"], type(value), value, o["source"]), entry)
+
+
 def _expected_text(e: dict[str, Any]) -> str:
     """What an expectation expects, as text (a value, a refusal code, a trace pattern). A casebook may
     expect a card's name or NIR: the caller redacts it like the observed value it is compared with."""
@@ -262,17 +286,7 @@ def gather_case(
         }
         for c in details.comparisons
     ]
-    case["observations"] = [
-        {
-            "step": o["step_id"] or "",
-            "path": o["path"],
-            "value": scrub.at_path(o["path"], o["value"]),
-            "source": o["source"],
-            "provenance": _provenance(o["provenance"], scrub),
-            "origin": _origin(o["path"], o["value"], o["provenance"], scrub, t, options.lang),
-        }
-        for o in details.observations
-    ]
+    case["observations"] = [_observation(o, scrub, t, options.lang) for o in details.observations]
     origins = {o["path"]: o["origin"] for o in case["observations"] if o["origin"]}  # the last value of a path
     for comparison in case["comparisons"]:
         comparison["origin"] = origins.get(comparison["path"], "")

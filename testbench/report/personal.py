@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from lxml import etree
@@ -45,7 +46,7 @@ _INDEX = re.compile(r"\[\d+\]")
 _MEMO_MAX = 4096
 
 
-def _remember(memo: dict[str, Any], key: str, value: Any) -> None:
+def _remember(memo: dict[Any, Any], key: Any, value: Any) -> None:
     if len(memo) >= _MEMO_MAX:
         memo.clear()
     memo[key] = value
@@ -125,6 +126,7 @@ class Scrubber:
         self._records = redact.Redactor(known=known, lang=lang, records=True) if enabled else None
         self._memo: dict[str, tuple[str, Counter[str] | None]] = {}
         self._record_memo: dict[str, tuple[str, Counter[str] | None]] = {}
+        self._built: dict[Any, tuple[Any, Counter[str] | None]] = {}
         self.counts: Counter[str] = Counter()
 
     @classmethod
@@ -163,6 +165,19 @@ class Scrubber:
             hit = (result.text, result.counts or None)
             _remember(self._record_memo, line, hit)
         if hit[1]:
+            self.counts.update(hit[1])
+        return hit[0]
+
+    def once(self, key: Any, build: Callable[[], Any]) -> Any:
+        """``build()``, made once per ``key`` (a redacted entry a campaign repeats in every case, such as an
+        observed value): what it redacted is counted again each time. Read the result, never change it."""
+        hit = self._built.get(key)
+        if hit is None:
+            before = self.counts.copy()
+            made = build()
+            hit = (made, (self.counts - before) or None)
+            _remember(self._built, key, hit)
+        elif hit[1]:
             self.counts.update(hit[1])
         return hit[0]
 

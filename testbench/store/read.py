@@ -158,7 +158,7 @@ class SessionView:
             lambda r: {
                 "step_id": r[1],
                 "path": r[2],
-                "value": codec.loads(r[3]),
+                "value": _value(r[3]),
                 "source": r[4],
                 "provenance": None if r[5] is None else codec.loads(r[5]),
             },
@@ -332,6 +332,24 @@ class SessionView:
 def _definition(text: str) -> dict[str, Any]:
     """Decoded definitions of the cases in use (a view reads one case several times in a row)."""
     return codec.loads(text)
+
+
+#: decoded observed values by their recorded text (a campaign records the same few thousand values in
+#: every case); only immutable ones, so that a caller never shares a dict or a list with another row
+_VALUES: dict[str | None, Any] = {}
+_IMMUTABLE = frozenset({str, int, float, bool, type(None)})
+
+
+def _value(text: str | None) -> Any:
+    try:
+        return _VALUES[text]
+    except KeyError:
+        value = codec.loads(text)
+        if type(value) in _IMMUTABLE:
+            if len(_VALUES) >= 4096:  # bounded: a campaign of unique values does not grow the memory
+                _VALUES.clear()
+            _VALUES[text] = value
+        return value
 
 
 def _event(r: tuple[Any, ...]) -> dict[str, Any]:
