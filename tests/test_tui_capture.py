@@ -62,8 +62,9 @@ def test_run_ui_and_demo_offer_the_same_bench_capture_and_identity_options() -> 
         "--operator",
         "--lang",
     }
-    # the workstation: every bench, capture and identity option, and the exam plan it records (run's too)
-    assert set(option_flags("ui")) == shared | {"--plan"}
+    # the workstation: every bench, capture and identity option, the exam plan it records and its parallel
+    # benches (run's too)
+    assert set(option_flags("ui")) == shared | {"--plan", "--workers"}
     assert "--plan" in _offered("run")
     for command in ("run", "ui", "demo"):
         assert shared <= _offered(command), (command, sorted(shared - _offered(command)))

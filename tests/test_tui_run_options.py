@@ -52,14 +52,13 @@ def runs_of(session: Path) -> list[tuple[dict, dict]]:
 
 
 def demo_app(tmp: Path, session: str, options: CampaignOptions | None = None):
-    """The demo casebook on the real bench assembled in process, the run options as ``testbench ui`` gives."""
-    from testbench.runner.assemble import assembled_bench
+    """The demo casebook on the real bench assembled in process, as ``testbench ui`` opens it: no bench
+    factory, the campaign assembles its benches from the options."""
     from testbench.tui.app import WorkstationApp
 
     options = options or CampaignOptions(bench=BenchOptions(engine="inprocess", cards="inprocess"))
     return WorkstationApp(
         Workstation(load_casebooks([CASEBOOKS_DIR / "demo.xml"]), tmp / session),
-        bench_factory=assembled_bench(options.bench),
         settings=Settings(operator="Opératrice Test"),
         state=UiState(tmp / "cfg"),
         options=options,
@@ -195,3 +194,57 @@ def test_a_workstation_shard_merges_with_a_ci_shard_into_the_whole_campaign(tmp_
     (casebook,) = load_casebooks([demo])
     with SessionStore.open(merged) as store:
         assert store.selection() == [(casebook.sha256, case.id) for case in casebook.cases]
+
+
+def test_ui_workers_runs_on_that_many_benches_each_on_its_own_readers(
+    vpcd_lock: list[str], tmp_path: Path, monkeypatch
+) -> None:
+    """``testbench ui --workers 2`` through pcscd: the workstation opens with two benches chosen, and the
+    campaign assembles each on its own reader pair, as ``testbench run --workers 2`` does."""
+    from testbench.cli.main import main
+    from testbench.tui.app import WorkstationApp
+
+    monkeypatch.setenv("TESTBENCH_CONFIG_DIR", str(tmp_path / "cfg"))
+    session = tmp_path / "ui.tbsession"
+    seen: dict[str, object] = {}
+
+    async def scenario(app: WorkstationApp) -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            seen["workers"], seen["factory"] = app.campaign_options.workers, app.bench_factory
+            app.query_one("#filter", Input).value = "tag:lpp"  # cases with no manual step
+            await pilot.pause()
+            await pilot.press("s")
+            await wait_run(app, pilot)
+            seen["verdicts"] = {e.case.id: e.verdict for e in app.ws.entries if e.latest is not None}
+
+    def drive(self: WorkstationApp, *args: object, **kwargs: object) -> int:
+        asyncio.run(scenario(self))  # the app exactly as ``testbench ui`` built it, driven by Pilot
+        return 0
+
+    monkeypatch.setattr(WorkstationApp, "run", drive)
+    assert main(["ui", str(CASEBOOKS_DIR / "demo.xml"), "--session", str(session), "--engine", "inprocess",
+                 "--workers", "2"]) == 0  # fmt: skip
+    assert seen["workers"] == 2 and seen["factory"] is None
+    verdicts = seen["verdicts"]
+    assert isinstance(verdicts, dict) and len(verdicts) >= 3, verdicts
+    assert verdicts.pop("DEMO-FSE-099") == "fail"  # the case built to fail, as in a serial run
+    assert set(verdicts.values()) == {"pass"}, verdicts
+    ((options, environment),) = runs_of(session)
+    assert options["workers"] == 2
+    benches = environment["workers"]
+    assert len(benches) == 2 and all("pcscd" in b for b in benches) and benches[0] != benches[1], benches
+
+
+def test_ui_refuses_a_workers_option_the_campaign_refuses(tmp_path: Path, monkeypatch, capsys) -> None:
+    from testbench.cli.main import main
+
+    monkeypatch.setenv("TESTBENCH_CONFIG_DIR", str(tmp_path / "cfg"))
+    demo = str(CASEBOOKS_DIR / "demo.xml")
+    session = tmp_path / "ui.tbsession"
+    assert main(["ui", demo, "--session", str(session), "--workers", "0", "--lang", "en"]) == 3
+    assert main(["ui", demo, "--session", str(session), "--workers", "2", "--syslog", "0", "--lang", "en"]) == 3
+    err = capsys.readouterr().err
+    assert "testbench ui: --workers expects a number of benches ≥ 1, not 0" in err
+    assert "testbench ui: --workers: one bench only when the application under test is followed" in err
+    assert not session.exists()

@@ -98,8 +98,8 @@ def launch(
         text = t("interface texte indisponible : le module Python « {module} » manque")
         print(text.format(module=exc.name or exc), file=sys.stderr)
         return EXIT_ENVIRONMENT
-    from testbench.runner.assemble import assembled_bench
     from testbench.tui.config import UiState, load_settings
+    from testbench.tui.execution import check_options
     from testbench.tui.workstation import Workstation
 
     settings = load_settings()
@@ -120,9 +120,13 @@ def launch(
         print(f"testbench ui: {problem}", file=sys.stderr)
     if options.plan is not None and options.plan_record is None:
         return EXIT_USAGE
+    refused = check_options(session, casebooks, options)  # as ``run``: --workers 0, several benches with --app-log…
+    for problem in refused:
+        print(f"testbench ui: {t(problem)}", file=sys.stderr)
+    if refused:
+        return EXIT_USAGE
     app = WorkstationApp(
         Workstation(casebooks, session, states),
-        bench_factory=assembled_bench(options.bench),
         settings=settings,
         state=state,
         operator_name=options.identity.operator or None,

@@ -168,7 +168,7 @@ class CampaignOptions:
     workers: int = _option(
         ("--workers",),
         1,
-        commands=frozenset({RUN}),
+        commands=frozenset({RUN, UI}),
         type=int,
         metavar="N",
         help="exécuter les cas sur N bancs en parallèle (N paires de lecteurs Vitale + CPS ; défaut 1)",

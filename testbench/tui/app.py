@@ -72,7 +72,7 @@ class WorkstationApp(
         self,
         workstation: Workstation,
         *,
-        bench_factory: BenchFactory,
+        bench_factory: BenchFactory | None = None,
         settings: Settings | None = None,
         state: UiState | None = None,
         operator_name: str | None = None,
@@ -83,7 +83,7 @@ class WorkstationApp(
     ) -> None:
         super().__init__()
         self.ws = workstation
-        self.bench_factory = bench_factory
+        self.bench_factory = bench_factory  # None: the campaign assembles its benches from ``options``
         self.campaign_options = options or CampaignOptions()  # ``testbench ui``'s: capture, identity…
         self.settings = settings or Settings()
         self.state = state

@@ -40,10 +40,10 @@ def run_cases(
 ) -> RunOutcome:
     """Run ``targets`` in order as new attempts of ``session``; stop between cases when asked.
 
-    With several benches (``options.workers``) the campaign assembles each one from ``options`` on its own
-    reader pair, as ``testbench run --workers N`` does: ``bench_factory`` is the bench of a serial run.
+    Without ``bench_factory`` (``testbench ui``) the campaign assembles its benches from ``options`` as
+    ``testbench run`` does: with several (``options.workers``) each takes its own reader pair. A given
+    factory (tests, a fake bench) builds every bench.
     """
-    parallel = options is not None and options.workers > 1
     campaign = Campaign(
         casebooks,
         session,
@@ -51,7 +51,7 @@ def run_cases(
         operator=operator,
         listener=listener,
         notify=operator.notify,
-        bench_factory=None if parallel else bench_factory,
+        bench_factory=bench_factory,
     )
     return campaign.run(targets, stop)
 
