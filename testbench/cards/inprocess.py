@@ -92,11 +92,14 @@ class InProcessBay:
         for link in self._links.values():
             link.sinks = self._sinks
 
-    def _transport(self, slot: str) -> CardTransport:
+    def _link(self, slot: str) -> Link:
         try:
-            t = self._links[slot].transport
+            return self._links[slot]
         except KeyError:
             raise CardUnavailable(f"emplacement de lecteur inconnu : {slot}") from None
+
+    def _transport(self, slot: str) -> CardTransport:
+        t = self._link(slot).transport
         assert isinstance(t, CardTransport)
         return t
 
@@ -137,10 +140,7 @@ class InProcessBay:
         return self._transport(slot).atr()
 
     def transmit(self, slot: str, apdu: bytes) -> tuple[bytes, int]:
-        link = self._links.get(slot)
-        if link is None:
-            self._transport(slot)  # unknown slot → CardUnavailable
-        return link.transmit(apdu)  # type: ignore[union-attr]
+        return self._link(slot).transmit(apdu)
 
     def emulated(self, slot: str) -> bool:
         """Every card of this bay is a model in memory, never a real person's card."""

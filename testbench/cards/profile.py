@@ -236,10 +236,10 @@ class CardProfile:
         """Short French description used in operator messages, e.g. « carte Vitale 2 de test « vitale2-c2s »
         de JEAN EXEMPLE (C2S) » (``testbench.i18n`` reads it back in English). Made once per profile (the
         model is frozen; the guard names the expected card in every case)."""
-        text = self.__dict__.get("_describe_fr")
+        text = self.__dict__.get("_described_fr")
         if text is None:
             text = self._describe_fr()
-            object.__setattr__(self, "_describe_fr", text)
+            object.__setattr__(self, "_described_fr", text)
         return text
 
     def _describe_fr(self) -> str:
