@@ -169,9 +169,13 @@ def test_served_engine_reads_pcsc_readers_by_name() -> None:
 def test_a_card_round_trip_costs_the_caller_no_python_queue_encoder_or_depth_walk(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The engine asks ~30 APDUs per case through the client: each hand-off is a C queue, each message is
-    encoded by one shared encoder, and a message opening fewer brackets than the depth limit is not walked."""
+    """The engine asks ~30 APDUs per case through the client: where pipes can be polled (POSIX) the caller
+    reads and writes them itself, with no hand-off to another thread (elsewhere each hand-off is a C queue);
+    each message is encoded by one shared encoder; a message opening fewer brackets than the depth limit is
+    not walked."""
     import collections
+
+    from testbench.engines.protocol import process
 
     inprocess = pytest.importorskip("testbench.cards.inprocess")
     bay = inprocess.InProcessBay()
@@ -182,6 +186,8 @@ def test_a_card_round_trip_costs_the_caller_no_python_queue_encoder_or_depth_wal
     def count(frame, event, _arg):  # type: ignore[no-untyped-def]
         if event == "call":
             calls[f"{Path(frame.f_code.co_filename).name}:{frame.f_code.co_name}"] += 1
+        elif event == "c_call" and _arg.__module__ == "posix":
+            calls[f"posix:{_arg.__name__}"] += 1
 
     try:
         engine.read_vitale("vitale")  # started, schemas compiled
@@ -193,6 +199,10 @@ def test_a_card_round_trip_costs_the_caller_no_python_queue_encoder_or_depth_wal
             sys.setprofile(None)
     finally:
         engine.close()
-    assert calls["client.py:_answer_server_request"] >= 5  # the APDUs did cross the pipe
+    answered = calls["client.py:_answer_server_request"]
+    assert answered >= 5  # the APDUs did cross the pipe
+    if process.POLL_PIPES:  # the request and each answer written by this thread, each message read by it
+        assert calls["posix:write"] == answered + 1  # (a read may first find the pipe empty, then wait)
+        assert 0 < calls["posix:read"] <= 2 * (answered + 1)
     assert not [name for name in calls if name.startswith(("queue.py:", "threading.py:"))]
     assert calls["encoder.py:__init__"] == 0

@@ -3,9 +3,9 @@
 Every call has a timeout. A crashed, hung or babbling engine is killed with its whole process tree (the
 engine runs in a process group of its own, so a wrapper such as ``bash -c '…'`` cannot leave the real
 engine behind) and the call raises :class:`EngineCrash`, :class:`EngineTimeout` or
-:class:`EngineProtocolError`. Pipes are read and written by daemon threads that close their own ends, never
-``select``, so the client runs on Windows too and no pipe can block the caller. Lines are capped (8 MiB by
-default) and an oversized line is skipped in chunks, never held in memory. Every result is checked against
+:class:`EngineProtocolError`. No pipe can block the caller, on POSIX or Windows (:mod:`.process`: polled
+pipes, or pump threads where pipes cannot be polled). Lines are capped (8 MiB by default) and an oversized
+line is never held in memory. Every result is checked against
 its published JSON Schema: a malformed one is an :class:`EngineProtocolError` naming the method and the path.
 
 Restarts. Outside a case the next call starts a fresh process. Inside a case (between ``begin_case`` and
@@ -21,7 +21,6 @@ import collections
 import contextlib
 import itertools
 import json
-import queue
 import re
 import subprocess
 import threading
@@ -218,21 +217,18 @@ class SubprocessEngine:
             self._proc = None
 
     # -- one request ------------------------------------------------------------------------------
-    def _send(self, proc: EngineProcess, message: dict[str, Any]) -> None:
+    def _send(self, proc: EngineProcess, message: dict[str, Any], deadline: float) -> bool:
+        """Whether the engine took ``message`` by ``deadline`` (an engine that stops reading does not)."""
         if self.on_message is not None:
             self.on_message("sent", message)
-        proc.write(message)
+        return proc.write(message, deadline)
 
     def _exchange(self, proc: EngineProcess, method: str, params: Any, timeout: float) -> Any:
         msg_id = next(self._ids)
         deadline = time.monotonic() + timeout
-        self._send(proc, J.request(msg_id, method, params))
+        sent = self._send(proc, J.request(msg_id, method, params), deadline)
         while True:
-            remaining = deadline - time.monotonic()
-            try:
-                kind, payload = proc.messages.get(timeout=max(remaining, 0.0)) if remaining > 0 else ("timeout", None)
-            except queue.Empty:
-                kind, payload = "timeout", None
+            kind, payload = proc.receive(deadline) if sent else ("timeout", None)
             if kind == "timeout":
                 raise EngineTimeout(f"{method} : pas de réponse en {timeout:g} s")
             if kind == "eof":
@@ -254,7 +250,7 @@ class SubprocessEngine:
                 raise EngineProtocolError(f"{method} : message sans jsonrpc 2.0 : {_excerpt(msg)}")
             if "method" in msg:
                 if "id" in msg:
-                    self._answer_server_request(proc, msg)
+                    sent = self._answer_server_request(proc, msg, deadline)
                 else:
                     self._notification(msg)
                 continue
@@ -281,7 +277,7 @@ class SubprocessEngine:
         if is_trace and self.trace is not None and isinstance(params.get("line"), str):
             self.trace(params["line"])
 
-    def _answer_server_request(self, proc: EngineProcess, msg: dict[str, Any]) -> None:
+    def _answer_server_request(self, proc: EngineProcess, msg: dict[str, Any], deadline: float) -> bool:
         method, params, msg_id = msg.get("method"), msg.get("params"), msg.get("id")
         try:
             if not isinstance(params, dict) or not isinstance(params.get("slot"), str):
@@ -301,7 +297,7 @@ class SubprocessEngine:
             reply = J.error(msg_id, J.CARD_ERROR, str(exc), {"type": "card", "kind": type(exc).__name__})
         except ValueError as exc:
             reply = J.error(msg_id, J.INVALID_PARAMS, f"APDU invalide: {exc}")
-        self._send(proc, reply)
+        return self._send(proc, reply, deadline)
 
     def call(self, method: str, params: Any, timeout: float | None = None) -> Any:
         """One request; on a fault the engine is killed and the next call restarts it (see the module)."""
@@ -329,13 +325,9 @@ class SubprocessEngine:
         with self._lock:
             proc = self._ensure_started()
             deadline = time.monotonic() + (self.timeout if timeout is None else timeout)
-            proc.write_raw(data)
+            sent = proc.write_raw(data, deadline)
             while True:
-                remaining = deadline - time.monotonic()
-                try:
-                    kind, payload = proc.messages.get(timeout=remaining) if remaining > 0 else ("timeout", None)
-                except queue.Empty:
-                    kind = "timeout"
+                kind, payload = proc.receive(deadline) if sent else ("timeout", None)
                 if kind != "msg":
                     self._discard()
                     return None
