@@ -93,3 +93,22 @@ def test_report_of_cards_presented_without_a_guard(tmp_path: Path) -> None:
         Runner(store, FakeEngine(bay), bay, recorder).run(store.begin_run([], {}, {}), [(cb, case)])
     html = write_report(session, tmp_path / "r").read_text(encoding="utf-8")
     assert "v1" in html and "vitale.xml" in html
+
+
+def test_a_case_section_escapes_each_value_once_around_its_own_markup(tmp_path: Path) -> None:
+    """The section is written in Python (testbench.report.section): a value added after our markup (an
+    origin after the observed value, a step's detail after its status) is escaped once, the markup not."""
+    from testbench.report.content import gather
+    from testbench.report.html import HtmlBook
+    from testbench.store.read import read_session
+
+    with read_session(make_session(tmp_path)) as session:
+        case = next(c for c in gather(session).data["cases"] if c["comparisons"])
+    case["comparisons"][0] |= {"observed": "1 < 2", "origin": "lu <ici> & là"}
+    case["steps"][0]["detail"] = "refus <b>"
+    case["steps"][0]["status"] = "refused"
+    for book in (HtmlBook("fr"), HtmlBook("en", for_print=True)):
+        html = book.section(case)
+        assert '1 &lt; 2<br><span class="muted origin">lu &lt;ici&gt; &amp; là</span></td>' in html
+        assert " — refus &lt;b&gt;</td>" in html
+        assert "&amp;lt;" not in html and html.endswith("</section>\n")

@@ -6,7 +6,6 @@ and compared at any time. Nothing in the page loads from the network (CSP ``defa
 
 from __future__ import annotations
 
-from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +17,11 @@ from testbench.domain.glossary import Term, terms_in
 from testbench.domain.verdict import VERDICT_ORDER
 from testbench.i18n import colon, semicolon, translator
 from testbench.report import assets, svg
-from testbench.report.attachments import attachment_name
 from testbench.report.content import ReportContent
 from testbench.report.coverage_page import CoverageWords
 from testbench.report.glossary import ANCHOR, case_texts, linker
-from testbench.report.labels import NOT_RECORDED, clock_text, final_label, verdict_label
-from testbench.store.annotations import ACTION_FR
+from testbench.report.labels import NOT_RECORDED, clock_text, verdict_label
+from testbench.report.section import CaseSection
 
 
 @jinja2.pass_context
@@ -73,16 +71,6 @@ STEP_STATUS = {
 }
 
 
-_PACKED = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _packed(text: str) -> str:
-    """A field of :func:`render_html`'s ``trace_data``: its separators (and the backslash) escaped."""
-    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:  # rare: four scans cost less than a translate
-        return text.translate(_PACKED)
-    return text
-
-
 #: where the page's template prints the case sections; :meth:`HtmlBook.page` cuts the page there
 _SECTIONS = "<!--testbench:sections-->"
 
@@ -104,35 +92,6 @@ class HtmlBook:
         def nr(value: object) -> object:
             return t(NOT_RECORDED) if value == NOT_RECORDED else value
 
-        gap_text = escape(t("lignes dans le fichier de trace complet"))
-        shown = fmt.visible_controls
-
-        def trace_rows(excerpt: list[dict[str, Any]]) -> Markup:
-            """The excerpt's rows, escaped here in one pass: it is most of the page at campaign scale."""
-            rows = []
-            for line in excerpt:
-                if "gap" in line:
-                    rows.append(f'<tr><td colspan="4" class="gap">… {int(line["gap"])} {gap_text} …</td></tr>\n')
-                else:
-                    ch = escape(shown(line["channel"]))
-                    rows.append(
-                        f'<tr class="ch-{ch}"><td>{escape(line["time"])}</td><td>{ch}</td>'
-                        f"<td>{escape(shown(line['step']))}</td><td>{escape(shown(line['text']))}</td></tr>\n"
-                    )
-            return Markup("".join(rows))
-
-        def trace_data(excerpt: list[dict[str, Any]]) -> str:
-            """The excerpt of a case shown on demand, compactly, for a data attribute the page's script turns
-            into rows when the case is opened: a row per line, fields split by tabs (a gap is its count alone)."""
-            p = _packed
-            rows = [
-                str(int(line["gap"]))
-                if "gap" in line
-                else f"{p(line['time'])}\t{p(line['channel'])}\t{p(line['step'])}\t{p(line['text'])}"
-                for line in excerpt
-            ]
-            return shown("\n".join(rows))  # once for the whole excerpt: it marks controls, never a separator
-
         self.t, self.vl = t, vl
         self._common: dict[str, Any] = {
             "t": t,
@@ -141,24 +100,17 @@ class HtmlBook:
             "semicolon": semicolon(lang),
             "vl": vl,
             "nr": nr,
-            "trace_rows": trace_rows,
-            "trace_data": trace_data,
-            "attachment": attachment_name,
             "for_print": for_print,
-            "step_status": STEP_STATUS,
-            "action_label": ACTION_FR,
             "redaction_label": lambda kind: t(REDACTION_LABELS.get(kind, kind)),
-            "dur": lambda ms: fmt.duration_ms(ms, lang),
-            "label": lambda case: final_label(case["attempts"], lang),
             "linked": linker(lang),  # glossary terms of objectives and steps, linked to the glossary section
         }
-        self._case = _ENV.get_template("case.html.j2")
+        self._case = CaseSection(lang, for_print, t, vl, self._common["linked"], STEP_STATUS)
 
     def section(self, case: dict[str, Any]) -> str:
         """One case's section (its full content, as :func:`~testbench.report.cases.gather_case` made it)."""
         for term in terms_in(case_texts(case)):
             self.terms.setdefault(term.key, term)
-        return self._case.render(self._common, case=case) + "\n"  # Jinja drops a template's last newline
+        return self._case(case)
 
     def page(self, data: dict[str, Any]) -> tuple[str, str]:
         """The page before and after the sections; ``data`` is the report's content, its cases as
