@@ -7,6 +7,7 @@ import dataclasses
 import json
 from pathlib import Path
 
+import pytest
 from fakes import FakeBay, FakeEngine, invoice_step, make_case, make_casebook, value
 from lxml import etree
 
@@ -76,3 +77,27 @@ def test_the_glossary_reads_in_english_on_request(tmp_path: Path) -> None:
     assert TERMS["PLV"].text("fr") not in "".join(section.itertext())
     text = "".join(doc.xpath("//section[@class='case']//table[1]")[0].itertext())
     assert "Bill p1, care on 2026-01-15: LPP 1241763 × 4 at €14.00, no third-party payment" in text
+
+
+def test_a_text_repeated_by_every_case_is_searched_for_terms_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from testbench.domain import glossary as terms
+    from testbench.report import glossary as report_glossary
+    from testbench.report import html
+    from testbench.report.content import gather
+    from testbench.store.read import read_session
+
+    with read_session(make_session(tmp_path)) as session:
+        case = gather(session).data["cases"][0]
+    searched: list[str] = []
+    real = terms.find_terms
+    monkeypatch.setattr(html, "terms_in", lambda texts: terms.terms_in(list(texts)))
+    monkeypatch.setattr(terms, "find_terms", lambda text: searched.append(text) or real(text))
+    monkeypatch.setattr(report_glossary, "find_terms", terms.find_terms)
+    book = html.HtmlBook("fr")
+    first = book.section(case)
+    once = len(searched)
+    assert [book.section(case) for _ in range(3)] == [first] * 3  # the same case again: nothing searched again
+    assert len(searched) == once <= 2 * len(set(searched))  # once for the glossary's list, once linked
+    assert {"AMO", "PLV", "FSE"} <= set(book.terms)

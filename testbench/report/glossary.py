@@ -7,6 +7,7 @@ defines every term the report links to, in the report's language, with its publi
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from html import escape
 from typing import Any
@@ -29,6 +30,7 @@ def case_texts(case: dict[str, Any]) -> Iterable[str]:
 def linker(lang: str) -> Callable[[str], Markup]:
     """``linked(text)``: the text escaped, each glossary term a link to its definition (its title the definition)."""
 
+    @functools.lru_cache(maxsize=1024)  # a campaign's cases repeat the same objectives and steps
     def linked(text: str) -> Markup:
         out, last = [], 0
         for start, end, term in find_terms(text):

@@ -84,6 +84,7 @@ class HtmlBook:
     def __init__(self, lang: str = "fr", *, for_print: bool = False) -> None:
         self.lang = lang
         self.terms: dict[str, Term] = {}  # the glossary terms the sections link to, in first-use order
+        self._searched: set[str] = set()  # the texts whose terms are in ``terms``
         t = translator(lang)
 
         def vl(verdict: str) -> str:
@@ -108,7 +109,9 @@ class HtmlBook:
 
     def section(self, case: dict[str, Any]) -> str:
         """One case's section (its full content, as :func:`~testbench.report.cases.gather_case` made it)."""
-        for term in terms_in(case_texts(case)):
+        texts = [text for text in case_texts(case) if text not in self._searched]  # each text searched once
+        self._searched.update(texts)
+        for term in terms_in(texts):
             self.terms.setdefault(term.key, term)
         return self._case(case)
 

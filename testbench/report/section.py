@@ -9,6 +9,7 @@ shown as markers, never a raw Python value, and markup of ours (glossary links, 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from html import escape as html_escape
 from typing import Any
@@ -21,6 +22,8 @@ from testbench.report.attachments import attachment_name
 from testbench.report.labels import final_label
 from testbench.store.annotations import ACTION_FR
 
+#: what HTML escaping replaces (markupsafe.escape: & < > " ')
+_SPECIAL = re.compile("[&<>\"']")
 _PACKED = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
@@ -125,7 +128,9 @@ class CaseSection:
     def out(self, value: object) -> str:
         """A value as the page's template prints it (see the module's docstring)."""
         if type(value) is str:
-            return str(escape(fmt.visible_controls(value)))  # plain text: ``Markup + str`` would escape again
+            text = fmt.visible_controls(value)
+            # plain text (``Markup + str`` would escape again); most values hold nothing to escape
+            return str(escape(text)) if _SPECIAL.search(text) else text
         if value is None or isinstance(value, bool | dict | list | tuple):
             return str(escape(fmt.visible_controls(fmt.value(value, self.lang))))
         return str(escape(value))
