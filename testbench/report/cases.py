@@ -177,23 +177,29 @@ _SHARED = frozenset({str, int, bool, type(None)})
 
 
 def _observation(o: dict[str, Any], scrub: Scrubber, t: Callable[[str], str], lang: str) -> dict[str, Any]:
-    """An observation as the report shows it. Without provenance it depends on its step, path, value and
-    source alone, which a campaign repeats in every case (the same card read, the same amounts): made once."""
+    """An observation as the report shows it."""
+    return {
+        "step": o["step_id"] or "",
+        "path": o["path"],
+        "value": scrub.at_path(o["path"], o["value"]),
+        "source": o["source"],
+        "provenance": _provenance(o["provenance"], scrub),
+        "origin": _origin(o["path"], o["value"], o["provenance"], scrub, t, lang),
+    }
 
-    def entry() -> dict[str, Any]:
-        return {
-            "step": o["step_id"] or "",
-            "path": o["path"],
-            "value": scrub.at_path(o["path"], o["value"]),
-            "source": o["source"],
-            "provenance": _provenance(o["provenance"], scrub),
-            "origin": _origin(o["path"], o["value"], o["provenance"], scrub, t, lang),
-        }
 
-    value = o["value"]
-    if o["provenance"] is not None or type(value) not in _SHARED:
-        return entry()
-    return scrub.once(("observation", o["step_id"], o["path"], type(value), value, o["source"]), entry)
+def _observations(rows: list[dict[str, Any]], scrub: Scrubber, t: Callable[[str], str], lang: str) -> list[Any]:
+    """The attempt's observations. One without provenance depends on its step, path, value and source
+    alone, which a campaign repeats in every case (the same card read, the same amounts): made once."""
+    out = []
+    for o in rows:
+        value = o["value"]
+        if o["provenance"] is not None or type(value) not in _SHARED:
+            out.append(_observation(o, scrub, t, lang))
+        else:
+            key = ("observation", o["step_id"], o["path"], type(value), value, o["source"])
+            out.append(scrub.once(key, _observation, o, scrub, t, lang))
+    return out
 
 
 def _expected_text(e: dict[str, Any]) -> str:
@@ -286,7 +292,7 @@ def gather_case(
         }
         for c in details.comparisons
     ]
-    case["observations"] = [_observation(o, scrub, t, options.lang) for o in details.observations]
+    case["observations"] = _observations(details.observations, scrub, t, options.lang)
     origins = {o["path"]: o["origin"] for o in case["observations"] if o["origin"]}  # the last value of a path
     for comparison in case["comparisons"]:
         comparison["origin"] = origins.get(comparison["path"], "")

@@ -168,13 +168,13 @@ class Scrubber:
             self.counts.update(hit[1])
         return hit[0]
 
-    def once(self, key: Any, build: Callable[[], Any]) -> Any:
-        """``build()``, made once per ``key`` (a redacted entry a campaign repeats in every case, such as an
-        observed value): what it redacted is counted again each time. Read the result, never change it."""
+    def once(self, key: Any, build: Callable[..., Any], *args: Any) -> Any:
+        """``build(*args)``, made once per ``key`` (a redacted entry a campaign repeats in every case, such as
+        an observed value): what it redacted is counted again each time. Read the result, never change it."""
         hit = self._built.get(key)
         if hit is None:
             before = self.counts.copy()
-            made = build()
+            made = build(*args)
             hit = (made, (self.counts - before) or None)
             _remember(self._built, key, hit)
         elif hit[1]:
