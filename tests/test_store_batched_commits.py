@@ -111,6 +111,83 @@ def test_a_write_wrapping_store_calls_is_one_write_in_a_case_or_not(tmp_path: Pa
         assert chain.verify(store.conn).ok
 
 
+def test_a_case_s_writes_open_no_savepoint_and_ask_no_last_id(tmp_path: Path) -> None:
+    """Inside a case every write but the verdict and a stored file is inserts only: no SAVEPOINT/RELEASE
+    pair around each, no ``MAX(id)`` asked again (the writer remembers its own last ids), batches of
+    rows in a few multi-row statements, and the chain still verifies."""
+    session = tmp_path / "s.tbsession"
+    with SessionStore.open(session) as store:
+        run_id = store.begin_run(["run"], {}, {})
+        statements: list[str] = []
+        store.conn.set_trace_callback(statements.append)
+        for case in range(3):
+            with store.batch():
+                attempt = store.start_attempt(run_id, "sha", f"C{case}")
+                store.add_event("step-start", {"n": 1}, attempt_id=attempt, step_id="s1")
+                line = TraceLine("bench", 1, 1.0, "ligne", "testbench", None, None, attempt, "s1")
+                store.add_trace_lines([line] * 40)
+                store.end_step(attempt, "s1", {f"v{i}": i for i in range(54)}, "engine", {"status": "done"})
+                store.commit()
+                store.finish_attempt(attempt, "pass", "", [("e1", "value", "pass", {})])
+        store.conn.set_trace_callback(None)
+        assert not [s for s in statements if s.startswith(("SAVEPOINT", "RELEASE"))][6:]  # the 3 verdicts only
+        assert not [s for s in statements if "MAX(id)" in s][6:]  # each table's last id asked once
+        inserts = [s for s in statements if s.startswith("INSERT INTO observations")]
+        assert len(inserts) <= 3 * 4  # 54 rows: 32 + 16 + 4 + 2, not one statement per row
+        assert chain.verify(store.conn).ok
+
+
+def test_a_failed_insert_only_write_is_taken_back_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without a savepoint, a write that fails after some of its rows went in deletes them (and its chain
+    entries): the rest of the batch stays, the next writes take the next ids, the chain verifies."""
+    session = tmp_path / "s.tbsession"
+    with SessionStore.open(session) as store:
+        run_id = store.begin_run(["run"], {}, {})
+        with store.batch():
+            attempt = store.start_attempt(run_id, "sha", "C1")
+            store.add_event("step-start", {"n": 1}, attempt_id=attempt, step_id="s1")
+            with pytest.raises(TypeError):  # the observations went in, the step's event cannot be encoded
+                store.end_step(attempt, "s1", {"a": 1, "b": 2}, "engine", object())
+            real = chain.record
+
+            def interrupted(conn: sqlite3.Connection, kind: str, *args: Any, **kwargs: Any) -> Any:
+                if kind == "trace_lines":
+                    raise KeyboardInterrupt  # between the rows' insert and their chain entry
+                return real(conn, kind, *args, **kwargs)
+
+            monkeypatch.setattr(chain, "record", interrupted)
+            with pytest.raises(KeyboardInterrupt):
+                store.add_trace_lines([TraceLine("bench", 1, 1.0, "ligne", "testbench", None, None, attempt, "s1")])
+            monkeypatch.setattr(chain, "record", real)
+            store.end_step(attempt, "s1", {"a": 1}, "engine", {"status": "done"})
+        conn = reader(session)
+        try:
+            assert conn.execute("SELECT id, path FROM observations").fetchall() == [(1, "a")]
+            assert conn.execute("SELECT COUNT(*) FROM trace_lines").fetchone()[0] == 0
+            assert [r[0] for r in conn.execute("SELECT kind FROM events ORDER BY id")] == ["step-start", "step-end"]
+        finally:
+            conn.close()
+        assert chain.verify(store.conn).ok
+
+
+def test_rows_written_by_others_through_the_store_connection_do_not_reuse_ids(tmp_path: Path) -> None:
+    """A merge or a review writes through the store's connection: the ids the writer remembers are
+    asked again after any change it did not make itself."""
+    session = tmp_path / "s.tbsession"
+    with SessionStore.open(session) as store:
+        store.add_event("first")
+        with store.transaction():  # as merge.py does: its own inserts, chained
+            first = chain.last_id(store.conn, "events") + 1
+            store.conn.execute(
+                "INSERT INTO events (run_id, attempt_id, step_id, kind, mono_ns, wall, data) VALUES (?,?,?,?,?,?,?)",
+                (None, None, None, "merged", 1, 1.0, "null"),
+            )
+            chain.record(store.conn, "events", first)
+        assert store.add_event("after") == first + 1
+        assert kinds(session) == ["first", "merged", "after"]
+        assert chain.verify(store.conn).ok
+
+
 def synced(statements: list[str]) -> list[str]:
     """The ``PRAGMA synchronous`` each COMMIT ran under, from the connection's statements in order."""
     level, commits = "FULL", []

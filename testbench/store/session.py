@@ -23,6 +23,7 @@ this file and nothing else.
 from __future__ import annotations
 
 import contextlib
+import functools
 import getpass
 import os
 import platform
@@ -31,7 +32,7 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -77,6 +78,9 @@ class SessionStore:
         self._started_mono: dict[int, int] = {}  # attempt id → its start, to chain its end from memory
         self._sync = SYNC_DURABLE  # the connection's PRAGMA synchronous (connect_writer sets it)
         self._nesting = 0  # > 0: inside a write, whose savepoint the store's calls made in it join
+        self._undo: list[tuple[str, int]] | None = None  # the open insert-only write's (table, first new id)
+        self._tops: dict[str, int] = {}  # table → its last id, as the store's own inserts left it
+        self._changes = -1  # conn.total_changes after the store's last write (-1: tops unknown)
 
     # -- opening ---------------------------------------------------------------------------------
     @classmethod
@@ -162,47 +166,120 @@ class SessionStore:
         or written from another thread (a capture thread's lines are shown live, as they are written).
         """
         with self._tx_lock:
-            try:
-                if self._nesting:  # a store call inside another write (a person's write wrapping add_event…)
-                    yield from self._savepoint()
-                elif self._batch_depth:
-                    yield from self._joined(durable, durable or threading.get_ident() not in self._batch_threads)
-                else:
-                    self._begin(SYNC_DURABLE)
-                    yield from self._savepoint()
-                    self.conn.execute("COMMIT")
-            except BaseException as exc:
-                disk = isinstance(exc, sqlite3.OperationalError)  # the batch goes, its case runs again on --resume
-                if disk or not (self._nesting or self._batch_depth):  # outside a case nothing failed stays open
-                    self._rollback()
-                if disk:
-                    raise write_error(self.path, exc) from exc
-                raise
+            yield from self._write(durable, self._savepoint)
 
-    def _joined(self, durable: bool, commit: bool) -> Iterator[sqlite3.Connection]:
+    @contextmanager
+    def _inserting(self, *, durable: bool = False) -> Iterator[sqlite3.Connection]:
+        """A write that only inserts new rows (ids from :meth:`_ids`) and their chain entries: committed
+        like :meth:`transaction`, but inside a case or another write it needs no savepoint — if it fails,
+        what it inserted is deleted (:meth:`_undoable`)."""
+        with self._tx_lock:
+            yield from self._write(durable, self._undoable)
+
+    def _write(self, durable: bool, part: Callable[[], Iterator[WriterConnection]]) -> Iterator[WriterConnection]:
+        try:
+            if self._nesting:  # a store call inside another write (a person's write wrapping add_event…)
+                yield from part()
+            elif self._batch_depth:
+                commit = durable or threading.get_ident() not in self._batch_threads
+                yield from self._joined(durable, commit, part)
+            else:  # a transaction of its own: a failure takes all of it back
+                self._begin(SYNC_DURABLE)
+                yield from self._inside()
+                self.conn.execute("COMMIT")
+        except BaseException as exc:
+            disk = isinstance(exc, sqlite3.OperationalError)  # the batch goes, its case runs again on --resume
+            if disk or not (self._nesting or self._batch_depth):  # outside a case nothing failed stays open
+                self._rollback()
+            if disk:
+                raise write_error(self.path, exc) from exc
+            raise
+
+    def _joined(
+        self, durable: bool, commit: bool, part: Callable[[], Iterator[WriterConnection]]
+    ) -> Iterator[WriterConnection]:
         if durable and self.conn.in_transaction:
             self.conn.execute("COMMIT")  # the batch so far; the person's write gets a commit of its own, synced
         if not self.conn.in_transaction:
             self._begin(SYNC_DURABLE if durable else SYNC_BATCH)
-        yield from self._savepoint()
+        yield from part()
         if commit:
             self.conn.execute("COMMIT")
 
-    def _savepoint(self) -> Iterator[sqlite3.Connection]:
+    def _inside(self) -> Iterator[WriterConnection]:
+        """The write's body; the store's calls made in it join it."""
+        self._nesting += 1
+        try:
+            yield self.conn
+        finally:
+            self._nesting -= 1
+
+    def _savepoint(self) -> Iterator[WriterConnection]:
         """One write inside the open transaction: all of it or nothing of it; writes made inside it join it."""
         self.conn.execute("SAVEPOINT write")
         self._nesting += 1
         try:
             yield self.conn
         except BaseException:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK TO write")
-                self.conn.execute("RELEASE write")
-            self.conn.chain_tip = None  # the savepoint may have held chain entries
+            try:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK TO write")
+                    self.conn.execute("RELEASE write")
+            finally:
+                self._forget()  # the savepoint may have held chain entries and new rows
             raise
         finally:
             self._nesting -= 1
         self.conn.execute("RELEASE write")
+
+    def _undoable(self) -> Iterator[WriterConnection]:
+        """An insert-only write inside the open transaction, without a savepoint (two statements per
+        write): if it fails, the rows it inserted (:meth:`_ids` noted where they start) and the chain
+        entries it appended are deleted, which leaves the transaction as it was before the write."""
+        conn = self.conn
+        seq = chain.head(conn)[0]
+        outer, self._undo = self._undo, []
+        self._nesting += 1
+        try:
+            yield conn
+        except BaseException:
+            try:
+                if conn.in_transaction:
+                    for table, first in self._undo:
+                        conn.execute(f"DELETE FROM {table} WHERE id >= ?", (first,))
+                    conn.execute("DELETE FROM chain WHERE seq > ?", (seq,))
+            finally:
+                self._forget()
+            raise
+        finally:
+            self._nesting -= 1
+            self._undo = outer
+
+    def _ids(self, table: str, count: int) -> int:
+        """The id of the first of ``count`` rows this write is about to insert into ``table``.
+
+        The writer remembers each table's last id from its own inserts (one writer: the lock); any other
+        change to the file since its last write (a merge's rows, a review, a rollback) makes it ask again.
+        Each insert helper ends with :meth:`_wrote`.
+        """
+        if self.conn.total_changes != self._changes:
+            self._tops.clear()
+        top = self._tops.get(table)
+        if top is None:
+            top = chain.last_id(self.conn, table)
+        self._tops[table] = top + count
+        if self._undo is not None:
+            self._undo.append((table, top + 1))
+        return top + 1
+
+    def _wrote(self) -> None:
+        """The rows changed so far are the store's own: the last ids it remembers still hold."""
+        self._changes = self.conn.total_changes
+
+    def _forget(self) -> None:
+        """What the writer remembered of the file may be wrong after a rollback: read it again when needed."""
+        self.conn.chain_tip = None
+        self._changes = -1
 
     def _begin(self, sync: str) -> None:
         """Open a write transaction whose commit is synced as ``sync`` says (set only between transactions)."""
@@ -213,7 +290,7 @@ class SessionStore:
 
     def _rollback(self) -> None:
         """Take back the open transaction, if any, and what the connection remembered of it."""
-        self.conn.chain_tip = None
+        self._forget()
         if self.conn.in_transaction:
             with contextlib.suppress(sqlite3.Error):
                 self.conn.execute("ROLLBACK")
@@ -332,19 +409,28 @@ class SessionStore:
 
     # -- attempts --------------------------------------------------------------------------------
     def start_attempt(self, run_id: int, casebook_sha: str, case_id: str) -> int:
-        with self.transaction():
+        with self._inserting():
             number = self.conn.execute(
                 "SELECT COALESCE(MAX(number), 0) + 1 FROM attempts WHERE casebook_sha = ? AND case_id = ?",
                 (casebook_sha, case_id),
             ).fetchone()[0]
-            row = (int(run_id), str(casebook_sha), str(case_id), int(number), time.time(), time.monotonic_ns())
-            cur = self.conn.execute(
-                "INSERT INTO attempts (run_id, casebook_sha, case_id, number, started_wall, started_mono_ns)"
-                " VALUES (?,?,?,?,?,?)",
+            attempt_id = self._ids("attempts", 1)
+            row = (
+                attempt_id,
+                int(run_id),
+                str(casebook_sha),
+                str(case_id),
+                int(number),
+                time.time(),
+                time.monotonic_ns(),
+            )
+            self.conn.execute(
+                "INSERT INTO attempts (id, run_id, casebook_sha, case_id, number, started_wall, started_mono_ns)"
+                " VALUES (?,?,?,?,?,?,?)",
                 row,
             )
-            attempt_id = int(cur.lastrowid or 0)
-            chain.record(self.conn, "attempt-start", attempt_id, rows=[(attempt_id, *row)])  # integrity chain
+            chain.record(self.conn, "attempt-start", attempt_id, rows=[row])  # integrity chain, from memory
+            self._wrote()
         self._started_mono[attempt_id] = row[-1]
         return attempt_id
 
@@ -371,6 +457,7 @@ class SessionStore:
                     (*row, attempt_id),
                 )
                 chain.record(self.conn, "attempt-finish", attempt_id, rows=[(attempt_id, *row)])
+            self._wrote()
 
     def close_dangling_attempts(self, reason: str) -> int:
         """Mark attempts left open by a killed process; they stay in the history."""
@@ -415,7 +502,7 @@ class SessionStore:
         step_id: str | None = None,
     ) -> int:
         """Record an event; a person's attestation is committed at once and synced, even mid-case."""
-        with self.transaction(durable=kind in _GIVEN_BY_A_PERSON):
+        with self._inserting(durable=kind in _GIVEN_BY_A_PERSON):
             return self._insert_event(kind, data, run_id, attempt_id, step_id)
 
     def end_step(
@@ -432,38 +519,43 @@ class SessionStore:
         ``origins`` gives some paths their own source and provenance (an extracted value and where it
         was read, a correction and its reason); the other paths take ``source`` and no provenance.
         """
-        with self.transaction():
+        with self._inserting():
             if observations:
                 self._insert_observations(attempt_id, step_id, observations, source, origins)
             self._insert_event(EventKind.STEP_END, data, None, attempt_id, step_id)
 
     def add_observations(self, attempt_id: int, step_id: str | None, values: dict[str, Any], source: str) -> None:
-        with self.transaction():
+        with self._inserting():
             self._insert_observations(attempt_id, step_id, values, source)
 
     def add_comparisons(self, attempt_id: int, rows: Sequence[tuple[str, str, str, Any]]) -> None:
         """Rows of (expectation id, kind, outcome, data)."""
-        with self.transaction():
+        with self._inserting():
             self._insert_comparisons(attempt_id, rows)
 
-    # inserts below run inside a transaction opened by the caller
+    # inserts below run inside a write opened by the caller; each chains its rows hashed from memory,
+    # as inserted (COLUMNS order, values of the columns' own types), and ends with _wrote()
     def _insert_event(
         self, kind: str, data: Any, run_id: int | None, attempt_id: int | None, step_id: str | None
     ) -> int:
+        data = codec.dumps(data)
+        event_id = self._ids("events", 1)
         row = (
-            _opt(int, run_id),
-            _opt(int, attempt_id),
-            _opt(str, step_id),
+            event_id,
+            None if run_id is None else int(run_id),
+            None if attempt_id is None else int(attempt_id),
+            None if step_id is None else str(step_id),
             str(kind),
             time.monotonic_ns(),
             time.time(),
-            codec.dumps(data),
+            data,
         )
-        cur = self.conn.execute(
-            "INSERT INTO events (run_id, attempt_id, step_id, kind, mono_ns, wall, data) VALUES (?,?,?,?,?,?,?)", row
+        self.conn.execute(
+            "INSERT INTO events (id, run_id, attempt_id, step_id, kind, mono_ns, wall, data) VALUES (?,?,?,?,?,?,?,?)",
+            row,
         )
-        event_id = int(cur.lastrowid or 0)
-        chain.record(self.conn, "events", event_id, rows=[(event_id, *row)])  # integrity chain, hashed from memory
+        chain.record(self.conn, "events", event_id, rows=[row])  # integrity chain
+        self._wrote()
         return event_id
 
     def _insert_observations(
@@ -474,67 +566,73 @@ class SessionStore:
         source: str,
         origins: Mapping[str, tuple[str, Any]] | None = None,
     ) -> None:
-        origins = origins or {}
-        plain = (str(source), None)
         attempt, step, dumps = int(attempt_id), _opt(str, step_id), codec.dumps
-        first = chain.last_id(self.conn, "observations") + 1
-        rows, provenances = [], []  # the rows as the chain hashes them (COLUMNS order), with their ids
-        for row_id, (path, value) in enumerate(values.items(), first):
-            own_source, provenance = origins.get(path, plain)
-            rows.append((row_id, attempt, step, str(path), dumps(value), str(own_source)))
-            provenances.append((row_id, None if provenance is None else dumps(provenance)))
-        if not any(provenance is not None for _, provenance in provenances):
-            self.conn.executemany(
-                "INSERT INTO observations (id, attempt_id, step_id, path, value, source) VALUES (?,?,?,?,?,?)", rows
-            )
-            chain.record(self.conn, "observations", first, rows=rows)  # integrity chain, hashed from memory
+        if not origins:  # the common case: every path from ``source``, none with a provenance
+            encoded = [(str(path), dumps(value)) for path, value in values.items()]
+            source = str(source)
+            first = self._ids("observations", len(encoded))
+            rows = [(i, attempt, step, path, value, source) for i, (path, value) in enumerate(encoded, first)]
+            self._insert_rows(_OBSERVATIONS, rows)
+            chain.record(self.conn, "observations", first, rows=rows)
+            self._wrote()
             return
-        self.conn.executemany(
-            "INSERT INTO observations (id, attempt_id, step_id, path, value, source, provenance)"
-            " VALUES (?,?,?,?,?,?,?)",
-            [(*row, provenance) for row, (_, provenance) in zip(rows, provenances, strict=True)],
-        )
+        plain = (str(source), None)
+        encoded_all = []
+        for path, value in values.items():
+            own_source, provenance = origins.get(path, plain)
+            encoded_all.append(
+                (str(path), dumps(value), str(own_source), None if provenance is None else dumps(provenance))
+            )
+        first = self._ids("observations", len(encoded_all))
+        rows = [(i, attempt, step, path, value, own) for i, (path, value, own, _) in enumerate(encoded_all, first)]
+        provenances = [(i, provenance) for i, (*_, provenance) in enumerate(encoded_all, first)]
+        self._insert_rows(_OBSERVATIONS_WITH_PROVENANCE, [(*r, p) for r, (_, p) in zip(rows, provenances, strict=True)])
         chain.record(self.conn, "observations", first, rows=rows)
-        chain.record(self.conn, "observation-provenance", first, rows=provenances)  # the provenance is covered too
+        if any(provenance is not None for _, provenance in provenances):  # the provenance is covered too
+            chain.record(self.conn, "observation-provenance", first, rows=provenances)
+        self._wrote()
 
     def _insert_comparisons(self, attempt_id: int, rows: Sequence[tuple[str, str, str, Any]]) -> None:
-        values = [
-            (int(attempt_id), str(eid), str(kind), str(outcome), codec.dumps(data)) for eid, kind, outcome, data in rows
-        ]
-        first = chain.last_id(self.conn, "comparisons") + 1  # integrity chain
-        self.conn.executemany(
-            "INSERT INTO comparisons (attempt_id, expectation_id, kind, outcome, data) VALUES (?,?,?,?,?)", values
-        )
-        chain.record(self.conn, "comparisons", first, rows=[(first + i, *v) for i, v in enumerate(values)])
+        encoded = [(str(eid), str(kind), str(outcome), codec.dumps(data)) for eid, kind, outcome, data in rows]
+        first, attempt = self._ids("comparisons", len(encoded)), int(attempt_id)
+        values = [(i, attempt, *row) for i, row in enumerate(encoded, first)]
+        self._insert_rows(_COMPARISONS, values)
+        chain.record(self.conn, "comparisons", first, rows=values)  # integrity chain
+        self._wrote()
+
+    def _insert_rows(self, insert: str, rows: Sequence[tuple[Any, ...]]) -> None:
+        """``rows`` by a few multi-row INSERT statements (a statement per row costs more than its row)."""
+        width, done, total = len(rows[0]) if rows else 0, 0, len(rows)
+        while done < total:
+            size = min(_CHUNK, 1 << ((total - done).bit_length() - 1))  # 54 rows: 32 + 16 + 4 + 2
+            self.conn.execute(_values(insert, width, size), [v for row in rows[done : done + size] for v in row])
+            done += size
 
     # -- traces and artifacts --------------------------------------------------------------------
     def add_trace_lines(self, lines: Sequence[TraceLine]) -> None:
-        """Store a batch of trace lines in one transaction."""
+        """Store a batch of trace lines in one write, chained by one entry."""
         if not lines:
             return
-        rows = [
-            (
-                str(t.channel),
-                int(t.mono_ns),
-                float(t.wall),
-                str(t.text),
-                str(t.source),
-                _opt(str, t.source_ts),
-                _opt(str, t.level),
-                _opt(int, t.attempt_id),
-                _opt(str, t.step_id),
-            )
-            for t in lines
-        ]
-        with self.transaction():
-            first = chain.last_id(self.conn, "trace_lines") + 1  # integrity chain: one entry per batch
-            self.conn.executemany(
-                "INSERT INTO trace_lines (channel, mono_ns, wall, text, source, source_ts, level, attempt_id,"
-                " step_id) VALUES (?,?,?,?,?,?,?,?,?)",
-                rows,
-            )
-            # the ids of one batch follow each other (single writer); hashed from memory, in COLUMNS order
-            chain.record(self.conn, "trace_lines", first, rows=[(first + i, *r) for i, r in enumerate(rows)])
+        with self._inserting():
+            first = self._ids("trace_lines", len(lines))
+            rows = [  # COLUMNS order, as the chain hashes them
+                (
+                    i,
+                    str(t.channel),
+                    int(t.mono_ns),
+                    float(t.wall),
+                    str(t.text),
+                    str(t.source),
+                    None if t.source_ts is None else str(t.source_ts),
+                    None if t.level is None else str(t.level),
+                    None if t.attempt_id is None else int(t.attempt_id),
+                    None if t.step_id is None else str(t.step_id),
+                )
+                for i, t in enumerate(lines, first)
+            ]
+            self._insert_rows(_TRACE_LINES, rows)
+            chain.record(self.conn, "trace_lines", first, rows=rows)  # integrity chain
+            self._wrote()
 
     def add_artifact(
         self, data: bytes, media_type: str, name: str, *, attempt_id: int | None = None, step_id: str | None = None
@@ -543,18 +641,39 @@ class SessionStore:
         import hashlib
 
         sha = hashlib.sha256(data).hexdigest()
-        with self.transaction():
+        with self.transaction():  # a savepoint: the file itself may be new, or already stored
+            link = self._ids("artifact_links", 1)  # before any row changes: see _wrote
             self.conn.execute(
                 "INSERT OR IGNORE INTO artifacts (sha256, size, media_type, data) VALUES (?,?,?,?)",
                 (sha, len(data), media_type, data),
             )
-            row = (sha, _opt(int, attempt_id), _opt(str, step_id), str(name))
-            cur = self.conn.execute(
-                "INSERT INTO artifact_links (sha256, attempt_id, step_id, name) VALUES (?,?,?,?)", row
+            row = (link, sha, _opt(int, attempt_id), _opt(str, step_id), str(name))
+            self.conn.execute(
+                "INSERT INTO artifact_links (id, sha256, attempt_id, step_id, name) VALUES (?,?,?,?,?)", row
             )
-            link = int(cur.lastrowid or 0)
-            chain.record(self.conn, "artifact_links", link, rows=[(link, *row)])  # integrity chain, from memory
+            chain.record(self.conn, "artifact_links", link, rows=[row])  # integrity chain, from memory
+            self._wrote()
         return sha
+
+
+#: INSERT statements of the store's batches, completed by _values (columns in the chain's COLUMNS order)
+_OBSERVATIONS = "INSERT INTO observations (id, attempt_id, step_id, path, value, source) VALUES "
+_OBSERVATIONS_WITH_PROVENANCE = (
+    "INSERT INTO observations (id, attempt_id, step_id, path, value, source, provenance) VALUES "
+)
+_COMPARISONS = "INSERT INTO comparisons (id, attempt_id, expectation_id, kind, outcome, data) VALUES "
+_TRACE_LINES = (
+    "INSERT INTO trace_lines (id, channel, mono_ns, wall, text, source, source_ts, level, attempt_id, step_id) VALUES "
+)
+#: rows per INSERT statement at most; a batch is cut in powers of two, so SQLite prepares few shapes
+_CHUNK = 64
+
+
+@functools.lru_cache(maxsize=64)
+def _values(insert: str, width: int, rows: int) -> str:
+    """``insert`` completed for ``rows`` rows of ``width`` values (the same string object each time)."""
+    row = "(" + ",".join("?" * width) + ")"
+    return insert + ",".join([row] * rows)
 
 
 def _opt(kind: type, value: Any) -> Any:
