@@ -149,7 +149,6 @@ class EngineProcess:
             reason = os_reason(exc)
             raise EngineUnavailable(f"impossible de lancer le moteur « {' '.join(command)} » : {reason}") from exc
         assert self.popen.stdout is not None and self.popen.stderr is not None and self.popen.stdin is not None
-        self.max_line = max_line
         self.stderr: collections.deque[str] = collections.deque(maxlen=_STDERR_LINES)
         self.threads = [threading.Thread(target=_pump_stderr, args=(self.popen.stderr, self.stderr), daemon=True)]
         self._pipes: _PolledPipes | None = None
@@ -195,11 +194,12 @@ class EngineProcess:
 
     def kill(self) -> None:
         """Kill the process tree; never blocks on a pipe."""
-        self._outbox.put(None)
+        if self._pipes is None:
+            self._outbox.put(None)  # the writer thread closes stdin, the reader stdout at its end
         _kill_tree(self.popen)
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.popen.wait(timeout=REAP_TIMEOUT)
-        if self._pipes is not None:  # polled: the caller's own ends (the threads close theirs)
+        if self._pipes is not None:  # polled: no thread owns them, the caller's ends are closed here
             for stream in (self.popen.stdin, self.popen.stdout):
                 with contextlib.suppress(OSError):
                     stream.close()  # type: ignore[union-attr]
