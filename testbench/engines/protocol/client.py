@@ -5,8 +5,8 @@ engine runs in a process group of its own, so a wrapper such as ``bash -c '…'`
 engine behind) and the call raises :class:`EngineCrash`, :class:`EngineTimeout` or
 :class:`EngineProtocolError`. No pipe can block the caller, on POSIX or Windows (:mod:`.process`: polled
 pipes, or pump threads where pipes cannot be polled). Lines are capped (8 MiB by default) and an oversized
-line is never held in memory. Every result is checked against
-its published JSON Schema: a malformed one is an :class:`EngineProtocolError` naming the method and the path.
+line is never held in memory. Every result is checked against its published JSON Schema: a malformed one
+is an :class:`EngineProtocolError` naming the method and the path.
 
 Restarts. Outside a case the next call starts a fresh process. Inside a case (between ``begin_case`` and
 ``end_case``, as the runner drives it) an engine that stopped after answering a call of the case is not
