@@ -110,6 +110,8 @@ class HtmlBook:
     def section(self, case: dict[str, Any]) -> str:
         """One case's section (its full content, as :func:`~testbench.report.cases.gather_case` made it)."""
         texts = [text for text in case_texts(case) if text not in self._searched]  # each text searched once
+        if len(self._searched) > 4096:  # bounded: a campaign of unique objectives searches them again
+            self._searched.clear()
         self._searched.update(texts)
         for term in terms_in(texts):
             self.terms.setdefault(term.key, term)
