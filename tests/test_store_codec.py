@@ -109,3 +109,21 @@ def test_exact_types_first_keep_the_general_rules() -> None:
         "code": "A",
         "when": "2026-01-02",
     }
+
+
+def test_the_c_encoder_is_built_once_and_writes_json_s_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    """JSONEncoder.encode built a C encoder on every call (half the cost of a chain entry's digest):
+    the store's encodings reuse one, with the very text of json.dumps."""
+    import json.encoder
+
+    from testbench.store import chain
+
+    rows = [(1, 'é " \\ \n', 1.5, float("nan"), None, True, 10**20), (2, "", -0.0, float("inf"), "x", False, 0)]
+    expected = [json.dumps(rows, ensure_ascii=False, separators=(",", ":"))] + [reference(v) for v in STRUCTURES]
+    built: list[object] = []
+    real = json.encoder.c_make_encoder
+    monkeypatch.setattr(json.encoder, "c_make_encoder", lambda *a: built.append(a) or real(*a))
+    assert [chain._rows_json(rows)] + [codec.dumps(v) for v in STRUCTURES] == expected
+    monkeypatch.undo()
+    assert built == []
+    assert chain.digest_of(rows) == chain.digest_of([list(row) for row in rows])

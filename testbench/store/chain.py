@@ -23,12 +23,12 @@ its time.
 from __future__ import annotations
 
 import hashlib
-import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from testbench.store.codec import compact_encoder
 from testbench.store.connection import WriterConnection
 from testbench.store.schema import has_table
 
@@ -125,7 +125,7 @@ def digest_of(rows: Sequence[Sequence[Any]]) -> str:
 
 
 #: tuples and lists encode alike: the rows are hashed as given, without a copy
-_rows_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_rows_json = compact_encoder(sort_keys=False)
 
 
 def rows_digest(conn: sqlite3.Connection, kind: str, first_id: int, last_id: int) -> tuple[str, int]:
