@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
 from pathlib import Path
@@ -79,3 +80,40 @@ def test_engine_that_stops_reading_cannot_block_a_large_request(pipes: str) -> N
         assert engine.call("ping", {})["ok"] is True
     finally:
         engine.close()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX shell and setsid")
+def test_a_process_that_escaped_the_engines_group_holding_its_pipes_cannot_block_the_caller(
+    pipes: str, tmp_path: Path
+) -> None:
+    """A child of the engine that left its process group (setsid) survives the kill and keeps the engine's
+    stdout and stdin open: the timeout is still said in time, and the next call gets a fresh engine."""
+    import os
+    import signal
+
+    escaped = tmp_path / "escaped"
+    escaped.mkdir()
+    escaper = tmp_path / "escaper.py"
+    escaper.write_text(
+        "import os, sys, time\nos.setsid()\nopen(os.path.join(sys.argv[1], str(os.getpid())), 'w').close()\n"
+        "time.sleep(30)\n",
+        encoding="utf-8",
+    )
+    py = sys.executable
+    wait = f"while [ ! -e {escaped}/$p ]; do sleep 0.01; done"  # the engine starts once its child escaped
+    script = f"{py} {escaper} {escaped} & p=$!; {wait}; exec {py} {FAULT_ENGINE}"
+    engine = SubprocessEngine(["sh", "-c", script], timeout=TIMEOUT, start_timeout=20)
+    try:
+        engine.call("ping", {})
+        started = time.monotonic()
+        with pytest.raises(EngineTimeout):
+            engine.call("ping", {"fault": "hang"})
+        assert time.monotonic() - started < TIMEOUT + 4  # the kill, the reap, a pump thread left behind
+        (survivor,) = (int(p.name) for p in escaped.iterdir())
+        os.kill(survivor, 0)  # it did escape the kill, the engine's pipes still open in it
+        assert engine.call("ping", {})["ok"] is True
+    finally:
+        engine.close()
+        for pid in escaped.iterdir():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(int(pid.name), signal.SIGKILL)
