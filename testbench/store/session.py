@@ -568,24 +568,18 @@ class SessionStore:
     ) -> None:
         attempt, step, dumps = int(attempt_id), _opt(str, step_id), codec.dumps
         if not origins:  # the common case: every path from ``source``, none with a provenance
-            encoded = [(str(path), dumps(value)) for path, value in values.items()]
-            source = str(source)
-            first = self._ids("observations", len(encoded))
-            rows = [(i, attempt, step, path, value, source) for i, (path, value) in enumerate(encoded, first)]
+            source, first = str(source), self._ids("observations", len(values))
+            rows = [(i, attempt, step, str(p), dumps(v), source) for i, (p, v) in enumerate(values.items(), first)]
             self._insert_rows(_OBSERVATIONS, rows)
             chain.record(self.conn, "observations", first, rows=rows)
             self._wrote()
             return
-        plain = (str(source), None)
-        encoded_all = []
-        for path, value in values.items():
+        plain, first = (str(source), None), self._ids("observations", len(values))
+        rows, provenances = [], []  # the rows as the chain hashes them, and each one's provenance
+        for i, (path, value) in enumerate(values.items(), first):
             own_source, provenance = origins.get(path, plain)
-            encoded_all.append(
-                (str(path), dumps(value), str(own_source), None if provenance is None else dumps(provenance))
-            )
-        first = self._ids("observations", len(encoded_all))
-        rows = [(i, attempt, step, path, value, own) for i, (path, value, own, _) in enumerate(encoded_all, first)]
-        provenances = [(i, provenance) for i, (*_, provenance) in enumerate(encoded_all, first)]
+            rows.append((i, attempt, step, str(path), dumps(value), str(own_source)))
+            provenances.append((i, None if provenance is None else dumps(provenance)))
         self._insert_rows(_OBSERVATIONS_WITH_PROVENANCE, [(*r, p) for r, (_, p) in zip(rows, provenances, strict=True)])
         chain.record(self.conn, "observations", first, rows=rows)
         if any(provenance is not None for _, provenance in provenances):  # the provenance is covered too
