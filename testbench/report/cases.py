@@ -20,7 +20,7 @@ from testbench.report.labels import clock_text, final_label, iso
 from testbench.report.options import Options
 from testbench.report.personal import Scrubber
 from testbench.store.model import StepState
-from testbench.store.read import AttemptDetails, CaseView, SessionView
+from testbench.store.read import AttemptDetails, CaseView, ObservationRow, SessionView, observation
 
 _TEXT_MEDIA = re.compile(r"^(text/|application/(xml|json|[\w.+-]*\+(xml|json))$)")
 
@@ -172,12 +172,9 @@ def _origin(
     return origin_text(fmt.value(scrub.at_path(path, value), lang), shown, t)
 
 
-#: observed values whose entry is made once (a float is not: 0.0 and -0.0 are equal keys, printed apart)
-_SHARED = frozenset({str, int, bool, type(None)})
-
-
-def _observation(o: dict[str, Any], scrub: Scrubber, t: Callable[[str], str], lang: str) -> dict[str, Any]:
+def _observation(row: ObservationRow, scrub: Scrubber, t: Callable[[str], str], lang: str) -> dict[str, Any]:
     """An observation as the report shows it."""
+    o = observation(row)
     return {
         "step": o["step_id"] or "",
         "path": o["path"],
@@ -188,18 +185,13 @@ def _observation(o: dict[str, Any], scrub: Scrubber, t: Callable[[str], str], la
     }
 
 
-def _observations(rows: list[dict[str, Any]], scrub: Scrubber, t: Callable[[str], str], lang: str) -> list[Any]:
-    """The attempt's observations. One without provenance depends on its step, path, value and source
-    alone, which a campaign repeats in every case (the same card read, the same amounts): made once."""
-    out = []
-    for o in rows:
-        value = o["value"]
-        if o["provenance"] is not None or type(value) not in _SHARED:
-            out.append(_observation(o, scrub, t, lang))
-        else:
-            key = ("observation", o["step_id"], o["path"], type(value), value, o["source"])
-            out.append(scrub.once(key, _observation, o, scrub, t, lang))
-    return out
+def _observations(rows: list[ObservationRow], scrub: Scrubber, t: Callable[[str], str], lang: str) -> list[Any]:
+    """The attempt's observations. One without provenance depends on its recorded step, path, value and
+    source alone, which a campaign repeats in every case (the same card read, the same amounts): made once."""
+    return [
+        _observation(row, scrub, t, lang) if row[4] is not None else scrub.once(row, _observation, row, scrub, t, lang)
+        for row in rows
+    ]
 
 
 def _expected_text(e: dict[str, Any]) -> str:

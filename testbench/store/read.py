@@ -24,6 +24,8 @@ from testbench.store.verdicts import deciding_review, retained_verdict
 from testbench.traces.model import TraceLine
 
 Key = tuple[str, str]  # (casebook sha256, case id)
+#: an observation as recorded: (step id, path, value JSON, source, provenance JSON or None)
+ObservationRow = tuple[str | None, str, str, str, str | None]
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,7 @@ class AttemptDetails:
     """What one attempt recorded, as :meth:`SessionView.details` reads it for a batch of attempts."""
 
     events: list[dict[str, Any]]
-    observations: list[dict[str, Any]]
+    observations: list[ObservationRow]  # as recorded (:func:`observation` decodes one): a campaign repeats them
     comparisons: list[dict[str, Any]]
     trace: list[tuple[float, str, str | None, str]]  # (wall, channel, step id, text) in capture order
     artifacts: list[dict[str, Any]]
@@ -149,19 +151,13 @@ class SessionView:
             kinds,
         )
 
-    def _observations(self, ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+    def _observation_rows(self, ids: Sequence[int]) -> dict[int, list[ObservationRow]]:
         provenance = "provenance" if self.schema_version >= 4 else "NULL"  # column of schema v4
         return self._grouped(
             f"SELECT attempt_id, step_id, path, value, source, {provenance} FROM observations"
             " WHERE attempt_id IN ({ids}) ORDER BY id",
             ids,
-            lambda r: {
-                "step_id": r[1],
-                "path": r[2],
-                "value": _value(r[3]),
-                "source": r[4],
-                "provenance": None if r[5] is None else codec.loads(r[5]),
-            },
+            lambda r: r[1:],
         )
 
     def _comparisons(self, ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
@@ -191,7 +187,7 @@ class SessionView:
         """Everything recorded of each of ``attempt_ids``, one query per table for the whole batch (keep
         batches to a few hundred attempts: they are held in memory together)."""
         ids = list(dict.fromkeys(attempt_ids))
-        parts = (self._events(ids), self._observations(ids), self._comparisons(ids), self._trace_rows(ids))
+        parts = (self._events(ids), self._observation_rows(ids), self._comparisons(ids), self._trace_rows(ids))
         links = self._artifacts(ids)
         return {i: AttemptDetails(*(part[i] for part in parts), links[i]) for i in ids}
 
@@ -205,7 +201,7 @@ class SessionView:
     def observations(self, attempt_id: int) -> list[dict[str, Any]]:
         """An attempt's observations; ``provenance`` says where an extracted value was read (file and offset,
         or log line) or how an operator corrected it (``{"correction": {...}}``), None otherwise."""
-        return self._observations([attempt_id])[attempt_id]
+        return [observation(row) for row in self._observation_rows([attempt_id])[attempt_id]]
 
     def comparisons(self, attempt_id: int) -> list[dict[str, Any]]:
         return self._comparisons([attempt_id])[attempt_id]
@@ -350,6 +346,17 @@ def _value(text: str | None) -> Any:
                 _VALUES.clear()
             _VALUES[text] = value
         return value
+
+
+def observation(row: ObservationRow) -> dict[str, Any]:
+    """An observation row decoded: ``step_id``, ``path``, ``value``, ``source``, ``provenance``."""
+    return {
+        "step_id": row[0],
+        "path": row[1],
+        "value": _value(row[2]),
+        "source": row[3],
+        "provenance": None if row[4] is None else codec.loads(row[4]),
+    }
 
 
 def _event(r: tuple[Any, ...]) -> dict[str, Any]:
