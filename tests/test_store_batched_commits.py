@@ -170,6 +170,19 @@ def test_a_failed_insert_only_write_is_taken_back_alone(tmp_path: Path, monkeypa
         assert chain.verify(store.conn).ok
 
 
+def test_an_insert_only_write_wrapping_another_takes_both_back(tmp_path: Path) -> None:
+    session = tmp_path / "s.tbsession"
+    with SessionStore.open(session) as store:
+        with store.batch():
+            store.add_event("kept")
+            with pytest.raises(TypeError), store._inserting():
+                store.add_event("inner")  # an insert-only write of its own, inside this one
+                store._insert_event("outer", object(), None, None, None)  # cannot be encoded
+            store.add_event("after")
+        assert kinds(session) == ["kept", "after"]
+        assert chain.verify(store.conn).ok
+
+
 def test_rows_written_by_others_through_the_store_connection_do_not_reuse_ids(tmp_path: Path) -> None:
     """A merge or a review writes through the store's connection: the ids the writer remembers are
     asked again after any change it did not make itself."""

@@ -237,16 +237,16 @@ class SessionStore:
         """An insert-only write inside the open transaction, without a SAVEPOINT and a RELEASE: if it
         fails, the rows it inserted (:meth:`_ids` noted where they start) and the chain entries it
         appended are deleted, which leaves the transaction as it was before the write."""
-        conn = self.conn
+        conn, undo = self.conn, []
         seq = chain.head(conn)[0]
-        outer, self._undo = self._undo, []
+        outer, self._undo = self._undo, undo
         self._nesting += 1
         try:
             yield conn
         except BaseException:
             try:
                 if conn.in_transaction:
-                    for table, first in self._undo:
+                    for table, first in undo:
                         conn.execute(f"DELETE FROM {table} WHERE id >= ?", (first,))
                     conn.execute("DELETE FROM chain WHERE seq > ?", (seq,))
             finally:
@@ -255,6 +255,8 @@ class SessionStore:
         finally:
             self._nesting -= 1
             self._undo = outer
+            if outer is not None:  # inside another insert-only write: its undo covers these rows too
+                outer.extend(undo)
 
     def _ids(self, table: str, count: int) -> int:
         """The id of the first of ``count`` rows this write is about to insert into ``table``.
