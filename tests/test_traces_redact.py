@@ -290,3 +290,22 @@ def test_a_patterns_leading_lookahead_admits_every_character_its_match_can_start
     assert re.compile(rest).sub("·", "nir=180019999900168 nom: ESSAI pin 1234") == pattern.sub(
         "·", "nir=180019999900168 nom: ESSAI pin 1234"
     )
+
+
+def test_a_base64_token_or_hex_run_seen_again_is_searched_once_and_counted_each_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import base64
+
+    redactor = Redactor(names=["DURAND"])
+    encoded = redactor._encoded
+    searched: list[str] = []
+    real_b64, real_hex = encoded._base64, encoded._hex
+    monkeypatch.setattr(encoded, "_base64", lambda token, counts: searched.append(token) or real_b64(token, counts))
+    monkeypatch.setattr(encoded, "_hex", lambda run, counts: searched.append(run) or real_hex(run, counts))
+    token = base64.b64encode(b"DURAND").decode()  # short of the base64 rule's 40 characters
+    run = b"DURAND".hex(" ").upper()
+    results = [redactor.redact_with_report(f"ligne {i} : {token} puis {run}") for i in range(5)]
+    assert sorted(searched) == sorted([token, run])
+    assert all(r.counts["name"] == 2 and token not in r.text and "44 55 52" not in r.text for r in results)
+    assert len({r.text.split(" : ")[1] for r in results}) == 1

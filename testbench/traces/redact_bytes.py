@@ -188,6 +188,7 @@ class EncodedValues:
             rf"(?<![0-9A-Za-z])[0-9A-Fa-f]{{2}}(?:[ :]?[0-9A-Fa-f]{{2}}){{{self._shortest - 1},}}(?![0-9A-Za-z])"
         )
         self._b64_token = re.compile(_B64_TOKEN.format(n=-(-self._shortest * 4 // 3)))
+        self._seen: dict[str, tuple[str, Counter[str]]] = {}  # hex runs and base64 tokens: see _once
 
     def __bool__(self) -> bool:
         return self._pattern is not None
@@ -196,8 +197,22 @@ class EncodedValues:
         """``text`` with the known values found in its hex and base64 masked; ``counts`` gets them by kind."""
         if self._pattern is None:
             return text
-        text = self._hex_run.sub(lambda m: self._hex(m.group(), counts), text)
-        return self._b64_token.sub(lambda m: self._base64(m.group(), counts), text)
+        text = self._hex_run.sub(lambda m: self._once(self._hex, m.group(), counts), text)
+        return self._b64_token.sub(lambda m: self._once(self._base64, m.group(), counts), text)
+
+    def _once(self, search: Callable[[str, Counter[str]], str], token: str, counts: Counter[str]) -> str:
+        """``search(token)``, once per token: lines repeat the same tokens (a timestamp, an XML attribute's
+        name, an APDU's bytes); what it masked is counted each time."""
+        hit = self._seen.get(token)
+        if hit is None:
+            found: Counter[str] = Counter()
+            hit = (search(token, found), found)
+            if len(self._seen) >= 4096:  # bounded: unique tokens do not grow the memory
+                self._seen.clear()
+            self._seen[token] = hit
+        if hit[1]:
+            counts.update(hit[1])
+        return hit[0]
 
     def _hex(self, run: str, counts: Counter[str]) -> str:
         assert self._pattern is not None
