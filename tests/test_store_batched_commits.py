@@ -160,6 +160,7 @@ def test_a_failed_insert_only_write_is_taken_back_alone(tmp_path: Path, monkeypa
                 store.add_trace_lines([TraceLine("bench", 1, 1.0, "ligne", "testbench", None, None, attempt, "s1")])
             monkeypatch.setattr(chain, "record", real)
             store.end_step(attempt, "s1", {"a": 1}, "engine", {"status": "done"})
+            assert chain.verify(store.conn).ok  # mid-transaction too
         conn = reader(session)
         try:
             assert conn.execute("SELECT id, path FROM observations").fetchall() == [(1, "a")]
