@@ -10,6 +10,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from sql_trace import levels, trace_sessions
 
 from testbench.casebook.loader import load_casebooks
 from testbench.casebook.model import ExpectationKind
@@ -187,8 +188,6 @@ def _prompt(call: str) -> OperatorPrompt:
 def test_what_the_operator_keys_in_is_synced_at_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A person's values are committed and synced (``synchronous=FULL``) with their step, whereas the
     machine's steps of a case commit under NORMAL (README § The session file)."""
-    from testbench.store.session import SessionStore
-
     casebook = setup(tmp_path)
     answers = {
         "operator": "Alice",
@@ -198,26 +197,12 @@ def test_what_the_operator_keys_in_is_synced_at_once(tmp_path: Path, monkeypatch
     }
     attestations = tmp_path / "reponses.json"
     attestations.write_text(json.dumps(answers), encoding="utf-8")
-    statements: list[str] = []
-    real_open = SessionStore.open
-
-    def traced_open(path: Path, *, create: bool = True) -> SessionStore:
-        store = real_open(path, create=create)
-        store.conn.set_trace_callback(statements.append)
-        return store
-
-    monkeypatch.setattr(SessionStore, "open", traced_open)
+    statements = trace_sessions(monkeypatch)
     request = RunRequest(
         casebooks=[casebook],
         session=tmp_path / "s.tbsession",
         options=CampaignOptions(BenchOptions(cards="inprocess", engine="operator"), attestations=attestations),
     )
     assert run_campaign(request).final_verdicts == ["pass"]
-    level, synced_inserts = "FULL", []
-    for statement in statements:
-        words = " ".join(statement.split()).upper()
-        if words.startswith("PRAGMA SYNCHRONOUS ="):
-            level = words.split("=")[1].strip()
-        elif words.startswith("INSERT INTO OBSERVATIONS"):
-            synced_inserts.append(level)
+    synced_inserts = levels(statements, "INSERT INTO observations")
     assert synced_inserts and set(synced_inserts) == {"FULL"}, synced_inserts

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sql_trace import levels, trace_sessions
 
 from testbench.domain.events import EventKind
 from testbench.paths import CASEBOOKS_DIR
@@ -204,14 +205,7 @@ def test_rows_written_by_others_through_the_store_connection_do_not_reuse_ids(tm
 
 def synced(statements: list[str]) -> list[str]:
     """The ``PRAGMA synchronous`` each COMMIT ran under, from the connection's statements in order."""
-    level, commits = "FULL", []
-    for statement in statements:
-        words = statement.strip().upper()
-        if words.startswith("PRAGMA SYNCHRONOUS ="):
-            level = words.split("=")[1].strip()
-        elif words == "COMMIT":
-            commits.append(level)
-    return commits
+    return levels(statements, "COMMIT")
 
 
 def test_a_case_commits_under_normal_and_a_person_and_the_run_under_full(tmp_path: Path) -> None:
@@ -256,19 +250,9 @@ def run_inprocess(session: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, 
     from testbench.runner.campaign import RunRequest, run_campaign
     from testbench.runner.options import BenchOptions, CampaignOptions
 
-    statements: list[str] = []
-    real_open = SessionStore.open
-
-    def traced_open(path: Path, *, create: bool = True) -> SessionStore:
-        store = real_open(path, create=create)
-        store.conn.set_trace_callback(statements.append)
-        return store
-
-    monkeypatch.setattr(SessionStore, "open", traced_open)
+    statements = trace_sessions(monkeypatch)
     options = CampaignOptions(BenchOptions(cards="inprocess", engine="inprocess"))
-    result = run_campaign(RunRequest(casebooks=[CASEBOOK], session=session, options=options))
-    monkeypatch.setattr(SessionStore, "open", real_open)
-    return result, statements
+    return run_campaign(RunRequest(casebooks=[CASEBOOK], session=session, options=options)), statements
 
 
 def test_a_run_commits_once_a_step_not_once_an_event(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
