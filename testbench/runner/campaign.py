@@ -301,6 +301,27 @@ class Campaign:
         result.final_verdicts = [latest.get(key, "none") for key in store.selection()]
         return result
 
+    def _begin_run(
+        self, store: SessionStore, argv: list[str], flags: dict[str, Any], description: dict[str, Any], notes: Any
+    ) -> int:
+        """Record the run: its command line, options and bench, and the casebooks it runs."""
+        casebooks = {cb.identity.plan_id: cb.sha256 for cb in self.casebooks}
+        return store.begin_run(
+            argv, {**flags, **self.options.recorded()}, {**description, "notes": notes, "casebooks": casebooks}
+        )
+
+    def _runner(self, store: SessionStore, bench: Bench, recorder: TraceRecorder, listener: Listener | None) -> Runner:
+        return Runner(
+            store,
+            bench.engine,
+            bench.bay,
+            recorder,
+            operator=self.operator,
+            guard=bench.guard,
+            listener=listener,
+            services=bench.services,
+        )
+
     @contextlib.contextmanager
     def _bench_run(self, store: SessionStore, argv: list[str], flags: dict[str, Any]) -> Iterator[tuple[Runner, int]]:
         """A run of the session on an assembled bench, the application's traces followed; closed whatever happens."""
@@ -313,26 +334,8 @@ class Campaign:
         capture = None
         try:
             capture = self._start_capture(recorder)
-            run_id = store.begin_run(
-                argv,
-                {**flags, **self.options.recorded()},
-                {
-                    **bench.description,
-                    "notes": bench.notes,
-                    "casebooks": {cb.identity.plan_id: cb.sha256 for cb in self.casebooks},
-                },
-            )
-            runner = Runner(
-                store,
-                bench.engine,
-                bench.bay,
-                recorder,
-                operator=self.operator,
-                guard=bench.guard,
-                listener=self.listener,
-                services=bench.services,
-            )
-            yield runner, run_id
+            run_id = self._begin_run(store, argv, flags, bench.description, bench.notes)
+            yield self._runner(store, bench, recorder, self.listener), run_id
             store.end_run(run_id)
         finally:
             bench.close()
@@ -406,26 +409,9 @@ class Campaign:
                 raise CampaignError([f"banc indisponible : {failure}"], EXIT_ENVIRONMENT) from None
             description = dict(benches[0].description)
             description["workers"] = [bench.description.get("cards") for bench in benches]
-            run_id = store.begin_run(
-                argv,
-                {**flags, **self.options.recorded(), "workers": count},
-                {
-                    **description,
-                    "notes": benches[0].notes,
-                    "casebooks": {cb.identity.plan_id: cb.sha256 for cb in self.casebooks},
-                },
-            )
+            run_id = self._begin_run(store, argv, {**flags, "workers": count}, description, benches[0].notes)
             runners = [
-                Runner(
-                    store,
-                    bench.engine,
-                    bench.bay,
-                    recorder,
-                    operator=self.operator,
-                    guard=bench.guard,
-                    listener=listener,
-                    services=bench.services,
-                )
+                self._runner(store, bench, recorder, listener)
                 for bench, recorder in zip(benches, recorders, strict=True)
             ]
             yield runners, run_id
