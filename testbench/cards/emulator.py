@@ -25,6 +25,7 @@ import json
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 from .inprocess import Fault
 from .pcsc_errors import vpcd_message
@@ -91,8 +92,18 @@ def main(argv: list[str] | None = None) -> int:
     done = threading.Event()
     if args.control:
 
-        def control() -> None:
+        def take_profile(msg: dict[str, Any]) -> bool:
+            """The message's profile (if it names one) becomes the card's; False when it cannot be loaded."""
             nonlocal profile
+            if msg.get("profile"):
+                try:
+                    profile = load_profile(Path(str(msg["profile"])))
+                except (ProfileError, OSError) as exc:
+                    _emit("error", port=args.port, message=_profile_problem(exc))
+                    return False
+            return True
+
+        def control() -> None:
             for line in sys.stdin:
                 try:
                     msg = json.loads(line)
@@ -102,11 +113,7 @@ def main(argv: list[str] | None = None) -> int:
                 if cmd == "remove":
                     break
                 if cmd == "reload":  # fresh card state for the next case, no re-insertion
-                    try:  # with a profile: another card in place (the bay's one-reader change, §4.2)
-                        if msg.get("profile"):
-                            profile = load_profile(Path(str(msg["profile"])))
-                    except (ProfileError, OSError) as exc:
-                        _emit("error", port=args.port, message=_profile_problem(exc))
+                    if not take_profile(msg):  # with a profile: another card in place (one-reader change, §4.2)
                         continue
                     if profile is None:
                         _emit("gone", port=args.port)
@@ -118,11 +125,7 @@ def main(argv: list[str] | None = None) -> int:
                     icc.remove()
                     _emit("ejected", port=args.port)
                 elif cmd == "insert":
-                    try:
-                        if msg.get("profile"):
-                            profile = load_profile(Path(str(msg["profile"])))
-                    except (ProfileError, OSError) as exc:
-                        _emit("error", port=args.port, message=_profile_problem(exc))
+                    if not take_profile(msg):
                         continue
                     if profile is None:
                         _emit("error", port=args.port, message="aucun profil de carte à insérer")
