@@ -7,7 +7,8 @@ import threading
 from pathlib import Path
 
 import pytest
-from shard_content import report_content
+from shard_content import ATTESTATIONS, DEMO, report_content
+from shard_content import run_demo as run
 
 from testbench.casebook.loader import load_casebooks
 from testbench.cli.main import main
@@ -16,15 +17,6 @@ from testbench.runner.events import CaseStarted, RunEvent
 from testbench.runner.manual import ScriptedOperator
 from testbench.runner.options import BenchOptions, CampaignOptions
 from testbench.store.read import read_session
-
-ROOT = Path(__file__).resolve().parents[1]
-DEMO = ROOT / "casebooks" / "demo.xml"
-ATTESTATIONS = ROOT / "casebooks" / "demo-attestations.json"
-BENCH = ["--cards", "inprocess", "--engine", "inprocess", "--attestations", str(ATTESTATIONS)]
-
-
-def run(session: Path, *extra: str) -> int:
-    return main(["run", str(DEMO), "--session", str(session), *BENCH, *extra])
 
 
 def test_two_workers_give_the_serial_runs_verdicts_and_report(tmp_path: Path) -> None:
@@ -100,7 +92,6 @@ def test_two_workers_through_pcscd_each_on_its_own_readers(vpcd_lock: list[str],
 def test_a_bench_lets_its_readers_go_as_soon_as_its_cases_are_done() -> None:
     """A worker with no case left closes its bay at once (a PC/SC bay waits for pcscd to show its readers
     empty), in parallel with the benches still running a case, not one after the other at the end."""
-    import contextlib
     from types import SimpleNamespace
 
     from testbench.domain.verdict import Outcome, Verdict
@@ -120,23 +111,12 @@ def test_a_bench_lets_its_readers_go_as_soon_as_its_cases_are_done() -> None:
             self.closed_by.append(threading.current_thread().name)
             closed.set()
 
-    class Store:
-        @contextlib.contextmanager
-        def batch(self):  # type: ignore[no-untyped-def]
-            yield
-
-        def start_attempt(self, *args: object) -> int:
-            return 1
-
     class Runner:
         def __init__(self, slow: bool) -> None:
-            self.slow, self.bay, self.store = slow, Bay(), Store()
+            self.slow, self.bay = slow, Bay()
             self.recorder = SimpleNamespace(set_context=lambda *a: None, flush=lambda: None)
 
-        def _emit(self, event: object) -> None:
-            pass
-
-        def run_case(self, attempt_id: int, casebook: object, case: object) -> Outcome:
+        def attempt(self, *args: object) -> Outcome:
             both.wait()  # each bench has taken one of the two cases
             if self.slow:
                 assert closed.wait(10), "the other bench kept its readers while this case ran"

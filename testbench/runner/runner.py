@@ -109,17 +109,30 @@ class Runner:
                 if stop is not None and stop.is_set():
                     summary.stopped = True
                     break
-                with self.store.batch():  # the attempt's start is committed with its first step
-                    attempt_id = self.store.start_attempt(run_id, casebook.sha256, case.id)
-                    self._emit(CaseStarted(case, index, total, attempt_id))
-                    upcoming = selection[index + 1] if index + 1 < total else None
-                    outcome = self.run_case(attempt_id, casebook, case, upcoming)
-                summary.outcomes.append((case, outcome))
-                self._emit(CaseFinished(case, index, total, outcome, attempt_id))
+                upcoming = selection[index + 1] if index + 1 < total else None
+                summary.outcomes.append((case, self.attempt(run_id, index, total, casebook, case, upcoming)))
         finally:
             self.recorder.set_context(None, None)
             self.bay.release()
         return summary
+
+    def attempt(
+        self,
+        run_id: int,
+        index: int,
+        total: int,
+        casebook: Casebook,
+        case: Case,
+        upcoming: tuple[Casebook, Case] | None = None,
+    ) -> Outcome:
+        """Case ``index`` of ``total`` of the campaign: its attempt recorded and run, the listener told of its
+        start and end (a serial run and each parallel worker alike)."""
+        with self.store.batch():  # the attempt's start is committed with its first step
+            attempt_id = self.store.start_attempt(run_id, casebook.sha256, case.id)
+            self._emit(CaseStarted(case, index, total, attempt_id))
+            outcome = self.run_case(attempt_id, casebook, case, upcoming)
+        self._emit(CaseFinished(case, index, total, outcome, attempt_id))
+        return outcome
 
     def run_case(
         self, attempt_id: int, casebook: Casebook, case: Case, upcoming: tuple[Casebook, Case] | None = None

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from testbench.cards.reader_pools import ReaderSpec, default_pools
 from testbench.domain.hooks import Closable
 from testbench.domain.verdict import Outcome
-from testbench.runner.events import CaseFinished, CaseStarted, Listener, RunEvent
+from testbench.runner.events import Listener, RunEvent
 from testbench.runner.runner import RunSummary
 
 if TYPE_CHECKING:
@@ -89,16 +89,10 @@ def run_parallel(
             return index
 
     def work(runner: Runner) -> None:
-        store = runner.store
         try:
             while (index := take()) is not None:
                 casebook, case = selection[index]
-                with store.batch():
-                    attempt_id = store.start_attempt(run_id, casebook.sha256, case.id)
-                    runner._emit(CaseStarted(case, index, total, attempt_id))
-                    outcome = runner.run_case(attempt_id, casebook, case)
-                outcomes[index] = outcome
-                runner._emit(CaseFinished(case, index, total, outcome, attempt_id))
+                outcomes[index] = runner.attempt(run_id, index, total, casebook, case)
         except BaseException as exc:  # the session cannot be written: every worker stops
             with lock:
                 errors.append(exc)
