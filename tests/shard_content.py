@@ -13,7 +13,19 @@ import re
 from pathlib import Path
 from typing import Any
 
+from testbench.cli.main import main
 from testbench.report.build import BuildOptions, build_report
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "casebooks" / "demo.xml"
+ATTESTATIONS = ROOT / "casebooks" / "demo-attestations.json"
+BENCH = ["--cards", "inprocess", "--engine", "inprocess", "--attestations", str(ATTESTATIONS)]
+
+
+def run_demo(session: Path, *extra: str) -> int:
+    """The demo casebook run headless on the in-process bench into ``session`` (exit code)."""
+    return main(["run", str(DEMO), "--session", str(session), *BENCH, *extra])
+
 
 #: per attempt: what a rerun on another runner, at another time, changes
 _ATTEMPT_TIMES = ("duration_ms", "ended", "started", "started_wall", "run_id")

@@ -5,21 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from shard_content import report_content
+from shard_content import DEMO, report_content
+from shard_content import run_demo as run
 
 from testbench.casebook.loader import load_casebooks
 from testbench.cli.main import main
 from testbench.runner.shard import Shard, assign, parse_shard, shard_slice
 from testbench.store.read import read_session
-
-ROOT = Path(__file__).resolve().parents[1]
-DEMO = ROOT / "casebooks" / "demo.xml"
-ATTESTATIONS = ROOT / "casebooks" / "demo-attestations.json"
-BENCH = ["--cards", "inprocess", "--engine", "inprocess", "--attestations", str(ATTESTATIONS)]
-
-
-def run(session: Path, *extra: str) -> int:
-    return main(["run", str(DEMO), "--session", str(session), *BENCH, *extra])
 
 
 def test_the_union_of_the_shards_is_the_full_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
