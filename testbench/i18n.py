@@ -13,7 +13,6 @@ import importlib
 import os
 import re
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
 
 from testbench.locale import CONTEXT, entries
 
@@ -28,12 +27,6 @@ def _english_table() -> Mapping[str, str]:
     text to ``testbench/locale/en/LC_MESSAGES/testbench.po``, then ``pybabel compile`` (see testbench.locale).
     """
     return {k: v for k, v in entries("testbench", "en").items() if CONTEXT not in k}
-
-
-def __getattr__(name: str) -> Any:
-    if name == "_EN":  # the table under its former module-level name
-        return _english_table()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 _active: str | None = None
