@@ -118,17 +118,28 @@ def folder_size(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__)
+def campaign_arguments(ap: argparse.ArgumentParser) -> None:
+    """--cases, --lines and --keep, which every report benchmark takes."""
     ap.add_argument("--cases", type=int, default=700)
     ap.add_argument("--lines", type=int, default=100_000)
-    ap.add_argument("--no-pdf", action="store_true")
     ap.add_argument("--keep", type=Path, default=None, help="keep the session and report in this folder")
-    args = ap.parse_args(argv)
-    work = args.keep or Path(tempfile.mkdtemp(prefix="tb-report-bench-"))
+
+
+def work_folder(keep: Path | None, prefix: str) -> tuple[Path, Path]:
+    """The benchmark's folder (``keep``, else a temporary one) and the path of a fresh session file in it."""
+    work = keep or Path(tempfile.mkdtemp(prefix=prefix))
     work.mkdir(parents=True, exist_ok=True)
     session = work / "bench.tbsession"
     session.unlink(missing_ok=True)
+    return work, session
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    campaign_arguments(ap)
+    ap.add_argument("--no-pdf", action="store_true")
+    args = ap.parse_args(argv)
+    work, session = work_folder(args.keep, "tb-report-bench-")
     t = time.perf_counter()
     make_session(session, args.cases, args.lines)
     print(

@@ -24,13 +24,12 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from report_build import make_session
+from report_build import campaign_arguments, make_session, work_folder
 
 from testbench.report.build import BuildOptions, build_report
 from testbench.report.pdf import HEADLESS_FLAGS, find_chromium
@@ -84,15 +83,10 @@ def median_load(url: str, work: Path, repeat: int) -> tuple[float, int]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--cases", type=int, default=700)
-    ap.add_argument("--lines", type=int, default=100_000)
+    campaign_arguments(ap)
     ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--keep", type=Path, default=None, help="keep the session and report in this folder")
     args = ap.parse_args(argv)
-    work = args.keep or Path(tempfile.mkdtemp(prefix="tb-report-open-"))
-    work.mkdir(parents=True, exist_ok=True)
-    session = work / "bench.tbsession"
-    session.unlink(missing_ok=True)
+    work, session = work_folder(args.keep, "tb-report-open-")
     make_session(session, args.cases, args.lines)
     t = time.perf_counter()
     result = build_report(session, work / "report", BuildOptions())

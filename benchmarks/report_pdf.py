@@ -11,27 +11,21 @@ from __future__ import annotations
 import argparse
 import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from report_build import make_session
+from report_build import campaign_arguments, make_session, work_folder
 
 from testbench.report.build import BuildOptions, build_report
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--cases", type=int, default=700)
-    ap.add_argument("--lines", type=int, default=100_000)
-    ap.add_argument("--keep", type=Path, default=None, help="keep the session and report in this folder")
+    campaign_arguments(ap)
     args = ap.parse_args(argv)
-    work = args.keep or Path(tempfile.mkdtemp(prefix="tb-report-pdf-"))
-    work.mkdir(parents=True, exist_ok=True)
-    session = work / "bench.tbsession"
-    session.unlink(missing_ok=True)
+    work, session = work_folder(args.keep, "tb-report-pdf-")
     make_session(session, args.cases, args.lines)
     t = time.perf_counter()
     result = build_report(session, work / "report", BuildOptions(pdf=True))
