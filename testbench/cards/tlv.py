@@ -39,10 +39,10 @@ class Tlv:
         return list(self._parsed()[0])
 
     def find(self, tag: int) -> Tlv | None:
-        return (self.__dict__.get("_kids") or self._parsed())[1].get(tag)
+        return self._parsed()[1].get(tag)
 
     def text(self, tag: int, encoding: str = "latin-1") -> str | None:
-        child = (self.__dict__.get("_kids") or self._parsed())[1].get(tag)
+        child = self.find(tag)
         return None if child is None else child.value.decode(encoding).rstrip(" \x00")
 
 
