@@ -259,20 +259,18 @@ def _copy_attempt(
 
 def input_meta(inputs: Sequence[Path], key: str) -> list[tuple[str, str | None]]:
     """Each input's meta ``key`` (None when absent or unreadable: :func:`merge_sessions` says why)."""
-    values: list[tuple[str, str | None]] = []
-    for path in inputs:
-        value = None
-        try:
-            conn = open_readonly(path)
-        except SessionError:
-            values.append((str(path), None))
-            continue
-        try:
-            row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-            value = None if row is None else row[0]
-        except sqlite3.Error:
-            value = None
-        finally:
-            conn.close()
-        values.append((str(path), value))
-    return values
+    return [(str(path), _meta_value(path, key)) for path in inputs]
+
+
+def _meta_value(path: Path, key: str) -> str | None:
+    try:
+        conn = open_readonly(path)
+    except SessionError:
+        return None
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+    return None if row is None else row[0]
