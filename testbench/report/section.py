@@ -243,8 +243,7 @@ class CaseSection:
 
     def trace_rows(self, excerpt: list[dict[str, Any]]) -> str:
         """The excerpt's rows, escaped in one pass: it is most of the page at campaign scale."""
-        gap_text = html_escape(self.t("lignes dans le fichier de trace complet"))
-        shown = fmt.visible_controls
+        gap_text, shown = self.w["gap"], fmt.visible_controls  # the gap's words, translated and escaped once
         rows = []
         for line in excerpt:
             if "gap" in line:
