@@ -20,7 +20,7 @@ from pathlib import PurePath
 from typing import Any
 
 #: types that are already JSON values (exact types: a subclass such as an Enum is not)
-_SCALARS = frozenset({str, int, float, bool, type(None)})
+SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 def to_plain(value: Any) -> Any:
@@ -30,7 +30,7 @@ def to_plain(value: Any) -> Any:
 
 def _plain(value: Any) -> Any:
     kind = type(value)
-    if kind in _SCALARS:
+    if kind in SCALARS:
         return value
     if kind is dict:
         return {k if type(k) is str else str(k): _plain(v) for k, v in value.items()}

@@ -333,7 +333,6 @@ def _definition(text: str) -> dict[str, Any]:
 #: decoded observed values by their recorded text (a campaign records the same few thousand values in
 #: every case); only immutable ones, so that a caller never shares a dict or a list with another row
 _VALUES: dict[str | None, Any] = {}
-_IMMUTABLE = frozenset({str, int, float, bool, type(None)})
 
 
 def _value(text: str | None) -> Any:
@@ -341,7 +340,7 @@ def _value(text: str | None) -> Any:
         return _VALUES[text]
     except KeyError:
         value = codec.loads(text)
-        if type(value) in _IMMUTABLE:
+        if type(value) in codec.SCALARS:
             if len(_VALUES) >= 4096:  # bounded: a campaign of unique values does not grow the memory
                 _VALUES.clear()
             _VALUES[text] = value
