@@ -17,7 +17,7 @@ import json
 import sqlite3
 from pathlib import Path
 
-from test_tui_app import text_of
+from test_tui_app import select, text_of
 from test_tui_helpers import make_app, wait_run
 from textual.widgets import Input, Static
 
@@ -138,6 +138,26 @@ def test_a_shard_chosen_at_the_keyboard_is_recorded_as_run_shard_and_x_runs_only
             with SessionStore.open(again.ws.session_path) as store:
                 assert read_record(store.meta(SHARD_META)) is None
                 assert store.selection() == [(cb.sha256, c.id) for cb, c in cases]
+
+    asyncio.run(scenario())
+
+
+def test_in_a_shard_session_r_still_runs_the_case_chosen(tmp_path: Path) -> None:
+    """docs/tui.md: the shard limits the selection and the rest, not ``r`` on a case outside it."""
+
+    async def scenario() -> None:
+        app = make_app(tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            cases = [(e.casebook, e.case) for e in app.ws.entries]
+            inside = {c.id for _, c in shard_slice(cases, Shard(1, 2))}
+            outside = next(c.id for _, c in cases if c.id not in inside and c.id != "TC-MAN-003")
+            await choose(pilot, shard="1/2")
+            assert app.ws.shard == Shard(1, 2)
+            await select(app, pilot, outside)
+            await pilot.press("r")
+            await wait_run(app, pilot)
+            assert [e.case.id for e in app.ws.entries if e.latest is not None] == [outside]
 
     asyncio.run(scenario())
 
