@@ -74,8 +74,9 @@ class SessionStore:
         self.conn = conn
         self._lock = lock
         self._tx_lock = threading.RLock()  # trace batches may be written from a capture thread
-        self._batch_depth = 0  # > 0: writes join one open transaction until commit()
-        self._batch_threads: dict[int, int] = {}  # thread → its batch depth: those threads' writes wait for commit()
+        # thread → its batch depth; while any batch is open, writes join one transaction until commit(), and
+        # those threads' writes wait for it
+        self._batch_threads: dict[int, int] = {}
         self._started_mono: dict[int, int] = {}  # attempt id → its start, to chain its end from memory
         self._sync = SYNC_DURABLE  # the connection's PRAGMA synchronous (connect_writer sets it)
         self._nesting = 0  # > 0: inside a write, whose savepoint the store's calls made in it join
@@ -181,7 +182,7 @@ class SessionStore:
         try:
             if self._nesting:  # a store call inside another write (a person's write wrapping add_event…)
                 yield from part()
-            elif self._batch_depth:
+            elif self._batch_threads:
                 commit = durable or threading.get_ident() not in self._batch_threads
                 yield from self._joined(durable, commit, part)
             else:  # a transaction of its own: a failure takes all of it back
@@ -190,7 +191,7 @@ class SessionStore:
                 self.conn.execute("COMMIT")
         except BaseException as exc:
             disk = isinstance(exc, sqlite3.OperationalError)  # the batch goes, its case runs again on --resume
-            if disk or not (self._nesting or self._batch_depth):  # outside a case nothing failed stays open
+            if disk or not (self._nesting or self._batch_threads):  # outside a case nothing failed stays open
                 self._rollback()
             if disk:
                 raise write_error(self.path, exc) from exc
@@ -307,13 +308,11 @@ class SessionStore:
         """
         me = threading.get_ident()
         with self._tx_lock:
-            self._batch_depth += 1
             self._batch_threads[me] = self._batch_threads.get(me, 0) + 1
         try:
             yield
         finally:
             with self._tx_lock:
-                self._batch_depth -= 1
                 depth = self._batch_threads.pop(me) - 1
                 if depth:
                     self._batch_threads[me] = depth
