@@ -78,7 +78,7 @@ def known_values(session: SessionView) -> KnownValues:
     for blob in session.artifact_blobs("application/xml"):  # the application's FSE names its beneficiary
         _add_xml_fields(known, blob)
     files: set[bytes] = set()  # every case reads the same few card files: each decoded once
-    for text in set(session.trace_texts("apdu")):  # and exchanges them in the same few lines
+    for text in session.trace_texts("apdu", distinct=True):  # and exchanges them in the same few lines
         files.update(apdu_responses(text))
     for response in files:
         known.add_card_file(response)

@@ -236,9 +236,11 @@ class SessionView:
         rows = self._conn.execute("SELECT data FROM artifacts WHERE media_type = ?", (media_type,))
         yield from (bytes(r[0]) for r in rows)
 
-    def trace_texts(self, channel: str) -> Iterator[str]:
-        """The text of every line of ``channel`` in the session."""
-        yield from (r[0] for r in self._conn.execute("SELECT text FROM trace_lines WHERE channel = ?", (channel,)))
+    def trace_texts(self, channel: str, *, distinct: bool = False) -> Iterator[str]:
+        """The text of every line of ``channel`` in the session; ``distinct``: each text once (deduplicated
+        by SQLite, so the caller holds no set of a whole campaign's lines)."""
+        query = f"SELECT {'DISTINCT' if distinct else ''} text FROM trace_lines WHERE channel = ?"
+        yield from (r[0] for r in self._conn.execute(query, (channel,)))
 
     def observation_values(
         self, keep: Callable[[str], object] | None = None, *, distinct: bool = False
