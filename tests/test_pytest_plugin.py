@@ -8,7 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from shard_content import report_content
+from sql_trace import levels, trace_sessions
 
 from testbench.cli.main import main
 from testbench.store.read import read_session
@@ -26,6 +28,25 @@ def pytest_casebook(tmp: Path, *args: str) -> subprocess.CompletedProcess[str]:
     command += ["--rootdir", str(tmp), "--casebook", str(DEMO), "--casebook-attestations", str(ATTESTATIONS)]
     command += ["--casebook-engine", "inprocess", "--casebook-cards", "inprocess", *args]
     return subprocess.run(command, cwd=tmp, env=env, capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_the_plugin_commits_a_case_as_run_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A case's writes are one batch, its attempt's start committed with its first step: no synced commit
+    per case (the plugin used to commit each attempt's start on its own, synced)."""
+    statements = trace_sessions(monkeypatch)
+    bench = ["--cards", "inprocess", "--engine", "inprocess", "--attestations", str(ATTESTATIONS)]
+    assert main(["run", str(DEMO), "--session", str(tmp_path / "run.tbsession"), *bench]) == 1
+    by_run = levels(statements, "COMMIT")
+    statements.clear()
+    (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    inner = ["-q", "-p", "no:cacheprovider", "-p", "no:textual-snapshot", "-c", str(tmp_path / "pytest.ini")]
+    inner += ["--rootdir", str(tmp_path), "--casebook", str(DEMO), "--casebook-attestations", str(ATTESTATIONS)]
+    inner += ["--casebook-engine", "inprocess", "--casebook-cards", "inprocess"]
+    inner += ["--casebook-session", str(tmp_path / "pytest.tbsession")]
+    assert pytest.main(inner) == pytest.ExitCode.TESTS_FAILED  # in this process: its statements are traced
+    by_plugin = levels(statements, "COMMIT")
+    assert by_plugin.count("NORMAL") == by_run.count("NORMAL")  # the same batches: each step's end, each verdict
+    assert by_plugin.count("FULL") <= by_run.count("FULL") < 22  # the run's own writes and the attestation
 
 
 def test_the_demo_casebook_under_xdist_merges_into_the_serial_runs_report(tmp_path: Path) -> None:

@@ -449,8 +449,8 @@ class Campaign:
 
                 def run_one(casebook: Casebook, case: Case) -> Outcome:
                     ran.append((casebook.sha256, case.id))
-                    try:
-                        return runner.run_case(store.start_attempt(run_id, casebook.sha256, case.id), casebook, case)
+                    try:  # the attempt's start is committed with the case's first step, as in Runner.run
+                        return runner.attempt(run_id, len(ran) - 1, len(selected), casebook, case)
                     finally:  # what the bench says between cases belongs to no case (as in Runner.run)
                         runner.recorder.set_context(None, None)
 
