@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from shard_content import DEMO, report_content
@@ -10,7 +13,17 @@ from shard_content import run_demo as run
 
 from testbench.casebook.loader import load_casebooks
 from testbench.cli.main import main
-from testbench.runner.shard import Shard, assign, parse_shard, shard_slice
+from testbench.report.build import BuildOptions, build_report
+from testbench.runner.shard import (
+    SHARD_META,
+    Shard,
+    assign,
+    check_shards,
+    parse_shard,
+    read_record,
+    shard_record,
+    shard_slice,
+)
 from testbench.store.read import read_session
 
 
@@ -81,3 +94,63 @@ def test_the_slices_are_stable_and_balanced_by_steps() -> None:
     assert sorted(c.id for s in slices for _, c in s) == sorted(c.id for _, c in selected)
     assert all([c.id for _, c in s] == [c.id for _, c in selected if (casebook, c) in s] for s in slices)
     assert parse_shard(" 2 / 4 ") == Shard(2, 4)
+
+
+def test_a_shard_with_no_case_still_writes_its_session(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """docs/ci.md: a CI job whose shard got no case still writes its session (and its JUnit), so the merge
+    job finds every shard of the campaign."""
+    one, two = tmp_path / "1.tbsession", tmp_path / "2.tbsession"
+    junit = tmp_path / "junit-2.xml"
+    # one case dealt into two shards: the second gets none
+    assert run(two, "--shard", "2/2", "-k", "DEMO-FSE-001", "--junit", str(junit)) == 0
+    assert "partition 2/2 : 0 cas sur 1" in capsys.readouterr().err
+    with read_session(two) as s:
+        assert s.cases == () and [bool(r["ended_wall"]) for r in s.runs] == [True]  # a run, started and ended
+        record = read_record(s.meta[SHARD_META])
+    assert record is not None and (record["index"], record["count"]) == (2, 2)
+    assert [cid for _, cid in record["campaign"]] == ["DEMO-FSE-001"]  # the whole campaign's selection
+    assert ElementTree.parse(junit).getroot().get("tests") == "0"
+    assert run(one, "--shard", "1/2", "-k", "DEMO-FSE-001") == 0
+    capsys.readouterr()
+    merged = tmp_path / "merged.tbsession"
+    assert main(["merge", str(one), str(two), "-o", str(merged)]) == 0  # the campaign is complete
+    assert "campagne de 1 cas" in capsys.readouterr().out
+    with read_session(merged) as s:
+        assert [(c.case_id, c.verdict) for c in s.cases] == [("DEMO-FSE-001", "pass")]
+
+
+def test_a_ci_retry_of_a_shard_is_merged_beside_its_first_try(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """docs/ci.md: a CI retry of one shard given beside the first try keeps both attempts."""
+    one, two, retry = (tmp_path / f"{name}.tbsession" for name in ("1", "2", "2-retry"))
+    for session, k in ((one, 1), (two, 2), (retry, 2)):
+        assert run(session, "--shard", f"{k}/2") in (0, 1)
+    with read_session(two) as s:
+        retried = [c.case_id for c in s.cases]
+    merged = tmp_path / "merged.tbsession"
+    assert main(["merge", str(one), str(two), str(retry), "-o", str(merged), "--lang", "en"]) == 0
+    assert "a campaign of 22 cases" in capsys.readouterr().out
+    with read_session(merged) as s:
+        attempts = {c.case_id: [(a.number, a.verdict) for a in c.attempts] for c in s.cases}
+        assert len(s.cases) == 22
+    assert retried and all(len(attempts[cid]) == 2 for cid in retried)  # both tries of the retried shard
+    assert all(len(a) == 1 for cid, a in attempts.items() if cid not in retried)
+    folder = build_report(merged, tmp_path / "r", BuildOptions(lang="fr")).folder
+    labels = {c["key"]["case_id"]: c["final_label"] for c in json.loads((folder / "report.json").read_bytes())["cases"]}
+    assert labels[retried[0]] == "réussi à la 2e tentative — 1re : réussi"  # the demo's cases pass but one
+
+
+def test_shards_of_another_count_or_other_casebooks_are_another_campaign() -> None:
+    (casebook,) = load_casebooks([DEMO])
+    selected = [(casebook, case) for case in casebook.cases]
+    first = shard_record(Shard(1, 2), selected)
+    for other in (
+        shard_record(Shard(2, 3), selected),  # another N
+        shard_record(Shard(2, 2), selected[1:]),  # another selection
+        shard_record(Shard(2, 2), [(replace(casebook, sha256="0" * 64), case) for _, case in selected]),  # casebooks
+    ):
+        checked = check_shards([("1.tbsession", first), ("2.tbsession", other)])
+        assert len(checked.problems) == 1 and "2.tbsession: partition 2/" in checked.problems[0]
+    checked = check_shards([("1.tbsession", first), ("rerun.tbsession", None), ("2.tbsession", first)])
+    assert checked.problems == [] and checked.missing == ["2/2"]  # a rerun joins; shard 1 twice is no shard 2

@@ -409,7 +409,7 @@ def read_session(path: str | Path) -> SessionView:
     order = [tuple(r) for r in conn.execute("SELECT casebook_sha, case_id FROM selection ORDER BY position")]
     # cases run outside the current selection (an earlier run's) still belong to the record
     order += sorted((k for k in attempts if k not in set(order)), key=lambda k: (k[0], definitions.get(k, (0,))[0]))
-    if not order:
+    if not order and "shard" not in meta:  # a CI shard's selection is its slice, empty when dealt no case
         order = sorted(definitions, key=lambda k: (k[0], definitions[k][0]))
     notes = read_annotations(conn)
     cases = []
