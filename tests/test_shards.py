@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
+import shutil
+import sqlite3
 from dataclasses import replace
 from pathlib import Path
 from xml.etree import ElementTree
@@ -154,3 +157,57 @@ def test_shards_of_another_count_or_other_casebooks_are_another_campaign() -> No
         assert len(checked.problems) == 1 and "2.tbsession: partition 2/" in checked.problems[0]
     checked = check_shards([("1.tbsession", first), ("rerun.tbsession", None), ("2.tbsession", first)])
     assert checked.problems == [] and checked.missing == ["2/2"]  # a rerun joins; shard 1 twice is no shard 2
+
+
+def test_merge_says_everything_in_english(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``merge --lang en``: its summary and every refusal, whole lines, without a French word."""
+    one, two, other = (tmp_path / f"{name}.tbsession" for name in ("1", "2", "other"))
+    pair = "DEMO-FSE-001 or DEMO-FSE-002"
+    for session, shard, selection in ((one, "1/2", pair), (two, "2/2", pair), (other, "2/2", "DEMO-FSE-001")):
+        assert run(session, "--shard", shard, "-k", selection) == 0
+    tampered, junk = tmp_path / "tampered.tbsession", tmp_path / "junk.tbsession"
+    shutil.copy(one, tampered)
+    with sqlite3.connect(tampered) as conn:
+        conn.execute("UPDATE attempts SET reason = 'retouché'")
+    conn.close()
+    junk.write_text("pas une session", encoding="utf-8")
+    capsys.readouterr()
+
+    def merge(*inputs: Path, output: str = "m.tbsession", options: tuple[str, ...] = ()) -> tuple[int, list[str]]:
+        code = main(["merge", *map(str, inputs), "-o", str(tmp_path / output), "--lang", "en", *options])
+        said = capsys.readouterr()
+        return code, (said.out + said.err).splitlines()
+
+    m = tmp_path / "m.tbsession"
+    assert merge(one, two, one) == (
+        0,
+        [f"{m}: 3 session(s), 2 case(s), 2 attempt(s), 1 duplicate attempt(s) ignored, a campaign of 2 cases"],
+    )
+    missing = (
+        "testbench merge: missing shard(s): 2/2; --allow-missing-shards to merge anyway (their cases stay not run)"
+    )
+    assert merge(one, output="n.tbsession") == (3, [missing])
+    assert merge(one, output="n.tbsession", options=("--allow-missing-shards",)) == (
+        0,
+        [f"{tmp_path / 'n.tbsession'}: 1 session(s), 1 case(s), 1 attempt(s), a campaign of 2 cases"],
+    )
+    assert merge(one, other, output="o.tbsession") == (
+        3,
+        [
+            f"testbench merge: {other}: shard 2/2 of another campaign (other casebooks, another selection or"
+            " another number of shards)",
+            missing,
+        ],
+    )
+    assert merge(one, two) == (3, [f"testbench merge: {m}: already exists; choose a new session file"])
+    assert merge(one, two, junk, output="j.tbsession") == (
+        3,
+        [f"testbench merge: {junk}: is not a readable session file (not an SQLite database)"],
+    )
+    code, said = merge(tampered, two, output="t.tbsession")
+    assert code == 3 and said[-1] == "testbench merge: merge refused: an input session was modified"
+    assert re.fullmatch(
+        rf"testbench merge: {re.escape(str(tampered))}: attempt 1: verdict or reason changed afterwards \(entry \d+\)",
+        said[0],
+    ), said
+    assert len(said) == 2
