@@ -13,8 +13,11 @@ import pytest
 from test_report_build import campaign
 
 from testbench.cli.main import main
-from testbench.report import personal
+from testbench.report import personal, stream
 from testbench.report.build import BuildOptions, build_report
+from testbench.report.content import gather
+from testbench.report.evidence import Evidence
+from testbench.report.options import Options
 from testbench.store import chain, codec
 from testbench.store.read import chain_head, read_session
 from testbench.store.session import SessionStore
@@ -170,3 +173,21 @@ def test_observed_values_read_in_every_case_are_decoded_once_but_no_row_shares_a
     assert decoded.count('"X-77"') <= 1 and decoded.count('{"a":[1,2]}') == 3
     lines = [o["value"] for o in rows if o["path"] == "ref.lines"]
     assert lines == [{"a": [1, 2]}] * 3 and len({id(v) for v in lines}) == 3
+
+
+def test_an_observation_shared_by_cases_is_encoded_once_into_the_same_json(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    session = campaign(tmp_path, hostile=False, case_ids=tuple(f"OK-{i}" for i in range(6)))
+    with SessionStore.open(session) as store:  # the same values observed in every case
+        for attempt in range(1, 7):
+            store.add_observations(attempt, "s1", {"patient.name": "DURAND", "ref.code": "X-77"}, "engine")
+    encoded: list[object] = []
+    real = stream.json_text
+    monkeypatch.setattr(stream, "json_text", lambda value: encoded.append(value) or real(value))
+    build_report(session, tmp_path / "r")
+    alone = [v for v in encoded if isinstance(v, dict) and v.get("path") == "ref.code"]
+    assert len(alone) == 1  # one entry, shared by the six cases: encoded once, not once per case
+    with read_session(session) as view:  # the whole document at once, as the report was first written
+        whole = gather(view, Options(), Evidence(None))
+    assert (tmp_path / "r" / "report.json").read_text(encoding="utf-8") == real(whole.data) + "\n"

@@ -25,6 +25,45 @@ def json_text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
+class _CaseJson:
+    """A case's JSON, its observations encoded once per entry: the report makes an observation without
+    provenance once and hands the same dict to every case that recorded it (``Scrubber.once``), and they
+    are most of a case's JSON (60,900 entries, about 2,200 distinct, for the 700 cases of the peer job).
+    The same bytes as :func:`json_text` of the whole case: with sorted keys and no indentation, an entry's
+    JSON does not depend on where it sits."""
+
+    KEY = "observations"
+
+    def __init__(self) -> None:
+        self._encoded: dict[int, tuple[Any, str]] = {}  # id → (the entry, held so that its id stays its own; JSON)
+
+    def __call__(self, case: dict[str, Any]) -> str:
+        entries = case.get(self.KEY)
+        if not entries:
+            return json_text(case)
+        before = json_text({k: v for k, v in case.items() if k < self.KEY})[:-1]
+        after = json_text({k: v for k, v in case.items() if k > self.KEY})[1:]
+        return "".join(
+            (
+                before,
+                "," if len(before) > 1 else "",
+                f'"{self.KEY}":[',
+                ",".join(map(self._entry, entries)),
+                "]",
+                "," if len(after) > 1 else "",
+                after,
+            )
+        )
+
+    def _entry(self, entry: Any) -> str:
+        hit = self._encoded.get(id(entry))
+        if hit is None:
+            if len(self._encoded) >= 4096:  # bounded like the memo that shares the entries
+                self._encoded.clear()
+            hit = self._encoded[id(entry)] = (entry, json_text(entry))
+        return hit[1]
+
+
 def _spool(folder: Path, mode: str) -> IO[Any]:
     """An anonymous file in the report's folder (the same disk as the files it is copied into)."""
     if "b" in mode:
@@ -43,13 +82,14 @@ class CaseSpool:
         self._print: IO[str] | None = self._files.enter_context(_spool(folder, "w+")) if printed else None
         self._json: IO[bytes] = self._files.enter_context(_spool(folder, "w+b"))
         self._cases = 0
+        self._case_json = _CaseJson()
 
     def __call__(self, case: dict[str, Any]) -> dict[str, Any]:
         """Spool the case; return what the page around the sections keeps of it."""
         self._html.write(self.screen.section(case))
         if self._print is not None and self.printed is not None:
             self._print.write(self.printed.section(case))
-        self._json.write(("," if self._cases else "").encode() + json_text(case).encode("utf-8"))
+        self._json.write(("," if self._cases else "").encode() + self._case_json(case).encode("utf-8"))
         self._cases += 1
         return row(case, whole_trace=self.printed is not None)
 
