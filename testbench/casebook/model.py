@@ -58,6 +58,8 @@ class SourceRef:
 
 @dataclass(frozen=True)
 class PlanIdentity:
+    """The casebook's identity: which test plan, version and PS category it is (the report's cover)."""
+
     plan_id: str  # e.g. PDT-CDC-087
     evolution: str  # e.g. EV112
     document_version: str  # e.g. 02.13
@@ -90,6 +92,8 @@ class Patient:
 
 @dataclass(frozen=True)
 class Prescription:
+    """A prescription an invoice step may name, its attributes as written."""
+
     id: str
     attributes: Mapping[str, str] = field(default_factory=dict)
     source: SourceRef | None = None
@@ -97,6 +101,8 @@ class Prescription:
 
 @dataclass(frozen=True)
 class Fixtures:
+    """The cards, patients and prescriptions the cases refer to by id."""
+
     cards: Mapping[str, CardFixture] = field(default_factory=dict)
     patients: Mapping[str, Patient] = field(default_factory=dict)
     prescriptions: Mapping[str, Prescription] = field(default_factory=dict)
@@ -122,6 +128,8 @@ class Observe:
 
 @dataclass(frozen=True)
 class Step:
+    """One step of a case: an action the bench performs, or a manual one the operator attests."""
+
     id: str
     kind: StepKind
     action: str = ""  # for ACTION steps: read-cps, read-vitale, adri, invoice, secure, build-lot, …
@@ -133,6 +141,8 @@ class Step:
 
 @dataclass(frozen=True)
 class Expectation:
+    """What a case expects: a value at a path, a refusal code, or a trace line (see its kind)."""
+
     id: str
     kind: ExpectationKind
     step: str | None = None  # the step it is about, when it is about one
@@ -151,6 +161,8 @@ class Expectation:
 
 @dataclass(frozen=True)
 class Case:
+    """One test case: its cards, its steps in order and what they must produce."""
+
     id: str
     title: str
     domain: Domain
@@ -168,6 +180,8 @@ class Case:
 
 @dataclass(frozen=True)
 class Casebook:
+    """A loaded casebook file: its identity, fixtures and cases; ``sha256`` ties a session to its bytes."""
+
     path: Path
     sha256: str
     format_version: str

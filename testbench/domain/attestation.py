@@ -14,6 +14,8 @@ from typing import Any, Protocol
 
 @dataclass(frozen=True)
 class Attestation:
+    """What the operator said of a manual step: confirmed or not, by whom, and the values keyed."""
+
     confirmed: bool  # the operator saw what the step says to observe
     operator: str
     note: str = ""

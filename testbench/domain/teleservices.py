@@ -8,7 +8,6 @@ simulators (``testbench.services``) read for the answers. One file, one owner.
 from __future__ import annotations
 
 import functools
-import tomllib
 from importlib import resources
 from typing import Any
 
@@ -28,6 +27,8 @@ def registry_text() -> str:
 
 @functools.cache
 def registry_data() -> dict[str, Any]:
+    import tomllib  # a casebook naming a scenario, the simulators: not every run
+
     return tomllib.loads(registry_text())
 
 

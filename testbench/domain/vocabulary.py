@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class StepAction:
+    """A step action of the casebook, the root of its observations and the engine call behind it."""
+
     name: str  # element name inside ``<steps>`` and ``Step.action``
     root: str  # first segment of the observation paths of its result
     call: str | None = None  # the engine method performing it; None when the bench does it itself

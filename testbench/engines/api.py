@@ -30,6 +30,8 @@ TraceSink = Callable[[str], None]
 
 @dataclass(frozen=True)
 class EngineInfo:
+    """Who the engine is (name, version, agrément) and the calls it supports; recorded with each run."""
+
     name: str
     version: str
     agrement: str = ""  # agrément or test number, when the engine has one

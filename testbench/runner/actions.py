@@ -31,6 +31,8 @@ class ActionError(Exception):
 
 @dataclass
 class ActionContext:
+    """What a case's steps share: the bench's parts, the observations so far, the invoices and lots made."""
+
     casebook: Casebook
     case: Case
     engine: Engine

@@ -27,6 +27,8 @@ __all__ = ["Bench", "BenchOptions", "assemble", "assembled_bench", "reference_en
 
 @dataclass
 class Bench:
+    """The parts a run uses: engine, card bay, card guard, simulated téléservices; closed together."""
+
     engine: Engine
     bay: CardBay
     guard: CardGuard | None

@@ -65,6 +65,8 @@ class RunRequest:
 
 @dataclass
 class CampaignResult:
+    """What a campaign ran and the verdicts its exit code is computed from."""
+
     run_id: int | None
     ran: int  # cases run by this invocation
     final_verdicts: list[str] = field(default_factory=list)  # latest verdict of every case of the selection

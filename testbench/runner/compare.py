@@ -23,6 +23,8 @@ from testbench.traces.model import TraceLine
 
 @dataclass(frozen=True)
 class Comparison:
+    """One expectation compared: expected, observed, tolerance, rules applied and the outcome."""
+
     expectation_id: str
     kind: str
     outcome: Verdict  # PASS, FAIL, or ERROR (the expectation itself is unusable)

@@ -11,6 +11,8 @@ from testbench.domain.verdict import Outcome
 
 @dataclass(frozen=True)
 class CaseStarted:
+    """A case's attempt began (its place in the run, its attempt id)."""
+
     case: Case
     index: int  # 0-based position in this run
     total: int
@@ -19,12 +21,16 @@ class CaseStarted:
 
 @dataclass(frozen=True)
 class StepStarted:
+    """A step of the running case began."""
+
     case: Case
     step: Step
 
 
 @dataclass(frozen=True)
 class StepFinished:
+    """A step of the running case ended, and how."""
+
     case: Case
     step: Step
     status: str  # done | refused | manual-pending | manual-confirmed | manual-rejected | failed
@@ -33,6 +39,8 @@ class StepFinished:
 
 @dataclass(frozen=True)
 class CaseFinished:
+    """A case's attempt ended with its outcome."""
+
     case: Case
     index: int
     total: int

@@ -150,6 +150,8 @@ class Selection:
 
 @dataclass
 class CampaignOptions:
+    """Every option of a campaign, by group; the command line and the workstation fill the same object."""
+
     bench: BenchOptions = field(default_factory=BenchOptions)
     capture: CaptureOptions = field(default_factory=CaptureOptions)
     identity: Identity = field(default_factory=Identity)

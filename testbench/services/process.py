@@ -22,7 +22,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import IO, TYPE_CHECKING, Any
 
-from testbench.services.scenarios import SERVICES
+from testbench.domain.teleservices import SERVICES
 
 if TYPE_CHECKING:
     import http.client

@@ -32,6 +32,8 @@ class RegistryError(Exception):
 
 @dataclass(frozen=True)
 class Scenario:
+    """One scenario of a simulated téléservice: what it answers and with which HTTP status."""
+
     service: str
     name: str
     title: str
@@ -42,6 +44,8 @@ class Scenario:
 
 @dataclass(frozen=True)
 class Registry:
+    """The scenarios of every service, and the identity a scenario answers with by default."""
+
     scenarios: dict[str, dict[str, Scenario]]  # service -> name -> scenario, in file order
     default_identity: dict[str, Any]
 

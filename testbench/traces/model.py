@@ -16,6 +16,8 @@ class Channel(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class TraceLine:
+    """One line of a trace channel, on the bench's clock (monotonic for order, wall for people)."""
+
     channel: str
     mono_ns: int  # time.monotonic_ns() at capture: orders lines across channels
     wall: float  # time.time() at capture: what a person reads

@@ -72,6 +72,8 @@ _EXPECTS = {call: tuple(path for path, _label in fields) for call, fields in FIE
 
 @dataclass(frozen=True)
 class OperatorPrompt:
+    """What the operator is asked to do in the application for one engine call, and the paths to key in."""
+
     action: str
     instruction: str  # French, shown to the operator
     request: JsonObject
@@ -85,6 +87,8 @@ OperatorCallback = Callable[[OperatorPrompt], JsonObject | None]
 
 @dataclass
 class _Watch:
+    """The folder where the application writes its files, and the patterns of each document kind."""
+
     folder: Path | None
     patterns: dict[str, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_PATTERNS))
 

@@ -23,6 +23,8 @@ RECORD_LENGTH = 128
 
 @dataclass(frozen=True)
 class Field:
+    """One field of a B2-like record: its name, kind and place in the 128 characters."""
+
     name: str
     kind: str  # alpha | num | amount | date
     start: int  # 1-based
@@ -113,6 +115,8 @@ def parse_file(text: str) -> list[tuple[str, dict[str, Any]]]:
 
 @dataclass(frozen=True)
 class LotInvoice:
+    """An invoice as a lot holds it: its number and its computation."""
+
     number: str
     computation: InvoiceComputation
 

@@ -19,11 +19,9 @@ from testbench.cards.api import CardAbsent, CardChannel, CardError
 from testbench.domain.vocabulary import ENGINE_CALLS
 from testbench.engines.api import EngineInfo, JsonObject, TraceSink
 from testbench.engines.reference import refusals as R
-from testbench.engines.reference.b2 import LotInvoice, build_lot_file, lot_totals
 from testbench.engines.reference.fse import build_fse
 from testbench.engines.reference.model import parse_coverage, parse_invoice_request
 from testbench.engines.reference.money import CENT, ZERO, AmountError, fmt, parse_decimal
-from testbench.engines.reference.noemie import SCENARIOS, ReturnedInvoice, simulate
 from testbench.engines.reference.split import InvoiceComputation, compute_invoice
 from testbench.engines.reference.tables import Tables, load_bundled_tables
 from testbench.engines.reference.teleservices import TeleserviceCalls
@@ -34,6 +32,8 @@ ENGINE_NAME = "testbench-reference"
 
 @dataclass
 class _Invoice:
+    """An invoice the engine created, kept for securing and lotting."""
+
     invoice_id: str
     number: str
     computation: InvoiceComputation
@@ -45,6 +45,8 @@ class _Invoice:
 
 @dataclass
 class _Lot:
+    """A lot the engine built and the invoices in it."""
+
     number: int
     invoice_ids: list[str]
 
@@ -323,6 +325,8 @@ class ReferenceEngine(TeleserviceCalls):
         regimes = {inv.computation.request.beneficiary.regime for inv in invoices}
         if len(regimes) > 1:
             raise R.refuse(R.MIXED_LOT, f"régimes différents dans un lot: {sorted(regimes)}")
+        from testbench.engines.reference.b2 import LotInvoice, build_lot_file, lot_totals  # a lot: not every run
+
         number = self._next_lot
         self._next_lot += 1
         members = [LotInvoice(inv.number, inv.computation) for inv in invoices]
@@ -335,6 +339,8 @@ class ReferenceEngine(TeleserviceCalls):
         return {"number": f"{number:06d}", "invoice_count": len(invoices), "totals": totals, "b2": text}
 
     def read_returns(self, request: JsonObject) -> JsonObject:
+        from testbench.engines.reference.noemie import SCENARIOS, ReturnedInvoice, simulate  # returns: not every run
+
         scenario = request.get("scenario") if isinstance(request, dict) else None
         if scenario not in SCENARIOS:
             raise R.refuse(R.UNKNOWN_SCENARIO, f"scénario de retour inconnu {scenario}")

@@ -30,6 +30,8 @@ AMC_TYPES = ("tiers-payant-integral", "dre", "c2s")
 
 @dataclass(frozen=True)
 class Coverage:
+    """The beneficiary's rights that change the rates (ALD, C2S, AME…), with their periods."""
+
     ald: bool = False
     c2s: bool = False
     ame: bool = False
@@ -58,6 +60,8 @@ class Coverage:
 
 @dataclass(frozen=True)
 class Beneficiary:
+    """Who the invoice is for: NIR, rank, régime and coverage."""
+
     nir: str | None
     rank: int
     regime: str
@@ -67,6 +71,8 @@ class Beneficiary:
 
 @dataclass(frozen=True)
 class AmcContract:
+    """The complementary insurer's contract of an invoice, when it has one."""
+
     contract: str  # "tm" | "tm+depassement"
     cap: Decimal | None  # cap on the dépassement the AMC covers, per invoice; None = no cap
     number: str = ""  # organisation (OC) number
@@ -106,6 +112,8 @@ NO_DETAILS = LineDetails()
 
 @dataclass(frozen=True)
 class Line:
+    """One invoice line as checked: nomenclature, code, quantity, amounts and date."""
+
     index: int
     nomenclature: str
     code: str
@@ -132,6 +140,8 @@ class Line:
 
 @dataclass(frozen=True)
 class InvoiceRequest:
+    """A create_invoice request once checked: every value typed, every problem already refused."""
+
     invoice_ref: str
     mode: str
     care_date: date

@@ -38,12 +38,16 @@ SCENARIOS = ("arl-positive", "arl-negative", "rsp-paid", "rsp-rejected", "rsp-pa
 
 @dataclass(frozen=True)
 class ReturnedInvoice:
+    """An invoice of the lot a return is about, and what the AMO owes for it."""
+
     number: str
     amount_due: Decimal  # what the AMO pays under tiers payant (0 without)
 
 
 @dataclass(frozen=True)
 class ReturnResult:
+    """A simulated return: its status, codes and details, its NOEMIE-like text and what was paid."""
+
     status: str  # accepted | rejected | paid | partial
     codes: list[str]
     details: list[dict[str, str]]

@@ -20,6 +20,8 @@ _FULL_RATE_LINE_EXO = frozenset("12345678C")
 
 @dataclass(frozen=True)
 class RateDecision:
+    """The AMO rate of a line, its exonération code and the rule that decided it."""
+
     rate: Decimal  # percent
     exo: str  # justificatif d'exonération du TM (B2 annexe 9)
     rule: str  # which rule of the decision order matched, for traces and reports

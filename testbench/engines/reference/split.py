@@ -23,6 +23,8 @@ DRG_CODES = {"none": "10", "amo": "35", "amo+amc": "36"}  # destinataire du règ
 
 @dataclass(frozen=True)
 class LineResult:
+    """A line priced: tariff, base, rate and each payer's share."""
+
     line: Line
     when: date
     entry: TariffEntry | None
@@ -78,6 +80,8 @@ class LineResult:
 
 @dataclass(frozen=True)
 class InvoiceComputation:
+    """An invoice priced: its lines, totals, withholdings and tiers payant."""
+
     request: InvoiceRequest
     nature_assurance: str
     exo_invoice: str  # shared line code raised to invoice level, or "" (FIDES-TF zone 0279)

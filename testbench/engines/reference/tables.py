@@ -52,6 +52,8 @@ class TariffEntry:
 
 @dataclass(frozen=True)
 class RateEntry:
+    """The AMO rate of a category and modulation over a period."""
+
     category: str
     modulation: str  # "" (standard), "alsace-moselle", "aspa"
     valid_from: date
@@ -61,6 +63,8 @@ class RateEntry:
 
 @dataclass(frozen=True)
 class WithholdingEntry:
+    """A participation forfaitaire or franchise amount over a period, and its daily cap."""
+
     kind: str  # participation_forfaitaire | franchise
     valid_from: date
     valid_to: date
