@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import errno
 import shutil
 from pathlib import Path
 
+import jinja2
+import pytest
 from fakes import FakeBay, FakeEngine, invoice_step, make_case, make_casebook, value
 from lxml import etree
 
+from testbench.report import html
 from testbench.report.html import write_report
 from testbench.report.junit import write_junit
 from testbench.runner.campaign import record_casebooks
@@ -112,3 +116,60 @@ def test_a_case_section_escapes_each_value_once_around_its_own_markup(tmp_path: 
         assert '1 &lt; 2<br><span class="muted origin">lu &lt;ici&gt; &amp; là</span></td>' in html
         assert " — refus &lt;b&gt;</td>" in html
         assert "&amp;lt;" not in html and html.endswith("</section>\n")
+
+
+def _compiles(monkeypatch: pytest.MonkeyPatch, folder: Path) -> list[str]:
+    """The names of the templates compiled from now on, with ``folder`` as the compiled-template cache and
+    the templates no longer in memory (as in a new process)."""
+    monkeypatch.setattr(html._ENV, "bytecode_cache", html.CompiledTemplates(folder))
+    html._ENV.cache.clear()
+    names: list[str] = []
+    real = html._ENV.compile
+    monkeypatch.setattr(
+        html._ENV, "compile", lambda source, name=None, *a, **k: names.append(name) or real(source, name, *a, **k)
+    )
+    return names
+
+
+def test_the_page_templates_are_compiled_once_then_read_from_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    session = make_session(tmp_path)
+    compiled = _compiles(monkeypatch, tmp_path / "cache")
+    first = write_report(session, tmp_path / "a").read_bytes()
+    assert "report.html.j2" in compiled and list((tmp_path / "cache").iterdir())
+    compiled = _compiles(monkeypatch, tmp_path / "cache")  # the next report, in another process
+    assert write_report(session, tmp_path / "b").read_bytes() == first
+    assert compiled == []
+
+
+@pytest.mark.parametrize("trouble", ["not-a-folder", "damaged", "full-disk"])
+def test_a_cache_that_cannot_be_used_only_costs_the_compile(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, trouble: str
+) -> None:
+    session = make_session(tmp_path)
+    _compiles(monkeypatch, tmp_path / "good")
+    expected = write_report(session, tmp_path / "expected").read_bytes()
+    folder = tmp_path / "cache"
+    if trouble == "not-a-folder":  # a file where the folder would be: nothing can be read or written
+        (tmp_path / "file").write_text("")
+        folder = tmp_path / "file" / "templates"
+    elif trouble == "damaged":  # the cache files cut in half (a crash, a full disk mid-write by another tool)
+        _compiles(monkeypatch, folder)
+        write_report(session, tmp_path / "filling")
+        for cached in folder.iterdir():
+            cached.write_bytes(cached.read_bytes()[: cached.stat().st_size // 2])
+    else:  # the disk fills while the compiled code is written
+
+        def full(self: object, f: object) -> None:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        monkeypatch.setattr(jinja2.bccache.Bucket, "write_bytecode", full)
+    compiled = _compiles(monkeypatch, folder)
+    assert write_report(session, tmp_path / "r").read_bytes() == expected
+    assert "report.html.j2" in compiled
+    if trouble == "damaged":  # written again whole: the next report reads it
+        compiled = _compiles(monkeypatch, folder)
+        assert write_report(session, tmp_path / "r2").read_bytes() == expected and compiled == []
+    if trouble == "full-disk":
+        assert not folder.exists() or not list(folder.iterdir())  # no partial file left behind
