@@ -113,9 +113,13 @@ class CasebookPlugin:
             raise pytest.UsageError(problem)
 
     def _collect_the_casebooks(self) -> None:
-        """``pytest --casebook FILE`` alone collects the casebooks, not the folder's tests."""
+        """``pytest --casebook FILE`` alone collects the casebooks, not the folder's tests.
+
+        By the paths as given, not resolved: an item is ``casebooks/demo.xml::CASE`` under the rootdir
+        even when the folder is a symbolic link (resolved, it would be outside and lose its file's name).
+        """
         given = self.config.args_source == pytest.Config.ArgsSource.ARGS
-        named = [str(p) for p in self.paths]
+        named = [str(p) for p in self.config.getoption("casebook")]
         if not given:
             self.config.args[:] = named
         else:

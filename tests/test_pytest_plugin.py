@@ -20,14 +20,23 @@ DEMO = ROOT / "casebooks" / "demo.xml"
 ATTESTATIONS = ROOT / "casebooks" / "demo-attestations.json"
 
 
-def pytest_casebook(tmp: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """pytest in a subprocess, in its own folder (no configuration of ours), on the demo casebook."""
+def pytest_in(tmp: Path, *args: str, lang: str | None = None) -> subprocess.CompletedProcess[str]:
+    """pytest in a subprocess, in its own folder (no configuration of ours), ``TESTBENCH_LANG`` as given."""
     (tmp / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k not in ("TESTBENCH_LANG", "PYTEST_ADDOPTS")}
+    if lang is not None:
+        env["TESTBENCH_LANG"] = lang
     command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-c", str(tmp / "pytest.ini")]
-    command += ["--rootdir", str(tmp), "--casebook", str(DEMO), "--casebook-attestations", str(ATTESTATIONS)]
-    command += ["--casebook-engine", "inprocess", "--casebook-cards", "inprocess", *args]
+    command += ["--rootdir", str(tmp), *args]
     return subprocess.run(command, cwd=tmp, env=env, capture_output=True, text=True, timeout=120, check=False)
+
+
+def pytest_casebook(tmp: Path, *args: str, lang: str | None = None) -> subprocess.CompletedProcess[str]:
+    """pytest on the demo casebook, on the in-process bench."""
+    bench = ["--casebook-engine", "inprocess", "--casebook-cards", "inprocess"]
+    return pytest_in(
+        tmp, "--casebook", str(DEMO), "--casebook-attestations", str(ATTESTATIONS), *bench, *args, lang=lang
+    )
 
 
 def test_the_plugin_commits_a_case_as_run_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -80,3 +89,59 @@ def test_a_report_path_that_is_a_file_is_refused_in_english(tmp_path: Path) -> N
     assert done.returncode == 4
     assert "report: this path is a file, not a folder" in done.stderr
     assert not (tmp_path / "casebook.tbsession").exists()
+
+
+#: a test of the team's own, beside the casebooks
+OTHER_TEST = """import sys
+
+
+def test_other():
+    assert False, sorted(m for m in sys.modules if m.split(".")[0] == "testbench")
+"""
+
+
+def test_each_case_is_an_item_of_its_casebook_and_alone_the_casebook_is_collected(tmp_path: Path) -> None:
+    """docs/ci.md: ``casebooks/demo.xml::DEMO-FSE-001``, also in a checkout whose casebooks are a symlink
+    (the item is named by the path as given); the folder's own tests are not collected."""
+    (tmp_path / "casebooks").symlink_to(ROOT / "casebooks")
+    (tmp_path / "test_other.py").write_text(OTHER_TEST, encoding="utf-8")
+    done = pytest_in(tmp_path, "--casebook", "casebooks/demo.xml", "--collect-only", "-q")
+    assert done.returncode == 0, done.stdout + done.stderr
+    ids = [line for line in done.stdout.splitlines() if "::" in line]
+    assert ids[0] == "casebooks/demo.xml::DEMO-FSE-001" and len(ids) == 22, done.stdout
+    assert all(line.startswith("casebooks/demo.xml::DEMO-") for line in ids), ids
+
+
+def test_k_selects_cases_among_the_given_tests_and_the_report_follows_testbench_lang(tmp_path: Path) -> None:
+    """With paths given the casebooks join them; ``-k`` selects by case id; ``TESTBENCH_LANG`` is the
+    default language; ``--casebook-report`` builds the exam book (unsigned) of the selected cases."""
+    (tmp_path / "test_other.py").write_text(OTHER_TEST, encoding="utf-8")
+    done = pytest_casebook(
+        tmp_path,
+        "test_other.py",
+        "-k",
+        "DEMO-FSE-001 or DEMO-FSE-099 or other",
+        "--casebook-report",
+        "report",
+        lang="en",
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "2 failed, 1 passed, 20 deselected" in done.stdout
+    assert "DEMO-FSE-099: failed — e-amo: expected 163.00, observed 163.80 (different)" in done.stdout
+    assert "report: report/index.html" in done.stdout
+    with read_session(tmp_path / "casebook.tbsession") as s:
+        assert [(c.case_id, c.verdict) for c in s.cases] == [("DEMO-FSE-001", "pass"), ("DEMO-FSE-099", "fail")]
+    data = json.loads((tmp_path / "report" / "report.json").read_text(encoding="utf-8"))
+    assert sorted(c["key"]["case_id"] for c in data["cases"]) == ["DEMO-FSE-001", "DEMO-FSE-099"]
+    assert '<html lang="en"' in (tmp_path / "report" / "index.html").read_text(encoding="utf-8")
+    assert not list((tmp_path / "report").glob("*.sig"))  # unsigned: testbench report --sign signs it
+
+
+def test_without_a_casebook_the_plugin_imports_no_layer_of_the_core(tmp_path: Path) -> None:
+    """Installed, the plugin loads in every pytest run of the machine: without ``--casebook`` it only
+    declares its options (in the person's language)."""
+    (tmp_path / "test_other.py").write_text(OTHER_TEST, encoding="utf-8")
+    done = pytest_in(tmp_path, "test_other.py", "-q")
+    assert done.returncode == 1 and "1 failed" in done.stdout, done.stdout + done.stderr
+    loaded = "['testbench', 'testbench.i18n', 'testbench.locale', 'testbench.pytest_plugin']"
+    assert f"AssertionError: {loaded}" in done.stdout, done.stdout
