@@ -13,6 +13,7 @@ from shard_content import report_content
 from sql_trace import levels, trace_sessions
 
 from testbench.cli.main import main
+from testbench.integrity.manifest import SIGNATURE
 from testbench.store.read import read_session
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -134,7 +135,8 @@ def test_k_selects_cases_among_the_given_tests_and_the_report_follows_testbench_
     data = json.loads((tmp_path / "report" / "report.json").read_text(encoding="utf-8"))
     assert sorted(c["key"]["case_id"] for c in data["cases"]) == ["DEMO-FSE-001", "DEMO-FSE-099"]
     assert '<html lang="en"' in (tmp_path / "report" / "index.html").read_text(encoding="utf-8")
-    assert not list((tmp_path / "report").glob("*.sig"))  # unsigned: testbench report --sign signs it
+    assert (tmp_path / "report" / "manifest.json").is_file()
+    assert not (tmp_path / "report" / SIGNATURE).exists()  # unsigned: testbench report --sign signs it
 
 
 def test_without_a_casebook_the_plugin_imports_no_layer_of_the_core(tmp_path: Path) -> None:
