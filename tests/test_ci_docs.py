@@ -55,3 +55,27 @@ def test_the_documented_pipeline_runs_and_its_report_verifies(ci: str, tmp_path:
     assert ran == ["run"] * SHARDS + ["merge", "report", "verify"]
     assert "INTÈGRE" in done.stdout and "NON SIGNÉ" not in done.stdout  # the last command: verify
     assert (tmp_path / "junit.xml").is_file()
+
+
+def jobs(definition: str) -> dict[str, str]:
+    """The definition's top-level jobs (a line ``name:`` at the jobs' indentation) and their text."""
+    body = definition.split("\njobs:\n", 1)[-1]  # GitHub's jobs sit under ``jobs:``, GitLab's at the top
+    indent = "  " if "\njobs:\n" in definition else ""
+    parts = re.split(rf"^{indent}([a-z][\w-]*):\n", body, flags=re.M)
+    return dict(zip(parts[1::2], parts[2::2], strict=True))
+
+
+def test_the_merge_and_report_job_runs_even_when_a_shard_failed() -> None:
+    """A failing case makes its shard's job fail; the report job must still run, on every shard's session
+    (the failure is what the report must show), and the shards must upload their sessions anyway."""
+    github = jobs(definitions()["github"])
+    assert set(github) == {"shard", "report"}
+    assert re.search(r"^    needs: shard\n    if: always\(\)$", github["report"], re.M)
+    upload = github["shard"].split("actions/upload-artifact")[1]
+    assert re.match(r"@v\d+\n\s+if: always\(\)\n", upload) and "shard-${{ matrix.shard }}.tbsession" in upload
+    assert "fail-fast: false" in github["shard"]  # one failing shard does not cancel the others
+    gitlab = jobs(definitions()["gitlab"])
+    assert {"shard", "report"} <= set(gitlab)
+    assert re.search(r"^  when: always$", gitlab["report"], re.M) and "needs: [shard]" in gitlab["report"]
+    artifacts = gitlab["shard"].split("artifacts:")[1]
+    assert re.match(r"\n    when: always\n", artifacts) and "shard-*.tbsession" in artifacts

@@ -211,3 +211,18 @@ def test_merge_says_everything_in_english(tmp_path: Path, capsys: pytest.Capture
         said[0],
     ), said
     assert len(said) == 2
+
+
+def test_a_shard_s_manual_step_without_prepared_attestations_stays_pending(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """docs/ci.md: on a CI runner manual steps need ``--attestations``, or they stay « en attente » (exit 2)."""
+    session, junit = tmp_path / "1.tbsession", tmp_path / "junit-1.xml"
+    bench = ["--cards", "inprocess", "--engine", "inprocess", "--junit", str(junit)]
+    selection = ["--shard", "1/1", "-k", "DEMO-FSE-001 or DEMO-FSE-030"]  # DEMO-FSE-030 has a manual step
+    assert main(["run", str(DEMO), "--session", str(session), *bench, *selection]) == 2
+    assert "DEMO-FSE-030 : en attente — étape manuelle m-paper en attente de l'opérateur" in capsys.readouterr().err
+    with read_session(session) as s:
+        assert [(c.case_id, c.verdict) for c in s.cases] == [("DEMO-FSE-001", "pass"), ("DEMO-FSE-030", "pending")]
+    recorded = ElementTree.parse(junit).getroot().find("testcase[@name='DEMO-FSE-030']/properties/property")
+    assert recorded is not None and recorded.get("value") == "pending"
