@@ -280,11 +280,11 @@ def test_an_edited_provenance_breaks_the_chain(campaign: Any) -> None:
     session = copy
     conn = sqlite3.connect(session)
     with conn:
-        first = "SELECT MIN(id) FROM observations WHERE provenance IS NOT NULL"
-        conn.execute(f"UPDATE observations SET provenance = '{{}}' WHERE id = ({first})")
+        first = "SELECT MIN(id) FROM observation_sets WHERE provenance IS NOT NULL"
+        conn.execute(f"UPDATE observation_sets SET provenance = '{{}}' WHERE id = ({first})")
     conn.close()
     problems = verify_session(session).problems
-    assert any("observations" in p for p in problems), problems
+    assert any("observation_sets" in p for p in problems), problems
 
 
 def test_the_workstation_shows_where_each_observed_value_was_read(campaign: Any) -> None:

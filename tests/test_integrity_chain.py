@@ -38,7 +38,7 @@ def test_a_run_leaves_an_intact_chain_covering_every_result_row(tmp_path: Path) 
     conn = sqlite3.connect(session)
     kinds = {k for (k,) in conn.execute("SELECT DISTINCT kind FROM chain")}
     conn.close()
-    assert {"attempt-start", "attempt-finish", "events", "observations", "comparisons"} <= kinds
+    assert {"attempt-start", "attempt-finish", "events", "observation_sets", "comparisons"} <= kinds
 
 
 @pytest.mark.parametrize(
@@ -46,7 +46,7 @@ def test_a_run_leaves_an_intact_chain_covering_every_result_row(tmp_path: Path) 
     [
         ("UPDATE attempts SET verdict = 'pass', reason = '' WHERE verdict = 'fail'", "verdict ou motif modifié"),
         ("UPDATE comparisons SET data = replace(data, '99.99', '33.60')", "comparisons"),
-        ("UPDATE observations SET value = '\"0.00\"' WHERE id = 1", "observations lignes 1–"),
+        ("UPDATE observation_sets SET data = replace(data, '33.60', '0.00') WHERE id = 1", "observation_sets ligne 1 "),
         ("DELETE FROM events WHERE id = 2", "supprimée"),
         ("INSERT INTO events (kind, mono_ns, wall, data) VALUES ('step-end', 1, 1, '{}')", "hors chaîne"),
         ("UPDATE chain SET digest = replace(digest, substr(digest, 1, 1), 'x') WHERE seq = 3", "modifiée"),

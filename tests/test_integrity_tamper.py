@@ -92,14 +92,14 @@ def cut_last_attempt(session: Path, *, careful: bool) -> None:
     (seq,) = conn.execute(
         "SELECT seq FROM chain WHERE kind = 'attempt-start' AND first_id = ?", (attempt_id,)
     ).fetchone()
-    for table in ("events", "observations", "comparisons", "trace_lines", "artifact_links"):
+    for table in ("events", "observations", "observation_sets", "comparisons", "trace_lines", "artifact_links"):
         conn.execute(f"DELETE FROM {table} WHERE attempt_id = ?", (attempt_id,))
     conn.execute("DELETE FROM attempts WHERE id = ?", (attempt_id,))
     if careful:
         for kind, first, last in conn.execute(
             "SELECT kind, first_id, last_id FROM chain WHERE seq >= ?", (seq,)
         ).fetchall():
-            if kind in ("events", "observations", "comparisons", "trace_lines", "artifact_links"):
+            if kind in ("events", "observations", "observation_sets", "comparisons", "trace_lines", "artifact_links"):
                 conn.execute(f"DELETE FROM {kind} WHERE id BETWEEN ? AND ?", (first, last))
         conn.execute("UPDATE runs SET ended_wall = NULL")
     conn.execute("DELETE FROM chain WHERE seq >= ?", (seq,))

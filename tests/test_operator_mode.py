@@ -204,5 +204,5 @@ def test_what_the_operator_keys_in_is_synced_at_once(tmp_path: Path, monkeypatch
         options=CampaignOptions(BenchOptions(cards="inprocess", engine="operator"), attestations=attestations),
     )
     assert run_campaign(request).final_verdicts == ["pass"]
-    synced_inserts = levels(statements, "INSERT INTO observations")
+    synced_inserts = levels(statements, "INSERT INTO observation_sets")
     assert synced_inserts and set(synced_inserts) == {"FULL"}, synced_inserts

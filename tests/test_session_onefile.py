@@ -27,7 +27,7 @@ from testbench.signing import init_key
 from testbench.store.connection import open_readonly
 from testbench.store.session import SessionStore
 
-TABLES = ("attempts", "events", "observations", "comparisons", "trace_lines", "annotations", "chain", "cases")
+TABLES = ("attempts", "events", "observation_sets", "comparisons", "trace_lines", "annotations", "chain", "cases")
 
 
 def counts(path: Path) -> dict[str, int]:

@@ -88,26 +88,34 @@ def test_newer_schema_is_refused_not_damaged(tmp_path: Path) -> None:
 
 
 def test_a_v3_session_file_gets_the_provenance_column_and_keeps_verifying(tmp_path: Path) -> None:
-    """An old-format file (schema v3, no provenance column) is migrated in place when a run opens it."""
+    """An old-format file (schema v3: observations one row per path, no provenance column) is migrated in
+    place when a run opens it; what it wrote stays where it is and keeps verifying."""
     from testbench.store import chain
 
     path = tmp_path / "old.tbsession"
     with SessionStore.open(path) as store:
         run_id = store.begin_run(["run"], {}, {})
         attempt = store.start_attempt(run_id, "sha", "C1")
-        store.add_observations(attempt, "s1", {"montant": "1.00"}, "engine")
+        with store.transaction():  # the row as v3 wrote it, chained as v3 chained it
+            store.conn.execute(
+                "INSERT INTO observations (id, attempt_id, step_id, path, value, source) VALUES (1, ?, 's1', 'montant',"
+                " '\"1.00\"', 'engine')",
+                (attempt,),
+            )
+            chain.record(store.conn, "observations", 1)
     conn = sqlite3.connect(path)
-    conn.execute("ALTER TABLE observations DROP COLUMN provenance")  # the file as v3 wrote it
+    conn.execute("ALTER TABLE observations DROP COLUMN provenance")
+    conn.execute("DROP TABLE observation_sets")
     conn.execute("PRAGMA user_version = 3")
     conn.close()
     with SessionStore.open(path) as store:
         columns = [r[1] for r in store.conn.execute("PRAGMA table_info(observations)")]
-        assert columns[-1] == "provenance" and store.conn.execute("PRAGMA user_version").fetchone()[0] == 4
+        assert columns[-1] == "provenance" and store.conn.execute("PRAGMA user_version").fetchone()[0] == 5
         store.end_step(attempt, "s2", {"lu": "x", "calcul": 2}, "engine", origins={"lu": ("operator", {"line": 3})})
-        assert store.conn.execute("SELECT path, provenance FROM observations ORDER BY id").fetchall() == [
-            ("montant", None),
-            ("lu", '{"line":3}'),
-            ("calcul", None),
+        assert store.conn.execute("SELECT path, provenance FROM observations").fetchall() == [("montant", None)]
+        assert store.conn.execute("SELECT data, provenance FROM observation_sets ORDER BY id").fetchall() == [
+            ('{"lu":"x"}', '{"lu":{"line":3}}'),
+            ('{"calcul":2}', None),
         ]
         assert chain.verify(store.conn).ok  # the rows written before the column still verify
 

@@ -106,7 +106,7 @@ def test_a_write_wrapping_store_calls_is_one_write_in_a_case_or_not(tmp_path: Pa
             assert kinds(session) == ["manual-attested", "step-start", "manual-attested"]  # committed at once
         conn = reader(session)
         try:
-            assert conn.execute("SELECT step_id FROM observations ORDER BY id").fetchall() == [("s1",), ("s2",)]
+            assert conn.execute("SELECT step_id FROM observation_sets ORDER BY id").fetchall() == [("s1",), ("s2",)]
         finally:
             conn.close()
         assert chain.verify(store.conn).ok
@@ -133,8 +133,10 @@ def test_a_case_s_writes_open_no_savepoint_and_ask_no_last_id(tmp_path: Path) ->
         store.conn.set_trace_callback(None)
         assert not [s for s in statements if s.startswith(("SAVEPOINT", "RELEASE"))][6:]  # the 3 verdicts only
         assert not [s for s in statements if "MAX(id)" in s][6:]  # each table's last id asked once
-        inserts = [s for s in statements if s.startswith("INSERT INTO observations")]
-        assert len(inserts) <= 3 * 4  # 54 rows: 32 + 16 + 4 + 2, not one statement per row
+        inserts = [s for s in statements if s.startswith("INSERT INTO observation_sets")]
+        assert len(inserts) == 3  # a step's 54 values: one row (schema v5), not one statement or row per value
+        lines = [s for s in statements if s.startswith("INSERT INTO trace_lines")]
+        assert len(lines) == 3 * 2  # 40 rows: 32 + 8, not one statement per row
         assert chain.verify(store.conn).ok
 
 
@@ -164,7 +166,7 @@ def test_a_failed_insert_only_write_is_taken_back_alone(tmp_path: Path, monkeypa
             assert chain.verify(store.conn).ok  # mid-transaction too
         conn = reader(session)
         try:
-            assert conn.execute("SELECT id, path FROM observations").fetchall() == [(1, "a")]
+            assert conn.execute("SELECT id, data FROM observation_sets").fetchall() == [(1, '{"a":1}')]
             assert conn.execute("SELECT COUNT(*) FROM trace_lines").fetchone()[0] == 0
             assert [r[0] for r in conn.execute("SELECT kind FROM events ORDER BY id")] == ["step-start", "step-end"]
         finally:

@@ -127,3 +127,12 @@ def test_the_c_encoder_is_built_once_and_writes_json_s_text(monkeypatch: pytest.
     monkeypatch.undo()
     assert built == []
     assert chain.digest_of(rows) == chain.digest_of([list(row) for row in rows])
+
+
+@pytest.mark.parametrize("values", [dict(enumerate(SCALARS)), dict(enumerate(SCALARS + STRUCTURES)), {}], ids=repr)
+def test_a_step_s_values_are_one_object_in_their_order_each_value_as_dumps_writes_it(values: dict[Any, Any]) -> None:
+    """Schema v5 keeps a step's values in one JSON object: the paths in the step's order, not sorted, and
+    each value (a nested object's keys sorted) the very text :func:`codec.dumps` gives it alone."""
+    values = {f"p{len(values) - i}": v for i, v in enumerate(values.values())}  # keys against sorted order
+    expected = "{" + ",".join(f"{json.dumps(k)}:{codec.dumps(v)}" for k, v in values.items()) + "}"
+    assert codec.dumps_object(values) == expected

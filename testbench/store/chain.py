@@ -43,6 +43,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "observations": ("id", "attempt_id", "step_id", "path", "value", "source"),
     # schema v4: the provenance of observations that have one, chained by its own entry after theirs
     "observation-provenance": ("id", "provenance"),
+    # schema v5: a step's observed values in one row (path → value, path → provenance), provenance covered
+    "observation_sets": ("id", "attempt_id", "step_id", "source", "data", "provenance"),
     "comparisons": ("id", "attempt_id", "expectation_id", "kind", "outcome", "data"),
     # optional: chained when the store calls record() for them (trace batches, file links)
     "trace_lines": (
@@ -79,13 +81,14 @@ _TABLE = {
     "attempt-finish": "attempts",
     "observations": "observations",
     "observation-provenance": "observations",
+    "observation_sets": "observation_sets",
     "comparisons": "comparisons",
     "annotations": "annotations",
     "trace_lines": "trace_lines",
     "artifact_links": "artifact_links",
 }
 #: tables every result write chains; rows of the optional ones are checked once the store chains them
-_ALWAYS = ("events", "attempts", "observations", "comparisons", "annotations")
+_ALWAYS = ("events", "attempts", "observations", "observation_sets", "comparisons", "annotations")
 _OPTIONAL = ("trace_lines", "artifact_links")
 
 #: Tables chained as a whole (kind = table name): columns, in the order rows are hashed.

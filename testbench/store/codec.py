@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import json.encoder
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -105,6 +105,17 @@ def dumps(value: Any) -> str:
     if text is not None:
         return text(value)
     return _encode(to_plain(value))
+
+
+_encode_in_order = compact_encoder(sort_keys=False)
+
+
+def dumps_object(mapping: Mapping[str, Any]) -> str:
+    """A JSON object of ``mapping``'s items in their own order, each value encoded as :func:`dumps`
+    encodes it (a nested object's keys sorted): a step's observed values, path → value, in one text."""
+    if set(map(type, mapping.values())) <= SCALARS:  # the common case: one call into the C encoder
+        return _encode_in_order(mapping if type(mapping) is dict else dict(mapping))
+    return "{" + ",".join(f"{encode_basestring(str(k))}:{dumps(v)}" for k, v in mapping.items()) + "}"
 
 
 def loads(text: str | None) -> Any:

@@ -43,6 +43,7 @@ class MergeResult:
 _RUN_COLS = "started_wall, ended_wall, argv, host, pid, options, environment"
 _EVENT_COLS = ("run_id", "attempt_id", "step_id", "kind", "mono_ns", "wall", "data")
 _OBS_COLS = ("attempt_id", "step_id", "path", "value", "source")
+_SET_COLS = ("attempt_id", "step_id", "source", "data", "provenance")  # schema v5
 _CMP_COLS = ("attempt_id", "expectation_id", "kind", "outcome", "data")
 _TRACE_COLS = ("channel", "mono_ns", "wall", "text", "source", "source_ts", "level", "attempt_id", "step_id")
 
@@ -215,13 +216,16 @@ def _copy_attempt(
     )
     new_id = int(cur.lastrowid or 0)
     chain.record(out, "attempt-start", new_id, new_id)
-    with_provenance = src.execute("PRAGMA user_version").fetchone()[0] >= 4  # observations' provenance (v4)
-    for table, cols, chained in (
-        ("events", _EVENT_COLS, True),
-        ("observations", (*_OBS_COLS, "provenance") if with_provenance else _OBS_COLS, True),
-        ("comparisons", _CMP_COLS, True),
-        ("trace_lines", _TRACE_COLS, True),
-    ):
+    version = src.execute("PRAGMA user_version").fetchone()[0]
+    with_provenance = version >= 4  # observations' provenance (v4)
+    tables = [
+        ("events", _EVENT_COLS),
+        ("observations", (*_OBS_COLS, "provenance") if with_provenance else _OBS_COLS),  # rows of schema ≤ 4
+        *([("observation_sets", _SET_COLS)] if version >= 5 else []),
+        ("comparisons", _CMP_COLS),
+        ("trace_lines", _TRACE_COLS),
+    ]
+    for table, cols in tables:
         rows = src.execute(f"SELECT {', '.join(cols)} FROM {table} WHERE attempt_id = ? ORDER BY id", (old_id,))
         remapped = [
             tuple(
@@ -233,8 +237,7 @@ def _copy_attempt(
             continue
         first = chain.last_id(out, table) + 1
         out.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", remapped)
-        if chained:
-            chain.record(out, table, first)
+        chain.record(out, table, first)
         if table == "observations" and with_provenance:
             chain.record(out, "observation-provenance", first)
     first = chain.last_id(out, "artifact_links") + 1

@@ -20,6 +20,7 @@ from testbench.store import chain, codec
 from testbench.store.annotations import Annotation, read_annotations
 from testbench.store.connection import SessionError, connect_readonly, open_readonly, sqlite_reason
 from testbench.store.model import CardState, StepState, card_states, step_states
+from testbench.store.schema import has_table
 from testbench.store.verdicts import deciding_review, retained_verdict
 from testbench.traces.model import TraceLine
 
@@ -152,13 +153,23 @@ class SessionView:
         )
 
     def _observation_rows(self, ids: Sequence[int]) -> dict[int, list[ObservationRow]]:
+        """Each attempt's observations, one row per path: those of a file of schema ≤ 4 (one table row
+        per path), then those written since (schema v5: one table row per step, :func:`_expand`)."""
         provenance = "provenance" if self.schema_version >= 4 else "NULL"  # column of schema v4
-        return self._grouped(
+        out = self._grouped(
             f"SELECT attempt_id, step_id, path, value, source, {provenance} FROM observations"
             " WHERE attempt_id IN ({ids}) ORDER BY id",
             ids,
             lambda r: r[1:],
         )
+        if ids and self._has_observation_sets:
+            sql = (
+                "SELECT attempt_id, step_id, source, data, provenance FROM observation_sets"
+                f" WHERE attempt_id IN ({','.join('?' * len(ids))}) ORDER BY id"
+            )
+            for attempt, step, source, data, provenance in self._conn.execute(sql, ids):
+                out[attempt] += _expand(step, source, data, provenance)
+        return out
 
     def _comparisons(self, ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
         return self._grouped(
@@ -246,10 +257,33 @@ class SessionView:
         self, keep: Callable[[str], object] | None = None, *, distinct: bool = False
     ) -> Iterator[tuple[str, Any]]:
         """(path, value) of every observation of the session, every attempt; with ``keep``, only those whose
-        path it accepts (the others' values are not decoded); ``distinct``: each (path, value) once (a
-        campaign observes the same card's values in every case)."""
+        path it accepts (the others' values are not decoded); ``distinct``: each (path, value) once in each
+        layout (a campaign observes the same card's values in every case; a session holding both layouts,
+        schema ≤ 4 rows and v5 sets, may give a pair twice)."""
         rows = self._conn.execute(f"SELECT {'DISTINCT' if distinct else ''} path, value FROM observations")
         yield from ((r[0], codec.loads(r[1])) for r in rows if keep is None or keep(r[0]))
+        if not self._has_observation_sets:
+            return
+        if not distinct:
+            for (data,) in self._conn.execute("SELECT data FROM observation_sets"):
+                yield from ((p, v) for p, v in codec.loads(data).items() if keep is None or keep(p))
+            return
+        # SQLite's json_each spreads the sets and drops the repeats in C; a set SQLite cannot parse (a
+        # NaN or an infinity, which Python's JSON writes) is read here instead
+        valid = "json_valid(data)"
+        rows = self._conn.execute(
+            "SELECT DISTINCT j.key, j.value, j.type FROM observation_sets,"
+            f" json_each(CASE WHEN {valid} THEN data ELSE '{{}}' END) j"
+        )
+        yield from ((r[0], _json_each_value(r[1], r[2])) for r in rows if keep is None or keep(r[0]))
+        for (data,) in self._conn.execute(f"SELECT data FROM observation_sets WHERE NOT {valid}"):
+            yield from ((p, v) for p, v in codec.loads(data).items() if keep is None or keep(p))
+
+    @property
+    def _has_observation_sets(self) -> bool:
+        """Whether the file has the table of schema v5 (asked each time: a run may migrate an older file
+        a view is reading)."""
+        return has_table(self._conn, "observation_sets")
 
     def case_definitions(self) -> Iterator[dict[str, Any]]:
         """The definition of every case the session recorded, selected or not."""
@@ -347,6 +381,29 @@ def _value(text: str | None) -> Any:
                 _VALUES.clear()
             _VALUES[text] = value
         return value
+
+
+def _expand(step: str | None, source: str, data: str, provenance: str | None) -> list[ObservationRow]:
+    """A v5 set (one table row, a step's values) as the per-path rows the views read: each value as the
+    JSON text :func:`codec.dumps` gives it, the same text a schema ≤ 4 row holds."""
+    values, dumps = codec.loads(data), codec.dumps
+    if provenance is None:
+        return [(step, path, dumps(value), source, None) for path, value in values.items()]
+    origins = codec.loads(provenance)
+    return [
+        (step, path, dumps(value), source, None if (p := origins.get(path)) is None else dumps(p))
+        for path, value in values.items()
+    ]
+
+
+#: json_each's types whose value is not already the Python value
+_JSON_EACH = {"true": lambda _v: True, "false": lambda _v: False, "object": codec.loads, "array": codec.loads}
+
+
+def _json_each_value(value: Any, kind: str) -> Any:
+    """A value as SQLite's json_each gives it (text unquoted, numbers as numbers, ``true`` as 1…), decoded."""
+    decode = _JSON_EACH.get(kind)
+    return value if decode is None else decode(value)
 
 
 def observation(row: ObservationRow) -> dict[str, Any]:

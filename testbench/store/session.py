@@ -568,24 +568,20 @@ class SessionStore:
         source: str,
         origins: Mapping[str, tuple[str, Any]] | None = None,
     ) -> None:
-        attempt, step, dumps = int(attempt_id), _opt(str, step_id), codec.dumps
-        if not origins:  # the common case: every path from ``source``, none with a provenance
-            source, first = str(source), self._ids("observations", len(values))
-            rows = [(i, attempt, step, str(p), dumps(v), source) for i, (p, v) in enumerate(values.items(), first)]
-            self._insert_rows(_OBSERVATIONS, rows)
-            chain.record(self.conn, "observations", first, rows=rows)
-            self._wrote()
+        """A step's values in one ``observation_sets`` row (schema v5), chained by one entry; paths with a
+        source of their own (``origins``) cut it into one row per run of paths of the same source, so the
+        step's order is kept."""
+        if not values:
             return
-        plain, first = (str(source), None), self._ids("observations", len(values))
-        rows, provenances = [], []  # the rows as the chain hashes them, and each one's provenance
-        for i, (path, value) in enumerate(values.items(), first):
-            own_source, provenance = origins.get(path, plain)
-            rows.append((i, attempt, step, str(path), dumps(value), str(own_source)))
-            provenances.append((i, None if provenance is None else dumps(provenance)))
-        self._insert_rows(_OBSERVATIONS_WITH_PROVENANCE, [(*r, p) for r, (_, p) in zip(rows, provenances, strict=True)])
-        chain.record(self.conn, "observations", first, rows=rows)
-        if any(provenance is not None for _, provenance in provenances):  # the provenance is covered too
-            chain.record(self.conn, "observation-provenance", first, rows=provenances)
+        attempt, step = int(attempt_id), _opt(str, step_id)
+        sets = [(str(source), values, {})] if not origins else _by_source(values, str(source), origins)
+        first = self._ids("observation_sets", len(sets))
+        rows = [  # COLUMNS order, as the chain hashes them
+            (i, attempt, step, own, codec.dumps_object(part), codec.dumps(provenance) if provenance else None)
+            for i, (own, part, provenance) in enumerate(sets, first)
+        ]
+        self._insert_rows(_OBSERVATION_SETS, rows)
+        chain.record(self.conn, "observation_sets", first, rows=rows)
         self._wrote()
 
     def _insert_comparisons(self, attempt_id: int, rows: Sequence[tuple[str, str, str, Any]]) -> None:
@@ -653,10 +649,7 @@ class SessionStore:
 
 
 #: INSERT statements of the store's batches, completed by _values (columns in the chain's COLUMNS order)
-_OBSERVATIONS = "INSERT INTO observations (id, attempt_id, step_id, path, value, source) VALUES "
-_OBSERVATIONS_WITH_PROVENANCE = (
-    "INSERT INTO observations (id, attempt_id, step_id, path, value, source, provenance) VALUES "
-)
+_OBSERVATION_SETS = "INSERT INTO observation_sets (id, attempt_id, step_id, source, data, provenance) VALUES "
 _COMPARISONS = "INSERT INTO comparisons (id, attempt_id, expectation_id, kind, outcome, data) VALUES "
 _TRACE_LINES = (
     "INSERT INTO trace_lines (id, channel, mono_ns, wall, text, source, source_ts, level, attempt_id, step_id) VALUES "
@@ -670,6 +663,23 @@ def _values(insert: str, width: int, rows: int) -> str:
     """``insert`` completed for ``rows`` rows of ``width`` values (the same string object each time)."""
     row = "(" + ",".join("?" * width) + ")"
     return insert + ",".join([row] * rows)
+
+
+def _by_source(
+    values: Mapping[str, Any], source: str, origins: Mapping[str, tuple[str, Any]]
+) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
+    """``values`` cut into runs of paths of the same source, in order: (source, path → value, path →
+    provenance of the paths that have one). A path not in ``origins`` takes ``source``, no provenance."""
+    sets: list[tuple[str, dict[str, Any], dict[str, Any]]] = []
+    plain = (source, None)
+    for path, value in values.items():
+        own, provenance = origins.get(path, plain)
+        if not sets or sets[-1][0] != str(own):
+            sets.append((str(own), {}, {}))
+        sets[-1][1][path] = value
+        if provenance is not None:
+            sets[-1][2][path] = provenance
+    return sets
 
 
 def _opt(kind: type, value: Any) -> Any:
