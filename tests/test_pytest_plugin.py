@@ -147,3 +147,19 @@ def test_without_a_casebook_the_plugin_imports_no_layer_of_the_core(tmp_path: Pa
     assert done.returncode == 1 and "1 failed" in done.stdout, done.stdout + done.stderr
     loaded = "['testbench', 'testbench.i18n', 'testbench.locale', 'testbench.pytest_plugin']"
     assert f"AssertionError: {loaded}" in done.stdout, done.stdout
+
+
+def test_under_xdist_auto_cards_are_in_memory_and_a_worker_without_a_case_writes_no_shard(tmp_path: Path) -> None:
+    """docs/ci.md: the readers of one pcscd are not shared between processes, so ``--casebook-cards auto``
+    means in memory under pytest-xdist; a worker dealt no item leaves no shard, and the merge goes on."""
+    merged = tmp_path / "pytest.tbsession"
+    session = ["--casebook-session", str(merged)]
+    done = pytest_in(
+        tmp_path, "--casebook", str(DEMO), "--casebook-engine", "inprocess", "-n", "2", "-k", "DEMO-FSE-001", *session
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert not merged.with_name(merged.name + ".shards").exists()
+    with read_session(merged) as s:
+        assert [(c.case_id, c.verdict) for c in s.cases] == [("DEMO-FSE-001", "pass")]
+        assert [run["options"]["cards"] for run in s.runs] == ["inprocess"]  # one worker ran, in memory
+        assert len(json.loads(s.meta["merged_from"])) == 1
