@@ -3,7 +3,9 @@
 Two serial runs of one casebook already differ in times, durations, the engine's invoice numbers (one
 counter per engine process), its references (session tag, attempt id) and the hashes of the files that
 carry them; those are masked, everything else (cases, order, verdicts, reasons, steps,
-expected/observed, evidence names, trace text) must match.
+expected/observed, evidence names, trace text) must match. The card guard's own lines are left out: whether
+it read a card or reused an earlier check depends on the bench's previous case (docs/cards.md §6), which a
+serial run, a worker and a shard each see differently.
 """
 
 from __future__ import annotations
@@ -40,16 +42,23 @@ _STAMPS = (
 )
 
 
+def _guard_line(line: dict[str, Any]) -> bool:
+    """A line of the card guard: its reads (APDUs before any step) or the check it reused."""
+    outside = line.get("step") == ""
+    return outside and (line.get("channel") == "apdu" or str(line.get("text")).startswith("contrôle de la carte "))
+
+
 def report_content(session: Path, out: Path) -> dict[str, Any]:
-    """The report's cases and summary, with what a run stamps masked."""
-    build_report(session, out, BuildOptions(lang="fr"))
+    """The report's cases and summary, with what a run stamps masked (every trace line in the excerpt)."""
+    build_report(session, out, BuildOptions(lang="fr", excerpt=1_000_000))
     data = json.loads((out / "report.json").read_text(encoding="utf-8"))
     cases = []
     for case in data["cases"]:
         case = dict(case)
         case["attempts"] = [{k: v for k, v in a.items() if k not in _ATTEMPT_TIMES} for a in case["attempts"]]
         trace = case.pop("trace")
-        case["trace"] = [{k: v for k, v in line.items() if k != "time"} for line in trace.get("excerpt", [])]
+        lines = [line for line in trace.get("excerpt", []) if not _guard_line(line)]
+        case["trace"] = [{k: v for k, v in line.items() if k != "time"} for line in lines]
         for item in case["evidence"]:
             item.get("file", {}).pop("size", None)  # an invoice number's digits
             item.pop("size", None)

@@ -188,38 +188,47 @@ def test_the_guard_describes_each_expected_card_once(monkeypatch: pytest.MonkeyP
 
 def test_a_cases_card_path_stays_cheap() -> None:
     """What a case pays in Python calls for its Vitale card in process: presented, checked by the guard, read
-    by the step (20 APDUs). Counted, not timed, so load does not matter: 1,092 calls for this family card
-    before the card path was trimmed (each command parsed per APDU, the contents decoded twice, the expected
-    card described anew, profile paths compared as Path objects), 438 after. A new per-APDU or per-case
-    cost shows here first."""
+    by the step. Counted, not timed, so load does not matter: 1,092 calls for this family card before the
+    card path was trimmed (each command parsed per APDU, the contents decoded twice, the expected card
+    described anew, profile paths compared as Path objects), 438 after, with 20 APDUs (guard and step). A
+    case whose card stayed in its reader since the last guard is not read by the guard again (10 APDUs,
+    the step's). A new per-APDU or per-case cost shows here first."""
     import sys
 
     from testbench.cards.guard import case_guard
 
     fixture = SimpleNamespace(profile=P / "vitale2-family.xml")
-    casebook = SimpleNamespace(fixtures=SimpleNamespace(cards={"v": fixture}))
-    case = SimpleNamespace(cards=[SimpleNamespace(slot="vitale", card="v")])
+    other = SimpleNamespace(profile=P / "vitale2-c2s.xml")
+    casebook = SimpleNamespace(fixtures=SimpleNamespace(cards={"v": fixture, "w": other}))
     seen: list[ApduExchange] = []
     bay = InProcessBay(apdu_sink=seen.append)
     guard = case_guard()
 
-    def one_case() -> None:
-        bay.present("vitale", fixture.profile)
+    def one_case(card: str) -> None:
+        case = SimpleNamespace(id=f"C-{card}", cards=[SimpleNamespace(slot="vitale", card=card)])
+        bay.present("vitale", casebook.fixtures.cards[card].profile)
         guard(bay, casebook, case)
         read_vitale(bay, "vitale")
 
-    one_case()  # the first case loads and decodes what the next ones reuse
-    calls = [0]
+    def counted(card: str) -> tuple[int, int]:
+        calls = [0]
 
-    def count(frame: object, event: str, arg: object) -> None:
-        if event == "call":
-            calls[0] += 1
+        def count(frame: object, event: str, arg: object) -> None:
+            if event == "call":
+                calls[0] += 1
 
-    seen.clear()
-    sys.setprofile(count)
-    try:
-        one_case()
-    finally:
-        sys.setprofile(None)
-    assert len(seen) == 20
-    assert calls[0] <= 500, calls[0]
+        seen.clear()
+        sys.setprofile(count)
+        try:
+            one_case(card)
+        finally:
+            sys.setprofile(None)
+        return len(seen), calls[0]
+
+    one_case("w")
+    one_case("v")  # the first cases load and decode what the next ones reuse
+    one_case("w")
+    apdus, calls = counted("v")  # another card than the last case's: the guard reads it
+    assert apdus == 20 and calls <= 500, (apdus, calls)
+    apdus, calls = counted("v")  # the same card, still in its reader: only the step reads it
+    assert apdus == 10 and calls <= 260, (apdus, calls)

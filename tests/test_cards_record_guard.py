@@ -229,7 +229,7 @@ def _casebook_and_case(cards: dict[str, str], reqs: list[tuple[str, str]]):
     from testbench.casebook.model import CardFixture, CardRequirement
 
     fixtures = SimpleNamespace(cards={k: CardFixture(k, P / f"{v}.xml") for k, v in cards.items()})
-    case = SimpleNamespace(cards=tuple(CardRequirement(slot, card) for slot, card in reqs))
+    case = SimpleNamespace(id="C-1", cards=tuple(CardRequirement(slot, card) for slot, card in reqs))
     return SimpleNamespace(fixtures=fixtures), case
 
 

@@ -53,7 +53,7 @@ def test_the_guard_builds_its_catalogue_once_per_casebook(monkeypatch: pytest.Mo
 
     monkeypatch.setattr(Path, "glob", counting_glob)
     casebook = SimpleNamespace(fixtures=SimpleNamespace(cards={"v": SimpleNamespace(profile=str(VITALE))}))
-    case = SimpleNamespace(cards=[SimpleNamespace(slot="vitale", card="v")])
+    case = SimpleNamespace(id="C-1", cards=[SimpleNamespace(slot="vitale", card="v")])
     bay = InProcessBay()
     bay.present("vitale", VITALE)
     guard = case_guard()

@@ -8,7 +8,7 @@ the real pcscd, and physical readers.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import NamedTuple, Protocol, runtime_checkable
 
@@ -50,6 +50,18 @@ class ApduExchange(NamedTuple):
     response: bytes  # data without the status word
     sw: int
     duration_us: int
+
+
+class CardPresence(NamedTuple):
+    """What a bay vouches for about the card in a slot, so that the guard need not read it again.
+
+    ``token`` stays equal while the same card stays in its reader untouched: not removed, reinserted,
+    changed (even inside its reader) or faulted; a bay that cannot tell returns no presence at all.
+    Tokens of two bays never compare equal. ``why`` says how the bay knows, in French as recorded.
+    """
+
+    token: Hashable
+    why: str
 
 
 #: Receives every APDU exchange (channel ``apdu``).

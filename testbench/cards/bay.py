@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from .api import ApduSink, CardUnavailable
+from .api import ApduSink, CardPresence, CardUnavailable
 from .emulator_control import EmulatorCard, PortLock, ProcessCard, ThreadCard
 from .inprocess import Fault
 from .link import Link
@@ -39,6 +39,16 @@ from .pcsc import SHARED, Context, PyscardTransport, card_present, list_readers,
 from .poll_phases import POLL_PERIOD
 from .profile import CardProfile, ProfileError, load_profile
 from .reader_pools import ReaderSpec, default_pools
+
+#: Why a card is still the one the guard read (recorded with a reused check): emulated, and physical.
+KEPT_EMULATED = (
+    "carte émulée gardée par le banc dans son lecteur : ni retirée, ni changée, ni mise en défaut depuis, "
+    "et pcscd ne compte ni retrait ni insertion dans ce lecteur (compteur d'événements inchangé)"
+)
+KEPT_PHYSICAL = (
+    "pcscd ne compte ni retrait ni insertion dans ce lecteur depuis (compteur d'événements inchangé) "
+    "et la carte présente le même ATR"
+)
 
 #: Time between starting an insertion and the card being connected to vpcd (an emulator command + connect).
 INSERT_LEAD = 0.015
@@ -63,6 +73,8 @@ class _Reader:
         self.error: Exception | None = None  # the last background job's failure
         self.stamp = 0.0  # when it was last given a job: the oldest spare is reused first
         self.poll: float | None = None  # when pcscd was last seen polling this reader (a change reported)
+        #: a new object each time the bay puts a card here or another card in place; None once pulled
+        self.token: object | None = None
 
     def busy(self) -> bool:
         return self.job is not None and self.job.is_alive()
@@ -235,6 +247,7 @@ class PcscBay:
             r.link.transport.close()
             self._prompt_insert(slot, p)
             r.profile = p
+            r.token = r.token or object()  # a card changed by hand moves pcscd's event counter (presence)
             return
         spare = next((x for x in self._pools[slot] if x is not r and x.want == p), None)
         if spare is not None:
@@ -277,13 +290,17 @@ class PcscBay:
         ):
             return False
         transport.close()
+        r.token = None
         if not r.card.reload(p):
             return False
         r.profile = p  # the emulator holds p now: the normal path pulls it if pcscd does not show it
         try:
             transport.atr()  # connect…
             transport.close()  # …and disconnect with a reset: pcscd reads the new card's ATR
-            return transport.atr() == p.atr
+            if transport.atr() != p.atr:
+                return False
+            r.token = object()  # another card, though pcscd's event counter did not move
+            return True
         except CardUnavailable:
             return False
 
@@ -424,6 +441,7 @@ class PcscBay:
                 if time.monotonic() >= deadline:
                     raise
         r.profile = p
+        r.token = object()
         if atr != p.atr:
             self._eject(r)
             raise CardUnavailable(
@@ -435,7 +453,7 @@ class PcscBay:
         """Pull the card from ``r`` (the emulator stays for the next card) and wait for EMPTY."""
         r.link.transport.close()
         had = r.profile is not None
-        r.profile = None
+        r.profile = r.token = None
         card = r.card
         if card is None or (not had and card.alive()):
             return  # nothing in the reader (the emulator has ejected its card already)
@@ -468,6 +486,25 @@ class PcscBay:
         r = self._active.get(slot)
         return self.emulate and r is not None and r.card is not None and r.profile is not None
 
+    def presence(self, slot: str) -> CardPresence | None:
+        """The card in ``slot`` has stayed in its reader untouched since the bay last vouched for it when the
+        token is equal: the bay's own record of what it put there (a card changed inside its reader moves no
+        counter, docs/cards.md §4.2) with pcscd's event counter for the reader and the ATR it shows (any
+        removal or insertion, by the bay or by hand, moves the counter). None when it cannot tell."""
+        r = self._active.get(slot)
+        if r is None or r.token is None or slot in self._dirty or slot in self._timed_out:
+            return None
+        if self.emulate and (r.card is None or r.profile is None):
+            return None
+        try:
+            state, atr = r.link.transport.reader_state()
+        except CardUnavailable:
+            return None
+        if not card_present(state):
+            return None
+        why = KEPT_EMULATED if self.emulate else KEPT_PHYSICAL
+        return CardPresence((r.token, r.spec.name, state >> 16, atr), why)
+
     def wait_card(self, slot: str, timeout: float) -> None:
         """Wait until a card is inserted in ``slot``'s reader (operator insertion)."""
         wait_for(self._spec(slot).name, True, timeout)
@@ -480,7 +517,7 @@ class PcscBay:
             self._eject(r)
         else:
             r.link.transport.close()
-            r.profile = None
+            r.profile = r.token = None
 
     def release(self) -> None:
         for r in self._all_readers():
@@ -500,7 +537,7 @@ class PcscBay:
                 r.card.stop()  # all at once: pcscd polls the readers in parallel
                 r.card = None
                 pulled.append(r)
-            r.profile = None
+            r.profile = r.token = None
             r.want = None
         for r in pulled:
             with contextlib.suppress(CardUnavailable):

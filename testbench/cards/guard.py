@@ -10,6 +10,12 @@ expected, in French as the session records it (``testbench.i18n`` reads it back 
 :mod:`testbench.cards.messages`); the structured :class:`GuardReport` is attached as ``exc.report``
 so that the runner records a refusal as it records an acceptance.
 
+A card that has not left its reader since the guard last accepted it need not be read again: when the
+bay vouches for it (``presence(slot)``, a :class:`~testbench.cards.api.CardPresence` whose token is
+unchanged), :class:`CheckMemo` gives that earlier check again, marked ``reused`` with the case where the
+card was read and why it still holds (docs/cards.md §6). A card removed, reinserted, changed or faulted
+is read again, and so is a card the bay cannot vouch for.
+
 Each check also carries the holders it compared (``expected_holder``, ``found_holder``) as card fields
 named like :data:`testbench.cards.layout.PERSONAL_FIELDS`: the message names them in free text, and the
 exports can only mask a name they know (``testbench.report.personal``).
@@ -26,7 +32,7 @@ from testbench.i18n import translator
 
 from . import layout as L
 from . import messages as M
-from .api import CardBay, CardChannel, CardMismatch, CardUnavailable
+from .api import CardBay, CardChannel, CardMismatch, CardPresence, CardUnavailable
 from .decode import BeneficiaryData, CpsData, VitaleData
 from .messages import FAMILY_FR, NATURE_FR, nature_fr  # noqa: F401 (NATURE_FR: testbench cards probe)
 from .profile import CardProfile
@@ -50,9 +56,11 @@ class CardCheck:
     expected_holder: dict[str, str] = field(default_factory=dict)  # card field → value (personal data)
     found_holder: dict[str, str] = field(default_factory=dict)
     message: str = ""  # why the card was refused (mismatch_message, French as recorded); empty when accepted
+    #: not read now: the case whose guard read the card, and why the bay says it is still that card
+    reused: dict[str, str] | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "slot": self.slot,
             "reader": self.reader,
             "atr": self.atr,
@@ -69,6 +77,9 @@ class CardCheck:
             "found_holder": dict(self.found_holder),
             "duration_ms": round(self.duration_ms, 3),
         }
+        if self.reused is not None:  # absent from a check that read the card, as before
+            out["reused"] = dict(self.reused)
+        return out
 
 
 @dataclass(frozen=True)
@@ -216,6 +227,50 @@ def check_card(
     return replace(check, message=mismatch_message(check)) if problems else check
 
 
+class CheckMemo:
+    """The last accepted check of each slot of each bay, with the card presence it was made under."""
+
+    def __init__(self) -> None:
+        # (bay id, slot) → (presence token, expected profile, allow_real, catalog, check, case id)
+        self._last: dict[tuple[int, str], tuple[Any, CardProfile, bool, Any, CardCheck, str]] = {}
+
+    def reuse(
+        self, bay: Any, slot: str, expected: CardProfile, allow_real: bool, catalog: Any, presence: CardPresence | None
+    ) -> CardCheck | None:
+        """The check made for this very card and expectation, marked reused; None when the card must be read."""
+        last = self._last.get((id(bay), slot))
+        if presence is None or last is None:
+            return None
+        token, profile, real, known, check, case = last
+        if token != presence.token or real != allow_real or not (profile is expected or profile == expected):
+            return None
+        if not (known is catalog or known == catalog):  # the catalogue names the card found
+            return None
+        return replace(check, duration_ms=0.0, reused={"case": case, "why": presence.why})
+
+    def keep(
+        self,
+        bay: Any,
+        slot: str,
+        expected: CardProfile,
+        allow_real: bool,
+        catalog: Any,
+        presence: CardPresence | None,
+        check: CardCheck,
+        case: str,
+    ) -> None:
+        """Remember an accepted check read under ``presence`` (taken before the read); forget anything else."""
+        if presence is None or not check.ok or not case:
+            self._last.pop((id(bay), slot), None)
+        else:
+            self._last[(id(bay), slot)] = (presence.token, expected, allow_real, catalog, check, case)
+
+
+def _presence(bay: Any, slot: str) -> CardPresence | None:
+    fn = getattr(bay, "presence", None)
+    return fn(slot) if callable(fn) else None
+
+
 def _differs(what: str, found: str, expected: str) -> str:
     """One difference: « RPPS : 10000000001 au lieu de 10000000002 » (an i18n template per ``what``)."""
     return f"{what} : {found} au lieu de {expected}"
@@ -245,26 +300,36 @@ def check_cards(
     wait_timeout: float = 300.0,
     catalog: Iterable[CardProfile] = (),
     release: bool = True,
+    memo: CheckMemo | None = None,
+    case: str = "",
 ) -> GuardReport:
     """Check every required card; raise CardMismatch (with ``.report``) or CardUnavailable.
 
     ``prompt``: for physical readers, called with « Insérez la … dans le lecteur … » when a slot is
     empty; the guard then waits (up to ``wait_timeout``) for the insertion if the bay can wait.
+    ``memo``: the checks of earlier cases (``case`` names this one), reused for a card the bay vouches
+    has not left its reader since.
     """
     start = time.perf_counter()
-    catalog = list(catalog)
+    catalog = catalog if isinstance(catalog, list | tuple) else list(catalog)
     checks: list[CardCheck] = []
     try:
         for slot, expected in requirements:
-            try:
-                check = check_card(bay, slot, expected, allow_real, catalog)
-            except CardUnavailable:
-                wait = getattr(bay, "wait_card", None)
-                if prompt is None or not callable(wait):
-                    raise
-                prompt(f"Insérez la {expected.describe_fr()} dans le lecteur « {_reader_name(bay, slot)} ».")
-                wait(slot, wait_timeout)
-                check = check_card(bay, slot, expected, allow_real, catalog)
+            presence = _presence(bay, slot) if memo is not None else None  # before the read: a change meanwhile shows
+            check = memo.reuse(bay, slot, expected, allow_real, catalog, presence) if memo is not None else None
+            if check is None:
+                try:
+                    check = check_card(bay, slot, expected, allow_real, catalog)
+                except CardUnavailable:
+                    wait = getattr(bay, "wait_card", None)
+                    if prompt is None or not callable(wait):
+                        raise
+                    prompt(f"Insérez la {expected.describe_fr()} dans le lecteur « {_reader_name(bay, slot)} ».")
+                    wait(slot, wait_timeout)
+                    presence = _presence(bay, slot) if memo is not None else None
+                    check = check_card(bay, slot, expected, allow_real, catalog)
+                if memo is not None:
+                    memo.keep(bay, slot, expected, allow_real, catalog, presence, check, case)
             checks.append(check)
     finally:
         if release and hasattr(bay, "release"):
@@ -289,7 +354,8 @@ def case_guard(
 
     Profiles are loaded once per path; the catalogue used to name a wrong card is every card
     fixture of the casebook plus the bundled profiles (casebooks/cards), built once per casebook
-    (it was listed and sorted again before every case).
+    (it was listed and sorted again before every case). A card the bay vouches has not left its reader
+    since an earlier case's guard accepted it is not read again (:class:`CheckMemo`).
     """
     import os
     from pathlib import Path
@@ -299,6 +365,7 @@ def case_guard(
     # keyed by the paths' text: comparing Path objects (a Python-level __eq__ per key) cost more than the rest
     cache: dict[str, CardProfile] = {}
     catalogs: dict[tuple[str, ...], list[CardProfile]] = {}
+    memo = CheckMemo()
 
     def profile_of(path: str | Path) -> CardProfile:
         key = os.fspath(path)
@@ -325,8 +392,9 @@ def case_guard(
 
     def guard(bay: Any, casebook: Any, case: Any) -> GuardReport:
         reqs = [(r.slot, profile_of(casebook.fixtures.cards[r.card].profile)) for r in case.cards]
+        catalog = catalog_for(casebook)
         return check_cards(
-            bay, reqs, allow_real, prompt=prompt, wait_timeout=wait_timeout, catalog=catalog_for(casebook)
+            bay, reqs, allow_real, prompt=prompt, wait_timeout=wait_timeout, catalog=catalog, memo=memo, case=case.id
         )
 
     return guard

@@ -10,13 +10,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .api import ApduSink, CardAbsent, CardUnavailable
+from .api import ApduSink, CardAbsent, CardPresence, CardUnavailable
 from .link import Link
 from .model import IsoCard
 from .profile import CardProfile, load_profile
 from .virtual import build_card
 
 DEFAULT_SLOTS = ("vitale", "cps")
+
+#: Why a card this bay kept in its reader is still the one the guard read (recorded with a reused check).
+KEPT_IN_MEMORY = (
+    "carte en mémoire gardée par le banc dans son lecteur : ni retirée, ni changée, ni mise en défaut depuis"
+)
 
 
 @dataclass
@@ -46,6 +51,9 @@ class CardTransport:
         self.card = card
         self.fault: Fault | None = None
         self.count = 0
+        #: a new object each time the bay puts a card from a profile here; None once the card is pulled,
+        #: faulted or not the bay's own (``InProcessBay.presence``)
+        self.token: object | None = None
 
     def atr(self) -> bytes:
         if self.card is None:
@@ -59,7 +67,7 @@ class CardTransport:
         f = self.fault
         if f is not None and self.count >= f.after:
             if f.kind == "pull":
-                self.card = None
+                self.card = self.token = None
                 raise CardUnavailable(f"la carte a été retirée du lecteur « {self.reader} » pendant le cas")
             if f.kind == "mute":
                 raise CardUnavailable(f"la carte du lecteur « {self.reader} » ne répond plus (muette)")
@@ -113,19 +121,23 @@ class InProcessBay:
     def present(self, slot: str, profile: Path | CardProfile) -> None:
         p = profile if isinstance(profile, CardProfile) else load_profile(profile)
         t = self._transport(slot)
+        # the same card again (the next case): a fresh card state, the card never left its reader
+        kept = t.card is not None and t.token is not None and self.profiles.get(slot) is p
         t.card, t.fault, t.count = build_card(p), None, 0
+        if not kept:
+            t.token = object()
         self.profiles[slot] = p
         self.changed_pins.pop(slot, None)
 
     def insert_card(self, slot: str, card: IsoCard) -> None:
         """Insert an arbitrary card model (e.g. a replayed recording)."""
         t = self._transport(slot)
-        t.card, t.fault, t.count = card, None, 0
+        t.card, t.fault, t.count, t.token = card, None, 0, None
         self.profiles.pop(slot, None)
 
     def remove(self, slot: str) -> None:
         t = self._transport(slot)
-        t.card, t.fault = None, None
+        t.card, t.fault, t.token = None, None, None
         self.profiles.pop(slot, None)
         self.changed_pins.pop(slot, None)
 
@@ -146,6 +158,11 @@ class InProcessBay:
         """Every card of this bay is a model in memory, never a real person's card."""
         return self._transport(slot).card is not None
 
+    def presence(self, slot: str) -> CardPresence | None:
+        """The card this bay put in ``slot`` and has kept there since, untouched (None: no such card)."""
+        t = self._transport(slot)
+        return CardPresence(t.token, KEPT_IN_MEMORY) if t.card is not None and t.token is not None else None
+
     def inject_fault(self, slot: str, fault: Fault | None) -> None:
         t = self._transport(slot)
-        t.fault, t.count = fault, 0
+        t.fault, t.count, t.token = fault, 0, None  # a faulted card is read again by the next guard

@@ -284,6 +284,13 @@ class PyscardTransport:
         self._connection()
         return self._atr
 
+    def reader_state(self) -> tuple[int, bytes]:
+        """pcscd's state of the reader, without connecting: its event word (the high 16 bits count the
+        card's insertions and removals) and the ATR it shows. Raises CardUnavailable."""
+        if self._context is None:
+            self._context = Context()
+        return self._context.status([self.reader])[self.reader]
+
     def transmit_raw(self, apdu: bytes) -> bytes:
         from smartcard.Exceptions import CardConnectionException
 

@@ -194,6 +194,12 @@ class Runner:
             if self.guard is not None and case.cards:
                 report = self.guard(self.bay, casebook, case)  # the store encodes it (one walk)
                 self.store.add_event(EventKind.CARD_GUARD, report, attempt_id=attempt_id)
+                for check in getattr(report, "checks", ()):
+                    if getattr(check, "reused", None):  # not read again: the trace says which check holds, and why
+                        self.recorder.bench(
+                            f"contrôle de la carte {check.slot} repris du cas {check.reused['case']} "
+                            f"({check.reused['why']})"
+                        )
         except CardMismatch as exc:
             # a refusal is evidence as much as an acceptance: the same record, its checks saying ``ok: false``
             report = getattr(exc, "report", None)
