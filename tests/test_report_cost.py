@@ -192,3 +192,18 @@ def test_an_observation_shared_by_cases_is_encoded_once_into_the_same_json(
     with read_session(session) as view:  # the whole document at once, as the report was first written
         whole = gather(view, Options(), Evidence(None))
     assert (tmp_path / "r" / "report.json").read_text(encoding="utf-8") == real(whole.data) + "\n"
+
+
+def test_a_produced_xml_file_names_its_personal_fields_with_or_without_a_namespace(tmp_path: Path) -> None:
+    # the local names are read without etree.QName (700 FSE files a campaign): the same fields found
+    session = campaign(tmp_path, hostile=False)
+    fse = (
+        b'<fse xmlns="urn:testbench:fse:1" xmlns:p="urn:p"><beneficiaire p:nir="180019999900168" '
+        b'dateNaissance="1980-01-15"/><p:nom>DUPONTEL</p:nom><prenom>Ana</prenom><code>1241763</code></fse>'
+    )
+    with SessionStore.open(session) as store:
+        store.add_artifact(fse, "application/xml", "fse.xml", attempt_id=1, step_id="s1")
+    with read_session(session) as view:
+        known = personal.known_values(view)
+    assert "180019999900168" in known.numbers["nir"] and "1241763" not in str(known.numbers)
+    assert {"DUPONTEL", "Ana"} <= set(known.names) and known.birth_dates

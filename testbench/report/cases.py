@@ -85,15 +85,19 @@ def _trace(
     evidence: Evidence,
     scrub: Any,
 ) -> dict[str, Any]:
-    # raw tuples rather than TraceLine objects or dicts: this loop sees every trace line of the campaign
+    # raw tuples rather than TraceLine objects: these loops see every trace line of the campaign
+    limit = max(options.excerpt, 0)
+    if len(lines) <= limit:  # the whole trace is the excerpt (most cases): its rows made at once
+        excerpt = [
+            {"time": clock_text(wall), "channel": channel, "step": step or "", "text": scrub(text)}
+            for wall, channel, step, text in lines
+        ]
+        return {"count": len(excerpt), "excerpt": excerpt, "omitted": 0, "file": None}
     rows = [(clock_text(wall), channel, step or "", scrub(text)) for wall, channel, step, text in lines]
 
     def as_dict(row: tuple[str, str, str, str]) -> dict[str, Any]:
         return {"time": row[0], "channel": row[1], "step": row[2], "text": row[3]}
 
-    limit = max(options.excerpt, 0)
-    if len(rows) <= limit:
-        return {"count": len(rows), "excerpt": [as_dict(r) for r in rows], "omitted": 0, "file": None}
     head, tail = limit - limit // 2, limit // 2
     body = "".join(f"{t}\t{c}\t{st}\t{x}\n" for t, c, st, x in rows)
     ref = evidence.add(f"traces/{slug}-t{number}.txt", body.encode("utf-8"), "text/plain")

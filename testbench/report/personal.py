@@ -109,10 +109,10 @@ def _add_xml_fields(known: KnownValues, blob: bytes) -> None:
         if not isinstance(element.tag, str):
             continue
         for name, value in element.attrib.items():
-            kind = path_kind(etree.QName(name).localname)
+            kind = path_kind(name.rpartition("}")[2])  # the local name of ``{namespace}name``, as etree.QName's
             if kind is not None:
                 known.add(kind, value)
-        if len(element) == 0 and element.text and (kind := path_kind(etree.QName(element).localname)):
+        if len(element) == 0 and element.text and (kind := path_kind(element.tag.rpartition("}")[2])):
             known.add(kind, element.text)
 
 
