@@ -21,7 +21,10 @@ def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
 
 
 def _flatten_into(out: dict[str, Any], value: Any, prefix: str) -> None:
-    """Write every path of ``value`` into ``out`` (a dict per node merged upwards copied each path per level)."""
+    """Write every path of ``value`` into ``out`` (a dict per node merged upwards copied each path per level).
+
+    A leaf child is written here, not through a call of its own: most nodes of an observation are leaves.
+    """
     kind = type(value)
     if kind in _LEAVES:
         out[prefix] = value
@@ -29,12 +32,19 @@ def _flatten_into(out: dict[str, Any], value: Any, prefix: str) -> None:
         if not value and prefix:
             out[prefix] = {}
         for key, item in value.items():
-            _flatten_into(out, item, f"{prefix}.{key}" if prefix else str(key))
+            path = f"{prefix}.{key}" if prefix else str(key)
+            if type(item) in _LEAVES:
+                out[path] = item
+            else:
+                _flatten_into(out, item, path)
     elif kind is list or kind is tuple or isinstance(value, list | tuple):
         if not value and prefix:
             out[prefix] = []
         for i, item in enumerate(value):
-            _flatten_into(out, item, f"{prefix}[{i}]")
+            if type(item) in _LEAVES:
+                out[f"{prefix}[{i}]"] = item
+            else:
+                _flatten_into(out, item, f"{prefix}[{i}]")
     else:
         out[prefix] = value
 
@@ -98,14 +108,14 @@ def _plain_names(tree: Mapping[str, Any]) -> bool:
     stack: list[Any] = [tree]
     while stack:
         node = stack.pop()
-        if isinstance(node, Mapping):
+        if type(node) is dict or isinstance(node, Mapping):  # the exact type first: an ABC check costs more
             for key, item in node.items():
                 if type(key) is not str or not key or "." in key or "[" in key or "]" in key:
                     return False
                 if type(item) not in _LEAVES:
                     stack.append(item)
-        elif isinstance(node, list | tuple):
-            stack.extend(item for item in node if type(item) not in _LEAVES)
+        elif type(node) is list or isinstance(node, list | tuple):
+            stack += [item for item in node if type(item) not in _LEAVES]
     return True
 
 

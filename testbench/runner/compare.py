@@ -225,5 +225,7 @@ def _observations_for(
     if produced is None or re.split(r"[.\[]", exp.path, maxsplit=1)[0] not in produced:
         return observations
     if exp.step not in own:
-        own[exp.step] = canonical(produced)
+        # the values the case's canonical tree holds as they are (the same objects) are canonical already
+        held = all(observations.get(key) is value for key, value in produced.items())
+        own[exp.step] = produced if held and isinstance(produced, dict) else canonical(produced)
     return own[exp.step]
