@@ -136,3 +136,16 @@ def test_a_step_s_values_are_one_object_in_their_order_each_value_as_dumps_write
     values = {f"p{len(values) - i}": v for i, v in enumerate(values.values())}  # keys against sorted order
     expected = "{" + ",".join(f"{json.dumps(k)}:{codec.dumps(v)}" for k, v in values.items()) + "}"
     assert codec.dumps_object(values) == expected
+
+
+def test_scalar_items_are_copied_without_a_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A case definition or an event is mostly scalars: the walk calls itself only for what is not one."""
+    calls: list[Any] = []
+    real = codec._plain
+    monkeypatch.setattr(codec, "_plain", lambda v: calls.append(v) or real(v))
+    value = {"line": Line("LPP", Decimal("1.10"), date(2026, 1, 2)), "n": [1, "a", None, (2.5, True)]}
+    assert codec.to_plain(value) == {
+        "line": {"code": "LPP", "amount": "1.10", "when": "2026-01-02"},
+        "n": [1, "a", None, [2.5, True]],
+    }
+    assert [type(v).__name__ for v in calls] == ["dict", "Line", "Decimal", "date", "list", "tuple"]

@@ -220,3 +220,25 @@ def test_the_distinct_scan_spreads_sets_in_sqlite_and_reads_what_sqlite_cannot(t
     assert [type(v) for _, v in pairs[:6] if isinstance(v, bool)] == [bool, bool]
     assert pairs[6][0] == "ratio" and math.isnan(pairs[6][1]) and pairs[7] == ("nir", "180017512345622")
     assert kept == [("nir", "180017512345622"), ("nir", "180017512345622")]  # once per set SQLite could not read
+
+
+def test_a_set_recorded_in_many_cases_is_decoded_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same card read in every case records the same set: the views get its rows, decoded once."""
+    from testbench.store import codec, read
+
+    path = tmp_path / "s.tbsession"
+    card = {"vitale.nir": "180017512345622", "vitale.name": "DURAND"}
+    with SessionStore.open(path) as store:
+        run_id = store.begin_run(["test"], {}, {})
+        for case in range(4):
+            attempt = store.start_attempt(run_id, "sha", f"C{case}")
+            store.end_step(attempt, "s1", card, "engine", {"status": "done"})
+            store.end_step(attempt, "s2", {"invoice.number": case}, "engine", {"status": "done"})
+    read._expand.cache_clear()
+    decoded: list[str] = []
+    real = codec.loads
+    with read_session(path) as view:
+        monkeypatch.setattr(codec, "loads", lambda raw: decoded.append(raw) or real(raw))
+        rows = view._observation_rows([1, 2, 3, 4])
+    assert [len(rows[i]) for i in (1, 2, 3, 4)] == [3, 3, 3, 3]
+    assert sorted(decoded) == sorted([codec.dumps_object(card), *(f'{{"invoice.number":{i}}}' for i in range(4))])

@@ -32,15 +32,16 @@ def _plain(value: Any) -> Any:
     kind = type(value)
     if kind in SCALARS:
         return value
+    # below, a scalar item is taken as it is without a call: most items of a case or an event are
     if kind is dict:
-        return {k if type(k) is str else str(k): _plain(v) for k, v in value.items()}
+        return {k if type(k) is str else str(k): v if type(v) in SCALARS else _plain(v) for k, v in value.items()}
     if kind is list or kind is tuple:
-        return [_plain(v) for v in value]
+        return [v if type(v) in SCALARS else _plain(v) for v in value]
     names = _FIELDS.get(kind)
     if names is None:
         names = _FIELDS[kind] = _field_names(kind)
     if names:  # a dataclass instance
-        return {name: _plain(getattr(value, name)) for name in names}
+        return {name: v if type(v := getattr(value, name)) in SCALARS else _plain(v) for name in names}
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, dict) or hasattr(value, "items"):

@@ -167,8 +167,8 @@ class SessionView:
                 "SELECT attempt_id, step_id, source, data, provenance FROM observation_sets"
                 f" WHERE attempt_id IN ({','.join('?' * len(ids))}) ORDER BY id"
             )
-            for attempt, step, source, data, provenance in self._conn.execute(sql, ids):
-                out[attempt] += _expand(step, source, data, provenance)
+            for attempt, *step_set in self._conn.execute(sql, ids):
+                out[attempt] += _expand(*step_set)
         return out
 
     def _comparisons(self, ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
@@ -383,17 +383,19 @@ def _value(text: str | None) -> Any:
         return value
 
 
-def _expand(step: str | None, source: str, data: str, provenance: str | None) -> list[ObservationRow]:
+@functools.lru_cache(maxsize=64)
+def _expand(step: str | None, source: str, data: str, provenance: str | None) -> tuple[ObservationRow, ...]:
     """A v5 set (one table row, a step's values) as the per-path rows the views read: each value as the
-    JSON text :func:`codec.dumps` gives it, the same text a schema ≤ 4 row holds."""
+    JSON text :func:`codec.dumps` gives it, the same text a schema ≤ 4 row holds. Memoised: a campaign
+    records the same set in many cases (the same card read)."""
     values, dumps = codec.loads(data), codec.dumps
     if provenance is None:
-        return [(step, path, dumps(value), source, None) for path, value in values.items()]
+        return tuple((step, path, dumps(value), source, None) for path, value in values.items())
     origins = codec.loads(provenance)
-    return [
+    return tuple(
         (step, path, dumps(value), source, None if (p := origins.get(path)) is None else dumps(p))
         for path, value in values.items()
-    ]
+    )
 
 
 #: json_each's types whose value is not already the Python value
