@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from testbench.casebook.model import Case, Casebook
     from testbench.domain.verdict import Outcome
 
+    #: runs one case, told the one that follows it (Campaign.case_by_case)
+    RunOne = Callable[[Casebook, Case, tuple[Casebook, Case] | None], Outcome]
+
 _PLUGIN = "testbench-casebook"
 _SHARD_OUTPUT = "testbench_shard"  # the key of a worker's output naming its shard session
 
@@ -94,7 +97,8 @@ class CasebookPlugin:
         self.shard_sessions: list[Path] = []  # the controller's: what the workers wrote
         self.messages: list[str] = []
         self._stack = contextlib.ExitStack()
-        self._run: Callable[[Casebook, Case], Outcome] | None = None
+        self._run: RunOne | None = None
+        self._following: pytest.Item | None = None  # the item that runs after the current one, here
         self._broken: str | None = None  # the campaign could not start: every case says why
         if self.worker is None:
             self._check_outputs()
@@ -137,6 +141,10 @@ class CasebookPlugin:
         return None
 
     # -- running ------------------------------------------------------------------------------------
+    def pytest_runtest_protocol(self, item: pytest.Item, nextitem: pytest.Item | None) -> None:
+        """Note the item that runs next in this process: its cards are readied while this one runs."""
+        self._following = nextitem
+
     def run(self, item: CaseItem) -> Outcome:
         if self._broken is not None:
             raise CaseVerdict(self._broken)
@@ -148,10 +156,12 @@ class CasebookPlugin:
             except CampaignError as exc:
                 self._broken = "\n".join(self.t(line) for line in exc.lines)
                 raise CaseVerdict(self._broken) from None
-        return self._run(item.casebook, item.case)
+        following = self._following
+        upcoming = (following.casebook, following.case) if isinstance(following, CaseItem) else None
+        return self._run(item.casebook, item.case, upcoming)
 
     @contextlib.contextmanager
-    def _open(self, session: pytest.Session) -> Iterator[Callable[[Casebook, Case], Outcome]]:
+    def _open(self, session: pytest.Session) -> Iterator[RunOne]:
         from testbench.runner.campaign import Campaign
         from testbench.runner.options import BenchOptions, CampaignOptions, OutputOptions
         from testbench.runner.shard import Shard

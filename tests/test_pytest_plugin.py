@@ -7,13 +7,16 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from shard_content import report_content
 from sql_trace import levels, trace_sessions
 
 from testbench.cli.main import main
+from testbench.domain.verdict import Outcome
 from testbench.integrity.manifest import SIGNATURE
+from testbench.runner.runner import Runner
 from testbench.store.read import read_session
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,6 +43,16 @@ def pytest_casebook(tmp: Path, *args: str, lang: str | None = None) -> subproces
     )
 
 
+def pytest_here(tmp: Path, *args: str) -> int | pytest.ExitCode:
+    """pytest on the demo casebook in this process (what the test patches applies), on the in-process bench."""
+    (tmp / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    inner = ["-q", "-p", "no:cacheprovider", "-p", "no:textual-snapshot", "-c", str(tmp / "pytest.ini")]
+    inner += ["--rootdir", str(tmp), "--casebook", str(DEMO), "--casebook-attestations", str(ATTESTATIONS)]
+    inner += ["--casebook-engine", "inprocess", "--casebook-cards", "inprocess"]
+    inner += ["--casebook-session", str(tmp / "pytest.tbsession"), *args]
+    return pytest.main(inner)
+
+
 def test_the_plugin_commits_a_case_as_run_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A case's writes are one batch, its attempt's start committed with its first step: no synced commit
     per case (the plugin used to commit each attempt's start on its own, synced)."""
@@ -48,15 +61,27 @@ def test_the_plugin_commits_a_case_as_run_does(tmp_path: Path, monkeypatch: pyte
     assert main(["run", str(DEMO), "--session", str(tmp_path / "run.tbsession"), *bench]) == 1
     by_run = levels(statements, "COMMIT")
     statements.clear()
-    (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
-    inner = ["-q", "-p", "no:cacheprovider", "-p", "no:textual-snapshot", "-c", str(tmp_path / "pytest.ini")]
-    inner += ["--rootdir", str(tmp_path), "--casebook", str(DEMO), "--casebook-attestations", str(ATTESTATIONS)]
-    inner += ["--casebook-engine", "inprocess", "--casebook-cards", "inprocess"]
-    inner += ["--casebook-session", str(tmp_path / "pytest.tbsession")]
-    assert pytest.main(inner) == pytest.ExitCode.TESTS_FAILED  # in this process: its statements are traced
+    assert pytest_here(tmp_path) == pytest.ExitCode.TESTS_FAILED  # in this process: its statements are traced
     by_plugin = levels(statements, "COMMIT")
     assert by_plugin.count("NORMAL") == by_run.count("NORMAL")  # the same batches: each step's end, each verdict
     assert by_plugin.count("FULL") <= by_run.count("FULL") < 22  # the run's own writes and the attestation
+
+
+def test_each_case_is_told_the_next_one_to_ready_its_cards(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As ``run`` does, the bench readies the next case's cards while one runs (through pcscd: about 4 s of
+    22 demo cases' card polling, 12-13 s → 8-10 s): the plugin tells each case the item that follows it."""
+    told: list[tuple[str, str | None]] = []
+    real = Runner.attempt
+
+    def attempt(self: Runner, *args: Any) -> Outcome:
+        case, upcoming = args[4], (args[5] if len(args) > 5 else None)
+        told.append((case.id, upcoming[1].id if upcoming else None))
+        return real(self, *args)
+
+    monkeypatch.setattr(Runner, "attempt", attempt)
+    selection = "DEMO-FSE-001 or DEMO-FSE-002 or DEMO-CARDS-001"
+    assert pytest_here(tmp_path, "-k", selection) == pytest.ExitCode.OK
+    assert told == [("DEMO-FSE-001", "DEMO-FSE-002"), ("DEMO-FSE-002", "DEMO-CARDS-001"), ("DEMO-CARDS-001", None)]
 
 
 def test_the_demo_casebook_under_xdist_merges_into_the_serial_runs_report(tmp_path: Path) -> None:

@@ -429,11 +429,13 @@ class Campaign:
     @contextlib.contextmanager
     def case_by_case(
         self, selected: Sequence[tuple[Casebook, Case]], shard: Shard | None = None
-    ) -> Iterator[Callable[[Casebook, Case], Outcome]]:
+    ) -> Iterator[Callable[[Casebook, Case, tuple[Casebook, Case] | None], Outcome]]:
         """Run cases one at a time as the caller asks (the pytest plugin: one item, one case) in a new session.
 
-        Without ``shard`` the session's selection is ``selected``. A shard (a pytest-xdist worker) records
-        ``selected`` as its campaign and the cases it ran as its own selection, for ``testbench merge``.
+        Each call gives the case and the one that will follow it, if known (its cards are readied while
+        this one runs, as in :meth:`Runner.run`). Without ``shard`` the session's selection is ``selected``.
+        A shard (a pytest-xdist worker) records ``selected`` as its campaign and the cases it ran as its own
+        selection, for ``testbench merge``.
         """
         from testbench.runner.shard import SHARD_META, shard_record
 
@@ -449,10 +451,10 @@ class Campaign:
             ran: list[tuple[str, str]] = []
             with self._bench_run(store, self.argv, {"origin": "pytest"}) as (runner, run_id):
 
-                def run_one(casebook: Casebook, case: Case) -> Outcome:
+                def run_one(casebook: Casebook, case: Case, upcoming: tuple[Casebook, Case] | None) -> Outcome:
                     ran.append((casebook.sha256, case.id))
                     try:  # the attempt's start is committed with the case's first step, as in Runner.run
-                        return runner.attempt(run_id, len(ran) - 1, len(selected), casebook, case)
+                        return runner.attempt(run_id, len(ran) - 1, len(selected), casebook, case, upcoming)
                     finally:  # what the bench says between cases belongs to no case (as in Runner.run)
                         runner.recorder.set_context(None, None)
 
