@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from testbench.traces import redact_rules
 from testbench.traces.redact import Redactor, for_export, redact_pins
 from testbench.traces.redact_rules import MARKERS, nir_is_valid, nir_key
 
@@ -309,3 +310,27 @@ def test_a_base64_token_or_hex_run_seen_again_is_searched_once_and_counted_each_
     assert sorted(searched) == sorted([token, run])
     assert all(r.counts["name"] == 2 and token not in r.text and "44 55 52" not in r.text for r in results)
     assert len({r.text.split(" : ")[1] for r in results}) == 1
+
+
+# every spelling of the _IDS labels (testbench.traces.redact_rules), upper- and lower-case
+_ID_LABELS = [
+    *("finess", "n°finess", "no.finess", "n° finess", "no_finess", "num_finess", "numfiness"),
+    *("finess géo", "finess_geographique", "finess-juridique", "finessej", "finess et"),
+    *("rpps", "n°rpps", "no rpps", "num_rpps", "id_rpps", "idrpps", "adeli", "n° adeli", "num_adeli"),
+    *("numéro praticien", "numero_praticien", "n°ps", "no.ps", "n° ps", "no_ps", "numps", "num_ps"),
+    *("numéro_ps", "numerops", "idps", "id_ps", "identifiantps", "identifiant_ps"),
+]
+
+
+@pytest.mark.parametrize("label", [*_ID_LABELS, *(label.upper() for label in _ID_LABELS)])
+def test_the_ids_keyword_test_lets_every_label_through(label: str) -> None:
+    line = f"{label} : 123456789"
+    assert redact_rules._IDS.search(line)  # the label as the pattern reads it
+    assert redact_rules._KW_IDS.search(line.lower())  # so the cheap test must let the line through
+
+
+def test_a_ps_element_or_word_skips_the_ids_pattern() -> None:
+    # every FSE holds <ps categorie="…"/>: the pattern ran over the whole record for nothing (66 µs a record)
+    fse = '<fse><ps categorie="fournisseur-lpp"/><lignes><ligne code="1241763" typePrestation="3"/></lignes></fse>'
+    assert redact_rules._KW_IDS.search(fse.lower()) is None
+    assert redact_rules._IDS.search(fse) is None

@@ -123,7 +123,9 @@ _XML = re.compile(
 #: literal or character-class start, which the regex engine scans fast)
 _KW_NIR = re.compile("nir|n°|no|cu|immat|matricul|nss|ins")
 _KW_BIRTH = re.compile("naiss|né|ne le|nee le|ddn|dob|birth")
-_KW_IDS = re.compile("finess|rpps|adeli|praticien|ps")
+# a PS number's label ends in "ps" after n°/no, num/numéro, id/identifiant or a separator: "ps" alone (an FSE's
+# <ps> element, every produced file) is no label
+_KW_IDS = re.compile("finess|rpps|adeli|praticien|[°o. _mdt]ps")
 _KW_NAME = re.compile("nom|name")
 _KW_PIN = re.compile("pin|porteur|cps|confidentiel|pass|pwd|mdp|secret")
 _VERIFY_FAST = re.compile(r"20 ?(?:00|8[01]) ?[0-9A-Fa-f]{2} ?(?:0[1-9a-fA-F]|10)")
