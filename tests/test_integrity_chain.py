@@ -135,3 +135,26 @@ def test_a_review_of_an_earlier_attempt_does_not_decide_a_rerun(tmp_path: Path) 
     assert ko["reviewed_verdict"] is None
     assert [a["attempt_number"] for a in ko["annotations"]] == [1]
     assert problems(session) == []
+
+
+def test_verification_reads_each_kind_of_row_in_one_scan(tmp_path: Path) -> None:
+    """A campaign has ~15 chain entries a case: their rows are read kind by kind, not by a query per entry;
+    an entry covering rows another one covers too is read on its own, and still checked."""
+    session = campaign(tmp_path, case_ids=tuple(f"OK-{i}" for i in range(6)))
+    conn = sqlite3.connect(session, isolation_level=None)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        chain.record(conn, "events", 2, 4)  # rows 2-4 chained a second time: overlapping entries
+        conn.execute("COMMIT")
+        statements: list[str] = []
+        conn.set_trace_callback(statements.append)
+        report = chain.verify(conn)
+        conn.set_trace_callback(None)
+        entries = len(chain.entries(conn))
+        assert report.ok, report.problems
+        scans = [s for s in statements if "WHERE id BETWEEN" in s]
+        assert entries > 60 and len(scans) <= len(chain.COLUMNS) + 1, (entries, scans)
+        conn.execute("UPDATE events SET data = '{}' WHERE id = 3")
+        assert any("events lignes 2–4" in p for p in chain.verify(conn).problems)
+    finally:
+        conn.close()

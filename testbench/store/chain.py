@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -138,6 +138,34 @@ def rows_digest(conn: sqlite3.Connection, kind: str, first_id: int, last_id: int
         f"SELECT {', '.join(cols)} FROM {_TABLE[kind]} WHERE id BETWEEN ? AND ? ORDER BY id", (first_id, last_id)
     ).fetchall()
     return digest_of(rows), len(rows)
+
+
+def _digests(
+    conn: sqlite3.Connection, kind: str, group: Sequence[dict[str, Any]]
+) -> Iterator[tuple[dict[str, Any], tuple[str, int]]]:
+    """(entry, :func:`rows_digest` of its rows) for each entry of ``kind``, the rows read by one scan in id
+    order instead of a query per entry (a 700-case campaign has ~10,000 entries). An entry whose rows
+    another entry of its kind also covers is read on its own."""
+    group = sorted(group, key=lambda e: (e["first_id"], e["last_id"]))
+    scan = conn.execute(
+        f"SELECT {', '.join(COLUMNS[kind])} FROM {_TABLE[kind]} WHERE id BETWEEN ? AND ? ORDER BY id",
+        (group[0]["first_id"], max(e["last_id"] for e in group)),
+    )
+    row = next(scan, None)
+    end = group[0]["first_id"] - 1  # the last id read so far
+    for e in group:
+        first, last = e["first_id"], e["last_id"]
+        if first <= end:  # overlaps the entry before: its own query
+            yield e, rows_digest(conn, kind, first, last)
+            continue
+        while row is not None and row[0] < first:  # rows no entry of this kind covers
+            row = next(scan, None)
+        rows = []
+        while row is not None and row[0] <= last:
+            rows.append(row)
+            row = next(scan, None)
+        end = last
+        yield e, (digest_of(rows), len(rows))
 
 
 def state_digest(conn: sqlite3.Connection, table: str) -> tuple[str, int]:
@@ -332,6 +360,7 @@ def _verify(conn: sqlite3.Connection) -> ChainReport:
     finish_last: dict[int, dict[str, Any]] = {}
     state_last: dict[str, dict[str, Any]] = {}
     annotation_entries: list[dict[str, Any]] = []
+    by_kind: dict[str, list[dict[str, Any]]] = {}
     for e in items:
         kind = e["kind"]
         if kind in STATES:
@@ -347,7 +376,10 @@ def _verify(conn: sqlite3.Connection) -> ChainReport:
             continue
         if kind == "annotations":
             annotation_entries.append(e)
-        digest, n = rows_digest(conn, kind, e["first_id"], e["last_id"])
+        by_kind.setdefault(kind, []).append(e)
+    checked = [(e, *found) for kind, group in by_kind.items() for e, found in _digests(conn, kind, group)]
+    for e, digest, n in sorted(checked, key=lambda c: c[0]["seq"]):
+        kind = e["kind"]
         if digest != e["digest"]:
             what = (
                 f"lignes {e['first_id']}–{e['last_id']}" if e["first_id"] != e["last_id"] else f"ligne {e['first_id']}"
@@ -360,10 +392,12 @@ def _verify(conn: sqlite3.Connection) -> ChainReport:
                     else ""
                 )
             )
-    for attempt_id, e in sorted(finish_last.items()):
-        digest, _ = rows_digest(conn, "attempt-finish", attempt_id, attempt_id)
+    finishes = _digests(conn, "attempt-finish", list(finish_last.values())) if finish_last else ()
+    for e, (digest, _) in finishes:  # the latest finish entry of each attempt, in attempt order
         if digest != e["digest"]:
-            report.problems.append(f"tentative {attempt_id} : verdict ou motif modifié après coup (entrée {e['seq']})")
+            report.problems.append(
+                f"tentative {e['first_id']} : verdict ou motif modifié après coup (entrée {e['seq']})"
+            )
     _verify_states(conn, state_last, states_required or bool(state_last), report)
     optional = () if states_required else _OPTIONAL
     for table in (*_ALWAYS, *_OPTIONAL):
