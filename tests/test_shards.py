@@ -204,13 +204,25 @@ def test_merge_says_everything_in_english(tmp_path: Path, capsys: pytest.Capture
         3,
         [f"testbench merge: {junk}: is not a readable session file (not an SQLite database)"],
     )
+    modified = (
+        rf"testbench merge: {re.escape(str(tampered))}: attempt 1: verdict or reason changed afterwards \(entry \d+\)"
+    )
     code, said = merge(tampered, two, output="t.tbsession")
     assert code == 3 and said[-1] == "testbench merge: merge refused: an input session was modified"
-    assert re.fullmatch(
-        rf"testbench merge: {re.escape(str(tampered))}: attempt 1: verdict or reason changed afterwards \(entry \d+\)",
-        said[0],
-    ), said
-    assert len(said) == 2
+    assert re.fullmatch(modified, said[0]) and len(said) == 2, said
+    # forced: merged, and it says what it kept (the merged session's own chain is whole again)
+    code, said = merge(tampered, two, output="t.tbsession", options=("--allow-tampered",))
+    t = tmp_path / "t.tbsession"
+    assert code == 0 and said[0] == f"{t}: 2 session(s), 2 case(s), 2 attempt(s), a campaign of 2 cases"
+    assert re.fullmatch(modified, said[1]) and len(said) == 3, said
+    forced = "merge forced (--allow-tampered): the merged session records these changes (meta merged_from)"
+    assert said[2] == f"testbench merge: {forced}"
+    with read_session(t) as s:
+        inputs = json.loads(s.meta["merged_from"])
+    assert [i["file"] for i in inputs] == [str(tampered), str(two)] and "chain_problems" not in inputs[1]
+    assert [re.sub(r"\d+\)$", "N)", p) for p in inputs[0]["chain_problems"]] == [
+        "tentative 1 : verdict ou motif modifié après coup (entrée N)"  # as recorded: in French
+    ]
 
 
 def test_a_shard_s_manual_step_without_prepared_attestations_stays_pending(

@@ -58,4 +58,6 @@ def cmd_merge(args: argparse.Namespace) -> int:
     if shards.campaign is not None:
         summary += t(", campagne de {count} cas").format(count=len(shards.campaign))
     print(summary)
+    for line in result.notes:  # a forced merge says what it kept
+        print(f"testbench merge: {t(line)}", file=sys.stderr)
     return EXIT_OK

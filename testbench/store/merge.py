@@ -40,6 +40,9 @@ class MergeResult:
     notes: list[str] = field(default_factory=list)
 
 
+#: what a merge forced over modified inputs says after their problems
+_FORCED = "fusion forcée (--allow-tampered) : la session fusionnée relève ces modifications (meta merged_from)"
+
 _RUN_COLS = "started_wall, ended_wall, argv, host, pid, options, environment"
 _EVENT_COLS = ("run_id", "attempt_id", "step_id", "kind", "mono_ns", "wall", "data")
 _OBS_COLS = ("attempt_id", "step_id", "path", "value", "source")
@@ -76,28 +79,32 @@ def merge_sessions(
                 raise MergeError([str(exc)]) from None
             conns.append(conn)
             report = chain.verify(conn)
-            if not report.ok and chain.has_chain(conn):
-                problems += [f"{path}: {p}" for p in report.problems]
+            modified = report.problems if not report.ok and chain.has_chain(conn) else []
+            problems += [f"{path}: {p}" for p in modified]
             meta = dict(conn.execute("SELECT key, value FROM meta"))
-            heads.append(
-                {
-                    "file": str(path),
-                    "session_id": meta.get("session_id", ""),
-                    "chain_head": report.head,
-                    "chain_length": report.length,
-                }
-            )
+            head: dict[str, Any] = {
+                "file": str(path),
+                "session_id": meta.get("session_id", ""),
+                "chain_head": report.head,
+                "chain_length": report.length,
+            }
+            if modified:  # forced (--allow-tampered): the merged session keeps what its chain found
+                head["chain_problems"] = modified
+            heads.append(head)
         if problems and not allow_tampered:
             raise MergeError([*problems, "fusion refusée : une session d'entrée a été modifiée"])
         try:
             with SessionStore.open(output) as store:
                 store.set_meta("merged_from", json.dumps(heads, ensure_ascii=False))
-                return _merge_into(store, conns, list(selection or ()))
+                result = _merge_into(store, conns, list(selection or ()))
         except BaseException:
             # half a merge is worse than none: remove the new file and its companions
             for leftover in (output, *(output.with_name(output.name + s) for s in ("-wal", "-shm", ".lock"))):
                 leftover.unlink(missing_ok=True)
             raise
+        if problems:
+            result.notes = [*problems, _FORCED]
+        return result
     finally:
         for conn in conns:
             conn.close()
