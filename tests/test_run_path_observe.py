@@ -1,7 +1,9 @@
-"""Observations on the run path (issue 16 §1): each step's tree is flattened and checked in as few walks as it takes."""
+"""The run path's per-case work outside the cards and the store (issue 16 §1): observations flattened and checked
+in as few walks as it takes, an invoice request's coverage parsed for the dates it gives."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -71,3 +73,26 @@ def test_a_step_with_path_like_keys_is_expanded_for_its_own_expectation() -> Non
         [value("e1", "invoice.totals.amo", "5.00", step="s1")], {"other": 1}, {}, ["s1"], [], {"s1": keyed}
     )
     assert [c.outcome for c in comparisons] == [Verdict.PASS]
+
+
+def test_a_card_read_coverage_parses_only_the_dates_it_gives(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Vitale read gives every flag's period, mostly empty: only given dates are parsed (and checked)."""
+    from testbench.engines.reference import model
+    from testbench.engines.reference.refusals import EngineRefusal
+
+    parsed: list[Any] = []
+    real = model._date
+    monkeypatch.setattr(model, "_date", lambda value, field, **kw: parsed.append(field) or real(value, field, **kw))
+    read = {name: False for name in model._FLAGS} | {
+        f"{name}_{end}": None for name in model._FLAGS for end in ("start", "end")
+    }
+    coverage = model.parse_coverage({**read, "ald": True, "ald_end": "2030-12-31", "rights_start": "2024-01-01"})
+    assert coverage.ald and coverage.periods == {"ald": (None, date(2030, 12, 31))}
+    assert parsed == [
+        "beneficiary.coverage.ald_start",
+        "beneficiary.coverage.ald_end",
+        "beneficiary.coverage.rights_start",
+        "beneficiary.coverage.rights_end",
+    ]
+    with pytest.raises(EngineRefusal, match=r"beneficiary\.coverage\.c2s_start"):
+        model.parse_coverage({**read, "c2s_start": "2024-13-01"})

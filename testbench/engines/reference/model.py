@@ -230,17 +230,19 @@ def _quantity(value: Any, field: str) -> int:
 
 
 _FLAGS = ("ald", "c2s", "ame", "maternity", "at_mp", "prevention", "alsace_moselle", "exonerated", "aspa")
+#: Each flag's period keys (``ald_start``, ``ald_end``), spelt once rather than at every request.
+_PERIOD_KEYS = {name: (f"{name}_start", f"{name}_end") for name in _FLAGS}
 
 
 def parse_coverage(raw: dict[str, Any], where: str = "beneficiary.coverage") -> Coverage:
     flags = {name: _bool(raw.get(name), f"{where}.{name}") for name in _FLAGS}
     periods: dict[str, tuple[date | None, date | None]] = {}
-    dated = {key.rsplit("_", 1)[0] for key in raw if key.endswith(("_start", "_end"))}
-    for name in _FLAGS:
-        if name not in dated:
+    for name, (start_key, end_key) in _PERIOD_KEYS.items():
+        start, end = raw.get(start_key), raw.get(end_key)
+        if start is None and end is None:  # a card read gives every period, mostly empty
             continue
-        start = _date(raw.get(f"{name}_start"), f"{where}.{name}_start", optional=True)
-        end = _date(raw.get(f"{name}_end"), f"{where}.{name}_end", optional=True)
+        start = _date(start, f"{where}.{start_key}", optional=True)
+        end = _date(end, f"{where}.{end_key}", optional=True)
         if start or end:
             periods[name] = (start, end)
     return Coverage(
