@@ -141,6 +141,7 @@ class CasebookPlugin:
         return None
 
     # -- running ------------------------------------------------------------------------------------
+    @pytest.hookimpl(tryfirst=True)  # before pytest's own, which runs the item and ends the hook
     def pytest_runtest_protocol(self, item: pytest.Item, nextitem: pytest.Item | None) -> None:
         """Note the item that runs next in this process: its cards are readied while this one runs."""
         self._following = nextitem
