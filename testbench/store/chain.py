@@ -377,21 +377,19 @@ def _verify(conn: sqlite3.Connection) -> ChainReport:
         if kind == "annotations":
             annotation_entries.append(e)
         by_kind.setdefault(kind, []).append(e)
-    checked = [(e, *found) for kind, group in by_kind.items() for e, found in _digests(conn, kind, group)]
-    for e, digest, n in sorted(checked, key=lambda c: c[0]["seq"]):
-        kind = e["kind"]
-        if digest != e["digest"]:
-            what = (
-                f"lignes {e['first_id']}–{e['last_id']}" if e["first_id"] != e["last_id"] else f"ligne {e['first_id']}"
-            )
-            report.problems.append(
-                f"{_TABLE[kind]} {what} : contenu différent de celui enregistré dans la chaîne (entrée {e['seq']})"
-                + (
-                    f", {e['last_id'] - e['first_id'] + 1 - n} ligne(s) supprimée(s)"
-                    if n < e["last_id"] - e["first_id"] + 1
-                    else ""
-                )
-            )
+    differ = [
+        (e, n)
+        for kind, group in by_kind.items()
+        for e, (digest, n) in _digests(conn, kind, group)
+        if digest != e["digest"]
+    ]
+    for e, n in sorted(differ, key=lambda c: c[0]["seq"]):  # in the chain's order
+        span = e["last_id"] - e["first_id"] + 1
+        what = f"lignes {e['first_id']}–{e['last_id']}" if span > 1 else f"ligne {e['first_id']}"
+        report.problems.append(
+            f"{_TABLE[e['kind']]} {what} : contenu différent de celui enregistré dans la chaîne (entrée {e['seq']})"
+            + (f", {span - n} ligne(s) supprimée(s)" if n < span else "")
+        )
     finishes = _digests(conn, "attempt-finish", list(finish_last.values())) if finish_last else ()
     for e, (digest, _) in finishes:  # the latest finish entry of each attempt, in attempt order
         if digest != e["digest"]:
