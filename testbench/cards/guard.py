@@ -227,26 +227,39 @@ def check_card(
     return replace(check, message=mismatch_message(check)) if problems else check
 
 
+@dataclass
+class _Kept:
+    """An accepted check, what it was made for, and the card presence it was read under."""
+
+    token: Any
+    expected: CardProfile
+    allow_real: bool
+    catalog: Any
+    check: CardCheck
+    case: str
+    again: CardCheck | None = None  # the check marked reused, made at its first reuse (frozen: shared)
+
+
 class CheckMemo:
     """The last accepted check of each slot of each bay, with the card presence it was made under."""
 
     def __init__(self) -> None:
-        # (bay id, slot) → (presence token, expected profile, allow_real, catalog, check, case id)
-        self._last: dict[tuple[int, str], tuple[Any, CardProfile, bool, Any, CardCheck, str]] = {}
+        self._last: dict[tuple[int, str], _Kept] = {}  # (bay id, slot) → the check kept
 
     def reuse(
         self, bay: Any, slot: str, expected: CardProfile, allow_real: bool, catalog: Any, presence: CardPresence | None
     ) -> CardCheck | None:
         """The check made for this very card and expectation, marked reused; None when the card must be read."""
-        last = self._last.get((id(bay), slot))
-        if presence is None or last is None:
+        kept = self._last.get((id(bay), slot))
+        if presence is None or kept is None or kept.token != presence.token or kept.allow_real != allow_real:
             return None
-        token, profile, real, known, check, case = last
-        if token != presence.token or real != allow_real or not (profile is expected or profile == expected):
+        if not (kept.expected is expected or kept.expected == expected):
             return None
-        if not (known is catalog or known == catalog):  # the catalogue names the card found
+        if not (kept.catalog is catalog or kept.catalog == catalog):  # the catalogue names the card found
             return None
-        return replace(check, duration_ms=0.0, reused={"case": case, "why": presence.why})
+        if kept.again is None:  # an equal token is the same bay's: the same reason
+            kept.again = replace(kept.check, duration_ms=0.0, reused={"case": kept.case, "why": presence.why})
+        return kept.again
 
     def keep(
         self,
@@ -263,7 +276,7 @@ class CheckMemo:
         if presence is None or not check.ok or not case:
             self._last.pop((id(bay), slot), None)
         else:
-            self._last[(id(bay), slot)] = (presence.token, expected, allow_real, catalog, check, case)
+            self._last[(id(bay), slot)] = _Kept(presence.token, expected, allow_real, catalog, check, case)
 
 
 def _presence(bay: Any, slot: str) -> CardPresence | None:
@@ -311,7 +324,7 @@ def check_cards(
     has not left its reader since.
     """
     start = time.perf_counter()
-    catalog = catalog if isinstance(catalog, list | tuple) else list(catalog)
+    catalog = catalog if isinstance(catalog, (list, tuple)) else list(catalog)
     checks: list[CardCheck] = []
     try:
         for slot, expected in requirements:

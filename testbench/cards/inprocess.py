@@ -152,7 +152,8 @@ class InProcessBay:
         return self._transport(slot).atr()
 
     def transmit(self, slot: str, apdu: bytes) -> tuple[bytes, int]:
-        return self._link(slot).transmit(apdu)
+        link = self._links.get(slot)  # _link() without its call: every APDU comes through here
+        return (link or self._link(slot)).transmit(apdu)
 
     def emulated(self, slot: str) -> bool:
         """Every card of this bay is a model in memory, never a real person's card."""

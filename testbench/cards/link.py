@@ -7,8 +7,8 @@ exchange into an :class:`ApduExchange` for the sinks (masked first), and resolve
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable
+from time import perf_counter_ns
 from typing import Protocol
 
 from . import apdu as A
@@ -36,9 +36,9 @@ class Link:
         self.sinks = list(sinks)
 
     def _one(self, apdu: bytes) -> tuple[bytes, int]:
-        start = time.perf_counter_ns()
+        start = perf_counter_ns()
         r = self.transport.transmit_raw(apdu)
-        duration_us = (time.perf_counter_ns() - start) // 1000
+        duration_us = (perf_counter_ns() - start) // 1000
         if len(r) < 2:
             from .api import CardUnavailable
 

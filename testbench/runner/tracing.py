@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Sequence
+from time import monotonic_ns
 
 from testbench.cards.apdu import mask_pin
 from testbench.cards.api import ApduExchange
@@ -19,15 +20,34 @@ from testbench.traces.model import Channel, TraceLine
 Writer = Callable[[Sequence[TraceLine]], None]
 
 
+#: the text of commands that carry no PIN and of status words: a campaign sends the same few in every case
+_COMMANDS: dict[bytes, str] = {}
+_COMMANDS_MAX = 4096
+_STATUS: dict[int, str] = {}
+
+
 def format_apdu(ex: ApduExchange) -> str:
     """GlobalPlatformPro-like, on one line: command, response, status word and its meaning, duration, reader.
 
     The card layer masks VERIFY data before any sink; it is masked again here, the last writer before disk.
+    A command's text is kept for the next time only when masking left it as it was (no PIN can be kept).
     """
+    command = ex.command
+    head = _COMMANDS.get(command)
+    if head is None:
+        masked = mask_pin(command)
+        head = f"A>> {masked.hex(' ').upper()}  A<< "
+        if masked is command:
+            if len(_COMMANDS) >= _COMMANDS_MAX:
+                _COMMANDS.clear()
+            _COMMANDS[command] = head
+    sw = ex.sw
+    status = _STATUS.get(sw)
+    if status is None:
+        status = _STATUS[sw] = f"{sw:04X} {sw_meaning(sw)}"
     response = ex.response.hex(" ").upper()
     return (
-        f"A>> {mask_pin(ex.command).hex(' ').upper()}  A<< {response + ' ' if response else ''}{ex.sw:04X}"
-        f" {sw_meaning(ex.sw)}  ({ex.duration_us / 1000:.2f} ms) [{ex.slot}@{ex.reader}]"
+        f"{head}{response + ' ' if response else ''}{status}  ({ex.duration_us / 1000:.2f} ms) [{ex.slot}@{ex.reader}]"
     )
 
 
@@ -103,7 +123,12 @@ class TraceRecorder:
         self.emit(Channel.ENGINE, text, source="engine")
 
     def apdu_sink(self, exchange: ApduExchange) -> None:
-        self.emit(Channel.APDU, format_apdu(exchange), source=exchange.reader)
+        """:meth:`emit` for an APDU, without its call: a case traces about 20 of them."""
+        text = format_apdu(exchange)
+        line = TraceLine(
+            Channel.APDU, monotonic_ns(), time.time(), text, exchange.reader, None, None, self.attempt_id, self.step_id
+        )
+        self._keep(line)
 
     def http_sink(self, text: str, source_ts: str | None = None, level: str | None = None) -> None:
         """One exchange with a simulated téléservice, stamped when the bench reads it (server time kept)."""
