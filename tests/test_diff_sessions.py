@@ -12,6 +12,7 @@ from test_report_build import campaign
 
 from testbench.cli.main import main
 from testbench.report.diff import diff_sessions, normalise_line
+from testbench.report.diff_bench import bench_normaliser
 from testbench.store.read import read_session
 
 
@@ -90,6 +91,16 @@ def _demo_run(session: Path, cards: str) -> Path:
     request = RunRequest(casebooks=[CASEBOOKS_DIR / "demo.xml"], session=session, options=options)
     run_campaign(request)
     return session
+
+
+def test_why_a_kept_card_still_holds_its_check_is_the_bench_s_words_not_the_product_s(tmp_path: Path) -> None:
+    # the in-memory bay and pcscd word it differently for the same card (testbench.cards: KEPT_*)
+    session = _demo_run(tmp_path / "memory.tbsession", "inprocess")
+    with read_session(session) as view:
+        reused = [line.text for line in view.iter_trace_lines() if "repris du cas" in line.text]
+        shown = bench_normaliser(view)
+    assert reused  # the demo's cases keep the CPS in its reader
+    assert all(shown(line).endswith("(‹carte gardée›)") for line in reused), shown(reused[0])
 
 
 @pytest.mark.integration

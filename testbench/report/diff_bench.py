@@ -1,7 +1,8 @@
 """What varies between two benches and not between two products, for ``testbench diff``.
 
 The same release run on two benches differs in its reader names (``Virtual PCD 00 01``, ``Lecteur
-virtuel cps``), its card mode (pcscd or in memory), its host, user, paths and engine command line.
+virtuel cps``), its card mode (pcscd or in memory, and how each says a card kept in its reader is still
+the one checked), its host, user, paths and engine command line.
 None of that is the product's doing: the diff replaces each in the traces by a marker and lists it
 as normalised. What is the product's doing stays compared: the engine's identity and version, the
 software under test, the casebooks (plus, in the diff itself, verdicts and observed values).
@@ -14,13 +15,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from testbench.domain.events import EventKind
 from testbench.store.read import SessionView
 
 #: Built-in engines named by a word; anything else in ``--engine`` is a command line of this bench.
 _ENGINE_WORDS = frozenset({"reference", "inprocess", "operator"})
 
 #: Trace markers, in the order they are applied (named in the diff's output).
-BENCH_RULES = ("lecteurs", "poste", "chemins", "commande du moteur")
+BENCH_RULES = ("lecteurs", "poste", "chemins", "commande du moteur", "cartes gardées")
 
 
 @dataclass(frozen=True)
@@ -100,7 +102,20 @@ def bench_normaliser(session: SessionView) -> Callable[[str], str]:
         if engine and engine not in _ENGINE_WORDS:
             words.append((engine, "‹commande du moteur›"))
     words.append((str(session.path.resolve().parent), "‹chemin›"))
+    words += [(why, "‹carte gardée›") for why in _kept_cards(session)]
     return _replacer(words)
+
+
+def _kept_cards(session: SessionView) -> set[str]:
+    """Why a card kept in its reader still held an earlier case's guard check, as the bay worded it: the
+    in-memory bay and pcscd say it differently of the same card (docs/cards.md §6)."""
+    whys: set[str] = set()
+    for data in session.event_data(EventKind.CARD_GUARD):
+        for check in (data or {}).get("checks", []):
+            why = (check.get("reused") or {}).get("why") if isinstance(check, dict) else None
+            if isinstance(why, str) and why:
+                whys.add(why)
+    return whys
 
 
 def _readers(session: SessionView) -> set[str]:
