@@ -13,7 +13,7 @@ so that the runner records a refusal as it records an acceptance.
 A card that has not left its reader since the guard last accepted it need not be read again: when the
 bay vouches for it (``presence(slot)``, a :class:`~testbench.cards.api.CardPresence` whose token is
 unchanged), :class:`CheckMemo` gives that earlier check again, marked ``reused`` with the case where the
-card was read and why it still holds (docs/cards.md §6). A card removed, reinserted, changed or faulted
+card was read and why it still holds (docs/cards.md §6.3). A card removed, reinserted, changed or faulted
 is read again, and so is a card the bay cannot vouch for.
 
 Each check also carries the holders it compared (``expected_holder``, ``found_holder``) as card fields
