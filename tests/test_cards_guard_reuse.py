@@ -8,6 +8,7 @@ holds. A card removed, reinserted, changed, faulted, or one the bay cannot vouch
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -151,6 +152,14 @@ def test_a_campaign_records_the_reused_checks_and_traces_them(tmp_path: Path) ->
     assert lines[0] == [] and lines[1] == lines[2] == [
         f"contrôle de la carte cps repris du cas DEMO-FSE-001 ({KEPT_IN_MEMORY})"
     ]
+    from testbench.report.build import BuildOptions, build_report
+
+    build_report(tmp_path / "s.tbsession", tmp_path / "report", BuildOptions(lang="fr"))
+    report = json.loads((tmp_path / "report" / "report.json").read_text(encoding="utf-8"))
+    texts = [[line.get("text") for line in c["trace"]["excerpt"]] for c in report["cases"]]
+    assert [
+        [t for t in case if str(t).startswith("contrôle de la carte")] for case in texts
+    ] == lines  # the report says it
 
 
 @pytest.mark.integration
