@@ -154,8 +154,8 @@ def test_a_french_run_never_reads_the_english_catalogue(run_probe: dict[str, Any
     assert not [p for p in catalogues if p.parent.parent.name == "en" and p.name == "testbench.mo"]
 
 
-#: The card layer and the store document their own dataclasses (one owner per module).
-_OWN_DOCS_ELSEWHERE = ("testbench.cards.", "testbench.store.", "testbench.runner.runner.")
+#: The store documents its own dataclasses (one owner per module).
+_OWN_DOCS_ELSEWHERE = ("testbench.store.",)
 
 
 def test_run_path_dataclasses_carry_their_docstring(run_probe: dict[str, Any]) -> None:

@@ -23,6 +23,8 @@ class ApduError(ValueError):
 
 @dataclass(frozen=True)
 class Command:
+    """A command APDU taken apart (ISO 7816-4 header, data, Le), short or extended."""
+
     cla: int
     ins: int
     p1: int

@@ -28,6 +28,8 @@ def _date(text: str | None) -> str | None:
 
 @dataclass(frozen=True)
 class CoverageData:
+    """A beneficiary's coverage flags (ALD, C2S…) with the period of each, as the card writes them."""
+
     periods: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)  # flag → (start, end)
 
     def active_on(self, day: date) -> tuple[str, ...]:
@@ -50,6 +52,8 @@ class CoverageData:
 
 @dataclass(frozen=True)
 class BeneficiaryData:
+    """One beneficiary of a Vitale card as read: identity, NIR, rank, qualité and coverage (personal data)."""
+
     rank: int
     name: str
     first_name: str
@@ -74,6 +78,8 @@ class BeneficiaryData:
 
 @dataclass(frozen=True)
 class RightsData:
+    """The AMO rights a Vitale card holds: régime, caisse, centre, code gestion and their period."""
+
     regime: str
     caisse: str
     centre: str
@@ -98,6 +104,8 @@ class RightsData:
 
 @dataclass(frozen=True)
 class VitaleData:
+    """A Vitale card as read: the ouvrant droit's NIR, nature, generation, beneficiaries and rights."""
+
     nir: str  # immatriculation of the ouvrant droit
     nature: str  # T | D | R
     generation: int  # 1 | 2
@@ -122,6 +130,8 @@ class VitaleData:
 
 @dataclass(frozen=True)
 class SituationData:
+    """One activity situation of a CPS card: the structure, its FINESS and AM numbers, mode, convention."""
+
     number: int
     structure: str
     finess: str
@@ -132,6 +142,8 @@ class SituationData:
 
 @dataclass(frozen=True)
 class CpsData:
+    """A CPS card as read: the professional's RPPS, identity, profession and situations (personal data)."""
+
     rpps: str
     name: str
     first_name: str

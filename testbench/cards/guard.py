@@ -41,6 +41,8 @@ from .read import CardReadError, read_cps_holder, read_vitale
 
 @dataclass(frozen=True)
 class CardCheck:
+    """The guard's check of one slot: the card expected, the card found, and whether it is accepted."""
+
     slot: str
     reader: str
     expected: str  # profile id
@@ -84,6 +86,8 @@ class CardCheck:
 
 @dataclass(frozen=True)
 class GuardReport:
+    """Every check the guard made before a case, recorded as the case's ``card-guard`` event."""
+
     checks: tuple[CardCheck, ...] = ()
     duration_ms: float = 0.0
     allow_real: bool = False

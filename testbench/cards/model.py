@@ -24,6 +24,8 @@ def _sw(sw: int) -> bytes:
 
 @dataclass
 class EF:
+    """An elementary file of the card model: its FID, content and short identifier."""
+
     fid: int
     content: bytes
     sfi: int | None = None
@@ -31,6 +33,8 @@ class EF:
 
 @dataclass
 class DF:
+    """A dedicated file of the card model (the MF, an application by AID) and the files under it."""
+
     fid: int
     aid: bytes | None = None
     children: dict[int, EF | DF] = field(default_factory=dict)

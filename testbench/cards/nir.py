@@ -64,6 +64,8 @@ def with_key(body13: str) -> str:
 
 @dataclass(frozen=True)
 class NirParts:
+    """A NIR cut into its fields (sex, birth year and month, place, order, key)."""
+
     sex: str
     year: str
     month: str

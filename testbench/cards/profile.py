@@ -50,6 +50,8 @@ class ProfileError(ValueError):
 
 @dataclass(frozen=True)
 class Period:
+    """A validity period, each end optional (open)."""
+
     start: date | None = None
     end: date | None = None
 
@@ -74,6 +76,8 @@ class Coverage:
 
 @dataclass(frozen=True)
 class BeneficiaryProfile:
+    """A beneficiary a Vitale profile puts on its card (test identities only)."""
+
     rank: int
     qualite: str
     nir: str
@@ -87,6 +91,8 @@ class BeneficiaryProfile:
 
 @dataclass(frozen=True)
 class RightsProfile:
+    """The AMO rights a Vitale profile puts on its card."""
+
     regime: str
     caisse: str
     centre: str
@@ -97,6 +103,8 @@ class RightsProfile:
 
 @dataclass(frozen=True)
 class ProfessionalProfile:
+    """The professional a CPS profile puts on its card."""
+
     rpps: str
     name: str
     first_name: str
@@ -108,6 +116,8 @@ class ProfessionalProfile:
 
 @dataclass(frozen=True)
 class SituationProfile:
+    """An activity situation a CPS profile puts on its card."""
+
     number: int
     structure: str
     finess: str = ""
@@ -186,6 +196,8 @@ class Pin:
 
 @dataclass(frozen=True)
 class RawFile:
+    """A ``<file>`` of a profile: raw bytes added to the card, or put in place of a file the bench builds."""
+
     df: str  # "MF", "VITALE", or an AID in upper-case hex
     fid: int
     sfi: int | None
@@ -194,6 +206,8 @@ class RawFile:
 
 @dataclass(frozen=True)
 class CardProfile:
+    """A test card described in XML: what the emulated card holds and what the guard expects of it."""
+
     id: str
     kind: str  # vitale1 | vitale2 | cps3 | cps4
     label: str

@@ -16,6 +16,8 @@ DEFAULT_PORT = 35963
 
 @dataclass(frozen=True)
 class ReaderSpec:
+    """A reader of the bench: its PC/SC name and, for a vpcd reader, its port."""
+
     name: str  # PC/SC reader name
     port: int = 0  # vpcd port (0 for a physical reader)
 

@@ -12,6 +12,8 @@ class TlvError(ValueError):
 
 @dataclass(frozen=True)
 class Tlv:
+    """One BER-TLV element: its tag (every byte of it, as an int) and its value."""
+
     tag: int
     value: bytes
 

@@ -42,6 +42,8 @@ CardGuard = Callable[[CardBay, Casebook, Case], Any]
 
 @dataclass
 class RunSummary:
+    """What a run gave: each case run with its outcome, and whether it was asked to stop."""
+
     outcomes: list[tuple[Case, Outcome]] = field(default_factory=list)
     stopped: bool = False  # asked to stop before every case had run
 
