@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import shutil
+import sys
 from pathlib import Path
 
 import jinja2
@@ -173,3 +174,26 @@ def test_a_cache_that_cannot_be_used_only_costs_the_compile(
         assert write_report(session, tmp_path / "r2").read_bytes() == expected and compiled == []
     if trouble == "full-disk":
         assert not folder.exists() or not list(folder.iterdir())  # no partial file left behind
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="docs/reports.md names the Linux folder ($XDG_CACHE_HOME)")
+def test_the_compiled_templates_are_kept_in_the_users_cache_folder_under_a_name_of_jinja_and_this_module(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """docs/reports.md: ``$XDG_CACHE_HOME/testbench/templates/``, a file name that changes with Jinja's version
+    and with the module that configures the environment (their compiled code would differ)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+
+    def cache_file() -> Path:
+        return Path(html.CompiledTemplates()._get_cache_filename(jinja2.bccache.Bucket(html._ENV, "k", "c")))
+
+    kept = cache_file()
+    assert kept.parent == tmp_path / "testbench" / "templates"
+    monkeypatch.setattr(jinja2, "__version__", jinja2.__version__ + ".post1")
+    assert cache_file().parent == kept.parent and cache_file().name != kept.name
+    monkeypatch.undo()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    real_read = Path.read_bytes
+    own = Path(html.__file__)
+    monkeypatch.setattr(Path, "read_bytes", lambda p: real_read(p) + b"#" if p == own else real_read(p))
+    assert cache_file().name not in (kept.name, "") and cache_file().parent == kept.parent
