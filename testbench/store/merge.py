@@ -44,11 +44,10 @@ class MergeResult:
 _FORCED = "fusion forcée (--allow-tampered) : la session fusionnée relève ces modifications (meta merged_from)"
 
 _RUN_COLS = "started_wall, ended_wall, argv, host, pid, options, environment"
-_EVENT_COLS = ("run_id", "attempt_id", "step_id", "kind", "mono_ns", "wall", "data")
-_OBS_COLS = ("attempt_id", "step_id", "path", "value", "source")
-_SET_COLS = ("attempt_id", "step_id", "source", "data", "provenance")  # schema v5
-_CMP_COLS = ("attempt_id", "expectation_id", "kind", "outcome", "data")
-_TRACE_COLS = ("channel", "mono_ns", "wall", "text", "source", "source_ts", "level", "attempt_id", "step_id")
+#: an attempt's tables copied in the chain's column order, without the id the output gives each row
+_EVENT_COLS, _OBS_COLS, _SET_COLS, _CMP_COLS, _TRACE_COLS = (
+    chain.COLUMNS[table][1:] for table in ("events", "observations", "observation_sets", "comparisons", "trace_lines")
+)
 
 
 def merge_sessions(
