@@ -648,11 +648,11 @@ class SessionStore:
         return sha
 
 
-#: INSERT statements of the store's batches, completed by _values (columns in the chain's COLUMNS order)
-_OBSERVATION_SETS = "INSERT INTO observation_sets (id, attempt_id, step_id, source, data, provenance) VALUES "
-_COMPARISONS = "INSERT INTO comparisons (id, attempt_id, expectation_id, kind, outcome, data) VALUES "
-_TRACE_LINES = (
-    "INSERT INTO trace_lines (id, channel, mono_ns, wall, text, source, source_ts, level, attempt_id, step_id) VALUES "
+#: INSERT statements of the store's batches, completed by _values: the columns are the chain's COLUMNS, in
+#: their order, since the chain hashes the rows as the store builds them
+_OBSERVATION_SETS, _COMPARISONS, _TRACE_LINES = (
+    f"INSERT INTO {table} ({', '.join(chain.COLUMNS[table])}) VALUES "
+    for table in ("observation_sets", "comparisons", "trace_lines")
 )
 #: rows per INSERT statement at most; a batch is cut in powers of two, so SQLite prepares few shapes
 _CHUNK = 64
