@@ -29,3 +29,15 @@ def user_data_dir() -> Path:
     import platformdirs
 
     return platformdirs.user_data_path("testbench", appauthor=False)
+
+
+def user_cache_dir() -> Path:
+    """The user's cache folder for testbench (the report page's compiled templates): whatever is there can
+    be deleted at any time and is made again.
+
+    platformdirs' rules: ``%LOCALAPPDATA%\\testbench\\Cache`` on Windows, ``~/Library/Caches/testbench`` on
+    macOS, ``$XDG_CACHE_HOME/testbench`` (default ``~/.cache/testbench``) elsewhere.
+    """
+    import platformdirs
+
+    return platformdirs.user_cache_path("testbench", appauthor=False)

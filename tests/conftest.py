@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
 # ---- card layer (owner: cards helper): pcscd + vpcd fixtures, see tests/conftest_cards.py
 from conftest_cards import pcsc_bay, pcsc_stack, vpcd_lock  # noqa: F401
+
+# the suite's compiled report templates go to a folder of its own, never the user's cache (inherited by the
+# processes the tests start; platformdirs reads it on Linux, where CI runs)
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="testbench-tests-cache-")
+atexit.register(shutil.rmtree, os.environ["XDG_CACHE_HOME"], ignore_errors=True)

@@ -59,9 +59,9 @@ class CompiledTemplates(jinja2.FileSystemBytecodeCache):
 
     def _get_cache_filename(self, bucket: jinja2.bccache.Bucket) -> str:
         if not self.directory:  # found at first use: a report that renders no template never looks it up
-            import platformdirs
+            from testbench.paths import user_cache_dir
 
-            self.directory = str(platformdirs.user_cache_path("testbench", appauthor=False) / "templates")
+            self.directory = str(user_cache_dir() / "templates")
         return super()._get_cache_filename(bucket)
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
