@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from pathlib import PurePath
 from typing import Any
 
 from testbench.domain.events import EventKind
@@ -135,6 +137,7 @@ def gather_cover(session: SessionView, scrub: Scrubber, lang: str = "fr") -> dic
             | {"atr": c.get("atr") or missing, "reader": c.get("reader") or missing}
             for _, c in sorted(cards.items())
         ],
+        "forced_merge": _forced_merge(meta, scrub),
         "operators": sorted(operators) or [missing],
         "host": _first(envs, "host") or missing,
         "started": iso(started),
@@ -151,6 +154,20 @@ def gather_cover(session: SessionView, scrub: Scrubber, lang: str = "fr") -> dic
             for r in runs
         ],
     }
+
+
+def _forced_merge(meta: dict[str, str], scrub: Scrubber) -> list[dict[str, Any]]:
+    """The inputs of a merge forced over their modification (``merge --allow-tampered``) and what each one's
+    chain found: the merged session's own chain is whole, so this is where the cover learns of them."""
+    try:
+        heads = json.loads(meta.get("merged_from") or "[]")
+    except ValueError:
+        return []
+    return [
+        {"file": scrub.value(PurePath(str(head.get("file", ""))).name), "problems": list(head["chain_problems"])}
+        for head in heads
+        if isinstance(head, dict) and head.get("chain_problems")
+    ]
 
 
 def _guard_word(status: str, lang: str) -> str | None:
