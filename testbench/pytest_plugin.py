@@ -216,8 +216,9 @@ class CasebookPlugin:
         """Gather the workers' shards into the session; the shards go once merged."""
         if not self.shard_sessions:
             return True
-        from testbench.runner.shard import SHARD_META, check_shards
+        from testbench.runner.shard import check_shards
         from testbench.store.merge import MergeError, input_meta, merge_sessions
+        from testbench.store.read import SHARD_META
 
         shards = sorted(self.shard_sessions)
         checked = check_shards(input_meta(shards, SHARD_META))  # a worker that ran no case wrote no shard

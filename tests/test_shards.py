@@ -18,7 +18,6 @@ from testbench.casebook.loader import load_casebooks
 from testbench.cli.main import main
 from testbench.report.build import BuildOptions, build_report
 from testbench.runner.shard import (
-    SHARD_META,
     Shard,
     assign,
     check_shards,
@@ -27,7 +26,7 @@ from testbench.runner.shard import (
     shard_record,
     shard_slice,
 )
-from testbench.store.read import read_session
+from testbench.store.read import SHARD_META, read_session
 
 
 def test_the_union_of_the_shards_is_the_full_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

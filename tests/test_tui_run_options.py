@@ -24,7 +24,8 @@ from textual.widgets import Input, Static
 from testbench.casebook.loader import load_casebooks
 from testbench.paths import CASEBOOKS_DIR
 from testbench.runner.options import BenchOptions, CampaignOptions, CaptureOptions
-from testbench.runner.shard import SHARD_META, Shard, read_record, shard_record, shard_slice
+from testbench.runner.shard import Shard, read_record, shard_record, shard_slice
+from testbench.store.read import SHARD_META
 from testbench.store.session import SessionStore
 from testbench.tui.config import Settings, UiState
 from testbench.tui.run_options_screen import RunOptionsScreen

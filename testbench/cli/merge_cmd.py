@@ -27,8 +27,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
-    from testbench.runner.shard import SHARD_META, check_shards
+    from testbench.runner.shard import check_shards
     from testbench.store.merge import MergeError, input_meta, merge_sessions
+    from testbench.store.read import SHARD_META
 
     t = translator(args.lang)  # the store says it in French
     shards = check_shards(input_meta(args.sessions, SHARD_META))

@@ -437,7 +437,8 @@ class Campaign:
         A shard (a pytest-xdist worker) records ``selected`` as its campaign and the cases it ran as its own
         selection, for ``testbench merge``.
         """
-        from testbench.runner.shard import SHARD_META, shard_record
+        from testbench.runner.shard import shard_record
+        from testbench.store.read import SHARD_META
 
         with self._open() as store:
             if store.has_attempts() or store.selection():
@@ -508,7 +509,8 @@ def run_campaign(
     casebooks, selected = load(request)
     meta: dict[str, str] = {}
     if request.options.selection.shard:
-        from testbench.runner.shard import SHARD_META, ShardSpecError, parse_shard, shard_record, shard_slice
+        from testbench.runner.shard import ShardSpecError, parse_shard, shard_record, shard_slice
+        from testbench.store.read import SHARD_META
 
         try:
             shard = parse_shard(request.options.selection.shard)

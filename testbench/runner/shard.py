@@ -23,9 +23,6 @@ from typing import Any, TypeVar
 
 from testbench.casebook.model import Case, Casebook
 
-#: the session meta key under which a shard records its place in the campaign
-SHARD_META = "shard"
-
 _SPEC = re.compile(r"\s*(\d+)\s*/\s*(\d+)\s*")
 
 T = TypeVar("T", bound=tuple[Casebook, Case])

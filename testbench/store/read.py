@@ -24,6 +24,10 @@ from testbench.store.schema import has_table
 from testbench.store.verdicts import deciding_review, retained_verdict
 from testbench.traces.model import TraceLine
 
+#: the session meta key under which a CI shard records its place in its campaign (``runner.shard`` writes it;
+#: an empty value: the session is whole again)
+SHARD_META = "shard"
+
 Key = tuple[str, str]  # (casebook sha256, case id)
 #: an observation as recorded: (step id, path, value JSON, source, provenance JSON or None)
 ObservationRow = tuple[str | None, str, str, str, str | None]
@@ -468,7 +472,7 @@ def read_session(path: str | Path) -> SessionView:
     order = [tuple(r) for r in conn.execute("SELECT casebook_sha, case_id FROM selection ORDER BY position")]
     # cases run outside the current selection (an earlier run's) still belong to the record
     order += sorted((k for k in attempts if k not in set(order)), key=lambda k: (k[0], definitions.get(k, (0,))[0]))
-    if not order and "shard" not in meta:  # a CI shard's selection is its slice, empty when dealt no case
+    if not order and not meta.get(SHARD_META):  # a CI shard's selection is its slice, empty when dealt no case
         order = sorted(definitions, key=lambda k: (k[0], definitions[k][0]))
     notes = read_annotations(conn)
     cases = []

@@ -19,11 +19,11 @@ from testbench.casebook.model import Case, Casebook, ExpectationKind, Step
 from testbench.casebook.problems import CasebookState
 from testbench.domain.verdict import VERDICT_ORDER, Verdict
 from testbench.runner.campaign import INTERRUPTED, record_casebooks
-from testbench.runner.shard import SHARD_META, Shard, read_record, shard_record, shard_slice
+from testbench.runner.shard import Shard, read_record, shard_record, shard_slice
 from testbench.store.annotations import Annotation
 from testbench.store.connection import SessionError, SessionLocked
 from testbench.store.model import card_states
-from testbench.store.read import AttemptView, CaseView, SessionView, read_session
+from testbench.store.read import SHARD_META, AttemptView, CaseView, SessionView, read_session
 from testbench.store.session import SessionStore
 from testbench.store.verdicts import VerdictCounts, count_verdicts
 
