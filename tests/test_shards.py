@@ -237,3 +237,20 @@ def test_a_shard_s_manual_step_without_prepared_attestations_stays_pending(
         assert [(c.case_id, c.verdict) for c in s.cases] == [("DEMO-FSE-001", "pass"), ("DEMO-FSE-030", "pending")]
     recorded = ElementTree.parse(junit).getroot().find("testcase[@name='DEMO-FSE-030']/properties/property")
     assert recorded is not None and recorded.get("value") == "pending"
+
+
+def test_merge_into_a_missing_folder_is_refused_unless_asked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As ``run``: a missing folder may be an unmounted drive, so ``merge`` creates it only with --create-dirs."""
+    one = tmp_path / "1.tbsession"
+    assert run(one, "-k", "DEMO-FSE-001") == 0
+    output = tmp_path / "absent" / "merged.tbsession"
+    capsys.readouterr()
+    assert main(["merge", str(one), "-o", str(output), "--lang", "en"]) == 3
+    said = capsys.readouterr().err
+    assert f"{output.parent}: folder not found" in said and "--create-dirs" in said and "dossier" not in said
+    assert not output.parent.exists()
+    assert main(["merge", str(one), "-o", str(output), "--create-dirs"]) == 0
+    with read_session(output) as s:
+        assert [c.case_id for c in s.cases] == ["DEMO-FSE-001"]

@@ -22,11 +22,17 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="fusionner des partitions CI (run --shard) même s'il en manque : leurs cas restent non exécutés",
     )
+    merge.add_argument(
+        "--create-dirs",
+        action="store_true",
+        help="créer le dossier de la session s'il n'existe pas (refusé sinon : un support non monté se voit)",
+    )
     merge.add_argument("--lang", choices=LANGUAGES, default=None, help="langue (fr par défaut)")
     merge.set_defaults(func=cmd_merge)
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
+    from testbench.cli.outputs import session_dir_problem
     from testbench.runner.shard import check_shards
     from testbench.store.merge import MergeError, input_meta, merge_sessions
     from testbench.store.read import SHARD_META
@@ -42,6 +48,10 @@ def cmd_merge(args: argparse.Namespace) -> int:
     for line in problems:
         print(f"testbench merge: {t(line)}", file=sys.stderr)
     if problems:
+        return EXIT_USAGE
+    folder = session_dir_problem(args.output, args.create_dirs, args.lang)  # as ``run``: a missing drive is said
+    if folder is not None:
+        print(f"testbench merge: {folder}", file=sys.stderr)
         return EXIT_USAGE
     try:
         result = merge_sessions(
