@@ -24,7 +24,6 @@ this file and nothing else.
 from __future__ import annotations
 
 import contextlib
-import functools
 import getpass
 import os
 import platform
@@ -188,7 +187,7 @@ class SessionStore:
             else:  # a transaction of its own: a failure takes all of it back
                 self._begin(SYNC_DURABLE)
                 yield from self._inside()
-                self.conn.execute("COMMIT")
+                self._commit()
         except BaseException as exc:
             disk = isinstance(exc, sqlite3.OperationalError)  # the batch goes, its case runs again on --resume
             if disk or not (self._nesting or self._batch_threads):  # outside a case nothing failed stays open
@@ -201,12 +200,12 @@ class SessionStore:
         self, durable: bool, commit: bool, part: Callable[[], Iterator[WriterConnection]]
     ) -> Iterator[WriterConnection]:
         if durable and self.conn.in_transaction:
-            self.conn.execute("COMMIT")  # the batch so far; the person's write gets a commit of its own, synced
+            self._commit()  # the batch so far; the person's write gets a commit of its own, synced
         if not self.conn.in_transaction:
             self._begin(SYNC_DURABLE if durable else SYNC_BATCH)
         yield from part()
         if commit:
-            self.conn.execute("COMMIT")
+            self._commit()
 
     def _inside(self) -> Iterator[WriterConnection]:
         """The write's body; the store's calls made in it join it."""
@@ -217,7 +216,11 @@ class SessionStore:
             self._nesting -= 1
 
     def _savepoint(self) -> Iterator[WriterConnection]:
-        """One write inside the open transaction: all of it or nothing of it; writes made inside it join it."""
+        """One write inside the open transaction: all of it or nothing of it; writes made inside it join it.
+
+        The rows waiting for the commit are noted first: if the write fails they are what waits again
+        (its own rows go; rows from before it that a read wrote out inside it are rolled back with it)."""
+        waiting = {table: (insert, list(rows)) for table, (insert, rows) in self.conn.pending.items()}
         self.conn.execute("SAVEPOINT write")
         self._nesting += 1
         try:
@@ -227,6 +230,7 @@ class SessionStore:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK TO write")
                     self.conn.execute("RELEASE write")
+                    self.conn.pending = waiting
             finally:
                 self._forget()  # the savepoint may have held chain entries and new rows
             raise
@@ -249,7 +253,9 @@ class SessionStore:
                 if conn.in_transaction:
                     for table, first in undo:
                         conn.execute(f"DELETE FROM {table} WHERE id >= ?", (first,))
+                        conn.drop(table, first)
                     conn.execute("DELETE FROM chain WHERE seq > ?", (seq,))
+                    conn.drop("chain", seq + 1)
             finally:
                 self._forget()
             raise
@@ -286,15 +292,30 @@ class SessionStore:
         self._changes = -1
 
     def _begin(self, sync: str) -> None:
-        """Open a write transaction whose commit is synced as ``sync`` says (set only between transactions)."""
+        """Open a write transaction whose commit is synced as ``sync`` says (set only between transactions);
+        its inserts wait in the connection until the commit (:class:`WriterConnection`)."""
         if sync != self._sync:
             self.conn.execute(f"PRAGMA synchronous = {sync}")
             self._sync = sync
+        if self.conn.pending:  # rows of a transaction SQLite took back itself: gone with it
+            self._rollback()
         self.conn.execute("BEGIN IMMEDIATE")
+        self.conn.deferring = True
+
+    def _commit(self) -> None:
+        """Write the rows waiting for the commit, then commit: the ids the writer remembers still hold."""
+        known = self.conn.total_changes == self._changes
+        self.conn.flush()
+        if known:
+            self._wrote()
+        self.conn.execute("COMMIT")
+        self.conn.deferring = False
 
     def _rollback(self) -> None:
-        """Take back the open transaction, if any, and what the connection remembered of it."""
+        """Take back the open transaction, if any, its waiting rows and what the connection remembered of it."""
         self._forget()
+        self.conn.pending = {}
+        self.conn.deferring = False
         if self.conn.in_transaction:
             with contextlib.suppress(sqlite3.Error):
                 self.conn.execute("ROLLBACK")
@@ -325,7 +346,7 @@ class SessionStore:
             if not self.conn.in_transaction:
                 return
             try:
-                self.conn.execute("COMMIT")
+                self._commit()
             except sqlite3.OperationalError as exc:
                 self._rollback()
                 raise write_error(self.path, exc) from exc
@@ -552,10 +573,7 @@ class SessionStore:
             time.time(),
             data,
         )
-        self.conn.execute(
-            "INSERT INTO events (id, run_id, attempt_id, step_id, kind, mono_ns, wall, data) VALUES (?,?,?,?,?,?,?,?)",
-            row,
-        )
+        self.conn.insert("events", _EVENTS, [row])
         chain.record(self.conn, "events", event_id, rows=[row])  # integrity chain
         self._wrote()
         return event_id
@@ -580,7 +598,7 @@ class SessionStore:
             (i, attempt, step, own, codec.dumps_object(part), codec.dumps(provenance) if provenance else None)
             for i, (own, part, provenance) in enumerate(sets, first)
         ]
-        self._insert_rows(_OBSERVATION_SETS, rows)
+        self.conn.insert("observation_sets", _OBSERVATION_SETS, rows)
         chain.record(self.conn, "observation_sets", first, rows=rows)
         self._wrote()
 
@@ -588,17 +606,9 @@ class SessionStore:
         encoded = [(str(eid), str(kind), str(outcome), codec.dumps(data)) for eid, kind, outcome, data in rows]
         first, attempt = self._ids("comparisons", len(encoded)), int(attempt_id)
         values = [(i, attempt, *row) for i, row in enumerate(encoded, first)]
-        self._insert_rows(_COMPARISONS, values)
+        self.conn.insert("comparisons", _COMPARISONS, values)
         chain.record(self.conn, "comparisons", first, rows=values)  # integrity chain
         self._wrote()
-
-    def _insert_rows(self, insert: str, rows: Sequence[tuple[Any, ...]]) -> None:
-        """``rows`` by a few multi-row INSERT statements (a statement per row costs more than its row)."""
-        width, done, total = len(rows[0]) if rows else 0, 0, len(rows)
-        while done < total:
-            size = min(_CHUNK, 1 << ((total - done).bit_length() - 1))  # 54 rows: 32 + 16 + 4 + 2
-            self.conn.execute(_values(insert, width, size), [v for row in rows[done : done + size] for v in row])
-            done += size
 
     # -- traces and artifacts --------------------------------------------------------------------
     def add_trace_lines(self, lines: Sequence[TraceLine]) -> None:
@@ -622,7 +632,7 @@ class SessionStore:
                 )
                 for i, t in enumerate(lines, first)
             ]
-            self._insert_rows(_TRACE_LINES, rows)
+            self.conn.insert("trace_lines", _TRACE_LINES, rows)
             chain.record(self.conn, "trace_lines", first, rows=rows)  # integrity chain
             self._wrote()
 
@@ -640,29 +650,18 @@ class SessionStore:
                 (sha, len(data), media_type, data),
             )
             row = (link, sha, _opt(int, attempt_id), _opt(str, step_id), str(name))
-            self.conn.execute(
-                "INSERT INTO artifact_links (id, sha256, attempt_id, step_id, name) VALUES (?,?,?,?,?)", row
-            )
+            self.conn.insert("artifact_links", _ARTIFACT_LINKS, [row])
             chain.record(self.conn, "artifact_links", link, rows=[row])  # integrity chain, from memory
             self._wrote()
         return sha
 
 
-#: INSERT statements of the store's batches, completed by _values: the columns are the chain's COLUMNS, in
-#: their order, since the chain hashes the rows as the store builds them
-_OBSERVATION_SETS, _COMPARISONS, _TRACE_LINES = (
+#: INSERT statements of the store's inserts (WriterConnection.insert completes them): the columns are the
+#: chain's COLUMNS, in their order, since the chain hashes the rows as the store builds them
+_EVENTS, _OBSERVATION_SETS, _COMPARISONS, _TRACE_LINES, _ARTIFACT_LINKS = (
     f"INSERT INTO {table} ({', '.join(chain.COLUMNS[table])}) VALUES "
-    for table in ("observation_sets", "comparisons", "trace_lines")
+    for table in ("events", "observation_sets", "comparisons", "trace_lines", "artifact_links")
 )
-#: rows per INSERT statement at most; a batch is cut in powers of two, so SQLite prepares few shapes
-_CHUNK = 64
-
-
-@functools.lru_cache(maxsize=64)
-def _values(insert: str, width: int, rows: int) -> str:
-    """``insert`` completed for ``rows`` rows of ``width`` values (the same string object each time)."""
-    row = "(" + ",".join("?" * width) + ")"
-    return insert + ",".join([row] * rows)
 
 
 def _by_source(
