@@ -136,47 +136,7 @@ def test_a_case_s_writes_open_no_savepoint_and_ask_no_last_id(tmp_path: Path) ->
         inserts = [s for s in statements if s.startswith("INSERT INTO observation_sets")]
         assert len(inserts) == 3  # a step's 54 values: one row (schema v5), not one statement or row per value
         lines = [s for s in statements if s.startswith("INSERT INTO trace_lines")]
-        assert len(lines) == 3  # 40 rows: one statement, not one per row
-        assert chain.verify(store.conn).ok
-
-
-def test_a_batch_s_rows_go_in_at_its_commit_one_statement_a_table(tmp_path: Path) -> None:
-    """The rows a case only inserts wait for the commit and go in by one INSERT a table: a step's four
-    chain entries and its two events are one statement each, not one a row."""
-    session = tmp_path / "s.tbsession"
-    with SessionStore.open(session) as store:
-        run_id = store.begin_run(["run"], {}, {})
-        statements: list[str] = []
-        store.conn.set_trace_callback(statements.append)
-        with store.batch():
-            attempt = store.start_attempt(run_id, "sha", "C1")
-            store.add_event("step-start", {"n": 1}, attempt_id=attempt, step_id="s1")
-            store.add_trace_lines([TraceLine("bench", 1, 1.0, "ligne", "testbench", None, None, attempt, "s1")])
-            store.end_step(attempt, "s1", {"montant": "1.00"}, "engine", {"status": "done"})
-            assert kinds(session) == []  # nothing a reader sees before the commit, as before
-            store.commit()
-            assert kinds(session) == ["step-start", "step-end"]
-        store.conn.set_trace_callback(None)
-        step = statements[: statements.index("COMMIT") + 1]
-        assert sum(s.startswith("INSERT INTO chain") for s in step) == 1  # 5 entries: attempt, 2 events, lines, set
-        assert sum(s.startswith("INSERT INTO events") for s in step) == 1
-        assert chain.verify(store.conn).ok
-
-
-def test_a_failed_write_after_a_read_of_the_batch_leaves_the_rows_before_it(tmp_path: Path) -> None:
-    """Reading the tables on the writer's connection writes the waiting rows out first; if the write around
-    that read then fails, its savepoint takes them back, and they wait again for the commit."""
-    session = tmp_path / "s.tbsession"
-    with SessionStore.open(session) as store:
-        with store.batch():
-            store.add_event("kept")
-            with pytest.raises(TypeError), store.transaction():
-                store.add_event("inner")
-                assert chain.verify(store.conn).ok  # a read inside the write: the waiting rows go in
-                raise TypeError("half a write")
-            store.add_event("after")
-            assert [r[0] for r in store.conn.execute("SELECT kind FROM events ORDER BY id")] == ["kept"]
-        assert kinds(session) == ["kept", "after"]
+        assert len(lines) == 3 * 2  # 40 rows: 32 + 8, not one statement per row
         assert chain.verify(store.conn).ok
 
 
@@ -336,31 +296,10 @@ def test_the_run_links_the_chain_from_memory(tmp_path: Path, monkeypatch: pytest
     """The writer remembers the chain's head from its own appends: not read back for each of its entries."""
     session = tmp_path / "s.tbsession"
     _, statements = run_inprocess(session, monkeypatch)
+    appended = sum(1 for s in statements if s.startswith("INSERT INTO chain"))
     read_back = [s for s in statements if "FROM chain" in s or "name = 'chain'" in s]
+    assert appended > 57 * 10  # about fifteen entries a case
     assert len(read_back) <= 2, read_back[:4]  # whether the file has a chain, and its head: once
-    conn = reader(session)
-    try:
-        assert conn.execute("SELECT COUNT(*) FROM chain").fetchone()[0] > 57 * 10  # about fifteen entries a case
-    finally:
-        conn.close()
-
-
-def test_a_run_writes_each_table_once_a_commit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A case's chain entries, events, trace lines… wait for their commit and go in by one statement a table
-    (they were one INSERT an entry or an event: 34,349 statements for the 700-case peer run, 22,454 now)."""
-    session = tmp_path / "s.tbsession"
-    _, statements = run_inprocess(session, monkeypatch)
-    commits = sum(1 for s in statements if s.strip().upper() == "COMMIT")
-    for table in ("chain", "events", "trace_lines", "observation_sets", "comparisons", "artifact_links"):
-        inserts = sum(1 for s in statements if s.startswith(f"INSERT INTO {table} "))
-        assert inserts <= commits, (table, inserts, commits)
-    conn = reader(session)
-    try:
-        attempts = conn.execute("SELECT COUNT(*) FROM attempts").fetchone()[0]
-        assert chain.verify(conn).ok
-    finally:
-        conn.close()
-    assert len(statements) <= 60 * attempts, (len(statements), attempts)  # 5,214 before (91 a case), 3,192 now
 
 
 # -- kill -9 at random moments, then --resume ------------------------------------------------------------

@@ -131,18 +131,9 @@ def digest_of(rows: Sequence[Sequence[Any]]) -> str:
 _rows_json = compact_encoder(sort_keys=False)
 
 
-def settled(conn: sqlite3.Connection, table: str | None = None) -> sqlite3.Connection:
-    """``conn``, with the rows its writer keeps for the commit (of ``table``, or of any) written first (see
-    :class:`WriterConnection`): what reads the tables on the writer's own connection sees every row it inserted."""
-    if isinstance(conn, WriterConnection) and conn.pending and (table is None or table in conn.pending):
-        conn.flush()
-    return conn
-
-
 def rows_digest(conn: sqlite3.Connection, kind: str, first_id: int, last_id: int) -> tuple[str, int]:
     """SHA-256 of the covered rows as stored, and how many rows there were."""
     cols = COLUMNS[kind]
-    settled(conn, _TABLE[kind])
     rows = conn.execute(
         f"SELECT {', '.join(cols)} FROM {_TABLE[kind]} WHERE id BETWEEN ? AND ? ORDER BY id", (first_id, last_id)
     ).fetchall()
@@ -180,7 +171,7 @@ def _digests(
 def state_digest(conn: sqlite3.Connection, table: str) -> tuple[str, int]:
     """SHA-256 of a whole state table as stored, and its number of rows."""
     cols, order = STATES[table]
-    rows = settled(conn).execute(f"SELECT {', '.join(cols)} FROM {table} ORDER BY {order}").fetchall()
+    rows = conn.execute(f"SELECT {', '.join(cols)} FROM {table} ORDER BY {order}").fetchall()
     return digest_of(rows), len(rows)
 
 
@@ -200,7 +191,7 @@ def head(conn: sqlite3.Connection) -> tuple[int, str]:
         return conn.chain_tip
     if not has_chain(conn):
         return 0, GENESIS
-    row = settled(conn, "chain").execute("SELECT seq, hash FROM chain ORDER BY seq DESC LIMIT 1").fetchone()
+    row = conn.execute("SELECT seq, hash FROM chain ORDER BY seq DESC LIMIT 1").fetchone()
     tip = (0, GENESIS) if row is None else (int(row[0]), str(row[1]))
     if writer:
         conn.chain_tip = tip
@@ -209,7 +200,7 @@ def head(conn: sqlite3.Connection) -> tuple[int, str]:
 
 def last_id(conn: sqlite3.Connection, table: str) -> int:
     """The highest row id of ``table`` now: call before a batch insert, pass it to :func:`record`."""
-    return int(settled(conn, table).execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}").fetchone()[0])
+    return int(conn.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}").fetchone()[0])
 
 
 def record(
@@ -251,16 +242,13 @@ def record_state(conn: sqlite3.Connection, table: str) -> str | None:
 def _append(conn: sqlite3.Connection, kind: str, first_id: int, last_id_: int, digest: str) -> str:
     seq, prev = head(conn)
     new = link_hash(prev, kind, first_id, last_id_, digest)
-    row = (seq + 1, kind, first_id, last_id_, digest, prev, new)
-    if isinstance(conn, WriterConnection):  # written with the batch's other entries at its commit
-        conn.insert("chain", _INSERT, [row])
+    conn.execute(
+        "INSERT INTO chain (seq, kind, first_id, last_id, digest, prev, hash) VALUES (?,?,?,?,?,?,?)",
+        (seq + 1, kind, first_id, last_id_, digest, prev, new),
+    )
+    if isinstance(conn, WriterConnection):
         conn.chain_tip = (seq + 1, new)
-    else:
-        conn.execute(_INSERT + "(?,?,?,?,?,?,?)", row)
     return new
-
-
-_INSERT = "INSERT INTO chain (seq, kind, first_id, last_id, digest, prev, hash) VALUES "
 
 
 def backfill(conn: sqlite3.Connection) -> None:
@@ -316,7 +304,6 @@ class ChainReport:
 def entries(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     if not has_chain(conn):
         return []
-    settled(conn)
     return [
         {"seq": r[0], "kind": r[1], "first_id": r[2], "last_id": r[3], "digest": r[4], "prev": r[5], "hash": r[6]}
         for r in conn.execute("SELECT seq, kind, first_id, last_id, digest, prev, hash FROM chain ORDER BY seq")
@@ -352,7 +339,7 @@ def verify(conn: sqlite3.Connection) -> ChainReport:
     Everything is read inside one read transaction, so a run writing the session meanwhile cannot
     make a healthy journal look altered.
     """
-    own = not settled(conn).in_transaction
+    own = not conn.in_transaction
     if own:
         conn.execute("BEGIN")
     try:

@@ -8,11 +8,8 @@ A session stays one file: a writer or the last reader to close folds the WAL int
 from __future__ import annotations
 
 import contextlib
-import functools
 import sqlite3
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from filelock import FileLock, Timeout
 
@@ -78,67 +75,9 @@ def sqlite_reason(exc: sqlite3.Error) -> str:
 class WriterConnection(sqlite3.Connection):
     """The one writer's connection. It remembers the journal chain's head (seq, hash) from its own
     appends, so an entry is linked without reading the head back: nobody else writes the file (the
-    writer lock). The store forgets it (``chain_tip = None``) at every rollback.
-
-    While the store's transaction is open (``deferring``), the rows it only inserts (events, trace
-    lines, observations, comparisons, file links, chain entries) wait in :attr:`pending` and go in
-    by a few multi-row INSERTs (:meth:`flush`) when the transaction commits, or before anything reads
-    those tables on this connection: a batch's fifteen chain entries cost one statement, not fifteen.
-    Nothing changes for readers, who see committed rows only, nor for a killed process, which loses
-    the open transaction either way.
-    """
+    writer lock). The store forgets it (``chain_tip = None``) at every rollback."""
 
     chain_tip: tuple[int, str] | None = None
-    deferring = False  # the store's transaction is open: inserts may wait in pending
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        #: table → (its INSERT … VALUES prefix, rows not written yet, in id order)
-        self.pending: dict[str, tuple[str, list[Sequence[Any]]]] = {}
-
-    def insert(self, table: str, insert: str, rows: Sequence[Sequence[Any]]) -> None:
-        """Insert ``rows`` (``insert`` is ``INSERT INTO table (cols) VALUES ``): at the next
-        :meth:`flush` while the store's transaction is open, at once otherwise."""
-        if not self.deferring:
-            insert_rows(self, insert, rows)
-        elif table in self.pending:
-            self.pending[table][1].extend(rows)
-        else:
-            self.pending[table] = (insert, list(rows))
-
-    def flush(self) -> None:
-        """Write the rows waiting in :attr:`pending` (before a commit, or a read of their tables)."""
-        pending, self.pending = self.pending, {}
-        for insert, rows in pending.values():
-            insert_rows(self, insert, rows)
-
-    def drop(self, table: str, first_id: int) -> None:
-        """Forget the waiting rows of ``table`` from id (chain: seq) ``first_id`` on: a failed write's."""
-        if table in self.pending:
-            rows = self.pending[table][1]
-            rows[:] = [row for row in rows if row[0] < first_id]
-
-
-#: rows per INSERT statement at most: each table then has at most this many statement shapes, each
-#: prepared once (the writer's statement cache holds them all: STATEMENT_CACHE)
-_CHUNK = 64
-STATEMENT_CACHE = 512
-
-
-def insert_rows(conn: sqlite3.Connection, insert: str, rows: Sequence[Sequence[Any]]) -> None:
-    """``rows`` by as few multi-row INSERT statements as the chunk allows (a statement per row costs more
-    than its row)."""
-    width, total = len(rows[0]) if rows else 0, len(rows)
-    for done in range(0, total, _CHUNK):
-        chunk = rows[done : done + _CHUNK]
-        conn.execute(_values(insert, width, len(chunk)), [v for row in chunk for v in row])
-
-
-@functools.lru_cache(maxsize=STATEMENT_CACHE)
-def _values(insert: str, width: int, rows: int) -> str:
-    """``insert`` completed for ``rows`` rows of ``width`` values (the same string object each time)."""
-    row = "(" + ",".join("?" * width) + ")"
-    return insert + ",".join([row] * rows)
 
 
 #: ``PRAGMA synchronous`` of the writer's commits: what a person gives and every write outside a case
@@ -151,12 +90,7 @@ SYNC_BATCH = "NORMAL"
 def connect_writer(path: Path) -> WriterConnection:
     try:
         conn = sqlite3.connect(
-            path,
-            isolation_level=None,
-            check_same_thread=False,
-            timeout=10,
-            factory=WriterConnection,
-            cached_statements=STATEMENT_CACHE,
+            path, isolation_level=None, check_same_thread=False, timeout=10, factory=WriterConnection
         )
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute(f"PRAGMA synchronous = {SYNC_DURABLE}")

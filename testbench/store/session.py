@@ -24,6 +24,7 @@ this file and nothing else.
 from __future__ import annotations
 
 import contextlib
+import functools
 import getpass
 import os
 import platform
@@ -187,7 +188,7 @@ class SessionStore:
             else:  # a transaction of its own: a failure takes all of it back
                 self._begin(SYNC_DURABLE)
                 yield from self._inside()
-                self._commit()
+                self.conn.execute("COMMIT")
         except BaseException as exc:
             disk = isinstance(exc, sqlite3.OperationalError)  # the batch goes, its case runs again on --resume
             if disk or not (self._nesting or self._batch_threads):  # outside a case nothing failed stays open
@@ -200,12 +201,12 @@ class SessionStore:
         self, durable: bool, commit: bool, part: Callable[[], Iterator[WriterConnection]]
     ) -> Iterator[WriterConnection]:
         if durable and self.conn.in_transaction:
-            self._commit()  # the batch so far; the person's write gets a commit of its own, synced
+            self.conn.execute("COMMIT")  # the batch so far; the person's write gets a commit of its own, synced
         if not self.conn.in_transaction:
             self._begin(SYNC_DURABLE if durable else SYNC_BATCH)
         yield from part()
         if commit:
-            self._commit()
+            self.conn.execute("COMMIT")
 
     def _inside(self) -> Iterator[WriterConnection]:
         """The write's body; the store's calls made in it join it."""
@@ -216,11 +217,7 @@ class SessionStore:
             self._nesting -= 1
 
     def _savepoint(self) -> Iterator[WriterConnection]:
-        """One write inside the open transaction: all of it or nothing of it; writes made inside it join it.
-
-        The rows waiting for the commit are noted first: if the write fails they are what waits again
-        (its own rows go; rows from before it that a read wrote out inside it are rolled back with it)."""
-        waiting = {table: (insert, list(rows)) for table, (insert, rows) in self.conn.pending.items()}
+        """One write inside the open transaction: all of it or nothing of it; writes made inside it join it."""
         self.conn.execute("SAVEPOINT write")
         self._nesting += 1
         try:
@@ -230,7 +227,6 @@ class SessionStore:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK TO write")
                     self.conn.execute("RELEASE write")
-                    self.conn.pending = waiting
             finally:
                 self._forget()  # the savepoint may have held chain entries and new rows
             raise
@@ -253,9 +249,7 @@ class SessionStore:
                 if conn.in_transaction:
                     for table, first in undo:
                         conn.execute(f"DELETE FROM {table} WHERE id >= ?", (first,))
-                        conn.drop(table, first)
                     conn.execute("DELETE FROM chain WHERE seq > ?", (seq,))
-                    conn.drop("chain", seq + 1)
             finally:
                 self._forget()
             raise
@@ -292,30 +286,15 @@ class SessionStore:
         self._changes = -1
 
     def _begin(self, sync: str) -> None:
-        """Open a write transaction whose commit is synced as ``sync`` says (set only between transactions);
-        its inserts wait in the connection until the commit (:class:`WriterConnection`)."""
+        """Open a write transaction whose commit is synced as ``sync`` says (set only between transactions)."""
         if sync != self._sync:
             self.conn.execute(f"PRAGMA synchronous = {sync}")
             self._sync = sync
-        if self.conn.pending:  # rows of a transaction SQLite took back itself: gone with it
-            self._rollback()
         self.conn.execute("BEGIN IMMEDIATE")
-        self.conn.deferring = True
-
-    def _commit(self) -> None:
-        """Write the rows waiting for the commit, then commit: the ids the writer remembers still hold."""
-        known = self.conn.total_changes == self._changes
-        self.conn.flush()
-        if known:
-            self._wrote()
-        self.conn.execute("COMMIT")
-        self.conn.deferring = False
 
     def _rollback(self) -> None:
-        """Take back the open transaction, if any, its waiting rows and what the connection remembered of it."""
+        """Take back the open transaction, if any, and what the connection remembered of it."""
         self._forget()
-        self.conn.pending = {}
-        self.conn.deferring = False
         if self.conn.in_transaction:
             with contextlib.suppress(sqlite3.Error):
                 self.conn.execute("ROLLBACK")
@@ -346,7 +325,7 @@ class SessionStore:
             if not self.conn.in_transaction:
                 return
             try:
-                self._commit()
+                self.conn.execute("COMMIT")
             except sqlite3.OperationalError as exc:
                 self._rollback()
                 raise write_error(self.path, exc) from exc
@@ -573,7 +552,10 @@ class SessionStore:
             time.time(),
             data,
         )
-        self.conn.insert("events", _EVENTS, [row])
+        self.conn.execute(
+            "INSERT INTO events (id, run_id, attempt_id, step_id, kind, mono_ns, wall, data) VALUES (?,?,?,?,?,?,?,?)",
+            row,
+        )
         chain.record(self.conn, "events", event_id, rows=[row])  # integrity chain
         self._wrote()
         return event_id
@@ -598,7 +580,7 @@ class SessionStore:
             (i, attempt, step, own, codec.dumps_object(part), codec.dumps(provenance) if provenance else None)
             for i, (own, part, provenance) in enumerate(sets, first)
         ]
-        self.conn.insert("observation_sets", _OBSERVATION_SETS, rows)
+        self._insert_rows(_OBSERVATION_SETS, rows)
         chain.record(self.conn, "observation_sets", first, rows=rows)
         self._wrote()
 
@@ -606,9 +588,17 @@ class SessionStore:
         encoded = [(str(eid), str(kind), str(outcome), codec.dumps(data)) for eid, kind, outcome, data in rows]
         first, attempt = self._ids("comparisons", len(encoded)), int(attempt_id)
         values = [(i, attempt, *row) for i, row in enumerate(encoded, first)]
-        self.conn.insert("comparisons", _COMPARISONS, values)
+        self._insert_rows(_COMPARISONS, values)
         chain.record(self.conn, "comparisons", first, rows=values)  # integrity chain
         self._wrote()
+
+    def _insert_rows(self, insert: str, rows: Sequence[tuple[Any, ...]]) -> None:
+        """``rows`` by a few multi-row INSERT statements (a statement per row costs more than its row)."""
+        width, done, total = len(rows[0]) if rows else 0, 0, len(rows)
+        while done < total:
+            size = min(_CHUNK, 1 << ((total - done).bit_length() - 1))  # 54 rows: 32 + 16 + 4 + 2
+            self.conn.execute(_values(insert, width, size), [v for row in rows[done : done + size] for v in row])
+            done += size
 
     # -- traces and artifacts --------------------------------------------------------------------
     def add_trace_lines(self, lines: Sequence[TraceLine]) -> None:
@@ -632,7 +622,7 @@ class SessionStore:
                 )
                 for i, t in enumerate(lines, first)
             ]
-            self.conn.insert("trace_lines", _TRACE_LINES, rows)
+            self._insert_rows(_TRACE_LINES, rows)
             chain.record(self.conn, "trace_lines", first, rows=rows)  # integrity chain
             self._wrote()
 
@@ -650,18 +640,29 @@ class SessionStore:
                 (sha, len(data), media_type, data),
             )
             row = (link, sha, _opt(int, attempt_id), _opt(str, step_id), str(name))
-            self.conn.insert("artifact_links", _ARTIFACT_LINKS, [row])
+            self.conn.execute(
+                "INSERT INTO artifact_links (id, sha256, attempt_id, step_id, name) VALUES (?,?,?,?,?)", row
+            )
             chain.record(self.conn, "artifact_links", link, rows=[row])  # integrity chain, from memory
             self._wrote()
         return sha
 
 
-#: INSERT statements of the store's inserts (WriterConnection.insert completes them): the columns are the
-#: chain's COLUMNS, in their order, since the chain hashes the rows as the store builds them
-_EVENTS, _OBSERVATION_SETS, _COMPARISONS, _TRACE_LINES, _ARTIFACT_LINKS = (
+#: INSERT statements of the store's batches, completed by _values: the columns are the chain's COLUMNS, in
+#: their order, since the chain hashes the rows as the store builds them
+_OBSERVATION_SETS, _COMPARISONS, _TRACE_LINES = (
     f"INSERT INTO {table} ({', '.join(chain.COLUMNS[table])}) VALUES "
-    for table in ("events", "observation_sets", "comparisons", "trace_lines", "artifact_links")
+    for table in ("observation_sets", "comparisons", "trace_lines")
 )
+#: rows per INSERT statement at most; a batch is cut in powers of two, so SQLite prepares few shapes
+_CHUNK = 64
+
+
+@functools.lru_cache(maxsize=64)
+def _values(insert: str, width: int, rows: int) -> str:
+    """``insert`` completed for ``rows`` rows of ``width`` values (the same string object each time)."""
+    row = "(" + ",".join("?" * width) + ")"
+    return insert + ",".join([row] * rows)
 
 
 def _by_source(
