@@ -155,6 +155,7 @@ def test_every_french_word_of_the_report_has_its_english(tmp_path: Path, monkeyp
         | set(ACTION_FR.values())
         | {v.label_fr for v in Verdict}
     )
-    missing = sorted(w for w in asked | words if w not in i18n._english_table())
+    # a sentence composed from parts (a chain problem: « tentative 1 : … (entrée 16) ») is read by its shape
+    missing = sorted(w for w in asked | words if w not in i18n._english_table() and i18n.english(w) == w)
     assert missing == []
     assert set(redact_rules.MARKERS) <= set(report_html.REDACTION_LABELS)
