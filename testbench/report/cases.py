@@ -19,8 +19,10 @@ from testbench.report.evidence import Evidence
 from testbench.report.labels import clock_text, final_label, iso
 from testbench.report.options import Options
 from testbench.report.personal import Scrubber
+from testbench.runner.tracing import bench_text
 from testbench.store.model import StepState
 from testbench.store.read import AttemptDetails, CaseView, ObservationRow, SessionView, observation
+from testbench.traces.model import Channel
 
 _TEXT_MEDIA = re.compile(r"^(text/|application/(xml|json|[\w.+-]*\+(xml|json))$)")
 
@@ -86,14 +88,20 @@ def _trace(
     scrub: Any,
 ) -> dict[str, Any]:
     # raw tuples rather than TraceLine objects: these loops see every trace line of the campaign
+    t = translator(options.lang)
+
+    def text_of(channel: str, text: str) -> str:
+        """Redacted, then, for the bench's own lines only, in the report's language (recorded in French)."""
+        return bench_text(scrub(text), t) if channel == Channel.BENCH else scrub(text)
+
     limit = max(options.excerpt, 0)
     if len(lines) <= limit:  # the whole trace is the excerpt (most cases): its rows made at once
         excerpt = [
-            {"time": clock_text(wall), "channel": channel, "step": step or "", "text": scrub(text)}
+            {"time": clock_text(wall), "channel": channel, "step": step or "", "text": text_of(channel, text)}
             for wall, channel, step, text in lines
         ]
         return {"count": len(excerpt), "excerpt": excerpt, "omitted": 0, "file": None}
-    rows = [(clock_text(wall), channel, step or "", scrub(text)) for wall, channel, step, text in lines]
+    rows = [(clock_text(wall), channel, step or "", text_of(channel, text)) for wall, channel, step, text in lines]
 
     def as_dict(row: tuple[str, str, str, str]) -> dict[str, Any]:
         return {"time": row[0], "channel": row[1], "step": row[2], "text": row[3]}
