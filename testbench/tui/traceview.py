@@ -28,7 +28,9 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Input, Label
 
+from testbench.runner.tracing import bench_text
 from testbench.store.traceindex import CHANNELS, TraceIndex, TraceReadError, TraceSource
+from testbench.traces.model import Channel
 
 MAX_WIDTH = 400
 ALERT_WORDS = ("6A82", "6985", "6983", "6A88", "6D00", "6F00", "ERROR", "ERREUR", "refus")
@@ -87,14 +89,23 @@ class TraceView(ScrollView, can_focus=True):
         n = len(index) if index is not None else 0
         width = min(MAX_WIDTH, 11 + index.width) if index is not None else 0
         self.virtual_size = Size(width, n)
-        lines = app_translator(self)("lignes")
-        self.border_subtitle = f"{n} {lines}" if index is None or index.complete else f"{n}+ {lines}"
+        self._subtitle()
         if keep_position and n:
             self.set_reactive(TraceView.cursor, min(old_cursor, n - 1))
         else:
             self.set_reactive(TraceView.cursor, 0)
             self.marker = None
             self.scroll_to(0, 0, animate=False, immediate=True)
+        self.refresh()
+
+    def _subtitle(self) -> None:
+        n, lines = len(self), app_translator(self)("lignes")
+        self.border_subtitle = f"{n} {lines}" if self.index is None or self.index.complete else f"{n}+ {lines}"
+
+    def retranslate(self) -> None:
+        """The language changed (F2): the bench's lines and the line count are drawn again in it."""
+        self._subtitle()
+        self._cache.clear()
         self.refresh()
 
     def set_hits(self, hits: list[int]) -> None:
@@ -144,7 +155,9 @@ class TraceView(ScrollView, can_focus=True):
     def _render_row(self, i: int, flags: int, base: Style) -> Strip:
         assert self.index is not None
         row = self.index.row(i)
-        text = row.text if len(row.text) <= MAX_WIDTH - 12 else row.text[: MAX_WIDTH - 13] + "…"
+        # the bench's own lines in the language shown (recorded in French); the other channels as recorded
+        text = bench_text(row.text, app_translator(self)) if self.channel == Channel.BENCH else row.text
+        text = text if len(text) <= MAX_WIDTH - 12 else text[: MAX_WIDTH - 13] + "…"
         style = base
         upper = text.upper()
         if (row.level or "").upper() in ("ERROR", "CRITICAL") or any(w.upper() in upper for w in ALERT_WORDS):
@@ -242,6 +255,19 @@ class TracePanes(Vertical):
         self._syncing = False
         self._generation = 0
         self.pair = PAIRS[0]  # the two panes shown on a narrow terminal
+        self._translator: Callable[[str], str] | None = None  # the one the panes were drawn with
+
+    def on_mount(self) -> None:
+        # F2 refreshes the bindings after it changes the app's translator: the one moment the language changes
+        self._translator = app_translator(self)
+        self.screen.bindings_updated_signal.subscribe(self, self._language_changed)
+
+    def _language_changed(self, _screen: object) -> None:
+        translator = app_translator(self)
+        if translator is not self._translator:
+            self._translator = translator
+            for view in self.views():
+                view.retranslate()
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder=self._placeholder, id="trace-query")

@@ -1,0 +1,54 @@
+"""The workstation's traces view draws the bench's own lines in the language shown (F2), the others as recorded."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+
+import asyncio
+from pathlib import Path
+
+from test_tui_helpers import make_app, wait_run
+
+from testbench.tui.traceview import TracePanes, TraceView
+
+SIZE = (130, 40)
+
+
+def drawn(view: TraceView, y: int = 0) -> str:
+    return "".join(segment.text for segment in view.render_line(y))
+
+
+def test_after_f2_the_bench_lines_of_the_traces_view_are_english(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        app = make_app(tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            app.goto_case(app.ws.find("TC-OK-001").key)
+            await pilot.pause()
+            await pilot.press("r")
+            await wait_run(app, pilot)
+            await pilot.press("4")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            panes = app.query_one("#trace-panes", TracePanes)
+            bench, engine = panes.view("bench"), panes.view("engine")
+            assert "début du cas TC-OK-001" in drawn(bench)
+            engine_line = drawn(engine)
+            await pilot.press("f2")
+            await pilot.pause()
+            assert "start of case TC-OK-001" in drawn(bench)
+            assert "début du cas" not in drawn(bench)
+            assert drawn(engine) == engine_line  # the engine's line is evidence: as recorded
+            assert "lines" in str(bench.border_subtitle)
+            last = len(bench) - 1
+            assert bench.index is not None and bench.index.row(last).text.startswith("fin du cas TC-OK-001 : ")
+            bench.go(last)
+            await pilot.pause()
+            assert "end of case TC-OK-001: passed" in drawn(bench, last - bench.scroll_offset.y)
+            await pilot.press("f2")  # French again
+            await pilot.pause()
+            assert "fin du cas TC-OK-001 : réussi" in drawn(bench, last - bench.scroll_offset.y)
+
+    asyncio.run(scenario())
