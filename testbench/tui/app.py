@@ -434,6 +434,8 @@ class WorkstationApp(
             "Chercher dans les traces (Entrée) — ctrl+f : filtrer"
         )
         self.query_one("#observed-title", Label).update(self.t("Valeurs observées"))
+        for panes in self.query(TracePanes):
+            panes.retranslate()
         self._setup_tables()
         self.refresh_bindings()
         self.refresh_case_views()

@@ -255,19 +255,11 @@ class TracePanes(Vertical):
         self._syncing = False
         self._generation = 0
         self.pair = PAIRS[0]  # the two panes shown on a narrow terminal
-        self._translator: Callable[[str], str] | None = None  # the one the panes were drawn with
 
-    def on_mount(self) -> None:
-        # F2 refreshes the bindings after it changes the app's translator: the one moment the language changes
-        self._translator = app_translator(self)
-        self.screen.bindings_updated_signal.subscribe(self, self._language_changed)
-
-    def _language_changed(self, _screen: object) -> None:
-        translator = app_translator(self)
-        if translator is not self._translator:
-            self._translator = translator
-            for view in self.views():
-                view.retranslate()
+    def retranslate(self) -> None:
+        """Draw the bench's lines again in the app's language (F2 calls this after it changed it)."""
+        for view in self.views():
+            view.retranslate()
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder=self._placeholder, id="trace-query")
