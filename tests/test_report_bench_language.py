@@ -12,7 +12,7 @@ from shard_content import run_demo
 from testbench.i18n import translator
 from testbench.report.build import BuildOptions, build_report
 from testbench.report.personal import Scrubber
-from testbench.runner.tracing import bench_text
+from testbench.traces.bench_text import bench_text
 
 #: How the bench's French lines start (testbench/runner/runner.py writes them).
 FRENCH = ("début du cas", "fin du cas", "carte ", "étape", "contrôle de la carte")

@@ -19,9 +19,9 @@ from testbench.report.evidence import Evidence
 from testbench.report.labels import clock_text, final_label, iso
 from testbench.report.options import Options
 from testbench.report.personal import Scrubber
-from testbench.runner.tracing import bench_text
 from testbench.store.model import StepState
 from testbench.store.read import AttemptDetails, CaseView, ObservationRow, SessionView, observation
+from testbench.traces.bench_text import bench_text
 from testbench.traces.model import Channel
 
 _TEXT_MEDIA = re.compile(r"^(text/|application/(xml|json|[\w.+-]*\+(xml|json))$)")

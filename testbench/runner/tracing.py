@@ -7,7 +7,6 @@ in batches: at step boundaries when ``flush_interval`` has passed, at the end of
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -16,7 +15,6 @@ from time import monotonic_ns
 from testbench.cards.apdu import mask_pin
 from testbench.cards.api import ApduExchange
 from testbench.cards.sw import sw_meaning
-from testbench.domain.verdict import Verdict
 from testbench.traces.model import Channel, TraceLine
 
 Writer = Callable[[Sequence[TraceLine]], None]
@@ -50,30 +48,6 @@ def format_apdu(ex: ApduExchange) -> str:
     response = ex.response.hex(" ").upper()
     return (
         f"{head}{response + ' ' if response else ''}{status}  ({ex.duration_us / 1000:.2f} ms) [{ex.slot}@{ex.reader}]"
-    )
-
-
-#: A case's end line: its verdict label may have several words, which a catalogue template reads as one part
-_END = re.compile(
-    rf"fin du cas (?P<id>.+?) : (?P<verdict>{'|'.join(re.escape(v.label_fr) for v in Verdict)})(?: (?P<reason>.+))?",
-    re.DOTALL,
-)
-
-
-def bench_text(text: str, t: Callable[[str], str]) -> str:
-    """A line of the bench's own channel in ``t``'s language (the session keeps the French it was written in).
-
-    Only the ``bench`` channel: the application's, the engine's, the APDU and HTTP lines are evidence as recorded.
-    Every shape :meth:`TraceRecorder.bench` writes has its template in the catalogue; the case's end line is
-    read here, by its verdict label, and its parts are translated again like the templates' parts.
-    """
-    end = _END.fullmatch(text) if text.startswith("fin du cas ") else None
-    if end is None:
-        return t(text)
-    if end["reason"] is None:
-        return t("fin du cas {id} : {verdict}").format(id=end["id"], verdict=t(end["verdict"]))
-    return t("fin du cas {id} : {verdict} {reason}").format(
-        id=end["id"], verdict=t(end["verdict"]), reason=t(end["reason"])
     )
 
 

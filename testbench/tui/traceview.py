@@ -28,8 +28,8 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Input, Label
 
-from testbench.runner.tracing import bench_text
 from testbench.store.traceindex import CHANNELS, TraceIndex, TraceReadError, TraceSource
+from testbench.traces.bench_text import bench_text
 from testbench.traces.model import Channel
 
 MAX_WIDTH = 400
