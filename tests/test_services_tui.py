@@ -6,13 +6,13 @@ import asyncio
 import shutil
 from pathlib import Path
 
-from test_tui_helpers import wait_run
+from test_tui_helpers import run_and_open_traces
 
 from testbench.casebook.loader import load_casebooks
 from testbench.domain.vocabulary import TRACE_CHANNELS
 from testbench.runner.assemble import BenchOptions
 from testbench.tui.config import Settings, UiState
-from testbench.tui.traceview import PAIRS, TracePanes
+from testbench.tui.traceview import PAIRS
 from testbench.tui.workstation import Workstation
 
 REPO = Path(__file__).resolve().parents[1]
@@ -35,13 +35,7 @@ def test_the_http_pane_shows_the_exchanges_of_the_case(tmp_path: Path) -> None:
     async def scenario() -> None:
         async with app.run_test(size=(160, 48)) as pilot:
             await pilot.pause()
-            app.goto_case(app.ws.find("EPRESC-LPP").key)
-            await pilot.press("r")
-            await wait_run(app, pilot)
-            await pilot.press("4")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            http = app.query_one("#trace-panes", TracePanes).view("http")
+            http = (await run_and_open_traces(app, pilot, "EPRESC-LPP")).view("http")
             assert http.display and len(http) >= 2
             texts = [http.index.row(i).text for i in range(len(http))]
             assert texts[0] == "eprescription : scénario ordonnance-lpp, défaut none"

@@ -112,6 +112,20 @@ async def wait_run(app, pilot) -> None:
     await pilot.pause()
 
 
+async def run_and_open_traces(app, pilot, case_id: str):
+    """Run case ``case_id`` with ``r``, then open the traces view (4) once its lines are loaded: its panes."""
+    from testbench.tui.traceview import TracePanes
+
+    app.goto_case(app.ws.find(case_id).key)
+    await pilot.pause()
+    await pilot.press("r")
+    await wait_run(app, pilot)
+    await pilot.press("4")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    return app.query_one("#trace-panes", TracePanes)
+
+
 def big_trace_session(path: Path, lines: int) -> tuple[Path, int]:
     """A session whose one attempt holds ``lines`` trace lines over the four channels."""
     from testbench.store.session import SessionStore

@@ -14,12 +14,12 @@ os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 import asyncio
 from pathlib import Path
 
-from test_tui_helpers import demo_app, make_app, wait_run
+from test_tui_helpers import demo_app, make_app, run_and_open_traces, wait_run
 from textual.widgets import DataTable, TabbedContent, Tree
 from textual.widgets._footer import FooterKey
 
 from testbench.tui.screens import ReviewScreen
-from testbench.tui.traceview import TracePanes, TraceView
+from testbench.tui.traceview import TraceView
 
 NARROW = (80, 24)
 APDU_WIDTH = 60  # "A>> 00 A4 04 00 07 A0 00 00 00 04 10 10  A<< 90 00 succès" and its reader
@@ -56,13 +56,7 @@ def test_traces_show_two_panes_wide_enough_for_an_apdu_and_tab_reaches_all_four(
         app = demo_app(tmp_path)
         async with app.run_test(size=NARROW) as pilot:
             await pilot.pause()
-            app.goto_case(app.ws.find("DEMO-FSE-001").key)
-            await pilot.press("r")
-            await wait_run(app, pilot)
-            await pilot.press("4")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            panes = app.query_one("#trace-panes", TracePanes)
+            panes = await run_and_open_traces(app, pilot, "DEMO-FSE-001")
             shown = [v for v in panes.views() if v.display]
             assert [v.channel for v in shown] == ["apdu", "engine"]
             for view in shown:  # the text column, after the step column

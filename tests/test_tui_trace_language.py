@@ -9,9 +9,9 @@ os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 import asyncio
 from pathlib import Path
 
-from test_tui_helpers import make_app, wait_run
+from test_tui_helpers import make_app, run_and_open_traces
 
-from testbench.tui.traceview import TracePanes, TraceView
+from testbench.tui.traceview import TraceView
 
 SIZE = (130, 40)
 
@@ -25,14 +25,7 @@ def test_after_f2_the_bench_lines_of_the_traces_view_are_english(tmp_path: Path)
         app = make_app(tmp_path)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
-            app.goto_case(app.ws.find("TC-OK-001").key)
-            await pilot.pause()
-            await pilot.press("r")
-            await wait_run(app, pilot)
-            await pilot.press("4")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            panes = app.query_one("#trace-panes", TracePanes)
+            panes = await run_and_open_traces(app, pilot, "TC-OK-001")
             bench, engine = panes.view("bench"), panes.view("engine")
             assert "début du cas TC-OK-001" in drawn(bench)
             engine_line = drawn(engine)
