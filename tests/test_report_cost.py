@@ -75,13 +75,19 @@ def test_a_handed_head_that_does_not_match_gets_the_full_verification(
     assert _integrity(tmp_path / "edited")["chain_ok"] is False
 
 
+def _holder_in_every_case(tmp_path: Path) -> Path:
+    """A 12-case session where every case observed the same card's holder."""
+    session = campaign(tmp_path, hostile=False, case_ids=tuple(f"OK-{i}" for i in range(12)))
+    with SessionStore.open(session) as store:
+        for attempt in range(1, 13):
+            store.add_observations(attempt, "s1", {"patient.name": "DURAND", "cps.rpps": "10009876543"}, "engine")
+    return session
+
+
 def test_the_personal_data_scan_tries_each_path_once_and_decodes_each_personal_value_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    session = campaign(tmp_path, hostile=False, case_ids=tuple(f"OK-{i}" for i in range(12)))
-    with SessionStore.open(session) as store:  # the same card's holder observed in every case
-        for attempt in range(1, 13):
-            store.add_observations(attempt, "s1", {"patient.name": "DURAND", "cps.rpps": "10009876543"}, "engine")
+    session = _holder_in_every_case(tmp_path)
     with sqlite3.connect(session) as conn:
         rows = list(conn.execute("SELECT j.key, json_quote(j.value) FROM observation_sets, json_each(data) j"))
     conn.close()
@@ -137,10 +143,7 @@ def test_a_card_file_read_in_every_case_is_decoded_once(tmp_path: Path, monkeypa
 def test_an_observation_repeated_in_every_case_is_redacted_once_and_counted_each_time(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    session = campaign(tmp_path, hostile=False, case_ids=tuple(f"OK-{i}" for i in range(12)))
-    with SessionStore.open(session) as store:  # the same card's holder observed in every case
-        for attempt in range(1, 13):
-            store.add_observations(attempt, "s1", {"patient.name": "DURAND", "cps.rpps": "10009876543"}, "engine")
+    session = _holder_in_every_case(tmp_path)
     calls: Counter[str] = Counter()
     real = personal.Scrubber.at_path
 
