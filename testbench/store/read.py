@@ -268,9 +268,13 @@ class SessionView:
         yield from ((r[0], codec.loads(r[1])) for r in rows if keep is None or keep(r[0]))
         if not self._has_observation_sets:
             return
-        if not distinct:
-            for (data,) in self._conn.execute("SELECT data FROM observation_sets"):
+
+        def decoded(where: str = "") -> Iterator[tuple[str, Any]]:
+            for (data,) in self._conn.execute(f"SELECT data FROM observation_sets {where}"):
                 yield from ((p, v) for p, v in codec.loads(data).items() if keep is None or keep(p))
+
+        if not distinct:
+            yield from decoded()
             return
         # SQLite's json_each spreads the sets and drops the repeats in C; a set SQLite cannot parse (a
         # NaN or an infinity, which Python's JSON writes) is read here instead
@@ -280,8 +284,7 @@ class SessionView:
             f" json_each(CASE WHEN {valid} THEN data ELSE '{{}}' END) j"
         )
         yield from ((r[0], _json_each_value(r[1], r[2])) for r in rows if keep is None or keep(r[0]))
-        for (data,) in self._conn.execute(f"SELECT data FROM observation_sets WHERE NOT {valid}"):
-            yield from ((p, v) for p, v in codec.loads(data).items() if keep is None or keep(p))
+        yield from decoded(f"WHERE NOT {valid}")
 
     @property
     def _has_observation_sets(self) -> bool:
