@@ -14,9 +14,11 @@ import os
 import re
 from collections.abc import Callable, Iterator, Mapping
 
-from testbench.locale import CONTEXT, entries
+from testbench.locale import CONTEXT, catalogue, entries, plurals
 
 LANGUAGES = ("fr", "en")
+#: The part of a plural entry that holds its number (« {count} problèmes »): its form agrees with it.
+COUNT = "count"
 
 
 @functools.cache
@@ -83,6 +85,28 @@ def _french(text: str) -> str:
     return text
 
 
+def tn(
+    singular: str, plural: str, count: int, lang: str | None = None, context: str | None = None, **parts: object
+) -> str:
+    """The message that agrees with ``count``, in ``lang`` (the active language by default), filled in.
+
+    French (the source text) takes the singular for 0 and 1 (« 0 cas exécuté », « 1 problème »,
+    « 2 problèmes »); English reads the catalogue's plural entry (``msgid_plural``, ``msgstr[0]``/``[1]``)
+    by its ``Plural-Forms`` (1 singular, else plural). The number fills ``{count}`` (so that a sentence
+    stored in French reads back, :func:`english`), ``parts`` the other ``{name}`` parts.
+    """
+    return _form(singular, plural, count, lang, context).format(count=count, **parts)
+
+
+def _form(singular: str, plural: str, count: int, lang: str | None, context: str | None) -> str:
+    if (lang or default_language()) != "en":
+        return singular if count <= 1 else plural
+    found = catalogue("testbench", "en")
+    if context is not None and (context + CONTEXT + singular, 0) in getattr(found, "_catalog", {}):
+        return found.npgettext(context, singular, plural, count)
+    return found.ngettext(singular, plural, count)
+
+
 def colon(lang: str | None = None) -> str:
     """What joins a label to its value: « : » in French typography, ": " in English (no space before)."""
     return ": " if (lang or default_language()) == "en" else " : "
@@ -119,8 +143,12 @@ def english(text: str) -> str:
     return text
 
 
-def _template_shape(french: str, english_text: str) -> Shape | None:
-    """A table entry with ``{name}`` parts as a shape; None for a plain word."""
+def _template_shape(french: str, english_text: str, agree: Callable[[int], str] | None = None) -> Shape | None:
+    """A table entry with ``{name}`` parts as a shape; None for a plain word.
+
+    A plural entry's shape (``agree``) reads its ``{count}`` part as a whole number, and ``agree`` picks
+    the English form that agrees with it (see :func:`_plural_shapes`).
+    """
     pieces = re.split(r"\{(\w+)\}", french)
     if len(pieces) == 1 or not "".join(pieces[::2]).strip() or not set(pieces[1::2]) >= _names(english_text):
         return None
@@ -130,12 +158,17 @@ def _template_shape(french: str, english_text: str) -> Shape | None:
             regex += re.escape(piece)
         elif piece in seen:
             regex += f"(?P={piece})"
+        elif agree is not None and piece == COUNT:
+            regex += rf"(?P<{piece}>\d+)"
+            seen.add(piece)
         else:  # only the last part may span « : » or « ; » (a reason that carries a whole sentence)
             regex += f"(?P<{piece}>.+?)" if i == last else f"(?P<{piece}>(?:(?! : | ; ).)+?)"
             seen.add(piece)
 
     def build(match: re.Match[str], t: Callable[[str], str]) -> str:
-        return english_text.format(**{k: t(v) for k, v in match.groupdict().items()})
+        parts = match.groupdict()
+        target = agree(int(parts[COUNT])) if agree is not None else english_text
+        return target.format(**{k: t(v) for k, v in parts.items()})
 
     return re.compile(regex, re.DOTALL), build
 
@@ -148,9 +181,15 @@ def _names(template: str) -> set[str]:
 def _shapes() -> tuple[tuple[str, *Shape], ...]:
     """(a literal the text must hold, the shape): the modules' shapes, then the templates."""
     own = [("", *s) for name in _SHAPE_MODULES for s in importlib.import_module(name).EN_SHAPES]
-    templates = sorted(
-        ((fr, en) for fr, en in _english_table().items() if "{" in fr),
-        key=lambda item: -len(re.sub(r"\{\w+\}", "", item[0])),
-    )
-    shapes = ((fr, _template_shape(fr, en)) for fr, en in templates)
+    singular = ((fr, _template_shape(fr, en)) for fr, en in _english_table().items() if "{" in fr)
+    shapes = sorted((*singular, *_plural_shapes()), key=lambda item: -len(re.sub(r"\{\w+\}", "", item[0])))
     return (*own, *((max(re.split(r"\{\w+\}", fr), key=len), *s) for fr, s in shapes if s is not None))
+
+
+def _plural_shapes() -> Iterator[tuple[str, Shape | None]]:
+    """Both French forms of each plural entry as shapes, whose English agrees with the ``{count}`` read."""
+    for singular, (plural, forms) in plurals("testbench", "en").items():
+        if CONTEXT not in singular and f"{{{COUNT}}}" in singular:
+            agree = functools.partial(_form, singular, plural, lang="en", context=None)
+            for french in (singular, plural):
+                yield french, _template_shape(french, forms[-1], agree)

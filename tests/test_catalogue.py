@@ -87,11 +87,14 @@ def load(path: Path) -> Catalog:
         return read_po(f)
 
 
-def extracted() -> set[str]:
-    """The messages Babel's extractor finds in testbench/ with the project's babel.cfg and keywords."""
+def extracted() -> set[str | tuple[str, str]]:
+    """The messages Babel's extractor finds in testbench/ with the project's babel.cfg and keywords.
+
+    A plural message (``tn(singular, plural, n)``) is the pair of its French forms.
+    """
     with (REPO / "babel.cfg").open(encoding="utf-8") as f:
         method_map, options_map = parse_mapping_cfg(f)
-    found = extract_from_dir(str(PACKAGE), method_map, options_map, keywords=dict.fromkeys(KEYWORDS))
+    found = extract_from_dir(str(PACKAGE), method_map, options_map, keywords=KEYWORDS)
     return {message for _file, _line, message, _comments, _context in found}
 
 
@@ -120,33 +123,48 @@ def code_texts() -> str:
     return "\n".join(texts)
 
 
-def lacking(messages: Iterable[str], catalogue: Catalog) -> list[str]:
-    """The messages without a translation (absent, empty or fuzzy: ``pybabel compile`` skips fuzzy)."""
-    done = {m.id for m in catalogue if m.id and m.string and not m.fuzzy}
-    done |= {one for m in catalogue if isinstance(m.id, tuple) and all(m.string) for one in m.id}
-    return sorted(m for m in messages if m not in done)
+def lacking(messages: Iterable[str | tuple[str, str]], catalogue: Catalog) -> list[str | tuple[str, str]]:
+    """The messages without a translation (absent, empty or fuzzy: ``pybabel compile`` skips fuzzy).
+
+    A plural message needs a plural entry with both English forms (singular and plural).
+    """
+    done: set[str | tuple[str, str]] = {m.id for m in catalogue if isinstance(m.id, str) and m.string and not m.fuzzy}
+    done |= {
+        m.id for m in catalogue if isinstance(m.id, tuple) and len(m.string) == 2 and all(m.string) and not m.fuzzy
+    }
+    return sorted((m for m in messages if m not in done), key=str)
 
 
 def stale(catalogue: Catalog, code: str, composed: set[str]) -> list[str]:
     """Entries no code uses: a piece of their text (between ``{name}`` parts) is in no literal."""
     unused = []
     for m in catalogue:
-        pieces = [p for p in re.split(r"\{\w*\}", m.id) if p.strip()] if m.id else []
+        forms = m.id if isinstance(m.id, tuple) else (m.id,) if m.id else ()
+        pieces = [p for form in forms for p in re.split(r"\{\w*\}", form) if p.strip()]
         if pieces and m.id not in composed and not all(p in code for p in pieces):
             unused.append(m.id)
-    return sorted(unused)
+    return sorted(unused, key=str)
 
 
 def test_every_extracted_message_has_its_english() -> None:
     messages = extracted()
     assert len(messages) > 200 and "Synthèse" in messages and "oui" in messages  # not « ouinon »
+    assert ("{count} tentative", "{count} tentatives") in messages  # tn(singular, plural, n): one message
     assert lacking(messages, load(EN)) == []
 
 
 def test_every_entry_of_the_catalogue_is_translated() -> None:
     for path in FOLDER.glob("*/LC_MESSAGES/*.po"):
         catalogue = load(path)
-        assert lacking([m.id for m in catalogue if isinstance(m.id, str) and m.id], catalogue) == [], path
+        assert lacking([m.id for m in catalogue if m.id], catalogue) == [], path
+
+
+def test_each_plural_entry_has_two_english_forms_with_the_same_parts() -> None:
+    """Both forms in both languages name the same ``{parts}`` (the read-back of a stored one reads ``{count}``)."""
+    for m in load(EN):
+        if isinstance(m.id, tuple):
+            parts = {frozenset(re.findall(r"\{(\w+)\}", form)) for form in (*m.id, *m.string)}
+            assert len(m.string) == 2 and len(parts) == 1, m.id
 
 
 def test_the_english_catalogue_holds_nothing_the_code_does_not_use() -> None:
@@ -165,12 +183,14 @@ def test_each_check_fails_on_a_catalogue_that_lacks_a_language(tmp_path: Path) -
     """The checks above, on copies of the catalogues with one English, one French, one use removed."""
     english_po, french_po = load(EN), load(ARGPARSE_FR)
     english_po.delete("oui")  # a French message without its English
+    attempts = ("{count} tentative", "{count} tentatives")
+    english_po[attempts[0]].string = ("{count} attempt", "")  # a plural entry without its English plural
     english_po.add("une phrase que le code ne dit plus", "a sentence the code no longer says")
     french_po["usage: "].string = ""  # one of argparse's messages without its French
     for catalogue, name in ((english_po, "en.po"), (french_po, "fr.po")):
         with (tmp_path / name).open("wb") as f:
             write_po(f, catalogue)
-    assert lacking(extracted(), load(tmp_path / "en.po")) == ["oui"]
+    assert lacking(extracted(), load(tmp_path / "en.po")) == [attempts, "oui"]
     assert stale(load(tmp_path / "en.po"), code_texts(), COMPOSED) == ["une phrase que le code ne dit plus"]
     assert lacking(argparse_msgids(), load(tmp_path / "fr.po")) == ["usage: "]
 

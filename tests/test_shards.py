@@ -63,7 +63,7 @@ def test_a_missing_shard_or_another_campaigns_shard_is_refused(
     assert run(one, "--shard", "1/2") in (0, 1)
     capsys.readouterr()
     assert main(["merge", str(one), "-o", str(tmp_path / "m.tbsession"), "--lang", "en"]) == 3
-    assert "missing shard(s): 2/2" in capsys.readouterr().err
+    assert "missing shard: 2/2" in capsys.readouterr().err
     assert not (tmp_path / "m.tbsession").exists()
     # merged anyway on request: the missing shard's cases are there, not run
     assert main(["merge", str(one), "-o", str(tmp_path / "m.tbsession"), "--allow-missing-shards"]) == 0
@@ -180,15 +180,15 @@ def test_merge_says_everything_in_english(tmp_path: Path, capsys: pytest.Capture
     m = tmp_path / "m.tbsession"
     assert merge(one, two, one) == (
         0,
-        [f"{m}: 3 session(s), 2 case(s), 2 attempt(s), 1 duplicate attempt(s) ignored, a campaign of 2 cases"],
+        [f"{m}: 3 sessions, 2 cases, 2 attempts, 1 duplicate attempt ignored, a campaign of 2 cases"],
     )
     missing = (
-        "testbench merge: missing shard(s): 2/2; --allow-missing-shards to merge anyway (their cases stay not run)"
+        "testbench merge: missing shard: 2/2; --allow-missing-shards to merge anyway (its cases stay not run)"
     )
     assert merge(one, output="n.tbsession") == (3, [missing])
     assert merge(one, output="n.tbsession", options=("--allow-missing-shards",)) == (
         0,
-        [f"{tmp_path / 'n.tbsession'}: 1 session(s), 1 case(s), 1 attempt(s), a campaign of 2 cases"],
+        [f"{tmp_path / 'n.tbsession'}: 1 session, 1 case, 1 attempt, a campaign of 2 cases"],
     )
     assert merge(one, other, output="o.tbsession") == (
         3,
@@ -212,7 +212,7 @@ def test_merge_says_everything_in_english(tmp_path: Path, capsys: pytest.Capture
     # forced: merged, and it says what it kept (the merged session's own chain is whole again)
     code, said = merge(tampered, two, output="t.tbsession", options=("--allow-tampered",))
     t = tmp_path / "t.tbsession"
-    assert code == 0 and said[0] == f"{t}: 2 session(s), 2 case(s), 2 attempt(s), a campaign of 2 cases"
+    assert code == 0 and said[0] == f"{t}: 2 sessions, 2 cases, 2 attempts, a campaign of 2 cases"
     assert re.fullmatch(modified, said[1]) and len(said) == 3, said
     forced = "merge forced (--allow-tampered): the merged session records these changes (meta merged_from)"
     assert said[2] == f"testbench merge: {forced}"

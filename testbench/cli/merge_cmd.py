@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from testbench.i18n import LANGUAGES, translator
+from testbench.i18n import LANGUAGES, colon, tn, translator
 from testbench.runner.exits import EXIT_OK, EXIT_USAGE
 
 
@@ -41,10 +41,15 @@ def cmd_merge(args: argparse.Namespace) -> int:
     shards = check_shards(input_meta(args.sessions, SHARD_META))
     problems = list(shards.problems)
     if shards.missing and not args.allow_missing_shards:
-        problems.append(
-            f"partition(s) manquante(s) : {', '.join(shards.missing)} ; --allow-missing-shards pour fusionner"
-            " quand même (leurs cas restent non exécutés)"
+        missing = tn(
+            "partition manquante : {shards} ; --allow-missing-shards pour fusionner quand même (ses cas restent"
+            " non exécutés)",
+            "partitions manquantes : {shards} ; --allow-missing-shards pour fusionner quand même (leurs cas"
+            " restent non exécutés)",
+            len(shards.missing),
+            shards=", ".join(shards.missing),
         )
+        problems.append(missing)  # in the language shown (t keeps it)
     for line in problems:
         print(f"testbench merge: {t(line)}", file=sys.stderr)
     if problems:
@@ -61,13 +66,18 @@ def cmd_merge(args: argparse.Namespace) -> int:
         for line in exc.lines:
             print(f"testbench merge: {t(line)}", file=sys.stderr)
         return EXIT_USAGE
-    summary = t("{path} : {sessions} sessions, {cases} cas, {attempts} tentatives").format(
-        path=args.output, sessions=result.sessions, cases=result.cases, attempts=result.attempts
+    counts = (
+        tn("{count} session", "{count} sessions", result.sessions),
+        tn("{count} cas", "{count} cas", result.cases),
+        tn("{count} tentative", "{count} tentatives", result.attempts),
     )
+    summary = f"{args.output}{colon()}{', '.join(counts)}"
     if result.duplicates:
-        summary += t(", {count} tentative(s) en double ignorée(s)").format(count=result.duplicates)
+        summary += tn(
+            ", {count} tentative en double ignorée", ", {count} tentatives en double ignorées", result.duplicates
+        )
     if shards.campaign is not None:
-        summary += t(", campagne de {count} cas").format(count=len(shards.campaign))
+        summary += tn(", campagne de {count} cas", ", campagne de {count} cas", len(shards.campaign))
     print(summary)
     for line in result.notes:  # a forced merge says what it kept
         print(f"testbench merge: {t(line)}", file=sys.stderr)

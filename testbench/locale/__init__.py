@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import functools
 import gettext
+import io
+import struct
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
@@ -37,15 +39,51 @@ CONTEXT = "\x04"  # how gettext joins a context and a msgid in a compiled catalo
 class Catalogue(gettext.GNUTranslations):
     """A compiled catalogue that also lists its entries (the read-back of composed sentences needs them)."""
 
+    plural_ids: Mapping[str, str] = MappingProxyType({})
+
+    def _parse(self, fp: io.BufferedIOBase) -> None:  # type: ignore[override]
+        """gettext's parse, keeping what it drops: each plural entry's ``msgid_plural`` (the French plural)."""
+        data = fp.read()
+        super()._parse(io.BytesIO(data))  # type: ignore[misc]
+        self.plural_ids = MappingProxyType(_plural_ids(data))
+
     def entries(self) -> Mapping[str, str]:
         """msgid → msgstr of the singular entries; a context entry's key is ``context + CONTEXT + msgid``."""
         return {k: v for k, v in self._catalog.items() if isinstance(k, str) and k}
+
+    def plurals(self) -> Mapping[str, tuple[str, tuple[str, ...]]]:
+        """French singular → (French plural, the English forms) of the plural entries (``msgid_plural``)."""
+        forms: dict[str, list[str]] = {}
+        for key, text in self._catalog.items():
+            if isinstance(key, tuple):
+                forms.setdefault(key[0], []).insert(key[1], text)
+        return {k: (self.plural_ids[k], tuple(v)) for k, v in forms.items() if k in self.plural_ids}
+
+
+def _plural_ids(data: bytes) -> dict[str, str]:
+    """msgid → msgid_plural of a compiled catalogue's plural entries (the .mo format's table of originals)."""
+    order = "<" if data[:4] == b"\xde\x12\x04\x95" else ">"
+    count, originals = struct.unpack(order + "4x4xII", data[:16])
+    found = {}
+    for i in range(count):
+        length, offset = struct.unpack(order + "II", data[originals + 8 * i : originals + 8 * i + 8])
+        singular, _, plural = data[offset : offset + length].partition(b"\x00")
+        if plural:
+            found[singular.decode()] = plural.decode()
+    return found
 
 
 @functools.cache
 def catalogue(domain: str, lang: str) -> gettext.NullTranslations:
     """The compiled catalogue of ``domain`` in ``lang``; an empty one (the msgid itself) if there is none."""
     return gettext.translation(domain, FOLDER, languages=[lang], fallback=True, class_=Catalogue)
+
+
+@functools.cache
+def plurals(domain: str, lang: str) -> Mapping[str, tuple[str, tuple[str, ...]]]:
+    """The plural entries of a catalogue: French singular → (French plural, the language's forms)."""
+    found = catalogue(domain, lang)
+    return MappingProxyType(dict(found.plurals()) if isinstance(found, Catalogue) else {})
 
 
 @functools.cache
