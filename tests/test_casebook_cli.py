@@ -72,7 +72,7 @@ def test_every_kind_of_bad_input_exits_3_without_traceback(tmp_path: Path) -> No
         assert any(line.startswith(f"{name}:") for line in lines), (name, result.stderr)
     problem_lines = lines[:-1]
     assert all(line.split(":", 3)[1].isdigit() and line.split(":", 3)[2].isdigit() for line in problem_lines)
-    assert lines[-1] == f"{len(bad)} cahier(s) sur {len(bad) + 1} invalide(s)"
+    assert lines[-1] == f"{len(bad)} cahiers invalides sur {len(bad) + 1}"
 
 
 def test_usage_error_exits_3(tmp_path: Path) -> None:
@@ -206,8 +206,8 @@ def test_schema_errors_read_in_one_language(tmp_path: Path, lang: str) -> None:
         assert any(prefix + (french if lang == "fr" else english) in line for line in mine), (name, mine)
         schema_lines = [line for line in mine if "schéma" in line or "schema" in line]
         assert all(foreign not in line and "Element '" not in line for line in schema_lines), schema_lines
-    summary = f"{len(names)} cahier(s) sur {len(names)} invalide(s)"
-    assert lines[-1] == (summary if lang == "fr" else f"{len(names)} of {len(names)} casebook(s) invalid")
+    summary = f"{len(names)} cahiers invalides sur {len(names)}"
+    assert lines[-1] == (summary if lang == "fr" else f"{len(names)} invalid casebooks out of {len(names)}")
 
 
 LONG_PROFILE = "cards/" + "a" * 300 + ".xml"  # a name over NAME_MAX: is_file() raised ENAMETOOLONG

@@ -118,7 +118,7 @@ def test_english_words_and_the_opt_out_of_redaction(bench: Path, capsys: pytest.
     target = bench / "results-en.xlsx"
     assert export(bench, "--to", target, "--no-redact", "--lang", "en") == 0
     out = capsys.readouterr().out
-    assert "redaction off (--no-redact)" in out and f"{target}: results of 13 case(s) written" in out
+    assert "redaction off (--no-redact)" in out and f"{target}: results of 13 cases written" in out
     sheet = openpyxl.load_workbook(target)[SHEET]
     rows, cols = rows_by_id(sheet), result_columns(sheet)
     assert sheet.cell(rows["EX-FSE-003"], cols["Verdict"]).value == "failed"

@@ -145,8 +145,8 @@ def test_problems_read_in_english_with_word_table_places(tmp_path: Path) -> None
     no_traceback(english)
     assert english.returncode == 3
     assert f"table 1 row 7, column {price}: unreadable amount « douze euros »" in english.stderr
-    assert "1 case(s) left out: EX-FSE-003" in english.stderr
-    assert f"{out.name}: 12 case(s) written" in english.stdout
+    assert "1 case left out: EX-FSE-003" in english.stderr
+    assert f"{out.name}: 12 cases written" in english.stdout
     french = import_(changed, out)
     assert f"tableau 1, ligne 7, colonne {price}: montant illisible « douze euros »" in french.stderr
 

@@ -96,18 +96,18 @@ def test_each_save_prints_only_what_changed_and_ctrl_c_exits_0(work: Path, watch
 
     save(casebook, QUANTITY, BAD_QUANTITY)
     head, added = running.block(2)
-    assert head == "minimal.xml : 1 nouveau(x) problème(s), 0 résolu(s), 1 au total"
+    assert head == "minimal.xml : 1 nouveau problème, 0 résolu, 1 au total"
     assert re.fullmatch(r"\+ minimal\.xml:\d+:\d+: non conforme au schéma : <line>, attribut « quantity ».*", added)
 
     # a second problem: only it is printed, the first one is not repeated
     save(casebook, '<verify-pin id="s-pin"/>', '<verify-pin id="s-cps"/>')
     head, added = running.block(2)
-    assert head == "minimal.xml : 1 nouveau(x) problème(s), 0 résolu(s), 2 au total"
+    assert head == "minimal.xml : 1 nouveau problème, 0 résolu, 2 au total"
     assert re.fullmatch(r"\+ minimal\.xml:\d+:\d+: identifiant d'étape « s-cps » en double dans ce cas", added)
 
     # a save that changes no problem says so in one line
     save(casebook, "<title>Lit médical</title>", "<title>Lit médical électrique</title>")
-    assert running.block(1) == ["minimal.xml : enregistré, rien de changé (2 problème(s))"]
+    assert running.block(1) == ["minimal.xml : enregistré, rien de changé (2 problèmes)"]
 
     # both fixed at once: each one that went away, then « valide »
     text = casebook.read_text(encoding="utf-8")
@@ -143,7 +143,7 @@ def test_english_and_a_file_that_becomes_invalid_from_the_start(work: Path, watc
     save(casebook, BAD_QUANTITY, QUANTITY)
     gone, valid = running.block(2)
     assert gone.startswith("- minimal.xml:") and "quantity" in gone
-    assert valid.startswith("minimal.xml: valid — PDT-TEST-001 EV001 v01.00, 1 case(s)")
+    assert valid.startswith("minimal.xml: valid — PDT-TEST-001 EV001 v01.00, 1 case,")
 
 
 def test_a_folder_that_does_not_exist_is_said_and_exits_3(work: Path) -> None:
@@ -169,7 +169,7 @@ def test_a_save_that_fixes_another_file_names_that_file(work: Path, watch: list[
     running.until("surveillance de 2 fichier")
     save(second, 'id="T-002"', 'id="T-001"')
     head, added = running.block(2)
-    assert head == "second.xml : 1 nouveau(x) problème(s), 0 résolu(s), 1 au total"
+    assert head == "second.xml : 1 nouveau problème, 0 résolu, 1 au total"
     assert re.fullmatch(
         r"\+ second\.xml:\d+:\d+: identifiant de cas « T-001 » déjà utilisé en minimal\.xml:\d+:\d+", added
     )

@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from testbench.i18n import translator
+from testbench.i18n import tn, translator
 from testbench.runner.exits import EXIT_ENVIRONMENT as EXIT_ENV
 from testbench.runner.exits import EXIT_OK, EXIT_USAGE
 
@@ -343,7 +343,14 @@ def cmd_record(args: argparse.Namespace) -> int:
     except CardError as exc:
         _err(str(exc))
         return EXIT_ENV
-    print(translator()("{count} échange(s) enregistré(s) dans {path}").format(count=rec.count, path=args.out))
+    print(
+        tn(
+            "{count} échange enregistré dans {path}",
+            "{count} échanges enregistrés dans {path}",
+            rec.count,
+            path=args.out,
+        )
+    )
     return EXIT_OK
 
 
@@ -363,8 +370,11 @@ def cmd_replay(args: argparse.Namespace) -> int:
     start = time.monotonic()
     rc = _serve(card, _port(args), None, args.duration, f"Enregistrement {args.file.name}")
     if card.unknown:
-        print(
-            f"{len(card.unknown)} commande(s) inconnue(s) de l'enregistrement en {time.monotonic() - start:.1f} s",
-            file=sys.stderr,
+        unknown = tn(
+            "{count} commande inconnue de l'enregistrement en {seconds} s",
+            "{count} commandes inconnues de l'enregistrement en {seconds} s",
+            len(card.unknown),
+            seconds=f"{time.monotonic() - start:.1f}",
         )
+        print(unknown, file=sys.stderr)
     return rc

@@ -15,12 +15,12 @@ import queue
 import sys
 import threading
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from testbench.fmt import os_reason
-from testbench.i18n import LANGUAGES, default_language, translator
+from testbench.i18n import LANGUAGES, colon, default_language, tn, translator
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_OK, EXIT_USAGE
 
 if TYPE_CHECKING:
@@ -76,10 +76,19 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 print(problem.text(lang), file=sys.stderr)
             continue
         assert casebook is not None
-        print(_summary(t, path, casebook))
+        print(_summary(lang, path, casebook))
     if failed:
         total = len(args.casebooks)
-        print(t("{failed} cahier(s) sur {total} invalide(s)").format(failed=failed, total=total), file=sys.stderr)
+        print(
+            tn(
+                "{count} cahier invalide sur {total}",
+                "{count} cahiers invalides sur {total}",
+                failed,
+                lang,
+                total=total,
+            ),
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     return EXIT_OK
 
@@ -98,14 +107,18 @@ def _check(paths: Sequence[Path], limits: LoadLimits) -> list[tuple[Path, Result
     return results
 
 
-def _summary(t: Callable[[str], str], path: Path, casebook: Casebook) -> str:
+def _summary(lang: str, path: Path, casebook: Casebook) -> str:
     ident = casebook.identity
-    return t("{path} : valide — {plan} {evolution} v{version}, {count} cas, sha256 {digest}").format(
+    valid = "{path} : valide — {plan} {evolution} v{version}, {count} cas, sha256 {digest}"
+    return tn(
+        valid,
+        valid,
+        len(casebook.cases),
+        lang,
         path=path,
         plan=ident.plan_id,
         evolution=ident.evolution,
         version=ident.document_version,
-        count=len(casebook.cases),
         digest=casebook.sha256[:12],
     )
 
@@ -128,7 +141,7 @@ def _watch(paths: Sequence[Path], limits: LoadLimits, lang: str) -> int:
             return EXIT_USAGE
     results = _check(paths, limits)
     for path, result in results:
-        for line in _first_lines(t, lang, path, result):
+        for line in _first_lines(lang, path, result):
             _say(line)
     stop, ready = threading.Event(), threading.Event()
     saves: queue.Queue[set[Path] | OSError | None] = queue.Queue()
@@ -147,7 +160,13 @@ def _watch(paths: Sequence[Path], limits: LoadLimits, lang: str) -> int:
         while not ready.wait(0.2) and thread.is_alive():
             pass  # a wait with a timeout, so Ctrl-C is seen here too
         if ready.is_set():
-            _say(t("surveillance de {count} fichier(s) ; Ctrl-C pour arrêter").format(count=len(paths)))
+            watching = tn(
+                "surveillance de {count} fichier ; Ctrl-C pour arrêter",
+                "surveillance de {count} fichiers ; Ctrl-C pour arrêter",
+                len(paths),
+                lang,
+            )
+            _say(watching)
         while True:
             try:
                 saved = saves.get(timeout=0.5)  # a timeout, so Ctrl-C is seen on every platform
@@ -165,7 +184,7 @@ def _watch(paths: Sequence[Path], limits: LoadLimits, lang: str) -> int:
             before = dict(results)
             results = _check(paths, limits)
             for path, result in results:
-                for line in _changed_lines(t, lang, path, before[path], result, path in saved):
+                for line in _changed_lines(lang, path, before[path], result, path in saved):
                     _say(line)
     except KeyboardInterrupt:
         return EXIT_OK
@@ -174,17 +193,15 @@ def _watch(paths: Sequence[Path], limits: LoadLimits, lang: str) -> int:
         thread.join(2)
 
 
-def _first_lines(t: Callable[[str], str], lang: str, path: Path, result: Result) -> list[str]:
+def _first_lines(lang: str, path: Path, result: Result) -> list[str]:
     casebook, problems = result
     if problems:
         return [problem.text(lang) for problem in problems]
     assert casebook is not None
-    return [_summary(t, path, casebook)]
+    return [_summary(lang, path, casebook)]
 
 
-def _changed_lines(
-    t: Callable[[str], str], lang: str, path: Path, before: Result, after: Result, saved: bool
-) -> list[str]:
+def _changed_lines(lang: str, path: Path, before: Result, after: Result, saved: bool) -> list[str]:
     """What changed in one file's result: problems that appeared (+), went away (-), « valide ».
 
     A problem is the same problem when its message is (lines added above it only move it), so a
@@ -196,19 +213,37 @@ def _changed_lines(
     lines = [f"+ {problem.text(lang)}" for problem in appeared] + [f"- {problem.text(lang)}" for problem in gone]
     if new:
         if lines:
-            head = t("{path} : {new} nouveau(x) problème(s), {gone} résolu(s), {total} au total").format(
-                path=path, new=len(appeared), gone=len(gone), total=len(new)
+            counts = (
+                tn("{count} nouveau problème", "{count} nouveaux problèmes", len(appeared), lang),
+                tn("{count} résolu", "{count} résolus", len(gone), lang),
+                tn("{count} au total", "{count} au total", len(new), lang),
             )
-            return [head, *lines]
+            return [f"{path}{colon(lang)}{', '.join(counts)}", *lines]
         if saved:
-            return [t("{path} : enregistré, rien de changé ({total} problème(s))").format(path=path, total=len(new))]
+            return [
+                tn(
+                    "{path} : enregistré, rien de changé ({count} problème)",
+                    "{path} : enregistré, rien de changé ({count} problèmes)",
+                    len(new),
+                    lang,
+                    path=path,
+                )
+            ]
         return []
     casebook = after[0]
     assert casebook is not None
     if old:
-        return [*lines, _summary(t, path, casebook)]
+        return [*lines, _summary(lang, path, casebook)]
     if saved:
-        return [t("{path} : toujours valide — {count} cas").format(path=path, count=len(casebook.cases))]
+        return [
+            tn(
+                "{path} : toujours valide — {count} cas",
+                "{path} : toujours valide — {count} cas",
+                len(casebook.cases),
+                lang,
+                path=path,
+            )
+        ]
     return []
 
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from testbench.fmt import os_reason
-from testbench.i18n import LANGUAGES, default_language, translator
+from testbench.i18n import LANGUAGES, default_language, tn, translator
 from testbench.runner.exits import EXIT_OK, EXIT_USAGE
 
 
@@ -84,7 +84,16 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(t("cas de la session absents du document (non reportés) : {ids}").format(ids=ids))
     if args.no_redact:
         print(t("anonymisation désactivée (--no-redact) : les valeurs observées sont écrites telles quelles"))
-    print(t("{path} : résultats de {count} cas écrits").format(path=target, count=len(result.written)))
+    written = len(result.written)
+    print(
+        tn(
+            "{path} : résultats de {count} cas écrits",
+            "{path} : résultats de {count} cas écrits",
+            written,
+            lang,
+            path=target,
+        )
+    )
     return EXIT_OK
 
 

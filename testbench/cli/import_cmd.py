@@ -13,7 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from testbench.i18n import LANGUAGES, colon, default_language, translator
+from testbench.i18n import LANGUAGES, colon, default_language, tn, translator
 from testbench.runner.exits import EXIT_OK, EXIT_USAGE
 
 
@@ -80,8 +80,15 @@ def cmd_import(args: argparse.Namespace) -> int:
             kind = {"added": t("ajouté"), "modified": t("modifié"), "removed": t("supprimé")}[change.kind]
             subject = change.case if change.case is not None else t("cahier")
             print(f"{kind} {subject}" + (f"{colon(lang)}{words}" if words else ""))
-    print(t("{path} : {count} cas écrits").format(path=out, count=len(result.cases)))
+    print(tn("{path} : {count} cas écrit", "{path} : {count} cas écrits", len(result.cases), lang, path=out))
     if result.left_out:
         ids = ", ".join(result.left_out)
-        print(t("{count} cas laissés de côté : {ids}").format(count=len(result.left_out), ids=ids), file=sys.stderr)
+        left = tn(
+            "{count} cas laissé de côté : {ids}",
+            "{count} cas laissés de côté : {ids}",
+            len(result.left_out),
+            lang,
+            ids=ids,
+        )
+        print(left, file=sys.stderr)
     return EXIT_USAGE if result.problems else EXIT_OK
