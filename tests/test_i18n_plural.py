@@ -66,3 +66,16 @@ def test_merge_counts_agree_end_to_end(
     assert capsys.readouterr().out.strip().endswith(one)
     assert main(["merge", str(first), str(second), "-o", str(tmp_path / "m2.tbsession"), "--lang", lang]) == 0
     assert two in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("french", "english_text"),
+    [
+        ("partition 2/2 : 1 cas sur 3", "shard 2/2: 1 case of 3"),  # the runner's notice, stored as it says it
+        ("partition 2/2 : 0 cas sur 1", "shard 2/2: 0 cases of 1"),
+        ("1 tentative interrompue conservée dans l'historique", "1 interrupted attempt kept in the history"),
+        ("3 tentatives interrompues conservées dans l'historique", "3 interrupted attempts kept in the history"),
+    ],
+)
+def test_a_sentence_said_in_french_reads_back_agreeing(french: str, english_text: str) -> None:
+    assert english(french) == english_text

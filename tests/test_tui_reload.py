@@ -146,7 +146,7 @@ def test_a_save_reloads_the_casebook_and_its_problems_show_beside_the_case(tmp_p
             assert "48:" in detail and "s-nowhere" in detail
             node = next(n for k, n in app.nodes.items() if k[1] == "RL-002")
             assert str(node.label).startswith("⚠")
-            assert "Cahier rechargé : reload.xml — 1 problème(s), lecture seule" in run_log(app)
+            assert "Cahier rechargé : reload.xml — 1 problème, lecture seule" in run_log(app)
             # read-only: the case does not run
             app.query_one("#tree", Tree).focus()
             await pilot.press("r")
@@ -183,7 +183,7 @@ def test_an_invalid_casebook_opens_with_its_readable_cases_and_the_problems_outs
             await select(app, pilot, "RL-001")
             detail = text_of(app, "#case-detail")
             assert "Cahier de tests invalide : lecture seule" in detail
-            assert "1 problème(s) hors des cas : voir la synthèse" in detail
+            assert "1 problème hors des cas : voir la synthèse" in detail
             await pilot.press("5")
             await pilot.pause()
             overview = text_of(app, "#overview-detail")
@@ -194,7 +194,7 @@ def test_an_invalid_casebook_opens_with_its_readable_cases_and_the_problems_outs
             await pilot.pause()
             detail = text_of(app, "#case-detail")
             assert "Invalid casebook: read-only" in detail
-            assert "1 problem(s) outside the cases: see the overview" in detail
+            assert "1 problem outside the cases: see the overview" in detail
 
     asyncio.run(scenario())
 

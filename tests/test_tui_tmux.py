@@ -151,7 +151,7 @@ def test_killed_during_a_manual_step_reopens_where_the_engineer_was(tmp_path: Pa
     time.sleep(0.5)
     terminal.tmux("kill-server")
     terminal.tmux("new-session", "-d", "-s", "ui", "-x", "140", "-y", "40", ui_command(tmp_path, session))
-    screen = terminal.wait_for("1 tentative(s) interrompue(s) conservée(s) dans l'historique")
+    screen = terminal.wait_for("1 tentative interrompue conservée dans l'historique")
     assert "DEMO-FSE-030 (1/1)" not in screen  # a fresh run log, the note on top
     terminal.keys("1")
     terminal.wait_for("DEMO-FSE-030 — FSE dégradée", "interrompue")  # back on the case the engineer had open

@@ -32,7 +32,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Log, Static
 from textual.widgets.tree import TreeNode
 
 from testbench.domain.attestation import Operator
-from testbench.i18n import set_language, use_language
+from testbench.i18n import set_language, tn, use_language
 from testbench.runner.options import CampaignOptions
 from testbench.store.traceindex import TraceSource
 from testbench.tui import actions as registry
@@ -216,8 +216,14 @@ class WorkstationApp(
         self.setup_exam()
         self.setup_casebook_watch()
         for path, problems in self.ws.file_problems.items():  # beside no case: said once, listed in the overview
-            note = self.t("{file} : {count} problème(s) hors des cas")
-            self.notes.append(note.format(file=path.name, count=len(problems)))
+            note = tn(
+                "{file} : {count} problème hors des cas",
+                "{file} : {count} problèmes hors des cas",
+                len(problems),
+                self.lang,
+                file=path.name,
+            )
+            self.notes.append(note)
         if self.run_on_start:
             self.show_view("exam")
             self.start_run(self.ws.remaining())

@@ -18,6 +18,7 @@ from textual.message import Message
 
 from testbench.casebook.problems import CasebookState, read_casebooks
 from testbench.casebook.watch import watch_files
+from testbench.i18n import tn
 
 
 @dataclass
@@ -97,8 +98,12 @@ class CasebookReload:
                 continue
             count = len(state.all_problems())
             if count:
-                text = t("Cahier rechargé : {file} — {count} problème(s), lecture seule").format(
-                    file=state.path.name, count=count
+                text = tn(
+                    "Cahier rechargé : {file} — {count} problème, lecture seule",
+                    "Cahier rechargé : {file} — {count} problèmes, lecture seule",
+                    count,
+                    self.lang,
+                    file=state.path.name,
                 )
             else:
                 text = t("Cahier rechargé : {file} — valide").format(file=state.path.name)

@@ -20,6 +20,7 @@ from testbench.casebook.model import StepKind
 from testbench.domain.glossary import find_terms
 from testbench.domain.verdict import Verdict
 from testbench.engines.operator.origin import origin_text
+from testbench.i18n import tn
 from testbench.store.read import AttemptView
 from testbench.tui.workstation import CaseEntry, Workstation
 
@@ -132,7 +133,13 @@ class Renderer:
                 out.append(f"\n  ⚠ {self.problem_line(problem)}", style="red")
             outside = len(self.ws.file_problems.get(entry.casebook.path, []))
             if outside:
-                out.append(f"\n  {t('{count} problème(s) hors des cas : voir la synthèse').format(count=outside)}")
+                outside_text = tn(
+                    "{count} problème hors des cas : voir la synthèse",
+                    "{count} problèmes hors des cas : voir la synthèse",
+                    outside,
+                    self.lang,
+                )
+                out.append(f"\n  {outside_text}")
         out.append(f"\n\n{t('Objectif')}\n", style="bold underline")
         out.append("  ")
         out.append_text(marked(case.objective))

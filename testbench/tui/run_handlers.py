@@ -12,6 +12,7 @@ from functools import partial
 from rich.text import Text
 from textual.widgets import Log, Static
 
+from testbench.i18n import tn
 from testbench.runner.campaign import CampaignError
 from testbench.runner.events import CaseFinished, CaseStarted, StepFinished, StepStarted, TracesCaptured
 from testbench.store.connection import SessionError
@@ -38,8 +39,15 @@ class RunHandlers:
         shown = self.visible_entries()
         kept = self.ws.in_shard(shown)
         if len(kept) < len(shown):  # a shard session runs only its own cases (testbench run --shard K/N)
-            line = self.t("partition {shard} : {count} cas sur {total}")
-            self.log_line(line.format(shard=self.ws.shard, count=len(kept), total=len(shown)))
+            line = tn(
+                "partition {shard} : {count} cas sur {total}",
+                "partition {shard} : {count} cas sur {total}",
+                len(kept),
+                self.lang,
+                shard=self.ws.shard,
+                total=len(shown),
+            )
+            self.log_line(line)
         self.start_run(kept)
 
     def action_run_rest(self) -> None:
@@ -102,8 +110,11 @@ class RunHandlers:
         runnable = [e for e in entries if self.ws.runnable(e)]
         if len(runnable) < len(entries):  # an invalid casebook's cases are shown beside their problems, never run
             self.notify(
-                t("Cahier de tests invalide : {n} cas en lecture seule, non exécuté(s).").format(
-                    n=len(entries) - len(runnable)
+                tn(
+                    "Cahier de tests invalide : {count} cas en lecture seule, non exécuté.",
+                    "Cahier de tests invalide : {count} cas en lecture seule, non exécutés.",
+                    len(entries) - len(runnable),
+                    self.lang,
                 ),
                 severity="warning",
             )

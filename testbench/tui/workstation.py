@@ -18,6 +18,7 @@ from testbench.casebook.errors import Problem
 from testbench.casebook.model import Case, Casebook, ExpectationKind, Step
 from testbench.casebook.problems import CasebookState
 from testbench.domain.verdict import VERDICT_ORDER, Verdict
+from testbench.i18n import tn
 from testbench.runner.campaign import INTERRUPTED, record_casebooks
 from testbench.runner.shard import Shard, read_record, shard_record, shard_slice
 from testbench.store.annotations import Annotation
@@ -259,7 +260,13 @@ class Workstation:
             with SessionStore.open(self.session_path) as store:
                 closed = store.close_dangling_attempts(INTERRUPTED)
                 if closed:
-                    notes.append(f"{closed} tentative(s) interrompue(s) conservée(s) dans l'historique")
+                    kept = tn(
+                        "{count} tentative interrompue conservée dans l'historique",
+                        "{count} tentatives interrompues conservées dans l'historique",
+                        closed,
+                        "fr",  # a note in the bench's words, read in the language shown (i18n.english)
+                    )
+                    notes.append(kept)
                 record_casebooks(store, self.runnable_casebooks)
                 self._recorded = {cb.path: cb.sha256 for cb in self.runnable_casebooks}
                 if not store.selection():
