@@ -31,7 +31,7 @@ from typing import Any
 from testbench.domain import normalize
 from testbench.domain.verdict import Verdict
 from testbench.engines.operator.origin import origin_text
-from testbench.i18n import colon, default_language, translator
+from testbench.i18n import colon, default_language, tn, translator
 from testbench.report.diff_bench import BENCH_RULES, EnvChange, bench_differences, bench_normaliser, product_changes
 from testbench.report.labels import verdict_label
 from testbench.report.personal import Scrubber
@@ -166,10 +166,7 @@ def _latest_details(
     if latest is None:
         return {}, []
     comparisons = {c.get("expectation_id", ""): c for c in session.comparisons(latest.id)}
-    lines = [
-        f"{ch} {normalise_line(bench(text))}"
-        for _, ch, _, text in session.trace_rows(latest.id)
-    ]
+    lines = [f"{ch} {normalise_line(bench(text))}" for _, ch, _, text in session.trace_rows(latest.id)]
     return comparisons, lines
 
 
@@ -237,8 +234,9 @@ def diff_sessions(path_a: Path, path_b: Path, *, trace_context: int = 1, max_tra
                     diff = [scrub(line) for line in diff]
                     d.trace_added = sum(1 for x in diff if x.startswith("+"))
                     d.trace_removed = sum(1 for x in diff if x.startswith("-"))
+                    more = len(diff) - max_trace_lines  # said in French, like the rest of the data (read back by t)
                     d.trace_diff = diff[:max_trace_lines] + (
-                        [f"… {len(diff) - max_trace_lines} ligne(s) de plus"] if len(diff) > max_trace_lines else []
+                        [tn("… {count} ligne de plus", "… {count} lignes de plus", more, "fr")] if more > 0 else []
                     )
             out.append(d)
     rank = {k: i for i, k in enumerate(KIND_ORDER)}
@@ -342,7 +340,7 @@ _MARKER = re.compile(r"‹([^›\n]{1,40})›")
 
 def _markers(line: str, t: Callable[[str], str]) -> str:
     """A trace line of the diff with its markers in the output's language (the line itself as recorded)."""
-    if line.startswith("… "):  # « … 12 ligne(s) de plus »: the diff's own words
+    if line.startswith("… "):  # « … 12 lignes de plus »: the diff's own words
         return t(line)
     return _MARKER.sub(lambda m: f"‹{t(m[1])}›", line) if "‹" in line else line
 
@@ -401,7 +399,7 @@ def to_text(diff: SessionDiff, *, show_same: bool = False, lang: str | None = No
             out += [f"    {_markers(line, t)}" for line in c.trace_diff]
     out.append("")
     n = len(diff.regressions)
-    out.append(t("{count} régression(s)").format(count=n) if n else t("aucune régression"))
+    out.append(tn("{count} régression", "{count} régressions", n, lang) if n else t("aucune régression"))
     return "\n".join(out) + "\n"
 
 
@@ -457,13 +455,14 @@ def to_html(diff: SessionDiff, lang: str | None = None) -> str:
     counts = ", ".join(f"{t(KIND_FR[k])} {n}" for k, n in diff.counts().items())
     rules = _rules(t, (name for name, _ in TRACE_RULES))
     title = escape(t("Comparaison de campagnes"))
+    regressions = tn("{count} régression", "{count} régressions", len(diff.regressions), lang)
     headings = ("Changement", "Cas", "Verdict", "Valeurs", "Traces")
     return (
         f'<!DOCTYPE html><html lang="{escape(lang)}"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{csp}"><title>{title}</title>'
         f"<style>{_HTML_CSS}</style></head><body><h1>{title}</h1>"
         f"<p>A{sep}<code>{escape(diff.a)}</code><br>B{sep}<code>{escape(diff.b)}</code></p>"
-        f"<p>{escape(counts)} — {escape(t('{count} régression(s)').format(count=len(diff.regressions)))}</p>"
+        f"<p>{escape(counts)} — {escape(regressions)}</p>"
         f"<p>{escape(t('Normalisation des traces'))}{sep}{escape(rules)}</p>"
         + "".join(f"<p>{escape(line)}</p>" for line in _environment_lines(diff, lang))
         + "<table><tr>"

@@ -6,6 +6,7 @@ and compared at any time. Nothing in the page loads from the network (CSP ``defa
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from pathlib import Path
@@ -17,7 +18,7 @@ from markupsafe import Markup
 from testbench import __version__, fmt
 from testbench.domain.glossary import Term, terms_in
 from testbench.domain.verdict import VERDICT_ORDER
-from testbench.i18n import colon, semicolon, translator
+from testbench.i18n import colon, semicolon, tn, translator
 from testbench.report import assets, svg
 from testbench.report.content import ReportContent
 from testbench.report.coverage_page import CoverageWords
@@ -140,6 +141,7 @@ class HtmlBook:
         self.t, self.vl = t, vl
         self._common: dict[str, Any] = {
             "t": t,
+            "tn": functools.partial(tn, lang=lang),
             "lang": lang,
             "colon": colon(lang),
             "semicolon": semicolon(lang),

@@ -320,7 +320,7 @@ class WorkstationApp(
             tree.move_cursor(self.nodes[self.current])
 
     def _update_counts(self, entries: list[CaseEntry]) -> None:
-        text = Text(f"{len(entries)} {self.t('cas')} ")
+        text = Text(tn("{count} cas", "{count} cas", len(entries), self.lang) + " ")
         for verdict, n in self.ws.counts(entries).items():
             text.append_text(mark(verdict))
             text.append(f"{n} ")

@@ -129,8 +129,9 @@ class RunHandlers:
             hints=self.ws.observe_hints,
             performer=self.performer,
         )
-        self.show_status(Text(f"{t('en cours')}{self.colon}{len(entries)} {t('cas')}", style="bold"))
-        self.log_line(f"── {t('Exécution')}{self.colon}{len(entries)} {t('cas')} ──")
+        cases = tn("{count} cas", "{count} cas", len(entries), self.lang)
+        self.show_status(Text(f"{t('en cours')}{self.colon}{cases}", style="bold"))
+        self.log_line(f"── {t('Exécution')}{self.colon}{cases} ──")
         if self.active_view not in ("traces", "compare", "exam"):  # the examiner may be watching live
             self.show_view("run")
         targets = [(e.casebook, e.case) for e in entries]
@@ -271,7 +272,7 @@ class RunHandlers:
             summary = Text(
                 f"{t('exécution arrêtée') if message.outcome.stopped else t('exécution terminée')}{self.colon}"
             )
-            summary.append(f"{message.outcome.ran} {t('cas')} ")
+            summary.append(tn("{count} cas", "{count} cas", message.outcome.ran, self.lang) + " ")
             for v, n in counts.items():
                 summary.append_text(mark(v))
                 summary.append(f" {self.verdict_label(v)} {n}  ")
