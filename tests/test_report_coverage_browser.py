@@ -72,7 +72,7 @@ def test_coverage_page_of_an_open_scope_from_the_plan_the_run_recorded(tmp_path:
     dom = result.dom
     assert dom.xpath("//section[@id='coverage']/@data-ready") == ["no"]
     assert texts(dom.xpath("//p[@id='coverage-ready']")) == [
-        "Prêt pour le pré-examen : non — 1 cas à reprendre, 1 cas jamais exécuté(s)"
+        "Prêt pour le pré-examen : non — 1 cas à reprendre, 1 cas jamais exécuté"
     ]
     counts = {td.get("data-status"): td.text for td in dom.xpath("//table[@id='coverage-counts']//*[@data-status]")}
     assert (counts["passed"], counts["open"], counts["not-run"]) == ("19", "1", "1")

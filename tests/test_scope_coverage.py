@@ -129,7 +129,7 @@ def test_gaps_name_missing_casebooks_versions_services_requirements_and_cases_ne
     code, out = coverage(capsys, "--plan", str(other_version), str(session))
     assert code == 1
     assert "cahier de tests PDT-DEMO-001 : version 01.00 au lieu de 02.00" in out
-    assert "Prêt pour le pré-examen : non — 19 cas jamais exécuté(s), 1 cahier(s) de tests absent(s)" in out
+    assert "Prêt pour le pré-examen : non — 19 cas jamais exécutés, 1 cahier de tests absent" in out
     missing = plan_variant(tmp_path, text + '\n[[casebooks]]\nplan-id = "PDT-AUTRE"\n', "missing.toml")
     assert ("casebook-missing", "PDT-AUTRE") in [(g.kind, g.subject) for g in session_coverage(session, missing).gaps]
 

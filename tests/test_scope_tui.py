@@ -65,9 +65,9 @@ def test_the_window_shows_what_the_cli_prints_from_the_recorded_plan(tmp_path: P
     assert main([*run, "--plan", str(PLAN), "-k", "DEMO-FSE-001 or DEMO-FSE-005"]) == 0
     window, printed = shown(app_on(session), capsys, "fr", str(session))
     assert window == printed
-    assert "Prêt pour le pré-examen : non — 19 cas jamais exécuté(s)" in window
+    assert "Prêt pour le pré-examen : non — 19 cas jamais exécutés" in window
     window, printed = shown(app_on(session, "en"), capsys, "en", str(session))
-    assert window == printed and "Ready for the pre-exam: no — 19 case(s) never run" in window
+    assert window == printed and "Ready for the pre-exam: no — 19 cases never run" in window
 
 
 def test_the_window_uses_the_plan_of_ui_and_says_why_there_is_none(tmp_path: Path, capsys) -> None:

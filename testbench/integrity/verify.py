@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from testbench.i18n import tn
 from testbench.integrity.manifest import check_folder
 from testbench.signing import PublicKey
 from testbench.store import chain
@@ -55,7 +56,9 @@ def verify_report(
             f"signature Ed25519 valide, clé {folder_check.signer} (signé le {folder_check.signed_at})"
         )
     if not (result.modified or result.missing or result.added):
-        result.ok_lines.append(f"{n_files} fichiers conformes au manifeste")
+        result.ok_lines.append(
+            tn("{count} fichier conforme au manifeste", "{count} fichiers conformes au manifeste", n_files, "fr")
+        )
     report_data = _json(folder / "report.json")
     report_head, chain_items = _report_chain(folder, report_data, result)
     anchor = _anchor(folder_check.manifest, result)
@@ -67,7 +70,14 @@ def verify_report(
         if anchor is not None and (links.length, links.head) != anchor:
             result.problems.append("journal-chain.json ne correspond pas à la tête de chaîne inscrite au manifeste")
         if links.ok:
-            result.ok_lines.append(f"chaîne du journal cohérente ({links.length} entrées, tête {links.head[:16]}…)")
+            consistent = tn(
+                "chaîne du journal cohérente ({count} entrée, tête {head}…)",
+                "chaîne du journal cohérente ({count} entrées, tête {head}…)",
+                links.length,
+                "fr",
+                head=links.head[:16],
+            )
+            result.ok_lines.append(consistent)
     signer = report_data.get("signer") if isinstance(report_data, dict) else None
     signer_fp = signer.get("fingerprint") if isinstance(signer, dict) else None
     if folder_check.signer and signer_fp and signer_fp != folder_check.signer:
@@ -126,16 +136,29 @@ def _compare_with_session(session: Path, anchor: tuple[int, str], result: Verdic
     length, head = anchor
     live = _check_session(session, result, "session : ")
     if len(live) < length:
-        result.problems.append(
-            f"session : journal coupé — la session n'a plus que {len(live)} entrée(s) de chaîne, le rapport a été"
-            f" construit sur {length} (tête {head[:16]}…) : des enregistrements ont été retirés"
+        cut = tn(
+            "journal coupé — la session n'a plus que {count} entrée de chaîne, le rapport a été construit sur"
+            " {length} (tête {head}…) : des enregistrements ont été retirés",
+            "journal coupé — la session n'a plus que {count} entrées de chaîne, le rapport a été construit sur"
+            " {length} (tête {head}…) : des enregistrements ont été retirés",
+            len(live),
+            "fr",
+            length=length,
+            head=head[:16],
         )
+        result.problems.append(f"session : {cut}")
     elif (live[length - 1]["hash"] if length else chain.GENESIS) != head:
         result.problems.append(
             "le rapport n'a pas été construit depuis cette session, ou la session a été réécrite (chaînes différentes)"
         )
     elif len(live) > length:
-        result.ok_lines.append(f"session : {len(live) - length} entrée(s) ajoutée(s) depuis le rapport (revue ?)")
+        added = tn(
+            "{count} entrée ajoutée depuis le rapport (revue ?)",
+            "{count} entrées ajoutées depuis le rapport (revue ?)",
+            len(live) - length,
+            "fr",
+        )
+        result.ok_lines.append(f"session : {added}")
     else:
         result.ok_lines.append("le rapport correspond à la session")
 
@@ -165,7 +188,14 @@ def _check_session(path: Path, result: Verdict, prefix: str) -> list[dict[str, o
     report = record.chain
     result.problems += [prefix + p for p in report.problems]
     if report.ok:
-        result.ok_lines.append(f"{prefix}chaîne du journal intègre ({report.length} entrées, tête {report.head[:16]}…)")
+        intact = tn(
+            "chaîne du journal intègre ({count} entrée, tête {head}…)",
+            "chaîne du journal intègre ({count} entrées, tête {head}…)",
+            report.length,
+            "fr",
+            head=report.head[:16],
+        )
+        result.ok_lines.append(prefix + intact)
     for (_, case_id), items in sorted(record.annotations.items()):
         for a in items:
             if not a.valid:

@@ -7,7 +7,7 @@ from typing import Any
 
 from testbench.domain.verdict import Verdict
 from testbench.fmt import yes_no
-from testbench.i18n import colon, translator
+from testbench.i18n import colon, tn, translator
 from testbench.scope.coverage import ACCEPTED, NOT_RUN, OPEN, PASSED
 
 
@@ -62,12 +62,19 @@ def readiness_reasons(data: Mapping[str, Any], lang: str | None = None) -> list[
     if not data["total"]:
         why.append(t("aucun cas dans le périmètre"))
     if counts[OPEN]:
-        why.append(t("{n} cas à reprendre").format(n=counts[OPEN]))
+        why.append(tn("{count} cas à reprendre", "{count} cas à reprendre", counts[OPEN], lang))
     if counts[NOT_RUN]:
-        why.append(t("{n} cas jamais exécuté(s)").format(n=counts[NOT_RUN]))
+        why.append(tn("{count} cas jamais exécuté", "{count} cas jamais exécutés", counts[NOT_RUN], lang))
     casebooks = sum(g["kind"].startswith("casebook-") for g in data["gaps"])
     if casebooks:
-        why.append(t("{n} cahier(s) de tests absent(s) ou d'une autre version").format(n=casebooks))
+        why.append(
+            tn(
+                "{count} cahier de tests absent ou d'une autre version",
+                "{count} cahiers de tests absents ou d'une autre version",
+                casebooks,
+                lang,
+            )
+        )
     return why
 
 
@@ -117,7 +124,8 @@ def coverage_text(data: Mapping[str, Any], lang: str | None = None) -> str:
     out += ["", t("Par domaine")]
     for dom in data["domains"]:
         verdicts = ", ".join(f"{verdict_word(v, t)} {n}" for v, n in dom["verdicts"].items())
-        ready = t("{total} cas, {ready} prêt(s)").format(total=dom["total"], ready=dom["ready"])
+        ready = tn("{count} cas", "{count} cas", dom["total"], lang) + ", "
+        ready += tn("{count} prêt", "{count} prêts", dom["ready"], lang)
         out.append(f"  {dom['domain']}" + c + ready + f" — {verdicts}")
     out += ["", t("Non couvert")]
     out += [f"  {gap_text(g, t)}" for g in data["gaps"]] or ["  " + t("rien")]
