@@ -88,3 +88,14 @@ def test_the_verification_lines_said_in_french_read_back_agreeing() -> None:
     )
     assert english("1 fichier conforme au manifeste") == "1 file matches the manifest"
     assert english("12 fichiers conformes au manifeste") == "12 files match the manifest"
+
+
+@pytest.mark.parametrize(("lang", "count", "word"), [("fr", 0, "valeur attendue"), ("en", 0, "expected 0 arguments")])
+def test_argparse_plurals_follow_each_languages_rule(lang: str, count: int, word: str) -> None:
+    import argparse
+
+    from testbench.cli.texts import argparse_words
+
+    with argparse_words(lang):
+        said = argparse.ngettext("expected %s argument", "expected %s arguments", count) % count
+    assert word in said, said

@@ -20,7 +20,7 @@ from testbench.i18n import default_language, translator
 from testbench.locale import CONTEXT, catalogue, entries
 
 #: argparse's messages (msgid → French); every one argparse can show is listed (tests check it). A plural
-#: pair is two entries, chosen by ``n == 1`` as argparse's English does.
+#: pair is two entries, chosen by each language's rule (English: 1 is singular; French: 0 and 1 are).
 ARGPARSE_FR: Mapping[str, str] = entries("argparse", "fr")
 
 #: argparse's English words that would show a raw Python name (``invalid int value``)
@@ -60,9 +60,7 @@ class HelpFormatter(argparse.HelpFormatter):
     def start_section(self, heading: str | None) -> None:
         super().start_section(self._t(heading) + self._before_colon if heading else heading)
 
-    def _metavar_formatter(
-        self, action: argparse.Action, default_metavar: str
-    ) -> Callable[[int], tuple[str, ...]]:
+    def _metavar_formatter(self, action: argparse.Action, default_metavar: str) -> Callable[[int], tuple[str, ...]]:
         """Metavars in the active language too (« --sut NOM », "--sut NAME")."""
         format_ = super()._metavar_formatter(action, default_metavar)
         return lambda size: tuple(self._metavar(word) if word else word for word in format_(size))
@@ -83,7 +81,7 @@ def argparse_words(lang: str | None = None) -> Iterator[None]:
     module = vars(argparse)
     saved = module["_"], module["ngettext"]
     module["_"] = lambda msgid: argparse_word(msgid, lang)
-    module["ngettext"] = lambda one, many, n: argparse_word(one if n == 1 else many, lang)
+    module["ngettext"] = lambda one, many, n: argparse_word(one if (n <= 1 if lang == "fr" else n == 1) else many, lang)
     try:
         yield
     finally:
