@@ -28,6 +28,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Input, Label
 
+from testbench.i18n import tn
 from testbench.store.traceindex import CHANNELS, TraceIndex, TraceReadError, TraceSource
 from testbench.traces.bench_text import bench_text
 from testbench.traces.model import Channel
@@ -355,9 +356,10 @@ class TracePanes(Vertical):
         mode = f" — {t('filtre')}" if self.filter_mode and self.query_text else ""
         query = f" — « {self.query_text} »" if self.query_text else ""
         more = f" — tab{t(' : ')}{t('autres canaux')}" if self.is_mounted and self.narrow else ""
-        self.query_one("#trace-info", Label).update(
-            f"{total} {t('lignes')}, {len(self.steps)} {t('étapes')}{query}{mode}{more}"
-        )
+        lang = getattr(self.app, "lang", "fr")
+        lines = tn("{count} ligne", "{count} lignes", total, lang)
+        steps = tn("{count} étape", "{count} étapes", len(self.steps), lang)
+        self.query_one("#trace-info", Label).update(f"{lines}, {steps}{query}{mode}{more}")
 
     # -- linking ---------------------------------------------------------------------------------
     @on(TraceView.CursorMoved)
