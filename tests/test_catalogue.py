@@ -167,6 +167,20 @@ def test_each_plural_entry_has_two_english_forms_with_the_same_parts() -> None:
             assert len(m.string) == 2 and len(parts) == 1, m.id
 
 
+def test_every_count_message_spells_out_both_french_forms() -> None:
+    """``tn(singular, plural, n)`` with two literals, so that the extraction (and the checks above) sees it."""
+    calls = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) == "tn":
+                forms = node.args[:2]
+                literal = len(forms) == 2 and all(
+                    isinstance(f, ast.Constant) and isinstance(f.value, str) for f in forms
+                )
+                calls.append((path.name, node.lineno, literal))
+    assert len(calls) > 20 and [c for c in calls if not c[2]] == []
+
+
 def test_the_english_catalogue_holds_nothing_the_code_does_not_use() -> None:
     code = code_texts()
     assert stale(load(EN), code, COMPOSED) == []

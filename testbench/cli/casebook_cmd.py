@@ -109,10 +109,9 @@ def _check(paths: Sequence[Path], limits: LoadLimits) -> list[tuple[Path, Result
 
 def _summary(lang: str, path: Path, casebook: Casebook) -> str:
     ident = casebook.identity
-    valid = "{path} : valide — {plan} {evolution} v{version}, {count} cas, sha256 {digest}"
     return tn(
-        valid,
-        valid,
+        "{path} : valide — {plan} {evolution} v{version}, {count} cas, sha256 {digest}",
+        "{path} : valide — {plan} {evolution} v{version}, {count} cas, sha256 {digest}",
         len(casebook.cases),
         lang,
         path=path,
