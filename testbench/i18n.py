@@ -1,8 +1,9 @@
 """User-facing words in French (default, the CNDA's language) and English (on request).
 
-The one lookup (:func:`translator`, :func:`t`) of the command line, the workstation and the reports, over
-the message catalogue of :mod:`testbench.locale`; :func:`english` also reads back sentences composed
-from French parts, from the catalogue's ``{name}`` templates and the few modules' ``EN_SHAPES``.
+The one lookup (:func:`translator`, :func:`t`, and :func:`tn` for a message that agrees with a count) of
+the command line, the workstation and the reports, over the message catalogue of :mod:`testbench.locale`;
+:func:`english` also reads back sentences composed from French parts, from the catalogue's ``{name}``
+templates (plural entries included) and the few modules' ``EN_SHAPES``.
 """
 
 from __future__ import annotations

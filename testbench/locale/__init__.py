@@ -18,7 +18,9 @@ standard library's :mod:`gettext`). After editing a ``.po``, recompile with Babe
     pybabel compile -d testbench/locale -D argparse
 
 ``tests/test_catalogue.py`` fails when a committed ``.mo`` does not hold what its ``.po`` says.
-Extraction: ``pybabel extract -F babel.cfg -k t -k _t -k english -o testbench.pot testbench``.
+Extraction: ``pybabel extract -F babel.cfg -k t -k _t -k english -k tn:1,2 -o testbench.pot testbench``.
+A message that shows a count is a plural entry (``msgid_plural``, ``msgstr[0]``/``[1]``; see
+:func:`testbench.i18n.tn`).
 """
 
 from __future__ import annotations
