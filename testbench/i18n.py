@@ -86,9 +86,7 @@ def _french(text: str) -> str:
     return text
 
 
-def tn(
-    singular: str, plural: str, count: int, lang: str | None = None, context: str | None = None, **parts: object
-) -> str:
+def tn(singular: str, plural: str, count: int, lang: str | None = None, **parts: object) -> str:
     """The message that agrees with ``count``, in ``lang`` (the active language by default), filled in.
 
     French (the source text) takes the singular for 0 and 1 (« 0 cas exécuté », « 1 problème »,
@@ -96,16 +94,13 @@ def tn(
     by its ``Plural-Forms`` (1 singular, else plural). The number fills ``{count}`` (so that a sentence
     stored in French reads back, :func:`english`), ``parts`` the other ``{name}`` parts.
     """
-    return _form(singular, plural, count, lang, context).format(count=count, **parts)
+    return _form(singular, plural, count, lang).format(count=count, **parts)
 
 
-def _form(singular: str, plural: str, count: int, lang: str | None, context: str | None) -> str:
+def _form(singular: str, plural: str, count: int, lang: str | None) -> str:
     if (lang or default_language()) != "en":
         return singular if count <= 1 else plural
-    found = catalogue("testbench", "en")
-    if context is not None and (context + CONTEXT + singular, 0) in getattr(found, "_catalog", {}):
-        return found.npgettext(context, singular, plural, count)
-    return found.ngettext(singular, plural, count)
+    return catalogue("testbench", "en").ngettext(singular, plural, count)
 
 
 def colon(lang: str | None = None) -> str:
@@ -191,6 +186,6 @@ def _plural_shapes() -> Iterator[tuple[str, Shape | None]]:
     """Both French forms of each plural entry as shapes, whose English agrees with the ``{count}`` read."""
     for singular, (plural, forms) in plurals("testbench", "en").items():
         if CONTEXT not in singular and f"{{{COUNT}}}" in singular:
-            agree = functools.partial(_form, singular, plural, lang="en", context=None)
+            agree = functools.partial(_form, singular, plural, lang="en")
             for french in (singular, plural):
                 yield french, _template_shape(french, forms[-1], agree)

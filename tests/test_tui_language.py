@@ -48,7 +48,7 @@ def test_after_f2_the_bench_notices_and_card_prompts_are_english(tmp_path: Path,
             assert "(present: none)): in-memory virtual reader used instead" in log
             assert "Card to insert: cps-psad → reader cps" in log
             assert "reader vitale: card vitale-std — accepted by the guard" in log
-            assert "Remove the cards." in log and "run finished: 1 cases" in log
+            assert "Remove the cards." in log and "run finished: 1 case " in log
             for french in ("indisponible", "Carte à insérer", "lecteur vitale", "Retirez", "exécution terminée"):
                 assert french not in log, french
             assert "PC/SC stack unavailable" in toasts(app)

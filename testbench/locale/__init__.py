@@ -55,11 +55,13 @@ class Catalogue(gettext.GNUTranslations):
 
     def plurals(self) -> Mapping[str, tuple[str, tuple[str, ...]]]:
         """French singular → (French plural, the English forms) of the plural entries (``msgid_plural``)."""
-        forms: dict[str, list[str]] = {}
+        forms: dict[str, dict[int, str]] = {}
         for key, text in self._catalog.items():
             if isinstance(key, tuple):
-                forms.setdefault(key[0], []).insert(key[1], text)
-        return {k: (self.plural_ids[k], tuple(v)) for k, v in forms.items() if k in self.plural_ids}
+                forms.setdefault(key[0], {})[key[1]] = text
+        return {
+            k: (self.plural_ids[k], tuple(v[i] for i in sorted(v))) for k, v in forms.items() if k in self.plural_ids
+        }
 
 
 def _plural_ids(data: bytes) -> dict[str, str]:
