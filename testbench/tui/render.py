@@ -248,7 +248,14 @@ class Renderer:
             head.append(f"{t('Banc')}{self.colon}{bench}\n", style="dim")
         if runs:  # parallel benches and the CI shard (the run options window)
             head.append(f"{t('Exécution')}{self.colon}{runs}\n", style="dim")
-        head.append(f"{t('Avancement')}{self.colon}{ov.final}/{ov.total} {t('cas avec un verdict final')}\n")
+        progress = tn(
+            "{final}/{count} cas avec un verdict final",
+            "{final}/{count} cas avec un verdict final",
+            ov.total,
+            self.lang,
+            final=ov.final,
+        )
+        head.append(f"{t('Avancement')}{self.colon}{progress}\n")
         bar_width = 40
         filled = int(bar_width * ov.final / ov.total) if ov.total else 0
         head.append("█" * filled, style="green")
