@@ -46,6 +46,8 @@ COMPOSED = {
     "porteur : {found} au lieu de {expected}",
     "nature : carte {found} au lieu de carte {expected}",
     "acceptée par le contrôle ({card})",
+    # testbench/cards/sw.py before its count agreed: older sessions' APDU lines still read back
+    "code porteur non vérifié ou faux, {tries} essai(s) restant(s)",
     # testbench/engines/protocol: the client's stderr tail, the validation's problems
     "{method} : le moteur s'est arrêté (code {code}) ; stderr : {stderr}",
     "le moteur s'est arrêté entre deux appels (code {code}) ; stderr : {stderr}",

@@ -28,10 +28,10 @@ EXPECTED = [
     "A>> 00 B0 82 00 1B  A<< 65 19 80 06 45 9000 succès  (1.23 ms) [vitale@Virtual PCD 00 00]",
     "A>> 00 C0 00 00 11  A<< " + "00 " * 17 + "6111 17 octets de réponse disponibles (GET RESPONSE)  (0.07 ms) "
     "[cps@Virtual PCD 00 01]",
-    "A>> 00 20 00 81 08 2A 2A 2A 2A 2A 2A 2A 2A  A<< 63C2 code porteur non vérifié ou faux, 2 essai(s) restant(s)  "
+    "A>> 00 20 00 81 08 2A 2A 2A 2A 2A 2A 2A 2A  A<< 63C2 code porteur non vérifié ou faux, 2 essais restants  "
     "(0.01 ms) [cps@Virtual PCD 00 01]",
     "A>> 00 20 00 81 08 2A 2A 2A 2A 2A 2A 2A 2A  A<< 6983 code porteur bloqué  (0.00 ms) [cps@Virtual PCD 00 01]",
-    "A>> 00 20 00 81  A<< 63C3 code porteur non vérifié ou faux, 3 essai(s) restant(s)  (1000.00 ms) "
+    "A>> 00 20 00 81  A<< 63C3 code porteur non vérifié ou faux, 3 essais restants  (1000.00 ms) "
     "[cps@Virtual PCD 00 01]",
 ]
 

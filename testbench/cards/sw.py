@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from testbench.i18n import tn
+
 SW_OK = 0x9000
 
 _EXACT: dict[int, str] = {
@@ -44,7 +46,13 @@ def sw_meaning(sw: int) -> str:
     if sw1 == 0x6C:
         return f"Le incorrect : renvoyer avec Le = {sw2 or 256}"
     if sw1 == 0x63 and sw2 & 0xF0 == 0xC0:
-        return f"code porteur non vérifié ou faux, {sw2 & 0x0F} essai(s) restant(s)"
+        tries = sw2 & 0x0F  # the session keeps French; the catalogue's plural entry reads it back agreeing
+        return tn(
+            "code porteur non vérifié ou faux, {count} essai restant",
+            "code porteur non vérifié ou faux, {count} essais restants",
+            tries,
+            "fr",
+        )
     if sw1 == 0x62:
         return "avertissement : mémoire non modifiée"
     if sw1 == 0x63:

@@ -1,8 +1,9 @@
-"""The bench's own trace lines (channel ``bench``) in the reader's language.
+"""The bench's own words in trace lines, in the reader's language.
 
-The runner writes them in French (the session keeps what was written); the report and the workstation show
-them through :func:`bench_text`. Only that channel: the application's, the engine's, the APDU and HTTP lines
-are evidence as recorded.
+The runner writes them in French (the session keeps what was written): the lines of its own channel
+(``bench``) and the meaning it gives an APDU's status word (« 9000 succès », testbench.cards.sw). Every display
+of trace lines (report, workstation, campaign diff) shows them through :func:`trace_text`. The rest is
+evidence as recorded: the APDU bytes, and the application's, the engine's and the HTTP lines.
 """
 
 from __future__ import annotations
@@ -11,12 +12,43 @@ import re
 from collections.abc import Callable
 
 from testbench.domain.verdict import Verdict
+from testbench.i18n import translator
+from testbench.traces.model import Channel
 
 #: A case's end line: its verdict label may have several words, which a catalogue template reads as one part
 _END = re.compile(
     rf"fin du cas (?P<id>.+?) : (?P<verdict>{'|'.join(re.escape(v.label_fr) for v in Verdict)})(?: (?P<reason>.+))?",
     re.DOTALL,
 )
+#: An APDU line up to its status word (testbench.runner.tracing.format_apdu: « … A<< 6F 0F … 9000 succès  (0.01 ms)
+#: [slot@reader] »): the last four-digit hex word; the response's bytes are two-digit words
+_STATUS_WORD = re.compile(r".* [0-9A-F]{4} ", re.DOTALL)
+
+
+def trace_text(channel: str, text: str, t: Callable[[str], str]) -> str:
+    """A trace line as the reader of ``t``'s language reads it: the bench's own words translated, the rest as
+    recorded (a French reader gets the line itself)."""
+    if t is translator("fr"):
+        return text
+    if channel == Channel.BENCH:
+        return bench_text(text, t)
+    return apdu_text(text, t) if channel == Channel.APDU else text
+
+
+def apdu_text(text: str, t: Callable[[str], str]) -> str:
+    """An APDU line with its status word's meaning in ``t``'s language; the bytes, duration and reader as recorded.
+
+    The duration may be a marker (« (‹durée›) », the campaign diff's normalisation) and the spaces one.
+    """
+    end = text.rfind(" (", 0, text.rfind(" ["))
+    while end > 0 and text[end - 1] == " ":
+        end -= 1
+    found = _STATUS_WORD.match(text, 0, end) if end > 0 else None
+    if found is None:
+        return text
+    meaning = text[found.end() : end]
+    shown = t(meaning)
+    return text if shown == meaning else text[: found.end()] + shown + text[end:]
 
 
 def bench_text(text: str, t: Callable[[str], str]) -> str:

@@ -1,0 +1,66 @@
+"""The bench's words in trace lines read in the reader's language: the APDU status word's meaning included.
+
+The session keeps the French the bench wrote (« 9000 succès »); ``traces.trace_text`` shows it in English
+on request, the bytes, duration and reader as recorded, and a French reader gets the line itself.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from testbench.cards.api import ApduExchange
+from testbench.cards.sw import _EXACT, sw_meaning
+from testbench.i18n import english, translator
+from testbench.runner.tracing import format_apdu
+from testbench.traces.bench_text import trace_text
+
+#: every status word of cards/sw.py: the exact ones and one of each family
+WORDS = [*_EXACT, 0x6111, 0x6100, 0x6C6E, 0x63C0, 0x63C1, 0x63C2, 0x6200, 0x6300, 0x6400, 0x6500, 0x6900, 0x6A00]
+WORDS.append(0x1234)  # unknown
+
+
+def line(sw: int, response: bytes = b"\x6f\x0f\x84") -> str:
+    return format_apdu(ApduExchange("Virtual PCD 00 01", "cps", bytes.fromhex("00B0000000"), response, sw, 10))
+
+
+@pytest.mark.parametrize("sw", WORDS, ids=lambda sw: f"{sw:04X}")
+def test_each_status_word_reads_in_english_and_the_rest_of_the_line_as_recorded(sw: int) -> None:
+    french = line(sw)
+    shown = trace_text("apdu", french, translator("en"))
+    meaning = sw_meaning(sw)
+    assert meaning not in shown
+    assert shown == french.replace(f"{sw:04X} {meaning}", f"{sw:04X} {english(meaning)}")
+    assert trace_text("apdu", french, translator("fr")) is french
+
+
+def test_a_line_of_the_campaign_diff_reads_in_english_too() -> None:
+    """The diff normalises the duration and the reader into markers and the spaces into one."""
+    normalised = "A>> 00 C0 00 00 11 A<< 6111 17 octets de réponse disponibles (GET RESPONSE) (‹durée›) [cps@‹lecteur›]"
+    assert trace_text("apdu", normalised, translator("en")) == (
+        "A>> 00 C0 00 00 11 A<< 6111 17 response bytes available (GET RESPONSE) (‹durée›) [cps@‹lecteur›]"
+    )
+
+
+def test_the_other_channels_stay_as_recorded() -> None:
+    text = "9000 succès  (0.01 ms) [cps@x]"  # an application that writes an APDU-like line of its own
+    for channel in ("app", "engine", "http"):
+        assert trace_text(channel, text, translator("en")) == text
+
+
+def test_the_tries_left_agree_with_their_number_in_both_languages() -> None:
+    assert [sw_meaning(sw) for sw in (0x63C0, 0x63C1, 0x63C2)] == [
+        "code porteur non vérifié ou faux, 0 essai restant",
+        "code porteur non vérifié ou faux, 1 essai restant",
+        "code porteur non vérifié ou faux, 2 essais restants",
+    ]
+    assert [english(sw_meaning(sw)) for sw in (0x63C0, 0x63C1, 0x63C2)] == [
+        "PIN not verified or wrong, 0 tries left",
+        "PIN not verified or wrong, 1 try left",
+        "PIN not verified or wrong, 2 tries left",
+    ]
+    assert not [sw for sw in WORDS if re.search(r"\(s\)", sw_meaning(sw))]
+    # a session recorded before the count agreed still reads in English
+    old = "code porteur non vérifié ou faux, 3 essai(s) restant(s)"
+    assert english(old) == "PIN not verified or wrong, 3 tries left"
