@@ -99,7 +99,7 @@ def test_folder_watch_marks_the_files_written_after_the_attempt_began(tmp_path: 
         ("out", "FSE-1.xml", 6, True),
         ("out", "old.b2", 10, False),
     ]
-    text = exam.files_text([{"name": "lot-000015.b2", "size": 128}], files, make_translator("en")).plain
+    text = exam.files_text([{"name": "lot-000015.b2", "size": 128}], files, make_translator("en"), "en").plain
     assert "lot-000015.b2  128 bytes  recorded evidence" in text and "✚ out/FSE-1.xml  6 bytes  new" in text
 
 

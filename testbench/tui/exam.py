@@ -24,6 +24,7 @@ from testbench.domain.observe import unflatten
 from testbench.domain.verdict import Verdict
 from testbench.domain.vocabulary import STEP_ACTIONS
 from testbench.engines.operator.origin import origin_text
+from testbench.i18n import tn
 from testbench.runner.compare import compare_value
 
 Translate = Callable[[str], str]
@@ -198,19 +199,22 @@ def values_table(rows: list[ExpectedValue], t: Translate) -> Table:
     return table
 
 
-def files_text(recorded: Iterable[Mapping[str, Any]], polled: Iterable[FolderFile], t: Translate) -> Text:
+def files_text(
+    recorded: Iterable[Mapping[str, Any]], polled: Iterable[FolderFile], t: Translate, lang: str | None = None
+) -> Text:
     """The evidence: files the session recorded for the attempt, then the watched folders' files."""
     text = Text()
     recorded = list(recorded)
     for item in recorded:
         text.append("▣ ", style="green")
         text.append(str(item.get("name", "")), style="bold")
-        text.append(f"  {int(item.get('size') or 0)} {t('octets')}  {t('pièce enregistrée')}\n", style="dim")
+        size = tn("{count} octet", "{count} octets", int(item.get("size") or 0), lang)
+        text.append(f"  {size}  {t('pièce enregistrée')}\n", style="dim")
     polled = list(polled)
     for file in polled:
         text.append("✚ " if file.new else "  ", style="bold green")
         text.append(f"{file.folder}/{file.name}", style="bold" if file.new else "dim")
-        text.append(f"  {file.size} {t('octets')}", style="dim")
+        text.append(f"  {tn('{count} octet', '{count} octets', file.size, lang)}", style="dim")
         if file.new:
             text.append(f"  {t('nouveau')}", style="green")
         text.append("\n")

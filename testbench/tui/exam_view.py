@@ -191,7 +191,7 @@ class ExamHandlers:
             exam.header(case, progress, t, profile.guidance if profile is not None else None),
             exam.step_line(case, progress, t),
             exam.values_table(exam.expected_values(case, observations, t), t),
-            exam.files_text(recorded, self.exam_watch().files(), t),
+            exam.files_text(recorded, self.exam_watch().files(), t, self.lang),
         )
         if log:
             view.show_log(self.trace_source(), attempt_id)
