@@ -123,7 +123,7 @@ def test_the_cards_descriptions_and_the_prompt_read_in_english() -> None:
     check_cards(bay, [("cps", load_profile(P / "cps4-nurse.xml"))], prompt=prompts.append)
     (prompt,) = prompts
     card = "test CPS card (CPS4) “cps4-nurse” of JULIE FICTIF (Infirmier)"
-    assert en(prompt) == f"Insert the {card} in reader “Lecteur virtuel cps”."
+    assert en(prompt) == f"Insert the {card} in reader “inprocess-cps”."
 
 
 def test_redacted_names_leave_both_cards_named_in_english() -> None:

@@ -121,7 +121,7 @@ def test_guard_mismatch_names_both_cards() -> None:
         check_cards(bay, [("vitale", load_profile(P / "vitale2-ald.xml"))], catalog=CATALOG)
     msg = str(exc.value)
     assert "« vitale2-c2s »" in msg and "(C2S)" in msg and "« vitale2-ald »" in msg and "(ALD)" in msg
-    assert msg.startswith("Le lecteur « Lecteur virtuel vitale » (vitale) contient la carte Vitale 2 de test")
+    assert msg.startswith("Le lecteur « inprocess-vitale » (vitale) contient la carte Vitale 2 de test")
 
 
 def test_guard_wrong_family_and_empty_slot() -> None:
@@ -139,7 +139,7 @@ def test_guard_messages_read_as_french_sentences() -> None:
     with pytest.raises(CardMismatch) as unknown:
         check_cards(bay, [("vitale", load_profile(P / "vitale2-c2s.xml"))])
     assert str(unknown.value).startswith(
-        "Le lecteur « Lecteur virtuel vitale » (vitale) contient une carte inconnue (ATR 3B 02 14 80) ; "
+        "Le lecteur « inprocess-vitale » (vitale) contient une carte inconnue (ATR 3B 02 14 80) ; "
         "le cas attend la carte Vitale 2 de test « vitale2-c2s »"
     )
     assert unknown.value.report.checks[0].found_fr == "carte inconnue (ATR 3B 02 14 80)"  # a cell of the cover
@@ -164,7 +164,7 @@ def test_guard_prompts_operator_and_waits() -> None:
     assert report.ok
     assert prompts == [
         "Insérez la carte CPS (CPS4) de test « cps4-nurse » de JULIE FICTIF (Infirmier) "
-        "dans le lecteur « Lecteur virtuel cps »."
+        "dans le lecteur « inprocess-cps »."
     ]
 
 

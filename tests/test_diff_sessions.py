@@ -107,7 +107,7 @@ def test_why_a_kept_card_still_holds_its_check_is_the_bench_s_words_not_the_prod
 def test_same_product_on_pcscd_and_in_memory_cards_shows_no_difference(
     vpcd_lock: list[str], tmp_path: Path, capsys
 ) -> None:
-    """Reader names (Virtual PCD 00 01 / Lecteur virtuel cps) and card modes differ: nothing else does."""
+    """Reader names (Virtual PCD 00 01 / inprocess-cps) and card modes differ: nothing else does."""
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     a = _demo_run(tmp_path / "a" / "memory.tbsession", "inprocess")
@@ -131,7 +131,7 @@ def _another_bench(session: Path, *, engine_version: str | None = None) -> None:
     conn = sqlite3.connect(session)
     with conn:
         for table, column in (("trace_lines", "text"), ("events", "data")):
-            conn.execute(f"UPDATE {table} SET {column} = replace({column}, 'Lecteur virtuel', 'Lecteur USB atelier 2')")
+            conn.execute(f"UPDATE {table} SET {column} = replace({column}, 'inprocess-', 'Lecteur USB atelier 2 ')")
         for run_id, environment in conn.execute("SELECT id, environment FROM runs").fetchall():
             env = json.loads(environment)
             env["host"], env["cards"] = "poste-examen-2", "cartes émulées via pcscd + vpcd (vitale=Lecteur USB 2)"

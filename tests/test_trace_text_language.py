@@ -12,7 +12,9 @@ import pytest
 
 from testbench.cards.api import ApduExchange
 from testbench.cards.sw import _EXACT, sw_meaning
+from testbench.cli.main import main
 from testbench.i18n import english, translator
+from testbench.paths import CARD_PROFILES_DIR as CARDS
 from testbench.runner.tracing import format_apdu
 from testbench.traces.bench_text import trace_text
 
@@ -64,3 +66,13 @@ def test_the_tries_left_agree_with_their_number_in_both_languages() -> None:
     # a session recorded before the count agreed still reads in English
     old = "code porteur non vérifié ou faux, 3 essai(s) restant(s)"
     assert english(old) == "PIN not verified or wrong, 3 tries left"
+
+
+def test_cards_probe_trace_says_each_status_word_in_the_language_asked(pcsc_bay, capsys) -> None:
+    """``cards probe --trace`` over pcscd + vpcd: the exchanges it prints read in English on request."""
+    pcsc_bay.present("vitale", CARDS / "vitale2-atmp.xml")
+    pcsc_bay.release()
+    for lang, word, other in (("en", "success", "succès"), ("fr", "succès", "success")):
+        assert main(["cards", "probe", "--reader", "Virtual PCD 00 00", "--trace", "--lang", lang]) == 0
+        err = capsys.readouterr().err
+        assert re.search(rf"A<< 9000 \(\d+ µs\) {word}\n", err) and other not in err, err

@@ -17,6 +17,9 @@ from .profile import CardProfile, load_profile
 from .virtual import build_card
 
 DEFAULT_SLOTS = ("vitale", "cps")
+#: A reader's name, recorded in the session and shown in both languages: the mode's own word (``--cards
+#: inprocess``) and the slot, no French or English (sessions recorded before keep « Lecteur virtuel cps »)
+READER_NAME = "inprocess-{slot}"
 
 #: Why a card this bay kept in its reader is still the one the guard read (recorded with a reused check).
 KEPT_IN_MEMORY = (
@@ -91,7 +94,7 @@ class InProcessBay:
         self, slots: Iterable[str] = DEFAULT_SLOTS, sinks: Iterable[ApduSink] = (), *, apdu_sink: ApduSink | None = None
     ) -> None:
         self._sinks = list(sinks) + ([apdu_sink] if apdu_sink is not None else [])
-        self._links = {s: Link(CardTransport(f"Lecteur virtuel {s}"), s, self._sinks) for s in slots}
+        self._links = {s: Link(CardTransport(READER_NAME.format(slot=s)), s, self._sinks) for s in slots}
         self.profiles: dict[str, CardProfile] = {}
         self.changed_pins: dict[str, str] = {}  # slot → the test PIN a change-pin set (testbench.cards.pin)
 

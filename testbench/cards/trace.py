@@ -12,6 +12,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from testbench.i18n import t
+
 from .apdu import mask_pin
 from .api import ApduExchange
 from .sw import sw_meaning
@@ -31,10 +33,11 @@ def exchange_record(ex: ApduExchange) -> dict[str, Any]:
 
 
 def format_exchange(ex: ApduExchange) -> str:
-    """One human line in GlobalPlatformPro's shape: ``A>> … / A<< … (µs)``."""
+    """One human line in GlobalPlatformPro's shape: ``A>> … / A<< … (µs)``, the status word's meaning in the
+    language in use (the JSON records above keep the French of testbench.cards.sw)."""
     cmd = mask_pin(ex.command).hex(" ").upper()
     rsp = (ex.response.hex(" ").upper() + " " if ex.response else "") + f"{ex.sw:04X}"
-    return f"[{ex.slot}] A>> {cmd}\n[{ex.slot}] A<< {rsp} ({ex.duration_us} µs) {sw_meaning(ex.sw)}"
+    return f"[{ex.slot}] A>> {cmd}\n[{ex.slot}] A<< {rsp} ({ex.duration_us} µs) {t(sw_meaning(ex.sw))}"
 
 
 class JsonlSink:
