@@ -68,6 +68,9 @@ COMPOSED = {
     "{expectation} : refus attendu {expected}, refus observé {code}",
     "{expectation} : refus {code} attendu à l'étape {step}, mais l'étape a été acceptée",
     "{expectation} : aucune ligne ne correspond {where}",
+    "{expectation} : valeur observée « {value} » n'est pas du type {type}",
+    "{expectation} : valeur attendue invalide pour le type {type} : « {value} »",
+    "{expectation} : motif invalide : {error}",
     "présent /{pattern}/ sur {channel}",
     "absent /{pattern}/ sur {channel}",
     # testbench/integrity/manifest.py: kinds of odd files, the manifest's file name as a constant

@@ -29,7 +29,7 @@ from testbench.domain.observe import flatten, unflatten
 from testbench.domain.refusal import EngineError
 from testbench.domain.vocabulary import CALL_ROOTS
 from testbench.engines.api import JsonObject
-from testbench.engines.operator.engine import DEFAULT_PATTERNS, OperatorPrompt, _read_text
+from testbench.engines.operator.engine import DEFAULT_PATTERNS, OperatorPrompt, _read_text, _t
 from testbench.engines.operator.mode import OperatorModeEngine
 from testbench.traces.model import TraceLine
 
@@ -46,11 +46,6 @@ _DOCUMENT = {"create_invoice": "fse", "build_lot": "b2"}
 #: (source, provenance) of an observation path
 Origin = tuple[str, dict[str, Any] | None]
 Snapshot = dict[Path, tuple[float, int]]
-
-
-def _t(text: str) -> str:
-    """Marks a French template for the catalogue; the reader's language is given when it is shown."""
-    return text
 
 
 class ExtractionFailed(EngineError):

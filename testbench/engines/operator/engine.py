@@ -25,47 +25,56 @@ DEFAULT_PATTERNS: dict[str, tuple[str, ...]] = {
 }
 MAX_FILE = 8 * 1024 * 1024
 
+
+def _t(text: str) -> str:
+    """Marks a French text for the catalogue: the session keeps it French, each display shows it in the
+    reader's language (``testbench.i18n``: the instructions' ``{name}`` templates read back whole)."""
+    return text
+
+
 _INSTRUCTIONS = {
-    "read_cps": "Lisez la carte CPS dans le logiciel (emplacement « {slot} ») puis reportez les valeurs affichées.",
-    "read_vitale": "Lisez la carte Vitale dans le logiciel (emplacement « {slot} ») puis reportez les bénéficiaires.",
-    "adri_query": "Interrogez ADRi pour le bénéficiaire indiqué et reportez les droits obtenus.",
-    "create_invoice": (
+    "read_cps": _t("Lisez la carte CPS dans le logiciel (emplacement « {slot} ») puis reportez les valeurs affichées."),
+    "read_vitale": _t(
+        "Lisez la carte Vitale dans le logiciel (emplacement « {slot} ») puis reportez les bénéficiaires."
+    ),
+    "adri_query": _t("Interrogez ADRi pour le bénéficiaire indiqué et reportez les droits obtenus."),
+    "create_invoice": _t(
         "Saisissez la facture {ref} dans le logiciel, validez-la, puis reportez son numéro et ses montants."
     ),
-    "secure_invoice": "Sécurisez la facture {invoice_id} dans le logiciel.",
-    "build_lot": "Constituez le lot des factures {invoice_ids} dans le logiciel.",
-    "read_returns": "Intégrez le retour « {scenario} » dans le logiciel et reportez son statut.",
-    "apcv_context": "Lisez l'application carte Vitale présentée (téléservice ApCV) et reportez l'identité obtenue.",
-    "insi_query": "Interrogez INSi pour le patient indiqué et reportez le résultat.",
-    "eprescription_fetch": "Récupérez l'ordonnance numérique n° {number} et reportez ce qu'elle contient.",
+    "secure_invoice": _t("Sécurisez la facture {invoice_id} dans le logiciel."),
+    "build_lot": _t("Constituez le lot des factures {invoice_ids} dans le logiciel."),
+    "read_returns": _t("Intégrez le retour « {scenario} » dans le logiciel et reportez son statut."),
+    "apcv_context": _t("Lisez l'application carte Vitale présentée (téléservice ApCV) et reportez l'identité obtenue."),
+    "insi_query": _t("Interrogez INSi pour le patient indiqué et reportez le résultat."),
+    "eprescription_fetch": _t("Récupérez l'ordonnance numérique n° {number} et reportez ce qu'elle contient."),
 }
 #: The values the operator reads on screen and keys in, by engine call: (path in the call's result,
-#: label). One table for the prompt and for operator mode; it asks every total the reference engine
-#: returns and the casebooks expect (an invoice's ``totals.billed`` and ``totals.base`` both); line
-#: details are not asked.
+#: label, French like the instructions). One table for the prompt and for operator mode; it asks every
+#: total the reference engine returns and the casebooks expect (an invoice's ``totals.billed`` and
+#: ``totals.base`` both); line details are not asked.
 FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
-    "read_cps": (("rpps", "RPPS du professionnel"), ("name", "Nom du porteur")),
-    "read_vitale": (("nir", "NIR de l'assuré"), ("beneficiaries[0].name", "Nom du bénéficiaire 1")),
-    "adri_query": (("rights_open", "Droits ouverts (oui/non)"),),
+    "read_cps": (("rpps", _t("RPPS du professionnel")), ("name", _t("Nom du porteur"))),
+    "read_vitale": (("nir", _t("NIR de l'assuré")), ("beneficiaries[0].name", _t("Nom du bénéficiaire 1"))),
+    "adri_query": (("rights_open", _t("Droits ouverts (oui/non)")),),
     "create_invoice": (
-        ("number", "Numéro de la facture"),
-        ("totals.billed", "Total facturé"),
-        ("totals.base", "Base de remboursement"),
-        ("totals.amo", "Part AMO"),
-        ("totals.amc", "Part AMC"),
-        ("totals.patient", "Reste à charge"),
-        ("totals.depassement", "Dépassement"),
+        ("number", _t("Numéro de la facture")),
+        ("totals.billed", _t("Total facturé")),
+        ("totals.base", _t("Base de remboursement")),
+        ("totals.amo", _t("Part AMO")),
+        ("totals.amc", _t("Part AMC")),
+        ("totals.patient", _t("Reste à charge")),
+        ("totals.depassement", _t("Dépassement")),
     ),
-    "secure_invoice": (("status", "Statut (secured si sécurisée)"),),
+    "secure_invoice": (("status", _t("Statut (secured si sécurisée)")),),
     "build_lot": (
-        ("number", "Numéro du lot"),
-        ("invoice_count", "Nombre de factures"),
-        ("totals.amo", "Part AMO du lot"),
+        ("number", _t("Numéro du lot")),
+        ("invoice_count", _t("Nombre de factures")),
+        ("totals.amo", _t("Part AMO du lot")),
     ),
-    "read_returns": (("status", "Statut du retour"), ("codes", "Codes (séparés par des espaces)")),
-    "apcv_context": (("status", "Statut du contexte ApCV"), ("nir", "NIR de l'assuré")),
-    "insi_query": (("status", "Résultat INSi"), ("ins", "Matricule INS")),
-    "eprescription_fetch": (("number", "Numéro de l'ordonnance"), ("line_count", "Nombre de lignes")),
+    "read_returns": (("status", _t("Statut du retour")), ("codes", _t("Codes (séparés par des espaces)"))),
+    "apcv_context": (("status", _t("Statut du contexte ApCV")), ("nir", _t("NIR de l'assuré"))),
+    "insi_query": (("status", _t("Résultat INSi")), ("ins", _t("Matricule INS"))),
+    "eprescription_fetch": (("number", _t("Numéro de l'ordonnance")), ("line_count", _t("Nombre de lignes"))),
 }
 _EXPECTS = {call: tuple(path for path, _label in fields) for call, fields in FIELDS.items()}
 
@@ -75,7 +84,7 @@ class OperatorPrompt:
     """What the operator is asked to do in the application for one engine call, and the paths to key in."""
 
     action: str
-    instruction: str  # French, shown to the operator
+    instruction: str  # French (the session keeps it so), shown in the reader's language
     request: JsonObject
     expects: tuple[str, ...]  # dotted paths the operator should fill in
 
@@ -132,7 +141,7 @@ class OperatorEngine:
         self.name = name
 
     def describe(self) -> EngineInfo:
-        return EngineInfo(name=self.name, version="", socle_version="logiciel sous test", capabilities=ENGINE_CALLS)
+        return EngineInfo(name=self.name, version="", socle_version=_t("logiciel sous test"), capabilities=ENGINE_CALLS)
 
     def _prompt(self, action: str, request: JsonObject, doc_kind: str | None = None) -> JsonObject:
         before = self.watch.snapshot() if doc_kind else {}
@@ -146,7 +155,7 @@ class OperatorEngine:
         prompt = OperatorPrompt(action, _INSTRUCTIONS[action].format(**fmt_args), dict(request), _EXPECTS[action])
         answer = self.ask(prompt)
         if answer is None:
-            raise EngineUnavailable(f"{action} : l'opérateur a abandonné l'étape")
+            raise EngineUnavailable(_t("{action} : l'opérateur a abandonné l'étape").format(action=action))
         if answer.get("refusal"):
             raise EngineRefusal(str(answer["refusal"]), str(answer.get("message", "")), {"source": "operateur"})
         result = dict(answer)

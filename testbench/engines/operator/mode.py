@@ -18,7 +18,7 @@ from testbench.domain.attestation import Operator
 from testbench.domain.observe import unflatten
 from testbench.domain.vocabulary import CALL_ROOTS
 from testbench.engines.api import JsonObject
-from testbench.engines.operator.engine import FIELDS, OperatorEngine, OperatorPrompt
+from testbench.engines.operator.engine import FIELDS, OperatorEngine, OperatorPrompt, _t
 
 _CODE = re.compile(r"[A-Z][A-Z0-9_]{2,}")
 
@@ -66,7 +66,7 @@ class OperatorModeEngine(OperatorEngine):
 
     def _ask(self, prompt: OperatorPrompt) -> JsonObject | None:
         if self._operator is None or self._case is None or self._step is None:
-            raise OperatorPending("aucun opérateur pour cette étape")
+            raise OperatorPending(_t("aucun opérateur pour cette étape"))
         fields = self.keyed_fields(prompt)
         root = CALL_ROOTS.get(prompt.action, prompt.action)
         step = Step(
@@ -79,7 +79,7 @@ class OperatorModeEngine(OperatorEngine):
         )
         attestation = self._operator.perform(self._case, step)
         if attestation is None:
-            raise OperatorPending(f"étape {step.id} en attente de l'opérateur (mode opérateur)")
+            raise OperatorPending(_t("étape {step} en attente de l'opérateur (mode opérateur)").format(step=step.id))
         if not attestation.confirmed:
             match = _CODE.search(attestation.note)
             return {"refusal": match.group(0) if match else "REFUS_LOGICIEL", "message": attestation.note}
