@@ -46,8 +46,11 @@ COMPOSED = {
     "porteur : {found} au lieu de {expected}",
     "nature : carte {found} au lieu de carte {expected}",
     "acceptée par le contrôle ({card})",
-    # testbench/cards/sw.py before its count agreed: older sessions' APDU lines still read back
+    # testbench/cards (sw.py, read.py, pin.py) before the count agreed: older sessions' lines still read back
     "code porteur non vérifié ou faux, {tries} essai(s) restant(s)",
+    "code porteur non présenté : {tries} essai(s) restant(s)",
+    "code porteur non présenté : {tries} essai(s) restant(s) seulement",
+    "code de déblocage non présenté : {tries} essai(s) restant(s) seulement",
     # testbench/engines/protocol: the client's stderr tail, the validation's problems
     "{method} : le moteur s'est arrêté (code {code}) ; stderr : {stderr}",
     "le moteur s'est arrêté entre deux appels (code {code}) ; stderr : {stderr}",

@@ -76,3 +76,29 @@ def test_cards_probe_trace_says_each_status_word_in_the_language_asked(pcsc_bay,
         assert main(["cards", "probe", "--reader", "Virtual PCD 00 00", "--trace", "--lang", lang]) == 0
         err = capsys.readouterr().err
         assert re.search(rf"A<< 9000 \(\d+ µs\) {word}\n", err) and other not in err, err
+
+
+def test_a_pin_not_presented_says_the_tries_left_agreeing_in_both_languages() -> None:
+    from testbench.cards.inprocess import InProcessBay
+    from testbench.cards.pin import verify_test_pin
+    from testbench.cards.read import PinRefused, verify_pin
+    from testbench.domain.refusal import EngineRefusal
+
+    bay = InProcessBay()
+    bay.present("cps", CARDS / "cps3-pin-last-try.xml")  # one try left: the bench does not risk it
+    with pytest.raises(EngineRefusal) as refusal:
+        verify_test_pin(bay, "cps")
+    with pytest.raises(PinRefused) as refused:
+        verify_pin(bay, "cps", "0000")
+    said = [refusal.value.message, str(refused.value)]
+    assert said == [
+        "code porteur non présenté : 1 essai restant seulement",
+        "code porteur non présenté : 1 essai restant",
+    ]
+    assert [english(text) for text in said] == ["PIN not presented: only 1 try left", "PIN not presented: 1 try left"]
+    unblock = "code de déblocage non présenté : 2 essais restants seulement"
+    assert english(unblock) == "unblock code not presented: only 2 tries left"
+    # sessions recorded before the count agreed still read in English
+    assert (
+        english("code porteur non présenté : 1 essai(s) restant(s) seulement") == "PIN not presented: only 1 tries left"
+    )

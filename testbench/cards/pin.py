@@ -22,6 +22,7 @@ from __future__ import annotations
 from typing import Any
 
 from testbench.domain.refusal import EngineRefusal
+from testbench.i18n import tn
 
 from .apdu import INS_CHANGE_REFERENCE_DATA, INS_RESET_RETRY_COUNTER, INS_VERIFY, build
 from .api import CardChannel, CardError
@@ -61,7 +62,12 @@ def _count(bay: CardChannel, slot: str, min_tries: int) -> int | None:
     if before is not None and before < min_tries:
         raise EngineRefusal(
             PIN_TRIES_LOW,
-            f"code porteur non présenté : {before} essai(s) restant(s) seulement",
+            tn(
+                "code porteur non présenté : {count} essai restant seulement",
+                "code porteur non présenté : {count} essais restants seulement",
+                before,
+                "fr",
+            ),
             {"tries_before": before, "sent": False},
         )
     return before
@@ -142,7 +148,12 @@ def unblock_test_pin(bay: CardChannel, slot: str, min_tries: int = 2) -> dict[st
     if left is not None and left < min_tries:
         raise EngineRefusal(
             UNBLOCK_TRIES_LOW,
-            f"code de déblocage non présenté : {left} essai(s) restant(s) seulement",
+            tn(
+                "code de déblocage non présenté : {count} essai restant seulement",
+                "code de déblocage non présenté : {count} essais restants seulement",
+                left,
+                "fr",
+            ),
             {"unblock_tries_before": left, "sent": False},
         )
     _, sw = exchange(bay, slot, build(0, INS_RESET_RETRY_COUNTER, 1, PIN_REFERENCE, pin_block(unblock)))

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from testbench.i18n import tn
+
 from . import apdu as A
 from . import layout as L
 from .api import CardChannel, CardError
@@ -183,8 +185,15 @@ def verify_pin(channel: CardChannel, slot: str, code: str, min_tries: int = 2) -
     """
     tries = pin_tries_left(channel, slot)
     if tries is not None and tries < min_tries:
+        if tries == 0:
+            raise PinRefused("code porteur bloqué")
         raise PinRefused(
-            "code porteur bloqué" if tries == 0 else f"code porteur non présenté : {tries} essai(s) restant(s)"
+            tn(
+                "code porteur non présenté : {count} essai restant",
+                "code porteur non présenté : {count} essais restants",
+                tries,
+                "fr",
+            )
         )
     _, sw = exchange(channel, slot, A.build(0, A.INS_VERIFY, 0, L.PIN_REFERENCE, L.pin_block(code)))
     if sw != 0x9000:

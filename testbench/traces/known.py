@@ -48,7 +48,7 @@ def single_word_forms(name: str) -> set[str]:
     """How a one-word name is written when it is a name: as read, in capitals, capitalised.
 
     An all-lower-case occurrence is a word of the language, not the name: the status message
-    « 3 essai(s) restant(s) » does not hold the surname ESSAI, « par exemple » not EXEMPLE. Names of
+    « 1 essai restant » does not hold the surname ESSAI, « par exemple » not EXEMPLE. Names of
     several words (``JEAN-PIERRE``, ``LE GALL``) are specific enough to be matched in any case.
     """
     name = name.strip()
