@@ -120,6 +120,14 @@ _SHAPE_MODULES = (
     "testbench.engines.protocol.client",
 )
 Shape = tuple[re.Pattern[str], Callable[[re.Match[str], Callable[[str], str]], str]]
+#: Templates whose parts are values as the bench recorded them (testbench.runner.compare's comparison of
+#: values): read back as they are, but for the « oui » / « non » a boolean reads as (testbench.fmt). Such a
+#: value may be a French word of the catalogue (the ADRI marking code « aucun »): data, not the bench's word.
+_AS_RECORDED = {
+    "attendu {expected}, observé {observed} ({detail})": frozenset({"expected", "observed"}),
+    "{expectation} : attendu {expected}, observé {observed} ({detail})": frozenset({"expected", "observed"}),
+}
+_YES_NO = frozenset({"oui", "non"})
 
 
 @functools.lru_cache(maxsize=8192)
@@ -143,8 +151,10 @@ def _template_shape(french: str, english_text: str, agree: Callable[[int], str] 
     """A table entry with ``{name}`` parts as a shape; None for a plain word.
 
     A plural entry's shape (``agree``) reads its ``{count}`` part as a whole number, and ``agree`` picks
-    the English form that agrees with it (see :func:`_plural_shapes`).
+    the English form that agrees with it (see :func:`_plural_shapes`). The parts of a value
+    (``_AS_RECORDED``) stay as recorded, a boolean's yes/no aside.
     """
+    recorded = _AS_RECORDED.get(french, frozenset())
     pieces = re.split(r"\{(\w+)\}", french)
     if len(pieces) == 1 or not "".join(pieces[::2]).strip() or not set(pieces[1::2]) >= _names(english_text):
         return None
@@ -164,7 +174,7 @@ def _template_shape(french: str, english_text: str, agree: Callable[[int], str] 
     def build(match: re.Match[str], t: Callable[[str], str]) -> str:
         parts = match.groupdict()
         target = agree(int(parts[COUNT])) if agree is not None else english_text
-        return target.format(**{k: t(v) for k, v in parts.items()})
+        return target.format(**{k: v if k in recorded and v not in _YES_NO else t(v) for k, v in parts.items()})
 
     return re.compile(regex, re.DOTALL), build
 
