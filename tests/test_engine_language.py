@@ -27,7 +27,10 @@ from testbench.traces.bench_text import bench_text
 
 DEMO = CASEBOOKS_DIR / "demo.xml"
 #: French words an English sentence of the bench must not hold (the parts it names are ids and values)
-FRENCH = re.compile(r"\b(?:étape|valeur|attendue?|observée?|refus|refusée|moteur|opérateur|dans|le|la|les|de|du)\b")
+FRENCH = re.compile(
+    r"\b(?:étape|valeur|attendue?|observée?|refus|refusée|moteur|opérateur|inconnue?|aucune?|invalide|facture"
+    r"|dans|le|la|les|de|du)\b"
+)
 
 
 def run_english(tmp_path: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
@@ -147,3 +150,28 @@ def test_the_operator_engine_describes_itself_in_english() -> None:
     t = translator("en")
     assert (t(info.name), t(info.socle_version)) == ("operator", "software under test")
     assert t("reference (non certifié)") == "reference (not certified)"
+
+
+def action_errors() -> list[str]:
+    """Every message a step's action refuses its own parameters with (``ActionError``), parts filled in."""
+    import ast
+
+    import testbench.runner.actions as actions
+
+    texts = []
+    for node in ast.walk(ast.parse(Path(actions.__file__).read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "ActionError" and node.args:
+            message = node.args[0]
+            if isinstance(message, ast.JoinedStr):
+                texts.append("".join(p.value if isinstance(p, ast.Constant) else "x1" for p in message.values))
+            elif isinstance(message, ast.Constant):
+                texts.append(message.value)
+    return texts
+
+
+def test_each_invalid_step_reads_in_english() -> None:
+    """The runner's « étape {step} invalide : {reason} » and each reason an action gives."""
+    texts = action_errors()
+    assert len(texts) >= 8
+    shown = {text: english(f"étape s1 invalide : {text}") for text in texts}
+    assert [s for s in shown.values() if not s.startswith("step s1 invalid: ") or FRENCH.search(s)] == [], shown
