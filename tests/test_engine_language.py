@@ -175,3 +175,31 @@ def test_each_invalid_step_reads_in_english() -> None:
     assert len(texts) >= 8
     shown = {text: english(f"étape s1 invalide : {text}") for text in texts}
     assert [s for s in shown.values() if not s.startswith("step s1 invalid: ") or FRENCH.search(s)] == [], shown
+
+
+def test_the_engine_protocols_own_errors_read_in_english() -> None:
+    """What the engine protocol says of an empty command, a bad description, a slot without a reader."""
+    from testbench.cards.api import CardError
+    from testbench.engines.api import EngineError
+    from testbench.engines.protocol.channels import PcscChannel
+    from testbench.engines.protocol.client import SubprocessEngine, _engine_info
+
+    raised: list[str] = []
+    for attempt, error in (
+        (lambda: SubprocessEngine([]), EngineError),
+        (lambda: _engine_info({}), EngineError),
+        (lambda: PcscChannel({}).atr("cps"), CardError),
+    ):
+        with pytest.raises(error) as info:
+            attempt()
+        raised.append(english(str(info.value)))
+    assert raised == [
+        "empty engine command",
+        "initialize: invalid engine description (field engine.name expected)",
+        "no reader configured for slot cps",
+    ]
+    samples = ("pas de carte dans Virtual PCD 00 00: no card", "lecteur introuvable: Virtual PCD 00 01")
+    assert [english(s) for s in samples] == [
+        "no card in Virtual PCD 00 00: no card",
+        "reader not found: Virtual PCD 00 01",
+    ]
