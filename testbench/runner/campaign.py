@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from testbench.casebook.errors import CasebookError
 from testbench.casebook.model import Case, Casebook
@@ -34,6 +34,7 @@ from testbench.traces.model import TraceLine
 
 if TYPE_CHECKING:
     from testbench.runner.shard import Shard
+    from testbench.runner.workers import Interruption
     from testbench.traces.capture import TraceCapture
 
 INTERRUPTED = "tentative interrompue (processus arrêté avant le verdict)"
@@ -210,6 +211,7 @@ class Campaign:
 
         The session's selection is kept; a new session's is every case of the casebooks.
         """
+        factories = self._worker_factories()
         with self._open() as store:
             store.close_dangling_attempts(INTERRUPTED)
             record_casebooks(store, self.casebooks)
@@ -217,7 +219,7 @@ class Campaign:
                 store.set_selection([(cb.sha256, c.id) for cb in self.casebooks for c in cb.cases])
             argv = self.argv or [*sys.argv[:1], "ui", *(c.id for _, c in targets)]
             self._record_plan(store)
-            return self._execute(store, list(targets), stop, argv, {"origin": "ui"})
+            return self._execute(store, list(targets), stop, argv, {"origin": "ui"}, factories)
 
     def run_selection(
         self,
@@ -231,6 +233,7 @@ class Campaign:
 
         ``meta`` is recorded in the session (a CI shard's place in its campaign).
         """
+        factories = self._worker_factories()
         with self._open() as store:
             has_history = store.has_attempts()
             if resume and (has_history or store.selection()):  # else the set-up never finished: do it
@@ -254,7 +257,7 @@ class Campaign:
             for key, value in (meta or {}).items():
                 store.set_meta(key, value)
             self._record_plan(store)
-            return self._execute(store, to_run, None, self.argv, {"resume": resume, "rerun": rerun})
+            return self._execute(store, to_run, None, self.argv, {"resume": resume, "rerun": rerun}, factories)
 
     def _record_plan(self, store: SessionStore) -> None:
         """The exam plan the command checked (``--plan``) goes into the session: its report shows the coverage."""
@@ -284,14 +287,17 @@ class Campaign:
         stop: threading.Event | None,
         argv: list[str],
         flags: dict[str, Any],
+        factories: list[BenchFactory] | None,
     ) -> CampaignResult:
+        """Run ``targets`` on one bench, or on the workers' benches that ``factories`` build."""
         result = CampaignResult(run_id=None, ran=0)
-        if self.options.workers > 1:
-            from testbench.runner.workers import run_parallel
+        if factories is not None:
+            from testbench.runner.workers import Interruption, run_parallel
 
-            with self._parallel_run(store, argv, flags) as (runners, run_id):
+            interruption = Interruption()
+            with self._parallel_run(store, argv, flags, factories, interruption) as (runners, run_id):
                 result.run_id = run_id
-                summary = run_parallel(runners, run_id, targets, stop)
+                summary = run_parallel(runners, run_id, targets, stop, interruption)
         else:
             with self._bench_run(store, argv, flags) as (runner, run_id):
                 result.run_id = run_id
@@ -360,18 +366,23 @@ class Campaign:
                 ["--workers : un seul banc quand le logiciel testé est suivi (journaux, profil, opérateur)"]
             )
 
-    def _worker_factories(self, count: int) -> list[BenchFactory]:
-        """One bench factory per worker: each takes its own reader pair of pcscd's readers."""
+    def _worker_factories(self) -> list[BenchFactory] | None:
+        """One bench factory per worker, each on its own reader pair of pcscd's readers (None: one bench).
+
+        Called before the session is opened: too few readers leaves no session behind.
+        """
+        count = self.options.workers
+        if count == 1:
+            return None
         if not self._own_benches or self.options.bench.cards == "inprocess":
             return [self.bench_factory] * count
         from testbench.cards.bays import pcsc_problem
-
-        if pcsc_problem() is not None:  # in-memory readers (said by the bench's notes): one per bench anyway
-            return [self.bench_factory] * count
         from testbench.cards.pcsc import list_readers
         from testbench.runner.workers import split_pools
 
         try:
+            if pcsc_problem() is not None:  # in-memory readers (said by the bench's notes): one per bench anyway
+                return [self.bench_factory] * count
             pools = split_pools(count, list_readers())
         except ValueError as exc:
             raise CampaignError([str(exc)], EXIT_ENVIRONMENT) from None
@@ -393,18 +404,28 @@ class Campaign:
 
     @contextlib.contextmanager
     def _parallel_run(
-        self, store: SessionStore, argv: list[str], flags: dict[str, Any]
+        self,
+        store: SessionStore,
+        argv: list[str],
+        flags: dict[str, Any],
+        factories: list[BenchFactory],
+        interruption: Interruption,
     ) -> Iterator[tuple[list[Runner], int]]:
-        """A run on ``--workers`` benches writing the one session; closed whatever happens."""
-        from testbench.runner.workers import locked_listener
+        """A run on the benches ``factories`` build, writing the one session; closed whatever happens, once
+        the workers have stopped (:func:`~testbench.runner.workers.run_parallel` waits for them).
 
-        count = self.options.workers
+        Each runner writes through a :class:`~testbench.runner.workers.WorkerStore` that ``interruption``
+        closes: a ^C leaves the cases under way without a verdict.
+        """
+        from testbench.runner.workers import WorkerStore, locked_listener
+
+        count = len(factories)
         notify = self.notify or (lambda _text: None)
         listener = locked_listener(self.listener)
         benches: list[Bench] = []
         recorders: list[TraceRecorder] = []
+        gated = cast(SessionStore, WorkerStore(store, interruption))
         try:
-            factories = self._worker_factories(count)
             recorders = [TraceRecorder(writer=store.add_trace_lines) for _ in factories]
             benches, failure = self._build_benches(factories, recorders, notify)
             if failure is not None:  # the environment could not provide a bench
@@ -413,7 +434,7 @@ class Campaign:
             description["workers"] = [bench.description.get("cards") for bench in benches]
             run_id = self._begin_run(store, argv, {**flags, "workers": count}, description, benches[0].notes)
             runners = [
-                self._runner(store, bench, recorder, listener)
+                self._runner(gated, bench, recorder, listener)
                 for bench, recorder in zip(benches, recorders, strict=True)
             ]
             yield runners, run_id

@@ -11,9 +11,11 @@ are those of a serial run (only the attempts' ids and times differ).
 from __future__ import annotations
 
 import contextlib
+import signal
+import socket
 import threading
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 from testbench.cards.reader_pools import ReaderSpec, default_pools
 from testbench.domain.hooks import Closable
@@ -24,6 +26,7 @@ from testbench.runner.runner import RunSummary
 if TYPE_CHECKING:
     from testbench.casebook.model import Case, Casebook
     from testbench.runner.runner import Runner
+    from testbench.store.session import SessionStore
 
 
 def split_pools(count: int, present: Sequence[str] | None = None) -> list[dict[str, list[ReaderSpec]]]:
@@ -60,26 +63,102 @@ def locked_listener(listener: Listener | None) -> Listener | None:
     return call
 
 
+class Interrupted(BaseException):
+    """Raised in a worker once its run is interrupted: the case under way stops at its next write.
+
+    A :class:`BaseException`, like the ``KeyboardInterrupt`` that stops a serial run's case, so the runner's
+    "a bench fault must not stop the campaign" does not turn it into a verdict.
+    """
+
+
+class Interruption:
+    """Whether the run was interrupted (^C), known in every worker as soon as the signal arrives.
+
+    A ^C reaches the whole process group: the engines and card emulators of the cases under way stop too.
+    Python runs its handler in the main thread only, at its next bytecode, which may come after a worker
+    saw its engine or card go; but the signal's C handler writes to a wakeup socket at once
+    (:func:`signal.set_wakeup_fd`, portable with a socket), which :meth:`is_set` reads, so a worker knows
+    of the ^C before it can record what the ^C caused.
+    """
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+        self._wakeup: socket.socket | None = None
+
+    def set(self) -> None:
+        self._event.set()
+
+    def is_set(self) -> bool:
+        if not self._event.is_set() and self._wakeup is not None:
+            with contextlib.suppress(OSError):  # nothing received (or no longer watching)
+                if int(signal.SIGINT) in self._wakeup.recv(64):
+                    self._event.set()
+        return self._event.is_set()
+
+    @contextlib.contextmanager
+    def watching(self) -> Iterator[None]:
+        """Receive the signals' wakeup bytes while the workers run (in the main thread only: elsewhere, as in
+        the workstation's run thread, there is no ^C to watch)."""
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        reader, writer = socket.socketpair()
+        reader.setblocking(False)
+        writer.setblocking(False)
+        previous = signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
+        self._wakeup = reader
+        try:
+            yield
+        finally:
+            signal.set_wakeup_fd(previous)
+            self._wakeup = None
+            reader.close()
+            writer.close()
+
+
+class WorkerStore:
+    """The session as one worker's runner sees it: once the run is interrupted, every use raises
+    :class:`Interrupted`.
+
+    Behind this gate the case under way writes nothing more — in particular not what the ^C caused (an
+    engine fault, an unavailable card) as its verdict, which ``--resume`` would keep — and stays without a
+    verdict, as a serial run's case does, for ``--resume`` to run again.
+    """
+
+    def __init__(self, store: SessionStore, interruption: Interruption) -> None:
+        self._store = store
+        self._interruption = interruption
+
+    def __getattr__(self, name: str) -> Any:
+        if self._interruption.is_set():
+            raise Interrupted
+        return getattr(self._store, name)
+
+
 def run_parallel(
     runners: Sequence[Runner],
     run_id: int,
     selection: Sequence[tuple[Casebook, Case]],
     stop: threading.Event | None = None,
+    interruption: Interruption | None = None,
 ) -> RunSummary:
     """Run ``selection`` on ``runners`` (one thread each); the summary lists the outcomes in campaign order.
 
     When ``stop`` is set, no case starts any more (none is cut). A worker's failure to write the session
-    stops every worker and is raised once they have all finished their case.
+    stops every worker and is raised once they have all finished their case. A ``KeyboardInterrupt`` (^C)
+    sets ``interruption`` (the gate of the runners' :class:`WorkerStore`) and is raised once every worker
+    has left its case, so nothing writes to the session after the campaign closes it.
     """
     total = len(selection)
     outcomes: list[Outcome | None] = [None] * total
     lock = threading.Lock()
     state = {"next": 0, "stopped": False}
     errors: list[BaseException] = []
+    interrupted = interruption or Interruption()
 
     def take() -> int | None:
         with lock:
-            if errors or state["next"] >= total:
+            if errors or interrupted.is_set() or state["next"] >= total:
                 return None
             if stop is not None and stop.is_set():
                 state["stopped"] = True
@@ -93,27 +172,61 @@ def run_parallel(
             while (index := take()) is not None:
                 casebook, case = selection[index]
                 outcomes[index] = runner.attempt(run_id, index, total, casebook, case)
+        except Interrupted:
+            pass  # the case under way stays without a verdict
         except BaseException as exc:  # the session cannot be written: every worker stops
             with lock:
                 errors.append(exc)
         finally:
-            runner.recorder.set_context(None, None)
-            runner.recorder.flush()
-            runner.bay.release()
-            # its cases done, a bench lets its readers go while the others finish: each PC/SC bay waits for
-            # pcscd to show its readers empty, in parallel here rather than one bench after the other at the
-            # end (the campaign's close of the bench then finds the bay closed)
-            if isinstance(runner.bay, Closable):
-                with contextlib.suppress(Exception):
-                    runner.bay.close()
+            _leave(runner, errors, lock)
 
     threads = [threading.Thread(target=work, args=(r,), name=f"bench-{k + 1}") for k, r in enumerate(runners)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    interrupt: KeyboardInterrupt | None = None
+    with interrupted.watching():
+        try:
+            for thread in threads:
+                thread.start()
+        except KeyboardInterrupt as exc:
+            interrupted.set()
+            interrupt = exc
+        interrupt = _join(threads, interrupted) or interrupt
+    if interrupt is not None:
+        raise interrupt
     if errors:
         raise errors[0]
     summary = RunSummary(stopped=bool(state["stopped"]))
     summary.outcomes = [(case, out) for (_, case), out in zip(selection, outcomes, strict=True) if out is not None]
     return summary
+
+
+def _leave(runner: Runner, errors: list[BaseException], lock: threading.Lock) -> None:
+    """A worker's end: its traced lines written, its readers let go; a failure is kept, never raised in the
+    thread (it would print a traceback)."""
+    try:
+        runner.recorder.set_context(None, None)
+        runner.recorder.flush()
+    except Exception as exc:  # a full disk: the campaign says it once the workers are done
+        with lock:
+            errors.append(exc)
+    with contextlib.suppress(Exception):
+        runner.bay.release()
+    # its cases done, a bench lets its readers go while the others finish: each PC/SC bay waits for pcscd
+    # to show its readers empty, in parallel here rather than one bench after the other at the end (the
+    # campaign's close of the bench then finds the bay closed)
+    if isinstance(runner.bay, Closable):
+        with contextlib.suppress(Exception):
+            runner.bay.close()
+
+
+def _join(threads: Sequence[threading.Thread], interrupted: Interruption) -> KeyboardInterrupt | None:
+    """Wait for every worker (started or not); a ^C (here, in the main thread) sets ``interrupted`` and is
+    returned once they have all stopped — a further ^C only waits on: the cases stop at their next write."""
+    interrupt: KeyboardInterrupt | None = None
+    for thread in threads:
+        while thread.is_alive():
+            try:
+                thread.join()
+            except KeyboardInterrupt as exc:
+                interrupted.set()
+                interrupt = interrupt or exc
+    return interrupt
