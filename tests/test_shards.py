@@ -180,11 +180,19 @@ def test_merge_says_everything_in_english(tmp_path: Path, capsys: pytest.Capture
     m = tmp_path / "m.tbsession"
     assert merge(one, two, one) == (
         0,
+        [
+            f"{m}: 2 sessions, 2 cases, 2 attempts, a campaign of 2 cases",
+            f"testbench merge: {one}: given more than once, read once",
+        ],
+    )
+    m.unlink()
+    copy = tmp_path / "copy.tbsession"
+    shutil.copy(one, copy)
+    assert merge(one, two, copy) == (
+        0,
         [f"{m}: 3 sessions, 2 cases, 2 attempts, 1 duplicate attempt ignored, a campaign of 2 cases"],
     )
-    missing = (
-        "testbench merge: missing shard: 2/2; --allow-missing-shards to merge anyway (its cases stay not run)"
-    )
+    missing = "testbench merge: missing shard: 2/2; --allow-missing-shards to merge anyway (its cases stay not run)"
     assert merge(one, output="n.tbsession") == (3, [missing])
     assert merge(one, output="n.tbsession", options=("--allow-missing-shards",)) == (
         0,

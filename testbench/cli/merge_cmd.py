@@ -33,12 +33,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_merge(args: argparse.Namespace) -> int:
     from testbench.cli.outputs import session_dir_problem
-    from testbench.runner.shard import check_shards
+    from testbench.runner.shard import MERGED_SHARDS_META, check_shards
     from testbench.store.merge import MergeError, input_meta, merge_sessions
     from testbench.store.read import SHARD_META
 
     t = translator(args.lang)  # the store says it in French
-    shards = check_shards(input_meta(args.sessions, SHARD_META))
+    shards = check_shards(input_meta(args.sessions, SHARD_META, MERGED_SHARDS_META))  # a merged input holds shards
     problems = list(shards.problems)
     if shards.missing and not args.allow_missing_shards:
         missing = tn(
@@ -59,8 +59,13 @@ def cmd_merge(args: argparse.Namespace) -> int:
         print(f"testbench merge: {folder}", file=sys.stderr)
         return EXIT_USAGE
     try:
+        held = shards.merged_record()  # so that this merge can be merged again with a later retry of a shard
         result = merge_sessions(
-            list(args.sessions), args.output, allow_tampered=args.allow_tampered, selection=shards.campaign
+            list(args.sessions),
+            args.output,
+            allow_tampered=args.allow_tampered,
+            selection=shards.campaign,
+            meta={MERGED_SHARDS_META: held} if held else None,
         )
     except MergeError as exc:
         for line in exc.lines:

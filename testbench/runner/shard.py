@@ -98,6 +98,19 @@ def read_record(value: str | None) -> dict[str, Any] | None:
     return record
 
 
+#: a merged session's meta: the shards of one campaign it holds (``testbench merge`` writes it, so the merged
+#: session can be merged again with a later retry of one of its shards)
+MERGED_SHARDS_META = "merged_shards"
+
+
+def merged_record(count: int, campaign: Sequence[tuple[str, str]], indices: Sequence[int]) -> str:
+    """The meta a merged session keeps: its campaign and the shards (1-based) it holds."""
+    return json.dumps(
+        {"count": count, "campaign": [list(k) for k in campaign], "indices": sorted(set(indices))},
+        ensure_ascii=False,
+    )
+
+
 @dataclass
 class ShardSet:
     """What the shard records of a merge's inputs say: the campaign's order and what is wrong."""
@@ -105,33 +118,77 @@ class ShardSet:
     campaign: list[tuple[str, str]] | None = None  # None: no input is a shard
     missing: list[str] = field(default_factory=list)  # "2/4", … : shards of the campaign not among the inputs
     problems: list[str] = field(default_factory=list)  # shards of different campaigns: no merge
+    count: int = 0  # the campaign's number of shards
+    indices: list[int] = field(default_factory=list)  # the shards (1-based) the inputs hold
+
+    def merged_record(self) -> str | None:
+        """The merged session's :data:`MERGED_SHARDS_META`, None when no input is a shard."""
+        return None if self.campaign is None else merged_record(self.count, self.campaign, self.indices)
+
+
+@dataclass(frozen=True)
+class _Holds:
+    """What one input holds of a campaign: one shard, or the shards of a merged session."""
+
+    path: str
+    count: int
+    campaign: list[tuple[str, str]]
+    indices: frozenset[int]
+    merged: bool
+
+    @property
+    def same_campaign(self) -> tuple[int, tuple[tuple[str, str], ...]]:
+        # the deal does not depend on the casebooks' order (case_key): neither does the campaign
+        return self.count, tuple(sorted(self.campaign))
+
+
+def _holds(path: str, value: str | None) -> _Holds | None:
+    record = read_record(value)
+    if record is not None:
+        campaign = [(str(sha), str(cid)) for sha, cid in record["campaign"]]
+        return _Holds(path, int(record["count"]), campaign, frozenset({int(record["index"])}), merged=False)
+    try:
+        merged = json.loads(value or "")
+        campaign = [(str(sha), str(cid)) for sha, cid in merged["campaign"]]
+        return _Holds(path, int(merged["count"]), campaign, frozenset(map(int, merged["indices"])), merged=True)
+    except (ValueError, TypeError, KeyError):
+        return None  # not a shard, nor a merge of shards: a rerun
 
 
 def check_shards(records: Sequence[tuple[str, str | None]]) -> ShardSet:
     """Check the shards among ``(input file, its shard meta)``: one campaign, every shard present.
 
-    Inputs that are not shards (a rerun) may join; duplicates of one shard (a CI retry) are allowed,
-    the merge keeps both attempts.
+    The meta is a shard's (:func:`shard_record`) or a merged session's (:func:`merged_record`: it holds
+    its shards). Inputs that are neither (a rerun) may join; duplicates of one shard (a CI retry) are
+    allowed, the merge keeps both attempts. When inputs disagree, the campaign most of them share (the
+    most shards, then the most inputs, then the first given) is the reference and the others are named.
     """
     result = ShardSet()
-    seen: set[int] = set()
-    reference: tuple[int, list[Any]] | None = None
-    for path, value in records:
-        record = read_record(value)
-        if record is None:
+    held = [h for path, value in records if (h := _holds(path, value)) is not None]
+    if not held:
+        return result
+    groups: dict[tuple[int, tuple[tuple[str, str], ...]], list[_Holds]] = {}
+    for h in held:
+        groups.setdefault(h.same_campaign, []).append(h)
+    reference = max(groups.values(), key=lambda g: (len(frozenset().union(*(h.indices for h in g))), len(g)))
+    for h in held:
+        if h.same_campaign == reference[0].same_campaign:
             continue
-        this = (int(record["count"]), record["campaign"])
-        if reference is None:
-            reference = this
-        elif this != reference:
+        if h.merged:
+            shards = ", ".join(f"{k}/{h.count}" for k in sorted(h.indices))
             result.problems.append(
-                f"{path}: partition {record['index']}/{record['count']} d'une autre campagne"
+                f"{h.path}: fusion des partitions {shards} d'une autre campagne"
                 " (autres cahiers, autre sélection ou autre nombre de partitions)"
             )
-            continue
-        seen.add(int(record["index"]))
-    if reference is not None:
-        count, campaign = reference
-        result.campaign = [(str(sha), str(cid)) for sha, cid in campaign]
-        result.missing = [f"{k}/{count}" for k in range(1, count + 1) if k not in seen]
+        else:
+            (index,) = h.indices
+            result.problems.append(
+                f"{h.path}: partition {index}/{h.count} d'une autre campagne"
+                " (autres cahiers, autre sélection ou autre nombre de partitions)"
+            )
+    seen = frozenset().union(*(h.indices for h in reference))
+    result.count = reference[0].count
+    result.campaign = reference[0].campaign
+    result.indices = sorted(seen)
+    result.missing = [f"{k}/{result.count}" for k in range(1, result.count + 1) if k not in seen]
     return result

@@ -142,10 +142,26 @@ def add_annotation(
     return annotation_id
 
 
+#: a merged session's meta: annotation id → the number, among the merged attempts, of the attempt it is about
+#: (``testbench merge`` renumbers attempts; the row keeps its input's number, which its signature covers)
+ATTEMPT_MAP_META = "annotation_attempts"
+
+
+def attempt_map(conn: sqlite3.Connection) -> dict[int, int]:
+    """:data:`ATTEMPT_MAP_META` read (empty outside a merged session)."""
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (ATTEMPT_MAP_META,)).fetchone()
+    try:
+        return {int(k): int(v) for k, v in json.loads(row[0]).items()} if row else {}
+    except (ValueError, TypeError, AttributeError):
+        return {}
+
+
 def read_annotations(conn: sqlite3.Connection) -> dict[tuple[str, str], list[Annotation]]:
-    """Every annotation by case key, oldest first, each with its signature checked."""
+    """Every annotation by case key, oldest first, each with its signature checked and, in a merged
+    session, the number of the merged attempt it is about."""
     if not has_table(conn, "annotations"):
         return {}
+    numbers = attempt_map(conn)
     out: dict[tuple[str, str], list[Annotation]] = {}
     for r in conn.execute(
         "SELECT id, casebook_sha, case_id, attempt_number, action, verdict, reason, reviewer, wall, public_key, prev,"
@@ -156,5 +172,5 @@ def read_annotations(conn: sqlite3.Connection) -> dict[tuple[str, str], list[Ann
             valid = PublicKey.from_b64(r[9]).verify(base64.b64decode(r[11]), signed_message(fields))
         except (SigningKeyError, ValueError):
             valid = False
-        out.setdefault((r[1], r[2]), []).append(Annotation(*r, valid=valid))
+        out.setdefault((r[1], r[2]), []).append(Annotation(*r[:3], numbers.get(r[0], r[3]), *r[4:], valid=valid))
     return out

@@ -13,14 +13,19 @@ chain, written as its rows are.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from filelock import FileLock, Timeout
+
+from testbench.fmt import os_reason
 from testbench.store import chain
-from testbench.store.connection import SessionError, open_readonly
+from testbench.store.annotations import ATTEMPT_MAP_META, attempt_map
+from testbench.store.connection import SessionError, lock_path, open_readonly
 from testbench.store.schema import has_table
 from testbench.store.session import SessionStore
 
@@ -56,22 +61,32 @@ def merge_sessions(
     *,
     allow_tampered: bool = False,
     selection: Sequence[tuple[str, str]] | None = None,
+    meta: Mapping[str, str] | None = None,
 ) -> MergeResult:
     """Merge ``inputs`` into the new session ``output``.
 
     ``selection`` is the merged session's order of cases (CI shards: the whole campaign's, so the merged
     session reads as one full run); cases of the inputs it does not name follow, in the inputs' order.
+    ``meta`` is written into the merged session's meta (the shards it holds). An input given twice is read
+    once. The merge is written beside ``output`` (:func:`partial_path`) and renamed when complete, so a
+    merge killed half-way leaves no ``output``: only that file, which the next merge replaces.
     """
     if output.exists():
         raise MergeError([f"{output}: existe déjà ; choisissez un nouveau fichier de session"])
-    resolved = {p.resolve() for p in inputs}
-    if output.resolve() in resolved:
+    if output.resolve() in {p.resolve() for p in inputs}:
         raise MergeError([f"{output}: la session fusionnée doit être un nouveau fichier"])
+    unique: dict[Path, Path] = {}
+    notes: list[str] = []
+    for path in inputs:
+        if path.resolve() not in unique:
+            unique[path.resolve()] = path
+        elif f"{path}: donnée plusieurs fois, lue une fois" not in notes:
+            notes.append(f"{path}: donnée plusieurs fois, lue une fois")
     conns: list[sqlite3.Connection] = []
     try:
         problems = []
         heads = []
-        for path in inputs:
+        for path in unique.values():
             try:
                 conn = open_readonly(path)
             except SessionError as exc:
@@ -80,10 +95,9 @@ def merge_sessions(
             report = chain.verify(conn)
             modified = report.problems if not report.ok and chain.has_chain(conn) else []
             problems += [f"{path}: {p}" for p in modified]
-            meta = dict(conn.execute("SELECT key, value FROM meta"))
             head: dict[str, Any] = {
                 "file": str(path),
-                "session_id": meta.get("session_id", ""),
+                "session_id": dict(conn.execute("SELECT key, value FROM meta")).get("session_id", ""),
                 "chain_head": report.head,
                 "chain_length": report.length,
             }
@@ -92,32 +106,90 @@ def merge_sessions(
             heads.append(head)
         if problems and not allow_tampered:
             raise MergeError([*problems, "fusion refusée : une session d'entrée a été modifiée"])
-        try:
-            with SessionStore.open(output) as store:
-                store.set_meta("merged_from", json.dumps(heads, ensure_ascii=False))
-                result = _merge_into(store, conns, list(selection or ()))
-        except BaseException:
-            # half a merge is worse than none: remove the new file and its companions
-            for leftover in (output, *(output.with_name(output.name + s) for s in ("-wal", "-shm", ".lock"))):
-                leftover.unlink(missing_ok=True)
-            raise
-        if problems:
-            result.notes = [*problems, _FORCED]
+        extra = {"merged_from": json.dumps(heads, ensure_ascii=False), **(meta or {})}
+        result = _write_whole(output, lambda store: _merge_into(store, conns, list(selection or ()), extra))
+        result.notes = [*notes, *problems, *([_FORCED] if problems else [])]
         return result
     finally:
         for conn in conns:
             conn.close()
 
 
-def _merge_into(store: SessionStore, conns: list[sqlite3.Connection], selection: list[tuple[str, str]]) -> MergeResult:
+def partial_path(output: Path) -> Path:
+    """Where a merge into ``output`` is written until it is complete."""
+    return output.with_name(output.name + ".partial")
+
+
+def _companions(path: Path) -> tuple[Path, ...]:
+    return tuple(path.with_name(path.name + s) for s in ("-wal", "-shm", ".lock"))
+
+
+def _write_whole(output: Path, write: Callable[[SessionStore], MergeResult]) -> MergeResult:
+    """Run ``write`` on a new session beside ``output``, then rename it ``output`` (whole or not at all)."""
+    partial = partial_path(output)
+    _remove_stale(partial, output)
+    try:
+        store = SessionStore.open(partial)
+    except SessionError as exc:
+        raise MergeError([_said_of(output, partial, exc)]) from None
+    done = False
+    try:
+        with store:
+            result = write(store)
+        if output.exists():  # written meanwhile by someone else: not overwritten
+            raise MergeError([f"{output}: existe déjà ; choisissez un nouveau fichier de session"])
+        os.replace(partial, output)  # atomic, on POSIX and Windows
+        done = True
+    except SessionError as exc:  # a disk that fails the write
+        raise MergeError([_said_of(output, partial, exc)]) from None
+    except OSError as exc:
+        raise MergeError([f"{output}: écriture impossible ici ({os_reason(exc)})"]) from None
+    finally:
+        # a failed merge leaves nothing; a complete one leaves no companion of the partial file
+        for leftover in (*(() if done else (partial,)), *_companions(partial)):
+            leftover.unlink(missing_ok=True)
+    return result
+
+
+def _said_of(output: Path, partial: Path, exc: SessionError) -> str:
+    """The store's message about the partial file, said of the output the person named."""
+    said = str(exc)
+    return f"{output}{said[len(str(partial)) :]}" if said.startswith(str(partial)) else said
+
+
+def _remove_stale(partial: Path, output: Path) -> None:
+    """Remove what a merge killed half-way left (its lock is free), or refuse while a merge writes it."""
+    if not any(p.exists() for p in (partial, *_companions(partial))):
+        return
+    lock = FileLock(lock_path(partial), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise MergeError([f"{output}: une autre fusion l'écrit déjà (fichier {partial.name})"]) from None
+    try:
+        for leftover in (partial, *_companions(partial)[:2]):
+            leftover.unlink(missing_ok=True)
+    finally:
+        lock.release()
+
+
+def _merge_into(
+    store: SessionStore, conns: list[sqlite3.Connection], selection: list[tuple[str, str]], meta: Mapping[str, str]
+) -> MergeResult:
     out = store.conn
     run_map: dict[tuple[int, int], int] = {}
+    runs: dict[tuple[Any, ...], int] = {}  # a run found in two inputs (a session and its copy) is kept once
+    seen_rows: set[tuple[Any, ...]] = set()  # rows of no attempt (run events, lines between cases) kept once
     attempts: list[tuple[float, int, int, tuple[Any, ...]]] = []
-    with store.transaction():
+    with store.transaction():  # one write: the file is renamed into place only once complete
+        for key, value in meta.items():
+            store.set_meta(key, value)
         for i, conn in enumerate(conns):
             for row in conn.execute(f"SELECT id, {_RUN_COLS} FROM runs ORDER BY id"):
-                cur = out.execute(f"INSERT INTO runs ({_RUN_COLS}) VALUES (?,?,?,?,?,?,?)", row[1:])
-                run_map[(i, row[0])] = int(cur.lastrowid or 0)
+                if tuple(row[1:]) not in runs:
+                    cur = out.execute(f"INSERT INTO runs ({_RUN_COLS}) VALUES (?,?,?,?,?,?,?)", row[1:])
+                    runs[tuple(row[1:])] = int(cur.lastrowid or 0)
+                run_map[(i, row[0])] = runs[tuple(row[1:])]
             out.executemany(
                 "INSERT OR IGNORE INTO casebooks (sha256, path, plan_id, identity, added_wall) VALUES (?,?,?,?,?)",
                 conn.execute("SELECT sha256, path, plan_id, identity, added_wall FROM casebooks"),
@@ -151,58 +223,90 @@ def _merge_into(store: SessionStore, conns: list[sqlite3.Connection], selection:
             rows = conn.execute(
                 f"SELECT {', '.join(_EVENT_COLS)} FROM events WHERE attempt_id IS NULL ORDER BY id"
             ).fetchall()
-            if rows:
-                first = chain.last_id(out, "events") + 1
-                out.executemany(
-                    f"INSERT INTO events ({', '.join(_EVENT_COLS)}) VALUES (?,?,?,?,?,?,?)",
-                    [(run_map.get((i, r[0])) if r[0] is not None else None, *r[1:]) for r in rows],
-                )
-                chain.record(out, "events", first)
+            remapped = [(run_map.get((i, r[0])) if r[0] is not None else None, *r[1:]) for r in rows]
+            _insert_once(out, "events", _EVENT_COLS, remapped, seen_rows)
             # trace lines and files captured between cases belong to no attempt; keep them too
-            first = chain.last_id(out, "trace_lines") + 1
-            out.executemany(
-                f"INSERT INTO trace_lines ({', '.join(_TRACE_COLS)}) VALUES ({', '.join('?' * len(_TRACE_COLS))})",
-                conn.execute(f"SELECT {', '.join(_TRACE_COLS)} FROM trace_lines WHERE attempt_id IS NULL ORDER BY id"),
-            )
-            chain.record(out, "trace_lines", first)
-            first = chain.last_id(out, "artifact_links") + 1
-            out.executemany(
-                "INSERT INTO artifact_links (sha256, attempt_id, step_id, name) VALUES (?,?,?,?)",
-                conn.execute(
-                    "SELECT sha256, NULL, step_id, name FROM artifact_links WHERE attempt_id IS NULL ORDER BY id"
-                ),
-            )
-            chain.record(out, "artifact_links", first)
-    attempts.sort(key=lambda a: (a[0], a[1], a[2]))
-    seen: set[tuple[Any, ...]] = set()
-    numbers: dict[tuple[str, str], int] = {}
-    duplicates = 0
-    for _, i, _, row in attempts:
-        old_id, run_id, sha, cid = row[:4]
-        started_wall, started_mono, verdict, reason = row[5], row[6], row[9], row[10]
-        identity = (sha, cid, started_wall, started_mono, verdict, reason)
-        if identity in seen:
-            duplicates += 1
-            continue
-        seen.add(identity)
-        numbers[(sha, cid)] = numbers.get((sha, cid), 0) + 1
-        with store.transaction():
-            _copy_attempt(out, conns[i], old_id, run_map[(i, run_id)], sha, cid, numbers[(sha, cid)], row)
-    with store.transaction():
-        for conn in conns:
-            if not has_table(conn, "annotations"):
-                continue
-            for row in conn.execute(
-                "SELECT casebook_sha, case_id, attempt_number, action, verdict, reason, reviewer, wall, public_key,"
-                " prev, signature FROM annotations ORDER BY id"
-            ):
-                cur = out.execute(
-                    "INSERT INTO annotations (casebook_sha, case_id, attempt_number, action, verdict, reason,"
-                    " reviewer, wall, public_key, prev, signature) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                    row,
-                )
-                chain.record(out, "annotations", int(cur.lastrowid or 0), int(cur.lastrowid or 0))
+            rows = conn.execute(
+                f"SELECT {', '.join(_TRACE_COLS)} FROM trace_lines WHERE attempt_id IS NULL ORDER BY id"
+            ).fetchall()
+            _insert_once(out, "trace_lines", _TRACE_COLS, rows, seen_rows)
+            rows = conn.execute(
+                "SELECT sha256, NULL, step_id, name FROM artifact_links WHERE attempt_id IS NULL ORDER BY id"
+            ).fetchall()
+            _insert_once(out, "artifact_links", ("sha256", "attempt_id", "step_id", "name"), rows, seen_rows)
+        attempts.sort(key=lambda a: (a[0], a[1], a[2]))
+        kept: dict[tuple[Any, ...], int] = {}  # an attempt's identity → its number in the merged session
+        merged_number: dict[tuple[int, int], int] = {}  # (input, its attempt id) → the merged number
+        numbers: dict[tuple[str, str], int] = {}
+        duplicates = 0
+        for _, i, _, row in attempts:
+            old_id, run_id, sha, cid = row[:4]
+            started_wall, started_mono, verdict, reason = row[5], row[6], row[9], row[10]
+            identity = (sha, cid, started_wall, started_mono, verdict, reason)
+            if identity in kept:
+                duplicates += 1
+            else:
+                numbers[(sha, cid)] = kept[identity] = numbers.get((sha, cid), 0) + 1
+                _copy_attempt(out, conns[i], old_id, run_map[(i, run_id)], sha, cid, kept[identity], row)
+            merged_number[(i, old_id)] = kept[identity]
+        _copy_annotations(store, conns, attempts, merged_number)
     return MergeResult(sessions=len(conns), cases=len(numbers), attempts=sum(numbers.values()), duplicates=duplicates)
+
+
+def _insert_once(
+    out: sqlite3.Connection, table: str, cols: Sequence[str], rows: Sequence[Sequence[Any]], seen: set[tuple[Any, ...]]
+) -> None:
+    """Insert ``rows`` not inserted yet (chained as one batch)."""
+    fresh = []
+    for row in rows:
+        if (table, *row) not in seen:
+            seen.add((table, *row))
+            fresh.append(tuple(row))
+    if fresh:
+        first = chain.last_id(out, table) + 1
+        out.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", fresh)
+        chain.record(out, table, first)
+
+
+def _copy_annotations(
+    store: SessionStore,
+    conns: list[sqlite3.Connection],
+    attempts: list[tuple[float, int, int, tuple[Any, ...]]],
+    merged_number: dict[tuple[int, int], int],
+) -> None:
+    """Copy the reviews as signed, each once, and record which merged attempt each one is about.
+
+    A review's attempt number is signed, so the row keeps its input's number; the meta
+    :data:`~testbench.store.annotations.ATTEMPT_MAP_META` gives the attempt's number among the merged ones.
+    """
+    out = store.conn
+    attempt_id = {(i, row[2], row[3], row[4]): row[0] for _, i, _, row in attempts}  # (input, case, number) → id
+    about: dict[str, int] = {}
+    seen: set[tuple[Any, ...]] = set()
+    for i, conn in enumerate(conns):
+        if not has_table(conn, "annotations"):
+            continue
+        numbers = attempt_map(conn)  # an input that is itself a merge: its reviews' attempts there
+        for row in conn.execute(
+            "SELECT id, casebook_sha, case_id, attempt_number, action, verdict, reason, reviewer, wall, public_key,"
+            " prev, signature FROM annotations ORDER BY id"
+        ):
+            if tuple(row[1:]) in seen:  # the same signed review, from a copy of its session
+                continue
+            seen.add(tuple(row[1:]))
+            cur = out.execute(
+                "INSERT INTO annotations (casebook_sha, case_id, attempt_number, action, verdict, reason,"
+                " reviewer, wall, public_key, prev, signature) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                row[1:],
+            )
+            new_id = int(cur.lastrowid or 0)
+            chain.record(out, "annotations", new_id, new_id)
+            number = numbers.get(row[0], row[3])
+            old = attempt_id.get((i, row[1], row[2], number))
+            if old is not None:
+                about[str(new_id)] = merged_number[(i, old)]
+    if about:
+        store.set_meta(ATTEMPT_MAP_META, json.dumps(about))
 
 
 def _copy_attempt(
@@ -266,20 +370,21 @@ def _copy_attempt(
     return new_id
 
 
-def input_meta(inputs: Sequence[Path], key: str) -> list[tuple[str, str | None]]:
-    """Each input's meta ``key`` (None when absent or unreadable: :func:`merge_sessions` says why)."""
-    return [(str(path), _meta_value(path, key)) for path in inputs]
+def input_meta(inputs: Sequence[Path], *keys: str) -> list[tuple[str, str | None]]:
+    """Each input's meta: the first of ``keys`` it has (None when none, or unreadable: :func:`merge_sessions`
+    says why)."""
+    return [(str(path), _meta_value(path, keys)) for path in inputs]
 
 
-def _meta_value(path: Path, key: str) -> str | None:
+def _meta_value(path: Path, keys: Sequence[str]) -> str | None:
     try:
         conn = open_readonly(path)
     except SessionError:
         return None
     try:
-        row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        found = dict(conn.execute(f"SELECT key, value FROM meta WHERE key IN ({', '.join('?' * len(keys))})", keys))
     except sqlite3.Error:
         return None
     finally:
         conn.close()
-    return None if row is None else row[0]
+    return next((found[key] for key in keys if found.get(key)), None)

@@ -42,6 +42,7 @@ from filelock import FileLock, Timeout
 
 from testbench import __version__
 from testbench.domain.events import EventKind
+from testbench.fmt import os_reason
 from testbench.store import chain, codec  # chain: the journal's hash chain
 from testbench.store.connection import (
     SYNC_BATCH,
@@ -64,6 +65,15 @@ from testbench.traces.model import TraceLine
 
 #: events that carry what a person gave (other writes of a person's are wrapped in ``transaction(durable=True)``)
 _GIVEN_BY_A_PERSON = frozenset({EventKind.MANUAL_ATTESTED})
+
+
+def _lock_problem(lock: Path) -> str | None:
+    """Why the lock file cannot be created or opened (a folder that refuses writes), None when it can."""
+    try:
+        os.close(os.open(lock, os.O_RDWR | os.O_CREAT, 0o644))
+    except OSError as exc:
+        return os_reason(exc)
+    return None
 
 
 class SessionStore:
@@ -98,6 +108,11 @@ class SessionStore:
         try:
             lock.acquire()
         except Timeout:
+            unwritable = _lock_problem(lock_path(path))
+            if unwritable is not None:  # no lock file can be made here: nobody holds it
+                raise SessionError(
+                    f"{path}: écriture impossible ici ({unwritable}) ; choisissez un dossier où vous pouvez écrire"
+                ) from None
             holder = describe_writer(path)
             raise SessionLocked(
                 f"{path}: session déjà ouverte en écriture par un autre processus{holder} ; "
