@@ -4,8 +4,10 @@ Teams keep their own pytest reporting (JUnit, HTML, plugins) and pytest-xdist: e
 run through the same campaign as ``testbench run`` (:meth:`Campaign.case_by_case`) into a session file,
 so the exam book is built from it as from any session. Under pytest-xdist each worker writes a shard
 session (``SESSION.shards/gwN.tbsession``, recording the whole campaign like ``run --shard``) and the
-controller merges them at the end into ``--casebook-session``, then removes the shards; the merged
-session reads as a serial run (same cases in the same order, same verdicts).
+controller merges every shard of that folder at the end into ``--casebook-session`` — a crashed worker's
+too: its committed cases are in its file —, then removes the shards it merged; the merged session reads
+as a serial run (same cases in the same order, same verdicts). An interrupted run keeps its shards and
+says the ``testbench merge`` command that gathers them.
 
 Registered as the ``pytest11`` entry point ``testbench``; without ``--casebook`` it does nothing, and it
 imports the core only when a casebook is asked for.
@@ -14,7 +16,6 @@ imports the core only when a casebook is asked for.
 from __future__ import annotations
 
 import contextlib
-import shutil
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -30,7 +31,9 @@ if TYPE_CHECKING:
     RunOne = Callable[[Casebook, Case, tuple[Casebook, Case] | None], Outcome]
 
 _PLUGIN = "testbench-casebook"
-_SHARD_OUTPUT = "testbench_shard"  # the key of a worker's output naming its shard session
+_SHARD_INPUT = "testbench_shard"  # the key of a worker's input: its shard number, dealt by the controller
+#: a session file's companions, removed with a merged shard
+_COMPANIONS = ("-wal", "-shm", ".lock")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -70,6 +73,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--casebook-lang", choices=("fr", "en"), default=None, help=t("langue des messages : fr (défaut) ou en")
     )
+    group.addoption(
+        "--casebook-create-dirs",
+        action="store_true",
+        help=t("créer le dossier de la session s'il n'existe pas (refusé sinon : un support non monté se voit)"),
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -94,7 +102,7 @@ class CasebookPlugin:
         self.session: Path = config.getoption("casebook_session").resolve()
         self.shards_dir = self.session.with_name(self.session.name + ".shards")
         self.worker: dict[str, Any] | None = getattr(config, "workerinput", None)
-        self.shard_sessions: list[Path] = []  # the controller's: what the workers wrote
+        self._shard_of: dict[str, int] = {}  # the controller's: each running worker's shard number
         self.messages: list[str] = []
         self._stack = contextlib.ExitStack()
         self._run: RunOne | None = None
@@ -105,12 +113,30 @@ class CasebookPlugin:
         self._collect_the_casebooks()
 
     def _check_outputs(self) -> None:
-        """Refuse before anything runs: an existing session (nothing is overwritten), an unwritable report."""
-        from testbench.cli.outputs import output_dir_problem
+        """Refuse before anything runs: an existing session or shards (nothing is overwritten), a missing
+        session folder (as ``run``: a drive not mounted shows), an unwritable report."""
+        from testbench.cli.outputs import output_dir_problem, session_dir_problem
 
-        for path in (self.session, self.shards_dir):
-            if path.exists():
-                raise pytest.UsageError(self.t(f"{path}: existe déjà ; choisissez un nouveau fichier de session"))
+        if self.session.exists():
+            raise pytest.UsageError(self.t(f"{self.session}: existe déjà ; choisissez un nouveau fichier de session"))
+        if self.shards_dir.exists():  # an interrupted run's shards: they hold its cases
+            raise pytest.UsageError(
+                self.t(
+                    "{folder} : partitions d'une exécution interrompue ; {merge} — ou choisissez un nouveau"
+                    " fichier de session"
+                ).format(folder=self.shards_dir, merge=self._recovery())
+            )
+        create = self.config.getoption("casebook_create_dirs")
+        if not create and not self.session.parent.exists():
+            raise pytest.UsageError(
+                self.t(
+                    "{folder} : dossier introuvable (support non monté ?) ; la session n'a pas été créée. "
+                    "Vérifiez le chemin, ou ajoutez --casebook-create-dirs pour créer ce dossier"
+                ).format(folder=self.session.parent)
+            )
+        problem = session_dir_problem(self.session, True, self.lang)  # not a folder, or cannot be created
+        if problem:
+            raise pytest.UsageError(problem)
         report = self.config.getoption("casebook_report")
         problem = output_dir_problem(report, self.lang) if report is not None else None
         if problem:
@@ -131,8 +157,15 @@ class CasebookPlugin:
 
     @property
     def distributed(self) -> bool:
-        """The controller of pytest-xdist workers (each writes a shard)."""
-        return self.worker is None and bool(getattr(self.config.option, "numprocesses", None))
+        """The controller of pytest-xdist workers (each writes a shard): xdist's distributed session runs,
+        whether asked by ``-n`` or by ``--tx … --dist …``."""
+        return self.worker is None and self.config.pluginmanager.hasplugin("dsession")
+
+    def _recovery(self) -> str:
+        """The command that merges the shards left in the folder (a worker with no case wrote none)."""
+        return self.t("pour les fusionner : testbench merge {shards} -o {session} --allow-missing-shards").format(
+            shards=self.shards_dir / "*.tbsession", session=self.session
+        )
 
     # -- collection ---------------------------------------------------------------------------------
     def pytest_collect_file(self, file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
@@ -176,11 +209,9 @@ class CasebookPlugin:
         if self.worker is not None:
             # the readers of one pcscd are not shared between processes: workers use in-memory readers
             cards = "inprocess" if cards == "auto" else cards
-            worker_id = str(self.worker["workerid"])
-            shard = Shard(int(worker_id.removeprefix("gw")) + 1, int(self.worker["workercount"]))
-            path = self.shards_dir / f"{worker_id}.tbsession"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.config.workeroutput[_SHARD_OUTPUT] = str(path)  # type: ignore[attr-defined]
+            shard = Shard(int(self.worker[_SHARD_INPUT]), int(self.worker["workercount"]))
+            path = self.shards_dir / f"{self.worker['workerid']}.tbsession"
+            self.shards_dir.mkdir(exist_ok=True)  # in the session's folder, checked by the controller
         options = CampaignOptions(
             bench=BenchOptions(engine=self.config.getoption("casebook_engine"), cards=cards),
             outputs=OutputOptions(lang=self.lang),
@@ -191,17 +222,25 @@ class CasebookPlugin:
             yield run
 
     @pytest.hookimpl(optionalhook=True)
-    def pytest_testnodedown(self, node: Any, error: Any) -> None:
-        """pytest-xdist: a worker ended; its shard session joins the merge."""
-        shard = getattr(node, "workeroutput", {}).get(_SHARD_OUTPUT)
-        if shard:
-            self.shard_sessions.append(Path(shard))
+    def pytest_configure_node(self, node: Any) -> None:
+        """pytest-xdist: deal a starting worker its shard number, 1…N; a worker replacing a crashed one
+        takes the crashed one's number, as a CI retry of that shard does (its file has its own name)."""
+        count = int(node.workerinput["workercount"])
+        number = min(set(range(1, count + 1)) - set(self._shard_of.values()), default=count)
+        self._shard_of[node.gateway.id] = number
+        node.workerinput[_SHARD_INPUT] = number
 
-    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: Any) -> None:
+        """pytest-xdist: a worker crashed; its number goes to the worker that replaces it."""
+        if error is not None:
+            self._shard_of.pop(node.gateway.id, None)
+
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         self._stack.close()  # ends the run and closes the bench and the session
         if self.worker is not None:
             return
-        if self.distributed and not self._merge():
+        if self.distributed and not self._merge(interrupted=exitstatus == pytest.ExitCode.INTERRUPTED):
             return
         if self.session.exists():
             self.messages.append(self.t("session : {path}").format(path=self.session))
@@ -212,25 +251,43 @@ class CasebookPlugin:
                 built = build_report(self.session, report, BuildOptions(lang=self.lang))
                 self.messages.append(self.t("rapport : {path}").format(path=built.html))
 
-    def _merge(self) -> bool:
-        """Gather the workers' shards into the session; the shards go once merged."""
-        if not self.shard_sessions:
+    def _merge(self, *, interrupted: bool) -> bool:
+        """Gather every shard of the folder into the session — a crashed worker's file holds its committed
+        cases —, then remove exactly the shards merged. Interrupted, or when the merge fails, the shards
+        stay and the command that merges them is said."""
+        shards = sorted(self.shards_dir.glob("*.tbsession"))
+        if not shards:
             return True
         from testbench.runner.shard import check_shards
         from testbench.store.merge import MergeError, input_meta, merge_sessions
         from testbench.store.read import SHARD_META
 
-        shards = sorted(self.shard_sessions)
-        checked = check_shards(input_meta(shards, SHARD_META))  # a worker that ran no case wrote no shard
-        try:
-            if checked.problems:
-                raise MergeError(checked.problems)
-            merge_sessions(shards, self.session, selection=checked.campaign)
-        except MergeError as exc:
-            self.messages.extend(self.t(line) for line in exc.lines)
-            return False
-        shutil.rmtree(self.shards_dir, ignore_errors=True)
-        return True
+        problems: list[str] = []
+        if not interrupted:  # a ^C'd run is gathered by the person, when every worker has stopped
+            checked = check_shards(input_meta(shards, SHARD_META))
+            problems = checked.problems
+            try:
+                if not problems:
+                    merge_sessions(shards, self.session, selection=checked.campaign)
+                    self._remove(shards)
+                    return True
+            except MergeError as exc:
+                problems = exc.lines
+        self.messages.extend(self.t(line) for line in problems)
+        self.messages.append(
+            self.t("partitions conservées dans {folder} ; {merge}").format(
+                folder=self.shards_dir, merge=self._recovery()
+            )
+        )
+        return False
+
+    def _remove(self, shards: list[Path]) -> None:
+        """The merged shards and their companions; the folder too when nothing else is in it."""
+        for shard in shards:
+            for path in (shard, *(shard.with_name(shard.name + s) for s in _COMPANIONS)):
+                path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            self.shards_dir.rmdir()
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if self.worker is None and self.messages:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -25,14 +26,20 @@ ATTESTATIONS = ROOT / "casebooks" / "demo-attestations.json"
 
 
 def pytest_in(tmp: Path, *args: str, lang: str | None = None) -> subprocess.CompletedProcess[str]:
-    """pytest in a subprocess, in its own folder (no configuration of ours), ``TESTBENCH_LANG`` as given."""
+    """pytest in a subprocess, in its own folder (no configuration of ours), ``TESTBENCH_LANG`` as given.
+
+    In its own process group, as a terminal's command: a ^C it sends to its group stays in it; the
+    folder is on its ``PYTHONPATH``, for a plugin of the test's (``-p``), workers included."""
     (tmp / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k not in ("TESTBENCH_LANG", "PYTEST_ADDOPTS")}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, (str(tmp), env.get("PYTHONPATH"))))
     if lang is not None:
         env["TESTBENCH_LANG"] = lang
     command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-c", str(tmp / "pytest.ini")]
     command += ["--rootdir", str(tmp), *args]
-    return subprocess.run(command, cwd=tmp, env=env, capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(
+        command, cwd=tmp, env=env, capture_output=True, text=True, timeout=120, check=False, start_new_session=True
+    )
 
 
 def pytest_casebook(tmp: Path, *args: str, lang: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -188,3 +195,131 @@ def test_under_xdist_auto_cards_are_in_memory_and_a_worker_without_a_case_writes
         assert [(c.case_id, c.verdict) for c in s.cases] == [("DEMO-FSE-001", "pass")]
         assert [run["options"]["cards"] for run in s.runs] == ["inprocess"]  # one worker ran, in memory
         assert len(json.loads(s.meta["merged_from"])) == 1
+
+
+#: a plugin of the test's (``-p signal_after``): one worker sends itself, or its process group, a real
+#: signal as its 4th item starts (3 cases committed); the controller notes the shards' records before
+#: it merges them (tryfirst: before the testbench plugin's sessionfinish)
+SIGNAL_AFTER = """import json, os, pathlib, signal
+
+import pytest
+
+SIGNAL, WORKER = os.environ["SIGNAL_AFTER"].split(":")
+ran = 0
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_protocol(item, nextitem):
+    global ran
+    if getattr(item.config, "workerinput", {}).get("workerid") == WORKER:
+        if ran == 3:
+            if SIGNAL == "KILL":
+                os.kill(os.getpid(), signal.SIGKILL)
+            os.killpg(os.getpgrp(), signal.SIGINT)  # ^C at a terminal: the whole group
+        ran += 1
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionfinish(session):
+    if hasattr(session.config, "workerinput"):
+        return
+    from testbench.store.merge import input_meta
+    from testbench.store.read import SHARD_META
+
+    folder = pathlib.Path(session.config.getoption("casebook_session")).resolve()
+    shards = sorted(folder.with_name(folder.name + ".shards").glob("*.tbsession"))
+    records = {p.name: json.loads(v) for p, (_, v) in zip(shards, input_meta(shards, SHARD_META))}
+    done = {name: [r["index"], r["count"]] for name, r in records.items()}
+    pathlib.Path("shards-seen.json").write_text(json.dumps(done))
+"""
+
+
+def committed(session: Path) -> dict[str, str]:
+    """Each case's verdict in ``session``, for the cases that have one (a case run to its end)."""
+    with read_session(session) as s:
+        return {c.case_id: c.verdict for c in s.cases if c.verdict != "none"}
+
+
+def signal_after(
+    tmp: Path, signal: str, monkeypatch: pytest.MonkeyPatch, *args: str
+) -> subprocess.CompletedProcess[str]:
+    """The demo casebook under pytest-xdist, ``signal`` = ``KILL:gw0`` or ``INT:gw1``: the signal, and the
+    worker that sends it at its 4th case."""
+    (tmp / "signal_after.py").write_text(SIGNAL_AFTER, encoding="utf-8")
+    monkeypatch.setenv("SIGNAL_AFTER", signal)  # the subprocess and its workers inherit it
+    return pytest_casebook(tmp, "-p", "signal_after", *args)
+
+
+def test_a_killed_workers_cases_are_merged_and_its_replacement_retries_its_shard(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """kill -9 of the one xdist worker after 3 committed cases: its shard file is a valid session and is
+    merged with its replacement's (the plugin used to merge only the shards of workers that ended well,
+    then delete the whole folder); the replacement, which runs the other cases, takes the dead worker's
+    number, 1/1 (was 2/1: gw1's)."""
+    merged = tmp_path / "pytest.tbsession"
+    done = signal_after(tmp_path, "KILL:gw0", monkeypatch, "-n", "1", "--casebook-session", str(merged))
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "replacing crashed worker gw0" in done.stdout, done.stdout
+    seen = json.loads((tmp_path / "shards-seen.json").read_text(encoding="utf-8"))
+    assert seen == {"gw0.tbsession": [1, 1], "gw1.tbsession": [1, 1]}  # a replacement retries the shard
+    assert not merged.with_name(merged.name + ".shards").exists()  # every shard merged, then removed
+    verdicts = committed(merged)
+    crashed = re.search(r"worker 'gw0' crashed while running '[^']*::([\w-]+)'", done.stdout)
+    assert crashed, done.stdout
+    assert crashed[1] not in verdicts and len(verdicts) == 21  # every case pytest saw end, the dead worker's too
+    with read_session(merged) as s:
+        assert len(json.loads(s.meta["merged_from"])) == 2
+        assert sum(len(c.attempts) for c in s.cases) == 21
+
+
+def test_after_a_ctrl_c_under_xdist_the_shards_stay_and_the_said_command_merges_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """^C to the whole process group under xdist: nothing is merged behind the person's back, the
+    shards stay with their committed cases, the summary gives the ``testbench merge`` command, and that
+    command gathers them; the next pytest run on the session is refused with the same command."""
+    merged = tmp_path / "pytest.tbsession"
+    done = signal_after(tmp_path, "INT:gw1", monkeypatch, "-n", "2", "--casebook-session", str(merged))
+    assert done.returncode == pytest.ExitCode.INTERRUPTED, done.stdout + done.stderr
+    shards = merged.with_name(merged.name + ".shards")
+    kept = sorted(shards.glob("*.tbsession"))
+    assert kept and not merged.exists()
+    ran = {case: verdict for shard in kept for case, verdict in committed(shard).items()}
+    assert len(ran) >= 3, ran  # gw1's three cases at least
+    said = re.search(r"partitions conservées dans (\S+) ; pour les fusionner : (testbench merge .*)", done.stdout)
+    assert said and said[1] == str(shards), done.stdout
+    again = pytest_casebook(tmp_path, "--casebook-session", str(merged))
+    assert again.returncode == pytest.ExitCode.USAGE_ERROR
+    assert f"{shards} : partitions d'une exécution interrompue ; pour les fusionner : {said[2]}" in again.stderr
+    command = said[2].replace("testbench", str(Path(sys.executable).with_name("testbench")), 1)
+    merge = subprocess.run(["bash", "-c", command], cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert merge.returncode == 0, merge.stdout + merge.stderr
+    assert committed(merged) == ran  # every committed case of every shard
+
+
+def test_xdist_without_n_merges_the_workers_shards(tmp_path: Path) -> None:
+    """``--tx 2*popen --dist load`` distributes as ``-n 2`` does (the plugin used to look at ``-n`` only:
+    no session was written and the shards stayed)."""
+    merged = tmp_path / "pytest.tbsession"
+    selection = "DEMO-FSE-001 or DEMO-FSE-002 or DEMO-CARDS-001"
+    done = pytest_casebook(
+        tmp_path, "--tx", "2*popen", "--dist", "load", "-k", selection, "--casebook-session", str(merged)
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert not merged.with_name(merged.name + ".shards").exists()
+    assert committed(merged) == {"DEMO-FSE-001": "pass", "DEMO-FSE-002": "pass", "DEMO-CARDS-001": "pass"}
+
+
+def test_a_missing_session_folder_is_refused_unless_asked_for(tmp_path: Path) -> None:
+    """As ``run`` and ``merge``: a session folder that is not there (a drive not mounted) is refused before
+    anything runs; ``--casebook-create-dirs`` creates it (the plugin used to create it silently)."""
+    session = tmp_path / "missing" / "deeper" / "pytest.tbsession"
+    done = pytest_casebook(tmp_path, "-k", "DEMO-FSE-001", "--casebook-session", str(session), lang="en")
+    assert done.returncode == pytest.ExitCode.USAGE_ERROR, done.stdout + done.stderr
+    assert f"{session.parent}: folder not found (a drive not mounted?); the session was not created." in done.stderr
+    assert "add --casebook-create-dirs to create this folder" in done.stderr
+    assert not (tmp_path / "missing").exists()
+    done = pytest_casebook(tmp_path, "-k", "DEMO-FSE-001", "--casebook-session", str(session), "--casebook-create-dirs")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert committed(session) == {"DEMO-FSE-001": "pass"}
