@@ -159,3 +159,33 @@ def test_an_output_that_cannot_be_written_is_said_not_a_traceback(
     assert capsys.readouterr().err == (
         "testbench merge: /proc/x.tbsession: cannot write here (not found); choose a folder you can write to\n"
     )
+
+
+def test_a_merge_under_way_into_the_same_output_is_not_clobbered(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (one,) = shards(tmp_path, "1")
+    output = tmp_path / "campaign.tbsession"
+    partial = partial_path(output)
+    writing = subprocess.Popen(  # another merge's writer: it holds the partial file's lock
+        [
+            sys.executable,
+            "-c",
+            f"from testbench.store.session import SessionStore; s = SessionStore.open({str(partial)!r})"
+            "; print('open', flush=True); input()",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert writing.stdout is not None and writing.stdout.readline() == "open\n"
+        capsys.readouterr()
+        assert main(["merge", str(one), "-o", str(output), "--lang", "en"]) == 3
+        assert capsys.readouterr().err == (
+            f"testbench merge: {output}: another merge is writing it already (file {partial.name})\n"
+        )
+        assert partial.exists() and not output.exists()
+    finally:
+        writing.kill()
+        writing.wait()
