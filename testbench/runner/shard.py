@@ -9,7 +9,8 @@ Every CI job computes the same partition from the same selection, without talkin
 
 A shard runs its cases in the campaign's order. Its session records the whole campaign's selection
 under the meta key ``shard`` (:func:`shard_record`), so ``testbench merge`` can check that every shard
-of one campaign is there and give the merged session the order of a full run.
+of one campaign is there and give the merged session the order of a full run; the merged session records
+the shards it holds (:data:`MERGED_SHARDS_META`), so it counts for them when merged again.
 """
 
 from __future__ import annotations

@@ -3,11 +3,13 @@
 Cases are keyed by (casebook SHA-256, case id). Each case's attempts from all inputs are ordered by
 their start time and renumbered 1..n, so the report reads "réussi à la 2e tentative" with the first
 attempt's reason still there — attempts are history, not overwrites. The same attempt found in two
-inputs (a session merged with a copy of itself) is kept once.
+inputs (a session merged with a copy of itself) is kept once, and so are its runs and reviews. A review
+keeps its signed row; the meta ``annotation_attempts`` says which merged attempt it is about.
 
 Inputs are only read. Their journal chains are checked first (a tampered input is refused) and their
 chain heads recorded in the merged session's meta ``merged_from``; the merged session gets its own
-chain, written as its rows are.
+chain, written as its rows are. The merged session appears only complete: it is written beside the
+output and renamed into place (:func:`partial_path`).
 """
 
 from __future__ import annotations
