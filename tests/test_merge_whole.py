@@ -76,6 +76,20 @@ def test_a_merge_killed_half_way_leaves_no_session_and_the_next_merge_completes(
     assert main(["verify", str(output)]) == 0
 
 
+def test_a_merge_interrupted_by_ctrl_c_says_so_and_leaves_nothing(tmp_path: Path) -> None:
+    inputs = shards(tmp_path, "1", "2")
+    output = tmp_path / "campaign.tbsession"
+    argv = [sys.executable, "-c", PAUSED_MERGE, "merge", *map(str, inputs), "-o", str(output)]
+    with subprocess.Popen(
+        argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as merging:
+        assert merging.stdout is not None and merging.stdout.readline() == "copied\n"
+        merging.send_signal(signal.SIGINT)
+        _, err = merging.communicate(timeout=30)
+    assert (merging.returncode, err) == (2, "interrompu\n")
+    assert sorted(p.name for p in tmp_path.glob("campaign*")) == []
+
+
 def test_a_review_of_a_retried_shard_follows_its_attempt_and_an_input_given_twice_is_read_once(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
