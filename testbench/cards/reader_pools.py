@@ -32,10 +32,18 @@ DEFAULT_READERS = {
 SPARE_ENTRIES = tuple((letter, 36000 + 2 * i) for i, letter in enumerate("BCDEFGH"))
 
 
+class ReaderConfigError(ValueError):
+    """``TESTBENCH_CARD_READERS`` cannot be read; the message (French) names the variable and the bad part."""
+
+
+#: The reader slots a casebook names (its schema's ``Slot``).
+SLOTS = tuple(DEFAULT_READERS)
+
+
 def default_pools() -> dict[str, list[ReaderSpec]]:
     """Slot → readers: ``TESTBENCH_CARD_READERS`` (see :func:`parse_reader_pools`), else the vpcd default
     plus every entry ``pcscd.sh --readers N`` may add (vitale on slot 00 of each, cps on slot 01).
-    The bay keeps only the spares pcscd actually lists."""
+    The bay keeps only the spares pcscd actually lists. Raises :class:`ReaderConfigError`."""
     text = os.environ.get("TESTBENCH_CARD_READERS", "").strip()
     if text:
         return parse_reader_pools(text)
@@ -45,30 +53,72 @@ def default_pools() -> dict[str, list[ReaderSpec]]:
     }
 
 
+def reader_config_problem() -> str | None:
+    """Why ``TESTBENCH_CARD_READERS`` cannot be read (French), or None: a run checks it before it starts,
+    rather than let every case find its slot unknown."""
+    try:
+        default_pools()
+    except ReaderConfigError as exc:
+        return str(exc)
+    return None
+
+
 def parse_reader_pools(text: str) -> dict[str, list[ReaderSpec]]:
     """``vitale=Virtual PCD 00 00@35963|Virtual PCD B 00 00@36000,cps=Virtual PCD 00 01@35964`` → pools.
 
     ``|`` separates the readers of one slot (the first is where the slot starts); the port is optional.
+    Raises :class:`ReaderConfigError` on an item that is not ``SLOT=READER…``, a slot a casebook cannot
+    name, a slot given twice, a port that is not a number from 0 to 65535.
     """
     out: dict[str, list[ReaderSpec]] = {}
     for item in filter(None, (x.strip() for x in text.split(","))):
-        slot, _, rest = item.partition("=")
-        specs = []
-        for reader in filter(None, (x.strip() for x in rest.split("|"))):
-            name, _, port = reader.rpartition("@") if "@" in reader else (reader, "", "0")
-            specs.append(ReaderSpec(name.strip(), int(port or 0)))
-        if specs:
-            out[slot.strip()] = specs
+        slot, equals, rest = (part.strip() for part in item.partition("="))
+        if not (slot and equals):
+            raise _not_a_pool(item)
+        if slot not in SLOTS:
+            raise ReaderConfigError(
+                f"TESTBENCH_CARD_READERS : emplacement inconnu « {slot} » dans « {item} » (vitale ou cps)"
+            )
+        specs = [_reader(reader, item) for reader in filter(None, (x.strip() for x in rest.split("|")))]
+        if not specs or any(not spec.name for spec in specs):
+            raise _not_a_pool(item)
+        if slot in out:
+            raise ReaderConfigError(f"TESTBENCH_CARD_READERS : emplacement « {slot} » donné deux fois")
+        out[slot] = specs
+    if not out:
+        raise _not_a_pool(text.strip())
     return out
+
+
+def _reader(text: str, item: str) -> ReaderSpec:
+    """``NAME@PORT`` or ``NAME`` (port 0: a physical reader)."""
+    name, _, port = text.rpartition("@") if "@" in text else (text, "", "")
+    try:
+        number = int(port.strip() or 0)
+    except ValueError:
+        number = -1
+    if not 0 <= number <= 65535:
+        raise ReaderConfigError(
+            f"TESTBENCH_CARD_READERS : port « {port.strip()} » invalide dans « {item} » (un nombre de 0 à 65535)"
+        )
+    return ReaderSpec(name.strip(), number)
+
+
+def _not_a_pool(item: str) -> ReaderConfigError:
+    return ReaderConfigError(
+        f"TESTBENCH_CARD_READERS : « {item} » n'est pas de la forme EMPLACEMENT=LECTEUR@PORT|LECTEUR@PORT"
+        " (par exemple vitale=Virtual PCD 00 00@35963,cps=Virtual PCD 00 01@35964)"
+    )
 
 
 def parse_reader_map(text: str) -> dict[str, ReaderSpec]:
     """``vitale=Virtual PCD 00 00@35963,cps=Virtual PCD 00 01@35964`` → mapping (port optional; the
-    first reader of each pool)."""
+    first reader of each pool). Raises :class:`ReaderConfigError`."""
     return {slot: specs[0] for slot, specs in parse_reader_pools(text).items()}
 
 
 def default_readers() -> dict[str, ReaderSpec]:
-    """Slot → first reader: ``TESTBENCH_CARD_READERS`` or the vpcd default (what must exist to run)."""
+    """Slot → first reader: ``TESTBENCH_CARD_READERS`` or the vpcd default (what must exist to run).
+    Raises :class:`ReaderConfigError`."""
     text = os.environ.get("TESTBENCH_CARD_READERS", "").strip()
     return parse_reader_map(text) if text else dict(DEFAULT_READERS)

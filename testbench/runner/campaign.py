@@ -126,6 +126,37 @@ def _resume_selection(store: SessionStore, casebooks: list[Casebook]) -> list[tu
     return [(by_sha[sha], by_sha[sha].case(cid)) for sha, cid in keys if (sha, cid) not in done]
 
 
+def _check_resumed_shard(store: SessionStore, meta: dict[str, str]) -> None:
+    """A resumed session keeps its slice: ``--shard`` (its record in ``meta``) must be the one the session was
+    started with, else it would run nothing of the new slice and carry its label (exit 3)."""
+    from testbench.runner.shard import read_record
+    from testbench.store.read import SHARD_META
+
+    wanted = read_record(meta.get(SHARD_META))
+    if wanted is None:
+        return
+    recorded = read_record(store.meta(SHARD_META))
+    new = f"{wanted['index']}/{wanted['count']}"
+    if recorded is None:
+        raise CampaignError(
+            [f"{store.path}: cette session n'est pas une partition ; --resume la reprend sans --shard {new}"]
+        )
+    old = f"{recorded['index']}/{recorded['count']}"
+    if old != new:
+        problem = (
+            f"{store.path}: cette session est la partition {old} de sa campagne ; --resume la reprend sans"
+            f" --shard {new} (une session reprise garde sa partition)"
+        )
+    elif recorded["campaign"] != wanted["campaign"]:
+        problem = (
+            f"{store.path}: la partition {old} de cette session a été tirée d'une autre sélection de cas ;"
+            " --resume la reprend sans --shard"
+        )
+    else:
+        return
+    raise CampaignError([problem])
+
+
 def make_operator(attestations: Path | None) -> Operator:
     """A headless run's operator: prepared attestations, or none (manual steps stay pending)."""
     if attestations is None:
@@ -203,6 +234,7 @@ class Campaign:
         self.notify = notify
         self.bench_factory = bench_factory or assembled_bench(self.options.bench)
         self._own_benches = bench_factory is None  # a parallel run gives each worker its own readers
+        self._check_readers()
         self._check_workers()
         self.argv = list(argv)
 
@@ -237,6 +269,7 @@ class Campaign:
         with self._open() as store:
             has_history = store.has_attempts()
             if resume and (has_history or store.selection()):  # else the set-up never finished: do it
+                _check_resumed_shard(store, meta or {})
                 closed = store.close_dangling_attempts(INTERRUPTED)
                 if closed and self.notify:
                     self.notify(f"{closed} tentative(s) interrompue(s) conservée(s) dans l'historique")
@@ -354,6 +387,17 @@ class Campaign:
                     for clock in capture.clock_offsets():
                         store.add_event(EventKind.CLOCK_OFFSET, {"source": clock.source, "text": clock.describe_fr()})
                 recorder.flush()
+
+    def _check_readers(self) -> None:
+        """A malformed ``TESTBENCH_CARD_READERS`` is refused before the session is touched (exit 2, the bench's
+        set-up), rather than found by every case as an unknown slot or by the bench as Python's words."""
+        if self.options.bench.cards == "inprocess":
+            return
+        from testbench.cards.reader_pools import reader_config_problem
+
+        problem = reader_config_problem()
+        if problem is not None:
+            raise CampaignError([problem], EXIT_ENVIRONMENT)
 
     def _check_workers(self) -> None:
         """``--workers N`` is refused before the session is touched when N benches cannot run the campaign."""
