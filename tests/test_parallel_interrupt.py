@@ -11,6 +11,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -108,3 +109,28 @@ def test_ctrl_c_during_a_parallel_run_leaves_the_running_cases_unfinished_and_re
     final = [case for case, verdict, _, _ in after if verdict == "pass"]
     assert len(final) == len(set(final)) == count  # every case once, the interrupted ones run again
     assert set(unfinished) <= set(final[len(before) - len(unfinished) :])
+
+
+def test_the_workers_know_of_a_ctrl_c_from_the_signal_itself() -> None:
+    """The main thread's Python handler may run after a worker saw its engine or card stop: the workers read
+    the signal's wakeup byte instead, written at once by its C handler (here the Python handler does nothing,
+    so only the wakeup byte can tell)."""
+    from testbench.runner.workers import Interruption
+
+    interruption = Interruption()
+    previous = signal.signal(signal.SIGINT, lambda *_: None)
+    wakeup = signal.set_wakeup_fd(-1)
+    signal.set_wakeup_fd(wakeup)
+    try:
+        with interruption.watching():
+            assert not interruption.is_set()
+            os.kill(os.getpid(), signal.SIGINT)
+            seen: list[bool] = []
+            worker = threading.Thread(target=lambda: seen.append(interruption.is_set()))
+            worker.start()
+            worker.join()
+            assert seen == [True]
+        assert interruption.is_set()  # it stays set
+        assert signal.set_wakeup_fd(wakeup) == wakeup  # the previous wakeup is back
+    finally:
+        signal.signal(signal.SIGINT, previous)
