@@ -19,6 +19,7 @@ from testbench.report.build import BuildOptions, build_report
 from testbench.runner.shard import Shard, check_shards, shard_record
 from testbench.store.merge import partial_path
 from testbench.store.read import read_session
+from testbench.store.session import SessionStore
 
 PAIR = "DEMO-FSE-001 or DEMO-FSE-099"  # dealt one per shard; DEMO-FSE-099 fails on purpose
 
@@ -203,3 +204,27 @@ def test_a_merge_under_way_into_the_same_output_is_not_clobbered(
     finally:
         writing.kill()
         writing.wait()
+
+
+def test_a_full_disk_during_a_merge_is_the_environment_s_and_leaves_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite's size cap (``max_page_count``) stands in for the full disk, as in test_store_diskfull."""
+    inputs = shards(tmp_path, "1", "2")
+    real_open = SessionStore.open
+
+    def full_once_open(cls: type[SessionStore], path: Path, **options: bool) -> SessionStore:
+        store = real_open(path, **options)
+        pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
+        store.conn.execute(f"PRAGMA max_page_count = {pages}")
+        return store
+
+    monkeypatch.setattr(SessionStore, "open", classmethod(full_once_open))
+    output = tmp_path / "campaign.tbsession"
+    capsys.readouterr()
+    assert main(["merge", *map(str, inputs), "-o", str(output), "--lang", "en"]) == 2
+    assert capsys.readouterr().err == (
+        f"testbench merge: {output}: cannot write (disk full); nothing was written: free some disk space, then"
+        " merge again\n"
+    )
+    assert sorted(p.name for p in tmp_path.glob("campaign*")) == []

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from testbench.i18n import LANGUAGES, colon, tn, translator
-from testbench.runner.exits import EXIT_OK, EXIT_USAGE
+from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_OK, EXIT_USAGE
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -70,7 +70,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
     except MergeError as exc:
         for line in exc.lines:
             print(f"testbench merge: {t(line)}", file=sys.stderr)
-        return EXIT_USAGE
+        return EXIT_ENVIRONMENT if exc.environment else EXIT_USAGE
     counts = (
         tn("{count} session", "{count} sessions", result.sessions),
         tn("{count} cas", "{count} cas", result.cases),

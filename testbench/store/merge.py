@@ -27,15 +27,18 @@ from filelock import FileLock, Timeout
 from testbench.fmt import os_reason
 from testbench.store import chain
 from testbench.store.annotations import ATTEMPT_MAP_META, attempt_map
-from testbench.store.connection import SessionError, lock_path, open_readonly
+from testbench.store.connection import SessionError, SessionWriteError, lock_path, open_readonly, sqlite_reason
 from testbench.store.schema import has_table
 from testbench.store.session import SessionStore
 
 
 class MergeError(Exception):
-    def __init__(self, lines: list[str]) -> None:
+    """The merge was refused (``environment`` False: the inputs or the output asked for) or the disk failed it."""
+
+    def __init__(self, lines: list[str], *, environment: bool = False) -> None:
         super().__init__("\n".join(lines))
         self.lines = lines
+        self.environment = environment
 
 
 @dataclass
@@ -133,7 +136,7 @@ def _write_whole(output: Path, write: Callable[[SessionStore], MergeResult]) -> 
     try:
         store = SessionStore.open(partial)
     except SessionError as exc:
-        raise MergeError([_said_of(output, partial, exc)]) from None
+        raise _failed(output, partial, exc) from None
     done = False
     try:
         with store:
@@ -143,7 +146,7 @@ def _write_whole(output: Path, write: Callable[[SessionStore], MergeResult]) -> 
         os.replace(partial, output)  # atomic, on POSIX and Windows
         done = True
     except SessionError as exc:  # a disk that fails the write
-        raise MergeError([_said_of(output, partial, exc)]) from None
+        raise _failed(output, partial, exc) from None
     except OSError as exc:
         raise MergeError([f"{output}: écriture impossible ici ({os_reason(exc)})"]) from None
     finally:
@@ -153,10 +156,19 @@ def _write_whole(output: Path, write: Callable[[SessionStore], MergeResult]) -> 
     return result
 
 
-def _said_of(output: Path, partial: Path, exc: SessionError) -> str:
-    """The store's message about the partial file, said of the output the person named."""
+def _failed(output: Path, partial: Path, exc: SessionError) -> MergeError:
+    """The store's refusal of the partial file, said of the output the person named; a failing disk (full,
+    I/O error) is the environment's, and nothing of the merge is left."""
+    if isinstance(exc, SessionWriteError):
+        cause = exc.__cause__
+        reason = sqlite_reason(cause) if isinstance(cause, sqlite3.Error) else "erreur d'entrée-sortie du disque"
+        said = (
+            f"{output}: écriture impossible ({reason}) ; rien n'a été écrit : libérez de l'espace disque"
+            " puis relancez la fusion"
+        )
+        return MergeError([said], environment=True)
     said = str(exc)
-    return f"{output}{said[len(str(partial)) :]}" if said.startswith(str(partial)) else said
+    return MergeError([f"{output}{said[len(str(partial)) :]}" if said.startswith(str(partial)) else said])
 
 
 def _remove_stale(partial: Path, output: Path) -> None:
