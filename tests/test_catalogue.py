@@ -51,6 +51,11 @@ COMPOSED = {
     "code porteur non présenté : {tries} essai(s) restant(s)",
     "code porteur non présenté : {tries} essai(s) restant(s) seulement",
     "code de déblocage non présenté : {tries} essai(s) restant(s) seulement",
+    # testbench/store/chain.py before the count agreed: problems kept by a merged session still read back
+    "{table} lignes {first}–{last} : contenu différent de celui enregistré dans la chaîne (entrée {seq}), {count} ligne(s) supprimée(s)",  # noqa: E501
+    "{table} ligne {id} : contenu différent de celui enregistré dans la chaîne (entrée {seq}), {count} ligne(s) supprimée(s)",  # noqa: E501
+    "{table} : {count} ligne(s) hors chaîne (ajoutées après coup ?) : {ids}",
+    "{table} : contenu modifié depuis son dernier enregistrement dans la chaîne (entrée {seq}), {count} ligne(s) au lieu de {expected}",  # noqa: E501
     # testbench/engines/protocol: the client's stderr tail, the validation's problems
     "{method} : le moteur s'est arrêté (code {code}) ; stderr : {stderr}",
     "le moteur s'est arrêté entre deux appels (code {code}) ; stderr : {stderr}",

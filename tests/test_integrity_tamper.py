@@ -50,7 +50,7 @@ def with_interrupted_attempt(session: Path) -> None:
     [
         ("UPDATE cases SET title = 'Titre retouché' WHERE case_id = 'KO-1'", "cases : contenu modifié"),
         ("UPDATE cases SET definition = replace(definition, '99.99', '33.60')", "cases : contenu modifié"),
-        ("DELETE FROM cases WHERE case_id = 'KO-1'", "ligne(s) au lieu de 2"),
+        ("DELETE FROM cases WHERE case_id = 'KO-1'", "1 ligne au lieu de 2"),
         ("UPDATE casebooks SET identity = '{}'", "casebooks : contenu modifié"),
         ("UPDATE casebooks SET path = '/ailleurs/cahier.xml'", "casebooks : contenu modifié"),
         ("UPDATE runs SET host = 'autre-poste'", "runs : contenu modifié"),
@@ -61,7 +61,7 @@ def with_interrupted_attempt(session: Path) -> None:
         ("UPDATE trace_lines SET text = 'ligne retouchée' WHERE id = 1", "trace_lines ligne"),
         (
             "INSERT INTO trace_lines (channel, mono_ns, wall, text) VALUES ('app', 1, 1.0, 'ajoutée')",
-            "trace_lines : 1 ligne(s) hors chaîne",
+            "trace_lines : 1 ligne hors chaîne (ajoutée après coup ?)",
         ),
         ("UPDATE attempts SET reason = 'motif retouché' WHERE reason = 'interrompue'", "verdict ou motif modifié"),
     ],

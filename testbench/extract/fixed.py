@@ -16,6 +16,7 @@ from pathlib import Path
 from testbench.extract.model import EXCERPT_CHARS, Extracted, ExtractError, excerpt, fixed_value
 from testbench.extract.spec import RANK, ExtractorSpec, FixedField
 from testbench.extract.values import Ranks, scaled
+from testbench.i18n import tn
 
 
 def records(data: bytes, encoding: str, source: str) -> Iterator[tuple[int, int, str, bool]]:
@@ -112,7 +113,13 @@ def _extract_fixed(spec: ExtractorSpec, source: str, data: bytes) -> list[Extrac
     append = out.append
     for number, offset, record, same_width in records(data, encoding, source):
         if length is not None and len(record) != length:
-            reason = f"{len(record)} caractères au lieu de {length}"
+            reason = tn(
+                "{count} caractère au lieu de {expected}",
+                "{count} caractères au lieu de {expected}",
+                len(record),
+                "fr",
+                expected=length,
+            )
             raise ExtractError(source, reason, offset=offset, record=number)
         rtype = record[type_from:type_to].strip()
         if rtype == group:
@@ -123,7 +130,15 @@ def _extract_fixed(spec: ExtractorSpec, source: str, data: bytes) -> list[Extrac
         shown = record if len(record) <= EXCERPT_CHARS else excerpt(record)
         for f, first, last, ftype, scale, template, ranked, columns in mapped:
             if last > len(record):
-                reason = f"enregistrement trop court ({len(record)} caractères) pour le champ {f.name} (colonnes {first}–{last})"  # noqa: E501
+                reason = tn(
+                    "enregistrement trop court ({count} caractère) pour le champ {field} (colonnes {first}–{last})",
+                    "enregistrement trop court ({count} caractères) pour le champ {field} (colonnes {first}–{last})",
+                    len(record),
+                    "fr",
+                    field=f.name,
+                    first=first,
+                    last=last,
+                )
                 raise ExtractError(source, reason, offset=offset + len(record.encode(encoding)), record=number)
             text = record[first - 1 : last]
             at = offset + (first - 1 if same_width else len(record[: first - 1].encode(encoding)))

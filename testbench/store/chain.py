@@ -28,6 +28,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from testbench.i18n import tn
 from testbench.store.codec import compact_encoder
 from testbench.store.connection import WriterConnection
 from testbench.store.schema import has_table
@@ -384,12 +385,7 @@ def _verify(conn: sqlite3.Connection) -> ChainReport:
         if digest != e["digest"]
     ]
     for e, n in sorted(differ, key=lambda c: c[0]["seq"]):  # in the chain's order
-        span = e["last_id"] - e["first_id"] + 1
-        what = f"lignes {e['first_id']}–{e['last_id']}" if span > 1 else f"ligne {e['first_id']}"
-        report.problems.append(
-            f"{_TABLE[e['kind']]} {what} : contenu différent de celui enregistré dans la chaîne (entrée {e['seq']})"
-            + (f", {span - n} ligne(s) supprimée(s)" if n < span else "")
-        )
+        report.problems.append(_differs(e, n))
     finishes = _digests(conn, "attempt-finish", list(finish_last.values())) if finish_last else ()
     for e, (digest, _) in finishes:  # the latest finish entry of each attempt, in attempt order
         if digest != e["digest"]:
@@ -405,7 +401,14 @@ def _verify(conn: sqlite3.Connection) -> ChainReport:
         extra = sorted(ids - covered.get(table, set()))
         if extra:
             report.problems.append(
-                f"{table} : {len(extra)} ligne(s) hors chaîne (ajoutées après coup ?) : {_ids(extra)}"
+                tn(
+                    "{table} : {count} ligne hors chaîne (ajoutée après coup ?) : {ids}",
+                    "{table} : {count} lignes hors chaîne (ajoutées après coup ?) : {ids}",
+                    len(extra),
+                    "fr",
+                    table=table,
+                    ids=_ids(extra),
+                )
             )
     # stored files are addressed by their SHA-256: the key itself proves the content
     if has_table(conn, "artifacts"):
@@ -423,6 +426,36 @@ def _verify(conn: sqlite3.Connection) -> ChainReport:
     return report
 
 
+def _differs(e: dict[str, Any], present: int) -> str:
+    """The rows of an entry whose digest differs (``present`` of them left), in French like every problem.
+
+    Each form is a whole sentence of the catalogue, so that :func:`testbench.i18n.english` reads it back.
+    """
+    table, seq, first, last = _TABLE[e["kind"]], e["seq"], e["first_id"], e["last_id"]
+    deleted = last - first + 1 - present
+    if first == last:
+        if deleted:
+            return (
+                f"{table} ligne {first} : contenu différent de celui enregistré dans la chaîne (entrée {seq}), "
+                "ligne supprimée"
+            )
+        return f"{table} ligne {first} : contenu différent de celui enregistré dans la chaîne (entrée {seq})"
+    if not deleted:
+        return f"{table} lignes {first}–{last} : contenu différent de celui enregistré dans la chaîne (entrée {seq})"
+    return tn(
+        "{table} lignes {first}–{last} : contenu différent de celui enregistré dans la chaîne (entrée {seq}), "
+        "{count} ligne supprimée",
+        "{table} lignes {first}–{last} : contenu différent de celui enregistré dans la chaîne (entrée {seq}), "
+        "{count} lignes supprimées",
+        deleted,
+        "fr",
+        table=table,
+        first=first,
+        last=last,
+        seq=seq,
+    )
+
+
 def _verify_states(
     conn: sqlite3.Connection, last: dict[str, dict[str, Any]], required: bool, report: ChainReport
 ) -> None:
@@ -437,9 +470,23 @@ def _verify_states(
         digest, count = state_digest(conn, table)
         if digest == e["digest"]:
             continue
-        change = f", {count} ligne(s) au lieu de {e['last_id']}" if count != e["last_id"] else ""
+        if count == e["last_id"]:
+            report.problems.append(
+                f"{table} : contenu modifié depuis son dernier enregistrement dans la chaîne (entrée {e['seq']})"
+            )
+            continue
         report.problems.append(
-            f"{table} : contenu modifié depuis son dernier enregistrement dans la chaîne (entrée {e['seq']}){change}"
+            tn(
+                "{table} : contenu modifié depuis son dernier enregistrement dans la chaîne (entrée {seq}), "
+                "{count} ligne au lieu de {expected}",
+                "{table} : contenu modifié depuis son dernier enregistrement dans la chaîne (entrée {seq}), "
+                "{count} lignes au lieu de {expected}",
+                count,
+                "fr",
+                table=table,
+                seq=e["seq"],
+                expected=e["last_id"],
+            )
         )
 
 

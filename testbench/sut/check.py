@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from testbench.extract.model import Extracted, ExtractError
+from testbench.i18n import tn
 from testbench.sut.profile import LogSource, SutProfile, _t
 from testbench.traces.model import TraceLine
 from testbench.traces.parsers import LineFormat, StreamParser, detect_format, get_format
@@ -179,7 +180,7 @@ def _when(mtime: float) -> str:
 
 
 def render(report: CheckReport, t: Callable[[str], str]) -> list[str]:
-    """The report as lines, in the language of ``t``."""
+    """The report as lines, in the language of ``t``: the active one (its counts agree through ``tn``)."""
     product = report.profile.product
     out = [t("Profil : {path}").format(path=report.profile.path)]
     identity = " ".join(filter(None, [product.name, product.version]))
@@ -201,9 +202,13 @@ def render(report: CheckReport, t: Callable[[str], str]) -> list[str]:
         if log.problem:
             out.append("  " + t(log.problem))
             continue
-        out.append(
-            "  " + t("fichier {file} : {count} dernière(s) ligne(s)").format(file=log.file, count=len(log.lines))
+        last = tn(
+            "fichier {file} : {count} dernière ligne",
+            "fichier {file} : {count} dernières lignes",
+            len(log.lines),
+            file=log.file,
         )
+        out.append("  " + last)
         out.extend(
             f"    [{line.source_ts or '—'}] [{line.level or '—'}] {msg}"
             for line, msg in zip(log.lines, log.messages, strict=True)
@@ -211,8 +216,12 @@ def render(report: CheckReport, t: Callable[[str], str]) -> list[str]:
     out.append("")
     for key, folder, files in report.outputs:
         out.append(
-            t("Dossier {key} : {folder} ({count} fichier(s) récent(s))").format(
-                key=key, folder=folder, count=len(files)
+            tn(
+                "Dossier {key} : {folder} ({count} fichier récent)",
+                "Dossier {key} : {folder} ({count} fichiers récents)",
+                len(files),
+                key=key,
+                folder=folder,
             )
         )
         if not folder.is_dir():

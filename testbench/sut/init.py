@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from testbench.i18n import tn
 from testbench.sut.check import last_lines
 from testbench.traces.parsers import detect_format
 
@@ -118,7 +119,7 @@ def _relative(path: str, base: Path) -> str:
 
 
 def profile_text(answers: InitAnswers, sample: LogSample | None, output: Path, t: Callable[[str], str]) -> str:
-    """The commented profile to write at ``output``; it loads as it is (``load_profile``)."""
+    """The commented profile to write at ``output``, in the active language (``t``); it loads (``load_profile``)."""
     base = output.parent
     name = answers.name or t("logiciel testé")
     out = [
@@ -137,8 +138,9 @@ def profile_text(answers: InitAnswers, sample: LogSample | None, output: Path, t
         out.append(f"path = {_toml(_relative(answers.logs, base))}")
         if sample is not None:
             out.append(f"encoding = {_toml(sample.encoding)}")
-            seen = t("{count} ligne(s) lue(s) dans {files} fichier(s)").format(
-                count=len(sample.lines), files=len(sample.files)
+            files = tn("{count} fichier", "{count} fichiers", len(sample.files))
+            seen = tn(
+                "{count} ligne lue dans {files}", "{count} lignes lues dans {files}", len(sample.lines), files=files
             )
             if sample.fmt == "auto":
                 out.append(f'format = "auto"  # {t("aucun format connu ne lit ces lignes")} ({seen})')
