@@ -3,6 +3,9 @@
 Exit codes: 0 all passed; 1 some case failed; 2 an inconclusive or error verdict is present
 (environment or bench fault); 3 invalid input or usage.
 
+A CI's cancel or timeout (SIGTERM) stops ``run`` and ``merge`` as ^C does: « interrompu », exit 2, the
+session resumable (:func:`terminate_as_interrupt`).
+
 Language: French by default, English with ``--lang en`` (anywhere on the line, read before parsing
 so that argparse's own words and every help text follow it) or ``TESTBENCH_LANG=en``.
 """
@@ -10,9 +13,12 @@ so that argparse's own words and every help text follow it) or ``TESTBENCH_LANG=
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 
 from testbench.cli.texts import HelpFormatter, argparse_word, argparse_words
 from testbench.i18n import LANGUAGES, translator, use_language
@@ -41,6 +47,10 @@ COMMANDS = {
     "new": "testbench.cli.new_cmd",
     "export": "testbench.cli.export_cmd",
 }
+
+#: The commands a CI cancels or times out (SIGTERM) that stop as on ^C (not the workstation's: Textual owns
+#: its terminal, nor the engine's and services' processes, which their bench stops).
+TERMINATED_AS_INTERRUPTED = frozenset({"run", "merge"})
 
 
 class _Parser(argparse.ArgumentParser):
@@ -137,11 +147,37 @@ def _main(argv: list[str], lang: str | None) -> int:
             return default_ui(args)  # a bare ``testbench`` opens the workstation
         parser.print_help()
         return EXIT_USAGE
+    stop = terminate_as_interrupt() if args.command in TERMINATED_AS_INTERRUPTED else contextlib.nullcontext()
     try:
-        return int(func(args))
+        with stop:
+            return int(func(args))
     except KeyboardInterrupt:
         print(translator()("interrompu"), file=sys.stderr)
         return EXIT_ENVIRONMENT
+
+
+@contextlib.contextmanager
+def terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM raises ``KeyboardInterrupt`` as ^C does, so the command's own ^C path runs (a run's cases under
+    way left without a verdict, a merge's partial file removed) instead of the process dying with 143.
+
+    Only the first SIGTERM interrupts: a further one (a CI insisting) lets the clean-up that closes the
+    benches' processes finish. Installed from the main thread only (Python's rule; ``signal.SIGTERM``
+    exists on Windows too), the previous handler restored after.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(_signum: int, _frame: object) -> None:
+        signal.signal(signal.SIGTERM, lambda *_: None)  # not SIG_IGN: a process started now must not inherit it
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

@@ -71,8 +71,13 @@ class Interrupted(BaseException):
     """
 
 
+#: The signals whose wakeup byte interrupts the run: ^C, and a CI's cancel (SIGTERM, which ``testbench run``
+#: handles as ^C: testbench.cli.main.terminate_as_interrupt)
+_INTERRUPTING = frozenset({int(signal.SIGINT), int(signal.SIGTERM)})
+
+
 class Interruption:
-    """Whether the run was interrupted (^C), known in every worker as soon as the signal arrives.
+    """Whether the run was interrupted (^C or SIGTERM), known in every worker as soon as the signal arrives.
 
     A ^C reaches the whole process group: the engines and card emulators of the cases under way stop too.
     Python runs its handler in the main thread only, at its next bytecode, which may come after a worker
@@ -91,7 +96,7 @@ class Interruption:
     def is_set(self) -> bool:
         if not self._event.is_set() and self._wakeup is not None:
             with contextlib.suppress(OSError):  # nothing received (or no longer watching)
-                if int(signal.SIGINT) in self._wakeup.recv(64):
+                if not _INTERRUPTING.isdisjoint(self._wakeup.recv(64)):
                     self._event.set()
         return self._event.is_set()
 
