@@ -156,3 +156,18 @@ def test_the_benches_are_built_at_once_and_a_failed_one_closes_the_others(tmp_pa
         campaign.run_selection([(cb, case) for cb in casebooks for case in cb.cases])
     assert info.value.exit_code == 2
     assert len(closed) == 2  # the two benches built beside the failed one
+
+
+def test_too_few_readers_for_one_bench_says_one_bench() -> None:
+    """The refusal agrees with its count (testbench.i18n.tn), and reads back in English agreeing too."""
+    from testbench.i18n import english
+    from testbench.runner.workers import split_pools
+
+    for count, french, english_text in (
+        (1, "1 banc demandé mais pas assez de lecteurs pour : ", "1 bench asked for but not enough readers for: "),
+        (2, "2 bancs demandés mais pas assez de lecteurs pour : ", "2 benches asked for but not enough readers for: "),
+    ):
+        with pytest.raises(ValueError) as refused:
+            split_pools(count, [])  # pcscd lists no reader
+        assert str(refused.value).startswith(french)
+        assert english(str(refused.value)).startswith(english_text)

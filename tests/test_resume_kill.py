@@ -121,3 +121,38 @@ def test_full_disk_stops_cleanly_and_resume_completes(tmp_path: Path, monkeypatc
     after = finished(session)
     assert after[: len(before)] == before
     assert len(result.final_verdicts) == 57 and "none" not in result.final_verdicts
+
+
+@pytest.mark.parametrize(
+    ("lang", "says"),
+    [
+        ("fr", "1 tentative interrompue conservée dans l'historique"),
+        ("en", "1 interrupted attempt kept in the history"),
+    ],
+)
+def test_resume_says_the_interrupted_attempts_agreeing_with_their_count(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str, says: str
+) -> None:
+    """A run stopped in its first case's third step leaves one attempt without a verdict; ``--resume`` says so
+    in the command's language, the noun agreeing with 1 (no « tentative(s) »)."""
+    from shard_content import BENCH, DEMO
+
+    from testbench.cli.main import main
+    from testbench.runner.campaign import RunRequest, run_campaign
+    from testbench.runner.events import RunEvent, StepStarted
+    from testbench.runner.options import BenchOptions, CampaignOptions
+
+    session = tmp_path / "s.tbsession"
+    steps: list[RunEvent] = []
+
+    def stop_at_the_third_step(event: RunEvent) -> None:
+        if isinstance(event, StepStarted):
+            steps.append(event)
+            if len(steps) == 3:
+                raise KeyboardInterrupt
+
+    options = CampaignOptions(BenchOptions(cards="inprocess", engine="inprocess"))
+    with pytest.raises(KeyboardInterrupt):
+        run_campaign(RunRequest([DEMO], session, options), listener=stop_at_the_third_step)
+    assert main(["run", str(DEMO), "--session", str(session), *BENCH, "--resume", "--lang", lang]) in (0, 1)
+    assert f"\n{says}\n" in "\n" + capsys.readouterr().err

@@ -1,6 +1,6 @@
 """What ``testbench run`` refuses before it touches the session: a malformed ``TESTBENCH_CARD_READERS``
 (exit 2, the bench's set-up, naming the variable and the bad part), more benches than reader pairs
-(exit 2), and ``--resume`` of a shard's session with another ``--shard`` (exit 3: a resumed session
+(exit 2), and ``--resume`` or ``--rerun`` of a shard's session with another ``--shard`` (exit 3: a session
 keeps its slice)."""
 
 from __future__ import annotations
@@ -122,3 +122,38 @@ def test_resume_keeps_the_sessions_shard(tmp_path: Path, capsys: pytest.CaptureF
     capsys.readouterr()
     assert main(["run", str(DEMO), "--session", str(whole), *BENCH, "--shard", "2/4", "--resume", "--lang", "en"]) == 3
     assert "this session is not a shard; --resume continues it without --shard 2/4" in capsys.readouterr().err
+
+
+def test_rerun_keeps_the_sessions_shard_and_the_share_is_told_only_when_the_run_goes_ahead(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--rerun`` runs the cases it is given: on a shard's session only with its own ``--shard`` (else it would
+    relabel the session, exit 3); the « partition K/N : n cas sur m » notice comes only with a run."""
+    session = tmp_path / "shard-1.tbsession"
+    assert main(["run", str(DEMO), "--session", str(session), *BENCH, "--shard", "1/4"]) in (0, 1)
+    recorded = shard_of(session)
+    assert "partition 1/4 : " in capsys.readouterr().err
+
+    for extra, says in (
+        (["--shard", "3/4"], "cette session est la partition 1/4 de sa campagne ; --rerun la rejoue avec --shard 1/4"),
+        ([], "--rerun la rejoue avec --shard 1/4 (une session garde sa partition)"),
+        (["--shard", "1/4", "-k", "FSE"], "a été tirée d'une autre sélection de cas ; --rerun la rejoue avec les"),
+    ):
+        assert main(["run", str(DEMO), "--session", str(session), *BENCH, *extra, "--rerun"]) == 3, extra
+        err = capsys.readouterr().err
+        assert says in err and "cas sur" not in err, err  # no share told before a refusal
+        assert shard_of(session) == recorded  # not relabelled
+    args = ["run", str(DEMO), "--session", str(session), *BENCH, "--shard", "3/4", "--resume"]
+    assert main(args) == 3
+    assert "cas sur" not in capsys.readouterr().err  # nor before --resume's refusal
+
+    assert main(["run", str(DEMO), "--session", str(session), *BENCH, "--shard", "1/4", "--rerun"]) in (0, 1)
+    assert "partition 1/4 : " in capsys.readouterr().err  # its own shard reruns it
+    assert shard_of(session) == recorded
+
+    whole = tmp_path / "whole.tbsession"
+    assert main(["run", str(DEMO), "--session", str(whole), *BENCH, "-k", "DEMO-FSE-001"]) == 0
+    capsys.readouterr()
+    assert main(["run", str(DEMO), "--session", str(whole), *BENCH, "--shard", "2/4", "--rerun", "--lang", "en"]) == 3
+    err = capsys.readouterr().err
+    assert "this session is not a shard; --rerun runs it again without --shard 2/4" in err and "shard 2/4:" not in err

@@ -21,6 +21,7 @@ from testbench.domain.attestation import Operator
 from testbench.domain.events import EventKind
 from testbench.domain.verdict import Outcome
 from testbench.fmt import os_reason
+from testbench.i18n import tn
 from testbench.runner.assemble import Bench, assembled_bench
 from testbench.runner.events import Listener, TracesCaptured
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_USAGE, exit_code
@@ -126,30 +127,40 @@ def _resume_selection(store: SessionStore, casebooks: list[Casebook]) -> list[tu
     return [(by_sha[sha], by_sha[sha].case(cid)) for sha, cid in keys if (sha, cid) not in done]
 
 
-def _check_resumed_shard(store: SessionStore, meta: dict[str, str]) -> None:
-    """A resumed session keeps its slice: ``--shard`` (its record in ``meta``) must be the one the session was
-    started with, else it would run nothing of the new slice and carry its label (exit 3)."""
+def _check_kept_shard(store: SessionStore, meta: dict[str, str], *, rerun: bool = False) -> None:
+    """A session keeps its slice: ``--shard`` (its record in ``meta``) must be the one the session was started
+    with, else a resume would run nothing of the new slice and carry its label, and a rerun would relabel
+    the session (exit 3). A resume goes on with the session's selection: it may leave ``--shard`` out; a
+    rerun runs the cases it is given: on a shard's session, it needs the session's ``--shard``."""
     from testbench.runner.shard import read_record
     from testbench.store.read import SHARD_META
 
     wanted = read_record(meta.get(SHARD_META))
-    if wanted is None:
-        return
     recorded = read_record(store.meta(SHARD_META))
-    new = f"{wanted['index']}/{wanted['count']}"
-    if recorded is None:
-        raise CampaignError(
-            [f"{store.path}: cette session n'est pas une partition ; --resume la reprend sans --shard {new}"]
-        )
-    old = f"{recorded['index']}/{recorded['count']}"
-    if old != new:
+    if wanted is None and (recorded is None or not rerun):
+        return
+    old = None if recorded is None else f"{recorded['index']}/{recorded['count']}"
+    new = None if wanted is None else f"{wanted['index']}/{wanted['count']}"
+    if old is None:
         problem = (
-            f"{store.path}: cette session est la partition {old} de sa campagne ; --resume la reprend sans"
+            f"{store.path}: cette session n'est pas une partition ; --rerun la rejoue sans --shard {new}"
+            if rerun
+            else f"{store.path}: cette session n'est pas une partition ; --resume la reprend sans --shard {new}"
+        )
+    elif old != new:
+        problem = (
+            f"{store.path}: cette session est la partition {old} de sa campagne ; --rerun la rejoue avec"
+            f" --shard {old} (une session garde sa partition)"
+            if rerun
+            else f"{store.path}: cette session est la partition {old} de sa campagne ; --resume la reprend sans"
             f" --shard {new} (une session reprise garde sa partition)"
         )
-    elif recorded["campaign"] != wanted["campaign"]:
+    elif recorded is not None and wanted is not None and recorded["campaign"] != wanted["campaign"]:
         problem = (
             f"{store.path}: la partition {old} de cette session a été tirée d'une autre sélection de cas ;"
+            " --rerun la rejoue avec les cahiers et la sélection (-k, --tag) de son début"
+            if rerun
+            else f"{store.path}: la partition {old} de cette session a été tirée d'une autre sélection de cas ;"
             " --resume la reprend sans --shard"
         )
     else:
@@ -260,19 +271,28 @@ class Campaign:
         resume: bool = False,
         rerun: bool = False,
         meta: dict[str, str] | None = None,
+        notice: str | None = None,
     ) -> CampaignResult:
         """A headless run: ``selected`` becomes the session's selection, or ``resume`` goes on with it.
 
-        ``meta`` is recorded in the session (a CI shard's place in its campaign).
+        ``meta`` is recorded in the session (a CI shard's place in its campaign); ``notice`` (the shard's
+        share) is told once the run goes ahead, never before a refusal.
         """
         factories = self._worker_factories()
         with self._open() as store:
             has_history = store.has_attempts()
             if resume and (has_history or store.selection()):  # else the set-up never finished: do it
-                _check_resumed_shard(store, meta or {})
+                _check_kept_shard(store, meta or {})
                 closed = store.close_dangling_attempts(INTERRUPTED)
                 if closed and self.notify:
-                    self.notify(f"{closed} tentative(s) interrompue(s) conservée(s) dans l'historique")
+                    self.notify(
+                        tn(
+                            "{count} tentative interrompue conservée dans l'historique",
+                            "{count} tentatives interrompues conservées dans l'historique",
+                            closed,
+                            "fr",  # told as the bench says it, read in the person's language (as every notice)
+                        )
+                    )
                 record_casebooks(store, self.casebooks)
                 to_run = _resume_selection(store, self.casebooks)
             else:
@@ -283,6 +303,8 @@ class Campaign:
                             " --rerun pour rejouer les cas (nouvelles tentatives)"
                         ]
                     )
+                if has_history:
+                    _check_kept_shard(store, meta or {}, rerun=True)
                 store.close_dangling_attempts(INTERRUPTED)
                 record_casebooks(store, self.casebooks)
                 store.set_selection([(cb.sha256, case.id) for cb, case in selected])
@@ -290,6 +312,8 @@ class Campaign:
             for key, value in (meta or {}).items():
                 store.set_meta(key, value)
             self._record_plan(store)
+            if notice is not None and self.notify:
+                self.notify(notice)
             return self._execute(store, to_run, None, self.argv, {"resume": resume, "rerun": rerun}, factories)
 
     def _record_plan(self, store: SessionStore) -> None:
@@ -573,6 +597,7 @@ def run_campaign(
     """``testbench run``: load and select, then run the selection (or resume it) as one campaign."""
     casebooks, selected = load(request)
     meta: dict[str, str] = {}
+    notice = None
     if request.options.selection.shard:
         from testbench.runner.shard import ShardSpecError, parse_shard, shard_record, shard_slice
         from testbench.store.read import SHARD_META
@@ -583,8 +608,14 @@ def run_campaign(
             raise CampaignError([str(exc)]) from None
         meta[SHARD_META] = shard_record(shard, selected)
         total, selected = len(selected), shard_slice(selected, shard)
-        if notify is not None:
-            notify(f"partition {shard} : {len(selected)} cas sur {total}")
+        notice = tn(
+            "partition {shard} : {count} cas sur {total}",
+            "partition {shard} : {count} cas sur {total}",
+            len(selected),
+            "fr",
+            shard=shard,
+            total=total,
+        )
     campaign = Campaign(
         casebooks,
         request.session,
@@ -594,4 +625,4 @@ def run_campaign(
         notify=notify,
         argv=request.argv,
     )
-    return campaign.run_selection(selected, resume=request.resume, rerun=request.rerun, meta=meta)
+    return campaign.run_selection(selected, resume=request.resume, rerun=request.rerun, meta=meta, notice=notice)

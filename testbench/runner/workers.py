@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from testbench.cards.reader_pools import ReaderSpec, default_pools
 from testbench.domain.hooks import Closable
 from testbench.domain.verdict import Outcome
+from testbench.i18n import tn
 from testbench.runner.events import Listener, RunEvent
 from testbench.runner.runner import RunSummary
 
@@ -44,8 +45,15 @@ def split_pools(count: int, present: Sequence[str] | None = None) -> list[dict[s
     short = sorted(slot for slot, specs in pools.items() if len(specs) < count)
     if short:
         raise ValueError(
-            f"{count} bancs demandés mais pas assez de lecteurs pour : {', '.join(short)}"
-            " (TESTBENCH_CARD_READERS ou pcscd.sh start --readers)"
+            tn(
+                "{count} banc demandé mais pas assez de lecteurs pour : {slots}"
+                " (TESTBENCH_CARD_READERS ou pcscd.sh start --readers)",
+                "{count} bancs demandés mais pas assez de lecteurs pour : {slots}"
+                " (TESTBENCH_CARD_READERS ou pcscd.sh start --readers)",
+                count,
+                "fr",  # the campaign's error, read in the person's language where it is shown
+                slots=", ".join(short),
+            )
         )
     return [{slot: specs[k : k + 1] for slot, specs in pools.items()} for k in range(count)]
 
