@@ -171,3 +171,17 @@ def test_too_few_readers_for_one_bench_says_one_bench() -> None:
             split_pools(count, [])  # pcscd lists no reader
         assert str(refused.value).startswith(french)
         assert english(str(refused.value)).startswith(english_text)
+
+
+def test_the_in_memory_reader_note_is_said_once_for_all_the_benches(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--cards auto`` without the readers it names: each of the 3 benches falls back to the in-memory reader,
+    and the run says so once."""
+    monkeypatch.setenv("TESTBENCH_CARD_READERS", "vitale=Absent reader A@1,cps=Absent reader B@2")
+    session = tmp_path / "s.tbsession"
+    args = ["run", str(DEMO), "--session", str(session), "-k", "DEMO-FSE-001 or DEMO-FSE-002", "--cards", "auto"]
+    assert main([*args, "--engine", "inprocess", "--workers", "3"]) == 0
+    err = capsys.readouterr().err
+    assert err.count("pile PC/SC indisponible") == 1, err
+    assert "lecteur virtuel en mémoire utilisé à la place" in err

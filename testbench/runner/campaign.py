@@ -488,7 +488,7 @@ class Campaign:
         from testbench.runner.workers import WorkerStore, locked_listener
 
         count = len(factories)
-        notify = self.notify or (lambda _text: None)
+        notify = _said_once(self.notify or (lambda _text: None))
         listener = locked_listener(self.listener)
         benches: list[Bench] = []
         recorders: list[TraceRecorder] = []
@@ -585,6 +585,22 @@ class Campaign:
             raise CampaignError([f"source de traces : {exc}"]) from None
         recorder.context_hooks.append(capture.set_context)
         return capture.start()
+
+
+def _said_once(notify: Callable[[str], None]) -> Callable[[str], None]:
+    """``notify`` telling each text once: the benches of a parallel run, built alike, say the same note (the
+    in-memory reader standing in for an unavailable PC/SC stack) once for the run, not once per bench."""
+    said: set[str] = set()
+    lock = threading.Lock()  # the benches are built at once, in threads
+
+    def tell(text: str) -> None:
+        with lock:
+            if text in said:
+                return
+            said.add(text)
+        notify(text)
+
+    return tell
 
 
 def run_campaign(
