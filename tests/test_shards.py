@@ -262,3 +262,24 @@ def test_merge_into_a_missing_folder_is_refused_unless_asked(
     assert main(["merge", str(one), "-o", str(output), "--create-dirs"]) == 0
     with read_session(output) as s:
         assert [c.case_id for c in s.cases] == ["DEMO-FSE-001"]
+
+
+def test_a_merge_of_another_campaign_names_its_shards_agreeing_with_their_number() -> None:
+    """A merged session of another campaign that holds one shard is « la partition 1/2 », two « les partitions »."""
+    from testbench.i18n import english
+    from testbench.runner.shard import merged_record
+
+    (casebook,) = load_casebooks([DEMO])
+    selected = [(casebook, case) for case in casebook.cases]
+    campaign = [
+        ("1.tbsession", shard_record(Shard(1, 2), selected)),
+        ("2.tbsession", shard_record(Shard(2, 2), selected)),
+    ]
+    other = [(casebook.sha256, case.id) for case in casebook.cases[1:]]  # another selection
+    for indices, french, english_text in (
+        ([1], "m: fusion de la partition 1/2 d'une autre campagne", "m: merge of shard 1/2 of another campaign"),
+        ([1, 2], "m: fusion des partitions 1/2, 2/2 d'une", "m: merge of shards 1/2, 2/2 of another campaign"),
+    ):
+        checked = check_shards([*campaign, ("m", merged_record(2, other, indices))])
+        (problem,) = checked.problems
+        assert problem.startswith(french) and english(problem).startswith(english_text), problem

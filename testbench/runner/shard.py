@@ -175,7 +175,13 @@ def check_shards(records: Sequence[tuple[str, str | None]]) -> ShardSet:
     for h in held:
         if h.same_campaign == reference[0].same_campaign:
             continue
-        if h.merged:
+        if h.merged and len(h.indices) == 1:  # a merge of one shard (--allow-missing-shards)
+            (index,) = h.indices
+            result.problems.append(
+                f"{h.path}: fusion de la partition {index}/{h.count} d'une autre campagne"
+                " (autres cahiers, autre sélection ou autre nombre de partitions)"
+            )
+        elif h.merged:
             shards = ", ".join(f"{k}/{h.count}" for k in sorted(h.indices))
             result.problems.append(
                 f"{h.path}: fusion des partitions {shards} d'une autre campagne"
