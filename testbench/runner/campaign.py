@@ -137,17 +137,20 @@ def _check_kept_shard(store: SessionStore, meta: dict[str, str], *, rerun: bool 
 
     wanted = read_record(meta.get(SHARD_META))
     recorded = read_record(store.meta(SHARD_META))
-    if wanted is None and (recorded is None or not rerun):
-        return
-    old = None if recorded is None else f"{recorded['index']}/{recorded['count']}"
     new = None if wanted is None else f"{wanted['index']}/{wanted['count']}"
-    if old is None:
+    if recorded is None:
+        if new is None:
+            return
         problem = (
             f"{store.path}: cette session n'est pas une partition ; --rerun la rejoue sans --shard {new}"
             if rerun
             else f"{store.path}: cette session n'est pas une partition ; --resume la reprend sans --shard {new}"
         )
-    elif old != new:
+        raise CampaignError([problem])
+    old = f"{recorded['index']}/{recorded['count']}"
+    if wanted is None and not rerun:
+        return
+    if new != old:
         problem = (
             f"{store.path}: cette session est la partition {old} de sa campagne ; --rerun la rejoue avec"
             f" --shard {old} (une session garde sa partition)"
@@ -155,7 +158,7 @@ def _check_kept_shard(store: SessionStore, meta: dict[str, str], *, rerun: bool 
             else f"{store.path}: cette session est la partition {old} de sa campagne ; --resume la reprend sans"
             f" --shard {new} (une session reprise garde sa partition)"
         )
-    elif recorded is not None and wanted is not None and recorded["campaign"] != wanted["campaign"]:
+    elif wanted is not None and recorded["campaign"] != wanted["campaign"]:
         problem = (
             f"{store.path}: la partition {old} de cette session a été tirée d'une autre sélection de cas ;"
             " --rerun la rejoue avec les cahiers et la sélection (-k, --tag) de son début"
