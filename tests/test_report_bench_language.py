@@ -1,18 +1,21 @@
-"""The bench's own trace lines (channel ``bench``) in the report's language; the other channels as recorded."""
+"""The bench's own words in trace lines in the report's language: its lines (channel ``bench``) and the meaning
+of an APDU's status word; the rest as recorded."""
 
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from pathlib import Path
 
 import pytest
 from shard_content import run_demo
 
+from testbench.cards.sw import _EXACT, sw_meaning
 from testbench.i18n import translator
 from testbench.report.build import BuildOptions, build_report
 from testbench.report.personal import Scrubber
-from testbench.traces.bench_text import bench_text
+from testbench.traces.bench_text import bench_text, trace_text
 
 #: How the bench's French lines start (testbench/runner/runner.py writes them).
 FRENCH = ("début du cas", "fin du cas", "carte ", "étape", "contrôle de la carte")
@@ -71,16 +74,41 @@ def test_an_english_report_has_no_french_bench_line(demo: Path, tmp_path: Path) 
     assert "début du cas" not in html and "fin du cas" not in html
 
 
+def test_an_english_report_says_each_apdu_status_word_in_english(demo: Path, tmp_path: Path) -> None:
+    french = [sw_meaning(sw) for sw in (0x9000, 0x6111, 0x6C19)]  # the demo's cards answer these
+    assert all(any(meaning in text for text in recorded(demo, "apdu")) for meaning in french)
+    meanings = re.compile("|".join(re.escape(f" {m} ") for m in [*_EXACT.values(), *french]))
+    for excerpt in (1_000_000, 4):  # report.json, then the evidence folder's full trace files
+        apdu = [text for channel, text in build(demo, tmp_path / f"en-{excerpt}", "en", excerpt) if channel == "apdu"]
+        assert len(apdu) == len(recorded(demo, "apdu"))
+        assert [text for text in apdu if meanings.search(text)] == []
+        assert any(" 9000 success " in text for text in apdu) and any("response bytes available" in t for t in apdu)
+    html = (tmp_path / "en-1000000" / "index.html").read_text(encoding="utf-8")  # every line on the page
+    assert " 9000 success " in html and " 9000 succès " not in html
+
+
+def test_in_process_readers_are_named_alike_in_both_languages(demo: Path, tmp_path: Path) -> None:
+    for lang in ("en", "fr"):
+        build(demo, tmp_path / lang, lang)
+        data = json.loads((tmp_path / lang / "report.json").read_text(encoding="utf-8"))
+        assert data["cover"]["readers"] == ["inprocess-cps", "inprocess-vitale"]
+        for name in ("report.json", "index.html"):
+            page = (tmp_path / lang / name).read_text(encoding="utf-8")
+            assert "Lecteur virtuel" not in page and "inprocess-cps" in page
+
+
 def test_the_other_channels_stay_as_recorded_and_a_french_report_is_unchanged(demo: Path, tmp_path: Path) -> None:
     # compared unredacted: the redaction markers are in the report's language (« ‹nom masqué› », "‹name redacted›")
     fr = build(demo, tmp_path / "fr", "fr", redact=False)
     unredacted = Scrubber(enabled=False)  # PINs never leave, even unredacted
-    assert sorted(text for channel, text in fr if channel == "bench") == sorted(
-        map(unredacted, recorded(demo, "bench"))
-    )
+    for channel in ("bench", "apdu"):
+        assert sorted(text for ch, text in fr if ch == channel) == sorted(map(unredacted, recorded(demo, channel)))
     en = build(demo, tmp_path / "en", "en", redact=False)
-    others = [row for row in en if row[0] != "bench"]
-    assert others == [row for row in fr if row[0] != "bench"]
+    others = [row for row in en if row[0] not in ("bench", "apdu")]
+    assert others == [row for row in fr if row[0] not in ("bench", "apdu")]
+    # an APDU line: only its status word's meaning reads in English, the bytes, duration and reader as recorded
+    t = translator("en")
+    assert [text for ch, text in en if ch == "apdu"] == [trace_text("apdu", text, t) for ch, text in fr if ch == "apdu"]
 
 
 @pytest.mark.parametrize(

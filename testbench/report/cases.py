@@ -21,8 +21,7 @@ from testbench.report.options import Options
 from testbench.report.personal import Scrubber
 from testbench.store.model import StepState
 from testbench.store.read import AttemptDetails, CaseView, ObservationRow, SessionView, observation
-from testbench.traces.bench_text import bench_text
-from testbench.traces.model import Channel
+from testbench.traces.bench_text import trace_text
 
 _TEXT_MEDIA = re.compile(r"^(text/|application/(xml|json|[\w.+-]*\+(xml|json))$)")
 
@@ -91,8 +90,8 @@ def _trace(
     t = translator(options.lang)
 
     def text_of(channel: str, text: str) -> str:
-        """Redacted, then, for the bench's own lines only, in the report's language (recorded in French)."""
-        return bench_text(scrub(text), t) if channel == Channel.BENCH else scrub(text)
+        """Redacted, then the bench's words in the report's language (recorded in French), the rest as recorded."""
+        return trace_text(channel, scrub(text), t)
 
     limit = max(options.excerpt, 0)
     if len(lines) <= limit:  # the whole trace is the excerpt (most cases): its rows made at once
@@ -125,7 +124,7 @@ def _artifacts(
     evidence: Evidence,
     scrub: Any,
 ) -> list[dict[str, Any]]:
-    out = []
+    out, t = [], translator(options.lang)  # the notes in the report's language, as the rest of report.json
     for i, a in enumerate(links, start=1):
         entry = {
             "name": a["name"],
@@ -143,9 +142,9 @@ def _artifacts(
             exported = "\n".join(scrub.record(line) for line in text.split("\n")).encode("utf-8")
             entry["file"] = evidence.add(target, exported, a["media_type"])
             if exported != data:
-                entry["note"] = "anonymisé" if options.redact else "code PIN masqué"
+                entry["note"] = t("anonymisé" if options.redact else "code PIN masqué")
         elif options.redact:
-            entry["note"] = "non exporté : fichier binaire, anonymisation impossible (--no-redact pour l'inclure)"
+            entry["note"] = t("non exporté : fichier binaire, anonymisation impossible (--no-redact pour l'inclure)")
         else:
             entry["file"] = evidence.add(target, data, a["media_type"])
         out.append(entry)

@@ -15,6 +15,7 @@ from typing import Any
 
 from testbench import __version__
 from testbench.domain.verdict import VERDICT_ORDER
+from testbench.i18n import translator
 from testbench.report.cases import gather_case
 from testbench.report.cover import gather_cover
 from testbench.report.evidence import Evidence
@@ -60,6 +61,21 @@ def _chain_report(
         if report.ok and report.length and (report.length, report.head) == tuple(written):
             return report, entries
     return session.chain_report(), None
+
+
+def _environment(recorded: dict[str, Any] | None, scrub: Scrubber, lang: str) -> dict[str, Any]:
+    """The last run's environment for the appendix: its code keys, redacted, and in ``lang`` the words the bench
+    recorded in French (its card bay's description, its notes, the name and socle of an engine it ships)."""
+    t = translator(lang)
+    env = {str(k): scrub.value(v) for k, v in sorted((recorded or {}).items())}
+    if isinstance(env.get("cards"), str):
+        env["cards"] = t(env["cards"])
+    if isinstance(env.get("notes"), list):
+        env["notes"] = [t(str(note)) for note in env["notes"]]
+    if isinstance(engine := env.get("engine"), dict):
+        words = ("name", "socle_version")
+        env["engine"] = {k: t(v) if k in words and isinstance(v, str) else v for k, v in engine.items()}
+    return env
 
 
 #: cases whose attempts are read together (one query per table): a batch is in memory at once
@@ -151,7 +167,7 @@ def gather(
             "by_domain": _count(cases, "domain"),
         },
         "cases": cases,
-        "environment": {str(k): scrub.value(v) for k, v in sorted((environment or {}).items())},
+        "environment": _environment(environment, scrub, options.lang),
     }
     data["redaction"]["counts"] = dict(sorted(scrub.counts.items()))
     return ReportContent(data, scrub.counts, scrub, entries)

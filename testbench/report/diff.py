@@ -28,6 +28,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from testbench import fmt
 from testbench.domain import normalize
 from testbench.domain.verdict import Verdict
 from testbench.engines.operator.origin import origin_text
@@ -36,6 +37,7 @@ from testbench.report.diff_bench import BENCH_RULES, EnvChange, bench_difference
 from testbench.report.labels import verdict_label
 from testbench.report.personal import Scrubber
 from testbench.store.read import CaseView, SessionView, read_session
+from testbench.traces.bench_text import trace_text
 
 FAILING = {"fail", "error"}
 _TIMESTAMP = re.compile(
@@ -309,8 +311,8 @@ def to_json(diff: SessionDiff, lang: str | None = None) -> dict[str, Any]:
                         "before": v.before,
                         "after": v.after,
                         "amount": v.is_amount,
-                        "origin_before": origin_text(_shown(v.before), v.provenance_before, t),
-                        "origin_after": origin_text(_shown(v.after), v.provenance_after, t),
+                        "origin_before": origin_text(_shown(v, v.before, lang), v.provenance_before, t),
+                        "origin_after": origin_text(_shown(v, v.after, lang), v.provenance_after, t),
                     }
                     for v in c.values
                 ],
@@ -325,9 +327,9 @@ def to_json(diff: SessionDiff, lang: str | None = None) -> dict[str, Any]:
     }
 
 
-def _shown(value: object) -> str:
-    """An observed or expected value as a person reads it: a dash when there is none."""
-    return "—" if value is None or value == "" else str(value)
+def _shown(change: ValueChange, value: object, lang: str | None) -> str:
+    """An observed or expected value as a person reads it: a boolean yes/no, a dash when there is none."""
+    return fmt.typed(change.value_type, value, lang)
 
 
 def _v(verdict: str | None, t: Callable[[str], str]) -> str:
@@ -339,9 +341,13 @@ _MARKER = re.compile(r"‹([^›\n]{1,40})›")
 
 
 def _markers(line: str, t: Callable[[str], str]) -> str:
-    """A trace line of the diff with its markers in the output's language (the line itself as recorded)."""
+    """A trace line of the diff in the output's language: the bench's words (its lines, an APDU status word's
+    meaning) and the markers; the rest of the line as recorded."""
     if line.startswith("… "):  # « … 12 lignes de plus »: the diff's own words
         return t(line)
+    if line[:1] in ("+", "-", " "):  # « +apdu A>> … », as _latest_details wrote it after the diff's sign
+        channel, _, text = line[1:].partition(" ")
+        line = f"{line[0]}{channel} {trace_text(channel, text, t)}"
     return _MARKER.sub(lambda m: f"‹{t(m[1])}›", line) if "‹" in line else line
 
 
@@ -389,10 +395,10 @@ def to_text(diff: SessionDiff, *, show_same: bool = False, lang: str | None = No
             out.append("  " + t("cahier de tests différent entre A et B"))
         for v in c.values:
             out.append(
-                f"  {_label(v, t)} {v.expectation_id} {v.path}{sep}{_shown(v.before)} → {_shown(v.after)} "
-                f"({t('attendu')} {_shown(v.expected)})"
+                f"  {_label(v, t)} {v.expectation_id} {v.path}{sep}{_shown(v, v.before, lang)} → "
+                f"{_shown(v, v.after, lang)} ({t('attendu')} {_shown(v, v.expected, lang)})"
             )
-            out += [f"    {side}{sep}{text}" for side, text in _origins(v, t)]
+            out += [f"    {side}{sep}{text}" for side, text in _origins(v, t, lang)]
         if c.trace_diff:
             counts_line = t("traces : +{added} −{removed} lignes (après normalisation)")
             out.append("  " + counts_line.format(added=c.trace_added, removed=c.trace_removed))
@@ -403,10 +409,10 @@ def to_text(diff: SessionDiff, *, show_same: bool = False, lang: str | None = No
     return "\n".join(out) + "\n"
 
 
-def _origins(value: ValueChange, t: Callable[[str], str]) -> list[tuple[str, str]]:
+def _origins(value: ValueChange, t: Callable[[str], str], lang: str | None) -> list[tuple[str, str]]:
     """(side, where its value was read) for each side whose value has a provenance."""
     sides = (("A", value.before, value.provenance_before), ("B", value.after, value.provenance_after))
-    return [(side, text) for side, shown, where in sides if (text := origin_text(_shown(shown), where, t))]
+    return [(side, text) for side, shown, where in sides if (text := origin_text(_shown(value, shown, lang), where, t))]
 
 
 def _label(value: ValueChange, t: Callable[[str], str]) -> str:
@@ -438,8 +444,8 @@ def to_html(diff: SessionDiff, lang: str | None = None) -> str:
             continue
         values = "".join(
             f"<div>{escape(_label(v, t))} {escape(v.expectation_id)} {escape(v.path)}{sep}"
-            f"{escape(_shown(v.before))} → <strong>{escape(_shown(v.after))}</strong>"
-            + "".join(f"<br><small>{escape(side)}{sep}{escape(text)}</small>" for side, text in _origins(v, t))
+            f"{escape(_shown(v, v.before, lang))} → <strong>{escape(_shown(v, v.after, lang))}</strong>"
+            + "".join(f"<br><small>{escape(side)}{sep}{escape(text)}</small>" for side, text in _origins(v, t, lang))
             + "</div>"
             for v in c.values
         )

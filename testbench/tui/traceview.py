@@ -30,8 +30,7 @@ from textual.widgets import Input, Label
 
 from testbench.i18n import tn
 from testbench.store.traceindex import CHANNELS, TraceIndex, TraceReadError, TraceSource
-from testbench.traces.bench_text import bench_text
-from testbench.traces.model import Channel
+from testbench.traces.bench_text import trace_text
 
 MAX_WIDTH = 400
 ALERT_WORDS = ("6A82", "6985", "6983", "6A88", "6D00", "6F00", "ERROR", "ERREUR", "refus")
@@ -104,7 +103,7 @@ class TraceView(ScrollView, can_focus=True):
         self.border_subtitle = f"{n} {lines}" if self.index is None or self.index.complete else f"{n}+ {lines}"
 
     def retranslate(self) -> None:
-        """The language changed (F2): the bench's lines and the line count are drawn again in it."""
+        """The language changed (F2): the bench's words and the line count are drawn again in it."""
         self._subtitle()
         self._cache.clear()
         self.refresh()
@@ -156,8 +155,8 @@ class TraceView(ScrollView, can_focus=True):
     def _render_row(self, i: int, flags: int, base: Style) -> Strip:
         assert self.index is not None
         row = self.index.row(i)
-        # the bench's own lines in the language shown (recorded in French); the other channels as recorded
-        text = bench_text(row.text, app_translator(self)) if self.channel == Channel.BENCH else row.text
+        # the bench's words in the language shown (recorded in French: its lines, an APDU's status), the rest as is
+        text = trace_text(self.channel, row.text, app_translator(self))
         text = text if len(text) <= MAX_WIDTH - 12 else text[: MAX_WIDTH - 13] + "…"
         style = base
         upper = text.upper()
@@ -258,7 +257,7 @@ class TracePanes(Vertical):
         self.pair = PAIRS[0]  # the two panes shown on a narrow terminal
 
     def retranslate(self) -> None:
-        """Draw the bench's lines again in the app's language (F2 calls this after it changed it)."""
+        """Draw the bench's words again in the app's language (F2 calls this after it changed it)."""
         for view in self.views():
             view.retranslate()
 
