@@ -203,3 +203,19 @@ def test_the_engine_protocols_own_errors_read_in_english() -> None:
         "no card in Virtual PCD 00 00: no card",
         "reader not found: Virtual PCD 00 01",
     ]
+
+
+def test_an_english_report_names_the_operator_engine_and_its_socle_in_english(tmp_path, capsys) -> None:
+    """Finding 4: after an operator-mode run, the cover says "operator" and "software under test"."""
+    from testbench.report.build import BuildOptions, build_report
+
+    assert run_english(tmp_path, capsys, "-k", "DEMO-FSE-001", "--engine", "operator")[0] == 2
+    built = build_report(tmp_path / "s.tbsession", tmp_path / "report", BuildOptions(lang="en", junit=False))
+    rows: dict[str, str] = {}  # the cover's rows: the first of each name (the appendix comes after)
+    for row in etree.HTML(built.html.read_text(encoding="utf-8")).iter("tr"):
+        if row.find("th") is not None and row.find("td") is not None:
+            rows.setdefault(row.findtext("th"), "".join(row.find("td").itertext()))
+    assert rows["Billing engine"].startswith("operator — "), rows["Billing engine"]
+    assert rows["Socle version"] == "software under test", rows["Socle version"]
+    cover = json.loads((tmp_path / "report" / "report.json").read_text(encoding="utf-8"))["cover"]
+    assert (cover["engine"]["name"], cover["engine"]["socle_version"]) == ("operator", "software under test")

@@ -106,14 +106,15 @@ def gather_cover(session: SessionView, scrub: Scrubber, lang: str = "fr") -> dic
     started = min((r["started_wall"] for r in runs), default=None)
     ended = max((r["ended_wall"] for r in runs if r["ended_wall"]), default=None)
     missing = translator(lang)(NOT_RECORDED)  # what the JSON and the HTML say of a missing value
+    said = translator(lang)  # the bench's own engines describe themselves in French (« opérateur »)
     return {
         "sut": {"name": sut_name or missing, "version": sut_version or missing},
         "agrement": _first(sources, "agrement", "agrement_number", "test_number") or missing,
         "engine": {
-            "name": engine.get("name") or missing,
+            "name": said(str(engine.get("name") or "")) or missing,
             "version": engine.get("version") or missing,
             "agrement": engine.get("agrement") or missing,
-            "socle_version": engine.get("socle_version") or missing,
+            "socle_version": said(str(engine.get("socle_version") or "")) or missing,
         },
         "casebooks": [
             {
@@ -149,7 +150,7 @@ def gather_cover(session: SessionView, scrub: Scrubber, lang: str = "fr") -> dic
                 "ended": iso(r["ended_wall"]),
                 "host": r["host"],
                 "argv": [str(a) for a in (r["argv"] or [])],
-                "cards": str((r["environment"] or {}).get("cards") or ""),
+                "cards": translator(lang)(str((r["environment"] or {}).get("cards") or "")),  # recorded French
             }
             for r in runs
         ],
