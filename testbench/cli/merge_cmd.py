@@ -31,6 +31,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     merge.set_defaults(func=cmd_merge)
 
 
+def _unreadable(path: Path) -> str | None:
+    """Why the session ``path`` cannot be read (the store's words, French), or None."""
+    from testbench.store.connection import SessionError, open_readonly
+
+    try:
+        open_readonly(path).close()
+    except SessionError as exc:
+        return str(exc)
+    return None
+
+
 def cmd_merge(args: argparse.Namespace) -> int:
     from testbench.cli.outputs import session_dir_problem
     from testbench.runner.shard import MERGED_SHARDS_META, check_shards
@@ -38,6 +49,11 @@ def cmd_merge(args: argparse.Namespace) -> int:
     from testbench.store.read import SHARD_META
 
     t = translator(args.lang)  # the store says it in French
+    unreadable = [problem for problem in map(_unreadable, args.sessions) if problem]
+    for line in unreadable:  # before the shards: an input not there is not a missing shard
+        print(f"testbench merge: {t(line)}", file=sys.stderr)
+    if unreadable:
+        return EXIT_USAGE
     shards = check_shards(input_meta(args.sessions, SHARD_META, MERGED_SHARDS_META))  # a merged input holds shards
     problems = list(shards.problems)
     if shards.missing and not args.allow_missing_shards:

@@ -75,13 +75,14 @@ def cmd_review(args: argparse.Namespace) -> int:
     from testbench.store.connection import SessionError
     from testbench.store.session import SessionStore
 
+    t = translator(args.lang)  # the key, the store and the annotations say it in French
     try:
         signer = load_signer(args.key or default_key_path())
     except SigningKeyError as exc:
-        print(f"testbench review: {exc}", file=sys.stderr)
+        print(f"testbench review: {t(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     if not args.session.is_file():
-        print(f"testbench review: {args.session}: fichier de session introuvable", file=sys.stderr)
+        print(f"testbench review: {args.session}: {t('fichier de session introuvable')}", file=sys.stderr)
         return EXIT_USAGE
     action = "accept" if args.accept else "override" if args.override else "comment"
     reviewer = args.reviewer or getpass.getuser()
@@ -98,8 +99,8 @@ def cmd_review(args: argparse.Namespace) -> int:
                 casebook_sha=args.casebook,
             )
     except (SessionError, AnnotationError) as exc:
-        print(f"testbench review: {exc}", file=sys.stderr)
+        print(f"testbench review: {t(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
-    done = translator(args.lang)("annotation {ident} enregistrée et signée ({fingerprint}…)")
+    done = t("annotation {ident} enregistrée et signée ({fingerprint}…)")
     print(done.format(ident=ident, fingerprint=signer.public.fingerprint[:16]))
     return EXIT_OK
