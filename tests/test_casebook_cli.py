@@ -94,8 +94,8 @@ SCHEMA_ERRORS = [
     (
         "unknown.xml",
         ('<secure id="s-secure"/>', '<secure id="s-secure"/><secur id="x"/>'),
-        "<secur> : élément inattendu ici Vouliez-vous dire <secure> ?",
-        "<secur>: element not expected here Did you mean <secure>?",
+        "<secur> : élément inattendu ici — vouliez-vous dire <secure> ?",
+        "<secur>: element not expected here — did you mean <secure>?",
     ),
     (
         "expected.xml",
@@ -152,8 +152,8 @@ SCHEMA_ERRORS = [
     (
         "enumeration.xml",
         ('domain="fse"', 'domain="fsx"'),
-        "<case>, attribut « domain » : la valeur « fsx » n'est pas permise ; valeurs permises : 'fse', 'dre',",
-        "<case>, attribute \"domain\": the value \"fsx\" is not allowed; allowed values: 'fse', 'dre',",
+        "<case>, attribut « domain » : la valeur « fsx » n'est pas permise ; valeurs permises : fse, dre,",
+        "<case>, attribute \"domain\": the value \"fsx\" is not allowed; allowed values: fse, dre,",
     ),
     (
         "too-long.xml",

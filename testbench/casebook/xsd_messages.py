@@ -16,7 +16,7 @@ from testbench.casebook.vocabulary import NAMESPACE
 PREFIX = "non conforme au schéma : {detail}"
 SUBJECT = "non conforme au schéma : {subject} : {detail}"
 ATTRIBUTE_SUBJECT = "<{element}>, attribut « {attribute} »"
-DID_YOU_MEAN = "Vouliez-vous dire <{name}> ?"
+DID_YOU_MEAN = "— vouliez-vous dire <{name}> ?"  # after the problem, the closest element's name
 
 _HEAD = re.compile(r"Element '(?P<element>[^']*)'(?:, attribute '(?P<attribute>[^']*)')?: (?P<body>.*)", re.S)
 _OURS = re.compile(r"\{" + re.escape(NAMESPACE) + r"\}")
@@ -131,6 +131,13 @@ def _expected(items: str) -> str:
     return ", ".join(f"<{readable(item)}>" if _NAME.fullmatch(item) else readable(item) for item in items.split(", "))
 
 
+def _allowed(items: str) -> str:
+    """libxml2's set ``'a', 'b'`` (Python's quoting) as ``a, b``: the values as written, in either language."""
+    if len(items) < 2 or not (items.startswith("'") and items.endswith("'")):
+        return items
+    return ", ".join(items[1:-1].split("', '"))
+
+
 def describe(raw: str, t: Callable[[str], str]) -> str:
     """One libxml2 schema error worded by ``t`` (the French templates as they are, or their English)."""
     head = _HEAD.fullmatch(raw.strip())
@@ -143,6 +150,8 @@ def describe(raw: str, t: Callable[[str], str]) -> str:
             fields = match.groupdict()
             if fields.get("expected") is not None:
                 fields["expected"] = _expected(fields["expected"])
+            if fields.get("allowed") is not None:
+                fields["allowed"] = _allowed(fields["allowed"])
             element = readable(head["element"])
             subject = (
                 t(ATTRIBUTE_SUBJECT).format(element=element, attribute=head["attribute"])

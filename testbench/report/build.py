@@ -148,7 +148,7 @@ def build_report(session_path: Path, out_dir: Path, options: BuildOptions | None
                 result.pdf = html_to_pdf(page, out_dir / "report.pdf", chromium=options.chromium)
             embed_files(result.pdf, trace_attachments(content.data["cases"], out_dir))  # the full traces
             lap("pdf")
-    say("manifeste" + (" et signature" if options.signer else ""))
+    say("manifeste et signature" if options.signer else "manifeste")  # each stage a whole entry of the catalogue
     manifest.write_manifest(out_dir, journal=journal)  # a later cut of the session shows
     if options.signer is not None:
         manifest.sign_manifest(out_dir, options.signer)

@@ -47,7 +47,8 @@ class ReviewAndReport:
         )
 
     def action_report(self) -> None:
-        out = self.ws.session_path.parent / f"{self.ws.session_path.stem}-rapport"
+        # named in the workstation's language at the time: « exam-rapport », "exam-report"
+        out = self.ws.session_path.parent / f"{self.ws.session_path.stem}-{self.t('rapport')}"
         self.log_line(self.t(f"… rapport en cours : {out}"))
         self._write_report(out)
 
