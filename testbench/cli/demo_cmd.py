@@ -34,6 +34,9 @@ from testbench.runner.options import DEMO, add_options, options_from_args
 if TYPE_CHECKING:
     from testbench.demoapp.driver import DemoApp
 
+#: The software the plain demo names as under test (the reference engine): a name, the same in both languages
+DEMO_SOFTWARE = "testbench-demo"
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     demo = sub.add_parser("demo", help="exécuter le cahier de démonstration et produire son rapport")
@@ -174,7 +177,7 @@ def _run(args: argparse.Namespace, casebook: Path, session: Path, out: Path, exa
     if exam is not None:  # ``args`` already name the operator engine and the application's profile
         operator = exam.operator(make_operator(options.attestations))
     else:
-        options.identity.sut = options.identity.sut or "démo testbench"
+        options.identity.sut = options.identity.sut or DEMO_SOFTWARE
     return execute(RunRequest([casebook], session, options, argv=list(sys.argv)), operator=operator)
 
 
