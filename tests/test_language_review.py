@@ -7,20 +7,81 @@ English, and, where the French is the point, in French too.
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
 import re
 from pathlib import Path
 
+import pytest
 from fakes import FakeBay, FakeEngine, invoice_step, make_case, make_casebook, value
+from test_report_build import campaign
 
+from testbench.cli.main import main
 from testbench.report.build import BuildOptions, build_report
 from testbench.runner.campaign import record_casebooks
 from testbench.runner.runner import Runner
 from testbench.runner.tracing import TraceRecorder
+from testbench.signing import init_key
+from testbench.store.read import SHARD_META
 from testbench.store.session import SessionStore
 
 #: French words of the messages these tests read in English
 FRENCH = re.compile(r"introuvable|absent de la session|clé|manifeste|partition|lisible|fichier de session")
+
+
+@pytest.fixture
+def key(tmp_path: Path) -> Path:
+    path = tmp_path / "keys" / "signer.pem"
+    init_key(path)
+    return path
+
+
+def review(session: Path, case: str, key: Path, lang: str, capsys) -> tuple[int, str]:
+    code = main(["review", str(session), case, "--accept", "--reason", "vu", "--key", str(key), "--lang", lang])
+    return code, capsys.readouterr().err
+
+
+def test_review_errors_read_in_the_chosen_language(tmp_path: Path, key: Path, capsys) -> None:
+    """Finding 6: a missing key, a key others can read, a missing session, an unknown case."""
+    session = campaign(tmp_path)
+    code, err = review(session, "NOPE", key, "en", capsys)
+    assert (code, err) == (3, "testbench review: case NOPE not in the session\n")
+    code, err = review(session, "NOPE", key, "fr", capsys)
+    assert (code, err) == (3, "testbench review: cas NOPE absent de la session\n")
+    code, err = review(tmp_path / "nothere.tbsession", "OK-1", key, "en", capsys)
+    assert (code, err) == (3, f"testbench review: {tmp_path / 'nothere.tbsession'}: session file not found\n")
+    code, err = review(session, "OK-1", tmp_path / "no-key.pem", "en", capsys)
+    assert code == 3 and "signing key unreadable (" in err and "create it with" in err, err
+    assert not FRENCH.search(err), err
+    if os.name == "posix":
+        key.chmod(0o644)
+        code, err = review(session, "OK-1", key, "en", capsys)
+        assert code == 3 and f"{key}: private key readable by other users; chmod 600 {key}" in err, err
+
+
+def test_merging_a_file_that_is_not_there_says_so(tmp_path: Path, capsys) -> None:
+    """A shard beside a file that does not exist: the file is not found, not a « missing shard »."""
+    session = campaign(tmp_path)
+    with SessionStore.open(session) as store:
+        sha = store.conn.execute("SELECT casebook_sha FROM cases LIMIT 1").fetchone()[0]
+        store.set_meta(SHARD_META, json.dumps({"index": 1, "count": 2, "campaign": [[sha, "OK-1"], [sha, "KO-1"]]}))
+    missing = tmp_path / "nothere.tbsession"
+    for lang, said in (("en", "session file not found"), ("fr", "fichier de session introuvable")):
+        code = main(["merge", str(session), str(missing), "-o", str(tmp_path / "m.tbsession"), "--lang", lang])
+        err = capsys.readouterr().err
+        assert (code, err) == (3, f"testbench merge: {missing}: {said}\n")
+    assert not (tmp_path / "m.tbsession").exists()
+
+
+def test_report_signing_progress_reads_in_english(tmp_path: Path, key: Path, capsys) -> None:
+    """Finding 12: the last stage of ``report --sign`` was « manifeste » + « et signature »."""
+    session = campaign(tmp_path)
+    assert main(["report", str(session), "-o", str(tmp_path / "r"), "--sign", "--key", str(key), "--lang", "en"]) == 0
+    err = capsys.readouterr().err
+    assert "report: manifest and signature…" in err and "manifeste" not in err, err
+    assert main(["report", str(session), "-o", str(tmp_path / "r2"), "--sign", "--key", str(key)]) == 0
+    assert "rapport : manifeste et signature…" in capsys.readouterr().err
 
 
 class MarkingEngine(FakeEngine):
@@ -58,3 +119,33 @@ def test_a_compared_value_reads_as_recorded_in_the_english_message(tmp_path: Pat
         assert shown == {"e-mark": ("aucun", "aucun", marking), "e-guarantee": (yes, no, guarantee)}, shown
         reason = "e-guarantee: " + guarantee if lang == "en" else "e-guarantee : " + guarantee
         assert case["reason"] == reason
+
+
+@pytest.mark.parametrize(("lang", "suffix"), [("en", "report"), ("fr", "rapport")])
+def test_the_workstation_names_its_report_folder_in_its_language(tmp_path: Path, lang: str, suffix: str) -> None:
+    """Finding 18: an English workstation wrote its report to « exam-rapport/ »."""
+    from test_tui_helpers import make_app, wait_run
+
+    async def scenario() -> None:
+        app = make_app(tmp_path, lang=lang)
+        async with app.run_test(size=(130, 40)) as pilot:
+            await pilot.pause()
+            app.goto_case(app.ws.find("TC-KO-002").key)  # a case without cards (see test_tui_app)
+            await pilot.pause()
+            await pilot.press("r")
+            await wait_run(app, pilot)
+            await pilot.press("g")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert app.last_report == tmp_path / f"exam-{suffix}" / "index.html"
+
+    asyncio.run(scenario())
+    assert [p.name for p in tmp_path.iterdir() if p.is_dir() and p.name.startswith("exam-")] == [f"exam-{suffix}"]
+
+
+def test_the_demo_names_its_software_the_same_in_both_languages(tmp_path: Path) -> None:
+    """Finding 18: the demo's default software name was French (« démo testbench ») in an English report."""
+    out = tmp_path / "demo"
+    assert main(["demo", "--headless", "--lang", "en", "--cards", "inprocess", "--output", str(out)]) == 0
+    cover = json.loads((out / "report.json").read_text(encoding="utf-8"))["cover"]
+    assert cover["sut"]["name"] == "testbench-demo"
