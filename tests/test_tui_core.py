@@ -11,6 +11,7 @@ import pytest
 from test_tui_helpers import big_trace_session, fake_bench, sample_casebook
 
 from testbench.domain.attestation import Attestation
+from testbench.locale import CONTEXT, entries
 from testbench.runner.events import CaseFinished
 from testbench.store.traceindex import PAGE, TraceIndex, TraceSource
 from testbench.tui import actions
@@ -182,8 +183,15 @@ def test_settings_keymap_and_language_from_file(tmp_path: Path, monkeypatch: pyt
 def test_registry_ids_are_unique_and_every_action_has_english() -> None:
     ids = [a.id for a in actions.ACTIONS]
     assert len(ids) == len(set(ids))
-    assert set(ids) == set(actions.EN)
     assert actions.unknown_ids({"run-case": "f5", "nope": "x"}) == ["nope"]
+    # the labels and help lines read their English from the one catalogue (its ``tui`` context first)
+    english = entries("testbench", "en")
+    texts = [text for spec in actions.ACTIONS for text in (spec.label, spec.help)]
+    assert [text for text in texts if text not in english and f"tui{CONTEXT}{text}" not in english] == []
+    run, tree, overview = (actions.BY_ID[i] for i in ("run-case", "tree", "view-overview"))
+    assert actions.describe(run, "en") == "Run the selected case (new attempt)"
+    assert actions.describe(run, "fr") == "Exécuter le cas sélectionné (nouvelle tentative)"
+    assert (actions.label(tree, "en"), actions.label(overview, "en")) == ("Case tree", "Overview")
 
 
 def test_model_modules_import_without_textual() -> None:

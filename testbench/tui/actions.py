@@ -2,13 +2,16 @@
 
 Pure data (no Textual), so the keymap file can be checked and documented without the UI. Each
 action has a stable ``id`` (what ``[keymap]`` in ``tui.toml`` names), a default key, the Textual
-action it triggers, and French/English labels.
+action it triggers, and its French label and help, whose English is in the one catalogue
+(``testbench/locale``; the ``tui`` context where the workstation's word differs).
 """
 
 from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+
+from testbench.i18n import translator
 
 
 @dataclass(frozen=True)
@@ -37,7 +40,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "verdict-filter", "v", "cycle_verdict", "Verdict", "Ne montrer qu'un verdict (tour à tour)", footer=False
     ),
-    ActionSpec("tree", "ctrl+b", "focus_tree", "Cas", "Aller à l'arbre des cas", footer=False),
+    ActionSpec("tree", "ctrl+b", "focus_tree", "Arbre des cas", "Aller à l'arbre des cas", footer=False),
     ActionSpec(
         "run-case", "r", "run_case", "Exécuter", "Exécuter le cas sélectionné (nouvelle tentative)", group="Exécution"
     ),
@@ -197,47 +200,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
 
 BY_ID = {a.id: a for a in ACTIONS}
 
-#: English labels and help, by action id (French is the source).
-EN: dict[str, tuple[str, str]] = {
-    "help": ("Help", "Show this help and the keys"),
-    "palette": ("Commands", "Find a case or a command"),
-    "filter": ("Filter", "Filter cases: words, tag:xxx, verdict:fail"),
-    "verdict-filter": ("Verdict", "Show one verdict only (in turn)"),
-    "tree": ("Cases", "Go to the case tree"),
-    "run-case": ("Run", "Run the selected case (new attempt)"),
-    "run-selection": ("Selection", "Run the cases shown by the filter"),
-    "run-rest": ("Rest", "Run the cases without a final verdict"),
-    "run-options": ("Options", "Run options: parallel benches (--workers), CI shard (--shard)"),
-    "stop": ("Stop", "Stop after the current case"),
-    "view-case": ("Case", "Case view: objective, cards, steps, expectations"),
-    "view-run": ("Run", "Current run view"),
-    "view-compare": ("Expected/observed", "Expected and observed side by side"),
-    "view-traces": ("Traces", "Traces linked by time and step"),
-    "view-overview": ("Overview", "Session progress"),
-    "view-review": ("Review", "Annotations and reviewed verdicts"),
-    "view-exam": ("Exam", "Exam view: instruction, step, log, files, values, timer"),
-    "glossary": ("Definitions", "Definitions of the terms of the case shown (glossary)"),
-    "attempt-prev": ("Attempt −", "Previous attempt (expected/observed, traces)"),
-    "attempt-next": ("Attempt +", "Next attempt (expected/observed, traces)"),
-    "review": ("Review", "Annotate the case, accept or override its verdict"),
-    "report": ("Report", "Write the session's HTML report"),
-    "coverage": ("Coverage", "Exam plan coverage: requirements, domains, not covered, ready for the pre-exam"),
-    "trace-search": ("Search", "Search or filter the traces"),
-    "trace-next": ("Next", "Next match in the traces"),
-    "trace-prev": ("Previous", "Previous match in the traces"),
-    "step-next": ("Step +", "Next step (all traces)"),
-    "step-prev": ("Step −", "Previous step (all traces)"),
-    "language": ("FR/EN", "Switch language (French / English)"),
-    "quit": ("Quit", "Quit (the session is already saved)"),
-}
-
 
 def label(spec: ActionSpec, lang: str) -> str:
-    return EN[spec.id][0] if lang == "en" and spec.id in EN else spec.label
+    """The action's short label in ``lang`` (footer, Textual's keys panel), from the one catalogue."""
+    return translator(lang, "tui")(spec.label)
 
 
 def describe(spec: ActionSpec, lang: str) -> str:
-    return EN[spec.id][1] if lang == "en" and spec.id in EN else spec.help
+    """The action's one-line help in ``lang`` (command palette, F1), from the one catalogue."""
+    return translator(lang, "tui")(spec.help)
 
 
 #: Textual key names whose Unicode name differs from the key name.
