@@ -318,6 +318,18 @@ class WorkstationApp(
         self._update_counts(entries)
         if self.current in self.nodes:
             tree.move_cursor(self.nodes[self.current])
+        elif self.current is not None:  # the filter hides the selected case: ``r`` must never run a hidden one
+            self._select_first_shown()
+
+    def _select_first_shown(self) -> None:
+        """Select the first case the tree shows, its cursor on it; none when the filter shows no case."""
+        first = next(iter(self.nodes), None)
+        if first is None:
+            self.current = None
+            self.refresh_case_views()
+            return
+        self.query_one("#tree", Tree).move_cursor(self.nodes[first])
+        self.select_case(first)
 
     def _update_counts(self, entries: list[CaseEntry]) -> None:
         text = Text(tn("{count} cas", "{count} cas", len(entries), self.lang) + " ")

@@ -19,6 +19,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from testbench import fmt
 from testbench.casebook.model import Case, ExpectationKind, Step, StepKind
 from testbench.domain.observe import unflatten
 from testbench.domain.verdict import Verdict
@@ -80,7 +81,10 @@ class FolderWatch:
 
 @dataclass(frozen=True)
 class ExpectedValue:
-    """One value expectation of the case, filled in once its observation arrives."""
+    """One value expectation of the case, filled in once its observation arrives.
+
+    The values read as a person reads them in the language asked: as recorded, a boolean's yes/no aside.
+    """
 
     path: str
     expected: str
@@ -111,8 +115,11 @@ def format_elapsed(seconds: float) -> str:
     return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60:02d}:{rest % 60:02d}"
 
 
-def expected_values(case: Case, observations: Iterable[Mapping[str, Any]], t: Translate) -> list[ExpectedValue]:
-    """The case's value expectations, each with its latest observation (a correction overrides a reading)."""
+def expected_values(
+    case: Case, observations: Iterable[Mapping[str, Any]], t: Translate, lang: str = "fr"
+) -> list[ExpectedValue]:
+    """The case's value expectations, each with its latest observation (a correction overrides a reading),
+    in ``lang`` (``t``'s language): a boolean reads oui/non (yes/no), never « true »."""
     latest: dict[str, Mapping[str, Any]] = {}
     for obs in observations:
         latest[str(obs.get("path"))] = obs
@@ -121,16 +128,18 @@ def expected_values(case: Case, observations: Iterable[Mapping[str, Any]], t: Tr
         if exp.kind is not ExpectationKind.VALUE:
             continue
         obs = latest.get(exp.path)
+        expected = fmt.typed(exp.value_type, exp.expected, lang)
         if obs is None:
-            rows.append(ExpectedValue(exp.path, exp.expected))
+            rows.append(ExpectedValue(exp.path, expected))
             continue
         raw = obs.get("value")
-        value = "—" if raw is None else str(raw)
+        value = fmt.typed(exp.value_type, raw, lang)
         same = compare_value(exp, unflatten({exp.path: raw})).outcome is Verdict.PASS
-        where = origin_text(value, obs.get("provenance"), t)  # the report's sentence (assisted operator mode)
+        read = "—" if raw is None else str(raw)  # the provenance says what was read, as it was read
+        where = origin_text(read, obs.get("provenance"), t)  # the report's sentence (assisted operator mode)
         rows.append(
             ExpectedValue(
-                exp.path, exp.expected, value, str(obs.get("source") or ""), where, "observed" if same else "differs"
+                exp.path, expected, value, str(obs.get("source") or ""), where, "observed" if same else "differs"
             )
         )
     return rows

@@ -190,7 +190,7 @@ class ExamHandlers:
         view.show(
             exam.header(case, progress, t, profile.guidance if profile is not None else None),
             exam.step_line(case, progress, t),
-            exam.values_table(exam.expected_values(case, observations, t), t),
+            exam.values_table(exam.expected_values(case, observations, t, self.lang), t),
             exam.files_text(recorded, self.exam_watch().files(), t, self.lang),
         )
         if log:

@@ -14,6 +14,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from testbench import fmt
 from testbench.casebook.errors import Problem
 from testbench.casebook.instructions import case_terms, describe_step
 from testbench.casebook.model import StepKind
@@ -166,14 +167,14 @@ class Renderer:
             out.append_text(marked(describe_step(step, entry.casebook, self.lang)))
             out.append(f"  {step.id}", style="dim")
             for path, label, hint in self.ws.observe_hints(case, step):
-                out.append(f"\n       ↳ {label} ({path}){self.colon}{hint or '—'}", style="dim")
+                out.append(f"\n       ↳ {label} ({path}){self.colon}{t(hint) if hint else '—'}", style="dim")
             out.append("\n")
         out.append(f"\n{t('Attentes')}\n", style="bold underline")
         for e in case.expectations:
             out.append(f"  {e.id} ", style="bold")
             if e.kind.value == "value":
                 tol = f" ± {e.tolerance}" if e.tolerance is not None else ""
-                out.append(f"{e.path} = {e.expected}{tol} ({e.value_type})")
+                out.append(f"{e.path} = {fmt.typed(e.value_type, e.expected, self.lang)}{tol} ({e.value_type})")
             elif e.kind.value == "refusal":
                 out.append(f"{e.step} {t('refusée')}{self.colon}{e.code}")
             else:
@@ -209,7 +210,7 @@ class Renderer:
             head.append("   , / . : " + t("tentative précédente / suivante"), style="dim")
         rows: list[tuple[Text, ...]] = []
         origins = self._origins(attempt)
-        for row in self.ws.comparisons(entry, attempt):
+        for row in self.ws.comparisons(entry, attempt, self.lang):
             ok = row.outcome == "pass"
             colour = "green" if ok else "red"
             expected = Text()
@@ -219,9 +220,9 @@ class Renderer:
             for text, differs in row.observed_marks:
                 observed.append(text, style="bold white on red" if differs and not ok else colour)
             if not row.expected_marks:
-                expected = Text(self.t(row.expected))  # a value is data; oui/non and « — » are words
+                expected = Text(row.expected)
             if not row.observed_marks:
-                observed = Text(self.t(row.observed), style=colour)
+                observed = Text(row.observed, style=colour)
             if origins.get(row.path):  # assisted operator mode: where the value was read, or its correction
                 observed.append(f"\n{origins[row.path]}", style="dim")
             rows.append(
@@ -245,7 +246,7 @@ class Renderer:
         head = Text()
         head.append(f"{t('Session')}{self.colon}{self.ws.session_path.name}\n", style="bold")
         if bench:
-            head.append(f"{t('Banc')}{self.colon}{bench}\n", style="dim")
+            head.append(f"{t('Banc')}{self.colon}{t(bench)}\n", style="dim")  # composed in French: read back
         if runs:  # parallel benches and the CI shard (the run options window)
             head.append(f"{t('Exécution')}{self.colon}{runs}\n", style="dim")
         progress = tn(
@@ -359,10 +360,11 @@ class Renderer:
         attempt = attempt or (entry.latest if entry is not None else None)
         if entry is None or attempt is None or session is None:
             return []
+        # a boolean reads oui/non (yes/no) whether the engine sent it or the operator keyed « true »
+        types = {e.path: e.value_type for e in entry.case.expectations if e.path}
         rows = []
         for obs in session.observations(attempt.id):
-            value = obs["value"]
-            shown = "—" if value is None else str(value)
+            shown = fmt.typed(types.get(str(obs["path"]), ""), obs["value"], self.lang)
             if len(shown) > 48:  # hashes and documents: the start identifies them, the report has them whole
                 shown = shown[:47] + "…"
             rows.append(

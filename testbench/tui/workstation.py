@@ -18,7 +18,7 @@ from testbench.casebook.errors import Problem
 from testbench.casebook.model import Case, Casebook, ExpectationKind, Step
 from testbench.casebook.problems import CasebookState
 from testbench.domain.verdict import VERDICT_ORDER, Verdict
-from testbench.i18n import tn
+from testbench.i18n import tn, translator
 from testbench.runner.campaign import INTERRUPTED, record_casebooks
 from testbench.runner.shard import Shard, read_record, shard_record, shard_slice
 from testbench.store.annotations import Annotation
@@ -149,7 +149,10 @@ def _display_order(counts: dict[str, int]) -> dict[str, int]:
 
 @dataclass(frozen=True)
 class FieldDiff:
-    """One expectation beside what was observed, with the differing characters marked."""
+    """One expectation beside what was observed, with the differing characters marked.
+
+    The values read as a person reads them in the language asked (:meth:`Workstation.comparisons`).
+    """
 
     expectation_id: str
     kind: str
@@ -435,20 +438,24 @@ class Workstation:
         states = card_states([r.slot for r in case.cards], events, reason)
         return {slot: state.text_fr for slot, state in states.items()}
 
-    def comparisons(self, entry: CaseEntry, attempt: AttemptView | None = None) -> list[FieldDiff]:
+    def comparisons(self, entry: CaseEntry, attempt: AttemptView | None = None, lang: str = "fr") -> list[FieldDiff]:
+        """The attempt's comparisons in ``lang``: values as recorded (data, as the report shows them) but a
+        boolean's oui/non (yes/no), and a trace expectation's sentence (« présent /motif/ sur engine »)."""
         attempt = attempt or entry.latest
         if self.session is None or attempt is None:
             return []
+        t = translator(lang)
         rows = []
         for comp in self.session.comparisons(attempt.id):
             kind = str(comp.get("kind", ""))
             value_type = str(comp.get("value_type") or "")
-            expected = fmt.typed(value_type, _text(comp.get("expected")), "fr")
-            observed = fmt.typed(value_type, _text(comp.get("observed")), "fr")
-            if kind == "trace" and comp.get("expected") is None:
-                expected = "—"
-            # oui/non are words, not characters to mark (and the view translates them whole)
-            left, right = ([], []) if value_type == "boolean" else mark_differences(expected, observed)
+            expected = fmt.typed(value_type, _text(comp.get("expected")), lang)
+            observed = fmt.typed(value_type, _text(comp.get("observed")), lang)
+            if kind == "trace":  # the bench's sentence, recorded in French
+                expected = "—" if comp.get("expected") is None else t(expected)
+            # yes/no and a trace expectation are words, not characters to mark
+            words = value_type == "boolean" or kind == "trace"
+            left, right = ([], []) if words else mark_differences(expected, observed)
             rows.append(
                 FieldDiff(
                     expectation_id=str(comp.get("expectation_id", "")),
