@@ -150,7 +150,7 @@ def gather_cover(session: SessionView, scrub: Scrubber, lang: str = "fr") -> dic
                 "ended": iso(r["ended_wall"]),
                 "host": r["host"],
                 "argv": [str(a) for a in (r["argv"] or [])],
-                "cards": translator(lang)(str((r["environment"] or {}).get("cards") or "")),  # recorded French
+                "cards": said(str((r["environment"] or {}).get("cards") or "")),  # the bay describes itself in French
             }
             for r in runs
         ],
