@@ -248,7 +248,7 @@ class RunHandlers:
             self.flush_panel()
             self.push_screen(ExtractedScreen(request, self.t), request.resolve)
             return
-        self.log_line(f"  ✋ {request.step.id}{self.colon}{request.step.instruction}")
+        self.log_line(f"  ✋ {request.step.id}{self.colon}{self.t(request.step.instruction)}")
         self.flush_panel()
         self.push_screen(AttestScreen(request, self.operator_name, self.t), request.resolve)
 

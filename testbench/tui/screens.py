@@ -79,9 +79,10 @@ class AttestScreen(FormScreen[Attestation | None]):
         with Vertical():
             yield Label(Text(f"{t('Étape manuelle')} {case.id} / {step.id}", style="bold"))
             yield self.notice_line()
-            yield Static(Text(step.instruction or "—"), id="instruction")
+            # operator mode's instruction and labels are the bench's French (a casebook's read as written)
+            yield Static(Text(t(step.instruction) if step.instruction else "—"), id="instruction")
             for n, (path, label, hint) in enumerate(self.request.hints):
-                yield Label(Text(f"{label} ({path})", style="bold"))
+                yield Label(Text(f"{t(label)} ({path})", style="bold"))
                 with Horizontal(classes="observe"):
                     shown = t("Valeur attendue à l'écran")
                     yield Label(Text(f"{shown}{t(' : ')}{t(hint) if hint else '—'}"), classes="hint")
