@@ -92,3 +92,22 @@ def test_the_operator_is_asked_in_french_by_default(tmp_path: Path) -> None:
     instruction = "Lisez la carte CPS dans le logiciel (emplacement « cps ») puis reportez les valeurs affichées."
     assert instruction in window and "RPPS du professionnel (cps.rpps)" in window, window
     assert f"✋ s-cps : {instruction}" in log, log
+
+
+def test_a_step_the_operator_rejects_without_a_note_reads_in_english(tmp_path: Path) -> None:
+    """Finding 3: ctrl+r with no note: the refusal's reason keeps its shape and reads in English."""
+    out: list[str] = []
+
+    async def scenario() -> None:
+        app = operator_app(tmp_path, "en")
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await ask_first_step(app, pilot)
+            await pilot.press("ctrl+r")
+            await asyncio.wait_for(app.workers.wait_for_complete(), timeout=30)
+            await pilot.pause()
+            app.flush_panel()
+            out.append(run_log(app))
+
+    asyncio.run(scenario())
+    assert "failed — step s-cps refused by the engine: REFUS_LOGICIEL" in out[0], out[0]
