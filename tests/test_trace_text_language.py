@@ -49,6 +49,8 @@ def test_the_other_channels_stay_as_recorded() -> None:
     text = "9000 succès  (0.01 ms) [cps@x]"  # an application that writes an APDU-like line of its own
     for channel in ("app", "engine", "http"):
         assert trace_text(channel, text, translator("en")) == text
+    for other in ("A<< 9000 succès (d'après le lecteur)", "A<< 9000 succès"):  # not the bench's APDU line's shape
+        assert trace_text("apdu", other, translator("en")) == other
 
 
 def test_the_tries_left_agree_with_their_number_in_both_languages() -> None:

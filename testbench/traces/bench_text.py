@@ -40,7 +40,8 @@ def apdu_text(text: str, t: Callable[[str], str]) -> str:
 
     The duration may be a marker (« (‹durée›) », the campaign diff's normalisation) and the spaces one.
     """
-    end = text.rfind(" (", 0, text.rfind(" ["))
+    where = text.rfind(" [")  # « [slot@reader] »: a line without it is not the bench's APDU line
+    end = text.rfind(" (", 0, where) if where > 0 else -1
     while end > 0 and text[end - 1] == " ":
         end -= 1
     found = _STATUS_WORD.match(text, 0, end) if end > 0 else None
