@@ -144,7 +144,7 @@ def test_problems_read_in_english_with_word_table_places(tmp_path: Path) -> None
     english = import_(changed, out, "--lang", "en")
     no_traceback(english)
     assert english.returncode == 3
-    assert f"table 1 row 7, column {price}: unreadable amount « douze euros »" in english.stderr
+    assert f"table 1 row 7, column {price}: unreadable amount “douze euros”" in english.stderr
     assert "1 case left out: EX-FSE-003" in english.stderr
     assert f"{out.name}: 12 cases written" in english.stdout
     french = import_(changed, out)
@@ -243,11 +243,11 @@ def test_hostile_cells_are_placed_problems_never_a_traceback(tmp_path: Path) -> 
     assert done.returncode == 3
     letter = openpyxl.utils.get_column_letter
     assert f"{SHEET}!A5: row without a case id before the first case" in done.stderr
-    assert f"{SHEET}!{letter(steps.column)}{steps.row}: unreadable step parameter « bénéficiaire=1 »" in done.stderr
+    assert f"{SHEET}!{letter(steps.column)}{steps.row}: unreadable step parameter “bénéficiaire=1”" in done.stderr
     assert f"{SHEET}!{letter(column('Cartes'))}{steps.row + 1}: card « cps-psad »: write « slot: card »" in done.stderr
-    assert f"{SHEET}!{letter(expected.column)}{expected.row}: expected result « Part de la mutuelle" in done.stderr
-    assert f"{SHEET}!A{duplicate}: duplicate id « EX-FSE-001 » (already at {SHEET}!A6)" in done.stderr
-    assert f"{SHEET}!{letter(refusal.column)}{refusal.row}: unknown refusal code « CARTE_PERDUE »" in done.stderr
+    assert f"{SHEET}!{letter(expected.column)}{expected.row}: expected result “Part de la mutuelle" in done.stderr
+    assert f"{SHEET}!A{duplicate}: duplicate id “EX-FSE-001” (already at {SHEET}!A6)" in done.stderr
+    assert f"{SHEET}!{letter(refusal.column)}{refusal.row}: unknown refusal code “CARTE_PERDUE”" in done.stderr
     casebook, problems = check_casebook(out)
     assert problems == [] and casebook is not None
     left_out = {"EX-FSE-002", "EX-FSE-003", "EX-FSE-004", "EX-CARDS-001"}

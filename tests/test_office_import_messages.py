@@ -69,7 +69,7 @@ def test_the_scan_sees_a_template_without_english() -> None:
 def test_a_problem_reads_in_one_language_at_a_time() -> None:
     problem = Problem.of(Place("2", 7, 18, "table"), "montant illisible « {text} »", text="12,5O €")
     assert problem.text("fr") == "tableau 2, ligne 7, colonne 18: montant illisible « 12,5O € »"
-    assert problem.text("en") == "table 2 row 7, column 18: unreadable amount « 12,5O € »"
+    assert problem.text("en") == "table 2 row 7, column 18: unreadable amount “12,5O €”"
     assert str(Place("Feuille1", 14, 4, "sheet")) == "Feuille1!D14"
     assert str(Place("Cahier de tests", 4, 0, "sheet")) == "'Cahier de tests'!4:4"
     assert all(translator("en")(word) != word or word in ("mode", "fixtures") for word in FIELD_WORDS.values())
