@@ -244,7 +244,7 @@ def test_hostile_cells_are_placed_problems_never_a_traceback(tmp_path: Path) -> 
     letter = openpyxl.utils.get_column_letter
     assert f"{SHEET}!A5: row without a case id before the first case" in done.stderr
     assert f"{SHEET}!{letter(steps.column)}{steps.row}: unreadable step parameter “bénéficiaire=1”" in done.stderr
-    assert f"{SHEET}!{letter(column('Cartes'))}{steps.row + 1}: card « cps-psad »: write « slot: card »" in done.stderr
+    assert f"{SHEET}!{letter(column('Cartes'))}{steps.row + 1}: card “cps-psad”: write “slot: card”" in done.stderr
     assert f"{SHEET}!{letter(expected.column)}{expected.row}: expected result “Part de la mutuelle" in done.stderr
     assert f"{SHEET}!A{duplicate}: duplicate id “EX-FSE-001” (already at {SHEET}!A6)" in done.stderr
     assert f"{SHEET}!{letter(refusal.column)}{refusal.row}: unknown refusal code “CARTE_PERDUE”" in done.stderr
