@@ -149,3 +149,24 @@ def test_the_demo_names_its_software_the_same_in_both_languages(tmp_path: Path) 
     assert main(["demo", "--headless", "--lang", "en", "--cards", "inprocess", "--output", str(out)]) == 0
     cover = json.loads((out / "report.json").read_text(encoding="utf-8"))["cover"]
     assert cover["sut"]["name"] == "testbench-demo"
+
+
+def test_a_report_the_workstation_cannot_write_says_why_without_python_words(tmp_path: Path) -> None:
+    """The folder's place taken by a file: the OS's reason in the workstation's language, no exception name."""
+    from test_tui_helpers import make_app
+    from textual.widgets import Log
+
+    (tmp_path / "exam-report").write_text("not a folder", encoding="utf-8")
+
+    async def scenario() -> None:
+        app = make_app(tmp_path, lang="en")
+        async with app.run_test(size=(130, 40)) as pilot:
+            await pilot.pause()
+            await pilot.press("g")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            log = "\n".join(app.query_one("#run-log", Log).lines)
+            assert f"✘ Report failed: {tmp_path / 'exam-report'}: " in log, log
+            assert "Error" not in log and "Errno" not in log and "erreur" not in log, log
+
+    asyncio.run(scenario())

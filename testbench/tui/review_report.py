@@ -6,9 +6,21 @@ from pathlib import Path
 
 from textual import work
 
+from testbench.fmt import os_reason
+from testbench.store.connection import SessionError
 from testbench.tui.messages import ReportDone
 from testbench.tui.review import add_review
 from testbench.tui.screens import ReviewScreen
+
+
+def _failure(out: Path, exc: Exception) -> str:
+    """Why the report was not written, in French (shown through the workstation's lookup): the OS's reason for
+    the folder, the store's words for the session; only a defect keeps its exception's name, for its report."""
+    if isinstance(exc, OSError):
+        return f"{out}: {os_reason(exc)}"
+    if isinstance(exc, SessionError):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
 
 
 class ReviewAndReport:
@@ -60,7 +72,7 @@ class ReviewAndReport:
             path = write_report(self.ws.session_path, out, lang=self.lang)
             self.post_message(ReportDone(str(path)))
         except Exception as exc:  # a report failure is shown, never fatal to the exam
-            self.post_message(ReportDone("", f"{type(exc).__name__}: {exc}"))
+            self.post_message(ReportDone("", _failure(out, exc)))
 
     def on_report_done(self, message: ReportDone) -> None:
         if message.error:
