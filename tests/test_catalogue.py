@@ -56,13 +56,21 @@ COMPOSED = {
     "{table} ligne {id} : contenu différent de celui enregistré dans la chaîne (entrée {seq}), {count} ligne(s) supprimée(s)",  # noqa: E501
     "{table} : {count} ligne(s) hors chaîne (ajoutées après coup ?) : {ids}",
     "{table} : contenu modifié depuis son dernier enregistrement dans la chaîne (entrée {seq}), {count} ligne(s) au lieu de {expected}",  # noqa: E501
+    # before the count agreed (runner/compare.py, engines/protocol/validation.py, engines/reference/psad.py,
+    # cards/link.py, cards/bays.py): older sessions' comparisons, reasons and notes still read back
+    "{count} ligne(s) interdite(s) {where}",
+    "{expectation} : {count} ligne(s) interdite(s) {where}",
+    "{count} ligne(s) trouvée(s) {where}",
+    "ligne {line}: quantité {quantity} pour {count} période(s) {code}",
+    "réponse invalide de la carte ({count} octet(s)) dans le lecteur « {reader} »",
+    "lecteur(s) absent(s) : {missing} (présents : {present})",
     # testbench/engines/protocol: the client's stderr tail, the validation's problems
     "{method} : le moteur s'est arrêté (code {code}) ; stderr : {stderr}",
     "le moteur s'est arrêté entre deux appels (code {code}) ; stderr : {stderr}",
     "{path} : type {found} au lieu de {expected}",
     "{path} : champ obligatoire absent « {name} »",
     "{path} : champ inattendu « {name} »",
-    "{path} : chaîne de moins de {count} caractère(s)",
+    "{path} : chaîne de moins de {count} caractère(s)",  # older sessions' wording, as those above
     "{path} : chaîne de plus de {count} caractère(s)",
     "{path} : moins de {count} élément(s)",
     "{path} : ne correspond à aucune des formes permises",

@@ -44,7 +44,7 @@ def test_after_f2_the_bench_notices_and_card_prompts_are_english(tmp_path: Path,
             await pilot.press("r")
             await wait_run(app, pilot)
             log = run_log(app)
-            assert "PC/SC stack unavailable (reader(s) missing: " in log
+            assert "PC/SC stack unavailable (2 readers missing: " in log
             assert "(present: none)): in-memory virtual reader used instead" in log
             assert "Card to insert: cps-psad → reader cps" in log
             assert "reader vitale: card vitale-std — accepted by the guard" in log
@@ -57,7 +57,7 @@ def test_after_f2_the_bench_notices_and_card_prompts_are_english(tmp_path: Path,
             await pilot.press("f2", "r")
             await wait_run(app, pilot)
             log = run_log(app)
-            assert "pile PC/SC indisponible (lecteur(s) absent(s) : " in log
+            assert "pile PC/SC indisponible (2 lecteurs absents : " in log
             assert "Carte à insérer : cps-psad → lecteur cps" in log
         assert default_language() == "fr"  # the app gives the language back when it ends
 

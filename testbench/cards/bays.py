@@ -33,6 +33,8 @@ def pcsc_problem(readers: dict[str, ReaderSpec] | None = None) -> str | None:
         import smartcard  # noqa: F401
     except ImportError as exc:
         return f"pyscard absent ({exc})"
+    from testbench.i18n import tn
+
     from .api import CardUnavailable
     from .pcsc import list_readers
 
@@ -42,7 +44,14 @@ def pcsc_problem(readers: dict[str, ReaderSpec] | None = None) -> str | None:
         return str(exc)
     missing = [spec.name for spec in (readers or default_readers()).values() if spec.name not in names]
     if missing:
-        return f"lecteur(s) absent(s) : {', '.join(missing)} (présents : {', '.join(names) or 'aucun'})"
+        return tn(
+            "{count} lecteur absent : {missing} (présents : {present})",
+            "{count} lecteurs absents : {missing} (présents : {present})",
+            len(missing),
+            "fr",
+            missing=", ".join(missing),
+            present=", ".join(names) or "aucun",
+        )
     return None
 
 

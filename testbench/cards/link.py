@@ -40,10 +40,19 @@ class Link:
         r = self.transport.transmit_raw(apdu)
         duration_us = (perf_counter_ns() - start) // 1000
         if len(r) < 2:
+            from testbench.i18n import tn
+
             from .api import CardUnavailable
 
-            reader = self.transport.reader
-            raise CardUnavailable(f"réponse invalide de la carte ({len(r)} octet(s)) dans le lecteur « {reader} »")
+            raise CardUnavailable(
+                tn(
+                    "réponse invalide de la carte ({count} octet) dans le lecteur « {reader} »",
+                    "réponse invalide de la carte ({count} octets) dans le lecteur « {reader} »",
+                    len(r),
+                    "fr",
+                    reader=self.transport.reader,
+                )
+            )
         data, sw = bytes(r[:-2]), (r[-2] << 8) | r[-1]
         if self.sinks:
             ex = ApduExchange(self.transport.reader, self.slot, A.mask_pin(apdu), data, sw, duration_us)

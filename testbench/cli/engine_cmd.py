@@ -48,7 +48,7 @@ def _check(args: argparse.Namespace) -> int:
         print(f"testbench engine check: {t('indiquez la commande du moteur après --')}", file=sys.stderr)
         return EXIT_USAGE
     report = run_checks(argv, timeout=args.timeout)
-    print(report.as_json() if args.json else report.as_text(t))
+    print(report.as_json() if args.json else report.as_text(args.lang))
     if report.unavailable:
         return EXIT_ENVIRONMENT
     return EXIT_OK if report.ok else EXIT_FAILED

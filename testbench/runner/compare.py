@@ -18,6 +18,7 @@ from testbench.casebook.model import Expectation, ExpectationKind
 from testbench.domain import normalize
 from testbench.domain.observe import canonical, lookup
 from testbench.domain.verdict import Verdict
+from testbench.i18n import tn
 from testbench.traces.model import TraceLine
 
 
@@ -175,10 +176,20 @@ def compare_trace(exp: Expectation, lines: Iterable[TraceLine]) -> Comparison:
     where = f"à l'étape {exp.step}" if exp.step else "pendant le cas"
     if exp.absent:
         ok = not hits
-        message = f"aucune ligne {where}" if ok else f"{len(hits)} ligne(s) interdite(s) {where}"
+        message = (
+            f"aucune ligne {where}"
+            if ok
+            else tn(
+                "{count} ligne interdite {where}", "{count} lignes interdites {where}", len(hits), "fr", where=where
+            )
+        )
     else:
         ok = bool(hits)
-        message = f"{len(hits)} ligne(s) trouvée(s) {where}" if ok else f"aucune ligne ne correspond {where}"
+        message = (
+            tn("{count} ligne trouvée {where}", "{count} lignes trouvées {where}", len(hits), "fr", where=where)
+            if ok
+            else f"aucune ligne ne correspond {where}"
+        )
     return Comparison(
         outcome=Verdict.PASS if ok else Verdict.FAIL,
         message=message,

@@ -28,6 +28,7 @@ from testbench.engines.api import EngineCrash, EngineProtocolError, EngineTimeou
 from testbench.engines.protocol import jsonrpc as J
 from testbench.engines.protocol.client import SubprocessEngine
 from testbench.engines.protocol.validation import check as schema_check
+from testbench.i18n import tn, translator
 
 RETURN_STATUS = {"arl-positive": "accepted", "arl-negative": "rejected", "rsp-paid": "paid", "rsp-rejected": "rejected"}
 _XML = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
@@ -51,8 +52,9 @@ class Report:
     def ok(self) -> bool:
         return not self.unavailable and all(r.ok for r in self.results)
 
-    def as_text(self, t: Callable[[str], str] = str) -> str:
-        """The report to read, worded by ``t`` (French as written by default; the checks say it in French)."""
+    def as_text(self, lang: str | None = None) -> str:
+        """The report to read, in ``lang`` (the active language by default; the checks say it in French)."""
+        t = translator(lang)
         out = [t("Conformité du moteur : {command}").format(command=" ".join(self.command)), ""]
         width = max((len(r.id) for r in self.results), default=10)
         for r in self.results:
@@ -64,8 +66,12 @@ class Report:
             out.append(t("MOTEUR INDISPONIBLE : vérifications interrompues."))
         elif failed:
             out.append(
-                t("NON CONFORME : {failed} échec(s) sur {total} vérifications.").format(
-                    failed=failed, total=len(self.results)
+                tn(
+                    "NON CONFORME : {count} échec sur {total} vérifications.",
+                    "NON CONFORME : {count} échecs sur {total} vérifications.",
+                    failed,
+                    lang,
+                    total=len(self.results),
                 )
             )
         else:

@@ -17,6 +17,8 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+from testbench.i18n import tn
+
 if TYPE_CHECKING:  # imported when a first message is checked: reading EN_SHAPES (i18n) stays cheap
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import ValidationError
@@ -102,14 +104,15 @@ def check(value: Any, name: str) -> list[str]:
 
 def nonconforming(method: str, schema: str, errors: list[str], shown: int = 5) -> str:
     """The reason for a result that does not conform: the method, its schema, the first violations."""
-    more = f" (et {len(errors) - shown} autre(s))" if len(errors) > shown else ""
+    rest = len(errors) - shown
+    more = (" (et 1 autre)" if rest == 1 else f" (et {rest} autres)") if rest > 0 else ""
     return f"{method} : résultat non conforme au schéma {schema}.json : " + _SEPARATOR.join(errors[:shown]) + more
 
 
 _SEPARATOR = " ; "
 _NONCONFORMING = re.compile(
     r"(?P<method>[\w.]+) : résultat non conforme au schéma (?P<schema>[\w.]+) : (?P<errors>.+?)"
-    r"(?: \(et (?P<more>\d+) autre\(s\)\))?",
+    r"(?: \(et (?P<more>\d+) autres?(?:\(s\))?\))?",  # « autre(s) »: the wording of older sessions
     re.DOTALL,
 )
 
@@ -144,45 +147,62 @@ def _show(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _describe(error: ValidationError) -> list[str]:
+def _describe(error: ValidationError, path: str) -> list[str]:
+    """The violations ``error`` stands for, each a sentence about ``path`` (a count agrees with its number)."""
     keyword, expected, value = error.validator, error.validator_value, error.instance
     if keyword == "type":
         names = expected if isinstance(expected, list) else [expected]
-        return [f"type {_type_name(value)} au lieu de {'|'.join(names)}"]
+        return [f"{path} : type {_type_name(value)} au lieu de {'|'.join(names)}"]
     if keyword == "required":
-        return [f"champ obligatoire absent « {name} »" for name in expected if name not in value]
+        return [f"{path} : champ obligatoire absent « {name} »" for name in expected if name not in value]
     if keyword == "additionalProperties":
         known = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
-        return [f"champ inattendu « {name} »" for name in value if name not in known]
+        return [f"{path} : champ inattendu « {name} »" for name in value if name not in known]
     if keyword == "const":
-        return [f"{_show(value)} au lieu de {_show(expected)}"]
+        return [f"{path} : {_show(value)} au lieu de {_show(expected)}"]
     if keyword == "enum":
-        return [f"{_show(value)} hors de {', '.join(_show(v) for v in expected)}"]
+        return [f"{path} : {_show(value)} hors de {', '.join(_show(v) for v in expected)}"]
     if keyword == "pattern":
-        return [f"{_show(value)} ne suit pas le motif {expected}"]
+        return [f"{path} : {_show(value)} ne suit pas le motif {expected}"]
     if keyword == "minLength":
-        return [f"chaîne de moins de {expected} caractère(s)"]
+        return [
+            tn(
+                "{path} : chaîne de moins de {count} caractère",
+                "{path} : chaîne de moins de {count} caractères",
+                expected,
+                "fr",
+                path=path,
+            )
+        ]
     if keyword == "maxLength":
-        return [f"chaîne de plus de {expected} caractère(s)"]
+        return [
+            tn(
+                "{path} : chaîne de plus de {count} caractère",
+                "{path} : chaîne de plus de {count} caractères",
+                expected,
+                "fr",
+                path=path,
+            )
+        ]
     if keyword == "minimum":
-        return [f"{_show(value)} inférieur au minimum {expected}"]
+        return [f"{path} : {_show(value)} inférieur au minimum {expected}"]
     if keyword == "maximum":
-        return [f"{_show(value)} supérieur au maximum {expected}"]
+        return [f"{path} : {_show(value)} supérieur au maximum {expected}"]
     if keyword == "minItems":
-        return [f"moins de {expected} élément(s)"]
+        return [
+            tn("{path} : moins de {count} élément", "{path} : moins de {count} éléments", expected, "fr", path=path)
+        ]
     if keyword in ("oneOf", "anyOf") and error.context:
-        return ["ne correspond à aucune des formes permises"]
+        return [f"{path} : ne correspond à aucune des formes permises"]
     if keyword == "oneOf":
-        return ["correspond à plusieurs formes au lieu d'une seule"]
-    return [f"non conforme ({keyword})"]
+        return [f"{path} : correspond à plusieurs formes au lieu d'une seule"]
+    return [f"{path} : non conforme ({keyword})"]
 
 
 def _messages(errors: Iterable[ValidationError]) -> list[str]:
     out: list[str] = []
     for error in errors:
-        path = json_path(error.absolute_path)
-        for detail in _describe(error):
-            message = f"{path} : {detail}"
+        for message in _describe(error, json_path(error.absolute_path)):
             if message not in out:
                 out.append(message)
     return out

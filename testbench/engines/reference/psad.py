@@ -14,6 +14,7 @@ from testbench.engines.reference import refusals as R
 from testbench.engines.reference.model import PRESTATIONS, InvoiceRequest, Line
 from testbench.engines.reference.rates import nature_of
 from testbench.engines.reference.tables import Tables, TariffEntry
+from testbench.i18n import tn
 
 #: LPP type letter of the table (NT_LPP.LPP_PRS_TYP) -> the line's prestation type
 LPP_TYPES = {"A": "achat", "E": "entretien", "L": "location", "R": "reparation", "S": "service", "V": "livraison"}
@@ -182,7 +183,15 @@ def _check_rental(line: Line, entry: TariffEntry | None) -> None:
         if count != line.quantity:
             raise _rental_refusal(
                 line,
-                f"ligne {line.index + 1}: quantité {line.quantity} pour {count} période(s) {code}",
+                tn(
+                    "ligne {line}: quantité {quantity} pour {count} période {code}",
+                    "ligne {line}: quantité {quantity} pour {count} périodes {code}",
+                    count,
+                    "fr",
+                    line=line.index + 1,
+                    quantity=line.quantity,
+                    code=code,
+                ),
                 expected=str(count),
                 code=code,
             )
