@@ -162,6 +162,7 @@ def _run(args: argparse.Namespace, casebook: Path, session: Path, out: Path, exa
     scripted operator (the casebook's own manual steps, if any, keep their prepared attestations).
     """
     from testbench.cli.coverage_cmd import attach_plan
+    from testbench.cli.main import terminate_as_interrupt
     from testbench.cli.run_cmd import execute
     from testbench.runner.campaign import RunRequest, make_operator
 
@@ -178,7 +179,8 @@ def _run(args: argparse.Namespace, casebook: Path, session: Path, out: Path, exa
         operator = exam.operator(make_operator(options.attestations))
     else:
         options.identity.sut = options.identity.sut or DEMO_SOFTWARE
-    return execute(RunRequest([casebook], session, options, argv=list(sys.argv)), operator=operator)
+    with terminate_as_interrupt():  # a CI's cancel stops it as ``run``: « interrompu », exit 2, resumable
+        return execute(RunRequest([casebook], session, options, argv=list(sys.argv)), operator=operator)
 
 
 def _prepared_attestations(given: Path | None, casebook: Path) -> Path | None:

@@ -3,8 +3,8 @@
 Exit codes: 0 all passed; 1 some case failed; 2 an inconclusive or error verdict is present
 (environment or bench fault); 3 invalid input or usage.
 
-A CI's cancel or timeout (SIGTERM) stops ``run`` and ``merge`` as ^C does: « interrompu », exit 2, the
-session resumable (:func:`terminate_as_interrupt`).
+A CI's cancel or timeout (SIGTERM) stops ``run``, ``merge`` and ``demo``'s headless run as ^C does:
+« interrompu », exit 2, the session resumable (:func:`terminate_as_interrupt`).
 
 Language: French by default, English with ``--lang en`` (anywhere on the line, read before parsing
 so that argparse's own words and every help text follow it) or ``TESTBENCH_LANG=en``.
@@ -49,7 +49,8 @@ COMMANDS = {
 }
 
 #: The commands a CI cancels or times out (SIGTERM) that stop as on ^C (not the workstation's: Textual owns
-#: its terminal, nor the engine's and services' processes, which their bench stops).
+#: its terminal, nor the engine's and services' processes, which their bench stops). ``demo`` opens the
+#: workstation on a terminal: its headless run installs the handler itself (testbench.cli.demo_cmd).
 TERMINATED_AS_INTERRUPTED = frozenset({"run", "merge"})
 
 
