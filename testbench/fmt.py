@@ -98,6 +98,12 @@ _OS_REASONS = {
     errno.ELOOP: "trop de liens symboliques",
     errno.EIO: "erreur d'entrée-sortie du disque",
     errno.EINVAL: "chemin invalide",
+    errno.EEXIST: "existe déjà",
+    errno.EISDIR: "est un dossier",
+    errno.ENOTEMPTY: "dossier non vide",
+    errno.ENOSPC: "disque plein",
+    errno.EROFS: "système de fichiers en lecture seule",
+    errno.EBUSY: "occupé par un autre programme",
 }
 
 

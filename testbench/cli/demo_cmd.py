@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from testbench.cli.outputs import output_dir_problem
 from testbench.demoapp import FLAWS
+from testbench.fmt import os_reason
 from testbench.i18n import translator
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from testbench.runner.options import DEMO, add_options, options_from_args
@@ -103,7 +104,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        say("{folder} : impossible de créer ce dossier ({reason})", folder=out, reason=exc.strerror or exc)
+        say("{folder} : impossible de créer ce dossier ({reason})", folder=out, reason=os_reason(exc, t))
         return EXIT_ENVIRONMENT
     if args.exam:
         return _exam(args, session, out, say)
@@ -209,7 +210,8 @@ def _exam(args: argparse.Namespace, session: Path, out: Path, say: Callable[...,
     try:
         app = start_demo_app(workdir, flaw=args.flaw)
     except OSError as exc:
-        say("démo examen : l'application de démonstration n'a pas démarré ({reason})", reason=exc.strerror or exc)
+        reason = os_reason(exc, translator(args.lang))
+        say("démo examen : l'application de démonstration n'a pas démarré ({reason})", reason=reason)
         return EXIT_ENVIRONMENT
     args.engine, args.sut_profile = "operator", app.profile_path  # the run's, and the workstation's after it
     say("démo examen : application de démonstration dans {folder} (processus {pid})", folder=workdir, pid=app.pid)
