@@ -63,7 +63,7 @@ def _busy(tmp: Path) -> None:
         (_read_only, "système de fichiers en lecture seule", "read-only file system"),
         (_busy, "occupé par un autre programme", "in use by another program"),
     ],
-    ids=lambda v: v.__name__.strip("_") if callable(v) else "",
+    ids=["exists", "is-a-folder", "not-a-folder", "not-empty", "disk-full", "read-only", "busy"],
 )
 def test_what_the_os_says_about_a_path_reads_plainly(
     tmp_path: Path, fail: Callable[[Path], None], french: str, english: str
