@@ -136,9 +136,10 @@ def test_init_asks_for_what_the_options_did_not_give(tmp_path: Path, capsys, mon
 
 @pytest.mark.parametrize("command", ["run", "ui", "demo"])
 def test_the_bench_commands_offer_a_sut_profile(command: str, capsys) -> None:
-    with pytest.raises(SystemExit):
-        main([command, "--help"])
-    assert "--sut-profile PROFILE" in capsys.readouterr().out
+    for lang, shown in (("fr", "--sut-profile PROFIL"), ("en", "--sut-profile PROFILE")):
+        with pytest.raises(SystemExit):
+            main([command, "--help", "--lang", lang])
+        assert shown in capsys.readouterr().out
 
 
 def test_check_on_the_demo_application_shows_its_lines_and_its_last_case_values(tmp_path: Path, capsys) -> None:

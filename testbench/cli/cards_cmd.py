@@ -31,40 +31,55 @@ def register(sub: Any) -> None:
     s.set_defaults(func=cmd_list)
 
     s = cards.add_parser("watch", parents=[lang], help="afficher les insertions et retraits (comme pcsc_scan)")
-    s.add_argument("--reader", action="append", help="lecteur à observer (répétable ; tous par défaut)")
-    s.add_argument("--timeout", type=float, default=None, help="arrêter après N secondes")
+    s.add_argument(
+        "--reader", action="append", metavar="LECTEUR", help="lecteur à observer (répétable ; tous par défaut)"
+    )
+    s.add_argument("--timeout", type=float, default=None, metavar="SECONDES", help="arrêter après N secondes")
     s.set_defaults(func=cmd_watch)
 
     s = cards.add_parser("probe", parents=[lang], help="identifier et décoder la carte d'un lecteur")
-    s.add_argument("--reader", help="nom du lecteur (par défaut : le premier qui contient une carte)")
+    s.add_argument(
+        "--reader", metavar="LECTEUR", help="nom du lecteur (par défaut : le premier qui contient une carte)"
+    )
     s.add_argument("--json", action="store_true", help="sortie JSON (as_dict)")
     s.add_argument("--trace", action="store_true", help="afficher les APDU échangés (code porteur masqué)")
     s.set_defaults(func=cmd_probe)
 
     s = cards.add_parser("emulate", help="présenter un profil de carte via vpcd à pcscd")
-    s.add_argument("profile", type=Path)
+    s.add_argument("profile", type=Path, metavar="PROFIL")
     s.add_argument(
-        "--reader", type=int, default=0, help="numéro du lecteur vpcd : 0, 1 (défaut), 2… (entrées ajoutées)"
+        "--reader",
+        type=int,
+        default=0,
+        metavar="NUMÉRO",
+        help="numéro du lecteur vpcd : 0, 1 (défaut), 2… (entrées ajoutées)",
     )
-    s.add_argument("--port", type=int, help="port vpcd explicite (prioritaire sur --reader)")
-    s.add_argument("--trace", type=Path, help="fichier JSON lines des APDU reçus (stdout sinon)")
-    s.add_argument("--duration", type=float, default=None, help="retirer la carte après N secondes")
+    s.add_argument("--port", type=int, metavar="PORT", help="port vpcd explicite (prioritaire sur --reader)")
+    s.add_argument("--trace", type=Path, metavar="FICHIER", help="fichier JSON lines des APDU reçus (stdout sinon)")
+    s.add_argument("--duration", type=float, default=None, metavar="SECONDES", help="retirer la carte après N secondes")
     s.set_defaults(func=cmd_emulate)
 
     s = cards.add_parser(
         "record", parents=[lang], help="enregistrer une session APDU (lecture publique ou script scriptor)"
     )
-    s.add_argument("--reader", help="nom du lecteur")
-    s.add_argument("--out", type=Path, required=True, help="fichier d'enregistrement (JSON lines)")
-    s.add_argument("--script", type=Path, help="script scriptor à rejouer sur la carte (sinon : lecture publique)")
+    s.add_argument("--reader", metavar="LECTEUR", help="nom du lecteur")
+    s.add_argument("--out", type=Path, required=True, metavar="FICHIER", help="fichier d'enregistrement (JSON lines)")
+    s.add_argument(
+        "--script",
+        type=Path,
+        metavar="SCRIPT",
+        help="script scriptor à rejouer sur la carte (sinon : lecture publique)",
+    )
     s.set_defaults(func=cmd_record)
 
     s = cards.add_parser("replay", help="présenter un enregistrement comme carte virtuelle via vpcd")
-    s.add_argument("file", type=Path)
-    s.add_argument("--reader", type=int, default=0)
-    s.add_argument("--port", type=int)
-    s.add_argument("--duration", type=float, default=None)
-    s.add_argument("--export-scriptor", type=Path, help="écrire un script scriptor au lieu de rejouer")
+    s.add_argument("file", type=Path, metavar="FICHIER")
+    s.add_argument("--reader", type=int, default=0, metavar="NUMÉRO")
+    s.add_argument("--port", type=int, metavar="PORT")
+    s.add_argument("--duration", type=float, default=None, metavar="SECONDES")
+    s.add_argument(
+        "--export-scriptor", type=Path, metavar="FICHIER", help="écrire un script scriptor au lieu de rejouer"
+    )
     s.set_defaults(func=cmd_replay)
 
 

@@ -45,7 +45,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--output",
         type=Path,
         default=None,
-        metavar="DIR",
+        metavar="DOSSIER",
         help="dossier du rapport (défaut : demo/ dans le dossier de données de l'utilisateur)",
     )
     demo.add_argument("--headless", action="store_true", help="sans interface : exécuter puis écrire le rapport")

@@ -22,10 +22,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         help="vérifier qu'une commande de moteur respecte le protocole",
         description="Exemple : testbench engine check -- python -m testbench engine serve",
     )
-    check.add_argument("--timeout", type=float, default=5.0, help="délai par appel, en secondes (défaut 5)")
+    check.add_argument(
+        "--timeout", type=float, default=5.0, metavar="SECONDES", help="délai par appel, en secondes (défaut 5)"
+    )
     check.add_argument("--json", action="store_true", help="rapport JSON au lieu du texte")
     check.add_argument("--lang", choices=LANGUAGES, default=None, help="langue (fr par défaut)")
-    check.add_argument("engine_argv", nargs=argparse.REMAINDER, help="-- COMMANDE [ARGUMENTS…]")
+    check.add_argument("engine_argv", nargs=argparse.REMAINDER, metavar="COMMANDE", help="-- COMMANDE [ARGUMENTS…]")
     check.set_defaults(func=_check)
 
     parser.set_defaults(func=lambda args: (parser.print_help(), EXIT_USAGE)[1])

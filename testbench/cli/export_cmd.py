@@ -30,9 +30,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     export.add_argument("session", type=Path, metavar="SESSION")
     export.add_argument("--to", required=True, type=Path, metavar="FICHIER", help="fichier à écrire (.xlsx, ou .csv)")
-    export.add_argument("--document", required=True, type=Path, metavar="DOC", help="le cahier de tests d'origine")
-    export.add_argument("--mapping", required=True, type=Path, metavar="MAP", help="fichier de correspondance (TOML)")
-    export.add_argument("--report", type=Path, default=None, metavar="DIR", help="dossier du rapport de la session")
+    export.add_argument("--document", required=True, type=Path, metavar="DOCUMENT", help="le cahier de tests d'origine")
+    export.add_argument(
+        "--mapping", required=True, type=Path, metavar="CORRESPONDANCE", help="fichier de correspondance (TOML)"
+    )
+    export.add_argument("--report", type=Path, default=None, metavar="DOSSIER", help="dossier du rapport de la session")
     export.add_argument(
         "--no-redact",
         action="store_true",

@@ -38,8 +38,8 @@ def register(sub: argparse._SubParsersAction) -> None:
             "dans un nouveau cahier (-o) ou affiché. Le cahier obtenu est validé avant d'être écrit."
         ),
     )
-    case.add_argument("--domain", required=True, help="domaine du cas : fse, adri, lot, cards, dre…")
-    case.add_argument("--mode", default=None, help="mode : securise, degrade, sesam-sans-vitale, none")
+    case.add_argument("--domain", required=True, metavar="DOMAINE", help="domaine du cas : fse, adri, lot, cards, dre…")
+    case.add_argument("--mode", default=None, metavar="MODE", help="mode : securise, degrade, sesam-sans-vitale, none")
     case.add_argument("--id", required=True, dest="case_id", metavar="ID", help="identifiant du nouveau cas")
     where = case.add_mutually_exclusive_group()
     where.add_argument("--casebook", type=Path, default=None, metavar="FICHIER", help="cahier auquel ajouter le cas")

@@ -18,11 +18,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "report.json, junit.xml, journal-chain.json, manifest.json (+ report.pdf, manifest.sig.json).",
     )
     report.add_argument("session", type=Path, metavar="SESSION")
-    report.add_argument("-o", "--output", type=Path, required=True, metavar="DIR", help="dossier du rapport")
+    report.add_argument("-o", "--output", type=Path, required=True, metavar="DOSSIER", help="dossier du rapport")
     report.add_argument("--lang", choices=("fr", "en"), default=None, help="langue (fr par défaut)")
     report.add_argument("--pdf", action="store_true", help="imprimer aussi report.pdf (Chromium headless)")
     report.add_argument("--sign", action="store_true", help="signer le manifeste (Ed25519)")
-    report.add_argument("--key", type=Path, default=None, metavar="FILE", help="clé privée de signature")
+    report.add_argument("--key", type=Path, default=None, metavar="FICHIER", help="clé privée de signature")
     report.add_argument(
         "--no-redact",
         action="store_true",
@@ -30,7 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "le rapport l'affiche en tête",
     )
     report.add_argument("--excerpt", type=int, default=40, metavar="N", help="lignes de trace par cas dans la page")
-    report.add_argument("--junit", type=Path, metavar="FILE", help="écrire aussi le JUnit XML à cet endroit")
+    report.add_argument("--junit", type=Path, metavar="FICHIER", help="écrire aussi le JUnit XML à cet endroit")
     report.add_argument(
         "--plan",
         type=Path,

@@ -21,7 +21,7 @@ OVERRIDABLE = (Verdict.PASS, Verdict.FAIL, Verdict.INCONCLUSIVE, Verdict.ERROR, 
 def register(sub: argparse._SubParsersAction) -> None:
     review = sub.add_parser("review", help="annoter un cas (accepter ou remplacer son verdict), entrée signée")
     review.add_argument("session", type=Path, metavar="SESSION")
-    review.add_argument("case", metavar="CASE")
+    review.add_argument("case", metavar="CAS")
     action = review.add_mutually_exclusive_group(required=True)
     action.add_argument("--accept", action="store_true", help="accepter le verdict enregistré")
     action.add_argument(
@@ -30,10 +30,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="remplacer le verdict",
     )
     action.add_argument("--comment", action="store_true", help="simple commentaire")
-    review.add_argument("--reason", required=True, help="motif (obligatoire)")
-    review.add_argument("--reviewer", default=None, help="nom du relecteur (défaut : l'utilisateur)")
+    review.add_argument("--reason", required=True, metavar="MOTIF", help="motif (obligatoire)")
+    review.add_argument("--reviewer", default=None, metavar="NOM", help="nom du relecteur (défaut : l'utilisateur)")
     review.add_argument("--casebook", default=None, metavar="SHA256", help="empreinte du cahier si l'id est ambigu")
-    review.add_argument("--key", type=Path, default=None, metavar="FILE", help="clé privée de signature")
+    review.add_argument("--key", type=Path, default=None, metavar="FICHIER", help="clé privée de signature")
     review.add_argument("--lang", choices=("fr", "en"), default=None, help="langue (fr par défaut)")
     review.set_defaults(func=cmd_review)
 

@@ -79,10 +79,26 @@ def argparse_words(lang: str | None = None) -> Iterator[None]:
     """
     lang = lang or default_language()
     module = vars(argparse)
-    saved = module["_"], module["ngettext"]
+    saved = module["_"], module["ngettext"], module["_get_action_name"]
     module["_"] = lambda msgid: argparse_word(msgid, lang)
     module["ngettext"] = lambda one, many, n: argparse_word(one if (n <= 1 if lang == "fr" else n == 1) else many, lang)
+    module["_get_action_name"] = _action_name(saved[2], translator(lang, "metavar"))
     try:
         yield
     finally:
-        module["_"], module["ngettext"] = saved
+        module["_"], module["ngettext"], module["_get_action_name"] = saved
+
+
+def _action_name(
+    name: Callable[[argparse.Action | None], str | None], metavar: Callable[[str], str]
+) -> Callable[[argparse.Action | None], str | None]:
+    """argparse's name of an argument in its errors (« arguments obligatoires manquants : CAHIER »), a
+    positional's metavar in the language of the help, as :class:`HelpFormatter` shows it."""
+
+    def named(argument: argparse.Action | None) -> str | None:
+        found = name(argument)
+        if argument is not None and not argument.option_strings and found and found == argument.metavar:
+            return metavar(found)
+        return found
+
+    return named

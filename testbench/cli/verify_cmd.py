@@ -15,8 +15,8 @@ from testbench.runner.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
 def register(sub: argparse._SubParsersAction) -> None:
     verify = sub.add_parser("verify", help="vérifier l'intégrité d'un dossier de rapport ou d'une session")
-    verify.add_argument("path", type=Path, metavar="REPORT_DIR|SESSION")
-    verify.add_argument("--key", type=Path, metavar="FILE", help="clé publique attendue du signataire")
+    verify.add_argument("path", type=Path, metavar="RAPPORT|SESSION")
+    verify.add_argument("--key", type=Path, metavar="FICHIER", help="clé publique attendue du signataire")
     verify.add_argument(
         "--session", type=Path, metavar="SESSION", help="vérifier aussi que le rapport vient de cette session"
     )

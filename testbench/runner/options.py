@@ -44,10 +44,11 @@ class BenchOptions:
     engine: str = _option(
         ("--engine",),
         "reference",
+        metavar="MOTEUR",
         help="reference (hors processus, défaut), inprocess, operator (l'opérateur réalise les étapes dans le "
         "logiciel testé), ou la commande d'un moteur externe",
     )
-    engine_timeout: float = _option(("--engine-timeout",), 10.0, type=float, metavar="SECONDS")
+    engine_timeout: float = _option(("--engine-timeout",), 10.0, type=float, metavar="SECONDES")
     cards: str = _option(
         ("--cards",),
         "auto",
@@ -61,14 +62,14 @@ class BenchOptions:
     watch_dir: Path | None = _option(
         ("--watch",),
         type=Path,
-        metavar="DIR",
+        metavar="DOSSIER",
         help="mode opérateur : dossier où le logiciel testé écrit ses FSE et lots B2 (capturés comme pièces)",
     )
     # the application under test as a profile (testbench.sut): identity, logs, output folders, extractors
     sut_profile: Path | None = _option(
         ("--sut-profile",),
         type=Path,
-        metavar="PROFILE",
+        metavar="PROFIL",
         help="profil du logiciel testé (sut.toml) : identité, journaux, dossiers de sortie, extracteurs",
     )
     #: the loaded profile (``runner.campaign.apply_profile``), not a command-line option
@@ -117,10 +118,10 @@ class OutputOptions:
         ("--lang",), choices=("fr", "en"), help="langue des messages : fr (défaut) ou en ; aussi TESTBENCH_LANG"
     )
     report: Path | None = _option(
-        ("--report",), commands=frozenset({RUN}), type=Path, metavar="DIR", help="écrire le rapport HTML à la fin"
+        ("--report",), commands=frozenset({RUN}), type=Path, metavar="DOSSIER", help="écrire le rapport HTML à la fin"
     )
     junit: Path | None = _option(
-        ("--junit",), commands=frozenset({RUN}), type=Path, metavar="FILE", help="écrire un rapport JUnit XML"
+        ("--junit",), commands=frozenset({RUN}), type=Path, metavar="FICHIER", help="écrire un rapport JUnit XML"
     )
 
 
@@ -162,7 +163,7 @@ class CampaignOptions:
         ("--attestations",),
         commands=frozenset({RUN, DEMO}),
         type=Path,
-        metavar="FILE",
+        metavar="FICHIER",
         help="attestations préparées des étapes manuelles (JSON, clé CAS/ETAPE)",
     )
 
