@@ -152,6 +152,9 @@ def test_a_csv_book_stays_csv_with_every_line(bench: Path) -> None:
     with target.open(encoding="utf-8-sig", newline="") as f:
         after = list(csv.reader(f, delimiter=";"))
     assert len(after) == len(before) and after[: HEADER_ROW - 1] == before[: HEADER_ROW - 1]  # title lines kept
+    original, written = document.read_bytes(), target.read_bytes()
+    titles = original.index("N° cas".encode())  # the header line: every byte before it is kept, CRLF included
+    assert written[:titles] == original[:titles] and written.count(b"\r\n") == len(after)  # the document's CRLF
     header = after[HEADER_ROW - 1]
     by_id = {line[0]: line for line in after if line and line[0].startswith("EX-")}
     assert by_id["EX-FSE-003"][header.index("Verdict")] == "échec"

@@ -267,19 +267,19 @@ def _csv(
     lines = list(csv.reader(io.StringIO(text, newline=""), delimiter=spec.delimiter))
     width = max(columns.values())
 
-    def put(row: int, col: int, text: str) -> None:
+    def put(row: int, col: int, value: str) -> None:
         while len(lines) < row:
             lines.append([])
         line = lines[row - 1]
         line.extend([""] * (max(width, col) - len(line)))
-        line[col - 1] = text
+        line[col - 1] = value
 
     for col, header in added.items():
         put(table.header_row, col, header)
     for row, result in filled:
-        for name, text in _cells(result).items():
+        for name, value in _cells(result).items():
             if name in columns:
-                put(row, columns[name], text)
+                put(row, columns[name], value)
     out = io.StringIO(newline="")
     ending = "\r\n" if "\r\n" in text else "\n"
     csv.writer(out, delimiter=spec.delimiter, lineterminator=ending).writerows(lines)
