@@ -11,6 +11,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+from testbench.fmt import os_reason
 from testbench.i18n import translator
 
 
@@ -52,3 +53,12 @@ def session_dir_problem(session: Path, create: bool, lang: str | None = None) ->
             folder=folder, reason=exc.strerror or exc
         )
     return None
+
+
+def unwritten(path: Path, exc: OSError, lang: str | None = None) -> str:
+    """A report folder or JUnit file that could not be written (a full disk…): the build and the JUnit
+    writer leave the previous one whole, and the sentence says so."""
+    t = translator(lang)
+    return t("{path} : écriture impossible ({reason}) ; rien n'y a été changé").format(
+        path=path, reason=os_reason(exc, t)
+    )

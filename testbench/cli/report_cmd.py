@@ -41,7 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from testbench.cli.outputs import output_dir_problem, output_file_problem
+    from testbench.cli.outputs import output_dir_problem, output_file_problem, unwritten
     from testbench.report.build import BuildOptions, build_report
     from testbench.report.pdf import PdfError
     from testbench.scope.plan import PlanError
@@ -74,12 +74,17 @@ def cmd_report(args: argparse.Namespace) -> int:
         progress=lambda stage: print(t("rapport : {stage}…").format(stage=t(stage)), file=sys.stderr),
         plan=args.plan,
     )
+    written = args.output
     try:
         result = build_report(args.session, args.output, options)
         if args.junit:
             from testbench.report.junit import write_junit
 
+            written = args.junit
             write_junit(args.session, args.junit)
+    except OSError as exc:  # a full disk…: what was there is left whole
+        print(f"testbench report: {unwritten(written, exc, args.lang)}", file=sys.stderr)
+        return EXIT_ENVIRONMENT
     except SessionError as exc:
         print(f"testbench report: {t(str(exc))}", file=sys.stderr)
         return EXIT_USAGE

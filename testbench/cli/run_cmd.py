@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from testbench.cli.progress import Progress
 from testbench.i18n import default_language, translator
-from testbench.runner.exits import EXIT_USAGE
+from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_USAGE
 from testbench.runner.options import RUN, add_options, options_from_args
 
 if TYPE_CHECKING:
@@ -75,10 +75,16 @@ def execute(request: RunRequest, *, create_dirs: bool = False, operator: Operato
         return exc.exit_code
     counts = progress.counts_text() or t("aucun cas exécuté")
     print(t("session : {path} — {counts}").format(path=request.session, counts=counts), file=sys.stderr)
+    code = result.exit_code
     if outputs.junit:
+        from testbench.cli.outputs import unwritten
         from testbench.report.junit import write_junit
 
-        write_junit(request.session, outputs.junit)
+        try:
+            write_junit(request.session, outputs.junit)
+        except OSError as exc:  # the CI would publish nothing: the bench failed, not the product
+            print(f"testbench run: {unwritten(outputs.junit, exc, outputs.lang)}", file=sys.stderr)
+            code = EXIT_ENVIRONMENT
     if outputs.report:
         from testbench.report.html import write_report
         from testbench.store.read import chain_head
@@ -92,4 +98,4 @@ def execute(request: RunRequest, *, create_dirs: bool = False, operator: Operato
             chain_head=chain_head(request.session),
         )
         print(t("rapport : {path}").format(path=written), file=sys.stderr)
-    return result.exit_code
+    return code

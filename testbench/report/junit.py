@@ -7,6 +7,8 @@ the suite the counts of both, from :func:`testbench.store.verdicts.count_verdict
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -76,9 +78,26 @@ def junit_tree(
     return etree.ElementTree(suite)
 
 
+def junit_bytes(tree: etree._ElementTree) -> bytes:
+    """The file's bytes, made in memory: lxml's own ``write`` says nothing when the disk is full."""
+    return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
 def write_junit(session_path: Path, target: Path, lang: str | None = None) -> Path:
+    """Write the session's JUnit XML at ``target`` whole or not at all: a temporary file beside it, synced,
+    then renamed over it, so a CI step never publishes an empty or cut file; an ``OSError`` says why."""
     with read_session(session_path) as session:
-        tree = junit_tree(session, lang)
+        data = junit_bytes(junit_tree(session, lang))
     target.parent.mkdir(parents=True, exist_ok=True)
-    tree.write(str(target), xml_declaration=True, encoding="utf-8", pretty_print=True)
+    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temporary, 0o644)  # as a plain write would leave it for a CI to publish (mkstemp makes 0600)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
     return target
