@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -63,3 +64,59 @@ def test_an_engine_that_starts_only_at_the_second_try_fails_the_start_check(tmp_
     start = next(r for r in report.results if r.id == "demarrage")
     assert not start.ok and "n'a pas démarré" in start.detail
     assert not report.ok
+
+
+@pytest.mark.parametrize(
+    ("shape", "violation"),
+    [
+        ({"oops": True, "lines": "none"}, "$.lines : type string au lieu de array"),
+        ({"lines": ["x"], "totals": "y"}, "$.lines[0] : type string au lieu de object"),
+        ({"lines": [{"base": 1}], "totals": {"base": []}}, "$.lines[0].base : type integer au lieu de string"),
+    ],
+)
+def test_a_wrong_shaped_invoice_fails_its_check_and_the_list_still_prints(
+    shape: dict[str, object], violation: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An answer of the wrong shape is the engine's fault, told in the check's line: never a traceback,
+    and the checks after it (which use that invoice) run and print too, in text and in JSON."""
+    faulty = REPO / "tests" / "data" / "engines" / "faulty_reference.py"
+    engine = [sys.executable, str(faulty), "--reshape", "create_invoice", "--shape", json.dumps(shape)]
+    assert main(["engine", "check", "--timeout", "5", "--", *engine]) == 1
+    out = capsys.readouterr().out
+    lines = {ln.split()[1]: ln for ln in out.splitlines() if ln.startswith(("PASS", "FAIL"))}
+    assert lines["facture"].startswith("FAIL") and f"schéma : {violation}" in lines["facture"], out
+    assert lines["securisation"].startswith("FAIL") and lines["lot"].startswith("FAIL"), out
+    assert len(lines) == 20 and "NON CONFORME" in out, out
+    assert main(["engine", "check", "--json", "--", *engine]) == 1
+    checks = {c["id"]: c for c in json.loads(capsys.readouterr().out)["checks"]}
+    assert not checks["facture"]["ok"] and violation in checks["facture"]["detail"]
+    assert len(checks) == 20
+
+
+def test_a_wrong_shaped_invoice_reads_in_english(capsys: pytest.CaptureFixture[str]) -> None:
+    faulty = REPO / "tests" / "data" / "engines" / "faulty_reference.py"
+    shape = json.dumps({"oops": True, "lines": "none"})
+    engine = [sys.executable, str(faulty), "--reshape", "create_invoice", "--shape", shape]
+    assert main(["engine", "check", "--lang", "en", "--", *engine]) == 1
+    out = capsys.readouterr().out
+    assert "schema: $.lines: type string instead of array; $: missing required field “invoice_id”" in out, out
+    assert "schéma" not in out and "au lieu de" not in out, out
+
+
+def test_a_check_that_cannot_read_an_answer_fails_with_the_reason() -> None:
+    """Whatever a check's code meets in an answer (a field of another type than it reads), the check fails
+    with the schema's violations, or says the answer had an unexpected shape: the other checks still run."""
+    from testbench.engines.protocol.conformance import _Checker
+
+    checker = _Checker([sys.executable, "-c", "pass"], timeout=1.0, start_timeout=None)
+    checker.run("a", "lecture", lambda: {}["invoice_id"])
+
+    def reads_a_field_the_schema_refused() -> str:
+        checker.violations.append("$.totals : type string au lieu de object")  # as the message hook does
+        return "x".get("amo")  # type: ignore[attr-defined,no-any-return]
+
+    checker.run("b", "lecture", reads_a_field_the_schema_refused)
+    a, b = checker.report.results
+    assert not a.ok and a.detail == "réponse d'une forme inattendue"
+    assert not b.ok and b.detail == "schéma : $.totals : type string au lieu de object"
+    assert checker.report.as_text("en").splitlines()[2].endswith("— answer of an unexpected shape")

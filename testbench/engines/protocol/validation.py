@@ -123,8 +123,20 @@ def _nonconforming_en(match: re.Match[str], t: Callable[[str], str]) -> str:
     return f"{match['method']}: result does not conform to schema {match['schema']}: {errors}{more}"
 
 
+def violations(errors: list[str], shown: int = 4) -> str:
+    """The first violations of a message, as the conformance kit's detail of a check."""
+    return "schéma : " + _SEPARATOR.join(errors[:shown])
+
+
+_VIOLATIONS = re.compile(r"schéma : (?P<errors>.+)", re.DOTALL)
+
+
+def _violations_en(match: re.Match[str], t: Callable[[str], str]) -> str:
+    return "schema: " + "; ".join(t(error) for error in match["errors"].split(_SEPARATOR))
+
+
 #: Sentences of this module that ``testbench.i18n`` reads back in English (each violation is a template there).
-EN_SHAPES = ((_NONCONFORMING, _nonconforming_en),)
+EN_SHAPES = ((_NONCONFORMING, _nonconforming_en), (_VIOLATIONS, _violations_en))
 
 
 def json_path(parts: Iterable[str | int]) -> str:

@@ -3,9 +3,11 @@
 --exit-after METHOD   answer METHOD, then exit (the engine dies between two calls of a case)
 --die-once MARKER     the first process (MARKER absent) creates MARKER and is killed while it starts
 --corrupt METHOD      answer METHOD with ``beneficiaries: "x"`` added (a result its schema refuses)
+--reshape METHOD      answer METHOD with the JSON object of --shape instead (a result of the wrong shape)
 """
 
 import argparse
+import json
 import os
 import signal
 import sys
@@ -19,6 +21,8 @@ parser = argparse.ArgumentParser()
 parser.add_argument("--exit-after")
 parser.add_argument("--die-once", type=Path)
 parser.add_argument("--corrupt")
+parser.add_argument("--reshape")
+parser.add_argument("--shape", type=json.loads, default={})
 args = parser.parse_args()
 
 
@@ -30,6 +34,8 @@ class FaultyServer(Server):
         value = super().dispatch(method, params)
         if method == args.corrupt:
             value = dict(value, beneficiaries="x")
+        if method == args.reshape:
+            value = args.shape
         return value
 
     def handle(self, msg):
