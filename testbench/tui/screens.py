@@ -8,7 +8,7 @@ from typing import ClassVar
 
 from rich.table import Table
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -38,6 +38,42 @@ class FormScreen(ModalScreen[ScreenResultType]):
     FormScreen .notice.-warning { color: $warning; }
     FormScreen .notice.-error { color: $error; }
     """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # a modal hides the app's bindings: F2 switches the workstation and this window from here too
+        Binding("f2", "switch_language", show=False, id="language"),
+    ]
+    t: T
+
+    async def action_switch_language(self) -> None:
+        """F2: the workstation changes language, then this window is composed again in it.
+
+        What was typed (fields, choices) and the focused field are kept; the notice line, said in
+        the other language, is cleared.
+        """
+        await self.app.run_action("toggle_language")
+        typed = {w.id: (w.value, w.selection) for w in self.query(Input) if w.id}
+        chosen = {w.id: w.value for w in self.query(Select) if w.id}
+        focused = self.focused.id if self.focused is not None else None
+        self.t = self.app.t  # type: ignore[attr-defined]  # the workstation's translator, just switched
+        await self.recompose()
+        for select in self.query(Select):
+            if select.id in chosen:
+                select.value = chosen[select.id]
+        for field in self.query(Input):
+            if field.id in typed:
+                field.value, field.selection = typed[field.id]
+        if focused is not None:
+            for widget in self.query(f"#{focused}"):
+                if isinstance(widget, Input):  # the cursor stays where it was: no select-all on this focus
+                    widget.select_on_focus = False
+                widget.focus()
+
+    @on(events.DescendantBlur)
+    def _select_on_focus_again(self, event: events.DescendantBlur) -> None:
+        """A field refocused by the switch of language selects all again on its next focus, as the others."""
+        if isinstance(event.widget, Input):
+            event.widget.select_on_focus = True
 
     def notice_line(self) -> Static:
         return Static("", id="notice", classes="notice")
