@@ -114,9 +114,6 @@ def test_refusals_exit_3_and_write_nothing(demo: Path, tmp_path: Path, capsys: p
     assert "précisez --mode pour le domaine fse : degrade, securise, sesam-sans-vitale" in capsys.readouterr().err
     assert new_case("--domain", "scor", "--id", "X-1", "--casebook", demo) == 3
     assert "aucun modèle pour le domaine « scor » ; modèles : adri sesam-sans-vitale" in capsys.readouterr().err
-    assert new_case("--domain", "fse", "--mode", "securise", "--id", "X 1", "--casebook", demo) == 3
-    err = capsys.readouterr().err
-    assert "demo.xml:" in err and "rien n'a été écrit" in err and ".nouveau" not in err
     assert new_case("--domain", "fse", "--mode", "securise", "--id", "X-1", "--patient", "p-x", "--casebook", demo) == 3
     assert "patient « p-x » absent des fixtures du cahier" in capsys.readouterr().err
     assert demo.read_bytes() == original
@@ -145,3 +142,29 @@ def test_a_fixture_the_template_needs_is_named_in_english_too(
     assert new_case("--domain", "fse", "--mode", "securise", "--id", "X-1", "--casebook", tmp_path / "minimal.xml",
                     "--lang", "en") == 0  # fmt: skip
     assert "minimal.xml: case X-1 added (fse securise template), casebook valid" in capsys.readouterr().out
+
+
+BAD_ID = "testbench new case: --id : identifiant de cas invalide « {id} » (lettres, chiffres, . _ : -, 80 au plus)\n"
+
+
+@pytest.mark.parametrize("where", ["printed", "-o", "--casebook"])
+def test_a_bad_id_is_refused_before_anything_in_every_mode(
+    demo: Path, where: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Printed, it would be a case no casebook accepts; written, the schema's problem would point at a line
+    of a file never written (``-o``) or at a line the person's casebook does not have (``--casebook``)."""
+    folder, original = demo.parent, demo.read_bytes()
+    target = {"printed": [], "-o": ["-o", folder / "n1.xml"], "--casebook": ["--casebook", demo]}[where]
+    for bad in ("bad id", "_x", "é-1", "A" * 81):
+        assert new_case("--domain", "lot", "--id", bad, *target) == 3
+        assert capsys.readouterr() == ("", BAD_ID.format(id=bad))
+    assert sorted(p.name for p in folder.iterdir()) == ["cards", "demo.xml"] and demo.read_bytes() == original
+    assert sorted(p.name for p in (folder / "cards").iterdir()) == sorted(
+        p.name for p in (ROOT / "casebooks" / "cards").iterdir()
+    )
+    assert new_case("--domain", "lot", "--id", "A" * 80) == 0  # the longest id the schema allows
+
+
+def test_a_bad_id_is_said_in_english(capsys: pytest.CaptureFixture[str]) -> None:
+    assert new_case("--domain", "lot", "--id", "bad id", "--lang", "en") == 3
+    assert capsys.readouterr().err == 'testbench new case: --id: invalid case id “bad id” (letters, digits, . _ : -, at most 80)\n'

@@ -6,11 +6,16 @@ codes) are in :mod:`testbench.domain.vocabulary`; this module keeps what only th
 
 from __future__ import annotations
 
+import re
+
 from testbench.casebook.model import Domain, Mode
 from testbench.domain.vocabulary import TRACE_CHANNELS as TRACE_CHANNELS  # one owner: domain
 
 FORMAT_VERSION = "1"
 NAMESPACE = "urn:testbench:casebook:1"
+
+#: A case id as the schema's ``Id`` type allows it (80 characters at most): checked before a case is written.
+CASE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:\-]{0,79}")
 
 #: Accepted spellings of a mode (the French accented ones included).
 MODE_SPELLINGS: dict[str, Mode] = {

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from testbench.fmt import os_reason
+from testbench.fmt import os_reason, visible_controls
 from testbench.i18n import LANGUAGES, default_language, translator
 from testbench.runner.exits import EXIT_OK, EXIT_USAGE
 
@@ -51,9 +51,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_new_case(args: argparse.Namespace) -> int:
     from testbench.casebook import scaffold
+    from testbench.casebook.vocabulary import CASE_ID
 
     lang = args.lang or default_language()
     t = translator(lang)
+    if not CASE_ID.fullmatch(args.case_id):
+        invalid = t("--id : identifiant de cas invalide « {id} » (lettres, chiffres, . _ : -, 80 au plus)")
+        print(f"testbench new case: {invalid.format(id=visible_controls(args.case_id))}", file=sys.stderr)
+        return EXIT_USAGE
     try:
         template = scaffold.find_template(args.domain, args.mode)
         if args.casebook is not None:

@@ -20,6 +20,7 @@ from pathlib import Path
 from lxml import etree
 
 from testbench.casebook.model import Domain, Mode
+from testbench.casebook.vocabulary import CASE_ID
 from testbench.domain.vocabulary import ACTIONS, OBSERVATION_ROOTS, REFUSAL_CODES
 from testbench.fmt import os_reason
 from testbench.i18n import translator
@@ -40,7 +41,6 @@ from testbench.office.tables import Cell, Place, Table, read_table
 __all__ = ["ImportResult", "OfficeError", "Problem", "import_document", "write_import"]
 
 NS = "urn:testbench:casebook:1"
-_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:\-]{0,79}")
 _PARAMS = re.compile(r"^(?P<phrase>.*?)\s*\((?P<params>[^()]*)\)\s*$")
 _PARAM_NAME = re.compile(r"[a-z][a-z0-9-]{0,40}")
 _WORDS = re.compile(r"[\s,;]+")
@@ -261,7 +261,7 @@ class _Importer:
                 continue
             seen[case_id] = str(id_cell.place)
             current = _Case(case_id, [cells])
-            if not _ID.fullmatch(case_id):
+            if not CASE_ID.fullmatch(case_id):
                 current.problems.append(
                     Problem.of(
                         id_cell.place, "identifiant de cas invalide « {id} » (lettres, chiffres, . _ : -)", id=case_id
