@@ -167,4 +167,7 @@ def test_a_bad_id_is_refused_before_anything_in_every_mode(
 
 def test_a_bad_id_is_said_in_english(capsys: pytest.CaptureFixture[str]) -> None:
     assert new_case("--domain", "lot", "--id", "bad id", "--lang", "en") == 3
-    assert capsys.readouterr().err == 'testbench new case: --id: invalid case id “bad id” (letters, digits, . _ : -, at most 80)\n'
+    assert (
+        capsys.readouterr().err
+        == "testbench new case: --id: invalid case id “bad id” (letters, digits, . _ : -, at most 80)\n"
+    )
