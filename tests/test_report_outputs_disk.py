@@ -33,7 +33,7 @@ def test_run_junit_on_a_full_disk_is_an_error_and_leaves_the_previous_file(
     assert f"testbench run: {junit} : écriture impossible (disque plein) ; rien n'y a été changé" in err
     assert "Traceback" not in err
     assert junit.read_text(encoding="utf-8") == "<testsuite name='previous' tests='0'/>"
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []  # no temporary left
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary left
     with read_session(session) as s:
         assert [(c.case_id, c.verdict) for c in s.cases] == [("DEMO-FSE-001", "pass")]
 
@@ -58,3 +58,75 @@ def test_the_junit_file_is_written_whole(tmp_path: Path) -> None:
     assert main(["run", str(DEMO), "--session", str(session), *BENCH, "--junit", str(junit)]) == 0
     assert junit.read_bytes().startswith(b"<?xml version='1.0' encoding='UTF-8'?>\n<testsuite")
     assert junit.stat().st_mode & 0o777 == 0o644
+
+
+def folder_bytes(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def fill_the_disk_while_building(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every whole-file write of the build fails as on a full disk (the evidence, the JUnit…)."""
+    monkeypatch.setattr(Path, "write_bytes", full_disk)
+
+
+def test_a_rebuild_on_a_full_disk_leaves_the_signed_book_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    key = tmp_path / "k.pem"
+    assert main(["keys", "init", "--key", str(key)]) == 0
+    session, book = tmp_path / "s.tbsession", tmp_path / "exam"
+    assert main(["run", str(DEMO), "--session", str(session), *BENCH]) == 0
+    assert main(["report", str(session), "-o", str(book), "--sign", "--key", str(key)]) == 0
+    before = folder_bytes(book)
+    assert "manifest.sig.json" in before and "index.html" in before
+    capsys.readouterr()
+
+    fill_the_disk_while_building(monkeypatch)
+    code = main(["report", str(session), "-o", str(book), "--sign", "--key", str(key)])
+    err = capsys.readouterr().err
+    monkeypatch.undo()
+    assert code == 2
+    assert f"testbench report: {book} : écriture impossible (disque plein) ; rien n'y a été changé" in err
+    assert "Traceback" not in err
+    assert folder_bytes(book) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary folder left
+    assert main(["verify", str(book), "--session", str(session)]) == 0
+
+
+def test_a_rebuild_replaces_the_book_of_the_same_session_and_keeps_other_files(tmp_path: Path) -> None:
+    session, book = tmp_path / "s.tbsession", tmp_path / "exam"
+    assert main(["run", str(DEMO), "--session", str(session), *BENCH, "--report", str(book)]) == 0
+    (book / "evidence" / "stale.txt").write_text("ancien", encoding="utf-8")  # a file of the previous build
+    (book / "notes.txt").write_text("mes notes", encoding="utf-8")
+    assert main(["report", str(session), "-o", str(book)]) == 0
+    assert not (book / "evidence" / "stale.txt").exists()
+    assert (book / "notes.txt").read_text(encoding="utf-8") == "mes notes"
+    assert (book / "index.html").is_file() and (book / "manifest.json").is_file()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_another_session_s_book_is_not_replaced(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    first, book = tmp_path / "first.tbsession", tmp_path / "signed"
+    assert main(["run", str(DEMO), "--session", str(first), *BENCH, "--report", str(book)]) == 0
+    before = folder_bytes(book)
+    capsys.readouterr()
+
+    second = tmp_path / "second.tbsession"
+    assert main(["run", str(DEMO), "--session", str(second), *BENCH, "--report", str(book)]) == 3
+    err = capsys.readouterr().err
+    refusal = (
+        f"{book} : ce dossier contient le rapport d'une autre session (first.tbsession) ; il n'a pas été remplacé."
+        " Indiquez un autre dossier, ou supprimez d'abord ce rapport"
+    )
+    assert f"testbench run: {refusal}" in err
+    assert not second.exists()  # refused before anything ran
+
+    assert main(["run", str(DEMO), "--session", str(second), *BENCH]) == 0
+    capsys.readouterr()
+    assert main(["report", str(second), "-o", str(book), "--lang", "en"]) == 3
+    assert (
+        f"testbench report: {book}: this folder holds the report of another session (first.tbsession); it was not"
+        " replaced. Give another folder, or delete that report first" in capsys.readouterr().err
+    )
+    assert folder_bytes(book) == before
+    assert main(["run", str(DEMO), "--session", str(first), *BENCH, "--rerun", "--report", str(book)]) == 0

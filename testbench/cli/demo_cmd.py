@@ -181,7 +181,8 @@ def _run(args: argparse.Namespace, casebook: Path, session: Path, out: Path, exa
     else:
         options.identity.sut = options.identity.sut or DEMO_SOFTWARE
     with terminate_as_interrupt():  # a CI's cancel stops it as ``run``: « interrompu », exit 2, resumable
-        return execute(RunRequest([casebook], session, options, argv=list(sys.argv)), operator=operator)
+        request = RunRequest([casebook], session, options, argv=list(sys.argv))
+        return execute(request, operator=operator, replace_report=True)  # its own folder, started afresh
 
 
 def _prepared_attestations(given: Path | None, casebook: Path) -> Path | None:

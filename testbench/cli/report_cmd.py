@@ -43,13 +43,17 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_report(args: argparse.Namespace) -> int:
     from testbench.cli.outputs import output_dir_problem, output_file_problem, unwritten
     from testbench.report.build import BuildOptions, build_report
+    from testbench.report.owner import other_session_problem, session_id
     from testbench.report.pdf import PdfError
     from testbench.scope.plan import PlanError
     from testbench.store.connection import SessionError
 
     t = translator(args.lang)  # the core says it in French; each line read in the command's language
     junit_problem = output_file_problem(args.junit, args.lang) if args.junit else None
-    for problem in (output_dir_problem(args.output, args.lang), junit_problem):
+    # another session's book (perhaps signed) is not replaced; an unreadable session is said by the build
+    mine = session_id(args.session)
+    owner_problem = other_session_problem(args.output, mine, args.lang) if mine else None
+    for problem in (output_dir_problem(args.output, args.lang), junit_problem, owner_problem):
         if problem:
             print(f"testbench report: {problem}", file=sys.stderr)
             return EXIT_USAGE

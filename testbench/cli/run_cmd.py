@@ -47,9 +47,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     return execute(request, create_dirs=args.create_dirs)
 
 
-def execute(request: RunRequest, *, create_dirs: bool = False, operator: Operator | None = None) -> int:
-    """Check the outputs, run the campaign, write the JUnit and HTML reports; the exit code."""
+def execute(
+    request: RunRequest, *, create_dirs: bool = False, operator: Operator | None = None, replace_report: bool = False
+) -> int:
+    """Check the outputs, run the campaign, write the JUnit and HTML reports; the exit code.
+
+    A report folder that holds another session's report is refused before anything runs, unless
+    ``replace_report`` (the demo, which starts its own session afresh in its own folder each time)."""
     from testbench.cli.outputs import output_dir_problem, output_file_problem, session_dir_problem
+    from testbench.report.owner import other_session_problem, session_id
     from testbench.runner.campaign import CampaignError, run_campaign
 
     outputs = request.options.outputs
@@ -57,6 +63,8 @@ def execute(request: RunRequest, *, create_dirs: bool = False, operator: Operato
         output_dir_problem(outputs.report, outputs.lang) if outputs.report else None,
         output_file_problem(outputs.junit, outputs.lang) if outputs.junit else None,
     ]
+    if outputs.report and not replace_report and not any(problems):
+        problems.append(other_session_problem(outputs.report, session_id(request.session), outputs.lang))
     if not any(problems):  # last: with --create-dirs it creates the session's folder
         problems.append(session_dir_problem(request.session, create_dirs, outputs.lang))
     for problem in filter(None, problems):

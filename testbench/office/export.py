@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 import tempfile
 from collections.abc import Callable
@@ -31,6 +30,7 @@ from testbench.i18n import translator
 from testbench.office.mapping import CellRef, Mapping
 from testbench.office.problems import OfficeError, Problem
 from testbench.office.tables import Table, case_rows, read_table
+from testbench.report.owner import NotAReport, is_other_session, read_report
 from testbench.report.personal import Scrubber
 from testbench.store.read import CaseView, Key, SessionView, read_session
 
@@ -104,16 +104,14 @@ def report_links(report: Path, target: Path, session: SessionView) -> dict[Key, 
     The anchors are read from the report's own ``report.json`` (the report owns them), which must be
     the report of this session.
     """
-    data_file = report / "report.json"
     try:
-        data = json.loads(data_file.read_text(encoding="utf-8"))
-        recorded = data["session"]["id"]
+        data = read_report(report)
         cases = data["cases"]
-    except (OSError, ValueError, KeyError, TypeError):
+    except (NotAReport, KeyError, TypeError):
         raise OfficeError(
             [Problem.of(report, "pas un dossier de rapport testbench (report.json absent ou illisible)")]
         ) from None
-    if recorded != session.meta.get("session_id"):
+    if is_other_session(data, session.meta.get("session_id")):
         raise OfficeError([Problem.of(report, "ce rapport est celui d'une autre session")])
     page = Path(os.path.relpath(report / "index.html", target.resolve().parent)).as_posix()
     return {(c["key"]["casebook_sha"], c["key"]["case_id"]): f"{page}#{c['anchor']}" for c in cases}

@@ -13,11 +13,16 @@ Layout of the folder (every file listed with its SHA-256 in ``manifest.json``)::
 
 The build streams (:mod:`testbench.report.stream`): each case's section and JSON are written as the case
 is gathered, so its memory does not grow with the campaign's content.
+
+The whole folder is built in a temporary folder beside the target and its files swapped in only when it is
+complete: a rebuild that fails (a full disk, a PDF that cannot be printed) leaves the previous book, perhaps
+signed, as it was, and nothing half-written.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
 import time
@@ -30,14 +35,14 @@ from testbench.integrity import manifest
 from testbench.report.content import gather
 from testbench.report.coverage_page import gather_coverage
 from testbench.report.evidence import FOLDER, Evidence
-from testbench.report.junit import junit_tree
+from testbench.report.junit import junit_bytes, junit_tree
 from testbench.report.options import DEFAULT_EXCERPT, Options
 from testbench.report.stream import CaseSpool
 from testbench.signing import Signer
 from testbench.store import chain
 from testbench.store.read import read_session
 
-#: what a build writes; a rebuild removes the previous ones first so the manifest holds no stale file
+#: what a build writes; a rebuild replaces the previous ones so the manifest holds no stale file
 OWN_FILES = (
     "index.html",
     "report.json",
@@ -74,11 +79,30 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage, for benchmarks
 
 
-def _clean(out_dir: Path) -> None:
-    for name in OWN_FILES:
-        (out_dir / name).unlink(missing_ok=True)
-    if (out_dir / FOLDER).is_dir():
-        shutil.rmtree(out_dir / FOLDER)
+def _swap_in(built: Path, out_dir: Path) -> None:
+    """Put the complete folder ``built`` in place of the report ``out_dir`` holds (other files are left):
+    renames on one disk, the previous report's files moved back if one fails."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    place = out_dir.absolute()
+    old = Path(tempfile.mkdtemp(prefix=f".{place.name}.old-", dir=place.parent))
+    moved: list[str] = []
+    placed: list[str] = []
+    try:
+        for name in (*OWN_FILES, FOLDER):
+            if os.path.lexists(out_dir / name):
+                os.replace(out_dir / name, old / name)
+                moved.append(name)
+        for entry in sorted(built.iterdir()):
+            os.replace(entry, out_dir / entry.name)
+            placed.append(entry.name)
+    except OSError:
+        for name in placed:
+            os.replace(out_dir / name, built / name)
+        for name in moved:
+            os.replace(old / name, out_dir / name)
+        old.rmdir()
+        raise
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def _write_chain(target: Path, entries: list[dict[str, Any]]) -> dict[str, Any]:
@@ -94,9 +118,24 @@ def _write_chain(target: Path, entries: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def build_report(session_path: Path, out_dir: Path, options: BuildOptions | None = None) -> BuildResult:
+    """Build the report of ``session_path`` and put it in ``out_dir`` once complete; an ``OSError`` (a full
+    disk…) leaves ``out_dir`` as it was."""
     options = options or BuildOptions()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    _clean(out_dir)
+    place = out_dir.absolute()
+    place.parent.mkdir(parents=True, exist_ok=True)
+    built = Path(tempfile.mkdtemp(prefix=f".{place.name}.new-", dir=place.parent))
+    try:
+        result = _build(session_path, built, options)
+        _swap_in(built, out_dir)
+    finally:
+        shutil.rmtree(built, ignore_errors=True)
+    result.folder, result.html = out_dir, out_dir / result.html.name
+    result.pdf = out_dir / result.pdf.name if result.pdf else None
+    return result
+
+
+def _build(session_path: Path, out_dir: Path, options: BuildOptions) -> BuildResult:
+    """Every file of the report, written into the empty folder ``out_dir``."""
     signer_info = (
         {"public_key": options.signer.public.b64, "fingerprint": options.signer.public.fingerprint}
         if options.signer
@@ -135,7 +174,7 @@ def build_report(session_path: Path, out_dir: Path, options: BuildOptions | None
         journal = _write_chain(out_dir / "journal-chain.json", content.chain_entries or session.chain_entries())
         content.chain_entries = None
         if junit is not None:
-            junit.write(str(out_dir / "junit.xml"), xml_declaration=True, encoding="utf-8", pretty_print=True)
+            (out_dir / "junit.xml").write_bytes(junit_bytes(junit))
         lap("write json+junit+chain")
         result = BuildResult(out_dir, target, redaction_counts=dict(content.redaction_counts), timings=timings)
         if options.pdf:

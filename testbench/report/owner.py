@@ -1,0 +1,68 @@
+"""Whose report a folder holds, as its own ``report.json`` says: the one place that decides it.
+
+A report folder is rebuilt (``report``, ``run --report``) or linked to (``export --report``) only for the
+session that made it: another session's exam book, perhaps signed, is never replaced nor linked silently.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from testbench.i18n import translator
+from testbench.store.connection import SessionError, open_readonly
+
+REPORT_JSON = "report.json"
+
+
+class NotAReport(ValueError):
+    """The folder holds no readable testbench report (``report.json`` absent, damaged or of another shape)."""
+
+
+def read_report(folder: Path) -> dict[str, Any]:
+    """The report's JSON document, whose ``session.id`` names the session it was built from."""
+    try:
+        data = json.loads((folder / REPORT_JSON).read_text(encoding="utf-8"))
+        if isinstance(data["session"]["id"], str):
+            return data
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    raise NotAReport(str(folder))
+
+
+def is_other_session(data: dict[str, Any], session_id: str | None) -> bool:
+    """Whether the report ``data`` is another session's than ``session_id`` (None: a session not made yet)."""
+    return data["session"]["id"] != session_id
+
+
+def session_id(session: Path) -> str | None:
+    """The session file's own id, or None when there is no readable session there (yet)."""
+    try:
+        conn = open_readonly(session)
+    except SessionError:
+        return None
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'session_id'").fetchone()
+    except sqlite3.Error:
+        row = None
+    finally:
+        conn.close()
+    return row[0] if row else None
+
+
+def other_session_problem(folder: Path, mine: str | None, lang: str | None = None) -> str | None:
+    """The sentence refusing to write the report of the session ``mine`` (its id; None: a session not made
+    yet) into ``folder`` when the folder holds another session's report, or None."""
+    try:
+        data = read_report(folder)
+    except NotAReport:
+        return None
+    if not is_other_session(data, mine):
+        return None
+    t = translator(lang)
+    return t(
+        "{path} : ce dossier contient le rapport d'une autre session ({other}) ; il n'a pas été remplacé. "
+        "Indiquez un autre dossier, ou supprimez d'abord ce rapport"
+    ).format(path=folder, other=data["session"].get("file") or data["session"]["id"])
