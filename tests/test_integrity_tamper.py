@@ -80,7 +80,7 @@ def test_cli_names_an_edited_case_title(tmp_path: Path, capsys: pytest.CaptureFi
     tamper(session, "UPDATE cases SET title = 'Titre retouché' WHERE case_id = 'KO-1'")
     assert main(["verify", str(session)]) == 1
     captured = capsys.readouterr()
-    assert "cases : contenu modifié" in captured.out and "ALTÉRÉ" in captured.err
+    assert "cases : contenu modifié" in captured.out and "ALTÉRÉ" in captured.out
 
 
 def cut_last_attempt(session: Path, *, careful: bool) -> None:

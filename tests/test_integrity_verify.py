@@ -141,7 +141,7 @@ def test_an_intact_unsigned_report_is_said_unsigned_not_altered(tmp_path: Path, 
     with (folder / "index.html").open("ab") as fh:
         fh.write(b" ")
     assert main(["verify", str(folder)]) == 1
-    assert "ALTÉRÉ" in capsys.readouterr().err
+    assert "ALTÉRÉ" in capsys.readouterr().out
     assert main(["verify", str(tmp_path / "nowhere")]) == 3
 
 

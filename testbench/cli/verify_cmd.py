@@ -1,5 +1,6 @@
 """``testbench verify``: check a report folder (manifest, signature, journal chain) or a session file, offline.
 
+The verdict word is printed on standard output with the lines it concludes, so a saved log is complete.
 Exit codes: 0 intact (an unsigned report is said to be unsigned: intact, authenticity not proven);
 1 something changed (each change is named); 3 usage (no such folder or file).
 """
@@ -66,7 +67,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     for line in result.lines():
         print(t(line))
     if not result.ok:
-        print(t("ALTÉRÉ"), file=sys.stderr)
+        print(t("ALTÉRÉ"))  # on the stream of its lines: a saved log holds the verdict
         return EXIT_FAILED
     if result.unsigned:
         print(t("NON SIGNÉ : conforme au manifeste, mais l'authenticité n'est pas prouvée (aucune signature)"))
