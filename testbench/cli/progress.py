@@ -1,4 +1,9 @@
-"""The run's progress line: a bar with counts per verdict on a terminal, one line per case otherwise."""
+"""The run's progress line: a bar with counts per verdict on a terminal, one line per case otherwise.
+
+Without a terminal the lines land in a CI log, which is kept and shared like an export: a case's reason
+passes through the redaction rules first (a NIR, a labelled name or birth date…, docs/traces.md), as the
+report and the JUnit file do with the same reason.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from typing import TextIO
 from testbench.domain.verdict import Verdict
 from testbench.i18n import colon, translator
 from testbench.runner.events import CaseFinished, CaseStarted, RunEvent
+from testbench.traces.redact import Redactor
 
 _ORDER = (Verdict.PASS, Verdict.FAIL, Verdict.ERROR, Verdict.INCONCLUSIVE, Verdict.PENDING, Verdict.SKIPPED)
 
@@ -21,6 +27,7 @@ class Progress:
         self.counts: Counter[Verdict] = Counter()
         self.t = translator()  # the command's language (--lang)
         self.colon = colon()
+        self._redactor: Redactor | None = None  # built at the first reason: most runs print none
 
     def counts_text(self) -> str:
         return " · ".join(f"{self.t(v.label_fr)} {self.counts[v]}" for v in _ORDER if self.counts[v])
@@ -35,10 +42,16 @@ class Progress:
                 if event.index + 1 == event.total:
                     self.out.write("\n")
             else:
-                reason = f" — {self.t(event.outcome.reason)}" if event.outcome.reason else ""  # recorded French
+                reason = f" — {self._reason(event.outcome.reason)}" if event.outcome.reason else ""
                 verdict = self.t(event.outcome.verdict.label_fr)
                 self.out.write(f"[{event.index + 1}/{event.total}] {event.case.id}{self.colon}{verdict}{reason}\n")
             self.out.flush()
+
+    def _reason(self, recorded: str) -> str:
+        """The reason (recorded in French) in the command's language, redacted."""
+        if self._redactor is None:
+            self._redactor = Redactor()
+        return self._redactor.redact(self.t(recorded))
 
     def _bar(self, done: int, total: int, text: str) -> None:
         filled = int(self.width * done / total) if total else self.width

@@ -55,7 +55,7 @@ def _steps(view: CaseView, states: list[StepState], scrub: Scrubber, lang: str) 
                 "id": step["id"],
                 "kind": step.get("kind", ""),
                 "action": step.get("action", ""),
-                "instruction": step.get("instruction", ""),
+                "instruction": scrub(step.get("instruction", "")),
                 "sentence": scrub(describe_step(_step(step), None, lang)),  # the step as one plain instruction
                 "observe": [o.get("label", o.get("path", "")) for o in step.get("observe", [])],
                 "status": state.status,
@@ -241,11 +241,12 @@ def gather_case(
         "key": {"casebook_sha": view.casebook_sha, "case_id": view.case_id},
         "anchor": slug,
         "plan_id": plan_id,
-        "title": view.title,
+        # the casebook's own text may name a patient or give a NIR (« NIR 1150… lu ») as a person wrote it
+        "title": scrub(view.title),
         "domain": view.domain,
         "mode": view.mode,
-        "objective": d.get("objective", ""),
-        "comment": d.get("comment", ""),
+        "objective": scrub(d.get("objective", "")),
+        "comment": scrub(d.get("comment", "")),
         "tags": list(d.get("tags", [])),
         "requirements": list(d.get("requirements", [])),  # what the case covers (docs/exam-plan.md)
         "cards": [{"slot": c.get("slot"), "card": c.get("card")} for c in d.get("cards", [])],
@@ -268,7 +269,7 @@ def gather_case(
         "observations": [],
         "trace": {"count": 0, "excerpt": [], "omitted": 0, "file": None},
         "evidence": [],
-        "annotations": [a.as_dict() | {"at": iso(a.wall)} for a in view.annotations],
+        "annotations": [a.as_dict() | {"reason": scrub(a.reason), "at": iso(a.wall)} for a in view.annotations],
         # one rule with the workstation (testbench.store.verdicts): the last validly signed accept/override
         # made on the latest attempt; a review of an earlier attempt or with a bad signature decides nothing
         "reviewed_verdict": view.retained_verdict if view.deciding_review is not None else None,

@@ -47,6 +47,7 @@ _PIN_KV = re.compile(
     rf"(?:(?P<sep>{_SEP})(?P<v1>\d(?: ?\d){{3,11}}(?![\w])|[^\s\"',;&|<>)\]}}]+)"
     rf"|(?P<sp>[ \t]+)(?P<v2>[\d*]{{4,12}})(?![\w]))"
 )
+_DIGIT = re.compile(r"\d")
 _CODECPS = re.compile(r"(?i)(?<=codecps)\d+")
 # VERIFY: CLA 20 00|80|81 P2 Lc data; hex with or without spaces
 _VERIFY = re.compile(
@@ -84,13 +85,16 @@ _ID_LENGTHS = {"finess": (9,), "rpps": (11, 12), "adeli": (9,), "id_ps": (8, 9, 
 
 _NAME_LABEL = (
     r"(?:nom(?:[ _-]?(?:usuel|patronymique|de[ _-]?naissance|d'usage|de[ _-]?famille|complet))?"
-    r"|pr[ée]noms?|(?:first|last|given|family|full|patient|middle)[ _-]?name|name|surname|nomusuel"
+    r"|pr[ée]noms?|(?:first|last|given|family|full|patient|middle|birth|maiden|usual|used)[ _-]?name|name|surname"
+    r"|nomusuel"
     r"|nompatronymique)"
 )
-_NAME_VALUE = (
-    r"""(?:"[^"\r\n]{1,80}"|'[^'\r\n]{1,80}'|[^\s;,|&<>"'=:]+(?:[ ](?![^\s=:]+[ \t]*[=:])[^\s;,|&<>"'=:]+){0,3})"""
+_NAME_WORD = r"""[^\s;,|&<>"'=:{}\[\]]+"""  # a word of a value, never a JSON brace nor a field's separator
+_NAME_QUOTED = r""""[^"\r\n]{1,80}"|'[^'\r\n]{1,80}'"""
+_NAME_VALUE = rf"(?:{_NAME_QUOTED}|{_NAME_WORD}(?:[ ](?!{_NAME_WORD}[ \t]*[=:]){_NAME_WORD}){{0,3}})"
+_NAME_KV = re.compile(
+    rf"(?i)(?=[npfglsmbu])(?<![\w.-])(?P<key>{_NAME_LABEL})(?![\w])(?P<sep>{_SEP})(?P<v>{_NAME_VALUE})"
 )
-_NAME_KV = re.compile(rf"(?i)(?=[npfglsm])(?<![\w.-])(?P<key>{_NAME_LABEL})(?![\w])(?P<sep>{_SEP})(?P<v>{_NAME_VALUE})")
 #: a "name:" field right after these words is a device or file name, not a person's
 _NOT_PERSON = re.compile(
     r"(?i)(?:reader|lecteur|file|fichier|host|device|card|carte|server|serveur|service|process|module|class"
@@ -206,8 +210,11 @@ def text_steps(kinds: frozenset[str]) -> list[Step]:
 def sub_pins(text: str, ctx: LineContext) -> str:
     def kv(m: re.Match[str]) -> str:
         kind = "secret" if re.fullmatch(_SECRET_LABEL, m.group("key"), re.IGNORECASE) else "pin"
+        value = m.group("v1")
+        if kind == "pin" and value is not None and not _DIGIT.search(value):
+            return m.group()  # a PIN has digits: « étape s-pin : verify-pin » names a step, not a code
         ctx.counts[kind] += 1
-        if m.group("v1") is not None:
+        if value is not None:
             return m.group("key") + m.group("sep") + MARKERS[kind]
         return m.group("key") + m.group("sp") + MARKERS[kind]
 
@@ -308,6 +315,9 @@ def _sub_ids_factory(kinds: frozenset[str]) -> Step:
     return sub
 
 
+_JSON_WORDS = frozenset({"null", "true", "false"})
+
+
 def _sub_name_kv(text: str, ctx: LineContext) -> str:
     lowered = ctx.lowered
     if not _KW_NAME.search(lowered):
@@ -317,7 +327,7 @@ def _sub_name_kv(text: str, ctx: LineContext) -> str:
         if _NOT_PERSON.search(text, max(0, m.start() - 14), m.start()):
             return m.group()
         value = m.group("v")
-        if value.startswith("‹"):
+        if value.startswith("‹") or value in _JSON_WORDS:  # already masked, or a JSON null: no name to hide
             return m.group()
         ctx.counts["name"] += 1
         quote = value[0] if value[0] in "\"'" else ""
