@@ -130,3 +130,24 @@ def test_another_session_s_book_is_not_replaced(tmp_path: Path, capsys: pytest.C
     )
     assert folder_bytes(book) == before
     assert main(["run", str(DEMO), "--session", str(first), *BENCH, "--rerun", "--report", str(book)]) == 0
+
+
+def test_run_report_on_a_full_disk_is_the_bench_s_fault_and_keeps_the_verdicts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    session, book = tmp_path / "s.tbsession", tmp_path / "rep"
+    fill_the_disk_while_building(monkeypatch)  # the session (SQLite) still writes: only the report's files fail
+    code = main(["run", str(DEMO), "--session", str(session), *BENCH, "--report", str(book)])
+    err = capsys.readouterr().err
+    monkeypatch.undo()
+    assert code == 2  # not 1: every case passed, the bench could not write
+    assert "[1/1] DEMO-FSE-001 : réussi" in err
+    assert f"testbench run: {book} : écriture impossible (disque plein) ; rien n'y a été changé" in err
+    assert (
+        f"les verdicts sont enregistrés dans la session {session} ; « testbench report » en refait le rapport" in err
+    )
+    assert "Traceback" not in err
+    assert not book.exists() or list(book.iterdir()) == []
+    with read_session(session) as s:
+        assert [(c.case_id, c.verdict) for c in s.cases] == [("DEMO-FSE-001", "pass")]
+    assert main(["report", str(session), "-o", str(book), "--lang", "en"]) == 0  # once the disk has room

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -83,27 +84,43 @@ def execute(
         return exc.exit_code
     counts = progress.counts_text() or t("aucun cas exécuté")
     print(t("session : {path} — {counts}").format(path=request.session, counts=counts), file=sys.stderr)
-    code = result.exit_code
+    if _write_outputs(request, t):
+        return result.exit_code
+    kept = t("les verdicts sont enregistrés dans la session {session} ; « testbench report » en refait le rapport")
+    print(kept.format(session=request.session), file=sys.stderr)
+    return EXIT_ENVIRONMENT  # the CI would publish nothing: the bench failed, not the product
+
+
+def _write_outputs(request: RunRequest, t: Callable[[str], str]) -> bool:
+    """The run's JUnit and report, each written whole or not at all; False when one could not be (a full
+    disk…), said on stderr."""
+    from testbench.cli.outputs import unwritten
+
+    outputs, written_all = request.options.outputs, True
     if outputs.junit:
-        from testbench.cli.outputs import unwritten
         from testbench.report.junit import write_junit
 
         try:
             write_junit(request.session, outputs.junit)
-        except OSError as exc:  # the CI would publish nothing: the bench failed, not the product
+        except OSError as exc:
             print(f"testbench run: {unwritten(outputs.junit, exc, outputs.lang)}", file=sys.stderr)
-            code = EXIT_ENVIRONMENT
+            written_all = False
     if outputs.report:
         from testbench.report.html import write_report
         from testbench.store.read import chain_head
 
         # this process just wrote and hashed the journal: its report checks the links up to this head
         # instead of re-hashing every row (``testbench report`` on a session file verifies it in full)
-        written = write_report(
-            request.session,
-            outputs.report,
-            lang=outputs.lang or default_language(),
-            chain_head=chain_head(request.session),
-        )
-        print(t("rapport : {path}").format(path=written), file=sys.stderr)
-    return code
+        try:
+            written = write_report(
+                request.session,
+                outputs.report,
+                lang=outputs.lang or default_language(),
+                chain_head=chain_head(request.session),
+            )
+        except OSError as exc:  # the previous report is left whole (report.build)
+            print(f"testbench run: {unwritten(outputs.report, exc, outputs.lang)}", file=sys.stderr)
+            written_all = False
+        else:
+            print(t("rapport : {path}").format(path=written), file=sys.stderr)
+    return written_all
