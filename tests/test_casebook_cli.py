@@ -26,10 +26,13 @@ def validate(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+PROFILES = {"cps": "cps3-psad-lpp.xml", "vitale": "vitale2-adult-standard.xml"}  # validate reads them
+
+
 def _workspace(tmp_path: Path) -> Path:
     (tmp_path / "cards").mkdir()
-    for card in ("cps", "vitale"):
-        (tmp_path / "cards" / f"{card}.xml").write_text("<placeholder/>\n", encoding="utf-8")
+    for card, profile in PROFILES.items():
+        shutil.copyfile(ROOT / "casebooks" / "cards" / profile, tmp_path / "cards" / f"{card}.xml")
     for item in DATA.iterdir():
         shutil.copyfile(item, tmp_path / item.name)
     return tmp_path
@@ -232,3 +235,36 @@ def test_a_profile_path_the_os_refuses_exits_3_in_validate_and_run(tmp_path: Pat
     )
     assert run.returncode == 3 and "Traceback" not in run.stderr, run.stderr
     assert expected in run.stderr and "nom trop long" in run.stderr
+
+
+BROKEN_PROFILES = {  # the profile, what is written in it, and the problem validate gives (French, English)
+    "vitale2-ald.xml": (
+        "<card-profile><oops",
+        "1:20: profil de carte invalide : XML mal formé : balise ouvrante <oops> non terminée (ligne 1)",
+        "1:20: invalid card profile: malformed XML: start tag <oops> not finished (line 1)",
+    ),
+    "vitale2-alsace-moselle.xml": (
+        "",
+        "1:1: profil de carte invalide : XML mal formé : aucun élément XML",
+        "1:1: invalid card profile: malformed XML: no XML element",
+    ),
+    "vitale2-c2s.xml": (
+        '<?xml version="1.0"?>\n<!DOCTYPE x SYSTEM "file:///etc/passwd">\n<x/>\n',
+        "3:1: profil de carte invalide : non conforme au schéma : <x> : pas l'élément racine de ce format",
+        "3:1: invalid card profile: not valid against the schema: <x>: not the root element of this format",
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_card_profiles_a_casebook_names_are_validated_too(tmp_path: Path, lang: str) -> None:
+    """A malformed, empty or foreign profile: a problem at its own place, before any run presents the card."""
+    shutil.copyfile(ROOT / "casebooks" / "demo.xml", tmp_path / "demo.xml")
+    shutil.copytree(ROOT / "casebooks" / "cards", tmp_path / "cards")
+    for name, (text, _french, _english) in BROKEN_PROFILES.items():
+        (tmp_path / "cards" / name).write_text(text, encoding="utf-8")
+    result = validate("demo.xml", "--lang", lang, cwd=tmp_path)
+    assert result.returncode == 3 and result.stdout == ""
+    expected = [f"cards/{name}:{problem[1 if lang == 'fr' else 2]}" for name, problem in BROKEN_PROFILES.items()]
+    summary = "1 cahier invalide sur 1" if lang == "fr" else "1 invalid casebook out of 1"
+    assert result.stderr.splitlines() == [*expected, summary]

@@ -62,8 +62,8 @@ class Watch:
 @pytest.fixture
 def work(tmp_path: Path) -> Path:
     (tmp_path / "cards").mkdir()
-    for card in ("cps", "vitale"):
-        (tmp_path / "cards" / f"{card}.xml").write_text("<placeholder/>\n", encoding="utf-8")
+    for card, profile in (("cps", "cps3-psad-lpp.xml"), ("vitale", "vitale2-adult-standard.xml")):
+        shutil.copyfile(ROOT / "casebooks" / "cards" / profile, tmp_path / "cards" / f"{card}.xml")  # validated too
     shutil.copyfile(MINIMAL, tmp_path / "minimal.xml")
     return tmp_path
 

@@ -34,6 +34,7 @@ SHAPES: tuple[tuple[str, str], ...] = (
         "élément inattendu ici ; attendu : {expected}",
     ),
     (r"This element is not expected\.", "élément inattendu ici"),
+    (r"No matching global declaration available for the validation root\.", "pas l'élément racine de ce format"),
     (
         r"Missing child element\(s\)\. Expected is one of \( (?P<expected>.*) \)\.",
         "élément enfant manquant ; attendu : l'un de {expected}",

@@ -94,7 +94,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _check(paths: Sequence[Path], limits: LoadLimits) -> list[tuple[Path, Result]]:
-    """Each file checked, then case ids checked across the files (a duplicate is a problem of both)."""
+    """Each file checked with the card profiles it names, then case ids checked across the files (a
+    duplicate is a problem of both)."""
+    from testbench.casebook.fixtures_reader import card_profile_problems
     from testbench.casebook.loader import CaseIds, check_casebook
 
     case_ids = CaseIds()
@@ -102,6 +104,7 @@ def _check(paths: Sequence[Path], limits: LoadLimits) -> list[tuple[Path, Result
     for path in paths:
         casebook, problems = check_casebook(path, limits)
         if casebook is not None:
+            problems.extend(card_profile_problems(casebook.fixtures.cards.values()))
             problems.extend(case_ids.add(casebook))
         results.append((path, (casebook, problems)))
     return results
