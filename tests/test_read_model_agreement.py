@@ -20,6 +20,7 @@ from testbench.integrity.verify import verify_session
 from testbench.report.build import build_report
 from testbench.report.diff import diff_sessions
 from testbench.report.html import STEP_STATUS
+from testbench.report.junit import case_verdicts
 from testbench.runner.campaign import record_casebooks
 from testbench.runner.runner import Runner
 from testbench.runner.tracing import TraceRecorder
@@ -127,8 +128,7 @@ def test_report_workstation_diff_and_verify_agree_on_steps_cards_and_retained_ve
         row = page.xpath(f'//tr[@data-case="{cid}"]')[0]
         assert row.xpath(".//span[contains(@class, 'v ')]")[-1].get("class") == f"v v-{retained}", cid
         tc = junit.find(f"testcase[@name='{cid}']")
-        props = {p.get("name"): p.get("value") for p in tc.findall("properties/property")}
-        assert props["testbench.verdict.retained"] == retained, cid
+        assert case_verdicts(tc)["testbench.verdict.retained"] == retained, cid
         assert entry.verdict == retained and diff[cid].retained_after == retained, cid
         # step status: JSON, HTML, workstation, diff
         steps = {s["id"]: s["status"] for s in case["steps"]}

@@ -17,6 +17,7 @@ from shard_content import run_demo as run
 from testbench.casebook.loader import load_casebooks
 from testbench.cli.main import main
 from testbench.report.build import BuildOptions, build_report
+from testbench.report.junit import case_verdicts
 from testbench.runner.shard import (
     Shard,
     assign,
@@ -243,8 +244,8 @@ def test_a_shard_s_manual_step_without_prepared_attestations_stays_pending(
     assert "DEMO-FSE-030 : en attente — étape manuelle m-paper en attente de l'opérateur" in capsys.readouterr().err
     with read_session(session) as s:
         assert [(c.case_id, c.verdict) for c in s.cases] == [("DEMO-FSE-001", "pass"), ("DEMO-FSE-030", "pending")]
-    recorded = ElementTree.parse(junit).getroot().find("testcase[@name='DEMO-FSE-030']/properties/property")
-    assert recorded is not None and recorded.get("value") == "pending"
+    pending = ElementTree.parse(junit).getroot().find("testcase[@name='DEMO-FSE-030']")
+    assert case_verdicts(pending)["testbench.verdict.recorded"] == "pending"
 
 
 def test_merge_into_a_missing_folder_is_refused_unless_asked(

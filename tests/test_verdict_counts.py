@@ -15,6 +15,7 @@ from fakes import FakeBay, FakeEngine, invoice_step, make_case, make_casebook, v
 from lxml import etree, html
 
 from testbench.report.build import build_report
+from testbench.report.junit import case_verdicts
 from testbench.runner.campaign import record_casebooks
 from testbench.runner.runner import Runner
 from testbench.runner.tracing import TraceRecorder
@@ -121,7 +122,7 @@ def test_overview_html_json_and_junit_show_the_same_recorded_and_retained_counts
     assert "INVALIDE</span> — sans effet sur le verdict" in page
     junit = etree.parse(str(folder / "junit.xml")).getroot()
     ok2 = junit.find("testcase[@name='OK-2']")
-    assert {p.get("name"): p.get("value") for p in ok2.findall("properties/property")} == {
+    assert case_verdicts(ok2) == {
         "testbench.verdict.recorded": "pass",
         "testbench.verdict.retained": "pass",
     }

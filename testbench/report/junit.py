@@ -1,8 +1,13 @@
 """JUnit XML from the session file, for CI servers: one testcase per case, failures with their reason.
 
 ``failure``/``error``/``skipped`` follow the **recorded** verdict (what the run found, as the exit
-code of ``run`` does). The review is not lost: each testcase carries both verdicts as properties and
-the suite the counts of both, from :func:`testbench.store.verdicts.count_verdicts` like every view.
+code of ``run`` does). The review is not lost: each testcase carries both verdicts in its ``system-out``
+(``testbench.verdict.recorded=…`` and ``testbench.verdict.retained=…`` lines) and the suite the counts of
+both as properties, from :func:`testbench.store.verdicts.count_verdicts` like every view.
+
+The file validates against the common JUnit schemas (the Jenkins junit-4 XSD, the xUnit plugin's
+junit-10): a ``testcase`` holds no ``properties`` there, and ``skipped`` carries its reason as text, no
+attribute.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
@@ -22,6 +28,13 @@ from testbench.store.verdicts import count_verdicts
 
 RECORDED = "testbench.verdict.recorded"
 RETAINED = "testbench.verdict.retained"
+
+
+def case_verdicts(testcase: Any) -> dict[str, str]:
+    """The verdicts a testcase carries (``RECORDED``, ``RETAINED``), read back from its ``system-out``."""
+    out = testcase.find("system-out")
+    lines = (out.text or "").splitlines() if out is not None else []
+    return dict(line.split("=", 1) for line in lines if line.startswith("testbench.verdict."))
 
 
 def _properties(parent: etree._Element, values: dict[str, str]) -> None:
@@ -52,7 +65,6 @@ def junit_tree(
         total_ms += seconds * 1000
         tc = etree.Element("testcase", classname=f"{case.domain}.{case.mode}", name=case.case_id, time=f"{seconds:.3f}")
         testcases.append(tc)
-        _properties(tc, {RECORDED: verdict, RETAINED: retained})
         reason = scrub(t(latest.reason)) if latest else ""  # recorded in French
         label = t(verdict_label(verdict))
         if verdict == "fail":
@@ -63,7 +75,8 @@ def junit_tree(
             etree.SubElement(tc, "error", message=reason or label, type=verdict).text = reason
         elif verdict in ("skipped", "pending", "none"):
             counts["skipped"] += 1
-            etree.SubElement(tc, "skipped", message=reason or label)
+            etree.SubElement(tc, "skipped").text = reason or label
+        etree.SubElement(tc, "system-out").text = f"{RECORDED}={verdict}\n{RETAINED}={retained}\n"
     tally = count_verdicts(pairs)
     _properties(
         suite,
