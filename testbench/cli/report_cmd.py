@@ -42,6 +42,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from testbench.cli.outputs import output_dir_problem, output_file_problem, unwritten
+    from testbench.integrity.verify import altered_session_warning
     from testbench.report.build import BuildOptions, build_report
     from testbench.report.owner import other_session_problem, session_id
     from testbench.report.pdf import PdfError
@@ -101,8 +102,11 @@ def cmd_report(args: argparse.Namespace) -> int:
         return EXIT_ENVIRONMENT
     if not options.redact:
         print(f"testbench report: {t('ATTENTION rapport NON anonymisé (--no-redact)')}", file=sys.stderr)
+    altered = altered_session_warning(result.folder)  # written for the reviewer to see, but no evidence
+    for line in altered:
+        print(f"testbench report: {t(line)}", file=sys.stderr)
     extra = f" ({t('signé')})" if result.signed else ""
     print(f"{result.html}{extra}")
     if result.pdf:
         print(result.pdf)
-    return EXIT_OK
+    return EXIT_ENVIRONMENT if altered else EXIT_OK

@@ -60,6 +60,7 @@ def verify_report(
             tn("{count} fichier conforme au manifeste", "{count} fichiers conformes au manifeste", n_files, "fr")
         )
     report_data = _json(folder / "report.json")
+    _check_source_session(report_data, result)
     report_head, chain_items = _report_chain(folder, report_data, result)
     anchor = _anchor(folder_check.manifest, result)
     if chain_items is not None:
@@ -87,6 +88,47 @@ def verify_report(
             anchor = (len(chain_items), str(chain_items[-1]["hash"]))
         _compare_with_session(session, anchor or (0, chain.GENESIS), result)
     return result
+
+
+def altered_session_warning(folder: Path) -> list[str]:
+    """What ``report`` says (in French, a sentence of the catalogue each) when the report it has just written
+    in ``folder`` was built on a session whose chain is broken, as its ``report.json`` recorded it: such a
+    report is written (the reviewer must see it) but is no evidence. Empty when the chain was whole."""
+    problems = _source_problems(_json(folder / "report.json"))
+    if not problems:
+        return []
+    return [
+        "ATTENTION : session altérée (chaîne du journal rompue) : le rapport est écrit, avec un bandeau en tête,"
+        " mais ne vaut pas preuve",
+        *(f"session : {p}" for p in problems),
+    ]
+
+
+def _source_problems(report_data: object) -> list[str] | None:
+    """report.json's record of the source session's chain: its problems ([] whole); None when unreadable."""
+    integrity = report_data.get("integrity") if isinstance(report_data, dict) else None
+    if not isinstance(integrity, dict) or type(integrity.get("chain_ok")) is not bool:
+        return None
+    problems = integrity.get("chain_problems")
+    if integrity["chain_ok"]:
+        return []
+    if not isinstance(problems, list) or not problems:
+        return ["chaîne du journal rompue"]
+    return [str(p) for p in problems]
+
+
+def _check_source_session(report_data: object, result: Verdict) -> None:
+    """A report built on a session whose chain was broken is altered evidence, however intact its files."""
+    if not isinstance(report_data, dict):
+        return  # a missing or broken report.json is already named by the manifest check
+    problems = _source_problems(report_data)
+    if problems is None:
+        result.problems.append("report.json : état de la chaîne du journal illisible")
+    elif problems:
+        result.problems.append(
+            "report.json : le rapport a été construit sur une session altérée (chaîne du journal rompue)"
+        )
+        result.problems += [f"session d'origine : {p}" for p in problems]
 
 
 def _anchor(manifest: dict[str, object] | None, result: Verdict) -> tuple[int, str] | None:
