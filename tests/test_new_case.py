@@ -17,6 +17,7 @@ from testbench.cli.main import main
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "casebooks" / "demo.xml"
 MINIMAL = ROOT / "tests" / "data" / "casebooks" / "minimal.xml"
+CARDS = ROOT / "casebooks" / "cards"
 TEMPLATES = scaffold.templates()
 #: The domains and modes the issue names, with a template each (others are added with their actions).
 REQUIRED = {
@@ -130,8 +131,8 @@ def test_a_fixture_the_template_needs_is_named_in_english_too(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (tmp_path / "cards").mkdir()
-    for card in ("cps", "vitale"):
-        (tmp_path / "cards" / f"{card}.xml").write_text("<placeholder/>\n", encoding="utf-8")
+    for card, profile in (("cps", "cps3-psad-lpp.xml"), ("vitale", "vitale2-adult-standard.xml")):
+        shutil.copyfile(CARDS / profile, tmp_path / "cards" / f"{card}.xml")  # checked with the casebook
     shutil.copyfile(MINIMAL, tmp_path / "minimal.xml")
     # minimal.xml's only patient is carried by a card: a dégradé case has no patient with rights to use
     assert new_case("--domain", "fse", "--mode", "degrade", "--id", "X-1", "--casebook", tmp_path / "minimal.xml",
@@ -159,9 +160,7 @@ def test_a_bad_id_is_refused_before_anything_in_every_mode(
         assert new_case("--domain", "lot", "--id", bad, *target) == 3
         assert capsys.readouterr() == ("", BAD_ID.format(id=bad))
     assert sorted(p.name for p in folder.iterdir()) == ["cards", "demo.xml"] and demo.read_bytes() == original
-    assert sorted(p.name for p in (folder / "cards").iterdir()) == sorted(
-        p.name for p in (ROOT / "casebooks" / "cards").iterdir()
-    )
+    assert sorted(p.name for p in (folder / "cards").iterdir()) == sorted(p.name for p in CARDS.iterdir())
     assert new_case("--domain", "lot", "--id", "A" * 80) == 0  # the longest id the schema allows
 
 
@@ -171,3 +170,46 @@ def test_a_bad_id_is_said_in_english(capsys: pytest.CaptureFixture[str]) -> None
         capsys.readouterr().err
         == "testbench new case: --id: invalid case id “bad id” (letters, digits, . _ : -, at most 80)\n"
     )
+
+
+#: The bundled profiles a new casebook names, in the order they are copied.
+PROFILES = scaffold.card_profiles(scaffold.new_casebook(""))
+
+
+def test_new_casebook_on_a_full_disk_while_a_profile_is_copied_leaves_the_folder_as_it_was(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The last profile's write goes to /dev/full (its temporary file is a link there): the disk is full."""
+    cards = tmp_path / "cards"
+    cards.mkdir()
+    scaffold.temporary_beside(cards / PROFILES[-1]).symlink_to("/dev/full")
+    assert new_case("--domain", "lot", "--id", "L-1", "-o", tmp_path / "n.xml") == 2
+    err = capsys.readouterr().err
+    assert err == f"testbench new case: {cards / PROFILES[-1]} : disque plein ; rien n'a été écrit\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["cards"] and list(cards.iterdir()) == []  # no 0-byte profile
+
+
+def test_new_casebook_on_a_full_disk_while_it_is_written_copies_no_profile(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "n.xml"
+    scaffold.temporary_beside(target).symlink_to("/dev/full")
+    assert new_case("--domain", "lot", "--id", "L-1", "-o", target, "--lang", "en") == 2
+    assert capsys.readouterr().err == f"testbench new case: {target}: disk full; nothing was written\n"
+    assert list(tmp_path.iterdir()) == []  # the profiles copied for its check are gone, and cards/ with them
+
+
+def test_a_broken_profile_beside_a_new_casebook_refuses_it_and_removes_what_was_copied(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An empty profile left by an earlier full disk is not trusted: the casebook would not run."""
+    cards = tmp_path / "cards"
+    cards.mkdir()
+    (cards / PROFILES[-1]).write_bytes(b"")
+    assert new_case("--domain", "lot", "--id", "L-1", "-o", tmp_path / "n.xml") == 3
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        f"{cards / PROFILES[-1]}:1:1: profil de carte invalide : XML mal formé : aucun élément XML",
+        f"{tmp_path / 'n.xml'} : le cahier ne serait pas valide ; rien n'a été écrit",
+    ]
+    assert [p.name for p in tmp_path.iterdir()] == ["cards"] and [p.name for p in cards.iterdir()] == [PROFILES[-1]]

@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -21,6 +22,7 @@ from xml.sax.saxutils import escape
 from lxml import etree
 
 from testbench.casebook.errors import Problem
+from testbench.casebook.fixtures_reader import card_profile_problems
 from testbench.casebook.loader import check_casebook
 from testbench.casebook.model import Casebook, Domain, Mode, StepKind
 from testbench.casebook.source import make_parser
@@ -223,35 +225,75 @@ def card_profiles(text: str) -> list[str]:
     return _PROFILE_REF.findall(text)
 
 
-def copy_card_profiles(names: list[str], folder: Path) -> list[str]:
-    """Copy the bundled profiles missing from ``folder/cards``; return the names copied."""
-    cards = folder / "cards"
-    copied = []
-    for name in names:
-        if not (cards / name).exists():
-            cards.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(CARD_PROFILES_DIR / name, cards / name)
-            copied.append(name)
-    return copied
+def write_new_casebook(target: Path, text: str) -> tuple[list[Problem], list[str]]:
+    """Write the new casebook ``text`` at ``target`` with the bundled card profiles it names that are missing.
+
+    The profiles must be beside the casebook for its check, so they are copied first, each one whole
+    (a temporary file renamed), and removed again when the casebook is refused or cannot be written:
+    a refusal or a full disk leaves the folder as it was. Returns the problems and the names copied.
+    """
+    cards = target.parent / "cards"
+    made_folder = not cards.exists()
+    copied: list[Path] = []
+
+    def undo() -> None:
+        for path in copied:
+            path.unlink(missing_ok=True)
+        if made_folder and cards.is_dir() and not any(cards.iterdir()):
+            cards.rmdir()
+
+    try:
+        for name in card_profiles(text):
+            if not (cards / name).exists():
+                cards.mkdir(exist_ok=True)
+                _replace_whole(cards / name, (CARD_PROFILES_DIR / name).read_bytes())
+                copied.append(cards / name)
+        problems = write_checked(target, text)
+    except BaseException:
+        undo()
+        raise
+    if problems:
+        undo()
+    return problems, [path.name for path in copied]
 
 
 def write_checked(target: Path, text: str) -> list[Problem]:
-    """Write ``text`` to ``target`` only if it validates there (card profiles resolve beside it).
+    """Write ``text`` to ``target`` only if it validates there, with the card profiles it names beside it.
 
     The text is checked as a temporary file in the target's folder, then renamed over the target
     (an interrupted write never leaves half a casebook); problems name the target, not the temporary.
     """
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.nouveau")
-    data = text.encode("utf-8")
+
+    def check(temporary: Path) -> list[Problem]:
+        casebook, problems = check_casebook(temporary)
+        if casebook is not None:  # « cahier valide » means what validate means: its card profiles too
+            problems = card_profile_problems(casebook.fixtures.cards.values())
+        return [_renamed(problem, str(temporary), str(target)) for problem in problems]
+
+    return _replace_whole(target, text.encode("utf-8"), check)
+
+
+def temporary_beside(target: Path) -> Path:
+    """The temporary file a write of ``target`` goes through: in its folder, so the rename is atomic."""
+    return target.with_name(f".{target.name}.{os.getpid()}.nouveau")
+
+
+def _replace_whole(target: Path, data: bytes, check: Callable[[Path], list[Problem]] | None = None) -> list[Problem]:
+    """Write ``data`` at ``target`` through :func:`temporary_beside`, unless ``check`` finds problems there.
+
+    An OSError names ``target``: the person gave that path, never the temporary one.
+    """
+    temporary = temporary_beside(target)
     try:
         temporary.write_bytes(data)
         if target.exists():
             shutil.copymode(target, temporary)
-        _casebook, problems = check_casebook(temporary)
-        if problems:
-            return [_renamed(problem, str(temporary), str(target)) for problem in problems]
-        os.replace(temporary, target)
-        return []
+        problems = check(temporary) if check is not None else []
+        if not problems:
+            os.replace(temporary, target)
+        return problems
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(target)) from None
     finally:
         temporary.unlink(missing_ok=True)
 

@@ -3,12 +3,13 @@
 Into an existing casebook (``--casebook``: inserted before ``</cases>``, the file otherwise unchanged),
 into a new casebook (``-o``: the skeleton with its fixtures, the bundled test card profiles copied
 into ``cards/`` beside it when missing), or printed (the skeleton's fixture ids). Nothing is written
-unless the casebook validates with the new case. Exit 0 written or printed, 3 invalid input.
+unless the casebook validates with the new case. Exit 0 written or printed, 2 disk full, 3 invalid input.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 from pathlib import Path
@@ -16,11 +17,14 @@ from typing import TYPE_CHECKING
 
 from testbench.fmt import os_reason, visible_controls
 from testbench.i18n import LANGUAGES, default_language, translator
-from testbench.runner.exits import EXIT_OK, EXIT_USAGE
+from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_OK, EXIT_USAGE
 
 if TYPE_CHECKING:
     from testbench.casebook.errors import Problem
     from testbench.casebook.scaffold import Template
+
+#: The OS errors that are the machine's, not the path's: a full disk or a failing one (exit 2, not 3).
+_DISK_FAULTS = {errno.ENOSPC, errno.EDQUOT, errno.EIO}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -73,8 +77,9 @@ def cmd_new_case(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     except OSError as exc:
         path = exc.filename or args.casebook or args.output
-        print(f"testbench new case: {path} : {os_reason(exc, t)}", file=sys.stderr)
-        return EXIT_USAGE
+        unwritten = t("{path} : {reason} ; rien n'a été écrit").format(path=path, reason=os_reason(exc, t))
+        print(f"testbench new case: {unwritten}", file=sys.stderr)
+        return EXIT_ENVIRONMENT if exc.errno in _DISK_FAULTS else EXIT_USAGE
 
 
 def _into_casebook(args: argparse.Namespace, template: Template, lang: str) -> int:
@@ -121,9 +126,8 @@ def _new_casebook(output: Path, case_id: str, template: Template, case_xml: str,
     if not folder.is_dir():
         print(t("{folder} : dossier introuvable ; le cahier n'a pas été créé").format(folder=folder), file=sys.stderr)
         return EXIT_USAGE
-    text = scaffold.new_casebook(case_xml)
-    copied = scaffold.copy_card_profiles(scaffold.card_profiles(text), folder)
-    code = _written(scaffold.write_checked(output, text), output, case_id, template, lang)
+    problems, copied = scaffold.write_new_casebook(output, scaffold.new_casebook(case_xml))
+    code = _written(problems, output, case_id, template, lang)
     if code == EXIT_OK and copied:
         print(
             t("profils de carte de test copiés dans {folder} : {names}").format(
