@@ -1,9 +1,10 @@
 """How values are written for a person (CLI, reports): never a raw Python value.
 
 Booleans read oui/non (yes/no), a missing value reads « — », a duration reads « 1 min 56 s », a
-structure reads as « clé : valeur » pairs, and bidirectional control characters (which can make a
-trace line or a title display in a misleading order, the "Trojan Source" trick) are shown as visible
-markers such as ``⟨U+202E⟩``. One place for these rules, used by the report and the CLI.
+structure reads as « clé : valeur » pairs, and control characters — bidirectional ones (which can make a
+trace line or a title display in a misleading order, the "Trojan Source" trick) and those a terminal obeys
+(an escape sequence recolours it, a carriage return overwrites the line) — are shown as visible markers
+such as ``⟨U+202E⟩`` or ``⟨U+001B⟩``. One place for these rules, used by the report and the CLI.
 """
 
 from __future__ import annotations
@@ -17,15 +18,16 @@ from testbench.i18n import colon, default_language, semicolon, translator
 
 MISSING = "—"
 
-#: Unicode bidirectional controls: embeddings and overrides, isolates, implicit marks
-BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+#: Unicode bidirectional controls (embeddings and overrides, isolates, implicit marks), and the C0 and C1
+#: controls but tab and line feed (a terminal obeys them: escape sequences, carriage return, backspace)
+CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def visible_controls(text: str) -> str:
-    """``text`` with each bidirectional control replaced by a visible ``⟨U+XXXX⟩`` marker."""
-    if BIDI_CONTROLS.search(text) is None:  # the common case, at the cost of one scan
+    """``text`` with each control character (above) replaced by a visible ``⟨U+XXXX⟩`` marker."""
+    if CONTROLS.search(text) is None:  # the common case, at the cost of one scan
         return text
-    return BIDI_CONTROLS.sub(lambda m: f"⟨U+{ord(m.group()):04X}⟩", text)
+    return CONTROLS.sub(lambda m: f"⟨U+{ord(m.group()):04X}⟩", text)
 
 
 def _decimal(number: float, digits: int, lang: str) -> str:

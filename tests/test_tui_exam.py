@@ -313,3 +313,96 @@ def test_exam_view_in_a_real_terminal(tmp_path: Path) -> None:
         assert "durée 00:0" in screen and "✚" not in screen  # the old file is not this case's evidence
     finally:
         subprocess.run(["tmux", "-S", socket, "kill-server"], capture_output=True, timeout=10)
+
+
+# -- how an attempt ended (audit 9 A, finding 8) -----------------------------------------------------
+def test_an_ended_attempt_says_how_and_a_value_that_never_came_is_missing_not_awaited() -> None:
+    case = demo_case()
+    t = make_translator("fr")
+    observations = [{"path": "invoice.totals.amo", "value": "3.54", "source": "engine"}]
+    awaited = {r.path: r for r in exam.expected_values(case, observations, t)}
+    ended = {r.path: r for r in exam.expected_values(case, observations, t, ended=True)}
+    assert awaited["manual.paper_total"].state == "waiting" and ended["manual.paper_total"].state == "missing"
+    assert ended["invoice.totals.amo"].state == "observed"
+    table = plain(exam.values_table(list(ended.values()), t))
+    line = next(line for line in table.splitlines() if "manual.paper_total" in line)
+    assert line.split()[0] == "✘" and "non observée" in line and "…" not in line, table
+    end = exam.AttemptEnd("error", "extraction impossible : lot.b2, enregistrement 2", duration=83)
+    text = exam.step_line(case, None, t, end=end).plain
+    assert text.startswith("tentative terminée : ! erreur — extraction impossible : lot.b2, enregistrement 2")
+    assert "durée 01:23" in text
+    english = exam.step_line(case, None, make_translator("en"), end=exam.AttemptEnd("fail", "")).plain
+    assert english == "attempt finished: ✘ failed", english
+    pending = exam.step_line(case, None, t, end=exam.AttemptEnd("pending", "étape manuelle m-paper en attente"))
+    assert pending.plain.startswith("tentative inachevée : … en attente — étape manuelle m-paper en attente")
+    assert not exam.AttemptEnd("pending").over and exam.AttemptEnd("none", "tentative interrompue").over
+
+
+def test_the_exam_view_shows_the_verdict_and_the_values_that_never_came_after_the_attempt(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """A lot the bench cannot read: the view says the error (not only the run view) and the lot's value
+    that never came, live at the end of the run and again when the session is opened later."""
+    from test_assisted_engine import CASE as ASSISTED_CASE
+    from test_assisted_engine import CASEBOOK, StandInApplication
+    from test_tui_assisted import _application
+    from test_tui_helpers import wait_run
+
+    from testbench.tui.app import WorkstationApp
+    from testbench.tui.exam_view import ExamView
+    from testbench.tui.screens import AttestScreen, ExtractedScreen
+
+    monkeypatch.setenv("TESTBENCH_CONFIG_DIR", str(tmp_path / "cfg"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    app_dir, book = _application(tmp_path)
+    book.write_text(CASEBOOK.format(cases=ASSISTED_CASE.format(id="T-BAD")), encoding="utf-8")  # a malformed lot
+    application = StandInApplication(app_dir)
+    seen: dict[str, str] = {}
+
+    def shown(app: WorkstationApp, part: str) -> str:
+        return plain(app.query_one("#exam-view", ExamView).query_one(f"#exam-{part}").content, width=200)
+
+    async def run(app: WorkstationApp) -> None:
+        async with app.run_test(size=(160, 48)) as pilot:
+            await pilot.pause()
+            app.goto_case(app.ws.find("T-BAD").key)
+            await pilot.press("7", "r")
+            for step_id in ("s-invoice", "s-secure", "s-lot"):
+                await _until(pilot, lambda: isinstance(app.screen, AttestScreen), f"the bench asks for {step_id}")
+                application.perform(app.screen.request.case, app.screen.request.step)
+                await pilot.press("ctrl+s")
+                if step_id == "s-invoice":
+                    await _until(pilot, lambda: isinstance(app.screen, ExtractedScreen), "the values read")
+                    await pilot.press("enter")
+            await wait_run(app, pilot)
+            await _until(pilot, lambda: "tentative terminée" in shown(app, "step"), "the end in the exam view")
+            seen["step"], seen["values"] = shown(app, "step"), shown(app, "values")
+
+    async def reopen(app: WorkstationApp) -> None:
+        async with app.run_test(size=(160, 48)) as pilot:
+            await pilot.pause()
+            app.goto_case(app.ws.find("T-BAD").key)
+            await pilot.press("7")
+            await pilot.pause()
+            seen["later-step"], seen["later-values"] = shown(app, "step"), shown(app, "values")
+
+    scenario = run
+
+    def drive(self: WorkstationApp, *args: object, **kwargs: object) -> int:
+        asyncio.run(scenario(self))
+        return 0
+
+    monkeypatch.setattr(WorkstationApp, "run", drive)
+    argv = ["ui", str(book), "--session", str(tmp_path / "s.tbsession"), "--cards", "inprocess"]
+    argv += ["--engine", "operator", "--engine-timeout", "2", "--sut-profile", str(app_dir / "sut.toml")]
+    assert main(argv) == 0
+    scenario = reopen
+    assert main(argv) == 0
+
+    for step, values in ((seen["step"], seen["values"]), (seen["later-step"], seen["later-values"])):
+        assert step.startswith("tentative terminée : ! erreur — extraction impossible : "), step
+        assert "T-BAD.b2" in step and "durée " in step, step
+        lot = next(line for line in values.splitlines() if "lot.totals.amo" in line)
+        assert lot.split()[0] == "✘" and "non observée" in lot and "…" not in values, values
+        amo = next(line for line in values.splitlines() if "invoice.totals.amo" in line)
+        assert amo.split()[0] == "✔" and "observé 33.60" in amo, values

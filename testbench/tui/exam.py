@@ -27,6 +27,7 @@ from testbench.domain.vocabulary import STEP_ACTIONS
 from testbench.engines.operator.origin import origin_text
 from testbench.i18n import tn
 from testbench.runner.compare import compare_value
+from testbench.tui.render import MARKS
 
 Translate = Callable[[str], str]
 
@@ -91,7 +92,25 @@ class ExpectedValue:
     observed: str | None = None
     source: str = ""  # engine | operator | extraction | correction
     provenance: str = ""  # « observé 163.80 — 000015.b2, enregistrement 3, colonnes 45–52 », when read by an extractor
-    state: str = "waiting"  # waiting | observed | differs: the runner's own comparison, as a glance before the verdict
+    # waiting | observed | differs (the runner's own comparison, as a glance before the verdict) | missing
+    # (the attempt ended without it)
+    state: str = "waiting"
+
+
+@dataclass(frozen=True)
+class AttemptEnd:
+    """How an attempt ended, as the runner said it: its verdict and reason (an extraction error, a step
+    refused…), and how long it took when known."""
+
+    verdict: str
+    reason: str = ""
+    duration: float | None = None
+
+    @property
+    def over(self) -> bool:
+        """The attempt will not go on (a final verdict, or interrupted): what it did not observe, it never will.
+        Only a manual step left pending is taken up again."""
+        return self.verdict != Verdict.PENDING.value
 
 
 @dataclass
@@ -103,6 +122,7 @@ class ExamProgress:
     started: float = field(default_factory=time.monotonic)
     step: Step | None = None
     finished: float | None = None
+    end: AttemptEnd | None = None  # the outcome of the case, from its last event
 
     def elapsed(self, now: float | None = None) -> float:
         end = self.finished if self.finished is not None else (time.monotonic() if now is None else now)
@@ -116,10 +136,11 @@ def format_elapsed(seconds: float) -> str:
 
 
 def expected_values(
-    case: Case, observations: Iterable[Mapping[str, Any]], t: Translate, lang: str = "fr"
+    case: Case, observations: Iterable[Mapping[str, Any]], t: Translate, lang: str = "fr", ended: bool = False
 ) -> list[ExpectedValue]:
     """The case's value expectations, each with its latest observation (a correction overrides a reading),
-    in ``lang`` (``t``'s language): a boolean reads oui/non (yes/no), never « true »."""
+    in ``lang`` (``t``'s language): a boolean reads oui/non (yes/no), never « true ». Once the attempt has
+    ``ended``, a value still without observation is marked missing, no longer awaited."""
     latest: dict[str, Mapping[str, Any]] = {}
     for obs in observations:
         latest[str(obs.get("path"))] = obs
@@ -130,7 +151,7 @@ def expected_values(
         obs = latest.get(exp.path)
         expected = fmt.typed(exp.value_type, exp.expected, lang)
         if obs is None:
-            rows.append(ExpectedValue(exp.path, expected))
+            rows.append(ExpectedValue(exp.path, expected, state="missing" if ended else "waiting"))
             continue
         raw = obs.get("value")
         value = fmt.typed(exp.value_type, raw, lang)
@@ -159,7 +180,12 @@ def step_instruction(step: Step | None, guidance: Mapping[str, Any] | None = Non
 
 
 SOURCES = {"engine": "moteur", "operator": "saisi", "extraction": "extrait", "correction": "corrigé"}
-STATE_STYLES = {"waiting": ("…", "dim"), "observed": ("✔", "green"), "differs": ("≠", "bold red")}
+STATE_STYLES = {
+    "waiting": ("…", "dim"),
+    "observed": ("✔", "green"),
+    "differs": ("≠", "bold red"),
+    "missing": ("✘", "bold red"),
+}
 
 
 def header(
@@ -175,9 +201,17 @@ def header(
     return Group(*lines)
 
 
-def step_line(case: Case, progress: ExamProgress | None, t: Translate, now: float | None = None) -> Text:
-    """« étape s2 (2/4) — invoice   durée 01:23 »: the step in progress and the attempt's timer."""
-    if progress is None or progress.case.id != case.id:
+def step_line(
+    case: Case, progress: ExamProgress | None, t: Translate, now: float | None = None, end: AttemptEnd | None = None
+) -> Text:
+    """« étape s2 (2/4) — invoice   durée 01:23 »: the step in progress and the attempt's timer; once the
+    attempt has ended (``end``, or the progress's own), how: « tentative terminée : ✘ échec — reason »."""
+    if progress is not None and progress.case.id != case.id:
+        progress = None
+    end = end or (progress.end if progress is not None else None)
+    if end is not None:
+        return end_line(end, t, progress.elapsed(now) if progress is not None else end.duration)
+    if progress is None:
         return Text(t("pas de tentative en cours"), style="dim")
     text = Text()
     if progress.finished is not None:
@@ -194,13 +228,32 @@ def step_line(case: Case, progress: ExamProgress | None, t: Translate, now: floa
     return text
 
 
+def end_line(end: AttemptEnd, t: Translate, elapsed: float | None = None) -> Text:
+    """How the attempt ended, in the run log's words: « tentative terminée : ! erreur — extraction impossible … »."""
+    try:
+        verdict = Verdict(end.verdict)
+    except ValueError:
+        verdict = Verdict.NONE
+    mark, style = MARKS.get(verdict.value, ("·", "dim"))
+    text = Text(f"{t('tentative terminée') if verdict.is_final else t('tentative inachevée')}{t(' : ')}", style="bold")
+    text.append(f"{mark} {t(verdict.label_fr)}", style=f"bold {style}")
+    if end.reason:
+        text.append(f" — {t(end.reason)}", style=style)
+    if elapsed is not None:
+        text.append(f"   {t('durée')} {format_elapsed(elapsed)}", style="bold")
+    return text
+
+
 def values_table(rows: list[ExpectedValue], t: Translate) -> Table:
     table = Table(expand=True, box=None, pad_edge=False, show_edge=False)
     for title in ("", "Chemin", "Attendu", "Observé", "Source"):
         table.add_column(t(title) if title else "", no_wrap=title in ("", "Chemin"))
     for row in rows:
         symbol, style = STATE_STYLES[row.state]
-        observed = Text("…" if row.observed is None else row.observed, style=style)
+        if row.observed is not None:
+            observed = Text(row.observed, style=style)
+        else:
+            observed = Text(t("non observée") if row.state == "missing" else "…", style=style)
         where = row.provenance or (t(SOURCES.get(row.source, row.source)) if row.source else "")
         table.add_row(Text(symbol, style=style), row.path, row.expected, observed, Text(where, style="dim"))
     if not rows:

@@ -22,7 +22,7 @@ from testbench.runner.events import CaseFinished, CaseStarted, RunEvent, StepSta
 from testbench.store.traceindex import TraceReadError, TraceSource
 from testbench.sut.profile import SutProfile
 from testbench.tui import exam
-from testbench.tui.exam import ExamProgress, FolderWatch
+from testbench.tui.exam import AttemptEnd, ExamProgress, FolderWatch
 from testbench.tui.traceview import TraceView
 
 
@@ -30,7 +30,7 @@ class ExamView(Vertical):
     DEFAULT_CSS = """
     ExamView { height: 1fr; }
     ExamView #exam-header { height: auto; max-height: 8; padding: 0 1; border: heavy $accent; }
-    ExamView #exam-step { height: 1; padding: 0 1; }
+    ExamView #exam-step { width: 100%; height: auto; max-height: 3; padding: 0 1; }  /* how the attempt ended may wrap */
     ExamView #exam-middle { height: 1fr; min-height: 5; }
     ExamView #exam-values-box { width: 3fr; border: round $panel; }
     ExamView #exam-files { width: 2fr; height: 1fr; border: round $panel; padding: 0 1; }
@@ -144,6 +144,7 @@ class ExamHandlers:
             self.exam_progress.step = event.step
         elif isinstance(event, CaseFinished) and self.exam_progress is not None:
             self.exam_progress.finished = time.monotonic()
+            self.exam_progress.end = AttemptEnd(event.outcome.verdict.value, event.outcome.reason)
         if self.active_view != "exam":
             return
         if isinstance(event, TracesCaptured):  # the application wrote lines: only the log pane changes
@@ -172,6 +173,17 @@ class ExamHandlers:
         attempt = self.chosen_attempt(entry)
         return entry.case, attempt.id if attempt else None
 
+    def _recorded_end(self, case: Case, attempt_id: int | None) -> AttemptEnd | None:
+        """How an attempt of the session ended (an earlier one, or one of an earlier run), as recorded."""
+        entry = self.ws.entry(self._key_of(case) or ("", ""))
+        if entry is None or entry.view is None:
+            return None
+        attempt = next((a for a in entry.view.attempts if a.id == attempt_id), None)
+        if attempt is None or attempt.ended_wall is None:
+            return None
+        duration = attempt.duration_ms / 1000 if attempt.duration_ms is not None else None
+        return AttemptEnd(attempt.verdict, attempt.reason, duration)
+
     def refresh_exam(self, log: bool = True) -> None:
         t = self.t
         view = self.query_one("#exam-view", ExamView)
@@ -187,10 +199,12 @@ class ExamHandlers:
         if progress is not None and progress.attempt_id != attempt_id:  # an earlier attempt: no timer of its own
             progress = None
         profile = self.exam_profile()
+        end = progress.end if progress is not None else self._recorded_end(case, attempt_id)
+        ended = end is not None and end.over
         view.show(
             exam.header(case, progress, t, profile.guidance if profile is not None else None),
-            exam.step_line(case, progress, t),
-            exam.values_table(exam.expected_values(case, observations, t, self.lang), t),
+            exam.step_line(case, progress, t, end=end),
+            exam.values_table(exam.expected_values(case, observations, t, self.lang, ended=ended), t),
             exam.files_text(recorded, self.exam_watch().files(), t, self.lang),
         )
         if log:

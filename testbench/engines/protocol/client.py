@@ -20,7 +20,6 @@ from __future__ import annotations
 import collections
 import contextlib
 import itertools
-import json
 import re
 import subprocess
 import threading
@@ -44,6 +43,7 @@ from testbench.engines.api import (
 from testbench.engines.protocol import jsonrpc as J
 from testbench.engines.protocol import validation
 from testbench.engines.protocol.process import REAP_TIMEOUT, EngineProcess
+from testbench.fmt import visible_controls
 
 #: Receives every message on the wire: ("sent" | "received", message). Used by the conformance kit.
 MessageHook = Callable[[str, dict[str, Any]], None]
@@ -73,11 +73,6 @@ EN_SHAPES = [
         lambda m, t: f"the engine did not start, twice in a row: first {t(m['one'])}; then {t(m['two'])}",
     ),
 ]
-
-
-def _excerpt(value: Any, limit: int = 120) -> str:
-    """A received value as JSON text, cut short: what a person reads, never a Python repr."""
-    return json.dumps(value, ensure_ascii=False)[:limit]
 
 
 @cache
@@ -247,7 +242,7 @@ class SubprocessEngine:
             if self.on_message is not None:
                 self.on_message("received", msg)
             if msg.get("jsonrpc") != "2.0":
-                raise EngineProtocolError(f"{method} : message sans jsonrpc 2.0 : {_excerpt(msg)}")
+                raise EngineProtocolError(f"{method} : message sans jsonrpc 2.0 : {J.shown_json(msg, 120)}")
             if "method" in msg:
                 if "id" in msg:
                     sent = self._answer_server_request(proc, msg, deadline)
@@ -255,7 +250,9 @@ class SubprocessEngine:
                     self._notification(msg)
                 continue
             if msg.get("id") != msg_id:
-                raise EngineProtocolError(f"{method} : réponse à un autre identifiant ({_excerpt(msg.get('id'))})")
+                raise EngineProtocolError(
+                    f"{method} : réponse à un autre identifiant ({J.shown_json(msg.get('id'), 120)})"
+                )
             if ("result" in msg) == ("error" in msg):
                 raise EngineProtocolError(f"{method} : une réponse porte soit result soit error")
             if "error" in msg:
@@ -425,10 +422,10 @@ def _engine_info(raw: Any) -> EngineInfo:
     if not isinstance(raw, dict) or not isinstance(raw.get("name"), str):
         raise EngineProtocolError("initialize : description du moteur invalide (champ engine.name attendu)")
     caps = raw.get("capabilities") or []
-    return EngineInfo(
-        name=raw["name"],
-        version=str(raw.get("version", "")),
-        agrement=str(raw.get("agrement", "")),
-        socle_version=str(raw.get("socle_version", "")),
+    return EngineInfo(  # shown to a person (the session's header, engine check): controls made visible
+        name=visible_controls(raw["name"]),
+        version=visible_controls(str(raw.get("version", ""))),
+        agrement=visible_controls(str(raw.get("agrement", ""))),
+        socle_version=visible_controls(str(raw.get("socle_version", ""))),
         capabilities=tuple(str(c) for c in caps) if isinstance(caps, list) else (),
     )

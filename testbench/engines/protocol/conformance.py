@@ -60,7 +60,8 @@ class Report:
         width = max((len(r.id) for r in self.results), default=10)
         for r in self.results:
             status = "PASS" if r.ok else "FAIL"
-            out.append(f"{status}  {r.id:<{width}}  {t(r.label)}" + (f" — {t(r.detail)}" if r.detail else ""))
+            detail = f" — {fmt.visible_controls(t(r.detail))}" if r.detail else ""  # the engine's words, harmless
+            out.append(f"{status}  {r.id:<{width}}  {t(r.label)}{detail}")
         failed = sum(1 for r in self.results if not r.ok)
         out.append("")
         if self.unavailable:
@@ -146,11 +147,6 @@ def _amount(value: Any) -> Decimal | None:
         return None
 
 
-def _json(value: Any, limit: int = 60) -> str:
-    """A received value as JSON text, cut short: what a person reads, never a Python repr."""
-    return json.dumps(value, ensure_ascii=False, default=str)[:limit]
-
-
 def invoice_invariants(result: Any) -> list[str]:
     """Arithmetic every engine's answer must satisfy, whatever its rules.
 
@@ -214,7 +210,7 @@ class _Checker:
             return
         self.received += 1
         for e in schema_check(msg, "message"):
-            self.envelope_errors.append(f"{_json(msg, 60)}: {e}")
+            self.envelope_errors.append(f"{J.shown_json(msg, 60)}: {e}")
         if msg.get("method") == "trace":
             self.trace_errors.extend(f"trace: {e}" for e in schema_check(msg.get("params"), "trace.params"))
             return
@@ -395,7 +391,7 @@ def run_checks(command: list[str], timeout: float = 5.0, start_timeout: float | 
         seen = []
         for scenario, expected in RETURN_STATUS.items():
             res = eng.read_returns({"scenario": scenario, "code": None, "lot_number": lot_number})
-            status = _json(res.get("status"))
+            status = J.shown_json(res.get("status"), 60)
             _expect(res.get("status") == expected, f"{scenario} : statut {status} au lieu de {expected}")
             seen.append(f"{scenario}={res.get('status')}")
         return ", ".join(seen)
@@ -484,7 +480,8 @@ def run_checks(command: list[str], timeout: float = 5.0, start_timeout: float | 
         _expect(answer is not None, "aucune réponse à une ligne illisible (moteur arrêté ou muet)")
         err = answer.get("error") if isinstance(answer, dict) else None
         _expect(
-            isinstance(err, dict) and err.get("code") == J.PARSE_ERROR, f"réponse {_json(answer, 80)} au lieu de -32700"
+            isinstance(err, dict) and err.get("code") == J.PARSE_ERROR,
+            f"réponse {J.shown_json(answer, 80)} au lieu de -32700",
         )
         eng.call("describe", {})
         _expect(eng.pid == pid, "le moteur a dû être redémarré")

@@ -16,6 +16,7 @@ from testbench.domain.refusal import EngineError, EngineRefusal
 # the engine interface's methods are domain vocabulary; the conformance check still reads them here
 from testbench.domain.vocabulary import ENGINE_METHODS as ENGINE_METHODS
 from testbench.engines.api import EngineCrash, EngineProtocolError
+from testbench.fmt import visible_controls
 
 PROTOCOL_VERSION = "1"
 MAX_LINE = 8 * 1024 * 1024  # 8 MiB
@@ -106,11 +107,23 @@ def skip_line(stream: IO[bytes]) -> int:
 
 
 def parse(line: bytes, max_depth: int = MAX_DEPTH) -> dict[str, Any]:
-    """Decode one line into a JSON object; raise ValueError when it is not one or nests too deep."""
+    """Decode one line into a JSON object; raise ValueError when it is not one or nests too deep.
+
+    The error says what is wrong, and where, in French (the decoders' own words are English, and a person
+    reads them in a verdict's reason).
+    """
     try:
-        obj = json.loads(line.decode("utf-8"))
+        text = line.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"octet {exc.start + 1} qui n'est pas de l'UTF-8") from None
+    try:
+        obj = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"JSON illisible à la colonne {exc.colno}") from None
     except RecursionError:  # the decoder's own guard, far below a line's size limit
         raise ValueError(f"JSON imbriqué sur plus de {max_depth} niveaux") from None
+    except ValueError:  # an integer of more digits than Python converts
+        raise ValueError("JSON illisible (nombre trop long)") from None
     if not isinstance(obj, dict):
         raise ValueError("message JSON qui n'est pas un objet")
     # the brackets a line opens bound its depth (those inside strings only raise the bound): nearly every
@@ -136,24 +149,29 @@ def _too_deep(obj: Any, max_depth: int) -> bool:
 
 
 def shown_json(value: Any, limit: int = 200) -> str:
-    """A JSON value as the engine sent it (JSON, not Python's repr), cut to ``limit`` characters."""
+    """A JSON value as the engine sent it (JSON, not Python's repr), cut to ``limit`` characters, its
+    control characters made visible: no escape sequence of the engine's reaches a terminal raw."""
     text = json.dumps(value, ensure_ascii=False, default=str)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return visible_controls(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
 def exception_from_error(err: Any) -> EngineError | Exception:
-    """Map a JSON-RPC error object to the exception the bench expects."""
+    """Map a JSON-RPC error object to the exception the bench expects.
+
+    The engine's words go into a reason a person reads: their control characters are made visible."""
     if not isinstance(err, dict) or not isinstance(err.get("code"), int):
         return EngineProtocolError(f"objet d'erreur JSON-RPC invalide : {shown_json(err)}")
     code = err["code"]
-    message = str(err.get("message", ""))
+    message = visible_controls(str(err.get("message", "")))
     data = err.get("data") if isinstance(err.get("data"), dict) else {}
     if code == REFUSAL:
         refusal_code = data.get("code")
         if not isinstance(refusal_code, str) or not refusal_code:
             return EngineProtocolError(f"refus sans code stable : {shown_json(err)}")
         details = data.get("details") if isinstance(data.get("details"), dict) else {}
-        return EngineRefusal(refusal_code, str(data.get("message", message)), details)
+        return EngineRefusal(
+            visible_controls(refusal_code), visible_controls(str(data.get("message", message))), details
+        )
     if code == CARD_ERROR:
         from testbench.cards.api import card_error
 

@@ -168,7 +168,7 @@ class Server:
                 try:
                     msg = J.parse(raw)
                 except ValueError as exc:
-                    self.send(J.error(None, J.PARSE_ERROR, f"JSON illisible: {exc}"))
+                    self.send(J.error(None, J.PARSE_ERROR, str(exc)))
                     continue
                 if not self.handle(msg):
                     return 0

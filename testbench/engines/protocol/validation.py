@@ -17,6 +17,7 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+from testbench.fmt import visible_controls
 from testbench.i18n import tn
 
 if TYPE_CHECKING:  # imported when a first message is checked: reading EN_SHAPES (i18n) stays cheap
@@ -155,8 +156,9 @@ def _type_name(value: Any) -> str:
 
 
 def _show(value: Any, limit: int = 60) -> str:
+    """A value of the message, as JSON cut short, its control characters made visible (testbench.fmt)."""
     text = json.dumps(value, ensure_ascii=False, default=str)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return visible_controls(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
 def _describe(error: ValidationError, path: str) -> list[str]:

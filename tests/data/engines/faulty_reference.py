@@ -4,6 +4,7 @@
 --die-once MARKER     the first process (MARKER absent) creates MARKER and is killed while it starts
 --corrupt METHOD      answer METHOD with ``beneficiaries: "x"`` added (a result its schema refuses)
 --reshape METHOD      answer METHOD with the JSON object of --shape instead (a result of the wrong shape)
+--babble METHOD       write a coloured debug line (escape sequences) on stdout before answering METHOD
 """
 
 import argparse
@@ -23,6 +24,7 @@ parser.add_argument("--die-once", type=Path)
 parser.add_argument("--corrupt")
 parser.add_argument("--reshape")
 parser.add_argument("--shape", type=json.loads, default={})
+parser.add_argument("--babble")
 args = parser.parse_args()
 
 
@@ -39,6 +41,8 @@ class FaultyServer(Server):
         return value
 
     def handle(self, msg):
+        if msg.get("method") == args.babble:
+            self.stdout.write(b"\x1b[31mDEBUG: calcul\x1b[0m\n")
         keep_going = super().handle(msg)
         if msg.get("method") == args.exit_after:
             os._exit(0)
