@@ -118,3 +118,43 @@ def os_reason(exc: OSError | ValueError, t: Callable[[str], str] | None = None) 
     if code:
         return t("erreur système {code}").format(code=errno.errorcode.get(code, code))
     return t("chemin invalide")
+
+
+#: What Python's ``re`` says of a pattern it cannot compile, in French (its own words are English), by the
+#: start of its message; the first that fits wins, so a longer prefix comes before a shorter one.
+_REGEX_REASONS = (
+    ("missing ), unterminated comment", "commentaire (?#…) jamais fermé"),
+    ("missing ), unterminated subpattern", "parenthèse ouverte jamais fermée"),
+    ("unbalanced parenthesis", "parenthèse fermante sans parenthèse ouvrante"),
+    ("unterminated character set", "crochet ouvert jamais fermé"),
+    ("nothing to repeat", "quantificateur sans rien à répéter"),
+    ("multiple repeat", "deux quantificateurs de suite"),
+    ("min repeat greater than max repeat", "répétition minimale plus grande que la maximale"),
+    ("bad escape", "séquence d'échappement invalide"),
+    ("incomplete escape", "séquence d'échappement invalide"),
+    ("bad character range", "intervalle de caractères à l'envers"),
+    ("redefinition of group name", "nom de groupe déjà défini"),
+    ("bad character in group name", "nom de groupe invalide"),
+    ("missing group name", "nom de groupe manquant"),
+    ("unknown group name", "référence à un groupe inconnu"),
+    ("invalid group reference", "référence à un groupe inconnu"),
+    ("bad group number", "référence à un groupe inconnu"),
+    ("cannot refer to an open group", "référence à un groupe encore ouvert"),
+    ("unknown extension", "construction (?…) inconnue"),
+    ("unexpected end of pattern", "le motif s'arrête trop tôt"),
+    ("look-behind requires fixed-width pattern", "une assertion arrière (?<=…) doit avoir une longueur fixe"),
+    ("too many groups", "trop de groupes"),
+)
+
+
+def regex_reason(exc: re.error, t: Callable[[str], str] | None = None) -> str:
+    """Why a regular expression does not compile, worded by ``t`` (French by default), with its place."""
+    t = t or translator("fr")
+    message = exc.msg
+    what = next((fr for prefix, fr in _REGEX_REASONS if message.startswith(prefix)), None)
+    if what is None:
+        unterminated = message.startswith("missing ") and "unterminated name" in message
+        what = "nom de groupe jamais fermé" if unterminated else "syntaxe invalide"
+    if exc.pos is None:
+        return t(what)
+    return t("{what}, caractère {position}").format(what=t(what), position=exc.pos + 1)

@@ -270,6 +270,6 @@ def test_sut_init_says_the_lines_it_read_agreeing(
         (logs / f"app-{n}.log").write_text(LOG.format(n=n) * (1 if n else lines - files + 1), encoding="utf-8")
     output = tmp_path / "sut.toml"
     argv = ["sut", "init", "--output", str(output), "--logs", str(logs / "*.log"), "--watch-seconds", "0"]
-    assert main([*argv, "--yes", "--lang", lang]) == 0
+    assert main([*argv, "--yes", "--name", "Démo ERP", "--lang", lang]) == 0
     text = output.read_text(encoding="utf-8")
     assert said in text, text

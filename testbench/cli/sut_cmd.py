@@ -73,6 +73,10 @@ def cmd_init(args: argparse.Namespace) -> int:
     answers = InitAnswers(logs=args.logs, fse=args.fse, lots=args.lots, returns=args.returns, name=args.name)
     if not args.yes:
         answers = ask_missing(answers, _ask, t)
+    if not answers.name.strip():  # it fills the report's cover: a placeholder there would be a false identity
+        refusal = t("le nom du logiciel testé est obligatoire (--name NOM)")
+        print(f"testbench sut init: {refusal}", file=sys.stderr)
+        return EXIT_USAGE
     sample = None
     if answers.logs:
         seconds = max(0.0, args.watch_seconds)

@@ -55,17 +55,27 @@ def _text(value: Any) -> str | None:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
+def _without_bom(encoding: str, data: bytes) -> str:
+    """The codec that writes the file's text as its bytes after the BOM (for byte offsets)."""
+    if encoding in ("utf-16", "utf-32"):  # the BOM says the byte order
+        return encoding + ("-le" if data[:2] == b"\xff\xfe" else "-be")
+    return "utf-8" if encoding == "utf-8-sig" else encoding
+
+
 def extract_json(spec: ExtractorSpec, path: Path, data: bytes) -> list[Extracted]:
     source = str(path)
+    # The profile's encoding, else the one the bytes say (RFC 8259 §8.1: UTF-8, or UTF-16/32 by BOM or zeros).
+    encoding = spec.encoding or json.detect_encoding(data)
+    codec = _without_bom(encoding, data)
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode(encoding).removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
-        raise ExtractError(source, "octet illisible en utf-8", offset=exc.start) from None
+        said = "utf-8" if encoding == "utf-8-sig" else encoding
+        raise ExtractError(source, f"octet illisible en {said}", offset=exc.start) from None
     try:
         doc = json.loads(text, parse_float=Decimal)  # Decimal keeps « 163.80 » as written
     except json.JSONDecodeError as exc:
-        bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
-        offset = bom + len(text[: exc.pos].encode("utf-8"))
+        offset = len(data) - len(text[exc.pos :].encode(codec))  # what follows the error, in the file's bytes
         raise ExtractError(source, f"JSON invalide : {exc.msg}", offset=offset) from None
     ranks = Ranks()
     out: list[Extracted] = []

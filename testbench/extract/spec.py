@@ -15,6 +15,7 @@ from typing import Any
 from lxml import etree
 
 from testbench.domain.vocabulary import ENGINE_CALLS
+from testbench.fmt import regex_reason
 
 KINDS = ("regex", "xpath", "fixed", "json")
 FIELD_TYPES = ("text", "int", "decimal")
@@ -54,7 +55,7 @@ class ExtractorSpec:
     fields: Mapping[str, str] = field(default_factory=dict)  # group / XPath / pointer / "TYPE.field" -> path
     records: tuple[FixedRecord, ...] = ()  # fixed: record layouts
     namespaces: Mapping[str, str] = field(default_factory=dict)  # xpath: prefix -> URI
-    encoding: str = "utf-8"  # fixed (and the profile's file reading): the files' text encoding
+    encoding: str | None = None  # fixed, json: the files' text encoding (None: fixed utf-8, JSON says it)
     record_type: tuple[int, int] = (1, 3)  # fixed: (start column, length) of the record type code
     record_length: int | None = None  # fixed: every record has exactly this many characters
     closing: str | None = None  # fixed: type of the closing record; a file is complete once it is seen
@@ -65,14 +66,14 @@ class ExtractorSpec:
         """What the last line of a complete file starts with (when the type code starts the record)."""
         if self.closing is None or self.record_type[0] != 1:
             return None
-        return self.closing.encode(self.encoding)
+        return self.closing.encode(self.encoding or "utf-8")
 
 
 _COMMON = {"name", "kind", "applies_to", "fields", "stable_for"}
 _KEYS = {
     "regex": _COMMON | {"channel", "pattern"},
     "xpath": _COMMON | {"files", "namespaces"},
-    "json": _COMMON | {"files"},
+    "json": _COMMON | {"files", "encoding"},
     "fixed": _COMMON | {"files", "records", "encoding", "record_type", "record_length", "closing", "group"},
 }
 _RECORD_KEYS = {"type", "label", "fields"}
@@ -128,6 +129,12 @@ def parse_extractor(table: Mapping[str, Any], where: str) -> ExtractorSpec:
             where=where,
             kind=kind,
         )
+    if kind == "xpath" and "encoding" in table:
+        raise _problem(
+            "{where} : « encoding » ne s'applique pas à un fichier XML : il déclare le sien "
+            "(<?xml version=\"1.0\" encoding=\"…\"?>, utf-8 sinon)",
+            where=where,
+        )
     _check_keys(table, _KEYS[kind], where)
     calls = table.get("applies_to")
     if isinstance(calls, str):
@@ -166,7 +173,7 @@ def parse_extractor(table: Mapping[str, Any], where: str) -> ExtractorSpec:
                     where=where,
                     pointer=pointer,
                 )
-        return ExtractorSpec(**base)
+        return ExtractorSpec(**base, encoding=_encoding(table, where, None))
     return ExtractorSpec(**base, **_fixed(table, fields, where))
 
 
@@ -176,7 +183,8 @@ def _regex(table: Mapping[str, Any], fields: Mapping[str, str], where: str) -> d
     try:
         compiled = re.compile(pattern)
     except re.error as exc:
-        raise _problem("{where} : expression régulière invalide : {reason}", where=where, reason=str(exc)) from None
+        reason = regex_reason(exc)
+        raise _problem("{where} : expression régulière invalide : {reason}", where=where, reason=reason) from None
     for group in fields:
         if group not in compiled.groupindex:
             raise _problem(
@@ -200,12 +208,18 @@ def _xpath(table: Mapping[str, Any], fields: Mapping[str, str], where: str) -> d
     return {"namespaces": namespaces}
 
 
-def _fixed(table: Mapping[str, Any], fields: Mapping[str, str], where: str) -> dict[str, Any]:
-    encoding = _text(table, "encoding", where, required=False) or "utf-8"
+def _encoding(table: Mapping[str, Any], where: str, default: str | None) -> str | None:
+    encoding = _text(table, "encoding", where, required=False) or default
+    if encoding is None:
+        return None
     try:
-        encoding = codecs.lookup(encoding).name
+        return codecs.lookup(encoding).name
     except LookupError:
         raise _problem("{where} : encodage inconnu « {encoding} »", where=where, encoding=encoding) from None
+
+
+def _fixed(table: Mapping[str, Any], fields: Mapping[str, str], where: str) -> dict[str, Any]:
+    encoding = _encoding(table, where, "utf-8")
     type_cols = table.get("record_type", [1, 3])
     if (
         not isinstance(type_cols, list)

@@ -121,13 +121,12 @@ def _relative(path: str, base: Path) -> str:
 def profile_text(answers: InitAnswers, sample: LogSample | None, output: Path, t: Callable[[str], str]) -> str:
     """The commented profile to write at ``output``, in the active language (``t``); it loads (``load_profile``)."""
     base = output.parent
-    name = answers.name or t("logiciel testé")
     out = [
         "# " + t("Profil du logiciel testé (testbench) — format : docs/sut-profile.md"),
         "# " + t("Vérifiez-le avec : testbench sut check {file}").format(file=output.name),
         "",
         "[product]",
-        f"name = {_toml(name)}",
+        f"name = {_toml(answers.name)}",
         'version = ""  # ' + t("version du produit"),
         'editor = ""',
         'agrement = ""  # ' + t("numéro d'agrément ou de test"),

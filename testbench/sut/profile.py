@@ -13,6 +13,7 @@ rest, in French (the catalogue gives their English, :meth:`SutProfileError.text`
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from testbench.domain.vocabulary import ENGINE_CALLS
+from testbench.fmt import regex_reason
 from testbench.i18n import colon, translator
 from testbench.tomlfile import TomlSyntaxError, parse_toml
 from testbench.traces.parsers import PRESETS, LineFormat, get_format
@@ -59,7 +61,8 @@ class SutProfileError(Exception):
             return t(self.message)
         message = t(self.message).format(**{k: t(v) if isinstance(v, str) else v for k, v in self.params.items()})
         if self.line is not None:
-            return f"{self.file}:{self.line}:{self.col}: {message}"
+            where = f"{self.where}{colon(lang)}" if self.where else ""
+            return f"{self.file}:{self.line}:{self.col}: {where}{message}"
         if self.where:
             return f"{self.file}: {self.where}{colon(lang)}{message}"
         return f"{self.file}: {message}"
@@ -124,6 +127,18 @@ class SutProfile:
     guidance: Mapping[str, Guidance]
     path: Path
     logs: tuple[str, ...] = field(default=())  # the sources as --app-log spec strings
+    sha256: str = ""  # of the profile's bytes, as read
+
+    def record(self) -> dict[str, Any]:
+        """What a run records of the profile (``runs.options``): the report's cover names the profile used,
+        the logs it followed and the folders it watched."""
+        return {
+            "file": str(self.path),
+            "sha256": self.sha256,
+            "name": self.product.name,
+            "logs": [source.path for source in self.log_sources],
+            "outputs": {key: str(folder) for key, folder in self.outputs.items()},
+        }
 
     def __post_init__(self) -> None:
         if not self.logs:
@@ -225,16 +240,20 @@ class _Reader:
         if "pattern" in table:
             if "format" in table:
                 raise self.fail(f"{where}.pattern", _t("« format » et « pattern » s'excluent : l'un ou l'autre"))
+            pattern = self.string(table, "pattern", where, required=True)
+            try:
+                compiled = re.compile(pattern)
+            except re.error as exc:
+                raise self.fail(f"{where}.pattern", _t("motif invalide ({reason})"), reason=regex_reason(exc)) from None
+            if "msg" not in compiled.groupindex:
+                raise self.fail(f"{where}.pattern", _t("le motif doit avoir un groupe nommé « msg » (le message)"))
             custom = {
                 "name": "profil",
-                "pattern": self.string(table, "pattern", where, required=True),
+                "pattern": pattern,
                 "ts_format": self.string(table, "ts_format", where) or "iso",
                 "tz": self.string(table, "tz", where) or "local",
             }
-            try:
-                fmt = get_format(custom)
-            except (ValueError, re.error) as exc:
-                raise self.fail(f"{where}.pattern", _t("motif invalide ({reason})"), reason=str(exc)) from None
+            fmt = get_format(custom)
         elif fmt != "auto" and fmt not in PRESETS:
             names = ", ".join(["auto", *sorted(PRESETS)])
             raise self.fail(f"{where}.format", _t("format inconnu « {fmt} » (formats : {names})"), fmt=fmt, names=names)
@@ -285,6 +304,24 @@ class _Reader:
                 raise SutProfileError(self.file, str(exc), placed=True) from None
         return tuple(specs)
 
+    def files_named(self, specs: tuple[ExtractorSpec, ...], outputs: Mapping[str, Path], text: str) -> None:
+        """Each file extractor's ``files`` is a key of ``[outputs]`` or a glob: a bare word that is no key is
+        a typo (« lots » for « lot »), which would read nothing on the day; refused at its line."""
+        for i, spec in enumerate(specs, start=1):
+            name = spec.files
+            if name is None or name in outputs or any(c in name for c in "*?[/\\"):
+                continue
+            line, col = _key_place(text, "extractors", i, "files")
+            raise SutProfileError(
+                self.file,
+                _t("« {name} » n'est ni une clé de [outputs] ({keys}) ni un motif de fichiers (sortie/*.json)"),
+                where=f"[extractors][{i}].files",
+                line=line,
+                col=col,
+                name=name,
+                keys=", ".join(outputs) or "—",
+            )
+
     def guidance(self, doc: Mapping[str, Any]) -> dict[str, Guidance]:
         table = self.table(doc.get("guidance", {}), "[guidance]")
         out = {}
@@ -299,6 +336,24 @@ class _Reader:
         return out
 
 
+def _key_place(text: str, array: str, index: int, key: str) -> tuple[int | None, int | None]:
+    """Line and column (1-based) of ``key``'s value in the ``index``-th ``[[array]]`` table of ``text`` (its
+    own sub-tables included); none when the table is written otherwise (inline)."""
+    header = re.compile(rf"\s*\[\[\s*{re.escape(array)}\s*\]\]")
+    own = re.compile(rf"\s*\[\[?\s*{re.escape(array)}\.")
+    assignment = re.compile(rf"(\s*[\"']?{re.escape(key)}[\"']?\s*=\s*)\S")
+    seen, inside = 0, False
+    for number, line in enumerate(text.splitlines(), start=1):
+        if header.match(line):
+            seen += 1
+            inside = seen == index
+        elif line.lstrip().startswith("[") and not own.match(line):
+            inside = False
+        elif inside and (found := assignment.match(line)):
+            return number, len(found[1]) + 1
+    return None, None
+
+
 def load_profile(path: Path | str) -> SutProfile:
     """Read and check a profile; :class:`SutProfileError` names the first problem's place."""
     file = Path(path)
@@ -309,7 +364,8 @@ def load_profile(path: Path | str) -> SutProfile:
 
         raise SutProfileError(file, _t("profil illisible ({reason})"), reason=os_reason(exc)) from None
     try:
-        doc = parse_toml(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
+        doc = parse_toml(text)
     except UnicodeDecodeError:
         raise SutProfileError(file, _t("le profil n'est pas du texte UTF-8")) from None
     except TomlSyntaxError as exc:
@@ -320,12 +376,16 @@ def load_profile(path: Path | str) -> SutProfile:
             names = ", ".join(sorted(_SECTIONS))
             raise reader.fail(f"[{key}]", _t("section inconnue (sections : {names})"), names=names)
     sources = tuple(reader.log_source(v, f"[logs][{i}]") for i, v in enumerate(reader.array(doc, "logs"), start=1))
+    product, syslog_port = reader.product(doc), reader.syslog(doc)
+    outputs, extractors = reader.outputs(doc), reader.extractors(doc)
+    reader.files_named(extractors, outputs, text)
     return SutProfile(
-        product=reader.product(doc),
+        product=product,
         log_sources=sources,
-        syslog_port=reader.syslog(doc),
-        outputs=MappingProxyType(reader.outputs(doc)),
-        extractors=reader.extractors(doc),
+        syslog_port=syslog_port,
+        outputs=MappingProxyType(outputs),
+        extractors=extractors,
         guidance=MappingProxyType(reader.guidance(doc)),
         path=file.resolve(),
+        sha256=hashlib.sha256(raw).hexdigest(),
     )
