@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -61,6 +62,7 @@ def execute(
 
     outputs = request.options.outputs
     problems = [
+        _nothing_to_resume(request.session, outputs.lang) if request.resume else None,
         output_dir_problem(outputs.report, outputs.lang) if outputs.report else None,
         output_file_problem(outputs.junit, outputs.lang) if outputs.junit else None,
     ]
@@ -89,6 +91,17 @@ def execute(
     kept = t("les verdicts sont enregistrés dans la session {session} ; « testbench report » en refait le rapport")
     print(kept.format(session=request.session), file=sys.stderr)
     return EXIT_ENVIRONMENT  # the CI would publish nothing: the bench failed, not the product
+
+
+def _nothing_to_resume(session: Path, lang: str | None) -> str | None:
+    """--resume names a session that is not there (a mistyped path after a crash): said, rather than the
+    whole campaign run again into a new file."""
+    if os.path.lexists(session):
+        return None
+    return translator(lang)(
+        "{path} : session introuvable ; rien à reprendre. Vérifiez le chemin, ou lancez sans --resume pour"
+        " commencer une nouvelle session"
+    ).format(path=session)
 
 
 def _write_outputs(request: RunRequest, t: Callable[[str], str]) -> bool:

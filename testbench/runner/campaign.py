@@ -116,11 +116,13 @@ def _resume_selection(store: SessionStore, casebooks: list[Casebook]) -> list[tu
         raise CampaignError([f"{store.path}: aucune campagne à reprendre dans cette session"])
     missing = sorted({sha for sha, _ in keys if sha not in by_sha})
     if missing:
+        recorded = store.recorded_casebooks()  # named as the person gave them, not by their hash alone
         raise CampaignError(
             [
-                f"{store.path}: le cahier de tests d'empreinte {sha[:12]}… de la session n'est pas parmi les fichiers"
-                " donnés (ou il a changé depuis le début de la session)"
+                f"{store.path}: le cahier de tests « {plan} » de la session ({path}, empreinte {sha[:12]}…) n'est"
+                " pas parmi les fichiers donnés (ou il a changé depuis le début de la session)"
                 for sha in missing
+                for path, plan in [recorded.get(sha, ("?", "?"))]
             ]
         )
     done = store.final_cases()

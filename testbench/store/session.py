@@ -424,6 +424,12 @@ class SessionStore:
             rows = self.conn.execute("SELECT casebook_sha, case_id FROM selection ORDER BY position").fetchall()
         return [(r[0], r[1]) for r in rows]
 
+    def recorded_casebooks(self) -> dict[str, tuple[str, str]]:
+        """Each casebook the session recorded: its SHA-256 → (its path as given then, its plan id)."""
+        with self._tx_lock:
+            rows = self.conn.execute("SELECT sha256, path, plan_id FROM casebooks").fetchall()
+        return {r[0]: (r[1], r[2]) for r in rows}
+
     # -- attempts --------------------------------------------------------------------------------
     def start_attempt(self, run_id: int, casebook_sha: str, case_id: str) -> int:
         with self._inserting():
