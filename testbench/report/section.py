@@ -233,7 +233,7 @@ class CaseSection:
         observed = o(cmp["observed"] if cmp["observed"] is not None else "—")
         if cmp["origin"]:
             observed += f'<br><span class="muted origin">{o(cmp["origin"])}</span>'
-        outcome = "ok" if cmp["outcome"] == "pass" else "ko"
+        outcome = {"pass": "ok", "none": "muted"}.get(cmp["outcome"], "ko")  # not evaluated is no failure
         return (
             f'<tr><td class="mono">{o(cmp["expectation_id"])}{path}</td>\n'
             f'<td class="mono">{o(cmp["expected"])}</td><td class="mono">{observed}</td>\n'

@@ -7,7 +7,7 @@ all show the same thing: expected, observed, tolerance, the normalisation rules 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -86,7 +86,12 @@ def _as_text(value: Any) -> str:
     return str(value)
 
 
-def compare_value(exp: Expectation, observations: Mapping[str, Any]) -> Comparison:
+def compare_value(
+    exp: Expectation, observations: Mapping[str, Any], finished: Collection[str] | None = None
+) -> Comparison:
+    """``finished``: the steps that ended before the case stopped (``None``: the case ran to its end). A
+    value a stopped case never reached is not evaluated (« non exécuté »), not failed: a case waiting for
+    its manual step is pending, and its attestation's values are not « absent »."""
     tolerance = str(exp.tolerance) if exp.tolerance is not None else None
     base = {
         "expectation_id": exp.id,
@@ -100,8 +105,15 @@ def compare_value(exp: Expectation, observations: Mapping[str, Any]) -> Comparis
     }
     try:
         raw = lookup(observations, exp.path)
-    except KeyError as missing:
-        return Comparison(outcome=Verdict.FAIL, message=f"valeur absente : {missing.args[0]}", **base)
+    except KeyError:
+        if finished is not None and (exp.step is None or exp.step not in finished):
+            message = (
+                f"valeur non observée : l'étape {exp.step} n'a pas abouti"
+                if exp.step
+                else "valeur non observée : le cas s'est arrêté avant"
+            )
+            return Comparison(outcome=Verdict.NONE, message=message, **base)
+        return Comparison(outcome=Verdict.FAIL, message=f"valeur absente : {exp.path}", **base)
     observed_text = _as_text(raw)
     try:
         expected = _parse(exp.value_type, normalize.apply(exp.normalize, exp.expected))
@@ -206,6 +218,7 @@ def evaluate(
     steps_run: Iterable[str],
     lines: Iterable[TraceLine],
     by_step: Mapping[str, Mapping[str, Any]] | None = None,
+    finished: Collection[str] | None = None,
 ) -> list[Comparison]:
     """``observations`` are the case's (a later step's value replacing an earlier one's); ``by_step`` what each
     step produced, so that a value expectation naming a step reads that step's value (two invoices, two lots)."""
@@ -216,7 +229,7 @@ def evaluate(
     out = []
     for exp in expectations:
         if exp.kind is ExpectationKind.VALUE:
-            out.append(compare_value(exp, _observations_for(exp, observations, by_step or {}, own)))
+            out.append(compare_value(exp, _observations_for(exp, observations, by_step or {}, own), finished))
         elif exp.kind is ExpectationKind.REFUSAL:
             out.append(compare_refusal(exp, refusals, steps_run))
         else:

@@ -248,7 +248,8 @@ class Runner:
             services=self.services,
         )
         refusals: dict[str, str] = {}
-        steps_run: list[str] = []
+        steps_run: list[str] = []  # begun
+        finished: list[str] = []  # begun and did not stop the case
         expected_refusals = {e.step: e.code for e in case.expectations if e.kind is ExpectationKind.REFUSAL}
         for step in case.steps:
             self.recorder.set_context(attempt_id, step.id)
@@ -269,9 +270,18 @@ class Runner:
             self._step_done()
             if _stop(outcome):
                 break
+            finished.append(step.id)
         self.recorder.set_context(attempt_id, None)
         lines = self.recorder.attempt_lines()
-        comparisons = evaluate(case.expectations, ctx.observations, refusals, steps_run, lines, ctx.by_step)
+        comparisons = evaluate(
+            case.expectations,
+            ctx.observations,
+            refusals,
+            steps_run,
+            lines,
+            ctx.by_step,
+            finished=finished if _stop(outcome) else None,
+        )
         if rows is not None:
             rows.extend((c.expectation_id, c.kind, c.outcome.value, c.as_dict()) for c in comparisons)
         if outcome.verdict in (Verdict.NONE, Verdict.FAIL):
