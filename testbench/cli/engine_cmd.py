@@ -7,6 +7,7 @@ import sys
 
 from testbench.i18n import LANGUAGES, translator
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from testbench.runner.options import positive_seconds
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -23,7 +24,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         description="Exemple : testbench engine check -- python -m testbench engine serve",
     )
     check.add_argument(
-        "--timeout", type=float, default=5.0, metavar="SECONDES", help="délai par appel, en secondes (défaut 5)"
+        "--timeout",
+        type=positive_seconds,
+        default=5.0,
+        metavar="SECONDES",
+        help="délai par appel, en secondes (défaut 5)",
     )
     check.add_argument("--json", action="store_true", help="rapport JSON au lieu du texte")
     check.add_argument("--lang", choices=LANGUAGES, default=None, help="langue (fr par défaut)")

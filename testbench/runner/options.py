@@ -12,6 +12,7 @@ help and the commands that offer it; :func:`add_options` puts them on a parser a
 from __future__ import annotations
 
 import argparse
+import math
 from collections.abc import Iterator
 from dataclasses import MISSING, Field, dataclass, field, fields, is_dataclass
 from pathlib import Path
@@ -25,6 +26,24 @@ RUN, UI, DEMO = "run", "ui", "demo"
 EXAM_PLAN_META = "exam_plan"
 #: the commands that run cases on a bench: they share every bench, capture and identity option
 BENCH_COMMANDS = frozenset({RUN, UI, DEMO})
+
+
+def positive_seconds(text: str) -> float:
+    """A time limit as argparse's type: a finite number of seconds above zero, else a usage error.
+
+    A limit of 0 or less would end every call at once and read as the engine's fault (« pas de réponse en
+    -1 s »), hiding what the engine did; the message is in the person's language (parsing speaks it).
+    """
+    from testbench.i18n import translator
+
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not math.isfinite(seconds) or seconds <= 0:
+        message = translator()("« {value} » n'est pas un nombre de secondes positif")
+        raise argparse.ArgumentTypeError(message.format(value=text))
+    return seconds
 
 
 def _option(
@@ -48,7 +67,7 @@ class BenchOptions:
         help="reference (hors processus, défaut), inprocess, operator (l'opérateur réalise les étapes dans le "
         "logiciel testé), ou la commande d'un moteur externe",
     )
-    engine_timeout: float = _option(("--engine-timeout",), 10.0, type=float, metavar="SECONDES")
+    engine_timeout: float = _option(("--engine-timeout",), 10.0, type=positive_seconds, metavar="SECONDES")
     cards: str = _option(
         ("--cards",),
         "auto",

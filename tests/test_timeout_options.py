@@ -1,0 +1,63 @@
+"""A time limit of zero or less is a usage error (exit 3), said in the person's language, before anything runs.
+
+It used to be taken: every call then timed out at once, as « pas de réponse en -1 s », an engine's fault
+(exit 2) that hid what the engine did (a crash read as a timeout).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from testbench.cli.main import main
+from testbench.paths import CASEBOOKS_DIR
+
+BAD = ("-1", "0", "abc", "nan", "inf")
+
+
+def started(tmp_path: Path) -> tuple[list[str], Path]:
+    """An engine command that leaves a mark when it starts: nothing may start it."""
+    mark = tmp_path / "started"
+    script = tmp_path / "engine.py"
+    script.write_text(f"open({str(mark)!r}, 'w').close()\n", encoding="utf-8")
+    return [sys.executable, str(script)], mark
+
+
+@pytest.mark.parametrize("value", BAD)
+def test_engine_check_refuses_a_timeout_that_is_not_positive(
+    value: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    command, mark = started(tmp_path)
+    with pytest.raises(SystemExit) as stopped:
+        main(["engine", "check", "--timeout", value, "--", *command])
+    assert stopped.value.code == 3 and not mark.exists()
+    err = capsys.readouterr().err
+    assert f"argument --timeout : « {value} » n'est pas un nombre de secondes positif" in err, err
+
+
+@pytest.mark.parametrize("value", BAD)
+def test_run_refuses_an_engine_timeout_that_is_not_positive(
+    value: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    command, mark = started(tmp_path)
+    session = tmp_path / "s.tbsession"
+    args = ["run", str(CASEBOOKS_DIR / "demo.xml"), "--session", str(session), "--cards", "inprocess"]
+    with pytest.raises(SystemExit) as stopped:
+        main([*args, "--engine", " ".join(command), "--engine-timeout", value, "-k", "DEMO-FSE-001"])
+    assert stopped.value.code == 3 and not mark.exists() and not session.exists()
+    err = capsys.readouterr().err
+    assert f"argument --engine-timeout : « {value} » n'est pas un nombre de secondes positif" in err, err
+
+
+def test_the_refusal_reads_in_english_and_a_positive_limit_is_taken(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    command, mark = started(tmp_path)
+    with pytest.raises(SystemExit) as stopped:
+        main(["--lang", "en", "engine", "check", "--timeout", "-0.5", "--", *command])
+    assert stopped.value.code == 3
+    assert "argument --timeout: “-0.5” is not a positive number of seconds" in capsys.readouterr().err
+    assert main(["engine", "check", "--timeout", "0.5", "--", *command]) == 2  # it starts, then says nothing
+    assert mark.exists()
