@@ -178,3 +178,47 @@ def test_a_save_that_fixes_another_file_names_that_file(work: Path, watch: list[
     assert still == "minimal.xml : toujours valide — 1 cas"
     assert gone.startswith("- second.xml:") and "T-001" in gone
     assert valid.startswith("second.xml : valide — ")
+
+
+def test_a_fix_among_identical_problems_is_reported_at_its_own_line(tmp_path: Path, watch: list[Watch]) -> None:
+    """Eleven problems with one message: the one fixed is named, also when lines are added above in that save."""
+    shutil.copytree(ROOT / "casebooks" / "cards", tmp_path / "cards", dirs_exist_ok=True)
+    casebook = tmp_path / "demo.xml"
+    casebook.write_text((ROOT / "casebooks" / "demo.xml").read_text(encoding="utf-8").replace(QUANTITY, BAD_QUANTITY))
+
+    def lines() -> list[int]:
+        text = casebook.read_text(encoding="utf-8").splitlines()
+        return [n for n, line in enumerate(text, 1) if BAD_QUANTITY in line]
+
+    bad = lines()
+    assert len(bad) == 11
+    running = Watch(tmp_path, "demo.xml")
+    watch.append(running)
+    assert len(running.until("surveillance de 1 fichier")) == 12  # the 11 problems, then « surveillance … »
+
+    save(casebook, BAD_QUANTITY, QUANTITY)  # the first one fixed
+    head, gone = running.block(2)
+    assert head == "demo.xml : 0 nouveau problème, 1 résolu, 10 au total"
+    assert gone.startswith(f"- demo.xml:{bad[0]}:")
+
+    text = casebook.read_text(encoding="utf-8")
+    second = text.index(BAD_QUANTITY, text.index(BAD_QUANTITY) + 1)  # the third one of the start, fixed …
+    text = text[:second] + QUANTITY + text[second + len(BAD_QUANTITY) :]
+    top = text.index("\n") + 1  # … while three lines are added under the XML declaration
+    save(
+        casebook, casebook.read_text(encoding="utf-8"), text[:top] + "<!-- 1 -->\n<!-- 2 -->\n<!-- 3 -->\n" + text[top:]
+    )
+    head, gone = running.block(2)
+    assert head == "demo.xml : 0 nouveau problème, 1 résolu, 9 au total"
+    assert gone.startswith(f"- demo.xml:{bad[2]}:")  # the place it had before this save
+    assert lines() == [n + 3 for n in bad[1:2] + bad[3:]]
+
+
+def test_lines_are_followed_through_one_edit_or_several() -> None:
+    from testbench.casebook.changes import moved_lines
+
+    before = [b"a", b"b", b"c", b"d", b"e"]
+    assert moved_lines(before, [b"a", b"x", b"y", b"b", b"c", b"d", b"e"]) == {1: 1, 2: 4, 3: 5, 4: 6, 5: 7}
+    assert moved_lines(before, [b"a", b"B", b"c", b"D", b"e"]) == {n: n for n in range(1, 6)}  # rewritten in place
+    # two edits that change the count: the lines between them are followed, the ones rewritten into two are not
+    assert moved_lines(before, [b"a", b"b1", b"b2", b"c", b"d1", b"d2", b"e"]) == {1: 1, 3: 4, 5: 7}

@@ -14,8 +14,7 @@ import os
 import queue
 import sys
 import threading
-from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +23,7 @@ from testbench.i18n import LANGUAGES, colon, default_language, tn, translator
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_OK, EXIT_USAGE
 
 if TYPE_CHECKING:
+    from testbench.casebook.changes import Moves
     from testbench.casebook.errors import Problem
     from testbench.casebook.loader import LoadLimits
     from testbench.casebook.model import Casebook
@@ -131,6 +131,7 @@ def _say(line: str) -> None:
 
 def _watch(paths: Sequence[Path], limits: LoadLimits, lang: str) -> int:
     """Check, print everything, then on each save print what changed; Ctrl-C ends with exit 0."""
+    from testbench.casebook.changes import moved_lines
     from testbench.casebook.watch import watch_files
 
     t = translator(lang)
@@ -142,6 +143,7 @@ def _watch(paths: Sequence[Path], limits: LoadLimits, lang: str) -> int:
             )
             return EXIT_USAGE
     results = _check(paths, limits)
+    texts = _lines_of(_problem_files(results))
     for path, result in results:
         for line in _first_lines(lang, path, result):
             _say(line)
@@ -183,10 +185,12 @@ def _watch(paths: Sequence[Path], limits: LoadLimits, lang: str) -> int:
                     file=sys.stderr,
                 )
                 return EXIT_ENVIRONMENT
-            before = dict(results)
+            before, earlier = dict(results), texts
             results = _check(paths, limits)
+            texts = _lines_of(_problem_files(results) | _problem_files(before.items()))
+            moves = {file: moved_lines(earlier[file], texts[file]) for file in earlier.keys() & texts.keys()}
             for path, result in results:
-                for line in _changed_lines(lang, path, before[path], result, path in saved):
+                for line in _changed_lines(lang, path, before[path], result, path in saved, moves):
                     _say(line)
     except KeyboardInterrupt:
         return EXIT_OK
@@ -203,15 +207,35 @@ def _first_lines(lang: str, path: Path, result: Result) -> list[str]:
     return [_summary(lang, path, casebook)]
 
 
-def _changed_lines(lang: str, path: Path, before: Result, after: Result, saved: bool) -> list[str]:
+def _problem_files(results: Iterable[tuple[Path, Result]]) -> set[str]:
+    return {problem.source.file for _path, (_casebook, problems) in results for problem in problems}
+
+
+def _lines_of(files: Iterable[str]) -> dict[str, list[bytes]]:
+    """The lines of each file a problem is placed in, as they are now (those that can be read)."""
+    texts = {}
+    for file in files:
+        try:
+            texts[file] = Path(file).read_bytes().split(b"\n")
+        except (OSError, ValueError):
+            continue
+    return texts
+
+
+def _changed_lines(
+    lang: str, path: Path, before: Result, after: Result, saved: bool, moves: dict[str, Moves]
+) -> list[str]:
     """What changed in one file's result: problems that appeared (+), went away (-), « valide ».
 
-    A problem is the same problem when its message is (lines added above it only move it), so a
-    save that shifts lines does not repeat every problem. A file not saved is named only when its
-    result changed (a case id it shares with a saved file).
+    A problem is the same problem when it has the same message at the place the earlier one moved
+    to (:mod:`testbench.casebook.changes`), so a save that shifts lines does not repeat every problem
+    and a fix is reported at its own line. A file not saved is named only when its result changed (a
+    case id it shares with a saved file).
     """
+    from testbench.casebook.changes import changed_problems
+
     old, new = before[1], after[1]
-    appeared, gone = _unmatched(new, old), _unmatched(old, new)
+    appeared, gone = changed_problems(old, new, moves)
     lines = [f"+ {problem.text(lang)}" for problem in appeared] + [f"- {problem.text(lang)}" for problem in gone]
     if new:
         if lines:
@@ -247,16 +271,3 @@ def _changed_lines(lang: str, path: Path, before: Result, after: Result, saved: 
             )
         ]
     return []
-
-
-def _unmatched(problems: list[Problem], others: list[Problem]) -> list[Problem]:
-    """The problems of ``problems`` left once each problem of ``others`` has taken its match."""
-    left = Counter((p.message, p.english) for p in others)
-    unmatched = []
-    for problem in problems:
-        key = (problem.message, problem.english)
-        if left[key]:
-            left[key] -= 1
-        else:
-            unmatched.append(problem)
-    return unmatched
