@@ -216,6 +216,6 @@ def test_an_english_report_names_the_operator_engine_and_its_socle_in_english(tm
         if row.find("th") is not None and row.find("td") is not None:
             rows.setdefault(row.findtext("th"), "".join(row.find("td").itertext()))
     assert rows["Billing engine"].startswith("operator — "), rows["Billing engine"]
-    assert rows["Socle version"] == "software under test", rows["Socle version"]
+    assert rows["SESAM-Vitale core version"] == "software under test", rows["SESAM-Vitale core version"]
     cover = json.loads((tmp_path / "report" / "report.json").read_text(encoding="utf-8"))["cover"]
     assert (cover["engine"]["name"], cover["engine"]["socle_version"]) == ("operator", "software under test")

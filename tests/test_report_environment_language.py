@@ -55,7 +55,7 @@ def test_the_appendix_labels_and_says_the_bench_in_english(reports: dict[str, Pa
     rows = dict(appendix(reports["en"]))
     assert rows["Readers"] == "in-memory virtual cards (vitale, cps)"
     engine = rows["Billing engine"]
-    assert "socle version: reference (not certified)" in engine and "capabilities: read_cps, " in engine
+    assert "SESAM-Vitale core version: reference (not certified)" in engine and "capabilities: read_cps, " in engine
     assert not [label for label in rows if label in KEYS] and not [key for key in KEYS if f"{key}:" in engine]
     assert runs_readers(reports["en"]) == ["in-memory virtual cards (vitale, cps)"]
     assert "cartes virtuelles" not in (reports["en"] / "index.html").read_text(encoding="utf-8")

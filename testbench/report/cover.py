@@ -139,6 +139,7 @@ def gather_cover(session: SessionView, scrub: Scrubber, lang: str = "fr") -> dic
             for _, c in sorted(cards.items())
         ],
         "forced_merge": _forced_merge(meta, scrub),
+        "sut_profile": _sut_profile(_first(opts, "sut_profile")),
         "operators": sorted(operators) or [missing],
         "host": _first(envs, "host") or missing,
         "started": iso(started),
@@ -154,6 +155,22 @@ def gather_cover(session: SessionView, scrub: Scrubber, lang: str = "fr") -> dic
             }
             for r in runs
         ],
+    }
+
+
+def _sut_profile(record: Any) -> dict[str, Any] | None:
+    """The application profile of the latest run that had one (``SutProfile.record``): the file and its hash,
+    the logs followed and the folders watched, as the exam book states them; none without a profile. Paths
+    are shown as the run's command line is (the redaction is for personal data, which they are not)."""
+    if not isinstance(record, dict):
+        return None
+    outputs = record.get("outputs") or {}
+    return {
+        "file": str(record.get("file") or ""),
+        "sha256": str(record.get("sha256") or ""),
+        "name": str(record.get("name") or ""),
+        "logs": [str(log) for log in record.get("logs") or []],
+        "outputs": {str(key): str(folder) for key, folder in outputs.items()},
     }
 
 

@@ -221,6 +221,7 @@ class CampaignOptions:
             "sut": {"name": self.identity.sut, "version": self.identity.sut_version},
             "agrement": self.identity.agrement,
             "operator": self.identity.operator,
+            "sut_profile": self.bench.profile.record() if self.bench.profile else None,  # the cover names it
         }
 
 
