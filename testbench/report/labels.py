@@ -21,11 +21,12 @@ _CLOCK_MEMO: dict[int, str] = {}
 
 
 def clock_text(wall: float) -> str:
-    """Local HH:MM:SS.mmm; memoised by second (a report formats 100,000 of them)."""
+    """HH:MM:SS.mmm in UTC, as every other time of the report: the same session gives the same bytes on
+    any machine, whatever its time zone. Memoised by second (a report formats 100,000 of them)."""
     second = int(wall // 1)
     head = _CLOCK_MEMO.get(second)
     if head is None:
-        head = datetime.fromtimestamp(second, tz=UTC).astimezone().strftime("%H:%M:%S")
+        head = datetime.fromtimestamp(second, tz=UTC).strftime("%H:%M:%S")
         if len(_CLOCK_MEMO) >= 4096:  # lines come in time order: recent seconds are the ones asked again
             _CLOCK_MEMO.clear()
         _CLOCK_MEMO[second] = head

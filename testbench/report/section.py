@@ -89,6 +89,7 @@ class CaseSection:
             "manual": t("manuelle"),
             "to_note": t("à relever"),
             "traces": t("Traces"),
+            "utc": t("heures UTC"),
             "lines": t("lignes"),
             "no_trace": t("Aucune trace pour ce cas."),
             "gap": t("lignes dans le fichier de trace complet"),
@@ -272,7 +273,7 @@ class CaseSection:
     def _trace(self, case: dict[str, Any]) -> str:
         o, w = self.out, self.w
         trace = case["trace"]
-        head = f'<h3>{w["traces"]} <span class="muted">({o(trace["count"])} {w["lines"]})</span></h3>\n'
+        head = f'<h3>{w["traces"]} <span class="muted">({o(trace["count"])} {w["lines"]}, {w["utc"]})</span></h3>\n'
         if not trace["excerpt"]:
             return head + f'<p class="muted">{w["no_trace"]}</p>'
         parts = [head]
