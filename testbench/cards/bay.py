@@ -17,8 +17,9 @@ emulator and resets it, so pcscd reads the new ATR at once (docs/cards.md §4.2)
 are kept per reader and told to eject / insert, so a change of card does not pay a Python start-up
 either.
 
-With ``emulate=False`` (physical readers), ``present()`` asks the operator through ``prompt`` and
-waits for the insertion; pools are not used.
+A reader without a port (``ReaderSpec.port == 0``, ``TESTBENCH_CARD_READERS`` with no ``@PORT``) is a
+*physical* reader, as is every reader with ``emulate=False``: no emulator ever serves it, pools are not
+used, and ``present()`` asks the operator through ``prompt`` for the case's card and waits for it.
 """
 
 from __future__ import annotations
@@ -73,6 +74,7 @@ class _Reader:
         self.error: Exception | None = None  # the last background job's failure
         self.stamp = 0.0  # when it was last given a job: the oldest spare is reused first
         self.poll: float | None = None  # when pcscd was last seen polling this reader (a change reported)
+        self.events: int | None = None  # physical reader: pcscd's event counter when present() left it
         #: a new object each time the bay puts a card here or another card in place; None once pulled
         self.token: object | None = None
 
@@ -124,6 +126,7 @@ class PcscBay:
         self.transmit_timeout = transmit_timeout
         self.prompt = prompt
         self.operator_timeout = operator_timeout
+        self.operator_stop: threading.Event | None = None  # set: stop waiting for the operator's hand (stop_on)
         self.python = python
         self._pools = {
             s: [_Reader(spec, s, Link(PyscardTransport(spec.name, mode), s, self._sinks)) for spec in specs]
@@ -159,6 +162,10 @@ class PcscBay:
         return {s: p[:1] + [r for r in p[1:] if r.port and r.name in present] for s, p in pools.items() if p}
 
     # ---- helpers
+    def _emulates(self, r: _Reader) -> bool:
+        """True when the bay's own emulator serves ``r``: a vpcd reader (with a port) of an emulating bay."""
+        return self.emulate and bool(r.spec.port)
+
     def _reader(self, slot: str) -> _Reader:
         try:
             return self._active[slot]
@@ -221,14 +228,14 @@ class PcscBay:
             active = self._active[slot]
             pools.append(f"{slot}=" + "|".join([active.spec.name, *(r.spec.name for r in pool if r is not active)]))
         readers = ", ".join(pools)
-        if self.emulate:
+        if all(self._emulates(r) for r in self._active.values()):
             return f"cartes émulées via pcscd + vpcd ({readers})"
         return f"lecteurs PC/SC ({readers})"
 
     def present(self, slot: str, profile: Path | CardProfile) -> None:
         p = profile if isinstance(profile, CardProfile) else load_profile(profile)
         r = self._reader(slot)
-        if self.emulate:
+        if self._emulates(r):
             self.changed_pins.pop(slot, None)
         if (
             self.reuse
@@ -243,9 +250,9 @@ class PcscBay:
             return
         if self._change_in_place(slot, r, p):
             return
-        if not self.emulate:
+        if not self._emulates(r):
             r.link.transport.close()
-            self._prompt_insert(slot, p)
+            self._prompt_insert(slot, r, p)
             r.profile = p
             r.token = r.token or object()  # a card changed by hand moves pcscd's event counter (presence)
             return
@@ -279,7 +286,7 @@ class PcscBay:
         """
         transport = r.link.transport
         if not (
-            self.emulate
+            self._emulates(r)
             and self.reuse
             and self.swap_in_place
             and len(self._pools[slot]) == 1
@@ -312,7 +319,7 @@ class PcscBay:
         without a spare reader, for physical readers, or when the slot already holds this card.
         """
         pool = self._pools.get(slot)
-        if not self.emulate or pool is None or len(pool) < 2:
+        if pool is None or len(pool) < 2 or not self._emulates(self._active[slot]):
             return
         try:
             p = profile if isinstance(profile, CardProfile) else load_profile(profile)
@@ -466,25 +473,55 @@ class PcscBay:
     @staticmethod
     def _occupied(reader: str) -> bool:
         """A card is present in a reader where this bay has none (vpcd serves one card per port)."""
+        return PcscBay._events(reader)[1]
+
+    def _prompt_insert(self, slot: str, r: _Reader, p: CardProfile) -> None:
+        """Physical reader: ask the operator for ``p``'s card and wait until it is in the reader.
+
+        A card already there is kept (the guard checks it), unless this bay asked for another card in the
+        previous case and pcscd has counted no removal nor insertion since: the operator then swaps it.
+        """
+        name = r.spec.name
+        events, present = self._events(name)
+        if present and (self.prompt is None or r.profile is None or r.profile == p or r.events != events):
+            r.events = events
+            return
+        if present:
+            message = f"Retirez la carte du lecteur « {name} » ({slot}) et insérez la {p.describe_fr()}."
+        else:
+            message = f"Insérez la {p.describe_fr()} dans le lecteur « {name} » ({slot})."
+        if self.prompt is None:
+            raise CardUnavailable(f"aucune carte dans le lecteur {name} : {message}")
+        self.prompt(message)
+        try:
+            if present:
+                wait_for(name, False, self.operator_timeout, stop=self.operator_stop)
+            wait_for(name, True, self.operator_timeout, stop=self.operator_stop)
+        except CardUnavailable as exc:
+            if self.operator_stop is not None and self.operator_stop.is_set():
+                stopped = f"arrêt demandé avant l'insertion de la carte au lecteur {name} : {message}"
+                raise CardUnavailable(stopped) from exc
+            raise CardUnavailable(
+                f"pas de réponse de l'opérateur en {self.operator_timeout:g} s au lecteur {name} : {message}"
+            ) from exc
+        r.events = self._events(name)[0]
+
+    def stop_on(self, event: threading.Event | None) -> None:
+        """A run's stop (``event``) also ends a wait for the operator to insert a card in a physical reader:
+        that wait lasts minutes, and a stop (or quitting the workstation) must not wait for it."""
+        self.operator_stop = event
+
+    @staticmethod
+    def _events(reader: str) -> tuple[int, bool]:
+        """pcscd's event counter for ``reader`` (insertions and removals) and whether a card is in it."""
         with Context() as ctx:
             state = ctx.status([reader]).get(reader, (0, b""))[0]
-        return card_present(state)
-
-    def _prompt_insert(self, slot: str, p: CardProfile) -> None:
-        """Physical reader: a card already there is kept (the guard checks it), else ask and wait."""
-        spec = self._spec(slot)
-        if self._occupied(spec.name):
-            return
-        message = f"Insérez la {p.describe_fr()} dans le lecteur « {spec.name} » ({slot})."
-        if self.prompt is None:
-            raise CardUnavailable(f"aucune carte dans le lecteur {spec.name} : {message}")
-        self.prompt(message)
-        wait_for(spec.name, True, self.operator_timeout)
+        return state >> 16, card_present(state)
 
     def emulated(self, slot: str) -> bool:
         """True when this bay's own emulator serves the card in ``slot`` (not a physical card)."""
         r = self._active.get(slot)
-        return self.emulate and r is not None and r.card is not None and r.profile is not None
+        return r is not None and self._emulates(r) and r.card is not None and r.profile is not None
 
     def presence(self, slot: str) -> CardPresence | None:
         """The card in ``slot`` has stayed in its reader untouched since the bay last vouched for it when the
@@ -494,7 +531,8 @@ class PcscBay:
         r = self._active.get(slot)
         if r is None or r.token is None or slot in self._dirty or slot in self._timed_out:
             return None
-        if self.emulate and (r.card is None or r.profile is None):
+        emulated = self._emulates(r)
+        if emulated and (r.card is None or r.profile is None):
             return None
         try:
             state, atr = r.link.transport.reader_state()
@@ -502,7 +540,7 @@ class PcscBay:
             return None
         if not card_present(state):
             return None
-        why = KEPT_EMULATED if self.emulate else KEPT_PHYSICAL
+        why = KEPT_EMULATED if emulated else KEPT_PHYSICAL
         return CardPresence((r.token, r.spec.name, state >> 16, atr), why)
 
     def wait_card(self, slot: str, timeout: float) -> None:
@@ -512,7 +550,7 @@ class PcscBay:
     def remove(self, slot: str) -> None:
         r = self._reader(slot)
         self._dirty.discard(slot)
-        if self.emulate:
+        if self._emulates(r):
             self.changed_pins.pop(slot, None)
             self._eject(r)
         else:

@@ -96,22 +96,36 @@ def card_present(state: int) -> bool:
     return bool(state & _scard().SCARD_STATE_PRESENT)
 
 
-def wait_for(reader: str, present: bool, timeout: float = 5.0, ctx: Context | None = None) -> bytes:
-    """Wait (SCardGetStatusChange, no sleeps) until a card is present/absent; return the ATR."""
+def wait_for(
+    reader: str,
+    present: bool,
+    timeout: float = 5.0,
+    ctx: Context | None = None,
+    stop: threading.Event | None = None,
+) -> bytes:
+    """Wait (SCardGetStatusChange, no sleeps) until a card is present/absent; return the ATR.
+
+    With ``stop`` (a person's hand may take minutes), the wait is cut in half-second calls and ends
+    as soon as ``stop`` is set."""
     own = ctx is None
     ctx = ctx or Context()
+    what = "l'insertion" if present else "le retrait"
     try:
         deadline = time.monotonic() + timeout
         known: dict[str, int] | None = None
         while True:
-            st = ctx.status([reader], 0 if known is None else max(1, int((deadline - time.monotonic()) * 1000)), known)
+            if stop is not None and stop.is_set():
+                raise CardUnavailable(f"arrêt demandé pendant l'attente d'une carte dans le lecteur « {reader} »")
+            left = deadline - time.monotonic()
+            if stop is not None:
+                left = min(left, 0.5)
+            st = ctx.status([reader], 0 if known is None else max(1, int(left * 1000)), known)
             if st:
                 state, atr = st[reader]
                 if card_present(state) == present and not state & _scard().SCARD_STATE_UNAVAILABLE:
                     return atr
                 known = {reader: state}
             if time.monotonic() >= deadline:
-                what = "l'insertion" if present else "le retrait"
                 raise CardUnavailable(
                     f"délai dépassé ({timeout:g} s) en attendant {what} de la carte dans le lecteur « {reader} »"
                 )

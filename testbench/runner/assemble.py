@@ -24,6 +24,9 @@ from testbench.services.process import ServicesProcess
 
 __all__ = ["Bench", "BenchOptions", "assemble", "assembled_bench", "reference_engine_command"]
 
+#: How long the bench waits for the operator to put a case's card in a physical reader (seconds).
+PHYSICAL_CARD_WAIT = 300.0
+
 
 @dataclass
 class Bench:
@@ -54,7 +57,11 @@ def reference_engine_command() -> list[str]:
 
 
 def _make_bay(
-    options: BenchOptions, recorder: TraceRecorder, notes: list[str], readers: dict[str, list[ReaderSpec]] | None = None
+    options: BenchOptions,
+    recorder: TraceRecorder,
+    notes: list[str],
+    readers: dict[str, list[ReaderSpec]] | None = None,
+    notify: Callable[[str], None] | None = None,
 ) -> CardBay:
     from testbench.cards import bays
 
@@ -62,14 +69,32 @@ def _make_bay(
         problem = bays.pcsc_problem()
         if problem is None:
             # the application under test (operator mode) watches its readers: a card change must be a
-            # real removal and insertion there, not a change inside the emulator (docs/cards.md §4.2)
-            return bays.PcscBay(readers, apdu_sink=recorder.apdu_sink, swap_in_place=options.engine != "operator")
-        if options.cards == "pcsc":
+            # real removal and insertion there, not a change inside the emulator (docs/cards.md §4.2).
+            # A reader without a port is physical: the bay asks the person (``notify``) for each case's card.
+            return bays.PcscBay(
+                readers,
+                apdu_sink=recorder.apdu_sink,
+                swap_in_place=options.engine != "operator",
+                prompt=notify,
+                operator_timeout=PHYSICAL_CARD_WAIT,
+            )
+        if options.cards == "pcsc" or _physical(readers):
             from testbench.cards.api import CardUnavailable
 
             raise CardUnavailable(f"pile PC/SC indisponible : {problem}")
         notes.append(f"pile PC/SC indisponible ({problem}) : lecteur virtuel en mémoire utilisé à la place")
     return bays.InProcessBay(apdu_sink=recorder.apdu_sink)
+
+
+def _physical(readers: dict[str, list[ReaderSpec]] | None) -> bool:
+    """True when a slot's reader is physical (no vpcd port): never replaced by in-memory cards."""
+    from testbench.cards.reader_pools import ReaderConfigError, default_pools
+
+    try:
+        pools = readers or default_pools()
+    except ReaderConfigError:
+        return False  # the campaign refused it before
+    return any(not specs[0].port for specs in pools.values() if specs)
 
 
 def _make_engine(options: BenchOptions, bay: CardBay, recorder: TraceRecorder) -> Engine:
@@ -106,7 +131,7 @@ def assemble(
 ) -> Bench:
     """The bench; ``readers`` are its PC/SC readers per slot (a parallel worker's), else the default pools."""
     notes: list[str] = []
-    bay = _make_bay(options, recorder, notes, readers)
+    bay = _make_bay(options, recorder, notes, readers, notify)
     engine = _make_engine(options, bay, recorder)
     services = ServicesProcess(sink=recorder.http_sink, on_start=recorder.bench)
     bench = Bench(engine=engine, bay=bay, guard=_make_guard(options), notes=notes, services=services)

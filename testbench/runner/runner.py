@@ -106,6 +106,8 @@ class Runner:
         """Run ``selection`` in order; when ``stop`` is set, stop before the next case (never inside one)."""
         summary = RunSummary()
         total = len(selection)
+        if callable(getattr(self.bay, "stop_on", None)):  # a physical reader's wait for a card ends at a stop
+            self.bay.stop_on(stop)  # type: ignore[attr-defined]
         try:
             for index, (casebook, case) in enumerate(selection):
                 if stop is not None and stop.is_set():
