@@ -57,8 +57,8 @@ def _text(value: Any) -> str | None:
 
 def _without_bom(encoding: str, data: bytes) -> str:
     """The codec that writes the file's text as its bytes after the BOM (for byte offsets)."""
-    if encoding in ("utf-16", "utf-32"):  # the BOM says the byte order
-        return encoding + ("-le" if data[:2] == b"\xff\xfe" else "-be")
+    if encoding in ("utf-16", "utf-32"):  # the BOM says the byte order (none: little-endian, as Python reads)
+        return encoding + ("-be" if data.startswith((b"\xfe\xff", b"\x00\x00\xfe\xff")) else "-le")
     return "utf-8" if encoding == "utf-8-sig" else encoding
 
 
