@@ -63,8 +63,11 @@ def test_a_files_key_that_names_no_output_folder_is_refused_at_its_line(tmp_path
     assert "Traceback" not in err
 
 
-def test_a_glob_and_an_output_key_are_still_accepted(tmp_path, capsys) -> None:
-    profile = _application(tmp_path, json.dumps(FSE).encode(), files="sortie/fse/*.json")
+@pytest.mark.parametrize("files", ["fse", "sortie/fse/*.json", "FSE-0003.json"])
+def test_an_output_key_a_glob_and_a_file_name_are_still_accepted(tmp_path, capsys, files) -> None:
+    profile = _application(tmp_path, json.dumps(FSE).encode(), files=files)
+    if "/" not in files and files != "fse":  # a file beside the profile
+        (tmp_path / "sortie" / "fse" / files).rename(tmp_path / files)
     assert main(["sut", "check", str(profile)]) == 0
     assert "invoice.totals.amo = 33.60" in capsys.readouterr().out
 

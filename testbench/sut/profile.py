@@ -309,7 +309,7 @@ class _Reader:
         a typo (« lots » for « lot »), which would read nothing on the day; refused at its line."""
         for i, spec in enumerate(specs, start=1):
             name = spec.files
-            if name is None or name in outputs or any(c in name for c in "*?[/\\"):
+            if name is None or name in outputs or any(c in name for c in "*?[/\\."):  # a glob, a path, a file
                 continue
             line, col = _key_place(text, "extractors", i, "files")
             raise SutProfileError(
