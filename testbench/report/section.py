@@ -166,9 +166,11 @@ class CaseSection:
             )
         parts.append(f"<p><strong>{w['objective']}{c}</strong>{o(self.linked(case['objective']))}</p>\n\n")
         brief = self.for_print and verdict == "pass"  # the printed book: a passed case's verdict and expected/observed
-        if not brief:
+        # and what a person attested in it: the printed book is the proof that someone checked the step
+        steps = [s for s in case["steps"] if s["attestation"]] if brief else case["steps"]
+        if steps:
             parts.append(self.steps_head)
-            parts += map(self._step, case["steps"])
+            parts += map(self._step, steps)
             parts.append("</table>\n")
         parts.append(f"\n<h3>{w['expected_observed']}</h3>\n")
         if case["comparisons"]:
