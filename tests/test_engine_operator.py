@@ -8,7 +8,7 @@ import pytest
 
 from testbench.domain.refusal import EngineRefusal
 from testbench.engines.api import Engine, EngineUnavailable
-from testbench.engines.operator.engine import OperatorEngine, OperatorPrompt
+from testbench.engines.operator.engine import CAPTURED, OperatorEngine, OperatorPrompt
 
 
 def test_invoice_prompt_and_fse_file_captured(tmp_path: Path) -> None:
@@ -24,13 +24,13 @@ def test_invoice_prompt_and_fse_file_captured(tmp_path: Path) -> None:
     assert isinstance(engine, Engine)
     result = engine.create_invoice({"invoice_ref": "C1-1", "lines": []})
     assert "C1-1" in prompts[0].instruction and "totals.amo" in prompts[0].expects
-    assert result["fse"] == "<fse numero='000123'/>" and result["fse_files"] == ["FSE-000123.xml"]
+    assert result[CAPTURED] == [("FSE-000123.xml", b"<fse numero='000123'/>")]  # the file as written, by name
     assert result["invoice_id"] == "000123"
 
 
 def test_lot_without_new_file_waits_then_goes_on(tmp_path: Path) -> None:
     engine = OperatorEngine(lambda p: {"number": "7", "invoice_count": 1}, tmp_path, file_wait=0.05, poll=0.01)
-    assert "b2" not in engine.build_lot({"invoice_ids": ["a"]})
+    assert CAPTURED not in engine.build_lot({"invoice_ids": ["a"]})
 
 
 def test_refusal_and_abandon() -> None:

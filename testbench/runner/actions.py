@@ -14,6 +14,7 @@ from typing import Any
 from testbench.cards.api import CardBay
 from testbench.casebook.model import Case, Casebook, Mode, Patient, Step
 from testbench.engines.api import Engine, JsonObject
+from testbench.engines.operator.engine import CAPTURED
 
 #: Result keys holding documents, stored as artifacts: key -> (media type, file name pattern).
 DOCUMENTS = {
@@ -66,7 +67,22 @@ def _extract_documents(ctx: ActionContext, step: Step, result: JsonObject) -> Js
         if isinstance(text, str) and ctx.store_document is not None:
             name = pattern.format(ref=f"{ctx.case.id}-{step.id}")
             out[f"{key}_sha256"] = ctx.store_document(step.id, text.encode("utf-8"), media, name)
+    files = out.pop(CAPTURED, None) or []  # operator modes: the application's own files, kept as they are
+    if files and ctx.store_document is not None:
+        out["files"] = [name for name, _data in files]
+        out["files_sha256"] = [ctx.store_document(step.id, data, _media(name, data), name) for name, data in files]
     return out
+
+
+def _media(name: str, data: bytes) -> str:
+    """The media type of a file the application wrote: text only when it reads as UTF-8 (a report exports
+    and redacts text as UTF-8; a cp1252 lot or a UTF-16 FSE is kept as the bytes it is)."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return "application/octet-stream"
+    suffix = name.rpartition(".")[2].lower()
+    return {"xml": "application/xml", "json": "application/json"}.get(suffix, "text/plain")
 
 
 def patient_of(ctx: ActionContext, step: Step) -> Patient | None:

@@ -29,7 +29,7 @@ from testbench.domain.observe import flatten, unflatten
 from testbench.domain.refusal import EngineError
 from testbench.domain.vocabulary import CALL_ROOTS
 from testbench.engines.api import JsonObject
-from testbench.engines.operator.engine import DEFAULT_PATTERNS, OperatorPrompt, _read_text, _t
+from testbench.engines.operator.engine import CAPTURED, OperatorPrompt, _t, captured
 from testbench.engines.operator.mode import OperatorModeEngine
 from testbench.traces.model import TraceLine
 
@@ -40,8 +40,6 @@ if TYPE_CHECKING:
 
 #: observation sources of assisted mode, as the store records them
 EXTRACTION, OPERATOR, CORRECTION = "extraction", "operator", "correction"
-#: the file an engine call writes, attached as evidence like in plain operator mode
-_DOCUMENT = {"create_invoice": "fse", "build_lot": "b2"}
 
 #: (source, provenance) of an observation path
 Origin = tuple[str, dict[str, Any] | None]
@@ -123,32 +121,16 @@ class AssistedOperatorEngine(OperatorModeEngine):
         specs = self.specs(action)
         start_ns = time.monotonic_ns()
         before = {spec.name: _snapshot(self.profile.watched_files(spec)) for spec in specs if spec.kind != "regex"}
-        docs_before = _snapshot(self._document_files(action))
         answer = super()._prompt(action, request, None)  # the operator performs the step ("done" returns)
         watch = _LineWatch(specs, start_ns)
         files = self._wait(specs, before, watch)
         extracted = self._extract(specs, files, watch)
         root = CALL_ROOTS.get(action, action)
         result = self._merge(root, answer, extracted)
-        self._attach_document(action, docs_before, result)
+        read = list(dict.fromkeys(path for paths in files.values() for path in paths))
+        if read:  # every new file the step's values were read from is evidence, as the application wrote it
+            result[CAPTURED] = captured(read)
         return result
-
-    def _document_files(self, action: str) -> list[Path]:
-        kind = _DOCUMENT.get(action)
-        if kind is None:
-            return []
-        found: list[Path] = []
-        for spec in self.specs(action):
-            if spec.kind != "regex":
-                found.extend(self.profile.watched_files(spec))
-        return [p for p in dict.fromkeys(found) if any(p.match(pat) for pat in DEFAULT_PATTERNS[kind])]
-
-    def _attach_document(self, action: str, before: Snapshot, result: JsonObject) -> None:
-        kind = _DOCUMENT.get(action)
-        new = _changed(self._document_files(action), before) if kind else []
-        if kind and new and kind not in result:
-            result[kind] = _read_text(new[-1])
-            result[f"{kind}_files"] = [p.name for p in new]
 
     def _wait(
         self, specs: Sequence[ExtractorSpec], before: Mapping[str, Snapshot], watch: _LineWatch

@@ -3,7 +3,8 @@
 Every call becomes an :class:`OperatorPrompt` handed to a callback (the TUI or a console prompt): an
 instruction in French, the request, and the values the operator is asked to report. For invoices and
 lots the engine also watches the application's output folder and attaches the new FSE / B2 files it
-finds, so the evidence is captured rather than pasted. Portable: the folder is polled (no inotify).
+finds (:data:`CAPTURED`: each file's name and bytes as written, whole), so the evidence is captured rather
+than pasted. Portable: the folder is polled (no inotify).
 """
 
 from __future__ import annotations
@@ -20,10 +21,12 @@ from testbench.domain.vocabulary import ENGINE_CALLS
 from testbench.engines.api import EngineInfo, EngineUnavailable, JsonObject
 
 DEFAULT_PATTERNS: dict[str, tuple[str, ...]] = {
-    "fse": ("*.xml", "*.fse", "*.FSE"),
+    "fse": ("*.xml", "*.XML", "*.json", "*.JSON", "*.fse", "*.FSE"),
     "b2": ("*.b2", "*.B2", "B2*", "*.lot", "*.LOT"),
 }
-MAX_FILE = 8 * 1024 * 1024
+#: Result key of the files the application wrote for a step: ``[(name, bytes)]``, each file whole and as
+#: written (no decoding, no size limit); the runner stores them as the step's evidence under their names.
+CAPTURED = "captured_files"
 
 
 def _t(text: str) -> str:
@@ -162,8 +165,7 @@ class OperatorEngine:
         if doc_kind and self.watch.folder is not None and doc_kind not in result:
             files = self._wait_for_files(before, doc_kind)
             if files:
-                result[doc_kind] = _read_text(files[-1])
-                result[f"{doc_kind}_files"] = [p.name for p in files]
+                result[CAPTURED] = captured(files)
         return result
 
     def _wait_for_files(self, before: dict[Path, tuple[float, int]], kind: str) -> list[Path]:
@@ -212,8 +214,12 @@ class OperatorEngine:
         return None
 
 
-def _read_text(path: Path) -> str:
-    with path.open("rb") as fh:
-        data = fh.read(MAX_FILE + 1)
-    text = data[:MAX_FILE].decode("utf-8", errors="replace")
-    return text if len(data) <= MAX_FILE else text + "\n[tronqué]"
+def captured(paths: list[Path]) -> list[tuple[str, bytes]]:
+    """Each file's name and bytes, read whole (a file removed meanwhile is left out)."""
+    out = []
+    for path in paths:
+        try:
+            out.append((path.name, path.read_bytes()))
+        except OSError:
+            continue
+    return out
