@@ -156,7 +156,7 @@ SCHEMA_ERRORS = [
         "enumeration.xml",
         ('domain="fse"', 'domain="fsx"'),
         "<case>, attribut « domain » : la valeur « fsx » n'est pas permise ; valeurs permises : fse, dre,",
-        "<case>, attribute \"domain\": the value \"fsx\" is not allowed; allowed values: fse, dre,",
+        '<case>, attribute "domain": the value "fsx" is not allowed; allowed values: fse, dre,',
     ),
     (
         "too-long.xml",
@@ -268,3 +268,23 @@ def test_the_card_profiles_a_casebook_names_are_validated_too(tmp_path: Path, la
     expected = [f"cards/{name}:{problem[1 if lang == 'fr' else 2]}" for name, problem in BROKEN_PROFILES.items()]
     summary = "1 cahier invalide sur 1" if lang == "fr" else "1 invalid casebook out of 1"
     assert result.stderr.splitlines() == [*expected, summary]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_nesting_past_the_xml_librarys_own_limit_reads_as_ours(tmp_path: Path, lang: str) -> None:
+    """Past 256 levels libxml2 stops first (« use XML_PARSE_HUGE option », a remedy no user can apply): the
+    problem says our limit, at the place it was met, in a casebook and in a card profile."""
+    opening = '<?xml version="1.0"?>\n<casebook xmlns="urn:testbench:casebook:1" format-version="1">'
+    (tmp_path / "deep.xml").write_text(opening + "<a>" * 300 + "</a>" * 300 + "</casebook>\n", encoding="utf-8")
+    result = validate("deep.xml", "--lang", lang, cwd=tmp_path)
+    words = "imbrication trop profonde (plus de 32 niveaux" if lang == "fr" else "nesting too deep (more than 32 levels"
+    assert result.returncode == 3 and result.stderr.startswith("deep.xml:2:")
+    assert words in result.stderr and "XML_PARSE_HUGE" not in result.stderr
+    work = _workspace(tmp_path)
+    (work / "cards" / "cps.xml").write_text("<card-profile>" + "<a>" * 300 + "</a>" * 300 + "</card-profile>\n")
+    result = validate("minimal.xml", "--lang", lang, cwd=work)
+    words = (
+        "imbrication trop profonde (plus de 256 niveaux" if lang == "fr" else "nesting too deep (more than 256 levels"
+    )
+    assert result.returncode == 3 and result.stderr.startswith("cards/cps.xml:1:")
+    assert words in result.stderr and "XML_PARSE_HUGE" not in result.stderr

@@ -58,6 +58,7 @@ _COUNT_EACH = 3
 _RANK = "count(ancestor::*) + count(preceding::*)"
 #: What a raw "<" opens besides a tag, and what closes it (the last one: any other declaration).
 _NOT_TAGS = ((b"<?", b"?>"), (b"<!--", b"-->"), (b"<![CDATA[", b"]]>"), (b"<!", b">"))
+_TOO_DEEP = "imbrication trop profonde (plus de {limit} niveaux d'éléments)"
 _NOT_UTF8 = "le fichier n'est pas encodé en UTF-8 (seul encodage accepté)"
 
 
@@ -294,6 +295,7 @@ _XML_DETAILS: tuple[tuple[str, str], ...] = (
     (r"no element found", "aucun élément (fichier vide ou coupé)"),
     (r"undefined entity", "entité non définie"),
     (r"duplicate attribute", "attribut en double"),
+    (r"Excessive depth in document: (?P<limit>\d+), use XML_PARSE_HUGE option", _TOO_DEEP),  # not the remedy it names
 )
 
 
@@ -440,6 +442,12 @@ def parse_tree(source: SourceText, limits: LoadLimits) -> ParseResult:
             return result
         # The parser's own log: exc.error_log is the thread's global log and holds older errors.
         entries = [e for e in parser.error_log if e.level >= etree.ErrorLevels.ERROR]
+        deep = next((e for e in entries if e.message.startswith("Excessive depth in document")), None)
+        if deep is not None:  # libxml2's own limit, far above ours: said as ours is, what follows is its echo
+            result.problems.append(
+                Problem.of(source.ref_line(deep.line, deep.column), _TOO_DEEP, limit=limits.max_depth)
+            )
+            return result
         if not entries:
             line, col = exc.position if exc.position else (1, 1)
             result.problems.append(malformed(source.ref_line(line, col), exc.msg))
@@ -460,8 +468,4 @@ def parse_tree(source: SourceText, limits: LoadLimits) -> ParseResult:
 
 def depth_problem(source: SourceText, element: etree._Element, limits: LoadLimits) -> Problem:
     """The problem of an element nested beyond ``limits.max_depth``, at its start tag."""
-    return Problem.of(
-        source.element_ref(element),
-        "imbrication trop profonde (plus de {limit} niveaux d'éléments)",
-        limit=limits.max_depth,
-    )
+    return Problem.of(source.element_ref(element), _TOO_DEEP, limit=limits.max_depth)
