@@ -77,3 +77,11 @@ def test_a_produced_file_s_note_reads_in_the_report_s_language(reports: dict[str
         data = json.loads((reports[lang] / "report.json").read_text(encoding="utf-8"))
         notes = {e["note"] for case in data["cases"] for e in case["evidence"] if e["note"]}
         assert notes == {word}, lang
+
+
+def test_an_empty_value_of_the_appendix_reads_as_a_dash(reports: dict[str, Path]) -> None:
+    """The reference engine has no agrément: « agrément : — », not « agrément : ; » (audit 9)."""
+    for lang, label in (("fr", "Moteur de facturation"), ("en", "Billing engine")):
+        engine = dict(appendix(reports[lang]))[label]
+        assert re.search(r"agr[ée]ment ?: —", engine), engine
+        assert not re.search(r": ?(;|$)", engine), engine
