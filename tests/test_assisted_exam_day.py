@@ -185,3 +185,15 @@ def test_every_file_a_value_was_read_from_is_kept_byte_for_byte_under_its_own_na
     assert kept["K-FILES.lot"][0]["media_type"] == "application/octet-stream"  # not UTF-8: never decoded as text
     assert observations["lot.files[0]"] == "K-FILES.lot"  # the observation names the files and their hashes
     assert observations["lot.files_sha256[0]"] == hashlib.sha256(on_disk["K-FILES.lot"]).hexdigest()
+
+
+def test_a_value_read_by_a_ranked_extractor_is_not_asked_and_what_is_asked_has_words(exam: Any) -> None:
+    _, _, operator, _ = exam
+    asked = dict(operator.asked[("K-FILES", "create_invoice")])
+    assert "invoice.lines[0].base" not in asked  # « /lignes/{n}/base » gives it
+    assert "invoice.totals.amo" not in asked
+    assert asked["invoice.totals.depassement"] == "Dépassement"
+    assert asked["invoice.lines[0].amc"] == "Part AMC, ligne 1"  # no extractor reads it: asked, in words
+    from testbench.i18n import translator
+
+    assert translator("en")(asked["invoice.lines[0].amc"]) == "AMC share, line 1"

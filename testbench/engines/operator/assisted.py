@@ -19,6 +19,7 @@ campaign goes on. The runner takes each call's origins with :meth:`AssistedOpera
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -90,16 +91,16 @@ class AssistedOperatorEngine(OperatorModeEngine):
         return tuple(s for s in self.profile.extractors if action in s.applies_to)
 
     def extracted_paths(self, action: str) -> set[str]:
-        """The observation paths the profile's extractors give for ``action``."""
+        """The observation paths the profile's extractors give for ``action`` (``{n}`` templates as written)."""
         paths: set[str] = set()
         for spec in self.specs(action):
-            paths.update(_spec_paths(spec))
+            paths.update(spec.fields.values())
         return paths
 
     def keyed_fields(self, prompt: OperatorPrompt) -> tuple[tuple[str, str], ...]:
         root = CALL_ROOTS.get(prompt.action, prompt.action)
-        covered = self.extracted_paths(prompt.action)
-        return tuple((p, label) for p, label in super().keyed_fields(prompt) if f"{root}.{p}" not in covered)
+        covered = _covering(self.extracted_paths(prompt.action))
+        return tuple((p, label) for p, label in super().keyed_fields(prompt) if not covered(f"{root}.{p}"))
 
     def instruction(self, prompt: OperatorPrompt) -> str:
         """The call's instruction and how this product performs it (the profile's guidance); the values
@@ -252,9 +253,17 @@ class _LineWatch:
         return all(self.found.values())
 
 
-def _spec_paths(spec: ExtractorSpec) -> set[str]:
-    """The observation paths a spec gives (its ``fields``' values; ``{n}`` ranks are not keyed values)."""
-    return {path for path in spec.fields.values() if "{" not in path}
+def _covering(templates: set[str]) -> Callable[[str], bool]:
+    """Whether an extractor gives a concrete path (``invoice.lines[0].base``): one of ``templates`` is that
+    path, or has ``{n}`` where the path has a rank (``invoice.lines[{n}].base``)."""
+    from testbench.extract.spec import RANK
+
+    ranked = [
+        re.compile(r"\d+".join(re.escape(part) for part in template.split(RANK)))
+        for template in templates
+        if RANK in template
+    ]
+    return lambda path: path in templates or any(pattern.fullmatch(path) for pattern in ranked)
 
 
 def _snapshot(paths: Sequence[Path]) -> Snapshot:

@@ -10,6 +10,7 @@ than pasted. Portable: the folder is polled (no inotify).
 from __future__ import annotations
 
 import fnmatch
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -80,6 +81,26 @@ FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
     "eprescription_fetch": (("number", _t("Numéro de l'ordonnance")), ("line_count", _t("Nombre de lignes"))),
 }
 _EXPECTS = {call: tuple(path for path, _label in fields) for call, fields in FIELDS.items()}
+#: The words of a value a case expects beyond its call's fields, by the last part of its path.
+_LEAVES = {
+    "base": _t("Base de remboursement"),
+    "rate": _t("Taux de remboursement"),
+    "amo": _t("Part AMO"),
+    "amc": _t("Part AMC"),
+    "patient": _t("Reste à charge"),
+    "depassement": _t("Dépassement"),
+    "billed": _t("Total facturé"),
+}
+_LINE = re.compile(r"lines\[(\d+)\]\.(\w+)")
+
+
+def path_label(path: str) -> str:
+    """A person's words for a value the operator keys in (``lines[0].base`` → « Base de remboursement,
+    ligne 1 »); the path itself when the bench has no words for it."""
+    line = _LINE.fullmatch(path)
+    if line and line.group(2) in _LEAVES:
+        return _t("{label}, ligne {n}").format(label=_LEAVES[line.group(2)], n=int(line.group(1)) + 1)
+    return _LEAVES.get(path.rpartition(".")[2], path)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from testbench.domain.attestation import Operator
 from testbench.domain.observe import unflatten
 from testbench.domain.vocabulary import CALL_ROOTS
 from testbench.engines.api import JsonObject
-from testbench.engines.operator.engine import FIELDS, OperatorEngine, OperatorPrompt, _t
+from testbench.engines.operator.engine import FIELDS, OperatorEngine, OperatorPrompt, _t, path_label
 
 _CODE = re.compile(r"[A-Z][A-Z0-9_]{2,}")
 
@@ -47,7 +47,7 @@ class OperatorModeEngine(OperatorEngine):
     def keyed_fields(self, prompt: OperatorPrompt) -> tuple[tuple[str, str], ...]:
         """The values the operator keys in for ``prompt``: (path in the call's result, label) — the call's
         fields, then any other value the case expects from this step (a casebook may expect what the table
-        does not ask of every step: an AMC routing, a téléservice's answer), labelled by its path."""
+        does not ask of every step: an AMC routing, a téléservice's answer), in words (:func:`path_label`)."""
         fields = FIELDS.get(prompt.action) or tuple((p, p) for p in prompt.expects)
         if self._case is None or self._step is None:
             return fields
@@ -58,7 +58,7 @@ class OperatorModeEngine(OperatorEngine):
             for exp in self._case.expectations
             if exp.kind is ExpectationKind.VALUE and exp.step == self._step.id and exp.path.startswith(prefix)
         ]
-        return (*fields, *((path, path) for path in dict.fromkeys(extra) if path not in known))
+        return (*fields, *((path, path_label(path)) for path in dict.fromkeys(extra) if path not in known))
 
     def instruction(self, prompt: OperatorPrompt) -> str:
         """What the operator reads (assisted mode adds the product's guidance and names what to key)."""
