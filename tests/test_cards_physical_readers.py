@@ -197,6 +197,7 @@ def test_the_workstation_asks_for_the_card_then_runs_the_case_on_it(
             await until(pilot, lambda: "Insérez la carte CPE" in str(prompt.content), "the bench asks for the card")
             await pilot.press("ctrl+t")  # stop while the bench waits for the card: no five-minute wait
             await wait_run(app, pilot)
+            seen["stopped"] = str(prompt.content)
             prompt.update("")
             await pilot.press("r")
             await until(pilot, lambda: "Insérez la carte CPE" in str(prompt.content), "the bench asks for the card")
@@ -214,6 +215,7 @@ def test_the_workstation_asks_for_the_card_then_runs_the_case_on_it(
     monkeypatch.setattr(WorkstationApp, "run", drive)
     assert main(["ui", str(CASEBOOKS_DIR / "exam-demo.xml"), "--session", str(session), "--engine", "operator"]) == 0
     assert f"dans le lecteur « {READER} » (cps)" in seen["prompt"]
+    assert "carte cps-psad — non vérifiée" in seen["stopped"], seen  # never read: not « refusée »
     with read_session(session) as view:
         stopped, attempt = view.cases[0].attempts
         guards = [e["data"] for e in view.events(attempt.id) if e["kind"] == "card-guard"]

@@ -107,7 +107,7 @@ def card_states(slots: Sequence[str], events: Iterable[dict[str, Any]], reason: 
                     out[slot] = CardState(slot, "refused", before.card, before.present, check, detail)
                 else:  # a check that states no decision: the card's identity, its status unchanged
                     out[slot] = CardState(slot, before.status, before.card, before.present, check, before.detail)
-    if reason.startswith("carte"):
+    if reason.startswith("carte refusée"):  # « carte indisponible » (a card never read): no decision
         for slot in slots:
             before = out.get(slot) or CardState(slot, "inserted")
             if before.status == "inserted":
