@@ -323,16 +323,15 @@ def test_a_step_whose_file_never_comes_waits_the_engine_timeout_then_its_values_
     assert walls["step-end"] - walls["step-start"] >= TIMEOUT * 0.9  # it waited for the lot, then went on
 
 
-def test_a_value_keyed_over_an_extracted_one_is_a_correction_only_when_it_differs(campaign: Any) -> None:
+def test_a_value_keyed_over_an_extracted_one_gives_way_to_what_the_operator_accepts_when_shown_it(
+    campaign: Any,
+) -> None:
     session, _, _ = campaign
     observations = _observations(session)
-    differs = observations["T-NOLOT"]["invoice.totals.amc"]
-    assert (differs["value"], differs["source"]) == ("0.10", "correction")
-    assert differs["provenance"]["correction"] == {
-        "extracted": "0.00",
-        "reason": "AMC lue à l'écran",
-        "operator": "Camille",
-    }
+    # 0.10 keyed (with a note) before the step; 0.00 read, shown to the operator and accepted: 0.00 stands
+    # (an operator who cannot review: tests/test_assisted_exam_day.py)
+    accepted = observations["T-NOLOT"]["invoice.totals.amc"]
+    assert (accepted["value"], accepted["source"]) == ("0.00", "extraction")
     same = observations["T-NEXT"]["invoice.totals.amc"]
     assert (same["value"], same["source"], same["provenance"]["kind"]) == ("0.00", "extraction", "xml")
 

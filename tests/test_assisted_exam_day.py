@@ -197,3 +197,63 @@ def test_a_value_read_by_a_ranked_extractor_is_not_asked_and_what_is_asked_has_w
     from testbench.i18n import translator
 
     assert translator("en")(asked["invoice.lines[0].amc"]) == "AMC share, line 1"
+
+
+def test_the_value_the_operator_accepts_is_the_one_recorded(exam: Any) -> None:
+    session, _, _, _ = exam
+    with read_session(session) as view:
+        attempt = _latest(session, "K-FILES").id
+        base = {o["path"]: o for o in view.observations(attempt)}["invoice.lines[0].base"]
+    # 57 keyed before the step without a reason; 56.0 read and accepted in the review: 56.0 stands
+    assert (base["value"], base["source"]) == ("56.0", "extraction")
+
+
+class _Keyed:
+    """An operator who cannot review (a prepared attestations file): what is keyed is the answer."""
+
+    def __init__(self, values: dict[str, str], note: str) -> None:
+        self.values, self.note = values, note
+
+    def perform(self, case: Any, step: Any) -> Attestation:
+        return Attestation(True, "Camille", self.note, self.values)
+
+    def notify(self, message: str) -> None:
+        return None
+
+
+@pytest.mark.parametrize(
+    ("keyed", "note", "value", "source", "reason"),
+    [
+        ("56,00", "", "56.00", "extraction", None),  # the amount as a French screen shows it: not a correction
+        ("56.0", "lu à l'écran", "56.00", "extraction", None),  # the same number, even with a note
+        ("57", "", "56.00", "extraction", None),  # no reason: no correction (the attestation keeps the 57)
+        ("57", "écran : 57,00", "57", "correction", "écran : 57,00"),
+    ],
+)
+def test_keyed_over_a_value_read_is_a_correction_only_with_a_reason_and_another_amount(
+    tmp_path: Path, keyed: str, note: str, value: str, source: str, reason: str | None
+) -> None:
+    from testbench.engines.operator.assisted import AssistedOperatorEngine
+    from testbench.sut.profile import load_profile
+
+    (tmp_path / "out/fse").mkdir(parents=True)
+    (tmp_path / "out/lots").mkdir(parents=True)
+    (tmp_path / "sut.toml").write_text(PROFILE, encoding="utf-8")
+    book = tmp_path / "exam.xml"
+    (tmp_path / "cards").mkdir()
+    shutil.copy(REPO / "casebooks" / "cards" / "cps3-psad-lpp.xml", tmp_path / "cards")
+    book.write_text(CASEBOOK.format(cases=CASE.format(id="K")))
+    case = load_casebook(book).cases[0]
+
+    class Writes(_Keyed):
+        def perform(self, case: Any, step: Any) -> Attestation:
+            (tmp_path / "out/fse/F.json").write_text(json.dumps(_fse("33.60", "56.00")), encoding="utf-8")
+            return super().perform(case, step)
+
+    engine = AssistedOperatorEngine(load_profile(tmp_path / "sut.toml"), timeout=2.0)
+    engine.attach_operator(Writes({"invoice.lines[0].base": keyed}, note))
+    engine.begin_step(case, case.steps[0])
+    result = engine.create_invoice({"invoice_ref": "K-1", "lines": []})
+    origin = engine.take_origins()["invoice.lines[0].base"]
+    assert (result["lines"][0]["base"], origin[0]) == (value, source)
+    assert (origin[1] or {}).get("correction", {}).get("reason") == reason

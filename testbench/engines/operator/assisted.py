@@ -9,9 +9,11 @@ each extractor has its input — runs the extractors that apply to the call, and
 - an extracted value is an observation of source ``extraction`` with its provenance (file and offset,
   or log line);
 - a value only the operator keyed is of source ``operator``;
-- a value the operator keyed over an extracted one that differs, or changed when shown the extracted
-  values (an operator with ``review``), is a ``correction``: the operator's value, with the extracted
-  value, its provenance and the reason kept beside it.
+- a value the operator changed when shown the extracted values (an operator with ``review``: what they
+  accept there is what is recorded), or, for an operator who cannot review, keyed over an extracted one
+  with the attestation's note as its reason, is a ``correction``: the operator's value, with the extracted
+  value, its provenance and the reason kept beside it. A correction always has its reason, and the same
+  amount written otherwise (« 56,00 » for "56.0") is not one.
 
 A malformed file is an :class:`ExtractionFailed` naming the file and the offset: the case errs, the
 campaign goes on. The runner takes each call's origins with :meth:`AssistedOperatorEngine.take_origins`.
@@ -23,6 +25,7 @@ import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -191,29 +194,33 @@ class AssistedOperatorEngine(OperatorModeEngine):
                 shown[item.path] = item
         keyed = {f"{prefix}{k}": v for k, v in flatten(answer).items()}
         corrections = self._review(shown)
-        note = str(answer.get("operator_note") or "")
+        note = str(answer.get("operator_note") or "").strip()
         for path, item in shown.items():
             provenance = item.provenance.to_dict()
-            fix = corrections.get(path)
-            if fix is None and path in keyed and str(keyed[path]) != item.value:
-                fix = Correction(str(keyed[path]), note)
-            if fix is not None and fix.value != item.value:
+            if corrections is not None:  # the operator saw the values read: what they accepted stands
+                fix = corrections.get(path)
+            else:  # keyed over a value read, with the attestation's note as the reason
+                fix = Correction(str(keyed[path]), note) if path in keyed else None
+            if fix is not None and fix.reason.strip() and not same_value(fix.value, item.value):
                 values[path] = fix.value
                 correction = {"extracted": item.value, "reason": fix.reason, "operator": answer.get("operator", "")}
                 origins[path] = (CORRECTION, {**provenance, "correction": correction})
             else:
                 values[path] = item.value
                 origins[path] = (EXTRACTION, provenance)
-        for path, value in keyed.items():
+        for path, value in keyed.items():  # a value keyed over one read without a reason is not recorded
             if path not in values:
                 values[path] = value
         self._origins = origins
         return unflatten({k.removeprefix(prefix): v for k, v in values.items()})
 
-    def _review(self, shown: Mapping[str, Extracted]) -> dict[str, Correction]:
-        """An operator that can review extracted values (``review(case, step, extracted)``) corrects them."""
+    def _review(self, shown: Mapping[str, Extracted]) -> dict[str, Correction] | None:
+        """An operator that can review extracted values (``review(case, step, extracted)``) corrects them;
+        None when the operator cannot (a prepared attestations file: what was keyed is the answer)."""
         review = getattr(self._operator, "review", None)
-        if not shown or not callable(review):
+        if not callable(review):
+            return None
+        if not shown:
             return {}
         answer = review(self._case, self._step, list(shown.values())) or {}
         return {path: Correction(str(value), str(reason)) for path, (value, reason) in answer.items()}
@@ -264,6 +271,19 @@ def _covering(templates: set[str]) -> Callable[[str], bool]:
         if RANK in template
     ]
     return lambda path: path in templates or any(pattern.fullmatch(path) for pattern in ranked)
+
+
+def same_value(keyed: str, read: str) -> bool:
+    """Whether a value the operator gives is the one read: the same text, or the same number however
+    written (« 56,00 », "56.00" and "56.0" are one amount, not a correction)."""
+    from testbench.extract.values import normalise_decimal
+
+    if keyed.strip() == read.strip():
+        return True
+    try:
+        return Decimal(normalise_decimal(keyed.strip())) == Decimal(normalise_decimal(read.strip()))
+    except InvalidOperation:
+        return False
 
 
 def _snapshot(paths: Sequence[Path]) -> Snapshot:
