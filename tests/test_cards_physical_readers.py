@@ -224,3 +224,16 @@ def test_the_workstation_asks_for_the_card_then_runs_the_case_on_it(
     ), stopped
     assert [[(c["slot"], c["ok"]) for c in g["checks"]] for g in guards] == [[("cps", True)]]
     assert attempt.verdict == "pending", attempt
+
+
+def test_a_physical_reader_that_is_not_plugged_in_stops_the_run_instead_of_in_memory_cards(
+    pcsc_stack: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The application reads the physical card: a bench on in-memory cards would guard another card."""
+    monkeypatch.setenv("TESTBENCH_CARD_READERS", f"vitale={DEFAULT_READERS['vitale'].name},cps=Lecteur débranché")
+    session = tmp_path / "s.tbsession"
+    argv = ["run", str(CASEBOOKS_DIR / "exam-demo.xml"), "--session", str(session), "--engine", "operator"]
+    assert main([*argv, "-k", CASE]) == 2
+    err = capsys.readouterr().err
+    assert "banc indisponible : pile PC/SC indisponible : 1 lecteur absent : Lecteur débranché" in err, err
+    assert "mémoire" not in err
