@@ -59,6 +59,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help=t("reference (hors processus, défaut), inprocess, ou la commande d'un moteur externe"),
     )
     group.addoption(
+        "--casebook-engine-timeout",
+        type=_seconds,
+        default=10.0,
+        metavar="SECONDS",
+        help=t("délai de chaque appel au moteur, en secondes (10 par défaut), comme --engine-timeout de run"),
+    )
+    group.addoption(
         "--casebook-cards",
         default="auto",
         choices=("auto", "pcsc", "inprocess"),
@@ -78,6 +85,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help=t("créer le dossier de la session s'il n'existe pas (refusé sinon : un support non monté se voit)"),
     )
+
+
+def _seconds(text: str) -> float:
+    """``--casebook-engine-timeout``'s type: run's own (imported only when the option is given)."""
+    from testbench.runner.options import positive_seconds
+
+    return positive_seconds(text)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -213,7 +227,11 @@ class CasebookPlugin:
             path = self.shards_dir / f"{self.worker['workerid']}.tbsession"
             self.shards_dir.mkdir(exist_ok=True)  # in the session's folder, checked by the controller
         options = CampaignOptions(
-            bench=BenchOptions(engine=self.config.getoption("casebook_engine"), cards=cards),
+            bench=BenchOptions(
+                engine=self.config.getoption("casebook_engine"),
+                engine_timeout=self.config.getoption("casebook_engine_timeout"),
+                cards=cards,
+            ),
             outputs=OutputOptions(lang=self.lang),
             attestations=self.config.getoption("casebook_attestations"),
         )
@@ -311,30 +329,48 @@ class CasebookFile(pytest.File):
 
 
 class CaseItem(pytest.Item):
-    """One case of a casebook: passes when its verdict is « réussi »."""
+    """One case of a casebook: passes when its verdict is « réussi », fails when it is « échec ».
+
+    The case runs in the item's setup, as a fixture would ready a test: a verdict that is the bench's
+    (error, inconclusive, pending) or a bench that cannot start is then a pytest **error**, so pytest's
+    summary and JUnit count the product's failures apart from the bench's faults, as ``run``'s exit codes do.
+    """
 
     def __init__(self, *, casebook: Casebook, case: Case, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.casebook = casebook
         self.case = case
+        self._failed: str | None = None  # the product's failure, raised by runtest
 
-    def runtest(self) -> None:
+    def setup(self) -> None:
         from testbench.domain.verdict import Verdict
+        from testbench.runner.exits import EXIT_ENVIRONMENT, exit_code
 
         plugin: CasebookPlugin = self.config.pluginmanager.get_plugin(_PLUGIN)
-        outcome = plugin.run(self)
+        try:
+            outcome = plugin.run(self)
+        except CaseVerdict as exc:  # the campaign could not start: the bench's fault
+            pytest.fail(self._said(plugin, str(exc)), pytrace=False)
         text = " — ".join(filter(None, (plugin.t(outcome.verdict.label_fr), plugin.t(outcome.reason))))
         if outcome.verdict is Verdict.SKIPPED:
             pytest.skip(text)
+        if exit_code([outcome.verdict]) == EXIT_ENVIRONMENT:  # the bench's verdict, as run's exit code says
+            pytest.fail(self._said(plugin, text), pytrace=False)
         if outcome.verdict is not Verdict.PASS:
-            raise CaseVerdict(text)
+            self._failed = text
+
+    def runtest(self) -> None:
+        if self._failed is not None:
+            raise CaseVerdict(self._failed)
+
+    def _said(self, plugin: CasebookPlugin, text: str) -> str:
+        from testbench.i18n import colon
+
+        return f"{self.case.id}{colon(plugin.lang)}{text}"
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         if isinstance(excinfo.value, CaseVerdict):
-            from testbench.i18n import colon
-
-            plugin: CasebookPlugin = self.config.pluginmanager.get_plugin(_PLUGIN)
-            return f"{self.case.id}{colon(plugin.lang)}{excinfo.value}"
+            return self._said(self.config.pluginmanager.get_plugin(_PLUGIN), str(excinfo.value))
         return str(super().repr_failure(excinfo, style=style))
 
     def reportinfo(self) -> tuple[Path, int | None, str]:

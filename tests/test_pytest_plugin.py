@@ -323,3 +323,61 @@ def test_a_missing_session_folder_is_refused_unless_asked_for(tmp_path: Path) ->
     done = pytest_casebook(tmp_path, "-k", "DEMO-FSE-001", "--casebook-session", str(session), "--casebook-create-dirs")
     assert done.returncode == 0, done.stdout + done.stderr
     assert committed(session) == {"DEMO-FSE-001": "pass"}
+
+
+FAULTY = ROOT / "tests" / "data" / "engines" / "faulty_reference.py"
+
+
+def junit_cases(path: Path) -> dict[str, str]:
+    """Each testcase's name and what it holds: failure, error, skipped, or passed."""
+    from lxml import etree
+
+    out = {}
+    for case in etree.parse(str(path)).iter("testcase"):
+        kinds = [child.tag for child in case if child.tag in ("failure", "error", "skipped")]
+        out[case.get("name")] = kinds[0] if kinds else "passed"
+    return out
+
+
+def test_a_bench_fault_is_a_pytest_error_and_a_product_failure_a_pytest_failure(tmp_path: Path) -> None:
+    """README's promise, here too: pytest's summary and JUnit count the product's failures (« échec ») apart
+    from the bench's faults — an engine that crashed (« erreur »), a case left pending — as ``run``'s exit
+    codes do (1 and 2)."""
+    engine = f"{sys.executable} {FAULTY} --crash-once create_invoice --marker {tmp_path / 'crashed'}"
+    selection = "DEMO-FSE-001 or DEMO-FSE-002 or DEMO-FSE-030 or DEMO-FSE-099"
+    done = pytest_in(
+        tmp_path,
+        *("--casebook", str(DEMO), "--casebook-cards", "inprocess", "--casebook-engine", engine),
+        *("-k", selection, "--junitxml", "junit.xml", "-rA"),  # no attestations: the manual step waits
+        lang="en",
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "1 failed, 1 passed, 18 deselected, 2 errors" in done.stdout, done.stdout
+    assert junit_cases(tmp_path / "junit.xml") == {
+        "DEMO-FSE-001": "error",  # the engine crashed: the bench's fault
+        "DEMO-FSE-002": "passed",  # the next case had a fresh engine
+        "DEMO-FSE-030": "error",  # pending: a manual step nobody attested
+        "DEMO-FSE-099": "failure",  # the product's failure
+    }
+    assert re.search(r"ERROR .*::DEMO-FSE-001 - .*DEMO-FSE-001: error — .*engine", done.stdout), done.stdout
+    assert "DEMO-FSE-099: failed — e-amo: expected 163.00, observed 163.80 (different)" in done.stdout
+    assert "Traceback" not in done.stdout
+
+
+def test_an_unavailable_engine_errs_every_case_within_the_given_engine_timeout(tmp_path: Path) -> None:
+    """An engine that never answers: the bench is unavailable, every case a pytest error, after
+    ``--casebook-engine-timeout`` (run's ``--engine-timeout``), not its default of 10 s twice."""
+    hang = tmp_path / "hang.py"
+    hang.write_text("import sys, time\nsys.stdin.readline()\ntime.sleep(60)\n", encoding="utf-8")
+    engine = f"{sys.executable} {hang}"
+    bench = ["--casebook-engine", engine, "--casebook-engine-timeout", "0.5", "--casebook-cards", "inprocess"]
+    done = pytest_in(tmp_path, "--casebook", str(DEMO), *bench, "-k", "DEMO-FSE-001 or DEMO-FSE-002", lang="fr")
+    assert done.returncode == 1 and "2 errors" in done.stdout, done.stdout + done.stderr
+    assert "pas de réponse en 0.5 s" in done.stdout, done.stdout
+    assert "failed" not in done.stdout
+
+
+def test_an_engine_timeout_that_is_not_positive_is_refused(tmp_path: Path) -> None:
+    done = pytest_in(tmp_path, "--casebook", str(DEMO), "--casebook-engine-timeout", "0", lang="en")
+    assert done.returncode == pytest.ExitCode.USAGE_ERROR, done.stdout + done.stderr
+    assert "--casebook-engine-timeout: “0” is not a positive number of seconds" in done.stderr, done.stderr

@@ -5,6 +5,8 @@
 --corrupt METHOD      answer METHOD with ``beneficiaries: "x"`` added (a result its schema refuses)
 --reshape METHOD      answer METHOD with the JSON object of --shape instead (a result of the wrong shape)
 --babble METHOD       write a coloured debug line (escape sequences) on stdout before answering METHOD
+--crash-once METHOD --marker MARKER   the first process to be asked METHOD (MARKER absent) creates MARKER
+                      and exits without answering (one case's engine crashes, the next case's does not)
 """
 
 import argparse
@@ -25,11 +27,16 @@ parser.add_argument("--corrupt")
 parser.add_argument("--reshape")
 parser.add_argument("--shape", type=json.loads, default={})
 parser.add_argument("--babble")
+parser.add_argument("--crash-once")
+parser.add_argument("--marker", type=Path)
 args = parser.parse_args()
 
 
 class FaultyServer(Server):
     def dispatch(self, method, params):
+        if method == args.crash_once and not args.marker.exists():
+            args.marker.write_text("crashed")
+            os._exit(3)
         if method == "initialize" and args.die_once is not None and not args.die_once.exists():
             args.die_once.write_text("killed while starting")
             os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
