@@ -208,6 +208,27 @@ def test_the_value_the_operator_accepts_is_the_one_recorded(exam: Any) -> None:
     assert (base["value"], base["source"]) == ("56.0", "extraction")
 
 
+def test_each_step_is_attested_by_the_operator_and_a_rejection_says_who_and_why(exam: Any, tmp_path: Path) -> None:
+    from testbench.report.build import BuildOptions, build_report
+
+    session, _, operator, result = exam
+    assert result.verdicts["K-REJECT"] == "fail"
+    assert any(p.startswith("Motif obligatoire pour rejeter l'étape") for p in operator.prompts)  # asked again
+    latest = _latest(session, "K-REJECT")
+    assert latest.reason == "étape s-secure refusée par l'opérateur : écran : carte Vitale absente"
+    built = build_report(session, tmp_path / "report", BuildOptions(junit=False))
+    report = json.loads((built.folder / "report.json").read_text(encoding="utf-8"))
+    steps = {c["key"]["case_id"]: {s["id"]: s for s in c["steps"]} for c in report["cases"]}
+    invoice = steps["K-FILES"]["s-invoice"]["attestation"]
+    assert (invoice["operator"], invoice["confirmed"]) == ("Camille", True)
+    assert invoice["values"]["invoice.lines[0].base"] == "57"  # what was keyed is kept beside what stands
+    rejected = steps["K-REJECT"]["s-secure"]
+    assert rejected["attestation"]["confirmed"] is False
+    assert rejected["attestation"]["note"] == "écran : carte Vitale absente"
+    english = build_report(session, tmp_path / "report-en", BuildOptions(junit=False, lang="en"))
+    assert "step s-secure refused by the operator: écran : carte Vitale absente" in english.html.read_text("utf-8")
+
+
 class _Keyed:
     """An operator who cannot review (a prepared attestations file): what is keyed is the answer."""
 

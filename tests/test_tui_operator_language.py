@@ -13,7 +13,7 @@ os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 import asyncio
 from pathlib import Path
 
-from textual.widgets import Label, Log, Static
+from textual.widgets import Input, Label, Log, Static
 
 from testbench.casebook.loader import load_casebooks
 from testbench.paths import CASEBOOKS_DIR
@@ -95,14 +95,22 @@ def test_the_operator_is_asked_in_french_by_default(tmp_path: Path) -> None:
 
 
 def test_a_step_the_operator_rejects_without_a_note_reads_in_english(tmp_path: Path) -> None:
-    """Finding 3: ctrl+r with no note: the refusal's reason keeps its shape and reads in English."""
+    """Finding 3: ctrl+r with no note: the window asks for the reason (in English), and the refusal reads in
+    English as the operator's, with that reason (audit 9, A7: never « refused by the engine »)."""
     out: list[str] = []
 
     async def scenario() -> None:
         app = operator_app(tmp_path, "en")
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
-            await ask_first_step(app, pilot)
+            first = await ask_first_step(app, pilot)
+            await pilot.press("ctrl+r")
+            for _ in range(100):
+                await pilot.pause(0.05)
+                if isinstance(app.screen, AttestScreen) and app.screen is not first:
+                    break
+            out.append(window_text(app.screen))
+            app.screen.query_one("#note", Input).value = "card refused"
             await pilot.press("ctrl+r")
             await asyncio.wait_for(app.workers.wait_for_complete(), timeout=30)
             await pilot.pause()
@@ -110,4 +118,5 @@ def test_a_step_the_operator_rejects_without_a_note_reads_in_english(tmp_path: P
             out.append(run_log(app))
 
     asyncio.run(scenario())
-    assert "failed — step s-cps refused by the engine: REFUS_LOGICIEL" in out[0], out[0]
+    assert "A reason is required to reject the step: write it in the note. Read the CPS card" in out[0], out[0]
+    assert "failed — step s-cps refused by the operator: card refused" in out[1], out[1]

@@ -24,6 +24,8 @@ from testbench.domain.attestation import Operator
 #: ``engine-stopped``, ``engine-start-failed`` (:class:`~testbench.domain.events.EventKind`);
 #: ``details["message"]`` says it in French.
 LifecycleSink = Callable[[str, dict[str, Any]], None]
+#: Records what the operator attested of an engine step they performed, ``(step id, Attestation)``.
+AttestationSink = Callable[[str, Any], None]
 
 
 @runtime_checkable
@@ -32,7 +34,7 @@ class OperatorDriven(Protocol):
 
     observation_source: str
 
-    def attach_operator(self, operator: Operator) -> None: ...
+    def attach_operator(self, operator: Operator, record: AttestationSink | None = None) -> None: ...
 
     def begin_step(self, case: Any, step: Any) -> None: ...
 

@@ -83,7 +83,7 @@ class Runner:
         # operator mode: the engine asks the operator, and its observations carry its own source
         self._driven = engine if isinstance(engine, OperatorDriven) else None
         if self._driven is not None:
-            self._driven.attach_operator(self.operator)
+            self._driven.attach_operator(self.operator, self._operator_attested)
         self._source = self._driven.observation_source if self._driven is not None else "engine"
         # assisted operator mode: each observation its own source (extraction, operator, correction) and provenance
         self._origins = engine if isinstance(engine, ObservationOrigins) else None
@@ -330,6 +330,8 @@ class Runner:
                 return Outcome(Verdict.INCONCLUSIVE, f"étape {step.id} : {exc.message}")
             if exc.code == TELESERVICE_INVALID_ANSWER:  # the simulator's answer was not usable: a fault of the run
                 return Outcome(Verdict.ERROR, f"étape {step.id} : {exc.message}")
+            if exc.details.get("source") == "operateur":  # the operator rejected the step they performed
+                return Outcome(Verdict.FAIL, f"étape {step.id} refusée par l'opérateur : {exc.message}")
             return Outcome(Verdict.FAIL, f"étape {step.id} refusée par le moteur : {exc.code} {exc.message}".rstrip())
         except ExtractionFailed as exc:
             return self._step_failed(attempt_id, case, step, Verdict.ERROR, str(exc))
@@ -353,6 +355,12 @@ class Runner:
             self.store.end_step(attempt_id, step.id, flatten(result), self._source, {"status": "done"}, origins)
         self._emit(StepFinished(case, step, "done"))
         return Outcome(Verdict.NONE)
+
+    def _operator_attested(self, step_id: str, attestation: Any) -> None:
+        """Operator modes: what the operator attested of an engine step, recorded as a manual step's is."""
+        a = attestation
+        data = {"confirmed": a.confirmed, "operator": a.operator, "note": a.note, "values": a.values}
+        self.store.add_event(EventKind.MANUAL_ATTESTED, data, attempt_id=self._attempt_id, step_id=step_id)
 
     def _step_done(self) -> None:
         """A step's end: its traced lines and its events become durable together."""

@@ -4,17 +4,21 @@ The :class:`~testbench.engines.operator.engine.OperatorEngine` turns each engine
 prompt becomes a manual step for whichever :class:`Operator` runs the campaign — the workstation's
 modal, a prepared attestations file, or nobody (the case then waits, ``pending``). What the operator
 keys in becomes the step's observations, recorded with the source ``operator``; the files the
-application writes in the watched folder are captured as evidence.
+application writes in the watched folder are captured as evidence. The operator's attestation itself
+(confirmed or rejected, by whom, the note, the values keyed) goes to the runner's record as it is given;
+a rejection always has its reason: asked once more when the operator gave none.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from testbench.casebook.model import Case, ExpectationKind, Observe, Step, StepKind
-from testbench.domain.attestation import Operator
+from testbench.domain.attestation import Attestation, Operator
+from testbench.domain.hooks import AttestationSink
 from testbench.domain.observe import unflatten
 from testbench.domain.vocabulary import CALL_ROOTS
 from testbench.engines.api import JsonObject
@@ -35,11 +39,12 @@ class OperatorModeEngine(OperatorEngine):
     def __init__(self, watch_dir: Path | None = None, **kwargs: Any) -> None:
         super().__init__(self._ask, watch_dir, **kwargs)
         self._operator: Operator | None = None
+        self._record: AttestationSink | None = None
         self._case: Case | None = None
         self._step: Step | None = None
 
-    def attach_operator(self, operator: Operator) -> None:
-        self._operator = operator
+    def attach_operator(self, operator: Operator, record: AttestationSink | None = None) -> None:
+        self._operator, self._record = operator, record
 
     def begin_step(self, case: Case, step: Step) -> None:
         self._case, self._step = case, step
@@ -77,9 +82,9 @@ class OperatorModeEngine(OperatorEngine):
             observe=tuple(Observe(f"{root}.{path}", label) for path, label in fields),
             source=self._step.source,
         )
-        attestation = self._operator.perform(self._case, step)
-        if attestation is None:
-            raise OperatorPending(_t("étape {step} en attente de l'opérateur (mode opérateur)").format(step=step.id))
+        attestation = self._attest(step)
+        if self._record is not None:
+            self._record(step.id, attestation)
         if not attestation.confirmed:
             match = _CODE.search(attestation.note)
             return {"refusal": match.group(0) if match else "REFUS_LOGICIEL", "message": attestation.note}
@@ -92,3 +97,19 @@ class OperatorModeEngine(OperatorEngine):
         if attestation.note:
             result["operator_note"] = attestation.note
         return result
+
+    def _attest(self, step: Step) -> Attestation:
+        """The operator's attestation of ``step``; a rejection without a reason is asked again, once, for it
+        (a prepared attestations file gives the same answer: its rejection reads « motif non donné »)."""
+        assert self._operator is not None and self._case is not None
+        attestation = self._operator.perform(self._case, step)
+        if attestation is not None and not attestation.confirmed and not attestation.note.strip():
+            ask = _t("Motif obligatoire pour rejeter l'étape : écrivez-le dans la note. {instruction}")
+            attestation = self._operator.perform(
+                self._case, replace(step, instruction=ask.format(instruction=step.instruction))
+            )
+            if attestation is not None and not attestation.confirmed and not attestation.note.strip():
+                attestation = replace(attestation, note=_t("motif non donné"))
+        if attestation is None:
+            raise OperatorPending(_t("étape {step} en attente de l'opérateur (mode opérateur)").format(step=step.id))
+        return attestation
