@@ -16,6 +16,7 @@ import asyncio
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -113,7 +114,8 @@ def test_a_physical_reader_asks_for_the_card_swaps_it_and_says_when_nobody_answe
         assert prompts[-1].startswith("Insérez la carte CPS (CPS4) de test « cps4-nurse »")
 
 
-def _run(tmp_path: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, str, object]:
+def _run(tmp_path: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, str, tuple[Any, list[Any]]]:
+    """``testbench run`` of the exam casebook's first case: exit code, stderr, its attempt and guard records."""
     tmp_path.mkdir()
     session = tmp_path / "s.tbsession"
     argv = ["run", str(CASEBOOKS_DIR / "exam-demo.xml"), "--session", str(session), "--engine", "operator"]
