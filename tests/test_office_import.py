@@ -304,3 +304,31 @@ def test_the_output_never_overwrites_a_file_that_is_not_a_casebook(tmp_path: Pat
     assert done.returncode == 3
     assert done.stderr.strip() == f"{document} existe et n'est pas un cahier de tests : rien n'est écrit"
     assert document.read_bytes() == (EXAMPLES / "cahier-exemple.xlsx").read_bytes()
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_formula_never_computed_is_placed_at_its_cell_with_what_to_do(tmp_path: Path, lang: str) -> None:
+    """A workbook written by a script holds formulas without their values (openpyxl writes them so): the
+    problem is at each such cell and says what to do, not an attribute missing at the case's id cell."""
+    book = openpyxl.load_workbook(EXAMPLES / "cahier-exemple.xlsx")
+    sheet = book["Cahier de tests"]
+    row, quantity, price = row_of(sheet, "EX-FSE-001"), column("Qté"), column("Prix unitaire")
+    sheet.cell(row, quantity).value = "=2*2"
+    sheet.cell(row, price).value = "=7*2"
+    document = tmp_path / "formules.xlsx"
+    book.save(document)
+    done = import_(document, tmp_path / "formules.xml", "--lang", lang)
+    no_traceback(done)
+    letter = openpyxl.utils.get_column_letter
+    said = (
+        "formule sans valeur calculée (document jamais recalculé) : ouvrez-le dans un tableur, enregistrez-le, "
+        "puis importez-le à nouveau"
+        if lang == "fr"
+        else "formula without a computed value (the document was never recalculated): open it in a spreadsheet, "
+        "save it, then import it again"
+    )
+    placed = [line for line in done.stderr.splitlines() if line.startswith(f"{SHEET}!")]
+    assert placed == [f"{SHEET}!{letter(quantity)}{row}: {said}", f"{SHEET}!{letter(price)}{row}: {said}"]
+    assert ("1 cas laissé de côté : EX-FSE-001" if lang == "fr" else "1 case left out: EX-FSE-001") in done.stderr
+    casebook, problems = check_casebook(tmp_path / "formules.xml")
+    assert problems == [] and casebook is not None and "EX-FSE-001" not in [c.id for c in casebook.cases]

@@ -41,6 +41,10 @@ from testbench.office.tables import Cell, Place, Table, read_table
 __all__ = ["ImportResult", "OfficeError", "Problem", "import_document", "write_import"]
 
 NS = "urn:testbench:casebook:1"
+_UNCOMPUTED = (
+    "formule sans valeur calculée (document jamais recalculé) : ouvrez-le dans un tableur, "
+    "enregistrez-le, puis importez-le à nouveau"
+)
 _PARAMS = re.compile(r"^(?P<phrase>.*?)\s*\((?P<params>[^()]*)\)\s*$")
 _PARAM_NAME = re.compile(r"[a-z][a-z0-9-]{0,40}")
 _WORDS = re.compile(r"[\s,;]+")
@@ -401,6 +405,8 @@ class _CaseBuilder:
             for cell in row.values():
                 if cell.merged:
                     self.problem(cell, "cellules fusionnées dans la zone des cas : une valeur par cellule")
+                if cell.uncomputed:
+                    self.problem(cell, _UNCOMPUTED)
         if self.case.problems:
             return None
         q = f"{{{NS}}}"

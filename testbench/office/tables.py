@@ -58,6 +58,7 @@ class Cell:
     place: Place
     text: str  # the cell's value as text: numbers as written (12.5), dates ISO (2026-01-12), booleans true/false
     merged: bool
+    uncomputed: bool = False  # a formula whose value the document does not hold (never recalculated): text ""
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,8 @@ class Table:
 
 #: One document's grid: rows of (text, merged), row 1 first, and the table's name.
 _Grid = list[list[tuple[str, bool]]]
+#: The (row, column) of the cells that hold a formula and no value for it (1-based).
+_Uncomputed = frozenset[tuple[int, int]]
 
 
 def document_kind(document: Path) -> str:
@@ -113,8 +116,11 @@ def read_table(document: Path, mapping: Mapping) -> Table:
     if not document.is_file():
         raise OfficeError([Problem.of(document, "document introuvable")])
     readers = {"xlsx": _read_xlsx, "ods": _read_ods, "csv": _read_csv, "docx": _read_docx}
+    uncomputed: _Uncomputed = frozenset()
     try:
         name, grid = readers[kind](document, mapping)
+        if kind == "xlsx":
+            uncomputed = _uncomputed_formulas(document, name, grid)
     except OfficeError:
         raise
     except Exception as exc:  # third-party parsers raise anything on a corrupt file
@@ -127,7 +133,7 @@ def read_table(document: Path, mapping: Mapping) -> Table:
                 )
             ]
         ) from None
-    return _table(kind, name, grid, mapping)
+    return _table(kind, name, grid, mapping, uncomputed)
 
 
 def _reason(exc: Exception, t: Callable[[str], str]) -> str:
@@ -139,7 +145,7 @@ def _reason(exc: Exception, t: Callable[[str], str]) -> str:
     return t("fichier endommagé ou d'un autre format")
 
 
-def _table(kind: str, name: str, grid: _Grid, mapping: Mapping) -> Table:
+def _table(kind: str, name: str, grid: _Grid, mapping: Mapping, uncomputed: _Uncomputed = frozenset()) -> Table:
     spec = mapping.source
     placer = Table(kind, name, {}, [])
     header: dict[str, int] = {}
@@ -157,7 +163,12 @@ def _table(kind: str, name: str, grid: _Grid, mapping: Mapping) -> Table:
         if not any(text.strip() for text, _ in raw):
             continue
         padded = raw + [("", False)] * (width - len(raw))
-        rows.append([Cell(placer.place(number, col), text, merged) for col, (text, merged) in enumerate(padded, 1)])
+        rows.append(
+            [
+                Cell(placer.place(number, col), text, merged, (number, col) in uncomputed)
+                for col, (text, merged) in enumerate(padded, 1)
+            ]
+        )
     identity: dict[str, Cell] = {}
     for key, ref in mapping.identity.items():
         if isinstance(ref, CellRef):
@@ -214,6 +225,24 @@ def _read_xlsx(document: Path, mapping: Mapping) -> tuple[str, _Grid]:
     for r, values in enumerate(sheet.iter_rows(values_only=True), 1):
         grid.append([(cell_text(v), (r, c) in merged) for c, v in enumerate(values, 1)])
     return sheet_name, grid
+
+
+def _uncomputed_formulas(document: Path, sheet_name: str, grid: _Grid) -> _Uncomputed:
+    """The empty cells of ``grid`` that hold a formula: a document written by a program and never opened
+    in a spreadsheet has no value for its formulas, and the values are all an import reads."""
+    import openpyxl
+
+    empty = {(r, c) for r, row in enumerate(grid, 1) for c, (text, _merged) in enumerate(row, 1) if not text}
+    book = openpyxl.load_workbook(document, read_only=True, data_only=False)  # the formulas, not their values
+    try:
+        return frozenset(
+            (cell.row, cell.column)
+            for row in book[sheet_name].iter_rows()
+            for cell in row
+            if cell.data_type == "f" and (cell.row, cell.column) in empty
+        )
+    finally:
+        book.close()
 
 
 def _missing_sheet(document: Path, name: str, names: list[str]) -> Problem:
