@@ -151,3 +151,25 @@ def test_run_report_on_a_full_disk_is_the_bench_s_fault_and_keeps_the_verdicts(
     with read_session(session) as s:
         assert [(c.case_id, c.verdict) for c in s.cases] == [("DEMO-FSE-001", "pass")]
     assert main(["report", str(session), "-o", str(book), "--lang", "en"]) == 0  # once the disk has room
+
+
+def test_a_book_whose_parent_cannot_be_written_is_built_inside_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A report folder at a USB stick's root, or in someone else's folder: the work folder goes inside."""
+    import tempfile
+
+    session, book = tmp_path / "s.tbsession", tmp_path / "exam"
+    assert main(["run", str(DEMO), "--session", str(session), *BENCH, "--report", str(book)]) == 0
+    before = folder_bytes(book)
+    real = tempfile.mkdtemp
+
+    def parent_refused(*args: object, dir: str | Path | None = None, **kwargs: object) -> str:
+        if dir is not None and Path(dir) == tmp_path:
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(dir))
+        return real(*args, dir=dir, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(tempfile, "mkdtemp", parent_refused)
+    assert main(["report", str(session), "-o", str(book)]) == 0
+    assert folder_bytes(book) == before  # the same book, built again, nothing of the work left in it
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []

@@ -79,12 +79,26 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage, for benchmarks
 
 
+def _scratch(out_dir: Path, kind: str) -> Path:
+    """A temporary folder on the report folder's disk, so that its files move in by renaming: beside it
+    (nothing left in the report if the process is killed), else inside it — when the folder is a mount
+    point (a USB stick's root: beside is another disk) or its parent cannot be written."""
+    place = out_dir.absolute()
+    mounted = place.is_dir() and os.stat(place).st_dev != os.stat(place.parent).st_dev
+    if not mounted:
+        try:
+            return Path(tempfile.mkdtemp(prefix=f".{place.name}.{kind}-", dir=place.parent))
+        except PermissionError:
+            pass
+    place.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".testbench-{kind}-", dir=place))
+
+
 def _swap_in(built: Path, out_dir: Path) -> None:
     """Put the complete folder ``built`` in place of the report ``out_dir`` holds (other files are left):
     renames on one disk, the previous report's files moved back if one fails."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    place = out_dir.absolute()
-    old = Path(tempfile.mkdtemp(prefix=f".{place.name}.old-", dir=place.parent))
+    old = _scratch(out_dir, "old")
     moved: list[str] = []
     placed: list[str] = []
     try:
@@ -121,9 +135,8 @@ def build_report(session_path: Path, out_dir: Path, options: BuildOptions | None
     """Build the report of ``session_path`` and put it in ``out_dir`` once complete; an ``OSError`` (a full
     disk…) leaves ``out_dir`` as it was."""
     options = options or BuildOptions()
-    place = out_dir.absolute()
-    place.parent.mkdir(parents=True, exist_ok=True)
-    built = Path(tempfile.mkdtemp(prefix=f".{place.name}.new-", dir=place.parent))
+    out_dir.absolute().parent.mkdir(parents=True, exist_ok=True)
+    built = _scratch(out_dir, "new")
     try:
         result = _build(session_path, built, options)
         _swap_in(built, out_dir)
