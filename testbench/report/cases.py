@@ -13,6 +13,7 @@ from typing import Any
 from testbench import fmt
 from testbench.casebook.instructions import describe_step
 from testbench.casebook.model import Step, StepKind
+from testbench.domain.events import EventKind
 from testbench.engines.operator.origin import origin_text
 from testbench.i18n import translator
 from testbench.report.evidence import Evidence
@@ -20,7 +21,7 @@ from testbench.report.labels import clock_text, final_label, iso
 from testbench.report.options import Options
 from testbench.report.personal import Scrubber
 from testbench.store.model import StepState
-from testbench.store.read import AttemptDetails, CaseView, ObservationRow, SessionView, observation
+from testbench.store.read import AttemptDetails, AttemptView, CaseView, ObservationRow, SessionView, observation
 from testbench.traces.bench_text import trace_text
 
 _TEXT_MEDIA = re.compile(r"^(text/|application/(xml|json|[\w.+-]*\+(xml|json))$)")
@@ -211,6 +212,42 @@ def _expected_text(e: dict[str, Any]) -> str:
     return str(e.get("expected") or e.get("code") or e.get("pattern") or "")
 
 
+def _given(
+    session: SessionView,
+    attempt: AttemptView,
+    latest: AttemptView | None,
+    scrub: Scrubber,
+    t: Callable[[str], str],
+    lang: str,
+) -> dict[str, Any]:
+    """What the operator keyed or corrected in an earlier attempt (one left unfinished, whose case was run
+    again from its start, or one run again): ``{"given": [...]}``, kept in the exam book with each
+    correction's reason; the latest attempt's are its observations."""
+    if latest is None or attempt.id == latest.id:
+        return {}
+    keyed = [  # what the person keyed, as attested (an operator engine's own results are not theirs)
+        (e["step_id"] or "", path, value, "operator", None)
+        for e in session.events_of([attempt.id], [EventKind.MANUAL_ATTESTED])[attempt.id]
+        for path, value in (e["data"].get("values") or {}).items()
+    ]
+    corrected = [
+        (o["step_id"] or "", o["path"], o["value"], "correction", o["provenance"])
+        for o in session.observations(attempt.id)
+        if o["source"] == "correction"
+    ]
+    given = [
+        {
+            "step": step,
+            "path": path,
+            "value": scrub.at_path(path, value),
+            "source": source,
+            "origin": _origin(path, value, provenance, scrub, t, lang),
+        }
+        for step, path, value, source, provenance in keyed + corrected
+    ]
+    return {"given": given} if given else {}
+
+
 def gather_case(
     session: SessionView,
     view: CaseView,
@@ -234,6 +271,7 @@ def gather_case(
             "started_wall": a.started_wall,
             "duration_ms": None if a.duration_ms is None else round(a.duration_ms, 3),
         }
+        | _given(session, a, latest, scrub, t, options.lang)
         for a in view.attempts
     ]
     d = view.definition

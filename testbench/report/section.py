@@ -99,6 +99,8 @@ class CaseSection:
             "valid": t("valide"),
             "invalid": t("INVALIDE"),
             "no_effect": t("sans effet sur le verdict"),
+            "given": t("Donné par l'opérateur"),
+            "keyed": t("saisi"),
         }
         w = {key: out(text) for key, text in words.items()}  # the fixed words, translated and escaped once
         self.w, self.colon = w, out(colon(lang))
@@ -317,12 +319,19 @@ class CaseSection:
         )
 
     def _attempt(self, a: dict[str, Any]) -> str:
-        o = self.out
+        o, w, c = self.out, self.w, self.colon
+        given = "".join(  # an earlier attempt: what the operator keyed or corrected in it, with the reasons
+            f'<br><span class="mono">{o(g["step"])} · {o(g["path"])} = {o(g["value"])}</span> '
+            f'<span class="muted">{o(g["origin"]) or w["keyed"]}</span>'
+            for g in a.get("given", ())
+        )
+        if given:
+            given = f"<br><strong>{w['given']}{c}</strong>{given}"
         return (
             f"<tr><td>{o(a['number'])}</td><td>{o(a['started'])}</td>"
             f'<td class="num">{o(fmt.duration_ms(a["duration_ms"], self.lang))}</td>\n'
             f'<td><span class="v v-{o(a["verdict"])}">{o(self.vl(a["verdict"]))}</span></td>'
-            f"<td>{o(a['reason'])}</td></tr>"
+            f"<td>{o(a['reason'])}{given}</td></tr>"
         )
 
     def _annotation(self, an: dict[str, Any], verdict: str) -> str:

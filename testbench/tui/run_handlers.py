@@ -121,6 +121,7 @@ class RunHandlers:
         entries = runnable
         if not entries:
             return
+        self._say_unfinished(entries)
         self.running = True
         self._panel_timer = self.set_interval(0.1, self.flush_panel)
         self.operator = InteractiveOperator(
@@ -143,6 +144,21 @@ class RunHandlers:
             exit_on_error=False,
             description=f"exécution de {len(targets)} cas",
         )
+
+    def _say_unfinished(self, entries: list[CaseEntry]) -> None:
+        """A case whose last attempt stopped midway starts again at its first step: said before it runs,
+        so that the operator knows the steps already done in the application are asked again."""
+        for entry in entries:
+            attempt = entry.unfinished
+            if attempt is None:
+                continue
+            text = self.t(
+                "{case} : la tentative {number} est restée inachevée ({reason}) ; le cas reprend à sa première"
+                " étape, dans une nouvelle tentative : les étapes déjà faites dans le logiciel sont à refaire"
+                " (la tentative {number} reste dans l'historique et le rapport, avec les valeurs données)"
+            ).format(case=entry.case.id, number=attempt.number, reason=self.t(attempt.reason))
+            self.log_line(f"↻ {text}")
+            self.notify(text, severity="warning", timeout=12)
 
     def _run_thread(self, targets: list, operator: InteractiveOperator) -> None:
         """Worker thread: runs the cases; talks to the UI only through posted messages."""

@@ -104,6 +104,16 @@ class CaseEntry:
     def is_final(self) -> bool:
         return Verdict(self.original_verdict).is_final
 
+    @property
+    def unfinished(self) -> AttemptView | None:
+        """The latest attempt when it stopped without a verdict: a step left pending (``ctrl+q``, ``ctrl+t``)
+        or the process killed. The runner cannot take it up in the middle (the engine's and the cards' state
+        of that attempt are gone): a new run of the case starts at its first step, in a new attempt."""
+        latest = self.latest
+        if latest is None or Verdict(latest.verdict).is_final or not latest.reason:
+            return None
+        return latest
+
     def matches(self, flt: Filter) -> bool:
         if flt.tags and not set(flt.tags).intersection(t.casefold() for t in self.case.tags):
             return False
