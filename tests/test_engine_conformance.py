@@ -120,3 +120,13 @@ def test_a_check_that_cannot_read_an_answer_fails_with_the_reason() -> None:
     assert not a.ok and a.detail == "réponse d'une forme inattendue"
     assert not b.ok and b.detail == "schéma : $.totals : type string au lieu de object"
     assert checker.report.as_text("en").splitlines()[2].endswith("— answer of an unexpected shape")
+
+
+def test_the_broken_engines_violations_read_in_english_each_once(capsys: pytest.CaptureFixture[str]) -> None:
+    """A violation names the part of the message it is in (« trace.params », « error.data ») as a path, so
+    it reads back in English like any other; the same violation on every trace reads once."""
+    assert main(["engine", "check", "--lang", "en", "--timeout", "0.5", "--", sys.executable, str(BROKEN)]) == 1
+    lines = {ln.split()[1]: ln for ln in capsys.readouterr().out.splitlines() if ln.startswith(("PASS", "FAIL"))}
+    assert lines["traces"].endswith("— schema: trace.params: missing required field “channel”"), lines["traces"]
+    assert lines["facture"].count("type number instead of string") == 3, lines["facture"]
+    assert not [ln for ln in lines.values() if "champ" in ln or "au lieu de" in ln or "«" in ln], lines

@@ -209,25 +209,24 @@ class _Checker:
                 self.methods[msg["id"]] = msg["method"]
             return
         self.received += 1
-        for e in schema_check(msg, "message"):
-            self.envelope_errors.append(f"{J.shown_json(msg, 60)}: {e}")
+        _note(self.envelope_errors, schema_check(msg, "message", "message"))
         if msg.get("method") == "trace":
-            self.trace_errors.extend(f"trace: {e}" for e in schema_check(msg.get("params"), "trace.params"))
+            _note(self.trace_errors, schema_check(msg.get("params"), "trace.params", "trace.params"))
             return
         if "method" in msg:
             name = str(msg["method"])
             if name in ("card.atr", "card.transmit"):
-                self.violations.extend(f"{name}.params {e}" for e in schema_check(msg.get("params"), f"{name}.params"))
+                _note(self.violations, schema_check(msg.get("params"), f"{name}.params", f"{name}.params"))
             return
         method = self.methods.get(msg.get("id"), "")
         if "result" in msg and method in J.ENGINE_METHODS + J.CONTROL_METHODS:
-            self.violations.extend(f"{e}" for e in schema_check(msg["result"], f"{method}.result"))
+            _note(self.violations, schema_check(msg["result"], f"{method}.result"))
         err = msg.get("error")
         if isinstance(err, dict):
             if err.get("code") == J.REFUSAL:
-                self.violations.extend(f"refus: {e}" for e in schema_check(err.get("data"), "refusal.data"))
+                _note(self.violations, schema_check(err.get("data"), "refusal.data", "error.data"))
             elif err.get("code") == J.CARD_ERROR:
-                self.violations.extend(f"erreur carte: {e}" for e in schema_check(err.get("data"), "card-error.data"))
+                _note(self.violations, schema_check(err.get("data"), "card-error.data", "error.data"))
 
     # -- running checks ------------------------------------------------------------------------------
     def run(self, check_id: str, label: str, body: Callable[[], str | None]) -> Any:
@@ -269,6 +268,11 @@ class _Checker:
 
 class _Failed(Exception):
     pass
+
+
+def _note(found: list[str], errors: list[str]) -> None:
+    """Add each violation once: the same fault on every message reads once."""
+    found.extend(e for e in errors if e not in found)
 
 
 def _expect(condition: bool, message: str) -> None:
@@ -490,13 +494,13 @@ def run_checks(command: list[str], timeout: float = 5.0, start_timeout: float | 
     c.run("ligne-illisible", "ligne illisible → erreur -32700, sans arrêt", garbage_in)
 
     def envelope() -> str:
-        _expect(not c.envelope_errors, "; ".join(c.envelope_errors[:3]))
+        _expect(not c.envelope_errors, violations(c.envelope_errors, 3))
         return f"{c.received} messages reçus conformes"
 
     c.run("enveloppe", "chaque message reçu est du JSON-RPC 2.0 conforme", envelope)
 
     def traces() -> str:
-        _expect(not c.trace_errors, "; ".join(c.trace_errors[:3]))
+        _expect(not c.trace_errors, violations(c.trace_errors, 3))
         return f"{len(c.traces)} lignes de trace"
 
     c.run("traces", "notifications de trace conformes", traces)

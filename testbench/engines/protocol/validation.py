@@ -92,14 +92,15 @@ def _fast_check(name: str) -> Callable[[Any], Any]:
     return fastjsonschema.compile(schema)
 
 
-def check(value: Any, name: str) -> list[str]:
-    """The violations of ``value`` against the schema ``name`` (empty when it conforms)."""
+def check(value: Any, name: str, root: str = "$") -> list[str]:
+    """The violations of ``value`` against the schema ``name`` (empty when it conforms), each one's path
+    from ``root`` (``trace.params.channel`` says which part of a message a violation is in)."""
     from fastjsonschema import JsonSchemaValueException
 
     try:
         _fast_check(name)(value)
     except JsonSchemaValueException:
-        return _messages(_validator(name).iter_errors(value))
+        return _messages(_validator(name).iter_errors(value), root)
     return []
 
 
@@ -140,9 +141,9 @@ def _violations_en(match: re.Match[str], t: Callable[[str], str]) -> str:
 EN_SHAPES = ((_NONCONFORMING, _nonconforming_en), (_VIOLATIONS, _violations_en))
 
 
-def json_path(parts: Iterable[str | int]) -> str:
+def json_path(parts: Iterable[str | int], root: str = "$") -> str:
     """``["lines", 0, "amo"]`` → ``$.lines[0].amo``."""
-    out = "$"
+    out = root
     for part in parts:
         out += f"[{part}]" if isinstance(part, int) else f".{part}"
     return out
@@ -213,10 +214,10 @@ def _describe(error: ValidationError, path: str) -> list[str]:
     return [f"{path} : non conforme ({keyword})"]
 
 
-def _messages(errors: Iterable[ValidationError]) -> list[str]:
+def _messages(errors: Iterable[ValidationError], root: str = "$") -> list[str]:
     out: list[str] = []
     for error in errors:
-        for message in _describe(error, json_path(error.absolute_path)):
+        for message in _describe(error, json_path(error.absolute_path, root)):
             if message not in out:
                 out.append(message)
     return out
