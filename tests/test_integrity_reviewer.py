@@ -4,6 +4,7 @@ named as such, the case behind each integrity problem, and the verdict on the st
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -11,8 +12,9 @@ import pytest
 from test_report_build import campaign
 
 from testbench.cli.main import main
-from testbench.report.build import build_report
-from testbench.signing import init_key
+from testbench.integrity.manifest import MANIFEST, SIGNATURE, sign_manifest, write_manifest
+from testbench.report.build import BuildOptions, build_report
+from testbench.signing import init_key, load_signer
 
 
 def test_the_verdict_word_is_on_the_stream_of_its_lines(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -76,3 +78,44 @@ def test_a_report_on_a_whole_session_has_no_warning(tmp_path: Path, capsys: pyte
     assert main(["report", str(campaign(tmp_path)), "-o", str(folder)]) == 0
     assert "altérée" not in capsys.readouterr().err
     assert 'id="altered-session"' not in (folder / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_signature_stripped_after_an_edit_is_altered_and_only_the_anchor_is_said_compared(
+    tmp_path: Path, key: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    session = campaign(tmp_path)
+    folder = build_report(session, tmp_path / "r", BuildOptions(signer=load_signer(key))).folder
+    assert main(["verify", str(folder), "--session", str(session)]) == 0
+    out = capsys.readouterr().out
+    # the session still holds the chain the report was built from: that, and only that, was compared
+    assert "ok : ancrage de la chaîne conforme : la session contient, à l'identique, la chaîne" in out
+    assert "le contenu des fichiers n'est pas comparé" in out and "le rapport correspond à la session" not in out
+    assert main(["verify", str(folder), "--session", str(session), "--lang", "en"]) == 0
+    assert "chain anchor matches: the session holds, unchanged, the chain the report was built from" in (
+        capsys.readouterr().out
+    )
+    # the forger edits the page, removes the signature and rebuilds the manifest with the same anchor
+    old = json.loads((folder / MANIFEST).read_bytes())
+    html = folder / "index.html"
+    html.write_bytes(html.read_bytes().replace(b"</main>", b"<p>retouche</p></main>"))
+    (folder / SIGNATURE).unlink()
+    write_manifest(folder, old["journal"])
+    assert main(["verify", str(folder), "--session", str(session)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert f"manquant : {SIGNATURE}" in out
+    removed = [line for line in out if line.startswith("report.json nomme un signataire (clé ")]
+    assert removed and removed[0].endswith("mais le dossier n'a pas de signature : elle a été retirée")
+    assert out[-1] == "ALTÉRÉ" and not any("NON SIGNÉ" in line for line in out)
+    assert main(["verify", str(folder), "--lang", "en"]) == 1
+    out = capsys.readouterr().out
+    assert "report.json names a signer (key " in out and "it was removed" in out
+
+
+def test_a_signature_added_to_a_report_built_unsigned_is_altered(
+    tmp_path: Path, key: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = build_report(campaign(tmp_path), tmp_path / "r").folder
+    sign_manifest(folder, load_signer(key))
+    assert main(["verify", str(folder)]) == 1
+    out = capsys.readouterr().out
+    assert "report.json ne nomme aucun signataire, mais le dossier est signé" in out and "ALTÉRÉ" in out

@@ -149,7 +149,7 @@ def test_report_matches_its_session_and_later_reviews_are_reported(tmp_path: Pat
     session = campaign(tmp_path)
     folder = build_report(session, tmp_path / "r", BuildOptions(signer=load_signer(key))).folder
     assert main(["verify", str(folder), "--session", str(session)]) == 0
-    assert "le rapport correspond à la session" in capsys.readouterr().out
+    assert "ancrage de la chaîne conforme" in capsys.readouterr().out
     (tmp_path / "x").mkdir()
     other = campaign(tmp_path / "x", name="other.tbsession")
     assert main(["verify", str(folder), "--session", str(other)]) == 1

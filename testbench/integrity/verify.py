@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from testbench.i18n import tn
-from testbench.integrity.manifest import check_folder
+from testbench.integrity.manifest import SIGNATURE, FolderCheck, check_folder
 from testbench.signing import PublicKey
 from testbench.store import chain
 
@@ -83,6 +83,8 @@ def verify_report(
     signer_fp = signer.get("fingerprint") if isinstance(signer, dict) else None
     if folder_check.signer and signer_fp and signer_fp != folder_check.signer:
         result.problems.append("le rapport annonce une autre clé de signature que celle qui l'a signé")
+    if isinstance(report_data, dict):  # a broken report.json is already named by the manifest check
+        _check_named_signer(folder_check, signer_fp, signer is None, result)
     if session is not None and (anchor is not None or chain_items is not None):
         if anchor is None and chain_items:
             anchor = (len(chain_items), str(chain_items[-1]["hash"]))
@@ -129,6 +131,26 @@ def _check_source_session(report_data: object, result: Verdict) -> None:
             "report.json : le rapport a été construit sur une session altérée (chaîne du journal rompue)"
         )
         result.problems += [f"session d'origine : {p}" for p in problems]
+
+
+def _check_named_signer(folder_check: FolderCheck, named: object, none_named: bool, result: Verdict) -> None:
+    """The signature must be there exactly when ``report.json`` names a signer (``named``, its fingerprint;
+    ``none_named``: it names none): a signature removed (and the manifest rebuilt after an edit) or added to
+    a report built unsigned is a change, not a mere lack of proof."""
+    absent = folder_check.unsigned or SIGNATURE in folder_check.missing
+    if isinstance(named, str) and absent:
+        result.unsigned = False
+        if SIGNATURE not in result.missing:
+            result.missing.append(SIGNATURE)
+        result.problems.append(
+            f"report.json nomme un signataire (clé {named[:16]}…) mais le dossier n'a pas de signature :"
+            " elle a été retirée"
+        )
+    elif none_named and folder_check.signer:
+        result.problems.append(
+            f"report.json ne nomme aucun signataire, mais le dossier est signé (clé {folder_check.signer[:16]}…) :"
+            " signature ajoutée après coup"
+        )
 
 
 def _anchor(manifest: dict[str, object] | None, result: Verdict) -> tuple[int, str] | None:
@@ -201,8 +223,17 @@ def _compare_with_session(session: Path, anchor: tuple[int, str], result: Verdic
             "fr",
         )
         result.ok_lines.append(f"session : {added}")
-    else:
-        result.ok_lines.append("le rapport correspond à la session")
+    else:  # the anchor is what was compared, not the content of the files
+        anchored = tn(
+            "ancrage de la chaîne conforme : la session contient, à l'identique, la chaîne sur laquelle le rapport"
+            " a été construit ({count} entrée, tête {head}…) ; le contenu des fichiers n'est pas comparé",
+            "ancrage de la chaîne conforme : la session contient, à l'identique, la chaîne sur laquelle le rapport"
+            " a été construit ({count} entrées, tête {head}…) ; le contenu des fichiers n'est pas comparé",
+            length,
+            "fr",
+            head=head[:16],
+        )
+        result.ok_lines.append(anchored)
 
 
 def verify_session(path: Path) -> Verdict:
