@@ -82,7 +82,7 @@ class OperatorModeEngine(OperatorEngine):
             observe=tuple(Observe(f"{root}.{path}", label) for path, label in fields),
             source=self._step.source,
         )
-        attestation = self._attest(step)
+        attestation = self._attest(self._operator, self._case, step)
         if self._record is not None:
             self._record(step.id, attestation)
         if not attestation.confirmed:
@@ -98,16 +98,14 @@ class OperatorModeEngine(OperatorEngine):
             result["operator_note"] = attestation.note
         return result
 
-    def _attest(self, step: Step) -> Attestation:
+    @staticmethod
+    def _attest(operator: Operator, case: Case, step: Step) -> Attestation:
         """The operator's attestation of ``step``; a rejection without a reason is asked again, once, for it
         (a prepared attestations file gives the same answer: its rejection reads « motif non donné »)."""
-        assert self._operator is not None and self._case is not None
-        attestation = self._operator.perform(self._case, step)
+        attestation = operator.perform(case, step)
         if attestation is not None and not attestation.confirmed and not attestation.note.strip():
             ask = _t("Motif obligatoire pour rejeter l'étape : écrivez-le dans la note. {instruction}")
-            attestation = self._operator.perform(
-                self._case, replace(step, instruction=ask.format(instruction=step.instruction))
-            )
+            attestation = operator.perform(case, replace(step, instruction=ask.format(instruction=step.instruction)))
             if attestation is not None and not attestation.confirmed and not attestation.note.strip():
                 attestation = replace(attestation, note=_t("motif non donné"))
         if attestation is None:
