@@ -197,6 +197,9 @@ def test_a_value_read_by_a_ranked_extractor_is_not_asked_and_what_is_asked_has_w
     from testbench.i18n import translator
 
     assert translator("en")(asked["invoice.lines[0].amc"]) == "AMC share, line 1"
+    from testbench.engines.operator.engine import path_label
+
+    assert path_label("invoice.lines[2].base") == "Base de remboursement, ligne 3"  # the review window's paths
 
 
 def test_the_value_the_operator_accepts_is_the_one_recorded(exam: Any) -> None:

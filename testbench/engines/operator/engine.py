@@ -91,13 +91,14 @@ _LEAVES = {
     "depassement": _t("Dépassement"),
     "billed": _t("Total facturé"),
 }
-_LINE = re.compile(r"lines\[(\d+)\]\.(\w+)")
+_LINE = re.compile(r"(?:^|\.)lines\[(\d+)\]\.(\w+)$")
 
 
 def path_label(path: str) -> str:
-    """A person's words for a value the operator keys in (``lines[0].base`` → « Base de remboursement,
-    ligne 1 »); the path itself when the bench has no words for it."""
-    line = _LINE.fullmatch(path)
+    """A person's words for a value the operator keys in or reviews (``lines[0].base`` or
+    ``invoice.lines[0].base`` → « Base de remboursement, ligne 1 »); the path itself when the bench has no
+    words for it."""
+    line = _LINE.search(path)
     if line and line.group(2) in _LEAVES:
         return _t("{label}, ligne {n}").format(label=_LEAVES[line.group(2)], n=int(line.group(1)) + 1)
     return _LEAVES.get(path.rpartition(".")[2], path)
