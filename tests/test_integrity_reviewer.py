@@ -119,3 +119,24 @@ def test_a_signature_added_to_a_report_built_unsigned_is_altered(
     assert main(["verify", str(folder)]) == 1
     out = capsys.readouterr().out
     assert "report.json ne nomme aucun signataire, mais le dossier est signé" in out and "ALTÉRÉ" in out
+
+
+def test_another_session_is_named_as_such_not_as_a_cut_journal(
+    tmp_path: Path, key: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = build_report(campaign(tmp_path), tmp_path / "r", BuildOptions(signer=load_signer(key))).folder
+    (tmp_path / "x").mkdir()
+    other = campaign(tmp_path / "x", name="other.tbsession", case_ids=("OK-1",))  # a shorter journal
+    built_on = json.loads((folder / "report.json").read_bytes())["session"]["id"]
+    assert main(["verify", str(folder), "--session", str(other)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert any(
+        line.startswith("la session donnée (") and f"construit ({built_on}) : aucune comparaison" in line
+        for line in out
+    ), out
+    assert not any("journal coupé" in line or "retirés" in line for line in out)
+    assert out[-1] == "SESSION DIFFÉRENTE : le rapport n'a pas été construit depuis cette session"
+    assert main(["verify", str(folder), "--session", str(other), "--lang", "en"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert any(line.startswith("the session given (") and "comparing their journals" in line for line in out)
+    assert out[-1] == "DIFFERENT SESSION: the report was not built from this session"

@@ -2,7 +2,8 @@
 
 The verdict word is printed on standard output with the lines it concludes, so a saved log is complete.
 Exit codes: 0 intact (an unsigned report is said to be unsigned: intact, authenticity not proven);
-1 something changed (each change is named); 3 usage (no such folder or file).
+1 something changed (each change is named), or ``--session`` names another session than the report's;
+3 usage (no such folder or file).
 """
 
 from __future__ import annotations
@@ -66,8 +67,11 @@ def cmd_verify(args: argparse.Namespace) -> int:
         print(t("ok : {check}").format(check=t(line)))
     for line in result.lines():
         print(t(line))
-    if not result.ok:
+    if result.altered:
         print(t("ALTÉRÉ"))  # on the stream of its lines: a saved log holds the verdict
+        return EXIT_FAILED
+    if result.other_session:  # the report may be whole: it is the session given that is not its own
+        print(t("SESSION DIFFÉRENTE : le rapport n'a pas été construit depuis cette session"))
         return EXIT_FAILED
     if result.unsigned:
         print(t("NON SIGNÉ : conforme au manifeste, mais l'authenticité n'est pas prouvée (aucune signature)"))

@@ -6,11 +6,15 @@ import contextlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from testbench.i18n import tn
 from testbench.integrity.manifest import SIGNATURE, FolderCheck, check_folder
 from testbench.signing import PublicKey
 from testbench.store import chain
+
+if TYPE_CHECKING:
+    from testbench.store.read import IntegrityRecord
 
 
 class VerifyUsageError(Exception):
@@ -25,16 +29,22 @@ class Verdict:
     missing: list[str] = field(default_factory=list)
     added: list[str] = field(default_factory=list)
     unsigned: bool = False  # intact as far as the manifest goes, but nothing proves who made it
+    other_session: list[str] = field(default_factory=list)  # the session given is not the report's
+
+    @property
+    def altered(self) -> bool:
+        return bool(self.problems or self.modified or self.missing or self.added)
 
     @property
     def ok(self) -> bool:
-        return not (self.problems or self.modified or self.missing or self.added)
+        return not (self.altered or self.other_session)
 
     def lines(self) -> list[str]:
         out = [f"modifié : {p}" for p in self.modified]
         out += [f"manquant : {p}" for p in self.missing]
         out += [f"ajouté : {p}" for p in self.added]
         out += self.problems
+        out += self.other_session
         return out
 
 
@@ -88,7 +98,9 @@ def verify_report(
     if session is not None and (anchor is not None or chain_items is not None):
         if anchor is None and chain_items:
             anchor = (len(chain_items), str(chain_items[-1]["hash"]))
-        _compare_with_session(session, anchor or (0, chain.GENESIS), result)
+        built_on = report_data.get("session") if isinstance(report_data, dict) else None
+        built_on_id = built_on.get("id") if isinstance(built_on, dict) else None
+        _compare_with_session(session, anchor or (0, chain.GENESIS), built_on_id, chain_items, result)
     return result
 
 
@@ -195,11 +207,37 @@ def _report_chain(
     return head, items
 
 
-def _compare_with_session(session: Path, anchor: tuple[int, str], result: Verdict) -> None:
-    """The session must still hold the chain the report was built from, up to the anchored head."""
+def _compare_with_session(
+    session: Path,
+    anchor: tuple[int, str],
+    built_on: object,
+    report_chain: list[dict[str, object]] | None,
+    result: Verdict,
+) -> None:
+    """The session must still hold the chain the report was built from, up to the anchored head.
+
+    Another session (its id is not the one ``report.json`` names, ``built_on``) is said to be another one
+    before any comparison of lengths, and a shorter session whose chain is not a prefix of the report's
+    (``report_chain``) was rewritten, not cut."""
     length, head = anchor
-    live = _check_session(session, result, "session : ")
-    if len(live) < length:
+    record = _check_session(session, result, "session : ")
+    live = record.entries
+    if isinstance(built_on, str) and built_on and record.session_id and record.session_id != built_on:
+        result.other_session.append(
+            f"la session donnée ({record.session_id}) n'est pas celle sur laquelle le rapport a été construit"
+            f" ({built_on}) : aucune comparaison de leurs journaux n'a de sens"
+        )
+        return
+    if len(live) < length:  # cut, unless the session's chain is not even the start of the report's
+        known = report_chain[len(live) - 1] if live and report_chain and len(report_chain) >= len(live) else None
+        rewritten = known is not None and known["hash"] != live[-1]["hash"]
+    else:
+        rewritten = (live[length - 1]["hash"] if length else chain.GENESIS) != head
+    if rewritten:
+        result.problems.append(
+            "le rapport n'a pas été construit depuis cette session, ou la session a été réécrite (chaînes différentes)"
+        )
+    elif len(live) < length:
         cut = tn(
             "journal coupé — la session n'a plus que {count} entrée de chaîne, le rapport a été construit sur"
             " {length} (tête {head}…) : des enregistrements ont été retirés",
@@ -211,10 +249,6 @@ def _compare_with_session(session: Path, anchor: tuple[int, str], result: Verdic
             head=head[:16],
         )
         result.problems.append(f"session : {cut}")
-    elif (live[length - 1]["hash"] if length else chain.GENESIS) != head:
-        result.problems.append(
-            "le rapport n'a pas été construit depuis cette session, ou la session a été réécrite (chaînes différentes)"
-        )
     elif len(live) > length:
         added = tn(
             "{count} entrée ajoutée depuis le rapport (revue ?)",
@@ -243,8 +277,8 @@ def verify_session(path: Path) -> Verdict:
     return result
 
 
-def _check_session(path: Path, result: Verdict, prefix: str) -> list[dict[str, object]]:
-    """Check the session into ``result`` (problems prefixed); return the chain's entries.
+def _check_session(path: Path, result: Verdict, prefix: str) -> IntegrityRecord:
+    """Check the session into ``result`` (problems prefixed); return what was read of it (chain entries, id).
 
     One read transaction covers every read, so a run writing the session meanwhile is never taken
     for tampering.
@@ -273,4 +307,4 @@ def _check_session(path: Path, result: Verdict, prefix: str) -> list[dict[str, o
         for a in items:
             if not a.valid:
                 result.problems.append(f"{prefix}annotation {a.id} du cas {case_id} : signature invalide")
-    return record.entries
+    return record

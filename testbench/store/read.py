@@ -506,6 +506,7 @@ class IntegrityRecord:
     chain: chain.ChainReport
     entries: list[dict[str, Any]]
     annotations: dict[Key, list[Annotation]]
+    session_id: str | None = None  # meta's session_id: which session this is (a report names the one it was built on)
 
 
 def read_integrity(path: Path) -> IntegrityRecord:
@@ -515,7 +516,10 @@ def read_integrity(path: Path) -> IntegrityRecord:
         conn = connect_readonly(path)
         try:
             conn.execute("BEGIN")
-            return IntegrityRecord(chain.verify(conn), chain.entries(conn), read_annotations(conn))
+            own_id = conn.execute("SELECT value FROM meta WHERE key = 'session_id'").fetchone()
+            return IntegrityRecord(
+                chain.verify(conn), chain.entries(conn), read_annotations(conn), own_id[0] if own_id else None
+            )
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
