@@ -1,18 +1,17 @@
 """The <fixtures> element of a casebook, read by the expat pass: cards, patients and prescriptions by id.
 
 Card profiles are paths relative to the casebook's folder, checked as they are read; ``validate`` also
-reads each one (:func:`card_profile_problems`).
+reads each one (:func:`testbench.cards.profile_check.card_profile_problems`: the card layer, above this one).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING
 
-from testbench.casebook.errors import Problem, in_both
+from testbench.casebook.errors import in_both
 from testbench.casebook.frames import NS, SKIP, Attrs, Frame
-from testbench.casebook.model import CardFixture, Fixtures, Patient, Prescription, SourceRef
+from testbench.casebook.model import CardFixture, Fixtures, Patient, Prescription
 from testbench.fmt import os_reason
 
 if TYPE_CHECKING:
@@ -20,28 +19,6 @@ if TYPE_CHECKING:
 
 _CARD, _PATIENT, _RIGHT, _PRESCRIPTION, _FIELD = (NS + t for t in ("card", "patient", "right", "prescription", "field"))
 _PROFILE_UNREADABLE = "profil de carte « {profile} » illisible : {reason}"
-_PROFILE_INVALID = "profil de carte invalide : {reason}"
-
-
-def card_profile_problems(cards: Iterable[CardFixture]) -> list[Problem]:
-    """Each card profile the fixtures name that is there but cannot be used, at its own file:line:col.
-
-    A malformed, empty or foreign profile is otherwise found only when a case presents that card, as a
-    bench error in the middle of a campaign. Each file is read once; a missing one is already a problem
-    of the casebook (:meth:`FixturesReader._card_profile`).
-    """
-    from testbench.cards.profile import ProfileError, load_profile
-
-    problems: list[Problem] = []
-    for profile in dict.fromkeys(card.profile for card in cards):
-        try:
-            load_profile(profile)
-        except ProfileError as exc:
-            if not profile.is_file():
-                continue
-            where = SourceRef(exc.file, exc.line, exc.col)
-            problems.append(Problem(where, *in_both(lambda t, e=exc: t(_PROFILE_INVALID).format(reason=t(e.message)))))
-    return problems
 
 
 class FixturesReader:

@@ -14,7 +14,7 @@ import os
 import re
 import shutil
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -22,9 +22,8 @@ from xml.sax.saxutils import escape
 from lxml import etree
 
 from testbench.casebook.errors import Problem
-from testbench.casebook.fixtures_reader import card_profile_problems
 from testbench.casebook.loader import check_casebook
-from testbench.casebook.model import Casebook, Domain, Mode, StepKind
+from testbench.casebook.model import CardFixture, Casebook, Domain, Mode, StepKind
 from testbench.casebook.source import make_parser
 from testbench.casebook.vocabulary import DOMAINS, MODE_SPELLINGS
 from testbench.i18n import translator
@@ -225,7 +224,11 @@ def card_profiles(text: str) -> list[str]:
     return _PROFILE_REF.findall(text)
 
 
-def write_new_casebook(target: Path, text: str) -> tuple[list[Problem], list[str]]:
+#: the card profiles' own check (testbench.cards.profile_check, a layer above): what the caller passes
+ProfileCheck = Callable[[Iterable[CardFixture]], list[Problem]]
+
+
+def write_new_casebook(target: Path, text: str, profile_problems: ProfileCheck) -> tuple[list[Problem], list[str]]:
     """Write the new casebook ``text`` at ``target`` with the bundled card profiles it names that are missing.
 
     The profiles must be beside the casebook for its check, so they are copied first, each one whole
@@ -248,7 +251,7 @@ def write_new_casebook(target: Path, text: str) -> tuple[list[Problem], list[str
                 cards.mkdir(exist_ok=True)
                 _replace_whole(cards / name, (CARD_PROFILES_DIR / name).read_bytes())
                 copied.append(cards / name)
-        problems = write_checked(target, text)
+        problems = write_checked(target, text, profile_problems)
     except BaseException:
         undo()
         raise
@@ -257,7 +260,7 @@ def write_new_casebook(target: Path, text: str) -> tuple[list[Problem], list[str
     return problems, [path.name for path in copied]
 
 
-def write_checked(target: Path, text: str) -> list[Problem]:
+def write_checked(target: Path, text: str, profile_problems: ProfileCheck) -> list[Problem]:
     """Write ``text`` to ``target`` only if it validates there, with the card profiles it names beside it.
 
     The text is checked as a temporary file in the target's folder, then renamed over the target
@@ -267,7 +270,7 @@ def write_checked(target: Path, text: str) -> list[Problem]:
     def check(temporary: Path) -> list[Problem]:
         casebook, problems = check_casebook(temporary)
         if casebook is not None:  # « cahier valide » means what validate means: its card profiles too
-            problems = card_profile_problems(casebook.fixtures.cards.values())
+            problems = profile_problems(casebook.fixtures.cards.values())
         return [_renamed(problem, str(temporary), str(target)) for problem in problems]
 
     return _replace_whole(target, text.encode("utf-8"), check)

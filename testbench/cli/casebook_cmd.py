@@ -96,7 +96,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def _check(paths: Sequence[Path], limits: LoadLimits) -> list[tuple[Path, Result]]:
     """Each file checked with the card profiles it names, then case ids checked across the files (a
     duplicate is a problem of both)."""
-    from testbench.casebook.fixtures_reader import card_profile_problems
+    from testbench.cards.profile_check import card_profile_problems
     from testbench.casebook.loader import CaseIds, check_casebook
 
     case_ids = CaseIds()

@@ -83,6 +83,7 @@ def cmd_new_case(args: argparse.Namespace) -> int:
 
 
 def _into_casebook(args: argparse.Namespace, template: Template, lang: str) -> int:
+    from testbench.cards.profile_check import card_profile_problems
     from testbench.casebook import scaffold
     from testbench.casebook.loader import check_casebook
 
@@ -109,10 +110,11 @@ def _into_casebook(args: argparse.Namespace, template: Template, lang: str) -> i
         )
         return EXIT_USAGE
     text = scaffold.insert_case(path.read_bytes().decode("utf-8"), scaffold.render(template, args.case_id, values))
-    return _written(scaffold.write_checked(path, text), path, args.case_id, template, lang)
+    return _written(scaffold.write_checked(path, text, card_profile_problems), path, args.case_id, template, lang)
 
 
 def _new_casebook(output: Path, case_id: str, template: Template, case_xml: str, lang: str) -> int:
+    from testbench.cards.profile_check import card_profile_problems
     from testbench.casebook import scaffold
 
     t = translator(lang)
@@ -126,7 +128,7 @@ def _new_casebook(output: Path, case_id: str, template: Template, case_xml: str,
     if not folder.is_dir():
         print(t("{folder} : dossier introuvable ; le cahier n'a pas été créé").format(folder=folder), file=sys.stderr)
         return EXIT_USAGE
-    problems, copied = scaffold.write_new_casebook(output, scaffold.new_casebook(case_xml))
+    problems, copied = scaffold.write_new_casebook(output, scaffold.new_casebook(case_xml), card_profile_problems)
     code = _written(problems, output, case_id, template, lang)
     if code == EXIT_OK and copied:
         print(

@@ -1,0 +1,34 @@
+"""The card profiles a casebook names, read before a campaign needs them (``validate``, ``new case``).
+
+A malformed, empty or foreign profile is otherwise found only when a case presents that card, as a bench
+error in the middle of a campaign. It lives in the card layer, which reads profiles, above the casebook's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from testbench.cards.profile import ProfileError, load_profile
+from testbench.casebook.errors import Problem, in_both
+from testbench.casebook.model import CardFixture, SourceRef
+
+_PROFILE_INVALID = "profil de carte invalide : {reason}"
+
+
+def card_profile_problems(cards: Iterable[CardFixture]) -> list[Problem]:
+    """Each card profile the fixtures name that is there but cannot be used, at its own file:line:col.
+
+    A malformed, empty or foreign profile is otherwise found only when a case presents that card, as a
+    bench error in the middle of a campaign. Each file is read once; a missing one is already a problem
+    of the casebook (:meth:`FixturesReader._card_profile`).
+    """
+    problems: list[Problem] = []
+    for profile in dict.fromkeys(card.profile for card in cards):
+        try:
+            load_profile(profile)
+        except ProfileError as exc:
+            if not profile.is_file():
+                continue
+            where = SourceRef(exc.file, exc.line, exc.col)
+            problems.append(Problem(where, *in_both(lambda t, e=exc: t(_PROFILE_INVALID).format(reason=t(e.message)))))
+    return problems
