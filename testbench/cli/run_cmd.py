@@ -57,7 +57,6 @@ def execute(
     A report folder that holds another session's report is refused before anything runs, unless
     ``replace_report`` (the demo, which starts its own session afresh in its own folder each time)."""
     from testbench.cli.outputs import output_dir_problem, output_file_problem, session_dir_problem
-    from testbench.report.owner import other_session_problem, session_id
     from testbench.runner.campaign import CampaignError, run_campaign
 
     outputs = request.options.outputs
@@ -67,6 +66,8 @@ def execute(
         output_file_problem(outputs.junit, outputs.lang) if outputs.junit else None,
     ]
     if outputs.report and not replace_report and not any(problems):
+        from testbench.report.owner import other_session_problem, session_id  # the reports' package: --report only
+
         problems.append(other_session_problem(outputs.report, session_id(request.session), outputs.lang))
     if not any(problems):  # last: with --create-dirs it creates the session's folder
         problems.append(session_dir_problem(request.session, create_dirs, outputs.lang))
