@@ -281,3 +281,29 @@ def test_keyed_over_a_value_read_is_a_correction_only_with_a_reason_and_another_
     origin = engine.take_origins()["invoice.lines[0].base"]
     assert (result["lines"][0]["base"], origin[0]) == (value, source)
     assert (origin[1] or {}).get("correction", {}).get("reason") == reason
+
+
+def test_the_default_report_carries_the_applications_cp1252_lot_redacted_in_its_own_encoding(
+    exam: Any, tmp_path: Path
+) -> None:
+    """A non-UTF-8 text file (the cp1252 lot) is evidence: exported redacted, not left out as « binaire »."""
+    from testbench.report.build import BuildOptions, build_report
+
+    session, app, _, _ = exam
+    folder = build_report(session, tmp_path / "rep", BuildOptions(junit=False)).folder
+    report = json.loads((folder / "report.json").read_text(encoding="utf-8"))
+    case = next(c for c in report["cases"] if c["key"]["case_id"] == "K-FILES")
+    lot = next(e for e in case["evidence"] if e["name"] == "K-FILES.lot")
+    assert lot["file"] is not None, lot["note"]
+    exported = (folder / lot["file"]["path"]).read_bytes()
+    assert exported == (app / "out/lots/K-FILES.lot").read_bytes()  # nothing personal in it: the same bytes
+    assert "000Éditeur CaisseLPP\r\n" in exported.decode("cp1252")
+
+
+def test_which_files_are_text_in_another_encoding() -> None:
+    from testbench.report.cases import legacy_text_encoding
+
+    assert legacy_text_encoding("Éditeur\r\n".encode("cp1252")) == "cp1252"
+    assert legacy_text_encoding('{"nom": "É"}'.encode("utf-16")) == "utf-16"
+    assert legacy_text_encoding(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR") is None  # binary: control bytes
+    assert legacy_text_encoding(b"%PDF-1.7\n\x81\x8d") is None  # not cp1252 either

@@ -6,6 +6,7 @@ redacted line by line first; the case keeps an excerpt and the reference.
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Callable
 from typing import Any
@@ -116,6 +117,29 @@ def _trace(
     return {"count": len(rows), "excerpt": excerpt, "omitted": len(rows) - head - tail, "file": ref}
 
 
+#: the encodings an application's text file comes in when it is not UTF-8: a BOM says UTF-16/32; else the
+#: Windows code page French billing software writes (a B2 lot, a log). Tried in this order, strictly.
+_LEGACY_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"),
+                (codecs.BOM_UTF16_BE, "utf-16"))  # fmt: skip
+_CONTROLS = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def legacy_text_encoding(data: bytes) -> str | None:
+    """The encoding of ``data`` when it is text in another encoding than UTF-8 (a cp1252 lot, a UTF-16 FSE),
+    else None (binary: an image, a PDF, an archive hold control bytes). Such a file is evidence the
+    report must carry, redacted like any text, not leave out."""
+    for bom, encoding in _LEGACY_BOMS:
+        if data.startswith(bom):
+            return encoding
+    if _CONTROLS.search(data):
+        return None
+    try:
+        data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    return "cp1252"
+
+
 def _artifacts(
     session: SessionView,
     links: list[dict[str, Any]],
@@ -138,9 +162,10 @@ def _artifacts(
         }
         data = session.artifact_data(a["sha256"])
         target = f"files/{slug}-t{number}-{i}-{_slug(a['name'])}"
-        if _TEXT_MEDIA.match(a["media_type"]):
-            text = data.decode("utf-8", errors="replace")
-            exported = "\n".join(scrub.record(line) for line in text.split("\n")).encode("utf-8")
+        encoding = "utf-8" if _TEXT_MEDIA.match(a["media_type"]) else legacy_text_encoding(data)
+        if encoding is not None:  # redacted line by line, written back in the file's own encoding
+            text = data.decode(encoding, errors="replace")
+            exported = "\n".join(scrub.record(line) for line in text.split("\n")).encode(encoding, errors="replace")
             entry["file"] = evidence.add(target, exported, a["media_type"])
             if exported != data:
                 entry["note"] = t("anonymisé" if options.redact else "code PIN masqué")
