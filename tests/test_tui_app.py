@@ -148,7 +148,13 @@ def test_run_progress_verdict_and_rerun_is_a_new_attempt(tmp_path: Path) -> None
             assert app.query_one("#views", TabbedContent).active == "run"
             assert verdict_of(app, "TC-KO-002") == "fail"
             log = "\n".join(app.query_one("#run-log", Log).lines)
-            assert "▶ TC-KO-002 (1/1)" in log and "s2 invoice : fait" in log and "■ TC-KO-002 : ✘ échec" in log
+            assert (
+                "▶ TC-KO-002 (1/1)" in log
+                and "s2 — Facturer à " in log
+                and " : fait" in log
+                and "s2 invoice" not in log
+                and "■ TC-KO-002 : ✘ échec" in log
+            )
             assert "exécution terminée : 1 cas" in text_of(app, "#run-status")
             await pilot.press("r")
             await wait_run(app, pilot)

@@ -127,8 +127,18 @@ def test_an_action_step_says_how_this_product_performs_it() -> None:
     case = demo_case()
     invoice = next(s for s in case.steps if s.action == "invoice")
     guidance = {"create_invoice": Guidance(menu="Facturation > Nouvelle facture", note="mode dégradé")}
-    assert exam.step_instruction(invoice) == "invoice"
-    assert exam.step_instruction(invoice, guidance) == "invoice — Facturation > Nouvelle facture — mode dégradé"
+    sentence = "Facturer à p-degrade, soins du 12/01/2026, sur prescription rx-nurse : NGAP AMI × 1 à 3,15 €"
+    assert exam.step_instruction(invoice).startswith(sentence)  # the case view's words, not « invoice »
+    with_guidance = exam.step_instruction(invoice, guidance)
+    assert with_guidance.startswith(sentence) and with_guidance.endswith(
+        " — Facturation > Nouvelle facture — mode dégradé"
+    )
+    assert exam.step_instruction(invoice, lang="en").startswith("Bill p-degrade, care on 2026-01-12")
+    secure = next(s for s in case.steps if s.action == "secure")
+    progress = exam.ExamProgress(case, attempt_id=1, step=secure)
+    assert "Consigne : Sécuriser (signer) la facture" in plain(exam.header(case, progress, make_translator("fr")))
+    line = exam.step_line(case, progress, make_translator("fr"), now=progress.started).plain
+    assert line.startswith(f"étape {secure.id} (") and "secure" not in line.replace(secure.id, ""), line
     progress = exam.ExamProgress(case, attempt_id=1, step=invoice)
     assert "Facturation > Nouvelle facture" in plain(exam.header(case, progress, make_translator("fr"), guidance))
 

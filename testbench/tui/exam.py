@@ -20,6 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from testbench import fmt
+from testbench.casebook.instructions import describe_step
 from testbench.casebook.model import Case, ExpectationKind, Step, StepKind
 from testbench.domain.observe import unflatten
 from testbench.domain.verdict import Verdict
@@ -166,9 +167,10 @@ def expected_values(
     return rows
 
 
-def step_instruction(step: Step | None, guidance: Mapping[str, Any] | None = None) -> str:
-    """What the examiner does in the application for this step: the casebook's words, or the action and
-    how this product performs its engine call (the SUT profile's guidance: menu path, note)."""
+def step_instruction(step: Step | None, guidance: Mapping[str, Any] | None = None, lang: str | None = None) -> str:
+    """What the examiner does in the application for this step: the casebook's words, or the step as one
+    plain instruction in ``lang`` (the case view's, never the action's element name) and how this product
+    performs its engine call (the SUT profile's guidance: menu path, note)."""
     if step is None:
         return ""
     if step.kind is StepKind.MANUAL or step.instruction:
@@ -176,7 +178,7 @@ def step_instruction(step: Step | None, guidance: Mapping[str, Any] | None = Non
     call = next((a.call for a in STEP_ACTIONS if a.name == step.action), None)
     how = (guidance or {}).get(call or "")
     parts = [getattr(how, "menu", ""), getattr(how, "note", "")]
-    return " — ".join(p for p in (step.action, *parts) if p)
+    return " — ".join(p for p in (describe_step(step, lang=lang), *parts) if p)
 
 
 SOURCES = {"engine": "moteur", "operator": "saisi", "extraction": "extrait", "correction": "corrigé"}
@@ -189,13 +191,17 @@ STATE_STYLES = {
 
 
 def header(
-    case: Case, progress: ExamProgress | None, t: Translate, guidance: Mapping[str, Any] | None = None
+    case: Case,
+    progress: ExamProgress | None,
+    t: Translate,
+    guidance: Mapping[str, Any] | None = None,
+    lang: str | None = None,
 ) -> RenderableType:
     """The case in large type: a reversed band with its id and title, its objective, the instruction now."""
     band = Text(f" {case.id} ", style="bold reverse")
     band.append(f"  {case.title}", style="bold")
     lines: list[RenderableType] = [band, Text.assemble((f"{t('Objectif')}{t(' : ')}", "dim"), (case.objective, "bold"))]
-    instruction = step_instruction(progress.step if progress else None, guidance)
+    instruction = step_instruction(progress.step if progress else None, guidance, lang)
     if instruction:
         lines.append(Text.assemble((f"{t('Consigne')}{t(' : ')}", "dim"), (instruction, "bold yellow")))
     return Group(*lines)
@@ -204,7 +210,8 @@ def header(
 def step_line(
     case: Case, progress: ExamProgress | None, t: Translate, now: float | None = None, end: AttemptEnd | None = None
 ) -> Text:
-    """« étape s2 (2/4) — invoice   durée 01:23 »: the step in progress and the attempt's timer; once the
+    """« étape s2 (2/4)   durée 01:23 »: the step in progress (the header says what it does) and the attempt's
+    timer; once the
     attempt has ended (``end``, or the progress's own), how: « tentative terminée : ✘ échec — reason »."""
     if progress is not None and progress.case.id != case.id:
         progress = None
@@ -220,8 +227,6 @@ def step_line(
         ids = [s.id for s in case.steps]
         position = f" ({ids.index(progress.step.id) + 1}/{len(ids)})" if progress.step.id in ids else ""
         text.append(f"{t('étape')} {progress.step.id}{position}", style="bold cyan")
-        if progress.step.action:
-            text.append(f" — {progress.step.action}")
     else:
         text.append(t("préparation des cartes"), style="bold")
     text.append(f"   {t('durée')} {format_elapsed(progress.elapsed(now))}", style="bold")

@@ -30,7 +30,7 @@ class ExamView(Vertical):
     DEFAULT_CSS = """
     ExamView { height: 1fr; }
     ExamView #exam-header { height: auto; max-height: 8; padding: 0 1; border: heavy $accent; }
-    ExamView #exam-step { width: 100%; height: auto; max-height: 3; padding: 0 1; }  /* how the attempt ended may wrap */
+    ExamView #exam-step { width: 100%; height: auto; max-height: 3; padding: 0 1; }  /* an ending may wrap */
     ExamView #exam-middle { height: 1fr; min-height: 5; }
     ExamView #exam-values-box { width: 3fr; border: round $panel; }
     ExamView #exam-files { width: 2fr; height: 1fr; border: round $panel; padding: 0 1; }
@@ -202,7 +202,7 @@ class ExamHandlers:
         end = progress.end if progress is not None else self._recorded_end(case, attempt_id)
         ended = end is not None and end.over
         view.show(
-            exam.header(case, progress, t, profile.guidance if profile is not None else None),
+            exam.header(case, progress, t, profile.guidance if profile is not None else None, self.lang),
             exam.step_line(case, progress, t, end=end),
             exam.values_table(exam.expected_values(case, observations, t, self.lang, ended=ended), t),
             exam.files_text(recorded, self.exam_watch().files(), t, self.lang),

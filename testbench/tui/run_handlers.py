@@ -12,6 +12,7 @@ from functools import partial
 from rich.text import Text
 from textual.widgets import Log, Static
 
+from testbench.casebook.instructions import describe_step
 from testbench.i18n import tn
 from testbench.runner.campaign import CampaignError
 from testbench.runner.events import CaseFinished, CaseStarted, StepFinished, StepStarted, TracesCaptured
@@ -217,7 +218,8 @@ class RunHandlers:
             symbol = STEP_MARKS.get(event.status, "·")
             detail = f" {t(event.detail)}" if event.detail else ""
             word = t(STEP_WORDS.get(event.status, event.status))
-            self.log_line(f"  {symbol} {event.step.id} {event.step.action or t('manuelle')}{self.colon}{word}{detail}")
+            what = describe_step(event.step, lang=self.lang)  # the case view's words, not the element's name
+            self.log_line(f"  {symbol} {event.step.id} — {what}{self.colon}{word}{detail}")
             self._live_traces()
         elif isinstance(event, CaseFinished):
             verdict = event.outcome.verdict.value

@@ -99,8 +99,11 @@ class TraceView(ScrollView, can_focus=True):
         self.refresh()
 
     def _subtitle(self) -> None:
-        n, lines = len(self), app_translator(self)("lignes")
-        self.border_subtitle = f"{n} {lines}" if self.index is None or self.index.complete else f"{n}+ {lines}"
+        n = len(self)
+        if self.index is None or self.index.complete:  # « 1 ligne », "1 line": the count agrees
+            self.border_subtitle = tn("{count} ligne", "{count} lignes", n, getattr(self.app, "lang", "fr"))
+        else:
+            self.border_subtitle = f"{n}+ {app_translator(self)('lignes')}"
 
     def retranslate(self) -> None:
         """The language changed (F2): the bench's words and the line count are drawn again in it."""
