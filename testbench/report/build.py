@@ -15,8 +15,9 @@ The build streams (:mod:`testbench.report.stream`): each case's section and JSON
 is gathered, so its memory does not grow with the campaign's content.
 
 The whole folder is built in a temporary folder beside the target and its files swapped in only when it is
-complete: a rebuild that fails (a full disk, a PDF that cannot be printed) leaves the previous book, perhaps
-signed, as it was, and nothing half-written.
+complete: a rebuild that fails (a full disk) leaves the previous book, perhaps signed, as it was, and nothing
+half-written. A PDF that cannot be printed (no working Chromium) is only left out: the rest of the book is
+whole, manifested and signed, and the caller says the PDF is missing (``BuildResult.pdf_missing``).
 """
 
 from __future__ import annotations
@@ -74,6 +75,7 @@ class BuildResult:
     html: Path
     files: list[str] = field(default_factory=list)
     pdf: Path | None = None
+    pdf_missing: str | None = None  # why report.pdf, asked for, could not be printed (French, as recorded)
     signed: bool = False
     redaction_counts: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage, for benchmarks
@@ -117,6 +119,23 @@ def _swap_in(built: Path, out_dir: Path) -> None:
         old.rmdir()
         raise
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _print(spool: CaseSpool, data: dict[str, Any], out_dir: Path, chromium: str | None, result: BuildResult) -> None:
+    """``report.pdf``, its full traces attached; a PDF that cannot be printed (no working Chromium) is left
+    out, why in ``result.pdf_missing``: the rest of the book is whole, and gets its manifest and signature."""
+    from testbench.report.attachments import trace_attachments
+    from testbench.report.pdf import PdfError, embed_files, html_to_pdf
+
+    target = out_dir / "report.pdf"
+    try:
+        with tempfile.TemporaryDirectory(prefix="testbench-print-") as tmp:
+            page = spool.write_html(data, Path(tmp) / "index.html", printed=True)
+            result.pdf = html_to_pdf(page, target, chromium=chromium)
+        embed_files(result.pdf, trace_attachments(data["cases"], out_dir))  # the full traces
+    except PdfError as exc:
+        target.unlink(missing_ok=True)  # a PDF without its traces is not the book either
+        result.pdf, result.pdf_missing = None, str(exc)
 
 
 def _write_chain(target: Path, entries: list[dict[str, Any]]) -> dict[str, Any]:
@@ -191,14 +210,8 @@ def _build(session_path: Path, out_dir: Path, options: BuildOptions) -> BuildRes
         lap("write json+junit+chain")
         result = BuildResult(out_dir, target, redaction_counts=dict(content.redaction_counts), timings=timings)
         if options.pdf:
-            from testbench.report.attachments import trace_attachments
-            from testbench.report.pdf import embed_files, html_to_pdf
-
             say("impression PDF par Chromium (environ 10 s pour 700 cas)")
-            with tempfile.TemporaryDirectory(prefix="testbench-print-") as tmp:
-                page = spool.write_html(content.data, Path(tmp) / "index.html", printed=True)
-                result.pdf = html_to_pdf(page, out_dir / "report.pdf", chromium=options.chromium)
-            embed_files(result.pdf, trace_attachments(content.data["cases"], out_dir))  # the full traces
+            _print(spool, content.data, out_dir, options.chromium, result)
             lap("pdf")
     say("manifeste et signature" if options.signer else "manifeste")  # each stage a whole entry of the catalogue
     manifest.write_manifest(out_dir, journal=journal)  # a later cut of the session shows

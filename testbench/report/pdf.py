@@ -8,6 +8,7 @@ The browser runs with no network, no extensions, no sync, and a throwaway profil
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import shutil
@@ -16,6 +17,8 @@ import tempfile
 import zlib
 from collections.abc import Iterable
 from pathlib import Path
+
+from testbench.fmt import os_reason
 
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "chrome")
 
@@ -40,16 +43,32 @@ class PdfError(Exception):
 
 
 def find_chromium(explicit: str | None = None) -> str:
-    if explicit:
-        return explicit
-    env = os.environ.get("TESTBENCH_CHROMIUM")
-    if env:
-        return env
+    """The browser to print with: ``explicit``, else ``TESTBENCH_CHROMIUM``, else the first one on the PATH.
+
+    A path given that names no program is said with the OS's reason in words, not run (Python's own
+    « [Errno 2] … » would reach the person)."""
+    given = explicit or os.environ.get("TESTBENCH_CHROMIUM")
+    if given:
+        found = shutil.which(given)
+        if found is None:
+            raise PdfError(
+                _t("Chromium {path} : {reason} ; corrigez TESTBENCH_CHROMIUM ou installez le paquet chromium").format(
+                    path=given, reason=os_reason(OSError(_not_a_program(given), given))
+                )
+            )
+        return found
     for name in CANDIDATES:
         found = shutil.which(name)
         if found:
             return found
-    raise PdfError("Chromium introuvable (installez le paquet chromium, ou TESTBENCH_CHROMIUM=chemin)")
+    raise PdfError(_t("Chromium introuvable (installez le paquet chromium, ou TESTBENCH_CHROMIUM=chemin)"))
+
+
+def _not_a_program(path: str) -> int:
+    """Why ``path`` cannot be run, as an errno for :func:`testbench.fmt.os_reason`."""
+    if not os.path.lexists(path):
+        return errno.ENOENT
+    return errno.EISDIR if os.path.isdir(path) else errno.EACCES
 
 
 def html_to_pdf(html: Path, target: Path, *, chromium: str | None = None, timeout: float = 600.0) -> Path:
@@ -69,11 +88,16 @@ def html_to_pdf(html: Path, target: Path, *, chromium: str | None = None, timeou
         ]
         try:
             proc = subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            raise PdfError(f"impression PDF impossible : {exc}") from None
+        except OSError as exc:
+            said = _t("impression PDF impossible : Chromium {path} : {reason}")
+            raise PdfError(said.format(path=exe, reason=os_reason(exc))) from None
+        except subprocess.TimeoutExpired:
+            said = _t("impression PDF impossible : Chromium n'a pas fini en {seconds} s")
+            raise PdfError(said.format(seconds=f"{timeout:g}")) from None
     if proc.returncode != 0 or not target.exists() or target.stat().st_size == 0:
         tail = proc.stderr.decode(errors="replace").strip().splitlines()[-3:]
-        raise PdfError(f"Chromium n'a pas produit le PDF (code {proc.returncode}) : {' | '.join(tail)}")
+        said = _t("Chromium n'a pas produit le PDF (code {code}) : {output}")
+        raise PdfError(said.format(code=proc.returncode, output=" | ".join(tail) or _t("aucun message")))
     _freeze_dates(target)
     return target
 
