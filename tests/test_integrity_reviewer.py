@@ -54,18 +54,18 @@ def test_a_report_built_on_an_altered_session_is_written_but_never_verifies(
     assert main(["report", str(session), "-o", str(folder), "--sign", "--key", str(key)]) == 2
     err = capsys.readouterr().err
     assert "ATTENTION : session altérée (chaîne du journal rompue)" in err
-    assert "testbench report: session : tentative 2 : verdict ou motif modifié après coup" in err
+    assert "testbench report: session : cas KO-1, tentative 1 — verdict ou motif modifié après coup" in err
     assert 'id="altered-session"' in (folder / "index.html").read_text(encoding="utf-8")
     # every file matches its signed manifest, yet the report records a broken chain: altered
     assert main(["verify", str(folder)]) == 1
     out = capsys.readouterr().out.splitlines()
     assert "report.json : le rapport a été construit sur une session altérée (chaîne du journal rompue)" in out
-    assert any(line.startswith("session d'origine : tentative 2 : verdict ou motif modifié") for line in out)
+    assert any(line.startswith("session d'origine : cas KO-1, tentative 1 — verdict ou motif") for line in out)
     assert out[-1] == "ALTÉRÉ" and "INTÈGRE" not in out
     assert main(["verify", str(folder), "--lang", "en"]) == 1
     out = capsys.readouterr().out.splitlines()
     assert "report.json: the report was built on an altered session (broken journal chain)" in out
-    assert any(line.startswith("source session: attempt 2: verdict or reason changed afterwards") for line in out)
+    assert any(line.startswith("source session: case KO-1, attempt 1 — verdict or reason changed") for line in out)
     assert out[-1] == "ALTERED"
     assert main(["report", str(session), "-o", str(folder), "--lang", "en"]) == 2
     assert "WARNING: altered session (broken journal chain)" in capsys.readouterr().err
@@ -140,3 +140,34 @@ def test_another_session_is_named_as_such_not_as_a_cut_journal(
     out = capsys.readouterr().out.splitlines()
     assert any(line.startswith("the session given (") and "comparing their journals" in line for line in out)
     assert out[-1] == "DIFFERENT SESSION: the report was not built from this session"
+
+
+def test_integrity_problems_name_the_case_attempt_and_step(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    session = campaign(tmp_path)
+    conn = sqlite3.connect(session)
+    (line, step) = conn.execute(
+        "SELECT t.id, t.step_id FROM trace_lines t JOIN attempts a ON a.id = t.attempt_id"
+        " WHERE a.case_id = 'OK-1' AND t.step_id IS NOT NULL ORDER BY t.id LIMIT 1"
+    ).fetchone()
+    conn.execute("UPDATE trace_lines SET text = 'ligne retouchée' WHERE id = ?", (line,))
+    conn.execute(
+        "INSERT INTO trace_lines (channel, mono_ns, wall, text, attempt_id, step_id)"
+        " SELECT 'app', 1, 1.0, 'ajoutée', id, NULL FROM attempts WHERE case_id = 'KO-1'"
+    )
+    conn.commit()
+    conn.close()
+    falsify_a_verdict(session)
+    assert main(["verify", str(session)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert any(
+        line.startswith(f"cas OK-1, tentative 1, étape {step} — trace_lines ligne") and "contenu différent" in line
+        for line in out
+    ), out
+    assert "cas KO-1, tentative 1 — verdict ou motif modifié après coup (attempts ligne 2, entrée" in "\n".join(out)
+    assert any(line.startswith("cas KO-1, tentative 1 — trace_lines : 1 ligne hors chaîne") for line in out), out
+    assert main(["verify", str(session), "--lang", "en"]) == 1
+    out = capsys.readouterr().out
+    assert f"case OK-1, attempt 1, step {step} — trace_lines line" in out
+    assert "case KO-1, attempt 1 — verdict or reason changed afterwards (attempts line 2, entry" in out
+    assert "case KO-1, attempt 1 — trace_lines: 1 line outside the chain (added afterwards?)" in out
+    assert "cas " not in out and "tentative" not in out

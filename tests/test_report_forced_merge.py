@@ -39,13 +39,15 @@ def test_a_forced_merge_is_on_the_cover_in_the_reports_language(tmp_path: Path) 
 
     html, data = _report(forced, tmp_path / "fr", "fr")
     [entry] = data["cover"]["forced_merge"]
-    assert entry["file"] == "tampered-shard.tbsession" and entry["problems"][0].startswith("tentative 1 : ")
-    assert "Fusion forcée" in html and "tampered-shard.tbsession : tentative 1 : verdict ou motif modifié" in html
+    assert entry["file"] == "tampered-shard.tbsession" and entry["problems"][0].startswith("cas DEMO-")
+    assert "Fusion forcée" in html and "tampered-shard.tbsession : cas DEMO-" in html
+    assert ", tentative 1 — verdict ou motif modifié après coup (attempts ligne 1," in html
     assert data["integrity"]["chain_ok"]  # the merged session's own chain is whole: the cover says the rest
 
     html, _ = _report(forced, tmp_path / "en", "en")
     assert "Forced merge" in html
-    assert "tampered-shard.tbsession: attempt 1: verdict or reason changed afterwards" in html
+    assert "tampered-shard.tbsession: case DEMO-" in html
+    assert ", attempt 1 — verdict or reason changed afterwards (attempts line 1," in html
     assert "Fusion forcée" not in html and "modifié" not in html
 
     html, data = _report(plain, tmp_path / "plain", "fr")
@@ -58,5 +60,5 @@ def test_a_modified_sessions_chain_problems_are_in_english(tmp_path: Path) -> No
     _tamper(session)
     html, data = _report(session, tmp_path / "en", "en")
     assert not data["integrity"]["chain_ok"]
-    assert "broken: attempt 1: verdict or reason changed afterwards" in html
+    assert "broken: case DEMO-" in html and ", attempt 1 — verdict or reason changed afterwards" in html
     assert "verdict ou motif" not in html

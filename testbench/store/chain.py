@@ -385,13 +385,17 @@ def _verify(conn: sqlite3.Connection) -> ChainReport:
         if digest != e["digest"]
     ]
     for e, n in sorted(differ, key=lambda c: c[0]["seq"]):  # in the chain's order
-        report.problems.append(_differs(e, n))
+        rows = range(e["first_id"], e["last_id"] + 1)
+        report.problems.append(_located(conn, _TABLE[e["kind"]], rows, _differs(e, n)))
     finishes = _digests(conn, "attempt-finish", list(finish_last.values())) if finish_last else ()
     for e, (digest, _) in finishes:  # the latest finish entry of each attempt, in attempt order
         if digest != e["digest"]:
-            report.problems.append(
-                f"tentative {e['first_id']} : verdict ou motif modifié après coup (entrée {e['seq']})"
-            )
+            attempt, seq = e["first_id"], e["seq"]
+            changed = f"verdict ou motif modifié après coup (attempts ligne {attempt}, entrée {seq})"
+            located = _located(conn, "attempts", [attempt], changed)
+            if located == changed:  # the attempt's row is gone: its id is all there is to name
+                located = f"tentative {attempt} : verdict ou motif modifié après coup (entrée {seq})"
+            report.problems.append(located)
     _verify_states(conn, state_last, states_required or bool(state_last), report)
     optional = () if states_required else _OPTIONAL
     for table in (*_ALWAYS, *_OPTIONAL):
@@ -400,16 +404,15 @@ def _verify(conn: sqlite3.Connection) -> ChainReport:
         ids = {r[0] for r in conn.execute(f"SELECT id FROM {table}")}
         extra = sorted(ids - covered.get(table, set()))
         if extra:
-            report.problems.append(
-                tn(
-                    "{table} : {count} ligne hors chaîne (ajoutée après coup ?) : {ids}",
-                    "{table} : {count} lignes hors chaîne (ajoutées après coup ?) : {ids}",
-                    len(extra),
-                    "fr",
-                    table=table,
-                    ids=_ids(extra),
-                )
+            outside = tn(
+                "{table} : {count} ligne hors chaîne (ajoutée après coup ?) : {ids}",
+                "{table} : {count} lignes hors chaîne (ajoutées après coup ?) : {ids}",
+                len(extra),
+                "fr",
+                table=table,
+                ids=_ids(extra),
             )
+            report.problems.append(_located(conn, table, extra, outside))
     # stored files are addressed by their SHA-256: the key itself proves the content
     if has_table(conn, "artifacts"):
         for sha, data in conn.execute("SELECT sha256, data FROM artifacts"):
@@ -424,6 +427,43 @@ def _verify(conn: sqlite3.Connection) -> ChainReport:
         report.problems.append(f"attempts : verdict sans entrée de chaîne pour les tentatives {_ids(unfinished)}")
     _verify_annotation_anchors(conn, annotation_entries, report)
     return report
+
+
+def _located(conn: sqlite3.Connection, table: str, ids: range | list[int], problem: str) -> str:
+    """``problem`` preceded by where its rows are for a person — the case, attempt and step they belong to,
+    as the rows and the attempts table now say — or as it is (rows of no attempt, or gone).
+
+    Each form is a template of the catalogue (« cas {case}, tentative {number}, étape {step} — {problem} »),
+    so that :func:`testbench.i18n.english` reads it back.
+    """
+    if table == "attempts":
+        sql = "SELECT case_id, number, NULL FROM attempts x WHERE"
+    elif table == "annotations":
+        sql = "SELECT case_id, attempt_number, NULL FROM annotations x WHERE"
+    elif table in ("events", "observations", "observation_sets", "comparisons", "trace_lines", "artifact_links"):
+        step = "x.step_id" if "step_id" in COLUMNS[table] else "NULL"
+        sql = f"SELECT a.case_id, a.number, {step} FROM {table} x JOIN attempts a ON a.id = x.attempt_id WHERE"
+    else:
+        return problem
+    if isinstance(ids, range):
+        where, args = "x.id BETWEEN ? AND ?", (ids.start, ids.stop - 1)
+    else:  # rows outside the chain: the first ones tell where
+        args = tuple(ids[:200])
+        where = f"x.id IN ({', '.join('?' * len(args))})"
+    try:
+        rows = conn.execute(f"{sql} {where} ORDER BY x.id", args).fetchall()
+    except sqlite3.Error:  # a session too old (or too damaged) to say where: the ids alone
+        return problem
+    attempts = list(dict.fromkeys((str(r[0]), r[1]) for r in rows))
+    if not attempts:
+        return problem
+    if len(attempts) > 1:
+        cases = ", ".join(dict.fromkeys(case for case, _ in attempts))
+        return f"cas {cases} (plusieurs tentatives) — {problem}"
+    (case, number), steps = attempts[0], list(dict.fromkeys(r[2] for r in rows if r[2]))
+    if len(steps) == 1:
+        return f"cas {case}, tentative {number}, étape {steps[0]} — {problem}"
+    return f"cas {case}, tentative {number} — {problem}"
 
 
 def _differs(e: dict[str, Any], present: int) -> str:
@@ -505,10 +545,11 @@ def _verify_annotation_anchors(
         for annotation_id in range(e["first_id"], e["last_id"] + 1):
             prev = signed.get(annotation_id)
             if prev is not None and prev != e["prev"]:
-                report.problems.append(
+                rewritten = (
                     f"annotation {annotation_id} : signée sur une autre tête de chaîne que celle qui la précède"
                     " (journal réécrit avant elle)"
                 )
+                report.problems.append(_located(conn, "annotations", [annotation_id], rewritten))
 
 
 def _ids(ids: Iterable[int]) -> str:
