@@ -4,13 +4,17 @@ reviewer a report that says why nothing ran."""
 
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
 
 import pytest
 
 from testbench.cli.main import main
+from testbench.store.read import read_session
 
 DEMO = Path(__file__).resolve().parents[1] / "casebooks" / "demo.xml"
+ATTESTATIONS = DEMO.with_name("demo-attestations.json")
 BENCH = ["--cards", "inprocess", "--engine", "inprocess", "-k", "DEMO-FSE-001"]
 
 
@@ -94,3 +98,49 @@ def test_a_chromium_that_fails_is_said_and_its_pdf_left_out(
     broken.chmod(0o644)  # a file that is not a program
     assert main(["report", str(session), "-o", str(book), "--pdf", "--lang", "en"]) == 2
     assert f"Chromium {broken}: access denied (insufficient rights);" in capsys.readouterr().err
+
+
+def junit_errors(path: Path) -> dict[str, str]:
+    from lxml import etree
+
+    suite = etree.parse(str(path)).getroot()
+    return {
+        tc.get("name"): tc.find("error").get("message") for tc in suite.iter("testcase") if tc.find("error") is not None
+    }
+
+
+def case_reasons(book: Path) -> dict[str, tuple[str, str]]:
+    data = json.loads((book / "report.json").read_text(encoding="utf-8"))
+    return {c["key"]["case_id"]: (c["verdict"], c["reason"]) for c in data["cases"]}
+
+
+def test_an_engine_that_cannot_start_still_gives_the_junit_and_a_report_saying_why(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dead = tmp_path / "dead_engine.py"
+    dead.write_text("raise SystemExit(1)\n", encoding="utf-8")
+    session, book, junit = tmp_path / "s.tbsession", tmp_path / "rep", tmp_path / "junit.xml"
+    cases = ["-k", "DEMO-FSE-030 or DEMO-FSE-001", "--cards", "inprocess"]
+    argv = ["run", str(DEMO), *cases, "--session", str(session), "--report", str(book), "--junit", str(junit)]
+    assert main([*argv, "--engine", f"{sys.executable} {dead}"]) == 2
+    err = capsys.readouterr().err
+    why = "banc indisponible : le moteur n'a pas démarré, deux fois de suite : initialize : le moteur s'est arrêté"
+    assert why in err and "Traceback" not in err
+    errors = junit_errors(junit)
+    assert sorted(errors) == ["DEMO-FSE-001", "DEMO-FSE-030"]  # CI reads errors, each with the reason
+    assert all(message.startswith(why) for message in errors.values())
+    reasons = case_reasons(book)
+    assert {case: verdict for case, (verdict, _) in reasons.items()} == {"DEMO-FSE-001": "none", "DEMO-FSE-030": "none"}
+    assert all(reason.startswith(why) for _, reason in reasons.values())
+    with read_session(session) as s:
+        assert len(s.runs) == 1 and s.runs[0]["ended_wall"]  # the session records the run that ran nothing
+
+    assert main(["report", str(session), "-o", str(tmp_path / "en"), "--lang", "en"]) == 0  # said later too
+    english = "bench unavailable: the engine did not start, twice in a row: initialize: the engine stopped"
+    assert all(reason.startswith(english) for _, reason in case_reasons(tmp_path / "en").values())
+
+    # the engine mended, the same command runs the campaign (the session has no result yet) and the reason goes
+    code = main([*argv, "--engine", "inprocess", "--attestations", str(ATTESTATIONS)])
+    assert code == 0, capsys.readouterr().err
+    assert {verdict for verdict, _ in case_reasons(book).values()} == {"pass"}
+    assert junit_errors(junit) == {}

@@ -84,6 +84,8 @@ def execute(
     except CampaignError as exc:
         for line in exc.lines:
             print(t(line), file=sys.stderr)
+        if exc.recorded:  # the bench could not start: CI still gets its JUnit, the reviewer a report saying why
+            _write_outputs(request, t)
         return exc.exit_code
     counts = progress.counts_text() or t("aucun cas exécuté")
     print(t("session : {path} — {counts}").format(path=request.session, counts=counts), file=sys.stderr)

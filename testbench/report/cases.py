@@ -314,7 +314,7 @@ def gather_case(
         "requirements": list(d.get("requirements", [])),  # what the case covers (docs/exam-plan.md)
         "cards": [{"slot": c.get("slot"), "card": c.get("card")} for c in d.get("cards", [])],
         "verdict": view.verdict,
-        "reason": scrub(t(latest.reason)) if latest else "",
+        "reason": scrub(t(latest.reason if latest else session.not_run_reason)),
         "final_label": final_label(attempts, options.lang),
         "attempts": attempts,
         "steps": _steps(view, session.steps(view, events=details.events if details else []), scrub, options.lang),

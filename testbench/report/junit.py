@@ -55,6 +55,7 @@ def junit_tree(
     total_ms = 0.0
     pairs: list[tuple[str, str]] = []
     testcases: list[etree._Element] = []
+    not_run = scrub(t(session.not_run_reason))  # the bench the latest run could not start: CI reads an error
     for case in session.cases:
         latest = case.latest
         verdict = case.verdict
@@ -65,12 +66,12 @@ def junit_tree(
         total_ms += seconds * 1000
         tc = etree.Element("testcase", classname=f"{case.domain}.{case.mode}", name=case.case_id, time=f"{seconds:.3f}")
         testcases.append(tc)
-        reason = scrub(t(latest.reason)) if latest else ""  # recorded in French
+        reason = scrub(t(latest.reason)) if latest else not_run  # recorded in French
         label = t(verdict_label(verdict))
         if verdict == "fail":
             counts["failures"] += 1
             etree.SubElement(tc, "failure", message=reason or label, type="fail").text = reason
-        elif verdict in ("error", "inconclusive"):
+        elif verdict in ("error", "inconclusive") or (latest is None and not_run):
             counts["errors"] += 1
             etree.SubElement(tc, "error", message=reason or label, type=verdict).text = reason
         elif verdict in ("skipped", "pending", "none"):

@@ -45,12 +45,15 @@ BenchFactory = Callable[[TraceRecorder, Callable[[str], None]], Bench]
 
 
 class CampaignError(Exception):
-    """The campaign cannot start; ``lines`` say why, ``exit_code`` is what the CLI returns."""
+    """The campaign cannot start; ``lines`` say why, ``exit_code`` is what the CLI returns. ``recorded``: the
+    session holds the run that could not start and why (:meth:`Campaign._unavailable`), so its JUnit and
+    report are still written, to say it."""
 
-    def __init__(self, lines: list[str], exit_code: int = EXIT_USAGE) -> None:
+    def __init__(self, lines: list[str], exit_code: int = EXIT_USAGE, *, recorded: bool = False) -> None:
         super().__init__("\n".join(lines))
         self.lines = lines
         self.exit_code = exit_code
+        self.recorded = recorded
 
 
 @dataclass
@@ -380,6 +383,22 @@ class Campaign:
             argv, {**flags, **self.options.recorded()}, {**description, "notes": notes, "casebooks": casebooks}
         )
 
+    def _unavailable(
+        self, store: SessionStore, argv: list[str], flags: dict[str, Any], exc: BaseException
+    ) -> CampaignError:
+        """The bench could not start (an engine that dies at once, a reader missing): the session records a
+        run that ran nothing and why (a ``bench-fault`` event of the run, its note), so its report and JUnit
+        say it (:meth:`~testbench.store.read.SessionView.not_run_reason`); a disk that refuses even that
+        leaves the reason to the person alone."""
+        reason = f"banc indisponible : {exc}"
+        recorded = False
+        with contextlib.suppress(SessionWriteError):
+            run_id = self._begin_run(store, argv, flags, {}, [reason])
+            store.add_event(EventKind.BENCH_FAULT, {"reason": reason}, run_id=run_id)
+            store.end_run(run_id)
+            recorded = True
+        return CampaignError([reason], EXIT_ENVIRONMENT, recorded=recorded)
+
     def _runner(self, store: SessionStore, bench: Bench, recorder: TraceRecorder, listener: Listener | None) -> Runner:
         return Runner(
             store,
@@ -400,7 +419,7 @@ class Campaign:
         try:
             bench = self.bench_factory(recorder, notify)
         except Exception as exc:  # the environment could not provide a bench
-            raise CampaignError([f"banc indisponible : {exc}"], EXIT_ENVIRONMENT) from None
+            raise self._unavailable(store, argv, flags, exc) from None
         capture = None
         try:
             capture = self._start_capture(recorder)
@@ -502,7 +521,7 @@ class Campaign:
             recorders = [TraceRecorder(writer=store.add_trace_lines) for _ in factories]
             benches, failure = self._build_benches(factories, recorders, notify)
             if failure is not None:  # the environment could not provide a bench
-                raise CampaignError([f"banc indisponible : {failure}"], EXIT_ENVIRONMENT) from None
+                raise self._unavailable(store, argv, {**flags, "workers": count}, failure) from None
             description = dict(benches[0].description)
             description["workers"] = [bench.description.get("cards") for bench in benches]
             run_id = self._begin_run(store, argv, {**flags, "workers": count}, description, benches[0].notes)

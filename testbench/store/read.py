@@ -321,6 +321,18 @@ class SessionView:
         )
         return tuple(AttemptView(*r) for r in rows)
 
+    @functools.cached_property
+    def not_run_reason(self) -> str:
+        """Why the cases with no attempt did not run: the bench the latest run could not start (that run's
+        ``bench-fault`` event, recorded in French), or "" (the latest run went ahead, or none yet)."""
+        if not self.runs:
+            return ""
+        row = self._conn.execute(
+            "SELECT data FROM events WHERE run_id = ? AND attempt_id IS NULL AND kind = ? ORDER BY id DESC LIMIT 1",
+            (self.runs[-1]["id"], str(EventKind.BENCH_FAULT)),
+        ).fetchone()
+        return str((codec.loads(row[0]) or {}).get("reason") or "") if row else ""
+
     # -- what the rows mean, derived once for every view --------------------------------------
     def steps(
         self, case: CaseView, attempt: AttemptView | None = None, events: list[dict[str, Any]] | None = None
