@@ -169,6 +169,8 @@ def connect_readonly(path: Path) -> ReaderConnection:
 def open_readonly(path: str | Path) -> sqlite3.Connection:
     """Open a session for reading only (reports, TUI, diff); works while a run writes it."""
     path = Path(path)
+    if path.is_dir():  # a folder given for a session (merge s1 cards…) is not said « introuvable »
+        raise SessionError(f"{path}: est un dossier, pas un fichier de session")
     if not path.is_file():
         raise SessionError(f"{path}: fichier de session introuvable")
     try:

@@ -27,7 +27,14 @@ from filelock import FileLock, Timeout
 from testbench.fmt import os_reason
 from testbench.store import chain
 from testbench.store.annotations import ATTEMPT_MAP_META, attempt_map
-from testbench.store.connection import SessionError, SessionWriteError, lock_path, open_readonly, sqlite_reason
+from testbench.store.connection import (
+    SessionError,
+    SessionLocked,
+    SessionWriteError,
+    lock_path,
+    open_readonly,
+    sqlite_reason,
+)
 from testbench.store.schema import has_table
 from testbench.store.session import SessionStore
 
@@ -135,7 +142,9 @@ def _write_whole(output: Path, write: Callable[[SessionStore], MergeResult]) -> 
     _remove_stale(partial, output)
     try:
         store = SessionStore.open(partial)
-    except SessionError as exc:
+    except SessionError as exc:  # a full disk while the new file is set up: nothing of it is left either
+        if not isinstance(exc, SessionLocked):  # a merge that started meanwhile owns its file
+            _remove(partial, *_companions(partial))
         raise _failed(output, partial, exc) from None
     done = False
     try:
@@ -151,9 +160,13 @@ def _write_whole(output: Path, write: Callable[[SessionStore], MergeResult]) -> 
         raise MergeError([f"{output}: écriture impossible ici ({os_reason(exc)})"]) from None
     finally:
         # a failed merge leaves nothing; a complete one leaves no companion of the partial file
-        for leftover in (*(() if done else (partial,)), *_companions(partial)):
-            leftover.unlink(missing_ok=True)
+        _remove(*(() if done else (partial,)), *_companions(partial))
     return result
+
+
+def _remove(*paths: Path) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)
 
 
 def _failed(output: Path, partial: Path, exc: SessionError) -> MergeError:
@@ -181,8 +194,7 @@ def _remove_stale(partial: Path, output: Path) -> None:
     except Timeout:
         raise MergeError([f"{output}: une autre fusion l'écrit déjà (fichier {partial.name})"]) from None
     try:
-        for leftover in (partial, *_companions(partial)[:2]):
-            leftover.unlink(missing_ok=True)
+        _remove(partial, *_companions(partial)[:2])
     finally:
         lock.release()
 

@@ -225,6 +225,7 @@ def migrate(conn: sqlite3.Connection) -> int:
             conn.execute(f"PRAGMA user_version = {version + 1}")
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:  # a COMMIT the disk refused is rolled back by SQLite already
+                conn.execute("ROLLBACK")
             raise
     return current
