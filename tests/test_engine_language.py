@@ -93,12 +93,12 @@ def test_each_comparison_message_reads_in_english_after_its_expectation(reason: 
 
 
 def test_an_operator_refusal_without_a_message_reads_in_english(tmp_path, capsys) -> None:
-    """Finding 3: the operator rejects with no note; the reason kept the engine's refusal shape."""
+    """Finding 3: the operator rejects with no note: the reason says the operator refused, in English."""
     answers = {"DEMO-FSE-001/s-cps": {"confirmed": False, "note": ""}}
     args = ("-k", "DEMO-FSE-001", "--engine", "operator", "--attestations", attestations(tmp_path, answers))
     code, out = run_english(tmp_path, capsys, *args)
     assert code == 1
-    assert "DEMO-FSE-001: failed — step s-cps refused by the engine: REFUS_LOGICIEL\n" in out, out
+    assert "DEMO-FSE-001: failed — step s-cps refused by the operator: no reason given\n" in out, out
 
 
 def test_headless_operator_mode_says_what_it_waits_for_in_english(tmp_path, capsys) -> None:

@@ -7,12 +7,11 @@ session that made it: another session's exam book, perhaps signed, is never repl
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 from typing import Any
 
 from testbench.i18n import translator
-from testbench.store.connection import SessionError, open_readonly
+from testbench.store.read import recorded_session_id
 
 REPORT_JSON = "report.json"
 
@@ -39,17 +38,7 @@ def is_other_session(data: dict[str, Any], session_id: str | None) -> bool:
 
 def session_id(session: Path) -> str | None:
     """The session file's own id, or None when there is no readable session there (yet)."""
-    try:
-        conn = open_readonly(session)
-    except SessionError:
-        return None
-    try:
-        row = conn.execute("SELECT value FROM meta WHERE key = 'session_id'").fetchone()
-    except sqlite3.Error:
-        row = None
-    finally:
-        conn.close()
-    return row[0] if row else None
+    return recorded_session_id(session)
 
 
 def other_session_problem(folder: Path, mine: str | None, lang: str | None = None) -> str | None:

@@ -451,6 +451,21 @@ def chain_head(path: str | Path) -> tuple[int, str]:
         conn.close()
 
 
+def recorded_session_id(path: str | Path) -> str | None:
+    """The session file's own id (meta ``session_id``), or None when there is no readable session there (yet)."""
+    try:
+        conn = open_readonly(path)
+    except SessionError:
+        return None
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'session_id'").fetchone()
+    except sqlite3.Error:
+        row = None
+    finally:
+        conn.close()
+    return row[0] if row else None
+
+
 def read_session(path: str | Path) -> SessionView:
     path = Path(path)
     conn = open_readonly(path)
