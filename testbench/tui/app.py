@@ -302,7 +302,7 @@ class WorkstationApp(
         if not force and shown == self._shown:  # typing that keeps the same cases: nothing to rebuild
             self._update_counts(entries)
             return
-        self._shown = shown
+        showed_none, self._shown = self._shown == [], shown
         with self.batch_update():
             tree.clear()
             self.nodes = {}
@@ -318,7 +318,9 @@ class WorkstationApp(
         self._update_counts(entries)
         if self.current in self.nodes:
             tree.move_cursor(self.nodes[self.current])
-        elif self.current is not None:  # the filter hides the selected case: ``r`` must never run a hidden one
+        elif self.current is not None or showed_none:
+            # the filter hides the selected case (``r`` must never run a hidden one), or shows cases again
+            # after showing none: the first case shown is selected
             self._select_first_shown()
 
     def _select_first_shown(self) -> None:
@@ -328,7 +330,9 @@ class WorkstationApp(
             self.current = None
             self.refresh_case_views()
             return
-        self.query_one("#tree", Tree).move_cursor(self.nodes[first])
+        tree = self.query_one("#tree", Tree)
+        tree.move_cursor(self.nodes[first])
+        self.call_after_refresh(tree.move_cursor, self.nodes[first])  # a tree just rebuilt places it once laid out
         self.select_case(first)
 
     def _update_counts(self, entries: list[CaseEntry]) -> None:

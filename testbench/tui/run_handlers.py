@@ -33,8 +33,10 @@ class RunHandlers:
 
     def action_run_case(self) -> None:
         entry = self.current_entry()
-        if entry is not None:
-            self.start_run([entry])
+        if entry is None:  # the filter shows no case: said, not a key that does nothing
+            self.notify(self.t("Aucun cas sélectionné."), severity="warning")
+            return
+        self.start_run([entry])
 
     def action_run_selection(self) -> None:
         shown = self.visible_entries()
@@ -102,6 +104,9 @@ class RunHandlers:
         t = self.t
         if self.running:
             self.notify(t("Une exécution est en cours."), severity="warning")
+            return
+        if not entries:  # ``s`` on a filter showing no case, ``x`` with nothing left to run
+            self.notify(t("Aucun cas à exécuter."), severity="warning")
             return
         if self.ws.read_only:
             self.notify(
