@@ -18,7 +18,15 @@ from testbench.runner.events import CaseFinished, CaseStarted, RunEvent
 if TYPE_CHECKING:
     from testbench.traces.redact import Redactor
 
-_ORDER = (Verdict.PASS, Verdict.FAIL, Verdict.ERROR, Verdict.INCONCLUSIVE, Verdict.PENDING, Verdict.SKIPPED)
+_ORDER = (
+    Verdict.PASS,
+    Verdict.FAIL,
+    Verdict.ERROR,
+    Verdict.INCONCLUSIVE,
+    Verdict.PENDING,
+    Verdict.NONE,  # a session's case without a final verdict (never one of this run's outcomes)
+    Verdict.SKIPPED,
+)
 
 
 class Progress:
@@ -31,8 +39,10 @@ class Progress:
         self.colon = colon()
         self._redactor: Redactor | None = None  # built at the first reason: most runs print none
 
-    def counts_text(self) -> str:
-        return " · ".join(f"{self.t(v.label_fr)} {self.counts[v]}" for v in _ORDER if self.counts[v])
+    def counts_text(self, counts: Counter[Verdict] | None = None) -> str:
+        """``counts`` (this run's by default) as « réussi 3 · échec 1 », in the command's language."""
+        counts = self.counts if counts is None else counts
+        return " · ".join(f"{self.t(v.label_fr)} {counts[v]}" for v in _ORDER if counts[v])
 
     def __call__(self, event: RunEvent) -> None:
         if isinstance(event, CaseStarted) and self.tty:

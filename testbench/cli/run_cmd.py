@@ -87,13 +87,26 @@ def execute(
         if exc.recorded:  # the bench could not start: CI still gets its JUnit, the reviewer a report saying why
             _write_outputs(request, t)
         return exc.exit_code
-    counts = progress.counts_text() or t("aucun cas exécuté")
-    print(t("session : {path} — {counts}").format(path=request.session, counts=counts), file=sys.stderr)
+    print(_closing_line(request.session, result.final_verdicts, progress, t), file=sys.stderr)
     if _write_outputs(request, t):
         return result.exit_code
     kept = t("les verdicts sont enregistrés dans la session {session} ; « testbench report » en refait le rapport")
     print(kept.format(session=request.session), file=sys.stderr)
     return EXIT_ENVIRONMENT  # the CI would publish nothing: the bench failed, not the product
+
+
+def _closing_line(session: Path, final_verdicts: list[str], progress: Progress, t: Callable[[str], str]) -> str:
+    """« session : … — » with the session's verdicts, the ones its JUnit and the exit code give: after
+    ``--resume`` (or a merge) this run's cases are only part of them, and then said apart."""
+    from collections import Counter
+
+    from testbench.domain.verdict import Verdict
+
+    this_run = progress.counts_text() or t("aucun cas exécuté")
+    whole = progress.counts_text(Counter(Verdict(v) for v in final_verdicts)) or t("aucun cas exécuté")
+    if whole == this_run:
+        return t("session : {path} — {counts}").format(path=session, counts=whole)
+    return t("session : {path} — {counts} (cette exécution : {run})").format(path=session, counts=whole, run=this_run)
 
 
 def _nothing_to_resume(session: Path, lang: str | None) -> str | None:
