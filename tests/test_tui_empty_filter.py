@@ -46,4 +46,3 @@ def test_a_filter_showing_cases_after_one_showing_none_selects_the_first_and_r_r
             assert len(app.ws.find("TC-LOT-004").view.attempts) == 1
 
     asyncio.run(scenario())
-

@@ -213,6 +213,7 @@ class WorkstationApp(
             self.show_view(view)
         self.query_one("#tree", Tree).focus()
         self.refresh_overview()
+        self.check_integrity()  # a session altered after the fact is said as soon as it is known
         self.setup_exam()
         self.setup_casebook_watch()
         for path, problems in self.ws.file_problems.items():  # beside no case: said once, listed in the overview

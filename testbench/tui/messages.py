@@ -42,3 +42,4 @@ class RunDone(Message):
 class ReportDone(Message):
     path: str
     error: str = ""
+    notes: tuple[str, ...] = ()  # what the person must know of the report written (French): altered session…

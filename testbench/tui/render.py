@@ -34,6 +34,11 @@ MARKS = {
     "skipped": ("-", "dim"),
     "none": ("·", "dim"),
 }
+#: said when the workstation opens a session ``testbench verify`` finds altered (notice, run log, overview)
+ALTERED = (
+    "ATTENTION : session altérée : des enregistrements ont été modifiés après coup (testbench verify le dit) ;"
+    " ses résultats ne valent pas preuve"
+)
 VERDICT_CYCLE = (None, "fail", "error", "inconclusive", "pending", "pass", "none")
 STEP_WORDS = {
     "done": "fait",
@@ -270,6 +275,11 @@ class Renderer:
         seconds = ov.time_spent_ms / 1000
         head.append(f"\n{t('Temps passé')}{self.colon}{int(seconds // 60)} min {seconds % 60:04.1f} s ({ov.attempts} ")
         head.append(f"{t('Tentatives').lower()})\n")
+        if self.ws.altered:  # as ``testbench verify`` says it: the results are no evidence
+            head.append(f"\n{t(ALTERED)}", style="bold red")
+            for problem in self.ws.altered:
+                head.append(f"\n  ⚠ {t(problem)}", style="red")
+            head.append("\n")
         out.append(head)
         table = Table(title=t("Par domaine"), expand=False)
         table.add_column(t("Domaine"))

@@ -1,4 +1,5 @@
-"""The review window and the HTML report, the two actions that write beside the session."""
+"""The review window and the HTML report, the two actions that write beside the session, and the check of
+the session's integrity that tells the person when its records are no evidence (as ``testbench verify``)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from textual import work
 from testbench.fmt import os_reason
 from testbench.store.connection import SessionError
 from testbench.tui.messages import ReportDone
+from testbench.tui.render import ALTERED
 from testbench.tui.review import add_review
 from testbench.tui.screens import ReviewScreen
 
@@ -58,6 +60,22 @@ class ReviewAndReport:
             done,
         )
 
+    @work(thread=True, group="integrity", exit_on_error=False, description="vérification de la session")
+    def check_integrity(self) -> None:
+        """Verify the session as ``testbench verify`` does, off the UI thread (it reads the whole journal)."""
+        altered = self.ws.check_integrity()
+        if altered:
+            self.call_from_thread(self._say_altered, altered)
+
+    def _say_altered(self, altered: list[str]) -> None:
+        """A session altered after the fact: said at once (notice, run log) and kept in the overview."""
+        self.ws.altered = altered
+        self.notify(self.t(ALTERED), severity="error", timeout=15)
+        self.log_line(f"⚠ {self.t(ALTERED)}")
+        for line in altered:
+            self.log_line(f"  ⚠ {self.t(line)}")
+        self.refresh_overview()
+
     def action_report(self) -> None:
         # named in the workstation's language at the time: « exam-rapport », "exam-report"
         out = self.ws.session_path.parent / f"{self.ws.session_path.stem}-{self.t('rapport')}"
@@ -67,10 +85,11 @@ class ReviewAndReport:
     @work(thread=True, exclusive=True, group="report", exit_on_error=False, description="rapport HTML")
     def _write_report(self, out: Path) -> None:
         try:
+            from testbench.integrity.verify import altered_session_warning
             from testbench.report.html import write_report
 
             path = write_report(self.ws.session_path, out, lang=self.lang)
-            self.post_message(ReportDone(str(path)))
+            self.post_message(ReportDone(str(path), notes=tuple(altered_session_warning(out))))
         except Exception as exc:  # a report failure is shown, never fatal to the exam
             self.post_message(ReportDone("", _failure(out, exc)))
 
@@ -83,4 +102,7 @@ class ReviewAndReport:
         self.last_report = Path(message.path)
         self.log_line(f"✔ {self.t('Rapport écrit')}{self.colon}{message.path}")
         self.notify(f"{self.t('Rapport écrit')}{self.colon}{message.path}", timeout=10)
+        for note in message.notes:  # as ``testbench report`` says them: an altered session's book is no evidence
+            self.log_line(f"⚠ {self.t(note)}")
+            self.notify(self.t(note), severity="error", timeout=15)
         self.refresh_overview()
