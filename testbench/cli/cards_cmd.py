@@ -107,50 +107,28 @@ def _port(args: argparse.Namespace) -> int:
 
 
 def _family_fr(atr: bytes) -> str:
-    from testbench.cards.guard import FAMILY_FR
-    from testbench.cards.layout import atr_family
+    from testbench.cards.inventory import family_fr
 
-    fam = atr_family(atr)
-    return FAMILY_FR.get(fam or "", "carte inconnue")
+    return family_fr(atr)
 
 
 def cmd_list(args: argparse.Namespace) -> int:
     from testbench.cards.api import CardUnavailable
-    from testbench.cards.pcsc import Context, card_present
+    from testbench.cards.inventory import reader_states
     from testbench.cards.pcsc_errors import no_reader_message
 
-    t = translator(args.lang)
-
     try:
-        with Context() as ctx:
-            readers = ctx.readers()
-            states = ctx.status(readers) if readers else {}
+        rows = reader_states()
     except CardUnavailable as exc:
         _err(str(exc))
         return EXIT_ENV
-    rows = []
-    for r in readers:
-        state, atr = states.get(r, (0, b""))
-        present = card_present(state)
-        rows.append(
-            {
-                "reader": r,
-                "card": present,
-                "atr": atr.hex().upper() if present else "",
-                "family": t(_family_fr(atr)) if present else "",
-            }
-        )
     if args.json:
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        print(json.dumps([row.as_dict(args.lang) for row in rows], ensure_ascii=False, indent=2))
     elif not rows:
         print(no_reader_message(args.lang))  # the service answers: neither "not installed" nor "not running"
-    for row in rows if not args.json else []:
-        card = (
-            f"{t('carte présente')}  {row['family']}  ATR {bytes.fromhex(row['atr']).hex(' ').upper()}"
-            if row["card"]
-            else t("vide")
-        )
-        print(f"{row['reader']:<28} {card}")
+    else:
+        for row in rows:
+            print(row.text(args.lang))
     return EXIT_OK
 
 

@@ -32,7 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_verify(args: argparse.Namespace) -> int:
     from testbench.fmt import os_reason
     from testbench.i18n import translator
-    from testbench.integrity.verify import VerifyUsageError, verify_report, verify_session
+    from testbench.integrity.verify import VerifyUsageError, verdict_lines, verify_report, verify_session
     from testbench.signing import SigningKeyError, load_public
 
     t = translator(args.lang)  # the checks say it in French; each line is read in the command's language
@@ -63,18 +63,6 @@ def cmd_verify(args: argparse.Namespace) -> int:
     except VerifyUsageError as exc:
         print(f"testbench verify: {t(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
-    for line in result.ok_lines:
-        print(t("ok : {check}").format(check=t(line)))
-    for line in result.lines():
-        print(t(line))
-    if result.altered:
-        print(t("ALTÉRÉ"))  # on the stream of its lines: a saved log holds the verdict
-        return EXIT_FAILED
-    if result.other_session:  # the report may be whole: it is the session given that is not its own
-        print(t("SESSION DIFFÉRENTE : le rapport n'a pas été construit depuis cette session"))
-        return EXIT_FAILED
-    if result.unsigned:
-        print(t("NON SIGNÉ : conforme au manifeste, mais l'authenticité n'est pas prouvée (aucune signature)"))
-        return EXIT_OK
-    print(t("INTÈGRE"))
-    return EXIT_OK
+    for line in verdict_lines(result, t):
+        print(line)  # the verdict last, on the stream of its lines: a saved log holds it
+    return EXIT_FAILED if result.altered or result.other_session else EXIT_OK

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -46,6 +47,23 @@ class Verdict:
         out += self.problems
         out += self.other_session
         return out
+
+
+def verdict_lines(result: Verdict, t: Callable[[str], str]) -> list[str]:
+    """What ``verify`` says of ``result``, read through ``t``: each check that held, each change, then the
+    verdict (« ALTÉRÉ », « SESSION DIFFÉRENTE … », « NON SIGNÉ … » or « INTÈGRE »). The command prints them,
+    the workstation shows them for its session."""
+    out = [t("ok : {check}").format(check=t(line)) for line in result.ok_lines]
+    out += [t(line) for line in result.lines()]
+    if result.altered:
+        out.append(t("ALTÉRÉ"))
+    elif result.other_session:  # the report may be whole: it is the session given that is not its own
+        out.append(t("SESSION DIFFÉRENTE : le rapport n'a pas été construit depuis cette session"))
+    elif result.unsigned:
+        out.append(t("NON SIGNÉ : conforme au manifeste, mais l'authenticité n'est pas prouvée (aucune signature)"))
+    else:
+        out.append(t("INTÈGRE"))
+    return out
 
 
 def verify_report(

@@ -22,7 +22,7 @@ from testbench.runner.runner import CardGuard
 from testbench.runner.tracing import TraceRecorder
 from testbench.services.process import ServicesProcess
 
-__all__ = ["Bench", "BenchOptions", "assemble", "assembled_bench", "reference_engine_command"]
+__all__ = ["Bench", "BenchOptions", "assemble", "assembled_bench", "card_stack", "reference_engine_command"]
 
 #: How long the bench waits for the operator to put a case's card in a physical reader (seconds).
 PHYSICAL_CARD_WAIT = 300.0
@@ -65,25 +65,40 @@ def _make_bay(
 ) -> CardBay:
     from testbench.cards import bays
 
-    if options.cards in ("auto", "pcsc"):
-        problem = bays.pcsc_problem()
-        if problem is None:
-            # the application under test (operator mode) watches its readers: a card change must be a
-            # real removal and insertion there, not a change inside the emulator (docs/cards.md §4.2).
-            # A reader without a port is physical: the bay asks the person (``notify``) for each case's card.
-            return bays.PcscBay(
-                readers,
-                apdu_sink=recorder.apdu_sink,
-                swap_in_place=options.engine != "operator",
-                prompt=notify,
-                operator_timeout=PHYSICAL_CARD_WAIT,
-            )
-        if options.cards == "pcsc" or _physical(readers):
-            from testbench.cards.api import CardUnavailable
+    stack, problem = card_stack(options.cards, readers)
+    if stack == "pcsc":
+        # the application under test (operator mode) watches its readers: a card change must be a
+        # real removal and insertion there, not a change inside the emulator (docs/cards.md §4.2).
+        # A reader without a port is physical: the bay asks the person (``notify``) for each case's card.
+        return bays.PcscBay(
+            readers,
+            apdu_sink=recorder.apdu_sink,
+            swap_in_place=options.engine != "operator",
+            prompt=notify,
+            operator_timeout=PHYSICAL_CARD_WAIT,
+        )
+    if stack == "refused":
+        from testbench.cards.api import CardUnavailable
 
-            raise CardUnavailable(f"pile PC/SC indisponible : {problem}")
+        raise CardUnavailable(f"pile PC/SC indisponible : {problem}")
+    if problem is not None:
         notes.append(f"pile PC/SC indisponible ({problem}) : lecteur virtuel en mémoire utilisé à la place")
     return bays.InProcessBay(apdu_sink=recorder.apdu_sink)
+
+
+def card_stack(cards: str, readers: dict[str, list[ReaderSpec]] | None = None) -> tuple[str, str | None]:
+    """Which cards ``--cards`` gives a bench now, and why PC/SC is not used (French, None when it is or
+    was not asked): ``pcsc`` (virtual or physical readers through pcscd), ``memory`` (the in-memory
+    reader: ``inprocess``, or ``auto`` without a PC/SC stack), ``refused`` (``pcsc``, or a physical
+    reader, without one). The bench is built on this answer; the workstation's readers window shows it."""
+    if cards not in ("auto", "pcsc"):
+        return "memory", None
+    from testbench.cards import bays
+
+    problem = bays.pcsc_problem()
+    if problem is None:
+        return "pcsc", None
+    return ("refused" if cards == "pcsc" or _physical(readers) else "memory"), problem
 
 
 def _physical(readers: dict[str, list[ReaderSpec]] | None) -> bool:

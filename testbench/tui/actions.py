@@ -58,6 +58,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
         group="Exécution",
     ),
     ActionSpec(
+        "readers",
+        "l",
+        "readers",
+        "Lecteurs",
+        "Lecteurs PC/SC et carte de chacun (cards list) ; cartes du banc : PC/SC ou lecteur en mémoire",
+        footer=False,
+        group="Exécution",
+    ),
+    ActionSpec(
         "stop", "ctrl+t", "stop_run", "Arrêter", "Arrêter après le cas en cours", footer=False, group="Exécution"
     ),
     ActionSpec(
@@ -152,6 +161,24 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "coverage",
         "Couverture",
         "Couverture du plan d'examen : exigences, domaines, non couvert, prêt pour le pré-examen",
+        footer=False,
+        group="Revue",
+    ),
+    ActionSpec(
+        "coverage-plan",
+        "p",
+        "coverage_plan",
+        "Plan",
+        "Choisir le plan d'examen de la couverture : un plan fourni avec testbench, ou un chemin",
+        footer=False,
+        group="Revue",
+    ),
+    ActionSpec(
+        "integrity",
+        "i",
+        "integrity",
+        "Intégrité",
+        "Vérifier l'intégrité de la session ouverte (verify) : INTÈGRE ou ALTÉRÉ, avec chaque problème",
         footer=False,
         group="Revue",
     ),

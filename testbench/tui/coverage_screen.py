@@ -1,34 +1,46 @@
 """The exam plan's coverage in the workstation (key ``c``): the same text ``testbench coverage`` prints.
 
-The plan is the one given to ``testbench ui --plan``, else the one a run recorded in the session. The
+The plan is the one chosen in the workstation (key ``p``: a plan shipped with testbench, or the path of
+one), else the one given to ``testbench ui --plan``, else the one a run recorded in the session. The
 coverage is computed by :mod:`testbench.scope` and rendered by :func:`testbench.scope.text.coverage_text`;
-this module only shows it (or, said the same way as the CLI, why it cannot).
+this module only shows it (or, said the same way as the CLI, why it cannot). The plan chosen is read for
+the coverage only: what a run records stays the plan of ``ui --plan``.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
 
+from testbench.paths import CASEBOOKS_DIR
 from testbench.scope.coverage import session_coverage
-from testbench.scope.plan import PlanError
+from testbench.scope.plan import PlanError, load_plan
 from testbench.scope.text import coverage_text, readiness_text
 from testbench.store.connection import SessionError
+from testbench.tui.actions import display_key
+from testbench.tui.bench_view import BenchWindows
+from testbench.tui.screens import FormScreen, T
 
 if TYPE_CHECKING:
     from testbench.tui.app import WorkstationApp
+
+#: the exam plans shipped with testbench (``casebooks/plans``), offered first by the plan window
+PLANS_DIR = CASEBOOKS_DIR / "plans"
 
 
 def coverage_content(app: WorkstationApp) -> Text:
     """The window's text: the coverage, or what keeps it from being computed."""
     try:
-        data = session_coverage(app.ws.session_path, app.campaign_options.plan).as_dict()
+        data = session_coverage(app.ws.session_path, app.coverage_plan or app.campaign_options.plan).as_dict()
     except SessionError as exc:
         return Text(app.t(str(exc)))
     except PlanError as exc:
@@ -40,30 +52,126 @@ def coverage_content(app: WorkstationApp) -> Text:
     return text
 
 
-class CoverageScreen(ModalScreen[None]):
-    """The coverage text; Escape, c or q closes it."""
+class CoverageScreen(ModalScreen[bool]):
+    """The coverage text; Escape, c or q closes it, the plan key (``p``) closes it to choose another plan."""
 
     DEFAULT_CSS = """
     CoverageScreen { align: center middle; }
     CoverageScreen > VerticalScroll { width: 95%; max-width: 140; height: 90%; border: thick $primary;
         background: $surface; padding: 0 1; }
+    CoverageScreen #coverage-hint { color: $text-muted; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,c,q", "close", "Fermer")]
 
-    def __init__(self, content: Text) -> None:
+    def __init__(self, content: Text, plan_key: str = "p", hint: str = "") -> None:
         super().__init__()
         self.content = content
+        self.hint = hint
+        self._bindings.bind(plan_key, "choose_plan", show=False)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
             yield Static(self.content, id="coverage-text")
+            if self.hint:
+                yield Static(Text(self.hint), id="coverage-hint")
 
     def action_close(self) -> None:
+        self.dismiss(False)
+
+    def action_choose_plan(self) -> None:
+        self.dismiss(True)
+
+
+class PlanScreen(FormScreen[Path | None]):
+    """Choose the exam plan of the coverage: one shipped with testbench (a list), or a path typed.
+
+    A plan that cannot be read or checked is refused on the window's notice line, in the plan check's
+    words (file:line), with what was typed kept; Escape leaves the plan as it was.
+    """
+
+    DEFAULT_CSS = """
+    PlanScreen { align: center middle; }
+    PlanScreen > Vertical { width: 90%; max-width: 110; height: auto; max-height: 90%;
+        border: thick $primary; background: $surface; padding: 1 2; }
+    PlanScreen.-short > Vertical { width: 100%; max-height: 100%; padding: 0 1; }
+    PlanScreen OptionList { height: auto; max-height: 8; }
+    PlanScreen .hint { color: $text-muted; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Annuler")]
+
+    def __init__(self, plans: list[Path], t: T, current: Path | None) -> None:
+        super().__init__()
+        self.plans = plans
+        self.t = t
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        t = self.t
+        with Vertical():
+            yield Label(Text(t("Plan d'examen de la couverture"), style="bold"))
+            yield self.notice_line()
+            if self.current is not None:
+                yield Static(Text(f"{t('Plan actuel')}{t(' : ')}{self.current}"), classes="hint")
+            yield Label(t("Plans fournis avec testbench"))
+            yield OptionList(*(Option(plan.name, id=str(n)) for n, plan in enumerate(self.plans)), id="plans")
+            yield Label(t("ou le chemin d'un plan (TOML)"))
+            yield Input(placeholder=t("chemin du plan, puis Entrée"), id="plan-path")
+            yield Static(t("Entrée : choisir · Tab : liste ou chemin · Échap : annuler"), classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#plans" if self.plans else "#plan-path").focus()
+
+    @on(OptionList.OptionSelected, "#plans")
+    def _listed(self, event: OptionList.OptionSelected) -> None:
+        self._choose(self.plans[int(event.option.id or 0)])
+
+    @on(Input.Submitted, "#plan-path")
+    def _typed(self, event: Input.Submitted) -> None:
+        typed = event.value.strip()
+        if not typed:
+            self.show_notice(self.t("Donnez le chemin d'un plan d'examen (TOML)."), "warning")
+            return
+        self._choose(Path(typed).expanduser())
+
+    def _choose(self, path: Path) -> None:
+        try:
+            load_plan(path)  # the check ``coverage --plan`` makes: a plan refused is said here, nothing lost
+        except PlanError as exc:
+            self.show_notice("\n".join(exc.lines(self.app.lang)), "error")  # type: ignore[attr-defined]
+            return
+        self.dismiss(path)
+
+    def action_cancel(self) -> None:
         self.dismiss(None)
 
 
-class CoverageWindow:
-    """Mixed into :class:`~testbench.tui.app.WorkstationApp`: the ``coverage`` action."""
+class CoverageWindow(BenchWindows):
+    """Mixed into :class:`~testbench.tui.app.WorkstationApp`: the ``coverage`` and ``coverage-plan`` actions.
+
+    The bench's windows (:class:`~testbench.tui.bench_view.BenchWindows`: readers, integrity) come with it:
+    the exam-day checks of the CLI, one slot in the app's bases.
+    """
+
+    #: the plan chosen in the workstation (``coverage-plan``); None: the plan of ``ui --plan`` or the session's
+    coverage_plan: Path | None = None
 
     def action_coverage(self: WorkstationApp) -> None:  # type: ignore[misc]
-        self.push_screen(CoverageScreen(coverage_content(self)))
+        key = {spec.id: key for spec, key in self.action_keys()}["coverage-plan"]
+        hint = self.t("{key} : choisir le plan d'examen (fourni avec testbench, ou un chemin)").format(
+            key=display_key(key)
+        )
+
+        def done(choose: bool | None) -> None:
+            if choose:
+                self.action_coverage_plan()
+
+        self.push_screen(CoverageScreen(coverage_content(self), key, hint), done)
+
+    def action_coverage_plan(self: WorkstationApp) -> None:  # type: ignore[misc]
+        def done(path: Path | None) -> None:
+            if path is not None:
+                self.coverage_plan = path
+                self.action_coverage()
+
+        plans = sorted(PLANS_DIR.glob("*.toml"))
+        self.push_screen(PlanScreen(plans, self.t, self.coverage_plan or self.campaign_options.plan), done)

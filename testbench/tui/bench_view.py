@@ -1,0 +1,129 @@
+"""The bench seen from the workstation: its readers and their cards (key ``l``), and the integrity of the
+open session (key ``i``) — what ``testbench cards list`` and ``testbench verify SESSION`` print, from the
+same core functions (:mod:`testbench.cards.inventory`, :func:`testbench.runner.assemble.card_stack`,
+:func:`testbench.integrity.verify.verify_session` and ``verdict_lines``).
+
+Both read outside the UI thread (pcscd may be slow to answer, a long session's chain takes a while): the
+window opens at once and says « … », then shows the answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+if TYPE_CHECKING:
+    from testbench.tui.app import WorkstationApp
+
+T = Callable[[str], str]
+
+
+def readers_content(cards: str, t: T, lang: str) -> Text:
+    """Which cards the bench uses (``--cards`` as the bench resolves it now), then every reader pcscd lists
+    with its card, as ``testbench cards list`` prints them, or why PC/SC cannot list them."""
+    from testbench.cards.api import CardUnavailable
+    from testbench.cards.inventory import reader_states
+    from testbench.cards.pcsc_errors import no_reader_message
+    from testbench.runner.assemble import card_stack
+
+    stack, problem = card_stack(cards)
+    if stack == "pcsc":
+        head = t("Cartes du banc (--cards {option}) : lecteurs PC/SC (pcscd)")
+    elif stack == "refused":
+        head = t("Cartes du banc (--cards {option}) : aucune, pile PC/SC indisponible ({problem})")
+    elif problem:
+        head = t("Cartes du banc (--cards {option}) : lecteur virtuel en mémoire, pile PC/SC indisponible ({problem})")
+    else:
+        head = t("Cartes du banc (--cards {option}) : lecteur virtuel en mémoire")
+    text = Text(head.format(option=cards, problem=t(problem) if problem else ""), style="bold")
+    text.append(f"\n\n{t('Lecteurs PC/SC')}\n", style="underline")
+    try:
+        rows = reader_states()
+    except CardUnavailable as exc:
+        text.append(t(str(exc)), style="red")
+        return text
+    text.append("\n".join(row.text(lang) for row in rows) if rows else no_reader_message(lang))
+    return text
+
+
+def integrity_content(app: WorkstationApp) -> Text:
+    """What ``testbench verify`` says of the open session, its verdict last (green when whole, red when not)."""
+    from testbench.integrity.verify import VerifyUsageError, verdict_lines, verify_session
+
+    path = app.ws.session_path
+    text = Text(f"{app.t('Intégrité de la session')}{app.colon}{path}\n\n", style="bold")
+    try:
+        result = verify_session(path)
+    except VerifyUsageError as exc:
+        text.append(app.t(str(exc)), style="red")
+        return text
+    *lines, verdict = verdict_lines(result, app.t)
+    text.append("".join(f"{line}\n" for line in lines))
+    text.append(verdict, style="bold red" if result.altered else "bold green")
+    return text
+
+
+class BenchScreen(ModalScreen[None]):
+    """A read-only window (readers, integrity) filled once its answer is read; Escape or q closes it."""
+
+    DEFAULT_CSS = """
+    BenchScreen { align: center middle; }
+    BenchScreen > VerticalScroll { width: 95%; max-width: 140; height: auto; max-height: 90%;
+        border: thick $primary; background: $surface; padding: 0 1; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "close", "Fermer")]
+
+    def __init__(self, waiting: str) -> None:
+        super().__init__()
+        self.waiting = waiting
+        self.filled = False
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static(Text(self.waiting, style="dim"), id="bench-text")
+
+    def show(self, content: Text) -> None:
+        if self.is_attached:  # not closed before the answer came
+            self.query_one("#bench-text", Static).update(content)
+            self.filled = True
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class BenchWindows:
+    """Mixed into :class:`~testbench.tui.app.WorkstationApp`: the ``readers`` and ``integrity`` actions."""
+
+    def action_readers(self: WorkstationApp) -> None:  # type: ignore[misc]
+        screen = BenchScreen(self.t("… lecture des lecteurs PC/SC"))
+        self.push_screen(screen)
+        self._fill_readers(screen, self.campaign_options.bench.cards, self.t, self.lang)
+
+    def action_integrity(self: WorkstationApp) -> None:  # type: ignore[misc]
+        screen = BenchScreen(self.t("… vérification de la chaîne du journal"))
+        self.push_screen(screen)
+        self._fill_integrity(screen)
+
+    @work(thread=True, group="bench", exit_on_error=False, description="lecteurs PC/SC")
+    def _fill_readers(self: WorkstationApp, screen: BenchScreen, cards: str, t: T, lang: str) -> None:  # type: ignore[misc]
+        self.call_from_thread(screen.show, _answer(lambda: readers_content(cards, t, lang)))
+
+    @work(thread=True, group="bench", exit_on_error=False, description="intégrité de la session")
+    def _fill_integrity(self: WorkstationApp, screen: BenchScreen) -> None:  # type: ignore[misc]
+        self.call_from_thread(screen.show, _answer(lambda: integrity_content(self)))
+
+
+def _answer(content: Callable[[], Text]) -> Text:
+    """The window's content; a defect is shown in it by name (the window never stays at « … »)."""
+    try:
+        return content()
+    except Exception as exc:
+        return Text(f"{type(exc).__name__}: {exc}", style="red")
