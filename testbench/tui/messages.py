@@ -43,3 +43,5 @@ class ReportDone(Message):
     path: str
     error: str = ""
     notes: tuple[str, ...] = ()  # what the person must know of the report written (French): altered session…
+    signed: bool = False
+    pdf: str = ""  # report.pdf's path when printed

@@ -4,6 +4,7 @@ the session's integrity that tells the person when its records are no evidence (
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 
@@ -13,6 +14,38 @@ from testbench.tui.messages import ReportDone
 from testbench.tui.render import ALTERED
 from testbench.tui.review import add_review
 from testbench.tui.screens import ReviewScreen
+
+if TYPE_CHECKING:
+    from testbench.report.build import BuildOptions
+
+
+def report_options(lang: str, key_path: Path | None) -> tuple[BuildOptions, list[str]]:
+    """``testbench report``'s options an engineer needs on exam day, chosen for them: signed with the
+    reviewer's key when it exists (``--sign``), printed to PDF when Chromium is there (``--pdf``). The
+    notes (French) say what the book lacks and why."""
+    from testbench.report.build import BuildOptions
+    from testbench.report.pdf import PdfError, find_chromium
+    from testbench.signing import SigningKeyError, default_key_path, load_signer
+
+    notes: list[str] = []
+    signer = None
+    path = key_path or default_key_path()
+    if not path.exists():
+        notes.append(
+            f"rapport non signé : pas de clé de signature ({path}) ; créez-la (« Créer ma clé de signature » dans"
+            " la fenêtre de revue, ou testbench keys init), puis refaites g"
+        )
+    else:
+        try:
+            signer = load_signer(path)
+        except SigningKeyError as exc:
+            notes.append(f"rapport non signé : {exc}")
+    try:
+        find_chromium()
+    except PdfError as exc:
+        notes.append(f"report.pdf non imprimé : {exc}")
+        return BuildOptions(lang=lang, signer=signer), notes
+    return BuildOptions(lang=lang, signer=signer, pdf=True), notes
 
 
 def _failure(out: Path, exc: Exception) -> str:
@@ -77,19 +110,30 @@ class ReviewAndReport:
         self.refresh_overview()
 
     def action_report(self) -> None:
-        # named in the workstation's language at the time: « exam-rapport », "exam-report"
-        out = self.ws.session_path.parent / f"{self.ws.session_path.stem}-{self.t('rapport')}"
+        # one folder whatever the language shown (F2 never makes a second book); its content in that language
+        out = self.ws.session_path.parent / f"{self.ws.session_path.stem}-rapport"
         self.log_line(self.t(f"… rapport en cours : {out}"))
         self._write_report(out)
 
     @work(thread=True, exclusive=True, group="report", exit_on_error=False, description="rapport HTML")
     def _write_report(self, out: Path) -> None:
+        """``testbench report``'s build (report.build.build_report), with the options of report_options."""
         try:
             from testbench.integrity.verify import altered_session_warning
-            from testbench.report.html import write_report
+            from testbench.report.build import build_report
+            from testbench.report.owner import other_session_problem, session_id
 
-            path = write_report(self.ws.session_path, out, lang=self.lang)
-            self.post_message(ReportDone(str(path), notes=tuple(altered_session_warning(out))))
+            refused = other_session_problem(out, session_id(self.ws.session_path))
+            if refused:  # another session's book (perhaps signed) is not replaced, as by the CLI
+                self.post_message(ReportDone("", refused))
+                return
+            options, notes = report_options(self.lang, self.settings.signing_key)
+            result = build_report(self.ws.session_path, out, options)
+            notes += altered_session_warning(result.folder)
+            if result.pdf_missing:  # the rest of the book is whole, manifested (and signed)
+                notes.append(result.pdf_missing)
+            done = ReportDone(str(result.html), notes=tuple(notes), signed=result.signed, pdf=str(result.pdf or ""))
+            self.post_message(done)
         except Exception as exc:  # a report failure is shown, never fatal to the exam
             self.post_message(ReportDone("", _failure(out, exc)))
 
@@ -100,9 +144,14 @@ class ReviewAndReport:
             self.notify(f"{self.t('Rapport impossible')}{self.colon}{error}", severity="error")
             return
         self.last_report = Path(message.path)
-        self.log_line(f"✔ {self.t('Rapport écrit')}{self.colon}{message.path}")
-        self.notify(f"{self.t('Rapport écrit')}{self.colon}{message.path}", timeout=10)
-        for note in message.notes:  # as ``testbench report`` says them: an altered session's book is no evidence
+        written = f"{self.t('Rapport écrit')}{self.colon}{message.path}"
+        if message.signed:
+            written += f" ({self.t('signé')})"
+        self.log_line(f"✔ {written}")
+        if message.pdf:
+            self.log_line(f"✔ {message.pdf}")
+        self.notify(written, timeout=10)
+        for note in message.notes:  # what the book lacks, and an altered session's book is no evidence
             self.log_line(f"⚠ {self.t(note)}")
-            self.notify(self.t(note), severity="error", timeout=15)
+            self.notify(self.t(note), severity="warning", timeout=15)
         self.refresh_overview()
