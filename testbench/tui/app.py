@@ -49,7 +49,7 @@ from testbench.tui.render import Renderer, mark
 from testbench.tui.review_report import ReviewAndReport
 from testbench.tui.run_handlers import RunHandlers
 from testbench.tui.run_options import with_choice
-from testbench.tui.screens import FormScreen, HelpScreen
+from testbench.tui.screens import FormScreen, HelpScreen, WorkstationPalette
 from testbench.tui.texts import make_translator
 from testbench.tui.traceview import TracePanes
 from testbench.tui.views import VIEW_TITLES, VIEWS, ViewSwitching
@@ -403,6 +403,11 @@ class WorkstationApp(
             self.refresh_overview()
 
     # -- actions ---------------------------------------------------------------------------------
+    def action_command_palette(self) -> None:
+        """Textual's palette, in the workstation's language (``screens.WorkstationPalette``)."""
+        if not WorkstationPalette.is_open(self):
+            self.push_screen(WorkstationPalette(self.t))
+
     def action_help(self) -> None:
         describe = partial(registry.describe, lang=self.lang)
         extra = f'{config_dir() / SETTINGS_FILE}{self.colon}[keymap] id = "{self.t("touche")}"'

@@ -6,14 +6,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
+from rich.align import Align
 from rich.table import Table
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.command import CommandList, CommandPalette
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, ScreenResultType
 from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets.option_list import Option
 
 from testbench.domain.attestation import Attestation
 from testbench.domain.verdict import Verdict
@@ -407,3 +410,25 @@ class HelpScreen(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+class WorkstationPalette(CommandPalette):
+    """Textual's command palette in the workstation's language: its placeholder, and what it says when
+    nothing matches (Textual writes "No matches found" in its countdown, rewritten here: textual is pinned)."""
+
+    def __init__(self, t: Callable[[str], str]) -> None:
+        super().__init__(placeholder=t("Chercher une commande ou un cas…"), id="--command-palette")
+        self._no_matches_text = t("Aucune correspondance")
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        self._stop_no_matches_countdown()
+
+        def show_no_matches() -> None:
+            if search_value:  # an empty search is the discovery list: nothing to say when it is empty
+                text = Align.center(Text(self._no_matches_text, style="not bold"))
+                self.query_one(CommandList).add_option(Option(text, disabled=True, id=self._NO_MATCHES))
+                self._list_visible = True
+            else:
+                self._list_visible = False
+
+        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)
