@@ -49,12 +49,17 @@ from testbench.tui.render import Renderer, mark
 from testbench.tui.review_report import ReviewAndReport
 from testbench.tui.run_handlers import RunHandlers
 from testbench.tui.run_options import with_choice
-from testbench.tui.screens import FormScreen, HelpScreen, WorkstationPalette
+from testbench.tui.screens import AttestScreen, FormScreen, HelpScreen, WorkstationPalette
 from testbench.tui.texts import make_translator
 from testbench.tui.traceview import TracePanes
 from testbench.tui.views import VIEW_TITLES, VIEWS, ViewSwitching
 from testbench.tui.workstation import CaseEntry, Filter, Key, Workstation, parse_filter
 
+# ctrl+q in a manual step's window with something typed: what quitting loses, said once before it does
+QUIT_LOSES_TYPED = (
+    "ctrl+q encore pour quitter : la valeur et la note tapées seront perdues ; l'étape reste en attente et le"
+    " cas reprendra à sa première étape (les étapes déjà faites dans le logiciel seront à refaire)"
+)
 VERDICT_CYCLE = (None, "fail", "error", "inconclusive", "pending", "pass", "none")
 
 
@@ -126,6 +131,7 @@ class WorkstationApp(
         self._key_in_flight = False
         self._palette_choosing = False  # Enter went to the palette: the next keys are for what it runs
         self._focused_screens: weakref.WeakSet[Screen] = weakref.WeakSet()
+        self._quit_asked: Screen | None = None  # the manual step's window where ctrl+q asked to be pressed again
         self.sub_title = workstation.session_path.name
         self.init_casebook_watch()
         self._install_bindings()
@@ -471,6 +477,11 @@ class WorkstationApp(
         self.refresh_labels()
 
     async def action_quit(self) -> None:
+        screen = self.screen
+        if isinstance(screen, AttestScreen) and screen.typed() and screen is not self._quit_asked:
+            self._quit_asked = screen  # asked once: the next ctrl+q in this window quits
+            self.notify(self.t(QUIT_LOSES_TYPED), severity="warning")
+            return
         if self.operator is not None:
             self.operator.stop.set()
         self.exit(0)

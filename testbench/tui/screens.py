@@ -143,6 +143,10 @@ class AttestScreen(FormScreen[Attestation | None]):
             values={k: v for k, v in values.items() if v},
         )
 
+    def typed(self) -> bool:
+        """Whether the operator has keyed something (a value, a note) that quitting would lose."""
+        return any(field.value.strip() for field in self.query(Input))
+
     def action_confirm(self) -> None:
         self.dismiss(self._answer(True))
 
