@@ -358,3 +358,34 @@ def test_resume_of_a_file_truncated_while_down_starts_over(tmp_path: Path) -> No
     with make_tailer([log], second, resume=[position]):
         second.wait_for(1)
     assert second.texts == ["bbbb 1"]
+
+
+def test_glob_rotation_deleting_the_oldest_file_whose_inode_the_new_log_reuses(tmp_path: Path) -> None:
+    """``app.log*`` with a rotation that deletes the oldest file (audit 9, E3): ext4 gives the new
+    ``app.log`` the deleted file's inode at once; it is a new file, not the old one truncated, so its
+    lines come after the rotated file's last lines and keep the name the application writes to."""
+    log, rotated = tmp_path / "app.log", tmp_path / "app.log.1"
+    write(log, b"before start, the current log\n")
+    write(rotated, b"before start, an older log that is longer than the new files will be\n")
+    got = Collector()
+
+    def rotate(last_line: bytes, new_line: bytes) -> bool:
+        write(log, last_line)  # written just before the rotation, read after it
+        freed = rotated.stat().st_ino
+        rotated.unlink()  # the oldest is deleted...
+        os.replace(log, rotated)
+        write(log, new_line)  # ...and the new log takes its inode (ext4)
+        return log.stat().st_ino == freed
+
+    tailer = make_tailer([tmp_path / "app.log*"], got, poll_interval=60)  # polled by hand below
+    with tailer:
+        write(log, b"a1\n")
+        tailer.poll_now()
+        reused = rotate(b"a2\n", b"b1\n")
+        tailer.poll_now()
+        reused = rotate(b"b2\n", b"c1\n") and reused
+        tailer.poll_now()
+    if not reused:
+        pytest.skip("this file system does not give a deleted file's inode to the next file")
+    assert got.texts == ["a1", "a2", "b1", "b2", "c1"]
+    assert {line.source for line in got.lines} == {str(log)}

@@ -210,14 +210,23 @@ class FileTailer(Delivery):
         claimed: set[str] = set()
         keep: list[Followed] = []
         resumed: set[str] = set()
+        vacated: dict[str, str] = {}  # path a followed file was rotated away from -> its lines' source
         if self._first_scan and self._resume:
-            self._resume_files(current, claimed, keep, resumed, batch)
+            self._resume_files(current, claimed, keep, resumed, vacated, batch)
         # Files already followed first, oldest first: a rotated file's tail comes before the new file.
         by_inode = {(c[1], c[2]): c for c in current if c[2]}  # a glob may match hundreds of files
         for followed in self._followed:
             match = by_inode.get((followed.dev, followed.ino)) if followed.ino else None
             if match is not None and match[0] in claimed:
                 match = None
+            if match is not None:
+                renamed = _renamed(followed, match)
+                if renamed is None:  # the path changed hands under us: look again at the next poll
+                    claimed.add(match[0])
+                    keep.append(followed)
+                    continue
+                if not renamed:
+                    match = None
             if match is None and not followed.ino:
                 match = next(
                     (
@@ -236,6 +245,7 @@ class FileTailer(Delivery):
                 claimed.add(match[0])
                 if match[0] != followed.path:
                     self.rotations += 1
+                    vacated[followed.path] = followed.origin
                 followed.path = match[0]
                 followed.in_patterns = True
                 self._read(followed, match[3], batch, mtime_ns=match[5])
@@ -252,6 +262,8 @@ class FileTailer(Delivery):
             if followed.in_patterns:
                 self.rotations += 1
                 followed.in_patterns = False
+            if path != followed.path:
+                vacated[followed.path] = followed.origin
             followed.path = path
             grew = self._read(followed, size, batch)
             if grew or now - followed.last_growth < self.drain_grace_s:
@@ -259,14 +271,14 @@ class FileTailer(Delivery):
             elif followed.partial:
                 data, followed.partial = followed.partial, b""
                 self._emit_bytes(followed, data, batch, *stamp())
-        # New files, in pattern order.
-        for path, dev, ino, size, head, _mtime in current:
+        # New files, oldest first: two rotations between polls leave two new files (app.log.1, app.log).
+        for path, dev, ino, size, head, _mt in sorted(current, key=_modified):
             if path in claimed:
                 continue
             # a file at a resumed path that is not the resumed file came after it: read it whole
             start_at_end = self._first_scan and not self.from_start and path not in resumed
             followed = Followed(
-                origin=path,
+                origin=_successor_of(path, vacated),
                 path=path,
                 dev=dev,
                 ino=ino,
@@ -287,6 +299,7 @@ class FileTailer(Delivery):
         claimed: set[str],
         keep: list[Followed],
         resumed: set[str],
+        vacated: dict[str, str],
         batch: list[RawLine],
     ) -> None:
         """Start each file of ``resume`` where it was left, wherever it is now (it may have rotated)."""
@@ -301,7 +314,14 @@ class FileTailer(Delivery):
                 at_start=pos.offset == 0,
             )
             resumed.add(pos.source)
-            match = next((c for c in current if c[0] not in claimed and followed.same_file(c[1], c[2], c[4])), None)
+            match = next(
+                (
+                    c
+                    for c in current
+                    if c[0] not in claimed and followed.same_file(c[1], c[2], c[4]) and _renamed(followed, c)
+                ),
+                None,
+            )
             if match is not None:
                 path, size = match[0], match[3]
             else:
@@ -311,6 +331,8 @@ class FileTailer(Delivery):
                 path, size = found
                 followed.in_patterns = False
             claimed.add(path)
+            if path != pos.path:
+                vacated[pos.path] = pos.source
             followed.path = path
             self._read(followed, size, batch, live=False)  # written while the bench was down
             keep.append(followed)
@@ -335,7 +357,7 @@ class FileTailer(Delivery):
             if st is None:
                 continue
             head = None if st[1] else read_head(entry.path)
-            if followed.same_file(st[0], st[1], head):
+            if followed.same_file(st[0], st[1], head) and _renamed(followed, (entry.path, *st[:3], head, st[3])):
                 return entry.path, st[2]
         return None
 
@@ -350,6 +372,8 @@ class FileTailer(Delivery):
             followed.mtime_ns = mtime_ns
         try:
             with open_shared(followed.path) as handle:
+                if followed.ino and os.fstat(handle.fileno()).st_ino != followed.ino:
+                    return False  # renamed again since it was listed: read where it is at the next poll
                 head = handle.read(HEAD_BYTES)
                 truncated = size < followed.offset or (
                     len(followed.head) > 0 and head[: len(followed.head)] != followed.head
@@ -412,6 +436,49 @@ class FileTailer(Delivery):
                 line = line[:-1]
             append(RawLine(line, source, mono, wall, live=live))
         batch[-1].position = position_of(followed)
+
+
+def _modified(candidate: Candidate) -> int:
+    return candidate[5]
+
+
+def _successor_of(path: str, vacated: Mapping[str, str]) -> str:
+    """The source of a new file's lines: the application wrote it at a path a rotation just vacated.
+
+    A file born at ``app.log`` after ``app.log`` was rotated away, or born there and already rotated
+    to ``app.log.1`` before the poll saw it, is written by the application as ``app.log``.
+    """
+    for old, source in vacated.items():
+        if path == old or path.startswith(old + "."):
+            return source
+    return path
+
+
+def _renamed(followed: Followed, candidate: Candidate) -> bool | None:
+    """Whether a file found by its inode is ``followed`` (renamed or not), and not a new file.
+
+    A file system may give a deleted file's inode to the next file created (ext4 does at once): with a
+    glob that catches the rotated logs, the new ``app.log`` gets the inode of the oldest one, just
+    deleted. A rename keeps the bytes, so a file found at another path that is shorter than what was
+    read of it, or whose first bytes differ, is a new file. At the same path, a shrink is a truncation.
+    None: the path holds another file since it was listed (a rotation under way); ask again later.
+    """
+    path, dev, ino, size = candidate[:4]
+    if not followed.ino or path == followed.path:
+        return True
+    if size < followed.offset:
+        return False
+    if not followed.head:
+        return True
+    try:
+        with open_shared(path) as handle:
+            st = os.fstat(handle.fileno())
+            head = handle.read(HEAD_BYTES)
+    except OSError:
+        return None
+    if (st.st_dev, st.st_ino) != (dev, ino):
+        return None
+    return head.startswith(followed.head)
 
 
 def tail_files(patterns: Sequence[str | os.PathLike[str]], on_lines: LineCallback, **options: object) -> FileTailer:
