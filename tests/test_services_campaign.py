@@ -4,6 +4,7 @@ the case's ``http`` trace channel, and a simulator that crashes mid-campaign cos
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -118,3 +119,48 @@ def test_a_crashed_simulator_costs_one_case_then_restarts(casebook: Casebook, tm
     assert crashed.verdict.value == "inconclusive" and "s'est arrêté" in crashed.reason
     assert after.verdict.value == "pass"  # the next case started a fresh simulator
     assert bench.services is not None and not bench.services.running  # stopped with the bench
+
+
+@pytest.mark.skipif(os.name != "posix", reason="stops by signal")
+def test_a_hung_simulator_is_killed_and_replaced_after_one_case(
+    casebook: Casebook, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A simulator that stops answering (SIGSTOP) costs the case under way, not every later one: the bench
+    kills it at its first control timeout and the next case starts a fresh one, said on the bench channel."""
+    from testbench.i18n import english
+    from testbench.services import process
+
+    monkeypatch.setattr(process, "CONTROL_TIMEOUT", 1.0)  # 5 s in a run: the test need not wait that long
+    cases = {c.id: c for c in casebook.cases}
+    hung = None
+    store = SessionStore.open(tmp_path / "hung.tbsession")
+    recorder = TraceRecorder(writer=store.add_trace_lines)
+    bench = assemble(BenchOptions(cards="inprocess", engine="inprocess"), recorder)
+    try:
+        run_id = store.begin_run([], {}, {})
+        runner = Runner(store, bench.engine, bench.bay, recorder, guard=bench.guard, services=bench.services)
+        runner.run(run_id, [(casebook, cases["INSI-TROUVEE"])])
+        assert bench.services is not None and bench.services._proc is not None
+        hung = bench.services._proc
+        os.kill(hung.pid, signal.SIGSTOP)  # the simulator stops answering between two cases
+        selection = [(casebook, cases[c]) for c in ("INSI-TROUVEE", "EPRESC-LPP", "INSI-TROUVEE")]
+        summary = runner.run(run_id, selection)
+        stopped = hung.poll()
+        attempts = [o for _, o in summary.outcomes]
+    finally:
+        if hung is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(hung.pid, signal.SIGCONT)
+        bench.close()
+        store.close()
+    assert [o.verdict.value for o in attempts] == ["inconclusive", "pass", "pass"]
+    assert stopped == -signal.SIGKILL  # the hung process was killed, not left stopped
+    reason = attempts[0].reason
+    assert "ne répond pas en 1 s" in reason and "timed out" not in reason, reason
+    assert english(reason).isascii() and "timed out" not in english(reason), english(reason)
+    with read_session(tmp_path / "hung.tbsession") as view:
+        (after,) = view.attempts_of((casebook.sha256, "EPRESC-LPP"))
+        bench_lines = [line.text for line in view.trace_lines(after.id, "bench")]
+    restarted = [text for text in bench_lines if text.startswith("simulateur de téléservices redémarré (processus ")]
+    assert len(restarted) == 1, bench_lines  # said with the case whose step started the fresh simulator
+    assert english(restarted[0]).startswith("teleservice simulator restarted (process ")

@@ -274,3 +274,31 @@ def test_the_registry_is_listed_by_the_control_api(services: ServicesProcess) ->
         conn.close()
     assert {s: [e["name"] for e in listing[s]] for s in SERVICES} == {s: list(registry().names(s)) for s in SERVICES}
     assert listing["adri"][0] == {"name": "droits-ouverts", "title": registry().get("adri", "droits-ouverts").title}
+
+
+@pytest.mark.skipif(os.name != "posix", reason="stops by signal")
+def test_a_server_hung_during_a_step_is_killed_at_settle_and_said(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stopped (SIGSTOP) while a step talks to it: the step's own result stands, the bench's wait for the log
+    ends at the control timeout, the hung server is killed and said, and the next step gets a fresh one."""
+    from testbench.services import process
+
+    monkeypatch.setattr(process, "CONTROL_TIMEOUT", 1.0)
+    said: list[str] = []
+    proc = ServicesProcess(on_start=said.append)
+    try:
+        proc.configure("adri", "droits-ouverts")
+        hung = proc._proc
+        assert hung is not None
+        os.kill(hung.pid, signal.SIGSTOP)
+        proc.settle()
+        assert hung.poll() == -signal.SIGKILL and not proc.running
+        proc.configure("adri", "droits-ouverts")  # the next step: a fresh server, not the stopped one
+        fresh = proc._proc
+        assert proc.running and fresh is not None and fresh.pid != hung.pid
+    finally:
+        proc.close()
+    assert said[1:3] == [
+        "le simulateur de téléservices ne répond pas en 1 s : arrêté, l'étape suivante en démarre un neuf",
+        f"simulateur de téléservices redémarré (processus {fresh.pid})",
+    ]
+    assert said[3].startswith("téléservices simulés à l'écoute sur http://127.0.0.1:")

@@ -6,7 +6,9 @@ sink (the ``http`` trace channel, stamped on the bench's clock when read; the se
 the line's source time). :meth:`configure` sets the scenario and fault of a service before a step;
 :meth:`settle` waits until every line the server wrote so far has been read, so a step's exchanges stay
 with that step. A server that died is said (:class:`ServicesDown`), never hidden: the step is inconclusive
-and the next step starts a fresh server.
+and the next step starts a fresh server. So does a server that stops answering (hung, or stopped by a
+signal): at its first control timeout it is killed, rather than reused by every later step, and the next
+step starts a fresh one; the bench channel says « simulateur de téléservices redémarré ».
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from datetime import UTC, datetime
 from typing import IO, TYPE_CHECKING, Any
 
 from testbench.domain.teleservices import SERVICES
+from testbench.fmt import os_reason
 
 if TYPE_CHECKING:
     import http.client
@@ -85,7 +88,8 @@ class ServicesProcess:
         self, sink: LineSink | None = None, argv: list[str] | None = None, on_start: Callable[[str], None] | None = None
     ) -> None:
         self.sink = sink
-        self.on_start = on_start  # told the simulators' address once they listen (the bench channel)
+        # the bench channel: told the simulators' address once they listen, a restart, a hung server killed
+        self.on_start = on_start
         self.argv = argv or command()
         self.port: int | None = None
         self._proc: subprocess.Popen[bytes] | None = None
@@ -97,6 +101,7 @@ class ServicesProcess:
         self._reader: threading.Thread | None = None
         self._conn: http.client.HTTPConnection | None = None
         self._stderr: list[str] = []
+        self._starts = 0  # servers started: from the second on, a restart
 
     # -- lifecycle ---------------------------------------------------------------------------------
     @property
@@ -133,6 +138,7 @@ class ServicesProcess:
         except OSError as exc:
             raise ServicesDown(f"le simulateur de téléservices ne démarre pas : {exc}") from None
         self._ready.clear()
+        self._stderr = []  # a former server's last words are not this one's
         assert self._proc.stdout is not None and self._proc.stderr is not None
         self._reader = threading.Thread(target=self._read, args=(self._proc.stdout,), daemon=True, name="services-log")
         self._reader.start()
@@ -141,8 +147,14 @@ class ServicesProcess:
             reason = " ".join(self._stderr[-3:]).strip() or "pas de port annoncé"
             self._kill()
             raise ServicesDown(f"le simulateur de téléservices n'a pas démarré : {reason}")
+        self._starts += 1
+        if self._starts > 1:
+            self._say(f"simulateur de téléservices redémarré (processus {self._proc.pid})")
+        self._say(f"téléservices simulés à l'écoute sur http://127.0.0.1:{self.port} ({', '.join(SERVICES)})")
+
+    def _say(self, text: str) -> None:
         if self.on_start is not None:
-            self.on_start(f"téléservices simulés à l'écoute sur http://127.0.0.1:{self.port} ({', '.join(SERVICES)})")
+            self.on_start(text)
 
     def _read(self, stream: IO[bytes]) -> None:
         for raw in stream:
@@ -187,11 +199,17 @@ class ServicesProcess:
                 response = self._conn.getresponse()
                 payload = response.read()
                 break
+            except TimeoutError:  # hung (or stopped by a signal): every later step would wait for it too
+                self._kill()
+                raise ServicesDown(
+                    f"le simulateur de téléservices ne répond pas en {CONTROL_TIMEOUT:g} s : arrêté, l'étape"
+                    " suivante en démarre un neuf"
+                ) from None
             except (OSError, http.client.HTTPException) as exc:
                 self._conn.close()
                 self._conn = None
                 if attempt == 2 or not self.running:
-                    raise ServicesDown(f"le simulateur de téléservices ne répond pas : {exc}") from None
+                    raise ServicesDown(f"le simulateur de téléservices ne répond pas : {_reason(exc)}") from None
         try:
             answer = json.loads(payload)
         except ValueError:
@@ -219,8 +237,12 @@ class ServicesProcess:
             return
         with self._lock:
             mark = next(self._marks)
-            with contextlib.suppress(ServicesDown, ValueError):
+            try:
                 self._post("/_bench/mark", {"mark": mark})
+            except ServicesDown as exc:  # the step's result stands; a server killed for it is said
+                self._say(str(exc))
+            except ValueError:
+                pass
         deadline = time.monotonic() + timeout
         with self._mark_cond:
             while self._seen_mark < mark and self.running:
@@ -234,6 +256,9 @@ class ServicesProcess:
         if self._conn is not None:
             self._conn.close()
         self._conn = None
+        reader, self._reader = self._reader, None
+        if reader is not None and reader is not threading.current_thread():
+            reader.join(2)  # its end marks the start as over: it must not stop the next server's wait
         self._proc = None
         self.port = None
 
@@ -262,6 +287,15 @@ class ServicesProcess:
                 proc.wait(5)
             except subprocess.TimeoutExpired:
                 self._kill()
-            if self._reader is not None:
-                self._reader.join(2)
             self._forget()
+
+
+def _reason(exc: OSError | http.client.HTTPException) -> str:
+    """Why a control request failed, in French: never Python's own (English) words."""
+    if isinstance(exc, ConnectionRefusedError):
+        return "connexion refusée"
+    if isinstance(exc, ConnectionError):  # reset, aborted, broken pipe; http.client's RemoteDisconnected too
+        return "connexion fermée sans réponse"
+    if isinstance(exc, OSError):
+        return os_reason(exc)
+    return "réponse invalide"
