@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import shlex
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -87,6 +90,8 @@ def execute(
         if exc.recorded:  # the bench could not start: CI still gets its JUnit, the reviewer a report saying why
             _write_outputs(request, t)
         return exc.exit_code
+    except KeyboardInterrupt:  # ^C, or a CI's cancel or timeout (SIGTERM, cli.main)
+        return _interrupted(request, t)
     print(_closing_line(request.session, result.final_verdicts, progress, t), file=sys.stderr)
     if _write_outputs(request, t):
         return result.exit_code
@@ -107,6 +112,43 @@ def _closing_line(session: Path, final_verdicts: list[str], progress: Progress, 
     if whole == this_run:
         return t("session : {path} — {counts}").format(path=session, counts=whole)
     return t("session : {path} — {counts} (cette exécution : {run})").format(path=session, counts=whole, run=this_run)
+
+
+def _interrupted(request: RunRequest, t: Callable[[str], str]) -> int:
+    """The run stopped by ^C or SIGTERM still gives CI its JUnit and the reviewer a report, of the cases already
+    run (the others « non exécuté »): the campaign has stopped its benches and closed the session, whose
+    finished cases are committed whole, so both are written from it as ``testbench report`` would. A second
+    ^C while they are written leaves each whole or absent, and the command that writes them is said."""
+    from testbench.store.connection import SessionError
+
+    print(t("interrompu"), file=sys.stderr)
+    outputs = request.options.outputs
+    wanted = ", ".join(str(path) for path in (outputs.junit, outputs.report) if path)
+    if not wanted or not request.session.is_file():  # nothing asked, or stopped before the session was created
+        return EXIT_ENVIRONMENT
+    written = False
+    with contextlib.suppress(KeyboardInterrupt, SessionError):
+        written = _write_outputs(request, t)
+    if written:
+        done = t("les cas déjà exécutés sont dans {outputs}, les autres y sont « non exécuté » ; --resume reprend")
+        print(done.format(outputs=wanted), file=sys.stderr)
+    else:
+        left = t(
+            "{outputs} : écriture non terminée ; la session garde les verdicts, cette commande les écrit : {command}"
+        )
+        print(left.format(outputs=wanted, command=_report_command(request)), file=sys.stderr)
+    return EXIT_ENVIRONMENT
+
+
+def _report_command(request: RunRequest) -> str:
+    """``testbench report`` that writes the run's JUnit and report from its session (a JUnit alone: the report
+    folder it needs beside the session)."""
+    outputs = request.options.outputs
+    folder = outputs.report or request.session.with_name(f"{request.session.stem}-report")
+    words = ["testbench", "report", str(request.session), "-o", str(folder)]
+    words += ["--junit", str(outputs.junit)] if outputs.junit else []
+    words += ["--lang", outputs.lang] if outputs.lang else []
+    return subprocess.list2cmdline(words) if sys.platform == "win32" else shlex.join(words)
 
 
 def _nothing_to_resume(session: Path, lang: str | None) -> str | None:
