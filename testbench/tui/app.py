@@ -28,7 +28,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Header, Input, Label, Log, Static, TabbedContent, TabPane, Tree
+from textual.widgets import DataTable, Footer, Header, Input, Label, Static, TabbedContent, TabPane, Tree
 from textual.widgets.tree import TreeNode
 
 from testbench.domain.attestation import Operator
@@ -48,6 +48,7 @@ from testbench.tui.operator_prompt import InteractiveOperator
 from testbench.tui.render import Renderer, mark
 from testbench.tui.review_report import ReviewAndReport
 from testbench.tui.run_handlers import RunHandlers
+from testbench.tui.run_log import RunLog
 from testbench.tui.run_options import with_choice
 from testbench.tui.screens import AttestScreen, FormScreen, HelpScreen, WorkstationPalette
 from testbench.tui.texts import make_translator
@@ -179,7 +180,7 @@ class WorkstationApp(
                 with TabPane(t(VIEW_TITLES["run"]), id="run"):
                     yield Static("", id="run-status")
                     yield Static("", id="card-prompt")
-                    yield Log(id="run-log", highlight=False)
+                    yield RunLog(id="run-log", highlight=False)
                 with TabPane(t(VIEW_TITLES["compare"]), id="compare"):
                     yield Label("", id="compare-title")
                     yield DataTable(id="compare-table", cursor_type="row", zebra_stripes=False)
