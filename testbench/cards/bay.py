@@ -406,7 +406,7 @@ class PcscBay:
         spec = r.spec
         if r.lock is None and spec.port:
             lock = PortLock(spec.port)
-            lock.acquire(lock_timeout)
+            lock.acquire(lock_timeout, self._busy_notice(r, lock_timeout))
             r.lock = lock
         if self._occupied(spec.name):
             raise CardUnavailable(
@@ -455,6 +455,15 @@ class PcscBay:
                 f"le lecteur {spec.name} présente l'ATR {atr.hex(' ').upper()} au lieu de celui du profil "
                 f"{p.id} : un autre émulateur occupe-t-il le port {spec.port} ?"
             )
+
+    def _busy_notice(self, r: _Reader, timeout: float) -> Callable[[str], None] | None:
+        """What tells the person that ``r``'s port is held by another bench while this one waits for it."""
+        prompt = self.prompt
+        if prompt is None:
+            return None
+        return lambda held: prompt(
+            f"lecteur {r.slot} occupé : {held} ; le banc attend qu'il se libère, {timeout:.0f} s au plus"
+        )
 
     def _eject(self, r: _Reader, wait: bool = True) -> None:
         """Pull the card from ``r`` (the emulator stays for the next card) and wait for EMPTY."""

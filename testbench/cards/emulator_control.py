@@ -14,6 +14,7 @@ import socket
 import subprocess
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
@@ -40,7 +41,9 @@ class PortLock:
         self.port = port + LOCK_PORT_OFFSET
         self.sock: socket.socket | None = None
 
-    def acquire(self, timeout: float) -> None:
+    def acquire(self, timeout: float, waiting: Callable[[str], None] | None = None) -> None:
+        """Take the port, waiting up to ``timeout`` s for another holder to let it go; ``waiting`` is told
+        why, once, as soon as the port is found held (the person then knows what the bench waits for)."""
         deadline = time.monotonic() + timeout
         while self.sock is None:
             s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -49,11 +52,15 @@ class PortLock:
                 self.sock = s
             except OSError:
                 s.close()
+                held = (
+                    f"le port vpcd {self.port - LOCK_PORT_OFFSET} est utilisé par un autre banc ou une autre "
+                    f"session de tests (verrou 127.0.0.1:{self.port})"
+                )
                 if time.monotonic() >= deadline:
-                    raise CardUnavailable(
-                        f"le port vpcd {self.port - LOCK_PORT_OFFSET} est utilisé par un autre banc ou une autre "
-                        f"session de tests (verrou 127.0.0.1:{self.port})"
-                    ) from None
+                    raise CardUnavailable(held) from None
+                if waiting is not None:
+                    waiting(held)
+                    waiting = None
                 time.sleep(0.05)
 
     def release(self) -> None:
