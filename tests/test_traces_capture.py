@@ -464,3 +464,45 @@ def test_file_spec_from_the_command_line() -> None:
     ]:
         with pytest.raises(ValueError, match=message):
             parse_file_spec(bad)
+
+
+def test_positions_of_silent_files_are_kept_and_each_source_resumes_its_own(tmp_path: Path) -> None:
+    """A followed file that gave no line before the crash still has its position kept (its end when
+    following began), so what it receives while the bench is down is captured on resume; with two
+    sources given every saved position, each resumes only its own files."""
+    from testbench.traces.capture import positions_text, read_positions
+
+    quiet, busy = tmp_path / "quiet.log", tmp_path / "busy.log"
+    quiet.write_text("old, not this session's\n")
+    busy.write_text("")
+    kept: list[str] = []
+    written: list[TraceLine] = []
+    first = TraceCapture(written.extend, poll_interval=0.01, on_commit=lambda ps: kept.append(positions_text(ps)))
+    first.add_files(quiet, channel="app")
+    first.add_files(busy, channel="engine")
+    with first:
+        with busy.open("a") as handle:
+            handle.write("busy 1\n")
+
+        def both_kept() -> bool:
+            saved = read_positions(kept[-1]) if kept else []
+            return {(p.source, p.offset) for p in saved} == {
+                (str(quiet), quiet.stat().st_size),
+                (str(busy), busy.stat().st_size),
+            }
+
+        assert wait_until(both_kept)
+    saved = kept[-1]
+    with quiet.open("a") as handle:  # while the bench is down
+        handle.write("quiet while down\n")
+    with busy.open("a") as handle:
+        handle.write("busy while down\n")
+    again: list[TraceLine] = []
+    with TraceCapture(again.extend, poll_interval=0.01) as second:
+        second.add_files(quiet, channel="app", resume=read_positions(saved))
+        second.add_files(busy, channel="engine", resume=read_positions(saved))
+        second.settle()
+    assert sorted((line.channel, line.text) for line in again) == [
+        ("app", "quiet while down"),
+        ("engine", "busy while down"),
+    ]

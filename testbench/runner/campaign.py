@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from testbench.runner.shard import Shard
     from testbench.runner.workers import Interruption
     from testbench.traces.capture import TraceCapture
+    from testbench.traces.followed import FilePosition
 
 INTERRUPTED = "tentative interrompue (processus arrêté avant le verdict)"
 
@@ -422,7 +423,7 @@ class Campaign:
             raise self._unavailable(store, argv, flags, exc) from None
         capture = None
         try:
-            capture = self._start_capture(recorder)
+            capture = self._start_capture(recorder, store, resume=bool(flags.get("resume")))
             run_id = self._begin_run(store, argv, flags, bench.description, bench.notes)
             yield self._runner(store, bench, recorder, self.listener), run_id
             store.end_run(run_id)
@@ -579,28 +580,40 @@ class Campaign:
                     if shard is not None:
                         store.set_selection(ran)
 
-    def _start_capture(self, recorder: TraceRecorder) -> TraceCapture | None:
+    def _start_capture(self, recorder: TraceRecorder, store: SessionStore, *, resume: bool) -> TraceCapture | None:
         """Follow the application's logs and syslog for the whole run, on the recorder's clock.
 
         Each written batch is told to the listener (:class:`TracesCaptured`), so a screen can show
-        the lines while the case runs.
+        the lines while the case runs. The files' positions after the lines written are kept in the
+        session; ``resume`` (``run --resume``) reads on from them, so the lines the application wrote
+        while the bench was down (a kill, a crash) are captured too (docs/traces.md).
         """
         options = self.options.capture
         profile = self.options.bench.profile
         profile_sources = [source.capture_kwargs() for source in (profile.log_sources if profile else ())]
         if not options.active and not profile_sources:
             return None
-        from testbench.traces.capture import TraceCapture, parse_file_spec
+        from testbench.traces.capture import (
+            POSITIONS_META,
+            TraceCapture,
+            parse_file_spec,
+            positions_text,
+            read_positions,
+        )
 
         def write(lines: Sequence[TraceLine]) -> None:
             recorder.add_batch(lines)
             if self.listener is not None and lines:
                 self.listener(TracesCaptured(len(lines)))
 
-        capture = TraceCapture(write)
+        def keep(positions: Sequence[FilePosition]) -> None:
+            store.set_meta(POSITIONS_META, positions_text(positions))
+
+        saved = read_positions(store.meta(POSITIONS_META)) if resume else []
+        capture = TraceCapture(write, on_commit=keep)
         try:
             for source in [*map(parse_file_spec, options.app_logs), *profile_sources]:
-                capture.add_files(**source)
+                capture.add_files(**source, resume=saved)
             if options.syslog_port is not None:
                 receiver = capture.add_syslog(port=options.syslog_port)
                 if self.notify:

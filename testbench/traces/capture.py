@@ -16,6 +16,7 @@ after each write, and ``add_files(..., resume=positions)`` reads on from there (
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import threading
 import time
@@ -25,7 +26,7 @@ from typing import Any
 
 from testbench.traces.clock import ClockBook, ClockOffset, RawLine, stamp
 from testbench.traces.delivery import ErrorCallback
-from testbench.traces.followed import FilePosition
+from testbench.traces.followed import FileKey, FilePosition
 from testbench.traces.model import Channel, TraceLine
 from testbench.traces.parsers import LineFormat, StreamParser, detect_format, get_format
 from testbench.traces.redact import redact_pins
@@ -34,6 +35,23 @@ from testbench.traces.tail import FileTailer, check_encoding
 
 Writer = Callable[[Sequence[TraceLine]], None]
 FormatSpec = str | LineFormat | Mapping[str, str] | None
+
+#: The session's meta key holding the followed files' positions (``run --resume`` reads on from them).
+POSITIONS_META = "trace_positions"
+
+
+def positions_text(positions: Iterable[FilePosition]) -> str:
+    """The positions as the session keeps them (JSON)."""
+    return json.dumps([position.to_dict() for position in positions], ensure_ascii=False)
+
+
+def read_positions(text: str | None) -> list[FilePosition]:
+    """Positions kept by :func:`positions_text`; none from a missing or unreadable value (the files are
+    then followed from their end, as on a first run)."""
+    try:
+        return [FilePosition.from_dict(item) for item in json.loads(text or "[]")]
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return []
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,10 +97,10 @@ class _Source:
         out: list[TraceLine] = []
         append = out.append
         channel = self.channel
-        positions: dict[str, FilePosition] = {}
+        positions: dict[FileKey, FilePosition] = {}
         for raw in raw_lines:
             if raw.position is not None:
-                positions[raw.position.source] = raw.position
+                positions[raw.position.key] = raw.position
             parser = self._parser(raw.source, raw_lines)
             source_ts, level, continuation = raw.source_ts, raw.level, False
             if parser is not None:
@@ -120,10 +138,11 @@ class TraceCapture:
     ``writer`` receives batches (a list of :class:`TraceLine`, ordered by ``mono_ns``) on the capture's
     writer thread; if it raises, the batch is kept and retried at the next flush.
 
-    ``on_commit`` (optional) is called after each successful write with the files' positions up to the
-    lines written so far (:meth:`positions`); persist them (e.g. in the session's meta) and pass them
-    back as ``add_files(..., resume=…)`` after a crash to capture what was written while the bench was
-    down. A crash between the write and the persistence of its positions re-reads that one batch.
+    ``on_commit`` (optional) is called after each successful write, and once at the start, with the
+    positions of every file followed, up to the lines written so far (:meth:`positions`); persist them
+    (``run`` keeps them in the session's meta, :data:`POSITIONS_META`) and pass them back as
+    ``add_files(..., resume=…)`` after a crash to capture what was written while the bench was down.
+    A crash between the write and the persistence of its positions re-reads that one batch.
     """
 
     def __init__(
@@ -147,8 +166,8 @@ class TraceCapture:
         self.receivers: list[SyslogReceiver] = []
         self._context: tuple[int | None, str | None] = (None, None)
         self._pending: list[TraceLine] = []
-        self._pending_positions: dict[str, FilePosition] = {}
-        self._committed: dict[str, FilePosition] = {}
+        self._pending_positions: dict[FileKey, FilePosition] = {}  # after the last line captured of each file
+        self._committed: list[FilePosition] = []
         self.on_commit = on_commit
         self._lock = threading.Lock()
         self._flush_now = threading.Event()
@@ -180,7 +199,8 @@ class TraceCapture:
         ``fmt``: a preset name (``parsers.PRESETS``), a custom format, ``"auto"`` (each file's first
         batch picks the preset that reads it; see :meth:`detected_formats`), or None (no parsing).
         ``resume``: positions from :meth:`positions` of an earlier capture; those files are read from
-        where it stopped (rotated ones included) instead of from their end.
+        where it stopped (rotated ones included) instead of from their end. Positions of files that
+        ``patterns`` do not match are ignored, so every source may be given all the saved positions.
         """
         if isinstance(patterns, (str, os.PathLike)):
             patterns = [patterns]
@@ -262,6 +282,7 @@ class TraceCapture:
         self._thread.start()
         for tailer in self.tailers:
             tailer.start()
+        self._flush_now.set()  # where the files start is kept at once, before any line (on_commit)
         for receiver in self.receivers:
             receiver.start()
         return self
@@ -325,7 +346,7 @@ class TraceCapture:
 
     def positions(self) -> list[FilePosition]:
         """Each followed file's position after the last line written (``to_dict()`` for JSON)."""
-        return list(self._committed.values())
+        return list(self._committed)
 
     def detected_formats(self) -> dict[str, str]:
         """Source -> preset chosen by ``fmt="auto"`` (to show, and to pin in the configuration)."""
@@ -342,7 +363,7 @@ class TraceCapture:
 
     # ------------------------------------------------------------------------ internals
 
-    def _enqueue(self, lines: list[TraceLine], positions: Mapping[str, FilePosition] | None = None) -> None:
+    def _enqueue(self, lines: list[TraceLine], positions: Mapping[FileKey, FilePosition] | None = None) -> None:
         if not lines:
             return
         with self._lock:
@@ -366,10 +387,17 @@ class TraceCapture:
     def _write_pending(self) -> bool:
         """Write one batch of everything pending; True if nothing is left."""
         with self._write_lock:
+            # the files followed now, looked at before the batch is taken: a line a file gave since
+            # is in the batch (or later), and its position among the captured ones
+            followed = [position for tailer in self.tailers for position in tailer.positions()]
             with self._lock:
                 batch, self._pending = self._pending, []
-                positions = dict(self._pending_positions)  # covers every line in ``batch``
+                captured = dict(self._pending_positions)  # covers every line in ``batch``
+            # a file that gave no line yet is kept where it is (its start): lines written to it while
+            # the bench is down are then read on resume too
+            positions = [captured.get(position.key, position) for position in followed]
             if not batch:
+                self._commit(positions)  # nothing pending: every line they cover is written
                 return True
             batch.sort(key=_mono)  # stable: a source's own order is kept
             try:
@@ -383,19 +411,24 @@ class TraceCapture:
             else:
                 self._written += len(batch)
                 self._batches += 1
-                if positions != self._committed:
-                    self._committed = positions
-                    if self.on_commit is not None:
-                        try:
-                            self.on_commit(list(positions.values()))
-                        except Exception as commit_exc:
-                            self._report("positions", commit_exc)
+                self._commit(positions)
                 lag = time.monotonic_ns() - batch[0].mono_ns
                 self._max_lag_ns = max(self._max_lag_ns, lag)
                 ok = True
         with self._flushed:
             self._flushed.notify_all()
         return ok and not self._pending
+
+    def _commit(self, positions: list[FilePosition]) -> None:
+        """Tell ``on_commit`` the positions after the lines written, when they moved."""
+        if positions == self._committed:
+            return
+        self._committed = positions
+        if self.on_commit is not None:
+            try:
+                self.on_commit(list(positions))
+            except Exception as exc:
+                self._report("positions", exc)
 
     def _report(self, where: str, exc: BaseException) -> None:
         if self.on_error is not None:

@@ -17,6 +17,8 @@ from typing import Any, BinaryIO
 #: Bytes kept as a file's signature (and compared to detect truncation).
 HEAD_BYTES = 64
 
+FileKey = tuple[int, int | str]
+
 
 @dataclass(frozen=True, slots=True)
 class FilePosition:
@@ -32,6 +34,11 @@ class FilePosition:
     ino: int
     head: str  # hex of the first bytes: identity where there is no inode, truncation check
     offset: int
+
+    @property
+    def key(self) -> FileKey:
+        """The file's identity: its inode, else (no inode on this file system) its path."""
+        return (self.dev, self.ino) if self.ino else (self.dev, self.path)
 
     def to_dict(self) -> dict[str, Any]:
         return {

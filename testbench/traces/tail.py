@@ -28,6 +28,7 @@ latin-1…); undecodable bytes become U+FFFD, never an exception.
 from __future__ import annotations
 
 import codecs
+import fnmatch
 import glob
 import os
 import stat
@@ -87,7 +88,8 @@ class FileTailer(Delivery):
         resume: Iterable[FilePosition | Mapping[str, Any]] = (),
     ) -> None:
         self.patterns = [os.fspath(p) for p in patterns]
-        self._resume = [p if isinstance(p, FilePosition) else FilePosition.from_dict(p) for p in resume]
+        positions = (p if isinstance(p, FilePosition) else FilePosition.from_dict(p) for p in resume)
+        self._resume = [p for p in positions if self._matches(p.source)]  # another source's files are not ours
         super().__init__(on_lines, on_error)
         self.encoding = check_encoding(encoding)
         self.poll_interval = poll_interval
@@ -175,6 +177,13 @@ class FileTailer(Delivery):
                 self._report("poll", exc)
             self._deliver(batch)
             self._first_scan = False
+
+    def _matches(self, path: str) -> bool:
+        """Whether ``path`` is (or was) one of this tailer's files."""
+        return any(
+            fnmatch.fnmatch(path, pattern) if any(c in pattern for c in "*?[") else path == pattern
+            for pattern in self.patterns
+        )
 
     def _expand(self) -> list[str]:
         seen: dict[str, None] = {}
@@ -275,10 +284,12 @@ class FileTailer(Delivery):
         for path, dev, ino, size, head, _mt in sorted(current, key=_modified):
             if path in claimed:
                 continue
-            # a file at a resumed path that is not the resumed file came after it: read it whole
-            start_at_end = self._first_scan and not self.from_start and path not in resumed
+            # a file at a resumed path that is not the resumed file, or at a rotated name of a path a
+            # resumed file was rotated away from, came after it: read it whole
+            heir = _heir(path, vacated)
+            start_at_end = self._first_scan and not self.from_start and path not in resumed and heir is None
             followed = Followed(
-                origin=_successor_of(path, vacated),
+                origin=heir or path,
                 path=path,
                 dev=dev,
                 ino=ino,
@@ -442,8 +453,8 @@ def _modified(candidate: Candidate) -> int:
     return candidate[5]
 
 
-def _successor_of(path: str, vacated: Mapping[str, str]) -> str:
-    """The source of a new file's lines: the application wrote it at a path a rotation just vacated.
+def _heir(path: str, vacated: Mapping[str, str]) -> str | None:
+    """The source of a new file's lines when the application wrote it at a path a rotation vacated.
 
     A file born at ``app.log`` after ``app.log`` was rotated away, or born there and already rotated
     to ``app.log.1`` before the poll saw it, is written by the application as ``app.log``.
@@ -451,7 +462,7 @@ def _successor_of(path: str, vacated: Mapping[str, str]) -> str:
     for old, source in vacated.items():
         if path == old or path.startswith(old + "."):
             return source
-    return path
+    return None
 
 
 def _renamed(followed: Followed, candidate: Candidate) -> bool | None:
