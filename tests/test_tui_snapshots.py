@@ -1,4 +1,5 @@
-"""SVG snapshots of the main screens at 160×48 and 80×24 (pytest-textual-snapshot).
+"""SVG snapshots of the main screens at 160×48 and 80×24, and of the wide views at 100, 120 and 140 columns
+(pytest-textual-snapshot).
 
 Snapshots live in tests/snapshots/test_tui_snapshots/. Regenerate after a deliberate change with
 ``pytest tests/test_tui_snapshots.py --snapshot-update`` and review the SVGs. The screens show no
@@ -25,6 +26,8 @@ from testbench.tui.screens import AttestScreen, ReviewScreen
 
 SIZES = [(160, 48), (80, 24)]
 BY_SIZE = pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+#: between the narrow layout and the wide one: the views keep their observed values and responses
+MIDDLE_SIZES = [(100, 30), (120, 30), (140, 30)]
 
 
 class TestbenchSVG(pytest_textual_snapshot.SVGImageExtension):
@@ -167,6 +170,26 @@ def test_snapshot_run_options(snap_compare, tmp_path: Path, size) -> None:
 
     async def before(pilot) -> None:
         await pilot.press("o", "ctrl+u", "2", "tab", *"4/3", "enter")
+        await no_blink(pilot)
+
+    assert snap_compare(make_app(tmp_path), terminal_size=size, run_before=before)
+
+
+@pytest.mark.parametrize("size", MIDDLE_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("view", ["3", "4", "7"])
+def test_snapshot_wide_views_between_100_and_140_columns(snap_compare, tmp_path: Path, size, view) -> None:
+    """Expected/observed, traces and exam views: the observed values, the sources and the APDUs' responses."""
+
+    async def before(pilot) -> None:
+        await run_case(pilot, "TC-KO-002")
+        progress = pilot.app.exam_progress
+        progress.started = progress.finished - 83  # a fixed timer, as in the exam view's snapshot
+        add_apdu_lines(tmp_path / "exam.tbsession", "TC-KO-002")
+        await pilot.press(view)
+        if view == "4":
+            pilot.app.refresh_traces(force=True)
+            await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
         await no_blink(pilot)
 
     assert snap_compare(make_app(tmp_path), terminal_size=size, run_before=before)

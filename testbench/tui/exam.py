@@ -252,7 +252,9 @@ def end_line(end: AttemptEnd, t: Translate, elapsed: float | None = None) -> Tex
 def values_table(rows: list[ExpectedValue], t: Translate) -> Table:
     table = Table(expand=True, box=None, pad_edge=False, show_edge=False)
     for title in ("", "Chemin", "Attendu", "Observé", "Source"):
-        table.add_column(t(title) if title else "", no_wrap=title in ("", "Chemin"))
+        # a value too long for its column folds onto the next line: never « … » in place of a value
+        fixed = title in ("", "Chemin")
+        table.add_column(t(title) if title else "", no_wrap=fixed, overflow="ellipsis" if fixed else "fold")
     for row in rows:
         symbol, style = STATE_STYLES[row.state]
         if row.observed is not None:

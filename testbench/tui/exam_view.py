@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from rich.console import RenderableType
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Label, Static, TabbedContent
@@ -24,6 +25,10 @@ from testbench.sut.profile import SutProfile
 from testbench.tui import exam
 from testbench.tui.exam import AttemptEnd, ExamProgress, FolderWatch
 from testbench.tui.traceview import TraceView
+
+#: the expected values beside the watched folders only from this width (the values box, three fifths,
+#: then holds a path, the expected and observed values and their source); below, one above the other
+SIDE_BY_SIDE_MIN = 110
 
 
 class ExamView(Vertical):
@@ -49,6 +54,9 @@ class ExamView(Vertical):
                 yield Static("", id="exam-values")
             yield Static("", id="exam-files")
         yield TraceView("app", id="exam-app-log")
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width < SIDE_BY_SIDE_MIN, "-stacked")
 
     def set_titles(self, values: str, files: str, log: str) -> None:
         self.query_one("#exam-values-box").border_title = values

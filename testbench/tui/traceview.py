@@ -39,6 +39,10 @@ STYLE_HIT = Style(bgcolor="yellow", color="black")
 STYLE_CURSOR = Style(reverse=True)
 STYLE_MARK = Style(underline=True, bold=True)
 STYLE_STEP = Style(color="cyan")
+STEP_COLUMN = 11  # the step id (10) and a space, before each line
+APDU_ROOM = 60  # what a line needs to show a command and its response (« A>> 00 A4 04 00 07 …  A<< 90 00 succès »)
+#: side by side (two columns of panes) only when each pane keeps an APDU in view
+SIDE_BY_SIDE_MIN = 2 * (STEP_COLUMN + APDU_ROOM + 4)
 
 
 def app_translator(widget: Widget) -> Callable[[str], str]:
@@ -232,8 +236,9 @@ class TraceView(ScrollView, can_focus=True):
         self.go(event.y + self.scroll_offset.y - 1)
 
 
-#: On a narrow terminal the panes are shown two at a time, full width, one above the other (the card
-#: and the engine first); Tab goes on to the others (the téléservices' exchanges last, alone).
+#: On a narrow terminal, or a short one without room for two panes side by side, the panes are shown
+#: two at a time, full width, one above the other (the card and the engine first); Tab goes on to the
+#: others (the téléservices' exchanges last, alone).
 PAIRS: tuple[tuple[str, ...], ...] = (("apdu", "engine"), ("app", "bench"), ("http",))
 
 
@@ -244,6 +249,9 @@ class TracePanes(Vertical):
     TracePanes { height: 1fr; }
     TracePanes Grid { grid-size: 2 3; height: 1fr; }
     TracePanes #trace-bench { column-span: 2; }
+    TracePanes.-pairs Grid { grid-size: 1 2; }
+    TracePanes.-stacked Grid { grid-size: 1 5; }
+    TracePanes.-pairs #trace-bench, TracePanes.-stacked #trace-bench { column-span: 1; }
     TracePanes #trace-info { height: 1; color: $text-muted; }
     """
 
@@ -277,12 +285,18 @@ class TracePanes(Vertical):
     def view(self, channel: str) -> TraceView:
         return self.query_one(f"#trace-{channel}", TraceView)
 
-    # -- a narrow terminal: two panes at a time --------------------------------------------------
+    # -- the layout: side by side, one above the other, or two at a time --------------------------
     @property
     def narrow(self) -> bool:
-        return self.screen.has_class("-narrow")
+        """Two panes at a time: a narrow terminal, or a short one too narrow for panes side by side."""
+        return self.has_class("-pairs")
 
     def on_resize(self, event: events.Resize) -> None:
+        screen = self.screen
+        short = not screen.has_class("-tall")
+        pairs = screen.has_class("-narrow") or (short and event.size.width < SIDE_BY_SIDE_MIN)
+        self.set_class(pairs, "-pairs")
+        self.set_class(not pairs and not short, "-stacked")
         self._show_pair(self.pair)
 
     def _show_pair(self, pair: tuple[str, ...]) -> None:

@@ -1,11 +1,14 @@
 """Switching the workstation's views and keeping them current: case, run, compare, traces, overview, review, exam.
 
-On a narrow terminal the wide views (compare, traces) take the whole width: the tree steps aside
-while it has no focus.
+Under 140 columns the wide views (compare, traces, exam) take the whole width: the tree steps aside
+while it has no focus. The expected/observed table fits its columns to the width it has, wrapping the
+long values, so its observed and result columns are always in view.
 """
 
 from __future__ import annotations
 
+from rich.cells import cell_len
+from rich.text import Text
 from textual import events
 from textual.css.query import NoMatches
 from textual.widget import Widget
@@ -30,10 +33,36 @@ VIEW_TITLES = {
 }
 #: views that need the whole width on a narrow terminal: the tree steps aside while it has no focus
 WIDE_VIEWS = ("compare", "traces", "exam")
+#: under this many columns the tree beside a wide view would leave it too little: it steps aside
+TREE_ASIDE_UNDER = 140
+#: the columns that wrap when a table is too wide, by table, the first group first (the path last)
+SHRINKS = {
+    "compare-table": (("Attendu", "Observé", "Règles"), ("Chemin",)),
+    "observed-table": (("Valeur",), ("Chemin",)),
+}
+COLUMN_MIN = 12  # a column is not wrapped narrower than this
+
+
+def fit_columns(natural: dict[str, int], room: int, shrinks: tuple[tuple[str, ...], ...]) -> dict[str, int]:
+    """Column widths (without padding) that fit ``room``: the widest of the shrinkable columns narrow to a
+    common cap (their text wraps), group after group, until the table fits."""
+    widths = dict(natural)
+    for group in shrinks:
+        excess = sum(widths.values()) - room
+        if excess <= 0:
+            break
+        cap = max((widths[key] for key in group), default=0)
+        while cap > COLUMN_MIN and sum(max(0, widths[key] - cap) for key in group) < excess:
+            cap -= 1
+        for key in group:
+            widths[key] = min(widths[key], cap)
+    return widths
 
 
 class ViewSwitching:
     """Mixed into :class:`~testbench.tui.app.WorkstationApp`, whose state (``ws``, ``render``, ``t``) it reads."""
+
+    _fitted: dict[str, int] | None = None  # the width each table's columns were fitted to
 
     def show_view(self, view: str) -> None:
         if view == "traces":
@@ -48,7 +77,7 @@ class ViewSwitching:
             # would switch back to it: the view keys would seem dead. The tree keeps the focus instead.
             self.query_one("#tree", Tree).focus()
         tabs.active = view
-        if self.narrow and view in WIDE_VIEWS:
+        if self.tree_aside and view in WIDE_VIEWS:
             # a narrow terminal gives these views the whole width: the focus goes into them
             if view == "traces":
                 home: Widget = self.query_one("#trace-panes", TracePanes).focused_view()
@@ -61,8 +90,13 @@ class ViewSwitching:
     def narrow(self) -> bool:
         return self.screen.has_class("-narrow") if self._screen_stack else False
 
+    @property
+    def tree_aside(self) -> bool:
+        """The wide views take the whole width: the terminal is under TREE_ASIDE_UNDER columns."""
+        return bool(self._screen_stack) and self.screen_stack[0].size.width < TREE_ASIDE_UNDER
+
     def update_layout(self) -> None:
-        """Hide the tree on a narrow terminal in the wide views, unless it (or the filter) has focus."""
+        """Hide the tree under 140 columns in the wide views, unless it (or the filter) has focus."""
         if not self._screen_stack:
             return
         main_screen = self.screen_stack[0]
@@ -72,8 +106,20 @@ class ViewSwitching:
             return
         focused = main_screen.focused
         tree_has_focus = focused is not None and left in focused.ancestors_with_self
-        narrow = main_screen.has_class("-narrow")
-        main.set_class(narrow and self.active_view in WIDE_VIEWS and not tree_has_focus, "-tree-hidden")
+        main.set_class(self.tree_aside and self.active_view in WIDE_VIEWS and not tree_has_focus, "-tree-hidden")
+        self.call_after_refresh(self._refit_compare)  # the table's width is known after the layout
+
+    def _refit_compare(self) -> None:
+        """The expected/observed tables were fitted to another width (a resize, the tree aside): again."""
+        if not self._screen_stack or self._closing:
+            return
+        fitted = self._fitted or {}
+        try:
+            widths = {name: self.screen_stack[0].query_one(f"#{name}", DataTable).size.width for name in SHRINKS}
+        except NoMatches:
+            return
+        if any(width and width != fitted.get(name) for name, width in widths.items()):
+            self.refresh_compare(self.current_entry())
 
     def on_resize(self, event: events.Resize) -> None:
         self.call_after_refresh(self.update_layout)  # after the screen took its size classes
@@ -119,14 +165,32 @@ class ViewSwitching:
         title, rows, messages = self.render.compare(entry, attempt)
         table = self.query_one("#compare-table", DataTable)
         table.clear()
+        self._fit_table(table, rows)
         for row in rows:
-            table.add_row(*row)
+            table.add_row(*row, height=None)  # a wrapped value, or an observed value's origin, on more lines
         self.query_one("#compare-title", Label).update(title)
         self.query_one("#compare-messages", Static).update(messages)
         observed = self.query_one("#observed-table", DataTable)
         observed.clear()
-        for row in self.render.observed(entry, attempt):
-            observed.add_row(*row)
+        values = self.render.observed(entry, attempt)
+        self._fit_table(observed, values)
+        for row in values:
+            observed.add_row(*row, height=None)
+
+    def _fit_table(self, table: DataTable, rows: list[tuple[Text, ...]]) -> None:
+        """Fit the columns to the table's width (their natural widths while it is not shown)."""
+        self._fitted = {**(self._fitted or {}), str(table.id): table.size.width}
+        columns = list(table.columns.values())
+        natural = {
+            str(column.key.value): max(
+                [column.label.cell_len] + [max(map(cell_len, cells[i].plain.split("\n"))) for cells in rows]
+            )
+            for i, column in enumerate(columns)
+        }
+        room = table.scrollable_content_region.width - 2 * table.cell_padding * len(columns) - 2  # a scroll bar
+        widths = fit_columns(natural, room, SHRINKS[str(table.id)]) if table.size.width else natural
+        for column in columns:
+            column.width, column.auto_width = widths[str(column.key.value)], False
 
     def refresh_overview(self) -> None:
         shown = self.render.overview(self.last_report, self.bench_label, describe(self.run_choice(), self.t))
