@@ -15,7 +15,9 @@ slot's active reader and pulls the old card in the background. With one reader p
 two-reader vpcd) ``prepare()`` does nothing; ``present()`` then changes the card inside the reader's
 emulator and resets it, so pcscd reads the new ATR at once (docs/cards.md §4.2). Emulator processes
 are kept per reader and told to eject / insert, so a change of card does not pay a Python start-up
-either.
+either. An emulator process that died (or stopped answering) is replaced by a fresh one, and said: the
+bay tells the sink given to ``attach_lifecycle`` (the runner: an event and a ``bench`` line with the case
+under way), as an engine says its restarts.
 
 A reader without a port (``ReaderSpec.port == 0``, ``TESTBENCH_CARD_READERS`` with no ``@PORT``) is a
 *physical* reader, as is every reader with ``emulate=False``: no emulator ever serves it, pools are not
@@ -31,6 +33,9 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
+
+from testbench.domain.events import EventKind
+from testbench.domain.hooks import LifecycleSink
 
 from .api import ApduSink, CardPresence, CardUnavailable
 from .emulator_control import EmulatorCard, PortLock, ProcessCard, ThreadCard
@@ -77,6 +82,7 @@ class _Reader:
         self.events: int | None = None  # physical reader: pcscd's event counter when present() left it
         #: a new object each time the bay puts a card here or another card in place; None once pulled
         self.token: object | None = None
+        self.lost: EmulatorCard | None = None  # an emulator found dead (said), until a fresh one runs here
 
     def busy(self) -> bool:
         return self.job is not None and self.job.is_alive()
@@ -141,6 +147,11 @@ class PcscBay:
         self._stop = threading.Event()
         self._watchdog = threading.Thread(target=self._watch, name="pcscbay-watchdog", daemon=True)
         self._watchdog.start()
+        # an emulator that died and its replacement, told to the lifecycle sink from present() and remove()
+        # (the caller's thread: a background job only queues them)
+        self._lifecycle: LifecycleSink | None = None
+        self._notices: list[tuple[str, dict[str, Any]]] = []
+        self._notices_lock = threading.Lock()
 
     def _start_emulators(self) -> None:
         """Start the emulator of each slot's first reader now, its reader empty: the Python start-up runs
@@ -232,9 +243,54 @@ class PcscBay:
             return f"cartes émulées via pcscd + vpcd ({readers})"
         return f"lecteurs PC/SC ({readers})"
 
+    def attach_lifecycle(self, sink: LifecycleSink) -> None:
+        """Where the bay says that an emulator process stopped and that a fresh one replaced it."""
+        self._lifecycle = sink
+
+    def _notice(self, kind: str, details: dict[str, Any]) -> None:
+        with self._notices_lock:
+            self._notices.append((kind, details))
+
+    def _tell(self) -> None:
+        with self._notices_lock:
+            notices, self._notices = self._notices, []
+        if self._lifecycle is not None:
+            for kind, details in notices:
+                self._lifecycle(kind, details)
+
+    def _lost(self, r: _Reader, card: EmulatorCard) -> None:
+        """``r``'s emulator process was found dead or mute, not stopped by the bay's watchdog: said once."""
+        if not isinstance(card, ProcessCard) or r.lost is card or r.slot in self._timed_out:
+            return
+        r.lost = card
+        code, slot, reader = card.proc.poll(), r.slot, r.spec.name
+        if code is None:
+            message = f"l'émulateur de carte {slot} (lecteur {reader}) ne répond plus : arrêté par le banc"
+        else:
+            message = f"l'émulateur de carte {slot} (lecteur {reader}) s'est arrêté (code {code})"
+        details = {"slot": slot, "reader": reader, "exit_code": code, "message": message}
+        self._notice(EventKind.EMULATOR_STOPPED, details)
+
+    def _relaunched(self, r: _Reader, card: EmulatorCard) -> None:
+        """A fresh emulator runs in ``r`` where one was found dead or mute: said once."""
+        if r.lost is None or not isinstance(card, ProcessCard):
+            return
+        r.lost = None
+        message = f"émulateur de carte {r.slot} relancé (processus {card.proc.pid})"
+        details = {"slot": r.slot, "reader": r.spec.name, "pid": card.proc.pid, "message": message}
+        self._notice(EventKind.EMULATOR_RESTART, details)
+
     def present(self, slot: str, profile: Path | CardProfile) -> None:
+        try:
+            self._present(slot, profile)
+        finally:
+            self._tell()
+
+    def _present(self, slot: str, profile: Path | CardProfile) -> None:
         p = profile if isinstance(profile, CardProfile) else load_profile(profile)
         r = self._reader(slot)
+        if r.card is not None and not r.card.alive():
+            self._lost(r, r.card)  # said now, whichever reader the slot's card then goes to
         if self._emulates(r):
             self.changed_pins.pop(slot, None)
         if (
@@ -439,6 +495,7 @@ class PcscBay:
                 except CardUnavailable:
                     r.card = None
                     raise
+                self._relaunched(r, card)
             try:
                 atr = self._wait_state(r, True, max(0.1, min(1.0, deadline - time.monotonic())))
                 break
@@ -474,6 +531,7 @@ class PcscBay:
         if card is None or (not had and card.alive()):
             return  # nothing in the reader (the emulator has ejected its card already)
         if not (card.alive() and card.eject()):
+            self._lost(r, card)
             card.stop()
             r.card = None
         if wait:
@@ -561,7 +619,10 @@ class PcscBay:
         self._dirty.discard(slot)
         if self._emulates(r):
             self.changed_pins.pop(slot, None)
-            self._eject(r)
+            try:
+                self._eject(r)
+            finally:
+                self._tell()
         else:
             r.link.transport.close()
             r.profile = r.token = None

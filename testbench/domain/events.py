@@ -26,3 +26,6 @@ class EventKind(StrEnum):
     ENGINE_RESTART = "engine-restart"
     ENGINE_STOPPED = "engine-stopped"
     ENGINE_START_FAILED = "engine-start-failed"
+    # a card emulator process (PC/SC bay) found dead or mute, and the fresh one that replaced it
+    EMULATOR_STOPPED = "emulator-stopped"
+    EMULATOR_RESTART = "emulator-restart"

@@ -92,7 +92,9 @@ class Runner:
         self._attempt_id: int | None = None
         self._bounded = engine if isinstance(engine, CaseBounded) else None
         if self._bounded is not None:
-            self._bounded.attach_lifecycle(self._engine_event)
+            self._bounded.attach_lifecycle(self._process_event)
+        if callable(getattr(bay, "attach_lifecycle", None)):  # a bay's card emulator processes say so too
+            bay.attach_lifecycle(self._process_event)  # type: ignore[attr-defined]
         self._named = bay if isinstance(bay, NamedReaders) else None  # the reader's name is recorded
         self._preparing = bay if isinstance(bay, Preparing) else None  # the next case's cards readied early
 
@@ -178,8 +180,8 @@ class Runner:
         self.store.commit()  # the verdict is committed before anyone is told of it (it survives a killed process)
         return outcome
 
-    def _engine_event(self, kind: str, details: dict[str, Any]) -> None:
-        """An engine restart, stop or failed start, recorded with the case it happened in."""
+    def _process_event(self, kind: str, details: dict[str, Any]) -> None:
+        """An engine's or a card emulator's restart, stop or failed start, recorded with the case it happened in."""
         self.store.add_event(kind, details, attempt_id=self._attempt_id)
         self.recorder.bench(str(details.get("message") or kind))
 
