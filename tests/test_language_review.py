@@ -121,9 +121,10 @@ def test_a_compared_value_reads_as_recorded_in_the_english_message(tmp_path: Pat
         assert case["reason"] == reason
 
 
-@pytest.mark.parametrize(("lang", "suffix"), [("en", "report"), ("fr", "rapport")])
+@pytest.mark.parametrize(("lang", "suffix"), [("en", "report"), ("fr", "report")])
 def test_the_workstation_names_its_report_folder_in_its_language(tmp_path: Path, lang: str, suffix: str) -> None:
-    """Finding 18: an English workstation wrote its report to « exam-rapport/ »."""
+    """Finding 18: an English workstation wrote its report to « exam-rapport/ »; audit 9 D2: one folder
+    whatever the language shown (« exam-report/ », as the docs' « -o exam-report »), F2 makes no second book."""
     from test_tui_helpers import make_app, wait_run
 
     async def scenario() -> None:

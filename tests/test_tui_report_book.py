@@ -47,7 +47,7 @@ def test_g_signs_with_the_key_prints_the_pdf_and_keeps_one_folder_after_f2(tmp_p
             await pilot.press("r")
             await wait_run(app, pilot)
             await report(app, pilot)
-            folder = tmp_path / "exam-rapport"
+            folder = tmp_path / "exam-report"
             assert f"✔ Rapport écrit : {folder / 'index.html'} (signé)" in run_log(app)
             assert (folder / "report.pdf").is_file() and (folder / "manifest.sig.json").is_file()
             verdict = verify_report(folder)
@@ -55,7 +55,7 @@ def test_g_signs_with_the_key_prints_the_pdf_and_keeps_one_folder_after_f2(tmp_p
             await pilot.press("f2")  # the same session's book, in English, in the same folder
             await report(app, pilot)
             assert f"✔ Report written: {folder / 'index.html'} (signed)" in run_log(app)
-            assert sorted(p.name for p in tmp_path.iterdir() if "-r" in p.name) == ["exam-rapport"]
+            assert sorted(p.name for p in tmp_path.iterdir() if "-r" in p.name) == ["exam-report"]
             assert 'lang="en"' in (folder / "index.html").read_text(encoding="utf-8")
 
     asyncio.run(scenario())
@@ -77,7 +77,7 @@ def test_g_without_a_key_or_chromium_says_what_the_book_lacks(tmp_path: Path, mo
             assert "(signé)" not in log
             assert f"⚠ rapport non signé : pas de clé de signature ({tmp_path / 'keys' / 'none.key'})" in log
             assert "⚠ report.pdf non imprimé : Chromium " in log
-            folder = tmp_path / "exam-rapport"
+            folder = tmp_path / "exam-report"
             assert (folder / "index.html").is_file() and not (folder / "manifest.sig.json").exists()
             await pilot.press("f2")
             await report(app, pilot)

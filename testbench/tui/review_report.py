@@ -110,8 +110,9 @@ class ReviewAndReport:
         self.refresh_overview()
 
     def action_report(self) -> None:
-        # one folder whatever the language shown (F2 never makes a second book); its content in that language
-        out = self.ws.session_path.parent / f"{self.ws.session_path.stem}-rapport"
+        # one folder whatever the language shown (F2 never makes a second book), named as the docs' « -o
+        # exam-report »; its content in the language shown
+        out = self.ws.session_path.parent / f"{self.ws.session_path.stem}-report"
         self.log_line(self.t(f"… rapport en cours : {out}"))
         self._write_report(out)
 
