@@ -3,7 +3,8 @@
 
 Snapshots live in tests/snapshots/test_tui_snapshots/. Regenerate after a deliberate change with
 ``pytest tests/test_tui_snapshots.py --snapshot-update`` and review the SVGs. The screens show no
-clock, no duration and no random id, so they are identical from run to run.
+clock, no duration and no random id, so they are identical from run to run (the trace lines' capture
+times are drawn as one fixed time).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from textual.widgets import Input, Tree
 from testbench.store.read import read_session
 from testbench.store.session import SessionStore
 from testbench.traces.model import TraceLine
+from testbench.tui import traceview
 from testbench.tui.screens import AttestScreen, ReviewScreen
 
 SIZES = [(160, 48), (80, 24)]
@@ -39,6 +41,7 @@ class TestbenchSVG(pytest_textual_snapshot.SVGImageExtension):
 @pytest.fixture(autouse=True)
 def snapshots_in_tests_snapshots(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pytest_textual_snapshot, "SVGImageExtension", TestbenchSVG)
+    monkeypatch.setattr(traceview, "clock_text", lambda wall: "09:30:00.000")  # no time of this run
 
 
 async def no_blink(pilot) -> None:

@@ -4,7 +4,9 @@ A :class:`TraceView` holds a :class:`TraceIndex` (row ids and times only) and re
 visible lines; rendered strips are cached per line. :class:`TracePanes` links the channels:
 moving the cursor in one pane marks and scrolls the others to the line captured at the same
 moment. Linking goes through an explicit call with a re-entrancy guard, never through reciprocal
-``scroll_y`` watchers (they crash Textual 8.2.8's animator, see docs/tui.md).
+``scroll_y`` watchers (they crash Textual 8.2.8's animator, see docs/tui.md). Each line shows its
+capture time on the bench's clock, the one that links the panes, when the pane has room for it beside
+an APDU; the info line always gives the focused line's.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label
 
 from testbench.i18n import tn
+from testbench.report.labels import clock_text
 from testbench.store.traceindex import CHANNELS, TraceIndex, TraceReadError, TraceSource
 from testbench.traces.bench_text import trace_text
 
@@ -39,10 +42,13 @@ STYLE_HIT = Style(bgcolor="yellow", color="black")
 STYLE_CURSOR = Style(reverse=True)
 STYLE_MARK = Style(underline=True, bold=True)
 STYLE_STEP = Style(color="cyan")
+STYLE_CLOCK = Style(dim=True)
 STEP_COLUMN = 11  # the step id (10) and a space, before each line
+CLOCK_COLUMN = 13  # HH:MM:SS.mmm and a space: the capture time on the bench's clock (UTC, as the report)
 APDU_ROOM = 60  # what a line needs to show a command and its response (« A>> 00 A4 04 00 07 …  A<< 90 00 succès »)
-#: side by side (two columns of panes) only when each pane keeps an APDU in view
-SIDE_BY_SIDE_MIN = 2 * (STEP_COLUMN + APDU_ROOM + 4)
+#: side by side (two columns of panes) only when each pane keeps an APDU and its clock in view
+SIDE_BY_SIDE_MIN = 2 * (STEP_COLUMN + CLOCK_COLUMN + APDU_ROOM + 4)
+EMPTY_PANE_ROWS = 2  # a channel without lines: its frame, its name and « 0 ligne », nothing more
 
 
 def app_translator(widget: Widget) -> Callable[[str], str]:
@@ -83,6 +89,7 @@ class TraceView(ScrollView, can_focus=True):
         self._cache: OrderedDict[tuple[int, int, int, int], Strip] = OrderedDict()
         self.border_title = channel
         self._base: Style | None = None
+        self.clock = False  # the bench's time before each line (when the pane is wide enough)
 
     # -- data ------------------------------------------------------------------------------------
     def set_index(self, index: TraceIndex | None, keep_position: bool = False) -> None:
@@ -91,8 +98,7 @@ class TraceView(ScrollView, can_focus=True):
         self._cache.clear()
         self.hits, self._hit_set = [], set()
         n = len(index) if index is not None else 0
-        width = min(MAX_WIDTH, 11 + index.width) if index is not None else 0
-        self.virtual_size = Size(width, n)
+        self._size_content()
         self._subtitle()
         if keep_position and n:
             self.set_reactive(TraceView.cursor, min(old_cursor, n - 1))
@@ -101,6 +107,33 @@ class TraceView(ScrollView, can_focus=True):
             self.marker = None
             self.scroll_to(0, 0, animate=False, immediate=True)
         self.refresh()
+
+    def _size_content(self) -> None:
+        width = min(MAX_WIDTH, self.prefix_width + self.index.width) if self.index is not None else 0
+        self.virtual_size = Size(width, len(self))
+
+    @property
+    def prefix_width(self) -> int:
+        """Columns before a line's text: its step, and its time when the clock is shown."""
+        return STEP_COLUMN + (CLOCK_COLUMN if self.clock else 0)
+
+    def on_resize(self, event: events.Resize) -> None:
+        # the border and a scroll bar aside: the clock only when an APDU still fits after it
+        clock = event.size.width - 4 >= STEP_COLUMN + CLOCK_COLUMN + APDU_ROOM
+        if clock != self.clock:
+            self.clock = clock
+            self._cache.clear()
+            self._size_content()
+            self.refresh()
+
+    def time_at(self, i: int) -> str | None:
+        """The capture time of line ``i`` on the bench's clock (HH:MM:SS.mmm UTC), None when there is none."""
+        if self.index is None or not 0 <= i < len(self.index):
+            return None
+        try:
+            return clock_text(self.index.row(i).wall)
+        except TraceReadError:
+            return None
 
     def _subtitle(self) -> None:
         n = len(self)
@@ -176,8 +209,11 @@ class TraceView(ScrollView, can_focus=True):
         elif flags & 1 or flags & 2:
             style = style + STYLE_MARK
         step = (row.step_id or "")[:10]
-        segments = [Segment(f"{step:<10} ", base + STYLE_STEP), Segment(text, style)]
-        return Strip(segments, 11 + len(text))
+        segments = [Segment(f"{step:<10} ", base + STYLE_STEP)]
+        if self.clock:
+            segments.append(Segment(f"{clock_text(row.wall)} ", base + STYLE_CLOCK))
+        segments.append(Segment(text, style))
+        return Strip(segments, self.prefix_width + len(text))
 
     # -- cursor ----------------------------------------------------------------------------------
     def watch_cursor(self, old: int, new: int) -> None:
@@ -240,6 +276,8 @@ class TraceView(ScrollView, can_focus=True):
 #: two at a time, full width, one above the other (the card and the engine first); Tab goes on to the
 #: others (the téléservices' exchanges last, alone).
 PAIRS: tuple[tuple[str, ...], ...] = (("apdu", "engine"), ("app", "bench"), ("http",))
+#: the panes side by side: two columns, the bench's lines across both
+SIDE_ROWS: tuple[tuple[str, ...], ...] = (("app", "apdu"), ("engine", "http"), ("bench",))
 
 
 class TracePanes(Vertical):
@@ -252,7 +290,7 @@ class TracePanes(Vertical):
     TracePanes.-pairs Grid { grid-size: 1 2; }
     TracePanes.-stacked Grid { grid-size: 1 5; }
     TracePanes.-pairs #trace-bench, TracePanes.-stacked #trace-bench { column-span: 1; }
-    TracePanes #trace-info { height: 1; color: $text-muted; }
+    TracePanes #trace-info { height: 1; width: 1fr; color: $text-muted; }
     """
 
     def __init__(self, placeholder: str, *, id: str | None = None) -> None:
@@ -266,6 +304,7 @@ class TracePanes(Vertical):
         self._syncing = False
         self._generation = 0
         self.pair = PAIRS[0]  # the two panes shown on a narrow terminal
+        self._rows = ""  # the grid's row heights last set (empty channels take only their frame)
 
     def retranslate(self) -> None:
         """Draw the bench's words again in the app's language (F2 calls this after it changed it)."""
@@ -304,7 +343,22 @@ class TracePanes(Vertical):
         narrow = self.narrow
         for view in self.views():
             view.display = not narrow or view.channel in pair
+        self._fit_rows()
         self._info()
+
+    def _fit_rows(self) -> None:
+        """Rows of panes without lines take only their frame: the height goes to the channels with lines."""
+        if self.has_class("-pairs"):
+            rows: tuple[tuple[str, ...], ...] = tuple((channel,) for channel in CHANNELS if channel in self.pair)
+        elif self.has_class("-stacked"):
+            rows = tuple((channel,) for channel in CHANNELS)
+        else:
+            rows = SIDE_ROWS
+        empty = [all(len(self.view(channel)) == 0 for channel in row) for row in rows]
+        sizes = [str(EMPTY_PANE_ROWS) if blank and not all(empty) else "1fr" for blank in empty]
+        if " ".join(sizes) != self._rows:
+            self._rows = " ".join(sizes)
+            self.query_one(Grid).styles.grid_rows = self._rows
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """A pane focused from elsewhere (a search hit, the app) is shown with its partner."""
@@ -342,6 +396,7 @@ class TracePanes(Vertical):
                     continue
                 view.set_index(source.index(attempt_id, view.channel, contains).load(head))
         self.steps = []  # step boundaries come with the full index (a GROUP BY over the attempt's lines)
+        self._fit_rows()
         self._info()
         if source is not None and attempt_id is not None:
             # after the first frame: the worker would otherwise compete with it for the GIL
@@ -364,6 +419,7 @@ class TracePanes(Vertical):
                 view.set_index(index, keep_position=True)
         if self.query_text and not self.filter_mode:
             self._search()
+        self._fit_rows()
         self._info()
 
     def _info(self) -> None:
@@ -375,13 +431,18 @@ class TracePanes(Vertical):
         lang = getattr(self.app, "lang", "fr")
         lines = tn("{count} ligne", "{count} lignes", total, lang)
         steps = tn("{count} étape", "{count} étapes", len(self.steps), lang)
-        self.query_one("#trace-info", Label).update(f"{lines}, {steps}{query}{mode}{more}")
+        view = self.focused_view()
+        moment = view.time_at(view.cursor)  # the clock that links the panes, whether or not they show it
+        clock = f" — {t('heure du banc (UTC)')}{t(' : ')}{moment}" if moment else ""
+        # a fixed size (one line, the panes' width): a cursor move repaints it without a new layout
+        self.query_one("#trace-info", Label).update(f"{lines}, {steps}{clock}{query}{mode}{more}", layout=False)
 
     # -- linking ---------------------------------------------------------------------------------
     @on(TraceView.CursorMoved)
     def _linked(self, event: TraceView.CursorMoved) -> None:
         if self._syncing or not event.view.has_focus:
             return
+        self._info()  # the moment of the line now under the cursor
         self._syncing = True
         try:
             for view in self.views():
