@@ -17,6 +17,7 @@ import contextlib
 import gc
 import getpass
 import weakref
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
@@ -117,6 +118,9 @@ class WorkstationApp(
         self._panel_lines: list[str] = []
         self._panel_status: Text | str | None = None
         self._panel_prompt: Text | str | None = None
+        # what draws the run view's header and card prompt, so that F2 draws them again (tui.run_handlers)
+        self._status_build: Callable[[], Text] | None = None
+        self._prompt_build: Callable[[], Text] | None = None
         self._panel_timer: Timer | None = None
         self._follow: Key | None = None
         self._changed: set[Key] = set()
@@ -476,6 +480,12 @@ class WorkstationApp(
         self.refresh_case_views()
         self.refresh_overview()
         self.refresh_labels()
+        self.retranslate_run_view()
+        # a window open on top (a manual step, the review): the main screen under it is laid out again now,
+        # its tabs, header and counter in the new language at their new widths, not when the window closes
+        main = self.screen_stack[0]
+        main.refresh_bindings()  # its footer
+        self.call_after_refresh(main.refresh, layout=True)
 
     async def action_quit(self) -> None:
         screen = self.screen

@@ -7,17 +7,19 @@ of events a second, so lines and reloads are flushed on a timer.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 from rich.text import Text
 from textual.widgets import Log, Static
 
 from testbench.casebook.instructions import describe_step
+from testbench.casebook.model import Case
 from testbench.i18n import tn
 from testbench.runner.campaign import CampaignError
 from testbench.runner.events import CaseFinished, CaseStarted, StepFinished, StepStarted, TracesCaptured
 from testbench.store.connection import SessionError
-from testbench.tui.execution import check_options, run_cases
+from testbench.tui.execution import RunOutcome, check_options, run_cases
 from testbench.tui.messages import AttestationAsked, OperatorNotice, RunDone, RunProgress
 from testbench.tui.operator_prompt import InteractiveOperator, ReviewRequest
 from testbench.tui.render import MARKS, STEP_MARKS, STEP_WORDS, mark
@@ -137,7 +139,12 @@ class RunHandlers:
             performer=self.performer,
         )
         cases = tn("{count} cas", "{count} cas", len(entries), self.lang)
-        self.show_status(Text(f"{t('en cours')}{self.colon}{cases}", style="bold"))
+        count = len(entries)
+        self.show_status(
+            lambda: Text(
+                f"{self.t('en cours')}{self.colon}{tn('{count} cas', '{count} cas', count, self.lang)}", "bold"
+            )
+        )
         self.log_line(f"── {t('Exécution')}{self.colon}{cases} ──")
         if self.active_view not in ("traces", "compare", "exam"):  # the examiner may be watching live
             self.show_view("run")
@@ -196,15 +203,9 @@ class RunHandlers:
             self.attempt_choice.pop(self._key_of(event.case) or ("", ""), None)
             self.running_attempt = event.attempt_id
             self.log_line(f"▶ {event.case.id} ({event.index + 1}/{event.total}) — {event.case.title}")
-            self.show_status(
-                Text(f"{t('en cours')}{self.colon}{event.case.id} ({event.index + 1}/{event.total})", style="bold")
-            )
-            prompt = Text()
-            for req in event.case.cards:
-                prompt.append(
-                    f"▣ {t('Carte à insérer')}{self.colon}{req.card} → {t('lecteur')} {req.slot}\n", style="yellow"
-                )
-            self.show_prompt(prompt)
+            where = f"{event.case.id} ({event.index + 1}/{event.total})"
+            self.show_status(lambda: Text(f"{self.t('en cours')}{self.colon}{where}", style="bold"))
+            self.show_prompt(partial(self._cards_to_insert, event.case))
             for req in event.case.cards:
                 self.log_line(f"  ▣ {t('Carte à insérer')}{self.colon}{req.card} → {t('lecteur')} {req.slot}")
             # the tree and the case views follow the running case, at the pace of the reloads
@@ -215,8 +216,9 @@ class RunHandlers:
         elif isinstance(event, TracesCaptured):  # the application's lines, shown as they are written
             self._live_traces()
         elif isinstance(event, StepStarted):
+            case_id, step_id = event.case.id, event.step.id
             self.show_status(
-                Text(f"{t('en cours')}{self.colon}{event.case.id} — {t('étape')} {event.step.id}", style="bold")
+                lambda: Text(f"{self.t('en cours')}{self.colon}{case_id} — {self.t('étape')} {step_id}", style="bold")
             )
             self._live_traces()
         elif isinstance(event, StepFinished):
@@ -231,22 +233,36 @@ class RunHandlers:
             symbol = MARKS.get(verdict, ("·", ""))[0]
             reason = f" — {t(event.outcome.reason)}" if event.outcome.reason else ""
             self.log_line(f"■ {event.case.id}{self.colon}{symbol} {self.verdict_label(verdict)}{reason}")
-            prompt = Text()
             statuses = self.ws.card_status_of(event.case, event.attempt_id, event.outcome.reason)
-            for req in event.case.cards:
-                status = statuses.get(req.slot, "non vérifiée")
-                shown = t(status)
-                line = f"▣ {t('lecteur')} {req.slot}{self.colon}{t('carte')} {req.card} — {shown}"
-                self.log_line(f"  {line}")
-                prompt.append(line + "\n", style="red" if status.startswith("refusée") else "green")
             if event.case.cards:
-                self.log_line(f"  ▣ {t('Retirez les cartes.')}")
-                prompt.append(t("Retirez les cartes."), style="bold")
+                for line in self._cards_after(event.case, statuses).split():
+                    self.log_line(f"  {line.plain}")
             key = self._key_of(event.case)
             if key is not None:
                 self._changed.add(key)
             self.schedule_reload()
-            self.show_prompt(prompt)
+            self.show_prompt(partial(self._cards_after, event.case, statuses))
+
+    def _cards_to_insert(self, case: Case) -> Text:
+        """The run view's card prompt before a case, in the language shown when it is drawn."""
+        t, prompt = self.t, Text()
+        for req in case.cards:
+            prompt.append(
+                f"▣ {t('Carte à insérer')}{self.colon}{req.card} → {t('lecteur')} {req.slot}\n", style="yellow"
+            )
+        return prompt
+
+    def _cards_after(self, case: Case, statuses: dict[str, str]) -> Text:
+        """The card guard's verdict per reader after a case, then « Retirez les cartes. » (a line each)."""
+        t = self.t
+        lines = []
+        for req in case.cards:
+            status = statuses.get(req.slot, "non vérifiée")
+            line = f"▣ {t('lecteur')} {req.slot}{self.colon}{t('carte')} {req.card} — {t(status)}"
+            lines.append(Text(line, style="red" if status.startswith("refusée") else "green"))
+        if case.cards:
+            lines.append(Text(f"▣ {t('Retirez les cartes.')}", style="bold"))
+        return Text("\n").join(lines)
 
     def _live_traces(self) -> None:
         """During a run, the traces view shows the running attempt as the recorder writes it.
@@ -262,7 +278,7 @@ class RunHandlers:
     def on_operator_notice(self, message: OperatorNotice) -> None:
         text = self.t(message.text)  # the bench's words, in the language shown
         self.log_line(f"⚠ {text}")
-        self.show_prompt(Text(f"⚠ {text}", style="bold red"))
+        self.show_prompt(lambda: Text(f"⚠ {self.t(message.text)}", style="bold red"))
         self.notify(text, severity="warning", timeout=8)
 
     def on_attestation_asked(self, message: AttestationAsked) -> None:
@@ -286,23 +302,28 @@ class RunHandlers:
         if message.outcome is None:
             error = t(message.error)
             self.log_line(f"✘ {t('exécution impossible')}{self.colon}{error}")
-            self.show_status(Text(f"{t('exécution impossible')}{self.colon}{error}", style="bold red"))
+            self.show_status(
+                lambda: Text(f"{self.t('exécution impossible')}{self.colon}{self.t(message.error)}", style="bold red")
+            )
             self.notify(error, severity="error", timeout=10)
         else:
-            counts: dict[str, int] = {}
-            for v in message.outcome.verdicts.values():
-                counts[v] = counts.get(v, 0) + 1
-            summary = Text(
-                f"{t('exécution arrêtée') if message.outcome.stopped else t('exécution terminée')}{self.colon}"
-            )
-            summary.append(tn("{count} cas", "{count} cas", message.outcome.ran, self.lang) + " ")
-            for v, n in counts.items():
-                summary.append_text(mark(v))
-                summary.append(f" {self.verdict_label(v)} {n}  ")
-            self.show_status(summary)
-            self.log_line(summary.plain)
+            self.show_status(partial(self._run_summary, message.outcome))
+            self.log_line(self._run_summary(message.outcome).plain)
         self.reload()
         self.apply_pending_casebooks()  # a save during the run is shown now (tui.casebook_reload)
+
+    def _run_summary(self, outcome: RunOutcome) -> Text:
+        """« exécution terminée : 3 cas ✔ réussi 2 ✘ échec 1 », in the language shown when it is drawn."""
+        t = self.t
+        counts: dict[str, int] = {}
+        for v in outcome.verdicts.values():
+            counts[v] = counts.get(v, 0) + 1
+        summary = Text(f"{t('exécution arrêtée') if outcome.stopped else t('exécution terminée')}{self.colon}")
+        summary.append(tn("{count} cas", "{count} cas", outcome.ran, self.lang) + " ")
+        for v, n in counts.items():
+            summary.append_text(mark(v))
+            summary.append(f" {self.verdict_label(v)} {n}  ")
+        return summary
 
     # -- the run view, coalesced: a fast run posts hundreds of events a second ---------------------
     def log_line(self, line: str) -> None:
@@ -310,15 +331,27 @@ class RunHandlers:
         if self._panel_timer is None:
             self.flush_panel()
 
-    def show_status(self, content: Text | str) -> None:
-        self._panel_status = content
+    def show_status(self, build: Callable[[], Text]) -> None:
+        """The run view's header line; ``build`` draws it in the language shown (F2 draws it again)."""
+        self._status_build = build
+        self._panel_status = build()
         if self._panel_timer is None:
             self.flush_panel()
 
-    def show_prompt(self, content: Text | str) -> None:
-        self._panel_prompt = content
+    def show_prompt(self, build: Callable[[], Text]) -> None:
+        """The card prompt under the header; ``build`` draws it in the language shown (F2 draws it again)."""
+        self._prompt_build = build
+        self._panel_prompt = build()
         if self._panel_timer is None:
             self.flush_panel()
+
+    def retranslate_run_view(self) -> None:
+        """F2: the header and the card prompt drawn again in the language now shown."""
+        if self._status_build is not None:
+            self._panel_status = self._status_build()
+        if self._prompt_build is not None:
+            self._panel_prompt = self._prompt_build()
+        self.flush_panel()
 
     def flush_panel(self) -> None:
         if self._panel_lines:
