@@ -58,7 +58,7 @@ async def measure() -> None:
 
             # the same trace shown again from scratch while the view is visible (case switch path)
             t0 = time.perf_counter()
-            panes.show_attempt(panes.conn, panes.attempt_id, force=True)
+            panes.show_attempt(panes.source, panes.attempt_id, force=True)
             await pilot.pause()
             found = clock.first_with(t0, lambda n: bool(n))
             print(f"re-open {LINES} lines in the visible view: first frame {ms(found and found[0] - t0)}")
