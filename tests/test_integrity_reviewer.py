@@ -54,7 +54,7 @@ def test_a_report_built_on_an_altered_session_is_written_but_never_verifies(
     assert main(["report", str(session), "-o", str(folder), "--sign", "--key", str(key)]) == 2
     err = capsys.readouterr().err
     assert "ATTENTION : session altérée (chaîne du journal rompue)" in err
-    assert "testbench report: session : cas KO-1, tentative 1 — verdict ou motif modifié après coup" in err
+    assert "testbench report: session d'origine : cas KO-1, tentative 1 — verdict ou motif modifié après coup" in err
     assert 'id="altered-session"' in (folder / "index.html").read_text(encoding="utf-8")
     # every file matches its signed manifest, yet the report records a broken chain: altered
     assert main(["verify", str(folder)]) == 1
@@ -163,7 +163,8 @@ def test_integrity_problems_name_the_case_attempt_and_step(tmp_path: Path, capsy
         line.startswith(f"cas OK-1, tentative 1, étape {step} — trace_lines ligne") and "contenu différent" in line
         for line in out
     ), out
-    assert "cas KO-1, tentative 1 — verdict ou motif modifié après coup (attempts ligne 2, entrée" in "\n".join(out)
+    changed = "cas KO-1, tentative 1 — verdict ou motif modifié après coup (ligne 2 des tentatives, entrée"
+    assert changed in "\n".join(out)
     assert any(line.startswith("cas KO-1, tentative 1 — trace_lines : 1 ligne hors chaîne") for line in out), out
     assert main(["verify", str(session), "--lang", "en"]) == 1
     out = capsys.readouterr().out

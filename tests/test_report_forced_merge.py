@@ -41,7 +41,7 @@ def test_a_forced_merge_is_on_the_cover_in_the_reports_language(tmp_path: Path) 
     [entry] = data["cover"]["forced_merge"]
     assert entry["file"] == "tampered-shard.tbsession" and entry["problems"][0].startswith("cas DEMO-")
     assert "Fusion forcée" in html and "tampered-shard.tbsession : cas DEMO-" in html
-    assert ", tentative 1 — verdict ou motif modifié après coup (attempts ligne 1," in html
+    assert ", tentative 1 — verdict ou motif modifié après coup (ligne 1 des tentatives," in html
     assert data["integrity"]["chain_ok"]  # the merged session's own chain is whole: the cover says the rest
 
     html, _ = _report(forced, tmp_path / "en", "en")

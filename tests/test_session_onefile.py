@@ -150,7 +150,7 @@ def test_workstation_quit_mid_campaign_leaves_one_complete_file(tmp_path: Path, 
     terminal.keys("x")  # run the rest of the session
     # the first manual step of the rest waits for a person (case 17): a point mid-campaign the screen
     # shows until the quit, however fast the cases before it ran
-    terminal.wait_for("(17/22)", "m-paper")
+    terminal.wait_for("DEMO-FSE-030 — étape m-paper")  # the run header of case 17
     terminal.keys("C-q")  # quit in the middle of the campaign
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

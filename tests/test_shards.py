@@ -230,7 +230,9 @@ def test_merge_says_everything_in_english(tmp_path: Path, capsys: pytest.Capture
         inputs = json.loads(s.meta["merged_from"])
     assert [i["file"] for i in inputs] == [str(tampered), str(two)] and "chain_problems" not in inputs[1]
     [recorded] = inputs[0]["chain_problems"]  # as recorded: in French
-    altered = r"cas DEMO-[\w-]+, tentative 1 — verdict ou motif modifié après coup \(attempts ligne 1, entrée \d+\)"
+    altered = (
+        r"cas DEMO-[\w-]+, tentative 1 — verdict ou motif modifié après coup \(ligne 1 des tentatives, entrée \d+\)"
+    )
     assert re.fullmatch(altered, recorded), recorded
 
 

@@ -132,7 +132,7 @@ def altered_session_warning(folder: Path) -> list[str]:
     return [
         "ATTENTION : session altérée (chaîne du journal rompue) : le rapport est écrit, avec un bandeau en tête,"
         " mais ne vaut pas preuve",
-        *(f"session : {p}" for p in problems),
+        *(f"session d'origine : {p}" for p in problems),
     ]
 
 
@@ -238,7 +238,7 @@ def _compare_with_session(
     before any comparison of lengths, and a shorter session whose chain is not a prefix of the report's
     (``report_chain``) was rewritten, not cut."""
     length, head = anchor
-    record = _check_session(session, result, "session : ")
+    record = _check_session(session, result, "session donnée : ")  # not « session : », a run's closing line
     live = record.entries
     if isinstance(built_on, str) and built_on and record.session_id and record.session_id != built_on:
         result.other_session.append(

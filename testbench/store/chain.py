@@ -391,7 +391,7 @@ def _verify(conn: sqlite3.Connection) -> ChainReport:
     for e, (digest, _) in finishes:  # the latest finish entry of each attempt, in attempt order
         if digest != e["digest"]:
             attempt, seq = e["first_id"], e["seq"]
-            changed = f"verdict ou motif modifié après coup (attempts ligne {attempt}, entrée {seq})"
+            changed = f"verdict ou motif modifié après coup (ligne {attempt} des tentatives, entrée {seq})"
             located = _located(conn, "attempts", [attempt], changed)
             if located == changed:  # the attempt's row is gone: its id is all there is to name
                 located = f"tentative {attempt} : verdict ou motif modifié après coup (entrée {seq})"
