@@ -65,4 +65,4 @@ def cmd_verify(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     for line in verdict_lines(result, t):
         print(line)  # the verdict last, on the stream of its lines: a saved log holds it
-    return EXIT_FAILED if result.altered or result.other_session else EXIT_OK
+    return EXIT_OK if result.ok else EXIT_FAILED
