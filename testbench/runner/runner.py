@@ -17,7 +17,7 @@ from typing import Any
 
 from testbench.cards.api import CardBay, CardError, CardMismatch
 from testbench.casebook.model import Case, Casebook, ExpectationKind, StepKind
-from testbench.domain.attestation import Operator
+from testbench.domain.attestation import Attestation, Operator
 from testbench.domain.events import EventKind
 from testbench.domain.hooks import CaseBounded, NamedReaders, OperatorDriven, Preparing
 from testbench.domain.observe import canonical, flatten
@@ -358,10 +358,9 @@ class Runner:
         self._emit(StepFinished(case, step, "done"))
         return Outcome(Verdict.NONE)
 
-    def _operator_attested(self, step_id: str, attestation: Any) -> None:
+    def _operator_attested(self, step_id: str, attestation: Attestation) -> None:
         """Operator modes: what the operator attested of an engine step, recorded as a manual step's is."""
-        a = attestation
-        data = {"confirmed": a.confirmed, "operator": a.operator, "note": a.note, "values": a.values}
+        data = _attested(attestation)
         self.store.add_event(EventKind.MANUAL_ATTESTED, data, attempt_id=self._attempt_id, step_id=step_id)
 
     def _step_done(self) -> None:
@@ -387,17 +386,8 @@ class Runner:
             self._emit(StepFinished(case, step, "manual-pending"))
             return Outcome(Verdict.PENDING, f"étape manuelle {step.id} en attente de l'opérateur")
         with self.store.transaction(durable=True):  # what a person gave: its event and values, synced at once
-            self.store.add_event(
-                EventKind.MANUAL_ATTESTED,
-                {
-                    "confirmed": attestation.confirmed,
-                    "operator": attestation.operator,
-                    "note": attestation.note,
-                    "values": attestation.values,
-                },
-                attempt_id=attempt_id,
-                step_id=step.id,
-            )
+            data = _attested(attestation)
+            self.store.add_event(EventKind.MANUAL_ATTESTED, data, attempt_id=attempt_id, step_id=step.id)
             if attestation.values:
                 self.store.add_observations(attempt_id, step.id, dict(attestation.values), source="operator")
         self.recorder.bench(
@@ -421,3 +411,9 @@ def _fault(exc: EngineError) -> str:
     if isinstance(exc, EngineProtocolError):
         return "réponse invalide"
     return "arrêt ou erreur interne"
+
+
+def _attested(attestation: Attestation) -> dict[str, Any]:
+    """The ``manual-attested`` event's data: one record for a manual step and an operator-mode engine step."""
+    a = attestation
+    return {"confirmed": a.confirmed, "operator": a.operator, "note": a.note, "values": a.values}
