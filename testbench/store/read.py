@@ -458,11 +458,16 @@ def recorded_session_id(path: str | Path) -> str | None:
     except SessionError:
         return None
     try:
-        row = conn.execute("SELECT value FROM meta WHERE key = 'session_id'").fetchone()
+        return _session_id(conn)
     except sqlite3.Error:
-        row = None
+        return None
     finally:
         conn.close()
+
+
+def _session_id(conn: sqlite3.Connection) -> str | None:
+    """The session's own id, from its meta table (None: a session that records none)."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'session_id'").fetchone()
     return row[0] if row else None
 
 
@@ -543,10 +548,8 @@ def read_integrity(path: Path) -> IntegrityRecord:
         conn = connect_readonly(path)
         try:
             conn.execute("BEGIN")
-            own_id = conn.execute("SELECT value FROM meta WHERE key = 'session_id'").fetchone()
-            return IntegrityRecord(
-                chain.verify(conn), chain.entries(conn), read_annotations(conn), own_id[0] if own_id else None
-            )
+            own_id = _session_id(conn)
+            return IntegrityRecord(chain.verify(conn), chain.entries(conn), read_annotations(conn), own_id)
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
