@@ -18,9 +18,8 @@ _PROFILE_INVALID = "profil de carte invalide : {reason}"
 def card_profile_problems(cards: Iterable[CardFixture]) -> list[Problem]:
     """Each card profile the fixtures name that is there but cannot be used, at its own file:line:col.
 
-    A malformed, empty or foreign profile is otherwise found only when a case presents that card, as a
-    bench error in the middle of a campaign. Each file is read once; a missing one is already a problem
-    of the casebook (:meth:`FixturesReader._card_profile`).
+    Each file is read once; a missing one is already a problem of the casebook
+    (:meth:`FixturesReader._card_profile`).
     """
     problems: list[Problem] = []
     for profile in dict.fromkeys(card.profile for card in cards):
