@@ -211,8 +211,8 @@ def step_line(
     case: Case, progress: ExamProgress | None, t: Translate, now: float | None = None, end: AttemptEnd | None = None
 ) -> Text:
     """« étape s2 (2/4)   durée 01:23 »: the step in progress (the header says what it does) and the attempt's
-    timer; once the
-    attempt has ended (``end``, or the progress's own), how: « tentative terminée : ✘ échec — reason »."""
+    timer; once the attempt has ended (``end``, or the progress's own), how: « tentative terminée : ✘ échec —
+    reason »."""
     if progress is not None and progress.case.id != case.id:
         progress = None
     end = end or (progress.end if progress is not None else None)
