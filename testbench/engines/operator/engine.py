@@ -81,15 +81,11 @@ FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
     "eprescription_fetch": (("number", _t("Numéro de l'ordonnance")), ("line_count", _t("Nombre de lignes"))),
 }
 _EXPECTS = {call: tuple(path for path, _label in fields) for call, fields in FIELDS.items()}
-#: The words of a value a case expects beyond its call's fields, by the last part of its path.
+#: The words of a value a case expects beyond its call's fields, by the last part of its path: an invoice's
+#: totals' words (FIELDS), which its lines' amounts share, and the rate only a line has.
 _LEAVES = {
-    "base": _t("Base de remboursement"),
+    **{path.removeprefix("totals."): label for path, label in FIELDS["create_invoice"] if path.startswith("totals.")},
     "rate": _t("Taux de remboursement"),
-    "amo": _t("Part AMO"),
-    "amc": _t("Part AMC"),
-    "patient": _t("Reste à charge"),
-    "depassement": _t("Dépassement"),
-    "billed": _t("Total facturé"),
 }
 _LINE = re.compile(r"(?:^|\.)lines\[(\d+)\]\.(\w+)$")
 
