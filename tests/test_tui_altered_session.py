@@ -12,18 +12,9 @@ import sqlite3
 from pathlib import Path
 
 from test_tui_app import select, text_of
-from test_tui_helpers import make_app, wait_run
-from textual.widgets import Log
+from test_tui_helpers import make_app, run_log, toasts, wait_run
 
 SIZE = (130, 40)
-
-
-def toasts(app) -> str:
-    return "\n".join(str(n.message) for n in app._notifications)
-
-
-def run_log(app) -> str:
-    return "\n".join(app.query_one("#run-log", Log).lines)
 
 
 def test_an_altered_session_is_said_on_opening_and_by_g(tmp_path: Path) -> None:

@@ -11,14 +11,10 @@ import asyncio
 from pathlib import Path
 
 from test_tui_app import leaves, text_of
-from test_tui_helpers import make_app, wait_run
+from test_tui_helpers import make_app, toasts, wait_run
 from textual.widgets import Tree
 
 SIZE = (130, 40)
-
-
-def toasts(app) -> str:
-    return "\n".join(str(n.message) for n in app._notifications)
 
 
 def test_a_filter_showing_cases_after_one_showing_none_selects_the_first_and_r_runs_it(tmp_path: Path) -> None:

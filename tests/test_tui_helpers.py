@@ -103,6 +103,18 @@ def demo_app(tmp: Path, *, cards: str = "inprocess"):
     )
 
 
+def run_log(app) -> str:
+    """The run view's log as the person reads it."""
+    from textual.widgets import Log
+
+    return "\n".join(str(line) for line in app.query_one("#run-log", Log).lines)
+
+
+def toasts(app) -> str:
+    """Every notification the workstation showed, newest last."""
+    return "\n".join(str(n.message) for n in app._notifications)
+
+
 async def wait_run(app, pilot) -> None:
     """Wait for the run worker to finish and its messages to be handled."""
     import asyncio

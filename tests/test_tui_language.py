@@ -13,21 +13,13 @@ os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 import asyncio
 from pathlib import Path
 
-from test_tui_helpers import demo_app, make_app, wait_run
+from test_tui_helpers import demo_app, make_app, run_log, toasts, wait_run
 from test_tui_input import open_review
 from textual.widgets import Label, Log, Static
 
 from testbench.i18n import default_language
 
 SIZE = (130, 40)
-
-
-def run_log(app) -> str:
-    return "\n".join(app.query_one("#run-log", Log).lines)
-
-
-def toasts(app) -> str:
-    return "\n".join(str(n.message) for n in app._notifications)
 
 
 def test_after_f2_the_bench_notices_and_card_prompts_are_english(tmp_path: Path, monkeypatch) -> None:

@@ -13,7 +13,8 @@ os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 import asyncio
 from pathlib import Path
 
-from textual.widgets import Input, Label, Log, Static
+from test_tui_helpers import run_log
+from textual.widgets import Input, Label, Static
 
 from testbench.casebook.loader import load_casebooks
 from testbench.paths import CASEBOOKS_DIR
@@ -54,10 +55,6 @@ async def ask_first_step(app, pilot) -> AttestScreen:
 def window_text(screen: AttestScreen) -> str:
     instruction = str(screen.query_one("#instruction", Static).render())
     return "\n".join([instruction, *(str(label.render()) for label in screen.query(Label))])
-
-
-def run_log(app) -> str:
-    return "\n".join(str(line) for line in app.query_one("#run-log", Log).lines)
 
 
 def shown(tmp_path: Path, lang: str) -> tuple[str, str]:

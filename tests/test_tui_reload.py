@@ -16,8 +16,8 @@ import shutil
 from pathlib import Path
 
 from test_tui_app import leaves, select, text_of
-from test_tui_helpers import fake_bench
-from textual.widgets import Log, Tree
+from test_tui_helpers import fake_bench, run_log
+from textual.widgets import Tree
 
 from testbench.casebook.problems import problems_by_case, read_casebooks
 from testbench.paths import CASEBOOKS_DIR
@@ -110,10 +110,6 @@ async def save_and_wait(app, path: Path, text: str) -> None:
     app.casebooks_reloaded.clear()
     path.write_text(text, encoding="utf-8")
     await asyncio.wait_for(app.casebooks_reloaded.wait(), timeout=15)
-
-
-def run_log(app) -> str:
-    return "\n".join(str(line) for line in app.query_one("#run-log", Log).lines)
 
 
 def test_problems_by_case_places_each_problem_in_its_case(tmp_path: Path) -> None:

@@ -14,17 +14,12 @@ from pathlib import Path
 
 import pytest
 from test_tui_app import select
-from test_tui_helpers import make_app, wait_run
-from textual.widgets import Log
+from test_tui_helpers import make_app, run_log, wait_run
 
 from testbench.integrity.verify import verify_report
 from testbench.tui.review import create_signing_key
 
 SIZE = (130, 40)
-
-
-def run_log(app) -> str:
-    return "\n".join(app.query_one("#run-log", Log).lines)
 
 
 async def report(app, pilot) -> None:
