@@ -44,14 +44,15 @@ def cmd_report(args: argparse.Namespace) -> int:
     from testbench.cli.outputs import output_dir_problem, output_file_problem, unwritten
     from testbench.integrity.verify import altered_session_warning
     from testbench.report.build import BuildOptions, build_report
-    from testbench.report.owner import other_session_problem, session_id
+    from testbench.report.owner import other_session_problem
     from testbench.scope.plan import PlanError
     from testbench.store.connection import SessionError
+    from testbench.store.read import recorded_session_id
 
     t = translator(args.lang)  # the core says it in French; each line read in the command's language
     junit_problem = output_file_problem(args.junit, args.lang) if args.junit else None
     # another session's book (perhaps signed) is not replaced; an unreadable session is said by the build
-    mine = session_id(args.session)
+    mine = recorded_session_id(args.session)
     owner_problem = other_session_problem(args.output, mine, args.lang) if mine else None
     for problem in (output_dir_problem(args.output, args.lang), junit_problem, owner_problem):
         if problem:

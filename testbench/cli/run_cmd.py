@@ -69,9 +69,10 @@ def execute(
         output_file_problem(outputs.junit, outputs.lang) if outputs.junit else None,
     ]
     if outputs.report and not replace_report and not any(problems):
-        from testbench.report.owner import other_session_problem, session_id  # the reports' package: --report only
+        from testbench.report.owner import other_session_problem  # the reports' package: --report only
+        from testbench.store.read import recorded_session_id
 
-        problems.append(other_session_problem(outputs.report, session_id(request.session), outputs.lang))
+        problems.append(other_session_problem(outputs.report, recorded_session_id(request.session), outputs.lang))
     if not any(problems):  # last: with --create-dirs it creates the session's folder
         problems.append(session_dir_problem(request.session, create_dirs, outputs.lang))
     for problem in filter(None, problems):

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from testbench.i18n import translator
-from testbench.store.read import recorded_session_id
 
 REPORT_JSON = "report.json"
 
@@ -34,11 +33,6 @@ def read_report(folder: Path) -> dict[str, Any]:
 def is_other_session(data: dict[str, Any], session_id: str | None) -> bool:
     """Whether the report ``data`` is another session's than ``session_id`` (None: a session not made yet)."""
     return data["session"]["id"] != session_id
-
-
-def session_id(session: Path) -> str | None:
-    """The session file's own id, or None when there is no readable session there (yet)."""
-    return recorded_session_id(session)
 
 
 def other_session_problem(folder: Path, mine: str | None, lang: str | None = None) -> str | None:

@@ -122,9 +122,10 @@ class ReviewAndReport:
         try:
             from testbench.integrity.verify import altered_session_warning
             from testbench.report.build import build_report
-            from testbench.report.owner import other_session_problem, session_id
+            from testbench.report.owner import other_session_problem
+            from testbench.store.read import recorded_session_id
 
-            refused = other_session_problem(out, session_id(self.ws.session_path))
+            refused = other_session_problem(out, recorded_session_id(self.ws.session_path))
             if refused:  # another session's book (perhaps signed) is not replaced, as by the CLI
                 self.post_message(ReportDone("", refused))
                 return
