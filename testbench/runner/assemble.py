@@ -41,12 +41,14 @@ class Bench:
     services: ServicesProcess | None = None
 
     def close(self) -> None:
+        """The simulators first: an engine waiting on a held téléservice answer is freed at once, not at its
+        service timeout (a stopped run ends promptly)."""
         try:
-            self.engine.close()
+            if self.services is not None:
+                self.services.close()
         finally:
             try:
-                if self.services is not None:
-                    self.services.close()
+                self.engine.close()
             finally:
                 if isinstance(self.bay, Closable):
                     self.bay.close()

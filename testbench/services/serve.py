@@ -33,7 +33,7 @@ def _writer(out: IO[str]) -> Any:
 
 async def _serve(host: str, port: int, out: IO[str], stop: asyncio.Event) -> None:
     log = _writer(out)
-    runner = web.AppRunner(make_app(log), access_log=None, handle_signals=False)
+    runner = web.AppRunner(make_app(log), access_log=None, handle_signals=False, shutdown_timeout=0.1)
     await runner.setup()
     site = web.TCPSite(runner, host, port, reuse_address=True)
     await site.start()
