@@ -144,16 +144,36 @@ class SutProfile:
         if not self.logs:
             object.__setattr__(self, "logs", tuple(s.spec() for s in self.log_sources))
 
+    def _folder_glob(self, spec: ExtractorSpec) -> tuple[Path, str] | None:
+        """The folder a file extractor reads and the glob of its files there (None: it reads log lines)."""
+        if not spec.files:
+            return None
+        if spec.files in self.outputs:
+            return self.outputs[spec.files], "*"
+        glob = Path(spec.files)
+        glob = glob if glob.is_absolute() else self.path.parent / glob
+        return glob.parent, glob.name
+
+    def watched(self, spec: ExtractorSpec) -> str:
+        """Where a file extractor looks, for a person: « /app/out/fse (*) »."""
+        folder, pattern = self._folder_glob(spec) or (self.path.parent, "")
+        return f"{folder} ({pattern})"
+
+    def followed(self, spec: ExtractorSpec) -> str:
+        """What a regex extractor reads, for a person: the logs followed on its channel (« /app/logs/erp.log »),
+        and syslog when it is received there; « — » when nothing of the profile feeds that channel."""
+        channel = spec.channel or "app"
+        sources = [source.path for source in self.log_sources if source.channel == channel]
+        if self.syslog_port is not None and channel == "app":
+            sources.append("syslog")
+        return ", ".join(sources) or "—"
+
     def watched_files(self, spec: ExtractorSpec) -> list[Path]:
         """The files an extractor reads (its ``files``: an output key, or a glob), oldest first."""
-        if not spec.files:
+        where = self._folder_glob(spec)
+        if where is None:
             return []
-        if spec.files in self.outputs:
-            folder, pattern = self.outputs[spec.files], "*"
-        else:
-            glob = Path(spec.files)
-            glob = glob if glob.is_absolute() else self.path.parent / glob
-            folder, pattern = glob.parent, glob.name
+        folder, pattern = where
         if not folder.is_dir():
             return []
         found = []

@@ -52,11 +52,14 @@ class AttestationRequest(_Pending):
 
 @dataclass
 class ReviewRequest(_Pending):
-    """The values extracted for a step (``testbench.extract.model.Extracted``: path, value, provenance)."""
+    """The values extracted for a step (``testbench.extract.model.Extracted``: path, value, provenance), and
+    the extractors that found nothing (``testbench.engines.operator.assisted.NotFound``: which, and where
+    they looked)."""
 
     case: Case = field(kw_only=True)
     step: Step = field(kw_only=True)
     extracted: Sequence[Any] = field(kw_only=True)
+    missing: Sequence[Any] = field(kw_only=True, default=())
 
 
 class InteractiveOperator:
@@ -83,14 +86,15 @@ class InteractiveOperator:
         answer: Attestation | None = request.wait(self.stop.is_set)
         return answer
 
-    def review(self, case: Case, step: Step, extracted: Sequence[Any]) -> Corrections:
-        """The person accepts the extracted values or corrects some ({} when stopped: accepted as read)."""
+    def review(self, case: Case, step: Step, extracted: Sequence[Any], missing: Sequence[Any] = ()) -> Corrections:
+        """The person accepts the extracted values or corrects some ({} when stopped: accepted as read), told
+        which extractors found nothing (``missing``) and where they looked."""
         if self.performer is not None:
             review = getattr(self.performer, "review", None)
-            return dict(review(case, step, list(extracted)) or {}) if callable(review) else {}
-        if self.stop.is_set() or not extracted:
+            return dict(review(case, step, list(extracted), list(missing)) or {}) if callable(review) else {}
+        if self.stop.is_set() or not (extracted or missing):
             return {}
-        request = ReviewRequest(case=case, step=step, extracted=list(extracted))
+        request = ReviewRequest(case=case, step=step, extracted=list(extracted), missing=list(missing))
         self._ask(request)
         return dict(request.wait(self.stop.is_set) or {})
 

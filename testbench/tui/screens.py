@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 
 from testbench.domain.attestation import Attestation
 from testbench.domain.verdict import Verdict
+from testbench.engines.operator.engine import path_label
 from testbench.engines.operator.origin import origin_text
 from testbench.tui.actions import ActionSpec, display_key
 from testbench.tui.operator_prompt import AttestationRequest, Corrections, ReviewRequest
@@ -182,6 +183,7 @@ class ExtractedScreen(FormScreen[Corrections | None]):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "accept_as_read", "Accepter tel que lu"),
+        Binding("enter", "accept", show=False),  # no value read: nothing focused, Enter still accepts
         Binding("ctrl+t", "app.stop_run", "Arrêter", id="stop"),
     ]
     AUTO_FOCUS = "#value-0"
@@ -203,6 +205,14 @@ class ExtractedScreen(FormScreen[Corrections | None]):
                 with Horizontal(classes="value"):
                     yield Input(value=item.value, id=f"value-{n}")
                     yield Input(placeholder=t("Motif de la correction"), id=f"reason-{n}")
+            if self.request.missing:  # which extractor found nothing, and where it looked: where to look now
+                yield Label(Text(t("Valeurs non trouvées"), style="bold underline"))
+            for missing in self.request.missing:
+                named = ", ".join(
+                    path if path_label(path) == path else f"{t(path_label(path))} ({path})" for path in missing.paths
+                )
+                yield Label(Text(named, style="bold"), classes="missing")
+                yield Static(Text(missing.describe(t)), classes="where")
             with Horizontal():
                 yield Button(f"{t('Accepter')} ({t('Entrée')})", id="accept", variant="success")
                 yield Button(f"{t('Accepter tel que lu')} ({t('échap')})", id="as-read")

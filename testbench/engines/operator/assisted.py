@@ -15,8 +15,11 @@ each extractor has its input — runs the extractors that apply to the call, and
   value, its provenance and the reason kept beside it. A correction always has its reason, and the same
   amount written otherwise (« 56,00 » for "56.0") is not one.
 
-A malformed file is an :class:`ExtractionFailed` naming the file and the offset: the case errs, the
-campaign goes on. The runner takes each call's origins with :meth:`AssistedOperatorEngine.take_origins`.
+Each extractor of the step that gave nothing (no new file, no matching log line, no value for some of its
+paths) is a :class:`NotFound` naming it as the profile does and what it looked at, shown to the operator
+with the values read, so that the person knows where to look. A malformed file is an
+:class:`ExtractionFailed` naming the file and the offset: the case errs, the campaign goes on. The runner
+takes each call's origins with :meth:`AssistedOperatorEngine.take_origins`.
 """
 
 from __future__ import annotations
@@ -59,6 +62,35 @@ class ObservationOrigins(Protocol):
     """An engine whose observations have each their own source and provenance."""
 
     def take_origins(self) -> dict[str, Origin]: ...
+
+
+@dataclass(frozen=True)
+class NotFound:
+    """An extractor of the step that gave no value for ``paths``: its name in the profile, and what it looked at.
+
+    ``cause`` is ``file`` (no new or changed file where it reads), ``line`` (no line of its channel matched
+    since the step began) or ``value`` (it read ``looked_at``, the files or lines, but found none of
+    ``paths`` there). ``looked_at`` is the folder and glob, or the logs followed, as the profile resolves
+    them.
+    """
+
+    extractor: str
+    cause: str
+    looked_at: str
+    paths: tuple[str, ...]
+    channel: str = ""  # a regex extractor's trace channel
+
+    def describe(self, t: Callable[[str], str]) -> str:
+        """One sentence in the language of ``t``: which extractor, what it looked at, what it did not find."""
+        template = {
+            "file": _t("extracteur « {name} » : aucun fichier nouveau ou modifié dans {where} pendant l'étape"),
+            "line": _t(
+                "extracteur « {name} » : aucune ligne ne correspond dans {where} (canal {channel}) depuis le début"
+                " de l'étape"
+            ),
+            "value": _t("extracteur « {name} » : rien trouvé pour ces valeurs dans {where}"),
+        }[self.cause]
+        return t(template).format(name=self.extractor, where=self.looked_at, channel=self.channel)
 
 
 @dataclass(frozen=True)
@@ -128,9 +160,10 @@ class AssistedOperatorEngine(OperatorModeEngine):
         answer = super()._prompt(action, request, None)  # the operator performs the step ("done" returns)
         watch = _LineWatch(specs, start_ns)
         files = self._wait(specs, before, watch)
-        extracted = self._extract(specs, files, watch)
+        by_spec = self._extract(specs, files, watch)
+        extracted = [item for items in by_spec.values() for item in items]
         root = CALL_ROOTS.get(action, action)
-        result = self._merge(root, answer, extracted)
+        result = self._merge(root, answer, extracted, self._not_found(specs, files, by_spec))
         read = list(dict.fromkeys(path for paths in files.values() for path in paths))
         if read:  # every new file the step's values were read from is evidence, as the application wrote it
             result[CAPTURED] = captured(read)
@@ -167,24 +200,51 @@ class AssistedOperatorEngine(OperatorModeEngine):
 
     def _extract(
         self, specs: Sequence[ExtractorSpec], files: Mapping[str, list[Path]], watch: _LineWatch
-    ) -> list[Extracted]:
+    ) -> dict[str, list[Extracted]]:
+        """The values each extractor gave, by its name, in the profile's order."""
         from testbench.extract.model import ExtractError
         from testbench.extract.run import extract_file
 
         watch.poll(self.lines())  # the lines that came since the wait's last poll
-        out: list[Extracted] = []
+        out: dict[str, list[Extracted]] = {}
         for spec in specs:
             if spec.kind == "regex":
-                out.extend(watch.found[spec.name])
+                out[spec.name] = list(watch.found[spec.name])
                 continue
+            out[spec.name] = []
             for path in files.get(spec.name, []):
                 try:
-                    out.extend(extract_file(spec, path))
+                    out[spec.name].extend(extract_file(spec, path))
                 except ExtractError as exc:
                     raise ExtractionFailed(_t("extraction impossible : {error}").format(error=exc)) from exc
         return out
 
-    def _merge(self, root: str, answer: JsonObject, extracted: Sequence[Extracted]) -> JsonObject:
+    def _not_found(
+        self,
+        specs: Sequence[ExtractorSpec],
+        files: Mapping[str, list[Path]],
+        by_spec: Mapping[str, Sequence[Extracted]],
+    ) -> list[NotFound]:
+        """Each extractor with paths no extractor of the step gave a value for, and what it looked at."""
+        given = [item.path for items in by_spec.values() for item in items]
+        out = []
+        for spec in specs:
+            paths = tuple(p for p in dict.fromkeys(spec.fields.values()) if not any(map(_covering({p}), given)))
+            if not paths:
+                continue
+            read = files.get(spec.name, [])
+            if spec.kind == "regex":
+                cause, where = ("value" if by_spec.get(spec.name) else "line"), self.profile.followed(spec)
+            elif read:
+                cause, where = "value", ", ".join(str(path) for path in read)
+            else:
+                cause, where = "file", self.profile.watched(spec)
+            out.append(NotFound(spec.name, cause, where, paths, spec.channel or ""))
+        return out
+
+    def _merge(
+        self, root: str, answer: JsonObject, extracted: Sequence[Extracted], missing: Sequence[NotFound] = ()
+    ) -> JsonObject:
         prefix = f"{root}."
         values: dict[str, Any] = {}
         origins: dict[str, Origin] = {}
@@ -193,7 +253,7 @@ class AssistedOperatorEngine(OperatorModeEngine):
             if item.path.startswith(prefix) and item.path not in shown:  # the first extractor to give a path wins
                 shown[item.path] = item
         keyed = {f"{prefix}{k}": v for k, v in flatten(answer).items()}
-        corrections = self._review(shown)
+        corrections = self._review(shown, missing)
         note = str(answer.get("operator_note") or "").strip()
         for path, item in shown.items():
             provenance = item.provenance.to_dict()
@@ -214,15 +274,16 @@ class AssistedOperatorEngine(OperatorModeEngine):
         self._origins = origins
         return unflatten({k.removeprefix(prefix): v for k, v in values.items()})
 
-    def _review(self, shown: Mapping[str, Extracted]) -> dict[str, Correction] | None:
-        """An operator that can review extracted values (``review(case, step, extracted)``) corrects them;
-        None when the operator cannot (a prepared attestations file: what was keyed is the answer)."""
+    def _review(self, shown: Mapping[str, Extracted], missing: Sequence[NotFound]) -> dict[str, Correction] | None:
+        """An operator that can review extracted values (``review(case, step, extracted, missing)``: the
+        values read, and the extractors that found nothing) corrects them; None when the operator cannot (a
+        prepared attestations file: what was keyed is the answer)."""
         review = getattr(self._operator, "review", None)
         if not callable(review):
             return None
-        if not shown:
+        if not shown and not missing:
             return {}
-        answer = review(self._case, self._step, list(shown.values())) or {}
+        answer = review(self._case, self._step, list(shown.values()), list(missing)) or {}
         return {path: Correction(str(value), str(reason)) for path, (value, reason) in answer.items()}
 
 

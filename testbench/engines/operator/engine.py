@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from testbench.domain.refusal import EngineRefusal
-from testbench.domain.vocabulary import ENGINE_CALLS
+from testbench.domain.vocabulary import CALL_ROOTS, ENGINE_CALLS
 from testbench.engines.api import EngineInfo, EngineUnavailable, JsonObject
 
 DEFAULT_PATTERNS: dict[str, tuple[str, ...]] = {
@@ -88,12 +88,16 @@ _LEAVES = {
     "rate": _t("Taux de remboursement"),
 }
 _LINE = re.compile(r"(?:^|\.)lines\[(\d+)\]\.(\w+)$")
+#: a call's fields by their observation path (``lot.totals.amo`` → « Part AMO du lot »)
+_OBSERVED = {f"{CALL_ROOTS.get(call, call)}.{path}": label for call, fields in FIELDS.items() for path, label in fields}
 
 
 def path_label(path: str) -> str:
     """A person's words for a value the operator keys in or reviews (``lines[0].base`` or
     ``invoice.lines[0].base`` → « Base de remboursement, ligne 1 »); the path itself when the bench has no
     words for it."""
+    if path in _OBSERVED:
+        return _OBSERVED[path]
     line = _LINE.search(path)
     if line and line.group(2) in _LEAVES:
         return _t("{label}, ligne {n}").format(label=_LEAVES[line.group(2)], n=int(line.group(1)) + 1)
