@@ -1,17 +1,14 @@
 """``testbench diff``: compare two sessions; new failures first; exit 1 on a regression (CI gate).
 
 Exit codes: 0 no regression; 1 at least one regression (a case failing now that did not before);
-3 usage (a session cannot be read).
+3 usage (a session cannot be read, a file cannot be written). The work is :func:`testbench.tools.diff.diff_tool`,
+which the workstation's « Comparer » calls too.
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
-
-from testbench.i18n import translator
-from testbench.runner.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -27,22 +24,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    import json
+    from testbench.tools.diff import diff_tool
 
-    from testbench.report.diff import diff_sessions, to_html, to_json, to_text
-    from testbench.store.connection import SessionError
-
-    try:
-        result = diff_sessions(args.session_a, args.session_b, trace_context=max(args.context, 0))
-    except SessionError as exc:
-        print(f"testbench diff: {translator(args.lang)(str(exc))}", file=sys.stderr)  # said in French
-        return EXIT_USAGE
-    sys.stdout.write(to_text(result, show_same=args.all, lang=args.lang))
-    if args.html:
-        args.html.parent.mkdir(parents=True, exist_ok=True)
-        args.html.write_text(to_html(result, args.lang), encoding="utf-8")
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        data = to_json(result, args.lang)
-        args.json.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    return EXIT_FAILED if result.regressions else EXIT_OK
+    result = diff_tool(
+        args.session_a,
+        args.session_b,
+        html=args.html,
+        json_file=args.json,
+        show_same=args.all,
+        context=args.context,
+        lang=args.lang,
+    )
+    return result.print("diff", args.lang)

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
-from testbench.i18n import LANGUAGES, translator
-from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from testbench.i18n import LANGUAGES
+from testbench.runner.exits import EXIT_USAGE
 from testbench.runner.options import positive_seconds
 
 
@@ -45,17 +44,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from testbench.engines.protocol.conformance import run_checks
+    from testbench.tools.engine import engine_check_tool
 
-    argv = list(args.engine_argv)
-    if argv and argv[0] == "--":
-        argv = argv[1:]
-    t = translator(args.lang)
-    if not argv:
-        print(f"testbench engine check: {t('indiquez la commande du moteur après --')}", file=sys.stderr)
-        return EXIT_USAGE
-    report = run_checks(argv, timeout=args.timeout)
-    print(report.as_json() if args.json else report.as_text(args.lang))
-    if report.unavailable:
-        return EXIT_ENVIRONMENT
-    return EXIT_OK if report.ok else EXIT_FAILED
+    result = engine_check_tool(args.engine_argv, timeout=args.timeout, as_json=args.json)
+    return result.print("engine check", args.lang)

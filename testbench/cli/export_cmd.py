@@ -2,20 +2,16 @@
 
 Exit 0 when the file is written (cases the document or the session lacks, and result cells that could
 not be written, are listed), 3 invalid input (unreadable session, document, mapping or report folder;
-nothing written).
+nothing written). The work is :func:`testbench.tools.export.export_tool`, which the workstation's
+« Exporter » calls too.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import sys
-from collections.abc import Callable
 from pathlib import Path
 
-from testbench.fmt import os_reason
-from testbench.i18n import LANGUAGES, default_language, tn, translator
-from testbench.runner.exits import EXIT_OK, EXIT_USAGE
+from testbench.i18n import LANGUAGES
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -45,67 +41,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from testbench.office.export import export_results
-    from testbench.office.mapping import load_mapping
-    from testbench.office.problems import OfficeError
-    from testbench.store.connection import SessionError
+    from testbench.tools.export import export_tool
 
-    lang = args.lang or default_language()
-    t = translator(lang)
-    target: Path = args.to
-    problem = _usage_problem(args, t)
-    if problem:
-        print(f"testbench export: {problem}", file=sys.stderr)
-        return EXIT_USAGE
-    try:
-        mapping = load_mapping(args.mapping)
-        result = export_results(
-            args.session, args.document, mapping, target, lang, redact=not args.no_redact, report=args.report
-        )
-    except OfficeError as exc:
-        for item in exc.problems:
-            print(item.text(lang), file=sys.stderr)
-        print(t("rien n'est écrit"), file=sys.stderr)
-        return EXIT_USAGE
-    except SessionError as exc:
-        print(f"testbench export: {t(str(exc))}", file=sys.stderr)
-        return EXIT_USAGE
-    except OSError as exc:
-        reason = os_reason(exc, t)
-        print(t("écriture impossible de {path} : {reason}").format(path=target, reason=reason), file=sys.stderr)
-        return EXIT_USAGE
-    for item in result.problems:
-        print(item.text(lang), file=sys.stderr)
-    if result.added_columns:
-        print(t("colonnes ajoutées : {names}").format(names=", ".join(result.added_columns)))
-    if result.not_in_session:
-        ids = ", ".join(result.not_in_session)
-        print(t("cas du document absents de la session (lignes laissées telles quelles) : {ids}").format(ids=ids))
-    if result.not_in_document:
-        ids = ", ".join(result.not_in_document)
-        print(t("cas de la session absents du document (non reportés) : {ids}").format(ids=ids))
-    if args.no_redact:
-        print(t("anonymisation désactivée (--no-redact) : les valeurs observées sont écrites telles quelles"))
-    written = len(result.written)
-    print(
-        tn(
-            "{path} : résultats de {count} cas écrits",
-            "{path} : résultats de {count} cas écrits",
-            written,
-            lang,
-            path=target,
-        )
+    result = export_tool(
+        args.session,
+        document=args.document,
+        mapping=args.mapping,
+        target=args.to,
+        report=args.report,
+        redact=not args.no_redact,
+        lang=args.lang,
     )
-    return EXIT_OK
-
-
-def _usage_problem(args: argparse.Namespace, t: Callable[[str], str]) -> str | None:
-    """Where the file would go makes the command unusable: the sentence, or None (nothing read yet)."""
-    target: Path = args.to
-    if os.path.isdir(target):
-        return t("{path} : ce chemin est un dossier, pas un fichier ; indiquez un fichier").format(path=target)
-    if not os.path.isdir(target.parent):
-        return t("dossier de sortie introuvable : {path}").format(path=target.parent)
-    if os.path.lexists(target) and os.path.samefile(target, args.document):
-        return t("{path} est le document d'origine : écrivez les résultats dans un autre fichier").format(path=target)
-    return None
+    return result.print("export", args.lang)

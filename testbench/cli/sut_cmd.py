@@ -38,19 +38,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from testbench.sut.check import check_profile, render
-    from testbench.sut.profile import SutProfileError, load_profile
+    from testbench.tools.sut import sut_check_tool
 
-    t = translator(args.lang)
-    try:
-        profile = load_profile(args.profile)
-    except SutProfileError as exc:
-        print(f"testbench sut check: {exc.text(args.lang)}", file=sys.stderr)
-        return EXIT_USAGE
-    report = check_profile(profile, lines=max(1, args.lines))
-    for line in render(report, t):
-        print(line)
-    return EXIT_OK if report.ok else EXIT_USAGE
+    return sut_check_tool(args.profile, lines=args.lines).print("sut check", args.lang)
 
 
 def _ask(question: str) -> str:

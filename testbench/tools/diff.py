@@ -1,0 +1,49 @@
+"""Compare two sessions (``testbench diff``; the workstation's « Comparer », the open session as B)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from testbench.runner.exits import EXIT_FAILED, EXIT_USAGE
+from testbench.tools.result import ToolResult, french, unwritten
+
+
+def diff_tool(
+    session_a: Path,
+    session_b: Path,
+    *,
+    html: Path | None = None,
+    json_file: Path | None = None,
+    show_same: bool = False,
+    context: int = 1,
+    lang: str | None = None,
+) -> ToolResult:
+    """The comparison's text, regressions first, and the HTML and JSON files asked (in ``lang``, listed in
+    ``written``); exit 1 on a regression, 3 when a session cannot be read or a file cannot be written."""
+    from testbench.report.diff import diff_sessions, to_html, to_json, to_text
+    from testbench.store.connection import SessionError
+
+    result = ToolResult()
+    try:
+        diff = diff_sessions(session_a, session_b, trace_context=max(context, 0))
+    except SessionError as exc:
+        return result.fail(EXIT_USAGE, french(str(exc)))  # the store says it in French
+    result.say(lambda _t, lang: to_text(diff, show_same=show_same, lang=lang).removesuffix("\n"))
+    files = ((html, lambda: to_html(diff, lang)), (json_file, lambda: _json(to_json(diff, lang))))
+    for path, content in files:
+        if path is None:
+            continue
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(content(), encoding="utf-8")
+        except OSError as exc:
+            return result.fail(EXIT_USAGE, unwritten(path, exc))
+        result.written.append(path)
+    if diff.regressions:
+        result.code = EXIT_FAILED
+    return result
+
+
+def _json(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"

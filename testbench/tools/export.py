@@ -1,0 +1,104 @@
+"""A session's results into the exam book's spreadsheet (``testbench export``; the workstation's « Exporter »)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from testbench.i18n import default_language, tn
+from testbench.runner.exits import EXIT_USAGE
+from testbench.tools.result import Render, ToolResult, french, unwritten
+
+
+def export_tool(
+    session: Path,
+    *,
+    document: Path,
+    mapping: Path,
+    target: Path,
+    report: Path | None = None,
+    redact: bool = True,
+    lang: str | None = None,
+) -> ToolResult:
+    """Write the results into ``target`` (the document's rows, ``lang`` for the words written in cells); exit 0
+    when written (cases missing on either side listed), 3 when nothing is written (each reason said)."""
+    from testbench.office.export import export_results
+    from testbench.office.mapping import load_mapping
+    from testbench.office.problems import OfficeError
+    from testbench.store.connection import SessionError
+
+    result = ToolResult()
+    problem = _usage_problem(target, document)
+    if problem:
+        return result.fail(EXIT_USAGE, problem)
+    try:
+        done = export_results(
+            session, document, load_mapping(mapping), target, lang or default_language(), redact=redact, report=report
+        )
+    except OfficeError as exc:
+        for item in exc.problems:
+            result.warn(lambda _t, lang, item=item: item.text(lang))
+        return result.fail(EXIT_USAGE, lambda t, _lang: t("rien n'est écrit"), prefixed=False)
+    except SessionError as exc:
+        return result.fail(EXIT_USAGE, french(str(exc)))
+    except OSError as exc:
+        return result.fail(EXIT_USAGE, unwritten(target, exc), prefixed=False)
+    for item in done.problems:
+        result.warn(lambda _t, lang, item=item: item.text(lang))
+    added, absent, unreported = (
+        ", ".join(done.added_columns),
+        ", ".join(done.not_in_session),
+        ", ".join(done.not_in_document),
+    )
+    if added:
+        result.say(lambda t, _lang: t("colonnes ajoutées : {names}").format(names=added))
+    if absent:
+        result.say(
+            lambda t, _lang: t("cas du document absents de la session (lignes laissées telles quelles) : {ids}").format(
+                ids=absent
+            )
+        )
+    if unreported:
+        result.say(
+            lambda t, _lang: t("cas de la session absents du document (non reportés) : {ids}").format(ids=unreported)
+        )
+    if not redact:
+        result.say(
+            lambda t, _lang: t(
+                "anonymisation désactivée (--no-redact) : les valeurs observées sont écrites telles quelles"
+            )
+        )
+    count = len(done.written)
+    result.say(
+        lambda _t, lang: tn(
+            "{path} : résultats de {count} cas écrits",
+            "{path} : résultats de {count} cas écrits",
+            count,
+            lang,
+            path=target,
+        )
+    )
+    result.written.append(target)
+    return result
+
+
+def _usage_problem(target: Path, document: Path) -> Render | None:
+    """Where the file would go makes the export unusable: the sentence, or None (nothing read yet)."""
+    if os.path.isdir(target):
+        return lambda t, _lang: t("{path} : ce chemin est un dossier, pas un fichier ; indiquez un fichier").format(
+            path=target
+        )
+    if not os.path.isdir(target.parent):
+        return lambda t, _lang: t("dossier de sortie introuvable : {path}").format(path=target.parent)
+    if os.path.lexists(target) and _same_file(target, document):
+        return lambda t, _lang: t(
+            "{path} est le document d'origine : écrivez les résultats dans un autre fichier"
+        ).format(path=target)
+    return None
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # the document is not there: the export says so, in its words
+        return False

@@ -1,0 +1,88 @@
+"""A casebook from a spreadsheet or a Word table (``testbench import``; the workstation's « Importer »).
+
+Over an existing casebook, says what changed per case id (docs/office-import.md); over any other existing
+file (the document itself, by mistake), refuses and writes nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from testbench.i18n import colon, tn
+from testbench.runner.exits import EXIT_USAGE
+from testbench.tools.result import T, ToolResult, unwritten
+
+if TYPE_CHECKING:
+    from testbench.office.diff import Change
+
+
+def import_tool(document: Path, mapping: Path, output: Path) -> ToolResult:
+    """Write the casebook ``output``; exit 0 when every case was mapped, 3 when something could not be (each
+    problem with its place, ``Feuille1!D14: …``; the casebook then written without those cases, or not at all
+    when none is left or the document cannot be read)."""
+    from testbench.office.diff import FIELD_WORDS, diff_casebooks, read_cases
+    from testbench.office.importer import OfficeError, write_import
+    from testbench.office.mapping import load_mapping
+
+    result = ToolResult()
+    if not output.parent.resolve().is_dir():
+        return result.fail(
+            EXIT_USAGE,
+            lambda t, _lang: t("dossier de sortie introuvable : {path}").format(path=output.parent),
+            prefixed=False,
+        )
+    try:
+        previous = output.read_bytes() if output.exists() else None
+    except OSError:
+        previous = b""
+    if previous is not None and read_cases(previous) is None:
+        return result.fail(
+            EXIT_USAGE,
+            lambda t, _lang: t("{path} existe et n'est pas un cahier de tests : rien n'est écrit").format(path=output),
+            prefixed=False,
+        )
+    try:
+        done = write_import(document, load_mapping(mapping), output)
+    except OfficeError as exc:
+        for problem in exc.problems:
+            result.warn(lambda _t, lang, problem=problem: problem.text(lang))
+        return result.fail(EXIT_USAGE, lambda t, _lang: t("rien n'est écrit"), prefixed=False)
+    except OSError as exc:
+        return result.fail(EXIT_USAGE, unwritten(output, exc), prefixed=False)
+    for problem in done.problems:
+        result.warn(lambda _t, lang, problem=problem: problem.text(lang))
+    for path in done.copied:
+        result.say(lambda t, _lang, path=path: t("profil de carte copié : {path}").format(path=path))
+    if previous is not None:
+        changes = diff_casebooks(previous, done.xml) or []
+        if not changes:
+            result.say(lambda t, _lang: t("aucun changement depuis l'import précédent"))
+        for change in changes:
+
+            def changed(t: T, lang: str | None, change: Change = change) -> str:
+                words = ", ".join(t(FIELD_WORDS[name]) for name in change.fields)
+                kind = {"added": t("ajouté"), "modified": t("modifié"), "removed": t("supprimé")}[change.kind]
+                subject = change.case if change.case is not None else t("cahier")
+                return f"{kind} {subject}" + (f"{colon(lang)}{words}" if words else "")
+
+            result.say(changed)
+    count = len(done.cases)
+    result.say(
+        lambda _t, lang: tn("{path} : {count} cas écrit", "{path} : {count} cas écrits", count, lang, path=output)
+    )
+    if done.left_out:
+        ids = ", ".join(done.left_out)
+        result.warn(
+            lambda _t, lang: tn(
+                "{count} cas laissé de côté : {ids}",
+                "{count} cas laissés de côté : {ids}",
+                len(done.left_out),
+                lang,
+                ids=ids,
+            )
+        )
+    if done.problems:
+        result.code = EXIT_USAGE
+    result.written.append(output)
+    return result

@@ -1,0 +1,59 @@
+"""The report signer's Ed25519 key (``testbench keys init`` / ``show``; the workstation's « Clé de signature »)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from testbench.runner.exits import EXIT_USAGE
+from testbench.tools.result import ToolResult, french
+
+
+def keys_init_tool(path: Path | None = None, *, force: bool = False) -> ToolResult:
+    """Create the key pair at ``path`` (the user's default key when None); never in a report folder."""
+    from testbench.fmt import os_reason
+    from testbench.signing import SigningKeyError, default_key_path, init_key, public_path
+
+    key = path or default_key_path()
+    result = ToolResult()
+    if (key.parent / "manifest.json").exists() or key.suffix == ".tbsession":
+        return result.fail(
+            EXIT_USAGE, lambda t, _lang: f"{key}: " + t("refus d'écrire une clé privée dans un dossier de rapport")
+        )
+    try:
+        public = init_key(key, force=force)
+    except SigningKeyError as exc:
+        return result.fail(EXIT_USAGE, french(str(exc)))
+    except OSError as exc:
+        failed = exc
+        return result.fail(EXIT_USAGE, lambda t, _lang: f"{key}: {os_reason(failed, t)}")
+    result.say(
+        lambda t, _lang: t(
+            "clé privée : {path} (lisible par vous seul ; ne la copiez ni dans une session ni dans un rapport)"
+        ).format(path=key)
+    )
+    result.say(lambda t, _lang: t("clé publique : {key}").format(key=public_path(key)))
+    _fingerprint(result, public.fingerprint)
+    result.written.append(key)
+    return result
+
+
+def keys_show_tool(path: Path | None = None) -> ToolResult:
+    """The public key at ``path`` (the user's default key when None) and its fingerprint."""
+    from testbench.signing import SigningKeyError, default_key_path, load_signer
+
+    result = ToolResult()
+    try:
+        public = load_signer(path or default_key_path()).public
+    except SigningKeyError as exc:
+        return result.fail(EXIT_USAGE, french(str(exc)))
+    result.say(lambda t, _lang: t("clé publique : {key}").format(key=public.b64))
+    _fingerprint(result, public.fingerprint)
+    return result
+
+
+def _fingerprint(result: ToolResult, fingerprint: str) -> None:
+    """The fingerprint, then its readable form under it (what a reviewer compares on the report's cover)."""
+    from testbench.signing import pretty_fingerprint
+
+    result.say(lambda t, _lang: f"{t('empreinte : ')}{fingerprint}")
+    result.say(lambda t, _lang: f"{' ' * len(t('empreinte : '))}{pretty_fingerprint(fingerprint)}")

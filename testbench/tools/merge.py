@@ -1,0 +1,108 @@
+"""Reruns and CI shards into one new session, every attempt kept (``testbench merge``; the workstation's
+« Fusionner »)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from testbench.i18n import colon, tn
+from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_USAGE
+from testbench.tools.result import ToolResult, french
+
+
+def merge_tool(
+    sessions: Sequence[Path],
+    output: Path,
+    *,
+    allow_tampered: bool = False,
+    allow_missing_shards: bool = False,
+    folder_problem: Callable[[Path], str | None] | None = None,
+) -> ToolResult:
+    """Merge ``sessions`` into ``output``; exit 3 when an input cannot be read, a shard is missing or the
+    output's folder is refused (``folder_problem``: the caller's rule, its sentence in French), 2 when the disk
+    fails it."""
+    from testbench.runner.shard import MERGED_SHARDS_META, check_shards
+    from testbench.store.merge import MergeError, input_meta, merge_sessions
+    from testbench.store.read import SHARD_META
+
+    result = ToolResult()
+    unreadable = [problem for problem in map(_unreadable, sessions) if problem]
+    for line in unreadable:  # before the shards: an input not there is not a missing shard
+        result.warn(french(line), prefixed=True)
+    if unreadable:
+        result.code = EXIT_USAGE
+        return result
+    shards = check_shards(input_meta(sessions, SHARD_META, MERGED_SHARDS_META))  # a merged input holds shards
+    for line in shards.problems:
+        result.warn(french(line), prefixed=True)
+    if shards.missing and not allow_missing_shards:
+        missing = ", ".join(shards.missing)
+        result.warn(
+            lambda _t, lang: tn(
+                "partition manquante : {shards} ; --allow-missing-shards pour fusionner quand même (ses cas restent"
+                " non exécutés)",
+                "partitions manquantes : {shards} ; --allow-missing-shards pour fusionner quand même (leurs cas"
+                " restent non exécutés)",
+                len(shards.missing),
+                lang,
+                shards=missing,
+            ),
+            prefixed=True,
+        )
+    if result.lines:
+        result.code = EXIT_USAGE
+        return result
+    folder = folder_problem(output) if folder_problem is not None else None
+    if folder is not None:
+        return result.fail(EXIT_USAGE, french(folder))
+    try:
+        held = shards.merged_record()  # so that this merge can be merged again with a later retry of a shard
+        merged = merge_sessions(
+            list(sessions),
+            output,
+            allow_tampered=allow_tampered,
+            selection=shards.campaign,
+            meta={MERGED_SHARDS_META: held} if held else None,
+        )
+    except MergeError as exc:
+        for line in exc.lines:
+            result.warn(french(line), prefixed=True)
+        result.code = EXIT_ENVIRONMENT if exc.environment else EXIT_USAGE
+        return result
+    campaign = len(shards.campaign) if shards.campaign is not None else None
+
+    def summary(_t: Callable[[str], str], lang: str | None) -> str:
+        counts = (
+            tn("{count} session", "{count} sessions", merged.sessions, lang),
+            tn("{count} cas", "{count} cas", merged.cases, lang),
+            tn("{count} tentative", "{count} tentatives", merged.attempts, lang),
+        )
+        text = f"{output}{colon(lang)}{', '.join(counts)}"
+        if merged.duplicates:
+            text += tn(
+                ", {count} tentative en double ignorée",
+                ", {count} tentatives en double ignorées",
+                merged.duplicates,
+                lang,
+            )
+        if campaign is not None:
+            text += tn(", campagne de {count} cas", ", campagne de {count} cas", campaign, lang)
+        return text
+
+    result.say(summary)
+    for line in merged.notes:  # a forced merge says what it kept
+        result.warn(french(line), prefixed=True)
+    result.written.append(output)
+    return result
+
+
+def _unreadable(path: Path) -> str | None:
+    """Why the session ``path`` cannot be read (the store's words, French), or None."""
+    from testbench.store.connection import SessionError, open_readonly
+
+    try:
+        open_readonly(path).close()
+    except SessionError as exc:
+        return str(exc)
+    return None

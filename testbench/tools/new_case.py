@@ -1,0 +1,155 @@
+"""A case from the template of its domain (``testbench new case``; the workstation's « Nouveau cas »).
+
+Into an existing casebook (inserted before ``</cases>``, the file otherwise unchanged), into a new casebook
+(the skeleton with its fixtures, the bundled test card profiles copied into ``cards/`` beside it when
+missing), or only shown (the skeleton's fixture ids). Nothing is written unless the casebook validates with
+the new case.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from testbench.fmt import os_reason, visible_controls
+from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_OK, EXIT_USAGE
+from testbench.tools.result import ToolResult
+
+if TYPE_CHECKING:
+    from testbench.casebook.errors import Problem
+    from testbench.casebook.scaffold import Template
+
+#: The OS errors that are the machine's, not the path's: a full disk or a failing one (exit 2, not 3).
+_DISK_FAULTS = {errno.ENOSPC, errno.EDQUOT, errno.EIO}
+
+
+def new_case_tool(
+    domain: str,
+    mode: str | None,
+    case_id: str,
+    *,
+    casebook: Path | None = None,
+    output: Path | None = None,
+    patient: str | None = None,
+) -> ToolResult:
+    """Write the new case into ``casebook``, or a new casebook ``output``, or show it (neither given); exit 0
+    written or shown, 2 disk full, 3 invalid input (nothing written)."""
+    from testbench.casebook import scaffold
+    from testbench.casebook.vocabulary import CASE_ID
+
+    result = ToolResult()
+    if not CASE_ID.fullmatch(case_id):
+        shown = visible_controls(case_id)
+        return result.fail(
+            EXIT_USAGE,
+            lambda t, _lang: t(
+                "--id : identifiant de cas invalide « {id} » (lettres, chiffres, . _ : -, 80 au plus)"
+            ).format(id=shown),
+        )
+    try:
+        template = scaffold.find_template(domain, mode)
+        if casebook is not None:
+            return _into_casebook(result, casebook, case_id, template, patient)
+        case_xml = scaffold.render(template, case_id, scaffold.NEW_CASEBOOK_VALUES)
+        if output is None:
+            result.say(lambda _t, _lang: case_xml.removesuffix("\n"))
+            return result
+        return _new_casebook(result, output, case_id, template, case_xml)
+    except scaffold.ScaffoldError as exc:
+        refused = exc
+        return result.fail(EXIT_USAGE, lambda _t, lang: refused.text(lang))
+    except OSError as exc:
+        path, failed = exc.filename or casebook or output, exc
+        code = EXIT_ENVIRONMENT if exc.errno in _DISK_FAULTS else EXIT_USAGE
+        return result.fail(
+            code,
+            lambda t, _lang: t("{path} : {reason} ; rien n'a été écrit").format(path=path, reason=os_reason(failed, t)),
+        )
+
+
+def _into_casebook(result: ToolResult, path: Path, case_id: str, template: Template, patient: str | None) -> ToolResult:
+    from testbench.cards.profile_check import card_profile_problems
+    from testbench.casebook import scaffold
+    from testbench.casebook.loader import check_casebook
+
+    casebook, problems = check_casebook(path)
+    if casebook is None or problems:
+        _problems(result, problems)
+        return result.fail(
+            EXIT_USAGE,
+            lambda t, _lang: t("{path} : cahier invalide ; corrigez-le avant d'y ajouter un cas").format(path=path),
+            prefixed=False,
+        )
+    if any(case.id == case_id for case in casebook.cases):
+        return result.fail(
+            EXIT_USAGE,
+            lambda t, _lang: t("{path} : le cas « {id} » existe déjà").format(path=path, id=case_id),
+            prefixed=False,
+        )
+    values = scaffold.fixture_values(casebook, patient)
+    lacking = scaffold.missing(template, values)
+    if lacking:
+        return result.fail(
+            EXIT_USAGE,
+            lambda t, _lang: t("{path} : le modèle {template} a besoin dans <fixtures> de : {what}").format(
+                path=path, template=template.name, what=" ; ".join(t(item) for item in lacking)
+            ),
+            prefixed=False,
+        )
+    text = scaffold.insert_case(path.read_bytes().decode("utf-8"), scaffold.render(template, case_id, values))
+    return _written(result, scaffold.write_checked(path, text, card_profile_problems), path, case_id, template)
+
+
+def _new_casebook(result: ToolResult, output: Path, case_id: str, template: Template, case_xml: str) -> ToolResult:
+    from testbench.cards.profile_check import card_profile_problems
+    from testbench.casebook import scaffold
+
+    if os.path.lexists(output):
+        return result.fail(
+            EXIT_USAGE,
+            lambda t, _lang: t("{path} existe déjà ; pour y ajouter le cas, utilisez --casebook {path}").format(
+                path=output
+            ),
+            prefixed=False,
+        )
+    folder = output.parent
+    if not folder.is_dir():
+        return result.fail(
+            EXIT_USAGE,
+            lambda t, _lang: t("{folder} : dossier introuvable ; le cahier n'a pas été créé").format(folder=folder),
+            prefixed=False,
+        )
+    problems, copied = scaffold.write_new_casebook(output, scaffold.new_casebook(case_xml), card_profile_problems)
+    _written(result, problems, output, case_id, template)
+    if result.code == EXIT_OK and copied:
+        names = ", ".join(copied)
+        result.say(
+            lambda t, _lang: t("profils de carte de test copiés dans {folder} : {names}").format(
+                folder=folder / "cards", names=names
+            )
+        )
+    return result
+
+
+def _written(result: ToolResult, problems: list[Problem], path: Path, case_id: str, template: Template) -> ToolResult:
+    if problems:
+        _problems(result, problems)
+        return result.fail(
+            EXIT_USAGE,
+            lambda t, _lang: t("{path} : le cahier ne serait pas valide ; rien n'a été écrit").format(path=path),
+            prefixed=False,
+        )
+    result.say(
+        lambda t, _lang: t("{path} : cas {id} ajouté (modèle {template}), cahier valide").format(
+            path=path, id=case_id, template=template.name
+        )
+    )
+    result.written.append(path)
+    return result
+
+
+def _problems(result: ToolResult, problems: list[Problem]) -> None:
+    for problem in problems:
+        result.warn(lambda _t, lang, problem=problem: problem.text(lang))

@@ -1,0 +1,72 @@
+"""What a tool says, drawn in the language asked when shown: the CLI prints it, the workstation shows it."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from testbench.fmt import os_reason
+from testbench.i18n import translator
+from testbench.runner.exits import EXIT_OK
+
+T = Callable[[str], str]
+#: a line drawn with the translator of a language and the language (``None``: the active one); written
+#: ``lambda t, lang: t("…")`` so that the catalogue's extraction sees the French literal
+Render = Callable[[T, "str | None"], str]
+
+
+@dataclass(frozen=True)
+class Line:
+    render: Render
+    error: bool = False  # the CLI writes it on stderr; the workstation draws it in red
+    prefixed: bool = False  # the CLI puts ``testbench COMMAND:`` before it
+
+
+@dataclass
+class ToolResult:
+    """A tool's exit code (runner.exits), its lines in the order said, and the files it wrote."""
+
+    code: int = EXIT_OK
+    lines: list[Line] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+
+    def say(self, render: Render) -> None:
+        self.lines.append(Line(render))
+
+    def warn(self, render: Render, *, prefixed: bool = False) -> None:
+        self.lines.append(Line(render, error=True, prefixed=prefixed))
+
+    def fail(self, code: int, render: Render, *, prefixed: bool = True) -> ToolResult:
+        """Refused or failed: the reason (an error line) and the exit code; the result, to return it at once."""
+        self.warn(render, prefixed=prefixed)
+        self.code = code
+        return self
+
+    def texts(self, lang: str | None) -> list[tuple[str, bool]]:
+        """Each line in ``lang``, with whether it is an error."""
+        t = translator(lang)
+        return [(line.render(t, lang), line.error) for line in self.lines]
+
+    def print(self, command: str, lang: str | None) -> int:
+        """The CLI's output: normal lines on stdout, errors on stderr (``testbench COMMAND: `` first when
+        the line is the command's own refusal); returns the exit code."""
+        t = translator(lang)
+        for line in self.lines:
+            text = line.render(t, lang)
+            if line.error:
+                print(f"testbench {command}: {text}" if line.prefixed else text, file=sys.stderr)
+            else:
+                print(text)
+        return self.code
+
+
+def french(text: str) -> Render:
+    """A sentence the core wrote in French (the store's, a key's), read in the language shown."""
+    return lambda t, _lang: t(text)
+
+
+def unwritten(path: Path, exc: OSError) -> Render:
+    """« écriture impossible de PATH : the OS's reason », in the language shown."""
+    return lambda t, _lang: t("écriture impossible de {path} : {reason}").format(path=path, reason=os_reason(exc, t))
