@@ -33,7 +33,7 @@ def test_broken_engine_violations_are_named(capsys: pytest.CaptureFixture[str]) 
         "determinisme": "montants différents",
         "refus-quantite": "refus sans code stable",
         "refus-code": "refus sans code stable",
-        "securisation": "$.status : \"ok\" au lieu de \"secured\"",
+        "securisation": '$.status : "ok" au lieu de "secured"',
         "lot": "délai dépassé",
         "retours": "pas du JSON-RPC",
         "adri": "s'est arrêté (code 3)",
@@ -104,8 +104,9 @@ def test_a_wrong_shaped_invoice_reads_in_english(capsys: pytest.CaptureFixture[s
 
 
 def test_a_check_that_cannot_read_an_answer_fails_with_the_reason() -> None:
-    """Whatever a check's code meets in an answer (a field of another type than it reads), the check fails
-    with the schema's violations, or says the answer had an unexpected shape: the other checks still run."""
+    """Whatever a check's code meets in an answer the protocol refuses (a field of another type than it
+    reads), the check fails with the schema's violations; on an answer the protocol allows, the failure is
+    the bench's own (« erreur du banc »), not the engine's. The other checks still run."""
     from testbench.engines.protocol.conformance import _Checker
 
     checker = _Checker([sys.executable, "-c", "pass"], timeout=1.0, start_timeout=None)
@@ -117,9 +118,46 @@ def test_a_check_that_cannot_read_an_answer_fails_with_the_reason() -> None:
 
     checker.run("b", "lecture", reads_a_field_the_schema_refused)
     a, b = checker.report.results
-    assert not a.ok and a.detail == "réponse d'une forme inattendue"
-    assert not b.ok and b.detail == "schéma : $.totals : type string au lieu de object"
-    assert checker.report.as_text("en").splitlines()[2].endswith("— answer of an unexpected shape")
+    assert a.bench_error and a.detail == "erreur du banc (KeyError: 'invoice_id') : le moteur n'est pas en cause"
+    assert not b.ok and not b.bench_error and b.detail == "schéma : $.totals : type string au lieu de object"
+    assert checker.report.exit_code == 2
+    assert (
+        checker.report.as_text("en")
+        .splitlines()[2]
+        .endswith("— bench error (KeyError: 'invoice_id'): the engine is not at fault")
+    )
+
+
+def test_a_check_whose_own_code_raises_is_a_bench_error_not_the_engines_fail(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The reference engine conforms; a defect of the bench's own check code (here the invoice's arithmetic
+    check raises) is « erreur du banc », exit 2 as ``run``'s bench faults, never the engine's FAIL (exit 1)."""
+    from testbench.engines.protocol import conformance
+
+    def broken(result: object) -> list[str]:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(conformance, "invoice_invariants", broken)
+    reference = ["--", sys.executable, "-m", "testbench", "engine", "serve"]
+    assert main(["engine", "check", *reference]) == 2
+    out = capsys.readouterr().out
+    lines = {ln.split()[1]: ln for ln in out.splitlines() if ln.startswith(("PASS ", "FAIL ", "ERREUR  "))}
+    assert lines["facture"].startswith("ERREUR") and "erreur du banc (ZeroDivisionError" in lines["facture"], out
+    assert not [ln for ln in lines.values() if ln.startswith("FAIL")], out  # the engine is not blamed
+    assert len(lines) == 20 and "ERREUR DU BANC : 1 vérification n'a pas pu être menée" in out, out
+    assert main(["engine", "check", "--lang", "en", *reference]) == 2
+    out = capsys.readouterr().out
+    assert (
+        "\nERROR  facture  " in out
+        and "\nPASS   describe  " in out
+        and "BENCH ERROR: 1 check could not be carried out" in out
+    ), out
+    assert main(["engine", "check", "--json", *reference]) == 2
+    report = json.loads(capsys.readouterr().out)
+    assert (
+        report["bench_error"] and not report["ok"] and {c["id"]: c for c in report["checks"]}["facture"]["bench_error"]
+    )
 
 
 def test_the_broken_engines_violations_read_in_english_each_once(capsys: pytest.CaptureFixture[str]) -> None:

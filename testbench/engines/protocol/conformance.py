@@ -4,6 +4,10 @@ Runs one engine command through a fixed sequence of checks; every message the en
 validated against the JSON Schemas of docs/engine-protocol.md. One line per check, PASS/FAIL with
 the violation, in French. The checks only assume what the protocol says, never the reference
 engine's own amounts or refusal codes (except where the request is the public example E1).
+
+A check whose own code fails on an answer the protocol allows is the bench's defect, not the engine's:
+its line reads ERREUR (« erreur du banc »), the report is not concluded, and ``engine check`` exits 2,
+as ``run`` does for the bench's faults; the engine's failures stay FAIL, exit 1.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from testbench.engines.protocol.client import SubprocessEngine
 from testbench.engines.protocol.validation import check as schema_check
 from testbench.engines.protocol.validation import violations
 from testbench.i18n import tn, translator
+from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK
 
 RETURN_STATUS = {"arl-positive": "accepted", "arl-negative": "rejected", "rsp-paid": "paid", "rsp-rejected": "rejected"}
 _XML = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
@@ -41,6 +46,7 @@ class CheckResult:
     label: str
     ok: bool
     detail: str = ""
+    bench_error: bool = False  # the check's own code failed: neither a pass nor the engine's failure
 
 
 @dataclass
@@ -53,19 +59,43 @@ class Report:
     def ok(self) -> bool:
         return not self.unavailable and all(r.ok for r in self.results)
 
+    @property
+    def bench_errors(self) -> int:
+        return sum(1 for r in self.results if r.bench_error)
+
+    @property
+    def exit_code(self) -> int:
+        """2 not concluded (the engine unavailable, or a check failed by the bench's own fault), 1 the
+        engine fails a check, 0 conformant: ``run``'s exit codes (runner.exits)."""
+        if self.unavailable or self.bench_errors:
+            return EXIT_ENVIRONMENT
+        return EXIT_OK if self.ok else EXIT_FAILED
+
     def as_text(self, lang: str | None = None) -> str:
         """The report to read, in ``lang`` (the active language by default; the checks say it in French)."""
         t = translator(lang)
         out = [t("Conformité du moteur : {command}").format(command=" ".join(self.command)), ""]
         width = max((len(r.id) for r in self.results), default=10)
-        for r in self.results:
-            status = "PASS" if r.ok else "FAIL"
+        statuses = [t("ERREUR") if r.bench_error else "PASS" if r.ok else "FAIL" for r in self.results]
+        column = max(map(len, statuses), default=4)
+        for r, status in zip(self.results, statuses, strict=True):
             detail = f" — {fmt.visible_controls(t(r.detail))}" if r.detail else ""  # the engine's words, harmless
-            out.append(f"{status}  {r.id:<{width}}  {t(r.label)}{detail}")
-        failed = sum(1 for r in self.results if not r.ok)
+            out.append(f"{status:<{column}}  {r.id:<{width}}  {t(r.label)}{detail}")
+        failed = sum(1 for r in self.results if not r.ok and not r.bench_error)
         out.append("")
         if self.unavailable:
             out.append(t("MOTEUR INDISPONIBLE : vérifications interrompues."))
+        elif self.bench_errors:
+            out.append(
+                tn(
+                    "ERREUR DU BANC : {count} vérification n'a pas pu être menée (le moteur n'est pas en cause) ;"
+                    " non conclu.",
+                    "ERREUR DU BANC : {count} vérifications n'ont pas pu être menées (le moteur n'est pas en"
+                    " cause) ; non conclu.",
+                    self.bench_errors,
+                    lang,
+                )
+            )
         elif failed:
             out.append(
                 tn(
@@ -86,6 +116,7 @@ class Report:
                 "command": self.command,
                 "ok": self.ok,
                 "unavailable": self.unavailable,
+                "bench_error": bool(self.bench_errors),
                 "checks": [asdict(r) for r in self.results],
             },
             ensure_ascii=False,
@@ -248,10 +279,13 @@ class _Checker:
             self._add(check_id, label, False, f"refus inattendu {exc.code} : {exc.message}")
         except (EngineError, CardError) as exc:
             self._add(check_id, label, False, f"{type(exc).__name__} : {exc}")
-        except (AttributeError, KeyError, TypeError, IndexError):
-            # a body reads the engine's answers: one it cannot read has a shape the protocol does not allow
-            # (the schema check says where), never a traceback that would hide the other checks
-            self._add(check_id, label, False, self._schema() or "réponse d'une forme inattendue")
+        except Exception as exc:  # the check's own code failed: never a traceback that would hide the other checks
+            if self.violations:  # on an answer the protocol does not allow: the engine's, the schema says where
+                self._add(check_id, label, False, self._schema())
+            else:  # on an answer the protocol allows: the bench's defect, which says nothing of the engine
+                error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__  # kept for its report
+                detail = f"erreur du banc ({error}) : le moteur n'est pas en cause"
+                self.report.results.append(CheckResult(check_id, label, False, detail, bench_error=True))
         else:
             if self.violations:
                 self._add(check_id, label, False, self._schema())
