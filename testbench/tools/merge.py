@@ -20,8 +20,8 @@ def merge_tool(
     folder_problem: Callable[[Path], str | None] | None = None,
 ) -> ToolResult:
     """Merge ``sessions`` into ``output``; exit 3 when an input cannot be read, a shard is missing or the
-    output's folder is refused (``folder_problem``: the caller's rule, its sentence in French), 2 when the disk
-    fails it."""
+    output's folder is refused (``folder_problem``: the caller's rule, its sentence in French; by default the
+    folder must exist), 2 when the disk fails it."""
     from testbench.runner.shard import MERGED_SHARDS_META, check_shards
     from testbench.store.merge import MergeError, input_meta, merge_sessions
     from testbench.store.read import SHARD_META
@@ -53,7 +53,7 @@ def merge_tool(
     if result.lines:
         result.code = EXIT_USAGE
         return result
-    folder = folder_problem(output) if folder_problem is not None else None
+    folder = (folder_problem or _missing_folder)(output)
     if folder is not None:
         return result.fail(EXIT_USAGE, french(folder))
     try:
@@ -106,3 +106,7 @@ def _unreadable(path: Path) -> str | None:
     except SessionError as exc:
         return str(exc)
     return None
+
+
+def _missing_folder(output: Path) -> str | None:
+    return None if output.parent.is_dir() else f"dossier de sortie introuvable : {output.parent}"

@@ -17,7 +17,7 @@ from testbench.i18n import translator
 @dataclass(frozen=True)
 class ActionSpec:
     id: str
-    key: str  # default key(s), comma separated, Textual key names
+    key: str  # default key(s), comma separated, Textual key names; empty: the palette only
     action: str  # Textual action string on the app
     label: str  # short French label (footer, palette)
     help: str  # one-line French help (F1)
@@ -221,6 +221,89 @@ ACTIONS: tuple[ActionSpec, ...] = (
         footer=False,
         group="Traces",
     ),
+    # the CLI's tools (tui.tools, tui.tool_screen): one window asks for their inputs and shows their result;
+    # an empty key: the palette only (a key can still be given in tui.toml's [keymap])
+    ActionSpec(
+        "diff",
+        "D",
+        "tool('diff')",
+        "Comparer",
+        "Comparer la session ouverte à une session de référence (diff) : régressions d'abord",
+        footer=False,
+        group="Outils",
+    ),
+    ActionSpec(
+        "export",
+        "e",
+        "tool('export')",
+        "Exporter",
+        "Reporter les résultats dans le classeur du cahier de tests (export)",
+        footer=False,
+        group="Outils",
+    ),
+    ActionSpec(
+        "sut-check",
+        "u",
+        "tool('sut-check')",
+        "Profil",
+        "Vérifier le profil du logiciel testé (sut check) : lignes lues, valeurs extraites",
+        footer=False,
+        group="Outils",
+    ),
+    ActionSpec(
+        "engine-check",
+        "m",
+        "tool('engine-check')",
+        "Moteur",
+        "Vérifier la conformité du moteur du banc au protocole (engine check)",
+        footer=False,
+        group="Outils",
+    ),
+    ActionSpec(
+        "keys",
+        "k",
+        "tool('keys')",
+        "Clé",
+        "Clé de signature : clé publique et empreinte (keys show)",
+        footer=False,
+        group="Outils",
+    ),
+    ActionSpec(
+        "keys-init",
+        "",
+        "tool('keys-init')",
+        "Créer la clé",
+        "Créer la clé de signature des rapports (keys init)",
+        footer=False,
+        group="Outils",
+    ),
+    ActionSpec(
+        "new-case",
+        "",
+        "tool('new-case')",
+        "Nouveau cas",
+        "Nouveau cas à partir du modèle de son domaine, ajouté au cahier (new case)",
+        footer=False,
+        group="Outils",
+    ),
+    ActionSpec(
+        "merge",
+        "",
+        "tool('merge')",
+        "Fusionner",
+        "Fusionner des sessions (relances, partitions CI) en une nouvelle session (merge)",
+        footer=False,
+        group="Outils",
+    ),
+    ActionSpec(
+        "import",
+        "",
+        "tool('import')",
+        "Importer",
+        "Importer un cahier de tests depuis un classeur ou un tableau Word (import)",
+        footer=False,
+        group="Outils",
+    ),
     ActionSpec("language", "f2", "toggle_language", "FR/EN", "Changer de langue (français / anglais)", footer=False),
     ActionSpec("quit", "ctrl+q", "quit", "Quitter", "Quitter (la session est déjà enregistrée)"),
 )
@@ -248,7 +331,7 @@ def display_key(keys: str) -> str:
     ``keys`` is a comma-separated list of Textual key names (the registry's and the keymap's
     form); the keys are shown separated by spaces, since a comma may itself be one of them.
     """
-    return " ".join(_display_one(key.strip()) for key in keys.split(",") if key.strip())
+    return " ".join(_display_one(key.strip()) for key in keys.split(",") if key.strip()) or "—"
 
 
 def _display_one(key: str) -> str:

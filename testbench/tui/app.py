@@ -53,6 +53,7 @@ from testbench.tui.run_log import RunLog
 from testbench.tui.run_options import with_choice
 from testbench.tui.screens import AttestScreen, FormScreen, HelpScreen, WorkstationPalette
 from testbench.tui.texts import make_translator
+from testbench.tui.tool_screen import ToolWindows
 from testbench.tui.traceview import TracePanes
 from testbench.tui.views import VIEW_TITLES, VIEWS, ViewSwitching
 from testbench.tui.workstation import CaseEntry, Filter, Key, Workstation, parse_filter
@@ -66,7 +67,15 @@ VERDICT_CYCLE = (None, "fail", "error", "inconclusive", "pending", "pass", "none
 
 
 class WorkstationApp(
-    KeyGate, ViewSwitching, RunHandlers, ExamHandlers, ReviewAndReport, CasebookReload, CoverageWindow, App[int]
+    KeyGate,
+    ViewSwitching,
+    RunHandlers,
+    ExamHandlers,
+    ReviewAndReport,
+    CasebookReload,
+    CoverageWindow,
+    ToolWindows,
+    App[int],
 ):
     CSS_PATH = "styles.tcss"
     TITLE = "testbench"
@@ -145,9 +154,10 @@ class WorkstationApp(
     def _install_bindings(self) -> None:
         first = ("help", "quit")  # the footer shows them first: a narrow terminal crops its end
         specs = sorted(registry.ACTIONS, key=lambda spec: spec.id not in first)
+        keys = registry.effective_keys(self.settings.keymap)  # a palette-only action may have one from [keymap]
         bindings = [
             Binding(
-                spec.key,
+                spec.key or keys[spec.id],
                 spec.action,
                 registry.label(spec, self.lang),
                 show=spec.footer,
@@ -155,6 +165,7 @@ class WorkstationApp(
                 priority=spec.id in first,
             )
             for spec in specs
+            if spec.key or keys[spec.id]
         ]
         bindings.append(Binding("escape", "leave_field", show=False))
         self._bindings = BindingsMap(bindings)

@@ -51,7 +51,7 @@ class ActionCommands(Provider):
         app = _app(self)
         matcher = self.matcher(query)
         for spec, key in app.action_keys():
-            text = f"{registry.describe(spec, app.lang)} ({registry.display_key(key)})"
+            text = _entry(spec, key, app.lang)
             score = matcher.match(text)
             if score > 0:
                 yield Hit(score, matcher.highlight(text), partial(app.run_registry_action, spec.id))
@@ -59,7 +59,10 @@ class ActionCommands(Provider):
     async def discover(self) -> Hits:
         app = _app(self)
         for spec, key in app.action_keys():
-            yield DiscoveryHit(
-                f"{registry.describe(spec, app.lang)} ({registry.display_key(key)})",
-                partial(app.run_registry_action, spec.id),
-            )
+            yield DiscoveryHit(_entry(spec, key, app.lang), partial(app.run_registry_action, spec.id))
+
+
+def _entry(spec: registry.ActionSpec, key: str, lang: str) -> str:
+    """An action as the palette lists it: its help, and its key when it has one (not the palette-only tools)."""
+    text = registry.describe(spec, lang)
+    return f"{text} ({registry.display_key(key)})" if key.strip() else text

@@ -1,0 +1,153 @@
+"""The one tool window (group « Outils »): the tool's fields with their defaults, Enter runs it in a worker,
+its lines below, in the language shown (F2 draws them again without running the tool twice).
+
+Which fields, defaults and core function each tool has is :mod:`testbench.tui.tools`; the work is the CLI's
+(:mod:`testbench.tools`). A field left empty that the tool needs is said on the window's notice line; a
+refusal is the tool's own sentence, in red; a defect is shown by name, never as a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Input, Label, Static
+
+from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_OK, EXIT_USAGE
+from testbench.tools.result import ToolResult
+from testbench.tui.screens import FormScreen, T
+from testbench.tui.tools import TOOLS, Tool, ToolContext, Values
+
+if TYPE_CHECKING:
+    from testbench.tui.app import WorkstationApp
+
+def outcome(code: int, t: T) -> tuple[str, str]:
+    """What a tool's exit code means to the person (the CLI's documented exit codes), and its colour."""
+    if code == EXIT_OK:
+        return f"✔ {t('terminé')}", "green"
+    if code == EXIT_ENVIRONMENT:
+        return f"? {t('banc ou environnement indisponible')}", "yellow"
+    if code == EXIT_USAGE:
+        return f"✘ {t('entrée invalide')}", "red"
+    return f"✘ {t('échec')}", "red"
+
+
+def result_text(result: ToolResult, t: T, lang: str) -> Text:
+    """The tool's lines in ``lang`` (errors in red), the files it wrote, then what its exit code means."""
+    text = Text()
+    for line, error in result.texts(lang):
+        text.append(line + "\n", style="red" if error else "")
+    for path in result.written:
+        text.append(t("écrit : {path}").format(path=path) + "\n", style="dim")
+    said, style = outcome(result.code, t)
+    text.append(f"{said} (code {result.code})", style=f"bold {style}")
+    return text
+
+
+class ToolScreen(FormScreen[None]):
+    """A tool's fields (Enter runs it, Tab goes to the next field, Escape closes) and its result below."""
+
+    DEFAULT_CSS = """
+    ToolScreen { align: center middle; }
+    ToolScreen > Vertical { width: 95%; max-width: 140; height: 90%; border: thick $primary;
+        background: $surface; padding: 0 1; }
+    ToolScreen.-short > Vertical { width: 100%; height: 100%; border: tall $primary; }
+    ToolScreen .hint { color: $text-muted; }
+    ToolScreen #tool-output { height: 1fr; border-top: solid $primary; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Fermer")]
+
+    def __init__(self, tool: Tool, defaults: Values, t: T, run: Callable[[ToolScreen, Values], None]) -> None:
+        super().__init__()
+        self.tool = tool
+        self.defaults = defaults
+        self.t = t
+        self.start = run
+        self.outcome: ToolResult | None = None
+        self.running = False
+
+    def compose(self) -> ComposeResult:
+        t = self.t
+        with Vertical():
+            yield Label(Text(t(self.tool.title), style="bold"))
+            yield self.notice_line()
+            for field in self.tool.fields:
+                yield Label(t(field.label))
+                yield Input(value=self.defaults.get(field.id, ""), id=f"field-{field.id}")
+            yield Static(t("Entrée : lancer · Tab : champ suivant · Échap : fermer"), classes="hint")
+            with VerticalScroll(id="tool-output"):
+                yield Static(self._output(), id="tool-result")
+
+    def _output(self) -> Text:
+        if self.running:
+            return Text(self.t(self.tool.waiting), style="dim")
+        if self.outcome is None:
+            return Text("")
+        return result_text(self.outcome, self.t, self.app.lang)  # type: ignore[attr-defined]
+
+    def values(self) -> Values:
+        return {field.id: self.query_one(f"#field-{field.id}", Input).value for field in self.tool.fields}
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self.running:
+            return
+        values = self.values()
+        for field in self.tool.fields:
+            if field.required and not values[field.id].strip():
+                self.show_notice(self.t("« {field} » est à remplir.").format(field=self.t(field.label)), "warning")
+                self.query_one(f"#field-{field.id}", Input).focus()
+                return
+        self.query_one("#notice", Static).set_classes("notice")
+        self.running, self.outcome = True, None
+        self.query_one("#tool-result", Static).update(self._output())
+        self.start(self, values)
+
+    def show_result(self, result: ToolResult) -> None:
+        self.running, self.outcome = False, result
+        if self.is_attached:  # not closed before the answer came
+            self.query_one("#tool-result", Static).update(self._output())
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class ToolWindows:
+    """Mixed into :class:`~testbench.tui.app.WorkstationApp`: the « Outils » actions (``tool('diff')``…)."""
+
+    def tool_context(self: WorkstationApp) -> ToolContext:  # type: ignore[misc]
+        entry = self.current_entry()
+        bench = self.campaign_options.bench
+        return ToolContext(
+            session=self.ws.session_path,
+            casebooks=tuple(cb.path for cb in self.ws.casebooks),
+            casebook=entry.casebook.path if entry is not None else None,
+            signing_key=self.settings.signing_key,
+            engine=bench.engine,
+            sut_profile=bench.sut_profile,
+            lang=self.lang,
+        )
+
+    def action_tool(self: WorkstationApp, tool_id: str) -> None:  # type: ignore[misc]
+        tool = TOOLS[tool_id]
+        ctx = self.tool_context()
+        defaults = {field.id: field.default(ctx) for field in tool.fields}
+        self.push_screen(ToolScreen(tool, defaults, self.t, lambda screen, values: self._run_tool(screen, values)))
+
+    def _run_tool(self: WorkstationApp, screen: ToolScreen, values: Values) -> None:  # type: ignore[misc]
+        self._tool_worker(screen, values, self.tool_context())
+
+    @work(thread=True, group="tool", exit_on_error=False, description="outil")
+    def _tool_worker(self: WorkstationApp, screen: ToolScreen, values: Values, ctx: ToolContext) -> None:  # type: ignore[misc]
+        try:
+            result = screen.tool.run(values, ctx)
+        except Exception as exc:  # a defect is shown by name in the window, never a traceback
+            named = f"{type(exc).__name__}: {exc}"
+            result = ToolResult().fail(EXIT_ENVIRONMENT, lambda _t, _lang: named)
+        self.call_from_thread(screen.show_result, result)

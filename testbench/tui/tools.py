@@ -1,0 +1,348 @@
+"""The CLI's tools in the workstation (group « Outils »): what each asks, with its default, and which core
+function does the work — the very one its command calls (:mod:`testbench.tools`).
+
+Pure data and plain functions (no Textual): the tool window (``tui.tool_screen``) asks for the fields, runs
+the tool in a worker and shows its lines in the language shown. Each tool's id is its action's id in the
+registry (``tui.actions``); :data:`CLI_COMMANDS` says which workstation action covers each CLI command and
+why the others are not offered.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from testbench.runner.exits import EXIT_USAGE
+from testbench.tools.result import ToolResult
+
+#: a spreadsheet or table the office import and export read, in the order a default is looked for
+OFFICE_SUFFIXES = (".xlsx", ".ods", ".csv", ".docx")
+MAPPING_SUFFIX = ".mapping.toml"
+
+
+@dataclass(frozen=True)
+class ToolContext:
+    """What the tools' defaults and runs read from the workstation, taken on the UI thread."""
+
+    session: Path
+    casebooks: tuple[Path, ...]
+    casebook: Path | None  # the selected case's
+    signing_key: Path | None  # tui.toml's signing_key (testbench keys init's default when None)
+    engine: str  # --engine: reference, inprocess, operator or a command
+    sut_profile: Path | None
+    lang: str
+
+
+Values = dict[str, str]
+
+
+@dataclass(frozen=True)
+class Field:
+    id: str
+    label: str  # French; English in the catalogue
+    default: Callable[[ToolContext], str] = lambda _ctx: ""
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class Tool:
+    id: str  # the registry's action id
+    title: str  # French
+    fields: tuple[Field, ...]
+    run: Callable[[Values, ToolContext], ToolResult]
+    waiting: str  # French, shown while it runs
+
+
+def _path(text: str) -> Path:
+    return Path(text.strip()).expanduser()
+
+
+def _optional(text: str) -> Path | None:
+    return _path(text) if text.strip() else None
+
+
+# -- defaults --------------------------------------------------------------------------------------------
+
+
+def _other_session(ctx: ToolContext) -> str:
+    """The newest other session beside the open one: the reference a comparison most often wants."""
+    others = [p for p in ctx.session.parent.glob("*.tbsession") if p.resolve() != ctx.session.resolve()]
+    return str(max(others, key=lambda p: p.stat().st_mtime)) if others else ""
+
+
+def _mapping(ctx: ToolContext) -> Path | None:
+    """A mapping file beside an open casebook (``cahier.mapping.toml``, as docs/office-import.md names it)."""
+    for folder in dict.fromkeys(path.parent for path in ctx.casebooks):
+        found = sorted(folder.glob(f"*{MAPPING_SUFFIX}"))
+        if found:
+            return found[0]
+    return None
+
+
+def _document(ctx: ToolContext) -> str:
+    """The exam book beside the mapping file, of the same name (``cahier.xlsx`` beside ``cahier.mapping.toml``)."""
+    mapping = _mapping(ctx)
+    if mapping is None:
+        return ""
+    stem = mapping.name.removesuffix(MAPPING_SUFFIX)
+    found = (mapping.with_name(stem + suffix) for suffix in OFFICE_SUFFIXES)
+    return str(next((path for path in found if path.exists()), ""))
+
+
+def _report_folder(ctx: ToolContext) -> str:
+    """The report ``g`` writes (``SESSION-report``), when it is there: the export links each case to it."""
+    folder = ctx.session.parent / f"{ctx.session.stem}-report"
+    return str(folder) if folder.is_dir() else ""
+
+
+def _engine_command(ctx: ToolContext) -> str:
+    """The bench's engine as a command: the reference engine's (what ``inprocess`` runs in this process, and
+    what operator mode has none of), or the command ``--engine`` names."""
+    from testbench.runner.assemble import reference_engine_command
+
+    if ctx.engine in ("reference", "inprocess", "operator"):
+        return shlex.join(reference_engine_command())
+    return ctx.engine
+
+
+def _key(ctx: ToolContext) -> str:
+    from testbench.signing import default_key_path
+
+    return str(ctx.signing_key or default_key_path())
+
+
+def _sut_profile(ctx: ToolContext) -> str:
+    if ctx.sut_profile is not None:
+        return str(ctx.sut_profile)
+    return "sut.toml" if Path("sut.toml").is_file() else ""
+
+
+# -- runs ------------------------------------------------------------------------------------------------
+
+
+def _diff(values: Values, ctx: ToolContext) -> ToolResult:
+    from testbench.tools.diff import diff_tool
+
+    return diff_tool(_path(values["reference"]), ctx.session, html=_optional(values["html"]), lang=ctx.lang)
+
+
+def _export(values: Values, ctx: ToolContext) -> ToolResult:
+    from testbench.tools.export import export_tool
+
+    return export_tool(
+        ctx.session,
+        document=_path(values["document"]),
+        mapping=_path(values["mapping"]),
+        target=_path(values["target"]),
+        report=_optional(values["report"]),
+        lang=ctx.lang,
+    )
+
+
+def _sut_check(values: Values, _ctx: ToolContext) -> ToolResult:
+    from testbench.tools.sut import sut_check_tool
+
+    return sut_check_tool(_path(values["profile"]))
+
+
+def _engine_check(values: Values, _ctx: ToolContext) -> ToolResult:
+    from testbench.tools.engine import engine_check_tool
+
+    try:
+        timeout = float(values["timeout"].replace(",", "."))
+    except ValueError:
+        timeout = 0.0
+    if not timeout > 0:
+        typed = values["timeout"]
+        return ToolResult().fail(
+            EXIT_USAGE,
+            lambda t, _lang: t("délai invalide « {value} » : un nombre de secondes positif").format(value=typed),
+        )
+    try:
+        command = shlex.split(values["command"])
+    except ValueError as exc:  # an unclosed quote
+        reason = str(exc)
+        return ToolResult().fail(EXIT_USAGE, lambda t, _lang: t("commande illisible : {reason}").format(reason=reason))
+    return engine_check_tool(command, timeout=timeout)
+
+
+def _keys_show(values: Values, _ctx: ToolContext) -> ToolResult:
+    from testbench.tools.keys import keys_show_tool
+
+    return keys_show_tool(_path(values["key"]))
+
+
+def _keys_init(values: Values, _ctx: ToolContext) -> ToolResult:
+    from testbench.tools.keys import keys_init_tool
+
+    return keys_init_tool(_path(values["key"]))
+
+
+def _new_case(values: Values, _ctx: ToolContext) -> ToolResult:
+    from testbench.tools.new_case import new_case_tool
+
+    return new_case_tool(
+        values["domain"].strip(),
+        values["mode"].strip() or None,
+        values["id"].strip(),
+        casebook=_path(values["casebook"]),
+        patient=values["patient"].strip() or None,
+    )
+
+
+def _merge(values: Values, _ctx: ToolContext) -> ToolResult:
+    from testbench.tools.merge import merge_tool
+
+    try:
+        sessions = [Path(item).expanduser() for item in shlex.split(values["sessions"])]
+    except ValueError as exc:
+        reason = str(exc)
+        return ToolResult().fail(EXIT_USAGE, lambda t, _lang: t("sessions illisibles : {reason}").format(reason=reason))
+    return merge_tool(sessions, _path(values["output"]))
+
+
+def _import(values: Values, _ctx: ToolContext) -> ToolResult:
+    from testbench.tools.importer import import_tool
+
+    return import_tool(_path(values["document"]), _path(values["mapping"]), _path(values["output"]))
+
+
+TOOLS: dict[str, Tool] = {
+    tool.id: tool
+    for tool in (
+        Tool(
+            "diff",
+            "Comparer la session ouverte (B) à une session de référence (A)",
+            (
+                Field("reference", "Session de référence (A)", _other_session),
+                Field("html", "Comparaison HTML à écrire (facultatif)", required=False),
+            ),
+            _diff,
+            "… comparaison des sessions",
+        ),
+        Tool(
+            "export",
+            "Reporter les résultats de la session dans le classeur du cahier de tests",
+            (
+                Field("document", "Cahier de tests d'origine (XLSX, ODS, CSV, DOCX)", _document),
+                Field("mapping", "Fichier de correspondance (TOML)", lambda ctx: str(_mapping(ctx) or "")),
+                Field(
+                    "target",
+                    "Fichier à écrire (.xlsx ou .csv)",
+                    lambda ctx: str(ctx.session.parent / f"{ctx.session.stem}-resultats.xlsx"),
+                ),
+                Field("report", "Dossier du rapport, pour les liens (facultatif)", _report_folder, required=False),
+            ),
+            _export,
+            "… écriture des résultats",
+        ),
+        Tool(
+            "sut-check",
+            "Vérifier le profil du logiciel testé : lignes lues et valeurs extraites maintenant",
+            (Field("profile", "Profil du logiciel testé (sut.toml)", _sut_profile),),
+            _sut_check,
+            "… lecture des journaux et dossiers du logiciel",
+        ),
+        Tool(
+            "engine-check",
+            "Vérifier la conformité du moteur au protocole",
+            (
+                Field("command", "Commande du moteur", _engine_command),
+                Field("timeout", "Délai par appel (secondes)", lambda _ctx: "5"),
+            ),
+            _engine_check,
+            "… vérification du moteur (quelques secondes)",
+        ),
+        Tool(
+            "keys",
+            "Clé de signature : clé publique et empreinte",
+            (Field("key", "Clé privée", _key),),
+            _keys_show,
+            "… lecture de la clé",
+        ),
+        Tool(
+            "keys-init",
+            "Créer la clé de signature (paire Ed25519)",
+            (Field("key", "Clé privée à créer", _key),),
+            _keys_init,
+            "… création de la clé",
+        ),
+        Tool(
+            "new-case",
+            "Nouveau cas à partir du modèle de son domaine, ajouté au cahier",
+            (
+                Field("domain", "Domaine (fse, adri, lot, cards, dre…)", lambda _ctx: "fse"),
+                Field("mode", "Mode (securise, degrade, sesam-sans-vitale, none)", required=False),
+                Field("id", "Identifiant du nouveau cas"),
+                Field("casebook", "Cahier auquel ajouter le cas", lambda ctx: str(ctx.casebook or "")),
+                Field("patient", "Patient des fixtures (facultatif)", required=False),
+            ),
+            _new_case,
+            "… écriture du cas",
+        ),
+        Tool(
+            "merge",
+            "Fusionner des sessions (relances, partitions CI) en une nouvelle session",
+            (
+                Field(
+                    "sessions",
+                    "Sessions à fusionner (séparées par des espaces)",
+                    lambda ctx: shlex.quote(str(ctx.session)),
+                ),
+                Field(
+                    "output",
+                    "Nouvelle session",
+                    lambda ctx: str(ctx.session.parent / f"{ctx.session.stem}-fusion.tbsession"),
+                ),
+            ),
+            _merge,
+            "… fusion des sessions",
+        ),
+        Tool(
+            "import",
+            "Importer un cahier de tests depuis un classeur ou un tableau Word",
+            (
+                Field("document", "Document (XLSX, ODS, CSV, DOCX)", _document),
+                Field("mapping", "Fichier de correspondance (TOML)", lambda ctx: str(_mapping(ctx) or "")),
+                Field("output", "Cahier de tests à écrire (XML)"),
+            ),
+            _import,
+            "… import du document",
+        ),
+    )
+}
+
+#: Each CLI command (as ``testbench --help`` lists them, sub-commands as « engine check ») and the workstation
+#: action that does what it does; None: deliberately not offered in the workstation, with why (French is not
+#: needed: this is for the people who maintain it). ``tests/test_tui_tools.py`` checks the table against the
+#: argparse parser, so a new CLI command without an entry here fails the test.
+CLI_COMMANDS: dict[str, str | None] = {
+    "validate": None,  # the workstation checks its casebooks when it opens them and on every save (⚠ in the tree)
+    "run": "run-selection",  # also run-case, run-rest; --workers and --shard: run-options
+    "demo": None,  # opens the workstation itself
+    "report": "report",
+    "ui": None,  # the workstation itself
+    "cards list": "readers",
+    "cards watch": None,  # the run view's card prompt and the readers window say what each reader holds
+    "cards probe": None,  # decodes a card's data: a card-level diagnosis, outside the exam's flow
+    "cards emulate": None,  # serves a virtual card to pcscd: a long-running service, not a workstation action
+    "cards record": None,  # records a card's exchanges to a file: a card-level tool for the bench's authors
+    "cards replay": None,  # serves a recording: a long-running service
+    "engine serve": None,  # the engine's JSON-RPC server on stdio: what the bench runs, not a person
+    "engine check": "engine-check",
+    "keys init": "keys-init",  # also « Créer ma clé de signature » in the review window
+    "keys show": "keys",
+    "verify": "integrity",
+    "review": "review",
+    "diff": "diff",
+    "merge": "merge",
+    "sut check": "sut-check",
+    "sut init": None,  # asks questions and watches the logs for seconds on a terminal: a set-up step before the exam
+    "import": "import",
+    "services serve": None,  # the téléservices' HTTP server: the bench starts it for the cases that need it
+    "coverage": "coverage",
+    "new case": "new-case",
+    "export": "export",
+}
