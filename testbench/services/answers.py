@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from testbench.engines.protocol.jsonrpc import shown_json
 from testbench.services.scenarios import Scenario
 
 JsonObject = dict[str, Any]
@@ -19,13 +20,27 @@ INS_TEST_OID = "1.2.250.1.213.1.4.10"
 
 
 class BadRequest(Exception):
-    """The request is not in our format: HTTP 400 with the reason."""
+    """The request is not in our format: HTTP 400 with the reason, in French from the catalogue's templates (the
+    engine passes it on in its refusal, which a person reads in either language)."""
+
+
+def received(value: Any) -> str:
+    """A value of the request as it was sent: its JSON (``null``, not Python's ``None``)."""
+    return value if isinstance(value, str) else shown_json(value, 80)
 
 
 def _object(value: Any, name: str) -> JsonObject:
     if not isinstance(value, dict):
         raise BadRequest(f"{name} : objet attendu")
     return value
+
+
+def _one_of(request: JsonObject, name: str, default: str, allowed: tuple[str, str]) -> str:
+    value = request.get(name, default)
+    if value not in allowed:
+        first, second = allowed
+        raise BadRequest(f"{name} : « {first} » ou « {second} » attendu, reçu « {received(value)} »")
+    return str(value)
 
 
 def _care_date(request: JsonObject, today: date) -> date:
@@ -35,7 +50,7 @@ def _care_date(request: JsonObject, today: date) -> date:
     try:
         return date.fromisoformat(str(raw))
     except ValueError:
-        raise BadRequest(f"care_date : date ISO attendue, reçu « {raw} »") from None
+        raise BadRequest(f"care_date : date ISO attendue, reçu « {received(raw)} »") from None
 
 
 def _coverage(scenario: Scenario) -> JsonObject:
@@ -65,9 +80,7 @@ def adri(scenario: Scenario, request: JsonObject, seq: int, today: date) -> Json
     nir = ben.get("nir")
     if not isinstance(nir, str) or not nir:
         raise BadRequest("beneficiary.nir : NIR attendu")
-    query = request.get("query", "cible")
-    if query not in ("cible", "systematique"):
-        raise BadRequest(f"query : « cible » ou « systematique » attendu, reçu « {query} »")
+    query = _one_of(request, "query", "cible", ("cible", "systematique"))
     care = _care_date(request, today)
     count = int(scenario.params.get("beneficiaries", 1))
     ranks = range(1, count + 1) if count > 1 else (int(ben.get("rank") or 1),)
@@ -87,9 +100,7 @@ def apcv(scenario: Scenario, request: JsonObject, seq: int, now: datetime, ident
     """ApCV: the context the phone presented (QR code or NFC): identity and rights, or why there is none."""
     if scenario.answer == "error":
         return error_answer(scenario)
-    channel = request.get("channel", "qr")
-    if channel not in ("qr", "nfc"):
-        raise BadRequest(f"channel : « qr » ou « nfc » attendu, reçu « {channel} »")
+    channel = _one_of(request, "channel", "qr", ("qr", "nfc"))
     status = str(scenario.params.get("status", "valid"))
     answer: JsonObject = {"service": "apcv", "status": status, "channel": channel, "context_id": f"APCV-{seq:06d}"}
     if status == "refused":

@@ -24,6 +24,7 @@ from typing import Any
 
 from aiohttp import web
 
+from testbench.engines.protocol.jsonrpc import parse
 from testbench.services import answers
 from testbench.services.scenarios import FAULTS, SERVICES, Registry, Scenario, registry
 
@@ -52,15 +53,12 @@ def _json(status: int, body: JsonObject) -> web.Response:
 
 
 async def _read_json(request: web.Request) -> tuple[JsonObject | None, str]:
-    """The request body as an object, or None and the reason."""
-    raw = await request.read()
+    """The request body as an object, or None and the reason (in French, placed: the engine protocol's reader's
+    words, never the decoder's English)."""
     try:
-        body = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        return None, f"JSON illisible : {exc}"
-    if not isinstance(body, dict):
-        return None, "objet JSON attendu"
-    return body, ""
+        return parse(await request.read()), ""
+    except ValueError as exc:
+        return None, str(exc)
 
 
 def make_app(log: LogSink, reg: Registry | None = None) -> web.Application:
@@ -139,16 +137,18 @@ def make_app(log: LogSink, reg: Registry | None = None) -> web.Application:
             return _json(400, {"ok": False, "message": problem})
         service = body.get("service")
         if service not in SERVICES:
-            return _json(400, {"ok": False, "message": f"téléservice inconnu « {service} »"})
+            return _json(400, {"ok": False, "message": f"téléservice inconnu « {answers.received(service)} »"})
         name = body.get("scenario") or state.registry.default(service)
-        if state.registry.get(service, name) is None:
+        if not isinstance(name, str) or state.registry.get(service, name) is None:
             known = ", ".join(state.registry.names(service))
+            unknown = answers.received(name)
             return _json(
-                400, {"ok": False, "message": f"scénario inconnu « {name} » pour {service} (connus : {known})"}
+                400, {"ok": False, "message": f"scénario inconnu « {unknown} » pour {service} (connus : {known})"}
             )
         fault = body.get("fault") or "none"
         if fault not in FAULTS:
-            return _json(400, {"ok": False, "message": f"défaut inconnu « {fault} » (connus : {', '.join(FAULTS)})"})
+            unknown = answers.received(fault)
+            return _json(400, {"ok": False, "message": f"défaut inconnu « {unknown} » (connus : {', '.join(FAULTS)})"})
         identity = body.get("identity")
         state.scenario[service], state.fault[service] = name, fault
         state.identity[service] = identity if isinstance(identity, dict) else None

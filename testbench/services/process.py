@@ -136,16 +136,18 @@ class ServicesProcess:
                 self.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **flags
             )
         except OSError as exc:
-            raise ServicesDown(f"le simulateur de téléservices ne démarre pas : {exc}") from None
+            raise ServicesDown(f"le simulateur de téléservices ne démarre pas : {os_reason(exc)}") from None
         self._ready.clear()
         self._stderr = []  # a former server's last words are not this one's
         assert self._proc.stdout is not None and self._proc.stderr is not None
         self._reader = threading.Thread(target=self._read, args=(self._proc.stdout,), daemon=True, name="services-log")
         self._reader.start()
-        threading.Thread(target=self._drain, args=(self._proc.stderr,), daemon=True, name="services-err").start()
+        drain = threading.Thread(target=self._drain, args=(self._proc.stderr,), daemon=True, name="services-err")
+        drain.start()
         if not self._ready.wait(START_TIMEOUT) or self.port is None:
-            reason = " ".join(self._stderr[-3:]).strip() or "pas de port annoncé"
             self._kill()
+            drain.join(2)  # its stderr read to its end: the reason it wrote, if any
+            reason = _said(self._stderr) or "pas de port annoncé"
             raise ServicesDown(f"le simulateur de téléservices n'a pas démarré : {reason}")
         self._starts += 1
         if self._starts > 1:
@@ -215,7 +217,8 @@ class ServicesProcess:
         except ValueError:
             answer = {}
         if response.status != 200:
-            raise ValueError(str(answer.get("message") or f"HTTP {response.status}"))
+            message = answer.get("message") if isinstance(answer, dict) else None
+            raise ValueError(message if isinstance(message, str) and message else f"erreur HTTP {response.status}")
         return answer if isinstance(answer, dict) else {}
 
     def configure(
@@ -288,6 +291,17 @@ class ServicesProcess:
             except subprocess.TimeoutExpired:
                 self._kill()
             self._forget()
+
+
+def _said(stderr: list[str]) -> str:
+    """The reason the server wrote on stderr before it stopped (``testbench.services.serve``: one JSON line
+    ``{"error": …}``, in French); anything else there (a Python traceback) is not for a person."""
+    for line in reversed(stderr):
+        with contextlib.suppress(ValueError):
+            said = json.loads(line)
+            if isinstance(said, dict) and isinstance(said.get("error"), str):
+                return said["error"]
+    return ""
 
 
 def _reason(exc: OSError | http.client.HTTPException) -> str:

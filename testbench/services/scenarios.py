@@ -9,11 +9,11 @@ scenario of an existing answer kind needs no code.
 from __future__ import annotations
 
 import functools
-import tomllib
 from dataclasses import dataclass
 from typing import Any
 
 from testbench.domain.teleservices import FAULTS, SERVICES, registry_text
+from testbench.tomlfile import TomlSyntaxError, parse_toml
 
 __all__ = ["ANSWERS", "FAULTS", "SERVICES", "Registry", "RegistryError", "Scenario", "parse_registry", "registry"]
 #: The answer kinds each service knows (docs/teleservices.md describes each).
@@ -27,7 +27,8 @@ FORMAT = "testbench-scenarios/1"
 
 
 class RegistryError(Exception):
-    """The registry file is not what the simulator can play (a packaging or editing mistake)."""
+    """The registry file is not what the simulator can play (a packaging or editing mistake); said in French
+    from the catalogue's templates, as every reason a person reads."""
 
 
 @dataclass(frozen=True)
@@ -68,9 +69,9 @@ class Registry:
 
 def parse_registry(text: str) -> Registry:
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise RegistryError(f"registre des scénarios illisible : {exc}") from None
+        data = parse_toml(text)
+    except TomlSyntaxError as exc:
+        raise RegistryError(f"registre des scénarios illisible à la ligne {exc.line}, colonne {exc.col}") from None
     if data.get("format") != FORMAT:
         raise RegistryError(f"registre des scénarios : format « {FORMAT} » attendu")
     scenarios: dict[str, dict[str, Scenario]] = {}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import json
 import sys
 import threading
@@ -16,7 +17,9 @@ from typing import IO, Any
 
 from aiohttp import web
 
+from testbench.fmt import os_reason
 from testbench.services.app import make_app
+from testbench.services.scenarios import RegistryError
 
 
 def _writer(out: IO[str]) -> Any:
@@ -61,9 +64,19 @@ def serve(host: str = "127.0.0.1", port: int = 0, stdin: IO[bytes] | None = None
         loop.run_until_complete(_serve(host, port, out or sys.stdout, stop))
     except KeyboardInterrupt:
         pass
-    except OSError as exc:  # the port is taken, the address is not ours
-        print(json.dumps({"error": f"serveur de téléservices impossible à démarrer : {exc}"}), file=sys.stderr)
+    except (OSError, RegistryError) as exc:  # the port is taken, the address is not ours, the registry is damaged
+        # one JSON line the bench reads back as the reason (services.process), in French like every reason
+        reason = _reason(exc, port)
+        print(json.dumps({"error": f"serveur de téléservices impossible à démarrer : {reason}"}), file=sys.stderr)
         return 2
     finally:
         loop.close()
     return 0
+
+
+def _reason(exc: OSError | RegistryError, port: int) -> str:
+    if isinstance(exc, RegistryError):
+        return str(exc)
+    if exc.errno == errno.EADDRINUSE:
+        return f"port {port} déjà utilisé"
+    return os_reason(exc)
