@@ -20,6 +20,8 @@ class EventKind(StrEnum):
     STEP_FAILED = "step-failed"
     MANUAL_PENDING = "manual-pending"
     MANUAL_ATTESTED = "manual-attested"
+    # an unfinished operator attempt continued at its first unfinished step (runner.resume)
+    ATTEMPT_RESUMED = "attempt-resumed"
     # the bench and the engine process
     BENCH_FAULT = "bench-fault"
     CLOCK_OFFSET = "clock-offset"

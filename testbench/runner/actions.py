@@ -321,13 +321,18 @@ def _secure(ctx: ActionContext, step: Step) -> dict[str, Any]:
 def _build_lot(ctx: ActionContext, step: Step) -> dict[str, Any]:
     """Lot the case's invoices that no lot of the case holds: an invoice re-billed after its lot's rejection
     goes in a new lot without its rejected predecessor; the invoices of a lot refused by its ARL go again."""
-    lotted = {invoice_id for members in ctx.lots.values() for invoice_id in members}
-    pending = [invoice_id for invoice_id in ctx.invoice_ids if invoice_id not in lotted]
+    pending = _unlotted(ctx)
     if not pending:
         raise ActionError("aucune facture à mettre en lot dans ce cas")
     result = ctx.engine.build_lot({"invoice_ids": pending})
     ctx.lots[str(result.get("number") or f"#{len(ctx.lots)}")] = pending
     return {"lot": _extract_documents(ctx, step, result)}
+
+
+def _unlotted(ctx: ActionContext) -> list[str]:
+    """The case's invoices that no lot of the case holds, in the order they were made."""
+    lotted = {invoice_id for members in ctx.lots.values() for invoice_id in members}
+    return [invoice_id for invoice_id in ctx.invoice_ids if invoice_id not in lotted]
 
 
 def _read_returns(ctx: ActionContext, step: Step) -> dict[str, Any]:
@@ -428,6 +433,26 @@ HANDLERS: dict[str, Handler] = {
     "insert-card": _insert_card,
     "remove-card": _remove_card,
 }
+
+
+def restore(ctx: ActionContext, step: Step, result: dict[str, Any]) -> None:
+    """A step an unfinished attempt already finished, when the bench continues that attempt
+    (``runner.resume``): what its handler keeps in ``ctx`` for the later steps — the invoices made, the lots
+    built, the slots emptied, its result — taken from its recorded ``result``, as if it had just run."""
+    tree = {key: value for key, value in result.items() if isinstance(value, Mapping)}
+    slot = step.params.get("slot", "vitale")
+    if step.action == "invoice":
+        ctx.invoice_ids.append(str(tree.get("invoice", {}).get("invoice_id", "")))
+    elif step.action == "build-lot":
+        ctx.lots[str(tree.get("lot", {}).get("number") or f"#{len(ctx.lots)}")] = _unlotted(ctx)
+    elif step.action == "read-returns" and step.params.get("scenario") == "arl-negative":
+        if tree.get("returns", {}).get("status") == "rejected":  # refused unread, as _read_returns says
+            ctx.lots.pop(str(ctx.observations.get("lot", {}).get("number")), None)
+    elif step.action == "remove-card":
+        ctx.emptied[slot] = step.id
+    elif step.action == "insert-card":
+        ctx.emptied.pop(slot, None)
+    ctx.by_step[step.id] = result
 
 
 def perform(ctx: ActionContext, step: Step) -> dict[str, Any]:

@@ -10,7 +10,7 @@ import contextlib
 import json
 import sys
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -27,6 +27,7 @@ from testbench.runner.events import Listener, TracesCaptured
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_USAGE, exit_code
 from testbench.runner.manual import HeadlessOperator, ScriptedOperator
 from testbench.runner.options import EXAM_PLAN_META, CampaignOptions
+from testbench.runner.resume import Continuation, continuation
 from testbench.runner.runner import Runner
 from testbench.runner.tracing import TraceRecorder
 from testbench.store.connection import SessionError, SessionWriteError
@@ -258,8 +259,16 @@ class Campaign:
         self._check_workers()
         self.argv = list(argv)
 
-    def run(self, targets: Sequence[tuple[Casebook, Case]], stop: threading.Event | None = None) -> CampaignResult:
-        """Run ``targets`` in order as new attempts (the workstation's one case, filtered set or rest).
+    def run(
+        self,
+        targets: Sequence[tuple[Casebook, Case]],
+        stop: threading.Event | None = None,
+        *,
+        restart: Collection[tuple[str, str]] = (),
+    ) -> CampaignResult:
+        """Run ``targets`` in order (the workstation's one case, filtered set or rest): as new attempts, but an
+        unfinished operator attempt goes on at its first unfinished step (:mod:`.resume`) unless its case's
+        key is in ``restart``.
 
         The session's selection is kept; a new session's is every case of the casebooks.
         """
@@ -271,7 +280,8 @@ class Campaign:
                 store.set_selection([(cb.sha256, c.id) for cb in self.casebooks for c in cb.cases])
             argv = self.argv or [*sys.argv[:1], "ui", *(c.id for _, c in targets)]
             self._record_plan(store)
-            return self._execute(store, list(targets), stop, argv, {"origin": "ui"}, factories)
+            continuing = self._continuations(store, targets, restart)
+            return self._execute(store, list(targets), stop, argv, {"origin": "ui"}, factories, continuing)
 
     def run_selection(
         self,
@@ -304,6 +314,7 @@ class Campaign:
                     )
                 record_casebooks(store, self.casebooks)
                 to_run = _resume_selection(store, self.casebooks)
+                continuing = self._continuations(store, to_run)
             else:
                 if has_history and not rerun:
                     raise CampaignError(
@@ -318,12 +329,39 @@ class Campaign:
                 record_casebooks(store, self.casebooks)
                 store.set_selection([(cb.sha256, case.id) for cb, case in selected])
                 to_run = list(selected)
+                continuing = {}
             for key, value in (meta or {}).items():
                 store.set_meta(key, value)
             self._record_plan(store)
             if notice is not None and self.notify:
                 self.notify(notice)
-            return self._execute(store, to_run, None, self.argv, {"resume": resume, "rerun": rerun}, factories)
+            for (_sha, case_id), resumed in continuing.items():
+                if self.notify:
+                    self.notify(continued_text(case_id, resumed))
+            flags = {"resume": resume, "rerun": rerun}
+            return self._execute(store, to_run, None, self.argv, flags, factories, continuing)
+
+    def _continuations(
+        self,
+        store: SessionStore,
+        targets: Sequence[tuple[Casebook, Case]],
+        restart: Collection[tuple[str, str]] = (),
+    ) -> dict[tuple[str, str], Continuation]:
+        """The unfinished operator attempts that ``targets`` continue (:func:`.resume.continuation`), read from
+        the session once its dangling attempts are closed; the cases of ``restart`` start again."""
+        if self.options.bench.engine != "operator":
+            return {}
+        from testbench.store.read import read_session
+
+        out: dict[tuple[str, str], Continuation] = {}
+        with read_session(store.path) as session:
+            views = {view.key: view for view in session.cases}
+            for casebook, case in targets:
+                key = (casebook.sha256, case.id)
+                found = None if key in restart else continuation(session, views.get(key), case, "operator")
+                if found is not None:
+                    out[key] = found
+        return out
 
     def _record_plan(self, store: SessionStore) -> None:
         """The exam plan the command checked (``--plan``) goes into the session: its report shows the coverage."""
@@ -354,8 +392,10 @@ class Campaign:
         argv: list[str],
         flags: dict[str, Any],
         factories: list[BenchFactory] | None,
+        continuing: Mapping[tuple[str, str], Continuation] | None = None,
     ) -> CampaignResult:
-        """Run ``targets`` on one bench, or on the workers' benches that ``factories`` build."""
+        """Run ``targets`` on one bench, or on the workers' benches that ``factories`` build; the cases of
+        ``continuing`` go on in their unfinished attempt (operator mode: one bench)."""
         result = CampaignResult(run_id=None, ran=0)
         if factories is not None:
             from testbench.runner.workers import Interruption, run_parallel
@@ -367,6 +407,7 @@ class Campaign:
         else:
             with self._bench_run(store, argv, flags) as (runner, run_id):
                 result.run_id = run_id
+                runner.continuing = dict(continuing or {})
                 summary = runner.run(run_id, targets, stop)
         result.ran = len(summary.outcomes)
         result.stopped = summary.stopped
@@ -622,6 +663,14 @@ class Campaign:
             raise CampaignError([f"source de traces : {exc}"]) from None
         recorder.context_hooks.append(capture.set_context)
         return capture.start()
+
+
+def continued_text(case_id: str, resumed: Continuation) -> str:
+    """What a person is told of a case that goes on in its unfinished attempt (French, read in their language)."""
+    return (
+        f"{case_id} : la tentative {resumed.number} continue à l'étape {resumed.position} ; ses étapes déjà faites"
+        f" ({', '.join(resumed.done) or '—'}) sont gardées"
+    )
 
 
 def _said_once(notify: Callable[[str], None]) -> Callable[[str], None]:

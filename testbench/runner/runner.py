@@ -20,7 +20,7 @@ from testbench.casebook.model import Case, Casebook, ExpectationKind, StepKind
 from testbench.domain.attestation import Attestation, Operator
 from testbench.domain.events import EventKind
 from testbench.domain.hooks import CaseBounded, NamedReaders, OperatorDriven, Preparing
-from testbench.domain.observe import canonical, flatten
+from testbench.domain.observe import canonical, flatten, unflatten
 from testbench.domain.refusal import EngineError, EngineRefusal
 from testbench.domain.verdict import Outcome, Verdict
 from testbench.domain.vocabulary import TELESERVICE_INVALID_ANSWER, TELESERVICE_UNAVAILABLE
@@ -31,6 +31,7 @@ from testbench.runner import actions
 from testbench.runner.compare import evaluate
 from testbench.runner.events import CaseFinished, CaseStarted, Listener, RunEvent, StepFinished, StepStarted
 from testbench.runner.manual import HeadlessOperator
+from testbench.runner.resume import Continuation
 from testbench.runner.teleservices import Services, ServicesDown
 from testbench.runner.tracing import TraceRecorder
 from testbench.store.connection import SessionWriteError
@@ -97,6 +98,8 @@ class Runner:
             bay.attach_lifecycle(self._process_event)  # type: ignore[attr-defined]
         self._named = bay if isinstance(bay, NamedReaders) else None  # the reader's name is recorded
         self._preparing = bay if isinstance(bay, Preparing) else None  # the next case's cards readied early
+        #: (casebook sha256, case id) → the unfinished attempt a run of that case continues (runner.resume)
+        self.continuing: dict[tuple[str, str], Continuation] = {}
 
     def _emit(self, event: RunEvent) -> None:
         if self.listener is not None:
@@ -132,27 +135,44 @@ class Runner:
         upcoming: tuple[Casebook, Case] | None = None,
     ) -> Outcome:
         """Case ``index`` of ``total`` of the campaign: its attempt recorded and run, the listener told of its
-        start and end (a serial run and each parallel worker alike)."""
+        start and end (a serial run and each parallel worker alike). A case in :attr:`continuing` goes on in
+        its unfinished attempt, from its first unfinished step."""
+        resumed = self.continuing.pop((casebook.sha256, case.id), None)
         with self.store.batch():  # the attempt's start is committed with its first step
-            attempt_id = self.store.start_attempt(run_id, casebook.sha256, case.id)
+            if resumed is None:
+                attempt_id = self.store.start_attempt(run_id, casebook.sha256, case.id)
+            else:
+                attempt_id = resumed.attempt_id
+                self.store.reopen_attempt(attempt_id)
             self._emit(CaseStarted(case, index, total, attempt_id))
-            outcome = self.run_case(attempt_id, casebook, case, upcoming)
+            outcome = self.run_case(attempt_id, casebook, case, upcoming, resumed)
         self._emit(CaseFinished(case, index, total, outcome, attempt_id))
         return outcome
 
     def run_case(
-        self, attempt_id: int, casebook: Casebook, case: Case, upcoming: tuple[Casebook, Case] | None = None
+        self,
+        attempt_id: int,
+        casebook: Casebook,
+        case: Case,
+        upcoming: tuple[Casebook, Case] | None = None,
+        resumed: Continuation | None = None,
     ) -> Outcome:
         """Run one case inside an attempt that is already recorded; always finishes the attempt.
 
         ``upcoming`` is the next case: a bay that can (``prepare``) readies its cards in a free reader
-        while this case runs, so that pcscd's card polling is not paid between cases.
+        while this case runs, so that pcscd's card polling is not paid between cases. ``resumed``: the
+        attempt is one continued, whose finished steps are not run again.
         """
         with self.store.batch():
-            return self._run_case_batched(attempt_id, casebook, case, upcoming)
+            return self._run_case_batched(attempt_id, casebook, case, upcoming, resumed)
 
     def _run_case_batched(
-        self, attempt_id: int, casebook: Casebook, case: Case, upcoming: tuple[Casebook, Case] | None
+        self,
+        attempt_id: int,
+        casebook: Casebook,
+        case: Case,
+        upcoming: tuple[Casebook, Case] | None,
+        resumed: Continuation | None,
     ) -> Outcome:
         rec = self.recorder
         rec.set_context(attempt_id, None)
@@ -162,7 +182,7 @@ class Runner:
         try:
             if self._bounded is not None:
                 self._bounded.begin_case()
-            outcome = self._run_case(attempt_id, casebook, case, upcoming, comparisons)
+            outcome = self._run_case(attempt_id, casebook, case, upcoming, comparisons, resumed)
         except SessionWriteError:
             raise  # the record itself cannot be written: stop, the session resumes once the disk is fixed
         except Exception as exc:  # a bench fault must not stop the campaign
@@ -234,8 +254,10 @@ class Runner:
         case: Case,
         upcoming: tuple[Casebook, Case] | None = None,
         rows: list[tuple[str, str, str, Any]] | None = None,
+        resumed: Continuation | None = None,
     ) -> Outcome:
-        """Run the case's steps; the comparisons that decide the verdict are appended to ``rows``."""
+        """Run the case's steps (those ``resumed`` did not finish); the comparisons that decide the verdict
+        are appended to ``rows``."""
         outcome = self._prepare_cards(attempt_id, casebook, case)
         if _stop(outcome):
             return outcome
@@ -255,7 +277,11 @@ class Runner:
         steps_run: list[str] = []  # begun
         finished: list[str] = []  # begun and did not stop the case
         expected_refusals = {e.step: e.code for e in case.expectations if e.kind is ExpectationKind.REFUSAL}
-        for step in case.steps:
+        if resumed is not None:
+            self._continue(attempt_id, case, ctx, resumed, refusals)
+            steps_run.extend(resumed.done)
+            finished.extend(resumed.done)
+        for step in case.steps[len(resumed.done) if resumed is not None else 0 :]:
             self.recorder.set_context(attempt_id, step.id)
             self.recorder.bench(f"étape {step.id} : {step.action or 'manuelle'}")
             self.store.add_event(
@@ -277,6 +303,8 @@ class Runner:
             finished.append(step.id)
         self.recorder.set_context(attempt_id, None)
         lines = self.recorder.attempt_lines()
+        if resumed is not None:  # a continued attempt's trace began before this run
+            lines = [*resumed.lines, *lines]
         comparisons = evaluate(
             case.expectations,
             ctx.observations,
@@ -295,6 +323,33 @@ class Runner:
         if outcome.verdict is Verdict.NONE:
             outcome = Outcome(Verdict.PASS)
         return outcome
+
+    def _continue(
+        self, attempt_id: int, case: Case, ctx: actions.ActionContext, resumed: Continuation, refusals: dict[str, str]
+    ) -> None:
+        """A continued attempt: its finished steps' values back in the case's context, as when they ran (a
+        later step reads them; the verdict compares them), and where it goes on, said in the trace and as an
+        event of the attempt."""
+        steps = {step.id: step for step in case.steps}
+        for step_id in resumed.done:
+            step, values = steps[step_id], resumed.values.get(step_id, {})
+            if step.kind is StepKind.MANUAL:
+                ctx.observations = canonical({**ctx.observations, **values})
+            else:
+                result = unflatten(values)
+                ctx.observations.update(result)
+                actions.restore(ctx, step, result)
+            if step_id in resumed.refusals:
+                refusals[step_id] = resumed.refusals[step_id]
+        following = case.steps[len(resumed.done)].id if len(resumed.done) < len(case.steps) else "—"
+        message = (
+            f"tentative {resumed.number} reprise à l'étape {resumed.position} ({following}) : étapes déjà faites"
+            f" gardées : {', '.join(resumed.done) or '—'}"
+        )
+        self.recorder.set_context(attempt_id, None)
+        self.recorder.bench(message)
+        data = {"step": following, "position": resumed.position, "done": list(resumed.done), "after": resumed.reason}
+        self.store.add_event(EventKind.ATTEMPT_RESUMED, {**data, "message": message}, attempt_id=attempt_id)
 
     def _action(
         self,

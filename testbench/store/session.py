@@ -495,6 +495,24 @@ class SessionStore:
                 chain.record(self.conn, "attempt-finish", attempt_id, attempt_id)
         return len(ids)
 
+    def reopen_attempt(self, attempt_id: int) -> None:
+        """Open again an attempt that stopped without a final verdict, for the bench to continue it
+        (``runner.resume``): its end, verdict and reason are cleared until it finishes, chained as its end
+        is (the journal keeps the end it had), and the time it had run counts in its duration."""
+        with self.transaction():
+            duration, started, last = self.conn.execute(
+                "SELECT duration_ms, started_wall, (SELECT MAX(wall) FROM events WHERE attempt_id = a.id)"
+                " FROM attempts a WHERE id = ?",
+                (attempt_id,),
+            ).fetchone()
+            spent_ms = duration if duration is not None else max(0.0, ((last or started) - started) * 1000)
+            self.conn.execute(
+                "UPDATE attempts SET ended_wall = NULL, duration_ms = NULL, verdict = 'none', reason = '' WHERE id = ?",
+                (attempt_id,),
+            )
+            chain.record(self.conn, "attempt-finish", attempt_id, attempt_id)  # integrity chain
+        self._started_mono[attempt_id] = time.monotonic_ns() - int(spent_ms * 1e6)
+
     def has_attempts(self) -> bool:
         """Whether any case was ever run in this session."""
         with self._tx_lock:

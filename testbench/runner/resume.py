@@ -1,0 +1,87 @@
+"""Continuing an operator attempt at its first unfinished step instead of starting the case again.
+
+In operator mode a person performs the steps in the editor's application, which keeps what was done
+there (an invoice made, a lot built). When such an attempt stops midway — the workstation quit, the
+process killed, a step left pending — running the case again from its first step would ask the person to
+do again in the application what is already done. So the bench continues the same attempt: the steps
+already recorded (their attestations, the values read and accepted) stay as they are and count once, and
+the case goes on at its first step not finished. ``testbench run --resume`` and the workstation's ``r``
+both ask :func:`continuation` which attempt may be continued and where; the runner does it
+(:meth:`~testbench.runner.runner.Runner.attempt`). An attempt of another engine starts again (its engine's
+state of that attempt is gone), as does one a reviewer signed for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from testbench.casebook.model import Case, ExpectationKind, StepKind
+from testbench.domain.events import EventKind
+from testbench.domain.verdict import Verdict
+from testbench.store.read import CaseView, SessionView
+from testbench.traces.model import TraceLine
+
+#: the engine whose attempts continue: its steps are performed in the application, which keeps them
+OPERATOR_ENGINE = "operator"
+
+
+@dataclass(frozen=True)
+class Continuation:
+    """An unfinished attempt the bench continues: where it stopped and what its finished steps recorded."""
+
+    attempt_id: int
+    number: int  # the attempt's number among the case's attempts
+    reason: str  # why it stopped, as recorded (French)
+    done: tuple[str, ...]  # the steps finished, the case's first ones in its order
+    values: Mapping[str, dict[str, Any]] = field(default_factory=dict)  # step id → its values (path → value)
+    refusals: Mapping[str, str] = field(default_factory=dict)  # step id → the refusal code a case expected
+    lines: tuple[TraceLine, ...] = ()  # the attempt's trace so far (its trace expectations read all of it)
+
+    @property
+    def position(self) -> int:
+        """The step it continues at, counted from 1 (one past the last step, when all were finished)."""
+        return len(self.done) + 1
+
+
+def continuation(session: SessionView, view: CaseView | None, case: Case, engine: str) -> Continuation | None:
+    """How the case's latest attempt continues on a bench of ``engine``; None when the case starts again.
+
+    An attempt continues when it stopped without a final verdict (killed, or a step left pending), it was
+    run in operator mode and the bench is in operator mode, and no review was signed for it. Its finished
+    steps are its first ones whose record is whole: an action step ended (or refused as the case expects),
+    a manual step confirmed; the first step not so (begun, attested but not ended, pending) is done again.
+    """
+    latest = view.latest if view is not None else None
+    if engine != OPERATOR_ENGINE or latest is None or view is None:
+        return None
+    if Verdict(latest.verdict).is_final or not latest.reason:
+        return None
+    run = next((r for r in session.runs if r["id"] == latest.run_id), None)
+    if run is None or (run.get("options") or {}).get("engine") != OPERATOR_ENGINE:
+        return None
+    if any(note.attempt_number == latest.number for note in view.annotations):
+        return None
+    events = session.events(latest.id)
+    states = {state.id: state for state in session.steps(view, latest, events)}
+    expected_refusals = {e.step for e in case.expectations if e.kind is ExpectationKind.REFUSAL}
+    done: list[str] = []
+    for step in case.steps:
+        state = states.get(step.id)
+        status = state.status if state is not None else "not-run"
+        finished = status == "confirmed" if step.kind is StepKind.MANUAL else status == "done"
+        if not (finished or (status == "refused" and step.id in expected_refusals)):
+            break
+        done.append(step.id)
+    values: dict[str, dict[str, Any]] = {}
+    for row in session.observations(latest.id):
+        if row["step_id"] in done:
+            values.setdefault(row["step_id"], {})[row["path"]] = row["value"]
+    refusals = {
+        str(ev["step_id"]): str((ev["data"] or {}).get("code", ""))
+        for ev in events
+        if ev["kind"] == EventKind.STEP_REFUSED and ev["step_id"] in done
+    }
+    lines = tuple(session.trace_lines(latest.id))
+    return Continuation(latest.id, latest.number, latest.reason, tuple(done), values, refusals, lines)
