@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from bundled_cases.model import Case, Expect, Line, Step, invoice, read_cps, read_vitale, secure
 
+#: What a case says of a rate no public text confirms for its care (docs/reference-engine.md: unverified): the
+#: régime local's 90 % applied to LPP, the ASPA's 80 % (RG_VF675, an establishment rule) in town care.
+LOCAL_LPP_UNVERIFIED = "taux de 90 % du régime local pour la LPP : hypothèse testbench, non vérifiée"
+ASPA_UNVERIFIED = "taux ASPA de 80 % (RG_VF675, règle des établissements) : hypothèse testbench, non vérifiée en ville"
+
 #: Date of care of most cases: every test card's rights are open then (2024-01-01 → 2030-12-31).
 D = "2026-02-02"
 

@@ -115,9 +115,11 @@ nurse("IDE-NGAP-013", "Deux AMI 1 identiques dans la séance (quantité 2)",
 nurse("IDE-NGAP-014", "Cinq AMI 1 dans la journée (plafond journalier de franchise)",
       "Cinq actes un même jour : la franchise (informative) atteint son plafond, la part AMO ne change pas.",
       "AMI 1 × 5 = 15.75 → 9.45 ; IFD → 1.65. BR 18.50 ; MRO 11.10 ; patient 7.40. Franchise 5 × 1.00 "
-      "plafonnée à 4.00 par jour, retenue plus tard par l'AMO (non déduite de la facture).",
+      "plafonnée à 4.00 par jour, retenue plus tard par l'AMO (non déduite de la facture) ; IFD sans franchise ; "
+      "participation forfaitaire 0 (actes d'auxiliaire médical).",
       **STD, lines=[L("AMI", 5, "3.15"), IFD], tags="ngap infirmier franchise",
-      expect=[V("invoice.totals.amo", "11.10"), V("invoice.totals.patient", "7.40")])
+      expect=[V("invoice.totals.amo", "11.10"), V("invoice.totals.patient", "7.40"),
+              V("invoice.withholdings.franchise", "4.00"), V("invoice.withholdings.participation_forfaitaire", "0.00")])
 nurse("IDE-NGAP-015", "Acte NGAP hors table avec tarif fixé (catégorie infirmier)",
       "Sans entrée de table, la catégorie de taux vient de la catégorie de PS du cahier (infirmier → 60 %).",
       "Code TLS, tarif fixé 10.00, taux des auxiliaires médicaux 60 % : BR 10.00 ; MRO 6.00 ; patient 4.00.",
@@ -128,7 +130,8 @@ nurse("IDE-NGAP-016", "Franchise à 0.50 avant le 2024-03-31",
       "AMI 3 : 9.45 → 5.67 ; IFD → 1.65. BR 12.20 ; MRO 7.32 ; patient 4.88 (franchise 0.50, informative).",
       card=None, patient="p-hist", lines=[L("AMI", 1, "3.15", coefficient="3"), IFD], date="2024-02-15",
       tags="ngap infirmier franchise date degrade",
-      expect=[V("invoice.totals.amo", "7.32"), V("invoice.totals.patient", "4.88")])
+      expect=[V("invoice.totals.amo", "7.32"), V("invoice.totals.patient", "4.88"),
+              V("invoice.withholdings.franchise", "0.50")])
 
 BOOK.sections["IDE-NGAP-030"] = "Couvertures lues sur la carte"
 nurse("IDE-NGAP-030", "ALD : AMI 4 et IFD en rapport avec l'ALD",
@@ -170,10 +173,11 @@ nurse("IDE-NGAP-035", "C2S : AMI 2 et IFD",
       expect=[V("invoice.totals.amc", "3.62"), V("invoice.totals.patient", "0.00")])
 nurse("IDE-NGAP-036", "Maternité : AIS 3 et IFD pendant la période",
       "Nature d'assurance maternité : 100 %, pas de franchise.",
-      "2026-07-01 : AIS 3 = 7.95 ; IFD 2.75 ; 100 % → MRO 10.70 ; patient 0.",
+      "2026-07-01 : AIS 3 = 7.95 ; IFD 2.75 ; 100 % → MRO 10.70 ; patient 0 ; franchise 0 (période de maternité).",
       card="vitale-maternity", patient="p-maternity", lines=[L("AIS", 1, "2.65", coefficient="3"), IFD],
       date="2026-07-01", tags="ngap infirmier maternite", requirements=NGAP + " RG_VF651",
-      expect=[V("invoice.totals.amo", "10.70"), V("invoice.totals.patient", "0.00")])
+      expect=[V("invoice.totals.amo", "10.70"), V("invoice.totals.patient", "0.00"),
+              V("invoice.withholdings.franchise", "0.00")])
 nurse("IDE-NGAP-037", "AT/MP : AMI 2 et IFD pendant la période AT",
       "Nature d'assurance AT/MP : 100 %.",
       "2026-10-05 : BR 9.05 → 100 % ; MRO 9.05 ; patient 0.",
@@ -185,7 +189,8 @@ nurse("IDE-NGAP-038", "Enfant ayant droit (rang 3) : AMI 1 et IFD",
       "Rang 3 de la carte familiale (né en 2015) : BR 5.90 ; MRO 3.54 ; patient 2.36 ; franchise 0 (moins de 18 ans).",
       card="vitale-family", patient="p-fam-3", rank=3, lines=[L("AMI", 1, "3.15"), IFD],
       tags="ngap infirmier ayant-droit mineur",
-      expect=[V("vitale.beneficiaries[2].rank", "3", step="s-vitale"), V("invoice.totals.amo", "3.54")])
+      expect=[V("vitale.beneficiaries[2].rank", "3", step="s-vitale"), V("invoice.totals.amo", "3.54"),
+              V("invoice.withholdings.franchise", "0.00")])
 nurse("IDE-NGAP-039", "Régime minier : AMI 1 et IFD à 100 %",
       "Le régime 07 prend en charge les soins infirmiers à 100 %.",
       "BR 5.90 → 100 % ; MRO 5.90 ; patient 0.",
@@ -208,7 +213,8 @@ nurse("IDE-NGAP-050", "Dégradé : bénéficiaire exonéré, AMI 2 et IFD",
       requirements=NGAP + " RG_VF653",
       expect=[V("invoice.totals.amo", "9.05"), V("invoice.totals.patient", "0.00")])
 nurse("IDE-NGAP-051", "Dégradé : ASPA, AMI 2 et IFD à 80 %",
-      "Le taux ASPA s'applique aussi aux actes infirmiers.",
+      "Taux ASPA de 80 % appliqué aux actes infirmiers (RG_VF675, règle des établissements) : "
+      "hypothèse testbench, non vérifiée en ville.",
       "AMI 6.30 × 0.80 = 5.04 ; IFD 2.75 × 0.80 = 2.20 ; MRO 7.24 ; patient 1.81.",
       card=None, patient="p-aspa", lines=[L("AMI", 1, "3.15", coefficient="2"), IFD],
       tags="ngap infirmier degrade aspa",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bundled_cases.common import CARDS, PATIENTS, fse
+from bundled_cases.common import CARDS, LOCAL_LPP_UNVERIFIED, PATIENTS, fse
 from bundled_cases.model import Book, L, V, el, invoice, refusal, secure
 from bundled_cases.psad_lots import lot_case
 
@@ -109,7 +109,7 @@ c(fse("PSAD-C2S-001", "C2S gérée par un organisme : type de contrat 89",
       expect=[V("invoice.amc.contract_type", "89", type_="string"), V("invoice.amc.payer", "c2s"),
               V("invoice.totals.amc", "22.40"), V("invoice.totals.patient", "0.00")]))
 c(fse("PSAD-C2S-002", "C2S par un organisme, en Alsace-Moselle",
-      "Le régime local réduit le TM que paie l'organisme.",
+      f"Le régime local réduit le TM que paie l'organisme ; {LOCAL_LPP_UNVERIFIED}.",
       "Patient C2S Alsace-Moselle, lit × 4 = 56.00 : MRO 90 % = 50.40 ; C2S 5.60 ; contrat 89.",
       card=None, patient="p-c2s-alsace", lines=[BED], amc_type="c2s", amc_number="99999999",
       tags="lpp c2s alsace-moselle amc", requirements=AMC + " SP03 RG_VF674",

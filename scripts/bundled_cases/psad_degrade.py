@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bundled_cases.common import CARDS, PATIENTS, fse
+from bundled_cases.common import ASPA_UNVERIFIED, CARDS, LOCAL_LPP_UNVERIFIED, PATIENTS, fse
 from bundled_cases.model import Book, L, V, el, refusal
 
 HEADER = """
@@ -67,20 +67,20 @@ c(fse("PSAD-DEG-013", "Bénéficiaire exonéré et en ALD : ligne hors ALD",
       requirements="RG_VF670 RG_VF653",
       expect=[V("invoice.totals.amo", "90.00"), V("invoice.totals.patient", "0.00")]))
 c(fse("PSAD-DEG-014", "ASPA : lit 4 semaines à 80 %",
-      "Un bénéficiaire de l'ASPA est remboursé à 80 % (RG_VF675, non vérifié pour la LPP de ville).",
+      f"Un bénéficiaire de l'ASPA ; {ASPA_UNVERIFIED}.",
       "1241763 × 4 = 56.00 ; taux ASPA 80 % : MRO = 56.00 × 0.80 = 44.80 ; patient 11.20.",
       card=None, patient="p-aspa", lines=[L("1241763", 4, "14.00")], tags="lpp aspa",
       requirements="RG_VF670 RG_VF675",
       expect=[V("invoice.lines[0].rate", "80"), V("invoice.totals.amo", "44.80"),
               V("invoice.totals.patient", "11.20")]))
 c(fse("PSAD-DEG-015", "ASPA : arrondi de 14.024",
-      "Taux de 80 % sur une BR non ronde.",
+      f"Taux ASPA sur une BR non ronde ; {ASPA_UNVERIFIED}.",
       "1231782 × 1 = 17.53 ; MRO = 17.53 × 0.80 = 14.024 → 14.02 ; patient 3.51.",
       card=None, patient="p-aspa", lines=[L("1231782", 1, "17.53")], tags="lpp aspa arrondi",
       requirements="RG_VF670 RG_VF675",
       expect=[V("invoice.totals.amo", "14.02"), V("invoice.totals.patient", "3.51")]))
 c(fse("PSAD-DEG-016", "Code d'exonération 9 (ASPA) porté par la ligne",
-      "Le justificatif 9 sur la ligne d'un assuré standard donne le taux ASPA.",
+      f"Le justificatif 9 sur la ligne d'un assuré standard donne le taux ASPA ; {ASPA_UNVERIFIED}.",
       "1128104 × 1 = 45.00, exo 9 → 80 % ; MRO 36.00 ; patient 9.00.",
       card=None, patient="p-deg", lines=[L("1128104", 1, "45.00", exo="9")], tags="lpp aspa exo",
       requirements="RG_VF670 RG_VF675",
@@ -118,7 +118,7 @@ c(fse("PSAD-DEG-021", "Code d'exonération de ligne 0 : pas d'exonération",
 
 BOOK.sections["PSAD-DEG-030"] = "Couvertures combinées : la première règle qui s'applique l'emporte"
 c(fse("PSAD-DEG-030", "ALD et Alsace-Moselle : ligne ALD à 100 %, ligne hors ALD à 90 %",
-      "L'ALD (règle 5) passe avant le régime local (règle 6).",
+      f"L'ALD (règle 5) passe avant le régime local (règle 6) ; {LOCAL_LPP_UNVERIFIED}.",
       "Ligne 1 : 1188069 174.50, ALD → 100 % = 174.50. Ligne 2 : 1205520 96.04 hors ALD → 90 % = 86.436 → 86.44. "
       "MRO 260.94 ; facturé 270.54 ; patient 9.60.",
       card=None, patient="p-ald-alsace", lines=[L("1188069", 1, "174.50", ald="true"), L("1205520", 1, "96.04")],
@@ -132,7 +132,7 @@ c(fse("PSAD-DEG-031", "Maternité et ALD : la nature d'assurance l'emporte",
       requirements="RG_VF670 RG_VF651",
       expect=[V("invoice.lines[0].rate", "100"), V("invoice.totals.amo", "56.00")]))
 c(fse("PSAD-DEG-032", "AT/MP et Alsace-Moselle : l'AT l'emporte sur le régime local",
-      "AT/MP (règle 2) avant Alsace-Moselle (règle 6) : 100 %, pas 90 %.",
+      f"AT/MP (règle 2) avant Alsace-Moselle (règle 6) : 100 % ; {LOCAL_LPP_UNVERIFIED}.",
       "AT depuis le 2026-01-10 (date d'accident : début de la période AT) ; 1128104 × 2 = 90.00 → 100 % ; "
       "MRO 90.00 ; patient 0.",
       card=None, patient="p-atmp-alsace", lines=[L("1128104", 2, "45.00")], tags="lpp atmp alsace-moselle",
@@ -146,7 +146,7 @@ c(fse("PSAD-DEG-033", "C2S et ALD : ligne ALD, rien pour la C2S",
       expect=[V("invoice.totals.amo", "84.00"), V("invoice.totals.amc", "0.00"),
               V("invoice.totals.patient", "0.00")]))
 c(fse("PSAD-DEG-034", "C2S en Alsace-Moselle : 90 % puis TM à la C2S",
-      "Le régime local réduit le TM que paie la C2S.",
+      f"Le régime local réduit le TM que paie la C2S ; {LOCAL_LPP_UNVERIFIED}.",
       "1241763 × 4 = 56.00 ; MRO 90 % = 50.40 ; TM 5.60 → C2S ; patient 0.",
       card=None, patient="p-c2s-alsace", lines=[L("1241763", 4, "14.00")], tags="lpp c2s alsace-moselle",
       requirements="RG_VF670 RG_VF674 SP03",
@@ -273,7 +273,8 @@ for num, (pid, code, qty, price, amo, pat, what, tags) in enumerate(
     start=1,
 ):
     c(fse(f"PSAD-SSV-00{num}", f"SESAM sans Vitale : ADRi puis facture ({tags})",
-          "Sans carte Vitale, l'ADRi ciblée précède la facture ; les droits viennent du patient interrogé.",
+          "Sans carte Vitale, l'ADRi ciblée précède la facture ; les droits viennent du patient interrogé"
+          + (f" ; {ASPA_UNVERIFIED}." if tags == "aspa" else "."),
           f"ADRi ciblée à la date des soins ; {code} × {qty} = {what} ; patient {pat}.",
           card=None, mode="sesam-sans-vitale", patient=pid, lines=[L(code, qty, price)], tags=f"lpp ssv adri {tags}",
           expect=[V("invoice.totals.amo", amo), V("invoice.totals.patient", pat)]))

@@ -202,7 +202,8 @@ lot_case("PSAD-LOT-012", "Lot d'une FSE C2S en tiers payant intégral",
          [V("invoice.totals.amc", "109.20", step="s-invoice-1"), V("lot.totals.amo", "163.80", step="s-lot")],
          tags="lot c2s", vitale="vitale-c2s")
 lot_case("PSAD-LOT-013", "Lot Alsace-Moselle de deux factures",
-         "Les factures à 90 % s'additionnent dans le lot.",
+         "Les factures du régime local s'additionnent dans le lot (taux de 90 % du régime local pour la LPP : "
+         "hypothèse testbench, non vérifiée).",
          "PPC × 13 → 245.70 ; OCT × 2 → 81.00 ; lot AMO 326.70.",
          [*billed([("1", [PPC]), ("2", [OCT])], patient="p-alsace"), el("build-lot", "s-lot")],
          [V("lot.invoice_count", "2", step="s-lot"), V("lot.totals.amo", "326.70", step="s-lot")],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bundled_cases.common import CARDS, PATIENTS, fse
+from bundled_cases.common import CARDS, LOCAL_LPP_UNVERIFIED, PATIENTS, fse
 from bundled_cases.model import Book, L, V
 
 HEADER = """
@@ -165,20 +165,20 @@ c(fse("PSAD-SEC-022", "Soulève-malade 33 semaines : code long et lignes datées
 BOOK.sections["PSAD-SEC-030"] = "Alsace-Moselle (régime local, 90 %)"
 ALS = {"card": "vitale-alsace", "patient": "p-alsace"}
 c(fse("PSAD-SEC-030", "Alsace-Moselle : PPC 13 semaines",
-      "Le régime local porte le taux à 90 % (RG_VF674).",
+      f"Régime local, nature d'assurance 13 (RG_VF674) ; {LOCAL_LPP_UNVERIFIED}.",
       "1113930 × 13 = 273.00 ; taux 90 % ; MRO = 245.70 (dont régime local 245.70 − 163.80 = 81.90) ; patient 27.30.",
       **ALS, lines=[L("1113930", 13, "21.00")], tags="lpp alsace-moselle ppc",
       requirements="RG_VF644 RG_VF670 RG_VF674",
       expect=[V("invoice.lines[0].rate", "90"), V("invoice.totals.amo", "245.70"),
               V("invoice.totals.patient", "27.30")]))
 c(fse("PSAD-SEC-031", "Alsace-Moselle : oxygénothérapie court terme, 2 forfaits",
-      "Forfait OCT au taux local.",
+      f"Forfait OCT au taux local ; {LOCAL_LPP_UNVERIFIED}.",
       "1128104 × 2 = 90.00 ; MRO = 90.00 × 0.90 = 81.00 ; patient 9.00.",
       **ALS, lines=[L("1128104", 2, "45.00")], tags="lpp alsace-moselle oxygene",
       requirements="RG_VF644 RG_VF670 RG_VF674",
       expect=[V("invoice.totals.amo", "81.00"), V("invoice.totals.patient", "9.00")]))
 c(fse("PSAD-SEC-032", "Alsace-Moselle : soulève-malade avec dépassement",
-      "Le taux local ne s'applique qu'à la BR ; le dépassement reste au patient.",
+      f"Le taux local ne s'applique qu'à la BR ; le dépassement reste au patient ; {LOCAL_LPP_UNVERIFIED}.",
       "1231782 facturé 22.00 × 4 = 88.00 ; BR 70.12 ; MRO = 70.12 × 0.90 = 63.108 → 63.11 ; TM 7.01 ; "
       "dépassement 17.88 ; patient = 88.00 − 63.11 = 24.89.",
       **ALS, lines=[L("1231782", 4, "22.00")], tags="lpp alsace-moselle depassement",
@@ -186,13 +186,13 @@ c(fse("PSAD-SEC-032", "Alsace-Moselle : soulève-malade avec dépassement",
       expect=[V("invoice.totals.amo", "63.11"), V("invoice.totals.depassement", "17.88"),
               V("invoice.totals.patient", "24.89")]))
 c(fse("PSAD-SEC-033", "Alsace-Moselle : arrondi commercial de 9.945",
-      "Déambulateur 5 semaines : 11.05 × 90 % tombe sur un demi-centime.",
+      f"Déambulateur 5 semaines : 11.05 × 90 % tombe sur un demi-centime ; {LOCAL_LPP_UNVERIFIED}.",
       "1225646 × 5 = 11.05 ; 11.05 × 0.90 = 9.945 ; arrondi commercial (half-up) → 9.95 ; patient 1.10.",
       **ALS, lines=[L("1225646", 5, "2.21")], rounding="half-up", tags="lpp alsace-moselle arrondi",
       requirements="RG_VF670 RG_VF674",
       expect=[V("invoice.totals.amo", "9.95"), V("invoice.totals.patient", "1.10")]))
 c(fse("PSAD-SEC-034", "Alsace-Moselle : même demi-centime en arrondi au pair",
-      "Le mode d'arrondi de la requête change le centime : 9.945 → 9.94 au pair.",
+      f"Le mode d'arrondi de la requête change le centime : 9.945 → 9.94 au pair ; {LOCAL_LPP_UNVERIFIED}.",
       "1225646 × 5 = 11.05 ; 11.05 × 0.90 = 9.945 ; arrondi au pair (half-even) → 9.94 ; patient 1.11.",
       **ALS, lines=[L("1225646", 5, "2.21")], rounding="half-even", tags="lpp alsace-moselle arrondi",
       requirements="RG_VF670 RG_VF674",

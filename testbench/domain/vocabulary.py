@@ -74,6 +74,8 @@ OBSERVATION_PATHS: tuple[str, ...] = (
     "invoice.totals.depassement",
     "invoice.totals.state",
     "invoice.totals.tm",
+    "invoice.withholdings.franchise",
+    "invoice.withholdings.participation_forfaitaire",
     "invoice.lines[i].state",
     "invoice.lines[i].billed",
     "invoice.lines[i].tariff",
