@@ -35,6 +35,7 @@ from textual.widgets.tree import TreeNode
 from testbench.domain.attestation import Operator
 from testbench.i18n import set_language, tn, use_language
 from testbench.runner.options import CampaignOptions
+from testbench.runner.resume import OPERATOR_ENGINE
 from testbench.store.traceindex import TraceSource
 from testbench.tui import actions as registry
 from testbench.tui.casebook_reload import CasebookReload
@@ -62,6 +63,11 @@ from testbench.tui.workstation import CaseEntry, Filter, Key, Workstation, parse
 QUIT_LOSES_TYPED = (
     "ctrl+q encore pour quitter : la valeur et la note tapées seront perdues ; l'étape reste en attente et le"
     " cas reprendra à sa première étape (les étapes déjà faites dans le logiciel seront à refaire)"
+)
+# the same in operator mode, where the attempt continues at this step (runner.resume)
+QUIT_KEEPS_DONE = (
+    "ctrl+q encore pour quitter : la valeur et la note tapées seront perdues ; l'étape reste en attente et le"
+    " cas continuera à cette étape (les étapes déjà faites sont gardées)"
 )
 VERDICT_CYCLE = (None, "fail", "error", "inconclusive", "pending", "pass", "none")
 
@@ -502,7 +508,8 @@ class WorkstationApp(
         screen = self.screen
         if isinstance(screen, AttestScreen) and screen.typed() and screen is not self._quit_asked:
             self._quit_asked = screen  # asked once: the next ctrl+q in this window quits
-            self.notify(self.t(QUIT_LOSES_TYPED), severity="warning")
+            continues = self.campaign_options.bench.engine == OPERATOR_ENGINE
+            self.notify(self.t(QUIT_KEEPS_DONE if continues else QUIT_LOSES_TYPED), severity="warning")
             return
         if self.operator is not None:
             self.operator.stop.set()

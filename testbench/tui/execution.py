@@ -10,7 +10,7 @@ product under test. The store connection is opened, used and closed in the calli
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 from testbench.casebook.model import Case, Casebook
@@ -37,8 +37,10 @@ def run_cases(
     options: CampaignOptions | None = None,
     listener: Listener | None = None,
     stop: threading.Event | None = None,
+    restart: Collection[tuple[str, str]] = (),
 ) -> RunOutcome:
-    """Run ``targets`` in order as new attempts of ``session``; stop between cases when asked.
+    """Run ``targets`` in order as new attempts of ``session`` (an unfinished operator attempt goes on at its
+    first unfinished step, unless its case is in ``restart``); stop between cases when asked.
 
     Without ``bench_factory`` (``testbench ui``) the campaign assembles its benches from ``options`` as
     ``testbench run`` does: with several (``options.workers``) each takes its own reader pair. A given
@@ -53,7 +55,7 @@ def run_cases(
         notify=operator.notify,
         bench_factory=bench_factory,
     )
-    return campaign.run(targets, stop)
+    return campaign.run(targets, stop, restart=restart)
 
 
 def check_options(session: Path, casebooks: Sequence[Casebook], options: CampaignOptions) -> list[str]:

@@ -7,7 +7,7 @@ of events a second, so lines and reloads are flushed on a timer.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from functools import partial
 
 from rich.text import Text
@@ -16,7 +16,7 @@ from textual.widgets import Log, Static
 from testbench.casebook.instructions import describe_step
 from testbench.casebook.model import Case
 from testbench.i18n import tn
-from testbench.runner.campaign import CampaignError
+from testbench.runner.campaign import CampaignError, continued_text
 from testbench.runner.events import CaseFinished, CaseStarted, StepFinished, StepStarted, TracesCaptured
 from testbench.store.connection import SessionError
 from testbench.tui.execution import RunOutcome, check_options, run_cases
@@ -25,7 +25,7 @@ from testbench.tui.operator_prompt import InteractiveOperator, ReviewRequest
 from testbench.tui.render import MARKS, STEP_MARKS, STEP_WORDS, mark
 from testbench.tui.run_options import RunChoice, describe, read_choice, with_choice
 from testbench.tui.run_options_screen import RunOptionsScreen
-from testbench.tui.screens import AttestScreen, ExtractedScreen
+from testbench.tui.screens import AttestScreen, ContinueScreen, ExtractedScreen
 from testbench.tui.traceview import TracePanes
 from testbench.tui.workstation import CaseEntry, Key
 
@@ -38,7 +38,16 @@ class RunHandlers:
         if entry is None:  # the filter shows no case: said, not a key that does nothing
             self.notify(self.t("Aucun cas sélectionné."), severity="warning")
             return
-        self.start_run([entry])
+        resumed = None if self.running else self.ws.continuation(entry, self.campaign_options.bench.engine)
+        if resumed is None:
+            self.start_run([entry])
+            return
+
+        def chosen(answer: str | None) -> None:  # continue (Enter), a new attempt (n), or nothing (Escape)
+            if answer is not None:
+                self.start_run([entry], restart={entry.key} if answer == "restart" else ())
+
+        self.push_screen(ContinueScreen(entry.case, resumed, self.t), chosen)
 
     def action_run_selection(self) -> None:
         shown = self.visible_entries()
@@ -102,7 +111,9 @@ class RunHandlers:
         title = self.t("Options d'exécution")
         self.notify(f"{title}{self.colon}{describe(choice, self.t)}")
 
-    def start_run(self, entries: list[CaseEntry]) -> None:
+    def start_run(self, entries: list[CaseEntry], restart: Collection[Key] = ()) -> None:
+        """Run ``entries``; an unfinished operator attempt goes on at its first unfinished step unless its
+        case is in ``restart`` (``r``'s choice: a new attempt)."""
         t = self.t
         if self.running:
             self.notify(t("Une exécution est en cours."), severity="warning")
@@ -129,7 +140,7 @@ class RunHandlers:
         entries = runnable
         if not entries:
             return
-        self._say_unfinished(entries)
+        self._say_unfinished(entries, restart)
         self.running = True
         self._panel_timer = self.set_interval(0.1, self.flush_panel)
         self.operator = InteractiveOperator(
@@ -150,7 +161,7 @@ class RunHandlers:
             self.show_view("run")
         targets = [(e.casebook, e.case) for e in entries]
         self.run_worker(
-            partial(self._run_thread, targets, self.operator),
+            partial(self._run_thread, targets, self.operator, restart),
             thread=True,
             exclusive=True,
             group="run",
@@ -158,12 +169,19 @@ class RunHandlers:
             description=f"exécution de {len(targets)} cas",
         )
 
-    def _say_unfinished(self, entries: list[CaseEntry]) -> None:
-        """A case whose last attempt stopped midway starts again at its first step: said before it runs,
-        so that the operator knows the steps already done in the application are asked again."""
+    def _say_unfinished(self, entries: list[CaseEntry], restart: Collection[Key]) -> None:
+        """A case whose last attempt stopped midway: said before it runs, whether it goes on at its first
+        unfinished step (an operator attempt: the steps done in the application are not asked again) or
+        starts again at its first step, so that the operator knows what will be asked."""
         for entry in entries:
             attempt = entry.unfinished
             if attempt is None:
+                continue
+            resumed = None if entry.key in restart else self.ws.continuation(entry, self.campaign_options.bench.engine)
+            if resumed is not None:
+                text = self.t(continued_text(entry.case.id, resumed))
+                self.log_line(f"↻ {text}")
+                self.notify(text, timeout=12)
                 continue
             text = self.t(
                 "{case} : la tentative {number} est restée inachevée ({reason}) ; le cas reprend à sa première"
@@ -173,7 +191,7 @@ class RunHandlers:
             self.log_line(f"↻ {text}")
             self.notify(text, severity="warning", timeout=12)
 
-    def _run_thread(self, targets: list, operator: InteractiveOperator) -> None:
+    def _run_thread(self, targets: list, operator: InteractiveOperator, restart: Collection[Key] = ()) -> None:
         """Worker thread: runs the cases; talks to the UI only through posted messages."""
         try:
             outcome = run_cases(
@@ -185,6 +203,7 @@ class RunHandlers:
                 options=self.campaign_options,
                 listener=lambda event: self.post_message(RunProgress(event)),
                 stop=operator.stop,
+                restart=restart,
             )
         except CampaignError as exc:  # the bench, the capture or the session could not start: said on screen
             self.post_message(RunDone(None, "\n".join(exc.lines)))

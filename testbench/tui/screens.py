@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.align import Align
 from rich.table import Table
@@ -18,6 +18,7 @@ from textual.screen import ModalScreen, ScreenResultType
 from textual.widgets import Button, Input, Label, Select, Static
 from textual.widgets.option_list import Option
 
+from testbench.casebook.model import Case
 from testbench.domain.attestation import Attestation
 from testbench.domain.verdict import Verdict
 from testbench.engines.operator.engine import path_label
@@ -25,6 +26,9 @@ from testbench.engines.operator.origin import origin_text
 from testbench.tui.actions import ActionSpec, display_key
 from testbench.tui.operator_prompt import AttestationRequest, Corrections, ReviewRequest
 from testbench.tui.review import ReviewError, create_signing_key
+
+if TYPE_CHECKING:
+    from testbench.runner.resume import Continuation
 
 T = Callable[[str], str]
 
@@ -254,6 +258,57 @@ class ExtractedScreen(FormScreen[Corrections | None]):
     @on(Button.Pressed, "#as-read")
     def _as_read(self) -> None:
         self.action_accept_as_read()
+
+
+class ContinueScreen(FormScreen[str | None]):
+    """``r`` on a case whose operator attempt stopped midway: continue it at its first unfinished step
+    (Enter, the default: the steps done in the application are kept) or start a new attempt at step 1 (n);
+    Escape runs nothing. The answer: ``continue``, ``restart`` or None. What continues is the campaign's
+    decision (``runner.resume``); this window only offers it."""
+
+    DEFAULT_CSS = """
+    ContinueScreen { align: center middle; }
+    ContinueScreen > Vertical { width: 90%; max-width: 110; height: auto; max-height: 90%;
+        border: thick $warning; background: $surface; padding: 1 2; overflow-y: auto; }
+    ContinueScreen.-short > Vertical { width: 100%; max-height: 100%; padding: 0 1; }
+    ContinueScreen Horizontal { height: auto; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "restart", show=False),
+        Binding("escape", "cancel", show=False),
+    ]
+    AUTO_FOCUS = "#continue"
+
+    def __init__(self, case: Case, resumed: Continuation, t: T) -> None:
+        super().__init__()
+        self.case = case
+        self.resumed = resumed
+        self.t = t
+
+    def compose(self) -> ComposeResult:
+        t, case, resumed = self.t, self.case, self.resumed
+        following = case.steps[len(resumed.done)].id if len(resumed.done) < len(case.steps) else "—"
+        stopped = t("La tentative {number} s'est arrêtée avant son verdict ({reason}) ; étapes déjà faites : {done}.")
+        go_on = t("Continuer à l'étape {position} ({step})").format(position=resumed.position, step=following)
+        again = t("Nouvelle tentative depuis l'étape 1")
+        done = ", ".join(resumed.done) or "—"
+        with Vertical():
+            yield Label(Text(f"{t('Tentative inachevée')} {case.id}", style="bold"))
+            yield Static(Text(stopped.format(number=resumed.number, reason=t(resumed.reason), done=done)))
+            with Horizontal():
+                yield Button(f"{go_on} ({t('Entrée')})", id="continue", variant="success")
+                yield Button(f"{again} (n)", id="restart", variant="warning")
+                yield Button(f"{t('Annuler')} ({t('échap')})", id="cancel")
+
+    def action_restart(self) -> None:
+        self.dismiss("restart")
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss({"continue": "continue", "restart": "restart"}.get(event.button.id or ""))
 
 
 class ReviewScreen(FormScreen[bool]):

@@ -20,6 +20,7 @@ from testbench.casebook.problems import CasebookState
 from testbench.domain.verdict import VERDICT_ORDER, Verdict
 from testbench.i18n import tn, translator
 from testbench.runner.campaign import INTERRUPTED, record_casebooks
+from testbench.runner.resume import Continuation, continuation
 from testbench.runner.shard import Shard, read_record, shard_record, shard_slice
 from testbench.store.annotations import Annotation
 from testbench.store.connection import SessionError, SessionLocked
@@ -107,8 +108,9 @@ class CaseEntry:
     @property
     def unfinished(self) -> AttemptView | None:
         """The latest attempt when it stopped without a verdict: a step left pending (``ctrl+q``, ``ctrl+t``)
-        or the process killed. The runner cannot take it up in the middle (the engine's and the cards' state
-        of that attempt are gone): a new run of the case starts at its first step, in a new attempt."""
+        or the process killed. An operator attempt continues at its first unfinished step
+        (:meth:`Workstation.continuation`); another starts again at its first step, in a new attempt (the
+        engine's state of that attempt is gone)."""
         latest = self.latest
         if latest is None or Verdict(latest.verdict).is_final or not latest.reason:
             return None
@@ -440,6 +442,13 @@ class Workstation:
         if self.session is None or entry.latest is None:
             return []
         return self.session.events(entry.latest.id)
+
+    def continuation(self, entry: CaseEntry, engine: str) -> Continuation | None:
+        """Where a run of ``entry`` on a bench of ``engine`` goes on in its unfinished attempt, as the campaign
+        decides it (``runner.resume``); None when the case starts again."""
+        if self.session is None or entry.unfinished is None:
+            return None
+        return continuation(self.session, entry.view, entry.case, engine)
 
     def step_status(self, entry: CaseEntry) -> dict[str, str]:
         """step id → its status (testbench.store.model.STEP_STATUSES) for the steps the latest attempt reached."""
