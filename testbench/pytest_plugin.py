@@ -36,55 +36,91 @@ _SHARD_INPUT = "testbench_shard"  # the key of a worker's input: its shard numbe
 _COMPANIONS = ("-wal", "-shm", ".lock")
 
 
+#: The plugin's options: name -> (help, metavar or None), in French (the catalogue gives their English)
+_OPTIONS: dict[str, tuple[str, str | None]] = {
+    "--casebook": ("cahier de tests à exécuter", "FICHIER"),
+    "--casebook-session": ("fichier de session (nouveau ; casebook.tbsession par défaut)", "SESSION"),
+    "--casebook-report": ("écrire le rapport HTML à la fin", "DOSSIER"),
+    "--casebook-engine": (
+        "reference (hors processus, défaut), inprocess, ou la commande d'un moteur externe",
+        "MOTEUR",
+    ),
+    "--casebook-engine-timeout": (
+        "délai de chaque appel au moteur, en secondes (10 par défaut), comme --engine-timeout de run",
+        "SECONDES",
+    ),
+    "--casebook-cards": (
+        "cartes virtuelles via pcscd ou lecteur en mémoire (auto : pcscd si disponible, en mémoire sous xdist)",
+        None,
+    ),
+    "--casebook-attestations": ("attestations préparées des étapes manuelles (JSON, clé CAS/ETAPE)", "FICHIER"),
+    "--casebook-lang": ("langue des messages : fr (défaut) ou en", None),
+    "--casebook-create-dirs": (
+        "créer le dossier de la session s'il n'existe pas (refusé sinon : un support non monté se voit)",
+        None,
+    ),
+}
+_GROUP = "testbench : cahiers de tests (cas CNDA)"
+
+
+def _words(name: str, lang: str | None) -> dict[str, str]:
+    """An option's help and metavar in ``lang`` (the active language by default), as argparse takes them."""
+    from testbench.i18n import translator
+
+    help_text, metavar = _OPTIONS[name]
+    words = {"help": translator(lang)(help_text)}
+    if metavar is not None:
+        words["metavar"] = translator(lang, "metavar")(metavar)
+    return words
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     from testbench.i18n import translator
 
-    t = translator()  # pytest's help, in TESTBENCH_LANG's language (the options are parsed after it)
-    group = parser.getgroup("testbench", t("testbench : cahiers de tests (cas CNDA)"))
-    group.addoption(
-        "--casebook", action="append", default=[], type=Path, metavar="FILE", help=t("cahier de tests à exécuter")
-    )
+    # pytest's help, in TESTBENCH_LANG's language: the options are declared before any is parsed
+    # (``--casebook-lang en --help`` relabels them once parsed, see pytest_configure)
+    group = parser.getgroup("testbench", translator()(_GROUP))
+    group.addoption("--casebook", action="append", default=[], type=Path, **_words("--casebook", None))
     group.addoption(
         "--casebook-session",
         type=Path,
         default=Path("casebook.tbsession"),
-        metavar="SESSION",
-        help=t("fichier de session (nouveau ; casebook.tbsession par défaut)"),
+        **_words("--casebook-session", None),
     )
-    group.addoption("--casebook-report", type=Path, metavar="DIR", help=t("écrire le rapport HTML à la fin"))
+    group.addoption("--casebook-report", type=Path, **_words("--casebook-report", None))
+    group.addoption("--casebook-engine", default="reference", **_words("--casebook-engine", None))
     group.addoption(
-        "--casebook-engine",
-        default="reference",
-        metavar="ENGINE",
-        help=t("reference (hors processus, défaut), inprocess, ou la commande d'un moteur externe"),
+        "--casebook-engine-timeout", type=_seconds, default=10.0, **_words("--casebook-engine-timeout", None)
     )
     group.addoption(
-        "--casebook-engine-timeout",
-        type=_seconds,
-        default=10.0,
-        metavar="SECONDS",
-        help=t("délai de chaque appel au moteur, en secondes (10 par défaut), comme --engine-timeout de run"),
+        "--casebook-cards", default="auto", choices=("auto", "pcsc", "inprocess"), **_words("--casebook-cards", None)
     )
-    group.addoption(
-        "--casebook-cards",
-        default="auto",
-        choices=("auto", "pcsc", "inprocess"),
-        help=t("cartes virtuelles via pcscd ou lecteur en mémoire (auto : pcscd si disponible, en mémoire sous xdist)"),
-    )
-    group.addoption(
-        "--casebook-attestations",
-        type=Path,
-        metavar="FILE",
-        help=t("attestations préparées des étapes manuelles (JSON, clé CAS/ETAPE)"),
-    )
-    group.addoption(
-        "--casebook-lang", choices=("fr", "en"), default=None, help=t("langue des messages : fr (défaut) ou en")
-    )
-    group.addoption(
-        "--casebook-create-dirs",
-        action="store_true",
-        help=t("créer le dossier de la session s'il n'existe pas (refusé sinon : un support non monté se voit)"),
-    )
+    group.addoption("--casebook-attestations", type=Path, **_words("--casebook-attestations", None))
+    group.addoption("--casebook-lang", choices=("fr", "en"), default=None, **_words("--casebook-lang", None))
+    group.addoption("--casebook-create-dirs", action="store_true", **_words("--casebook-create-dirs", None))
+
+
+def _relabel(config: pytest.Config) -> None:
+    """``--casebook-lang``'s language for the plugin's help, which ``pytest --help`` prints after the options
+    are parsed (and the plugins configured): the words of its parser's actions and group title.
+
+    pytest offers no public way to change a declared option's help: the argparse parser it built from them is
+    read where pytest keeps it; a pytest that keeps it elsewhere keeps the help in TESTBENCH_LANG's language.
+    """
+    from testbench.i18n import default_language, translator
+
+    lang = config.getoption("casebook_lang", None)
+    if lang is None or lang == default_language():
+        return
+    parser = getattr(getattr(config, "_parser", None), "optparser", None)
+    for action in getattr(parser, "_actions", ()):
+        name = next((o for o in action.option_strings if o in _OPTIONS), None)
+        if name is not None:
+            for key, value in _words(name, lang).items():
+                setattr(action, key, value)
+    for group in getattr(parser, "_action_groups", ()):
+        if group.title == translator()(_GROUP):
+            group.title = translator(lang)(_GROUP)
 
 
 def _seconds(text: str) -> float:
@@ -95,6 +131,7 @@ def _seconds(text: str) -> float:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    _relabel(config)
     if config.getoption("casebook"):
         config.pluginmanager.register(CasebookPlugin(config), _PLUGIN)
 
