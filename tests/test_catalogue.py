@@ -64,6 +64,9 @@ COMPOSED = {
     "ligne {line}: quantité {quantity} pour {count} période(s) {code}",
     "réponse invalide de la carte ({count} octet(s)) dans le lecteur « {reader} »",
     "lecteur(s) absent(s) : {missing} (présents : {present})",
+    # testbench/engines/reference/engine.py before audit 10: older sessions' refusals still read back
+    "régimes différents dans un lot: {regimes}",
+    "rsp-partial : le montant payé {raw} doit être en centimes, positif, sous le montant dû {owed}",
     # testbench/engines/protocol: the client's stderr tail, the validation's problems
     "{method} : le moteur s'est arrêté (code {code}) ; stderr : {stderr}",
     "le moteur s'est arrêté entre deux appels (code {code}) ; stderr : {stderr}",

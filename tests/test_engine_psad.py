@@ -205,8 +205,17 @@ def test_ame_is_state_funded_nothing_due_from_the_patient_under_tiers_payant() -
     t, tp = res.totals_dict(), res.tiers_payant_dict()
     assert (t["amo"], t["state"], t["patient"]) == ("0.00", "56.00", "0.00")
     assert (tp["due_from_state"], tp["due_from_patient"]) == ("56.00", "0.00")
-    without = split(request([bed()], coverage={"ame": True})).tiers_payant_dict()
-    assert (without["due_from_state"], without["due_from_patient"]) == ("0.00", "56.00")
+
+
+def test_ame_never_advances_fees_tiers_payant_is_forced_like_c2s() -> None:
+    """Dispense d'avance des frais: billed without tiers payant, the AME invoice is still paid by the caisse."""
+    res = split(request([bed()], coverage={"ame": True}))  # tiers_payant "none"
+    tp = res.tiers_payant_dict()
+    assert (tp["requested"], tp["mode"], tp["drg"]) == ("none", "amo", "35")
+    assert (tp["due_from_state"], tp["due_from_patient"]) == ("56.00", "0.00")
+    assert 'tiersPayant="amo" destinataireReglement="35"' in ReferenceEngine().create_invoice(
+        request([bed()], coverage={"ame": True})
+    )["fse"]
 
 
 def test_ame_dépassement_stays_with_the_patient() -> None:

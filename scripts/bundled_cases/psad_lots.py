@@ -12,7 +12,8 @@ Ce fichier n'est PAS un document du CNDA. Chaque cas facture, sécurise, met en 
 simulés par le moteur de référence : ARL positif ou négatif (codes ARL-00x : les nôtres, la liste réelle
 n'est pas publique), RSP de paiement (part AMO des factures en tiers payant) ou de rejet (les six couples
 de codes réels d'un mémo CPAM, docs/reference-engine.md). Totaux du lot = somme des factures, elles-mêmes
-sommes de lignes arrondies (RG_MF633). Un lot ne reçoit que des factures sécurisées, d'un seul régime.
+sommes de lignes arrondies (RG_MF633). Un lot ne reçoit que des factures sécurisées, d'un seul organisme
+destinataire (régime, caisse et centre informatique lus sur la carte Vitale), auquel il est adressé.
 Personnes, NIR et RPPS fictifs.
 """
 
@@ -55,11 +56,15 @@ BOOK.sections["PSAD-LOT-001"] = "Lots et ARL"
 lot_case("PSAD-LOT-001", "Lot de trois FSE et ARL positif",
          "Trois factures sécurisées dans un lot ; l'ARL accepte le lot.",
          "Lit 1241763 × 4 : MRO 33.60 ; PPC 1113930 × 13 : 163.80 ; OCT 1128104 × 2 : 54.00. "
-         "Lot : 3 factures, AMO = 33.60 + 163.80 + 54.00 = 251.40 (RG_MF633). ARL positif : accepted.",
+         "Lot : 3 factures, AMO = 33.60 + 163.80 + 54.00 = 251.40 (RG_MF633), adressé à l'organisme de la carte "
+         "Vitale lue : régime 01, caisse 751, centre 9999. ARL positif : accepted.",
          [*billed([("1", [BED]), ("2", [PPC]), ("3", [OCT])]), el("build-lot", "s-lot"),
           el("read-returns", "s-arl", scenario="arl-positive")],
          [V("lot.invoice_count", "3", step="s-lot"), V("lot.totals.amo", "251.40", step="s-lot"),
-          V("returns.status", "accepted", step="s-arl")], tags="lot arl")
+          V("lot.organisme.regime", "01", step="s-lot", type_="string"),
+          V("lot.organisme.caisse", "751", step="s-lot", type_="string"),
+          V("lot.organisme.centre", "9999", step="s-lot", type_="string"),
+          V("returns.status", "accepted", step="s-arl")], tags="lot arl organisme")
 swap = [*billed([("1", [BED])]), el("insert-card", "s-swap", slot="vitale", card="vitale-ald"),
         el("read-vitale", "s-vitale-2", beneficiary="1"),
         invoice("p-ald", D, [L("1113930", 13, "21.00", ald="true")], sid="s-invoice-2"), secure("s-secure-2"),
@@ -232,6 +237,16 @@ lot_case("PSAD-LOT-020", "Lot de deux régimes différents : refus",
          [invoice("p-deg", D, [BED], sid="s-invoice-1"), secure("s-secure-1"),
           invoice("p-mines-deg", D, [OCT], sid="s-invoice-2"), secure("s-secure-2"), el("build-lot", "s-lot")],
          [refusal("MIXED_LOT", step="s-lot")], tags="lot refus regime", mode="degrade",
+         requirements="TB-REFUS-MIXED_LOT")
+two_caisses = [*billed([("1", [BED])]), el("insert-card", "s-swap", slot="vitale", card="vitale-alsace"),
+               el("read-vitale", "s-vitale-2", beneficiary="1"),
+               invoice("p-alsace", D, [OCT], sid="s-invoice-2"), secure("s-secure-2"), el("build-lot", "s-lot")]
+lot_case("PSAD-LOT-022", "Lot de deux organismes destinataires (caisses 751 et 671) : refus",
+         "Un lot va à un seul organisme destinataire : même régime, mais une autre caisse ne va pas dans le lot.",
+         "Facture 1 : carte standard, régime 01, caisse 751, centre 9999 ; facture 2 : carte Alsace-Moselle, "
+         "régime 01, "
+         "caisse 671, centre 9999 ; build-lot → MIXED_LOT (organismes 01 671 9999 et 01 751 9999).",
+         two_caisses, [refusal("MIXED_LOT", step="s-lot")], tags="lot refus organisme",
          requirements="TB-REFUS-MIXED_LOT")
 lot_case("PSAD-LOT-021", "Facture non sécurisée dans le lot : refus",
          "Seules les factures sécurisées entrent dans un lot.",

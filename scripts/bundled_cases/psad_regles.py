@@ -172,14 +172,17 @@ c(fse("PSAD-REG-030", "AME en tiers payant : rien à payer pour la patiente",
       card=None, patient="p-ame", lines=[BED], tags="lpp ame", requirements="RG_VF650 TB-PSAD-AME",
       expect=[V("invoice.totals.amo", "0.00"), V("invoice.totals.state", "56.00"),
               V("invoice.tiers_payant.due_from_state", "56.00"), V("invoice.totals.patient", "0.00")]))
-c(fse("PSAD-REG-031", "AME sans tiers payant : la patiente avance",
-      "Sans tiers payant, l'État ne paie pas le prestataire : la patiente avance tout.",
-      "Lit × 4 = 56.00 : part État 56.00, remboursée ensuite à la patiente ; dû par l'État au prestataire 0.00, "
-      "par la patiente 56.00.",
-      card=None, patient="p-ame", lines=[BED], tiers_payant="none", tags="lpp ame sans-tiers-payant",
+c(fse("PSAD-REG-031", "AME facturée sans tiers payant demandé : tiers payant imposé",
+      "La patiente AME est dispensée de l'avance des frais : le prestataire est payé par la caisse, même si la "
+      "facture ne demande pas le tiers payant (comme pour la C2S).",
+      "Facture demandée sans tiers payant (none) : le moteur applique le tiers payant AMO, destinataire du "
+      "règlement 35. Lit × 4 = 56.00 : part État 56.00 due par la caisse au prestataire ; dû par la patiente 0.00.",
+      card=None, patient="p-ame", lines=[BED], tiers_payant="none", tags="lpp ame tiers-payant-impose",
       requirements="RG_VF650 TB-PSAD-AME",
-      expect=[V("invoice.tiers_payant.due_from_state", "0.00"),
-              V("invoice.tiers_payant.due_from_patient", "56.00")]))
+      expect=[V("invoice.tiers_payant.mode", "amo", type_="string"),
+              V("invoice.tiers_payant.drg", "35", type_="string"),
+              V("invoice.tiers_payant.due_from_state", "56.00"),
+              V("invoice.tiers_payant.due_from_patient", "0.00")]))
 c(fse("PSAD-REG-032", "AME : le dépassement reste dû",
       "La part de l'État est la BR ; un dépassement d'un article sans PLV reste à la patiente.",
       "Soulève-malade 22.00 × 4 = 88.00 : BR 70.12 → État 70.12 ; dépassement 17.88 = patient.",

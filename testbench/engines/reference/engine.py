@@ -20,7 +20,7 @@ from testbench.domain.vocabulary import ENGINE_CALLS
 from testbench.engines.api import EngineInfo, JsonObject, TraceSink
 from testbench.engines.reference import refusals as R
 from testbench.engines.reference.fse import build_fse
-from testbench.engines.reference.model import parse_coverage, parse_invoice_request
+from testbench.engines.reference.model import Beneficiary, parse_coverage, parse_invoice_request
 from testbench.engines.reference.money import CENT, ZERO, AmountError, fmt, parse_decimal
 from testbench.engines.reference.split import InvoiceComputation, compute_invoice
 from testbench.engines.reference.tables import Tables, load_bundled_tables
@@ -41,6 +41,7 @@ class _Invoice:
     secured: bool = False
     lot: int | None = None
     vitale_nir: str | None = None  # sécurisé: beneficiary 1's NIR on the Vitale card read for it
+    organisme: tuple[str, str, str] = ("", "", "")  # organisme destinataire: régime, caisse, centre
 
 
 @dataclass
@@ -74,9 +75,23 @@ def _partial_paid(raw: Any, due: Decimal) -> Decimal:
         raise R.refuse(R.INVALID_REQUEST, "rsp-partial : montant payé (paid) attendu, par exemple « 20.00 »") from None
     if paid < 0 or paid >= due or paid != paid.quantize(CENT):
         owed = fmt(due)
-        message = f"rsp-partial : le montant payé {raw} doit être en centimes, positif, sous le montant dû {owed}"
-        raise R.refuse(R.INVALID_REQUEST, message)
+        raise R.refuse(
+            R.INVALID_REQUEST,
+            f"rsp-partial : le montant payé {raw} doit être en euros au centime près, de 0.00 à moins de {owed} (dû)",
+        )
     return paid
+
+
+def _organisme(ben: Beneficiary, card: JsonObject | None) -> tuple[str, str, str]:
+    """The organisme destinataire of an invoice: régime, caisse and centre from the request, else the caisse
+    and centre of the Vitale card read for it; "" where neither says (a lot then shows zeros there)."""
+    rights = (card or {}).get("rights") or {}
+
+    def read(name: str, size: int) -> str:
+        value = str(rights.get(name) or "")
+        return value if value.isdigit() and len(value) == size else ""
+
+    return ben.regime, ben.caisse or read("caisse", 3), ben.centre or read("centre", 4)
 
 
 class ReferenceEngine(TeleserviceCalls):
@@ -214,8 +229,11 @@ class ReferenceEngine(TeleserviceCalls):
         self._next_invoice += 1
         invoice_id = f"INV-{number}"
         fse = build_fse(comp, number)
-        card_nir = self._read_vitale_nir(req.mode, req.beneficiary.nir)
-        self._invoices[invoice_id] = _Invoice(invoice_id, number, comp, fse, vitale_nir=card_nir)
+        card = self._card_read_for(req.mode, req.beneficiary.nir)
+        card_nir = (str(card["beneficiaries"][0].get("nir") or "") or None) if card else None  # secured with it
+        self._invoices[invoice_id] = _Invoice(
+            invoice_id, number, comp, fse, vitale_nir=card_nir, organisme=_organisme(req.beneficiary, card)
+        )
         self._refs.add(req.invoice_ref)
         t = comp.totals_dict()
         if self.trace.sink is not None:
@@ -262,14 +280,14 @@ class ReferenceEngine(TeleserviceCalls):
         self._secure_card = None  # the app carte Vitale stands for the card: no Vitale card to secure with
         return super().apcv_context(request)
 
-    def _read_vitale_nir(self, mode: str, nir: str | None) -> str | None:
-        """Beneficiary 1's NIR on the Vitale card read for a sécurisé invoice of ``nir``, or None (no check)."""
+    def _card_read_for(self, mode: str, nir: str | None) -> JsonObject | None:
+        """The Vitale card read for a sécurisé invoice of ``nir``, or None (not sécurisé, or no such card)."""
         card = self._secure_card
         if mode != "securise" or not card or not card.get("beneficiaries"):
             return None
         if nir not in {b.get("nir") for b in card["beneficiaries"]} | {card.get("nir")}:
             return None  # the beneficiary is not on the last card read: it came from elsewhere
-        return str(card["beneficiaries"][0].get("nir") or "") or None
+        return card
 
     def _same_vitale(self, inv: _Invoice, slot: str = "vitale") -> None:
         """Sécurisé: the invoice is secured with the Vitale card read for it still in its reader (ours,
@@ -322,21 +340,32 @@ class ReferenceEngine(TeleserviceCalls):
                 raise R.refuse(
                     R.INVOICE_ALREADY_IN_LOT, f"facture {inv.number} déjà dans le lot {inv.lot:06d}", lot=inv.lot
                 )
-        regimes = {inv.computation.request.beneficiary.regime for inv in invoices}
-        if len(regimes) > 1:
-            raise R.refuse(R.MIXED_LOT, f"régimes différents dans un lot: {sorted(regimes)}")
+        organismes = {inv.organisme for inv in invoices}  # one lot per organisme destinataire
+        if len(organismes) > 1:
+            named = ", ".join(" ".join(part or "?" for part in o) for o in sorted(organismes))
+            raise R.refuse(R.MIXED_LOT, f"organismes destinataires différents dans un lot : {named}")
+        regime, caisse, centre = organismes.pop()
         from testbench.engines.reference.b2 import LotInvoice, build_lot_file, lot_totals  # a lot: not every run
 
         number = self._next_lot
         self._next_lot += 1
         members = [LotInvoice(inv.number, inv.computation) for inv in invoices]
-        text = build_lot_file(number, members, self.emitter, self.today(), (regimes.pop(), "0", "0"))
+        text = build_lot_file(number, members, self.emitter, self.today(), (regime, caisse, centre))
         for inv in invoices:
             inv.lot = number
         self._lots[number] = _Lot(number, [inv.invoice_id for inv in invoices])
         totals = {k: fmt(v) for k, v in lot_totals(members).items()}
-        self.trace(f"build_lot numero={number:06d} factures={len(invoices)} amo={totals['amo']}")
-        return {"number": f"{number:06d}", "invoice_count": len(invoices), "totals": totals, "b2": text}
+        self.trace(
+            f"build_lot numero={number:06d} organisme={regime} {caisse or '?'} {centre or '?'} "
+            f"factures={len(invoices)} amo={totals['amo']}"
+        )
+        return {
+            "number": f"{number:06d}",
+            "invoice_count": len(invoices),
+            "organisme": {"regime": regime, "caisse": caisse, "centre": centre},
+            "totals": totals,
+            "b2": text,
+        }
 
     def read_returns(self, request: JsonObject) -> JsonObject:
         from testbench.engines.reference.noemie import SCENARIOS, ReturnedInvoice, simulate  # returns: not every run

@@ -67,6 +67,10 @@ class Beneficiary:
     regime: str
     coverage: Coverage
     birth_date: date | None = None
+    #: the beneficiary's caisse and centre informatique (with the régime, the lot's organisme destinataire);
+    #: "" when the request does not give them (the engine may take them from the Vitale card it read)
+    caisse: str = ""
+    centre: str = ""
 
 
 @dataclass(frozen=True)
@@ -387,6 +391,8 @@ def parse_invoice_request(raw: Any) -> InvoiceRequest:
         regime=_str(ben.get("regime") or "01", "beneficiary.regime") or "01",
         coverage=parse_coverage(_obj(ben.get("coverage") or {}, "beneficiary.coverage")),
         birth_date=_date(ben.get("birth_date"), "beneficiary.birth_date", optional=True),
+        caisse=_digits(ben.get("caisse"), "beneficiary.caisse", 3, 3) or "",
+        centre=_digits(ben.get("centre"), "beneficiary.centre", 4, 4) or "",
     )
     amc_raw = raw.get("amc")
     amc = None

@@ -88,7 +88,7 @@ class InvoiceComputation:
     lines: tuple[LineResult, ...]
     totals: dict[str, Decimal]
     withholdings: dict[str, Decimal]
-    tiers_payant: str  # effective mode (C2S forces AMO+AMC)
+    tiers_payant: str  # effective mode (C2S forces AMO+AMC, AME at least AMO)
     amc_payer: str  # "" | "amc" | "c2s"
 
     def totals_dict(self) -> dict[str, str]:
@@ -218,6 +218,8 @@ def compute_invoice(req: InvoiceRequest, tables: Tables) -> InvoiceComputation:
     mode = req.rounding
     routed = req.amc is not None and bool(req.amc.type)  # AMC tiers payant intégral, DRE, C2S by an OC
     tiers = "amo+amc" if cov.c2s or routed else req.tiers_payant  # C2S: tiers payant intégral (DRG 36)
+    if cov.ame and tiers == "none":  # AME: dispense d'avance des frais, the caisse pays the State's part (DRG 35)
+        tiers = "amo"
     if tiers == "amo+amc" and req.amc is None and not cov.c2s:  # the casebook checks refuse this before a run
         raise R.refuse(R.AMC_REQUIRED, "tiers payant AMO+AMC sans contrat AMC")  # pragma: no cover
     amc_payer = "c2s" if cov.c2s else ("amc" if req.amc is not None and not cov.ame else "")
