@@ -314,23 +314,13 @@ TOOLS: dict[str, Tool] = {
     )
 }
 
-#: Each CLI command (as ``testbench --help`` lists them, sub-commands as « engine check ») and the workstation
-#: action that does what it does; None: deliberately not offered in the workstation, with why (French is not
-#: needed: this is for the people who maintain it). ``tests/test_tui_tools.py`` checks the table against the
-#: argparse parser, so a new CLI command without an entry here fails the test.
-CLI_COMMANDS: dict[str, str | None] = {
-    "validate": None,  # the workstation checks its casebooks when it opens them and on every save (⚠ in the tree)
-    "run": "run-selection",  # also run-case, run-rest; --workers and --shard: run-options
-    "demo": None,  # opens the workstation itself
+#: Each CLI command (as ``testbench --help`` lists them, a sub-command as « engine check ») and the workstation
+#: action that does what it does. ``tests/test_tui_tools.py`` checks this table and :data:`NOT_OFFERED` against
+#: the argparse parser: a new CLI command placed in neither fails it.
+CLI_ACTIONS: dict[str, str] = {
+    "run": "run-selection",  # also run-case and run-rest; --workers and --shard: run-options
     "report": "report",
-    "ui": None,  # the workstation itself
     "cards list": "readers",
-    "cards watch": None,  # the run view's card prompt and the readers window say what each reader holds
-    "cards probe": None,  # decodes a card's data: a card-level diagnosis, outside the exam's flow
-    "cards emulate": None,  # serves a virtual card to pcscd: a long-running service, not a workstation action
-    "cards record": None,  # records a card's exchanges to a file: a card-level tool for the bench's authors
-    "cards replay": None,  # serves a recording: a long-running service
-    "engine serve": None,  # the engine's JSON-RPC server on stdio: what the bench runs, not a person
     "engine check": "engine-check",
     "keys init": "keys-init",  # also « Créer ma clé de signature » in the review window
     "keys show": "keys",
@@ -339,10 +329,26 @@ CLI_COMMANDS: dict[str, str | None] = {
     "diff": "diff",
     "merge": "merge",
     "sut check": "sut-check",
-    "sut init": None,  # asks questions and watches the logs for seconds on a terminal: a set-up step before the exam
     "import": "import",
-    "services serve": None,  # the téléservices' HTTP server: the bench starts it for the cases that need it
     "coverage": "coverage",
     "new case": "new-case",
     "export": "export",
+}
+
+#: The CLI commands deliberately not offered in the workstation, and why (for its maintainers).
+NOT_OFFERED: dict[str, str] = {
+    "validate": "the workstation checks its casebooks when it opens them and on every save (⚠ in the tree, "
+    "problems in the overview); new case and import validate what they write",
+    "demo": "it opens the workstation itself (or runs headless)",
+    "ui": "the workstation itself",
+    "cards watch": "the run view's card prompt and the readers window (l) say what each reader holds",
+    "cards probe": "decoding a card's data is a card-level diagnosis for the bench's authors, outside the exam",
+    "cards emulate": "serves a virtual card to pcscd until stopped: a long-running service, not an action",
+    "cards record": "records a card's exchanges to a file: a card-level tool for the bench's authors",
+    "cards replay": "serves a recording to pcscd until stopped: a long-running service",
+    "engine serve": "the engine's JSON-RPC server on stdio: what the bench starts, not a person's action",
+    "sut init": "asks its questions and watches the logs for seconds on a terminal: a set-up step before the "
+    "workstation opens on the profile (sut check, key u, then tries it)",
+    "services serve": "the simulated téléservices' HTTP server: the bench starts it for the cases that need "
+    "it and shows its exchanges in the http trace pane; there is no status command to mirror",
 }
