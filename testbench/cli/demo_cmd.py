@@ -4,7 +4,9 @@ It works from any directory after a plain ``pip install``: the casebook is read 
 package data and nothing is written beside the package. Without ``--output`` the report goes to the
 user's data folder (``testbench.paths.user_data_dir()``: ``demo/``, the session beside it as
 ``demo.tbsession``), the same place every time, so a bare ``testbench`` reopens the same demo session;
-the paths are printed.
+the paths are printed. On a terminal the report is written when the workstation closes, unless ``g`` already
+wrote the session's report and nothing was recorded since (that one is said, not a second book beside it);
+the closing lines are in the language the workstation was left in (F2).
 
 ``--exam`` plays exam day on the demo application under test (:mod:`testbench.demoapp`): the application
 runs as a separate process in its own folder, a scripted operator performs each engine step in it, and
@@ -22,8 +24,9 @@ import argparse
 import contextlib
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from testbench.cli.outputs import output_dir_problem
 from testbench.demoapp import FLAWS
@@ -86,12 +89,19 @@ def demo_paths(output: Path | None = None, name: str = "demo") -> tuple[Path, Pa
     return out, out.with_name(out.name + ".tbsession")
 
 
-def cmd_demo(args: argparse.Namespace) -> int:
-    """The workstation on a terminal, else (or with --headless) a run and its report."""
-    t = translator(args.lang)
+def _said(lang: str | None) -> Callable[..., None]:
+    """What prints a line for the person on stderr, in ``lang``."""
+    t = translator(lang)
 
     def say(text: str, **values: object) -> None:
         print(t(text).format(**values), file=sys.stderr)
+
+    return say
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """The workstation on a terminal, else (or with --headless) a run and its report."""
+    say = _said(args.lang)
 
     if args.flaw and not args.exam:
         say("--flaw n'a de sens qu'avec --exam")
@@ -104,22 +114,21 @@ def cmd_demo(args: argparse.Namespace) -> int:
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        say("{folder} : impossible de créer ce dossier ({reason})", folder=out, reason=os_reason(exc, t))
+        say(
+            "{folder} : impossible de créer ce dossier ({reason})",
+            folder=out,
+            reason=os_reason(exc, translator(args.lang)),
+        )
         return EXIT_ENVIRONMENT
     if args.exam:
-        return _exam(args, session, out, say)
+        return _exam(args, session, out)
     casebook = demo_casebook()
     args.plan = demo_plan()  # ``run --plan``'s option, which ``demo`` does not offer: the workstation records it
     interactive = not args.headless and sys.stdin.isatty() and sys.stdout.isatty()
     if interactive:
-        from testbench.cli.ui_cmd import launch
-
-        code = launch([casebook], session, args)
-        if session.exists():
-            from testbench.report.html import write_report
-
-            report = write_report(session, out, lang=args.lang or "fr")
-            say("démo : session {session}, rapport {report}", session=session, report=report)
+        code, closed = _workstation(args, casebook, session, out)
+        if closed.report is not None:
+            _said(closed.lang)("démo : session {session}, rapport {report}", session=session, report=closed.report)
         return code
     if not args.headless:
         say("démo : pas de terminal interactif, exécution sans interface (--headless)")
@@ -191,7 +200,7 @@ def _prepared_attestations(given: Path | None, casebook: Path) -> Path | None:
     return attestations if attestations.exists() else None
 
 
-def _exam(args: argparse.Namespace, session: Path, out: Path, say: Callable[..., None]) -> int:
+def _exam(args: argparse.Namespace, session: Path, out: Path) -> int:
     """Exam day on the demo application: it runs beside the bench, the scripted operator drives it.
 
     The application's folder sits beside the report (``<report>-app``). On a terminal the workstation
@@ -201,6 +210,7 @@ def _exam(args: argparse.Namespace, session: Path, out: Path, say: Callable[...,
     """
     from testbench.demoapp.driver import start_demo_app
 
+    say = _said(args.lang)
     if not _start_afresh(session):
         say(
             "démo : la session {session} est ouverte par un autre processus ; fermez-le ou choisissez --output",
@@ -218,21 +228,23 @@ def _exam(args: argparse.Namespace, session: Path, out: Path, say: Callable[...,
     say("démo examen : application de démonstration dans {folder} (processus {pid})", folder=workdir, pid=app.pid)
     casebook = demo_casebook(exam=True)
     live = not args.headless and sys.stdin.isatty() and sys.stdout.isatty()
+    closed = Closed(args.lang, out / "index.html")
     try:
-        code = _live(args, casebook, session, out, app) if live else _run(args, casebook, session, out, app)
+        if live:
+            code, closed = _live(args, casebook, session, out, app)
+        else:
+            code = _run(args, casebook, session, out, app)
     finally:
         app.close()
-    if code not in (EXIT_OK, EXIT_FAILED):
+    if code not in (EXIT_OK, EXIT_FAILED) or closed.report is None:
         return code
-    say("démo : session {session}, rapport {report}", session=session, report=out / "index.html")
+    _said(closed.lang)("démo : session {session}, rapport {report}", session=session, report=closed.report)
     return code  # a planted flaw fails its cases: 1, as a failing product does
 
 
-def _live(args: argparse.Namespace, casebook: Path, session: Path, out: Path, app: DemoApp) -> int:
+def _live(args: argparse.Namespace, casebook: Path, session: Path, out: Path, app: DemoApp) -> tuple[int, Closed]:
     """The exam casebook run live in the workstation, the scripted operator driving the application; the
-    report is written from the session when the workstation closes."""
-    from testbench.cli.ui_cmd import launch
-    from testbench.report.html import write_report
+    report is written from the session when the workstation closes (see :func:`_workstation`)."""
     from testbench.runner.campaign import CampaignError, make_operator
 
     try:
@@ -241,8 +253,48 @@ def _live(args: argparse.Namespace, casebook: Path, session: Path, out: Path, ap
         t = translator(args.lang)
         for line in exc.lines:
             print(t(line), file=sys.stderr)
-        return exc.exit_code
-    code = launch([casebook], session, args, performer=performer, run_on_start=True)
-    if code == EXIT_OK and session.exists():
-        write_report(session, out, lang=args.lang or "fr")
-    return code
+        return exc.exit_code, Closed(args.lang, None)
+    return _workstation(args, casebook, session, out, performer=performer, run_on_start=True)
+
+
+@dataclass(frozen=True)
+class Closed:
+    """What the demo says once the workstation has closed: in the language the person left it in (F2), the
+    one report of the session as it is (None: no session, nothing to report)."""
+
+    lang: str | None
+    report: Path | None
+
+
+def _workstation(
+    args: argparse.Namespace, casebook: Path, session: Path, out: Path, **options: Any
+) -> tuple[int, Closed]:
+    """The workstation on the demo session, then its report: the one ``g`` wrote if the session has not
+    changed since (no second book beside it), else one written now in ``out``, in the workstation's last
+    language. A workstation that failed (exit code other than 0) writes nothing."""
+    from testbench.cli.ui_cmd import launch
+    from testbench.report.html import write_report
+
+    left: dict[str, Any] = {"lang": args.lang}
+    code = launch([casebook], session, args, on_close=lambda lang, report: left.update(lang=lang, g=report), **options)
+    if code != EXIT_OK or not session.exists():
+        return code, Closed(left["lang"], None)
+    report = left.get("g")
+    if report is None or not _reports_the_session_now(report.parent, session):
+        report = write_report(session, out, lang=left["lang"] or "fr")
+    return code, Closed(left["lang"], report)
+
+
+def _reports_the_session_now(folder: Path, session: Path) -> bool:
+    """Whether ``folder`` holds the report of ``session`` as it is now: its own ``report.json`` names the
+    session and the journal's head the session still has (nothing recorded since it was built)."""
+    from testbench.report.owner import NotAReport, is_other_session, read_report
+    from testbench.store.read import chain_head, recorded_session_id
+
+    try:
+        data = read_report(folder)
+    except NotAReport:
+        return False
+    integrity = data.get("integrity")
+    built_on = (integrity.get("chain_length"), integrity.get("chain_head")) if isinstance(integrity, dict) else None
+    return not is_other_session(data, recorded_session_id(session)) and built_on == chain_head(session)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -77,9 +78,11 @@ def launch(
     *,
     performer: Operator | None = None,
     run_on_start: bool = False,
+    on_close: Callable[[str, Path | None], None] | None = None,
 ) -> int:
     """The workstation on ``session``; ``performer`` performs the steps instead of the person (the demo
-    application's scripted operator), ``run_on_start`` runs the remaining cases as soon as it opens."""
+    application's scripted operator), ``run_on_start`` runs the remaining cases as soon as it opens;
+    ``on_close`` is told, once it has closed, the language it was left in (F2) and the report ``g`` last wrote."""
     from testbench.casebook.problems import read_casebooks
     from testbench.i18n import translator
 
@@ -137,4 +140,6 @@ def launch(
         run_on_start=run_on_start,
     )
     result = app.run()
+    if on_close is not None:
+        on_close(app.lang, app.last_report)
     return int(result or 0)
