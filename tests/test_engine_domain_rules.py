@@ -72,3 +72,70 @@ def test_the_partial_payment_is_asked_in_euros_not_in_cents() -> None:
     assert "in euros to the cent" in english(refused.message)
     paid = engine.read_returns({"scenario": "rsp-partial", "paid": "30.00", "lot_number": lot})
     assert (paid["paid"], paid["unpaid"]) == ("30.00", "3.60")
+
+
+# -- finding 4: a table's dates are what its sources say, never a refusal made of a gap ---------------------
+def nurse_invoice(ref: str, care_date: str, *codes: str) -> dict[str, Any]:
+    req = invoice(ref, care_date=care_date)
+    req["ps_category"] = "infirmier"
+    req["lines"] = [{"nomenclature": "NGAP", "code": code, "quantity": "1", "coefficient": "1"} for code in codes]
+    return req
+
+
+def test_a_nurse_act_before_the_date_its_value_is_attested_is_priced_with_a_warning() -> None:
+    from testbench.engines.reference.fse import validate_fse
+
+    engine = ReferenceEngine()
+    res = engine.create_invoice(nurse_invoice("N-1", "2023-12-15", "AMI", "IFD"))  # was NO_TARIFF_AT_DATE
+    assert (res["totals"]["base"], res["totals"]["amo"]) == ("5.90", "3.54")
+    assert [(w["code"], w["line"]) for w in res["warnings"]] == [("TARIFF_START_UNVERIFIED", 1)]  # IFD: a true date
+    assert "date d'effet non vérifiée" in res["warnings"][0]["message"]
+    assert english(res["warnings"][0]["message"]).startswith("line 1: effective date not verified: AMI 3.15")
+    assert '<avertissement ligne="1" code="TARIFF_START_UNVERIFIED">ligne 1: date d\'effet non' in res["fse"]
+    assert validate_fse(res["fse"]) == []
+    on_the_date = engine.create_invoice(nurse_invoice("N-2", "2024-01-28", "AMI", "IFD"))
+    assert on_the_date["warnings"] == []
+
+
+def test_a_historical_lpp_tariff_used_years_later_says_it_is_a_test_fixture() -> None:
+    engine = ReferenceEngine()
+    later = engine.create_invoice(invoice("L-1", care_date="2026-01-12"))
+    assert later["totals"]["base"] == "56.00"
+    assert [(w["code"], w["line"]) for w in later["warnings"]] == [("TARIFF_NOT_CURRENT", 1)]
+    assert "tarif de test 1241763 14.00" in later["warnings"][0]["message"]
+    assert english(later["warnings"][0]["message"]).startswith("line 1: test tariff 1241763 14.00")
+    assert '<avertissement ligne="1" code="TARIFF_NOT_CURRENT">' in later["fse"]
+    assert engine.create_invoice(invoice("L-2", care_date="2014-01-13"))["warnings"] == []  # within the snapshot
+    fixture = invoice("L-3", care_date="2026-01-12")
+    fixture["lines"] = [{**BED, "tariff": "14.00"}]  # the case's own tariff: nothing to warn about
+    assert engine.create_invoice(fixture)["warnings"] == []
+
+
+def test_no_bundled_nurse_row_starts_on_a_date_the_sources_do_not_give() -> None:
+    """Only IFD's start (avenant 10: 2023-08-28) is in the sources; the others' starts are unknown."""
+    from datetime import date
+
+    from testbench.engines.reference.tables import load_bundled_tables
+
+    tables = load_bundled_tables()
+    for code in ("AMI", "AMX", "AIS", "BSA", "BSB", "BSC", "IK", "MAU", "MCI", "DI"):
+        entry = tables.tariff("NGAP", code, date(2010, 1, 1))
+        assert entry is not None and entry.start_unknown, code
+    assert tables.tariff("NGAP", "IFD", date(2023, 8, 27)) is None
+
+
+# -- finding 9: BSA/BSB/BSC are the daily forfaits that follow the BSI, not the assessment itself -----------
+def test_bsa_bsb_bsc_are_daily_forfaits_by_level_of_care() -> None:
+    from datetime import date
+
+    from testbench.engines.reference.tables import load_bundled_tables
+
+    tables = load_bundled_tables()
+    labels = {code: tables.tariff("NGAP", code, date(2026, 2, 2)).label for code in ("BSA", "BSB", "BSC")}
+    assert labels == {
+        "BSA": "FORFAIT JOURNALIER DE SOINS INFIRMIERS PRISE EN CHARGE LEGERE",
+        "BSB": "FORFAIT JOURNALIER DE SOINS INFIRMIERS PRISE EN CHARGE INTERMEDIAIRE",
+        "BSC": "FORFAIT JOURNALIER DE SOINS INFIRMIERS PRISE EN CHARGE LOURDE",
+    }
+    nurse_book = (REPO / "casebooks" / "nurse-ngap.xml").read_text(encoding="utf-8")
+    assert "bilan de soins infirmiers)" not in nurse_book and "prise en charge intermédiaire" in nurse_book

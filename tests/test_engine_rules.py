@@ -214,7 +214,7 @@ def test_rate_depends_on_date_of_care() -> None:
         (request([line("1241763", "-2")]), "INVALID_QUANTITY"),
         (request([line("1234567")]), "UNKNOWN_CODE"),
         (request([line("1241763")], care_date="2009-01-01"), "NO_TARIFF_AT_DATE"),
-        (request([line("AMI", nomenclature="NGAP")], care_date="2023-12-01"), "NO_TARIFF_AT_DATE"),
+        (request([line("IFD", nomenclature="NGAP")], care_date="2023-08-27"), "NO_TARIFF_AT_DATE"),  # 2.75 from 08-28
         (request([line("124176")]), "INVALID_CODE"),
         (request([line("1241763", nomenclature="CCAM")]), "UNSUPPORTED_NOMENCLATURE"),
         (request([line("1241763")], rounding="down"), "UNSUPPORTED_ROUNDING"),

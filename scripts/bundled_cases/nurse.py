@@ -8,9 +8,10 @@ from bundled_cases.model import Book, L, V, el, refusal
 HEADER = """
 Cahier INFIRMIER (soins à domicile, NGAP) de testbench, format version 1.
 
-Ce fichier n'est PAS un document du CNDA. Valeurs des lettres-clés en métropole depuis le 2024-01-28
-(AMI 3.15, AMX 3.15, AIS 2.65, BSA 13.00, BSB 18.20, BSC 28.70), IFD 2.75 (depuis le 2023-08-28),
-IK plaine 0.35, MAU 1.35, MCI 5.00, DI 10.00 : docs/reference-engine.md. BR d'une ligne =
+Ce fichier n'est PAS un document du CNDA. Valeurs des lettres-clés en métropole attestées au 2024-01-28
+(AMI 3.15, AMX 3.15, AIS 2.65, BSA 13.00, BSB 18.20, BSC 28.70 ; leur date d'effet n'est pas vérifiée),
+IFD 2.75 (depuis le 2023-08-28), IK plaine 0.35, MAU 1.35, MCI 5.00, DI 10.00 (valeurs de 2012, date
+d'effet non vérifiée) : docs/reference-engine.md. BR d'une ligne =
 Arrondi(valeur × coefficient × quantité ; 2) (RG_VF644) ; taux des auxiliaires médicaux 60 % ;
 MRO par ligne (RG_VF670), puis somme (RG_MF633). Une majoration suit son acte du même jour
 (RG_MF620 CP01) ; une indemnité de déplacement accompagne un soin du même jour. La franchise
@@ -58,14 +59,15 @@ nurse("IDE-NGAP-003", "AIS 3 au domicile avec IFD",
       **STD, lines=[L("AIS", 1, "2.65", coefficient="3"), IFD], tags="ngap infirmier ais ifd",
       expect=[V("invoice.totals.base", "10.70"), V("invoice.totals.amo", "6.42"),
               V("invoice.totals.patient", "4.28")])
-for num, (key, value, amo_line, base, amo, pat) in enumerate(
-    [("BSA", "13.00", "7.80", "15.75", "9.45", "6.30"),
-     ("BSB", "18.20", "10.92", "20.95", "12.57", "8.38"),
-     ("BSC", "28.70", "17.22", "31.45", "18.87", "12.58")],
+for num, (key, level, value, amo_line, base, amo, pat) in enumerate(
+    [("BSA", "légère", "13.00", "7.80", "15.75", "9.45", "6.30"),
+     ("BSB", "intermédiaire", "18.20", "10.92", "20.95", "12.57", "8.38"),
+     ("BSC", "lourde", "28.70", "17.22", "31.45", "18.87", "12.58")],
     start=4,
 ):
-    nurse(f"IDE-NGAP-00{num}", f"Forfait journalier {key} (bilan de soins infirmiers) avec IFD",
-          "Forfait de prise en charge de la dépendance, un par jour.",
+    nurse(f"IDE-NGAP-00{num}", f"Forfait journalier {key} (prise en charge {level}) avec IFD",
+          f"Forfait journalier de soins infirmiers, prise en charge {level}, qui découle du bilan de soins "
+          "infirmiers (BSI) ; un par jour.",
           f"{key} : {value} → MRO {amo_line} ; IFD → 1.65. BR {base} ; MRO {amo} ; patient {pat}.",
           **STD, lines=[L(key, 1, value), IFD], tags=f"ngap infirmier bsi {key.lower()}",
           expect=[V("invoice.totals.base", base), V("invoice.totals.amo", amo), V("invoice.totals.patient", pat)])
@@ -107,11 +109,13 @@ nurse("IDE-NGAP-012", "Deux passages sur deux jours, une facture",
       date="2026-02-03", tags="ngap infirmier lignes-datees",
       expect=[V("invoice.totals.base", "11.80"), V("invoice.totals.amo", "7.08"),
               V("invoice.totals.patient", "4.72")])
-nurse("IDE-NGAP-013", "Deux AMI 1 identiques dans la séance (quantité 2)",
-      "Quantité 2 au lieu d'un coefficient 2 : même BR, autre cotation.",
-      "AMI 1 × 2 : 3.15 × 2 = 6.30 → 3.78 ; IFD → 1.65. MRO 5.43 ; patient 3.62.",
-      **STD, lines=[L("AMI", 2, "3.15"), IFD], tags="ngap infirmier quantite",
-      expect=[V("invoice.lines[0].amo", "3.78"), V("invoice.totals.amo", "5.43")])
+nurse("IDE-NGAP-013", "Deux passages le même jour, un AMI 1 à chacun (quantité 2)",
+      "Deux passages distincts (matin et soir), un AMI 1 et une IFD à chacun : quantité 2, chaque acte à sa "
+      "pleine valeur. Ce ne sont pas deux actes d'une même séance : le moteur n'applique pas la règle des actes "
+      "multiples en une séance (NGAP, article 11B, docs/reference-engine.md « Not implemented »).",
+      "AMI 1 × 2 : 3.15 × 2 = 6.30 → 3.78 ; IFD × 2 : 2.75 × 2 = 5.50 → 3.30. BR 11.80 ; MRO 7.08 ; patient 4.72.",
+      **STD, lines=[L("AMI", 2, "3.15"), L("IFD", 2, "2.75")], tags="ngap infirmier quantite passages",
+      expect=[V("invoice.lines[0].amo", "3.78"), V("invoice.totals.amo", "7.08")])
 nurse("IDE-NGAP-014", "Cinq AMI 1 dans la journée (plafond journalier de franchise)",
       "Cinq actes un même jour : la franchise (informative) atteint son plafond, la part AMO ne change pas.",
       "AMI 1 × 5 = 15.75 → 9.45 ; IFD → 1.65. BR 18.50 ; MRO 11.10 ; patient 7.40. Franchise 5 × 1.00 "
@@ -220,18 +224,22 @@ nurse("IDE-NGAP-051", "Dégradé : ASPA, AMI 2 et IFD à 80 %",
       tags="ngap infirmier degrade aspa",
       requirements=NGAP + " RG_VF675",
       expect=[V("invoice.totals.amo", "7.24"), V("invoice.totals.patient", "1.81")])
-nurse("IDE-NGAP-052", "Dégradé : AMI le jour de sa nouvelle valeur (2024-01-28)",
-      "La valeur 3.15 s'applique dès sa date de début.",
+nurse("IDE-NGAP-052", "Dégradé : AMI au 2024-01-28, première date où sa valeur est attestée",
+      "La valeur 3.15 est attestée en vigueur à partir du 2024-01-28 (sa date d'effet réelle n'est pas vérifiée).",
       "2024-01-28 : AMI 1 3.15 → 1.89 ; IFD (depuis le 2023-08-28) → 1.65 ; MRO 3.54.",
       card=None, patient="p-hist", lines=[L("AMI", 1, "3.15"), IFD], date="2024-01-28",
       tags="ngap infirmier date degrade",
       expect=[V("invoice.totals.amo", "3.54")])
-nurse("IDE-NGAP-053", "Dégradé : AMI la veille de sa valeur en table : refus",
-      "La table ne connaît l'AMI qu'à partir du 2024-01-28.",
-      "Soins du 2024-01-27 : pas de valeur AMI à cette date → NO_TARIFF_AT_DATE.",
+nurse("IDE-NGAP-053", "Dégradé : AMI avant le 2024-01-28 : tarifé, date d'effet non vérifiée",
+      "La date d'effet de la valeur 3.15 n'est pas dans nos sources, qui l'attestent à partir du 2024-01-28 : "
+      "l'acte est tarifé avec un avertissement, jamais refusé pour un trou de la table.",
+      "Soins du 2024-01-27 : AMI 1 3.15 → 1.89 ; IFD (depuis le 2023-08-28) → 1.65 ; MRO 3.54 ; avertissement "
+      "TARIFF_START_UNVERIFIED sur la ligne 1 (date d'effet non vérifiée).",
       card=None, patient="p-hist", lines=[L("AMI", 1, "3.15"), IFD], date="2024-01-27",
-      tags="ngap infirmier date degrade refus", requirements="TB-REFUS-NO_TARIFF_AT_DATE",
-      expect=[refusal("NO_TARIFF_AT_DATE")])
+      tags="ngap infirmier date degrade avertissement", requirements="TB-NGAP-DATE-EFFET",
+      expect=[V("invoice.totals.amo", "3.54"),
+              V("invoice.warnings[0].code", "TARIFF_START_UNVERIFIED", type_="string"),
+              V("invoice.warnings[0].line", "1", type_="integer")])
 nurse("IDE-NGAP-054", "SESAM sans Vitale : ADRi puis AMI 1 et IFD",
       "L'ADRi précède la facture d'un patient sans carte.",
       "ADRi ciblée ; BR 5.90 ; MRO 3.54 ; patient 2.36.",
@@ -347,7 +355,8 @@ nurse("IDE-NGAP-090", "IFD en zone montagne : refus",
       **STD, lines=[L("AMI", 1, "3.15"), L("IFD", 1, "2.75", travel="montagne")], tags="ngap infirmier ifd refus",
       requirements="TB-REFUS-TRAVEL_ZONE_NOT_APPLICABLE", expect=[refusal("TRAVEL_ZONE_NOT_APPLICABLE")])
 nurse("IDE-NGAP-091", "MCI rattachée à la deuxième ligne d'acte",
-      "majoration-of nomme l'acte que la majoration suit.",
+      "majoration-of nomme l'acte que la majoration suit. AMI 4 et AIS 3 à deux passages distincts du jour, "
+      "chacun à sa pleine valeur (pas deux actes d'une même séance).",
       "AMI 4 : 12.60 → 7.56 ; AIS 3 : 7.95 → 4.77 ; MCI (de la ligne 2) 5.00 → 3.00 ; BR 25.55 ; MRO 15.33 ; "
       "patient 10.22.",
       **STD, lines=[L("AMI", 1, "3.15", coefficient="4"), L("AIS", 1, "2.65", coefficient="3"),

@@ -243,6 +243,8 @@ class ReferenceEngine(TeleserviceCalls):
                     f"ligne {i} {d['nomenclature']} {d['code']} qte={d['quantity']} coef={d['coefficient']} "
                     f"base={d['base']} taux={d['rate']} amo={d['amo']} amc={d['amc']} exo={d['exo']} regle={d['rule']}"
                 )
+        for warning in comp.warnings:
+            self.trace(f"create_invoice avertissement {warning['code']}: {warning['message']}", "WARN")
         self.trace(
             f"create_invoice ref={req.invoice_ref} numero={number} lignes={len(comp.lines)} "
             f"nature={comp.nature_assurance} base={t['base']} amo={t['amo']} amc={t['amc']} patient={t['patient']}"
@@ -260,6 +262,7 @@ class ReferenceEngine(TeleserviceCalls):
             "withholdings": {k: fmt(v) for k, v in comp.withholdings.items()},
             "tiers_payant": comp.tiers_payant_dict(),
             "amc_payer": comp.amc_payer,
+            "warnings": [dict(w) for w in comp.warnings],
             "adri": self._adri_invoice_mark(
                 request.get("adri_reference"),
                 req.beneficiary.nir,

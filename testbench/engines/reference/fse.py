@@ -126,6 +126,12 @@ def build_fse(comp: InvoiceComputation, number: str, rpps: str | None = None) ->
         f'<retenues participationForfaitaire="{fmt(w["participation_forfaitaire"])}"'
         f' franchise="{fmt(w["franchise"])}"/>'
     )
+    if comp.warnings:  # a tariff its sources do not vouch for at that date: the FSE says so
+        notes = (
+            _el("avertissement", {"ligne": str(w["line"]), "code": w["code"]}, _esc(w["message"]))
+            for w in comp.warnings
+        )
+        parts.append("<avertissements>" + "".join(notes) + "</avertissements>")
     return f'<fse xmlns="{FSE_NS}" version="1" certifie="non">' + "".join(parts) + "</fse>"
 
 

@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
+from typing import Any
 
 from testbench.engines.reference import ngap, psad
 from testbench.engines.reference import refusals as R
 from testbench.engines.reference.model import NO_DETAILS, InvoiceRequest, Line
 from testbench.engines.reference.money import ZERO, fmt, fmt_rate, round_cents
 from testbench.engines.reference.rates import HUNDRED, RateDecision, decide_rate, nature_assurance
-from testbench.engines.reference.tables import Tables, TariffEntry
+from testbench.engines.reference.tables import FAR_FUTURE, Tables, TariffEntry
 
 DRG_CODES = {"none": "10", "amo": "35", "amo+amc": "36"}  # destinataire du règlement (IR_DRG_V)
 
@@ -90,6 +91,8 @@ class InvoiceComputation:
     withholdings: dict[str, Decimal]
     tiers_payant: str  # effective mode (C2S forces AMO+AMC, AME at least AMO)
     amc_payer: str  # "" | "amc" | "c2s"
+    #: what was priced with a reservation: {"code", "line" (1-based), "message"} (docs/reference-engine.md)
+    warnings: tuple[dict[str, Any], ...] = ()
 
     def totals_dict(self) -> dict[str, str]:
         return dict(self._totals_dict)
@@ -164,6 +167,32 @@ def _resolve_tariff(line: Line, when: date, tables: Tables) -> tuple[TariffEntry
     return entry, tariff, plv
 
 
+TARIFF_START_UNVERIFIED = "TARIFF_START_UNVERIFIED"
+TARIFF_NOT_CURRENT = "TARIFF_NOT_CURRENT"
+
+
+def _tariff_warning(line: Line, when: date, entry: TariffEntry, tariff: Decimal) -> dict[str, Any] | None:
+    """A table tariff used where its sources do not vouch for it: priced, and said (never refused for that).
+
+    Before the first date its sources show it in force when its true start is unknown (« date d'effet non
+    vérifiée »), or after the last one when the row has no end (a historical snapshot used as a test fixture).
+    """
+    n, code, day = line.index + 1, line.code, when.isoformat()
+    if entry.start_unknown and (entry.attested_from is None or when < entry.attested_from):
+        value = f"{code} {fmt(tariff)}"
+        if entry.attested_from is None:
+            message = f"ligne {n}: date d'effet non vérifiée : {value} au {day}, date de début inconnue"
+        else:
+            seen = entry.attested_from.isoformat()
+            message = f"ligne {n}: date d'effet non vérifiée : {value} au {day}, attesté à partir du {seen}"
+        return {"code": TARIFF_START_UNVERIFIED, "line": n, "message": message}
+    if entry.attested_to is not None and when > entry.attested_to and entry.valid_to == FAR_FUTURE:
+        seen = entry.attested_to.isoformat()
+        message = f"ligne {n}: tarif de test {code} {fmt(tariff)} (relevé historique du {seen}), non vérifié au {day}"
+        return {"code": TARIFF_NOT_CURRENT, "line": n, "message": message}
+    return None
+
+
 def _check_rights(req: InvoiceRequest, when: date, line: Line) -> None:
     cov = req.beneficiary.coverage
     if (cov.rights_start and when < cov.rights_start) or (cov.rights_end and when > cov.rights_end):
@@ -225,11 +254,16 @@ def compute_invoice(req: InvoiceRequest, tables: Tables) -> InvoiceComputation:
     amc_payer = "c2s" if cov.c2s else ("amc" if req.amc is not None and not cov.ame else "")
     cap_left = req.amc.cap if (req.amc and req.amc.contract == "tm+depassement") else None
     results: list[LineResult] = []
+    warnings: list[dict[str, Any]] = []
     nurse = False  # some NGAP line: the session rules apply
     for line in req.lines:
         when = line.date or req.care_date
         _check_rights(req, when, line)
         entry, tariff, plv = _resolve_tariff(line, when, tables)
+        if entry is not None and line.tariff is None:  # a fixture tariff on the line is the case's own
+            warning = _tariff_warning(line, when, entry, tariff)
+            if warning is not None:
+                warnings.append(warning)
         kind = ""
         if line.nomenclature == "LPP":
             kind = psad.LPP_TYPES.get(entry.lpp_type, "") if entry is not None else ""
@@ -323,4 +357,5 @@ def compute_invoice(req: InvoiceRequest, tables: Tables) -> InvoiceComputation:
         withholdings=_withholdings(req, results, tables),
         tiers_payant=tiers,
         amc_payer=amc_payer,
+        warnings=tuple(warnings),
     )

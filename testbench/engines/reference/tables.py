@@ -21,6 +21,7 @@ from typing import Any
 from testbench.engines.reference.money import parse_decimal
 
 FAR_FUTURE = date(9999, 12, 31)
+FAR_PAST = date(1, 1, 1)  # the start of a row whose true start is not known (``valid_from: null``)
 TABLES_FORMAT = "testbench-billing-tables/1"
 
 
@@ -48,6 +49,15 @@ class TariffEntry:
     majoration: str = ""  # NGAP: a majoration that follows its act ("acte-unique", "coordination")
     #: NGAP: values other than the métropole one, by variant ("dom", "montagne", "dom+pied-ski"...)
     variants: dict[str, Decimal] = field(default_factory=dict, compare=False, hash=False)
+    #: the period over which the bundled sources show this value in force (None: they do not say); a date of
+    #: care outside it is priced with a warning (docs/reference-engine.md, « Tables »)
+    attested_from: date | None = None
+    attested_to: date | None = None
+
+    @property
+    def start_unknown(self) -> bool:
+        """The row's true start is not in the sources (``valid_from: null``): it prices any earlier date."""
+        return self.valid_from == FAR_PAST
 
 
 @dataclass(frozen=True)
@@ -153,7 +163,7 @@ class Tables:
                 TariffEntry(
                     nomenclature="LPP",
                     code=row["code"],
-                    valid_from=_d(row["valid_from"]),
+                    valid_from=_start(row),
                     valid_to=_d(row.get("valid_to")),
                     tariff=parse_decimal(row["tariff"]),
                     plv=_plv(row.get("plv")),
@@ -163,6 +173,7 @@ class Tables:
                     lpp_type=row.get("type", ""),
                     rental_code=row.get("rental_code", ""),
                     rental_weeks=_weeks(row.get("rental_weeks")),
+                    **_attested(row),
                 )
             )
         for row in data.get("ngap", []):
@@ -170,7 +181,7 @@ class Tables:
                 TariffEntry(
                     nomenclature="NGAP",
                     code=row["code"],
-                    valid_from=_d(row["valid_from"]),
+                    valid_from=_start(row),
                     valid_to=_d(row.get("valid_to")),
                     tariff=parse_decimal(row["value"]),
                     category=row.get("category", "auxiliaire"),
@@ -181,6 +192,7 @@ class Tables:
                     travel=bool(row.get("travel", False)),
                     majoration=row.get("majoration", ""),
                     variants={k: parse_decimal(v) for k, v in row.get("variants", {}).items()},
+                    **_attested(row),
                 )
             )
         for row in data.get("rates", []):
@@ -213,6 +225,17 @@ class Tables:
 
 def _d(value: str | None) -> date:
     return date.fromisoformat(value) if value else FAR_FUTURE
+
+
+def _start(row: dict[str, Any]) -> date:
+    """A tariff row's start; ``null`` when the sources do not give it (never a date made up to fill the gap)."""
+    return date.fromisoformat(row["valid_from"]) if row["valid_from"] is not None else FAR_PAST
+
+
+def _attested(row: dict[str, Any]) -> dict[str, date | None]:
+    return {
+        key: date.fromisoformat(row[key]) if row.get(key) else None for key in ("attested_from", "attested_to")
+    }
 
 
 def _weeks(value: Any) -> tuple[int, int | None] | None:
