@@ -13,11 +13,15 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from testbench.fmt import os_reason
 from testbench.i18n import translator
 from testbench.office.mapping import CellRef, Mapping, column_index, column_letters, is_letter
 from testbench.office.problems import OfficeError, Problem
+
+if TYPE_CHECKING:
+    import zipfile
 
 #: File extension -> kind of document.
 KINDS = {".xlsx": "xlsx", ".xlsm": "xlsx", ".ods": "ods", ".csv": "csv", ".txt": "csv", ".docx": "docx"}
@@ -115,12 +119,13 @@ def read_table(document: Path, mapping: Mapping) -> Table:
     kind = document_kind(document)
     if not document.is_file():
         raise OfficeError([Problem.of(document, "document introuvable")])
-    readers = {"xlsx": _read_xlsx, "ods": _read_ods, "csv": _read_csv, "docx": _read_docx}
+    readers = {"ods": _read_ods, "csv": _read_csv, "docx": _read_docx}
     uncomputed: _Uncomputed = frozenset()
     try:
-        name, grid = readers[kind](document, mapping)
         if kind == "xlsx":
-            uncomputed = _uncomputed_formulas(document, name, grid)
+            name, grid, uncomputed = _read_xlsx(document, mapping)
+        else:
+            name, grid = readers[kind](document, mapping)
     except OfficeError:
         raise
     except Exception as exc:  # third-party parsers raise anything on a corrupt file
@@ -208,41 +213,71 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
-def _read_xlsx(document: Path, mapping: Mapping) -> tuple[str, _Grid]:
-    import openpyxl
+def _read_xlsx(document: Path, mapping: Mapping) -> tuple[str, _Grid, _Uncomputed]:
+    """The sheet's values (openpyxl, the workbook read once) and its cells whose formula has no value.
 
-    book = openpyxl.load_workbook(document, data_only=True)
-    sheet_name = mapping.source.sheet or book.sheetnames[0]
-    if sheet_name not in book.sheetnames:
-        raise OfficeError([_missing_sheet(document, sheet_name, book.sheetnames)])
-    sheet = book[sheet_name]
-    merged: set[tuple[int, int]] = set()
-    for span in sheet.merged_cells.ranges:
-        for row in range(span.min_row, span.max_row + 1):
-            for col in range(span.min_col, span.max_col + 1):
-                merged.add((row, col))
-    grid: _Grid = []
-    for r, values in enumerate(sheet.iter_rows(values_only=True), 1):
-        grid.append([(cell_text(v), (r, c) in merged) for c, v in enumerate(values, 1)])
-    return sheet_name, grid
+    ``openpyxl.load_workbook`` is its ``ExcelReader`` read: called here, the reader also names the sheet's
+    part in the package, whose formulas are then scanned in the same file (openpyxl reads either a cell's
+    value or its formula, never both: a second load of the workbook cost as much as the first).
+    """
+    import zipfile
+
+    from openpyxl.reader.excel import ExcelReader
+
+    with document.open("rb") as file:
+        reader = ExcelReader(file, data_only=True)
+        reader.read()
+        book = reader.wb
+        sheet_name = mapping.source.sheet or book.sheetnames[0]
+        if sheet_name not in book.sheetnames:
+            raise OfficeError([_missing_sheet(document, sheet_name, book.sheetnames)])
+        sheet = book[sheet_name]
+        merged: set[tuple[int, int]] = set()
+        for span in sheet.merged_cells.ranges:
+            for row in range(span.min_row, span.max_row + 1):
+                for col in range(span.min_col, span.max_col + 1):
+                    merged.add((row, col))
+        grid: _Grid = []
+        for r, values in enumerate(sheet.iter_rows(values_only=True), 1):
+            grid.append([(cell_text(v), (r, c) in merged) for c, v in enumerate(values, 1)])
+        part = next(rel.target for found, rel in reader.parser.find_sheets() if found.name == sheet_name)
+        with zipfile.ZipFile(file) as package:  # the file already open: its directory is read again, not the book
+            uncomputed = _uncomputed_formulas(package, part, grid)
+    return sheet_name, grid, uncomputed
 
 
-def _uncomputed_formulas(document: Path, sheet_name: str, grid: _Grid) -> _Uncomputed:
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def _uncomputed_formulas(package: zipfile.ZipFile, part: str, grid: _Grid) -> _Uncomputed:
     """The empty cells of ``grid`` that hold a formula: a document written by a program and never opened
-    in a spreadsheet has no value for its formulas, and the values are all an import reads."""
-    import openpyxl
+    in a spreadsheet has no value for its formulas, and the values are all an import reads.
+
+    The sheet's XML part is scanned for its cells' formula elements (no entity, no network); a cell without
+    its ``r`` reference follows the one before it, as openpyxl reads it.
+    """
+    from lxml import etree
+    from openpyxl.utils.cell import coordinate_to_tuple
 
     empty = {(r, c) for r, row in enumerate(grid, 1) for c, (text, _merged) in enumerate(row, 1) if not text}
-    book = openpyxl.load_workbook(document, read_only=True, data_only=False)  # the formulas, not their values
-    try:
-        return frozenset(
-            (cell.row, cell.column)
-            for row in book[sheet_name].iter_rows()
-            for cell in row
-            if cell.data_type == "f" and (cell.row, cell.column) in empty
+    found: set[tuple[int, int]] = set()
+    row = col = 0
+    with package.open(part) as xml:
+        events = etree.iterparse(
+            xml, events=("start", "end"), tag=(f"{_MAIN}row", f"{_MAIN}c"), resolve_entities=False, no_network=True
         )
-    finally:
-        book.close()
+        for event, element in events:
+            if element.tag == f"{_MAIN}row":
+                if event == "start":
+                    row, col = int(element.get("r") or row + 1), 0
+                else:
+                    element.clear()
+            elif event == "end":
+                ref = element.get("r")
+                row, col = coordinate_to_tuple(ref) if ref else (row, col + 1)
+                if (row, col) in empty and element.find(f"{_MAIN}f") is not None:
+                    found.add((row, col))
+    return frozenset(found)
 
 
 def _missing_sheet(document: Path, name: str, names: list[str]) -> Problem:
