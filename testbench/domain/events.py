@@ -13,6 +13,7 @@ class EventKind(StrEnum):
     # a case's cards and their check
     CARD_PRESENT = "card-present"
     CARD_GUARD = "card-guard"
+    CARD_REMOVED = "card-removed"  # a card left its reader during a step a person performed: checked again
     # steps
     STEP_START = "step-start"
     STEP_END = "step-end"  # written by the store with the step's observations

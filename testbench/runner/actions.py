@@ -288,13 +288,33 @@ def _card_step(ctx: ActionContext, slot: str, call: Callable[[], Any], *, bench:
         raise
 
 
+#: The steps that read the card of a slot, and the slot each reads when the step names none (securing reads
+#: the Vitale card the invoice was made with: docs/cards.md §6.2).
+CARD_STEPS = {
+    "read-cps": "cps",
+    "read-vitale": "vitale",
+    "verify-pin": "cps",
+    "change-pin": "cps",
+    "unblock-pin": "cps",
+    "secure": "vitale",
+}
+
+
+def card_slot(step: Step) -> str | None:
+    """The slot whose card ``step`` reads; None for a step that reads no card."""
+    default = CARD_STEPS.get(step.action or "")
+    if default is None or step.action == "secure":
+        return default
+    return str(step.params.get("slot", default))
+
+
 def _read_cps(ctx: ActionContext, step: Step) -> dict[str, Any]:
-    slot = step.params.get("slot", "cps")
+    slot = card_slot(step) or "cps"
     return {"cps": _card_step(ctx, slot, lambda: ctx.engine.read_cps(slot))}
 
 
 def _read_vitale(ctx: ActionContext, step: Step) -> dict[str, Any]:
-    slot = step.params.get("slot", "vitale")
+    slot = card_slot(step) or "vitale"
     return {"vitale": _card_step(ctx, slot, lambda: ctx.engine.read_vitale(slot))}
 
 
@@ -396,7 +416,7 @@ def _verify_pin(ctx: ActionContext, step: Step) -> dict[str, Any]:
     """Present the test PIN of the card in the slot; the PIN comes from the profile, never the casebook."""
     from testbench.cards.pin import verify_test_pin
 
-    slot = step.params.get("slot", "cps")
+    slot = card_slot(step) or "cps"
     return {"pin": _card_step(ctx, slot, lambda: verify_test_pin(ctx.bay, slot), bench=True)}
 
 
@@ -404,7 +424,7 @@ def _change_pin(ctx: ActionContext, step: Step) -> dict[str, Any]:
     """Change the test PIN of the card in the slot to the profile's other one (``pin.status`` = changed)."""
     from testbench.cards.pin import change_test_pin
 
-    slot = step.params.get("slot", "cps")
+    slot = card_slot(step) or "cps"
     return {"pin": _card_step(ctx, slot, lambda: change_test_pin(ctx.bay, slot), bench=True)}
 
 
@@ -412,7 +432,7 @@ def _unblock_pin(ctx: ActionContext, step: Step) -> dict[str, Any]:
     """Reset the PIN's tries with the profile's unblock code (``pin.status`` = unblocked); never in a result."""
     from testbench.cards.pin import unblock_test_pin
 
-    slot = step.params.get("slot", "cps")
+    slot = card_slot(step) or "cps"
     return {"pin": _card_step(ctx, slot, lambda: unblock_test_pin(ctx.bay, slot), bench=True)}
 
 

@@ -100,6 +100,8 @@ class Runner:
         self._preparing = bay if isinstance(bay, Preparing) else None  # the next case's cards readied early
         #: (casebook sha256, case id) → the unfinished attempt a run of that case continues (runner.resume)
         self.continuing: dict[tuple[str, str], Continuation] = {}
+        self._held: dict[str, Any] = {}  # slot → its card's presence as the guard accepted it (CardPresence)
+        self._unchecked: set[str] = set()  # slots whose card left its reader since: checked before it is read
 
     def _emit(self, event: RunEvent) -> None:
         if self.listener is not None:
@@ -205,9 +207,15 @@ class Runner:
         self.store.add_event(kind, details, attempt_id=self._attempt_id)
         self.recorder.bench(str(details.get("message") or kind))
 
-    def _prepare_cards(self, attempt_id: int, casebook: Casebook, case: Case) -> Outcome:
+    def _prepare_cards(
+        self, attempt_id: int, casebook: Casebook, case: Case, again: tuple[str, str] | None = None
+    ) -> Outcome:
+        """Present the case's cards and have the guard check them; ``again``: (slot, step) — only that slot's
+        card, checked again before the step that reads it because it left its reader (:meth:`_cards_left`)."""
         try:
             for req in case.cards:
+                if again is not None and req.slot != again[0]:
+                    continue
                 fixture = casebook.fixtures.cards[req.card]
                 self.bay.present(req.slot, fixture.profile)
                 reader = self._named.reader_name(req.slot) if self._named is not None else req.slot
@@ -232,10 +240,66 @@ class Runner:
             if report is not None:
                 self.store.add_event(EventKind.CARD_GUARD, report, attempt_id=attempt_id)
             self.operator.notify(str(exc))
+            if again is not None:
+                return Outcome(
+                    Verdict.INCONCLUSIVE, f"carte refusée au nouveau contrôle avant l'étape {again[1]} : {exc}"
+                )
             return Outcome(Verdict.INCONCLUSIVE, f"carte refusée, le cas n'a pas démarré : {exc}")
         except CardError as exc:
             return Outcome(Verdict.INCONCLUSIVE, f"carte indisponible : {exc}")
+        self._hold_cards(case)
         return Outcome(Verdict.NONE)
+
+    def _hold_cards(self, case: Case) -> None:
+        """Each card's presence as the guard just accepted it (a bay that can tell: ``presence``), so that a
+        card pulled or swapped during a step a person performs is noticed (:meth:`_cards_left`)."""
+        presence = getattr(self.bay, "presence", None)
+        if not callable(presence):
+            return
+        for req in case.cards:
+            held = presence(req.slot)
+            if held is not None:
+                self._held[req.slot] = held
+                self._unchecked.discard(req.slot)
+
+    def _check_again(self, attempt_id: int, casebook: Casebook, case: Case, step: Any) -> Outcome:
+        """A step that reads a card which left its reader during a person's step: that card is presented and
+        checked again first; a refusal, or no card, ends the case (inconclusive) before the step runs."""
+        slot = actions.card_slot(step)
+        if slot not in self._unchecked:
+            return Outcome(Verdict.NONE)
+        self._unchecked.discard(slot)
+        outcome = self._prepare_cards(attempt_id, casebook, case, (slot, step.id))
+        if not _stop(outcome):
+            return outcome
+        return self._step_failed(attempt_id, case, step, outcome.verdict, outcome.reason)
+
+    def _cards_left(self, attempt_id: int, step: Any, ctx: actions.ActionContext) -> None:
+        """After a step a person performed (a manual step, any step in operator mode): a card that is no longer
+        in its reader as the guard left it (pulled, swapped) is said — the trace, a ``card-removed`` event
+        that ends its « acceptée », the operator — and checked again before the next step that reads it."""
+        presence = getattr(self.bay, "presence", None)
+        if not callable(presence):
+            return
+        if step.action == "insert-card":  # the bench presented the card itself and the guard checked it
+            self._hold_cards(ctx.case)
+        for slot, held in list(self._held.items()):
+            now = None if slot in ctx.emptied else presence(slot)
+            if now is not None and now.token == held.token:
+                continue
+            del self._held[slot]
+            if slot in ctx.emptied:  # the case's own <remove-card>: not a card pulled by hand
+                continue
+            self._unchecked.add(slot)
+            reader = self._named.reader_name(slot) if self._named is not None else slot
+            message = (
+                f"carte retirée ou changée dans le lecteur {reader} ({slot}) pendant l'étape {step.id} : elle sera"
+                " contrôlée de nouveau avant la prochaine étape qui la lit"
+            )
+            self.recorder.bench(message)
+            data = {"slot": slot, "reader": reader, "step": step.id, "message": message}
+            self.store.add_event(EventKind.CARD_REMOVED, data, attempt_id=attempt_id, step_id=step.id)
+            self.operator.notify(message)
 
     def _prefetch(self, upcoming: tuple[Casebook, Case] | None) -> None:
         if self._preparing is None or upcoming is None:
@@ -258,6 +322,8 @@ class Runner:
     ) -> Outcome:
         """Run the case's steps (those ``resumed`` did not finish); the comparisons that decide the verdict
         are appended to ``rows``."""
+        self._held.clear()
+        self._unchecked.clear()
         outcome = self._prepare_cards(attempt_id, casebook, case)
         if _stop(outcome):
             return outcome
@@ -292,11 +358,14 @@ class Runner:
             )
             self._emit(StepStarted(case, step))
             steps_run.append(step.id)
-            if step.kind is StepKind.MANUAL:
+            step_outcome = self._check_again(attempt_id, casebook, case, step)
+            if not _stop(step_outcome) and step.kind is StepKind.MANUAL:
                 step_outcome = self._manual(attempt_id, case, step, ctx)
-            else:
+            elif not _stop(step_outcome):
                 step_outcome = self._action(attempt_id, case, step, ctx, refusals, expected_refusals)
             outcome = outcome.worsen(step_outcome)
+            if step.kind is StepKind.MANUAL or self._driven is not None:
+                self._cards_left(attempt_id, step, ctx)
             self._step_done()
             if _stop(outcome):
                 break

@@ -65,11 +65,11 @@ class CardState:
     """One reader slot of an attempt: the card put in it and what the card guard decided."""
 
     slot: str
-    status: str  # inserted | accepted | refused
+    status: str  # inserted | accepted | refused | removed (pulled since its check: to be checked again)
     card: str | None = None  # the casebook's card presented in that slot
     present: dict[str, Any] = field(default_factory=dict)  # the card-present event's data (profile, reader)
     check: dict[str, Any] = field(default_factory=dict)  # the guard's latest check (found, reader, ATR, family)
-    detail: str = ""  # why it was refused, in the bench's (French) words
+    detail: str = ""  # why it was refused, in the bench's (French) words; the step it was pulled during
 
     @property
     def text_fr(self) -> str:
@@ -79,11 +79,14 @@ class CardState:
             return "acceptée par le contrôle" + (f" ({found})" if found else "")
         if self.status == "refused":
             return f"refusée : {self.detail}" if self.detail else "refusée"
+        if self.status == "removed":
+            return f"retirée pendant l'étape {self.detail} : à contrôler de nouveau"
         return "insérée"
 
 
 def card_states(slots: Sequence[str], events: Iterable[dict[str, Any]], reason: str) -> dict[str, CardState]:
-    """slot → its card's state in one attempt; the guard's latest check of a slot decides.
+    """slot → its card's state in one attempt; the guard's latest check of a slot decides, unless the card left
+    its reader since (``card-removed``: to be checked again).
 
     ``slots`` are the case's reader slots: a card refusal the guard's record does not tell slot by slot
     (the attempt's reason starts with « carte ») marks every slot not yet decided refused.
@@ -107,6 +110,10 @@ def card_states(slots: Sequence[str], events: Iterable[dict[str, Any]], reason: 
                     out[slot] = CardState(slot, "refused", before.card, before.present, check, detail)
                 else:  # a check that states no decision: the card's identity, its status unchanged
                     out[slot] = CardState(slot, before.status, before.card, before.present, check, before.detail)
+        elif ev["kind"] == EventKind.CARD_REMOVED:  # its check no longer holds: never shown « acceptée »
+            slot = str(data.get("slot"))
+            before = out.get(slot) or CardState(slot, "inserted")
+            out[slot] = CardState(slot, "removed", before.card, before.present, before.check, str(data.get("step")))
     if reason.startswith("carte refusée"):  # « carte indisponible » (a card never read): no decision
         for slot in slots:
             before = out.get(slot) or CardState(slot, "inserted")
