@@ -302,3 +302,18 @@ def test_f1_and_the_palette_list_the_tools_in_their_group(tmp_path: Path) -> Non
     assert "Tools" in text
     assert "Compare the open session with a reference session (diff)" in text
     assert "Merge sessions (reruns, CI shards) into a new session (merge)" in text
+
+
+def test_a_palette_only_tool_takes_a_key_from_the_keymap(tmp_path: Path) -> None:
+    from test_tui_helpers import make_app
+
+    async def scenario() -> str:
+        app = make_app(tmp_path, keymap={"merge": "f9"})
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("f9")
+            await pilot.pause()
+            assert isinstance(app.screen, ToolScreen)
+            return app.screen.tool.id
+
+    assert registry.BY_ID["merge"].key == ""  # the palette only, by default
+    assert asyncio.run(scenario()) == "merge"

@@ -122,7 +122,8 @@ def test_a_new_case_is_added_to_the_selected_cases_casebook(tmp_path: Path, caps
         async with app.run_test(size=SIZE) as pilot:
             screen = await open_tool(app, pilot, "ctrl+p", *"nouveau cas", "enter")
             seen["casebook"] = field(screen, "casebook").value
-            seen["fr"] = await run_tool(app, pilot, screen, id="FSE-042", mode="securise")
+            assert field(screen, "domain").value == "fse" and field(screen, "mode").value == "securise"
+            seen["fr"] = await run_tool(app, pilot, screen, id="FSE-042")
             seen["en"] = await switch_language(pilot, screen)
 
     asyncio.run(scenario())

@@ -26,6 +26,7 @@ from testbench.tui.tools import TOOLS, Tool, ToolContext, Values
 if TYPE_CHECKING:
     from testbench.tui.app import WorkstationApp
 
+
 def outcome(code: int, t: T) -> tuple[str, str]:
     """What a tool's exit code means to the person (the CLI's documented exit codes), and its colour."""
     if code == EXIT_OK:
@@ -57,6 +58,7 @@ class ToolScreen(FormScreen[None]):
     ToolScreen > Vertical { width: 95%; max-width: 140; height: 90%; border: thick $primary;
         background: $surface; padding: 0 1; }
     ToolScreen.-short > Vertical { width: 100%; height: 100%; border: tall $primary; }
+    ToolScreen.-short Input { height: 1; border: none; padding: 0 1; }
     ToolScreen .hint { color: $text-muted; }
     ToolScreen #tool-output { height: 1fr; border-top: solid $primary; }
     """

@@ -274,7 +274,7 @@ TOOLS: dict[str, Tool] = {
             "Nouveau cas à partir du modèle de son domaine, ajouté au cahier",
             (
                 Field("domain", "Domaine (fse, adri, lot, cards, dre…)", lambda _ctx: "fse"),
-                Field("mode", "Mode (securise, degrade, sesam-sans-vitale, none)", required=False),
+                Field("mode", "Mode (securise, degrade, sesam-sans-vitale, none)", lambda _ctx: "securise", False),
                 Field("id", "Identifiant du nouveau cas"),
                 Field("casebook", "Cahier auquel ajouter le cas", lambda ctx: str(ctx.casebook or "")),
                 Field("patient", "Patient des fixtures (facultatif)", required=False),
