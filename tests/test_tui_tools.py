@@ -14,7 +14,6 @@ os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 import argparse
 import asyncio
 import shlex
-import shutil
 from pathlib import Path
 
 from test_sut_cli import PROFILE, _application
@@ -279,11 +278,10 @@ def test_the_signing_key_is_created_then_its_fingerprint_shown(tmp_path: Path, c
     assert fingerprint in seen["created"]  # the key created is the key shown
 
 
-def test_f1_and_the_palette_list_the_tools_in_their_group(tmp_path: Path) -> None:
+def test_f1_lists_the_tools_in_their_group_in_english(tmp_path: Path) -> None:
     from testbench.tui.screens import HelpScreen
 
     _, session = demo_sessions(tmp_path)
-    shutil.rmtree(tmp_path / "cfg", ignore_errors=True)
 
     async def scenario() -> str:
         app = app_on(session, lang="en")

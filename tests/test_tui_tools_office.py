@@ -113,7 +113,7 @@ def test_an_export_without_its_exam_book_says_why_and_writes_nothing(tmp_path: P
     assert not (tmp_path / "b-resultats.xlsx").exists()
 
 
-def test_a_new_case_is_added_to_the_selected_cases_casebook(tmp_path: Path, capsys) -> None:
+def test_a_new_case_is_added_to_the_selected_cases_casebook_and_shown(tmp_path: Path, capsys) -> None:
     work, twin = exam_folder(tmp_path / "work"), exam_folder(tmp_path / "twin")
     seen: dict[str, str] = {}
 
@@ -123,7 +123,11 @@ def test_a_new_case_is_added_to_the_selected_cases_casebook(tmp_path: Path, caps
             screen = await open_tool(app, pilot, "ctrl+p", *"nouveau cas", "enter")
             seen["casebook"] = field(screen, "casebook").value
             assert field(screen, "domain").value == "fse" and field(screen, "mode").value == "securise"
+            assert await asyncio.to_thread(app.watch_ready.wait, 10)  # the workstation follows its casebook
+            app.casebooks_reloaded.clear()
             seen["fr"] = await run_tool(app, pilot, screen, id="FSE-042")
+            await asyncio.wait_for(app.casebooks_reloaded.wait(), timeout=15)
+            assert app.ws.find("FSE-042") is not None  # the new case is in the tree, ready to run
             seen["en"] = await switch_language(pilot, screen)
 
     asyncio.run(scenario())

@@ -45,11 +45,9 @@ def export_tool(
         return result.fail(EXIT_USAGE, unwritten(target, exc), prefixed=False)
     for item in done.problems:
         result.warn(lambda _t, lang, item=item: item.text(lang))
-    added, absent, unreported = (
-        ", ".join(done.added_columns),
-        ", ".join(done.not_in_session),
-        ", ".join(done.not_in_document),
-    )
+    added = ", ".join(done.added_columns)
+    absent = ", ".join(done.not_in_session)
+    unreported = ", ".join(done.not_in_document)
     if added:
         result.say(lambda t, _lang: t("colonnes ajoutées : {names}").format(names=added))
     if absent:
