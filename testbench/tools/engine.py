@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from testbench.runner.exits import EXIT_USAGE
+from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from testbench.tools.result import ToolResult
 
 
@@ -22,5 +22,8 @@ def engine_check_tool(command: Sequence[str], *, timeout: float = 5.0, as_json: 
         return result.fail(EXIT_USAGE, lambda t, _lang: t("indiquez la commande du moteur après --"))
     report = run_checks(argv, timeout=timeout)
     result.say(lambda _t, lang: report.as_json() if as_json else report.as_text(lang))
-    result.code = report.exit_code  # 2 also for a check failed by the bench's own fault (« erreur du banc »)
+    if not report.concluded:  # the engine unavailable, or a check failed by the bench's own fault
+        result.code = EXIT_ENVIRONMENT
+    else:
+        result.code = EXIT_OK if report.ok else EXIT_FAILED
     return result

@@ -6,7 +6,7 @@ the violation, in French. The checks only assume what the protocol says, never t
 engine's own amounts or refusal codes (except where the request is the public example E1).
 
 A check whose own code fails on an answer the protocol allows is the bench's defect, not the engine's:
-its line reads ERREUR (« erreur du banc »), the report is not concluded, and ``engine check`` exits 2,
+its line reads ERREUR (« erreur du banc »), the report is not :attr:`~Report.concluded`, ``engine check`` exits 2,
 as ``run`` does for the bench's faults; the engine's failures stay FAIL, exit 1.
 """
 
@@ -34,7 +34,6 @@ from testbench.engines.protocol.client import SubprocessEngine
 from testbench.engines.protocol.validation import check as schema_check
 from testbench.engines.protocol.validation import violations
 from testbench.i18n import tn, translator
-from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK
 
 RETURN_STATUS = {"arl-positive": "accepted", "arl-negative": "rejected", "rsp-paid": "paid", "rsp-rejected": "rejected"}
 _XML = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
@@ -64,12 +63,10 @@ class Report:
         return sum(1 for r in self.results if r.bench_error)
 
     @property
-    def exit_code(self) -> int:
-        """2 not concluded (the engine unavailable, or a check failed by the bench's own fault), 1 the
-        engine fails a check, 0 conformant: ``run``'s exit codes (runner.exits)."""
-        if self.unavailable or self.bench_errors:
-            return EXIT_ENVIRONMENT
-        return EXIT_OK if self.ok else EXIT_FAILED
+    def concluded(self) -> bool:
+        """Whether the report says anything of the engine: not when the engine was unavailable, nor when a
+        check failed by the bench's own fault (``engine check`` then exits 2, as ``run`` for the bench's)."""
+        return not self.unavailable and not self.bench_errors
 
     def as_text(self, lang: str | None = None) -> str:
         """The report to read, in ``lang`` (the active language by default; the checks say it in French)."""
