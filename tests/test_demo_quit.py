@@ -5,7 +5,6 @@ on quit, as before, in the language shown."""
 
 from __future__ import annotations
 
-import os
 import shlex
 import shutil
 import subprocess
@@ -106,7 +105,3 @@ def test_a_session_changed_after_g_gets_its_report_on_quit(demo: tuple[Terminal,
     lines = quit_and_read(terminal)
     assert lines[-1] == f"démo : session {folder / 'demo.tbsession'}, rapport {folder / 'demo' / 'index.html'}"
     assert (folder / "demo" / "index.html").exists()
-
-
-if os.name != "posix":  # tmux
-    pytestmark = pytest.mark.skip(reason="a terminal of tmux")
