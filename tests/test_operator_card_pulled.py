@@ -136,3 +136,98 @@ def test_a_card_pulled_during_a_manual_step_is_checked_again_before_the_next_car
     removed = next(e for e in events if e["kind"] == "card-removed")
     assert (removed["step_id"], removed["data"]["slot"]) == ("m-pull", "vitale")
     assert message in bench
+
+
+@pytest.mark.integration
+def test_the_workstation_never_shows_a_pulled_card_accepted(vpcd_lock: list[str], tmp_path: Path) -> None:
+    """The same through the workstation (Pilot): while the bench asks for the card pulled during the manual
+    step, the case view reads « retirée pendant l'étape m-pull : à contrôler de nouveau », not « acceptée »;
+    once it is back and read again, « acceptée » again."""
+    import asyncio
+    import threading
+
+    from test_tui_helpers import wait_run
+    from textual.widgets import Static
+
+    from testbench.cards.bay import PcscBay
+    from testbench.cards.emulator_control import ThreadCard
+    from testbench.cards.guard import case_guard
+    from testbench.cards.pcsc import wait_for
+    from testbench.cards.profile import load_profile
+    from testbench.cards.reader_pools import DEFAULT_READERS
+    from testbench.casebook.loader import load_casebook
+    from testbench.engines.operator.mode import OperatorModeEngine
+    from testbench.runner.assemble import Bench
+    from testbench.tui.app import WorkstationApp
+    from testbench.tui.config import Settings, UiState
+    from testbench.tui.screens import AttestScreen
+    from testbench.tui.workstation import Workstation
+
+    (tmp_path / "cards").mkdir()
+    shutil.copy(CARD_PROFILES_DIR / "vitale2-adult-standard.xml", tmp_path / "cards")
+    standard = load_profile(tmp_path / "cards" / "vitale2-adult-standard.xml")
+    (tmp_path / "pull.xml").write_text(CASEBOOK.format(nir=standard.holder_nir), encoding="utf-8")
+    spec = DEFAULT_READERS["vitale"]
+    person = ThreadCard(standard, spec, "vitale", None)
+    asked, put_back = threading.Event(), threading.Event()
+
+    def bench(recorder: Any, notify: Any) -> Bench:
+        def prompt(message: str) -> None:  # the bench asks for the card (in the run's thread)
+            notify(message)
+            asked.set()
+            put_back.wait(20)
+            person.insert(standard, 2.0)
+
+        bay = PcscBay(readers={"vitale": spec}, emulate=False, prompt=prompt)
+        return Bench(engine=OperatorModeEngine(), bay=bay, guard=case_guard(), description={"cards": "pcsc"})
+
+    def card_line(app: WorkstationApp) -> str:
+        text = str(app.query_one("#case-detail", Static).render())
+        return next(line for line in text.splitlines() if "lecteur vitale" in line)
+
+    seen: dict[str, str] = {}
+
+    async def scenario() -> None:
+        app = WorkstationApp(
+            Workstation([load_casebook(tmp_path / "pull.xml")], tmp_path / "s.tbsession"),
+            bench_factory=bench,
+            settings=Settings(operator="Camille"),
+            state=UiState(tmp_path / "cfg"),
+        )
+        async with app.run_test(size=(140, 44)) as pilot:
+            await pilot.pause()
+            app.goto_case(app.ws.find("P-1").key)
+            await pilot.press("r")
+            for _ in range(400):
+                if isinstance(app.screen, AttestScreen):
+                    break
+                await pilot.pause(0.025)
+            assert isinstance(app.screen, AttestScreen) and app.screen.request.step.id == "m-pull"
+            person.eject()  # in the application the person pulls the card, then says the step is done
+            wait_for(spec.name, False, 2.0)
+            await pilot.press("ctrl+s")
+            for _ in range(400):
+                if asked.is_set() and "retirée" in card_line(app):
+                    break
+                await pilot.pause(0.025)
+            seen["while pulled"] = card_line(app)
+            put_back.set()
+            for _ in range(400):
+                if isinstance(app.screen, AttestScreen) and app.screen.request.step.id == "s-read":
+                    break
+                await pilot.pause(0.025)
+            await pilot.press("ctrl+t")  # the read step left pending: the run ends
+            await wait_run(app, pilot)
+            seen["after"] = card_line(app)
+
+    try:
+        person.wait_inserted(2.0)
+        wait_for(spec.name, True, 2.0)
+        asyncio.run(scenario())
+    finally:
+        put_back.set()
+        person.stop()
+        wait_for(spec.name, False, 2.0)
+    assert "retirée pendant l'étape m-pull : à contrôler de nouveau" in seen["while pulled"], seen
+    assert "acceptée" not in seen["while pulled"]
+    assert "acceptée par le contrôle" in seen["after"], seen

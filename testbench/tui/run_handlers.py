@@ -247,6 +247,10 @@ class RunHandlers:
             what = describe_step(event.step, lang=self.lang)  # the case view's words, not the element's name
             self.log_line(f"  {symbol} {event.step.id} — {what}{self.colon}{word}{detail}")
             self._live_traces()
+            key = self._key_of(event.case)  # the case view follows its steps and its cards (one pulled, checked)
+            if key is not None:
+                self._changed.add(key)
+                self.schedule_reload()
         elif isinstance(event, CaseFinished):
             verdict = event.outcome.verdict.value
             symbol = MARKS.get(verdict, ("·", ""))[0]
