@@ -12,8 +12,11 @@ from __future__ import annotations
 import errno
 import re
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from testbench.domain.vocabulary import AMOUNT_FIELDS
 from testbench.i18n import colon, default_language, semicolon, translator
 
 MISSING = "—"
@@ -69,11 +72,107 @@ def parse_boolean(text: str) -> bool | None:
     return BOOLEAN_WORDS.get(text.strip().lower())
 
 
-def typed(value_type: str, item: Any, lang: str | None = None) -> str:
-    """An expected or observed value as a person reads it: a boolean reads oui/non whatever was written."""
+def typed(value_type: str, item: Any, lang: str | None = None, path: str | None = None) -> str:
+    """An expected or observed value as a person reads it: a boolean reads oui/non whatever was written; with
+    its observation ``path``, a decimal reads as the language writes numbers, and an amount as money
+    (« 56,00 € », "€56.00"). The session and report.json keep the value as recorded."""
     if value_type == "boolean" and isinstance(item, str) and (flag := parse_boolean(item)) is not None:
         return yes_no(flag, lang)
+    if value_type == "decimal" and path is not None and isinstance(item, str):
+        return money(item, lang) if is_amount(path) else number(item, lang)
     return value(item, lang)
+
+
+def _t(text: str) -> str:
+    """Marks a French word for the catalogue; translated where it is shown."""
+    return text
+
+
+#: A case's mode and domain (casebook.model.Mode, Domain) and a casebook's PS category, in words: the files and
+#: report.json keep the codes (``securise``, ``cards``), a person reads « sécurisé », « cartes ».
+MODE_LABELS = {
+    "securise": _t("sécurisé"),
+    "degrade": _t("dégradé"),
+    "sesam-sans-vitale": _t("SESAM sans Vitale"),
+    "none": _t("sans objet"),
+}
+DOMAIN_LABELS = {
+    "fse": _t("FSE"),
+    "dre": _t("DRE"),
+    "adri": _t("ADRi"),
+    "apcv": _t("ApCV"),
+    "insi": _t("INSi"),
+    "eprescription": _t("e-prescription"),
+    "lot": _t("lots et retours"),
+    "cards": _t("cartes"),
+}
+PS_CATEGORY_LABELS = {
+    "demonstration": _t("démonstration"),
+    "fournisseur-lpp": _t("fournisseur LPP (PSAD/MAD)"),
+    "infirmier": _t("infirmier"),
+}
+
+
+def label(labels: Mapping[str, str], code: str, lang: str | None = None) -> str:
+    """A code of one of the tables above in words, in ``lang``; a code the table does not know as written."""
+    return translator(lang)(labels[code]) if code in labels else code
+
+
+def is_amount(path: str) -> bool:
+    """Whether the value at an observation path is an amount in euros (domain.vocabulary.AMOUNT_FIELDS)."""
+    return path.rpartition(".")[2].partition("[")[0] in AMOUNT_FIELDS
+
+
+def _decimal_of(text: str) -> Decimal | None:
+    try:
+        found = Decimal(text.strip())
+    except (InvalidOperation, ValueError):
+        return None
+    return found if found.is_finite() else None
+
+
+def number(text: str, lang: str | None = None) -> str:
+    """A decimal as the language writes it (« 0,5 », "0.5"); as written when it is not one."""
+    if (lang or default_language()) == "en" or _decimal_of(text) is None:
+        return text
+    return text.strip().replace(".", ",")
+
+
+def money(text: str, lang: str | None = None) -> str:
+    """« 14,00 € » in French, "€14.00" in English (cents always shown); as written when it is not an amount."""
+    amount = _decimal_of(text)
+    if amount is None:
+        return text
+    shown = f"{abs(amount).quantize(Decimal('0.01'))}"
+    sign = "-" if amount < 0 else ""
+    if (lang or default_language()) == "en":
+        return f"{sign}€{shown}"
+    return f"{sign}{shown.replace('.', ',')} €"
+
+
+#: A French amount or decimal as :func:`money` and :func:`number` write them, read back in English.
+_FRENCH_MONEY = re.compile(r"(-?)(\d+),(\d{2}) €")
+_FRENCH_NUMBER = re.compile(r"-?\d+,\d+")
+
+
+def english_number(text: str) -> str:
+    """A value a French sentence recorded (« 56,00 € », « 0,5 ») as English writes it ("€56.00", "0.5")."""
+    if (found := _FRENCH_MONEY.fullmatch(text)) is not None:
+        return f"{found[1]}€{found[2]}.{found[3]}"
+    return text.replace(",", ".") if _FRENCH_NUMBER.fullmatch(text) else text
+
+
+def timestamp(text: str | None, lang: str | None = None) -> str:
+    """A recorded UTC time (ISO 8601, « 2026-12-03T23:40:07.564Z ») as a person reads it: « 03/12/2026 23:40:07
+    UTC » in French, "2026-12-03 23:40:07 UTC" in English; « — » when there is none, as written when unreadable."""
+    if not text:
+        return MISSING
+    try:
+        when = datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
+    except ValueError:
+        return text
+    shape = "%Y-%m-%d %H:%M:%S UTC" if (lang or default_language()) == "en" else "%d/%m/%Y %H:%M:%S UTC"
+    return when.strftime(shape)
 
 
 def value(item: Any, lang: str | None = None) -> str:

@@ -121,11 +121,14 @@ _SHAPE_MODULES = (
 )
 Shape = tuple[re.Pattern[str], Callable[[re.Match[str], Callable[[str], str]], str]]
 #: Templates whose parts are values as the bench recorded them (testbench.runner.compare's comparison of
-#: values): read back as they are, but for the « oui » / « non » a boolean reads as (testbench.fmt). Such a
-#: value may be a French word of the catalogue (the ADRI marking code « aucun »): data, not the bench's word.
+#: values): read back as they are, but for the « oui » / « non » a boolean reads as and the French way of
+#: writing an amount or a decimal (« 56,00 € », testbench.fmt). Such a value may be a French word of the
+#: catalogue (the ADRI marking code « aucun »): data, not the bench's word.
 _AS_RECORDED = {
     "attendu {expected}, observé {observed} ({detail})": frozenset({"expected", "observed"}),
     "{expectation} : attendu {expected}, observé {observed} ({detail})": frozenset({"expected", "observed"}),
+    "écart {delta} ≤ tolérance {tolerance}": frozenset({"delta", "tolerance"}),
+    "écart {delta} > tolérance {tolerance}": frozenset({"delta", "tolerance"}),
 }
 _YES_NO = frozenset({"oui", "non"})
 
@@ -174,9 +177,18 @@ def _template_shape(french: str, english_text: str, agree: Callable[[int], str] 
     def build(match: re.Match[str], t: Callable[[str], str]) -> str:
         parts = match.groupdict()
         target = agree(int(parts[COUNT])) if agree is not None else english_text
-        return target.format(**{k: v if k in recorded and v not in _YES_NO else t(v) for k, v in parts.items()})
+        shown = {k: _recorded(v) if k in recorded and v not in _YES_NO else t(v) for k, v in parts.items()}
+        return target.format(**shown)
 
     return re.compile(regex, re.DOTALL), build
+
+
+def _recorded(value: str) -> str:
+    """A value part of a recorded sentence in English: as recorded, but an amount or a decimal written the French
+    way (testbench.fmt, which imports this module: imported when a sentence is read back)."""
+    from testbench.fmt import english_number
+
+    return english_number(value)
 
 
 def _names(template: str) -> set[str]:

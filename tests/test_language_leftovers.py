@@ -128,7 +128,7 @@ def test_diff_speaks_english_in_text_html_and_json(tmp_path, capsys) -> None:
     html, js = tmp_path / "diff.html", tmp_path / "diff.json"
     assert main(["diff", str(a), str(b), "--lang", "en", "--html", str(html), "--json", str(js)]) == 1
     out = capsys.readouterr().out
-    assert "[REGRESSION]" in out and "amount e1 invoice.totals.amo: 33.60 → 36.00 (expected" in out, out
+    assert "[REGRESSION]" in out and "amount e1 invoice.totals.amo: €33.60 → €36.00 (expected" in out, out
     assert "summary: REGRESSION 1" in out and out.rstrip().endswith("1 regression"), out
     said = "\n".join(line for line in out.splitlines() if not line.startswith("    "))  # trace lines are data
     assert not FRENCH_SPACING.search(said), said
@@ -437,7 +437,7 @@ def test_the_bench_speaks_english_only_when_asked(english_demo, tmp_path, capsys
         main([*argv, "--lang", "en"])
         out = capsys.readouterr()
         said[name] = out.out + out.err
-    assert "DEMO-FSE-099: failed — e-amo: expected 163.00, observed 163.80 (different)" in said["run"]
+    assert "DEMO-FSE-099: failed — e-amo: expected €163.00, observed €163.80 (different)" in said["run"]
     leftovers = {name: french_left(text, data) for name, text in said.items()}
     assert {name: words for name, words in leftovers.items() if words} == {}, said
     for folder in (report, tmp_path / "second-report"):

@@ -83,7 +83,7 @@ def test_coverage_page_of_an_open_scope_from_the_plan_the_run_recorded(tmp_path:
     assert "v v-pending" in vf644.xpath("td[3]/span/@class")  # DEMO-FSE-030 waits for its manual step
     assert texts(dom.xpath("//ul[@id='coverage-gaps']/li")) == ["cas DEMO-LOT-001 : jamais exécuté"]
     (fse,) = dom.xpath("//table[@id='coverage-domains']//tr[@data-domain='fse']")
-    assert texts(fse.xpath("td"))[:3] == ["fse", "18", "17"]
+    assert texts(fse.xpath("td"))[:3] == ["FSE", "18", "17"]  # the domain in words
 
 
 def test_a_session_without_plan_has_no_coverage_page(tmp_path: Path) -> None:

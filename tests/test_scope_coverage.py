@@ -139,7 +139,7 @@ def test_coverage_speaks_english_and_refuses_a_session_without_plan(attested_ses
     assert code == 0
     assert "Ready for the pre-exam: yes\n" in out
     assert "Cases in scope: 21 — passed 21, accepted in review 0, to redo 0, never run 0" in out
-    assert "RG_VF671 — C2S : pas de dépassement, tiers payant intégral: covered, passed" in out  # plan text as written
+    assert "RG_VF671 — Pénalité hors parcours de soins (MTM) ; sa note : aucun dépassement pour un bénéficiaire de la C2S (appliquée ici à la LPP, facture refusée) [testbench's interpretation]: covered, passed" in out  # noqa: E501 - plan text as written, its basis in English
     assert "réussi" not in out and "Prêt" not in out
     code = main(["coverage", str(attested_session)])
     err = capsys.readouterr().err

@@ -283,7 +283,7 @@ def test_compare_view_field_level_diff(tmp_path: Path) -> None:
             assert marked == ["1"]
             marked = [observed.plain[s.start : s.end] for s in observed.spans if "on red" in str(s.style)]
             assert marked == ["0"]
-            assert "attendu 33.61, observé 33.60" in text_of(app, "#compare-messages")
+            assert "attendu 33,61 €, observé 33,60 €" in text_of(app, "#compare-messages")
             observed = app.query_one("#observed-table", DataTable)
             rows = [[getattr(c, "plain", c) for c in observed.get_row_at(i)] for i in range(observed.row_count)]
             assert ["s2", "invoice.totals.amo", "33.60", "moteur"] in rows

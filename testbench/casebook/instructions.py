@@ -11,24 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from testbench.casebook.model import Case, Casebook, Step, StepKind
 from testbench.domain.glossary import Term, terms_in
+from testbench.fmt import money
 from testbench.i18n import colon, default_language, semicolon, translator
 
 T = Callable[[str], str]
 Sentence = Callable[[Mapping[str, Any], T, str], str]
-
-
-def money(text: str, lang: str) -> str:
-    """« 14,00 € » in French, "€14.00" in English; as written when it is not an amount."""
-    try:
-        amount = Decimal(text).quantize(Decimal("0.01"))
-    except (InvalidOperation, ValueError):
-        return text
-    return f"{amount} €".replace(".", ",") if lang == "fr" else f"€{amount}"
 
 
 def day(text: str, lang: str) -> str:

@@ -150,6 +150,16 @@ OBSERVATION_PATHS: tuple[str, ...] = (
     "manual.*",
 )
 
+#: The last name of an observation path whose value is an amount in euros (``invoice.totals.amo``,
+#: ``returns.details[0].amount_paid``): a person reads it as money (testbench.fmt.typed), a rate or a count not.
+AMOUNT_FIELDS = frozenset(
+    {
+        *("billed", "base", "amo", "amc", "patient", "depassement", "state", "tm", "tariff"),
+        *("due_from_amo", "due_from_amc", "due_from_state", "due_from_patient"),
+        *("due", "paid", "unpaid", "amount_due", "amount_paid", "franchise", "participation_forfaitaire"),
+    }
+)
+
 #: First segment of an expectable observation path -> the actions whose result it is.
 OBSERVATION_ROOTS: dict[str, frozenset[str]] = {
     root: frozenset({MANUAL} if root == MANUAL else {a.name for a in STEP_ACTIONS if a.root == root})

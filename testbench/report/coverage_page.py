@@ -15,6 +15,7 @@ from typing import Any
 from testbench.report.personal import Scrubber
 from testbench.scope.coverage import compute_coverage, session_plan
 from testbench.scope.text import (
+    BASIS_LABELS,
     OUT_OF_SCOPE_TEXTS,
     REQUIREMENT_LABELS,
     STATUS_LABELS,
@@ -55,6 +56,9 @@ class CoverageWords:
 
     def requirement(self, status: str) -> str:
         return self.t(REQUIREMENT_LABELS[status])
+
+    def basis(self, basis: str) -> str:
+        return self.t(BASIS_LABELS[basis])
 
     def gap(self, gap: Mapping[str, str]) -> str:
         return gap_text(gap, self.t)

@@ -328,8 +328,9 @@ def to_json(diff: SessionDiff, lang: str | None = None) -> dict[str, Any]:
 
 
 def _shown(change: ValueChange, value: object, lang: str | None) -> str:
-    """An observed or expected value as a person reads it: a boolean yes/no, a dash when there is none."""
-    return fmt.typed(change.value_type, value, lang)
+    """An observed or expected value as a person reads it: a boolean yes/no, an amount as money, a dash when there
+    is none."""
+    return fmt.typed(change.value_type, value, lang, change.path)
 
 
 def _v(verdict: str | None, t: Callable[[str], str]) -> str:

@@ -138,7 +138,10 @@ class HtmlBook:
         def nr(value: object) -> object:
             return t(NOT_RECORDED) if value == NOT_RECORDED else value
 
-        self.t, self.vl = t, vl
+        def domain(code: str) -> str:
+            return fmt.label(fmt.DOMAIN_LABELS, code, lang)
+
+        self.t, self.vl, self.domain = t, vl, domain
         self._common: dict[str, Any] = {
             "t": t,
             "tn": functools.partial(tn, lang=lang),
@@ -147,6 +150,10 @@ class HtmlBook:
             "semicolon": semicolon(lang),
             "vl": vl,
             "nr": nr,
+            "domain": domain,  # codes and recorded times in words (report.json keeps them as recorded)
+            "mode": lambda code: fmt.label(fmt.MODE_LABELS, code, lang),
+            "ps_category": lambda code: fmt.label(fmt.PS_CATEGORY_LABELS, code, lang),
+            "when": lambda text: fmt.timestamp(text, lang),
             "for_print": for_print,
             "redaction_label": lambda kind: t(REDACTION_LABELS.get(kind, kind)),
             "linked": linker(lang),  # glossary terms of objectives and steps, linked to the glossary section
@@ -177,7 +184,12 @@ class HtmlBook:
             css=assets.CSS,
             js=assets.JS,
             csp=assets.CSP,
-            bars=svg.stacked_bars(data["summary"]["by_domain"], self.vl, t("Verdicts par domaine"), lang),
+            bars=svg.stacked_bars(
+                {self.domain(d): counts for d, counts in data["summary"]["by_domain"].items()},
+                self.vl,
+                t("Verdicts par domaine"),
+                lang,
+            ),
             timeline=svg.timeline(data["cases"], self.vl, t("Déroulement de la campagne"), clock_text, lang),
             cov=CoverageWords(data, t, lang),
             glossary=list(self.terms.values()),

@@ -47,6 +47,7 @@ class CaseSection:
         step_status: dict[str, str],
     ) -> None:
         self.lang, self.for_print = lang, for_print
+        self.domain = lambda code: fmt.label(fmt.DOMAIN_LABELS, code, lang)
         self.vl, self.linked, self.step_status = vl, linked, step_status
         out = self.out
         self.t = t
@@ -152,8 +153,8 @@ class CaseSection:
         if case["reason"]:
             parts.append(f" — <strong>{w['reason']}{c}</strong>{o(case['reason'])}")
         parts.append(
-            f'</p>\n<p class="muted">{o(case["plan_id"])} · {w["domain"]} {o(case["domain"])} · '
-            f"{w['mode']} {o(case['mode'])}"
+            f'</p>\n<p class="muted">{o(case["plan_id"])} · {w["domain"]} {o(self.domain(case["domain"]))} · '
+            f"{w['mode']} {o(fmt.label(fmt.MODE_LABELS, case['mode'], self.lang))}"
         )
         if case["tags"]:
             parts.append(f" · {o(', '.join(map(str, case['tags'])))}")
@@ -226,7 +227,7 @@ class CaseSection:
         attested = ""
         if s["attestation"]:
             a = s["attestation"]
-            attested = f"{o(a['operator'])} — {o(a['at'])}"
+            attested = f"{o(a['operator'])} — {o(fmt.timestamp(a['at'], self.lang))}"
             if a["note"]:
                 attested += f"<br>{o(a['note'])}"
             attested += "".join(f'<br><span class="mono">{o(k)} = {o(v)}</span>' for k, v in a["values"].items())
@@ -235,13 +236,14 @@ class CaseSection:
     def _comparison(self, cmp: dict[str, Any]) -> str:
         o = self.out
         path = f'<br><span class="muted">{o(cmp["path"])}</span>' if cmp["path"] else ""
-        observed = o(cmp["observed"] if cmp["observed"] is not None else "—")
+        shown = [fmt.typed(cmp["value_type"], cmp[key], self.lang, cmp["path"]) for key in ("expected", "observed")]
+        observed = o(shown[1] if cmp["observed"] is not None else "—")
         if cmp["origin"]:
             observed += f'<br><span class="muted origin">{o(cmp["origin"])}</span>'
         outcome = {"pass": "ok", "none": "muted"}.get(cmp["outcome"], "ko")  # not evaluated is no failure
         return (
             f'<tr><td class="mono">{o(cmp["expectation_id"])}{path}</td>\n'
-            f'<td class="mono">{o(cmp["expected"])}</td><td class="mono">{observed}</td>\n'
+            f'<td class="mono">{o(shown[0])}</td><td class="mono">{observed}</td>\n'
             f'<td class="mono">{o(cmp["tolerance"] or "")}</td><td>{o(", ".join(map(str, cmp["rules"])))}</td>\n'
             f'<td class="{outcome}">{o(self.vl(cmp["outcome"]))} — {o(cmp["message"])}</td></tr>\n'
         )
@@ -328,7 +330,7 @@ class CaseSection:
         if given:
             given = f"<br><strong>{w['given']}{c}</strong>{given}"
         return (
-            f"<tr><td>{o(a['number'])}</td><td>{o(a['started'])}</td>"
+            f"<tr><td>{o(a['number'])}</td><td>{o(fmt.timestamp(a['started'], self.lang))}</td>"
             f'<td class="num">{o(fmt.duration_ms(a["duration_ms"], self.lang))}</td>\n'
             f'<td><span class="v v-{o(a["verdict"])}">{o(self.vl(a["verdict"]))}</span></td>'
             f"<td>{o(a['reason'])}{given}</td></tr>"
@@ -348,7 +350,7 @@ class CaseSection:
             signature = f'<span class="ko">{w["invalid"]}</span> — {w["no_effect"]}'
         number = an["attempt_number"] if an["attempt_number"] is not None else ""
         return (
-            f"<tr><td>{o(an['at'])}</td><td>{o(number)}</td><td>{o(an['reviewer'])}</td>\n"
+            f"<tr><td>{o(fmt.timestamp(an['at'], self.lang))}</td><td>{o(number)}</td><td>{o(an['reviewer'])}</td>\n"
             f"<td>{decision}</td>\n"
             f"<td>{o(an['reason'])}</td><td>{signature} "
             f'<span class="hash">{o(an["fingerprint"][:16])}…</span></td></tr>'

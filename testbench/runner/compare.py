@@ -133,15 +133,17 @@ def compare_value(
             observed=observed_text,
             **base,
         )
+    # the message is a sentence for a person (amounts as money, « 56,00 € »); expected and observed stay as recorded
     if exp.value_type == "decimal" and exp.tolerance is not None:
         delta = abs(observed - expected)
         ok = delta <= exp.tolerance
-        detail = f"écart {delta} {'≤' if ok else '>'} tolérance {exp.tolerance}"
+        gap, limit = (fmt.typed("decimal", str(v), "fr", exp.path) for v in (delta, exp.tolerance))
+        detail = f"écart {gap} {'≤' if ok else '>'} tolérance {limit}"
     else:
         ok = observed == expected
         detail = "égal" if ok else "différent"
-    shown = fmt.typed(exp.value_type, exp.expected, "fr"), fmt.typed(exp.value_type, observed_text, "fr")
-    message = f"attendu {shown[0]}, observé {shown[1]} ({detail})"
+    shown = (fmt.typed(exp.value_type, text, "fr", exp.path) for text in (exp.expected, observed_text))
+    message = "attendu {}, observé {} ({})".format(*shown, detail)
     return Comparison(outcome=Verdict.PASS if ok else Verdict.FAIL, message=message, observed=observed_text, **base)
 
 

@@ -80,6 +80,7 @@ class RequirementCoverage:
     source: str
     in_catalogue: bool
     cases: tuple[CaseCoverage, ...]
+    basis: str = ""  # testbench.scope.plan.BASES: the title is testbench's reading, or unverified
 
     @property
     def status(self) -> str:
@@ -95,6 +96,7 @@ class RequirementCoverage:
             "domain": self.domain,
             "source": self.source,
             "in_catalogue": self.in_catalogue,
+            "basis": self.basis,
             "status": self.status,
             "cases": [
                 {"plan_id": c.plan_id, "case_id": c.case_id, "verdict": c.verdict, "status": c.status}
@@ -255,7 +257,7 @@ def _requirements(plan: ExamPlan, cases: list[CaseCoverage]) -> tuple[Requiremen
         for rid in case.requirements:
             by_id.setdefault(rid, []).append(case)
     rows = [
-        RequirementCoverage(r.id, r.title, r.domain, r.source, True, tuple(by_id.pop(r.id, ())))
+        RequirementCoverage(r.id, r.title, r.domain, r.source, True, tuple(by_id.pop(r.id, ())), r.basis)
         for r in plan.requirements
         if not r.service or r.service in chosen
     ]

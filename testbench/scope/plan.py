@@ -27,6 +27,9 @@ FORMAT = "testbench-plan/1"
 #: the services that are also case domains put those domains out of scope when not chosen.
 SERVICES = ("adri", "apcv", "dre", "eprescription", "insi", "scor")
 SERVICE_DOMAINS = frozenset({"adri", "apcv", "dre", "eprescription", "insi"})
+#: What a requirement's title rests on, when not the rule's published text: testbench's own reading of it
+#: (a rule of another scope applied by analogy, a refusal the text does not state) or a point no public text confirms.
+BASES = ("interpretation", "unverified")
 _REQUIREMENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/-]{0,79}")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
@@ -55,6 +58,7 @@ class Requirement:
     domain: str = ""
     source: str = ""
     service: str = ""  # in scope only when this service is chosen
+    basis: str = ""  # one of BASES; "" the rule as published
 
 
 @dataclass(frozen=True)
@@ -236,8 +240,13 @@ def parse_plan(text: str, name: str) -> ExamPlan:
             )
         if any(r.id == rid for r in requirements):
             problem(line, _t("exigence « {id} » nommée deux fois"), id=rid)
+        basis = _text(entry.get("basis"))
+        if basis and basis not in BASES:
+            problem(line, _t("basis inconnu « {basis} » (connus : {known})"), basis=basis, known=", ".join(BASES))
         requirements.append(
-            Requirement(rid, _text(entry.get("title")), _text(entry.get("domain")), _text(entry.get("source")), service)
+            Requirement(
+                rid, _text(entry.get("title")), _text(entry.get("domain")), _text(entry.get("source")), service, basis
+            )
         )
 
     if problems:
@@ -260,7 +269,7 @@ def parse_plan(text: str, name: str) -> ExamPlan:
 _ENTRY_KEYS = {
     "casebooks": ("plan-id", "document-version", "sha256", "path"),
     "excluded": ("case", "casebook", "reason"),
-    "requirements": ("id", "title", "domain", "source", "service"),
+    "requirements": ("id", "title", "domain", "source", "service", "basis"),
 }
 
 

@@ -27,6 +27,8 @@ REQUIREMENT_LABELS = {
     "open": _t("couverte, à reprendre"),
     "uncovered": _t("non couverte"),
 }
+#: What a requirement's title rests on when it is not the rule's published text (testbench.scope.plan.BASES).
+BASIS_LABELS = {"interpretation": _t("interprétation testbench"), "unverified": _t("non vérifié")}
 GAP_TEXTS = {
     "casebook-missing": _t("cahier de tests {subject} : absent de la session"),
     "casebook-version": _t("cahier de tests {subject} : version {found} au lieu de {expected}"),
@@ -118,6 +120,8 @@ def coverage_text(data: Mapping[str, Any], lang: str | None = None) -> str:
     for req in data["requirements"]:
         title = f" — {req['title']}" if req["title"] else ""
         extra = "" if req["in_catalogue"] else f" ({t('hors catalogue')})"
+        if req.get("basis"):  # a coverage of a session written before the key: none
+            extra += f" [{t(BASIS_LABELS[req['basis']])}]"
         out.append(f"  {req['id']}{title}{extra}" + c + t(REQUIREMENT_LABELS[req["status"]]))
         if req["cases"]:
             out.append("    " + ", ".join(f"{x['case_id']} {verdict_word(x['verdict'], t)}" for x in req["cases"]))
