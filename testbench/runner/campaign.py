@@ -27,7 +27,7 @@ from testbench.runner.events import Listener, TracesCaptured
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_USAGE, exit_code
 from testbench.runner.manual import HeadlessOperator, ScriptedOperator
 from testbench.runner.options import EXAM_PLAN_META, CampaignOptions
-from testbench.runner.resume import Continuation, continuation
+from testbench.runner.resume import OPERATOR_ENGINE, Continuation, continuation
 from testbench.runner.runner import Runner
 from testbench.runner.tracing import TraceRecorder
 from testbench.store.connection import SessionError, SessionWriteError
@@ -349,7 +349,8 @@ class Campaign:
     ) -> dict[tuple[str, str], Continuation]:
         """The unfinished operator attempts that ``targets`` continue (:func:`.resume.continuation`), read from
         the session once its dangling attempts are closed; the cases of ``restart`` start again."""
-        if self.options.bench.engine != "operator":
+        engine = self.options.bench.engine
+        if engine != OPERATOR_ENGINE:  # only operator attempts continue: no need to read the session
             return {}
         from testbench.store.read import read_session
 
@@ -358,7 +359,7 @@ class Campaign:
             views = {view.key: view for view in session.cases}
             for casebook, case in targets:
                 key = (casebook.sha256, case.id)
-                found = None if key in restart else continuation(session, views.get(key), case, "operator")
+                found = None if key in restart else continuation(session, views.get(key), case, engine)
                 if found is not None:
                     out[key] = found
         return out

@@ -35,6 +35,7 @@ class Continuation:
     number: int  # the attempt's number among the case's attempts
     reason: str  # why it stopped, as recorded (French)
     done: tuple[str, ...]  # the steps finished, the case's first ones in its order
+    following: str  # the step it continues at (« — » when every step was finished)
     values: Mapping[str, dict[str, Any]] = field(default_factory=dict)  # step id → its values (path → value)
     refusals: Mapping[str, str] = field(default_factory=dict)  # step id → the refusal code a case expected
     lines: tuple[TraceLine, ...] = ()  # the attempt's trace so far (its trace expectations read all of it)
@@ -84,4 +85,5 @@ def continuation(session: SessionView, view: CaseView | None, case: Case, engine
         if ev["kind"] == EventKind.STEP_REFUSED and ev["step_id"] in done
     }
     lines = tuple(session.trace_lines(latest.id))
-    return Continuation(latest.id, latest.number, latest.reason, tuple(done), values, refusals, lines)
+    following = case.steps[len(done)].id if len(done) < len(case.steps) else "—"
+    return Continuation(latest.id, latest.number, latest.reason, tuple(done), following, values, refusals, lines)

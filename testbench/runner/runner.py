@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from testbench.cards.api import CardBay, CardError, CardMismatch
+from testbench.cards.api import CardBay, CardError, CardMismatch, CardPresence
 from testbench.casebook.model import Case, Casebook, ExpectationKind, StepKind
 from testbench.domain.attestation import Attestation, Operator
 from testbench.domain.events import EventKind
@@ -100,7 +100,7 @@ class Runner:
         self._preparing = bay if isinstance(bay, Preparing) else None  # the next case's cards readied early
         #: (casebook sha256, case id) → the unfinished attempt a run of that case continues (runner.resume)
         self.continuing: dict[tuple[str, str], Continuation] = {}
-        self._held: dict[str, Any] = {}  # slot → its card's presence as the guard accepted it (CardPresence)
+        self._held: dict[str, CardPresence] = {}  # slot → its card's presence as the guard accepted it
         self._unchecked: set[str] = set()  # slots whose card left its reader since: checked before it is read
 
     def _emit(self, event: RunEvent) -> None:
@@ -410,14 +410,14 @@ class Runner:
                 actions.restore(ctx, step, result)
             if step_id in resumed.refusals:
                 refusals[step_id] = resumed.refusals[step_id]
-        following = case.steps[len(resumed.done)].id if len(resumed.done) < len(case.steps) else "—"
         message = (
-            f"tentative {resumed.number} reprise à l'étape {resumed.position} ({following}) : étapes déjà faites"
-            f" gardées : {', '.join(resumed.done) or '—'}"
+            f"tentative {resumed.number} reprise à l'étape {resumed.position} ({resumed.following}) : étapes déjà"
+            f" faites gardées : {', '.join(resumed.done) or '—'}"
         )
         self.recorder.set_context(attempt_id, None)
         self.recorder.bench(message)
-        data = {"step": following, "position": resumed.position, "done": list(resumed.done), "after": resumed.reason}
+        data = {"step": resumed.following, "position": resumed.position, "done": list(resumed.done)}
+        data["after"] = resumed.reason  # why it had stopped
         self.store.add_event(EventKind.ATTEMPT_RESUMED, {**data, "message": message}, attempt_id=attempt_id)
 
     def _action(

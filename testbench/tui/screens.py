@@ -287,9 +287,8 @@ class ContinueScreen(FormScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         t, case, resumed = self.t, self.case, self.resumed
-        following = case.steps[len(resumed.done)].id if len(resumed.done) < len(case.steps) else "—"
         stopped = t("La tentative {number} s'est arrêtée avant son verdict ({reason}) ; étapes déjà faites : {done}.")
-        go_on = t("Continuer à l'étape {position} ({step})").format(position=resumed.position, step=following)
+        go_on = t("Continuer à l'étape {position} ({step})").format(position=resumed.position, step=resumed.following)
         again = t("Nouvelle tentative depuis l'étape 1")
         done = ", ".join(resumed.done) or "—"
         with Vertical():
