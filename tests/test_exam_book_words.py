@@ -92,6 +92,7 @@ def test_each_requirement_says_when_its_title_is_testbenchs_reading(
     main(["coverage", "--plan", str(PLAN), str(session)])
     out = capsys.readouterr().out
     assert "[interprétation testbench] : couverte, réussie" in out and "[non vérifié] : couverte, réussie" in out
+    assert "Catégorie de PS : démonstration" in out and "\n  cartes : 2 cas, 2 prêts" in out  # words, not codes
 
 
 def test_the_demo_plan_titles_state_what_the_rules_say() -> None:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from testbench.domain.verdict import Verdict
-from testbench.fmt import yes_no
+from testbench.fmt import DOMAIN_LABELS, PS_CATEGORY_LABELS, label, yes_no
 from testbench.i18n import colon, tn, translator
 from testbench.scope.coverage import ACCEPTED, NOT_RUN, OPEN, PASSED
 
@@ -95,7 +95,7 @@ def coverage_text(data: Mapping[str, Any], lang: str | None = None) -> str:
     product = " ".join(p for p in (plan["product"], plan["version"]) if p)
     out = [t("Plan d'examen") + c + plan["name"] + (f" — {product}" if product else "")]
     if plan["ps_category"]:
-        out.append(t("Catégorie de PS") + c + plan["ps_category"])
+        out.append(t("Catégorie de PS") + c + label(PS_CATEGORY_LABELS, plan["ps_category"], lang))
     out.append(t("Services choisis") + c + (", ".join(plan["services"]) or t("aucun")))
     for planned in plan["casebooks"]:
         version = f" {planned['document_version']}" if planned["document_version"] else ""
@@ -130,7 +130,7 @@ def coverage_text(data: Mapping[str, Any], lang: str | None = None) -> str:
         verdicts = ", ".join(f"{verdict_word(v, t)} {n}" for v, n in dom["verdicts"].items())
         ready = tn("{count} cas", "{count} cas", dom["total"], lang) + ", "
         ready += tn("{count} prêt", "{count} prêts", dom["ready"], lang)
-        out.append(f"  {dom['domain']}" + c + ready + f" — {verdicts}")
+        out.append(f"  {label(DOMAIN_LABELS, dom['domain'], lang)}" + c + ready + f" — {verdicts}")
     out += ["", t("Non couvert")]
     out += [f"  {gap_text(g, t)}" for g in data["gaps"]] or ["  " + t("rien")]
     return "\n".join(out) + "\n"
