@@ -4,13 +4,16 @@ Every export — the report (HTML, PDF, JSON, evidence), the JUnit file, the dif
 passes its text through one :class:`Scrubber`, built from one session (or two, for a diff):
 
 - the **known values** of the session: what its card reads observed (``vitale.beneficiaries[0].name``…)
-  and what its casebooks expect at such paths (a reason reads « attendu MODELE »); the personal fields
+  and what its casebooks expect at such paths (a reason reads « attendu MODELE »), the identifiers its
+  casebooks' steps give (a line's ``prescriber``: a refusal message names it); the personal fields
   of every card file in its APDU trace lines (the card layer's TLV layout: this is where a card that no
   step read — the guard's check alone — gets its holder's name known); the identities the guard
   compared, the card found and the card expected (a refusal names the expected holder, whose card
   was never read);
 - a :class:`~testbench.traces.redact.Redactor` that looks for them in text, hex and base64, masks card
   fields in APDU lines, and applies the pattern rules;
+- for the produced files, the records of the reference engine's B2-like lot masked by column (NIR, key,
+  birth date: :func:`mask_b2_record`), every mask of a fixed-width record keeping the width of its value;
 - the explicit opt-out (``--no-redact``), which keeps everything but PIN codes: those never leave.
 """
 
@@ -25,10 +28,12 @@ from typing import Any
 from lxml import etree
 
 from testbench.domain.events import EventKind
+from testbench.engines.reference import b2
 from testbench.store.read import SessionView
 from testbench.traces import redact
-from testbench.traces.known import KnownValues
+from testbench.traces.known import NUMBER_KINDS, KnownValues
 from testbench.traces.redact_bytes import apdu_responses
+from testbench.traces.redact_rules import prescriber_kind, same_width_mask
 
 #: observed values whose path says what they are: redacted whole, whatever their text looks like
 PATH_KINDS = (
@@ -39,6 +44,8 @@ PATH_KINDS = (
     (re.compile(r"(?i)(^|[._])adeli$"), "adeli"),
     (re.compile(r"(?i)(^|[._])finess(_?\w+)?$"), "finess"),
     (re.compile(r"(?i)(^|[._])(num(ero)?_?ps|id_?ps)$"), "id_ps"),
+    # an RPPS or an AM number, told apart by the value (value_kind)
+    (re.compile(r"(?i)(^|[._])(prescripteur|prescriber)(_?(rpps|id|num(ero)?|am))?$"), "prescriber"),
 )
 _INDEX = re.compile(r"\[\d+\]")
 #: lines a memo holds: emptied when full, so that a campaign's unique lines (a produced file's records, a
@@ -52,14 +59,38 @@ def _remember(memo: dict[Any, Any], key: Any, value: Any) -> None:
     memo[key] = value
 
 
+def _path_kind(path: str) -> str | None:
+    last = _INDEX.sub("", path)
+    return next((kind for pattern, kind in PATH_KINDS if pattern.search(last)), None)
+
+
 @functools.lru_cache(maxsize=4096)
 def path_kind(path: str) -> str | None:
     """The redaction kind of an observation path (``vitale.beneficiaries[0].nir`` → ``nir``), if any.
 
     Memoised: a campaign repeats the same few hundred paths in every case (139,300 lookups, seven
     patterns each, for 700 cases)."""
-    last = _INDEX.sub("", path)
-    return next((kind for pattern, kind in PATH_KINDS if pattern.search(last)), None)
+    return _path_kind(path)
+
+
+def value_kind(path: str, value: Any, kind_of: Callable[[str], str | None] = path_kind) -> str | None:
+    """The redaction kind of ``value`` observed at ``path``: a prescriber's identifier is an RPPS or an
+    AM number, told by its length (testbench.traces.redact_rules.prescriber_kind)."""
+    kind = kind_of(path)
+    return prescriber_kind(str(value or "").strip()) if kind == "prescriber" else kind
+
+
+def _step_identifiers(known: KnownValues, params: Any, key: str = "") -> None:
+    """The identifiers (NIR, RPPS, n° de PS… never a name: a step's ``name`` is a file's) a step gives.
+    Its parameters' names are not observation paths: looked up without :func:`path_kind`'s memo."""
+    if isinstance(params, dict):
+        for name, value in params.items():
+            _step_identifiers(known, value, str(name))
+    elif isinstance(params, list):
+        for value in params:
+            _step_identifiers(known, value, key)
+    elif key and (kind := value_kind(key, params, _path_kind)) in NUMBER_KINDS:
+        known.add(str(kind), params)
 
 
 def known_values(session: SessionView) -> KnownValues:
@@ -67,14 +98,16 @@ def known_values(session: SessionView) -> KnownValues:
     known = KnownValues()
     # only personal paths' values decoded, each once
     for path, value in session.observation_values(keep=path_kind, distinct=True):
-        kind = path_kind(path)  # memoised
+        kind = value_kind(path, value)  # memoised
         if kind is not None:
             known.add(kind, value)
     for definition in session.case_definitions():  # a casebook may expect a name
         for expectation in (definition or {}).get("expectations", []):
-            kind = path_kind(str(expectation.get("path") or ""))
+            kind = value_kind(str(expectation.get("path") or ""), expectation.get("expected"))
             if kind is not None:
                 known.add(kind, expectation.get("expected"))
+        for step in (definition or {}).get("steps", []):  # and give a prescriber a refusal names
+            _step_identifiers(known, (step or {}).get("params"))
     for blob in session.artifact_blobs("application/xml"):  # the application's FSE names its beneficiary
         _add_xml_fields(known, blob)
     files: set[bytes] = set()  # every case reads the same few card files: each decoded once
@@ -109,10 +142,10 @@ def _add_xml_fields(known: KnownValues, blob: bytes) -> None:
         if not isinstance(element.tag, str):
             continue
         for name, value in element.attrib.items():
-            kind = path_kind(name.rpartition("}")[2])  # the local name of ``{namespace}name``, as etree.QName's
+            kind = value_kind(name.rpartition("}")[2], value)  # the local name of ``{namespace}name``
             if kind is not None:
                 known.add(kind, value)
-        if len(element) == 0 and element.text and (kind := path_kind(element.tag.rpartition("}")[2])):
+        if len(element) == 0 and element.text and (kind := value_kind(element.tag.rpartition("}")[2], element.text)):
             known.add(kind, element.text)
 
 
@@ -156,13 +189,16 @@ class Scrubber:
         return out
 
     def record(self, line: str) -> str:
-        """A line of a produced text file (an FSE, a B2 lot): fixed-width records pack values between fields."""
+        """A line of a produced text file (an FSE, a B2 lot): fixed-width records pack values between fields,
+        and keep their width (a lot read back by column)."""
         if self._records is None:
             return self(line)
         hit = self._record_memo.get(line)
         if hit is None:
-            result = self._records.redact_with_report(line)
-            hit = (result.text, result.counts or None)
+            masked, counts = mask_b2_record(line)
+            result = self._records.redact_with_report(masked)
+            counts.update(result.counts)
+            hit = (result.text, counts or None)
             _remember(self._record_memo, line, hit)
         if hit[1]:
             self.counts.update(hit[1])
@@ -184,7 +220,7 @@ class Scrubber:
     def at_path(self, path: str, value: Any) -> Any:
         """A value observed at ``path``: personal fields are replaced whole, other text is redacted."""
         if self._redactor is not None and value not in (None, "", True, False):
-            kind = path_kind(path)
+            kind = value_kind(path, value)
             if kind is not None:
                 self.counts[kind] += 1
                 return self._redactor.marker(kind)
@@ -198,3 +234,52 @@ class Scrubber:
         if isinstance(value, list):
             return [self.value(v) for v in value]
         return value
+
+
+#: the fields of the reference engine's B2-like records (engines/reference/data/b2_layout.json) that hold
+#: personal data, by redaction kind
+B2_PERSONAL_FIELDS = {"nir": "nir", "cle_nir": "nir", "date_naissance": "birth_date"}
+
+
+@functools.cache
+def _b2_personal_columns() -> dict[str, tuple[tuple[int, int, str], ...]]:
+    """Record type → (start, end, kind) of its personal fields, 0-based, from the engine's layout."""
+    out = {}
+    for rtype, fields in b2.layout().items():
+        columns = tuple(
+            (f.start - 1, f.start - 1 + f.length, B2_PERSONAL_FIELDS[f.name])
+            for f in fields
+            if f.name in B2_PERSONAL_FIELDS
+        )
+        if columns:
+            out[rtype] = columns
+    return out
+
+
+def mask_b2_record(line: str) -> tuple[str, Counter[str]]:
+    """``line`` with the personal fields of a B2-like record masked by column, and what was masked.
+
+    The lot's layout says where the NIR, its key and the birth date are (as the card layer's TLV layout
+    does for an APDU): by column, a birth date packed ``AAMMJJ`` between other digits is found, which no
+    text rule can tell from the digits around it. Each mask keeps the field's width, zeros for digits
+    (a date field's « absent » value), so the lot is still read back by its parser. A line that is not
+    such a record (another type, another length, a field that does not parse) is returned as it is.
+    """
+    counts: Counter[str] = Counter()
+    record = line.removesuffix("\r")
+    columns = _b2_personal_columns().get(record[:3])
+    if columns is None or len(record) != b2.RECORD_LENGTH:
+        return line, counts
+    try:
+        b2.parse_record(record)
+    except ValueError:  # same type and length in another layout: the text rules' business
+        return line, counts
+    masked = set()
+    for start, end, kind in columns:
+        value = record[start:end]
+        hidden = same_width_mask(value)
+        if hidden != value:
+            record = record[:start] + hidden + record[end:]
+            masked.add(kind)
+    counts.update(masked)  # the NIR and its key are one NIR
+    return record + line[len(record) :], counts

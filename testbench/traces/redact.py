@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from testbench.i18n import default_language, translator
@@ -44,7 +44,16 @@ from testbench.traces.known import (
     single_word_forms,
 )
 from testbench.traces.redact_bytes import EncodedValues, mask_apdu_fields
-from testbench.traces.redact_rules import ALL_KINDS, MARKERS, LineContext, Step, sub_pins, text_steps
+from testbench.traces.redact_rules import (
+    ALL_KINDS,
+    MARKERS,
+    LineContext,
+    Step,
+    is_fixed_width,
+    same_width_mask,
+    sub_pins,
+    text_steps,
+)
 
 #: the markers whose word is French, as an English export reads them (NIR, FINESS, RPPS… are names)
 MARKERS_EN: dict[str, str] = {"‹NOM›": "‹NAME›", "‹DATE_NAISSANCE›": "‹BIRTH_DATE›", "‹ID_PS›": "‹PS_ID›"}
@@ -115,8 +124,10 @@ class Redactor:
         lang: str | None = None,
         records: bool = False,
     ) -> None:
-        """``records=True`` for fixed-width files (a B2 lot), which pack a birth date between other digits."""
+        """``records=True`` for the lines of produced files: fixed-width records (a B2 lot) pack a birth date
+        between other digits, and a line that is such a record gets masks of the values' own width."""
         self.kinds = frozenset(kinds)
+        self._records = records
         unknown = self.kinds - ALL_KINDS
         if unknown:
             raise ValueError(f"types d'anonymisation inconnus : {', '.join(sorted(unknown))}")
@@ -130,8 +141,10 @@ class Redactor:
         self._t = translator(lang)
         self._english = (lang or default_language()) == "en"
         cleaned = sorted(self.known.names, key=len, reverse=True)
+        # a whole word; in a fixed-width record a name may be glued to the digits of the field before it
+        edge = r"[^\W\d]" if records else r"\w"
         self._names = (
-            re.compile(r"(?<!\w)(?:" + "|".join(_name_pattern(n) for n in cleaned) + r")(?!\w)")
+            re.compile(rf"(?<!{edge})(?:" + "|".join(_name_pattern(n) for n in cleaned) + rf")(?!{edge})")
             if cleaned and "name" in self.kinds
             else None
         )
@@ -185,7 +198,7 @@ class Redactor:
                 folded = ctx.folded
                 if not keys.search(folded):
                     return text
-                new, n = names.subn(MARKERS["name"], text)
+                new, n = names.subn(_masker(ctx, "name"), text)
                 if n:
                     ctx.counts["name"] += n
                 return new
@@ -197,7 +210,7 @@ class Redactor:
             def sub_dates(text: str, ctx: LineContext) -> str:
                 if not any(year in text for year in years):
                     return text
-                new, n = dates.subn(MARKERS["birth_date"], text)
+                new, n = dates.subn(_masker(ctx, "birth_date"), text)
                 if n:
                     ctx.counts["birth_date"] += n
                 return new
@@ -210,7 +223,7 @@ class Redactor:
                 def repl(m: re.Match[str]) -> str:
                     kind = m.lastgroup or "nir"
                     ctx.counts[kind] += 1
-                    return MARKERS[kind]
+                    return ctx.mask(kind, m.group())
 
                 return numbers.sub(repl, text)
 
@@ -219,7 +232,7 @@ class Redactor:
             encoded = self._encoded
 
             def sub_encoded(text: str, ctx: LineContext) -> str:
-                return encoded(text, ctx.counts)
+                return encoded(text, ctx.counts, fixed=ctx.fixed)
 
             steps.append(sub_encoded)
         return steps
@@ -233,7 +246,7 @@ class Redactor:
         return self.redact_with_report(text).text
 
     def redact_with_report(self, text: str) -> Redaction:
-        ctx = LineContext(text)
+        ctx = LineContext(text, fixed=self._records and is_fixed_width(text))
         for step in self._steps:
             text = step(text, ctx)
         return Redaction(english_markers(text) if self._english else text, ctx.counts)
@@ -246,6 +259,11 @@ class Redactor:
             out.append(result.text)
             total.update(result.counts)
         return out, total
+
+
+def _masker(ctx: LineContext, kind: str) -> str | Callable[[re.Match[str]], str]:
+    """The replacement of ``kind`` for ``re.sub``: its marker, or in a fixed-width record each match's mask."""
+    return (lambda m: same_width_mask(m.group())) if ctx.fixed else MARKERS[kind]
 
 
 def redact_pins(text: str) -> str:

@@ -10,7 +10,8 @@ Two searches, run by :class:`~testbench.traces.redact.Redactor` after its text s
 - **By content** (:class:`EncodedValues`): what is left of any hex run (spaced ``45 53 53``, with colons,
   or unspaced ``455353``, in either case) and any base64 token is decoded and searched for the session's
   known values as ASCII, Latin-1 or UTF-8. A hit in hex masks those bytes only; a hit in base64 masks the
-  whole token (its bytes cannot be cut apart in the text).
+  whole token (its bytes cannot be cut apart in the text). In a fixed-width record the mask keeps the
+  width of what it replaces (testbench.traces.redact_rules.same_width_mask).
 
 Names follow the text rule (testbench.traces.known): whole words only, and a one-word name only as a
 name is written (capitals or capitalised).
@@ -18,16 +19,16 @@ name is written (capitals or capitalised).
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
+from functools import partial
 
 from testbench.cards.decode import personal_fields
 from testbench.cards.layout import PERSONAL_FIELDS
 from testbench.traces.known import FIELD_KINDS, KnownValues, date_spellings, name_words, single_word_forms
+from testbench.traces.redact_rules import b64_bytes, same_width_mask
 
 #: what the marker says, per card field or redaction kind (French; English in testbench/i18n.py)
 LABELS: dict[str, str] = {
@@ -188,33 +189,36 @@ class EncodedValues:
             rf"(?<![0-9A-Za-z])[0-9A-Fa-f]{{2}}(?:[ :]?[0-9A-Fa-f]{{2}}){{{self._shortest - 1},}}(?![0-9A-Za-z])"
         )
         self._b64_token = re.compile(_B64_TOKEN.format(n=-(-self._shortest * 4 // 3)))
-        self._seen: dict[str, tuple[str, Counter[str]]] = {}  # hex runs and base64 tokens: see _once
+        self._seen: dict[tuple[str, bool], tuple[str, Counter[str]]] = {}  # hex runs, base64 tokens: see _once
 
     def __bool__(self) -> bool:
         return self._pattern is not None
 
-    def __call__(self, text: str, counts: Counter[str]) -> str:
-        """``text`` with the known values found in its hex and base64 masked; ``counts`` gets them by kind."""
+    def __call__(self, text: str, counts: Counter[str], *, fixed: bool = False) -> str:
+        """``text`` with the known values found in its hex and base64 masked; ``counts`` gets them by kind.
+        ``fixed``: ``text`` is a fixed-width record, whose masks keep the width of what they replace."""
         if self._pattern is None:
             return text
-        text = self._hex_run.sub(lambda m: self._once(self._hex, m.group(), counts), text)
-        return self._b64_token.sub(lambda m: self._once(self._base64, m.group(), counts), text)
+        hexes = partial(self._hex, fixed=True) if fixed else self._hex
+        tokens = partial(self._base64, fixed=True) if fixed else self._base64
+        text = self._hex_run.sub(lambda m: self._once(hexes, m.group(), counts, fixed), text)
+        return self._b64_token.sub(lambda m: self._once(tokens, m.group(), counts, fixed), text)
 
-    def _once(self, search: Callable[[str, Counter[str]], str], token: str, counts: Counter[str]) -> str:
+    def _once(self, search: Callable[[str, Counter[str]], str], token: str, counts: Counter[str], fixed: bool) -> str:
         """``search(token)``, once per token: lines repeat the same tokens (a timestamp, an XML attribute's
         name, an APDU's bytes); what it masked is counted each time."""
-        hit = self._seen.get(token)
+        hit = self._seen.get((token, fixed))
         if hit is None:
             found: Counter[str] = Counter()
             hit = (search(token, found), found)
             if len(self._seen) >= 4096:  # bounded: unique tokens do not grow the memory
                 self._seen.clear()
-            self._seen[token] = hit
+            self._seen[(token, fixed)] = hit
         if hit[1]:
             counts.update(hit[1])
         return hit[0]
 
-    def _hex(self, run: str, counts: Counter[str]) -> str:
+    def _hex(self, run: str, counts: Counter[str], fixed: bool = False) -> str:
         assert self._pattern is not None
         data = bytes.fromhex(run.replace(":", " "))  # fromhex takes spaces between bytes
         hits = list(self._pattern.finditer(data))
@@ -225,31 +229,26 @@ class EncodedValues:
         for hit in hits:
             kind = str(hit.lastgroup)
             start, end = pairs[hit.start()].start(), pairs[hit.end() - 1].end()
+            counts[kind] += 1
+            if fixed:
+                out.append(run[pos:start] + same_width_mask(run[start:end]))
+                pos = end
+                continue
             head = run[pos:start]
             out.append(head + (" " if head and head[-1] not in " :" else ""))
             out.append(marker(kind, hit.end() - hit.start(), self._t))
-            counts[kind] += 1
             pos = end
         tail = run[pos:]
-        out.append((" " if tail and tail[0] not in " :" else "") + tail)
+        out.append((" " if tail and tail[0] not in " :" and not fixed else "") + tail)
         return "".join(out)
 
-    def _base64(self, token: str, counts: Counter[str]) -> str:
-        core = token.rstrip("=")
-        if len(core) % 4 == 1:
-            return token
-        altchars = b"-_" if ("-" in core or "_" in core) else None
-        if altchars and ("+" in core or "/" in core):
-            return token
-        try:
-            data = base64.b64decode(core + "=" * (-len(core) % 4), altchars=altchars, validate=True)
-        except (binascii.Error, ValueError):
-            return token
-        if len(data) < self._shortest:
+    def _base64(self, token: str, counts: Counter[str], fixed: bool = False) -> str:
+        data = b64_bytes(token)
+        if data is None or len(data) < self._shortest:
             return token
         assert self._pattern is not None
         kinds = {str(hit.lastgroup) for hit in self._pattern.finditer(data)}
         if not kinds:
             return token
         counts.update(kinds)
-        return marker("base64", len(data), self._t)
+        return same_width_mask(token) if fixed else marker("base64", len(data), self._t)

@@ -2,15 +2,19 @@
 
 Markers, patterns, the NIR key, and the steps a :class:`~testbench.traces.redact.Redactor` chains over
 each line (see docs/traces.md for the rules and their limits). Each step gets a :class:`LineContext`
-and counts what it replaced there.
+and counts what it replaced there; the context says how a value is masked (:meth:`LineContext.mask`): by
+its marker, or, in a fixed-width record, by as many characters as it had.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from collections import Counter
 from collections.abc import Callable
 
+from testbench.cards.decode import personal_fields
 from testbench.traces.known import fold
 
 MARKERS: dict[str, str] = {
@@ -74,14 +78,25 @@ _BIRTH_LABEL = (
 _BIRTH = re.compile(rf"(?i)(?=[dnb])(?<![A-Za-z])(?P<key>{_BIRTH_LABEL})(?![A-Za-z]){_GAP}(?P<v>{_DATE})(?![\d])")
 
 _IDS = re.compile(
-    r"(?i)(?=[nfrai])(?<![A-Za-z])(?P<key>"
+    r"(?i)(?=[nfraip])(?<![A-Za-z])(?P<key>"
     r"(?P<finess>(?:n[°o]\.?[ _]?|num_?)?finess(?:[ _-]?(?:g[ée]o(?:graphique)?|juridique|ej|et))?)"
     r"|(?P<rpps>(?:n[°o]\.?[ _]?|num_?|id_?)?rpps)"
     r"|(?P<adeli>(?:n[°o]\.?[ _]?|num_?)?adeli)"
-    r"|(?P<idps>num[ée]ro[ _]praticien|n[°o]\.?[ _]?ps|num(?:[ée]ro)?_?ps|id(?:entifiant)?_?ps))"
+    r"|(?P<idps>num[ée]ro[ _]praticien|n[°o]\.?[ _]?ps|num(?:[ée]ro)?_?ps|id(?:entifiant)?_?ps)"
+    r"|(?P<prescriber>prescri(?:pteur|ber)s?(?:[ _-]?(?:rpps|id|num(?:[ée]ro)?|am))?))"
     rf"(?![A-Za-z]){_GAP}(?P<v>(?:\d{{2}}|2[AB])\d{{6,10}})(?![\w])"
 )
 _ID_LENGTHS = {"finess": (9,), "rpps": (11, 12), "adeli": (9,), "id_ps": (8, 9, 11, 12)}
+
+
+def prescriber_kind(value: str) -> str | None:
+    """What a prescriber's identifier is, by its length: an RPPS (11 digits, 12 with the leading 8) or an
+    AM number (numéro de PS, 9 digits; 8 without its key), as an FSE's ``prescripteur`` carries either."""
+    digits = value.replace(" ", "")
+    if not digits.isdigit():
+        return None
+    return "rpps" if len(digits) in (11, 12) else "id_ps" if len(digits) in (8, 9) else None
+
 
 _NAME_LABEL = (
     r"(?:nom(?:[ _-]?(?:usuel|patronymique|de[ _-]?naissance|d'usage|de[ _-]?famille|complet))?"
@@ -116,6 +131,7 @@ _XML_TAGS = {
     "rpps": r"rpps|numrpps|idrpps",
     "adeli": r"adeli|numadeli",
     "id_ps": r"numps|numeropraticien|idps",
+    "prescriber": r"prescripteur|prescriber|idprescripteur|numprescripteur|rppsprescripteur",  # RPPS or n° AM
 }
 _XML = re.compile(
     r"(?i)<(?P<tag>(?:[\w-]+:)?(?P<local>"
@@ -129,7 +145,7 @@ _KW_NIR = re.compile("nir|n°|no|cu|immat|matricul|nss|ins")
 _KW_BIRTH = re.compile("naiss|né|ne le|nee le|ddn|dob|birth")
 # a PS number's label ends in "ps" after n°/no, num/numéro, id/identifiant or a separator: "ps" alone (an FSE's
 # <ps> element, every produced file) is no label
-_KW_IDS = re.compile("finess|rpps|adeli|praticien|[°o. _mdt]ps")
+_KW_IDS = re.compile("finess|rpps|adeli|praticien|prescri|[°o. _mdt]ps")
 _KW_NAME = re.compile("nom|name")
 _KW_PIN = re.compile("pin|porteur|cps|confidentiel|pass|pwd|mdp|secret")
 _VERIFY_FAST = re.compile(r"20 ?(?:00|8[01]) ?[0-9A-Fa-f]{2} ?(?:0[1-9a-fA-F]|10)")
@@ -143,7 +159,16 @@ _XML_PIN = re.compile(
 
 _B64 = re.compile(r"(?<![A-Za-z0-9+/=_-])(?P<v>[A-Za-z0-9+/_-]{40,}+={0,2})(?![A-Za-z0-9+/=_-])")
 _HEX = re.compile(r"[0-9A-Fa-f]+")
-_HAS_B64_SIGNAL = re.compile(r"[\d+]")
+#: base64's own alphabet at work: both cases of letters, and a digit or ``+`` (``/`` alone is a path's).
+#: Fixed-width records (B2), FSE fields and identifiers are written in one case, while 30 or more bytes
+#: encode without a lower-case letter once in 10⁹ ((38/64)⁴⁰): a single-case run needs other evidence
+_B64_ALPHABET = re.compile(r"(?=[^a-z]*[a-z])(?=[^A-Z]*[A-Z])[^\d+]*[\d+]")
+#: a line with none of these is taken for a fixed-width record (a B2 lot): its masks keep their width
+_FREE_TEXT = re.compile(r"""[<>{}"=:\t]""")
+_MASK_DIGIT = re.compile(r"\d")
+_MASK_LETTER = re.compile(r"[^\W\d_]")
+#: the bytes of a card field as a card writes them (names, NIR and dates are text on the card)
+_FIELD_TEXT = re.compile(rb"[\x20-\x7e\xa0-\xff]+")
 
 
 def nir_key(body13: str) -> int:
@@ -164,16 +189,30 @@ def nir_is_valid(nir: str) -> bool:
         return False
 
 
+def is_fixed_width(line: str) -> bool:
+    """A line with no markup nor separator (``<``, ``{``, quotes, ``=``, ``:``, a tab): a record of a
+    fixed-width file (a B2 lot), whose fields are found by column, so a mask must keep their width."""
+    return not _FREE_TEXT.search(line)
+
+
+def same_width_mask(value: str) -> str:
+    """``value`` masked in place: 0 for each digit, X for each letter, other characters kept. Numeric and
+    date fields of the record stay numbers (zero is their « absent » value), so the file still parses."""
+    return _MASK_LETTER.sub("X", _MASK_DIGIT.sub("0", value))
+
+
 class LineContext:
     """Per-line state shared by the steps. ``lowered``/``folded`` are computed from the original line:
-    steps only ever replace text by markers, so a keyword absent from them is absent from the line."""
+    steps only ever replace text by masks, so a keyword absent from them is absent from the line.
+    ``fixed``: the line is a fixed-width record (see :meth:`mask`)."""
 
-    __slots__ = ("_folded", "counts", "lowered", "original")
+    __slots__ = ("_folded", "counts", "fixed", "lowered", "original")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, *, fixed: bool = False) -> None:
         self.original = text
         self.lowered = text.lower()
         self.counts: Counter[str] = Counter()
+        self.fixed = fixed
         self._folded: str | None = None
 
     @property
@@ -181,6 +220,11 @@ class LineContext:
         if self._folded is None:
             self._folded = fold(self.original)
         return self._folded
+
+    def mask(self, kind: str, value: str) -> str:
+        """What replaces ``value`` of ``kind``: its marker (``‹NIR›``), or in a fixed-width record a mask of
+        the same width (:func:`same_width_mask`), so the record's other fields stay in their columns."""
+        return same_width_mask(value) if self.fixed else MARKERS[kind]
 
 
 Step = Callable[[str, LineContext], str]
@@ -200,7 +244,7 @@ def text_steps(kinds: frozenset[str]) -> list[Step]:
     if "nir" in kinds:
         steps.append(_sub_nir)
     if "base64" in kinds:
-        steps.append(_sub_b64)
+        steps.append(_sub_b64_factory(kinds))
     return steps
 
 
@@ -248,18 +292,21 @@ def sub_pins(text: str, ctx: LineContext) -> str:
 
 
 def _sub_xml_factory(kinds: frozenset[str]) -> Step:
-    wanted = [k for k in _XML_TAGS if k in kinds or k in ("pin", "secret")]
+    wanted = [k for k in _XML_TAGS if k in kinds or k in ("pin", "secret") or k == "prescriber"]
 
     def sub(text: str, ctx: LineContext) -> str:
         if "</" not in text:
             return text
 
         def repl(m: re.Match[str]) -> str:
-            for kind in wanted:
-                if m.group(f"x_{kind}") is not None:
+            for tag in wanted:
+                if m.group(f"x_{tag}") is not None:
+                    kind = prescriber_kind(m.group("v").strip()) if tag == "prescriber" else tag
+                    if tag == "prescriber" and kind not in kinds:
+                        return m.group()  # not an identifier (a name is the name rules'), or a kind not asked
                     ctx.counts[kind] += 1
                     start = m.start("v") - m.start()
-                    return m.group()[:start] + MARKERS[kind] + "</"
+                    return m.group()[:start] + ctx.mask(kind, m.group("v")) + "</"
             return m.group()
 
         return _XML.sub(repl, text)
@@ -277,7 +324,7 @@ def _labelled(keyword: re.Pattern[str], pattern: re.Pattern[str], kind: str) -> 
 
         def repl(m: re.Match[str]) -> str:
             ctx.counts[kind] += 1
-            return text[m.start() : m.start("v")] + MARKERS[kind]
+            return text[m.start() : m.start("v")] + ctx.mask(kind, m.group("v"))
 
         return pattern.sub(repl, text)
 
@@ -289,9 +336,9 @@ def _sub_nir(text: str, ctx: LineContext) -> str:
         return text
 
     def repl(m: re.Match[str]) -> str:
-        valid = nir_key(m.group("body").replace(" ", "")) == int(m.group("key"))
-        ctx.counts["nir" if valid else "nir?"] += 1
-        return MARKERS["nir" if valid else "nir?"]
+        kind = "nir" if nir_key(m.group("body").replace(" ", "")) == int(m.group("key")) else "nir?"
+        ctx.counts[kind] += 1
+        return ctx.mask(kind, m.group())
 
     return _NIR.sub(repl, text)
 
@@ -303,12 +350,13 @@ def _sub_ids_factory(kinds: frozenset[str]) -> Step:
             return text
 
         def repl(m: re.Match[str]) -> str:
-            kind = next(k for k in ("finess", "rpps", "adeli", "idps") if m.group(k) is not None)
-            kind = "id_ps" if kind == "idps" else kind
-            if kind not in kinds or len(m.group("v")) not in _ID_LENGTHS[kind]:
+            label = next(k for k in ("finess", "rpps", "adeli", "idps", "prescriber") if m.group(k) is not None)
+            value = m.group("v")
+            kind = prescriber_kind(value) if label == "prescriber" else "id_ps" if label == "idps" else label
+            if kind is None or kind not in kinds or len(value) not in _ID_LENGTHS[kind]:
                 return m.group()
             ctx.counts[kind] += 1
-            return text[m.start() : m.start("v")] + MARKERS[kind]
+            return text[m.start() : m.start("v")] + ctx.mask(kind, value)
 
         return _IDS.sub(repl, text)
 
@@ -331,20 +379,70 @@ def _sub_name_kv(text: str, ctx: LineContext) -> str:
             return m.group()
         ctx.counts["name"] += 1
         quote = value[0] if value[0] in "\"'" else ""
-        return m.group("key") + m.group("sep") + quote + MARKERS["name"] + quote
+        inner = value[1:-1] if quote else value
+        return m.group("key") + m.group("sep") + quote + ctx.mask("name", inner) + quote
 
     return _NAME_KV.sub(repl, text)
 
 
-def _sub_b64(text: str, ctx: LineContext) -> str:
-    if len(text) < 40 or not _B64_FAST.search(text):
-        return text
+def b64_bytes(token: str) -> bytes | None:
+    """The bytes ``token`` encodes when it obeys base64's rules (RFC 4648 §4-5), else None: one alphabet
+    (``+/`` or ``-_``), ``=`` only to fill the last group of four, never a lone sixth of a byte, and the
+    unused bits of the last character at zero (every encoder writes them so; two runs in three of
+    capitals and digits that are not base64 break one of these rules)."""
+    core = token.rstrip("=")
+    if (len(core) != len(token) and len(token) % 4) or len(core) % 4 == 1:
+        return None
+    altchars = b"-_" if ("-" in core or "_" in core) else None
+    if altchars and ("+" in core or "/" in core):
+        return None
+    try:
+        data = base64.b64decode(core + "=" * (-len(core) % 4), altchars=altchars, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    if base64.b64encode(data, altchars=altchars).rstrip(b"=") != core.encode("ascii"):
+        return None  # non-zero unused bits: not what an encoder writes
+    return data
 
-    def repl(m: re.Match[str]) -> str:
-        value = m.group("v")
-        if _HEX.fullmatch(value) or not _HAS_B64_SIGNAL.search(value):
-            return value
-        ctx.counts["base64"] += 1
-        return MARKERS["base64"]
 
-    return _B64.sub(repl, text)
+def _sub_b64_factory(kinds: frozenset[str]) -> Step:
+    """Base64 blobs, masked whole (an error answer carries the request, hence the PIN code), when there is
+    evidence that the run is base64 rather than a record or an identifier of letters and digits: it decodes
+    by base64's rules and either uses base64's alphabet (both cases and digits, or ``=`` padding), or what
+    it decodes to holds personal data (a card file's fields, a VERIFY's PIN, text the other rules mask).
+    The session's known values in shorter tokens are testbench.traces.redact_bytes' search."""
+    inner = [sub_pins, *text_steps(kinds - {"base64"})]
+
+    def personal(data: bytes) -> bool:
+        if any(_FIELD_TEXT.fullmatch(data[f.start : f.end]) for f in personal_fields(data)):
+            return True
+        if _VERIFY.search(data.hex(" ")):
+            return True
+        try:
+            decoded = data.decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+        ctx = LineContext(decoded)
+        for step in inner:
+            decoded = step(decoded, ctx)
+        return bool(ctx.counts)
+
+    def sub(text: str, ctx: LineContext) -> str:
+        if len(text) < 40 or not _B64_FAST.search(text):
+            return text
+
+        def repl(m: re.Match[str]) -> str:
+            value = m.group("v")
+            if _HEX.fullmatch(value):
+                return value  # an APDU dump, searched by testbench.traces.redact_bytes
+            data = b64_bytes(value)
+            if data is None:
+                return value
+            if not (value.endswith("=") or _B64_ALPHABET.match(value) or personal(data)):
+                return value
+            ctx.counts["base64"] += 1
+            return ctx.mask("base64", value)
+
+        return _B64.sub(repl, text)
+
+    return sub
