@@ -243,8 +243,9 @@ class ReferenceEngine(TeleserviceCalls):
                     f"ligne {i} {d['nomenclature']} {d['code']} qte={d['quantity']} coef={d['coefficient']} "
                     f"base={d['base']} taux={d['rate']} amo={d['amo']} amc={d['amc']} exo={d['exo']} regle={d['rule']}"
                 )
-        for warning in comp.warnings:
-            self.trace(f"create_invoice avertissement {warning['code']}: {warning['message']}", "WARN")
+        if self.trace.sink is not None:
+            for warning in comp.warnings:
+                self.trace(f"create_invoice avertissement {warning['code']}: {warning['message']}", "WARN")
         self.trace(
             f"create_invoice ref={req.invoice_ref} numero={number} lignes={len(comp.lines)} "
             f"nature={comp.nature_assurance} base={t['base']} amo={t['amo']} amc={t['amc']} patient={t['patient']}"

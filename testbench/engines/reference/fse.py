@@ -127,11 +127,11 @@ def build_fse(comp: InvoiceComputation, number: str, rpps: str | None = None) ->
         f' franchise="{fmt(w["franchise"])}"/>'
     )
     if comp.warnings:  # a tariff its sources do not vouch for at that date: the FSE says so
-        notes = (
-            _el("avertissement", {"ligne": str(w["line"]), "code": w["code"]}, _esc(w["message"]))
-            for w in comp.warnings
+        notes = "".join(
+            f'<avertissement ligne="{w["line"]}" code="{w["code"]}">{_esc(w["message"])}</avertissement>'
+            for w in comp.warnings  # line numbers and codes are ours: only the message needs escaping
         )
-        parts.append("<avertissements>" + "".join(notes) + "</avertissements>")
+        parts.append(f"<avertissements>{notes}</avertissements>")
     return f'<fse xmlns="{FSE_NS}" version="1" certifie="non">' + "".join(parts) + "</fse>"
 
 

@@ -43,6 +43,7 @@ class LineResult:
     patient: Decimal
     state: Decimal = ZERO  # AME: the part the State funds (docs/reference-engine.md, « PSAD/MAD rules »)
     prestation_type: str = ""  # LPP: achat, location, service... ("" for NGAP)
+    warning: str = ""  # the tariff's warning code ("" none): TARIFF_START_UNVERIFIED, TARIFF_NOT_CURRENT
 
     @property
     def prestation(self) -> str:
@@ -91,8 +92,6 @@ class InvoiceComputation:
     withholdings: dict[str, Decimal]
     tiers_payant: str  # effective mode (C2S forces AMO+AMC, AME at least AMO)
     amc_payer: str  # "" | "amc" | "c2s"
-    #: what was priced with a reservation: {"code", "line" (1-based), "message"} (docs/reference-engine.md)
-    warnings: tuple[dict[str, Any], ...] = ()
 
     def totals_dict(self) -> dict[str, str]:
         return dict(self._totals_dict)
@@ -100,6 +99,14 @@ class InvoiceComputation:
     @cached_property
     def _totals_dict(self) -> dict[str, str]:
         return {k: fmt(v) for k, v in self.totals.items()}
+
+    @cached_property
+    def warnings(self) -> tuple[dict[str, Any], ...]:
+        """What was priced with a reservation: {"code", "line" (1-based), "message"} (docs/reference-engine.md).
+
+        Built from the lines' formatted values when asked (the FSE and the result ask; the rules alone do not).
+        """
+        return tuple(_warning(n, r) for n, r in enumerate(self.lines, 1) if r.warning)
 
     def tiers_payant_dict(self) -> dict[str, str]:
         return dict(self._tiers_payant_dict)
@@ -171,26 +178,30 @@ TARIFF_START_UNVERIFIED = "TARIFF_START_UNVERIFIED"
 TARIFF_NOT_CURRENT = "TARIFF_NOT_CURRENT"
 
 
-def _tariff_warning(line: Line, when: date, entry: TariffEntry, tariff: Decimal) -> dict[str, Any] | None:
-    """A table tariff used where its sources do not vouch for it: priced, and said (never refused for that).
-
-    Before the first date its sources show it in force when its true start is unknown (« date d'effet non
-    vérifiée »), or after the last one when the row has no end (a historical snapshot used as a test fixture).
-    """
-    n, code, day = line.index + 1, line.code, when.isoformat()
+def _tariff_warning(when: date, entry: TariffEntry) -> str:
+    """The warning of a table tariff used where its sources do not vouch for it ("" when they do): priced and
+    said, never refused for that. Before the first date its sources show it in force when its true start is
+    unknown (« date d'effet non vérifiée »), or after the last one when the row has no end (a historical
+    snapshot used as a test fixture)."""
     if entry.start_unknown and (entry.attested_from is None or when < entry.attested_from):
-        value = f"{code} {fmt(tariff)}"
-        if entry.attested_from is None:
-            message = f"ligne {n}: date d'effet non vérifiée : {value} au {day}, date de début inconnue"
-        else:
-            seen = entry.attested_from.isoformat()
-            message = f"ligne {n}: date d'effet non vérifiée : {value} au {day}, attesté à partir du {seen}"
-        return {"code": TARIFF_START_UNVERIFIED, "line": n, "message": message}
+        return TARIFF_START_UNVERIFIED
     if entry.attested_to is not None and when > entry.attested_to and entry.valid_to == FAR_FUTURE:
-        seen = entry.attested_to.isoformat()
-        message = f"ligne {n}: tarif de test {code} {fmt(tariff)} (relevé historique du {seen}), non vérifié au {day}"
-        return {"code": TARIFF_NOT_CURRENT, "line": n, "message": message}
-    return None
+        return TARIFF_NOT_CURRENT
+    return ""
+
+
+def _warning(n: int, r: LineResult) -> dict[str, Any]:
+    d, entry = r._as_dict, r.entry
+    assert entry is not None  # a line gets a warning from its table entry only
+    value, day = f"{d['code']} {d['tariff']}", d["date"]
+    if r.warning == TARIFF_NOT_CURRENT:
+        seen = entry.attested_to.isoformat() if entry.attested_to else ""
+        message = f"ligne {n}: tarif de test {value} (relevé historique du {seen}), non vérifié au {day}"
+    elif entry.attested_from is None:
+        message = f"ligne {n}: date d'effet non vérifiée : {value} au {day}, date de début inconnue"
+    else:
+        message = f"ligne {n}: date d'effet non vérifiée : {value} au {day}, attesté à partir du {entry.attested_from}"
+    return {"code": r.warning, "line": n, "message": message}
 
 
 def _check_rights(req: InvoiceRequest, when: date, line: Line) -> None:
@@ -254,16 +265,13 @@ def compute_invoice(req: InvoiceRequest, tables: Tables) -> InvoiceComputation:
     amc_payer = "c2s" if cov.c2s else ("amc" if req.amc is not None and not cov.ame else "")
     cap_left = req.amc.cap if (req.amc and req.amc.contract == "tm+depassement") else None
     results: list[LineResult] = []
-    warnings: list[dict[str, Any]] = []
     nurse = False  # some NGAP line: the session rules apply
     for line in req.lines:
         when = line.date or req.care_date
         _check_rights(req, when, line)
         entry, tariff, plv = _resolve_tariff(line, when, tables)
-        if entry is not None and line.tariff is None:  # a fixture tariff on the line is the case's own
-            warning = _tariff_warning(line, when, entry, tariff)
-            if warning is not None:
-                warnings.append(warning)
+        # a fixture tariff on the line is the case's own: nothing to warn about
+        warning = _tariff_warning(when, entry) if entry is not None and line.tariff is None else ""
         kind = ""
         if line.nomenclature == "LPP":
             kind = psad.LPP_TYPES.get(entry.lpp_type, "") if entry is not None else ""
@@ -332,6 +340,7 @@ def compute_invoice(req: InvoiceRequest, tables: Tables) -> InvoiceComputation:
                 patient=billed - amo - amc - state,
                 state=state,
                 prestation_type=kind,
+                warning=warning,
             )
         )
     if nurse:
@@ -357,5 +366,4 @@ def compute_invoice(req: InvoiceRequest, tables: Tables) -> InvoiceComputation:
         withholdings=_withholdings(req, results, tables),
         tiers_payant=tiers,
         amc_payer=amc_payer,
-        warnings=tuple(warnings),
     )
