@@ -85,8 +85,10 @@ def nurse_invoice(ref: str, care_date: str, *codes: str) -> dict[str, Any]:
 def test_a_nurse_act_before_the_date_its_value_is_attested_is_priced_with_a_warning() -> None:
     from testbench.engines.reference.fse import validate_fse
 
-    engine = ReferenceEngine()
+    traced: list[str] = []
+    engine = ReferenceEngine(trace=traced.append)
     res = engine.create_invoice(nurse_invoice("N-1", "2023-12-15", "AMI", "IFD"))  # was NO_TARIFF_AT_DATE
+    assert [t for t in traced if "WARN" in t and "avertissement TARIFF_START_UNVERIFIED: ligne 1" in t]
     assert (res["totals"]["base"], res["totals"]["amo"]) == ("5.90", "3.54")
     assert [(w["code"], w["line"]) for w in res["warnings"]] == [("TARIFF_START_UNVERIFIED", 1)]  # IFD: a true date
     assert "date d'effet non vérifiée" in res["warnings"][0]["message"]

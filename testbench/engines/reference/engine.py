@@ -243,7 +243,6 @@ class ReferenceEngine(TeleserviceCalls):
                     f"ligne {i} {d['nomenclature']} {d['code']} qte={d['quantity']} coef={d['coefficient']} "
                     f"base={d['base']} taux={d['rate']} amo={d['amo']} amc={d['amc']} exo={d['exo']} regle={d['rule']}"
                 )
-        if self.trace.sink is not None:
             for warning in comp.warnings:
                 self.trace(f"create_invoice avertissement {warning['code']}: {warning['message']}", "WARN")
         self.trace(

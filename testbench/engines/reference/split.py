@@ -195,8 +195,7 @@ def _warning(n: int, r: LineResult) -> dict[str, Any]:
     assert entry is not None  # a line gets a warning from its table entry only
     value, day = f"{d['code']} {d['tariff']}", d["date"]
     if r.warning == TARIFF_NOT_CURRENT:
-        seen = entry.attested_to.isoformat() if entry.attested_to else ""
-        message = f"ligne {n}: tarif de test {value} (relevé historique du {seen}), non vérifié au {day}"
+        message = f"ligne {n}: tarif de test {value} (relevé historique du {entry.attested_to}), non vérifié au {day}"
     elif entry.attested_from is None:
         message = f"ligne {n}: date d'effet non vérifiée : {value} au {day}, date de début inconnue"
     else:
