@@ -15,14 +15,20 @@ What is redacted (see docs/traces.md for the rules and their limits):
 - Names: the known names of the session (card profiles, fixtures), in any case and with or without
   accents; and the values of name fields (``Nom=``, ``prénom :``, ``name:``, ``"lastName": "…"``,
   ``<NomUsuel>…</NomUsuel>``).
-- Birth dates, FINESS (9), RPPS (11, or 12 with the leading 8), ADELI (9), numéro de PS: after a label.
-- base64 blobs of 40 characters or more (error answers carry the request, hence the PIN code); pure
-  hexadecimal strings are kept (APDU dumps), as are runs with neither a digit nor ``+`` (paths, words).
+- Birth dates, FINESS (9), RPPS (11, or 12 with the leading 8), ADELI (9), numéro de PS: after a label;
+  a prescriber's identifier (``prescripteur``) as an RPPS or a numéro de PS (an AM number), by its length.
+- base64 blobs of 40 characters or more (error answers carry the request, hence the PIN code), on
+  evidence: base64's rules, and its alphabet (both cases and a digit or ``+``, or ``=`` padding) or
+  personal data in what they decode to. Pure hexadecimal strings are kept (APDU dumps), as are runs in one
+  case (a B2 record, an FSE field) and runs with neither a digit nor ``+`` (paths, words).
 - Card data in APDU lines, by structure: the NIR, name, birth date… fields of a card file's bytes become
   ``‹NIR masqué, 15 octets›`` (testbench.traces.redact_bytes).
 - The session's known values (:class:`~testbench.traces.known.KnownValues`: what its cards and
   observations held) wherever they appear: in text — a one-word name only as a whole word written as a
   name (``ESSAI``, ``Essai``, not the word « essai ») — and inside hex runs and base64 tokens.
+
+In a fixed-width record (``records=True``, a line without markup) every mask keeps the width of the
+value it replaces (``0`` per digit, ``X`` per letter), so the record's other fields stay in their columns.
 """
 
 from __future__ import annotations
