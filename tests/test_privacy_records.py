@@ -158,6 +158,10 @@ def test_a_fixed_width_record_keeps_its_width_and_a_markup_line_its_markers() ->
     xml = f'<beneficiaire nir="{NIR}" nom="DUPONT" dateNaissance="1985-05-12"/>'
     assert redactor.redact(xml) == '<beneficiaire nir="‹NIR›" nom="‹NAME›" dateNaissance="‹BIRTH_DATE›"/>'
     assert same_width_mask("2A 12-B") == "0X 00-X"
+    hex_run, token = b"DUPONT".hex().upper(), base64.b64encode(b" JEANNE DUPONT ").decode()  # no padding
+    result = redactor.redact_with_report(f"2 {hex_run} {token} S")  # a known name in hex and in base64
+    assert result.text == f"2 {same_width_mask(hex_run)} {same_width_mask(token)} S"
+    assert result.counts == Counter({"name": 2})
 
 
 def test_a_b2_record_is_masked_by_column_and_read_back() -> None:
