@@ -1,9 +1,10 @@
-"""A case left with an operator step pending, run again from the workstation (audit 9 A, finding 5).
+"""A case left with an operator step pending, run again from the workstation in a new attempt (audit 9 A,
+finding 5).
 
-The runner cannot take an attempt up in the middle (the engine's and the cards' state of that attempt are
-gone): ``r`` runs the case again from its first step, in a new attempt. The workstation says so before it
-runs (the steps already done in the application are asked again), and what the operator gave in the
-unfinished attempt — a corrected value and its reason — stays in the exam book, under that attempt.
+``r`` offers to continue the attempt at its pending step (tests/test_operator_resume_tui.py); here the
+operator chooses a new attempt (``n``): the case runs again from its first step. The workstation says so
+before it runs (the steps already done in the application are asked again), and what the operator gave in
+the unfinished attempt — a corrected value and its reason — stays in the exam book, under that attempt.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ def test_a_pending_step_run_again_says_it_restarts_and_the_report_keeps_what_was
     from test_tui_helpers import wait_run
 
     from testbench.tui.app import WorkstationApp
-    from testbench.tui.screens import AttestScreen, ExtractedScreen
+    from testbench.tui.screens import AttestScreen, ContinueScreen, ExtractedScreen
 
     monkeypatch.setenv("TESTBENCH_CONFIG_DIR", str(tmp_path / "cfg"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
@@ -74,6 +75,8 @@ def test_a_pending_step_run_again_says_it_restarts_and_the_report_keeps_what_was
             original = app.notify
             monkeypatch.setattr(app, "notify", lambda text, **kw: (notices.append(str(text)), original(text, **kw)))
             await pilot.press("r")
+            await _until(pilot, lambda: isinstance(app.screen, ContinueScreen), "continue or a new attempt")
+            await pilot.press("n")  # a new attempt
             await perform(app, pilot, "s-invoice")  # from the first step again: said before it ran
             app.flush_panel()
             seen["log"] = "\n".join(str(line) for line in app.query_one("#run-log", Log).lines)
