@@ -22,6 +22,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from testbench.integrity.verify import verify_session
 from testbench.report.build import BuildOptions, build_report
 from testbench.store.read import read_session
@@ -153,6 +155,7 @@ def _check_continued(session: Path, tmp_path: Path) -> None:
     assert any("tentative 1 reprise à l'étape 3 (s-lot)" in text for text in texts), texts
 
 
+@pytest.mark.skipif(os.name != "posix", reason="SIGKILL is POSIX's")
 def test_an_operator_attempt_killed_at_step_3_continues_there_with_run_resume(tmp_path: Path) -> None:
     session, argv = _bench(tmp_path, ANSWERS)
     env = {**os.environ, "TESTBENCH_LANG": "fr"}
