@@ -105,7 +105,7 @@ def test_hung_engine_behind_a_wrapper_is_killed_with_its_whole_tree() -> None:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX wrapper shell and process table")
-def test_a_case_whose_wrapped_engine_hangs_ends_in_error_within_the_timeout(tmp_path: Path) -> None:
+def test_a_case_whose_wrapped_engine_hangs_fails_within_the_timeout(tmp_path: Path) -> None:
     pid_file = tmp_path / "engine.pid"
     engine = [sys.executable, str(FAULT_ENGINE), "--hang-in", "read_cps", "--pid-file", str(pid_file)]
     shell = shutil.which("bash") or "sh"
@@ -130,7 +130,7 @@ def test_a_case_whose_wrapped_engine_hangs_ends_in_error_within_the_timeout(tmp_
         assert not worker.is_alive(), "the campaign is blocked on the pipe the hung engine keeps open"
         with read_session(session) as view:
             (case,) = view.cases
-            assert case.latest is not None and case.latest.verdict == "error"
+            assert case.latest is not None and case.latest.verdict == "fail"  # an external engine: the product
             assert "délai dépassé" in case.latest.reason
             assert case.latest.duration_ms is not None and case.latest.duration_ms < (TIMEOUT + MARGIN) * 1000
         assert _gone_within(child, 2.0), "the engine behind the wrapper was left running (orphan)"
@@ -256,38 +256,38 @@ def _attempts(session: Path) -> list[tuple[str, str, list[str]]]:
         ]
 
 
-def test_engine_dying_between_two_calls_of_a_case_is_a_bench_error_never_a_failure(tmp_path: Path) -> None:
+def test_an_external_engine_dying_between_two_calls_of_a_case_fails_it_never_as_a_refusal(tmp_path: Path) -> None:
     _, session = _campaign(tmp_path, "--exit-after", "create_invoice", keyword="DEMO-FSE-001 or DEMO-FSE-003")
     attempts = _attempts(session)
-    assert [verdict for verdict, _, _ in attempts] == ["error", "error"]
+    assert [verdict for verdict, _, _ in attempts] == ["fail", "fail"]  # the engine is the product (runner.blame)
     for _, reason, kinds in attempts:
-        assert "moteur en défaut" in reason and "UNKNOWN_INVOICE" not in reason
+        assert "défaut du moteur" in reason and "UNKNOWN_INVOICE" not in reason
         assert "step-refused" not in kinds
         in_english = english(reason)
-        assert in_english.startswith("engine fault (stopped or internal error): ") and "moteur" not in in_english
+        assert in_english.startswith("engine defect (stopped or internal error): ") and "moteur" not in in_english
     assert "engine-restart" in attempts[1][2]  # the next case ran on a fresh engine, and it is on record
 
 
-def test_engine_killed_during_its_first_start_errs_the_first_case_and_the_campaign_goes_on(tmp_path: Path) -> None:
+def test_engine_killed_during_its_first_start_fails_the_first_case_and_the_campaign_goes_on(tmp_path: Path) -> None:
     result, session = _campaign(
         tmp_path, "--die-once", str(tmp_path / "killed"), keyword="DEMO-FSE-001 or DEMO-FSE-003"
     )
     assert (tmp_path / "killed").exists()  # the first process really was killed while it started
-    assert result.final_verdicts == ["error", "pass"]
+    assert result.final_verdicts == ["fail", "pass"]
     (_, reason, kinds), _ = _attempts(session)
     assert "au lancement de la campagne, le moteur n'a pas démarré" in reason
     assert "when the campaign started, the engine did not start" in english(reason)
     assert kinds[:2] == ["engine-start-failed", "engine-restart"]
 
 
-def test_malformed_result_is_an_engine_error_naming_method_and_path(tmp_path: Path) -> None:
+def test_malformed_result_is_an_engine_defect_naming_method_and_path(tmp_path: Path) -> None:
     _, session = _campaign(tmp_path, "--corrupt", "read_vitale", keyword="DEMO-FSE-001")
     ((verdict, reason, kinds),) = _attempts(session)
-    assert verdict == "error"
+    assert verdict == "fail"
     assert "read_vitale : résultat non conforme" in reason
     assert "$.beneficiaries : type string au lieu de array" in reason
     assert "bench-fault" not in kinds  # an engine error, not a traceback of the bench
     assert english(reason) == (
-        "engine fault (invalid answer): read_vitale: result does not conform to schema read_vitale.result.json:"
+        "engine defect (invalid answer): read_vitale: result does not conform to schema read_vitale.result.json:"
         " $.beneficiaries: type string instead of array"
     )

@@ -5,7 +5,6 @@ reviewer a report that says why nothing ran."""
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
@@ -117,14 +116,13 @@ def case_reasons(book: Path) -> dict[str, tuple[str, str]]:
 def test_an_engine_that_cannot_start_still_gives_the_junit_and_a_report_saying_why(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    dead = tmp_path / "dead_engine.py"
-    dead.write_text("raise SystemExit(1)\n", encoding="utf-8")
+    missing = tmp_path / "no-such-engine"  # an engine that runs and stops is the product's: test_product_engine_faults
     session, book, junit = tmp_path / "s.tbsession", tmp_path / "rep", tmp_path / "junit.xml"
     cases = ["-k", "DEMO-FSE-030 or DEMO-FSE-001", "--cards", "inprocess"]
     argv = ["run", str(DEMO), *cases, "--session", str(session), "--report", str(book), "--junit", str(junit)]
-    assert main([*argv, "--engine", f"{sys.executable} {dead}"]) == 2
+    assert main([*argv, "--engine", str(missing)]) == 2
     err = capsys.readouterr().err
-    why = "banc indisponible : le moteur n'a pas démarré, deux fois de suite : initialize : le moteur s'est arrêté"
+    why = "banc indisponible : impossible de lancer le moteur"
     assert why in err and "Traceback" not in err
     errors = junit_errors(junit)
     assert sorted(errors) == ["DEMO-FSE-001", "DEMO-FSE-030"]  # CI reads errors, each with the reason
@@ -136,7 +134,7 @@ def test_an_engine_that_cannot_start_still_gives_the_junit_and_a_report_saying_w
         assert len(s.runs) == 1 and s.runs[0]["ended_wall"]  # the session records the run that ran nothing
 
     assert main(["report", str(session), "-o", str(tmp_path / "en"), "--lang", "en"]) == 0  # said later too
-    english = "bench unavailable: the engine did not start, twice in a row: initialize: the engine stopped"
+    english = "bench unavailable: cannot run the engine"
     assert all(reason.startswith(english) for _, reason in case_reasons(tmp_path / "en").values())
 
     # the engine mended, the same command runs the campaign (the session has no result yet) and the reason goes

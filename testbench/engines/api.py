@@ -9,9 +9,13 @@ Errors are distinct on purpose, because they lead to different verdicts:
 - :class:`~testbench.domain.refusal.EngineRefusal` — the engine refused the request with a stable
   code (product behaviour; a case may expect it);
 - :class:`EngineCrash`, :class:`EngineTimeout`, :class:`EngineProtocolError` — the engine failed
-  (verdict ``error``, the campaign goes on with a restarted engine); a malformed result, an engine
-  that stopped in the middle of a case or failed to start are such failures;
-- :class:`EngineUnavailable` — the engine could not be reached at all (verdict ``inconclusive``).
+  (verdict ``failed`` for an external engine, the product; ``error`` for the reference engine, the bench's;
+  the campaign goes on with a restarted engine); a malformed result, an engine that stopped in the middle
+  of a case or failed to start are such failures;
+- :class:`EngineUnavailable` — the engine could not be reached at all (verdict ``inconclusive``), or, from
+  an engine that ran, it started wrongly (:func:`not_launched` tells them apart).
+
+Who answers for an engine's fault (the product or the bench) is :mod:`testbench.runner.blame`'s rule.
 """
 
 from __future__ import annotations
@@ -62,6 +66,18 @@ class EngineProtocolError(EngineError):
 
 class EngineUnavailable(EngineError):
     """The engine could not be started or reached (environment problem)."""
+
+
+def not_launched(exc: BaseException) -> bool:
+    """Whether an engine fault means the engine never ran: its command could not be launched (not found, not
+    executable, empty), or nobody was there to answer (operator mode's abandoned step). Any other fault — a
+    crash, a hang, a protocol or schema violation, an error answer to ``initialize`` — comes from an engine that
+    ran: its own behaviour. ``testbench.runner.blame`` says who answers for each; ``engine check`` reads an
+    engine that ran but started wrongly as NON CONFORME, not MOTEUR INDISPONIBLE."""
+    if not isinstance(exc, EngineUnavailable):
+        return False
+    cause = exc.__cause__  # a start that failed twice is unavailable « from » its second failure
+    return cause is None or isinstance(cause, OSError) or not_launched(cause)
 
 
 @runtime_checkable

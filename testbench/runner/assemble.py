@@ -16,7 +16,9 @@ from typing import Any
 from testbench.cards.api import CardBay
 from testbench.cards.reader_pools import ReaderSpec
 from testbench.domain.hooks import Closable
-from testbench.engines.api import Engine
+from testbench.domain.refusal import EngineError
+from testbench.engines.api import Engine, EngineInfo, not_launched
+from testbench.runner.blame import UnstartedEngine, is_product_engine
 from testbench.runner.options import BenchOptions
 from testbench.runner.runner import CardGuard
 from testbench.runner.tracing import TraceRecorder
@@ -39,6 +41,8 @@ class Bench:
     description: dict[str, Any] = field(default_factory=dict)
     #: the simulated téléservices: their process starts with the first step that needs one
     services: ServicesProcess | None = None
+    #: the engine is the product under test (an external command): its faults fail the cases (runner.blame)
+    product_engine: bool = False
 
     def close(self) -> None:
         """The simulators first: an engine waiting on a held téléservice answer is freed at once, not at its
@@ -150,13 +154,31 @@ def assemble(
     notes: list[str] = []
     bay = _make_bay(options, recorder, notes, readers, notify)
     engine = _make_engine(options, bay, recorder)
+    product = is_product_engine(options.engine)
+    engine, info = _started(engine, options.engine) if product else (engine, engine.describe())
     services = ServicesProcess(sink=recorder.http_sink, on_start=recorder.bench)
     bench = Bench(engine=engine, bay=bay, guard=_make_guard(options), notes=notes, services=services)
-    bench.description = {"cards": bay.describe(), "engine": engine.describe().as_dict()}
+    bench.product_engine = product
+    bench.description = {"cards": bay.describe(), "engine": info.as_dict()}
     for note in notes:
         if notify is not None:
             notify(note)
     return bench
+
+
+def _started(engine: Engine, command: str) -> tuple[Engine, EngineInfo]:
+    """An external engine, started; one that ran but could not start (it answered ``initialize`` wrongly, or
+    crashed or hung before it answered) becomes :class:`~.blame.UnstartedEngine`: the product failing each case
+    that calls it, not a bench that is unavailable. A command that cannot be launched at all stays a fault of
+    the environment (raised: the campaign stops, exit 2)."""
+    try:
+        return engine, engine.describe()
+    except EngineError as exc:
+        if not_launched(exc):
+            raise
+        engine.close()
+        unstarted = UnstartedEngine(command, exc)
+        return unstarted, unstarted.describe()
 
 
 def assembled_bench(

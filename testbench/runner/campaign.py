@@ -452,6 +452,7 @@ class Campaign:
             guard=bench.guard,
             listener=listener,
             services=bench.services,
+            product_engine=bench.product_engine,
         )
 
     @contextlib.contextmanager

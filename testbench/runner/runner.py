@@ -28,6 +28,7 @@ from testbench.engines.api import Engine, EngineCrash, EngineProtocolError, Engi
 from testbench.engines.operator.assisted import ExtractionFailed, ObservationOrigins
 from testbench.engines.operator.mode import OperatorPending
 from testbench.runner import actions
+from testbench.runner.blame import engine_fault
 from testbench.runner.compare import evaluate
 from testbench.runner.events import CaseFinished, CaseStarted, Listener, RunEvent, StepFinished, StepStarted
 from testbench.runner.manual import HeadlessOperator
@@ -71,8 +72,12 @@ class Runner:
         guard: CardGuard | None = None,
         listener: Listener | None = None,
         services: Services | None = None,
+        product_engine: bool = False,
     ) -> None:
+        """``product_engine``: the engine is the product under test (an external one), so its faults fail the
+        case (:mod:`.blame`)."""
         self.store = store
+        self.product_engine = product_engine
         self.services = services
         self.engine = engine
         self.bay = bay
@@ -181,6 +186,7 @@ class Runner:
         rec.bench(f"début du cas {case.id} — {case.title}")
         comparisons: list[tuple[str, str, str, Any]] = []
         self._attempt_id = attempt_id
+        stray: str | None = None  # what the engine wrote after its last answer: this case's fault (engine-protocol.md)
         try:
             if self._bounded is not None:
                 self._bounded.begin_case()
@@ -192,9 +198,11 @@ class Runner:
             self.store.add_event(EventKind.BENCH_FAULT, {"traceback": traceback.format_exc()}, attempt_id=attempt_id)
         finally:
             if self._bounded is not None:
-                self._bounded.end_case()
+                stray = self._bounded.end_case()
             with contextlib.suppress(CardError):
                 self.bay.release()
+        if stray is not None and outcome.verdict is Verdict.PASS:
+            outcome = engine_fault(EngineProtocolError(stray), product=self.product_engine)
         rec.set_context(attempt_id, None)
         rec.bench(f"fin du cas {case.id} : {outcome.verdict.label_fr} {outcome.reason}".rstrip())
         rec.flush()
@@ -461,10 +469,9 @@ class Runner:
             return Outcome(Verdict.FAIL, f"étape {step.id} refusée par le moteur : {exc.code} {exc.message}".rstrip())
         except ExtractionFailed as exc:
             return self._step_failed(attempt_id, case, step, Verdict.ERROR, str(exc))
-        except (EngineCrash, EngineTimeout, EngineProtocolError) as exc:
-            return self._step_failed(attempt_id, case, step, Verdict.ERROR, f"moteur en défaut ({_fault(exc)}) : {exc}")
-        except EngineUnavailable as exc:
-            return self._step_failed(attempt_id, case, step, Verdict.INCONCLUSIVE, f"moteur indisponible : {exc}")
+        except (EngineCrash, EngineTimeout, EngineProtocolError, EngineUnavailable) as exc:
+            blamed = engine_fault(exc, product=self.product_engine)
+            return self._step_failed(attempt_id, case, step, blamed.verdict, blamed.reason)
         except EngineError as exc:
             return self._step_failed(attempt_id, case, step, Verdict.ERROR, f"erreur du moteur : {exc}")
         except CardError as exc:
@@ -526,15 +533,6 @@ class Runner:
             return Outcome(Verdict.FAIL, f"étape manuelle {step.id} rejetée par l'opérateur : {attestation.note}")
         self._emit(StepFinished(case, step, "manual-confirmed"))
         return Outcome(Verdict.NONE)
-
-
-def _fault(exc: EngineError) -> str:
-    """What kind of engine fault, in words (the reason is read by people, not by Python)."""
-    if isinstance(exc, EngineTimeout):
-        return "délai dépassé"
-    if isinstance(exc, EngineProtocolError):
-        return "réponse invalide"
-    return "arrêt ou erreur interne"
 
 
 def _attested(attestation: Attestation) -> dict[str, Any]:

@@ -28,7 +28,7 @@ from testbench.cards.api import CardError
 from testbench.casebook.source import xml_detail
 from testbench.domain.refusal import EngineError, EngineRefusal
 from testbench.domain.vocabulary import TELESERVICE_UNAVAILABLE
-from testbench.engines.api import EngineCrash, EngineProtocolError, EngineTimeout, EngineUnavailable
+from testbench.engines.api import EngineCrash, EngineProtocolError, EngineTimeout, EngineUnavailable, not_launched
 from testbench.engines.protocol import jsonrpc as J
 from testbench.engines.protocol.client import SubprocessEngine
 from testbench.engines.protocol.validation import check as schema_check
@@ -320,7 +320,7 @@ def run_checks(command: list[str], timeout: float = 5.0, start_timeout: float | 
         info = eng.describe()
     except EngineError as exc:
         c._add("demarrage", "le moteur démarre et répond à initialize", False, str(exc))
-        c.report.unavailable = True
+        c.report.unavailable = not_launched(exc)  # an engine that ran and answered wrongly is NON CONFORME
         return c.report
     failed_start = eng.pending_fault  # it started, but only at the second try
     if failed_start is not None:
