@@ -122,7 +122,7 @@ def test_case_view_objective_cards_steps_expectations(tmp_path: Path) -> None:
             assert "TC-MAN-003" in text and "Objectif" in text and "objectif" in text
             assert "[manuelle] Lire le montant AMO affiché par le logiciel" in text
             assert "Montant AMO à l'écran (manual.amo) : 33.60" in text
-            assert "e-man manual.amo = 33.60 (decimal)" in text
+            assert "e-man manual.amo = 33,60 € (decimal)" in text  # an amount reads as money
             await select(app, pilot, "TC-OK-001")
             text = text_of(app, "#case-detail")
             assert "lecteur vitale : carte v1 (vitale.xml) — non vérifiée" in text
@@ -276,7 +276,7 @@ def test_compare_view_field_level_diff(tmp_path: Path) -> None:
             table = app.query_one("#compare-table", DataTable)
             assert table.row_count == 1
             row = table.get_row_at(0)
-            assert [getattr(c, "plain", c) for c in row[:4]] == ["e-amo", "invoice.totals.amo", "33.61", "33.60"]
+            assert [getattr(c, "plain", c) for c in row[:4]] == ["e-amo", "invoice.totals.amo", "33,61 €", "33,60 €"]
             expected, observed = row[2], row[3]
             # only the differing digit is marked on each side
             marked = [expected.plain[s.start : s.end] for s in expected.spans if "on green" in str(s.style)]
@@ -286,7 +286,8 @@ def test_compare_view_field_level_diff(tmp_path: Path) -> None:
             assert "attendu 33,61 €, observé 33,60 €" in text_of(app, "#compare-messages")
             observed = app.query_one("#observed-table", DataTable)
             rows = [[getattr(c, "plain", c) for c in observed.get_row_at(i)] for i in range(observed.row_count)]
-            assert ["s2", "invoice.totals.amo", "33.60", "moteur"] in rows
+            assert ["s2", "invoice.totals.amo", "33,60 €", "moteur"] in rows
+            assert ["s2", "invoice.lines[0].base", "56,00 €", "moteur"] in rows  # an amount no case expects too
 
     asyncio.run(scenario())
 

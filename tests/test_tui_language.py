@@ -67,16 +67,16 @@ def test_after_f2_reasons_comparisons_and_review_errors_are_english(tmp_path: Pa
             await pilot.press("f2")
             screen = await open_review(app, pilot, "TC-KO-002")
             log = run_log(app)
-            assert "■ TC-KO-002: ✘ failed — e-amo: expected 33.61, observed 33.60 (different)" in log
+            assert "■ TC-KO-002: ✘ failed — e-amo: expected €33.61, observed €33.60 (different)" in log
             await pilot.press(*"rounding", "ctrl+s")
             await pilot.pause()
             assert str(screen.query_one("#review-error", Label).render()) == f"No signing key yet: {key}"
             assert "Create my signing key" in str(screen.query_one("#create-key").label)
             await pilot.press("escape", "3")
             messages = str(app.query_one("#compare-messages", Static).render())
-            assert "✘ e-amo: expected 33.61, observed 33.60 (different)" in messages
+            assert "✘ e-amo: expected €33.61, observed €33.60 (different)" in messages
             case = str(app.query_one("#case-detail", Static).render())
-            assert "e-amo: expected 33.61, observed 33.60 (different)" in case
+            assert "e-amo: expected €33.61, observed €33.60 (different)" in case
             assert "attendu" not in case and "observé" not in messages
 
     asyncio.run(scenario())

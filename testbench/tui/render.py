@@ -116,7 +116,11 @@ class Renderer:
         out.append_text(marked(case.title, "bold"))
         out.append("\n")
         out.append(f"{ident.plan_id} {ident.evolution} v{ident.document_version} · ", style="dim")
-        out.append(f"{t('Domaine')} {case.domain.value} · {t('Mode')} {case.mode.value}", style="dim")
+        domain, mode = (
+            fmt.label(fmt.DOMAIN_LABELS, case.domain.value, self.lang),
+            fmt.label(fmt.MODE_LABELS, case.mode.value, self.lang),
+        )
+        out.append(f"{t('Domaine')} {domain} · {t('Mode')} {mode}", style="dim")
         if case.tags:
             out.append(" · " + " ".join(f"#{tag}" for tag in case.tags), style="dim")
         if case.requirements:
@@ -179,7 +183,7 @@ class Renderer:
             out.append(f"  {e.id} ", style="bold")
             if e.kind.value == "value":
                 tol = f" ± {e.tolerance}" if e.tolerance is not None else ""
-                out.append(f"{e.path} = {fmt.typed(e.value_type, e.expected, self.lang)}{tol} ({e.value_type})")
+                out.append(f"{e.path} = {fmt.typed(e.value_type, e.expected, self.lang, e.path)}{tol} ({e.value_type})")
             elif e.kind.value == "refusal":
                 out.append(f"{e.step} {t('refusée')}{self.colon}{e.code}")
             else:
@@ -374,7 +378,8 @@ class Renderer:
         types = {e.path: e.value_type for e in entry.case.expectations if e.path}
         rows = []
         for obs in session.observations(attempt.id):
-            shown = fmt.typed(types.get(str(obs["path"]), ""), obs["value"], self.lang)
+            path = str(obs["path"])  # an amount reads as money, whether a case expects it or not
+            shown = fmt.typed(types.get(path, "decimal" if fmt.is_amount(path) else ""), obs["value"], self.lang, path)
             if len(shown) > 48:  # hashes and documents: the start identifies them, the report has them whole
                 shown = shown[:47] + "…"
             rows.append(

@@ -481,8 +481,9 @@ class Workstation:
         for comp in self.session.comparisons(attempt.id):
             kind = str(comp.get("kind", ""))
             value_type = str(comp.get("value_type") or "")
-            expected = fmt.typed(value_type, _text(comp.get("expected")), lang)
-            observed = fmt.typed(value_type, _text(comp.get("observed")), lang)
+            path = str(comp.get("path") or "")  # an amount reads as money, as in the report
+            expected = fmt.typed(value_type, _text(comp.get("expected")), lang, path)
+            observed = fmt.typed(value_type, _text(comp.get("observed")), lang, path)
             if kind == "trace":  # the bench's sentence, recorded in French
                 expected = "—" if comp.get("expected") is None else t(expected)
             # yes/no and a trace expectation are words, not characters to mark
