@@ -21,9 +21,13 @@ from testbench.i18n import colon, default_language, semicolon, translator
 
 MISSING = "—"
 
-#: Unicode bidirectional controls (embeddings and overrides, isolates, implicit marks), and the C0 and C1
-#: controls but tab and line feed (a terminal obeys them: escape sequences, carriage return, backspace)
-CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\x00-\x08\x0b-\x1f\x7f-\x9f]")
+#: Unicode bidirectional controls (embeddings and overrides, isolates, implicit marks), the C0 and C1 controls
+#: but tab and line feed (a terminal obeys them: escape sequences, carriage return, backspace), and the
+#: invisible ones (zero-width space, joiners, word joiner, byte-order mark, line and paragraph separators:
+#: a quoted line that holds one looks whole)
+CONTROLS = re.compile(
+    "[\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff\x00-\x08\x0b-\x1f\x7f-\x9f]"
+)
 
 
 def visible_controls(text: str) -> str:

@@ -47,7 +47,9 @@ class CaseBounded(Protocol):
 
     def begin_case(self) -> None: ...
 
-    def end_case(self) -> None: ...
+    def end_case(self) -> str | None:
+        """The case ended; what the engine wrote after its last answer (the case's fault), if anything."""
+        ...
 
 
 @runtime_checkable

@@ -49,6 +49,7 @@ from testbench.fmt import visible_controls
 MessageHook = Callable[[str, dict[str, Any]], None]
 
 _BACKLOG = 20  # lifecycle events kept while no case is running
+_ANSWERED = 64  # answered requests remembered, so that a second answer names the request it repeats
 
 
 def _start_reason(exc: BaseException) -> str:
@@ -128,6 +129,8 @@ class SubprocessEngine:
         self._pending: EngineError | None = None  # a failed start outside any case: the next case answers for it
         self._lifecycle: LifecycleSink | None = None
         self._backlog: collections.deque[tuple[str, JsonObject]] = collections.deque(maxlen=_BACKLOG)
+        self._answered: dict[Any, str] = {}  # request id → method, the latest answered requests
+        self._last: tuple[Any, str] | None = None  # the request the current process answered last
 
     # -- cases and lifecycle events ---------------------------------------------------------------
     def attach_lifecycle(self, sink: LifecycleSink) -> None:
@@ -142,10 +145,58 @@ class SubprocessEngine:
             while self._backlog:
                 self._event(*self._backlog.popleft())
 
-    def end_case(self) -> None:
+    def end_case(self) -> str | None:
+        """The case ends. What the engine wrote after its last answer is the case's fault, not the next one's:
+        the reason (the engine is then stopped, the next case gets a fresh one), or None when it wrote nothing."""
         with self._lock:
-            self._in_case = False
-            self._case_served = False
+            try:
+                return self.drain_stray()
+            finally:
+                self._in_case = False
+                self._case_served = False
+
+    def drain_stray(self) -> str | None:
+        """Read what the engine already wrote after its last answer (without waiting): nothing but a trace may
+        come between two calls. Stray output is the fault of the call that was answered last: its reason
+        names that request (« seconde réponse à la requête 5 (secure_invoice) »), the engine is stopped (an
+        event says so) and the next call starts a fresh one. None when there was nothing stray."""
+        with self._lock:
+            proc, last = self._proc, self._last
+            if proc is None or last is None:
+                return None
+            stray = self._stray(proc)
+            if stray is None:
+                return None
+            reason = f"après sa réponse à la requête {last[0]} ({last[1]}), le moteur a écrit : {stray}"
+            self._discard()
+            self._event("engine-stray-output", {"message": reason, "request": last[0]})
+            return reason
+
+    def _stray(self, proc: EngineProcess) -> str | None:
+        """The first thing the engine wrote outside any call, in words (traces are taken); None if nothing."""
+        while True:
+            kind, payload = proc.receive(time.monotonic())
+            if kind == "timeout":
+                return None
+            if kind == "eof":  # it stopped after answering: the next call says so (engine-stopped)
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    proc.popen.wait(timeout=REAP_TIMEOUT)
+                return None
+            if kind == "garbage":
+                reason, excerpt = payload
+                return f"une sortie qui n'est pas du JSON-RPC ({reason}) : « {excerpt} »"
+            if kind == "oversize":
+                return f"une ligne de plus de {self.max_line} octets"
+            msg: dict[str, Any] = payload
+            if self.on_message is not None:
+                self.on_message("received", msg)
+            if "method" in msg and "id" not in msg and msg.get("jsonrpc") == "2.0":
+                self._notification(msg)  # a trace sent late: harmless
+                continue
+            if "method" not in msg and msg.get("id") in self._answered:
+                earlier = msg["id"]
+                return f"seconde réponse à la requête {J.shown_json(earlier, 40)} ({self._answered[earlier]})"
+            return f"un message hors de tout appel : {J.shown_json(msg, 120)}"
 
     def _event(self, kind: str, details: JsonObject) -> None:
         if self._lifecycle is None or not self._in_case:
@@ -207,6 +258,7 @@ class SubprocessEngine:
         return proc
 
     def _discard(self) -> None:
+        self._last = None
         if self._proc is not None:
             self._proc.kill()
             self._proc = None
@@ -250,9 +302,18 @@ class SubprocessEngine:
                     self._notification(msg)
                 continue
             if msg.get("id") != msg_id:
+                if (earlier := msg.get("id")) in self._answered:  # written after that answer, read only now
+                    shown = J.shown_json(earlier, 40)
+                    raise EngineProtocolError(
+                        f"{method} : seconde réponse à la requête {shown} ({self._answered[earlier]})"
+                    )
                 raise EngineProtocolError(
                     f"{method} : réponse à un autre identifiant ({J.shown_json(msg.get('id'), 120)})"
                 )
+            self._answered[msg_id] = method
+            if len(self._answered) > _ANSWERED:
+                del self._answered[next(iter(self._answered))]
+            self._last = (msg_id, method)
             if ("result" in msg) == ("error" in msg):
                 raise EngineProtocolError(f"{method} : une réponse porte soit result soit error")
             if "error" in msg:
@@ -302,6 +363,9 @@ class SubprocessEngine:
             if self._in_case and self._pending is not None:
                 pending, self._pending = self._pending, None
                 raise pending
+            stray = self.drain_stray()  # before this case, or outside any: told by the event, this call goes on
+            if stray is not None and self._in_case and self._case_served:  # after an answer of this case
+                raise EngineProtocolError(stray)
             proc = self._ensure_started()
             if self._in_case:
                 self._case_served = True
@@ -416,6 +480,11 @@ class SubprocessEngine:
     @property
     def pid(self) -> int | None:
         return self._proc.popen.pid if self._proc is not None else None
+
+    @property
+    def running(self) -> bool:
+        """Whether a process is up: the next call talks to it (else a fresh one starts, knowing nothing)."""
+        return self._proc is not None and self._proc.alive()
 
 
 def _engine_info(raw: Any) -> EngineInfo:

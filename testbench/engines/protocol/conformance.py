@@ -46,6 +46,7 @@ class CheckResult:
     ok: bool
     detail: str = ""
     bench_error: bool = False  # the check's own code failed: neither a pass nor the engine's failure
+    warning: bool = False  # passed, but what it proves is short of what a casebook needs (the detail says what)
 
 
 @dataclass
@@ -73,7 +74,10 @@ class Report:
         t = translator(lang)
         out = [t("Conformité du moteur : {command}").format(command=" ".join(self.command)), ""]
         width = max((len(r.id) for r in self.results), default=10)
-        statuses = [t("ERREUR") if r.bench_error else "PASS" if r.ok else "FAIL" for r in self.results]
+        statuses = [
+            t("ERREUR") if r.bench_error else t("ATTENTION") if r.ok and r.warning else "PASS" if r.ok else "FAIL"
+            for r in self.results
+        ]
         column = max(map(len, statuses), default=4)
         for r, status in zip(self.results, statuses, strict=True):
             detail = f" — {fmt.visible_controls(t(r.detail))}" if r.detail else ""  # the engine's words, harmless
@@ -105,24 +109,45 @@ class Report:
             )
         else:
             out.append(t("CONFORME : {total} vérifications réussies.").format(total=len(self.results)))
+        if warned := sum(1 for r in self.results if r.ok and r.warning):
+            out.append(
+                tn(
+                    "{count} vérification réussie avec un avertissement (ATTENTION) : lisez-la avant un cahier de cas.",
+                    "{count} vérifications réussies avec un avertissement (ATTENTION) : lisez-les avant un cahier de"
+                    " cas.",
+                    warned,
+                    lang,
+                )
+            )
         return "\n".join(out)
 
-    def as_json(self) -> str:
+    def as_json(self, lang: str | None = None) -> str:
+        """The report for a machine, its labels and details in ``lang`` (the active language by default)."""
+        t = translator(lang)
+        checks = [
+            dict(asdict(r), label=t(r.label), detail=fmt.visible_controls(t(r.detail)) if r.detail else "")
+            for r in self.results
+        ]
         return json.dumps(
             {
                 "command": self.command,
                 "ok": self.ok,
                 "unavailable": self.unavailable,
                 "bench_error": bool(self.bench_errors),
-                "checks": [asdict(r) for r in self.results],
+                "checks": checks,
             },
             ensure_ascii=False,
             indent=2,
         )
 
 
+#: Example E1's amounts (a rented bed, 4 weeks at 14.00, AMO 60 %): the ``facture`` check compares them.
+E1_TOTALS = {"base": "56.00", "amo": "33.60", "amc": "0.00", "patient": "22.40", "depassement": "0.00"}
+
+
 def sample_request(ref: str, **overrides: Any) -> dict[str, Any]:
-    """Billing-rules.md example E1 (a rented bed, 4 weeks), as the runner builds requests."""
+    """Worked example E1 (a rented bed, 4 weeks; docs/reference-engine.md), as the runner builds requests. The
+    line gives its tariff and PLV (those of the bundled table on that date): an engine needs no table of its own."""
     req: dict[str, Any] = {
         "invoice_ref": ref,
         "mode": "securise",
@@ -140,8 +165,8 @@ def sample_request(ref: str, **overrides: Any) -> dict[str, Any]:
                 "quantity": "4",
                 "coefficient": "1",
                 "unit_price": None,
-                "tariff": None,
-                "plv": None,
+                "tariff": "14.00",
+                "plv": "14.00",
                 "date": None,
                 "ald": False,
                 "exo": None,
@@ -193,21 +218,60 @@ def invoice_invariants(result: Any) -> list[str]:
             return problems  # the schema check reports it
         for k in sums:
             sums[k] += a[k]  # type: ignore[operator]
-        if a["amo"] + a["amc"] + a["patient"] != a["base"] + a["depassement"]:  # type: ignore[operator]
-            problems.append(f"ligne {i + 1}: amo + amc + patient ≠ base + dépassement")
+        parts, owed = a["amo"] + a["amc"] + a["patient"], a["base"] + a["depassement"]  # type: ignore[operator]
+        if parts != owed:  # the fields by their names in the answer (depassement), with the values read
+            problems.append(
+                f"ligne {i + 1} : amo {a['amo']} + amc {a['amc']} + patient {a['patient']} = {parts}"
+                f" ≠ base {a['base']} + depassement {a['depassement']} = {owed}"
+            )
     for k, v in sums.items():
         if _amount(totals.get(k)) != v:
             problems.append(f"totals.{k} = {totals.get(k)} ≠ somme des lignes {v}")
     return problems
 
 
-def _amounts_view(result: dict[str, Any]) -> Any:
+def _amounts_view(result: Any) -> dict[str, Any]:
+    """The amounts of an answer by their path (``lines[0].amo``, ``totals.amo``): what must not vary."""
     keys = ("code", "base", "rate", "amo", "amc", "patient", "depassement", "exo")
-    return (
-        [{k: line.get(k) for k in keys} for line in result.get("lines", [])],
-        result.get("totals"),
-        result.get("withholdings"),
-    )
+    if not isinstance(result, dict):
+        return {"": result}
+    view: dict[str, Any] = {}
+    lines = result.get("lines")
+    for i, line in enumerate(lines if isinstance(lines, list) else []):
+        for k in keys:
+            view[f"lines[{i}].{k}"] = line.get(k) if isinstance(line, dict) else line
+    for part in ("totals", "withholdings"):
+        values = result.get(part)
+        for k, v in values.items() if isinstance(values, dict) else [("", values)]:
+            view[f"{part}.{k}" if k else part] = v
+    return view
+
+
+def _shown(value: Any) -> str:
+    """A value of an answer as read: a string as it is, anything else as JSON (a number, ``null``)."""
+    return fmt.visible_controls(value[:40]) if isinstance(value, str) else J.shown_json(value, 40)
+
+
+def _differences(first: Any, second: Any) -> list[str]:
+    """Each amount two answers to the same request disagree on: its path and both values (first → second)."""
+    a, b = _amounts_view(first), _amounts_view(second)
+    return [
+        f"{path} {_shown(a.get(path))} → {_shown(b.get(path))}"
+        for path in dict.fromkeys([*a, *b])
+        if a.get(path) != b.get(path)
+    ]
+
+
+def _e1_differences(result: Any) -> list[str]:
+    """Each total of example E1 the answer does not give: its path, the amount received ≠ the one expected."""
+    totals = result.get("totals") if isinstance(result, dict) else None
+    if not isinstance(totals, dict):
+        return []  # the schema check reports it
+    return [
+        f"totals.{k} {_shown(totals.get(k))} ≠ {v}"
+        for k, v in E1_TOTALS.items()
+        if _amount(totals.get(k)) != Decimal(v)
+    ]
 
 
 class _Checker:
@@ -220,6 +284,11 @@ class _Checker:
         self.received = 0
         self.traces: list[str] = []
         self.timeouts: list[str] = []
+        self.current = "demarrage"  # the check running: each request is charged to the check that sent it
+        self.check_of: dict[Any, str] = {}
+        self.last = "demarrage"  # the check run last, and the last one after which the engine was found stopped
+        self.stopped_after = ""
+        self._alive = True  # whether the engine was up when last looked at (it is once demarrage passed)
         self.engine = SubprocessEngine(
             command,
             timeout=timeout,
@@ -229,12 +298,14 @@ class _Checker:
             on_message=self._hook,
             validate=False,  # every message is checked by _hook, and each violation named in its check
         )
+        self.engine.attach_lifecycle(self._lifecycle)
 
     # -- message recording ---------------------------------------------------------------------------
     def _hook(self, direction: str, msg: dict[str, Any]) -> None:
         if direction == "sent":
             if "method" in msg and "id" in msg:
                 self.methods[msg["id"]] = msg["method"]
+                self.check_of[msg["id"]] = self.current
             return
         self.received += 1
         _note(self.envelope_errors, schema_check(msg, "message", "message"))
@@ -256,9 +327,43 @@ class _Checker:
             elif err.get("code") == J.CARD_ERROR:
                 _note(self.violations, schema_check(err.get("data"), "card-error.data", "error.data"))
 
+    def _lifecycle(self, kind: str, details: dict[str, Any]) -> None:
+        """What the engine wrote after an answer is the fault of the check that asked, even when it is read
+        only at the next check's first call (the engine then restarts for it)."""
+        if kind == "engine-stray-output":
+            self._blame(self.check_of.get(details.get("request"), self.current), str(details.get("message")))
+
+    def _blame(self, check_id: str, reason: str) -> None:
+        """Fail the check that asked (its result is in: the one running raises the fault itself)."""
+        detail = f"protocole : {reason}"
+        for r in self.report.results:
+            if r.id == check_id and not r.bench_error:
+                r.detail, r.ok, r.warning = (detail if r.ok else f"{r.detail} ; {detail}"), False, False
+                return
+
     # -- running checks ------------------------------------------------------------------------------
     def run(self, check_id: str, label: str, body: Callable[[], str | None]) -> Any:
+        """Run one check as the runner runs a case: no restart inside it, and what the engine wrote after its
+        last answer charged to it; a check after one that stopped the engine starts a fresh one."""
         self.violations = []
+        self._watch(self.last)  # stopped between two checks: after the last one
+        self.current = check_id
+        self.engine.begin_case()
+        try:
+            self._run(check_id, label, body)
+        finally:
+            self.engine.end_case()  # stray output: the event blames the check that asked (_lifecycle)
+            self._watch(check_id)
+            self.last = check_id
+
+    def _watch(self, check_id: str) -> None:
+        """Note ``check_id`` as the one after which the engine stopped, when it was up and is no longer."""
+        running = self.engine.running
+        if self._alive and not running:
+            self.stopped_after = check_id
+        self._alive = running
+
+    def _run(self, check_id: str, label: str, body: Callable[[], str | None]) -> None:
         try:
             note = body()
         except _Failed as exc:
@@ -287,7 +392,9 @@ class _Checker:
             if self.violations:
                 self._add(check_id, label, False, self._schema())
             else:
-                self._add(check_id, label, True, note or "")
+                self.report.results.append(
+                    CheckResult(check_id, label, True, note or "", warning=isinstance(note, _Warning))
+                )
 
     def _schema(self) -> str:
         """The check's schema violations, the first four, as its detail ("" when there are none)."""
@@ -299,6 +406,10 @@ class _Checker:
 
 class _Failed(Exception):
     pass
+
+
+class _Warning(str):
+    """A passing check's note with a warning (status ATTENTION): what it proves falls short of a casebook's needs."""
 
 
 def _note(found: list[str], errors: list[str]) -> None:
@@ -341,17 +452,23 @@ def run_checks(command: list[str], timeout: float = 5.0, start_timeout: float | 
 
     c.run("describe", "describe rend la description du moteur", describe)
 
+    def here() -> tuple[int, int | None] | None:
+        """The engine process the next call talks to (None: a fresh one starts, which knows nothing yet)."""
+        return (eng.restarts, eng.pid) if eng.running else None
+
     def nominal() -> str:
         res = eng.create_invoice(sample_request("CHECK-1"))
-        state["invoice"] = res
+        state.update(invoice=res, process=here(), secured=False, lot=None)
         if c.violations:
             return ""  # the run reports them
         problems = invoice_invariants(res)
         _expect(not problems, "; ".join(problems[:3]))
+        differences = _e1_differences(res)
+        _expect(not differences, f"montants de l'exemple E1 (reçu ≠ attendu) : {', '.join(differences)}")
         totals = res.get("totals", {})
         return f"base {totals.get('base')} AMO {totals.get('amo')} patient {totals.get('patient')}"
 
-    c.run("facture", "create_invoice (exemple E1) : forme et arithmétique", nominal)
+    c.run("facture", "create_invoice (exemple E1) : forme, arithmétique et montants", nominal)
 
     def fse() -> str:
         text = state.get("invoice", {}).get("fse")
@@ -372,10 +489,14 @@ def run_checks(command: list[str], timeout: float = 5.0, start_timeout: float | 
 
     def determinism() -> str:
         amc = {"contract": "tm+depassement", "cap": "10.00"}
-        line = dict(sample_request("x")["lines"][0], code="1231782", unit_price="22.00")
+        line = dict(sample_request("x")["lines"][0], unit_price="16.00", plv="18.00")  # a dépassement of 2.00 a week
         first = eng.create_invoice(sample_request("CHECK-2", amc=amc, tiers_payant="amo+amc", lines=[line]))
         second = eng.create_invoice(sample_request("CHECK-3", amc=amc, tiers_payant="amo+amc", lines=[line]))
-        _expect(_amounts_view(first) == _amounts_view(second), "la même requête rend des montants différents")
+        differences = _differences(first, second)
+        _expect(
+            not differences,
+            f"la même requête rend des montants différents (1re → 2e réponse) : {', '.join(differences[:4])}",
+        )
         return "deux requêtes identiques, mêmes montants"
 
     c.run("determinisme", "même requête deux fois → mêmes montants", determinism)
@@ -397,31 +518,62 @@ def run_checks(command: list[str], timeout: float = 5.0, start_timeout: float | 
 
     bad_qty = sample_request("CHECK-Q", lines=[dict(sample_request("x")["lines"][0], quantity="0")])
     c.run("refus-quantite", "quantité nulle → refus typé, code stable", refusal("refus-quantite", bad_qty))
-    unknown = sample_request("CHECK-U", lines=[dict(sample_request("x")["lines"][0], code="0000000")])
+    unknown_line = dict(sample_request("x")["lines"][0], code="0000000", tariff=None, plv=None)  # in no table
+    unknown = sample_request("CHECK-U", lines=[unknown_line])
     c.run("refus-code", "code LPP inconnu → refus typé, code stable", refusal("refus-code", unknown))
 
+    def rebuilt() -> bool:
+        """What the earlier checks built (E1's invoice, secured, in a lot), on the process this check talks to:
+        theirs, or made again as far as they got on the engine restarted since, which knows nothing of it."""
+        if state.get("process") is not None and state["process"] == here():
+            return False
+        found = list(c.violations)  # the answers made again were judged by their own checks: not this one's
+        secured, lot = state.get("secured"), state.get("lot")
+        state.update(invoice=eng.create_invoice(sample_request(f"CHECK-1-{eng.restarts + 1}")), secured=False)
+        state.update(process=here(), lot=None)
+        invoice_id = state["invoice"].get("invoice_id") if isinstance(state["invoice"], dict) else None
+        _expect(invoice_id is not None, "pas de facture à sécuriser (create_invoice a échoué)")
+        if secured:
+            eng.secure_invoice({"invoice_id": invoice_id})
+            state["secured"] = True
+        if lot is not None:
+            state["lot"] = eng.build_lot({"invoice_ids": [invoice_id]})
+        c.violations[:] = found
+        return True
+
+    def again(detail: str, was_rebuilt: bool) -> str:
+        if not was_rebuilt:
+            return detail
+        return f"{detail} (refait sur le moteur redémarré après {c.stopped_after or 'demarrage'})"
+
     def secure() -> str:
-        inv = state.get("invoice") or {}
-        _expect("invoice_id" in inv, "pas de facture à sécuriser (create_invoice a échoué)")
-        res = eng.secure_invoice({"invoice_id": inv["invoice_id"]})
-        return f"statut {res.get('status')}"
+        _expect("invoice_id" in (state.get("invoice") or {}), "pas de facture à sécuriser (create_invoice a échoué)")
+        was_rebuilt = rebuilt()
+        res = eng.secure_invoice({"invoice_id": state["invoice"]["invoice_id"]})
+        state["secured"] = True
+        return again(f"statut {res.get('status')}", was_rebuilt)
 
     c.run("securisation", "secure_invoice rend une facture sécurisée", secure)
 
     def lot() -> str:
-        inv = state.get("invoice") or {}
-        _expect("invoice_id" in inv, "pas de facture à mettre en lot")
+        _expect("invoice_id" in (state.get("invoice") or {}), "pas de facture à mettre en lot")
+        was_rebuilt = rebuilt()
+        inv = state["invoice"]
         res = eng.build_lot({"invoice_ids": [inv["invoice_id"]]})
         state["lot"] = res
         _expect(res.get("invoice_count") == 1, f"invoice_count = {res.get('invoice_count')} au lieu de 1")
         amo = (res.get("totals") or {}).get("amo")
         invoiced = (inv.get("totals") or {}).get("amo")
-        _expect(amo is None or _amount(amo) == _amount(invoiced), f"totals.amo du lot {amo} ≠ facture")
-        return f"lot {res.get('number')}"
+        _expect(
+            amo is None or _amount(amo) == _amount(invoiced),
+            f"totals.amo du lot {_shown(amo)} ≠ totals.amo de la facture {_shown(invoiced)}",
+        )
+        return again(f"lot {res.get('number')}", was_rebuilt)
 
     c.run("lot", "build_lot rend un lot et son fichier", lot)
 
     def returns() -> str:
+        was_rebuilt = state.get("lot") is not None and rebuilt()  # no lot was built: the engine's latest one
         lot_number = (state.get("lot") or {}).get("number")  # None: the engine's latest lot
         seen = []
         for scenario, expected in RETURN_STATUS.items():
@@ -429,7 +581,7 @@ def run_checks(command: list[str], timeout: float = 5.0, start_timeout: float | 
             status = J.shown_json(res.get("status"), 60)
             _expect(res.get("status") == expected, f"{scenario} : statut {status} au lieu de {expected}")
             seen.append(f"{scenario}={res.get('status')}")
-        return ", ".join(seen)
+        return again(", ".join(seen), was_rebuilt)
 
     c.run("retours", "read_returns : ARL ±, RSP payé / rejeté", returns)
 
@@ -453,7 +605,14 @@ def run_checks(command: list[str], timeout: float = 5.0, start_timeout: float | 
                 notes[kind] = f"erreur carte typée ({type(exc).__name__})"
             except EngineRefusal as exc:
                 notes[kind] = f"refus typé {exc.code}"
-        return f"vitale : {notes['vitale']}, cps : {notes['cps']}"  # one sentence, read back in English whole
+        reads = f"vitale : {notes['vitale']}, cps : {notes['cps']}"  # one sentence, read back in English whole
+        if all(note == "lue" for note in notes.values()):
+            return reads
+        # typed errors conform, but a casebook's cases read both cards through the engine (client mode)
+        return _Warning(
+            "lecture de carte en mode client non vérifiée, indispensable aux cahiers de cas (leurs cas seraient"
+            f" non concluants) : {reads}"
+        )
 
     c.run("cartes", "read_vitale / read_cps : contenu ou erreur typée", cards)
 
@@ -491,8 +650,14 @@ def run_checks(command: list[str], timeout: float = 5.0, start_timeout: float | 
 
     c.run("methode-inconnue", "méthode inconnue → erreur -32601", unknown_method)
 
+    def live_pid() -> int | None:
+        """The pid of the process this check talks to: a fresh one when an earlier check stopped the engine."""
+        if not eng.running:
+            eng.call("describe", {})
+        return eng.pid
+
     def invalid_params() -> str:
-        pid = eng.pid
+        pid = live_pid()
         try:
             eng.call("create_invoice", [])
         except J.EngineRemoteError as exc:
@@ -510,7 +675,7 @@ def run_checks(command: list[str], timeout: float = 5.0, start_timeout: float | 
     c.run("parametres-invalides", "paramètres invalides → erreur -32602 ou refus, sans arrêt", invalid_params)
 
     def garbage_in() -> str:
-        pid = eng.pid
+        pid = live_pid()
         answer = eng.raw_exchange(b"ceci n'est pas du JSON\n", timeout=timeout)
         _expect(answer is not None, "aucune réponse à une ligne illisible (moteur arrêté ou muet)")
         err = answer.get("error") if isinstance(answer, dict) else None

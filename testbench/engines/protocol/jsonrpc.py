@@ -22,6 +22,7 @@ PROTOCOL_VERSION = "1"
 MAX_LINE = 8 * 1024 * 1024  # 8 MiB
 MAX_DEPTH = 64  # arrays and objects inside one another; our messages need fewer than 10
 _SKIP_CHUNK = 64 * 1024
+BOM = "\ufeff".encode()  # a UTF-8 byte-order mark, tolerated at the start of a line
 
 # JSON-RPC 2.0 reserved codes
 PARSE_ERROR = -32700
@@ -112,6 +113,8 @@ def parse(line: bytes, max_depth: int = MAX_DEPTH) -> dict[str, Any]:
     The error says what is wrong, and where, in French (the decoders' own words are English, and a person
     reads them in a verdict's reason).
     """
+    if line.startswith(BOM):  # what .NET and PowerShell write before their first line: not part of the message
+        line = line[len(BOM) :]
     try:
         text = line.decode("utf-8")
     except UnicodeDecodeError as exc:
