@@ -45,7 +45,8 @@ def runs_readers(folder: Path) -> list[str]:
     page = (folder / "index.html").read_text(encoding="utf-8")
     section = page[page.index('<section id="environment">') :]
     runs = section[section.index("</table>") :]
-    return [unescape(cells[4]) for cells in re.findall(r"<tr>" + r"<td[^>]*>(.*?)</td>" * 6 + "</tr>", runs)]
+    rows = re.findall(r"<tr[^>]*>" + r"<td[^>]*>(.*?)</td>" * 8 + "</tr>", runs)  # with the run's SUT and engine
+    return [unescape(cells[6]) for cells in rows]
 
 
 def test_the_appendix_labels_and_says_the_bench_in_english(reports: dict[str, Path]) -> None:

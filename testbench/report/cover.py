@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import PurePath
 from typing import Any
 
@@ -11,6 +11,7 @@ from testbench.domain.events import EventKind
 from testbench.i18n import translator
 from testbench.report.labels import NOT_RECORDED, iso
 from testbench.report.personal import Scrubber
+from testbench.store.model import ProductVersion, run_product
 from testbench.store.read import CaseView, SessionView
 
 
@@ -107,9 +108,16 @@ def gather_cover(session: SessionView, scrub: Scrubber, lang: str = "fr") -> dic
     ended = max((r["ended_wall"] for r in runs if r["ended_wall"]), default=None)
     missing = translator(lang)(NOT_RECORDED)  # what the JSON and the HTML say of a missing value
     said = translator(lang)  # the bench's own engines describe themselves in French (« opérateur »)
+    products = {r["id"]: run_product(r) for r in runs}
+    versions = versions_behind(session, products)
+    if versions:  # the versions that produced the retained verdicts, not merely the latest run's
+        sut_version = joined(versions, "sut_version") or sut_version
+        engine = {**engine, "version": joined(versions, "engine_version")}
     return {
         "sut": {"name": sut_name or missing, "version": sut_version or missing},
         "agrement": _first(sources, "agrement", "agrement_number", "test_number") or missing,
+        "versions": [_said(product, said, missing) | behind for product, behind in versions.items()],
+        "mixed_versions": len(versions) > 1,
         "engine": {
             "name": said(str(engine.get("name") or "")) or missing,
             "version": engine.get("version") or missing,
@@ -153,9 +161,43 @@ def gather_cover(session: SessionView, scrub: Scrubber, lang: str = "fr") -> dic
                 "argv": [str(a) for a in (r["argv"] or [])],
                 "cards": said(str((r["environment"] or {}).get("cards") or "")),  # the bay describes itself in French
             }
+            | _said(products[r["id"]], said, missing)
             for r in runs
         ],
     }
+
+
+def versions_behind(
+    session: SessionView, products: dict[int, ProductVersion] | None = None
+) -> dict[ProductVersion, dict[str, Any]]:
+    """Each engine and software version behind a retained verdict (a case's latest attempt, which a review may
+    override), in the order of its first run: the runs it ran in (``runs``) and how many cases it decided.
+    ``products``: each run's (:func:`~testbench.store.model.run_product`), when the caller has them."""
+    if products is None:
+        products = {r["id"]: run_product(r) for r in session.runs}
+    found: dict[ProductVersion, dict[str, Any]] = {}
+    for view in session.cases:
+        if view.latest is None:
+            continue
+        behind = found.setdefault(products.get(view.latest.run_id, ProductVersion()), {"runs": [], "cases": 0})
+        behind["cases"] += 1
+        if view.latest.run_id not in behind["runs"]:
+            behind["runs"].append(view.latest.run_id)
+    for behind in found.values():
+        behind["runs"].sort()
+    return dict(sorted(found.items(), key=lambda item: item[1]["runs"][0]))
+
+
+def joined(products: Iterable[ProductVersion], part: str) -> str:
+    """One field of ``products`` (``engine_version``…) as a person reads it: each value once, in order."""
+    return ", ".join(dict.fromkeys(value for p in products if (value := getattr(p, part))))
+
+
+def _said(product: ProductVersion, said: Any, missing: str) -> dict[str, dict[str, str]]:
+    """``product`` as the cover shows it: the bench's own engines' French names translated, a blank as missing."""
+    shown = product.as_dict()
+    shown["engine"]["name"] = said(shown["engine"]["name"]) if shown["engine"]["name"] else ""
+    return {part: {k: v or missing for k, v in values.items()} for part, values in shown.items()}
 
 
 def _sut_profile(record: Any) -> dict[str, Any] | None:

@@ -21,6 +21,7 @@ from typing import Any
 from lxml import etree
 
 from testbench.i18n import translator
+from testbench.report.cover import joined, versions_behind
 from testbench.report.labels import verdict_label
 from testbench.report.personal import Scrubber
 from testbench.store.read import SessionView, read_session
@@ -81,7 +82,8 @@ def junit_tree(
     tally = count_verdicts(pairs)
     _properties(
         suite,
-        {f"{RECORDED}.{v}": str(n) for v, n in tally.recorded.items()}
+        _product(session, t)
+        | {f"{RECORDED}.{v}": str(n) for v, n in tally.recorded.items()}
         | {f"{RETAINED}.{v}": str(n) for v, n in tally.retained.items()}
         | {"testbench.verdict.reviewed": str(tally.reviewed)},
     )
@@ -90,6 +92,19 @@ def junit_tree(
         suite.set(key, str(value))
     suite.set("time", f"{total_ms / 1000:.3f}")
     return etree.ElementTree(suite)
+
+
+def _product(session: SessionView, t: Callable[[str], str]) -> dict[str, str]:
+    """Which engine and which software under test produced the results, as the report's cover names them (every
+    version behind a retained verdict, joined), so that a CI keeping only the JUnit still knows; "" when not said.
+    The bench's own engines name themselves in French (operator mode): read in the JUnit's language."""
+    versions = list(versions_behind(session))
+    parts = {"engine.version": "engine_version", "sut.name": "sut_name", "sut.version": "sut_version"}
+    out = {"testbench.engine.name": ", ".join(dict.fromkeys(t(p.engine_name) for p in versions if p.engine_name))}
+    out |= {f"testbench.{name}": joined(versions, part) for name, part in parts.items()}
+    out["testbench.engine"] = " ".join(filter(None, (out["testbench.engine.name"], out["testbench.engine.version"])))
+    out["testbench.versions.mixed"] = "true" if len(versions) > 1 else "false"
+    return out
 
 
 def junit_bytes(tree: etree._ElementTree) -> bytes:

@@ -102,6 +102,7 @@ class CaseSection:
             "no_effect": t("sans effet sur le verdict"),
             "given": t("Donné par l'opérateur"),
             "keyed": t("saisi"),
+            "run": t("exécution"),
         }
         w = {key: out(text) for key, text in words.items()}  # the fixed words, translated and escaped once
         self.w, self.colon = w, out(colon(lang))
@@ -330,7 +331,10 @@ class CaseSection:
         if given:
             given = f"<br><strong>{w['given']}{c}</strong>{given}"
         return (
-            f"<tr><td>{o(a['number'])}</td><td>{o(fmt.timestamp(a['started'], self.lang))}</td>"
+            # the run it ran in, whose engine and software versions the annex's runs table names (linked, not copied)
+            f'<tr><td>{o(a["number"])} <a class="muted" href="#run-{o(a["run_id"])}">{w["run"]} {o(a["run_id"])}</a>'
+            "</td>"
+            f"<td>{o(fmt.timestamp(a['started'], self.lang))}</td>"
             f'<td class="num">{o(fmt.duration_ms(a["duration_ms"], self.lang))}</td>\n'
             f'<td><span class="v v-{o(a["verdict"])}">{o(self.vl(a["verdict"]))}</span></td>'
             f"<td>{o(a['reason'])}{given}</td></tr>"

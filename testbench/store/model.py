@@ -120,3 +120,39 @@ def card_states(slots: Sequence[str], events: Iterable[dict[str, Any]], reason: 
             if before.status == "inserted":
                 out[slot] = CardState(slot, "refused", before.card, before.present, {}, reason)
     return out
+
+
+@dataclass(frozen=True)
+class ProductVersion:
+    """The engine and the software under test a run ran against, as the run's record says ("" when it does not):
+    an attempt's are its run's (``attempts.run_id``), linked rather than copied into each attempt."""
+
+    engine_name: str = ""
+    engine_version: str = ""
+    sut_name: str = ""
+    sut_version: str = ""
+
+    def as_dict(self) -> dict[str, dict[str, str]]:
+        return {
+            "engine": {"name": self.engine_name, "version": self.engine_version},
+            "sut": {"name": self.sut_name, "version": self.sut_version},
+        }
+
+
+def run_product(run: dict[str, Any]) -> ProductVersion:
+    """What ``run`` (a row of ``SessionView.runs``) ran against: its bench's engine (``environment.engine``, the
+    engine's own description) and the software under test its options named (``--sut``, ``--sut-version``)."""
+    environment = run.get("environment") if isinstance(run.get("environment"), dict) else {}
+    options = run.get("options") if isinstance(run.get("options"), dict) else {}
+    engine = environment.get("engine") or {}
+    if not isinstance(engine, dict):
+        engine = {"name": engine}
+    sut = options.get("sut") or options.get("software") or {}
+    if not isinstance(sut, dict):
+        sut = {"name": sut}
+    return ProductVersion(
+        str(engine.get("name") or ""),
+        str(engine.get("version") or ""),
+        str(sut.get("name") or ""),
+        str(sut.get("version") or options.get("sut_version") or ""),
+    )
