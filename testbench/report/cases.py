@@ -41,7 +41,7 @@ def _steps(view: CaseView, states: list[StepState], scrub: Scrubber, lang: str) 
         if state.status == "refused":
             parts = (state.data.get("code"), state.data.get("message"))
             detail = scrub(" ".join(t(str(p)) for p in parts if p not in (None, "")))
-        elif state.status == "failed":
+        elif state.status in ("failed", "error", "inconclusive"):
             detail = scrub(t(str(state.data.get("reason", ""))))
         if state.attestation is not None:
             data = state.attestation

@@ -110,6 +110,8 @@ STEP_STATUS = {
     "done": "faite",
     "refused": "refusée",
     "failed": "en défaut",
+    "error": "en erreur",  # the step stopped its case in error (a bench fault): not the product's failure
+    "inconclusive": "non concluante",
     "pending": "en attente de l'opérateur",
     "confirmed": "confirmée",
     "rejected": "rejetée",

@@ -33,7 +33,7 @@ class StepFinished:
 
     case: Case
     step: Step
-    status: str  # done | refused | manual-pending | manual-confirmed | manual-rejected | failed
+    status: str  # done | refused | manual-… | failed, error, inconclusive (store.model.stopped_status)
     detail: str = ""
 
 

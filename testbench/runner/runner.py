@@ -36,6 +36,7 @@ from testbench.runner.resume import Continuation
 from testbench.runner.teleservices import Services, ServicesDown
 from testbench.runner.tracing import TraceRecorder
 from testbench.store.connection import SessionWriteError
+from testbench.store.model import stopped_status
 from testbench.store.session import SessionStore
 
 #: Checks the cards of a case once they are present; raises CardMismatch or CardUnavailable.
@@ -504,7 +505,7 @@ class Runner:
             EventKind.STEP_FAILED, {"verdict": verdict.value, "reason": reason}, attempt_id=attempt_id, step_id=step.id
         )
         self.recorder.bench(f"étape {step.id} : {reason}")
-        self._emit(StepFinished(case, step, "failed", reason))
+        self._emit(StepFinished(case, step, stopped_status(verdict.value), reason))
         return Outcome(verdict, reason)
 
     def _manual(self, attempt_id: int, case: Case, step: Any, ctx: actions.ActionContext) -> Outcome:

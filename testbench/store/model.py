@@ -14,7 +14,26 @@ from typing import Any
 from testbench.domain.events import EventKind
 
 #: every status a step can have, in the report's JSON vocabulary
-STEP_STATUSES = ("not-run", "started", "done", "refused", "failed", "pending", "confirmed", "rejected")
+STEP_STATUSES = (
+    "not-run",
+    "started",
+    "done",
+    "refused",
+    "failed",
+    "error",
+    "inconclusive",
+    "pending",
+    "confirmed",
+    "rejected",
+)
+#: a step that stopped its case reads as the verdict it carries (``step-failed``'s ``verdict``): « failed » only
+#: for the product's failure, never under a case in error or inconclusive
+_STOPPED = {"fail": "failed", "error": "error", "inconclusive": "inconclusive", "pending": "pending"}
+
+
+def stopped_status(verdict: str) -> str:
+    """The status of a step that stopped its case with ``verdict`` (a verdict's value)."""
+    return _STOPPED.get(verdict, "failed")
 
 
 @dataclass(frozen=True)
@@ -32,7 +51,6 @@ _STEP_EVENTS = {
     EventKind.STEP_START: "started",
     EventKind.STEP_END: "done",
     EventKind.STEP_REFUSED: "refused",
-    EventKind.STEP_FAILED: "failed",
     EventKind.MANUAL_PENDING: "pending",
 }
 
@@ -50,6 +68,8 @@ def step_states(step_ids: Sequence[str], events: Iterable[dict[str, Any]]) -> li
         if kind == EventKind.MANUAL_ATTESTED:
             status[sid] = ("confirmed" if data.get("confirmed") else "rejected", data)
             attested[sid] = (data, ev["wall"])
+        elif kind == EventKind.STEP_FAILED:
+            status[sid] = (stopped_status(str(data.get("verdict", "fail"))), data)
         elif kind in _STEP_EVENTS:
             status[sid] = (_STEP_EVENTS[EventKind(kind)], data)
     out = []

@@ -44,6 +44,8 @@ STEP_WORDS = {
     "done": "fait",
     "refused": "refusée",
     "failed": "en défaut",
+    "error": "en erreur",  # a step that stopped its case in error or inconclusive reads so (store.model)
+    "inconclusive": "non concluante",
     "pending": "en attente",
     "confirmed": "confirmée",
     "rejected": "rejetée",
@@ -53,6 +55,8 @@ STEP_MARKS = {
     "done": "✔",
     "refused": "⊘",
     "failed": "✘",
+    "error": "!",  # the verdicts' own marks (MARKS)
+    "inconclusive": "?",
     "pending": "…",
     "confirmed": "✔",
     "rejected": "✘",
