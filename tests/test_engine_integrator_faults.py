@@ -66,16 +66,20 @@ def test_invisible_characters_are_shown_as_markers(char: str) -> None:
     assert "colonne 8" in str(unread.value)
 
 
+DUP = "seconde réponse à la requête {id} (secure_invoice)"
+SAID = "une sortie qui n'est pas du JSON-RPC (JSON illisible à la colonne 1) : « secured OK »"
+
+
 @pytest.mark.parametrize(
-    ("fault", "written"),
-    [
-        ("--dup", "seconde réponse à la requête {id} (secure_invoice)"),
-        ("--say-after", "une sortie qui n'est pas du JSON-RPC (JSON illisible à la colonne 1) : « secured OK »"),
-    ],
+    ("faults", "written"),
+    [(["--dup"], DUP), (["--say-after"], SAID), (["--late", "--dup"], DUP), (["--late", "--say-after"], SAID)],
 )
-def test_output_after_an_answer_is_the_fault_of_the_case_that_got_it(fault: str, written: str, tmp_path: Path) -> None:
+def test_output_after_an_answer_is_the_fault_of_the_case_that_got_it(
+    faults: list[str], written: str, tmp_path: Path
+) -> None:
+    """Written with the answer, or once the bench has read it (--late): the case's end waits for a describe."""
     once = str(tmp_path / "once")
-    engine = SubprocessEngine(_command(fault, "secure_invoice", "--once", once), timeout=10, start_timeout=20)
+    engine = SubprocessEngine(_command(*faults, "secure_invoice", "--once", once), timeout=10, start_timeout=20)
     events: list[tuple[str, dict[str, Any]]] = []
     engine.attach_lifecycle(lambda kind, details: events.append((kind, details)))
     sent: list[Any] = []
@@ -85,6 +89,8 @@ def test_output_after_an_answer_is_the_fault_of_the_case_that_got_it(fault: str,
         invoice = engine.create_invoice(sample_request("C1"))
         engine.secure_invoice({"invoice_id": invoice["invoice_id"]})
         secured = sent[-1]
+        if "--late" in faults:
+            assert engine.drain_stray() is None  # not there yet: a look without waiting would miss it
         reason = engine.end_case()  # the case that got the answer answers for what followed it
         expected = f"après sa réponse à la requête {secured} (secure_invoice), le moteur a écrit : " + written
         assert reason == expected.format(id=secured)
@@ -113,7 +119,7 @@ def test_a_second_answer_read_during_the_next_call_names_the_request_it_repeats(
 
 def test_a_campaign_charges_a_second_answer_to_the_case_that_got_it(tmp_path: Path) -> None:
     session = tmp_path / "s.tbsession"
-    engine = shlex.join(_command("--dup", "secure_invoice", "--once", str(tmp_path / "once")))
+    engine = shlex.join(_command("--late", "--say-after", "secure_invoice", "--once", str(tmp_path / "once")))
     options = BenchOptions(cards="inprocess", engine=engine, engine_timeout=10)
     run_campaign(
         RunRequest(
@@ -125,7 +131,7 @@ def test_a_campaign_charges_a_second_answer_to_the_case_that_got_it(tmp_path: Pa
     with read_session(session) as view:
         verdicts = {case.case_id: (case.latest.verdict, case.latest.reason) for case in view.cases if case.latest}
     first, second = verdicts["DEMO-FSE-001"], verdicts["DEMO-FSE-002"]
-    assert first[0] != "pass" and "seconde réponse à la requête" in first[1] and "(secure_invoice)" in first[1]
+    assert first[0] != "pass" and "(secure_invoice), le moteur a écrit" in first[1] and "« secured OK »" in first[1]
     assert second == ("pass", "")  # a fresh engine, not the first case's stray answer
 
 

@@ -150,21 +150,26 @@ class SubprocessEngine:
         the reason (the engine is then stopped, the next case gets a fresh one), or None when it wrote nothing."""
         with self._lock:
             try:
-                return self.drain_stray()
+                return self.drain_stray(settle=True)
             finally:
                 self._in_case = False
                 self._case_served = False
 
-    def drain_stray(self) -> str | None:
-        """Read what the engine already wrote after its last answer (without waiting): nothing but a trace may
-        come between two calls. Stray output is the fault of the call that was answered last: its reason
-        names that request (« seconde réponse à la requête 5 (secure_invoice) »), the engine is stopped (an
-        event says so) and the next call starts a fresh one. None when there was nothing stray."""
+    def drain_stray(self, settle: bool = False) -> str | None:
+        """Read what the engine wrote after its last answer: nothing but a trace may come between two calls.
+        Stray output is the fault of the call that was answered last: its reason names that request (« seconde
+        réponse à la requête 5 (secure_invoice) »), the engine is stopped (an event says so) and the next call
+        starts a fresh one. None when there was nothing stray.
+
+        Without ``settle``, what is already there, without waiting (before each request). With it (a case's
+        end), everything the engine wrote before it answers one ``describe``: it handles one request at a time,
+        so a line it wrote just after its answer cannot arrive after that one."""
         with self._lock:
             proc, last = self._proc, self._last
             if proc is None or last is None:
                 return None
-            stray = self._stray(proc)
+            barrier = self._barrier(proc) if settle else None
+            stray = self._stray(proc, barrier)
             if stray is None:
                 return None
             reason = f"après sa réponse à la requête {last[0]} ({last[1]}), le moteur a écrit : {stray}"
@@ -172,11 +177,21 @@ class SubprocessEngine:
             self._event("engine-stray-output", {"message": reason, "request": last[0]})
             return reason
 
-    def _stray(self, proc: EngineProcess) -> str | None:
-        """The first thing the engine wrote outside any call, in words (traces are taken); None if nothing."""
+    def _barrier(self, proc: EngineProcess) -> tuple[int, float] | None:
+        """Ask ``describe``: (its id, the deadline of its answer); None when the engine does not take it."""
+        msg_id, deadline = next(self._ids), time.monotonic() + self.timeout
+        return (msg_id, deadline) if self._send(proc, J.request(msg_id, "describe", {}), deadline) else None
+
+    def _stray(self, proc: EngineProcess, barrier: tuple[int, float] | None = None) -> str | None:
+        """The first thing the engine wrote outside any call, in words (traces are taken); None if nothing:
+        up to the answer to ``barrier``, else what is there now."""
         while True:
-            kind, payload = proc.receive(time.monotonic())
+            kind, payload = proc.receive(barrier[1] if barrier is not None else time.monotonic())
             if kind == "timeout":
+                if barrier is not None:  # hung after its answer: the next case must not wait for it
+                    self._discard()
+                    message = f"le moteur n'a pas répondu à describe en fin de cas ({self.timeout:g} s) : arrêté"
+                    self._event("engine-stopped", {"message": message})
                 return None
             if kind == "eof":  # it stopped after answering: the next call says so (engine-stopped)
                 with contextlib.suppress(subprocess.TimeoutExpired):
@@ -193,6 +208,8 @@ class SubprocessEngine:
             if "method" in msg and "id" not in msg and msg.get("jsonrpc") == "2.0":
                 self._notification(msg)  # a trace sent late: harmless
                 continue
+            if barrier is not None and "method" not in msg and msg.get("id") == barrier[0]:
+                return None  # the engine had nothing more to say
             if "method" not in msg and msg.get("id") in self._answered:
                 earlier = msg["id"]
                 return f"seconde réponse à la requête {J.shown_json(earlier, 40)} ({self._answered[earlier]})"

@@ -255,6 +255,8 @@ class _PolledPipes:
                 if raw.strip():
                     return _decoded(raw)
                 continue
+            if not self._eof and deadline <= time.monotonic() and not self._readable.poll(0):
+                return "timeout", None  # a look without waiting (the client's before a request): nothing there
             if self._eof:
                 if buffer:  # a last line without its newline
                     raw = bytes(buffer)

@@ -2,6 +2,7 @@
 
 --dup METHOD          answer METHOD twice (both lines in one write: they reach the bench together)
 --say-after METHOD    answer METHOD, then print « secured OK » on stdout (same write)
+--late                the stray line of --dup or --say-after 50 ms after the answer, in a write of its own
 --once MARKER         --dup and --say-after only in the first process that is asked METHOD (MARKER absent)
 --bom                 write a UTF-8 byte-order mark before the first line, as a .NET shim does
 --no-cards            answer read_vitale and read_cps with the card error CardUnavailable
@@ -16,6 +17,7 @@
 import argparse
 import os
 import sys
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -29,6 +31,7 @@ parser = argparse.ArgumentParser()
 parser.add_argument("--dup")
 parser.add_argument("--say-after")
 parser.add_argument("--once", type=Path)
+parser.add_argument("--late", action="store_true")
 parser.add_argument("--bom", action="store_true")
 parser.add_argument("--no-cards", action="store_true")
 parser.add_argument("--bad-refusal")
@@ -53,7 +56,13 @@ class IntegratorServer(Server):
         if "method" not in message and message.get("id") == self.stray_after is not None:
             self.stray_after = None
             data = J.encode(message)  # one write: the stray line is there as soon as the answer is
-            self.stdout.write(data + (data if self.dup else b"secured OK\n"))
+            stray = data if self.dup else b"secured OK\n"
+            if args.late:  # as an engine that prints once it has answered: the bench is reading by then
+                self.stdout.write(data)
+                self.stdout.flush()
+                time.sleep(0.05)
+                data = b""
+            self.stdout.write(data + stray)
             self.stdout.flush()
             return
         if args.bad_refusal and (message.get("error") or {}).get("data", {}).get("code") == args.bad_refusal:
