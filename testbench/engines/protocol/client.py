@@ -210,8 +210,7 @@ class SubprocessEngine:
                 continue
             if barrier is not None and "method" not in msg and msg.get("id") == barrier[0]:
                 return None  # the engine had nothing more to say
-            if "method" not in msg and msg.get("id") in self._answered:
-                earlier = msg["id"]
+            if "method" not in msg and (earlier := msg.get("id")) in self._answered:
                 return f"seconde réponse à la requête {J.shown_json(earlier, 40)} ({self._answered[earlier]})"
             return f"un message hors de tout appel : {J.shown_json(msg, 120)}"
 
@@ -320,7 +319,7 @@ class SubprocessEngine:
                 continue
             if msg.get("id") != msg_id:
                 if (earlier := msg.get("id")) in self._answered:  # written after that answer, read only now
-                    shown = J.shown_json(earlier, 40)
+                    shown = J.shown_json(earlier, 40)  # the sentence whole, for its English (the catalogue's)
                     raise EngineProtocolError(
                         f"{method} : seconde réponse à la requête {shown} ({self._answered[earlier]})"
                     )
