@@ -608,9 +608,10 @@ def run_checks(command: list[str], timeout: float = 5.0, start_timeout: float | 
         reads = f"vitale : {notes['vitale']}, cps : {notes['cps']}"  # one sentence, read back in English whole
         if all(note == "lue" for note in notes.values()):
             return reads
-        # typed errors conform, but a casebook's cases read both cards through the engine (client mode)
+        # typed errors conform, but a casebook's cases read both cards through the engine
+        mode = str((eng.cards or {}).get("mode", "client"))
         return _Warning(
-            "lecture de carte en mode client non vérifiée, indispensable aux cahiers de cas (leurs cas seraient"
+            f"lecture de carte en mode {mode} non vérifiée, indispensable aux cahiers de cas (leurs cas seraient"
             f" non concluants) : {reads}"
         )
 
