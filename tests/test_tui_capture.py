@@ -50,6 +50,7 @@ def test_run_ui_and_demo_offer_the_same_bench_capture_and_identity_options() -> 
     shared = {
         "--engine",
         "--engine-timeout",
+        "--engine-cards",
         "--cards",
         "--allow-real-cards",
         "--watch",

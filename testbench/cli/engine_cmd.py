@@ -6,7 +6,7 @@ import argparse
 
 from testbench.i18n import LANGUAGES
 from testbench.runner.exits import EXIT_USAGE
-from testbench.runner.options import positive_seconds
+from testbench.runner.options import ENGINE_CARDS, positive_seconds
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -29,6 +29,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         metavar="SECONDES",
         help="délai par appel, en secondes (défaut 5)",
     )
+    check.add_argument(
+        "--engine-cards",
+        choices=ENGINE_CARDS,
+        default="client",
+        help="où le moteur lit les cartes de test du kit : client (défaut), pcsc, profiles, none",
+    )
     check.add_argument("--json", action="store_true", help="rapport JSON au lieu du texte")
     check.add_argument("--lang", choices=LANGUAGES, default=None, help="langue (fr par défaut)")
     check.add_argument("engine_argv", nargs=argparse.REMAINDER, metavar="COMMANDE", help="-- COMMANDE [ARGUMENTS…]")
@@ -46,5 +52,7 @@ def _serve(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from testbench.tools.engine import engine_check_tool
 
-    result = engine_check_tool(args.engine_argv, timeout=args.timeout, as_json=args.json)
+    result = engine_check_tool(
+        args.engine_argv, timeout=args.timeout, as_json=args.json, engine_cards=args.engine_cards
+    )
     return result.print("engine check", args.lang)

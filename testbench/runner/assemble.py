@@ -133,9 +133,12 @@ def _make_engine(options: BenchOptions, bay: CardBay, recorder: TraceRecorder) -
 
         return ReferenceEngine(channel=bay, trace=recorder.engine_sink)
     from testbench.engines.protocol.client import SubprocessEngine
+    from testbench.runner.engine_cards import ProfiledEngine, engine_cards
 
     command = reference_engine_command() if options.engine == "reference" else shlex.split(options.engine)
-    return SubprocessEngine(command, timeout=options.engine_timeout, trace=recorder.engine_sink, bay=bay)
+    kind = ProfiledEngine if options.engine_cards == "profiles" else SubprocessEngine
+    cards = engine_cards(options.engine_cards, bay)  # --engine-cards: the protocol's cards.mode
+    return kind(command, timeout=options.engine_timeout, trace=recorder.engine_sink, bay=bay, cards=cards)
 
 
 def _make_guard(options: BenchOptions) -> CardGuard | None:

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from testbench.sut.profile import SutProfile
 
 RUN, UI, DEMO = "run", "ui", "demo"
+#: the protocol's ``cards.mode`` values an out-of-process engine can be started with (``--engine-cards``)
+ENGINE_CARDS = ("client", "pcsc", "profiles", "none")
 #: the session meta key under which a campaign records its exam plan (``--plan``)
 EXAM_PLAN_META = "exam_plan"
 #: the commands that run cases on a bench: they share every bench, capture and identity option
@@ -68,6 +70,15 @@ class BenchOptions:
         "logiciel testé), ou la commande d'un moteur externe",
     )
     engine_timeout: float = _option(("--engine-timeout",), 10.0, type=positive_seconds, metavar="SECONDES")
+    #: where an out-of-process engine reads the cards (the protocol's ``cards.mode``, docs/engine-protocol.md)
+    engine_cards: str = _option(
+        ("--engine-cards",),
+        "client",
+        choices=ENGINE_CARDS,
+        help="où un moteur hors processus lit les cartes : client (il demande chaque APDU au banc, défaut), pcsc "
+        "(il ouvre lui-même les lecteurs PC/SC du banc, un par emplacement), profiles (il construit les cartes du "
+        "cas depuis leurs profils), none (aucune carte)",
+    )
     cards: str = _option(
         ("--cards",),
         "auto",
@@ -214,6 +225,7 @@ class CampaignOptions:
             "tags": self.selection.tags,
             "shard": self.selection.shard,
             "engine": self.bench.engine,
+            "engine_cards": self.bench.engine_cards,
             "cards": self.bench.cards,
             "allow_real_cards": self.bench.allow_real_cards,
             "app_logs": self.capture.app_logs,

@@ -257,6 +257,9 @@ class Runner:
         except CardError as exc:
             return Outcome(Verdict.INCONCLUSIVE, f"carte indisponible : {exc}")
         self._hold_cards(case)
+        presented = getattr(self.engine, "cards_presented", None)
+        if callable(presented):  # an engine that builds the case's cards itself (--engine-cards profiles)
+            presented({req.slot: casebook.fixtures.cards[req.card].profile for req in case.cards})
         return Outcome(Verdict.NONE)
 
     def _hold_cards(self, case: Case) -> None:

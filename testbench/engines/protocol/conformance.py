@@ -177,6 +177,10 @@ def sample_request(ref: str, **overrides: Any) -> dict[str, Any]:
     return req
 
 
+#: the kit's test cards, slot → bundled profile (read through the client, or by the engine: --engine-cards)
+SAMPLE_CARDS = {"vitale": "vitale2-adult-standard.xml", "cps": "cps3-psad-lpp.xml"}
+
+
 def _sample_bay() -> Any:
     """An in-memory bay with a test Vitale and CPS, for engines that read cards through the client."""
     try:
@@ -185,7 +189,7 @@ def _sample_bay() -> Any:
     except ImportError:
         return None
     bay = InProcessBay()
-    for slot, name in (("vitale", "vitale2-adult-standard.xml"), ("cps", "cps3-psad-lpp.xml")):
+    for slot, name in SAMPLE_CARDS.items():
         path = Path(CARD_PROFILES_DIR) / name
         if path.exists():
             with contextlib.suppress(Exception):
@@ -275,7 +279,9 @@ def _e1_differences(result: Any) -> list[str]:
 
 
 class _Checker:
-    def __init__(self, command: list[str], timeout: float, start_timeout: float | None) -> None:
+    def __init__(
+        self, command: list[str], timeout: float, start_timeout: float | None, cards: dict[str, Any] | None = None
+    ) -> None:
         self.report = Report(command)
         self.methods: dict[Any, str] = {}
         self.violations: list[str] = []
@@ -294,6 +300,7 @@ class _Checker:
             timeout=timeout,
             trace=self.traces.append,
             bay=_sample_bay(),
+            cards=cards,  # initialize's cards.mode (--engine-cards): client by default
             start_timeout=start_timeout,
             on_message=self._hook,
             validate=False,  # every message is checked by _hook, and each violation named in its check
@@ -422,8 +429,10 @@ def _expect(condition: bool, message: str) -> None:
         raise _Failed(message)
 
 
-def run_checks(command: list[str], timeout: float = 5.0, start_timeout: float | None = None) -> Report:
-    c = _Checker(command, timeout, start_timeout)
+def run_checks(
+    command: list[str], timeout: float = 5.0, start_timeout: float | None = None, cards: dict[str, Any] | None = None
+) -> Report:
+    c = _Checker(command, timeout, start_timeout, cards)
     eng = c.engine
     state: dict[str, Any] = {}
 
