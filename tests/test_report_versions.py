@@ -91,3 +91,13 @@ def test_the_junit_names_the_engine_and_the_software_under_test(tmp_path: Path) 
     assert properties["testbench.engine.name"] == "AcmeFacture" and properties["testbench.engine.version"] == "4.2.1"
     assert properties["testbench.sut.name"] == "AcmeFacture" and properties["testbench.sut.version"] == "4.2.1"
     assert properties["testbench.versions.mixed"] == "false"
+
+
+def test_a_resume_on_an_upgraded_engine_names_both_versions(tmp_path: Path) -> None:
+    session = tmp_path / "s.tbsession"
+    assert run(session, "4.2.1", "DEMO-FSE-001 or DEMO-FSE-030") == 2  # DEMO-FSE-030 waits for its manual step
+    attestations = CASEBOOKS_DIR / "demo-attestations.json"
+    assert run(session, "4.2.2", "DEMO-FSE-001 or DEMO-FSE-030", "--resume", "--attestations", str(attestations)) == 0
+    data, _ = report(session, tmp_path / "rep")
+    assert data["cover"]["mixed_versions"] is True
+    assert versions(data) == [("4.2.1", "4.2.1", [1], 1), ("4.2.2", "4.2.2", [2], 1)]
