@@ -67,6 +67,8 @@ COMPOSED = {
     # testbench/engines/reference/engine.py before audit 10: older sessions' refusals still read back
     "régimes différents dans un lot: {regimes}",
     "rsp-partial : le montant payé {raw} doit être en centimes, positif, sous le montant dû {owed}",
+    # testbench/engines/protocol/client.py before audit 10 A (an external engine's stop fails its case): older reasons
+    "le moteur s'est arrêté pendant le cas ; un moteur redémarré ne connaîtrait plus ce que le cas lui a demandé : le cas s'arrête en erreur du banc (le cas suivant aura un moteur neuf)",  # noqa: E501
     # testbench/engines/protocol: the client's stderr tail, the validation's problems
     "{method} : le moteur s'est arrêté (code {code}) ; stderr : {stderr}",
     "le moteur s'est arrêté entre deux appels (code {code}) ; stderr : {stderr}",

@@ -262,6 +262,7 @@ def test_an_external_engine_dying_between_two_calls_of_a_case_fails_it_never_as_
     assert [verdict for verdict, _, _ in attempts] == ["fail", "fail"]  # the engine is the product (runner.blame)
     for _, reason, kinds in attempts:
         assert "défaut du moteur" in reason and "UNKNOWN_INVOICE" not in reason
+        assert "erreur du banc" not in reason  # a failed case does not call itself the bench's error
         assert "step-refused" not in kinds
         in_english = english(reason)
         assert in_english.startswith("engine defect (stopped or internal error): ") and "moteur" not in in_english

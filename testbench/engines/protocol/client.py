@@ -10,8 +10,9 @@ is an :class:`EngineProtocolError` naming the method and the path.
 
 Restarts. Outside a case the next call starts a fresh process. Inside a case (between ``begin_case`` and
 ``end_case``, as the runner drives it) an engine that stopped after answering a call of the case is not
-restarted: a new process would not know the case's invoices, so the call fails (the case is the bench's
-error, not the product's) and the next case gets a fresh engine. Restarts and stops are reported to the
+restarted: a new process would not know the case's invoices, so the call fails (the case ends there: failed
+for an external engine, the product; an error for the reference engine, the bench's — testbench.runner.blame)
+and the next case gets a fresh engine. Restarts and stops are reported to the
 lifecycle sink (``attach_lifecycle``) so that the runner records them with the case.
 """
 
@@ -235,7 +236,7 @@ class SubprocessEngine:
         if self._in_case and self._case_served:
             raise EngineCrash(
                 "le moteur s'est arrêté pendant le cas ; un moteur redémarré ne connaîtrait plus ce que le cas lui"
-                " a demandé : le cas s'arrête en erreur du banc (le cas suivant aura un moteur neuf)"
+                " a demandé : le cas s'arrête là (le cas suivant aura un moteur neuf)"
             )
         return self._start()
 
