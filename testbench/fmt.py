@@ -16,7 +16,6 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from testbench.domain.vocabulary import AMOUNT_FIELDS
 from testbench.i18n import colon, default_language, semicolon, translator
 
 MISSING = "—"
@@ -76,14 +75,15 @@ def parse_boolean(text: str) -> bool | None:
     return BOOLEAN_WORDS.get(text.strip().lower())
 
 
-def typed(value_type: str, item: Any, lang: str | None = None, path: str | None = None) -> str:
-    """An expected or observed value as a person reads it: a boolean reads oui/non whatever was written; with
-    its observation ``path``, a decimal reads as the language writes numbers, and an amount as money
-    (« 56,00 € », "€56.00"). The session and report.json keep the value as recorded."""
+def typed(value_type: str, item: Any, lang: str | None = None, amount: bool | None = None) -> str:
+    """An expected or observed value as a person reads it: a boolean reads oui/non whatever was written; when
+    the caller knows what its observation path holds (``amount``: domain.vocabulary.is_amount), a decimal
+    reads as the language writes numbers, and an amount as money (« 56,00 € », "€56.00"). The session and
+    report.json keep the value as recorded."""
     if value_type == "boolean" and isinstance(item, str) and (flag := parse_boolean(item)) is not None:
         return yes_no(flag, lang)
-    if value_type == "decimal" and path is not None and isinstance(item, str):
-        return money(item, lang) if is_amount(path) else number(item, lang)
+    if value_type == "decimal" and amount is not None and isinstance(item, str):
+        return money(item, lang) if amount else number(item, lang)
     return value(item, lang)
 
 
@@ -120,11 +120,6 @@ PS_CATEGORY_LABELS = {
 def label(labels: Mapping[str, str], code: str, lang: str | None = None) -> str:
     """A code of one of the tables above in words, in ``lang``; a code the table does not know as written."""
     return translator(lang)(labels[code]) if code in labels else code
-
-
-def is_amount(path: str) -> bool:
-    """Whether the value at an observation path is an amount in euros (domain.vocabulary.AMOUNT_FIELDS)."""
-    return path.rpartition(".")[2].partition("[")[0] in AMOUNT_FIELDS
 
 
 def _decimal_of(text: str) -> Decimal | None:

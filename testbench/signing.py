@@ -55,6 +55,8 @@ def pretty_fingerprint(fp: str) -> str:
 
 @dataclass(frozen=True)
 class PublicKey:
+    """An Ed25519 public key (32 raw bytes): what a reviewer's signature is checked against."""
+
     raw: bytes
 
     @property
@@ -85,6 +87,8 @@ class PublicKey:
 
 @dataclass(frozen=True)
 class Signer:
+    """A reviewer's private key and its public half, loaded once to sign a journal or a report."""
+
     private: Ed25519PrivateKey
     public: PublicKey
 

@@ -17,6 +17,7 @@ from lxml import etree
 
 from testbench import fmt
 from testbench.cli.main import main
+from testbench.domain.vocabulary import is_amount
 from testbench.i18n import english
 from testbench.paths import CASEBOOKS_DIR
 from testbench.report.build import BuildOptions, build_report
@@ -169,12 +170,12 @@ def test_the_cli_and_junit_say_the_amounts_as_money(tmp_path: Path, capsys) -> N
 
 
 def test_values_as_a_person_reads_them() -> None:
-    assert fmt.typed("decimal", "56.00", "fr", "invoice.totals.amo") == "56,00 €"
-    assert fmt.typed("decimal", "56", "en", "returns.details[0].amount_paid") == "€56.00"
-    assert fmt.typed("decimal", "-0.85", "en", "invoice.lines[1].depassement") == "-€0.85"
-    assert fmt.typed("decimal", "0.5", "fr", "invoice.lines[0].rate") == "0,5"  # a rate is no amount
+    assert fmt.typed("decimal", "56.00", "fr", is_amount("invoice.totals.amo")) == "56,00 €"
+    assert fmt.typed("decimal", "56", "en", is_amount("returns.details[0].amount_paid")) == "€56.00"
+    assert fmt.typed("decimal", "-0.85", "en", is_amount("invoice.lines[1].depassement")) == "-€0.85"
+    assert fmt.typed("decimal", "0.5", "fr", is_amount("invoice.lines[0].rate")) == "0,5"  # a rate is no amount
     assert fmt.typed("decimal", "56.00", "fr") == "56.00"  # without its path: as recorded
-    assert fmt.typed("decimal", "n/a", "fr", "invoice.totals.amo") == "n/a"
+    assert fmt.typed("decimal", "n/a", "fr", is_amount("invoice.totals.amo")) == "n/a"
     assert fmt.timestamp("2026-12-03T23:40:07.564Z", "fr") == "03/12/2026 23:40:07 UTC"
     assert fmt.timestamp("2026-12-03T23:40:07.564Z", "en") == "2026-12-03 23:40:07 UTC"
     assert fmt.timestamp(None, "fr") == "—"

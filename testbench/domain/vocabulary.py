@@ -160,6 +160,12 @@ AMOUNT_FIELDS = frozenset(
     }
 )
 
+
+def is_amount(path: str) -> bool:
+    """Whether the value at an observation path is an amount in euros (its last name is in AMOUNT_FIELDS)."""
+    return path.rpartition(".")[2].partition("[")[0] in AMOUNT_FIELDS
+
+
 #: First segment of an expectable observation path -> the actions whose result it is.
 OBSERVATION_ROOTS: dict[str, frozenset[str]] = {
     root: frozenset({MANUAL} if root == MANUAL else {a.name for a in STEP_ACTIONS if a.root == root})

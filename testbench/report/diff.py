@@ -31,6 +31,7 @@ from typing import Any
 from testbench import fmt
 from testbench.domain import normalize
 from testbench.domain.verdict import Verdict
+from testbench.domain.vocabulary import is_amount
 from testbench.engines.operator.origin import origin_text
 from testbench.i18n import colon, default_language, tn, translator
 from testbench.report.diff_bench import BENCH_RULES, EnvChange, bench_differences, bench_normaliser, product_changes
@@ -330,7 +331,7 @@ def to_json(diff: SessionDiff, lang: str | None = None) -> dict[str, Any]:
 def _shown(change: ValueChange, value: object, lang: str | None) -> str:
     """An observed or expected value as a person reads it: a boolean yes/no, an amount as money, a dash when there
     is none."""
-    return fmt.typed(change.value_type, value, lang, change.path)
+    return fmt.typed(change.value_type, value, lang, is_amount(change.path))
 
 
 def _v(verdict: str | None, t: Callable[[str], str]) -> str:

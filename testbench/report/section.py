@@ -17,6 +17,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from testbench import fmt
+from testbench.domain.vocabulary import is_amount
 from testbench.i18n import colon
 from testbench.report.attachments import attachment_name
 from testbench.report.labels import final_label
@@ -237,7 +238,10 @@ class CaseSection:
     def _comparison(self, cmp: dict[str, Any]) -> str:
         o = self.out
         path = f'<br><span class="muted">{o(cmp["path"])}</span>' if cmp["path"] else ""
-        shown = [fmt.typed(cmp["value_type"], cmp[key], self.lang, cmp["path"]) for key in ("expected", "observed")]
+        shown = [
+            fmt.typed(cmp["value_type"], cmp[key], self.lang, is_amount(cmp["path"]))
+            for key in ("expected", "observed")
+        ]
         observed = o(shown[1] if cmp["observed"] is not None else "—")
         if cmp["origin"]:
             observed += f'<br><span class="muted origin">{o(cmp["origin"])}</span>'

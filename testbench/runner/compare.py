@@ -18,6 +18,7 @@ from testbench.casebook.model import Expectation, ExpectationKind
 from testbench.domain import normalize
 from testbench.domain.observe import canonical, lookup
 from testbench.domain.verdict import Verdict
+from testbench.domain.vocabulary import is_amount
 from testbench.i18n import tn
 from testbench.traces.model import TraceLine
 
@@ -137,12 +138,12 @@ def compare_value(
     if exp.value_type == "decimal" and exp.tolerance is not None:
         delta = abs(observed - expected)
         ok = delta <= exp.tolerance
-        gap, limit = (fmt.typed("decimal", str(v), "fr", exp.path) for v in (delta, exp.tolerance))
+        gap, limit = (fmt.typed("decimal", str(v), "fr", is_amount(exp.path)) for v in (delta, exp.tolerance))
         detail = f"écart {gap} {'≤' if ok else '>'} tolérance {limit}"
     else:
         ok = observed == expected
         detail = "égal" if ok else "différent"
-    shown = (fmt.typed(exp.value_type, text, "fr", exp.path) for text in (exp.expected, observed_text))
+    shown = (fmt.typed(exp.value_type, text, "fr", is_amount(exp.path)) for text in (exp.expected, observed_text))
     message = "attendu {}, observé {} ({})".format(*shown, detail)
     return Comparison(outcome=Verdict.PASS if ok else Verdict.FAIL, message=message, observed=observed_text, **base)
 

@@ -20,6 +20,7 @@ from testbench.casebook.instructions import case_terms, describe_step
 from testbench.casebook.model import StepKind
 from testbench.domain.glossary import find_terms
 from testbench.domain.verdict import Verdict
+from testbench.domain.vocabulary import is_amount
 from testbench.engines.operator.origin import origin_text
 from testbench.i18n import tn
 from testbench.store.read import AttemptView
@@ -187,7 +188,8 @@ class Renderer:
             out.append(f"  {e.id} ", style="bold")
             if e.kind.value == "value":
                 tol = f" ± {e.tolerance}" if e.tolerance is not None else ""
-                out.append(f"{e.path} = {fmt.typed(e.value_type, e.expected, self.lang, e.path)}{tol} ({e.value_type})")
+                shown = fmt.typed(e.value_type, e.expected, self.lang, is_amount(e.path))
+                out.append(f"{e.path} = {shown}{tol} ({e.value_type})")
             elif e.kind.value == "refusal":
                 out.append(f"{e.step} {t('refusée')}{self.colon}{e.code}")
             else:
@@ -383,7 +385,8 @@ class Renderer:
         rows = []
         for obs in session.observations(attempt.id):
             path = str(obs["path"])  # an amount reads as money, whether a case expects it or not
-            shown = fmt.typed(types.get(path, "decimal" if fmt.is_amount(path) else ""), obs["value"], self.lang, path)
+            amount = is_amount(path)
+            shown = fmt.typed(types.get(path, "decimal" if amount else ""), obs["value"], self.lang, amount)
             if len(shown) > 48:  # hashes and documents: the start identifies them, the report has them whole
                 shown = shown[:47] + "…"
             rows.append(

@@ -18,6 +18,7 @@ from testbench.casebook.errors import Problem
 from testbench.casebook.model import Case, Casebook, ExpectationKind, Step
 from testbench.casebook.problems import CasebookState
 from testbench.domain.verdict import VERDICT_ORDER, Verdict
+from testbench.domain.vocabulary import is_amount
 from testbench.i18n import tn, translator
 from testbench.runner.campaign import INTERRUPTED, record_casebooks
 from testbench.runner.resume import Continuation, continuation
@@ -482,8 +483,8 @@ class Workstation:
             kind = str(comp.get("kind", ""))
             value_type = str(comp.get("value_type") or "")
             path = str(comp.get("path") or "")  # an amount reads as money, as in the report
-            expected = fmt.typed(value_type, _text(comp.get("expected")), lang, path)
-            observed = fmt.typed(value_type, _text(comp.get("observed")), lang, path)
+            expected = fmt.typed(value_type, _text(comp.get("expected")), lang, is_amount(path))
+            observed = fmt.typed(value_type, _text(comp.get("observed")), lang, is_amount(path))
             if kind == "trace":  # the bench's sentence, recorded in French
                 expected = "—" if comp.get("expected") is None else t(expected)
             # yes/no and a trace expectation are words, not characters to mark
