@@ -297,15 +297,17 @@ def test_the_workstation_shows_where_each_observed_value_was_read(campaign: Any)
         casebook = load_casebook(Path(view.casebooks[0].path))
     ws = Workstation([casebook], session)
     ws.reload()
-    for lang, ok_text, fix_text in (
-        ("fr", "observé 33.60 — T-OK.b2, enregistrement 1, colonnes 14–24", "corrigé par l'opérateur : 33.60"),
-        ("en", "observed 33.60 — T-OK.b2, record 1, columns 14–24", "corrected by the operator: 33.60"),
-    ):
-        renderer = Renderer(ws, translator(lang))
+    for lang, amo, zero, ok_text, fix_text in (
+        ("fr", "33,60 €", "0,00 €", "observé 33.60 — T-OK.b2, enregistrement 1, colonnes 14–24",
+         "corrigé par l'opérateur : 33.60"),
+        ("en", "€33.60", "€0.00", "observed 33.60 — T-OK.b2, record 1, columns 14–24",
+         "corrected by the operator: 33.60"),
+    ):  # fmt: skip
+        renderer = Renderer(ws, translator(lang), lang)
         _, rows, _ = renderer.compare(ws.find("T-OK"))
         observed = {str(row[1]): str(row[3]) for row in rows}
-        assert observed["lot.totals.amo"] == f"33.60\n{ok_text}"
-        assert observed["invoice.totals.depassement"] == "0.00"  # keyed: no provenance to show
+        assert observed["lot.totals.amo"] == f"{amo}\n{ok_text}"  # money; its source quotes the file as read
+        assert observed["invoice.totals.depassement"] == zero  # keyed: no provenance to show
         _, rows, _ = renderer.compare(ws.find("T-FIX"))
         assert fix_text in {str(row[1]): str(row[3]) for row in rows}["invoice.totals.amo"]
 

@@ -123,7 +123,7 @@ def test_exam_workstation_in_a_real_terminal(tmp_path: Path, terminal: Terminal)
     screen = terminal.wait_for("■ DEMO-FSE-030 : ✔ réussi", "exécution terminée")
     # the expected/observed view of that case
     terminal.keys("3")
-    terminal.wait_for("e-paper-total", "manual.paper_total", "5.90")
+    terminal.wait_for("e-paper-total", "manual.paper_total", "5,90")
     terminal.keys("C-q")
     terminal.wait_exit()
     with read_session(session) as view:

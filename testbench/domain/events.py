@@ -28,6 +28,8 @@ class EventKind(StrEnum):
     CLOCK_OFFSET = "clock-offset"
     ENGINE_RESTART = "engine-restart"
     ENGINE_STOPPED = "engine-stopped"
+    # the engine wrote after its answer (a second answer, a debug print): stopped, blamed on that request
+    ENGINE_STRAY_OUTPUT = "engine-stray-output"
     ENGINE_START_FAILED = "engine-start-failed"
     # a card emulator process (PC/SC bay) found dead or mute, and the fresh one that replaced it
     EMULATOR_STOPPED = "emulator-stopped"

@@ -47,8 +47,9 @@ class CaseBounded(Protocol):
 
     def begin_case(self) -> None: ...
 
-    def end_case(self) -> str | None:
-        """The case ended; what the engine wrote after its last answer (the case's fault), if anything."""
+    def end_case(self, settle: bool = True) -> str | None:
+        """The case ended; what the engine wrote after its last answer (the case's fault), if anything.
+        ``settle=False`` when the run is being interrupted: what is there, without asking the engine again."""
         ...
 
 

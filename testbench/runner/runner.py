@@ -188,6 +188,7 @@ class Runner:
         comparisons: list[tuple[str, str, str, Any]] = []
         self._attempt_id = attempt_id
         stray: str | None = None  # what the engine wrote after its last answer: this case's fault (engine-protocol.md)
+        interrupted = False
         try:
             if self._bounded is not None:
                 self._bounded.begin_case()
@@ -197,9 +198,12 @@ class Runner:
         except Exception as exc:  # a bench fault must not stop the campaign
             outcome = Outcome(Verdict.ERROR, f"défaut du banc : {type(exc).__name__}: {exc}")
             self.store.add_event(EventKind.BENCH_FAULT, {"traceback": traceback.format_exc()}, attempt_id=attempt_id)
+        except BaseException:  # ^C or SIGTERM: the run stops now, without asking the engine anything more
+            interrupted = True
+            raise
         finally:
             if self._bounded is not None:
-                stray = self._bounded.end_case()
+                stray = self._bounded.end_case(settle=not interrupted)
             with contextlib.suppress(CardError):
                 self.bay.release()
         if stray is not None and outcome.verdict is Verdict.PASS:

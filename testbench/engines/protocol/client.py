@@ -146,12 +146,14 @@ class SubprocessEngine:
             while self._backlog:
                 self._event(*self._backlog.popleft())
 
-    def end_case(self) -> str | None:
+    def end_case(self, settle: bool = True) -> str | None:
         """The case ends. What the engine wrote after its last answer is the case's fault, not the next one's:
-        the reason (the engine is then stopped, the next case gets a fresh one), or None when it wrote nothing."""
+        the reason (the engine is then stopped, the next case gets a fresh one), or None when it wrote nothing.
+        ``settle=False`` (the run interrupted, perhaps inside a call): no ``describe`` the engine might take a
+        call timeout to answer, only what is already there."""
         with self._lock:
             try:
-                return self.drain_stray(settle=True)
+                return self.drain_stray(settle=settle)
             finally:
                 self._in_case = False
                 self._case_served = False
