@@ -69,8 +69,18 @@ def test_browser_tree_filters_counts_and_palette(tmp_path: Path) -> None:
             tree = app.query_one("#tree", Tree)
             plan = tree.root.children[0]
             assert str(plan.label).startswith("PDT-TEST-001")
-            assert [str(c.label) for c in plan.children] == ["fse (3)", "lot (1)"]
+            # domains and modes in words, as the report names them, in the language shown
+            assert [str(c.label) for c in plan.children] == ["FSE (3)", "lots et retours (1)"]
+            assert [str(m.label) for m in plan.children[1].children] == ["dégradé (1)"]
             assert "4 cas" in str(app.query_one("#counts", Label).render())
+            await pilot.press("f2")
+            assert [str(c.label) for c in plan.children] == ["FSE (3)", "lots and returns (1)"]
+            await pilot.press("f2")
+            app.query_one("#filter", Input).value = "lots et retours"  # the words the tree shows find the cases
+            await pilot.pause()
+            assert leaves(app) == ["TC-LOT-004"]
+            app.query_one("#filter", Input).value = ""
+            await pilot.pause()
             # text and tag filters
             await pilot.press("slash")
             assert app.query_one("#filter", Input).has_focus

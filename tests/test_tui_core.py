@@ -189,8 +189,10 @@ def test_registry_ids_are_unique_and_every_action_has_english() -> None:
     texts = [text for spec in actions.ACTIONS for text in (spec.label, spec.help)]
     assert [text for text in texts if text not in english and f"tui{CONTEXT}{text}" not in english] == []
     run, tree, overview = (actions.BY_ID[i] for i in ("run-case", "tree", "view-overview"))
-    assert actions.describe(run, "en") == "Run the selected case (new attempt)"
-    assert actions.describe(run, "fr") == "Exécuter le cas sélectionné (nouvelle tentative)"
+    assert actions.describe(run, "en") == "Run the selected case (a new attempt, or the rest of an unfinished one)"
+    assert actions.describe(run, "fr") == (
+        "Exécuter le cas sélectionné (nouvelle tentative, ou suite d'une tentative inachevée)"
+    )
     assert (actions.label(tree, "en"), actions.label(overview, "en")) == ("Case tree", "Overview")
 
 

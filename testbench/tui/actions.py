@@ -42,7 +42,12 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec("tree", "ctrl+b", "focus_tree", "Arbre des cas", "Aller à l'arbre des cas", footer=False),
     ActionSpec(
-        "run-case", "r", "run_case", "Exécuter", "Exécuter le cas sélectionné (nouvelle tentative)", group="Exécution"
+        "run-case",
+        "r",
+        "run_case",
+        "Exécuter",
+        "Exécuter le cas sélectionné (nouvelle tentative, ou suite d'une tentative inachevée)",
+        group="Exécution",
     ),
     ActionSpec(
         "run-selection", "s", "run_selection", "Sélection", "Exécuter les cas affichés par le filtre", group="Exécution"

@@ -32,6 +32,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static, TabbedContent, TabPane, Tree
 from textual.widgets.tree import TreeNode
 
+from testbench import fmt
 from testbench.domain.attestation import Operator
 from testbench.i18n import set_language, tn, use_language
 from testbench.runner.options import CampaignOptions
@@ -118,6 +119,8 @@ class WorkstationApp(
         self.verdict_filter: str | None = None
         self.current: Key | None = None
         self.nodes: dict[Key, TreeNode[Key | None]] = {}
+        #: the tree's domain and mode nodes: (node, their labels table, code, number of cases), named again on F2
+        self._groups: list[tuple[TreeNode[Key | None], dict[str, str], str, int]] = []
         self._labels: dict[tuple[Key, str, str], Text] = {}
         self._shown: list[Key] | None = None
         self._trace_source: TraceSource | None = None
@@ -334,14 +337,16 @@ class WorkstationApp(
         showed_none, self._shown = self._shown == [], shown
         with self.batch_update():
             tree.clear()
-            self.nodes = {}
+            self.nodes, self._groups = {}, []
             for plan, domains in self.ws.tree(entries).items():
                 plan_node = tree.root.add(Text(plan, style="bold"), data=None, expand=True)
                 for domain, modes in domains.items():
                     n = sum(len(v) for v in modes.values())
-                    domain_node = plan_node.add(Text(f"{domain} ({n})"), data=None, expand=True)
+                    domain_node = plan_node.add(self._group_label(fmt.DOMAIN_LABELS, domain, n), expand=True)
+                    self._groups.append((domain_node, fmt.DOMAIN_LABELS, domain, n))
                     for mode, items in modes.items():
-                        mode_node = domain_node.add(Text(f"{mode} ({len(items)})", style="italic"), expand=True)
+                        mode_node = domain_node.add(self._group_label(fmt.MODE_LABELS, mode, len(items)), expand=True)
+                        self._groups.append((mode_node, fmt.MODE_LABELS, mode, len(items)))
                         for entry in items:
                             self.nodes[entry.key] = mode_node.add_leaf(self._case_label(entry), data=entry.key)
         self._update_counts(entries)
@@ -373,7 +378,15 @@ class WorkstationApp(
             text.append(f"[{self.verdict_label(self.verdict_filter)}]", style="bold yellow")
         self.query_one("#counts", Label).update(text)
 
+    def _group_label(self, labels: dict[str, str], code: str, count: int) -> Text:
+        """A domain's or a mode's node: its name in words (« sécurisé », "secured"), and its number of cases."""
+        return Text(
+            f"{fmt.label(labels, code, self.lang)} ({count})", style="italic" if labels is fmt.MODE_LABELS else ""
+        )
+
     def refresh_labels(self) -> None:
+        for group, labels, code, count in self._groups:
+            group.set_label(self._group_label(labels, code, count))
         for key, node in self.nodes.items():
             entry = self.ws.entry(key)
             if entry is not None:

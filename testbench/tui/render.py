@@ -298,7 +298,8 @@ class Renderer:
             table.add_column(self.verdict_label(v), justify="right")
         table.add_column(t("Total"), justify="right")
         for domain, counts in ov.by_domain.items():
-            table.add_row(domain, *(str(counts.get(v, 0)) for v in verdicts), str(sum(counts.values())))
+            name = fmt.label(fmt.DOMAIN_LABELS, domain, self.lang)
+            table.add_row(name, *(str(counts.get(v, 0)) for v in verdicts), str(sum(counts.values())))
         out.append(table)
         rest = Text(f"\n{t('Reste à faire')} ({len(ov.remaining)}){self.colon}", style="bold")
         rest.append(", ".join(ov.remaining[:60]) + (" …" if len(ov.remaining) > 60 else "") or t("rien"), style="")

@@ -129,6 +129,14 @@ class CaseEntry:
                 self.case.objective,
                 self.case.domain.value,
                 self.case.mode.value,
+                *(  # as the tree names them, in either language: « sécurisé », "cartes", "secured"
+                    fmt.label(labels, code, lang)
+                    for labels, code in (
+                        (fmt.DOMAIN_LABELS, self.case.domain.value),
+                        (fmt.MODE_LABELS, self.case.mode.value),
+                    )
+                    for lang in ("fr", "en")
+                ),
                 *self.case.tags,
             )
         ).casefold()
