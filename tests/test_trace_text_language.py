@@ -104,3 +104,27 @@ def test_a_pin_not_presented_says_the_tries_left_agreeing_in_both_languages() ->
     assert (
         english("code porteur non présenté : 1 essai(s) restant(s) seulement") == "PIN not presented: only 1 tries left"
     )
+
+
+def test_a_teleservice_line_reads_in_english_its_codes_and_bodies_as_recorded() -> None:
+    """The bench's words around a simulated téléservice's exchange (services.process.format_record) follow the
+    reader; the method, path, scenario and fault codes and the JSON bodies stay as the simulator sent them."""
+    from testbench.services.process import format_record
+
+    base = {"service": "adri", "method": "POST", "path": "/adri", "scenario": "droits-ouverts"}
+    records = [
+        ({"control": "scenario", "service": "adri", "scenario": "droits-ouverts", "fault": "none"},
+         "adri: scenario droits-ouverts, fault none"),
+        ({**base, "status": 200, "ms": 12, "request": {"nir": "x"}, "answer": {"requête": "réponse · x"}},
+         'POST /adri → 200 in 12 ms · scenario droits-ouverts · request {"nir":"x"}'
+         ' · answer {"requête":"réponse · x"}'),
+        ({**base, "status": 0, "fault": "down", "request": {}},
+         "POST /adri → connection closed without an answer · scenario droits-ouverts · fault down · request {}"),
+        ({**base, "status": 0, "fault": "timeout", "request": {}},
+         "POST /adri → answer held (timeout) · scenario droits-ouverts · fault timeout · request {}"),
+    ]  # fmt: skip
+    for record, shown in records:
+        french, _level = format_record(record)
+        assert trace_text("http", french, translator("en")) == shown, french
+        assert trace_text("http", french, translator("fr")) is french
+    assert trace_text("http", "a line of another shape", translator("en")) == "a line of another shape"

@@ -52,7 +52,8 @@ def _excerpt(value: Any) -> str:
 
 
 def format_record(record: dict[str, Any]) -> tuple[str, str | None]:
-    """One log record as a trace line (French words, the JSON bodies as they were) and its level."""
+    """One log record as a trace line (French words, the JSON bodies as they were) and its level; an English
+    reader gets the words through testbench.traces.bench_text.http_text, which reads these shapes."""
     if "control" in record:
         if record["control"] == "scenario":
             return f"{record['service']} : scénario {record['scenario']}, défaut {record['fault']}", "DEBUG"

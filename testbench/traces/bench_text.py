@@ -2,8 +2,9 @@
 
 The runner writes them in French (the session keeps what was written): the lines of its own channel
 (``bench``) and the meaning it gives an APDU's status word (« 9000 succès », testbench.cards.sw). Every display
-of trace lines (report, workstation, campaign diff) shows them through :func:`trace_text`. The rest is
-evidence as recorded: the APDU bytes, and the application's, the engine's and the HTTP lines.
+of trace lines (report, workstation, campaign diff) shows them through :func:`trace_text`, as it does the
+French words the bench puts around a simulated téléservice's exchange (``http``). The rest is evidence as
+recorded: the APDU bytes, the JSON bodies, and the application's and the engine's lines.
 """
 
 from __future__ import annotations
@@ -25,6 +26,17 @@ _END = re.compile(
 _STATUS_WORD = re.compile(r".* [0-9A-F]{4} ", re.DOTALL)
 
 
+#: A simulated téléservice's line (testbench.services.process.format_record): an exchange, or a scenario chosen
+_HTTP = re.compile(
+    r"(?P<call>\S+ \S*) → (?P<outcome>.+?) · scénario (?P<scenario>\S*)(?: · défaut (?P<fault>\S+))?"
+    r" · requête (?P<request>.*?)(?: · réponse (?P<answer>.*))?",
+    re.DOTALL,
+)
+_HTTP_TIMED = re.compile(r"(?P<status>\d+) en (?P<ms>[\d.]+) ms")
+_HTTP_HELD = re.compile(r"réponse retenue \((?P<fault>\S+)\)")
+_HTTP_SCENARIO = re.compile(r"(?P<service>\S+) : scénario (?P<scenario>\S+), défaut (?P<fault>\S+)")
+
+
 def trace_text(channel: str, text: str, t: Callable[[str], str]) -> str:
     """A trace line as the reader of ``t``'s language reads it: the bench's own words translated, the rest as
     recorded (a French reader gets the line itself)."""
@@ -32,7 +44,33 @@ def trace_text(channel: str, text: str, t: Callable[[str], str]) -> str:
         return text
     if channel == Channel.BENCH:
         return bench_text(text, t)
+    if channel == Channel.HTTP:
+        return http_text(text, t)
     return apdu_text(text, t) if channel == Channel.APDU else text
+
+
+def http_text(text: str, t: Callable[[str], str]) -> str:
+    """A téléservice line in ``t``'s language: the bench's words (outcome, « scénario », « requête »…); the
+    method, path, scenario and fault codes and the JSON bodies as recorded."""
+    if (chosen := _HTTP_SCENARIO.fullmatch(text)) is not None:
+        return t("{service} : scénario {scenario}, défaut {fault}").format(**chosen.groupdict())
+    found = _HTTP.fullmatch(text)
+    if found is None:
+        return text
+    outcome = found["outcome"]
+    if (timed := _HTTP_TIMED.fullmatch(outcome)) is not None:
+        outcome = t("{status} en {ms} ms").format(**timed.groupdict())
+    elif (held := _HTTP_HELD.fullmatch(outcome)) is not None:
+        outcome = t("réponse retenue ({fault})").format(fault=held["fault"])
+    else:
+        outcome = t(outcome)
+    parts = [f"{found['call']} → {outcome}", t("scénario {scenario}").format(scenario=found["scenario"])]
+    if found["fault"] is not None:
+        parts.append(t("défaut {fault}").format(fault=found["fault"]))
+    parts.append(t("requête {request}").format(request=found["request"]))
+    if found["answer"] is not None:
+        parts.append(t("réponse {answer}").format(answer=found["answer"]))
+    return " · ".join(parts)
 
 
 def apdu_text(text: str, t: Callable[[str], str]) -> str:
