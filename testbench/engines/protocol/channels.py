@@ -75,6 +75,9 @@ class PcscChannel:
         return conn
 
     def atr(self, slot: str) -> bytes:
+        """The card's ATR, on a fresh connection: a card read starts here, and the card in the reader may have
+        been changed or reset since the last one (PC/SC then fails the old connection: « Card was reset »)."""
+        self._forget(slot)
         return bytes(self._connection(slot).getATR())
 
     def transmit(self, slot: str, apdu: bytes) -> tuple[bytes, int]:
@@ -82,15 +85,19 @@ class PcscChannel:
         try:
             data, sw1, sw2 = conn.transmit(list(apdu))
         except Exception as exc:
-            self._connections.pop(slot, None)
+            self._forget(slot)
             raise CardUnavailable(f"échange APDU impossible ({slot}): {exc}") from exc
         return bytes(data), (sw1 << 8) | sw2
 
-    def close(self) -> None:
-        for conn in self._connections.values():
+    def _forget(self, slot: str) -> None:
+        conn = self._connections.pop(slot, None)
+        if conn is not None:
             with contextlib.suppress(Exception):
                 conn.disconnect()
-        self._connections.clear()
+
+    def close(self) -> None:
+        for slot in list(self._connections):
+            self._forget(slot)
 
 
 def profiles_channel(profiles: dict[str, str]) -> CardChannel:
