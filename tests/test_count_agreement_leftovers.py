@@ -129,8 +129,8 @@ def test_the_conformance_summary_counts_its_failures() -> None:
         results = [CheckResult(f"c{i}", "réponse", ok=i >= failed) for i in range(3)]
         return Report(["moteur"], results).as_text(lang).splitlines()[-1]
 
-    assert summary(1, "fr") == "NON CONFORME : 1 échec sur 3 vérifications."
-    assert summary(2, "fr") == "NON CONFORME : 2 échecs sur 3 vérifications."
+    assert summary(1, "fr") == "NON CONFORME : 1 vérification en échec sur 3."
+    assert summary(2, "fr") == "NON CONFORME : 2 vérifications en échec sur 3."
     assert summary(1, "en") == "NOT CONFORMANT: 1 check failed out of 3."
     assert summary(2, "en") == "NOT CONFORMANT: 2 checks failed out of 3."
 

@@ -100,8 +100,8 @@ class Report:
         elif failed:
             out.append(
                 tn(
-                    "NON CONFORME : {count} échec sur {total} vérifications.",
-                    "NON CONFORME : {count} échecs sur {total} vérifications.",
+                    "NON CONFORME : {count} vérification en échec sur {total}.",
+                    "NON CONFORME : {count} vérifications en échec sur {total}.",
                     failed,
                     lang,
                     total=len(self.results),
