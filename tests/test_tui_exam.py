@@ -58,8 +58,8 @@ def test_expected_values_fill_in_as_observations_arrive_with_their_provenance() 
     t = make_translator("fr")
     before = exam.expected_values(case, [], t)
     assert [(v.path, v.expected, v.state) for v in before][:2] == [
-        ("invoice.totals.amo", "3.54", "waiting"),
-        ("invoice.totals.patient", "2.36", "waiting"),
+        ("invoice.totals.amo", "3,54 €", "waiting"),  # amounts read as money, as in the other views
+        ("invoice.totals.patient", "2,36 €", "waiting"),
     ]
     lot = {"source": "out/lots/000015.b2", "kind": "fixed", "offset": 300, "record": 3, "columns": [45, 52]}
     corrected = {**lot, "correction": {"extracted": "2.63", "reason": "arrondi"}}
@@ -73,7 +73,7 @@ def test_expected_values_fill_in_as_observations_arrive_with_their_provenance() 
     amo, patient = after["invoice.totals.amo"], after["invoice.totals.patient"]
     assert amo.state == "observed"  # the runner's comparison: 3.540 is the decimal 3.54
     assert amo.provenance == "observé 3.540 — 000015.b2, enregistrement 3, colonnes 45–52"
-    assert (patient.observed, patient.source, patient.state) == ("2.36", "correction", "observed")  # the latest
+    assert (patient.observed, patient.source, patient.state) == ("2,36 €", "correction", "observed")  # the latest
     assert patient.provenance.startswith("corrigé par l'opérateur : 2.36 au lieu de 2.63 lu dans 000015.b2")
     assert after["manual.paper_printed"].state == "differs"  # keyed « false », the case expects true
     assert after["manual.paper_total"].state == "waiting"
@@ -219,10 +219,11 @@ def test_exam_view_shows_the_application_log_new_files_and_values_while_the_case
     assert "✚ out/FSE-000123.xml" in seen["files"] and "nouveau" in seen["files"]
     assert "out/FSE-000099.xml" in seen["files"] and "✚ out/FSE-000099.xml" not in seen["files"]
     values = {line.split()[1]: line.split() for line in seen["values"].splitlines()[1:] if line.split()}
-    assert values["invoice.totals.amo"][:4] == ["✔", "invoice.totals.amo", "3.54", "3.54"]  # filled by the engine step
+    # filled by the engine step; an amount reads as money, as in the other views
+    assert values["invoice.totals.amo"][:6] == ["✔", "invoice.totals.amo", "3,54", "€", "3,54", "€"]
     assert values["manual.paper_total"][3] == "…"  # not observed yet: the examiner has not keyed it
     after = {line.split()[1]: line.split() for line in seen["after"].splitlines()[1:] if line.split()}
-    assert after["manual.paper_total"][:5] == ["✔", "manual.paper_total", "5.90", "5.90", "saisi"]
+    assert after["manual.paper_total"][:5] == ["✔", "manual.paper_total", "5,90", "5,90", "saisi"]
 
 
 def test_exam_view_on_the_demo_application_shows_its_lines_files_and_extracted_values_live(
@@ -319,7 +320,7 @@ def test_exam_view_in_a_real_terminal(tmp_path: Path) -> None:
         terminal.keys("r")
         screen = terminal.wait_for("tentative terminée", "invoice.totals.amo")
         amo = next(line for line in screen.splitlines() if "invoice.totals.amo" in line)
-        assert re.search(r"✔\s+invoice\.totals\.amo\s+33\.60\s+33\.60\s+moteur", amo), amo
+        assert re.search(r"✔\s+invoice\.totals\.amo\s+33,60 €\s+33,60 €\s+moteur", amo), amo
         assert "durée 00:0" in screen and "✚" not in screen  # the old file is not this case's evidence
     finally:
         subprocess.run(["tmux", "-S", socket, "kill-server"], capture_output=True, timeout=10)

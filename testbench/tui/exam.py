@@ -24,7 +24,7 @@ from testbench.casebook.instructions import describe_step
 from testbench.casebook.model import Case, ExpectationKind, Step, StepKind
 from testbench.domain.observe import unflatten
 from testbench.domain.verdict import Verdict
-from testbench.domain.vocabulary import STEP_ACTIONS
+from testbench.domain.vocabulary import STEP_ACTIONS, is_amount
 from testbench.engines.operator.origin import origin_text
 from testbench.i18n import tn
 from testbench.runner.compare import compare_value
@@ -150,12 +150,13 @@ def expected_values(
         if exp.kind is not ExpectationKind.VALUE:
             continue
         obs = latest.get(exp.path)
-        expected = fmt.typed(exp.value_type, exp.expected, lang)
+        amount = is_amount(exp.path)  # an amount reads as money, a decimal the language's way, as elsewhere
+        expected = fmt.typed(exp.value_type, exp.expected, lang, amount)
         if obs is None:
             rows.append(ExpectedValue(exp.path, expected, state="missing" if ended else "waiting"))
             continue
         raw = obs.get("value")
-        value = fmt.typed(exp.value_type, raw, lang)
+        value = fmt.typed(exp.value_type, raw, lang, amount)
         same = compare_value(exp, unflatten({exp.path: raw})).outcome is Verdict.PASS
         read = "—" if raw is None else str(raw)  # the provenance says what was read, as it was read
         where = origin_text(read, obs.get("provenance"), t)  # the report's sentence (assisted operator mode)
