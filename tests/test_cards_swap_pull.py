@@ -240,3 +240,23 @@ def test_an_engine_opening_its_own_readers_refuses_an_empty_one(pcsc_bay: PcscBa
         assert empty.value.code == "NO_CARD"
     finally:
         engine.close()
+
+
+def test_a_continued_attempt_removes_again_the_card_its_finished_step_removed(tmp_path: Path) -> None:
+    """An operator attempt continued after its remove-card step (runner.resume): the bench presented the
+    case's cards again, so restoring that step pulls the card again, whose holder a later insert compares;
+    before, only the bookkeeping was restored and the application could read the card the case had removed."""
+    from testbench.runner import actions
+
+    book = load_casebook(_write(tmp_path))
+    case = book.case("PULL-READ")
+    bay = InProcessBay()
+    bay.present("vitale", book.fixtures.cards["v-std"].profile)  # as _prepare_cards leaves it
+    ctx = actions.ActionContext(book, case, ReferenceEngine(channel=bay), bay, "T-1")
+    pull = case.steps[0]
+    actions.restore(ctx, pull, {"cards": {"vitale": {"removed": True}}})
+    assert bay.presence("vitale") is None and ctx.emptied == {"vitale": "s-pull"}
+    assert ctx.holders["vitale"] and ctx.by_step["s-pull"] == {"cards": {"vitale": {"removed": True}}}
+    with pytest.raises(EngineRefusal) as refused:
+        actions.perform(ctx, case.steps[1])  # the read the case expects to be refused
+    assert refused.value.code == "NO_CARD"

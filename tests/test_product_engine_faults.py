@@ -13,7 +13,7 @@ from lxml import etree
 
 from testbench.cli.main import main
 from testbench.domain.verdict import Verdict
-from testbench.engines.api import EngineCrash, EngineUnavailable, not_launched
+from testbench.engines.api import EngineCrash, EngineNotLaunched, EngineUnavailable, not_launched
 from testbench.engines.protocol.conformance import run_checks
 from testbench.i18n import english
 from testbench.paths import CASEBOOKS_DIR
@@ -83,9 +83,11 @@ def test_the_reference_engines_faults_stay_the_benchs() -> None:
     crash = EngineCrash("create_invoice : le moteur s'est arrêté (code 1)")
     assert engine_fault(crash, product=False).verdict is Verdict.ERROR
     assert engine_fault(crash, product=True).verdict is Verdict.FAIL
-    launch = EngineUnavailable("impossible de lancer le moteur « x » : introuvable")
-    launch.__cause__ = FileNotFoundError("x")
+    launch = EngineNotLaunched("impossible de lancer le moteur « x » : introuvable")
     assert not_launched(launch)
+    refused = EngineUnavailable("le moteur refuse de démarrer : initialize : version 9")
+    assert not not_launched(refused)  # it ran and said no: the product's
+    assert engine_fault(refused, product=True).verdict is Verdict.FAIL
     assert engine_fault(launch, product=True).verdict is Verdict.INCONCLUSIVE
 
 

@@ -7,8 +7,12 @@ the runner uses it when it is there:
   it performs (:class:`OperatorDriven`);
 - an engine that restarts (out of process) reports its lifecycle and is told where cases begin and
   end, so that a restart is recorded with its case and never hidden inside one (:class:`CaseBounded`);
+- an engine that builds the case's cards itself (``--engine-cards profiles``) is told which cards the bench
+  presented (:class:`CardsPresented`);
 - a bay with named readers says which reader holds a slot, readies the next case's cards while a case
-  runs, and holds resources to close (:class:`NamedReaders`, :class:`Preparing`, :class:`Closable`).
+  runs, and holds resources to close (:class:`NamedReaders`, :class:`Preparing`, :class:`Closable`); a bay
+  that can tell vouches for a card's presence, so a card pulled during a person's step is noticed
+  (:class:`PresenceAware`).
 
 Arguments are typed loosely (``Any``) because their types belong to the layers above.
 """
@@ -54,6 +58,13 @@ class CaseBounded(Protocol):
 
 
 @runtime_checkable
+class CardsPresented(Protocol):
+    """An engine told, at each case, the profile of the card the bench presented in each slot."""
+
+    def cards_presented(self, profiles: Any) -> None: ...
+
+
+@runtime_checkable
 class NamedReaders(Protocol):
     """A bay whose slots are real (or virtual) readers with names worth recording."""
 
@@ -65,6 +76,13 @@ class Preparing(Protocol):
     """A bay that can ready a card in a free reader before the case that needs it starts."""
 
     def prepare(self, slot: str, profile: Any) -> None: ...
+
+
+@runtime_checkable
+class PresenceAware(Protocol):
+    """A bay that vouches for the card in a slot (a ``cards.api.CardPresence``, None when it cannot tell)."""
+
+    def presence(self, slot: str) -> Any: ...
 
 
 @runtime_checkable

@@ -65,19 +65,21 @@ class EngineProtocolError(EngineError):
 
 
 class EngineUnavailable(EngineError):
-    """The engine could not be started or reached (environment problem)."""
+    """The engine could not be started or reached: it never ran (:class:`EngineNotLaunched`), or it ran and
+    could not start (it refused ``initialize``, or failed to start twice in a row)."""
+
+
+class EngineNotLaunched(EngineUnavailable):
+    """The engine never ran: its command could not be launched (not found, not executable, empty), or nobody
+    was there to answer (operator mode's abandoned step). An environment problem, never the product's."""
 
 
 def not_launched(exc: BaseException) -> bool:
-    """Whether an engine fault means the engine never ran: its command could not be launched (not found, not
-    executable, empty), or nobody was there to answer (operator mode's abandoned step). Any other fault — a
+    """Whether an engine fault means the engine never ran (:class:`EngineNotLaunched`). Any other fault — a
     crash, a hang, a protocol or schema violation, an error answer to ``initialize`` — comes from an engine that
     ran: its own behaviour. ``testbench.runner.blame`` says who answers for each; ``engine check`` reads an
     engine that ran but started wrongly as NON CONFORME, not MOTEUR INDISPONIBLE."""
-    if not isinstance(exc, EngineUnavailable):
-        return False
-    cause = exc.__cause__  # a start that failed twice is unavailable « from » its second failure
-    return cause is None or isinstance(cause, OSError) or not_launched(cause)
+    return isinstance(exc, EngineNotLaunched)
 
 
 @runtime_checkable

@@ -98,7 +98,7 @@ def known_values(session: SessionView) -> KnownValues:
     known = KnownValues()
     # only personal paths' values decoded, each once
     for path, value in session.observation_values(keep=path_kind, distinct=True):
-        kind = value_kind(path, value)  # memoised
+        kind = value_kind(path, value)
         if kind is not None:
             known.add(kind, value)
     for definition in session.case_definitions():  # a casebook may expect a name

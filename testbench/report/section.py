@@ -238,10 +238,9 @@ class CaseSection:
     def _comparison(self, cmp: dict[str, Any]) -> str:
         o = self.out
         path = f'<br><span class="muted">{o(cmp["path"])}</span>' if cmp["path"] else ""
-        shown = [
-            fmt.typed(cmp["value_type"], cmp[key], self.lang, is_amount(cmp["path"]))
-            for key in ("expected", "observed")
-        ]
+        amount = is_amount(cmp["path"])
+        shown = [fmt.typed(cmp["value_type"], cmp[key], self.lang, amount) for key in ("expected", "observed")]
+        tolerance = fmt.typed("decimal", str(cmp["tolerance"]), self.lang, amount) if cmp["tolerance"] else ""
         observed = o(shown[1] if cmp["observed"] is not None else "—")
         if cmp["origin"]:
             observed += f'<br><span class="muted origin">{o(cmp["origin"])}</span>'
@@ -249,7 +248,7 @@ class CaseSection:
         return (
             f'<tr><td class="mono">{o(cmp["expectation_id"])}{path}</td>\n'
             f'<td class="mono">{o(shown[0])}</td><td class="mono">{observed}</td>\n'
-            f'<td class="mono">{o(cmp["tolerance"] or "")}</td><td>{o(", ".join(map(str, cmp["rules"])))}</td>\n'
+            f'<td class="mono">{o(tolerance)}</td><td>{o(", ".join(map(str, cmp["rules"])))}</td>\n'
             f'<td class="{outcome}">{o(self.vl(cmp["outcome"]))} — {o(cmp["message"])}</td></tr>\n'
         )
 

@@ -327,8 +327,12 @@ def _teleservice(ctx: ActionContext, step: Step) -> dict[str, Any]:
 
 def _invoice(ctx: ActionContext, step: Step) -> dict[str, Any]:
     result = ctx.engine.create_invoice(invoice_request(ctx, step))
-    ctx.invoice_ids.append(str(result.get("invoice_id", "")))
+    _keep_invoice(ctx, result)
     return {"invoice": _extract_documents(ctx, step, result)}
+
+
+def _keep_invoice(ctx: ActionContext, invoice: Mapping[str, Any]) -> None:
+    ctx.invoice_ids.append(str(invoice.get("invoice_id", "")))
 
 
 def _secure(ctx: ActionContext, step: Step) -> dict[str, Any]:
@@ -345,8 +349,12 @@ def _build_lot(ctx: ActionContext, step: Step) -> dict[str, Any]:
     if not pending:
         raise ActionError("aucune facture à mettre en lot dans ce cas")
     result = ctx.engine.build_lot({"invoice_ids": pending})
-    ctx.lots[str(result.get("number") or f"#{len(ctx.lots)}")] = pending
+    _keep_lot(ctx, result)
     return {"lot": _extract_documents(ctx, step, result)}
+
+
+def _keep_lot(ctx: ActionContext, lot: Mapping[str, Any]) -> None:
+    ctx.lots[str(lot.get("number") or f"#{len(ctx.lots)}")] = _unlotted(ctx)
 
 
 def _unlotted(ctx: ActionContext) -> list[str]:
@@ -356,20 +364,27 @@ def _unlotted(ctx: ActionContext) -> list[str]:
 
 
 def _read_returns(ctx: ActionContext, step: Step) -> dict[str, Any]:
-    lot = ctx.observations.get("lot", {})
-    number = lot.get("number") if isinstance(lot, Mapping) else None
-    scenario = step.params.get("scenario", "arl-positive")
     request = {
-        "scenario": scenario,
+        "scenario": step.params.get("scenario", "arl-positive"),
         "code": step.params.get("code"),
-        "lot_number": number,
+        "lot_number": _last_lot(ctx),
         "invoice_ids": list(ctx.invoice_ids),
         **({"paid": step.params["paid"]} if step.params.get("paid") else {}),
     }
     result = ctx.engine.read_returns(request)
-    if scenario == "arl-negative" and result.get("status") == "rejected":
-        ctx.lots.pop(str(number), None)  # refused unread: a later build-lot sends its invoices again
+    _keep_returns(ctx, step, result)
     return {"returns": _extract_documents(ctx, step, result)}
+
+
+def _last_lot(ctx: ActionContext) -> Any:
+    lot = ctx.observations.get("lot", {})
+    return lot.get("number") if isinstance(lot, Mapping) else None
+
+
+def _keep_returns(ctx: ActionContext, step: Step, returns: Mapping[str, Any]) -> None:
+    """An ARL that refused the lot unread: a later build-lot sends its invoices again."""
+    if step.params.get("scenario") == "arl-negative" and returns.get("status") == "rejected":
+        ctx.lots.pop(str(_last_lot(ctx)), None)
 
 
 def _profile(ctx: ActionContext, card_id: str) -> Any:
@@ -386,12 +401,17 @@ def _holder(profile: Any) -> str | None:
     return getattr(profile, "holder_nir", "") or getattr(getattr(profile, "professional", None), "rpps", None)
 
 
+def inserted_slot(step: Step) -> str:
+    """The slot an insert-card step fills (the Vitale reader when it names none)."""
+    return step.params.get("slot", "vitale")
+
+
 def _insert_card(ctx: ActionContext, step: Step) -> dict[str, Any]:
     """Insert the step's card (a swap when the slot held another person's card), then the guard checks that
     the card now in the reader is that one (CardMismatch otherwise: inconclusive, the case cannot go on)."""
     from testbench.cards.guard import check_cards
 
-    slot, card = step.params.get("slot", "vitale"), step.params.get("card", "")
+    slot, card = inserted_slot(step), step.params.get("card", "")
     before = _holder(getattr(ctx.bay, "profiles", {}).get(slot)) or ctx.holders.get(slot)
     ctx.bay.present(slot, _profile(ctx, card))
     profile = getattr(ctx.bay, "profiles", {}).get(slot)
@@ -458,20 +478,19 @@ HANDLERS: dict[str, Handler] = {
 def restore(ctx: ActionContext, step: Step, result: dict[str, Any]) -> None:
     """A step an unfinished attempt already finished, when the bench continues that attempt
     (``runner.resume``): what its handler keeps in ``ctx`` for the later steps — the invoices made, the lots
-    built, the slots emptied, its result — taken from its recorded ``result``, as if it had just run."""
-    tree = {key: value for key, value in result.items() if isinstance(value, Mapping)}
-    slot = step.params.get("slot", "vitale")
-    if step.action == "invoice":
-        ctx.invoice_ids.append(str(tree.get("invoice", {}).get("invoice_id", "")))
-    elif step.action == "build-lot":
-        ctx.lots[str(tree.get("lot", {}).get("number") or f"#{len(ctx.lots)}")] = _unlotted(ctx)
-    elif step.action == "read-returns" and step.params.get("scenario") == "arl-negative":
-        if tree.get("returns", {}).get("status") == "rejected":  # refused unread, as _read_returns says
-            ctx.lots.pop(str(ctx.observations.get("lot", {}).get("number")), None)
-    elif step.action == "remove-card":
-        ctx.emptied[slot] = step.id
-    elif step.action == "insert-card":
-        ctx.emptied.pop(slot, None)
+    built, its result — taken from its recorded ``result`` by the handler's own bookkeeping, as if it had just
+    run. The bench's own acts on its readers (insert-card, remove-card) are done again, so that the readers are
+    as the attempt left them: a card the case removed is not in its reader for the application to read."""
+    if step.action in ("insert-card", "remove-card"):
+        HANDLERS[step.action](ctx, step)
+    else:
+        tree = {key: value for key, value in result.items() if isinstance(value, Mapping)}
+        if step.action == "invoice":
+            _keep_invoice(ctx, tree.get("invoice", {}))
+        elif step.action == "build-lot":
+            _keep_lot(ctx, tree.get("lot", {}))
+        elif step.action == "read-returns":
+            _keep_returns(ctx, step, tree.get("returns", {}))
     ctx.by_step[step.id] = result
 
 

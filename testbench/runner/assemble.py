@@ -7,6 +7,7 @@ loud), and the reference engine out of process through the JSON-RPC protocol.
 
 from __future__ import annotations
 
+import contextlib
 import shlex
 import sys
 from collections.abc import Callable
@@ -19,7 +20,7 @@ from testbench.domain.hooks import Closable
 from testbench.domain.refusal import EngineError
 from testbench.engines.api import Engine, EngineInfo, not_launched
 from testbench.runner.blame import UnstartedEngine, is_product_engine
-from testbench.runner.options import BenchOptions
+from testbench.runner.options import INPROCESS_ENGINE, OPERATOR_ENGINE, REFERENCE_ENGINE, BenchOptions
 from testbench.runner.runner import CardGuard
 from testbench.runner.tracing import TraceRecorder
 from testbench.services.process import ServicesProcess
@@ -79,7 +80,7 @@ def _make_bay(
         return bays.PcscBay(
             readers,
             apdu_sink=recorder.apdu_sink,
-            swap_in_place=options.engine != "operator",
+            swap_in_place=options.engine != OPERATOR_ENGINE,
             prompt=notify,
             operator_timeout=PHYSICAL_CARD_WAIT,
         )
@@ -119,23 +120,23 @@ def _physical(readers: dict[str, list[ReaderSpec]] | None) -> bool:
 
 
 def _make_engine(options: BenchOptions, bay: CardBay, recorder: TraceRecorder) -> Engine:
-    if options.engine == "operator" and options.profile is not None:
+    if options.engine == OPERATOR_ENGINE and options.profile is not None:
         from testbench.engines.operator.assisted import AssistedOperatorEngine
 
         # assisted: the profile's extractors read the application's files and the step's log lines
         return AssistedOperatorEngine(options.profile, recorder.attempt_lines, timeout=options.engine_timeout)
-    if options.engine == "operator":
+    if options.engine == OPERATOR_ENGINE:
         from testbench.engines.operator.mode import OperatorModeEngine
 
         return OperatorModeEngine(options.watch_dir)
-    if options.engine == "inprocess":
+    if options.engine == INPROCESS_ENGINE:
         from testbench.engines.reference.engine import ReferenceEngine
 
         return ReferenceEngine(channel=bay, trace=recorder.engine_sink)
     from testbench.engines.protocol.client import SubprocessEngine
     from testbench.runner.engine_cards import ProfiledEngine, engine_cards
 
-    command = reference_engine_command() if options.engine == "reference" else shlex.split(options.engine)
+    command = reference_engine_command() if options.engine == REFERENCE_ENGINE else shlex.split(options.engine)
     kind = ProfiledEngine if options.engine_cards == "profiles" else SubprocessEngine
     cards = engine_cards(options.engine_cards, bay)  # --engine-cards: the protocol's cards.mode
     return kind(command, timeout=options.engine_timeout, trace=recorder.engine_sink, bay=bay, cards=cards)
@@ -156,9 +157,17 @@ def assemble(
     """The bench; ``readers`` are its PC/SC readers per slot (a parallel worker's), else the default pools."""
     notes: list[str] = []
     bay = _make_bay(options, recorder, notes, readers, notify)
-    engine = _make_engine(options, bay, recorder)
-    product = is_product_engine(options.engine)
-    engine, info = _started(engine, options.engine) if product else (engine, engine.describe())
+    engine: Engine | None = None
+    try:
+        engine = _make_engine(options, bay, recorder)
+        product = is_product_engine(options.engine)
+        engine, info = _started(engine, options.engine) if product else (engine, engine.describe())
+    except BaseException:  # a bench that cannot be assembled leaves no card emulator or engine running
+        for part in (engine, bay):
+            if isinstance(part, Closable):
+                with contextlib.suppress(Exception):
+                    part.close()
+        raise
     services = ServicesProcess(sink=recorder.http_sink, on_start=recorder.bench)
     bench = Bench(engine=engine, bay=bay, guard=_make_guard(options), notes=notes, services=services)
     bench.product_engine = product

@@ -16,9 +16,7 @@ from typing import NoReturn
 from testbench.domain.refusal import EngineError
 from testbench.domain.verdict import Outcome, Verdict
 from testbench.engines.api import EngineInfo, EngineProtocolError, EngineTimeout, EngineUnavailable, not_launched
-
-#: ``--engine`` values that are the bench's own engine, or a person: every other value is an external command
-BENCH_ENGINES = frozenset({"reference", "inprocess", "operator"})
+from testbench.runner.options import BENCH_ENGINES
 
 
 def is_product_engine(engine: str) -> bool:

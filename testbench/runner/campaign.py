@@ -26,8 +26,8 @@ from testbench.runner.assemble import Bench, assembled_bench
 from testbench.runner.events import Listener, TracesCaptured
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_USAGE, exit_code
 from testbench.runner.manual import HeadlessOperator, ScriptedOperator
-from testbench.runner.options import EXAM_PLAN_META, CampaignOptions
-from testbench.runner.resume import OPERATOR_ENGINE, Continuation, continuation
+from testbench.runner.options import EXAM_PLAN_META, OPERATOR_ENGINE, CampaignOptions
+from testbench.runner.resume import Continuation, continuation
 from testbench.runner.runner import Runner
 from testbench.runner.tracing import TraceRecorder
 from testbench.store.connection import SessionError, SessionWriteError
@@ -496,7 +496,7 @@ class Campaign:
         count, bench = self.options.workers, self.options.bench
         if count < 1:
             raise CampaignError([f"--workers attend un nombre de bancs ≥ 1, pas {count}"])
-        if count > 1 and (self.options.capture.active or bench.profile is not None or bench.engine == "operator"):
+        if count > 1 and (self.options.capture.active or bench.profile is not None or bench.engine == OPERATOR_ENGINE):
             # the application's lines could not be told to one case: it runs on one bench
             raise CampaignError(
                 ["--workers : un seul banc quand le logiciel testé est suivi (journaux, profil, opérateur)"]

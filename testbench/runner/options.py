@@ -22,6 +22,11 @@ if TYPE_CHECKING:
     from testbench.sut.profile import SutProfile
 
 RUN, UI, DEMO = "run", "ui", "demo"
+#: ``--engine``'s own values: the reference engine out of process (the default) or in the bench's process, and
+#: a person performing the steps in the software under test; any other value is an external engine's command
+REFERENCE_ENGINE, INPROCESS_ENGINE, OPERATOR_ENGINE = "reference", "inprocess", "operator"
+BENCH_ENGINES = frozenset({REFERENCE_ENGINE, INPROCESS_ENGINE, OPERATOR_ENGINE})
+IN_BENCH_PROCESS = frozenset({INPROCESS_ENGINE, OPERATOR_ENGINE})  # no engine process: --engine-cards means nothing
 #: the protocol's ``cards.mode`` values an out-of-process engine can be started with (``--engine-cards``)
 ENGINE_CARDS = ("client", "pcsc", "profiles", "none")
 #: the session meta key under which a campaign records its exam plan (``--plan``)
@@ -64,7 +69,7 @@ class BenchOptions:
 
     engine: str = _option(
         ("--engine",),
-        "reference",
+        REFERENCE_ENGINE,
         metavar="MOTEUR",
         help="reference (hors processus, défaut), inprocess, operator (l'opérateur réalise les étapes dans le "
         "logiciel testé), ou la commande d'un moteur externe",
@@ -225,7 +230,8 @@ class CampaignOptions:
             "tags": self.selection.tags,
             "shard": self.selection.shard,
             "engine": self.bench.engine,
-            "engine_cards": self.bench.engine_cards,
+            # where the engine read the cards: an out-of-process engine's only (the others read the bench's bay)
+            "engine_cards": None if self.bench.engine in IN_BENCH_PROCESS else self.bench.engine_cards,
             "cards": self.bench.cards,
             "allow_real_cards": self.bench.allow_real_cards,
             "app_logs": self.capture.app_logs,

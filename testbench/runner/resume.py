@@ -20,11 +20,9 @@ from typing import Any
 from testbench.casebook.model import Case, ExpectationKind, StepKind
 from testbench.domain.events import EventKind
 from testbench.domain.verdict import Verdict
+from testbench.runner.options import OPERATOR_ENGINE  # its attempts continue: the application keeps its steps
 from testbench.store.read import CaseView, SessionView
 from testbench.traces.model import TraceLine
-
-#: the engine whose attempts continue: its steps are performed in the application, which keeps them
-OPERATOR_ENGINE = "operator"
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +19,14 @@ from testbench.cards.api import CardBay, CardError, CardMismatch, CardPresence
 from testbench.casebook.model import Case, Casebook, ExpectationKind, StepKind
 from testbench.domain.attestation import Attestation, Operator
 from testbench.domain.events import EventKind
-from testbench.domain.hooks import CaseBounded, NamedReaders, OperatorDriven, Preparing
+from testbench.domain.hooks import (
+    CardsPresented,
+    CaseBounded,
+    NamedReaders,
+    OperatorDriven,
+    Preparing,
+    PresenceAware,
+)
 from testbench.domain.observe import canonical, flatten, unflatten
 from testbench.domain.refusal import EngineError, EngineRefusal
 from testbench.domain.verdict import Outcome, Verdict
@@ -104,6 +111,7 @@ class Runner:
             bay.attach_lifecycle(self._process_event)  # type: ignore[attr-defined]
         self._named = bay if isinstance(bay, NamedReaders) else None  # the reader's name is recorded
         self._preparing = bay if isinstance(bay, Preparing) else None  # the next case's cards readied early
+        self._presence = bay if isinstance(bay, PresenceAware) else None  # a card pulled during a person's step
         #: (casebook sha256, case id) → the unfinished attempt a run of that case continues (runner.resume)
         self.continuing: dict[tuple[str, str], Continuation] = {}
         self._held: dict[str, CardPresence] = {}  # slot → its card's presence as the guard accepted it
@@ -260,23 +268,21 @@ class Runner:
             return Outcome(Verdict.INCONCLUSIVE, f"carte refusée, le cas n'a pas démarré : {exc}")
         except CardError as exc:
             return Outcome(Verdict.INCONCLUSIVE, f"carte indisponible : {exc}")
-        self._hold_cards(case)
-        presented = getattr(self.engine, "cards_presented", None)
-        if callable(presented):  # an engine that builds the case's cards itself (--engine-cards profiles)
-            presented({req.slot: casebook.fixtures.cards[req.card].profile for req in case.cards})
+        self._hold_cards(req.slot for req in case.cards)
+        if isinstance(self.engine, CardsPresented):  # an engine that builds the case's cards (--engine-cards profiles)
+            self.engine.cards_presented({req.slot: casebook.fixtures.cards[req.card].profile for req in case.cards})
         return Outcome(Verdict.NONE)
 
-    def _hold_cards(self, case: Case) -> None:
-        """Each card's presence as the guard just accepted it (a bay that can tell: ``presence``), so that a
-        card pulled or swapped during a step a person performs is noticed (:meth:`_cards_left`)."""
-        presence = getattr(self.bay, "presence", None)
-        if not callable(presence):
+    def _hold_cards(self, slots: Iterable[str]) -> None:
+        """Each card's presence as the guard just accepted it (a bay that can tell), so that a card pulled or
+        swapped during a step a person performs is noticed (:meth:`_cards_left`)."""
+        if self._presence is None:
             return
-        for req in case.cards:
-            held = presence(req.slot)
+        for slot in slots:
+            held = self._presence.presence(slot)
             if held is not None:
-                self._held[req.slot] = held
-                self._unchecked.discard(req.slot)
+                self._held[slot] = held
+                self._unchecked.discard(slot)
 
     def _check_again(self, attempt_id: int, casebook: Casebook, case: Case, step: Any) -> Outcome:
         """A step that reads a card which left its reader during a person's step: that card is presented and
@@ -294,13 +300,12 @@ class Runner:
         """After a step a person performed (a manual step, any step in operator mode): a card that is no longer
         in its reader as the guard left it (pulled, swapped) is said — the trace, a ``card-removed`` event
         that ends its « acceptée », the operator — and checked again before the next step that reads it."""
-        presence = getattr(self.bay, "presence", None)
-        if not callable(presence):
+        if self._presence is None:
             return
-        if step.action == "insert-card":  # the bench presented the card itself and the guard checked it
-            self._hold_cards(ctx.case)
+        if step.action == "insert-card":  # the bench presented that card itself and the guard checked it
+            self._hold_cards([actions.inserted_slot(step)])
         for slot, held in list(self._held.items()):
-            now = None if slot in ctx.emptied else presence(slot)
+            now = None if slot in ctx.emptied else self._presence.presence(slot)
             if now is not None and now.token == held.token:
                 continue
             del self._held[slot]

@@ -26,7 +26,8 @@ _END = re.compile(
 _STATUS_WORD = re.compile(r".* [0-9A-F]{4} ", re.DOTALL)
 
 
-#: A simulated téléservice's line (testbench.services.process.format_record): an exchange, or a scenario chosen
+#: A simulated téléservice's exchange as testbench.services.process.format_record writes it (its test reads each
+#: shape that function writes back through http_text, so the two cannot drift apart unnoticed)
 _HTTP = re.compile(
     r"(?P<call>\S+ \S*) → (?P<outcome>.+?) · scénario (?P<scenario>\S*)(?: · défaut (?P<fault>\S+))?"
     r" · requête (?P<request>.*?)(?: · réponse (?P<answer>.*))?",
@@ -34,7 +35,6 @@ _HTTP = re.compile(
 )
 _HTTP_TIMED = re.compile(r"(?P<status>\d+) en (?P<ms>[\d.]+) ms")
 _HTTP_HELD = re.compile(r"réponse retenue \((?P<fault>\S+)\)")
-_HTTP_SCENARIO = re.compile(r"(?P<service>\S+) : scénario (?P<scenario>\S+), défaut (?P<fault>\S+)")
 
 
 def trace_text(channel: str, text: str, t: Callable[[str], str]) -> str:
@@ -52,11 +52,9 @@ def trace_text(channel: str, text: str, t: Callable[[str], str]) -> str:
 def http_text(text: str, t: Callable[[str], str]) -> str:
     """A téléservice line in ``t``'s language: the bench's words (outcome, « scénario », « requête »…); the
     method, path, scenario and fault codes and the JSON bodies as recorded."""
-    if (chosen := _HTTP_SCENARIO.fullmatch(text)) is not None:
-        return t("{service} : scénario {scenario}, défaut {fault}").format(**chosen.groupdict())
     found = _HTTP.fullmatch(text)
-    if found is None:
-        return text
+    if found is None:  # the scenario chosen (« adri : scénario … ») reads by its catalogue template
+        return t(text)
     outcome = found["outcome"]
     if (timed := _HTTP_TIMED.fullmatch(outcome)) is not None:
         outcome = t("{status} en {ms} ms").format(**timed.groupdict())

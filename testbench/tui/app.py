@@ -35,8 +35,7 @@ from textual.widgets.tree import TreeNode
 from testbench import fmt
 from testbench.domain.attestation import Operator
 from testbench.i18n import set_language, tn, use_language
-from testbench.runner.options import CampaignOptions
-from testbench.runner.resume import OPERATOR_ENGINE
+from testbench.runner.options import OPERATOR_ENGINE, CampaignOptions
 from testbench.store.traceindex import TraceSource
 from testbench.tui import actions as registry
 from testbench.tui.casebook_reload import CasebookReload

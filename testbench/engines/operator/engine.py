@@ -19,7 +19,7 @@ from typing import Any
 
 from testbench.domain.refusal import EngineRefusal
 from testbench.domain.vocabulary import CALL_ROOTS, ENGINE_CALLS
-from testbench.engines.api import EngineInfo, EngineUnavailable, JsonObject
+from testbench.engines.api import EngineInfo, EngineNotLaunched, JsonObject
 
 DEFAULT_PATTERNS: dict[str, tuple[str, ...]] = {
     "fse": ("*.xml", "*.XML", "*.json", "*.JSON", "*.fse", "*.FSE"),
@@ -180,7 +180,7 @@ class OperatorEngine:
         prompt = OperatorPrompt(action, _INSTRUCTIONS[action].format(**fmt_args), dict(request), _EXPECTS[action])
         answer = self.ask(prompt)
         if answer is None:
-            raise EngineUnavailable(_t("{action} : l'opérateur a abandonné l'étape").format(action=action))
+            raise EngineNotLaunched(_t("{action} : l'opérateur a abandonné l'étape").format(action=action))
         if answer.get("refusal"):
             raise EngineRefusal(str(answer["refusal"]), str(answer.get("message", "")), {"source": "operateur"})
         result = dict(answer)

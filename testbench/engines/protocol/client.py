@@ -35,11 +35,13 @@ from testbench.domain.refusal import EngineError, EngineRefusal
 from testbench.engines.api import (
     EngineCrash,
     EngineInfo,
+    EngineNotLaunched,
     EngineProtocolError,
     EngineTimeout,
     EngineUnavailable,
     JsonObject,
     TraceSink,
+    not_launched,
 )
 from testbench.engines.protocol import jsonrpc as J
 from testbench.engines.protocol import validation
@@ -107,7 +109,7 @@ class SubprocessEngine:
         validate: bool = True,
     ) -> None:
         if not command:
-            raise EngineUnavailable("commande du moteur vide")
+            raise EngineNotLaunched("commande du moteur vide")
         self.command = list(command)
         self.timeout = timeout
         self.start_timeout = timeout if start_timeout is None else start_timeout
@@ -441,8 +443,9 @@ class SubprocessEngine:
                         raise
                     try:
                         self._ensure_started()
-                    except EngineError as again:
-                        raise EngineUnavailable(_twice(first, again)) from again
+                    except EngineError as again:  # never ran the second time: still the environment's
+                        kind = EngineNotLaunched if not_launched(again) else EngineUnavailable
+                        raise kind(_twice(first, again)) from again
                     self._pending = type(first)(
                         f"au lancement de la campagne, {first} ; relancé, il sert les cas suivants"
                     )

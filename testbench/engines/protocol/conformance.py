@@ -2,8 +2,9 @@
 
 Runs one engine command through a fixed sequence of checks; every message the engine sends is
 validated against the JSON Schemas of docs/engine-protocol.md. One line per check, PASS/FAIL with
-the violation, in French. The checks only assume what the protocol says, never the reference
-engine's own amounts or refusal codes (except where the request is the public example E1).
+the violation (ATTENTION: passed with a warning to read before a casebook), in French. The checks only
+assume what the protocol says, never the reference engine's own amounts or refusal codes (except where the
+request is the public example E1).
 
 A check whose own code fails on an answer the protocol allows is the bench's defect, not the engine's:
 its line reads ERREUR (« erreur du banc »), the report is not :attr:`~Report.concluded`, ``engine check`` exits 2,
@@ -349,7 +350,7 @@ class _Checker:
                 return
 
     # -- running checks ------------------------------------------------------------------------------
-    def run(self, check_id: str, label: str, body: Callable[[], str | None]) -> Any:
+    def run(self, check_id: str, label: str, body: Callable[[], str | None]) -> None:
         """Run one check as the runner runs a case: no restart inside it, and what the engine wrote after its
         last answer charged to it; a check after one that stopped the engine starts a fresh one."""
         self.violations = []

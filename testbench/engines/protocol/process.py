@@ -20,7 +20,7 @@ import time
 from collections.abc import Sequence
 from typing import IO, Any
 
-from testbench.engines.api import EngineUnavailable
+from testbench.engines.api import EngineNotLaunched
 from testbench.engines.protocol import jsonrpc as J
 from testbench.fmt import os_reason, visible_controls
 
@@ -147,7 +147,7 @@ class EngineProcess:
         except OSError as exc:
             # the OS's own words (« [Errno 2] No such file… ») are in neither language: its reason, in French
             reason = os_reason(exc)
-            raise EngineUnavailable(f"impossible de lancer le moteur « {' '.join(command)} » : {reason}") from exc
+            raise EngineNotLaunched(f"impossible de lancer le moteur « {' '.join(command)} » : {reason}") from exc
         assert self.popen.stdout is not None and self.popen.stderr is not None and self.popen.stdin is not None
         self.stderr: collections.deque[str] = collections.deque(maxlen=_STDERR_LINES)
         self.threads = [threading.Thread(target=_pump_stderr, args=(self.popen.stderr, self.stderr), daemon=True)]
