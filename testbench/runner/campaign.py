@@ -337,7 +337,7 @@ class Campaign:
                 self.notify(notice)
             for (_sha, case_id), resumed in continuing.items():
                 if self.notify:
-                    self.notify(continued_text(case_id, resumed))
+                    self.notify(resumed.notice(case_id))
             flags = {"resume": resume, "rerun": rerun}
             return self._execute(store, to_run, None, self.argv, flags, factories, continuing)
 
@@ -665,14 +665,6 @@ class Campaign:
             raise CampaignError([f"source de traces : {exc}"]) from None
         recorder.context_hooks.append(capture.set_context)
         return capture.start()
-
-
-def continued_text(case_id: str, resumed: Continuation) -> str:
-    """What a person is told of a case that goes on in its unfinished attempt (French, read in their language)."""
-    return (
-        f"{case_id} : la tentative {resumed.number} continue à l'étape {resumed.position} ; ses étapes déjà faites"
-        f" ({', '.join(resumed.done) or '—'}) sont gardées"
-    )
 
 
 def _said_once(notify: Callable[[str], None]) -> Callable[[str], None]:

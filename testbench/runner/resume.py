@@ -43,6 +43,20 @@ class Continuation:
         """The step it continues at, counted from 1 (one past the last step, when all were finished)."""
         return len(self.done) + 1
 
+    def notice(self, case_id: str) -> str:
+        """What a person is told before the case goes on (French, read in their language)."""
+        return (
+            f"{case_id} : la tentative {self.number} continue à l'étape {self.position} ; ses étapes déjà faites"
+            f" ({', '.join(self.done) or '—'}) sont gardées"
+        )
+
+    def record(self) -> str:
+        """The trace line the runner writes when it reopens the attempt."""
+        return (
+            f"tentative {self.number} reprise à l'étape {self.position} ({self.following}) : étapes déjà faites"
+            f" gardées : {', '.join(self.done) or '—'}"
+        )
+
 
 def continuation(session: SessionView, view: CaseView | None, case: Case, engine: str) -> Continuation | None:
     """How the case's latest attempt continues on a bench of ``engine``; None when the case starts again.

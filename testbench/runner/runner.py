@@ -431,10 +431,7 @@ class Runner:
                 actions.restore(ctx, step, result)
             if step_id in resumed.refusals:
                 refusals[step_id] = resumed.refusals[step_id]
-        message = (
-            f"tentative {resumed.number} reprise à l'étape {resumed.position} ({resumed.following}) : étapes déjà"
-            f" faites gardées : {', '.join(resumed.done) or '—'}"
-        )
+        message = resumed.record()
         self.recorder.set_context(attempt_id, None)
         self.recorder.bench(message)
         data = {"step": resumed.following, "position": resumed.position, "done": list(resumed.done)}

@@ -16,7 +16,7 @@ from textual.widgets import Log, Static
 from testbench.casebook.instructions import describe_step
 from testbench.casebook.model import Case
 from testbench.i18n import tn
-from testbench.runner.campaign import CampaignError, continued_text
+from testbench.runner.campaign import CampaignError
 from testbench.runner.events import CaseFinished, CaseStarted, StepFinished, StepStarted, TracesCaptured
 from testbench.store.connection import SessionError
 from testbench.tui.execution import RunOutcome, check_options, run_cases
@@ -179,7 +179,7 @@ class RunHandlers:
                 continue
             resumed = None if entry.key in restart else self.ws.continuation(entry, self.campaign_options.bench.engine)
             if resumed is not None:
-                text = self.t(continued_text(entry.case.id, resumed))
+                text = self.t(resumed.notice(entry.case.id))
                 self.log_line(f"↻ {text}")
                 self.notify(text, timeout=12)
                 continue
