@@ -131,8 +131,8 @@ def test_case_view_objective_cards_steps_expectations(tmp_path: Path) -> None:
             text = text_of(app, "#case-detail")
             assert "TC-MAN-003" in text and "Objectif" in text and "objectif" in text
             assert "[manuelle] Lire le montant AMO affiché par le logiciel" in text
-            assert "Montant AMO à l'écran (manual.amo) : 33.60" in text
-            assert "e-man manual.amo = 33,60 € (decimal)" in text  # an amount reads as money
+            assert "Montant AMO à l'écran (manual.amo) : 33,60 €" in text
+            assert "e-man manual.amo = 33,60 €\n" in text  # an amount reads as money, without its raw type
             await select(app, pilot, "TC-OK-001")
             text = text_of(app, "#case-detail")
             assert "lecteur vitale : carte v1 (vitale.xml) — non vérifiée" in text

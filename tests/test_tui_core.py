@@ -91,7 +91,7 @@ def test_observe_hints_join_the_step_hint_and_the_value_expectation(tmp_path: Pa
     cb = sample_casebook(tmp_path)
     case = cb.case("TC-MAN-003")
     step = case.steps[1]
-    assert Workstation.observe_hints(case, step) == [("manual.amo", "Montant AMO à l'écran", "33.60")]
+    assert Workstation.observe_hints(case, step) == [("manual.amo", "Montant AMO à l'écran", "33,60 €")]  # money
 
 
 def test_run_cases_renumbers_events_and_stops_between_cases(tmp_path: Path) -> None:
@@ -128,7 +128,7 @@ def test_interactive_operator_blocks_until_answered_or_stopped(tmp_path: Path) -
         if asked:
             break
         threading.Event().wait(0.01)
-    assert asked and asked[0].hints[0][2] == "33.60"
+    assert asked and asked[0].hints[0][2] == "33,60 €"
     assert worker.is_alive()  # waiting for the person
     asked[0].resolve(Attestation(True, "moi"))
     worker.join(2)

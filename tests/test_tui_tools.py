@@ -18,7 +18,7 @@ from pathlib import Path
 
 from test_sut_cli import PROFILE, _application
 from test_tui_helpers import fake_bench
-from textual.widgets import Input, Static
+from textual.widgets import Input, Select, Static
 
 from testbench.casebook.loader import load_casebooks
 from testbench.cli.main import build_parser, main
@@ -86,15 +86,16 @@ async def open_tool(app, pilot, *keys: str) -> ToolScreen:
     return app.screen
 
 
-def field(screen: ToolScreen, name: str) -> Input:
-    return screen.query_one(f"#field-{name}", Input)
+def field(screen: ToolScreen, name: str) -> Input | Select[str]:
+    """A field of the window: a text to type (Input) or a list to choose from (Select)."""
+    return screen.query_one(f"#field-{name}")  # type: ignore[return-value]
 
 
 async def run_tool(app, pilot, screen: ToolScreen, **values: str) -> str:
     """Give the fields ``values``, press Enter, wait for the worker: the window's result text."""
     for name, value in values.items():
         field(screen, name).value = value
-    field(screen, screen.tool.fields[0].id).focus()
+    screen.query(Input).first().focus()  # Enter in a text field runs the tool (in a list it opens it)
     await pilot.press("enter")
     await asyncio.wait_for(app.workers.wait_for_complete(), timeout=60)
     await pilot.pause()
@@ -217,14 +218,16 @@ def without_timings(text: str) -> list[str]:
 
 
 def test_engine_check_runs_the_conformance_kit_on_the_bench_engine_without_freezing(tmp_path: Path, capsys) -> None:
+    """The bench's engine, with its time limit and its cards mode (--engine-timeout, --engine-cards)."""
     _, session = demo_sessions(tmp_path)
     seen: dict[str, str] = {}
 
     async def scenario() -> None:
-        app = app_on(session, bench={"engine": "inprocess"})
+        app = app_on(session, bench={"engine": "inprocess", "engine_timeout": 7.5, "engine_cards": "none"})
         async with app.run_test(size=SIZE) as pilot:
             screen = await open_tool(app, pilot, "m")
             seen["default"] = field(screen, "command").value
+            seen["timeout"] = field(screen, "timeout").value
             await pilot.press("enter")
             await pilot.pause()
             seen["waiting"] = shown(screen)  # the worker runs; the window (and the UI) answers meanwhile
@@ -237,12 +240,14 @@ def test_engine_check_runs_the_conformance_kit_on_the_bench_engine_without_freez
 
     asyncio.run(scenario())
     command = reference_engine_command()  # inprocess runs the reference engine: its command is checked
-    assert seen["default"] == shlex.join(command)
+    assert seen["default"] == shlex.join(command) and seen["timeout"] == "7.5"
     assert seen["waiting"] == "… vérification du moteur (quelques secondes)"  # the engine starts in ~0.5 s
-    code, french, _ = cli(capsys, "engine", "check", "--", *command)
+    bench = ("--timeout", "7.5", "--engine-cards", "none")
+    code, french, _ = cli(capsys, "engine", "check", *bench, "--", *command)
     assert code == 0
+    assert "sous 7.5 s" in french and "mode none" in french  # what the bench's options change in the report
     assert without_timings(seen["fr"]) == [*without_timings(french), "✔ terminé (code 0)"]
-    _, english, _ = cli(capsys, "engine", "check", "--lang", "en", "--", *command)
+    _, english, _ = cli(capsys, "engine", "check", *bench, "--lang", "en", "--", *command)
     assert without_timings(seen["en"]) == [*without_timings(english), "✔ done (code 0)"]
     assert "CONFORME : 20" in seen["fr"] and "CONFORMANT" in seen["en"]
 

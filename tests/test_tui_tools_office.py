@@ -122,7 +122,7 @@ def test_a_new_case_is_added_to_the_selected_cases_casebook_and_shown(tmp_path: 
         async with app.run_test(size=SIZE) as pilot:
             screen = await open_tool(app, pilot, "ctrl+p", *"nouveau cas", "enter")
             seen["casebook"] = field(screen, "casebook").value
-            assert field(screen, "domain").value == "fse" and field(screen, "mode").value == "securise"
+            assert field(screen, "template").value == "fse securise"  # « FSE · sécurisé »
             assert await asyncio.to_thread(app.watch_ready.wait, 10)  # the workstation follows its casebook
             app.casebooks_reloaded.clear()
             seen["fr"] = await run_tool(app, pilot, screen, id="FSE-042")

@@ -36,15 +36,13 @@ def export_tool(
             session, document, load_mapping(mapping), target, lang or default_language(), redact=redact, report=report
         )
     except OfficeError as exc:
-        for item in exc.problems:
-            result.warn(lambda _t, lang, item=item: item.text(lang))
+        result.warn_each(exc.problems)
         return result.fail(EXIT_USAGE, lambda t, _lang: t("rien n'est écrit"), prefixed=False)
     except SessionError as exc:
         return result.fail(EXIT_USAGE, french(str(exc)))
     except OSError as exc:
         return result.fail(EXIT_USAGE, unwritten(target, exc), prefixed=False)
-    for item in done.problems:
-        result.warn(lambda _t, lang, item=item: item.text(lang))
+    result.warn_each(done.problems)
     added = ", ".join(done.added_columns)
     absent = ", ".join(done.not_in_session)
     unreported = ", ".join(done.not_in_document)

@@ -45,13 +45,11 @@ def import_tool(document: Path, mapping: Path, output: Path) -> ToolResult:
     try:
         done = write_import(document, load_mapping(mapping), output)
     except OfficeError as exc:
-        for problem in exc.problems:
-            result.warn(lambda _t, lang, problem=problem: problem.text(lang))
+        result.warn_each(exc.problems)
         return result.fail(EXIT_USAGE, lambda t, _lang: t("rien n'est écrit"), prefixed=False)
     except OSError as exc:
         return result.fail(EXIT_USAGE, unwritten(output, exc), prefixed=False)
-    for problem in done.problems:
-        result.warn(lambda _t, lang, problem=problem: problem.text(lang))
+    result.warn_each(done.problems)
     for path in done.copied:
         result.say(lambda t, _lang, path=path: t("profil de carte copié : {path}").format(path=path))
     if previous is not None:

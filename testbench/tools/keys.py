@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from testbench.runner.exits import EXIT_USAGE
-from testbench.tools.result import ToolResult, french
+from testbench.tools.result import ToolResult, forced_by, french
 
 
-def keys_init_tool(path: Path | None = None, *, force: bool = False) -> ToolResult:
-    """Create the key pair at ``path`` (the user's default key when None); never in a report folder."""
+def keys_init_tool(path: Path | None = None, *, force: bool = False, force_option: str = "--force") -> ToolResult:
+    """Create the key pair at ``path`` (the user's default key when None); never in a report folder. An
+    existing key is replaced only when forced: its refusal names ``force_option`` (the CLI's flag, or the
+    window's field)."""
     from testbench.fmt import os_reason
     from testbench.signing import SigningKeyError, default_key_path, init_key, public_path
 
@@ -18,6 +20,13 @@ def keys_init_tool(path: Path | None = None, *, force: bool = False) -> ToolResu
     if (key.parent / "manifest.json").exists() or key.suffix == ".tbsession":
         return result.fail(
             EXIT_USAGE, lambda t, _lang: f"{key}: " + t("refus d'écrire une clé privée dans un dossier de rapport")
+        )
+    if key.exists() and not force:
+        return result.fail(
+            EXIT_USAGE,
+            lambda t, _lang: t("{path}: une clé existe déjà ({option} pour la remplacer)").format(
+                path=key, option=forced_by(force_option, t)
+            ),
         )
     try:
         public = init_key(key, force=force)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from testbench.i18n import colon, tn
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_USAGE
-from testbench.tools.result import ToolResult, french
+from testbench.tools.result import ToolResult, forced_by, french
 
 
 def merge_tool(
@@ -18,10 +18,12 @@ def merge_tool(
     allow_tampered: bool = False,
     allow_missing_shards: bool = False,
     folder_problem: Callable[[Path], str | None] | None = None,
+    missing_shards_option: str = "--allow-missing-shards",
 ) -> ToolResult:
     """Merge ``sessions`` into ``output``; exit 3 when an input cannot be read, a shard is missing or the
     output's folder is refused (``folder_problem``: the caller's rule, its sentence in French; by default the
-    folder must exist), 2 when the disk fails it."""
+    folder must exist), 2 when the disk fails it. A missing shard's refusal names ``missing_shards_option``
+    (the CLI's flag, or the window's field) as what merges anyway."""
     from testbench.runner.shard import MERGED_SHARDS_META, check_shards
     from testbench.store.merge import MergeError, input_meta, merge_sessions
     from testbench.store.read import SHARD_META
@@ -39,14 +41,14 @@ def merge_tool(
     if shards.missing and not allow_missing_shards:
         missing = ", ".join(shards.missing)
         result.warn(
-            lambda _t, lang: tn(
-                "partition manquante : {shards} ; --allow-missing-shards pour fusionner quand même (ses cas restent"
-                " non exécutés)",
-                "partitions manquantes : {shards} ; --allow-missing-shards pour fusionner quand même (leurs cas"
+            lambda t, lang: tn(
+                "partition manquante : {shards} ; {option} pour fusionner quand même (ses cas restent non exécutés)",
+                "partitions manquantes : {shards} ; {option} pour fusionner quand même (leurs cas"
                 " restent non exécutés)",
                 len(shards.missing),
                 lang,
                 shards=missing,
+                option=forced_by(missing_shards_option, t),
             ),
             prefixed=True,
         )

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from testbench.fmt import os_reason, visible_controls
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_OK, EXIT_USAGE
-from testbench.tools.result import ToolResult
+from testbench.tools.result import ToolResult, option
 
 if TYPE_CHECKING:
     from testbench.casebook.errors import Problem
@@ -33,9 +33,11 @@ def new_case_tool(
     casebook: Path | None = None,
     output: Path | None = None,
     patient: str | None = None,
+    id_option: str = "--id",
 ) -> ToolResult:
     """Write the new case into ``casebook``, or a new casebook ``output``, or show it (neither given); exit 0
-    written or shown, 2 disk full, 3 invalid input (nothing written)."""
+    written or shown, 2 disk full, 3 invalid input (nothing written). A refused id names ``id_option``: the
+    CLI's flag, or the window's field."""
     from testbench.casebook import scaffold
     from testbench.casebook.vocabulary import CASE_ID
 
@@ -45,8 +47,8 @@ def new_case_tool(
         return result.fail(
             EXIT_USAGE,
             lambda t, _lang: t(
-                "--id : identifiant de cas invalide « {id} » (lettres, chiffres, . _ : -, 80 au plus)"
-            ).format(id=shown),
+                "{option} : identifiant de cas invalide « {id} » (lettres, chiffres, . _ : -, 80 au plus)"
+            ).format(option=option(id_option, t), id=shown),
         )
     try:
         template = scaffold.find_template(domain, mode)
@@ -76,7 +78,7 @@ def _into_casebook(result: ToolResult, path: Path, case_id: str, template: Templ
 
     casebook, problems = check_casebook(path)
     if casebook is None or problems:
-        _problems(result, problems)
+        result.warn_each(problems)
         return result.fail(
             EXIT_USAGE,
             lambda t, _lang: t("{path} : cahier invalide ; corrigez-le avant d'y ajouter un cas").format(path=path),
@@ -135,7 +137,7 @@ def _new_casebook(result: ToolResult, output: Path, case_id: str, template: Temp
 
 def _written(result: ToolResult, problems: list[Problem], path: Path, case_id: str, template: Template) -> ToolResult:
     if problems:
-        _problems(result, problems)
+        result.warn_each(problems)
         return result.fail(
             EXIT_USAGE,
             lambda t, _lang: t("{path} : le cahier ne serait pas valide ; rien n'a été écrit").format(path=path),
@@ -148,8 +150,3 @@ def _written(result: ToolResult, problems: list[Problem], path: Path, case_id: s
     )
     result.written.append(path)
     return result
-
-
-def _problems(result: ToolResult, problems: list[Problem]) -> None:
-    for problem in problems:
-        result.warn(lambda _t, lang, problem=problem: problem.text(lang))

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from testbench.fmt import os_reason
 from testbench.i18n import translator
@@ -15,6 +16,12 @@ T = Callable[[str], str]
 #: a line drawn with the translator of a language and the language (``None``: the active one); written
 #: ``lambda t, lang: t("…")`` so that the catalogue's extraction sees the French literal
 Render = Callable[[T, "str | None"], str]
+
+
+class Said(Protocol):
+    """A problem that says itself in a language (casebook, office and profile problems)."""
+
+    def text(self, lang: str | None = None) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -37,6 +44,11 @@ class ToolResult:
 
     def warn(self, render: Render, *, prefixed: bool = False) -> None:
         self.lines.append(Line(render, error=True, prefixed=prefixed))
+
+    def warn_each(self, problems: Iterable[Said]) -> None:
+        """Each problem as an error line, in the language shown."""
+        for problem in problems:
+            self.warn(lambda _t, lang, problem=problem: problem.text(lang))
 
     def fail(self, code: int, render: Render, *, prefixed: bool = True) -> ToolResult:
         """Refused or failed: the reason (an error line) and the exit code; the result, to return it at once."""
@@ -70,3 +82,14 @@ def french(text: str) -> Render:
 def unwritten(path: Path, exc: OSError) -> Render:
     """« écriture impossible de PATH : the OS's reason », in the language shown."""
     return lambda t, _lang: t("écriture impossible de {path} : {reason}").format(path=path, reason=os_reason(exc, t))
+
+
+def option(name: str, t: T) -> str:
+    """An input as a refusal names it: a CLI flag as written (``--id``), a window's field by its label
+    (French, given as written in the tool's table) in the language shown."""
+    return name if name.startswith("--") else t(name)
+
+
+def forced_by(name: str, t: T) -> str:
+    """What overrides a refusal: a CLI flag as written (``--force``), or a window's yes/no field set to yes."""
+    return name if name.startswith("--") else t("« {field} » à oui").format(field=t(name))

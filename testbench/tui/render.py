@@ -180,16 +180,18 @@ class Renderer:
                 out.append(f"[{t('manuelle')}] ", style="yellow")
             out.append_text(marked(describe_step(step, entry.casebook, self.lang)))
             out.append(f"  {step.id}", style="dim")
-            for path, label, hint in self.ws.observe_hints(case, step):
+            for path, label, hint in self.ws.observe_hints(case, step, self.lang):
                 out.append(f"\n       ↳ {label} ({path}){self.colon}{t(hint) if hint else '—'}", style="dim")
             out.append("\n")
         out.append(f"\n{t('Attentes')}\n", style="bold underline")
         for e in case.expectations:
             out.append(f"  {e.id} ", style="bold")
             if e.kind.value == "value":
-                tol = f" ± {e.tolerance}" if e.tolerance is not None else ""
-                shown = fmt.typed(e.value_type, e.expected, self.lang, is_amount(e.path))
-                out.append(f"{e.path} = {shown}{tol} ({e.value_type})")
+                amount = is_amount(e.path)
+                shown = fmt.typed(e.value_type, e.expected, self.lang, amount)
+                if e.tolerance is not None:
+                    shown += f" ± {fmt.typed(e.value_type, str(e.tolerance), self.lang, amount)}"
+                out.append(f"{e.path} = {shown}")
             elif e.kind.value == "refusal":
                 out.append(f"{e.step} {t('refusée')}{self.colon}{e.code}")
             else:

@@ -16,12 +16,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Label, Select, Static
 
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_OK, EXIT_USAGE
 from testbench.tools.result import ToolResult
 from testbench.tui.screens import FormScreen, T
-from testbench.tui.tools import TOOLS, Tool, ToolContext, Values
+from testbench.tui.tools import TOOLS, Field, Tool, ToolContext, Values, defaults
 
 if TYPE_CHECKING:
     from testbench.tui.app import WorkstationApp
@@ -43,11 +43,20 @@ def result_text(result: ToolResult, t: T, lang: str) -> Text:
     text = Text()
     for line, error in result.texts(lang):
         text.append(line + "\n", style="red" if error else "")
-    for path in result.written:
-        text.append(t("écrit : {path}").format(path=path) + "\n", style="dim")
+    text.append_text(written_text(result, t))
     said, style = outcome(result.code, t)
     text.append(f"{said} (code {result.code})", style=f"bold {style}")
     return text
+
+
+def written_text(result: ToolResult, t: T) -> Text:
+    return Text("".join(t("écrit : {path}").format(path=path) + "\n" for path in result.written), style="dim")
+
+
+def closed_notice(tool: Tool, result: ToolResult, t: T) -> str:
+    """What a tool whose window was closed before it ended did: its title, outcome and the files it wrote."""
+    said, _ = outcome(result.code, t)
+    return f"{t(tool.title)}{t(' : ')}{said} (code {result.code})\n{written_text(result, t).plain}".rstrip()
 
 
 class ToolScreen(FormScreen[None]):
@@ -80,10 +89,19 @@ class ToolScreen(FormScreen[None]):
             yield self.notice_line()
             for field in self.tool.fields:
                 yield Label(t(field.label))
-                yield Input(value=self.defaults.get(field.id, ""), id=f"field-{field.id}")
+                yield self._widget(field)
             yield Static(t("Entrée : lancer · Tab : champ suivant · Échap : fermer"), classes="hint")
             with VerticalScroll(id="tool-output"):
                 yield Static(self._output(), id="tool-result")
+
+    def _widget(self, field: Field) -> Input | Select[str]:
+        """A text to type, or a list to choose from (in the language shown; its default, else the first)."""
+        value = self.defaults.get(field.id, "")
+        if field.choices is None:
+            return Input(value=value, id=f"field-{field.id}")
+        options = field.choices(self.app.lang)  # type: ignore[attr-defined]
+        chosen = value if value in {v for _, v in options} else options[0][1]
+        return Select(options, value=chosen, allow_blank=False, id=f"field-{field.id}")
 
     def _output(self) -> Text:
         if self.running:
@@ -93,7 +111,7 @@ class ToolScreen(FormScreen[None]):
         return result_text(self.outcome, self.t, self.app.lang)  # type: ignore[attr-defined]
 
     def values(self) -> Values:
-        return {field.id: self.query_one(f"#field-{field.id}", Input).value for field in self.tool.fields}
+        return {field.id: str(self.query_one(f"#field-{field.id}").value) for field in self.tool.fields}  # type: ignore[attr-defined]
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
@@ -104,7 +122,7 @@ class ToolScreen(FormScreen[None]):
         for field in self.tool.fields:
             if field.required and not values[field.id].strip():
                 self.show_notice(self.t("« {field} » est à remplir.").format(field=self.t(field.label)), "warning")
-                self.query_one(f"#field-{field.id}", Input).focus()
+                self.query_one(f"#field-{field.id}").focus()
                 return
         self.query_one("#notice", Static).set_classes("notice")
         self.running, self.outcome = True, None
@@ -112,9 +130,14 @@ class ToolScreen(FormScreen[None]):
         self.start(self, values)
 
     def show_result(self, result: ToolResult) -> None:
+        """In the window; when it was closed before the answer came, in a toast: the outcome is not lost."""
         self.running, self.outcome = False, result
-        if self.is_attached:  # not closed before the answer came
+        if self.is_attached:
             self.query_one("#tool-result", Static).update(self._output())
+            return
+        app: WorkstationApp = self.app  # type: ignore[assignment]
+        said = closed_notice(self.tool, result, app.t)
+        app.notify(said, severity="information" if result.code == EXIT_OK else "warning", markup=False)
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -134,13 +157,16 @@ class ToolWindows:
             engine=bench.engine,
             sut_profile=bench.sut_profile,
             lang=self.lang,
+            engine_cards=bench.engine_cards,
+            engine_timeout=bench.engine_timeout,
         )
 
     def action_tool(self: WorkstationApp, tool_id: str) -> None:  # type: ignore[misc]
         tool = TOOLS[tool_id]
         ctx = self.tool_context()
-        defaults = {field.id: field.default(ctx) for field in tool.fields}
-        self.push_screen(ToolScreen(tool, defaults, self.t, lambda screen, values: self._run_tool(screen, values)))
+        self.push_screen(
+            ToolScreen(tool, defaults(tool, ctx), self.t, lambda screen, values: self._run_tool(screen, values))
+        )
 
     def _run_tool(self: WorkstationApp, screen: ToolScreen, values: Values) -> None:  # type: ignore[misc]
         self._tool_worker(screen, values, self.tool_context())
@@ -149,7 +175,9 @@ class ToolWindows:
     def _tool_worker(self: WorkstationApp, screen: ToolScreen, values: Values, ctx: ToolContext) -> None:  # type: ignore[misc]
         try:
             result = screen.tool.run(values, ctx)
-        except Exception as exc:  # a defect is shown by name in the window, never a traceback
+        except Exception as exc:  # a defect of the bench is said by name, never as a traceback
             named = f"{type(exc).__name__}: {exc}"
-            result = ToolResult().fail(EXIT_ENVIRONMENT, lambda _t, _lang: named)
+            result = ToolResult().fail(
+                EXIT_ENVIRONMENT, lambda t, _lang: t("défaut du banc : {detail}").format(detail=named)
+            )
         self.call_from_thread(screen.show_result, result)

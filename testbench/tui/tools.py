@@ -9,11 +9,15 @@ why the others are not offered.
 
 from __future__ import annotations
 
+import argparse
+import os
 import shlex
+import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from testbench import fmt
 from testbench.runner.exits import EXIT_USAGE
 from testbench.tools.result import ToolResult
 
@@ -33,9 +37,13 @@ class ToolContext:
     engine: str  # --engine: reference, inprocess, operator or a command
     sut_profile: Path | None
     lang: str
+    engine_cards: str = "client"  # --engine-cards: where an out-of-process engine reads the cards
+    engine_timeout: float = 10.0  # --engine-timeout: the bench's time limit per engine call
 
 
 Values = dict[str, str]
+#: a field's choices in a language: (the words shown, the value the tool gets)
+Choices = Callable[["str | None"], list[tuple[str, str]]]
 
 
 @dataclass(frozen=True)
@@ -44,6 +52,53 @@ class Field:
     label: str  # French; English in the catalogue
     default: Callable[[ToolContext], str] = lambda _ctx: ""
     required: bool = True
+    choices: Choices | None = None  # a list to choose from instead of a text to type
+
+
+def defaults(tool: Tool, ctx: ToolContext) -> Values:
+    """Each field's default; one that cannot be read now (a session vanished, a broken link) is left empty
+    rather than keeping the window from opening."""
+    found: Values = {}
+    for field in tool.fields:
+        try:
+            found[field.id] = field.default(ctx)
+        except OSError:
+            found[field.id] = ""
+    return found
+
+
+def split_words(text: str, posix: bool = os.name != "nt") -> list[str] | None:
+    """Paths or a command typed on one line, as the system's shell splits them (Windows: backslashes kept,
+    double quotes around a path with spaces); None when a quote is left open."""
+    try:
+        words = shlex.split(text, posix=posix)
+    except ValueError:  # an unclosed quote, or a trailing backslash (POSIX)
+        return None
+    if posix:
+        return words
+    return [w[1:-1] if len(w) > 1 and w[0] == w[-1] and w[0] in "\"'" else w for w in words]
+
+
+def join_words(words: list[str]) -> str:
+    """The inverse of :func:`split_words`: a line the person can edit and the tool splits back."""
+    return shlex.join(words) if os.name != "nt" else subprocess.list2cmdline(words)
+
+
+def yes_no(lang: str | None) -> list[tuple[str, str]]:
+    return [(fmt.yes_no(False, lang), ""), (fmt.yes_no(True, lang), "oui")]
+
+
+def _template_words(domain: str, mode: str, lang: str | None) -> str:
+    """« FSE · sécurisé »; a domain without modes (« cartes ») by its name alone."""
+    words = fmt.label(fmt.DOMAIN_LABELS, domain, lang)
+    return words if mode == "none" else f"{words} · {fmt.label(fmt.MODE_LABELS, mode, lang)}"
+
+
+def _templates(lang: str | None) -> list[tuple[str, str]]:
+    """Every template the scaffold has, in words; the value is its name (« fse securise »)."""
+    from testbench.casebook.scaffold import templates
+
+    return [(_template_words(t.domain.value, t.mode.value, lang), t.name) for t in templates()]
 
 
 @dataclass(frozen=True)
@@ -103,7 +158,7 @@ def _engine_command(ctx: ToolContext) -> str:
     from testbench.runner.assemble import reference_engine_command
 
     if ctx.engine in ("reference", "inprocess", "operator"):
-        return shlex.join(reference_engine_command())
+        return join_words(reference_engine_command())
     return ctx.engine
 
 
@@ -147,25 +202,21 @@ def _sut_check(values: Values, _ctx: ToolContext) -> ToolResult:
     return sut_check_tool(_path(values["profile"]))
 
 
-def _engine_check(values: Values, _ctx: ToolContext) -> ToolResult:
+def _engine_check(values: Values, ctx: ToolContext) -> ToolResult:
+    from testbench.runner.options import positive_seconds
     from testbench.tools.engine import engine_check_tool
 
-    try:
-        timeout = float(values["timeout"].replace(",", "."))
-    except ValueError:
-        timeout = 0.0
-    if not timeout > 0:
-        typed = values["timeout"]
+    typed = values["timeout"].strip()
+    try:  # the CLI's rule (--timeout, --engine-timeout); a French decimal comma read as the point
+        timeout = positive_seconds(typed.replace(",", "."))
+    except argparse.ArgumentTypeError:
         return ToolResult().fail(
-            EXIT_USAGE,
-            lambda t, _lang: t("délai invalide « {value} » : un nombre de secondes positif").format(value=typed),
+            EXIT_USAGE, lambda t, _lang: t("« {value} » n'est pas un nombre de secondes positif").format(value=typed)
         )
-    try:
-        command = shlex.split(values["command"])
-    except ValueError as exc:  # an unclosed quote
-        reason = str(exc)
-        return ToolResult().fail(EXIT_USAGE, lambda t, _lang: t("commande illisible : {reason}").format(reason=reason))
-    return engine_check_tool(command, timeout=timeout)
+    command = split_words(values["command"])
+    if command is None:
+        return ToolResult().fail(EXIT_USAGE, lambda t, _lang: t("commande illisible : guillemet non fermé"))
+    return engine_check_tool(command, timeout=timeout, engine_cards=ctx.engine_cards)
 
 
 def _keys_show(values: Values, _ctx: ToolContext) -> ToolResult:
@@ -174,33 +225,45 @@ def _keys_show(values: Values, _ctx: ToolContext) -> ToolResult:
     return keys_show_tool(_path(values["key"]))
 
 
+_FORCE = "Remplacer la clé existante"
+_ID = "Identifiant du nouveau cas"
+_ALLOW_TAMPERED = "Fusionner même si une session a été modifiée"
+_ALLOW_MISSING = "Fusionner même s'il manque des partitions CI"
+
+
 def _keys_init(values: Values, _ctx: ToolContext) -> ToolResult:
     from testbench.tools.keys import keys_init_tool
 
-    return keys_init_tool(_path(values["key"]))
+    return keys_init_tool(_path(values["key"]), force=bool(values["force"]), force_option=_FORCE)
 
 
 def _new_case(values: Values, _ctx: ToolContext) -> ToolResult:
     from testbench.tools.new_case import new_case_tool
 
+    domain, _, mode = values["template"].partition(" ")  # a template's name: « fse securise »
     return new_case_tool(
-        values["domain"].strip(),
-        values["mode"].strip() or None,
+        domain,
+        mode,
         values["id"].strip(),
         casebook=_path(values["casebook"]),
         patient=values["patient"].strip() or None,
+        id_option=_ID,
     )
 
 
 def _merge(values: Values, _ctx: ToolContext) -> ToolResult:
     from testbench.tools.merge import merge_tool
 
-    try:
-        sessions = [Path(item).expanduser() for item in shlex.split(values["sessions"])]
-    except ValueError as exc:
-        reason = str(exc)
-        return ToolResult().fail(EXIT_USAGE, lambda t, _lang: t("sessions illisibles : {reason}").format(reason=reason))
-    return merge_tool(sessions, _path(values["output"]))
+    words = split_words(values["sessions"])
+    if words is None:
+        return ToolResult().fail(EXIT_USAGE, lambda t, _lang: t("sessions illisibles : guillemet non fermé"))
+    return merge_tool(
+        [Path(item).expanduser() for item in words],
+        _path(values["output"]),
+        allow_tampered=bool(values["allow_tampered"]),
+        allow_missing_shards=bool(values["allow_missing_shards"]),
+        missing_shards_option=_ALLOW_MISSING,
+    )
 
 
 def _import(values: Values, _ctx: ToolContext) -> ToolResult:
@@ -250,7 +313,7 @@ TOOLS: dict[str, Tool] = {
             "Vérifier la conformité du moteur au protocole",
             (
                 Field("command", "Commande du moteur", _engine_command),
-                Field("timeout", "Délai par appel (secondes)", lambda _ctx: "5"),
+                Field("timeout", "Délai par appel (secondes)", lambda ctx: f"{ctx.engine_timeout:g}"),
             ),
             _engine_check,
             "… vérification du moteur (quelques secondes)",
@@ -265,7 +328,10 @@ TOOLS: dict[str, Tool] = {
         Tool(
             "keys-init",
             "Créer la clé de signature (paire Ed25519)",
-            (Field("key", "Clé privée à créer", _key),),
+            (
+                Field("key", "Clé privée à créer", _key),
+                Field("force", _FORCE, required=False, choices=yes_no),
+            ),
             _keys_init,
             "… création de la clé",
         ),
@@ -273,9 +339,8 @@ TOOLS: dict[str, Tool] = {
             "new-case",
             "Nouveau cas à partir du modèle de son domaine, ajouté au cahier",
             (
-                Field("domain", "Domaine (fse, adri, lot, cards, dre…)", lambda _ctx: "fse"),
-                Field("mode", "Mode (securise, degrade, sesam-sans-vitale, none)", lambda _ctx: "securise", False),
-                Field("id", "Identifiant du nouveau cas"),
+                Field("template", "Modèle (domaine · mode)", lambda _ctx: "fse securise", choices=_templates),
+                Field("id", _ID),
                 Field("casebook", "Cahier auquel ajouter le cas", lambda ctx: str(ctx.casebook or "")),
                 Field("patient", "Patient des fixtures (facultatif)", required=False),
             ),
@@ -289,13 +354,15 @@ TOOLS: dict[str, Tool] = {
                 Field(
                     "sessions",
                     "Sessions à fusionner (séparées par des espaces)",
-                    lambda ctx: shlex.quote(str(ctx.session)),
+                    lambda ctx: join_words([str(ctx.session)]),
                 ),
                 Field(
                     "output",
                     "Nouvelle session",
                     lambda ctx: str(ctx.session.parent / f"{ctx.session.stem}-fusion.tbsession"),
                 ),
+                Field("allow_tampered", _ALLOW_TAMPERED, required=False, choices=yes_no),
+                Field("allow_missing_shards", _ALLOW_MISSING, required=False, choices=yes_no),
             ),
             _merge,
             "… fusion des sessions",

@@ -515,21 +515,25 @@ class Workstation:
         return rows
 
     @staticmethod
-    def observe_hints(case: Case, step: Step) -> list[tuple[str, str, str]]:
+    def observe_hints(case: Case, step: Step, lang: str | None = "fr") -> list[tuple[str, str, str]]:
         """For a manual step: (path, label, what the screen should show) for every observed value.
 
         The hint written on the step comes first; the case's value expectations on that path add
-        the expected value (and its tolerance), so the operator compares before keying in.
+        the expected value (and its tolerance), so the operator compares before keying in. Values read
+        as ``lang`` writes them (an amount as money); French by default, as the attestation window
+        translates the words it shows (« oui »).
         """
         out = []
         for obs in step.observe:
+            amount = is_amount(obs.path)
             values = [e for e in case.expectations if e.kind is ExpectationKind.VALUE and e.path == obs.path]
             expected = [
-                fmt.typed(e.value_type, e.expected, "fr") + (f" (± {e.tolerance})" if e.tolerance is not None else "")
+                fmt.typed(e.value_type, e.expected, lang, amount)
+                + (f" (± {fmt.typed(e.value_type, str(e.tolerance), lang, amount)})" if e.tolerance is not None else "")
                 for e in values
             ]
             value_type = values[0].value_type if values else ""
-            hint = fmt.typed(value_type, obs.expected_hint, "fr") if obs.expected_hint else obs.expected_hint
+            hint = fmt.typed(value_type, obs.expected_hint, lang, amount) if obs.expected_hint else obs.expected_hint
             shown = " / ".join(dict.fromkeys([h for h in [hint, *expected] if h]))
             out.append((obs.path, obs.label, shown))
         return out
