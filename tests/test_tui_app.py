@@ -217,6 +217,29 @@ def test_run_rest_then_selection(tmp_path: Path) -> None:
     asyncio.run(scenario())
 
 
+def test_manual_step_modal_reads_the_expected_amount_in_the_language_shown(tmp_path: Path) -> None:
+    """After F2 the window a manual step opens gives the amount to compare the English way (« €33.60 »)."""
+
+    async def scenario() -> str:
+        app = make_app(tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await select(app, pilot, "TC-MAN-003")
+            await pilot.press("f2", "r")
+            for _ in range(50):
+                await pilot.pause(0.05)
+                if isinstance(app.screen, AttestScreen):
+                    break
+            assert isinstance(app.screen, AttestScreen)
+            shown = " ".join(str(w.render()) for w in app.screen.query(Label))
+            await pilot.press("ctrl+t")
+            await wait_run(app, pilot)
+            return shown
+
+    shown = asyncio.run(scenario())
+    assert "Expected on screen: " in shown and "€33.60" in shown and "33,60 €" not in shown, shown
+
+
 def test_manual_step_modal_shows_expected_and_records_attestation(tmp_path: Path) -> None:
     asked: list = []
 
@@ -233,7 +256,7 @@ def test_manual_step_modal_shows_expected_and_records_attestation(tmp_path: Path
             screen = app.screen
             assert isinstance(screen, AttestScreen)
             shown = " ".join(str(w.render()) for w in screen.query(Label))
-            assert "Valeur attendue à l'écran : 33.60" in shown
+            assert "Valeur attendue à l'écran : 33,60 €" in shown
             assert "Montant AMO à l'écran (manual.amo)" in shown
             # the run waits: no verdict while the modal is open
             assert app.running and verdict_of(app, "TC-MAN-003") == "none"

@@ -146,7 +146,7 @@ class RunHandlers:
         self.operator = InteractiveOperator(
             ask=lambda request: self.post_message(AttestationAsked(request)),
             tell=lambda text: self.post_message(OperatorNotice(text)),
-            hints=self.ws.observe_hints,
+            hints=lambda case, step: self.ws.observe_hints(case, step, self.lang),  # amounts as the screen reads
             performer=self.performer,
         )
         cases = tn("{count} cas", "{count} cas", len(entries), self.lang)
