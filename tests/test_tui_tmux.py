@@ -116,7 +116,7 @@ def test_exam_workstation_in_a_real_terminal(tmp_path: Path, terminal: Terminal)
     # find a case with a manual step from the palette (opened and typed in one burst), run it, attest
     terminal.open_from_palette("DEMO-FSE-030", "FSE dégradée")
     terminal.keys("r")
-    terminal.wait_for("Étape manuelle DEMO-FSE-030 / m-paper", "Valeur attendue à l'écran", "5.90")
+    terminal.wait_for("Étape manuelle DEMO-FSE-030 / m-paper", "Valeur attendue à l'écran", "5,90")
     terminal.burst("true\t5.90\tfeuille conforme")  # three fields in one burst: each lands in its own
     terminal.wait_for("feuille conforme")
     terminal.keys("C-s")
