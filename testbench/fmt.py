@@ -117,6 +117,21 @@ PS_CATEGORY_LABELS = {
 }
 
 
+#: A step's status (store.model's step statuses), in words: the report's step table and the workstation's run log
+STEP_STATUS_LABELS = {
+    "not-run": _t("non exécutée"),
+    "started": _t("commencée"),  # begun, never ended (the process was killed meanwhile)
+    "done": _t("faite"),
+    "refused": _t("refusée"),
+    "failed": _t("en défaut"),
+    "error": _t("en erreur"),  # the step stopped its case in error (a bench fault): not the product's failure
+    "inconclusive": _t("non concluante"),
+    "pending": _t("en attente de l'opérateur"),
+    "confirmed": _t("confirmée"),
+    "rejected": _t("rejetée"),
+}
+
+
 def label(labels: Mapping[str, str], code: str, lang: str | None = None) -> str:
     """A code of one of the tables above in words, in ``lang``; a code the table does not know as written."""
     return translator(lang)(labels[code]) if code in labels else code

@@ -16,10 +16,10 @@ from lxml import etree, html
 
 from testbench.casebook.model import CardRequirement
 from testbench.domain.events import EventKind
+from testbench.fmt import STEP_STATUS_LABELS as STEP_STATUS
 from testbench.integrity.verify import verify_session
 from testbench.report.build import build_report
 from testbench.report.diff import diff_sessions
-from testbench.report.html import STEP_STATUS
 from testbench.report.junit import case_verdicts
 from testbench.runner.campaign import record_casebooks
 from testbench.runner.runner import Runner

@@ -150,7 +150,7 @@ def test_every_french_word_of_the_report_has_its_english(tmp_path: Path, monkeyp
     literals = set(re.findall(r"""\bt\((?:"([^"]+)"|'([^']+)')\)""", template))
     words = (
         {a or b for a, b in literals}
-        | set(report_html.STEP_STATUS.values())
+        | set(fmt.STEP_STATUS_LABELS.values())
         | set(report_html.REDACTION_LABELS.values())
         | set(ACTION_FR.values())
         | {v.label_fr for v in Verdict}

@@ -161,7 +161,7 @@ def test_run_progress_verdict_and_rerun_is_a_new_attempt(tmp_path: Path) -> None
             assert (
                 "▶ TC-KO-002 (1/1)" in log
                 and "s2 — Facturer à " in log
-                and " : fait" in log
+                and " : faite" in log
                 and "s2 invoice" not in log
                 and "■ TC-KO-002 : ✘ échec" in log
             )

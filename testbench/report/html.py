@@ -104,20 +104,6 @@ REDACTION_LABELS = {
     "base64": "blocs base64",
 }
 
-STEP_STATUS = {
-    "not-run": "non exécutée",
-    "started": "commencée",  # begun, never ended (the process was killed meanwhile)
-    "done": "faite",
-    "refused": "refusée",
-    "failed": "en défaut",
-    "error": "en erreur",  # the step stopped its case in error (a bench fault): not the product's failure
-    "inconclusive": "non concluante",
-    "pending": "en attente de l'opérateur",
-    "confirmed": "confirmée",
-    "rejected": "rejetée",
-}
-
-
 #: where the page's template prints the case sections; :meth:`HtmlBook.page` cuts the page there
 _SECTIONS = "<!--testbench:sections-->"
 
@@ -160,7 +146,7 @@ class HtmlBook:
             "redaction_label": lambda kind: t(REDACTION_LABELS.get(kind, kind)),
             "linked": linker(lang),  # glossary terms of objectives and steps, linked to the glossary section
         }
-        self._case = CaseSection(lang, for_print, t, vl, self._common["linked"], STEP_STATUS)
+        self._case = CaseSection(lang, for_print, t, vl, self._common["linked"], fmt.STEP_STATUS_LABELS)
 
     def section(self, case: dict[str, Any]) -> str:
         """One case's section (its full content, as :func:`~testbench.report.cases.gather_case` made it)."""

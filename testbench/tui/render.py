@@ -41,17 +41,7 @@ ALTERED = (
     " ses résultats ne valent pas preuve"
 )
 VERDICT_CYCLE = (None, "fail", "error", "inconclusive", "pending", "pass", "none")
-STEP_WORDS = {
-    "done": "fait",
-    "refused": "refusée",
-    "failed": "en défaut",
-    "error": "en erreur",  # a step that stopped its case in error or inconclusive reads so (store.model)
-    "inconclusive": "non concluante",
-    "pending": "en attente",
-    "confirmed": "confirmée",
-    "rejected": "rejetée",
-    "started": "commencée",
-}
+STEP_WORDS = dict(fmt.STEP_STATUS_LABELS)  # the report's words for a step's status
 STEP_MARKS = {
     "done": "✔",
     "refused": "⊘",
