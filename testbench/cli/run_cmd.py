@@ -144,8 +144,10 @@ def _interrupted(request: RunRequest, t: Callable[[str], str]) -> int:
 def _report_command(request: RunRequest) -> str:
     """``testbench report`` that writes the run's JUnit and report from its session (a JUnit alone: the report
     folder it needs beside the session)."""
+    from testbench.report.owner import default_folder  # an interrupted run only: not on the run path
+
     outputs = request.options.outputs
-    folder = outputs.report or request.session.with_name(f"{request.session.stem}-report")
+    folder = outputs.report or default_folder(request.session)
     words = ["testbench", "report", str(request.session), "-o", str(folder)]
     words += ["--junit", str(outputs.junit)] if outputs.junit else []
     words += ["--lang", outputs.lang] if outputs.lang else []

@@ -15,6 +15,12 @@ from testbench.i18n import translator
 REPORT_JSON = "report.json"
 
 
+def default_folder(session: Path) -> Path:
+    """The report folder beside a session, ``SESSION-report/``: where the workstation's ``g`` writes the exam
+    book, where its export links to, and what an interrupted run's recovery command names."""
+    return session.with_name(f"{session.stem}-report")
+
+
 class NotAReport(ValueError):
     """The folder holds no readable testbench report (``report.json`` absent, damaged or of another shape)."""
 

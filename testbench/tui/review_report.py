@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from textual import work
 
 from testbench.fmt import os_reason
+from testbench.report.owner import default_folder
 from testbench.store.connection import SessionError
 from testbench.tui.messages import ReportDone
 from testbench.tui.render import ALTERED
@@ -112,7 +113,7 @@ class ReviewAndReport:
     def action_report(self) -> None:
         # one folder whatever the language shown (F2 never makes a second book), named as the docs' « -o
         # exam-report »; its content in the language shown
-        out = self.ws.session_path.parent / f"{self.ws.session_path.stem}-report"
+        out = default_folder(self.ws.session_path)
         self.log_line(self.t(f"… rapport en cours : {out}"))
         self._write_report(out)
 

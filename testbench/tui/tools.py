@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from testbench import fmt
+from testbench.report.owner import default_folder
 from testbench.runner.exits import EXIT_USAGE
 from testbench.tools.result import ToolResult
 
@@ -148,7 +149,7 @@ def _document(ctx: ToolContext) -> str:
 
 def _report_folder(ctx: ToolContext) -> str:
     """The report ``g`` writes (``SESSION-report``), when it is there: the export links each case to it."""
-    folder = ctx.session.parent / f"{ctx.session.stem}-report"
+    folder = default_folder(ctx.session)
     return str(folder) if folder.is_dir() else ""
 
 
