@@ -105,6 +105,7 @@ class Runner:
         # restart inside a case is refused by the engine (the case errs) rather than hidden
         self._attempt_id: int | None = None
         self._bounded = engine if isinstance(engine, CaseBounded) else None
+        self._presented = engine if isinstance(engine, CardsPresented) else None  # --engine-cards profiles
         if self._bounded is not None:
             self._bounded.attach_lifecycle(self._process_event)
         if callable(getattr(bay, "attach_lifecycle", None)):  # a bay's card emulator processes say so too
@@ -269,8 +270,8 @@ class Runner:
         except CardError as exc:
             return Outcome(Verdict.INCONCLUSIVE, f"carte indisponible : {exc}")
         self._hold_cards(req.slot for req in case.cards)
-        if isinstance(self.engine, CardsPresented):  # an engine that builds the case's cards (--engine-cards profiles)
-            self.engine.cards_presented({req.slot: casebook.fixtures.cards[req.card].profile for req in case.cards})
+        if self._presented is not None:  # an engine that builds the case's cards itself
+            self._presented.cards_presented({req.slot: casebook.fixtures.cards[req.card].profile for req in case.cards})
         return Outcome(Verdict.NONE)
 
     def _hold_cards(self, slots: Iterable[str]) -> None:

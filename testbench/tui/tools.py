@@ -20,6 +20,7 @@ from pathlib import Path
 from testbench import fmt
 from testbench.report.owner import default_folder
 from testbench.runner.exits import EXIT_USAGE
+from testbench.runner.options import BENCH_ENGINES
 from testbench.tools.result import ToolResult
 
 #: a spreadsheet or table the office import and export read, in the order a default is looked for
@@ -158,7 +159,7 @@ def _engine_command(ctx: ToolContext) -> str:
     what operator mode has none of), or the command ``--engine`` names."""
     from testbench.runner.assemble import reference_engine_command
 
-    if ctx.engine in ("reference", "inprocess", "operator"):
+    if ctx.engine in BENCH_ENGINES:
         return join_words(reference_engine_command())
     return ctx.engine
 
