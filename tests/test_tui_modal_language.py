@@ -61,6 +61,50 @@ def test_f2_in_the_manual_step_window_switches_the_window_and_the_workstation(tm
     assert tab == "Exécution", tab
 
 
+def test_f2_in_the_manual_step_window_rewrites_an_amount_as_the_new_language_does(tmp_path: Path) -> None:
+    """A manual step's expected figure is written in the window's language: « 5,90 » in French, « 5.90 »
+    after F2 — not the French figure left among English words."""
+    from testbench.casebook.loader import load_casebooks
+    from testbench.paths import CASEBOOKS_DIR
+    from testbench.runner.assemble import BenchOptions, assembled_bench
+    from testbench.tui.app import WorkstationApp
+    from testbench.tui.config import Settings, UiState
+    from testbench.tui.workstation import Workstation
+
+    seen: dict[str, str] = {}
+
+    async def scenario() -> None:
+        ws = Workstation(load_casebooks([CASEBOOKS_DIR / "demo.xml"]), tmp_path / "m.tbsession")
+        app = WorkstationApp(
+            ws,
+            bench_factory=assembled_bench(BenchOptions(engine="inprocess", cards="inprocess")),
+            settings=Settings(lang="fr", operator="Alice"),
+            state=UiState(tmp_path / "cfg"),
+        )
+        app.animation_level = "none"
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            app.goto_case(app.ws.find("DEMO-FSE-030").key)
+            await pilot.press("r")
+            await _until(pilot, lambda: isinstance(app.screen, AttestScreen), "the manual step is asked")
+            seen["fr"] = window_text(app.screen)
+            await pilot.press(*"5.90", "f2")
+            await pilot.pause()
+            seen["en"] = window_text(app.screen)
+            seen["kept"] = app.screen.query_one("#value-0", Input).value
+            await pilot.press("f2")
+            await pilot.pause()
+            seen["back"] = window_text(app.screen)
+            await pilot.press("ctrl+t")
+            await asyncio.wait_for(app.workers.wait_for_complete(), timeout=30)
+
+    asyncio.run(scenario())
+    assert "écran : 5,90" in seen["fr"] and "5.90" not in seen["fr"], seen["fr"]
+    assert "screen: 5.90" in seen["en"] and "5,90" not in seen["en"] and "yes" in seen["en"], seen["en"]
+    assert seen["kept"] == "5.90"
+    assert seen["back"] == seen["fr"]
+
+
 def test_f2_in_the_values_read_window_switches_it_and_keeps_the_edit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

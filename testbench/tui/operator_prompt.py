@@ -45,9 +45,11 @@ class _Pending:
 
 @dataclass
 class AttestationRequest(_Pending):
+    """A manual step for the person; what its screen should show is the window's to write, in the
+    workstation's language of the moment (F2 while it is open rewrites an amount as the other language does)."""
+
     case: Case = field(kw_only=True)
     step: Step = field(kw_only=True)
-    hints: list[tuple[str, str, str]] = field(kw_only=True)  # (path, label, expected on screen)
 
 
 @dataclass
@@ -67,12 +69,10 @@ class InteractiveOperator:
         self,
         ask: Callable[[AttestationRequest | ReviewRequest], None],
         tell: Callable[[str], None],
-        hints: Callable[[Case, Step], list[tuple[str, str, str]]],
         performer: Operator | None = None,
     ) -> None:
         self._ask = ask
         self._tell = tell
-        self._hints = hints
         self.performer = performer
         self.stop = threading.Event()
 
@@ -81,7 +81,7 @@ class InteractiveOperator:
             return None
         if self.performer is not None:
             return self.performer.perform(case, step)
-        request = AttestationRequest(case=case, step=step, hints=self._hints(case, step))
+        request = AttestationRequest(case=case, step=step)
         self._ask(request)
         answer: Attestation | None = request.wait(self.stop.is_set)
         return answer

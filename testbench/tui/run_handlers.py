@@ -146,7 +146,6 @@ class RunHandlers:
         self.operator = InteractiveOperator(
             ask=lambda request: self.post_message(AttestationAsked(request)),
             tell=lambda text: self.post_message(OperatorNotice(text)),
-            hints=lambda case, step: self.ws.observe_hints(case, step, self.lang),  # amounts as the screen reads
             performer=self.performer,
         )
         cases = tn("{count} cas", "{count} cas", len(entries), self.lang)
@@ -312,7 +311,7 @@ class RunHandlers:
             return
         self.log_line(f"  ✋ {request.step.id}{self.colon}{self.t(request.step.instruction)}")
         self.flush_panel()
-        self.push_screen(AttestScreen(request, self.operator_name, self.t), request.resolve)
+        self.push_screen(AttestScreen(request, self.operator_name, self.t, self.ws.observe_hints), request.resolve)
 
     def on_run_done(self, message: RunDone) -> None:
         t = self.t

@@ -18,7 +18,7 @@ from textual.screen import ModalScreen, ScreenResultType
 from textual.widgets import Button, Input, Label, Select, Static
 from textual.widgets.option_list import Option
 
-from testbench.casebook.model import Case
+from testbench.casebook.model import Case, Step
 from testbench.domain.attestation import Attestation
 from testbench.domain.verdict import Verdict
 from testbench.engines.operator.engine import path_label
@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from testbench.runner.resume import Continuation
 
 T = Callable[[str], str]
+#: what a manual step's screen should show, by observed path: (path, label, expected) in a language
+Hints = Callable[[Case, Step, str | None], list[tuple[str, str, str]]]
 
 
 class FormScreen(ModalScreen[ScreenResultType]):
@@ -112,20 +114,24 @@ class AttestScreen(FormScreen[Attestation | None]):
         Binding("ctrl+t", "app.stop_run", "Arrêter", id="stop"),
     ]
 
-    def __init__(self, request: AttestationRequest, operator: str, t: T) -> None:
+    def __init__(self, request: AttestationRequest, operator: str, t: T, hints: Hints) -> None:
         super().__init__()
         self.request = request
         self.operator = operator
         self.t = t
+        self._hints = hints
+        self.hints: list[tuple[str, str, str]] = []
 
     def compose(self) -> ComposeResult:
         t, step, case = self.t, self.request.step, self.request.case
+        # written again at each composition: F2 recomposes, and an amount reads as the new language writes it
+        self.hints = self._hints(case, step, getattr(self.app, "lang", "fr"))
         with Vertical():
             yield Label(Text(f"{t('Étape manuelle')} {case.id} / {step.id}", style="bold"))
             yield self.notice_line()
             # operator mode's instruction and labels are the bench's French (a casebook's read as written)
             yield Static(Text(t(step.instruction) if step.instruction else "—"), id="instruction")
-            for n, (path, label, hint) in enumerate(self.request.hints):
+            for n, (path, label, hint) in enumerate(self.hints):
                 yield Label(Text(f"{t(label)} ({path})", style="bold"))
                 with Horizontal(classes="observe"):
                     shown = t("Valeur attendue à l'écran")
@@ -139,7 +145,7 @@ class AttestScreen(FormScreen[Attestation | None]):
     def _answer(self, confirmed: bool) -> Attestation:
         values = {
             path: self.query_one(f"#value-{n}", Input).value.strip()
-            for n, (path, _, _) in enumerate(self.request.hints)
+            for n, (path, _, _) in enumerate(self.hints)
         }
         return Attestation(
             confirmed=confirmed,
