@@ -43,7 +43,8 @@ def test_r_continues_an_interrupted_operator_attempt_at_its_step_or_restarts_it(
     monkeypatch.setenv("TESTBENCH_CONFIG_DIR", str(tmp_path / "cfg"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     app_dir, book = _application(tmp_path)
-    book.write_text(CASEBOOK.format(cases=CASE.format(id="T-A") + CASE.format(id="T-B")), encoding="utf-8")
+    cases = "".join(CASE.format(id=case) for case in ("T-A", "T-B", "T-C"))
+    book.write_text(CASEBOOK.format(cases=cases), encoding="utf-8")
     application = StandInApplication(app_dir)
     asked: list[str] = []
     seen: dict[str, str] = {}
@@ -86,6 +87,15 @@ def test_r_continues_an_interrupted_operator_attempt_at_its_step_or_restarts_it(
             await pilot.press("ctrl+q")
             await app.workers.wait_for_complete()
 
+    async def quit_t_c(app: WorkstationApp) -> None:  # stopped before any step was finished
+        async with app.run_test(size=(140, 44)) as pilot:
+            await pilot.pause()
+            app.goto_case(app.ws.find("T-C").key)
+            await pilot.press("r")
+            await asked_for(app, pilot, "s-invoice")
+            await pilot.press("ctrl+q")
+            await app.workers.wait_for_complete()
+
     async def second(app: WorkstationApp) -> None:
         async with app.run_test(size=(140, 44)) as pilot:
             await pilot.pause()
@@ -104,8 +114,14 @@ def test_r_continues_an_interrupted_operator_attempt_at_its_step_or_restarts_it(
             await asked_for(app, pilot, "s-invoice")
             await pilot.press("ctrl+t")
             await wait_run(app, pilot)
+            app.goto_case(app.ws.find("T-C").key)
+            await pilot.press("r")  # nothing was done: no choice to make, the attempt goes on at step 1
+            await asked_for(app, pilot, "s-invoice")
+            seen["t-c"] = run_log(app)
+            await pilot.press("ctrl+t")
+            await wait_run(app, pilot)
 
-    scenarios = iter([first, quit_t_b, second])
+    scenarios = iter([first, quit_t_b, quit_t_c, second])
 
     def drive(self: WorkstationApp, *args: object, **kwargs: object) -> int:
         asyncio.run(next(scenarios)(self))
@@ -115,7 +131,7 @@ def test_r_continues_an_interrupted_operator_attempt_at_its_step_or_restarts_it(
     session = tmp_path / "s.tbsession"
     argv = ["ui", str(book), "--session", str(session), "--cards", "inprocess", "--engine", "operator"]
     argv += ["--engine-timeout", "2", "--sut-profile", str(app_dir / "sut.toml")]
-    for _ in range(3):
+    for _ in range(4):
         assert main(argv) == 0
 
     assert asked == [
@@ -124,8 +140,10 @@ def test_r_continues_an_interrupted_operator_attempt_at_its_step_or_restarts_it(
         "T-A/s-lot",
         "T-B/s-invoice",
         "T-B/s-secure",
+        "T-C/s-invoice",
         "T-A/s-lot",  # continued: the invoice and the securing are not asked again
         "T-B/s-invoice",  # restarted: a new attempt from step 1
+        "T-C/s-invoice",  # nothing done: asked at once, no « Tentative inachevée » window
     ]
     choice = seen["choice"]
     assert "Tentative inachevée T-A" in choice
@@ -141,3 +159,6 @@ def test_r_continues_an_interrupted_operator_attempt_at_its_step_or_restarts_it(
         assert [s.status for s in view.steps(t_a)] == ["done", "done", "done"]
         assert [a.number for a in t_b.attempts] == [1, 2]
         assert [s.status for s in view.steps(t_b)] == ["pending", "not-run", "not-run"]
+        t_c = next(c for c in view.cases if c.case_id == "T-C")
+        assert [a.number for a in t_c.attempts] == [1]  # continued, not a second attempt
+    assert "T-C : la tentative 1 reprend à l'étape 1 (aucune étape n'était faite)" in seen["t-c"], seen["t-c"]

@@ -43,8 +43,16 @@ class Continuation:
         """The step it continues at, counted from 1 (one past the last step, when all were finished)."""
         return len(self.done) + 1
 
+    @property
+    def offers_a_choice(self) -> bool:
+        """Whether continuing differs from starting again: only when a step was finished (with none, the
+        attempt simply goes on at step 1 and there is nothing to ask)."""
+        return bool(self.done)
+
     def notice(self, case_id: str) -> str:
         """What a person is told before the case goes on (French, read in their language)."""
+        if not self.done:
+            return f"{case_id} : la tentative {self.number} reprend à l'étape 1 (aucune étape n'était faite)"
         return (
             f"{case_id} : la tentative {self.number} continue à l'étape {self.position} ; ses étapes déjà faites"
             f" ({', '.join(self.done) or '—'}) sont gardées"

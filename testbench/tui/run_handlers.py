@@ -39,7 +39,7 @@ class RunHandlers:
             self.notify(self.t("Aucun cas sélectionné."), severity="warning")
             return
         resumed = None if self.running else self.ws.continuation(entry, self.campaign_options.bench.engine)
-        if resumed is None:
+        if resumed is None or not resumed.offers_a_choice:  # with no step done, continuing is starting again
             self.start_run([entry])
             return
 
