@@ -217,8 +217,9 @@ def test_merge_says_everything_in_english(tmp_path: Path, capsys: pytest.Capture
         r"verdict or reason changed afterwards \(attempts line 1, entry \d+\)"
     )
     code, said = merge(tampered, two, output="t.tbsession")
-    assert code == 3 and said[-1] == "testbench merge: merge refused: an input session was modified"
-    assert re.fullmatch(modified, said[0]) and len(said) == 2, said
+    assert code == 3 and said[1] == "testbench merge: merge refused: an input session was modified"
+    assert said[2] == "testbench merge: --allow-tampered to merge anyway: the merged session records these changes"
+    assert re.fullmatch(modified, said[0]) and len(said) == 3, said
     # forced: merged, and it says what it kept (the merged session's own chain is whole again)
     code, said = merge(tampered, two, output="t.tbsession", options=("--allow-tampered",))
     t = tmp_path / "t.tbsession"

@@ -170,6 +170,34 @@ def test_merge_of_shards_names_its_field_and_merges_when_told(tmp_path: Path) ->
     assert (tmp_path / "m.tbsession").exists()
 
 
+def test_merge_of_a_modified_session_names_its_field_not_the_cli_flag(tmp_path: Path) -> None:
+    """Refused, then forced from the window: both say the window's yes/no field, never ``--allow-tampered``."""
+    import sqlite3
+
+    sessions = [tmp_path / "a.tbsession", tmp_path / "b.tbsession"]
+    for session, case in zip(sessions, ("DEMO-FSE-001", "DEMO-FSE-005"), strict=True):
+        argv = ["run", str(DEMO), "--cards", "inprocess", "--engine", "inprocess", "--session", str(session)]
+        assert main([*argv, "-k", case]) == 0
+    with sqlite3.connect(sessions[0]) as conn:
+        conn.execute("UPDATE attempts SET reason = 'retouché'")
+    conn.close()
+    values = {"sessions": " ".join(map(str, sessions)), "output": str(tmp_path / "m.tbsession")}
+    values["allow_missing_shards"] = ""
+    refused = TOOLS["merge"].run({**values, "allow_tampered": ""}, context(tmp_path))
+    french, english = said(refused)
+    assert refused.code == 3 and not (tmp_path / "m.tbsession").exists()
+    assert french[-1] == (
+        "« Fusionner même si une session a été modifiée » à oui pour fusionner quand même : la session fusionnée"
+        " relève ces modifications"
+    ), french
+    assert english[-1].startswith("“Merge even if a session was modified” set to yes to merge anyway"), english
+    forced = TOOLS["merge"].run({**values, "allow_tampered": "oui"}, context(tmp_path))
+    french, english = said(forced)
+    assert forced.code == 0 and (tmp_path / "m.tbsession").exists()
+    assert french[-1].startswith("fusion forcée (« Fusionner même si une session a été modifiée » à oui)"), french
+    assert not any("--" in line for line in french + english), (french, english)
+
+
 def test_the_windows_fields_name_no_cli_flag_and_their_choices_read_in_words() -> None:
     """Every yes/no field is offered in words, and the window's labels name no flag."""
     for tool in TOOLS.values():

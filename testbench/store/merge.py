@@ -42,10 +42,11 @@ from testbench.store.session import SessionStore
 class MergeError(Exception):
     """The merge was refused (``environment`` False: the inputs or the output asked for) or the disk failed it."""
 
-    def __init__(self, lines: list[str], *, environment: bool = False) -> None:
+    def __init__(self, lines: list[str], *, environment: bool = False, tampered: bool = False) -> None:
         super().__init__("\n".join(lines))
         self.lines = lines
         self.environment = environment
+        self.tampered = tampered  # refused for a modified input only: ``allow_tampered`` would merge it
 
 
 @dataclass
@@ -55,10 +56,7 @@ class MergeResult:
     attempts: int
     duplicates: int
     notes: list[str] = field(default_factory=list)
-
-
-#: what a merge forced over modified inputs says after their problems
-_FORCED = "fusion forcée (--allow-tampered) : la session fusionnée relève ces modifications (meta merged_from)"
+    forced: bool = False  # merged over a modified input (``allow_tampered``); its problems are in ``notes``
 
 _RUN_COLS = "started_wall, ended_wall, argv, host, pid, options, environment"
 #: an attempt's tables copied in the chain's column order, without the id the output gives each row
@@ -117,10 +115,10 @@ def merge_sessions(
                 head["chain_problems"] = modified
             heads.append(head)
         if problems and not allow_tampered:
-            raise MergeError([*problems, "fusion refusée : une session d'entrée a été modifiée"])
+            raise MergeError([*problems, "fusion refusée : une session d'entrée a été modifiée"], tampered=True)
         extra = {"merged_from": json.dumps(heads, ensure_ascii=False), **(meta or {})}
         result = _write_whole(output, lambda store: _merge_into(store, conns, list(selection or ()), extra))
-        result.notes = [*notes, *problems, *([_FORCED] if problems else [])]
+        result.notes, result.forced = [*notes, *problems], bool(problems)
         return result
     finally:
         for conn in conns:

@@ -19,11 +19,12 @@ def merge_tool(
     allow_missing_shards: bool = False,
     folder_problem: Callable[[Path], str | None] | None = None,
     missing_shards_option: str = "--allow-missing-shards",
+    tampered_option: str = "--allow-tampered",
 ) -> ToolResult:
     """Merge ``sessions`` into ``output``; exit 3 when an input cannot be read, a shard is missing or the
     output's folder is refused (``folder_problem``: the caller's rule, its sentence in French; by default the
     folder must exist), 2 when the disk fails it. A missing shard's refusal names ``missing_shards_option``
-    (the CLI's flag, or the window's field) as what merges anyway."""
+    (the CLI's flag, or the window's field) as what merges anyway; a modified input's, ``tampered_option``."""
     from testbench.runner.shard import MERGED_SHARDS_META, check_shards
     from testbench.store.merge import MergeError, input_meta, merge_sessions
     from testbench.store.read import SHARD_META
@@ -70,6 +71,13 @@ def merge_tool(
     except MergeError as exc:
         for line in exc.lines:
             result.warn(french(line), prefixed=True)
+        if exc.tampered:
+            result.warn(
+                lambda t, _lang: t(
+                    "{option} pour fusionner quand même : la session fusionnée relève ces modifications"
+                ).format(option=forced_by(tampered_option, t)),
+                prefixed=True,
+            )
         result.code = EXIT_ENVIRONMENT if exc.environment else EXIT_USAGE
         return result
     campaign = len(shards.campaign) if shards.campaign is not None else None
@@ -95,6 +103,13 @@ def merge_tool(
     result.say(summary)
     for line in merged.notes:  # a forced merge says what it kept
         result.warn(french(line), prefixed=True)
+    if merged.forced:
+        result.warn(
+            lambda t, _lang: t(
+                "fusion forcée ({option}) : la session fusionnée relève ces modifications (meta merged_from)"
+            ).format(option=forced_by(tampered_option, t)),
+            prefixed=True,
+        )
     result.written.append(output)
     return result
 

@@ -265,6 +265,7 @@ def _merge(values: Values, _ctx: ToolContext) -> ToolResult:
         allow_tampered=bool(values["allow_tampered"]),
         allow_missing_shards=bool(values["allow_missing_shards"]),
         missing_shards_option=_ALLOW_MISSING,
+        tampered_option=_ALLOW_TAMPERED,
     )
 
 
