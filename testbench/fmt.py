@@ -137,6 +137,12 @@ def label(labels: Mapping[str, str], code: str, lang: str | None = None) -> str:
     return translator(lang)(labels[code]) if code in labels else code
 
 
+def template_label(domain: str, mode: str, lang: str | None = None) -> str:
+    """A case template in words (« FSE · sécurisé »); a domain without modes (« cartes ») by its name alone."""
+    words = label(DOMAIN_LABELS, domain, lang)
+    return words if mode == "none" else f"{words} · {label(MODE_LABELS, mode, lang)}"
+
+
 def _decimal_of(text: str) -> Decimal | None:
     try:
         found = Decimal(text.strip())

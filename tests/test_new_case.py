@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from testbench import fmt
 from testbench.casebook import scaffold
 from testbench.casebook.loader import check_casebook
 from testbench.cli.main import main
@@ -57,7 +58,8 @@ def test_each_template_inserted_into_a_casebook_validates_and_keeps_the_file(
     code = new_case("--domain", template.domain.value, "--mode", template.mode.value, "--id", "NEW-001",
                     "--casebook", demo)  # fmt: skip
     assert code == 0, capsys.readouterr().err
-    assert f"cas NEW-001 ajouté (modèle {template.name}), cahier valide" in capsys.readouterr().out
+    words = fmt.template_label(template.domain.value, template.mode.value)  # « FSE · sécurisé », not « fse securise »
+    assert f"cas NEW-001 ajouté (modèle {words}), cahier valide" in capsys.readouterr().out
     casebook, problems = check_casebook(demo)
     assert problems == [] and casebook is not None
     (case,) = [c for c in casebook.cases if c.id == "NEW-001"]
@@ -138,11 +140,11 @@ def test_a_fixture_the_template_needs_is_named_in_english_too(
     assert new_case("--domain", "fse", "--mode", "degrade", "--id", "X-1", "--casebook", tmp_path / "minimal.xml",
                     "--lang", "en") == 3  # fmt: skip
     err = capsys.readouterr().err
-    assert "the fse degrade template needs in <fixtures>: a patient without card, with their rights" in err
+    assert "the template FSE · dégradé needs in <fixtures>: a patient without card, with their rights" in err
     # the sécurisé one finds the CPS and the patient its cases use
     assert new_case("--domain", "fse", "--mode", "securise", "--id", "X-1", "--casebook", tmp_path / "minimal.xml",
                     "--lang", "en") == 0  # fmt: skip
-    assert "minimal.xml: case X-1 added (fse securise template), casebook valid" in capsys.readouterr().out
+    assert "minimal.xml: case X-1 added (template FSE · sécurisé), casebook valid" in capsys.readouterr().out
 
 
 BAD_ID = "testbench new case: --id : identifiant de cas invalide « {id} » (lettres, chiffres, . _ : -, 80 au plus)\n"

@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from testbench.fmt import os_reason, visible_controls
+from testbench.fmt import os_reason, template_label, visible_controls
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_OK, EXIT_USAGE
 from testbench.tools.result import ToolResult, option
 
@@ -95,8 +95,8 @@ def _into_casebook(result: ToolResult, path: Path, case_id: str, template: Templ
     if lacking:
         return result.fail(
             EXIT_USAGE,
-            lambda t, _lang: t("{path} : le modèle {template} a besoin dans <fixtures> de : {what}").format(
-                path=path, template=template.name, what=" ; ".join(t(item) for item in lacking)
+            lambda t, lang: t("{path} : le modèle {template} a besoin dans <fixtures> de : {what}").format(
+                path=path, template=_words(template, lang), what=" ; ".join(t(item) for item in lacking)
             ),
             prefixed=False,
         )
@@ -144,9 +144,14 @@ def _written(result: ToolResult, problems: list[Problem], path: Path, case_id: s
             prefixed=False,
         )
     result.say(
-        lambda t, _lang: t("{path} : cas {id} ajouté (modèle {template}), cahier valide").format(
-            path=path, id=case_id, template=template.name
+        lambda t, lang: t("{path} : cas {id} ajouté (modèle {template}), cahier valide").format(
+            path=path, id=case_id, template=_words(template, lang)
         )
     )
     result.written.append(path)
     return result
+
+
+def _words(template: Template, lang: str | None) -> str:
+    """The template as the workstation offers it (« FSE · sécurisé »), not its file's code."""
+    return template_label(template.domain.value, template.mode.value, lang)

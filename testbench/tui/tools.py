@@ -90,17 +90,11 @@ def yes_no(lang: str | None) -> list[tuple[str, str]]:
     return [(fmt.yes_no(False, lang), ""), (fmt.yes_no(True, lang), "oui")]
 
 
-def _template_words(domain: str, mode: str, lang: str | None) -> str:
-    """« FSE · sécurisé »; a domain without modes (« cartes ») by its name alone."""
-    words = fmt.label(fmt.DOMAIN_LABELS, domain, lang)
-    return words if mode == "none" else f"{words} · {fmt.label(fmt.MODE_LABELS, mode, lang)}"
-
-
 def _templates(lang: str | None) -> list[tuple[str, str]]:
     """Every template the scaffold has, in words; the value is its name (« fse securise »)."""
     from testbench.casebook.scaffold import templates
 
-    return [(_template_words(t.domain.value, t.mode.value, lang), t.name) for t in templates()]
+    return [(fmt.template_label(t.domain.value, t.mode.value, lang), t.name) for t in templates()]
 
 
 @dataclass(frozen=True)
