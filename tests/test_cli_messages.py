@@ -36,6 +36,8 @@ FRENCH = re.compile(
     r"introuvable|tentatives?|empreinte|rapport|moteur|vérifications?|illisible|chaîne|ou|lue|refus|statut|lignes?)\b",
     re.IGNORECASE,
 )
+#: the modes' French names, which English keeps (as « FSE · dégradé » in a template's name)
+KEPT_IN_ENGLISH = re.compile(r"\b(?:sécurisé|dégradé)\b")
 #: English that would betray a message left in English in the French run
 ENGLISH = re.compile(
     r"\b(?:the|of|not|found|key|file|folder|unreadable|attempts?|cases|engine|checks|missing|modified|added|"
@@ -62,7 +64,7 @@ def untranslated(monkeypatch) -> Iterator[list[str]]:
 
     def english(text: str) -> str:
         found = real(text)
-        if found == text and FRENCH.search(NAMES.sub(" ", text)):
+        if found == text and FRENCH.search(KEPT_IN_ENGLISH.sub("", NAMES.sub(" ", text))):
             missed.append(text)
         return found
 
@@ -152,6 +154,7 @@ def test_every_command_speaks_english_when_asked(tmp_path: Path, capsys, monkeyp
     monkeypatch.delenv("TESTBENCH_LANG", raising=False)
 
     def check(name: str, text: str) -> None:
+        text = KEPT_IN_ENGLISH.sub("", text)  # French domain terms, kept as they are in English
         assert not FRENCH.findall(text), (name, FRENCH.findall(text), text)
 
     run_all(tmp_path, "en", capsys, check)

@@ -42,13 +42,20 @@ def _shown(screen: Any) -> str:
     return "\n".join(str(w.render()) for w in screen.query(Static))
 
 
+def _drawn(screen: Any) -> bool:
+    """The window of values read is up and composed: under load, pushed a moment before its widgets exist."""
+    from testbench.tui.screens import ExtractedScreen
+
+    return isinstance(screen, ExtractedScreen) and bool(_shown(screen))
+
+
 def test_values_not_found_name_their_extractor_and_where_it_looked(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from test_tui_helpers import wait_run
 
     from testbench.tui.app import WorkstationApp
-    from testbench.tui.screens import AttestScreen, ExtractedScreen
+    from testbench.tui.screens import AttestScreen
 
     monkeypatch.setenv("TESTBENCH_CONFIG_DIR", str(tmp_path / "cfg"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
@@ -67,7 +74,7 @@ def test_values_not_found_name_their_extractor_and_where_it_looked(
             app.goto_case(app.ws.find("T-FIX").key)
             await pilot.press("r")
             await perform(app, pilot, "s-invoice")
-            await _until(pilot, lambda: isinstance(app.screen, ExtractedScreen), "the invoice's values are shown")
+            await _until(pilot, lambda: _drawn(app.screen), "the invoice's values are shown")
             seen["invoice"] = _shown(app.screen)
             await pilot.press("f2")
             await pilot.pause()
@@ -75,7 +82,7 @@ def test_values_not_found_name_their_extractor_and_where_it_looked(
             await pilot.press("f2", "enter")
             await perform(app, pilot, "s-secure")
             await perform(app, pilot, "s-lot")
-            await _until(pilot, lambda: isinstance(app.screen, ExtractedScreen), "the lot's window is shown")
+            await _until(pilot, lambda: _drawn(app.screen), "the lot's window is shown")
             seen["lot"] = _shown(app.screen)
             await pilot.press("enter")  # nothing read, nothing focused: Enter accepts
             await wait_run(app, pilot)
