@@ -33,6 +33,8 @@ def _request(ref: str, *, ald: bool) -> dict[str, Any]:
             "nir": "160019999900333",
             "rank": 1,
             "regime": "01",
+            "caisse": "751",  # the attestation de droits' organisme: where the lot goes
+            "centre": "9999",
             "birth_date": "1960-01-01",
             "coverage": {"ald": ald, "rights_start": "2024-01-01", "rights_end": "2030-12-31"},
         },

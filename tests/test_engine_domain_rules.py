@@ -63,10 +63,24 @@ def test_lots_are_split_by_organisme_and_the_request_may_name_it() -> None:
     assert refusal(engine.create_invoice, invoice("B-1", caisse="75A")).code == "INVALID_REQUEST"
 
 
+def test_a_lot_nothing_addresses_is_refused_and_says_where_a_degrade_invoice_gets_its_organisme() -> None:
+    """A dégradé invoice without the caisse and centre of the attestation de droits is billed and secured, but
+    its lot is refused: zeros would address it to no caisse."""
+    engine = ReferenceEngine()
+    unaddressed = billed(engine, invoice("U-1"), invoice("U-2", caisse="751", centre="9999"))
+    refused = refusal(engine.build_lot, {"invoice_ids": unaddressed})
+    assert refused.code == "ORGANISME_UNKNOWN" and refused.details["invoice_id"] == unaddressed[0]
+    assert "beneficiary.caisse" in refused.message and "attestation de droits" in refused.message
+    said = english(refused.message)
+    assert said.startswith("invoice ") and "unknown organisme destinataire" in said and "inconnu" not in said, said
+    lot = engine.build_lot({"invoice_ids": unaddressed[1:]})  # the addressed one alone goes
+    assert lot["organisme"] == {"regime": "01", "caisse": "751", "centre": "9999"}
+
+
 # -- finding 12: the partial payment is an amount in euros --------------------------------------------------
 def test_the_partial_payment_is_asked_in_euros_not_in_cents() -> None:
     engine = ReferenceEngine()
-    lot = engine.build_lot({"invoice_ids": billed(engine, invoice("R-1"))})["number"]  # due 33.60
+    lot = engine.build_lot({"invoice_ids": billed(engine, invoice("R-1", caisse="751", centre="9999"))})["number"]
     refused = refusal(engine.read_returns, {"scenario": "rsp-partial", "paid": 3000, "lot_number": lot})
     assert "en euros au centime près" in refused.message and "centimes" not in refused.message
     assert "in euros to the cent" in english(refused.message)

@@ -28,7 +28,7 @@ def _lot(engine: ReferenceEngine, *lines: dict) -> str:
             "invoice_ref": f"R{n}",
             "mode": "degrade",
             "care_date": "2026-01-12",
-            "beneficiary": {"nir": "185057512345678", "rank": 1, "regime": "01", "coverage": {}},
+            "beneficiary": {"nir": "185057512345678", "rank": 1, "regime": "01", "caisse": "751", "centre": "9999"},
             "tiers_payant": "amo",
             "lines": [line],
         }

@@ -42,9 +42,11 @@ CARDS = """
 
 
 def patient(pid: str, nir: str, name: str, birth: str, regime: str = "01", start: str = "2024-01-01",
-            end: str = "2030-12-31", **rights: str) -> str:
-    """A patient without a card (dégradé, SESAM sans Vitale): identity and rights as the runner reads them."""
+            end: str = "2030-12-31", caisse: str = "751", centre: str = "9999", **rights: str) -> str:
+    """A patient without a card (dégradé, SESAM sans Vitale): identity and rights as the runner reads them,
+    with the organisme (caisse, centre) of their attestation de droits, where their invoices' lots go."""
     rows = [("nir", nir), ("name", name), ("birth-date", birth), ("regime", regime)]
+    rows += [(key, value) for key, value in (("caisse", caisse), ("centre", centre)) if value]
     if start:
         rows.append(("rights-start", start))
     if end:
@@ -80,6 +82,7 @@ PATIENTS = "\n".join(
         patient("p-ald-dated", "193059999901563", "PATIENT ALD DATEE", "1993-05-05",
                 ald="true", ald_start="2026-02-01", ald_end="2026-06-30"),
         patient("p-nodate", "218079999901633", "PATIENTE SANS DATES", "2018-07-07", start="", end=""),
+        patient("p-sans-organisme", "150019999901767", "PATIENT SANS ORGANISME", "1950-01-01", caisse="", centre=""),
     ]
 )
 

@@ -188,10 +188,14 @@ lot_case("PSAD-LOT-016", "ARL négatif puis renvoi des mêmes factures dans un n
 BOOK.sections["PSAD-LOT-010"] = "Lots selon le mode et la couverture"
 lot_case("PSAD-LOT-010", "Lot d'une FSE dégradée",
          "Une facture dégradée sécurisée se met en lot comme une autre.",
-         "Patient saisi : PPC × 8 = 168.00 → 100.80. Lot : 1 facture, AMO 100.80 ; ARL positif.",
+         "Patient saisi : PPC × 8 = 168.00 → 100.80. Lot : 1 facture, AMO 100.80, adressé à l'organisme de "
+         "l'attestation de droits saisie (pas de carte Vitale) : régime 01, caisse 751, centre 9999 ; ARL positif.",
          [*billed([("1", [L("1113930", 8, "21.00")])], patient="p-deg"), el("build-lot", "s-lot"),
           el("read-returns", "s-arl", scenario="arl-positive")],
-         [V("lot.totals.amo", "100.80", step="s-lot"), V("returns.status", "accepted", step="s-arl")],
+         [V("lot.totals.amo", "100.80", step="s-lot"),
+          V("lot.organisme.caisse", "751", step="s-lot", type_="string"),
+          V("lot.organisme.centre", "9999", step="s-lot", type_="string"),
+          V("returns.status", "accepted", step="s-arl")],
          tags="lot degrade", mode="degrade")
 lot_case("PSAD-LOT-011", "Lot d'une FSE SESAM sans Vitale après ADRi",
          "ADRi, facture, sécurisation, lot.",
@@ -248,6 +252,15 @@ lot_case("PSAD-LOT-022", "Lot de deux organismes destinataires (caisses 751 et 6
          "caisse 671, centre 9999 ; build-lot → MIXED_LOT (organismes 01 671 9999 et 01 751 9999).",
          two_caisses, [refusal("MIXED_LOT", step="s-lot")], tags="lot refus organisme",
          requirements="TB-REFUS-MIXED_LOT")
+lot_case("PSAD-LOT-023", "Lot d'une FSE dégradée sans organisme destinataire : refus",
+         "Sans carte Vitale, la caisse et le centre viennent de l'attestation de droits ; une facture qui ne les a "
+         "pas ne se met pas en lot (un lot adressé à la caisse « 000 » ne partirait nulle part).",
+         "Patient saisi sans caisse ni centre : lit × 4 → MRO 33.60, la facture et sa sécurisation passent ; "
+         "build-lot → "
+         "ORGANISME_UNKNOWN (refus de notre moteur de référence, code à nous).",
+         [*billed([("1", [BED])], patient="p-sans-organisme"), el("build-lot", "s-lot")],
+         [V("invoice.totals.amo", "33.60", step="s-invoice-1"), refusal("ORGANISME_UNKNOWN", step="s-lot")],
+         tags="lot refus organisme degrade", mode="degrade", requirements="TB-REFUS-ORGANISME_UNKNOWN")
 lot_case("PSAD-LOT-021", "Facture non sécurisée dans le lot : refus",
          "Seules les factures sécurisées entrent dans un lot.",
          "Facture 1 sécurisée, facture 2 non sécurisée ; build-lot → INVOICE_NOT_SECURED.",

@@ -186,6 +186,7 @@ REFUSAL_CODES: frozenset[str] = frozenset(
         "NO_RATE_AT_DATE",
         "INVOICE_NOT_SECURED",
         "MIXED_LOT",
+        "ORGANISME_UNKNOWN",  # a lot for an invoice whose caisse or centre nothing gave
         "TOO_MANY_LINES",  # more than 999 lines on one invoice (B2 limit)
         "UNKNOWN_REGIME",
         "BILLING_BEFORE_CARE",

@@ -13,6 +13,7 @@ from typing import Any
 
 from testbench.cards.api import CardBay
 from testbench.casebook.model import Case, Casebook, Mode, Patient, Step
+from testbench.domain.organisme import ORGANISME_DIGITS, organisme_of
 from testbench.engines.api import Engine, JsonObject
 from testbench.engines.operator.engine import CAPTURED
 
@@ -95,8 +96,8 @@ def patient_of(ctx: ActionContext, step: Step) -> Patient | None:
         raise ActionError(f"patient inconnu : {ref}") from None
 
 
-#: Patient-fixture rights that are identity or dates, not coverage flags.
-_IDENTITY = {"nir", "name", "first_name", "birth_date", "regime"}
+#: Patient-fixture rights that are identity, régime or organisme (caisse, centre), not coverage flags.
+_IDENTITY = {"nir", "name", "first_name", "birth_date", "regime", "caisse", "centre"}
 
 
 def _fixture_coverage(rights: Mapping[str, str]) -> JsonObject:
@@ -121,6 +122,7 @@ def _apcv_as_card(apcv: Mapping[str, Any]) -> JsonObject:
     coverage = dict(apcv.get("coverage") or {})
     ben = {k: apcv.get(k) for k in ("nir", "rank", "name", "first_name", "birth_date")}
     rights = {"start": coverage.get("rights_start"), "end": coverage.get("rights_end"), "regime": apcv.get("regime")}
+    rights.update(organisme_of(apcv))
     return {"nir": apcv.get("nir"), "beneficiaries": [{**ben, "coverage": coverage}], "rights": rights}
 
 
@@ -135,7 +137,12 @@ def beneficiary(ctx: ActionContext, step: Step) -> JsonObject:
         and adri.get("source") == "adri"
         and (adri.get("nir"), adri.get("rank")) == (ben.get("nir"), ben.get("rank"))
     ):
-        ben = {**ben, "regime": str(adri.get("regime") or ben["regime"]), "coverage": dict(adri.get("coverage") or {})}
+        ben = {
+            **ben,
+            "regime": str(adri.get("regime") or ben["regime"]),
+            **organisme_of(adri),
+            "coverage": dict(adri.get("coverage") or {}),
+        }
     return ben
 
 
@@ -156,6 +163,7 @@ def _card_or_fixture(ctx: ActionContext, step: Step) -> JsonObject:
                     "nir": ben.get("nir") or vitale.get("nir"),
                     "rank": rank,
                     "regime": str(rights.get("regime") or "01"),
+                    **organisme_of(rights),
                     "birth_date": ben.get("birth_date"),
                     "coverage": coverage,
                 }
@@ -169,6 +177,9 @@ def _card_or_fixture(ctx: ActionContext, step: Step) -> JsonObject:
         "nir": rights.get("nir"),
         "rank": rank,
         "regime": rights.get("regime") or "01",
+        # the attestation de droits' organisme, where a dégradé invoice's lot goes; as written, so that a
+        # mistyped one is refused with the invoice (INVALID_REQUEST) rather than found missing at the lot
+        **{name: rights[name] for name in ORGANISME_DIGITS if rights.get(name)},
         "birth_date": rights.get("birth_date"),
         "coverage": _fixture_coverage(patient.rights),
     }

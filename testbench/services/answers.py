@@ -58,9 +58,12 @@ def _coverage(scenario: Scenario) -> JsonObject:
 
 
 def _rights(scenario: Scenario, care: date) -> JsonObject:
+    """The AMO rights answered: régime and organisme (caisse, centre: where a lot is addressed), open dates."""
     start = care + timedelta(days=int(scenario.params.get("rights_start_days", -365)))
     end = care + timedelta(days=int(scenario.params.get("rights_end_days", 365)))
-    return {"regime": "01", "rights_start": start.isoformat(), "rights_end": end.isoformat()}
+    caisse, centre = str(scenario.params.get("caisse", "751")), str(scenario.params.get("centre", "9999"))
+    return {"regime": "01", "caisse": caisse, "centre": centre, "rights_start": start.isoformat(),
+            "rights_end": end.isoformat()}  # fmt: skip
 
 
 def error_answer(scenario: Scenario) -> JsonObject:

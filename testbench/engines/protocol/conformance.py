@@ -154,7 +154,14 @@ def sample_request(ref: str, **overrides: Any) -> dict[str, Any]:
         "mode": "securise",
         "care_date": "2024-06-03",
         "ps_category": "fournisseur-lpp",
-        "beneficiary": {"nir": "1850575123456", "rank": 1, "regime": "01", "coverage": {"ald": False, "c2s": False}},
+        "beneficiary": {
+            "nir": "1850575123456",
+            "rank": 1,
+            "regime": "01",
+            "caisse": "751",  # the organisme destinataire, where its lot is addressed
+            "centre": "9999",
+            "coverage": {"ald": False, "c2s": False},
+        },
         "prescription": None,
         "tiers_payant": "amo",
         "amc": None,

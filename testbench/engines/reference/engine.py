@@ -16,6 +16,7 @@ from typing import Any
 
 from testbench import __version__
 from testbench.cards.api import CardAbsent, CardChannel, CardError
+from testbench.domain.organisme import organisme_of
 from testbench.domain.vocabulary import ENGINE_CALLS
 from testbench.engines.api import EngineInfo, JsonObject, TraceSink
 from testbench.engines.reference import refusals as R
@@ -84,14 +85,9 @@ def _partial_paid(raw: Any, due: Decimal) -> Decimal:
 
 def _organisme(ben: Beneficiary, card: JsonObject | None) -> tuple[str, str, str]:
     """The organisme destinataire of an invoice: régime, caisse and centre from the request, else the caisse
-    and centre of the Vitale card read for it; "" where neither says (a lot then shows zeros there)."""
-    rights = (card or {}).get("rights") or {}
-
-    def read(name: str, size: int) -> str:
-        value = str(rights.get(name) or "")
-        return value if value.isdigit() and len(value) == size else ""
-
-    return ben.regime, ben.caisse or read("caisse", 3), ben.centre or read("centre", 4)
+    and centre of the Vitale card read for it; "" where neither says (its lot is refused: ORGANISME_UNKNOWN)."""
+    read = organisme_of((card or {}).get("rights") or {})
+    return ben.regime, ben.caisse or read.get("caisse", ""), ben.centre or read.get("centre", "")
 
 
 class ReferenceEngine(TeleserviceCalls):
@@ -343,9 +339,18 @@ class ReferenceEngine(TeleserviceCalls):
                 raise R.refuse(
                     R.INVOICE_ALREADY_IN_LOT, f"facture {inv.number} déjà dans le lot {inv.lot:06d}", lot=inv.lot
                 )
+        for inv in invoices:  # a lot goes to an organisme: zeros would address it to no caisse
+            if not all(inv.organisme):
+                raise R.refuse(
+                    R.ORGANISME_UNKNOWN,
+                    f"facture {inv.number} : organisme destinataire inconnu (régime, caisse et centre : ni la"
+                    " demande ni une carte Vitale lue ne les donnent ; en mode dégradé, ceux de l'attestation de"
+                    " droits dans beneficiary.caisse et beneficiary.centre)",
+                    invoice_id=inv.invoice_id,
+                )
         organismes = {inv.organisme for inv in invoices}  # one lot per organisme destinataire
         if len(organismes) > 1:
-            named = ", ".join(" ".join(part or "?" for part in o) for o in sorted(organismes))
+            named = ", ".join(" ".join(o) for o in sorted(organismes))
             raise R.refuse(R.MIXED_LOT, f"organismes destinataires différents dans un lot : {named}")
         regime, caisse, centre = organismes.pop()
         from testbench.engines.reference.b2 import LotInvoice, build_lot_file, lot_totals  # a lot: not every run
@@ -359,7 +364,7 @@ class ReferenceEngine(TeleserviceCalls):
         self._lots[number] = _Lot(number, [inv.invoice_id for inv in invoices])
         totals = {k: fmt(v) for k, v in lot_totals(members).items()}
         self.trace(
-            f"build_lot numero={number:06d} organisme={regime} {caisse or '?'} {centre or '?'} "
+            f"build_lot numero={number:06d} organisme={regime} {caisse} {centre} "
             f"factures={len(invoices)} amo={totals['amo']}"
         )
         return {

@@ -32,6 +32,7 @@ INVOICE_NOT_SECURED = "INVOICE_NOT_SECURED"  # a lot may only hold secured invoi
 INVOICE_ALREADY_IN_LOT = "INVOICE_ALREADY_IN_LOT"
 MIXED_LOT = "MIXED_LOT"  # invoices for different AMO destinations in one lot
 EMPTY_LOT = "EMPTY_LOT"
+ORGANISME_UNKNOWN = "ORGANISME_UNKNOWN"  # a lot for an invoice whose caisse or centre nothing gave
 UNKNOWN_SCENARIO = "UNKNOWN_SCENARIO"
 UNKNOWN_LOT = "UNKNOWN_LOT"
 NO_CARD = "NO_CARD"  # no card channel, no card in the slot, or the card layer is missing

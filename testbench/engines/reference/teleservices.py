@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from testbench.domain.organisme import organisme_of
 from testbench.domain.refusal import EngineRefusal
 from testbench.domain.vocabulary import TELESERVICE_INVALID_ANSWER, TELESERVICE_UNAVAILABLE
 from testbench.engines.reference import refusals as R
@@ -192,6 +193,7 @@ class TeleserviceCalls:
             "nir": nir,
             "rank": rank,
             "regime": str(found.get("regime") or "01"),
+            **organisme_of(found),
             "coverage": coverage,
             "rights_open": open_,
             "date": when,
@@ -249,6 +251,7 @@ class TeleserviceCalls:
             "first_name": identity.get("first_name"),
             "birth_date": identity.get("birth_date"),
             "regime": str(rights.get("regime") or "01"),
+            **organisme_of(rights),
             "rights_open": _open_at(coverage["rights_start"], coverage["rights_end"], when),
             "coverage": coverage,
         }
