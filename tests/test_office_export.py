@@ -203,6 +203,63 @@ def test_a_merged_result_cell_is_placed_and_a_missing_column_is_added(
     assert f"{letter}{rows['EX-FSE-001']}:{letter}{rows['EX-FSE-002']}" in {str(r) for r in out.merged_cells.ranges}
 
 
+def _with_a_shape(document: Path) -> None:
+    """Add a text box to the workbook's first drawing part, as Excel writes one (openpyxl cannot write shapes)."""
+    import zipfile
+
+    shape = (  # in the drawing part's default namespace, as openpyxl writes it
+        b"<oneCellAnchor><from><col>8</col><colOff>0</colOff><row>1</row><rowOff>0</rowOff></from>"
+        b'<ext cx="900000" cy="300000"/><sp macro="" textlink=""><nvSpPr><cNvPr id="99" name="Zone de texte 1"/>'
+        b'<cNvSpPr txBox="1"/></nvSpPr><spPr><a:prstGeom xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/'
+        b'main" prst="rect"/></spPr></sp><clientData/></oneCellAnchor>'
+    )
+    parts = {}
+    with zipfile.ZipFile(document) as archive:
+        for name in archive.namelist():
+            parts[name] = archive.read(name)
+    drawing = next(name for name in parts if name.startswith("xl/drawings/") and name.endswith(".xml"))
+    assert parts[drawing].endswith(b"</wsDr>"), parts[drawing][-80:]
+    parts[drawing] = parts[drawing].replace(b"</wsDr>", shape + b"</wsDr>")
+    with zipfile.ZipFile(document, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
+def test_charts_and_images_are_kept_and_a_shape_openpyxl_cannot_carry_is_said(
+    bench: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An exam book's logo and chart survive the export; a text box, which openpyxl drops, is counted and said."""
+    import io
+    import zipfile
+
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.drawing.image import Image
+    from PIL import Image as Picture
+
+    book = openpyxl.load_workbook(XLSX)
+    sheet = book[SHEET]
+    chart = BarChart()
+    chart.add_data(Reference(sheet, min_col=1, min_row=HEADER_ROW, max_row=HEADER_ROW + 3))
+    sheet.add_chart(chart, "J2")
+    logo = io.BytesIO()
+    Picture.new("RGB", (8, 8), "navy").save(logo, "PNG")
+    sheet.add_image(Image(logo), "H1")
+    document = tmp_path / "illustre.xlsx"
+    book.save(document)
+    _with_a_shape(document)
+    target = tmp_path / "out.xlsx"
+    assert export(bench, "--to", target, document=document) == 0
+    err = capsys.readouterr().err
+    said = "éléments graphiques du classeur non repris dans le fichier écrit (l'original les garde)"
+    assert f"{document}: {said} : images 0, formes 1" in err, err
+    with zipfile.ZipFile(target) as archive:
+        names = archive.namelist()
+    assert any(n.startswith("xl/charts/") for n in names) and any(n.startswith("xl/media/") for n in names), names
+    assert export(bench, "--to", tmp_path / "out-en.xlsx", "--lang", "en", document=document) == 0
+    english = "drawings of the workbook not carried into the written file (the original keeps them): images 0, shapes 1"
+    assert english in capsys.readouterr().err
+
+
 def test_cases_either_side_lacks_are_listed(bench: Path, capsys: pytest.CaptureFixture[str]) -> None:
     run_cli("run", "cahier.xml", "--session", "un.tbs", "--engine", "inprocess", "--cards", "inprocess",
               "-k", "EX-FSE-001", cwd=bench)  # fmt: skip

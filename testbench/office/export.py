@@ -7,7 +7,8 @@ relative link to the case in that report. The result columns are those of the ma
 a column the document lacks is added after its last header. Observed values pass through the report's
 redaction (:mod:`testbench.report.personal`) unless the person opts out.
 
-An XLSX document is loaded and filled (formatting, other sheets and formulas kept); an ODS or DOCX
+An XLSX document is loaded and filled (formatting, other sheets, formulas, charts and images kept; a shape
+openpyxl cannot carry is said); an ODS or DOCX
 document, or a CSV one exported to ``.xlsx``, becomes an XLSX sheet with the same header and rows at
 the same row numbers; a CSV document exported to ``.csv`` stays CSV, every line kept. The file is
 written atomically; the session is only read.
@@ -18,7 +19,9 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import tempfile
+import zipfile
 from collections.abc import Callable
 from copy import copy
 from dataclasses import dataclass, field
@@ -244,7 +247,47 @@ def _xlsx(
                 cell.style = "Hyperlink"
     out = io.BytesIO()
     book.save(out)
+    if table.kind == "xlsx":
+        _say_lost_drawings(document, out.getvalue(), outcome)
     return out.getvalue()
+
+
+#: a shape of a drawing part (a text box, an arrow, a form control): openpyxl keeps charts and images only
+_SHAPE = re.compile(rb"<(?:\w+:)?sp[ >]")
+
+
+def _drawings(workbook: bytes) -> tuple[int, int]:
+    """The images (media parts) and shapes (``<sp>`` of its drawing parts) an XLSX file holds."""
+    with zipfile.ZipFile(io.BytesIO(workbook)) as archive:
+        names = archive.namelist()
+        images = sum(name.startswith("xl/media/") for name in names)
+        shapes = sum(
+            len(_SHAPE.findall(archive.read(name)))
+            for name in names
+            if name.startswith("xl/drawings/") and name.endswith(".xml")
+        )
+    return images, shapes
+
+
+def _say_lost_drawings(document: Path, written: bytes, outcome: ExportResult) -> None:
+    """Charts and images are carried over (openpyxl, with Pillow for the images); a shape is not, nor an image
+    in a format it cannot write again (WMF): said, the original keeping them."""
+    try:
+        before = _drawings(document.read_bytes())
+    except (OSError, zipfile.BadZipFile):
+        return  # read a moment ago by openpyxl: nothing to compare with rather than a failed export
+    after = _drawings(written)
+    images, shapes = max(before[0] - after[0], 0), max(before[1] - after[1], 0)
+    if images or shapes:
+        outcome.problems.append(
+            Problem.of(
+                document,
+                "éléments graphiques du classeur non repris dans le fichier écrit (l'original les garde) : images"
+                " {images}, formes {shapes}",
+                images=images,
+                shapes=shapes,
+            )
+        )
 
 
 def _csv(
