@@ -49,6 +49,8 @@ def test_a_lot_is_addressed_to_the_caisse_and_centre_of_the_vitale_card_read() -
     assert lot["organisme"] == {"regime": "01", "caisse": "751", "centre": "9999"}
     header = next(values for rtype, values in parse_file(lot["b2"]) if rtype == "100")
     assert (header["regime"], header["caisse"], header["centre"]) == (1, 751, 9999)  # was 01 000 0000
+    invoice_header = next(values for rtype, values in parse_file(lot["b2"]) if rtype == "200")
+    assert (invoice_header["caisse"], invoice_header["centre"]) == (751, 9999)  # the card's, on the invoice too
 
 
 def test_lots_are_split_by_organisme_and_the_request_may_name_it() -> None:

@@ -111,6 +111,34 @@ def test_b2_lot_records_and_totals_equal_sum_of_lines() -> None:
     assert lpp_line["code"] == "1241763" and lpp_line["taux"] == 60 and lpp_line["date"] == date(2024, 6, 3)
 
 
+def test_a_lot_carries_the_invoices_organisme_prescription_and_the_lines_rental_and_supplier() -> None:
+    """The PSAD data an FSE carries reach the lot too: record 200 its caisse, centre and billing date, 210 its
+    prescription and accord préalable, 3F1 after a line its rental period, supplier and own prescriber; a plain
+    invoice and a plain line have no complement record."""
+    eng = engine()
+    rental = line("1241763", "4", rental_start="2024-05-06", rental_end="2024-06-02", supplier_siret="12345678000014",
+                  rental_code="hebdomadaire")  # fmt: skip
+    rx = {"prescriber": "10000000001", "date": "2024-05-02", "number": "RX-12"}
+    lines = [rental, line("1231782", "4", unit_price="22.00")]
+    ids = [
+        billed(eng, "P", lines=lines, prescription=rx, accord_prealable="AP-2024-77")["invoice_id"],
+        billed(eng, "Q")["invoice_id"],
+    ]
+    records = parse_file(eng.build_lot({"invoice_ids": ids})["b2"])
+    kinds = [rtype for rtype, _ in records]
+    assert kinds == ["000", "100", "200", "210", "3F0", "3F1", "3F0", "500", "200", "3F0", "3F0", "500", "190", "999"]
+    header = records[2][1]
+    assert (header["caisse"], header["centre"], header["date_facturation"]) == (751, 9999, date(2024, 6, 3))
+    complement = records[3][1]
+    assert (complement["prescripteur"], complement["date_prescription"]) == ("10000000001", date(2024, 5, 2))
+    assert (complement["numero_prescription"], complement["accord_prealable"]) == ("RX-12", "AP-2024-77")
+    rented = records[5][1]
+    assert (rented["numero_ligne"], rented["debut_location"], rented["fin_location"]) == (
+        1, date(2024, 5, 6), date(2024, 6, 2))  # fmt: skip
+    assert (rented["siret"], rented["code_location"]) == ("12345678000014", "HEBDOMADAIRE")
+    assert records[-1][1]["nombre_enregistrements"] == len(records)
+
+
 @pytest.mark.parametrize(
     ("scenario", "code", "status", "codes"),
     [

@@ -1,7 +1,7 @@
 """Redaction that keeps the evidence and masks every identifier (audit 10, findings 1 and 2).
 
 - A B2 lot's records are not base64: exported, the lot keeps its 128-column records, is read back by the
-  engine's own parser, and only its NIR, NIR key and birth date are masked, each by a mask of its width.
+  engine's own parser, and only its NIR, NIR key, birth date and prescriber are masked, each by a mask of its width.
   Base64 is taken for base64 on evidence (its rules, its alphabet, or personal data in what it decodes to).
 - The prescriber's identifier (``prescripteur``: an RPPS, or an AM number) is masked in every encoding an
   RPPS is: XML attribute and element, JSON key, log text, and as a known value in hex and base64.
@@ -173,9 +173,26 @@ def test_a_b2_record_is_masked_by_column_and_read_back() -> None:
         k: v for k, v in before.items() if k not in personal.B2_PERSONAL_FIELDS
     }
     assert counts == Counter({"nir": 1, "birth_date": 1})  # a NIR and its key are one NIR
-    assert set(personal.B2_PERSONAL_FIELDS) <= {f.name for f in b2.layout()["200"]}  # the layout's own names
+    assert set(personal.B2_PERSONAL_FIELDS) <= {f.name for fields in b2.layout().values() for f in fields}
     other = RECORD_200[:28] + "X" + RECORD_200[29:]  # type 200, 128 columns, a letter in « rang »: another layout
     assert personal.mask_b2_record(other) == (other, Counter())
+
+
+def test_the_prescriber_of_a_lots_complement_records_is_masked_by_column_and_read_back() -> None:
+    """Records 210 (the invoice's prescription) and 3F1 (a line's own prescriber) name a PS: masked, width kept."""
+    prescription = {"prescripteur": "10000000001", "date_prescription": date(2026, 1, 5)}
+    prescription["numero_prescription"] = "RX-12"
+    invoice = b2.render("210", {"numero_facture": 14, **prescription})
+    line = b2.render("3F1", {"numero_facture": 14, "numero_ligne": 1, "siret": "12345678000014",
+                             "prescripteur": "751999991"})  # fmt: skip
+    for record in (invoice, line):
+        masked, counts = personal.mask_b2_record(record)
+        values = b2.parse_record(masked)[1]
+        assert len(masked) == b2.RECORD_LENGTH and counts == Counter({"id_ps": 1})
+        assert set(values["prescripteur"]) == {"0"}, values  # zeros of the field's width
+        assert "10000000001" not in masked and "751999991" not in masked
+    assert b2.parse_record(personal.mask_b2_record(invoice)[0])[1]["numero_prescription"] == "RX-12"
+    assert b2.parse_record(personal.mask_b2_record(line)[0])[1]["siret"] == "12345678000014"  # a company's, kept
 
 
 # ------------------------------------------------------------------------------ the prescriber

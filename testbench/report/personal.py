@@ -238,7 +238,8 @@ class Scrubber:
 
 #: the fields of the reference engine's B2-like records (engines/reference/data/b2_layout.json) that hold
 #: personal data, by redaction kind
-B2_PERSONAL_FIELDS = {"nir": "nir", "cle_nir": "nir", "date_naissance": "birth_date"}
+#: a prescriber is an RPPS or an AM number (records 210 and 3F1): a PS identifier either way
+B2_PERSONAL_FIELDS = {"nir": "nir", "cle_nir": "nir", "date_naissance": "birth_date", "prescripteur": "id_ps"}
 
 
 @functools.cache
@@ -259,7 +260,7 @@ def _b2_personal_columns() -> dict[str, tuple[tuple[int, int, str], ...]]:
 def mask_b2_record(line: str) -> tuple[str, Counter[str]]:
     """``line`` with the personal fields of a B2-like record masked by column, and what was masked.
 
-    The lot's layout says where the NIR, its key and the birth date are (as the card layer's TLV layout
+    The lot's layout says where the NIR, its key, the birth date and a prescriber are (as the card layer's TLV layout
     does for an APDU): by column, a birth date packed ``AAMMJJ`` between other digits is found, which no
     text rule can tell from the digits around it. Each mask keeps the field's width, zeros for digits
     (a date field's « absent » value), so the lot is still read back by its parser. A line that is not

@@ -15,8 +15,9 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from testbench.engines.reference.model import InvoiceRequest, Prescription
 from testbench.engines.reference.money import ZERO, cents
-from testbench.engines.reference.split import InvoiceComputation
+from testbench.engines.reference.split import InvoiceComputation, LineResult
 
 RECORD_LENGTH = 128
 
@@ -115,10 +116,11 @@ def parse_file(text: str) -> list[tuple[str, dict[str, Any]]]:
 
 @dataclass(frozen=True)
 class LotInvoice:
-    """An invoice as a lot holds it: its number and its computation."""
+    """An invoice as a lot holds it: its number, its computation and its organisme (régime, caisse, centre)."""
 
     number: str
     computation: InvoiceComputation
+    organisme: tuple[str, str, str] = ("", "", "")
 
 
 def _nir_parts(nir: str | None) -> tuple[str, str]:
@@ -149,9 +151,15 @@ def invoice_records(inv: LotInvoice) -> list[str]:
                 "payeur_amc": comp.amc_payer,
                 "nombre_lignes": len(comp.lines),
                 "reference": req.invoice_ref,
+                "caisse": inv.organisme[1],  # the request's, or the Vitale card's the engine read
+                "centre": inv.organisme[2],
+                "date_facturation": req.billed_on,
             },
         )
     ]
+    complement = _invoice_complement(req)
+    if complement:
+        records.append(render("210", {"numero_facture": inv.number, **complement}))
     for i, r in enumerate(comp.lines, 1):
         records.append(
             render(
@@ -177,6 +185,9 @@ def invoice_records(inv: LotInvoice) -> list[str]:
                 },
             )
         )
+        details = _line_complement(r) if r.line.nomenclature == "LPP" else None
+        if details:
+            records.append(render("3F1", {"numero_facture": inv.number, "numero_ligne": i, **details}))
     t = comp.totals
     records.append(
         render(
@@ -195,6 +206,36 @@ def invoice_records(inv: LotInvoice) -> list[str]:
         )
     )
     return records
+
+
+def _invoice_complement(req: InvoiceRequest) -> dict[str, Any]:
+    """Record 210's values: the prescription, the AT/MP accident and the accord préalable, when given."""
+    p = req.prescribed or Prescription()
+    values = {
+        "prescripteur": p.prescriber,
+        "date_prescription": p.date,
+        "numero_prescription": p.number,
+        "eprescription": p.eprescription_id,
+        "numero_at": req.at_number,
+        "date_at": req.at_date,
+        "accord_prealable": req.accord_prealable,
+    }
+    return values if any(values.values()) else {}
+
+
+def _line_complement(r: LineResult) -> dict[str, Any]:
+    """Record 3F1's values: an LPP line's rental period, supplier and own prescriber, when it has some."""
+    extra = r.line.extra
+    values = {
+        "debut_location": extra.rental_start,
+        "fin_location": extra.rental_end,
+        "code_location": extra.rental_code,
+        "siret": extra.supplier_siret,
+        "lppr": extra.lppr,
+        "prescripteur": extra.prescriber,
+        "accord_prealable": "O" if extra.accord_prealable else None,
+    }
+    return values if any(values.values()) else {}
 
 
 def lot_totals(invoices: list[LotInvoice]) -> dict[str, Decimal]:

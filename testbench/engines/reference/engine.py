@@ -357,7 +357,7 @@ class ReferenceEngine(TeleserviceCalls):
 
         number = self._next_lot
         self._next_lot += 1
-        members = [LotInvoice(inv.number, inv.computation) for inv in invoices]
+        members = [LotInvoice(inv.number, inv.computation, inv.organisme) for inv in invoices]
         text = build_lot_file(number, members, self.emitter, self.today(), (regime, caisse, centre))
         for inv in invoices:
             inv.lot = number
