@@ -264,3 +264,18 @@ def test_fse_escapes_text_values() -> None:
     req = request([line("1241763")], invoice_ref='R&D "<1>"')
     res = engine().create_invoice(req)
     assert validate_fse(res["fse"]) == [] and 'reference="R&amp;D &quot;&lt;1&gt;&quot;"' in res["fse"]
+
+
+def test_the_documented_b2_field_map_is_the_layout_the_engine_writes() -> None:
+    """docs/reference-engine.md's field map says every record of data/b2_layout.json, each field at its place."""
+    import json
+    from importlib import resources
+
+    from testbench.engines.reference.b2 import layout
+
+    raw = json.loads(resources.files("testbench.engines.reference").joinpath("data/b2_layout.json").read_text("utf-8"))
+    doc = (REPO / "docs" / "reference-engine.md").read_text(encoding="utf-8")
+    section = doc.split("### B2-like field map", 1)[1].split("\n## ", 1)[0]
+    for rtype, fields in layout().items():
+        columns = ", ".join(f"`{f.name}` {f.start}–{f.start + f.length - 1} ({f.kind})" for f in fields)
+        assert f"**{rtype} — {raw['records'][rtype]['label']}**: {columns}" in section, rtype
