@@ -302,3 +302,25 @@ def test_a_server_hung_during_a_step_is_killed_at_settle_and_said(monkeypatch: p
         f"simulateur de téléservices redémarré (processus {fresh.pid})",
     ]
     assert said[3].startswith("téléservices simulés à l'écoute sur http://127.0.0.1:")
+
+
+def test_rights_answers_name_the_organisme_a_scenario_may_change() -> None:
+    """ADRi and ApCV answers carry the caisse and centre a lot is addressed to: 751/9999 by default, the
+    scenario's own when its table says (docs/teleservices.md)."""
+    from datetime import UTC, date, datetime
+
+    from testbench.services import answers
+    from testbench.services.scenarios import Scenario
+
+    def scenario(service: str, **params: Any) -> Scenario:
+        answer = "rights" if service == "adri" else "context"
+        return Scenario(service, "s", "t", answer, 200, {"rights_start_days": -1, "rights_end_days": 1, **params})
+
+    request = {"beneficiary": {"nir": "199990000000017", "rank": 1}, "care_date": "2026-01-12"}
+    found = answers.adri(scenario("adri"), request, 1, date(2026, 1, 12))["beneficiaries"][0]
+    assert (found["caisse"], found["centre"]) == ("751", "9999")
+    found = answers.adri(scenario("adri", caisse="671", centre="0010"), request, 2, date(2026, 1, 12))
+    assert (found["beneficiaries"][0]["caisse"], found["beneficiaries"][0]["centre"]) == ("671", "0010")
+    context = answers.apcv(scenario("apcv", caisse="671"), {"care_date": "2026-01-12"}, 3,
+                           datetime(2026, 1, 12, tzinfo=UTC), {"nir": "199990000000017"})  # fmt: skip
+    assert (context["rights"]["caisse"], context["rights"]["centre"]) == ("671", "9999")
