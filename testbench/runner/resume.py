@@ -55,7 +55,7 @@ class Continuation:
             return f"{case_id} : la tentative {self.number} reprend à l'étape 1 (aucune étape n'était faite)"
         return (
             f"{case_id} : la tentative {self.number} continue à l'étape {self.position} ; ses étapes déjà faites"
-            f" ({', '.join(self.done) or '—'}) sont gardées"
+            f" ({', '.join(self.done)}) sont gardées"
         )
 
     def record(self) -> str:
