@@ -93,6 +93,33 @@ def test_a_rebuild_on_a_full_disk_leaves_the_signed_book_whole(
     assert main(["verify", str(book), "--session", str(session)]) == 0
 
 
+def test_an_evidence_file_that_cannot_be_written_fails_the_build_though_another_thread_writes_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Evidence files are created by a thread of their own (report/evidence.py): its failure still reaches
+    the person, and the previous book stays as it was."""
+    session, book = tmp_path / "s.tbsession", tmp_path / "exam"
+    assert main(["run", str(DEMO), "--session", str(session), *BENCH, "--report", str(book)]) == 0
+    before = folder_bytes(book)
+    assert any(name.startswith("evidence/files/") for name in before)
+    capsys.readouterr()
+
+    real_write = Path.write_bytes
+
+    def evidence_disk_full(path: Path, data: bytes) -> int:
+        if "evidence" in path.parts:
+            full_disk()
+        return real_write(path, data)
+
+    monkeypatch.setattr(Path, "write_bytes", evidence_disk_full)
+    code = main(["report", str(session), "-o", str(book)])
+    err = capsys.readouterr().err
+    monkeypatch.undo()
+    assert code == 2 and "(disque plein)" in err and "Traceback" not in err
+    assert folder_bytes(book) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
 def test_a_rebuild_replaces_the_book_of_the_same_session_and_keeps_other_files(tmp_path: Path) -> None:
     session, book = tmp_path / "s.tbsession", tmp_path / "exam"
     assert main(["run", str(DEMO), "--session", str(session), *BENCH, "--report", str(book)]) == 0

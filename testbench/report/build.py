@@ -173,7 +173,6 @@ def _build(session_path: Path, out_dir: Path, options: BuildOptions) -> BuildRes
         if options.signer
         else None
     )
-    evidence = Evidence(out_dir)
     say = options.progress or (lambda _stage: None)
     say("lecture de la session, anonymisation, pièces")
     timings: dict[str, float] = {}
@@ -185,7 +184,11 @@ def _build(session_path: Path, out_dir: Path, options: BuildOptions) -> BuildRes
         timings[stage] = round(now - clock, 3)
         clock = now
 
-    with read_session(session_path) as session, CaseSpool(out_dir, options.lang, printed=options.pdf) as spool:
+    with (
+        Evidence(out_dir) as evidence,
+        read_session(session_path) as session,
+        CaseSpool(out_dir, options.lang, printed=options.pdf) as spool,
+    ):
         gathering = Options(
             redact=options.redact,
             excerpt=options.excerpt,
@@ -194,6 +197,7 @@ def _build(session_path: Path, out_dir: Path, options: BuildOptions) -> BuildRes
             chain_head=options.chain_head,
         )
         content = gather(session, gathering, evidence, each=spool)  # each case spooled as it is gathered
+        evidence.finish()  # every file on disk before the PDF and the manifest read them
         coverage = gather_coverage(session, options.plan, content.scrub)
         if coverage is not None:
             content.data["coverage"] = coverage
