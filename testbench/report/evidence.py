@@ -8,8 +8,9 @@ without testbench.
 from __future__ import annotations
 
 import hashlib
-from concurrent.futures import Future, ThreadPoolExecutor
+import threading
 from pathlib import Path
+from queue import SimpleQueue
 
 FOLDER = "evidence"
 
@@ -26,8 +27,9 @@ class Evidence:
         self.root = root
         self.written: dict[str, str] = {}
         self._made: set[Path] = set()
-        self._writer = ThreadPoolExecutor(1, thread_name_prefix="evidence") if root is not None else None
-        self._pending: list[Future[int]] = []
+        self._queue: SimpleQueue[tuple[Path, bytes] | None] = SimpleQueue()
+        self._writer: threading.Thread | None = None
+        self._failure: Exception | None = None
 
     def add(self, relative: str, data: bytes, media_type: str) -> dict[str, object]:
         path = f"{FOLDER}/{relative}"
@@ -40,25 +42,43 @@ class Evidence:
             path = f"{head}/{stem}-{n}{dot}{ext}"
         sha = hashlib.sha256(data).hexdigest()
         self.written[path] = sha
-        if self.root is not None and self._writer is not None:
+        if self.root is not None:
             target = self.root / path
             if target.parent not in self._made:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 self._made.add(target.parent)
-            self._pending.append(self._writer.submit(target.write_bytes, data))
+            if self._writer is None:
+                self._writer = threading.Thread(target=self._write_queued, name="evidence", daemon=True)
+                self._writer.start()
+            self._queue.put((target, data))
         return {"path": path, "sha256": sha, "size": len(data), "media_type": media_type}
 
     def __enter__(self) -> Evidence:
         return self
 
-    def __exit__(self, *_exc: object) -> None:
-        self.finish()  # a failed build waits for its files too: no thread left writing into the folder
+    def __exit__(self, exc_type: type[BaseException] | None, *_exc: object) -> None:
+        try:
+            self.finish()  # a failed build waits for its files too: no thread left writing into the folder
+        except Exception:
+            if exc_type is None:  # else the build's own failure is the one to tell
+                raise
 
     def finish(self) -> None:
         """Wait until every file is on disk; the first failure is raised here. Safe to call twice."""
-        if self._writer is None:
-            return
-        self._writer.shutdown(wait=True)
-        pending, self._pending = self._pending, []
-        for done in pending:
-            done.result()
+        if self._writer is not None:
+            self._queue.put(None)
+            self._writer.join()
+            self._writer = None
+        if self._failure is not None:
+            failure, self._failure = self._failure, None
+            raise failure
+
+    def _write_queued(self) -> None:
+        """The writer thread: each queued file in turn until ``None``; after a failure, the rest is dropped
+        (the build fails as a whole)."""
+        while (item := self._queue.get()) is not None:
+            if self._failure is None:
+                try:
+                    item[0].write_bytes(item[1])
+                except Exception as exc:  # handed to the building thread by finish()
+                    self._failure = exc
