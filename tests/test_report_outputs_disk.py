@@ -200,3 +200,38 @@ def test_a_book_whose_parent_cannot_be_written_is_built_inside_it(
     assert main(["report", str(session), "-o", str(book)]) == 0
     assert folder_bytes(book) == before  # the same book, built again, nothing of the work left in it
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_evidence_waiting_for_a_slow_disk_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """While the writer thread waits on the disk, at most ``QUEUED`` files wait in memory: the gathering
+    waits too, instead of holding a whole campaign's traces (report/evidence.py)."""
+    import threading
+    import time
+
+    from testbench.report.evidence import QUEUED, Evidence
+
+    disk = threading.Event()
+    real_write = Path.write_bytes
+    monkeypatch.setattr(Path, "write_bytes", lambda path, data: disk.wait() and real_write(path, data))
+    added = 0
+
+    def gather() -> None:
+        nonlocal added
+        for i in range(QUEUED + 10):
+            evidence.add(f"files/f{i}.txt", b"x", "text/plain")
+            added += 1
+
+    with Evidence(tmp_path) as evidence:
+        producer = threading.Thread(target=gather, daemon=True)
+        producer.start()
+        deadline = time.monotonic() + 10
+        while added <= QUEUED and time.monotonic() < deadline:
+            time.sleep(0.01)
+        producer.join(timeout=0.3)  # room to add more, if the bound did not hold
+        held = added
+        disk.set()
+        producer.join(timeout=10)
+    assert held == QUEUED + 1  # one in the writer's hands, QUEUED in the queue, the next add waiting
+    assert sorted(p.name for p in (tmp_path / "evidence" / "files").iterdir()) == sorted(
+        f"f{i}.txt" for i in range(QUEUED + 10)
+    )

@@ -10,9 +10,10 @@ from __future__ import annotations
 import hashlib
 import threading
 from pathlib import Path
-from queue import SimpleQueue
+from queue import Queue
 
 FOLDER = "evidence"
+QUEUED = 64  # files waiting for the writer thread at most
 
 
 class Evidence:
@@ -27,7 +28,8 @@ class Evidence:
         self.root = root
         self.written: dict[str, str] = {}
         self._made: set[Path] = set()
-        self._queue: SimpleQueue[tuple[Path, bytes] | None] = SimpleQueue()
+        # bounded: on a slow disk (a network share) the gathering waits rather than holding every file
+        self._queue: Queue[tuple[Path, bytes] | None] = Queue(maxsize=QUEUED)
         self._writer: threading.Thread | None = None
         self._failure: Exception | None = None
 
