@@ -9,10 +9,7 @@ Exit codes: 0 intact (an unsigned report is said to be unsigned: intact, authent
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
-
-from testbench.runner.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -30,39 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from testbench.fmt import os_reason
-    from testbench.i18n import translator
-    from testbench.integrity.verify import VerifyUsageError, verdict_lines, verify_report, verify_session
-    from testbench.signing import SigningKeyError, load_public
+    from testbench.tools.verify import verify_tool
 
-    t = translator(args.lang)  # the checks say it in French; each line is read in the command's language
-    trusted = None
-    if args.key:
-        try:
-            trusted = load_public(args.key)
-        except (OSError, SigningKeyError, ValueError) as exc:
-            if isinstance(exc, OSError):
-                reason = os_reason(exc, t)
-            elif isinstance(exc, SigningKeyError):
-                reason = t(str(exc))
-            else:  # not base64
-                reason = t("ni une clé publique en base64 ni une clé privée PEM")
-            unreadable = t("clé illisible ({reason})").format(reason=reason)
-            print(f"testbench verify: {args.key}: {unreadable}", file=sys.stderr)
-            return EXIT_USAGE
-    try:
-        if args.path.is_dir():
-            result = verify_report(
-                args.path, trusted=trusted, session=args.session, allow_unsigned=not args.require_signature
-            )
-        elif args.path.is_file():
-            result = verify_session(args.path)
-        else:
-            print(f"testbench verify: {args.path}: {t('introuvable')}", file=sys.stderr)
-            return EXIT_USAGE
-    except VerifyUsageError as exc:
-        print(f"testbench verify: {t(str(exc))}", file=sys.stderr)
-        return EXIT_USAGE
-    for line in verdict_lines(result, t):
-        print(line)  # the verdict last, on the stream of its lines: a saved log holds it
-    return EXIT_OK if result.ok else EXIT_FAILED
+    checked = verify_tool(args.path, key=args.key, session=args.session, require_signature=args.require_signature)
+    return checked.print("verify", args.lang)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from testbench.i18n import tn
-from testbench.integrity.manifest import SIGNATURE, FolderCheck, check_folder
+from testbench.integrity.manifest import MANIFEST, SIGNATURE, FolderCheck, check_folder
 from testbench.signing import PublicKey
 from testbench.store import chain
 
@@ -66,11 +66,32 @@ def verdict_lines(result: Verdict, t: Callable[[str], str]) -> list[str]:
     return out
 
 
+#: what a report folder holds beside its manifest (testbench.report.build writes them all)
+REPORT_FILES = (MANIFEST, "index.html", "report.json", "journal-chain.json")
+
+
+def not_a_report(folder: Path) -> str | None:
+    """Why ``folder`` is no report folder at all (none of a report's files: a wrong folder, not an altered
+    report), naming the report folders just below it; None for a report folder, whole or not."""
+    if any((folder / name).exists() for name in REPORT_FILES):
+        return None
+    with contextlib.suppress(OSError):
+        below = sorted(p.name for p in folder.iterdir() if (p / MANIFEST).is_file())
+        if below:
+            shown = ", ".join(below[:5]) + (", …" if len(below) > 5 else "")
+            return f"{folder} : pas un dossier de rapport (ni manifest.json ni index.html) ; rapports dessous : {shown}"
+    return f"{folder} : pas un dossier de rapport (ni manifest.json ni index.html)"
+
+
 def verify_report(
     folder: Path, *, trusted: PublicKey | None = None, session: Path | None = None, allow_unsigned: bool = True
 ) -> Verdict:
     """Check a report folder. An unsigned report is not altered, only unproven (``unsigned``); it is a
-    problem when a signature is required (``allow_unsigned=False``) or a signer's key is expected."""
+    problem when a signature is required (``allow_unsigned=False``) or a signer's key is expected. A folder
+    with none of a report's files is a usage error (:func:`not_a_report`), not an altered report."""
+    wrong_folder = not_a_report(folder)
+    if wrong_folder is not None:
+        raise VerifyUsageError(wrong_folder)
     result = Verdict()
     folder_check = check_folder(folder, trusted=trusted, require_signature=not allow_unsigned)
     result.modified, result.missing, result.added = folder_check.modified, folder_check.missing, folder_check.added

@@ -301,6 +301,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
         group="Outils",
     ),
     ActionSpec(
+        "verify-report",
+        "",
+        "tool('verify-report')",
+        "Vérifier un rapport",
+        "Vérifier l'intégrité d'un dossier de rapport : manifeste, signature, chaîne du journal (verify)",
+        footer=False,
+        group="Outils",
+    ),
+    ActionSpec(
         "import",
         "",
         "tool('import')",

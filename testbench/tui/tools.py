@@ -263,6 +263,17 @@ def _merge(values: Values, _ctx: ToolContext) -> ToolResult:
     )
 
 
+def _verify(values: Values, ctx: ToolContext) -> ToolResult:
+    from testbench.tools.verify import verify_tool
+
+    return verify_tool(
+        _path(values["folder"]),
+        key=_optional(values["key"]),
+        session=ctx.session if values["same_session"] else None,
+        require_signature=bool(values["require_signature"]),
+    )
+
+
 def _import(values: Values, _ctx: ToolContext) -> ToolResult:
     from testbench.tools.importer import import_tool
 
@@ -365,6 +376,24 @@ TOOLS: dict[str, Tool] = {
             "… fusion des sessions",
         ),
         Tool(
+            "verify-report",
+            "Vérifier l'intégrité d'un rapport : manifeste, signature, chaîne du journal",
+            (
+                Field("folder", "Dossier du rapport (ou fichier de session)", _report_folder),
+                Field("key", "Clé publique attendue du signataire (facultatif)", required=False),
+                Field(
+                    "same_session",
+                    "Vérifier qu'il vient de la session ouverte",
+                    lambda _ctx: "oui",
+                    required=False,
+                    choices=yes_no,
+                ),
+                Field("require_signature", "Refuser un rapport non signé", required=False, choices=yes_no),
+            ),
+            _verify,
+            "… vérification du rapport",
+        ),
+        Tool(
             "import",
             "Importer un cahier de tests depuis un classeur ou un tableau Word",
             (
@@ -388,7 +417,7 @@ CLI_ACTIONS: dict[str, str] = {
     "engine check": "engine-check",
     "keys init": "keys-init",  # also « Créer ma clé de signature » in the review window
     "keys show": "keys",
-    "verify": "integrity",
+    "verify": "verify-report",  # the open session's own: integrity (i)
     "review": "review",
     "diff": "diff",
     "merge": "merge",

@@ -1,0 +1,53 @@
+"""Check a report folder or a session file (``testbench verify``; the workstation's « Vérifier un rapport »)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from testbench.runner.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from testbench.tools.result import Render, T, ToolResult, french
+
+
+def verify_tool(
+    path: Path, *, key: Path | None = None, session: Path | None = None, require_signature: bool = False
+) -> ToolResult:
+    """What ``verify`` says of ``path``, its verdict last; exit 0 intact, 1 altered or another session's
+    report, 3 when the path, the folder or the key cannot serve."""
+    from testbench.integrity.verify import VerifyUsageError, verdict_lines, verify_report, verify_session
+    from testbench.signing import SigningKeyError, load_public
+
+    result = ToolResult()
+    trusted = None
+    if key is not None:
+        try:
+            trusted = load_public(key)
+        except (OSError, SigningKeyError, ValueError) as exc:
+            return result.fail(EXIT_USAGE, _unreadable_key(key, exc))
+    try:
+        if path.is_dir():
+            verdict = verify_report(path, trusted=trusted, session=session, allow_unsigned=not require_signature)
+        elif path.is_file():
+            verdict = verify_session(path)
+        else:
+            return result.fail(EXIT_USAGE, lambda t, _lang: f"{path}: {t('introuvable')}")
+    except VerifyUsageError as exc:
+        return result.fail(EXIT_USAGE, french(str(exc)))
+    result.say(lambda t, _lang: "\n".join(verdict_lines(verdict, t)))  # the verdict last: a saved log holds it
+    result.code = EXIT_OK if verdict.ok else EXIT_FAILED
+    return result
+
+
+def _unreadable_key(key: Path, exc: Exception) -> Render:
+    from testbench.fmt import os_reason
+    from testbench.signing import SigningKeyError
+
+    def render(t: T, _lang: str | None) -> str:
+        if isinstance(exc, OSError):
+            reason = os_reason(exc, t)
+        elif isinstance(exc, SigningKeyError):
+            reason = t(str(exc))
+        else:  # not base64
+            reason = t("ni une clé publique en base64 ni une clé privée PEM")
+        return f"{key}: " + t("clé illisible ({reason})").format(reason=reason)
+
+    return render
