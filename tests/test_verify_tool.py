@@ -70,5 +70,8 @@ def test_a_folder_with_no_report_is_a_wrong_folder_that_names_the_reports_below(
     (books / "examen" / "manifest.json").unlink()
     code, out, _ = cli(capsys, "verify", str(books / "examen"))
     assert code == 1 and out.endswith("ALTÉRÉ\n") and "manquant : manifest.json" in out
+    for name in ("index.html", "report.json", "journal-chain.json"):  # gutted: its evidence is left
+        (books / "examen" / name).unlink()
+    assert cli(capsys, "verify", str(books / "examen"))[0] == 1
     shutil.rmtree(books / "examen")
     assert cli(capsys, "verify", str(books))[0] == 3

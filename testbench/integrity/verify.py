@@ -66,8 +66,9 @@ def verdict_lines(result: Verdict, t: Callable[[str], str]) -> list[str]:
     return out
 
 
-#: what a report folder holds beside its manifest (testbench.report.build writes them all)
-REPORT_FILES = (MANIFEST, "index.html", "report.json", "journal-chain.json")
+#: what testbench.report.build writes into a report folder: a folder that still holds one of them is a report
+#: (altered if the others are gone), one that holds none is the wrong folder
+REPORT_FILES = (MANIFEST, SIGNATURE, "index.html", "report.json", "journal-chain.json", "report.pdf", "evidence")
 
 
 def not_a_report(folder: Path) -> str | None:
