@@ -370,6 +370,7 @@ def test_the_wait_reads_each_log_line_once_and_the_ranks_go_on_across_polls(
     import testbench.extract.run as run
     from testbench.engines.operator.assisted import AssistedOperatorEngine
     from testbench.sut.profile import load_profile
+    from testbench.traces.clock import mono_ns
     from testbench.traces.model import TraceLine
 
     (tmp_path / "sut.toml").write_text(LOG_PROFILE, encoding="utf-8")
@@ -382,7 +383,7 @@ def test_the_wait_reads_each_log_line_once_and_the_ranks_go_on_across_polls(
         polls += 1
         texts = [f"rien {polls}-{i}" for i in range(300)]
         texts += {3: ["ligne 56,00 EUR"], 12: ["ligne 70,12 EUR"]}.get(polls, [])
-        attempt.extend(TraceLine("app", time.monotonic_ns(), time.time(), t) for t in texts)
+        attempt.extend(TraceLine("app", mono_ns(), time.time(), t) for t in texts)  # the bench's clock
         return list(attempt)
 
     read = 0

@@ -10,11 +10,11 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Sequence
-from time import monotonic_ns
 
 from testbench.cards.apdu import mask_pin
 from testbench.cards.api import ApduExchange
 from testbench.cards.sw import sw_meaning
+from testbench.traces.clock import mono_ns
 from testbench.traces.model import Channel, TraceLine
 
 Writer = Callable[[Sequence[TraceLine]], None]
@@ -81,7 +81,7 @@ class TraceRecorder:
     ) -> None:
         self._keep(
             TraceLine(
-                channel, time.monotonic_ns(), time.time(), text, source, source_ts, level, self.attempt_id, self.step_id
+                channel, mono_ns(), time.time(), text, source, source_ts, level, self.attempt_id, self.step_id
             )
         )
 
@@ -126,7 +126,7 @@ class TraceRecorder:
         """:meth:`emit` for an APDU, without its call: a case traces about 20 of them."""
         text = format_apdu(exchange)
         line = TraceLine(
-            Channel.APDU, monotonic_ns(), time.time(), text, exchange.reader, None, None, self.attempt_id, self.step_id
+            Channel.APDU, mono_ns(), time.time(), text, exchange.reader, None, None, self.attempt_id, self.step_id
         )
         self._keep(line)
 

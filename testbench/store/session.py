@@ -61,10 +61,14 @@ from testbench.store.connection import (
     write_error,
 )
 from testbench.store.schema import SchemaTooNew, migrate
+from testbench.traces.clock import continue_after, mono_ns
 from testbench.traces.model import TraceLine
 
 #: events that carry what a person gave (other writes of a person's are wrapped in ``transaction(durable=True)``)
 _GIVEN_BY_A_PERSON = frozenset({EventKind.MANUAL_ATTESTED})
+#: a monotonic stamp beyond this (10**18 ns: 31 years of uptime) was not written by a bench's clock (a session
+#: written by other means, stamped with the wall clock in ns, say)
+_PLAUSIBLE_STAMP = 10**18
 
 
 def _lock_problem(lock: Path) -> str | None:
@@ -133,6 +137,7 @@ class SessionStore:
                 raise SessionError(f"{path}: {sqlite_reason(exc)}") from exc
             store = cls(path, conn, lock)
             store._init_meta()
+            continue_after(store._last_stamp())  # a session resumed after a reboot keeps its order
         except BaseException:
             lock.release()
             raise
@@ -156,6 +161,16 @@ class SessionStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def _last_stamp(self) -> int:
+        """The latest monotonic stamp the session holds (0 when none); a value no bench clock can give (a
+        session written by other means) is left out."""
+        row = self.conn.execute(
+            "SELECT MAX(m) FROM (SELECT MAX(mono_ns) AS m FROM trace_lines UNION ALL SELECT MAX(mono_ns) FROM events"
+            " UNION ALL SELECT MAX(started_mono_ns) FROM attempts)"
+        ).fetchone()
+        last = row[0] if row and isinstance(row[0], int) else 0
+        return last if 0 < last < _PLAUSIBLE_STAMP else 0
 
     def _init_meta(self) -> None:
         existing = dict(self.conn.execute("SELECT key, value FROM meta"))
@@ -445,7 +460,7 @@ class SessionStore:
                 str(case_id),
                 int(number),
                 time.time(),
-                time.monotonic_ns(),
+                mono_ns(),
             )
             self.conn.execute(
                 "INSERT INTO attempts (id, run_id, casebook_sha, case_id, number, started_wall, started_mono_ns)"
@@ -461,7 +476,7 @@ class SessionStore:
         self, attempt_id: int, verdict: str, reason: str, comparisons: Sequence[tuple[str, str, str, Any]] = ()
     ) -> None:
         """Record the verdict, with the comparisons that decided it, in one transaction."""
-        now_wall, now_mono = time.time(), time.monotonic_ns()
+        now_wall, now_mono = time.time(), mono_ns()
         started = self._started_mono.pop(attempt_id, None)
         with self.transaction():
             if comparisons:
@@ -511,7 +526,7 @@ class SessionStore:
                 (attempt_id,),
             )
             chain.record(self.conn, "attempt-finish", attempt_id, attempt_id)  # integrity chain
-        self._started_mono[attempt_id] = time.monotonic_ns() - int(spent_ms * 1e6)
+        self._started_mono[attempt_id] = mono_ns() - int(spent_ms * 1e6)
 
     def has_attempts(self) -> bool:
         """Whether any case was ever run in this session."""
@@ -587,7 +602,7 @@ class SessionStore:
             _opt(int, attempt_id),
             _opt(str, step_id),
             str(kind),
-            time.monotonic_ns(),
+            mono_ns(),
             time.time(),
             data,
         )

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from testbench.traces.clock import ClockBook, ClockOffset, RawLine, stamp
+from testbench.traces.clock import ClockBook, ClockOffset, RawLine, mono_ns, stamp
 from testbench.traces.delivery import ErrorCallback
 from testbench.traces.followed import FileKey, FilePosition
 from testbench.traces.model import Channel, TraceLine
@@ -412,7 +412,7 @@ class TraceCapture:
                 self._written += len(batch)
                 self._batches += 1
                 self._commit(positions)
-                lag = time.monotonic_ns() - batch[0].mono_ns
+                lag = mono_ns() - batch[0].mono_ns
                 self._max_lag_ns = max(self._max_lag_ns, lag)
                 ok = True
         with self._flushed:

@@ -1,7 +1,9 @@
 """One clock for every captured line, and the measured offset of each source's own clock.
 
-Every line is stamped at capture with ``time.monotonic_ns()`` (orders lines across channels, immune to
-NTP steps) and ``time.time()`` (what a person reads). A source that writes its own timestamps (a log
+Every line is stamped at capture with :func:`mono_ns` (the system's monotonic clock: orders lines across
+channels, immune to NTP steps) and ``time.time()`` (what a person reads). The monotonic clock starts again
+at each boot, so a session resumed after a restart moves it past what the session already holds
+(:func:`continue_after`): its lines keep following the earlier ones. A source that writes its own timestamps (a log
 file, a syslog sender) may run on a clock that is off: :class:`SourceClock` measures the offset as the
 median of ``source time - capture wall`` over recent live lines, or takes an explicit configured offset,
 and exposes it so that the UI can say so in French.
@@ -16,10 +18,30 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
+_offset_ns = 0  # added to the system's monotonic clock; only ever grows (continue_after)
+_offset_lock = threading.Lock()
+
+
+def mono_ns() -> int:
+    """The bench's monotonic clock, in ns: every stamp the session stores, and every duration measured
+    against one, read it."""
+    return time.monotonic_ns() + _offset_ns
+
+
+def continue_after(last_ns: int) -> None:
+    """Make :func:`mono_ns` run past ``last_ns``, the latest stamp of a session opened for writing: after a
+    reboot the system's clock starts near zero, and the resumed run's lines would sort before the earlier
+    ones. Within one boot this changes nothing (the clock is already past it)."""
+    global _offset_ns
+    with _offset_lock:
+        behind = last_ns - mono_ns()
+        if behind >= 0:
+            _offset_ns += behind + 1
+
 
 def stamp() -> tuple[int, float]:
     """The bench clock now: (monotonic ns, wall seconds)."""
-    return time.monotonic_ns(), time.time()
+    return mono_ns(), time.time()
 
 
 @dataclass(slots=True)

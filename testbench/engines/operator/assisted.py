@@ -38,6 +38,7 @@ from testbench.domain.vocabulary import CALL_ROOTS
 from testbench.engines.api import JsonObject
 from testbench.engines.operator.engine import CAPTURED, OperatorPrompt, _t, captured
 from testbench.engines.operator.mode import OperatorModeEngine
+from testbench.traces.clock import mono_ns
 from testbench.traces.model import TraceLine
 
 if TYPE_CHECKING:
@@ -155,7 +156,7 @@ class AssistedOperatorEngine(OperatorModeEngine):
     def _prompt(self, action: str, request: JsonObject, doc_kind: str | None = None) -> JsonObject:
         self._origins = {}
         specs = self.specs(action)
-        start_ns = time.monotonic_ns()
+        start_ns = mono_ns()  # the clock the captured lines are stamped on
         before = {spec.name: _snapshot(self.profile.watched_files(spec)) for spec in specs if spec.kind != "regex"}
         answer = super()._prompt(action, request, None)  # the operator performs the step ("done" returns)
         watch = _LineWatch(specs, start_ns)
