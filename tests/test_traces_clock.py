@@ -56,3 +56,20 @@ def test_clock_book_keeps_configured_offsets() -> None:
 def test_whole_hours_suggest_a_time_zone() -> None:
     snapshot = ClockOffset("engine.log", -3600.03, False, 10, 0.5)
     assert snapshot.describe_fr() == "horloge de engine.log décalée de -3600,03 s, corrigée (fuseau horaire -1 h ?)"
+
+
+def test_the_bench_clock_reads_the_performance_counter_on_windows(monkeypatch) -> None:
+    """docs/traces.md: before Python 3.13, ``time.monotonic`` ticks every 15.6 ms on Windows."""
+    from testbench.traces import clock
+
+    monkeypatch.setattr(clock.time, "perf_counter_ns", lambda: 7_000_000_000)
+    monkeypatch.setattr(clock.time, "monotonic_ns", lambda: 5_000_000_000)
+    monkeypatch.setattr(clock, "_offset_ns", 0)
+    monkeypatch.setattr(clock, "_PERFORMANCE_COUNTER", True)
+    assert clock.mono_ns() == 7_000_000_000
+    monkeypatch.setattr(clock, "_PERFORMANCE_COUNTER", False)
+    assert clock.mono_ns() == 5_000_000_000
+    clock.continue_after(6_000_000_000)  # a session from before a reboot: the clock goes on past it
+    assert clock.mono_ns() == 6_000_000_001
+    clock.continue_after(1_000)  # within one boot: nothing changes
+    assert clock.mono_ns() == 6_000_000_001
