@@ -61,6 +61,7 @@ def execute(
     ``replace_report`` (the demo, which starts its own session afresh in its own folder each time)."""
     from testbench.cli.outputs import output_dir_problem, output_file_problem, session_dir_problem
     from testbench.runner.campaign import CampaignError, run_campaign
+    from testbench.store.location import share_warning
 
     outputs = request.options.outputs
     problems = [
@@ -81,6 +82,8 @@ def execute(
         return EXIT_USAGE
     progress = Progress()
     t = translator()  # the bench says it in French (as recorded), the person reads the command's language
+    if (shared := share_warning(request.session)) is not None:
+        print(t(shared), file=sys.stderr)
     try:
         result = run_campaign(
             request, listener=progress, notify=lambda m: print(t(m), file=sys.stderr), operator=operator

@@ -281,7 +281,9 @@ class Workstation:
     # -- opening and reloading -------------------------------------------------------------------
     def prepare(self) -> list[str]:
         """Create or update the session file with the casebooks; say what the operator should know."""
-        notes: list[str] = []
+        from testbench.store.location import share_warning
+
+        notes: list[str] = [shared] if (shared := share_warning(self.session_path)) else []
         try:
             with SessionStore.open(self.session_path) as store:
                 closed = store.close_dangling_attempts(INTERRUPTED)

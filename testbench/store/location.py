@@ -1,0 +1,87 @@
+"""Whether a session file lies on a network share, where SQLite cannot promise a safe write.
+
+SQLite's write-ahead log needs shared memory and byte-range locks that network file systems (SMB/CIFS,
+NFS, sshfs…) do not give reliably (sqlite.org, « WAL does not work over a network filesystem »). Offices
+often redirect « Documents » to such a share: the bench says so when it opens a session there, and the
+person moves it to a local disk (copied to the share afterwards, once closed).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+#: Linux file system types that are network shares (/proc/self/mounts, third field)
+NETWORK_TYPES = frozenset(
+    {"cifs", "smb3", "smbfs", "nfs", "nfs4", "afs", "ceph", "glusterfs", "9p", "davfs", "ncpfs", "lustre"}
+)
+NETWORK_FUSE = ("fuse.sshfs", "fuse.davfs2", "fuse.rclone", "fuse.s3fs", "fuse.glusterfs")
+MOUNTS = Path("/proc/self/mounts")
+
+
+def network_share(session: Path) -> str | None:
+    """The network share the session file would be on (« cifs », « \\\\serveur\\partage », « Z: »), None on a
+    local disk or when nothing can tell."""
+    folder = _existing(session.absolute().parent)
+    if sys.platform == "win32":
+        return _windows_share(folder)
+    try:
+        table = MOUNTS.read_text(encoding="utf-8", errors="replace")
+    except OSError:  # no /proc (macOS): nothing to tell
+        return None
+    return share_in_mounts(table, folder)
+
+
+def share_in_mounts(table: str, folder: Path) -> str | None:
+    """The network file system type of the mount that holds ``folder``, from a mounts table's text."""
+    best, kind = "", ""
+    target = folder.as_posix()
+    for line in table.splitlines():
+        fields = line.split()
+        if len(fields) < 3:
+            continue
+        point = _unescape(fields[1])
+        inside = target == point or target.startswith(point.rstrip("/") + "/")
+        if inside and len(point) >= len(best):  # the deepest mount holding the folder decides
+            best, kind = point, fields[2]
+    return kind if kind in NETWORK_TYPES or kind.startswith(NETWORK_FUSE) else None
+
+
+def _unescape(field: str) -> str:
+    """A mount point as the kernel writes it (space, tab, newline and backslash in octal: ``\\040``)."""
+    for code, char in (("\\040", " "), ("\\011", "\t"), ("\\012", "\n"), ("\\134", "\\")):
+        field = field.replace(code, char)
+    return field
+
+
+def _windows_share(folder: Path) -> str | None:
+    drive = os.path.splitdrive(str(folder))[0]
+    if drive.startswith(("\\\\", "//")):  # \\server\share
+        return drive
+    import ctypes
+
+    drive_remote = 4  # GetDriveTypeW: a mapped network drive
+    kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+    return drive if drive and kernel32.GetDriveTypeW(drive + "\\") == drive_remote else None
+
+
+def _existing(folder: Path) -> Path:
+    """The folder, or its nearest existing parent (a session in a folder not made yet)."""
+    while not folder.exists() and folder.parent != folder:
+        folder = folder.parent
+    try:
+        return folder.resolve()  # a symbolic link to a share is on the share
+    except OSError:
+        return folder
+
+
+def share_warning(session: Path) -> str | None:
+    """What the bench says when ``session`` is on a network share (French, as every notice), else None."""
+    share = network_share(session)
+    if share is None:
+        return None
+    return (
+        f"{session} : session sur un partage réseau ({share}) ; SQLite n'y garantit pas une écriture sûre"
+        " — gardez la session sur un disque local et copiez-la ensuite"
+    )
