@@ -20,6 +20,19 @@ from testbench.signing import PublicKey, Signer, SigningKeyError
 
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig.json"
+EVIDENCE = "evidence"  # the folder of full traces and produced files (testbench.report.evidence)
+#: every name a report build writes at the top of its folder: a rebuild replaces exactly these (so the
+#: manifest holds no stale file), and ``verify`` tells a report folder by them
+REPORT_NAMES = (
+    "index.html",
+    "report.json",
+    "junit.xml",
+    "journal-chain.json",
+    "report.pdf",
+    MANIFEST,
+    SIGNATURE,
+    EVIDENCE,
+)
 MANIFEST_FORMAT = "testbench-manifest/1"
 SIGNATURE_FORMAT = "testbench-signature/1"
 #: files a live session leaves beside itself; they change on their own and are not part of a report

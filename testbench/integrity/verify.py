@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from testbench.i18n import tn
-from testbench.integrity.manifest import MANIFEST, SIGNATURE, FolderCheck, check_folder
+from testbench.integrity.manifest import MANIFEST, REPORT_NAMES, SIGNATURE, FolderCheck, check_folder
 from testbench.signing import PublicKey
 from testbench.store import chain
 
@@ -66,9 +66,9 @@ def verdict_lines(result: Verdict, t: Callable[[str], str]) -> list[str]:
     return out
 
 
-#: what testbench.report.build writes into a report folder: a folder that still holds one of them is a report
-#: (altered if the others are gone), one that holds none is the wrong folder
-REPORT_FILES = (MANIFEST, SIGNATURE, "index.html", "report.json", "journal-chain.json", "report.pdf", "evidence")
+#: a folder that still holds one of a build's files is a report (altered if the others are gone), one that holds
+#: none is the wrong folder; a JUnit file alone is any CI's
+REPORT_FILES = tuple(name for name in REPORT_NAMES if name != "junit.xml")
 
 
 def not_a_report(folder: Path) -> str | None:

@@ -35,24 +35,13 @@ from typing import Any
 from testbench.integrity import manifest
 from testbench.report.content import gather
 from testbench.report.coverage_page import gather_coverage
-from testbench.report.evidence import FOLDER, Evidence
+from testbench.report.evidence import Evidence
 from testbench.report.junit import junit_bytes, junit_tree
 from testbench.report.options import DEFAULT_EXCERPT, Options
 from testbench.report.stream import CaseSpool
 from testbench.signing import Signer
 from testbench.store import chain
 from testbench.store.read import read_session
-
-#: what a build writes; a rebuild replaces the previous ones so the manifest holds no stale file
-OWN_FILES = (
-    "index.html",
-    "report.json",
-    "junit.xml",
-    "journal-chain.json",
-    "report.pdf",
-    manifest.MANIFEST,
-    manifest.SIGNATURE,
-)
 
 
 @dataclass
@@ -104,7 +93,7 @@ def _swap_in(built: Path, out_dir: Path) -> None:
     moved: list[str] = []
     placed: list[str] = []
     try:
-        for name in (*OWN_FILES, FOLDER):
+        for name in manifest.REPORT_NAMES:  # what a build writes; the rest of the folder is left
             if os.path.lexists(out_dir / name):
                 os.replace(out_dir / name, old / name)
                 moved.append(name)

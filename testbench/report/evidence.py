@@ -12,7 +12,8 @@ import threading
 from pathlib import Path
 from queue import Queue
 
-FOLDER = "evidence"
+from testbench.integrity.manifest import EVIDENCE
+
 QUEUED = 64  # files waiting for the writer thread at most
 
 
@@ -34,7 +35,7 @@ class Evidence:
         self._failure: Exception | None = None
 
     def add(self, relative: str, data: bytes, media_type: str) -> dict[str, object]:
-        path = f"{FOLDER}/{relative}"
+        path = f"{EVIDENCE}/{relative}"
         if path in self.written:  # same name twice in one report: keep both, deterministically
             head, _, name = path.rpartition("/")
             stem, dot, ext = name.partition(".")
