@@ -23,7 +23,10 @@ class TomlSyntaxError(ValueError):
 
 
 def parse_toml(text: str) -> dict[str, Any]:
-    """``tomllib.loads(text)``, raising :class:`TomlSyntaxError` (placed) instead of its decode error."""
+    """``tomllib.loads(text)``, raising :class:`TomlSyntaxError` (placed) instead of its decode error. A
+    byte-order mark at the start (Windows' Notepad wrote one before Windows 10 1903) is not part of the text:
+    ``tomllib`` would stop on it at line 1, column 1, on a character nobody sees."""
+    text = text.removeprefix("\ufeff")
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -12,12 +12,13 @@ import contextlib
 import json
 import os
 import sys
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from testbench.fmt import os_reason
 from testbench.i18n import LANGUAGES, default_language
+from testbench.tomlfile import TomlSyntaxError, parse_toml
 
 STATE_FILE = "ui-state.json"
 SETTINGS_FILE = "tui.toml"
@@ -53,9 +54,15 @@ def load_settings(directory: Path | None = None) -> Settings:
     if not path.is_file():
         return settings
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        settings.problems.append(f"{path}: illisible ({exc})")
+        data = parse_toml(path.read_bytes().decode("utf-8"))
+    except OSError as exc:
+        settings.problems.append(f"{path}: illisible ({os_reason(exc)})")
+        return settings
+    except UnicodeDecodeError:
+        settings.problems.append(f"{path}: illisible (pas du texte UTF-8)")
+        return settings
+    except TomlSyntaxError as exc:  # placed as every TOML file of ours (file:line:col)
+        settings.problems.append(f"{path}:{exc.line}:{exc.col}: syntaxe TOML invalide")
         return settings
     lang = str(data.get("lang", settings.lang)).lower()
     if lang in LANGUAGES and "TESTBENCH_LANG" not in os.environ:

@@ -1,0 +1,33 @@
+"""Our TOML files as Windows' Notepad saved them before Windows 10 1903: with a byte-order mark, which is not
+part of the text (tomlfile.parse_toml). And the workstation's settings file says a syntax error where it is,
+in words, as every TOML file of ours does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from test_sut_profile import VALID
+
+from testbench.sut.profile import load_profile
+from testbench.tui.config import load_settings
+
+BOM = "\ufeff"
+
+
+def test_an_application_profile_with_a_byte_order_mark_loads(tmp_path: Path) -> None:
+    (tmp_path / "sut.toml").write_text(BOM + VALID, encoding="utf-8")
+    assert load_profile(tmp_path / "sut.toml").product.name == "Démo ERP PSAD"
+
+
+def test_the_workstation_settings_read_a_byte_order_mark_and_place_a_syntax_error(
+    tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.delenv("TESTBENCH_LANG", raising=False)
+    settings_file = tmp_path / "tui.toml"
+    settings_file.write_text(BOM + 'lang = "en"\noperator = "Zoé"\n', encoding="utf-8")
+    settings = load_settings(tmp_path)
+    assert (settings.lang, settings.operator, settings.problems) == ("en", "Zoé", [])
+    settings_file.write_text('operator = "Zoé"\nlang = [\n', encoding="utf-8")
+    assert load_settings(tmp_path).problems == [f"{settings_file}:2:9: syntaxe TOML invalide"]
+    settings_file.write_bytes(b'operator = "Zo\xe9"\n')  # cp1252, not UTF-8
+    assert load_settings(tmp_path).problems == [f"{settings_file}: illisible (pas du texte UTF-8)"]
