@@ -38,8 +38,15 @@ class ScriptedOperator(HeadlessOperator):
 
     def __init__(self, path: Path, out: object = None) -> None:
         super().__init__(out)
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_bytes().decode("utf-8-sig"))  # a byte-order mark is no part of the JSON
+        if not isinstance(data, dict):
+            raise ValueError("le fichier doit être un objet JSON dont chaque clé est « CAS/ÉTAPE »")
         self._operator = str(data.pop("operator", getpass.getuser()))
+        for key, answer in data.items():
+            if "/" not in key or not isinstance(answer, dict) or not isinstance(answer.get("values", {}), dict):
+                raise ValueError(
+                    f"« {key} » : une attestation est un objet (confirmed, values, note) sous une clé « CAS/ÉTAPE »"
+                )
         self._answers = data
 
     def perform(self, case: Case, step: Step) -> Attestation | None:

@@ -1,0 +1,73 @@
+"""A prepared attestations file (``run --attestations``) as people write it: saved with a byte-order mark by a
+Windows editor, or of the wrong shape — read, or refused before anything runs with what is wrong, in French
+and English; never a traceback, mid-run or before."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from testbench.cli.main import main
+from testbench.paths import CASEBOOKS_DIR
+from testbench.store.read import read_session
+
+DEMO = CASEBOOKS_DIR / "demo.xml"
+BENCH = ["--cards", "inprocess", "--engine", "inprocess", "-k", "DEMO-FSE-030"]
+ANSWER = json.loads((CASEBOOKS_DIR / "demo-attestations.json").read_text(encoding="utf-8"))
+
+
+def run(tmp_path: Path, content: bytes, *more: str) -> int:
+    (tmp_path / "attestations.json").write_bytes(content)
+    session = tmp_path / "s.tbsession"
+    return main(
+        [
+            "run",
+            str(DEMO),
+            "--session",
+            str(session),
+            *BENCH,
+            "--attestations",
+            str(tmp_path / "attestations.json"),
+            *more,
+        ]
+    )
+
+
+def test_a_file_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    assert run(tmp_path, b"\xef\xbb\xbf" + json.dumps(ANSWER).encode("utf-8")) == 0
+    with read_session(tmp_path / "s.tbsession") as session:
+        assert [case.verdict for case in session.cases] == ["pass"]
+
+
+@pytest.mark.parametrize(
+    ("content", "french", "english"),
+    [
+        (
+            b"[1, 2]",
+            "le fichier doit être un objet JSON dont chaque clé est « CAS/ÉTAPE »",
+            'the file must be a JSON object whose every key is "CASE/STEP"',
+        ),
+        (
+            b'{"DEMO-FSE-030/m-paper": "oui"}',
+            "« DEMO-FSE-030/m-paper » : une attestation est un objet (confirmed, values, note)"
+            " sous une clé « CAS/ÉTAPE »",
+            '"DEMO-FSE-030/m-paper": an attestation is an object (confirmed, values, note) under a "CASE/STEP" key',
+        ),
+        (
+            b'{"DEMO-FSE-030": {"confirmed": true}}',
+            "« DEMO-FSE-030 » : une attestation est un objet (confirmed, values, note) sous une clé « CAS/ÉTAPE »",
+            '"DEMO-FSE-030": an attestation is an object (confirmed, values, note) under a "CASE/STEP" key',
+        ),
+    ],
+)
+def test_a_file_of_the_wrong_shape_is_refused_with_what_is_wrong(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes, french: str, english: str
+) -> None:
+    file = tmp_path / "attestations.json"
+    assert run(tmp_path, content) == 3
+    assert capsys.readouterr().err == f"{file}: attestations illisibles ({french})\n"
+    assert run(tmp_path, content, "--lang", "en") == 3
+    assert capsys.readouterr().err == f"{file}: unreadable attestations ({english})\n"
+    assert not (tmp_path / "s.tbsession").exists()  # refused before anything ran
