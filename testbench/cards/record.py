@@ -64,7 +64,7 @@ class Recorder:
 def load_recording(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     header: dict[str, Any] | None = None
     exchanges = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for n, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):  # a BOM: an editor's
         if not line.strip():
             continue
         try:

@@ -1,6 +1,7 @@
-"""Our TOML files as Windows' Notepad saved them before Windows 10 1903: with a byte-order mark, which is not
-part of the text (tomlfile.parse_toml). And the workstation's settings file says a syntax error where it is,
-in words, as every TOML file of ours does."""
+"""Files people edit, as Windows' Notepad saved them before Windows 10 1903: with a byte-order mark, which is
+not part of the text — our TOML files (tomlfile.parse_toml), a card recording edited by hand (a prepared
+attestations file: test_attestations_file.py). And the workstation's settings file says a syntax error where
+it is, in words, as every TOML file of ours does."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 
 from test_sut_profile import VALID
 
+from testbench.cards.record import Recorder, load_recording
 from testbench.sut.profile import load_profile
 from testbench.tui.config import load_settings
 
@@ -31,3 +33,12 @@ def test_the_workstation_settings_read_a_byte_order_mark_and_place_a_syntax_erro
     assert load_settings(tmp_path).problems == [f"{settings_file}:2:9: syntaxe TOML invalide"]
     settings_file.write_bytes(b'operator = "Zo\xe9"\n')  # cp1252, not UTF-8
     assert load_settings(tmp_path).problems == [f"{settings_file}: illisible (pas du texte UTF-8)"]
+
+
+def test_a_card_recording_saved_again_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    recording = tmp_path / "carte.jsonl"
+    recorder = Recorder(recording, bytes.fromhex("3B751300004409EA9000"), "Lecteur virtuel vitale")
+    recorder.close()
+    recording.write_text(BOM + recording.read_text(encoding="utf-8"), encoding="utf-8")
+    header, exchanges = load_recording(recording)
+    assert header["atr"] == "3B751300004409EA9000" and exchanges == []
