@@ -9,7 +9,7 @@ from pathlib import Path
 
 from test_sut_profile import VALID
 
-from testbench.cards.record import Recorder, load_recording
+from testbench.cards.record import Recorder, load_recording, parse_scriptor
 from testbench.sut.profile import load_profile
 from testbench.tui.config import load_settings
 
@@ -42,3 +42,8 @@ def test_a_card_recording_saved_again_with_a_byte_order_mark_is_read(tmp_path: P
     recording.write_text(BOM + recording.read_text(encoding="utf-8"), encoding="utf-8")
     header, exchanges = load_recording(recording)
     assert header["atr"] == "3B751300004409EA9000" and exchanges == []
+
+
+def test_a_scriptor_script_written_with_a_byte_order_mark_is_read() -> None:
+    script = BOM + "# sélection du DF\n00 A4 04 00 00\nreset\n"
+    assert parse_scriptor(script, "lecture.script") == [(bytes.fromhex("00A4040000"), None)]

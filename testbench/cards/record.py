@@ -141,7 +141,7 @@ def parse_scriptor(text: str, file: str = "<script>") -> list[tuple[bytes, bytes
     scriptor session log (``> APDU`` / ``< RESPONSE : meaning`` lines). Returns (command, R-APDU or None).
     """
     out: list[tuple[bytes, bytes | None]] = []
-    for n, raw in enumerate(text.splitlines(), 1):
+    for n, raw in enumerate(text.removeprefix("\ufeff").splitlines(), 1):  # a BOM is no part of line 1
         line = raw.split("#", 1)[0].strip()
         if not line or line.lower() in ("reset", "exit", "quit"):
             continue
