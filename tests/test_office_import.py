@@ -5,6 +5,7 @@ rows that changed. Real files on disk, the real command line in a subprocess."""
 from __future__ import annotations
 
 import importlib.util
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -264,6 +265,26 @@ def test_characters_xml_cannot_hold_become_spaces(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     casebook, _problems = check_casebook(out)
     assert casebook is not None and casebook.case("EX-FSE-001").title.startswith("Lit médical loué")
+
+
+def test_a_csv_saved_by_excel_in_cp1252_is_refused_with_the_mapping_line_that_reads_it(tmp_path: Path) -> None:
+    """Excel's « CSV (séparateur : point-virgule) » is written in the Windows code page, not UTF-8."""
+    text = (EXAMPLES / "cahier-exemple.csv").read_text(encoding="utf-8-sig")
+    document = tmp_path / "cahier.csv"
+    document.write_text(text, encoding="cp1252", errors="replace")  # as Excel, for what cp1252 lacks
+    done = import_(document, tmp_path / "cahier.xml")
+    no_traceback(done)
+    assert done.returncode == 3
+    hint = 'texte qui n\'est pas en utf-8 (un CSV enregistré par Excel : encoding = "cp1252" dans la correspondance)'
+    assert hint in done.stderr
+    shutil.copytree(REPO / "casebooks", tmp_path / "casebooks")  # the fixtures name ../cards/ beside the mapping
+    mapping = tmp_path / "casebooks" / "examples" / MAPPING.name
+    mapping.write_text(
+        MAPPING.read_text(encoding="utf-8").replace('encoding = "utf-8-sig"', 'encoding = "cp1252"'), "utf-8"
+    )
+    assert 'encoding = "cp1252"' in mapping.read_text(encoding="utf-8")
+    done = import_(document, tmp_path / "cahier.xml", mapping=mapping)
+    assert done.returncode == 0, done.stderr
 
 
 def test_a_mapping_problem_is_placed_in_the_table_it_belongs_to(tmp_path: Path) -> None:

@@ -145,6 +145,12 @@ def _reason(exc: Exception, t: Callable[[str], str]) -> str:
     """A short, person-readable cause (an OS error's words; otherwise the kind of damage)."""
     if isinstance(exc, OSError) and exc.errno:
         return os_reason(exc, t)
+    if isinstance(exc, UnicodeDecodeError) and exc.encoding.startswith("utf"):  # Excel writes CSV in cp1252
+        hint = t(
+            "texte qui n'est pas en {encoding}"
+            " (un CSV enregistré par Excel : encoding = \"cp1252\" dans la correspondance)"
+        )
+        return hint.format(encoding=exc.encoding)
     if isinstance(exc, UnicodeDecodeError):
         return t("texte qui n'est pas en {encoding}").format(encoding=exc.encoding)
     return t("fichier endommagé ou d'un autre format")
