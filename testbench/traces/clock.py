@@ -3,10 +3,11 @@
 Every line is stamped at capture with :func:`mono_ns` (the system's monotonic clock: orders lines across
 channels, immune to NTP steps) and ``time.time()`` (what a person reads). The monotonic clock starts again
 at each boot, so a session resumed after a restart moves it past what the session already holds
-(:func:`continue_after`): its lines keep following the earlier ones. A source that writes its own timestamps (a log
-file, a syslog sender) may run on a clock that is off: :class:`SourceClock` measures the offset as the
-median of ``source time - capture wall`` over recent live lines, or takes an explicit configured offset,
-and exposes it so that the UI can say so in French.
+(:func:`continue_after`): its lines keep following the earlier ones.
+
+A source that writes its own timestamps (a log file, a syslog sender) may run on a clock that is off:
+:class:`SourceClock` measures the offset as the median of ``source time - capture wall`` over recent live
+lines, or takes an explicit configured offset, and exposes it so that the UI can say so in French.
 """
 
 from __future__ import annotations
@@ -21,8 +22,6 @@ from typing import Any
 
 _offset_ns = 0  # added to the system's monotonic clock; only ever grows (continue_after)
 _offset_lock = threading.Lock()
-
-
 #: Windows: the performance counter, system-wide since Python 3.10 — before 3.13 ``time.monotonic`` reads
 #: GetTickCount64 there, whose 15.6 ms ticks would give a step's lines one stamp
 _PERFORMANCE_COUNTER = sys.platform == "win32"
