@@ -9,6 +9,7 @@ such as ``⟨U+202E⟩`` or ``⟨U+001B⟩``. One place for these rules, used by
 
 from __future__ import annotations
 
+import codecs
 import errno
 import re
 from collections.abc import Callable, Mapping
@@ -19,6 +20,36 @@ from typing import Any
 from testbench.i18n import colon, default_language, semicolon, translator
 
 MISSING = "—"
+
+#: The error handler (``str.encode(…, errors=PLAIN)``) for text written in an encoding that cannot spell every
+#: character — Windows' ANSI code page, cp1252 in France, for a redirected output or an Excel CSV: the
+#: bench's symbols outside it in ASCII, anything else « ? ». French letters, « », € and — are in cp1252.
+PLAIN = "testbench-plain"
+PLAIN_SPELLINGS = {
+    "→": "->",
+    "←": "<-",
+    "≤": "<=",
+    "≥": ">=",
+    "≠": "!=",
+    "−": "-",
+    "✔": "OK",
+    "✘": "X",
+    "⟨": "<",
+    "⟩": ">",
+    "☐": "[ ]",
+    "█": "#",
+    "░": ".",
+}
+
+
+def _plain(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    text = error.object[error.start : error.end]
+    return "".join(PLAIN_SPELLINGS.get(char, "?") for char in text), error.end
+
+
+codecs.register_error(PLAIN, _plain)
 
 #: Unicode bidirectional controls (embeddings and overrides, isolates, implicit marks), the C0 and C1 controls
 #: but tab and line feed (a terminal obeys them: escape sequences, carriage return, backspace), and the

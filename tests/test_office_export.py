@@ -12,6 +12,7 @@ import json
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import openpyxl
@@ -162,6 +163,34 @@ def test_a_csv_book_stays_csv_with_every_line(bench: Path) -> None:
         by_id["EX-FSE-002"][header.index("Valeurs observées")]
         == "invoice.totals.amo = 56.00\ninvoice.totals.patient = 0.00"
     )
+
+
+def test_a_cp1252_csv_book_gets_the_values_it_cannot_spell_in_ascii(
+    bench: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Excel's CSV is cp1252: an observed value with a character outside it (an application's « → », a
+    tolerance's « ≤ ») is written in ASCII instead of failing the export with a traceback."""
+    from testbench.office import export as office_export
+
+    document = tmp_path / "cahier.csv"
+    example = (EXAMPLES / "cahier-exemple.csv").read_text(encoding="utf-8-sig")
+    document.write_text(example, encoding="cp1252", errors="replace")  # as Excel saves it
+    mapping = tmp_path / "cahier.mapping.toml"
+    text = MAPPING.read_text(encoding="utf-8").replace('encoding = "utf-8-sig"', 'encoding = "cp1252"')
+    mapping.write_text(text, encoding="utf-8")
+    assert 'encoding = "cp1252"' in text
+    fixtures = "cahier-exemple.fixtures.xml"  # the mapping names it beside itself
+    (tmp_path / fixtures).write_bytes((EXAMPLES / fixtures).read_bytes())
+    real = office_export.case_results
+
+    def with_symbols(*args, **kwargs):  # type: ignore[no-untyped-def]
+        observed = "statut = lu → écart ≤ 0,01 €"  # a value the session could hold (the application's text)
+        return {k: replace(r, observed=(*r.observed, observed)) for k, r in real(*args, **kwargs).items()}
+
+    monkeypatch.setattr(office_export, "case_results", with_symbols)
+    target = tmp_path / "resultats.csv"
+    assert export(bench, "--to", target, document=document, mapping=mapping) == 0
+    assert "statut = lu -> écart <= 0,01 €" in target.read_bytes().decode("cp1252")
 
 
 def test_a_merged_result_cell_is_placed_and_a_missing_column_is_added(

@@ -1,43 +1,15 @@
 """Output streams that cannot spell every character (Windows writes a redirected command's output in its
-ANSI code page, cp1252 in France): a character outside it is written in plain ASCII, never a traceback.
-
-French letters, « », €, … and — are in cp1252 and pass as they are; the bench's few symbols outside it
-(→ ≤ ≥ ≠ − ✔ ✘…) become their ASCII spelling, anything else « ? ».
+ANSI code page, cp1252 in France): a character outside it is written in plain ASCII (:data:`testbench.fmt.PLAIN`:
+→ as ->, ≥ as >=, anything else « ? »), never a traceback.
 """
 
 from __future__ import annotations
 
-import codecs
 import contextlib
 import sys
 from typing import TextIO
 
-HANDLER = "testbench-plain"
-PLAIN = {
-    "→": "->",
-    "←": "<-",
-    "≤": "<=",
-    "≥": ">=",
-    "≠": "!=",
-    "−": "-",
-    "✔": "OK",
-    "✘": "X",
-    "⟨": "<",
-    "⟩": ">",
-    "☐": "[ ]",
-    "█": "#",
-    "░": ".",
-}
-
-
-def _plain(error: UnicodeError) -> tuple[str, int]:
-    if not isinstance(error, UnicodeEncodeError):
-        raise error
-    text = error.object[error.start : error.end]
-    return "".join(PLAIN.get(char, "?") for char in text), error.end
-
-
-codecs.register_error(HANDLER, _plain)
+from testbench.fmt import PLAIN
 
 
 def spell_plainly(*streams: TextIO) -> None:
@@ -48,7 +20,7 @@ def spell_plainly(*streams: TextIO) -> None:
         if encoding.startswith("utf"):
             continue
         with contextlib.suppress(AttributeError, ValueError, OSError):
-            stream.reconfigure(errors=HANDLER)  # type: ignore[attr-defined]
+            stream.reconfigure(errors=PLAIN)  # type: ignore[attr-defined]
 
 
 def spell_standard_streams() -> None:

@@ -324,7 +324,7 @@ def _csv(
     out = io.StringIO(newline="")
     ending = "\r\n" if "\r\n" in text else "\n"
     csv.writer(out, delimiter=spec.delimiter, lineterminator=ending).writerows(lines)
-    return out.getvalue().encode(spec.encoding)
+    return out.getvalue().encode(spec.encoding, errors=fmt.PLAIN)  # Excel's cp1252 CSV cannot spell every value
 
 
 def _write_atomically(target: Path, data: bytes) -> None:
