@@ -334,3 +334,15 @@ def test_a_ps_element_or_word_skips_the_ids_pattern() -> None:
     fse = '<fse><ps categorie="fournisseur-lpp"/><lignes><ligne code="1241763" typePrestation="3"/></lignes></fse>'
     assert redact_rules._KW_IDS.search(fse.lower()) is None
     assert redact_rules._IDS.search(fse) is None
+
+
+def test_a_name_a_windows_application_wrote_in_cp1252_is_found_in_hex_and_base64() -> None:
+    """« œ » is in cp1252 (0x9C) and not in latin-1: a hex dump or a base64 token of a cp1252 log held the
+    name unredacted."""
+    import base64
+
+    redactor = Redactor(names=["Lœuillet"])
+    for encoding in ("cp1252", "utf-8"):
+        raw = "Mme Lœuillet".encode(encoding)
+        assert "‹nom masqué" in redactor.redact("dump " + raw.hex(" ")), encoding
+        assert redactor.redact("b64 " + base64.b64encode(raw).decode()).startswith("b64 ‹base64 masqué"), encoding

@@ -135,10 +135,11 @@ _LETTER = rb"A-Za-z0-9\x80-\xff"
 
 
 def _spellings(text: str) -> set[bytes]:
-    """``text`` as bytes in the encodings cards and logs use, and without its accents."""
+    """``text`` as bytes in the encodings cards and logs use, and without its accents: Windows applications
+    write cp1252, which spells « œ », « Œ » and « Ÿ » where latin-1 has none."""
     out = set()
     for variant in {text, unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")}:
-        for encoding in ("latin-1", "utf-8"):
+        for encoding in ("latin-1", "cp1252", "utf-8"):
             try:
                 out.add(variant.encode(encoding))
             except UnicodeEncodeError:
