@@ -346,3 +346,14 @@ def test_a_name_a_windows_application_wrote_in_cp1252_is_found_in_hex_and_base64
         raw = "Mme Lœuillet".encode(encoding)
         assert "‹nom masqué" in redactor.redact("dump " + raw.hex(" ")), encoding
         assert redactor.redact("b64 " + base64.b64encode(raw).decode()).startswith("b64 ‹base64 masqué"), encoding
+
+
+def test_a_name_written_decomposed_is_the_same_name() -> None:
+    """NFD (« E » then a combining accent), as macOS file names and some applications write it."""
+    import unicodedata
+
+    redactor = Redactor(names=["Éloïse Martin", "Lefèvre"])
+    line = "patiente Éloïse Martin, dossier Lefèvre, 1 essai restant"
+    decomposed = unicodedata.normalize("NFD", line)
+    assert decomposed != line
+    assert redactor.redact(decomposed) == redactor.redact(line) == "patiente ‹NOM›, dossier ‹NOM›, 1 essai restant"

@@ -84,8 +84,14 @@ class Redaction:
         return bool(self.counts)
 
 
+#: combining accents after a letter: a name written decomposed (NFD: « E » then U+0301, as macOS file names
+#: and some applications write it) is the same name
+_COMBINING = "[\u0300-\u036f]*"
+
+
 def _fold_class(char: str, *, cased: bool = False) -> str:
-    """``e`` → ``[eéèêëEÉÈÊË]``; with ``cased``, only the letters of ``char``'s own case."""
+    """``e`` → ``[eéèêëEÉÈÊË]`` (and the accents of a decomposed spelling after it); with ``cased``, only the
+    letters of ``char``'s own case."""
     base = unicodedata.normalize("NFD", char)[0]
     upper = base.isupper()
     base = base.lower()
@@ -97,7 +103,7 @@ def _fold_class(char: str, *, cased: bool = False) -> str:
         variants = {v for v in variants if v.isupper() == upper or not v.isalpha()}
     if len(variants) == 1:
         return re.escape(char)
-    return "[" + "".join(sorted(re.escape(v) for v in variants)) + "]"
+    return "[" + "".join(sorted(re.escape(v) for v in variants)) + "]" + _COMBINING
 
 
 def _name_pattern(name: str) -> str:
