@@ -357,3 +357,26 @@ def test_a_name_written_decomposed_is_the_same_name() -> None:
     decomposed = unicodedata.normalize("NFD", line)
     assert decomposed != line
     assert redactor.redact(decomposed) == redactor.redact(line) == "patiente ‹NOM›, dossier ‹NOM›, 1 essai restant"
+
+
+def test_a_known_nir_with_dots_or_dashes_and_a_birth_date_written_out_are_redacted() -> None:
+    """An application prints a NIR its own way (« 1-80-01-99-999-001-68 ») and a document writes a date in
+    words (« né le 15 janvier 1980 », « 1er mars 1975 »); a number that is not the NIR stays."""
+    from testbench.traces.known import KnownValues
+
+    known = KnownValues()
+    known.add("nir", "180019999900168")
+    known.add("birth_date", "19800115")
+    known.add("birth_date", "1975-03-01")
+    redactor = Redactor(known=known)
+    cases = {
+        "nir 1-80-01-99-999-001-68": "nir ‹NIR›",
+        "nir 1.80.01.99.999.001.68 lu": "nir ‹NIR› lu",
+        "né le 15 janvier 1980": "né le ‹DATE_NAISSANCE›",
+        "NÉ LE 15 JANVIER 1980": "NÉ LE ‹DATE_NAISSANCE›",
+        "née le 1er mars 1975, vue le 1 mars 1975": "née le ‹DATE_NAISSANCE›, vue le ‹DATE_NAISSANCE›",
+        "soins du 15 janvier 1981": "soins du 15 janvier 1981",
+        "tél. 01-80-01-99-99": "tél. 01-80-01-99-99",
+    }
+    for line, expected in cases.items():
+        assert redactor.redact(line) == expected, line

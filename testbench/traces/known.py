@@ -66,6 +66,19 @@ def date_key(date: str) -> str:
     return date
 
 
+_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+           "novembre", "décembre")  # fmt: skip
+
+
+def _written_out(y: str, mo: str, d: str) -> set[str]:
+    """A date as a French document writes it: « 15 janvier 1980 », « 1er mars 1980 », « 5 Août 1980 »."""
+    if not 1 <= int(mo) <= 12 or not 1 <= int(d) <= 31:
+        return set()
+    month = _MONTHS[int(mo) - 1]
+    days = {d, str(int(d))} | ({"1er"} if int(d) == 1 else set())
+    return {f"{day} {form} {y}" for day in days for form in (month, month.capitalize(), month.upper())}
+
+
 def date_spellings(date: str) -> set[str]:
     """The usual ways a date is written in logs and files (lunar dates, month > 12, are kept as is)."""
     date = date.strip()
@@ -81,6 +94,7 @@ def date_spellings(date: str) -> set[str]:
                 f"{d}-{mo}-{y}",
                 f"{d}.{mo}.{y}",
                 f"{d}{mo}{y}",
+                *_written_out(y, mo, d),
             }
     return {date} if len(date) >= 6 else set()
 
