@@ -380,3 +380,14 @@ def test_a_known_nir_with_dots_or_dashes_and_a_birth_date_written_out_are_redact
     }
     for line, expected in cases.items():
         assert redactor.redact(line) == expected, line
+
+
+def test_a_known_professional_number_spaced_as_an_application_prints_it_is_redacted() -> None:
+    from testbench.traces.known import KnownValues
+
+    known = KnownValues()
+    known.add("rpps", "89990000013")
+    redactor = Redactor(known=known)
+    assert redactor.redact("rpps 8 99 900 000 13 lu") == "rpps ‹RPPS› lu"
+    assert redactor.redact("10:00:01 89990000013") == "10:00:01 ‹RPPS›"  # a number after another stays found
+    assert redactor.redact("id 8999000001399") == "id 8999000001399"  # inside a longer number: another one

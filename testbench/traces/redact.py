@@ -179,14 +179,15 @@ class Redactor:
         # A NIR (13 or 15 digits) is found inside longer digit runs too: fixed-width records (a B2 lot) write
         # it between other fields with no separator, and 13 known digits in a row do not occur by chance.
         # Shorter numbers (RPPS, FINESS) keep their boundaries, so a longer number is never cut into.
-        # A known NIR is found with a space, a dot or a dash between any of its digits too (« 1 80 01 99 999
-        # 001 68 », « 1.80.01… »): its own digits in order, so nothing else is taken for it.
-        def spelled(kind: str, value: str) -> str:
-            return "[ .-]?".join(re.escape(c) for c in value) if kind == "nir" else re.escape(value)
+        # A known number is found with a space, a dot or a dash between any of its digits too (« 1 80 01 99
+        # 999 001 68 », « 1.80.01… », an RPPS « 10 00 123 456 7 »): its own digits in order, so nothing else
+        # is taken for it.
+        def spelled(value: str) -> str:
+            return "[ .-]?".join(re.escape(c) for c in value)
 
         def group(kind: str, values: set[str]) -> str:
             ordered = sorted(values, key=len, reverse=True)
-            body = f"(?P<{kind}>" + "|".join(spelled(kind, n) for n in ordered) + ")"
+            body = f"(?P<{kind}>" + "|".join(spelled(n) for n in ordered) + ")"
             return body if kind == "nir" else rf"(?<![\dA-Za-z]){body}(?![\dA-Za-z])"
 
         alternatives = "|".join(group(k, v) for k, v in numbers.items())
