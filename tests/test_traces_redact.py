@@ -391,3 +391,16 @@ def test_a_known_professional_number_spaced_as_an_application_prints_it_is_redac
     assert redactor.redact("rpps 8 99 900 000 13 lu") == "rpps ‹RPPS› lu"
     assert redactor.redact("10:00:01 89990000013") == "10:00:01 ‹RPPS›"  # a number after another stays found
     assert redactor.redact("id 8999000001399") == "id 8999000001399"  # inside a longer number: another one
+
+
+def test_a_name_of_several_words_is_found_surname_first_too() -> None:
+    """French documents write « NOM Prénom », often with a comma: the administrative order."""
+    redactor = Redactor(names=["Éloïse Martin", "Jean-Pierre Lefèvre"])
+    cases = {
+        "patient MARTIN Éloïse": "patient ‹NOM›",
+        "patient Martin, Eloise": "patient ‹NOM›",
+        "LEFEVRE Jean-Pierre vu": "‹NOM› vu",
+        "Martin et Éloïse": "Martin et Éloïse",  # two words that are not the name written either way
+    }
+    for line, expected in cases.items():
+        assert redactor.redact(line) == expected, line

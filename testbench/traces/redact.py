@@ -107,13 +107,17 @@ def _fold_class(char: str, *, cased: bool = False) -> str:
 
 
 def _name_pattern(name: str) -> str:
-    """A name of several words: any case, with or without accents, any separator. A one-word name: only
-    the forms a name is written in (see testbench.traces.known.single_word_forms), accents optional."""
+    """A name of several words: any case, with or without accents, any separator, and also surname first
+    (« MARTIN Éloïse », « Martin, Éloïse »: the administrative order). A one-word name: only the forms a
+    name is written in (see testbench.traces.known.single_word_forms), accents optional."""
     words = name_words(name)
     if len(words) == 1:
         forms = sorted(single_word_forms(words[0]), key=len, reverse=True)
         return "|".join("".join(_fold_class(c, cased=True) for c in form) for form in forms)
-    return "(?i:" + r"[\s'-]+".join("".join(_fold_class(c) for c in word) for word in words) + ")"
+    folded = ["".join(_fold_class(c) for c in word) for word in words]
+    given_first = r"[\s'-]+".join(folded)
+    surname_first = folded[-1] + r",?[\s'-]+" + r"[\s'-]+".join(folded[:-1])
+    return f"(?i:{given_first}|{surname_first})"
 
 
 class Redactor:
