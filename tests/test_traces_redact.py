@@ -375,6 +375,7 @@ def test_a_known_nir_with_dots_or_dashes_and_a_birth_date_written_out_are_redact
         "né le 15 janvier 1980": "né le ‹DATE_NAISSANCE›",
         "NÉ LE 15 JANVIER 1980": "NÉ LE ‹DATE_NAISSANCE›",
         "née le 1er mars 1975, vue le 1 mars 1975": "née le ‹DATE_NAISSANCE›, vue le ‹DATE_NAISSANCE›",
+        "né le 15 janv. 1980 (15 01 1980)": "né le ‹DATE_NAISSANCE› (‹DATE_NAISSANCE›)",
         "soins du 15 janvier 1981": "soins du 15 janvier 1981",
         "tél. 01-80-01-99-99": "tél. 01-80-01-99-99",
     }

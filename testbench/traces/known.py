@@ -70,13 +70,21 @@ _MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "ao
            "novembre", "décembre")  # fmt: skip
 
 
+#: the abbreviations French writes (« 15 janv. 1980 »); a month of four letters or fewer has none
+_ABBREVIATED = {"janvier": "janv", "février": "févr", "avril": "avr", "juillet": "juil", "septembre": "sept",
+                "octobre": "oct", "novembre": "nov", "décembre": "déc"}  # fmt: skip
+
+
 def _written_out(y: str, mo: str, d: str) -> set[str]:
-    """A date as a French document writes it: « 15 janvier 1980 », « 1er mars 1980 », « 5 Août 1980 »."""
+    """A date as a French document writes it: « 15 janvier 1980 », « 1er mars 1980 », « 15 janv. 1980 »,
+    « 15 01 1980 »."""
     if not 1 <= int(mo) <= 12 or not 1 <= int(d) <= 31:
         return set()
     month = _MONTHS[int(mo) - 1]
+    names = {month} | ({_ABBREVIATED[month] + ".", _ABBREVIATED[month]} if month in _ABBREVIATED else set())
     days = {d, str(int(d))} | ({"1er"} if int(d) == 1 else set())
-    return {f"{day} {form} {y}" for day in days for form in (month, month.capitalize(), month.upper())}
+    forms = {form for name in names for form in (name, name.capitalize(), name.upper())}
+    return {f"{day} {form} {y}" for day in days for form in forms} | {f"{d} {mo} {y}"}
 
 
 def date_spellings(date: str) -> set[str]:
