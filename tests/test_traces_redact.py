@@ -405,3 +405,16 @@ def test_a_name_of_several_words_is_found_surname_first_too() -> None:
     }
     for line, expected in cases.items():
         assert redactor.redact(line) == expected, line
+
+
+def test_a_name_escaped_by_json_or_html_is_found() -> None:
+    """.NET's and Python's JSON write « é » as \\u00e9 by default; HTML pages as &eacute; or &#233;."""
+    import json
+
+    redactor = Redactor(names=["Éloïse Martin", "Lefèvre"])
+    line = "json " + json.dumps({"patient": "Éloïse Martin", "medecin": "Lefèvre"})
+    assert "\\u00c9lo\\u00efse" in line
+    assert redactor.redact(line) == 'json {"patient": "‹NOM›", "medecin": "‹NOM›"}'
+    page = "<td>&Eacute;lo&iuml;se Martin</td><td>Lef&#232;vre</td><td>LEF&#xC8;VRE</td>"
+    assert redactor.redact(page) == "<td>‹NOM›</td><td>‹NOM›</td><td>‹NOM›</td>"
+    assert redactor.redact("M&amp;M, lefevre en minuscules") == "M&amp;M, lefevre en minuscules"

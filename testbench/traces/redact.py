@@ -33,6 +33,7 @@ value it replaces (``0`` per digit, ``X`` per letter), so the record's other fie
 
 from __future__ import annotations
 
+import html.entities
 import re
 import unicodedata
 from collections import Counter
@@ -103,7 +104,18 @@ def _fold_class(char: str, *, cased: bool = False) -> str:
         variants = {v for v in variants if v.isupper() == upper or not v.isalpha()}
     if len(variants) == 1:
         return re.escape(char)
-    return "[" + "".join(sorted(re.escape(v) for v in variants)) + "]" + _COMBINING
+    letters = "[" + "".join(sorted(re.escape(v) for v in variants)) + "]"
+    escaped = [re.escape(form) for v in sorted(variants) if ord(v) > 127 for form in _escapes(v)]
+    return (f"(?:{letters}|{'|'.join(escaped)})" if escaped else letters) + _COMBINING
+
+
+def _escapes(char: str) -> list[str]:
+    """How JSON and HTML write a letter outside ASCII: ``\\u00e9`` (.NET's and Python's JSON escape them by
+    default), ``&eacute;``, ``&#233;``, ``&#xe9;``."""
+    code = ord(char)
+    forms = [f"\\u{code:04x}", f"\\u{code:04X}", f"&#{code};", f"&#x{code:x};", f"&#x{code:X};"]
+    entity = html.entities.codepoint2name.get(code)
+    return [*forms, f"&{entity};"] if entity else forms
 
 
 def _name_pattern(name: str) -> str:

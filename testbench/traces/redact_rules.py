@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import html
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -201,6 +202,9 @@ def same_width_mask(value: str) -> str:
     return _MASK_LETTER.sub("X", _MASK_DIGIT.sub("0", value))
 
 
+_JSON_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})")
+
+
 class LineContext:
     """Per-line state shared by the steps. ``lowered``/``folded`` are computed from the original line:
     steps only ever replace text by masks, so a keyword absent from them is absent from the line.
@@ -217,8 +221,13 @@ class LineContext:
 
     @property
     def folded(self) -> str:
+        """The line without accents, lower-case, its JSON and HTML escapes read (« Lef\\u00e8vre » and
+        « Lef&egrave;vre » fold to « lefevre »): what the cheap tests before a search look at."""
         if self._folded is None:
-            self._folded = fold(self.original)
+            text = self.original
+            if "\\u" in text or "&" in text:
+                text = html.unescape(_JSON_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text))
+            self._folded = fold(text)
         return self._folded
 
     def mask(self, kind: str, value: str) -> str:
