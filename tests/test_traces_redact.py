@@ -376,6 +376,8 @@ def test_a_known_nir_with_dots_or_dashes_and_a_birth_date_written_out_are_redact
         "NÉ LE 15 JANVIER 1980": "NÉ LE ‹DATE_NAISSANCE›",
         "née le 1er mars 1975, vue le 1 mars 1975": "née le ‹DATE_NAISSANCE›, vue le ‹DATE_NAISSANCE›",
         "né le 15 janv. 1980 (15 01 1980)": "né le ‹DATE_NAISSANCE› (‹DATE_NAISSANCE›)",
+        '{"ddn": "15/01/80", "vu": "15.01.80"}': '{"ddn": "‹DATE_NAISSANCE›", "vu": "‹DATE_NAISSANCE›"}',
+        "lot 115/01/80": "lot 115/01/80",
         "soins du 15 janvier 1981": "soins du 15 janvier 1981",
         "tél. 01-80-01-99-99": "tél. 01-80-01-99-99",
     }

@@ -56,14 +56,15 @@ def single_word_forms(name: str) -> set[str]:
     return forms | {unicodedata.normalize("NFKD", f).encode("ascii", "ignore").decode("ascii") for f in forms}
 
 
-def date_key(date: str) -> str:
-    """The year of a known birth date (a cheap test before the full search)."""
+def date_keys(date: str) -> set[str]:
+    """What a line holding a known birth date holds in every spelling: its year, or its short spellings
+    (« 15/01/80 » has no « 1980 ») — a cheap test before the full search."""
     date = date.strip()
     for form in _DATE_FORMS:
         m = form.fullmatch(date)
         if m:
-            return m.group("y")
-    return date
+            return {m.group("y"), *short_year_spellings(m.group("y"), m.group("m"), m.group("d"))}
+    return {date}
 
 
 _MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
@@ -87,6 +88,11 @@ def _written_out(y: str, mo: str, d: str) -> set[str]:
     return {f"{day} {form} {y}" for day in days for form in forms} | {f"{d} {mo} {y}"}
 
 
+def short_year_spellings(y: str, mo: str, d: str) -> set[str]:
+    """« 15/01/80 »: the day, the month and the year's last two digits, as short French dates are written."""
+    return {f"{d}{sep}{mo}{sep}{y[2:]}" for sep in "/.-"}
+
+
 def date_spellings(date: str) -> set[str]:
     """The usual ways a date is written in logs and files (lunar dates, month > 12, are kept as is)."""
     date = date.strip()
@@ -102,6 +108,7 @@ def date_spellings(date: str) -> set[str]:
                 f"{d}-{mo}-{y}",
                 f"{d}.{mo}.{y}",
                 f"{d}{mo}{y}",
+                *short_year_spellings(y, mo, d),
                 *_written_out(y, mo, d),
             }
     return {date} if len(date) >= 6 else set()

@@ -44,7 +44,7 @@ from testbench.i18n import default_language, translator
 from testbench.traces.known import (
     FIELD_KINDS,
     KnownValues,
-    date_key,
+    date_keys,
     date_spellings,
     fold,
     name_words,
@@ -189,7 +189,7 @@ class Redactor:
             re.compile("|".join(packed + spaced)) if spellings and "birth_date" in self.kinds else None
         )
         # a prefilter: the year (or the whole value) must be in the line
-        self._date_years = tuple({date_key(d) for d in self.known.birth_dates})
+        self._date_years = tuple({key for d in self.known.birth_dates for key in date_keys(d)})
         numbers = {k: v for k, v in self.known.numbers.items() if k in self.kinds and v}
         # NIRs and professional numbers the session read, wherever they appear (one named group per kind).
         # A NIR (13 or 15 digits) is found inside longer digit runs too: fixed-width records (a B2 lot) write
