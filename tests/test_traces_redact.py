@@ -420,3 +420,17 @@ def test_a_name_escaped_by_json_or_html_is_found() -> None:
     page = "<td>&Eacute;lo&iuml;se Martin</td><td>Lef&#232;vre</td><td>LEF&#xC8;VRE</td>"
     assert redactor.redact(page) == "<td>‹NOM›</td><td>‹NOM›</td><td>‹NOM›</td>"
     assert redactor.redact("M&amp;M, lefevre en minuscules") == "M&amp;M, lefevre en minuscules"
+
+
+def test_a_name_in_a_url_is_found() -> None:
+    """An application's HTTP log: a path or a query holds the name percent-encoded, words joined by « + »."""
+    redactor = Redactor(names=["Éloïse Martin", "Lefèvre"])
+    cases = {
+        "GET /patients/Lef%C3%A8vre/dossier": "GET /patients/‹NOM›/dossier",
+        "GET /recherche?q=Eloise+Martin&page=2": "GET /recherche?q=‹NOM›&page=2",
+        "GET /recherche?q=%C3%89lo%C3%AFse%20Martin": "GET /recherche?q=‹NOM›",
+        "GET /recherche?q=Lef%E8vre": "GET /recherche?q=‹NOM›",  # a Windows application's cp1252 bytes
+        "remise 100%+frais": "remise 100%+frais",
+    }
+    for line, expected in cases.items():
+        assert redactor.redact(line) == expected, line

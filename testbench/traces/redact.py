@@ -33,6 +33,7 @@ value it replaces (``0`` per digit, ``X`` per letter), so the record's other fie
 
 from __future__ import annotations
 
+import contextlib
 import html.entities
 import re
 import unicodedata
@@ -110,10 +111,14 @@ def _fold_class(char: str, *, cased: bool = False) -> str:
 
 
 def _escapes(char: str) -> list[str]:
-    """How JSON and HTML write a letter outside ASCII: ``\\u00e9`` (.NET's and Python's JSON escape them by
-    default), ``&eacute;``, ``&#233;``, ``&#xe9;``."""
+    """How JSON, HTML and URLs write a letter outside ASCII: ``\\u00e9`` (.NET's and Python's JSON escape them
+    by default), ``&eacute;``, ``&#233;``, ``&#xe9;``, ``%C3%A9``."""
     code = ord(char)
     forms = [f"\\u{code:04x}", f"\\u{code:04X}", f"&#{code};", f"&#x{code:x};", f"&#x{code:X};"]
+    for encoding in ("utf-8", "cp1252"):  # a URL's bytes: « %C3%A8 », or a Windows application's « %E8 »
+        with contextlib.suppress(UnicodeEncodeError):
+            encoded = char.encode(encoding)
+            forms += ["".join(f"%{b:02X}" for b in encoded), "".join(f"%{b:02x}" for b in encoded)]
     entity = html.entities.codepoint2name.get(code)
     return [*forms, f"&{entity};"] if entity else forms
 
@@ -127,8 +132,9 @@ def _name_pattern(name: str) -> str:
         forms = sorted(single_word_forms(words[0]), key=len, reverse=True)
         return "|".join("".join(_fold_class(c, cased=True) for c in form) for form in forms)
     folded = ["".join(_fold_class(c) for c in word) for word in words]
-    given_first = r"[\s'-]+".join(folded)
-    surname_first = folded[-1] + r",?[\s'-]+" + r"[\s'-]+".join(folded[:-1])
+    between = r"(?:[\s'+-]|%20)+"  # a space, an apostrophe, a dash; in a URL « + » or « %20 »
+    given_first = between.join(folded)
+    surname_first = folded[-1] + "(?:,|%2C)?" + between + between.join(folded[:-1])
     return f"(?i:{given_first}|{surname_first})"
 
 

@@ -14,6 +14,7 @@ import html
 import re
 from collections import Counter
 from collections.abc import Callable
+from urllib.parse import unquote_plus
 
 from testbench.cards.decode import personal_fields
 from testbench.traces.known import fold
@@ -221,12 +222,15 @@ class LineContext:
 
     @property
     def folded(self) -> str:
-        """The line without accents, lower-case, its JSON and HTML escapes read (« Lef\\u00e8vre » and
-        « Lef&egrave;vre » fold to « lefevre »): what the cheap tests before a search look at."""
+        """The line without accents, lower-case, its JSON, HTML and URL escapes read (« Lef\\u00e8vre »,
+        « Lef&egrave;vre », « Lef%C3%A8vre » fold to « lefevre »): what the cheap tests before a search look at
+        (a URL's bytes are read as UTF-8 and as cp1252, both kept: the test only asks what the line holds)."""
         if self._folded is None:
             text = self.original
             if "\\u" in text or "&" in text:
                 text = html.unescape(_JSON_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text))
+            if "%" in text or "+" in text:
+                text += " " + unquote_plus(text) + " " + unquote_plus(text, encoding="cp1252")
             self._folded = fold(text)
         return self._folded
 
