@@ -434,3 +434,21 @@ def test_a_name_in_a_url_is_found() -> None:
     }
     for line, expected in cases.items():
         assert redactor.redact(line) == expected, line
+
+
+def test_known_values_dumped_as_windows_wide_strings_are_found() -> None:
+    """A Windows application dumps a wide string (UTF-16) in hex, or sends it in base64."""
+    import base64
+
+    from testbench.traces.known import KnownValues
+
+    known = KnownValues()
+    known.add("nir", "180019999900168")
+    known.add("birth_date", "19800115")
+    known.add("name", "Éloïse Martin")
+    redactor = Redactor(known=known)
+    nir = "180019999900168".encode("utf-16-le").hex()
+    assert redactor.redact(f"buf {nir}") == "buf ‹NIR masqué, 30 octets›"
+    assert redactor.redact("d " + "15/01/1980".encode("utf-16-le").hex(" ")).startswith("d ‹date de naissance masquée")
+    token = base64.b64encode("Éloïse Martin".encode("utf-16-le")).decode()
+    assert redactor.redact(f"b64 {token}") == "b64 ‹base64 masqué, 26 octets›"

@@ -136,15 +136,21 @@ _LETTER = rb"A-Za-z0-9\x80-\xff"
 
 def _spellings(text: str) -> set[bytes]:
     """``text`` as bytes in the encodings cards and logs use, and without its accents: Windows applications
-    write cp1252, which spells « œ », « Œ » and « Ÿ » where latin-1 has none."""
+    write cp1252, which spells « œ », « Œ » and « Ÿ » where latin-1 has none, and dump wide strings in UTF-16."""
     out = set()
     for variant in {text, unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")}:
-        for encoding in ("latin-1", "cp1252", "utf-8"):
+        for encoding in ("latin-1", "cp1252", "utf-8", "utf-16-le"):  # UTF-16: a Windows API wide string
             try:
                 out.add(variant.encode(encoding))
             except UnicodeEncodeError:
                 continue
     return out
+
+
+def _digits_bytes(values: set[str]) -> list[bytes]:
+    """Numbers and dates as bytes: UTF-8 (ASCII), and UTF-16 as a Windows wide string dumps them; longest first."""
+    found = {value.encode(encoding) for value in values for encoding in ("utf-8", "utf-16-le")}
+    return sorted(found, key=len, reverse=True)
 
 
 def _known_pattern(known: KnownValues, kinds: frozenset[str]) -> re.Pattern[bytes] | None:
@@ -165,11 +171,11 @@ def _known_pattern(known: KnownValues, kinds: frozenset[str]) -> re.Pattern[byte
     if "birth_date" in kinds:
         spellings = {s for d in known.birth_dates for s in date_spellings(d)}
         if spellings:
-            body = b"|".join(re.escape(s.encode()) for s in sorted(spellings, key=len, reverse=True))
+            body = b"|".join(re.escape(b) for b in _digits_bytes(spellings))
             groups["birth_date"] = rb"(?<![0-9])(?:" + body + rb")(?![0-9])"
     for kind, values in known.numbers.items():
         if kind in kinds and values:
-            body = b"|".join(re.escape(v.encode()) for v in sorted(values, key=len, reverse=True))
+            body = b"|".join(re.escape(b) for b in _digits_bytes(values))
             groups[kind] = rb"(?<![0-9])(?:" + body + rb")(?![0-9])"
     if not groups:
         return None
