@@ -452,3 +452,9 @@ def test_known_values_dumped_as_windows_wide_strings_are_found() -> None:
     assert redactor.redact("d " + "15/01/1980".encode("utf-16-le").hex(" ")).startswith("d ‹date de naissance masquée")
     token = base64.b64encode("Éloïse Martin".encode("utf-16-le")).decode()
     assert redactor.redact(f"b64 {token}") == "b64 ‹base64 masqué, 26 octets›"
+
+
+def test_a_pin_in_a_url_encoded_query_is_masked() -> None:
+    """« pin=1234 » inside a URL's query, its « = » written %3D: still a PIN, never exported."""
+    assert redact_pins("GET /x?q=code_porteur%3D1234%26a%3Db") == "GET /x?q=code_porteur%3D‹PIN›%26a%3Db"
+    assert redact_pins("pin%3d 1234") == "pin%3d ‹PIN›"

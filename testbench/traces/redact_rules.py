@@ -41,7 +41,7 @@ ALL_KINDS = frozenset(k for k in MARKERS if k != "nir?")
 # faster on a long line, same matches: the lookahead holds wherever the rest can match).
 
 # key, then a separator (``=``, ``:``, ``=>``, quotes of JSON/XML attributes)
-_SEP = r"""["']?[ \t]*(?:=>|[:=])[ \t]*["']?"""
+_SEP = r"""["']?[ \t]*(?:=>|[:=]|%3[AaDd])[ \t]*["']?"""  # %3D, %3A: « = », « : » in a URL
 # key, a short gap of non-digit text ("FINESS de l'établissement : "), then the number
 _GAP = r"""[^\d\r\n<]{0,30}?"""
 
