@@ -458,3 +458,14 @@ def test_a_pin_in_a_url_encoded_query_is_masked() -> None:
     """« pin=1234 » inside a URL's query, its « = » written %3D: still a PIN, never exported."""
     assert redact_pins("GET /x?q=code_porteur%3D1234%26a%3Db") == "GET /x?q=code_porteur%3D‹PIN›%26a%3Db"
     assert redact_pins("pin%3d 1234") == "pin%3d ‹PIN›"
+
+
+def test_names_beyond_french_accents_are_found_as_written_and_without_their_accents() -> None:
+    """A Vietnamese, Polish or Scandinavian name — « Nguyễn », « Łukasz », « Ødegaard » — written as known,
+    from a card's ASCII (« NGUYEN »), and in ASCII (« Lukasz », « Weiss ») as an application may write it."""
+    exact = Redactor(names=["Nguyễn Văn", "Łukasz Kowalski", "Weiß"])
+    assert exact.redact("patient Nguyễn Văn") == "patient ‹NOM›"  # was kept: « ễ » was no variant of « e »
+    assert exact.redact("patient Lukasz Kowalski, Herr Weiss") == "patient ‹NOM›, Herr ‹NOM›"
+    from_card = Redactor(names=["NGUYEN", "LUKASZ", "ODEGAARD"])
+    assert from_card.redact("M. Nguyễn, M. Łukasz, M. Ødegaard") == "M. ‹NOM›, M. ‹NOM›, M. ‹NOM›"
+    assert from_card.redact("1 essai restant, nguyen en minuscules") == "1 essai restant, nguyen en minuscules"

@@ -35,9 +35,20 @@ _DATE_FORMS = (
 )
 
 
+#: letters no accent removal turns into ASCII, as a name is written without them (« Lukasz », « Weiss »)
+TRANSLITERATED = {"ł": "l", "ø": "o", "đ": "d", "ı": "i", "ß": "ss", "æ": "ae", "œ": "oe", "þ": "th"}
+_TRANSLITERATION = str.maketrans(TRANSLITERATED | {k.upper(): v.upper() for k, v in TRANSLITERATED.items() if k != "ß"})
+
+
+def ascii_spelling(text: str) -> str:
+    """``text`` in ASCII as it is written without its accents: ``Łukasz Nguyễn`` → ``Lukasz Nguyen``."""
+    plain = unicodedata.normalize("NFKD", text.translate(_TRANSLITERATION))
+    return plain.encode("ascii", "ignore").decode("ascii")
+
+
 def fold(text: str) -> str:
-    """Without accents, lower-case: ``Éloïse`` → ``eloise``."""
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    """Without accents, lower-case: ``Éloïse`` → ``eloise``, ``Łukasz`` → ``lukasz``."""
+    return ascii_spelling(text).lower()
 
 
 def name_words(name: str) -> list[str]:

@@ -34,6 +34,7 @@ value it replaces (``0`` per digit, ``X`` per letter), so the record's other fie
 from __future__ import annotations
 
 import contextlib
+import functools
 import html.entities
 import re
 import unicodedata
@@ -44,6 +45,7 @@ from dataclasses import dataclass, field
 from testbench.i18n import default_language, translator
 from testbench.traces.known import (
     FIELD_KINDS,
+    TRANSLITERATED,
     KnownValues,
     date_keys,
     date_spellings,
@@ -91,23 +93,58 @@ class Redaction:
 _COMBINING = "[\u0300-\u036f]*"
 
 
+_FRENCH_ACCENTS = "àâäáãåçéèêëíìîïñóòôöõúùûüýÿæœ"
+
+
+def _accented(base: str) -> frozenset[str]:
+    """Every precomposed Latin letter (Latin-1, Extended-A/B, Vietnamese's Extended Additional) whose letter
+    without accents is ``base`` (« ł » for « l »): « Nguyễn », « Łukasz » are found from a card's « NGUYEN »,
+    « LUKASZ »."""
+    return _accented_letters().get(base, frozenset())
+
+
+@functools.cache
+def _accented_letters() -> dict[str, frozenset[str]]:
+    """The table behind :func:`_accented`, made in one pass the first time a name is compiled."""
+    table: dict[str, set[str]] = {}
+    for code in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00)):
+        letter = chr(code)
+        if letter.isalpha():
+            base = TRANSLITERATED.get(letter.lower()) or unicodedata.normalize("NFD", letter)[0].lower()
+            if len(base) == 1:
+                table.setdefault(base, set()).add(letter)
+    return {base: frozenset(letters) for base, letters in table.items()}
+
+
 def _fold_class(char: str, *, cased: bool = False) -> str:
-    """``e`` → ``[eéèêëEÉÈÊË]`` (and the accents of a decomposed spelling after it); with ``cased``, only the
-    letters of ``char``'s own case."""
+    """``e`` → ``[eéèêëEÉÈÊË]`` (and the accents of a decomposed spelling after it); a letter no accent
+    removal makes ASCII also as it is written without it (``ł`` → ``l``, ``ß`` → ``ss``); with ``cased``,
+    only the letters of ``char``'s own case."""
     base = unicodedata.normalize("NFD", char)[0]
-    upper = base.isupper()
+    upper = char.isupper()
     base = base.lower()
-    variants = {base, base.upper()}
-    for candidate in "àâäáãåçéèêëíìîïñóòôöõúùûüýÿæœ":
-        if unicodedata.normalize("NFD", candidate)[0] == base:
-            variants |= {candidate, candidate.upper()}
+    # the name's own letter, whatever it is, and every Latin letter that is its base with accents
+    variants = {base, base.upper(), char, char.lower(), char.upper(), *_accented(base)}
+    plain = TRANSLITERATED.get(char.lower())
+    if plain is not None:
+        variants |= {plain, plain.upper(), plain.capitalize()}
     if cased:
-        variants = {v for v in variants if v.isupper() == upper or not v.isalpha()}
-    if len(variants) == 1:
+        variants = {v for v in variants if (v != v.lower()) == upper or not v.isalpha()}  # « Ss » for « ẞ »
+    singles = sorted(v for v in variants if len(v) == 1)
+    spelled = sorted(v for v in variants if len(v) > 1)  # « ss », « oe », « SS » (ß upper-cased)
+    if singles == [char] and not spelled:
         return re.escape(char)
-    letters = "[" + "".join(sorted(re.escape(v) for v in variants)) + "]"
-    escaped = [re.escape(form) for v in sorted(variants) if ord(v) > 127 for form in _escapes(v)]
-    return (f"(?:{letters}|{'|'.join(escaped)})" if escaped else letters) + _COMBINING
+    letters = "[" + "".join(re.escape(v) for v in singles) + "]"
+    # escapes for French accents and the name's own letter (every Latin accent would make the pattern huge)
+    own = char.lower()
+    escaped = [
+        re.escape(form)
+        for v in singles
+        if ord(v) > 127 and (v.lower() in _FRENCH_ACCENTS or v.lower() == own)
+        for form in _escapes(v)
+    ]
+    alternatives = [letters, *(re.escape(v) for v in spelled), *escaped]
+    return (f"(?:{'|'.join(alternatives)})" if len(alternatives) > 1 else letters) + _COMBINING
 
 
 def _escapes(char: str) -> list[str]:

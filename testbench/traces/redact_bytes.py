@@ -20,14 +20,20 @@ name is written (capitals or capitalised).
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
 from functools import partial
 
 from testbench.cards.decode import personal_fields
 from testbench.cards.layout import PERSONAL_FIELDS
-from testbench.traces.known import FIELD_KINDS, KnownValues, date_spellings, name_words, single_word_forms
+from testbench.traces.known import (
+    FIELD_KINDS,
+    KnownValues,
+    ascii_spelling,
+    date_spellings,
+    name_words,
+    single_word_forms,
+)
 from testbench.traces.redact_rules import b64_bytes, same_width_mask
 
 #: what the marker says, per card field or redaction kind (French; English in testbench/i18n.py)
@@ -138,7 +144,7 @@ def _spellings(text: str) -> set[bytes]:
     """``text`` as bytes in the encodings cards and logs use, and without its accents: Windows applications
     write cp1252, which spells « œ », « Œ » and « Ÿ » where latin-1 has none, and dump wide strings in UTF-16."""
     out = set()
-    for variant in {text, unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")}:
+    for variant in {text, ascii_spelling(text)}:
         for encoding in ("latin-1", "cp1252", "utf-8", "utf-16-le"):  # UTF-16: a Windows API wide string
             try:
                 out.add(variant.encode(encoding))
