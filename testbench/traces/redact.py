@@ -91,21 +91,14 @@ class Redaction:
 #: combining accents after a letter: a name written decomposed (NFD: « E » then U+0301, as macOS file names
 #: and some applications write it) is the same name
 _COMBINING = "[\u0300-\u036f]*"
-
-
-_FRENCH_ACCENTS = "àâäáãåçéèêëíìîïñóòôöõúùûüýÿæœ"
-
-
-def _accented(base: str) -> frozenset[str]:
-    """Every precomposed Latin letter (Latin-1, Extended-A/B, Vietnamese's Extended Additional) whose letter
-    without accents is ``base`` (« ł » for « l »): « Nguyễn », « Łukasz » are found from a card's « NGUYEN »,
-    « LUKASZ »."""
-    return _accented_letters().get(base, frozenset())
+_FRENCH_ACCENTS = "àâäáãåçéèêëíìîïñóòôöõúùûüýÿæœ"  # their escapes are looked for (every accent's: too many)
 
 
 @functools.cache
 def _accented_letters() -> dict[str, frozenset[str]]:
-    """The table behind :func:`_accented`, made in one pass the first time a name is compiled."""
+    """Each base letter → every precomposed Latin letter (Latin-1, Extended-A/B, Vietnamese's Extended
+    Additional) that is it with accents, or whose ASCII spelling it is (« ł » for « l »): a card's « NGUYEN »,
+    « LUKASZ » find « Nguyễn », « Łukasz ». Made in one pass the first time a name is compiled."""
     table: dict[str, set[str]] = {}
     for code in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00)):
         letter = chr(code)
@@ -124,7 +117,7 @@ def _fold_class(char: str, *, cased: bool = False) -> str:
     upper = char.isupper()
     base = base.lower()
     # the name's own letter, whatever it is, and every Latin letter that is its base with accents
-    variants = {base, base.upper(), char, char.lower(), char.upper(), *_accented(base)}
+    variants = {base, base.upper(), char, char.lower(), char.upper(), *_accented_letters().get(base, ())}
     plain = TRANSLITERATED.get(char.lower())
     if plain is not None:
         variants |= {plain, plain.upper(), plain.capitalize()}
