@@ -64,7 +64,7 @@ def single_word_forms(name: str) -> set[str]:
     """
     name = name.strip()
     forms = {name, name.upper(), name[:1].upper() + name[1:].lower()}
-    return forms | {unicodedata.normalize("NFKD", f).encode("ascii", "ignore").decode("ascii") for f in forms}
+    return forms | {ascii_spelling(f) for f in forms}  # « Weiss » for « Weiß » (dropping « ß » gave « Wei »)
 
 
 def date_keys(date: str) -> set[str]:
