@@ -208,6 +208,12 @@ def test_card_layer_finds_personal_fields_even_in_a_partial_read() -> None:
     assert personal_fields(bytes.fromhex("6F0F840DE828BD080F8025000001FF0010")) == []
 
 
+def assert_redacts(redactor: Redactor, cases: dict[str, str]) -> None:
+    """Each line redacted as expected (the line named when one is not)."""
+    for line, expected in cases.items():
+        assert redactor.redact(line) == expected, line
+
+
 def test_known_values_come_from_card_files_and_are_found_in_hex_and_base64() -> None:
     from testbench.traces.known import KnownValues
 
@@ -225,8 +231,7 @@ def test_known_values_come_from_card_files_and_are_found_in_hex_and_base64() -> 
         "jeton RVNTQUk= et TUFSSUUgRVNTQUk=": "jeton ‹base64 masqué, 5 octets› et ‹base64 masqué, 11 octets›",
         "rpps 89990000013 lu": "rpps ‹RPPS› lu",
     }
-    for line, expected in cases.items():
-        assert redactor.redact(line) == expected, line
+    assert_redacts(redactor, cases)
     # whole words only, in bytes too: ESSAIS is another word
     assert redactor.redact("C1 06 45 53 53 41 49 53") == "C1 06 45 53 53 41 49 53"
 
@@ -381,8 +386,7 @@ def test_a_known_nir_with_dots_or_dashes_and_a_birth_date_written_out_are_redact
         "soins du 15 janvier 1981": "soins du 15 janvier 1981",
         "tél. 01-80-01-99-99": "tél. 01-80-01-99-99",
     }
-    for line, expected in cases.items():
-        assert redactor.redact(line) == expected, line
+    assert_redacts(redactor, cases)
 
 
 def test_a_known_professional_number_spaced_as_an_application_prints_it_is_redacted() -> None:
@@ -405,8 +409,7 @@ def test_a_name_of_several_words_is_found_surname_first_too() -> None:
         "LEFEVRE Jean-Pierre vu": "‹NOM› vu",
         "Martin et Éloïse": "Martin et Éloïse",  # two words that are not the name written either way
     }
-    for line, expected in cases.items():
-        assert redactor.redact(line) == expected, line
+    assert_redacts(redactor, cases)
 
 
 def test_a_name_escaped_by_json_or_html_is_found() -> None:
@@ -432,8 +435,7 @@ def test_a_name_in_a_url_is_found() -> None:
         "GET /recherche?q=Lef%E8vre": "GET /recherche?q=‹NOM›",  # a Windows application's cp1252 bytes
         "remise 100%+frais": "remise 100%+frais",
     }
-    for line, expected in cases.items():
-        assert redactor.redact(line) == expected, line
+    assert_redacts(redactor, cases)
 
 
 def test_known_values_dumped_as_windows_wide_strings_are_found() -> None:
