@@ -256,6 +256,7 @@ _OS_REASONS = {
     errno.ENOSPC: "disque plein",
     errno.EROFS: "système de fichiers en lecture seule",
     errno.EBUSY: "occupé par un autre programme",
+    errno.EADDRINUSE: "port déjà utilisé par un autre programme",
 }
 
 
@@ -297,9 +298,19 @@ _REGEX_REASONS = (
 )
 
 
-def regex_reason(exc: re.error, t: Callable[[str], str] | None = None) -> str:
-    """Why a regular expression does not compile, worded by ``t`` (French by default), with its place."""
+#: What compiling a pattern someone wrote may raise: ``re``'s error, and for a repetition count beyond C's
+#: integers (``a{99999999999}``) or a pattern nested too deep, Python's own.
+REGEX_ERRORS = (re.error, OverflowError, RecursionError)
+
+
+def regex_reason(exc: Exception, t: Callable[[str], str] | None = None) -> str:
+    """Why a regular expression does not compile (one of :data:`REGEX_ERRORS`), worded by ``t`` (French by
+    default), with its place."""
     t = t or translator("fr")
+    if isinstance(exc, OverflowError):
+        return t("nombre de répétitions trop grand")
+    if not isinstance(exc, re.error):
+        return t("motif trop imbriqué")
     message = exc.msg
     what = next((fr for prefix, fr in _REGEX_REASONS if message.startswith(prefix)), None)
     if what is None:

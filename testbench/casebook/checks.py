@@ -20,6 +20,7 @@ from testbench.casebook.model import Domain, ExpectationKind, Fixtures, Mode
 from testbench.domain.normalize import RULES as NORMALIZE_RULES
 from testbench.domain.teleservices import SERVICE_ACTIONS, scenario_names
 from testbench.domain.vocabulary import MANUAL, OBSERVATION_PATHS, OBSERVATION_ROOTS, REFUSAL_CODES
+from testbench.fmt import REGEX_ERRORS, regex_reason
 
 #: report(offset, message, attribute, **fields): the builder turns the start tag's byte offset (and
 #: the attribute's name) into ``line:col``; with fields, the message is a template (French, its
@@ -88,12 +89,13 @@ _VALID: dict[tuple[str, str], bool] = {}
 
 
 @functools.lru_cache(maxsize=1024)
-def _pattern_error(pattern: str) -> str | None:
-    """Why a trace pattern does not compile, or None; casebooks repeat the same few patterns."""
+def _pattern_error(pattern: str) -> Callable[[Callable[[str], str]], str] | None:
+    """Why a trace pattern does not compile, worded by a translator, or None; casebooks repeat the same
+    few patterns."""
     try:
         re.compile(pattern)
-    except re.error as err:
-        return str(err)
+    except REGEX_ERRORS as err:
+        return functools.partial(regex_reason, err)
     return None
 
 

@@ -23,8 +23,13 @@ class Problem:
 
     @classmethod
     def of(cls, source: SourceRef, template: str, **fields: object) -> Problem:
-        """A problem worded from a French template (its English in testbench.i18n) and its fields."""
-        message, english = in_both(lambda t: t(template).format(**fields))
+        """A problem worded from a French template (its English in testbench.i18n) and its fields.
+
+        A field may itself be worded in each language: a callable given the translator (``regex_reason``).
+        """
+        message, english = in_both(
+            lambda t: t(template).format(**{k: v(t) if callable(v) else v for k, v in fields.items()})
+        )
         return cls(source, message, english)
 
     def __str__(self) -> str:

@@ -17,6 +17,7 @@ from typing import Any
 from testbench.i18n import tn, translator
 from testbench.runner.exits import EXIT_ENVIRONMENT as EXIT_ENV
 from testbench.runner.exits import EXIT_OK, EXIT_USAGE
+from testbench.runner.options import port_number
 
 
 def register(sub: Any) -> None:
@@ -54,7 +55,7 @@ def register(sub: Any) -> None:
         metavar="NUMÉRO",
         help="numéro du lecteur vpcd : 0, 1 (défaut), 2… (entrées ajoutées)",
     )
-    s.add_argument("--port", type=int, metavar="PORT", help="port vpcd explicite (prioritaire sur --reader)")
+    s.add_argument("--port", type=port_number, metavar="PORT", help="port vpcd explicite (prioritaire sur --reader)")
     s.add_argument("--trace", type=Path, metavar="FICHIER", help="fichier JSON lines des APDU reçus (stdout sinon)")
     s.add_argument("--duration", type=float, default=None, metavar="SECONDES", help="retirer la carte après N secondes")
     s.set_defaults(func=cmd_emulate)
@@ -75,7 +76,7 @@ def register(sub: Any) -> None:
     s = cards.add_parser("replay", help="présenter un enregistrement comme carte virtuelle via vpcd")
     s.add_argument("file", type=Path, metavar="FICHIER")
     s.add_argument("--reader", type=int, default=0, metavar="NUMÉRO")
-    s.add_argument("--port", type=int, metavar="PORT")
+    s.add_argument("--port", type=port_number, metavar="PORT")
     s.add_argument("--duration", type=float, default=None, metavar="SECONDES")
     s.add_argument(
         "--export-scriptor", type=Path, metavar="FICHIER", help="écrire un script scriptor au lieu de rejouer"

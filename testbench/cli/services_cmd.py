@@ -7,6 +7,7 @@ import sys
 
 from testbench.i18n import LANGUAGES
 from testbench.runner.exits import EXIT_USAGE
+from testbench.runner.options import port_number
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -18,7 +19,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         description="Écrit d'abord le port choisi (une ligne JSON), puis une ligne JSON par échange ; "
         "s'arrête quand stdin se ferme.",
     )
-    serve.add_argument("--port", type=int, default=0, help="port d'écoute (0 : choisi par le système)")
+    serve.add_argument("--port", type=port_number, default=0, help="port d'écoute (0 : choisi par le système)")
     serve.add_argument("--lang", choices=LANGUAGES, default=None, help="langue (fr par défaut)")
     serve.set_defaults(func=_serve)
     parser.set_defaults(func=lambda args: (parser.print_help(), EXIT_USAGE)[1])

@@ -15,7 +15,7 @@ from typing import Any
 from lxml import etree
 
 from testbench.domain.vocabulary import ENGINE_CALLS
-from testbench.fmt import regex_reason
+from testbench.fmt import REGEX_ERRORS, regex_reason
 
 KINDS = ("regex", "xpath", "fixed", "json")
 FIELD_TYPES = ("text", "int", "decimal")
@@ -182,7 +182,7 @@ def _regex(table: Mapping[str, Any], fields: Mapping[str, str], where: str) -> d
     assert pattern is not None
     try:
         compiled = re.compile(pattern)
-    except re.error as exc:
+    except REGEX_ERRORS as exc:
         reason = regex_reason(exc)
         raise _problem("{where} : expression régulière invalide : {reason}", where=where, reason=reason) from None
     for group in fields:

@@ -662,7 +662,8 @@ class Campaign:
                 if self.notify:
                     self.notify(f"syslog : 127.0.0.1 UDP {receiver.udp_port} / TCP {receiver.tcp_port}")
         except (ValueError, OSError) as exc:
-            raise CampaignError([f"source de traces : {exc}"]) from None
+            reason = os_reason(exc) if isinstance(exc, OSError) else str(exc)
+            raise CampaignError([f"source de traces : {reason}"]) from None
         recorder.context_hooks.append(capture.set_context)
         return capture.start()
 

@@ -181,8 +181,8 @@ def compare_trace(exp: Expectation, lines: Iterable[TraceLine]) -> Comparison:
     }
     try:
         pattern = re.compile(exp.pattern)
-    except re.error as exc:
-        return Comparison(outcome=Verdict.ERROR, message=f"motif invalide : {exc}", **base)
+    except fmt.REGEX_ERRORS as exc:
+        return Comparison(outcome=Verdict.ERROR, message=f"motif invalide : {fmt.regex_reason(exc)}", **base)
     hits = [
         line.text
         for line in lines

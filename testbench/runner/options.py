@@ -53,6 +53,17 @@ def positive_seconds(text: str) -> float:
     return seconds
 
 
+def port_number(text: str) -> int:
+    """A TCP/UDP port as argparse's type: a whole number from 0 (a free port, chosen by the system) to 65535,
+    else a usage error in the person's language (the socket's own error would be a traceback)."""
+    from testbench.i18n import translator
+
+    if not text.strip().isdigit() or int(text) > 65535:
+        message = translator()("« {value} » n'est pas un port (un nombre de 0 à 65535)")
+        raise argparse.ArgumentTypeError(message.format(value=text))
+    return int(text)
+
+
 def _option(
     flags: tuple[str, ...], default: Any = None, *, commands: frozenset[str] = BENCH_COMMANDS, **cli: Any
 ) -> Any:
@@ -125,7 +136,7 @@ class CaptureOptions:
     )
     syslog_port: int | None = _option(
         ("--syslog",),
-        type=int,
+        type=port_number,
         metavar="PORT",
         help="recevoir le syslog de l'application sur 127.0.0.1:PORT (UDP et TCP ; 0 = port libre)",
     )

@@ -22,7 +22,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from testbench.domain.vocabulary import ENGINE_CALLS
-from testbench.fmt import regex_reason
+from testbench.fmt import REGEX_ERRORS, regex_reason
 from testbench.i18n import colon, translator
 from testbench.tomlfile import TomlSyntaxError, parse_toml
 from testbench.traces.parsers import PRESETS, LineFormat, get_format
@@ -263,7 +263,7 @@ class _Reader:
             pattern = self.string(table, "pattern", where, required=True)
             try:
                 compiled = re.compile(pattern)
-            except re.error as exc:
+            except REGEX_ERRORS as exc:
                 raise self.fail(f"{where}.pattern", _t("motif invalide ({reason})"), reason=regex_reason(exc)) from None
             if "msg" not in compiled.groupindex:
                 raise self.fail(f"{where}.pattern", _t("le motif doit avoir un groupe nommé « msg » (le message)"))

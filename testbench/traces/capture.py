@@ -448,7 +448,7 @@ def parse_file_spec(spec: str) -> dict[str, Any]:
     """
     path, *options = [part.strip() for part in spec.split(";")]
     if not path:
-        raise ValueError(f"source de trace sans chemin : {spec!r}")
+        raise ValueError(f"source de trace sans chemin : « {spec} »")
     kwargs: dict[str, Any] = {"patterns": path}
     for option in options:
         if not option:
@@ -457,7 +457,7 @@ def parse_file_spec(spec: str) -> dict[str, Any]:
         key = key.strip().lower()
         if not sep or key not in _SPEC_KEYS:
             known = ", ".join(sorted(_SPEC_KEYS))
-            raise ValueError(f"option de trace inconnue {option!r} dans {spec!r} (options : {known})")
+            raise ValueError(f"option de trace inconnue « {option} » dans « {spec} » (options : {known})")
         value = value.strip()
         if key == "channel":
             kwargs["channel"] = value
@@ -469,7 +469,7 @@ def parse_file_spec(spec: str) -> dict[str, Any]:
             try:
                 kwargs["clock_offset_s"] = float(value.replace(",", "."))
             except ValueError:
-                raise ValueError(f"décalage d'horloge illisible {value!r} dans {spec!r} (secondes)") from None
+                raise ValueError(f"décalage d'horloge illisible « {value} » dans « {spec} » (secondes)") from None
         else:
             kwargs["from_start"] = value.lower() in ("1", "true", "oui", "yes")
     return kwargs

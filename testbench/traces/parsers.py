@@ -164,7 +164,7 @@ def get_format(spec: str | LineFormat | Mapping[str, str] | None) -> LineFormat:
             return PRESETS[spec]
         except KeyError:
             names = ", ".join(sorted(PRESETS))
-            raise ValueError(f"format de trace inconnu : {spec!r} (formats connus : {names})") from None
+            raise ValueError(f"format de trace inconnu « {spec} » (formats connus : {names})") from None
     fmt = LineFormat(
         name=spec.get("name", "custom"),
         pattern=spec["pattern"],

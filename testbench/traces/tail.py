@@ -58,10 +58,15 @@ MAX_READ_PER_POLL = 8 << 20
 
 
 def check_encoding(encoding: str) -> str:
-    """Normalised codec name; refuses encodings where ``\\n`` is not the byte 0x0A (utf-16/32)."""
-    info = codecs.lookup(encoding)
-    if "\n".encode(info.name) != b"\n" or "A".encode(info.name) != b"A":
-        raise ValueError(f"encodage non pris en charge pour le suivi de fichiers : {encoding}")
+    """Normalised codec name; refuses an unknown encoding, one that is no text encoding (rot13), and those
+    where ``\\n`` is not the byte 0x0A (utf-16/32)."""
+    try:
+        info = codecs.lookup(encoding)
+        readable = "\n".encode(info.name) == b"\n" and "A".encode(info.name) == b"A"
+    except (LookupError, TypeError):
+        readable = False
+    if not readable:
+        raise ValueError(f"encodage non pris en charge pour le suivi de fichiers : « {encoding} »")
     return info.name
 
 

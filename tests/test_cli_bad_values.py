@@ -1,0 +1,126 @@
+"""Audit 13: values a person types wrong get a sentence in their language, never Python's words or a traceback.
+
+A trace source (``--app-log``) with an unknown format, encoding or option; an encoding Python does not know
+(it raised ``LookupError``) or that is no text encoding; a port out of range (``OverflowError`` from the
+socket) or already taken (« [Errno 98] Address already in use »); a trace pattern whose repetition count is
+beyond C's integers (``OverflowError`` from ``re``) or whose syntax is wrong (``re``'s English).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+
+from testbench.cli.main import main
+from testbench.runner.exits import EXIT_USAGE
+
+REPO = Path(__file__).resolve().parents[1]
+BENCH = ["--cards", "inprocess", "--engine", "inprocess"]
+#: French words a sentence in English must not hold, and Python's own words or values no one must see
+FRENCH = ("inconnu", "encodage", "décalage", "sans chemin", "source de traces", "déjà", "motif", "caractère")
+PYTHON = ("Traceback", "Errno", "LookupError", "OverflowError", "position", "unterminated", "repetition number")
+#: a Python repr's quote: one not after a letter (a French apostrophe, « d'horloge », follows one)
+REPR_QUOTE = re.compile(r"(?<![^\W\d_])'")
+
+
+def _pythonic(said: str) -> bool:
+    return any(word in said for word in PYTHON) or REPR_QUOTE.search(said) is not None
+
+
+def _said(capsys: pytest.CaptureFixture[str], argv: list[str]) -> tuple[int, str]:
+    code = main(argv)
+    out = capsys.readouterr()
+    return code, out.out + out.err
+
+
+@pytest.fixture
+def casebook(tmp_path: Path) -> Path:
+    shutil.copytree(REPO / "casebooks" / "cards", tmp_path / "cards")
+    shutil.copyfile(REPO / "casebooks" / "demo.xml", tmp_path / "demo.xml")
+    return tmp_path / "demo.xml"
+
+
+@pytest.mark.parametrize(
+    ("spec", "english", "french"),
+    [
+        ("x.log;format=nope", "unknown trace format “nope”", "format de trace inconnu « nope »"),
+        ("x.log;encoding=klingon", "encoding not supported for following files: “klingon”", "« klingon »"),
+        ("x.log;encoding=rot13", "encoding not supported", "encodage non pris en charge"),
+        ("x.log;encoding=utf-16", "encoding not supported", "encodage non pris en charge"),
+        ("x.log;bogus=1", "unknown trace option “bogus=1”", "option de trace inconnue « bogus=1 »"),
+        ("x.log;offset=abc", "unreadable clock offset “abc”", "décalage d'horloge illisible « abc »"),
+        (";x", "trace source without a path", "source de trace sans chemin"),
+    ],
+)
+def test_a_bad_trace_source_is_said_in_each_language(
+    tmp_path: Path, casebook: Path, capsys: pytest.CaptureFixture[str], spec: str, english: str, french: str
+) -> None:
+    session = tmp_path / "s.tbsession"
+    code, said = _said(
+        capsys, ["--lang", "en", "run", *BENCH, "--session", str(session), "--app-log", spec, str(casebook)]
+    )
+    assert code == 3
+    assert said.startswith("trace source: ") and english in said, said
+    assert not any(word in said for word in FRENCH) and not _pythonic(said), said
+    code, said = _said(capsys, ["run", *BENCH, "--session", str(session), "--app-log", spec, str(casebook)])
+    assert code == 3 and said.startswith("source de traces : ") and french in said, said
+    assert not _pythonic(said), said
+
+
+@pytest.mark.parametrize("port", ["99999", "-1", "abc", "1e3"])
+@pytest.mark.parametrize(
+    "command", [["run", *BENCH, "--session", "s.tbsession", "demo.xml", "--syslog"], ["services", "serve", "--port"]]
+)
+def test_a_port_out_of_range_is_a_usage_error(
+    casebook: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, command: list[str], port: str
+) -> None:
+    monkeypatch.chdir(casebook.parent)
+    with pytest.raises(SystemExit) as stop:
+        main(["--lang", "en", *command, port])
+    said = capsys.readouterr().err
+    assert stop.value.code == EXIT_USAGE
+    assert f"“{port}” is not a port (a number from 0 to 65535)" in said, said
+    assert not (casebook.parent / "s.tbsession").exists()
+
+
+def test_a_syslog_port_already_taken_is_said_plainly(
+    tmp_path: Path, casebook: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as taken:
+        taken.bind(("127.0.0.1", 0))
+        port = str(taken.getsockname()[1])
+        argv = ["run", *BENCH, "--session", str(tmp_path / "s.tbsession"), "--syslog", port, str(casebook)]
+        code, said = _said(capsys, argv)
+        assert code == 3 and said.strip() == "source de traces : port déjà utilisé par un autre programme", said
+        code, said = _said(capsys, ["--lang", "en", *argv])
+        assert said.strip() == "trace source: port already in use by another program", said
+
+
+@pytest.mark.parametrize(
+    ("pattern", "english", "french"),
+    [
+        ("a{99999999999}", "repetition count too large", "nombre de répétitions trop grand"),
+        (
+            "(unclosed",
+            "parenthesis opened and never closed, character 1",
+            "parenthèse ouverte jamais fermée, caractère 1",
+        ),
+    ],
+)
+def test_a_trace_pattern_that_does_not_compile_is_placed_and_said_in_each_language(
+    casebook: Path, capsys: pytest.CaptureFixture[str], pattern: str, english: str, french: str
+) -> None:
+    text = casebook.read_text(encoding="utf-8")
+    assert text.count('pattern="1241763"') == 1
+    line = text[: text.index('pattern="1241763"')].count("\n") + 1
+    casebook.write_text(text.replace('pattern="1241763"', f'pattern="{pattern}"'), encoding="utf-8")
+    code, said = _said(capsys, ["--lang", "en", "validate", str(casebook)])
+    assert code == 3
+    assert f"demo.xml:{line}:62: invalid trace pattern (regular expression): {english}\n" in said, said
+    assert not any(word in said for word in FRENCH) and not _pythonic(said), said
+    code, said = _said(capsys, ["validate", str(casebook)])
+    assert f"demo.xml:{line}:62: motif de trace invalide (expression régulière) : {french}\n" in said, said
