@@ -60,6 +60,26 @@ def test_a_file_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
             "« DEMO-FSE-030 » : une attestation est un objet (confirmed, values, note) sous une clé « CAS/ÉTAPE »",
             '"DEMO-FSE-030": an attestation is an object (confirmed, values, note) under a "CASE/STEP" key',
         ),
+        (
+            b'{"DEMO-FSE-030/m-paper": {"confirmed": "false"}}',  # a truthy string: it attested the step
+            "« DEMO-FSE-030/m-paper » : « confirmed » vaut true ou false, sans guillemets",
+            '"DEMO-FSE-030/m-paper": "confirmed" is true or false, without quotes',
+        ),
+        (
+            b'{"DEMO-FSE-030/m-paper": {"confirmed": false, "note": 12}}',
+            "« DEMO-FSE-030/m-paper » : « note » est un texte entre guillemets",
+            '"DEMO-FSE-030/m-paper": "note" is a text in quotes',
+        ),
+        *(
+            (
+                b'{"DEMO-FSE-030/m-paper": {"confirmed": true, "values": {"manual.paper_total": %s}}}' % value,
+                "« DEMO-FSE-030/m-paper » : la valeur de « manual.paper_total » est un texte, un nombre ou true/false",
+                '"DEMO-FSE-030/m-paper": the value of "manual.paper_total" is a text, a number or true/false',
+            )
+            for value in (b"null", b"[1, 2]", b'{"a": 1}', b"1e400", b"NaN")  # read as « None », « [1, 2] », « inf »
+        ),
+        (b"[" * 100_000 + b"]" * 100_000, "JSON trop imbriqué", "JSON nested too deeply"),
+        (b'{"operator": ' + b"9" * 5000 + b"}", "nombre trop long", "number too long"),
     ],
 )
 def test_a_file_of_the_wrong_shape_is_refused_with_what_is_wrong(
@@ -71,3 +91,16 @@ def test_a_file_of_the_wrong_shape_is_refused_with_what_is_wrong(
     assert run(tmp_path, content, "--lang", "en") == 3
     assert capsys.readouterr().err == f"{file}: unreadable attestations ({english})\n"
     assert not (tmp_path / "s.tbsession").exists()  # refused before anything ran
+
+
+def test_json_true_and_numbers_are_recorded_as_the_form_would_take_them(tmp_path: Path) -> None:
+    """``true`` is the bench's « oui » (never Python's « True »), a number as written: the case passes on them."""
+    answer = {
+        "DEMO-FSE-030/m-paper": {"confirmed": True, "values": {"manual.paper_printed": True, "manual.paper_total": 5.9}}
+    }
+    assert run(tmp_path, json.dumps(answer).encode()) == 0
+    with read_session(tmp_path / "s.tbsession") as session:
+        (case,) = session.cases
+        assert case.verdict == "pass"
+        values = {o["path"]: o["value"] for o in session.observations(case.latest.id) if o["step_id"] == "m-paper"}
+    assert values == {"manual.paper_printed": "oui", "manual.paper_total": "5.9"}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import math
 from pathlib import Path
 
 from testbench.casebook.model import Case, Step
@@ -38,24 +39,60 @@ class ScriptedOperator(HeadlessOperator):
 
     def __init__(self, path: Path, out: object = None) -> None:
         super().__init__(out)
-        data = json.loads(path.read_bytes().decode("utf-8-sig"))  # a byte-order mark is no part of the JSON
+        data = _read_json(path)
         if not isinstance(data, dict):
             raise ValueError("le fichier doit être un objet JSON dont chaque clé est « CAS/ÉTAPE »")
         self._operator = str(data.pop("operator", getpass.getuser()))
-        for key, answer in data.items():
-            if "/" not in key or not isinstance(answer, dict) or not isinstance(answer.get("values", {}), dict):
-                raise ValueError(
-                    f"« {key} » : une attestation est un objet (confirmed, values, note) sous une clé « CAS/ÉTAPE »"
-                )
-        self._answers = data
+        self._answers = {key: _attestation(key, answer, self._operator) for key, answer in data.items()}
 
     def perform(self, case: Case, step: Step) -> Attestation | None:
-        answer = self._answers.get(f"{case.id}/{step.id}")
-        if answer is None:
-            return None
-        return Attestation(
-            confirmed=bool(answer.get("confirmed", False)),
-            operator=self._operator,
-            note=str(answer.get("note", "")),
-            values={str(k): str(v) for k, v in answer.get("values", {}).items()},
+        return self._answers.get(f"{case.id}/{step.id}")
+
+
+#: An attestations file is written by a person: far below this; a device (/dev/zero) or a wrong file is refused.
+MAX_BYTES = 16 << 20
+
+
+def _read_json(path: Path) -> object:
+    """The file's JSON; a ValueError in French for what Python would say in English (or as a traceback)."""
+    with path.open("rb") as f:
+        raw = f.read(MAX_BYTES + 1)
+    if len(raw) > MAX_BYTES:
+        raise ValueError(f"fichier trop gros (plus de {MAX_BYTES >> 20} Mio)")
+    text = raw.decode("utf-8-sig")  # a byte-order mark is no part of the JSON
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ValueError("JSON trop imbriqué") from None
+    except json.JSONDecodeError:
+        raise
+    except ValueError:  # an integer of thousands of digits (Python's limit on int ↔ str conversions)
+        raise ValueError("nombre trop long") from None
+
+
+def _attestation(key: str, answer: object, operator: str) -> Attestation:
+    """One prepared answer, checked as strictly as the workstation's form: « "confirmed": "false" » (a string,
+    truthy) must not attest a step the person meant to reject, nor ``null`` read as « None »."""
+    if "/" not in key or not isinstance(answer, dict) or not isinstance(answer.get("values", {}), dict):
+        raise ValueError(
+            f"« {key} » : une attestation est un objet (confirmed, values, note) sous une clé « CAS/ÉTAPE »"
         )
+    confirmed, note = answer.get("confirmed", False), answer.get("note", "")
+    if not isinstance(confirmed, bool):
+        raise ValueError(f"« {key} » : « confirmed » vaut true ou false, sans guillemets")
+    if not isinstance(note, str):
+        raise ValueError(f"« {key} » : « note » est un texte entre guillemets")
+    values = {str(name): _value_text(key, str(name), value) for name, value in answer.get("values", {}).items()}
+    return Attestation(confirmed=confirmed, operator=operator, note=note, values=values)
+
+
+def _value_text(key: str, name: str, value: object) -> str:
+    """A value as the workstation's form would have taken it: text; a JSON number as written; true/false as the
+    bench's « oui » / « non » (testbench.fmt.BOOLEAN_WORDS)."""
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) or (isinstance(value, float) and math.isfinite(value)):
+        return repr(value)
+    raise ValueError(f"« {key} » : la valeur de « {name} » est un texte, un nombre ou true/false")
