@@ -104,3 +104,19 @@ def test_json_true_and_numbers_are_recorded_as_the_form_would_take_them(tmp_path
         assert case.verdict == "pass"
         values = {o["path"]: o["value"] for o in session.observations(case.latest.id) if o["step_id"] == "m-paper"}
     assert values == {"manual.paper_printed": "oui", "manual.paper_total": "5.9"}
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("fr", "DEMO-FSE-030 : échec — étape manuelle m-paper rejetée par l'opérateur : motif non donné"),
+        ("en", "DEMO-FSE-030: failed — manual step m-paper rejected by the operator: no reason given"),
+    ],
+)
+def test_a_rejection_without_a_note_says_so_in_each_language(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str, said: str
+) -> None:
+    """The same rule as an operator-mode step: asked again for a reason, none given reads « motif non donné »
+    (it read « rejetée par l'opérateur : » with nothing after, and in English « rejected by l'opérateur : »)."""
+    assert run(tmp_path, b'{"DEMO-FSE-030/m-paper": {"confirmed": false}}', "--lang", lang) == 1
+    assert said in capsys.readouterr().err

@@ -8,8 +8,13 @@ implement it. It lives at the bottom because both the engines and the runner nee
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
+
+#: What a rejection without a reason is asked again with, and what it reads if none is given again (French, the
+#: catalogue holds their English; ``{instruction}`` is the step's own)
+ASK_REASON = "Motif obligatoire pour rejeter l'étape : écrivez-le dans la note. {instruction}"
+NO_REASON = "motif non donné"
 
 
 @dataclass(frozen=True)
@@ -32,3 +37,19 @@ class Operator(Protocol):
     def notify(self, message: str) -> None:
         """Tell the operator something (insert a card, a card was refused…)."""
         ...
+
+
+def attest(operator: Operator, case: Any, step: Any) -> Attestation | None:
+    """The operator's attestation of ``step`` (a dataclass), or None when nobody can answer now.
+
+    A rejection without a reason is asked again, once, for it; a prepared attestations file gives the same
+    answer, its rejection reads « motif non donné ». Manual steps and operator-mode engine steps alike: a
+    rejection always says why, in the report and in each language.
+    """
+    attestation = operator.perform(case, step)
+    if attestation is None or attestation.confirmed or attestation.note.strip():
+        return attestation
+    attestation = operator.perform(case, replace(step, instruction=ASK_REASON.format(instruction=step.instruction)))
+    if attestation is not None and not attestation.confirmed and not attestation.note.strip():
+        return replace(attestation, note=NO_REASON)
+    return attestation

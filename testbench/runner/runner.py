@@ -17,7 +17,7 @@ from typing import Any
 
 from testbench.cards.api import CardBay, CardError, CardMismatch, CardPresence
 from testbench.casebook.model import Case, Casebook, ExpectationKind, StepKind
-from testbench.domain.attestation import Attestation, Operator
+from testbench.domain.attestation import Attestation, Operator, attest
 from testbench.domain.events import EventKind
 from testbench.domain.hooks import (
     CardsPresented,
@@ -520,7 +520,7 @@ class Runner:
 
     def _manual(self, attempt_id: int, case: Case, step: Any, ctx: actions.ActionContext) -> Outcome:
         self._step_done()  # what the case wrote so far is on disk before a person is waited for
-        attestation = self.operator.perform(case, step)
+        attestation = attest(self.operator, case, step)
         if attestation is None:
             self.store.add_event(
                 EventKind.MANUAL_PENDING, {"instruction": step.instruction}, attempt_id=attempt_id, step_id=step.id

@@ -12,12 +12,11 @@ a rejection always has its reason: asked once more when the operator gave none.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from testbench.casebook.model import Case, ExpectationKind, Observe, Step, StepKind
-from testbench.domain.attestation import Attestation, Operator
+from testbench.domain.attestation import Attestation, Operator, attest
 from testbench.domain.hooks import AttestationSink
 from testbench.domain.observe import unflatten
 from testbench.domain.vocabulary import CALL_ROOTS
@@ -100,14 +99,8 @@ class OperatorModeEngine(OperatorEngine):
 
     @staticmethod
     def _attest(operator: Operator, case: Case, step: Step) -> Attestation:
-        """The operator's attestation of ``step``; a rejection without a reason is asked again, once, for it
-        (a prepared attestations file gives the same answer: its rejection reads « motif non donné »)."""
-        attestation = operator.perform(case, step)
-        if attestation is not None and not attestation.confirmed and not attestation.note.strip():
-            ask = _t("Motif obligatoire pour rejeter l'étape : écrivez-le dans la note. {instruction}")
-            attestation = operator.perform(case, replace(step, instruction=ask.format(instruction=step.instruction)))
-            if attestation is not None and not attestation.confirmed and not attestation.note.strip():
-                attestation = replace(attestation, note=_t("motif non donné"))
+        """The operator's attestation of ``step`` (:func:`~testbench.domain.attestation.attest`), or pending."""
+        attestation = attest(operator, case, step)
         if attestation is None:
             raise OperatorPending(_t("étape {step} en attente de l'opérateur (mode opérateur)").format(step=step.id))
         return attestation
