@@ -8,11 +8,12 @@ is not mounted), must be said, not turned into a traceback or a file silently le
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from testbench.fmt import os_reason
 from testbench.i18n import translator
+from testbench.tools.outputs import output_problem
 
 
 def output_dir_problem(path: Path, lang: str | None = None) -> str | None:
@@ -25,12 +26,11 @@ def output_dir_problem(path: Path, lang: str | None = None) -> str | None:
     return None
 
 
-def output_file_problem(path: Path, lang: str | None = None) -> str | None:
-    """A file to write (JUnit XML): it may not be a folder."""
-    if os.path.isdir(path):
-        t = translator(lang)
-        return t("{path} : ce chemin est un dossier, pas un fichier ; indiquez un fichier").format(path=path)
-    return None
+def output_file_problem(path: Path, lang: str | None = None, inputs: Iterable[Path] = ()) -> str | None:
+    """A file to write (JUnit XML): never a folder, one of the command's ``inputs``, a session or a casebook
+    (:func:`testbench.tools.outputs.output_problem`)."""
+    problem = output_problem(path, inputs)
+    return None if problem is None else problem(translator(lang), lang)
 
 
 def session_dir_problem(session: Path, create: bool, lang: str | None = None) -> str | None:

@@ -50,7 +50,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from testbench.store.read import recorded_session_id
 
     t = translator(args.lang)  # the core says it in French; each line read in the command's language
-    junit_problem = output_file_problem(args.junit, args.lang) if args.junit else None
+    junit_problem = output_file_problem(args.junit, args.lang, [args.session]) if args.junit else None
     # another session's book (perhaps signed) is not replaced; an unreadable session is said by the build
     mine = recorded_session_id(args.session)
     owner_problem = other_session_problem(args.output, mine, args.lang) if mine else None

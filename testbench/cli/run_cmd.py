@@ -67,7 +67,9 @@ def execute(
     problems = [
         _nothing_to_resume(request.session, outputs.lang) if request.resume else None,
         output_dir_problem(outputs.report, outputs.lang) if outputs.report else None,
-        output_file_problem(outputs.junit, outputs.lang) if outputs.junit else None,
+        output_file_problem(outputs.junit, outputs.lang, [*request.casebooks, request.session])
+        if outputs.junit
+        else None,
     ]
     if outputs.report and not replace_report and not any(problems):
         from testbench.report.owner import other_session_problem  # the reports' package: --report only

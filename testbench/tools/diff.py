@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from testbench.runner.exits import EXIT_FAILED, EXIT_USAGE
+from testbench.tools.outputs import output_problem
 from testbench.tools.result import ToolResult, french, unwritten
 
 
@@ -25,6 +26,9 @@ def diff_tool(
     from testbench.store.connection import SessionError
 
     result = ToolResult()
+    for path in (html, json_file):
+        if problem := output_problem(path, (session_a, session_b)):
+            return result.fail(EXIT_USAGE, problem)
     try:
         diff = diff_sessions(session_a, session_b, trace_context=max(context, 0))
     except SessionError as exc:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from testbench.i18n import default_language, tn
 from testbench.runner.exits import EXIT_USAGE
+from testbench.tools.outputs import output_problem
 from testbench.tools.result import Render, ToolResult, french, unwritten
 
 
@@ -28,7 +29,7 @@ def export_tool(
     from testbench.store.connection import SessionError
 
     result = ToolResult()
-    problem = _usage_problem(target, document)
+    problem = _usage_problem(target, document) or output_problem(target, (session, mapping, report))
     if problem:
         return result.fail(EXIT_USAGE, problem)
     try:
@@ -79,11 +80,10 @@ def export_tool(
 
 
 def _usage_problem(target: Path, document: Path) -> Render | None:
-    """Where the file would go makes the export unusable: the sentence, or None (nothing read yet)."""
+    """Where the file would go makes the export unusable: the sentence, or None (nothing read yet); what no
+    output may replace is :func:`~testbench.tools.outputs.output_problem`'s."""
     if os.path.isdir(target):
-        return lambda t, _lang: t("{path} : ce chemin est un dossier, pas un fichier ; indiquez un fichier").format(
-            path=target
-        )
+        return output_problem(target)
     if not os.path.isdir(target.parent):
         return lambda t, _lang: t("dossier de sortie introuvable : {path}").format(path=target.parent)
     if os.path.lexists(target) and _same_file(target, document):

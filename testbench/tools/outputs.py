@@ -1,0 +1,67 @@
+"""Where a command may write a file: never over what it reads, a session, or a casebook.
+
+Outputs are rewritten from one run to the next (a CI's ``junit.xml``, a diff's HTML), so an existing output
+is replaced; but a mistyped option (``diff A B --html A``, ``run --junit casebook.xml``) must not destroy the
+record or the casebook it names. Checked before anything runs, by every command that writes a named file.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from testbench.tools.result import Render
+
+#: the first bytes of every SQLite database (a session, or another program's base)
+SQLITE_MAGIC = b"SQLite format 3\x00"
+#: what testbench's own XML holds near its start: the namespace of casebooks, fixtures, engine messages and
+#: FSE, the root of card profiles (a casebook's opening comment may be long)
+OWN_XML = (b"urn:testbench:", b"<card-profile")
+HEAD_BYTES = 64 << 10
+
+
+def output_problem(target: Path | None, inputs: Iterable[Path | None] = ()) -> Render | None:
+    """Why ``target`` must not be written (the sentence), or None: a folder, one of the command's ``inputs``,
+    a session (any SQLite base) or a casebook."""
+    if target is None:
+        return None
+    if any(source is not None and _same_file(target, source) for source in inputs):
+        return lambda t, _lang: t("{path} est un fichier que la commande lit : écrivez dans un autre fichier").format(
+            path=target
+        )
+    if not os.path.lexists(target):
+        return None
+    if os.path.isdir(target):
+        return lambda t, _lang: t("{path} : ce chemin est un dossier, pas un fichier ; indiquez un fichier").format(
+            path=target
+        )
+    head = _head(target)
+    if head.startswith(SQLITE_MAGIC):
+        return lambda t, _lang: t(
+            "{path} est une session ou une base SQLite, jamais remplacée par une sortie : écrivez dans un autre fichier"
+        ).format(path=target)
+    if any(marker in head for marker in OWN_XML):
+        return lambda t, _lang: t(
+            "{path} est un fichier de testbench (cahier de tests, profil de carte…), jamais remplacé par une "
+            "sortie : écrivez dans un autre fichier"
+        ).format(path=target)
+    return None
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """One file under two names, or one name for both (a session the command is about to create)."""
+    if os.path.abspath(a) == os.path.abspath(b):
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # either is not there: the command says so, in its words
+        return False
+
+
+def _head(path: Path) -> bytes:
+    try:
+        with open(path, "rb") as f:
+            return f.read(HEAD_BYTES)
+    except OSError:  # unreadable: writing it will fail and say why
+        return b""
