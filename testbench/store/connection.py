@@ -14,7 +14,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from testbench.store import codec
-from testbench.store.schema import SCHEMA_VERSION
+from testbench.store.schema import SCHEMA_VERSION, ForeignDatabase, refuse_foreign
 
 
 class SessionError(Exception):
@@ -92,6 +92,7 @@ def connect_writer(path: Path) -> WriterConnection:
         conn = sqlite3.connect(
             path, isolation_level=None, check_same_thread=False, timeout=10, factory=WriterConnection
         )
+        refuse_foreign(conn)
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute(f"PRAGMA synchronous = {SYNC_DURABLE}")
         conn.execute("PRAGMA foreign_keys = ON")
@@ -100,6 +101,9 @@ def connect_writer(path: Path) -> WriterConnection:
         if is_write_failure(exc):
             raise write_error(path, exc) from exc
         raise SessionError(f"{path}: n'est pas un fichier de session lisible ({sqlite_reason(exc)})") from None
+    except ForeignDatabase as exc:
+        conn.close()
+        raise SessionError(f"{path}: {exc}") from None
     return conn
 
 

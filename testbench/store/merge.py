@@ -58,6 +58,7 @@ class MergeResult:
     notes: list[str] = field(default_factory=list)
     forced: bool = False  # merged over a modified input (``allow_tampered``); its problems are in ``notes``
 
+
 _RUN_COLS = "started_wall, ended_wall, argv, host, pid, options, environment"
 #: an attempt's tables copied in the chain's column order, without the id the output gives each row
 _EVENT_COLS, _OBS_COLS, _SET_COLS, _CMP_COLS, _TRACE_COLS = (

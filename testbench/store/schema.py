@@ -206,8 +206,16 @@ def has_table(conn: sqlite3.Connection, name: str) -> bool:
     return row is not None
 
 
-class SchemaTooNew(Exception):
+class SchemaRefused(Exception):
+    """The file is no session this testbench may write into (the message, in French, says why)."""
+
+
+class SchemaTooNew(SchemaRefused):
     """The file was written by a newer testbench."""
+
+
+class ForeignDatabase(SchemaRefused):
+    """The file is another program's SQLite database: a session's tables are never added to it."""
 
 
 def migrate(conn: sqlite3.Connection) -> int:
@@ -218,6 +226,7 @@ def migrate(conn: sqlite3.Connection) -> int:
             f"fichier de session au schéma {current}, cette version de testbench connaît le schéma "
             f"{SCHEMA_VERSION} au plus : mettez testbench à jour"
         )
+    refuse_foreign(conn)
     for version in range(current, SCHEMA_VERSION):
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -229,3 +238,19 @@ def migrate(conn: sqlite3.Connection) -> int:
                 conn.execute("ROLLBACK")
             raise
     return current
+
+
+def refuse_foreign(conn: sqlite3.Connection) -> None:
+    """Raise :class:`ForeignDatabase` for another program's SQLite base (tables, and no session schema):
+    called before anything is written to it, the switch to WAL included (it changes the file's header)."""
+    if conn.execute("PRAGMA user_version").fetchone()[0] == 0 and (tables := _tables(conn)):
+        raise ForeignDatabase(
+            f"base SQLite d'un autre programme (tables : {', '.join(tables[:5])}), pas une session testbench : "
+            "rien n'y est écrit ; choisissez un autre nom de session"
+        )
+
+
+def _tables(conn: sqlite3.Connection) -> list[str]:
+    """The tables a file holds (SQLite's own aside), by name."""
+    rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite!_%' ESCAPE '!'")
+    return sorted(name for (name,) in rows)

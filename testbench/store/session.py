@@ -60,7 +60,7 @@ from testbench.store.connection import (
     sqlite_reason,
     write_error,
 )
-from testbench.store.schema import SchemaTooNew, migrate
+from testbench.store.schema import SchemaRefused, migrate
 from testbench.traces.clock import continue_after, mono_ns
 from testbench.traces.model import TraceLine
 
@@ -127,7 +127,7 @@ class SessionStore:
             try:
                 checkpoint(conn)  # a WAL left by a killed writer goes into the file before anything else
                 migrate(conn)
-            except SchemaTooNew as exc:
+            except SchemaRefused as exc:
                 conn.close()
                 raise SessionError(f"{path}: {exc}") from None
             except sqlite3.OperationalError as exc:

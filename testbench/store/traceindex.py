@@ -163,4 +163,3 @@ class TraceIndex:
             f"SELECT MIN(mono_ns), step_id FROM trace_lines WHERE {where} GROUP BY step_id ORDER BY 1", args
         )
         return [(int(m), str(s)) for m, s in rows]
-
