@@ -344,6 +344,12 @@ def parse_profile(data: bytes, file: str = "<profil>", path: Path | None = None)
     except etree.XMLSyntaxError as exc:
         line, col = exc.position if exc.position else (1, 1)
         raise ProfileError(file, line, col, f"XML mal formé : {xml_detail(exc.msg)}") from None
+    if (docinfo := root.getroottree().docinfo).internalDTD is not None or docinfo.doctype:
+        at = max(data.find(b"<!DOCTYPE"), 0)  # refused as a casebook's: entities crashed the schema check
+        line, col = data.count(b"\n", 0, at) + 1, at - (data.rfind(b"\n", 0, at) + 1) + 1
+        raise ProfileError(
+            file, line, col, "déclaration DOCTYPE refusée : un profil de carte ne doit contenir ni DTD ni entités"
+        )
     schema = _schema()
     if not schema.validate(root):
         err = schema.error_log[0]

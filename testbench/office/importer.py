@@ -20,6 +20,7 @@ from pathlib import Path
 from lxml import etree
 
 from testbench.casebook.model import Domain, Mode
+from testbench.casebook.source import make_parser
 from testbench.casebook.vocabulary import CASE_ID
 from testbench.domain.vocabulary import ACTIONS, OBSERVATION_ROOTS, REFUSAL_CODES
 from testbench.fmt import os_reason
@@ -138,7 +139,7 @@ def _check(xml: bytes, folder: Path, mapping: Mapping) -> dict[str, list[tuple[s
     """
     from testbench.casebook.loader import check_casebook
 
-    tree = etree.fromstring(xml)
+    tree = etree.fromstring(xml, make_parser())
     spans: list[tuple[int, str]] = [(el.sourceline or 0, el.get("id", "")) for el in tree.iter(f"{{{NS}}}case")]
     handle, name = tempfile.mkstemp(prefix=".import-", suffix=".xml", dir=folder)
     try:
@@ -284,6 +285,10 @@ class _Importer:
         except (OSError, etree.XMLSyntaxError) as exc:
             reason = os_reason(exc) if isinstance(exc, OSError) else str(exc)
             raise OfficeError([Problem.of(path, "fichier de fixtures illisible : {reason}", reason=reason)]) from None
+        if (docinfo := root.getroottree().docinfo).internalDTD is not None or docinfo.doctype:
+            # its entities, copied into the casebook written, crashed the check of that casebook
+            refused = "déclaration DOCTYPE refusée : un fichier de fixtures ne doit contenir ni DTD ni entités"
+            raise OfficeError([Problem.of(path, refused)])
         if etree.QName(root).localname != "fixtures":
             raise OfficeError([Problem.of(path, "le fichier de fixtures doit avoir pour racine <fixtures>")])
         for element in root.iter():

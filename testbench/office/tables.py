@@ -148,7 +148,7 @@ def _reason(exc: Exception, t: Callable[[str], str]) -> str:
     if isinstance(exc, UnicodeDecodeError) and exc.encoding.startswith("utf"):  # Excel writes CSV in cp1252
         hint = t(
             "texte qui n'est pas en {encoding}"
-            " (un CSV enregistré par Excel : encoding = \"cp1252\" dans la correspondance)"
+            ' (un CSV enregistré par Excel : encoding = "cp1252" dans la correspondance)'
         )
         return hint.format(encoding=exc.encoding)
     if isinstance(exc, UnicodeDecodeError):
