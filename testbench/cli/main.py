@@ -157,6 +157,11 @@ def _main(argv: list[str], lang: str | None) -> int:
     except KeyboardInterrupt:
         print(translator()("interrompu"), file=sys.stderr)
         return EXIT_ENVIRONMENT
+    except Exception as exc:  # the net under each command's own errors: never a traceback (cli.crash)
+        from testbench.cli.crash import failure_text
+
+        print(f"testbench {args.command}: {failure_text(exc, argv, translator())}", file=sys.stderr)
+        return EXIT_ENVIRONMENT
 
 
 @contextlib.contextmanager
