@@ -106,6 +106,18 @@ def test_negatives(redactor: Redactor, line: str) -> None:
         ("=> 00 20 00 00 08 31 32 33 34 FF FF FF FF <= 90 00", "31 32 33 34"),
         ("APDU 0020000008313233344646464646 sw 9000", "31323334"),
         ("=> 80 20 00 01 04 01 02 03 04", "01 02 03 04"),
+        # audit 13: an application's log writes bytes its own way, and changes or unblocks codes too
+        ("APDU > 00-20-00-81-08-34-37-31-39-FF-FF-FF-FF", "34-37-31-39"),  # .NET's BitConverter
+        ("APDU > 00:20:00:81:08:34:37:31:39:FF:FF:FF:FF", "34:37:31:39"),
+        ("00 24 00 81 10 34 37 31 39 FF FF FF FF 37 30 33 31 FF FF FF FF", "37 30 33 31"),  # CHANGE REFERENCE DATA
+        ("00 2C 00 81 08 32 37 31 38 33 36 34 35", "32 37 31 38"),  # RESET RETRY COUNTER: the unblock code
+        ("saisie PIN 4 7 1 9", "4 7 1 9"),
+        ("pin#4719", "4719"),
+        ("PIN(4719)", "4719"),
+        ("pin_value=4719", "4719"),
+        ("userPin=4719", "4719"),
+        ("PinCps=4719", "4719"),
+        ("pinBlock=244719FFFFFFFFFF", "4719"),
     ],
 )
 def test_pin_never_survives(redactor: Redactor, line: str, secret: str) -> None:
@@ -117,6 +129,8 @@ def test_pin_never_survives(redactor: Redactor, line: str, secret: str) -> None:
 def test_verify_apdu_keeps_header_and_status_words() -> None:
     assert redact_pins("=> 00 20 00 00 08 31 32 33 34 FF FF FF FF 90 00") == "=> 00 20 00 00 08 ‹PIN› 90 00"
     assert redact_pins("=> 00 B0 00 00 20") == "=> 00 B0 00 00 20"  # READ BINARY is not a VERIFY
+    assert redact_pins("00-24-00-81-10-" + "-".join(["31"] * 16) + "-90-00") == "00-24-00-81-10 ‹PIN›-90-00"
+    assert redact_pins("le 2024-20-01 à 12:20:00:81") == "le 2024-20-01 à 12:20:00:81"  # no Lc and data: no APDU
 
 
 def test_secret_fields() -> None:

@@ -45,20 +45,25 @@ _SEP = r"""["']?[ \t]*(?:=>|[:=]|%3[AaDd])[ \t]*["']?"""  # %3D, %3A: « = », �
 # key, a short gap of non-digit text ("FINESS de l'établissement : "), then the number
 _GAP = r"""[^\d\r\n<]{0,30}?"""
 
-_PIN_LABEL = r"(?:code[ _-]?(?:pin|porteur|cps|confidentiel)|pin[ _-]?code|pin|codecps)"
+_PIN_LABEL = (
+    r"(?:code[ _-]?(?:pin|porteur|cps|confidentiel)|pin[ _-]?(?:code|value|valeur|block|cps)|user[ _-]?pin|pin"
+    r"|codecps)"
+)
 _SECRET_LABEL = r"(?:password|passwd|pwd|mot[ _-]?de[ _-]?passe|mdp|secret)"
 
 _PIN_KV = re.compile(
-    rf"(?i)(?=[cpsm])(?<![A-Za-z])(?P<key>{_PIN_LABEL}|{_SECRET_LABEL})(?![A-Za-z])"
-    rf"(?:(?P<sep>{_SEP})(?P<v1>\d(?: ?\d){{3,11}}(?![\w])|[^\s\"',;&|<>)\]}}]+)"
-    rf"|(?P<sp>[ \t]+)(?P<v2>[\d*]{{4,12}})(?![\w]))"
+    rf"(?i)(?=[cpsmu])(?<![A-Za-z])(?P<key>{_PIN_LABEL}|{_SECRET_LABEL})(?![A-Za-z])"
+    rf"(?:(?P<sep>{_SEP}|[#(][ \t]*)(?P<v1>\d(?: ?\d){{3,11}}(?![\w])|[^\s\"',;&|<>)\]}}]+)"
+    rf"|(?P<sp>[ \t]+)(?P<v2>[\d*](?: ?[\d*]){{3,11}})(?![\w]))"
 )
 _DIGIT = re.compile(r"\d")
 _CODECPS = re.compile(r"(?i)(?<=codecps)\d+")
-# VERIFY: CLA 20 00|80|81 P2 Lc data; hex with or without spaces
+# The commands that carry a code in their data: VERIFY (INS 20: the PIN), CHANGE REFERENCE DATA (24: the old
+# and the new PIN), RESET RETRY COUNTER (2C: the unblock code and the new PIN) — CLA INS P1 P2 Lc data, hex
+# packed or with one separator between bytes (a space, « - » as .NET writes bytes, « : »)
 _VERIFY = re.compile(
-    r"(?i)(?<![0-9a-f])(?P<head>[0-9a-f]{2}\s?20\s?(?:00|8[01])\s?[0-9a-f]{2}\s?)(?P<lc>0[1-9a-f]|10)"
-    r"(?P<data>(?:\s?[0-9a-f]{2}){1,16})"
+    r"(?i)(?<![0-9a-f])(?P<head>[0-9a-f]{2}[\s:-]?(?:20|24|2c)[\s:-]?(?:0[0-3]|8[01])[\s:-]?[0-9a-f]{2}[\s:-]?)"
+    r"(?P<lc>0[1-9a-f]|10)(?P<data>(?:[\s:-]?[0-9a-f]{2}){1,16})"
 )
 
 _NIR_BODY = r"[1-478] ?\d{2} ?(?:0[1-9]|1[0-2]|[2-3]\d|4[0-2]|[5-9]\d) ?(?:\d{2}|2[ABab]) ?\d{3} ?\d{3}"
@@ -150,7 +155,7 @@ _KW_BIRTH = re.compile("naiss|né|ne le|nee le|ddn|dob|birth")
 _KW_IDS = re.compile("finess|rpps|adeli|praticien|prescri|[°o. _mdt]ps")
 _KW_NAME = re.compile("nom|name")
 _KW_PIN = re.compile("pin|porteur|cps|confidentiel|pass|pwd|mdp|secret")
-_VERIFY_FAST = re.compile(r"20 ?(?:00|8[01]) ?[0-9A-Fa-f]{2} ?(?:0[1-9a-fA-F]|10)")
+_VERIFY_FAST = re.compile(r"(?:20|24|2[cC])[\s:-]?(?:0[0-3]|8[01])[\s:-]?[0-9A-Fa-f]{2}[\s:-]?(?:0[1-9a-fA-F]|10)")
 _NIR_FAST = re.compile(r"[1-478] ?\d\d ?\d\d ?(?:\d\d|2[ABab]) ?\d\d\d ?\d\d\d")
 _B64_FAST = re.compile(r"[A-Za-z0-9+/_-]{40}")
 
@@ -283,12 +288,12 @@ def sub_pins(text: str, ctx: LineContext) -> str:
     def verify(m: re.Match[str]) -> str:
         ctx.counts["pin"] += 1
         data = m.group("data")
-        hex_digits = re.sub(r"\s", "", data)
+        hex_digits = re.sub(r"[\s:-]", "", data)
         n = int(m.group("lc"), 16)
-        # keep what follows the Lc data bytes (status words, the next APDU) untouched
-        spaced = data[:1].isspace()
+        # keep what follows the Lc data bytes (status words, the next APDU) untouched, written alike
+        sep = data[:1] if data[:1] in (" ", "\t", ":", "-") else ""
         rest_bytes = [hex_digits[i : i + 2] for i in range(2 * n, len(hex_digits), 2)]
-        rest = " " + (" " if spaced else "").join(rest_bytes) if rest_bytes else ""
+        rest = (sep or " ") + sep.join(rest_bytes) if rest_bytes else ""
         return m.group("head") + m.group("lc") + " " + MARKERS["pin"] + rest
 
     lowered = ctx.lowered
