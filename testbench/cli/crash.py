@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 import os
-import sqlite3
 import tempfile
 import traceback
 from collections.abc import Callable, Sequence
@@ -21,10 +20,10 @@ from testbench import __version__
 
 def failure_text(exc: Exception, argv: Sequence[str], t: Callable[[str], str]) -> str:
     """The sentence for ``exc`` in the language of ``t``; a fault's details written to a file first."""
-    if isinstance(exc, sqlite3.DatabaseError):
-        from testbench.store.connection import sqlite_reason
+    from testbench.store.connection import damage_reason
 
-        return t("fichier de session endommagé ou illisible ({reason})").format(reason=t(sqlite_reason(exc)))
+    if (damage := damage_reason(exc)) is not None:
+        return t("fichier de session endommagé ou illisible ({reason})").format(reason=t(damage))
     details = write_details(exc, argv)
     if details is None:
         return t("erreur interne de testbench ({kind})").format(kind=type(exc).__name__)

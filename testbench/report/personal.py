@@ -20,6 +20,7 @@ passes its text through one :class:`Scrubber`, built from one session (or two, f
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -29,7 +30,7 @@ from lxml import etree
 
 from testbench.domain.events import EventKind
 from testbench.engines.reference import b2
-from testbench.store.read import SessionView
+from testbench.store.read import FIXTURES_META, SessionView
 from testbench.traces import redact
 from testbench.traces.known import NUMBER_KINDS, KnownValues
 from testbench.traces.redact_bytes import apdu_responses
@@ -108,6 +109,9 @@ def known_values(session: SessionView) -> KnownValues:
                 known.add(kind, expectation.get("expected"))
         for step in (definition or {}).get("steps", []):  # and give a prescriber a refusal names
             _step_identifiers(known, (step or {}).get("params"))
+    for key, recorded in session.meta.items():  # a patient without a card: its rights are the casebook's
+        if key.startswith(FIXTURES_META):
+            _add_fixtures(known, json.loads(recorded))
     for blob in session.artifact_blobs("application/xml"):  # the application's FSE names its beneficiary
         _add_xml_fields(known, blob)
     files: set[bytes] = set()  # every case reads the same few card files: each decoded once
@@ -123,6 +127,16 @@ def known_values(session: SessionView) -> KnownValues:
             known.add_card_fields(check.get("expected_holder"))  # a refusal names the expected card's holder
             known.add_card_fields(check.get("found_holder"))
     return known
+
+
+def _add_fixtures(known: KnownValues, fixtures: dict[str, dict[str, dict[str, str]]]) -> None:
+    """A casebook's patients' rights (``name``, ``nir``, ``birth-date``) and its prescriptions' identifiers."""
+    for patient in fixtures.get("patients", {}).values():
+        for name, value in patient.items():
+            if (kind := value_kind(name.replace("-", "_"), value, _path_kind)) is not None:
+                known.add(kind, value)
+    for prescription in fixtures.get("prescriptions", {}).values():
+        _step_identifiers(known, prescription)
 
 
 _XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)

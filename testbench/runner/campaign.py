@@ -31,6 +31,7 @@ from testbench.runner.resume import Continuation, continuation
 from testbench.runner.runner import Runner
 from testbench.runner.tracing import TraceRecorder
 from testbench.store.connection import SessionError, SessionWriteError
+from testbench.store.read import FIXTURES_META
 from testbench.store.session import SessionStore
 from testbench.traces.model import TraceLine
 
@@ -112,6 +113,12 @@ def record_casebooks(store: SessionStore, casebooks: list[Casebook]) -> None:
             cb.identity,
             [(c.id, c.title, c.domain.value, c.mode.value, c) for c in cb.cases],
         )
+        given = {
+            "patients": {p.id: dict(p.rights) for p in cb.fixtures.patients.values() if p.rights},
+            "prescriptions": {p.id: dict(p.attributes) for p in cb.fixtures.prescriptions.values() if p.attributes},
+        }
+        if any(given.values()) and store.meta(FIXTURES_META + cb.sha256) is None:  # --resume: recorded once
+            store.set_meta(FIXTURES_META + cb.sha256, json.dumps(given, ensure_ascii=False, sort_keys=True))
 
 
 def _resume_selection(store: SessionStore, casebooks: list[Casebook]) -> list[tuple[Casebook, Case]]:

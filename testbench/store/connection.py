@@ -64,6 +64,12 @@ _SQLITE_REASONS = {
 }
 
 
+def damage_reason(exc: BaseException) -> str | None:
+    """Why a session file could not be read, when ``exc`` is SQLite saying so mid-command (a page damaged on
+    disk shows only when a query reaches it); None for any other exception."""
+    return sqlite_reason(exc) if isinstance(exc, sqlite3.DatabaseError) else None
+
+
 def sqlite_reason(exc: sqlite3.Error) -> str:
     """Why SQLite failed, worded for a person (French; the translator reads it in English)."""
     code = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF

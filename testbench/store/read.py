@@ -27,6 +27,10 @@ from testbench.traces.model import TraceLine
 #: the session meta key under which a CI shard records its place in its campaign (``runner.shard`` writes it;
 #: an empty value: the session is whole again)
 SHARD_META = "shard"
+#: the prefix of the meta keys under which a campaign records a casebook's fixtures (``fixtures:<sha256>``):
+#: a patient's rights and a prescription's attributes, which reach the engine and the application without
+#: being observed, and the export must redact (testbench.report.personal.known_values)
+FIXTURES_META = "fixtures:"
 
 Key = tuple[str, str]  # (casebook sha256, case id)
 #: an observation as recorded: (step id, path, value JSON, source, provenance JSON or None)
