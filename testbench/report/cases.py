@@ -152,7 +152,7 @@ def _artifacts(
     out, t = [], translator(options.lang)  # the notes in the report's language, as the rest of report.json
     for i, a in enumerate(links, start=1):
         entry = {
-            "name": a["name"],
+            "name": scrub(a["name"]),  # the application may name a file after its patient
             "step": a["step_id"] or "",
             "media_type": a["media_type"],
             "size": a["size"],
@@ -161,7 +161,7 @@ def _artifacts(
             "note": "",
         }
         data = session.artifact_data(a["sha256"])
-        target = f"files/{slug}-t{number}-{i}-{_slug(a['name'])}"
+        target = f"files/{slug}-t{number}-{i}-{_slug(entry['name'])}"
         encoding = "utf-8" if _TEXT_MEDIA.match(a["media_type"]) else legacy_text_encoding(data)
         if encoding is not None:  # redacted line by line, written back in the file's own encoding
             text = data.decode(encoding, errors="replace")
