@@ -45,3 +45,16 @@ def test_a_files_name_and_a_logs_path_are_redacted(tmp_path: Path) -> None:
     for name in ("index.html", "report.json", "manifest.json"):
         text = (report / name).read_text(encoding="utf-8")
         assert NIR not in text and "ESSAI PAUL" not in text, name
+
+
+def test_a_junit_kept_alone_says_whether_it_was_redacted(tmp_path: Path) -> None:
+    """The report's cover states the opt-out (``--no-redact``); a CI often keeps only the JUnit."""
+    session = tmp_path / "s.tbsession"
+    argv = ["run", str(CASEBOOKS_DIR / "demo.xml"), "--session", str(session), "-k", "DEMO-FSE-001"]
+    assert main([*argv, "--cards", "inprocess", "--engine", "inprocess"]) == 0
+    for options, said in (([], "true"), (["--no-redact"], "false")):
+        assert (
+            main(["report", str(session), "-o", str(tmp_path / "r"), "--junit", str(tmp_path / "j.xml"), *options]) == 0
+        )
+        for junit in (tmp_path / "j.xml", tmp_path / "r" / "junit.xml"):
+            assert f'<property name="testbench.redaction" value="{said}"/>' in junit.read_text(encoding="utf-8")

@@ -86,7 +86,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             from testbench.report.junit import write_junit
 
             written = args.junit
-            write_junit(args.session, args.junit)
+            write_junit(args.session, args.junit, args.lang, redact=not args.no_redact)  # as the report's junit.xml
     except OSError as exc:  # a full disk…: what was there is left whole
         print(f"testbench report: {unwritten(written, exc, args.lang)}", file=sys.stderr)
         return EXIT_ENVIRONMENT

@@ -45,7 +45,7 @@ def _properties(parent: etree._Element, values: dict[str, str]) -> None:
 
 
 def junit_tree(
-    session: SessionView, lang: str | None = None, scrub: Callable[[str], str] | None = None
+    session: SessionView, lang: str | None = None, scrub: Scrubber | None = None
 ) -> etree._ElementTree:
     """``scrub`` redacts the reasons (personal data of a card guard's message…): the report's own, or by
     default one built from the session."""
@@ -85,7 +85,9 @@ def junit_tree(
         _product(session, t)
         | {f"{RECORDED}.{v}": str(n) for v, n in tally.recorded.items()}
         | {f"{RETAINED}.{v}": str(n) for v, n in tally.retained.items()}
-        | {"testbench.verdict.reviewed": str(tally.reviewed)},
+        | {"testbench.verdict.reviewed": str(tally.reviewed)}
+        # a JUnit kept alone says whether its messages were redacted (``--no-redact``: the person opted out)
+        | {"testbench.redaction": "true" if scrub.enabled else "false"},
     )
     suite.extend(testcases)
     for key, value in counts.items():
@@ -112,11 +114,12 @@ def junit_bytes(tree: etree._ElementTree) -> bytes:
     return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def write_junit(session_path: Path, target: Path, lang: str | None = None) -> Path:
+def write_junit(session_path: Path, target: Path, lang: str | None = None, *, redact: bool = True) -> Path:
     """Write the session's JUnit XML at ``target`` whole or not at all: a temporary file beside it, synced,
-    then renamed over it, so a CI step never publishes an empty or cut file; an ``OSError`` says why."""
+    then renamed over it, so a CI step never publishes an empty or cut file; an ``OSError`` says why.
+    ``redact=False``: the person's opt-out (``report --no-redact``), as the report's own ``junit.xml``."""
     with read_session(session_path) as session:
-        data = junit_bytes(junit_tree(session, lang))
+        data = junit_bytes(junit_tree(session, lang, Scrubber.for_sessions(session, enabled=redact, lang=lang)))
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:

@@ -26,6 +26,8 @@ class Said(Protocol):
 
 @dataclass(frozen=True)
 class Line:
+    """One line a tool says, drawn in the language of whoever shows it."""
+
     render: Render
     error: bool = False  # the CLI writes it on stderr; the workstation draws it in red
     prefixed: bool = False  # the CLI puts ``testbench COMMAND:`` before it
