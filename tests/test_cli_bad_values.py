@@ -124,3 +124,29 @@ def test_a_trace_pattern_that_does_not_compile_is_placed_and_said_in_each_langua
     assert not any(word in said for word in FRENCH) and not _pythonic(said), said
     code, said = _said(capsys, ["validate", str(casebook)])
     assert f"demo.xml:{line}:62: motif de trace invalide (expression régulière) : {french}\n" in said, said
+
+
+@pytest.mark.parametrize(
+    ("argv", "french", "english"),
+    [
+        (["cards", "bogus"], "« bogus » n'est pas une commande de testbench cards (commandes : list, watch, probe,",
+         "“bogus” is not a command of testbench cards (commands: list, watch, probe,"),
+        (["bogus"], "« bogus » n'est pas une commande de testbench (commandes : validate, run,",
+         "“bogus” is not a command of testbench (commands: validate, run,"),
+        (["run", "--cards", "nope", "x.xml"],
+         "argument --cards : « nope » n'est pas une valeur permise (valeurs : auto,",
+         "argument --cards: “nope” is not an allowed value (values: auto,"),
+        (["diff", "a", "b", "--context", "deux"], "argument --context : « deux » n'est pas un nombre entier",
+         "argument --context: “deux” is not a whole number"),
+    ],
+)  # fmt: skip
+def test_a_choice_outside_the_list_names_the_command_not_an_internal_name(
+    capsys: pytest.CaptureFixture[str], argv: list[str], french: str, english: str
+) -> None:
+    """argparse said « argument cards_command : choix invalide : 'bogus' (…) »: an internal name, Python's quotes."""
+    for lang, said in (("fr", french), ("en", english)):
+        with pytest.raises(SystemExit) as stop:
+            main(["--lang", lang, *argv])
+        err = capsys.readouterr().err
+        assert stop.value.code == EXIT_USAGE and said in err, err
+        assert "_command" not in err and "argument command" not in err and not _pythonic(err), err

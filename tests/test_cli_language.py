@@ -71,9 +71,9 @@ def test_every_help_page_speaks_one_language(lang: str, capsys: pytest.CaptureFi
     [
         (["report"], "testbench report : erreur : arguments obligatoires manquants : SESSION, -o/--output"),
         (["--lang", "en", "report"], "testbench report: error: the following arguments are required: SESSION"),
-        (["report", "s", "-o", "d", "--excerpt", "x"], "argument --excerpt : valeur invalide : 'x'"),
-        (["report", "s", "-o", "d", "--excerpt", "x", "--lang=en"], "argument --excerpt: invalid value: 'x'"),
-        (["nimporte"], "choix invalide : 'nimporte' (valeurs possibles :"),
+        (["report", "s", "-o", "d", "--excerpt", "x"], "argument --excerpt : « x » n'est pas un nombre entier"),
+        (["report", "s", "-o", "d", "--excerpt", "x", "--lang=en"], "argument --excerpt: “x” is not a whole number"),
+        (["nimporte"], "« nimporte » n'est pas une commande de testbench (commandes : validate, run,"),
     ],
 )
 def test_usage_errors_in_the_language_asked(argv, expected, capsys, monkeypatch) -> None:

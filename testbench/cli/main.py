@@ -62,6 +62,29 @@ class _Parser(argparse.ArgumentParser):
         kwargs.setdefault("formatter_class", HelpFormatter)
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
+    def _check_value(self, action: argparse.Action, value: object) -> None:
+        """A value outside an option's choices, said in the person's words: argparse names a sub-command's
+        choice by its internal name (« argument cards_command ») and quotes values as Python does."""
+        if action.choices is None or value in action.choices:
+            return
+        t = translator()
+        choices = ", ".join(map(str, action.choices))
+        if isinstance(action, argparse._SubParsersAction):
+            said = t("« {value} » n'est pas une commande de {prog} (commandes : {choices})")
+            raise argparse.ArgumentError(None, said.format(value=value, prog=self.prog, choices=choices))
+        said = t("« {value} » n'est pas une valeur permise (valeurs : {choices})")
+        raise argparse.ArgumentError(action, said.format(value=value, choices=choices))
+
+    def _get_value(self, action: argparse.Action, arg_string: str) -> object:
+        """A number that is none, said in the person's words (argparse: « valeur invalide : 'x' »)."""
+        try:
+            return super()._get_value(action, arg_string)
+        except argparse.ArgumentError:
+            if action.type not in (int, float):
+                raise  # the bench's own types word their errors (runner.options.positive_seconds…)
+            said = "« {value} » n'est pas un nombre entier" if action.type is int else "« {value} » n'est pas un nombre"
+            raise argparse.ArgumentError(action, translator()(said).format(value=arg_string)) from None
+
     def error(self, message: str) -> None:
         self.print_usage(sys.stderr)
         text = argparse_word("%(prog)s: error: %(message)s\n") % {"prog": self.prog, "message": message}
