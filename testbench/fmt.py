@@ -189,11 +189,15 @@ def number(text: str, lang: str | None = None) -> str:
     return text.strip().replace(".", ",")
 
 
+#: amounts from here up are shown as written: ``quantize`` to cents fails past the decimal context's 28 digits
+_MONEY_LIMIT = Decimal(10) ** 25
+
+
 def money(text: str, lang: str | None = None) -> str:
     """« 14,00 € » in French, "€14.00" in English (cents always shown); as written when it is not an amount."""
     amount = _decimal_of(text)
-    if amount is None:
-        return text
+    if amount is None or not amount.is_finite() or abs(amount) >= _MONEY_LIMIT:
+        return text  # beyond what cents can be counted in (an external engine's value, recorded as given)
     shown = f"{abs(amount).quantize(Decimal('0.01'))}"
     sign = "-" if amount < 0 else ""
     if (lang or default_language()) == "en":

@@ -8,9 +8,12 @@ beyond C's integers (``OverflowError`` from ``re``) or whose syntax is wrong (``
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -150,3 +153,36 @@ def test_a_choice_outside_the_list_names_the_command_not_an_internal_name(
         err = capsys.readouterr().err
         assert stop.value.code == EXIT_USAGE and said in err, err
         assert "_command" not in err and "argument command" not in err and not _pythonic(err), err
+
+
+def test_a_price_beyond_any_care_amount_is_refused_by_the_schema(
+    casebook: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A 29-digit price was valid, then a bench fault (« InvalidOperation: [<class 'decimal.InvalidOperation'>] »)
+    and a report that could not be built."""
+    from testbench.fmt import money
+
+    huge = "99999999999999999999999999999.00"
+    text = casebook.read_text(encoding="utf-8")
+    assert 'unit-price="14.00"' in text
+    casebook.write_text(text.replace('unit-price="14.00"', f'unit-price="{huge}"', 1), encoding="utf-8")
+    code, said = _said(capsys, ["--lang", "en", "validate", str(casebook)])
+    assert code == 3 and f'attribute "unit-price": the value "{huge}" is above the allowed maximum' in said, said
+    assert money(huge) == huge and money("1e30") == "1e30" and money("NaN") == "NaN"  # as recorded, never a crash
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() != 0 or shutil.which("setpriv") is None,
+    reason="needs root and setpriv to run as a user the folder refuses",
+)
+def test_a_session_in_a_folder_that_refuses_writes_is_said(tmp_path: Path, casebook: Path) -> None:
+    """The lock file beside the session could not be made: « PermissionError » and a traceback."""
+    (tmp_path / "ro").mkdir(mode=0o555)
+    os.chmod(tmp_path, 0o777)
+    command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable, "-m", "testbench"]
+    command += ["run", casebook.name, *BENCH, "-k", "DEMO-FSE-001", "--session", "ro/s.tbsession"]  # relative: the
+    # user cannot walk the test's parent folders
+    done = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", timeout=120, cwd=tmp_path)
+    assert done.returncode == 3, done.stderr
+    assert "ro/s.tbsession: écriture impossible ici (accès refusé (droits insuffisants))" in done.stderr
+    assert "Traceback" not in done.stderr and "PermissionError" not in done.stderr

@@ -67,8 +67,9 @@ def _windows_share(folder: Path) -> str | None:
 
 
 def _existing(folder: Path) -> Path:
-    """The folder, or its nearest existing parent (a session in a folder not made yet)."""
-    while not folder.exists() and folder.parent != folder:
+    """The folder, or its nearest existing parent (a session in a folder not made yet). ``os.path.exists``:
+    it answers False where ``Path.exists`` raises (a parent the user may not walk, Python 3.11)."""
+    while not os.path.exists(folder) and folder.parent != folder:
         folder = folder.parent
     try:
         return folder.resolve()  # a symbolic link to a share is on the share

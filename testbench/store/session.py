@@ -111,7 +111,7 @@ class SessionStore:
         lock = FileLock(lock_path(path), timeout=WRITER_WAIT)
         try:
             lock.acquire()
-        except Timeout:
+        except (Timeout, OSError):  # filelock retries some refusals until its timeout, raises others at once
             unwritable = _lock_problem(lock_path(path))
             if unwritable is not None:  # no lock file can be made here: nobody holds it
                 raise SessionError(
