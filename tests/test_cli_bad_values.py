@@ -186,3 +186,21 @@ def test_a_session_in_a_folder_that_refuses_writes_is_said(tmp_path: Path, caseb
     assert done.returncode == 3, done.stderr
     assert "ro/s.tbsession: écriture impossible ici (accès refusé (droits insuffisants))" in done.stderr
     assert "Traceback" not in done.stderr and "PermissionError" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["validate", "--max-size=inf", "x.xml"], "testbench validate: --max-size must be positive"),
+        (["validate", "--max-size=nan", "x.xml"], "testbench validate: --max-size must be positive"),
+        (["run", "demo.xml", *BENCH, "--session", "s.tbsession", "--shard", "1/99999999999999999999"],
+         "--shard expects K/N with 1 ≤ K ≤ N ≤ 10000 (for example 2/4), not “1/99999999999999999999”"),
+    ],
+)  # fmt: skip
+def test_numbers_no_one_means_are_refused(
+    casebook: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, argv: list[str], said: str
+) -> None:
+    """« --max-size inf » and « --shard 1/99999999999999999999 » were OverflowError tracebacks."""
+    monkeypatch.chdir(casebook.parent)
+    code, out = _said(capsys, ["--lang", "en", *argv])
+    assert code == EXIT_USAGE and said in out and "Traceback" not in out, out

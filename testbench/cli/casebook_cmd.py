@@ -62,7 +62,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     t = translator(lang)
     limits = LoadLimits()
     if args.max_size is not None:
-        if args.max_size <= 0:
+        if not 0 < args.max_size < 1 << 30:  # nan, inf, 0 or less: no size limit anyone means
             print(f"testbench validate: {t('--max-size doit être positif')}", file=sys.stderr)
             return EXIT_USAGE
         limits = LoadLimits(max_bytes=int(args.max_size * 1024 * 1024), max_depth=limits.max_depth)

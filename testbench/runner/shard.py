@@ -42,10 +42,14 @@ class Shard:
         return f"{self.index}/{self.count}"
 
 
+#: far more CI jobs than any campaign has cases: a larger N is a typo (and a table that size, memory)
+MAX_SHARDS = 10_000
+
+
 def parse_shard(text: str) -> Shard:
     match = _SPEC.fullmatch(text)
-    if match is None or not 1 <= int(match[1]) <= int(match[2]):
-        raise ShardSpecError(f"--shard attend K/N avec 1 ≤ K ≤ N (par exemple 2/4), pas « {text} »")
+    if match is None or not 1 <= int(match[1]) <= int(match[2]) <= MAX_SHARDS:
+        raise ShardSpecError(f"--shard attend K/N avec 1 ≤ K ≤ N ≤ {MAX_SHARDS} (par exemple 2/4), pas « {text} »")
     return Shard(int(match[1]), int(match[2]))
 
 
