@@ -175,7 +175,7 @@ def test_what_the_runner_refuses_is_said_in_the_window_in_english_too(tmp_path: 
             assert "--workers expects a number of benches ≥ 1, not 0" in notice
             await pilot.press("ctrl+u", "2", "tab", *"5/3", "enter")
             notice = str(screen.query_one("#notice", Static).render())
-            assert "--shard expects K/N with 1 ≤ K ≤ N (for example 2/4), not “5/3”" in notice
+            assert "--shard expects K/N with 1 ≤ K ≤ N ≤ 10000 (for example 2/4), not “5/3”" in notice
             assert app.screen is screen and screen.query_one("#workers", Input).value == "2"
             await pilot.press("escape")  # nothing changed
             assert app.campaign_options.workers == 1 and app.ws.shard is None
