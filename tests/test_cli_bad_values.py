@@ -204,3 +204,38 @@ def test_numbers_no_one_means_are_refused(
     monkeypatch.chdir(casebook.parent)
     code, out = _said(capsys, ["--lang", "en", *argv])
     assert code == EXIT_USAGE and said in out and "Traceback" not in out, out
+
+
+def test_an_engine_command_with_a_quote_left_open_is_said(
+    tmp_path: Path, casebook: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """shlex's « No closing quotation » reached the person as it was."""
+    argv = ["run", str(casebook), "--cards", "inprocess", "--engine", "python3 'x", "-k", "DEMO-FSE-001"]
+    _code, said = _said(capsys, ["--lang", "en", *argv, "--session", str(tmp_path / "e.tbsession")])
+    assert "bench unavailable: unreadable engine command (a quote or a “\\” left open): python3 'x" in said, said
+    _code, said = _said(capsys, [*argv, "--session", str(tmp_path / "f.tbsession")])
+    assert "banc indisponible : commande du moteur illisible (guillemet ou « \\ » sans fin) : python3 'x" in said
+    assert "No closing quotation" not in said
+
+
+@pytest.mark.parametrize(
+    ("content", "french", "english"),
+    [
+        (b"x", "JSON invalide ligne 1, colonne 1", "invalid JSON at line 1, column 1"),
+        (b"[" * 100_000 + b"]" * 100_000, "JSON trop imbriqué", "JSON nested too deeply"),
+        (b"[1, 2]", "format inconnu", "unknown format"),
+    ],
+)
+def test_a_manifest_that_is_no_manifest_is_said_in_each_language(
+    tmp_path: Path, casebook: Path, capsys: pytest.CaptureFixture[str], content: bytes, french: str, english: str
+) -> None:
+    """« manifest.json illisible (Expecting value: line 1 column 1 (char 0)) »: Python's English, or a traceback."""
+    report = tmp_path / "report"
+    argv = ["run", str(casebook), *BENCH, "-k", "DEMO-FSE-001", "--session", str(tmp_path / "s.tbsession")]
+    assert main([*argv, "--report", str(report)]) == 0
+    (report / "manifest.json").write_bytes(content)
+    capsys.readouterr()
+    _code, said = _said(capsys, ["verify", str(report)])
+    assert f"manifest.json illisible ({french})" in said, said
+    _code, said = _said(capsys, ["--lang", "en", "verify", str(report)])
+    assert f"manifest.json unreadable ({english})" in said and not _pythonic(said), said

@@ -161,9 +161,9 @@ def check_folder(folder: Path, *, trusted: PublicKey | None = None, require_sign
         result.missing.append(MANIFEST)
         result.problems.append(f"{MANIFEST} absent : rien ne permet de vérifier ce dossier")
         return result
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError, RecursionError) as exc:
         result.modified.append(MANIFEST)
-        result.problems.append(f"{MANIFEST} illisible ({exc})")
+        result.problems.append(f"{MANIFEST} illisible ({_json_reason(exc)})")
         return result
     if raw != dumps(manifest):  # canonical form: not even a space may change
         result.modified.append(MANIFEST)
@@ -211,9 +211,9 @@ def _check_signature(
         else:
             result.unsigned = True
         return
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError, RecursionError) as exc:
         result.modified.append(SIGNATURE)
-        result.problems.append(f"{SIGNATURE} illisible ({exc})")
+        result.problems.append(f"{SIGNATURE} illisible ({_json_reason(exc)})")
         return
     try:
         key = PublicKey.from_b64(sig["public_key"])
@@ -247,3 +247,16 @@ def _check_signature(
         return
     result.signer = key.fingerprint
     result.signed_at = signed_at
+
+
+def _json_reason(exc: Exception) -> str:
+    """Why a manifest or a signature could not be read, in French (Python's JSON errors are English)."""
+    if isinstance(exc, json.JSONDecodeError):
+        return f"JSON invalide ligne {exc.lineno}, colonne {exc.colno}"
+    if isinstance(exc, UnicodeDecodeError):
+        return "pas du texte UTF-8"
+    if isinstance(exc, RecursionError):
+        return "JSON trop imbriqué"
+    if isinstance(exc, ValueError) and str(exc) in ("format inconnu", "format ou algorithme inattendu"):
+        return str(exc)
+    return "format inconnu"  # a list where an object was expected, a field missing

@@ -136,7 +136,7 @@ def _make_engine(options: BenchOptions, bay: CardBay, recorder: TraceRecorder) -
     from testbench.engines.protocol.client import SubprocessEngine
     from testbench.runner.engine_cards import ProfiledEngine, engine_cards
 
-    command = reference_engine_command() if options.engine == REFERENCE_ENGINE else shlex.split(options.engine)
+    command = reference_engine_command() if options.engine == REFERENCE_ENGINE else _engine_words(options.engine)
     kind = ProfiledEngine if options.engine_cards == "profiles" else SubprocessEngine
     cards = engine_cards(options.engine_cards, bay)  # --engine-cards: the protocol's cards.mode
     return kind(command, timeout=options.engine_timeout, trace=recorder.engine_sink, bay=bay, cards=cards)
@@ -202,3 +202,11 @@ def assembled_bench(
         return assemble(options, recorder, notify=notify, readers=readers)
 
     return factory
+
+
+def _engine_words(engine: str) -> list[str]:
+    """An external engine's command line split as a shell does; a quote left open said, not shlex's English."""
+    try:
+        return shlex.split(engine)
+    except ValueError:
+        raise ValueError(f"commande du moteur illisible (guillemet ou « \\ » sans fin) : {engine}") from None
