@@ -8,6 +8,7 @@ beyond C's integers (``OverflowError`` from ``re``) or whose syntax is wrong (``
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -239,3 +240,24 @@ def test_a_manifest_that_is_no_manifest_is_said_in_each_language(
     assert f"manifest.json illisible ({french})" in said, said
     _code, said = _said(capsys, ["--lang", "en", "verify", str(report)])
     assert f"manifest.json unreadable ({english})" in said and not _pythonic(said), said
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("fr", "serveur de téléservices impossible à démarrer : port {port} déjà utilisé"),
+        ("en", "teleservice server cannot start: port {port} already in use"),
+    ],
+)
+def test_services_serve_on_a_taken_port_says_it_in_the_language_asked(lang: str, said: str) -> None:
+    """It printed French with JSON's escapes (« t\\u00e9l\\u00e9services ») whatever --lang said."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        command = [sys.executable, "-m", "testbench", "--lang", lang, "services", "serve", "--port", str(port)]
+        done = subprocess.run(
+            command, capture_output=True, text=True, encoding="utf-8", timeout=60, stdin=subprocess.DEVNULL
+        )
+    assert done.returncode == 2
+    assert json.loads(done.stderr) == {"error": said.format(port=port)} and "\\u00" not in done.stderr

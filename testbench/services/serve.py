@@ -18,6 +18,7 @@ from typing import IO, Any
 from aiohttp import web
 
 from testbench.fmt import os_reason
+from testbench.i18n import translator
 from testbench.services.app import make_app
 from testbench.services.scenarios import RegistryError
 
@@ -65,9 +66,10 @@ def serve(host: str = "127.0.0.1", port: int = 0, stdin: IO[bytes] | None = None
     except KeyboardInterrupt:
         pass
     except (OSError, RegistryError) as exc:  # the port is taken, the address is not ours, the registry is damaged
-        # one JSON line the bench reads back as the reason (services.process), in French like every reason
-        reason = _reason(exc, port)
-        print(json.dumps({"error": f"serveur de téléservices impossible à démarrer : {reason}"}), file=sys.stderr)
+        # one JSON line the bench reads back as the reason (services.process): in the active language (the
+        # bench's own process is French unless TESTBENCH_LANG says otherwise, and reads either back), as written
+        said = f"serveur de téléservices impossible à démarrer : {_reason(exc, port)}"
+        print(json.dumps({"error": translator()(said)}, ensure_ascii=False), file=sys.stderr)
         return 2
     finally:
         loop.close()
