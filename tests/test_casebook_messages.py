@@ -27,6 +27,7 @@ _SCHEMA = b"""<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">
   </xs:restriction></xs:simpleType></xs:element>
   <xs:element name="e"><xs:simpleType><xs:restriction base="xs:integer">
     <xs:minExclusive value="0"/><xs:maxExclusive value="9"/></xs:restriction></xs:simpleType></xs:element>
+  <xs:element name="z"><xs:complexType><xs:attribute name="v" type="xs:string" fixed="1"/></xs:complexType></xs:element>
 </xs:schema>"""
 
 
@@ -63,6 +64,21 @@ def _libxml2_says(document: bytes) -> list[str]:
             b"<d>1.25</d>",
             "non conforme au schéma : <d> : la valeur « 1.25 » a plus de décimales que permis (1)",
             'not valid against the schema: <d>: the value "1.25" has more decimal places than allowed (1)',
+        ),
+        (  # audit 13: the shapes of an empty element, and of a fixed value (a card profile's format)
+            b"<z>x</z>",
+            "non conforme au schéma : <z> : texte interdit : cet élément est toujours vide",
+            "not valid against the schema: <z>: text not allowed: this element is always empty",
+        ),
+        (
+            b"<z><x/></z>",
+            "non conforme au schéma : <z> : élément enfant interdit : cet élément est toujours vide",
+            "not valid against the schema: <z>: child element not allowed: this element is always empty",
+        ),
+        (
+            b'<z v="2"/>',
+            "non conforme au schéma : <z>, attribut « v » : la valeur « 2 » n'est pas la valeur fixée « 1 »",
+            'not valid against the schema: <z>, attribute "v": the value "2" is not the fixed value "1"',
         ),
         (
             b"<e>0</e>",

@@ -119,6 +119,18 @@ SHAPES: tuple[tuple[str, str], ...] = (
         r"Character content other than whitespace is not allowed because the content type is 'element-only'\.",
         "texte interdit : ce type n'admet que des éléments",
     ),
+    (
+        r"Character content is not allowed, because the content type is empty\.",
+        "texte interdit : cet élément est toujours vide",
+    ),
+    (
+        r"Element content is not allowed, because the content type is empty\.",
+        "élément enfant interdit : cet élément est toujours vide",
+    ),
+    (
+        r"The value '(?P<value>.*)' does not match the fixed value constraint '(?P<fixed>.*)'\.",
+        "la valeur « {value} » n'est pas la valeur fixée « {fixed} »",
+    ),
 )
 
 
