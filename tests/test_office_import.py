@@ -353,3 +353,27 @@ def test_a_formula_never_computed_is_placed_at_its_cell_with_what_to_do(tmp_path
     assert ("1 cas laissé de côté : EX-FSE-001" if lang == "fr" else "1 case left out: EX-FSE-001") in done.stderr
     casebook, problems = check_casebook(tmp_path / "formules.xml")
     assert problems == [] and casebook is not None and "EX-FSE-001" not in [c.id for c in casebook.cases]
+
+
+@pytest.mark.parametrize("stray", ["B100000", "XFD1048576"])
+def test_a_stray_cell_far_away_reads_only_the_cells_there_are(tmp_path: Path, stray: str) -> None:
+    """Audit 13: a forgotten « x » at B100000 took 34 s and 1.3 GB, at XFD1048576 memory grew without end: the
+    sheet was read as the whole rectangle up to its farthest cell. Rows are now built from the cells the sheet
+    holds, each as long as its last value; the casebook is the sample's."""
+    from testbench.office.tables import _sparse_grid
+
+    book = openpyxl.load_workbook(EXAMPLES / "cahier-exemple.xlsx")
+    sample_rows = book["Cahier de tests"].max_row
+    book["Cahier de tests"][stray] = "x"
+    document = tmp_path / "stray.xlsx"
+    book.save(document)
+    grid = _sparse_grid(book["Cahier de tests"], set())
+    row, _col = openpyxl.utils.cell.coordinate_to_tuple(stray)
+    assert len(grid) == row and not any(grid[sample_rows : row - 1])  # the rows between: empty lists
+    assert sum(len(r) for r in grid[: row - 1]) < 2000  # the sample's cells, not the rectangle's
+    plain, strayed = tmp_path / "plain.xml", tmp_path / "strayed.xml"
+    assert import_(EXAMPLES / "cahier-exemple.xlsx", plain).returncode == 0
+    done = import_(document, strayed)
+    assert done.returncode == 0, done.stderr
+    body = [line for line in strayed.read_text(encoding="utf-8").splitlines() if "<!--" not in line]
+    assert body == [line for line in plain.read_text(encoding="utf-8").splitlines() if "<!--" not in line]

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from testbench.fmt import os_reason
 from testbench.i18n import translator
@@ -243,9 +243,7 @@ def _read_xlsx(document: Path, mapping: Mapping) -> tuple[str, _Grid, _Uncompute
             for row in range(span.min_row, span.max_row + 1):
                 for col in range(span.min_col, span.max_col + 1):
                     merged.add((row, col))
-        grid: _Grid = []
-        for r, values in enumerate(sheet.iter_rows(values_only=True), 1):
-            grid.append([(cell_text(v), (r, c) in merged) for c, v in enumerate(values, 1)])
+        grid = _sparse_grid(sheet, merged)
         part = next(rel.target for found, rel in reader.parser.find_sheets() if found.name == sheet_name)
         with zipfile.ZipFile(file) as package:  # the file already open: its directory is read again, not the book
             uncomputed = _uncomputed_formulas(package, part, grid)
@@ -253,6 +251,21 @@ def _read_xlsx(document: Path, mapping: Mapping) -> tuple[str, _Grid, _Uncompute
 
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def _sparse_grid(sheet: Any, merged: set[tuple[int, int]]) -> _Grid:
+    """The sheet's rows from the cells it holds, each row as long as its last cell with a value: a stray
+    cell far below or far right (XFD1048576) made ``iter_rows`` walk every cell of the rectangle up to it
+    (minutes, gigabytes); the rows in between are empty lists. ``_cells`` is openpyxl's own map of the cells
+    a sheet holds (its ``iter_rows`` builds on it)."""
+    held = sorted((rc, cell.value) for rc, cell in sheet._cells.items() if cell.value is not None or rc in merged)
+    last_row = max((r for (r, _c), _v in held), default=0)
+    grid: _Grid = [[] for _ in range(last_row)]
+    for (r, c), value in held:
+        row = grid[r - 1]
+        row.extend([("", (r, k) in merged) for k in range(len(row) + 1, c)])
+        row.append((cell_text(value), (r, c) in merged))
+    return grid
 
 
 def _uncomputed_formulas(package: zipfile.ZipFile, part: str, grid: _Grid) -> _Uncomputed:
