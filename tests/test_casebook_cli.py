@@ -250,8 +250,9 @@ BROKEN_PROFILES = {  # the profile, what is written in it, and the problem valid
     ),
     "vitale2-c2s.xml": (
         '<?xml version="1.0"?>\n<!DOCTYPE x SYSTEM "file:///etc/passwd">\n<x/>\n',
-        "3:1: profil de carte invalide : non conforme au schéma : <x> : pas l'élément racine de ce format",
-        "3:1: invalid card profile: not valid against the schema: <x>: not the root element of this format",
+        "2:1: profil de carte invalide : déclaration DOCTYPE refusée : un profil de carte ne doit contenir ni DTD "
+        "ni entités",
+        "2:1: invalid card profile: DOCTYPE declaration refused: a card profile contains neither DTD nor entities",
     ),
 }
 
