@@ -173,6 +173,27 @@ def test_known_birth_dates_are_redacted_in_any_spelling_without_label() -> None:
         assert redactor.redact(f"valeur {kept} lue") == f"valeur {kept} lue"
 
 
+def test_a_birth_date_escaped_by_json_or_a_url_is_redacted() -> None:
+    """Audit 13: Java's and PHP's JSON write « / » as « \\/ », a query string as « %2F »; a day or a month
+    without its zero. Known or after a label, each is masked."""
+    assert_redacts(
+        Redactor(birth_dates=["1980-01-15"]),
+        {
+            '{"valeur":"15\\/01\\/1980"}': '{"valeur":"‹DATE_NAISSANCE›"}',
+            "GET /rdv?jour=15%2F01%2F1980&x=1": "GET /rdv?jour=‹DATE_NAISSANCE›&x=1",
+            "lu 15%2f01%2f80 ici": "lu ‹DATE_NAISSANCE› ici",
+            "lu 15/1/1980 ici": "lu ‹DATE_NAISSANCE› ici",
+        },
+    )
+    assert_redacts(
+        Redactor(),
+        {
+            '{"dateNaissance":"03\\/04\\/1975"}': '{"dateNaissance":"‹DATE_NAISSANCE›"}',
+            "GET /p?ddn=03%2F04%2F1975&a=1": "GET /p?ddn=‹DATE_NAISSANCE›&a=1",
+        },
+    )
+
+
 # ---------------------------------------------------------------------- card data and known values (issue 11)
 
 # what the virtual cards answer (casebooks/cards/vitale2-adult-standard.xml, cps3-psad-lpp.xml)
@@ -486,3 +507,16 @@ def test_names_beyond_french_accents_are_found_as_written_and_without_their_acce
     from_card = Redactor(names=["NGUYEN", "LUKASZ", "ODEGAARD"])
     assert from_card.redact("M. Nguyễn, M. Łukasz, M. Ødegaard") == "M. ‹NOM›, M. ‹NOM›, M. ‹NOM›"
     assert from_card.redact("1 essai restant, nguyen en minuscules") == "1 essai restant, nguyen en minuscules"
+
+
+def test_a_name_joined_by_underscores_or_a_slash_is_redacted() -> None:
+    """Audit 13: identifiers and file names join words with « _ » (« ESSAI_PAUL », « FSE_ESSAI_1.xml »), some
+    files write the holder « ESSAI/PAUL »; « _ » counted as a letter, so the name was no whole word there."""
+    assert_redacts(
+        Redactor(names=["PAUL ESSAI", "ESSAI", "PAUL"]),
+        {
+            "Patient: ESSAI_PAUL ; fichier FSE_ESSAI_1.xml": "Patient: ‹NOM› ; fichier FSE_‹NOM›_1.xml",
+            "titulaire=ESSAI/PAUL": "titulaire=‹NOM›",
+            "1 essai restant, ESSAIS, xESSAI": "1 essai restant, ESSAIS, xESSAI",
+        },
+    )

@@ -100,8 +100,9 @@ def _written_out(y: str, mo: str, d: str) -> set[str]:
 
 
 def short_year_spellings(y: str, mo: str, d: str) -> set[str]:
-    """« 15/01/80 »: the day, the month and the year's last two digits, as short French dates are written."""
-    return {f"{d}{sep}{mo}{sep}{y[2:]}" for sep in "/.-"}
+    """« 15/01/80 »: the day, the month and the year's last two digits, as short French dates are written (the
+    « / » escaped too, as JSON and URLs write it)."""
+    return {f"{d}{sep}{mo}{sep}{y[2:]}" for sep in ("/", ".", "-", "\\/", "%2F", "%2f")}
 
 
 def date_spellings(date: str) -> set[str]:
@@ -111,7 +112,7 @@ def date_spellings(date: str) -> set[str]:
         m = form.fullmatch(date)
         if m:
             y, mo, d = m.group("y"), m.group("m"), m.group("d")
-            return {
+            plain = {
                 f"{y}-{mo}-{d}",
                 f"{y}{mo}{d}",
                 f"{y}/{mo}/{d}",
@@ -119,9 +120,13 @@ def date_spellings(date: str) -> set[str]:
                 f"{d}-{mo}-{y}",
                 f"{d}.{mo}.{y}",
                 f"{d}{mo}{y}",
+                f"{int(d)}/{int(mo)}/{y}",  # « 5/3/1980 »: a day and a month without their zero
                 *short_year_spellings(y, mo, d),
                 *_written_out(y, mo, d),
             }
+            # in a JSON string a « / » is often written « \/ » (Java, PHP), in a URL « %2F »
+            escaped = {s.replace("/", sep) for s in plain if "/" in s for sep in ("\\/", "%2F", "%2f")}
+            return plain | escaped
     return {date} if len(date) >= 6 else set()
 
 

@@ -162,7 +162,8 @@ def _name_pattern(name: str) -> str:
         forms = sorted(single_word_forms(words[0]), key=len, reverse=True)
         return "|".join("".join(_fold_class(c, cased=True) for c in form) for form in forms)
     folded = ["".join(_fold_class(c) for c in word) for word in words]
-    between = r"(?:[\s'+-]|%20)+"  # a space, an apostrophe, a dash; in a URL « + » or « %20 »
+    # a space, an apostrophe, a dash, « _ » or « / » (an identifier, « ESSAI/PAUL »); in a URL « + » or « %20 »
+    between = r"(?:[\s'+_/-]|%20)+"
     given_first = between.join(folded)
     surname_first = folded[-1] + "(?:,|%2C)?" + between + between.join(folded[:-1])
     return f"(?i:{given_first}|{surname_first})"
@@ -205,8 +206,9 @@ class Redactor:
         self._t = translator(lang)
         self._english = (lang or default_language()) == "en"
         cleaned = sorted(self.known.names, key=len, reverse=True)
-        # a whole word; in a fixed-width record a name may be glued to the digits of the field before it
-        edge = r"[^\W\d]" if records else r"\w"
+        # a whole word (« _ » joins words in identifiers and file names: « ESSAI_PAUL », « FSE_ESSAI_1 »); in a
+        # fixed-width record a name may be glued to the digits of the field before it
+        edge = r"[^\W\d]" if records else r"[^\W_]"
         self._names = (
             re.compile(rf"(?<!{edge})(?:" + "|".join(_name_pattern(n) for n in cleaned) + rf")(?!{edge})")
             if cleaned and "name" in self.kinds

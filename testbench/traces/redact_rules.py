@@ -77,7 +77,8 @@ _NIR_LABELLED = re.compile(
     r"(?P<v>[1-478](?: ?[\dAaBb]){12}(?: ?\d ?\d)?)(?![\w])"
 )
 
-_DATE = r"(?:\d{4}-\d{2}-\d{2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{8}|\d{6})"
+_DATE_SEP = r"(?:[/.-]|\\/|%2[Ff])"  # « \/ » in a JSON string, « %2F » in a URL
+_DATE = rf"(?:\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}{_DATE_SEP}\d{{1,2}}{_DATE_SEP}\d{{2,4}}|\d{{8}}|\d{{6}})"
 _BIRTH_LABEL = (
     r"(?:date[ _-]?(?:de[ _-]?)?naissance|datenaissance|date_?naiss|naissance|n[ée]e?[ ]+le|ddn|dob"
     r"|birth[ _-]?date|date[ _-]?of[ _-]?birth|birthday)"
