@@ -42,7 +42,7 @@ def register(sub: Any) -> None:
     s.add_argument(
         "--reader", metavar="LECTEUR", help="nom du lecteur (par défaut : le premier qui contient une carte)"
     )
-    s.add_argument("--json", action="store_true", help="sortie JSON (as_dict)")
+    s.add_argument("--json", action="store_true", help="sortie JSON : ce que la carte dit d'elle-même, champ par champ")
     s.add_argument("--trace", action="store_true", help="afficher les APDU échangés (code porteur masqué)")
     s.set_defaults(func=cmd_probe)
 
