@@ -199,6 +199,7 @@ def test_run_rest_then_selection(tmp_path: Path) -> None:
                 if isinstance(app.screen, AttestScreen):
                     break
             assert isinstance(app.screen, AttestScreen)
+            app.screen.query_one("#note", Input).value = "total différent à l'écran"  # a rejection says why
             await pilot.press("ctrl+r")
             await wait_run(app, pilot)
             ran = {e.case.id: len(e.view.attempts) for e in app.ws.entries}

@@ -209,6 +209,7 @@ def test_bench_notices_go_inside_a_window_with_fields_not_over_it(tmp_path: Path
             await pilot.pause()
             assert "carte retirée du lecteur vitale" in shown(screen.query_one("#notice", Static))
             assert not app._notifications  # no toast over the fields
+            screen.query_one("#note", Input).value = "carte retirée"  # a rejection says why
             await pilot.press("ctrl+r")
             await wait_run(app, pilot)
             app.notify("après la fenêtre")
@@ -278,5 +279,34 @@ def test_the_key_after_the_palettes_enter_is_for_the_case_it_went_to(tmp_path: P
             assert not isinstance(app.screen, CommandPalette)
             assert app.current == app.ws.find("TC-LOT-004").key
             assert [e.case.id for e in app.ws.entries if e.latest is not None] == ["TC-LOT-004"]
+
+    asyncio.run(scenario())
+
+
+def test_a_rejection_without_a_note_keeps_the_window_and_what_was_typed(tmp_path: Path) -> None:
+    """Audit 13: ctrl+r with an empty note closed the window and recorded « rejetée par l'opérateur : » with
+    nothing after; the window now stays, says a reason is required, and the values typed are still there."""
+
+    async def scenario() -> None:
+        app = make_app(tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            app.goto_case(app.ws.find("TC-MAN-003").key)
+            await pilot.press("r")
+            screen = await wait_attest(app, pilot)
+            typed = screen.query(Input).first()
+            typed.value = "33,60"
+            await pilot.press("ctrl+r")
+            await pilot.pause()
+            assert app.screen is screen and typed.value == "33,60"
+            assert "Motif obligatoire pour rejeter l'étape : écrivez-le dans la note." in shown(
+                screen.query_one("#notice", Static)
+            )
+            assert app.focused is screen.query_one("#note", Input)
+            await pilot.press(*"écran vide", "ctrl+r")
+            await wait_run(app, pilot)
+            entry = app.ws.find("TC-MAN-003")
+            assert entry.view.attempts[-1].verdict == "fail"
+            assert "rejetée par l'opérateur : écran vide" in entry.view.attempts[-1].reason
 
     asyncio.run(scenario())

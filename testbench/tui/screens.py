@@ -162,7 +162,14 @@ class AttestScreen(FormScreen[Attestation | None]):
         self.dismiss(self._answer(True))
 
     def action_reject(self) -> None:
-        self.dismiss(self._answer(False))
+        """A rejection says why (the report reads « rejetée par l'opérateur : MOTIF »): without a note the
+        window stays, with what was typed, and says so (domain.attestation.attest asks a file-fed operator)."""
+        answer = self._answer(False)
+        if not answer.note:
+            self.show_notice(self.t("Motif obligatoire pour rejeter l'étape : écrivez-le dans la note."), "error")
+            self.query_one("#note", Input).focus()
+            return
+        self.dismiss(answer)
 
     @on(Button.Pressed, "#confirm")
     def _confirm(self) -> None:
