@@ -118,6 +118,9 @@ def test_negatives(redactor: Redactor, line: str) -> None:
         ("userPin=4719", "4719"),
         ("PinCps=4719", "4719"),
         ("pinBlock=244719FFFFFFFFFF", "4719"),
+        ("VERIFY b64 ACAAgQg0NzE5/////w==", "ACAAgQg0NzE5"),  # 00 20 00 81 08 « 4719 » FF…, base64
+        ("req ACQAgRA0NzE5/////zcwMzH///// ok", "NzE5"),  # CHANGE REFERENCE DATA
+        ("apdu=gCAAAQQBAgME", "gCAAAQQBAgME"),  # 80 20 00 01 04 01 02 03 04, unpadded
     ],
 )
 def test_pin_never_survives(redactor: Redactor, line: str, secret: str) -> None:
@@ -131,6 +134,8 @@ def test_verify_apdu_keeps_header_and_status_words() -> None:
     assert redact_pins("=> 00 B0 00 00 20") == "=> 00 B0 00 00 20"  # READ BINARY is not a VERIFY
     assert redact_pins("00-24-00-81-10-" + "-".join(["31"] * 16) + "-90-00") == "00-24-00-81-10 ‹PIN›-90-00"
     assert redact_pins("le 2024-20-01 à 12:20:00:81") == "le 2024-20-01 à 12:20:00:81"  # no Lc and data: no APDU
+    for kept in ("jeton ACADEFGHIJKLMNOPQRST", "ACAB1234", "gCQ=", "SACAAgQg0NzE5/////w"):  # no command, or a part
+        assert redact_pins(kept) == kept
 
 
 def test_secret_fields() -> None:

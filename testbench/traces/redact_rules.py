@@ -157,6 +157,10 @@ _KW_IDS = re.compile("finess|rpps|adeli|praticien|prescri|[°o. _mdt]ps")
 _KW_NAME = re.compile("nom|name")
 _KW_PIN = re.compile("pin|porteur|cps|confidentiel|pass|pwd|mdp|secret")
 _VERIFY_FAST = re.compile(r"(?:20|24|2[cC])[\s:-]?(?:0[0-3]|8[01])[\s:-]?[0-9A-Fa-f]{2}[\s:-]?(?:0[1-9a-fA-F]|10)")
+#: A command that carries a code, in base64 (an application logging its APDUs so): CLA 00 or 80 and INS 20, 24
+#: or 2C make its first three characters (« ACA », « gCQ »…); 12 characters hold the header and a 4-byte code.
+#: Masked at capture too: a PIN never reaches the session, whatever it is written in.
+_B64_APDU = re.compile(r"(?<![A-Za-z0-9+/])(?:AC[AQw]|gC[AQw])[A-Za-z0-9+/]{9,}={0,2}(?![A-Za-z0-9+/=])")
 _NIR_FAST = re.compile(r"[1-478] ?\d\d ?\d\d ?(?:\d\d|2[ABab]) ?\d\d\d ?\d\d\d")
 _B64_FAST = re.compile(r"[A-Za-z0-9+/_-]{40}")
 
@@ -307,7 +311,22 @@ def sub_pins(text: str, ctx: LineContext) -> str:
         text = _VERIFY.sub(verify, text)
     if "</" in text:
         text = _XML_PIN.sub(xml, text)
+    if "AC" in text or "gC" in text:
+        text = _B64_APDU.sub(lambda m: _b64_pin(m, ctx), text)
     return text
+
+
+def _b64_pin(m: re.Match[str], ctx: LineContext) -> str:
+    """A base64 token that decodes to a command carrying a code (:data:`_VERIFY`), masked whole."""
+    token = m.group()
+    try:
+        data = base64.b64decode(token + "=" * (-len(token) % 4), validate=True)
+    except (binascii.Error, ValueError):
+        return token
+    if _VERIFY.match(data.hex(" ")) is None:
+        return token
+    ctx.counts["pin"] += 1
+    return MARKERS["pin"]
 
 
 def _sub_xml_factory(kinds: frozenset[str]) -> Step:
