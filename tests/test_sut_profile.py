@@ -132,6 +132,22 @@ def test_a_toml_syntax_error_is_placed_at_its_line_and_column(tmp_path: Path) ->
             "[guidance.fly]: unknown step",
         ),
         ('[product]\nname = "x"\n[extras]\n', "[extras] : section inconnue", "[extras]: unknown section"),
+        # audit 13: values TOML accepts that read no line right, silently
+        (
+            '[product]\nname = "x"\n[[logs]]\npath = "a.log"\nclock_offset_ms = inf\n',
+            "[logs][1].clock_offset_ms : un nombre est attendu",
+            "[logs][1].clock_offset_ms: a number is expected",
+        ),
+        (
+            '[product]\nname = "x"\n[[logs]]\npath = "a.log"\npattern = "(?P<msg>.*)"\ntz = "Mars/Olympus"\n',
+            "[logs][1].tz : « local » ou « utc » est attendu",
+            "[logs][1].tz: “local” or “utc” is expected",
+        ),
+        (
+            '[product]\nname = "x"\n[[logs]]\npath = "a.log"\npattern = "(?P<msg>.*)"\nts_format = "%Q"\n',
+            "[logs][1].ts_format : format d'horodatage invalide « %Q »",
+            "[logs][1].ts_format: invalid timestamp format “%Q”",
+        ),
     ],
 )
 def test_each_semantic_error_names_its_section_and_key(tmp_path: Path, text: str, french: str, english: str) -> None:
@@ -202,3 +218,14 @@ def test_the_documented_example_loads(tmp_path: Path) -> None:
     profile = load_profile(_write(tmp_path, example))
     assert profile.product.name == "Démo ERP PSAD" and len(profile.log_sources) == 2 and len(profile.extractors) == 2
     assert set(profile.guidance) == {"create_invoice", "build_lot"}
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-1"])
+def test_an_extractor_waits_a_number_of_seconds_there_is(tmp_path: Path, value: str) -> None:
+    """Audit 13: « stable_for = nan » was taken, and no file was ever stable for it."""
+    text = (
+        '[product]\nname = "x"\n[[extractors]]\nname = "e"\nkind = "regex"\napplies_to = ["create_invoice"]\n'
+        f'pattern = "AMO=(?P<amo>\\\\d+)"\nfields = {{ amo = "invoice.totals.amo" }}\nstable_for = {value}\n'
+    )
+    message = _error(tmp_path, text).text()
+    assert "« stable_for » doit être un nombre de secondes ≥ 0" in message, message

@@ -7,6 +7,7 @@ table), so the profile loader reports it as it reports its own; the catalogue re
 from __future__ import annotations
 
 import codecs
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -156,7 +157,7 @@ def parse_extractor(table: Mapping[str, Any], where: str) -> ExtractorSpec:
         if not _PATH.fullmatch(path):
             raise _problem("{where} : chemin d'observation invalide « {path} »", where=where, path=path)
     stable = table.get("stable_for", 0.2)
-    if isinstance(stable, bool) or not isinstance(stable, int | float) or stable < 0:
+    if isinstance(stable, bool) or not isinstance(stable, int | float) or not 0 <= stable < math.inf:  # nan, inf too
         raise _problem("{where} : « {key} » doit être un nombre de secondes ≥ 0", where=where, key="stable_for")
     base: dict[str, Any] = {"name": name, "kind": kind, "applies_to": tuple(calls), "fields": fields}
     base["stable_for"] = float(stable)

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -34,7 +36,6 @@ if TYPE_CHECKING:
 def _t(text: str) -> str:
     """Marks a French message for the catalogue; it is translated when shown (:meth:`SutProfileError.text`)."""
     return text
-
 
 
 class SutProfileError(Exception):
@@ -227,9 +228,20 @@ class _Reader:
 
     def number(self, table: Mapping[str, Any], key: str, where: str) -> float:
         value = table.get(key, 0)
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise self.fail(f"{where}.{key}", _t("un nombre est attendu"))
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise self.fail(f"{where}.{key}", _t("un nombre est attendu"))  # TOML's inf and nan are none
         return float(value)
+
+    def ts_format(self, table: Mapping[str, Any], where: str) -> str:
+        """``iso``, ``syslog3164`` or a ``strptime`` format that reads back what it writes (« %Q » read no line)."""
+        fmt = self.string(table, "ts_format", where) or "iso"
+        if fmt in ("iso", "syslog3164"):
+            return fmt
+        try:
+            datetime.strptime(datetime(2026, 1, 2, 3, 4, 5).strftime(fmt), fmt)
+        except ValueError:
+            raise self.fail(f"{where}.ts_format", _t("format d'horodatage invalide « {fmt} »"), fmt=fmt) from None
+        return fmt
 
     def resolve(self, path: str) -> Path:
         p = Path(path).expanduser()
@@ -270,9 +282,11 @@ class _Reader:
             custom = {
                 "name": "profil",
                 "pattern": pattern,
-                "ts_format": self.string(table, "ts_format", where) or "iso",
+                "ts_format": self.ts_format(table, where),
                 "tz": self.string(table, "tz", where) or "local",
             }
+            if custom["tz"] not in ("local", "utc"):  # any other zone was read as local time, silently
+                raise self.fail(f"{where}.tz", _t("« local » ou « utc » est attendu"))
             fmt = get_format(custom)
         elif fmt != "auto" and fmt not in PRESETS:
             names = ", ".join(["auto", *sorted(PRESETS)])
