@@ -261,3 +261,25 @@ def test_services_serve_on_a_taken_port_says_it_in_the_language_asked(lang: str,
         )
     assert done.returncode == 2
     assert json.loads(done.stderr) == {"error": said.format(port=port)} and "\\u00" not in done.stderr
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Windows hands every name to Python as Unicode")
+def test_a_file_name_in_another_encoding_is_refused_before_anything_runs(
+    casebook: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A latin-1 « démo.xml » reaches Python as « d\\udce9mo.xml » (PEP 383): recording it in the session was a
+    UnicodeEncodeError traceback, the session half made."""
+    name = os.fsdecode(b"d\xe9mo.xml")
+    session = casebook.parent / "s.tbsession"
+    for lang, said in (
+        (
+            "fr",
+            "/d\ufffdmo.xml » n'est pas du texte UTF-8 (un nom écrit dans un autre encodage) : renommez",
+        ),
+        ("en", "/d\ufffdmo.xml” is not UTF-8 text (a name written in another encoding): rename the file"),
+    ):
+        code, out = _said(
+            capsys, ["--lang", lang, "run", str(casebook.parent / name), *BENCH, "--session", str(session)]
+        )
+        assert code == EXIT_USAGE and said in out, out
+    assert not session.exists()

@@ -156,6 +156,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: list[str], lang: str | None) -> int:
+    if (unreadable := _not_text(argv)) is not None:
+        print(f"testbench: {unreadable}", file=sys.stderr)
+        return EXIT_USAGE
     parser = build_parser(argv)
     args = parser.parse_args(argv)
     if lang in LANGUAGES and getattr(args, "lang", None) is None:
@@ -185,6 +188,20 @@ def _main(argv: list[str], lang: str | None) -> int:
 
         print(f"testbench {args.command}: {failure_text(exc, argv, translator())}", file=sys.stderr)
         return EXIT_ENVIRONMENT
+
+
+def _not_text(argv: Sequence[str]) -> str | None:
+    """The refusal of the first argument that is no text, or None. A file name in another encoding than the
+    system's reaches Python with lone surrogates (PEP 383, POSIX only), which no session or report can store:
+    it was a traceback once a case was recorded."""
+    for arg in argv:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            said = "« {arg} » n'est pas du texte UTF-8 (un nom écrit dans un autre encodage) : renommez le fichier"
+            return translator()(said).format(arg=shown)
+    return None
 
 
 @contextlib.contextmanager
