@@ -32,6 +32,24 @@ def parse_toml(text: str) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         line, col = _place(str(exc), text)
         raise TomlSyntaxError(line, col) from None
+    except RecursionError:  # arrays or inline tables nested by the thousand: no file of ours is
+        raise TomlSyntaxError(*_deepest(text)) from None
+
+
+def _deepest(text: str) -> tuple[int, int]:
+    """Where the nesting of ``[`` and ``{`` goes past a hundred levels (1-based line and column)."""
+    depth, line, col = 0, 1, 0
+    for char in text:
+        col += 1
+        if char == "\n":
+            line, col = line + 1, 0
+        elif char in "[{":
+            depth += 1
+            if depth > 100:
+                return line, col
+        elif char in "]}":
+            depth -= 1
+    return line, max(col, 1)
 
 
 def _place(message: str, text: str) -> tuple[int, int]:

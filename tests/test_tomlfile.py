@@ -47,3 +47,16 @@ def test_the_profile_the_mapping_and_the_plan_name_the_same_place(tmp_path: Path
     with pytest.raises(PlanError) as plan:
         parse_plan(UNFINISHED, "plan.toml")
     assert [p.line for p in plan.value.problems] == [3]
+
+
+def test_a_nesting_no_file_of_ours_has_is_placed_where_it_goes_too_deep(tmp_path: Path) -> None:
+    """Audit 13: lists nested by the thousand were tomllib's RecursionError, a traceback."""
+    deep = 'name = "x"\nb = ' + "[" * 5000 + "]" * 5000 + "\n"
+    with pytest.raises(TomlSyntaxError) as caught:
+        parse_toml(deep)
+    assert (caught.value.line, caught.value.col) == (2, 105)  # « b = » then the 101st « [ »
+    profile = tmp_path / "sut.toml"
+    profile.write_text(deep, encoding="utf-8")
+    with pytest.raises(SutProfileError) as said:
+        load_profile(profile)
+    assert said.value.text() == f"{profile}:2:105: syntaxe TOML invalide"
