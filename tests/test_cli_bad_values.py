@@ -172,9 +172,17 @@ def test_a_price_beyond_any_care_amount_is_refused_by_the_schema(
     assert money(huge) == huge and money("1e30") == "1e30" and money("NaN") == "NaN"  # as recorded, never a crash
 
 
+def _walkable_by_anyone(path: Path) -> bool:
+    """Whether every folder down to ``path`` lets any user through (a clone in a private temporary folder does not)."""
+    return all(folder.stat().st_mode & 0o001 for folder in [path, *path.parents])
+
+
 @pytest.mark.skipif(
-    not hasattr(os, "geteuid") or os.geteuid() != 0 or shutil.which("setpriv") is None,
-    reason="needs root and setpriv to run as a user the folder refuses",
+    not hasattr(os, "geteuid")
+    or os.geteuid() != 0
+    or shutil.which("setpriv") is None
+    or not _walkable_by_anyone(Path(__file__).resolve().parents[1]),
+    reason="needs root, setpriv and a checkout any user can read, to run as a user the folder refuses",
 )
 def test_a_session_in_a_folder_that_refuses_writes_is_said(tmp_path: Path, casebook: Path) -> None:
     """The lock file beside the session could not be made: « PermissionError » and a traceback."""
@@ -283,3 +291,20 @@ def test_a_file_name_in_another_encoding_is_refused_before_anything_runs(
         )
         assert code == EXIT_USAGE and said in out, out
     assert not session.exists()
+
+
+def test_a_lock_file_the_folder_refuses_is_said_as_such(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same path as above wherever the tests run: the lock's PermissionError (filelock raises it at once)."""
+    from filelock import FileLock
+
+    from testbench.store import session as store_session
+    from testbench.store.connection import SessionError
+
+    def refused(*_args: object, **_kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(FileLock, "acquire", refused)
+    monkeypatch.setattr(store_session, "_lock_problem", lambda _lock: "accès refusé (droits insuffisants)")
+    said = re.escape("écriture impossible ici (accès refusé (droits insuffisants)) ; choisissez")
+    with pytest.raises(SessionError, match=said):
+        store_session.SessionStore.open(tmp_path / "s.tbsession")
