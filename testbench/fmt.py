@@ -261,6 +261,7 @@ _OS_REASONS = {
     errno.EROFS: "système de fichiers en lecture seule",
     errno.EBUSY: "occupé par un autre programme",
     errno.EADDRINUSE: "port déjà utilisé par un autre programme",
+    errno.EFBIG: "fichier trop gros",
 }
 
 

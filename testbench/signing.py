@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from testbench.tomlfile import read_config
+
 # cryptography is imported where a key is used: reading a session or building an unsigned report does
 # not pay for it (7 MB of resident memory, 14 ms)
 if TYPE_CHECKING:
@@ -119,7 +121,7 @@ def init_key(path: Path, *, force: bool = False) -> PublicKey:
 
 def load_signer(path: Path) -> Signer:
     try:
-        data = path.read_bytes()
+        data = read_config(path)
     except OSError as exc:
         from testbench.fmt import os_reason  # the OS's own words are in the system's language
 

@@ -7,9 +7,15 @@ same place (line and column, 1-based) for the same mistake. A utility: it import
 
 from __future__ import annotations
 
+import errno
 import re
 import tomllib
+from pathlib import Path
 from typing import Any
+
+#: A configuration file of ours is a few kilobytes: past this it is another file (or a device, /dev/zero,
+#: read without end), refused as « fichier trop gros » (testbench.fmt.os_reason)
+MAX_BYTES = 4 << 20
 
 _AT = re.compile(r"\(at line (\d+), column (\d+)\)")
 
@@ -20,6 +26,16 @@ class TomlSyntaxError(ValueError):
     def __init__(self, line: int, col: int) -> None:
         super().__init__(f"invalid TOML syntax at line {line}, column {col}")
         self.line, self.col = line, col
+
+
+def read_config(path: Path) -> bytes:
+    """A configuration file's bytes (a TOML profile, mapping or plan, a key), at most :data:`MAX_BYTES`; an
+    ``OSError`` (``EFBIG`` past it) its reader already says in French."""
+    with open(path, "rb") as f:
+        data = f.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise OSError(errno.EFBIG, "file too large", str(path))
+    return data
 
 
 def parse_toml(text: str) -> dict[str, Any]:

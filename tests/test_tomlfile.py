@@ -60,3 +60,20 @@ def test_a_nesting_no_file_of_ours_has_is_placed_where_it_goes_too_deep(tmp_path
     with pytest.raises(SutProfileError) as said:
         load_profile(profile)
     assert said.value.text() == f"{profile}:2:105: syntaxe TOML invalide"
+
+
+@pytest.mark.parametrize("device", [Path("/dev/zero"), None])
+def test_a_configuration_file_past_its_size_is_refused_not_read_without_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, device: Path | None
+) -> None:
+    """Audit 13: /dev/zero given as sut.toml, a mapping or a key was read until memory ran out."""
+    import testbench.tomlfile
+
+    if device is None or not device.exists():
+        monkeypatch.setattr(testbench.tomlfile, "MAX_BYTES", 64)
+        device = tmp_path / "big.toml"
+        device.write_text('[product]\nname = "x"\n' + "# " + "x" * 100 + "\n", encoding="utf-8")
+    with pytest.raises(SutProfileError) as said:
+        load_profile(device)
+    assert said.value.text() == f"{device}: profil illisible (fichier trop gros)"
+    assert said.value.text("en") == f"{device}: unreadable profile (file too large)"

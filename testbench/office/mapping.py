@@ -16,7 +16,7 @@ from typing import Any
 from testbench.domain.vocabulary import ACTIONS, MANUAL
 from testbench.fmt import os_reason
 from testbench.office.problems import OfficeError, Problem
-from testbench.tomlfile import TomlSyntaxError, parse_toml
+from testbench.tomlfile import TomlSyntaxError, parse_toml, read_config
 
 FORMAT = "testbench-mapping/1"
 
@@ -179,7 +179,7 @@ def load_mapping(path: Path) -> Mapping:
     """Read and check a mapping file; raise :class:`OfficeError` listing every problem (placed ``file:line``)."""
     path = Path(path)
     try:
-        raw_text = path.read_bytes().decode("utf-8-sig")
+        raw_text = read_config(path).decode("utf-8-sig")
     except OSError as exc:
         raise OfficeError([_unreadable(path, exc)]) from None
     except UnicodeDecodeError:

@@ -19,7 +19,7 @@ from typing import Any
 from testbench.fmt import os_reason
 from testbench.i18n import translator
 from testbench.runner.options import EXAM_PLAN_META
-from testbench.tomlfile import TomlSyntaxError, parse_toml
+from testbench.tomlfile import TomlSyntaxError, parse_toml, read_config
 
 FORMAT = "testbench-plan/1"
 
@@ -121,7 +121,7 @@ class PlanError(Exception):
 def load_plan(path: Path) -> ExamPlan:
     """Read and check a plan file; :class:`PlanError` names every problem found."""
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = read_config(path).decode("utf-8")
     except UnicodeDecodeError:
         raise PlanError(str(path), [PlanProblem(None, _t("pas du texte UTF-8"))]) from None
     except OSError as exc:

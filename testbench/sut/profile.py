@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from testbench.domain.vocabulary import ENGINE_CALLS
 from testbench.fmt import REGEX_ERRORS, regex_reason
 from testbench.i18n import colon, translator
-from testbench.tomlfile import TomlSyntaxError, parse_toml
+from testbench.tomlfile import TomlSyntaxError, parse_toml, read_config
 from testbench.traces.parsers import PRESETS, LineFormat, get_format
 
 if TYPE_CHECKING:
@@ -392,7 +392,7 @@ def load_profile(path: Path | str) -> SutProfile:
     """Read and check a profile; :class:`SutProfileError` names the first problem's place."""
     file = Path(path)
     try:
-        raw = file.read_bytes()
+        raw = read_config(file)
     except OSError as exc:
         from testbench.fmt import os_reason
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from testbench.fmt import os_reason
 from testbench.i18n import LANGUAGES, default_language
-from testbench.tomlfile import TomlSyntaxError, parse_toml
+from testbench.tomlfile import TomlSyntaxError, parse_toml, read_config
 
 STATE_FILE = "ui-state.json"
 SETTINGS_FILE = "tui.toml"
@@ -54,7 +54,7 @@ def load_settings(directory: Path | None = None) -> Settings:
     if not path.is_file():
         return settings
     try:
-        data = parse_toml(path.read_bytes().decode("utf-8"))
+        data = parse_toml(read_config(path).decode("utf-8"))
     except OSError as exc:
         settings.problems.append(f"{path}: illisible ({os_reason(exc)})")
         return settings
