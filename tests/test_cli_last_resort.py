@@ -79,7 +79,10 @@ def test_a_fault_of_testbench_is_one_sentence_and_its_details_a_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, lang: str, said: str
 ) -> None:
     def broken(_args: object) -> int:
-        return 1 // 0
+        try:
+            return 1 // 0
+        except ZeroDivisionError as exc:  # a message carrying a PIN (a card library's error quoting its APDU)
+            raise ZeroDivisionError("VERIFY 00 20 00 81 08 31 32 33 34 FF FF FF FF refusé") from exc
 
     monkeypatch.setattr(diff_cmd, "cmd_diff", broken)
     monkeypatch.setenv("TMPDIR", str(tmp_path))
@@ -91,3 +94,4 @@ def test_a_fault_of_testbench_is_one_sentence_and_its_details_a_file(
     assert err.strip().endswith(str(details))
     text = details.read_text(encoding="utf-8")
     assert "commande : testbench --lang" in text and "ZeroDivisionError" in text and "Traceback" in text
+    assert "‹PIN›" in text and "31 32 33 34" not in text  # a PIN is never written, even for a bug report

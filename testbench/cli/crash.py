@@ -3,7 +3,7 @@
 Every command says what it expects to go wrong (a file missing, a casebook invalid) in its own words; this is
 the net under them. A session file damaged on disk (a bad sector, a copy cut short) is said as such, whatever
 the command that met it; anything else is testbench's own fault: the person reads which kind and where the
-details were written, for the bug report (the file holds the traceback and the command line, nothing more).
+details were written, for the bug report (the file holds the traceback and the command line, PINs masked).
 """
 
 from __future__ import annotations
@@ -33,7 +33,10 @@ def failure_text(exc: Exception, argv: Sequence[str], t: Callable[[str], str]) -
 
 
 def write_details(exc: BaseException, argv: Sequence[str]) -> Path | None:
-    """The traceback and the command line in a new file of the temporary folder; None if it cannot be written."""
+    """The traceback and the command line in a new file of the temporary folder; None if it cannot be written.
+    A PIN an exception's message carried (an APDU in a card error) is masked: a PIN is never written."""
+    from testbench.traces.redact import redact_pins
+
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
     text = "".join(
         [
@@ -45,7 +48,7 @@ def write_details(exc: BaseException, argv: Sequence[str]) -> Path | None:
     try:
         handle, name = tempfile.mkstemp(prefix=f"testbench-erreur-{stamp}-", suffix=".txt")
         with os.fdopen(handle, "w", encoding="utf-8", errors="replace") as f:
-            f.write(text)
+            f.write("\n".join(redact_pins(line) for line in text.split("\n")))
     except OSError:
         return None
     return Path(name)
