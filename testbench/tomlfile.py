@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import errno
 import re
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +41,8 @@ def parse_toml(text: str) -> dict[str, Any]:
     """``tomllib.loads(text)``, raising :class:`TomlSyntaxError` (placed) instead of its decode error. A
     byte-order mark at the start (Windows' Notepad wrote one before Windows 10 1903) is not part of the text:
     ``tomllib`` would stop on it at line 1, column 1, on a character nobody sees."""
+    import tomllib  # here: a run that reads no TOML file (the signing key's reader is here too) does not load it
+
     text = text.removeprefix("\ufeff")
     try:
         return tomllib.loads(text)
