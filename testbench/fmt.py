@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import errno
+import json
 import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
@@ -274,6 +275,20 @@ def os_reason(exc: OSError | ValueError, t: Callable[[str], str] | None = None) 
     if code:
         return t("erreur système {code}").format(code=errno.errorcode.get(code, code))
     return t("chemin invalide")
+
+
+def json_reason(exc: Exception) -> str | None:
+    """Why a JSON file a person gave could not be read, in French (Python's own words are English), or None for
+    another error: its syntax placed, not text, nested too deep, or the system's reason."""
+    if isinstance(exc, json.JSONDecodeError):
+        return f"JSON invalide ligne {exc.lineno}, colonne {exc.colno}"
+    if isinstance(exc, UnicodeDecodeError):
+        return "pas du texte UTF-8"
+    if isinstance(exc, RecursionError):
+        return "JSON trop imbriqué"
+    if isinstance(exc, OSError):
+        return os_reason(exc)
+    return None
 
 
 #: What Python's ``re`` says of a pattern it cannot compile, in French (its own words are English), by the

@@ -1,4 +1,5 @@
-"""Reading our TOML files (application profile, mapping, exam plan) with their syntax errors placed.
+"""Reading our configuration files: each within a size (:func:`read_config`), the TOML ones (application
+profile, mapping, exam plan) with their syntax errors placed.
 
 ``tomllib`` only says where it stopped inside its English message, and says "at end of document" rather
 than a line when the text ends too early; every TOML file of ours is read here so that each names the
@@ -28,7 +29,8 @@ class TomlSyntaxError(ValueError):
 
 
 def read_config(path: Path) -> bytes:
-    """A configuration file's bytes (a TOML profile, mapping or plan, a key), at most :data:`MAX_BYTES`; an
+    """A configuration file's bytes (a TOML profile, mapping or plan, a key, prepared attestations), at most
+    :data:`MAX_BYTES`; an
     ``OSError`` (``EFBIG`` past it) its reader already says in French."""
     with open(path, "rb") as f:
         data = f.read(MAX_BYTES + 1)

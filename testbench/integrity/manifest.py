@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from testbench.fmt import json_reason
 from testbench.signing import PublicKey, Signer, SigningKeyError
 
 MANIFEST = "manifest.json"
@@ -251,12 +252,8 @@ def _check_signature(
 
 def _json_reason(exc: Exception) -> str:
     """Why a manifest or a signature could not be read, in French (Python's JSON errors are English)."""
-    if isinstance(exc, json.JSONDecodeError):
-        return f"JSON invalide ligne {exc.lineno}, colonne {exc.colno}"
-    if isinstance(exc, UnicodeDecodeError):
-        return "pas du texte UTF-8"
-    if isinstance(exc, RecursionError):
-        return "JSON trop imbriqué"
+    if (reason := json_reason(exc)) is not None:
+        return reason
     if isinstance(exc, ValueError) and str(exc) in ("format inconnu", "format ou algorithme inattendu"):
         return str(exc)
     return "format inconnu"  # a list where an object was expected, a field missing

@@ -20,7 +20,7 @@ from testbench.casebook.model import Case, Casebook
 from testbench.domain.attestation import Operator
 from testbench.domain.events import EventKind
 from testbench.domain.verdict import Outcome
-from testbench.fmt import os_reason
+from testbench.fmt import json_reason, os_reason
 from testbench.i18n import tn
 from testbench.runner.assemble import Bench, assembled_bench
 from testbench.runner.events import Listener, TracesCaptured
@@ -191,19 +191,9 @@ def make_operator(attestations: Path | None) -> Operator:
         return HeadlessOperator()
     try:
         return ScriptedOperator(attestations)
-    except (OSError, ValueError) as exc:
-        raise CampaignError([f"{attestations}: attestations illisibles ({_unreadable(exc)})"]) from None
-
-
-def _unreadable(exc: OSError | ValueError) -> str:
-    """Why a JSON file could not be read, in French (Python's own words are English)."""
-    if isinstance(exc, json.JSONDecodeError):
-        return f"JSON invalide ligne {exc.lineno}, colonne {exc.colno}"
-    if isinstance(exc, UnicodeDecodeError):
-        return "pas du texte UTF-8"
-    if isinstance(exc, OSError):
-        return os_reason(exc)
-    return str(exc)
+    except (OSError, ValueError, RecursionError) as exc:
+        reason = json_reason(exc) or str(exc)  # the file's own problems are said in French already
+        raise CampaignError([f"{attestations}: attestations illisibles ({reason})"]) from None
 
 
 def apply_profile(options: CampaignOptions) -> CampaignOptions:

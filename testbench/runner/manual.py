@@ -14,6 +14,8 @@ from pathlib import Path
 
 from testbench.casebook.model import Case, Step
 from testbench.domain.attestation import Attestation
+from testbench.fmt import yes_no
+from testbench.tomlfile import read_config
 
 
 class HeadlessOperator:
@@ -49,24 +51,16 @@ class ScriptedOperator(HeadlessOperator):
         return self._answers.get(f"{case.id}/{step.id}")
 
 
-#: An attestations file is written by a person: far below this; a device (/dev/zero) or a wrong file is refused.
-MAX_BYTES = 16 << 20
-
-
 def _read_json(path: Path) -> object:
-    """The file's JSON; a ValueError in French for what Python would say in English (or as a traceback)."""
-    with path.open("rb") as f:
-        raw = f.read(MAX_BYTES + 1)
-    if len(raw) > MAX_BYTES:
-        raise ValueError(f"fichier trop gros (plus de {MAX_BYTES >> 20} Mio)")
-    text = raw.decode("utf-8-sig")  # a byte-order mark is no part of the JSON
+    """The file's JSON, read as every configuration file is (a size cap: a device is refused); its errors are
+    said by :func:`testbench.fmt.json_reason`, but for an integer of thousands of digits (Python's limit on
+    int ↔ str conversions)."""
+    text = read_config(path).decode("utf-8-sig")  # a byte-order mark is no part of the JSON
     try:
         return json.loads(text)
-    except RecursionError:
-        raise ValueError("JSON trop imbriqué") from None
     except json.JSONDecodeError:
         raise
-    except ValueError:  # an integer of thousands of digits (Python's limit on int ↔ str conversions)
+    except ValueError:
         raise ValueError("nombre trop long") from None
 
 
@@ -90,7 +84,7 @@ def _value_text(key: str, name: str, value: object) -> str:
     """A value as the workstation's form would have taken it: text; a JSON number as written; true/false as the
     bench's « oui » / « non » (testbench.fmt.BOOLEAN_WORDS)."""
     if isinstance(value, bool):
-        return "oui" if value else "non"
+        return yes_no(value, "fr")  # recorded in the bench's French, as every value a person gives
     if isinstance(value, str):
         return value
     if isinstance(value, int) or (isinstance(value, float) and math.isfinite(value)):
