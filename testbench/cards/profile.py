@@ -16,7 +16,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from testbench.casebook.source import xml_detail
+from testbench.casebook.source import has_doctype, xml_detail
 from testbench.casebook.xsd_messages import describe
 from testbench.fmt import os_reason
 from testbench.i18n import translator
@@ -344,7 +344,7 @@ def parse_profile(data: bytes, file: str = "<profil>", path: Path | None = None)
     except etree.XMLSyntaxError as exc:
         line, col = exc.position if exc.position else (1, 1)
         raise ProfileError(file, line, col, f"XML mal formé : {xml_detail(exc.msg)}") from None
-    if (docinfo := root.getroottree().docinfo).internalDTD is not None or docinfo.doctype:
+    if has_doctype(root):
         at = max(data.find(b"<!DOCTYPE"), 0)  # refused as a casebook's: entities crashed the schema check
         line, col = data.count(b"\n", 0, at) + 1, at - (data.rfind(b"\n", 0, at) + 1) + 1
         raise ProfileError(

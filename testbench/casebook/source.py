@@ -426,6 +426,13 @@ def _utf8_problem(source: SourceText) -> Problem | None:
     return None
 
 
+def has_doctype(root: etree._Element) -> bool:
+    """Whether a parsed document declared a DOCTYPE (where XXE and entities live): refused in every XML file a
+    person gives — a casebook, a card profile, a fixtures file."""
+    docinfo = root.getroottree().docinfo
+    return docinfo.internalDTD is not None or docinfo.externalDTD is not None or bool(docinfo.doctype)
+
+
 def parse_tree(source: SourceText, limits: LoadLimits) -> ParseResult:
     """Parse checked bytes with the hardened lxml parser. Never raises for bad input.
 
@@ -454,8 +461,7 @@ def parse_tree(source: SourceText, limits: LoadLimits) -> ParseResult:
         for entry in entries:
             result.problems.append(malformed(source.ref_line(entry.line, entry.column), entry.message))
         return result
-    docinfo = root.getroottree().docinfo
-    if docinfo.internalDTD is not None or docinfo.externalDTD is not None or docinfo.doctype:
+    if has_doctype(root):
         result.problems.append(_problem(source.display, "déclaration DOCTYPE refusée"))
         return result
     too_deep = root.xpath("(/" + "/".join(["*"] * (limits.max_depth + 1)) + ")[1]")

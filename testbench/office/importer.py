@@ -20,7 +20,7 @@ from pathlib import Path
 from lxml import etree
 
 from testbench.casebook.model import Domain, Mode
-from testbench.casebook.source import make_parser
+from testbench.casebook.source import has_doctype, make_parser
 from testbench.casebook.vocabulary import CASE_ID
 from testbench.domain.vocabulary import ACTIONS, OBSERVATION_ROOTS, REFUSAL_CODES
 from testbench.fmt import os_reason
@@ -285,7 +285,7 @@ class _Importer:
         except (OSError, etree.XMLSyntaxError) as exc:
             reason = os_reason(exc) if isinstance(exc, OSError) else str(exc)
             raise OfficeError([Problem.of(path, "fichier de fixtures illisible : {reason}", reason=reason)]) from None
-        if (docinfo := root.getroottree().docinfo).internalDTD is not None or docinfo.doctype:
+        if has_doctype(root):
             # its entities, copied into the casebook written, crashed the check of that casebook
             refused = "déclaration DOCTYPE refusée : un fichier de fixtures ne doit contenir ni DTD ni entités"
             raise OfficeError([Problem.of(path, refused)])
