@@ -52,10 +52,10 @@ ADDED = "INSERT INTO trace_lines (channel, mono_ns, wall, text) VALUES ('app', 1
         ("DELETE FROM trace_lines WHERE id IN (2, 3);", "fr", "(entrée {seq}), 2 lignes supprimées"),
         ("DELETE FROM trace_lines WHERE id = 2;", "en", "(entry {seq}), 1 line deleted"),
         ("DELETE FROM trace_lines WHERE id IN (2, 3);", "en", "(entry {seq}), 2 lines deleted"),
-        (ADDED, "fr", "trace_lines : 1 ligne hors chaîne (ajoutée après coup ?) : 16"),
-        (ADDED * 2, "fr", "trace_lines : 2 lignes hors chaîne (ajoutées après coup ?) : 16, 17"),
-        (ADDED, "en", "trace_lines: 1 line outside the chain (added afterwards?): 16"),
-        (ADDED * 2, "en", "trace_lines: 2 lines outside the chain (added afterwards?): 16, 17"),
+        (ADDED, "fr", "lignes de trace : 1 ligne hors chaîne (ajoutée après coup ?) : 16"),
+        (ADDED * 2, "fr", "lignes de trace : 2 lignes hors chaîne (ajoutées après coup ?) : 16, 17"),
+        (ADDED, "en", "trace lines: 1 line outside the chain (added afterwards?): 16"),
+        (ADDED * 2, "en", "trace lines: 2 lines outside the chain (added afterwards?): 16, 17"),
         ("DELETE FROM cases WHERE case_id != 'OK-1';", "fr", "(entrée {seq}), 1 ligne au lieu de 3"),
         ("DELETE FROM cases WHERE case_id = 'KO-2';", "fr", "(entrée {seq}), 2 lignes au lieu de 3"),
         ("DELETE FROM cases WHERE case_id != 'OK-1';", "en", "(entry {seq}), 1 line instead of 3"),
@@ -79,10 +79,10 @@ def test_verify_says_the_rows_changed_agreeing_with_their_number(
     [
         (
             "fr",
-            "trace_lines ligne 4 : contenu différent de celui enregistré dans la chaîne (entrée {seq}), "
+            "lignes de trace, ligne 4 : contenu différent de celui enregistré dans la chaîne (entrée {seq}), "
             "ligne supprimée",
         ),
-        ("en", "trace_lines line 4: content differs from what the chain recorded (entry {seq}), line deleted"),
+        ("en", "trace lines, line 4: content differs from what the chain recorded (entry {seq}), line deleted"),
     ],
 )
 def test_verify_says_a_single_row_deleted_without_a_count(
@@ -98,8 +98,8 @@ def test_verify_says_a_single_row_deleted_without_a_count(
 @pytest.mark.parametrize(
     ("lang", "said"),
     [
-        ("fr", ("1 ligne supprimée", "trace_lines : 2 lignes hors chaîne (ajoutées après coup ?) : 16, 17")),
-        ("en", ("1 line deleted", "trace_lines: 2 lines outside the chain (added afterwards?): 16, 17")),
+        ("fr", ("1 ligne supprimée", "lignes de trace : 2 lignes hors chaîne (ajoutées après coup ?) : 16, 17")),
+        ("en", ("1 line deleted", "trace lines: 2 lines outside the chain (added afterwards?): 16, 17")),
     ],
 )
 def test_the_reports_integrity_line_agrees(
@@ -129,6 +129,18 @@ def test_the_reports_integrity_line_agrees(
             "cases : contenu modifié depuis son dernier enregistrement dans la chaîne (entrée 4), "
             "2 ligne(s) au lieu de 3",
             "cases: content changed since its last record in the chain (entry 4), 2 line(s) instead of 3",
+        ),
+        (  # before the tables were named in words
+            "trace_lines ligne 4 : contenu différent de celui enregistré dans la chaîne (entrée 9), ligne supprimée",
+            "trace_lines line 4: content differs from what the chain recorded (entry 9), line deleted",
+        ),
+        (
+            "artifacts : le fichier 0123456789abcdef… ne correspond plus à son empreinte",
+            "artifacts: file 0123456789abcdef… no longer matches its hash",
+        ),
+        (
+            "attempts : verdict sans entrée de chaîne pour les tentatives 3, 4",
+            "attempts: verdict without a chain entry for attempts 3, 4",
         ),
     ],
 )

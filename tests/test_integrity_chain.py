@@ -45,8 +45,8 @@ def test_a_run_leaves_an_intact_chain_covering_every_result_row(tmp_path: Path) 
     ("sql", "expected"),
     [
         ("UPDATE attempts SET verdict = 'pass', reason = '' WHERE verdict = 'fail'", "verdict ou motif modifié"),
-        ("UPDATE comparisons SET data = replace(data, '99.99', '33.60')", "comparisons"),
-        ("UPDATE observation_sets SET data = replace(data, '33.60', '0.00') WHERE id = 1", "observation_sets ligne 1 "),
+        ("UPDATE comparisons SET data = replace(data, '99.99', '33.60')", "comparaisons, ligne"),
+        ("UPDATE observation_sets SET data = replace(data, '33.60', '0.00') WHERE id = 1", "jeux de valeurs observées, ligne 1 "),
         ("DELETE FROM events WHERE id = 2", "supprimée"),
         ("INSERT INTO events (kind, mono_ns, wall, data) VALUES ('step-end', 1, 1, '{}')", "hors chaîne"),
         ("UPDATE chain SET digest = replace(digest, substr(digest, 1, 1), 'x') WHERE seq = 3", "modifiée"),
@@ -155,6 +155,6 @@ def test_verification_reads_each_kind_of_row_in_one_scan(tmp_path: Path) -> None
         scans = [s for s in statements if "WHERE id BETWEEN" in s]
         assert entries > 60 and len(scans) <= len(chain.COLUMNS) + 1, (entries, scans)
         conn.execute("UPDATE events SET data = '{}' WHERE id = 3")
-        assert any("events lignes 2–4" in p for p in chain.verify(conn).problems)
+        assert any("journal des événements, lignes 2–4" in p for p in chain.verify(conn).problems)
     finally:
         conn.close()

@@ -160,15 +160,15 @@ def test_integrity_problems_name_the_case_attempt_and_step(tmp_path: Path, capsy
     assert main(["verify", str(session)]) == 1
     out = capsys.readouterr().out.splitlines()
     assert any(
-        line.startswith(f"cas OK-1, tentative 1, étape {step} — trace_lines ligne") and "contenu différent" in line
+        line.startswith(f"cas OK-1, tentative 1, étape {step} — lignes de trace, ligne") and "contenu différent" in line
         for line in out
     ), out
     changed = "cas KO-1, tentative 1 — verdict ou motif modifié après coup (ligne 2 des tentatives, entrée"
     assert changed in "\n".join(out)
-    assert any(line.startswith("cas KO-1, tentative 1 — trace_lines : 1 ligne hors chaîne") for line in out), out
+    assert any(line.startswith("cas KO-1, tentative 1 — lignes de trace : 1 ligne hors chaîne") for line in out), out
     assert main(["verify", str(session), "--lang", "en"]) == 1
     out = capsys.readouterr().out
-    assert f"case OK-1, attempt 1, step {step} — trace_lines line" in out
+    assert f"case OK-1, attempt 1, step {step} — trace lines, line" in out
     assert "case KO-1, attempt 1 — verdict or reason changed afterwards (attempts line 2, entry" in out
-    assert "case KO-1, attempt 1 — trace_lines: 1 line outside the chain (added afterwards?)" in out
+    assert "case KO-1, attempt 1 — trace lines: 1 line outside the chain (added afterwards?)" in out
     assert "cas " not in out and "tentative" not in out

@@ -4,6 +4,7 @@ the journal is caught against the signed report, and odd entries in a report fol
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sqlite3
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 from test_report_build import campaign
 
 from testbench.cli.main import main
+from testbench.i18n import english
 from testbench.integrity.verify import verify_report, verify_session
 from testbench.report.build import BuildOptions, build_report
 from testbench.signing import init_key, load_signer
@@ -48,20 +50,20 @@ def with_interrupted_attempt(session: Path) -> None:
 @pytest.mark.parametrize(
     ("sql", "expected"),
     [
-        ("UPDATE cases SET title = 'Titre retouché' WHERE case_id = 'KO-1'", "cases : contenu modifié"),
-        ("UPDATE cases SET definition = replace(definition, '99.99', '33.60')", "cases : contenu modifié"),
+        ("UPDATE cases SET title = 'Titre retouché' WHERE case_id = 'KO-1'", "cas des cahiers : contenu modifié"),
+        ("UPDATE cases SET definition = replace(definition, '99.99', '33.60')", "cas des cahiers : contenu modifié"),
         ("DELETE FROM cases WHERE case_id = 'KO-1'", "1 ligne au lieu de 2"),
-        ("UPDATE casebooks SET identity = '{}'", "casebooks : contenu modifié"),
-        ("UPDATE casebooks SET path = '/ailleurs/cahier.xml'", "casebooks : contenu modifié"),
-        ("UPDATE runs SET host = 'autre-poste'", "runs : contenu modifié"),
-        ('UPDATE runs SET options = \'{"sut":{"name":"Autre"}}\'', "runs : contenu modifié"),
-        ("UPDATE meta SET value = 'autre' WHERE key = 'session_id'", "meta : contenu modifié"),
-        ("INSERT INTO meta (key, value) VALUES ('merged_from', '[]')", "meta : contenu modifié"),
-        ("DELETE FROM selection WHERE position = 1", "selection : contenu modifié"),
-        ("UPDATE trace_lines SET text = 'ligne retouchée' WHERE id = 1", "trace_lines ligne"),
+        ("UPDATE casebooks SET identity = '{}'", "cahiers de la session : contenu modifié"),
+        ("UPDATE casebooks SET path = '/ailleurs/cahier.xml'", "cahiers de la session : contenu modifié"),
+        ("UPDATE runs SET host = 'autre-poste'", "lancements : contenu modifié"),
+        ('UPDATE runs SET options = \'{"sut":{"name":"Autre"}}\'', "lancements : contenu modifié"),
+        ("UPDATE meta SET value = 'autre' WHERE key = 'session_id'", "données de la session : contenu modifié"),
+        ("INSERT INTO meta (key, value) VALUES ('merged_from', '[]')", "données de la session : contenu modifié"),
+        ("DELETE FROM selection WHERE position = 1", "sélection des cas : contenu modifié"),
+        ("UPDATE trace_lines SET text = 'ligne retouchée' WHERE id = 1", "lignes de trace, ligne"),
         (
             "INSERT INTO trace_lines (channel, mono_ns, wall, text) VALUES ('app', 1, 1.0, 'ajoutée')",
-            "trace_lines : 1 ligne hors chaîne (ajoutée après coup ?)",
+            "lignes de trace : 1 ligne hors chaîne (ajoutée après coup ?)",
         ),
         ("UPDATE attempts SET reason = 'motif retouché' WHERE reason = 'interrompue'", "verdict ou motif modifié"),
     ],
@@ -73,6 +75,10 @@ def test_every_table_a_report_reads_is_chained(tmp_path: Path, sql: str, expecte
     tamper(session, sql)
     result = verify_session(session)
     assert not result.ok and any(expected in p for p in result.problems), result.problems
+    said = " ".join(result.problems)  # in words a reviewer reads, not the session's SQL tables
+    assert [t for t in (*chain.COLUMNS, *chain.STATES, "attempts") if re.search(rf"\b{t}\b", said)] == [], said
+    english_said = " ".join(english(p) for p in result.problems)
+    assert not re.search(r" : |\b(ligne|lignes|cas|contenu|tentative)\b", english_said), english_said
 
 
 def test_cli_names_an_edited_case_title(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -80,7 +86,7 @@ def test_cli_names_an_edited_case_title(tmp_path: Path, capsys: pytest.CaptureFi
     tamper(session, "UPDATE cases SET title = 'Titre retouché' WHERE case_id = 'KO-1'")
     assert main(["verify", str(session)]) == 1
     captured = capsys.readouterr()
-    assert "cases : contenu modifié" in captured.out and "ALTÉRÉ" in captured.out
+    assert "cas des cahiers : contenu modifié" in captured.out and "ALTÉRÉ" in captured.out
 
 
 def cut_last_attempt(session: Path, *, careful: bool) -> None:
@@ -115,7 +121,7 @@ def test_a_cut_journal_is_caught_against_the_signed_report(tmp_path: Path, key: 
     shutil.copyfile(session, kept)
     # a naive cut leaves the run's end unchained: the session alone shows it
     cut_last_attempt(session, careful=False)
-    assert any("runs : contenu modifié" in p for p in verify_session(session).problems)
+    assert any("lancements : contenu modifié" in p for p in verify_session(session).problems)
     # a careful cut is a consistent prefix: only the anchor in the signed manifest shows it
     cut_last_attempt(kept, careful=True)
     assert verify_session(kept).ok
@@ -170,7 +176,7 @@ def test_a_v2_session_is_migrated_and_its_tables_chained(tmp_path: Path) -> None
     assert verify_session(session).ok
     tamper(session, "UPDATE cases SET title = 'retouché'", "UPDATE trace_lines SET text = 'x' WHERE id = 1")
     problems = verify_session(session).problems
-    assert any("cases" in p for p in problems) and any("trace_lines" in p for p in problems), problems
+    assert any("cas des cahiers" in p for p in problems) and any("lignes de trace" in p for p in problems), problems
 
 
 def test_an_empty_folder_or_a_link_in_a_report_is_named(tmp_path: Path, key: Path) -> None:

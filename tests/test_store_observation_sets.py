@@ -158,9 +158,9 @@ def test_a_run_writes_one_row_per_step_and_reports_what_v4_reported(tmp_path: Pa
 @pytest.mark.parametrize(
     ("sql", "expected"),
     [
-        ("UPDATE observation_sets SET data = replace(data, '33.60', '0.00') WHERE id = 2", "observation_sets ligne 2"),
-        ("UPDATE observation_sets SET provenance = '{}' WHERE source = 'extraction'", "observation_sets lignes 4–6"),
-        ("UPDATE observation_sets SET source = 'operator' WHERE id = 1", "observation_sets ligne 1"),
+        ("UPDATE observation_sets SET data = replace(data, '33.60', '0.00') WHERE id = 2", "jeux de valeurs observées, ligne 2"),
+        ("UPDATE observation_sets SET provenance = '{}' WHERE source = 'extraction'", "jeux de valeurs observées, lignes 4–6"),
+        ("UPDATE observation_sets SET source = 'operator' WHERE id = 1", "jeux de valeurs observées, ligne 1"),
         ("DELETE FROM observation_sets WHERE id = 3", "supprimée"),
         (
             "INSERT INTO observation_sets (attempt_id, step_id, source, data) VALUES (1, 's9', 'engine', '{}')",
@@ -188,7 +188,7 @@ def test_a_changed_v4_row_still_breaks_the_chain(tmp_path: Path) -> None:
     conn.close()
     with read_session(path) as view:
         problems = view.chain_report().problems
-    assert any("— observations lignes 14–20" in p for p in problems), problems  # the step's provenances
+    assert any("— valeurs observées, lignes 14–20" in p for p in problems), problems  # the step's provenances
 
 
 def test_a_v4_file_and_a_v5_file_merge_into_one_that_reads_both(tmp_path: Path) -> None:

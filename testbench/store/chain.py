@@ -88,6 +88,34 @@ _TABLE = {
     "trace_lines": "trace_lines",
     "artifact_links": "artifact_links",
 }
+#: what a person reads for each table or entry kind in a problem (French, like every problem; the
+#: catalogue gives the English): a reviewer is not asked to know the session's SQL tables
+_WORDS = {
+    "events": "journal des événements",
+    "attempts": "tentatives",
+    "attempt-start": "début de tentative",
+    "attempt-finish": "fin de tentative",
+    "observations": "valeurs observées",
+    "observation-provenance": "provenance des valeurs observées",
+    "observation_sets": "jeux de valeurs observées",
+    "comparisons": "comparaisons",
+    "annotations": "revues signées",
+    "trace_lines": "lignes de trace",
+    "artifact_links": "liens vers les fichiers",
+    "artifacts": "fichiers enregistrés",
+    "meta": "données de la session",
+    "selection": "sélection des cas",
+    "runs": "lancements",
+    "casebooks": "cahiers de la session",
+    "cases": "cas des cahiers",
+}
+
+
+def _word(name: str) -> str:
+    """The words of a table or entry kind for a person; an unknown kind (a damaged chain) as written."""
+    return _WORDS.get(name, name)
+
+
 #: tables every result write chains; rows of the optional ones are checked once the store chains them
 _ALWAYS = ("events", "attempts", "observations", "observation_sets", "comparisons", "annotations")
 _OPTIONAL = ("trace_lines", "artifact_links")
@@ -327,7 +355,7 @@ def verify_links(items: Sequence[dict[str, Any]]) -> ChainReport:
             report.problems.append(f"chaîne : l'entrée {e['seq']} ne suit pas la précédente (prev différent)")
         expected = link_hash(e["prev"], e["kind"], e["first_id"], e["last_id"], e["digest"])
         if e["hash"] != expected:
-            report.problems.append(f"chaîne : l'entrée {e['seq']} ({e['kind']}) a été modifiée")
+            report.problems.append(f"chaîne : l'entrée {e['seq']} ({_word(e['kind'])}) a été modifiée")
         prev = e["hash"]
     report.length = len(items)
     report.head = prev
@@ -409,7 +437,7 @@ def _verify(conn: sqlite3.Connection) -> ChainReport:
                 "{table} : {count} lignes hors chaîne (ajoutées après coup ?) : {ids}",
                 len(extra),
                 "fr",
-                table=table,
+                table=_word(table),
                 ids=_ids(extra),
             )
             report.problems.append(_located(conn, table, extra, outside))
@@ -417,14 +445,18 @@ def _verify(conn: sqlite3.Connection) -> ChainReport:
     if has_table(conn, "artifacts"):
         for sha, data in conn.execute("SELECT sha256, data FROM artifacts"):
             if hashlib.sha256(bytes(data)).hexdigest() != sha:
-                report.problems.append(f"artifacts : le fichier {sha[:16]}… ne correspond plus à son empreinte")
+                report.problems.append(
+                    f"{_word('artifacts')} : le fichier {sha[:16]}… ne correspond plus à son empreinte"
+                )
     # an attempt's end (verdict, reason, end time) given without a chained finish entry
     rows = conn.execute(
         "SELECT id FROM attempts WHERE verdict != 'none' OR reason != '' OR ended_wall IS NOT NULL"
     ).fetchall()
     unfinished = sorted(r[0] for r in rows if r[0] not in finish_last)
     if unfinished:
-        report.problems.append(f"attempts : verdict sans entrée de chaîne pour les tentatives {_ids(unfinished)}")
+        report.problems.append(
+            f"{_word('attempts')} : verdict sans entrée de chaîne pour les tentatives {_ids(unfinished)}"
+        )
     _verify_annotation_anchors(conn, annotation_entries, report)
     return report
 
@@ -471,21 +503,21 @@ def _differs(e: dict[str, Any], present: int) -> str:
 
     Each form is a whole sentence of the catalogue, so that :func:`testbench.i18n.english` reads it back.
     """
-    table, seq, first, last = _TABLE[e["kind"]], e["seq"], e["first_id"], e["last_id"]
+    table, seq, first, last = _word(_TABLE[e["kind"]]), e["seq"], e["first_id"], e["last_id"]
     deleted = last - first + 1 - present
     if first == last:
         if deleted:
             return (
-                f"{table} ligne {first} : contenu différent de celui enregistré dans la chaîne (entrée {seq}), "
+                f"{table}, ligne {first} : contenu différent de celui enregistré dans la chaîne (entrée {seq}), "
                 "ligne supprimée"
             )
-        return f"{table} ligne {first} : contenu différent de celui enregistré dans la chaîne (entrée {seq})"
+        return f"{table}, ligne {first} : contenu différent de celui enregistré dans la chaîne (entrée {seq})"
     if not deleted:
-        return f"{table} lignes {first}–{last} : contenu différent de celui enregistré dans la chaîne (entrée {seq})"
+        return f"{table}, lignes {first}–{last} : contenu différent de celui enregistré dans la chaîne (entrée {seq})"
     return tn(
-        "{table} lignes {first}–{last} : contenu différent de celui enregistré dans la chaîne (entrée {seq}), "
+        "{table}, lignes {first}–{last} : contenu différent de celui enregistré dans la chaîne (entrée {seq}), "
         "{count} ligne supprimée",
-        "{table} lignes {first}–{last} : contenu différent de celui enregistré dans la chaîne (entrée {seq}), "
+        "{table}, lignes {first}–{last} : contenu différent de celui enregistré dans la chaîne (entrée {seq}), "
         "{count} lignes supprimées",
         deleted,
         "fr",
@@ -505,14 +537,14 @@ def _verify_states(
     for table in STATES:
         e = last.get(table)
         if e is None:
-            report.problems.append(f"{table} : table absente de la chaîne (entrées supprimées ?)")
+            report.problems.append(f"{_word(table)} : table absente de la chaîne (entrées supprimées ?)")
             continue
         digest, count = state_digest(conn, table)
         if digest == e["digest"]:
             continue
         if count == e["last_id"]:
             report.problems.append(
-                f"{table} : contenu modifié depuis son dernier enregistrement dans la chaîne (entrée {e['seq']})"
+                f"{_word(table)} : contenu modifié depuis son dernier enregistrement dans la chaîne (entrée {e['seq']})"
             )
             continue
         report.problems.append(
@@ -523,7 +555,7 @@ def _verify_states(
                 "{count} lignes au lieu de {expected}",
                 count,
                 "fr",
-                table=table,
+                table=_word(table),
                 seq=e["seq"],
                 expected=e["last_id"],
             )
