@@ -18,14 +18,15 @@ def test_reference_engine_conforms(capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["engine", "check", "--", sys.executable, "-m", "testbench", "engine", "serve"])
     out = capsys.readouterr().out
     assert code == 0, out
-    assert "FAIL" not in out and "CONFORME : 20 vérifications réussies." in out
+    assert "ÉCHEC" not in out and "CONFORME : 20 vérifications réussies." in out
+    assert out.count("\nRÉUSSI  ") == 20 and "PASS" not in out, out  # one language: the statuses too
 
 
 def test_broken_engine_violations_are_named(capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["engine", "check", "--timeout", "0.5", "--", sys.executable, str(BROKEN)])
     out = capsys.readouterr().out
     assert code == 1
-    lines = {ln.split()[1]: ln for ln in out.splitlines() if ln.startswith(("PASS", "FAIL"))}
+    lines = {ln.split()[1]: ln for ln in out.splitlines() if ln.startswith(("RÉUSSI", "ÉCHEC"))}
     expected = {
         "describe": "« capabilities »",
         "facture": "$.lines[0].base : type number au lieu de string",
@@ -46,8 +47,8 @@ def test_broken_engine_violations_are_named(capsys: pytest.CaptureFixture[str]) 
         "arret": "arrêt forcé",
     }
     for check_id, violation in expected.items():
-        assert lines[check_id].startswith("FAIL") and violation in lines[check_id], lines[check_id]
-    assert lines["demarrage"].startswith("PASS")
+        assert lines[check_id].startswith("ÉCHEC") and violation in lines[check_id], lines[check_id]
+    assert lines["demarrage"].startswith("RÉUSSI")
 
 
 def test_check_usage_and_unavailable(capsys: pytest.CaptureFixture[str]) -> None:
@@ -83,9 +84,9 @@ def test_a_wrong_shaped_invoice_fails_its_check_and_the_list_still_prints(
     engine = [sys.executable, str(faulty), "--reshape", "create_invoice", "--shape", json.dumps(shape)]
     assert main(["engine", "check", "--timeout", "5", "--", *engine]) == 1
     out = capsys.readouterr().out
-    lines = {ln.split()[1]: ln for ln in out.splitlines() if ln.startswith(("PASS", "FAIL"))}
-    assert lines["facture"].startswith("FAIL") and f"schéma : {violation}" in lines["facture"], out
-    assert lines["securisation"].startswith("FAIL") and lines["lot"].startswith("FAIL"), out
+    lines = {ln.split()[1]: ln for ln in out.splitlines() if ln.startswith(("RÉUSSI", "ÉCHEC"))}
+    assert lines["facture"].startswith("ÉCHEC") and f"schéma : {violation}" in lines["facture"], out
+    assert lines["securisation"].startswith("ÉCHEC") and lines["lot"].startswith("ÉCHEC"), out
     assert len(lines) == 20 and "NON CONFORME" in out, out
     assert main(["engine", "check", "--json", "--", *engine]) == 1
     checks = {c["id"]: c for c in json.loads(capsys.readouterr().out)["checks"]}
@@ -142,9 +143,9 @@ def test_a_check_whose_own_code_raises_is_a_bench_error_not_the_engines_fail(
     reference = ["--", sys.executable, "-m", "testbench", "engine", "serve"]
     assert main(["engine", "check", *reference]) == 2
     out = capsys.readouterr().out
-    lines = {ln.split()[1]: ln for ln in out.splitlines() if ln.startswith(("PASS ", "FAIL ", "ERREUR  "))}
+    lines = {ln.split()[1]: ln for ln in out.splitlines() if ln.startswith(("RÉUSSI ", "ÉCHEC ", "ERREUR  "))}
     assert lines["facture"].startswith("ERREUR") and "erreur du banc (ZeroDivisionError" in lines["facture"], out
-    assert not [ln for ln in lines.values() if ln.startswith("FAIL")], out  # the engine is not blamed
+    assert not [ln for ln in lines.values() if ln.startswith("ÉCHEC")], out  # the engine is not blamed
     assert len(lines) == 20 and "ERREUR DU BANC : 1 vérification n'a pas pu être menée" in out, out
     assert main(["engine", "check", "--lang", "en", *reference]) == 2
     out = capsys.readouterr().out

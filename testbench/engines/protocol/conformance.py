@@ -1,14 +1,14 @@
 """The protocol conformance kit behind ``testbench engine check -- COMMAND…``.
 
 Runs one engine command through a fixed sequence of checks; every message the engine sends is
-validated against the JSON Schemas of docs/engine-protocol.md. One line per check, PASS/FAIL with
-the violation (ATTENTION: passed with a warning to read before a casebook), in French. The checks only
+validated against the JSON Schemas of docs/engine-protocol.md. One line per check, RÉUSSI/ÉCHEC with
+the violation (ATTENTION: passed with a warning to read before a casebook), in French (PASS/FAIL… in English). The checks only
 assume what the protocol says, never the reference engine's own amounts or refusal codes (except where the
 request is the public example E1).
 
 A check whose own code fails on an answer the protocol allows is the bench's defect, not the engine's:
 its line reads ERREUR (« erreur du banc »), the report is not :attr:`~Report.concluded`, ``engine check`` exits 2,
-as ``run`` does for the bench's faults; the engine's failures stay FAIL, exit 1.
+as ``run`` does for the bench's faults; the engine's failures stay ÉCHEC, exit 1.
 """
 
 from __future__ import annotations
@@ -76,7 +76,13 @@ class Report:
         out = [t("Conformité du moteur : {command}").format(command=" ".join(self.command)), ""]
         width = max((len(r.id) for r in self.results), default=10)
         statuses = [
-            t("ERREUR") if r.bench_error else t("ATTENTION") if r.ok and r.warning else "PASS" if r.ok else "FAIL"
+            t("ERREUR")
+            if r.bench_error
+            else t("ATTENTION")
+            if r.ok and r.warning
+            else t("RÉUSSI")
+            if r.ok
+            else t("ÉCHEC")
             for r in self.results
         ]
         column = max(map(len, statuses), default=4)
