@@ -133,19 +133,49 @@ def test_headless_demo_leaves_a_session_open_elsewhere_alone(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The workstation (a bare ``testbench``) may have the demo session open: it is not deleted under it."""
-    from testbench.cli.demo_cmd import demo_paths
+    from testbench.cli.demo_cmd import DEMO_META, demo_paths
     from testbench.cli.main import main
     from testbench.store.session import SessionStore
 
     _demo_env(monkeypatch, tmp_path)
     session = demo_paths()[1]
     store = SessionStore.open(session)
+    store.set_meta(DEMO_META, "testbench demo")
     try:
         assert main(["demo", "--headless", "--cards", "inprocess", "--engine", "inprocess"]) == 3
         assert "ouverte par un autre processus" in capsys.readouterr().err
         assert session.is_file()
     finally:
         store.close()
+
+
+def test_the_demo_replaces_only_its_own_session_and_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``demo --output DIR`` starts afresh in a folder of its own; an exam session ``DIR.tbsession`` (made by
+    ``run``, of any casebook) or a folder holding another session's report is refused, both left as they were."""
+    from testbench.cli.main import main
+
+    cwd = _demo_env(monkeypatch, tmp_path)
+    bench = ["--cards", "inprocess", "--engine", "inprocess"]
+    exam, book = cwd / "exam.tbsession", cwd / "exam"
+    assert main(["run", str(CASEBOOKS / "demo.xml"), "-k", "DEMO-FSE-001", "--session", str(exam),
+                 "--report", str(book), *bench]) == 0  # fmt: skip
+    before = {p.name: p.read_bytes() for p in (exam, book / "report.json")}
+    capsys.readouterr()
+    for lang, said in (("fr", " : ce fichier n'est pas une session de la démo"), ("en", ": this file is not a session")):
+        assert main(["demo", "--headless", "--output", str(book), "--lang", lang, *bench]) == 3
+        assert f"{exam}{said}" in capsys.readouterr().err
+    assert {p.name: p.read_bytes() for p in (exam, book / "report.json")} == before
+    mine = cwd / "mine"
+    assert main(["demo", "--headless", "--output", str(mine), *bench]) == 0
+    first = (mine / "report.json").read_bytes()
+    assert main(["demo", "--headless", "--output", str(mine), *bench]) == 0  # its own: afresh
+    assert (mine / "report.json").read_bytes() != first  # a new session's book
+    (cwd / "mine.tbsession").unlink()  # the book left without its session: whose it is cannot be told
+    capsys.readouterr()
+    assert main(["demo", "--headless", "--output", str(mine), *bench]) == 3
+    assert "le rapport d'une autre session" in capsys.readouterr().err
 
 
 # ---- the wheel, installed as a user would ------------------------------------------------------------

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -40,6 +41,8 @@ if TYPE_CHECKING:
 
 #: The software the plain demo names as under test (the reference engine): a name, the same in both languages
 DEMO_SOFTWARE = "testbench-demo"
+#: The meta key of a session ``testbench demo`` made: the only session it reopens, or deletes to start afresh
+DEMO_META = "demo"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -107,7 +110,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         say("--flaw n'a de sens qu'avec --exam")
         return EXIT_USAGE
     out, session = demo_paths(args.output, "demo-exam" if args.exam else "demo")
-    problem = output_dir_problem(out, args.lang)
+    problem = output_dir_problem(out, args.lang) or _not_the_demos(session, out, args.lang)
     if problem:
         print(problem, file=sys.stderr)
         return EXIT_USAGE
@@ -126,6 +129,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     args.plan = demo_plan()  # ``run --plan``'s option, which ``demo`` does not offer: the workstation records it
     interactive = not args.headless and sys.stdin.isatty() and sys.stdout.isatty()
     if interactive:
+        if not session.exists():
+            _mark_as_demo(session)
         code, closed = _workstation(args, casebook, session, out)
         if closed.report is not None:
             _said(closed.lang)("démo : session {session}, rapport {report}", session=session, report=closed.report)
@@ -145,8 +150,34 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK  # the demo contains a case built to fail: that is the demo working, not the bench failing
 
 
+def _not_the_demos(session: Path, out: Path, lang: str | None) -> str | None:
+    """Why the demo may not use ``session`` and ``out``: a session it did not make (an exam run into the same
+    folder, or not a session at all), or a folder holding the report of another session than that one. None:
+    the demo's own, or nothing there yet."""
+    from testbench.report.owner import other_session_problem
+    from testbench.store.read import recorded_meta
+
+    meta = recorded_meta(session, "session_id", DEMO_META) if os.path.lexists(session) else {}
+    if meta is None or (os.path.lexists(session) and DEMO_META not in meta):
+        return translator(lang)(
+            "{session} : ce fichier n'est pas une session de la démo ; il n'est ni remplacé ni modifié. "
+            "Indiquez un autre dossier (--output)"
+        ).format(session=session)
+    return other_session_problem(out, meta.get("session_id"), lang)
+
+
+def _mark_as_demo(session: Path) -> None:
+    """Create the demo's session, marked as the demo's (:data:`DEMO_META`); a failure is the run's to say."""
+    from testbench.store.connection import SessionError
+    from testbench.store.session import SessionStore
+
+    with contextlib.suppress(SessionError, OSError), SessionStore.open(session) as store:
+        store.set_meta(DEMO_META, "testbench demo")
+
+
 def _start_afresh(session: Path) -> bool:
-    """Remove the previous headless demo's session, unless a process (a workstation) has it open."""
+    """Replace the previous demo's session (:func:`_not_the_demos` said it is one) with a new one, unless a
+    process (a workstation) has it open."""
     from filelock import FileLock, Timeout
 
     from testbench.store.connection import lock_path
@@ -162,6 +193,7 @@ def _start_afresh(session: Path) -> bool:
                 stale.unlink()
     finally:
         lock.release()
+    _mark_as_demo(session)
     return True
 
 

@@ -35,6 +35,7 @@ from testbench.store.connection import (
     open_readonly,
     sqlite_reason,
 )
+from testbench.store.read import recorded_meta
 from testbench.store.schema import has_table
 from testbench.store.session import SessionStore
 
@@ -405,14 +406,5 @@ def input_meta(inputs: Sequence[Path], *keys: str) -> list[tuple[str, str | None
 
 
 def _meta_value(path: Path, keys: Sequence[str]) -> str | None:
-    try:
-        conn = open_readonly(path)
-    except SessionError:
-        return None
-    try:
-        found = dict(conn.execute(f"SELECT key, value FROM meta WHERE key IN ({', '.join('?' * len(keys))})", keys))
-    except sqlite3.Error:
-        return None
-    finally:
-        conn.close()
+    found = recorded_meta(path, *keys) or {}
     return next((found[key] for key in keys if found.get(key)), None)

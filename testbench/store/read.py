@@ -457,12 +457,19 @@ def chain_head(path: str | Path) -> tuple[int, str]:
 
 def recorded_session_id(path: str | Path) -> str | None:
     """The session file's own id (meta ``session_id``), or None when there is no readable session there (yet)."""
+    return (recorded_meta(path, "session_id") or {}).get("session_id")
+
+
+def recorded_meta(path: str | Path, *keys: str) -> dict[str, str] | None:
+    """Those of ``keys`` the session file's meta holds, with their values; None when there is no readable
+    session there (yet)."""
     try:
         conn = open_readonly(path)
     except SessionError:
         return None
     try:
-        return _session_id(conn)
+        marks = ", ".join("?" * len(keys))
+        return dict(conn.execute(f"SELECT key, value FROM meta WHERE key IN ({marks})", keys).fetchall())
     except sqlite3.Error:
         return None
     finally:
