@@ -377,3 +377,24 @@ def test_a_stray_cell_far_away_reads_only_the_cells_there_are(tmp_path: Path, st
     assert done.returncode == 0, done.stderr
     body = [line for line in strayed.read_text(encoding="utf-8").splitlines() if "<!--" not in line]
     assert body == [line for line in plain.read_text(encoding="utf-8").splitlines() if "<!--" not in line]
+
+
+def test_a_card_profile_missing_beside_the_fixtures_is_said_at_the_fixtures_line(tmp_path: Path) -> None:
+    """The fixtures name profiles relative to their own folder: the one missing is said at its card's line in the
+    fixtures file, with the path it was looked for at — not as a problem of the casebook being written."""
+    folder = tmp_path / "w"
+    folder.mkdir()
+    for name in ("cahier-exemple.xlsx", "cahier-exemple.mapping.toml", "cahier-exemple.fixtures.xml"):
+        shutil.copyfile(EXAMPLES / name, folder / name)  # without the ../cards/ folder the fixtures name
+    fixtures = folder / "cahier-exemple.fixtures.xml"
+    line = next(n for n, text in enumerate(fixtures.read_text("utf-8").splitlines(), 1) if "profile=" in text)
+    missing = tmp_path / "cards" / "vitale2-adult-standard.xml"
+    for lang, said in (("fr", "profil de carte introuvable : "), ("en", "card profile not found: ")):
+        done = import_(folder / "cahier-exemple.xlsx", folder / "out.xml", "--lang", lang,
+                       mapping=folder / "cahier-exemple.mapping.toml")  # fmt: skip
+        no_traceback(done)
+        assert done.returncode == 3
+        assert f"{fixtures.name}:{line}: {said}{missing}" in done.stderr, done.stderr
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        ["cahier-exemple.xlsx", "cahier-exemple.mapping.toml", "cahier-exemple.fixtures.xml"]
+    )  # nothing written, no copy left

@@ -296,14 +296,20 @@ class _Importer:
                 element.tag = f"{{{NS}}}{etree.QName(element).localname}"
         etree.cleanup_namespaces(root)
         for card in root.iter(f"{{{NS}}}card"):
-            card.set("profile", self._profile(path, card.get("profile", "")))
+            card.set("profile", self._profile(path, card.get("profile", ""), card.sourceline or 0))
         return root
 
-    def _profile(self, fixtures: Path, profile: str) -> str:
-        """The profile path as the written casebook must name it (copied under ``cards/`` if out of reach)."""
+    def _profile(self, fixtures: Path, profile: str, line: int) -> str:
+        """The profile path as the written casebook must name it (copied under ``cards/`` if out of reach).
+
+        A profile missing beside the fixtures file is said there, at the card's line, with the path it was
+        looked for at (the fixtures name profiles relative to their own folder), not as the written casebook's.
+        """
         if self.folder is None or not profile:
             return profile
         source = (fixtures.parent / profile).resolve()
+        if not source.is_file():
+            raise OfficeError([Problem.of(f"{fixtures}:{line}", "profil de carte introuvable : {path}", path=source)])
         try:
             relative = Path(os.path.relpath(source, self.folder))
         except ValueError:  # Windows: another drive, no relative path
@@ -312,7 +318,7 @@ class _Importer:
             return relative.as_posix()
         target = self.folder / "cards" / source.name
         if target.exists():
-            if not source.is_file() or target.read_bytes() != source.read_bytes():
+            if target.read_bytes() != source.read_bytes():
                 raise OfficeError(
                     [
                         Problem.of(
@@ -323,7 +329,7 @@ class _Importer:
                         )
                     ]
                 )
-        elif source.is_file():
+        else:
             target.parent.mkdir(exist_ok=True)
             shutil.copyfile(source, target)
             self.copied.append(target)
