@@ -58,6 +58,19 @@ def casebook(tmp_path: Path) -> Path:
         ("x.log;bogus=1", "unknown trace option “bogus=1”", "option de trace inconnue « bogus=1 »"),
         ("x.log;offset=abc", "unreadable clock offset “abc”", "décalage d'horloge illisible « abc »"),
         (";x", "trace source without a path", "source de trace sans chemin"),
+        (
+            "x.log;channel=nope",
+            "trace channel “nope” cannot be used for a log in “x.log;channel=nope” (channels: app, engine)",
+            "canal de trace « nope » impossible pour un journal dans « x.log;channel=nope » (canaux : app, engine)",
+        ),
+        ("x.log;channel=bench", "trace channel “bench” cannot be used", "canal de trace « bench » impossible"),
+        ("x.log;offset=nan", "unreadable clock offset “nan”", "décalage d'horloge illisible « nan »"),
+        ("x.log;offset=1e400", "unreadable clock offset “1e400”", "décalage d'horloge illisible « 1e400 »"),
+        (
+            "x.log;offset=-1e300",
+            "clock offset “-1e300” out of bounds in “x.log;offset=-1e300” (at most 86400 seconds)",
+            "décalage d'horloge « -1e300 » hors limites dans « x.log;offset=-1e300 » (au plus 86400 secondes)",
+        ),
     ],
 )
 def test_a_bad_trace_source_is_said_in_each_language(
@@ -73,6 +86,34 @@ def test_a_bad_trace_source_is_said_in_each_language(
     code, said = _said(capsys, ["run", *BENCH, "--session", str(session), "--app-log", spec, str(casebook)])
     assert code == 3 and said.startswith("source de traces : ") and french in said, said
     assert not _pythonic(said), said
+    assert not session.exists()  # refused before the campaign opens it, as --sut-profile, --plan, --attestations
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["run", *BENCH, "--session", "s.tbsession", "demo.xml"], ["ui", "--session", "s.tbsession", "demo.xml"], ["demo"]],
+    ids=["run", "ui", "demo"],
+)
+def test_a_watch_folder_that_is_not_there_is_refused_before_anything_runs(
+    casebook: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    """``run --engine operator --watch /nonexistent/dir`` said nothing: every step found the folder empty."""
+    monkeypatch.chdir(casebook.parent)
+    monkeypatch.setenv("XDG_DATA_HOME", str(casebook.parent / "data"))  # the demo's folder, were it reached
+    (casebook.parent / "a-file").write_text("", encoding="utf-8")
+    before = sorted(casebook.parent.iterdir())
+    for lang, folder, said in (
+        ("fr", "absent/dir", "argument --watch : dossier introuvable « absent/dir » (support non monté ?) : le "
+         "logiciel testé doit y écrire ses FSE et lots B2 ; créez-le ou corrigez le chemin"),
+        ("en", "absent/dir", "argument --watch: folder not found “absent/dir” (drive not mounted?): the application "
+         "under test must write its FSE and B2 batches there; create it or correct the path"),
+        ("en", "a-file", "argument --watch: “a-file” is not a folder"),
+    ):  # fmt: skip
+        with pytest.raises(SystemExit) as stop:
+            main(["--lang", lang, *command, "--engine", "operator", "--watch", folder])
+        err = capsys.readouterr().err
+        assert stop.value.code == EXIT_USAGE and said in err and not _pythonic(err), err
+    assert sorted(casebook.parent.iterdir()) == before  # no session, no demo folder
 
 
 @pytest.mark.parametrize("port", ["99999", "-1", "abc", "1e3"])
@@ -142,6 +183,12 @@ def test_a_trace_pattern_that_does_not_compile_is_placed_and_said_in_each_langua
          "argument --cards: “nope” is not an allowed value (values: auto,"),
         (["diff", "a", "b", "--context", "deux"], "argument --context : « deux » n'est pas un nombre entier",
          "argument --context: “deux” is not a whole number"),
+        (["diff", "a", "b", "--context", "-1"],
+         "argument --context : « -1 » n'est pas un nombre de lignes de contexte (de 0 à 1000)",
+         "argument --context: “-1” is not a number of context lines (from 0 to 1000)"),
+        (["diff", "a", "b", "--context", "99999999999999999999"],
+         "argument --context : « 99999999999999999999 » n'est pas un nombre de lignes de contexte (de 0 à 1000)",
+         "argument --context: “99999999999999999999” is not a number of context lines (from 0 to 1000)"),
     ],
 )  # fmt: skip
 def test_a_choice_outside_the_list_names_the_command_not_an_internal_name(

@@ -45,6 +45,7 @@ def test_regression_comes_first_with_amount_and_trace_changes(tmp_path: Path, ca
     html, js = tmp_path / "diff.html", tmp_path / "diff.json"
     assert main(["diff", str(a), str(b), "--html", str(html), "--json", str(js)]) == 1
     data = json.loads(js.read_text(encoding="utf-8"))
+    assert data["format"] == "testbench-diff/1"  # the documented format id (docs/reports.md)
     assert data["regressions"] == 1 and data["cases"][0]["values"][0]["after"] == "36.00"
     out = capsys.readouterr().out
     assert out.index("[RÉGRESSION]") < out.index("KO-1")

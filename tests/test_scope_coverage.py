@@ -102,6 +102,7 @@ def test_an_accepted_review_of_the_failed_case_makes_it_ready(attested_session, 
     assert main([*review, "--accept"]) == 0
     code, out = coverage(capsys, "--plan", str(plan), str(session), "--format", "json")
     data = json.loads(out)
+    assert data["format"] == "testbench-coverage/1"  # the documented format id (docs/exam-plan.md)
     assert code == 0 and data["ready"] is True
     assert data["counts"] == {"passed": 21, "accepted": 1, "open": 0, "not-run": 0}
     accepted = next(c for c in data["cases"] if c["case_id"] == "DEMO-FSE-099")

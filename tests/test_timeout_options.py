@@ -1,7 +1,9 @@
-"""A time limit of zero or less is a usage error (exit 3), said in the person's language, before anything runs.
+"""A time limit of zero or less, or beyond a day, is a usage error (exit 3), said in the person's language, before
+anything runs.
 
 It used to be taken: every call then timed out at once, as « pas de réponse en -1 s », an engine's fault
-(exit 2) that hid what the engine did (a crash read as a timeout).
+(exit 2) that hid what the engine did (a crash read as a timeout); a huge one crashed the system's waits
+(« erreur interne (OverflowError) », « banc indisponible : timeout is too large » and a session left behind).
 """
 
 from __future__ import annotations
@@ -14,7 +16,17 @@ import pytest
 from testbench.cli.main import main
 from testbench.paths import CASEBOOKS_DIR
 
-BAD = ("-1", "0", "abc", "nan", "inf")
+NOT_POSITIVE = "n'est pas un nombre de secondes positif"
+TOO_LARGE = "dépasse la limite de 86400 secondes (un jour)"
+BAD = (
+    ("-1", NOT_POSITIVE),
+    ("0", NOT_POSITIVE),
+    ("abc", NOT_POSITIVE),
+    ("nan", NOT_POSITIVE),
+    ("inf", NOT_POSITIVE),
+    ("1e9", TOO_LARGE),
+    ("1e300", TOO_LARGE),
+)
 
 
 def started(tmp_path: Path) -> tuple[list[str], Path]:
@@ -25,21 +37,21 @@ def started(tmp_path: Path) -> tuple[list[str], Path]:
     return [sys.executable, str(script)], mark
 
 
-@pytest.mark.parametrize("value", BAD)
+@pytest.mark.parametrize(("value", "said"), BAD)
 def test_engine_check_refuses_a_timeout_that_is_not_positive(
-    value: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    value: str, said: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     command, mark = started(tmp_path)
     with pytest.raises(SystemExit) as stopped:
         main(["engine", "check", "--timeout", value, "--", *command])
     assert stopped.value.code == 3 and not mark.exists()
     err = capsys.readouterr().err
-    assert f"argument --timeout : « {value} » n'est pas un nombre de secondes positif" in err, err
+    assert f"argument --timeout : « {value} » {said}" in err, err
 
 
-@pytest.mark.parametrize("value", BAD)
+@pytest.mark.parametrize(("value", "said"), BAD)
 def test_run_refuses_an_engine_timeout_that_is_not_positive(
-    value: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    value: str, said: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     command, mark = started(tmp_path)
     session = tmp_path / "s.tbsession"
@@ -48,7 +60,7 @@ def test_run_refuses_an_engine_timeout_that_is_not_positive(
         main([*args, "--engine", " ".join(command), "--engine-timeout", value, "-k", "DEMO-FSE-001"])
     assert stopped.value.code == 3 and not mark.exists() and not session.exists()
     err = capsys.readouterr().err
-    assert f"argument --engine-timeout : « {value} » n'est pas un nombre de secondes positif" in err, err
+    assert f"argument --engine-timeout : « {value} » {said}" in err, err
 
 
 def test_the_refusal_reads_in_english_and_a_positive_limit_is_taken(
@@ -59,6 +71,25 @@ def test_the_refusal_reads_in_english_and_a_positive_limit_is_taken(
         main(["--lang", "en", "engine", "check", "--timeout", "-0.5", "--", *command])
     assert stopped.value.code == 3
     assert "argument --timeout: “-0.5” is not a positive number of seconds" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as stopped:
+        main(["--lang", "en", "run", "x.xml", "--session", str(tmp_path / "s.tbsession"), "--engine-timeout", "1e9"])
+    assert stopped.value.code == 3
+    assert "argument --engine-timeout: “1e9” exceeds the limit of 86400 seconds (one day)" in capsys.readouterr().err
     # it starts, then says nothing: the engine's fault (NON CONFORME), not the bench's
     assert main(["engine", "check", "--timeout", "0.5", "--", *command]) == 1
     assert mark.exists()
+
+
+@pytest.mark.parametrize(
+    "command", [["ui", "x.xml"], ["demo"], ["engine", "check"]], ids=["ui", "demo", "engine-check"]
+)
+def test_every_bench_command_bounds_its_time_limit(
+    command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``ui`` and ``demo`` take ``run``'s bench options: the same bound, said before anything opens."""
+    monkeypatch.chdir(tmp_path)
+    flag = "--timeout" if command[0] == "engine" else "--engine-timeout"
+    with pytest.raises(SystemExit) as stopped:
+        main([*command, flag, "1e300"])
+    assert stopped.value.code == 3 and not list(tmp_path.iterdir())
+    assert f"argument {flag} : « 1e300 » dépasse la limite de 86400 secondes (un jour)" in capsys.readouterr().err

@@ -10,6 +10,25 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+#: the most trace context lines asked around a change: beyond it a trace's difference is the whole trace
+MAX_CONTEXT = 1000
+
+
+def context_lines(text: str) -> int:
+    """``--context`` as argparse's type: a whole number of lines from 0 to :data:`MAX_CONTEXT`, else a usage
+    error in the person's language (a negative count was taken as 0, a 20-digit one as it was)."""
+    from testbench.i18n import translator
+
+    t = translator()
+    try:
+        lines = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(t("« {value} » n'est pas un nombre entier").format(value=text)) from None
+    if not 0 <= lines <= MAX_CONTEXT:
+        said = t("« {value} » n'est pas un nombre de lignes de contexte (de 0 à {limit})")
+        raise argparse.ArgumentTypeError(said.format(value=text, limit=MAX_CONTEXT))
+    return lines
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     diff = sub.add_parser("diff", help="comparer deux sessions (verdicts, montants, traces normalisées)")
@@ -18,7 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     diff.add_argument("--html", type=Path, metavar="FICHIER", help="écrire aussi la comparaison en HTML")
     diff.add_argument("--json", type=Path, metavar="FICHIER", help="écrire aussi la comparaison en JSON")
     diff.add_argument("--all", action="store_true", help="lister aussi les cas identiques")
-    diff.add_argument("--context", type=int, default=1, metavar="N", help="lignes de contexte des traces")
+    diff.add_argument("--context", type=context_lines, default=1, metavar="N", help="lignes de contexte des traces")
     diff.add_argument("--lang", choices=("fr", "en"), default=None, help="langue (fr par défaut)")
     diff.set_defaults(func=cmd_diff)
 

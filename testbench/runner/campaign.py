@@ -254,6 +254,7 @@ class Campaign:
         self._own_benches = bench_factory is None  # a parallel run gives each worker its own readers
         self._check_readers()
         self._check_workers()
+        self._log_sources = self._parsed_log_sources()
         self.argv = list(argv)
 
     def run(
@@ -499,6 +500,18 @@ class Campaign:
                 ["--workers : un seul banc quand le logiciel testé est suivi (journaux, profil, opérateur)"]
             )
 
+    def _parsed_log_sources(self) -> list[dict[str, Any]]:
+        """The ``--app-log`` specs as ``add_files`` takes them, read before the session is touched: a bad one
+        (an unknown option, format, encoding or channel, an offset no clock has) leaves no session behind."""
+        if not self.options.capture.app_logs:
+            return []
+        from testbench.traces.capture import parse_file_spec
+
+        try:
+            return [parse_file_spec(spec) for spec in self.options.capture.app_logs]
+        except ValueError as exc:
+            raise CampaignError([f"source de traces : {exc}"]) from None
+
     def _worker_factories(self) -> list[BenchFactory] | None:
         """One bench factory per worker, each on its own reader pair of pcscd's readers (None: one bench).
 
@@ -633,13 +646,7 @@ class Campaign:
         profile_sources = [source.capture_kwargs() for source in (profile.log_sources if profile else ())]
         if not options.active and not profile_sources:
             return None
-        from testbench.traces.capture import (
-            POSITIONS_META,
-            TraceCapture,
-            parse_file_spec,
-            positions_text,
-            read_positions,
-        )
+        from testbench.traces.capture import POSITIONS_META, TraceCapture, positions_text, read_positions
 
         def write(lines: Sequence[TraceLine]) -> None:
             recorder.add_batch(lines)
@@ -652,7 +659,7 @@ class Campaign:
         saved = read_positions(store.meta(POSITIONS_META)) if resume else []
         capture = TraceCapture(write, on_commit=keep)
         try:
-            for source in [*map(parse_file_spec, options.app_logs), *profile_sources]:
+            for source in [*self._log_sources, *profile_sources]:
                 capture.add_files(**source, resume=saved)
             if options.syslog_port is not None:
                 receiver = capture.add_syslog(port=options.syslog_port)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import argparse
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import MISSING, Field, dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,22 +35,63 @@ EXAM_PLAN_META = "exam_plan"
 BENCH_COMMANDS = frozenset({RUN, UI, DEMO})
 
 
-def positive_seconds(text: str) -> float:
-    """A time limit as argparse's type: a finite number of seconds above zero, else a usage error.
+#: the longest time limit a seconds option takes (``--timeout``, ``--engine-timeout``): one day; beyond it the
+#: system's own waits refuse the value (« timeout is too large », an OverflowError) and no call is that slow
+MAX_SECONDS = 86400
 
-    A limit of 0 or less would end every call at once and read as the engine's fault (« pas de réponse en
-    -1 s »), hiding what the engine did; the message is in the person's language (parsing speaks it).
-    """
-    from testbench.i18n import translator
 
+def seconds_problem(text: str, t: Callable[[str], str], *, shown: str | None = None) -> str | None:
+    """Why ``text`` is no time limit, in ``t``'s language (:func:`positive_seconds`' rule); None when it is one.
+
+    ``shown``: the value as the person typed it, when ``text`` is its reading (a decimal comma made a point)."""
     try:
         seconds = float(text)
     except ValueError:
         seconds = math.nan
     if not math.isfinite(seconds) or seconds <= 0:
-        message = translator()("« {value} » n'est pas un nombre de secondes positif")
-        raise argparse.ArgumentTypeError(message.format(value=text))
-    return seconds
+        return t("« {value} » n'est pas un nombre de secondes positif").format(value=shown or text)
+    if seconds > MAX_SECONDS:
+        said = t("« {value} » dépasse la limite de {limit} secondes (un jour)")
+        return said.format(value=shown or text, limit=MAX_SECONDS)
+    return None
+
+
+def positive_seconds(text: str) -> float:
+    """A time limit as argparse's type: a finite number of seconds above zero and at most a day
+    (:data:`MAX_SECONDS`), else a usage error.
+
+    A limit of 0 or less would end every call at once and read as the engine's fault (« pas de réponse en
+    -1 s »), hiding what the engine did; a huge one crashed the system's waits (OverflowError). The message is
+    in the person's language (parsing speaks it).
+    """
+    from testbench.i18n import translator
+
+    problem = seconds_problem(text, translator())
+    if problem is not None:
+        raise argparse.ArgumentTypeError(problem)
+    return float(text)
+
+
+def watched_folder(text: str) -> Path:
+    """``--watch`` as argparse's type: a folder that exists, else a usage error in the person's language.
+
+    Operator mode watches it for the files the application under test writes; a mistyped path or a drive not
+    mounted was watched all the same, found empty at every step, and no FSE nor lot became evidence.
+    """
+    import os
+
+    from testbench.i18n import translator
+
+    t = translator()
+    if os.path.isdir(text):
+        return Path(text)
+    if os.path.lexists(text):
+        raise argparse.ArgumentTypeError(t("« {value} » n'est pas un dossier").format(value=text))
+    said = t(
+        "dossier introuvable « {value} » (support non monté ?) : le logiciel testé doit y écrire ses FSE et "
+        "lots B2 ; créez-le ou corrigez le chemin"
+    )
+    raise argparse.ArgumentTypeError(said.format(value=text))
 
 
 def port_number(text: str) -> int:
@@ -107,7 +148,7 @@ class BenchOptions:
     # operator mode: the folder where the application writes its FSE / B2 files (the engine's input)
     watch_dir: Path | None = _option(
         ("--watch",),
-        type=Path,
+        type=watched_folder,
         metavar="DOSSIER",
         help="mode opérateur : dossier où le logiciel testé écrit ses FSE et lots B2 (capturés comme pièces)",
     )

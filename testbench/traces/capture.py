@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import threading
 import time
@@ -437,6 +438,12 @@ class TraceCapture:
 
 
 _SPEC_KEYS = {"channel", "format", "encoding", "offset", "from_start"}
+#: the channels a followed log may land in: the application's own and the engine's (the FSV's ``log4crc``
+#: traces); the others (``apdu``, ``http``, ``bench``) are the bench's own lines, which the views rewrite
+LOG_CHANNELS: tuple[str, ...] = (Channel.APP, Channel.ENGINE)
+#: the largest clock offset a source may be given, either way: a day (a clock further off has a wrong date,
+#: and its lines would be placed nowhere near the case)
+MAX_OFFSET_S = 86400
 
 
 def parse_file_spec(spec: str) -> dict[str, Any]:
@@ -460,16 +467,29 @@ def parse_file_spec(spec: str) -> dict[str, Any]:
             raise ValueError(f"option de trace inconnue « {option} » dans « {spec} » (options : {known})")
         value = value.strip()
         if key == "channel":
-            kwargs["channel"] = value
+            if value.lower() not in LOG_CHANNELS:
+                known = ", ".join(LOG_CHANNELS)
+                raise ValueError(
+                    f"canal de trace « {value} » impossible pour un journal dans « {spec} » (canaux : {known})"
+                )
+            kwargs["channel"] = value.lower()
         elif key == "format":
             kwargs["fmt"] = value if value == "auto" else get_format(value).name
         elif key == "encoding":
             kwargs["encoding"] = check_encoding(value)
         elif key == "offset":
             try:
-                kwargs["clock_offset_s"] = float(value.replace(",", "."))
+                offset = float(value.replace(",", "."))
             except ValueError:
-                raise ValueError(f"décalage d'horloge illisible « {value} » dans « {spec} » (secondes)") from None
+                offset = math.nan
+            if not math.isfinite(offset):  # « nan », « inf », « 1e400 »: no clock is that far off
+                raise ValueError(f"décalage d'horloge illisible « {value} » dans « {spec} » (secondes)")
+            limit = MAX_OFFSET_S
+            if abs(offset) > limit:
+                raise ValueError(
+                    f"décalage d'horloge « {value} » hors limites dans « {spec} » (au plus {limit} secondes)"
+                )
+            kwargs["clock_offset_s"] = offset
         else:
             kwargs["from_start"] = value.lower() in ("1", "true", "oui", "yes")
     return kwargs
