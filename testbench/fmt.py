@@ -266,9 +266,16 @@ _OS_REASONS = {
 }
 
 
+#: Windows' ERROR_SHARING_VIOLATION and ERROR_LOCK_VIOLATION: a file another program holds open (the exam
+#: book in Excel, the report in a PDF reader), which Python reports as EACCES, not a lack of rights
+WINDOWS_FILE_IN_USE = (32, 33)
+
+
 def os_reason(exc: OSError | ValueError, t: Callable[[str], str] | None = None) -> str:
     """Why a path could not be checked or read, worded by ``t`` (French by default)."""
     t = t or translator("fr")
+    if getattr(exc, "winerror", None) in WINDOWS_FILE_IN_USE:
+        return t("fichier ouvert dans un autre programme (Excel, lecteur PDF…) : fermez-le puis recommencez")
     code = exc.errno if isinstance(exc, OSError) else None
     if code in _OS_REASONS:
         return t(_OS_REASONS[code])

@@ -20,12 +20,31 @@ MAX_BYTES = 4 << 20
 _AT = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
-class TomlSyntaxError(ValueError):
-    """The text is not TOML; ``line`` and ``col`` (1-based) are where the parser stopped."""
+def _t(text: str) -> str:
+    """Marks a French message for the catalogue; its reader shows it in the person's language."""
+    return text
 
-    def __init__(self, line: int, col: int) -> None:
+
+#: A Windows path written between double quotes: TOML reads ``\t``, ``\f``, ``\b``, ``\n``, ``\r`` in it as
+#: escapes (``"D:\tmp\fse"`` reads D:, a tab, mp, a form feed, se) and refuses most other backslashes
+WINDOWS_PATH_HINT = _t("chemin Windows entre guillemets doubles : écrivez-le entre apostrophes ('C:\\…') ou avec des /")
+
+
+class TomlSyntaxError(ValueError):
+    """The text is not TOML; ``line`` and ``col`` (1-based) are where the parser stopped; ``hint`` (French,
+    :data:`WINDOWS_PATH_HINT`) when that line looks like a Windows path between double quotes, else None."""
+
+    def __init__(self, line: int, col: int, hint: str | None = None) -> None:
         super().__init__(f"invalid TOML syntax at line {line}, column {col}")
-        self.line, self.col = line, col
+        self.line, self.col, self.hint = line, col, hint
+
+
+def path_problem(value: str) -> str | None:
+    """:data:`WINDOWS_PATH_HINT` when ``value``, a path read from a TOML file, holds a control character (no
+    path has one: a Windows path between double quotes read with its escapes), else None."""
+    if any(ord(char) < 0x20 or ord(char) == 0x7F for char in value):
+        return WINDOWS_PATH_HINT
+    return None
 
 
 def read_config(path: Path) -> bytes:
@@ -50,9 +69,16 @@ def parse_toml(text: str) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         line, col = _place(str(exc), text)
-        raise TomlSyntaxError(line, col) from None
+        raise TomlSyntaxError(line, col, _hint(text, line)) from None
     except RecursionError:  # arrays or inline tables nested by the thousand: no file of ours is
         raise TomlSyntaxError(*_deepest(text)) from None
+
+
+def _hint(text: str, line: int) -> str | None:
+    """:data:`WINDOWS_PATH_HINT` when the line the parser stopped at holds a double quote and a backslash."""
+    lines = text.splitlines()
+    found = lines[line - 1] if 0 < line <= len(lines) else ""
+    return WINDOWS_PATH_HINT if '"' in found and "\\" in found else None
 
 
 def _deepest(text: str) -> tuple[int, int]:

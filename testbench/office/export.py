@@ -116,8 +116,18 @@ def report_links(report: Path, target: Path, session: SessionView) -> dict[Key, 
         ) from None
     if is_other_session(data, session.meta.get("session_id")):
         raise OfficeError([Problem.of(report, "ce rapport est celui d'une autre session")])
-    page = Path(os.path.relpath(report / "index.html", target.resolve().parent)).as_posix()
+    page = _page_link((report / "index.html").resolve(), target.resolve().parent)
     return {(c["key"]["casebook_sha"], c["key"]["case_id"]): f"{page}#{c['anchor']}" for c in cases}
+
+
+def _page_link(page: Path, folder: Path) -> str:
+    """The report page as the exported file in ``folder`` links to it: relative (both resolved, so that a mapped
+    Windows drive is the same on both sides), or an absolute ``file:`` URI when there is no relative path
+    (Windows: another drive)."""
+    try:
+        return Path(os.path.relpath(page, folder)).as_posix()
+    except ValueError:  # Windows: another drive, no relative path
+        return page.as_uri()
 
 
 def _by_case_id(session: SessionView, results: dict[Key, CaseResult], plan_id: str | None) -> dict[str, CaseResult]:

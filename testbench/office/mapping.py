@@ -9,6 +9,7 @@ export of results fills. Loading checks everything and places each problem at ``
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 from testbench.domain.vocabulary import ACTIONS, MANUAL
 from testbench.fmt import os_reason
 from testbench.office.problems import OfficeError, Problem
-from testbench.tomlfile import TomlSyntaxError, parse_toml, read_config
+from testbench.tomlfile import TomlSyntaxError, parse_toml, path_problem, read_config
 
 FORMAT = "testbench-mapping/1"
 
@@ -187,6 +188,13 @@ def load_mapping(path: Path) -> Mapping:
     try:
         data = parse_toml(raw_text)
     except TomlSyntaxError as exc:
+        if exc.hint is not None:  # the line looks like a Windows path between double quotes
+            hint: str = exc.hint
+
+            def hinted(t: Callable[[str], str]) -> str:
+                return t("syntaxe TOML invalide ; {hint}").format(hint=t(hint))
+
+            raise OfficeError([Problem.worded(f"{path}:{exc.line}", hinted)]) from None
         raise OfficeError([Problem.of(f"{path}:{exc.line}", "syntaxe TOML invalide")]) from None
     reader = _Reader(path, raw_text)
     mapping = reader.read(data)
@@ -369,6 +377,15 @@ class _Reader:
 
     def fixtures(self, value: Any) -> Path | None:
         if value is None:
+            return None
+        found = path_problem(value) if isinstance(value, str) else None
+        if found is not None:  # a Windows path between double quotes, its « \t » read as a tab
+            hint: str = found
+
+            def hinted(t: Callable[[str], str]) -> str:
+                return t("caractère de contrôle dans le chemin ; {hint}").format(hint=t(hint))
+
+            self.problems.append(Problem.worded(self.place("fixtures"), hinted))
             return None
         text = self.text("fixtures", value)
         if text is None:

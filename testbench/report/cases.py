@@ -29,7 +29,9 @@ _TEXT_MEDIA = re.compile(r"^(text/|application/(xml|json|[\w.+-]*\+(xml|json))$)
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("_")[:80] or "cas"
+    """``text`` as part of a file name: letters, digits, ``.``, ``_`` and ``-``; never ending with a dot, which
+    Windows drops from a file name (the file would not be the one the report names)."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("_")[:80].rstrip(".") or "cas"
 
 
 def _steps(view: CaseView, states: list[StepState], scrub: Scrubber, lang: str) -> list[dict[str, Any]]:

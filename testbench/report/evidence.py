@@ -28,6 +28,7 @@ class Evidence:
     def __init__(self, root: Path | None) -> None:
         self.root = root
         self.written: dict[str, str] = {}
+        self._names: set[str] = set()  # the written paths, casefolded
         self._made: set[Path] = set()
         # bounded: on a slow disk (a network share) the gathering waits rather than holding every file
         self._queue: Queue[tuple[Path, bytes] | None] = Queue(maxsize=QUEUED)
@@ -36,15 +37,18 @@ class Evidence:
 
     def add(self, relative: str, data: bytes, media_type: str) -> dict[str, object]:
         path = f"{EVIDENCE}/{relative}"
-        if path in self.written:  # same name twice in one report: keep both, deterministically
+        # same name twice in one report: keep both, deterministically; names are compared as Windows and
+        # macOS do (case-insensitively: ``FSE-01a`` and ``FSE-01A`` would be one file there)
+        if path.casefold() in self._names:
             head, _, name = path.rpartition("/")
             stem, dot, ext = name.partition(".")
             n = 2
-            while f"{head}/{stem}-{n}{dot}{ext}" in self.written:
+            while f"{head}/{stem}-{n}{dot}{ext}".casefold() in self._names:
                 n += 1
             path = f"{head}/{stem}-{n}{dot}{ext}"
         sha = hashlib.sha256(data).hexdigest()
         self.written[path] = sha
+        self._names.add(path.casefold())
         if self.root is not None:
             target = self.root / path
             if target.parent not in self._made:

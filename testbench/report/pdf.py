@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import zlib
 from collections.abc import Iterable
@@ -20,7 +21,17 @@ from pathlib import Path
 
 from testbench.fmt import os_reason
 
-CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "chrome")
+CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "chrome", "msedge")
+
+#: Windows: where Chrome and Edge install themselves (neither is on the PATH): (environment variable, path
+#: under it); Edge, a Chromium that prints the same way, is on every Windows 10 and 11
+WINDOWS_INSTALLS = (
+    ("ProgramFiles", ("Google", "Chrome", "Application", "chrome.exe")),
+    ("ProgramFiles(x86)", ("Google", "Chrome", "Application", "chrome.exe")),
+    ("LOCALAPPDATA", ("Google", "Chrome", "Application", "chrome.exe")),
+    ("ProgramFiles(x86)", ("Microsoft", "Edge", "Application", "msedge.exe")),
+    ("ProgramFiles", ("Microsoft", "Edge", "Application", "msedge.exe")),
+)
 
 #: flags for every headless run: nothing leaves the machine, nothing persists
 HEADLESS_FLAGS = (
@@ -43,25 +54,45 @@ class PdfError(Exception):
 
 
 def find_chromium(explicit: str | None = None) -> str:
-    """The browser to print with: ``explicit``, else ``TESTBENCH_CHROMIUM``, else the first one on the PATH.
+    """The browser to print with: ``explicit``, else ``TESTBENCH_CHROMIUM``, else the first one on the PATH,
+    else (Windows) Chrome or Edge where they install themselves.
 
     A path given that names no program is said with the OS's reason in words, not run (Python's own
     « [Errno 2] … » would reach the person)."""
+    windows = sys.platform == "win32"
     given = explicit or os.environ.get("TESTBENCH_CHROMIUM")
     if given:
         found = shutil.which(given)
         if found is None:
-            raise PdfError(
-                _t("Chromium {path} : {reason} ; corrigez TESTBENCH_CHROMIUM ou installez le paquet chromium").format(
-                    path=given, reason=os_reason(OSError(_not_a_program(given), given))
-                )
+            said = (
+                _t("Chromium {path} : {reason} ; corrigez TESTBENCH_CHROMIUM (chemin de chrome.exe ou msedge.exe)")
+                if windows
+                else _t("Chromium {path} : {reason} ; corrigez TESTBENCH_CHROMIUM ou installez le paquet chromium")
             )
+            raise PdfError(said.format(path=given, reason=os_reason(OSError(_not_a_program(given), given))))
         return found
     for name in CANDIDATES:
         found = shutil.which(name)
         if found:
             return found
+    if windows:
+        for place in _windows_installs():
+            if os.path.isfile(place):
+                return place
+        raise PdfError(
+            _t(
+                "Chromium introuvable : ni Google Chrome ni Microsoft Edge dans leurs dossiers d'installation ;"
+                " installez l'un des deux, ou indiquez le navigateur par TESTBENCH_CHROMIUM=chemin de chrome.exe"
+                " ou msedge.exe"
+            )
+        )
     raise PdfError(_t("Chromium introuvable (installez le paquet chromium, ou TESTBENCH_CHROMIUM=chemin)"))
+
+
+def _windows_installs() -> list[str]:
+    """Chrome's and Edge's program files on Windows, in the order they are tried (their folders read from the
+    environment: ``%ProgramFiles%``, ``%ProgramFiles(x86)%``, ``%LOCALAPPDATA%``)."""
+    return [os.path.join(base, *parts) for variable, parts in WINDOWS_INSTALLS if (base := os.environ.get(variable))]
 
 
 def _not_a_program(path: str) -> int:

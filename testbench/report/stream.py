@@ -98,7 +98,7 @@ class CaseSpool:
         book, spool = (self.printed, self._print) if printed else (self.screen, self._html)
         assert book is not None and spool is not None, "a printed page needs a spool made with printed=True"
         head, tail = book.page(data)
-        with target.open("w", encoding="utf-8") as out:
+        with target.open("w", encoding="utf-8", newline="") as out:  # "\n" on every system: the same bytes
             out.write(head)
             spool.seek(0)
             shutil.copyfileobj(spool, out)

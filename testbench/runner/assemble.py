@@ -8,12 +8,12 @@ loud), and the reference engine out of process through the JSON-RPC protocol.
 from __future__ import annotations
 
 import contextlib
-import shlex
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from testbench import cmdline
 from testbench.cards.api import CardBay
 from testbench.cards.reader_pools import ReaderSpec
 from testbench.domain.hooks import Closable
@@ -205,8 +205,9 @@ def assembled_bench(
 
 
 def _engine_words(engine: str) -> list[str]:
-    """An external engine's command line split as a shell does; a quote left open said, not shlex's English."""
+    """An external engine's command line split as the system does (Windows: ``C:\\Editeur\\moteur.exe``
+    keeps its backslashes); a quote left open said, not shlex's English."""
     try:
-        return shlex.split(engine)
+        return cmdline.split(engine)
     except ValueError:
         raise ValueError(f"commande du moteur illisible (guillemet ou « \\ » sans fin) : {engine}") from None

@@ -19,7 +19,7 @@ from typing import Any
 from testbench.fmt import os_reason
 from testbench.i18n import translator
 from testbench.runner.options import EXAM_PLAN_META
-from testbench.tomlfile import TomlSyntaxError, parse_toml, read_config
+from testbench.tomlfile import TomlSyntaxError, parse_toml, path_problem, read_config
 
 FORMAT = "testbench-plan/1"
 
@@ -166,6 +166,9 @@ def parse_plan(text: str, name: str) -> ExamPlan:
     try:
         data = parse_toml(text)
     except TomlSyntaxError as exc:
+        if exc.hint is not None:  # the line looks like a Windows path between double quotes
+            hinted = PlanProblem(exc.line, _t("syntaxe TOML invalide ; {reason}"), {"reason": exc.hint})
+            raise PlanError(name, [hinted]) from None
         raise PlanError(name, [PlanProblem(exc.line, _t("syntaxe TOML invalide"))]) from None
     where = _Lines(text)
     problems: list[PlanProblem] = []
@@ -211,7 +214,12 @@ def parse_plan(text: str, name: str) -> ExamPlan:
             problem(line, _t("sha256 de « {plan_id} » : 64 chiffres hexadécimaux attendus"), plan_id=plan_id)
         if any(c.plan_id == plan_id for c in casebooks):
             problem(line, _t("cahier de tests « {plan_id} » nommé deux fois"), plan_id=plan_id)
-        casebooks.append(PlannedCasebook(plan_id, _text(entry.get("document-version")), sha, _text(entry.get("path"))))
+        path = _text(entry.get("path"))
+        hint = path_problem(path)
+        if hint is not None:
+            said = _t("chemin de « {plan_id} » : caractère de contrôle ; {reason}")
+            problem(line, said, plan_id=plan_id, reason=hint)
+        casebooks.append(PlannedCasebook(plan_id, _text(entry.get("document-version")), sha, path))
     if "casebooks" not in data:
         problem(where.key("format") or 1, _t("le plan ne nomme aucun cahier de tests ([[casebooks]])"))
 

@@ -23,19 +23,21 @@ from testbench.services.app import make_app
 from testbench.services.scenarios import RegistryError
 
 
-def _writer(out: IO[str]) -> Any:
+def _writer(out: IO[bytes]) -> Any:
+    """One JSON record a line, in UTF-8 bytes whatever the locale: on Windows a redirected text stdout is in
+    the ANSI code page (cp1252), which the bench (services.process) would not read back."""
     lock = threading.Lock()
 
     def write(record: dict[str, Any]) -> None:
         line = json.dumps(record, ensure_ascii=False, default=str)
         with lock:
-            out.write(line + "\n")
+            out.write(line.encode("utf-8") + b"\n")
             out.flush()
 
     return write
 
 
-async def _serve(host: str, port: int, out: IO[str], stop: asyncio.Event) -> None:
+async def _serve(host: str, port: int, out: IO[bytes], stop: asyncio.Event) -> None:
     log = _writer(out)
     runner = web.AppRunner(make_app(log), access_log=None, handle_signals=False, shutdown_timeout=0.1)
     await runner.setup()
@@ -48,8 +50,9 @@ async def _serve(host: str, port: int, out: IO[str], stop: asyncio.Event) -> Non
         await runner.cleanup()
 
 
-def serve(host: str = "127.0.0.1", port: int = 0, stdin: IO[bytes] | None = None, out: IO[str] | None = None) -> int:
-    """Serve until ``stdin`` reaches its end (None: forever, until the process is stopped)."""
+def serve(host: str = "127.0.0.1", port: int = 0, stdin: IO[bytes] | None = None, out: IO[bytes] | None = None) -> int:
+    """Serve until ``stdin`` reaches its end (None: forever, until the process is stopped); the records go to
+    ``out`` (None: stdout's bytes) in UTF-8."""
     loop = asyncio.new_event_loop()
     stop = asyncio.Event()
 
@@ -62,14 +65,17 @@ def serve(host: str = "127.0.0.1", port: int = 0, stdin: IO[bytes] | None = None
     if stdin is not None:
         threading.Thread(target=watch_stdin, args=(stdin,), daemon=True, name="services-stdin").start()
     try:
-        loop.run_until_complete(_serve(host, port, out or sys.stdout, stop))
+        loop.run_until_complete(_serve(host, port, out or sys.stdout.buffer, stop))
     except KeyboardInterrupt:
         pass
     except (OSError, RegistryError) as exc:  # the port is taken, the address is not ours, the registry is damaged
         # one JSON line the bench reads back as the reason (services.process): in the active language (the
         # bench's own process is French unless TESTBENCH_LANG says otherwise, and reads either back), as written
         said = f"serveur de téléservices impossible à démarrer : {_reason(exc, port)}"
-        print(json.dumps({"error": translator()(said)}, ensure_ascii=False), file=sys.stderr)
+        line = json.dumps({"error": translator()(said)}, ensure_ascii=False)
+        sys.stderr.flush()
+        sys.stderr.buffer.write(line.encode("utf-8") + b"\n")  # UTF-8, as services.process reads it
+        sys.stderr.buffer.flush()
         return 2
     finally:
         loop.close()

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from pathlib import Path
+from pathlib import Path, PurePath
+from urllib.parse import quote
 
 from filelock import FileLock, Timeout
 
@@ -128,6 +129,20 @@ def checkpoint(conn: sqlite3.Connection) -> None:
             conn.execute(f"PRAGMA busy_timeout = {int(timeout)}")
 
 
+def sqlite_uri(path: PurePath, mode: str) -> str:
+    """The ``file:`` URI SQLite opens ``path`` (absolute) with in ``mode`` (``ro``, ``rw``).
+
+    Not ``Path.as_uri()``: a Windows UNC path (``\\\\serveur\\partage\\s.tbsession``, and a mapped drive once
+    resolved) becomes ``file://serveur/partage/…``, whose authority SQLite refuses (« invalid uri authority »).
+    SQLite's rules: an empty authority, then the path; on Windows a leading ``/X:`` loses its ``/`` and
+    ``//serveur/partage`` is a UNC path; ``%HH`` is decoded, and ``?`` and ``#`` end the path, so those three are
+    escaped (as are spaces and letters outside ASCII, which it decodes back)."""
+    text = path.as_posix()  # C:/…, //serveur/partage/… or /home/…
+    if not text.startswith("/"):
+        text = "/" + text  # a drive: file:///C:/…
+    return f"file://{quote(text, safe='/:')}?mode={mode}"
+
+
 def fold_wal(path: Path) -> None:
     """Fold a leftover WAL into the session file when nobody writes it; best effort, never blocks.
 
@@ -143,7 +158,7 @@ def fold_wal(path: Path) -> None:
     except (OSError, Timeout):
         return
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, isolation_level=None, timeout=0)
+        conn = sqlite3.connect(sqlite_uri(path.resolve(), "rw"), uri=True, isolation_level=None, timeout=0)
         try:
             checkpoint(conn)
         finally:
@@ -170,7 +185,7 @@ def connect_readonly(path: Path) -> ReaderConnection:
     """A read-only connection to ``path``, after folding a WAL nobody writes any more."""
     fold_wal(path)
     conn = sqlite3.connect(
-        f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False, factory=ReaderConnection
+        sqlite_uri(path.resolve(), "ro"), uri=True, check_same_thread=False, factory=ReaderConnection
     )
     conn.session_path = path
     return conn

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from testbench.domain.vocabulary import ENGINE_CALLS
 from testbench.fmt import REGEX_ERRORS, regex_reason
 from testbench.i18n import colon, translator
-from testbench.tomlfile import TomlSyntaxError, parse_toml, read_config
+from testbench.tomlfile import TomlSyntaxError, parse_toml, path_problem, read_config
 from testbench.traces.parsers import PRESETS, LineFormat, get_format
 
 if TYPE_CHECKING:
@@ -243,6 +243,15 @@ class _Reader:
             raise self.fail(f"{where}.ts_format", _t("format d'horodatage invalide « {fmt} »"), fmt=fmt) from None
         return fmt
 
+    def path(self, table: Mapping[str, Any], key: str, where: str) -> Path:
+        """A path the profile names (required), absolute; one holding a control character (a Windows path
+        between double quotes, its ``\\t`` read as a tab) refused with how to write it."""
+        value = self.string(table, key, where, required=True)
+        hint = path_problem(value)
+        if hint is not None:
+            raise self.fail(f"{where}.{key}", _t("caractère de contrôle dans le chemin ; {hint}"), hint=hint)
+        return self.resolve(value)
+
     def resolve(self, path: str) -> Path:
         p = Path(path).expanduser()
         return p if p.is_absolute() else self.base / p
@@ -262,7 +271,7 @@ class _Reader:
     def log_source(self, value: Any, where: str) -> LogSource:
         table = self.table(value, where)
         self.known(table, _LOG_KEYS, where)
-        path = str(self.resolve(self.string(table, "path", where, required=True)))
+        path = str(self.path(table, "path", where))
         encoding = self.string(table, "encoding", where) or "utf-8"
         try:
             "".encode(encoding)
@@ -321,7 +330,7 @@ class _Reader:
 
     def outputs(self, doc: Mapping[str, Any]) -> dict[str, Path]:
         table = self.table(doc.get("outputs", {}), "[outputs]")
-        return {key: self.resolve(self.string(table, key, "[outputs]", required=True)) for key in table}
+        return {key: self.path(table, key, "[outputs]") for key in table}
 
     def extractors(self, doc: Mapping[str, Any]) -> tuple[ExtractorSpec, ...]:
         items = self.array(doc, "extractors")
@@ -343,6 +352,17 @@ class _Reader:
         a typo (« lots » for « lot »), which would read nothing on the day; refused at its line."""
         for i, spec in enumerate(specs, start=1):
             name = spec.files
+            hint = path_problem(name or "")
+            if hint is not None:
+                line, col = _key_place(text, "extractors", i, "files")
+                raise SutProfileError(
+                    self.file,
+                    _t("caractère de contrôle dans le chemin ; {hint}"),
+                    where=f"[extractors][{i}].files",
+                    line=line,
+                    col=col,
+                    hint=hint,
+                )
             if name is None or name in outputs or any(c in name for c in "*?[/\\."):  # a glob, a path, a file
                 continue
             line, col = _key_place(text, "extractors", i, "files")
@@ -403,6 +423,9 @@ def load_profile(path: Path | str) -> SutProfile:
     except UnicodeDecodeError:
         raise SutProfileError(file, _t("le profil n'est pas du texte UTF-8")) from None
     except TomlSyntaxError as exc:
+        if exc.hint is not None:  # the line looks like a Windows path between double quotes
+            said = _t("syntaxe TOML invalide ; {hint}")
+            raise SutProfileError(file, said, line=exc.line, col=exc.col, hint=exc.hint) from None
         raise SutProfileError(file, _t("syntaxe TOML invalide"), line=exc.line, col=exc.col) from None
     reader = _Reader(file)
     for key in doc:

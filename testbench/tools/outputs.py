@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from types import ModuleType
 
 from testbench.tools.result import Render
 
@@ -49,9 +50,10 @@ def output_problem(target: Path | None, inputs: Iterable[Path | None] = ()) -> R
     return None
 
 
-def _same_file(a: Path, b: Path) -> bool:
-    """One file under two names, or one name for both (a session the command is about to create)."""
-    if os.path.abspath(a) == os.path.abspath(b):
+def _same_file(a: Path, b: Path, paths: ModuleType = os.path) -> bool:
+    """One file under two names, or one name for both (a session the command is about to create); names
+    compared as the system does (``paths``: :mod:`os.path`; Windows: whatever their case)."""
+    if paths.normcase(paths.abspath(a)) == paths.normcase(paths.abspath(b)):
         return True
     try:
         return os.path.samefile(a, b)

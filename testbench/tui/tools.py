@@ -9,15 +9,11 @@ why the others are not offered.
 
 from __future__ import annotations
 
-import argparse
-import os
-import shlex
-import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from testbench import fmt
+from testbench import cmdline, fmt
 from testbench.report.owner import default_folder
 from testbench.runner.exits import EXIT_USAGE
 from testbench.runner.options import BENCH_ENGINES
@@ -69,21 +65,18 @@ def defaults(tool: Tool, ctx: ToolContext) -> Values:
     return found
 
 
-def split_words(text: str, posix: bool = os.name != "nt") -> list[str] | None:
-    """Paths or a command typed on one line, as the system's shell splits them (Windows: backslashes kept,
-    double quotes around a path with spaces); None when a quote is left open."""
+def split_words(text: str, posix: bool | None = None) -> list[str] | None:
+    """Paths or a command typed on one line, as the system splits them (:func:`testbench.cmdline.split`;
+    Windows: backslashes kept, double quotes around a path with spaces); None when a quote is left open."""
     try:
-        words = shlex.split(text, posix=posix)
+        return cmdline.split(text, windows=None if posix is None else not posix)
     except ValueError:  # an unclosed quote, or a trailing backslash (POSIX)
         return None
-    if posix:
-        return words
-    return [w[1:-1] if len(w) > 1 and w[0] == w[-1] and w[0] in "\"'" else w for w in words]
 
 
 def join_words(words: list[str]) -> str:
     """The inverse of :func:`split_words`: a line the person can edit and the tool splits back."""
-    return shlex.join(words) if os.name != "nt" else subprocess.list2cmdline(words)
+    return cmdline.join(words)
 
 
 def yes_no(lang: str | None) -> list[tuple[str, str]]:
@@ -106,12 +99,22 @@ class Tool:
     waiting: str  # French, shown while it runs
 
 
+def unquoted(text: str) -> str:
+    """A path typed or pasted in a one-path field, without one pair of matching quotes around it: Windows'
+    « Copier en tant que chemin d'accès » gives ``"C:\\Examen\\livre.xlsx"``, quotes included (no file name
+    holds a ``"``)."""
+    text = text.strip()
+    if len(text) > 1 and text[0] == text[-1] and text[0] in "\"'":
+        return text[1:-1].strip()
+    return text
+
+
 def _path(text: str) -> Path:
-    return Path(text.strip()).expanduser()
+    return Path(unquoted(text)).expanduser()
 
 
 def _optional(text: str) -> Path | None:
-    return _path(text) if text.strip() else None
+    return _path(text) if unquoted(text) else None
 
 
 # -- defaults --------------------------------------------------------------------------------------------
@@ -199,16 +202,15 @@ def _sut_check(values: Values, _ctx: ToolContext) -> ToolResult:
 
 
 def _engine_check(values: Values, ctx: ToolContext) -> ToolResult:
-    from testbench.runner.options import positive_seconds
+    from testbench.runner.options import seconds_problem
     from testbench.tools.engine import engine_check_tool
 
     typed = values["timeout"].strip()
-    try:  # the CLI's rule (--timeout, --engine-timeout); a French decimal comma read as the point
-        timeout = positive_seconds(typed.replace(",", "."))
-    except argparse.ArgumentTypeError:
-        return ToolResult().fail(
-            EXIT_USAGE, lambda t, _lang: t("« {value} » n'est pas un nombre de secondes positif").format(value=typed)
-        )
+    read = typed.replace(",", ".")  # a French decimal comma read as the point
+    # the CLI's rule (--timeout, --engine-timeout), said in the workstation's language
+    if seconds_problem(read, lambda text: text) is not None:
+        return ToolResult().fail(EXIT_USAGE, lambda t, _lang: str(seconds_problem(read, t, shown=typed)))
+    timeout = float(read)
     command = split_words(values["command"])
     if command is None:
         return ToolResult().fail(EXIT_USAGE, lambda t, _lang: t("commande illisible : guillemet non fermé"))
