@@ -284,7 +284,7 @@ def test_an_edited_provenance_breaks_the_chain(campaign: Any) -> None:
         conn.execute(f"UPDATE observation_sets SET provenance = '{{}}' WHERE id = ({first})")
     conn.close()
     problems = verify_session(session).problems
-    assert any("observation_sets" in p for p in problems), problems
+    assert any("jeux de valeurs observées" in p for p in problems), problems
 
 
 def test_the_workstation_shows_where_each_observed_value_was_read(campaign: Any) -> None:

@@ -46,7 +46,10 @@ def test_a_run_leaves_an_intact_chain_covering_every_result_row(tmp_path: Path) 
     [
         ("UPDATE attempts SET verdict = 'pass', reason = '' WHERE verdict = 'fail'", "verdict ou motif modifié"),
         ("UPDATE comparisons SET data = replace(data, '99.99', '33.60')", "comparaisons, ligne"),
-        ("UPDATE observation_sets SET data = replace(data, '33.60', '0.00') WHERE id = 1", "jeux de valeurs observées, ligne 1 "),
+        (
+            "UPDATE observation_sets SET data = replace(data, '33.60', '0.00') WHERE id = 1",
+            "jeux de valeurs observées, ligne 1 ",
+        ),
         ("DELETE FROM events WHERE id = 2", "supprimée"),
         ("INSERT INTO events (kind, mono_ns, wall, data) VALUES ('step-end', 1, 1, '{}')", "hors chaîne"),
         ("UPDATE chain SET digest = replace(digest, substr(digest, 1, 1), 'x') WHERE seq = 3", "modifiée"),

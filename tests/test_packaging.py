@@ -163,7 +163,8 @@ def test_the_demo_replaces_only_its_own_session_and_report(
                  "--report", str(book), *bench]) == 0  # fmt: skip
     before = {p.name: p.read_bytes() for p in (exam, book / "report.json")}
     capsys.readouterr()
-    for lang, said in (("fr", " : ce fichier n'est pas une session de la démo"), ("en", ": this file is not a session")):
+    refused = (("fr", " : ce fichier n'est pas une session de la démo"), ("en", ": this file is not a session"))
+    for lang, said in refused:
         assert main(["demo", "--headless", "--output", str(book), "--lang", lang, *bench]) == 3
         assert f"{exam}{said}" in capsys.readouterr().err
     assert {p.name: p.read_bytes() for p in (exam, book / "report.json")} == before

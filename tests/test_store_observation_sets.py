@@ -158,8 +158,14 @@ def test_a_run_writes_one_row_per_step_and_reports_what_v4_reported(tmp_path: Pa
 @pytest.mark.parametrize(
     ("sql", "expected"),
     [
-        ("UPDATE observation_sets SET data = replace(data, '33.60', '0.00') WHERE id = 2", "jeux de valeurs observées, ligne 2"),
-        ("UPDATE observation_sets SET provenance = '{}' WHERE source = 'extraction'", "jeux de valeurs observées, lignes 4–6"),
+        (
+            "UPDATE observation_sets SET data = replace(data, '33.60', '0.00') WHERE id = 2",
+            "jeux de valeurs observées, ligne 2",
+        ),
+        (
+            "UPDATE observation_sets SET provenance = '{}' WHERE source = 'extraction'",
+            "jeux de valeurs observées, lignes 4–6",
+        ),
         ("UPDATE observation_sets SET source = 'operator' WHERE id = 1", "jeux de valeurs observées, ligne 1"),
         ("DELETE FROM observation_sets WHERE id = 3", "supprimée"),
         (

@@ -2,9 +2,9 @@
 
 Runs one engine command through a fixed sequence of checks; every message the engine sends is
 validated against the JSON Schemas of docs/engine-protocol.md. One line per check, RÉUSSI/ÉCHEC with
-the violation (ATTENTION: passed with a warning to read before a casebook), in French (PASS/FAIL… in English). The checks only
-assume what the protocol says, never the reference engine's own amounts or refusal codes (except where the
-request is the public example E1).
+the violation (ATTENTION: passed with a warning to read before a casebook), in French (PASS/FAIL… in
+English). The checks only assume what the protocol says, never the reference engine's own amounts or
+refusal codes (except where the request is the public example E1).
 
 A check whose own code fails on an answer the protocol allows is the bench's defect, not the engine's:
 its line reads ERREUR (« erreur du banc »), the report is not :attr:`~Report.concluded`, ``engine check`` exits 2,
