@@ -101,7 +101,12 @@ def test_the_operator_corrects_an_extracted_value_with_its_reason_in_the_worksta
             await perform(app, pilot, "s-secure")
             await perform(app, pilot, "s-lot")
             await _until(pilot, lambda: isinstance(app.screen, ExtractedScreen), "the lot's values are shown")
-            await pilot.press("backspace", "9", "escape")  # an edit left unfinished: accepted as read
+            lot = app.screen
+            await pilot.press("backspace", "9", "escape")  # an edit left unfinished: the first Escape asks
+            await pilot.pause()
+            assert app.screen is lot  # nothing dropped yet
+            seen["as read"] = str(lot.query_one("#notice").render())
+            await pilot.press("escape")  # the second accepts the values as read
             await wait_run(app, pilot)
 
     def drive(self: WorkstationApp, *args: object, **kwargs: object) -> int:
@@ -115,13 +120,14 @@ def test_the_operator_corrects_an_extracted_value_with_its_reason_in_the_worksta
 
     assert seen["where"].startswith("observé T-FIX — T-FIX.xml")  # each value with where it was read
     assert "Motif obligatoire pour la valeur corrigée de invoice.totals.amo" in seen["notice"]
+    assert "Échap à nouveau pour abandonner vos corrections" in seen["as read"]
     observed = _observations(session)["T-FIX"]
     amo = observed["invoice.totals.amo"]
     assert (amo["value"], amo["source"]) == ("33.60", "correction")
     assert amo["provenance"]["correction"]["extracted"] == "33.00"
     assert amo["provenance"]["correction"]["reason"] == "lu a l'ecran"
     assert observed["invoice.totals.amc"]["source"] == "extraction"  # accepted as read
-    lot = observed["lot.number"]  # Escape: accepted as read, the edit typed in its field forgotten
+    lot = observed["lot.number"]  # Escape twice: accepted as read, the edit typed in its field forgotten
     assert (lot["value"], lot["source"]) == ("000001", "extraction")
     built = build_report(session, tmp_path / "report", BuildOptions(junit=False))
     report = json.loads((built.folder / "report.json").read_text(encoding="utf-8"))

@@ -95,7 +95,7 @@ def test_f2_in_the_manual_step_window_rewrites_an_amount_as_the_new_language_doe
             await pilot.press("f2")
             await pilot.pause()
             seen["back"] = window_text(app.screen)
-            await pilot.press("ctrl+t")
+            await pilot.press("ctrl+t", "ctrl+t")  # a value typed: the first asks, the second stops
             await asyncio.wait_for(app.workers.wait_for_complete(), timeout=30)
 
     asyncio.run(scenario())

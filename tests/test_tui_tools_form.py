@@ -113,6 +113,16 @@ def test_the_engine_checks_time_limit_follows_the_clis_rule_and_sentence(tmp_pat
     )
 
 
+@pytest.mark.parametrize("typed", ["1e9", "86400,5"])
+def test_the_engine_checks_time_limit_is_at_most_a_day_as_on_the_command_line(tmp_path: Path, typed: str) -> None:
+    result = TOOLS["engine-check"].run({"command": "python -m nothing", "timeout": typed}, context(tmp_path))
+    assert result.code == 3
+    assert said(result) == (
+        [f"« {typed} » dépasse la limite de 86400 secondes (un jour)"],
+        [f"“{typed}” exceeds the limit of 86400 seconds (one day)"],
+    )
+
+
 def test_an_unclosed_quote_is_said_in_the_language_shown(tmp_path: Path) -> None:
     result = TOOLS["engine-check"].run({"command": 'python "engine.py', "timeout": "2,5"}, context(tmp_path))
     assert (result.code, said(result)) == (3, (["commande illisible : guillemet non fermé"],
@@ -232,6 +242,7 @@ def broken(_values: object, _ctx: object) -> ToolResult:
 def test_a_defect_of_a_tool_is_said_as_the_benchs_in_both_languages(tmp_path: Path, monkeypatch) -> None:
     _, session = demo_sessions(tmp_path)
     monkeypatch.setitem(TOOLS, "diff", dataclasses.replace(TOOLS["diff"], run=broken))
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))  # the defect's details written there
     seen: dict[str, str] = {}
 
     async def scenario() -> None:
@@ -242,8 +253,13 @@ def test_a_defect_of_a_tool_is_said_as_the_benchs_in_both_languages(tmp_path: Pa
             seen["en"] = await switch_language(pilot, screen)
 
     asyncio.run(scenario())
-    assert seen["fr"] == "défaut du banc : KeyError: 'x'\n? banc ou environnement indisponible (code 2)"
-    assert seen["en"].startswith("bench fault: KeyError: 'x'\n")
+    # the bench's sentence and where its details were written (tui.fault), never « KeyError: 'x' »
+    said, outcome = seen["fr"].split("\n")
+    assert said.startswith("défaut du banc : erreur interne de testbench ; le détail, pour la signaler, est dans ")
+    assert outcome == "? banc ou environnement indisponible (code 2)"
+    assert "KeyError: 'x'" in Path(said.rsplit(" ", 1)[1]).read_text(encoding="utf-8")
+    assert seen["en"].startswith("bench fault: testbench internal error; the details, to report it, are in ")
+    assert "KeyError" not in seen["fr"] + seen["en"]
 
 
 def test_a_window_closed_while_its_tool_runs_says_the_outcome_in_a_notification(tmp_path: Path, monkeypatch) -> None:

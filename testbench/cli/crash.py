@@ -8,14 +8,8 @@ details were written, for the bug report (the file holds the traceback and the c
 
 from __future__ import annotations
 
-import datetime
-import os
-import tempfile
-import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
-
-from testbench import __version__
 
 
 def failure_text(exc: Exception, argv: Sequence[str], t: Callable[[str], str]) -> str:
@@ -33,22 +27,7 @@ def failure_text(exc: Exception, argv: Sequence[str], t: Callable[[str], str]) -
 
 
 def write_details(exc: BaseException, argv: Sequence[str]) -> Path | None:
-    """The traceback and the command line in a new file of the temporary folder; None if it cannot be written.
-    A PIN an exception's message carried (an APDU in a card error) is masked: a PIN is never written."""
-    from testbench.traces.redact import redact_pins
+    """The traceback and the command line (:func:`testbench.tools.crash.write_details`); None if unwritten."""
+    from testbench.tools.crash import write_details as write
 
-    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
-    text = "".join(
-        [
-            f"testbench {__version__}\n",
-            f"commande : testbench {' '.join(argv)}\n\n",
-            *traceback.format_exception(exc),
-        ]
-    )
-    try:
-        handle, name = tempfile.mkstemp(prefix=f"testbench-erreur-{stamp}-", suffix=".txt")
-        with os.fdopen(handle, "w", encoding="utf-8", errors="replace") as f:
-            f.write("\n".join(redact_pins(line) for line in text.split("\n")))
-    except OSError:
-        return None
-    return Path(name)
+    return write(exc, f"commande : testbench {' '.join(argv)}")

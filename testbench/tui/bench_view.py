@@ -20,6 +20,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from testbench.tui.fault import fault_text
+
 if TYPE_CHECKING:
     from testbench.tui.app import WorkstationApp
 
@@ -114,16 +116,17 @@ class BenchWindows:
 
     @work(thread=True, group="bench", exit_on_error=False, description="lecteurs PC/SC")
     def _fill_readers(self: WorkstationApp, screen: BenchScreen, cards: str, t: T, lang: str) -> None:  # type: ignore[misc]
-        self.call_from_thread(screen.show, _answer(lambda: readers_content(cards, t, lang)))
+        self.call_from_thread(screen.show, _answer(lambda: readers_content(cards, t, lang), t, "lecteurs PC/SC"))
 
     @work(thread=True, group="bench", exit_on_error=False, description="intégrité de la session")
     def _fill_integrity(self: WorkstationApp, screen: BenchScreen) -> None:  # type: ignore[misc]
-        self.call_from_thread(screen.show, _answer(lambda: integrity_content(self)))
+        self.call_from_thread(screen.show, _answer(lambda: integrity_content(self), self.t, "intégrité de la session"))
 
 
-def _answer(content: Callable[[], Text]) -> Text:
-    """The window's content; a defect is shown in it by name (the window never stays at « … »)."""
+def _answer(content: Callable[[], Text], t: T, doing: str) -> Text:
+    """The window's content; a defect is said in it as the bench's, with where its details were written (the
+    window never stays at « … », and shows no exception's class name)."""
     try:
         return content()
     except Exception as exc:
-        return Text(f"{type(exc).__name__}: {exc}", style="red")
+        return Text(t(fault_text(exc, doing)), style="red")

@@ -40,6 +40,8 @@ ALTERED = (
     "ATTENTION : session altérée : des enregistrements ont été modifiés après coup (testbench verify le dit) ;"
     " ses résultats ne valent pas preuve"
 )
+#: said when the check of the session's integrity could not be made (notice, run log, overview): its reason
+INTEGRITY_UNCHECKED = "intégrité non vérifiée : {reason}"
 VERDICT_CYCLE = (None, "fail", "error", "inconclusive", "pending", "pass", "none")
 STEP_WORDS = dict(fmt.STEP_STATUS_LABELS)  # the report's words for a step's status
 STEP_MARKS = {
@@ -282,6 +284,8 @@ class Renderer:
             for problem in self.ws.altered:
                 head.append(f"\n  ⚠ {t(problem)}", style="red")
             head.append("\n")
+        if self.ws.unchecked is not None:  # the session was not verified: not to be taken for intact
+            head.append(f"\n⚠ {t(INTEGRITY_UNCHECKED).format(reason=t(self.ws.unchecked))}\n", style="bold yellow")
         out.append(head)
         table = Table(title=t("Par domaine"), expand=False)
         table.add_column(t("Domaine"))

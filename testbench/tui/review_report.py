@@ -10,9 +10,11 @@ from textual import work
 
 from testbench.fmt import os_reason
 from testbench.report.owner import default_folder
+from testbench.scope.plan import PlanError
 from testbench.store.connection import SessionError
+from testbench.tui.fault import fault_text
 from testbench.tui.messages import ReportDone
-from testbench.tui.render import ALTERED
+from testbench.tui.render import ALTERED, INTEGRITY_UNCHECKED
 from testbench.tui.review import add_review
 from testbench.tui.screens import ReviewScreen
 
@@ -20,10 +22,11 @@ if TYPE_CHECKING:
     from testbench.report.build import BuildOptions
 
 
-def report_options(lang: str, key_path: Path | None) -> tuple[BuildOptions, list[str]]:
+def report_options(lang: str, key_path: Path | None, plan: Path | None = None) -> tuple[BuildOptions, list[str]]:
     """``testbench report``'s options an engineer needs on exam day, chosen for them: signed with the
-    reviewer's key when it exists (``--sign``), printed to PDF when Chromium is there (``--pdf``). The
-    notes (French) say what the book lacks and why."""
+    reviewer's key when it exists (``--sign``), printed to PDF when Chromium is there (``--pdf``), its
+    coverage page from ``plan`` (``--plan``; None: the plan the session recorded). The notes (French) say
+    what the book lacks and why."""
     from testbench.report.build import BuildOptions
     from testbench.report.pdf import PdfError, find_chromium
     from testbench.signing import SigningKeyError, default_key_path, load_signer
@@ -45,18 +48,21 @@ def report_options(lang: str, key_path: Path | None) -> tuple[BuildOptions, list
         find_chromium()
     except PdfError as exc:
         notes.append(f"report.pdf non imprimé : {exc}")
-        return BuildOptions(lang=lang, signer=signer), notes
-    return BuildOptions(lang=lang, signer=signer, pdf=True), notes
+        return BuildOptions(lang=lang, signer=signer, plan=plan), notes
+    return BuildOptions(lang=lang, signer=signer, pdf=True, plan=plan), notes
 
 
 def _failure(out: Path, exc: Exception) -> str:
     """Why the report was not written, in French (shown through the workstation's lookup): the OS's reason for
-    the folder, the store's words for the session; only a defect keeps its exception's name, for its report."""
+    the folder, the store's words for the session; a defect is the bench's, with where its details were written
+    for its report (never an exception's class name)."""
     if isinstance(exc, OSError):
         return f"{out}: {os_reason(exc)}"
     if isinstance(exc, SessionError):
         return str(exc)
-    return f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, PlanError):  # the plan chosen (or recorded) for the coverage page, in the plan check's words
+        return " ; ".join(exc.lines("fr"))
+    return fault_text(exc, "écriture du rapport")
 
 
 class ReviewAndReport:
@@ -96,10 +102,23 @@ class ReviewAndReport:
 
     @work(thread=True, group="integrity", exit_on_error=False, description="vérification de la session")
     def check_integrity(self) -> None:
-        """Verify the session as ``testbench verify`` does, off the UI thread (it reads the whole journal)."""
-        altered = self.ws.check_integrity()
+        """Verify the session as ``testbench verify`` does, off the UI thread (it reads the whole journal); a
+        check that could not be made is said, never taken for a session verified."""
+        try:
+            altered = self.ws.check_integrity()
+        except Exception as exc:  # a file the system refuses, a damaged session, a defect: the session is unverified
+            self.call_from_thread(self._say_unchecked, self.ws.unchecked_reason(exc))
+            return
         if altered:
             self.call_from_thread(self._say_altered, altered)
+
+    def _say_unchecked(self, reason: str) -> None:
+        """The integrity could not be checked: said at once (notice, run log) and kept in the overview."""
+        self.ws.unchecked = reason
+        said = self.t(INTEGRITY_UNCHECKED).format(reason=self.t(reason))
+        self.notify(said, severity="warning", timeout=15)
+        self.log_line(f"⚠ {said}")
+        self.refresh_overview()
 
     def _say_altered(self, altered: list[str]) -> None:
         """A session altered after the fact: said at once (notice, run log) and kept in the overview."""
@@ -115,10 +134,11 @@ class ReviewAndReport:
         # exam-report »; its content in the language shown
         out = default_folder(self.ws.session_path)
         self.log_line(self.t(f"… rapport en cours : {out}"))
-        self._write_report(out)
+        # the coverage page of the plan the coverage window shows (``p``), else of ``ui --plan``, else the recorded one
+        self._write_report(out, self.coverage_plan or self.campaign_options.plan)
 
     @work(thread=True, exclusive=True, group="report", exit_on_error=False, description="rapport HTML")
-    def _write_report(self, out: Path) -> None:
+    def _write_report(self, out: Path, plan: Path | None = None) -> None:
         """``testbench report``'s build (report.build.build_report), with the options of report_options."""
         try:
             from testbench.integrity.verify import altered_session_warning
@@ -130,7 +150,7 @@ class ReviewAndReport:
             if refused:  # another session's book (perhaps signed) is not replaced, as by the CLI
                 self.post_message(ReportDone("", refused))
                 return
-            options, notes = report_options(self.lang, self.settings.signing_key)
+            options, notes = report_options(self.lang, self.settings.signing_key, plan)
             result = build_report(self.ws.session_path, out, options)
             notes += altered_session_warning(result.folder)
             if result.pdf_missing:  # the rest of the book is whole, manifested (and signed)

@@ -19,7 +19,10 @@ from testbench.i18n import tn
 from testbench.runner.campaign import CampaignError
 from testbench.runner.events import CaseFinished, CaseStarted, StepFinished, StepStarted, TracesCaptured
 from testbench.store.connection import SessionError
+from testbench.tui import actions as registry
+from testbench.tui.actions import display_key
 from testbench.tui.execution import RunOutcome, check_options, run_cases
+from testbench.tui.fault import fault_text
 from testbench.tui.messages import AttestationAsked, OperatorNotice, RunDone, RunProgress
 from testbench.tui.operator_prompt import InteractiveOperator, ReviewRequest
 from testbench.tui.render import MARKS, STEP_MARKS, STEP_WORDS, mark
@@ -28,6 +31,16 @@ from testbench.tui.run_options_screen import RunOptionsScreen
 from testbench.tui.screens import AttestScreen, ContinueScreen, ExtractedScreen
 from testbench.tui.traceview import TracePanes
 from testbench.tui.workstation import CaseEntry, Key
+
+#: the stop key in a manual step's window with a value or a note typed: what stopping loses, said once before it does
+STOP_LOSES_TYPED = (
+    "{key} encore pour arrêter l'exécution : la valeur et la note tapées seront perdues ; l'étape reste en attente"
+)
+#: the same in the window of the values read, where a value was corrected or a reason written
+STOP_DROPS_CORRECTIONS = (
+    "{key} encore pour arrêter l'exécution : vos corrections seront perdues ; les valeurs seront gardées telles"
+    " que lues"
+)
 
 
 class RunHandlers:
@@ -69,6 +82,13 @@ class RunHandlers:
 
     def action_stop_run(self) -> None:
         if self.operator is not None and self.running:
+            screen = self.screen
+            if isinstance(screen, (AttestScreen, ExtractedScreen)) and screen.typed() and screen.first_press("stop"):
+                # what was typed in the window would be lost: said once, the next press stops (as ctrl+q)
+                key = display_key(registry.effective_keys(self.settings.keymap)["stop"])
+                said = STOP_LOSES_TYPED if isinstance(screen, AttestScreen) else STOP_DROPS_CORRECTIONS
+                self.notify(self.t(said).format(key=key), severity="warning")
+                return
             self.operator.stop.set()
             if isinstance(self.screen, (AttestScreen, ExtractedScreen)):  # the step stays pending / values as read
                 self.screen.dismiss(None)
@@ -208,7 +228,7 @@ class RunHandlers:
             self.post_message(RunDone(None, "\n".join(exc.lines)))
             return
         except Exception as exc:  # the bench or the session failed: said on screen, never a crash
-            self.post_message(RunDone(None, f"{type(exc).__name__}: {exc}"))
+            self.post_message(RunDone(None, fault_text(exc, "exécution des cas")))
             return
         self.post_message(RunDone(outcome))
 

@@ -31,6 +31,11 @@ if TYPE_CHECKING:
     from testbench.runner.resume import Continuation
 
 T = Callable[[str], str]
+#: Escape in the values-read window where a value was corrected or a reason written: said before it drops them
+AS_READ_DROPS_TYPED = (
+    "Échap à nouveau pour abandonner vos corrections : les valeurs seront acceptées telles que lues (Entrée"
+    " enregistre les corrections)"
+)
 #: what a manual step's screen should show, by observed path: (path, label, expected) in a language
 Hints = Callable[[Case, Step, str | None], list[tuple[str, str, str]]]
 
@@ -54,6 +59,7 @@ class FormScreen(ModalScreen[ScreenResultType]):
         Binding("f2", "switch_language", show=False, id="language"),
     ]
     t: T
+    _asked: set[str] | None = None  # the keys that said, at their first press here, what they would drop
 
     async def action_switch_language(self) -> None:
         """F2: the workstation changes language, then this window is composed again in it.
@@ -87,6 +93,16 @@ class FormScreen(ModalScreen[ScreenResultType]):
 
     def notice_line(self) -> Static:
         return Static("", id="notice", classes="notice")
+
+    def first_press(self, key: str) -> bool:
+        """Whether ``key`` (an action id) is pressed for the first time in this window: a key that would drop what
+        was typed says so at its first press and acts at the second (F2 keeps the window, so its count too)."""
+        if self._asked is None:
+            self._asked = set()
+        if key in self._asked:
+            return False
+        self._asked.add(key)
+        return True
 
     def show_notice(self, text: str, severity: str = "information") -> None:
         notice = self.query_one("#notice", Static)
@@ -143,10 +159,7 @@ class AttestScreen(FormScreen[Attestation | None]):
                 yield Button(f"{t('Rejeter')} (ctrl+r)", id="reject", variant="error")
 
     def _answer(self, confirmed: bool) -> Attestation:
-        values = {
-            path: self.query_one(f"#value-{n}", Input).value.strip()
-            for n, (path, _, _) in enumerate(self.hints)
-        }
+        values = {path: self.query_one(f"#value-{n}", Input).value.strip() for n, (path, _, _) in enumerate(self.hints)}
         return Attestation(
             confirmed=confirmed,
             operator=self.operator,
@@ -185,7 +198,9 @@ class ExtractedScreen(FormScreen[Corrections | None]):
 
     Each value shows where it was read (the report's sentence). Enter accepts; a value changed without a
     reason is refused here, on the window's notice line, with everything typed kept; Escape accepts the
-    values as they were read. The answer: the corrected values, each with its reason, by path.
+    values as they were read, once it has said what it drops when something was typed (a value changed, a
+    reason): the first Escape only says so, the second drops it. The answer: the corrected values, each with
+    its reason, by path.
     """
 
     DEFAULT_CSS = """
@@ -256,7 +271,18 @@ class ExtractedScreen(FormScreen[Corrections | None]):
         if answer is not None:
             self.dismiss(answer)
 
+    def typed(self) -> bool:
+        """Whether the operator changed a value or wrote a reason: what accepting the values as read would drop."""
+        for n, item in enumerate(self.request.extracted):
+            value = self.query_one(f"#value-{n}", Input).value.strip()
+            if (value and value != item.value) or self.query_one(f"#reason-{n}", Input).value.strip():
+                return True
+        return False
+
     def action_accept_as_read(self) -> None:
+        if self.typed() and self.first_press("accept_as_read"):  # said once: the next Escape drops the corrections
+            self.show_notice(self.t(AS_READ_DROPS_TYPED), "warning")
+            return
         self.dismiss({})
 
     @on(Input.Submitted)

@@ -20,6 +20,7 @@ from textual.widgets import Input, Label, Select, Static
 
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_OK, EXIT_USAGE
 from testbench.tools.result import ToolResult
+from testbench.tui.fault import fault_text
 from testbench.tui.screens import FormScreen, T
 from testbench.tui.tools import TOOLS, Field, Tool, ToolContext, Values, defaults
 
@@ -175,9 +176,7 @@ class ToolWindows:
     def _tool_worker(self: WorkstationApp, screen: ToolScreen, values: Values, ctx: ToolContext) -> None:  # type: ignore[misc]
         try:
             result = screen.tool.run(values, ctx)
-        except Exception as exc:  # a defect of the bench is said by name, never as a traceback
-            named = f"{type(exc).__name__}: {exc}"
-            result = ToolResult().fail(
-                EXIT_ENVIRONMENT, lambda t, _lang: t("défaut du banc : {detail}").format(detail=named)
-            )
+        except Exception as exc:  # a defect of the bench: a sentence and where its details are, never a traceback
+            said = fault_text(exc, f"outil {screen.tool.id}")
+            result = ToolResult().fail(EXIT_ENVIRONMENT, lambda t, _lang: t(said))
         self.call_from_thread(screen.show_result, result)

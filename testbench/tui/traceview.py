@@ -34,9 +34,9 @@ from testbench.i18n import tn
 from testbench.report.labels import clock_text
 from testbench.store.traceindex import CHANNELS, TraceIndex, TraceReadError, TraceSource
 from testbench.traces.bench_text import trace_text
+from testbench.traces.severity import is_alert
 
 MAX_WIDTH = 400
-ALERT_WORDS = ("6A82", "6985", "6983", "6A88", "6D00", "6F00", "ERROR", "ERREUR", "refus")
 STYLE_ALERT = Style(color="red", bold=True)
 STYLE_HIT = Style(bgcolor="yellow", color="black")
 STYLE_CURSOR = Style(reverse=True)
@@ -199,8 +199,7 @@ class TraceView(ScrollView, can_focus=True):
         text = trace_text(self.channel, row.text, app_translator(self))
         text = text if len(text) <= MAX_WIDTH - 12 else text[: MAX_WIDTH - 13] + "…"
         style = base
-        upper = text.upper()
-        if (row.level or "").upper() in ("ERROR", "CRITICAL") or any(w.upper() in upper for w in ALERT_WORDS):
+        if is_alert(self.channel, row.text, row.level):  # the line as recorded: the core's decision (traces.severity)
             style = style + STYLE_ALERT
         if i in self._hit_set:
             style = style + STYLE_HIT

@@ -222,6 +222,8 @@ class Workstation:
         self.read_only = False
         #: what ``testbench verify`` finds wrong in the session (French, a line each; see check_integrity)
         self.altered: list[str] = []
+        #: why the check of the session's integrity could not be made (French; see unchecked_reason), None when made
+        self.unchecked: str | None = None
         self.session: SessionView | None = None
         self.entries: list[CaseEntry] = []
         self._by_key: dict[Key, CaseEntry] = {}
@@ -308,14 +310,25 @@ class Workstation:
 
     def check_integrity(self) -> list[str]:
         """What ``testbench verify`` finds wrong in the session (a broken chain, an annotation whose signature
-        fails), French, a line each; empty when intact or unreadable (said elsewhere). It reads the whole
-        journal (≈ 1.3 s for 200,000 trace lines): the workstation calls it off the UI thread."""
+        fails), French, a line each; empty when intact or not a session file (said elsewhere). Raises what
+        stopped the check (the system refusing the file, SQLite finding it damaged, a defect): the workstation
+        says the session unverified (``unchecked_reason``), never intact. It reads the whole journal (≈ 1.3 s
+        for 200,000 trace lines): the workstation calls it off the UI thread."""
         from testbench.integrity.verify import VerifyUsageError, verify_session
 
         try:
             return verify_session(self.session_path).lines()
         except VerifyUsageError:
             return []
+
+    @staticmethod
+    def unchecked_reason(exc: Exception) -> str:
+        """Why the integrity check failed (``check_integrity`` raised ``exc``), in French: the store's words for
+        a damaged session file, the system's for a file it cannot read, else a defect of the bench with where
+        its details were written (never an exception's class name)."""
+        from testbench.tui.fault import defect_text, known_reason
+
+        return known_reason(exc) or defect_text(exc, "vérification de l'intégrité de la session")
 
     def set_shard(self, shard: Shard | None) -> None:
         """Make the session shard K/N of its campaign, recorded as ``testbench run --shard K/N`` records it
