@@ -34,6 +34,7 @@ from testbench.domain.vocabulary import TELESERVICE_INVALID_ANSWER, TELESERVICE_
 from testbench.engines.api import Engine, EngineCrash, EngineProtocolError, EngineTimeout, EngineUnavailable
 from testbench.engines.operator.assisted import ExtractionFailed, ObservationOrigins
 from testbench.engines.operator.mode import OperatorPending
+from testbench.fmt import os_reason
 from testbench.runner import actions
 from testbench.runner.blame import engine_fault
 from testbench.runner.compare import evaluate
@@ -48,6 +49,19 @@ from testbench.store.session import SessionStore
 
 #: Checks the cards of a case once they are present; raises CardMismatch or CardUnavailable.
 CardGuard = Callable[[CardBay, Casebook, Case], Any]
+
+
+def bench_fault_reason(exc: Exception) -> str:
+    """A case's reason when the bench failed under it, in French like every reason: the system's words for a
+    file or a device it refused, else the kind of defect — its call stack is in the session's journal (event
+    ``bench-fault``) — never the exception's repr (« KeyError: 'x' »)."""
+    if isinstance(exc, OSError):
+        where = f"{exc.filename} : " if exc.filename else ""
+        return f"défaut du banc : {where}{os_reason(exc)}"
+    return (
+        f"défaut du banc : erreur interne de testbench ({type(exc).__name__}) ; "
+        "sa pile d'appels est dans le journal de la session"
+    )
 
 
 @dataclass
@@ -205,7 +219,7 @@ class Runner:
         except SessionWriteError:
             raise  # the record itself cannot be written: stop, the session resumes once the disk is fixed
         except Exception as exc:  # a bench fault must not stop the campaign
-            outcome = Outcome(Verdict.ERROR, f"défaut du banc : {type(exc).__name__}: {exc}")
+            outcome = Outcome(Verdict.ERROR, bench_fault_reason(exc))
             self.store.add_event(EventKind.BENCH_FAULT, {"traceback": traceback.format_exc()}, attempt_id=attempt_id)
         except BaseException:  # ^C or SIGTERM: the run stops now, without asking the engine anything more
             interrupted = True
