@@ -144,7 +144,7 @@ def test_amounts_modes_domains_and_times_read_in_the_books_language(books: dict[
     assert "démonstration" in text(fr.xpath("//section[@id='cover']"))[0]
     modes = {
         "fr": set(fmt.MODE_LABELS.values()),
-        "en": {"sécurisé", "dégradé", "SESAM without Vitale", "not applicable"},
+        "en": {"sécurisé", "dégradé", "SESAM sans Vitale", "not applicable"},
     }
     for lang, dom in (("fr", fr), ("en", en)):  # no recorded code or ISO time where a person reads
         assert ISO.search(" ".join(text(dom.xpath("//main")))) is None

@@ -78,7 +78,7 @@ def test_new_case_offers_each_template_in_words_and_one_without_a_securise_mode_
     assert seen["default"] == "fse securise"
     assert len(seen["fr"]) == len(templates())  # type: ignore[arg-type]
     assert {"FSE · sécurisé", "FSE · dégradé", "ADRi · SESAM sans Vitale", "cartes", "INSi"} <= set(seen["fr"])  # type: ignore[arg-type]
-    assert {"FSE · sécurisé", "ADRi · SESAM without Vitale", "cards"} <= set(seen["en"])  # type: ignore[arg-type]
+    assert {"FSE · sécurisé", "ADRi · SESAM sans Vitale", "cards"} <= set(seen["en"])  # type: ignore[arg-type]
     assert not any(word in " ".join(seen["fr"]) for word in ("securise", "sesam-sans-vitale", "none"))  # type: ignore[arg-type]
     assert seen["refused"] == (
         "Identifiant du nouveau cas : identifiant de cas invalide « ADRI 1 » (lettres, chiffres, . _ : -, 80 au plus)"
