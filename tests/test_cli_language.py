@@ -114,6 +114,39 @@ def test_every_argparse_message_has_its_french() -> None:
     assert sorted(msgids - set(ARGPARSE_FR)) == []
 
 
+def test_every_option_and_argument_is_explained() -> None:
+    """``--help`` explains every option and argument of every command (« --engine-timeout SECONDES » alone
+    explained nothing); the test above then checks each explanation has its English."""
+    unexplained: list[str] = []
+
+    def walk(parser: argparse.ArgumentParser, path: str) -> None:
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    walk(sub, f"{path} {name}")
+            elif not isinstance(action, argparse._HelpAction) and not (action.help or "").strip():
+                unexplained.append(f"{path} {'/'.join(action.option_strings) or action.dest}")
+
+    walk(build_parser(), "testbench")
+    assert unexplained == []
+
+
+def test_every_subcommand_takes_lang() -> None:
+    """``--lang en`` after any command: ``cards emulate`` and ``cards replay`` refused it (« unrecognized »)."""
+    lacking: list[str] = []
+
+    def walk(parser: argparse.ArgumentParser, path: str) -> None:
+        subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        for action in subs:
+            for name, sub in action.choices.items():
+                walk(sub, f"{path} {name}")
+        if not subs and "--lang" not in parser._option_string_actions:
+            lacking.append(path)
+
+    walk(build_parser(), "testbench")
+    assert lacking == []
+
+
 def test_every_help_text_has_its_english() -> None:
     same_in_both = {"options"}
     missing = sorted(s for s in help_texts(build_parser()) if cli_translator("en")(s) == s and s not in same_in_both)

@@ -122,6 +122,11 @@ def test_a_toml_syntax_error_is_placed_at_its_line_and_column(tmp_path: Path) ->
             "[logs][1].format: unknown format “log5j”",
         ),
         (
+            '[product]\nname = "x"\n[[logs]]\npath = "a.log"\nchannel = "nope"\n',
+            "[logs][1].channel : canal « nope » impossible pour un journal (canaux : app, engine)",
+            "[logs][1].channel: channel “nope” cannot be used for a log (channels: app, engine)",
+        ),
+        (
             '[product]\nname = "x"\n[syslog]\nport = 70000\n',
             "[syslog].port : un port entre 0 et 65535 est attendu",
             "[syslog].port: a port between 0 and 65535 is expected",

@@ -1,6 +1,6 @@
 """``testbench cards …``: readers, card probing, emulation, recording and replay (French output).
 
-``--lang en`` (list, watch, probe, record) makes the PC/SC failures and ``cards list`` English.
+``--lang en`` after any of them makes the PC/SC failures and ``cards list`` English.
 Exit codes: 0 ok, 2 PC/SC stack or card unavailable, 3 invalid input.
 """
 
@@ -19,6 +19,9 @@ from testbench.runner.exits import EXIT_ENVIRONMENT as EXIT_ENV
 from testbench.runner.exits import EXIT_OK, EXIT_USAGE
 from testbench.runner.options import port_number
 
+#: the vpcd reader a card is presented in (``_port``): 0 and 1 are pcscd's two readers, 2… the added entries
+READER_HELP = "numéro du lecteur vpcd : 0 (défaut), 1, 2… (entrées ajoutées)"
+
 
 def register(sub: Any) -> None:
     p = sub.add_parser("cards", help="lecteurs et cartes (Vitale, CPS) : lister, observer, identifier, émuler")
@@ -28,7 +31,7 @@ def register(sub: Any) -> None:
     lang.add_argument("--lang", choices=("fr", "en"), default=None, help="langue (fr par défaut)")
 
     s = cards.add_parser("list", parents=[lang], help="lister les lecteurs PC/SC et leur carte")
-    s.add_argument("--json", action="store_true")
+    s.add_argument("--json", action="store_true", help="sortie JSON : chaque lecteur, son état et sa carte")
     s.set_defaults(func=cmd_list)
 
     s = cards.add_parser("watch", parents=[lang], help="afficher les insertions et retraits (comme pcsc_scan)")
@@ -46,14 +49,14 @@ def register(sub: Any) -> None:
     s.add_argument("--trace", action="store_true", help="afficher les APDU échangés (code porteur masqué)")
     s.set_defaults(func=cmd_probe)
 
-    s = cards.add_parser("emulate", help="présenter un profil de carte via vpcd à pcscd")
-    s.add_argument("profile", type=Path, metavar="PROFIL")
+    s = cards.add_parser("emulate", parents=[lang], help="présenter un profil de carte via vpcd à pcscd")
+    s.add_argument("profile", type=Path, metavar="PROFIL", help="profil de carte de test (XML) à présenter")
     s.add_argument(
         "--reader",
         type=int,
         default=0,
         metavar="NUMÉRO",
-        help="numéro du lecteur vpcd : 0, 1 (défaut), 2… (entrées ajoutées)",
+        help=READER_HELP,
     )
     s.add_argument("--port", type=port_number, metavar="PORT", help="port vpcd explicite (prioritaire sur --reader)")
     s.add_argument("--trace", type=Path, metavar="FICHIER", help="fichier JSON lines des APDU reçus (stdout sinon)")
@@ -73,11 +76,13 @@ def register(sub: Any) -> None:
     )
     s.set_defaults(func=cmd_record)
 
-    s = cards.add_parser("replay", help="présenter un enregistrement comme carte virtuelle via vpcd")
-    s.add_argument("file", type=Path, metavar="FICHIER")
-    s.add_argument("--reader", type=int, default=0, metavar="NUMÉRO")
-    s.add_argument("--port", type=port_number, metavar="PORT")
-    s.add_argument("--duration", type=float, default=None, metavar="SECONDES")
+    s = cards.add_parser("replay", parents=[lang], help="présenter un enregistrement comme carte virtuelle via vpcd")
+    s.add_argument(
+        "file", type=Path, metavar="FICHIER", help="enregistrement des APDU fait par cards record (JSON lines)"
+    )
+    s.add_argument("--reader", type=int, default=0, metavar="NUMÉRO", help=READER_HELP)
+    s.add_argument("--port", type=port_number, metavar="PORT", help="port vpcd explicite (prioritaire sur --reader)")
+    s.add_argument("--duration", type=float, default=None, metavar="SECONDES", help="retirer la carte après N secondes")
     s.add_argument(
         "--export-scriptor", type=Path, metavar="FICHIER", help="écrire un script scriptor au lieu de rejouer"
     )

@@ -38,7 +38,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="valider des cahiers de tests (schéma et règles), sans rien exécuter",
         description="Valide chaque cahier de tests et signale chaque problème sous la forme fichier:ligne:colonne.",
     )
-    validate.add_argument("casebooks", nargs="+", type=Path, metavar="CAHIER")
+    validate.add_argument(
+        "casebooks", nargs="+", type=Path, metavar="CAHIER", help="un ou plusieurs cahiers de tests à valider (XML)"
+    )
     validate.add_argument(
         "--max-size",
         type=float,

@@ -24,7 +24,7 @@ FORMAT = "testbench-coverage/1"
 
 def register(sub: argparse._SubParsersAction) -> None:
     cov = sub.add_parser("coverage", help="couverture du plan d'examen par une session, prêt pour le pré-examen")
-    cov.add_argument("session", type=Path, metavar="SESSION")
+    cov.add_argument("session", type=Path, metavar="SESSION", help="fichier de session (.tbsession)")
     cov.add_argument(
         "--plan", type=Path, default=None, metavar="PLAN", help="plan d'examen (TOML) ; défaut : celui de la session"
     )

@@ -24,7 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
             "Le fichier de correspondance (docs/office-import.md) nomme les colonnes ([results])."
         ),
     )
-    export.add_argument("session", type=Path, metavar="SESSION")
+    export.add_argument("session", type=Path, metavar="SESSION", help="fichier de session (.tbsession)")
     export.add_argument("--to", required=True, type=Path, metavar="FICHIER", help="fichier à écrire (.xlsx, ou .csv)")
     export.add_argument("--document", required=True, type=Path, metavar="DOCUMENT", help="le cahier de tests d'origine")
     export.add_argument(

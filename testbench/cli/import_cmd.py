@@ -25,7 +25,9 @@ def register(sub: argparse._SubParsersAction) -> None:
             "(TOML, docs/office-import.md). Chaque valeur non reprise est signalée avec sa place (Feuille1!D14)."
         ),
     )
-    command.add_argument("document", type=Path, metavar="DOCUMENT")
+    command.add_argument(
+        "document", type=Path, metavar="DOCUMENT", help="cahier de tests d'origine (XLSX, ODS, CSV, DOCX)"
+    )
     command.add_argument(
         "--mapping", type=Path, required=True, metavar="CORRESPONDANCE", help="fichier de correspondance (TOML)"
     )

@@ -19,7 +19,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     init.add_argument("--lang", choices=LANGUAGES, default=None, help="langue (fr par défaut)")
     init.set_defaults(func=cmd_init)
     show = keys_sub.add_parser("show", help="afficher la clé publique et son empreinte")
-    show.add_argument("--key", type=Path, default=None, metavar="FICHIER")
+    show.add_argument(
+        "--key", type=Path, default=None, metavar="FICHIER", help="clé privée dont montrer la clé publique"
+    )
     show.add_argument("--lang", choices=LANGUAGES, default=None, help="langue (fr par défaut)")
     show.set_defaults(func=cmd_show)
     keys.set_defaults(func=lambda args: (keys.print_help(), EXIT_USAGE)[1])

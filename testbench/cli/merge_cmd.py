@@ -11,7 +11,7 @@ from testbench.i18n import LANGUAGES
 
 def register(sub: argparse._SubParsersAction) -> None:
     merge = sub.add_parser("merge", help="fusionner des sessions (relances, partitions CI) en une nouvelle session")
-    merge.add_argument("sessions", nargs="+", type=Path, metavar="SESSION")
+    merge.add_argument("sessions", nargs="+", type=Path, metavar="SESSION", help="sessions à fusionner (.tbsession)")
     merge.add_argument("-o", "--output", type=Path, required=True, metavar="SESSION", help="nouvelle session")
     merge.add_argument(
         "--allow-tampered", action="store_true", help="fusionner même si la chaîne d'une entrée est rompue"

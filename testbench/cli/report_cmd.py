@@ -17,7 +17,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Construit le dossier du rapport depuis le seul fichier de session : index.html, evidence/, "
         "report.json, junit.xml, journal-chain.json, manifest.json (+ report.pdf, manifest.sig.json).",
     )
-    report.add_argument("session", type=Path, metavar="SESSION")
+    report.add_argument("session", type=Path, metavar="SESSION", help="fichier de session (.tbsession)")
     report.add_argument("-o", "--output", type=Path, required=True, metavar="DOSSIER", help="dossier du rapport")
     report.add_argument("--lang", choices=("fr", "en"), default=None, help="langue (fr par défaut)")
     report.add_argument("--pdf", action="store_true", help="imprimer aussi report.pdf (Chromium headless)")

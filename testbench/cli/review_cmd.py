@@ -20,8 +20,8 @@ OVERRIDABLE = (Verdict.PASS, Verdict.FAIL, Verdict.INCONCLUSIVE, Verdict.ERROR, 
 
 def register(sub: argparse._SubParsersAction) -> None:
     review = sub.add_parser("review", help="annoter un cas (accepter ou remplacer son verdict), entrée signée")
-    review.add_argument("session", type=Path, metavar="SESSION")
-    review.add_argument("case", metavar="CAS")
+    review.add_argument("session", type=Path, metavar="SESSION", help="fichier de session (.tbsession)")
+    review.add_argument("case", metavar="CAS", help="identifiant du cas revu")
     action = review.add_mutually_exclusive_group(required=True)
     action.add_argument("--accept", action="store_true", help="accepter le verdict enregistré")
     action.add_argument(

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 def register(sub: argparse._SubParsersAction) -> None:
     run = sub.add_parser("run", help="exécuter des cahiers de tests et enregistrer la session")
-    run.add_argument("casebooks", nargs="+", type=Path, metavar="CAHIER")
+    run.add_argument("casebooks", nargs="+", type=Path, metavar="CAHIER", help="un ou plusieurs cahiers de tests (XML)")
     run.add_argument("--session", required=True, type=Path, help="fichier de session (créé s'il n'existe pas)")
     run.add_argument(
         "--create-dirs",

@@ -18,7 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     sut = sub.add_parser("sut", help="profil du logiciel testé (sut.toml) : le créer, le vérifier")
     sut_sub = sut.add_subparsers(dest="sut_command")
     check = sut_sub.add_parser("check", help="montrer ce que le profil capterait et extrairait maintenant")
-    check.add_argument("profile", type=Path, metavar="PROFIL")
+    check.add_argument("profile", type=Path, metavar="PROFIL", help="profil du logiciel testé (sut.toml)")
     check.add_argument("--lines", type=int, default=10, metavar="N", help="lignes de journal montrées par source")
     check.add_argument("--lang", choices=LANGUAGES, default=None, help="langue (fr par défaut)")
     check.set_defaults(func=cmd_check)

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 def register(sub: argparse._SubParsersAction) -> None:
     ui = sub.add_parser("ui", help="poste d'examen : parcourir, exécuter, comparer, réviser (interface texte)")
-    ui.add_argument("casebooks", nargs="+", type=Path, metavar="CAHIER")
+    ui.add_argument("casebooks", nargs="+", type=Path, metavar="CAHIER", help="un ou plusieurs cahiers de tests (XML)")
     ui.add_argument("--session", type=Path, default=None, help="fichier de session (défaut : <cahier>.tbsession ici)")
     ui.add_argument(
         "--create-dirs",

@@ -14,7 +14,9 @@ from pathlib import Path
 
 def register(sub: argparse._SubParsersAction) -> None:
     verify = sub.add_parser("verify", help="vérifier l'intégrité d'un dossier de rapport ou d'une session")
-    verify.add_argument("path", type=Path, metavar="RAPPORT|SESSION")
+    verify.add_argument(
+        "path", type=Path, metavar="RAPPORT|SESSION", help="dossier d'un rapport, ou fichier de session"
+    )
     verify.add_argument("--key", type=Path, metavar="FICHIER", help="clé publique attendue du signataire")
     verify.add_argument(
         "--session", type=Path, metavar="SESSION", help="vérifier aussi que le rapport vient de cette session"

@@ -126,7 +126,13 @@ class BenchOptions:
         help="reference (hors processus, défaut), inprocess, operator (l'opérateur réalise les étapes dans le "
         "logiciel testé), ou la commande d'un moteur externe",
     )
-    engine_timeout: float = _option(("--engine-timeout",), 10.0, type=positive_seconds, metavar="SECONDES")
+    engine_timeout: float = _option(
+        ("--engine-timeout",),
+        10.0,
+        type=positive_seconds,
+        metavar="SECONDES",
+        help="délai de réponse d'un moteur à chaque appel, en secondes (défaut 10, au plus un jour)",
+    )
     #: where an out-of-process engine reads the cards (the protocol's ``cards.mode``, docs/engine-protocol.md)
     engine_cards: str = _option(
         ("--engine-cards",),

@@ -27,6 +27,7 @@ from testbench.domain.vocabulary import ENGINE_CALLS
 from testbench.fmt import REGEX_ERRORS, regex_reason
 from testbench.i18n import colon, translator
 from testbench.tomlfile import TomlSyntaxError, parse_toml, path_problem, read_config
+from testbench.traces.capture import LOG_CHANNELS
 from testbench.traces.parsers import PRESETS, LineFormat, get_format
 
 if TYPE_CHECKING:
@@ -304,10 +305,19 @@ class _Reader:
             for key in ("ts_format", "tz"):
                 if key in table:
                     raise self.fail(f"{where}.{key}", _t("n'a de sens qu'avec « pattern »"))
+        channel = (self.string(table, "channel", where) or "app").lower()
+        if channel not in LOG_CHANNELS:  # its lines were stored where no view nor expectation reads them
+            names = ", ".join(LOG_CHANNELS)
+            raise self.fail(
+                f"{where}.channel",
+                _t("canal « {channel} » impossible pour un journal (canaux : {names})"),
+                channel=channel,
+                names=names,
+            )
         return LogSource(
             path=path,
             encoding=encoding,
-            channel=self.string(table, "channel", where) or "app",
+            channel=channel,
             fmt=fmt,
             clock_offset_ms=self.number(table, "clock_offset_ms", where),
         )
