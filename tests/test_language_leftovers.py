@@ -404,8 +404,12 @@ def without_data(text: str, data: list[str]) -> str:
     return text
 
 
+#: French domain terms an English text keeps as they are (docs/glossary.md): not the bench speaking French
+KEPT_TERMS = ["SESAM sans Vitale"]
+
+
 def french_left(text: str, data: list[str]) -> list[str]:
-    bare = without_data(text, data)
+    bare = without_data(text, [*data, *KEPT_TERMS])
     return sorted({m.group() for m in FRENCH_WORDS.finditer(bare)} | set(FRENCH_SPACING.findall(bare)))
 
 

@@ -89,8 +89,8 @@ def test_the_readers_window_shows_what_cards_list_prints_and_the_cards_the_bench
     asyncio.run(scenario("en"))
     listed = {lang: cli(capsys, "cards", "list", "--lang", lang) for lang in ("fr", "en")}
     french, english = shown["fr-auto"].splitlines(), shown["en-auto"].splitlines()
-    assert french[:3] == ["Cartes du banc (--cards auto) : lecteurs PC/SC (pcscd)", "", "Lecteurs PC/SC"]
-    assert english[:3] == ["Bench cards (--cards auto): PC/SC readers (pcscd)", "", "PC/SC readers"]
+    assert french[:3] == ["Cartes du banc (choix automatique) : lecteurs PC/SC (pcscd)", "", "Lecteurs PC/SC"]
+    assert english[:3] == ["Bench cards (chosen automatically): PC/SC readers (pcscd)", "", "PC/SC readers"]
     for lines, lang in ((french, "fr"), (english, "en")):
         # the readers this test holds (other benches may change theirs meanwhile) read as the CLI prints them
         ours = [line for line in listed[lang] if line.startswith(("Virtual PCD 00 00", "Virtual PCD 00 01"))]
@@ -98,8 +98,35 @@ def test_the_readers_window_shows_what_cards_list_prints_and_the_cards_the_bench
         assert len(lines[3:]) == len(listed[lang])  # every reader pcscd lists
     assert any(line.startswith("Virtual PCD 00 00") and "carte présente  Vitale 2  ATR 3B" in line for line in french)
     assert any(line.startswith("Virtual PCD 00 00") and "card present  Vitale 2  ATR 3B" in line for line in english)
-    assert shown["fr-inprocess"].startswith("Cartes du banc (--cards inprocess) : lecteur virtuel en mémoire\n")
-    assert shown["en-inprocess"].startswith("Bench cards (--cards inprocess): in-memory virtual reader\n")
+    assert shown["fr-inprocess"].startswith("Cartes du banc : lecteur virtuel en mémoire\n")
+    assert shown["en-inprocess"].startswith("Bench cards: in-memory virtual reader\n")
+
+
+def test_the_readers_window_says_the_cards_mode_in_words_never_the_cli_flag(monkeypatch) -> None:
+    """The cards the bench uses, in words (« choix automatique », « lecteur virtuel en mémoire »): the
+    workstation names no ``--cards`` (what ``testbench ui`` was given is not a flag to type here)."""
+    from testbench.i18n import translator
+    from testbench.tui.bench_view import readers_content
+
+    monkeypatch.setattr("testbench.cards.inventory.reader_states", lambda: [])  # no pcscd asked
+    stacks = {"auto": ("pcsc", None), "pcsc": ("refused", "pcscd absent"), "inprocess": ("inprocess", None)}
+    monkeypatch.setattr("testbench.runner.assemble.card_stack", lambda cards: stacks[cards])
+
+    def head(cards: str, lang: str) -> str:
+        return readers_content(cards, translator(lang, "tui"), lang).plain.splitlines()[0]
+
+    assert head("auto", "fr") == "Cartes du banc (choix automatique) : lecteurs PC/SC (pcscd)"
+    assert head("auto", "en") == "Bench cards (chosen automatically): PC/SC readers (pcscd)"
+    assert head("pcsc", "fr") == "Cartes du banc : aucune, pile PC/SC indisponible (pcscd absent)"
+    assert head("inprocess", "fr") == "Cartes du banc : lecteur virtuel en mémoire"
+    assert head("inprocess", "en") == "Bench cards: in-memory virtual reader"
+    stacks["auto"] = ("inprocess", "pcscd absent")
+    assert head("auto", "fr") == (
+        "Cartes du banc (choix automatique) : lecteur virtuel en mémoire, pile PC/SC indisponible (pcscd absent)"
+    )
+    assert head("auto", "en") == (
+        "Bench cards (chosen automatically): in-memory virtual reader, PC/SC stack unavailable (pcscd absent)"
+    )
 
 
 def test_the_integrity_window_says_what_verify_says_of_the_open_session(tmp_path: Path, capsys) -> None:
@@ -162,13 +189,13 @@ def test_the_coverage_of_a_plan_chosen_in_the_workstation(tmp_path: Path, capsys
             await pilot.press("escape", "ctrl+p", *"plan d'examen de la couverture", "enter")
             await pilot.pause()
             assert isinstance(app.screen, PlanScreen)  # the palette reaches it too
-            await pilot.press("tab", "ctrl+u", *str(PLAN), "enter")  # a path typed
+            # a path pasted as Windows' « Copier en tant que chemin d'accès » gives it: between double quotes
+            await pilot.press("tab", "ctrl+u", *f'"{PLAN}"', "enter")
             await pilot.pause()
             seen["typed"] = app.screen.query_one("#coverage-text", Static).content.plain
 
     asyncio.run(scenario())
-    no_plan = "aucun plan d'examen : donnez --plan PLAN, ou lancez la campagne avec run --plan PLAN"
-    assert seen["none"] == f"{session}: {no_plan}"
+    assert seen["none"] == f"{session}: aucun plan d'examen : choisissez-en un avec « Plan » (touche p)"
     assert seen["hint"] == "p : choisir le plan d'examen (fourni avec testbench, ou un chemin)"
     assert seen["refused"].startswith(f"{tmp_path / 'nope.toml'}") and "illisible" in seen["refused"]
     bundled = "\n".join(cli(capsys, "coverage", "--plan", str(PLAN), str(session)))

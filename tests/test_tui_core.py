@@ -180,6 +180,33 @@ def test_settings_keymap_and_language_from_file(tmp_path: Path, monkeypatch: pyt
     assert load_settings(tmp_path).problems
 
 
+def test_a_windows_path_in_double_quotes_in_tui_toml_is_refused_with_how_to_write_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``signing_key = "C:\\tmp\\fse.pem"`` reads a tab and a form feed: refused with the hint, never used as a
+    path; a backslash TOML refuses (``\\U``) is a syntax error said with the same hint, as sut/profile.py says it."""
+    from testbench.i18n import english
+    from testbench.tomlfile import WINDOWS_PATH_HINT
+
+    monkeypatch.delenv("TESTBENCH_LANG", raising=False)
+    file = tmp_path / "tui.toml"
+    file.write_text('operator = "Alice"\nsigning_key = "C:\\tmp\\fse.pem"\n', "utf-8")
+    settings = load_settings(tmp_path)
+    assert settings.signing_key is None and settings.operator == "Alice"
+    assert settings.problems == [f"{file}: signing_key : caractère de contrôle dans le chemin ; {WINDOWS_PATH_HINT}"]
+    assert english(settings.problems[0]) == (
+        f"{file}: signing_key: control character in the path; Windows path between double quotes: write it"
+        " between single quotes ('C:\\…') or with /"
+    )
+    file.write_text("signing_key = 'C:\\tmp\\k.pem'\n", "utf-8")  # between single quotes: as written
+    settings = load_settings(tmp_path)
+    assert (settings.signing_key, settings.problems) == (Path("C:\\tmp\\k.pem"), [])
+    file.write_text('lang = "fr"\nsigning_key = "C:\\Users\\k.pem"\n', "utf-8")  # \\U: not TOML
+    (problem,) = load_settings(tmp_path).problems
+    assert problem == f"{file}:2:20: syntaxe TOML invalide ; {WINDOWS_PATH_HINT}"
+    assert english(problem).startswith(f"{file}:2:20: invalid TOML syntax; Windows path between double quotes")
+
+
 def test_registry_ids_are_unique_and_every_action_has_english() -> None:
     ids = [a.id for a in actions.ACTIONS]
     assert len(ids) == len(set(ids))

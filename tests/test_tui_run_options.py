@@ -28,6 +28,7 @@ from testbench.runner.shard import Shard, read_record, shard_record, shard_slice
 from testbench.store.read import SHARD_META
 from testbench.store.session import SessionStore
 from testbench.tui.config import Settings, UiState
+from testbench.tui.run_options import RunChoice, read_choice
 from testbench.tui.run_options_screen import RunOptionsScreen
 from testbench.tui.workstation import Workstation
 
@@ -172,10 +173,10 @@ def test_what_the_runner_refuses_is_said_in_the_window_in_english_too(tmp_path: 
             screen = app.screen
             assert isinstance(screen, RunOptionsScreen)  # the window stays, with what was typed
             notice = str(screen.query_one("#notice", Static).render())
-            assert "--workers expects a number of benches ≥ 1, not 0" in notice
+            assert notice == "Parallel benches: a number of benches ≥ 1, not “0”"  # the field, not --workers
             await pilot.press("ctrl+u", "2", "tab", *"5/3", "enter")
             notice = str(screen.query_one("#notice", Static).render())
-            assert "--shard expects K/N with 1 ≤ K ≤ N ≤ 10000 (for example 2/4), not “5/3”" in notice
+            assert notice == "CI shard: K/N with 1 ≤ K ≤ N ≤ 10000 (for example 2/4), not “5/3”"
             assert app.screen is screen and screen.query_one("#workers", Input).value == "2"
             await pilot.press("escape")  # nothing changed
             assert app.campaign_options.workers == 1 and app.ws.shard is None
@@ -187,10 +188,40 @@ def test_what_the_runner_refuses_is_said_in_the_window_in_english_too(tmp_path: 
             await pilot.pause()
             await choose(pilot, workers="2")
             notice = str(app.screen.query_one("#notice", Static).render())
-            assert "--workers: one bench only when the application under test is followed" in notice
+            one_bench = "one bench only when the application under test is followed (logs, profile, operator)"
+            assert notice == f"Parallel benches: {one_bench}"  # the field, not --workers
             assert followed.workers == 1
 
     asyncio.run(scenario())
+
+
+def test_every_field_s_problem_is_said_at_once_by_its_label_never_a_cli_flag(tmp_path: Path) -> None:
+    """Workers ``0`` and shard ``5/2`` typed together: both problems on the notice line, one a line, each
+    named by the field's label as the window shows it (« Bancs en parallèle », « Partition CI »)."""
+
+    async def scenario() -> None:
+        app = make_app(tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await choose(pilot, workers="0", shard="5/2")
+            screen = app.screen
+            assert isinstance(screen, RunOptionsScreen)
+            notice = str(screen.query_one("#notice", Static).render())
+            assert notice.splitlines() == [
+                "Bancs en parallèle : un nombre de bancs ≥ 1, pas « 0 »",
+                "Partition CI : K/N avec 1 ≤ K ≤ N ≤ 10000 (par exemple 2/4), pas « 5/2 »",
+            ]
+            assert "--" not in notice
+            await pilot.press("escape")
+            assert app.campaign_options.workers == 1 and app.ws.shard is None
+
+    asyncio.run(scenario())
+    assert read_choice("deux", "1/x") == [
+        "Bancs en parallèle : un nombre de bancs ≥ 1, pas « deux »",
+        "Partition CI : K/N avec 1 ≤ K ≤ N ≤ 10000 (par exemple 2/4), pas « 1/x »",
+    ]
+    assert read_choice(" 2 ", " 1/3 ") == RunChoice(2, Shard(1, 3))
+    assert read_choice("", "") == RunChoice(1, None)
 
 
 def test_a_workstation_shard_merges_with_a_ci_shard_into_the_whole_campaign(tmp_path: Path) -> None:

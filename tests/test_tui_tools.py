@@ -278,7 +278,12 @@ def test_the_signing_key_is_created_then_its_fingerprint_shown(tmp_path: Path, c
             seen["en"] = await switch_language(pilot, app.screen)
 
     asyncio.run(scenario())
-    assert seen["missing"].startswith(f"{key}: clé de signature illisible")
+    # how to create it: the workstation's own action (palette only), never « testbench keys init »
+    missing = (
+        f"{key}: clé de signature illisible (introuvable) ; créez-la avec l'action « Créer la clé »"
+        " dans la palette (ctrl+p)"
+    )
+    assert seen["missing"].startswith(f"{missing}\n") and "keys init" not in seen["missing"]
     assert seen["created"].startswith(f"clé privée : {key} (lisible par vous seul")
     assert seen["created"].endswith(f"écrit : {key}\n✔ terminé (code 0)")
     _, french, _ = cli(capsys, "keys", "show", "--key", str(key))

@@ -166,6 +166,33 @@ def test_keys_init_replaces_a_key_only_when_asked_and_says_so_with_its_field(tmp
     assert key.read_bytes() != first
 
 
+def test_a_missing_key_points_to_the_workstations_own_action_never_keys_init(tmp_path: Path) -> None:
+    """``k`` on a key that does not exist: the signer's sentence, but pointing to « Créer la clé » (its key from
+    tui.toml's [keymap], else the palette) in the language shown; the CLI keeps « testbench keys init »."""
+    key = tmp_path / "none.pem"
+    run = TOOLS["keys"].run
+    palette_fr = "« Créer la clé » dans la palette (ctrl+p)"
+    refused = run({"key": f'"{key}"'}, context(tmp_path))  # pasted with its quotes: the path all the same
+    assert (refused.code, said(refused)) == (
+        3,
+        (
+            [f"{key}: clé de signature illisible (introuvable) ; créez-la avec l'action {palette_fr}"],
+            [
+                f"{key}: signing key unreadable (not found); create it with the action “Create the key”"
+                " in the palette (ctrl+p)"
+            ],
+        ),
+    )
+    keyed = run({"key": str(key)}, context(tmp_path, keymap={"keys-init": "K", "palette": "f3"}))
+    keyed_fr = f"{key}: clé de signature illisible (introuvable) ; créez-la avec l'action « Créer la clé » (touche K)"
+    assert said(keyed)[0] == [keyed_fr]
+    assert said(keyed)[1] == [
+        f"{key}: signing key unreadable (not found); create it with the action “Create the key” (key K)"
+    ]
+    palette = run({"key": str(key)}, context(tmp_path, keymap={"palette": "f3"}))
+    assert said(palette)[0][0].endswith("« Créer la clé » dans la palette (f3)")
+
+
 def test_merge_of_shards_names_its_field_and_merges_when_told(tmp_path: Path) -> None:
     shard = tmp_path / "s1.tbsession"
     argv = ["run", str(DEMO), "--cards", "inprocess", "--engine", "inprocess", "--session", str(shard)]

@@ -9,6 +9,7 @@ action it triggers, and its French label and help, whose English is in the one c
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from testbench.i18n import translator
@@ -363,6 +364,17 @@ def _display_one(key: str) -> str:
 def effective_keys(keymap: dict[str, str]) -> dict[str, str]:
     """Action id -> key(s) after applying the user's keymap (unknown ids are ignored)."""
     return {a.id: keymap.get(a.id, a.key) for a in ACTIONS}
+
+
+def reach(action_id: str, keys: Mapping[str, str], t: Callable[[str], str]) -> str:
+    """How a person reaches an action, for a sentence that points to it (never a CLI command): its label and
+    its key, « « Plan » (touche p) », or, for an action without one, « « Créer la clé » dans la palette
+    (ctrl+p) »; ``keys`` as :func:`effective_keys` gives them, ``t`` the workstation's translator."""
+    name = t(BY_ID[action_id].label)
+    key = keys.get(action_id, "")
+    if key.strip():
+        return t("« {action} » (touche {key})").format(action=name, key=display_key(key))
+    return t("« {action} » dans la palette ({key})").format(action=name, key=display_key(keys.get("palette", "")))
 
 
 def unknown_ids(keymap: dict[str, str]) -> list[str]:

@@ -29,23 +29,25 @@ T = Callable[[str], str]
 
 
 def readers_content(cards: str, t: T, lang: str) -> Text:
-    """Which cards the bench uses (``--cards`` as the bench resolves it now), then every reader pcscd lists
-    with its card, as ``testbench cards list`` prints them, or why PC/SC cannot list them."""
+    """Which cards the bench uses (``cards``: ``--cards`` as the bench resolves it now, said in words), then
+    every reader pcscd lists with its card, as ``testbench cards list`` prints them, or why PC/SC cannot."""
     from testbench.cards.api import CardUnavailable
     from testbench.cards.inventory import reader_states
     from testbench.cards.pcsc_errors import no_reader_message
     from testbench.runner.assemble import card_stack
 
     stack, problem = card_stack(cards)
+    # the mode in words, never ``--cards``: the bench's cards chosen by it (auto) or as asked
+    bench = t("Cartes du banc (choix automatique)") if cards == "auto" else t("Cartes du banc")
     if stack == "pcsc":
-        head = t("Cartes du banc (--cards {option}) : lecteurs PC/SC (pcscd)")
+        head = t("{cards} : lecteurs PC/SC (pcscd)")
     elif stack == "refused":
-        head = t("Cartes du banc (--cards {option}) : aucune, pile PC/SC indisponible ({problem})")
+        head = t("{cards} : aucune, pile PC/SC indisponible ({problem})")
     elif problem:
-        head = t("Cartes du banc (--cards {option}) : lecteur virtuel en mémoire, pile PC/SC indisponible ({problem})")
+        head = t("{cards} : lecteur virtuel en mémoire, pile PC/SC indisponible ({problem})")
     else:
-        head = t("Cartes du banc (--cards {option}) : lecteur virtuel en mémoire")
-    text = Text(head.format(option=cards, problem=t(problem) if problem else ""), style="bold")
+        head = t("{cards} : lecteur virtuel en mémoire")
+    text = Text(head.format(cards=bench, problem=t(problem) if problem else ""), style="bold")
     text.append(f"\n\n{t('Lecteurs PC/SC')}\n", style="underline")
     try:
         rows = reader_states()

@@ -18,7 +18,7 @@ from typing import Any
 
 from testbench.fmt import os_reason
 from testbench.i18n import LANGUAGES, default_language
-from testbench.tomlfile import TomlSyntaxError, parse_toml, read_config
+from testbench.tomlfile import TomlSyntaxError, parse_toml, path_problem, read_config
 
 STATE_FILE = "ui-state.json"
 SETTINGS_FILE = "tui.toml"
@@ -61,8 +61,12 @@ def load_settings(directory: Path | None = None) -> Settings:
     except UnicodeDecodeError:
         settings.problems.append(f"{path}: illisible (pas du texte UTF-8)")
         return settings
-    except TomlSyntaxError as exc:  # placed as every TOML file of ours (file:line:col)
-        settings.problems.append(f"{path}:{exc.line}:{exc.col}: syntaxe TOML invalide")
+    except TomlSyntaxError as exc:  # placed as every TOML file of ours (file:line:col), with its hint
+        place = f"{path}:{exc.line}:{exc.col}"
+        if exc.hint is not None:  # the line looks like a Windows path between double quotes
+            settings.problems.append(f"{place}: syntaxe TOML invalide ; {exc.hint}")
+        else:
+            settings.problems.append(f"{place}: syntaxe TOML invalide")
         return settings
     lang = str(data.get("lang", settings.lang)).lower()
     if lang in LANGUAGES and "TESTBENCH_LANG" not in os.environ:
@@ -71,7 +75,12 @@ def load_settings(directory: Path | None = None) -> Settings:
         settings.problems.append(f"{path}: langue inconnue « {lang} » (fr ou en)")
     settings.operator = str(data.get("operator", ""))
     if data.get("signing_key"):
-        settings.signing_key = Path(str(data["signing_key"])).expanduser()
+        key = str(data["signing_key"])
+        hint = path_problem(key)  # "C:\tmp\fse.pem" reads a tab and a form feed: refused with the hint
+        if hint is not None:
+            settings.problems.append(f"{path}: signing_key : caractère de contrôle dans le chemin ; {hint}")
+        else:
+            settings.signing_key = Path(key).expanduser()
     keymap = data.get("keymap", {})
     if isinstance(keymap, dict):
         settings.keymap = {str(k): str(v) for k, v in keymap.items()}

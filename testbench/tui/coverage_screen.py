@@ -3,7 +3,8 @@
 The plan is the one chosen in the workstation (key ``p``: a plan shipped with testbench, or the path of
 one), else the one given to ``testbench ui --plan``, else the one a run recorded in the session. The
 coverage is computed by :mod:`testbench.scope` and rendered by :func:`testbench.scope.text.coverage_text`;
-this module only shows it (or, said the same way as the CLI, why it cannot). The plan chosen is read for
+this module only shows it (or, said the same way as the CLI, why it cannot: but a session without a plan
+points to the plan key, not to ``--plan``). The plan chosen is read for
 the coverage only: what a run records stays the plan of ``ui --plan``.
 """
 
@@ -23,12 +24,13 @@ from textual.widgets.option_list import Option
 
 from testbench.paths import CASEBOOKS_DIR
 from testbench.scope.coverage import session_coverage
-from testbench.scope.plan import PlanError, load_plan
+from testbench.scope.plan import NO_PLAN, PlanError, load_plan
 from testbench.scope.text import coverage_text, readiness_text
 from testbench.store.connection import SessionError
-from testbench.tui.actions import display_key
+from testbench.tui.actions import display_key, effective_keys, reach
 from testbench.tui.bench_view import BenchWindows
 from testbench.tui.screens import FormScreen, T
+from testbench.tui.tools import unquoted
 
 if TYPE_CHECKING:
     from testbench.tui.app import WorkstationApp
@@ -44,6 +46,11 @@ def coverage_content(app: WorkstationApp) -> Text:
     except SessionError as exc:
         return Text(app.t(str(exc)))
     except PlanError as exc:
+        if [p.message for p in exc.problems] == [NO_PLAN]:  # the CLI's words name --plan: here, the plan key
+            how = reach("coverage-plan", effective_keys(app.settings.keymap), app.t)
+            return Text(
+                app.t("{path}: aucun plan d'examen : choisissez-en un avec {action}").format(path=exc.name, action=how)
+            )
         return Text("\n".join(exc.lines(app.lang)))
     text = Text(coverage_text(data, app.lang))
     flag = readiness_text(data, app.lang)
@@ -127,7 +134,7 @@ class PlanScreen(FormScreen[Path | None]):
 
     @on(Input.Submitted, "#plan-path")
     def _typed(self, event: Input.Submitted) -> None:
-        typed = event.value.strip()
+        typed = unquoted(event.value)  # « Copier en tant que chemin d'accès » pastes it between quotes
         if not typed:
             self.show_notice(self.t("Donnez le chemin d'un plan d'examen (TOML)."), "warning")
             return

@@ -37,7 +37,7 @@ def report_options(lang: str, key_path: Path | None, plan: Path | None = None) -
     if not path.exists():
         notes.append(
             f"rapport non signé : pas de clé de signature ({path}) ; créez-la (« Créer ma clé de signature » dans"
-            " la fenêtre de revue, ou testbench keys init), puis refaites g"
+            " la fenêtre de revue, ou « Créer la clé » dans la palette), puis refaites g"
         )
     else:
         try:

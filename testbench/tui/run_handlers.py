@@ -26,7 +26,7 @@ from testbench.tui.fault import fault_text
 from testbench.tui.messages import AttestationAsked, OperatorNotice, RunDone, RunProgress
 from testbench.tui.operator_prompt import InteractiveOperator, ReviewRequest
 from testbench.tui.render import MARKS, STEP_MARKS, STEP_WORDS, mark
-from testbench.tui.run_options import RunChoice, describe, read_choice, with_choice
+from testbench.tui.run_options import RunChoice, describe, in_the_window, read_choice, with_choice
 from testbench.tui.run_options_screen import RunOptionsScreen
 from testbench.tui.screens import AttestScreen, ContinueScreen, ExtractedScreen
 from testbench.tui.traceview import TracePanes
@@ -105,15 +105,14 @@ class RunHandlers:
         self.push_screen(RunOptionsScreen(self.run_choice(), self.t, self._check_run_choice), self._apply_run_choice)
 
     def _check_run_choice(self, workers: str, shard: str) -> RunChoice | list[str]:
-        """The choice typed, or the problems the runner finds in it (in its own words)."""
-        try:
-            choice = read_choice(workers, shard)
-        except ValueError as exc:
-            return [str(exc)]
+        """The choice typed, or the problems found in it: every field's, then the campaign's (by field, not flag)."""
+        choice = read_choice(workers, shard)
+        if not isinstance(choice, RunChoice):
+            return choice  # every field's problem, each named by its field
         if choice.shard != self.ws.shard and self.ws.read_only:
             return ["Lecture seule : la session est ouverte en écriture par un autre processus."]
         options = with_choice(self.campaign_options, choice)
-        return check_options(self.ws.session_path, self.ws.runnable_casebooks, options) or choice
+        return in_the_window(check_options(self.ws.session_path, self.ws.runnable_casebooks, options)) or choice
 
     def _apply_run_choice(self, choice: RunChoice | None) -> None:
         if choice is None:

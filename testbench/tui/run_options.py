@@ -4,7 +4,8 @@ The choice lives where ``testbench run`` keeps it, in the app's
 :class:`~testbench.runner.options.CampaignOptions` (``workers``, ``selection.shard``), so the campaign
 runs it and records it as it does the command line's; the text is read by the runner's own parser
 (:func:`testbench.runner.shard.parse_shard`) and the campaign's own check
-(:func:`testbench.tui.execution.check_options`). No Textual.
+(:func:`testbench.tui.execution.check_options`), and a problem is said by the window's field, not by
+``run``'s flag. No Textual.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from testbench.runner.options import CampaignOptions
-from testbench.runner.shard import Shard, parse_shard
+from testbench.runner.shard import MAX_SHARDS, Shard, ShardSpecError, parse_shard
 
 
 @dataclass(frozen=True)
@@ -25,14 +26,40 @@ class RunChoice:
     shard: Shard | None = None
 
 
-def read_choice(workers: str, shard: str) -> RunChoice:
-    """The choice typed in the window; :class:`ValueError` (French, for the person) when it is not one."""
+#: the campaign's refusals (:func:`testbench.tui.execution.check_options`) that name ``run``'s flag, as the
+#: window says them: by its field
+_IN_THE_WINDOW = {
+    "--workers : un seul banc quand le logiciel testé est suivi (journaux, profil, opérateur)": (
+        "Bancs en parallèle : un seul banc quand le logiciel testé est suivi (journaux, profil, opérateur)"
+    ),
+}
+
+
+def read_choice(workers: str, shard: str) -> RunChoice | list[str]:
+    """The choice typed in the window, or every field's problem at once (French, for the person), each
+    named by its field's label (« Bancs en parallèle », « Partition CI »), never by a CLI flag; the shard is
+    read by the runner's own parser."""
+    problems: list[str] = []
     text = workers.strip() or "1"
     try:
         count = int(text)
     except ValueError:
-        raise ValueError(f"--workers attend un nombre de bancs ≥ 1, pas {text}") from None
-    return RunChoice(count, parse_shard(shard) if shard.strip() else None)  # ShardSpecError is a ValueError
+        count = 0
+    if count < 1:
+        problems.append(f"Bancs en parallèle : un nombre de bancs ≥ 1, pas « {text} »")
+    slice_: Shard | None = None
+    if shard.strip():
+        try:
+            slice_ = parse_shard(shard)
+        except ShardSpecError:  # its words name --shard: the window names its field
+            typed = shard.strip()
+            problems.append(f"Partition CI : K/N avec 1 ≤ K ≤ N ≤ {MAX_SHARDS} (par exemple 2/4), pas « {typed} »")
+    return problems or RunChoice(count, slice_)
+
+
+def in_the_window(problems: list[str]) -> list[str]:
+    """The campaign's refusals of a choice, each naming the window's field rather than ``run``'s flag."""
+    return [_IN_THE_WINDOW.get(problem, problem) for problem in problems]
 
 
 def with_choice(options: CampaignOptions, choice: RunChoice) -> CampaignOptions:

@@ -21,8 +21,8 @@ T = Callable[[str], str]
 class RunOptionsScreen(FormScreen[RunChoice | None]):
     """Two fields, each with what it means; Enter or ctrl+s applies, Escape leaves things as they were.
 
-    ``check`` reads the fields into a choice, or gives the problems (the runner's own words): the window
-    stays open with what was typed and says them on its notice line.
+    ``check`` reads the fields into a choice, or gives the problems, every field's at once, each named by the
+    field's label: the window stays open with what was typed and says them on its notice line, one a line.
     """
 
     DEFAULT_CSS = """
@@ -85,7 +85,7 @@ class RunOptionsScreen(FormScreen[RunChoice | None]):
         if isinstance(answer, RunChoice):
             self.dismiss(answer)
         else:  # nothing typed is lost: the window stays, with the reason why
-            self.show_notice(" ; ".join(self.t(line) for line in answer), "error")
+            self.show_notice("\n".join(self.t(line) for line in answer), "error")  # one line per problem
 
     def action_cancel(self) -> None:
         self.dismiss(None)

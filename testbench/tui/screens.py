@@ -410,7 +410,8 @@ class ReviewScreen(FormScreen[bool]):
             yield Select(options, value="accept", allow_blank=False, id="decision")
             yield Input(value=self.reviewer, placeholder=t("Réviseur"), id="reviewer")
             yield Input(placeholder=t("Motif (obligatoire)"), id="reason")
-            yield Label(t("Annotation signée avec votre clé (testbench keys init)."), classes="dim")
+            # the window's own way to the key, never the CLI's command: without one, ctrl+s offers « Créer ma clé »
+            yield Label(t("Annotation signée avec votre clé ; sans clé, ctrl+s propose de la créer."), classes="dim")
             yield Label("", id="review-error")
             with Horizontal():
                 yield Button(f"{t('Enregistrer')} (ctrl+s)", id="save", variant="primary")

@@ -160,6 +160,7 @@ class ToolWindows:
             lang=self.lang,
             engine_cards=bench.engine_cards,
             engine_timeout=bench.engine_timeout,
+            keymap=dict(self.settings.keymap),
         )
 
     def action_tool(self: WorkstationApp, tool_id: str) -> None:  # type: ignore[misc]

@@ -9,15 +9,18 @@ why the others are not offered.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from testbench import cmdline, fmt
+from testbench.i18n import translator
 from testbench.report.owner import default_folder
 from testbench.runner.exits import EXIT_USAGE
 from testbench.runner.options import BENCH_ENGINES
 from testbench.tools.result import ToolResult
+from testbench.tui.actions import effective_keys, reach
 
 #: a spreadsheet or table the office import and export read, in the order a default is looked for
 OFFICE_SUFFIXES = (".xlsx", ".ods", ".csv", ".docx")
@@ -37,6 +40,7 @@ class ToolContext:
     lang: str
     engine_cards: str = "client"  # --engine-cards: where an out-of-process engine reads the cards
     engine_timeout: float = 10.0  # --engine-timeout: the bench's time limit per engine call
+    keymap: Mapping[str, str] = dataclasses.field(default_factory=dict)  # tui.toml's [keymap]: a refusal names the key
 
 
 Values = dict[str, str]
@@ -217,10 +221,23 @@ def _engine_check(values: Values, ctx: ToolContext) -> ToolResult:
     return engine_check_tool(command, timeout=timeout, engine_cards=ctx.engine_cards)
 
 
-def _keys_show(values: Values, _ctx: ToolContext) -> ToolResult:
+def _keys_show(values: Values, ctx: ToolContext) -> ToolResult:
+    from testbench.tomlfile import read_config
     from testbench.tools.keys import keys_show_tool
 
-    return keys_show_tool(_path(values["key"]))
+    path = _path(values["key"])
+    try:
+        read_config(path)
+    except OSError as exc:  # the signer's words name ``testbench keys init``: here, the workstation's action
+        failed = exc
+
+        def unreadable(t: Callable[[str], str], lang: str | None) -> str:
+            how = reach("keys-init", effective_keys(dict(ctx.keymap)), translator(lang, "tui"))
+            said = t("{path}: clé de signature illisible ({reason}) ; créez-la avec l'action {action}")
+            return said.format(path=path, reason=fmt.os_reason(failed, t), action=how)
+
+        return ToolResult().fail(EXIT_USAGE, unreadable)
+    return keys_show_tool(path)
 
 
 _FORCE = "Remplacer la clé existante"
