@@ -290,4 +290,3 @@ def test_an_amount_is_refused_in_french_and_reads_in_english() -> None:
             parse_decimal(value)
         assert str(info.value) == french
         assert english(f"lines[0].quantity: {info.value}") == f"lines[0].quantity: {english_text}"
-
