@@ -438,3 +438,16 @@ def test_an_output_named_like_an_input_in_another_case_is_the_same_file_on_windo
     inputs = PureWindowsPath(r"C:\Examen\Sortie.xml"), PureWindowsPath(r"c:\examen\SORTIE.XML")
     assert _same_file(*inputs, ntpath)  # type: ignore[arg-type]
     assert not _same_file(Path("/tmp/x/Sortie.xml"), Path("/tmp/x/sortie.xml"))  # POSIX: two files
+
+
+def test_json_on_standard_output_is_ascii_so_any_console_carries_it(capsys: pytest.CaptureFixture[str]) -> None:
+    """``--json`` written to standard output: a redirected output on Windows is in its code page (cp1252),
+    where « ✔ » became « ? »; escaped (« \\u00e9 »), the JSON reads back the same on every system."""
+    import sys
+
+    from testbench.cli.main import main
+
+    assert main(["engine", "check", "--json", "--", sys.executable, "-m", "testbench", "engine", "serve"]) == 0
+    out = capsys.readouterr().out
+    labels = " ".join(check["label"] for check in json.loads(out)["checks"])
+    assert out.isascii() and "démarre" in labels

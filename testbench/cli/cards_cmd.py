@@ -129,7 +129,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         _err(str(exc))
         return EXIT_ENV
     if args.json:
-        print(json.dumps([row.as_dict(args.lang) for row in rows], ensure_ascii=False, indent=2))
+        print(json.dumps([row.as_dict(args.lang) for row in rows], indent=2))  # ASCII: any console spells it
     elif not rows:
         print(no_reader_message(args.lang))  # the service answers: neither "not installed" nor "not running"
     else:
@@ -258,7 +258,7 @@ def cmd_probe(args: argparse.Namespace) -> int:
         _err(str(exc))
         return EXIT_ENV
     if args.json:
-        print(json.dumps(data.as_dict(), ensure_ascii=False, indent=2))
+        print(json.dumps(data.as_dict(), indent=2))
     elif fam.startswith("vitale"):
         print_vitale(data)
     else:

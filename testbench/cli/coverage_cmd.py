@@ -51,7 +51,8 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     data = coverage.as_dict()
     if args.format == "json":
-        sys.stdout.write(json.dumps({"format": FORMAT, **data}, ensure_ascii=False, indent=1) + "\n")
+        # ASCII (« \u00e9 »): a redirected output on Windows is in its code page, not the UTF-8 JSON is read in
+        sys.stdout.write(json.dumps({"format": FORMAT, **data}, indent=1) + "\n")
     else:
         sys.stdout.write(coverage_text(data, args.lang))
     return EXIT_OK if coverage.ready else EXIT_FAILED

@@ -143,8 +143,7 @@ class Report:
                 "bench_error": bool(self.bench_errors),
                 "checks": checks,
             },
-            ensure_ascii=False,
-            indent=2,
+            indent=2,  # ASCII (« \u00e9 »): a redirected console output on Windows is not UTF-8
         )
 
 
