@@ -68,6 +68,16 @@ def visible_controls(text: str) -> str:
     return CONTROLS.sub(lambda m: f"⟨U+{ord(m.group()):04X}⟩", text)
 
 
+def program_text(raw: bytes) -> str:
+    """What another program wrote to a pipe (an engine's or a simulator's standard error): UTF-8 when it is,
+    else the Windows code page French software writes (cp1252, « impossible à démarrer » written on Windows),
+    never « \ufffd » for each accent."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", "replace")
+
+
 def _decimal(number: float, digits: int, lang: str) -> str:
     text = f"{number:.{digits}f}"
     return text.replace(".", ",") if lang == "fr" else text

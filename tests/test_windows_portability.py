@@ -451,3 +451,24 @@ def test_json_on_standard_output_is_ascii_so_any_console_carries_it(capsys: pyte
     out = capsys.readouterr().out
     labels = " ".join(check["label"] for check in json.loads(out)["checks"])
     assert out.isascii() and "démarre" in labels
+
+
+@pytest.mark.parametrize(
+    ("raw", "text"),
+    [
+        ("impossible à démarrer ✔".encode(), "impossible à démarrer ✔"),  # UTF-8, as on Linux
+        ("impossible à démarrer".encode("cp1252"), "impossible à démarrer"),  # a Windows engine's stderr
+    ],
+)
+def test_another_programs_stderr_reads_in_utf8_else_the_windows_code_page(raw: bytes, text: str) -> None:
+    """An engine's standard error quoted in a verdict (« stderr : … »): a Windows program writes its code page;
+    read as UTF-8 it showed « � » for each accent."""
+    import collections
+
+    from testbench.engines.protocol.process import _pump_stderr
+    from testbench.fmt import program_text
+
+    assert program_text(raw) == text
+    tail: collections.deque[str] = collections.deque(maxlen=5)
+    _pump_stderr(io.BytesIO(raw + b"\n"), tail)
+    assert list(tail) == [text]

@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from typing import IO, TYPE_CHECKING, Any
 
 from testbench.domain.teleservices import SERVICES
-from testbench.fmt import os_reason
+from testbench.fmt import os_reason, program_text
 
 if TYPE_CHECKING:
     import http.client
@@ -185,7 +185,7 @@ class ServicesProcess:
 
     def _drain(self, stream: IO[bytes]) -> None:
         for raw in stream:
-            self._stderr.append(raw.decode("utf-8", "replace").strip())
+            self._stderr.append(program_text(raw).strip())
             del self._stderr[:-20]
 
     # -- control -------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from typing import IO, Any
 
 from testbench.engines.api import EngineNotLaunched
 from testbench.engines.protocol import jsonrpc as J
-from testbench.fmt import os_reason, visible_controls
+from testbench.fmt import os_reason, program_text, visible_controls
 
 _STDERR_LINES = 40
 REAP_TIMEOUT = 2.0  # after a kill, how long to wait for the process to be reaped
@@ -40,7 +40,7 @@ def _decoded(raw: bytes) -> Received:
     try:
         return "msg", J.parse(raw)
     except Exception as exc:  # not JSON, not an object, nested too deep
-        return "garbage", (str(exc), visible_controls(raw[:120].decode("utf-8", "replace")))
+        return "garbage", (str(exc), visible_controls(program_text(raw)[:120]))
 
 
 def _pump_stdout(stream: IO[bytes], out: queue.SimpleQueue[Received], max_line: int) -> None:
@@ -85,7 +85,7 @@ def _pump_stderr(stream: IO[bytes], tail: collections.deque[str]) -> None:
             chunk = stream.readline(4096)
             if not chunk:
                 break
-            tail.append(visible_controls(chunk.decode("utf-8", "replace").rstrip()))
+            tail.append(visible_controls(program_text(chunk).rstrip()))
     except Exception:  # the pipe broke or was closed
         pass
     finally:
