@@ -202,7 +202,10 @@ def test_copytruncate_hole_of_nul_bytes_is_skipped(tmp_path: Path) -> None:
         ("utf-8", "Réf. ÉCHEC déjà".encode(), "Réf. ÉCHEC déjà"),
         ("cp1252", "Réf. € ÉCHEC ‘ok’".encode("cp1252"), "Réf. € ÉCHEC ‘ok’"),
         ("latin-1", "Réf. ÉCHEC déjà".encode("latin-1"), "Réf. ÉCHEC déjà"),
-        ("utf-8", b"bad \xff\xfe bytes \xc3", "bad \ufffd\ufffd bytes \ufffd"),
+        ("cp1252", b"bad \x81 byte", "bad \ufffd byte"),  # undefined in cp1252
+        # not UTF-8 in a UTF-8 file (the default): the Windows code page French software writes
+        ("utf-8", "Réf. € ÉCHEC déjà".encode("cp1252"), "Réf. € ÉCHEC déjà"),
+        ("utf-8", b"bad \xff\xfe bytes \xc3", "bad ÿþ bytes Ã"),
     ],
 )
 def test_encodings_and_undecodable_bytes(tmp_path: Path, encoding: str, payload: bytes, expected: str) -> None:
@@ -213,6 +216,18 @@ def test_encodings_and_undecodable_bytes(tmp_path: Path, encoding: str, payload:
         write(log, payload + b"\n")
         got.wait_for(1)
     assert got.texts == [expected]
+
+
+def test_a_utf8_log_keeps_each_line_in_its_own_encoding(tmp_path: Path) -> None:
+    """A log given without its encoding (UTF-8 by default) that the application wrote in cp1252, with a UTF-8
+    line among them: each line reads as written, no « \ufffd » for an accent."""
+    log = tmp_path / "app.log"
+    write(log, b"")
+    got = Collector()
+    with make_tailer([log], got):
+        write(log, "Assuré ÉCHEC\n".encode("cp1252") + "Assuré ✔\n".encode() + "Réf. déjà\n".encode("cp1252"))
+        got.wait_for(3)
+    assert got.texts == ["Assuré ÉCHEC", "Assuré ✔", "Réf. déjà"]
 
 
 def test_utf8_character_split_across_reads(tmp_path: Path) -> None:

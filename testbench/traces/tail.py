@@ -22,7 +22,9 @@ applications that write a few more lines to the old handle after renaming it.
 
 Only complete lines are emitted (``\\n``, ``\\r\\n``); a trailing partial line is kept until its end
 arrives, and emitted by :meth:`FileTailer.close`. Encodings must be ASCII-compatible (utf-8, cp1252,
-latin-1…); undecodable bytes become U+FFFD, never an exception.
+latin-1…); undecodable bytes become U+FFFD, never an exception — but a line that is not UTF-8 in a UTF-8
+file (the default) is read in the Windows code page French software writes (cp1252,
+:func:`testbench.fmt.program_text`): a log whose encoding was not given keeps its accents.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from testbench.fmt import program_text
 from testbench.traces.clock import RawLine, stamp
 from testbench.traces.delivery import Delivery, ErrorCallback, LineCallback
 from testbench.traces.followed import (
@@ -440,7 +443,7 @@ class FileTailer(Delivery):
         *,
         live: bool = True,
     ) -> None:
-        text = data.decode(self.encoding, errors="replace")
+        text = _decoded(data, self.encoding)
         if followed.at_start:
             followed.at_start = False
             if text.startswith("\ufeff"):
@@ -452,6 +455,17 @@ class FileTailer(Delivery):
                 line = line[:-1]
             append(RawLine(line, source, mono, wall, live=live))
         batch[-1].position = position_of(followed)
+
+
+def _decoded(data: bytes, encoding: str) -> str:
+    """Complete lines as text: in UTF-8, each line that is not UTF-8 read as cp1252 (one line at a time, so
+    that a file mixing both keeps each line right)."""
+    if encoding != "utf-8":
+        return data.decode(encoding, errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return "\n".join(program_text(line) for line in data.split(b"\n"))
 
 
 def _modified(candidate: Candidate) -> int:
