@@ -78,3 +78,27 @@ def test_the_workstation_says_it_when_it_opens_the_session(on_a_share: Path) -> 
     session = on_a_share / "examen.tbsession"
     notes = Workstation(load_casebooks([DEMO]), session).prepare()
     assert notes[0].startswith(f"{session} : session sur un partage réseau (cifs)")
+
+
+@pytest.mark.parametrize(
+    ("inside", "expected"),
+    [("OneDrive - Editeur/Documents/examen", "OneDriveCommercial"), ("local/examen", None)],
+)
+def test_a_folder_onedrive_keeps_is_said(tmp_path: Path, inside: str, expected: str | None) -> None:
+    environ = {"OneDriveCommercial": str(tmp_path / "OneDrive - Editeur"), "OneDrive": str(tmp_path / "x")}
+    assert location.synced_folder(tmp_path / inside / "s.tbsession", environ) == expected
+
+
+def test_a_run_in_onedrive_says_so_in_each_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Windows puts « Documents » in OneDrive on many machines: its client opens the files while it uploads
+    them and makes conflict copies of a session being written; the run says so and goes on."""
+    monkeypatch.setenv("OneDrive", str(tmp_path))
+    session = tmp_path / "Documents" / "examen.tbsession"
+    session.parent.mkdir()
+    bench = ["--cards", "inprocess", "--engine", "inprocess", "-k", "DEMO-FSE-001"]
+    assert main(["run", str(DEMO), "--session", str(session), *bench]) == 0
+    assert f"{session} : session dans un dossier synchronisé (OneDrive) ; le client" in capsys.readouterr().err
+    assert main(["run", str(DEMO), "--session", str(session), *bench, "--rerun", "--lang", "en"]) == 0
+    assert f"{session}: session in a synced folder (OneDrive); the sync client" in capsys.readouterr().err

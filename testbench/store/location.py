@@ -3,13 +3,16 @@
 SQLite's write-ahead log needs shared memory and byte-range locks that network file systems (SMB/CIFS,
 NFS, sshfs…) do not give reliably (sqlite.org, « WAL does not work over a network filesystem »). Offices
 often redirect « Documents » to such a share: the bench says so when it opens a session there, and the
-person moves it to a local disk (copied to the share afterwards, once closed).
+person moves it to a local disk (copied to the share afterwards, once closed). A folder a sync client
+keeps (OneDrive, where Windows puts « Documents » and « Bureau » on many machines) is said too: the
+client opens the files while it uploads them and makes conflict copies of a session being written.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 #: Linux file system types that are network shares (/proc/self/mounts, third field)
@@ -77,12 +80,34 @@ def _existing(folder: Path) -> Path:
         return folder
 
 
+#: where the sync clients say their folder is (OneDrive sets these on Windows)
+SYNCED_FOLDERS = ("OneDrive", "OneDriveCommercial", "OneDriveConsumer")
+
+
+def synced_folder(session: Path, environ: Mapping[str, str] = os.environ) -> str | None:
+    """The synced folder (OneDrive) that holds ``session``, as its variable names it; None elsewhere."""
+    folder = os.path.normcase(os.path.abspath(session.parent))
+    for name in SYNCED_FOLDERS:
+        root = environ.get(name)
+        if root and os.path.normcase(os.path.abspath(root)) in (folder, *map(str, Path(folder).parents)):
+            return name
+    return None
+
+
 def share_warning(session: Path) -> str | None:
-    """What the bench says when ``session`` is on a network share (French, as every notice), else None."""
+    """What the bench says when ``session`` is on a network share or in a synced folder (French, as every
+    notice), else None."""
     share = network_share(session)
-    if share is None:
-        return None
-    return (
-        f"{session} : session sur un partage réseau ({share}) ; SQLite n'y garantit pas une écriture sûre"
-        " — gardez la session sur un disque local et copiez-la ensuite"
-    )
+    if share is not None:
+        return (
+            f"{session} : session sur un partage réseau ({share}) ; SQLite n'y garantit pas une écriture sûre"
+            " — gardez la session sur un disque local et copiez-la ensuite"
+        )
+    synced = synced_folder(session)
+    if synced is not None:
+        return (
+            f"{session} : session dans un dossier synchronisé ({synced}) ; le client de synchronisation ouvre"
+            " les fichiers pendant l'envoi et fait des copies en conflit — gardez la session dans un dossier"
+            " local non synchronisé et copiez-la ensuite"
+        )
+    return None
