@@ -129,6 +129,20 @@ def test_refusals_exit_3_and_write_nothing(demo: Path, tmp_path: Path, capsys: p
     assert "cahier invalide ; corrigez-le avant d'y ajouter un cas" in capsys.readouterr().err
 
 
+def test_a_read_only_casebook_is_refused_not_replaced(demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A casebook marked read-only (a delivered one, kept as it came) is not rewritten: a rename replaced it on
+    Linux, whatever its mode, and Windows refused it only after the copy."""
+    demo.chmod(0o444)
+    original = demo.read_bytes()
+    try:
+        assert new_case("--domain", "cards", "--id", "X-1", "--casebook", demo) == 3
+    finally:
+        demo.chmod(0o644)
+    assert f"{demo} : accès refusé (droits insuffisants) ; rien n'a été écrit" in capsys.readouterr().err
+    assert demo.read_bytes() == original
+    assert sorted(p.name for p in demo.parent.iterdir()) == ["cards", "demo.xml"]  # no temporary left
+
+
 def test_a_fixture_the_template_needs_is_named_in_english_too(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

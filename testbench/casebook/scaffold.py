@@ -10,9 +10,12 @@ unless the result validates (checked on a temporary file beside the target, then
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import re
 import shutil
+import stat
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -284,8 +287,11 @@ def temporary_beside(target: Path) -> Path:
 def _replace_whole(target: Path, data: bytes, check: Callable[[Path], list[Problem]] | None = None) -> list[Problem]:
     """Write ``data`` at ``target`` through :func:`temporary_beside`, unless ``check`` finds problems there.
 
-    An OSError names ``target``: the person gave that path, never the temporary one.
+    An OSError names ``target``: the person gave that path, never the temporary one. A target marked read-only
+    is refused, not replaced (a rename replaces it on POSIX, and Windows refuses it only after the copy).
     """
+    if os.path.exists(target) and not os.stat(target).st_mode & stat.S_IWUSR:
+        raise OSError(errno.EACCES, "read-only", str(target))
     temporary = temporary_beside(target)
     try:
         temporary.write_bytes(data)
@@ -298,7 +304,8 @@ def _replace_whole(target: Path, data: bytes, check: Callable[[Path], list[Probl
     except OSError as exc:
         raise OSError(exc.errno, exc.strerror, str(target)) from None
     finally:
-        temporary.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # never hides the write's own error
+            temporary.unlink(missing_ok=True)
 
 
 def _renamed(problem: Problem, old: str, new: str) -> Problem:
