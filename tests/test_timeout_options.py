@@ -93,3 +93,25 @@ def test_every_bench_command_bounds_its_time_limit(
         main([*command, flag, "1e300"])
     assert stopped.value.code == 3 and not list(tmp_path.iterdir())
     assert f"argument {flag} : « 1e300 » dépasse la limite de 86400 secondes (un jour)" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["cards", "watch", "--timeout"],
+        ["cards", "emulate", "profile.xml", "--duration"],
+        ["cards", "replay", "record.jsonl", "--duration"],
+        ["sut", "init", "--watch-seconds"],
+    ],
+    ids=lambda c: " ".join(c[:2]),
+)
+@pytest.mark.parametrize(("value", "said"), [("nan", NOT_POSITIVE), ("-5", NOT_POSITIVE), ("1e9", TOO_LARGE)])
+def test_every_other_seconds_option_takes_the_same_rule(
+    command: list[str], value: str, said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The card and profile tools' durations: a card removed after « nan » seconds, a watch that ends before it
+    starts, were taken as given."""
+    with pytest.raises(SystemExit) as stopped:
+        main([*command, value])
+    assert stopped.value.code == 3
+    assert f"argument {command[-1]} : « {value} » {said}" in capsys.readouterr().err

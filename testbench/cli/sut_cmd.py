@@ -12,6 +12,7 @@ from pathlib import Path
 
 from testbench.i18n import LANGUAGES, colon, translator
 from testbench.runner.exits import EXIT_OK, EXIT_USAGE
+from testbench.runner.options import positive_seconds
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -29,7 +30,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     init.add_argument("--fse", default="", metavar="DOSSIER", help="dossier où il écrit ses FSE")
     init.add_argument("--lots", default="", metavar="DOSSIER", help="dossier où il écrit ses lots")
     init.add_argument("--returns", default="", metavar="DOSSIER", help="dossier où il reçoit les retours")
-    init.add_argument("--watch-seconds", type=float, default=5.0, metavar="N", help="durée d'observation des journaux")
+    init.add_argument(
+        "--watch-seconds", type=positive_seconds, default=5.0, metavar="N", help="durée d'observation des journaux"
+    )
     init.add_argument("--yes", action="store_true", help="ne rien demander (ce qui n'est pas donné reste vide)")
     init.add_argument("--force", action="store_true", help="remplacer un profil existant")
     init.add_argument("--lang", choices=LANGUAGES, default=None, help="langue (fr par défaut)")
