@@ -96,6 +96,19 @@ def test_each_requirement_says_when_its_title_is_testbenchs_reading(
     assert "Catégorie de PS : démonstration" in out and "\n  cartes : 2 cas, 2 prêts" in out  # words, not codes
 
 
+def test_the_covers_atrs_break_only_between_bytes(books: dict[str, Path]) -> None:
+    """An ATR broken inside a byte (« 3B A / C 00 », a column four characters wide in the PDF) reads as other
+    bytes: its cell is monospaced text that wraps at its spaces, not a hash that breaks anywhere."""
+    from lxml import html
+
+    page = html.fromstring((books["fr"] / "index.html").read_text(encoding="utf-8"))
+    atrs = [td for td in page.xpath("//section[@id='cover']//td") if re.fullmatch(r"3B( [0-9A-F]{2})+", td.text or "")]
+    assert atrs and {td.get("class") for td in atrs} == {"mono"}
+    style = "".join(page.xpath("//style/text()"))
+    mono = [body for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", style) if ".mono" in selectors.split()[-1].split(",")]
+    assert mono and not [body for body in mono if "break-all" in body]
+
+
 def test_the_demo_plan_titles_state_what_the_rules_say() -> None:
     """RG_VF671 is the hors-parcours penalty, RG_VF651 gives 100 % without exoneration, RG_MF633 makes the
     type-5 totals sums of the lines, and FIDES is the establishments' specification (FIDES ACE)."""
