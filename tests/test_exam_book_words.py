@@ -105,7 +105,11 @@ def test_the_covers_atrs_break_only_between_bytes(books: dict[str, Path]) -> Non
     atrs = [td for td in page.xpath("//section[@id='cover']//td") if re.fullmatch(r"3B( [0-9A-F]{2})+", td.text or "")]
     assert atrs and {td.get("class") for td in atrs} == {"mono"}
     style = "".join(page.xpath("//style/text()"))
-    mono = [body for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", style) if ".mono" in selectors.split()[-1].split(",")]
+    mono = [
+        body
+        for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", style)
+        if ".mono" in selectors.split()[-1].split(",")
+    ]
     assert mono and not [body for body in mono if "break-all" in body]
 
 
