@@ -153,6 +153,10 @@ def _check_continued(session: Path, tmp_path: Path) -> None:
     ]
     texts = [line["text"] for line in book_case["trace"]["excerpt"]]
     assert any("tentative 1 reprise à l'étape 3 (s-lot)" in text for text in texts), texts
+    # each expectation once, as the attempt's final end compared it (its first end's « non exécuté » rows
+    # stay in the journal, not in the book)
+    compared = [(c["expectation_id"], c["outcome"]) for c in book_case["comparisons"]]
+    assert len(compared) == len({e for e, _ in compared}) and {o for _, o in compared} == {"pass"}, compared
 
 
 @pytest.mark.skipif(os.name != "posix", reason="SIGKILL is POSIX's")

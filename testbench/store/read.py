@@ -180,11 +180,22 @@ class SessionView:
         return out
 
     def _comparisons(self, ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
-        return self._grouped(
-            "SELECT attempt_id, data FROM comparisons WHERE attempt_id IN ({ids}) ORDER BY id",
+        """Each attempt's comparisons: the last of each expectation. An attempt stopped then continued
+        (``reopen_attempt``) was compared at each end; its earlier « non exécuté » rows stay in the journal,
+        but the attempt's result is its final end's, once each."""
+        rows = self._grouped(
+            "SELECT attempt_id, expectation_id, data FROM comparisons WHERE attempt_id IN ({ids}) ORDER BY id",
             ids,
-            lambda r: codec.loads(r[1]),
+            lambda r: (r[1], r[2]),
         )
+        out: dict[int, list[dict[str, Any]]] = {}
+        for attempt, items in rows.items():
+            last: dict[str, str] = {}
+            for expectation, data in items:
+                last.pop(expectation, None)  # the final end's order
+                last[expectation] = data
+            out[attempt] = [codec.loads(data) for data in last.values()]
+        return out
 
     def _trace_rows(self, ids: Sequence[int]) -> dict[int, list[tuple[float, str, str | None, str]]]:
         return self._grouped(
