@@ -113,6 +113,18 @@ def test_the_covers_atrs_break_only_between_bytes(books: dict[str, Path]) -> Non
     assert mono and not [body for body in mono if "break-all" in body]
 
 
+def test_values_keyed_in_an_attestation_read_as_their_expectation_says(books: dict[str, Path]) -> None:
+    """« manual.paper_printed = true », « 5.90 » in a French book: a keyed value reads as its expectation's type
+    (a boolean oui/non, a decimal the language's way), as the comparison just below it does."""
+    for lang, expected in (("fr", {"oui", "5,90"}), ("en", {"yes", "5.90"})):
+        data = json.loads((books[lang] / "report.json").read_text(encoding="utf-8"))
+        case = next(c for c in data["cases"] if c["key"]["case_id"] == "DEMO-FSE-030")
+        keyed = [
+            s["attestation"]["values"] for s in case["steps"] if s.get("attestation") and s["attestation"]["values"]
+        ]
+        assert keyed and set(keyed[0].values()) == expected, keyed
+
+
 def test_the_demo_plan_titles_state_what_the_rules_say() -> None:
     """RG_VF671 is the hors-parcours penalty, RG_VF651 gives 100 % without exoneration, RG_MF633 makes the
     type-5 totals sums of the lines, and FIDES is the establishments' specification (FIDES ACE)."""

@@ -15,6 +15,7 @@ from testbench import fmt
 from testbench.casebook.instructions import describe_step
 from testbench.casebook.model import Step, StepKind
 from testbench.domain.events import EventKind
+from testbench.domain.vocabulary import is_amount
 from testbench.engines.operator.origin import origin_text
 from testbench.i18n import translator
 from testbench.report.evidence import Evidence
@@ -38,6 +39,8 @@ def _steps(view: CaseView, states: list[StepState], scrub: Scrubber, lang: str) 
     """The case's steps with the status the read model derived (testbench.store.model), in words."""
     steps = []
     t = translator(lang)  # the bench's words (and the in-process engine's, card refusals) are recorded in French
+    # a value keyed in an attestation reads as its expectation's type says (« oui », « 5,90 »), not as typed
+    types = {e["path"]: e.get("value_type") or "" for e in view.definition.get("expectations", []) if e.get("path")}
     for step, state in zip(view.definition.get("steps", []), states, strict=True):
         detail, attestation = "", None
         if state.status == "refused":
@@ -51,7 +54,10 @@ def _steps(view: CaseView, states: list[StepState], scrub: Scrubber, lang: str) 
                 "operator": str(data.get("operator", "")),
                 "confirmed": bool(data.get("confirmed")),
                 "note": scrub(str(data.get("note") or "")),
-                "values": {k: fmt.value(scrub.at_path(k, v), lang) for k, v in (data.get("values") or {}).items()},
+                "values": {
+                    k: fmt.typed(types.get(k, ""), scrub.at_path(k, v), lang, is_amount(k))
+                    for k, v in (data.get("values") or {}).items()
+                },
                 "at": iso(state.attested_wall),
             }
         steps.append(
