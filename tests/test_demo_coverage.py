@@ -25,6 +25,8 @@ def test_the_demo_report_has_the_coverage_page_of_the_demo_plan(tmp_path: Path, 
     assert (coverage["ready"], coverage["counts"]["passed"], coverage["gaps"]) == (True, 21, [])
     page = html.fromstring((out / "index.html").read_text(encoding="utf-8"))
     assert page.xpath("//section[@id='coverage']/h2/text()") == [HEADING[lang]]
+    shown = " ".join(page.xpath("//section[@id='coverage']//text()"))  # the plan's whole hash, to match its file
+    assert f"SHA-256 {coverage['plan']['sha256']}" in shown and len(coverage["plan"]["sha256"]) == 64
     capsys.readouterr()
     assert main(["coverage", str(tmp_path / "report.tbsession"), "--format", "json"]) == 0  # ready: exit 0
     assert json.loads(capsys.readouterr().out)["plan"]["name"] == "demo-plan.toml"
