@@ -32,7 +32,7 @@ def test_a_passed_cases_attestation_is_printed(tmp_path: Path) -> None:
     section = section[: section.index("</section>")]
     assert "feuille de soins papier éditée, total identique" in section  # the operator's note
     assert "démo — attestation préparée" in section  # who
-    assert "manual.paper_total = 5.90" in section
+    assert "manual.paper_total = 5,90" in section
     assert section.count('<td class="mono">m-') == 1 and "s-invoice</td><td>" not in section  # that step alone
     other = printed[printed.index('id="DEMO-FSE-001') :]
     assert "<h3>Étapes</h3>" not in other[: other.index("</section>")]  # a passed case without one stays brief

@@ -17,7 +17,7 @@ from typing import Any
 from testbench.i18n import tn, translator
 from testbench.runner.exits import EXIT_ENVIRONMENT as EXIT_ENV
 from testbench.runner.exits import EXIT_OK, EXIT_USAGE
-from testbench.runner.options import port_number, positive_seconds
+from testbench.runner.options import port_number, seconds_or_zero
 
 #: the vpcd reader a card is presented in (``_port``): 0 and 1 are pcscd's two readers, 2… the added entries
 READER_HELP = "numéro du lecteur vpcd : 0 (défaut), 1, 2… (entrées ajoutées)"
@@ -38,9 +38,7 @@ def register(sub: Any) -> None:
     s.add_argument(
         "--reader", action="append", metavar="LECTEUR", help="lecteur à observer (répétable ; tous par défaut)"
     )
-    s.add_argument(
-        "--timeout", type=positive_seconds, default=None, metavar="SECONDES", help="arrêter après N secondes"
-    )
+    s.add_argument("--timeout", type=seconds_or_zero, default=None, metavar="SECONDES", help="arrêter après N secondes")
     s.set_defaults(func=cmd_watch)
 
     s = cards.add_parser("probe", parents=[lang], help="identifier et décoder la carte d'un lecteur")
@@ -63,7 +61,7 @@ def register(sub: Any) -> None:
     s.add_argument("--port", type=port_number, metavar="PORT", help="port vpcd explicite (prioritaire sur --reader)")
     s.add_argument("--trace", type=Path, metavar="FICHIER", help="fichier JSON lines des APDU reçus (stdout sinon)")
     s.add_argument(
-        "--duration", type=positive_seconds, default=None, metavar="SECONDES", help="retirer la carte après N secondes"
+        "--duration", type=seconds_or_zero, default=None, metavar="SECONDES", help="retirer la carte après N secondes"
     )
     s.set_defaults(func=cmd_emulate)
 
@@ -87,7 +85,7 @@ def register(sub: Any) -> None:
     s.add_argument("--reader", type=int, default=0, metavar="NUMÉRO", help=READER_HELP)
     s.add_argument("--port", type=port_number, metavar="PORT", help="port vpcd explicite (prioritaire sur --reader)")
     s.add_argument(
-        "--duration", type=positive_seconds, default=None, metavar="SECONDES", help="retirer la carte après N secondes"
+        "--duration", type=seconds_or_zero, default=None, metavar="SECONDES", help="retirer la carte après N secondes"
     )
     s.add_argument(
         "--export-scriptor", type=Path, metavar="FICHIER", help="écrire un script scriptor au lieu de rejouer"

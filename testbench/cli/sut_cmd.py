@@ -12,12 +12,7 @@ from pathlib import Path
 
 from testbench.i18n import LANGUAGES, colon, translator
 from testbench.runner.exits import EXIT_OK, EXIT_USAGE
-from testbench.runner.options import positive_seconds as _positive_seconds
-
-
-def watch_seconds(text: str) -> float:
-    """``--watch-seconds``: 0 (read the logs as they are, without waiting), else a time limit's rule."""
-    return 0.0 if text.strip() in ("0", "0.0") else _positive_seconds(text)
+from testbench.runner.options import seconds_or_zero
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -36,7 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     init.add_argument("--lots", default="", metavar="DOSSIER", help="dossier où il écrit ses lots")
     init.add_argument("--returns", default="", metavar="DOSSIER", help="dossier où il reçoit les retours")
     init.add_argument(
-        "--watch-seconds", type=watch_seconds, default=5.0, metavar="N", help="durée d'observation des journaux"
+        "--watch-seconds", type=seconds_or_zero, default=5.0, metavar="N", help="durée d'observation des journaux"
     )
     init.add_argument("--yes", action="store_true", help="ne rien demander (ce qui n'est pas donné reste vide)")
     init.add_argument("--force", action="store_true", help="remplacer un profil existant")

@@ -15,7 +15,6 @@ from testbench import fmt
 from testbench.casebook.instructions import describe_step
 from testbench.casebook.model import Step, StepKind
 from testbench.domain.events import EventKind
-from testbench.domain.vocabulary import is_amount
 from testbench.engines.operator.origin import origin_text
 from testbench.i18n import translator
 from testbench.report.evidence import Evidence
@@ -55,7 +54,7 @@ def _steps(view: CaseView, states: list[StepState], scrub: Scrubber, lang: str) 
                 "confirmed": bool(data.get("confirmed")),
                 "note": scrub(str(data.get("note") or "")),
                 "values": {
-                    k: fmt.typed(types.get(k, ""), scrub.at_path(k, v), lang, is_amount(k))
+                    k: fmt.typed(types.get(k, ""), scrub.at_path(k, v), lang, amount=False)  # as keyed, not as money
                     for k, v in (data.get("values") or {}).items()
                 },
                 "at": iso(state.attested_wall),

@@ -72,6 +72,17 @@ def positive_seconds(text: str) -> float:
     return float(text)
 
 
+def seconds_or_zero(text: str) -> float:
+    """A duration where 0 means « at once » (a card removed at once, logs read without waiting), else
+    :func:`positive_seconds`' rule."""
+    try:
+        if float(text) == 0:
+            return 0.0
+    except ValueError:
+        pass
+    return positive_seconds(text)
+
+
 def watched_folder(text: str) -> Path:
     """``--watch`` as argparse's type: a folder that exists, else a usage error in the person's language.
 
