@@ -157,8 +157,10 @@ def _not_the_demos(session: Path, out: Path, lang: str | None) -> str | None:
     from testbench.report.owner import other_session_problem
     from testbench.store.read import recorded_meta
 
-    meta = recorded_meta(session, "session_id", DEMO_META) if os.path.lexists(session) else {}
-    if meta is None or (os.path.lexists(session) and DEMO_META not in meta):
+    if not os.path.lexists(session):
+        return other_session_problem(out, None, lang)
+    meta = recorded_meta(session, "session_id", DEMO_META)
+    if meta is None or DEMO_META not in meta:  # unreadable, or a session the demo did not make
         return translator(lang)(
             "{session} : ce fichier n'est pas une session de la démo ; il n'est ni remplacé ni modifié. "
             "Indiquez un autre dossier (--output)"
