@@ -5,13 +5,12 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import shlex
-import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from testbench import cmdline
 from testbench.cli.progress import Progress
 from testbench.i18n import default_language, translator
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_USAGE
@@ -156,7 +155,7 @@ def _report_command(request: RunRequest) -> str:
     words = ["testbench", "report", str(request.session), "-o", str(folder)]
     words += ["--junit", str(outputs.junit)] if outputs.junit else []
     words += ["--lang", outputs.lang] if outputs.lang else []
-    return subprocess.list2cmdline(words) if sys.platform == "win32" else shlex.join(words)
+    return cmdline.join(words)  # as the system's shell reads it
 
 
 def _nothing_to_resume(session: Path, lang: str | None) -> str | None:
