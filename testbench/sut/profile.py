@@ -362,29 +362,17 @@ class _Reader:
         a typo (« lots » for « lot »), which would read nothing on the day; refused at its line."""
         for i, spec in enumerate(specs, start=1):
             name = spec.files
-            hint = path_problem(name or "")
-            if hint is not None:
-                line, col = _key_place(text, "extractors", i, "files")
-                raise SutProfileError(
-                    self.file,
-                    _t("caractère de contrôle dans le chemin ; {hint}"),
-                    where=f"[extractors][{i}].files",
-                    line=line,
-                    col=col,
-                    hint=hint,
-                )
-            if name is None or name in outputs or any(c in name for c in "*?[/\\."):  # a glob, a path, a file
+            if (hint := path_problem(name or "")) is not None:
+                message, fields = _t("caractère de contrôle dans le chemin ; {hint}"), {"hint": hint}
+            elif name is None or name in outputs or any(c in name for c in "*?[/\\."):  # a glob, a path, a file
                 continue
+            else:
+                message = _t(
+                    "« {name} » n'est ni une clé de [outputs] ({keys}) ni un motif de fichiers (sortie/*.json)"
+                )
+                fields = {"name": name, "keys": ", ".join(outputs) or "—"}
             line, col = _key_place(text, "extractors", i, "files")
-            raise SutProfileError(
-                self.file,
-                _t("« {name} » n'est ni une clé de [outputs] ({keys}) ni un motif de fichiers (sortie/*.json)"),
-                where=f"[extractors][{i}].files",
-                line=line,
-                col=col,
-                name=name,
-                keys=", ".join(outputs) or "—",
-            )
+            raise SutProfileError(self.file, message, where=f"[extractors][{i}].files", line=line, col=col, **fields)
 
     def guidance(self, doc: Mapping[str, Any]) -> dict[str, Guidance]:
         table = self.table(doc.get("guidance", {}), "[guidance]")
