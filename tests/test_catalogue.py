@@ -37,6 +37,16 @@ ARGPARSE_FR = FOLDER / "fr" / "LC_MESSAGES" / "argparse.po"
 #: problem, a conditional inside an f-string, a constant's name), or the longer forms of a sentence the
 #: runner records with a prefix; the read-back needs them as templates.
 COMPOSED = {
+    # testbench/engines/operator: operator mode's instructions before « reportez » was said apart (only when
+    # something is to be keyed): older sessions' manual steps still read back
+    "Lisez la carte CPS dans le logiciel (emplacement « {slot} ») puis reportez les valeurs affichées.",
+    "Lisez la carte Vitale dans le logiciel (emplacement « {slot} ») puis reportez les bénéficiaires.",
+    "Interrogez ADRi pour le bénéficiaire indiqué et reportez les droits obtenus.",
+    "Saisissez la facture {ref} dans le logiciel, validez-la, puis reportez son numéro et ses montants.",
+    "Intégrez le retour « {scenario} » dans le logiciel et reportez son statut.",
+    "Lisez l'application carte Vitale présentée (téléservice ApCV) et reportez l'identité obtenue.",
+    "Interrogez INSi pour le patient indiqué et reportez le résultat.",
+    "Récupérez l'ordonnance numérique n° {number} et reportez ce qu'elle contient.",
     # testbench/cards: pcsc errors (the reason after « délai dépassé »), the guard's problems (_differs)
     "délai dépassé ({seconds} s) en attendant l'insertion de la carte dans le lecteur « {reader} »",
     "délai dépassé ({seconds} s) en attendant le retrait de la carte dans le lecteur « {reader} »",

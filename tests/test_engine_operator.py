@@ -6,9 +6,13 @@ from pathlib import Path
 
 import pytest
 
+from testbench.casebook.model import Case, Domain, Mode, Step, StepKind
+from testbench.domain.attestation import Attestation
 from testbench.domain.refusal import EngineRefusal
 from testbench.engines.api import Engine, EngineUnavailable
 from testbench.engines.operator.engine import CAPTURED, OperatorEngine, OperatorPrompt
+from testbench.engines.operator.mode import OperatorModeEngine
+from testbench.i18n import translator
 
 
 def test_invoice_prompt_and_fse_file_captured(tmp_path: Path) -> None:
@@ -40,3 +44,50 @@ def test_refusal_and_abandon() -> None:
     assert info.value.code == "PRICE_ABOVE_PLV"
     with pytest.raises(EngineUnavailable):
         OperatorEngine(lambda p: None).read_vitale("vitale")
+
+
+def test_every_engine_call_has_its_instruction_with_the_requests_values() -> None:
+    """Each call's prompt is written from its request (the e-prescription's number included: it once raised a
+    KeyError, and the step ended as a bench fault instead of asking the operator)."""
+    prompts: list[OperatorPrompt] = []
+    engine = OperatorEngine(lambda p: prompts.append(p) or {"status": "ok"})
+    engine.eprescription_fetch({"number": "RX-0042"})
+    engine.read_returns({"scenario": "rejet-nir"})
+    assert "RX-0042" in prompts[0].instruction and "rejet-nir" in prompts[1].instruction
+
+
+class _Keyer:
+    """An operator that records the manual step operator mode hands it, and keys nothing."""
+
+    def __init__(self) -> None:
+        self.steps: list = []
+
+    def perform(self, case: object, step: object) -> Attestation:
+        self.steps.append(step)
+        return Attestation(True, "Camille")
+
+    def notify(self, message: str) -> None:
+        return None
+
+
+@pytest.mark.parametrize("keyed", [True, False])
+def test_the_operator_is_asked_to_report_values_only_when_there_are_some_to_key(keyed: bool) -> None:
+    """Assisted mode reads an invoice's number and amounts itself: the instruction then says what to do in the
+    application and nothing about reporting; with fields to key, it asks to report what the application shows."""
+
+    class Engine(OperatorModeEngine):
+        def keyed_fields(self, prompt: OperatorPrompt) -> tuple[tuple[str, str], ...]:
+            return super().keyed_fields(prompt) if keyed else ()
+
+    keyer = _Keyer()
+    engine = Engine()
+    engine.attach_operator(keyer)
+    case = Case(id="C1", domain=Domain.FSE, mode=Mode.SECURISE, title="t", objective="o")
+    engine.begin_step(case, Step(id="s-invoice", kind=StepKind.ACTION, action="invoice"))
+    engine.create_invoice({"invoice_ref": "C1-1"})
+    step = keyer.steps[0]
+    assert step.instruction.startswith("Saisissez la facture C1-1 dans le logiciel et validez-la.")
+    assert ("reportez" in step.instruction) is keyed and bool(step.observe) is keyed, step.instruction
+    english = translator("en")(step.instruction)
+    assert english.startswith("Enter invoice C1-1 in the application and validate it."), english
+    assert ("report below" in english) is keyed and "Saisissez" not in english

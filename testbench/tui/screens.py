@@ -152,7 +152,7 @@ class AttestScreen(FormScreen[Attestation | None]):
                 with Horizontal(classes="observe"):
                     shown = t("Valeur attendue à l'écran")
                     yield Label(Text(f"{shown}{t(' : ')}{t(hint) if hint else '—'}"), classes="hint")
-                    yield Input(placeholder=t("Valeur saisie"), id=f"value-{n}")
+                    yield Input(placeholder=t("Valeur affichée par le logiciel"), id=f"value-{n}")
             yield Input(placeholder=t("Note"), id="note")
             with Horizontal():
                 yield Button(f"{t('Confirmer')} (ctrl+s)", id="confirm", variant="success")

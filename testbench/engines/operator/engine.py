@@ -36,22 +36,22 @@ def _t(text: str) -> str:
     return text
 
 
+#: What the operator does in the application, by engine call; what to report is said apart
+#: (:data:`REPORT`), only when the step has values to key in (assisted mode may read them all itself).
 _INSTRUCTIONS = {
-    "read_cps": _t("Lisez la carte CPS dans le logiciel (emplacement « {slot} ») puis reportez les valeurs affichées."),
-    "read_vitale": _t(
-        "Lisez la carte Vitale dans le logiciel (emplacement « {slot} ») puis reportez les bénéficiaires."
-    ),
-    "adri_query": _t("Interrogez ADRi pour le bénéficiaire indiqué et reportez les droits obtenus."),
-    "create_invoice": _t(
-        "Saisissez la facture {ref} dans le logiciel, validez-la, puis reportez son numéro et ses montants."
-    ),
+    "read_cps": _t("Lisez la carte CPS dans le logiciel (emplacement « {slot} »)."),
+    "read_vitale": _t("Lisez la carte Vitale dans le logiciel (emplacement « {slot} »)."),
+    "adri_query": _t("Interrogez ADRi pour le bénéficiaire indiqué."),
+    "create_invoice": _t("Saisissez la facture {ref} dans le logiciel et validez-la."),
     "secure_invoice": _t("Sécurisez la facture {invoice_id} dans le logiciel."),
     "build_lot": _t("Constituez le lot des factures {invoice_ids} dans le logiciel."),
-    "read_returns": _t("Intégrez le retour « {scenario} » dans le logiciel et reportez son statut."),
-    "apcv_context": _t("Lisez l'application carte Vitale présentée (téléservice ApCV) et reportez l'identité obtenue."),
-    "insi_query": _t("Interrogez INSi pour le patient indiqué et reportez le résultat."),
-    "eprescription_fetch": _t("Récupérez l'ordonnance numérique n° {number} et reportez ce qu'elle contient."),
+    "read_returns": _t("Intégrez le retour « {scenario} » dans le logiciel."),
+    "apcv_context": _t("Lisez l'application carte Vitale présentée (téléservice ApCV)."),
+    "insi_query": _t("Interrogez INSi pour le patient indiqué."),
+    "eprescription_fetch": _t("Récupérez l'ordonnance numérique n° {number}."),
 }
+#: An instruction with values to key in: the operator reports what the application shows, field by field
+REPORT = _t("{instruction} Puis reportez ci-dessous les valeurs que le logiciel affiche.")
 #: The values the operator reads on screen and keys in, by engine call: (path in the call's result,
 #: label, French like the instructions). One table for the prompt and for operator mode; it asks every
 #: total the reference engine returns and the casebooks expect (an invoice's ``totals.billed`` and
@@ -176,6 +176,7 @@ class OperatorEngine:
             "invoice_id": request.get("invoice_id", ""),
             "invoice_ids": ", ".join(map(str, request.get("invoice_ids", []) or [])),
             "scenario": request.get("scenario", ""),
+            "number": request.get("number", ""),
         }
         prompt = OperatorPrompt(action, _INSTRUCTIONS[action].format(**fmt_args), dict(request), _EXPECTS[action])
         answer = self.ask(prompt)

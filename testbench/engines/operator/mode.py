@@ -21,7 +21,7 @@ from testbench.domain.hooks import AttestationSink
 from testbench.domain.observe import unflatten
 from testbench.domain.vocabulary import CALL_ROOTS
 from testbench.engines.api import JsonObject
-from testbench.engines.operator.engine import FIELDS, OperatorEngine, OperatorPrompt, _t, path_label
+from testbench.engines.operator.engine import FIELDS, REPORT, OperatorEngine, OperatorPrompt, _t, path_label
 
 _CODE = re.compile(r"[A-Z][A-Z0-9_]{2,}")
 
@@ -73,11 +73,13 @@ class OperatorModeEngine(OperatorEngine):
             raise OperatorPending(_t("aucun opérateur pour cette étape"))
         fields = self.keyed_fields(prompt)
         root = CALL_ROOTS.get(prompt.action, prompt.action)
+        instruction = self.instruction(prompt)
         step = Step(
             id=self._step.id,
             kind=StepKind.MANUAL,
             params={"engine_call": prompt.action, "request": prompt.request},  # for a scripted operator
-            instruction=self.instruction(prompt),
+            # "report what the application shows" only when something is to be keyed
+            instruction=REPORT.format(instruction=instruction) if fields else instruction,
             observe=tuple(Observe(f"{root}.{path}", label) for path, label in fields),
             source=self._step.source,
         )
