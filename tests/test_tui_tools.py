@@ -331,3 +331,41 @@ def test_a_palette_only_tool_takes_a_key_from_the_keymap(tmp_path: Path) -> None
 
     assert registry.BY_ID["merge"].key == ""  # the palette only, by default
     assert asyncio.run(scenario()) == "merge"
+
+
+def test_the_report_with_its_options_is_the_commands_book(tmp_path: Path, capsys) -> None:
+    """G: every option of ``testbench report`` in one window (folder, redaction, excerpt, PDF, key, JUnit, plan),
+    built by the command's own core; a refusal names the window's field, not the flag."""
+    import json
+
+    _, session = demo_sessions(tmp_path)
+    out, junit = tmp_path / "livre", tmp_path / "ci" / "junit.xml"
+    junit.parent.mkdir()
+    seen: dict[str, str] = {}
+
+    async def scenario() -> None:
+        app = app_on(session)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await open_tool(app, pilot, "G")
+            seen["folder"] = field(screen, "folder").value
+            seen["refused"] = await run_tool(app, pilot, screen, folder=str(out), excerpt="-1", pdf="", key="")
+            seen["refused-en"] = await switch_language(pilot, screen)
+            seen["written after the refusal"] = str(out.exists())
+            await switch_language(pilot, screen)
+            seen["fr"] = await run_tool(app, pilot, screen, redact="", excerpt="3", junit=str(junit))
+
+    asyncio.run(scenario())
+    assert seen["folder"] == str(session.parent / f"{session.stem}-report")  # g's folder, proposed
+    assert "Lignes de trace par cas dans la page : un nombre entier ≥ 0, pas « -1 »" in seen["refused"]
+    assert "Trace lines per case in the page: a whole number ≥ 0, not “-1”" in seen["refused-en"]
+    assert seen["written after the refusal"] == "False"  # refused before anything was written
+    assert "ATTENTION rapport NON anonymisé (« Anonymiser » à non)" in seen["fr"], seen["fr"]
+    assert f"écrit : {out / 'index.html'}" in seen["fr"] and f"écrit : {junit}" in seen["fr"], seen["fr"]
+    assert "--" not in seen["fr"] + seen["refused"]  # the window's words, never the command's flags
+    book = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert book["redaction"]["enabled"] is False
+    assert "<testsuite" in junit.read_text(encoding="utf-8")
+    # the command says the same of the same options
+    code, stdout, err = cli(capsys, "report", str(session), "-o", str(tmp_path / "cli"), "--no-redact", "--excerpt=3")
+    assert code == 0 and stdout.strip() == str(tmp_path / "cli" / "index.html")
+    assert "ATTENTION rapport NON anonymisé (--no-redact)" in err

@@ -11,19 +11,14 @@ import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from testbench.fmt import os_reason
 from testbench.i18n import translator
-from testbench.tools.outputs import output_problem
+from testbench.tools.outputs import folder_problem, left_whole, output_problem
 
 
 def output_dir_problem(path: Path, lang: str | None = None) -> str | None:
     """A folder to write into (created if missing): the sentence saying why it cannot be, or None."""
-    if os.path.lexists(path) and not os.path.isdir(path):
-        t = translator(lang)
-        return t("{path} : ce chemin est un fichier, pas un dossier ; indiquez un dossier pour le rapport").format(
-            path=path
-        )
-    return None
+    problem = folder_problem(path)
+    return None if problem is None else problem(translator(lang), lang)
 
 
 def output_file_problem(path: Path, lang: str | None = None, inputs: Iterable[Path] = ()) -> str | None:
@@ -56,9 +51,5 @@ def session_dir_problem(session: Path, create: bool, lang: str | None = None) ->
 
 
 def unwritten(path: Path, exc: OSError, lang: str | None = None) -> str:
-    """A report folder or JUnit file that could not be written (a full disk…): the build and the JUnit
-    writer leave the previous one whole, and the sentence says so."""
-    t = translator(lang)
-    return t("{path} : écriture impossible ({reason}) ; rien n'y a été changé").format(
-        path=path, reason=os_reason(exc, t)
-    )
+    """A report folder or JUnit file that could not be written: the sentence (the previous one is left whole)."""
+    return left_whole(path, exc)(translator(lang), lang)

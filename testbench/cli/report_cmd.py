@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 from testbench.i18n import translator
-from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_OK, EXIT_USAGE
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -41,76 +40,20 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from testbench.cli.outputs import output_dir_problem, output_file_problem, unwritten
-    from testbench.integrity.verify import altered_session_warning
-    from testbench.report.build import BuildOptions, build_report
-    from testbench.report.owner import other_session_problem
-    from testbench.scope.plan import PlanError
-    from testbench.store.connection import SessionError
-    from testbench.store.read import recorded_session_id
+    from testbench.tools.report import report_tool
 
-    t = translator(args.lang)  # the core says it in French; each line read in the command's language
-    junit_problem = output_file_problem(args.junit, args.lang, [args.session]) if args.junit else None
-    # another session's book (perhaps signed) is not replaced; an unreadable session is said by the build
-    mine = recorded_session_id(args.session)
-    owner_problem = other_session_problem(args.output, mine, args.lang) if mine else None
-    for problem in (output_dir_problem(args.output, args.lang), junit_problem, owner_problem):
-        if problem:
-            print(f"testbench report: {problem}", file=sys.stderr)
-            return EXIT_USAGE
-    signer = None
-    if args.sign or args.key:
-        from testbench.signing import SigningKeyError, default_key_path, load_signer
-
-        try:
-            signer = load_signer(args.key or default_key_path())
-        except SigningKeyError as exc:
-            print(f"testbench report: {t(str(exc))}", file=sys.stderr)
-            return EXIT_USAGE
-    if args.excerpt < 0:
-        print(f"testbench report: {t('--excerpt doit être positif ou nul')}", file=sys.stderr)
-        return EXIT_USAGE
-    options = BuildOptions(
-        lang=args.lang or "fr",
+    t = translator(args.lang)  # the stages are said as they come, in the command's language
+    built = report_tool(
+        args.session,
+        args.output,
+        lang=args.lang,
+        pdf=args.pdf,
+        sign=args.sign,
+        key=args.key,
         redact=not args.no_redact,
         excerpt=args.excerpt,
-        signer=signer,
-        pdf=args.pdf,
-        progress=lambda stage: print(t("rapport : {stage}…").format(stage=t(stage)), file=sys.stderr),
+        junit=args.junit,
         plan=args.plan,
+        progress=lambda stage: print(t("rapport : {stage}…").format(stage=t(stage)), file=sys.stderr),
     )
-    written = args.output
-    try:
-        result = build_report(args.session, args.output, options)
-        if args.junit:
-            from testbench.report.junit import write_junit
-
-            written = args.junit
-            write_junit(args.session, args.junit, args.lang, redact=not args.no_redact)  # as the report's junit.xml
-    except OSError as exc:  # a full disk…: what was there is left whole
-        print(f"testbench report: {unwritten(written, exc, args.lang)}", file=sys.stderr)
-        return EXIT_ENVIRONMENT
-    except SessionError as exc:
-        print(f"testbench report: {t(str(exc))}", file=sys.stderr)
-        return EXIT_USAGE
-    except PlanError as exc:
-        for line in exc.lines(args.lang):
-            print(f"testbench report: {line}", file=sys.stderr)
-        return EXIT_USAGE
-    if not options.redact:
-        print(f"testbench report: {t('ATTENTION rapport NON anonymisé (--no-redact)')}", file=sys.stderr)
-    altered = altered_session_warning(result.folder)  # written for the reviewer to see, but no evidence
-    for line in altered:
-        print(f"testbench report: {t(line)}", file=sys.stderr)
-    if result.pdf_missing:  # the rest of the book is whole, manifested (and signed): verify reads it
-        print(f"testbench report: {t(result.pdf_missing)}", file=sys.stderr)
-        missing = t(
-            "report.pdf manquant : le reste du rapport est complet, dans son manifeste ; refaites « testbench report"
-            " --pdf » quand Chromium fonctionne"
-        )
-        print(f"testbench report: {missing}", file=sys.stderr)
-    extra = f" ({t('signé')})" if result.signed else ""
-    print(f"{result.html}{extra}")
-    if result.pdf:
-        print(result.pdf)
-    return EXIT_ENVIRONMENT if altered or result.pdf_missing else EXIT_OK
+    return built.print("report", args.lang)

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from types import ModuleType
 
+from testbench.fmt import os_reason
 from testbench.tools.result import Render
 
 #: the first bytes of every SQLite database (a session, or another program's base)
@@ -20,6 +21,23 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 #: FSE, the root of card profiles (a casebook's opening comment may be long)
 OWN_XML = (b"urn:testbench:", b"<card-profile")
 HEAD_BYTES = 64 << 10
+
+
+def folder_problem(path: Path) -> Render | None:
+    """A folder to write into (created if missing): why it cannot be (a file has that name), or None."""
+    if os.path.lexists(path) and not os.path.isdir(path):
+        return lambda t, _lang: t(
+            "{path} : ce chemin est un fichier, pas un dossier ; indiquez un dossier pour le rapport"
+        ).format(path=path)
+    return None
+
+
+def left_whole(path: Path, exc: OSError) -> Render:
+    """A report folder or JUnit file that could not be written (a full disk…): the build and the JUnit
+    writer leave the previous one whole, and the sentence says so."""
+    return lambda t, _lang: t("{path} : écriture impossible ({reason}) ; rien n'y a été changé").format(
+        path=path, reason=os_reason(exc, t)
+    )
 
 
 def output_problem(target: Path | None, inputs: Iterable[Path | None] = ()) -> Render | None:

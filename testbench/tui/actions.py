@@ -162,6 +162,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("review", "a", "review", "Réviser", "Annoter le cas, accepter ou remplacer son verdict", group="Revue"),
     ActionSpec("report", "g", "report", "Rapport", "Générer le rapport HTML de la session", group="Revue"),
     ActionSpec(
+        "report-options",
+        "G",
+        "tool('report-options')",
+        "Rapport…",
+        "Rapport avec ses options : dossier, anonymisation, extraits, PDF, signature, JUnit, plan (report)",
+        footer=False,
+        group="Revue",
+    ),
+    ActionSpec(
         "coverage",
         "c",
         "coverage",

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from testbench import cmdline, fmt
 from testbench.i18n import translator
+from testbench.report.options import DEFAULT_EXCERPT
 from testbench.report.owner import default_folder
 from testbench.runner.exits import EXIT_USAGE
 from testbench.runner.options import BENCH_ENGINES
@@ -241,6 +242,9 @@ def _keys_show(values: Values, ctx: ToolContext) -> ToolResult:
 
 
 _FORCE = "Remplacer la clé existante"
+_EXCERPT = "Lignes de trace par cas dans la page"
+_REDACT = "Anonymiser (NIR, noms, dates de naissance, FINESS/RPPS)"
+_NOT_REDACTED = "« Anonymiser » à non"
 _ID = "Identifiant du nouveau cas"
 _ALLOW_TAMPERED = "Fusionner même si une session a été modifiée"
 _ALLOW_MISSING = "Fusionner même s'il manque des partitions CI"
@@ -291,6 +295,50 @@ def _verify(values: Values, ctx: ToolContext) -> ToolResult:
         session=ctx.session if values["same_session"] else None,
         require_signature=bool(values["require_signature"]),
     )
+
+
+def _report(values: Values, ctx: ToolContext) -> ToolResult:
+    """``testbench report`` with every option: the window's fields are its flags, named by their labels."""
+    from testbench.tools.report import report_tool
+
+    typed = values["excerpt"].strip()
+    if not typed.isdigit():  # the CLI's rule (an integer ≥ 0), said by the field
+        return ToolResult().fail(
+            EXIT_USAGE,
+            lambda t, _lang: t("{field} : un nombre entier ≥ 0, pas « {typed} »").format(
+                field=t(_EXCERPT), typed=typed
+            ),
+        )
+    return report_tool(
+        ctx.session,
+        _path(values["folder"]),
+        lang=ctx.lang,
+        pdf=bool(values["pdf"]),
+        key=_optional(values["key"]),
+        redact=bool(values["redact"]),
+        excerpt=int(typed),
+        junit=_optional(values["junit"]),
+        plan=_optional(values["plan"]),
+        excerpt_option=_EXCERPT,
+        no_redact_option=_NOT_REDACTED,
+    )
+
+
+def _existing_key(ctx: ToolContext) -> str:
+    """The signing key when it exists (the book is then signed, as ``g`` does); empty: an unsigned book."""
+    path = Path(_key(ctx))
+    return str(path) if path.is_file() else ""
+
+
+def _pdf_default(_ctx: ToolContext) -> str:
+    """Printed when Chromium is there, as ``g`` does."""
+    from testbench.report.pdf import PdfError, find_chromium
+
+    try:
+        find_chromium()
+    except PdfError:
+        return ""
+    return "oui"
 
 
 def _import(values: Values, _ctx: ToolContext) -> ToolResult:
@@ -413,6 +461,21 @@ TOOLS: dict[str, Tool] = {
             "… vérification du rapport",
         ),
         Tool(
+            "report-options",
+            "Rapport de la session, avec ses options (dossier, anonymisation, extraits, PDF, signature, JUnit, plan)",
+            (
+                Field("folder", "Dossier du rapport", lambda ctx: str(default_folder(ctx.session))),
+                Field("redact", _REDACT, lambda _ctx: "oui", required=False, choices=yes_no),
+                Field("excerpt", _EXCERPT, lambda _ctx: str(DEFAULT_EXCERPT)),
+                Field("pdf", "Imprimer aussi report.pdf (Chromium)", _pdf_default, required=False, choices=yes_no),
+                Field("key", "Clé privée de signature (vide : rapport non signé)", _existing_key, required=False),
+                Field("junit", "JUnit XML à écrire aussi (facultatif)", required=False),
+                Field("plan", "Plan d'examen de la couverture (vide : celui de la session)", required=False),
+            ),
+            _report,
+            "… construction du rapport",
+        ),
+        Tool(
             "import",
             "Importer un cahier de tests depuis un classeur ou un tableau Word",
             (
@@ -431,7 +494,7 @@ TOOLS: dict[str, Tool] = {
 #: the argparse parser: a new CLI command placed in neither fails it.
 CLI_ACTIONS: dict[str, str] = {
     "run": "run-selection",  # also run-case and run-rest; --workers and --shard: run-options
-    "report": "report",
+    "report": "report",  # every option: report-options
     "cards list": "readers",
     "engine check": "engine-check",
     "keys init": "keys-init",  # also « Créer ma clé de signature » in the review window

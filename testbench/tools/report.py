@@ -1,0 +1,117 @@
+"""Build a session's exam book with every option (``testbench report``; the workstation's « Rapport… »).
+
+One owner for what the command checks before building (the folder, the JUnit file, another session's book,
+the key, the excerpt) and what it says after (not redacted, an altered session, a missing PDF); ``g`` in the
+workstation builds the same book with the options chosen for the engineer (``tui.review_report``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from testbench.report.options import DEFAULT_EXCERPT
+from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_OK, EXIT_USAGE
+from testbench.tools.outputs import folder_problem, left_whole, output_problem
+from testbench.tools.result import ToolResult, french, option
+
+
+def report_tool(
+    session: Path,
+    output: Path,
+    *,
+    lang: str | None = None,
+    pdf: bool = False,
+    sign: bool = False,
+    key: Path | None = None,
+    redact: bool = True,
+    excerpt: int = DEFAULT_EXCERPT,
+    junit: Path | None = None,
+    plan: Path | None = None,
+    progress: Callable[[str], None] | None = None,
+    excerpt_option: str = "--excerpt",
+    no_redact_option: str = "--no-redact",
+) -> ToolResult:
+    """The book of ``session`` in ``output``, its content in ``lang``; signed with ``key`` (or the default key
+    when ``sign``). Exit 0 written, 2 refused before anything was written, 3 when the disk, an altered session
+    or a missing PDF makes the book no full evidence. ``progress`` hears each stage (French)."""
+    from testbench.integrity.verify import altered_session_warning
+    from testbench.report.build import BuildOptions, build_report
+    from testbench.scope.plan import PlanError
+    from testbench.store.connection import SessionError
+    from testbench.store.read import recorded_session_id
+
+    result = ToolResult()
+    mine = recorded_session_id(session)  # another session's book (perhaps signed) is not replaced
+    for problem in (
+        folder_problem(output),
+        output_problem(junit, [session]) if junit else None,
+        _other_session(output, mine) if mine else None,
+    ):
+        if problem:
+            return result.fail(EXIT_USAGE, problem)
+    signer = None
+    if sign or key:
+        from testbench.signing import SigningKeyError, default_key_path, load_signer
+
+        try:
+            signer = load_signer(key or default_key_path())
+        except SigningKeyError as exc:
+            return result.fail(EXIT_USAGE, french(str(exc)))
+    if excerpt < 0:
+        return result.fail(
+            EXIT_USAGE, lambda t, _lang: t("{option} doit être positif ou nul").format(option=option(excerpt_option, t))
+        )
+    options = BuildOptions(
+        lang=lang or "fr", redact=redact, excerpt=excerpt, signer=signer, pdf=pdf, progress=progress, plan=plan
+    )
+    written = output
+    try:
+        built = build_report(session, output, options)
+        if junit:
+            from testbench.report.junit import write_junit
+
+            written = junit
+            write_junit(session, junit, lang, redact=redact)  # as the report's junit.xml
+    except OSError as exc:  # a full disk…: what was there is left whole
+        return result.fail(EXIT_ENVIRONMENT, left_whole(written, exc))
+    except SessionError as exc:
+        return result.fail(EXIT_USAGE, french(str(exc)))
+    except PlanError as exc:
+        name = exc.name
+        for problem in exc.problems:  # each where and why, in the plan check's words
+            result.warn(lambda _t, lang, problem=problem: problem.text(name, lang), prefixed=True)
+        result.code = EXIT_USAGE
+        return result
+    result.written = [p for p in (built.html, built.pdf, junit) if p]
+    if not redact:
+        result.warn(
+            lambda t, _lang: t("ATTENTION rapport NON anonymisé ({option})").format(option=option(no_redact_option, t)),
+            prefixed=True,
+        )
+    altered = altered_session_warning(built.folder)  # written for the reviewer to see, but no evidence
+    for line in altered:
+        result.warn(french(line), prefixed=True)
+    if built.pdf_missing:  # the rest of the book is whole, manifested (and signed): verify reads it
+        result.warn(french(built.pdf_missing), prefixed=True)
+        result.warn(
+            lambda t, _lang: t(
+                "report.pdf manquant : le reste du rapport est complet, dans son manifeste ; refaites « testbench"
+                " report --pdf » quand Chromium fonctionne"
+            ),
+            prefixed=True,
+        )
+    result.say(lambda t, _lang: f"{built.html} ({t('signé')})" if built.signed else str(built.html))
+    if built.pdf:
+        result.say(lambda _t, _lang: str(built.pdf))
+    result.code = EXIT_ENVIRONMENT if altered or built.pdf_missing else EXIT_OK
+    return result
+
+
+def _other_session(output: Path, mine: str) -> Callable[..., str] | None:
+    """Another session's book in ``output``: the owner check's sentence, in the language shown."""
+    from testbench.report.owner import other_session_problem
+
+    if other_session_problem(output, mine) is None:
+        return None
+    return lambda _t, lang: other_session_problem(output, mine, lang) or ""
