@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from testbench.fmt import timestamp
 from testbench.i18n import tn
 from testbench.integrity.manifest import MANIFEST, REPORT_NAMES, SIGNATURE, FolderCheck, check_folder
 from testbench.signing import PublicKey
@@ -22,9 +23,14 @@ class VerifyUsageError(Exception):
     """The path is neither a report folder nor a session file."""
 
 
+#: the line of a valid signature; its date is written when shown, as the language shown writes a date
+SIGNED = "signature Ed25519 valide, clé {key} (signé le {date})"
+
+
 @dataclass
 class Verdict:
     ok_lines: list[str] = field(default_factory=list)
+    signed: tuple[str, str] | None = None  # a valid signature: the key's fingerprint, the date signed (ISO 8601)
     problems: list[str] = field(default_factory=list)
     modified: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
@@ -49,12 +55,18 @@ class Verdict:
         return out
 
 
-def verdict_lines(result: Verdict, t: Callable[[str], str]) -> list[str]:
-    """What ``verify`` says of ``result``, read through ``t``: each check that held, each change, then the
-    verdict (« ALTÉRÉ », « SESSION DIFFÉRENTE … », « NON SIGNÉ … » or « INTÈGRE »). The command prints them,
-    the workstation shows them for its session."""
-    out = [t("ok : {check}").format(check=t(line)) for line in result.ok_lines]
-    out += [t(line) for line in result.lines()]
+def verdict_lines(result: Verdict, t: Callable[[str], str], lang: str | None = None) -> list[str]:
+    """What ``verify`` says of ``result``, read through ``t`` (the translator of ``lang``, ``None`` the active
+    language): each change or problem first — a reviewer sees a failure before any reassurance —, then each
+    check that held, then the verdict (« ALTÉRÉ », « SESSION DIFFÉRENTE … », « NON SIGNÉ … » or « INTÈGRE »).
+    A date reads as the language writes it (:func:`testbench.fmt.timestamp`), never as ISO 8601. The command
+    prints them, the workstation shows them for its session."""
+    out = [t(line) for line in result.lines()]
+    held = [t(line) for line in result.ok_lines]
+    if result.signed is not None:
+        key, signed_at = result.signed
+        held.insert(0, t(SIGNED).format(key=key, date=timestamp(signed_at, lang)))
+    out += [t("ok : {check}").format(check=line) for line in held]
     if result.altered:
         out.append(t("ALTÉRÉ"))
     elif result.other_session:  # the report may be whole: it is the session given that is not its own
@@ -102,9 +114,7 @@ def verify_report(
         return result
     n_files = len(folder_check.manifest["files"])
     if folder_check.signer:
-        result.ok_lines.append(
-            f"signature Ed25519 valide, clé {folder_check.signer} (signé le {folder_check.signed_at})"
-        )
+        result.signed = (folder_check.signer, folder_check.signed_at or "")
     if not (result.modified or result.missing or result.added):
         result.ok_lines.append(
             tn("{count} fichier conforme au manifeste", "{count} fichiers conformes au manifeste", n_files, "fr")

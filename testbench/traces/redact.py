@@ -70,6 +70,28 @@ MARKERS_EN: dict[str, str] = {"‹NOM›": "‹NAME›", "‹DATE_NAISSANCE›":
 _FRENCH_MARKER = re.compile("|".join(map(re.escape, MARKERS_EN)))
 
 
+#: an elided word right before a masked name (« d'‹NOM› », « qu'‹NOM› », « lorsqu’‹NOM› »): the elision would
+#: tell that the hidden name starts with a vowel, so the word is written whole (« de ‹NOM› »), which reads as
+#: well before any name. ``l'`` never stands before a person's name.
+_ELIDED_BEFORE_NAME = re.compile(r"(?<![^\W\d_])(?P<word>[dD]|[^\W\d_]*[qQ][uU])['’](?=‹NOM›)")
+
+
+def _unelided(m: re.Match[str]) -> str:
+    """« d' » → « de », « D' » → « De » (« DE » after a word in capitals), « qu' » → « que », « QU' » → « QUE »."""
+    word = m["word"]
+    before = m.string[max(0, m.start() - 3) : m.start()].rstrip()
+    capitals = word.isupper() and (len(word) > 1 or (len(before) >= 2 and before[-2:].isupper()))
+    return word + ("E " if capitals else "e ")
+
+
+def unelide_names(text: str) -> str:
+    """``text`` with no elided word before a masked name (:data:`_ELIDED_BEFORE_NAME`); most text has no
+    marker at all and is returned after two substring tests."""
+    if "'‹NOM›" not in text and "’‹NOM›" not in text:
+        return text
+    return _ELIDED_BEFORE_NAME.sub(_unelided, text)
+
+
 def english_markers(text: str) -> str:
     """``text`` with the French marker words in English (‹NOM› → ‹NAME›): an English export, one language."""
     return _FRENCH_MARKER.sub(lambda m: MARKERS_EN[m.group()], text) if "‹" in text else text
@@ -322,6 +344,8 @@ class Redactor:
         ctx = LineContext(text, fixed=self._records and is_fixed_width(text))
         for step in self._steps:
             text = step(text, ctx)
+        if not ctx.fixed:  # a fixed-width record keeps its widths (its masks are no markers anyway)
+            text = unelide_names(text)
         return Redaction(english_markers(text) if self._english else text, ctx.counts)
 
     def redact_lines(self, lines: Iterable[str]) -> tuple[list[str], Counter[str]]:

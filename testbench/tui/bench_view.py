@@ -69,7 +69,7 @@ def integrity_content(app: WorkstationApp) -> Text:
     except VerifyUsageError as exc:
         text.append(app.t(str(exc)), style="red")
         return text
-    *lines, verdict = verdict_lines(result, app.t)
+    *lines, verdict = verdict_lines(result, app.t, app.lang)
     text.append("".join(f"{line}\n" for line in lines))
     text.append(verdict, style="bold red" if result.altered else "bold green")
     return text
