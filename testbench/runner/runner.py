@@ -37,7 +37,7 @@ from testbench.engines.operator.mode import OperatorPending
 from testbench.fmt import os_reason
 from testbench.runner import actions
 from testbench.runner.blame import engine_fault
-from testbench.runner.compare import evaluate
+from testbench.runner.compare import Comparison, evaluate
 from testbench.runner.events import CaseFinished, CaseStarted, Listener, RunEvent, StepFinished, StepStarted
 from testbench.runner.manual import HeadlessOperator
 from testbench.runner.resume import Continuation
@@ -80,6 +80,23 @@ class RunSummary:
 
 def _stop(outcome: Outcome) -> bool:
     return outcome.verdict in (Verdict.ERROR, Verdict.INCONCLUSIVE, Verdict.FAIL, Verdict.PENDING)
+
+
+def _with_comparisons(outcome: Outcome, comparisons: list[Comparison], stopped: list[str] | None) -> Outcome:
+    """The case's outcome once its failed expectations are in: the worst one's reason (the first of its verdict,
+    unless a step's came first), followed by how many other expectations failed (« (et 2 autres écarts) »).
+
+    ``stopped``: the steps a stopped case finished (``None``: it ran to its end). An expectation of a step it
+    never finished failed because it stopped, like a value not evaluated: not counted as one more deviation.
+    """
+    named = None
+    failed = [comp for comp in comparisons if comp.outcome.severity > Verdict.PASS.severity]
+    for comp in failed:
+        worse = outcome.worsen(Outcome(comp.outcome, f"{comp.expectation_id} : {comp.message}"))
+        if worse is not outcome:
+            named, outcome = comp, worse
+    reached = [comp for comp in failed if stopped is None or comp.step is None or comp.step in stopped]
+    return outcome.with_others(sum(comp is not named for comp in reached))
 
 
 class Runner:
@@ -410,6 +427,7 @@ class Runner:
         lines = self.recorder.attempt_lines()
         if resumed is not None:  # a continued attempt's trace began before this run
             lines = [*resumed.lines, *lines]
+        stopped = finished if _stop(outcome) else None
         comparisons = evaluate(
             case.expectations,
             ctx.observations,
@@ -417,14 +435,12 @@ class Runner:
             steps_run,
             lines,
             ctx.by_step,
-            finished=finished if _stop(outcome) else None,
+            finished=stopped,
         )
         if rows is not None:
             rows.extend((c.expectation_id, c.kind, c.outcome.value, c.as_dict()) for c in comparisons)
         if outcome.verdict in (Verdict.NONE, Verdict.FAIL):
-            for comp in comparisons:
-                if comp.outcome is not Verdict.PASS:
-                    outcome = outcome.worsen(Outcome(comp.outcome, f"{comp.expectation_id} : {comp.message}"))
+            outcome = _with_comparisons(outcome, comparisons, stopped)
         if outcome.verdict is Verdict.NONE:
             outcome = Outcome(Verdict.PASS)
         return outcome
