@@ -9,13 +9,15 @@ A tiny recursive-descent parser (no ``eval``)::
     primary := "(" expr ")" | WORD
 
 A WORD matches a case when it is a case-insensitive substring of the case id, its title, one of its
-tags, its domain or its mode (pytest matches names the same way).
+tags, its domain or its mode (pytest matches names the same way); the workstation's filter gives its own
+words of a case (:func:`compile_keyword`'s ``haystack``), the grammar stays this one.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
 from testbench.casebook.model import Case, Casebook
 
@@ -26,7 +28,21 @@ _KEYWORDS = ("and", "or", "not")
 
 
 class SelectionError(ValueError):
-    """The ``-k`` expression is malformed; the message says where (in French, for the operator)."""
+    """The ``-k`` expression is malformed; the message says where (in French, for the operator), and
+    :attr:`problem` the parts, for a caller that names the expression otherwise (the workstation's filter)."""
+
+    def __init__(self, message: str, problem: Problem) -> None:
+        super().__init__(message)
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What is wrong (French), the column it is at (1-based; None: the whole expression), the expression."""
+
+    message: str
+    column: int | None
+    expression: str
 
 
 def _tokenize(expression: str) -> list[tuple[str, int]]:
@@ -44,14 +60,16 @@ def _tokenize(expression: str) -> list[tuple[str, int]]:
 
 
 class _Parser:
-    def __init__(self, expression: str) -> None:
+    def __init__(self, expression: str, haystack: Callable[[Case], Iterable[str]]) -> None:
         self.expression = expression
+        self.haystack = haystack
         self.tokens = _tokenize(expression)
         self.index = 0
 
     def error(self, message: str, column: int | None = None) -> SelectionError:
         where = f" (colonne {column})" if column is not None else ""
-        return SelectionError(f"expression -k invalide{where} : {message} — « {self.expression} »")
+        said = f"expression -k invalide{where} : {message} — « {self.expression} »"
+        return SelectionError(said, Problem(message, column, self.expression))
 
     def peek(self) -> str | None:
         return self.tokens[self.index][0] if self.index < len(self.tokens) else None
@@ -108,7 +126,8 @@ class _Parser:
         if word == ")" or word in _KEYWORDS:
             raise self.error(f"« {word} » inattendu", column)
         needle = word.casefold()
-        return lambda case: any(needle in hay for hay in _haystack(case))
+        haystack = self.haystack
+        return lambda case: any(needle in hay for hay in haystack(case))
 
 
 def _haystack(case: Case) -> Iterable[str]:
@@ -120,9 +139,15 @@ def _haystack(case: Case) -> Iterable[str]:
         yield tag.casefold()
 
 
-def compile_keyword(expression: str) -> Matcher:
-    """Compile a ``-k`` expression into a predicate on cases; raise SelectionError when malformed."""
-    return _Parser(expression).parse()
+def compile_keyword(expression: str, haystack: Callable[[Case], Iterable[str]] | None = None) -> Matcher:
+    """Compile a ``-k`` expression into a predicate on cases; raise SelectionError when malformed. A word
+    matches inside one of ``haystack(case)``'s texts (casefolded; default: id, title, domain, mode, tags)."""
+    return _Parser(expression, haystack or _haystack).parse()
+
+
+def is_expression(text: str) -> bool:
+    """Whether ``text`` uses the grammar (``and``, ``or``, ``not``, parentheses) rather than plain words."""
+    return any(word in _KEYWORDS or word in "()" for word, _column in _tokenize(text))
 
 
 def select_cases(
@@ -145,4 +170,4 @@ def select_cases(
     return selected
 
 
-__all__ = ["SelectionError", "compile_keyword", "select_cases"]
+__all__ = ["Problem", "SelectionError", "compile_keyword", "is_expression", "select_cases"]

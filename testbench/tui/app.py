@@ -14,6 +14,7 @@ remaps keys by action id.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import getpass
 import weakref
@@ -33,6 +34,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Static, Tab
 from textual.widgets.tree import TreeNode
 
 from testbench import fmt
+from testbench.casebook.selection import SelectionError
 from testbench.domain.attestation import Operator
 from testbench.i18n import set_language, tn, use_language
 from testbench.runner.options import OPERATOR_ENGINE, CampaignOptions
@@ -57,7 +59,7 @@ from testbench.tui.texts import make_translator
 from testbench.tui.tool_screen import ToolWindows
 from testbench.tui.traceview import TracePanes
 from testbench.tui.views import VIEW_TITLES, VIEWS, ViewSwitching
-from testbench.tui.workstation import CaseEntry, Filter, Key, Workstation, parse_filter
+from testbench.tui.workstation import CaseEntry, Filter, Key, Workstation, filter_problem, parse_filter
 
 # ctrl+q in a manual step's window with something typed: what quitting loses, said once before it does
 QUIT_LOSES_TYPED = (
@@ -323,7 +325,7 @@ class WorkstationApp(
     def visible_entries(self) -> list[CaseEntry]:
         flt = self.filter
         if self.verdict_filter:
-            flt = Filter(flt.words, flt.tags, (*flt.verdicts, self.verdict_filter))
+            flt = dataclasses.replace(flt, verdicts=(*flt.verdicts, self.verdict_filter))
         return self.ws.filtered(flt)
 
     def rebuild_tree(self, force: bool = False) -> None:
@@ -394,11 +396,19 @@ class WorkstationApp(
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
-        self.filter = parse_filter(event.value)
+        try:
+            self.filter = parse_filter(event.value)
+        except SelectionError:  # an expression being typed (« lit and »): the tree keeps the last one read
+            return
         self.rebuild_tree()
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self, event: Input.Submitted) -> None:
+        try:
+            parse_filter(event.value)
+        except SelectionError as exc:  # said in the filter's words, the field kept as typed and focused
+            self.notify(self.t(filter_problem(exc.problem)), severity="error", timeout=10)
+            return
         self.query_one("#tree", Tree).focus()
 
     @on(Tree.NodeHighlighted, "#tree")

@@ -17,6 +17,8 @@ from testbench import fmt
 from testbench.casebook.errors import Problem
 from testbench.casebook.model import Case, Casebook, ExpectationKind, Step
 from testbench.casebook.problems import CasebookState
+from testbench.casebook.selection import Matcher, compile_keyword, is_expression
+from testbench.casebook.selection import Problem as SelectionProblem
 from testbench.domain.verdict import VERDICT_ORDER, Verdict
 from testbench.domain.vocabulary import is_amount
 from testbench.i18n import tn, translator
@@ -48,17 +50,24 @@ VERDICT_ALIASES = {
 
 @dataclass(frozen=True)
 class Filter:
+    """What the tree shows: cases holding every word (or matching ``expression``), one of the tags, one of
+    the verdicts."""
+
     words: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     verdicts: tuple[str, ...] = ()
+    #: the words as ``run -k`` reads them (``lit and not ald``), compiled once, over the filter's words of a case
+    expression: Matcher | None = dataclasses.field(default=None, compare=False)
 
     @property
     def empty(self) -> bool:
-        return not (self.words or self.tags or self.verdicts)
+        return not (self.words or self.tags or self.verdicts or self.expression)
 
 
 def parse_filter(text: str) -> Filter:
-    """``lit ald tag:lpp verdict:échec`` → words, tags and verdicts (French or English names)."""
+    """``lit ald tag:lpp verdict:échec`` → words, tags and verdicts (French or English names); words joined
+    by ``and``, ``or``, ``not`` or in parentheses are read as ``run -k`` reads them (``lit and not ald``),
+    its :class:`~testbench.casebook.selection.SelectionError` raised while the expression is malformed."""
     words: list[str] = []
     tags: list[str] = []
     verdicts: list[str] = []
@@ -71,7 +80,28 @@ def parse_filter(text: str) -> Filter:
             verdicts.append(VERDICT_ALIASES.get(name, name))
         else:
             words.append(low)
+    if is_expression(" ".join(words)):
+        return Filter((), tuple(tags), tuple(verdicts), compile_keyword(" ".join(words), case_words))
     return Filter(tuple(words), tuple(tags), tuple(verdicts))
+
+
+def filter_problem(problem: SelectionProblem) -> str:
+    """A malformed filter expression, in French (shown through the workstation's lookup): what and where."""
+    if problem.column is None:
+        return f"filtre invalide : {problem.message} — « {problem.expression} »"
+    return f"filtre invalide (colonne {problem.column}) : {problem.message} — « {problem.expression} »"
+
+
+def case_words(case: Case) -> tuple[str, ...]:
+    """What a filter's word is looked for in (casefolded): the id, title, objective, tags, the domain and the
+    mode by their codes and as the tree names them in either language (« sécurisé », "cartes", "secured")."""
+    labels = (
+        fmt.label(labels, code, lang)
+        for labels, code in ((fmt.DOMAIN_LABELS, case.domain.value), (fmt.MODE_LABELS, case.mode.value))
+        for lang in ("fr", "en")
+    )
+    texts = (case.id, case.title, case.objective, case.domain.value, case.mode.value, *labels, *case.tags)
+    return tuple(text.casefold() for text in texts)
 
 
 @dataclass
@@ -122,24 +152,9 @@ class CaseEntry:
             return False
         if flt.verdicts and self.verdict not in flt.verdicts:
             return False
-        hay = " ".join(
-            (
-                self.case.id,
-                self.case.title,
-                self.case.objective,
-                self.case.domain.value,
-                self.case.mode.value,
-                *(  # as the tree names them, in either language: « sécurisé », "cartes", "secured"
-                    fmt.label(labels, code, lang)
-                    for labels, code in (
-                        (fmt.DOMAIN_LABELS, self.case.domain.value),
-                        (fmt.MODE_LABELS, self.case.mode.value),
-                    )
-                    for lang in ("fr", "en")
-                ),
-                *self.case.tags,
-            )
-        ).casefold()
+        if flt.expression is not None:
+            return flt.expression(self.case)
+        hay = " ".join(case_words(self.case))
         return all(w in hay for w in flt.words)
 
 
