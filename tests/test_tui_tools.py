@@ -369,3 +369,27 @@ def test_the_report_with_its_options_is_the_commands_book(tmp_path: Path, capsys
     code, stdout, err = cli(capsys, "report", str(session), "-o", str(tmp_path / "cli"), "--no-redact", "--excerpt=3")
     assert code == 0 and stdout.strip() == str(tmp_path / "cli" / "index.html")
     assert "ATTENTION rapport NON anonymisé (--no-redact)" in err
+
+
+def test_diff_in_the_workstation_takes_every_option_of_the_command(tmp_path: Path, capsys) -> None:
+    """« Comparer »: the JSON file, the unchanged cases (--all) and the trace context (--context) too, the
+    context's rule said by its field."""
+    a, b = demo_sessions(tmp_path)
+    json_file = tmp_path / "out" / "diff.json"
+    seen: dict[str, str] = {}
+
+    async def scenario() -> None:
+        app = app_on(b)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await open_tool(app, pilot, "D")
+            seen["refused"] = await run_tool(app, pilot, screen, context="-2")
+            seen["fr"] = await run_tool(app, pilot, screen, json=str(json_file), all="oui", context="0")
+
+    asyncio.run(scenario())
+    assert "Lignes de contexte des traces : « -2 » n'est pas un nombre de lignes de contexte (de 0 à 1000)" in (
+        seen["refused"]
+    )
+    code, french, _ = cli(capsys, "diff", str(a), str(b), "--all", "--context", "0")
+    assert code == 0 and "DEMO-FSE-001" in french  # --all lists the unchanged case
+    assert seen["fr"] == f"{french}écrit : {json_file}\n✔ terminé (code 0)"
+    assert json_file.read_text(encoding="utf-8").lstrip().startswith("{")

@@ -17,6 +17,7 @@ import openpyxl
 from test_tui_tools import SIZE, app_on, cli, demo_sessions, field, open_tool, run_tool, switch_language
 
 from testbench.casebook.loader import check_casebook
+from testbench.cli.main import main
 from testbench.paths import CASEBOOKS_DIR
 
 EXAMPLES = CASEBOOKS_DIR / "examples"
@@ -161,3 +162,28 @@ def test_merge_gathers_sessions_into_a_new_one(tmp_path: Path, capsys) -> None:
     assert code == 0
     assert seen["fr"] == f"{out.replace(str(by_cli), str(output))}écrit : {output}\n✔ terminé (code 0)"
     assert "2 sessions, 2 cas, 3 tentatives" in seen["fr"] and "2 sessions, 2 cases, 3 attempts" in seen["en"]
+
+
+def test_the_export_without_redaction_is_said_by_its_field(tmp_path: Path) -> None:
+    """« Anonymiser les valeurs observées » à non is ``export --no-redact``, and the window says it by its field."""
+    work = tmp_path / "work"
+    work.mkdir()
+    casebook, session = work / "cahier.xml", work / "s.tbsession"
+    document, mapping = EXAMPLES / "cahier-exemple.xlsx", EXAMPLES / "cahier-exemple.mapping.toml"
+    assert main(["import", str(document), "--mapping", str(mapping), "-o", str(casebook)]) == 0
+    assert main(["run", str(casebook), "--session", str(session), "--cards", "inprocess", "--engine", "inprocess"]) == 0
+    seen: dict[str, str] = {}
+
+    async def exporting() -> None:
+        app = app_on(session, casebook)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await open_tool(app, pilot, "e")
+            seen["default"] = str(field(screen, "redact").value)
+            seen["fr"] = await run_tool(app, pilot, screen, document=str(document), mapping=str(mapping), redact="")
+            seen["en"] = await switch_language(pilot, screen)
+
+    asyncio.run(exporting())
+    assert seen["default"] == "oui"
+    assert "anonymisation désactivée (« Anonymiser les valeurs observées » à non)" in seen["fr"], seen["fr"]
+    assert "redaction off (“Redact the observed values” set to no)" in seen["en"], seen["en"]
+    assert "--no-redact" not in seen["fr"] + seen["en"]

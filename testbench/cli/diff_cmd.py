@@ -10,24 +10,17 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-#: the most trace context lines asked around a change: beyond it a trace's difference is the whole trace
-MAX_CONTEXT = 1000
-
 
 def context_lines(text: str) -> int:
-    """``--context`` as argparse's type: a whole number of lines from 0 to :data:`MAX_CONTEXT`, else a usage
-    error in the person's language (a negative count was taken as 0, a 20-digit one as it was)."""
+    """``--context`` as argparse's type: a whole number of lines from 0 to ``tools.diff.MAX_CONTEXT``, else a
+    usage error in the person's language (:func:`testbench.tools.diff.context_problem`, the one rule)."""
     from testbench.i18n import translator
+    from testbench.tools.diff import context_problem
 
-    t = translator()
-    try:
-        lines = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(t("« {value} » n'est pas un nombre entier").format(value=text)) from None
-    if not 0 <= lines <= MAX_CONTEXT:
-        said = t("« {value} » n'est pas un nombre de lignes de contexte (de 0 à {limit})")
-        raise argparse.ArgumentTypeError(said.format(value=text, limit=MAX_CONTEXT))
-    return lines
+    problem = context_problem(text)
+    if problem is not None:
+        raise argparse.ArgumentTypeError(problem(translator(), None))
+    return int(text)
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -7,7 +7,24 @@ from pathlib import Path
 
 from testbench.runner.exits import EXIT_FAILED, EXIT_USAGE
 from testbench.tools.outputs import output_problem
-from testbench.tools.result import ToolResult, french, unwritten
+from testbench.tools.result import Render, ToolResult, french, unwritten
+
+#: the most trace context lines asked around a change: beyond it a trace's difference is the whole trace
+MAX_CONTEXT = 1000
+
+
+def context_problem(text: str) -> Render | None:
+    """Why ``text`` is no count of trace context lines (a whole number from 0 to :data:`MAX_CONTEXT`), or None:
+    ``diff --context`` and the workstation's field say the same (a negative count was once taken as 0)."""
+    try:
+        lines = int(text)
+    except ValueError:
+        return lambda t, _lang: t("« {value} » n'est pas un nombre entier").format(value=text)
+    if not 0 <= lines <= MAX_CONTEXT:
+        return lambda t, _lang: t("« {value} » n'est pas un nombre de lignes de contexte (de 0 à {limit})").format(
+            value=text, limit=MAX_CONTEXT
+        )
+    return None
 
 
 def diff_tool(

@@ -8,7 +8,7 @@ from pathlib import Path
 from testbench.i18n import default_language, tn
 from testbench.runner.exits import EXIT_USAGE
 from testbench.tools.outputs import output_problem
-from testbench.tools.result import Render, ToolResult, french, unwritten
+from testbench.tools.result import Render, ToolResult, french, option, unwritten
 
 
 def export_tool(
@@ -20,6 +20,7 @@ def export_tool(
     report: Path | None = None,
     redact: bool = True,
     lang: str | None = None,
+    no_redact_option: str = "--no-redact",
 ) -> ToolResult:
     """Write the results into ``target`` (the document's rows, ``lang`` for the words written in cells); exit 0
     when written (cases missing on either side listed), 3 when nothing is written (each reason said)."""
@@ -62,8 +63,8 @@ def export_tool(
     if not redact:
         result.say(
             lambda t, _lang: t(
-                "anonymisation désactivée (--no-redact) : les valeurs observées sont écrites telles quelles"
-            )
+                "anonymisation désactivée ({option}) : les valeurs observées sont écrites telles quelles"
+            ).format(option=option(no_redact_option, t))
         )
     count = len(done.written)
     result.say(

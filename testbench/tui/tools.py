@@ -182,9 +182,21 @@ def _sut_profile(ctx: ToolContext) -> str:
 
 
 def _diff(values: Values, ctx: ToolContext) -> ToolResult:
-    from testbench.tools.diff import diff_tool
+    from testbench.tools.diff import context_problem, diff_tool
 
-    return diff_tool(_path(values["reference"]), ctx.session, html=_optional(values["html"]), lang=ctx.lang)
+    typed = values["context"].strip()
+    problem = context_problem(typed)
+    if problem is not None:  # the command's rule, said by the field
+        return ToolResult().fail(EXIT_USAGE, lambda t, lang: f"{t(_CONTEXT)}{t(' : ')}{problem(t, lang)}")
+    return diff_tool(
+        _path(values["reference"]),
+        ctx.session,
+        html=_optional(values["html"]),
+        json_file=_optional(values["json"]),
+        show_same=bool(values["all"]),
+        context=int(typed),
+        lang=ctx.lang,
+    )
 
 
 def _export(values: Values, ctx: ToolContext) -> ToolResult:
@@ -196,7 +208,9 @@ def _export(values: Values, ctx: ToolContext) -> ToolResult:
         mapping=_path(values["mapping"]),
         target=_path(values["target"]),
         report=_optional(values["report"]),
+        redact=bool(values["redact"]),
         lang=ctx.lang,
+        no_redact_option=_NOT_REDACTED_VALUES,
     )
 
 
@@ -242,6 +256,9 @@ def _keys_show(values: Values, ctx: ToolContext) -> ToolResult:
 
 
 _FORCE = "Remplacer la clé existante"
+_CONTEXT = "Lignes de contexte des traces"
+_REDACT_VALUES = "Anonymiser les valeurs observées (les codes PIN restent masqués)"
+_NOT_REDACTED_VALUES = "« Anonymiser les valeurs observées » à non"
 _EXCERPT = "Lignes de trace par cas dans la page"
 _REDACT = "Anonymiser (NIR, noms, dates de naissance, FINESS/RPPS)"
 _NOT_REDACTED = "« Anonymiser » à non"
@@ -356,6 +373,9 @@ TOOLS: dict[str, Tool] = {
             (
                 Field("reference", "Session de référence (A)", _other_session),
                 Field("html", "Comparaison HTML à écrire (facultatif)", required=False),
+                Field("json", "Comparaison JSON à écrire (facultatif)", required=False),
+                Field("all", "Lister aussi les cas identiques", required=False, choices=yes_no),
+                Field("context", _CONTEXT, lambda _ctx: "1"),
             ),
             _diff,
             "… comparaison des sessions",
@@ -372,6 +392,13 @@ TOOLS: dict[str, Tool] = {
                     lambda ctx: str(ctx.session.parent / f"{ctx.session.stem}-resultats.xlsx"),
                 ),
                 Field("report", "Dossier du rapport, pour les liens (facultatif)", _report_folder, required=False),
+                Field(
+                    "redact",
+                    _REDACT_VALUES,
+                    lambda _ctx: "oui",
+                    required=False,
+                    choices=yes_no,
+                ),
             ),
             _export,
             "… écriture des résultats",
