@@ -14,8 +14,9 @@ the bench reads its log and its FSE and lot files through the application's prof
 mode), exactly as on a real application. ``--flaw`` plants a known defect in the application. On a
 terminal the run is live in the workstation (its exam view); with ``--headless`` it runs, then reports.
 
-The demo casebook runs with its exam plan (``casebooks/plans/demo-plan.toml``) recorded in the session,
-as ``run --plan`` would: its report has the coverage page and the workstation its coverage window.
+Each demo casebook runs with its exam plan recorded in the session, as ``run --plan`` would
+(``casebooks/plans/demo-plan.toml``; ``exam-demo-plan.toml`` with ``--exam``): its report has the coverage
+page, the workstation its coverage window, and ``testbench coverage SESSION`` needs no file.
 """
 
 from __future__ import annotations
@@ -77,11 +78,12 @@ def demo_casebook(exam: bool = False) -> Path:
     return CASEBOOKS_DIR / ("exam-demo.xml" if exam else "demo.xml")
 
 
-def demo_plan() -> Path:
-    """The demo casebook's exam plan (ours, a demonstration), recorded by the demo's runs."""
+def demo_plan(exam: bool = False) -> Path:
+    """The exam plan of the demo casebook (``exam``: of the exam casebook), ours, a demonstration, recorded
+    by the demo's runs."""
     from testbench.paths import CASEBOOKS_DIR
 
-    return CASEBOOKS_DIR / "plans" / "demo-plan.toml"
+    return CASEBOOKS_DIR / "plans" / ("exam-demo-plan.toml" if exam else "demo-plan.toml")
 
 
 def demo_paths(output: Path | None = None, name: str = "demo") -> tuple[Path, Path]:
@@ -211,7 +213,7 @@ def _run(args: argparse.Namespace, casebook: Path, session: Path, out: Path, exa
     from testbench.runner.campaign import RunRequest, make_operator
 
     options = options_from_args(args)
-    problems = attach_plan(options, args.lang)  # the demo plan (none on exam day), checked as ``run`` does
+    problems = attach_plan(options, args.lang)  # the demo's plan (the exam's with --exam), checked as ``run`` does
     for problem in problems:
         print(f"testbench demo: {problem}", file=sys.stderr)
     if problems:
@@ -259,6 +261,7 @@ def _exam(args: argparse.Namespace, session: Path, out: Path) -> int:
         say("démo examen : l'application de démonstration n'a pas démarré ({reason})", reason=reason)
         return EXIT_ENVIRONMENT
     args.engine, args.sut_profile = "operator", app.profile_path  # the run's, and the workstation's after it
+    args.plan = demo_plan(exam=True)  # recorded as the plain demo's is: the rehearsal's coverage page
     say("démo examen : application de démonstration dans {folder} (processus {pid})", folder=workdir, pid=app.pid)
     casebook = demo_casebook(exam=True)
     live = not args.headless and sys.stdin.isatty() and sys.stdout.isatty()

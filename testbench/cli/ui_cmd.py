@@ -45,9 +45,10 @@ def cmd_ui(args: argparse.Namespace) -> int:
 def default_ui(args: argparse.Namespace | None = None) -> int:
     """``testbench`` with no arguments: the last session, or the bundled demo (virtual cards, reference engine).
 
-    The demo's session is ``testbench demo``'s, in the user's data folder: never beside the package.
+    The demo's session is ``testbench demo``'s, in the user's data folder: never beside the package; its
+    exam plan is recorded by the runs, as ``testbench demo`` records it.
     """
-    from testbench.cli.demo_cmd import demo_casebook, demo_paths
+    from testbench.cli.demo_cmd import demo_casebook, demo_paths, demo_plan
     from testbench.i18n import translator
     from testbench.tui.config import UiState
 
@@ -67,6 +68,7 @@ def default_ui(args: argparse.Namespace | None = None) -> int:
     if reopen and last is not None:
         return launch(last[1], last[0], ns)
     session = demo_paths()[1]
+    ns.plan = ns.plan or demo_plan()  # ``ui --plan``'s option: the runs record it, the window ``c`` reads it
     print(translator(ns.lang)("démo : session {session}").format(session=session), file=sys.stderr)  # seen on quit
     return launch([demo_casebook()], session, ns)
 
