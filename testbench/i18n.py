@@ -115,7 +115,7 @@ def semicolon(lang: str | None = None) -> str:
 
 #: Modules whose ``EN_SHAPES`` read back French sentences composed from parts (see :func:`english`).
 _SHAPE_MODULES = (
-    "testbench.domain.verdict",  # first: its shape takes a reason's count of other deviations off its end
+    "testbench.runner.reasons",  # first: its shape takes a reason's count of other deviations off its end
     "testbench.cards.messages",
     "testbench.engines.protocol.validation",
     "testbench.engines.protocol.client",

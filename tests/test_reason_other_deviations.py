@@ -17,6 +17,7 @@ from testbench.domain.verdict import Outcome, Verdict
 from testbench.i18n import english
 from testbench.report.junit import junit_tree
 from testbench.runner.campaign import record_casebooks
+from testbench.runner.reasons import with_others
 from testbench.runner.runner import Runner
 from testbench.runner.tracing import TraceRecorder
 from testbench.store.read import read_session
@@ -123,5 +124,5 @@ def test_the_session_and_the_junit_keep_the_count(outcomes, lang: str, two: str,
 
 def test_no_count_without_other_deviations() -> None:
     outcome = Outcome(Verdict.FAIL, FIRST_FR)
-    assert outcome.with_others(0) is outcome
-    assert Outcome(Verdict.NONE).with_others(2) == Outcome(Verdict.NONE)  # nothing to follow
+    assert with_others(outcome, 0) is outcome
+    assert with_others(Outcome(Verdict.NONE), 2) == Outcome(Verdict.NONE)  # nothing to follow

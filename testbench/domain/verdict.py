@@ -1,8 +1,7 @@
 """Case verdicts and how they combine.
 
 Ordering follows TTCN-3: a case's verdict only gets worse (none < pass < inconclusive < fail < error),
-and the first reason of the worst verdict is the one kept; how many other expectations failed follows it
-(« … (et 2 autres écarts) », :meth:`Outcome.with_others`). ``skipped`` and ``pending`` are not
+and the first reason of the worst verdict is the one kept. ``skipped`` and ``pending`` are not
 outcomes of a comparison: skipped means the case was not run, pending that a manual step awaits the
 operator. ``inconclusive`` is the environment failing (reader, card, engine unavailable); ``error``
 is an invalid case or a bench fault; ``fail`` is the product under test failing.
@@ -10,12 +9,8 @@ is an invalid case or a bench fault; ``fail`` is the product under test failing.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-
-from testbench.i18n import tn
 
 
 class Verdict(StrEnum):
@@ -76,28 +71,3 @@ class Outcome:
     def worsen(self, other: Outcome) -> Outcome:
         """Combine two outcomes: the worse verdict wins; on a tie the first reason is kept."""
         return other if other.verdict.severity > self.verdict.severity else self
-
-    def with_others(self, others: int) -> Outcome:
-        """The same verdict, its reason followed by how many other deviations the case had (« … (et 2 autres
-        écarts) »): the reason names only the first, and a reviewer must see there were more. Recorded in
-        French like every reason; :data:`EN_SHAPES` reads it back in English."""
-        if others <= 0 or not self.reason:
-            return self
-        return Outcome(self.verdict, others_said(self.reason, others, "fr"))
-
-
-def others_said(reason: str, others: int, lang: str | None = None) -> str:
-    """``reason`` and the count of the other deviations, in ``lang`` (the active language by default)."""
-    return tn("{reason} (et {count} autre écart)", "{reason} (et {count} autres écarts)", others, lang, reason=reason)
-
-
-_OTHERS = re.compile(r"(?P<reason>.+) \(et (?P<count>\d+) autres? écarts?\)", re.DOTALL)
-
-
-def _others_en(match: re.Match[str], t: Callable[[str], str]) -> str:
-    return others_said(t(match["reason"]), int(match["count"]), "en")
-
-
-#: The English read-back of a reason with its count of other deviations (testbench.i18n): the catalogue's
-#: template cannot, its first part (« e-amo : attendu … ») holding « : », which only a last part may span.
-EN_SHAPES = ((_OTHERS, _others_en),)

@@ -40,6 +40,7 @@ from testbench.runner.blame import engine_fault
 from testbench.runner.compare import Comparison, evaluate
 from testbench.runner.events import CaseFinished, CaseStarted, Listener, RunEvent, StepFinished, StepStarted
 from testbench.runner.manual import HeadlessOperator
+from testbench.runner.reasons import with_others
 from testbench.runner.resume import Continuation
 from testbench.runner.teleservices import Services, ServicesDown
 from testbench.runner.tracing import TraceRecorder
@@ -96,7 +97,7 @@ def _with_comparisons(outcome: Outcome, comparisons: list[Comparison], stopped: 
         if worse is not outcome:
             named, outcome = comp, worse
     reached = [comp for comp in failed if stopped is None or comp.step is None or comp.step in stopped]
-    return outcome.with_others(sum(comp is not named for comp in reached))
+    return with_others(outcome, sum(comp is not named for comp in reached))
 
 
 class Runner:
