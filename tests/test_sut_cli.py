@@ -123,7 +123,7 @@ def test_init_yes_writes_a_profile_that_loads_with_the_format_proposed(tmp_path:
 
 def test_init_asks_for_what_the_options_did_not_give(tmp_path: Path, capsys, monkeypatch) -> None:
     root = _application(tmp_path / "erp")
-    answers = f"Mon ERP\n{root / 'logs' / 'app-*.log'}\n{root / 'out' / 'fse'}\n\n\n"
+    answers = f"Mon ERP\n\n\n{root / 'logs' / 'app-*.log'}\n{root / 'out' / 'fse'}\n\n\n"  # no version, agrément
     monkeypatch.setattr("sys.stdin", io.StringIO(answers))
     output = root / "sut.toml"
     assert main(["sut", "init", "--output", str(output), "--watch-seconds", "0"]) == 0
@@ -164,9 +164,11 @@ def test_check_on_the_demo_application_shows_its_lines_and_its_last_case_values(
     assert re.search(r"lot\.number = 000001 — \S+, enregistrement \d+, colonnes \d+–\d+", out)
 
 
-def test_check_before_the_application_wrote_anything_is_not_an_error(tmp_path: Path, capsys) -> None:
+def test_check_before_the_application_wrote_anything_is_warned_not_refused(tmp_path: Path, capsys) -> None:
     (tmp_path / "sut.toml").write_text(PROFILE, encoding="utf-8")  # no log, no folder yet
-    assert main(["sut", "check", str(tmp_path / "sut.toml")]) == 0
-    out = capsys.readouterr().out
+    assert main(["sut", "check", str(tmp_path / "sut.toml")]) == 2  # not there now (3: the profile is wrong)
+    out, err = capsys.readouterr()
     assert "aucun fichier ne correspond" in out and "dossier absent" in out
     assert "Extracteur « montants FSE » (xpath) sur fse\n  aucun fichier\n" in out
+    assert f"le journal {tmp_path / 'logs' / 'app-*.log'} ne correspond encore à aucun fichier" in err
+    assert f"le dossier de sortie « fse » n'existe pas encore : {tmp_path / 'out' / 'fse'}" in err

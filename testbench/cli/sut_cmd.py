@@ -1,7 +1,9 @@
 """``testbench sut``: the application profile (``sut.toml``) — ``init`` writes a first one, ``check`` tries it.
 
-Exit codes: 0 done; 3 usage or invalid input (a profile that does not load, a file already there, an
-extractor that cannot read what is there now).
+Exit codes: 0 done; 2 (``check``) something the profile declares is not there now — a log that matches no
+file, an output folder that does not exist —, each said as a warning (the profile is fine: an application
+may create them at its first write); 3 usage or invalid input (a profile that does not load, a file already
+there, an extractor that cannot read what is there now).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from testbench.i18n import LANGUAGES, colon, translator
+from testbench.i18n import LANGUAGES, colon, tn, translator
 from testbench.runner.exits import EXIT_OK, EXIT_USAGE
 from testbench.runner.options import seconds_or_zero
 
@@ -26,6 +28,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     init = sut_sub.add_parser("init", help="écrire un premier profil en observant le logiciel testé")
     init.add_argument("--output", type=Path, default=Path("sut.toml"), metavar="FICHIER", help="profil à écrire")
     init.add_argument("--name", default="", metavar="NOM", help="nom du logiciel testé")
+    init.add_argument("--sut-version", default="", metavar="VERSION", help="version du logiciel testé")
+    init.add_argument("--agrement", default="", metavar="NUMÉRO", help="numéro d'agrément ou de test du logiciel")
     init.add_argument("--logs", default="", metavar="GLOB", help="journal de l'application (chemin ou motif)")
     init.add_argument("--fse", default="", metavar="DOSSIER", help="dossier où il écrit ses FSE")
     init.add_argument("--lots", default="", metavar="DOSSIER", help="dossier où il écrit ses lots")
@@ -63,7 +67,15 @@ def cmd_init(args: argparse.Namespace) -> int:
         refusal = t("le fichier existe déjà (--force pour le remplacer)")
         print(f"testbench sut init: {output}: {refusal}", file=sys.stderr)
         return EXIT_USAGE
-    answers = InitAnswers(logs=args.logs, fse=args.fse, lots=args.lots, returns=args.returns, name=args.name)
+    answers = InitAnswers(
+        logs=args.logs,
+        fse=args.fse,
+        lots=args.lots,
+        returns=args.returns,
+        name=args.name,
+        version=args.sut_version,
+        agrement=args.agrement,
+    )
     if not args.yes:
         answers = ask_missing(answers, _ask, t)
     if not answers.name.strip():  # it fills the report's cover: a placeholder there would be a false identity
@@ -92,5 +104,17 @@ def cmd_init(args: argparse.Namespace) -> int:
     print(t("profil écrit : {path}").format(path=output))
     if sample is not None and sample.files:
         print(t("format de ligne proposé : {fmt}").format(fmt=sample.fmt))
+    unfilled = answers.unfilled()
+    if unfilled:  # the exam book's cover names them: said now, not found empty on the day
+        fields = ", ".join(f"[product].{key}" for key in unfilled)
+        print(
+            tn(
+                "à remplir dans le profil : {fields} (la page de garde du cahier d'examen l'affiche)",
+                "à remplir dans le profil : {fields} (la page de garde du cahier d'examen les affiche)",
+                len(unfilled),
+                args.lang,
+                fields=fields,
+            )
+        )
     print(t("vérifiez-le : testbench sut check {path}").format(path=output))
     return EXIT_OK

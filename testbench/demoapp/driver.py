@@ -44,6 +44,7 @@ class DemoApp:
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.profile_path = self.workdir / PROFILE.name  # its paths are the working folder's
         shutil.copyfile(PROFILE, self.profile_path)
+        self._install()
         self.flaw = flaw
         self.timeout = timeout
         command = [sys.executable, "-m", "testbench.demoapp", "--workdir", str(self.workdir)]
@@ -60,6 +61,15 @@ class DemoApp:
         self._answers: queue.Queue[str | None] = queue.Queue()
         self._lock = threading.Lock()
         threading.Thread(target=self._read, daemon=True).start()
+
+    def _install(self) -> None:
+        """The profile's output folders, made as an installed application's are there: the process makes them
+        too, but as it starts, while the bench, which warns of a missing one (sut.profile.output_warnings),
+        starts its run at once."""
+        from testbench.sut.profile import load_profile
+
+        for folder in load_profile(self.profile_path).outputs.values():
+            folder.mkdir(parents=True, exist_ok=True)
 
     @property
     def pid(self) -> int:

@@ -52,11 +52,21 @@ class CampaignError(Exception):
     session holds the run that could not start and why (:meth:`Campaign._unavailable`), so its JUnit and
     report are still written, to say it."""
 
-    def __init__(self, lines: list[str], exit_code: int = EXIT_USAGE, *, recorded: bool = False) -> None:
+    def __init__(
+        self,
+        lines: list[str],
+        exit_code: int = EXIT_USAGE,
+        *,
+        recorded: bool = False,
+        by_option: dict[str, str] | None = None,
+    ) -> None:
         super().__init__("\n".join(lines))
         self.lines = lines
         self.exit_code = exit_code
         self.recorded = recorded
+        #: a refusal of one option's value, by the option (``--workers``), said without it: a window that
+        #: asks for that value names its field instead of the flag
+        self.by_option = by_option or {}
 
 
 @dataclass
@@ -278,6 +288,7 @@ class Campaign:
                 store.set_selection([(cb.sha256, c.id) for cb in self.casebooks for c in cb.cases])
             argv = self.argv or [*sys.argv[:1], "ui", *(c.id for _, c in targets)]
             self._record_plan(store)
+            self._warn_of_profile()
             continuing = self._continuations(store, targets, restart)
             return self._execute(store, list(targets), stop, argv, {"origin": "ui"}, factories, continuing)
 
@@ -333,6 +344,7 @@ class Campaign:
             self._record_plan(store)
             if notice is not None and self.notify:
                 self.notify(notice)
+            self._warn_of_profile()
             for (_sha, case_id), resumed in continuing.items():
                 if self.notify:
                     self.notify(resumed.notice(case_id))
@@ -361,6 +373,17 @@ class Campaign:
                 if found is not None:
                     out[key] = found
         return out
+
+    def _warn_of_profile(self) -> None:
+        """Each ``--sut-profile`` output folder that is not there, said as the run starts (``run``'s stderr, the
+        workstation's notice): not refused, the application may create it at its first write."""
+        profile = self.options.bench.profile
+        if profile is None or self.notify is None:
+            return
+        from testbench.sut.profile import output_warnings
+
+        for warning in output_warnings(profile):
+            self.notify(warning)
 
     def _record_plan(self, store: SessionStore) -> None:
         """The exam plan the command checked (``--plan``) goes into the session: its report shows the coverage."""
@@ -497,7 +520,8 @@ class Campaign:
         if count > 1 and (self.options.capture.active or bench.profile is not None or bench.engine == OPERATOR_ENGINE):
             # the application's lines could not be told to one case: it runs on one bench
             raise CampaignError(
-                ["--workers : un seul banc quand le logiciel testé est suivi (journaux, profil, opérateur)"]
+                ["--workers : un seul banc quand le logiciel testé est suivi (journaux, profil, opérateur)"],
+                by_option={"--workers": "un seul banc quand le logiciel testé est suivi (journaux, profil, opérateur)"},
             )
 
     def _parsed_log_sources(self) -> list[dict[str, Any]]:

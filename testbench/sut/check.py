@@ -19,12 +19,18 @@ from typing import NamedTuple
 
 from testbench.extract.model import Extracted, ExtractError
 from testbench.i18n import tn
-from testbench.sut.profile import LogSource, SutProfile, _t
+from testbench.sut.profile import LogSource, SutProfile, _t, output_warnings
 from testbench.traces.model import TraceLine
 from testbench.traces.parsers import LineFormat, StreamParser, detect_format, get_format
 
 #: bytes read from the end of a log file to find its last lines
 TAIL_BYTES = 256 << 10
+#: a log that matches no file, or cannot be read: warned as a missing output folder is (profile.output_warnings)
+LOG_MISSING = _t(
+    "le journal {path} ne correspond encore à aucun fichier — le logiciel doit le créer à sa première écriture,"
+    " sinon aucune de ses lignes ne sera capturée"
+)
+LOG_UNREADABLE = _t("le journal {path} est illisible, aucune de ses lignes ne sera capturée ({reason})")
 
 
 class OutputFile(NamedTuple):
@@ -43,6 +49,7 @@ class LogReading:
     lines: list[TraceLine] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)  # each line's message, as its format reads it
     problem: str = ""
+    warning: str = ""  # the problem as the bench warns of it (French, composed)
 
 
 @dataclass
@@ -64,7 +71,14 @@ class CheckReport:
 
     @property
     def ok(self) -> bool:
+        """No extractor failed to read what is there (else ``sut check`` exits 3)."""
         return not any(r.problem for r in self.extractors)
+
+    @property
+    def warnings(self) -> list[str]:
+        """What is declared but not there now, a French sentence each: a log that matches no file (or cannot
+        be read), an output folder that does not exist (``sut check`` exits 2; the profile itself is fine)."""
+        return [log.warning for log in self.logs if log.warning] + output_warnings(self.profile)
 
 
 def last_lines(path: Path, count: int, encoding: str) -> list[str]:
@@ -86,7 +100,8 @@ def read_log(source: LogSource, count: int) -> LogReading:
     """The newest file of a source and its last ``count`` lines, parsed."""
     files = [Path(p) for p in glob.glob(source.path) if os.path.isfile(p)]
     if not files:
-        return LogReading(source, None, _fmt_name(source.fmt), problem=_t("aucun fichier ne correspond"))
+        problem, warning = _t("aucun fichier ne correspond"), LOG_MISSING.format(path=source.path)
+        return LogReading(source, None, _fmt_name(source.fmt), problem=problem, warning=warning)
     newest: Path | None = None
     try:
         newest = max(files, key=lambda p: (p.stat().st_mtime, p.name))
@@ -94,7 +109,9 @@ def read_log(source: LogSource, count: int) -> LogReading:
     except OSError as exc:
         from testbench.fmt import os_reason
 
-        return LogReading(source, newest, _fmt_name(source.fmt), problem=os_reason(exc))
+        reason = os_reason(exc)
+        warning = LOG_UNREADABLE.format(path=newest or source.path, reason=reason)
+        return LogReading(source, newest, _fmt_name(source.fmt), problem=reason, warning=warning)
     fmt: LineFormat = detect_format(texts) if source.fmt == "auto" else get_format(source.fmt)
     parser = StreamParser(fmt)
     lines, messages = [], []

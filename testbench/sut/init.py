@@ -33,6 +33,12 @@ class InitAnswers:
     lots: str = ""
     returns: str = ""
     name: str = ""
+    version: str = ""
+    agrement: str = ""
+
+    def unfilled(self) -> list[str]:
+        """The ``[product]`` keys of the exam book's cover left empty (the name is required anyway)."""
+        return [key for key in ("version", "agrement") if not getattr(self, key).strip()]
 
 
 @dataclass
@@ -47,6 +53,8 @@ def ask_missing(answers: InitAnswers, ask: Callable[[str], str], t: Callable[[st
     """Ask for what the options did not give; an empty answer (or the end of input) leaves it empty."""
     questions = {
         "name": t("Nom du logiciel testé"),
+        "version": t("Version du logiciel testé (vide : à remplir plus tard)"),
+        "agrement": t("Numéro d'agrément ou de test (vide : à remplir plus tard)"),
         "logs": t("Journal de l'application (chemin ou motif glob, vide : aucun)"),
         "fse": t("Dossier où il écrit ses FSE (vide : aucun)"),
         "lots": t("Dossier où il écrit ses lots (vide : aucun)"),
@@ -127,9 +135,9 @@ def profile_text(answers: InitAnswers, sample: LogSample | None, output: Path, t
         "",
         "[product]",
         f"name = {_toml(answers.name)}",
-        'version = ""  # ' + t("version du produit"),
+        f"version = {_toml(answers.version.strip())}  # " + t("version du produit"),
         'editor = ""',
-        'agrement = ""  # ' + t("numéro d'agrément ou de test"),
+        f"agrement = {_toml(answers.agrement.strip())}  # " + t("numéro d'agrément ou de test"),
         "",
     ]
     if answers.logs:

@@ -186,6 +186,34 @@ class SutProfile:
         return [path for *_, path in sorted(found)]
 
 
+#: a declared output folder that is not there: warned, never refused — an application may create its folders
+#: at its first write, but the files it writes elsewhere (a mistyped path) are never captured
+OUTPUT_MISSING = _t(
+    "le dossier de sortie « {key} » n'existe pas encore : {folder} — le logiciel doit le créer à sa première"
+    " écriture, sinon aucun fichier n'y sera capturé (FSE, lots…)"
+)
+OUTPUT_NOT_A_FOLDER = _t(
+    "le dossier de sortie « {key} » est un fichier, pas un dossier : {folder} — aucun fichier n'y sera capturé"
+    " (FSE, lots…) ; corrigez [outputs].{key} du profil"
+)
+
+
+def output_warnings(profile: SutProfile) -> list[str]:
+    """What the bench says of each ``[outputs]`` folder that is not a folder now, a sentence each (French, as
+    every notice; read in the person's language through the catalogue); empty when all are there.
+
+    The one check of ``testbench sut check`` and of the start of a run with the profile (``run``, ``demo``
+    and the workstation, :class:`~testbench.runner.campaign.Campaign`): a warning, not a refusal.
+    """
+    said = []
+    for key, folder in profile.outputs.items():
+        if folder.is_dir():
+            continue
+        template = OUTPUT_NOT_A_FOLDER if folder.exists() else OUTPUT_MISSING
+        said.append(template.format(key=key, folder=folder))
+    return said
+
+
 # --- reading ---------------------------------------------------------------------------------------
 
 _SECTIONS = {"product", "logs", "syslog", "outputs", "extractors", "guidance"}
