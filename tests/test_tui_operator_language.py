@@ -77,7 +77,9 @@ def shown(tmp_path: Path, lang: str) -> tuple[str, str]:
 
 def test_the_operator_is_asked_in_english_when_the_workstation_speaks_english(tmp_path: Path) -> None:
     window, log = shown(tmp_path, "en")
-    instruction = "Read the CPS card in the application (slot “cps”). Then report below the values the application shows."
+    instruction = (
+        "Read the CPS card in the application (slot “cps”). Then report below the values the application shows."
+    )
     assert instruction in window, window
     assert "Practitioner's RPPS (cps.rpps)" in window and "Cardholder's name (cps.name)" in window, window
     assert f"✋ s-cps: {instruction}" in log, log
@@ -86,7 +88,10 @@ def test_the_operator_is_asked_in_english_when_the_workstation_speaks_english(tm
 
 def test_the_operator_is_asked_in_french_by_default(tmp_path: Path) -> None:
     window, log = shown(tmp_path, "fr")
-    instruction = "Lisez la carte CPS dans le logiciel (emplacement « cps »). Puis reportez ci-dessous les valeurs que le logiciel affiche."
+    instruction = (
+        "Lisez la carte CPS dans le logiciel (emplacement « cps »). Puis reportez ci-dessous les valeurs que le"
+        " logiciel affiche."
+    )
     assert instruction in window and "RPPS du professionnel (cps.rpps)" in window, window
     assert f"✋ s-cps : {instruction}" in log, log
 

@@ -126,8 +126,8 @@ def launch(
     if options.plan is not None and options.plan_record is None:
         return EXIT_USAGE
     refused = check_options(session, casebooks, options)  # as ``run``: --workers 0, several benches with --app-log…
-    for problem in refused:
-        print(f"testbench ui: {t(problem)}", file=sys.stderr)
+    for refusal in refused:
+        print(f"testbench ui: {t(refusal.line)}", file=sys.stderr)
     if refused:
         return EXIT_USAGE
     app = WorkstationApp(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from testbench.casebook.model import Case, Casebook
@@ -21,7 +22,7 @@ from testbench.runner.events import Listener
 from testbench.runner.manual import HeadlessOperator
 from testbench.runner.options import CampaignOptions
 
-__all__ = ["BenchFactory", "RunOutcome", "assembled_bench", "check_options", "run_cases"]
+__all__ = ["BenchFactory", "Refusal", "RunOutcome", "assembled_bench", "check_options", "run_cases"]
 
 #: What a run from the workstation gives back (run id, cases run, this run's verdicts, stopped or not).
 RunOutcome = CampaignResult
@@ -58,11 +59,22 @@ def run_cases(
     return campaign.run(targets, stop, restart=restart)
 
 
-def check_options(session: Path, casebooks: Sequence[Casebook], options: CampaignOptions) -> list[str]:
+@dataclass(frozen=True)
+class Refusal:
+    """One thing the campaign refuses in its options: its words (naming ``run``'s flag, as the CLI says them),
+    and, when it is one option's value, that option and the words without it (a window names its field)."""
+
+    line: str
+    option: str | None = None
+    why: str = ""
+
+
+def check_options(session: Path, casebooks: Sequence[Casebook], options: CampaignOptions) -> list[Refusal]:
     """What the campaign refuses in ``options`` before it runs (several benches while the application under
     test is followed, fewer than one bench), in its own words; nothing is opened nor assembled."""
     try:
         Campaign(casebooks, session, options, operator=HeadlessOperator())
     except CampaignError as exc:
-        return exc.lines
+        option = {line: o for line in exc.lines for o in exc.by_option if line.startswith(f"{o} ")}
+        return [Refusal(line, option.get(line), exc.by_option.get(option.get(line, ""), "")) for line in exc.lines]
     return []

@@ -13,9 +13,13 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from testbench.runner.options import CampaignOptions
 from testbench.runner.shard import MAX_SHARDS, Shard, ShardSpecError, parse_shard
+
+if TYPE_CHECKING:
+    from testbench.tui.execution import Refusal
 
 
 @dataclass(frozen=True)
@@ -26,13 +30,13 @@ class RunChoice:
     shard: Shard | None = None
 
 
-#: the campaign's refusals (:func:`testbench.tui.execution.check_options`) that name ``run``'s flag, as the
-#: window says them: by its field
-_IN_THE_WINDOW = {
-    "--workers : un seul banc quand le logiciel testé est suivi (journaux, profil, opérateur)": (
-        "Bancs en parallèle : un seul banc quand le logiciel testé est suivi (journaux, profil, opérateur)"
-    ),
-}
+def _t(text: str) -> str:
+    """Marks a French template for the catalogue: the window reads the whole sentence back in its language."""
+    return text
+
+
+#: a refusal of a ``run`` option the window asks for, named by its field (« Bancs en parallèle »)
+FIELDS = {"--workers": _t("Bancs en parallèle : {reason}"), "--shard": _t("Partition CI : {reason}")}
 
 
 def read_choice(workers: str, shard: str) -> RunChoice | list[str]:
@@ -57,9 +61,10 @@ def read_choice(workers: str, shard: str) -> RunChoice | list[str]:
     return problems or RunChoice(count, slice_)
 
 
-def in_the_window(problems: list[str]) -> list[str]:
-    """The campaign's refusals of a choice, each naming the window's field rather than ``run``'s flag."""
-    return [_IN_THE_WINDOW.get(problem, problem) for problem in problems]
+def in_the_window(refusals: list[Refusal]) -> list[str]:
+    """The campaign's refusals of a choice (:func:`testbench.tui.execution.check_options`), each naming the
+    window's field rather than ``run``'s flag (French; each part read in the language shown by the window)."""
+    return [FIELDS[r.option].format(reason=r.why) if r.option in FIELDS else r.line for r in refusals]
 
 
 def with_choice(options: CampaignOptions, choice: RunChoice) -> CampaignOptions:
