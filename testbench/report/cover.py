@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
+from testbench import fmt
 from testbench.domain.events import EventKind
-from testbench.i18n import translator
+from testbench.i18n import colon, translator
 from testbench.report.labels import NOT_RECORDED, iso
 from testbench.report.personal import Scrubber
 from testbench.store.model import ProductVersion, run_product
@@ -22,6 +24,18 @@ def _first(sources: list[dict[str, Any]], *keys: str) -> Any:
             if value not in (None, "", [], {}):
                 return value
     return None
+
+
+def _identity(sources: list[dict[str, Any]]) -> dict[str, Any]:
+    """The product and who tests it, as ``sources`` (runs' options and environments, newest first, then the
+    session's meta) name them: ``name``, ``version``, ``agrement``, ``operator``; None (or blank) when none does."""
+    sut = _first(sources, "sut", "software")
+    return {
+        "name": sut.get("name") if isinstance(sut, dict) else sut,
+        "version": (sut.get("version") if isinstance(sut, dict) else None) or _first(sources, "sut_version"),
+        "agrement": _first(sources, "agrement", "agrement_number", "test_number"),
+        "operator": _first(sources, "operator"),
+    }
 
 
 #: the events the cover reads: readers, cards (``store.model.card_states`` reads these two) and operators
@@ -44,9 +58,8 @@ def gather_cover(session: SessionView, scrub: Scrubber, lang: str = "fr") -> dic
     opts = [r["options"] or {} for r in reversed(runs)]
     meta = session.meta
     sources = [*opts, *envs, meta]
-    sut = _first(sources, "sut", "software")
-    sut_name = sut.get("name") if isinstance(sut, dict) else sut
-    sut_version = (sut.get("version") if isinstance(sut, dict) else None) or _first(sources, "sut_version")
+    identity = _identity(sources)
+    sut_name, sut_version = identity["name"], identity["version"]
     engine = _first(envs, "engine") or {}
     if not isinstance(engine, dict):
         engine = {"name": str(engine)}
@@ -101,7 +114,7 @@ def gather_cover(session: SessionView, scrub: Scrubber, lang: str = "fr") -> dic
     # every reader mode the session used, in run order (a rerun on another bench is part of the record)
     described = (str(r["environment"]["cards"]) for r in runs if (r["environment"] or {}).get("cards"))
     bays = [translator(lang)(b) for b in dict.fromkeys(described)]  # the bay describes itself in French
-    operator = _first(sources, "operator")
+    operator = identity["operator"]
     if operator:
         operators.add(str(operator))
     started = min((r["started_wall"] for r in runs), default=None)
@@ -115,7 +128,7 @@ def gather_cover(session: SessionView, scrub: Scrubber, lang: str = "fr") -> dic
         engine = {**engine, "version": joined(versions, "engine_version")}
     return {
         "sut": {"name": sut_name or missing, "version": sut_version or missing},
-        "agrement": _first(sources, "agrement", "agrement_number", "test_number") or missing,
+        "agrement": identity["agrement"] or missing,
         "versions": [_said(product, said, missing) | behind for product, behind in versions.items()],
         "mixed_versions": len(versions) > 1,
         "engine": {
@@ -165,6 +178,117 @@ def gather_cover(session: SessionView, scrub: Scrubber, lang: str = "fr") -> dic
             for r in runs
         ],
     }
+
+
+#: a required field of the cover the session does not name yet, as the workstation's overview says it
+TO_FILL = "à renseigner"
+
+
+@dataclass(frozen=True)
+class CoverField:
+    """One line of the cover in words, in the language asked: the exam book prints it (``report.html.j2``), the
+    workstation's overview lists it. ``flagged``: a required field the session does not name (said « à
+    renseigner » when :func:`cover_fields` is asked to), or retained verdicts that come from mixed versions."""
+
+    key: str
+    label: str
+    value: str
+    flagged: bool = False
+
+
+def cover_fields(
+    cover: Mapping[str, Any], lang: str = "fr", *, to_fill: bool = False, upcoming: Mapping[str, Any] | None = None
+) -> list[CoverField]:
+    """The cover (:func:`gather_cover`, in ``lang``) line by line as the exam book prints it, in its order: the
+    software and its version, its profile, the agrément or test number, the engine, the socle, mixed versions,
+    each casebook, the readers, the cards, the operators, the workstation, the dates (``key``: ``sut``,
+    ``sut_profile``, ``agrement``, ``engine``, ``socle``, ``versions``, ``casebook``, ``readers``, ``cards``,
+    ``operators``, ``host``, ``dates``; a line the cover leaves out is left out).
+
+    A value the session does not record reads as the book says it (« non renseigné »). With ``to_fill``, a
+    required one — the software's name and version, the agrément, the operator — reads « à renseigner » and
+    its line is flagged, followed by what the next run records of it when ``upcoming`` (the options a run
+    records, ``runs.options``) names it."""
+    t = translator(lang)
+    said_colon = colon(lang)
+    unrecorded = t(NOT_RECORDED)
+    coming = _identity([dict(upcoming)]) if upcoming else {}
+    out: list[CoverField] = []
+
+    def missing(value: object) -> bool:
+        return value in (NOT_RECORDED, unrecorded)
+
+    def shown(value: object) -> str:
+        """``value`` as the book prints it: « non renseigné » in ``lang``, a recorded non-text value in words."""
+        if value == NOT_RECORDED:
+            return unrecorded
+        if type(value) is str:
+            return value
+        if value is None or isinstance(value, bool | dict | list | tuple):
+            return fmt.value(value, lang)
+        return str(value)
+
+    def to_fill_in(value: object, part: str) -> str | None:
+        """A required ``value`` the session does not name, as the overview says it; None otherwise."""
+        if not (to_fill and missing(value)):
+            return None
+        later = coming.get(part)
+        return t(TO_FILL) + (f" ({t('prochaine exécution')}{said_colon}{later})" if later else "")
+
+    def version(value: object) -> str:
+        if missing(value):
+            return t("version non renseignée")
+        return f"{t('version')} {shown(value)}"
+
+    def add(key: str, label: str, value: str, flagged: bool = False) -> None:
+        out.append(CoverField(key, label, value, flagged))
+
+    sut, engine = cover["sut"], cover["engine"]
+    name, later = to_fill_in(sut["name"], "name"), to_fill_in(sut["version"], "version")
+    sut_version = f"{t('version')} {later}" if later else version(sut["version"])
+    add("sut", t("Logiciel testé"), f"{name or shown(sut['name'])} — {sut_version}", bool(name or later))
+    if cover.get("sut_profile"):
+        add("sut_profile", t("Profil du logiciel testé"), str(cover["sut_profile"]["file"]))
+    agrement = to_fill_in(cover["agrement"], "agrement")
+    add("agrement", t("N° d'agrément ou de test"), agrement or shown(cover["agrement"]), bool(agrement))
+    add(
+        "engine",
+        t("Moteur de facturation"),
+        f"{shown(engine['name'])} — {version(engine['version'])} — {t('agrément')} {shown(engine['agrement'])}",
+    )
+    add("socle", t("Version du socle"), shown(engine["socle_version"]))
+    if cover.get("mixed_versions"):
+        mixed = t("versions mélangées : les verdicts retenus ne viennent pas tous des mêmes versions")
+        add("versions", t("Versions"), mixed, True)
+    for cb in cover["casebooks"]:
+        dated = f" ({cb['effective_date']})" if cb["effective_date"] else ""
+        parts = (f"{cb['plan_id']} {cb['evolution']}".strip(), cb["title"], f"{t('version')} {cb['document_version']}")
+        add("casebook", t("Cahier de tests"), " — ".join(part for part in parts if part) + dated)
+    readers = " ; ".join(cover["bays"]) or unrecorded
+    add("readers", t("Lecteurs"), readers + (f" — {', '.join(cover['readers'])}" if cover["readers"] else ""))
+    cards = [
+        f"{c['card']} ({c['slot']}, {t('nature {nature}').format(nature=shown(c['nature']))}, {shown(c['guard'])})"
+        for c in cover["cards"]
+    ]
+    add("cards", t("Cartes"), ", ".join(cards) or unrecorded)
+    operators = cover["operators"]
+    nobody = to_fill_in(operators[0], "operator") if len(operators) == 1 else None
+    add("operators", t("Opérateur"), nobody or ", ".join(shown(op) for op in operators), bool(nobody))
+    add("host", t("Poste"), shown(cover["host"]))
+    started = fmt.timestamp(cover["started"], lang) if cover["started"] else unrecorded
+    ended = fmt.timestamp(cover["ended"], lang) if cover["ended"] else unrecorded
+    add("dates", t("Dates"), f"{t('du')} {started} {t('au')} {ended}")
+    return out
+
+
+def session_cover(
+    session: SessionView, lang: str = "fr", upcoming: Mapping[str, Any] | None = None
+) -> list[CoverField]:
+    """The cover's lines as the exam book built now from ``session`` would print them (read as the book reads
+    them, :func:`gather_cover`), each required field the session does not name said « à renseigner »: what
+    the workstation's overview lists. None of these lines is redacted in the book: no redaction is made."""
+    cover = gather_cover(session, Scrubber.for_sessions(session, enabled=False, lang=lang), lang)
+    return cover_fields(cover, lang, to_fill=True, upcoming=upcoming)
 
 
 def versions_behind(

@@ -21,6 +21,7 @@ from testbench.domain.verdict import VERDICT_ORDER
 from testbench.i18n import colon, semicolon, tn, translator
 from testbench.report import assets, svg
 from testbench.report.content import ReportContent
+from testbench.report.cover import cover_fields
 from testbench.report.coverage_page import CoverageWords
 from testbench.report.glossary import ANCHOR, case_texts, linker
 from testbench.report.labels import NOT_RECORDED, clock_text, verdict_label
@@ -180,6 +181,8 @@ class HtmlBook:
             ),
             timeline=svg.timeline(data["cases"], self.vl, t("Déroulement de la campagne"), clock_text, lang),
             cov=CoverageWords(data, t, lang),
+            # the cover's lines as words, as the workstation's overview lists them (a casebook's line: r.cover's)
+            cover_lines={line.key: line for line in cover_fields(data["cover"], lang)},
             glossary=list(self.terms.values()),
             glossary_anchor=ANCHOR,
         )

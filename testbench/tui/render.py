@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Group
 from rich.table import Table
@@ -25,6 +26,9 @@ from testbench.engines.operator.origin import origin_text
 from testbench.i18n import tn
 from testbench.store.read import AttemptView
 from testbench.tui.workstation import CaseEntry, Workstation
+
+if TYPE_CHECKING:
+    from testbench.report.cover import CoverField
 
 MARKS = {
     "pass": ("✔", "green"),
@@ -248,7 +252,11 @@ class Renderer:
                 messages.append(f"✘ {row.expectation_id}{self.colon}{t(row.message)}\n", style="red")
         return head, rows, messages
 
-    def overview(self, last_report: Path | None = None, bench: str = "", runs: str = "") -> Group:
+    def overview(
+        self, last_report: Path | None = None, bench: str = "", runs: str = "", cover: list[CoverField] | None = None
+    ) -> Group:
+        """The session's progress and verdicts; ``cover``: the exam book's cover line by line (Workstation.cover),
+        a required field the session does not name yet marked (its value says « à renseigner »)."""
         t = self.t
         ov = self.ws.overview()
         out: list[object] = []
@@ -300,6 +308,12 @@ class Renderer:
         rest = Text(f"\n{t('Reste à faire')} ({len(ov.remaining)}){self.colon}", style="bold")
         rest.append(", ".join(ov.remaining[:60]) + (" …" if len(ov.remaining) > 60 else "") or t("rien"), style="")
         out.append(rest)
+        if cover:
+            block = Text("\n" + t("Page de garde du cahier d'examen"), style="bold")
+            for line in cover:
+                sign = "⚠ " if line.flagged else "  "
+                block.append(f"\n{sign}{line.label}{self.colon}{line.value}", style="bold red" if line.flagged else "")
+            out.append(block)
         for path, problems in self.ws.file_problems.items():
             block = Text(f"\n{t('Problèmes hors des cas')} — {path.name}", style="bold red")
             for problem in problems:

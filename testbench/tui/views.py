@@ -193,7 +193,10 @@ class ViewSwitching:
             column.width, column.auto_width = widths[str(column.key.value)], False
 
     def refresh_overview(self) -> None:
-        shown = self.render.overview(self.last_report, self.bench_label, describe(self.run_choice(), self.t))
+        # the exam book's cover reads every case's cards: read while the overview is shown (its tab shown refreshes it)
+        cover = self.ws.cover(self.lang, self.campaign_options.recorded()) if self.active_view == "overview" else None
+        choice = describe(self.run_choice(), self.t)
+        shown = self.render.overview(self.last_report, self.bench_label, choice, cover)
         self.query_one("#overview-detail", Static).update(shown)
 
     def trace_source(self) -> TraceSource | None:

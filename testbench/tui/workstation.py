@@ -11,7 +11,7 @@ import dataclasses
 import difflib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from testbench import fmt
 from testbench.casebook.errors import Problem
@@ -31,6 +31,9 @@ from testbench.store.model import card_states
 from testbench.store.read import SHARD_META, AttemptView, CaseView, SessionView, read_session
 from testbench.store.session import SessionStore
 from testbench.store.verdicts import VerdictCounts, count_verdicts
+
+if TYPE_CHECKING:
+    from testbench.report.cover import CoverField
 
 Key = tuple[str, str]  # (casebook sha256, case id)
 
@@ -475,6 +478,16 @@ class Workstation:
             attempts=attempts,
             remaining=remaining,
         )
+
+    def cover(self, lang: str = "fr", upcoming: dict[str, Any] | None = None) -> list[CoverField]:
+        """The exam book's cover as the session would give it now, line by line in ``lang``, each required field
+        it does not name yet said « à renseigner » (testbench.report.cover.session_cover); ``upcoming``: the
+        options the workstation's next run records (``CampaignOptions.recorded``), named beside such a field."""
+        if self.session is None:
+            return []
+        from testbench.report.cover import session_cover  # the report's reading, loaded when the overview asks
+
+        return session_cover(self.session, lang, upcoming)
 
     # -- one case --------------------------------------------------------------------------------
     def events(self, entry: CaseEntry) -> list[dict[str, Any]]:
