@@ -172,3 +172,19 @@ def test_check_before_the_application_wrote_anything_is_warned_not_refused(tmp_p
     assert "Extracteur « montants FSE » (xpath) sur fse\n  aucun fichier\n" in out
     assert f"le journal {tmp_path / 'logs' / 'app-*.log'} ne correspond encore à aucun fichier" in err
     assert f"le dossier de sortie « fse » n'existe pas encore : {tmp_path / 'out' / 'fse'}" in err
+
+
+def test_init_says_no_format_was_proposed_when_none_reads_the_lines(tmp_path: Path, capsys) -> None:
+    """Lines no preset reads: the profile keeps ``auto``, and the command says that nothing was proposed and
+    how to read their time and level (a pattern), never « format de ligne proposé : auto »."""
+    root = tmp_path / "erp"
+    (root / "logs").mkdir(parents=True)
+    (root / "logs" / "app.log").write_text("~~ sans date ni niveau ~~\n** rien de connu **\n", encoding="cp1252")
+    argv = ["sut", "init", "--logs", str(root / "logs" / "*.log"), "--watch-seconds", "0", "--yes", "--name", "ERP"]
+    assert main([*argv, "--output", str(root / "sut.toml")]) == 0
+    out = capsys.readouterr().out
+    assert "format de ligne proposé" not in out
+    assert "aucun format connu ne lit ces lignes : format « auto »" in out and "motif (pattern)" in out
+    assert load_profile(root / "sut.toml").log_sources[0].fmt == "auto"
+    assert main([*argv, "--output", str(root / "sut-en.toml"), "--lang", "en"]) == 0
+    assert "no known format reads these lines" in capsys.readouterr().out

@@ -102,7 +102,14 @@ def cmd_init(args: argparse.Namespace) -> int:
         print(f"testbench sut init: {exc.text(args.lang)}", file=sys.stderr)
         return EXIT_USAGE
     print(t("profil écrit : {path}").format(path=output))
-    if sample is not None and sample.files:
+    if sample is not None and sample.files and sample.fmt == "auto":  # nothing was proposed: said as such
+        print(
+            t(
+                "aucun format connu ne lit ces lignes : format « auto » (chaque fichier choisi à sa lecture) ; pour"
+                " en tirer l'heure et le niveau, écrivez un motif (pattern) dans le profil"
+            )
+        )
+    elif sample is not None and sample.files:
         print(t("format de ligne proposé : {fmt}").format(fmt=sample.fmt))
     unfilled = answers.unfilled()
     if unfilled:  # the exam book's cover names them: said now, not found empty on the day
