@@ -420,6 +420,25 @@ def test_evidence_names_differing_by_case_do_not_overwrite_each_other(tmp_path: 
     assert [(tmp_path / name).read_bytes() for name in names] == [b"premier", b"second", b"encore"]
 
 
+def test_a_long_application_file_name_is_cut_to_fit_windows_paths_and_stays_distinct(tmp_path: Path) -> None:
+    """An application may name its FSE after the patient's file and the invoice (200 characters): the evidence
+    copy's name is cut to ``MAX_NAME``, extension kept, its hash marking it, so that the report folder's paths
+    stay under Windows' 260 characters and two such names stay two files."""
+    from testbench.report.evidence import MAX_NAME, Evidence
+
+    long_a = "FSE_" + "dossier-patient-" * 12 + "facture-000123.xml"
+    long_b = "FSE_" + "dossier-patient-" * 12 + "facture-000124.xml"
+    with Evidence(tmp_path) as evidence:
+        a = str(evidence.add(f"files/CAS-001/{long_a}", b"a", "application/xml")["path"])
+        b = str(evidence.add(f"files/CAS-001/{long_b}", b"b", "application/xml")["path"])
+        short = str(evidence.add("files/CAS-001/FSE-000125.xml", b"c", "application/xml")["path"])
+    assert a != b and all(len(part) <= MAX_NAME for name in (a, b) for part in name.split("/")), (a, b)
+    assert a.endswith(".xml") and a.startswith("evidence/files/CAS-001/FSE_dossier-patient-")
+    assert short == "evidence/files/CAS-001/FSE-000125.xml"  # an ordinary name is kept as it is
+    assert (tmp_path / a).read_bytes() == b"a" and (tmp_path / b).read_bytes() == b"b"
+    assert len(str(Path("C:/Users/examinateur/Documents/Examen CNDA 2026/rapport-examen") / a)) < 260
+
+
 def test_a_slug_never_ends_with_a_dot() -> None:
     from testbench.report.cases import _slug
 

@@ -15,6 +15,23 @@ from queue import Queue
 from testbench.integrity.manifest import EVIDENCE
 
 QUEUED = 64  # files waiting for the writer thread at most
+#: the longest name a file or folder of the evidence gets: Windows without long paths refuses a whole path
+#: past 260 characters (MAX_PATH), and the report folder's own path comes first; an application's file
+#: named longer is cut, its extension kept, and marked with its name's hash so that two stay distinct
+MAX_NAME = 96
+
+
+def short_name(name: str) -> str:
+    """``name`` as the evidence folder writes it: itself up to :data:`MAX_NAME` characters, else its start,
+    ``~`` and 8 hex digits of its SHA-256, then its extension (a short one: « .xml », « .b2 »)."""
+    if len(name) <= MAX_NAME:
+        return name
+    stem, dot, ext = name.rpartition(".")
+    if not dot or not stem or len(ext) > 8:
+        stem, ext = name, ""
+    mark = "~" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+    tail = f".{ext}" if ext else ""
+    return stem[: MAX_NAME - len(mark) - len(tail)] + mark + tail
 
 
 class Evidence:
@@ -36,7 +53,7 @@ class Evidence:
         self._failure: Exception | None = None
 
     def add(self, relative: str, data: bytes, media_type: str) -> dict[str, object]:
-        path = f"{EVIDENCE}/{relative}"
+        path = "/".join([EVIDENCE, *map(short_name, relative.split("/"))])
         # same name twice in one report: keep both, deterministically; names are compared as Windows and
         # macOS do (case-insensitively: ``FSE-01a`` and ``FSE-01A`` would be one file there)
         if path.casefold() in self._names:
