@@ -4,6 +4,7 @@ until stable (or its closing record is there); a malformed record is a clear err
 
 from __future__ import annotations
 
+import os
 import time
 import tomllib
 from datetime import date
@@ -194,3 +195,29 @@ def test_an_undecodable_byte_names_its_record_and_offset(tmp_path: Path) -> None
         extract_file(noemie(), path)
     assert str(info.value) == f"{path}, enregistrement 2, octet 19 : octet illisible en utf-8"
     assert [e.value for e in extract_file(noemie("cp1252"), path)][2:] == ["éLODIE", "16.30"]
+
+
+def test_a_file_the_application_still_holds_unshared_waits_as_a_file_being_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Windows: an application writing its FSE may keep it open without sharing it; opening it then fails
+    with a sharing violation (winerror 32, a PermissionError). Such a file is not complete — the wait goes on —
+    until the application lets it go, however long its size has been stable. (POSIX never refuses: the
+    refusal is simulated on the file's opening.)"""
+    path = tmp_path / "FSE-000123.xml"
+    path.write_bytes(b"<fse><totals amo='33.60'/></fse>\n")
+    past = time.time() - 60
+    os.utime(path, (past, past))
+    held = {"locked": True}
+    real_open = Path.open
+
+    def open_(self: Path, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        if self == path and held["locked"]:
+            raise PermissionError(13, "Le processus ne peut pas accéder au fichier car ce fichier est utilisé")
+        return real_open(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "open", open_)
+    assert not file_complete(path, stable_for=0.1)
+    assert not wait_complete(path, timeout=0.2, stable_for=0.1)
+    held["locked"] = False  # the application closed it
+    assert file_complete(path, stable_for=0.1) and wait_complete(path, timeout=2.0, stable_for=0.1)

@@ -1,7 +1,9 @@
 """When an output file may be read: its size has stopped changing, or its closing record is there.
 
 An application writes a lot or an FSE in several writes; reading it between two of them would extract
-half a file. Polling stat (not inotify) works the same on Windows and Linux, like the log tailer.
+half a file. Polling stat (not inotify) works the same on Windows and Linux, like the log tailer. On
+Windows an application may also keep the file open without sharing it while it writes: the file is not
+ready until it can be opened (a sharing violation waits, like a size still changing).
 """
 
 from __future__ import annotations
@@ -39,7 +41,17 @@ def file_complete(path: Path, stable_for: float = 0.2, closing: bytes | None = N
             return True
     except OSError:
         return False
-    return time.time() - st.st_mtime >= stable_for
+    return time.time() - st.st_mtime >= stable_for and _openable(path)
+
+
+def _openable(path: Path) -> bool:
+    """Whether ``path`` opens for reading now: Windows refuses a file another process holds without sharing
+    (``ERROR_SHARING_VIOLATION``) — it is still being written; POSIX opens it."""
+    try:
+        with path.open("rb"):
+            return True
+    except OSError:
+        return False
 
 
 def wait_complete(path: Path, timeout: float, stable_for: float = 0.2, closing: bytes | None = None) -> bool:
