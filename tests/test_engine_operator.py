@@ -91,3 +91,28 @@ def test_the_operator_is_asked_to_report_values_only_when_there_are_some_to_key(
     english = translator("en")(step.instruction)
     assert english.startswith("Enter invoice C1-1 in the application and validate it."), english
     assert ("report below" in english) is keyed and "Saisissez" not in english
+
+
+def test_a_file_written_in_parts_is_captured_whole(tmp_path: Path) -> None:
+    """The application writes its FSE in two parts: the evidence is the whole file, not its first half (the
+    capture waits for the size to hold still)."""
+    import threading
+    import time
+
+    whole = b"<fse numero='000123'>" + b"<ligne/>" * 50 + b"</fse>"
+
+    def operator(prompt: OperatorPrompt) -> dict:
+        target = tmp_path / "FSE-000123.xml"
+        target.write_bytes(whole[:20])
+
+        def rest() -> None:
+            time.sleep(0.1)
+            with target.open("ab") as f:
+                f.write(whole[20:])
+
+        threading.Thread(target=rest).start()
+        return {"number": "000123"}
+
+    engine = OperatorEngine(operator, tmp_path, file_wait=3, poll=0.02)
+    result = engine.create_invoice({"invoice_ref": "C1-1", "lines": []})
+    assert result[CAPTURED] == [("FSE-000123.xml", whole)]

@@ -28,6 +28,8 @@ DEFAULT_PATTERNS: dict[str, tuple[str, ...]] = {
 #: Result key of the files the application wrote for a step: ``[(name, bytes)]``, each file whole and as
 #: written (no decoding, no size limit); the runner stores them as the step's evidence under their names.
 CAPTURED = "captured_files"
+#: seconds a new file's size must hold still before it is captured (the application may write it in parts)
+STABLE_FOR = 0.2
 
 
 def _t(text: str) -> str:
@@ -192,10 +194,14 @@ class OperatorEngine:
         return result
 
     def _wait_for_files(self, before: dict[Path, tuple[float, int]], kind: str) -> list[Path]:
+        """The new files of ``kind`` once each is complete (its size stable, and open to reading: Windows
+        refuses a file the application still holds), or what there is at ``file_wait``."""
+        from testbench.extract.complete import file_complete
+
         deadline = time.monotonic() + self.file_wait
         while True:
             files = self.watch.new_files(before, kind)
-            if files or time.monotonic() >= deadline:
+            if (files and all(file_complete(p, STABLE_FOR) for p in files)) or time.monotonic() >= deadline:
                 return files
             time.sleep(self.poll)
 
