@@ -145,7 +145,7 @@ def test_report_workstation_diff_and_verify_agree_on_steps_cards_and_retained_ve
             cover = next(c for c in data["cover"]["cards"] if c["slot"] == slot)
             assert cover["guard"] == {"accepted": "acceptée", "refused": "refusée"}[status], (cid, slot)
             cover_rows = page.xpath(f'//tr[td[1]="{slot}" and count(td) = 6]')
-            assert [r.xpath("./td")[5].text_content() for r in cover_rows] == [cover["guard"]], (cid, slot)
+            assert [r.xpath("./td")[5].text for r in cover_rows] == [cover["guard"]], (cid, slot)  # then why
     assert diff["CARD-1"].cards_before == {"vitale": "refused"} and diff["CARD-1"].cards_after == {"vitale": "accepted"}
     assert diff["KO-1"].retained_before == "pass" and diff["KO-1"].before == "fail"
 

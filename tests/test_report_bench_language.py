@@ -48,6 +48,8 @@ def trace_rows(out: Path, attached: bool = False) -> list[tuple[str, str]]:
     rows = []
     for file in sorted((out / "evidence" / "traces").glob("*.txt")):
         for line in file.read_text(encoding="utf-8").splitlines():
+            if line.startswith("#"):  # the file's header
+                continue
             _time, channel, _step, text = line.split("\t", 3)
             rows.append((channel, text))
     return rows

@@ -135,7 +135,10 @@ def test_long_traces_go_to_hashed_evidence_and_the_page_keeps_an_excerpt(tmp_pat
     ref = trace["file"]
     blob = (folder / ref["path"]).read_bytes()
     assert hashlib.sha256(blob).hexdigest() == ref["sha256"] and len(blob) == ref["size"]
-    assert blob.decode().count("\n") == trace["count"]
+    text = blob.decode()
+    header = [line for line in text.splitlines() if line.startswith("#")]  # what the file is, read alone
+    assert text.startswith("# testbench — trace complète du cas OK-1 (") and len(header) == 5, header
+    assert text.count("\n") == len(header) + trace["count"]
     html = (folder / "index.html").read_text(encoding="utf-8")
     link = etree.HTML(html).xpath(f"//a[@href='{ref['path']}']")
     assert link, "the excerpt links to the full trace"

@@ -85,7 +85,7 @@ def test_the_report_cover_shows_the_refused_card_as_refused(tmp_path: Path) -> N
         assert re.fullmatch(r"3B( [0-9A-F]{2})+", cards["cps"]["atr"]), cards["cps"]  # read by the guard
         assert "cps4-nurse" in cards["cps"]["found"], cards["cps"]
         html = (out / "index.html").read_text(encoding="utf-8")
-        assert f"<td>{refused}</td>" in html and f"<td>{accepted}</td>" in html
+        assert f"<td>{refused}<br>" in html and f"<td>{accepted}</td>" in html  # a refusal says why, after
 
 
 def test_the_workstation_shows_the_refused_card_refused_and_the_other_accepted(tmp_path: Path) -> None:

@@ -40,9 +40,35 @@ REFUSED_FR = "Le lecteur « {reader} » ({slot}) contient {article} {found} : {p
 PROBLEM_SEPARATOR = " ; "
 
 
+NATURE_CARD_FR = "carte {nature}"  # the nature alone, « carte de test » (catalogue context ``card``)
+#: why the guard let a card of another nature than test through: the case expects that nature on a card the
+#: bay emulates (no real person's card), or the run allowed real cards
+EMULATED_FR = "carte {nature} émulée par le banc, que le cas attend"
+ALLOWED_FR = "carte {nature} admise (--allow-real-cards)"
+
+
 def nature_fr(code: str) -> str:
     """The nature as an adjective after « carte » (« de test », « réelle »), also for an unknown code."""
     return NATURE_FR.get(code) or OTHER_NATURE_FR.format(code=code or "?")
+
+
+def nature_words(code: str, lang: str | None = "fr") -> str:
+    """A card's nature in words in ``lang``: « carte de test », « carte réelle » ("test card", "real card"); an
+    unknown code after the noun, as a card's description puts it (« carte de nature « X » »)."""
+    t = translator(lang)
+    template = translator(lang, "card")(NATURE_CARD_FR)
+    if code in NATURE_FR:
+        return template.format(nature=t(NATURE_FR[code]))
+    return template.format(nature="").strip() + " " + t(nature_fr(code))
+
+
+def accepted_why_fr(nature: str, allow_real: bool) -> str:
+    """Why the guard accepted a card, in the bench's French: nothing to say of a test card (or of a card whose
+    nature the check does not give); another nature passes only on a card the bay emulates and the case expects,
+    or when the run allowed real cards (``allow_real``, the guard's record)."""
+    if not nature or nature == "T":
+        return ""
+    return (ALLOWED_FR if allow_real else EMULATED_FR).format(nature=nature_fr(nature))
 
 
 def of_person(first_name: str, name: str) -> str:

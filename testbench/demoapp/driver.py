@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from testbench.demoapp import FLAWS, PROFILE
-from testbench.domain.attestation import Attestation, Operator
+from testbench.domain.attestation import SCRIPTED_OPERATOR, Attestation, Operator
 
-OPERATOR_NAME = "opérateur scripté (application de démonstration)"
+OPERATOR_NAME = SCRIPTED_OPERATOR  # the bench's own words, which the exam book reads in its language
 ANSWER_TIMEOUT = 60.0  # seconds: the application's first invoice starts its engine
 
 

@@ -16,6 +16,14 @@ from typing import Any, Protocol
 ASK_REASON = "Motif obligatoire pour rejeter l'étape : écrivez-le dans la note. {instruction}"
 NO_REASON = "motif non donné"
 
+#: The bench's own operators, named in its French words as the session records them: the demo application's
+#: scripted operator (``testbench.demoapp.driver`` names it so) and the demo's prepared attestations
+#: (``casebooks/demo-attestations.json``). The exam book shows them in its language; a person's name is never one
+#: of them and stays as typed.
+SCRIPTED_OPERATOR = "opérateur scripté (application de démonstration)"
+DEMO_ATTESTATIONS_OPERATOR = "démo — attestation préparée (fichier casebooks/demo-attestations.json, pas une personne)"
+BENCH_OPERATORS = frozenset({SCRIPTED_OPERATOR, DEMO_ATTESTATIONS_OPERATOR})
+
 
 @dataclass(frozen=True)
 class Attestation:

@@ -121,7 +121,8 @@ def _print(spool: CaseSpool, data: dict[str, Any], out_dir: Path, chromium: str 
         with tempfile.TemporaryDirectory(prefix="testbench-print-") as tmp:
             page = spool.write_html(data, Path(tmp) / "index.html", printed=True)
             result.pdf = html_to_pdf(page, target, chromium=chromium)
-        embed_files(result.pdf, trace_attachments(data["cases"], out_dir))  # the full traces
+        redacted = bool(data["redaction"]["enabled"])
+        embed_files(result.pdf, trace_attachments(data["cases"], out_dir, spool.screen.lang, redacted))  # full traces
     except PdfError as exc:
         target.unlink(missing_ok=True)  # a PDF without its traces is not the book either
         result.pdf, result.pdf_missing = None, str(exc)

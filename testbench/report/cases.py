@@ -9,6 +9,8 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Callable
+from operator import itemgetter
+from pathlib import PurePath
 from typing import Any
 
 from testbench import fmt
@@ -17,8 +19,10 @@ from testbench.casebook.model import Step, StepKind
 from testbench.domain.events import EventKind
 from testbench.engines.operator.origin import origin_text
 from testbench.i18n import translator
+from testbench.report.attachments import trace_header
+from testbench.report.attachments import trace_text as trace_file
 from testbench.report.evidence import Evidence
-from testbench.report.labels import clock_text, final_label, iso
+from testbench.report.labels import clock_text, final_label, iso, operator_name
 from testbench.report.options import Options
 from testbench.report.personal import Scrubber
 from testbench.store.model import StepState
@@ -50,7 +54,7 @@ def _steps(view: CaseView, states: list[StepState], scrub: Scrubber, lang: str) 
         if state.attestation is not None:
             data = state.attestation
             attestation = {
-                "operator": str(data.get("operator", "")),
+                "operator": operator_name(str(data.get("operator", "")), lang),  # the bench's own ones in words
                 "confirmed": bool(data.get("confirmed")),
                 "note": scrub(str(data.get("note") or "")),
                 "values": {
@@ -90,11 +94,14 @@ def _step(recorded: dict[str, Any]) -> Step:
 def _trace(
     lines: list[tuple[float, str, str | None, str]],
     slug: str,
-    number: int,
+    attempt: AttemptView,
+    about: tuple[str, str],
     options: Options,
     evidence: Evidence,
     scrub: Any,
 ) -> dict[str, Any]:
+    """The attempt's trace: its excerpt, and the whole in an evidence file when longer (``about``: the case's id and
+    its casebook's plan id, which the file's header names)."""
     # raw tuples rather than TraceLine objects: these loops see every trace line of the campaign
     t = translator(options.lang)
 
@@ -115,8 +122,9 @@ def _trace(
         return {"time": row[0], "channel": row[1], "step": row[2], "text": row[3]}
 
     head, tail = limit - limit // 2, limit // 2
-    body = "".join(f"{t}\t{c}\t{st}\t{x}\n" for t, c, st, x in rows)
-    ref = evidence.add(f"traces/{slug}-t{number}.txt", body.encode("utf-8"), "text/plain")
+    channels = dict.fromkeys(map(itemgetter(1), lines))  # in their order, for the file's header
+    header = trace_header(*about, attempt.number, iso(attempt.started_wall), channels, options.redact, options.lang)
+    ref = evidence.add(f"traces/{slug}-t{attempt.number}.txt", trace_file(rows, header).encode("utf-8"), "text/plain")
     excerpt = [as_dict(r) for r in rows[:head]]
     if head or tail:
         excerpt.append({"gap": len(rows) - head - tail})
@@ -147,6 +155,11 @@ def legacy_text_encoding(data: bytes) -> str | None:
     return "cp1252"
 
 
+#: (step, file name) → the SHA-256 of each file of that name the step produced whose copy in the report may have its
+#: bytes elsewhere than the file as written (redaction put a marker, or a mask of another length, on one of its lines)
+Moved = dict[tuple[str, str], list[str]]
+
+
 def _artifacts(
     session: SessionView,
     links: list[dict[str, Any]],
@@ -155,8 +168,11 @@ def _artifacts(
     options: Options,
     evidence: Evidence,
     scrub: Any,
-) -> list[dict[str, Any]]:
+) -> tuple[list[dict[str, Any]], Moved]:
+    """The files the attempt produced, exported to the evidence folder; and those whose exported copy may not keep
+    the original's byte offsets and columns (a value's provenance counts them in the file as written)."""
     out, t = [], translator(options.lang)  # the notes in the report's language, as the rest of report.json
+    moved: Moved = {}
     for i, a in enumerate(links, start=1):
         entry = {
             "name": scrub(a["name"]),  # the application may name a file after its patient
@@ -171,17 +187,30 @@ def _artifacts(
         target = f"files/{slug}-t{number}-{i}-{_slug(entry['name'])}"
         encoding = "utf-8" if _TEXT_MEDIA.match(a["media_type"]) else legacy_text_encoding(data)
         if encoding is not None:  # redacted line by line, written back in the file's own encoding
-            text = data.decode(encoding, errors="replace")
-            exported = "\n".join(scrub.record(line) for line in text.split("\n")).encode(encoding, errors="replace")
+            lines = data.decode(encoding, errors="replace").split("\n")
+            masked = [scrub.record(line) for line in lines]
+            exported = "\n".join(masked).encode(encoding, errors="replace")
             entry["file"] = evidence.add(target, exported, a["media_type"])
             if exported != data:
                 entry["note"] = t("anonymisé" if options.redact else "code PIN masqué")
+                if len(exported) != len(data) or _bytes_moved(lines, masked, encoding):
+                    moved.setdefault((a["step_id"] or "", str(a["name"])), []).append(a["sha256"])
         elif options.redact:
             entry["note"] = t("non exporté : fichier binaire, anonymisation impossible (--no-redact pour l'inclure)")
         else:
             entry["file"] = evidence.add(target, data, a["media_type"])
         out.append(entry)
-    return out
+    return out, moved
+
+
+def _bytes_moved(lines: list[str], masked: list[str], encoding: str) -> bool:
+    """A line redaction changed other than in place: a marker (« ‹NIR masqué› ») or another length in bytes moves
+    the bytes after it. A fixed-width record is masked in place, each field at its own width with 0 and X
+    (testbench.report.personal), so that a lot's columns and offsets hold in its copy."""
+    return any(
+        a != b and ("‹" in b or len(a.encode(encoding, "replace")) != len(b.encode(encoding, "replace")))
+        for a, b in zip(lines, masked, strict=True)
+    )
 
 
 def _expected(comparison: dict[str, Any], scrub: Scrubber, t: Callable[[str], str], lang: str) -> str:
@@ -192,48 +221,80 @@ def _expected(comparison: dict[str, Any], scrub: Scrubber, t: Callable[[str], st
     return fmt.typed(comparison.get("value_type") or "", scrub.at_path(comparison.get("path", ""), expected), lang)
 
 
-def _provenance(provenance: dict[str, Any] | None, scrub: Scrubber) -> dict[str, Any] | None:
-    """Where an extracted value was read, as recorded; its excerpt and reason redacted like the traces."""
+def _provenance(provenance: dict[str, Any] | None, scrub: Scrubber, lang: str) -> dict[str, Any] | None:
+    """Where an extracted value was read, as recorded; its excerpt and reason redacted like the traces, the bench's
+    own operator who corrected it named in ``lang``."""
     if provenance is None:
         return None
     out = {**provenance, "excerpt": scrub(str(provenance.get("excerpt") or ""))}
     correction = provenance.get("correction")
     if isinstance(correction, dict):
         out["correction"] = {**correction, "reason": scrub(str(correction.get("reason") or ""))}
+        if "operator" in correction:
+            out["correction"]["operator"] = operator_name(str(correction["operator"]), lang)
     return out
 
 
 def _origin(
-    path: str, value: Any, provenance: dict[str, Any] | None, scrub: Scrubber, t: Callable[[str], str], lang: str
+    path: str,
+    value: Any,
+    provenance: dict[str, Any] | None,
+    scrub: Scrubber,
+    t: Callable[[str], str],
+    lang: str,
+    written: str = "",
 ) -> str:
-    """« observé 163.80 — lot.b2, enregistrement 3, colonnes 45–52 », or the correction; "" without provenance."""
+    """« observé 163.80 — lot.b2, enregistrement 3, colonnes 45–52 », or the correction; "" without provenance.
+    ``written``: the SHA-256 of the file as the software wrote it, when the report's copy of it may have its bytes
+    elsewhere (:func:`_written`)."""
     if not provenance:
         return ""
-    shown = _provenance(provenance, scrub)
+    shown = _provenance(provenance, scrub, lang)
     if shown is not None and isinstance(shown.get("correction"), dict):
         extracted = shown["correction"].get("extracted")
         shown["correction"]["extracted"] = fmt.value(scrub.at_path(path, extracted), lang)
-    return origin_text(fmt.value(scrub.at_path(path, value), lang), shown, t)
+    return origin_text(fmt.value(scrub.at_path(path, value), lang), shown, t, written=written, redacted=scrub.enabled)
 
 
-def _observation(row: ObservationRow, scrub: Scrubber, t: Callable[[str], str], lang: str) -> dict[str, Any]:
-    """An observation as the report shows it."""
+def _written(step: str, provenance: dict[str, Any] | None, moved: Moved) -> str:
+    """The SHA-256 of the file a value was read in, as the software wrote it, when the value's provenance counts
+    bytes or columns (a byte offset, a record's columns) and the report's copy of that file may have them elsewhere;
+    "" otherwise (lines, records, XPath and JSON pointers hold in the copy: it is redacted line by line)."""
+    if not provenance or not moved:
+        return ""
+    if provenance.get("columns") is None and (provenance.get("offset") is None or provenance.get("kind") == "fixed"):
+        return ""  # what the provenance says (Provenance.describe) counts no byte nor column
+    return ", ".join(moved.get((step, PurePath(str(provenance.get("source") or "")).name), ()))
+
+
+def _observation(
+    row: ObservationRow, scrub: Scrubber, t: Callable[[str], str], lang: str, moved: Moved | None = None
+) -> dict[str, Any]:
+    """An observation as the report shows it (``moved``: the attempt's files whose copy moved their bytes)."""
     o = observation(row)
+    step, path, value = o["step_id"] or "", o["path"], o["value"]
+    if (path == "operator" or path.endswith(".operator")) and isinstance(value, str):
+        value = operator_name(value, lang)  # who performed the step in operator mode: the bench's own in words
+    written = _written(step, o["provenance"], moved or {})
     return {
-        "step": o["step_id"] or "",
-        "path": o["path"],
-        "value": scrub.at_path(o["path"], o["value"]),
+        "step": step,
+        "path": path,
+        "value": scrub.at_path(path, value),
         "source": o["source"],
-        "provenance": _provenance(o["provenance"], scrub),
-        "origin": _origin(o["path"], o["value"], o["provenance"], scrub, t, lang),
+        "provenance": _provenance(o["provenance"], scrub, lang),
+        "origin": _origin(path, value, o["provenance"], scrub, t, lang, written),
     }
 
 
-def _observations(rows: list[ObservationRow], scrub: Scrubber, t: Callable[[str], str], lang: str) -> list[Any]:
+def _observations(
+    rows: list[ObservationRow], scrub: Scrubber, t: Callable[[str], str], lang: str, moved: Moved
+) -> list[Any]:
     """The attempt's observations. One without provenance depends on its recorded step, path, value and
     source alone, which a campaign repeats in every case (the same card read, the same amounts): made once."""
     return [
-        _observation(row, scrub, t, lang) if row[4] is not None else scrub.once(row, _observation, row, scrub, t, lang)
+        _observation(row, scrub, t, lang, moved)
+        if row[4] is not None
+        else scrub.once(row, _observation, row, scrub, t, lang)
         for row in rows
     ]
 
@@ -366,10 +427,11 @@ def gather_case(
         }
         for c in details.comparisons
     ]
-    case["observations"] = _observations(details.observations, scrub, t, options.lang)
+    # the files first: a value read in one says where, and its copy may have its bytes elsewhere
+    case["evidence"], moved = _artifacts(session, details.artifacts, slug, latest.number, options, evidence, scrub)
+    case["observations"] = _observations(details.observations, scrub, t, options.lang, moved)
     origins = {o["path"]: o["origin"] for o in case["observations"] if o["origin"]}  # the last value of a path
     for comparison in case["comparisons"]:
         comparison["origin"] = origins.get(comparison["path"], "")
-    case["trace"] = _trace(details.trace, slug, latest.number, options, evidence, scrub)
-    case["evidence"] = _artifacts(session, details.artifacts, slug, latest.number, options, evidence, scrub)
+    case["trace"] = _trace(details.trace, slug, latest, (view.case_id, plan_id), options, evidence, scrub)
     return case

@@ -9,11 +9,12 @@ from pathlib import PurePath
 from typing import Any
 
 from testbench import fmt
+from testbench.cards.messages import accepted_why_fr, nature_words
 from testbench.domain.events import EventKind
 from testbench.i18n import colon, translator
-from testbench.report.labels import NOT_RECORDED, iso
+from testbench.report.labels import NOT_RECORDED, iso, operator_name
 from testbench.report.personal import Scrubber
-from testbench.store.model import ProductVersion, run_product
+from testbench.store.model import CardState, ProductVersion, run_product
 from testbench.store.read import CaseView, SessionView
 
 
@@ -64,53 +65,23 @@ def gather_cover(session: SessionView, scrub: Scrubber, lang: str = "fr") -> dic
     if not isinstance(engine, dict):
         engine = {"name": str(engine)}
     readers: list[str] = []
-    cards: dict[tuple[str, str], dict[str, Any]] = {}
-    accepted_cards: set[tuple[str, str]] = set()  # the guard let them through at least once
+    cards = _CardRows(scrub, lang)
     operators: set[str] = set()
     for view, events in _latest_events(session):
+        allow_real = False  # the run let real cards through (--allow-real-cards), as the guard's record says
         for ev in events:
             data = ev["data"] or {}
             if ev["kind"] == EventKind.CARD_PRESENT:
                 _add_reader(readers, data.get("reader"))
             elif ev["kind"] == EventKind.CARD_GUARD:
+                allow_real = allow_real or bool(data.get("allow_real"))
                 for check in data.get("checks", []):
                     _add_reader(readers, check.get("reader"))
             elif ev["kind"] == EventKind.MANUAL_ATTESTED and data.get("operator"):
                 operators.add(str(data["operator"]))
         # the card states of the read model, as the workstation shows them (testbench.store.model)
         for state in session.cards(view, events=events).values():
-            if state.card is None:  # the guard checked a slot no card was presented in
-                continue
-            key = (state.slot, state.card)
-            entry = cards.setdefault(
-                key,
-                {
-                    "slot": state.slot,
-                    "card": state.card,
-                    "profile": state.present.get("profile"),
-                    "reader": state.present.get("reader"),
-                    "family": None,
-                    "nature": None,
-                    "found": None,
-                    "atr": None,
-                    "guard": None,
-                },
-            )
-            accepted = state.status == "accepted"
-            # the first check of that card, or its first acceptance after a refusal (the card was swapped)
-            decided = state.check or state.status != "inserted"  # a refusal may name no check (see store.model)
-            if decided and (entry["nature"] is None or (accepted and key not in accepted_cards)):
-                check = state.check
-                entry.update(
-                    reader=check.get("reader") or entry.get("reader"),
-                    family=check.get("family"),
-                    nature=check.get("nature"),
-                    found=scrub(translator(lang)(str(check.get("found_fr") or ""))),  # recorded French
-                    atr=check.get("atr"),
-                    guard=_guard_word(state.status, lang),
-                )
-                if accepted:
-                    accepted_cards.add(key)
+            cards.add(state, allow_real)
     # every reader mode the session used, in run order (a rerun on another bench is part of the record)
     described = (str(r["environment"]["cards"]) for r in runs if (r["environment"] or {}).get("cards"))
     bays = [translator(lang)(b) for b in dict.fromkeys(described)]  # the bay describes itself in French
@@ -154,14 +125,10 @@ def gather_cover(session: SessionView, scrub: Scrubber, lang: str = "fr") -> dic
         "bay": " ; ".join(bays) or missing,
         "bays": bays,
         "readers": readers,
-        "cards": [
-            {k: (v if v not in (None, "") else missing) for k, v in c.items()}
-            | {"atr": c.get("atr") or missing, "reader": c.get("reader") or missing}
-            for _, c in sorted(cards.items())
-        ],
+        "cards": cards.rows(missing),
         "forced_merge": _forced_merge(meta, scrub),
         "sut_profile": _sut_profile(_first(opts, "sut_profile")),
-        "operators": sorted(operators) or [missing],
+        "operators": sorted(operator_name(op, lang) for op in operators) or [missing],
         "host": _first(envs, "host") or missing,
         "started": iso(started),
         "ended": iso(ended),
@@ -266,10 +233,7 @@ def cover_fields(
         add("casebook", t("Cahier de tests"), " — ".join(part for part in parts if part) + dated)
     readers = " ; ".join(cover["bays"]) or unrecorded
     add("readers", t("Lecteurs"), readers + (f" — {', '.join(cover['readers'])}" if cover["readers"] else ""))
-    cards = [
-        f"{c['card']} ({c['slot']}, {t('nature {nature}').format(nature=shown(c['nature']))}, {shown(c['guard'])})"
-        for c in cover["cards"]
-    ]
+    cards = [f"{c['card']} ({c['slot']}, {shown(c['nature_label'])}, {shown(c['guard'])})" for c in cover["cards"]]
     add("cards", t("Cartes"), ", ".join(cards) or unrecorded)
     operators = cover["operators"]
     nobody = to_fill_in(operators[0], "operator") if len(operators) == 1 else None
@@ -352,6 +316,61 @@ def _forced_merge(meta: dict[str, str], scrub: Scrubber) -> list[dict[str, Any]]
         for head in heads
         if isinstance(head, dict) and head.get("chain_problems")
     ]
+
+
+class _CardRows:
+    """The cover's cards: each card put in a reader slot with what the guard decided of it, and why in words. Each
+    decision is a row of its own — a real card refused for one case is listed refused beside the test card
+    accepted for another under the same casebook card, never hidden by it —; a card no decision was recorded on
+    (no check, or pulled since its check) is listed only when none was recorded on it elsewhere."""
+
+    def __init__(self, scrub: Scrubber, lang: str) -> None:
+        self.scrub, self.lang, self.t = scrub, lang, translator(lang)
+        self.decided: dict[tuple[str, ...], dict[str, Any]] = {}
+        self.undecided: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def add(self, state: CardState, allow_real: bool) -> None:
+        """A card state of a case's latest attempt (``allow_real``: that attempt's guard allowed real cards)."""
+        if state.card is None:  # the guard checked a slot no card was presented in
+            return
+        check = state.check
+        if state.status == "accepted":
+            why = accepted_why_fr(str(check.get("nature") or ""), allow_real)
+        elif state.status == "refused":  # the guard's sentence (card found, card expected, what differs), or the
+            why = state.detail  # attempt's reason when the record does not tell slot by slot
+        else:
+            if (state.slot, state.card) not in self.undecided:
+                self.undecided[(state.slot, state.card)] = self._entry(state, "")
+            return
+        key = (state.slot, state.card, state.status, str(check.get("found_fr") or ""), str(check.get("atr")), why)
+        if key not in self.decided:  # made once per decision: a campaign repeats the same card in most cases
+            self.decided[key] = self._entry(state, why)
+
+    def _entry(self, state: CardState, why: str) -> dict[str, Any]:
+        check = state.check
+        nature = check.get("nature")
+        return {
+            "slot": state.slot,
+            "card": state.card,
+            "profile": state.present.get("profile"),
+            "reader": check.get("reader") or state.present.get("reader"),
+            "family": check.get("family"),
+            "nature": nature,
+            "nature_label": nature_words(str(nature), self.lang) if nature else None,  # « carte réelle », not « R »
+            "found": self.scrub(self.t(str(check.get("found_fr") or ""))),  # recorded French
+            "atr": check.get("atr"),
+            "guard": _guard_word(state.status, self.lang),
+            "guard_reason": self.scrub(self.t(why)) if why else "",  # recorded French
+        }
+
+    def rows(self, missing: str) -> list[dict[str, Any]]:
+        """The rows by slot and card, each card's decisions in the session's order; a blank reads ``missing``."""
+        decided = {key[:2] for key in self.decided}
+        rows = [*self.decided.values(), *(e for key, e in self.undecided.items() if key not in decided)]
+        return [
+            {k: (v if v not in (None, "") else missing) for k, v in c.items()} | {"guard_reason": c["guard_reason"]}
+            for c in sorted(rows, key=lambda c: (c["slot"], c["card"]))
+        ]
 
 
 def _guard_word(status: str, lang: str) -> str | None:

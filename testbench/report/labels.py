@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from testbench.domain.attestation import BENCH_OPERATORS
 from testbench.domain.verdict import Verdict
 from testbench.i18n import colon, translator
 
@@ -31,6 +32,13 @@ def clock_text(wall: float) -> str:
             _CLOCK_MEMO.clear()
         _CLOCK_MEMO[second] = head
     return f"{head}.{int((wall - second) * 1000):03d}"
+
+
+def operator_name(name: str, lang: str) -> str:
+    """Who attested or corrected, as the book shows it: the bench's own operators (the demo's scripted operator,
+    its prepared attestations: :data:`~testbench.domain.attestation.BENCH_OPERATORS`) in the book's language, a
+    person's name as typed."""
+    return translator(lang)(name) if name in BENCH_OPERATORS else name
 
 
 def verdict_label(verdict: str) -> str:

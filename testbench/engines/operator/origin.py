@@ -12,12 +12,35 @@ from typing import Any
 
 from testbench.extract.model import Provenance
 
+#: said after where a value was read when the reader's copy of the file (the exam book's) may have its bytes elsewhere
+WRITTEN_REDACTED = (
+    "(octets et colonnes du fichier tel que le logiciel l'a écrit, SHA-256 {sha256} ; "
+    "la copie jointe est anonymisée, ses octets peuvent être décalés)"
+)
+WRITTEN_PIN_MASKED = (  # a book built without redaction (--no-redact) still masks PIN codes
+    "(octets et colonnes du fichier tel que le logiciel l'a écrit, SHA-256 {sha256} ; "
+    "la copie jointe a un code PIN masqué, ses octets peuvent être décalés)"
+)
 
-def origin_text(value: str, provenance: Mapping[str, Any] | None, t: Callable[[str], str]) -> str:
-    """The sentence for ``value`` (already formatted for the reader) read at ``provenance``; "" without one."""
+
+def origin_text(
+    value: str,
+    provenance: Mapping[str, Any] | None,
+    t: Callable[[str], str],
+    *,
+    written: str = "",
+    redacted: bool = True,
+) -> str:
+    """The sentence for ``value`` (already formatted for the reader) read at ``provenance``; "" without one.
+
+    ``written``: the SHA-256 of the file as the software wrote it, when the copy a reader has of it (the exam
+    book's: ``redacted``, or only its PIN codes masked) may have its bytes elsewhere: the byte offset and columns
+    are then said to be counted in the file as written."""
     if not provenance:
         return ""
     where = Provenance.from_dict(provenance).describe(t)
+    if written:
+        where += " " + t(WRITTEN_REDACTED if redacted else WRITTEN_PIN_MASKED).format(sha256=written)
     correction = provenance.get("correction")
     if isinstance(correction, Mapping):
         text = t("corrigé par l'opérateur : {value} au lieu de {extracted} lu dans {where}").format(
