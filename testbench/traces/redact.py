@@ -6,12 +6,14 @@ Each match is replaced by a marker naming its kind — ``‹NIR›``, ``‹NOM�
 What is redacted (see docs/traces.md for the rules and their limits):
 
 - PIN and secrets, always, with or without a label: ``PIN=…``, ``code porteur: …``, ``codecps1234``,
-  ``<CodePorteur>…</CodePorteur>``, passwords; the data of a VERIFY APDU (``xx 20 00 xx Lc data``).
+  ``<CodePorteur>…</CodePorteur>``, passwords; the data of a VERIFY APDU (``xx 20 00 xx Lc data``); a base64
+  token holding such a command or such text (``requête=eyJwaW4iOiI0NzE5In0=``), whole.
   :func:`redact_pins` does only this and runs at capture: a PIN never reaches the session file.
-- NIR: 13 digits + 2-digit key, with or without spaces, 2A/2B for Corsica. Unlabelled, a 15-digit number
-  is redacted when its structure is plausible (sex 1/2/3/4/7/8, month 01-12, 20-42 or 50-99): ``‹NIR›``
-  when the key checks (97 - NIR mod 97), ``‹NIR?›`` when it does not. After a label (``NIR``,
-  ``immatriculation``, ``matricule``, ``n° SS``…) 13 digits without key are redacted too.
+- NIR: 13 digits + 2-digit key, with or without spaces (« + », « %20 » in a URL), 2A/2B for Corsica.
+  Unlabelled, a 15-digit number is redacted when its structure is plausible (sex 1/2/3/4/7/8, month
+  01-12, 20-42 or 50-99): ``‹NIR›`` when the key checks (97 - NIR mod 97), ``‹NIR?›`` when it does not.
+  After a label (``NIR``, ``immatriculation``, ``matricule``, ``n° SS``…) 13 digits without key are
+  redacted too.
 - Names: the known names of the session (card profiles, fixtures), in any case and with or without
   accents; and the values of name fields (``Nom=``, ``prénom :``, ``name:``, ``"lastName": "…"``,
   ``<NomUsuel>…</NomUsuel>``).
@@ -256,10 +258,10 @@ class Redactor:
         # it between other fields with no separator, and 13 known digits in a row do not occur by chance.
         # Shorter numbers (RPPS, FINESS) keep their boundaries, so a longer number is never cut into.
         # A known number is found with a space, a dot or a dash between any of its digits too (« 1 80 01 99
-        # 999 001 68 », « 1.80.01… », an RPPS « 10 00 123 456 7 »): its own digits in order, so nothing else
-        # is taken for it.
+        # 999 001 68 », « 1.80.01… », an RPPS « 10 00 123 456 7 »), or what a URL's query writes for a space
+        # (« 1+80+01… », « 1%2080%2001… »): its own digits in order, so nothing else is taken for it.
         def spelled(value: str) -> str:
-            return "[ .-]?".join(re.escape(c) for c in value)
+            return "(?:[ .+-]|%20)?".join(re.escape(c) for c in value)
 
         def group(kind: str, values: set[str]) -> str:
             ordered = sorted(values, key=len, reverse=True)

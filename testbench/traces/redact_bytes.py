@@ -9,9 +9,10 @@ Two searches, run by :class:`~testbench.traces.redact.Redactor` after its text s
   lengths and every other byte stay readable.
 - **By content** (:class:`EncodedValues`): what is left of any hex run (spaced ``45 53 53``, with colons,
   or unspaced ``455353``, in either case) and any base64 token is decoded and searched for the session's
-  known values as ASCII, Latin-1 or UTF-8. A hit in hex masks those bytes only; a hit in base64 masks the
-  whole token (its bytes cannot be cut apart in the text). In a fixed-width record the mask keeps the
-  width of what it replaces (testbench.traces.redact_rules.same_width_mask).
+  known values as ASCII, Latin-1, cp1252, UTF-8 or UTF-16 of either byte order. A hit in hex masks those
+  bytes only; a hit in base64 masks the whole token (its bytes cannot be cut apart in the text). In a
+  fixed-width record the mask keeps the width of what it replaces
+  (testbench.traces.redact_rules.same_width_mask).
 
 Names follow the text rule (testbench.traces.known): whole words only, and a one-word name only as a
 name is written (capitals or capitalised).
@@ -134,55 +135,88 @@ _HEX_PAIR = re.compile(r"[0-9A-Fa-f]{2}")
 #: a byte: Q…W for capitals, M…O for digits), so a token without one — a word, a number, a path, a
 #: date — is skipped
 _B64_TOKEN = (
-    r"(?<![A-Za-z0-9+/=_-])(?=[A-Za-z0-9+/_-]{{{n}}})[A-Za-z0-9+/_-]*?[A-Za-z0-9+/_-][A-Z][A-Za-z0-9+/_-]*={{0,2}}"
+    r"(?<![A-Za-z0-9+/_-])(?=[A-Za-z0-9+/_-]{{{n}}})[A-Za-z0-9+/_-]*?[A-Za-z0-9+/_-][A-Z][A-Za-z0-9+/_-]*={{0,2}}"
     r"(?![A-Za-z0-9+/=_-])"
 )
 _LETTER = rb"A-Za-z0-9\x80-\xff"
+_DIGIT = rb"0-9"
+#: how a value is written in bytes, by the width of its characters: one byte (latin-1, cp1252, UTF-8), or
+#: UTF-16 in either order — little-endian as a Windows API wide string, big-endian as Java and the network
+#: write it (each ASCII character ``00 XX``)
+_FAMILIES = {
+    "latin-1": "bytes",
+    "cp1252": "bytes",
+    "utf-8": "bytes",
+    "utf-16-le": "utf-16-le",
+    "utf-16-be": "utf-16-be",
+}
 
 
-def _spellings(text: str) -> set[bytes]:
-    """``text`` as bytes in the encodings cards and logs use, and without its accents: Windows applications
-    write cp1252, which spells « œ », « Œ » and « Ÿ » where latin-1 has none, and dump wide strings in UTF-16."""
-    out = set()
+def _spellings(text: str) -> dict[str, set[bytes]]:
+    """``text`` as bytes in the encodings cards and logs use, and without its accents, by family (see
+    :data:`_FAMILIES`): Windows applications write cp1252, which spells « œ », « Œ » and « Ÿ » where latin-1
+    has none, and dump wide strings in UTF-16."""
+    out: dict[str, set[bytes]] = {}
     for variant in {text, ascii_spelling(text)}:
-        for encoding in ("latin-1", "cp1252", "utf-8", "utf-16-le"):  # UTF-16: a Windows API wide string
+        for encoding, family in _FAMILIES.items():
             try:
-                out.add(variant.encode(encoding))
+                out.setdefault(family, set()).add(variant.encode(encoding))
             except UnicodeEncodeError:
                 continue
     return out
 
 
-def _digits_bytes(values: set[str]) -> list[bytes]:
-    """Numbers and dates as bytes: UTF-8 (ASCII), and UTF-16 as a Windows wide string dumps them; longest first."""
-    found = {value.encode(encoding) for value in values for encoding in ("utf-8", "utf-16-le")}
-    return sorted(found, key=len, reverse=True)
+def _bounded(family: str, alternatives: set[bytes], edge: bytes) -> bytes:
+    """``alternatives`` (patterns) standing apart from the characters of class ``edge`` around them, a
+    character being one byte or, in UTF-16, two: the byte of the character before a little-endian value is
+    two bytes back (``X 00``), the byte of the character after a big-endian one a byte further (``00 X``), so
+    « ESSAIS » and « xESSAI » are other words in every width, and neither order is found one byte off inside
+    the other. A byte order mark before a value is no letter. Every big-endian alternative starts with 00:
+    written once, before them, so that the regex engine tries them only where 00 stands before the byte
+    they need."""
+    body = b"|".join(sorted(alternatives, key=len, reverse=True))
+    if family == "utf-16-le":
+        return rb"(?<![" + edge + rb"]\x00)(?:" + body + rb")(?![" + edge + rb"])"
+    if family == "utf-16-be":
+        return rb"(?:(?<=\xfe\xff)|(?<![" + edge + rb"]))\x00(?:" + body + rb")(?!\x00[" + edge + rb"])"
+    return rb"(?<![" + edge + rb"])(?:" + body + rb")(?![" + edge + rb"])"
+
+
+def _literal(family: str, spelled: bytes) -> bytes:
+    """``spelled`` as a pattern of :func:`_bounded`'s ``family`` (a big-endian one without its first 00)."""
+    return re.escape(spelled[1:] if family == "utf-16-be" else spelled)
 
 
 def _known_pattern(known: KnownValues, kinds: frozenset[str]) -> re.Pattern[bytes] | None:
     """One bytes pattern with a named group per redaction kind (a hit's ``lastgroup`` is its kind)."""
     groups: dict[str, bytes] = {}
+    families = sorted(set(_FAMILIES.values()))
     if "name" in kinds:
-        alternatives: set[bytes] = set()
+        alternatives: dict[str, set[bytes]] = {family: set() for family in families}
         for name in known.names:
             words = name_words(name)
             if len(words) == 1:
-                alternatives |= {re.escape(b) for form in single_word_forms(name) for b in _spellings(form)}
+                for form in single_word_forms(name):
+                    for family, spelled in _spellings(form).items():
+                        alternatives[family] |= {_literal(family, b) for b in spelled}
             elif words:  # several words: any case, any separator
-                for spelled in _spellings(" ".join(words)):
-                    alternatives.add(b"(?i:" + rb"[\s'-]+".join(re.escape(w) for w in spelled.split(b" ")) + b")")
-        if alternatives:
-            body = b"|".join(sorted(alternatives, key=len, reverse=True))
-            groups["name"] = rb"(?<![" + _LETTER + rb"])(?:" + body + rb")(?![" + _LETTER + rb"])"
+                for family, spelled in _spellings(" ".join(words)).items():
+                    for b in spelled:
+                        head, *rest = b.split(b" ")
+                        parts = [_literal(family, head), *(re.escape(w) for w in rest)]
+                        alternatives[family].add(b"(?i:" + rb"[\s'-]+".join(parts) + b")")
+        if any(alternatives.values()):
+            groups["name"] = b"|".join(_bounded(f, a, _LETTER) for f, a in alternatives.items() if a)
+    values: dict[str, set[str]] = {}
     if "birth_date" in kinds:
-        spellings = {s for d in known.birth_dates for s in date_spellings(d)}
+        values["birth_date"] = {s for d in known.birth_dates for s in date_spellings(d)}
+    values |= {kind: v for kind, v in known.numbers.items() if kind in kinds}
+    for kind, spellings in values.items():
         if spellings:
-            body = b"|".join(re.escape(b) for b in _digits_bytes(spellings))
-            groups["birth_date"] = rb"(?<![0-9])(?:" + body + rb")(?![0-9])"
-    for kind, values in known.numbers.items():
-        if kind in kinds and values:
-            body = b"|".join(re.escape(b) for b in _digits_bytes(values))
-            groups[kind] = rb"(?<![0-9])(?:" + body + rb")(?![0-9])"
+            groups[kind] = b"|".join(
+                _bounded(family, {_literal(family, value.encode(encoding)) for value in spellings}, _DIGIT)
+                for encoding, family in (("utf-8", "bytes"), ("utf-16-le", "utf-16-le"), ("utf-16-be", "utf-16-be"))
+            )
     if not groups:
         return None
     return re.compile(b"|".join(b"(?P<" + k.encode() + b">" + v + b")" for k, v in groups.items()))

@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Callable
 from urllib.parse import unquote_plus
 
+from testbench.cards.apdu import PIN_INS
 from testbench.cards.decode import personal_fields
 from testbench.traces.known import fold
 
@@ -58,23 +59,30 @@ _PIN_KV = re.compile(
 )
 _DIGIT = re.compile(r"\d")
 _CODECPS = re.compile(r"(?i)(?<=codecps)\d+")
-# The commands that carry a code in their data: VERIFY (INS 20: the PIN), CHANGE REFERENCE DATA (24: the old
-# and the new PIN), RESET RETRY COUNTER (2C: the unblock code and the new PIN) — CLA INS P1 P2 Lc data, hex
-# packed or with one separator between bytes (a space, « - » as .NET writes bytes, « : »)
+# The commands that carry a code in their data: VERIFY (INS 20, and 21 its BER-TLV form: the PIN), CHANGE
+# REFERENCE DATA (24: the old and the new PIN), RESET RETRY COUNTER (2C: the unblock code and the new PIN) —
+# CLA INS P1 P2 Lc data, hex packed or with one separator between bytes (a space, « - » as .NET writes bytes, « : »)
 _VERIFY = re.compile(
-    r"(?i)(?<![0-9a-f])(?P<head>[0-9a-f]{2}[\s:-]?(?:20|24|2c)[\s:-]?(?:0[0-3]|8[01])[\s:-]?[0-9a-f]{2}[\s:-]?)"
+    r"(?i)(?<![0-9a-f])(?P<head>[0-9a-f]{2}[\s:-]?(?:2[01]|24|2c)[\s:-]?(?:0[0-3]|8[01])[\s:-]?[0-9a-f]{2}[\s:-]?)"
     r"(?P<lc>0[1-9a-f]|10)(?P<data>(?:[\s:-]?[0-9a-f]{2}){1,16})"
 )
 
-_NIR_BODY = r"[1-478] ?\d{2} ?(?:0[1-9]|1[0-2]|[2-3]\d|4[0-2]|[5-9]\d) ?(?:\d{2}|2[ABab]) ?\d{3} ?\d{3}"
-_NIR = re.compile(rf"(?=[1-478])(?<![\w.,/-])(?P<body>{_NIR_BODY}) ?(?P<key>\d{{2}})(?![\w])")
+#: what may stand between a NIR's groups: a space, or as a URL's query writes one, « + » or « %20 »
+_NIR_SEP = r"(?:[ +]|%20)?"
+_NIR_SEPARATORS = re.compile(r"[ +]|%20")
+_NIR_BODY = (
+    rf"[1-478]{_NIR_SEP}\d{{2}}{_NIR_SEP}(?:0[1-9]|1[0-2]|[2-3]\d|4[0-2]|[5-9]\d){_NIR_SEP}(?:\d{{2}}|2[ABab])"
+    rf"{_NIR_SEP}\d{{3}}{_NIR_SEP}\d{{3}}"
+)
+# after « %20 » (a URL's space) too, whose « 0 » would otherwise glue the NIR to a word
+_NIR = re.compile(rf"(?=[1-478])(?:(?<=%20)|(?<![\w.,/-]))(?P<body>{_NIR_BODY}){_NIR_SEP}(?P<key>\d{{2}})(?![\w])")
 _NIR_LABEL = (
     r"(?:nir|n[°o]\.?[ _]?(?:ss|s[ée]cu(?:rit[ée] sociale)?)|num[ée]ro (?:de )?s[ée]curit[ée] sociale"
     r"|immatriculation|matricule|num_?secu|nss|ins(?:_?nir)?)"
 )
 _NIR_LABELLED = re.compile(
     rf"(?i)(?=[nim])(?<![A-Za-z])(?P<key>{_NIR_LABEL})(?![A-Za-z]){_GAP}"
-    r"(?P<v>[1-478](?: ?[\dAaBb]){12}(?: ?\d ?\d)?)(?![\w])"
+    rf"(?P<v>[1-478](?:{_NIR_SEP}[\dAaBb]){{12}}(?:{_NIR_SEP}\d{_NIR_SEP}\d)?)(?![\w])"
 )
 
 _DATE_SEP = r"(?:[/.-]|\\/|%2[Ff])"  # « \/ » in a JSON string, « %2F » in a URL
@@ -156,12 +164,29 @@ _KW_BIRTH = re.compile("naiss|né|ne le|nee le|ddn|dob|birth")
 _KW_IDS = re.compile("finess|rpps|adeli|praticien|prescri|[°o. _mdt]ps")
 _KW_NAME = re.compile("nom|name")
 _KW_PIN = re.compile("pin|porteur|cps|confidentiel|pass|pwd|mdp|secret")
-_VERIFY_FAST = re.compile(r"(?:20|24|2[cC])[\s:-]?(?:0[0-3]|8[01])[\s:-]?[0-9A-Fa-f]{2}[\s:-]?(?:0[1-9a-fA-F]|10)")
-#: A command that carries a code, in base64 (an application logging its APDUs so): CLA 00 or 80 and INS 20, 24
-#: or 2C make its first three characters (« ACA », « gCQ »…); 12 characters hold the header and a 4-byte code.
-#: Masked at capture too: a PIN never reaches the session, whatever it is written in.
-_B64_APDU = re.compile(r"(?<![A-Za-z0-9+/])(?:AC[AQw]|gC[AQw])[A-Za-z0-9+/]{9,}={0,2}(?![A-Za-z0-9+/=])")
+_VERIFY_FAST = re.compile(r"(?:2[01]|24|2[cC])[\s:-]?(?:0[0-3]|8[01])[\s:-]?[0-9A-Fa-f]{2}[\s:-]?(?:0[1-9a-fA-F]|10)")
+#: A token that may be base64 holding a code (see :func:`_b64_code`): 11 characters or more of either
+#: alphabet — « pin=4719 » is 8 bytes, 11 characters unpadded; a VERIFY with a 4-byte code is 9 bytes. A
+#: run's shorter tails never match once its start did not, so no lookbehind is needed.
+_B64_PIN_TOKEN = re.compile(r"[A-Za-z0-9+/_-]{11,}={0,2}")
+#: the same in a URL, its « + », « / » and « = » percent-encoded (a query's « req=eyJ…%3D »)
+_B64_PIN_QUOTED = re.compile(r"(?:[A-Za-z0-9+/_-]|%2[BbFf]){11,}(?:=|%3[Dd]){0,2}")
+_QUOTED_B64 = {"%2B": "+", "%2b": "+", "%2F": "/", "%2f": "/", "%3D": "=", "%3d": "="}
+_PIN_INS = PIN_INS  # the card layer's: VERIFY (20, 21), CHANGE REFERENCE DATA (24), RESET RETRY COUNTER (2C)
+#: the class bytes of the commands a bench sends: ISO (00), proprietary (80), Vitale 1 and CPS2ter (BC), as
+#: testbench.cards.apdu names them; any other first byte is no command (« PSAD-AMC-005 » decodes to 3D 20 03…)
+_PIN_CLA = frozenset({0x00, 0x80, 0xBC})
+#: what a decoded token must hold to be read by the PIN rules: a label (every XML tag of a code holds one
+#: too), a command written in hex, or a token of base64 again
+_KW_PIN_BYTES = re.compile(("(?i)" + _KW_PIN.pattern).encode())
+_VERIFY_FAST_BYTES = re.compile(_VERIFY_FAST.pattern.encode())
+_B64_PIN_BYTES = re.compile(_B64_PIN_TOKEN.pattern.encode())
+_HEX_ID = re.compile(r"[0-9A-Fa-f-]+")
 _NIR_FAST = re.compile(r"[1-478] ?\d\d ?\d\d ?(?:\d\d|2[ABab]) ?\d\d\d ?\d\d\d")
+#: the same with a URL's spaces, looked for only in a line that holds one (« + » or « %20 »)
+_NIR_FAST_URL = re.compile(
+    rf"[1-478]{_NIR_SEP}\d\d{_NIR_SEP}\d\d{_NIR_SEP}(?:\d\d|2[ABab]){_NIR_SEP}\d\d\d{_NIR_SEP}\d\d\d"
+)
 _B64_FAST = re.compile(r"[A-Za-z0-9+/_-]{40}")
 
 _XML_PIN = re.compile(
@@ -169,7 +194,7 @@ _XML_PIN = re.compile(
     r"(?:\s[^>]*)?>(?P<v>[^<]{1,300})</"
 )
 
-_B64 = re.compile(r"(?<![A-Za-z0-9+/=_-])(?P<v>[A-Za-z0-9+/_-]{40,}+={0,2})(?![A-Za-z0-9+/=_-])")
+_B64 = re.compile(r"(?<![A-Za-z0-9+/_-])(?P<v>[A-Za-z0-9+/_-]{40,}+={0,2})(?![A-Za-z0-9+/=_-])")
 _HEX = re.compile(r"[0-9A-Fa-f]+")
 #: base64's own alphabet at work: both cases of letters, and a digit or ``+`` (``/`` alone is a path's).
 #: Fixed-width records (B2), FSE fields and identifiers are written in one case, while 30 or more bytes
@@ -311,22 +336,88 @@ def sub_pins(text: str, ctx: LineContext) -> str:
         text = _VERIFY.sub(verify, text)
     if "</" in text:
         text = _XML_PIN.sub(xml, text)
-    if "AC" in text or "gC" in text:
-        text = _B64_APDU.sub(lambda m: _b64_pin(m, ctx), text)
-    return text
+    return _sub_b64_codes(text, ctx)
 
 
-def _b64_pin(m: re.Match[str], ctx: LineContext) -> str:
-    """A base64 token that decodes to a command carrying a code (:data:`_VERIFY`), masked whole."""
-    token = m.group()
+def _sub_b64_codes(text: str, ctx: LineContext) -> str:
+    """Base64 tokens that hold a code (:func:`_b64_code`), masked whole: ``‹PIN›`` (``‹SECRET›`` for a
+    password). Runs at capture, so a PIN in base64 never reaches the session either."""
+    pattern = _B64_PIN_QUOTED if "%" in text else _B64_PIN_TOKEN
+    memo = _b64_codes
+    # most lines hold no token, or words seen before (a class name, a step's id): looked up without a call
+    for token in pattern.findall(text):
+        kind = memo.get(token, "")
+        if kind == "":
+            kind = _b64_code(_unquote_b64(token) if "%" in token else token)
+        if kind is not None:
+            break
+    else:
+        return text
+
+    def repl(m: re.Match[str]) -> str:
+        token = m.group()
+        kind = _b64_code(_unquote_b64(token) if "%" in token else token)
+        if kind is None:
+            return token
+        ctx.counts[kind] += 1
+        return MARKERS[kind]
+
+    return pattern.sub(repl, text)
+
+
+def _unquote_b64(token: str) -> str:
+    for quoted, plain in _QUOTED_B64.items():
+        token = token.replace(quoted, plain)
+    return token
+
+
+_b64_codes: dict[str, str | None] = {}  # token → what it hides: a capture repeats its tokens (a class name)
+
+
+def _b64_code(token: str) -> str | None:
+    """``"pin"`` when ``token`` is base64 (either alphabet, padded or not) of a command that carries a code
+    (:data:`_VERIFY` at its start, class byte 00, 80 or a Vitale 1's BC) or of text in which
+    these rules find a PIN — a label and a code, a command written in hex, XML, base64 again — as one-byte
+    text or UTF-16 of either order; ``"secret"`` for a password; else None. Hexadecimal (a dump, a hash, a
+    UUID) is not looked at: the VERIFY rule reads dumps. Memoised, bounded: unique tokens cost a decoding and
+    three searches of its bytes."""
+    found = _b64_codes.get(token, "")
+    if found != "":
+        return found
+    found = None
+    data = None if _HEX_ID.fullmatch(token) else _b64_loose(token)
+    if data is not None and len(data) >= 8:
+        if data[0] in _PIN_CLA and data[1] in _PIN_INS and _VERIFY.match(data[:22].hex(" ")):
+            found = "pin"
+        else:
+            # UTF-16 text without its zero bytes is its one-byte text (labels and digits are ASCII)
+            if b"\x00" in data:
+                data = data.replace(b"\x00", b"")
+            if _KW_PIN_BYTES.search(data) or _VERIFY_FAST_BYTES.search(data) or _B64_PIN_BYTES.search(data):
+                decoded = data.decode("latin-1")
+                inner = LineContext(decoded)
+                sub_pins(decoded, inner)
+                found = "pin" if inner.counts["pin"] else "secret" if inner.counts["secret"] else None
+    if len(_b64_codes) >= 4096:
+        _b64_codes.clear()
+    _b64_codes[token] = found
+    return found
+
+
+def _b64_loose(token: str) -> bytes | None:
+    """The bytes of ``token`` read as base64 of either alphabet, padded or not; unlike :func:`b64_bytes`, the
+    unused bits of its last character are not looked at (a command's code is masked on weaker evidence than a
+    token of personal data: a PIN never leaves)."""
+    core = token.rstrip("=")
+    if len(core) % 4 == 1:
+        return None
+    altchars = b"-_" if ("-" in core or "_" in core) else None
+    if altchars and ("+" in core or "/" in core):
+        return None
     try:
-        data = base64.b64decode(token + "=" * (-len(token) % 4), validate=True)
+        return base64.b64decode(core + "=" * (-len(core) % 4), altchars=altchars, validate=True)
     except (binascii.Error, ValueError):
-        return token
-    if _VERIFY.match(data.hex(" ")) is None:
-        return token
-    ctx.counts["pin"] += 1
-    return MARKERS["pin"]
+        return None
 
 
 def _sub_xml_factory(kinds: frozenset[str]) -> Step:
@@ -370,11 +461,11 @@ def _labelled(keyword: re.Pattern[str], pattern: re.Pattern[str], kind: str) -> 
 
 
 def _sub_nir(text: str, ctx: LineContext) -> str:
-    if not _NIR_FAST.search(text):
+    if not _NIR_FAST.search(text) and not (("+" in text or "%20" in text) and _NIR_FAST_URL.search(text)):
         return text
 
     def repl(m: re.Match[str]) -> str:
-        kind = "nir" if nir_key(m.group("body").replace(" ", "")) == int(m.group("key")) else "nir?"
+        kind = "nir" if nir_key(_NIR_SEPARATORS.sub("", m.group("body"))) == int(m.group("key")) else "nir?"
         ctx.counts[kind] += 1
         return ctx.mask(kind, m.group())
 
