@@ -45,10 +45,12 @@ def _steps(view: CaseView, states: list[StepState], scrub: Scrubber, lang: str) 
     # a value keyed in an attestation reads as its expectation's type says (« oui », « 5,90 »), not as typed
     types = {e["path"]: e.get("value_type") or "" for e in view.definition.get("expectations", []) if e.get("path")}
     for step, state in zip(view.definition.get("steps", []), states, strict=True):
-        detail, attestation = "", None
+        detail, attestation, code = "", None, {}
         if state.status == "refused":
             parts = (state.data.get("code"), state.data.get("message"))
             detail = scrub(" ".join(t(str(p)) for p in parts if p not in (None, "")))
+            if state.data.get("code") not in (None, ""):
+                code = {"code": str(state.data["code"])}  # the book explains it (testbench.report.glossary)
         elif state.status in ("failed", "error", "inconclusive"):
             detail = scrub(t(str(state.data.get("reason", ""))))
         if state.attestation is not None:
@@ -75,6 +77,7 @@ def _steps(view: CaseView, states: list[StepState], scrub: Scrubber, lang: str) 
                 "detail": detail,
                 "attestation": attestation,
             }
+            | code
         )
     return steps
 
@@ -299,6 +302,20 @@ def _observations(
     ]
 
 
+_TRACE_SENTENCE = re.compile(r"(présent|absent) /(.*)/ sur (.*)", re.DOTALL)
+
+
+def _trace_pattern(e: dict[str, Any] | None, comparison: dict[str, Any], scrub: Scrubber) -> dict[str, Any]:
+    """A trace expectation's pattern (redacted like the sentence that quotes it) and whether no line may match it:
+    ``{"pattern", "absent"}``, from the casebook's definition ``e``, else read back from the bench's sentence."""
+    if e is not None and e.get("pattern"):
+        return {"pattern": scrub(str(e["pattern"])), "absent": bool(e.get("absent"))}
+    found = _TRACE_SENTENCE.fullmatch(str(comparison.get("expected") or ""))
+    if found is None:
+        return {}
+    return {"pattern": scrub(found.group(2)), "absent": found.group(1) == "absent"}
+
+
 def _expected_text(e: dict[str, Any]) -> str:
     """What an expectation expects, as text (a value, a refusal code, a trace pattern). A casebook may
     expect a card's name or NIR: the caller redacts it like the observed value it is compared with."""
@@ -395,6 +412,7 @@ def gather_case(
                 "expected": str(scrub.at_path(e.get("path") or "", _expected_text(e))),
                 "path": e.get("path") or e.get("channel") or "",
             }
+            | ({"absent": bool(e.get("absent"))} if e.get("kind") == "trace" else {})
             for e in d.get("expectations", [])
         ],
         "observations": [],
@@ -408,6 +426,7 @@ def gather_case(
     }
     if latest is None or details is None:
         return case
+    defined = {e.get("id"): e for e in d.get("expectations", []) if e.get("kind") == "trace"}
     case["comparisons"] = [
         {
             "expectation_id": c.get("expectation_id", ""),
@@ -425,6 +444,8 @@ def gather_case(
             "rules": list(c.get("rules", [])),
             "evidence": [scrub(str(e)) for e in c.get("evidence", [])],
         }
+        # a trace expectation's pattern apart, so that the book says the expectation in words around it
+        | (_trace_pattern(defined.get(c.get("expectation_id")), c, scrub) if c.get("kind") == "trace" else {})
         for c in details.comparisons
     ]
     # the files first: a value read in one says where, and its copy may have its bytes elsewhere

@@ -23,7 +23,7 @@ from testbench.report import assets, svg
 from testbench.report.content import ReportContent
 from testbench.report.cover import cover_fields
 from testbench.report.coverage_page import CoverageWords
-from testbench.report.glossary import ANCHOR, case_texts, linker
+from testbench.report.glossary import ANCHOR, CODE_ANCHOR, PATTERN_ANCHOR, PATTERN_TEXT, case_texts, linker
 from testbench.report.labels import NOT_RECORDED, clock_text, verdict_label
 from testbench.report.section import CaseSection
 
@@ -185,6 +185,12 @@ class HtmlBook:
             cover_lines={line.key: line for line in cover_fields(data["cover"], lang)},
             glossary=list(self.terms.values()),
             glossary_anchor=ANCHOR,
+            # the refusal codes the sections showed, and patterns when a section explained a trace expectation
+            codes=sorted(self._case.codes.values(), key=lambda code: code.code),
+            code_anchor=CODE_ANCHOR,
+            patterns=self._case.patterns,
+            pattern_anchor=PATTERN_ANCHOR,
+            pattern_text=t(PATTERN_TEXT),
         )
         head, mark, tail = html.partition(_SECTIONS)
         assert mark and _SECTIONS not in tail, "the page's template prints the sections once"

@@ -18,8 +18,16 @@ from markupsafe import Markup, escape
 
 from testbench import fmt
 from testbench.domain.vocabulary import is_amount
-from testbench.i18n import colon
+from testbench.i18n import colon, tn
 from testbench.report.attachments import attachment_name
+from testbench.report.glossary import (
+    CHANNEL_WORDS,
+    CODE_ANCHOR,
+    PATTERN_ANCHOR,
+    PATTERN_TITLE,
+    RefusalCode,
+    refusal_code,
+)
 from testbench.report.labels import final_label
 from testbench.store.annotations import ACTION_FR
 
@@ -104,6 +112,9 @@ class CaseSection:
             "given": t("Donné par l'opérateur"),
             "keyed": t("saisi"),
             "run": t("exécution"),
+            "whole_case": t("Tout le cas (aucune étape désignée)"),
+            "accepted": t("accepté"),
+            "pattern": t("motif"),
         }
         w = {key: out(text) for key, text in words.items()}  # the fixed words, translated and escaped once
         self.w, self.colon = w, out(colon(lang))
@@ -130,6 +141,23 @@ class CaseSection:
             f"<th>{w['reviewer']}</th><th>{w['decision']}</th><th>{w['reason']}</th><th>{w['signature']}</th></tr>\n"
         )
         self.full_trace = f"<p>{w['full_trace']}{c}"
+        # what a case expects, in words: each made once per distinct code, step or pattern (a campaign repeats them)
+        self.codes: dict[str, RefusalCode] = {}  # the refusal codes the sections showed, for the glossary section
+        self.patterns = False  # whether a section explained a trace expectation (the glossary then defines patterns)
+        self._memo: dict[tuple[Any, ...], str] = {}
+        self._sentences: dict[str, str] = {}  # the case being written: its step ids → their instructions
+        self._pattern_link = (
+            f'<a class="term" href="#{PATTERN_ANCHOR}" title="{out(t(PATTERN_TITLE))}">{w["pattern"]}</a>'
+        )
+        self._trace_words = {  # a trace expectation in words, its pattern verbatim (``_trace_expectation``)
+            False: out(
+                t("une ligne du canal {channel} correspondant au {motif} {pattern} — exigée : au moins une, {where}")
+            ),
+            True: out(
+                t("une ligne du canal {channel} correspondant au {motif} {pattern} — interdite : aucune, {where}")
+            ),
+        }
+        self._at_step, self._whole_case = out(t("à l'étape {step}")), out(t("pendant le cas"))
 
     def out(self, value: object) -> str:
         """A value as the page's template prints it (see the module's docstring)."""
@@ -143,6 +171,7 @@ class CaseSection:
 
     def __call__(self, case: dict[str, Any]) -> str:
         o, w, c, vl = self.out, self.w, self.colon, self.vl
+        self._sentences = {s["id"]: s.get("sentence") or s.get("instruction") or "" for s in case["steps"]}
         verdict = case["verdict"]
         key = case["key"]
         parts = [
@@ -180,14 +209,23 @@ class CaseSection:
         parts.append(f"\n<h3>{w['expected_observed']}</h3>\n")
         if case["comparisons"]:
             parts.append(self.comparisons_head)
-            parts += map(self._comparison, case["comparisons"])
+            step: Any = None  # each run of expectations on one step under a row that says the step in words
+            for cmp in case["comparisons"]:
+                if cmp.get("step") != step:
+                    step = cmp.get("step")
+                    parts.append(self._step_row(step, 6))
+                parts.append(self._comparison(cmp))
             parts.append("</table>\n")
         elif case["expectations"]:
             parts.append(self.expectations_head)
+            step = None
             for e in case["expectations"]:
+                if e.get("step") != step:
+                    step = e.get("step")
+                    parts.append(self._step_row(step, 3))
                 path = f'<br><span class="muted">{o(e["path"])}</span>' if e["path"] else ""
                 parts.append(
-                    f'<tr><td class="mono">{o(e["id"])}{path}</td><td class="mono">{o(e["expected"])}</td>'
+                    f'<tr><td class="mono">{o(e["id"])}{path}</td>{self._expected_cell(e)}'
                     f'<td class="muted">{w["not_evaluated"]}</td></tr>'
                 )
             parts.append("</table>\n")
@@ -224,8 +262,11 @@ class CaseSection:
             if s["observe"]:
                 what += f'<br><span class="muted">{w["to_note"]}{c}{o(", ".join(map(str, s["observe"])))}</span>'
         status = o(self.t(self.step_status[s["status"]]))
-        if s["detail"]:
-            status += f" — {o(s['detail'])}"
+        code, detail = s.get("code"), s["detail"]
+        if code and detail.startswith(code):  # « PRICE_ABOVE_PLV ligne 1 : … »: the code linked, its meaning below
+            status += f" — {self._code(code)}{o(detail[len(code) :])}{self._meaning(code)}"
+        elif detail:
+            status += f" — {o(detail)}"
         attested = ""
         if s["attestation"]:
             a = s["attestation"]
@@ -235,6 +276,75 @@ class CaseSection:
             attested += "".join(f'<br><span class="mono">{o(k)} = {o(v)}</span>' for k, v in a["values"].items())
         return f'<tr><td class="mono">{o(s["id"])}</td><td>{what}</td>\n<td>{status}</td>\n<td>{attested}</td></tr>\n'
 
+    def _step_row(self, step: str | None, columns: int) -> str:
+        """The row above a case's expectations on ``step``: its id and its instruction in words (or, for those on no
+        step after some that had one, that they look at the whole case)."""
+        sentence = self._sentences.get(step or "", "")
+        key = ("step", step, sentence, columns)
+        row = self._memo.get(key)
+        if row is None:
+            o, w, c = self.out, self.w, self.colon
+            said = f'{w["step"]} <span class="mono">{o(step)}</span>' if step else w["whole_case"]
+            if step and sentence:
+                said += f"{c}{o(sentence)}"
+            row = self._remember(key, f'<tr class="for-step"><td colspan="{columns}" class="muted">{said}</td></tr>\n')
+        return row
+
+    def _remember(self, key: tuple[Any, ...], text: str) -> str:
+        if len(self._memo) >= 4096:  # bounded: a campaign of unique steps makes them again
+            self._memo.clear()
+        self._memo[key] = text
+        return text
+
+    def _code(self, code: str) -> str:
+        """A refusal code, linked to its definition in the glossary section (its title the meaning, shortly)."""
+        key = ("code", code)
+        link = self._memo.get(key)
+        if link is None:
+            o, info = self.out, refusal_code(code)
+            self.codes.setdefault(code, info)  # never cleared: the glossary section defines every code shown
+            href, title = f"#{CODE_ANCHOR}{o(info.anchor)}", o(info.short(self.lang))
+            link = self._remember(key, f'<a class="term" href="{href}" title="{title}">{o(code)}</a>')
+        return link
+
+    def _meaning(self, code: str) -> str:
+        """What the code means, shortly, below it (and whose code it is)."""
+        key = ("meaning", code)
+        said = self._memo.get(key)
+        if said is None:
+            said = self._remember(
+                key, f'<br><span class="muted">{self.out(refusal_code(code).short(self.lang))}</span>'
+            )
+        return said
+
+    def _trace_expectation(self, e: dict[str, Any], pattern: str) -> str:
+        """« une ligne du canal engine (…) correspondant au motif `1241763` — exigée : au moins une, à l'étape s-x »."""
+        o, channel, step = self.out, e.get("path") or "", e.get("step")
+        key = ("trace", channel, pattern, bool(e.get("absent")), step)
+        said = self._memo.get(key)
+        if said is None:
+            self.patterns = True
+            words = CHANNEL_WORDS.get(channel)
+            named = f'<span class="mono">{o(channel)}</span>' + (f" ({o(self.t(words))})" if words else "")
+            where = self._at_step.format(step=f'<span class="mono">{o(step)}</span>') if step else self._whole_case
+            said = self._remember(
+                key,
+                self._trace_words[bool(e.get("absent"))].format(
+                    channel=named, motif=self._pattern_link, pattern=f"<code>{o(pattern)}</code>", where=where
+                ),
+            )
+        return said
+
+    def _expected_cell(self, e: dict[str, Any]) -> str:
+        """The expected cell of an expectation not evaluated: a refusal code with its meaning, a trace expectation
+        in words, else the value as recorded."""
+        o = self.out
+        if e.get("kind") == "refusal" and e["expected"]:
+            return f'<td><span class="mono">{self._code(e["expected"])}</span>{self._meaning(e["expected"])}</td>'
+        if e.get("kind") == "trace" and "absent" in e:
+            return f"<td>{self._trace_expectation(e, e['expected'])}</td>"
+        return f'<td class="mono">{o(e["expected"])}</td>'
+
     def _comparison(self, cmp: dict[str, Any]) -> str:
         o = self.out
         path = f'<br><span class="muted">{o(cmp["path"])}</span>' if cmp["path"] else ""
@@ -242,12 +352,27 @@ class CaseSection:
         shown = [fmt.typed(cmp["value_type"], cmp[key], self.lang, amount) for key in ("expected", "observed")]
         tolerance = fmt.typed("decimal", str(cmp["tolerance"]), self.lang, amount) if cmp["tolerance"] else ""
         observed = o(shown[1] if cmp["observed"] is not None else "—")
+        kind, expected = cmp.get("kind"), f'<td class="mono">{o(shown[0])}</td>'
+        if kind == "refusal" and cmp["expected"]:  # each code with its meaning (the observed one when it differs)
+            expected = (
+                f'<td><span class="mono">{self._code(cmp["expected"])}</span>{self._meaning(cmp["expected"])}</td>'
+            )
+            if cmp["observed"] == "accepté":  # the step was accepted (recorded in French)
+                observed = self.w["accepted"]
+            elif cmp["observed"] is not None:
+                observed = self._code(cmp["observed"])
+                if cmp["observed"] != cmp["expected"]:
+                    observed += self._meaning(cmp["observed"])
+        elif kind == "trace" and "pattern" in cmp:  # the expectation in words, the pattern verbatim
+            expected = f"<td>{self._trace_expectation(cmp, cmp['pattern'])}</td>"
+            if cmp["observed"] is not None and cmp["observed"].isdigit():
+                observed = o(self._lines(int(cmp["observed"])))
         if cmp["origin"]:
             observed += f'<br><span class="muted origin">{o(cmp["origin"])}</span>'
         outcome = {"pass": "ok", "none": "muted"}.get(cmp["outcome"], "ko")  # not evaluated is no failure
         return (
             f'<tr><td class="mono">{o(cmp["expectation_id"])}{path}</td>\n'
-            f'<td class="mono">{o(shown[0])}</td><td class="mono">{observed}</td>\n'
+            f'{expected}<td class="mono">{observed}</td>\n'
             f'<td class="mono">{o(tolerance)}</td><td>{o(", ".join(map(str, cmp["rules"])))}</td>\n'
             f'<td class="{outcome}">{o(self.vl(cmp["outcome"]))} — {o(cmp["message"])}</td></tr>\n'
         )
@@ -319,10 +444,28 @@ class CaseSection:
         note = f"<br><em>{o(self.t(a['note']))}</em>" if a["note"] else ""
         return (
             f'<tr><td>{o(a["name"])} <span class="muted">{o(a["media_type"])}</span></td>'
-            f'<td class="mono">{o(a["step"])}</td><td class="num">{o(a["size"])}</td>\n'
+            f'{self._step_cell(a["step"])}<td class="num">{o(a["size"])}</td>\n'
             f'<td>{file}{note}<br><span class="hash muted">{w["session"]} SHA-256 {o(a["sha256_session"])}</span>'
             "</td></tr>"
         )
+
+    def _step_cell(self, step: str) -> str:
+        """A step's id in a table cell, its instruction in words below it."""
+        sentence = self._sentences.get(step, "")
+        if not sentence:
+            return f'<td class="mono">{self.out(step)}</td>'
+        key = ("cell", step, sentence)
+        cell = self._memo.get(key)
+        if cell is None:
+            o = self.out
+            cell = self._remember(
+                key, f'<td><span class="mono">{o(step)}</span><br><span class="muted">{o(sentence)}</span></td>'
+            )
+        return cell
+
+    def _lines(self, count: int) -> str:
+        """A trace expectation's observed count in words."""
+        return tn("{count} ligne correspondante", "{count} lignes correspondantes", count, self.lang)
 
     def _attempt(self, a: dict[str, Any]) -> str:
         o, w, c = self.out, self.w, self.colon

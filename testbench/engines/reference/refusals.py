@@ -73,6 +73,74 @@ ALL_CODES: tuple[str, ...] = tuple(
     value for name, value in dict(globals()).items() if name.isupper() and isinstance(value, str)
 )
 
+#: Each code in words, in French (its English in the message catalogue), for a person reading an exam book
+#: (testbench.report.glossary): short explanations of **our** codes, not official CNDA or GIE SESAM-Vitale text.
+MEANINGS: dict[str, str] = {
+    INVALID_REQUEST: "Demande mal formée : un champ manque ou a un mauvais type, une date ou un montant est illisible.",
+    INVALID_QUANTITY: "Quantité invalide : elle doit être un nombre entier de 1 à 999.",
+    INVALID_COEFFICIENT: "Coefficient invalide : il doit être un nombre décimal positif.",
+    INVALID_CODE: "Code d'acte ou de produit mal formé (un code LPP a 7 chiffres).",
+    UNSUPPORTED_NOMENCLATURE: "Nomenclature non prise en charge : seules la LPP et la NGAP le sont.",
+    UNSUPPORTED_ROUNDING: "Règle d'arrondi non prise en charge (seules « half-up » et « half-even » le sont).",
+    UNKNOWN_CODE: "Code inconnu : absent des tables de tarifs, et la ligne ne donne pas de tarif.",
+    NO_TARIFF_AT_DATE: "Le code existe, mais aucun de ses tarifs n'est en vigueur à la date des soins.",
+    NO_RATE_AT_DATE: "Aucun taux de remboursement n'est en vigueur pour cette catégorie à la date des soins.",
+    PRICE_ABOVE_PLV: "Prix unitaire facturé au-dessus du prix limite de vente (PLV) du produit.",
+    DEPASSEMENT_NOT_ALLOWED_C2S: (
+        "Dépassement interdit : un bénéficiaire de la C2S ne peut être facturé au-dessus de la base de remboursement."
+    ),
+    RIGHTS_EXPIRED: "Date des soins hors de la période de droits du bénéficiaire.",
+    ALD_NOT_IN_RIGHTS: "Ligne facturée en ALD (exonération 4) pour un bénéficiaire sans droits ALD à cette date.",
+    NUT_WITHOUT_ALD: "Prestation de nutrition (NUT) facturée sans ALD.",
+    AMC_REQUIRED: "Tiers payant AMO + AMC demandé sans contrat AMC.",
+    EMPTY_INVOICE: "Facture sans aucune ligne.",
+    TOO_MANY_LINES: "Facture de plus de 999 lignes (limite d'une facture B2).",
+    DUPLICATE_INVOICE: "Facture déjà faite sous la même référence : doublon de FSE.",
+    UNKNOWN_INVOICE: "Facture inconnue du moteur (sécuriser ou mettre en lot une facture qu'il n'a pas faite).",
+    INVOICE_NOT_SECURED: "Facture non sécurisée : un lot ne contient que des factures sécurisées.",
+    INVOICE_ALREADY_IN_LOT: "Facture déjà mise dans un lot.",
+    MIXED_LOT: "Factures de destinataires AMO différents (régime, caisse, centre) dans un même lot.",
+    EMPTY_LOT: "Lot sans aucune facture.",
+    ORGANISME_UNKNOWN: "Organisme destinataire inconnu : ni la carte ni la facture ne donnent sa caisse ou son centre.",
+    UNKNOWN_SCENARIO: "Scénario de retour (ARL, NOEMIE) inconnu.",
+    UNKNOWN_LOT: "Lot inconnu du moteur.",
+    NO_CARD: "Pas de carte dans le lecteur (retirée, ou jamais insérée), ou aucun accès aux cartes.",
+    CARD_UNREADABLE: "Carte illisible.",
+    CARD_NOT_TEST: "Carte réelle (nature R) : le moteur de référence ne travaille qu'avec des cartes de test.",
+    CARD_SWAPPED: "Facture sécurisée avec une autre carte Vitale que celle lue pour elle.",
+    ADRI_UNKNOWN_BENEFICIARY: "ADRi : bénéficiaire inconnu, ou aucun bénéficiaire du rang demandé.",
+    APCV_CONTEXT_EXPIRED: "Appli carte Vitale (ApCV) : le contexte présenté a expiré.",
+    APCV_REFUSED: "Appli carte Vitale (ApCV) : le service a refusé le contexte (application désactivée…).",
+    EPRESCRIPTION_NOT_FOUND: "Aucune e-prescription sous ce numéro.",
+    TELESERVICE_UNAVAILABLE: (
+        "Téléservice indisponible : pas de réponse à temps, connexion refusée ou erreur du serveur."
+    ),
+    TELESERVICE_INVALID_ANSWER: "Réponse du téléservice inexploitable : elle n'a pas la forme attendue.",
+    UNKNOWN_METHOD: "Demande inconnue du moteur (méthode du protocole moteur).",
+    UNKNOWN_REGIME: "Code grand régime absent de la table des régimes.",
+    BILLING_BEFORE_CARE: "Facture établie avant une date de soins qu'elle porte.",
+    BILLING_DELAY_EXCEEDED: "Délai de facturation dépassé : des soins d'un an ou plus avant la date de facturation.",
+    PRESCRIBER_INVALID: "Identifiant du prescripteur invalide : ni un RPPS (11 chiffres) ni un numéro AM (9 chiffres).",
+    PRESCRIPTION_INCOMPLETE: "Prescription incomplète : un numéro ou une e-prescription, sans prescripteur ni date.",
+    PRESCRIPTION_AFTER_CARE: "Prescription datée après les soins qu'elle couvre.",
+    ATMP_NUMBER_MISSING: "Accident du travail (nature d'assurance 41) sans le numéro ou la date de l'accident.",
+    ATMP_DATE_AFTER_CARE: "Accident du travail daté après les soins qu'il couvre.",
+    AMC_NUMBER_MISSING: "Numéro de l'organisme complémentaire (AMC) absent, alors que le tiers payant AMC, la DRE ou "
+    "la C2S l'exigent.",
+    C2S_NOT_IN_RIGHTS: "Contrat C2S pour un bénéficiaire sans droits C2S.",
+    PRESTATION_TYPE_MISMATCH: "Type de prestation de la ligne différent de celui de son code LPP.",
+    ACCORD_PREALABLE_MISSING: "Code soumis à accord préalable facturé sans la référence de l'accord.",
+    SUPPLIER_SIRET_INVALID: "SIRET du fournisseur invalide : sa clé de contrôle est fausse.",
+    RENTAL_PERIOD_INVALID: "Période de location incomplète, inversée, ou autre que la quantité facturée.",
+    RENTAL_CODE_MISMATCH: "Semaines de location hors de la tranche de durée du code LPP.",
+    MIXED_INSURANCE_NATURES: "Lignes de natures d'assurance différentes dans une même facture.",
+    INVOICE_BREAK_REQUIRED: "Prescripteurs ou exonérations différents, qui exigent des factures séparées.",
+    MAJORATION_WITHOUT_ACT: "Majoration NGAP qui ne suit aucun acte du même jour.",
+    MAJORATION_NOT_APPLICABLE: "Majoration d'acte unique (MAU) à côté d'autres actes le même jour.",
+    TRAVEL_WITHOUT_ACT: "Indemnité de déplacement (IFD, IK) un jour où rien d'autre n'est facturé.",
+    TRAVEL_ZONE_NOT_APPLICABLE: "Zone de déplacement sur une ligne qui n'a pas de valeur pour elle.",
+}
+
 
 def refuse(refusal_code: str, message: str, **details: Any) -> EngineRefusal:
     """Build a refusal; callers ``raise refuse(...)`` so the traceback points at the rule."""
