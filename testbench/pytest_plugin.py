@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -61,6 +61,8 @@ _OPTIONS: dict[str, tuple[str, str | None]] = {
     ),
 }
 _GROUP = "testbench : cahiers de tests (cas CNDA)"
+#: pytest's options that list or explain and run no test
+_LISTING = ("collectonly", "help", "showfixtures", "markers")
 
 
 def _words(name: str, lang: str | None) -> dict[str, str]:
@@ -159,7 +161,9 @@ class CasebookPlugin:
         self._run: RunOne | None = None
         self._following: pytest.Item | None = None  # the item that runs after the current one, here
         self._broken: str | None = None  # the campaign could not start: every case says why
-        if self.worker is None:
+        # --collect-only, --help, --fixtures, --markers: nothing runs, nothing is checked nor written
+        self.listing = any(config.getoption(name, False) for name in _LISTING)
+        if self.worker is None and not self.listing:
             self._check_outputs()
         self._collect_the_casebooks()
 
@@ -185,13 +189,25 @@ class CasebookPlugin:
                     "Vérifiez le chemin, ou ajoutez --casebook-create-dirs pour créer ce dossier"
                 ).format(folder=self.session.parent)
             )
+        from testbench.report.owner import other_session_problem
+        from testbench.tools.merge import write_problem
+
         problem = session_dir_problem(self.session, True, self.lang)  # not a folder, or cannot be created
+        if problem is None and (unwritable := write_problem(self.session)) is not None:
+            problem = unwritable(self.t, self.lang)  # a read-only folder: before any case runs, as ``run`` says it
         if problem:
             raise pytest.UsageError(problem)
         report = self.config.getoption("casebook_report")
-        problem = output_dir_problem(report, self.lang) if report is not None else None
-        if problem:
-            raise pytest.UsageError(problem)
+        if report is not None:
+            unwritable = write_problem(report, inside=True)
+            problem = (
+                output_dir_problem(report, self.lang)
+                or (unwritable(self.t, self.lang) if unwritable else None)
+                # another session's exam book (perhaps signed) is never replaced: ``run --report`` refuses it too
+                or other_session_problem(report, None, self.lang)
+            )
+            if problem:
+                raise pytest.UsageError(problem)
 
     def _collect_the_casebooks(self) -> None:
         """``pytest --casebook FILE`` alone collects the casebooks, not the folder's tests.
@@ -220,9 +236,14 @@ class CasebookPlugin:
 
     # -- collection ---------------------------------------------------------------------------------
     def pytest_collect_file(self, file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
-        if file_path.resolve() in self.paths:
-            return CasebookFile.from_parent(parent, path=file_path)
-        return None
+        if file_path.resolve() not in self.paths:
+            return None
+        casebook = CasebookFile.from_parent(parent, path=file_path)
+        if casebook.nodeid:
+            return casebook
+        # a casebook outside the rootdir given by its path (``--rootdir``, casebooks in a shared folder): pytest
+        # names it "" and its items « ::CASE », with an empty JUnit classname; named by its file's name instead
+        return CasebookFile.from_parent(parent, path=file_path, nodeid=file_path.name)
 
     # -- running ------------------------------------------------------------------------------------
     @pytest.hookimpl(tryfirst=True)  # before pytest's own, which runs the item and ends the hook
@@ -276,6 +297,19 @@ class CasebookPlugin:
         with campaign.case_by_case(selected, shard) as run:
             yield run
 
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(
+        self, item: pytest.Item, call: pytest.CallInfo[None]
+    ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+        """A case that did not pass reads as its verdict and reason, nothing else: in its section, in pytest's
+        summary line (« FAILED …::DEMO-FSE-099 - DEMO-FSE-099 : échec — … ») and as ``--junitxml``'s message —
+        never pytest's « Failed: », a chained exception, nor (``--full-trace``) a traceback into the plugin."""
+        report = yield
+        excinfo = call.excinfo
+        if isinstance(item, CaseItem) and excinfo is not None and isinstance(excinfo.value, CaseVerdict):
+            report.longrepr = _verdict_repr(item, str(excinfo.value))
+        return report
+
     @pytest.hookimpl(optionalhook=True)
     def pytest_configure_node(self, node: Any) -> None:
         """pytest-xdist: deal a starting worker its shard number, 1…N; a worker replacing a crashed one
@@ -293,18 +327,47 @@ class CasebookPlugin:
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         self._stack.close()  # ends the run and closes the bench and the session
-        if self.worker is not None:
+        if self.worker is not None or self.listing:
             return
-        if self.distributed and not self._merge(interrupted=exitstatus == pytest.ExitCode.INTERRUPTED):
+        interrupted = exitstatus == pytest.ExitCode.INTERRUPTED
+        if self.distributed and not self._merge(interrupted=interrupted):
+            if not interrupted:  # the cases ran, their session is not there: the run did not deliver
+                self._undelivered(session)
             return
         if self.session.exists():
             self.messages.append(self.t("session : {path}").format(path=self.session))
             report = self.config.getoption("casebook_report")
             if report is not None:
-                from testbench.report.build import BuildOptions, build_report
+                self._build_report(session, report)
 
-                built = build_report(self.session, report, BuildOptions(lang=self.lang))
-                self.messages.append(self.t("rapport : {path}").format(path=built.html))
+    def _build_report(self, session: pytest.Session, report: Path) -> None:
+        """The exam book at the end; one that cannot be written (a full disk) is said with the command that builds
+        it from the session, which keeps every verdict, and fails the run as ``run`` does (exit 2 there)."""
+        from testbench.cli.outputs import unwritten
+        from testbench.report.build import BuildOptions, build_report
+
+        try:
+            built = build_report(self.session, report, BuildOptions(lang=self.lang))
+        except OSError as exc:
+            from testbench import cmdline
+
+            command = cmdline.join(["testbench", "report", str(self.session), "-o", str(report), "--lang", self.lang])
+            self.messages.append(unwritten(report, exc, self.lang))
+            self.messages.append(
+                self.t(
+                    "les verdicts sont enregistrés dans la session ; cette commande écrit le rapport : {command}"
+                ).format(command=command)
+            )
+            self._undelivered(session)
+        else:
+            self.messages.append(self.t("rapport : {path}").format(path=built.html))
+
+    @staticmethod
+    def _undelivered(session: pytest.Session) -> None:
+        """pytest's exit code when the session or the report asked for could not be written: 1, even when every
+        case passed (a CI job must not publish green without them)."""
+        if session.exitstatus == pytest.ExitCode.OK:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
     def _merge(self, *, interrupted: bool) -> bool:
         """Gather every shard of the folder into the session — a crashed worker's file holds its committed
@@ -384,21 +447,24 @@ class CaseItem(pytest.Item):
         from testbench.runner.exits import EXIT_ENVIRONMENT, exit_code
 
         plugin: CasebookPlugin = self.config.pluginmanager.get_plugin(_PLUGIN)
+        broken: str | None = None
         try:
             outcome = plugin.run(self)
         except CaseVerdict as exc:  # the campaign could not start: the bench's fault
-            pytest.fail(self._said(plugin, str(exc)), pytrace=False)
+            broken = str(exc)
+        if broken is not None:  # raised here, not in the handler: no « During handling of … » chained to it
+            raise CaseVerdict(self._said(plugin, broken))
         text = " — ".join(filter(None, (plugin.t(outcome.verdict.label_fr), plugin.t(outcome.reason))))
         if outcome.verdict is Verdict.SKIPPED:
             pytest.skip(text)
         if exit_code([outcome.verdict]) == EXIT_ENVIRONMENT:  # the bench's verdict, as run's exit code says
-            pytest.fail(self._said(plugin, text), pytrace=False)
+            raise CaseVerdict(self._said(plugin, text))  # in setup: a pytest error
         if outcome.verdict is not Verdict.PASS:
-            self._failed = text
+            self._failed = self._said(plugin, text)
 
     def runtest(self) -> None:
         if self._failed is not None:
-            raise CaseVerdict(self._failed)
+            raise CaseVerdict(self._failed)  # in the test: a pytest failure
 
     def _said(self, plugin: CasebookPlugin, text: str) -> str:
         from testbench.i18n import colon
@@ -407,8 +473,28 @@ class CaseItem(pytest.Item):
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         if isinstance(excinfo.value, CaseVerdict):
-            return self._said(self.config.pluginmanager.get_plugin(_PLUGIN), str(excinfo.value))
+            return str(excinfo.value)
         return str(super().repr_failure(excinfo, style=style))
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
-        return self.path, None, f"{self.case.id} — {self.case.title}"
+        return self.path, self.line, f"{self.case.id} — {self.case.title}"
+
+    @property
+    def line(self) -> int | None:
+        """The case's line in its casebook, 0-based as pytest counts (None when the loader did not say)."""
+        source = self.case.source
+        return source.line - 1 if source is not None else None
+
+
+def _verdict_repr(item: CaseItem, text: str) -> Any:
+    """A case's verdict as pytest's report of a failure: ``text`` alone, and as the « crash » message pytest's
+    summary line and ``--junitxml`` read. pytest has no public constructor for it; another pytest than the one
+    this was written for gets the text alone (its summary line then names no reason)."""
+    try:
+        from _pytest._code.code import ExceptionChainRepr, ReprEntry, ReprFileLocation, ReprTraceback
+
+        entry = ReprEntry(lines=text.splitlines(), reprfuncargs=None, reprlocals=None, reprfileloc=None, style="value")
+        crash = ReprFileLocation(path=str(item.path), lineno=(item.line or 0) + 1, message=text)
+        return ExceptionChainRepr([(ReprTraceback([entry], None, "value"), crash, None)])
+    except (ImportError, TypeError):
+        return text

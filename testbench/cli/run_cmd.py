@@ -70,6 +70,13 @@ def execute(
         if outputs.junit
         else None,
     ]
+    if (outputs.junit or outputs.report) and not any(problems):
+        # a read-only folder: said before the campaign runs, not once it has run (exit 3, not 2)
+        from testbench.tools.merge import write_problem
+
+        for target, inside in ((outputs.junit, False), (outputs.report, True)):
+            unwritable = write_problem(target, inside=inside) if target else None
+            problems.append(unwritable(translator(outputs.lang), outputs.lang) if unwritable else None)
     if outputs.report and not replace_report and not any(problems):
         from testbench.report.owner import other_session_problem  # the reports' package: --report only
         from testbench.store.read import recorded_session_id
