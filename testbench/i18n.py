@@ -130,6 +130,8 @@ _AS_RECORDED = {
     "{expectation} : attendu {expected}, observé {observed} ({detail})": frozenset({"expected", "observed"}),
     "écart {delta} ≤ tolérance {tolerance}": frozenset({"delta", "tolerance"}),
     "écart {delta} > tolérance {tolerance}": frozenset({"delta", "tolerance"}),
+    "{method} : pas de réponse en {seconds} s": frozenset({"seconds"}),  # a time limit: « 0,5 » reads 0.5
+    "pas de réponse en {seconds} s": frozenset({"seconds"}),
 }
 _YES_NO = frozenset({"oui", "non"})
 

@@ -99,8 +99,9 @@ def test_merge_into_a_read_only_folder_is_refused_in_words(
 def test_a_merge_the_disk_fails_half_way_is_said_not_an_internal_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The folder could be written when checked, not when merged (a mount turned read-only): the environment's
-    fault, exit 2, said in words."""
+    """The folder could be written when checked, not when merged (a mount turned read-only): said in words, as the
+    check before the merge says it (exit 3); the clean-up's own failure to remove the partial file, on that file
+    system too, is not what is said (it once hid the reason behind « erreur interne »)."""
     shards = [tmp_path / f"shard-{k}.tbsession" for k in (1, 2)]
     for k, shard in enumerate(shards, 1):
         assert run_demo(shard, "--shard", f"{k}/2", "-k", "DEMO-FSE-001 or DEMO-FSE-002") == 0
@@ -111,6 +112,37 @@ def test_a_merge_the_disk_fails_half_way_is_said_not_an_internal_error(
 
     monkeypatch.setattr(merge_tool, "cannot_write_in", lambda _folder: None)  # the check passed…
     read_only(out, monkeypatch)  # …then the mount went read-only
-    assert main(["merge", *map(str, shards), "-o", str(out / "c.tbsession"), "--lang", "en"]) == 2
+    assert main(["merge", *map(str, shards), "-o", str(out / "c.tbsession"), "--lang", "en"]) == 3
     err = capsys.readouterr().err
     assert "read-only file system" in err and "internal" not in err, err
+    assert not (out / "c.tbsession").exists()
+
+
+def test_a_session_folder_that_cannot_be_created_is_said_in_the_persons_words(tmp_path: Path, monkeypatch) -> None:
+    """``--create-dirs`` on a read-only file system: the system's reason in the line's language, never its
+    English words inside a French line (« Read-only file system »)."""
+    import errno
+
+    from testbench.cli.outputs import session_dir_problem
+
+    def refuse(self: Path, *args: object, **kwargs: object) -> None:
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(Path, "mkdir", refuse)
+    said = session_dir_problem(tmp_path / "absent" / "s.tbsession", True, "fr")
+    assert said is not None and "Read-only" not in said and "lecture seule" in said, said
+    said_en = session_dir_problem(tmp_path / "absent" / "s.tbsession", True, "en")
+    assert said_en is not None and "read-only" in said_en.lower(), said_en
+
+
+def test_a_failed_merge_on_a_read_only_file_system_says_its_own_failure(tmp_path: Path, monkeypatch) -> None:
+    """The clean-up of a failed merge cannot remove its partial file there: that is not the failure to say."""
+    import errno
+
+    from testbench.store import merge
+
+    def refuse(self: Path, missing_ok: bool = False) -> None:
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(Path, "unlink", refuse)
+    merge._remove(tmp_path / "a.tbsession.partial", tmp_path / "a.tbsession.partial-wal")  # no error of its own

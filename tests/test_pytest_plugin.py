@@ -375,7 +375,7 @@ def test_an_engine_that_never_starts_fails_every_case_within_the_given_engine_ti
     done = pytest_in(tmp_path, "--casebook", str(DEMO), *bench, "-k", "DEMO-FSE-001 or DEMO-FSE-002", lang="fr")
     assert done.returncode == 1 and "2 failed" in done.stdout, done.stdout + done.stderr
     assert "défaut du moteur (démarrage) : le moteur n'a pas démarré" in done.stdout, done.stdout
-    assert "pas de réponse en 0.5 s" in done.stdout and "error" not in done.stdout, done.stdout
+    assert "pas de réponse en 0,5 s" in done.stdout and "error" not in done.stdout, done.stdout
 
 
 def test_an_engine_timeout_that_is_not_positive_is_refused(tmp_path: Path) -> None:

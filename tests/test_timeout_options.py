@@ -115,3 +115,12 @@ def test_every_other_seconds_option_takes_the_same_rule(
         main([*command, value])
     assert stopped.value.code == 3
     assert f"argument {command[-1]} : « {value} » {said}" in capsys.readouterr().err
+
+
+def test_a_time_limit_in_a_recorded_reason_reads_as_each_language_writes_it() -> None:
+    """« pas de réponse en 0,5 s » in French (it was « 0.5 s »), "within 0.5 s" in English."""
+    from testbench.i18n import english
+
+    assert english("read_vitale : pas de réponse en 0,5 s") == "read_vitale: no answer within 0.5 s"
+    assert english("pas de réponse en 0,5 s") == "no answer within 0.5 s"
+    assert english("pas de réponse en 10 s") == "no answer within 10 s"

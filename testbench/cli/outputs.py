@@ -11,6 +11,7 @@ import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from testbench.fmt import os_reason
 from testbench.i18n import translator
 from testbench.tools.outputs import folder_problem, left_whole, output_problem
 
@@ -45,7 +46,7 @@ def session_dir_problem(session: Path, create: bool, lang: str | None = None) ->
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         return t("{folder} : impossible de créer ce dossier ({reason})").format(
-            folder=folder, reason=exc.strerror or exc
+            folder=folder, reason=os_reason(exc, t)
         )
     return None
 

@@ -14,6 +14,7 @@ output and renamed into place (:func:`partial_path`).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -159,8 +160,8 @@ def _write_whole(output: Path, write: Callable[[SessionStore], MergeResult]) -> 
         done = True
     except SessionError as exc:  # a disk that fails the write
         raise _failed(output, partial, exc) from None
-    except OSError as exc:
-        raise MergeError([f"{output}: écriture impossible ici ({os_reason(exc)})"]) from None
+    except OSError as exc:  # the folder refused the merge's own file while it was written: the environment's
+        raise MergeError([f"{output}: écriture impossible ici ({os_reason(exc)})"], environment=True) from None
     finally:
         # a failed merge leaves nothing; a complete one leaves no companion of the partial file
         _remove(*(() if done else (partial,)), *_companions(partial))
@@ -168,8 +169,11 @@ def _write_whole(output: Path, write: Callable[[SessionStore], MergeResult]) -> 
 
 
 def _remove(*paths: Path) -> None:
+    """Remove what a failed merge left; what cannot be removed (a read-only file system) stays, and the
+    merge's own failure is the one said (``missing_ok`` only covers a file that is not there)."""
     for path in paths:
-        path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
 
 
 def _failed(output: Path, partial: Path, exc: SessionError) -> MergeError:

@@ -46,7 +46,7 @@ from testbench.engines.api import (
 from testbench.engines.protocol import jsonrpc as J
 from testbench.engines.protocol import validation
 from testbench.engines.protocol.process import REAP_TIMEOUT, EngineProcess
-from testbench.fmt import visible_controls
+from testbench.fmt import number, visible_controls
 
 #: Receives every message on the wire: ("sent" | "received", message). Used by the conformance kit.
 MessageHook = Callable[[str, dict[str, Any]], None]
@@ -298,7 +298,7 @@ class SubprocessEngine:
         while True:
             kind, payload = proc.receive(deadline) if sent else ("timeout", None)
             if kind == "timeout":
-                raise EngineTimeout(f"{method} : pas de réponse en {timeout:g} s")
+                raise EngineTimeout(f"{method} : pas de réponse en {number(f'{timeout:g}', 'fr')} s")  # « 0,5 s »
             if kind == "eof":
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     proc.popen.wait(timeout=REAP_TIMEOUT)

@@ -20,6 +20,7 @@ from testbench.domain.organisme import organisme_of
 from testbench.domain.refusal import EngineRefusal
 from testbench.domain.vocabulary import TELESERVICE_INVALID_ANSWER, TELESERVICE_UNAVAILABLE
 from testbench.engines.reference import refusals as R
+from testbench.fmt import number
 
 if TYPE_CHECKING:
     import http.client
@@ -74,7 +75,7 @@ class TeleserviceClient:
                 break
             except TimeoutError:
                 self._drop(key)
-                raise unavailable(service, f"pas de réponse en {timeout:g} s") from None
+                raise unavailable(service, f"pas de réponse en {number(f'{timeout:g}', 'fr')} s") from None
             except (OSError, http.client.HTTPException) as exc:
                 self._drop(key)
                 if reused and attempt == 1:
