@@ -128,7 +128,7 @@ def test_a_step_id_reads_with_its_instruction(books: dict[str, Path], session: P
     failed = case_section(dom, "DEMO-FSE-099")
     # the expectations on a step under a row that says the step in words, once for the run of them
     (table,) = failed.xpath(".//h3[following-sibling::table][2]/following-sibling::table[1]")
-    rows = [words(r) for r in table.xpath(".//tr[td]")]
+    rows = [words(r) for r in table.xpath(".//tr[td][not(@class='comment')]")]  # an expectation's comment apart
     assert rows[0] == step + sentence
     assert [r.split()[0] for r in rows[1:]] == ["e-base", "e-amo"]
     # the produced file's step, in words
@@ -184,7 +184,7 @@ def test_a_trace_expectation_reads_in_words_with_its_pattern_verbatim(books: dic
 def test_report_json_carries_the_code_and_the_pattern_apart(books: dict[str, Path]) -> None:
     data = json.loads((books["fr"] / "report.json").read_text(encoding="utf-8"))
     jsonschema.validate(data, schema(), cls=jsonschema.Draft202012Validator)
-    assert data["format_version"] == "1.8"
+    assert tuple(map(int, data["format_version"].split("."))) >= (1, 8)  # these fields came with 1.8
     cases = {c["key"]["case_id"]: c for c in data["cases"]}
     (refused,) = [s for s in cases["DEMO-FSE-008"]["steps"] if s["status"] == "refused"]
     assert refused["code"] == "PRICE_ABOVE_PLV" and refused["detail"].startswith("PRICE_ABOVE_PLV ")

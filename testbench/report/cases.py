@@ -316,6 +316,15 @@ def _trace_pattern(e: dict[str, Any] | None, comparison: dict[str, Any], scrub: 
     return {"pattern": scrub(found.group(2)), "absent": found.group(1) == "absent"}
 
 
+def _comment(e: dict[str, Any] | None, scrub: Scrubber) -> dict[str, str]:
+    """An expectation's comment in its casebook (how its value was derived, what it wants), as its author wrote it
+    and redacted like any free text (an author may name a patient): ``{"comment"}``, or nothing when it has none,
+    so that a report of a casebook without comments keeps its bytes. The scrubber's memo makes each distinct
+    comment once (a casebook repeats « RG_VF670, taux 60 % »)."""
+    comment = str((e or {}).get("comment") or "").strip()
+    return {"comment": scrub(comment)} if comment else {}
+
+
 def _expected_text(e: dict[str, Any]) -> str:
     """What an expectation expects, as text (a value, a refusal code, a trace pattern). A casebook may
     expect a card's name or NIR: the caller redacts it like the observed value it is compared with."""
@@ -413,6 +422,7 @@ def gather_case(
                 "path": e.get("path") or e.get("channel") or "",
             }
             | ({"absent": bool(e.get("absent"))} if e.get("kind") == "trace" else {})
+            | _comment(e, scrub)
             for e in d.get("expectations", [])
         ],
         "observations": [],
@@ -426,7 +436,7 @@ def gather_case(
     }
     if latest is None or details is None:
         return case
-    defined = {e.get("id"): e for e in d.get("expectations", []) if e.get("kind") == "trace"}
+    defined = {e.get("id"): e for e in d.get("expectations", [])}
     case["comparisons"] = [
         {
             "expectation_id": c.get("expectation_id", ""),
@@ -446,6 +456,7 @@ def gather_case(
         }
         # a trace expectation's pattern apart, so that the book says the expectation in words around it
         | (_trace_pattern(defined.get(c.get("expectation_id")), c, scrub) if c.get("kind") == "trace" else {})
+        | _comment(defined.get(c.get("expectation_id")), scrub)  # what the casebook's author says of it
         for c in details.comparisons
     ]
     # the files first: a value read in one says where, and its copy may have its bytes elsewhere

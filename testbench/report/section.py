@@ -115,6 +115,8 @@ class CaseSection:
             "whole_case": t("Tout le cas (aucune étape désignée)"),
             "accepted": t("accepté"),
             "pattern": t("motif"),
+            # the casebook's author's words, shown as written (never translated: the English label says so)
+            "comment": t("Commentaire du cahier"),
         }
         w = {key: out(text) for key, text in words.items()}  # the fixed words, translated and escaped once
         self.w, self.colon = w, out(colon(lang))
@@ -198,7 +200,11 @@ class CaseSection:
                 f'<p class="requirements"><strong>{w["requirements"]}{c}</strong>'
                 f'<span class="mono">{o(", ".join(map(str, case["requirements"])))}</span></p>'
             )
-        parts.append(f"<p><strong>{w['objective']}{c}</strong>{o(self.linked(case['objective']))}</p>\n\n")
+        parts.append(f"<p><strong>{w['objective']}{c}</strong>{o(self.linked(case['objective']))}</p>\n")
+        if case.get("comment"):  # what the case wants, in its author's words, under its objective
+            said = self._lines_of(case["comment"])
+            parts.append(f'<p class="comment"><strong>{w["comment"]}{c}</strong>{said}</p>\n')
+        parts.append("\n")
         brief = self.for_print and verdict == "pass"  # the printed book: a passed case's verdict and expected/observed
         # and what a person attested in it: the printed book is the proof that someone checked the step
         steps = [s for s in case["steps"] if s["attestation"]] if brief else case["steps"]
@@ -215,6 +221,8 @@ class CaseSection:
                     step = cmp.get("step")
                     parts.append(self._step_row(step, 6))
                 parts.append(self._comparison(cmp))
+                if cmp.get("comment"):
+                    parts.append(self._comment_row(cmp["comment"], 6))
             parts.append("</table>\n")
         elif case["expectations"]:
             parts.append(self.expectations_head)
@@ -228,6 +236,8 @@ class CaseSection:
                     f'<tr><td class="mono">{o(e["id"])}{path}</td>{self._expected_cell(e)}'
                     f'<td class="muted">{w["not_evaluated"]}</td></tr>'
                 )
+                if e.get("comment"):
+                    parts.append(self._comment_row(e["comment"], 3))
             parts.append("</table>\n")
         else:
             parts.append(f'<p class="muted">{w["no_expectation"]}</p>')
@@ -288,6 +298,24 @@ class CaseSection:
             if step and sentence:
                 said += f"{c}{o(sentence)}"
             row = self._remember(key, f'<tr class="for-step"><td colspan="{columns}" class="muted">{said}</td></tr>\n')
+        return row
+
+    def _lines_of(self, text: str) -> str:
+        """A casebook's comment as its author wrote it: escaped, its lines kept (a derivation reads line by line)."""
+        return self.out(text).replace("\n", "<br>")
+
+    def _comment_row(self, comment: str, columns: int) -> str:
+        """The row under an expectation's: its comment in the casebook, labelled as the author's words. Made once per
+        distinct comment (a casebook repeats « RG_VF670, taux 60 % » in case after case)."""
+        key = ("comment", comment, columns)
+        row = self._memo.get(key)
+        if row is None:
+            w, c = self.w, self.colon
+            row = self._remember(
+                key,
+                f'<tr class="comment"><td></td><td colspan="{columns - 1}" class="muted">'
+                f"<strong>{w['comment']}{c}</strong>{self._lines_of(comment)}</td></tr>\n",
+            )
         return row
 
     def _remember(self, key: tuple[Any, ...], text: str) -> str:
