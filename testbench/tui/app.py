@@ -54,7 +54,7 @@ from testbench.tui.review_report import ReviewAndReport
 from testbench.tui.run_handlers import RunHandlers
 from testbench.tui.run_log import RunLog
 from testbench.tui.run_options import with_choice
-from testbench.tui.screens import AttestScreen, FormScreen, HelpScreen, WorkstationPalette
+from testbench.tui.screens import AttestScreen, FormScreen, HelpContents, HelpScreen, WorkstationPalette
 from testbench.tui.texts import make_translator
 from testbench.tui.tool_screen import ToolWindows
 from testbench.tui.traceview import TracePanes
@@ -214,7 +214,7 @@ class WorkstationApp(
                     yield DataTable(id="observed-table", cursor_type="row", zebra_stripes=True)
                 with TabPane(t(VIEW_TITLES["traces"]), id="traces"):
                     yield TracePanes(t("Chercher dans les traces (Entrée) — ctrl+f : filtrer"), id="trace-panes")
-                with TabPane(t(VIEW_TITLES["overview"]), id="overview"), VerticalScroll():
+                with TabPane(t(VIEW_TITLES["overview"]), id="overview"), VerticalScroll(id="overview-scroll"):
                     yield Static("", id="overview-detail")
                 with TabPane(t(VIEW_TITLES["review"]), id="review"), VerticalScroll():
                     yield Static("", id="review-detail")
@@ -459,23 +459,43 @@ class WorkstationApp(
             self.push_screen(WorkstationPalette(self.t))
 
     def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):  # F1 in the help closes it (the app's F1 comes first)
+            self.screen.dismiss(None)
+            return
+        self.push_screen(HelpScreen(*self.help_contents(), again=self.help_contents))
+
+    def help_contents(self) -> HelpContents:
+        """What F1 lists, in the language shown: every action and its key, their help, where keys are remapped."""
         describe = partial(registry.describe, lang=self.lang)
         extra = f'{config_dir() / SETTINGS_FILE}{self.colon}[keymap] id = "{self.t("touche")}"'
-        self.push_screen(HelpScreen(self.action_keys(), self.t, lambda s: describe(s), extra))
+        return self.action_keys(), self.t, describe, extra
 
     def action_glossary(self) -> None:
         """The definitions of the glossary's terms in the case shown (title, objective, steps)."""
         entry = self.current_entry()
-        if entry is not None:
-            self.push_screen(GlossaryScreen(self.render.glossary(entry)))
+        if entry is None:  # the filter shows no case: said, not a key that does nothing
+            self.notify(self.t("Aucun cas sélectionné."), severity="warning")
+            return
+        self.push_screen(GlossaryScreen(self.render.glossary(entry), again=lambda: self.render.glossary(entry)))
 
     def action_focus_next(self) -> None:
-        if not self.query_one("#trace-panes", TracePanes).step_focus(1):
-            super().action_focus_next()
+        self._focus_step(1)
 
     def action_focus_previous(self) -> None:
-        if not self.query_one("#trace-panes", TracePanes).step_focus(-1):
+        self._focus_step(-1)
+
+    def _focus_step(self, delta: int) -> None:
+        """Tab / shift+tab; on a narrow terminal the trace panes are gone through one by one, from the first (or
+        the last) whichever pair is shown (``TracePanes.step_focus``, ``TracePanes.entered``)."""
+        panes = self.query_one("#trace-panes", TracePanes)
+        if panes.step_focus(delta):
+            return
+        before = self.focused
+        if delta > 0:
+            super().action_focus_next()
+        else:
             super().action_focus_previous()
+        panes.entered(before, delta)
 
     def action_leave_field(self) -> None:
         """Escape in the filter or the trace query box: back to the tree or the trace panes."""

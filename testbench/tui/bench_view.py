@@ -17,10 +17,10 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from testbench.tui.fault import fault_text
+from testbench.tui.screens import ReadingWindow
 
 if TYPE_CHECKING:
     from testbench.tui.app import WorkstationApp
@@ -75,8 +75,9 @@ def integrity_content(app: WorkstationApp) -> Text:
     return text
 
 
-class BenchScreen(ModalScreen[None]):
-    """A read-only window (readers, integrity) filled once its answer is read; Escape or q closes it."""
+class BenchScreen(ReadingWindow[None]):
+    """A read-only window (readers, integrity) filled once its answer is read; Escape or q closes it, F2 reads
+    it again in the other language."""
 
     DEFAULT_CSS = """
     BenchScreen { align: center middle; }
@@ -85,16 +86,33 @@ class BenchScreen(ModalScreen[None]):
     """
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "close", "Fermer")]
 
-    def __init__(self, waiting: str) -> None:
+    def __init__(self, waiting: str, refill: Callable[[BenchScreen], None] | None = None) -> None:
         super().__init__()
         self.waiting = waiting
         self.filled = False
+        self.refill = refill  # reads the answer again, in the language shown (F2)
+        self.reading = 0  # which reading the window waits for: an answer to an earlier one (F2 twice) is dropped
+
+    async def retranslate(self) -> None:
+        if self.refill is not None:
+            self.filled = False
+            self.refill(self)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
             yield Static(Text(self.waiting, style="dim"), id="bench-text")
 
-    def show(self, content: Text) -> None:
+    def wait(self, waiting: str) -> int:
+        """« … » again while the answer is read anew; the reading to give to :meth:`show`."""
+        self.waiting = waiting
+        self.reading += 1
+        if self.is_mounted:
+            self.query_one("#bench-text", Static).update(Text(waiting, style="dim"))
+        return self.reading
+
+    def show(self, content: Text, reading: int | None = None) -> None:
+        if reading not in (None, self.reading):  # an earlier reading, in the language shown before F2
+            return
         if self.is_attached:  # not closed before the answer came
             self.query_one("#bench-text", Static).update(content)
             self.filled = True
@@ -107,22 +125,31 @@ class BenchWindows:
     """Mixed into :class:`~testbench.tui.app.WorkstationApp`: the ``readers`` and ``integrity`` actions."""
 
     def action_readers(self: WorkstationApp) -> None:  # type: ignore[misc]
-        screen = BenchScreen(self.t("… lecture des lecteurs PC/SC"))
+        def fill(screen: BenchScreen) -> None:  # when the window opens, and again in the language F2 chose
+            reading = screen.wait(self.t("… lecture des lecteurs PC/SC"))
+            self._fill_readers(screen, self.campaign_options.bench.cards, self.t, self.lang, reading)
+
+        screen = BenchScreen(self.t("… lecture des lecteurs PC/SC"), refill=fill)
         self.push_screen(screen)
-        self._fill_readers(screen, self.campaign_options.bench.cards, self.t, self.lang)
+        fill(screen)
 
     def action_integrity(self: WorkstationApp) -> None:  # type: ignore[misc]
-        screen = BenchScreen(self.t("… vérification de la chaîne du journal"))
+        def fill(screen: BenchScreen) -> None:
+            self._fill_integrity(screen, screen.wait(self.t("… vérification de la chaîne du journal")))
+
+        screen = BenchScreen(self.t("… vérification de la chaîne du journal"), refill=fill)
         self.push_screen(screen)
-        self._fill_integrity(screen)
+        fill(screen)
 
     @work(thread=True, group="bench", exit_on_error=False, description="lecteurs PC/SC")
-    def _fill_readers(self: WorkstationApp, screen: BenchScreen, cards: str, t: T, lang: str) -> None:  # type: ignore[misc]
-        self.call_from_thread(screen.show, _answer(lambda: readers_content(cards, t, lang), t, "lecteurs PC/SC"))
+    def _fill_readers(self: WorkstationApp, screen: BenchScreen, cards: str, t: T, lang: str, reading: int) -> None:  # type: ignore[misc]
+        content = _answer(lambda: readers_content(cards, t, lang), t, "lecteurs PC/SC")
+        self.call_from_thread(screen.show, content, reading)
 
     @work(thread=True, group="bench", exit_on_error=False, description="intégrité de la session")
-    def _fill_integrity(self: WorkstationApp, screen: BenchScreen) -> None:  # type: ignore[misc]
-        self.call_from_thread(screen.show, _answer(lambda: integrity_content(self), self.t, "intégrité de la session"))
+    def _fill_integrity(self: WorkstationApp, screen: BenchScreen, reading: int) -> None:  # type: ignore[misc]
+        content = _answer(lambda: integrity_content(self), self.t, "intégrité de la session")
+        self.call_from_thread(screen.show, content, reading)
 
 
 def _answer(content: Callable[[], Text], t: T, doing: str) -> Text:

@@ -10,6 +10,7 @@ the coverage only: what a run records stays the plan of ``ui --plan``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -18,7 +19,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -29,7 +29,7 @@ from testbench.scope.text import coverage_text, readiness_text
 from testbench.store.connection import SessionError
 from testbench.tui.actions import display_key, effective_keys, reach
 from testbench.tui.bench_view import BenchWindows
-from testbench.tui.screens import FormScreen, T
+from testbench.tui.screens import FormScreen, ReadingWindow, T
 from testbench.tui.tools import unquoted
 
 if TYPE_CHECKING:
@@ -59,8 +59,9 @@ def coverage_content(app: WorkstationApp) -> Text:
     return text
 
 
-class CoverageScreen(ModalScreen[bool]):
-    """The coverage text; Escape, c or q closes it, the plan key (``p``) closes it to choose another plan."""
+class CoverageScreen(ReadingWindow[bool]):
+    """The coverage text; Escape, c or q closes it, the plan key (``p``) closes it to choose another plan, F2
+    shows it in the other language."""
 
     DEFAULT_CSS = """
     CoverageScreen { align: center middle; }
@@ -70,11 +71,19 @@ class CoverageScreen(ModalScreen[bool]):
     """
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,c,q", "close", "Fermer")]
 
-    def __init__(self, content: Text, plan_key: str = "p", hint: str = "") -> None:
+    def __init__(
+        self, content: Text, plan_key: str = "p", hint: str = "", again: Callable[[], tuple[Text, str]] | None = None
+    ) -> None:
         super().__init__()
         self.content = content
         self.hint = hint
+        self.again = again  # the content and the hint in the language shown (F2)
         self._bindings.bind(plan_key, "choose_plan", show=False)
+
+    async def retranslate(self) -> None:
+        if self.again is not None:
+            self.content, self.hint = self.again()
+            await self.recompose()
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -164,15 +173,17 @@ class CoverageWindow(BenchWindows):
 
     def action_coverage(self: WorkstationApp) -> None:  # type: ignore[misc]
         key = {spec.id: key for spec, key in self.action_keys()}["coverage-plan"]
-        hint = self.t("{key} : choisir le plan d'examen (fourni avec testbench, ou un chemin)").format(
-            key=display_key(key)
-        )
+
+        def contents() -> tuple[Text, str]:  # in the language shown, when the window opens and after F2
+            hint = self.t("{key} : choisir le plan d'examen (fourni avec testbench, ou un chemin)")
+            return coverage_content(self), hint.format(key=display_key(key))
 
         def done(choose: bool | None) -> None:
             if choose:
                 self.action_coverage_plan()
 
-        self.push_screen(CoverageScreen(coverage_content(self), key, hint), done)
+        content, hint = contents()
+        self.push_screen(CoverageScreen(content, key, hint, again=contents), done)
 
     def action_coverage_plan(self: WorkstationApp) -> None:  # type: ignore[misc]
         def done(path: Path | None) -> None:

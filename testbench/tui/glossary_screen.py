@@ -6,18 +6,20 @@ instructions, each with our short definition in the language shown and its publi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from testbench.tui.screens import ReadingWindow
 
-class GlossaryScreen(ModalScreen[None]):
-    """The definitions of the current case's terms; Escape, d or q closes it."""
+
+class GlossaryScreen(ReadingWindow[None]):
+    """The definitions of the current case's terms; Escape, d or q closes it, F2 shows them in the other language."""
 
     DEFAULT_CSS = """
     GlossaryScreen { align: center middle; }
@@ -26,9 +28,15 @@ class GlossaryScreen(ModalScreen[None]):
     """
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,d,q", "close", "Fermer")]
 
-    def __init__(self, content: Text) -> None:
+    def __init__(self, content: Text, again: Callable[[], Text] | None = None) -> None:
         super().__init__()
         self.content = content
+        self.again = again  # the content in the language shown (F2)
+
+    async def retranslate(self) -> None:
+        if self.again is not None:
+            self.content = self.again()
+            self.query_one("#glossary-text", Static).update(self.content)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():

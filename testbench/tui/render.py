@@ -250,6 +250,17 @@ class Renderer:
             )
             if not ok:
                 messages.append(f"✘ {row.expectation_id}{self.colon}{t(row.message)}\n", style="red")
+        if not rows:  # two empty tables say nothing: why the attempt compared nothing
+            messages.append(t("Aucune comparaison dans cette tentative") + self.colon, style="bold")
+            if not entry.case.expectations:
+                messages.append(t("le cas n'a pas d'attente"))
+            elif attempt.verdict == "none":  # running, or stopped before its verdict: compared when the case ends
+                messages.append(t("la tentative n'a pas de verdict (les attentes sont comparées à la fin du cas)"))
+            else:
+                messages.append_text(mark(attempt.verdict))
+                messages.append(f" {self.verdict_label(attempt.verdict)}")
+                if attempt.reason:
+                    messages.append(f" — {t(attempt.reason)}")
         return head, rows, messages
 
     def overview(

@@ -70,7 +70,8 @@ class ReviewAndReport:
 
     def action_review(self) -> None:
         entry = self.current_entry()
-        if entry is None:
+        if entry is None:  # the filter shows no case: said, not a key that does nothing
+            self.notify(self.t("Aucun cas sélectionné."), severity="warning")
             return
         if self.running:
             self.notify(self.t("Une exécution est en cours."), severity="warning")

@@ -81,7 +81,10 @@ class RunHandlers:
         self.start_run(self.ws.remaining())
 
     def action_stop_run(self) -> None:
-        if self.operator is not None and self.running:
+        if not self.running:  # said, not a key that does nothing
+            self.notify(self.t("Aucune exécution en cours."), severity="warning")
+            return
+        if self.operator is not None:
             screen = self.screen
             if isinstance(screen, (AttestScreen, ExtractedScreen)) and screen.typed() and screen.first_press("stop"):
                 # what was typed in the window would be lost: said once, the next press stops (as ctrl+q)

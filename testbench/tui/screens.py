@@ -12,7 +12,7 @@ from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.command import CommandList, CommandPalette
+from textual.command import CommandInput, CommandList, CommandPalette
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, ScreenResultType
 from textual.widgets import Button, Input, Label, Select, Static
@@ -48,6 +48,7 @@ class FormScreen(ModalScreen[ScreenResultType]):
     """
 
     DEFAULT_CSS = """
+    FormScreen Vertical > Label { width: 100%; }  /* a long title or label wraps: at 80 columns it was cut */
     FormScreen .notice { display: none; height: auto; }
     FormScreen .notice.-shown { display: block; }
     FormScreen .notice.-warning { color: $warning; }
@@ -310,7 +311,7 @@ class ContinueScreen(FormScreen[str | None]):
     ContinueScreen > Vertical { width: 90%; max-width: 110; height: auto; max-height: 90%;
         border: thick $warning; background: $surface; padding: 1 2; overflow-y: auto; }
     ContinueScreen.-short > Vertical { width: 100%; max-height: 100%; padding: 0 1; }
-    ContinueScreen Horizontal { height: auto; }
+    ContinueScreen #choices { height: auto; }  /* one above the other: side by side, 80 columns cut the last two */
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "restart", show=False),
@@ -333,7 +334,7 @@ class ContinueScreen(FormScreen[str | None]):
         with Vertical():
             yield Label(Text(f"{t('Tentative inachevée')} {case.id}", style="bold"))
             yield Static(Text(stopped.format(number=resumed.number, reason=t(resumed.reason), done=done)))
-            with Horizontal():
+            with Vertical(id="choices"):
                 yield Button(f"{go_on} ({t('Entrée')})", id="continue", variant="success")
                 yield Button(f"{again} (n)", id="restart", variant="warning")
                 yield Button(f"{t('Annuler')} ({t('échap')})", id="cancel")
@@ -479,8 +480,29 @@ class ReviewScreen(FormScreen[bool]):
         self.action_cancel()
 
 
-class HelpScreen(ModalScreen[None]):
-    """F1: every action of the registry with its current key, grouped."""
+class ReadingWindow(ModalScreen[ScreenResultType]):
+    """A window that only shows something (the help, the definitions, the coverage, the readers, the integrity):
+    F2 switches the workstation's language, then the window draws its content again in it (``retranslate``).
+
+    A modal hides the app's bindings: without its own F2, the key did nothing in these windows.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("f2", "switch_language", show=False, id="language")]
+
+    async def action_switch_language(self) -> None:
+        await self.app.run_action("toggle_language")
+        await self.retranslate()
+
+    async def retranslate(self) -> None:
+        """Draw the content again in the language now shown (each window knows how)."""
+
+
+#: what the F1 window lists: (action, key) pairs, the translator, each action's help, the keymap's line
+HelpContents = tuple[list[tuple[ActionSpec, str]], T, Callable[[ActionSpec], str], str]
+
+
+class HelpScreen(ReadingWindow[None]):
+    """F1: every action of the registry with its current key, grouped; F1 again, escape or q closes it."""
 
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
@@ -490,13 +512,24 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,f1,q", "close", "Fermer")]
 
     def __init__(
-        self, actions: list[tuple[ActionSpec, str]], t: T, describe: Callable[[ActionSpec], str], extra: str = ""
+        self,
+        actions: list[tuple[ActionSpec, str]],
+        t: T,
+        describe: Callable[[ActionSpec], str],
+        extra: str = "",
+        again: Callable[[], HelpContents] | None = None,
     ) -> None:
         super().__init__()
         self.describe = describe
         self.actions = actions
         self.t = t
         self.extra = extra
+        self.again = again  # the contents in the language shown (F2)
+
+    async def retranslate(self) -> None:
+        if self.again is not None:
+            self.actions, self.t, self.describe, self.extra = self.again()
+            await self.recompose()
 
     def compose(self) -> ComposeResult:
         t = self.t
@@ -522,11 +555,24 @@ class HelpScreen(ModalScreen[None]):
 
 class WorkstationPalette(CommandPalette):
     """Textual's command palette in the workstation's language: its placeholder, and what it says when
-    nothing matches (Textual writes "No matches found" in its countdown, rewritten here: textual is pinned)."""
+    nothing matches (Textual writes "No matches found" in its countdown, rewritten here: textual is pinned).
+    F2 switches the workstation's language and searches again: the actions listed in the new one."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("f2", "switch_language", show=False, id="language")]
 
     def __init__(self, t: Callable[[str], str]) -> None:
         super().__init__(placeholder=t("Chercher une commande ou un cas…"), id="--command-palette")
         self._no_matches_text = t("Aucune correspondance")
+
+    async def action_switch_language(self) -> None:
+        await self.app.run_action("toggle_language")
+        t: T = self.app.t  # type: ignore[attr-defined]  # the workstation's translator, just switched
+        self._no_matches_text = t("Aucune correspondance")
+        search = self.query_one(CommandInput)
+        search.placeholder = t("Chercher une commande ou un cas…")
+        self._cancel_gather_commands()
+        self._stop_no_matches_countdown()
+        self._gather_commands(search.value.strip())
 
     def _start_no_matches_countdown(self, search_value: str) -> None:
         self._stop_no_matches_countdown()

@@ -69,6 +69,9 @@ class ToolScreen(FormScreen[None]):
         background: $surface; padding: 0 1; }
     ToolScreen.-short > Vertical { width: 100%; height: 100%; border: tall $primary; }
     ToolScreen.-short Input { height: 1; border: none; padding: 0 1; }
+    /* a yes/no list on one line too: at 80×24 the report's seven fields left its result one line */
+    ToolScreen.-short Select > SelectCurrent { border: none !important; padding: 0 1; }
+    ToolScreen.-short Select:focus > SelectCurrent { background: $boost; text-style: bold; }
     ToolScreen .hint { color: $text-muted; }
     ToolScreen #tool-output { height: 1fr; border-top: solid $primary; }
     """

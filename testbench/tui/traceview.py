@@ -379,6 +379,20 @@ class TracePanes(Vertical):
         self.view(target).focus()
         return True
 
+    def entered(self, before: Widget | None, delta: int) -> None:
+        """Tab (``delta`` 1) or shift+tab (-1) just moved the focus into a pane from outside them (the query box,
+        the tabs): on a narrow terminal it goes to the first pane (the last), whichever pair was shown, so that
+        Tab goes through all of them again (before, it went back to the pair last shown, the others unreached)."""
+        focused = self.app.focused
+        views = self.views()
+        if not self.narrow or focused not in views or before in views:
+            return
+        order = [channel for pair in PAIRS for channel in pair]
+        target = order[0] if delta > 0 else order[-1]
+        if focused.channel != target:  # type: ignore[union-attr]
+            self._show_pair(next(pair for pair in PAIRS if target in pair))
+            self.view(target).focus()
+
     # -- loading ---------------------------------------------------------------------------------
     def show_attempt(self, source: TraceSource | None, attempt_id: int | None, force: bool = False) -> None:
         """Show an attempt: a first screen of each channel at once, the full index from a worker."""

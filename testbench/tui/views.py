@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Input, Label, Static, TabbedContent, Tree
 from testbench.store.connection import SessionError
 from testbench.store.read import AttemptView
 from testbench.store.traceindex import TraceSource
+from testbench.tui import actions as registry
 from testbench.tui.run_options import describe
 from testbench.tui.traceview import TracePanes
 from testbench.tui.workstation import CaseEntry
@@ -33,6 +34,9 @@ VIEW_TITLES = {
 }
 #: views that need the whole width on a narrow terminal: the tree steps aside while it has no focus
 WIDE_VIEWS = ("compare", "traces", "exam")
+#: under 100 columns (``-narrow``) the overview too: beside the tree its table by domain cut its headings
+#: (« Domai… », « atte… »)
+NARROW_WIDE_VIEWS = ("overview",)
 #: under this many columns the tree beside a wide view would leave it too little: it steps aside
 TREE_ASIDE_UNDER = 140
 #: the columns that wrap when a table is too wide, by table, the first group first (the path last)
@@ -41,6 +45,8 @@ SHRINKS = {
     "observed-table": (("Valeur",), ("Chemin",)),
 }
 COLUMN_MIN = 12  # a column is not wrapped narrower than this
+#: the widget a view focuses when it takes the whole width (the traces: their focused pane)
+VIEW_HOMES = {"compare": "#compare-table", "exam": "#exam-app-log", "overview": "#overview-scroll"}
 
 
 def fit_columns(natural: dict[str, int], room: int, shrinks: tuple[tuple[str, ...], ...]) -> dict[str, int]:
@@ -77,18 +83,25 @@ class ViewSwitching:
             # would switch back to it: the view keys would seem dead. The tree keeps the focus instead.
             self.query_one("#tree", Tree).focus()
         tabs.active = view
-        if self.tree_aside and view in WIDE_VIEWS:
+        if self.whole_width(view):
             # a narrow terminal gives these views the whole width: the focus goes into them
             if view == "traces":
                 home: Widget = self.query_one("#trace-panes", TracePanes).focused_view()
             else:
-                home = self.query_one("#exam-app-log" if view == "exam" else "#compare-table")
+                home = self.query_one(VIEW_HOMES[view])
             home.focus()
 
     # -- a narrow terminal: the tree steps aside for the views that need the width ----------------
     @property
     def narrow(self) -> bool:
         return self.screen.has_class("-narrow") if self._screen_stack else False
+
+    def whole_width(self, view: str) -> bool:
+        """Whether ``view`` takes the whole width now, the tree aside while it has no focus."""
+        if not self._screen_stack:
+            return False
+        narrow = self.screen_stack[0].has_class("-narrow")
+        return (self.tree_aside and view in WIDE_VIEWS) or (narrow and view in NARROW_WIDE_VIEWS)
 
     @property
     def tree_aside(self) -> bool:
@@ -106,7 +119,7 @@ class ViewSwitching:
             return
         focused = main_screen.focused
         tree_has_focus = focused is not None and left in focused.ancestors_with_self
-        main.set_class(self.tree_aside and self.active_view in WIDE_VIEWS and not tree_has_focus, "-tree-hidden")
+        main.set_class(self.whole_width(self.active_view) and not tree_has_focus, "-tree-hidden")
         self.call_after_refresh(self._refit_compare)  # the table's width is known after the layout
 
     def _refit_compare(self) -> None:
@@ -149,16 +162,35 @@ class ViewSwitching:
         return next((a for a in entry.view.attempts if a.number == number), entry.view.attempts[-1])
 
     def action_attempt(self, delta: int) -> None:
+        """``,`` / ``.``: an earlier / later attempt in the expected/observed, traces and exam views; said when
+        there is none, and which one is shown when the view does not say it."""
         entry = self.current_entry()
+        if entry is None:
+            self.notify(self.t("Aucun cas sélectionné."), severity="warning")
+            return
         current = self.chosen_attempt(entry)
-        if entry is None or entry.view is None or current is None:
+        if entry.view is None or current is None:
+            self.notify(self.t("Aucune tentative pour ce cas."), severity="warning")
             return
         numbers = [a.number for a in entry.view.attempts]
-        pos = max(0, min(len(numbers) - 1, numbers.index(current.number) + delta))
+        pos = numbers.index(current.number) + delta
+        if not 0 <= pos < len(numbers):
+            said = self.t(
+                "Pas de tentative précédente : tentative {number}/{total}"
+                if delta < 0
+                else "Pas de tentative suivante : tentative {number}/{total}"
+            ).format(number=current.number, total=len(numbers))
+            self.notify(said, severity="warning", timeout=3)
+            return
         self.attempt_choice[entry.key] = numbers[pos]
         self.refresh_compare(entry)
         if self.active_view == "traces":
             self.refresh_traces()
+        elif self.active_view == "exam":
+            self.refresh_exam()
+        if self.active_view != "compare":  # its title says which attempt; the other views do not
+            said = self.t("Tentative {number}/{total} (attendu/observé, traces, examen)")
+            self.notify(said.format(number=numbers[pos], total=len(numbers)), timeout=3)
 
     def refresh_compare(self, entry: CaseEntry | None) -> None:
         attempt = self.chosen_attempt(entry)
@@ -229,17 +261,42 @@ class ViewSwitching:
             query.focus()
 
     def action_trace_next(self) -> None:
-        if self.active_view == "traces":
-            self.query_one("#trace-panes", TracePanes).next_hit(1)
+        self._trace_hit("trace-next", 1)
 
     def action_trace_prev(self) -> None:
-        if self.active_view == "traces":
-            self.query_one("#trace-panes", TracePanes).next_hit(-1)
+        self._trace_hit("trace-prev", -1)
 
     def action_step_next(self) -> None:
-        if self.active_view == "traces":
-            self.query_one("#trace-panes", TracePanes).jump_step(1)
+        self._trace_step("step-next", 1)
 
     def action_step_prev(self) -> None:
+        self._trace_step("step-prev", -1)
+
+    def _only_in_traces(self, action_id: str) -> bool:
+        """Whether the traces view is shown; else said, with the key that shows it (never a key that does nothing)."""
         if self.active_view == "traces":
-            self.query_one("#trace-panes", TracePanes).jump_step(-1)
+            return True
+        keys = registry.effective_keys(self.settings.keymap)
+        said = self.t("« {action} » agit dans les traces : ouvrez-les avec {view}").format(
+            action=self.t(registry.BY_ID[action_id].label), view=registry.reach("view-traces", keys, self.t)
+        )
+        self.notify(said, severity="warning", timeout=4)
+        return False
+
+    def _trace_hit(self, action_id: str, delta: int) -> None:
+        if not self._only_in_traces(action_id):
+            return
+        panes = self.query_one("#trace-panes", TracePanes)
+        if panes.next_hit(delta):
+            return
+        if panes.query_text:
+            said = self.t("Aucune occurrence de « {query} » dans le canal {channel}")
+            said = said.format(query=panes.query_text, channel=panes.focused_view().channel)
+        else:
+            key = registry.display_key(registry.effective_keys(self.settings.keymap)["trace-search"])
+            said = self.t("Aucune occurrence : cherchez d'abord ({key})").format(key=key)
+        self.notify(said, severity="warning", timeout=4)
+
+    def _trace_step(self, action_id: str, delta: int) -> None:
+        if self._only_in_traces(action_id) and self.query_one("#trace-panes", TracePanes).jump_step(delta) is None:
+            self.notify(self.t("Aucune étape dans les traces de cette tentative."), severity="warning", timeout=4)
