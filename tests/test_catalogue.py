@@ -37,6 +37,8 @@ ARGPARSE_FR = FOLDER / "fr" / "LC_MESSAGES" / "argparse.po"
 #: problem, a conditional inside an f-string, a constant's name), or the longer forms of a sentence the
 #: runner records with a prefix; the read-back needs them as templates.
 COMPOSED = {
+    # testbench/runner/runner.py: a bench fault's reason named the defect's Python class; older sessions keep it
+    "défaut du banc : erreur interne de testbench ({kind}) ; sa pile d'appels est dans le journal de la session",
     # testbench/engines/operator: operator mode's instructions before « reportez » was said apart (only when
     # something is to be keyed): older sessions' manual steps still read back
     "Lisez la carte CPS dans le logiciel (emplacement « {slot} ») puis reportez les valeurs affichées.",

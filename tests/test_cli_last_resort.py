@@ -70,9 +70,9 @@ def test_a_damaged_session_is_said_as_such_by_every_command(
     [
         (
             "fr",
-            "testbench diff: erreur interne de testbench (ZeroDivisionError) ; le détail, pour la signaler, est dans ",
+            "testbench diff: erreur interne de testbench ; le détail, pour la signaler, est dans ",
         ),
-        ("en", "testbench diff: testbench internal error (ZeroDivisionError); the details, to report it, are in "),
+        ("en", "testbench diff: testbench internal error; the details, to report it, are in "),
     ],
 )
 def test_a_fault_of_testbench_is_one_sentence_and_its_details_a_file(

@@ -19,9 +19,8 @@ from testbench.runner.runner import Runner
     [
         (
             KeyError("x"),
-            "défaut du banc : erreur interne de testbench (KeyError) ; "
-            "sa pile d'appels est dans le journal de la session",
-            "bench fault: testbench internal error (KeyError); its call stack is in the session's journal",
+            "défaut du banc : erreur interne de testbench ; sa pile d'appels est dans le journal de la session",
+            "bench fault: testbench internal error; its call stack is in the session's journal",
         ),
         (
             PermissionError(13, "Permission denied", "/media/cle/fse.xml"),

@@ -19,11 +19,9 @@ def failure_text(exc: Exception, argv: Sequence[str], t: Callable[[str], str]) -
     if (damage := damage_reason(exc)) is not None:
         return t("fichier de session endommagé ou illisible ({reason})").format(reason=t(damage))
     details = write_details(exc, argv)
-    if details is None:
-        return t("erreur interne de testbench ({kind})").format(kind=type(exc).__name__)
-    return t("erreur interne de testbench ({kind}) ; le détail, pour la signaler, est dans {path}").format(
-        kind=type(exc).__name__, path=details
-    )
+    if details is None:  # the defect's kind is in the details, never on a person's screen (a Python class name)
+        return t("erreur interne de testbench ; son détail n'a pas pu être écrit dans le dossier temporaire")
+    return t("erreur interne de testbench ; le détail, pour la signaler, est dans {path}").format(path=details)
 
 
 def write_details(exc: BaseException, argv: Sequence[str]) -> Path | None:

@@ -54,15 +54,13 @@ CardGuard = Callable[[CardBay, Casebook, Case], Any]
 
 def bench_fault_reason(exc: Exception) -> str:
     """A case's reason when the bench failed under it, in French like every reason: the system's words for a
-    file or a device it refused, else the kind of defect — its call stack is in the session's journal (event
-    ``bench-fault``) — never the exception's repr (« KeyError: 'x' »)."""
+    file or a device it refused, else that testbench failed — its call stack, with the defect's kind, is in the
+    session's journal (event ``bench-fault``) — never a Python class name or repr (« KeyError: 'x' »): the
+    reason reaches the exam book's reader."""
     if isinstance(exc, OSError):
         where = f"{exc.filename} : " if exc.filename else ""
         return f"défaut du banc : {where}{os_reason(exc)}"
-    return (
-        f"défaut du banc : erreur interne de testbench ({type(exc).__name__}) ; "
-        "sa pile d'appels est dans le journal de la session"
-    )
+    return "défaut du banc : erreur interne de testbench ; sa pile d'appels est dans le journal de la session"
 
 
 @dataclass
