@@ -389,3 +389,21 @@ def test_a_named_pipe_is_refused_without_blocking(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     (problem,) = problems_of(fifo)
     assert "fichier ordinaire" in problem
+
+
+def test_an_instruction_and_an_objective_wrapped_in_the_xml_read_as_sentences(tmp_path: Path) -> None:
+    """The author wraps a long instruction to fit the file; the operator's window must not break it
+    mid-sentence (« comparez-la à⏎l'écran »); a new paragraph and a list keep their lines."""
+    from testbench.casebook.build import reflowed
+    from testbench.casebook.loader import load_casebooks
+    from testbench.paths import CASEBOOKS_DIR
+
+    (casebook,) = load_casebooks([CASEBOOKS_DIR / "demo.xml"])
+    paper = next(s for c in casebook.cases for s in c.steps if s.id == "m-paper")
+    assert paper.instruction == (
+        "Dans le logiciel testé, éditez la feuille de soins papier de cette facture dégradée et comparez-la à"
+        " l'écran de facturation."
+    )
+    assert reflowed("Ouvrez la facture\net validez-la.\n\nPuis :\n- imprimez\n- signez\n1. lisez") == (
+        "Ouvrez la facture et validez-la.\n\nPuis :\n- imprimez\n- signez\n1. lisez"
+    )

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import pyexpat
+import re
 import time
 from datetime import date
 from pathlib import Path
@@ -93,6 +94,27 @@ def clean_text(raw: str) -> str:
     while lines and not lines[-1]:
         lines.pop()
     return "\n".join(lines)
+
+
+#: a line that starts a list item: kept on its own line when wrapped lines are joined
+_LIST_ITEM = re.compile(r"(?:[-•*–]|\d{1,2}[.)])\s")
+#: texts a person reads as sentences in a window (the operator's instruction, the case's objective): the lines
+#: an author wrapped to fit the XML are joined (« comparez-la à⏎l'écran » read mid-sentence)
+_REFLOWED = frozenset({"instruction", "objective"})
+
+
+def reflowed(text: str) -> str:
+    """``text`` (:func:`clean_text`'s) with its wrapped lines joined by a space; a blank line (a new paragraph)
+    and a list item (« - », « • », « 1. », « 2) ») keep their own line."""
+    if "\n" not in text:
+        return text
+    out: list[str] = []
+    for line in text.split("\n"):
+        if out and out[-1] and line and not _LIST_ITEM.match(line):
+            out[-1] += " " + line
+        else:
+            out.append(line)
+    return "\n".join(out)
 
 
 class _OpenCase:
@@ -253,7 +275,8 @@ class Builder:
 
     def _text_close(self) -> None:
         self._parser.CharacterDataHandler = None
-        self._text_into[self._text_key] = clean_text("".join(self._chunks))
+        text = clean_text("".join(self._chunks))
+        self._text_into[self._text_key] = reflowed(text) if self._text_key in _REFLOWED else text
 
     def _document_child(self, name: str, attrs: Attrs, offset: int) -> Frame:
         if name != _CASEBOOK:
