@@ -365,12 +365,14 @@ def data_texts(session: Path) -> list[str]:
 
     from lxml import etree
 
+    from testbench.casebook.build import clean_text, reflowed
+
     texts: set[str] = set()
     for xml in [*(ROOT / "casebooks").glob("*.xml"), *(ROOT / "casebooks" / "cards").glob("*.xml")]:
         for element in etree.parse(str(xml)).iter(etree.Element):
             texts.update(t.strip() for t in (element.text, element.tail) if t and t.strip())
-            # as the loader keeps a multi-line text (each line stripped: a manual step's instruction)
-            texts.update("\n".join(line.strip() for line in t.strip().splitlines()) for t in (element.text,) if t)
+            # as the loader keeps a multi-line text (each line stripped; an instruction's or objective's lines joined)
+            texts.update(form for t in (element.text,) if t for form in (clean_text(t), reflowed(clean_text(t))))
             texts.update(element.attrib.values())
             texts.update(element.get("tags", "").split())  # a case's tags, word by word
 
