@@ -16,10 +16,11 @@ from typing import Any
 
 import jsonschema
 import pytest
+from demo_books import BENCH, DEMO, case_section, page, parse
 from lxml import etree
 
 from testbench.cli.main import main
-from testbench.paths import CARD_PROFILES_DIR, CASEBOOKS_DIR
+from testbench.paths import CARD_PROFILES_DIR
 from testbench.report import section
 from testbench.report.build import BuildOptions, build_report
 from testbench.report.content import FORMAT_VERSION, gather
@@ -28,44 +29,23 @@ from testbench.report.jsonreport import schema
 from testbench.report.options import Options
 from testbench.store.read import read_session
 
-DEMO = CASEBOOKS_DIR / "demo.xml"
-ATTESTATIONS = CASEBOOKS_DIR / "demo-attestations.json"
-BENCH = ["--cards", "inprocess", "--engine", "inprocess"]
 LABEL = {"fr": "Commentaire du cahier :", "en": "Casebook comment (as written):"}
 WRONG_ON_PURPOSE = "VOLONTAIREMENT FAUX : la bonne valeur est 163.80"  # demo.xml, DEMO-FSE-099's e-amo
 CASE_COMMENT_START = "ATTENTION : l'attendu e-amo est volontairement faux."
 
 
-@pytest.fixture(scope="module")
-def session(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo: 21 passed, DEMO-FSE-099 failed (AMO 163.80, 163.00 expected)."""
-    path = tmp_path_factory.mktemp("demo") / "s.tbsession"
-    assert main(["run", str(DEMO), "--session", str(path), *BENCH, "--attestations", str(ATTESTATIONS)]) == 1
-    return path
 
 
-@pytest.fixture(scope="module")
-def books(session: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    root = tmp_path_factory.mktemp("books")
-    return {lang: build_report(session, root / lang, BuildOptions(lang=lang)).folder for lang in ("fr", "en")}
 
 
-def parse(html: str) -> etree._Element:
-    """The page, a line break read as a space (as a person reads the cell)."""
-    return etree.HTML(html.replace("<br>", " <br>"))
 
 
-def page(folder: Path) -> etree._Element:
-    return parse((folder / "index.html").read_text(encoding="utf-8"))
 
 
 def words(node: etree._Element) -> str:
     return " ".join("".join(node.itertext()).split())
 
 
-def case_section(dom: etree._Element, case_id: str) -> etree._Element:
-    (found,) = dom.xpath(f"//section[@class='case'][@data-case='{case_id}']")
-    return found
 
 
 def after_row(section_: etree._Element, expectation: str) -> etree._Element:
@@ -79,8 +59,8 @@ def comment_rows(section_: etree._Element) -> list[str]:
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
-def test_an_expectations_comment_reads_under_its_row(books: dict[str, Path], lang: str) -> None:
-    failed = case_section(page(books[lang]), "DEMO-FSE-099")
+def test_an_expectations_comment_reads_under_its_row(demo_books: dict[str, Path], lang: str) -> None:
+    failed = case_section(page(demo_books[lang]), "DEMO-FSE-099")
     below = after_row(failed, "e-amo")
     assert below.get("class") == "comment"
     assert words(below) == f"{LABEL[lang]} {WRONG_ON_PURPOSE}"  # as written: French in the English book too
@@ -89,14 +69,14 @@ def test_an_expectations_comment_reads_under_its_row(books: dict[str, Path], lan
     assert after_row(failed, "e-base").get("class") != "comment"  # e-base has no comment: nothing under it
     assert comment_rows(failed) == [f"{LABEL[lang]} {WRONG_ON_PURPOSE}"]
     # the passed cases' ones too, each under its own expectation
-    passed = case_section(page(books[lang]), "DEMO-FSE-001")
+    passed = case_section(page(demo_books[lang]), "DEMO-FSE-001")
     assert words(after_row(passed, "e-amo-line")) == f"{LABEL[lang]} RG_VF670, taux 60 %"
     assert words(after_row(passed, "t-no-pin")) == f"{LABEL[lang]} le code porteur n'est jamais écrit dans une trace"
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
-def test_a_cases_comment_reads_under_its_objective_with_its_lines(books: dict[str, Path], lang: str) -> None:
-    html = (books[lang] / "index.html").read_text(encoding="utf-8")
+def test_a_cases_comment_reads_under_its_objective_with_its_lines(demo_books: dict[str, Path], lang: str) -> None:
+    html = (demo_books[lang] / "index.html").read_text(encoding="utf-8")
     failed = case_section(parse(html), "DEMO-FSE-099")
     (comment,) = failed.xpath("./p[@class='comment']")
     objective = comment.getprevious()
@@ -110,9 +90,9 @@ def test_a_cases_comment_reads_under_its_objective_with_its_lines(books: dict[st
     assert comment.getnext().tag == "h3"
 
 
-def test_report_json_carries_the_comments(books: dict[str, Path]) -> None:
+def test_report_json_carries_the_comments(demo_books: dict[str, Path]) -> None:
     for lang in ("fr", "en"):
-        data = json.loads((books[lang] / "report.json").read_text(encoding="utf-8"))
+        data = json.loads((demo_books[lang] / "report.json").read_text(encoding="utf-8"))
         jsonschema.validate(data, schema(), cls=jsonschema.Draft202012Validator)
         assert data["format_version"] == FORMAT_VERSION == "1.9"
         cases = {c["key"]["case_id"]: c for c in data["cases"]}
@@ -127,14 +107,14 @@ def test_report_json_carries_the_comments(books: dict[str, Path]) -> None:
         assert traces["t-no-pin"]["comment"] == "le code porteur n'est jamais écrit dans une trace"
 
 
-def _case(session: Path, case_id: str, lang: str = "fr") -> dict[str, Any]:
-    with read_session(session) as view:
+def _case(demo_session: Path, case_id: str, lang: str = "fr") -> dict[str, Any]:
+    with read_session(demo_session) as view:
         (case,) = [c for c in gather(view, Options(lang=lang)).data["cases"] if c["key"]["case_id"] == case_id]
     return case
 
 
-def test_a_case_not_run_shows_its_expectations_comments(session: Path) -> None:
-    case = _case(session, "DEMO-FSE-099")
+def test_a_case_not_run_shows_its_expectations_comments(demo_session: Path) -> None:
+    case = _case(demo_session, "DEMO-FSE-099")
     case["comparisons"] = []
     dom = parse(HtmlBook("en").section(case))
     below = after_row(dom, "e-amo")
@@ -142,9 +122,9 @@ def test_a_case_not_run_shows_its_expectations_comments(session: Path) -> None:
     assert [cell.get("colspan") for cell in below.xpath("./td")] == [None, "2"]
 
 
-def test_the_printed_book_keeps_a_passed_cases_comments(session: Path) -> None:
+def test_the_printed_book_keeps_a_passed_cases_comments(demo_session: Path) -> None:
     """The PDF leaves a passed case's steps out, not what it wants: its comments stay with its expected/observed."""
-    with read_session(session) as view:
+    with read_session(demo_session) as view:
         printed = parse(render_html(gather(view, Options(lang="fr")), "fr", for_print=True))
     passed = case_section(printed, "DEMO-FSE-001")
     assert passed.xpath("./p[@class='comment']")
@@ -163,10 +143,10 @@ _ADDED = re.compile(r'<p class="comment">.*?</p>\n|<tr class="comment">.*?</tr>\
 
 
 @pytest.mark.parametrize("not_run", [False, True])
-def test_comments_only_add_their_elements(session: Path, not_run: bool) -> None:
+def test_comments_only_add_their_elements(demo_session: Path, not_run: bool) -> None:
     """A casebook without comments gives the section it gave before: the comments' elements are all that differ."""
     for case_id in ("DEMO-FSE-099", "DEMO-FSE-001", "DEMO-FSE-008"):
-        case = _case(session, case_id)
+        case = _case(demo_session, case_id)
         if not_run:
             case["comparisons"] = []
         with_comments = HtmlBook("fr").section(case)
@@ -177,13 +157,13 @@ def test_comments_only_add_their_elements(session: Path, not_run: bool) -> None:
 
 
 def test_each_expectations_comment_is_written_once_for_a_campaign(
-    session: Path, monkeypatch: pytest.MonkeyPatch
+    demo_session: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A casebook repeats its comments (« RG_VF670, taux 60 % »): each distinct one is made once per build."""
     written: list[str] = []
     real = section.CaseSection._lines_of
     monkeypatch.setattr(section.CaseSection, "_lines_of", lambda self, text: written.append(text) or real(self, text))
-    case = _case(session, "DEMO-FSE-001")
+    case = _case(demo_session, "DEMO-FSE-001")
     book = HtmlBook("fr")
     first = book.section(case)
     assert [book.section(case) for _ in range(4)] == [first] * 4
@@ -193,8 +173,8 @@ def test_each_expectations_comment_is_written_once_for_a_campaign(
     assert sorted(w for w in written if w != case["comment"]) == sorted(expectation_comments)
 
 
-def test_markup_and_controls_in_a_comment_stay_text(session: Path) -> None:
-    case = _case(session, "DEMO-FSE-099")
+def test_markup_and_controls_in_a_comment_stay_text(demo_session: Path) -> None:
+    case = _case(demo_session, "DEMO-FSE-099")
     case["comment"] = "<script>alert(1)</script> \u202eevil"
     case["comparisons"][1]["comment"] = '<img src=x onerror="alert(1)">'
     html = HtmlBook("fr").section(case)

@@ -15,24 +15,19 @@ from typing import Any
 
 import jsonschema
 import pytest
+from demo_books import case_section, page, parse
 from lxml import etree
 
 from testbench.cards import pin
-from testbench.cli.main import main
 from testbench.engines.reference.refusals import ALL_CODES, MEANINGS
 from testbench.i18n import translator
-from testbench.paths import CASEBOOKS_DIR
 from testbench.report import glossary, section
-from testbench.report.build import BuildOptions, build_report
 from testbench.report.content import gather
 from testbench.report.html import HtmlBook, render_html
 from testbench.report.jsonreport import schema
 from testbench.report.options import Options
 from testbench.store.read import read_session
 
-DEMO = CASEBOOKS_DIR / "demo.xml"
-ATTESTATIONS = CASEBOOKS_DIR / "demo-attestations.json"
-BENCH = ["--cards", "inprocess", "--engine", "inprocess"]
 NOT_OFFICIAL = {
     "fr": "pas un code officiel de la CNDA ni du GIE SESAM-Vitale",
     "en": "not an official code of the CNDA or of the GIE SESAM-Vitale",
@@ -40,27 +35,12 @@ NOT_OFFICIAL = {
 OURS_SHORT = {"fr": "(code de testbench, non officiel)", "en": "(testbench code, not official)"}
 
 
-@pytest.fixture(scope="module")
-def session(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo: 21 passed, DEMO-FSE-099 failed (AMO 163.80, 163.00 expected)."""
-    path = tmp_path_factory.mktemp("demo") / "s.tbsession"
-    assert main(["run", str(DEMO), "--session", str(path), *BENCH, "--attestations", str(ATTESTATIONS)]) == 1
-    return path
 
 
-@pytest.fixture(scope="module")
-def books(session: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    root = tmp_path_factory.mktemp("books")
-    return {lang: build_report(session, root / lang, BuildOptions(lang=lang)).folder for lang in ("fr", "en")}
 
 
-def parse(html: str) -> etree._Element:
-    """The page, a line break read as a space (as a person reads the cell)."""
-    return etree.HTML(html.replace("<br>", " <br>"))
 
 
-def page(folder: Path) -> etree._Element:
-    return parse((folder / "index.html").read_text(encoding="utf-8"))
 
 
 def words(node: etree._Element) -> str:
@@ -71,9 +51,6 @@ def words(node: etree._Element) -> str:
     return " ".join("".join(node.itertext()).split())
 
 
-def case_section(dom: etree._Element, case_id: str) -> etree._Element:
-    (found,) = dom.xpath(f"//section[@class='case'][@data-case='{case_id}']")
-    return found
 
 
 def expectation_row(dom: etree._Element, case_id: str, expectation: str) -> list[str]:
@@ -83,9 +60,9 @@ def expectation_row(dom: etree._Element, case_id: str, expectation: str) -> list
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
-def test_a_refusal_code_reads_with_its_meaning_and_says_it_is_ours(books: dict[str, Path], lang: str) -> None:
+def test_a_refusal_code_reads_with_its_meaning_and_says_it_is_ours(demo_books: dict[str, Path], lang: str) -> None:
     t = translator(lang)
-    dom = page(books[lang])
+    dom = page(demo_books[lang])
     meaning = t(MEANINGS["PRICE_ABOVE_PLV"])
     assert meaning != MEANINGS["PRICE_ABOVE_PLV"] or lang == "fr"
     # the expected code, its meaning below it, said to be ours; the observed one linked to the same definition
@@ -117,14 +94,14 @@ def test_a_refusal_code_reads_with_its_meaning_and_says_it_is_ours(books: dict[s
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
-def test_a_step_id_reads_with_its_instruction(books: dict[str, Path], session: Path, lang: str) -> None:
+def test_a_step_id_reads_with_its_instruction(demo_books: dict[str, Path], demo_session: Path, lang: str) -> None:
     sentence = {
         "fr": "Facturer à p-std, soins du 12/01/2026 : LPP 1113930 × 13 à 21,00 €, tiers payant AMO",
         "en": "Bill p-std, care on 2026-01-12: LPP 1113930 × 13 at €21.00, "
         "tiers payant AMO (third-party payment by the AMO)",
     }[lang]
     step = {"fr": "Étape s-invoice : ", "en": "Step s-invoice: "}[lang]
-    dom = page(books[lang])
+    dom = page(demo_books[lang])
     failed = case_section(dom, "DEMO-FSE-099")
     # the expectations on a step under a row that says the step in words, once for the run of them
     (table,) = failed.xpath(".//h3[following-sibling::table][2]/following-sibling::table[1]")
@@ -138,7 +115,7 @@ def test_a_step_id_reads_with_its_instruction(books: dict[str, Path], session: P
     whole = {"fr": "Tout le cas (aucune étape désignée)", "en": "The whole case (no step named)"}[lang]
     assert whole in [words(r) for r in case_section(dom, "DEMO-FSE-001").xpath(".//tr[@class='for-step']")]
     # the printed book leaves a passed case's steps out: its expected/observed still says the step in words
-    with read_session(session) as view:
+    with read_session(demo_session) as view:
         printed = parse(render_html(gather(view, Options(lang=lang)), lang, for_print=True))
     passed = case_section(printed, "DEMO-FSE-008")
     assert not passed.xpath(".//td[.='s-invoice']")  # no steps table
@@ -147,8 +124,8 @@ def test_a_step_id_reads_with_its_instruction(books: dict[str, Path], session: P
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
-def test_a_trace_expectation_reads_in_words_with_its_pattern_verbatim(books: dict[str, Path], lang: str) -> None:
-    dom = page(books[lang])
+def test_a_trace_expectation_reads_in_words_with_its_pattern_verbatim(demo_books: dict[str, Path], lang: str) -> None:
+    dom = page(demo_books[lang])
     present = expectation_row(dom, "DEMO-FSE-001", "t-code")
     absent = expectation_row(dom, "DEMO-FSE-001", "t-no-pin")
     if lang == "fr":
@@ -181,8 +158,8 @@ def test_a_trace_expectation_reads_in_words_with_its_pattern_verbatim(books: dic
     assert ("expression régulière" if lang == "fr" else "regular expression") in words(entry)
 
 
-def test_report_json_carries_the_code_and_the_pattern_apart(books: dict[str, Path]) -> None:
-    data = json.loads((books["fr"] / "report.json").read_text(encoding="utf-8"))
+def test_report_json_carries_the_code_and_the_pattern_apart(demo_books: dict[str, Path]) -> None:
+    data = json.loads((demo_books["fr"] / "report.json").read_text(encoding="utf-8"))
     jsonschema.validate(data, schema(), cls=jsonschema.Draft202012Validator)
     assert tuple(map(int, data["format_version"].split("."))) >= (1, 8)  # these fields came with 1.8
     cases = {c["key"]["case_id"]: c for c in data["cases"]}
@@ -197,15 +174,15 @@ def test_report_json_carries_the_code_and_the_pattern_apart(books: dict[str, Pat
     assert all("pattern" not in c for c in cases["DEMO-FSE-008"]["comparisons"])
 
 
-def _case(session: Path, case_id: str, lang: str = "fr") -> dict[str, Any]:
-    with read_session(session) as view:
+def _case(demo_session: Path, case_id: str, lang: str = "fr") -> dict[str, Any]:
+    with read_session(demo_session) as view:
         (case,) = [c for c in gather(view, Options(lang=lang)).data["cases"] if c["key"]["case_id"] == case_id]
     return case
 
 
-def test_a_case_not_run_explains_its_expectations_too(session: Path) -> None:
+def test_a_case_not_run_explains_its_expectations_too(demo_session: Path) -> None:
     """Without comparisons (the case did not run), its expectations read the same way."""
-    case = _case(session, "DEMO-FSE-001")
+    case = _case(demo_session, "DEMO-FSE-001")
     case["comparisons"] = []
     book = HtmlBook("fr")
     dom = parse(book.section(case))
@@ -213,7 +190,7 @@ def test_a_case_not_run_explains_its_expectations_too(session: Path) -> None:
     assert rows[0].startswith("Étape s-invoice : Facturer à p-std, soins du 12/01/2026")
     (trace,) = [r for r in rows if r.startswith("t-code")]
     assert "correspondant au motif 1241763 — exigée : au moins une, à l'étape s-invoice" in trace
-    refusal = _case(session, "DEMO-FSE-008")
+    refusal = _case(demo_session, "DEMO-FSE-008")
     refusal["comparisons"] = []
     dom = parse(book.section(refusal))
     (row,) = dom.xpath("//tr[td[1]='r-plv']")
@@ -221,10 +198,10 @@ def test_a_case_not_run_explains_its_expectations_too(session: Path) -> None:
     assert "PRICE_ABOVE_PLV" in book._case.codes  # the glossary section defines it
 
 
-def test_a_code_testbench_does_not_define_is_said_to_be_the_products(session: Path) -> None:
+def test_a_code_testbench_does_not_define_is_said_to_be_the_products(demo_session: Path) -> None:
     """An external engine's or an application's own code (operator mode keeps the first code of the note): shown as
     given, never explained as ours; a code that cannot be an HTML id stays escaped and still links."""
-    case = _case(session, "DEMO-FSE-008")
+    case = _case(demo_session, "DEMO-FSE-008")
     (cmp,) = case["comparisons"]
     for observed in ("ERR_PLV_042", 'x"<b>'):
         changed = copy.deepcopy(case)
@@ -235,7 +212,7 @@ def test_a_code_testbench_does_not_define_is_said_to_be_the_products(session: Pa
         (row,) = dom.xpath("//tr[td[1]='r-plv']")
         assert words(row.xpath("td[3]")[0]) == f"{observed} code du logiciel testé, non défini par testbench"
         assert "<b>" not in html
-        head, tail = book.page(gather_data(session))
+        head, tail = book.page(gather_data(demo_session))
         glossary_section = parse(head + html + tail).xpath("//section[@id='glossaire']")[0]
         (dt,) = [dt for dt in glossary_section.xpath(".//dt") if words(dt) == observed]
         assert words(dt.xpath("following-sibling::dd[1]")[0]) == glossary.UNKNOWN_SOURCE
@@ -243,17 +220,17 @@ def test_a_code_testbench_does_not_define_is_said_to_be_the_products(session: Pa
     assert cmp["observed"] == "PRICE_ABOVE_PLV"
 
 
-def gather_data(session: Path) -> dict[str, Any]:
-    with read_session(session) as view:
+def gather_data(demo_session: Path) -> dict[str, Any]:
+    with read_session(demo_session) as view:
         return gather(view, Options()).data
 
 
-def test_each_code_and_step_is_worded_once_for_a_campaign(session: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_each_code_and_step_is_worded_once_for_a_campaign(demo_session: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The words are made once per distinct code, step and pattern, not per case (docs/performance.md)."""
     made: list[str] = []
     real = glossary.refusal_code
     monkeypatch.setattr(section, "refusal_code", lambda code: made.append(code) or real(code))
-    cases = [_case(session, "DEMO-FSE-008"), _case(session, "DEMO-FSE-001")]
+    cases = [_case(demo_session, "DEMO-FSE-008"), _case(demo_session, "DEMO-FSE-001")]
     book = HtmlBook("fr")
     first = [book.section(c) for c in cases]
     once = list(made)
