@@ -190,7 +190,7 @@ class CasebookPlugin:
                 ).format(folder=self.session.parent)
             )
         from testbench.report.owner import other_session_problem
-        from testbench.tools.merge import write_problem
+        from testbench.tools.outputs import write_problem
 
         problem = session_dir_problem(self.session, True, self.lang)  # not a folder, or cannot be created
         if problem is None and (unwritable := write_problem(self.session)) is not None:

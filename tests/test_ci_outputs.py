@@ -108,9 +108,9 @@ def test_a_merge_the_disk_fails_half_way_is_said_not_an_internal_error(
     capsys.readouterr()
     out = tmp_path / "out"
     out.mkdir()
-    import testbench.tools.merge as merge_tool
+    import testbench.tools.outputs as outputs
 
-    monkeypatch.setattr(merge_tool, "cannot_write_in", lambda _folder: None)  # the check passed…
+    monkeypatch.setattr(outputs, "cannot_write_in", lambda _folder: None)  # the check passed…
     read_only(out, monkeypatch)  # …then the mount went read-only
     assert main(["merge", *map(str, shards), "-o", str(out / "c.tbsession"), "--lang", "en"]) == 3
     err = capsys.readouterr().err

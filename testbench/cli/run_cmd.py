@@ -72,7 +72,7 @@ def execute(
     ]
     if (outputs.junit or outputs.report) and not any(problems):
         # a read-only folder: said before the campaign runs, not once it has run (exit 3, not 2)
-        from testbench.tools.merge import write_problem
+        from testbench.tools.outputs import write_problem
 
         for target, inside in ((outputs.junit, False), (outputs.report, True)):
             unwritable = write_problem(target, inside=inside) if target else None

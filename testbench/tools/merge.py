@@ -3,15 +3,13 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from testbench.fmt import os_reason
 from testbench.i18n import colon, tn
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_USAGE
-from testbench.tools.result import Render, ToolResult, forced_by, french
+from testbench.tools.outputs import cannot_write, write_problem
+from testbench.tools.result import ToolResult, forced_by, french
 
 
 def merge_tool(
@@ -88,7 +86,7 @@ def merge_tool(
         result.code = EXIT_ENVIRONMENT if exc.environment else EXIT_USAGE
         return result
     except (OSError, SessionError) as exc:  # the folder, writable when checked, refused the merge's own files
-        said = french(str(exc)) if isinstance(exc, SessionError) else _cannot_write(output, exc)
+        said = french(str(exc)) if isinstance(exc, SessionError) else cannot_write(output, exc)
         return result.fail(EXIT_ENVIRONMENT, said)
     campaign = len(shards.campaign) if shards.campaign is not None else None
 
@@ -137,39 +135,3 @@ def _unreadable(path: Path) -> str | None:
 
 def _missing_folder(output: Path) -> str | None:
     return None if output.parent.is_dir() else f"dossier de sortie introuvable : {output.parent}"
-
-
-def cannot_write_in(folder: Path) -> OSError | None:
-    """Why no file can be made in ``folder`` — or, when it is missing, in its nearest existing parent, under
-    which it would be created —: a read-only file system, a folder without write permission; None when one can
-    (or when no parent is a folder: the caller's own checks say that). The system answers for itself (access
-    lists, mounts, root): a temporary file is made there and removed at once."""
-    place = Path(os.path.abspath(folder))
-    while not os.path.isdir(place):
-        if place.parent == place:
-            return None
-        place = place.parent
-    try:
-        with tempfile.TemporaryFile(prefix=".testbench-", dir=place):
-            pass
-    except OSError as exc:
-        return exc
-    return None
-
-
-def write_problem(path: Path, *, inside: bool = False) -> Render | None:
-    """Why ``path`` cannot be written where it is (:func:`cannot_write_in` its folder; ``inside``: a folder that
-    is written into, such as a report's, checked too when it exists), before anything runs; None when it can.
-    Shared by ``run --junit/--report``, ``merge -o`` and the pytest plugin's outputs."""
-    places = [path.parent, *([path] if inside and os.path.isdir(path) else [])]
-    for place in places:
-        exc = cannot_write_in(place)
-        if exc is not None:
-            return _cannot_write(path, exc)
-    return None
-
-
-def _cannot_write(path: Path, exc: OSError) -> Render:
-    return lambda t, _lang: t(
-        "{path} : écriture impossible ici ({reason}) ; choisissez un dossier où vous pouvez écrire"
-    ).format(path=path, reason=os_reason(exc, t))

@@ -8,6 +8,7 @@ record or the casebook it names. Checked before anything runs, by every command 
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from types import ModuleType
@@ -85,3 +86,40 @@ def _head(path: Path) -> bytes:
             return f.read(HEAD_BYTES)
     except OSError:  # unreadable: writing it will fail and say why
         return b""
+
+
+def cannot_write_in(folder: Path) -> OSError | None:
+    """Why no file can be made in ``folder`` — or, when it is missing, in its nearest existing parent, under
+    which it would be created —: a read-only file system, a folder without write permission; None when one can
+    (or when no parent is a folder: the caller's own checks say that). The system answers for itself (access
+    lists, mounts, root): a temporary file is made there and removed at once."""
+    place = Path(os.path.abspath(folder))
+    while not os.path.isdir(place):
+        if place.parent == place:
+            return None
+        place = place.parent
+    try:
+        with tempfile.TemporaryFile(prefix=".testbench-", dir=place):
+            pass
+    except OSError as exc:
+        return exc
+    return None
+
+
+def write_problem(path: Path, *, inside: bool = False) -> Render | None:
+    """Why ``path`` cannot be written where it is (:func:`cannot_write_in` its folder; ``inside``: a folder that
+    is written into, such as a report's, checked too when it exists), before anything runs; None when it can.
+    Shared by ``run --junit/--report``, ``merge -o`` and the pytest plugin's outputs."""
+    places = [path.parent, *([path] if inside and os.path.isdir(path) else [])]
+    for place in places:
+        exc = cannot_write_in(place)
+        if exc is not None:
+            return cannot_write(path, exc)
+    return None
+
+
+def cannot_write(path: Path, exc: OSError) -> Render:
+    """« PATH : écriture impossible ici (the system's reason) ; choisissez un dossier… », in the language shown."""
+    return lambda t, _lang: t(
+        "{path} : écriture impossible ici ({reason}) ; choisissez un dossier où vous pouvez écrire"
+    ).format(path=path, reason=os_reason(exc, t))

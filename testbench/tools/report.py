@@ -13,7 +13,7 @@ from pathlib import Path
 from testbench.report.options import DEFAULT_EXCERPT
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_OK, EXIT_USAGE
 from testbench.tools.outputs import folder_problem, left_whole, output_problem
-from testbench.tools.result import ToolResult, french, option
+from testbench.tools.result import Render, ToolResult, french, option
 
 
 def report_tool(
@@ -108,10 +108,9 @@ def report_tool(
     return result
 
 
-def _other_session(output: Path, mine: str) -> Callable[..., str] | None:
-    """Another session's book in ``output``: the owner check's sentence, in the language shown."""
+def _other_session(output: Path, mine: str) -> Render | None:
+    """Another session's book in ``output``: the owner check's sentence (French, read once), in the language shown."""
     from testbench.report.owner import other_session_problem
 
-    if other_session_problem(output, mine) is None:
-        return None
-    return lambda _t, lang: other_session_problem(output, mine, lang) or ""
+    problem = other_session_problem(output, mine)
+    return french(problem) if problem else None
