@@ -33,8 +33,9 @@ def report_tool(
     no_redact_option: str = "--no-redact",
 ) -> ToolResult:
     """The book of ``session`` in ``output``, its content in ``lang``; signed with ``key`` (or the default key
-    when ``sign``). Exit 0 written, 2 refused before anything was written, 3 when the disk, an altered session
-    or a missing PDF makes the book no full evidence. ``progress`` hears each stage (French)."""
+    when ``sign``). Exit 0 written, 3 refused before anything was written (runner.exits' usage), 2 when the
+    disk, an altered session or a missing PDF makes the book no full evidence. ``progress`` hears each stage
+    (French)."""
     from testbench.integrity.verify import altered_session_warning
     from testbench.report.build import BuildOptions, build_report
     from testbench.scope.plan import PlanError
