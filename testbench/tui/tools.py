@@ -319,7 +319,11 @@ def _report(values: Values, ctx: ToolContext) -> ToolResult:
     from testbench.tools.report import report_tool
 
     typed = values["excerpt"].strip()
-    if not typed.isdigit():  # the CLI's rule (an integer ≥ 0), said by the field
+    try:
+        excerpt = int(typed)
+    except ValueError:  # « ² » is a digit to str.isdigit, not to int
+        excerpt = -1
+    if excerpt < 0:  # the CLI's rule (an integer ≥ 0), said by the field
         return ToolResult().fail(
             EXIT_USAGE,
             lambda t, _lang: t("{field} : un nombre entier ≥ 0, pas « {typed} »").format(
@@ -333,7 +337,7 @@ def _report(values: Values, ctx: ToolContext) -> ToolResult:
         pdf=bool(values["pdf"]),
         key=_optional(values["key"]),
         redact=bool(values["redact"]),
-        excerpt=int(typed),
+        excerpt=excerpt,
         junit=_optional(values["junit"]),
         plan=_optional(values["plan"]),
         excerpt_option=_EXCERPT,
