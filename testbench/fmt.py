@@ -21,6 +21,8 @@ from typing import Any
 from testbench.i18n import colon, default_language, semicolon, translator
 
 MISSING = "—"
+#: the no-break space French typography puts between thousands and before a unit (« 1 234,00 € »)
+NBSP = "\u00a0"
 
 #: The error handler (``str.encode(…, errors=PLAIN)``) for text written in an encoding that cannot spell every
 #: character — Windows' ANSI code page, cp1252 in France, for a redirected output or an Excel CSV: the
@@ -205,26 +207,28 @@ _MONEY_LIMIT = Decimal(10) ** 25
 
 
 def money(text: str, lang: str | None = None) -> str:
-    """« 14,00 € » in French, "€14.00" in English (cents always shown); as written when it is not an amount."""
+    """« 1 234,00 € » in French (no-break spaces between thousands and before the sign, so that an amount never
+    breaks across lines), "€1,234.00" in English; cents always shown; as written when it is not an amount."""
     amount = _decimal_of(text)
     if amount is None or not amount.is_finite() or abs(amount) >= _MONEY_LIMIT:
         return text  # beyond what cents can be counted in (an external engine's value, recorded as given)
-    shown = f"{abs(amount).quantize(Decimal('0.01'))}"
+    shown = f"{abs(amount).quantize(Decimal('0.01')):,f}"
     sign = "-" if amount < 0 else ""
     if (lang or default_language()) == "en":
         return f"{sign}€{shown}"
-    return f"{sign}{shown.replace('.', ',')} €"
+    return f"{sign}{shown.replace(',', NBSP).replace('.', ',')}{NBSP}€"
 
 
-#: A French amount or decimal as :func:`money` and :func:`number` write them, read back in English.
-_FRENCH_MONEY = re.compile(r"(-?)(\d+),(\d{2}) €")
+#: A French amount or decimal as :func:`money` and :func:`number` write them (or as sessions recorded before
+#: amounts were grouped: a plain space before €), read back in English.
+_FRENCH_MONEY = re.compile(r"(-?)(\d{1,3}(?:\u00a0\d{3})*|\d+),(\d{2})[ \u00a0]€")
 _FRENCH_NUMBER = re.compile(r"-?\d+,\d+")
 
 
 def english_number(text: str) -> str:
     """A value a French sentence recorded (« 56,00 € », « 0,5 ») as English writes it ("€56.00", "0.5")."""
     if (found := _FRENCH_MONEY.fullmatch(text)) is not None:
-        return f"{found[1]}€{found[2]}.{found[3]}"
+        return f"{found[1]}€{found[2].replace(NBSP, ',')}.{found[3]}"
     return text.replace(",", ".") if _FRENCH_NUMBER.fullmatch(text) else text
 
 

@@ -298,7 +298,7 @@ def test_the_workstation_shows_where_each_observed_value_was_read(campaign: Any)
     ws = Workstation([casebook], session)
     ws.reload()
     for lang, amo, zero, ok_text, fix_text in (
-        ("fr", "33,60 €", "0,00 €", "observé 33.60 — T-OK.b2, enregistrement 1, colonnes 14–24",
+        ("fr", "33,60\u00a0€", "0,00\u00a0€", "observé 33.60 — T-OK.b2, enregistrement 1, colonnes 14–24",
          "corrigé par l'opérateur : 33.60"),
         ("en", "€33.60", "€0.00", "observed 33.60 — T-OK.b2, record 1, columns 14–24",
          "corrected by the operator: 33.60"),

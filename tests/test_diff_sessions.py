@@ -49,9 +49,9 @@ def test_regression_comes_first_with_amount_and_trace_changes(tmp_path: Path, ca
     assert data["regressions"] == 1 and data["cases"][0]["values"][0]["after"] == "36.00"
     out = capsys.readouterr().out
     assert out.index("[RÉGRESSION]") < out.index("KO-1")
-    assert "montant e1 invoice.totals.amo : 33,60 € → 36,00 €" in out  # an amount reads as money
+    assert "montant e1 invoice.totals.amo : 33,60\u00a0€ → 36,00\u00a0€" in out  # an amount reads as money
     doc = etree.HTML(html.read_text(encoding="utf-8"))
-    assert doc.xpath("//tr[@class='k-regression']//strong/text()") == ["OK-1", "36,00 €"]
+    assert doc.xpath("//tr[@class='k-regression']//strong/text()") == ["OK-1", "36,00\u00a0€"]
 
 
 def test_fixed_case_is_not_a_regression(tmp_path: Path) -> None:
@@ -181,4 +181,4 @@ def test_a_value_missing_on_one_side_reads_as_a_dash(tmp_path: Path, capsys) -> 
     conn.close()
     main(["diff", str(a), str(b), "--all"])
     out = capsys.readouterr().out
-    assert "33,60 € → — (attendu 33,60 €)" in out and "None" not in out  # an amount reads as money
+    assert "33,60\u00a0€ → — (attendu 33,60\u00a0€)" in out and "None" not in out  # an amount reads as money

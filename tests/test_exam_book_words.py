@@ -148,9 +148,9 @@ def test_a_basis_the_format_does_not_know_is_refused_on_its_line() -> None:
 def test_amounts_modes_domains_and_times_read_in_the_books_language(books: dict[str, Path]) -> None:
     fr, en = page(books["fr"]), page(books["en"])
     failed = case_section(fr, "DEMO-FSE-099")
-    assert "attendu 163,00 €, observé 163,80 € (différent)" in text(failed.xpath(".//td[@class='ko']"))[0]
+    assert "attendu 163,00\u00a0€, observé 163,80\u00a0€ (différent)" in text(failed.xpath(".//td[@class='ko']"))[0]
     (row,) = failed.xpath(".//tr[td[1][starts-with(., 'e-amo')]]")
-    assert text(row.xpath("td"))[1:3] == ["163,00 €", "163,80 €"]
+    assert text(row.xpath("td"))[1:3] == ["163,00\u00a0€", "163,80\u00a0€"]
     assert (
         "expected €163.00, observed €163.80 (different)"
         in text(case_section(en, "DEMO-FSE-099").xpath(".//td[@class='ko']"))[0]
@@ -187,7 +187,7 @@ def test_amounts_modes_domains_and_times_read_in_the_books_language(books: dict[
 
 
 def test_the_cli_and_junit_say_the_amounts_as_money(tmp_path: Path, capsys) -> None:
-    for lang, line in (("fr", "e-amo : attendu 163,00 €, observé 163,80 € (différent)"),
+    for lang, line in (("fr", "e-amo : attendu 163,00\u00a0€, observé 163,80\u00a0€ (différent)"),
                        ("en", "e-amo: expected €163.00, observed €163.80 (different)")):  # fmt: skip
         capsys.readouterr()
         junit = tmp_path / f"{lang}.xml"
@@ -199,7 +199,7 @@ def test_the_cli_and_junit_say_the_amounts_as_money(tmp_path: Path, capsys) -> N
 
 
 def test_values_as_a_person_reads_them() -> None:
-    assert fmt.typed("decimal", "56.00", "fr", is_amount("invoice.totals.amo")) == "56,00 €"
+    assert fmt.typed("decimal", "56.00", "fr", is_amount("invoice.totals.amo")) == "56,00\u00a0€"
     assert fmt.typed("decimal", "56", "en", is_amount("returns.details[0].amount_paid")) == "€56.00"
     assert fmt.typed("decimal", "-0.85", "en", is_amount("invoice.lines[1].depassement")) == "-€0.85"
     assert fmt.typed("decimal", "0.5", "fr", is_amount("invoice.lines[0].rate")) == "0,5"  # a rate is no amount

@@ -58,7 +58,8 @@ def test_the_demo_invoice_reads_as_one_instruction() -> None:
     casebook = load_casebook(CASEBOOKS_DIR / "demo.xml")
     invoice = next(s for s in casebook.case("DEMO-FSE-001").steps if s.action == "invoice")
     assert describe_step(invoice, casebook, "fr") == (
-        "Facturer à p-std, soins du 12/01/2026, sur prescription rx-bed : LPP 1241763 × 4 à 14,00 €, tiers payant AMO"
+        "Facturer à p-std, soins du 12/01/2026, sur prescription rx-bed : LPP 1241763 × 4 à 14,00\u00a0€, "
+        "tiers payant AMO"
     )
     assert describe_step(invoice, casebook, "en") == (
         "Bill p-std, care on 2026-01-12, on prescription rx-bed: LPP 1241763 × 4 at €14.00, "
@@ -71,9 +72,9 @@ def test_the_demo_invoice_reads_as_one_instruction() -> None:
 def test_several_lines_and_their_details() -> None:
     text = describe_step(step("invoice", **FULL_PARAMS["invoice"]), lang="fr")
     assert text == (
-        "Facturer à p-std, soins du 12/01/2026, sur prescription rx-bed : NGAP AMI 2 × 1 à 3,15 €, le 05/01/2026, "
+        "Facturer à p-std, soins du 12/01/2026, sur prescription rx-bed : NGAP AMI 2 × 1 à 3,15\u00a0€, le 05/01/2026, "
         "en rapport avec l'ALD, exonération 4, tiers payant AMO + AMC, AMC : ticket modérateur et dépassement "
-        "(plafond 10,00 €)"
+        "(plafond 10,00\u00a0€)"
     )
 
 
@@ -86,7 +87,7 @@ def test_the_psad_details_of_an_invoice_read_as_words() -> None:
     }  # fmt: skip
     assert describe_step(step("invoice", **params), lang="fr") == (
         "Facturer à p-std, soins du 12/01/2026, e-prescription EP-1, accident du travail n° AT123 du 02/01/2026, "
-        "accord préalable AP-9, facturée le 20/02/2026 : LPP 1241763 × 4 à 14,00 €, location, période du "
+        "accord préalable AP-9, facturée le 20/02/2026 : LPP 1241763 × 4 à 14,00\u00a0€, location, période du "
         "12/01/2026 au 08/02/2026, sans tiers payant, AMC par DRE"
     )
     assert describe_step(step("invoice", **params), lang="en") == (

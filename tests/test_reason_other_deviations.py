@@ -23,7 +23,7 @@ from testbench.runner.tracing import TraceRecorder
 from testbench.store.read import read_session
 from testbench.store.session import SessionStore
 
-FIRST_FR = "e1 : attendu 33,61 €, observé 33,60 € (différent)"
+FIRST_FR = "e1 : attendu 33,61\u00a0€, observé 33,60\u00a0€ (différent)"
 FIRST_EN = "e1: expected €33.61, observed €33.60 (different)"
 
 

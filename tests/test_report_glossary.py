@@ -61,7 +61,7 @@ def test_terms_of_objective_and_steps_link_to_the_glossary_section(tmp_path: Pat
     assert "https://www.ameli.fr/" in section.xpath(".//a/@href")
     # the step reads as one instruction
     text = "".join(doc.xpath("//section[@class='case']//table[1]")[0].itertext())
-    assert "Facturer à p1, soins du 15/01/2026 : LPP 1241763 × 4 à 14,00 €, sans tiers payant" in text
+    assert "Facturer à p1, soins du 15/01/2026 : LPP 1241763 × 4 à 14,00\u00a0€, sans tiers payant" in text
     data = json.loads((tmp_path / "r" / "report.json").read_text(encoding="utf-8"))
     assert data["cases"][0]["steps"][0]["sentence"].startswith("Facturer à p1")
 

@@ -54,7 +54,7 @@ def test_report_is_rebuilt_identically_from_the_session_alone(tmp_path: Path) ->
     (tmp_path / "vitale.xml").unlink()
     again = write_report(session, tmp_path / "r2").read_bytes()
     assert first == again
-    assert "33,60 €".encode() in first  # the amount, as a person reads it
+    assert "33,60\u00a0€".encode() in first  # the amount, as a person reads it
 
 
 def test_report_is_french_and_shows_failures_first(tmp_path: Path) -> None:
@@ -65,7 +65,7 @@ def test_report_is_french_and_shows_failures_first(tmp_path: Path) -> None:
     doc = etree.HTML(html)
     assert doc.xpath("//section[@class='case']/@data-case") == ["KO-1", "OK-1"]
     assert doc.xpath("//table[@id='index']//tr/@data-case") == ["KO-1", "OK-1"]
-    assert "attendu 99,99 €, observé 33,60 €" in html
+    assert "attendu 99,99\u00a0€, observé 33,60\u00a0€" in html
     assert not any(XSS in (s.text or "") for s in doc.iter("script"))
     assert "&lt;script&gt;alert" in html
 
@@ -80,7 +80,7 @@ def test_junit_counts(tmp_path: Path) -> None:
     suite = etree.parse(str(target)).getroot()
     assert suite.get("tests") == "2" and suite.get("failures") == "1" and suite.get("errors") == "0"
     failure = suite.find("testcase[@name='KO-1']/failure")
-    assert failure is not None and "99,99 €" in failure.get("message", "")
+    assert failure is not None and "99,99\u00a0€" in failure.get("message", "")
 
 
 def test_report_of_cards_presented_without_a_guard(tmp_path: Path) -> None:

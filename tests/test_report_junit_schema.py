@@ -84,4 +84,4 @@ def test_the_junit_of_a_run_and_of_its_report_validate_and_keep_both_verdicts(tm
         skipped = cases["DEMO-FSE-030"].find("skipped")
         assert skipped.text == "étape manuelle m-paper en attente de l'opérateur" and not skipped.attrib
         failure = cases["DEMO-FSE-099"].find("failure")
-        assert failure.get("message", "").startswith("e-amo : attendu 163,00 €, observé 163,80 €")
+        assert failure.get("message", "").startswith("e-amo : attendu 163,00\u00a0€, observé 163,80\u00a0€")

@@ -65,7 +65,7 @@ def test_amounts_pass_and_fail_from_observations(tmp_path: Path) -> None:
     tol = make_case("TOL", (invoice_step(),), (value("e1", "invoice.totals.amo", "33.61", tolerance=Decimal("0.01")),))
     summary, session, _ = run(tmp_path, [ok, ko, tol])
     assert verdicts(summary) == [Verdict.PASS, Verdict.FAIL, Verdict.PASS]
-    assert "attendu 33,61 €, observé 33,60 €" in summary.outcomes[1][1].reason
+    assert "attendu 33,61\u00a0€, observé 33,60\u00a0€" in summary.outcomes[1][1].reason
     with read_session(session) as view:
         case = next(c for c in view.cases if c.case_id == "KO")
         comp = view.comparisons(case.latest.id)[0]
@@ -202,4 +202,4 @@ def test_failing_amount_diff_carries_expected_observed_tolerance_and_rules(tmp_p
     failed = by_id["e-amo"]
     assert (failed["expected"], failed["observed"], failed["tolerance"]) == ("33.50", "33.60", "0.05")
     assert failed["rules"] == ["trim"] and failed["outcome"] == "fail"
-    assert "écart 0,10 € > tolérance 0,05 €" in failed["message"]
+    assert "écart 0,10\u00a0€ > tolérance 0,05\u00a0€" in failed["message"]

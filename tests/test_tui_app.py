@@ -131,8 +131,8 @@ def test_case_view_objective_cards_steps_expectations(tmp_path: Path) -> None:
             text = text_of(app, "#case-detail")
             assert "TC-MAN-003" in text and "Objectif" in text and "objectif" in text
             assert "[manuelle] Lire le montant AMO affiché par le logiciel" in text
-            assert "Montant AMO à l'écran (manual.amo) : 33,60 €" in text
-            assert "e-man manual.amo = 33,60 €\n" in text  # an amount reads as money, without its raw type
+            assert "Montant AMO à l'écran (manual.amo) : 33,60\u00a0€" in text
+            assert "e-man manual.amo = 33,60\u00a0€\n" in text  # an amount reads as money, without its raw type
             await select(app, pilot, "TC-OK-001")
             text = text_of(app, "#case-detail")
             assert "lecteur vitale : carte v1 (vitale.xml) — non vérifiée" in text
@@ -238,7 +238,7 @@ def test_manual_step_modal_reads_the_expected_amount_in_the_language_shown(tmp_p
             return shown
 
     shown = asyncio.run(scenario())
-    assert "Expected on screen: " in shown and "€33.60" in shown and "33,60 €" not in shown, shown
+    assert "Expected on screen: " in shown and "€33.60" in shown and "33,60\u00a0€" not in shown, shown
 
 
 def test_manual_step_modal_shows_expected_and_records_attestation(tmp_path: Path) -> None:
@@ -257,7 +257,7 @@ def test_manual_step_modal_shows_expected_and_records_attestation(tmp_path: Path
             screen = app.screen
             assert isinstance(screen, AttestScreen)
             shown = " ".join(str(w.render()) for w in screen.query(Label))
-            assert "Valeur attendue à l'écran : 33,60 €" in shown
+            assert "Valeur attendue à l'écran : 33,60\u00a0€" in shown
             assert "Montant AMO à l'écran (manual.amo)" in shown
             # the run waits: no verdict while the modal is open
             assert app.running and verdict_of(app, "TC-MAN-003") == "none"
@@ -310,18 +310,19 @@ def test_compare_view_field_level_diff(tmp_path: Path) -> None:
             table = app.query_one("#compare-table", DataTable)
             assert table.row_count == 1
             row = table.get_row_at(0)
-            assert [getattr(c, "plain", c) for c in row[:4]] == ["e-amo", "invoice.totals.amo", "33,61 €", "33,60 €"]
+            shown = [getattr(c, "plain", c) for c in row[:4]]
+            assert shown == ["e-amo", "invoice.totals.amo", "33,61\u00a0€", "33,60\u00a0€"]
             expected, observed = row[2], row[3]
             # only the differing digit is marked on each side
             marked = [expected.plain[s.start : s.end] for s in expected.spans if "on green" in str(s.style)]
             assert marked == ["1"]
             marked = [observed.plain[s.start : s.end] for s in observed.spans if "on red" in str(s.style)]
             assert marked == ["0"]
-            assert "attendu 33,61 €, observé 33,60 €" in text_of(app, "#compare-messages")
+            assert "attendu 33,61\u00a0€, observé 33,60\u00a0€" in text_of(app, "#compare-messages")
             observed = app.query_one("#observed-table", DataTable)
             rows = [[getattr(c, "plain", c) for c in observed.get_row_at(i)] for i in range(observed.row_count)]
-            assert ["s2", "invoice.totals.amo", "33,60 €", "moteur"] in rows
-            assert ["s2", "invoice.lines[0].base", "56,00 €", "moteur"] in rows  # an amount no case expects too
+            assert ["s2", "invoice.totals.amo", "33,60\u00a0€", "moteur"] in rows
+            assert ["s2", "invoice.lines[0].base", "56,00\u00a0€", "moteur"] in rows  # an amount no case expects too
 
     asyncio.run(scenario())
 

@@ -91,7 +91,7 @@ def test_observe_hints_join_the_step_hint_and_the_value_expectation(tmp_path: Pa
     cb = sample_casebook(tmp_path)
     case = cb.case("TC-MAN-003")
     step = case.steps[1]
-    assert Workstation.observe_hints(case, step) == [("manual.amo", "Montant AMO à l'écran", "33,60 €")]  # money
+    assert Workstation.observe_hints(case, step) == [("manual.amo", "Montant AMO à l'écran", "33,60\u00a0€")]  # money
 
 
 def test_run_cases_renumbers_events_and_stops_between_cases(tmp_path: Path) -> None:

@@ -58,8 +58,8 @@ def test_expected_values_fill_in_as_observations_arrive_with_their_provenance() 
     t = make_translator("fr")
     before = exam.expected_values(case, [], t)
     assert [(v.path, v.expected, v.state) for v in before][:2] == [
-        ("invoice.totals.amo", "3,54 €", "waiting"),  # amounts read as money, as in the other views
-        ("invoice.totals.patient", "2,36 €", "waiting"),
+        ("invoice.totals.amo", "3,54\u00a0€", "waiting"),  # amounts read as money, as in the other views
+        ("invoice.totals.patient", "2,36\u00a0€", "waiting"),
     ]
     lot = {"source": "out/lots/000015.b2", "kind": "fixed", "offset": 300, "record": 3, "columns": [45, 52]}
     corrected = {**lot, "correction": {"extracted": "2.63", "reason": "arrondi"}}
@@ -73,7 +73,7 @@ def test_expected_values_fill_in_as_observations_arrive_with_their_provenance() 
     amo, patient = after["invoice.totals.amo"], after["invoice.totals.patient"]
     assert amo.state == "observed"  # the runner's comparison: 3.540 is the decimal 3.54
     assert amo.provenance == "observé 3.540 — 000015.b2, enregistrement 3, colonnes 45–52"
-    assert (patient.observed, patient.source, patient.state) == ("2,36 €", "correction", "observed")  # the latest
+    assert (patient.observed, patient.source, patient.state) == ("2,36\u00a0€", "correction", "observed")  # the latest
     assert patient.provenance.startswith("corrigé par l'opérateur : 2.36 au lieu de 2.63 lu dans 000015.b2")
     assert after["manual.paper_printed"].state == "differs"  # keyed « false », the case expects true
     assert after["manual.paper_total"].state == "waiting"
@@ -127,7 +127,7 @@ def test_an_action_step_says_how_this_product_performs_it() -> None:
     case = demo_case()
     invoice = next(s for s in case.steps if s.action == "invoice")
     guidance = {"create_invoice": Guidance(menu="Facturation > Nouvelle facture", note="mode dégradé")}
-    sentence = "Facturer à p-degrade, soins du 12/01/2026, sur prescription rx-nurse : NGAP AMI × 1 à 3,15 €"
+    sentence = "Facturer à p-degrade, soins du 12/01/2026, sur prescription rx-nurse : NGAP AMI × 1 à 3,15\u00a0€"
     assert exam.step_instruction(invoice).startswith(sentence)  # the case view's words, not « invoice »
     with_guidance = exam.step_instruction(invoice, guidance)
     assert with_guidance.startswith(sentence) and with_guidance.endswith(
@@ -320,7 +320,7 @@ def test_exam_view_in_a_real_terminal(tmp_path: Path) -> None:
         terminal.keys("r")
         screen = terminal.wait_for("tentative terminée", "invoice.totals.amo")
         amo = next(line for line in screen.splitlines() if "invoice.totals.amo" in line)
-        assert re.search(r"✔\s+invoice\.totals\.amo\s+33,60 €\s+33,60 €\s+moteur", amo), amo
+        assert re.search(r"✔\s+invoice\.totals\.amo\s+33,60\u00a0€\s+33,60\u00a0€\s+moteur", amo), amo
         assert "durée 00:0" in screen and "✚" not in screen  # the old file is not this case's evidence
     finally:
         subprocess.run(["tmux", "-S", socket, "kill-server"], capture_output=True, timeout=10)

@@ -38,7 +38,7 @@ def test_the_key_shows_the_definitions_of_the_case_terms_in_the_language_shown(t
             detail = text_of(app, "#case-detail")
             # each step as one instruction, the terms underlined where they appear
             assert "Lire la carte Vitale, bénéficiaire 1" in detail
-            assert "Facturer à p-std, soins du 12/01/2026 : LPP 1241763 × 4 à 14,00 €, tiers payant AMO" in detail
+            assert "Facturer à p-std, soins du 12/01/2026 : LPP 1241763 × 4 à 14,00\u00a0€, tiers payant AMO" in detail
             content = app.query_one("#case-detail").content
             underlined = {content.plain[s.start : s.end] for s in content.spans if "underline" in str(s.style)}
             assert {"LPP", "tiers payant", "AMO", "carte Vitale", "CPS"} <= underlined

@@ -335,7 +335,7 @@ def test_hints_and_expectations_read_an_amount_and_its_tolerance_as_money(tmp_pa
     case = dataclasses.replace(case, expectations=(expectation,))
     step = case.steps[1]
     assert Workstation.observe_hints(case, step) == [
-        ("manual.amo", "Montant AMO à l'écran", "33,60 € / 33,60 € (± 0,01 €)")
+        ("manual.amo", "Montant AMO à l'écran", "33,60\u00a0€ / 33,60\u00a0€ (± 0,01\u00a0€)")
     ]
     assert Workstation.observe_hints(case, step, "en")[0][2] == "€33.60 / €33.60 (± €0.01)"
 
@@ -348,6 +348,6 @@ def test_hints_and_expectations_read_an_amount_and_its_tolerance_as_money(tmp_pa
         english = Renderer(ws, translator("en"), "en").case(entry).plain
     finally:
         ws.close()
-    assert "e-tol manual.amo = 33,60 € ± 0,01 €\n" in french and "(decimal)" not in french
+    assert "e-tol manual.amo = 33,60\u00a0€ ± 0,01\u00a0€\n" in french and "(decimal)" not in french
     assert "e-tol manual.amo = €33.60 ± €0.01\n" in english
-    assert "↳ Montant AMO à l'écran (manual.amo) : 33,60 € / 33,60 € (± 0,01 €)" in french
+    assert "↳ Montant AMO à l'écran (manual.amo) : 33,60\u00a0€ / 33,60\u00a0€ (± 0,01\u00a0€)" in french

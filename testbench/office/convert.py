@@ -5,28 +5,18 @@ the problem at the cell."""
 from __future__ import annotations
 
 import datetime as dt
-import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from testbench.domain.decimals import read_decimal
 from testbench.office.mapping import Conversions
 
-_CURRENCY = re.compile(r"(€|eur(os?)?)$", re.IGNORECASE)
-_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
 _CENT = Decimal("0.01")
 
 
 def number(text: str) -> str | None:
-    """« 1 234,5 », « 1,5 », « 14 » -> ``1234.5``, ``1.5``, ``14`` (a dot, as casebooks write it)."""
-    raw = _CURRENCY.sub("", text.strip()).strip()
-    raw = raw.replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace("'", "")
-    if "," in raw:
-        raw = raw.replace(".", "").replace(",", ".")  # 1.234,56: the comma is the decimal mark
-    if not _NUMBER.fullmatch(raw):
-        return None
-    try:
-        return str(Decimal(raw))
-    except InvalidOperation:
-        return None
+    """« 1 234,5 », « 1,5 », « 14 € » -> ``1234.5``, ``1.5``, ``14`` (a dot, as casebooks write it)."""
+    value = read_decimal(text)
+    return None if value is None else str(value)
 
 
 def amount(text: str) -> str | None:

@@ -10,12 +10,13 @@ import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import InvalidOperation
 from typing import Any
 
 from testbench import fmt
 from testbench.casebook.model import Expectation, ExpectationKind
 from testbench.domain import normalize
+from testbench.domain.decimals import read_decimal
 from testbench.domain.observe import canonical, lookup
 from testbench.domain.verdict import Verdict
 from testbench.domain.vocabulary import is_amount
@@ -63,8 +64,10 @@ class _BadValue(ValueError):
 
 def _parse(value_type: str, text: str) -> Any:
     try:
-        if value_type == "decimal":
-            return Decimal(text.strip().replace(",", "."))
+        if value_type == "decimal":  # as the product shows it: « 1 234,56 € », "€1,234.56", « 0,5 »
+            if (number := read_decimal(text)) is None:
+                raise _BadValue(text)
+            return number
         if value_type == "integer":
             return int(text.strip())
         if value_type == "date":

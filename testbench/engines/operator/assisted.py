@@ -28,10 +28,10 @@ import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
+from testbench.domain.decimals import read_decimal
 from testbench.domain.observe import flatten, unflatten
 from testbench.domain.refusal import EngineError
 from testbench.domain.vocabulary import CALL_ROOTS
@@ -337,15 +337,11 @@ def _covering(templates: set[str]) -> Callable[[str], bool]:
 
 def same_value(keyed: str, read: str) -> bool:
     """Whether a value the operator gives is the one read: the same text, or the same number however
-    written (« 56,00 », "56.00" and "56.0" are one amount, not a correction)."""
-    from testbench.extract.values import normalise_decimal
-
+    written (« 56,00 », "56.00", « 56,00 € » and "56.0" are one amount, not a correction)."""
     if keyed.strip() == read.strip():
         return True
-    try:
-        return Decimal(normalise_decimal(keyed.strip())) == Decimal(normalise_decimal(read.strip()))
-    except InvalidOperation:
-        return False
+    keyed_number, read_number = read_decimal(keyed), read_decimal(read)
+    return keyed_number is not None and keyed_number == read_number
 
 
 def _snapshot(paths: Sequence[Path]) -> Snapshot:
