@@ -81,3 +81,34 @@ def test_g_without_a_key_or_chromium_says_what_the_book_lacks(tmp_path: Path, mo
             assert "⚠ report.pdf not printed: Chromium " in log
 
     asyncio.run(scenario())
+
+
+def test_g_refuses_as_testbench_report_does_in_the_same_words(tmp_path: Path, monkeypatch, capsys) -> None:
+    """``g`` goes through ``testbench report``'s own checks (tools.report): a file where the book's folder goes
+    is refused with the command's sentence, in either language, and the file is left as it was."""
+    from testbench.cli.main import main
+
+    monkeypatch.setenv("TESTBENCH_CHROMIUM", str(tmp_path / "no-chromium"))
+    (tmp_path / "exam-report").write_text("not a folder", encoding="utf-8")
+    seen: list[str] = []
+
+    async def scenario() -> None:
+        app = make_app(tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await select(app, pilot, "TC-KO-002")
+            await pilot.press("r")
+            await wait_run(app, pilot)
+            await report(app, pilot)
+            await pilot.press("f2")
+            await report(app, pilot)
+            seen.append(run_log(app))
+
+    asyncio.run(scenario())
+    capsys.readouterr()
+    for lang, impossible in (("fr", "✘ Rapport impossible : "), ("en", "✘ Report failed: ")):
+        code = main(["--lang", lang, "report", str(tmp_path / "exam.tbsession"), "-o", str(tmp_path / "exam-report")])
+        assert code == 3
+        refused = capsys.readouterr().err.strip().removeprefix("testbench report: ")
+        assert "exam-report" in refused and impossible + refused in seen[0], (refused, seen[0])
+    assert (tmp_path / "exam-report").read_text(encoding="utf-8") == "not a folder"

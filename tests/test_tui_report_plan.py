@@ -85,10 +85,11 @@ def coverage_of_cli(session: Path, tmp_path: Path) -> dict[str, Any]:
 def test_without_a_key_g_says_how_to_create_it_in_the_workstation(tmp_path: Path) -> None:
     """The book is unsigned and the note points to the workstation's own ways to create the key, in the
     language shown — never to ``testbench keys init``."""
-    from testbench.tui.review_report import report_options
+    from testbench.tui.review_report import report_choices
     from testbench.tui.texts import make_translator
 
-    _, notes = report_options("fr", tmp_path / "none.pem")
+    key, _, notes = report_choices(tmp_path / "none.pem")
+    assert key is None
     (unsigned,) = [note for note in notes if note.startswith("rapport non signé")]
     assert "« Créer la clé » dans la palette" in unsigned and "keys init" not in unsigned
     english = make_translator("en")(unsigned)

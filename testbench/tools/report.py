@@ -2,7 +2,7 @@
 
 One owner for what the command checks before building (the folder, the JUnit file, another session's book,
 the key, the excerpt) and what it says after (not redacted, an altered session, a missing PDF); ``g`` in the
-workstation builds the same book with the options chosen for the engineer (``tui.review_report``).
+workstation calls it with the options chosen for the engineer (``tui.review_report.report_choices``).
 """
 
 from __future__ import annotations

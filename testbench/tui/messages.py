@@ -40,8 +40,7 @@ class RunDone(Message):
 
 @dataclass
 class ReportDone(Message):
-    path: str
-    error: str = ""
-    notes: tuple[str, ...] = ()  # what the person must know of the report written (French): altered session…
-    signed: bool = False
-    pdf: str = ""  # report.pdf's path when printed
+    said: tuple[tuple[str, bool], ...] = ()  # the report tool's lines in the language shown, each with whether it warns
+    written: tuple[str, ...] = ()  # index.html first, then report.pdf; none: refused or failed
+    notes: tuple[str, ...] = ()  # what the options chosen left out (French): no key, no Chromium
+    error: str = ""  # a defect of the bench (French)

@@ -4,65 +4,45 @@ the session's integrity that tells the person when its records are no evidence (
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from textual import work
 
-from testbench.fmt import os_reason
+from testbench.i18n import semicolon
 from testbench.report.owner import default_folder
-from testbench.scope.plan import PlanError
-from testbench.store.connection import SessionError
 from testbench.tui.fault import fault_text
 from testbench.tui.messages import ReportDone
 from testbench.tui.render import ALTERED, INTEGRITY_UNCHECKED
 from testbench.tui.review import add_review
 from testbench.tui.screens import ReviewScreen
 
-if TYPE_CHECKING:
-    from testbench.report.build import BuildOptions
 
-
-def report_options(lang: str, key_path: Path | None, plan: Path | None = None) -> tuple[BuildOptions, list[str]]:
-    """``testbench report``'s options an engineer needs on exam day, chosen for them: signed with the
-    reviewer's key when it exists (``--sign``), printed to PDF when Chromium is there (``--pdf``), its
-    coverage page from ``plan`` (``--plan``; None: the plan the session recorded). The notes (French) say
+def report_choices(key_path: Path | None) -> tuple[Path | None, bool, list[str]]:
+    """The options of ``testbench report`` an engineer needs on exam day, chosen for them: the reviewer's key
+    when it exists and loads (``--key``), the PDF when Chromium is there (``--pdf``). The notes (French) say
     what the book lacks and why."""
-    from testbench.report.build import BuildOptions
     from testbench.report.pdf import PdfError, find_chromium
     from testbench.signing import SigningKeyError, default_key_path, load_signer
 
     notes: list[str] = []
-    signer = None
-    path = key_path or default_key_path()
-    if not path.exists():
+    key: Path | None = key_path or default_key_path()
+    if not key.exists():
         notes.append(
-            f"rapport non signé : pas de clé de signature ({path}) ; créez-la (« Créer ma clé de signature » dans"
+            f"rapport non signé : pas de clé de signature ({key}) ; créez-la (« Créer ma clé de signature » dans"
             " la fenêtre de revue, ou « Créer la clé » dans la palette), puis refaites g"
         )
+        key = None
     else:
         try:
-            signer = load_signer(path)
-        except SigningKeyError as exc:
+            load_signer(key)
+        except SigningKeyError as exc:  # an unreadable key leaves the book unsigned, not unwritten
             notes.append(f"rapport non signé : {exc}")
+            key = None
     try:
         find_chromium()
     except PdfError as exc:
         notes.append(f"report.pdf non imprimé : {exc}")
-        return BuildOptions(lang=lang, signer=signer, plan=plan), notes
-    return BuildOptions(lang=lang, signer=signer, pdf=True, plan=plan), notes
-
-
-def _failure(out: Path, exc: Exception) -> str:
-    """Why the report was not written, in French (shown through the workstation's lookup): the OS's reason for
-    the folder, the store's words for the session; a defect is the bench's, with where its details were written
-    for its report (never an exception's class name)."""
-    if isinstance(exc, OSError):
-        return f"{out}: {os_reason(exc)}"
-    if isinstance(exc, SessionError):
-        return str(exc)
-    if isinstance(exc, PlanError):  # the plan chosen (or recorded) for the coverage page, in the plan check's words
-        return " ; ".join(exc.lines("fr"))
-    return fault_text(exc, "écriture du rapport")
+        return key, False, notes
+    return key, True, notes
 
 
 class ReviewAndReport:
@@ -140,42 +120,36 @@ class ReviewAndReport:
 
     @work(thread=True, exclusive=True, group="report", exit_on_error=False, description="rapport HTML")
     def _write_report(self, out: Path, plan: Path | None = None) -> None:
-        """``testbench report``'s build (report.build.build_report), with the options of report_options."""
+        """``testbench report`` (tools.report: its checks, its build, what it says after), with the options
+        :func:`report_choices` picks; its lines in the language shown."""
         try:
-            from testbench.integrity.verify import altered_session_warning
-            from testbench.report.build import build_report
-            from testbench.report.owner import other_session_problem
-            from testbench.store.read import recorded_session_id
+            from testbench.tools.report import report_tool
 
-            refused = other_session_problem(out, recorded_session_id(self.ws.session_path))
-            if refused:  # another session's book (perhaps signed) is not replaced, as by the CLI
-                self.post_message(ReportDone("", refused))
-                return
-            options, notes = report_options(self.lang, self.settings.signing_key, plan)
-            result = build_report(self.ws.session_path, out, options)
-            notes += altered_session_warning(result.folder)
-            if result.pdf_missing:  # the rest of the book is whole, manifested (and signed)
-                notes.append(result.pdf_missing)
-            done = ReportDone(str(result.html), notes=tuple(notes), signed=result.signed, pdf=str(result.pdf or ""))
-            self.post_message(done)
-        except Exception as exc:  # a report failure is shown, never fatal to the exam
-            self.post_message(ReportDone("", _failure(out, exc)))
+            key, pdf, notes = report_choices(self.settings.signing_key)
+            result = report_tool(self.ws.session_path, out, lang=self.lang, pdf=pdf, key=key, plan=plan)
+            said = tuple(result.texts(self.lang))
+            written = tuple(str(path) for path in result.written)
+            self.post_message(ReportDone(said=said, written=written, notes=tuple(notes)))
+        except Exception as exc:  # the tool says every failure it knows; a defect is shown, never fatal to the exam
+            self.post_message(ReportDone(error=fault_text(exc, "écriture du rapport")))
 
     def on_report_done(self, message: ReportDone) -> None:
-        if message.error:
-            error = self.t(message.error)
+        if message.error or not message.written:  # refused or failed: nothing was written
+            said = semicolon(self.lang).join(text for text, _ in message.said)
+            error = self.t(message.error) if message.error else said
             self.log_line(f"✘ {self.t('Rapport impossible')}{self.colon}{error}")
             self.notify(f"{self.t('Rapport impossible')}{self.colon}{error}", severity="error")
             return
-        self.last_report = Path(message.path)
-        written = f"{self.t('Rapport écrit')}{self.colon}{message.path}"
-        if message.signed:
-            written += f" ({self.t('signé')})"
+        self.last_report = Path(message.written[0])
+        files = [text for text, warning in message.said if not warning]  # index.html (signé), then report.pdf
+        written = f"{self.t('Rapport écrit')}{self.colon}{files[0] if files else message.written[0]}"
         self.log_line(f"✔ {written}")
-        if message.pdf:
-            self.log_line(f"✔ {message.pdf}")
+        for text in files[1:]:
+            self.log_line(f"✔ {text}")
         self.notify(written, timeout=10)
-        for note in message.notes:  # what the book lacks, and an altered session's book is no evidence
-            self.log_line(f"⚠ {self.t(note)}")
-            self.notify(self.t(note), severity="warning", timeout=15)
+        # what the book lacks, and an altered session's book is no evidence
+        warnings = [text for text, warning in message.said if warning] + [self.t(note) for note in message.notes]
+        for text in warnings:
+            self.log_line(f"⚠ {text}")
+            self.notify(text, severity="warning", timeout=15)
         self.refresh_overview()
