@@ -29,7 +29,7 @@ _KEYWORDS = ("and", "or", "not")
 
 class SelectionError(ValueError):
     """The ``-k`` expression is malformed; the message says where (in French, for the operator), and
-    :attr:`problem` the parts, for a caller that names the expression otherwise (the workstation's filter)."""
+    :attr:`problem` the parts, for the workstation's filter (:meth:`Problem.said` with ``in_filter=True``)."""
 
     def __init__(self, message: str, problem: Problem) -> None:
         super().__init__(message)
@@ -43,6 +43,18 @@ class Problem:
     message: str
     column: int | None
     expression: str
+
+    def said(self, *, in_filter: bool = False) -> str:
+        """The problem in a sentence (French), naming the expression as it was typed: ``-k`` on the command
+        line, the workstation's filter (``in_filter``)."""
+        message, column, expression = self.message, self.column, self.expression
+        if in_filter:
+            if column is None:
+                return f"filtre invalide : {message} — « {expression} »"
+            return f"filtre invalide (colonne {column}) : {message} — « {expression} »"
+        if column is None:
+            return f"expression -k invalide : {message} — « {expression} »"
+        return f"expression -k invalide (colonne {column}) : {message} — « {expression} »"
 
 
 def _tokenize(expression: str) -> list[tuple[str, int]]:
@@ -67,9 +79,8 @@ class _Parser:
         self.index = 0
 
     def error(self, message: str, column: int | None = None) -> SelectionError:
-        where = f" (colonne {column})" if column is not None else ""
-        said = f"expression -k invalide{where} : {message} — « {self.expression} »"
-        return SelectionError(said, Problem(message, column, self.expression))
+        problem = Problem(message, column, self.expression)
+        return SelectionError(problem.said(), problem)
 
     def peek(self) -> str | None:
         return self.tokens[self.index][0] if self.index < len(self.tokens) else None

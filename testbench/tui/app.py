@@ -59,7 +59,7 @@ from testbench.tui.texts import make_translator
 from testbench.tui.tool_screen import ToolWindows
 from testbench.tui.traceview import TracePanes
 from testbench.tui.views import VIEW_TITLES, VIEWS, ViewSwitching
-from testbench.tui.workstation import CaseEntry, Filter, Key, Workstation, filter_problem, parse_filter
+from testbench.tui.workstation import CaseEntry, Filter, Key, Workstation, parse_filter
 
 # ctrl+q in a manual step's window with something typed: what quitting loses, said once before it does
 QUIT_LOSES_TYPED = (
@@ -407,7 +407,7 @@ class WorkstationApp(
         try:
             parse_filter(event.value)
         except SelectionError as exc:  # said in the filter's words, the field kept as typed and focused
-            self.notify(self.t(filter_problem(exc.problem)), severity="error", timeout=10)
+            self.notify(self.t(exc.problem.said(in_filter=True)), severity="error", timeout=10)
             return
         self.query_one("#tree", Tree).focus()
 

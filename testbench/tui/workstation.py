@@ -18,7 +18,6 @@ from testbench.casebook.errors import Problem
 from testbench.casebook.model import Case, Casebook, ExpectationKind, Step
 from testbench.casebook.problems import CasebookState
 from testbench.casebook.selection import Matcher, compile_keyword, is_expression
-from testbench.casebook.selection import Problem as SelectionProblem
 from testbench.domain.verdict import VERDICT_ORDER, Verdict
 from testbench.domain.vocabulary import is_amount
 from testbench.i18n import tn, translator
@@ -86,13 +85,6 @@ def parse_filter(text: str) -> Filter:
     if is_expression(" ".join(words)):
         return Filter((), tuple(tags), tuple(verdicts), compile_keyword(" ".join(words), case_words))
     return Filter(tuple(words), tuple(tags), tuple(verdicts))
-
-
-def filter_problem(problem: SelectionProblem) -> str:
-    """A malformed filter expression, in French (shown through the workstation's lookup): what and where."""
-    if problem.column is None:
-        return f"filtre invalide : {problem.message} — « {problem.expression} »"
-    return f"filtre invalide (colonne {problem.column}) : {problem.message} — « {problem.expression} »"
 
 
 def case_words(case: Case) -> tuple[str, ...]:
