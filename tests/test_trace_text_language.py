@@ -128,3 +128,26 @@ def test_a_teleservice_line_reads_in_english_its_codes_and_bodies_as_recorded() 
         assert trace_text("http", french, translator("en")) == shown, french
         assert trace_text("http", french, translator("fr")) is french
     assert trace_text("http", "a line of another shape", translator("en")) == "a line of another shape"
+
+
+@pytest.mark.parametrize(
+    ("operator", "english_name"),
+    [
+        ("opérateur scripté (application de démonstration)", "scripted operator (demo application)"),
+        (
+            "démo — attestation préparée (fichier casebooks/demo-attestations.json, pas une personne)",
+            "demo — prepared attestation (file casebooks/demo-attestations.json, not a person)",
+        ),
+        ("Alice Martin", "Alice Martin"),  # a person's name as typed
+    ],
+)
+def test_the_bench_operators_name_in_a_trace_line_reads_in_english(operator: str, english_name: str) -> None:
+    """The workstation's trace panes show the runner's line for an attested step in the language shown: the
+    bench's own operators (domain.attestation.BENCH_OPERATORS) by their English name, the note as typed."""
+    from testbench.domain.attestation import BENCH_OPERATORS
+
+    assert (operator in BENCH_OPERATORS) == (operator != english_name)
+    recorded = f"étape manuelle m1 confirmée par {operator} : vu à l'écran"
+    shown = trace_text("bench", recorded, translator("en"))
+    assert shown == f"manual step m1 confirmed by {english_name}: vu à l'écran"
+    assert trace_text("bench", recorded, translator("fr")) == recorded
