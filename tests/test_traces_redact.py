@@ -525,3 +525,19 @@ def test_a_name_joined_by_underscores_or_a_slash_is_redacted() -> None:
             "1 essai restant, ESSAIS, xESSAI": "1 essai restant, ESSAIS, xESSAI",
         },
     )
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252", "utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("written", ["MARTIN Éloïse", "Martin, Eloise", "DUPONT JEAN PIERRE", "Dupont, Jean-Pierre"])
+def test_a_name_written_surname_first_is_found_in_hex_and_base64(written: str, encoding: str) -> None:
+    """The administrative order (« NOM Prénom », with or without a comma) that the text rule finds is found in
+    a hex dump and a base64 token of the same line too, in every width; two words that are not the name stay."""
+    import base64
+
+    redactor = Redactor(names=["Éloïse Martin", "Jean Pierre Dupont"])
+    raw = f"nom {written} fin".encode(encoding)
+    assert "‹nom masqué" in redactor.redact("dump " + raw.hex(" "))
+    token = base64.b64encode(raw).decode()
+    assert token not in redactor.redact("b64 " + token)
+    other = "Martin et Éloïse".encode(encoding)
+    assert redactor.redact("dump " + other.hex(" ")) == "dump " + other.hex(" ")

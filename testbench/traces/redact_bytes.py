@@ -14,8 +14,8 @@ Two searches, run by :class:`~testbench.traces.redact.Redactor` after its text s
   fixed-width record the mask keeps the width of what it replaces
   (testbench.traces.redact_rules.same_width_mask).
 
-Names follow the text rule (testbench.traces.known): whole words only, and a one-word name only as a
-name is written (capitals or capitalised).
+Names follow the text rule (testbench.traces.known): whole words only, given name or surname first (« MARTIN,
+Éloïse »), and a one-word name only as a name is written (capitals or capitalised).
 """
 
 from __future__ import annotations
@@ -187,6 +187,16 @@ def _literal(family: str, spelled: bytes) -> bytes:
     return re.escape(spelled[1:] if family == "utf-16-be" else spelled)
 
 
+#: what stands between the words of a name in bytes: spaces, apostrophes, dashes; surname first, a comma before
+#: them (« MARTIN, Éloïse »), whose UTF-16 spelling has its 00 byte (the space's own 00 is in the words' bytes)
+_BETWEEN = dict.fromkeys(("bytes", "utf-16-le", "utf-16-be"), rb"[\s'-]+")
+_BETWEEN_SURNAME_FIRST = {
+    "bytes": rb",?[\s'-]+",
+    "utf-16-le": rb"(?:,\x00)?[\s'-]+",
+    "utf-16-be": rb"(?:,\x00)?[\s'-]+",
+}
+
+
 def _known_pattern(known: KnownValues, kinds: frozenset[str]) -> re.Pattern[bytes] | None:
     """One bytes pattern with a named group per redaction kind (a hit's ``lastgroup`` is its kind)."""
     groups: dict[str, bytes] = {}
@@ -199,12 +209,13 @@ def _known_pattern(known: KnownValues, kinds: frozenset[str]) -> re.Pattern[byte
                 for form in single_word_forms(name):
                     for family, spelled in _spellings(form).items():
                         alternatives[family] |= {_literal(family, b) for b in spelled}
-            elif words:  # several words: any case, any separator
-                for family, spelled in _spellings(" ".join(words)).items():
-                    for b in spelled:
-                        head, *rest = b.split(b" ")
-                        parts = [_literal(family, head), *(re.escape(w) for w in rest)]
-                        alternatives[family].add(b"(?i:" + rb"[\s'-]+".join(parts) + b")")
+            elif words:  # several words: any case, any separator; surname first too (« MARTIN, Éloïse »)
+                for order, between in ((words, _BETWEEN), ([words[-1], *words[:-1]], _BETWEEN_SURNAME_FIRST)):
+                    for family, spelled in _spellings(" ".join(order)).items():
+                        for b in spelled:
+                            head, *rest = b.split(b" ")
+                            parts = [_literal(family, head), *(re.escape(w) for w in rest)]
+                            alternatives[family].add(b"(?i:" + between[family].join(parts) + b")")
         if any(alternatives.values()):
             groups["name"] = b"|".join(_bounded(f, a, _LETTER) for f, a in alternatives.items() if a)
     values: dict[str, set[str]] = {}
