@@ -176,6 +176,10 @@ _PIN_INS = PIN_INS  # the card layer's: VERIFY (20, 21), CHANGE REFERENCE DATA (
 #: the class bytes of the commands a bench sends: ISO (00), proprietary (80), Vitale 1 and CPS2ter (BC), as
 #: testbench.cards.apdu names them; any other first byte is no command (« PSAD-AMC-005 » decodes to 3D 20 03…)
 _PIN_CLA = frozenset({0x00, 0x80, 0xBC})
+#: a command that carries a code inside a longer binary frame (a proxy's or a middleware's header before it):
+#: a class byte above, a code's INS, P1, P2, Lc 4–16 and at least four ASCII digits — the code as the bench's
+#: cards take it; random bytes hardly ever hold this (the start of a token is read by :data:`_VERIFY`)
+_VERIFY_EMBEDDED = re.compile(rb"(?s)[\x00\x80\xbc][\x20\x21\x24\x2c][\x00-\x03\x80\x81].[\x04-\x10][0-9]{4}")
 #: what a decoded token must hold to be read by the PIN rules: a label (every XML tag of a code holds one
 #: too), a command written in hex, or a token of base64 again
 _KW_PIN_BYTES = re.compile(("(?i)" + _KW_PIN.pattern).encode())
@@ -376,7 +380,8 @@ _b64_codes: dict[str, str | None] = {}  # token → what it hides: a capture rep
 
 def _b64_code(token: str) -> str | None:
     """``"pin"`` when ``token`` is base64 (either alphabet, padded or not) of a command that carries a code
-    (:data:`_VERIFY` at its start, class byte 00, 80 or a Vitale 1's BC) or of text in which
+    (:data:`_VERIFY` at its start, class byte 00, 80 or a Vitale 1's BC; :data:`_VERIFY_EMBEDDED` inside a
+    frame) or of text in which
     these rules find a PIN — a label and a code, a command written in hex, XML, base64 again — as one-byte
     text or UTF-16 of either order; ``"secret"`` for a password; else None. Hexadecimal (a dump, a hash, a
     UUID) is not looked at: the VERIFY rule reads dumps. Memoised, bounded: unique tokens cost a decoding and
@@ -387,7 +392,8 @@ def _b64_code(token: str) -> str | None:
     found = None
     data = None if _HEX_ID.fullmatch(token) else _b64_loose(token)
     if data is not None and len(data) >= 8:
-        if data[0] in _PIN_CLA and data[1] in _PIN_INS and _VERIFY.match(data[:22].hex(" ")):
+        at_start = data[0] in _PIN_CLA and data[1] in _PIN_INS and _VERIFY.match(data[:22].hex(" "))
+        if at_start or _VERIFY_EMBEDDED.search(data):
             found = "pin"
         else:
             # UTF-16 text without its zero bytes is its one-byte text (labels and digits are ASCII)
