@@ -97,3 +97,16 @@ def test_amounts_are_written_with_thousands_grouped_and_a_no_break_space() -> No
 )
 def test_a_recorded_french_amount_reads_in_english(french: str, english: str) -> None:
     assert fmt.english_number(french) == english
+
+
+@pytest.mark.parametrize(
+    ("written", "recorded"),
+    [("163,80", "163.80"), ("1 234,56 €", "1234.56"), ("1.234,56", "1234.56"), ("-0,50", "-0.50")],
+)
+def test_a_value_extracted_from_the_products_files_is_recorded_with_a_dot(written: str, recorded: str) -> None:
+    """The extractors (a log line, an XML or JSON field) record what French software writes as a decimal with a
+    dot, by the same rules; a text that is no decimal stays as written."""
+    from testbench.extract.values import normalise_decimal
+
+    assert normalise_decimal(written) == recorded
+    assert normalise_decimal("Martin, Jean") == "Martin, Jean"

@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import re
-
+from testbench.domain.decimals import read_decimal
 from testbench.extract.spec import RANK
-
-#: A French decimal as applications write it: « 163,80 », « 1 234,56 » (space, no-break or narrow no-break
-#: space between thousands).
-_THOUSANDS = re.compile("[ \u00a0\u202f]")
-_COMMA_DECIMAL = re.compile(r"([+-]?)(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+),(\d+)")
 
 
 def normalise_decimal(text: str) -> str:
-    """« 163,80 » → « 163.80 »; any other text is returned as it is."""
+    """« 163,80 » → « 163.80 », « 1 234,56 € » → « 1234.56 » (domain.decimals' rules: what French software
+    writes); any other text, and a decimal already written with a dot, is returned as it is."""
     if "," not in text:
         return text
-    match = _COMMA_DECIMAL.fullmatch(text.strip())
-    if match is None:
-        return text
-    sign, whole, decimals = match.groups()
-    return f"{'-' if sign == '-' else ''}{_THOUSANDS.sub('', whole)}.{decimals}"
+    number = read_decimal(text)
+    return text if number is None else str(number)
 
 
 def scaled(digits: str, scale: int) -> str:
