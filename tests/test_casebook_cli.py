@@ -125,14 +125,14 @@ SCHEMA_ERRORS = [
     (
         "bad-value.xml",
         ('quantity="4"', 'quantity="abc"'),
-        "<line>, attribut « quantity » : « abc » n'est pas une valeur valide du type « xs:integer »",
-        '<line>, attribute "quantity": "abc" is not a valid value of type "xs:integer"',
+        "<line>, attribut « quantity » : « abc » ne convient pas : il faut un nombre entier",
+        '<line>, attribute "quantity": "abc" is not valid: expected a whole number',
     ),
     (
         "bad-date.xml",
         ("<effective-date>2026-01-01<", "<effective-date>2026-13-01<"),
-        "<effective-date> : « 2026-13-01 » n'est pas une valeur valide du type « xs:date »",
-        '<effective-date>: "2026-13-01" is not a valid value of type "xs:date"',
+        "<effective-date> : « 2026-13-01 » ne convient pas : il faut une date AAAA-MM-JJ (2026-01-12)",
+        '<effective-date>: "2026-13-01" is not valid: expected a date YYYY-MM-DD (2026-01-12)',
     ),
     (
         "required.xml",

@@ -181,3 +181,48 @@ def test_every_casebook_message_has_its_english() -> None:
     assert not missing
     for message in messages:
         assert sorted(_fields(EN(message))) == sorted(_fields(message)), message
+
+
+@pytest.mark.parametrize(
+    ("attribute", "written", "french", "english"),
+    [
+        (
+            'unit-price="14.00"',
+            'unit-price="14,00"',
+            "« 14,00 » ne convient pas : il faut un montant de 0 à 99999999.99 écrit avec un point (14.00)",
+            '"14,00" is not valid: expected an amount from 0 to 99999999.99 written with a point (14.00)',
+        ),
+        (
+            'quantity="4"',
+            'quantity="quatre"',
+            "« quatre » ne convient pas : il faut un nombre entier",
+            '"quatre" is not valid: expected a whole number',
+        ),
+    ],
+)
+def test_a_value_of_the_wrong_type_says_what_to_write_not_the_schemas_type_name(
+    tmp_path, attribute: str, written: str, french: str, english: str
+) -> None:
+    """The casebook's own check, at its line and column: the value type in words (« un montant … »), never
+    « {urn:testbench:casebook:1}Amount » or « xs:integer »."""
+    import shutil
+
+    from testbench.casebook.loader import CasebookError, load_casebook
+    from testbench.paths import CASEBOOKS_DIR
+
+    shutil.copytree(CASEBOOKS_DIR / "cards", tmp_path / "cards")
+    text = (CASEBOOKS_DIR / "demo.xml").read_text(encoding="utf-8").replace(attribute, written, 1)
+    path = tmp_path / "demo.xml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CasebookError) as caught:
+        load_casebook(path)
+    (problem,) = caught.value.problems
+    assert french in problem.text("fr") and english in problem.text("en")
+    assert "urn:" not in problem.text("fr") + problem.text("en") and "xs:" not in problem.text("en")
+
+
+def test_every_type_in_words_has_its_english() -> None:
+    from testbench.casebook.xsd_messages import TYPE_WORDS, TYPED
+
+    for words in (*TYPE_WORDS.values(), TYPED):
+        assert EN(words) != words, words

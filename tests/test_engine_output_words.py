@@ -71,7 +71,20 @@ def test_an_engines_error_words_are_kept_with_their_controls_visible() -> None:
     assert isinstance(refusal, EngineRefusal)
     assert (refusal.code, refusal.message) == ("CODE⟨U+009B⟩", "prix ⟨U+001B⟩[31mtrop haut")
     crash = J.exception_from_error({"code": J.INTERNAL_ERROR, "message": "\x1b]0;titre\x07"})
-    assert str(crash) == "erreur interne du moteur: ⟨U+001B⟩]0;titre⟨U+0007⟩"
+    assert str(crash) == "erreur interne du moteur : ⟨U+001B⟩]0;titre⟨U+0007⟩"
+
+
+def test_an_engine_defect_is_said_in_its_words_without_a_python_class_name() -> None:
+    """A defect of an engine served by testbench (the reference engine through the protocol) answers with
+    its message alone; the case's reason reads « erreur interne du moteur : … » in French, in English on request."""
+    from testbench.i18n import english
+
+    reply = J.error_from_exception(7, ValueError("year 10000 is out of range"))
+    assert reply["error"]["message"] == "year 10000 is out of range"
+    assert J.error_from_exception(8, RuntimeError())["error"]["message"] == "erreur sans message"
+    crash = J.exception_from_error(reply["error"])
+    assert str(crash) == "erreur interne du moteur : year 10000 is out of range"
+    assert english(str(crash)) == "engine internal error: year 10000 is out of range"
 
 
 def test_a_babbling_engine_fails_the_case_with_a_french_reason_read_in_english(

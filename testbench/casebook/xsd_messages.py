@@ -134,6 +134,32 @@ SHAPES: tuple[tuple[str, str], ...] = (
 )
 
 
+#: the schema's value types in words (French, their English in the catalogue): a person fixing a casebook reads
+#: what to write, not the schema's name for it (« {urn:testbench:casebook:1}Amount », « xs:positiveInteger »)
+TYPE_WORDS = {
+    "Amount": "un montant de 0 à 99999999.99 écrit avec un point (14.00)",
+    "AmountOrNone": "un montant de 0 à 99999999.99 écrit avec un point (14.00), ou « none »",
+    "Id": "un identifiant de 80 caractères au plus : lettres, chiffres, « . », « _ », « : », « - »",
+    "Tag": "une étiquette : lettres, chiffres, « . », « _ », « - », « + »",
+    "TagList": "des étiquettes séparées par des espaces : lettres, chiffres, « . », « _ », « - », « + »",
+    "RequirementId": "un identifiant d'exigence de 80 caractères au plus (RG_VF644, ADD8-APCV-01)",
+    "RequirementList": "des identifiants d'exigence séparés par des espaces (RG_VF644 ADD8-APCV-01)",
+    "RuleName": "un nom de règle en minuscules (trim, casefold)",
+    "RuleList": "des noms de règle en minuscules séparés par des espaces (trim casefold)",
+    "RefusalCode": "un code de refus en majuscules (PRICE_ABOVE_PLV)",
+    "ServiceScenario": "un nom de scénario en minuscules (arl-positive)",
+    "ShortText": "un texte de 1 à 40 caractères",
+    "Path": "un chemin d'observation (invoice.totals.amo, invoice.lines[0].amo)",
+    "xs:integer": "un nombre entier",
+    "xs:positiveInteger": "un nombre entier de 1 ou plus",
+    "xs:decimal": "un nombre écrit avec un point (0.5)",
+    "xs:date": "une date AAAA-MM-JJ (2026-01-12)",
+    "xs:boolean": "true ou false",
+}
+#: a value of a type :data:`TYPE_WORDS` says in words
+TYPED = "« {value} » ne convient pas : il faut {expected}"
+
+
 def readable(text: str) -> str:
     """libxml2's text without our namespace in braces (other namespaces stay: they say what is foreign)."""
     return _OURS.sub("", text).strip()
@@ -161,6 +187,8 @@ def describe(raw: str, t: Callable[[str], str]) -> str:
             if match is None:
                 continue
             fields = match.groupdict()
+            if (words := TYPE_WORDS.get(readable(fields.get("type") or ""))) is not None:
+                template, fields = TYPED, {"value": fields["value"], "expected": t(words)}
             if fields.get("expected") is not None:
                 fields["expected"] = _expected(fields["expected"])
             if fields.get("allowed") is not None:

@@ -180,7 +180,7 @@ def exception_from_error(err: Any) -> EngineError | Exception:
 
         return card_error(str(data.get("kind")), message)
     if code == INTERNAL_ERROR:
-        return EngineCrash(f"erreur interne du moteur: {message}")
+        return EngineCrash(f"erreur interne du moteur : {message}")
     return EngineRemoteError(code, message)
 
 
@@ -193,7 +193,8 @@ def error_from_exception(msg_id: int | str | None, exc: BaseException) -> dict[s
         return error(msg_id, REFUSAL, str(exc), data)
     if isinstance(exc, CardError):
         return error(msg_id, CARD_ERROR, str(exc), {"type": "card", "kind": type(exc).__name__})
-    return error(msg_id, INTERNAL_ERROR, f"{type(exc).__name__}: {exc}", {"type": "internal"})
+    # the engine's defect in its own words, never a Python class name: a case's reason shows it to a person
+    return error(msg_id, INTERNAL_ERROR, str(exc) or "erreur sans message", {"type": "internal"})
 
 
 def _jsonable(value: Any) -> Any:
