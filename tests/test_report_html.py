@@ -73,6 +73,8 @@ def test_report_is_french_and_shows_failures_first(tmp_path: Path) -> None:
 def test_report_in_english_on_request(tmp_path: Path) -> None:
     html = write_report(make_session(tmp_path), tmp_path / "r", lang="en").read_text(encoding="utf-8")
     assert "Pre-validated exam book" in html and 'lang="en"' in html
+    # every attribute a person reads (a search box's hint, a label) in English too
+    assert 'placeholder="Filter (id, title, reason…)"' in html and "titre" not in html
 
 
 def test_junit_counts(tmp_path: Path) -> None:
