@@ -208,11 +208,14 @@ _MONEY_LIMIT = Decimal(10) ** 25
 
 def money(text: str, lang: str | None = None) -> str:
     """« 1 234,00 € » in French (no-break spaces between thousands and before the sign, so that an amount never
-    breaks across lines), "€1,234.00" in English; cents always shown; as written when it is not an amount."""
+    breaks across lines), "€1,234.00" in English; cents always shown, and any further digit (« 3,545 € »: a
+    value the product wrote with a mill is not shown rounded to the one expected); as written when it is not an
+    amount."""
     amount = _decimal_of(text)
     if amount is None or not amount.is_finite() or abs(amount) >= _MONEY_LIMIT:
         return text  # beyond what cents can be counted in (an external engine's value, recorded as given)
-    shown = f"{abs(amount).quantize(Decimal('0.01')):,f}"
+    exact = abs(amount).normalize()  # cents always; a further digit the value has is shown, never rounded away
+    shown = f"{exact if exact.as_tuple().exponent < -2 else exact.quantize(Decimal('0.01')):,f}"  # type: ignore[operator]
     sign = "-" if amount < 0 else ""
     if (lang or default_language()) == "en":
         return f"{sign}€{shown}"
@@ -221,7 +224,7 @@ def money(text: str, lang: str | None = None) -> str:
 
 #: A French amount or decimal as :func:`money` and :func:`number` write them (or as sessions recorded before
 #: amounts were grouped: a plain space before €), read back in English.
-_FRENCH_MONEY = re.compile(r"(-?)(\d{1,3}(?:\u00a0\d{3})*|\d+),(\d{2})[ \u00a0]€")
+_FRENCH_MONEY = re.compile(r"(-?)(\d{1,3}(?:\u00a0\d{3})*|\d+),(\d{2,})[ \u00a0]€")
 _FRENCH_NUMBER = re.compile(r"-?\d+,\d+")
 
 

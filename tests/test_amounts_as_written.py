@@ -81,9 +81,10 @@ def test_a_correction_with_the_euro_sign_is_the_same_amount() -> None:
 def test_amounts_are_written_with_thousands_grouped_and_a_no_break_space() -> None:
     assert fmt.money("33.6", "fr") == f"33,60{NBSP}€"
     assert fmt.money("1234.5", "fr") == f"1{NBSP}234,50{NBSP}€"
-    assert fmt.money("-1234567.891", "fr") == f"-1{NBSP}234{NBSP}567,89{NBSP}€"
+    assert fmt.money("-1234567.891", "fr") == f"-1{NBSP}234{NBSP}567,891{NBSP}€"  # a mill is never rounded away
+    assert fmt.money("3.540", "fr") == f"3,54{NBSP}€" and fmt.money("3.545", "en") == "€3.545"
     assert fmt.money("1234.5", "en") == "€1,234.50"
-    assert fmt.money("999.999", "en") == "€1,000.00"
+    assert fmt.money("1000", "en") == "€1,000.00" and fmt.money("999.5", "en") == "€999.50"
     assert fmt.money("beaucoup", "fr") == "beaucoup"
 
 
@@ -92,6 +93,7 @@ def test_amounts_are_written_with_thousands_grouped_and_a_no_break_space() -> No
     [
         (f"1{NBSP}234,50{NBSP}€", "€1,234.50"),
         (f"-33,60{NBSP}€", "-€33.60"),
+        (f"3,545{NBSP}€", "€3.545"),
         ("56,00 €", "€56.00"),  # as sessions recorded it before amounts were grouped
     ],
 )

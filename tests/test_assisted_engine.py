@@ -250,16 +250,16 @@ def test_a_correction_is_recorded_with_its_reason_and_the_report_says_so(campaig
     jsonschema.validate(report, schema)
     cases = {c["key"]["case_id"]: c for c in report["cases"]}
     amo = next(c for c in cases["T-FIX"]["comparisons"] if c["path"] == "invoice.totals.amo")
-    assert amo["origin"].startswith("corrigé par l'opérateur : 33.60 au lieu de 33.00 lu dans T-FIX.xml")
+    assert amo["origin"].startswith("corrigé par l'opérateur : 33,60\u00a0€ au lieu de 33,00\u00a0€ lu dans T-FIX.xml")
     assert "motif : montant AMO lu à l'écran" in amo["origin"]
     ok_amo = next(c for c in cases["T-OK"]["comparisons"] if c["path"] == "lot.totals.amo")
-    assert ok_amo["origin"] == "observé 33.60 — T-OK.b2, enregistrement 1, colonnes 14–24"
+    assert ok_amo["origin"] == "observé 33,60\u00a0€ — T-OK.b2, enregistrement 1, colonnes 14–24"
     html = built.html.read_text(encoding="utf-8")
-    assert "observé 33.60 — T-OK.b2, enregistrement 1, colonnes 14–24" in html
+    assert "observé 33,60\u00a0€ — T-OK.b2, enregistrement 1, colonnes 14–24" in html
     english = build_report(session, tmp_path / "report-en", BuildOptions(junit=False, lang="en"))
     en_html = english.html.read_text(encoding="utf-8")
-    assert "observed 33.60 — T-OK.b2, record 1, columns 14–24" in en_html
-    assert "corrected by the operator: 33.60 instead of 33.00 read in T-FIX.xml" in en_html
+    assert "observed €33.60 — T-OK.b2, record 1, columns 14–24" in en_html
+    assert "corrected by the operator: €33.60 instead of €33.00 read in T-FIX.xml" in en_html
 
 
 def test_a_malformed_lot_errs_its_case_naming_file_and_offset_and_the_campaign_goes_on(campaign: Any) -> None:
@@ -298,10 +298,10 @@ def test_the_workstation_shows_where_each_observed_value_was_read(campaign: Any)
     ws = Workstation([casebook], session)
     ws.reload()
     for lang, amo, zero, ok_text, fix_text in (
-        ("fr", "33,60\u00a0€", "0,00\u00a0€", "observé 33.60 — T-OK.b2, enregistrement 1, colonnes 14–24",
-         "corrigé par l'opérateur : 33.60"),
-        ("en", "€33.60", "€0.00", "observed 33.60 — T-OK.b2, record 1, columns 14–24",
-         "corrected by the operator: 33.60"),
+        ("fr", "33,60\u00a0€", "0,00\u00a0€", "observé 33,60\u00a0€ — T-OK.b2, enregistrement 1, colonnes 14–24",
+         "corrigé par l'opérateur : 33,60\u00a0€"),
+        ("en", "€33.60", "€0.00", "observed €33.60 — T-OK.b2, record 1, columns 14–24",
+         "corrected by the operator: €33.60"),
     ):  # fmt: skip
         renderer = Renderer(ws, translator(lang), lang)
         _, rows, _ = renderer.compare(ws.find("T-OK"))

@@ -148,9 +148,9 @@ def test_a_basis_the_format_does_not_know_is_refused_on_its_line() -> None:
 def test_amounts_modes_domains_and_times_read_in_the_books_language(books: dict[str, Path]) -> None:
     fr, en = page(books["fr"]), page(books["en"])
     failed = case_section(fr, "DEMO-FSE-099")
-    assert "attendu 163,00\u00a0€, observé 163,80\u00a0€ (différent)" in text(failed.xpath(".//td[@class='ko']"))[0]
+    assert "attendu 163,00 €, observé 163,80 € (différent)" in text(failed.xpath(".//td[@class='ko']"))[0]
     (row,) = failed.xpath(".//tr[td[1][starts-with(., 'e-amo')]]")
-    assert text(row.xpath("td"))[1:3] == ["163,00\u00a0€", "163,80\u00a0€"]
+    assert text(row.xpath("td"))[1:3] == ["163,00 €", "163,80 €"]
     assert (
         "expected €163.00, observed €163.80 (different)"
         in text(case_section(en, "DEMO-FSE-099").xpath(".//td[@class='ko']"))[0]

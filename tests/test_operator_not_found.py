@@ -104,7 +104,7 @@ def test_values_not_found_name_their_extractor_and_where_it_looked(
         f"extracteur « journal » : aucune ligne ne correspond dans {log} (canal app) depuis le début de l'étape"
         in invoice
     ), invoice
-    assert "observé 33.60 — T-FIX.xml" in invoice  # the values read are still shown, with where
+    assert "observé 33,60\u00a0€ — T-FIX.xml" in invoice  # the values read are still shown, with where
     english = seen["invoice-en"]
     assert "Values not found" in english and "Valeurs non trouvées" not in english, english
     assert f"extractor “journal”: no line matched in {log} (channel app) since the step began" in english

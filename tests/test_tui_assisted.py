@@ -133,10 +133,10 @@ def test_the_operator_corrects_an_extracted_value_with_its_reason_in_the_worksta
     report = json.loads((built.folder / "report.json").read_text(encoding="utf-8"))
     (case,) = report["cases"]
     origin = next(c["origin"] for c in case["comparisons"] if c["path"] == "invoice.totals.amo")
-    assert origin.startswith("corrigé par l'opérateur : 33.60 au lieu de 33.00 lu dans T-FIX.xml")
+    assert origin.startswith("corrigé par l'opérateur : 33,60\u00a0€ au lieu de 33,00\u00a0€ lu dans T-FIX.xml")
     assert origin.endswith(" — motif : lu a l'ecran")
     html = built.html.read_text(encoding="utf-8").replace("&#39;", "'")
-    assert "33.60 au lieu de 33.00 lu dans T-FIX.xml" in html and "motif : lu a l'ecran" in html
+    assert "33,60\u00a0€ au lieu de 33,00\u00a0€ lu dans T-FIX.xml" in html and "motif : lu a l'ecran" in html
 
 
 def test_demo_exam_on_a_terminal_runs_live_in_the_workstation_driven_by_the_scripted_operator(
@@ -170,7 +170,7 @@ def test_demo_exam_on_a_terminal_runs_live_in_the_workstation_driven_by_the_scri
             await _until(pilot, lambda: len(view.log_lines()) > 0, "the demo application's lines, live")
             seen["log"] = "\n".join(view.log_lines())
             values = lambda: plain(view.query_one("#exam-values").content, width=200)  # noqa: E731
-            await _until(pilot, lambda: "observé 33.60 — " in values(), "the values read, with where")
+            await _until(pilot, lambda: "observé 33,60\u00a0€ — " in values(), "the values read, with where")
             await _until(pilot, lambda: first_done(app), "the first case ends", tries=2400)
             await pilot.press("ctrl+t")  # stop after the case in progress
             await wait_run(app, pilot)

@@ -72,13 +72,13 @@ def test_expected_values_fill_in_as_observations_arrive_with_their_provenance() 
     after = {v.path: v for v in exam.expected_values(case, observations, t)}
     amo, patient = after["invoice.totals.amo"], after["invoice.totals.patient"]
     assert amo.state == "observed"  # the runner's comparison: 3.540 is the decimal 3.54
-    assert amo.provenance == "observé 3.540 — 000015.b2, enregistrement 3, colonnes 45–52"
+    assert amo.provenance == "observé 3,54\u00a0€ — 000015.b2, enregistrement 3, colonnes 45–52"
     assert (patient.observed, patient.source, patient.state) == ("2,36\u00a0€", "correction", "observed")  # the latest
-    assert patient.provenance.startswith("corrigé par l'opérateur : 2.36 au lieu de 2.63 lu dans 000015.b2")
+    assert patient.provenance.startswith("corrigé par l'opérateur : 2,36\u00a0€ au lieu de 2,63\u00a0€ lu dans 000015.b2")
     assert after["manual.paper_printed"].state == "differs"  # keyed « false », the case expects true
     assert after["manual.paper_total"].state == "waiting"
     shown = plain(exam.values_table(list(after.values()), t), width=200)
-    assert "observé 3.540 — 000015.b2" in shown and "motif : arrondi" in shown and "saisi" in shown
+    assert "observé 3,54\u00a0€ — 000015.b2" in shown and "motif : arrondi" in shown and "saisi" in shown
     # a differing value is marked, in English too
     wrong = exam.expected_values(case, [{"path": "invoice.totals.amo", "value": "2.10", "source": "engine"}], t)
     assert wrong[0].state == "differs"
@@ -292,7 +292,7 @@ def test_exam_view_on_the_demo_application_shows_its_lines_files_and_extracted_v
     assert "nouveau" in seen["files"]
     after_invoice = seen["values-after-invoice"]
     amo = next(line for line in after_invoice.splitlines() if "invoice.totals.amo" in line)
-    assert "✔" in amo and "observé 33.60 — " in amo, after_invoice  # the value and where it was read
+    assert "✔" in amo and "observé 33,60\u00a0€ — " in amo, after_invoice  # the value and where it was read
     lot_count = next(line for line in after_invoice.splitlines() if "lot.invoice_count" in line)
     assert "…" in lot_count  # the lot is not built yet
     assert "lot.invoice_count" in seen["values-at-end"] and seen["verdict"] == "pass", seen["values-at-end"]
@@ -416,4 +416,4 @@ def test_the_exam_view_shows_the_verdict_and_the_values_that_never_came_after_th
         lot = next(line for line in values.splitlines() if "lot.totals.amo" in line)
         assert lot.split()[0] == "✘" and "non observée" in lot and "…" not in values, values
         amo = next(line for line in values.splitlines() if "invoice.totals.amo" in line)
-        assert amo.split()[0] == "✔" and "observé 33.60" in amo, values
+        assert amo.split()[0] == "✔" and "observé 33,60\u00a0€" in amo, values

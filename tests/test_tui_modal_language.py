@@ -158,7 +158,7 @@ def test_f2_in_the_values_read_window_switches_it_and_keeps_the_edit(
     assert main(argv) == 0
     kind, text = seen["en"]
     assert kind is ExtractedScreen
-    assert "Values read in the software" in text and "observed 33.00 — T-FIX.xml" in text, text
+    assert "Values read in the software" in text and "observed €33.00 — T-FIX.xml" in text, text
     assert "Valeurs lues" not in text and "observé" not in text, text
     assert seen["kept"] == ("33.60", "vu") and seen["focus"]
     amo = _observations(session)["T-FIX"]["invoice.totals.amo"]

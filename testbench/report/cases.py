@@ -17,7 +17,7 @@ from testbench import fmt
 from testbench.casebook.instructions import describe_step
 from testbench.casebook.model import Step, StepKind
 from testbench.domain.events import EventKind
-from testbench.engines.operator.origin import origin_text
+from testbench.engines.operator.origin import origin_text, quoted
 from testbench.i18n import translator
 from testbench.report.attachments import trace_header
 from testbench.report.attachments import trace_text as trace_file
@@ -247,16 +247,16 @@ def _origin(
     lang: str,
     written: str = "",
 ) -> str:
-    """« observé 163.80 — lot.b2, enregistrement 3, colonnes 45–52 », or the correction; "" without provenance.
+    """« observé 163,80 € — lot.b2, enregistrement 3, colonnes 45–52 », or the correction; "" without provenance.
     ``written``: the SHA-256 of the file as the software wrote it, when the report's copy of it may have its bytes
     elsewhere (:func:`_written`)."""
     if not provenance:
         return ""
+    def quote(read: Any) -> str:
+        return quoted(path, scrub.at_path(path, read), lang)
+
     shown = _provenance(provenance, scrub, lang)
-    if shown is not None and isinstance(shown.get("correction"), dict):
-        extracted = shown["correction"].get("extracted")
-        shown["correction"]["extracted"] = fmt.value(scrub.at_path(path, extracted), lang)
-    return origin_text(fmt.value(scrub.at_path(path, value), lang), shown, t, written=written, redacted=scrub.enabled)
+    return origin_text(quote(value), shown, t, quote=quote, written=written, redacted=scrub.enabled)
 
 
 def _written(step: str, provenance: dict[str, Any] | None, moved: Moved) -> str:

@@ -24,6 +24,7 @@ import difflib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -312,8 +313,8 @@ def to_json(diff: SessionDiff, lang: str | None = None) -> dict[str, Any]:
                         "before": v.before,
                         "after": v.after,
                         "amount": v.is_amount,
-                        "origin_before": origin_text(_shown(v, v.before, lang), v.provenance_before, t),
-                        "origin_after": origin_text(_shown(v, v.after, lang), v.provenance_after, t),
+                        "origin_before": _origin(v, v.before, v.provenance_before, t, lang),
+                        "origin_after": _origin(v, v.after, v.provenance_after, t, lang),
                     }
                     for v in c.values
                 ],
@@ -414,7 +415,13 @@ def to_text(diff: SessionDiff, *, show_same: bool = False, lang: str | None = No
 def _origins(value: ValueChange, t: Callable[[str], str], lang: str | None) -> list[tuple[str, str]]:
     """(side, where its value was read) for each side whose value has a provenance."""
     sides = (("A", value.before, value.provenance_before), ("B", value.after, value.provenance_after))
-    return [(side, text) for side, shown, where in sides if (text := origin_text(_shown(value, shown, lang), where, t))]
+    return [(side, text) for side, shown, where in sides if (text := _origin(value, shown, where, t, lang))]
+
+
+def _origin(change: ValueChange, value: object, where: Any, t: Callable[[str], str], lang: str | None) -> str:
+    """Where a side's value was read, its value (and the one a correction replaced) as the diff shows values."""
+    quote = partial(_shown, change, lang=lang)
+    return origin_text(quote(value), where, t, quote=quote)
 
 
 def _label(value: ValueChange, t: Callable[[str], str]) -> str:

@@ -12,6 +12,7 @@ import os
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ from testbench.casebook.model import Case, ExpectationKind, Step, StepKind
 from testbench.domain.observe import unflatten
 from testbench.domain.verdict import Verdict
 from testbench.domain.vocabulary import STEP_ACTIONS, is_amount
-from testbench.engines.operator.origin import origin_text
+from testbench.engines.operator.origin import origin_text, quoted
 from testbench.i18n import tn
 from testbench.runner.compare import compare_value
 from testbench.tui.render import MARKS
@@ -158,8 +159,8 @@ def expected_values(
         raw = obs.get("value")
         value = fmt.typed(exp.value_type, raw, lang, amount)
         same = compare_value(exp, unflatten({exp.path: raw})).outcome is Verdict.PASS
-        read = "—" if raw is None else str(raw)  # the provenance says what was read, as it was read
-        where = origin_text(read, obs.get("provenance"), t)  # the report's sentence (assisted operator mode)
+        quote = partial(quoted, exp.path, lang=lang)
+        where = origin_text(quote(raw), obs.get("provenance"), t, quote=quote)  # the report's sentence
         rows.append(
             ExpectedValue(
                 exp.path, expected, value, str(obs.get("source") or ""), where, "observed" if same else "differs"

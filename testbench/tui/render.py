@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,7 +23,7 @@ from testbench.casebook.model import StepKind
 from testbench.domain.glossary import find_terms
 from testbench.domain.verdict import Verdict
 from testbench.domain.vocabulary import is_amount
-from testbench.engines.operator.origin import origin_text
+from testbench.engines.operator.origin import origin_text, quoted
 from testbench.i18n import tn
 from testbench.store.read import AttemptView
 from testbench.tui.workstation import CaseEntry, Workstation
@@ -393,7 +394,8 @@ class Renderer:
         out = {}
         for obs in session.observations(attempt.id):
             if obs["provenance"]:
-                out[str(obs["path"])] = origin_text(str(obs["value"]), obs["provenance"], self.t)
+                quote = partial(quoted, str(obs["path"]), lang=self.lang)
+                out[str(obs["path"])] = origin_text(quote(obs["value"]), obs["provenance"], self.t, quote=quote)
         return out
 
     def observed(self, entry: CaseEntry | None, attempt: AttemptView | None = None) -> list[tuple[Text, ...]]:

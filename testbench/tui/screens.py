@@ -22,7 +22,7 @@ from testbench.casebook.model import Case, Step
 from testbench.domain.attestation import Attestation
 from testbench.domain.verdict import Verdict
 from testbench.engines.operator.engine import path_label
-from testbench.engines.operator.origin import origin_text
+from testbench.engines.operator.origin import origin_text, quoted
 from testbench.tui.actions import ActionSpec, display_key
 from testbench.tui.operator_prompt import AttestationRequest, Corrections, ReviewRequest
 from testbench.tui.review import ReviewError, create_signing_key
@@ -234,7 +234,8 @@ class ExtractedScreen(FormScreen[Corrections | None]):
             yield self.notice_line()
             for n, item in enumerate(self.request.extracted):
                 yield Label(Text(item.path, style="bold"))
-                yield Static(Text(origin_text(item.value, item.provenance.to_dict(), t)), classes="where")
+                shown = quoted(item.path, item.value, getattr(self.app, "lang", "fr"))
+                yield Static(Text(origin_text(shown, item.provenance.to_dict(), t)), classes="where")
                 with Horizontal(classes="value"):
                     yield Input(value=item.value, id=f"value-{n}")
                     yield Input(placeholder=t("Motif de la correction"), id=f"reason-{n}")

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from testbench import fmt
+from testbench.domain.vocabulary import is_amount
 from testbench.extract.model import Provenance
 
 #: said after where a value was read when the reader's copy of the file (the exam book's) may have its bytes elsewhere
@@ -23,15 +25,25 @@ WRITTEN_PIN_MASKED = (  # a book built without redaction (--no-redact) still mas
 )
 
 
+def quoted(path: str, value: Any, lang: str | None = None) -> str:
+    """An observed value as :func:`origin_text` quotes it, as the value column beside it shows it: an amount as
+    money (« observé 3 112,46 € — FSE_…xml, ligne 9 »), anything else as the language writes it."""
+    if isinstance(value, str) and is_amount(path):
+        return fmt.money(value, lang)
+    return fmt.value(value, lang)
+
+
 def origin_text(
     value: str,
     provenance: Mapping[str, Any] | None,
     t: Callable[[str], str],
     *,
+    quote: Callable[[Any], str] = str,
     written: str = "",
     redacted: bool = True,
 ) -> str:
     """The sentence for ``value`` (already formatted for the reader) read at ``provenance``; "" without one.
+    ``quote`` formats the value a correction replaced as ``value`` was (:func:`quoted`).
 
     ``written``: the SHA-256 of the file as the software wrote it, when the copy a reader has of it (the exam
     book's: ``redacted``, or only its PIN codes masked) may have its bytes elsewhere: the byte offset and columns
@@ -44,7 +56,7 @@ def origin_text(
     correction = provenance.get("correction")
     if isinstance(correction, Mapping):
         text = t("corrigé par l'opérateur : {value} au lieu de {extracted} lu dans {where}").format(
-            value=value, extracted=correction.get("extracted", ""), where=where
+            value=value, extracted=quote(correction.get("extracted", "")), where=where
         )
         reason = str(correction.get("reason") or "")
         return text + (t(" — motif : {reason}").format(reason=reason) if reason else "")
