@@ -182,3 +182,18 @@ def test_a_value_missing_on_one_side_reads_as_a_dash(tmp_path: Path, capsys) -> 
     main(["diff", str(a), str(b), "--all"])
     out = capsys.readouterr().out
     assert "33,60\u00a0€ → — (attendu 33,60\u00a0€)" in out and "None" not in out  # an amount reads as money
+
+
+def test_only_a_decimal_at_an_amounts_path_is_called_an_amount() -> None:
+    """« montant » for an amount (shown as money), « valeur » for a rate or a casebook's own manual value."""
+    from testbench.i18n import translator
+    from testbench.report.diff import ValueChange, _label, _shown
+
+    def change(path: str) -> ValueChange:
+        return ValueChange("e1", path, "decimal", "5.90", "5.90", None)
+
+    t = translator("fr")
+    assert _label(change("invoice.totals.amo"), t) == "montant"
+    assert _shown(change("invoice.totals.amo"), "5.90", "fr") == "5,90\u00a0€"
+    for path in ("invoice.lines[0].rate", "manual.paper_total"):
+        assert _label(change(path), t) == "valeur" and _shown(change(path), "5.90", "fr") == "5,90"

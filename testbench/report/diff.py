@@ -83,7 +83,8 @@ class ValueChange:
 
     @property
     def is_amount(self) -> bool:
-        return self.value_type == "decimal"
+        """A decimal at an amount's path (a rate, a quantity or a casebook's own manual value is no amount)."""
+        return self.value_type == "decimal" and is_amount(self.path)
 
 
 @dataclass
