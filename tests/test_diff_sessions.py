@@ -197,3 +197,12 @@ def test_only_a_decimal_at_an_amounts_path_is_called_an_amount() -> None:
     assert _shown(change("invoice.totals.amo"), "5.90", "fr") == "5,90\u00a0€"
     for path in ("invoice.lines[0].rate", "manual.paper_total"):
         assert _label(change(path), t) == "valeur" and _shown(change(path), "5.90", "fr") == "5,90"
+
+
+def test_the_trace_rules_are_named_in_one_language() -> None:
+    from testbench.i18n import translator
+    from testbench.report.diff import TRACE_RULES, _rules
+
+    names = [name for name, _ in TRACE_RULES]
+    assert _rules(translator("fr"), names) == "horodatage, durée, uuid, référence-facture, adresse-hexa, espaces"
+    assert _rules(translator("en"), names) == "timestamp, duration, uuid, invoice-reference, hex-address, whitespace"

@@ -58,7 +58,7 @@ TRACE_RULES: tuple[tuple[str, Callable[[str], str]], ...] = (
         ),
     ),
     ("référence-facture", lambda s: re.sub(r"\b[0-9a-f]{8}-\d+(?:-\d+)*\b", "‹REF›", s)),
-    ("handle", lambda s: re.sub(r"\b0x[0-9a-fA-F]{4,}\b", "‹0x›", s)),
+    ("adresse-hexa", lambda s: re.sub(r"\b0x[0-9a-fA-F]{4,}\b", "‹0x›", s)),
     ("espaces", normalize.RULES["whitespace"]),
 )
 
