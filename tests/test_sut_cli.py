@@ -188,3 +188,21 @@ def test_init_says_no_format_was_proposed_when_none_reads_the_lines(tmp_path: Pa
     assert load_profile(root / "sut.toml").log_sources[0].fmt == "auto"
     assert main([*argv, "--output", str(root / "sut-en.toml"), "--lang", "en"]) == 0
     assert "no known format reads these lines" in capsys.readouterr().out
+
+
+def test_sut_init_writes_its_commented_examples_in_the_language_asked(tmp_path: Path) -> None:
+    """The examples of the profile (an extractor's name, a menu path) read in the profile's language; the
+    profile loads either way."""
+    root = tmp_path / "erp"
+    (root / "logs").mkdir(parents=True)
+    (root / "logs" / "app.log").write_text("rien\n", encoding="cp1252")
+    argv = ["sut", "init", "--logs", str(root / "logs" / "*.log"), "--watch-seconds", "0", "--yes", "--name", "ERP"]
+    for lang, words, other in (
+        ("fr", ("# name = 'montants FSE'", "# menu = 'Facturation > Nouvelle facture'"), "FSE amounts"),
+        ("en", ("# name = 'FSE amounts'", "# menu = 'Billing > New invoice'"), "montants"),
+    ):
+        out = root / f"sut-{lang}.toml"
+        assert main([*argv, "--output", str(out), "--lang", lang]) == 0
+        text = out.read_text(encoding="utf-8")
+        assert all(line in text.splitlines() for line in words) and other not in text
+        load_profile(out)

@@ -168,7 +168,7 @@ def profile_text(answers: InitAnswers, sample: LogSample | None, output: Path, t
     out += [
         "# " + t("Extracteurs (docs/extractors.md), par exemple :"),
         "# [[extractors]]",
-        "# name = 'montants FSE'",
+        t("# name = 'montants FSE'"),  # the whole line: an example's words, never a product's own menu or name
         "# kind = 'xpath'",
         "# applies_to = ['create_invoice']",
         "# files = 'fse'",
@@ -176,7 +176,7 @@ def profile_text(answers: InitAnswers, sample: LogSample | None, output: Path, t
         "",
         "# " + t("Comment ce logiciel réalise chaque étape, pour l'opérateur :"),
         "# [guidance.create_invoice]",
-        "# menu = 'Facturation > Nouvelle facture'",
+        t("# menu = 'Facturation > Nouvelle facture'"),
         "# note = ''",
     ]
     return "\n".join(out) + "\n"
