@@ -10,6 +10,7 @@ import pytest
 from test_report_browser import CHROMIUM, load
 
 from testbench.cli.main import main
+from testbench.i18n import translator
 from testbench.paths import CASEBOOKS_DIR
 from testbench.report.build import BuildOptions, build_report
 
@@ -84,6 +85,9 @@ def test_coverage_page_of_an_open_scope_from_the_plan_the_run_recorded(tmp_path:
     assert texts(dom.xpath("//ul[@id='coverage-gaps']/li")) == ["cas DEMO-LOT-001 : jamais exécuté"]
     (fse,) = dom.xpath("//table[@id='coverage-domains']//tr[@data-domain='fse']")
     assert texts(fse.xpath("td"))[:3] == ["FSE", "18", "17"]  # the domain in words
+    # a column of counts says so (English "Cases", not "Case")
+    assert texts(dom.xpath("//table[@id='coverage-domains']//th"))[:2] == ["Domaine", "Nombre de cas"]
+    assert translator("en")("Nombre de cas") == "Cases"
 
 
 def test_a_session_without_plan_has_no_coverage_page(tmp_path: Path) -> None:
