@@ -79,3 +79,17 @@ def test_tags_are_any_of_and_combine_with_k() -> None:
 def test_order_follows_casebooks_then_cases() -> None:
     other = _casebook(_case("Z-001", "Lit", ("lpp",)))
     assert [c.id for _, c in select_cases([other, BOOK], "lpp", [])] == ["Z-001", "FSE-001", "FSE-002"]
+
+
+@pytest.mark.parametrize("expr", ["not " * 1000 + "lpp", "(" * 1000 + "lpp" + ")" * 1000])
+def test_an_expression_nested_too_deeply_is_refused_at_its_place_not_a_crash(expr: str) -> None:
+    """A pasted or generated expression a thousand levels deep is a placed usage error (exit 3), not an internal
+    error of Python's stack; fifty levels still work."""
+    from testbench.i18n import english
+
+    with pytest.raises(SelectionError) as caught:
+        compile_keyword(expr)
+    said = str(caught.value)
+    assert "expression trop imbriquée (plus de 50 niveaux)" in said and "(colonne " in said
+    assert "expression nested too deeply (more than 50 levels)" in english(said)
+    assert compile_keyword("not " * 50 + "lpp") is not None and compile_keyword("(" * 50 + "x" + ")" * 50)

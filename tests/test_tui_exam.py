@@ -74,7 +74,8 @@ def test_expected_values_fill_in_as_observations_arrive_with_their_provenance() 
     assert amo.state == "observed"  # the runner's comparison: 3.540 is the decimal 3.54
     assert amo.provenance == "observé 3,54\u00a0€ — 000015.b2, enregistrement 3, colonnes 45–52"
     assert (patient.observed, patient.source, patient.state) == ("2,36\u00a0€", "correction", "observed")  # the latest
-    assert patient.provenance.startswith("corrigé par l'opérateur : 2,36\u00a0€ au lieu de 2,63\u00a0€ lu dans 000015.b2")
+    corrected = "corrigé par l'opérateur : 2,36\u00a0€ au lieu de 2,63\u00a0€ lu dans 000015.b2"
+    assert patient.provenance.startswith(corrected)
     assert after["manual.paper_printed"].state == "differs"  # keyed « false », the case expects true
     assert after["manual.paper_total"].state == "waiting"
     shown = plain(exam.values_table(list(after.values()), t), width=200)

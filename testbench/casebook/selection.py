@@ -16,7 +16,8 @@ words of a case (:func:`compile_keyword`'s ``haystack``), the grammar stays this
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from testbench.casebook.model import Case, Casebook
@@ -71,12 +72,17 @@ def _tokenize(expression: str) -> list[tuple[str, int]]:
     return tokens
 
 
+#: the deepest nesting of ``not`` and parentheses an expression may have (a person writes a few)
+MAX_DEPTH = 50
+
+
 class _Parser:
     def __init__(self, expression: str, haystack: Callable[[Case], Iterable[str]]) -> None:
         self.expression = expression
         self.haystack = haystack
         self.tokens = _tokenize(expression)
         self.index = 0
+        self.depth = 0
 
     def error(self, message: str, column: int | None = None) -> SelectionError:
         problem = Problem(message, column, self.expression)
@@ -119,17 +125,31 @@ class _Parser:
 
     def parse_not(self) -> Matcher:
         if self.peek() == "not":
-            self.take()
-            inner = self.parse_not()
+            _, column = self.take()
+            with self.nested(column):
+                inner = self.parse_not()
             return lambda case: not inner(case)
         return self.parse_primary()
+
+    @contextmanager
+    def nested(self, column: int) -> Iterator[None]:
+        """One level deeper (a ``not``, a parenthesis): refused past :data:`MAX_DEPTH`, so that neither the
+        parse nor the match of a pasted expression runs out of Python's stack."""
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.error(f"expression trop imbriquée (plus de {MAX_DEPTH} niveaux)", column)
+        try:
+            yield
+        finally:
+            self.depth -= 1
 
     def parse_primary(self) -> Matcher:
         if self.index >= len(self.tokens):
             raise self.error("l'expression se termine trop tôt")
         word, column = self.take()
         if word == "(":
-            inner = self.parse_or()
+            with self.nested(column):
+                inner = self.parse_or()
             if self.peek() != ")":
                 raise self.error("parenthèse fermante manquante", column)
             self.take()
