@@ -229,10 +229,24 @@ _FRENCH_NUMBER = re.compile(r"-?\d+,\d+")
 
 
 def english_number(text: str) -> str:
-    """A value a French sentence recorded (« 56,00 € », « 0,5 ») as English writes it ("€56.00", "0.5")."""
+    """A value a French sentence recorded (« 56,00 € », « 0,5 », « 05/01/2026 ») as English writes it ("€56.00",
+    "0.5", the ISO date "2026-01-05"; a time as :func:`timestamp` writes it, "2026-01-05 10:00:00 UTC")."""
     if (found := _FRENCH_MONEY.fullmatch(text)) is not None:
         return f"{found[1]}€{found[2].replace(NBSP, ',')}.{found[3]}"
+    if (found := _FRENCH_DATE.fullmatch(text)) is not None:
+        return _iso_date(found)
     return text.replace(",", ".") if _FRENCH_NUMBER.fullmatch(text) else text
+
+
+#: A date as French writes it (« 05/01/2026 »), or a time as :func:`timestamp` does (« 05/01/2026 10:00:00 UTC »)
+_FRENCH_DATE = re.compile(r"(\d{2})/(\d{2})/(\d{4})((?: \d{2}:\d{2}:\d{2})? UTC)?")
+
+
+def _iso_date(found: re.Match[str]) -> str:
+    """A French date (:data:`_FRENCH_DATE`) as English writes it: ISO, "2026-01-05" (a time "2026-01-05 10:00:00
+    UTC", as :func:`timestamp` writes it in English)."""
+    day, month, year, rest = found.groups()
+    return f"{year}-{month}-{day}{rest or ''}"
 
 
 def timestamp(text: str | None, lang: str | None = None) -> str:

@@ -132,6 +132,23 @@ _AS_RECORDED = {
     "écart {delta} > tolérance {tolerance}": frozenset({"delta", "tolerance"}),
     "{method} : pas de réponse en {seconds} s": frozenset({"seconds"}),  # a time limit: « 0,5 » reads 0.5
     "pas de réponse en {seconds} s": frozenset({"seconds"}),
+    # the reference engine's refusals (testbench.engines.reference): amounts « 5,50 € » read "€5.50", dates
+    # « 05/01/2026 » read ISO, "2026-01-05" (an older session's ISO date reads as recorded)
+    "ligne {line} : prix {price} au-dessus du PLV {plv} ({code})": frozenset({"price", "plv"}),
+    "ligne {line} : dépassement de {amount} interdit pour un bénéficiaire C2S": frozenset({"amount"}),
+    "rsp-partial : le montant payé {paid} doit être en euros au centime près, de zéro à moins de {owed} (dû)": (
+        frozenset({"paid", "owed"})
+    ),
+    "ligne {line} : pas de tarif {code} au {date}": frozenset({"date"}),
+    "ligne {line} : aucun taux {kind} pour la catégorie {category} au {date}": frozenset({"date"}),
+    "ligne {line} : soins du {date} hors de la période de droits": frozenset({"date"}),
+    "facture du {billed} avant les soins du {date}": frozenset({"billed", "date"}),
+    "soins du {date} facturés le {billed} : délai d'un an dépassé": frozenset({"date", "billed"}),
+    "prescription du {date} postérieure aux soins du {care}": frozenset({"date", "care"}),
+    "accident du {date} postérieur aux soins du {care}": frozenset({"date", "care"}),
+    "ligne {line} : fin de location {end} avant son début {start}": frozenset({"end", "start"}),
+    "ligne {line} : location commencée le {since}, après la période facturée": frozenset({"since"}),
+    "ApCV : contexte expiré ({expires})": frozenset({"expires"}),
 }
 _YES_NO = frozenset({"oui", "non"})
 
@@ -187,8 +204,8 @@ def _template_shape(french: str, english_text: str, agree: Callable[[int], str] 
 
 
 def _recorded(value: str) -> str:
-    """A value part of a recorded sentence in English: as recorded, but an amount or a decimal written the French
-    way (testbench.fmt, which imports this module: imported when a sentence is read back)."""
+    """A value part of a recorded sentence in English: as recorded, but an amount, a decimal or a date written the
+    French way (testbench.fmt, which imports this module: imported when a sentence is read back)."""
     from testbench.fmt import english_number
 
     return english_number(value)

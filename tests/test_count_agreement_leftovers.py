@@ -83,7 +83,8 @@ def test_a_trace_expectation_counts_its_lines() -> None:
         ("1 ligne(s) interdite(s) pendant le cas", "1 forbidden line(s) during the case"),
         ("2 ligne(s) trouvée(s) pendant le cas", "2 line(s) found during the case"),
         ("$.slot : chaîne de moins de 1 caractère(s)", "$.slot: string shorter than 1 character(s)"),
-        ("ligne 1: quantité 5 pour 4 période(s) hebdomadaire", "line 1: quantity 5 for 4 period(s) hebdomadaire"),
+        ("ligne 1: quantité 5 pour 4 période(s) hebdomadaire", "line 1: quantity 5 for 4 weekly period(s)"),
+        ("ligne 1: quantité 5 pour 4 périodes mensuel", "line 1: quantity 5 for 4 monthly periods"),  # code in words
         (
             "réponse invalide de la carte (1 octet(s)) dans le lecteur « cps »",
             "invalid answer from the card (1 byte(s)) in reader “cps”",
@@ -195,8 +196,8 @@ def _rental_refusal(rental_end: str) -> str:
 
 def test_a_rental_refusal_counts_its_periods() -> None:
     one = _rental_refusal("2026-01-11")  # 7 days: 1 week
-    assert one == "ligne 1: quantité 5 pour 1 période hebdomadaire"
-    assert english(one) == "line 1: quantity 5 for 1 period hebdomadaire"
+    assert one == "ligne 1 : quantité 5 pour 1 période hebdomadaire"
+    assert english(one) == "line 1: quantity 5 for 1 weekly period"
     four = _rental_refusal("2026-02-01")  # 28 days: 4 weeks
-    assert four == "ligne 1: quantité 5 pour 4 périodes hebdomadaire"
-    assert english(four) == "line 1: quantity 5 for 4 periods hebdomadaire"
+    assert four == "ligne 1 : quantité 5 pour 4 périodes hebdomadaires"  # the adjective agrees too
+    assert english(four) == "line 1: quantity 5 for 4 weekly periods"

@@ -214,7 +214,7 @@ def reference_refusal_texts() -> list[str]:
 
 def test_every_reference_refusal_reads_in_english() -> None:
     texts = reference_refusal_texts()
-    assert len(texts) >= 35 and "ligne v1: ALD facturée sans droits ALD" in texts
+    assert len(texts) >= 35 and "ligne v1 : ALD facturée sans droits ALD" in texts
     untranslated = [t for t in texts if english(t) == t]
     assert untranslated == []
     frenchy = re.compile(r"\b(?:de|du|des|la|le|sans|attendue?|inconnue?|facture|ligne|non|aucun)\b")

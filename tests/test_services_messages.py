@@ -2,7 +2,7 @@
 English when read back in English (``i18n.english``, as every display of a stored reason does), and never a
 raw Python value or Python's own English words (a decoder's message, ``None``, an OS error's text).
 
-The reasons reach a person through the engine's refusal (« téléservice adri : requête refusée : … », the
+The reasons reach a person through the engine's refusal (« téléservice ADRi : requête refusée : … », the
 request refused by the simulator), the bench's control of the simulator (a step in error) and the
 simulator's process that cannot start (an inconclusive step). The server is the real one, over HTTP.
 """
@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from testbench.engines.reference.teleservices import SERVICE_WORDS
 from testbench.i18n import english
 from testbench.services.process import ServicesDown, ServicesProcess, command
 from testbench.services.scenarios import RegistryError, parse_registry
@@ -82,9 +83,10 @@ def test_a_refused_request_says_why_in_either_language(
     status, answer = post(server, path, body)
     assert status == 400 and answer["code"] == "REQUETE_INVALIDE"
     assert_both_languages(answer["message"], expected)
-    # as the person reads it: in the engine's refusal (engines.reference.teleservices)
-    said = f"téléservice {path[1:]} : requête refusée : {answer['message']}"
-    assert english(said) == f"teleservice {path[1:]}: request refused: {expected}"
+    # as the person reads it: in the engine's refusal (engines.reference.teleservices), the service in words
+    named = SERVICE_WORDS[path[1:]]
+    said = f"téléservice {named} : requête refusée : {answer['message']}"
+    assert english(said) == f"teleservice {named}: request refused: {expected}"
 
 
 CONTROL = [

@@ -65,7 +65,12 @@ def _card_function(name: str) -> Callable[[CardChannel, str], Any]:
             func = getattr(cards_read, name)
         return func
     except (ImportError, AttributeError) as exc:
-        raise R.refuse(R.NO_CARD, f"lecture de carte indisponible ({exc})") from exc
+        reason = "module de lecture des cartes absent"  # Python's own words go to the details, for a developer
+        raise R.refuse(R.NO_CARD, f"lecture de carte indisponible ({reason})", error=str(exc)) from exc
+
+
+#: The card a read asks for (``read_cps``, ``read_vitale``) in words: « carte CPS », « carte Vitale »
+_CARD_WORDS = {"cps": "CPS", "vitale": "Vitale"}
 
 
 def _partial_paid(raw: Any, due: Decimal) -> Decimal:
@@ -75,10 +80,12 @@ def _partial_paid(raw: Any, due: Decimal) -> Decimal:
     except AmountError:
         raise R.refuse(R.INVALID_REQUEST, "rsp-partial : montant payé (paid) attendu, par exemple « 20.00 »") from None
     if paid < 0 or paid >= due or paid != paid.quantize(CENT):
-        owed = fmt(due)
         raise R.refuse(
             R.INVALID_REQUEST,
-            f"rsp-partial : le montant payé {raw} doit être en euros au centime près, de 0.00 à moins de {owed} (dû)",
+            f"rsp-partial : le montant payé {R.euros(paid)} doit être en euros au centime près, de zéro à moins de"
+            f" {R.euros(due)} (dû)",
+            paid=str(paid),
+            due=fmt(due),
         )
     return paid
 
@@ -150,7 +157,8 @@ class ReferenceEngine(TeleserviceCalls):
         """The reference engine is a test engine: a card of nature R (réelle) is refused, never billed."""
         if str(data.get("nature", "")).upper() == "R":
             self.trace(f"read_{kind} refus CARD_NOT_TEST nature=R")
-            raise R.refuse(R.CARD_NOT_TEST, f"carte {kind} de nature réelle : seules les cartes de test sont acceptées")
+            card = _CARD_WORDS.get(kind, kind)
+            raise R.refuse(R.CARD_NOT_TEST, f"carte {card} de nature réelle : seules les cartes de test sont acceptées")
 
     def read_cps(self, slot: str) -> JsonObject:
         data = self._read_card("cps", slot)
@@ -171,7 +179,7 @@ class ReferenceEngine(TeleserviceCalls):
         request's own coverage (source says which)."""
         ben = request.get("beneficiary") if isinstance(request, dict) else None
         if not isinstance(ben, dict) or not ben.get("nir"):
-            raise R.refuse(R.ADRI_UNKNOWN_BENEFICIARY, "ADRi: NIR absent de la requête")
+            raise R.refuse(R.ADRI_UNKNOWN_BENEFICIARY, "ADRi : NIR absent de la requête")
         nir = str(ben["nir"])
         rank = int(ben.get("rank") or 1)
         if request.get("service_url"):  # the téléservice itself (the bench's simulator or another server)
@@ -180,7 +188,7 @@ class ReferenceEngine(TeleserviceCalls):
             return self._adri_remote(request, nir, rank, when)
         coverage, source = self._adri_coverage(nir, rank, ben)
         if coverage is None:
-            raise R.refuse(R.ADRI_UNKNOWN_BENEFICIARY, "ADRi: bénéficiaire inconnu", nir_suffix=nir[-4:])
+            raise R.refuse(R.ADRI_UNKNOWN_BENEFICIARY, "ADRi : bénéficiaire inconnu", nir_suffix=nir[-4:])
         parsed = parse_coverage(coverage, "coverage")
         when_raw = request.get("care_date")
         when = date.fromisoformat(when_raw) if isinstance(when_raw, str) and when_raw else self.today()
@@ -328,7 +336,7 @@ class ReferenceEngine(TeleserviceCalls):
     def build_lot(self, request: JsonObject) -> JsonObject:
         ids = request.get("invoice_ids") if isinstance(request, dict) else None
         if not isinstance(ids, list):
-            raise R.refuse(R.INVALID_REQUEST, "invoice_ids: liste attendue")
+            raise R.refuse(R.INVALID_REQUEST, "invoice_ids : liste attendue")
         if not ids:
             raise R.refuse(R.EMPTY_LOT, "lot sans facture")
         invoices = [self._invoice(i) for i in ids]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -9,6 +10,7 @@ from typing import Any
 
 from testbench.engines.reference import refusals as R
 from testbench.engines.reference.money import ROUNDING_MODES, AmountError, parse_decimal
+from testbench.engines.reference.refusals import _t
 
 TIERS_PAYANT = ("none", "amo", "amo+amc")
 MODES = ("securise", "degrade", "sesam-sans-vitale")
@@ -171,9 +173,48 @@ def _bad(message: str, field: str) -> Exception:
     return R.refuse(R.INVALID_REQUEST, message, field=field)
 
 
+#: A line's keys (docs/engine-protocol.md, « The invoice request ») in words, for a refusal's message; its
+#: ``details.field`` keeps the request's path (``lines[0].quantity``)
+LINE_FIELDS = {
+    "nomenclature": "nomenclature",
+    "code": "code",
+    "quantity": _t("quantité"),
+    "coefficient": "coefficient",
+    "unit_price": _t("prix unitaire"),
+    "tariff": _t("tarif"),
+    "plv": "PLV",
+    "date": "date",
+    "ald": "ALD",
+    "exo": _t("exonération"),
+    "prestation": _t("type de prestation"),
+    "rental_start": _t("début de location"),
+    "rental_end": _t("fin de location"),
+    "rental_since": _t("début de toute la location"),
+    "rental_code": _t("code de durée de location"),
+    "supplier_siret": _t("SIRET du fournisseur"),
+    "lppr": _t("code LPPR"),
+    "accord_prealable": "accord préalable",
+    "prescriber": _t("prescripteur"),
+    "majoration_of": _t("acte majoré"),
+    "travel": _t("zone de déplacement"),
+    "dom": "DOM",
+}
+_LINE_PATH = re.compile(r"lines\[(\d+)\](?:\.(\w+))?")
+
+
+def _label(field: str) -> str:
+    """A request path as a person reads it in a refusal: a line by its number from 1 and its key in words
+    (``lines[0].quantity`` → « ligne 1, quantité »), any other path as the request spells it."""
+    found = _LINE_PATH.fullmatch(field)
+    if found is None:
+        return field
+    line = f"ligne {int(found[1]) + 1}"
+    return f"{line}, {LINE_FIELDS.get(found[2], found[2])}" if found[2] else line
+
+
 def _obj(value: Any, field: str) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise _bad(f"{field}: objet attendu", field)
+        raise _bad(f"{_label(field)} : objet attendu", field)
     return value
 
 
@@ -181,7 +222,7 @@ def _str(value: Any, field: str, *, optional: bool = False) -> str | None:
     if value is None and optional:
         return None
     if not isinstance(value, str) or not value:
-        raise _bad(f"{field}: chaîne attendue", field)
+        raise _bad(f"{_label(field)} : chaîne attendue", field)
     return value
 
 
@@ -189,7 +230,7 @@ def _bool(value: Any, field: str) -> bool:
     if value is None:
         return False
     if not isinstance(value, bool):
-        raise _bad(f"{field}: booléen attendu", field)
+        raise _bad(f"{_label(field)} : booléen attendu", field)
     return value
 
 
@@ -197,11 +238,11 @@ def _date(value: Any, field: str, *, optional: bool = False) -> date | None:
     if value is None and optional:
         return None
     if not isinstance(value, str):
-        raise _bad(f"{field}: date ISO attendue (AAAA-MM-JJ)", field)
+        raise _bad(f"{_label(field)} : date ISO attendue (AAAA-MM-JJ)", field)
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
-        raise _bad(f"{field}: date invalide {value}", field) from exc
+        raise _bad(f"{_label(field)} : date invalide {value}", field) from exc
 
 
 def _dec(value: Any, field: str, *, optional: bool = False, code: str = R.INVALID_REQUEST) -> Decimal | None:
@@ -210,7 +251,7 @@ def _dec(value: Any, field: str, *, optional: bool = False, code: str = R.INVALI
     try:
         return parse_decimal(value)
     except AmountError as exc:
-        raise R.refuse(code, f"{field}: {exc}", field=field) from exc
+        raise R.refuse(code, f"{_label(field)} : {exc}", field=field) from exc
 
 
 NO_PLV = Decimal(0)  # a line's explicit "no PLV" (free price), as PLV 0 in the LPP tables
@@ -227,9 +268,9 @@ def _quantity(value: Any, field: str) -> int:
     try:
         qty = parse_decimal(value)
     except AmountError as exc:
-        raise R.refuse(R.INVALID_QUANTITY, f"{field}: {exc}", field=field) from exc
+        raise R.refuse(R.INVALID_QUANTITY, f"{_label(field)} : {exc}", field=field) from exc
     if qty != qty.to_integral_value() or qty <= 0 or qty > 999:
-        raise R.refuse(R.INVALID_QUANTITY, f"{field}: quantité entière de 1 à 999 attendue", field=field)
+        raise R.refuse(R.INVALID_QUANTITY, f"{_label(field)} : quantité entière de 1 à 999 attendue", field=field)
     return int(qty)
 
 
@@ -262,23 +303,25 @@ def _line(raw: Any, index: int) -> Line:
     raw = _obj(raw, f)
     nomenclature = _str(raw.get("nomenclature"), f"{f}.nomenclature")
     if nomenclature not in NOMENCLATURES:
-        raise R.refuse(R.UNSUPPORTED_NOMENCLATURE, f"{f}: nomenclature {nomenclature} non gérée", line=index)
+        raise R.refuse(
+            R.UNSUPPORTED_NOMENCLATURE, f"ligne {index + 1} : nomenclature {nomenclature} non gérée", line=index
+        )
     code = _str(raw.get("code"), f"{f}.code")
     assert code is not None
     code = code.strip().upper()
     if nomenclature == "LPP" and not (len(code) == 7 and code.isdigit()):
-        raise R.refuse(R.INVALID_CODE, f"{f}: un code LPP a 7 chiffres ({code})", line=index)
+        raise R.refuse(R.INVALID_CODE, f"ligne {index + 1} : un code LPP a 7 chiffres ({code})", line=index)
     coefficient = _dec(raw.get("coefficient", "1"), f"{f}.coefficient", code=R.INVALID_COEFFICIENT)
     assert coefficient is not None
     if coefficient <= 0:
-        raise R.refuse(R.INVALID_COEFFICIENT, f"{f}: coefficient positif attendu", line=index)
+        raise R.refuse(R.INVALID_COEFFICIENT, f"ligne {index + 1} : coefficient positif attendu", line=index)
     exo = raw.get("exo")
     if exo is not None and (not isinstance(exo, str) or len(exo) != 1):
-        raise _bad(f"{f}.exo: code d'exonération d'un caractère attendu", f"{f}.exo")
+        raise _bad(f"ligne {index + 1} : code d'exonération d'un caractère attendu", f"{f}.exo")
     unit_price = _dec(raw.get("unit_price"), f"{f}.unit_price", optional=True)
     tariff = _dec(raw.get("tariff"), f"{f}.tariff", optional=True)
     if (unit_price is not None and unit_price < 0) or (tariff is not None and tariff < 0):
-        raise R.refuse(R.INVALID_REQUEST, f"ligne {index + 1}: montant négatif", line=index)
+        raise R.refuse(R.INVALID_REQUEST, f"ligne {index + 1} : montant négatif", line=index)
     line = Line(
         index=index,
         nomenclature=nomenclature,
@@ -326,7 +369,7 @@ def _choice(value: Any, field: str, allowed: tuple[str, ...]) -> str | None:
     if value is None or value == "":
         return None
     if value not in allowed:
-        raise _bad(f"{field}: une valeur parmi {', '.join(allowed)}", field)
+        raise _bad(f"{_label(field)} : une valeur parmi {', '.join(allowed)}", field)
     return str(value)
 
 
@@ -337,7 +380,7 @@ def _digits(value: Any, field: str, low: int, high: int) -> str | None:
     text = str(value).strip()
     if not text.isdigit() or not low <= len(text) <= high:
         size = str(low) if low == high else f"{low}–{high}"
-        raise _bad(f"{field}: {size} chiffres attendus", field)
+        raise _bad(f"{_label(field)} : {size} chiffres attendus", field)
     return text
 
 
@@ -349,7 +392,7 @@ def _line_number(value: Any, field: str) -> int | None:
     except ValueError:
         number = 0
     if number < 1:
-        raise _bad(f"{field}: numéro de ligne (à partir de 1) attendu", field)
+        raise _bad(f"{_label(field)} : numéro de ligne (à partir de 1) attendu", field)
     return number
 
 
@@ -374,17 +417,17 @@ def parse_invoice_request(raw: Any) -> InvoiceRequest:
     raw = _obj(raw, "request")
     mode = raw.get("mode", "securise")
     if mode not in MODES:
-        raise _bad(f"mode: une valeur parmi {', '.join(MODES)}", "mode")
+        raise _bad(f"mode : une valeur parmi {', '.join(MODES)}", "mode")
     tiers = raw.get("tiers_payant") or "none"
     if tiers not in TIERS_PAYANT:
-        raise _bad(f"tiers_payant: une valeur parmi {', '.join(TIERS_PAYANT)}", "tiers_payant")
+        raise _bad(f"tiers_payant : une valeur parmi {', '.join(TIERS_PAYANT)}", "tiers_payant")
     rounding = raw.get("rounding") or "half-up"
     if rounding not in ROUNDING_MODES:
         raise R.refuse(R.UNSUPPORTED_ROUNDING, f"arrondi {rounding} non géré", rounding=rounding)
     ben = _obj(raw.get("beneficiary"), "beneficiary")
     rank = ben.get("rank", 1)
     if not isinstance(rank, int) or isinstance(rank, bool) or rank < 0:
-        raise _bad("beneficiary.rank: entier attendu", "beneficiary.rank")
+        raise _bad("beneficiary.rank : entier attendu", "beneficiary.rank")
     beneficiary = Beneficiary(
         nir=_str(ben.get("nir"), "beneficiary.nir", optional=True),
         rank=rank,
@@ -400,14 +443,14 @@ def parse_invoice_request(raw: Any) -> InvoiceRequest:
         amc_raw = _obj(amc_raw, "amc")
         contract = amc_raw.get("contract", "tm")
         if contract not in ("tm", "tm+depassement"):
-            raise _bad("amc.contract: 'tm' ou 'tm+depassement'", "amc.contract")
+            raise _bad("amc.contract : « tm » ou « tm+depassement » attendu", "amc.contract")
         cap = _dec(amc_raw.get("cap"), "amc.cap", optional=True)
         amc_type = _choice(amc_raw.get("type"), "amc.type", AMC_TYPES) or ""
         number = _digits(amc_raw.get("number"), "amc.number", 1, 10) or ""
         amc = AmcContract(contract=contract, cap=cap, number=number, type=amc_type)
     lines_raw = raw.get("lines")
     if not isinstance(lines_raw, list):
-        raise _bad("lines: liste attendue", "lines")
+        raise _bad("lines : liste attendue", "lines")
     if not lines_raw:
         raise R.refuse(R.EMPTY_INVOICE, "facture sans ligne")
     if len(lines_raw) > 999:

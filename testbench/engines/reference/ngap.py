@@ -8,7 +8,11 @@ from decimal import Decimal
 
 from testbench.engines.reference import refusals as R
 from testbench.engines.reference.model import Line
+from testbench.engines.reference.refusals import _t
 from testbench.engines.reference.tables import TariffEntry
+
+#: A travel zone of an IK line (model.TRAVEL_ZONES) in words, for a refusal's message (« déplacement en montagne »)
+TRAVEL_WORDS = {"plaine": _t("en plaine"), "montagne": _t("en montagne"), "pied-ski": _t("à pied ou à ski")}
 
 
 def value(line: Line, entry: TariffEntry) -> Decimal:
@@ -17,7 +21,8 @@ def value(line: Line, entry: TariffEntry) -> Decimal:
     if line.extra.travel and (not entry.travel or (zone and zone not in entry.variants)):
         raise R.refuse(
             R.TRAVEL_ZONE_NOT_APPLICABLE,
-            f"ligne {line.index + 1}: zone de déplacement {line.extra.travel} sans valeur pour {line.code}",
+            f"ligne {line.index + 1} : déplacement {TRAVEL_WORDS.get(line.extra.travel, line.extra.travel)} sans"
+            f" valeur pour {line.code}",
             line=line.index,
             code=line.code,
         )
@@ -49,7 +54,7 @@ def check_session(lines: list[tuple[Line, date, TariffEntry | None]]) -> None:
             if not acts:
                 raise R.refuse(
                     R.MAJORATION_WITHOUT_ACT,
-                    f"ligne {line.index + 1}: majoration {line.code} sans acte qui la précède le même jour",
+                    f"ligne {line.index + 1} : majoration {line.code} sans acte qui la précède le même jour",
                     line=line.index,
                     code=line.code,
                 )
@@ -62,7 +67,7 @@ def check_session(lines: list[tuple[Line, date, TariffEntry | None]]) -> None:
                 if same_day != 1:
                     raise R.refuse(
                         R.MAJORATION_NOT_APPLICABLE,
-                        f"ligne {line.index + 1}: {line.code} (acte unique) avec {same_day} actes le même jour",
+                        f"ligne {line.index + 1} : {line.code} (acte unique) avec {same_day} actes le même jour",
                         line=line.index,
                         acts=same_day,
                     )
@@ -73,7 +78,7 @@ def check_session(lines: list[tuple[Line, date, TariffEntry | None]]) -> None:
         ):
             raise R.refuse(
                 R.TRAVEL_WITHOUT_ACT,
-                f"ligne {line.index + 1}: indemnité {line.code} sans soin le même jour",
+                f"ligne {line.index + 1} : indemnité {line.code} sans soin le même jour",
                 line=line.index,
                 code=line.code,
             )

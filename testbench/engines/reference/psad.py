@@ -13,11 +13,30 @@ from datetime import date
 from testbench.engines.reference import refusals as R
 from testbench.engines.reference.model import PRESTATIONS, InvoiceRequest, Line
 from testbench.engines.reference.rates import nature_of
+from testbench.engines.reference.refusals import _t
 from testbench.engines.reference.tables import Tables, TariffEntry
 from testbench.i18n import tn
 
 #: LPP type letter of the table (NT_LPP.LPP_PRS_TYP) -> the line's prestation type
 LPP_TYPES = {"A": "achat", "E": "entretien", "L": "location", "R": "reparation", "S": "service", "V": "livraison"}
+#: A line's prestation type (model.PRESTATIONS) in words, for a refusal's message
+PRESTATION_WORDS = {
+    "achat": _t("achat"),
+    "entretien": _t("entretien"),
+    "location": _t("location"),
+    "frais-de-port": _t("frais de port"),
+    "reparation": _t("réparation"),
+    "service": _t("service"),
+    "livraison": _t("livraison"),
+}
+#: An AMC routing (model.AMC_TYPES) in words: French domain terms, the same in English
+AMC_TYPE_WORDS = {"tiers-payant-integral": "tiers payant intégral", "dre": "DRE", "c2s": "C2S"}
+#: A rental-duration code (model.RENTAL_CODES) in words, the singular and the plural of its periods
+RENTAL_PERIOD_WORDS = {
+    "hebdomadaire": (_t("hebdomadaire"), _t("hebdomadaires")),
+    "mensuel": (_t("mensuelle"), _t("mensuelles")),
+    "journalier": (_t("journalière"), _t("journalières")),
+}
 
 
 def one_year_after(day: date) -> date:
@@ -37,14 +56,14 @@ def check_invoice(req: InvoiceRequest, tables: Tables) -> None:
     if billed < last:
         raise R.refuse(
             R.BILLING_BEFORE_CARE,
-            f"facture du {billed.isoformat()} avant les soins du {last.isoformat()}",
+            f"facture du {R.day(billed)} avant les soins du {R.day(last)}",
             billing_date=billed.isoformat(),
             date=last.isoformat(),
         )
     if billed >= one_year_after(first):
         raise R.refuse(
             R.BILLING_DELAY_EXCEEDED,
-            f"soins du {first.isoformat()} facturés le {billed.isoformat()} : délai d'un an dépassé",
+            f"soins du {R.day(first)} facturés le {R.day(billed)} : délai d'un an dépassé",
             billing_date=billed.isoformat(),
             date=first.isoformat(),
         )
@@ -80,7 +99,7 @@ def _check_prescription(req: InvoiceRequest, first: date) -> None:
     if p.date is not None and p.date > first:
         raise R.refuse(
             R.PRESCRIPTION_AFTER_CARE,
-            f"prescription du {p.date.isoformat()} postérieure aux soins du {first.isoformat()}",
+            f"prescription du {R.day(p.date)} postérieure aux soins du {R.day(first)}",
             prescription_date=p.date.isoformat(),
             date=first.isoformat(),
         )
@@ -97,7 +116,7 @@ def _check_at_mp(req: InvoiceRequest, first: date) -> None:
     if at_date is not None and at_date > first:
         raise R.refuse(
             R.ATMP_DATE_AFTER_CARE,
-            f"accident du {at_date.isoformat()} postérieur aux soins du {first.isoformat()}",
+            f"accident du {R.day(at_date)} postérieur aux soins du {R.day(first)}",
             at_date=at_date.isoformat(),
         )
 
@@ -106,7 +125,8 @@ def _check_amc(req: InvoiceRequest) -> None:
     amc = req.amc
     assert amc is not None
     if not amc.number:  # every routing names its organisation
-        raise R.refuse(R.AMC_NUMBER_MISSING, f"AMC {amc.type} sans numéro d'organisme", amc_type=amc.type)
+        kind = AMC_TYPE_WORDS.get(amc.type, amc.type)
+        raise R.refuse(R.AMC_NUMBER_MISSING, f"AMC {kind} sans numéro d'organisme", amc_type=amc.type)
     if amc.type == "c2s" and not req.beneficiary.coverage.at(req.care_date).c2s:
         raise R.refuse(R.C2S_NOT_IN_RIGHTS, "contrat C2S sans droits C2S du bénéficiaire")
 
@@ -118,7 +138,8 @@ def check_lpp_line(req: InvoiceRequest, line: Line, entry: TariffEntry | None, e
     if declared and expected and declared != expected:
         raise R.refuse(
             R.PRESTATION_TYPE_MISMATCH,
-            f"ligne {line.index + 1}: {line.code} est un code de type {expected}, pas {declared}",
+            f"ligne {line.index + 1} : {line.code} est un code de type {_prestation(expected)}, pas"
+            f" {_prestation(declared)}",
             line=line.index,
             expected=expected,
             declared=declared,
@@ -126,14 +147,14 @@ def check_lpp_line(req: InvoiceRequest, line: Line, entry: TariffEntry | None, e
     if line.extra.accord_prealable and not req.accord_prealable:
         raise R.refuse(
             R.ACCORD_PREALABLE_MISSING,
-            f"ligne {line.index + 1}: {line.code} demande un accord préalable",
+            f"ligne {line.index + 1} : {line.code} demande un accord préalable",
             line=line.index,
             code=line.code,
         )
     if line.extra.supplier_siret and not _luhn(line.extra.supplier_siret):
         raise R.refuse(
             R.SUPPLIER_SIRET_INVALID,
-            f"ligne {line.index + 1}: SIRET {line.extra.supplier_siret} (clé de contrôle fausse)",
+            f"ligne {line.index + 1} : SIRET {line.extra.supplier_siret} (clé de contrôle fausse)",
             line=line.index,
         )
     if line.extra.rental_start or line.extra.rental_end:
@@ -143,6 +164,10 @@ def check_lpp_line(req: InvoiceRequest, line: Line, entry: TariffEntry | None, e
 
 def prestation_code(kind: str) -> str:
     return PRESTATIONS.get(kind, "")
+
+
+def _prestation(kind: str) -> str:
+    return PRESTATION_WORDS.get(kind, kind)
 
 
 def _luhn(digits: str) -> bool:
@@ -172,25 +197,26 @@ def _rental_refusal(line: Line, message: str, **details: object) -> Exception:
 def _check_rental(line: Line, entry: TariffEntry | None) -> None:
     start, end = line.extra.rental_start, line.extra.rental_end
     if start is None or end is None:
-        raise _rental_refusal(line, f"ligne {line.index + 1}: période de location sans début ou sans fin")
+        raise _rental_refusal(line, f"ligne {line.index + 1} : période de location sans début ou sans fin")
     if end < start:
         raise _rental_refusal(
-            line, f"ligne {line.index + 1}: fin de location {end.isoformat()} avant son début {start.isoformat()}"
+            line, f"ligne {line.index + 1} : fin de location {R.day(end)} avant son début {R.day(start)}"
         )
     code = line.extra.rental_code or (entry.rental_code if entry is not None else "")
     if code:
         count = _periods(start, end, code)
         if count != line.quantity:
+            one, several = RENTAL_PERIOD_WORDS.get(code, (code, code))
             raise _rental_refusal(
                 line,
                 tn(
-                    "ligne {line}: quantité {quantity} pour {count} période {code}",
-                    "ligne {line}: quantité {quantity} pour {count} périodes {code}",
+                    "ligne {line} : quantité {quantity} pour {count} période {kind}",
+                    "ligne {line} : quantité {quantity} pour {count} périodes {kind}",
                     count,
                     "fr",
                     line=line.index + 1,
                     quantity=line.quantity,
-                    code=code,
+                    kind=one if count <= 1 else several,
                 ),
                 expected=str(count),
                 code=code,
@@ -198,7 +224,7 @@ def _check_rental(line: Line, entry: TariffEntry | None) -> None:
     since = line.extra.rental_since or start
     if since > start:
         raise _rental_refusal(
-            line, f"ligne {line.index + 1}: location commencée le {since.isoformat()}, après la période facturée"
+            line, f"ligne {line.index + 1} : location commencée le {R.day(since)}, après la période facturée"
         )
     band = entry.rental_weeks if entry is not None else None
     if band is None:
@@ -210,7 +236,7 @@ def _check_rental(line: Line, entry: TariffEntry | None) -> None:
         limit = f"{low}–{high}" if high is not None else f"≥ {low}"
         raise R.refuse(
             R.RENTAL_CODE_MISMATCH,
-            f"ligne {line.index + 1}: semaines {first_week}–{last_week} de location, {line.code} couvre {limit}",
+            f"ligne {line.index + 1} : semaines {first_week}–{last_week} de location, {line.code} couvre {limit}",
             line=line.index,
             first_week=first_week,
             last_week=last_week,

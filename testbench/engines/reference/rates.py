@@ -9,6 +9,7 @@ from functools import cache
 
 from testbench.engines.reference import refusals as R
 from testbench.engines.reference.model import Coverage, InvoiceRequest, Line
+from testbench.engines.reference.refusals import _t
 from testbench.engines.reference.tables import Tables
 
 HUNDRED = Decimal(100)
@@ -52,12 +53,20 @@ def nature_of(cov: Coverage) -> str:
     return "10"
 
 
+#: The rate tables' categories and modulations (tables.json ``rates``) in words, for a refusal's message; a
+#: category of other tables reads as they spell it
+RATE_CATEGORIES = {"lpp": "LPP", "auxiliaire": _t("auxiliaires médicaux"), "medecin": _t("médecins")}
+RATE_MODULATIONS = {"": _t("de base"), "alsace-moselle": "Alsace-Moselle", "aspa": "ASPA"}
+
+
 def _table_rate(tables: Tables, category: str, when: date, modulation: str, line: Line) -> Decimal:
     rate = tables.rate(category, when, modulation)
     if rate is None:
+        kind = RATE_MODULATIONS.get(modulation, modulation)
         raise R.refuse(
             R.NO_RATE_AT_DATE,
-            f"ligne {line.index + 1}: aucun taux {category} {modulation or 'standard'} au {when.isoformat()}",
+            f"ligne {line.index + 1} : aucun taux {kind} pour la catégorie {RATE_CATEGORIES.get(category, category)}"
+            f" au {R.day(when)}",
             line=line.index,
             category=category,
             date=when.isoformat(),
@@ -69,7 +78,7 @@ def decide_rate(req: InvoiceRequest, line: Line, category: str, when: date, tabl
     """Apply the FIDES VF34 decision in order; see docs/reference-engine.md for each rule's source."""
     cov = req.beneficiary.coverage.at(when)
     if line.is_ald and not cov.ald:  # flagged ALD or coded exo 4: either needs the ALD right
-        raise R.refuse(R.ALD_NOT_IN_RIGHTS, f"ligne {line.index + 1}: ALD facturée sans droits ALD", line=line.index)
+        raise R.refuse(R.ALD_NOT_IN_RIGHTS, f"ligne {line.index + 1} : ALD facturée sans droits ALD", line=line.index)
     if cov.ame:  # 1. AME: 0 %, qualificatif N (RG_VF650)
         return _decision(ZERO_RATE, "0", "ame")
     if cov.maternity or cov.at_mp or cov.prevention:  # 2. nature d'assurance (RG_VF651)

@@ -5,9 +5,12 @@ Codes never change meaning once published: casebooks assert on them.
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from testbench.domain.refusal import EngineRefusal
+from testbench.fmt import money
 
 INVALID_REQUEST = "INVALID_REQUEST"  # malformed request: missing key, wrong type, bad decimal or date
 INVALID_QUANTITY = "INVALID_QUANTITY"  # quantity not a positive integer (or above 999)
@@ -143,5 +146,26 @@ MEANINGS: dict[str, str] = {
 
 
 def refuse(refusal_code: str, message: str, **details: Any) -> EngineRefusal:
-    """Build a refusal; callers ``raise refuse(...)`` so the traceback points at the rule."""
+    """Build a refusal; callers ``raise refuse(...)`` so the traceback points at the rule.
+
+    The message is French, written for a person (the session records it; the catalogue reads it in English):
+    a date as :func:`day` writes it, an amount as :func:`euros` does, a code of the request in words. The
+    ``details`` are data: ISO dates, decimal strings with a dot, the request's codes.
+    """
     return EngineRefusal(refusal_code, message, details)
+
+
+def _t(text: str) -> str:
+    """Marks a French word of a refusal's message for the catalogue (its English is there)."""
+    return text
+
+
+def day(when: date) -> str:
+    """A date of a refusal's message as French writes it: « 05/01/2026 » (English reads it back ISO)."""
+    return f"{when.day:02d}/{when.month:02d}/{when.year:04d}"
+
+
+def euros(amount: Decimal) -> str:
+    """An amount of a refusal's message as French writes money: « 5,50 € », « 1 234,00 € » with no-break spaces
+    (testbench.fmt.money; English reads it back "€5.50")."""
+    return money(str(amount), "fr")

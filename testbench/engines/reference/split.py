@@ -156,14 +156,14 @@ def _resolve_tariff(line: Line, when: date, tables: Tables) -> tuple[TariffEntry
         if tables.knows(line.nomenclature, line.code):
             raise R.refuse(
                 R.NO_TARIFF_AT_DATE,
-                f"ligne {line.index + 1}: pas de tarif {line.code} au {when.isoformat()}",
+                f"ligne {line.index + 1} : pas de tarif {line.code} au {R.day(when)}",
                 line=line.index,
                 code=line.code,
                 date=when.isoformat(),
             )
         raise R.refuse(
             R.UNKNOWN_CODE,
-            f"ligne {line.index + 1}: code {line.nomenclature} {line.code} inconnu",
+            f"ligne {line.index + 1} : code {line.nomenclature} {line.code} inconnu",
             line=line.index,
             code=line.code,
         )
@@ -208,7 +208,7 @@ def _check_rights(req: InvoiceRequest, when: date, line: Line) -> None:
     if (cov.rights_start and when < cov.rights_start) or (cov.rights_end and when > cov.rights_end):
         raise R.refuse(
             R.RIGHTS_EXPIRED,
-            f"ligne {line.index + 1}: soins du {when.isoformat()} hors de la période de droits",
+            f"ligne {line.index + 1} : soins du {R.day(when)} hors de la période de droits",
             line=line.index,
             date=when.isoformat(),
             rights_start=cov.rights_start.isoformat() if cov.rights_start else None,
@@ -282,7 +282,7 @@ def compute_invoice(req: InvoiceRequest, tables: Tables) -> InvoiceComputation:
         if plv is not None and unit_price > plv:
             raise R.refuse(
                 R.PRICE_ABOVE_PLV,
-                f"ligne {line.index + 1}: prix {unit_price} au-dessus du PLV {plv} ({line.code})",
+                f"ligne {line.index + 1} : prix {R.euros(unit_price)} au-dessus du PLV {R.euros(plv)} ({line.code})",
                 line=line.index,
                 code=line.code,
                 unit_price=str(unit_price),
@@ -296,7 +296,7 @@ def compute_invoice(req: InvoiceRequest, tables: Tables) -> InvoiceComputation:
         if cov.c2s and depassement > 0:
             raise R.refuse(
                 R.DEPASSEMENT_NOT_ALLOWED_C2S,
-                f"ligne {line.index + 1}: dépassement de {depassement} interdit pour un bénéficiaire C2S",
+                f"ligne {line.index + 1} : dépassement de {R.euros(depassement)} interdit pour un bénéficiaire C2S",
                 line=line.index,
                 depassement=str(depassement),
             )

@@ -20,7 +20,8 @@ from testbench.domain.organisme import organisme_of
 from testbench.domain.refusal import EngineRefusal
 from testbench.domain.vocabulary import TELESERVICE_INVALID_ANSWER, TELESERVICE_UNAVAILABLE
 from testbench.engines.reference import refusals as R
-from testbench.fmt import number
+from testbench.engines.reference.refusals import _t
+from testbench.fmt import number, timestamp
 
 if TYPE_CHECKING:
     import http.client
@@ -31,12 +32,22 @@ MAX_ANSWER = 1 << 20
 JsonObject = dict[str, Any]
 
 
+#: The téléservices by name (the request's ``service``, the refusal's ``details.service``) in words
+SERVICE_WORDS = {"adri": _t("ADRi"), "apcv": _t("ApCV"), "insi": _t("INSi"), "eprescription": _t("e-prescription")}
+
+
+def _named(service: str) -> str:
+    return SERVICE_WORDS.get(service, service)
+
+
 def unavailable(service: str, why: str) -> EngineRefusal:
-    return R.refuse(TELESERVICE_UNAVAILABLE, f"téléservice {service} indisponible : {why}", service=service)
+    return R.refuse(TELESERVICE_UNAVAILABLE, f"téléservice {_named(service)} indisponible : {why}", service=service)
 
 
 def invalid(service: str, why: str) -> EngineRefusal:
-    return R.refuse(TELESERVICE_INVALID_ANSWER, f"réponse du téléservice {service} invalide : {why}", service=service)
+    return R.refuse(
+        TELESERVICE_INVALID_ANSWER, f"réponse du téléservice {_named(service)} invalide : {why}", service=service
+    )
 
 
 class TeleserviceClient:
@@ -96,13 +107,19 @@ class TeleserviceClient:
 
 
 def _reason(exc: BaseException) -> str:
+    """Why a service could not be reached, in words (Python's own are English and name its classes)."""
     import http.client
+    import socket
 
     if isinstance(exc, ConnectionRefusedError):
         return "connexion refusée"
     if isinstance(exc, http.client.RemoteDisconnected | ConnectionResetError):
         return "connexion fermée sans réponse"
-    return str(exc) or type(exc).__name__
+    if isinstance(exc, socket.gaierror):
+        return "adresse du service introuvable"
+    if isinstance(exc, http.client.HTTPException):
+        return "réponse HTTP illisible"
+    return "erreur réseau"
 
 
 def _answer(service: str, status: int, data: bytes) -> JsonObject:
@@ -118,7 +135,9 @@ def _answer(service: str, status: int, data: bytes) -> JsonObject:
         raise invalid(service, f"HTTP {status}, objet avec « status » attendu")
     if status >= 400:
         message = answer.get("message") or answer.get("code") or f"HTTP {status}"
-        raise R.refuse(R.INVALID_REQUEST, f"téléservice {service} : requête refusée : {message}", service=service)
+        raise R.refuse(
+            R.INVALID_REQUEST, f"téléservice {_named(service)} : requête refusée : {message}", service=service
+        )
     return answer
 
 
@@ -171,14 +190,14 @@ class TeleserviceCalls:
             code = answer.get("code")
             self.trace(f"adri_query erreur {code}", "WARN")
             if code == "BENEFICIAIRE_INCONNU":
-                raise R.refuse(R.ADRI_UNKNOWN_BENEFICIARY, "ADRi: bénéficiaire inconnu", nir_suffix=nir[-4:])
+                raise R.refuse(R.ADRI_UNKNOWN_BENEFICIARY, "ADRi : bénéficiaire inconnu", nir_suffix=nir[-4:])
             raise invalid("adri", f"code d'erreur inconnu « {code} »")
         if answer["status"] != "ok":
             raise invalid("adri", f"statut « {answer['status']} »")
         beneficiaries = require("adri", answer.get("beneficiaries"), "beneficiaries", list)
         found = next((b for b in beneficiaries if isinstance(b, dict) and b.get("rank") == rank), None)
         if found is None:
-            raise R.refuse(R.ADRI_UNKNOWN_BENEFICIARY, f"ADRi: aucun bénéficiaire de rang {rank}", rank=rank)
+            raise R.refuse(R.ADRI_UNKNOWN_BENEFICIARY, f"ADRi : aucun bénéficiaire de rang {rank}", rank=rank)
         coverage = dict(require("adri", found.get("coverage", {}), "coverage", dict))
         coverage["rights_start"], coverage["rights_end"] = found.get("rights_start"), found.get("rights_end")
         open_ = _open_at(coverage["rights_start"], coverage["rights_end"], when)
@@ -230,11 +249,13 @@ class TeleserviceCalls:
             raise invalid("apcv", f"code d'erreur « {answer.get('code')} »")
         if status == "refused":
             self.trace(f"apcv_context refus: {answer.get('reason', '')}", "WARN")
-            raise R.refuse(R.APCV_REFUSED, f"ApCV: contexte refusé ({answer.get('reason', '')})")
+            reason = str(answer.get("reason") or "")
+            raise R.refuse(R.APCV_REFUSED, f"ApCV : contexte refusé ({reason})" if reason else "ApCV : contexte refusé")
         expires = str(answer.get("expires") or "")
         if status == "expired" or (expires and expires < _utc_now()):
             self.trace(f"apcv_context expiré le {expires}", "WARN")
-            raise R.refuse(R.APCV_CONTEXT_EXPIRED, f"ApCV: contexte expiré ({expires})", expires=expires)
+            said = f"ApCV : contexte expiré ({timestamp(expires, 'fr')})" if expires else "ApCV : contexte expiré"
+            raise R.refuse(R.APCV_CONTEXT_EXPIRED, said, expires=expires)
         if status != "valid":
             raise invalid("apcv", f"statut « {status} »")
         identity = require("apcv", answer.get("identity"), "identity", dict)
@@ -264,7 +285,7 @@ class TeleserviceCalls:
     def insi_query(self, request: JsonObject) -> JsonObject:
         traits = request.get("traits")
         if not isinstance(traits, dict):
-            raise R.refuse(R.INVALID_REQUEST, "insi_query: traits attendus")
+            raise R.refuse(R.INVALID_REQUEST, "insi_query : traits attendus")
         payload = {"traits": traits, "nir": request.get("nir")}
         answer = self._services.post("insi", request, payload)
         status = answer["status"]
@@ -285,7 +306,7 @@ class TeleserviceCalls:
     def eprescription_fetch(self, request: JsonObject) -> JsonObject:
         number = request.get("number")
         if not isinstance(number, str) or not number:
-            raise R.refuse(R.INVALID_REQUEST, "eprescription_fetch: numéro d'ordonnance attendu")
+            raise R.refuse(R.INVALID_REQUEST, "eprescription_fetch : numéro d'ordonnance attendu")
         answer = self._services.post("eprescription", request, {"number": number})
         status = answer["status"]
         if status == "error":
