@@ -111,6 +111,7 @@ def test_billing_delay_one_year() -> None:
     assert ok.totals_dict()["amo"] == "33.60"
     assert code(request([bed()], care_date="2025-01-12", billing_date="2026-01-12")) == "BILLING_DELAY_EXCEEDED"
     assert str(one_year_after(__import__("datetime").date(2024, 2, 29))) == "2025-02-28"
+    assert one_year_after(__import__("datetime").date(9999, 12, 31)) is None  # past the calendar: never reached
 
 
 def test_billing_before_the_care_is_refused_and_default_is_the_last_care_date() -> None:

@@ -253,3 +253,10 @@ def test_a_teleservice_refusal_names_the_service_and_says_its_time_in_words() ->
 def test_an_older_session_s_refusal_still_reads_in_english(older: str, read: str) -> None:
     """Sessions recorded before keep their sentences: the catalogue keeps the older templates."""
     assert english(older) == read
+
+
+def test_a_care_on_the_last_day_of_the_calendar_is_refused_in_words_not_a_crash() -> None:
+    """9999-12-31 is a date a casebook may write: the one-year billing limit lies past Python's calendar, so
+    the engine judges the care by its other rules instead of failing (« year 10000 is out of range »)."""
+    refusal = invoice_refusal(request([line("1241763", unit_price="14.00")], care_date="9999-12-31"))
+    assert refusal.code in {"RIGHTS_EXPIRED", "NO_TARIFF_AT_DATE"} and "31/12/9999" in refusal.message

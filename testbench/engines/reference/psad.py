@@ -39,8 +39,11 @@ RENTAL_PERIOD_WORDS = {
 }
 
 
-def one_year_after(day: date) -> date:
-    """The same day one year later (29 February → 28 February)."""
+def one_year_after(day: date) -> date | None:
+    """The same day one year later (29 February → 28 February); None past the calendar's end (a care of the
+    year 9999, which a casebook may write: no billing date reaches a year later)."""
+    if day.year == date.max.year:
+        return None
     try:
         return day.replace(year=day.year + 1)
     except ValueError:
@@ -60,7 +63,7 @@ def check_invoice(req: InvoiceRequest, tables: Tables) -> None:
             billing_date=billed.isoformat(),
             date=last.isoformat(),
         )
-    if billed >= one_year_after(first):
+    if (limit := one_year_after(first)) is not None and billed >= limit:
         raise R.refuse(
             R.BILLING_DELAY_EXCEEDED,
             f"soins du {R.day(first)} facturés le {R.day(billed)} : délai d'un an dépassé",
