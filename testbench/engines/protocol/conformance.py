@@ -488,7 +488,8 @@ def run_checks(
         differences = _e1_differences(res)
         _expect(not differences, f"montants de l'exemple E1 (reçu ≠ attendu) : {', '.join(differences)}")
         totals = res.get("totals", {})
-        return f"base {totals.get('base')} AMO {totals.get('amo')} patient {totals.get('patient')}"
+        base, amo, patient = (fmt.money(str(totals.get(k)), "fr") for k in ("base", "amo", "patient"))
+        return f"base {base}, AMO {amo}, patient {patient}"  # money, read back in English (i18n._AS_RECORDED)
 
     c.run("facture", "create_invoice (exemple E1) : forme, arithmétique et montants", nominal)
 
