@@ -157,3 +157,25 @@ def test_rerun_keeps_the_sessions_shard_and_the_share_is_told_only_when_the_run_
     assert main(["run", str(DEMO), "--session", str(whole), *BENCH, "--shard", "2/4", "--rerun", "--lang", "en"]) == 3
     err = capsys.readouterr().err
     assert "this session is not a shard; --rerun runs it again without --shard 2/4" in err and "shard 2/4:" not in err
+
+
+def test_a_broken_card_profile_is_refused_before_the_campaign_not_met_in_its_middle(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``validate`` reads each card profile the fixtures name; ``run`` does too, before anything is recorded: a
+    profile cut in half is its file:line:col, exit 3 — not « erreur interne » at the case that presents it."""
+    import shutil
+
+    from testbench.paths import CASEBOOKS_DIR
+
+    shutil.copytree(CASEBOOKS_DIR / "cards", tmp_path / "cards")
+    shutil.copy(CASEBOOKS_DIR / "demo.xml", tmp_path / "demo.xml")
+    profile = tmp_path / "cards" / "vitale2-c2s.xml"
+    text = profile.read_text(encoding="utf-8")
+    profile.write_text(text[: len(text) // 2], encoding="utf-8")
+    session = tmp_path / "s.tbsession"
+    argv = ["run", str(tmp_path / "demo.xml"), *BENCH[:4], "--session", str(session)]
+    assert main(argv) == 3
+    err = capsys.readouterr().err
+    assert f"{profile}:" in err and "profil de carte invalide : XML mal formé" in err and "interne" not in err
+    assert not session.exists()

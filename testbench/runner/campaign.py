@@ -267,6 +267,17 @@ class Campaign:
         self._log_sources = self._parsed_log_sources()
         self.argv = list(argv)
 
+    @staticmethod
+    def _check_card_profiles(targets: Sequence[tuple[Casebook, Case]]) -> None:
+        """The card profiles the cases' casebooks name, read as ``validate`` reads them: a broken one is refused
+        before anything is recorded, at its file:line:col, not met as a bench error when a case presents it."""
+        from testbench.cards.profile_check import card_profile_problems
+
+        casebooks = {cb.sha256: cb for cb, _ in targets}.values()
+        problems = card_profile_problems(card for cb in casebooks for card in cb.fixtures.cards.values())
+        if problems:
+            raise CampaignError([problem.text() for problem in problems])
+
     def run(
         self,
         targets: Sequence[tuple[Casebook, Case]],
@@ -280,6 +291,7 @@ class Campaign:
 
         The session's selection is kept; a new session's is every case of the casebooks.
         """
+        self._check_card_profiles(targets)
         factories = self._worker_factories()
         with self._open() as store:
             store.close_dangling_attempts(INTERRUPTED)
@@ -306,6 +318,7 @@ class Campaign:
         ``meta`` is recorded in the session (a CI shard's place in its campaign); ``notice`` (the shard's
         share) is told once the run goes ahead, never before a refusal.
         """
+        self._check_card_profiles(selected)
         factories = self._worker_factories()
         with self._open() as store:
             has_history = store.has_attempts()
