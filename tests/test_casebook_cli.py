@@ -149,8 +149,10 @@ SCHEMA_ERRORS = [
     (
         "pattern.xml",
         ('id="e-amo"', 'id="-amo"'),
-        "<value>, attribut « id » : la valeur « -amo » ne respecte pas le motif « [A-Za-z0-9][A-Za-z0-9._:\\-]* »",
-        '<value>, attribute "id": the value "-amo" does not match the pattern "[A-Za-z0-9][A-Za-z0-9._:\\-]*"',
+        "<value>, attribut « id » : « -amo » ne convient pas : il faut un identifiant de 80 caractères au plus, "
+        "commençant par une lettre ou un chiffre",
+        '<value>, attribute "id": "-amo" is not valid: expected an identifier of at most 80 characters, '
+        "starting with a letter or a digit",
     ),
     (
         "enumeration.xml",

@@ -198,6 +198,30 @@ def test_every_casebook_message_has_its_english() -> None:
             "« quatre » ne convient pas : il faut un nombre entier",
             '"quatre" is not valid: expected a whole number',
         ),
+        (  # xs:date alone admits these, which the engine then refused as the product's fault
+            'care-date="2026-01-12" tiers-payant="amo">',
+            'care-date="12026-01-12" tiers-payant="amo">',
+            "« 12026-01-12 » ne convient pas : il faut une date AAAA-MM-JJ (2026-01-12)",
+            '"12026-01-12" is not valid: expected a date YYYY-MM-DD (2026-01-12)',
+        ),
+        (
+            'care-date="2026-01-12" tiers-payant="amo">',
+            'care-date="2026-01-12Z" tiers-payant="amo">',
+            "« 2026-01-12Z » ne convient pas : il faut une date AAAA-MM-JJ (2026-01-12)",
+            '"2026-01-12Z" is not valid: expected a date YYYY-MM-DD (2026-01-12)',
+        ),
+        (  # a pattern of ours in words, not the regex
+            'id="e-amo"',
+            'id="e amo!"',
+            "« e amo! » ne convient pas : il faut un identifiant de 80 caractères au plus, commençant par une lettre",
+            '"e amo!" is not valid: expected an identifier of at most 80 characters, starting with a letter',
+        ),
+        (  # a 40-digit coefficient overflowed the engine's arithmetic
+            'quantity="4" unit-price="14.00"',
+            'quantity="4" coefficient="9999999999999999999999999999999999999999" unit-price="14.00"',
+            "est supérieure au maximum permis (9999.99)",
+            "is above the allowed maximum (9999.99)",
+        ),
     ],
 )
 def test_a_value_of_the_wrong_type_says_what_to_write_not_the_schemas_type_name(
@@ -216,7 +240,7 @@ def test_a_value_of_the_wrong_type_says_what_to_write_not_the_schemas_type_name(
     path.write_text(text, encoding="utf-8")
     with pytest.raises(CasebookError) as caught:
         load_casebook(path)
-    (problem,) = caught.value.problems
+    problem = caught.value.problems[0]  # a changed id may leave other references to it dangling
     assert french in problem.text("fr") and english in problem.text("en")
     assert "urn:" not in problem.text("fr") + problem.text("en") and "xs:" not in problem.text("en")
 

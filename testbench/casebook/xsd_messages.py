@@ -139,8 +139,11 @@ SHAPES: tuple[tuple[str, str], ...] = (
 TYPE_WORDS = {
     "Amount": "un montant de 0 à 99999999.99 écrit avec un point (14.00)",
     "AmountOrNone": "un montant de 0 à 99999999.99 écrit avec un point (14.00), ou « none »",
-    "Id": "un identifiant de 80 caractères au plus : lettres, chiffres, « . », « _ », « : », « - »",
-    "Tag": "une étiquette : lettres, chiffres, « . », « _ », « - », « + »",
+    "Id": (
+        "un identifiant de 80 caractères au plus, commençant par une lettre ou un chiffre : lettres, chiffres, « . »,"
+        " « _ », « : », « - »"
+    ),
+    "Tag": "une étiquette commençant par une lettre ou un chiffre : lettres, chiffres, « . », « _ », « - », « + »",
     "TagList": "des étiquettes séparées par des espaces : lettres, chiffres, « . », « _ », « - », « + »",
     "RequirementId": "un identifiant d'exigence de 80 caractères au plus (RG_VF644, ADD8-APCV-01)",
     "RequirementList": "des identifiants d'exigence séparés par des espaces (RG_VF644 ADD8-APCV-01)",
@@ -150,14 +153,26 @@ TYPE_WORDS = {
     "ServiceScenario": "un nom de scénario en minuscules (arl-positive)",
     "ShortText": "un texte de 1 à 40 caractères",
     "Path": "un chemin d'observation (invoice.totals.amo, invoice.lines[0].amo)",
+    "Date": "une date AAAA-MM-JJ (2026-01-12)",
     "xs:integer": "un nombre entier",
     "xs:positiveInteger": "un nombre entier de 1 ou plus",
     "xs:decimal": "un nombre écrit avec un point (0.5)",
     "xs:date": "une date AAAA-MM-JJ (2026-01-12)",
     "xs:boolean": "true ou false",
 }
+#: the schema's own patterns, by the type whose words say them (a person reads what to write, not a regex)
+PATTERN_TYPES = {
+    r"\d{4}-\d{2}-\d{2}": "Date",
+    r"[A-Za-z0-9][A-Za-z0-9._:\-]*": "Id",
+    r"[A-Za-z0-9][A-Za-z0-9._\-+]*": "Tag",
+    r"[A-Za-z0-9][A-Za-z0-9._:/\-]{0,79}": "RequirementId",
+    r"[a-z][a-z0-9\-]*": "RuleName",
+    r"[A-Z][A-Z0-9_]*": "RefusalCode",
+    r"[a-z][a-z0-9\-]{0,63}": "ServiceScenario",
+    r"[a-z][A-Za-z0-9_\-]*(\[[0-9]+\])?(\.[A-Za-z0-9_\-]+(\[[0-9]+\])?)+": "Path",
+}
 #: a value of a type :data:`TYPE_WORDS` says in words
-TYPED = "« {value} » ne convient pas : il faut {expected}"
+TYPED = "« {value} » ne convient pas : il faut {needed}"
 
 
 def readable(text: str) -> str:
@@ -187,8 +202,9 @@ def describe(raw: str, t: Callable[[str], str]) -> str:
             if match is None:
                 continue
             fields = match.groupdict()
-            if (words := TYPE_WORDS.get(readable(fields.get("type") or ""))) is not None:
-                template, fields = TYPED, {"value": fields["value"], "expected": t(words)}
+            named = readable(fields.get("type") or "") or PATTERN_TYPES.get(fields.get("pattern") or "", "")
+            if (words := TYPE_WORDS.get(named)) is not None:
+                template, fields = TYPED, {"value": fields["value"], "needed": t(words)}
             if fields.get("expected") is not None:
                 fields["expected"] = _expected(fields["expected"])
             if fields.get("allowed") is not None:
