@@ -26,6 +26,7 @@ from testbench.casebook.model import (
 )
 from testbench.domain.refusal import EngineRefusal
 from testbench.engines.api import EngineCrash, EngineInfo, JsonObject
+from testbench.paths import CARD_PROFILES_DIR
 
 
 class FakeBay:
@@ -153,8 +154,8 @@ def make_case(
 
 
 def make_casebook(cases: tuple[Case, ...], tmp: Path) -> Casebook:
-    profile = tmp / "vitale.xml"
-    profile.write_text("<card/>", encoding="utf-8")
+    profile = tmp / "vitale.xml"  # a real profile: a run reads each one before its campaign (Campaign)
+    profile.write_bytes((CARD_PROFILES_DIR / "vitale2-adult-standard.xml").read_bytes())
     ident = PlanIdentity("PDT-TEST-001", "EV1", "01.00", date(2026, 1, 1), "1.40", "8", "fournisseur-lpp")
     fixtures = Fixtures(
         cards={"v1": CardFixture("v1", profile)},

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import re
 
-from testbench.casebook.checks import _known_path
-from testbench.domain.vocabulary import OBSERVATION_PATHS
+from testbench.domain.vocabulary import OBSERVATION_PATHS, known_path
 
 
 def _reference() -> re.Pattern[str]:
@@ -46,4 +45,4 @@ def test_known_path_agrees_with_the_one_expression_of_every_pattern() -> None:
     candidates = _candidates()
     known = [p for p in candidates if reference.fullmatch(p)]
     assert 150 < len(known) < len(candidates) - 300  # both sides are well represented
-    assert [p for p in candidates if _known_path(p) != bool(reference.fullmatch(p))] == []
+    assert [p for p in candidates if known_path(p) != bool(reference.fullmatch(p))] == []

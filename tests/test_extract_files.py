@@ -68,15 +68,20 @@ def test_xml_values_give_the_byte_offset_of_what_was_read(tmp_path: Path) -> Non
     path = tmp_path / "lot.xml"
     path.write_bytes(data)
     spec = xpath(
-        {"//ligne/@base": "lot.lines[{n}].base", "/p:lot/p:total": "lot.total", "string(/p:lot/@numero)": "lot.number"},
+        {
+            "//ligne/@base": "invoice.lines[{n}].base",
+            "/p:lot/p:total": "lot.totals.base",
+            "string(/p:lot/@numero)": "lot.number",
+        },
         namespaces={"p": "urn:x"},
     )
     got = {e.path: e for e in extract_file(spec, path)}
-    for key, value in (("lot.lines[0].base", "10.00"), ("lot.lines[1].base", "20.00"), ("lot.lines[2].base", "30.00")):
+    bases = (("invoice.lines[0].base", "10.00"), ("invoice.lines[1].base", "20.00"), ("invoice.lines[2].base", "30.00"))
+    for key, value in bases:
         at = got[key].provenance.offset
         assert at is not None and data[at : at + 5] == value.encode(), key
-    assert got["lot.lines[2].base"].provenance.line == 5
-    total = got["lot.total"].provenance
+    assert got["invoice.lines[2].base"].provenance.line == 5
+    total = got["lot.totals.base"].provenance
     assert total.offset is not None and data[total.offset : total.offset + 5] == b"60,00"
     number = got["lot.number"].provenance
     assert number.offset is not None and data[number.offset : number.offset + 6] == b"000015"

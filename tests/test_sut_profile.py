@@ -153,6 +153,13 @@ def test_a_toml_syntax_error_is_placed_at_its_line_and_column(tmp_path: Path) ->
             "[logs][1].ts_format : format d'horodatage invalide « %Q »",
             "[logs][1].ts_format: invalid timestamp format “%Q”",
         ),
+        # audit 16: an extractor that would read nothing on the day
+        (
+            '[product]\nname = "x"\n[[extractors]]\nname = "e"\nkind = "regex"\napplies_to = ["create_invoice"]\n'
+            'pattern = "amo=(?P<amo>\\\\S+)"\nfields = { amo = "invoice.totals.amoo" }\n',
+            "[extractors][1] : chemin d'observation inconnu « invoice.totals.amoo »",
+            "[extractors][1]: unknown observation path “invoice.totals.amoo”",
+        ),
     ],
 )
 def test_each_semantic_error_names_its_section_and_key(tmp_path: Path, text: str, french: str, english: str) -> None:
@@ -234,3 +241,15 @@ def test_an_extractor_waits_a_number_of_seconds_there_is(tmp_path: Path, value: 
     )
     message = _error(tmp_path, text).text()
     assert "« stable_for » doit être un nombre de secondes ≥ 0" in message, message
+
+
+def test_a_log_extractor_on_a_channel_no_log_is_stored_on_is_refused_at_its_line(tmp_path: Path) -> None:
+    """« apps » for « app » would read nothing on the exam day: refused at its line, as a mistyped ``files``."""
+    text = (
+        '[product]\nname = "x"\n[[extractors]]\nname = "e"\nkind = "regex"\napplies_to = ["create_invoice"]\n'
+        'pattern = "amo=(?P<amo>\\\\S+)"\nchannel = "apps"\nfields = { amo = "invoice.totals.amo" }\n'
+    )
+    error = _error(tmp_path, text)
+    where = f"{tmp_path / 'sut.toml'}:8:11: [extractors][1].channel"
+    assert error.text() == f"{where} : canal « apps » inconnu pour un extracteur de journal (canaux : app, engine)"
+    assert error.text("en") == f"{where}: unknown channel “apps” for a log extractor (channels: app, engine)"

@@ -19,7 +19,7 @@ from testbench.casebook.lazy import CaseParts
 from testbench.casebook.model import Domain, ExpectationKind, Fixtures, Mode
 from testbench.domain.normalize import RULES as NORMALIZE_RULES
 from testbench.domain.teleservices import SERVICE_ACTIONS, scenario_names
-from testbench.domain.vocabulary import MANUAL, OBSERVATION_PATHS, OBSERVATION_ROOTS, REFUSAL_CODES
+from testbench.domain.vocabulary import MANUAL, OBSERVATION_ROOTS, REFUSAL_CODES, known_path
 from testbench.fmt import REGEX_ERRORS, regex_reason
 
 #: report(offset, message, attribute, **fields): the builder turns the start tag's byte offset (and
@@ -43,29 +43,10 @@ _NEEDS_BEFORE = {
 }
 
 
-#: A path's shape: each index ``[12]`` written ``[i]``, as the patterns write it.
-_INDEX = re.compile(r"\[\d+\]")
-#: What a pattern's ``*`` stands for, in a shape: one or more names, each maybe indexed.
-_REST = re.compile(r"[A-Za-z0-9_\-]+(?:\[i\])?(?:\.[A-Za-z0-9_\-]+(?:\[i\])?)*")
-_EXACT_PATHS = frozenset(p for p in OBSERVATION_PATHS if not p.endswith(".*"))
-_OPEN_PATHS = tuple(p[:-1] for p in OBSERVATION_PATHS if p.endswith(".*"))  # "invoice.amc.", ...
-
-
-def _known_path(path: str) -> bool:
-    """Whether ``path`` is one of OBSERVATION_PATHS: its shape is a pattern, or a ``*`` pattern's prefix and a
-    rest of names. (One regular expression of every pattern took ~7 ms to compile, at every run.)"""
-    if "[i]" in path:  # written as a pattern, not a path: no index there
-        return False
-    shape = _INDEX.sub("[i]", path)
-    if shape in _EXACT_PATHS:
-        return True
-    return any(shape.startswith(p) and _REST.fullmatch(shape, len(p)) for p in _OPEN_PATHS)
-
-
 @functools.cache
 def _path_info(path: str) -> tuple[bool, str]:
     """(known observation path?, first segment); casebooks repeat the same few paths."""
-    return _known_path(path), path.split(".", 1)[0].split("[", 1)[0]
+    return known_path(path), path.split(".", 1)[0].split("[", 1)[0]
 
 
 def _valid_value(value: str, value_type: str) -> bool:

@@ -15,7 +15,7 @@ from typing import Any
 
 from lxml import etree
 
-from testbench.domain.vocabulary import ENGINE_CALLS
+from testbench.domain.vocabulary import ENGINE_CALLS, known_path
 from testbench.fmt import REGEX_ERRORS, regex_reason
 
 KINDS = ("regex", "xpath", "fixed", "json")
@@ -119,7 +119,20 @@ def _check_keys(table: Mapping[str, Any], allowed: set[str], where: str) -> None
 
 
 def parse_extractor(table: Mapping[str, Any], where: str) -> ExtractorSpec:
-    """The extractor a profile's ``[[extractors]]`` table declares; ``ValueError(f"{where} : …")`` if invalid."""
+    """The extractor a profile's ``[[extractors]]`` table declares; ``ValueError(f"{where} : …")`` if invalid.
+    Its targets are observation paths a casebook can expect, once the rest of it reads."""
+    spec = _declared(table, where)
+    for path in spec.fields.values():
+        if not known_path(path.replace("{n}", "0")):  # a typo (« invoice.totals.amoo ») no expectation reads
+            raise _problem(
+                "{where} : chemin d'observation inconnu « {path} » (docs/casebook-format.md, chemins d'observation)",
+                where=where,
+                path=path,
+            )
+    return spec
+
+
+def _declared(table: Mapping[str, Any], where: str) -> ExtractorSpec:
     if not isinstance(table, Mapping):
         raise _problem("{where} : un extracteur est une table", where=where)
     name = _text(table, "name", where)

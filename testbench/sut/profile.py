@@ -402,6 +402,18 @@ class _Reader:
             line, col = _key_place(text, "extractors", i, "files")
             raise SutProfileError(self.file, message, where=f"[extractors][{i}].files", line=line, col=col, **fields)
 
+    def channels_named(self, specs: tuple[ExtractorSpec, ...], text: str) -> None:
+        """Each log extractor's ``channel`` is one the logs are stored on (« apps » would read nothing on the
+        day); refused at its line, as a mistyped ``files``."""
+        for i, spec in enumerate(specs, start=1):
+            if spec.kind != "regex" or (spec.channel or "app") in LOG_CHANNELS:
+                continue
+            line, col = _key_place(text, "extractors", i, "channel")
+            said = _t("canal « {channel} » inconnu pour un extracteur de journal (canaux : {names})")
+            where = f"[extractors][{i}].channel"
+            names = ", ".join(LOG_CHANNELS)
+            raise SutProfileError(self.file, said, where=where, line=line, col=col, channel=spec.channel, names=names)
+
     def guidance(self, doc: Mapping[str, Any]) -> dict[str, Guidance]:
         table = self.table(doc.get("guidance", {}), "[guidance]")
         out = {}
@@ -462,6 +474,7 @@ def load_profile(path: Path | str) -> SutProfile:
     product, syslog_port = reader.product(doc), reader.syslog(doc)
     outputs, extractors = reader.outputs(doc), reader.extractors(doc)
     reader.files_named(extractors, outputs, text)
+    reader.channels_named(extractors, text)
     return SutProfile(
         product=product,
         log_sources=sources,
