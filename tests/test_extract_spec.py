@@ -46,6 +46,16 @@ def test_a_valid_declaration_gives_its_spec() -> None:
         (fixed(encoding="martian"), "encodage inconnu « martian »", "unknown encoding “martian”"),
         (fixed(record_type=[0, 3]), "« record_type » doit être [colonne, longueur]", "“record_type” must be [column"),
         (fixed(files=None), "clé obligatoire absente « files »", "required key missing “files”"),
+        (  # audit 16: a field past the records' end reads nothing; a scale past its digits wrote 100 MB of zeros
+            fixed(record_length=40),
+            "le champ 500.amo (colonnes 36–45) dépasse la longueur des enregistrements (40)",
+            "field 500.amo (columns 36–45) goes past the records' length (40)",
+        ),
+        (
+            regex(fields={"amo": "invoice.totals.amoo"}),
+            "chemin d'observation inconnu « invoice.totals.amoo »",
+            "unknown observation path “invoice.totals.amoo”",
+        ),
         (
             {"name": "x", "kind": "xpath", "applies_to": "create_invoice", "files": "fse", "fields": {"//[": "a.b"}},
             "expression XPath invalide « //[ »",
@@ -78,3 +88,14 @@ def test_a_field_of_an_unknown_type_names_its_record_and_field() -> None:
         str(info.value)
         == f"{WHERE}.records[0].fields[0] : type de champ inconnu « money » (attendu : text, int, decimal)"
     )
+
+
+def test_a_scale_past_the_fields_digits_is_refused_at_its_field() -> None:
+    """Implied decimals are among the field's own digits: 99999999 made ``sut check`` write 100 MB of zeros."""
+    record = {"type": "500", "fields": [{"name": "amo", "start": 36, "length": 10, "scale": 99999999}]}
+    with pytest.raises(ValueError) as info:
+        parse_extractor(fixed(records=[record]), WHERE)
+    message = str(info.value)
+    assert message == f"{WHERE}.records[0].fields[0] : « scale » doit être un entier de 0 à 10 (la longueur du champ)"
+    english = f"{WHERE}.records[0].fields[0]: “scale” must be a whole number from 0 to 10 (the field's length)"
+    assert translator("en")(message) == english

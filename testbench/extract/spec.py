@@ -255,11 +255,24 @@ def _fixed(table: Mapping[str, Any], fields: Mapping[str, str], where: str) -> d
                 where=where,
                 field=key,
             )
+    record_length = _count(table, "record_length", where, None)
+    for record in records:
+        for f in record.fields:
+            if record_length is not None and f.columns[1] > record_length:  # it would read nothing, every time
+                raise _problem(
+                    "{where} : le champ {field} (colonnes {first}–{last}) dépasse la longueur des enregistrements"
+                    " ({length})",
+                    where=where,
+                    field=f"{record.type}.{f.name}",
+                    first=f.columns[0],
+                    last=f.columns[1],
+                    length=record_length,
+                )
     return {
         "records": records,
         "encoding": encoding,
         "record_type": (type_cols[0], type_cols[1]),
-        "record_length": _count(table, "record_length", where, None),
+        "record_length": record_length,
         "closing": _text(table, "closing", where, required=False),
         "group": _text(table, "group", where, required=False),
     }
@@ -292,5 +305,12 @@ def _record(table: Any, where: str) -> FixedRecord:
             )
         scale = _count(f, "scale", here, 0, minimum=0)
         assert scale is not None
+        if scale > length:  # implied decimals among the field's own digits (99999999 wrote 100 MB of zeros)
+            raise _problem(
+                "{where} : « {key} » doit être un entier de 0 à {length} (la longueur du champ)",
+                where=here,
+                key="scale",
+                length=length,
+            )
         out.append(FixedField(_text(f, "name", here) or "", start, length, ftype, scale))
     return FixedRecord(rtype, tuple(out), _text(table, "label", where, required=False) or "")
