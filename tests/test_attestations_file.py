@@ -120,3 +120,14 @@ def test_a_rejection_without_a_note_says_so_in_each_language(
     (it read « rejetée par l'opérateur : » with nothing after, and in English « rejected by l'opérateur : »)."""
     assert run(tmp_path, b'{"DEMO-FSE-030/m-paper": {"confirmed": false}}', "--lang", lang) == 1
     assert said in capsys.readouterr().err
+
+
+def test_an_attestation_that_names_no_step_is_said_as_the_run_starts(tmp_path: Path, capsys) -> None:
+    """« DEMO-FSE-O30 » (a letter O for a zero) left the case pending with nothing said; a key of another
+    casebook's case is said too (the file may serve several casebooks: said, not refused)."""
+    answers = {key.replace("DEMO-FSE-030", "DEMO-FSE-O30"): value for key, value in ANSWER.items()}
+    assert run(tmp_path, json.dumps(answers).encode("utf-8")) == 2  # pending: the step got no answer
+    err = capsys.readouterr().err
+    assert "attestation « DEMO-FSE-O30/m-paper » : aucune étape de ce nom dans les cahiers (faute de frappe ?)" in err
+    assert run(tmp_path, json.dumps(ANSWER).encode("utf-8"), "--lang", "en", "--rerun") == 0
+    assert "attestation “" not in capsys.readouterr().err  # the right key: nothing said

@@ -388,10 +388,16 @@ class Campaign:
         return out
 
     def _warn_of_profile(self) -> None:
-        """Each ``--sut-profile`` output folder that is not there, said as the run starts (``run``'s stderr, the
-        workstation's notice): not refused, the application may create it at its first write."""
+        """Each ``--sut-profile`` output folder that is not there, and each prepared attestation that names no
+        step of the casebooks, said as the run starts (``run``'s stderr, the workstation's notice): not refused
+        (the application may create its folder at its first write; a file may serve several casebooks)."""
+        if self.notify is None:
+            return
+        if isinstance(self.operator, ScriptedOperator):
+            for key in self.operator.unknown_keys(case for cb in self.casebooks for case in cb.cases):
+                self.notify(f"attestation « {key} » : aucune étape de ce nom dans les cahiers (faute de frappe ?)")
         profile = self.options.bench.profile
-        if profile is None or self.notify is None:
+        if profile is None:
             return
         from testbench.sut.profile import output_warnings
 
