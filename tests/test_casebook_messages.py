@@ -250,3 +250,20 @@ def test_every_type_in_words_has_its_english() -> None:
 
     for words in (*TYPE_WORDS.values(), TYPED):
         assert EN(words) != words, words
+
+
+def test_a_casebook_with_classic_mac_line_ends_places_its_problems_at_their_lines(tmp_path) -> None:
+    """CR alone ends the lines of a file saved by an old Mac editor: every problem was « line 1, column 4073 »."""
+    import shutil
+
+    from testbench.casebook.loader import CasebookError, load_casebook
+    from testbench.paths import CASEBOOKS_DIR
+
+    shutil.copytree(CASEBOOKS_DIR / "cards", tmp_path / "cards")
+    text = (CASEBOOKS_DIR / "demo.xml").read_text(encoding="utf-8").replace('id="e-amo"', 'id="-amo"', 1)
+    line = text[: text.index('id="-amo"')].count("\n") + 1
+    path = tmp_path / "demo.xml"
+    path.write_bytes(text.replace("\n", "\r").encode("utf-8"))
+    with pytest.raises(CasebookError) as caught:
+        load_casebook(path)
+    assert caught.value.problems[0].source.line == line > 1

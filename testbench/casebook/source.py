@@ -386,6 +386,8 @@ def read_casebook_source(path: Path, limits: LoadLimits) -> ReadResult:
         return result
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    if b"\r" in data and b"\n" not in data:  # classic Mac line ends: the parsers count no line in them (XML reads
+        data = data.replace(b"\r", b"\n")  # a CR as a line feed anyway), and every problem was at line 1
     source = SourceText(display, data)
     if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:4]:
         # UTF-16/32 (with or without a byte order mark): libxml2 would read it, expat would not,
