@@ -81,3 +81,15 @@ def test_an_unreadable_plan_is_said_without_the_os_words(tmp_path: Path) -> None
         load_plan(absent)
     assert info.value.lines() == [f"{absent}: illisible (introuvable)"]
     assert info.value.lines("en") == [f"{absent}: unreadable (not found)"]
+
+
+def test_a_requirement_in_a_domain_no_case_has_is_refused_on_its_line() -> None:
+    """« fsx » for « fse »: the requirement sat alone in a domain of its own on the coverage page."""
+    from testbench.scope.plan import PlanError, parse_plan
+
+    text = 'format = "testbench-plan/1"\n[[casebooks]]\nplan-id = "X"\n[[requirements]]\nid = "R1"\ndomain = "fsx"\n'
+    with pytest.raises(PlanError) as caught:
+        parse_plan(text, "p.toml")
+    known = "fse, dre, adri, apcv, insi, eprescription, lot, cards"
+    assert caught.value.lines() == [f"p.toml:4: domaine inconnu « fsx » (connus : {known})"]
+    assert caught.value.lines("en") == [f"p.toml:4: unknown domain “fsx” (known: {known})"]

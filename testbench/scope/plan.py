@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from testbench.casebook.model import Domain
 from testbench.fmt import os_reason
 from testbench.i18n import translator
 from testbench.runner.options import EXAM_PLAN_META
@@ -248,12 +249,16 @@ def parse_plan(text: str, name: str) -> ExamPlan:
             )
         if any(r.id == rid for r in requirements):
             problem(line, _t("exigence « {id} » nommée deux fois"), id=rid)
+        domain = _text(entry.get("domain"))
+        if domain and domain not in DOMAINS:  # « fsx »: the requirement would sit in a domain no case has
+            known = ", ".join(DOMAINS)
+            problem(line, _t("domaine inconnu « {domain} » (connus : {known})"), domain=domain, known=known)
         basis = _text(entry.get("basis"))
         if basis and basis not in BASES:
             problem(line, _t("basis inconnu « {basis} » (connus : {known})"), basis=basis, known=", ".join(BASES))
         requirements.append(
             Requirement(
-                rid, _text(entry.get("title")), _text(entry.get("domain")), _text(entry.get("source")), service, basis
+                rid, _text(entry.get("title")), domain, _text(entry.get("source")), service, basis
             )
         )
 
@@ -291,6 +296,10 @@ def _entries(data: dict[str, Any], key: str, where: _Lines, problem: Any) -> lis
         for unknown in sorted(set(entry) - set(_ENTRY_KEYS[key])):
             problem(where.entry(key, i), _t("clé inconnue « {key} »"), key=unknown)
     return value
+
+
+#: a requirement's domain: a case domain's code (``fse``, ``lot``…), as casebooks write it
+DOMAINS = tuple(d.value for d in Domain)
 
 
 def _text(value: object) -> str:
