@@ -19,9 +19,10 @@ from pathlib import Path
 
 from lxml import etree
 
-from testbench.casebook.model import Domain, Mode
+from testbench.casebook.model import Domain, Mode, SourceRef
 from testbench.casebook.source import has_doctype, make_parser
 from testbench.casebook.vocabulary import CASE_ID
+from testbench.domain.decimals import read_decimal
 from testbench.domain.vocabulary import ACTIONS, OBSERVATION_ROOTS, REFUSAL_CODES
 from testbench.fmt import os_reason
 from testbench.i18n import translator
@@ -109,7 +110,7 @@ def write_import(document: Path, mapping: Mapping, out: Path) -> ImportResult:
         for _attempt in range(3):
             if not result.cases:
                 raise OfficeError([*problems, Problem.of(mapping.path, "aucun cas importable : rien n'est écrit")])
-            refused = _check(result.xml, folder, mapping)
+            refused = _check(result.xml, folder, mapping, importer)
             if not refused:
                 _atomic_write(out, result.xml)
                 return ImportResult(result.xml, result.cases, problems, left_out, result.rows, list(importer.copied))
@@ -132,15 +133,16 @@ def write_import(document: Path, mapping: Mapping, out: Path) -> ImportResult:
         raise
 
 
-def _check(xml: bytes, folder: Path, mapping: Mapping) -> dict[str, list[tuple[str, str]]]:
+def _check(xml: bytes, folder: Path, mapping: Mapping, importer: _Importer) -> dict[str, list[tuple[str, str]]]:
     """Load ``xml`` from a temporary file in ``folder``: case id -> the loader's problems (French, English).
 
-    A problem outside every case (identity, fixtures) cannot be left out: :class:`OfficeError`.
+    A problem outside every case cannot be left out: :class:`OfficeError`, placed where its source is — an
+    identity field at its cell or at its mapping line, a fixtures element at its line in the fixtures file.
     """
     from testbench.casebook.loader import check_casebook
 
     tree = etree.fromstring(xml, make_parser())
-    spans: list[tuple[int, str]] = [(el.sourceline or 0, el.get("id", "")) for el in tree.iter(f"{{{NS}}}case")]
+    anchors = sorted(_anchors(tree, mapping, importer), key=lambda anchor: anchor[0])
     handle, name = tempfile.mkstemp(prefix=".import-", suffix=".xml", dir=folder)
     try:
         with os.fdopen(handle, "wb") as stream:
@@ -153,18 +155,49 @@ def _check(xml: bytes, folder: Path, mapping: Mapping) -> dict[str, list[tuple[s
     outside: list[Problem] = []
     for problem in problems:
         line = problem.source.line or 0
-        owner = None
-        for start, case_id in spans:
+        owner: tuple[str, object] | None = None
+        for start, anchor in anchors:
             if start <= line:
-                owner = case_id
+                owner = anchor
         english = problem.english or translator("en")(problem.message)
-        if owner is None:
-            outside.append(_composed(mapping.path, "cahier produit invalide : {reason}", "", problem.message, english))
+        if owner is not None and owner[0] == "case":
+            refused.setdefault(str(owner[1]), []).append((problem.message, english))
+        elif owner is not None and owner[0] == "identity":
+            outside.append(_composed(owner[1], "identité : {reason}", "", problem.message, english))
+        elif owner is not None and owner[0] == "fixtures":
+            outside.append(Problem(str(owner[1]), problem.message, None, english))
         else:
-            refused.setdefault(owner, []).append((problem.message, english))
+            outside.append(_composed(mapping.path, "cahier produit invalide : {reason}", "", problem.message, english))
     if outside:
         raise OfficeError(outside)
     return refused
+
+
+def _anchors(tree: etree._Element, mapping: Mapping, importer: _Importer) -> list[tuple[int, tuple[str, object]]]:
+    """(line in the written casebook, what starts there): each case, each identity field with its place in
+    the document or the mapping, each fixtures element with its line in the fixtures file."""
+    q = f"{{{NS}}}"
+    found: list[tuple[int, tuple[str, object]]] = [(tree.sourceline or 0, ("casebook", None))]
+    identity = tree.find(f"{q}identity")
+    for child in identity if identity is not None else ():
+        if not isinstance(child.tag, str):
+            continue
+        key = etree.QName(child).localname
+        ref = mapping.identity.get(key)
+        cell = importer.table.identity.get(key) if isinstance(ref, CellRef) else None
+        place = cell.place if cell is not None else mapping.identity_places.get(key, str(mapping.path))
+        found.append((child.sourceline or 0, ("identity", place)))
+    written = tree.find(f"{q}fixtures")
+    if written is not None and importer.fixtures is not None and mapping.fixtures is not None:
+        sources = [el for el in importer.fixtures.iter() if isinstance(el.tag, str)]
+        copies = [el for el in written.iter() if isinstance(el.tag, str)]
+        for copy, source in zip(copies, sources, strict=False):
+            found.append((copy.sourceline or 0, ("fixtures", f"{mapping.fixtures}:{source.sourceline or 1}")))
+    cases = tree.find(f"{q}cases")
+    if cases is not None:
+        found.append((cases.sourceline or 0, ("casebook", None)))
+        found.extend((case.sourceline or 0, ("case", case.get("id", ""))) for case in cases.iter(f"{q}case"))
+    return found
 
 
 def _composed(place: object, template: str, case: str, french: str, english: str) -> Problem:
@@ -173,6 +206,19 @@ def _composed(place: object, template: str, case: str, french: str, english: str
     where_fr = place.text("fr") if isinstance(place, Place) else str(place)
     where_en = place.text("en") if isinstance(place, Place) else None
     return Problem(where_fr, fr.format(case=case, reason=french), where_en, en.format(case=case, reason=english))
+
+
+def _xml_problems(path: Path, parser: etree.XMLParser, exc: etree.XMLSyntaxError) -> list[Problem]:
+    """A malformed fixtures file, said as the casebook loader says its own: ``file:line:col: XML mal formé : …``."""
+    from testbench.casebook.source import malformed
+
+    entries = [e for e in parser.error_log if e.level >= etree.ErrorLevels.ERROR]
+    spots = [(e.line, e.column, e.message) for e in entries] or [(*(exc.position or (1, 1)), exc.msg)]
+    out = []
+    for line, col, detail in spots:
+        said = malformed(SourceRef(str(path), max(line, 1), max(col, 1)), detail)
+        out.append(Problem(str(said.source), said.message, None, said.english))
+    return out
 
 
 def _comment(text: str) -> etree._Comment:
@@ -281,16 +327,27 @@ class _Importer:
             return None
         parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, remove_comments=False)
         try:
-            root = etree.parse(str(path), parser).getroot()
-        except (OSError, etree.XMLSyntaxError) as exc:
-            reason = os_reason(exc) if isinstance(exc, OSError) else str(exc)
-            raise OfficeError([Problem.of(path, "fichier de fixtures illisible : {reason}", reason=reason)]) from None
+            data = path.read_bytes()
+        except OSError as exc:
+            error = exc
+            raise OfficeError(
+                [
+                    Problem.worded(
+                        path, lambda t: t("fichier de fixtures illisible : {reason}").format(reason=os_reason(error, t))
+                    )
+                ]
+            ) from None
+        try:
+            root = etree.fromstring(data, parser, base_url=None)
+        except etree.XMLSyntaxError as exc:
+            raise OfficeError(_xml_problems(path, parser, exc)) from None
         if has_doctype(root):
             # its entities, copied into the casebook written, crashed the check of that casebook
             refused = "déclaration DOCTYPE refusée : un fichier de fixtures ne doit contenir ni DTD ni entités"
             raise OfficeError([Problem.of(path, refused)])
         if etree.QName(root).localname != "fixtures":
-            raise OfficeError([Problem.of(path, "le fichier de fixtures doit avoir pour racine <fixtures>")])
+            where = f"{path}:{root.sourceline or 1}"
+            raise OfficeError([Problem.of(where, "le fichier de fixtures doit avoir pour racine <fixtures>")])
         for element in root.iter():
             if isinstance(element.tag, str):
                 element.tag = f"{{{NS}}}{etree.QName(element).localname}"
@@ -322,7 +379,7 @@ class _Importer:
                 raise OfficeError(
                     [
                         Problem.of(
-                            fixtures,
+                            f"{fixtures}:{line}",
                             "profil de carte « {name} » : un autre fichier existe déjà en {target}",
                             name=profile,
                             target=target,
@@ -688,7 +745,7 @@ class _CaseBuilder:
 
 def _guess_type(text: str, mapping: Mapping) -> str:
     """The type of a value written against a raw path: a number reads as decimal, then a date, a yes/no."""
-    if convert.amount(text) is not None:
+    if read_decimal(text) is not None:  # even one too long to compute with: then placed as unreadable
         return "decimal"
     if convert.date(text, mapping.conversions) is not None:
         return "date"

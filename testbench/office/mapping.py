@@ -8,6 +8,7 @@ export of results fills. Loading checks everything and places each problem at ``
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -152,6 +153,7 @@ class Mapping:
     steps: dict[str, StepSpec] = field(default_factory=dict)  # casefolded phrase -> step
     expected: dict[str, ExpectSpec] = field(default_factory=dict)  # casefolded label -> path and type
     conversions: Conversions = field(default_factory=Conversions)
+    identity_places: dict[str, str] = field(default_factory=dict)  # identity key -> ``mapping.toml:LINE``
 
 
 def is_letter(spec: str) -> bool:
@@ -260,6 +262,7 @@ class _Reader:
         columns = self.columns(self.table(data, "columns"))
         results = self.results(self.table(data, "results"))
         identity = self.identity(self.table(data, "identity"))
+        identity_places = {key: self.place(key) for key in identity}
         defaults = self.defaults(self.table(data, "defaults"))
         self.section = None
         fixtures = self.fixtures(data.get("fixtures"))
@@ -283,6 +286,7 @@ class _Reader:
             steps=steps,
             expected=expected,
             conversions=conversions,
+            identity_places=identity_places,
         )
 
     def positive(self, key: str, value: Any, default: int) -> int:
@@ -339,6 +343,9 @@ class _Reader:
         for key, value in table.items():
             if key not in RESULT_FIELDS:
                 self.problem(key, "clé inconnue « {key} »", key=key)
+                continue
+            if not isinstance(value, str):  # ``verdict = 3`` would name a column « 3 »: a header or a letter
+                self.problem(key, "« {key} » doit être un texte entre guillemets (en-tête ou lettre)", key=key)
                 continue
             values[key] = self.text(key, value)
         return ResultColumns(**values)
@@ -451,17 +458,27 @@ class _Reader:
     def conversions(self, table: dict[str, Any]) -> Conversions:
         base = Conversions()
         true_words, false_words, formats = base.true_words, base.false_words, base.date_formats
+        given: dict[str, list[str]] = {}  # "true"/"false" -> the words as written
         synonyms: dict[str, dict[str, str]] = {}
         for key, value in table.items():
             if key in ("true", "false"):
                 if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                     self.problem(key, "« {key} » doit être une liste de textes", key=key)
                     continue
+                given[key] = value
                 words = frozenset(v.strip().casefold() for v in value)
                 true_words, false_words = (words, false_words) if key == "true" else (true_words, words)
             elif key == "date-formats":
                 if not isinstance(value, list) or not all(isinstance(v, str) and "%" in v for v in value):
                     self.problem(key, "« date-formats » doit être une liste de formats (%d/%m/%Y)")
+                    continue
+                broken = [form for form in value if not _date_format_works(form)]
+                if broken:
+                    self.problem(
+                        key,
+                        "format de date invalide « {form} » : il ne relit pas la date qu'il écrit (ex. %d/%m/%Y)",
+                        form=broken[0],
+                    )
                     continue
                 formats = tuple(value)
             elif key in FIELDS or key == "slot":
@@ -471,4 +488,22 @@ class _Reader:
                 synonyms[key] = {str(k).strip().casefold(): v for k, v in value.items()}
             else:
                 self.problem(key, "clé inconnue « {key} »", key=key)
+        both = true_words & false_words  # such a word read as true: the other list silently lost it
+        where = "false" if "false" in given else "true"
+        written = [w.strip() for w in given.get(where, []) if w.strip().casefold() in both] or sorted(both)
+        for word in dict.fromkeys(written):
+            self.problem(where, "« {word} » à la fois dans « true » et dans « false »", word=word)
         return Conversions(true_words=true_words, false_words=false_words, date_formats=formats, synonyms=synonyms)
+
+
+#: A day, a month and a year no other can be mistaken for: a date format must write it and read it back.
+_SAMPLE_DATE = dt.date(2026, 11, 23)
+
+
+def _date_format_works(form: str) -> bool:
+    """Whether ``form`` writes a date that it reads back as the same date (« %Q », « % », « %d/%m » do not)."""
+    try:
+        written = _SAMPLE_DATE.strftime(form)
+        return dt.datetime.strptime(written, form).date() == _SAMPLE_DATE
+    except ValueError:
+        return False

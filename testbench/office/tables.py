@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,9 +30,25 @@ _SPACES = re.compile(r"\s+")
 #: Characters XML cannot hold (a spreadsheet can: _x000B_, a vertical tab from a pasted text).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _PLAIN_SHEET = re.compile(r"[A-Za-z0-9_.À-ÿ]+")
-#: Empty trailing cells an ODS row may repeat thousands of times are cut here (no exam book is wider).
-_ODS_MAX_COLUMNS = 256
-_ODS_MAX_BLANK_ROWS = 1000
+#: How many times an ODS row or cell that holds a value or a formula may be repeated
+#: (``table:number-rows-repeated``, ``table:number-columns-repeated``): more is a value filled down to the
+#: sheet's bottom or right to its end, refused at its place (docs/office-import.md). Blank repeated rows
+#: and cells, and the covered cells of a merge across the sheet, cost nothing whatever their count.
+ODS_MAX_REPEAT = 1000
+#: A spreadsheet's size (LibreOffice, Excel): a cell beyond it is a damaged document.
+_SHEET_ROWS = 1_048_576
+_SHEET_COLUMNS = 16_384
+#: Python's csv module refuses a field over 131 072 characters; a cell may be longer (a pasted log).
+_CSV_MAX_FIELD = 2**31 - 1
+_ODS_REPEATED_ROW = (
+    "ligne répétée {count} fois, plus que la limite de {limit} (une valeur recopiée jusqu'au bas de la "
+    "feuille ?) : effacez les cellules sous le dernier cas"
+)
+_ODS_REPEATED_CELL = (
+    "cellule répétée {count} fois, plus que la limite de {limit} (une valeur recopiée jusqu'au bout de la "
+    "ligne ?) : effacez les cellules à droite du tableau"
+)
+_ODS_BAD_NUMBER = "valeur numérique illisible « {text} » (cellule endommagée)"
 
 
 @dataclass(frozen=True)
@@ -119,11 +136,13 @@ def read_table(document: Path, mapping: Mapping) -> Table:
     kind = document_kind(document)
     if not document.is_file():
         raise OfficeError([Problem.of(document, "document introuvable")])
-    readers = {"ods": _read_ods, "csv": _read_csv, "docx": _read_docx}
+    readers = {"csv": _read_csv, "docx": _read_docx}
     uncomputed: _Uncomputed = frozenset()
     try:
         if kind == "xlsx":
             name, grid, uncomputed = _read_xlsx(document, mapping)
+        elif kind == "ods":
+            name, grid, uncomputed = _read_ods(document, mapping)
         else:
             name, grid = readers[kind](document, mapping)
     except OfficeError:
@@ -210,8 +229,8 @@ def cell_text(value: object) -> str:
         return _CONTROL.sub(" ", value)
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, float):  # beyond 10^16 a float is no longer exact: written as a spreadsheet shows it
+        return str(int(value)) if value.is_integer() and abs(value) < 1e16 else repr(value)
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
     if isinstance(value, dt.date):
@@ -303,53 +322,211 @@ def _missing_sheet(document: Path, name: str, names: list[str]) -> Problem:
     return Problem.of(document, "feuille « {sheet} » absente (feuilles : {names})", sheet=name, names=", ".join(names))
 
 
-def _read_ods(document: Path, mapping: Mapping) -> tuple[str, _Grid]:
-    from odf import teletype
-    from odf.namespaces import OFFICENS, TABLENS
-    from odf.opendocument import load
-    from odf.table import Table as OdsTable
-    from odf.table import TableRow
+_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+_BLANK = ("", False)
 
-    book = load(str(document))
-    sheets = book.spreadsheet.getElementsByType(OdsTable)
-    names = [s.getAttrNS(TABLENS, "name") or "" for s in sheets]
-    sheet_name = mapping.source.sheet or (names[0] if names else "")
-    if sheet_name not in names:
-        raise OfficeError([_missing_sheet(document, sheet_name, names)])
-    sheet = sheets[names.index(sheet_name)]
-    grid: _Grid = []
-    for row in sheet.getElementsByType(TableRow):
-        repeat = int(row.getAttrNS(TABLENS, "number-rows-repeated") or 1)
+
+class _Damaged(ValueError):
+    """A document whose structure cannot be (a cell beyond the sheet's size): « fichier endommagé »."""
+
+
+def _read_ods(document: Path, mapping: Mapping) -> tuple[str, _Grid, _Uncomputed]:
+    """The sheet's cells, from the package's ``content.xml`` read as a stream (lxml; no entity, no network).
+
+    A damaged ``content.xml`` (a cut-off file) raises, so nothing is imported from it: odfpy's loader printed
+    the parse error and went on with part of the document. Repeated rows and cells are expanded only when
+    they hold something, within :data:`ODS_MAX_REPEAT`; blank ones are counted, never copied.
+    """
+    import zipfile
+
+    from lxml import etree
+
+    wanted = mapping.source.sheet
+    names: list[str] = []
+    sheet: _OdsSheet | None = None
+    tables = 0  # table:table elements open (a cell may hold a table of its own)
+    spreadsheet = False
+    with zipfile.ZipFile(document) as package, package.open("content.xml") as xml:
+        events = etree.iterparse(
+            xml,
+            events=("start", "end"),
+            tag=(f"{_OFFICE}spreadsheet", f"{_TABLE}table", f"{_TABLE}table-row"),
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            huge_tree=False,
+        )
+        try:
+            for event, element in events:
+                if element.tag == f"{_OFFICE}spreadsheet":
+                    spreadsheet = True
+                elif element.tag == f"{_TABLE}table":
+                    tables += 1 if event == "start" else -1
+                    if event == "start" and tables == 1 and spreadsheet:
+                        name = element.get(f"{_TABLE}name") or ""
+                        names.append(name)
+                        if sheet is None and (wanted is None or name == wanted):
+                            sheet = _OdsSheet(name)
+                    elif event == "end" and tables == 0:
+                        if sheet is not None:
+                            sheet.done = True
+                        element.clear(keep_tail=True)
+                elif event == "end" and tables == 1:  # a row of a sheet, its cells complete
+                    if sheet is not None and not sheet.done:
+                        sheet.row(element)
+                    element.clear(keep_tail=True)
+                    parent = element.getparent()
+                    while parent is not None and element.getprevious() is not None:
+                        del parent[0]
+        except etree.XMLSyntaxError:
+            # An undeclared namespace prefix (some writers forget one) leaves the document whole and read;
+            # any other error is a damaged file.
+            errors = [e for e in events.error_log if e.level >= etree.ErrorLevels.ERROR]
+            if not errors or any(e.domain != etree.ErrorDomains.NAMESPACE for e in errors):
+                raise
+    if not spreadsheet:
+        raise _Damaged("not a spreadsheet")
+    if sheet is None:
+        raise OfficeError([_missing_sheet(document, wanted or "", names)])
+    return sheet.name, sheet.grid, frozenset(sheet.uncomputed)
+
+
+class _OdsSheet:
+    """One ODS sheet's grid, built row by row as the stream gives them."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.grid: _Grid = []
+        self.uncomputed: set[tuple[int, int]] = set()
+        self.blank_rows = 0  # blank rows seen since the last row that holds something, not yet in the grid
+        self.done = False
+
+    def place(self, row: int, col: int = 0) -> Place:
+        return Place(self.name, row, col, "sheet")
+
+    def row(self, element: Any) -> None:
+        number = len(self.grid) + self.blank_rows + 1
+        repeat = _repeat(element.get(f"{_TABLE}number-rows-repeated"))
         cells: list[tuple[str, bool]] = []
-        for cell in row.childNodes:
-            if cell.qname[1] not in ("table-cell", "covered-table-cell"):
+        formulas: list[int] = []  # columns of the row's formulas without a value
+        blanks = 0  # blank cells since the last one that holds something
+        held = False  # a value or a formula in the row (not only merged cells)
+        for cell in element:
+            if cell.tag not in (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell"):
                 continue
-            times = min(int(cell.getAttrNS(TABLENS, "number-columns-repeated") or 1), _ODS_MAX_COLUMNS - len(cells))
-            covered = cell.qname[1] == "covered-table-cell"
-            col_span = int(cell.getAttrNS(TABLENS, "number-columns-spanned") or 1)
-            row_span = int(cell.getAttrNS(TABLENS, "number-rows-spanned") or 1)
-            value_type = cell.getAttrNS(OFFICENS, "value-type")
-            if value_type in ("float", "currency", "percentage"):
-                text = cell_text(float(cell.getAttrNS(OFFICENS, "value")))
-            elif value_type == "date":
-                text = (cell.getAttrNS(OFFICENS, "date-value") or "").removesuffix("T00:00:00")
-            elif value_type == "boolean":
-                text = "true" if cell.getAttrNS(OFFICENS, "boolean-value") == "true" else "false"
-            else:
-                text = cell_text("\n".join(teletype.extractText(p) for p in cell.childNodes if p.qname[1] == "p"))
-            merged = covered or col_span > 1 or row_span > 1
-            for _ in range(max(times, 0)):
-                cells.append((text, merged))
-        if repeat > _ODS_MAX_BLANK_ROWS and not any(text for text, _ in cells):
-            continue  # blank rows repeated to the sheet's end
+            times = _repeat(cell.get(f"{_TABLE}number-columns-repeated"))
+            col = len(cells) + blanks + 1
+            text, uncomputed = self.value(cell, number, col)
+            merged = (
+                cell.tag == f"{_TABLE}covered-table-cell"
+                or _repeat(cell.get(f"{_TABLE}number-columns-spanned")) > 1
+                or _repeat(cell.get(f"{_TABLE}number-rows-spanned")) > 1
+            )
+            if not (text or uncomputed) and (not merged or times > ODS_MAX_REPEAT):
+                blanks += times  # blank, or the covered cells of a merge across the sheet: nothing to read
+                continue
+            held = held or bool(text) or uncomputed
+            if times > ODS_MAX_REPEAT:
+                problem = Problem.of(self.place(number, col), _ODS_REPEATED_CELL, count=times, limit=ODS_MAX_REPEAT)
+                raise OfficeError([problem])
+            if col + times - 1 > _SHEET_COLUMNS:
+                raise _Damaged("beyond the last column")
+            cells.extend([_BLANK] * blanks)
+            blanks = 0
+            if uncomputed:
+                formulas.extend(range(col, col + times))
+            cells.extend([(text, merged)] * times)
+        if not cells or (not held and repeat > ODS_MAX_REPEAT):  # a merge down the sheet is no value
+            self.blank_rows += repeat
+            return
+        if repeat > ODS_MAX_REPEAT:
+            problem = Problem.of(self.place(number), _ODS_REPEATED_ROW, count=repeat, limit=ODS_MAX_REPEAT)
+            raise OfficeError([problem])
+        if number + repeat - 1 > _SHEET_ROWS:
+            raise _Damaged("beyond the last row")
+        empty: list[tuple[str, bool]] = []
+        self.grid.extend([empty] * self.blank_rows)  # one shared empty row: never changed by the readers
+        self.blank_rows = 0
         for _ in range(repeat):
-            grid.append(list(cells))
-    return sheet_name, grid
+            self.uncomputed.update((len(self.grid) + 1, col) for col in formulas)
+            self.grid.append(cells)
+
+    def value(self, cell: Any, row: int, col: int) -> tuple[str, bool]:
+        """A cell's text as a person sees it, and whether it is a formula the document holds no value for."""
+        value_type = cell.get(f"{_OFFICE}value-type")
+        formula = cell.get(f"{_TABLE}formula") is not None
+        if value_type in ("float", "currency", "percentage"):
+            raw = cell.get(f"{_OFFICE}value")
+            number = _finite(raw)
+            if number is None:
+                if formula:
+                    return "", True
+                raise OfficeError([Problem.of(self.place(row, col), _ODS_BAD_NUMBER, text=raw or "")])
+            text = cell_text(number)
+        elif value_type == "date":
+            text = (cell.get(f"{_OFFICE}date-value") or "").removesuffix("T00:00:00")
+        elif value_type == "boolean":
+            text = "true" if cell.get(f"{_OFFICE}boolean-value") == "true" else "false"
+        else:
+            text = cell_text("\n".join(_ods_text(p) for p in cell if p.tag == f"{_TEXT}p"))
+            # a value type is the computed value's: a formula's empty text then is its result, not a lack
+            return text, formula and value_type is None and not text
+        return text, formula and not text
+
+
+def _repeat(value: str | None) -> int:
+    """A repetition or span count (1 when absent); not a number: a damaged document."""
+    return max(int(value), 1) if value else 1
+
+
+def _finite(raw: str | None) -> float | None:
+    """An ``office:value`` as a number; None when absent, not a number, or infinite."""
+    try:
+        number = float(raw) if raw is not None else None
+    except ValueError:
+        return None
+    return number if number is not None and math.isfinite(number) else None
+
+
+def _ods_text(element: Any) -> str:
+    """A paragraph's text with its spaces (``text:s``), tabs and line breaks; spans and links unwrapped."""
+    out = [element.text or ""]
+    for child in element:
+        if child.tag == f"{_TEXT}s":
+            count = _repeat(child.get(f"{_TEXT}c"))
+            if count > _SHEET_COLUMNS:  # no cell holds so many spaces in a row: a damaged document
+                raise _Damaged("spaces")
+            out.append(" " * count)
+        elif child.tag == f"{_TEXT}tab":
+            out.append("\t")
+        elif child.tag == f"{_TEXT}line-break":
+            out.append("\n")
+        elif isinstance(child.tag, str):
+            out.append(_ods_text(child))
+        out.append(child.tail or "")
+    return "".join(out)
 
 
 def _read_csv(document: Path, mapping: Mapping) -> tuple[str, _Grid]:
-    with document.open(encoding=mapping.source.encoding, newline="") as stream:
-        rows = list(csv.reader(stream, delimiter=mapping.source.delimiter))
+    rows: list[list[str]] = []
+    limit = csv.field_size_limit(_CSV_MAX_FIELD)  # a cell may be longer than Python's default allows
+    try:
+        with document.open(encoding=mapping.source.encoding, newline="") as stream:
+            try:
+                for row in csv.reader(stream, delimiter=mapping.source.delimiter):
+                    rows.append(row)
+            except csv.Error:
+                place, label = Place(document.stem, len(rows) + 1, 0, "csv"), "CSV"
+
+                def said(t: Callable[[str], str]) -> str:
+                    reason = t("fichier endommagé ou d'un autre format")
+                    return t("document {kind} illisible : {reason}").format(kind=label, reason=reason)
+
+                raise OfficeError([Problem.worded(place, said)]) from None
+    finally:
+        csv.field_size_limit(limit)
     return document.stem, [[(cell_text(text), False) for text in row] for row in rows]
 
 
