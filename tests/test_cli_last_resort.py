@@ -2,8 +2,8 @@
 
 A session damaged on disk (a bad sector, a copy cut short) made ``diff``, ``report``, ``merge``, ``coverage``
 and ``export`` print « sqlite3.DatabaseError: database disk image is malformed » and a traceback: it is said
-as a damaged session file. Any other failure is testbench's own: one sentence naming its kind and the file
-holding the details for the bug report, exit 2.
+as a damaged session file, exit 3 as any unreadable session (README § Exit codes). Any other failure is
+testbench's own: one sentence naming its kind and the file holding the details for the bug report, exit 2.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pytest
 from testbench.cli import diff_cmd
 from testbench.cli.main import main
 from testbench.paths import CASEBOOKS_DIR
-from testbench.runner.exits import EXIT_ENVIRONMENT
+from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_USAGE
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +58,7 @@ def test_a_damaged_session_is_said_as_such_by_every_command(
 ) -> None:
     shutil.copytree(sessions, tmp_path, dirs_exist_ok=True)
     monkeypatch.chdir(tmp_path)
-    assert main(["--lang", lang, *argv]) == EXIT_ENVIRONMENT
+    assert main(["--lang", lang, *argv]) == EXIT_USAGE  # the input, not the bench: 2 before
     err = capsys.readouterr().err
     assert f"testbench {argv[0]}: {said}\n" in err, err
     assert "Traceback" not in err and "sqlite3" not in err

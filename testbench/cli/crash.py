@@ -2,14 +2,25 @@
 
 Every command says what it expects to go wrong (a file missing, a casebook invalid) in its own words; this is
 the net under them. A session file damaged on disk (a bad sector, a copy cut short) is said as such, whatever
-the command that met it; anything else is testbench's own fault: the person reads which kind and where the
-details were written, for the bug report (the file holds the traceback and the command line, PINs masked).
+the command that met it, and exits 3 as every unreadable session does (README § Exit codes: invalid input);
+anything else is testbench's own fault, exit 2: the person reads which kind and where the details were
+written, for the bug report (the file holds the traceback and the command line, PINs masked).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+
+from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_USAGE
+
+
+def failure_code(exc: Exception) -> int:
+    """The exit code for ``exc``: 3 for a session file damaged or unreadable (the input, as ``report``, ``diff``,
+    ``coverage``, ``merge``, ``export`` and ``verify`` say of a session they cannot open), else 2 (the bench)."""
+    from testbench.store.connection import damage_reason
+
+    return EXIT_USAGE if damage_reason(exc) is not None else EXIT_ENVIRONMENT
 
 
 def failure_text(exc: Exception, argv: Sequence[str], t: Callable[[str], str]) -> str:

@@ -1,7 +1,8 @@
 """The ``testbench`` command line: one sub-command per job, documented exit codes.
 
 Exit codes: 0 all passed; 1 some case failed; 2 an inconclusive or error verdict is present
-(environment or bench fault); 3 invalid input or usage.
+(environment or bench fault); 3 invalid input or usage — a session file damaged or unreadable included,
+whichever command meets it (:func:`testbench.cli.crash.failure_code`).
 
 A CI's cancel or timeout (SIGTERM) stops ``run``, ``merge`` and ``demo``'s headless run as ^C does:
 « interrompu », exit 2, the session resumable (:func:`terminate_as_interrupt`).
@@ -184,10 +185,10 @@ def _main(argv: list[str], lang: str | None) -> int:
         print(translator()("interrompu"), file=sys.stderr)
         return EXIT_ENVIRONMENT
     except Exception as exc:  # the net under each command's own errors: never a traceback (cli.crash)
-        from testbench.cli.crash import failure_text
+        from testbench.cli.crash import failure_code, failure_text
 
         print(f"testbench {args.command}: {failure_text(exc, argv, translator())}", file=sys.stderr)
-        return EXIT_ENVIRONMENT
+        return failure_code(exc)  # 3 for a damaged session (the input), 2 for a fault of the bench
 
 
 def _not_text(argv: Sequence[str]) -> str | None:

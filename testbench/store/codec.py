@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import json.encoder
+import sqlite3
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
@@ -119,5 +120,16 @@ def dumps_object(mapping: Mapping[str, Any]) -> str:
     return "{" + ",".join(f"{encode_basestring(str(k))}:{dumps(v)}" for k, v in mapping.items()) + "}"
 
 
+class DamagedValue(sqlite3.DatabaseError):
+    """A value the session file holds that is no JSON: a page damaged on disk whose bytes still read as text.
+    A database error, so that every reader says it as a damaged session (``connection.damage_reason``)."""
+
+
 def loads(text: str | None) -> Any:
-    return None if text is None else json.loads(text)
+    """The value recorded as ``text``; :class:`DamagedValue` when the file no longer holds JSON there."""
+    if text is None:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:  # JSONDecodeError: never a value the bench wrote (dumps)
+        raise DamagedValue("damaged value: not JSON") from None

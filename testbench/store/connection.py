@@ -2,18 +2,27 @@
 
 A session stays one file: a writer or the last reader to close folds the WAL into it
 (:func:`fold_wal`). SQLite's failures reach a person as :class:`SessionError` in words
-(:func:`sqlite_reason`), a failing disk as :class:`SessionWriteError`.
+(:func:`sqlite_reason`), a failing disk as :class:`SessionWriteError`. A session on a read-only medium
+(a write-protected USB stick, a CD, a read-only share, a folder without write permission) is read as it
+is (:func:`connect_readonly`).
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import os
+import re
+import shutil
 import sqlite3
+import tempfile
+import threading
 from pathlib import Path, PurePath
 from urllib.parse import quote
 
 from filelock import FileLock, Timeout
 
+from testbench.fmt import os_reason
 from testbench.store import codec
 from testbench.store.schema import SCHEMA_VERSION, ForeignDatabase, refuse_foreign
 
@@ -62,21 +71,52 @@ _SQLITE_REASONS = {
     sqlite3.SQLITE_READONLY: "accès refusé (droits insuffisants)",
     sqlite3.SQLITE_BUSY: "base occupée par un autre processus",
     sqlite3.SQLITE_LOCKED: "base occupée par un autre processus",
+    sqlite3.SQLITE_TOOBIG: "base SQLite endommagée (valeur trop grande)",
+    sqlite3.SQLITE_NOMEM: "mémoire insuffisante",
 }
+#: What SQLite says without a result code Python keeps (or Python's sqlite3 module says itself), in French; by
+#: the start of its message. A text column whose bytes are no UTF-8 is a page damaged on disk.
+_MESSAGE_REASONS = (
+    ("database disk image is malformed", "base SQLite endommagée"),
+    ("file is not a database", "pas une base SQLite"),
+    ("could not decode to utf-8", "texte de la base endommagé, illisible en UTF-8"),
+)
+#: The reason for any other failure of SQLite, its own words (English) quoted
+SQLITE_SAID = "erreur de la base SQLite « {message} »"
 
 
 def damage_reason(exc: BaseException) -> str | None:
     """Why a session file could not be read, when ``exc`` is SQLite saying so mid-command (a page damaged on
-    disk shows only when a query reaches it); None for any other exception."""
+    disk shows only when a query reaches it); None for any other exception — a misuse of the sqlite3 module
+    (``ProgrammingError``, ``InterfaceError``: a closed connection, a wrong parameter) is testbench's defect,
+    not the file's."""
+    if isinstance(exc, (sqlite3.ProgrammingError, sqlite3.InterfaceError)):
+        return None
     return sqlite_reason(exc) if isinstance(exc, sqlite3.DatabaseError) else None
 
 
 def sqlite_reason(exc: sqlite3.Error) -> str:
-    """Why SQLite failed, worded for a person (French; the translator reads it in English)."""
+    """Why SQLite failed, worded for a person (French; the translator reads it in English): by its result code,
+    else by its message when it is a known one, else « erreur de la base SQLite » with its own words quoted —
+    never a Python class name. Those words are shown printable and short: a damaged page may put any byte in
+    them."""
+    if isinstance(exc, codec.DamagedValue):
+        return "valeur de la base endommagée, illisible en JSON"
     code = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
     if code in _SQLITE_REASONS:
         return _SQLITE_REASONS[code]
-    return f"erreur SQLite {getattr(exc, 'sqlite_errorname', None) or type(exc).__name__}"
+    message = " ".join(str(exc).split())
+    for start, reason in _MESSAGE_REASONS:
+        if message.lower().startswith(start):
+            return reason
+    return SQLITE_SAID.format(message=_shown(message) or "?")
+
+
+def _shown(message: str, limit: int = 160) -> str:
+    """``message`` as a person may read it: no control character, no « » that would end its quote, short."""
+    printable = "".join(c if c.isprintable() else "?" for c in message).replace("«", '"').replace("»", '"')
+    printable = re.sub(r"\?{4,}", "???", printable)
+    return printable if len(printable) <= limit else printable[: limit - 1].rstrip() + "…"
 
 
 class WriterConnection(sqlite3.Connection):
@@ -181,14 +221,135 @@ class ReaderConnection(sqlite3.Connection):
             fold_wal(path)
 
 
+#: SQLite's primary result codes when it cannot make its files beside the session (a WAL-mode file read needs
+#: its ``-shm``, and its ``-wal`` when there is none): ``SQLITE_READONLY_DIRECTORY``, or ``SQLITE_CANTOPEN``
+_CANNOT_MAKE_BESIDE = (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN)
+
+
+def companion(path: Path, suffix: str) -> Path:
+    """The file SQLite keeps beside the session: ``-wal``, ``-shm``, ``-journal``."""
+    return path.with_name(path.name + suffix)
+
+
 def connect_readonly(path: Path) -> ReaderConnection:
-    """A read-only connection to ``path``, after folding a WAL nobody writes any more."""
+    """A read-only connection to ``path``, after folding a WAL nobody writes any more.
+
+    **A read-only medium** (a write-protected USB stick, a CD, a read-only share, a folder without write
+    permission): SQLite reads a WAL-mode file (every session is one) through a ``-shm`` file beside it, which
+    such a folder cannot take — while a reader never needs to write. When SQLite refuses for that reason
+    (:data:`_CANNOT_MAKE_BESIDE`, and the folder indeed refuses a new file), the session is read as it is
+    (:func:`_read_only_medium`):
+
+    - no ``-wal`` beside it, or an empty one: SQLite's ``immutable=1`` (documented for read-only media) reads the
+      file without a ``-shm`` and without locks. Safe: every commit is in the file — the last connection to
+      close a session folds its WAL in and removes it, and no connection is open on it elsewhere, for each
+      keeps its ``-wal`` and ``-shm`` there (a run writing the session meanwhile, by someone allowed to, is
+      read through those, as SQLite does without this rule);
+    - a ``-wal`` holding commits not yet folded in (a run that was killed, then archived): ``immutable=1`` would
+      ignore them, so the session and its ``-wal`` are copied into a private temporary folder, read there (SQLite
+      rebuilds the ``-shm`` from the WAL; one copy for every reader of the process, removed when it ends);
+    - a rollback journal (``-journal``) with content beside it (a transaction cut short, never a session's own:
+      they are WAL) would be ignored as well: not read, SQLite's refusal is said.
+    """
     fold_wal(path)
-    conn = sqlite3.connect(
-        sqlite_uri(path.resolve(), "ro"), uri=True, check_same_thread=False, factory=ReaderConnection
-    )
+    resolved = path.resolve()
+    conn = sqlite3.connect(sqlite_uri(resolved, "ro"), uri=True, check_same_thread=False, factory=ReaderConnection)
+    try:
+        conn.execute("PRAGMA user_version").fetchone()  # SQLite opens the -shm and the -wal only at a first read
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        medium = _read_only_medium(path, exc)
+        if medium is None:
+            raise
+        return medium
     conn.session_path = path
     return conn
+
+
+def _read_only_medium(path: Path, exc: sqlite3.DatabaseError) -> ReaderConnection | None:
+    """The session on a read-only medium read as it is (:func:`connect_readonly`'s rule); None when SQLite's
+    refusal ``exc`` is not that of a folder that refuses new files, or the file cannot be read safely there."""
+    if ((getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF) not in _CANNOT_MAKE_BESIDE or _takes_new_files(path.parent):
+        return None
+    journal, wal = _size(companion(path, "-journal")), _size(companion(path, "-wal"))
+    if journal is None or wal is None or journal:  # a companion that cannot be seen is never taken for none
+        return None
+    if not wal:
+        uri = sqlite_uri(path.resolve(), "ro") + "&immutable=1"
+        conn = sqlite3.connect(uri, uri=True, check_same_thread=False, factory=ReaderConnection)
+        try:
+            conn.execute("PRAGMA user_version").fetchone()
+        except sqlite3.Error:
+            conn.close()
+            raise
+        return conn
+    return _private_copy(path)
+
+
+#: The private copies of sessions on a read-only medium made by this process (:func:`_private_copy`), by the
+#: session's path and the state (size, time) of it and of its ``-wal``: such files do not change, so every reader
+#: of the process (a report opens the session several times) reads the one copy, removed when the process ends
+_COPIES: dict[tuple[str, tuple[int, int], tuple[int, int]], Path] = {}
+_COPIES_LOCK = threading.Lock()
+
+
+def _private_copy(path: Path) -> ReaderConnection:
+    """A read-only connection to a copy of the session and its ``-wal`` in a private temporary folder."""
+    wal = companion(path, "-wal")
+    with _COPIES_LOCK:
+        try:
+            key = (str(path.resolve()), _state(path), _state(wal))
+            copy = _COPIES.get(key)
+            if copy is None or not copy.is_file():
+                copy = _COPIES[key] = _copy(path, wal)
+        except OSError as exc:
+            raise SessionError(
+                f"{path}: lecture impossible depuis ce dossier en lecture seule : la copie temporaire de la session "
+                f"et de son fichier -wal a échoué ({os_reason(exc)})"
+            ) from None
+    conn = sqlite3.connect(sqlite_uri(copy, "ro"), uri=True, check_same_thread=False, factory=ReaderConnection)
+    try:
+        conn.execute("PRAGMA user_version").fetchone()
+    except sqlite3.Error:
+        conn.close()
+        raise
+    return conn
+
+
+def _copy(path: Path, wal: Path) -> Path:
+    """The session and its ``-wal`` copied into a new private temporary folder, removed when the process ends
+    (SQLite makes the copy's ``-shm`` there, from the WAL itself)."""
+    folder = tempfile.mkdtemp(prefix="testbench-lecture-")
+    atexit.register(shutil.rmtree, folder, True)
+    copy = Path(folder) / path.name
+    shutil.copyfile(path, copy)
+    shutil.copyfile(wal, companion(copy, "-wal"))
+    return copy
+
+
+def _state(path: Path) -> tuple[int, int]:
+    status = os.stat(path)
+    return status.st_size, status.st_mtime_ns
+
+
+def _size(path: Path) -> int | None:
+    """The size of ``path``: 0 when there is none, None when the system cannot tell."""
+    try:
+        return os.stat(path).st_size
+    except FileNotFoundError:
+        return 0
+    except OSError:
+        return None
+
+
+def _takes_new_files(folder: Path) -> bool:
+    """Whether a file can be made in ``folder``: the system answers for itself (mounts, permissions, access lists,
+    root), a temporary file made there and removed at once."""
+    try:
+        with tempfile.TemporaryFile(prefix=".testbench-", dir=folder):
+            return True
+    except OSError:
+        return False
 
 
 def open_readonly(path: str | Path) -> sqlite3.Connection:
