@@ -42,12 +42,10 @@ RENTAL_PERIOD_WORDS = {
 def one_year_after(day: date) -> date | None:
     """The same day one year later (29 February → 28 February); None past the calendar's end (a care of the
     year 9999, which a casebook may write: no billing date reaches a year later)."""
-    if day.year == date.max.year:
-        return None
     try:
         return day.replace(year=day.year + 1)
-    except ValueError:
-        return day.replace(year=day.year + 1, day=28)
+    except ValueError:  # 29 February; or the year 9999, which has no next (a calendar limit, not a billing rule)
+        return day.replace(year=day.year + 1, day=28) if day.year < date.max.year else None
 
 
 def check_invoice(req: InvoiceRequest, tables: Tables) -> None:
