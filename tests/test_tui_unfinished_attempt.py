@@ -140,10 +140,11 @@ def test_a_pending_step_run_again_says_it_restarts_and_the_report_keeps_what_was
         assert "given" not in latest  # the latest attempt's values are its observations
         html = built.html.read_text(encoding="utf-8").replace("&#39;", "'")
         if lang == "fr":
-            assert given["origin"].startswith("corrigé par l'opérateur : 33.60 au lieu de 33.00 lu dans T-FIX.xml")
+            corrected = "corrigé par l'opérateur : 33,60\u00a0€ au lieu de 33,00\u00a0€ lu dans T-FIX.xml"
+            assert given["origin"].startswith(corrected)
             assert given["origin"].endswith("motif : vu a l'ecran")
             assert "Donné par l'opérateur : " in html and given["origin"] in html
             assert 's-invoice · invoice.totals.depassement = 0.00</span> <span class="muted">saisi<' in html
         else:
-            assert given["origin"].startswith("corrected by the operator: 33.60"), given["origin"]
+            assert given["origin"].startswith("corrected by the operator: €33.60"), given["origin"]
             assert "Given by the operator: " in html and "s-invoice · invoice.totals.amo = 33.60" in html
