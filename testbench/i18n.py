@@ -150,7 +150,7 @@ _AS_RECORDED = {
     "ligne {line} : location commencée le {since}, après la période facturée": frozenset({"since"}),
     "ApCV : contexte expiré ({expires})": frozenset({"expires"}),
     # testbench engine check's invoice: the amounts the engine answered, as money
-    "base {base}, AMO {amo}, patient {patient}": frozenset({"base", "amo", "patient"}),
+    "base {base}, part AMO {amo}, part patient {patient}": frozenset({"base", "amo", "patient"}),
 }
 _YES_NO = frozenset({"oui", "non"})
 

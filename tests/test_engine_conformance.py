@@ -20,12 +20,12 @@ def test_reference_engine_conforms(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0, out
     assert "ÉCHEC" not in out and "CONFORME : 20 vérifications réussies." in out
     assert out.count("\nRÉUSSI  ") == 20 and "PASS" not in out, out  # one language: the statuses too
-    assert "— base 56,00\u00a0€, AMO 33,60\u00a0€, patient 22,40\u00a0€\n" in out  # E1's amounts as money
+    assert "— base 56,00\u00a0€, part AMO 33,60\u00a0€, part patient 22,40\u00a0€\n" in out  # E1's amounts as money
 
 
 def test_the_e1_amounts_read_as_money_in_english(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--lang", "en", "engine", "check", "--", sys.executable, "-m", "testbench", "engine", "serve"]) == 0
-    assert "— base €56.00, AMO €33.60, patient €22.40\n" in capsys.readouterr().out
+    assert "— base €56.00, AMO share €33.60, patient share €22.40\n" in capsys.readouterr().out
 
 
 def test_broken_engine_violations_are_named(capsys: pytest.CaptureFixture[str]) -> None:

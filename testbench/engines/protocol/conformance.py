@@ -489,7 +489,7 @@ def run_checks(
         _expect(not differences, f"montants de l'exemple E1 (reçu ≠ attendu) : {', '.join(differences)}")
         totals = res.get("totals", {})
         base, amo, patient = (fmt.money(str(totals.get(k)), "fr") for k in ("base", "amo", "patient"))
-        return f"base {base}, AMO {amo}, patient {patient}"  # money, read back in English (i18n._AS_RECORDED)
+        return f"base {base}, part AMO {amo}, part patient {patient}"  # money, read back in English (i18n._AS_RECORDED)
 
     c.run("facture", "create_invoice (exemple E1) : forme, arithmétique et montants", nominal)
 
