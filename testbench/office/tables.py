@@ -336,7 +336,9 @@ def _read_ods(document: Path, mapping: Mapping) -> tuple[str, _Grid, _Uncomputed
     """The sheet's cells, from the package's ``content.xml`` read as a stream (lxml; no entity, no network).
 
     A damaged ``content.xml`` (a cut-off file) raises, so nothing is imported from it: odfpy's loader printed
-    the parse error and went on with part of the document. Repeated rows and cells are expanded only when
+    the parse error and went on with part of the document. odfpy (still the writer of the examples) is not the
+    reader: behind a well-formedness pass it read a 700-row book in 0.87 s and 87 MB where this takes 0.17 s and
+    38 MB (5,000 rows: 8.8 s and 388 MB), for a reader only 15 % shorter. Repeated rows and cells are expanded only when
     they hold something, within :data:`ODS_MAX_REPEAT`; blank ones are counted, never copied.
     """
     import zipfile
