@@ -149,6 +149,15 @@ _AS_RECORDED = {
     "ligne {line} : fin de location {end} avant son début {start}": frozenset({"end", "start"}),
     "ligne {line} : location commencée le {since}, après la période facturée": frozenset({"since"}),
     "ApCV : contexte expiré ({expires})": frozenset({"expires"}),
+    "ligne {line} : tarif de test {code} à {tariff} (relevé historique du {seen}), non vérifié au {date}": frozenset(
+        {"tariff", "seen", "date"}
+    ),
+    "ligne {line} : date d'effet non vérifiée : {code} à {tariff} au {date}, date de début inconnue": frozenset(
+        {"tariff", "date"}
+    ),
+    "ligne {line} : date d'effet non vérifiée : {code} à {tariff} au {date}, attesté à partir du {since}": (
+        frozenset({"tariff", "date", "since"})
+    ),
     # testbench engine check's invoice: the amounts the engine answered, as money
     "base {base}, part AMO {amo}, part patient {patient}": frozenset({"base", "amo", "patient"}),
 }

@@ -83,6 +83,11 @@ COMPOSED = {
     # French colon, amounts as money (« 5,50 € »), dates as French writes them and codes in words (the first
     # two are still the protocol server's words, testbench/engines/protocol/server.py)
     "{field}: objet attendu",
+    # the reference engine's tariff warnings before they said « ligne 1 : », the tariff as money and the dates
+    # as French writes them
+    "ligne {line}: date d'effet non vérifiée : {value} au {date}, date de début inconnue",
+    "ligne {line}: date d'effet non vérifiée : {value} au {date}, attesté à partir du {since}",
+    "ligne {line}: tarif de test {code} {tariff} (relevé historique du {seen}), non vérifié au {date}",
     "{field}: chaîne attendue",
     "{field}: booléen attendu",
     "{field}: date ISO attendue (AAAA-MM-JJ)",

@@ -108,8 +108,9 @@ def test_a_nurse_act_before_the_date_its_value_is_attested_is_priced_with_a_warn
     assert (res["totals"]["base"], res["totals"]["amo"]) == ("5.90", "3.54")
     assert [(w["code"], w["line"]) for w in res["warnings"]] == [("TARIFF_START_UNVERIFIED", 1)]  # IFD: a true date
     assert "date d'effet non vérifiée" in res["warnings"][0]["message"]
-    assert english(res["warnings"][0]["message"]).startswith("line 1: effective date not verified: AMI 3.15")
-    assert '<avertissement ligne="1" code="TARIFF_START_UNVERIFIED">ligne 1: date d\'effet non' in res["fse"]
+    said = english(res["warnings"][0]["message"])
+    assert said.startswith("line 1: effective date not verified: AMI at €3.15 on 2023")
+    assert '<avertissement ligne="1" code="TARIFF_START_UNVERIFIED">ligne 1 : date d\'effet non' in res["fse"]
     assert validate_fse(res["fse"]) == []
     on_the_date = engine.create_invoice(nurse_invoice("N-2", "2024-01-28", "AMI", "IFD"))
     assert on_the_date["warnings"] == []
@@ -120,8 +121,8 @@ def test_a_historical_lpp_tariff_used_years_later_says_it_is_a_test_fixture() ->
     later = engine.create_invoice(invoice("L-1", care_date="2026-01-12"))
     assert later["totals"]["base"] == "56.00"
     assert [(w["code"], w["line"]) for w in later["warnings"]] == [("TARIFF_NOT_CURRENT", 1)]
-    assert "tarif de test 1241763 14.00" in later["warnings"][0]["message"]
-    assert english(later["warnings"][0]["message"]).startswith("line 1: test tariff 1241763 14.00")
+    assert "ligne 1 : tarif de test 1241763 à 14,00\u00a0€ (relevé historique du " in later["warnings"][0]["message"]
+    assert english(later["warnings"][0]["message"]).startswith("line 1: test tariff 1241763 at €14.00")
     assert '<avertissement ligne="1" code="TARIFF_NOT_CURRENT">' in later["fse"]
     assert engine.create_invoice(invoice("L-2", care_date="2014-01-13"))["warnings"] == []  # within the snapshot
     fixture = invoice("L-3", care_date="2026-01-12")

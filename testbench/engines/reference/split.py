@@ -193,13 +193,16 @@ def _tariff_warning(when: date, entry: TariffEntry) -> str:
 def _warning(n: int, r: LineResult) -> dict[str, Any]:
     d, entry = r._as_dict, r.entry
     assert entry is not None  # a line gets a warning from its table entry only
-    value, day = f"{d['code']} {d['tariff']}", d["date"]
+    # as the refusals say them (refusals.day, refusals.euros): read back in English by the catalogue
+    code, tariff, day = d["code"], R.euros(r.tariff), R.day(r.when)
     if r.warning == TARIFF_NOT_CURRENT:
-        message = f"ligne {n}: tarif de test {value} (relevé historique du {entry.attested_to}), non vérifié au {day}"
+        seen = R.day(entry.attested_to) if entry.attested_to else "?"
+        message = f"ligne {n} : tarif de test {code} à {tariff} (relevé historique du {seen}), non vérifié au {day}"
     elif entry.attested_from is None:
-        message = f"ligne {n}: date d'effet non vérifiée : {value} au {day}, date de début inconnue"
+        message = f"ligne {n} : date d'effet non vérifiée : {code} à {tariff} au {day}, date de début inconnue"
     else:
-        message = f"ligne {n}: date d'effet non vérifiée : {value} au {day}, attesté à partir du {entry.attested_from}"
+        since = R.day(entry.attested_from)
+        message = f"ligne {n} : date d'effet non vérifiée : {code} à {tariff} au {day}, attesté à partir du {since}"
     return {"code": r.warning, "line": n, "message": message}
 
 
