@@ -275,15 +275,19 @@ def _read_only_medium(path: Path, exc: sqlite3.DatabaseError) -> ReaderConnectio
     if journal is None or wal is None or journal:  # a companion that cannot be seen is never taken for none
         return None
     if not wal:
-        uri = sqlite_uri(path.resolve(), "ro") + "&immutable=1"
-        conn = sqlite3.connect(uri, uri=True, check_same_thread=False, factory=ReaderConnection)
-        try:
-            conn.execute("PRAGMA user_version").fetchone()
-        except sqlite3.Error:
-            conn.close()
-            raise
-        return conn
+        return _read_once(sqlite_uri(path.resolve(), "ro") + "&immutable=1")
     return _private_copy(path)
+
+
+def _read_once(uri: str) -> ReaderConnection:
+    """A reader of ``uri`` that has read once: SQLite opens lazily, so a refusal shows at the first read."""
+    conn = sqlite3.connect(uri, uri=True, check_same_thread=False, factory=ReaderConnection)
+    try:
+        conn.execute("PRAGMA user_version").fetchone()
+    except sqlite3.Error:
+        conn.close()
+        raise
+    return conn
 
 
 #: The private copies of sessions on a read-only medium made by this process (:func:`_private_copy`), by the
@@ -307,13 +311,7 @@ def _private_copy(path: Path) -> ReaderConnection:
                 f"{path}: lecture impossible depuis ce dossier en lecture seule : la copie temporaire de la session "
                 f"et de son fichier -wal a échoué ({os_reason(exc)})"
             ) from None
-    conn = sqlite3.connect(sqlite_uri(copy, "ro"), uri=True, check_same_thread=False, factory=ReaderConnection)
-    try:
-        conn.execute("PRAGMA user_version").fetchone()
-    except sqlite3.Error:
-        conn.close()
-        raise
-    return conn
+    return _read_once(sqlite_uri(copy, "ro"))
 
 
 def _copy(path: Path, wal: Path) -> Path:
