@@ -88,7 +88,9 @@ def gather_cases(
     """Each case's content in the report's order (failures first, then the session's order), read by batches."""
     plans = {cb.sha256: cb.plan_id for cb in session.casebooks}
     rank = {v: i for i, v in enumerate(VERDICT_ORDER)}
-    views = [v for _, v in sorted(enumerate(session.cases), key=lambda p: (rank.get(p[1].verdict, 0), p[0]))]
+    # by the verdict retained (a review's override decides): a case a reviewer failed comes with the failures
+    order = sorted(enumerate(session.cases), key=lambda p: (rank.get(p[1].retained_verdict, 0), p[0]))
+    views = [v for _, v in order]
     for start in range(0, len(views), BATCH):
         batch = views[start : start + BATCH]
         details = session.details([v.latest.id for v in batch if v.latest])

@@ -175,12 +175,16 @@ class CaseSection:
         o, w, c, vl = self.out, self.w, self.colon, self.vl
         self._sentences = {s["id"]: s.get("sentence") or s.get("instruction") or "" for s in case["steps"]}
         verdict = case["verdict"]
+        retained = case.get("retained_verdict") or verdict  # a review's verdict decides, beside the recorded one
         key = case["key"]
+        reviewed = (
+            f' → <span class="v v-{o(retained)}">{o(vl(retained))}</span>' if case.get("reviewed_verdict") else ""
+        )
         parts = [
             f'<section class="case" id="{o(case["anchor"])}" data-case="{o(key["case_id"])}" '
-            f'data-verdict="{o(verdict)}">\n'
+            f'data-verdict="{o(retained)}">\n'
             f'<h2><span class="mono">{o(key["case_id"])}</span> {o(case["title"])} '
-            f'<span class="v v-{o(verdict)}">{o(vl(verdict))}</span></h2>\n'
+            f'<span class="v v-{o(verdict)}">{o(vl(verdict))}</span>{reviewed}</h2>\n'
             f"<p><strong>{w['verdict']}{c}</strong>{o(final_label(case['attempts'], self.lang))}"
         ]
         if case["reason"]:
@@ -205,7 +209,8 @@ class CaseSection:
             said = self._lines_of(case["comment"])
             parts.append(f'<p class="comment"><strong>{w["comment"]}{c}</strong>{said}</p>\n')
         parts.append("\n")
-        brief = self.for_print and verdict == "pass"  # the printed book: a passed case's verdict and expected/observed
+        # the printed book: a case that passed, and was not reviewed otherwise, by its verdict and expected/observed
+        brief = self.for_print and verdict == retained == "pass"
         # and what a person attested in it: the printed book is the proof that someone checked the step
         steps = [s for s in case["steps"] if s["attestation"]] if brief else case["steps"]
         if steps:
@@ -440,7 +445,7 @@ class CaseSection:
         if not trace["excerpt"]:
             return head + f'<p class="muted">{w["no_trace"]}</p>'
         parts = [head]
-        if case["verdict"] != "pass":
+        if case["verdict"] != "pass" or (case.get("retained_verdict") or "pass") != "pass":
             parts.append(f'<table class="trace">\n{self.trace_rows(trace["excerpt"])}\n</table>\n')
         elif not self.for_print:
             parts.append(
