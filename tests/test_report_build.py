@@ -258,4 +258,6 @@ def test_a_case_not_run_still_shows_what_it_expects(tmp_path: Path) -> None:
     (nr,) = data["cases"]
     assert nr["verdict"] == "none" and nr["expectations"][0]["expected"] == "12.34"
     html = (folder / "index.html").read_text(encoding="utf-8")
-    assert "12.34" in html and "non évalué" in html
+    assert "12,34\u00a0€" in html and "non évalué" in html  # an amount as money, as an evaluated one reads
+    english = build_report(session, tmp_path / "en", BuildOptions(lang="en")).folder / "index.html"
+    assert "€12.34" in english.read_text(encoding="utf-8")

@@ -370,12 +370,14 @@ class CaseSection:
 
     def _expected_cell(self, e: dict[str, Any]) -> str:
         """The expected cell of an expectation not evaluated: a refusal code with its meaning, a trace expectation
-        in words, else the value as recorded."""
+        in words, an amount as money, else the value as recorded."""
         o = self.out
         if e.get("kind") == "refusal" and e["expected"]:
             return f'<td><span class="mono">{self._code(e["expected"])}</span>{self._meaning(e["expected"])}</td>'
         if e.get("kind") == "trace" and "absent" in e:
             return f"<td>{self._trace_expectation(e, e['expected'])}</td>"
+        if is_amount(e["path"]):  # an amount as money, as an evaluated one reads
+            return f'<td class="mono">{o(fmt.money(e["expected"], self.lang))}</td>'
         return f'<td class="mono">{o(e["expected"])}</td>'
 
     def _comparison(self, cmp: dict[str, Any]) -> str:
