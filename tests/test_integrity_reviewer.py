@@ -5,6 +5,7 @@ named as such, the case behind each integrity problem, and the verdict on the st
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -174,3 +175,33 @@ def test_integrity_problems_name_the_case_attempt_and_step(tmp_path: Path, capsy
     assert "case KO-1, attempt 1 — verdict or reason changed afterwards (attempts line 2, entry" in out
     assert "case KO-1, attempt 1 — trace lines: 1 line outside the chain (added afterwards?)" in out
     assert "cas " not in out and "tentative" not in out
+
+
+def test_a_book_resigned_by_another_key_with_its_report_json_edited_is_altered_by_its_cover(
+    tmp_path: Path, key: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The forger edits a verdict, names their own key in report.json and signs the rebuilt manifest with it:
+    every file conforms, but the cover a reviewer reads still shows the editor's fingerprint — verify says so.
+    Stripping the signature instead (report.json naming none) is caught by the same cover."""
+    session = campaign(tmp_path)
+    folder = build_report(session, tmp_path / "r", BuildOptions(signer=load_signer(key))).folder
+    editor = json.loads((folder / "report.json").read_bytes())["signer"]["fingerprint"]
+    other = tmp_path / "other.pem"
+    init_key(other)
+    forger = load_signer(other)
+    for variant in ("resigned", "stripped"):
+        forged = tmp_path / variant
+        shutil.copytree(folder, forged)
+        data = json.loads((forged / "report.json").read_bytes())
+        named = {"public_key": forger.public.b64, "fingerprint": forger.public.fingerprint}
+        data["signer"] = named if variant == "resigned" else None
+        (forged / "report.json").write_text(json.dumps(data), encoding="utf-8")
+        old = json.loads((forged / MANIFEST).read_bytes())
+        (forged / SIGNATURE).unlink()
+        write_manifest(forged, old["journal"])
+        if variant == "resigned":
+            sign_manifest(forged, forger)
+        assert main(["verify", str(forged)]) == 1, variant
+        out = capsys.readouterr().out
+        assert "la couverture d'index.html annonce " in out and editor[:16] in out and out.splitlines()[-1] == "ALTÉRÉ"
+    assert main(["verify", str(folder)]) == 0  # the editor's own book: its cover and its signature agree

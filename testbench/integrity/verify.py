@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -145,6 +146,7 @@ def verify_report(
         result.problems.append("le rapport annonce une autre clé de signature que celle qui l'a signé")
     if isinstance(report_data, dict):  # a broken report.json is already named by the manifest check
         _check_named_signer(folder_check, signer_fp, signer is None, result)
+    _check_cover_signer(folder, signer_fp if isinstance(signer_fp, str) else None, result)
     if session is not None and (anchor is not None or chain_items is not None):
         if anchor is None and chain_items:
             anchor = (len(chain_items), str(chain_items[-1]["hash"]))
@@ -213,6 +215,35 @@ def _check_named_signer(folder_check: FolderCheck, named: object, none_named: bo
             f"report.json ne nomme aucun signataire, mais le dossier est signé (clé {folder_check.signer[:16]}…) :"
             " signature ajoutée après coup"
         )
+
+
+#: the cover's signer in index.html: the fingerprint a reviewer reads (and compares with the one announced to
+#: them), or the words of an unsigned book
+_COVER_SIGNER = re.compile(rb'<span (?:class="hash" )?id="cover-signer">([^<]*)</span>')
+
+
+def _check_cover_signer(folder: Path, signer: str | None, result: Verdict) -> None:
+    """The fingerprint the cover shows is the key that signed: a book re-signed with another key (its
+    report.json edited to name it) still showed the editor's fingerprint on its cover. A book built before the
+    cover marked it has nothing to compare."""
+    try:
+        with (folder / "index.html").open("rb") as page:
+            found = _COVER_SIGNER.search(page.read(1 << 20))  # the cover is at the page's head
+    except OSError:
+        return  # named by the manifest check
+    if found is None:
+        return
+    shown = found.group(1).decode("utf-8", "replace").strip()
+    shown_fp = shown if re.fullmatch(r"[0-9a-f]{16,}", shown) else None
+    if shown_fp == signer:
+        return
+    if shown_fp and signer:
+        said = f"la couverture d'index.html annonce la clé {shown_fp[:16]}…, le rapport est signé par une autre"
+    elif shown_fp:
+        said = f"la couverture d'index.html annonce une signature (clé {shown_fp[:16]}…) que le rapport n'a pas"
+    else:
+        said = f"la couverture d'index.html annonce un rapport non signé, mais il est signé (clé {signer[:16]}…)"
+    result.problems.append(said)
 
 
 def _anchor(manifest: dict[str, object] | None, result: Verdict) -> tuple[int, str] | None:
