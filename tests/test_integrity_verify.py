@@ -136,7 +136,10 @@ def test_an_intact_unsigned_report_is_said_unsigned_not_altered(tmp_path: Path, 
     # a signature asked for (or an expected signer's key) and none there: refused
     assert main(["verify", str(folder), "--require-signature"]) == 1
     assert main(["verify", str(folder), "--key", str(key.with_suffix(".pub"))]) == 1
-    assert "rapport non signé" in capsys.readouterr().out
+    out = capsys.readouterr().out  # no proof where one is asked for: a failure, not a change
+    refused = "NON SIGNÉ : conforme au manifeste, mais la signature exigée manque (aucune signature)"
+    assert out.splitlines()[-1] == refused
+    assert "ALTÉRÉ" not in out and "manquant" not in out and "ok : 6 fichiers conformes au manifeste" in out
     # unsigned and changed: altered, as a signed one would be
     with (folder / "index.html").open("ab") as fh:
         fh.write(b" ")
@@ -177,3 +180,20 @@ def test_private_key_is_owner_only_and_never_in_the_report(tmp_path: Path, capsy
     if os.name == "posix":
         key.chmod(0o644)
         assert main(["report", str(session), "-o", str(out), "--sign", "--key", str(key)]) == 3
+
+
+def test_a_whole_book_signed_by_another_key_than_the_one_expected_is_said_so_not_altered(
+    tmp_path: Path, key: Path, capsys
+) -> None:
+    """``--key`` names the editor's key; a book signed (and built) by someone else is refused as such — every
+    file conforms, nothing was changed —, in either language."""
+    other = tmp_path / "other.pem"
+    init_key(other)
+    folder = build_report(campaign(tmp_path), tmp_path / "r", BuildOptions(signer=load_signer(other))).folder
+    assert main(["verify", str(folder), "--key", str(key.with_suffix(".pub"))]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[-1].startswith("AUTRE SIGNATAIRE : conforme au manifeste, signé par la clé ")
+    assert "ALTÉRÉ" not in out and "ok : 6 fichiers conformes au manifeste" in out
+    assert main(["verify", str(folder), "--key", str(key.with_suffix(".pub")), "--lang", "en"]) == 1
+    assert capsys.readouterr().out.splitlines()[-1].startswith("OTHER SIGNER: matches the manifest, signed by the key ")
+    assert main(["verify", str(folder), "--key", str(other.with_suffix(".pub"))]) == 0

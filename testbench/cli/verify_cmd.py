@@ -2,7 +2,9 @@
 
 The verdict word is printed on standard output with the lines it concludes, so a saved log is complete.
 Exit codes: 0 intact (an unsigned report is said to be unsigned: intact, authenticity not proven);
-1 something changed (each change is named), or ``--session`` names another session than the report's;
+1 something changed (each change is named), a signature required (``--require-signature``, ``--key``) is
+missing, the book is signed by another key than ``--key``'s, or ``--session`` names another session than the
+report's;
 3 usage (no such folder or file).
 """
 

@@ -37,6 +37,8 @@ class Verdict:
     missing: list[str] = field(default_factory=list)
     added: list[str] = field(default_factory=list)
     unsigned: bool = False  # intact as far as the manifest goes, but nothing proves who made it
+    unsigned_required: bool = False  # the same, where a signature was required: a failure, not a change
+    other_signer: tuple[str, str] | None = None  # intact, signed by a key (found, expected), not the one expected
     other_session: list[str] = field(default_factory=list)  # the session given is not the report's
 
     @property
@@ -45,7 +47,7 @@ class Verdict:
 
     @property
     def ok(self) -> bool:
-        return not (self.altered or self.other_session)
+        return not (self.altered or self.other_session or self.unsigned_required or self.other_signer)
 
     def lines(self) -> list[str]:
         out = [f"modifié : {p}" for p in self.modified]
@@ -72,6 +74,15 @@ def verdict_lines(result: Verdict, t: Callable[[str], str], lang: str | None = N
         out.append(t("ALTÉRÉ"))
     elif result.other_session:  # the report may be whole: it is the session given that is not its own
         out.append(t("SESSION DIFFÉRENTE : le rapport n'a pas été construit depuis cette session"))
+    elif result.other_signer:  # whole, signed, but not by the key the reviewer expects
+        found, expected = result.other_signer
+        said = t(
+            "AUTRE SIGNATAIRE : conforme au manifeste, signé par la clé {found}…, pas par la clé attendue"
+            " {expected}…"
+        )
+        out.append(said.format(found=found[:16], expected=expected[:16]))
+    elif result.unsigned_required:
+        out.append(t("NON SIGNÉ : conforme au manifeste, mais la signature exigée manque (aucune signature)"))
     elif result.unsigned:
         out.append(t("NON SIGNÉ : conforme au manifeste, mais l'authenticité n'est pas prouvée (aucune signature)"))
     else:
@@ -110,7 +121,9 @@ def verify_report(
     folder_check = check_folder(folder, trusted=trusted, require_signature=not allow_unsigned)
     result.modified, result.missing, result.added = folder_check.modified, folder_check.missing, folder_check.added
     result.problems += folder_check.problems
-    result.unsigned = folder_check.unsigned
+    result.unsigned, result.unsigned_required = folder_check.unsigned, folder_check.unsigned_required
+    if folder_check.other_signer and trusted is not None:
+        result.other_signer = (folder_check.other_signer, trusted.fingerprint)
     if folder_check.manifest is None:
         return result
     n_files = len(folder_check.manifest["files"])
@@ -201,9 +214,9 @@ def _check_named_signer(folder_check: FolderCheck, named: object, none_named: bo
     """The signature must be there exactly when ``report.json`` names a signer (``named``, its fingerprint;
     ``none_named``: it names none): a signature removed (and the manifest rebuilt after an edit) or added to
     a report built unsigned is a change, not a mere lack of proof."""
-    absent = folder_check.unsigned or SIGNATURE in folder_check.missing
+    absent = folder_check.unsigned or folder_check.unsigned_required or SIGNATURE in folder_check.missing
     if isinstance(named, str) and absent:
-        result.unsigned = False
+        result.unsigned = result.unsigned_required = False
         if SIGNATURE not in result.missing:
             result.missing.append(SIGNATURE)
         result.problems.append(
