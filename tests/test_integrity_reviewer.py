@@ -10,6 +10,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from lxml import etree
 from test_report_build import campaign
 
 from testbench.cli.main import main
@@ -59,6 +60,12 @@ def test_a_report_built_on_an_altered_session_is_written_but_never_verifies(
     assert "ATTENTION : session altérée (chaîne du journal rompue)" in err
     assert "testbench report: session d'origine : cas KO-1, tentative 1 — verdict ou motif modifié après coup" in err
     assert 'id="altered-session"' in (folder / "index.html").read_text(encoding="utf-8")
+    # the JUnit a CI keeps alone is not all green: the broken chain is an error testcase and a property
+    suite = etree.parse(str(folder / "junit.xml")).getroot()
+    (integrity,) = suite.xpath("testcase[@name='intégrité de la session']/error")
+    assert integrity.get("message") == "session altérée (chaîne du journal rompue) : ses verdicts ne valent pas preuve"
+    assert suite.xpath("properties/property[@name='testbench.session.chain_ok']/@value") == ["false"]
+    assert suite.get("errors") == "1" and suite.get("tests") == "3"
     # every file matches its signed manifest, yet the report records a broken chain: altered
     assert main(["verify", str(folder)]) == 1
     out = capsys.readouterr().out.splitlines()
@@ -81,6 +88,9 @@ def test_a_report_on_a_whole_session_has_no_warning(tmp_path: Path, capsys: pyte
     assert main(["report", str(campaign(tmp_path)), "-o", str(folder)]) == 0
     assert "altérée" not in capsys.readouterr().err
     assert 'id="altered-session"' not in (folder / "index.html").read_text(encoding="utf-8")
+    suite = etree.parse(str(folder / "junit.xml")).getroot()
+    assert suite.xpath("properties/property[@name='testbench.session.chain_ok']/@value") == ["true"]
+    assert not suite.xpath("testcase[@classname='testbench']")
 
 
 def test_a_signature_stripped_after_an_edit_is_altered_and_only_the_anchor_is_said_compared(

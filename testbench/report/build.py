@@ -196,7 +196,8 @@ def _build(session_path: Path, out_dir: Path, options: BuildOptions) -> BuildRes
         target = spool.write_html(content.data, out_dir / "index.html")
         lap("page")
         spool.write_json(content.data, out_dir / "report.json")
-        junit = junit_tree(session, options.lang, content.scrub) if options.junit else None
+        chain_ok = content.data["integrity"]["chain_ok"]
+        junit = junit_tree(session, options.lang, content.scrub, chain_ok=chain_ok) if options.junit else None
         journal = _write_chain(out_dir / "journal-chain.json", content.chain_entries or session.chain_entries())
         content.chain_entries = None
         if junit is not None:

@@ -44,11 +44,18 @@ def _properties(parent: etree._Element, values: dict[str, str]) -> None:
         etree.SubElement(props, "property", name=name, value=value)
 
 
+#: the testcase that says a session's journal chain is broken: its verdicts are no evidence, and a CI reading the
+#: JUnit alone must not show them green
+INTEGRITY_CASE = "intégrité de la session"
+ALTERED = "session altérée (chaîne du journal rompue) : ses verdicts ne valent pas preuve"
+
+
 def junit_tree(
-    session: SessionView, lang: str | None = None, scrub: Scrubber | None = None
+    session: SessionView, lang: str | None = None, scrub: Scrubber | None = None, *, chain_ok: bool | None = None
 ) -> etree._ElementTree:
     """``scrub`` redacts the reasons (personal data of a card guard's message…): the report's own, or by
-    default one built from the session."""
+    default one built from the session. ``chain_ok``: the session's journal chain as the report checked it
+    (None: not checked here, not said); a broken one is a property and an error testcase of its own."""
     t = translator(lang)
     scrub = scrub or Scrubber.for_sessions(session, lang=lang)
     suite = etree.Element("testsuite", name=", ".join(cb.plan_id for cb in session.casebooks) or "testbench")
@@ -79,10 +86,17 @@ def junit_tree(
             counts["skipped"] += 1
             etree.SubElement(tc, "skipped").text = reason or label
         etree.SubElement(tc, "system-out").text = f"{RECORDED}={verdict}\n{RETAINED}={retained}\n"
+    if chain_ok is False:
+        counts["tests"] += 1
+        counts["errors"] += 1
+        tc = etree.Element("testcase", classname="testbench", name=t(INTEGRITY_CASE), time="0.000")
+        etree.SubElement(tc, "error", message=t(ALTERED), type="altered").text = t(ALTERED)
+        testcases.append(tc)
     tally = count_verdicts(pairs)
     _properties(
         suite,
-        _product(session, t)
+        ({} if chain_ok is None else {"testbench.session.chain_ok": "true" if chain_ok else "false"})
+        | _product(session, t)
         | {f"{RECORDED}.{v}": str(n) for v, n in tally.recorded.items()}
         | {f"{RETAINED}.{v}": str(n) for v, n in tally.retained.items()}
         | {"testbench.verdict.reviewed": str(tally.reviewed)}
