@@ -262,6 +262,19 @@ def timestamp(text: str | None, lang: str | None = None) -> str:
     return when.strftime(shape)
 
 
+def day(text: str | None, lang: str | None = None) -> str:
+    """A recorded calendar date (ISO, « 2026-01-01 ») as a person reads it: « 01/01/2026 » in French, as recorded
+    in English (ISO, as the English book writes dates); « — » when there is none, as written when unreadable."""
+    if not text:
+        return MISSING
+    if (lang or default_language()) == "en":
+        return text
+    try:
+        return datetime.strptime(text, "%Y-%m-%d").strftime("%d/%m/%Y")
+    except ValueError:
+        return text
+
+
 def value(item: Any, lang: str | None = None) -> str:
     """Any recorded value as a person reads it: oui/non, « — », « clé : valeur ; … », « a, b »."""
     if item is None or item == "":

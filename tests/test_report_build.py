@@ -261,3 +261,16 @@ def test_a_case_not_run_still_shows_what_it_expects(tmp_path: Path) -> None:
     assert "12,34\u00a0€" in html and "non évalué" in html  # an amount as money, as an evaluated one reads
     english = build_report(session, tmp_path / "en", BuildOptions(lang="en")).folder / "index.html"
     assert "€12.34" in english.read_text(encoding="utf-8")
+
+
+def test_the_covers_casebook_date_reads_as_the_language_writes_dates(tmp_path: Path) -> None:
+    """« version 01.00 (01/01/2026) » in French, as every other date of the French book; ISO in English."""
+    from testbench import fmt
+
+    session = campaign(tmp_path, hostile=False)
+    fr = (build_report(session, tmp_path / "fr").folder / "index.html").read_text(encoding="utf-8")
+    english = build_report(session, tmp_path / "en", BuildOptions(lang="en")).folder
+    en = (english / "index.html").read_text(encoding="utf-8")
+    assert "01.00 (01/01/2026)" in fr and "(2026-01-01)" not in fr
+    assert "01.00 (2026-01-01)" in en
+    assert fmt.day("2026-13-01", "fr") == "2026-13-01" and fmt.day("", "fr") == "—"  # unreadable: as recorded

@@ -44,6 +44,8 @@ def test_coverage_page_of_a_ready_scope_in_english(tmp_path: Path) -> None:
     (section,) = dom.xpath("//section[@id='coverage']")
     assert section.get("data-ready") == "yes"
     assert texts(dom.xpath("//p[@id='coverage-ready']")) == ["Ready for the pre-exam: yes"]
+    (services,) = dom.xpath("//table[@id='coverage-plan']//tr[th='Services chosen']/td")
+    assert texts([services]) == ["ADRi"]  # the service in words, as the domains read (the plan writes « adri »)
     counts = {td.get("data-status"): td.text for td in dom.xpath("//table[@id='coverage-counts']//*[@data-status]")}
     assert counts == {"total": "21", "passed": "21", "accepted": "0", "open": "0", "not-run": "0", "out-of-scope": "1"}
     rows = {

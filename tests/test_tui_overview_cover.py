@@ -73,7 +73,7 @@ def test_the_overview_lists_the_product_version_agrement_and_operator_of_the_ses
             assert "  Logiciel testé : Logiciel Démo — version 4.2.1" in text
             assert "  N° d'agrément ou de test : AG-2026-017" in text
             assert "  Opérateur : Alice Martin" in text
-            assert "  Cahier de tests : PDT-TEST-001 EV1 — version 01.00 (2026-01-01)" in text
+            assert "  Cahier de tests : PDT-TEST-001 EV1 — version 01.00 (01/01/2026)" in text
             assert "à renseigner" not in text and "⚠" not in text
             await pilot.press("f2")
             await pilot.pause()

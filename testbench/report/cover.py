@@ -228,7 +228,7 @@ def cover_fields(
         mixed = t("versions mélangées : les verdicts retenus ne viennent pas tous des mêmes versions")
         add("versions", t("Versions"), mixed, True)
     for cb in cover["casebooks"]:
-        dated = f" ({cb['effective_date']})" if cb["effective_date"] else ""
+        dated = f" ({fmt.day(cb['effective_date'], lang)})" if cb["effective_date"] else ""
         parts = (f"{cb['plan_id']} {cb['evolution']}".strip(), cb["title"], f"{t('version')} {cb['document_version']}")
         add("casebook", t("Cahier de tests"), " — ".join(part for part in parts if part) + dated)
     readers = " ; ".join(cover["bays"]) or unrecorded

@@ -143,6 +143,7 @@ class HtmlBook:
             "mode": lambda code: fmt.label(fmt.MODE_LABELS, code, lang),
             "ps_category": lambda code: fmt.label(fmt.PS_CATEGORY_LABELS, code, lang),
             "when": lambda text: fmt.timestamp(text, lang),
+            "day": lambda text: fmt.day(text, lang),
             "for_print": for_print,
             "redaction_label": lambda kind: t(REDACTION_LABELS.get(kind, kind)),
             "linked": linker(lang),  # glossary terms of objectives and steps, linked to the glossary section
