@@ -13,7 +13,7 @@ import pytest
 from test_report_build import campaign
 
 from testbench.cli.main import main
-from testbench.integrity.manifest import MANIFEST, SIGNATURE
+from testbench.integrity.manifest import MANIFEST, SIGNATURE, dumps
 from testbench.integrity.verify import verify_report
 from testbench.report.build import BuildOptions, build_report
 from testbench.signing import init_key, load_signer
@@ -197,3 +197,19 @@ def test_a_whole_book_signed_by_another_key_than_the_one_expected_is_said_so_not
     assert main(["verify", str(folder), "--key", str(key.with_suffix(".pub")), "--lang", "en"]) == 1
     assert capsys.readouterr().out.splitlines()[-1].startswith("OTHER SIGNER: matches the manifest, signed by the key ")
     assert main(["verify", str(folder), "--key", str(other.with_suffix(".pub"))]) == 0
+
+
+def test_a_manifest_edited_after_signing_is_named_alone_not_the_file_it_lists(
+    tmp_path: Path, key: Path, capsys
+) -> None:
+    """One size changed in a signed manifest: the manifest is what changed; the untouched file it lists is not
+    named « modifié » (its bytes are the ones signed), and the files are said not compared with it."""
+    folder = signed_report(tmp_path, key)
+    manifest = json.loads((folder / MANIFEST).read_bytes())
+    listed = sorted(manifest["files"])[0]
+    manifest["files"][listed]["size"] += 1
+    (folder / MANIFEST).write_bytes(dumps(manifest))
+    assert main(["verify", str(folder)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert "modifié : manifest.json" in out and f"modifié : {listed}" not in out
+    assert "fichiers non comparés : le manifeste n'est plus celui qui a été signé" in out and out[-1] == "ALTÉRÉ"

@@ -172,6 +172,11 @@ def check_folder(folder: Path, *, trusted: PublicKey | None = None, require_sign
         result.modified.append(MANIFEST)
         result.problems.append(f"{MANIFEST} n'est plus sous sa forme d'origine")
     result.manifest = manifest
+    if not _check_signature(folder, raw, result, trusted, require_signature):
+        # the files are not compared with a manifest its signature disowns: a changed size there is no change of
+        # the file it names, and what the files are now cannot be told from it
+        result.problems.append("fichiers non comparés : le manifeste n'est plus celui qui a été signé")
+        return result
     regular, odd = scan(folder)
     present = set(regular)
     for rel in sorted(files):
@@ -190,7 +195,6 @@ def check_folder(folder: Path, *, trusted: PublicKey | None = None, require_sign
         ):
             result.modified.append(rel)
     result.added = sorted([*(present - set(files)), *(f"{rel} ({what})" for rel, what in odd.items())])
-    _check_signature(folder, raw, result, trusted, require_signature)
     return result
 
 
@@ -199,7 +203,8 @@ _SIG_KEYS = {"format", "algorithm", "public_key", "fingerprint", "manifest_sha25
 
 def _check_signature(
     folder: Path, manifest: bytes, result: FolderCheck, trusted: PublicKey | None, required: bool
-) -> None:
+) -> bool:
+    """Check the signature of ``manifest`` into ``result``; False when the manifest is not the one signed."""
     try:
         sig_raw = (folder / SIGNATURE).read_bytes()
         sig = json.loads(sig_raw)
@@ -212,11 +217,11 @@ def _check_signature(
             result.unsigned_required = True
         else:
             result.unsigned = True
-        return
+        return True
     except (ValueError, KeyError, TypeError, UnicodeDecodeError, RecursionError) as exc:
         result.modified.append(SIGNATURE)
         result.problems.append(f"{SIGNATURE} illisible ({_json_reason(exc)})")
-        return
+        return True
     try:
         key = PublicKey.from_b64(sig["public_key"])
         signature = base64.b64decode(sig["signature"], validate=True)
@@ -227,25 +232,26 @@ def _check_signature(
     except (KeyError, TypeError, ValueError, SigningKeyError) as exc:
         result.modified.append(SIGNATURE)
         result.problems.append(f"{SIGNATURE} invalide ({exc})")
-        return
+        return True
     digest = hashlib.sha256(manifest).hexdigest()
     if sig.get("manifest_sha256") != digest:
         result.problems.append(f"{MANIFEST} ne correspond plus à la signature (manifeste modifié après signature)")
         if MANIFEST not in result.modified:
             result.modified.append(MANIFEST)
-        return
+        return False
     if sig.get("fingerprint") != key.fingerprint:
         result.modified.append(SIGNATURE)
         result.problems.append(f"{SIGNATURE} : empreinte de clé incohérente avec la clé publique")
-        return
+        return True
     if not key.verify(signature, _message(digest, signed_at)):
         result.modified.append(SIGNATURE)
         result.problems.append(f"{SIGNATURE} : signature invalide")
-        return
+        return True
     if trusted is not None and trusted.raw != key.raw:  # signed by someone else: said apart, not as tampering
         result.other_signer = key.fingerprint
     result.signer = key.fingerprint
     result.signed_at = signed_at
+    return True
 
 
 def _json_reason(exc: Exception) -> str:
