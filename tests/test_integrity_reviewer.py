@@ -215,3 +215,19 @@ def test_a_book_resigned_by_another_key_with_its_report_json_edited_is_altered_b
         out = capsys.readouterr().out
         assert "la couverture d'index.html annonce " in out and editor[:16] in out and out.splitlines()[-1] == "ALTÉRÉ"
     assert main(["verify", str(folder)]) == 0  # the editor's own book: its cover and its signature agree
+
+
+def test_verify_says_its_journal_line_is_about_the_books_copy(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Beside « construit sur une session altérée », an « ok : chaîne du journal cohérente » read as a
+    contradiction: the line names the book's copy of the chain (journal-chain.json), which is whole."""
+    session = campaign(tmp_path)
+    falsify_a_verdict(session)
+    folder = tmp_path / "r"
+    main(["report", str(session), "-o", str(folder)])
+    capsys.readouterr()
+    assert main(["verify", str(folder)]) == 1
+    out = capsys.readouterr().out
+    assert "ok : copie de la chaîne du journal cohérente (journal-chain.json : " in out
+    assert "ok : chaîne du journal cohérente" not in out

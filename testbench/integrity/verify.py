@@ -146,8 +146,8 @@ def verify_report(
             result.problems.append("journal-chain.json ne correspond pas à la tête de chaîne inscrite au manifeste")
         if links.ok:
             consistent = tn(
-                "chaîne du journal cohérente ({count} entrée, tête {head}…)",
-                "chaîne du journal cohérente ({count} entrées, tête {head}…)",
+                "copie de la chaîne du journal cohérente (journal-chain.json : {count} entrée, tête {head}…)",
+                "copie de la chaîne du journal cohérente (journal-chain.json : {count} entrées, tête {head}…)",
                 links.length,
                 "fr",
                 head=links.head[:16],
