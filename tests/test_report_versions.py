@@ -81,6 +81,8 @@ def test_a_merge_of_two_versions_is_mixed_and_one_version_is_not(tmp_path: Path)
     with read_session(merged) as view:
         properties = {p.get("name"): p.get("value") for p in junit_tree(view).getroot().iter("property")}
     assert properties["testbench.engine.version"] == "4.2.1, 4.2.2"
+    assert properties["testbench.engine"] == "AcmeFacture 4.2.1, AcmeFacture 4.2.2"  # each with its version
+    assert properties["testbench.sut"] == "AcmeFacture 4.2.1, AcmeFacture 4.2.2"
 
 
 def test_the_junit_names_the_engine_and_the_software_under_test(tmp_path: Path) -> None:
@@ -90,7 +92,7 @@ def test_the_junit_names_the_engine_and_the_software_under_test(tmp_path: Path) 
     assert properties["testbench.engine"] == "AcmeFacture 4.2.1"
     assert properties["testbench.engine.name"] == "AcmeFacture" and properties["testbench.engine.version"] == "4.2.1"
     assert properties["testbench.sut.name"] == "AcmeFacture" and properties["testbench.sut.version"] == "4.2.1"
-    assert properties["testbench.versions.mixed"] == "false"
+    assert properties["testbench.sut"] == "AcmeFacture 4.2.1" and properties["testbench.versions.mixed"] == "false"
 
 
 def test_a_resume_on_an_upgraded_engine_names_both_versions(tmp_path: Path) -> None:

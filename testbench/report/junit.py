@@ -118,9 +118,18 @@ def _product(session: SessionView, t: Callable[[str], str]) -> dict[str, str]:
     parts = {"engine.version": "engine_version", "sut.name": "sut_name", "sut.version": "sut_version"}
     out = {"testbench.engine.name": ", ".join(dict.fromkeys(t(p.engine_name) for p in versions if p.engine_name))}
     out |= {f"testbench.{name}": joined(versions, part) for name, part in parts.items()}
-    out["testbench.engine"] = " ".join(filter(None, (out["testbench.engine.name"], out["testbench.engine.version"])))
+    # each product with its own version (« testbench-demo, AcmeFacture 4.2.1 »): the joined names and versions
+    # above no longer pair up once a version is missing
+    out["testbench.engine"] = _each(versions, lambda p: (t(p.engine_name) if p.engine_name else "", p.engine_version))
+    out["testbench.sut"] = _each(versions, lambda p: (p.sut_name, p.sut_version))
     out["testbench.versions.mixed"] = "true" if len(versions) > 1 else "false"
     return out
+
+
+def _each(products: list[Any], named: Callable[[Any], tuple[str, str]]) -> str:
+    """Each product's name and version together, once each, in order (a name or a version alone when the other
+    is not said)."""
+    return ", ".join(dict.fromkeys(" ".join(filter(None, named(p))) for p in products if any(named(p))))
 
 
 def junit_bytes(tree: etree._ElementTree) -> bytes:
