@@ -21,7 +21,7 @@ import sys
 import threading
 from collections.abc import Iterator, Sequence
 
-from testbench.cli.console import spell_standard_streams
+from testbench.cli.console import keep_writing_when_unread, spell_standard_streams
 from testbench.cli.texts import HelpFormatter, argparse_word, argparse_words
 from testbench.i18n import LANGUAGES, translator, use_language
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_OK, EXIT_USAGE
@@ -150,6 +150,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     spell_standard_streams()  # a redirected output on Windows is cp1252: never a traceback for a « → »
+    keep_writing_when_unread()  # ``| head``, a ``| tee`` gone with the same ^C: the command ends as it would
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = requested_language(argv)
     with use_language(lang), argparse_words():
