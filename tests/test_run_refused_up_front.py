@@ -28,6 +28,8 @@ BAD_PORT = "vitale=Virtual PCD 00 00@abc,cps=Virtual PCD 00 01@35964"
         ("carte=A@1", "emplacement inconnu « carte » dans « carte=A@1 » (vitale ou cps)"),
         ("vitale=A,vitale=B", "emplacement « vitale » donné deux fois"),
         (" , ", "« , » n'est pas de la forme"),
+        # audit 16: one slot alone made every case that presents the other card « emplacement inconnu »
+        ("vitale=Virtual PCD 00 00", "aucun lecteur pour l'emplacement « cps » ; donnez-en un pour chacun"),
     ],
 )
 def test_a_malformed_reader_variable_names_the_bad_part(text: str, says: str) -> None:

@@ -68,7 +68,7 @@ def parse_reader_pools(text: str) -> dict[str, list[ReaderSpec]]:
 
     ``|`` separates the readers of one slot (the first is where the slot starts); the port is optional.
     Raises :class:`ReaderConfigError` on an item that is not ``SLOT=READER…``, a slot a casebook cannot
-    name, a slot given twice, a port that is not a number from 0 to 65535.
+    name, a slot given twice or not given, a port that is not a number from 0 to 65535.
     """
     out: dict[str, list[ReaderSpec]] = {}
     for item in filter(None, (x.strip() for x in text.split(","))):
@@ -87,6 +87,12 @@ def parse_reader_pools(text: str) -> dict[str, list[ReaderSpec]]:
         out[slot] = specs
     if not out:
         raise _not_a_pool(text.strip())
+    missing = [slot for slot in SLOTS if slot not in out]
+    if missing:  # every case that presents that card would end « emplacement de lecteur inconnu »
+        raise ReaderConfigError(
+            f"TESTBENCH_CARD_READERS : aucun lecteur pour l'emplacement « {missing[0]} » ; donnez-en un pour"
+            f" chacun ({', '.join(SLOTS)})"
+        )
     return out
 
 
