@@ -18,6 +18,7 @@ from testbench.cards.pcsc import EXCLUSIVE, PyscardTransport
 from testbench.cli.main import main
 from testbench.i18n import default_language
 from testbench.paths import CARD_PROFILES_DIR as P
+from testbench.paths import CASEBOOKS_DIR
 
 RAW = ("Service not available", "Sharing violation", "Unable to connect", "0x8010", "scripts/setup.sh")
 
@@ -99,3 +100,18 @@ def test_reader_errors_are_sentences_in_the_active_language(pcsc_bay) -> None:
 def test_an_unknown_code_keeps_its_number_for_a_support_request() -> None:
     text = pcsc_errors.pcsc_message(0x80100099, "R", lang="en", fallback="connexion impossible au lecteur « {reader} »")
     assert text == "cannot connect to reader “R” (PC/SC code 0x80100099)"
+
+
+def test_operator_mode_refuses_to_run_without_pcsc_rather_than_cards_nobody_inserted(tmp_path: Path) -> None:
+    """In operator mode the product under test reads the cards itself: in-memory cards (``--cards auto``'s
+    fallback) are cards no application can read, and the book would say « carte de test acceptée » for cards
+    nobody inserted. The run is refused before any case, the way a physical reader without pcscd is."""
+    session = tmp_path / "op.tbsession"
+    argv = ("run", str(CASEBOOKS_DIR / "demo.xml"), "-k", "DEMO-FSE-001", "--engine", "operator")
+    result = subprocess.run(
+        [sys.executable, "-m", "testbench", *argv, "--session", str(session)],
+        capture_output=True, text=True, timeout=60, env={**os.environ, **no_service(tmp_path)},
+    )  # fmt: skip
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "pile PC/SC indisponible" in result.stdout + result.stderr
+    assert "lecteur virtuel en mémoire utilisé à la place" not in result.stdout + result.stderr

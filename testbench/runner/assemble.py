@@ -72,7 +72,7 @@ def _make_bay(
 ) -> CardBay:
     from testbench.cards import bays
 
-    stack, problem = card_stack(options.cards, readers)
+    stack, problem = card_stack(options.cards, readers, operated=options.engine == OPERATOR_ENGINE)
     if stack == "pcsc":
         # the application under test (operator mode) watches its readers: a card change must be a
         # real removal and insertion there, not a change inside the emulator (docs/cards.md §4.2).
@@ -93,11 +93,15 @@ def _make_bay(
     return bays.InProcessBay(apdu_sink=recorder.apdu_sink)
 
 
-def card_stack(cards: str, readers: dict[str, list[ReaderSpec]] | None = None) -> tuple[str, str | None]:
+def card_stack(
+    cards: str, readers: dict[str, list[ReaderSpec]] | None = None, *, operated: bool = False
+) -> tuple[str, str | None]:
     """Which cards ``--cards`` gives a bench now, and why PC/SC is not used (French, None when it is or
     was not asked): ``pcsc`` (virtual or physical readers through pcscd), ``memory`` (the in-memory
-    reader: ``inprocess``, or ``auto`` without a PC/SC stack), ``refused`` (``pcsc``, or a physical
-    reader, without one). The bench is built on this answer; the workstation's readers window shows it."""
+    reader: ``inprocess``, or ``auto`` without a PC/SC stack), ``refused`` (``pcsc``, a physical reader, or
+    the product under test reading the cards itself — ``operated``, operator mode —, without one: in-memory
+    cards no application can read would be « carte de test acceptée » in the book for cards nobody inserted).
+    The bench is built on this answer; the workstation's readers window shows it."""
     if cards not in ("auto", "pcsc"):
         return "memory", None
     from testbench.cards import bays
@@ -105,7 +109,7 @@ def card_stack(cards: str, readers: dict[str, list[ReaderSpec]] | None = None) -
     problem = bays.pcsc_problem()
     if problem is None:
         return "pcsc", None
-    return ("refused" if cards == "pcsc" or _physical(readers) else "memory"), problem
+    return ("refused" if cards == "pcsc" or operated or _physical(readers) else "memory"), problem
 
 
 def _physical(readers: dict[str, list[ReaderSpec]] | None) -> bool:
