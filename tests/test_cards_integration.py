@@ -161,7 +161,8 @@ def test_cli_list_and_probe_on_the_real_stack(pcsc_bay: PcscBay) -> None:
     assert row["card"] and row["family"] == "Vitale 2"
     probe = cli("probe", "--reader", "Virtual PCD 00 00", "--json")
     assert probe.returncode == 0, probe.stderr
-    data = json.loads(probe.stdout.split("\n", 2)[2])  # after the "Lecteur" and "ATR" lines
+    data = json.loads(probe.stdout)  # the JSON alone: the "Lecteur" and "ATR" lines go to stderr
+    assert "Lecteur : Virtual PCD 00 00" in probe.stderr
     assert data["beneficiaries"][0]["coverage"]["at_mp"] is True
     text = cli("probe", "--reader", "Virtual PCD 00 00").stdout
     assert "Carte Vitale 2 de test" in text and "AT/MP" in text

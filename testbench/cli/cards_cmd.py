@@ -250,10 +250,14 @@ def cmd_probe(args: argparse.Namespace) -> int:
             atr = ch.atr("probe")
             fam = atr_family(atr)
             t = translator()
-            print(t("Lecteur : {reader}").format(reader=ch.reader_name("probe")))
-            print(t("ATR : {atr} ({family})").format(atr=atr.hex(" ").upper(), family=t(_family_fr(atr))))
+            # with --json, standard output holds the JSON alone (a script parses it): the head goes to stderr
+            head = sys.stderr if args.json else sys.stdout
+            print(t("Lecteur : {reader}").format(reader=ch.reader_name("probe")), file=head)
+            print(t("ATR : {atr} ({family})").format(atr=atr.hex(" ").upper(), family=t(_family_fr(atr))), file=head)
             if fam is None:
-                print(t("Carte non reconnue (ni Vitale ni CPS d'après l'ATR)."))
+                print(t("Carte non reconnue (ni Vitale ni CPS d'après l'ATR)."), file=head)
+                if args.json:
+                    print(json.dumps({"reader": ch.reader_name("probe"), "atr": atr.hex().upper(), "family": None}))
                 return EXIT_OK
             data = read_vitale(ch, "probe") if fam.startswith("vitale") else read_cps(ch, "probe")
         finally:
