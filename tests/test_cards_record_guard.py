@@ -306,7 +306,13 @@ def test_bays_module_and_apdu_sink_keyword() -> None:
 
 
 def test_reader_map_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    from testbench.cards.reader_pools import DEFAULT_READERS, ReaderSpec, default_readers, parse_reader_map
+    from testbench.cards.reader_pools import (
+        DEFAULT_READERS,
+        ReaderConfigError,
+        ReaderSpec,
+        default_readers,
+        parse_reader_map,
+    )
 
     assert parse_reader_map("vitale=Virtual PCD B 00 00@36000, cps=Lecteur physique 00 00") == {
         "vitale": ReaderSpec("Virtual PCD B 00 00", 36000),
@@ -314,5 +320,8 @@ def test_reader_map_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     }
     monkeypatch.delenv("TESTBENCH_CARD_READERS", raising=False)
     assert default_readers() == DEFAULT_READERS
-    monkeypatch.setenv("TESTBENCH_CARD_READERS", "cps=X 00 00@1")
-    assert default_readers() == {"cps": ReaderSpec("X 00 00", 1)}
+    monkeypatch.setenv("TESTBENCH_CARD_READERS", "vitale=V 00 00@2,cps=X 00 00@1")
+    assert default_readers() == {"vitale": ReaderSpec("V 00 00", 2), "cps": ReaderSpec("X 00 00", 1)}
+    monkeypatch.setenv("TESTBENCH_CARD_READERS", "cps=X 00 00@1")  # each slot needs its reader
+    with pytest.raises(ReaderConfigError, match="aucun lecteur pour l'emplacement « vitale »"):
+        default_readers()
