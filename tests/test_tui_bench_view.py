@@ -110,7 +110,7 @@ def test_the_readers_window_says_the_cards_mode_in_words_never_the_cli_flag(monk
 
     monkeypatch.setattr("testbench.cards.inventory.reader_states", lambda: [])  # no pcscd asked
     stacks = {"auto": ("pcsc", None), "pcsc": ("refused", "pcscd absent"), "inprocess": ("inprocess", None)}
-    monkeypatch.setattr("testbench.runner.assemble.card_stack", lambda cards: stacks[cards])
+    monkeypatch.setattr("testbench.runner.assemble.card_stack", lambda cards, **_: stacks[cards])
 
     def head(cards: str, lang: str) -> str:
         return readers_content(cards, translator(lang, "tui"), lang).plain.splitlines()[0]
@@ -202,3 +202,19 @@ def test_the_coverage_of_a_plan_chosen_in_the_workstation(tmp_path: Path, capsys
     assert seen["bundled"].rstrip("\n") == bundled and seen["again"] == seen["bundled"]
     assert "Prêt pour le pré-examen : non — 19 cas jamais exécutés" in bundled
     assert seen["typed"].rstrip("\n") == "\n".join(cli(capsys, "coverage", "--plan", str(PLAN), str(session)))
+
+
+def test_in_operator_mode_the_readers_window_says_the_bench_refuses_without_pcsc(monkeypatch) -> None:
+    """The product reads the cards itself in operator mode: without PC/SC the window says « aucune », as the run
+    refuses, never the in-memory reader another engine would fall back to."""
+    from testbench.i18n import translator
+    from testbench.tui.bench_view import readers_content
+
+    monkeypatch.setattr("testbench.cards.inventory.reader_states", lambda: [])
+    monkeypatch.setattr("testbench.cards.bays.pcsc_problem", lambda *_: "pcscd absent")
+
+    def head(operated: bool) -> str:
+        return readers_content("auto", translator("fr", "tui"), "fr", operated=operated).plain.splitlines()[0]
+
+    assert head(True) == "Cartes du banc (choix automatique) : aucune, pile PC/SC indisponible (pcscd absent)"
+    assert head(False).startswith("Cartes du banc (choix automatique) : lecteur virtuel en mémoire")

@@ -19,6 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from testbench.runner.options import OPERATOR_ENGINE
 from testbench.tui.fault import fault_text
 from testbench.tui.screens import ReadingWindow
 
@@ -28,15 +29,16 @@ if TYPE_CHECKING:
 T = Callable[[str], str]
 
 
-def readers_content(cards: str, t: T, lang: str) -> Text:
-    """Which cards the bench uses (``cards``: ``--cards`` as the bench resolves it now, said in words), then
-    every reader pcscd lists with its card, as ``testbench cards list`` prints them, or why PC/SC cannot."""
+def readers_content(cards: str, t: T, lang: str, *, operated: bool = False) -> Text:
+    """Which cards the bench uses (``cards``: ``--cards`` as the bench resolves it now, said in words; ``operated``:
+    operator mode, where no in-memory card stands in), then every reader pcscd lists with its card, as
+    ``testbench cards list`` prints them, or why PC/SC cannot."""
     from testbench.cards.api import CardUnavailable
     from testbench.cards.inventory import reader_states
     from testbench.cards.pcsc_errors import no_reader_message
     from testbench.runner.assemble import card_stack
 
-    stack, problem = card_stack(cards)
+    stack, problem = card_stack(cards, operated=operated)
     # the mode in words, never ``--cards``: the bench's cards chosen by it (auto) or as asked
     bench = t("Cartes du banc (choix automatique)") if cards == "auto" else t("Cartes du banc")
     if stack == "pcsc":
@@ -127,7 +129,8 @@ class BenchWindows:
     def action_readers(self: WorkstationApp) -> None:  # type: ignore[misc]
         def fill(screen: BenchScreen) -> None:  # when the window opens, and again in the language F2 chose
             reading = screen.wait(self.t("… lecture des lecteurs PC/SC"))
-            self._fill_readers(screen, self.campaign_options.bench.cards, self.t, self.lang, reading)
+            bench = self.campaign_options.bench
+            self._fill_readers(screen, bench.cards, bench.engine == OPERATOR_ENGINE, self.t, self.lang, reading)
 
         screen = BenchScreen(self.t("… lecture des lecteurs PC/SC"), refill=fill)
         self.push_screen(screen)
@@ -142,8 +145,10 @@ class BenchWindows:
         fill(screen)
 
     @work(thread=True, group="bench", exit_on_error=False, description="lecteurs PC/SC")
-    def _fill_readers(self: WorkstationApp, screen: BenchScreen, cards: str, t: T, lang: str, reading: int) -> None:  # type: ignore[misc]
-        content = _answer(lambda: readers_content(cards, t, lang), t, "lecteurs PC/SC")
+    def _fill_readers(  # type: ignore[misc]
+        self: WorkstationApp, screen: BenchScreen, cards: str, operated: bool, t: T, lang: str, reading: int
+    ) -> None:
+        content = _answer(lambda: readers_content(cards, t, lang, operated=operated), t, "lecteurs PC/SC")
         self.call_from_thread(screen.show, content, reading)
 
     @work(thread=True, group="bench", exit_on_error=False, description="intégrité de la session")
