@@ -189,7 +189,7 @@ def fold_wal(path: Path) -> None:
     Holding the writer lock proves no writer is running; readers still open make the checkpoint
     report busy, and the last of them folds it when it closes. A read-only medium is left as is.
     """
-    wal = path.with_name(path.name + "-wal")
+    wal = companion(path, "-wal")
     try:
         if not wal.exists():
             return

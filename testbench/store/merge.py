@@ -32,6 +32,7 @@ from testbench.store.connection import (
     SessionError,
     SessionLocked,
     SessionWriteError,
+    companion,
     lock_path,
     open_readonly,
     sqlite_reason,
@@ -137,7 +138,7 @@ def partial_path(output: Path) -> Path:
 
 
 def _companions(path: Path) -> tuple[Path, ...]:
-    return tuple(path.with_name(path.name + s) for s in ("-wal", "-shm", ".lock"))
+    return tuple(companion(path, suffix) for suffix in ("-wal", "-shm", ".lock"))
 
 
 def _write_whole(output: Path, write: Callable[[SessionStore], MergeResult]) -> MergeResult:
