@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from testbench.engines.reference.teleservices import SERVICE_WORDS
+from testbench.fmt import DOMAIN_LABELS
 from testbench.i18n import english
 from testbench.services.process import ServicesDown, ServicesProcess, command
 from testbench.services.scenarios import RegistryError, parse_registry
@@ -84,7 +84,7 @@ def test_a_refused_request_says_why_in_either_language(
     assert status == 400 and answer["code"] == "REQUETE_INVALIDE"
     assert_both_languages(answer["message"], expected)
     # as the person reads it: in the engine's refusal (engines.reference.teleservices), the service in words
-    named = SERVICE_WORDS[path[1:]]
+    named = DOMAIN_LABELS[path[1:]]
     said = f"téléservice {named} : requête refusée : {answer['message']}"
     assert english(said) == f"teleservice {named}: request refused: {expected}"
 

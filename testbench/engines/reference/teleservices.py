@@ -20,8 +20,7 @@ from testbench.domain.organisme import organisme_of
 from testbench.domain.refusal import EngineRefusal
 from testbench.domain.vocabulary import TELESERVICE_INVALID_ANSWER, TELESERVICE_UNAVAILABLE
 from testbench.engines.reference import refusals as R
-from testbench.engines.reference.refusals import _t
-from testbench.fmt import number, timestamp
+from testbench.fmt import DOMAIN_LABELS, number, timestamp
 
 if TYPE_CHECKING:
     import http.client
@@ -32,12 +31,10 @@ MAX_ANSWER = 1 << 20
 JsonObject = dict[str, Any]
 
 
-#: The téléservices by name (the request's ``service``, the refusal's ``details.service``) in words
-SERVICE_WORDS = {"adri": _t("ADRi"), "apcv": _t("ApCV"), "insi": _t("INSi"), "eprescription": _t("e-prescription")}
-
-
 def _named(service: str) -> str:
-    return SERVICE_WORDS.get(service, service)
+    """A téléservice by name (the request's ``service``, the refusal's ``details.service``) in words, as its
+    case domain reads (« ADRi », « e-prescription »); the refusal is recorded in French."""
+    return DOMAIN_LABELS.get(service, service)
 
 
 def unavailable(service: str, why: str) -> EngineRefusal:
