@@ -264,15 +264,17 @@ def timestamp(text: str | None, lang: str | None = None) -> str:
 
 def day(text: str | None, lang: str | None = None) -> str:
     """A recorded calendar date (ISO, « 2026-01-01 ») as a person reads it: « 01/01/2026 » in French, as recorded
-    in English (ISO, as the English book writes dates); « — » when there is none, as written when unreadable."""
+    in English (ISO, as the English book writes dates); « — » when there is none, as written when unreadable.
+    The one spelling of a date for the book, the step instructions and the engine's refusals."""
     if not text:
         return MISSING
-    if (lang or default_language()) == "en":
-        return text
     try:
-        return datetime.strptime(text, "%Y-%m-%d").strftime("%d/%m/%Y")
+        when = datetime.strptime(text, "%Y-%m-%d")
     except ValueError:
         return text
+    if (lang or default_language()) == "en":
+        return text
+    return f"{when.day:02d}/{when.month:02d}/{when.year:04d}"  # strftime writes the year 999 « 999 »
 
 
 def value(item: Any, lang: str | None = None) -> str:

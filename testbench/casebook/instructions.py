@@ -10,25 +10,15 @@ view and the report show these sentences.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date
 from typing import Any
 
 from testbench.casebook.model import Case, Casebook, Step, StepKind
 from testbench.domain.glossary import Term, terms_in
-from testbench.fmt import money
+from testbench.fmt import day, money
 from testbench.i18n import colon, default_language, semicolon, translator
 
 T = Callable[[str], str]
 Sentence = Callable[[Mapping[str, Any], T, str], str]
-
-
-def day(text: str, lang: str) -> str:
-    """« 12/01/2026 » in French, "2026-01-12" in English; as written when it is not an ISO date."""
-    try:
-        value = date.fromisoformat(text)
-    except ValueError:
-        return text
-    return value.strftime("%d/%m/%Y") if lang == "fr" else value.isoformat()
 
 
 def _slot(params: Mapping[str, Any], t: T) -> str:

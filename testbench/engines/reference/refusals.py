@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from testbench.domain.refusal import EngineRefusal
+from testbench.fmt import day as fmt_day
 from testbench.fmt import money
 
 INVALID_REQUEST = "INVALID_REQUEST"  # malformed request: missing key, wrong type, bad decimal or date
@@ -162,7 +163,7 @@ def _t(text: str) -> str:
 
 def day(when: date) -> str:
     """A date of a refusal's message as French writes it: « 05/01/2026 » (English reads it back ISO)."""
-    return f"{when.day:02d}/{when.month:02d}/{when.year:04d}"
+    return fmt_day(when.isoformat(), "fr")
 
 
 def euros(amount: Decimal) -> str:
