@@ -154,6 +154,17 @@ DOMAIN_LABELS = {
     "lot": _t("lots et retours"),
     "cards": _t("cartes"),
 }
+#: An invoice line's prestation type (a casebook's ``prestation``, the engine's request) in words: a step's
+#: instruction and the reference engine's refusals say it so
+PRESTATION_LABELS = {
+    "achat": _t("achat"),
+    "entretien": _t("entretien"),
+    "location": _t("location"),
+    "frais-de-port": _t("frais de port"),
+    "reparation": _t("réparation"),
+    "service": _t("service"),
+    "livraison": _t("livraison"),
+}
 PS_CATEGORY_LABELS = {
     "demonstration": _t("démonstration"),
     "fournisseur-lpp": _t("fournisseur LPP (PSAD/MAD)"),

@@ -14,7 +14,7 @@ from typing import Any
 
 from testbench.casebook.model import Case, Casebook, Step, StepKind
 from testbench.domain.glossary import Term, terms_in
-from testbench.fmt import day, money
+from testbench.fmt import PRESTATION_LABELS, day, money
 from testbench.i18n import colon, default_language, semicolon, translator
 
 T = Callable[[str], str]
@@ -45,8 +45,8 @@ def _line(line: Mapping[str, str], care_date: str, t: T, lang: str) -> str:
         quantity=line.get("quantity", "?"),
         price=money(line.get("unit-price", "?"), lang),
     )
-    if line.get("prestation") in _PRESTATIONS:
-        text += ", " + t(_PRESTATIONS[line["prestation"]])
+    if line.get("prestation") in PRESTATION_LABELS:
+        text += ", " + t(PRESTATION_LABELS[line["prestation"]])
     if line.get("rental-start") and line.get("rental-end"):
         text += t(", période du {start} au {end}").format(
             start=day(line["rental-start"], lang), end=day(line["rental-end"], lang)
@@ -60,15 +60,6 @@ def _line(line: Mapping[str, str], care_date: str, t: T, lang: str) -> str:
     return text
 
 
-_PRESTATIONS = {
-    "achat": "achat",
-    "location": "location",
-    "entretien": "entretien",
-    "frais-de-port": "frais de port",
-    "reparation": "réparation",
-    "service": "service",
-    "livraison": "livraison",
-}
 _AMC_TYPES = {
     "tiers-payant-integral": "AMC en tiers payant intégral",
     "dre": "AMC par DRE",

@@ -15,20 +15,11 @@ from testbench.engines.reference.model import PRESTATIONS, InvoiceRequest, Line
 from testbench.engines.reference.rates import nature_of
 from testbench.engines.reference.refusals import _t
 from testbench.engines.reference.tables import Tables, TariffEntry
+from testbench.fmt import PRESTATION_LABELS
 from testbench.i18n import tn
 
 #: LPP type letter of the table (NT_LPP.LPP_PRS_TYP) -> the line's prestation type
 LPP_TYPES = {"A": "achat", "E": "entretien", "L": "location", "R": "reparation", "S": "service", "V": "livraison"}
-#: A line's prestation type (model.PRESTATIONS) in words, for a refusal's message
-PRESTATION_WORDS = {
-    "achat": _t("achat"),
-    "entretien": _t("entretien"),
-    "location": _t("location"),
-    "frais-de-port": _t("frais de port"),
-    "reparation": _t("réparation"),
-    "service": _t("service"),
-    "livraison": _t("livraison"),
-}
 #: An AMC routing (model.AMC_TYPES) in words: French domain terms, the same in English
 AMC_TYPE_WORDS = {"tiers-payant-integral": "tiers payant intégral", "dre": "DRE", "c2s": "C2S"}
 #: A rental-duration code (model.RENTAL_CODES) in words, the singular and the plural of its periods
@@ -168,7 +159,7 @@ def prestation_code(kind: str) -> str:
 
 
 def _prestation(kind: str) -> str:
-    return PRESTATION_WORDS.get(kind, kind)
+    return PRESTATION_LABELS.get(kind, kind)
 
 
 def _luhn(digits: str) -> bool:
