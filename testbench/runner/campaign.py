@@ -300,7 +300,7 @@ class Campaign:
                 store.set_selection([(cb.sha256, c.id) for cb in self.casebooks for c in cb.cases])
             argv = self.argv or [*sys.argv[:1], "ui", *(c.id for _, c in targets)]
             self._record_plan(store)
-            self._warn_of_profile()
+            self._warn_at_start()
             continuing = self._continuations(store, targets, restart)
             return self._execute(store, list(targets), stop, argv, {"origin": "ui"}, factories, continuing)
 
@@ -357,7 +357,7 @@ class Campaign:
             self._record_plan(store)
             if notice is not None and self.notify:
                 self.notify(notice)
-            self._warn_of_profile()
+            self._warn_at_start()
             for (_sha, case_id), resumed in continuing.items():
                 if self.notify:
                     self.notify(resumed.notice(case_id))
@@ -387,7 +387,7 @@ class Campaign:
                     out[key] = found
         return out
 
-    def _warn_of_profile(self) -> None:
+    def _warn_at_start(self) -> None:
         """Each ``--sut-profile`` output folder that is not there, and each prepared attestation that names no
         step of the casebooks, said as the run starts (``run``'s stderr, the workstation's notice): not refused
         (the application may create its folder at its first write; a file may serve several casebooks)."""
