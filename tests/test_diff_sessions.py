@@ -195,7 +195,9 @@ def test_only_a_decimal_at_an_amounts_path_is_called_an_amount() -> None:
     t = translator("fr")
     assert _label(change("invoice.totals.amo"), t) == "montant"
     assert _shown(change("invoice.totals.amo"), "5.90", "fr") == "5,90\u00a0€"
-    for path in ("invoice.lines[0].rate", "manual.paper_total"):
+    # an operator's value named as an amount reads as one; a rate or a flag does not
+    assert _shown(change("manual.paper_total"), "5.90", "fr") == "5,90\u00a0€"
+    for path in ("invoice.lines[0].rate", "manual.paper_printed", "manual.totally"):
         assert _label(change(path), t) == "valeur" and _shown(change(path), "5.90", "fr") == "5,90"
 
 

@@ -99,8 +99,8 @@ def test_f2_in_the_manual_step_window_rewrites_an_amount_as_the_new_language_doe
             await asyncio.wait_for(app.workers.wait_for_complete(), timeout=30)
 
     asyncio.run(scenario())
-    assert "écran : 5,90" in seen["fr"] and "5.90" not in seen["fr"], seen["fr"]
-    assert "screen: 5.90" in seen["en"] and "5,90" not in seen["en"] and "yes" in seen["en"], seen["en"]
+    assert "écran : 5,90\u00a0€" in seen["fr"] and "5.90" not in seen["fr"], seen["fr"]  # an amount, as money
+    assert "screen: €5.90" in seen["en"] and "5,90" not in seen["en"] and "yes" in seen["en"], seen["en"]
     assert seen["kept"] == "5.90"
     assert seen["back"] == seen["fr"]
 

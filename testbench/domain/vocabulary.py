@@ -158,9 +158,10 @@ OBSERVATION_PATHS: tuple[str, ...] = (
 
 #: The last name of an observation path whose value is an amount in euros (``invoice.totals.amo``,
 #: ``returns.details[0].amount_paid``): a person reads it as money (testbench.fmt.typed), a rate or a count not.
+#: ``total`` names no engine path; it is there for the operator's values (``manual.total``).
 AMOUNT_FIELDS = frozenset(
     {
-        *("billed", "base", "amo", "amc", "patient", "depassement", "state", "tm", "tariff"),
+        *("billed", "base", "amo", "amc", "patient", "depassement", "state", "tm", "tariff", "total"),
         *("due_from_amo", "due_from_amc", "due_from_state", "due_from_patient"),
         *("due", "paid", "unpaid", "amount_due", "amount_paid", "franchise", "participation_forfaitaire"),
     }
@@ -188,8 +189,10 @@ def known_path(path: str) -> bool:
 
 
 def is_amount(path: str) -> bool:
-    """Whether the value at an observation path is an amount in euros (its last name is in AMOUNT_FIELDS)."""
-    return path.rpartition(".")[2].partition("[")[0] in AMOUNT_FIELDS
+    """Whether the value at an observation path is an amount in euros: its last name is in AMOUNT_FIELDS or
+    ends with ``_`` and one of them, as a casebook author names an operator's value (``manual.paper_total``)."""
+    last = path.rpartition(".")[2].partition("[")[0]
+    return last in AMOUNT_FIELDS or last.rpartition("_")[2] in AMOUNT_FIELDS
 
 
 #: First segment of an expectable observation path -> the actions whose result it is.
