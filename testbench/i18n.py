@@ -128,6 +128,12 @@ Shape = tuple[re.Pattern[str], Callable[[re.Match[str], Callable[[str], str]], s
 _AS_RECORDED = {
     "attendu {expected}, observé {observed} ({detail})": frozenset({"expected", "observed"}),
     "{expectation} : attendu {expected}, observé {observed} ({detail})": frozenset({"expected", "observed"}),
+    # a value not of its expectation's type: the value as recorded (« aucun » keyed for a number stays so)
+    **{
+        f"{head}valeur {side} « {{value}} » : ce n'est pas {{needed}}": frozenset({"value"})
+        for head in ("", "{expectation} : ")
+        for side in ("observée", "attendue")
+    },
     "écart {delta} ≤ tolérance {tolerance}": frozenset({"delta", "tolerance"}),
     "écart {delta} > tolérance {tolerance}": frozenset({"delta", "tolerance"}),
     "{method} : pas de réponse en {seconds} s": frozenset({"seconds"}),  # a time limit: « 0,5 » reads 0.5

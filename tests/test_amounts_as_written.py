@@ -70,7 +70,7 @@ def test_an_amount_keyed_as_the_product_shows_it_is_compared_as_an_amount(tmp_pa
 def test_a_keyed_text_that_is_no_amount_still_fails_as_such(tmp_path: Path) -> None:
     summary, _, _ = _keyed(tmp_path, "mille euros")
     assert verdicts(summary) == [Verdict.FAIL]
-    assert "n'est pas du type decimal" in summary.outcomes[0][1].reason
+    assert "valeur observée « mille euros » : ce n'est pas un nombre" in summary.outcomes[0][1].reason
 
 
 def test_a_correction_with_the_euro_sign_is_the_same_amount() -> None:

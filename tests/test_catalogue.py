@@ -161,6 +161,16 @@ COMPOSED = {
     "{expectation} : aucune ligne ne correspond {where}",
     "{expectation} : valeur observée « {value} » n'est pas du type {type}",
     "{expectation} : valeur attendue invalide pour le type {type} : « {value} »",
+    "valeur observée « {value} » n'est pas du type {type}",  # before TYPE_NEEDS: older sessions say so
+    "valeur attendue invalide pour le type {type} : « {value} »",
+    "valeur observée « {value} » : ce n'est pas {needed}",
+    "valeur attendue « {value} » : ce n'est pas {needed}",
+    "{expectation} : valeur observée « {value} » : ce n'est pas {needed}",
+    "{expectation} : valeur attendue « {value} » : ce n'est pas {needed}",
+    # testbench/runner/compare.py TYPE_NEEDS: what a value of a type must be
+    "un nombre",
+    "une date",
+    "oui ou non",
     "{expectation} : motif invalide : {error}",
     "présent /{pattern}/ sur {channel}",
     "absent /{pattern}/ sur {channel}",

@@ -55,7 +55,7 @@ def test_a_failed_expectation_reads_in_english_on_the_run_line_and_in_junit(tmp_
     code, out = run_english(tmp_path, capsys, *args, "--junit", str(junit))
     assert code == 1
     # the attestation gives no paper total: e-paper-total fails too, counted after the first
-    expected = "e-paper: observed value “peut-etre” is not of type boolean (and 1 other deviation)"
+    expected = "e-paper: observed value “peut-etre” is not yes or no (and 1 other deviation)"
     assert f"DEMO-FSE-030: failed — {expected}\n" in out, out
     messages = etree.parse(str(junit)).xpath("//failure/@message")
     assert messages == [expected]
@@ -220,3 +220,28 @@ def test_an_english_report_names_the_operator_engine_and_its_socle_in_english(tm
     assert rows["SESAM-Vitale core version"] == "software under test", rows["SESAM-Vitale core version"]
     cover = json.loads((tmp_path / "report" / "report.json").read_text(encoding="utf-8"))["cover"]
     assert (cover["engine"]["name"], cover["engine"]["socle_version"]) == ("operator", "software under test")
+
+
+def test_a_value_not_of_its_type_says_what_was_needed_in_words() -> None:
+    """« ce n'est pas un nombre », not the type's name « decimal »; the value stays as keyed in English (« aucun »
+    is data, though a catalogue word), and an older session's wording still reads."""
+    from testbench.casebook.model import Expectation, ExpectationKind
+    from testbench.i18n import english
+    from testbench.runner.compare import compare_value
+
+    def compared(value_type: str, observed: str, expected: str = "1") -> str:
+        exp = Expectation(
+            "e-x", ExpectationKind.VALUE, step="s1", path="manual.n", expected=expected, value_type=value_type
+        )
+        return compare_value(exp, {"manual": {"n": observed}}).message
+
+    assert compared("decimal", "oui") == "valeur observée « oui » : ce n'est pas un nombre"
+    assert compared("boolean", "peut-être") == "valeur observée « peut-être » : ce n'est pas oui ou non"
+    assert compared("integer", "2,5") == "valeur observée « 2,5 » : ce n'est pas un nombre entier"
+    assert compared("date", "hier", "2026-12-05") == "valeur observée « hier » : ce n'est pas une date"
+    assert compared("date", "hier") == "valeur attendue « 1 » : ce n'est pas une date"
+    assert english("e-x : valeur observée « aucun » : ce n'est pas un nombre") == (
+        "e-x: observed value “aucun” is not a number"
+    )
+    assert english("valeur attendue « x » : ce n'est pas une date") == "expected value “x” is not a date"
+    assert english("valeur observée « x » n'est pas du type decimal") == "observed value “x” is not of type decimal"

@@ -62,6 +62,10 @@ class _BadValue(ValueError):
     pass
 
 
+#: What a value of each expectation type must be, in words: a message says what was needed, not a type's name
+TYPE_NEEDS = {"decimal": "un nombre", "integer": "un nombre entier", "date": "une date", "boolean": "oui ou non"}
+
+
 def _parse(value_type: str, text: str) -> Any:
     try:
         if value_type == "decimal":  # as the product shows it: « 1 234,56 € », "€1,234.56", « 0,5 »
@@ -124,7 +128,7 @@ def compare_value(
     except _BadValue:
         return Comparison(
             outcome=Verdict.ERROR,
-            message=f"valeur attendue invalide pour le type {exp.value_type} : « {exp.expected} »",
+            message=f"valeur attendue « {exp.expected} » : ce n'est pas {TYPE_NEEDS[exp.value_type]}",
             observed=observed_text,
             **base,
         )
@@ -133,7 +137,7 @@ def compare_value(
     except _BadValue:
         return Comparison(
             outcome=Verdict.FAIL,
-            message=f"valeur observée « {observed_text} » n'est pas du type {exp.value_type}",
+            message=f"valeur observée « {observed_text} » : ce n'est pas {TYPE_NEEDS[exp.value_type]}",
             observed=observed_text,
             **base,
         )
