@@ -205,6 +205,7 @@ def test_values_as_a_person_reads_them() -> None:
     assert fmt.typed("decimal", "0.5", "fr", is_amount("invoice.lines[0].rate")) == "0,5"  # a rate is no amount
     assert fmt.typed("decimal", "5.9", "en", is_amount("manual.paper_total")) == "€5.90"  # named as an amount
     assert not is_amount("manual.paper_printed") and not is_amount("manual.subtotals_seen")
+    assert is_amount("invoice.lines[0].unit_price") and is_amount("invoice.lines[0].plv")  # beside its tariff
     assert fmt.typed("decimal", "56.00", "fr") == "56.00"  # without its path: as recorded
     assert fmt.typed("decimal", "n/a", "fr", is_amount("invoice.totals.amo")) == "n/a"
     assert fmt.timestamp("2026-12-03T23:40:07.564Z", "fr") == "03/12/2026 23:40:07 UTC"

@@ -164,6 +164,7 @@ AMOUNT_FIELDS = frozenset(
         *("billed", "base", "amo", "amc", "patient", "depassement", "state", "tm", "tariff", "total"),
         *("due_from_amo", "due_from_amc", "due_from_state", "due_from_patient"),
         *("due", "paid", "unpaid", "amount_due", "amount_paid", "franchise", "participation_forfaitaire"),
+        *("unit_price", "plv"),  # what a line's invoice request gave: the engine's observations carry them too
     }
 )
 
