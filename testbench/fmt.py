@@ -213,6 +213,13 @@ def number(text: str, lang: str | None = None) -> str:
     return text.strip().replace(".", ",")
 
 
+def seconds(value: float, lang: str | None = None) -> str:
+    """A time limit in seconds as a person reads it, without its unit: « 30 », « 1,5 », « 0,25 » ("1.5" in English);
+    one decimal from a second up, two below — never Python's repr of a computed limit (« 0.979274 »)."""
+    text = f"{value:.{1 if value >= 1 else 2}f}".rstrip("0").rstrip(".")
+    return number(text or "0", lang)
+
+
 #: amounts from here up are shown as written: ``quantize`` to cents fails past the decimal context's 28 digits
 _MONEY_LIMIT = Decimal(10) ** 25
 

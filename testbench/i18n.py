@@ -138,6 +138,16 @@ _AS_RECORDED = {
     "écart {delta} > tolérance {tolerance}": frozenset({"delta", "tolerance"}),
     "{method} : pas de réponse en {seconds} s": frozenset({"seconds"}),  # a time limit: « 0,5 » reads 0.5
     "pas de réponse en {seconds} s": frozenset({"seconds"}),
+    # testbench.cards.pcsc, testbench.cards.bay: a wait for a card (testbench.fmt.seconds, « 1,5 »)
+    "délai dépassé ({seconds} s) en attendant l'insertion de la carte dans le lecteur « {reader} »": frozenset(
+        {"seconds"}
+    ),
+    "délai dépassé ({seconds} s) en attendant le retrait de la carte dans le lecteur « {reader} »": frozenset(
+        {"seconds"}
+    ),
+    "délai dépassé ({seconds} s) en attendant l'insertion de la carte dans le lecteur « {reader} » : la carte du"
+    " port vpcd {port} est apparue dans le lecteur « {other} » ; ce port n'est pas celui du lecteur « {reader} »"
+    " (lecteurs et ports croisés dans TESTBENCH_CARD_READERS ?)": frozenset({"seconds"}),
     # the reference engine's refusals (testbench.engines.reference): amounts « 5,50 € » read "€5.50", dates
     # « 05/01/2026 » read ISO, "2026-01-05" (an older session's ISO date reads as recorded)
     "ligne {line} : prix {price} au-dessus du PLV {plv} ({code})": frozenset({"price", "plv"}),

@@ -82,10 +82,12 @@ def test_a_reader_connection_keeps_one_pcsc_context(vpcd_lock: list[str], monkey
         for _ in range(3):
             assert bay.transmit("vitale", bytes.fromhex("00A40000023F00")) == (b"", 0x9000)
             bay.release()  # disconnect with a reset, as after the guard and after each case
-        assert len(contexts) == before + 1
+        # one for the transport at most (the bay's check of the reader at present may have made it already)
+        assert len(contexts) - before <= 1
+        made = len(contexts)
         scard.SCardReleaseContext(transport._context.handle)  # as if pcscd had restarted
         assert bay.transmit("vitale", bytes.fromhex("00A40000023F00")) == (b"", 0x9000)
-        assert len(contexts) == before + 2
+        assert len(contexts) == made + 1
 
 
 @pytest.mark.integration

@@ -17,6 +17,7 @@ from testbench.cards.inprocess import Fault
 from testbench.cards.pcsc import list_readers, watch
 from testbench.cards.profile import load_profile
 from testbench.cards.read import PinRefused, read_cps, read_vitale, verify_pin
+from testbench.cards.reader_pools import DEFAULT_READERS
 from testbench.cards.trace import JsonlSink
 from testbench.paths import CARD_PROFILES_DIR as P
 
@@ -214,19 +215,22 @@ def test_same_card_next_case_is_reused_fresh_without_reinsertion(vpcd_lock: list
         assert read_cps(bay, "cps").rpps == "89990000021"
 
 
-def test_reader_already_holding_a_foreign_card_is_reported(pcsc_bay: PcscBay) -> None:
+def test_reader_already_holding_a_foreign_card_is_reported(vpcd_lock: list[str]) -> None:
     from testbench.cards.virtual import build_card
     from testbench.cards.vpcd import VirtualICC
 
     foreign = VirtualICC(build_card(P / "cps4-nurse.xml"), 35964)  # someone else's emulator on the cps port
     foreign.insert(2.0)
+    # one reader a slot: with spares the bay would set this reader aside and use a spare (docs/cards.md §4.1)
+    bay = PcscBay(dict(DEFAULT_READERS), emulator="thread")
     try:
         from testbench.cards.pcsc import wait_for
 
         wait_for("Virtual PCD 00 01", True, 3.0)
         with pytest.raises(CardUnavailable, match="contient déjà une carte"):
-            pcsc_bay.present("cps", P / "cps3-psad-lpp.xml")
+            bay.present("cps", P / "cps3-psad-lpp.xml")
     finally:
+        bay.close()
         foreign.remove()
         from testbench.cards.pcsc import wait_for as wait
 
@@ -235,10 +239,11 @@ def test_reader_already_holding_a_foreign_card_is_reported(pcsc_bay: PcscBay) ->
 
 def test_two_bays_cannot_share_a_vpcd_port(pcsc_bay: PcscBay) -> None:
     pcsc_bay.present("vitale", P / "vitale2-c2s.xml")
-    other = PcscBay(emulator="thread")
+    # one reader a slot: with spares the other bay would set the held reader aside and use a spare (§4.1)
+    other = PcscBay(dict(DEFAULT_READERS), emulator="thread")
     other.lock_timeout = 0.2
     try:
-        with pytest.raises(CardUnavailable, match="utilisé par un autre banc"):
+        with pytest.raises(CardUnavailable, match=r"utilisé par un autre banc|déjà pris par un banc de test"):
             other.present("vitale", P / "vitale2-ald.xml")
     finally:
         other.close()

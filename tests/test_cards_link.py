@@ -162,3 +162,107 @@ def test_shared_or_exclusive_mode_and_release_disposition_reach_connect() -> Non
         (scard.SCARD_SHARE_SHARED, scard.SCARD_RESET_CARD),
         (scard.SCARD_SHARE_EXCLUSIVE, scard.SCARD_LEAVE_CARD),
     ]
+
+
+# ---- another application on the same card (cards probe beside a product or a campaign)
+
+W_RESET_CARD = 0x80100068  # pcscd's answer to a handle once another one reset the card
+
+
+class ResetByAnother(ScriptedConnection):
+    """A card another application resets: ``resets`` of the next status reads or transmits answer
+    W_RESET_CARD (as pcscd does until this handle connects again); records transactions and dispositions."""
+
+    def __init__(self, script=None, status_resets: int = 0, transmit_resets: int = 0) -> None:
+        super().__init__(script)
+        self.status_resets = status_resets
+        self.transmit_resets = transmit_resets
+        self.log: list[str] = []
+
+    def connect(self, protocol=None, mode=None, disposition=None):
+        self.log.append("connect")
+        self.disposition = disposition  # as pyscard's own connection keeps it for disconnect()
+        super().connect(protocol, mode, disposition)
+
+    def getATR(self):
+        if self.status_resets:
+            self.status_resets -= 1
+            raise CardConnectionException("status", hresult=W_RESET_CARD)
+        return super().getATR()
+
+    def doTransmit(self, command, protocol=None):
+        if self.transmit_resets:
+            self.transmit_resets -= 1
+            raise CardConnectionException("transmit", hresult=W_RESET_CARD)
+        return super().doTransmit(command, protocol)
+
+    def begin_transaction(self) -> int:
+        self.log.append("begin")
+        return 0
+
+    def end_transaction(self) -> None:
+        self.log.append("end")
+
+    def disconnect(self):
+        from smartcard import scard
+
+        self.log.append("leave" if self.disposition == scard.SCARD_LEAVE_CARD else "reset")
+        super().disconnect()
+
+
+def test_a_card_reset_by_another_application_right_after_the_connect_is_connected_to_again() -> None:
+    """pcscd answers the status read after the connect W_RESET_CARD: a clean card, nothing of ours lost. It
+    used to leave the transport as pyscard's CardConnectionException (« erreur interne » for the run)."""
+    conn = ResetByAnother([bytes.fromhex("9000")], status_resets=1)
+    transport = PyscardTransport("Fake Reader 00 00", connection_factory=lambda: conn)
+    assert transport.atr() == bytes([0x3B, 0x00])
+    assert conn.log == ["connect", "leave", "connect"]  # the card reset already: not reset once more
+    assert transport.transmit_raw(bytes.fromhex("00A40000023F00")) == bytes.fromhex("9000")
+
+
+def test_a_reset_before_the_first_command_sends_it_again_and_after_fails_the_exchange() -> None:
+    conn = ResetByAnother([bytes.fromhex("9000")] * 2, transmit_resets=1)
+    transport = PyscardTransport("Fake Reader 00 00", connection_factory=lambda: conn)
+    transport.atr()
+    assert transport.transmit_raw(bytes.fromhex("00A40000023F00")) == bytes.fromhex("9000")  # nothing was lost
+    assert conn.log == ["connect", "leave", "connect"]
+    conn.transmit_resets = 1  # now the card has lost the file our commands selected: the step cannot go on
+    with pytest.raises(CardUnavailable, match="réinitialisée par une autre application"):
+        transport.transmit_raw(bytes.fromhex("00B0000002"))
+    assert conn.log[-1] == "leave"  # and the bench does not reset it again under that application
+
+
+def test_a_transaction_wraps_the_connection_and_the_card_is_left_as_it_is() -> None:
+    conn = ResetByAnother([bytes.fromhex("9000")])
+    transport = PyscardTransport(
+        "Fake Reader 00 00", reset_on_release=False, transaction=True, connection_factory=lambda: conn
+    )
+    transport.transmit_raw(bytes.fromhex("00A40000023F00"))
+    transport.close()
+    assert conn.log == ["connect", "begin", "end", "leave"]
+
+
+def test_another_applications_endless_transaction_is_waited_for_a_bounded_time() -> None:
+    import threading
+    import time
+
+    released = threading.Event()
+
+    class Busy(ResetByAnother):
+        def begin_transaction(self) -> int:  # pcsc-lite retries until the other transaction ends
+            released.wait(10)
+            return 0x80100003  # the handle was disconnected meanwhile
+
+        def disconnect(self):
+            released.set()
+            super().disconnect()
+
+    conn = Busy()
+    transport = PyscardTransport(
+        "Fake Reader 00 00", transaction=True, busy_timeout=0.2, connection_factory=lambda: conn
+    )
+    start = time.monotonic()
+    with pytest.raises(CardUnavailable, match="utilisé en exclusivité par une autre application"):
+        transport.atr()
+    assert time.monotonic() - start < 2.0
+    assert released.is_set() and conn.log[-1] == "leave"  # disconnected: the library's wait ends with it

@@ -146,8 +146,11 @@ def test_guard_messages_read_as_french_sentences() -> None:
     with pytest.raises(CardMismatch) as real:
         check_cards(_bay_with("vitale", "vitale2-real-nature"), [("vitale", load_profile(P / "vitale2-c2s.xml"))])
     assert "nature : carte réelle au lieu de carte de test" in str(real.value)
-    assert "réelle d'ANNE MODELE ;" in str(real.value)  # « de » elided before a vowel
-    for message in (str(unknown.value), str(real.value)):
+    assert "ANNE" not in str(real.value)  # a refused real card: its holder is not said (docs/cards.md §6)
+    with pytest.raises(CardMismatch) as other:
+        check_cards(_bay_with("vitale", "vitale2-alsace-moselle"), [("vitale", load_profile(P / "vitale2-c2s.xml"))])
+    assert "de test d'ANDRE FICTIF (Alsace-Moselle) ;" in str(other.value)  # « de » elided before a vowel
+    for message in (str(unknown.value), str(real.value), str(other.value)):
         assert not any(slip in message for slip in ("la une ", "de de ", "..", ".)", " ;.")), message
         assert message.endswith(".")
 

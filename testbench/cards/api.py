@@ -28,6 +28,12 @@ class CardAbsent(CardUnavailable):
     """
 
 
+class ReaderBusy(CardUnavailable):
+    """The reader cannot be used now, whatever the card: another bench holds its vpcd port, another program
+    holds it exclusively, a card that is not the bench's sits in it, or pcscd no longer has it. A bay sets such
+    a reader aside and turns to another one (docs/cards.md §4.1)."""
+
+
 class CardMismatch(CardError):
     """The card in the reader is not the one the case expects (the case must not start)."""
 

@@ -5,8 +5,10 @@ Per slot, a pool of readers (name + vpcd port); one of them is the slot's *activ
 child process by default, or a thread) and waits for pcscd to report the card (SCardGetStatusChange —
 pcscd polls every 400 ms, so never sleep), then checks the ATR so that an orphan emulator holding
 the port cannot pass for our card. ``remove()`` pulls the card and waits for EMPTY. Faults can be
-injected. A transmit that does not finish within ``transmit_timeout`` (mute card) makes the bay
-pull that card, so the call ends with :class:`CardUnavailable` instead of hanging forever.
+injected. A transmit, or a connect (``atr()``: pcscd powers the card up and waits for its ATR), that does
+not finish within ``transmit_timeout`` (mute card; neither pcscd nor vpcd has a time limit) makes the bay
+pull that emulated card, so the call ends with :class:`CardUnavailable` instead of hanging forever; a
+physical reader's driver has time limits of its own.
 
 Why pools: a change of card costs a remove + insert cycle, about 0.8 s through pcscd's 400 ms poll.
 ``prepare(slot, profile)`` inserts the *next* case's card in a spare reader of the slot in a
@@ -22,29 +24,38 @@ under way), as an engine says its restarts.
 A reader without a port (``ReaderSpec.port == 0``, ``TESTBENCH_CARD_READERS`` with no ``@PORT``) is a
 *physical* reader, as is every reader with ``emulate=False``: no emulator ever serves it, pools are not
 used, and ``present()`` asks the operator through ``prompt`` for the case's card and waits for it.
+
+A reader the bench cannot use (its port held by another bench, its card held exclusively by another
+program, a foreign card in it) is set aside once and said, and the slot goes on with its next reader, so
+a campaign does not wait on it at every case; with none left, only the slot's first failure waits for the
+port (docs/cards.md §4.1). ``ready()`` runs the same checks before a parallel worker takes a case.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from testbench.domain.events import EventKind
 from testbench.domain.hooks import LifecycleSink
+from testbench.fmt import seconds
 
-from .api import ApduSink, CardPresence, CardUnavailable
+from .api import ApduSink, CardPresence, CardUnavailable, ReaderBusy
 from .emulator_control import EmulatorCard, PortLock, ProcessCard, ThreadCard
 from .inprocess import Fault
 from .link import Link
+from .model import DF, IsoCard
 from .pcsc import SHARED, Context, PyscardTransport, card_present, list_readers, wait_for
 from .poll_phases import POLL_PERIOD
 from .profile import CardProfile, ProfileError, load_profile
 from .reader_pools import ReaderSpec, default_pools
+from .vpcd import VirtualICC
 
 #: Why a card is still the one the guard read (recorded with a reused check): emulated, and physical.
 KEPT_EMULATED = (
@@ -58,6 +69,62 @@ KEPT_PHYSICAL = (
 
 #: Time between starting an insertion and the card being connected to vpcd (an emulator command + connect).
 INSERT_LEAD = 0.015
+
+#: PC/SC's reader state bit (pcsc-lite and winscard alike): a program holds the card with SCARD_SHARE_EXCLUSIVE.
+SCARD_STATE_EXCLUSIVE = 0x0080
+
+
+def _t(text: str) -> str:
+    """Marks a French template for the catalogue: recorded in French, read back in the reader's language."""
+    return text
+
+
+#: A reader the bay stops using (docs/cards.md §4.1): which, and why (the reason last: it may hold « : »).
+SET_ASIDE = _t("lecteur {slot} « {reader} » mis de côté : {reason}")
+#: Another program holds the reader's card with SCARD_SHARE_EXCLUSIVE: the bench cannot even read it.
+HELD_EXCLUSIVELY = _t("une autre application tient le lecteur « {reader} » en exclusivité")
+#: Every reader of a slot was found unusable: the first one's reason (each was said when set aside).
+NO_USABLE_READER = _t("aucun lecteur {slot} utilisable : {reason}")
+
+#: How long a failed insertion looks for the reader its port feeds (:func:`_reader_of_port`): a few polls.
+CROSS_CHECK = 3.0
+#: The card put on a reader's port showed in another reader: the reader and the port given are crossed.
+CROSSED_PORT = _t(
+    "délai dépassé ({seconds} s) en attendant l'insertion de la carte dans le lecteur « {reader} » : la carte du"
+    " port vpcd {port} est apparue dans le lecteur « {other} » ; ce port n'est pas celui du lecteur « {reader} »"
+    " (lecteurs et ports croisés dans TESTBENCH_CARD_READERS ?)"
+)
+
+
+def _reader_of_port(port: int, timeout: float) -> str | None:
+    """The reader pcscd shows a card put on vpcd ``port`` in, or None. The card has an ATR of its own, so no
+    other bench's card can pass for it (many share a profile's ATR); it is connected again after each few polls
+    it is not seen in (vpcd never serves a connection taken while it still holds the previous one, §4)."""
+    atr = b"\x3b\x0a" + b"TB" + os.urandom(8)  # T=0 only, ten historical bytes: a card no one else presents
+    deadline = time.monotonic() + timeout
+    with contextlib.suppress(CardUnavailable), Context() as ctx:
+        names = ctx.readers()
+        while names and time.monotonic() < deadline:
+            beacon = VirtualICC(IsoCard(atr, DF(0x3F00)), port)
+            try:
+                beacon.insert(0.5)
+            except OSError:
+                return None
+            shown: list[str] = []
+            try:
+                until, known = min(deadline, time.monotonic() + 3 * POLL_PERIOD), None
+                while not shown and time.monotonic() < until:
+                    wait_ms = 0 if known is None else max(1, int((until - time.monotonic()) * 1000))
+                    states = ctx.status(names, wait_ms, known)
+                    shown = [name for name, (state, got) in states.items() if card_present(state) and got == atr]
+                    known = {name: state for name, (state, _) in states.items()} or known
+            finally:
+                beacon.remove()
+            if shown:  # the reader left empty, as found, before anyone else looks at it
+                with contextlib.suppress(CardUnavailable):
+                    wait_for(shown[0], False, 3 * POLL_PERIOD, ctx)
+                return shown[0]
+    return None
 
 
 class _Reader:
@@ -83,6 +150,7 @@ class _Reader:
         #: a new object each time the bay puts a card here or another card in place; None once pulled
         self.token: object | None = None
         self.lost: EmulatorCard | None = None  # an emulator found dead (said), until a fresh one runs here
+        self.aside: str | None = None  # why the bay set this reader aside (French, said once); None: usable
 
     def busy(self) -> bool:
         return self.job is not None and self.job.is_alive()
@@ -92,7 +160,8 @@ class PcscBay:
     """A :class:`CardBay` over pyscard; see the module docstring.
 
     ``readers`` maps a slot to a reader or to a pool of readers (the first is where the slot starts);
-    by default :func:`default_pools`. Spares that pcscd does not list are dropped.
+    by default :func:`default_pools`. Spares that pcscd does not list are dropped. ``reserve`` gives a slot
+    readers it uses only once its own are set aside (a parallel worker: the readers no worker was given).
     """
 
     def __init__(
@@ -112,9 +181,11 @@ class PcscBay:
         apdu_sink: ApduSink | None = None,
         reuse: bool = True,
         swap_in_place: bool = True,
+        reserve: Mapping[str, Sequence[ReaderSpec]] | None = None,
     ) -> None:
         pools = {s: [v] if isinstance(v, ReaderSpec) else list(v) for s, v in (readers or default_pools()).items()}
         pools = self._usable(pools, emulate)
+        spare = self._listed({s: list(v) for s, v in (reserve or {}).items() if s in pools}) if emulate else {}
         self._sinks = list(sinks) + ([apdu_sink] if apdu_sink is not None else [])
         self.reuse = reuse
         # False when the product under test watches the readers itself (operator mode): it must see a
@@ -139,6 +210,18 @@ class PcscBay:
             for s, specs in pools.items()
         }
         self._active = {s: pool[0] for s, pool in self._pools.items()}
+        # slot → readers out of its pool: those to turn to when its own are set aside, then those set aside
+        taken = {r.spec for pool in self._pools.values() for r in pool}
+        self._reserve = {
+            s: [
+                _Reader(spec, s, Link(PyscardTransport(spec.name, mode), s, self._sinks))
+                for spec in spare.get(s, ())
+                if spec not in taken
+            ]
+            for s in self._pools
+        }
+        self._failed: set[str] = set()  # slots that found no usable reader: no more waiting for one
+        self._checked: set[str] = set()  # slots ready() has just checked: present() need not check them again
         if emulate and emulator == "process":
             self._start_emulators()
         # watchdog for mute cards: one thread, polling a single in-flight deadline
@@ -172,6 +255,17 @@ class PcscBay:
             present = set()
         return {s: p[:1] + [r for r in p[1:] if r.port and r.name in present] for s, p in pools.items() if p}
 
+    @staticmethod
+    def _listed(reserve: dict[str, list[ReaderSpec]]) -> dict[str, list[ReaderSpec]]:
+        """The reserve readers that are emulated (a port) and that pcscd lists."""
+        if not any(reserve.values()):
+            return {}
+        try:
+            present = set(list_readers())
+        except CardUnavailable:
+            return {}
+        return {s: [r for r in specs if r.port and r.name in present] for s, specs in reserve.items()}
+
     # ---- helpers
     def _emulates(self, r: _Reader) -> bool:
         """True when the bay's own emulator serves ``r``: a vpcd reader (with a port) of an emulating bay."""
@@ -202,7 +296,7 @@ class PcscBay:
         return [r.spec.name for r in self._pools[slot]]
 
     def _all_readers(self) -> list[_Reader]:
-        return [r for pool in self._pools.values() for r in pool]
+        return [r for slot, pool in self._pools.items() for r in (*pool, *self._reserve[slot])]
 
     def add_sink(self, sink: ApduSink) -> None:
         self._sinks.append(sink)
@@ -291,6 +385,15 @@ class PcscBay:
         r = self._reader(slot)
         if r.card is not None and not r.card.alive():
             self._lost(r, r.card)  # said now, whichever reader the slot's card then goes to
+        if slot in self._checked:
+            self._checked.discard(slot)
+        elif r.aside is None and r.profile is not None and self._emulates(r):
+            # the card left there by the previous case: another program may have taken it since (30 µs)
+            try:
+                self._probe(r, 0.0)
+            except ReaderBusy as exc:
+                self._set_aside(r, str(exc))
+                r = self._reader(slot)
         if self._emulates(r):
             self.changed_pins.pop(slot, None)
         if (
@@ -324,13 +427,149 @@ class PcscBay:
                 self._dirty.discard(slot)
                 return
             spare.want = None
+            if isinstance(spare.error, ReaderBusy):
+                self._set_aside(spare, str(spare.error))
             if r.job is not None:
                 r.job.join()
-        # the normal path: pull the card of the active reader (wait for EMPTY), insert the new one
+        # the normal path: pull the card of the active reader (wait for EMPTY), insert the new one there, or in
+        # the slot's next usable reader when that one cannot be used
         self._eject(r)
-        self._insert(r, p, self.lock_timeout)
+        self._insert_usable(slot, p)
         self._timed_out.discard(slot)
         self._dirty.discard(slot)
+
+    # ---- readers set aside: another bench or program holds them (docs/cards.md §4.1)
+    def _candidates(self, slot: str, tried: Sequence[_Reader] = ()) -> list[_Reader]:
+        """The slot's readers in the order to try them: the active one, the pool's others, the reserve's, and
+        last those set aside (tried again when no other one works: a reader that frees is used again)."""
+        active = self._active[slot]
+        readers = [active, *(x for x in self._pools[slot] if x is not active), *self._reserve[slot]]
+        fresh = [x for x in readers if x.aside is None]
+        aside = [x for x in readers if x.aside is not None]
+        return [x for x in dict.fromkeys([*fresh, *aside]) if x not in tried]
+
+    def _set_aside(self, r: _Reader, reason: str) -> None:
+        """``r`` cannot be used: out of its slot's pool, its card of ours pulled (a program holding it exclusively
+        loses it), and when it was active the slot moves to its next reader, if it has one. Said once, through
+        ``prompt`` at once and to the lifecycle sink (an event and a line of the case under way)."""
+        slot, first = r.slot, r.aside is None
+        r.aside = reason
+        r.want = None
+        if r.job is not None:
+            r.job.join(self.insert_timeout + 5.0)
+        with contextlib.suppress(CardUnavailable):
+            self._eject(r)
+        pool, reserve = self._pools[slot], self._reserve[slot]
+        if r in pool and len(pool) > 1:
+            pool.remove(r)
+            reserve.append(r)
+        if self._active[slot] is r:
+            fresh = [x for x in (*pool, *reserve) if x.aside is None]
+            if fresh:
+                self._use(fresh[0])
+        if not first:
+            return
+        message = SET_ASIDE.format(slot=slot, reader=r.spec.name, reason=reason)
+        if self.prompt is not None:
+            self.prompt(message)
+        details = {"slot": slot, "reader": r.spec.name, "reason": reason, "message": message}
+        self._notice(EventKind.READER_SET_ASIDE, details)
+
+    def _use(self, r: _Reader) -> None:
+        """Make ``r`` its slot's active reader, in its pool (from the reserve, or back from being set aside)."""
+        slot = r.slot
+        pool, reserve = self._pools[slot], self._reserve[slot]
+        if r.job is not None:
+            r.job.join(self.insert_timeout + 5.0)  # a card prepared there: settled before the slot reads r
+        r.aside = None
+        if r in reserve:
+            reserve.remove(r)
+            pool.append(r)
+        old = self._active[slot]
+        if old is not r and old.aside is not None and old in pool:
+            pool.remove(old)  # kept active only while nothing could replace it
+            reserve.append(old)
+        self._active[slot] = r
+
+    def _probe(self, r: _Reader, wait: float) -> None:
+        """Raise :class:`ReaderBusy` when the bench cannot use ``r`` now: its vpcd port held by another bench
+        (waiting up to ``wait`` s for it, said through ``prompt``), its card held exclusively by another program,
+        a card that is not the bench's in it, or pcscd not answering for it. Cheap once the port is ours: one
+        SCardGetStatusChange on the reader's kept PC/SC context (about 30 µs)."""
+        if self._emulates(r) and r.lock is None:
+            lock = PortLock(r.spec.port)
+            try:
+                lock.acquire(wait, self._busy_notice(r, wait) if wait > 0 else None)
+            except CardUnavailable as exc:
+                raise ReaderBusy(str(exc)) from None
+            r.lock = lock
+        transport = r.link.transport
+        try:
+            try:
+                state = transport.reader_state()[0]
+            except CardUnavailable:
+                transport.dispose()  # a context made before pcscd restarted: once more on a fresh one
+                state = transport.reader_state()[0]
+        except CardUnavailable as exc:
+            raise ReaderBusy(str(exc)) from None
+        if state & SCARD_STATE_EXCLUSIVE:
+            raise ReaderBusy(HELD_EXCLUSIVELY.format(reader=r.spec.name))
+        if self._emulates(r) and r.profile is None and card_present(state):
+            raise ReaderBusy(
+                f"le lecteur {r.spec.name} contient déjà une carte qui n'est pas celle du banc "
+                f"(un autre émulateur ou une autre session utilise le port {r.spec.port} ?)"
+            )
+
+    def _usable_reader(self, slot: str, wait: bool, use: Callable[[_Reader, float], None]) -> None:
+        """Run ``use(reader, lock wait)`` on the slot's readers in turn (:meth:`_candidates`) until one does not
+        raise :class:`ReaderBusy`; each one that does is set aside, and the one that works becomes active.
+
+        Only the last reader left waits for a port another bench holds (``lock_timeout``, when ``wait``), and
+        only until the slot has once found none: after that every case would pay the whole wait again.
+        Raises :class:`ReaderBusy` (its first reader's reason) when no reader of the slot works.
+        """
+        tried: list[_Reader] = []
+        reasons: list[str] = []
+        while candidates := self._candidates(slot, tried):
+            r = candidates[0]
+            tried.append(r)
+            last = len(candidates) == 1
+            try:
+                use(r, self.lock_timeout if wait and last and slot not in self._failed else 0.0)
+            except ReaderBusy as exc:
+                reasons.append(str(exc))
+                self._set_aside(r, str(exc))
+                continue
+            self._use(r)
+            self._failed.discard(slot)
+            return
+        self._failed.add(slot)
+        if len(tried) == 1:
+            raise ReaderBusy(reasons[0])
+        raise ReaderBusy(NO_USABLE_READER.format(slot=slot, reason=reasons[0]))
+
+    def _insert_usable(self, slot: str, p: CardProfile) -> None:
+        """The normal path's insertion: in the active reader, else in the slot's next usable one."""
+        active = self._active[slot]
+
+        def insert(r: _Reader, wait: float) -> None:
+            if r.job is not None:
+                r.job.join(self.insert_timeout + 5.0)
+            if r is not active:
+                self._eject(r)  # a card prepared there for nothing
+            self._insert(r, p, wait)
+
+        self._usable_reader(slot, True, insert)
+
+    def ready(self, slots: Iterable[str], wait: bool = True) -> None:
+        """Before a parallel worker takes a case (``run --workers``): each of ``slots`` has a reader the bench can
+        use now (:meth:`_probe`), else the next one of the slot is made active (the card goes there at
+        ``present()``). Raises :class:`ReaderBusy` when a slot has none, so that the worker leaves the case to a
+        bench whose readers work; ``wait``: the last bench may wait for a port another bench holds, once."""
+        for slot in dict.fromkeys(slots):
+            if slot in self._active:
+                self._usable_reader(slot, wait, self._probe)
+                self._checked.add(slot)
 
     def _change_in_place(self, slot: str, r: _Reader, p: CardProfile) -> bool:
         """A slot with one reader: put ``p``'s card in place of the current one inside its emulator.
@@ -358,10 +597,11 @@ class PcscBay:
             return False
         r.profile = p  # the emulator holds p now: the normal path pulls it if pcscd does not show it
         try:
-            transport.atr()  # connect…
-            transport.close()  # …and disconnect with a reset: pcscd reads the new card's ATR
-            if transport.atr() != p.atr:
-                return False
+            with self._watched(slot):
+                transport.atr()  # connect…
+                transport.close()  # …and disconnect with a reset: pcscd reads the new card's ATR
+                if transport.atr() != p.atr:
+                    return False
             r.token = object()  # another card, though pcscd's event counter did not move
             return True
         except CardUnavailable:
@@ -407,10 +647,10 @@ class PcscBay:
             return POLL_PERIOD / 2
         return POLL_PERIOD - (at - r.poll) % POLL_PERIOD
 
-    def _wait_state(self, r: _Reader, present: bool, timeout: float) -> bytes:
+    def _wait_state(self, r: _Reader, present: bool, timeout: float, waited: float | None = None) -> bytes:
         """``wait_for`` on ``r``, noting when pcscd polled it if the state changed meanwhile."""
         start = time.monotonic()
-        atr = wait_for(r.spec.name, present, timeout)
+        atr = wait_for(r.spec.name, present, timeout, waited=waited)
         end = time.monotonic()
         if end - start > 0.005:  # it waited: pcscd reported the change right after polling the reader
             r.poll = end
@@ -460,15 +700,7 @@ class PcscBay:
     def _insert(self, r: _Reader, p: CardProfile, lock_timeout: float) -> None:
         """Put ``p``'s card in the empty reader ``r``: wait until pcscd shows it, check its ATR."""
         spec = r.spec
-        if r.lock is None and spec.port:
-            lock = PortLock(spec.port)
-            lock.acquire(lock_timeout, self._busy_notice(r, lock_timeout))
-            r.lock = lock
-        if self._occupied(spec.name):
-            raise CardUnavailable(
-                f"le lecteur {spec.name} contient déjà une carte qui n'est pas celle du banc "
-                f"(un autre émulateur ou une autre session utilise le port {spec.port} ?)"
-            )
+        self._probe(r, lock_timeout)  # ReaderBusy: the caller turns to another reader
         deadline = time.monotonic() + self.insert_timeout
         while True:
             # vpcd may still hold the previous connection for a poll after a pulled card: a connect made
@@ -497,12 +729,19 @@ class PcscBay:
                     raise
                 self._relaunched(r, card)
             try:
-                atr = self._wait_state(r, True, max(0.1, min(1.0, deadline - time.monotonic())))
+                budget = max(0.1, min(1.0, deadline - time.monotonic()))
+                atr = self._wait_state(r, True, budget, waited=self.insert_timeout)
                 break
             except CardUnavailable:
                 card.stop()
                 r.card = None
                 if time.monotonic() >= deadline:
+                    fed = _reader_of_port(spec.port, CROSS_CHECK)  # where the port's card goes, if not here
+                    if fed is not None and fed != spec.name:
+                        waited = seconds(self.insert_timeout, "fr")
+                        raise CardUnavailable(
+                            CROSSED_PORT.format(seconds=waited, reader=spec.name, port=spec.port, other=fed)
+                        ) from None
                     raise
         r.profile = p
         r.token = object()
@@ -536,11 +775,6 @@ class PcscBay:
             r.card = None
         if wait:
             self._wait_state(r, False, self.insert_timeout)
-
-    @staticmethod
-    def _occupied(reader: str) -> bool:
-        """A card is present in a reader where this bay has none (vpcd serves one card per port)."""
-        return PcscBay._events(reader)[1]
 
     def _prompt_insert(self, slot: str, r: _Reader, p: CardProfile) -> None:
         """Physical reader: ask the operator for ``p``'s card and wait until it is in the reader.
@@ -664,14 +898,34 @@ class PcscBay:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @contextlib.contextmanager
+    def _watched(self, slot: str) -> Iterator[None]:
+        """The watchdog's deadline over one call that waits on ``slot``'s card (see the module docstring)."""
+        self._inflight = (slot, time.monotonic() + self.transmit_timeout)
+        try:
+            yield
+        finally:
+            self._inflight = None
+
     def atr(self, slot: str) -> bytes:
-        return self._reader(slot).link.transport.atr()
+        r = self._reader(slot)
+        try:
+            with self._watched(slot):
+                return r.link.transport.atr()  # the connect, when the slot has no connection yet
+        except CardUnavailable as exc:
+            if slot in self._timed_out:
+                self._dirty.add(slot)
+                raise CardUnavailable(
+                    f"la carte du lecteur « {r.spec.name} » ne répond pas à la connexion "
+                    f"(muette depuis {self.transmit_timeout:g} s)"
+                ) from exc
+            raise
 
     def transmit(self, slot: str, apdu: bytes) -> tuple[bytes, int]:
         r = self._reader(slot)
-        self._inflight = (slot, time.monotonic() + self.transmit_timeout)
         try:
-            return r.link.transmit(apdu)
+            with self._watched(slot):
+                return r.link.transmit(apdu)
         except CardUnavailable as exc:
             self._dirty.add(slot)
             if slot in self._timed_out:
@@ -679,8 +933,6 @@ class PcscBay:
                     f"la carte du lecteur « {r.spec.name} » ne répond plus (muette depuis {self.transmit_timeout:g} s)"
                 ) from exc
             raise
-        finally:
-            self._inflight = None
 
     def inject_fault(self, slot: str, fault: Fault | None) -> None:
         r = self._reader(slot)

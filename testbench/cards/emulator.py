@@ -5,7 +5,7 @@
 Every APDU received is traced as a JSON line (PIN masked) to FILE, or stdout with ``--trace -``;
 ``--reader`` is the PC/SC reader name written in the trace (default ``vpcd:PORT``).
 Status events are JSON lines on stdout (``{"event": "inserted"}``…). Commands are JSON lines on
-stdin: ``{"cmd": "fault", "kind": "pull"|"mute"|"sw", "after": N, "sw": "6F00", "ins": "A4"}``,
+stdin: ``{"cmd": "fault", "kind": "pull"|"mute"|"mute-power"|"sw", "after": N, "sw": "6F00", "ins": "A4"}``,
 ``{"cmd": "reload"}`` (fresh card state; with ``"profile": PATH``, that card in place of the
 current one, the vpcd connection kept: answers ``reloaded``, ``gone`` or ``error``),
 ``{"cmd": "eject"}`` (pull the card, keep the process: answers ``ejected``),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import queue
 import socket
 import subprocess
@@ -30,15 +31,32 @@ from .vpcd import VirtualICC
 LOCK_PORT_OFFSET = 10000  # the vpcd port + this = a loopback port bound as a cross-process mutex
 
 
+def _t(text: str) -> str:
+    """Marks a French template for the catalogue: said in French, read back in the reader's language."""
+    return text
+
+
+#: Who holds a vpcd port, as the holder tells it (:class:`PortLock`); the lock's own port when it does not say.
+HELD_BY_COMMAND = _t(
+    "le port vpcd {port} est déjà pris par « testbench cards {command} » (processus {pid}, fichier {file})"
+)
+HELD_BY_BENCH = _t("le port vpcd {port} est déjà pris par un banc de test (processus {pid})")
+HELD = _t("le port vpcd {port} est utilisé par un autre banc ou une autre session de tests (verrou 127.0.0.1:{lock})")
+
+
 class PortLock:
-    """Exclusive use of one vpcd port by one bay, across processes, released when the process dies.
+    """Exclusive use of one vpcd port by one bay or one ``testbench cards emulate``, across processes, released
+    when the process dies.
 
     vpcd serves one card per port and silently queues a second emulator (docs/cards.md §4), so two benches
-    or test sessions must not share a port. Binding a loopback port is a portable mutex (no fcntl).
+    or test sessions must not share a port. Binding a loopback port is a portable mutex (no fcntl). The holder
+    also listens there and answers who it is (``holder``: a JSON object, the process id added), so that the
+    one refused can say who has the port — the holder that is there now, never a stale note left behind.
     """
 
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int, holder: dict[str, Any] | None = None) -> None:
         self.port = port + LOCK_PORT_OFFSET
+        self.holder = {**(holder or {}), "pid": os.getpid()}
         self.sock: socket.socket | None = None
 
     def acquire(self, timeout: float, waiting: Callable[[str], None] | None = None) -> None:
@@ -49,24 +67,69 @@ class PortLock:
             s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
             try:
                 s.bind(("127.0.0.1", self.port))
-                self.sock = s
+                s.listen(4)
             except OSError:
                 s.close()
-                held = (
-                    f"le port vpcd {self.port - LOCK_PORT_OFFSET} est utilisé par un autre banc ou une autre "
-                    f"session de tests (verrou 127.0.0.1:{self.port})"
-                )
+                held = self.held_by()
                 if time.monotonic() >= deadline:
                     raise CardUnavailable(held) from None
                 if waiting is not None:
                     waiting(held)
                     waiting = None
                 time.sleep(0.05)
+            else:
+                self.sock = s
+                s.settimeout(1.0)  # the answering thread sees a release within a second
+                threading.Thread(target=self._answer, args=(s,), name=f"port-lock-{self.port}", daemon=True).start()
+
+    def held_by(self) -> str:
+        """Why the port cannot be taken, in French: who holds it, as it says, else the lock's address."""
+        port = self.port - LOCK_PORT_OFFSET
+        who = _ask(self.port)
+        pid = who.get("pid")
+        if not isinstance(pid, int):
+            return HELD.format(port=port, lock=self.port)
+        if who.get("command") in ("emulate", "replay") and isinstance(who.get("file"), str):
+            return HELD_BY_COMMAND.format(port=port, command=who["command"], pid=pid, file=who["file"])
+        return HELD_BY_BENCH.format(port=port, pid=pid)
+
+    def _answer(self, s: socket.socket) -> None:
+        """Tell whoever asks who holds the port (one JSON line), until the lock is released."""
+        line = (json.dumps(self.holder, ensure_ascii=True) + "\n").encode()
+        while self.sock is s:
+            try:
+                conn, _ = s.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return  # released
+            with contextlib.suppress(OSError), conn:
+                conn.settimeout(1.0)
+                conn.sendall(line)
+                conn.recv(1)  # the asker closes first: no TIME_WAIT here to keep the next bind() from the port
 
     def release(self) -> None:
-        if self.sock is not None:
-            self.sock.close()
-            self.sock = None
+        s, self.sock = self.sock, None
+        if s is not None:
+            with contextlib.suppress(OSError):
+                s.shutdown(socket.SHUT_RDWR)  # wakes the answering thread's accept() (close alone does not)
+            s.close()
+
+
+def _ask(lock_port: int) -> dict[str, Any]:
+    """What the holder of a lock port says of itself ({} when it says nothing: an older bench, a test)."""
+    try:
+        with socket.create_connection(("127.0.0.1", lock_port), timeout=0.5) as c:
+            data = b""
+            while not data.endswith(b"\n") and len(data) < 4096:
+                chunk = c.recv(4096)
+                if not chunk:
+                    break
+                data += chunk
+        who = json.loads(data.decode("utf-8", "replace"))
+    except (OSError, ValueError):
+        return {}
+    return who if isinstance(who, dict) else {}
 
 
 class ProcessCard:

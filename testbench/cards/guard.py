@@ -19,6 +19,10 @@ is read again, and so is a card the bay cannot vouch for.
 Each check also carries the holders it compared (``expected_holder``, ``found_holder``) as card fields
 named like :data:`testbench.cards.layout.PERSONAL_FIELDS`: the message names them in free text, and the
 exports can only mask a name they know (``testbench.report.personal``).
+
+A refused card that is not a test card may be a real person's: its check keeps why it was refused (family,
+nature, ATR, that the holder differs) but nothing of who holds it — no NIR, RPPS, name, birth date or coverage
+in ``identity``, ``found_holder``, ``found_fr``, ``problems`` or the message (``withheld``; docs/cards.md §6).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 from testbench.i18n import translator
@@ -60,6 +65,8 @@ class CardCheck:
     message: str = ""  # why the card was refused (mismatch_message, French as recorded); empty when accepted
     #: not read now: the case whose guard read the card, and why the bay says it is still that card
     reused: dict[str, str] | None = None
+    #: a refused card that is not a test card: who holds it was read but is kept nowhere (module docstring)
+    withheld: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -81,6 +88,8 @@ class CardCheck:
         }
         if self.reused is not None:  # absent from a check that read the card, as before
             out["reused"] = dict(self.reused)
+        if self.withheld:
+            out["withheld"] = True
         return out
 
 
@@ -107,20 +116,29 @@ class GuardReport:
         }
 
 
-def describe_vitale(data: VitaleData, atr_family: str | None, catalog: Iterable[CardProfile] = ()) -> str:
+def describe_vitale(
+    data: VitaleData, atr_family: str | None, catalog: Iterable[CardProfile] = (), *, holder: bool = True
+) -> str:
+    """The card as read; ``holder=False``: without its beneficiary's name and coverage (health data), for a
+    card whose holder must not be recorded. The profile id stays: only a fixture of the catalogue matches."""
     first = data.beneficiary(1)
     b1 = first or (data.beneficiaries[0] if data.beneficiaries else None)
     gen = FAMILY_FR.get(atr_family or "", f"Vitale {data.generation}")
     pid = next((p.id for p in catalog if _matches_vitale(p, first)), None) if first else None
+    if not holder:
+        return M.describe_vitale(gen, data.nature, pid, None, ())
     flags = sorted({f for b in data.beneficiaries for f in b.coverage.periods})
     return M.describe_vitale(gen, data.nature, pid, (b1.first_name, b1.name) if b1 else None, flags)
 
 
-def describe_cps(data: CpsData, atr_family: str | None, catalog: Iterable[CardProfile] = ()) -> str:
+def describe_cps(
+    data: CpsData, atr_family: str | None, catalog: Iterable[CardProfile] = (), *, holder: bool = True
+) -> str:
+    """The card as read; ``holder=False``: without its holder's name and profession (see describe_vitale)."""
     pid = next((p.id for p in catalog if p.is_cps and p.professional and p.professional.rpps == data.rpps), None)
     family = FAMILY_FR.get(atr_family or "", "CPS")
-    holder = (data.first_name, data.name, data.profession)
-    return M.describe_cps(data.card_type or "CPS", family, data.nature, pid, holder)
+    who = (data.first_name, data.name, data.profession) if holder else None
+    return M.describe_cps(data.card_type or "CPS", family, data.nature, pid, who)
 
 
 def _matches_vitale(p: CardProfile, b1: BeneficiaryData) -> bool:
@@ -168,10 +186,12 @@ def check_card(
     reader = _reader_name(bay, slot)
     atr = bay.atr(slot)
     family = L.atr_family(atr)
-    problems: list[str] = []
+    problems: list[str] = []  # the family or the read; then ``personal``; then the nature
+    personal: list[str] = []  # the differences that name the card's holder (NIR, RPPS, name)
     nature, identity = "", ""
     found_holder: dict[str, str] = {}
     found = ""  # the card as read; described by its ATR alone when it could not be read
+    describe: Callable[[], str] | None = None  # the card without its holder (a refused non-test card)
     if family != expected.kind:
         problems.append(
             _differs("famille de carte", FAMILY_FR.get(family or "", M.UNKNOWN_FR), FAMILY_FR[expected.kind])
@@ -184,12 +204,13 @@ def check_card(
             identity = b1.nir if b1 else v.nir
             found_holder = _holder(b1 or (v.beneficiaries[0] if v.beneficiaries else None))
             found = describe_vitale(v, family, catalog)
+            describe = partial(describe_vitale, v, family, catalog, holder=False)
             e1 = expected.beneficiary(1)
             if expected.is_vitale and e1 is not None and b1 is not None:
                 if b1.nir != e1.nir:
-                    problems.append(_differs("NIR du bénéficiaire 1", b1.nir, e1.nir))
+                    personal.append(_differs("NIR du bénéficiaire 1", b1.nir, e1.nir))
                 if (b1.name, b1.first_name) != (e1.name, e1.first_name):
-                    problems.append(
+                    personal.append(
                         _differs("bénéficiaire 1", f"{b1.first_name} {b1.name}", f"{e1.first_name} {e1.name}")
                     )
         elif family and family.startswith("cps"):
@@ -198,20 +219,30 @@ def check_card(
             identity = c.rpps
             found_holder = _holder(c)
             found = describe_cps(c, family, catalog)
+            describe = partial(describe_cps, c, family, catalog, holder=False)
             pro = expected.professional
             if expected.is_cps and pro is not None:
                 if c.rpps != pro.rpps:
-                    problems.append(_differs("RPPS", c.rpps, pro.rpps))
+                    personal.append(_differs("RPPS", c.rpps, pro.rpps))
                 if (c.name, c.first_name) != (pro.name, pro.first_name):
-                    problems.append(_differs("porteur", f"{c.first_name} {c.name}", f"{pro.first_name} {pro.name}"))
+                    personal.append(_differs("porteur", f"{c.first_name} {c.name}", f"{pro.first_name} {pro.name}"))
     except CardReadError as exc:
         problems.append(f"lecture de la carte impossible : {exc}")
+    head = len(problems)
     found = found or M.describe_unread(family, atr)
     if nature and nature != expected.nature:
         problems.append(_differs("nature", f"carte {nature_fr(nature)}", f"carte {nature_fr(expected.nature)}"))
     simulated = nature == expected.nature and _emulated(bay, slot)
     if nature and nature != "T" and not allow_real and not simulated:
         problems.append(f"carte {nature_fr(nature)} refusée : seules les cartes de test sont admises")
+    # a refused card that is not a test card may be a real person's: say why it is refused, never who holds it
+    # (a test card's holder is fictitious; an accepted real card was allowed by the run, --allow-real-cards)
+    withheld = bool(problems or personal) and nature not in ("", "T")
+    if withheld:
+        identity, found_holder = "", {}
+        found = describe() if describe is not None else M.describe_unread(family, atr)
+        personal = [M.HOLDER_WITHHELD_FR] if personal else []  # that the holder differs, not who it is
+    problems[head:head] = personal
     check = CardCheck(
         slot=slot,
         reader=reader,
@@ -227,6 +258,7 @@ def check_card(
         atr=atr.hex(" ").upper(),
         expected_holder=_expected_holder(expected),
         found_holder=found_holder,
+        withheld=withheld,
     )
     return replace(check, message=mismatch_message(check)) if problems else check
 

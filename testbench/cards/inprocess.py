@@ -32,8 +32,9 @@ class Fault:
     """A fault to inject on a slot.
 
     kind: ``pull`` (card removed once ``after`` APDUs have been answered), ``mute`` (the card stops
-    answering after ``after`` APDUs), ``sw`` (commands with instruction ``ins``, or all when None,
-    get status word ``sw`` instead of their answer).
+    answering after ``after`` APDUs), ``mute-power`` (the card answers nothing from its next power-up on,
+    not even its ATR: through pcscd, the connect that powers it up never returns), ``sw`` (commands with
+    instruction ``ins``, or all when None, get status word ``sw`` instead of their answer).
     """
 
     kind: str
@@ -42,7 +43,7 @@ class Fault:
     ins: int | None = None
 
     def __post_init__(self) -> None:
-        if self.kind not in ("pull", "mute", "sw"):
+        if self.kind not in ("pull", "mute", "mute-power", "sw"):
             raise ValueError(f"fault kind inconnu : {self.kind}")
 
 
@@ -61,6 +62,8 @@ class CardTransport:
     def atr(self) -> bytes:
         if self.card is None:
             raise CardAbsent(f"aucune carte dans le lecteur « {self.reader} »")
+        if self.fault is not None and self.fault.kind == "mute-power":
+            raise CardUnavailable(f"la carte du lecteur « {self.reader} » ne répond pas (mal insérée ou muette)")
         return self.card.atr
 
     def transmit_raw(self, apdu: bytes) -> bytes:
@@ -72,7 +75,7 @@ class CardTransport:
             if f.kind == "pull":
                 self.card = self.token = None
                 raise CardUnavailable(f"la carte a été retirée du lecteur « {self.reader} » pendant le cas")
-            if f.kind == "mute":
+            if f.kind in ("mute", "mute-power"):
                 raise CardUnavailable(f"la carte du lecteur « {self.reader} » ne répond plus (muette)")
             if f.ins is None or (len(apdu) > 1 and apdu[1] == f.ins):
                 self.count += 1

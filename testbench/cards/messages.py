@@ -38,6 +38,8 @@ UNREAD_FR = "carte {family} (ATR {atr})"  # a card the guard could not read (als
 MISMATCH_FR = "Le lecteur « {reader} » ({slot}) contient {article} {found} ; le cas attend la {expected}. Différences : {problems}."  # noqa: E501
 REFUSED_FR = "Le lecteur « {reader} » ({slot}) contient {article} {found} : {problems}."
 PROBLEM_SEPARATOR = " ; "
+#: a refused card that is not a test card: that its holder is not the one expected, not who it is (guard.py)
+HOLDER_WITHHELD_FR = "porteur autre que celui attendu (identité non enregistrée : ce n'est pas une carte de test)"
 
 
 NATURE_CARD_FR = "carte {nature}"  # the nature alone, « carte de test » (catalogue context ``card``)

@@ -102,11 +102,15 @@ def wait_for(
     timeout: float = 5.0,
     ctx: Context | None = None,
     stop: threading.Event | None = None,
+    waited: float | None = None,
 ) -> bytes:
     """Wait (SCardGetStatusChange, no sleeps) until a card is present/absent; return the ATR.
 
     With ``stop`` (a person's hand may take minutes), the wait is cut in half-second calls and ends
-    as soon as ``stop`` is set."""
+    as soon as ``stop`` is set. ``waited``: the time the caller's whole wait lasts, said when it ends
+    (a caller that retries passes each try the time left, which means nothing to a person)."""
+    from testbench.fmt import seconds
+
     own = ctx is None
     ctx = ctx or Context()
     what = "l'insertion" if present else "le retrait"
@@ -126,8 +130,9 @@ def wait_for(
                     return atr
                 known = {reader: state}
             if time.monotonic() >= deadline:
+                limit = seconds(timeout if waited is None else waited, "fr")  # « 1,5 », never 0.979274
                 raise CardUnavailable(
-                    f"délai dépassé ({timeout:g} s) en attendant {what} de la carte dans le lecteur « {reader} »"
+                    f"délai dépassé ({limit} s) en attendant {what} de la carte dans le lecteur « {reader} »"
                 )
     finally:
         if own:
@@ -222,6 +227,15 @@ class ScardConnection:
             raise CardConnectionException("transmit", hresult=hr)
         return response[:-2], response[-2] & 0xFF, response[-1] & 0xFF
 
+    def begin_transaction(self) -> int:
+        """SCardBeginTransaction: the card is this handle's alone until :meth:`end_transaction` (another
+        application's commands wait meanwhile, and this call waits for another's transaction); the PC/SC code."""
+        return int(_scard().SCardBeginTransaction(self.hcard))
+
+    def end_transaction(self) -> None:
+        if self.hcard is not None:
+            _scard().SCardEndTransaction(self.hcard, _scard().SCARD_LEAVE_CARD)
+
     def disconnect(self) -> None:
         hcard, self.hcard = self.hcard, None
         if hcard is not None:
@@ -233,6 +247,13 @@ class PyscardTransport:
 
     ``mode``: ``shared`` (default; others may use the card) or ``exclusive``.
     ``release()`` disconnects with ``disposition`` (reset by default) so the next user starts clean.
+    ``transaction``: the exchanges of one connection run inside one PC/SC transaction, so that another
+    application's commands cannot come between them (``cards probe`` while a product uses the card); the
+    card is then left as it is at the end. Another application's transaction is waited for up to
+    ``busy_timeout`` seconds.
+    A card reset by another application before this connection sent anything is connected to again (it
+    lost nothing of ours); after, the exchange fails (the card lost its selected file and verified PIN),
+    and the card is left as it is: resetting it once more would break that application's exchanges too.
     The transport keeps one PC/SC context for all its connections (:class:`ScardConnection`), made
     again if pcscd restarted; :meth:`dispose` releases it.
     """
@@ -244,6 +265,8 @@ class PyscardTransport:
         reset_on_release: bool = True,
         connection_factory: Callable[[], Any] | None = None,
         connect_timeout: float = 1.0,
+        transaction: bool = False,
+        busy_timeout: float = 5.0,
     ) -> None:
         self.reader = reader
         self.mode = mode
@@ -251,13 +274,64 @@ class PyscardTransport:
         self._factory = connection_factory
         self._conn: Any = None
         self._atr = b""
+        self._sent = False  # a command went through the connection: a reset by another loses its effects
         self.connect_timeout = connect_timeout
+        self.transaction = transaction
+        self.busy_timeout = busy_timeout
         self.on_lost: Callable[[], None] | None = None
         self._context: Context | None = None
 
     def _connection(self) -> Any:
         if self._conn is not None:
             return self._conn
+        for _ in range(3):  # a card reset by another application in between: connect again (nothing was sent)
+            conn = self._connect()
+            hr = self._open(conn)
+            if hr == 0:
+                self._conn, self._sent = conn, False
+                return conn
+            self._release(conn, leave=True)
+            if hr != E.W_RESET_CARD:
+                break
+        fallback = "connexion impossible au lecteur « {reader} »"
+        raise _unavailable(hr)(E.pcsc_message(hr, self.reader, "fr", fallback))
+
+    def _open(self, conn: Any) -> int:
+        """Read the card's ATR, and take the card for this connection with ``transaction``: 0 or a PC/SC code
+        (pcscd answers W_RESET_CARD once another application reset the card since the connect)."""
+        from smartcard.Exceptions import CardConnectionException
+
+        try:
+            self._atr = bytes(conn.getATR())
+        except CardConnectionException as exc:
+            return getattr(exc, "hresult", 0) & 0xFFFFFFFF or E.F_COMM_ERROR
+        return self._begin(conn) if self.transaction else 0
+
+    def _begin(self, conn: Any) -> int:
+        """SCardBeginTransaction, waited for up to ``busy_timeout`` s: pcsc-lite and winscard wait for another
+        application's transaction without a limit, and a ^C cannot stop a wait inside the C library. Past
+        the limit the caller disconnects, which ends that wait (the library retries between sleeps)."""
+        answer: list[int] = []
+
+        def begin() -> None:
+            try:
+                answer.append(conn.begin_transaction())
+            except Exception:  # the handle was let go meanwhile (^C): nothing to take any more
+                answer.append(E.E_INVALID_HANDLE)
+
+        helper = threading.Thread(target=begin, name="pcsc-transaction", daemon=True)
+        helper.start()
+        try:
+            helper.join(self.busy_timeout)
+        except BaseException:  # ^C: let the card go, the wait ends with the handle
+            self._release(conn, leave=True)
+            raise
+        if not answer:
+            return E.E_SHARING_VIOLATION
+        return answer[0] & 0xFFFFFFFF
+
+    def _connect(self) -> Any:
+        """A connection to the card (SCardConnect), retried while pcscd powers a re-inserted card up."""
         from smartcard.Exceptions import CardConnectionException, NoCardException
 
         scard = _scard()
@@ -290,8 +364,6 @@ class PyscardTransport:
                     continue
                 fallback = "connexion impossible au lecteur « {reader} »"
                 raise _unavailable(hr)(E.pcsc_message(hr, self.reader, "fr", fallback)) from None
-        self._conn = conn
-        self._atr = bytes(conn.getATR())
         return conn
 
     def atr(self) -> bytes:
@@ -308,21 +380,39 @@ class PyscardTransport:
     def transmit_raw(self, apdu: bytes) -> bytes:
         from smartcard.Exceptions import CardConnectionException
 
-        conn = self._connection()
-        try:
-            data, sw1, sw2 = conn.transmit(list(apdu))
-        except CardConnectionException as exc:
-            self._drop()
-            fallback = "carte indisponible dans le lecteur « {reader} » (retirée ou muette)"
-            hr = getattr(exc, "hresult", 0)
-            raise _unavailable(hr)(E.pcsc_message(hr, self.reader, "fr", fallback)) from None
+        retried = False
+        while True:
+            conn = self._connection()
+            try:
+                data, sw1, sw2 = conn.transmit(list(apdu))
+                break
+            except CardConnectionException as exc:
+                hr = getattr(exc, "hresult", 0) & 0xFFFFFFFF
+                reset = hr == E.W_RESET_CARD  # by another application: pcscd did not send this command
+                fresh, self._sent = not self._sent, False
+                self._drop(leave=reset)
+                if reset and fresh and not retried:  # nothing of ours lost: send it as a new connection would
+                    retried = True
+                    continue
+                fallback = "carte indisponible dans le lecteur « {reader} » (retirée ou muette)"
+                raise _unavailable(hr)(E.pcsc_message(hr, self.reader, "fr", fallback)) from None
+        self._sent = True
         return bytes(data) + bytes((sw1, sw2))
 
-    def _drop(self) -> None:
+    def _release(self, conn: Any, leave: bool = False) -> None:
+        """End the connection's transaction and disconnect; ``leave``: whatever the disposition, no reset."""
+        if self.transaction:
+            with contextlib.suppress(Exception):  # not begun, or the card is gone
+                conn.end_transaction()
+        if leave:
+            conn.disposition = _scard().SCARD_LEAVE_CARD
+        with contextlib.suppress(Exception):  # the card may already be gone
+            conn.disconnect()
+
+    def _drop(self, leave: bool = False) -> None:
         conn, self._conn = self._conn, None
         if conn is not None:
-            with contextlib.suppress(Exception):  # the card may already be gone
-                conn.disconnect()
+            self._release(conn, leave)
 
     def close(self) -> None:
         """Release the card (SCardDisconnect with reset or leave); the context stays for the next use."""

@@ -4,7 +4,9 @@ vsmartcard project's virtualsmartcard documentation, frankmorgner.github.io/vsma
 Rules for Debian 12's vpcd: set TCP_QUICKACK after reading each length header and each payload,
 write every answer with ONE sendall, never send a 0-byte answer (it means removal). Faults:
 ``pull`` closes the connection when the APDU after the first ``after`` ones arrives (the card is
-pulled mid-exchange), ``mute`` stops answering, ``sw`` forces a status word.
+pulled mid-exchange), ``mute`` stops answering, ``mute-power`` stops answering at the next power-up
+(the ATR vpcd asks for then never comes: pcscd's connect waits, as for a card mute at power-up),
+``sw`` forces a status word.
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ class VirtualICC:
         self.slot = slot
         self.fault: Fault | None = None
         self.count = 0
+        self.silent = False  # powered up under a mute-power fault: answers nothing, not even its ATR
         self._sock: socket.socket | None = None
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -98,7 +101,7 @@ class VirtualICC:
         self.closed.set()
 
     def set_fault(self, fault: Fault | None) -> None:
-        self.fault, self.count = fault, 0
+        self.fault, self.count, self.silent = fault, 0, False
 
     def _answer(self, msg: bytes) -> bytes | None:
         """The answer to one APDU, or None to stay silent (mute) / raise to pull the card."""
@@ -124,6 +127,10 @@ class VirtualICC:
                 _quickack(s)
                 msg = _recv_exact(s, n)
                 _quickack(s)
+                if n == 1 and msg[0] == 0x01 and self.fault is not None and self.fault.kind == "mute-power":
+                    self.silent = True
+                if self.silent:
+                    continue  # never answer: vpcd (and pcscd's call through it) waits until the card is pulled
                 if n == 1:
                     code = msg[0]
                     if code == 0x04:

@@ -163,7 +163,10 @@ def cmd_watch(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _open_channel(reader: str | None, sinks: list) -> Any:
+def _open_channel(reader: str | None, sinks: list, beside: bool = False) -> Any:
+    """A channel to ``reader``'s card (else the first reader holding one). ``beside``: another application
+    may be using the card (the product under test, a campaign): one PC/SC transaction keeps its commands
+    from coming between ours, and the card is left as it is, never reset under it."""
     from testbench.cards.api import CardUnavailable
     from testbench.cards.link import Link, SingleChannel
     from testbench.cards.pcsc import Context, PyscardTransport, card_present
@@ -179,7 +182,8 @@ def _open_channel(reader: str | None, sinks: list) -> Any:
         if reader is None:
             none_in = translator()("aucune carte dans les lecteurs {readers}")
             raise CardUnavailable(none_in.format(readers=", ".join(names)))
-    return SingleChannel(Link(PyscardTransport(reader), "probe", sinks))
+    transport = PyscardTransport(reader, reset_on_release=not beside, transaction=beside)
+    return SingleChannel(Link(transport, "probe", sinks))
 
 
 def print_vitale(data: Any) -> None:
@@ -245,7 +249,7 @@ def cmd_probe(args: argparse.Namespace) -> int:
 
     sinks = [lambda ex: print(format_exchange(ex), file=sys.stderr)] if args.trace else []
     try:
-        ch = _open_channel(args.reader, sinks)
+        ch = _open_channel(args.reader, sinks, beside=True)
         try:
             atr = ch.atr("probe")
             fam = atr_family(atr)
@@ -274,7 +278,25 @@ def cmd_probe(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _serve(card: Any, port: int, trace: Path | None, duration: float | None, label: str) -> int:
+def _serve(card: Any, port: int, trace: Path | None, duration: float | None, label: str, source: dict[str, str]) -> int:
+    """Present ``card`` on ``port`` until ^C or ``duration``; ``source``: what the port's lock tells another
+    process that finds it taken (``command``, ``file``)."""
+    from testbench.cards.api import CardUnavailable
+    from testbench.cards.emulator_control import PortLock
+
+    lock = PortLock(port, source)  # as a bay takes it: vpcd would queue a second card on the port unsaid
+    try:
+        lock.acquire(0.0)
+    except CardUnavailable as exc:
+        _err(str(exc))
+        return EXIT_ENV
+    try:
+        return _serve_locked(card, port, trace, duration, label)
+    finally:
+        lock.release()
+
+
+def _serve_locked(card: Any, port: int, trace: Path | None, duration: float | None, label: str) -> int:
     from testbench.cards.trace import JsonlSink
     from testbench.cards.vpcd import VirtualICC
 
@@ -313,7 +335,8 @@ def cmd_emulate(args: argparse.Namespace) -> int:
     except (ProfileError, OSError) as exc:
         _err(str(exc))
         return EXIT_USAGE
-    return _serve(build_card(profile), _port(args), args.trace, args.duration, f"Carte « {profile.id} »")
+    source = {"command": "emulate", "file": args.profile.name}
+    return _serve(build_card(profile), _port(args), args.trace, args.duration, f"Carte « {profile.id} »", source)
 
 
 def cmd_record(args: argparse.Namespace) -> int:
@@ -375,7 +398,8 @@ def cmd_replay(args: argparse.Namespace) -> int:
         return EXIT_OK
     card = ReplayCard(bytes.fromhex(header.get("atr", "")), exchanges)
     start = time.monotonic()
-    rc = _serve(card, _port(args), None, args.duration, f"Enregistrement {args.file.name}")
+    source = {"command": "replay", "file": args.file.name}
+    rc = _serve(card, _port(args), None, args.duration, f"Enregistrement {args.file.name}", source)
     if card.unknown:
         unknown = tn(
             "{count} commande inconnue de l'enregistrement en {seconds} s",

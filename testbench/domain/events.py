@@ -34,3 +34,6 @@ class EventKind(StrEnum):
     # a card emulator process (PC/SC bay) found dead or mute, and the fresh one that replaced it
     EMULATOR_STOPPED = "emulator-stopped"
     EMULATOR_RESTART = "emulator-restart"
+    # a reader the bench could not use (another bench or program holds it) set aside, or a parallel bench left
+    # with no usable reader that gave its cases to the others (docs/cards.md §4.1, §4.3)
+    READER_SET_ASIDE = "reader-set-aside"

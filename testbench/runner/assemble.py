@@ -69,6 +69,7 @@ def _make_bay(
     notes: list[str],
     readers: dict[str, list[ReaderSpec]] | None = None,
     notify: Callable[[str], None] | None = None,
+    reserve: dict[str, list[ReaderSpec]] | None = None,
 ) -> CardBay:
     from testbench.cards import bays
 
@@ -83,6 +84,7 @@ def _make_bay(
             swap_in_place=options.engine != OPERATOR_ENGINE,
             prompt=notify,
             operator_timeout=PHYSICAL_CARD_WAIT,
+            reserve=reserve,
         )
     if stack == "refused":
         from testbench.cards.api import CardUnavailable
@@ -157,10 +159,12 @@ def assemble(
     recorder: TraceRecorder,
     notify: Callable[[str], None] | None = None,
     readers: dict[str, list[ReaderSpec]] | None = None,
+    reserve: dict[str, list[ReaderSpec]] | None = None,
 ) -> Bench:
-    """The bench; ``readers`` are its PC/SC readers per slot (a parallel worker's), else the default pools."""
+    """The bench; ``readers`` are its PC/SC readers per slot (a parallel worker's), else the default pools;
+    ``reserve``: the readers it turns to when one of its own cannot be used (those no worker was given)."""
     notes: list[str] = []
-    bay = _make_bay(options, recorder, notes, readers, notify)
+    bay = _make_bay(options, recorder, notes, readers, notify, reserve)
     engine: Engine | None = None
     try:
         engine = _make_engine(options, bay, recorder)
@@ -198,12 +202,14 @@ def _started(engine: Engine, command: str) -> tuple[Engine, EngineInfo]:
 
 
 def assembled_bench(
-    options: BenchOptions, readers: dict[str, list[ReaderSpec]] | None = None
+    options: BenchOptions,
+    readers: dict[str, list[ReaderSpec]] | None = None,
+    reserve: dict[str, list[ReaderSpec]] | None = None,
 ) -> Callable[[TraceRecorder, Callable[[str], None]], Bench]:
     """The real bench as a factory of the campaign (tests and benchmarks give a fake one instead)."""
 
     def factory(recorder: TraceRecorder, notify: Callable[[str], None]) -> Bench:
-        return assemble(options, recorder, notify=notify, readers=readers)
+        return assemble(options, recorder, notify=notify, readers=readers, reserve=reserve)
 
     return factory
 

@@ -444,7 +444,7 @@ class Campaign:
             interruption = Interruption()
             with self._parallel_run(store, argv, flags, factories, interruption) as (runners, run_id):
                 result.run_id = run_id
-                summary = run_parallel(runners, run_id, targets, stop, interruption)
+                summary = run_parallel(runners, run_id, targets, stop, interruption, notify=self.notify)
         else:
             with self._bench_run(store, argv, flags) as (runner, run_id):
                 result.run_id = run_id
@@ -567,15 +567,18 @@ class Campaign:
             return [self.bench_factory] * count
         from testbench.cards.bays import pcsc_problem
         from testbench.cards.pcsc import list_readers
-        from testbench.runner.workers import split_pools
+        from testbench.runner.workers import reserve_readers, split_pools
 
         try:
             if pcsc_problem() is not None:  # in-memory readers (said by the bench's notes): one per bench anyway
                 return [self.bench_factory] * count
-            pools = split_pools(count, list_readers())
+            present = list_readers()
+            pools = split_pools(count, present)
         except ValueError as exc:
             raise CampaignError([str(exc)], EXIT_ENVIRONMENT) from None
-        return [assembled_bench(self.options.bench, readers=pool) for pool in pools]
+        # the readers no worker was given: where a bench turns when one of its own cannot be used
+        reserve = reserve_readers(count, present)
+        return [assembled_bench(self.options.bench, readers=pool, reserve=reserve) for pool in pools]
 
     @staticmethod
     def _build_benches(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import traceback
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +35,7 @@ from testbench.engines.api import Engine, EngineCrash, EngineProtocolError, Engi
 from testbench.engines.operator.assisted import ExtractionFailed, ObservationOrigins
 from testbench.engines.operator.mode import OperatorPending
 from testbench.fmt import os_reason
+from testbench.i18n import tn
 from testbench.runner import actions
 from testbench.runner.blame import engine_fault
 from testbench.runner.compare import Comparison, evaluate
@@ -278,7 +279,8 @@ class Runner:
                     attempt_id=attempt_id,
                 )
             if self.guard is not None and case.cards:
-                report = self.guard(self.bay, casebook, case)  # the store encodes it (one walk)
+                with self._guard_reads():
+                    report = self.guard(self.bay, casebook, case)  # the store encodes it (one walk)
                 self.store.add_event(EventKind.CARD_GUARD, report, attempt_id=attempt_id)
                 for check in getattr(report, "checks", ()):
                     if getattr(check, "reused", None):  # not read again: the trace says which check holds, and why
@@ -303,6 +305,33 @@ class Runner:
         if self._presented is not None:  # an engine that builds the case's cards itself
             self._presented.cards_presented({req.slot: casebook.fixtures.cards[req.card].profile for req in case.cards})
         return Outcome(Verdict.NONE)
+
+    @contextlib.contextmanager
+    def _guard_reads(self) -> Iterator[None]:
+        """The card guard's APDUs, recorded once its check is known: those of a refused card that is not a test
+        card are left out (a real person's card: its responses hold the holder's identity, docs/cards.md §6),
+        and the trace says how many and why."""
+        self.recorder.hold_apdus()
+        withheld: list[str] = []
+        try:
+            yield
+        except CardMismatch as exc:
+            checks = getattr(getattr(exc, "report", None), "checks", ())
+            withheld = [check.slot for check in checks if getattr(check, "withheld", False)]
+            raise
+        finally:
+            for slot, count in self.recorder.release_apdus(withheld).items():
+                self.recorder.bench(
+                    tn(
+                        "lecteur {slot} : {count} échange APDU du contrôle de la carte non conservé (carte refusée"
+                        " qui n'est pas une carte de test : ses données personnelles ne sont pas enregistrées)",
+                        "lecteur {slot} : {count} échanges APDU du contrôle de la carte non conservés (carte refusée"
+                        " qui n'est pas une carte de test : ses données personnelles ne sont pas enregistrées)",
+                        count,
+                        "fr",
+                        slot=slot,
+                    )
+                )
 
     def _hold_cards(self, slots: Iterable[str]) -> None:
         """Each card's presence as the guard just accepted it (a bay that can tell), so that a card pulled or
@@ -481,7 +510,9 @@ class Runner:
             self._driven.begin_step(case, step)
             self._step_done()  # the operator may take a while: what the case wrote so far is kept
         try:
-            result = actions.perform(ctx, step)
+            # an inserted card is checked by the guard (a person may have put a real one in a physical reader)
+            with self._guard_reads() if step.action == "insert-card" else contextlib.nullcontext():
+                result = actions.perform(ctx, step)
         except OperatorPending as exc:
             self.store.add_event(
                 EventKind.MANUAL_PENDING, {"instruction": str(exc)}, attempt_id=attempt_id, step_id=step.id

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from testbench.cards.apdu import mask_pin
 from testbench.cards.api import ApduExchange
@@ -65,6 +65,8 @@ class TraceRecorder:
         #: called before each context change (a TraceCapture's set_context), so that lines captured
         #: elsewhere stay with the step that produced them
         self.context_hooks: list[Callable[[int | None, str | None], None]] = []
+        #: APDU lines kept apart (slot, line) while the card guard reads: see :meth:`hold_apdus`
+        self._held: list[tuple[str, TraceLine]] | None = None
 
     def set_context(self, attempt_id: int | None, step_id: str | None) -> None:
         for hook in self.context_hooks:
@@ -128,7 +130,33 @@ class TraceRecorder:
         line = TraceLine(
             Channel.APDU, mono_ns(), time.time(), text, exchange.reader, None, None, self.attempt_id, self.step_id
         )
+        if self._held is not None:
+            with self._lock:
+                if self._held is not None:
+                    self._held.append((exchange.slot, line))
+                    return
         self._keep(line)
+
+    def hold_apdus(self) -> None:
+        """Keep the APDU lines apart until :meth:`release_apdus`: the card guard's reads are recorded only once
+        its check tells whether the card is one whose bytes must not be (a refused card that is not a test card,
+        a real person's: its responses carry the holder's NIR, name and birth date; docs/cards.md §6)."""
+        with self._lock:
+            if self._held is None:
+                self._held = []
+
+    def release_apdus(self, withhold: Collection[str] = ()) -> dict[str, int]:
+        """Record the lines held since :meth:`hold_apdus` but those of the slots in ``withhold``; how many
+        were left out, by slot. Lines keep their own time, so they still read in order."""
+        with self._lock:
+            held, self._held = self._held or [], None
+        left_out: dict[str, int] = {}
+        for slot, line in held:
+            if slot in withhold:
+                left_out[slot] = left_out.get(slot, 0) + 1
+            else:
+                self._keep(line)
+        return left_out
 
     def http_sink(self, text: str, source_ts: str | None = None, level: str | None = None) -> None:
         """One exchange with a simulated téléservice, stamped when the bench reads it (server time kept)."""

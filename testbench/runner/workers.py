@@ -5,7 +5,9 @@ and its own :class:`~testbench.runner.runner.Runner`; all of them write through 
 :class:`~testbench.store.session.SessionStore`, whose writes are serialised by its lock (each write is
 whole, so a commit by one worker never holds half of another's). Workers take the next case of the
 campaign's order as they become free; the outcomes are returned in that order, so verdicts and report
-are those of a serial run (only the attempts' ids and times differ).
+are those of a serial run (only the attempts' ids and times differ). A bench whose reader cannot be used
+(another bench or program holds it) turns to a reader no worker was given, else gives its case back before
+starting it and takes no more: the other benches run its cases (docs/cards.md §4.3).
 """
 
 from __future__ import annotations
@@ -14,10 +16,12 @@ import contextlib
 import signal
 import socket
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
+from testbench.cards.api import CardError, ReaderBusy
 from testbench.cards.reader_pools import ReaderSpec, default_pools
+from testbench.domain.events import EventKind
 from testbench.domain.hooks import Closable
 from testbench.domain.verdict import Outcome
 from testbench.i18n import tn
@@ -28,6 +32,15 @@ if TYPE_CHECKING:
     from testbench.casebook.model import Case, Casebook
     from testbench.runner.runner import Runner
     from testbench.store.session import SessionStore
+
+
+def _t(text: str) -> str:
+    """Marks a French template for the catalogue: recorded in French, read back in the reader's language."""
+    return text
+
+
+#: A parallel bench with no usable reader stops taking cases (the reason last: it may hold « : »).
+BENCH_SET_ASIDE = _t("banc {bench} mis de côté, ses cas passent aux autres bancs : {reason}")
 
 
 def split_pools(count: int, present: Sequence[str] | None = None) -> list[dict[str, list[ReaderSpec]]]:
@@ -56,6 +69,15 @@ def split_pools(count: int, present: Sequence[str] | None = None) -> list[dict[s
             )
         )
     return [{slot: specs[k : k + 1] for slot, specs in pools.items()} for k in range(count)]
+
+
+def reserve_readers(count: int, present: Sequence[str] | None = None) -> dict[str, list[ReaderSpec]]:
+    """The readers of each slot that none of ``count`` workers was given (:func:`split_pools`): a worker whose
+    own reader cannot be used turns to them (their port lock keeps two benches off one of them)."""
+    pools = default_pools()
+    if present is not None:
+        pools = {slot: [r for r in specs if r.name in present] for slot, specs in pools.items()}
+    return {slot: specs[count:] for slot, specs in pools.items()}
 
 
 def locked_listener(listener: Listener | None) -> Listener | None:
@@ -154,6 +176,7 @@ def run_parallel(
     selection: Sequence[tuple[Casebook, Case]],
     stop: threading.Event | None = None,
     interruption: Interruption | None = None,
+    notify: Callable[[str], None] | None = None,
 ) -> RunSummary:
     """Run ``selection`` on ``runners`` (one thread each); the summary lists the outcomes in campaign order.
 
@@ -161,28 +184,81 @@ def run_parallel(
     stops every worker and is raised once they have all finished their case. A ``KeyboardInterrupt`` (^C)
     sets ``interruption`` (the gate of the runners' :class:`WorkerStore`) and is raised once every worker
     has left its case, so nothing writes to the session after the campaign closes it.
+
+    Before each case a worker has its bay check the readers the case needs (a PC/SC bay's ``ready``). A bench
+    left with no usable reader gives the case back, unstarted, and stops (said through ``notify`` and recorded
+    as a ``reader-set-aside`` event of the run); the others take its cases, so none is lost or run twice. The
+    last bench keeps its cases: they end « carte indisponible » with the reader's reason, as in a serial run.
     """
     total = len(selection)
     outcomes: list[Outcome | None] = [None] * total
-    lock = threading.Lock()
-    state = {"next": 0, "stopped": False}
+    lock = threading.Condition()
+    # next: the next case never taken; returned: cases given back unstarted; checking: cases taken whose bench
+    # still checks its readers (one may come back); active: benches still taking cases
+    state = {"next": 0, "stopped": False, "checking": 0, "active": len(runners)}
+    returned: list[int] = []
     errors: list[BaseException] = []
     interrupted = interruption or Interruption()
 
     def take() -> int | None:
         with lock:
-            if errors or interrupted.is_set() or state["next"] >= total:
-                return None
-            if stop is not None and stop.is_set():
-                state["stopped"] = True
-                return None
-            index = state["next"]
-            state["next"] += 1
+            while True:
+                if errors or interrupted.is_set():
+                    return None
+                if returned or state["next"] < total:
+                    if stop is not None and stop.is_set():
+                        state["stopped"] = True
+                        return None
+                    break
+                if not state["checking"]:
+                    return None
+                lock.wait(0.05)  # a bench checking its readers may give its case back
+            if returned:
+                index = min(returned)  # the campaign's order
+                returned.remove(index)
+            else:
+                index = state["next"]
+                state["next"] += 1
+            state["checking"] += 1
             return index
 
-    def work(runner: Runner) -> None:
+    def keeps(runner: Runner, number: int, index: int) -> bool:
+        """Whether this bench runs case ``index``: False when it gave the case back and stops."""
+        ready = getattr(runner.bay, "ready", None)
+        try:
+            slots = [req.slot for req in selection[index][1].cards] if ready is not None else []
+            if not slots:
+                return True
+            with lock:
+                last = state["active"] == 1
+            try:
+                ready(slots, wait=last)  # only the last bench waits for a reader another bench holds
+            except ReaderBusy as exc:
+                with lock:
+                    if state["active"] == 1:
+                        return True  # no bench to give it to: the case says why the reader cannot be used
+                    state["active"] -= 1
+                    returned.append(index)
+                message = BENCH_SET_ASIDE.format(bench=number, reason=exc)
+                if notify is not None:
+                    notify(message)
+                runner.recorder.set_context(None, None)
+                runner.recorder.bench(message)
+                runner.store.add_event(EventKind.READER_SET_ASIDE, {"bench": number, "message": message}, run_id=run_id)
+                return False
+            except CardError:
+                pass  # not the reader's fault (pcscd, an emulator): the case meets it and says it
+            return True
+        finally:
+            with lock:
+                state["checking"] -= 1
+                lock.notify_all()
+
+    def work(runner: Runner, number: int) -> None:
         try:
             while (index := take()) is not None:
+                if not keeps(runner, number, index):
+                    break
                 casebook, case = selection[index]
                 outcomes[index] = runner.attempt(run_id, index, total, casebook, case)
         except Interrupted:
@@ -193,7 +269,7 @@ def run_parallel(
         finally:
             _leave(runner, errors, lock)
 
-    threads = [threading.Thread(target=work, args=(r,), name=f"bench-{k + 1}") for k, r in enumerate(runners)]
+    threads = [threading.Thread(target=work, args=(r, k + 1), name=f"bench-{k + 1}") for k, r in enumerate(runners)]
     interrupt: KeyboardInterrupt | None = None
     with interrupted.watching():
         try:
@@ -212,7 +288,7 @@ def run_parallel(
     return summary
 
 
-def _leave(runner: Runner, errors: list[BaseException], lock: threading.Lock) -> None:
+def _leave(runner: Runner, errors: list[BaseException], lock: threading.Condition) -> None:
     """A worker's end: its traced lines written, its readers let go; a failure is kept, never raised in the
     thread (it would print a traceback)."""
     try:
