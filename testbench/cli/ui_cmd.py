@@ -6,13 +6,14 @@ Textual is imported only when the UI starts, so the rest of the CLI works withou
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_USAGE
-from testbench.runner.options import UI, add_options, options_from_args
+from testbench.runner.options import UI, Unusable, add_options, options_from_args, read_back, remembered
 
 if TYPE_CHECKING:
     from testbench.domain.attestation import Operator
@@ -55,15 +56,28 @@ def default_ui(args: argparse.Namespace | None = None) -> int:
     defaults = argparse.ArgumentParser(add_help=False)
     add_options(defaults, UI)
     ns = defaults.parse_args([])
+    given = {key: value for key, value in vars(args or argparse.Namespace()).items() if value is not None}
     state = UiState()
     last = state.last()
-    reopen = last is not None and bool(last[1]) and all(p.is_file() for p in last[1])
-    if reopen:  # the bench the last session was opened with, unless the command line says otherwise
-        for key, value in state.last_bench().items():
+    t = translator(given.get("lang"))
+    missing = [p for p in last[1] if not p.is_file()] if last is not None else []
+    if last is not None and missing:  # the demo instead, said (seen on quit)
+        said = t(
+            "la dernière session {session} ne s'ouvre pas : cahier introuvable « {path} » ; la démo s'ouvre à sa place"
+        )
+        print(said.format(session=last[0], path=missing[0]), file=sys.stderr)
+    reopen = last is not None and bool(last[1]) and not missing
+    if reopen and last is not None:  # the bench it was opened with, unless the command line says otherwise
+        values, unusable = read_back(state.last_bench())
+        if not last[0].parent.is_dir():  # a drive not mounted: no new session elsewhere than the exam's
+            unusable.insert(0, Unusable("--session", str(last[0]), t("dossier introuvable (support non monté ?)")))
+        if unusable:
+            return _not_reopened(last[0], last[1], unusable, t)
+        for key, value in values.items():
             if key in vars(ns):
                 setattr(ns, key, value)
-    for key, value in vars(args or argparse.Namespace()).items():
-        if key in vars(ns) and value is not None:
+    for key, value in given.items():
+        if key in vars(ns):
             setattr(ns, key, value)
     if reopen and last is not None:
         return launch(last[1], last[0], ns)
@@ -71,6 +85,17 @@ def default_ui(args: argparse.Namespace | None = None) -> int:
     ns.plan = ns.plan or demo_plan()  # ``ui --plan``'s option: the runs record it, the window ``c`` reads it
     print(translator(ns.lang)("démo : session {session}").format(session=session), file=sys.stderr)  # seen on quit
     return launch([demo_casebook()], session, ns)
+
+
+def _not_reopened(session: Path, casebooks: list[Path], unusable: list[Unusable], t: Callable[[str], str]) -> int:
+    """The last session is not reopened without what it was opened with: which remembered option, why, and the
+    command that reopens it once the option is corrected (or given anew)."""
+    said = t("testbench : la dernière session {session} a été ouverte avec {option} « {value} » : {why}")
+    for item in unusable:
+        print(said.format(session=session, option=item.flag, value=item.value, why=item.why), file=sys.stderr)
+    command = shlex.join(["testbench", "ui", *map(str, casebooks), "--session", str(session)])
+    print(t("rouvrez-la avec l'option corrigée : {command} …").format(command=command), file=sys.stderr)
+    return EXIT_USAGE
 
 
 def launch(
@@ -111,13 +136,9 @@ def launch(
     if args.lang:
         settings.lang = args.lang
     state = UiState()
-    bench = {
-        "engine": args.engine,
-        "cards": args.cards,
-        "engine_timeout": args.engine_timeout,
-        "allow_real_cards": args.allow_real_cards,
-    }
-    state.remember_last(session, casebook_paths, bench)
+    # everything given that shapes the bench or the record (the SUT profile, the watched folder, the operator,
+    # the cover, the plan…): a bare ``testbench`` reopens the session with it (default_ui)
+    state.remember_last(session, casebook_paths, remembered(args))
     from testbench.cli.coverage_cmd import attach_plan
 
     options = options_from_args(args)

@@ -13,6 +13,7 @@ from typing import Any
 
 from testbench.cards.api import CardBay
 from testbench.casebook.model import Case, Casebook, Mode, Patient, Step
+from testbench.domain.hooks import OperatorDriven
 from testbench.domain.organisme import ORGANISME_DIGITS, organisme_of
 from testbench.engines.api import Engine, JsonObject
 from testbench.engines.operator.engine import CAPTURED
@@ -117,6 +118,17 @@ def _fixture_coverage(rights: Mapping[str, str]) -> JsonObject:
     return coverage
 
 
+def rank_of(ben: Any) -> int | None:
+    """The rank of a beneficiary of a card read; None when it has none to compare (not an object, no rank, a
+    rank an operator keyed in words)."""
+    if not isinstance(ben, Mapping):
+        return None
+    try:
+        return int(ben.get("rank"))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+
+
 def _apcv_as_card(apcv: Mapping[str, Any]) -> JsonObject:
     """An ApCV context in the shape of a Vitale card read: one beneficiary, its rights."""
     coverage = dict(apcv.get("coverage") or {})
@@ -154,8 +166,8 @@ def _card_or_fixture(ctx: ActionContext, step: Step) -> JsonObject:
         vitale = _apcv_as_card(ctx.observations["apcv"])  # the app carte Vitale stands for the card
     if ctx.case.mode is Mode.SECURISE and isinstance(vitale, Mapping):
         rights = vitale.get("rights") or {}
-        for ben in vitale.get("beneficiaries", []):
-            if int(ben.get("rank", 0)) == rank:
+        for ben in vitale.get("beneficiaries") or []:
+            if rank_of(ben) == rank:
                 coverage = dict(ben.get("coverage") or {})
                 coverage.setdefault("rights_start", rights.get("start"))
                 coverage.setdefault("rights_end", rights.get("end"))
@@ -167,9 +179,10 @@ def _card_or_fixture(ctx: ActionContext, step: Step) -> JsonObject:
                     "birth_date": ben.get("birth_date"),
                     "coverage": coverage,
                 }
-        if patient is None or vitale.get("beneficiaries"):
+        if patient is None or (vitale.get("beneficiaries") and not isinstance(ctx.engine, OperatorDriven)):
             raise ActionError(f"bénéficiaire de rang {rank} absent de la carte Vitale lue")
-        # operator mode: the application read the card, the operator reported only what was asked
+        # operator mode: the application read the card, the operator reported only what was asked (the card's
+        # first beneficiary, or none): the other ranks are the patient fixture's
     if patient is None:
         raise ActionError("aucun patient pour cette facture : indiquez patient=… ou lisez la carte Vitale")
     rights = {_key(k): v for k, v in patient.rights.items()}

@@ -349,3 +349,101 @@ def options_from_args(args: argparse.Namespace) -> CampaignOptions:
             groups.setdefault(path[0], {})[f.name] = values[f.name]
     kinds = {f.name: f.default_factory for f in fields(CampaignOptions) if f.name in groups}
     return CampaignOptions(**{name: kinds[name](**kw) for name, kw in groups.items()}, **top)  # type: ignore[misc]
+
+
+#: the options of a launch that are the person's, not the bench's nor the record's: not remembered with a session
+PERSONAL = frozenset({"lang"})
+#: the options whose values are trace sources, ``PATH[;option=…]`` (:func:`testbench.traces.capture.parse_file_spec`)
+TRACE_SPECS = frozenset({"app_logs"})
+
+
+def remembered(args: argparse.Namespace, command: str = UI) -> dict[str, Any]:
+    """What ``args`` holds of the options ``command`` offers, but the person's own (:data:`PERSONAL`), as JSON
+    values: the bench and the record a bare ``testbench`` reopens the last session with (:func:`read_back`).
+    Paths are kept absolute, a trace source's path too: the next launch may start in another folder."""
+    import os
+
+    out: dict[str, Any] = {}
+    for _, f in _leaves(CampaignOptions):
+        if command not in f.metadata["commands"] or f.name in PERSONAL or not hasattr(args, f.name):
+            continue
+        value = getattr(args, f.name)
+        if isinstance(value, Path):
+            value = os.path.abspath(value)
+        elif f.name in TRACE_SPECS and isinstance(value, list):
+            value = [_absolute_spec(str(spec)) for spec in value]
+        out[f.name] = value
+    return out
+
+
+def _absolute_spec(spec: str) -> str:
+    import os
+
+    path, sep, rest = spec.partition(";")
+    return (os.path.abspath(path.strip()) if path.strip() else path) + sep + rest
+
+
+@dataclass(frozen=True)
+class Unusable:
+    """A remembered option the launch cannot take back: its flag, its value as remembered, why (in words)."""
+
+    flag: str
+    value: str
+    why: str
+
+
+def read_back(memory: dict[str, Any], command: str = UI) -> tuple[dict[str, Any], list[Unusable]]:
+    """Options :func:`remembered` kept, read back as the command line reads them (each option's own check: a
+    watched folder that no longer exists is refused in the person's words, as ``--watch`` refuses it); a
+    remembered file or folder that no longer exists, or a value that is not the option's, is :class:`Unusable`.
+    Names the command does not offer (a later version's, a removed one's) are left out."""
+    values: dict[str, Any] = {}
+    unusable: list[Unusable] = []
+    for _, f in _leaves(CampaignOptions):
+        if command not in f.metadata["commands"] or f.name in PERSONAL or f.name not in memory:
+            continue
+        try:
+            values[f.name] = _read_one(f, memory[f.name])
+        except (argparse.ArgumentTypeError, ValueError) as exc:
+            unusable.append(Unusable(f.metadata["flags"][0], _shown(memory[f.name]), str(exc)))
+    return values, unusable
+
+
+def _shown(value: Any) -> str:
+    return " ".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
+def _read_one(f: Field[Any], value: Any) -> Any:
+    from testbench.i18n import translator
+
+    t = translator()
+    cli = f.metadata["cli"]
+    default = f.default_factory() if f.default_factory is not MISSING else f.default  # type: ignore[misc]
+    if value is None and default is None:
+        return None
+    if cli.get("action") == "store_true":
+        if not isinstance(value, bool):
+            raise ValueError(t("valeur illisible"))
+        return value
+    if cli.get("action") == "append":
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise ValueError(t("valeur illisible"))
+        return list(value)
+    if isinstance(value, bool | list | dict) or value is None:
+        raise ValueError(t("valeur illisible"))
+    kind = cli.get("type")
+    if kind is Path:
+        path = Path(str(value))
+        if not path.exists():
+            raise ValueError(t("introuvable (support non monté ?)"))
+        return path
+    if kind is not None:
+        try:  # the option's own check (argparse.ArgumentTypeError, in words) passes through
+            value = kind(str(value))
+        except (TypeError, ValueError):
+            raise ValueError(t("valeur illisible")) from None
+    elif not isinstance(value, str):
+        raise ValueError(t("valeur illisible"))
+    if "choices" in cli and value not in cli["choices"]:
+        raise ValueError(t("valeur illisible"))
+    return value

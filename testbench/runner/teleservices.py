@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from testbench.casebook.model import Step
 from testbench.engines.api import JsonObject
-from testbench.runner.actions import ActionContext, ActionError, beneficiary, patient_of
+from testbench.runner.actions import ActionContext, ActionError, beneficiary, patient_of, rank_of
 from testbench.services.process import ServicesDown
 
 __all__ = ["HANDLERS", "Services", "ServicesDown"]
@@ -56,8 +56,8 @@ def _identity(ctx: ActionContext, step: Step) -> JsonObject:
     rank = int(patient.rank if patient and patient.rank else 1)
     vitale = ctx.observations.get("vitale")
     if isinstance(vitale, Mapping):
-        for ben in vitale.get("beneficiaries", []):
-            if int(ben.get("rank", 0)) == rank:
+        for ben in vitale.get("beneficiaries") or []:
+            if rank_of(ben) == rank:
                 nir = ben.get("nir") or vitale.get("nir")
                 return {"nir": nir, "rank": rank, **{k: ben.get(k) for k in ("name", "first_name", "birth_date")}}
     rights = {k.replace("-", "_"): v for k, v in (patient.rights if patient else {}).items()}

@@ -125,9 +125,13 @@ def add_annotation(
         raise AnnotationError(f"cas {case_id} présent dans plusieurs cahiers : précisez --casebook EMPREINTE")
     sha = rows[0][0]
     with store.transaction(durable=True):  # what a person gives is committed at once, even mid-case
-        number = conn.execute(
-            "SELECT MAX(number) FROM attempts WHERE casebook_sha = ? AND case_id = ?", (sha, case_id)
-        ).fetchone()[0]
+        latest = conn.execute(
+            "SELECT number, verdict FROM attempts WHERE casebook_sha = ? AND case_id = ? ORDER BY number DESC LIMIT 1",
+            (sha, case_id),
+        ).fetchone()
+        number = latest[0] if latest else None
+        if action != "comment":  # a verdict is accepted or replaced only once there is one: a comment needs none
+            _check_reviewable(case_id, latest[1] if latest else None)
         _, prev = chain.head(conn)
         wall = round(time.time(), 3)
         fields = _fields(sha, case_id, number, action, verdict, reason, reviewer, wall, signer.public.b64, prev)
@@ -140,6 +144,18 @@ def add_annotation(
         annotation_id = int(cur.lastrowid or 0)
         chain.record(conn, "annotations", annotation_id, annotation_id)
     return annotation_id
+
+
+def _check_reviewable(case_id: str, recorded: str | None) -> None:
+    """A verdict to accept or override: the case's latest attempt ended with one. A case never run, or whose
+    latest attempt has no verdict (interrupted), has nothing to review: its verdict retained would count as
+    passed (or any other) in the counts and the report while the coverage says it never ran."""
+    if recorded is None:
+        raise AnnotationError(f"le cas {case_id} n'a jamais été exécuté : rien à revoir")
+    if recorded == "none":
+        raise AnnotationError(
+            f"le cas {case_id} n'a pas de verdict : sa dernière tentative est inachevée ; rien à revoir"
+        )
 
 
 #: a merged session's meta: annotation id → the number, among the merged attempts, of the attempt it is about

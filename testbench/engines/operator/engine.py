@@ -209,7 +209,7 @@ class OperatorEngine:
         return self._prompt("read_cps", {"slot": slot})
 
     def read_vitale(self, slot: str) -> JsonObject:
-        return self._prompt("read_vitale", {"slot": slot})
+        return card_shape(self._prompt("read_vitale", {"slot": slot}))
 
     def adri_query(self, request: JsonObject) -> JsonObject:
         return self._prompt("adri_query", request)
@@ -231,7 +231,11 @@ class OperatorEngine:
         return self._prompt("read_returns", request)
 
     def apcv_context(self, request: JsonObject) -> JsonObject:
-        return self._prompt("apcv_context", request)
+        result = self._prompt("apcv_context", request)
+        # the context's beneficiary has its rank, as every engine gives it (the reference's: 1 when the
+        # téléservice names none); the operator keys it only when the case expects it
+        result["rank"] = _rank(result.get("rank"), 1)
+        return result
 
     def insi_query(self, request: JsonObject) -> JsonObject:
         return self._prompt("insi_query", request)
@@ -241,6 +245,37 @@ class OperatorEngine:
 
     def close(self) -> None:
         return None
+
+
+def _rank(keyed: Any, place: int) -> Any:
+    """A beneficiary's rank: the one keyed, as the number it is; ``place`` when none was keyed. A rank keyed
+    as something else than a number stays as keyed (the case's expectation then says so; it matches no
+    beneficiary)."""
+    if keyed is None or (isinstance(keyed, str) and not keyed.strip()):
+        return place
+    try:
+        return int(str(keyed).strip())
+    except ValueError:
+        return keyed
+
+
+def card_shape(result: JsonObject) -> JsonObject:
+    """A Vitale card read as the operator reported it, in the shape every engine gives
+    (docs/engine-protocol.md, ``read_vitale``): each beneficiary an object with its ``rank``. The fields are
+    asked by place on the card (« Nom du bénéficiaire 1 » is ``beneficiaries[0]``): a beneficiary the operator
+    reported has the rank they keyed, else its place; a place they reported nothing of stays an empty object
+    (a value keyed at the place itself stays as keyed), so that the later places keep their index, and no
+    beneficiary is made up."""
+    beneficiaries = result.get("beneficiaries")
+    if not isinstance(beneficiaries, list):
+        return result
+    shaped = []
+    for place, ben in enumerate(beneficiaries, start=1):
+        if isinstance(ben, dict) and ben:
+            shaped.append({**ben, "rank": _rank(ben.get("rank"), place)})
+        else:
+            shaped.append({} if ben is None else ben)
+    return {**result, "beneficiaries": shaped}
 
 
 def captured(paths: list[Path]) -> list[tuple[str, bytes]]:
