@@ -73,8 +73,11 @@ def test_merge_counts_agree_end_to_end(
     [
         ("partition 2/2 : 1 cas sur 3", "shard 2/2: 1 case of 3"),  # the runner's notice, stored as it says it
         ("partition 2/2 : 0 cas sur 1", "shard 2/2: 0 cases of 1"),
-        ("1 tentative interrompue conservée dans l'historique", "1 interrupted attempt kept in the history"),
-        ("3 tentatives interrompues conservées dans l'historique", "3 interrupted attempts kept in the history"),
+        ("1 tentative interrompue conservée dans l'historique : A-1", "1 interrupted attempt kept in the history: A-1"),
+        (
+            "3 tentatives interrompues conservées dans l'historique : A-1, B-2, C-3",
+            "3 interrupted attempts kept in the history: A-1, B-2, C-3",
+        ),
     ],
 )
 def test_a_sentence_said_in_french_reads_back_agreeing(french: str, english_text: str) -> None:

@@ -44,7 +44,7 @@ def with_interrupted_attempt(session: Path) -> None:
         sha, case_id = store.selection()[0]
         store.start_attempt(run_id, sha, case_id)
     with SessionStore.open(session) as store:
-        assert store.close_dangling_attempts("interrompue") == 1
+        assert store.close_dangling_attempts("interrompue") == [case_id]  # the case named, for the notice
 
 
 @pytest.mark.parametrize(

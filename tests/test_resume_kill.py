@@ -126,8 +126,8 @@ def test_full_disk_stops_cleanly_and_resume_completes(tmp_path: Path, monkeypatc
 @pytest.mark.parametrize(
     ("lang", "says"),
     [
-        ("fr", "1 tentative interrompue conservée dans l'historique"),
-        ("en", "1 interrupted attempt kept in the history"),
+        ("fr", "1 tentative interrompue conservée dans l'historique : DEMO-FSE-001"),  # the case it was in
+        ("en", "1 interrupted attempt kept in the history: DEMO-FSE-001"),
     ],
 )
 def test_resume_says_the_interrupted_attempts_agreeing_with_their_count(

@@ -43,6 +43,18 @@ if TYPE_CHECKING:
 
 INTERRUPTED = "tentative interrompue (processus arrêté avant le verdict)"
 
+
+def interrupted_notice(cases: list[str]) -> str:
+    """What a resumed session says of the attempts a killed process left open: how many, and which cases (the
+    view shows each as not run until it runs again). In the bench's words, read in the person's language."""
+    return tn(
+        "{count} tentative interrompue conservée dans l'historique : {cases}",
+        "{count} tentatives interrompues conservées dans l'historique : {cases}",
+        len(cases),
+        "fr",
+        cases=", ".join(dict.fromkeys(cases)),
+    )
+
 #: Builds the bench (engine, card bay, guard) around the session's trace recorder; ``notify`` tells the person.
 BenchFactory = Callable[[TraceRecorder, Callable[[str], None]], Bench]
 
@@ -326,14 +338,7 @@ class Campaign:
                 _check_kept_shard(store, meta or {})
                 closed = store.close_dangling_attempts(INTERRUPTED)
                 if closed and self.notify:
-                    self.notify(
-                        tn(
-                            "{count} tentative interrompue conservée dans l'historique",
-                            "{count} tentatives interrompues conservées dans l'historique",
-                            closed,
-                            "fr",  # told as the bench says it, read in the person's language (as every notice)
-                        )
-                    )
+                    self.notify(interrupted_notice(closed))
                 record_casebooks(store, self.casebooks)
                 to_run = _resume_selection(store, self.casebooks)
                 continuing = self._continuations(store, to_run)

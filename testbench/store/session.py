@@ -497,10 +497,12 @@ class SessionStore:
                 chain.record(self.conn, "attempt-finish", attempt_id, rows=[(attempt_id, *row)])
             self._wrote()
 
-    def close_dangling_attempts(self, reason: str) -> int:
-        """Mark attempts left open by a killed process; they stay in the history."""
+    def close_dangling_attempts(self, reason: str) -> list[str]:
+        """Mark attempts left open by a killed process; they stay in the history. Returns their cases' ids, so
+        that the notice names what was interrupted."""
         with self.transaction():
-            ids = [r[0] for r in self.conn.execute("SELECT id FROM attempts WHERE ended_wall IS NULL ORDER BY id")]
+            rows = self.conn.execute("SELECT id, case_id FROM attempts WHERE ended_wall IS NULL ORDER BY id").fetchall()
+            ids = [attempt_id for attempt_id, _ in rows]
             self.conn.execute(
                 "UPDATE attempts SET reason = ?, ended_wall = COALESCE(ended_wall, started_wall)"
                 " WHERE ended_wall IS NULL",
@@ -508,7 +510,7 @@ class SessionStore:
             )
             for attempt_id in ids:  # the reason reaches the report: chained like a verdict
                 chain.record(self.conn, "attempt-finish", attempt_id, attempt_id)
-        return len(ids)
+        return [case_id for _, case_id in rows]
 
     def reopen_attempt(self, attempt_id: int) -> None:
         """Open again an attempt that stopped without a final verdict, for the bench to continue it

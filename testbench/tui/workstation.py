@@ -20,8 +20,8 @@ from testbench.casebook.problems import CasebookState
 from testbench.casebook.selection import Matcher, compile_keyword, is_expression
 from testbench.domain.verdict import VERDICT_ORDER, Verdict
 from testbench.domain.vocabulary import is_amount
-from testbench.i18n import tn, translator
-from testbench.runner.campaign import INTERRUPTED, record_casebooks
+from testbench.i18n import translator
+from testbench.runner.campaign import INTERRUPTED, interrupted_notice, record_casebooks
 from testbench.runner.resume import Continuation, continuation
 from testbench.runner.shard import Shard, read_record, shard_record, shard_slice
 from testbench.store.annotations import Annotation
@@ -300,13 +300,7 @@ class Workstation:
             with SessionStore.open(self.session_path) as store:
                 closed = store.close_dangling_attempts(INTERRUPTED)
                 if closed:
-                    kept = tn(
-                        "{count} tentative interrompue conservée dans l'historique",
-                        "{count} tentatives interrompues conservées dans l'historique",
-                        closed,
-                        "fr",  # a note in the bench's words, read in the language shown (i18n.english)
-                    )
-                    notes.append(kept)
+                    notes.append(interrupted_notice(closed))
                 record_casebooks(store, self.runnable_casebooks)
                 self._recorded = {cb.path: cb.sha256 for cb in self.runnable_casebooks}
                 if not store.selection():
