@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 from test_assisted_engine import StandInApplication
-from test_tui_assisted import _application, _until
+from test_tui_assisted import _application, _until, confirm
 
 from testbench.cli.main import main
 from testbench.domain.attestation import Attestation
@@ -66,7 +66,7 @@ def test_values_not_found_name_their_extractor_and_where_it_looked(
     async def perform(app: WorkstationApp, pilot, step_id: str) -> None:
         await _until(pilot, lambda: isinstance(app.screen, AttestScreen), f"the bench asks for {step_id}")
         application.perform(app.screen.request.case, app.screen.request.step)
-        await pilot.press("ctrl+s")
+        await confirm(app, pilot)
 
     async def scenario(app: WorkstationApp) -> None:
         async with app.run_test(size=(140, 48)) as pilot:

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 from test_assisted_engine import CASE, CASEBOOK, StandInApplication
-from test_tui_assisted import _application, _until
+from test_tui_assisted import _application, _until, confirm
 
 from testbench.cli.main import main
 from testbench.store.read import read_session
@@ -61,7 +61,7 @@ def test_r_continues_an_interrupted_operator_attempt_at_its_step_or_restarts_it(
         if step_id == "s-invoice":  # the one value no extractor reads: keyed from the application's screen
             app.screen.query_one("#value-0").focus()
             await pilot.press(*"0.00")
-        await pilot.press("ctrl+s")
+        await confirm(app, pilot)
         if step_id in ("s-invoice", "s-lot"):  # the values read: accepted as read
             await _until(pilot, lambda: isinstance(app.screen, ExtractedScreen), f"{step_id}'s values are shown")
             await pilot.press("escape")

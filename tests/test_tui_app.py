@@ -732,7 +732,7 @@ def test_traces_view_stays_open_and_follows_a_run_live(tmp_path: Path) -> None:
             assert app.query_one("#views", TabbedContent).active == "traces"
             assert panes.attempt_id == app.running_attempt
             assert "create_invoice" in panes.view("engine").index.row(0).text
-            await pilot.press("ctrl+s")
+            await pilot.press(*"33.60", "ctrl+s")
             await wait_run(app, pilot)
             assert panes.attempt_id == app.ws.find("TC-MAN-003").latest.id
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
+from test_tui_assisted import confirm
 
 from testbench.casebook.loader import load_casebook
 from testbench.cli.main import main
@@ -382,7 +383,7 @@ def test_the_exam_view_shows_the_verdict_and_the_values_that_never_came_after_th
             for step_id in ("s-invoice", "s-secure", "s-lot"):
                 await _until(pilot, lambda: isinstance(app.screen, AttestScreen), f"the bench asks for {step_id}")
                 application.perform(app.screen.request.case, app.screen.request.step)
-                await pilot.press("ctrl+s")
+                await confirm(app, pilot)
                 if step_id == "s-invoice":
                     await _until(pilot, lambda: isinstance(app.screen, ExtractedScreen), "the values read")
                     await pilot.press("enter")
@@ -412,7 +413,7 @@ def test_the_exam_view_shows_the_verdict_and_the_values_that_never_came_after_th
     assert main(argv) == 0
 
     for step, values in ((seen["step"], seen["values"]), (seen["later-step"], seen["later-values"])):
-        assert step.startswith("tentative terminée : ! erreur — extraction impossible : "), step
+        assert step.startswith("tentative terminée : ✘ échec — sortie du logiciel invalide : "), step  # the product's
         assert "T-BAD.b2" in step and "durée " in step, step
         lot = next(line for line in values.splitlines() if "lot.totals.amo" in line)
         assert lot.split()[0] == "✘" and "non observée" in lot and "…" not in values, values

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_tui_assisted import _application, _until
+from test_tui_assisted import _application, _until, confirm
 from test_tui_operator_language import SIZE, ask_first_step, operator_app, window_text
 from textual.widgets import Input, TabbedContent
 
@@ -45,7 +45,7 @@ def test_f2_in_the_manual_step_window_switches_the_window_and_the_workstation(tm
             await pilot.press("f2")
             await pilot.pause()
             seen["fr"] = (window_text(app.screen), tab_label(app, "run"), app.lang)
-            await pilot.press("ctrl+s")  # the value keyed before the switches is the one attested
+            await confirm(app, pilot)  # the value keyed before the switches is the one attested
             await pilot.press("ctrl+t")
             await asyncio.wait_for(app.workers.wait_for_complete(), timeout=30)
 
@@ -124,7 +124,7 @@ def test_f2_in_the_values_read_window_switches_it_and_keeps_the_edit(
     async def perform(app: WorkstationApp, pilot, step_id: str) -> None:
         await _until(pilot, lambda: isinstance(app.screen, AttestScreen), f"the bench asks for {step_id}")
         application.perform(app.screen.request.case, app.screen.request.step)
-        await pilot.press("ctrl+s")
+        await confirm(app, pilot)
 
     async def scenario(app: WorkstationApp) -> None:
         async with app.run_test(size=(160, 48)) as pilot:

@@ -21,7 +21,7 @@ from typing import Any
 import jsonschema
 import pytest
 from test_assisted_engine import StandInApplication
-from test_tui_assisted import _application, _until
+from test_tui_assisted import _application, _until, confirm
 from textual.widgets import Log
 
 from testbench.cli.main import main
@@ -50,7 +50,8 @@ def test_a_pending_step_run_again_says_it_restarts_and_the_report_keeps_what_was
         await _until(pilot, lambda: isinstance(app.screen, AttestScreen), f"the bench asks for {step_id}")
         assert app.screen.request.step.id == step_id
         application.perform(app.screen.request.case, app.screen.request.step)
-        await pilot.press(*keys, "ctrl+s")
+        await pilot.press(*keys)
+        await confirm(app, pilot)
 
     async def correct_amo(app: WorkstationApp, pilot) -> None:
         await _until(pilot, lambda: isinstance(app.screen, ExtractedScreen), "the values read are shown")

@@ -27,7 +27,8 @@ class ActionSpec:
 
 
 ACTIONS: tuple[ActionSpec, ...] = (
-    ActionSpec("help", "f1", "help", "Aide", "Afficher cette aide et les touches", group="Général"),
+    # « ? » where no field takes it (the app gives it no priority): the key people try first
+    ActionSpec("help", "f1,question_mark", "help", "Aide", "Afficher cette aide et les touches", group="Général"),
     ActionSpec(
         "palette",
         "ctrl+p",

@@ -37,7 +37,7 @@ from testbench import fmt
 from testbench.casebook.selection import SelectionError
 from testbench.domain.attestation import Operator
 from testbench.i18n import set_language, tn, use_language
-from testbench.runner.options import OPERATOR_ENGINE, CampaignOptions
+from testbench.runner.options import CampaignOptions
 from testbench.store.traceindex import TraceSource
 from testbench.tui import actions as registry
 from testbench.tui.casebook_reload import CasebookReload
@@ -54,24 +54,23 @@ from testbench.tui.review_report import ReviewAndReport
 from testbench.tui.run_handlers import RunHandlers
 from testbench.tui.run_log import RunLog
 from testbench.tui.run_options import with_choice
-from testbench.tui.screens import AttestScreen, FormScreen, HelpContents, HelpScreen, WorkstationPalette
+from testbench.tui.screens import FormScreen, HelpContents, HelpScreen, WorkstationPalette
 from testbench.tui.texts import make_translator
 from testbench.tui.tool_screen import ToolWindows
 from testbench.tui.traceview import TracePanes
 from testbench.tui.views import VIEW_TITLES, VIEWS, ViewSwitching
 from testbench.tui.workstation import CaseEntry, Filter, Key, Workstation, parse_filter
 
-# ctrl+q in a manual step's window with something typed: what quitting loses, said once before it does
-QUIT_LOSES_TYPED = (
-    "ctrl+q encore pour quitter : la valeur et la note tapées seront perdues ; l'étape reste en attente et le"
-    " cas reprendra à sa première étape (les étapes déjà faites dans le logiciel seront à refaire)"
-)
-# the same in operator mode, where the attempt continues at this step (runner.resume)
-QUIT_KEEPS_DONE = (
-    "ctrl+q encore pour quitter : la valeur et la note tapées seront perdues ; l'étape reste en attente et le"
-    " cas continuera à cette étape (les étapes déjà faites sont gardées)"
-)
 VERDICT_CYCLE = (None, "fail", "error", "inconclusive", "pending", "pass", "none")
+
+
+def _priority_split(keys: str) -> list[tuple[str, bool]]:
+    """``keys`` (comma separated) as (keys, whether they are characters a text field takes): F1 and ctrl+q act
+    in every widget (priority), but « ? » typed in a field (a note, the filter) is the field's, not the help."""
+    named = [key.strip() for key in keys.split(",") if key.strip()]
+    characters = [key for key in named if len(registry.display_key(key)) == 1]
+    others = [key for key in named if key not in characters]
+    return [(",".join(group), group is characters) for group in (others, characters) if group]
 
 
 class WorkstationApp(
@@ -155,7 +154,6 @@ class WorkstationApp(
         self._key_in_flight = False
         self._palette_choosing = False  # Enter went to the palette: the next keys are for what it runs
         self._focused_screens: weakref.WeakSet[Screen] = weakref.WeakSet()
-        self._quit_asked: Screen | None = None  # the manual step's window where ctrl+q asked to be pressed again
         self.sub_title = workstation.session_path.name
         self.init_casebook_watch()
         self._install_bindings()
@@ -167,15 +165,16 @@ class WorkstationApp(
         keys = registry.effective_keys(self.settings.keymap)  # a palette-only action may have one from [keymap]
         bindings = [
             Binding(
-                spec.key or keys[spec.id],
+                key,
                 spec.action,
                 registry.label(spec, self.lang),
                 show=spec.footer,
                 id=spec.id,
-                priority=spec.id in first,
+                priority=spec.id in first and not typed,
             )
             for spec in specs
             if spec.key or keys[spec.id]
+            for key, typed in _priority_split(spec.key or keys[spec.id])
         ]
         bindings.append(Binding("escape", "leave_field", show=False))
         self._bindings = BindingsMap(bindings)
@@ -547,11 +546,12 @@ class WorkstationApp(
         self.call_after_refresh(main.refresh, layout=True)
 
     async def action_quit(self) -> None:
-        screen = self.screen
-        if isinstance(screen, AttestScreen) and screen.typed() and screen is not self._quit_asked:
-            self._quit_asked = screen  # asked once: the next ctrl+q in this window quits
-            continues = self.campaign_options.bench.engine == OPERATOR_ENGINE
-            self.notify(self.t(QUIT_KEEPS_DONE if continues else QUIT_LOSES_TYPED), severity="warning")
+        """Quit; a window that holds what was typed and not confirmed (a value, a note, a correction, a reason:
+        ``FormScreen.typed``) says first what quitting loses, in its own words, and the next ctrl+q quits. A
+        window shown over it (the help) does not hide it."""
+        holding = next((s for s in reversed(self.screen_stack) if isinstance(s, FormScreen) and s.typed()), None)
+        if holding is not None and holding.first_press("quit"):
+            self.notify(self.t(holding.quit_loses()), severity="warning")
             return
         if self.operator is not None:
             self.operator.stop.set()

@@ -29,7 +29,7 @@ from testbench.scope.text import coverage_text, readiness_text
 from testbench.store.connection import SessionError
 from testbench.tui.actions import display_key, effective_keys, reach
 from testbench.tui.bench_view import BenchWindows
-from testbench.tui.screens import FormScreen, ReadingWindow, T
+from testbench.tui.screens import FormScreen, OneValue, ReadingWindow, T
 from testbench.tui.tools import unquoted
 
 if TYPE_CHECKING:
@@ -131,7 +131,7 @@ class PlanScreen(FormScreen[Path | None]):
             yield Label(t("Plans fournis avec testbench"))
             yield OptionList(*(Option(plan.name, id=str(n)) for n, plan in enumerate(self.plans)), id="plans")
             yield Label(t("ou le chemin d'un plan (TOML)"))
-            yield Input(placeholder=t("chemin du plan, puis Entrée"), id="plan-path")
+            yield OneValue(placeholder=t("chemin du plan, puis Entrée"), id="plan-path")
             yield Static(t("Entrée : choisir · Tab : liste ou chemin · Échap : annuler"), classes="hint")
 
     def on_mount(self) -> None:

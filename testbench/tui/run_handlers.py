@@ -18,6 +18,7 @@ from testbench.casebook.model import Case
 from testbench.i18n import tn
 from testbench.runner.campaign import CampaignError
 from testbench.runner.events import CaseFinished, CaseStarted, StepFinished, StepStarted, TracesCaptured
+from testbench.runner.options import OPERATOR_ENGINE
 from testbench.store.connection import SessionError
 from testbench.tui import actions as registry
 from testbench.tui.actions import display_key
@@ -333,7 +334,9 @@ class RunHandlers:
             return
         self.log_line(f"  ✋ {request.step.id}{self.colon}{self.t(request.step.instruction)}")
         self.flush_panel()
-        self.push_screen(AttestScreen(request, self.operator_name, self.t, self.ws.observe_hints), request.resolve)
+        continues = self.campaign_options.bench.engine == OPERATOR_ENGINE  # a step left pending goes on (resume)
+        window = AttestScreen(request, self.operator_name, self.t, self.ws.observe_hints, continues=continues)
+        self.push_screen(window, request.resolve)
 
     def on_run_done(self, message: RunDone) -> None:
         t = self.t

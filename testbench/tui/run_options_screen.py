@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
 from testbench.tui.run_options import RunChoice
-from testbench.tui.screens import FormScreen
+from testbench.tui.screens import FormScreen, OneValue
 
 T = Callable[[str], str]
 
@@ -65,7 +65,7 @@ class RunOptionsScreen(FormScreen[RunChoice | None]):
                 ),
                 classes="meaning",
             )
-            yield Input(str(current.workers), type="integer", id="workers")
+            yield OneValue(str(current.workers), type="integer", id="workers")
             yield Label(Text(t("Partition CI"), style="bold"))
             yield Static(
                 t(
@@ -75,7 +75,7 @@ class RunOptionsScreen(FormScreen[RunChoice | None]):
                 ),
                 classes="meaning",
             )
-            yield Input(str(current.shard or ""), placeholder="K/N", id="shard")
+            yield OneValue(str(current.shard or ""), placeholder="K/N", id="shard")
             with Horizontal(id="buttons"):
                 yield Button(f"{t('Appliquer')} (ctrl+s)", id="apply", variant="primary")
                 yield Button(f"{t('Annuler')} ({t('échap')})", id="cancel")

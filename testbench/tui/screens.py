@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.align import Align
 from rich.table import Table
@@ -14,6 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.command import CommandInput, CommandList, CommandPalette
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.screen import ModalScreen, ScreenResultType
 from textual.widgets import Button, Input, Label, Select, Static
 from textual.widgets.option_list import Option
@@ -23,7 +24,9 @@ from testbench.domain.attestation import Attestation
 from testbench.domain.verdict import Verdict
 from testbench.engines.operator.engine import path_label
 from testbench.engines.operator.origin import origin_text, quoted
+from testbench.tui import actions as registry
 from testbench.tui.actions import ActionSpec, display_key
+from testbench.tui.keyed import misread
 from testbench.tui.operator_prompt import AttestationRequest, Corrections, ReviewRequest
 from testbench.tui.review import ReviewError, create_signing_key
 
@@ -38,6 +41,93 @@ AS_READ_DROPS_TYPED = (
 )
 #: what a manual step's screen should show, by observed path: (path, label, expected) in a language
 Hints = Callable[[Case, Step, str | None], list[tuple[str, str, str]]]
+
+# ctrl+q in a window holding what was typed and not confirmed: what quitting loses, said once before it does
+#: a manual step's window, the case starting again at its first step (runner.resume)
+QUIT_LOSES_TYPED = (
+    "ctrl+q encore pour quitter : la valeur et la note tapées seront perdues ; l'étape reste en attente et le"
+    " cas reprendra à sa première étape (les étapes déjà faites dans le logiciel seront à refaire)"
+)
+#: the same in operator mode, where the attempt continues at this step (runner.resume)
+QUIT_KEEPS_DONE = (
+    "ctrl+q encore pour quitter : la valeur et la note tapées seront perdues ; l'étape reste en attente et le"
+    " cas continuera à cette étape (les étapes déjà faites sont gardées)"
+)
+#: the window of the values read: quitting keeps the values as they were read
+QUIT_DROPS_CORRECTIONS = (
+    "ctrl+q encore pour quitter : vos corrections et leurs motifs seront perdus ; les valeurs seront gardées telles"
+    " que lues"
+)
+#: the review window: nothing is signed nor recorded
+QUIT_DROPS_REVIEW = "ctrl+q encore pour quitter : le motif tapé sera perdu ; l'annotation ne sera pas enregistrée"
+#: any other window with fields (a tool's, the run options, the plan)
+QUIT_DROPS_FIELDS = "ctrl+q encore pour quitter : ce qui est tapé dans cette fenêtre sera perdu"
+#: Escape in the review window where a reason was typed
+CANCEL_DROPS_REVIEW = (
+    "Échap à nouveau pour fermer sans enregistrer : le motif tapé sera perdu (ctrl+s enregistre l'annotation)"
+)
+#: Escape in a manual step's window: it closes only by an answer, or by stopping the run
+ESCAPE_IN_MANUAL_STEP = (
+    "Échap ne ferme pas l'étape manuelle : ctrl+s confirme, ctrl+r rejette (motif dans la note), {stop} arrête"
+    " l'exécution (l'étape reste en attente)"
+)
+
+
+class OneLine(Input):
+    """A field of a window, which remembers what it opened with: what was typed since is what closing the
+    window, stopping the run or quitting would lose (:meth:`FormScreen.typed`)."""
+
+    def __init__(self, value: str = "", **kwargs: Any) -> None:
+        super().__init__(value, **kwargs)
+        self.opened_with = value
+
+    def typed(self) -> bool:
+        return self.value.strip() != self.opened_with.strip()
+
+    def _paste_lines(self, text: str) -> list[str]:
+        """The lines of a paste that hold something (a value copied with its line end is one line)."""
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+    def _insert(self, text: str) -> None:
+        """``text`` where the cursor is, over the selection if any (what Textual's paste does with one line)."""
+        if not text:
+            return
+        if self.selection.is_empty:
+            self.insert_text_at_cursor(text)
+        else:
+            self.replace(text, *self.selection)
+
+
+class FreeText(OneLine):
+    """A note or a reason: a paste of several lines keeps its whole text, each line end read as a space (a
+    field holds one line; Textual kept the first line of a paste and dropped the others without a word)."""
+
+    def _on_paste(self, event: events.Paste) -> None:
+        event.prevent_default()  # not Input's paste too, which would add the first line again
+        event.stop()
+        self._insert(" ".join(self._paste_lines(event.text)))
+
+
+class OneValue(OneLine):
+    """A value (an amount, a path, a number): a paste of several lines is refused, and the window says why on
+    its notice line (:class:`PasteRefused`); one line (with its line end) is pasted as it is."""
+
+    class PasteRefused(Message):
+        """A paste of ``lines`` lines refused in ``field``."""
+
+        def __init__(self, field: OneValue, lines: int) -> None:
+            super().__init__()
+            self.field = field
+            self.lines = lines
+
+    def _on_paste(self, event: events.Paste) -> None:
+        event.prevent_default()
+        event.stop()
+        lines = self._paste_lines(event.text)
+        if len(lines) > 1:
+            self.post_message(self.PasteRefused(self, len(lines)))
+            return
+        self._insert(lines[0] if lines else "")
 
 
 class FormScreen(ModalScreen[ScreenResultType]):
@@ -58,6 +148,8 @@ class FormScreen(ModalScreen[ScreenResultType]):
     BINDINGS: ClassVar[list[BindingType]] = [
         # a modal hides the app's bindings: F2 switches the workstation and this window from here too
         Binding("f2", "switch_language", show=False, id="language"),
+        # « ? » on a button or a list opens the help, as on the main screen; a field being typed in takes it
+        Binding("question_mark", "app.help", show=False),
     ]
     t: T
     _asked: set[str] | None = None  # the keys that said, at their first press here, what they would drop
@@ -95,6 +187,24 @@ class FormScreen(ModalScreen[ScreenResultType]):
     def notice_line(self) -> Static:
         return Static("", id="notice", classes="notice")
 
+    def typed(self) -> bool:
+        """Whether the window holds text typed and not yet confirmed: a field changed since the window opened.
+
+        The one rule of the keys that would drop it (``ctrl+q``, ``ctrl+t``, Escape where it closes without
+        saving): a window that holds some says what would be lost at the first press, and acts at the second.
+        """
+        return any(field.typed() for field in self.query(OneLine))
+
+    def quit_loses(self) -> str:
+        """What the first ``ctrl+q`` says in this window when it holds typed text (French, for ``t``)."""
+        return QUIT_DROPS_FIELDS
+
+    @on(OneValue.PasteRefused)
+    def _paste_refused(self, event: OneValue.PasteRefused) -> None:
+        said = self.t("Collage refusé : {count} lignes dans un champ qui attend une seule valeur ; collez-la seule.")
+        self.show_notice(said.format(count=event.lines), "error")
+        event.field.focus()
+
     def first_press(self, key: str) -> bool:
         """Whether ``key`` (an action id) is pressed for the first time in this window: a key that would drop what
         was typed says so at its first press and acts at the second (F2 keeps the window, so its count too)."""
@@ -112,7 +222,14 @@ class FormScreen(ModalScreen[ScreenResultType]):
 
 
 class AttestScreen(FormScreen[Attestation | None]):
-    """A manual step: the instruction, what the screen should show, what the operator keys in."""
+    """A manual step: the instruction, what the screen should show, what the operator keys in.
+
+    Each value is checked as the comparison will read it (:func:`testbench.tui.keyed.misread`: the case's
+    expectation on its path decides its type): a value its type cannot read (« o » for a boolean, « cinq
+    euros » for an amount) is refused on the window's notice line, the field focused, everything typed kept.
+    A value left empty is asked about once (ctrl+s again confirms it absent). Escape says how the window
+    closes; it never drops what was typed.
+    """
 
     DEFAULT_CSS = """
     AttestScreen { align: center middle; }
@@ -129,15 +246,20 @@ class AttestScreen(FormScreen[Attestation | None]):
         Binding("ctrl+r", "reject", "Rejeter"),
         # a modal hides the app's bindings: stopping the run must still be possible from here
         Binding("ctrl+t", "app.stop_run", "Arrêter", id="stop"),
+        Binding("escape", "escape", show=False),
     ]
 
-    def __init__(self, request: AttestationRequest, operator: str, t: T, hints: Hints) -> None:
+    def __init__(
+        self, request: AttestationRequest, operator: str, t: T, hints: Hints, *, continues: bool = False
+    ) -> None:
         super().__init__()
         self.request = request
         self.operator = operator
         self.t = t
         self._hints = hints
         self.hints: list[tuple[str, str, str]] = []
+        self.continues = continues  # operator mode: a step left pending is where the attempt goes on
+        self._empty_asked: frozenset[str] = frozenset()  # the empty values ctrl+s already asked about
 
     def compose(self) -> ComposeResult:
         t, step, case = self.t, self.request.step, self.request.case
@@ -153,37 +275,72 @@ class AttestScreen(FormScreen[Attestation | None]):
                 with Horizontal(classes="observe"):
                     shown = t("Valeur attendue à l'écran")
                     yield Label(Text(f"{shown}{t(' : ')}{t(hint) if hint else '—'}"), classes="hint")
-                    yield Input(placeholder=t("Valeur affichée par le logiciel"), id=f"value-{n}")
-            yield Input(placeholder=t("Note"), id="note")
+                    yield OneValue(placeholder=t("Valeur affichée par le logiciel"), id=f"value-{n}")
+            yield FreeText(placeholder=t("Note"), id="note")
             with Horizontal():
                 yield Button(f"{t('Confirmer')} (ctrl+s)", id="confirm", variant="success")
                 yield Button(f"{t('Rejeter')} (ctrl+r)", id="reject", variant="error")
 
+    def _keyed(self) -> dict[str, str]:
+        """Each value keyed, by path (empty when left empty)."""
+        return {path: self.query_one(f"#value-{n}", Input).value.strip() for n, (path, _, _) in enumerate(self.hints)}
+
     def _answer(self, confirmed: bool) -> Attestation:
-        values = {path: self.query_one(f"#value-{n}", Input).value.strip() for n, (path, _, _) in enumerate(self.hints)}
         return Attestation(
             confirmed=confirmed,
             operator=self.operator,
             note=self.query_one("#note", Input).value.strip(),
-            values={k: v for k, v in values.items() if v},
+            values={k: v for k, v in self._keyed().items() if v},
         )
 
-    def typed(self) -> bool:
-        """Whether the operator has keyed something (a value, a note) that quitting would lose."""
-        return any(field.value.strip() for field in self.query(Input))
+    def _refuse(self, said: str, field: int | str, severity: str = "error") -> None:
+        self.show_notice(said, severity)
+        self.query_one(f"#value-{field}" if isinstance(field, int) else f"#{field}", Input).focus()
+
+    def _misread(self) -> bool:
+        """Whether a value keyed is one its type cannot read: then said, its field focused."""
+        for n, (path, label, _) in enumerate(self.hints):
+            value = self.query_one(f"#value-{n}", Input).value.strip()
+            said = misread(self.request.case, path, value) if value else None
+            if said is not None:
+                self._refuse(self.t(said).format(field=f"{self.t(label)} ({path})", value=value), n)
+                return True
+        return False
+
+    def quit_loses(self) -> str:
+        return QUIT_KEEPS_DONE if self.continues else QUIT_LOSES_TYPED
 
     def action_confirm(self) -> None:
+        """Confirms, once every value keyed reads as its type; values left empty are asked about once (an
+        operator may truly have nothing to key: ctrl+s again confirms them absent)."""
+        if self._misread():
+            return
+        empty = [n for n, value in enumerate(self._keyed().values()) if not value]
+        paths = frozenset(self.hints[n][0] for n in empty)
+        if empty and not paths <= self._empty_asked:
+            self._empty_asked = paths
+            named = ", ".join(f"{self.t(self.hints[n][1])} ({self.hints[n][0]})" for n in empty)
+            said = self.t("Champ vide : {fields} — ctrl+s encore pour confirmer quand même (valeur absente).")
+            self._refuse(said.format(fields=named), empty[0], "warning")
+            return
         self.dismiss(self._answer(True))
 
     def action_reject(self) -> None:
         """A rejection says why (the report reads « rejetée par l'opérateur : MOTIF »): without a note the
         window stays, with what was typed, and says so (domain.attestation.attest asks a file-fed operator)."""
+        if self._misread():
+            return
         answer = self._answer(False)
         if not answer.note:
-            self.show_notice(self.t("Motif obligatoire pour rejeter l'étape : écrivez-le dans la note."), "error")
-            self.query_one("#note", Input).focus()
+            self._refuse(self.t("Motif obligatoire pour rejeter l'étape : écrivez-le dans la note."), "note")
             return
         self.dismiss(answer)
+
+    def action_escape(self) -> None:
+        """Escape closes nothing here (the run waits for an answer): it says which keys do."""
+        keymap = getattr(getattr(self.app, "settings", None), "keymap", {})  # the workstation's [keymap]
+        stop = registry.effective_keys(dict(keymap))["stop"]
+        self.show_notice(self.t(ESCAPE_IN_MANUAL_STEP).format(stop=display_key(stop)), "warning")
 
     @on(Button.Pressed, "#confirm")
     def _confirm(self) -> None:
@@ -197,11 +354,13 @@ class AttestScreen(FormScreen[Attestation | None]):
 class ExtractedScreen(FormScreen[Corrections | None]):
     """The values the bench read from the application for a step: accept them, or correct some with a reason.
 
-    Each value shows where it was read (the report's sentence). Enter accepts; a value changed without a
-    reason is refused here, on the window's notice line, with everything typed kept; Escape accepts the
-    values as they were read, once it has said what it drops when something was typed (a value changed, a
-    reason): the first Escape only says so, the second drops it. The answer: the corrected values, each with
-    its reason, by path.
+    Each value shows where it was read (the report's sentence). Enter accepts; refused here, on the window's
+    notice line, with everything typed kept and the field in question focused: a value changed without a
+    reason, a value its type cannot read (:func:`testbench.tui.keyed.misread`, as the comparison reads it), a
+    value emptied (a correction is a value), a reason beside a value left as read. Escape accepts the values
+    as they were read, once it has said what it drops when something was typed (a value changed, a reason):
+    the first Escape only says so, the second drops it. The answer: the corrected values, each with its
+    reason, by path.
     """
 
     DEFAULT_CSS = """
@@ -237,8 +396,8 @@ class ExtractedScreen(FormScreen[Corrections | None]):
                 shown = quoted(item.path, item.value, getattr(self.app, "lang", "fr"))
                 yield Static(Text(origin_text(shown, item.provenance.to_dict(), t)), classes="where")
                 with Horizontal(classes="value"):
-                    yield Input(value=item.value, id=f"value-{n}")
-                    yield Input(placeholder=t("Motif de la correction"), id=f"reason-{n}")
+                    yield OneValue(item.value, id=f"value-{n}")
+                    yield FreeText(placeholder=t("Motif de la correction"), id=f"reason-{n}")
             if self.request.missing:  # which extractor found nothing, and where it looked: where to look now
                 yield Label(Text(t("Valeurs non trouvées"), style="bold underline"))
             for missing in self.request.missing:
@@ -252,34 +411,46 @@ class ExtractedScreen(FormScreen[Corrections | None]):
                 yield Button(f"{t('Accepter tel que lu')} ({t('échap')})", id="as-read")
 
     def corrections(self) -> Corrections | None:
-        """The changed values with their reasons; None (and the reason field focused) when one lacks it."""
+        """The changed values with their reasons; None (said, and the field in question focused) when one is
+        refused: emptied, unreadable as its type, without its reason, or a reason beside an unchanged value."""
         out: Corrections = {}
         for n, item in enumerate(self.request.extracted):
             value = self.query_one(f"#value-{n}", Input).value.strip()
-            if not value or value == item.value:
-                continue
             reason = self.query_one(f"#reason-{n}", Input).value.strip()
-            if not reason:
-                self.show_notice(
-                    self.t("Motif obligatoire pour la valeur corrigée de {path}.").format(path=item.path), "error"
+            if value == item.value.strip():
+                if reason:  # a reason alone would be dropped: said, not ignored
+                    said = self.t("Motif sans correction pour {path} : corrigez la valeur, ou effacez le motif.")
+                    self._refuse(said.format(path=item.path), f"reason-{n}")
+                    return None
+                continue
+            if not value:
+                said = self.t(
+                    "Valeur vide pour {path} : tapez la valeur affichée par le logiciel (valeur lue : « {read} »)."
                 )
-                self.query_one(f"#reason-{n}", Input).focus()
+                self._refuse(said.format(path=item.path, read=item.value), f"value-{n}")
+                return None
+            unreadable = misread(self.request.case, item.path, value)
+            if unreadable is not None:
+                self._refuse(self.t(unreadable).format(field=item.path, value=value), f"value-{n}")
+                return None
+            if not reason:
+                said = self.t("Motif obligatoire pour la valeur corrigée de {path}.")
+                self._refuse(said.format(path=item.path), f"reason-{n}")
                 return None
             out[item.path] = (value, reason)
         return out
+
+    def _refuse(self, said: str, field: str) -> None:
+        self.show_notice(said, "error")
+        self.query_one(f"#{field}", Input).focus()
+
+    def quit_loses(self) -> str:
+        return QUIT_DROPS_CORRECTIONS
 
     def action_accept(self) -> None:
         answer = self.corrections()
         if answer is not None:
             self.dismiss(answer)
-
-    def typed(self) -> bool:
-        """Whether the operator changed a value or wrote a reason: what accepting the values as read would drop."""
-        for n, item in enumerate(self.request.extracted):
-            value = self.query_one(f"#value-{n}", Input).value.strip()
-            if (value and value != item.value) or self.query_one(f"#reason-{n}", Input).value.strip():
-                return True
-        return False
 
     def action_accept_as_read(self) -> None:
         if self.typed() and self.first_press("accept_as_read"):  # said once: the next Escape drops the corrections
@@ -357,6 +528,7 @@ class ReviewScreen(FormScreen[bool]):
     ``save`` signs and appends the annotation (``testbench.tui.review.add_review`` bound to the case);
     when it fails the window stays open with everything typed, says why, and, when the signing key
     does not exist yet, offers to create it (``create_signing_key``, what ``testbench keys init`` does).
+    Escape with a reason typed says first that it would drop it; the second Escape closes the window.
     """
 
     DEFAULT_CSS = """
@@ -410,8 +582,8 @@ class ReviewScreen(FormScreen[bool]):
             yield Label(Text(f"{original}{t(' : ')}{self.label(self.original)}"))
             yield self.notice_line()
             yield Select(options, value="accept", allow_blank=False, id="decision")
-            yield Input(value=self.reviewer, placeholder=t("Réviseur"), id="reviewer")
-            yield Input(placeholder=t("Motif (obligatoire)"), id="reason")
+            yield OneValue(self.reviewer, placeholder=t("Réviseur"), id="reviewer")
+            yield FreeText(placeholder=t("Motif (obligatoire)"), id="reason")
             # the window's own way to the key, never the CLI's command: without one, ctrl+s offers « Créer ma clé »
             yield Label(t("Annotation signée avec votre clé ; sans clé, ctrl+s propose de la créer."), classes="dim")
             yield Label("", id="review-error")
@@ -465,7 +637,13 @@ class ReviewScreen(FormScreen[bool]):
     def show_error(self, text: str | Text) -> None:
         self.query_one("#review-error", Label).update(text if isinstance(text, Text) else Text(text))
 
+    def quit_loses(self) -> str:
+        return QUIT_DROPS_REVIEW
+
     def action_cancel(self) -> None:
+        if self.typed() and self.first_press("cancel"):  # said once: the next Escape drops what was typed
+            self.show_notice(self.t(CANCEL_DROPS_REVIEW), "warning")
+            return
         self.dismiss(False)
 
     @on(Button.Pressed, "#save")
@@ -503,14 +681,14 @@ HelpContents = tuple[list[tuple[ActionSpec, str]], T, Callable[[ActionSpec], str
 
 
 class HelpScreen(ReadingWindow[None]):
-    """F1: every action of the registry with its current key, grouped; F1 again, escape or q closes it."""
+    """F1 (or ?): every action of the registry with its current key, grouped; F1 again, ?, escape or q closes it."""
 
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll { width: 90%; max-width: 100; height: 90%; border: thick $primary;
         background: $surface; padding: 0 1; }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,f1,q", "close", "Fermer")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,f1,question_mark,q", "close", "Fermer")]
 
     def __init__(
         self,

@@ -21,7 +21,7 @@ from textual.widgets import Input, Label, Select, Static
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_OK, EXIT_USAGE
 from testbench.tools.result import ToolResult
 from testbench.tui.fault import fault_text
-from testbench.tui.screens import FormScreen, T
+from testbench.tui.screens import FormScreen, OneValue, T
 from testbench.tui.tools import TOOLS, Field, Tool, ToolContext, Values, defaults
 
 if TYPE_CHECKING:
@@ -85,6 +85,7 @@ class ToolScreen(FormScreen[None]):
         self.start = run
         self.outcome: ToolResult | None = None
         self.running = False
+        self.ran_with: Values | None = None  # the fields the tool last ran with: typed, and confirmed by Enter
 
     def compose(self) -> ComposeResult:
         t = self.t
@@ -102,7 +103,7 @@ class ToolScreen(FormScreen[None]):
         """A text to type, or a list to choose from (in the language shown; its default, else the first)."""
         value = self.defaults.get(field.id, "")
         if field.choices is None:
-            return Input(value=value, id=f"field-{field.id}")
+            return OneValue(value, id=f"field-{field.id}")
         options = field.choices(self.app.lang)  # type: ignore[attr-defined]
         chosen = value if value in {v for _, v in options} else options[0][1]
         return Select(options, value=chosen, allow_blank=False, id=f"field-{field.id}")
@@ -129,9 +130,13 @@ class ToolScreen(FormScreen[None]):
                 self.query_one(f"#field-{field.id}").focus()
                 return
         self.query_one("#notice", Static).set_classes("notice")
-        self.running, self.outcome = True, None
+        self.running, self.outcome, self.ran_with = True, None, values
         self.query_one("#tool-result", Static).update(self._output())
         self.start(self, values)
+
+    def typed(self) -> bool:
+        """A field changed since the window opened, and not run since (Enter ran the tool with what was typed)."""
+        return super().typed() and self.values() != self.ran_with
 
     def show_result(self, result: ToolResult) -> None:
         """In the window; when it was closed before the answer came, in a toast: the outcome is not lost."""

@@ -1,0 +1,60 @@
+"""What a person keys for an observed value, read as the comparison will read it (no Textual).
+
+The manual-step window and the window of the values read take what the operator keys; the case's value
+expectations on that path decide, when the case ends, whether it passes. A value their type cannot read
+(« o » for a boolean, « cinq euros » for an amount) would be recorded and fail the case as « not of the
+type »: one slip, a final ✘. The windows ask :func:`misread` first, which runs the comparison itself
+(``runner.compare.compare_value``) on the value keyed against itself: a value it can read compares equal to
+itself, one it cannot is « not of the type ». So what the window accepts is exactly what the comparison
+reads (its parsers: ``domain.decimals.read_decimal``, ``fmt.parse_boolean``, the date rule, and the
+expectation's own normalisation rules), never a second reader that could disagree with it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from testbench.casebook.model import Case, Expectation, ExpectationKind
+from testbench.domain.observe import unflatten
+from testbench.domain.verdict import Verdict
+from testbench.runner.compare import compare_value
+
+
+def _t(text: str) -> str:
+    """Marks a French sentence for the catalogue; the window translates it where it shows it."""
+    return text
+
+
+#: What the window says of a value its type cannot read, by expectation type (``{field}``: the field's label,
+#: ``{value}``: what was keyed); a type not listed reads any text (``string``)
+MISREAD = {
+    "decimal": _t("{field} : « {value} » n'est pas un nombre ; tapez-le comme l'écran l'écrit (5,90 ou 5,90 €)"),
+    "integer": _t("{field} : « {value} » n'est pas un nombre entier"),
+    "date": _t("{field} : « {value} » n'est pas une date ; tapez-la JJ/MM/AAAA ou AAAA-MM-JJ"),
+    "boolean": _t("{field} : « {value} » n'est ni oui ni non"),
+}
+#: a type the comparison would read otherwise (none today: ``string`` reads any text)
+MISREAD_OTHER = _t("{field} : « {value} » n'est pas une valeur que la comparaison sait lire")
+
+
+def expectations_on(case: Case, path: str) -> list[Expectation]:
+    """The case's value expectations on ``path``: what decides whether a value keyed there passes."""
+    return [e for e in case.expectations if e.kind is ExpectationKind.VALUE and e.path == path]
+
+
+def readable(expectation: Expectation, text: str) -> bool:
+    """Whether the comparison of ``expectation`` can read ``text`` as an observed value of its type."""
+    probe = replace(expectation, expected=text, tolerance=None)
+    return compare_value(probe, unflatten({expectation.path: text})).outcome is Verdict.PASS
+
+
+def misread(case: Case, path: str, text: str) -> str | None:
+    """The sentence (French, ``{field}`` and ``{value}`` to fill) saying that ``text`` keyed for ``path`` is not
+    of the type the case expects there; None when every expectation on the path can read it (or there is none)."""
+    for expectation in expectations_on(case, path):
+        if not readable(expectation, text):
+            return MISREAD.get(expectation.value_type, MISREAD_OTHER)
+    return None
+
+
+__all__ = ["MISREAD", "MISREAD_OTHER", "expectations_on", "misread", "readable"]
