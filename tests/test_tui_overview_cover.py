@@ -11,6 +11,7 @@ os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
 import asyncio
 import html
+import re
 from pathlib import Path
 
 from markupsafe import escape
@@ -75,6 +76,8 @@ def test_the_overview_lists_the_product_version_agrement_and_operator_of_the_ses
             assert "  Opérateur : Alice Martin" in text
             assert "  Cahier de tests : PDT-TEST-001 EV1 — version 01.00 (01/01/2026)" in text
             assert "à renseigner" not in text and "⚠" not in text
+            # the time spent as the book writes a duration: « 0,4 s », « 350 ms », never Python's « 00.4 s »
+            assert re.search(r"Temps passé : (\d+ ms|\d+(,\d)? s|\d+ min \d\d s) \(1 tentative\)", text), text
             await pilot.press("f2")
             await pilot.pause()
             text = text_of(app, "#overview-detail")

@@ -13,6 +13,7 @@ os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
 import argparse
 import asyncio
+import re
 import shlex
 from pathlib import Path
 
@@ -393,3 +394,31 @@ def test_diff_in_the_workstation_takes_every_option_of_the_command(tmp_path: Pat
     assert code == 0 and "DEMO-FSE-001" in french  # --all lists the unchanged case
     assert seen["fr"] == f"{french}écrit : {json_file}\n✔ terminé (code 0)"
     assert json_file.read_text(encoding="utf-8").lstrip().startswith("{")
+
+
+def test_the_cover_is_completed_from_the_workstation_as_the_command_does(tmp_path: Path, capsys) -> None:
+    """« Page de garde » (palette): the fields no run named, completed without running a case again; the window
+    shows what `testbench cover` prints, and the overview's cover then names them."""
+    session = tmp_path / "s.tbsession"
+    assert main(["run", str(DEMO), "--cards", "inprocess", "--engine", "inprocess", "--session", str(session), "-k",
+                 "DEMO-FSE-001"]) == 0  # fmt: skip
+    twin = tmp_path / "twin.tbsession"
+    twin.write_bytes(session.read_bytes())
+    seen: dict[str, str] = {}
+
+    async def scenario() -> None:
+        app = app_on(session)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await open_tool(app, pilot, "ctrl+p", *"page de garde", "enter")
+            seen["fr"] = await run_tool(app, pilot, screen, sut="MonLogiciel", sut_version="4.2", operator="Camille")
+            seen["en"] = await switch_language(pilot, screen)
+
+    asyncio.run(scenario())
+    code, french, _ = cli(capsys, "cover", str(twin), "--sut", "MonLogiciel", "--sut-version", "4.2", "--operator",
+                          "Camille")  # fmt: skip
+    def timeless(text: str) -> str:  # the window's run and the command's are a second apart, or not
+        return re.sub(r"\d\d/\d\d/\d{4} \d\d:\d\d:\d\d UTC", "…", text)
+
+    assert code == 0 and timeless(seen["fr"]) == timeless(f"{french}✔ terminé (code 0)")
+    assert "Logiciel testé : MonLogiciel — version 4.2" in seen["fr"]
+    assert "Software under test: MonLogiciel — version 4.2" in seen["en"] and "✔ done (code 0)" in seen["en"]

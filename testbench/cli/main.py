@@ -48,6 +48,7 @@ COMMANDS = {
     "coverage": "testbench.cli.coverage_cmd",
     "new": "testbench.cli.new_cmd",
     "export": "testbench.cli.export_cmd",
+    "cover": "testbench.cli.cover_cmd",
 }
 
 #: The commands a CI cancels or times out (SIGTERM) that stop as on ^C (not the workstation's: Textual owns

@@ -27,13 +27,49 @@ def _first(sources: list[dict[str, Any]], *keys: str) -> Any:
     return None
 
 
-def _identity(sources: list[dict[str, Any]]) -> dict[str, Any]:
+#: the session meta key listing the cover's fields completed after the runs (testbench.tools.cover):
+#: [{"field", "value", "by", "at"}], ``at`` a UTC ISO time; the fields themselves are meta keys too
+COMPLETED_META = "cover_completed"
+def _t(text: str) -> str:
+    """Marks a French word for the catalogue; translated where it is shown."""
+    return text
+
+
+#: the fields that can be completed so, in the cover's order, with their words
+COMPLETABLE = {
+    "sut": _t("logiciel testé"),
+    "sut_version": _t("version du logiciel testé"),
+    "agrement": _t("n° d'agrément ou de test"),
+    "operator": _t("opérateur"),
+}
+
+
+def completions(meta: Mapping[str, str]) -> list[dict[str, str]]:
+    """The cover's completions a session records (:data:`COMPLETED_META`), oldest first; [] when none."""
+    try:
+        entries = json.loads(meta.get(COMPLETED_META) or "[]")
+    except ValueError:
+        return []
+    return [e for e in entries if isinstance(e, dict)] if isinstance(entries, list) else []
+
+
+def _sut(source: Mapping[str, Any], part: str) -> Any:
+    """The software's ``name`` or ``version`` as one source records it: a run's ``{"name", "version"}`` (blank
+    when not given), a plain name, or the meta's ``sut`` and ``sut_version`` (``testbench cover``)."""
+    sut = source.get("sut") or source.get("software")
+    if isinstance(sut, dict):
+        return sut.get(part) or (source.get("sut_version") if part == "version" else None)
+    return sut if part == "name" else source.get("sut_version")
+
+
+def identity(sources: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     """The product and who tests it, as ``sources`` (runs' options and environments, newest first, then the
-    session's meta) name them: ``name``, ``version``, ``agrement``, ``operator``; None (or blank) when none does."""
-    sut = _first(sources, "sut", "software")
+    session's meta) name them: ``name``, ``version``, ``agrement``, ``operator``; None (or blank) when none
+    does. A source that leaves a part blank does not hide a later one that names it."""
+    sources = list(sources)
     return {
-        "name": sut.get("name") if isinstance(sut, dict) else sut,
-        "version": (sut.get("version") if isinstance(sut, dict) else None) or _first(sources, "sut_version"),
+        "name": next((v for s in sources if (v := _sut(s, "name"))), None),
+        "version": next((v for s in sources if (v := _sut(s, "version"))), None),
         "agrement": _first(sources, "agrement", "agrement_number", "test_number"),
         "operator": _first(sources, "operator"),
     }
@@ -59,8 +95,8 @@ def gather_cover(session: SessionView, scrub: Scrubber, lang: str = "fr") -> dic
     opts = [r["options"] or {} for r in reversed(runs)]
     meta = session.meta
     sources = [*opts, *envs, meta]
-    identity = _identity(sources)
-    sut_name, sut_version = identity["name"], identity["version"]
+    named = identity(sources)
+    sut_name, sut_version = named["name"], named["version"]
     engine = _first(envs, "engine") or {}
     if not isinstance(engine, dict):
         engine = {"name": str(engine)}
@@ -85,7 +121,7 @@ def gather_cover(session: SessionView, scrub: Scrubber, lang: str = "fr") -> dic
     # every reader mode the session used, in run order (a rerun on another bench is part of the record)
     described = (str(r["environment"]["cards"]) for r in runs if (r["environment"] or {}).get("cards"))
     bays = [translator(lang)(b) for b in dict.fromkeys(described)]  # the bay describes itself in French
-    operator = identity["operator"]
+    operator = named["operator"]
     if operator:
         operators.add(str(operator))
     started = min((r["started_wall"] for r in runs), default=None)
@@ -99,7 +135,7 @@ def gather_cover(session: SessionView, scrub: Scrubber, lang: str = "fr") -> dic
         engine = {**engine, "version": joined(versions, "engine_version")}
     return {
         "sut": {"name": sut_name or missing, "version": sut_version or missing},
-        "agrement": identity["agrement"] or missing,
+        "agrement": named["agrement"] or missing,
         "versions": [_said(product, said, missing) | behind for product, behind in versions.items()],
         "mixed_versions": len(versions) > 1,
         "engine": {
@@ -127,6 +163,7 @@ def gather_cover(session: SessionView, scrub: Scrubber, lang: str = "fr") -> dic
         "readers": readers,
         "cards": cards.rows(missing),
         "forced_merge": _forced_merge(meta, scrub),
+        "completed": completions(meta),
         "sut_profile": _sut_profile(_first(opts, "sut_profile")),
         "operators": sorted(operator_name(op, lang) for op in operators) or [missing],
         "host": _first(envs, "host") or missing,
@@ -179,7 +216,7 @@ def cover_fields(
     t = translator(lang)
     said_colon = colon(lang)
     unrecorded = t(NOT_RECORDED)
-    coming = _identity([dict(upcoming)]) if upcoming else {}
+    coming = identity([dict(upcoming)]) if upcoming else {}
     out: list[CoverField] = []
 
     def missing(value: object) -> bool:
@@ -239,6 +276,18 @@ def cover_fields(
     nobody = to_fill_in(operators[0], "operator") if len(operators) == 1 else None
     add("operators", t("Opérateur"), nobody or ", ".join(shown(op) for op in operators), bool(nobody))
     add("host", t("Poste"), shown(cover["host"]))
+    if cover.get("completed"):  # fields no run named, completed afterwards (testbench cover): when and by whom
+        at_once: dict[tuple[str, str], list[str]] = {}
+        for e in cover["completed"]:
+            field = str(e.get("field"))
+            at_once.setdefault((str(e.get("at") or ""), str(e.get("by") or "")), []).append(
+                t(COMPLETABLE.get(field, field))
+            )
+        said = (
+            ", ".join(fields) + f" — {fmt.timestamp(at, lang)}" + (f" — {by}" if by else "")
+            for (at, by), fields in at_once.items()
+        )
+        add("completed", t("Complété après les exécutions"), " ; ".join(said))
     started = fmt.timestamp(cover["started"], lang) if cover["started"] else unrecorded
     ended = fmt.timestamp(cover["ended"], lang) if cover["ended"] else unrecorded
     add("dates", t("Dates"), f"{t('du')} {started} {t('au')} {ended}")

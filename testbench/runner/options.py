@@ -335,6 +335,13 @@ def add_options(parser: argparse.ArgumentParser, command: str) -> None:
         parser.add_argument(*f.metadata["flags"], dest=f.name, default=default, **f.metadata["cli"])
 
 
+def add_group(parser: argparse.ArgumentParser, group: type) -> None:
+    """Add one group's options (``Identity``) to the parser of a command outside the campaign's (``cover``),
+    with the same flags and help; each lands on ``args.<field name>``."""
+    for f in fields(group):
+        parser.add_argument(*f.metadata["flags"], dest=f.name, default=f.default, **f.metadata["cli"])
+
+
 def options_from_args(args: argparse.Namespace) -> CampaignOptions:
     """The options object of parsed arguments; options the command does not offer keep their defaults."""
     values = vars(args)

@@ -329,6 +329,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
         footer=False,
         group="Outils",
     ),
+    ActionSpec(
+        "cover",
+        "",
+        "tool('cover')",
+        "Page de garde",
+        "Compléter la page de garde du rapport : logiciel, version, agrément, opérateur (cover)",
+        footer=False,
+        group="Outils",
+    ),
     ActionSpec("language", "f2", "toggle_language", "FR/EN", "Changer de langue (français / anglais)", footer=False),
     ActionSpec("quit", "ctrl+q", "quit", "Quitter", "Quitter (la session est déjà enregistrée)"),
 )

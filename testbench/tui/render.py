@@ -296,9 +296,9 @@ class Renderer:
             for verdict, n in counts.items():
                 head.append_text(mark(verdict))
                 head.append(f" {self.verdict_label(verdict)}{self.colon}{n}   ")
-        seconds = ov.time_spent_ms / 1000
-        head.append(f"\n{t('Temps passé')}{self.colon}{int(seconds // 60)} min {seconds % 60:04.1f} s ({ov.attempts} ")
-        head.append(f"{t('Tentatives').lower()})\n")
+        spent = fmt.duration_ms(ov.time_spent_ms, self.lang)  # « 1,7 s », « 2 min 05 s »: the book's way
+        attempts = tn("{count} tentative", "{count} tentatives", ov.attempts, self.lang)
+        head.append(f"\n{t('Temps passé')}{self.colon}{spent} ({attempts})\n")
         if self.ws.altered:  # as ``testbench verify`` says it: the results are no evidence
             head.append(f"\n{t(ALTERED)}", style="bold red")
             for problem in self.ws.altered:

@@ -236,6 +236,12 @@ def _engine_check(values: Values, ctx: ToolContext) -> ToolResult:
     return engine_check_tool(command, timeout=timeout, engine_cards=ctx.engine_cards)
 
 
+def _cover(values: Values, ctx: ToolContext) -> ToolResult:
+    from testbench.tools.cover import cover_tool
+
+    return cover_tool(ctx.session, values)
+
+
 def _keys_show(values: Values, ctx: ToolContext) -> ToolResult:
     from testbench.tomlfile import read_config
     from testbench.tools.keys import keys_show_tool
@@ -507,6 +513,18 @@ TOOLS: dict[str, Tool] = {
             "… construction du rapport",
         ),
         Tool(
+            "cover",
+            "Compléter la page de garde : les champs qu'aucune exécution n'a nommés (sans rejouer de cas)",
+            (
+                Field("sut", "Logiciel testé (facultatif)", required=False),
+                Field("sut_version", "Version du logiciel testé (facultatif)", required=False),
+                Field("agrement", "N° d'agrément ou de test (facultatif)", required=False),
+                Field("operator", "Opérateur (facultatif)", required=False),
+            ),
+            _cover,
+            "… page de garde",
+        ),
+        Tool(
             "import",
             "Importer un cahier de tests depuis un classeur ou un tableau Word",
             (
@@ -539,6 +557,7 @@ CLI_ACTIONS: dict[str, str] = {
     "coverage": "coverage",
     "new case": "new-case",
     "export": "export",
+    "cover": "cover",
 }
 
 #: The CLI commands deliberately not offered in the workstation, and why (for its maintainers).
