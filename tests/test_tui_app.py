@@ -10,6 +10,7 @@ import os
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
 import asyncio
+import re
 from pathlib import Path
 
 from test_tui_helpers import make_app, wait_run
@@ -438,6 +439,8 @@ def test_review_override_needs_reason_is_signed_and_keeps_original(tmp_path: Pat
             assert "Verdict d'origine : ✘ échec" in text and "Verdict retenu : ✔ réussi" in text
             assert "remplacé par réussi — Motif : écart d'arrondi accepté par l'examinateur ✔ signée" in text
             assert "Opératrice Test" in text
+            # when, in UTC as the book and the cover write times (not the machine's local ISO-like « 2026-12-05 »)
+            assert re.search(r"• \d\d/\d\d/\d{4} \d\d:\d\d:\d\d UTC Opératrice Test \(tentative 1\)", text), text
             assert "✎" in str(app.nodes[entry.key].label)
             # a new attempt is not covered by the old decision
             await pilot.press("r")

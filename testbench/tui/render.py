@@ -6,7 +6,6 @@ overview and of the review is decided here and can be checked without starting t
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -25,6 +24,7 @@ from testbench.domain.verdict import Verdict
 from testbench.domain.vocabulary import is_amount
 from testbench.engines.operator.origin import origin_text, quoted
 from testbench.i18n import tn
+from testbench.report.labels import iso
 from testbench.store.read import AttemptView
 from testbench.tui.workstation import CaseEntry, Workstation
 
@@ -372,7 +372,7 @@ class Renderer:
         if not entry.annotations:
             out.append(f"  {t('Aucune annotation.')}\n")
         for note in entry.annotations:
-            when = time.strftime("%Y-%m-%d %H:%M", time.localtime(note.wall))
+            when = fmt.timestamp(iso(note.wall), self.lang)  # UTC, as the book and the cover write times
             if note.action == "accept":
                 decision = t("accepté")
             elif note.action == "override":
