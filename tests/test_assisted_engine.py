@@ -262,15 +262,20 @@ def test_a_correction_is_recorded_with_its_reason_and_the_report_says_so(campaig
     assert "corrected by the operator: €33.60 instead of €33.00 read in T-FIX.xml" in en_html
 
 
-def test_a_malformed_lot_errs_its_case_naming_file_and_offset_and_the_campaign_goes_on(campaign: Any) -> None:
+def test_a_malformed_lot_fails_its_case_naming_file_and_offset_keeps_it_and_the_campaign_goes_on(
+    campaign: Any,
+) -> None:
+    """The product wrote a lot the bench cannot read: the product's failure (not the bench's), the lot kept."""
     session, _, result = campaign
-    assert result.verdicts["T-BAD"] == "error"
+    assert result.verdicts["T-BAD"] == "fail"
     assert result.verdicts["T-NEXT"] == "pass"  # the next case ran
     with read_session(session) as view:
         bad = next(c for c in view.cases if c.case_id == "T-BAD")
         reason = bad.latest.reason
-    assert reason.startswith("extraction impossible : ") and "T-BAD.b2" in reason
+        kept = [a["name"] for a in view.artifacts(bad.latest.id)]
+    assert reason.startswith("sortie du logiciel invalide : ") and "T-BAD.b2" in reason
     assert "enregistrement 1, octet 13" in reason and "Traceback" not in reason
+    assert "T-BAD.b2" in kept
 
 
 def test_an_edited_provenance_breaks_the_chain(campaign: Any) -> None:

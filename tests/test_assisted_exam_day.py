@@ -207,8 +207,10 @@ def test_the_value_the_operator_accepts_is_the_one_recorded(exam: Any) -> None:
     with read_session(session) as view:
         attempt = _latest(session, "K-FILES").id
         base = {o["path"]: o for o in view.observations(attempt)}["invoice.lines[0].base"]
-    # 57 keyed before the step without a reason; 56.0 read and accepted in the review: 56.0 stands
-    assert (base["value"], base["source"]) == ("56.0", "extraction")
+    # 57 keyed before the step without a reason; 56.00 read (in the newest of the two FSEs, the first says 56.0:
+    # the same amount, no conflict) and accepted in the review: 56.00 stands
+    assert (base["value"], base["source"]) == ("56.00", "extraction")
+    assert Path(base["provenance"]["source"]).name == "K-FILES-2.json" and "conflict" not in base["provenance"]
 
 
 def test_each_step_is_attested_by_the_operator_and_a_rejection_says_who_and_why(exam: Any, tmp_path: Path) -> None:

@@ -110,4 +110,5 @@ def test_values_not_found_name_their_extractor_and_where_it_looked(
     assert f"extractor “journal”: no line matched in {log} (channel app) since the step began" in english
     lot = seen["lot"]
     assert "Numéro du lot (lot.number), Nombre de factures (lot.invoice_count), Part AMO du lot (lot.totals.amo)" in lot
-    assert f"extracteur « lot » : aucun fichier nouveau ou modifié dans {lots} (*) pendant l'étape" in lot, lot
+    watched = f"{lots} (*.b2, *.lot, B2*)"  # the folder, and the names of lots it reads there
+    assert f"extracteur « lot » : aucun fichier nouveau ou modifié dans {watched} pendant l'étape" in lot, lot

@@ -89,7 +89,7 @@ CASEBOOK = """<?xml version="1.0" encoding="UTF-8"?>
 ANSWERS = {
     "operator": "Camille",
     "R-1/s-invoice": {"confirmed": True, "values": {"invoice.totals.amo": "33.60"}, "note": "lu à l'écran"},
-    "R-1/s-secure": {"confirmed": True},
+    "R-1/s-secure": {"confirmed": True, "values": {"secure.status": "secured"}},  # keyed: no extractor reads it
     "R-1/s-lot": {"confirmed": True},
 }
 

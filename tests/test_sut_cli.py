@@ -169,7 +169,8 @@ def test_check_before_the_application_wrote_anything_is_warned_not_refused(tmp_p
     assert main(["sut", "check", str(tmp_path / "sut.toml")]) == 2  # not there now (3: the profile is wrong)
     out, err = capsys.readouterr()
     assert "aucun fichier ne correspond" in out and "dossier absent" in out
-    assert "Extracteur « montants FSE » (xpath) sur fse\n  aucun fichier\n" in out
+    watched = f"{tmp_path / 'out' / 'fse'} (*.xml)"  # where it looked, as the profile resolves it
+    assert f"Extracteur « montants FSE » (xpath) sur fse\n  aucun fichier ne correspond à {watched}\n" in out
     assert f"le journal {tmp_path / 'logs' / 'app-*.log'} ne correspond encore à aucun fichier" in err
     assert f"le dossier de sortie « fse » n'existe pas encore : {tmp_path / 'out' / 'fse'}" in err
 

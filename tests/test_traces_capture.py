@@ -459,7 +459,7 @@ def test_file_spec_from_the_command_line() -> None:
         ("app.log;colour=red", "option de trace inconnue"),
         ("app.log;format=log5j", "format de trace inconnu"),
         ("app.log;offset=abc", "décalage d'horloge illisible"),
-        ("app.log;encoding=utf-16", "encodage non pris en charge"),
+        ("app.log;encoding=utf-32", "encodage non pris en charge"),
         (";format=iso8601", "sans chemin"),
     ]:
         with pytest.raises(ValueError, match=message):

@@ -247,10 +247,17 @@ def test_utf8_character_split_across_reads(tmp_path: Path) -> None:
     assert got.texts == ["échec"]
 
 
-def test_utf16_is_refused() -> None:
-    with pytest.raises(ValueError):
-        check_encoding("utf-16")
+def test_utf16_is_followed_and_what_is_neither_ascii_compatible_nor_utf16_refused() -> None:
+    for encoding in ("utf-32", "cp500", "rot13", "nope"):
+        with pytest.raises(ValueError, match="encodage non pris en charge"):
+            check_encoding(encoding)
     assert check_encoding("CP1252") == "cp1252"
+    assert [check_encoding(e) for e in ("UTF16", "utf-16le", "UTF-16-BE", "utf-8-sig")] == [
+        "utf-16",
+        "utf-16-le",
+        "utf-16-be",
+        "utf-8",
+    ]
 
 
 def test_signature_fallback_without_inode(tmp_path: Path) -> None:

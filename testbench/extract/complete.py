@@ -1,4 +1,4 @@
-"""When an output file may be read: its size has stopped changing, or its closing record is there.
+"""When an output file may be read: its size has stopped changing, or its closing record is its last line.
 
 An application writes a lot or an FSE in several writes; reading it between two of them would extract
 half a file. Polling stat (not inotify) works the same on Windows and Linux, like the log tailer. On
@@ -8,37 +8,110 @@ ready until it can be opened (a sharing violation waits, like a size still chang
 
 from __future__ import annotations
 
+import codecs
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 #: How much of a file's end is read to find its last line (a closing record is far shorter).
 _TAIL_BYTES = 4096
 
+#: :func:`closing_state`: the file's last line is its closing record, ended by a newline (complete now)
+CLOSED = "closed"
+#: the last line starts as the closing record but no newline ends it yet (complete once its size holds still)
+UNTERMINATED = "unterminated"
+#: the last line is not the closing record: the file is not complete, however long it stays unchanged
+OPEN = "open"
 
-def _ends_with_closing(path: Path, size: int, closing: bytes) -> bool:
-    """True if the file's last complete line (ended by a newline) starts with ``closing``."""
+
+def _unit(encoding: str, head: bytes) -> tuple[str, int]:
+    """The codec that reads the file's bytes from anywhere in it, and its code unit in bytes (UTF-16 and UTF-32
+    without an order in their name: the order their BOM says, little-endian without one, as Python reads)."""
+    name = codecs.lookup(encoding).name
+    if name in ("utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"):
+        return name, int(name[4:6]) // 8
+    if name in ("utf-16", "utf-32"):
+        bom = codecs.BOM_UTF16_BE if name == "utf-16" else codecs.BOM_UTF32_BE
+        return f"{name}-{'be' if head.startswith(bom) else 'le'}", int(name[4:6]) // 8
+    return ("utf-8" if name == "utf-8-sig" else name), 1
+
+
+def closing_state(
+    path: Path,
+    closing: str,
+    *,
+    encoding: str = "ascii",
+    type_at: tuple[int, int] | None = None,
+    record_length: int | None = None,
+) -> str:
+    """Whether the file's last line is its closing record (type ``closing`` at the columns ``type_at``, 1-based
+    start and length; the start of the line by default): :data:`CLOSED`, :data:`UNTERMINATED` or :data:`OPEN`
+    (:func:`tail_state`). Raises ``OSError`` when the file cannot be read."""
     with path.open("rb") as f:
-        f.seek(max(0, size - _TAIL_BYTES))
-        tail = f.read(_TAIL_BYTES)
-    if not tail.endswith(b"\n"):
-        return False
-    last = tail.rstrip(b"\r\n").rsplit(b"\n", 1)[-1]
-    return last.startswith(closing)
+        head = f.read(4)
+        size = f.seek(0, 2)
+        offset = max(0, size - _TAIL_BYTES)
+        offset -= offset % _unit(encoding, head)[1]
+        f.seek(offset)
+        tail = f.read()
+    return tail_state(head, tail, closing, encoding=encoding, type_at=type_at, record_length=record_length)
+
+
+def data_state(data: bytes, closing: str, **layout: Any) -> str:
+    """:func:`closing_state` of a file read whole (``data``); ``layout``: :func:`tail_state`'s keywords."""
+    offset = max(0, len(data) - _TAIL_BYTES)
+    offset -= offset % _unit(layout.get("encoding", "ascii"), data[:4])[1]
+    return tail_state(data[:4], data[offset:], closing, **layout)
+
+
+def tail_state(
+    head: bytes,
+    tail: bytes,
+    closing: str,
+    *,
+    encoding: str = "ascii",
+    type_at: tuple[int, int] | None = None,
+    record_length: int | None = None,
+) -> str:
+    """:func:`closing_state` of a file whose first bytes are ``head`` and last ones ``tail`` (read from a code unit's
+    start): its last line ended by a newline and of the closing type is :data:`CLOSED`. A last line no newline ends
+    yet is :data:`OPEN` when it has another length than ``record_length`` (« 999F » of a record of 20: still being
+    written), else :data:`UNTERMINATED`: whole, or its newline still to come (the caller waits for its size to hold
+    still)."""
+    start, length = type_at or (1, len(closing))
+    text = tail.decode(_unit(encoding, head)[0], errors="replace").lstrip("\ufeff")
+    ended = text.endswith("\n")
+    lines = [line for line in text.replace("\r", "").split("\n") if line.strip()]
+    if not lines or lines[-1][start - 1 : start - 1 + length].strip() != closing:
+        return OPEN
+    if ended:
+        return CLOSED
+    if record_length is not None and len(lines[-1]) != record_length:
+        return OPEN
+    return UNTERMINATED
 
 
 def file_complete(path: Path, stable_for: float = 0.2, closing: bytes | None = None) -> bool:
-    """Whether ``path`` may be read now: its closing record seen, or unchanged for ``stable_for`` seconds.
+    """Whether ``path`` may be read now: unchanged for ``stable_for`` seconds and open to reading; with a
+    ``closing`` record (the bytes its last line starts with), only once that record is its last line.
 
-    "Unchanged" is read from the modification time against the clock now (one stat, no state kept);
-    :func:`wait_complete` also watches the size itself. An empty or missing file is not complete.
+    A file with a closing record is never complete before that record is there, however long it stays
+    unchanged (an application writing a lot slowly pauses between its parts): its last line ended by a
+    newline is enough, a last line not ended yet needs the stability too. "Unchanged" is read from the
+    modification time against the clock now (one stat, no state kept); :func:`wait_complete` also watches the
+    size itself. An empty or missing file is not complete.
     """
     try:
         st = path.stat()
         if st.st_size == 0:
             return False
-        if closing is not None and _ends_with_closing(path, st.st_size, closing):
-            return True
+        if closing is not None:
+            state = closing_state(path, closing.decode("latin-1"), encoding="latin-1")
+            if state == CLOSED:
+                return True
+            if state == OPEN:
+                return False
     except OSError:
         return False
     return time.time() - st.st_mtime >= stable_for and _openable(path)

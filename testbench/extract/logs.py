@@ -32,6 +32,7 @@ def extract_lines(
     since: int | None = None,
     until: int | None = None,
     ranks: Ranks | None = None,
+    stamps: list[int] | None = None,
 ) -> list[Extracted]:
     """The values ``spec`` (a regex extractor) reads in ``lines`` of its channel.
 
@@ -39,6 +40,8 @@ def extract_lines(
     both ends included); a line outside it is not read. Each named group of ``spec.fields`` that took
     part in a match gives one value (« 163,80 » normalised to « 163.80 »); its columns are the group's.
     ``ranks``: the ``{n}`` counters to go on with, when the lines come in batches (a step being watched).
+    ``stamps``: given, each value's line's time on the bench clock is appended to it, in the values' order
+    (which line came last, when two give one path).
     """
     pattern = _compiled(spec.pattern or "")
     channel = spec.channel or "app"
@@ -66,4 +69,6 @@ def extract_lines(
                 locator=_when(line),
             )
             out.append(Extracted(ranks.path(path), normalise_decimal(value), provenance))
+            if stamps is not None:
+                stamps.append(line.mono_ns)
     return out

@@ -65,8 +65,8 @@ class ExtractorSpec:
 
     def closing_bytes(self) -> bytes | None:
         """What the last line of a complete file starts with (when the type code starts the record)."""
-        if self.closing is None or self.record_type[0] != 1:
-            return None
+        if self.closing is None or self.record_type[0] != 1 or "A".encode(self.encoding or "utf-8") != b"A":
+            return None  # the type elsewhere in the record, or an encoding whose bytes are not ASCII's (UTF-16)
         return self.closing.encode(self.encoding or "utf-8")
 
 
@@ -146,7 +146,7 @@ def _declared(table: Mapping[str, Any], where: str) -> ExtractorSpec:
     if kind == "xpath" and "encoding" in table:
         raise _problem(
             "{where} : « encoding » ne s'applique pas à un fichier XML : il déclare le sien "
-            "(<?xml version=\"1.0\" encoding=\"…\"?>, utf-8 sinon)",
+            '(<?xml version="1.0" encoding="…"?>, utf-8 sinon)',
             where=where,
         )
     _check_keys(table, _KEYS[kind], where)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import codecs
 import re
 from pathlib import Path
 
@@ -10,6 +12,7 @@ from lxml import etree
 from testbench.extract.model import Extracted, ExtractError, Provenance, excerpt
 from testbench.extract.spec import RANK, ExtractorSpec
 from testbench.extract.values import Ranks, normalise_decimal
+from testbench.traces.logtext import HEAD_BYTES, utf16_order
 
 #: ``string(X)``, ``normalize-space(X)``, ``number(X)``: X is evaluated again to find the line of the value.
 _WRAPPED = re.compile(r"\s*(?:string|normalize-space|number)\((.+)\)\s*", re.DOTALL)
@@ -70,6 +73,15 @@ def _where_of(doc: etree._Element, expression: str, namespaces: dict[str, str]) 
 _START_TAG = re.compile(rb"""<[^\s/>]+(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*/?>""")
 
 
+def _utf16(data: bytes) -> tuple[str, int] | None:
+    """An XML file in UTF-16 (a Windows application's FSE): its byte order and the length of its byte order
+    mark; None for any other (UTF-8, ISO-8859-1…: ``<`` and the markup are ASCII bytes there)."""
+    order = utf16_order(data[:HEAD_BYTES])
+    if order is None:
+        return None
+    return order, 2 if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else 0
+
+
 class _Locator:
     """Lines and byte offsets of elements and attribute values in the file's own bytes.
 
@@ -77,11 +89,32 @@ class _Locator:
     tag is found by its written name searching back from that line's end, then an attribute's value
     inside it, or the element's text just after it. Elements of the same name on the same line are told
     apart by the siblings that follow them on that line.
+
+    A file in UTF-16 is searched in UTF-8 (its markup is then ASCII bytes, as in any other file), its lines
+    read as text, and each offset found given back in the file's own bytes (:meth:`original`).
     """
 
     def __init__(self, data: bytes) -> None:
+        self.wide = _utf16(data)
+        self._wide_starts: list[int] = []
+        if self.wide is not None:
+            order, bom = self.wide
+            data = data[bom:].decode(order, "replace").encode("utf-8")
         self.data = data
         self.starts = [0, *(m.end() for m in re.finditer(b"\n", data))]
+        if self.wide is not None:  # each line's start in the file's own bytes
+            order, at = self.wide
+            for start, end in zip(self.starts, [*self.starts[1:], len(data)], strict=True):
+                self._wide_starts.append(at)
+                at += len(data[start:end].decode("utf-8", "replace").encode(order))
+
+    def original(self, offset: int) -> int:
+        """An offset in :attr:`data` as an offset in the file's own bytes."""
+        if self.wide is None:
+            return offset
+        line = bisect.bisect_right(self.starts, offset) - 1
+        start = self.starts[line]
+        return self._wide_starts[line] + len(self.data[start:offset].decode("utf-8", "replace").encode(self.wide[0]))
 
     def line_text(self, line: int) -> str | None:
         if not 1 <= line <= len(self.starts):
@@ -90,6 +123,10 @@ class _Locator:
         return self.data[self.starts[line - 1] : end].decode("utf-8", "replace").strip()
 
     def offset(self, where: Where) -> int | None:
+        found = self._offset(where)
+        return None if found is None else self.original(found)
+
+    def _offset(self, where: Where) -> int | None:
         element, attribute = where
         line = element.sourceline
         if not isinstance(element.tag, str) or line is None or not 1 <= line <= len(self.starts):
@@ -159,7 +196,7 @@ def xml_whole(path: Path) -> bool:
         data = path.read_bytes()
     except OSError:
         return False
-    if _entity_declaration(data) >= 0:
+    if _entity_declaration(_Locator(data).data) >= 0:
         return False
     try:
         etree.fromstring(data, _parser())
@@ -170,18 +207,18 @@ def xml_whole(path: Path) -> bool:
 
 def extract_xml(spec: ExtractorSpec, path: Path, data: bytes) -> list[Extracted]:
     source = str(path)
-    entity = _entity_declaration(data)
+    locator = _Locator(data)  # a UTF-16 file's declaration is looked for in its text, not its bytes
+    entity = _entity_declaration(locator.data)
     if entity >= 0:
         reason = "déclaration d'entité refusée (le banc ne développe aucune entité)"
-        raise ExtractError(source, reason, offset=entity)
+        raise ExtractError(source, reason, offset=locator.original(entity))
     try:
         doc = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
         line, column = exc.position
-        offset = _offset(data, line, column)
+        offset = locator.original(_offset(locator.data, line, column))
         raise ExtractError(source, f"XML invalide : {exc.msg}", offset=offset) from None
     namespaces = dict(spec.namespaces)
-    locator = _Locator(data)
     ranks = Ranks()
     out: list[Extracted] = []
     for expression, template in spec.fields.items():

@@ -28,6 +28,7 @@ from testbench.report.personal import Scrubber
 from testbench.store.model import StepState
 from testbench.store.read import AttemptDetails, AttemptView, CaseView, ObservationRow, SessionView, observation
 from testbench.traces.bench_text import trace_text
+from testbench.traces.logtext import utf16_order
 
 _TEXT_MEDIA = re.compile(r"^(text/|application/(xml|json|[\w.+-]*\+(xml|json))$)")
 
@@ -149,6 +150,9 @@ def legacy_text_encoding(data: bytes) -> str | None:
     for bom, encoding in _LEGACY_BOMS:
         if data.startswith(bom):
             return encoding
+    utf16 = utf16_order(data)  # without a byte order mark: a NUL byte beside each character
+    if utf16 is not None:
+        return utf16
     if _CONTROLS.search(data):
         return None
     try:
@@ -188,7 +192,9 @@ def _artifacts(
         }
         data = session.artifact_data(a["sha256"])
         target = f"files/{slug}-t{number}-{i}-{_slug(entry['name'])}"
-        encoding = "utf-8" if _TEXT_MEDIA.match(a["media_type"]) else legacy_text_encoding(data)
+        # UTF-16 without a byte order mark reads as UTF-8 too (its Latin text, a NUL byte beside each character)
+        text = _TEXT_MEDIA.match(a["media_type"])
+        encoding = (utf16_order(data) or "utf-8") if text else legacy_text_encoding(data)
         if encoding is not None:  # redacted line by line, written back in the file's own encoding
             lines = data.decode(encoding, errors="replace").split("\n")
             masked = [scrub.record(line) for line in lines]
@@ -224,17 +230,18 @@ def _expected(comparison: dict[str, Any], scrub: Scrubber, t: Callable[[str], st
     return fmt.typed(comparison.get("value_type") or "", scrub.at_path(comparison.get("path", ""), expected), lang)
 
 
-def _provenance(provenance: dict[str, Any] | None, scrub: Scrubber, lang: str) -> dict[str, Any] | None:
-    """Where an extracted value was read, as recorded; its excerpt and reason redacted like the traces, the bench's
-    own operator who corrected it named in ``lang``."""
-    if provenance is None:
+def _provenance(
+    provenance: dict[str, Any] | None, scrub: Scrubber, lang: str, path: str | None = None
+) -> dict[str, Any] | None:
+    """Where an extracted value was read, as recorded; its file's path, excerpt and locator redacted like the traces
+    (:meth:`Scrubber.provenance`), the bench's own operator who corrected it named in ``lang``. ``path``: the value's
+    observation path, to redact the value a correction replaced as the value itself (:func:`_origin` quotes it)."""
+    out = scrub.provenance(provenance, path)
+    if out is None:
         return None
-    out = {**provenance, "excerpt": scrub(str(provenance.get("excerpt") or ""))}
-    correction = provenance.get("correction")
-    if isinstance(correction, dict):
-        out["correction"] = {**correction, "reason": scrub(str(correction.get("reason") or ""))}
-        if "operator" in correction:
-            out["correction"]["operator"] = operator_name(str(correction["operator"]), lang)
+    correction = out.get("correction")
+    if isinstance(correction, dict) and "operator" in correction:
+        correction["operator"] = operator_name(str(correction["operator"]), lang)
     return out
 
 
@@ -284,7 +291,7 @@ def _observation(
         "path": path,
         "value": scrub.at_path(path, value),
         "source": o["source"],
-        "provenance": _provenance(o["provenance"], scrub, lang),
+        "provenance": _provenance(o["provenance"], scrub, lang, path),
         "origin": _origin(path, value, o["provenance"], scrub, t, lang, written),
     }
 

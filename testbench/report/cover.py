@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
@@ -164,7 +164,7 @@ def gather_cover(session: SessionView, scrub: Scrubber, lang: str = "fr") -> dic
         "cards": cards.rows(missing),
         "forced_merge": _forced_merge(meta, scrub),
         "completed": completions(meta),
-        "sut_profile": _sut_profile(_first(opts, "sut_profile")),
+        "sut_profile": _sut_profile(_first(opts, "sut_profile"), scrub),
         "operators": sorted(operator_name(op, lang) for op in operators) or [missing],
         "host": _first(envs, "host") or missing,
         "started": iso(started),
@@ -337,19 +337,19 @@ def _said(product: ProductVersion, said: Any, missing: str) -> dict[str, dict[st
     return {part: {k: v or missing for k, v in values.items()} for part, values in shown.items()}
 
 
-def _sut_profile(record: Any) -> dict[str, Any] | None:
+def _sut_profile(record: Any, scrub: Callable[[str], str]) -> dict[str, Any] | None:
     """The application profile of the latest run that had one (``SutProfile.record``): the file and its hash,
     the logs followed and the folders watched, as the exam book states them; none without a profile. Paths
-    are shown as the run's command line is (the redaction is for personal data, which they are not)."""
+    are redacted as the run's command line is (a folder may be named after a patient, as a file may be)."""
     if not isinstance(record, dict):
         return None
     outputs = record.get("outputs") or {}
     return {
-        "file": str(record.get("file") or ""),
+        "file": scrub(str(record.get("file") or "")),
         "sha256": str(record.get("sha256") or ""),
         "name": str(record.get("name") or ""),
-        "logs": [str(log) for log in record.get("logs") or []],
-        "outputs": {str(key): str(folder) for key, folder in outputs.items()},
+        "logs": [scrub(str(log)) for log in record.get("logs") or []],
+        "outputs": {str(key): scrub(str(folder)) for key, folder in outputs.items()},
     }
 
 

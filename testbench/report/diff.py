@@ -260,12 +260,12 @@ def _provenances(session: SessionView, case: CaseView) -> dict[str, dict[str, An
 def _add_provenance(
     values: list[ValueChange], a: SessionView, ca: CaseView, b: SessionView, cb: CaseView, scrub: Scrubber
 ) -> None:
-    """Each changed value names where it was read on each side, its excerpt redacted."""
+    """Each changed value names where it was read on each side, redacted (:meth:`Scrubber.provenance`)."""
     before, after = _provenances(a, ca), _provenances(b, cb)
     for v in values:
         for side, found in (("provenance_before", before.get(v.path)), ("provenance_after", after.get(v.path))):
-            if found is not None:
-                setattr(v, side, {**found, "excerpt": scrub(str(found.get("excerpt") or ""))})
+            if found is not None:  # its file's path, excerpt and a correction's reason, as the report has them
+                setattr(v, side, scrub.provenance(found, v.path))
 
 
 def _scrubbed(change: EnvChange, scrub: Callable[[str], str]) -> EnvChange:

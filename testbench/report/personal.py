@@ -23,7 +23,7 @@ import functools
 import json
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from lxml import etree
@@ -239,6 +239,38 @@ class Scrubber:
                 self.counts[kind] += 1
                 return self._redactor.marker(kind)
         return self.value(value)
+
+    def provenance(self, provenance: Mapping[str, Any] | None, path: str | None = None) -> dict[str, Any] | None:
+        """Where a value was read, as an export writes it: the file's path (an application may name its FSE after
+        its patient, « FSE_299990000000042_F0001.xml »), the line or record read, the locator and a correction's
+        reason redacted like any text; with ``path`` (the value's observation path), the value a correction
+        replaced as that value is (:meth:`at_path`) — without, the caller quotes it so itself."""
+        if provenance is None:
+            return None
+        out = {**provenance, "excerpt": self(str(provenance.get("excerpt") or ""))}
+        for key in ("source", "locator"):
+            if isinstance(out.get(key), str):
+                out[key] = self(out[key])
+        correction = provenance.get("correction")
+        if isinstance(correction, Mapping):
+            out["correction"] = {**correction, "reason": self(str(correction.get("reason") or ""))}
+            if path is not None and "extracted" in correction:
+                out["correction"]["extracted"] = self.at_path(path, correction["extracted"])
+        conflict = provenance.get("conflict")  # the other values the product gave for the path, and where
+        if isinstance(conflict, Mapping):
+            others = [o for o in conflict.get("others") or () if isinstance(o, Mapping)]
+            out["conflict"] = {
+                **conflict,
+                "others": [
+                    {
+                        **o,
+                        "value": self.at_path(path, o.get("value")) if path is not None else self.value(o.get("value")),
+                        "provenance": self.provenance(o.get("provenance")),
+                    }
+                    for o in others
+                ],
+            }
+        return out
 
     def value(self, value: Any) -> Any:
         if isinstance(value, str):

@@ -76,6 +76,12 @@ def _extract_documents(ctx: ActionContext, step: Step, result: JsonObject) -> Js
     return out
 
 
+def keep_files(ctx: ActionContext, step: Step, files: list[tuple[str, bytes]]) -> None:
+    """The application's files of a step that failed (one it wrote that cannot be read), kept as its evidence as
+    the files of a step that ended are, byte for byte under their names."""
+    _extract_documents(ctx, step, {CAPTURED: files})
+
+
 def _media(name: str, data: bytes) -> str:
     """The media type of a file the application wrote: text only when it reads as UTF-8 (a report exports
     and redacts text as UTF-8; a cp1252 lot or a UTF-16 FSE is kept as the bytes it is)."""

@@ -32,7 +32,13 @@ from testbench.domain.refusal import EngineError, EngineRefusal
 from testbench.domain.verdict import Outcome, Verdict
 from testbench.domain.vocabulary import TELESERVICE_INVALID_ANSWER, TELESERVICE_UNAVAILABLE
 from testbench.engines.api import Engine, EngineCrash, EngineProtocolError, EngineTimeout, EngineUnavailable
-from testbench.engines.operator.assisted import ExtractionFailed, ObservationOrigins
+from testbench.engines.operator.assisted import (
+    ExtractionFailed,
+    ObservationOrigins,
+    StepNotes,
+    conflicts_said,
+    explained,
+)
 from testbench.engines.operator.mode import OperatorPending
 from testbench.fmt import os_reason
 from testbench.i18n import tn
@@ -132,6 +138,7 @@ class Runner:
         self._source = self._driven.observation_source if self._driven is not None else "engine"
         # assisted operator mode: each observation its own source (extraction, operator, correction) and provenance
         self._origins = engine if isinstance(engine, ObservationOrigins) else None
+        self._notes: dict[str, StepNotes] = {}  # the case's steps' extraction notes (assisted mode), by step
         # an engine that restarts (out of process) says when: each restart is recorded with its case, and a
         # restart inside a case is refused by the engine (the case errs) rather than hidden
         self._attempt_id: int | None = None
@@ -405,6 +412,7 @@ class Runner:
         are appended to ``rows``."""
         self._held.clear()
         self._unchecked.clear()
+        self._notes = {}
         outcome = self._prepare_cards(attempt_id, casebook, case)
         if _stop(outcome):
             return outcome
@@ -465,12 +473,13 @@ class Runner:
             ctx.by_step,
             finished=stopped,
         )
+        comparisons = explained(comparisons, self._notes)  # an absent value read nowhere: which extractor, where
         if rows is not None:
             rows.extend((c.expectation_id, c.kind, c.outcome.value, c.as_dict()) for c in comparisons)
         if outcome.verdict in (Verdict.NONE, Verdict.FAIL):
             outcome = _with_comparisons(outcome, comparisons, stopped)
-        if outcome.verdict is Verdict.NONE:
-            outcome = Outcome(Verdict.PASS)
+        if outcome.verdict is Verdict.NONE:  # passed: a value the product gave two ways is said all the same
+            outcome = Outcome(Verdict.PASS, conflicts_said(comparisons, self._notes))
         return outcome
 
     def _continue(
@@ -538,8 +547,9 @@ class Runner:
             if exc.details.get("source") == "operateur":  # the operator rejected the step they performed
                 return Outcome(Verdict.FAIL, f"étape {step.id} refusée par l'opérateur : {exc.message}")
             return Outcome(Verdict.FAIL, f"étape {step.id} refusée par le moteur : {exc.code} {exc.message}".rstrip())
-        except ExtractionFailed as exc:
-            return self._step_failed(attempt_id, case, step, Verdict.ERROR, str(exc))
+        except ExtractionFailed as exc:  # the product's output cannot be read: its failure, the file kept
+            actions.keep_files(ctx, step, exc.files)
+            return self._step_failed(attempt_id, case, step, Verdict.FAIL, str(exc))
         except (EngineCrash, EngineTimeout, EngineProtocolError, EngineUnavailable) as exc:
             blamed = engine_fault(exc, product=self.product_engine)
             return self._step_failed(attempt_id, case, step, blamed.verdict, blamed.reason)
@@ -554,9 +564,16 @@ class Runner:
             return self._step_failed(attempt_id, case, step, Verdict.ERROR, f"étape {step.id} invalide : {exc}")
         ctx.observations.update(result)
         origins = self._origins.take_origins() if self._origins is not None else None
+        ended: dict[str, Any] = {"status": "done"}
+        take_notes = getattr(self._origins, "take_notes", None)
+        if take_notes is not None:  # assisted mode: files skipped, values absent and why, values in conflict
+            notes = self._notes[step.id] = take_notes()
+            ended.update(notes.record())
+            for said in notes.said:
+                self.recorder.bench(f"étape {step.id} : {said}")
         # in operator modes a person keyed (or corrected) these values: committed and synced at once
         with self.store.transaction(durable=self._driven is not None):
-            self.store.end_step(attempt_id, step.id, flatten(result), self._source, {"status": "done"}, origins)
+            self.store.end_step(attempt_id, step.id, flatten(result), self._source, ended, origins)
         self._emit(StepFinished(case, step, "done"))
         return Outcome(Verdict.NONE)
 

@@ -9,7 +9,6 @@ each with its provenance. Nothing is written.
 from __future__ import annotations
 
 import contextlib
-import glob
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,8 +19,10 @@ from typing import NamedTuple
 from testbench.extract.model import Extracted, ExtractError
 from testbench.i18n import tn
 from testbench.sut.profile import LogSource, SutProfile, _t, output_warnings
+from testbench.traces import logtext
 from testbench.traces.model import TraceLine
 from testbench.traces.parsers import LineFormat, StreamParser, detect_format, get_format
+from testbench.traces.tail import log_files
 
 #: bytes read from the end of a log file to find its last lines
 TAIL_BYTES = 256 << 10
@@ -31,6 +32,11 @@ LOG_MISSING = _t(
     " sinon aucune de ses lignes ne sera capturée"
 )
 LOG_UNREADABLE = _t("le journal {path} est illisible, aucune de ses lignes ne sera capturée ({reason})")
+#: a log whose first bytes say UTF-16 while the profile gives another encoding: read in UTF-16 all the same
+LOG_UTF16 = _t(
+    "ce fichier est en UTF-16, le profil dit « {encoding} » : le banc le lit en UTF-16 (écrivez"
+    ' encoding = "utf-16" dans le profil)'
+)
 
 
 class OutputFile(NamedTuple):
@@ -50,6 +56,7 @@ class LogReading:
     messages: list[str] = field(default_factory=list)  # each line's message, as its format reads it
     problem: str = ""
     warning: str = ""  # the problem as the bench warns of it (French, composed)
+    note: str = ""  # how the file is read when it is not as the profile says (French, composed)
 
 
 @dataclass
@@ -82,30 +89,21 @@ class CheckReport:
 
 
 def last_lines(path: Path, count: int, encoding: str) -> list[str]:
-    """The last ``count`` complete lines of a file (a line still being written is left out)."""
-    with path.open("rb") as f:
-        size = f.seek(0, os.SEEK_END)
-        start = max(0, size - TAIL_BYTES)
-        f.seek(start)
-        data = f.read()
-    if start:  # the first line read is a piece of a line
-        data = data.partition(b"\n")[2]
-    if not data.endswith(b"\n"):
-        data = data.rpartition(b"\n")[0]
-    text = data.decode(encoding, errors="replace")
-    return [line.rstrip("\r") for line in text.split("\n") if line.strip()][-count:] if text else []
+    """The last ``count`` complete lines of a file (a line still being written is left out), decoded as the
+    capture decodes them (:mod:`testbench.traces.logtext`: UTF-16, cp1252 lines in a UTF-8 log…)."""
+    return logtext.last_lines(path, count, encoding, TAIL_BYTES)[0]
 
 
 def read_log(source: LogSource, count: int) -> LogReading:
     """The newest file of a source and its last ``count`` lines, parsed."""
-    files = [Path(p) for p in glob.glob(source.path) if os.path.isfile(p)]
+    files = [Path(p) for p in log_files(source.path) if os.path.isfile(p)]
     if not files:
         problem, warning = _t("aucun fichier ne correspond"), LOG_MISSING.format(path=source.path)
         return LogReading(source, None, _fmt_name(source.fmt), problem=problem, warning=warning)
     newest: Path | None = None
     try:
         newest = max(files, key=lambda p: (p.stat().st_mtime, p.name))
-        texts = last_lines(newest, count, source.encoding)
+        texts, read_as = logtext.last_lines(newest, count, source.encoding, TAIL_BYTES)
     except OSError as exc:
         from testbench.fmt import os_reason
 
@@ -130,7 +128,10 @@ def read_log(source: LogSource, count: int) -> LogReading:
                 level=parsed.level,
             )
         )
-    return LogReading(source, newest, fmt.name, lines, messages)
+    note = ""
+    if read_as in logtext.UTF16 and logtext.check_encoding(source.encoding) not in logtext.UTF16:
+        note = LOG_UTF16.format(encoding=source.encoding)
+    return LogReading(source, newest, fmt.name, lines, messages, note=note)
 
 
 def _fmt_name(fmt: str | LineFormat) -> str:
@@ -182,7 +183,9 @@ def check_profile(profile: SutProfile, *, lines: int = 10, files: int = 5) -> Ch
         newest = _newest_complete(candidates, spec.stable_for, spec.closing_bytes())
         reading = ExtractorReading(spec.name, spec.kind, str(newest) if newest else spec.files or "")
         if newest is None:
-            reading.note = _t("aucun fichier complet") if candidates else _t("aucun fichier")
+            # where it looked, as the profile resolves it: a glob that matches nothing says so plainly
+            complete, none = _t("aucun fichier complet dans {where}"), _t("aucun fichier ne correspond à {where}")
+            reading.note = (complete if candidates else none).format(where=profile.watched(spec))
         else:
             try:
                 reading.values = extract_file(spec, newest)
@@ -219,6 +222,8 @@ def render(report: CheckReport, t: Callable[[str], str]) -> list[str]:
         if log.problem:
             out.append("  " + t(log.problem))
             continue
+        if log.note:
+            out.append("  " + t(log.note))
         last = tn(
             "fichier {file} : {count} dernière ligne",
             "fichier {file} : {count} dernières lignes",

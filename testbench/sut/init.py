@@ -8,7 +8,6 @@ person's language, and loads as it is; extractors and guidance are left as comme
 
 from __future__ import annotations
 
-import glob
 import json
 import os
 import threading
@@ -18,7 +17,9 @@ from pathlib import Path
 
 from testbench.i18n import tn
 from testbench.sut.check import last_lines
+from testbench.traces.logtext import HEAD_BYTES, utf16_order
 from testbench.traces.parsers import detect_format
+from testbench.traces.tail import log_files
 
 #: lines of each log file read before watching
 SAMPLE_LINES = 200
@@ -66,7 +67,16 @@ def ask_missing(answers: InitAnswers, ask: Callable[[str], str], t: Callable[[st
     return answers
 
 
-def _encoding(data: bytes) -> str:
+def _encoding(files: list[Path], data: bytes) -> str:
+    """The encoding to propose for log files whose recent bytes are ``data``: UTF-16 when a file's first bytes
+    say so (a byte order mark, a NUL byte beside each character), else UTF-8 when ``data`` reads as UTF-8."""
+    for path in files:
+        try:
+            with path.open("rb") as f:
+                if utf16_order(f.read(HEAD_BYTES)):
+                    return "utf-16"  # a Windows application's; its byte order is read in each file
+        except OSError:
+            continue
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:
@@ -86,10 +96,10 @@ def _sizes(files: list[Path]) -> dict[Path, int]:
 
 def sample_logs(pattern: str, seconds: float, stop: threading.Event | None = None) -> LogSample:
     """The log files' last lines plus what they receive during ``seconds``, and the format proposed."""
-    files = sorted(Path(p) for p in glob.glob(pattern) if os.path.isfile(p))
+    files = sorted(Path(p) for p in log_files(pattern) if os.path.isfile(p))
     before = _sizes(files)
     (stop or threading.Event()).wait(seconds)  # the application writes meanwhile
-    files = sorted(Path(p) for p in glob.glob(pattern) if os.path.isfile(p))
+    files = sorted(Path(p) for p in log_files(pattern) if os.path.isfile(p))
     raw = b""
     for path in files:
         try:
@@ -98,7 +108,7 @@ def sample_logs(pattern: str, seconds: float, stop: threading.Event | None = Non
                 raw += f.read()
         except OSError:
             continue
-    encoding = _encoding(raw)
+    encoding = _encoding(files, raw)
     lines: list[str] = []
     for path in files:
         try:

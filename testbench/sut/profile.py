@@ -13,8 +13,10 @@ rest, in French (the catalogue gives their English, :meth:`SutProfileError.text`
 from __future__ import annotations
 
 import contextlib
+import fnmatch
 import hashlib
 import math
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -28,6 +30,7 @@ from testbench.fmt import REGEX_ERRORS, regex_reason
 from testbench.i18n import colon, translator
 from testbench.tomlfile import TomlSyntaxError, parse_toml, path_problem, read_config
 from testbench.traces.capture import LOG_CHANNELS
+from testbench.traces.logtext import check_encoding
 from testbench.traces.parsers import PRESETS, LineFormat, get_format
 
 if TYPE_CHECKING:
@@ -146,20 +149,25 @@ class SutProfile:
         if not self.logs:
             object.__setattr__(self, "logs", tuple(s.spec() for s in self.log_sources))
 
-    def _folder_glob(self, spec: ExtractorSpec) -> tuple[Path, str] | None:
-        """The folder a file extractor reads and the glob of its files there (None: it reads log lines)."""
+    def _folder_glob(self, spec: ExtractorSpec) -> tuple[Path, tuple[str, ...]] | None:
+        """The folder a file extractor reads and the globs of its files there, relative to it (None: it reads
+        log lines). An ``[outputs]`` key reads the usual names of the extractor's kind in that folder itself
+        (:data:`KIND_PATTERNS`); a glob reads what it matches from its first part holding a wildcard, at any
+        depth where it says ``**`` (``out/fse/**/*.xml``)."""
         if not spec.files:
             return None
         if spec.files in self.outputs:
-            return self.outputs[spec.files], "*"
-        glob = Path(spec.files)
+            return self.outputs[spec.files], KIND_PATTERNS.get(spec.kind, ("*",))
+        glob = Path(spec.files).expanduser()
         glob = glob if glob.is_absolute() else self.path.parent / glob
-        return glob.parent, glob.name
+        parts = glob.parts
+        first = next((i for i, part in enumerate(parts) if any(c in part for c in "*?[")), len(parts) - 1)
+        return Path(*parts[:first]), ("/".join(parts[first:]),)
 
     def watched(self, spec: ExtractorSpec) -> str:
-        """Where a file extractor looks, for a person: « /app/out/fse (*) »."""
-        folder, pattern = self._folder_glob(spec) or (self.path.parent, "")
-        return f"{folder} ({pattern})"
+        """Where a file extractor looks, for a person: « /app/out/fse (*.xml) », « /app/out (fse/**/*.xml) »."""
+        folder, patterns = self._folder_glob(spec) or (self.path.parent, ())
+        return f"{folder} ({', '.join(patterns)})"
 
     def followed(self, spec: ExtractorSpec) -> str:
         """What a regex extractor reads, for a person: the logs followed on its channel (« /app/logs/erp.log »),
@@ -171,19 +179,54 @@ class SutProfile:
         return ", ".join(sources) or "—"
 
     def watched_files(self, spec: ExtractorSpec) -> list[Path]:
-        """The files an extractor reads (its ``files``: an output key, or a glob), oldest first."""
+        """The files an extractor reads (its ``files``: an output key, or a glob), oldest first; never a file
+        still being written under a temporary name (:data:`PARTIAL_NAMES`), nor one removed meanwhile."""
         where = self._folder_glob(spec)
         if where is None:
             return []
-        folder, pattern = where
+        folder, patterns = where
         if not folder.is_dir():
             return []
-        found = []
-        for path in folder.glob(pattern):
+        paths: list[Path] = []
+        if spec.files in self.outputs:  # the kind's names, whatever their case (FSE_0001.XML)
+            with contextlib.suppress(OSError):  # the folder removed meanwhile
+                paths = [Path(entry.path) for entry in os.scandir(folder) if _named(entry.name, patterns)]
+        else:
+            with contextlib.suppress(OSError):  # a subfolder removed or refused meanwhile
+                paths = [path for pattern in patterns for path in folder.glob(pattern)]
+        found = {}
+        for path in paths:
+            if _partial(path.name):
+                continue
             with contextlib.suppress(OSError):  # a file the application removed meanwhile
                 if path.is_file():
-                    found.append((path.stat().st_mtime, path.name, path))
-        return [path for *_, path in sorted(found)]
+                    found[path] = (path.stat().st_mtime, str(path), path)
+        return [path for *_, path in sorted(found.values())]
+
+
+#: The files a folder form reads (``files = "fse"``, a key of ``[outputs]``), by extractor kind: the usual
+#: names of its documents, whatever their case. Any other name: a glob (``files = "out/lots/*.txt"``).
+KIND_PATTERNS: dict[str, tuple[str, ...]] = {
+    "xpath": ("*.xml",),
+    "json": ("*.json",),
+    "fixed": ("*.b2", "*.lot", "B2*"),
+}
+#: Names of a file still being written, or set aside, that no extractor reads: a write-then-rename temporary
+#: (« FSE_0001.xml.tmp »), a partial download or copy, an editor's or office suite's lock or backup, a hidden file.
+PARTIAL_NAMES = (
+    "*.tmp", "*.temp", "*.part", "*.partial", "*.filepart", "*.crdownload", "*.download", "*.swp", "*.lock",
+    "*.$$$", "*~", "~$*", ".*",
+)  # fmt: skip
+
+
+def _named(name: str, patterns: tuple[str, ...]) -> bool:
+    lowered = name.lower()
+    return any(fnmatch.fnmatchcase(lowered, pattern.lower()) for pattern in patterns)
+
+
+def _partial(name: str) -> bool:
+    """Whether ``name`` is that of a file still being written or set aside (:data:`PARTIAL_NAMES`)."""
+    return _named(name, PARTIAL_NAMES)
 
 
 #: a declared output folder that is not there: warned, never refused — an application may create its folders
@@ -196,11 +239,17 @@ OUTPUT_NOT_A_FOLDER = _t(
     "le dossier de sortie « {key} » est un fichier, pas un dossier : {folder} — aucun fichier n'y sera capturé"
     " (FSE, lots…) ; corrigez [outputs].{key} du profil"
 )
+#: an extractor's glob (``files = "out/fse/**/*.xml"``) whose folder, before its first wildcard, is not there
+GLOB_FOLDER_MISSING = _t(
+    "l'extracteur « {name} » lit {pattern} dans {folder}, qui n'existe pas encore — le logiciel doit le créer à sa"
+    " première écriture, sinon aucun fichier n'y sera lu"
+)
 
 
 def output_warnings(profile: SutProfile) -> list[str]:
-    """What the bench says of each ``[outputs]`` folder that is not a folder now, a sentence each (French, as
-    every notice; read in the person's language through the catalogue); empty when all are there.
+    """What the bench says of each ``[outputs]`` folder that is not a folder now, and of each extractor's glob
+    whose folder is not there, a sentence each (French, as every notice; read in the person's language through
+    the catalogue); empty when all are there.
 
     The one check of ``testbench sut check`` and of the start of a run with the profile (``run``, ``demo``
     and the workstation, :class:`~testbench.runner.campaign.Campaign`): a warning, not a refusal.
@@ -211,6 +260,11 @@ def output_warnings(profile: SutProfile) -> list[str]:
             continue
         template = OUTPUT_NOT_A_FOLDER if folder.exists() else OUTPUT_MISSING
         said.append(template.format(key=key, folder=folder))
+    for spec in profile.extractors:
+        where = profile._folder_glob(spec)
+        if where is None or spec.files in profile.outputs or where[0].is_dir():
+            continue
+        said.append(GLOB_FOLDER_MISSING.format(name=spec.name, pattern=", ".join(where[1]), folder=where[0]))
     return said
 
 
@@ -306,6 +360,11 @@ class _Reader:
             "".encode(encoding)
         except LookupError:
             raise self.fail(f"{where}.encoding", _t("encodage inconnu « {encoding} »"), encoding=encoding) from None
+        try:  # the capture's own check: what it cannot follow (utf-32, rot13) is refused here, not on the day
+            check_encoding(encoding)
+        except ValueError:
+            said = _t("encodage « {encoding} » impossible pour un journal (utf-8, cp1252, latin-1, utf-16…)")
+            raise self.fail(f"{where}.encoding", said, encoding=encoding) from None
         fmt: str | LineFormat = self.string(table, "format", where) or "auto"
         if "pattern" in table:
             if "format" in table:

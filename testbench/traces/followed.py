@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
-#: Bytes kept as a file's signature (and compared to detect truncation).
-HEAD_BYTES = 64
+# HEAD_BYTES: the bytes kept as a file's signature (compared to detect truncation), which also say its encoding
+from testbench.traces.logtext import HEAD_BYTES, last_newline
 
 FileKey = tuple[int, int | str]
 
@@ -73,8 +73,10 @@ class Followed:
     partial: bytes = b""
     in_patterns: bool = True
     last_growth: float = field(default_factory=time.monotonic)
-    at_start: bool = True  # offset 0 not yet passed: strip a UTF-8 BOM
+    at_start: bool = True  # offset 0 not yet passed: strip a byte order mark (UTF-8 or UTF-16)
     mtime_ns: int = -1
+    codec: str = ""  # the encoding its lines are read in, once its first bytes said it (logtext.file_encoding)
+    newline: bytes = b"\n"  # where its lines end in that encoding
 
     def same_file(self, dev: int, ino: int, head: bytes | None) -> bool:
         if self.ino and ino:
@@ -143,19 +145,21 @@ def position_of(followed: Followed) -> FilePosition:
     )
 
 
-def last_line_end(path: str, size: int) -> int:
-    """Offset just after the last newline: a line being written when following starts is read whole."""
+def last_line_end(path: str, size: int, newline: bytes = b"\n") -> int:
+    """Offset just after the last newline (``newline``: its bytes in the file's encoding): a line being written
+    when following starts is read whole."""
     start = max(0, size - 65536)
+    start -= start % len(newline)  # at a character boundary (UTF-16)
     try:
         with open_shared(path) as handle:
             handle.seek(start)
             tail = handle.read(size - start)
     except OSError:
         return size
-    cut = tail.rfind(b"\n")
+    cut = last_newline(tail, newline)
     if cut < 0:
-        return size if start else 0
-    return start + cut + 1
+        return size - (size - start) % len(newline) if start else 0
+    return start + cut + len(newline)
 
 
 def read_head(path: str) -> bytes | None:

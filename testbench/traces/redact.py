@@ -343,6 +343,8 @@ class Redactor:
         return self.redact_with_report(text).text
 
     def redact_with_report(self, text: str) -> Redaction:
+        if "\x00" in text:  # UTF-16 read in another encoding: « P\0A\0T… » is « PAT… » to every rule
+            text = text.replace("\x00", "")
         ctx = LineContext(text, fixed=self._records and is_fixed_width(text))
         for step in self._steps:
             text = step(text, ctx)
@@ -366,7 +368,10 @@ def _masker(ctx: LineContext, kind: str) -> str | Callable[[re.Match[str]], str]
 
 
 def redact_pins(text: str) -> str:
-    """Only PINs and secrets: runs on every captured line before it is stored."""
+    """Only PINs and secrets: runs on every captured line before it is stored (and without NUL characters:
+    a PIN in UTF-16 read in another encoding, a NUL byte after each digit, is a PIN too)."""
+    if "\x00" in text:
+        text = text.replace("\x00", "")
     return sub_pins(text, LineContext(text))
 
 

@@ -21,15 +21,20 @@ A file that left the patterns is still polled for ``drain_grace_s`` after its la
 applications that write a few more lines to the old handle after renaming it.
 
 Only complete lines are emitted (``\\n``, ``\\r\\n``); a trailing partial line is kept until its end
-arrives, and emitted by :meth:`FileTailer.close`. Encodings must be ASCII-compatible (utf-8, cp1252,
-latin-1…); undecodable bytes become U+FFFD, never an exception — but a line that is not UTF-8 in a UTF-8
-file (the default) is read in the Windows code page French software writes (cp1252,
-:func:`testbench.fmt.program_text`): a log whose encoding was not given keeps its accents.
+arrives, and emitted by :meth:`FileTailer.close`. Encodings are ASCII-compatible (utf-8, cp1252,
+latin-1…) or UTF-16, read by two-byte units (:mod:`testbench.traces.logtext`, which ``sut check`` reads
+with too): each file's first bytes say its encoding when they say UTF-16 (a byte order mark, a NUL byte
+beside each character), whatever was given. Undecodable bytes become U+FFFD, never an exception — but a
+line that is not UTF-8 in a UTF-8 file (the default) is read in the Windows code page French software
+writes (cp1252, :func:`testbench.fmt.program_text`): a log whose encoding was not given keeps its accents.
+No line keeps a NUL character.
+
+A path's folders are taken as written (« GestPSAD [PROD] »): only its file name may be a pattern
+(``*``, ``?``, ``[…]``), and a file name that exists as written is that file (:func:`log_files`).
 """
 
 from __future__ import annotations
 
-import codecs
 import fnmatch
 import glob
 import os
@@ -40,7 +45,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from testbench.fmt import program_text
 from testbench.traces.clock import RawLine, stamp
 from testbench.traces.delivery import Delivery, ErrorCallback, LineCallback
 from testbench.traces.followed import (
@@ -53,6 +57,7 @@ from testbench.traces.followed import (
     position_of,
     read_head,
 )
+from testbench.traces.logtext import check_encoding, decoded, file_encoding, last_newline, newline
 
 #: A line longer than this without a newline is emitted in pieces (a binary file must not eat memory).
 MAX_LINE_BYTES = 1 << 20
@@ -60,17 +65,28 @@ MAX_LINE_BYTES = 1 << 20
 MAX_READ_PER_POLL = 8 << 20
 
 
-def check_encoding(encoding: str) -> str:
-    """Normalised codec name; refuses an unknown encoding, one that is no text encoding (rot13), and those
-    where ``\\n`` is not the byte 0x0A (utf-16/32)."""
-    try:
-        info = codecs.lookup(encoding)
-        readable = "\n".encode(info.name) == b"\n" and "A".encode(info.name) == b"A"
-    except (LookupError, TypeError):
-        readable = False
-    if not readable:
-        raise ValueError(f"encodage non pris en charge pour le suivi de fichiers : « {encoding} »")
-    return info.name
+_WILDCARDS = frozenset("*?[")
+
+
+def log_files(pattern: str) -> list[str]:
+    """The files a log path names now, sorted: its folders are taken as written, brackets included (« C:\\GestPSAD
+    [PROD]\\Journaux\\*.log »); only its file name may be a pattern (``*``, ``?``, ``[…]``), unless a file of
+    that very name exists. A path without a pattern is returned as it is, there or not (it may come)."""
+    folder, name = os.path.split(pattern)
+    if _WILDCARDS.isdisjoint(name) or os.path.lexists(pattern):
+        return [pattern]
+    return sorted(glob.glob(os.path.join(glob.escape(folder), name)))
+
+
+def pattern_matches(path: str, pattern: str) -> bool:
+    """Whether ``path`` is (or was) one of the files of a log path (:func:`log_files`'s rule)."""
+    if path == pattern:
+        return True
+    folder, name = os.path.split(pattern)
+    if _WILDCARDS.isdisjoint(name):
+        return False
+    where, file = os.path.split(path)
+    return os.path.normcase(where) == os.path.normcase(folder) and fnmatch.fnmatch(file, name)
 
 
 class FileTailer(Delivery):
@@ -188,19 +204,13 @@ class FileTailer(Delivery):
 
     def _matches(self, path: str) -> bool:
         """Whether ``path`` is (or was) one of this tailer's files."""
-        return any(
-            fnmatch.fnmatch(path, pattern) if any(c in pattern for c in "*?[") else path == pattern
-            for pattern in self.patterns
-        )
+        return any(pattern_matches(path, pattern) for pattern in self.patterns)
 
     def _expand(self) -> list[str]:
         seen: dict[str, None] = {}
         for pattern in self.patterns:
-            if any(c in pattern for c in "*?["):
-                for path in sorted(glob.glob(pattern)):
-                    seen.setdefault(path, None)
-            else:
-                seen.setdefault(pattern, None)
+            for path in log_files(pattern):
+                seen.setdefault(path, None)
         return list(seen)
 
     def _stat(self, path: str) -> tuple[int, int, int, int] | None:
@@ -296,19 +306,15 @@ class FileTailer(Delivery):
             # resumed file was rotated away from, came after it: read it whole
             heir = _heir(path, vacated)
             start_at_end = self._first_scan and not self.from_start and path not in resumed and heir is None
-            followed = Followed(
-                origin=heir or path,
-                path=path,
-                dev=dev,
-                ino=ino,
-                head=head or b"",
-                offset=last_line_end(path, size) if start_at_end else 0,
-            )
+            followed = Followed(origin=heir or path, path=path, dev=dev, ino=ino, head=head or b"", offset=0)
+            if start_at_end:
+                if not followed.head:
+                    followed.head = read_head(path) or b""
+                self._settle(followed)  # where its last line ends depends on its encoding
+                followed.offset = last_line_end(path, size, followed.newline)
             followed.at_start = followed.offset == 0
             if not start_at_end:
                 self._read(followed, size, batch, live=not self._first_scan)
-            elif not followed.head:
-                followed.head = read_head(path) or b""
             keep.append(followed)
         self._followed = keep
 
@@ -406,6 +412,8 @@ class FileTailer(Delivery):
                     followed.at_start = True
                 if len(head) > len(followed.head) or truncated:
                     followed.head = head
+                if not followed.codec:
+                    self._settle(followed)
                 if size <= followed.offset:
                     return False
                 handle.seek(followed.offset)
@@ -418,20 +426,29 @@ class FileTailer(Delivery):
         mono, wall = stamp()
         followed.offset += len(data)
         followed.last_growth = time.monotonic()
+        nl = followed.newline
         if truncated:
-            # a writer without O_APPEND leaves a hole of NUL bytes after copytruncate
-            data = data.lstrip(b"\x00")
+            # a writer without O_APPEND leaves a hole of NUL bytes after copytruncate (whole characters of them)
+            hole = len(data) - len(data.lstrip(b"\x00"))
+            data = data[hole - hole % len(nl) :]
         buffer = followed.partial + data if followed.partial else data
-        cut = buffer.rfind(b"\n")
+        cut = buffer.rfind(b"\n") if len(nl) == 1 else last_newline(buffer, nl)
         if cut < 0:
             followed.partial = buffer
             if len(buffer) > MAX_LINE_BYTES:
-                followed.partial = b""
-                self._emit_bytes(followed, buffer, batch, mono, wall, live=live)
+                whole = len(buffer) - len(buffer) % len(nl)  # whole characters
+                followed.partial = buffer[whole:]
+                self._emit_bytes(followed, buffer[:whole], batch, mono, wall, live=live)
             return True
-        followed.partial = buffer[cut + 1 :]
+        followed.partial = buffer[cut + len(nl) :]
         self._emit_bytes(followed, buffer[:cut], batch, mono, wall, live=live)
         return True
+
+    def _settle(self, followed: Followed) -> None:
+        """The encoding a file's lines are read in, once its first bytes can say it (UTF-16 or not)."""
+        if len(followed.head) >= 2:
+            followed.codec = file_encoding(followed.head, self.encoding)
+            followed.newline = newline(followed.codec)
 
     def _emit_bytes(
         self,
@@ -443,7 +460,7 @@ class FileTailer(Delivery):
         *,
         live: bool = True,
     ) -> None:
-        text = _decoded(data, self.encoding)
+        text = decoded(data, followed.codec or self.encoding)
         if followed.at_start:
             followed.at_start = False
             if text.startswith("\ufeff"):
@@ -455,17 +472,6 @@ class FileTailer(Delivery):
                 line = line[:-1]
             append(RawLine(line, source, mono, wall, live=live))
         batch[-1].position = position_of(followed)
-
-
-def _decoded(data: bytes, encoding: str) -> str:
-    """Complete lines as text: in UTF-8, each line that is not UTF-8 read as cp1252 (one line at a time, so
-    that a file mixing both keeps each line right)."""
-    if encoding != "utf-8":
-        return data.decode(encoding, errors="replace")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return "\n".join(program_text(line) for line in data.split(b"\n"))
 
 
 def _modified(candidate: Candidate) -> int:

@@ -17,18 +17,23 @@ each extractor has its input — runs the extractors that apply to the call, and
 
 Each extractor of the step that gave nothing (no new file, no matching log line, no value for some of its
 paths) is a :class:`NotFound` naming it as the profile does and what it looked at, shown to the operator
-with the values read, so that the person knows where to look. A malformed file is an
-:class:`ExtractionFailed` naming the file and the offset: the case errs, the campaign goes on. The runner
-takes each call's origins with :meth:`AssistedOperatorEngine.take_origins`.
+with the values read, so that the person knows where to look, and kept with the step (:class:`StepNotes`:
+the book says why a value is absent). When several places give one path different values, the bench keeps
+one by a fixed rule (:func:`_chosen`: a file over a log line, the newest file, the latest line) and the
+others beside it. A file of the product that cannot be read (malformed, or never ended by its closing
+record) is an :class:`ExtractionFailed` naming the file and the offset: the product's failure, with the file
+kept as evidence; the campaign goes on. The runner takes each call's origins with
+:meth:`AssistedOperatorEngine.take_origins` and its notes with :meth:`AssistedOperatorEngine.take_notes`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, field
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from testbench.domain.decimals import read_decimal
@@ -36,8 +41,10 @@ from testbench.domain.observe import flatten, unflatten
 from testbench.domain.refusal import EngineError
 from testbench.domain.vocabulary import CALL_ROOTS
 from testbench.engines.api import JsonObject
-from testbench.engines.operator.engine import CAPTURED, OperatorPrompt, _t, captured
+from testbench.engines.operator.engine import CAPTURED, OperatorPrompt, _t
 from testbench.engines.operator.mode import OperatorModeEngine
+from testbench.fmt import seconds as fmt_seconds
+from testbench.i18n import tn
 from testbench.traces.clock import mono_ns
 from testbench.traces.model import TraceLine
 
@@ -55,7 +62,65 @@ Snapshot = dict[Path, tuple[float, int]]
 
 
 class ExtractionFailed(EngineError):
-    """An output file of the step cannot be read (malformed record…): the message names file and offset."""
+    """An output file of the step cannot be read (a malformed record, half an FSE, a lot never ended by its
+    closing record): the product's failure, not the bench's. The message names file and offset; ``files`` are
+    the step's files as read (name, bytes), the offending one among them, kept as the step's evidence."""
+
+    def __init__(self, message: str, files: Sequence[tuple[str, bytes]] = ()) -> None:
+        super().__init__(message)
+        self.files = list(files)
+
+
+#: the reason of a case whose product wrote a file the bench cannot read (the extractor's message: file, offset)
+OUTPUT_INVALID = _t("sortie du logiciel invalide : {error}")
+#: the same, as sessions recorded it when the bench took it for its own error: their reasons read back in English
+RECORDED_BEFORE = _t("extraction impossible : {error}")
+#: the reason of a case whose product left a file with a closing record without it at the step's end
+OUTPUT_UNCLOSED = _t(
+    "sortie du logiciel incomplète : l'enregistrement de fin « {closing} » n'est pas la dernière ligne de {file}"
+    " après {seconds} s d'attente"
+)
+#: a file an extractor does not read, said with the step (not an error: a PDF beside the FSE)
+NOT_OF_KIND = {
+    "xpath": _t("extracteur « {name} » : {file} ignoré, ce n'est pas un document XML"),
+    "json": _t("extracteur « {name} » : {file} ignoré, ce n'est pas un document JSON"),
+    "fixed": _t("extracteur « {name} » : {file} ignoré, ce n'est pas un fichier texte"),
+}
+#: a new file gone before it could be read whole (moved to an « envoyés » folder): said with the step
+VANISHED = _t("extracteur « {name} » : {file} a disparu avant d'avoir pu être lu (déplacé ou supprimé)")
+#: several places gave one path different values: which one the bench kept, and the others
+CONFLICT = _t("{path} : {count} valeurs différentes lues — retenue : {kept} ; autres : {others}")
+#: why a value is absent, after the comparison's « valeur absente : … » (testbench.runner.runner)
+ABSENT_BECAUSE = _t("valeur absente : {path} — {why}")
+ABSENT_BECAUSE_NAMED = _t("{expectation} : valeur absente : {path} — {why}")
+#: how long the bench goes on reading log lines once every extractor has its input: a line that follows at once
+#: (the application's final line after a draft one) still counts
+SETTLE = 0.2
+
+
+@dataclass
+class StepNotes:
+    """What the bench has to say of one step's extraction besides its values (French, recorded as such).
+
+    ``said``: each sentence for the step's trace (a file skipped, a file gone, values in conflict);
+    ``absent``: by observation path, why no extractor gave it (the first :class:`NotFound` of it);
+    ``conflicts``: by observation path, the values that differed and the one kept (:data:`CONFLICT`).
+    """
+
+    said: list[str] = field(default_factory=list)
+    absent: dict[str, str] = field(default_factory=dict)
+    conflicts: dict[str, str] = field(default_factory=dict)
+
+    def record(self) -> dict[str, Any]:
+        """The notes as the step's end records them (only what there is)."""
+        out: dict[str, Any] = {}
+        if self.said:
+            out["notes"] = list(self.said)
+        if self.absent:
+            out["not_found"] = dict(self.absent)
+        if self.conflicts:
+            out["conflicts"] = dict(self.conflicts)
+        return out
 
 
 @runtime_checkable
@@ -121,6 +186,7 @@ class AssistedOperatorEngine(OperatorModeEngine):
         self.lines = lines  # the current attempt's trace lines (the recorder's)
         self.timeout = timeout
         self._origins: dict[str, Origin] = {}
+        self._notes = StepNotes()
 
     # -- what the operator is asked -------------------------------------------------------------
     def specs(self, action: str) -> tuple[ExtractorSpec, ...]:
@@ -153,8 +219,13 @@ class AssistedOperatorEngine(OperatorModeEngine):
         origins, self._origins = self._origins, {}
         return origins
 
+    def take_notes(self) -> StepNotes:
+        """What the last call's extraction has to say besides its values (then forgotten): :class:`StepNotes`."""
+        notes, self._notes = self._notes, StepNotes()
+        return notes
+
     def _prompt(self, action: str, request: JsonObject, doc_kind: str | None = None) -> JsonObject:
-        self._origins = {}
+        self._origins, self._notes = {}, StepNotes()
         specs = self.specs(action)
         start_ns = mono_ns()  # the clock the captured lines are stamped on
         before = {spec.name: _snapshot(self.profile.watched_files(spec)) for spec in specs if spec.kind != "regex"}
@@ -164,47 +235,56 @@ class AssistedOperatorEngine(OperatorModeEngine):
         by_spec = self._extract(specs, files, watch)
         extracted = [item for items in by_spec.values() for item in items]
         root = CALL_ROOTS.get(action, action)
-        result = self._merge(root, answer, extracted, self._not_found(specs, files, by_spec))
-        read = list(dict.fromkeys(path for paths in files.values() for path in paths))
+        missing = self._not_found(specs, files, by_spec)
+        for item in missing:  # why each path is absent: the first extractor that should have given it
+            for path in item.paths:
+                self._notes.absent.setdefault(path, item.describe(str))
+        result = self._merge(root, answer, extracted, missing, _order(files, watch))
+        read = files.evidence()
         if read:  # every new file the step's values were read from is evidence, as the application wrote it
-            result[CAPTURED] = captured(read)
+            result[CAPTURED] = read
         return result
 
-    def _wait(
-        self, specs: Sequence[ExtractorSpec], before: Mapping[str, Snapshot], watch: _LineWatch
-    ) -> dict[str, list[Path]]:
-        """New files per file extractor, once each may be read; returns when every extractor has its input
-        (a new file, a matching line in the step's window) or the timeout has passed.
+    def _wait(self, specs: Sequence[ExtractorSpec], before: Mapping[str, Snapshot], watch: _LineWatch) -> _StepFiles:
+        """The step's new files per file extractor, each read as soon as it may be (so that a file the
+        application moves away at once is read all the same); returns when every extractor has its input (new
+        files, each read whole; a matching line in the step's window), and no new value came on the log for
+        :data:`SETTLE` seconds, or when the timeout has passed.
 
         A poll costs a listing of each watched folder once, a stat of each new file, and the regex
         extractors over the lines that came since the last poll only (a long step at thousands of log
-        lines a second would otherwise read all its lines again at each poll). A file is ready when its
-        size has been stable for the spec's ``stable_for``, or at once when its closing record is there
-        (fixed width) or it parses as a whole XML document (XPath): see :func:`extract.run.file_ready`.
+        lines a second would otherwise read all its lines again at each poll). A file is read when
+        :func:`extract.run.file_ready` says it may be: its closing record its last line (fixed width with
+        ``closing``), a whole document (XML, JSON), else its size stable for the spec's ``stable_for``.
         """
-        from testbench.extract.run import file_ready
-
         deadline = time.monotonic() + self.timeout
-        file_specs = [spec for spec in specs if spec.name in before]
+        files = _StepFiles([spec for spec in specs if spec.name in before])
+        settled_at: float | None = None
+        values = -1
         while True:
-            listed: dict[str | None, list[Path]] = {}
-            files: dict[str, list[Path]] = {}
-            for spec in file_specs:
-                if spec.files not in listed:
-                    listed[spec.files] = self.profile.watched_files(spec)
-                files[spec.name] = _changed(listed[spec.files], before[spec.name])
-            complete = all(files[s.name] and all(file_ready(s, p) for p in files[s.name]) for s in file_specs)
+            files.poll(self.profile, before)
             lines_in = watch.poll(self.lines())
-            if (complete and lines_in) or time.monotonic() >= deadline:
+            now = time.monotonic()
+            if now >= deadline:
                 return files
+            if files.complete() and lines_in:
+                count = sum(map(len, watch.found.values()))
+                if not watch.specs:
+                    return files
+                if count != values:  # a value came since: the log may still be writing the step's lines
+                    values, settled_at = count, now
+                elif settled_at is not None and now - settled_at >= SETTLE:
+                    return files
             time.sleep(self.poll)
 
     def _extract(
-        self, specs: Sequence[ExtractorSpec], files: Mapping[str, list[Path]], watch: _LineWatch
+        self, specs: Sequence[ExtractorSpec], files: _StepFiles, watch: _LineWatch
     ) -> dict[str, list[Extracted]]:
-        """The values each extractor gave, by its name, in the profile's order."""
+        """The values each extractor gave, by its name, in the profile's order. A file that is not of the
+        extractor's kind is skipped and said (:attr:`StepNotes.said`), as is a new file gone before it could be
+        read; one that cannot be read, or that never got its closing record, is :class:`ExtractionFailed`."""
         from testbench.extract.model import ExtractError
-        from testbench.extract.run import extract_file
+        from testbench.extract.run import extract_data, of_kind, unclosed
 
         watch.poll(self.lines())  # the lines that came since the wait's last poll
         out: dict[str, list[Extracted]] = {}
@@ -213,17 +293,30 @@ class AssistedOperatorEngine(OperatorModeEngine):
                 out[spec.name] = list(watch.found[spec.name])
                 continue
             out[spec.name] = []
-            for path in files.get(spec.name, []):
+            for path in files.seen.get(spec.name, []):
+                data, ready = files.take(spec, path)
+                if data is None:
+                    self._notes.said.append(VANISHED.format(name=spec.name, file=path))
+                    continue
+                if not of_kind(spec, data):
+                    self._notes.said.append(NOT_OF_KIND[spec.kind].format(name=spec.name, file=path))
+                    continue
+                if path not in files.read:
+                    files.read.append(path)
+                if not ready and unclosed(spec, data):  # the wait is over, its closing record never came
+                    waited = fmt_seconds(self.timeout, "fr")
+                    said = OUTPUT_UNCLOSED.format(closing=spec.closing, file=path, seconds=waited)
+                    raise ExtractionFailed(said, files.evidence())
                 try:
-                    out[spec.name].extend(extract_file(spec, path))
+                    out[spec.name].extend(extract_data(spec, path, data))
                 except ExtractError as exc:
-                    raise ExtractionFailed(_t("extraction impossible : {error}").format(error=exc)) from exc
+                    raise ExtractionFailed(OUTPUT_INVALID.format(error=exc), files.evidence()) from exc
         return out
 
     def _not_found(
         self,
         specs: Sequence[ExtractorSpec],
-        files: Mapping[str, list[Path]],
+        files: _StepFiles,
         by_spec: Mapping[str, Sequence[Extracted]],
     ) -> list[NotFound]:
         """Each extractor with paths no extractor of the step gave a value for, and what it looked at."""
@@ -233,7 +326,7 @@ class AssistedOperatorEngine(OperatorModeEngine):
             paths = tuple(p for p in dict.fromkeys(spec.fields.values()) if not any(map(_covering({p}), given)))
             if not paths:
                 continue
-            read = files.get(spec.name, [])
+            read = [path for path in files.seen.get(spec.name, []) if path in files.read]
             if spec.kind == "regex":
                 cause, where = ("value" if by_spec.get(spec.name) else "line"), self.profile.followed(spec)
             elif read:
@@ -244,20 +337,38 @@ class AssistedOperatorEngine(OperatorModeEngine):
         return out
 
     def _merge(
-        self, root: str, answer: JsonObject, extracted: Sequence[Extracted], missing: Sequence[NotFound] = ()
+        self,
+        root: str,
+        answer: JsonObject,
+        extracted: Sequence[Extracted],
+        missing: Sequence[NotFound] = (),
+        order: Callable[[Extracted], tuple[float, ...]] | None = None,
     ) -> JsonObject:
+        """The call's result: for each path, the value kept among those read (:func:`_chosen`, the others beside
+        it in its provenance when they differ), or the operator's correction of it; then what only the operator
+        keyed."""
         prefix = f"{root}."
         values: dict[str, Any] = {}
         origins: dict[str, Origin] = {}
-        shown: dict[str, Extracted] = {}
+        given: dict[str, list[Extracted]] = {}
         for item in extracted:
-            if item.path.startswith(prefix) and item.path not in shown:  # the first extractor to give a path wins
-                shown[item.path] = item
+            if item.path.startswith(prefix):
+                given.setdefault(item.path, []).append(item)
+        shown: dict[str, Extracted] = {}
+        conflicts: dict[str, dict[str, Any]] = {}
+        for path, items in given.items():
+            shown[path], conflict = _chosen(items, order or _listed(extracted))
+            if conflict:
+                conflicts[path] = conflict
+                self._notes.conflicts[path] = _conflict_said(path, shown[path], conflict)
+                self._notes.said.append(self._notes.conflicts[path])
         keyed = {f"{prefix}{k}": v for k, v in flatten(answer).items()}
         corrections = self._review(shown, missing)
         note = str(answer.get("operator_note") or "").strip()
         for path, item in shown.items():
             provenance = item.provenance.to_dict()
+            if path in conflicts:
+                provenance["conflict"] = conflicts[path]
             if corrections is not None:  # the operator saw the values read: what they accepted stands
                 fix = corrections.get(path)
             else:  # keyed over a value read, with the attestation's note as the reason
@@ -288,6 +399,175 @@ class AssistedOperatorEngine(OperatorModeEngine):
         return {path: Correction(str(value), str(reason)) for path, (value, reason) in answer.items()}
 
 
+class _StepFiles:
+    """The new files of a step's file extractors, each read as soon as it may be and its bytes kept: what is
+    extracted and kept as evidence is what was read, even when the application moves or removes the file
+    right after writing it."""
+
+    def __init__(self, specs: Sequence[ExtractorSpec]) -> None:
+        self.specs = list(specs)
+        self.seen: dict[str, list[Path]] = {spec.name: [] for spec in self.specs}  # new or changed, in order
+        self.kept: dict[Path, tuple[tuple[float, int], bytes]] = {}  # read when it could be: (signature, bytes)
+        self.now: dict[Path, tuple[float, int]] = {}  # the signature of each new file still there at the last poll
+        self.read: list[Path] = []  # the files values were read from (the step's evidence), in order
+        self.used: dict[Path, bytes] = {}  # the bytes each was read in
+        # its modification time and its place among them, by the name its values' provenance gives
+        self.when: dict[str, tuple[float, int]] = {}
+
+    def poll(self, profile: SutProfile, before: Mapping[str, Snapshot]) -> None:
+        """List each watched folder once, read each new file that may be read and was not read as it is (or, once
+        its size holds still, that is not of the extractor's kind at all: it will be skipped, not waited for)."""
+        from testbench.extract.run import file_complete, file_ready, of_kind
+
+        listed: dict[tuple[str | None, str], Snapshot] = {}
+        self.now = {}
+        for spec in self.specs:
+            key = (spec.files, spec.kind)
+            if key not in listed:
+                listed[key] = _snapshot(profile.watched_files(spec))
+            for path, sig in listed[key].items():
+                if before[spec.name].get(path) == sig:
+                    continue
+                self.now[path] = sig
+                if path not in self.seen[spec.name]:
+                    self.seen[spec.name].append(path)
+                kept = self.kept.get(path)
+                if kept is not None and kept[0] == sig:
+                    continue
+                if file_ready(spec, path):
+                    data = _read(path)
+                elif file_complete(path, spec.stable_for):  # a PDF where an XML is read never parses
+                    data = _read(path)
+                    data = data if data is not None and not of_kind(spec, data) else None
+                else:
+                    data = None
+                if data is not None:
+                    self.kept[path] = (sig, data)
+
+    def complete(self) -> bool:
+        """Whether every file extractor has a new file, and each new file was read as it is now (or is gone)."""
+        return all(self.seen[spec.name] and all(map(self._settled, self.seen[spec.name])) for spec in self.specs)
+
+    def _settled(self, path: Path) -> bool:
+        sig = self.now.get(path)
+        if sig is None:  # gone: read before it went, or said as gone
+            return True
+        kept = self.kept.get(path)
+        return kept is not None and kept[0] == sig
+
+    def take(self, spec: ExtractorSpec, path: Path) -> tuple[bytes | None, bool]:
+        """The bytes ``spec`` reads in ``path`` (None: gone before it could be read), and whether they were read
+        when it could be; a file not ready when the wait ended is read as it is then (it may be cut short)."""
+        from testbench.extract.run import file_ready
+
+        kept = self.kept.get(path)
+        if kept is not None and self._settled(path):
+            return self._use(path, kept[1], kept[0][0]), True
+        ready = file_ready(spec, path)  # it may have come to be since the last poll
+        data = _read(path)
+        if data is None:
+            return (None, False) if kept is None else (self._use(path, kept[1], kept[0][0]), True)
+        with contextlib.suppress(OSError):
+            return self._use(path, data, path.stat().st_mtime), ready
+        return self._use(path, data, time.time()), ready
+
+    def _use(self, path: Path, data: bytes, mtime: float) -> bytes:
+        self.used[path] = data
+        self.when[str(path)] = (mtime, len(self.when))
+        return data
+
+    def evidence(self) -> list[tuple[str, bytes]]:
+        """Each file values were read from, as it was read: its name and bytes (the same file found twice, by
+        a recursive glob after a move, once)."""
+        out: dict[tuple[str, bytes], None] = {}
+        for path in self.read:
+            out.setdefault((path.name, self.used[path]))
+        return list(out)
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:  # moved, removed, or still held by the application on Windows
+        return None
+
+
+#: why the kept value of a path was kept over another one read, in the rule's order (docs/assisted-mode.md)
+RULES = ("file", "newest", "first", "latest")
+
+
+def _chosen(items: Sequence[Extracted], when: Callable[[Extracted], tuple[float, int]]) -> tuple[Extracted, Any]:
+    """The value kept for a path several places gave, and, when they differ, the others and why (``None``
+    when all say the same, however written: « 33,60 » and "33.60").
+
+    The rule (docs/assisted-mode.md): a value read in a file of the product (FSE, lot: the documents it sends)
+    over one read in its log; among files, the newest one's, and in one file the first; among log lines, the
+    latest line's (a draft total then the final one)."""
+    files = [item for item in items if item.provenance.kind != "log"]
+    if files:  # the newest file (the later one of two written in the same instant), its first value
+        newest = max(map(when, files))
+        kept = next(item for item in files if when(item) == newest)
+    else:
+        kept = max(items, key=when)
+    others = [item for item in items if item is not kept and not same_value(item.value, kept.value)]
+    if not others:
+        return kept, None
+    rules = {_rule(kept, other) for other in others}
+    # where each other value was read, without its excerpt (a log line may name the patient: the kept value's
+    # own excerpt is the one the report redacts)
+    places = [{k: v for k, v in other.provenance.to_dict().items() if k != "excerpt"} for other in others]
+    return kept, {
+        "others": [{"value": other.value, "provenance": place} for other, place in zip(others, places, strict=True)],
+        "rules": [rule for rule in RULES if rule in rules],
+    }
+
+
+def _rule(kept: Extracted, other: Extracted) -> str:
+    if kept.provenance.kind == "log":
+        return "latest"
+    if other.provenance.kind == "log":
+        return "file"
+    return "first" if other.provenance.source == kept.provenance.source else "newest"
+
+
+def _conflict_said(path: str, kept: Extracted, conflict: Mapping[str, Any]) -> str:
+    """:data:`CONFLICT` for ``path``: the values as recorded, each with the name of the file it was read in."""
+
+    def named(value: str, provenance: Mapping[str, Any]) -> str:
+        source = str(provenance.get("source") or "")
+        where = [PurePath(source).name or source]
+        if provenance.get("kind") == "log" and provenance.get("locator"):
+            where.append(str(provenance["locator"]))  # the line's own time: two lines of one log apart
+        return f"{value} ({', '.join(where)})"
+
+    others = [named(str(o["value"]), o["provenance"]) for o in conflict["others"]]
+    return CONFLICT.format(
+        path=path,
+        count=1 + len(others),
+        kept=named(kept.value, kept.provenance.to_dict()),
+        others=", ".join(others),
+    )
+
+
+def _order(files: _StepFiles, watch: _LineWatch) -> Callable[[Extracted], tuple[float, int]]:
+    """When each value was written, to compare two values of one path: a file's modification time, a log
+    line's time on the bench clock (then its place among the values)."""
+    stamps = watch.stamps()
+
+    def when(item: Extracted) -> tuple[float, int]:
+        if item.provenance.kind == "log":
+            return stamps.get(id(item), (0.0, 0))
+        return files.when.get(item.provenance.source, (0.0, 0))
+
+    return when
+
+
+def _listed(extracted: Sequence[Extracted]) -> Callable[[Extracted], tuple[float, int]]:
+    """Each value's place in ``extracted``, as when it was written (no times known)."""
+    places = {id(item): i for i, item in enumerate(extracted)}
+    return lambda item: (0.0, places.get(id(item), 0))
+
+
 class _LineWatch:
     """A step's regex extractors over the attempt's lines, each line read once.
 
@@ -307,6 +587,7 @@ class _LineWatch:
         self._seen = 0
         self._ranks = {spec.name: Ranks() for spec in self.specs}
         self.found: dict[str, list[Extracted]] = {spec.name: [] for spec in self.specs}
+        self._stamps: dict[str, list[int]] = {spec.name: [] for spec in self.specs}  # each value's line's time
 
     def poll(self, lines: Sequence[TraceLine]) -> bool:
         """Read the lines not read yet; whether every regex extractor has found a value by now."""
@@ -317,9 +598,20 @@ class _LineWatch:
         new = lines[self._seen :]
         self._seen = len(lines)
         for spec in self.specs:
-            found = extract_lines(spec, new, since=self.start_ns, ranks=self._ranks[spec.name])
+            stamps = self._stamps[spec.name]
+            found = extract_lines(spec, new, since=self.start_ns, ranks=self._ranks[spec.name], stamps=stamps)
             self.found[spec.name].extend(found)
         return all(self.found.values())
+
+    def stamps(self) -> dict[int, tuple[float, int]]:
+        """Each value found (by identity): its line's time on the bench clock, and its place among the values."""
+        out: dict[int, tuple[float, int]] = {}
+        place = 0
+        for spec in self.specs:
+            for item, stamp in zip(self.found[spec.name], self._stamps[spec.name], strict=False):
+                place += 1
+                out[id(item)] = (float(stamp), place)
+        return out
 
 
 def _covering(templates: set[str]) -> Callable[[str], bool]:
@@ -355,7 +647,49 @@ def _snapshot(paths: Sequence[Path]) -> Snapshot:
     return out
 
 
-def _changed(paths: Sequence[Path], before: Snapshot) -> list[Path]:
-    """The files new or changed since ``before``, in the order given (oldest first)."""
-    now = _snapshot(paths)
-    return [p for p, sig in now.items() if before.get(p) != sig]
+def explained(comparisons: Sequence[Any], notes: Mapping[str, StepNotes]) -> list[Any]:
+    """The case's comparisons, each absent value's saying why when the step's extraction knows (the extractor
+    that should have given it and where it looked): « valeur absente : secure.status — extracteur « journal » :
+    aucune ligne ne correspond dans /app/app.log (canal app) depuis le début de l'étape »."""
+    import dataclasses
+
+    out = []
+    for comparison in comparisons:
+        why = _why_absent(notes, comparison.step, comparison.path)
+        if why and comparison.message == f"valeur absente : {comparison.path}":
+            comparison = dataclasses.replace(comparison, message=ABSENT_BECAUSE.format(path=comparison.path, why=why))
+        out.append(comparison)
+    return out
+
+
+def _why_absent(notes: Mapping[str, StepNotes], step: str | None, path: str) -> str:
+    for step_id, said in notes.items():
+        if step is not None and step_id != step:
+            continue
+        for template, why in said.absent.items():
+            if _covering({template})(path):
+                return why
+    return ""
+
+
+def conflicts_said(comparisons: Sequence[Any], notes: Mapping[str, StepNotes]) -> str:
+    """The first conflict of a value the case compares (:data:`CONFLICT`), and how many others there are; "" when
+    none: the reason of a case that passes though its product gave one value two ways."""
+    said = list(
+        dict.fromkeys(
+            notes[c.step].conflicts[c.path]
+            for c in comparisons
+            if c.step in notes and c.path in notes[c.step].conflicts
+        )
+    )
+    if not said:
+        return ""
+    if len(said) == 1:
+        return said[0]
+    return tn(
+        "{reason} (et {count} autre valeur en conflit)",
+        "{reason} (et {count} autres valeurs en conflit)",
+        len(said) - 1,
+        "fr",
+        reason=said[0],
+    )

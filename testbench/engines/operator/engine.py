@@ -216,13 +216,15 @@ class OperatorEngine:
 
     def create_invoice(self, request: JsonObject) -> JsonObject:
         result = self._prompt("create_invoice", request, "fse")
+        # the bench's handle on the invoice for the steps that follow (secure it, put it in a lot): the number
+        # keyed or read, else the bench's own reference; no casebook path expects it (not an observed value)
         result.setdefault("invoice_id", str(result.get("number") or request.get("invoice_ref", "")))
         return result
 
     def secure_invoice(self, request: JsonObject) -> JsonObject:
-        result = self._prompt("secure_invoice", request)
-        result.setdefault("status", "secured")
-        return result
+        # its status is what the operator keyed or an extractor read, never made up: a securing the product
+        # did not report leaves ``secure.status`` absent, and a case that expects it fails (« valeur absente »)
+        return self._prompt("secure_invoice", request)
 
     def build_lot(self, request: JsonObject) -> JsonObject:
         return self._prompt("build_lot", request, "b2")

@@ -14,6 +14,12 @@ from testbench import fmt
 from testbench.domain.vocabulary import is_amount
 from testbench.extract.model import Provenance
 
+
+def _t(text: str) -> str:
+    """Marks a French text for the catalogue; ``t`` gives it in the reader's language where it is said."""
+    return text
+
+
 #: said after where a value was read when the reader's copy of the file (the exam book's) may have its bytes elsewhere
 WRITTEN_REDACTED = (
     "(octets et colonnes du fichier tel que le logiciel l'a écrit, SHA-256 {sha256} ; "
@@ -54,10 +60,42 @@ def origin_text(
     if written:
         where += " " + t(WRITTEN_REDACTED if redacted else WRITTEN_PIN_MASKED).format(sha256=written)
     correction = provenance.get("correction")
+    read = value
     if isinstance(correction, Mapping):
+        read = quote(correction.get("extracted", ""))
         text = t("corrigé par l'opérateur : {value} au lieu de {extracted} lu dans {where}").format(
-            value=value, extracted=quote(correction.get("extracted", "")), where=where
+            value=value, extracted=read, where=where
         )
         reason = str(correction.get("reason") or "")
-        return text + (t(" — motif : {reason}").format(reason=reason) if reason else "")
-    return t("observé {value} — {where}").format(value=value, where=where)
+        text += t(" — motif : {reason}").format(reason=reason) if reason else ""
+    else:
+        text = t("observé {value} — {where}").format(value=value, where=where)
+    return text + conflict_text(provenance.get("conflict"), read, t, quote)
+
+
+#: why the value read was kept over the others the product gave for the same path (engines.operator.assisted._chosen)
+RULES = {
+    "file": _t("un fichier du logiciel l'emporte sur son journal"),
+    "newest": _t("le fichier le plus récent l'emporte"),
+    "first": _t("dans un même fichier, la première valeur l'emporte"),
+    "latest": _t("la ligne de journal la plus récente l'emporte"),
+}
+
+
+def conflict_text(conflict: Any, read: str, t: Callable[[str], str], quote: Callable[[Any], str] = str) -> str:
+    """« — 2 valeurs différentes lues : 33,60 € retenue ici (un fichier du logiciel l'emporte sur son journal) ;
+    autres : 30,00 € dans gestpsad.log, ligne de 12:00:03,120, colonnes 65–69 », after the sentence of a value the
+    product gave several ways (``read``: the value kept, formatted); "" when it gave one."""
+    if not isinstance(conflict, Mapping) or not conflict.get("others"):
+        return ""
+    others = [
+        t("{value} (lu dans {where})").format(
+            value=quote(other.get("value", "")), where=Provenance.from_dict(other.get("provenance") or {}).describe(t)
+        )
+        for other in conflict["others"]
+        if isinstance(other, Mapping)
+    ]
+    why = ", ".join(t(RULES[rule]) for rule in conflict.get("rules") or () if rule in RULES)
+    return t(" — {count} valeurs différentes lues : {kept} retenue ici ({why}) ; autres : {others}").format(
+        count=1 + len(others), kept=read, why=why, others=" ; ".join(others)
+    )
