@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from testbench.i18n import colon, default_language, semicolon, translator
+from testbench.i18n import _t, colon, default_language, semicolon, translator
 
 MISSING = "—"
 #: the no-break space French typography puts between thousands and before a unit (« 1 234,00 € »)
@@ -129,11 +129,6 @@ def typed(value_type: str, item: Any, lang: str | None = None, amount: bool | No
     if value_type == "decimal" and amount is not None and isinstance(item, str):
         return money(item, lang) if amount else number(item, lang)
     return value(item, lang)
-
-
-def _t(text: str) -> str:
-    """Marks a French word for the catalogue; translated where it is shown."""
-    return text
 
 
 #: A case's mode and domain (casebook.model.Mode, Domain) and a casebook's PS category, in words: the files and

@@ -86,6 +86,12 @@ def _french(text: str) -> str:
     return text
 
 
+def _t(text: str) -> str:
+    """Marks a French text for the catalogue where it is written (extracted as ``_t``): a constant, a table's
+    words, a template recorded in French; translated where it is shown. The one marker every module imports."""
+    return text
+
+
 def tn(singular: str, plural: str, count: int, lang: str | None = None, **parts: object) -> str:
     """The message that agrees with ``count``, in ``lang`` (the active language by default), filled in.
 

@@ -13,16 +13,13 @@ import re
 from pathlib import Path
 from typing import Any
 
+from testbench.i18n import _t
+
 #: A configuration file of ours is a few kilobytes: past this it is another file (or a device, /dev/zero,
 #: read without end), refused as « fichier trop gros » (testbench.fmt.os_reason)
 MAX_BYTES = 4 << 20
 
 _AT = re.compile(r"\(at line (\d+), column (\d+)\)")
-
-
-def _t(text: str) -> str:
-    """Marks a French message for the catalogue; its reader shows it in the person's language."""
-    return text
 
 
 #: A Windows path written between double quotes: TOML reads ``\t``, ``\f``, ``\b``, ``\n``, ``\r`` in it as

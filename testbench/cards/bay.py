@@ -45,6 +45,7 @@ from typing import Any
 from testbench.domain.events import EventKind
 from testbench.domain.hooks import LifecycleSink
 from testbench.fmt import seconds
+from testbench.i18n import _t
 
 from .api import ApduSink, CardPresence, CardUnavailable, ReaderBusy
 from .emulator_control import EmulatorCard, PortLock, ProcessCard, ThreadCard
@@ -72,11 +73,6 @@ INSERT_LEAD = 0.015
 
 #: PC/SC's reader state bit (pcsc-lite and winscard alike): a program holds the card with SCARD_SHARE_EXCLUSIVE.
 SCARD_STATE_EXCLUSIVE = 0x0080
-
-
-def _t(text: str) -> str:
-    """Marks a French template for the catalogue: recorded in French, read back in the reader's language."""
-    return text
 
 
 #: A reader the bay stops using (docs/cards.md §4.1): which, and why (the reason last: it may hold « : »).

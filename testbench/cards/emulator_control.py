@@ -19,6 +19,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
+from testbench.i18n import _t
+
 from .api import CardUnavailable
 from .inprocess import Fault
 from .pcsc_errors import vpcd_message
@@ -29,11 +31,6 @@ from .virtual import build_card
 from .vpcd import VirtualICC
 
 LOCK_PORT_OFFSET = 10000  # the vpcd port + this = a loopback port bound as a cross-process mutex
-
-
-def _t(text: str) -> str:
-    """Marks a French template for the catalogue: said in French, read back in the reader's language."""
-    return text
 
 
 #: Who holds a vpcd port, as the holder tells it (:class:`PortLock`); the lock's own port when it does not say.

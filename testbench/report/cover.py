@@ -11,7 +11,7 @@ from typing import Any
 from testbench import fmt
 from testbench.cards.messages import accepted_why_fr, nature_words
 from testbench.domain.events import EventKind
-from testbench.i18n import colon, translator
+from testbench.i18n import _t, colon, translator
 from testbench.report.labels import NOT_RECORDED, iso, operator_name
 from testbench.report.personal import Scrubber
 from testbench.store.model import CardState, ProductVersion, run_product
@@ -30,10 +30,6 @@ def _first(sources: list[dict[str, Any]], *keys: str) -> Any:
 #: the session meta key listing the cover's fields completed after the runs (testbench.tools.cover):
 #: [{"field", "value", "by", "at"}], ``at`` a UTC ISO time; the fields themselves are meta keys too
 COMPLETED_META = "cover_completed"
-def _t(text: str) -> str:
-    """Marks a French word for the catalogue; translated where it is shown."""
-    return text
-
 
 #: the fields that can be completed so, in the cover's order, with their words
 COMPLETABLE = {

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from testbench.fmt import os_reason
+from testbench.i18n import _t
 
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "chrome", "msedge")
 
@@ -149,11 +150,6 @@ def _freeze_dates(pdf: Path) -> None:
     new = _DATE.sub(repl, data)
     if new != data:
         pdf.write_bytes(new)
-
-
-def _t(text: str) -> str:
-    """Marks a French message for the catalogue; ``testbench report`` shows it in the reader's language."""
-    return text
 
 
 _TRAILER = re.compile(rb"trailer\s*<<(.*?)>>\s*startxref\s*(\d+)\s*%%EOF\s*$", re.S)

@@ -24,7 +24,7 @@ from testbench.cards.reader_pools import ReaderSpec, default_pools
 from testbench.domain.events import EventKind
 from testbench.domain.hooks import Closable
 from testbench.domain.verdict import Outcome
-from testbench.i18n import tn
+from testbench.i18n import _t, tn
 from testbench.runner.events import Listener, RunEvent
 from testbench.runner.runner import RunSummary
 
@@ -32,11 +32,6 @@ if TYPE_CHECKING:
     from testbench.casebook.model import Case, Casebook
     from testbench.runner.runner import Runner
     from testbench.store.session import SessionStore
-
-
-def _t(text: str) -> str:
-    """Marks a French template for the catalogue: recorded in French, read back in the reader's language."""
-    return text
 
 
 #: A parallel bench with no usable reader stops taking cases (the reason last: it may hold « : »).

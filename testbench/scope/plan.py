@@ -18,7 +18,7 @@ from typing import Any
 
 from testbench.casebook.model import Domain
 from testbench.fmt import os_reason
-from testbench.i18n import translator
+from testbench.i18n import _t, translator
 from testbench.runner.options import EXAM_PLAN_META
 from testbench.tomlfile import TomlSyntaxError, parse_toml, path_problem, read_config
 
@@ -97,11 +97,6 @@ class PlanProblem:
         place = f"{name}:{self.line}" if self.line else name
         params = {k: t(v) if k == "reason" and isinstance(v, str) else v for k, v in self.params.items()}  # OS words
         return f"{place}: {t(self.message).format(**params)}"
-
-
-def _t(text: str) -> str:
-    """Marks a French message for the catalogue; it is translated when shown (:meth:`PlanProblem.text`)."""
-    return text
 
 
 NO_PLAN = _t("aucun plan d'examen : donnez --plan PLAN, ou lancez la campagne avec run --plan PLAN")
@@ -257,9 +252,7 @@ def parse_plan(text: str, name: str) -> ExamPlan:
         if basis and basis not in BASES:
             problem(line, _t("basis inconnu « {basis} » (connus : {known})"), basis=basis, known=", ".join(BASES))
         requirements.append(
-            Requirement(
-                rid, _text(entry.get("title")), domain, _text(entry.get("source")), service, basis
-            )
+            Requirement(rid, _text(entry.get("title")), domain, _text(entry.get("source")), service, basis)
         )
 
     if problems:

@@ -7,14 +7,8 @@ from typing import Any
 
 from testbench.domain.verdict import Verdict
 from testbench.fmt import DOMAIN_LABELS, PS_CATEGORY_LABELS, label, yes_no
-from testbench.i18n import colon, tn, translator
+from testbench.i18n import _t, colon, tn, translator
 from testbench.scope.coverage import ACCEPTED, NOT_RUN, OPEN, PASSED
-
-
-def _t(text: str) -> str:
-    """Marks a French text for the catalogue; translated where it is shown."""
-    return text
-
 
 STATUS_LABELS = {
     PASSED: _t("réussi"),

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from testbench.extract.model import Extracted, ExtractError
-from testbench.i18n import tn
-from testbench.sut.profile import LogSource, SutProfile, _t, output_warnings
+from testbench.i18n import _t, tn
+from testbench.sut.profile import LogSource, SutProfile, output_warnings
 from testbench.traces import logtext
 from testbench.traces.model import TraceLine
 from testbench.traces.parsers import LineFormat, StreamParser, detect_format, get_format

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from testbench.domain.vocabulary import ENGINE_CALLS
 from testbench.fmt import REGEX_ERRORS, regex_reason
-from testbench.i18n import colon, translator
+from testbench.i18n import _t, colon, translator
 from testbench.tomlfile import TomlSyntaxError, parse_toml, path_problem, read_config
 from testbench.traces.capture import LOG_CHANNELS
 from testbench.traces.logtext import check_encoding
@@ -35,11 +35,6 @@ from testbench.traces.parsers import PRESETS, LineFormat, get_format
 
 if TYPE_CHECKING:
     from testbench.extract.spec import ExtractorSpec
-
-
-def _t(text: str) -> str:
-    """Marks a French message for the catalogue; it is translated when shown (:meth:`SutProfileError.text`)."""
-    return text
 
 
 class SutProfileError(Exception):

@@ -17,13 +17,8 @@ from dataclasses import replace
 from testbench.casebook.model import Case, Expectation, ExpectationKind
 from testbench.domain.observe import unflatten
 from testbench.domain.verdict import Verdict
+from testbench.i18n import _t
 from testbench.runner.compare import compare_value
-
-
-def _t(text: str) -> str:
-    """Marks a French sentence for the catalogue; the window translates it where it shows it."""
-    return text
-
 
 #: What the window says of a value its type cannot read, by expectation type (``{field}``: the field's label,
 #: ``{value}``: what was keyed); a type not listed reads any text (``string``)

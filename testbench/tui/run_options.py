@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from testbench.i18n import _t
 from testbench.runner.options import CampaignOptions
 from testbench.runner.shard import MAX_SHARDS, Shard, ShardSpecError, parse_shard
 
@@ -28,11 +29,6 @@ class RunChoice:
 
     workers: int = 1
     shard: Shard | None = None
-
-
-def _t(text: str) -> str:
-    """Marks a French template for the catalogue: the window reads the whole sentence back in its language."""
-    return text
 
 
 #: a refusal of a ``run`` option the window asks for, named by its field (« Bancs en parallèle »)

@@ -41,10 +41,10 @@ from testbench.domain.observe import flatten, unflatten
 from testbench.domain.refusal import EngineError
 from testbench.domain.vocabulary import CALL_ROOTS
 from testbench.engines.api import JsonObject
-from testbench.engines.operator.engine import CAPTURED, OperatorPrompt, _t
+from testbench.engines.operator.engine import CAPTURED, OperatorPrompt
 from testbench.engines.operator.mode import OperatorModeEngine
 from testbench.fmt import seconds as fmt_seconds
-from testbench.i18n import tn
+from testbench.i18n import _t, tn
 from testbench.traces.clock import mono_ns
 from testbench.traces.model import TraceLine
 

@@ -20,6 +20,7 @@ from typing import Any
 from testbench.domain.refusal import EngineRefusal
 from testbench.domain.vocabulary import CALL_ROOTS, ENGINE_CALLS
 from testbench.engines.api import EngineInfo, EngineNotLaunched, JsonObject
+from testbench.i18n import _t
 
 DEFAULT_PATTERNS: dict[str, tuple[str, ...]] = {
     "fse": ("*.xml", "*.XML", "*.json", "*.JSON", "*.fse", "*.FSE"),
@@ -30,12 +31,6 @@ DEFAULT_PATTERNS: dict[str, tuple[str, ...]] = {
 CAPTURED = "captured_files"
 #: seconds a new file's size must hold still before it is captured (the application may write it in parts)
 STABLE_FOR = 0.2
-
-
-def _t(text: str) -> str:
-    """Marks a French text for the catalogue: the session keeps it French, each display shows it in the
-    reader's language (``testbench.i18n``: the instructions' ``{name}`` templates read back whole)."""
-    return text
 
 
 #: What the operator does in the application, by engine call; what to report is said apart

@@ -21,7 +21,8 @@ from testbench.domain.hooks import AttestationSink
 from testbench.domain.observe import unflatten
 from testbench.domain.vocabulary import CALL_ROOTS
 from testbench.engines.api import JsonObject
-from testbench.engines.operator.engine import FIELDS, REPORT, OperatorEngine, OperatorPrompt, _t, path_label
+from testbench.engines.operator.engine import FIELDS, REPORT, OperatorEngine, OperatorPrompt, path_label
+from testbench.i18n import _t
 
 _CODE = re.compile(r"[A-Z][A-Z0-9_]{2,}")
 

@@ -13,12 +13,7 @@ from typing import Any
 from testbench import fmt
 from testbench.domain.vocabulary import is_amount
 from testbench.extract.model import Provenance
-
-
-def _t(text: str) -> str:
-    """Marks a French text for the catalogue; ``t`` gives it in the reader's language where it is said."""
-    return text
-
+from testbench.i18n import _t
 
 #: said after where a value was read when the reader's copy of the file (the exam book's) may have its bytes elsewhere
 WRITTEN_REDACTED = (

@@ -10,7 +10,7 @@ from typing import Any
 
 from testbench.engines.reference import refusals as R
 from testbench.engines.reference.money import ROUNDING_MODES, AmountError, parse_decimal
-from testbench.engines.reference.refusals import _t
+from testbench.i18n import _t
 
 TIERS_PAYANT = ("none", "amo", "amo+amc")
 MODES = ("securise", "degrade", "sesam-sans-vitale")

@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from testbench.engines.reference import refusals as R
 from testbench.engines.reference.model import Line
-from testbench.engines.reference.refusals import _t
 from testbench.engines.reference.tables import TariffEntry
+from testbench.i18n import _t
 
 #: A travel zone of an IK line (model.TRAVEL_ZONES) in words, for a refusal's message (« déplacement en montagne »)
 TRAVEL_WORDS = {"plaine": _t("en plaine"), "montagne": _t("en montagne"), "pied-ski": _t("à pied ou à ski")}

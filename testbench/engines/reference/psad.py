@@ -13,10 +13,9 @@ from datetime import date
 from testbench.engines.reference import refusals as R
 from testbench.engines.reference.model import PRESTATIONS, InvoiceRequest, Line
 from testbench.engines.reference.rates import nature_of
-from testbench.engines.reference.refusals import _t
 from testbench.engines.reference.tables import Tables, TariffEntry
 from testbench.fmt import PRESTATION_LABELS
-from testbench.i18n import tn
+from testbench.i18n import _t, tn
 
 #: LPP type letter of the table (NT_LPP.LPP_PRS_TYP) -> the line's prestation type
 LPP_TYPES = {"A": "achat", "E": "entretien", "L": "location", "R": "reparation", "S": "service", "V": "livraison"}

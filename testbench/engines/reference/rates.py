@@ -9,8 +9,8 @@ from functools import cache
 
 from testbench.engines.reference import refusals as R
 from testbench.engines.reference.model import Coverage, InvoiceRequest, Line
-from testbench.engines.reference.refusals import _t
 from testbench.engines.reference.tables import Tables
+from testbench.i18n import _t
 
 HUNDRED = Decimal(100)
 ZERO_RATE = Decimal(0)

@@ -156,11 +156,6 @@ def refuse(refusal_code: str, message: str, **details: Any) -> EngineRefusal:
     return EngineRefusal(refusal_code, message, details)
 
 
-def _t(text: str) -> str:
-    """Marks a French word of a refusal's message for the catalogue (its English is there)."""
-    return text
-
-
 def day(when: date) -> str:
     """A date of a refusal's message as French writes it: « 05/01/2026 » (English reads it back ISO)."""
     return fmt_day(when.isoformat(), "fr")
