@@ -101,3 +101,198 @@ def _place(message: str, text: str) -> tuple[int, int]:
     # "at end of document": the text stopped too early, so the last line that has text is the place.
     lines = text.rstrip().splitlines() or [""]
     return len(lines), len(lines[-1]) + 1
+
+
+# --- where a key is written ------------------------------------------------------------------------
+
+#: A key's path in a TOML document: table keys, and the 0-based rank of an element of an array (of tables, or
+#: inline: ``("extractors", 1, "fields", "amo")`` is the ``amo`` entry of the second ``[[extractors]]``'s fields)
+KeyPath = tuple[str | int, ...]
+_BARE = re.compile(r"[A-Za-z0-9_-]+")
+_BLANK = " \t"
+
+
+def place(text: str, path: KeyPath, *, key: bool = False) -> tuple[int, int] | None:
+    """Line and column (1-based) where ``path`` is written in ``text`` (a document :func:`parse_toml` reads): the
+    start of its value, or with ``key`` that of its key (an array's element, a table's ``[header]``, has one
+    place). A path not written as such (a key left out, a table written in a way this does not follow) is placed
+    at the nearest table or key that holds it; None when not even its first key is found.
+
+    The bench's errors on a file's meaning (an unknown extractor kind, an XPath that reads nothing) thus name
+    the line, as its syntax errors do."""
+    try:
+        places = _Places(text.removeprefix("\ufeff")).run()
+    except (ValueError, IndexError, RecursionError):  # a text this does not follow: no place rather than a wrong one
+        return None
+    for end in range(len(path), 0, -1):
+        found = places.get(path[:end])
+        if found is not None:
+            offset = found[0] if key or end < len(path) else found[1]
+            return _line_col(text.removeprefix("\ufeff"), offset)
+    return None
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - start + 1
+
+
+class _Places:
+    """The offsets of every key and value of a TOML text: (key's offset, value's offset) by :data:`KeyPath`."""
+
+    def __init__(self, text: str) -> None:
+        self.text, self.at = text, 0
+        self.places: dict[KeyPath, tuple[int, int]] = {}
+        self.arrays: dict[KeyPath, int] = {}  # arrays of tables: how many elements so far
+
+    def run(self) -> dict[KeyPath, tuple[int, int]]:
+        table: KeyPath = ()
+        text = self.text
+        while True:
+            self._skip_space(newlines=True)
+            if self.at >= len(text):
+                return self.places
+            start = self.at
+            if text.startswith("[[", start):
+                self.at += 2
+                keys = self._key("]")
+                self.at = text.index("]]", self.at) + 2
+                array = (*self._resolved(keys[:-1]), keys[-1])
+                rank = self.arrays.get(array, 0)
+                self.arrays[array] = rank + 1
+                table = (*array, rank)
+                self.places.setdefault(array, (start, start))
+                self.places[table] = (start, start)
+            elif text.startswith("[", start):
+                self.at += 1
+                keys = self._key("]")
+                self.at = text.index("]", self.at) + 1
+                table = self._resolved(keys)
+                self.places.setdefault(table, (start, start))
+            else:
+                keys = self._key("=")
+                self.at = text.index("=", self.at) + 1
+                self._skip_space()
+                self._value((*table, *keys), start)
+
+    def _resolved(self, keys: KeyPath) -> KeyPath:
+        """A header's keys with the rank of the last element of each array of tables they go through."""
+        out: KeyPath = ()
+        for name in keys:
+            out = (*out, name)
+            if out in self.arrays:
+                out = (*out, self.arrays[out] - 1)
+        return out
+
+    def _skip_space(self, *, newlines: bool = False) -> None:
+        text = self.text
+        while self.at < len(text):
+            char = text[self.at]
+            if char in _BLANK or (newlines and char in "\r\n"):
+                self.at += 1
+            elif char == "#":
+                end = text.find("\n", self.at)
+                self.at = len(text) if end < 0 else end
+            else:
+                return
+
+    def _key(self, stop: str) -> KeyPath:
+        """A dotted key, up to ``stop`` (left unread)."""
+        keys: list[str] = []
+        text = self.text
+        while True:
+            self._skip_space()
+            char = text[self.at]
+            if char in "\"'":
+                end = self._string_end(self.at)
+                keys.append(_decoded_key(text[self.at : end]))
+                self.at = end
+            else:
+                found = _BARE.match(text, self.at)
+                if found is None:
+                    raise ValueError("no key")
+                keys.append(found.group())
+                self.at = found.end()
+            self._skip_space()
+            if text[self.at] != ".":
+                if text[self.at] != stop:
+                    raise ValueError("no key")
+                return tuple(keys)
+            self.at += 1
+
+    def _string_end(self, start: int) -> int:
+        """The offset just past the string starting at ``start`` (basic, literal, multi-line)."""
+        text = self.text
+        quote = text[start]
+        if text.startswith(quote * 3, start):
+            end = start + 3
+            while True:
+                end = text.index(quote * 3, end)
+                if quote == '"' and _escaped(text, end):
+                    end += 1
+                    continue
+                while text.startswith(quote, end + 3):  # up to two quotes may end the string's content
+                    end += 1
+                return end + 3
+        end = start + 1
+        while True:
+            end = text.index(quote, end)
+            if quote == '"' and _escaped(text, end):
+                end += 1
+                continue
+            return end + 1
+
+    def _value(self, path: KeyPath, key_at: int) -> None:
+        """Read the value at the current offset, recording its place and those of what it holds."""
+        text = self.text
+        start = self.at
+        self.places[path] = (key_at, start)
+        char = text[start]
+        if char in "\"'":
+            self.at = self._string_end(start)
+        elif char == "[":
+            self.at += 1
+            rank = 0
+            while True:
+                self._skip_space(newlines=True)
+                if text[self.at] == "]":
+                    self.at += 1
+                    return
+                if text[self.at] == ",":
+                    self.at += 1
+                    continue
+                self._value((*path, rank), self.at)
+                rank += 1
+        elif char == "{":
+            self.at += 1
+            while True:
+                self._skip_space()
+                if text[self.at] == "}":
+                    self.at += 1
+                    return
+                if text[self.at] == ",":
+                    self.at += 1
+                    continue
+                at = self.at
+                keys = self._key("=")
+                self.at = text.index("=", self.at) + 1
+                self._skip_space()
+                self._value((*path, *keys), at)
+        else:  # a number, a date, a boolean: up to what ends it
+            while self.at < len(text) and text[self.at] not in ",]}#\r\n":
+                self.at += 1
+
+
+def _escaped(text: str, quote_at: int) -> bool:
+    """Whether the quote at ``quote_at`` is escaped (an odd number of backslashes before it)."""
+    count = 0
+    while quote_at - count - 1 >= 0 and text[quote_at - count - 1] == "\\":
+        count += 1
+    return count % 2 == 1
+
+
+def _decoded_key(token: str) -> str:
+    """A quoted key as TOML reads it (its escapes decoded)."""
+    import tomllib
+
+    return str(next(iter(tomllib.loads(f"{token} = 0"))))

@@ -47,8 +47,19 @@ def test_named_groups_give_values_with_comma_decimals_normalised_and_their_colum
     amo = got[1].provenance
     first, last = amo.columns or (0, 0)
     assert text[first - 1 : last] == "163,80" and amo.kind == "log" and amo.excerpt == text
-    assert amo.describe(translator("fr")) == f"demo-erp.log, ligne de 03/12/2026 09:14:02,123, colonnes {first}–{last}"
-    assert amo.describe(translator("en")) == f"demo-erp.log, line of 03/12/2026 09:14:02,123, columns {first}–{last}"
+    # the line's time on the bench's clock, in UTC as the book's every time, then the log's own as written
+    assert amo.describe(translator("fr")) == (
+        "demo-erp.log, ligne capturée à 09:14:02.000 UTC (heure du journal : 03/12/2026 09:14:02,123),"
+        f" colonnes {first}–{last}"
+    )
+    assert amo.describe(translator("en")) == (
+        "demo-erp.log, line captured at 09:14:02.000 UTC (log's own time: 03/12/2026 09:14:02,123),"
+        f" columns {first}–{last}"
+    )
+    # a line read in the file as it is (sut check): the log's own time only
+    read = extract_lines(SPEC, [app_line(text)], captured=False)[1].provenance
+    assert read.describe(translator("fr")) == f"demo-erp.log, ligne de 03/12/2026 09:14:02,123, colonnes {first}–{last}"
+    assert read.describe(translator("en")) == f"demo-erp.log, line of 03/12/2026 09:14:02,123, columns {first}–{last}"
 
 
 def test_only_the_spec_channel_and_the_step_window_are_read() -> None:

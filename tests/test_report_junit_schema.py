@@ -75,13 +75,15 @@ def test_the_junit_of_a_run_and_of_its_report_validate_and_keep_both_verdicts(tm
         document = etree.parse(str(path))
         assert schema.validate(document), (path, schema.error_log.last_error)
         suite = document.getroot()
-        assert (suite.get("tests"), suite.get("failures"), suite.get("skipped")) == ("3", "1", "1")
+        counts = tuple(suite.get(name) for name in ("tests", "failures", "errors", "skipped"))
+        assert counts == ("3", "1", "1", "0")  # pending is an error: the run exits 2, the test view is not green
         cases = {tc.get("name"): tc for tc in suite.iter("testcase")}
         assert {name: case_verdicts(tc) for name, tc in cases.items()} == {
             name: {"testbench.verdict.recorded": verdict, "testbench.verdict.retained": verdict}
             for name, verdict in (("DEMO-FSE-001", "pass"), ("DEMO-FSE-030", "pending"), ("DEMO-FSE-099", "fail"))
         }
-        skipped = cases["DEMO-FSE-030"].find("skipped")
-        assert skipped.text == "étape manuelle m-paper en attente de l'opérateur" and not skipped.attrib
+        pending = cases["DEMO-FSE-030"].find("error")
+        assert pending.text == pending.get("message") == "étape manuelle m-paper en attente de l'opérateur"
+        assert pending.get("type") == "pending" and cases["DEMO-FSE-030"].find("skipped") is None
         failure = cases["DEMO-FSE-099"].find("failure")
         assert failure.get("message", "").startswith("e-amo : attendu 163,00\u00a0€, observé 163,80\u00a0€")

@@ -45,7 +45,11 @@ def test_an_interrupted_run_still_writes_its_junit_and_report(tmp_path: Path, si
     shown = junit_cases(junit)
     assert len(shown) == 150 and list(run.values()).count("pass") >= 3, stopped.stderr
     assert {case: tag for case, tag in shown.items() if case in run} == run, stopped.stderr
-    assert {tag for case, tag in shown.items() if case not in run} == {"skipped"}  # the others « non exécuté »
+    # the case under way: it ran, and the interrupt cut it before its verdict — an error, as run's exit 2 says
+    cut = {case for case, _, _, done in attempts(session) if not done}
+    assert {shown[case] for case in cut} <= {"error"}, stopped.stderr
+    # the others « non exécuté »: never reached, they did not run
+    assert {tag for case, tag in shown.items() if case not in run and case not in cut} == {"skipped"}
     assert "non exécuté" in (book / "index.html").read_text(encoding="utf-8")
 
 

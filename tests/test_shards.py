@@ -288,3 +288,54 @@ def test_a_merge_of_another_campaign_names_its_shards_agreeing_with_their_number
         checked = check_shards([*campaign, ("m", merged_record(2, other, indices))])
         (problem,) = checked.problems
         assert problem.startswith(french) and english(problem).startswith(english_text), problem
+
+
+def test_a_shard_run_on_a_crlf_checkout_names_the_casebook_whose_bytes_differ(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A Windows runner with git's core.autocrlf checks the casebook out with CRLF line endings: another SHA-256,
+    another campaign. Before, merge said only « partition 2/2 d'une autre campagne (autres cahiers, autre sélection
+    ou autre nombre de partitions) »: which casebook, and why, was left to guess (docs/ci.md says what to do)."""
+    crlf = tmp_path / "crlf"
+    crlf.mkdir()
+    (crlf / "cards").symlink_to(DEMO.parent / "cards")
+    (crlf / "demo.xml").write_bytes(DEMO.read_bytes().replace(b"\n", b"\r\n"))
+    one, two = tmp_path / "1.tbsession", tmp_path / "2.tbsession"
+    pair = ["-k", "DEMO-FSE-001 or DEMO-FSE-002", "--cards", "inprocess", "--engine", "inprocess"]
+    assert main(["run", str(DEMO), "--session", str(one), "--shard", "1/2", *pair]) == 0
+    assert main(["run", str(crlf / "demo.xml"), "--session", str(two), "--shard", "2/2", *pair]) == 0
+    capsys.readouterr()
+    for lang, said in (
+        (
+            "fr",
+            f"testbench merge: {two}: partition 2/2 d'une autre campagne : le cahier {crlf / 'demo.xml'} n'a pas les"
+            " mêmes octets que dans les autres partitions (fins de ligne changées par le checkout, core.autocrlf d'un"
+            " runner Windows ? autre version ?)",
+        ),
+        (
+            "en",
+            f"testbench merge: {two}: shard 2/2 of another campaign: casebook {crlf / 'demo.xml'} does not have the"
+            " same bytes as in the other shards (line endings changed by the checkout, a Windows runner's"
+            " core.autocrlf? another version?)",
+        ),
+    ):
+        assert main(["merge", str(one), str(two), "-o", str(tmp_path / "m.tbsession"), "--lang", lang]) == 3
+        assert capsys.readouterr().err.splitlines()[0] == said
+    assert not (tmp_path / "m.tbsession").exists()
+
+
+def test_only_a_casebook_with_the_campaigns_cases_is_said_to_differ_in_bytes() -> None:
+    """Another casebook altogether (other cases) is « autres cahiers… » as before; the same cases under another
+    SHA-256 name their casebook, by the name the shard's session records."""
+    (casebook,) = load_casebooks([DEMO])
+    selected = [(casebook, case) for case in casebook.cases]
+    other = replace(casebook, sha256="0" * 64)
+    names = {"0" * 64: "ci/demo.xml"}
+    first = ("1.tbsession", shard_record(Shard(1, 2), selected))
+    for cases, said in (
+        ([(other, replace(case, id=f"X-{case.id}")) for _, case in selected], "(autres cahiers, autre sélection"),
+        ([(other, case) for _, case in selected], ": le cahier ci/demo.xml n'a pas les mêmes octets"),
+    ):
+        checked = check_shards([first, ("2.tbsession", shard_record(Shard(2, 2), cases))], lambda _path: names)
+        (problem,) = checked.problems
+        assert problem.startswith(f"2.tbsession: partition 2/2 d'une autre campagne {said}"), problem

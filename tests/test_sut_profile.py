@@ -153,13 +153,6 @@ def test_a_toml_syntax_error_is_placed_at_its_line_and_column(tmp_path: Path) ->
             "[logs][1].ts_format : format d'horodatage invalide « %Q »",
             "[logs][1].ts_format: invalid timestamp format “%Q”",
         ),
-        # audit 16: an extractor that would read nothing on the day
-        (
-            '[product]\nname = "x"\n[[extractors]]\nname = "e"\nkind = "regex"\napplies_to = ["create_invoice"]\n'
-            'pattern = "amo=(?P<amo>\\\\S+)"\nfields = { amo = "invoice.totals.amoo" }\n',
-            "[extractors][1] : chemin d'observation inconnu « invoice.totals.amoo »",
-            "[extractors][1]: unknown observation path “invoice.totals.amoo”",
-        ),
     ],
 )
 def test_each_semantic_error_names_its_section_and_key(tmp_path: Path, text: str, french: str, english: str) -> None:
@@ -168,10 +161,22 @@ def test_each_semantic_error_names_its_section_and_key(tmp_path: Path, text: str
     assert error.text("en").startswith(f"{tmp_path / 'sut.toml'}: {english}"), error.text("en")
 
 
-def test_an_extractor_error_names_the_file_and_its_table(tmp_path: Path) -> None:
+def test_an_extractor_error_names_the_file_its_line_and_its_table(tmp_path: Path) -> None:
     text = '[product]\nname = "x"\n[[extractors]]\nname = "e"\nkind = "sql"\napplies_to = ["create_invoice"]\n'
     message = _error(tmp_path, text).text()
-    assert message.startswith(f"{tmp_path / 'sut.toml'}: [extractors][1] : ") and "sql" in message
+    assert message.startswith(f"{tmp_path / 'sut.toml'}:5:8: [extractors][1] : ") and "sql" in message
+
+
+def test_an_observation_path_no_expectation_reads_is_refused_at_its_line(tmp_path: Path) -> None:
+    """Audit 16: an extractor that would read nothing on the day; refused where its path is written."""
+    text = (
+        '[product]\nname = "x"\n[[extractors]]\nname = "e"\nkind = "regex"\napplies_to = ["create_invoice"]\n'
+        'pattern = "amo=(?P<amo>\\\\S+)"\nfields = { amo = "invoice.totals.amoo" }\n'
+    )
+    error = _error(tmp_path, text)
+    where = f"{tmp_path / 'sut.toml'}:8:18: [extractors][1]"
+    assert error.text().startswith(f"{where} : chemin d'observation inconnu « invoice.totals.amoo »"), error.text()
+    assert error.text("en").startswith(f"{where}: unknown observation path “invoice.totals.amoo”"), error.text("en")
 
 
 def test_a_missing_profile_is_said_without_a_traceback(tmp_path: Path) -> None:

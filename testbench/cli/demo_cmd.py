@@ -208,8 +208,8 @@ def _run(args: argparse.Namespace, casebook: Path, session: Path, out: Path, exa
     scripted operator (the casebook's own manual steps, if any, keep their prepared attestations).
     """
     from testbench.cli.coverage_cmd import attach_plan
-    from testbench.cli.main import terminate_as_interrupt
     from testbench.cli.run_cmd import execute
+    from testbench.interrupts import terminate_as_interrupt
     from testbench.runner.campaign import RunRequest, make_operator
 
     options = options_from_args(args)

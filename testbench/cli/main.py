@@ -4,8 +4,10 @@ Exit codes: 0 all passed; 1 some case failed; 2 an inconclusive or error verdict
 (environment or bench fault); 3 invalid input or usage — a session file damaged or unreadable included,
 whichever command meets it (:func:`testbench.cli.crash.failure_code`).
 
-A CI's cancel or timeout (SIGTERM) stops ``run``, ``merge`` and ``demo``'s headless run as ^C does:
-« interrompu », exit 2, the session resumable (:func:`terminate_as_interrupt`).
+A CI's cancel or timeout (SIGTERM) stops every command a CI runs as ^C does (:data:`TERMINATED_AS_INTERRUPTED`,
+and ``demo``'s headless run): « interrompu », exit 2, its engines and services stopped, its temporary files
+removed, a run's session resumable (:mod:`testbench.interrupts`); never 143, even when the signal comes as the
+command ends.
 
 Language: French by default, English with ``--lang en`` (anywhere on the line, read before parsing
 so that argparse's own words and every help text follow it) or ``TESTBENCH_LANG=en``.
@@ -14,16 +16,14 @@ so that argparse's own words and every help text follow it) or ``TESTBENCH_LANG=
 from __future__ import annotations
 
 import argparse
-import contextlib
 import importlib
-import signal
 import sys
-import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 from testbench.cli.console import keep_writing_when_unread, spell_standard_streams
 from testbench.cli.texts import HelpFormatter, argparse_word, argparse_words
 from testbench.i18n import LANGUAGES, translator, use_language
+from testbench.interrupts import Stopping, ignored, stopping
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_OK, EXIT_USAGE
 
 #: Each sub-command and the module that adds it (``register(subparsers)`` sets ``func`` on its parser), in
@@ -51,10 +51,11 @@ COMMANDS = {
     "cover": "testbench.cli.cover_cmd",
 }
 
-#: The commands a CI cancels or times out (SIGTERM) that stop as on ^C (not the workstation's: Textual owns
-#: its terminal, nor the engine's and services' processes, which their bench stops). ``demo`` opens the
-#: workstation on a terminal: its headless run installs the handler itself (testbench.cli.demo_cmd).
-TERMINATED_AS_INTERRUPTED = frozenset({"run", "merge"})
+#: The commands a CI cancels or times out (SIGTERM) that stop as on ^C: all but the workstation (Textual owns
+#: its terminal) and the processes a bench starts and stops itself — card emulators, téléservices, ``engine
+#: serve`` (:func:`_terminated_as_interrupted`). ``demo`` opens the workstation on a terminal: its headless run
+#: installs the handler itself (testbench.cli.demo_cmd).
+TERMINATED_AS_INTERRUPTED = frozenset(COMMANDS) - {"ui", "demo", "cards", "services"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -150,20 +151,32 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The command ``argv`` (the process's own command line by default: the console script, ``python -m
+    testbench``, after which the process ends) and its exit code."""
     spell_standard_streams()  # a redirected output on Windows is cp1252: never a traceback for a « → »
     keep_writing_when_unread()  # ``| head``, a ``| tee`` gone with the same ^C: the command ends as it would
+    final = argv is None
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = requested_language(argv)
-    with use_language(lang), argparse_words():
-        return _main(argv, lang)
+    # SIGTERM as ^C from the start (a CI's cancel while the command's modules load is no 143 either) until the
+    # command has said its last word — ``final``: until the process has ended
+    with use_language(lang), argparse_words(), stopping(final=final) as signals:
+        try:
+            return _main(argv, lang, signals)
+        except KeyboardInterrupt:  # before the command started, or while it said its last words
+            with ignored():
+                print(translator()("interrompu"), file=sys.stderr)
+            return EXIT_ENVIRONMENT
 
 
-def _main(argv: list[str], lang: str | None) -> int:
+def _main(argv: list[str], lang: str | None, signals: Stopping) -> int:
     if (unreadable := _not_text(argv)) is not None:
         print(f"testbench: {unreadable}", file=sys.stderr)
         return EXIT_USAGE
     parser = build_parser(argv)
     args = parser.parse_args(argv)
+    if not _terminated_as_interrupted(args):
+        signals.release_terminate()  # the workstation, a bench's own processes: SIGTERM is their owner's
     if lang in LANGUAGES and getattr(args, "lang", None) is None:
         args.lang = lang  # ``testbench --lang en report …``: the sub-command's own --lang defaulted to None
     if args.version:
@@ -179,18 +192,24 @@ def _main(argv: list[str], lang: str | None) -> int:
             return default_ui(args)  # a bare ``testbench`` opens the workstation
         parser.print_help()
         return EXIT_USAGE
-    stop = terminate_as_interrupt() if args.command in TERMINATED_AS_INTERRUPTED else contextlib.nullcontext()
     try:
-        with stop:
-            return int(func(args))
+        return int(func(args))
     except KeyboardInterrupt:
-        print(translator()("interrompu"), file=sys.stderr)
+        with ignored():  # a second ^C does not cut the line
+            print(translator()("interrompu"), file=sys.stderr)
         return EXIT_ENVIRONMENT
     except Exception as exc:  # the net under each command's own errors: never a traceback (cli.crash)
         from testbench.cli.crash import failure_code, failure_text
 
-        print(f"testbench {args.command}: {failure_text(exc, argv, translator())}", file=sys.stderr)
+        with ignored():
+            print(f"testbench {args.command}: {failure_text(exc, argv, translator())}", file=sys.stderr)
         return failure_code(exc)  # 3 for a damaged session (the input), 2 for a fault of the bench
+
+
+def _terminated_as_interrupted(args: argparse.Namespace) -> bool:
+    """Whether SIGTERM stops the command as ^C does: not for ``engine serve``, the engine a bench starts
+    and stops (by its process group) as its own."""
+    return args.command in TERMINATED_AS_INTERRUPTED and getattr(args, "engine_command", None) != "serve"
 
 
 def _not_text(argv: Sequence[str]) -> str | None:
@@ -205,30 +224,6 @@ def _not_text(argv: Sequence[str]) -> str | None:
             said = "« {arg} » n'est pas du texte UTF-8 (un nom écrit dans un autre encodage) : renommez le fichier"
             return translator()(said).format(arg=shown)
     return None
-
-
-@contextlib.contextmanager
-def terminate_as_interrupt() -> Iterator[None]:
-    """SIGTERM raises ``KeyboardInterrupt`` as ^C does, so the command's own ^C path runs (a run's cases under
-    way left without a verdict, a merge's partial file removed) instead of the process dying with 143.
-
-    Only the first SIGTERM interrupts: a further one (a CI insisting) lets the clean-up that closes the
-    benches' processes finish. Installed from the main thread only (Python's rule; ``signal.SIGTERM``
-    exists on Windows too), the previous handler restored after.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def interrupt(_signum: int, _frame: object) -> None:
-        signal.signal(signal.SIGTERM, lambda *_: None)  # not SIG_IGN: a process started now must not inherit it
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from testbench import cmdline
 from testbench.cli.progress import Progress
 from testbench.i18n import default_language, translator
+from testbench.interrupts import ignored
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_USAGE
 from testbench.runner.options import RUN, add_options, options_from_args
 
@@ -104,8 +105,16 @@ def execute(
         return exc.exit_code
     except KeyboardInterrupt:  # ^C, or a CI's cancel or timeout (SIGTERM, cli.main)
         return _interrupted(request, t)
-    print(_closing_line(request.session, result.final_verdicts, progress, t), file=sys.stderr)
-    if _write_outputs(request, t):
+    written: list[Path] = []
+    try:
+        print(_closing_line(request.session, result.final_verdicts, progress, t), file=sys.stderr)
+        complete = _write_outputs(request, t, written)
+    except KeyboardInterrupt:  # the cases are done, their JUnit or report was being written
+        with ignored():  # a second ^C does not cut what is left to say
+            print(t("interrompu"), file=sys.stderr)
+            _say_unwritten(request, t, written)
+        return EXIT_ENVIRONMENT
+    if complete:
         return result.exit_code
     kept = t("les verdicts sont enregistrés dans la session {session} ; « testbench report » en refait le rapport")
     print(kept.format(session=request.session), file=sys.stderr)
@@ -130,7 +139,8 @@ def _interrupted(request: RunRequest, t: Callable[[str], str]) -> int:
     """The run stopped by ^C or SIGTERM still gives CI its JUnit and the reviewer a report, of the cases already
     run (the others « non exécuté »): the campaign has stopped its benches and closed the session, whose
     finished cases are committed whole, so both are written from it as ``testbench report`` would. A second
-    ^C while they are written leaves each whole or absent, and the command that writes them is said."""
+    ^C while they are written leaves each whole or absent, and the command that writes those not written is
+    said."""
     from testbench.store.connection import SessionError
 
     print(t("interrompu"), file=sys.stderr)
@@ -138,29 +148,40 @@ def _interrupted(request: RunRequest, t: Callable[[str], str]) -> int:
     wanted = ", ".join(str(path) for path in (outputs.junit, outputs.report) if path)
     if not wanted or not request.session.is_file():  # nothing asked, or stopped before the session was created
         return EXIT_ENVIRONMENT
-    written = False
+    written: list[Path] = []
+    complete = False
     with contextlib.suppress(KeyboardInterrupt, SessionError):
-        written = _write_outputs(request, t)
-    if written:
-        done = t("les cas déjà exécutés sont dans {outputs}, les autres y sont « non exécuté » ; --resume reprend")
-        print(done.format(outputs=wanted), file=sys.stderr)
-    else:
-        left = t(
-            "{outputs} : écriture non terminée ; la session garde les verdicts, cette commande les écrit : {command}"
-        )
-        print(left.format(outputs=wanted, command=_report_command(request)), file=sys.stderr)
+        complete = _write_outputs(request, t, written)
+    with ignored():  # a third ^C does not cut what is left to say
+        if complete:
+            done = t("les cas déjà exécutés sont dans {outputs}, les autres y sont « non exécuté » ; --resume reprend")
+            print(done.format(outputs=wanted), file=sys.stderr)
+        else:
+            _say_unwritten(request, t, written)
     return EXIT_ENVIRONMENT
 
 
-def _report_command(request: RunRequest) -> str:
-    """``testbench report`` that writes the run's JUnit and report from its session (a JUnit alone: the report
-    folder it needs beside the session)."""
+def _say_unwritten(request: RunRequest, t: Callable[[str], str], written: list[Path]) -> None:
+    """The outputs asked for and not ``written`` (an interrupt, a full disk), with the ``testbench report``
+    command that writes them from the session, which keeps every verdict; those written are whole."""
+    outputs = request.options.outputs
+    missing = [path for path in (outputs.junit, outputs.report) if path and path not in written]
+    if not missing:
+        return
+    left = t("{outputs} : écriture non terminée ; la session garde les verdicts, cette commande les écrit : {command}")
+    command = _report_command(request, junit=outputs.junit in missing)
+    print(left.format(outputs=", ".join(map(str, missing)), command=command), file=sys.stderr)
+
+
+def _report_command(request: RunRequest, *, junit: bool = True) -> str:
+    """``testbench report`` that writes the run's report from its session, and its JUnit with ``junit`` (a JUnit
+    alone: the report folder it needs beside the session), with the run's ``--lang``."""
     from testbench.report.owner import default_folder  # an interrupted run only: not on the run path
 
     outputs = request.options.outputs
     folder = outputs.report or default_folder(request.session)
     words = ["testbench", "report", str(request.session), "-o", str(folder)]
-    words += ["--junit", str(outputs.junit)] if outputs.junit else []
+    words += ["--junit", str(outputs.junit)] if junit and outputs.junit else []
     words += ["--lang", outputs.lang] if outputs.lang else []
     return cmdline.join(words)  # as the system's shell reads it
 
@@ -176,12 +197,14 @@ def _nothing_to_resume(session: Path, lang: str | None) -> str | None:
     ).format(path=session)
 
 
-def _write_outputs(request: RunRequest, t: Callable[[str], str]) -> bool:
-    """The run's JUnit and report, each written whole or not at all; False when one could not be (a full
-    disk…), said on stderr."""
+def _write_outputs(request: RunRequest, t: Callable[[str], str], written: list[Path] | None = None) -> bool:
+    """The run's JUnit and report, each written whole or not at all, and added to ``written`` once it is; False
+    when one could not be (a full disk…), said on stderr. A ^C or SIGTERM meanwhile is raised as
+    ``KeyboardInterrupt``, the outputs written before it in ``written``."""
     from testbench.cli.outputs import unwritten
 
     outputs, written_all = request.options.outputs, True
+    done = written if written is not None else []
     if outputs.junit:
         from testbench.report.junit import write_junit
 
@@ -190,6 +213,8 @@ def _write_outputs(request: RunRequest, t: Callable[[str], str]) -> bool:
         except OSError as exc:
             print(f"testbench run: {unwritten(outputs.junit, exc, outputs.lang)}", file=sys.stderr)
             written_all = False
+        else:
+            done.append(outputs.junit)
     if outputs.report:
         from testbench.report.html import write_report
         from testbench.store.read import chain_head
@@ -197,7 +222,7 @@ def _write_outputs(request: RunRequest, t: Callable[[str], str]) -> bool:
         # this process just wrote and hashed the journal: its report checks the links up to this head
         # instead of re-hashing every row (``testbench report`` on a session file verifies it in full)
         try:
-            written = write_report(
+            page = write_report(
                 request.session,
                 outputs.report,
                 lang=outputs.lang or default_language(),
@@ -207,5 +232,6 @@ def _write_outputs(request: RunRequest, t: Callable[[str], str]) -> bool:
             print(f"testbench run: {unwritten(outputs.report, exc, outputs.lang)}", file=sys.stderr)
             written_all = False
         else:
-            print(t("rapport : {path}").format(path=written), file=sys.stderr)
+            done.append(outputs.report)
+            print(t("rapport : {path}").format(path=page), file=sys.stderr)
     return written_all

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable
-from datetime import datetime
 
 from testbench.extract.model import Extracted, Provenance, excerpt
 from testbench.extract.spec import ExtractorSpec
@@ -18,13 +17,6 @@ def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
-def _when(line: TraceLine) -> str:
-    """The line's time as a person finds it in the file: the source's own timestamp, else the capture time."""
-    if line.source_ts:
-        return line.source_ts
-    return datetime.fromtimestamp(line.wall).strftime("%H:%M:%S.%f")[:-3]
-
-
 def extract_lines(
     spec: ExtractorSpec,
     lines: Iterable[TraceLine],
@@ -33,6 +25,7 @@ def extract_lines(
     until: int | None = None,
     ranks: Ranks | None = None,
     stamps: list[int] | None = None,
+    captured: bool = True,
 ) -> list[Extracted]:
     """The values ``spec`` (a regex extractor) reads in ``lines`` of its channel.
 
@@ -42,6 +35,9 @@ def extract_lines(
     ``ranks``: the ``{n}`` counters to go on with, when the lines come in batches (a step being watched).
     ``stamps``: given, each value's line's time on the bench clock is appended to it, in the values' order
     (which line came last, when two give one path).
+    ``captured``: the lines were captured by the bench (the time each value's provenance gives is then the line's
+    capture time on the bench's clock, in UTC, beside the log's own as written); False for lines read from a file
+    as it is (``sut check``), which have only the log's own.
     """
     pattern = _compiled(spec.pattern or "")
     channel = spec.channel or "app"
@@ -66,7 +62,8 @@ def extract_lines(
                 kind="log",
                 columns=(start + 1, max(start + 1, end)),
                 excerpt=excerpt(line.text),
-                locator=_when(line),
+                locator=line.source_ts or "",  # the log's own time, as written: a person finds the line by it
+                wall=line.wall if captured else None,
             )
             out.append(Extracted(ranks.path(path), normalise_decimal(value), provenance))
             if stamps is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from pathlib import PurePath
 from typing import Any
 
@@ -13,12 +14,22 @@ from testbench.fmt import os_reason
 EXCERPT_CHARS = 200
 
 
+def bench_time(wall: float) -> str:
+    """A time on the bench's clock as the trace beside it writes it: HH:MM:SS.mmm, in UTC."""
+    second = int(wall // 1)  # as testbench.report.labels.clock_text: the same line, the same milliseconds
+    return f"{datetime.fromtimestamp(second, tz=UTC):%H:%M:%S}.{int((wall - second) * 1000):03d}"
+
+
 @dataclass(frozen=True, slots=True)
 class Provenance:
     """Where a value was read: enough for a person to open the file and find it again.
 
     ``locator`` says where inside the source in the source's own terms: the XPath expression, the
-    concrete JSON pointer (``/lines/0/base``), or a log line's own timestamp.
+    concrete JSON pointer (``/lines/0/base``), or a log line's own timestamp (« heure du journal »: the
+    application's clock and time zone, as written). ``wall``: when the bench captured the log line, on its own
+    clock (POSIX seconds; said in UTC, as every time of the book and the trace beside it): the one time comparable
+    with the others, whatever the application's clock was off by; None for a line the bench did not capture
+    (``sut check`` reads the file as it is) and for a file.
     """
 
     source: str  # file path (as captured) or trace channel name ("app", "syslog")
@@ -30,11 +41,18 @@ class Provenance:
     columns: tuple[int, int] | None = None  # 1-based inclusive columns (fixed record, or log line)
     excerpt: str = ""  # the raw text the value was read from (one line / record, ≤ 200 chars)
     locator: str = ""  # XPath expression, JSON pointer, or the log line's own timestamp
+    wall: float | None = None  # log: the line's capture time on the bench's clock (POSIX seconds)
 
     def describe(self, t: Callable[[str], str]) -> str:
-        """« lot 000015.b2, enregistrement 3, colonnes 45–52 », in the language of ``t``."""
+        """« lot 000015.b2, enregistrement 3, colonnes 45–52 », « app.log, ligne capturée à 12:00:04.883 UTC
+        (heure du journal : 05/12/2026 13:01:59,883), colonnes 65–71 », in the language of ``t``."""
         parts = [PurePath(self.source).name or self.source]
-        if self.kind == "log" and self.locator:
+        if self.kind == "log" and self.wall is not None:
+            captured = t("ligne capturée à {time} UTC").format(time=bench_time(self.wall))
+            if self.locator:
+                captured += " " + t("(heure du journal : {time})").format(time=self.locator)
+            parts.append(captured)
+        elif self.kind == "log" and self.locator:  # a line read in the file as it is (sut check), an older session's
             parts.append(t("ligne de {time}").format(time=self.locator))
         if self.line is not None:
             parts.append(t("ligne {line}").format(line=self.line))
@@ -53,6 +71,8 @@ class Provenance:
         """A JSON-ready form (for the store and the report); :meth:`from_dict` reads it back."""
         out = asdict(self)
         out["columns"] = list(self.columns) if self.columns else None
+        if self.wall is None:  # a file's, or a line the bench did not capture: as written before lines had one
+            del out["wall"]
         return out
 
     @classmethod
@@ -82,7 +102,7 @@ def fixed_value(
     path: str, value: str, source: str, offset: int, record: int, columns: tuple[int, int], shown: str
 ) -> Extracted:
     """``Extracted(path, value, Provenance(source, "fixed", offset, None, record, columns, shown))``, twice as fast."""
-    s_source, s_kind, s_offset, s_line, s_record, s_columns, s_excerpt, s_locator = _SET_PROVENANCE
+    s_source, s_kind, s_offset, s_line, s_record, s_columns, s_excerpt, s_locator, s_wall = _SET_PROVENANCE
     p = _new(Provenance)
     s_source(p, source)
     s_kind(p, "fixed")
@@ -92,6 +112,7 @@ def fixed_value(
     s_columns(p, columns)
     s_excerpt(p, shown)
     s_locator(p, "")
+    s_wall(p, None)
     s_path, s_value, s_provenance = _SET_EXTRACTED
     e = _new(Extracted)
     s_path(e, path)

@@ -17,6 +17,7 @@ from lxml import etree
 
 from testbench.domain.vocabulary import ENGINE_CALLS, known_path
 from testbench.fmt import REGEX_ERRORS, regex_reason
+from testbench.tomlfile import KeyPath
 
 KINDS = ("regex", "xpath", "fixed", "json")
 FIELD_TYPES = ("text", "int", "decimal")
@@ -81,51 +82,69 @@ _RECORD_KEYS = {"type", "label", "fields"}
 _FIELD_KEYS = {"name", "start", "length", "type", "scale"}
 
 
-def _problem(template: str, **parts: Any) -> ValueError:
-    return ValueError(template.format(**parts))
+class SpecError(ValueError):
+    """A problem of an extractor's declaration: its French message starts with ``where``. ``at`` is the
+    path, in the extractor's table, of what it is about (``("kind",)``, ``("fields", "string(/FSE/@n)")``,
+    ``("records", 0, "fields", 1, "scale")``; ``()``: the table itself), and ``on_key`` says the place is that
+    key's, not its value's (an XPath, a group written as a key of ``fields``): the profile's reader names the
+    line and column where it is written (:func:`testbench.tomlfile.place`)."""
+
+    def __init__(self, message: str, at: KeyPath = (), *, on_key: bool = False) -> None:
+        super().__init__(message)
+        self.at, self.on_key = at, on_key
 
 
-def _text(table: Mapping[str, Any], key: str, where: str, *, required: bool = True) -> str | None:
+def _problem(template: str, at: KeyPath = (), *, on_key: bool = False, **parts: Any) -> SpecError:
+    return SpecError(template.format(**parts), at, on_key=on_key)
+
+
+def _text(table: Mapping[str, Any], key: str, where: str, *, required: bool = True, at: KeyPath = ()) -> str | None:
     value = table.get(key)
     if value is None:
         if required:
-            raise _problem("{where} : clé obligatoire absente « {key} »", where=where, key=key)
+            raise _problem("{where} : clé obligatoire absente « {key} »", at, where=where, key=key)
         return None
     if not isinstance(value, str) or not value:
-        raise _problem("{where} : « {key} » doit être un texte non vide", where=where, key=key)
+        raise _problem("{where} : « {key} » doit être un texte non vide", (*at, key), where=where, key=key)
     return value
 
 
-def _count(table: Mapping[str, Any], key: str, where: str, default: int | None, minimum: int = 1) -> int | None:
+def _count(
+    table: Mapping[str, Any], key: str, where: str, default: int | None, minimum: int = 1, at: KeyPath = ()
+) -> int | None:
     value = table.get(key, default)
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise _problem("{where} : « {key} » doit être un entier ≥ {minimum}", where=where, key=key, minimum=minimum)
+        raise _problem(
+            "{where} : « {key} » doit être un entier ≥ {minimum}", (*at, key), where=where, key=key, minimum=minimum
+        )
     return value
 
 
 def _texts(table: Mapping[str, Any], key: str, where: str) -> Mapping[str, str]:
     value = table.get(key, {})
     if not isinstance(value, Mapping) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
-        raise _problem("{where} : « {key} » doit être une table de textes", where=where, key=key)
+        raise _problem("{where} : « {key} » doit être une table de textes", (key,), where=where, key=key)
     return dict(value)
 
 
-def _check_keys(table: Mapping[str, Any], allowed: set[str], where: str) -> None:
+def _check_keys(table: Mapping[str, Any], allowed: set[str], where: str, at: KeyPath = ()) -> None:
     for key in table:
         if key not in allowed:
-            raise _problem("{where} : clé inconnue « {key} »", where=where, key=key)
+            raise _problem("{where} : clé inconnue « {key} »", (*at, key), on_key=True, where=where, key=key)
 
 
 def parse_extractor(table: Mapping[str, Any], where: str) -> ExtractorSpec:
-    """The extractor a profile's ``[[extractors]]`` table declares; ``ValueError(f"{where} : …")`` if invalid.
-    Its targets are observation paths a casebook can expect, once the rest of it reads."""
+    """The extractor a profile's ``[[extractors]]`` table declares; :class:`SpecError` (a ``ValueError``,
+    « {where} : … ») if invalid. Its targets are observation paths a casebook can expect, once the rest of it
+    reads."""
     spec = _declared(table, where)
-    for path in spec.fields.values():
+    for key, path in spec.fields.items():
         if not known_path(path.replace("{n}", "0")):  # a typo (« invoice.totals.amoo ») no expectation reads
             raise _problem(
                 "{where} : chemin d'observation inconnu « {path} » (docs/casebook-format.md, chemins d'observation)",
+                ("fields", key),
                 where=where,
                 path=path,
             )
@@ -140,6 +159,7 @@ def _declared(table: Mapping[str, Any], where: str) -> ExtractorSpec:
     if kind not in KINDS:
         raise _problem(
             "{where} : genre d'extracteur inconnu « {kind} » (attendu : regex, xpath, fixed, json)",
+            ("kind",),
             where=where,
             kind=kind,
         )
@@ -147,6 +167,8 @@ def _declared(table: Mapping[str, Any], where: str) -> ExtractorSpec:
         raise _problem(
             "{where} : « encoding » ne s'applique pas à un fichier XML : il déclare le sien "
             '(<?xml version="1.0" encoding="…"?>, utf-8 sinon)',
+            ("encoding",),
+            on_key=True,
             where=where,
         )
     _check_keys(table, _KEYS[kind], where)
@@ -154,24 +176,31 @@ def _declared(table: Mapping[str, Any], where: str) -> ExtractorSpec:
     if isinstance(calls, str):
         calls = [calls]
     if not isinstance(calls, list) or not calls or not all(isinstance(c, str) for c in calls):
-        raise _problem("{where} : « {key} » doit être une liste de textes", where=where, key="applies_to")
-    for call in calls:
+        raise _problem(
+            "{where} : « {key} » doit être une liste de textes", ("applies_to",), where=where, key="applies_to"
+        )
+    for rank, call in enumerate(calls):
         if call not in ENGINE_CALLS:
             raise _problem(
                 "{where} : appel moteur inconnu « {call} » (attendu : {calls})",
+                ("applies_to", rank) if isinstance(table.get("applies_to"), list) else ("applies_to",),
                 where=where,
                 call=call,
                 calls=", ".join(ENGINE_CALLS),
             )
     fields = _texts(table, "fields", where)
     if not fields:
-        raise _problem("{where} : clé obligatoire absente « {key} »", where=where, key="fields")
-    for path in fields.values():
+        raise _problem("{where} : clé obligatoire absente « {key} »", ("fields",), where=where, key="fields")
+    for key, path in fields.items():
         if not _PATH.fullmatch(path):
-            raise _problem("{where} : chemin d'observation invalide « {path} »", where=where, path=path)
+            raise _problem(
+                "{where} : chemin d'observation invalide « {path} »", ("fields", key), where=where, path=path
+            )
     stable = table.get("stable_for", 0.2)
     if isinstance(stable, bool) or not isinstance(stable, int | float) or not 0 <= stable < math.inf:  # nan, inf too
-        raise _problem("{where} : « {key} » doit être un nombre de secondes ≥ 0", where=where, key="stable_for")
+        raise _problem(
+            "{where} : « {key} » doit être un nombre de secondes ≥ 0", ("stable_for",), where=where, key="stable_for"
+        )
     base: dict[str, Any] = {"name": name, "kind": kind, "applies_to": tuple(calls), "fields": fields}
     base["stable_for"] = float(stable)
     if kind == "regex":
@@ -184,6 +213,8 @@ def _declared(table: Mapping[str, Any], where: str) -> ExtractorSpec:
             if pointer and not pointer.startswith("/"):
                 raise _problem(
                     "{where} : pointeur JSON invalide « {pointer} » (il commence par « / »)",
+                    ("fields", pointer),
+                    on_key=True,
                     where=where,
                     pointer=pointer,
                 )
@@ -198,28 +229,224 @@ def _regex(table: Mapping[str, Any], fields: Mapping[str, str], where: str) -> d
         compiled = re.compile(pattern)
     except REGEX_ERRORS as exc:
         reason = regex_reason(exc)
-        raise _problem("{where} : expression régulière invalide : {reason}", where=where, reason=reason) from None
+        raise _problem(
+            "{where} : expression régulière invalide : {reason}", ("pattern",), where=where, reason=reason
+        ) from None
     for group in fields:
         if group not in compiled.groupindex:
             raise _problem(
-                "{where} : le groupe « {group} » n'est pas dans l'expression régulière", where=where, group=group
+                "{where} : le groupe « {group} » n'est pas dans l'expression régulière",
+                ("fields", group),
+                on_key=True,
+                where=where,
+                group=group,
             )
     return {"pattern": pattern, "channel": _text(table, "channel", where, required=False) or "app"}
 
 
 def _xpath(table: Mapping[str, Any], fields: Mapping[str, str], where: str) -> dict[str, Any]:
     namespaces = _texts(table, "namespaces", where)
+    for prefix, uri in namespaces.items():
+        if not prefix:  # lxml: a TypeError, on the day
+            raise _problem(
+                "{where} : préfixe vide dans « namespaces » : XPath n'a pas d'espace de noms par défaut ; nommez-le"
+                ' (f = "…") et écrivez ce préfixe dans les expressions (/f:FSE)',
+                ("namespaces", prefix),
+                on_key=True,
+                where=where,
+            )
+        if not _NCNAME.fullmatch(prefix) or not uri:  # a prefix no expression can write, or no namespace at all
+            raise _problem(
+                "{where} : espace de noms « {prefix} » invalide : un préfixe sans « : » ni espace, pour une URI"
+                " non vide",
+                ("namespaces", prefix),
+                on_key=True,
+                where=where,
+                prefix=prefix,
+            )
     for expression in fields:
-        try:
-            etree.XPath(expression, namespaces=namespaces)
-        except etree.XPathSyntaxError as exc:
+        reason = xpath_problem(expression, namespaces)
+        if reason is not None:
             raise _problem(
                 "{where} : expression XPath invalide « {expression} » : {reason}",
+                ("fields", expression),
+                on_key=True,
                 where=where,
                 expression=expression,
-                reason=str(exc),
-            ) from None
+                reason=reason,
+            )
     return {"namespaces": namespaces}
+
+
+# --- XPath: what lxml says, in French, and what it only says on the day -----------------------------
+
+#: What libxml2 says of an XPath expression it cannot compile or evaluate (its words are English), in French:
+#: the catalogue gives them back in English. Any other message reads « expression invalide ».
+XPATH_REASONS = {
+    "Undefined namespace prefix": "préfixe d'espace de noms non déclaré (déclarez-le dans « namespaces »)",
+    "Unregistered function": "fonction inconnue",
+    "Invalid expression": "expression invalide",
+    "Invalid predicate": "prédicat invalide (un crochet [ jamais fermé ?)",
+    "Unfinished literal": "chaîne de caractères jamais fermée",
+    "Start of literal": "chaîne de caractères attendue",
+    "Invalid number of arguments": "nombre d'arguments invalide",
+    "Undefined variable": "variable non définie (un extracteur n'en a aucune)",
+    "Invalid type": "type invalide",
+    "Invalid operand": "opérande invalide",
+    "Number encoding": "nombre mal écrit",
+    "Expected $ for variable reference": "« $ » attendu avant le nom d'une variable",
+    "Missing closing curly brace": "accolade fermante manquante",
+    "Syntax error": "erreur de syntaxe",
+    "Invalid context size": "last() n'a de sens que dans un prédicat [ … ]",
+    "Invalid context position": "position() n'a de sens que dans un prédicat [ … ]",
+    "Char out of XML range": "caractère interdit en XML",
+    "Encoding error": "erreur d'encodage",
+    "Forbidden variable": "variable interdite",
+    "Operation limit exceeded": "expression trop coûteuse",
+    "Recursion limit exceeded": "expression trop imbriquée",
+}
+_XPATH_INVALID = "expression invalide"
+#: what :func:`xpath_problem` finds reading an expression itself, before lxml evaluates it
+XPATH_UNDECLARED = "préfixe d'espace de noms « {prefix} » non déclaré (déclarez-le dans « namespaces »)"
+XPATH_UNKNOWN_FUNCTION = "fonction XPath inconnue « {name}() »"
+XPATH_ARITY = "nombre d'arguments invalide pour {name}() : {given} au lieu de {expected}"
+XPATH_VARIABLE = "variable « {name} » non définie (un extracteur n'en a aucune)"
+
+
+def xpath_reason(exc: BaseException) -> str:
+    """Why lxml refused an XPath expression (``etree.XPathError``…), in French (:data:`XPATH_REASONS`)."""
+    message = str(exc).strip()
+    return XPATH_REASONS.get(message, next((fr for en, fr in XPATH_REASONS.items() if en in message), _XPATH_INVALID))
+
+
+#: XPath 1.0's own functions (§4), each with its fewest and most arguments (None: any number), the only ones
+#: an expression calls without a prefix; node tests look like calls too
+XPATH_FUNCTIONS: dict[str, tuple[int, int | None]] = {
+    "last": (0, 0), "position": (0, 0), "count": (1, 1), "id": (1, 1), "local-name": (0, 1),
+    "namespace-uri": (0, 1), "name": (0, 1), "string": (0, 1), "concat": (2, None), "starts-with": (2, 2),
+    "contains": (2, 2), "substring-before": (2, 2), "substring-after": (2, 2), "substring": (2, 3),
+    "string-length": (0, 1), "normalize-space": (0, 1), "translate": (3, 3), "boolean": (1, 1), "not": (1, 1),
+    "true": (0, 0), "false": (0, 0), "lang": (1, 1), "number": (0, 1), "sum": (1, 1), "floor": (1, 1),
+    "ceiling": (1, 1), "round": (1, 1),
+}  # fmt: skip
+_NODE_TYPES = {"node", "text", "comment", "processing-instruction"}
+_AXES = {
+    "ancestor", "ancestor-or-self", "attribute", "child", "descendant", "descendant-or-self", "following",
+    "following-sibling", "namespace", "parent", "preceding", "preceding-sibling", "self",
+}  # fmt: skip
+_NCNAME_TEXT = r"[^\W\d][\w.\-]*"
+_NCNAME = re.compile(_NCNAME_TEXT)
+_XPATH_TOKEN = re.compile(
+    rf"""\s*(?:
+      (?P<literal>"[^"]*"|'[^']*')
+    | (?P<number>\d+(?:\.\d*)?|\.\d+)
+    | (?P<dots>\.\.?)
+    | (?P<var>\$(?:{_NCNAME_TEXT}:)?{_NCNAME_TEXT})
+    | (?P<name>(?:{_NCNAME_TEXT}:)?(?:{_NCNAME_TEXT}|\*)|\*)
+    | (?P<axis>::)
+    | (?P<op>//|/|\||\+|-|!=|<=|>=|=|<|>|@|,|\(|\)|\[|\])
+    )""",
+    re.VERBOSE,
+)
+_OPERATOR_NAMES = {"and", "or", "mod", "div"}
+#: after these (or an operator) a name is a node test or a call, and « * » any element; after anything else, an
+#: operator (XPath 1.0, §3.7)
+_OPENING = {"@", "::", "(", "[", ","}
+_OPERATORS = {"//", "/", "|", "+", "-", "!=", "<=", ">=", "=", "<", ">"}
+
+
+def xpath_problem(expression: str, namespaces: Mapping[str, str]) -> str | None:
+    """Why ``expression`` would read nothing on the exam day, in French; None when it reads.
+
+    lxml compiles an expression without resolving its prefixes, its functions or its variables: those fail when
+    it is evaluated, and only where the evaluation goes (a predicate on no element is never evaluated). So the
+    expression is compiled, read for what it names (each prefix declared in ``namespaces``, each function one of
+    XPath's own with as many arguments as it takes, no variable), then evaluated once on an empty document."""
+    try:
+        compiled = etree.XPath(expression, namespaces=dict(namespaces))
+    except (etree.XPathError, TypeError, ValueError) as exc:
+        return xpath_reason(exc)
+    named = _names_problem(expression, namespaces)
+    if named is not None:
+        return named
+    try:
+        compiled(etree.fromstring(b"<x/>"))
+    except (etree.XPathError, TypeError, ValueError) as exc:
+        return xpath_reason(exc)
+    return None
+
+
+def _tokens(expression: str) -> list[tuple[str, str]] | None:
+    """(kind, text) of each token of ``expression`` (XPath 1.0, §3.7); None when it has one this does not read."""
+    out, at = [], 0
+    while at < len(expression):
+        if not expression[at:].strip():
+            break
+        found = _XPATH_TOKEN.match(expression, at)
+        if found is None or found.end() == at:
+            return None
+        kind = found.lastgroup or ""
+        out.append((kind, found.group(kind)))
+        at = found.end()
+    return out
+
+
+def _names_problem(expression: str, namespaces: Mapping[str, str]) -> str | None:
+    """The first prefix not declared, function unknown or called with too few or too many arguments, or
+    variable that ``expression`` names, in French; None when there is none (or it has a token not read here:
+    lxml, which compiled it, is then left to say)."""
+    tokens = _tokens(expression)
+    if tokens is None:
+        return None
+    previous = ""  # what the previous token was, for the rule of §3.7
+    for i, (kind, text) in enumerate(tokens):
+        after = tokens[i + 1][1] if i + 1 < len(tokens) else ""
+        opening = not previous or previous in _OPENING or previous == "operator"
+        if kind == "var":
+            return XPATH_VARIABLE.format(name=text)
+        if kind == "name" and not opening:  # « and », « div », « * »: an operator
+            previous = "operator"
+            continue
+        if kind == "name" and after == "::":
+            previous = "axis"
+            continue
+        if kind == "name":
+            prefix, _, local = text.rpartition(":")
+            if prefix and prefix not in namespaces:
+                return XPATH_UNDECLARED.format(prefix=prefix)
+            if after == "(" and not prefix and local not in _NODE_TYPES:
+                problem = _call_problem(local, tokens, i + 1)
+                if problem is not None:
+                    return problem
+            previous = "name"
+            continue
+        previous = "operator" if kind == "op" and text in _OPERATORS else text if kind in ("op", "axis") else kind
+    return None
+
+
+def _call_problem(name: str, tokens: list[tuple[str, str]], opening: int) -> str | None:
+    """Whether ``name`` is one of XPath's own functions, called (its ``(`` at ``opening``) with as many arguments
+    as it takes."""
+    if name not in XPATH_FUNCTIONS:
+        return XPATH_UNKNOWN_FUNCTION.format(name=name)
+    depth, count = 0, 0
+    for kind, text in tokens[opening:]:
+        if kind == "op" and text in "([":
+            depth += 1
+            count = max(count, 1) if depth > 1 else count
+        elif kind == "op" and text in ")]":
+            depth -= 1
+            if depth == 0:
+                break
+        elif depth == 1 and kind == "op" and text == ",":
+            count += 1
+        elif depth == 1:
+            count = max(count, 1)
+    fewest, most = XPATH_FUNCTIONS[name]
+    if count < fewest or (most is not None and count > most):
+        expected = f"≥ {fewest}" if most is None else str(fewest) if fewest == most else f"{fewest}–{most}"
+        return XPATH_ARITY.format(name=name, given=count, expected=expected)
+    return None
 
 
 def _encoding(table: Mapping[str, Any], where: str, default: str | None) -> str | None:
@@ -229,7 +456,8 @@ def _encoding(table: Mapping[str, Any], where: str, default: str | None) -> str 
     try:
         return codecs.lookup(encoding).name
     except LookupError:
-        raise _problem("{where} : encodage inconnu « {encoding} »", where=where, encoding=encoding) from None
+        said = "{where} : encodage inconnu « {encoding} »"
+        raise _problem(said, ("encoding",), where=where, encoding=encoding) from None
 
 
 def _fixed(table: Mapping[str, Any], fields: Mapping[str, str], where: str) -> dict[str, Any]:
@@ -241,27 +469,33 @@ def _fixed(table: Mapping[str, Any], fields: Mapping[str, str], where: str) -> d
         or not all(isinstance(c, int) and not isinstance(c, bool) and c >= 1 for c in type_cols)
     ):
         raise _problem(
-            "{where} : « {key} » doit être [colonne, longueur] (entiers ≥ 1)", where=where, key="record_type"
+            "{where} : « {key} » doit être [colonne, longueur] (entiers ≥ 1)",
+            ("record_type",),
+            where=where,
+            key="record_type",
         )
     raw_records = table.get("records")
     if not isinstance(raw_records, list) or not raw_records:
-        raise _problem("{where} : clé obligatoire absente « {key} »", where=where, key="records")
-    records = tuple(_record(r, f"{where}.records[{i}]") for i, r in enumerate(raw_records))
+        raise _problem("{where} : clé obligatoire absente « {key} »", ("records",), where=where, key="records")
+    records = tuple(_record(r, f"{where}.records[{i}]", ("records", i)) for i, r in enumerate(raw_records))
     known = {f"{r.type}.{f.name}" for r in records for f in r.fields}
     for key in fields:
         if key not in known:
             raise _problem(
                 "{where} : champ inconnu « {field} » (attendu : TYPE.nom d'un champ déclaré dans records)",
+                ("fields", key),
+                on_key=True,
                 where=where,
                 field=key,
             )
     record_length = _count(table, "record_length", where, None)
-    for record in records:
-        for f in record.fields:
+    for i, record in enumerate(records):
+        for j, f in enumerate(record.fields):
             if record_length is not None and f.columns[1] > record_length:  # it would read nothing, every time
                 raise _problem(
                     "{where} : le champ {field} (colonnes {first}–{last}) dépasse la longueur des enregistrements"
                     " ({length})",
+                    ("records", i, "fields", j, "start"),
                     where=where,
                     field=f"{record.type}.{f.name}",
                     first=f.columns[0],
@@ -278,39 +512,46 @@ def _fixed(table: Mapping[str, Any], fields: Mapping[str, str], where: str) -> d
     }
 
 
-def _record(table: Any, where: str) -> FixedRecord:
+def _record(table: Any, where: str, at: KeyPath) -> FixedRecord:
     if not isinstance(table, Mapping):
-        raise _problem("{where} : un enregistrement est une table", where=where)
-    _check_keys(table, _RECORD_KEYS, where)
-    rtype = _text(table, "type", where)
+        raise _problem("{where} : un enregistrement est une table", at, where=where)
+    _check_keys(table, _RECORD_KEYS, where, at)
+    rtype = _text(table, "type", where, at=at)
     assert rtype is not None
     raw_fields = table.get("fields")
     if not isinstance(raw_fields, list) or not raw_fields:
-        raise _problem("{where} : clé obligatoire absente « {key} »", where=where, key="fields")
+        raise _problem("{where} : clé obligatoire absente « {key} »", (*at, "fields"), where=where, key="fields")
     out = []
     for i, f in enumerate(raw_fields):
-        here = f"{where}.fields[{i}]"
+        here, there = f"{where}.fields[{i}]", (*at, "fields", i)
         if not isinstance(f, Mapping):
-            raise _problem("{where} : un champ est une table", where=here)
-        _check_keys(f, _FIELD_KEYS, here)
+            raise _problem("{where} : un champ est une table", there, where=here)
+        _check_keys(f, _FIELD_KEYS, here, there)
         ftype = f.get("type", "text")
         if ftype not in FIELD_TYPES:
             raise _problem(
-                "{where} : type de champ inconnu « {type} » (attendu : text, int, decimal)", where=here, type=ftype
+                "{where} : type de champ inconnu « {type} » (attendu : text, int, decimal)",
+                (*there, "type"),
+                where=here,
+                type=ftype,
             )
-        start, length = _count(f, "start", here, None), _count(f, "length", here, None)
+        start, length = _count(f, "start", here, None, at=there), _count(f, "length", here, None, at=there)
         if start is None or length is None:
             raise _problem(
-                "{where} : clé obligatoire absente « {key} »", where=here, key="start" if start is None else "length"
+                "{where} : clé obligatoire absente « {key} »",
+                there,
+                where=here,
+                key="start" if start is None else "length",
             )
-        scale = _count(f, "scale", here, 0, minimum=0)
+        scale = _count(f, "scale", here, 0, minimum=0, at=there)
         assert scale is not None
         if scale > length:  # implied decimals among the field's own digits (99999999 wrote 100 MB of zeros)
             raise _problem(
                 "{where} : « {key} » doit être un entier de 0 à {length} (la longueur du champ)",
+                (*there, "scale"),
                 where=here,
                 key="scale",
                 length=length,
             )
-        out.append(FixedField(_text(f, "name", here) or "", start, length, ftype, scale))
-    return FixedRecord(rtype, tuple(out), _text(table, "label", where, required=False) or "")
+        out.append(FixedField(_text(f, "name", here, at=there) or "", start, length, ftype, scale))
+    return FixedRecord(rtype, tuple(out), _text(table, "label", where, required=False, at=at) or "")

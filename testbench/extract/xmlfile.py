@@ -10,7 +10,7 @@ from pathlib import Path
 from lxml import etree
 
 from testbench.extract.model import Extracted, ExtractError, Provenance, excerpt
-from testbench.extract.spec import RANK, ExtractorSpec
+from testbench.extract.spec import RANK, ExtractorSpec, xpath_reason
 from testbench.extract.values import Ranks, normalise_decimal
 from testbench.traces.logtext import HEAD_BYTES, utf16_order
 
@@ -224,8 +224,9 @@ def extract_xml(spec: ExtractorSpec, path: Path, data: bytes) -> list[Extracted]
     for expression, template in spec.fields.items():
         try:
             found = _items(doc.xpath(expression, namespaces=namespaces))
-        except etree.XPathError as exc:
-            raise ExtractError(source, f"{source} : expression XPath « {expression} » inapplicable ({exc})") from None
+        except (etree.XPathError, TypeError, ValueError) as exc:  # lxml's words are English: said in French
+            said = f"{source} : expression XPath « {expression} » inapplicable ({xpath_reason(exc)})"
+            raise ExtractError(source, said) from None
         if RANK not in template:
             found = found[:1]
         fallback = _where_of(doc, expression, namespaces) if found and found[0][1] is None else None

@@ -15,15 +15,19 @@ The build streams (:mod:`testbench.report.stream`): each case's section and JSON
 is gathered, so its memory does not grow with the campaign's content.
 
 The whole folder is built in a temporary folder beside the target and its files swapped in only when it is
-complete: a rebuild that fails (a full disk) leaves the previous book, perhaps signed, as it was, and nothing
-half-written. A PDF that cannot be printed (no working Chromium) is only left out: the rest of the book is
-whole, manifested and signed, and the caller says the PDF is missing (``BuildResult.pdf_missing``).
+complete: a rebuild that fails (a full disk) or is interrupted (^C, a CI's SIGTERM) leaves the previous book,
+perhaps signed, as it was, and nothing half-written; the temporary folder a build killed outright left is
+removed by the next build of that folder. A PDF that cannot be printed (no working Chromium) is only left out:
+the rest of the book is whole, manifested and signed, and the caller says the PDF is missing
+(``BuildResult.pdf_missing``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -32,7 +36,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from filelock import FileLock, Timeout
+
 from testbench.integrity import manifest
+from testbench.interrupts import deferred
 from testbench.report.content import gather
 from testbench.report.coverage_page import gather_coverage
 from testbench.report.evidence import Evidence
@@ -75,14 +82,96 @@ def _scratch(out_dir: Path, kind: str) -> Path:
     (nothing left in the report if the process is killed), else inside it — when the folder is a mount
     point (a USB stick's root: beside is another disk) or its parent cannot be written."""
     place = out_dir.absolute()
-    mounted = place.is_dir() and os.stat(place).st_dev != os.stat(place.parent).st_dev
-    if not mounted:
+    if not _mounted(place):
         try:
             return Path(tempfile.mkdtemp(prefix=f".{place.name}.{kind}-", dir=place.parent))
         except PermissionError:
             pass
     place.mkdir(parents=True, exist_ok=True)
     return Path(tempfile.mkdtemp(prefix=f".testbench-{kind}-", dir=place))
+
+
+def _mounted(place: Path) -> bool:
+    return place.is_dir() and os.stat(place).st_dev != os.stat(place.parent).st_dev
+
+
+#: the random part of a name :mod:`tempfile` makes
+_TEMPORARY = re.compile(r"[a-z0-9_]{8}")
+_LOCK = ".lock"
+#: a lock file without its folder older than this is a leftover (a build makes the folder just after it)
+_ORPHAN_AGE = 60.0
+
+
+def _new_scratch(out_dir: Path) -> tuple[Path, FileLock]:
+    """The folder a build fills, where :func:`_scratch` puts it (``.NAME.new-XXXXXXXX`` beside the report
+    folder, ``.testbench-new-XXXXXXXX`` inside it), held while the build runs by a lock file beside it (the
+    same name, ``.lock``). The folders a build killed outright (SIGKILL, a power cut) left there — ours by their
+    name, their lock free — are removed first: a build under way holds its own."""
+    place = out_dir.absolute()
+    if not _mounted(place):
+        try:
+            return _held_scratch(place.parent, f".{place.name}.new-")
+        except PermissionError:
+            pass
+    place.mkdir(parents=True, exist_ok=True)
+    return _held_scratch(place, ".testbench-new-")
+
+
+def _held_scratch(folder: Path, prefix: str) -> tuple[Path, FileLock]:
+    _sweep(folder, prefix)
+    handle, name = tempfile.mkstemp(prefix=prefix, suffix=_LOCK, dir=folder)  # the lock first, then its folder
+    os.close(handle)
+    lock = FileLock(name, timeout=0)
+    scratch = Path(name[: -len(_LOCK)])
+    try:
+        lock.acquire()
+        scratch.mkdir()
+    except BaseException:
+        _let_go(lock)
+        raise
+    return scratch, lock
+
+
+def _let_go(lock: FileLock) -> None:
+    """Remove the lock file, then release it (on Windows a held file cannot be removed: releasing removes it)."""
+    with contextlib.suppress(OSError):
+        os.unlink(lock.lock_file)
+    lock.release()
+
+
+def _discard(scratch: Path, lock: FileLock) -> None:
+    shutil.rmtree(scratch, ignore_errors=True)
+    _let_go(lock)
+
+
+def _sweep(folder: Path, prefix: str) -> None:
+    """Remove the build folders named ``prefix`` + tempfile's eight characters in ``folder`` whose lock is free
+    (a killed build's), with their lock file; best effort: what cannot be removed stays."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        stem = name[: -len(_LOCK)] if name.endswith(_LOCK) else name
+        if not (stem.startswith(prefix) and _TEMPORARY.fullmatch(stem[len(prefix) :])):
+            continue
+        scratch, lock_file = folder / stem, folder / (stem + _LOCK)
+        if name == stem:
+            if not scratch.is_dir() or scratch.is_symlink():
+                continue
+            lock = FileLock(lock_file, timeout=0)
+            try:
+                lock.acquire()
+            except (Timeout, OSError):  # a build under way, or a folder where no lock can be made
+                continue
+            try:
+                shutil.rmtree(scratch, ignore_errors=True)
+            finally:
+                _let_go(lock)
+        elif not os.path.lexists(scratch):  # a lock whose folder is gone, left by a build killed at its end
+            with contextlib.suppress(OSError):
+                if time.time() - os.stat(lock_file).st_mtime > _ORPHAN_AGE:
+                    os.unlink(lock_file)
 
 
 def _swap_in(built: Path, out_dir: Path) -> None:
@@ -145,12 +234,13 @@ def build_report(session_path: Path, out_dir: Path, options: BuildOptions | None
     disk…) leaves ``out_dir`` as it was."""
     options = options or BuildOptions()
     out_dir.absolute().parent.mkdir(parents=True, exist_ok=True)
-    built = _scratch(out_dir, "new")
+    built, held = _new_scratch(out_dir)
     try:
         result = _build(session_path, built, options)
-        _swap_in(built, out_dir)
-    finally:
-        shutil.rmtree(built, ignore_errors=True)
+        with deferred():  # ^C or SIGTERM: after the renames, the book is the previous one or the new one
+            _swap_in(built, out_dir)
+    finally:  # ^C or SIGTERM included (the CLI raises it as KeyboardInterrupt): nothing of the build is left
+        _discard(built, held)
     result.folder, result.html = out_dir, out_dir / result.html.name
     result.pdf = out_dir / result.pdf.name if result.pdf else None
     return result

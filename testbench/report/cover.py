@@ -11,7 +11,7 @@ from typing import Any
 from testbench import fmt
 from testbench.cards.messages import accepted_why_fr, nature_words
 from testbench.domain.events import EventKind
-from testbench.i18n import _t, colon, translator
+from testbench.i18n import _t, colon, semicolon, translator
 from testbench.report.labels import NOT_RECORDED, iso, operator_name
 from testbench.report.personal import Scrubber
 from testbench.store.model import CardState, ProductVersion, run_product
@@ -161,6 +161,7 @@ def gather_cover(session: SessionView, scrub: Scrubber, lang: str = "fr") -> dic
         "forced_merge": _forced_merge(meta, scrub),
         "completed": completions(meta),
         "sut_profile": _sut_profile(_first(opts, "sut_profile"), scrub),
+        "clocks": source_clocks(session, scrub, lang),
         "operators": sorted(operator_name(op, lang) for op in operators) or [missing],
         "host": _first(envs, "host") or missing,
         "started": iso(started),
@@ -201,9 +202,10 @@ def cover_fields(
 ) -> list[CoverField]:
     """The cover (:func:`gather_cover`, in ``lang``) line by line as the exam book prints it, in its order: the
     software and its version, its profile, the agrément or test number, the engine, the socle, mixed versions,
-    each casebook, the readers, the cards, the operators, the workstation, the dates (``key``: ``sut``,
-    ``sut_profile``, ``agrement``, ``engine``, ``socle``, ``versions``, ``casebook``, ``readers``, ``cards``,
-    ``operators``, ``host``, ``dates``; a line the cover leaves out is left out).
+    each casebook, the readers, the cards, the operators, the workstation, the dates, the logs' clocks that were off
+    (``key``: ``sut``, ``sut_profile``, ``agrement``, ``engine``, ``socle``, ``versions``, ``casebook``,
+    ``readers``, ``cards``, ``operators``, ``host``, ``completed``, ``dates``, ``clocks``; a line the cover leaves
+    out is left out).
 
     A value the session does not record reads as the book says it (« non renseigné »). With ``to_fill``, a
     required one — the software's name and version, the agrément, the operator — reads « à renseigner » and
@@ -287,6 +289,9 @@ def cover_fields(
     started = fmt.timestamp(cover["started"], lang) if cover["started"] else unrecorded
     ended = fmt.timestamp(cover["ended"], lang) if cover["ended"] else unrecorded
     add("dates", t("Dates"), f"{t('du')} {started} {t('au')} {ended}")
+    if cover.get("clocks"):  # an application's clock that was off: said once per log, the book's times the bench's
+        said = semicolon(lang).join(str(c["said"]) for c in cover["clocks"])
+        add("clocks", t("Horloges des journaux"), f"{said} — {t(CLOCKS_CORRECTED)}")
     return out
 
 
@@ -331,6 +336,52 @@ def _said(product: ProductVersion, said: Any, missing: str) -> dict[str, dict[st
     shown = product.as_dict()
     shown["engine"]["name"] = said(shown["engine"]["name"]) if shown["engine"]["name"] else ""
     return {part: {k: v or missing for k, v in values.items()} for part, values in shown.items()}
+
+
+#: what the cover says after the offsets of the logs' clocks: which time the book gives of their lines
+CLOCKS_CORRECTED = _t(
+    "les heures de ce cahier sont celles du banc, en UTC ; celle qu'une ligne de journal porte est citée comme"
+    " « heure du journal »"
+)
+CLOCK_OFF = _t("horloge de {source} décalée de {offset}, corrigée")
+CLOCK_OFF_ZONE = _t("horloge de {source} décalée de {offset}, corrigée (fuseau horaire {hours} h ?)")
+CLOCK_OFF_CONFIGURED = _t("horloge de {source} décalée de {offset} (valeur configurée), corrigée")
+
+
+def source_clocks(session: SessionView, scrub: Callable[[str], str], lang: str = "fr") -> list[dict[str, Any]]:
+    """Each log whose clock was off from the bench's (the capture's ``clock-offset`` events, one per source and
+    run): its name, the offset (seconds, its clock minus the bench's; None in an older session's record), whether
+    the profile gave it, and the sentence in ``lang`` (« horloge de gestpsad.log décalée de +94,96 s, corrigée »);
+    each sentence once. A clock on time, or never measured, is not listed."""
+    t = translator(lang)
+    out: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for data in session.event_data(EventKind.CLOCK_OFFSET):
+        if not isinstance(data, Mapping):
+            continue
+        source = scrub(PurePath(str(data.get("source") or "").replace("\\", "/")).name or str(data.get("source")))
+        offset = data.get("offset_s")
+        if isinstance(offset, int | float) and not isinstance(offset, bool):
+            if not data.get("corrected"):
+                continue
+            configured = bool(data.get("configured"))
+            value = f"{offset:+.2f} s" if lang == "en" else f"{offset:+.2f} s".replace(".", ",")
+            hours = round(offset / 3600)
+            if configured:
+                said = t(CLOCK_OFF_CONFIGURED).format(source=source, offset=value)
+            elif hours and abs(offset - hours * 3600) < 60:  # a time zone read wrong, more likely than a drift
+                said = t(CLOCK_OFF_ZONE).format(source=source, offset=value, hours=f"{hours:+d}")
+            else:
+                said = t(CLOCK_OFF).format(source=source, offset=value)
+        else:  # recorded before the offset was: its French sentence (testbench.traces.clock.ClockOffset.describe_fr)
+            text = str(data.get("text") or "")
+            if not text.endswith("corrigée") and "corrigée (" not in text:
+                continue
+            offset, configured, said = None, "valeur configurée" in text, t(scrub(text))
+        if said not in seen:
+            seen.add(said)
+            out.append({"source": source, "offset_s": offset, "configured": configured, "said": said})
+    return out
 
 
 def _sut_profile(record: Any, scrub: Callable[[str], str]) -> dict[str, Any] | None:

@@ -1,9 +1,13 @@
 """JUnit XML from the session file, for CI servers: one testcase per case, failures with their reason.
 
 ``failure``/``error``/``skipped`` follow the **recorded** verdict (what the run found, as the exit
-code of ``run`` does). The review is not lost: each testcase carries both verdicts in its ``system-out``
-(``testbench.verdict.recorded=…`` and ``testbench.verdict.retained=…`` lines) and the suite the counts of
-both as properties, from :func:`testbench.store.verdicts.count_verdicts` like every view.
+code of ``run`` does): a verdict that makes ``run`` exit 2 is an ``error`` — a case pending its manual step,
+an attempt an interrupt cut before its verdict —, so a CI's test view is never green under a job that is not;
+only a case that did not run (not reached) is ``skipped``. The review is not lost: each testcase carries both
+verdicts in its ``system-out`` (``testbench.verdict.recorded=…`` and ``testbench.verdict.retained=…`` lines)
+and the suite the counts of both as properties, from :func:`testbench.store.verdicts.count_verdicts` like
+every view. A ``failure``'s or an ``error``'s message is the case's one-line reason; its text says every
+deviation, one a line (:func:`testbench.runner.reasons.detail_lines`).
 
 The file validates against the common JUnit schemas (the Jenkins junit-4 XSD, the xUnit plugin's
 junit-10): a ``testcase`` holds no ``properties`` there, and ``skipped`` carries its reason as text, no
@@ -20,11 +24,14 @@ from typing import Any
 
 from lxml import etree
 
+from testbench.domain.events import EventKind
 from testbench.i18n import translator
 from testbench.report.cover import joined, versions_behind
 from testbench.report.labels import verdict_label
 from testbench.report.personal import Scrubber
-from testbench.store.read import SessionView, read_session
+from testbench.runner.reasons import INTERRUPTED, detail_lines
+from testbench.store.model import step_states
+from testbench.store.read import CaseView, SessionView, read_session
 from testbench.store.verdicts import count_verdicts
 
 RECORDED = "testbench.verdict.recorded"
@@ -36,6 +43,31 @@ def case_verdicts(testcase: Any) -> dict[str, str]:
     out = testcase.find("system-out")
     lines = (out.text or "").splitlines() if out is not None else []
     return dict(line.split("=", 1) for line in lines if line.startswith("testbench.verdict."))
+
+
+#: the events that say how far each step of an attempt went (testbench.store.model.step_states)
+_STEP_EVENTS = (
+    EventKind.STEP_START,
+    EventKind.STEP_END,
+    EventKind.STEP_REFUSED,
+    EventKind.STEP_FAILED,
+    EventKind.MANUAL_PENDING,
+    EventKind.MANUAL_ATTESTED,
+)
+
+
+def _finished(case: CaseView, events: list[dict[str, Any]]) -> list[str] | None:
+    """The steps an attempt finished before the step that stopped it, as its run counted its reason's other
+    deviations (:func:`testbench.runner.reasons.counted`); None when it ran to its end. Steps run in order: the
+    first that did not end well (failed, refused unexpectedly, pending, not run) is where it stopped."""
+    refusals = {e.get("step") for e in case.definition.get("expectations", []) if e.get("kind") == "refusal"}
+    finished: list[str] = []
+    for state in step_states(case.step_ids, events):
+        if state.status in ("done", "confirmed") or (state.status == "refused" and state.id in refusals):
+            finished.append(state.id)
+        else:
+            return finished
+    return None
 
 
 def _properties(parent: etree._Element, values: dict[str, str]) -> None:
@@ -64,6 +96,9 @@ def junit_tree(
     pairs: list[tuple[str, str]] = []
     testcases: list[etree._Element] = []
     not_run = scrub(t(session.not_run_reason))  # the bench the latest run could not start: CI reads an error
+    failed = [c.latest.id for c in session.cases if c.latest and c.verdict in ("fail", "error", "inconclusive")]
+    compared = session.comparisons_of(failed)  # the deviations a failure's text lists, read for those cases only
+    steps = session.events_of(failed, _STEP_EVENTS)
     for case in session.cases:
         latest = case.latest
         verdict = case.verdict
@@ -76,13 +111,25 @@ def junit_tree(
         testcases.append(tc)
         reason = scrub(t(latest.reason)) if latest else not_run  # recorded in French
         label = t(verdict_label(verdict))
-        if verdict == "fail":
-            counts["failures"] += 1
-            etree.SubElement(tc, "failure", message=reason or label, type="fail").text = reason
-        elif verdict in ("error", "inconclusive") or (latest is None and not_run):
+        if verdict in ("fail", "error", "inconclusive"):
+            kind = "failure" if verdict == "fail" else "error"
+            counts["failures" if verdict == "fail" else "errors"] += 1
+            lines = (  # French, as recorded
+                detail_lines(latest.reason, compared[latest.id], _finished(case, steps[latest.id])) if latest else []
+            )
+            etree.SubElement(tc, kind, message=reason or label, type=verdict).text = "\n".join(
+                scrub(t(line)) for line in lines
+            )
+        elif verdict == "pending" or (latest is None and not_run):
+            # waiting for its manual step, or not run because the bench could not start: the run exits 2
             counts["errors"] += 1
-            etree.SubElement(tc, "error", message=reason or label, type=verdict).text = reason
-        elif verdict in ("skipped", "pending", "none"):
+            etree.SubElement(tc, "error", message=reason or label, type=verdict).text = reason or label
+        elif latest is not None and verdict == "none":
+            # an attempt cut before its verdict (^C, a CI's cancel, a killed process): it ran, and did not conclude
+            counts["errors"] += 1
+            cut = reason or scrub(t(INTERRUPTED))
+            etree.SubElement(tc, "error", message=cut, type="interrupted").text = cut
+        elif verdict in ("skipped", "none"):  # skipped by its casebook, or not reached (an interrupted run)
             counts["skipped"] += 1
             etree.SubElement(tc, "skipped").text = reason or label
         etree.SubElement(tc, "system-out").text = f"{RECORDED}={verdict}\n{RETAINED}={retained}\n"

@@ -27,6 +27,7 @@ from testbench.runner.events import Listener, TracesCaptured
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_USAGE, exit_code
 from testbench.runner.manual import HeadlessOperator, ScriptedOperator
 from testbench.runner.options import EXAM_PLAN_META, OPERATOR_ENGINE, CampaignOptions
+from testbench.runner.reasons import INTERRUPTED
 from testbench.runner.resume import Continuation, continuation
 from testbench.runner.runner import Runner
 from testbench.runner.tracing import TraceRecorder
@@ -40,8 +41,6 @@ if TYPE_CHECKING:
     from testbench.runner.workers import Interruption
     from testbench.traces.capture import TraceCapture
     from testbench.traces.followed import FilePosition
-
-INTERRUPTED = "tentative interrompue (processus arrêté avant le verdict)"
 
 
 def interrupted_notice(cases: list[str]) -> str:
@@ -521,8 +520,10 @@ class Campaign:
             with contextlib.suppress(SessionWriteError):
                 if capture is not None:
                     capture.stop()
-                    for clock in capture.clock_offsets():
-                        store.add_event(EventKind.CLOCK_OFFSET, {"source": clock.source, "text": clock.describe_fr()})
+                    for clock in capture.clock_offsets():  # the book says each one that was off (report.cover)
+                        said = {"source": clock.source, "text": clock.describe_fr(), "offset_s": clock.offset_s}
+                        said |= {"configured": clock.configured, "corrected": clock.corrected}
+                        store.add_event(EventKind.CLOCK_OFFSET, said)
                 recorder.flush()
 
     def _check_readers(self) -> None:
@@ -647,11 +648,13 @@ class Campaign:
     @contextlib.contextmanager
     def case_by_case(
         self, selected: Sequence[tuple[Casebook, Case]], shard: Shard | None = None
-    ) -> Iterator[Callable[[Casebook, Case, tuple[Casebook, Case] | None], Outcome]]:
+    ) -> Iterator[Callable[[Casebook, Case, tuple[Casebook, Case] | None], tuple[Outcome, list[dict[str, Any]]]]]:
         """Run cases one at a time as the caller asks (the pytest plugin: one item, one case) in a new session.
 
         Each call gives the case and the one that will follow it, if known (its cards are readied while
-        this one runs, as in :meth:`Runner.run`). Without ``shard`` the session's selection is ``selected``.
+        this one runs, as in :meth:`Runner.run`), and returns its outcome with its comparisons as recorded (a
+        failure's every deviation, :func:`testbench.runner.reasons.detail_lines`). Without ``shard`` the
+        session's selection is ``selected``.
         A shard (a pytest-xdist worker) records ``selected`` as its campaign and the cases it ran as its own
         selection, for ``testbench merge``.
         """
@@ -670,10 +673,13 @@ class Campaign:
             ran: list[tuple[str, str]] = []
             with self._bench_run(store, self.argv, {"origin": "pytest"}) as (runner, run_id):
 
-                def run_one(casebook: Casebook, case: Case, upcoming: tuple[Casebook, Case] | None) -> Outcome:
+                def run_one(
+                    casebook: Casebook, case: Case, upcoming: tuple[Casebook, Case] | None
+                ) -> tuple[Outcome, list[dict[str, Any]]]:
                     ran.append((casebook.sha256, case.id))
                     try:  # the attempt's start is committed with the case's first step, as in Runner.run
-                        return runner.attempt(run_id, len(ran) - 1, len(selected), casebook, case, upcoming)
+                        outcome = runner.attempt(run_id, len(ran) - 1, len(selected), casebook, case, upcoming)
+                        return outcome, runner.last_comparisons
                     finally:  # what the bench says between cases belongs to no case (as in Runner.run)
                         runner.recorder.set_context(None, None)
 

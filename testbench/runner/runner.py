@@ -47,7 +47,7 @@ from testbench.runner.blame import engine_fault
 from testbench.runner.compare import Comparison, evaluate
 from testbench.runner.events import CaseFinished, CaseStarted, Listener, RunEvent, StepFinished, StepStarted
 from testbench.runner.manual import HeadlessOperator
-from testbench.runner.reasons import with_others
+from testbench.runner.reasons import counted, with_others
 from testbench.runner.resume import Continuation
 from testbench.runner.teleservices import Services, ServicesDown
 from testbench.runner.tracing import TraceRecorder
@@ -101,7 +101,7 @@ def _with_comparisons(outcome: Outcome, comparisons: list[Comparison], stopped: 
         worse = outcome.worsen(Outcome(comp.outcome, f"{comp.expectation_id} : {comp.message}"))
         if worse is not outcome:
             named, outcome = comp, worse
-    reached = [comp for comp in failed if stopped is None or comp.step is None or comp.step in stopped]
+    reached = [comp for comp in failed if counted(comp.step, stopped)]
     return with_others(outcome, sum(comp is not named for comp in reached))
 
 
@@ -155,6 +155,9 @@ class Runner:
         self.continuing: dict[tuple[str, str], Continuation] = {}
         self._held: dict[str, CardPresence] = {}  # slot → its card's presence as the guard accepted it
         self._unchecked: set[str] = set()  # slots whose card left its reader since: checked before it is read
+        #: the comparisons of the last case this runner ended that its reason counts, as recorded (the pytest
+        #: plugin's report lists its every deviation, :func:`testbench.runner.reasons.detail_lines`)
+        self.last_comparisons: list[dict[str, Any]] = []
 
     def _emit(self, event: RunEvent) -> None:
         if self.listener is not None:
@@ -234,6 +237,7 @@ class Runner:
         rec.bench(f"début du cas {case.id} — {case.title}")
         comparisons: list[tuple[str, str, str, Any]] = []
         self._attempt_id = attempt_id
+        self.last_comparisons = []
         stray: str | None = None  # what the engine wrote after its last answer: this case's fault (engine-protocol.md)
         interrupted = False
         try:
@@ -474,6 +478,7 @@ class Runner:
             finished=stopped,
         )
         comparisons = explained(comparisons, self._notes)  # an absent value read nowhere: which extractor, where
+        self.last_comparisons = [c.as_dict() for c in comparisons if counted(c.step, stopped)]
         if rows is not None:
             rows.extend((c.expectation_id, c.kind, c.outcome.value, c.as_dict()) for c in comparisons)
         if outcome.verdict in (Verdict.NONE, Verdict.FAIL):

@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -160,13 +160,41 @@ def _holds(path: str, value: str | None) -> _Holds | None:
         return None  # not a shard, nor a merge of shards: a rerun
 
 
-def check_shards(records: Sequence[tuple[str, str | None]]) -> ShardSet:
+def _other_bytes(h: _Holds, reference: _Holds) -> list[str]:
+    """The casebooks (SHA-256, in ``h``'s order) of ``h`` that the reference does not have, though it has their
+    cases: the same casebooks in other bytes (line endings a checkout changed, another version)."""
+    known = {sha for sha, _ in reference.campaign}
+    cases = {case for _, case in reference.campaign}
+    other = {sha for sha, case in h.campaign if sha not in known and case in cases}
+    return list(dict.fromkeys(sha for sha, _ in h.campaign if sha in other))
+
+
+def _other_bytes_said(head: str, casebooks: list[str]) -> str:
+    """A shard of another campaign whose ``casebooks`` (their names) hold the campaign's cases in other bytes."""
+    named = list(dict.fromkeys(casebooks))
+    names = ", ".join(named)
+    if len(named) == 1:
+        return (
+            f"{head} : le cahier {names} n'a pas les mêmes octets que dans les autres partitions"
+            " (fins de ligne changées par le checkout, core.autocrlf d'un runner Windows ? autre version ?)"
+        )
+    return (
+        f"{head} : les cahiers {names} n'ont pas les mêmes octets que dans les autres partitions"
+        " (fins de ligne changées par le checkout, core.autocrlf d'un runner Windows ? autre version ?)"
+    )
+
+
+def check_shards(
+    records: Sequence[tuple[str, str | None]], casebooks: Callable[[str], Mapping[str, str]] | None = None
+) -> ShardSet:
     """Check the shards among ``(input file, its shard meta)``: one campaign, every shard present.
 
     The meta is a shard's (:func:`shard_record`) or a merged session's (:func:`merged_record`: it holds
     its shards). Inputs that are neither (a rerun) may join; duplicates of one shard (a CI retry) are
     allowed, the merge keeps both attempts. When inputs disagree, the campaign most of them share (the
-    most shards, then the most inputs, then the first given) is the reference and the others are named.
+    most shards, then the most inputs, then the first given) is the reference and the others are named;
+    ``casebooks`` (an input's casebooks: SHA-256 → name, read only for such an input) names the casebook
+    whose bytes differ when its cases are the reference's (a checkout with CRLF line endings).
     """
     result = ShardSet()
     held = [h for path, value in records if (h := _holds(path, value)) is not None]
@@ -179,24 +207,31 @@ def check_shards(records: Sequence[tuple[str, str | None]]) -> ShardSet:
     for h in held:
         if h.same_campaign == reference[0].same_campaign:
             continue
+        differ = _other_bytes(h, reference[0]) if casebooks is not None else []
         if h.merged and len(h.indices) == 1:  # a merge of one shard (--allow-missing-shards)
             (index,) = h.indices
-            result.problems.append(
+            head = f"{h.path}: fusion de la partition {index}/{h.count} d'une autre campagne"
+            said = (
                 f"{h.path}: fusion de la partition {index}/{h.count} d'une autre campagne"
                 " (autres cahiers, autre sélection ou autre nombre de partitions)"
             )
         elif h.merged:
             shards = ", ".join(f"{k}/{h.count}" for k in sorted(h.indices))
-            result.problems.append(
+            head = f"{h.path}: fusion des partitions {shards} d'une autre campagne"
+            said = (
                 f"{h.path}: fusion des partitions {shards} d'une autre campagne"
                 " (autres cahiers, autre sélection ou autre nombre de partitions)"
             )
         else:
             (index,) = h.indices
-            result.problems.append(
+            head = f"{h.path}: partition {index}/{h.count} d'une autre campagne"
+            said = (
                 f"{h.path}: partition {index}/{h.count} d'une autre campagne"
                 " (autres cahiers, autre sélection ou autre nombre de partitions)"
             )
+        if differ and casebooks is not None:  # its cases are the campaign's: the same casebooks, in other bytes
+            said = _other_bytes_said(head, [casebooks(h.path).get(sha) or sha[:12] for sha in differ])
+        result.problems.append(said)
     seen = frozenset().union(*(h.indices for h in reference))
     result.count = reference[0].count
     result.campaign = reference[0].campaign

@@ -97,7 +97,7 @@ class Interrupted(BaseException):
 
 
 #: The signals whose wakeup byte interrupts the run: ^C, and a CI's cancel (SIGTERM, which ``testbench run``
-#: handles as ^C: testbench.cli.main.terminate_as_interrupt)
+#: handles as ^C: testbench.interrupts.terminate_as_interrupt)
 _INTERRUPTING = frozenset({int(signal.SIGINT), int(signal.SIGTERM)})
 
 

@@ -143,29 +143,32 @@ def _companions(path: Path) -> tuple[Path, ...]:
 
 def _write_whole(output: Path, write: Callable[[SessionStore], MergeResult]) -> MergeResult:
     """Run ``write`` on a new session beside ``output``, then rename it ``output`` (whole or not at all)."""
+    from testbench.interrupts import deferred
+
     partial = partial_path(output)
     _remove_stale(partial, output)
+    done, mine = False, True  # mine: the partial file is this merge's, not one that started meanwhile
     try:
-        store = SessionStore.open(partial)
-    except SessionError as exc:  # a full disk while the new file is set up: nothing of it is left either
-        if not isinstance(exc, SessionLocked):  # a merge that started meanwhile owns its file
-            _remove(partial, *_companions(partial))
-        raise _failed(output, partial, exc) from None
-    done = False
-    try:
+        try:  # inside the clean-up: ^C or SIGTERM while the new file is set up leaves nothing of it either
+            store = SessionStore.open(partial)
+        except SessionLocked as exc:  # a merge that started meanwhile owns its file
+            mine = False
+            raise _failed(output, partial, exc) from None
         with store:
             result = write(store)
         if output.exists():  # written meanwhile by someone else: not overwritten
             raise MergeError([f"{output}: existe déjà ; choisissez un nouveau fichier de session"])
         os.replace(partial, output)  # atomic, on POSIX and Windows
         done = True
-    except SessionError as exc:  # a disk that fails the write
+    except SessionError as exc:  # a full disk while the new file is set up, a disk that fails the write
         raise _failed(output, partial, exc) from None
     except OSError as exc:  # the folder refused the merge's own file while it was written: the environment's
         raise MergeError([f"{output}: écriture impossible ici ({os_reason(exc)})"], environment=True) from None
     finally:
-        # a failed merge leaves nothing; a complete one leaves no companion of the partial file
-        _remove(*(() if done else (partial,)), *_companions(partial))
+        # a failed or interrupted merge leaves nothing; a complete one leaves no companion of the partial file
+        if mine:
+            with deferred():  # a second ^C does not cut the removal
+                _remove(*(() if done else (partial,)), *_companions(partial))
     return result
 
 

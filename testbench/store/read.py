@@ -236,6 +236,10 @@ class SessionView:
     def comparisons(self, attempt_id: int) -> list[dict[str, Any]]:
         return self._comparisons([attempt_id])[attempt_id]
 
+    def comparisons_of(self, attempt_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+        """Each attempt's comparisons (:meth:`comparisons`), one query for the batch."""
+        return self._comparisons(list(dict.fromkeys(attempt_ids)))
+
     def trace_lines(self, attempt_id: int, channel: str | None = None) -> list[TraceLine]:
         sql = (
             "SELECT channel, mono_ns, wall, text, source, source_ts, level, attempt_id, step_id FROM trace_lines"
@@ -483,6 +487,21 @@ def recorded_meta(path: str | Path, *keys: str) -> dict[str, str] | None:
         return dict(conn.execute(f"SELECT key, value FROM meta WHERE key IN ({marks})", keys).fetchall())
     except sqlite3.Error:
         return None
+    finally:
+        conn.close()
+
+
+def recorded_casebooks(path: str | Path) -> dict[str, str]:
+    """The casebooks a session file records: SHA-256 → the casebook's path as the run was given it (nothing when
+    there is no readable session there)."""
+    try:
+        conn = open_readonly(path)
+    except SessionError:
+        return {}
+    try:
+        return {str(sha): str(name) for sha, name in conn.execute("SELECT sha256, path FROM casebooks")}
+    except sqlite3.Error:
+        return {}
     finally:
         conn.close()
 

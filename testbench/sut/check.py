@@ -174,7 +174,7 @@ def check_profile(profile: SutProfile, *, lines: int = 10, files: int = 5) -> Ch
             channel_lines = [line for log in logs if log.source.channel == channel for line in log.lines]
             reading = ExtractorReading(spec.name, spec.kind, channel)
             try:
-                reading.values = extract_lines(spec, channel_lines)
+                reading.values = extract_lines(spec, channel_lines, captured=False)  # the log's own times only
             except ExtractError as exc:
                 reading.problem = str(exc)
             readings.append(reading)

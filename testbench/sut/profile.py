@@ -6,7 +6,8 @@ writes its FSE, lots and returns into, the extractors that read observations out
 product performs each engine step (guidance for the operator). Relative paths are read from the
 profile's folder, so a profile travels with the application's folder.
 
-Errors name the place: ``file:line:col`` for TOML syntax, ``file: [section].key : message`` for the
+Errors name the place: ``file:line:col`` for TOML syntax and for an extractor's problems (``file:line:col:
+[extractors][2] : message``, where what it is about is written), ``file: [section].key : message`` for the
 rest, in French (the catalogue gives their English, :meth:`SutProfileError.text`).
 """
 
@@ -28,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from testbench.domain.vocabulary import ENGINE_CALLS
 from testbench.fmt import REGEX_ERRORS, regex_reason
 from testbench.i18n import _t, colon, translator
-from testbench.tomlfile import TomlSyntaxError, parse_toml, path_problem, read_config
+from testbench.tomlfile import KeyPath, TomlSyntaxError, parse_toml, path_problem, place, read_config
 from testbench.traces.capture import LOG_CHANNELS
 from testbench.traces.logtext import check_encoding
 from testbench.traces.parsers import PRESETS, LineFormat, get_format
@@ -52,13 +53,14 @@ class SutProfileError(Exception):
         **params: Any,
     ) -> None:
         self.file, self.message, self.where, self.line, self.col, self.params = file, message, where, line, col, params
-        self.placed = placed  # the message names its place itself (an extractor's problem)
+        self.placed = placed  # the message names its table itself (an extractor's): file, line, col go before it
         super().__init__(self.text("fr"))
 
     def text(self, lang: str | None = None) -> str:
         t = translator(lang)
-        if self.placed:
-            return t(self.message)
+        if self.placed:  # « [extractors][2] : … », where the message starts with its table, at its line when known
+            place = f"{self.file}:{self.line}:{self.col}: " if self.line is not None else f"{self.file}: "
+            return place + t(self.message)
         message = t(self.message).format(**{k: t(v) if isinstance(v, str) else v for k, v in self.params.items()})
         if self.line is not None:
             where = f"{self.where}{colon(lang)}" if self.where else ""
@@ -424,19 +426,25 @@ class _Reader:
         table = self.table(doc.get("outputs", {}), "[outputs]")
         return {key: self.path(table, key, "[outputs]") for key in table}
 
-    def extractors(self, doc: Mapping[str, Any]) -> tuple[ExtractorSpec, ...]:
+    def extractors(self, doc: Mapping[str, Any], text: str) -> tuple[ExtractorSpec, ...]:
+        """Each ``[[extractors]]`` table, checked; a problem is refused at the line and column of what it is about
+        (the XPath, the group, the observation path, the kind…), as a syntax error is."""
         items = self.array(doc, "extractors")
         if not items:
             return ()
-        from testbench.extract.spec import parse_extractor
+        from testbench.extract.spec import SpecError, parse_extractor
 
         specs = []
         for i, item in enumerate(items, start=1):
             where = f"[extractors][{i}]"
+            if not isinstance(item, dict):
+                line, col = _place(text, ("extractors", i - 1), key=True)
+                raise SutProfileError(self.file, _t("une table est attendue"), where=where, line=line, col=col)
             try:
-                specs.append(parse_extractor(self.table(item, where), f"{self.file}: {where}"))
-            except ValueError as exc:  # its message starts with the file and the table
-                raise SutProfileError(self.file, str(exc), placed=True) from None
+                specs.append(parse_extractor(item, where))
+            except SpecError as exc:  # its message starts with the table
+                line, col = _place(text, ("extractors", i - 1, *exc.at), key=exc.on_key)
+                raise SutProfileError(self.file, str(exc), placed=True, line=line, col=col) from None
         return tuple(specs)
 
     def files_named(self, specs: tuple[ExtractorSpec, ...], outputs: Mapping[str, Path], text: str) -> None:
@@ -453,7 +461,7 @@ class _Reader:
                     "« {name} » n'est ni une clé de [outputs] ({keys}) ni un motif de fichiers (sortie/*.json)"
                 )
                 fields = {"name": name, "keys": ", ".join(outputs) or "—"}
-            line, col = _key_place(text, "extractors", i, "files")
+            line, col = _place(text, ("extractors", i - 1, "files"))
             raise SutProfileError(self.file, message, where=f"[extractors][{i}].files", line=line, col=col, **fields)
 
     def channels_named(self, specs: tuple[ExtractorSpec, ...], text: str) -> None:
@@ -462,7 +470,7 @@ class _Reader:
         for i, spec in enumerate(specs, start=1):
             if spec.kind != "regex" or (spec.channel or "app") in LOG_CHANNELS:
                 continue
-            line, col = _key_place(text, "extractors", i, "channel")
+            line, col = _place(text, ("extractors", i - 1, "channel"))
             said = _t("canal « {channel} » inconnu pour un extracteur de journal (canaux : {names})")
             where = f"[extractors][{i}].channel"
             names = ", ".join(LOG_CHANNELS)
@@ -482,22 +490,11 @@ class _Reader:
         return out
 
 
-def _key_place(text: str, array: str, index: int, key: str) -> tuple[int | None, int | None]:
-    """Line and column (1-based) of ``key``'s value in the ``index``-th ``[[array]]`` table of ``text`` (its
-    own sub-tables included); none when the table is written otherwise (inline)."""
-    header = re.compile(rf"\s*\[\[\s*{re.escape(array)}\s*\]\]")
-    own = re.compile(rf"\s*\[\[?\s*{re.escape(array)}\.")
-    assignment = re.compile(rf"(\s*[\"']?{re.escape(key)}[\"']?\s*=\s*)\S")
-    seen, inside = 0, False
-    for number, line in enumerate(text.splitlines(), start=1):
-        if header.match(line):
-            seen += 1
-            inside = seen == index
-        elif line.lstrip().startswith("[") and not own.match(line):
-            inside = False
-        elif inside and (found := assignment.match(line)):
-            return number, len(found[1]) + 1
-    return None, None
+def _place(text: str, path: KeyPath, *, key: bool = False) -> tuple[int | None, int | None]:
+    """Line and column (1-based) where ``path`` is written in the profile's ``text`` (:func:`tomlfile.place`:
+    the nearest table or key that holds it, when it is not written as such); none when not found."""
+    found = place(text, path, key=key)
+    return found if found is not None else (None, None)
 
 
 def load_profile(path: Path | str) -> SutProfile:
@@ -526,7 +523,7 @@ def load_profile(path: Path | str) -> SutProfile:
             raise reader.fail(f"[{key}]", _t("section inconnue (sections : {names})"), names=names)
     sources = tuple(reader.log_source(v, f"[logs][{i}]") for i, v in enumerate(reader.array(doc, "logs"), start=1))
     product, syslog_port = reader.product(doc), reader.syslog(doc)
-    outputs, extractors = reader.outputs(doc), reader.extractors(doc)
+    outputs, extractors = reader.outputs(doc), reader.extractors(doc, text)
     reader.files_named(extractors, outputs, text)
     reader.channels_named(extractors, text)
     return SutProfile(

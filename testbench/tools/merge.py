@@ -29,7 +29,7 @@ def merge_tool(
     from testbench.runner.shard import MERGED_SHARDS_META, check_shards
     from testbench.store.connection import SessionError
     from testbench.store.merge import MergeError, input_meta, merge_sessions
-    from testbench.store.read import SHARD_META
+    from testbench.store.read import SHARD_META, recorded_casebooks
 
     result = ToolResult()
     unreadable = [problem for problem in map(_unreadable, sessions) if problem]
@@ -38,7 +38,8 @@ def merge_tool(
     if unreadable:
         result.code = EXIT_USAGE
         return result
-    shards = check_shards(input_meta(sessions, SHARD_META, MERGED_SHARDS_META))  # a merged input holds shards
+    # a merged input holds shards; an input of another campaign names its casebooks whose bytes differ
+    shards = check_shards(input_meta(sessions, SHARD_META, MERGED_SHARDS_META), recorded_casebooks)
     for line in shards.problems:
         result.warn(french(line), prefixed=True)
     if shards.missing and not allow_missing_shards:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from testbench.report.options import DEFAULT_EXCERPT
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_OK, EXIT_USAGE
-from testbench.tools.outputs import folder_problem, left_whole, output_problem
+from testbench.tools.outputs import folder_problem, left_whole, output_problem, write_problem
 from testbench.tools.result import Render, ToolResult, french, option
 
 
@@ -33,9 +33,10 @@ def report_tool(
     no_redact_option: str = "--no-redact",
 ) -> ToolResult:
     """The book of ``session`` in ``output``, its content in ``lang``; signed with ``key`` (or the default key
-    when ``sign``). Exit 0 written, 3 refused before anything was written (runner.exits' usage), 2 when the
-    disk, an altered session or a missing PDF makes the book no full evidence. ``progress`` hears each stage
-    (French)."""
+    when ``sign``). Exit 0 written, 3 refused before anything was written (runner.exits' usage: a folder where
+    nothing can be written included, before the session is read), 2 when the disk, an altered session or a
+    missing PDF makes the book no full evidence. The book and the JUnit are written each on its own: one that
+    cannot be is said, the other still written. ``progress`` hears each stage (French)."""
     from testbench.integrity.verify import altered_session_warning
     from testbench.report.build import BuildOptions, build_report
     from testbench.scope.plan import PlanError
@@ -43,14 +44,18 @@ def report_tool(
     from testbench.store.read import recorded_session_id
 
     result = ToolResult()
-    mine = recorded_session_id(session)  # another session's book (perhaps signed) is not replaced
     for problem in (
         folder_problem(output),
         output_problem(junit, [session]) if junit else None,
-        _other_session(output, mine) if mine else None,
+        # a read-only folder: said before the session is read, as ``run --report`` and ``merge -o`` say it
+        write_problem(output, inside=True),
+        write_problem(junit) if junit else None,
     ):
         if problem:
             return result.fail(EXIT_USAGE, problem)
+    mine = recorded_session_id(session)  # another session's book (perhaps signed) is not replaced
+    if mine and (problem := _other_session(output, mine)):
+        return result.fail(EXIT_USAGE, problem)
     signer = None
     if sign or key:
         from testbench.signing import SigningKeyError, default_key_path, load_signer
@@ -66,16 +71,11 @@ def report_tool(
     options = BuildOptions(
         lang=lang or "fr", redact=redact, excerpt=excerpt, signer=signer, pdf=pdf, progress=progress, plan=plan
     )
-    written = output
+    built = None
     try:
         built = build_report(session, output, options)
-        if junit:
-            from testbench.report.junit import write_junit
-
-            written = junit
-            write_junit(session, junit, lang, redact=redact)  # as the report's junit.xml
-    except OSError as exc:  # a full disk…: what was there is left whole
-        return result.fail(EXIT_ENVIRONMENT, left_whole(written, exc))
+    except OSError as exc:  # a full disk…: what was there is left whole; the JUnit is still written
+        result.warn(left_whole(output, exc), prefixed=True)
     except SessionError as exc:
         return result.fail(EXIT_USAGE, french(str(exc)))
     except PlanError as exc:
@@ -84,7 +84,23 @@ def report_tool(
             result.warn(lambda _t, lang, problem=problem: problem.text(name, lang), prefixed=True)
         result.code = EXIT_USAGE
         return result
-    result.written = [p for p in (built.html, built.pdf, junit) if p]
+    junit_written = False
+    if junit:  # written whatever became of the book, as ``run`` writes each of its outputs
+        from testbench.report.junit import write_junit
+
+        try:
+            write_junit(session, junit, lang, redact=redact)  # as the report's junit.xml
+        except OSError as exc:
+            result.warn(left_whole(junit, exc), prefixed=True)
+        except SessionError as exc:
+            return result.fail(EXIT_USAGE, french(str(exc)))
+        else:
+            junit_written = True
+    if built is None:  # the book could not be written: said above, the bench's fault (exit 2)
+        result.written = [junit] if junit and junit_written else []
+        result.code = EXIT_ENVIRONMENT
+        return result
+    result.written = [p for p in (built.html, built.pdf, junit if junit_written else None) if p]
     if not redact:
         result.warn(
             lambda t, _lang: t("ATTENTION rapport NON anonymisé ({option})").format(option=option(no_redact_option, t)),
@@ -105,7 +121,7 @@ def report_tool(
     result.say(lambda t, _lang: f"{built.html} ({t('signé')})" if built.signed else str(built.html))
     if built.pdf:
         result.say(lambda _t, _lang: str(built.pdf))
-    result.code = EXIT_ENVIRONMENT if altered or built.pdf_missing else EXIT_OK
+    result.code = EXIT_ENVIRONMENT if altered or built.pdf_missing or (junit and not junit_written) else EXIT_OK
     return result
 
 

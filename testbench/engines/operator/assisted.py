@@ -532,12 +532,15 @@ def _rule(kept: Extracted, other: Extracted) -> str:
 
 def _conflict_said(path: str, kept: Extracted, conflict: Mapping[str, Any]) -> str:
     """:data:`CONFLICT` for ``path``: the values as recorded, each with the name of the file it was read in."""
+    from testbench.extract.model import bench_time
 
     def named(value: str, provenance: Mapping[str, Any]) -> str:
         source = str(provenance.get("source") or "")
         where = [PurePath(source).name or source]
-        if provenance.get("kind") == "log" and provenance.get("locator"):
-            where.append(str(provenance["locator"]))  # the line's own time: two lines of one log apart
+        if provenance.get("kind") == "log" and isinstance(provenance.get("wall"), int | float):
+            where.append(f"{bench_time(provenance['wall'])} UTC")  # two lines of one log apart, on the book's clock
+        elif provenance.get("kind") == "log" and provenance.get("locator"):
+            where.append(str(provenance["locator"]))  # the line's own time
         return f"{value} ({', '.join(where)})"
 
     others = [named(str(o["value"]), o["provenance"]) for o in conflict["others"]]

@@ -79,8 +79,9 @@ RULES = {
 
 def conflict_text(conflict: Any, read: str, t: Callable[[str], str], quote: Callable[[Any], str] = str) -> str:
     """« — 2 valeurs différentes lues : 33,60 € retenue ici (un fichier du logiciel l'emporte sur son journal) ;
-    autres : 30,00 € dans gestpsad.log, ligne de 12:00:03,120, colonnes 65–69 », after the sentence of a value the
-    product gave several ways (``read``: the value kept, formatted); "" when it gave one."""
+    autres : 30,00 € (lu dans gestpsad.log, ligne capturée à 11:00:03.128 UTC (heure du journal : …), colonnes
+    65–69) », after the sentence of a value the product gave several ways (``read``: the value kept, formatted); ""
+    when it gave one."""
     if not isinstance(conflict, Mapping) or not conflict.get("others"):
         return ""
     others = [

@@ -369,10 +369,15 @@ class _Checker:
         self._watch(self.last)  # stopped between two checks: after the last one
         self.current = check_id
         self.engine.begin_case()
+        interrupted = False
         try:
             self._run(check_id, label, body)
+        except BaseException:  # ^C or SIGTERM: nothing more is asked of the engine (run_checks stops it)
+            interrupted = True
+            raise
         finally:
-            self.engine.end_case()  # stray output: the event blames the check that asked (_lifecycle)
+            # stray output: the event blames the check that asked (_lifecycle)
+            self.engine.end_case(settle=not interrupted)
             self._watch(check_id)
             self.last = check_id
 
@@ -445,7 +450,20 @@ def _expect(condition: bool, message: str) -> None:
 def run_checks(
     command: list[str], timeout: float = 5.0, start_timeout: float | None = None, cards: dict[str, Any] | None = None
 ) -> Report:
+    """Every check on the engine ``command`` starts, the engine (and every process it started) stopped whatever
+    happens: interrupted (^C, or a CI's SIGTERM that ``engine check`` raises as ^C), at once, asked nothing."""
     c = _Checker(command, timeout, start_timeout, cards)
+    try:
+        _run_checks(c, timeout)
+    except BaseException:
+        c.engine.kill()
+        raise
+    finally:
+        c.engine.close()
+    return c.report
+
+
+def _run_checks(c: _Checker, timeout: float) -> Report:
     eng = c.engine
     state: dict[str, Any] = {}
 

@@ -1,0 +1,128 @@
+"""^C and a CI's cancel or timeout (SIGTERM) as one interruption: what every command a CI may stop shares.
+
+- :func:`stopping` — a command's signals: SIGTERM raises ``KeyboardInterrupt`` as ^C does, so the command's own
+  ^C path runs (its engines and services stopped, its temporary files removed) instead of the process dying
+  with 143; at the end of the process (``final``) neither signal changes its exit code any more.
+- :func:`deferred` — a few steps that must not be cut in the middle (the renames that put a whole output in
+  place, the removal of what an interrupted write left): a signal arriving then takes effect right after.
+- :func:`ignored` — the last lines of an interrupted command: a further ^C does not cut them.
+
+Python runs signal handlers in the main thread only, and only that thread may install them: elsewhere (a
+workstation's worker thread) these do nothing. ``signal.SIGTERM`` exists on Windows too. A utility: it
+imports no layer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
+
+#: ^C, and what a CI's cancel or timeout sends
+SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+Handler = Callable[[int, Any], Any] | int | None
+
+
+def _main_thread() -> bool:
+    return threading.current_thread() is threading.main_thread()
+
+
+def _ignore(_signum: int, _frame: object) -> None:
+    """A Python handler that does nothing: unlike SIG_IGN, a process started meanwhile does not inherit it."""
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    """The first SIGTERM interrupts as ^C does; a further one (a CI insisting) lets the clean-up that closes
+    the benches' processes finish."""
+    signal.signal(signal.SIGTERM, _ignore)
+    raise KeyboardInterrupt
+
+
+class Stopping:
+    """What :func:`stopping` installed, and what it replaced."""
+
+    def __init__(self, previous: dict[int, Handler]) -> None:
+        self.previous = previous
+
+    def release_terminate(self) -> None:
+        """SIGTERM back to what it was: a command that leaves it to its own owner (the workstation's Textual, the
+        processes a bench starts and stops itself)."""
+        handler = self.previous.get(signal.SIGTERM)
+        if handler is not None and _main_thread():
+            signal.signal(signal.SIGTERM, handler)  # type: ignore[arg-type]
+
+
+@contextlib.contextmanager
+def stopping(*, terminate: bool = True, final: bool = False) -> Iterator[Stopping]:
+    """A command's signals: with ``terminate``, SIGTERM raises ``KeyboardInterrupt`` as ^C does (once).
+
+    At the end the previous handlers are restored — or, ``final`` (the process's own command, which ends with
+    it), both signals are ignored: the exit code is decided, and a late ^C or SIGTERM while the interpreter
+    shuts down must not turn it into 143 or a traceback.
+    """
+    if not _main_thread():
+        yield Stopping({})
+        return
+    previous = {sig: signal.getsignal(sig) for sig in SIGNALS}
+    if terminate:
+        signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        yield Stopping(previous)
+    finally:
+        for sig, handler in previous.items():
+            if final:
+                signal.signal(sig, signal.SIG_IGN)  # no process is started any more: nothing inherits it
+            elif handler is not None:  # None: a handler not installed from Python, left as it is
+                signal.signal(sig, handler)
+
+
+def terminate_as_interrupt() -> contextlib.AbstractContextManager[Stopping]:
+    """SIGTERM raises ``KeyboardInterrupt`` as ^C does while the block runs (the previous handler restored
+    after): a run's cases under way left without a verdict, a merge's partial file removed, an engine
+    stopped — instead of the process dying with 143."""
+    return stopping(terminate=True)
+
+
+@contextlib.contextmanager
+def _holding(deliver: bool) -> Iterator[None]:
+    if not _main_thread():
+        yield
+        return
+    held: list[int] = []
+    previous: dict[int, Handler] = {}
+    for sig in SIGNALS:
+        handler = signal.getsignal(sig)
+        if handler is None or handler == signal.SIG_IGN:  # not Python's, or ignored: left as it is
+            continue
+        previous[sig] = signal.signal(sig, lambda signum, _frame: held.append(signum))
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)  # type: ignore[arg-type]
+        if deliver and held:
+            _deliver(held[0], previous[held[0]])
+
+
+def _deliver(signum: int, handler: Handler) -> None:
+    """What the signal held would have done: its handler (``KeyboardInterrupt`` for ^C and, under
+    :func:`stopping`, for SIGTERM), or the system's default action."""
+    if callable(handler):
+        handler(signum, None)
+    elif handler == signal.SIG_DFL:
+        signal.raise_signal(signum)
+
+
+def deferred() -> contextlib.AbstractContextManager[None]:
+    """A ^C or SIGTERM arriving while the block runs takes effect when it ends: a few renames or removals
+    that leave whole files, never half of them."""
+    return _holding(deliver=True)
+
+
+def ignored() -> contextlib.AbstractContextManager[None]:
+    """A ^C or SIGTERM arriving while the block runs is dropped: the last lines an interrupted command says
+    (the command that finishes its work) are said whole."""
+    return _holding(deliver=False)
