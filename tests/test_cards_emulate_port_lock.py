@@ -100,3 +100,21 @@ def test_a_second_emulator_on_the_same_port_is_refused(vpcd_lock: list[str], tmp
     finally:
         first.terminate()
         first.communicate(timeout=30)
+
+
+def test_a_lock_is_taken_again_though_its_answer_closed_first() -> None:
+    """An asker slow to close (a loaded machine) leaves the holder's side of the answer in TIME_WAIT on the lock
+    port: the next holder still takes the port at once (SO_REUSEADDR; a listener alone keeps it)."""
+    port = free_vpcd_port()
+    held = PortLock(port)
+    held.acquire(0.0)
+    slow = socket.create_connection(("127.0.0.1", port + LOCK_PORT_OFFSET))
+    try:
+        assert slow.recv(4096).endswith(b"\n")  # the holder's answer; the asker keeps its side open
+        time.sleep(1.3)  # past the holder's wait for the asker: it closes first, its side in TIME_WAIT
+    finally:
+        held.release()
+        slow.close()
+    again = PortLock(port)
+    again.acquire(0.0)
+    again.release()

@@ -62,6 +62,10 @@ class PortLock:
         deadline = time.monotonic() + timeout
         while self.sock is None:
             s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            if hasattr(socket, "SO_EXCLUSIVEADDRUSE"):  # Windows: no other socket may bind the port at all
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE, 1)
+            else:  # POSIX: a listener keeps the port, a past answer's connection in TIME_WAIT does not
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 s.bind(("127.0.0.1", self.port))
                 s.listen(4)
