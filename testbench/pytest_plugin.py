@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,12 +26,16 @@ import pytest
 if TYPE_CHECKING:
     from testbench.casebook.model import Case, Casebook
     from testbench.domain.verdict import Outcome
+    from testbench.report.personal import Scrubber
 
-    #: runs one case, told the one that follows it (Campaign.case_by_case)
-    RunOne = Callable[[Casebook, Case, tuple[Casebook, Case] | None], Outcome]
+    #: runs one case, told the one that follows it: its outcome and its comparisons (Campaign.case_by_case)
+    RunOne = Callable[[Casebook, Case, tuple[Casebook, Case] | None], tuple[Outcome, list[dict[str, Any]]]]
 
 _PLUGIN = "testbench-casebook"
 _SHARD_INPUT = "testbench_shard"  # the key of a worker's input: its shard number, dealt by the controller
+_SESSION_INPUT = "testbench_session"  # and the session the controller chose (its shards are in its folder)
+#: the session when none is named: this one, or the first free of casebook-2.tbsession, casebook-3.tbsession…
+DEFAULT_SESSION = Path("casebook.tbsession")
 #: a session file's companions, removed with a merged shard
 _COMPANIONS = ("-wal", "-shm", ".lock")
 
@@ -39,7 +43,11 @@ _COMPANIONS = ("-wal", "-shm", ".lock")
 #: The plugin's options: name -> (help, metavar or None), in French (the catalogue gives their English)
 _OPTIONS: dict[str, tuple[str, str | None]] = {
     "--casebook": ("cahier de tests à exécuter", "FICHIER"),
-    "--casebook-session": ("fichier de session (nouveau ; casebook.tbsession par défaut)", "SESSION"),
+    "--casebook-session": (
+        "fichier de session (nouveau : refusé s'il existe) ; sans cette option, casebook.tbsession ou, s'il existe"
+        " déjà, le premier libre de casebook-2.tbsession, casebook-3.tbsession…",
+        "SESSION",
+    ),
     "--casebook-report": ("écrire le rapport HTML à la fin", "DOSSIER"),
     "--casebook-engine": (
         "reference (hors processus, défaut), inprocess, ou la commande d'un moteur externe",
@@ -57,6 +65,11 @@ _OPTIONS: dict[str, tuple[str, str | None]] = {
     "--casebook-lang": ("langue des messages : fr (défaut) ou en", None),
     "--casebook-create-dirs": (
         "créer le dossier de la session s'il n'existe pas (refusé sinon : un support non monté se voit)",
+        None,
+    ),
+    "--casebook-no-redact": (
+        "ne pas anonymiser les cas qui échouent dans la sortie de pytest et son --junitxml (NIR, noms, dates de"
+        " naissance, FINESS/RPPS) ; les codes PIN restent masqués",
         None,
     ),
 }
@@ -83,12 +96,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     # (``--casebook-lang en --help`` relabels them once parsed, see pytest_configure)
     group = parser.getgroup("testbench", translator()(_GROUP))
     group.addoption("--casebook", action="append", default=[], type=Path, **_words("--casebook", None))
-    group.addoption(
-        "--casebook-session",
-        type=Path,
-        default=Path("casebook.tbsession"),
-        **_words("--casebook-session", None),
-    )
+    group.addoption("--casebook-session", type=Path, default=None, **_words("--casebook-session", None))
     group.addoption("--casebook-report", type=Path, **_words("--casebook-report", None))
     group.addoption("--casebook-engine", default="reference", **_words("--casebook-engine", None))
     group.addoption(
@@ -100,6 +108,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--casebook-attestations", type=Path, **_words("--casebook-attestations", None))
     group.addoption("--casebook-lang", choices=("fr", "en"), default=None, **_words("--casebook-lang", None))
     group.addoption("--casebook-create-dirs", action="store_true", **_words("--casebook-create-dirs", None))
+    group.addoption("--casebook-no-redact", action="store_true", **_words("--casebook-no-redact", None))
 
 
 def _relabel(config: pytest.Config) -> None:
@@ -136,10 +145,27 @@ def pytest_configure(config: pytest.Config) -> None:
     _relabel(config)
     if config.getoption("casebook"):
         config.pluginmanager.register(CasebookPlugin(config), _PLUGIN)
+        _terminate_as_interrupt(config)
+
+
+def _terminate_as_interrupt(config: pytest.Config) -> None:
+    """A CI's cancel or timeout (SIGTERM) stops the cases as ^C does, until pytest ends: pytest's « interrupted »
+    (exit 2), its ``--junitxml`` and the session written, the bench's engine and card emulators stopped —
+    not 143 with an engine left running (testbench.interrupts, as ``testbench run``)."""
+    from testbench.interrupts import terminate_as_interrupt
+
+    stack = contextlib.ExitStack()
+    stack.enter_context(terminate_as_interrupt())
+    config.add_cleanup(stack.close)
 
 
 class CaseVerdict(Exception):
-    """A case that did not pass: its verdict and reason, in the person's language."""
+    """A case that did not pass: its verdict and reason, in the person's language; ``details``: what its report
+    says below that line, when the line names only part of it (every deviation of a case, one a line)."""
+
+    def __init__(self, message: str, details: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.details = tuple(details)
 
 
 class CasebookPlugin:
@@ -152,17 +178,30 @@ class CasebookPlugin:
         self.lang = config.getoption("casebook_lang") or default_language()
         self.t = translator(self.lang)
         self.paths = [Path(p).resolve() for p in config.getoption("casebook")]
-        self.session: Path = config.getoption("casebook_session").resolve()
-        self.shards_dir = self.session.with_name(self.session.name + ".shards")
         self.worker: dict[str, Any] | None = getattr(config, "workerinput", None)
+        # --collect-only, --help, --fixtures, --markers: nothing runs, nothing is checked nor written
+        self.listing = any(config.getoption(name, False) for name in _LISTING)
+        named: Path | None = config.getoption("casebook_session")
+        #: a session the person named is refused if it exists (a record is never overwritten); without one, each
+        #: run writes a new file, so that pytest's loop of runs (--lf, --ff, the same command again) goes on
+        self.named = named is not None
+        if self.worker is not None:  # the controller's choice
+            self.session: Path = Path(self.worker.get(_SESSION_INPUT) or (named or DEFAULT_SESSION)).resolve()
+        elif named is not None or self.listing:
+            self.session = (named or DEFAULT_SESSION).resolve()
+        else:
+            self.session = _fresh(DEFAULT_SESSION.resolve())
+        self.shards_dir = _shards_of(self.session)
         self._shard_of: dict[str, int] = {}  # the controller's: each running worker's shard number
         self.messages: list[str] = []
         self._stack = contextlib.ExitStack()
         self._run: RunOne | None = None
         self._following: pytest.Item | None = None  # the item that runs after the current one, here
         self._broken: str | None = None  # the campaign could not start: every case says why
-        # --collect-only, --help, --fixtures, --markers: nothing runs, nothing is checked nor written
-        self.listing = any(config.getoption(name, False) for name in _LISTING)
+        self.redact = not config.getoption("casebook_no_redact")
+        self.written: Path | None = None  # the session this process writes: a worker's shard under xdist
+        self._ran = 0  # the cases this process ran, each recorded in ``written``
+        self._scrubber: tuple[int, Scrubber] | None = None  # built after that many cases
         if self.worker is None and not self.listing:
             self._check_outputs()
         self._collect_the_casebooks()
@@ -251,7 +290,7 @@ class CasebookPlugin:
         """Note the item that runs next in this process: its cards are readied while this one runs."""
         self._following = nextitem
 
-    def run(self, item: CaseItem) -> Outcome:
+    def run(self, item: CaseItem) -> tuple[Outcome, list[dict[str, Any]]]:
         if self._broken is not None:
             raise CaseVerdict(self._broken)
         if self._run is None:
@@ -264,7 +303,23 @@ class CasebookPlugin:
                 raise CaseVerdict(self._broken) from None
         following = self._following
         upcoming = (following.casebook, following.case) if isinstance(following, CaseItem) else None
+        self._ran += 1
         return self._run(item.casebook, item.case, upcoming)
+
+    def scrubber(self) -> Scrubber:
+        """The redaction of what a case that did not pass says, as ``run --junit``'s: built from the session this
+        process writes, again only when a case ran since (each may bring a new patient)."""
+        from testbench.report.personal import Scrubber
+        from testbench.store.connection import SessionError
+        from testbench.store.read import read_session
+
+        if self._scrubber is None or self._scrubber[0] != self._ran:
+            scrubber = Scrubber(self.redact, lang=self.lang)  # no session yet: the pattern rules alone
+            if self.redact and self.written is not None:
+                with contextlib.suppress(SessionError), read_session(self.written) as session:
+                    scrubber = Scrubber.for_sessions(session, lang=self.lang)
+            self._scrubber = (self._ran, scrubber)
+        return self._scrubber[1]
 
     @contextlib.contextmanager
     def _open(self, session: pytest.Session) -> Iterator[RunOne]:
@@ -284,6 +339,7 @@ class CasebookPlugin:
             shard = Shard(int(self.worker[_SHARD_INPUT]), int(self.worker["workercount"]))
             path = self.shards_dir / f"{self.worker['workerid']}.tbsession"
             self.shards_dir.mkdir(exist_ok=True)  # in the session's folder, checked by the controller
+        self.written = path
         options = CampaignOptions(
             bench=BenchOptions(
                 engine=self.config.getoption("casebook_engine"),
@@ -307,7 +363,7 @@ class CasebookPlugin:
         report = yield
         excinfo = call.excinfo
         if isinstance(item, CaseItem) and excinfo is not None and isinstance(excinfo.value, CaseVerdict):
-            report.longrepr = _verdict_repr(item, str(excinfo.value))
+            report.longrepr = _verdict_repr(item, str(excinfo.value), excinfo.value.details)
         return report
 
     @pytest.hookimpl(optionalhook=True)
@@ -318,6 +374,7 @@ class CasebookPlugin:
         number = min(set(range(1, count + 1)) - set(self._shard_of.values()), default=count)
         self._shard_of[node.gateway.id] = number
         node.workerinput[_SHARD_INPUT] = number
+        node.workerinput[_SESSION_INPUT] = str(self.session)  # a new one of the controller's, when none is named
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: Any, error: Any) -> None:
@@ -329,16 +386,38 @@ class CasebookPlugin:
         self._stack.close()  # ends the run and closes the bench and the session
         if self.worker is not None or self.listing:
             return
-        interrupted = exitstatus == pytest.ExitCode.INTERRUPTED
+        # xdist's -x / --maxfail ends its session as interrupted once every worker has stopped: a normal end
+        interrupted = exitstatus == pytest.ExitCode.INTERRUPTED and not self._stopped_at_maxfail()
         if self.distributed and not self._merge(interrupted=interrupted):
             if not interrupted:  # the cases ran, their session is not there: the run did not deliver
                 self._undelivered(session)
             return
         if self.session.exists():
-            self.messages.append(self.t("session : {path}").format(path=self.session))
+            if self.named or self.session == DEFAULT_SESSION.resolve():
+                self.messages.append(self.t("session : {path}").format(path=self.session))
+            else:  # a new file beside the last run's (--lf, --ff, the same command again)
+                self.messages.append(
+                    self.t("session : {path} (nouveau fichier : {default} existe déjà)").format(
+                        path=self.session, default=DEFAULT_SESSION
+                    )
+                )
             report = self.config.getoption("casebook_report")
             if report is not None:
                 self._build_report(session, report)
+
+    def _stopped_at_maxfail(self) -> bool:
+        """pytest-xdist stopped its workers at ``-x``/``--maxfail`` (as serial pytest stops, which ends as failed):
+        xdist then ends its session as « interrupted », but each worker finished its case and closed its shard —
+        the shards are whole, as after a run to its end, and are merged; a ^C or a worker's interrupt is not."""
+        dsession = self.config.pluginmanager.getplugin("dsession")
+        maxfail = getattr(dsession, "maxfail", 0)
+        return bool(
+            self.distributed
+            and maxfail
+            and getattr(dsession, "countfailures", 0) >= maxfail
+            and getattr(dsession, "session_finished", False)  # every worker stopped (not a ^C of the controller)
+            and "keyboard-interrupt" not in str(getattr(dsession, "shouldstop", ""))  # a worker's ^C
+        )
 
     def _build_report(self, session: pytest.Session, report: Path) -> None:
         """The exam book at the end; one that cannot be written (a full disk) is said with the command that builds
@@ -402,16 +481,40 @@ class CasebookPlugin:
     def _remove(self, shards: list[Path]) -> None:
         """The merged shards and their companions; the folder too when nothing else is in it."""
         for shard in shards:
-            for path in (shard, *(shard.with_name(shard.name + s) for s in _COMPANIONS)):
+            for path in (shard, *_companions(shard)):
                 path.unlink(missing_ok=True)
         with contextlib.suppress(OSError):
             self.shards_dir.rmdir()
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if self.worker is None and not self.redact and not self.listing:  # the person's opt-out, said last
+            self.messages.append(
+                self.t("ATTENTION rapport NON anonymisé ({option})").format(option="--casebook-no-redact")
+            )
         if self.worker is None and self.messages:
             terminalreporter.section("testbench")
             for line in self.messages:
                 terminalreporter.write_line(self.t(line))
+
+
+def _shards_of(session: Path) -> Path:
+    """The folder of the shard sessions pytest-xdist's workers write for ``session``."""
+    return session.with_name(session.name + ".shards")
+
+
+def _fresh(default: Path) -> Path:
+    """``default`` when nothing of a session is there (the file, its journal, its shards: a lock file left alone
+    holds nothing), else the first such free name of ``casebook-2.tbsession``, ``casebook-3.tbsession``…, beside
+    it."""
+    candidate, number = default, 1
+    while any(p.exists() for p in (candidate, _shards_of(candidate), *_companions(candidate, ("-wal", "-shm")))):
+        number += 1
+        candidate = default.with_name(f"{default.stem}-{number}{default.suffix}")
+    return candidate
+
+
+def _companions(session: Path, suffixes: tuple[str, ...] = _COMPANIONS) -> tuple[Path, ...]:
+    return tuple(session.with_name(session.name + suffix) for suffix in suffixes)
 
 
 class CasebookFile(pytest.File):
@@ -440,7 +543,7 @@ class CaseItem(pytest.Item):
         super().__init__(**kwargs)
         self.casebook = casebook
         self.case = case
-        self._failed: str | None = None  # the product's failure, raised by runtest
+        self._failed: CaseVerdict | None = None  # the product's failure, raised by runtest
 
     def setup(self) -> None:
         from testbench.domain.verdict import Verdict
@@ -449,22 +552,28 @@ class CaseItem(pytest.Item):
         plugin: CasebookPlugin = self.config.pluginmanager.get_plugin(_PLUGIN)
         broken: str | None = None
         try:
-            outcome = plugin.run(self)
+            outcome, comparisons = plugin.run(self)
         except CaseVerdict as exc:  # the campaign could not start: the bench's fault
             broken = str(exc)
         if broken is not None:  # raised here, not in the handler: no « During handling of … » chained to it
-            raise CaseVerdict(self._said(plugin, broken))
-        text = " — ".join(filter(None, (plugin.t(outcome.verdict.label_fr), plugin.t(outcome.reason))))
+            raise CaseVerdict(self._said(plugin, plugin.scrubber()(broken)))
+        if outcome.verdict is Verdict.PASS:
+            return
+        # what pytest prints and --junitxml keeps is redacted as run's JUnit (unless --casebook-no-redact)
+        scrub = plugin.scrubber()
+        text = scrub(" — ".join(filter(None, (plugin.t(outcome.verdict.label_fr), plugin.t(outcome.reason)))))
         if outcome.verdict is Verdict.SKIPPED:
             pytest.skip(text)
+        details = [scrub(line) for line in _details(plugin, outcome.reason, comparisons)]
+        verdict = CaseVerdict(self._said(plugin, text), details)
         if exit_code([outcome.verdict]) == EXIT_ENVIRONMENT:  # the bench's verdict, as run's exit code says
-            raise CaseVerdict(self._said(plugin, text))  # in setup: a pytest error
-        if outcome.verdict is not Verdict.PASS:
-            self._failed = self._said(plugin, text)
+            raise verdict  # in setup: a pytest error
+        self._failed = verdict
 
     def runtest(self) -> None:
         if self._failed is not None:
-            raise CaseVerdict(self._failed)  # in the test: a pytest failure
+            failed = self._failed
+            raise CaseVerdict(str(failed), failed.details)  # in the test: a pytest failure
 
     def _said(self, plugin: CasebookPlugin, text: str) -> str:
         from testbench.i18n import colon
@@ -473,7 +582,7 @@ class CaseItem(pytest.Item):
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         if isinstance(excinfo.value, CaseVerdict):
-            return str(excinfo.value)
+            return "\n".join([str(excinfo.value), *excinfo.value.details])
         return str(super().repr_failure(excinfo, style=style))
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
@@ -486,15 +595,26 @@ class CaseItem(pytest.Item):
         return source.line - 1 if source is not None else None
 
 
-def _verdict_repr(item: CaseItem, text: str) -> Any:
-    """A case's verdict as pytest's report of a failure: ``text`` alone, and as the « crash » message pytest's
-    summary line and ``--junitxml`` read. pytest has no public constructor for it; another pytest than the one
-    this was written for gets the text alone (its summary line then names no reason)."""
+def _details(plugin: CasebookPlugin, reason: str, comparisons: Sequence[dict[str, Any]]) -> list[str]:
+    """The lines a case's report gives below its one-line verdict: every deviation, one a line (and first the
+    reason, when it is a step's), as ``run``'s JUnit does — none when that line says it all (one deviation)."""
+    from testbench.runner.reasons import detail_lines
+
+    lines = detail_lines(reason, comparisons)
+    return [plugin.t(line) for line in lines] if len(lines) > 1 else []
+
+
+def _verdict_repr(item: CaseItem, text: str, details: Sequence[str] = ()) -> Any:
+    """A case's verdict as pytest's report of a failure: ``text``, then ``details`` one a line (its section, and
+    ``--junitxml``'s text), with ``text`` alone as the « crash » message pytest's summary line and
+    ``--junitxml``'s message read. pytest has no public constructor for it; another pytest than the one this was
+    written for gets the text and details alone (its summary line then names no reason)."""
+    lines = [*text.splitlines(), *details]
     try:
         from _pytest._code.code import ExceptionChainRepr, ReprEntry, ReprFileLocation, ReprTraceback
 
-        entry = ReprEntry(lines=text.splitlines(), reprfuncargs=None, reprlocals=None, reprfileloc=None, style="value")
+        entry = ReprEntry(lines=lines, reprfuncargs=None, reprlocals=None, reprfileloc=None, style="value")
         crash = ReprFileLocation(path=str(item.path), lineno=(item.line or 0) + 1, message=text)
         return ExceptionChainRepr([(ReprTraceback([entry], None, "value"), crash, None)])
     except (ImportError, TypeError):
-        return text
+        return "\n".join(lines)

@@ -383,3 +383,37 @@ def test_an_engine_timeout_that_is_not_positive_is_refused(tmp_path: Path) -> No
     done = pytest_in(tmp_path, "--casebook", str(DEMO), "--casebook-engine-timeout", "0", lang="en")
     assert done.returncode == pytest.ExitCode.USAGE_ERROR, done.stdout + done.stderr
     assert "--casebook-engine-timeout: “0” is not a positive number of seconds" in done.stderr, done.stderr
+
+
+def test_without_a_named_session_each_run_writes_a_new_one_and_says_which(tmp_path: Path) -> None:
+    """pytest's loop — the same command again, ``--lf``, ``--ff`` — goes on: before, the second run was refused
+    (« casebook.tbsession : existe déjà », exit 4). A session the person names is still refused if it exists
+    (test_an_existing_session_is_refused_before_anything_runs). Under xdist the workers' shards are the new one's."""
+    first = pytest_casebook(tmp_path, "-k", "DEMO-FSE-001")
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert f"session : {tmp_path / 'casebook.tbsession'}\n" in first.stdout, first.stdout
+    again = pytest_casebook(tmp_path, "-k", "DEMO-FSE-001")
+    assert again.returncode == 0, again.stdout + again.stderr
+    said = f"session : {tmp_path / 'casebook-2.tbsession'} (nouveau fichier : casebook.tbsession existe déjà)"
+    assert said in again.stdout, again.stdout
+    spread = pytest_casebook(tmp_path, "-k", "DEMO-FSE-001 or DEMO-FSE-002", "-n", "2")
+    assert spread.returncode == 0, spread.stdout + spread.stderr
+    assert f"session : {tmp_path / 'casebook-3.tbsession'} (nouveau fichier" in spread.stdout, spread.stdout
+    assert committed(tmp_path / "casebook.tbsession") == committed(tmp_path / "casebook-2.tbsession")
+    assert committed(tmp_path / "casebook-3.tbsession") == {"DEMO-FSE-001": "pass", "DEMO-FSE-002": "pass"}
+    assert not list(tmp_path.glob("*.shards"))  # the workers wrote the new session's shards, merged
+
+
+def test_xdist_stopped_at_maxfail_merges_its_shards_and_writes_the_report(tmp_path: Path) -> None:
+    """``-n 2 -x``: xdist stops its workers at the first failure and ends « interrupted », but each worker finished
+    its case and closed its shard — a normal end, as serial ``-x``: before, no session and no report, the shards
+    kept with a ``testbench merge`` hint as after a ^C."""
+    merged, report = tmp_path / "pytest.tbsession", tmp_path / "exam-report"
+    args = ["-n", "2", "-x", "--casebook-session", str(merged), "--casebook-report", str(report)]
+    done = pytest_casebook(tmp_path, *args)
+    assert "stopping after 1 failures" in done.stdout, done.stdout + done.stderr  # xdist's own words, exit 2
+    assert "partitions conservées" not in done.stdout, done.stdout
+    assert f"session : {merged}\n" in done.stdout and (report / "index.html").is_file(), done.stdout
+    assert not merged.with_name(merged.name + ".shards").exists()
+    verdicts = committed(merged)
+    assert verdicts["DEMO-FSE-099"] == "fail" and set(verdicts.values()) == {"pass", "fail"}, verdicts

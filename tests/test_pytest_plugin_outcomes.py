@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 from test_ci_outputs import read_only
+from test_junit_ci_outcomes import two_deviations
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "casebooks" / "demo.xml"
@@ -177,3 +178,22 @@ def test_a_report_folder_of_another_session_is_refused_as_run_refuses_it(
     assert code == pytest.ExitCode.USAGE_ERROR, said
     assert f"{report}: this folder holds the report of another session" in said.err, said.err
     assert (report / "report.json").read_bytes() == before and not (tmp_path / "b.tbsession").exists()
+
+
+def test_a_failure_with_two_deviations_lists_both_below_its_one_line(tmp_path: Path) -> None:
+    """As ``run --junit`` (tests/test_junit_ci_outcomes.py): the summary line and ``--junitxml``'s message stay the
+    case's one line (the first deviation, « (and 1 other deviation) »); its section and ``--junitxml``'s text say
+    every deviation, one a line — before, the second was in the exam book alone."""
+    two = two_deviations(tmp_path)
+    done = pytest_ci(tmp_path, "--casebook", str(two), *INPROCESS, "-k", "DEMO-FSE-099", "--junitxml", "junit.xml")
+    assert done.returncode == 1 and "1 failed" in done.stdout, done.stdout + done.stderr
+    first = "e-base: expected €274.00, observed €273.00 (different)"
+    second = "e-amo: expected €163.00, observed €163.80 (different)"
+    failed = f"DEMO-FSE-099: failed — {first} (and 1 other deviation)"
+    assert f"FAILED two.xml::DEMO-FSE-099 - {failed}\n" in done.stdout, done.stdout
+    assert f"{failed}\n{first}\n{second}\n" in done.stdout, done.stdout  # the case's section
+    for word in NO_PYTHON:
+        assert word not in done.stdout, (word, done.stdout)
+    assert junit_messages(tmp_path / "junit.xml") == {
+        "DEMO-FSE-099": ("failure", failed, f"{failed}\n{first}\n{second}")
+    }
