@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_assisted_engine import CASEBOOK  # the same casebook frame: its fixtures and cards
 
 from testbench.casebook.loader import load_casebook
 from testbench.domain.attestation import Attestation
@@ -113,26 +114,6 @@ CASE = """
     </case>"""
 LOT_STEP = '<build-lot id="s-lot"/>'
 LOT_EXPECTED = '<value id="e-lot" step="s-lot" path="lot.totals.amo" type="decimal" expected="33.60"/>'
-
-CASEBOOK = """<?xml version="1.0" encoding="UTF-8"?>
-<casebook xmlns="urn:testbench:casebook:1" format-version="1">
-  <identity>
-    <plan-id>TB-OUTPUTS</plan-id><evolution>EV000</evolution><document-version>01.00</document-version>
-    <effective-date>2026-01-01</effective-date><cdc-version>1.40</cdc-version><addendum>8</addendum>
-    <ps-category>fournisseur-lpp</ps-category><title>outputs read as written</title>
-  </identity>
-  <fixtures>
-    <card id="cps-psad" profile="cards/cps3-psad-lpp.xml"/>
-    <patient id="p">
-      <right name="nir" value="299990000000042"/><right name="name" value="PATIENTE TEST"/>
-      <right name="birth-date" value="1970-09-09"/><right name="regime" value="01"/>
-      <right name="rights-start" value="2024-01-01"/><right name="rights-end" value="2030-12-31"/>
-    </patient>
-  </fixtures>
-  <cases>{cases}
-  </cases>
-</casebook>
-"""
 
 
 def fse(amo: str = "33,60") -> bytes:
