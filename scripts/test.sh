@@ -12,8 +12,11 @@ bash scripts/pcscd.sh start --readers 8 >/dev/null
 export PCSCD_EXTERNAL=1
 .venv/bin/ruff check testbench tests benchmarks
 .venv/bin/lint-imports --no-cache   # the layering (docs/architecture.md)
+# two workers (pytest-xdist): the card tests take the vpcd lock (tests/conftest_cards.py), so they stay one at a
+# time while the rest share both cores; TESTBENCH_TEST_WORKERS=0 runs the suite in one process
+workers=${TESTBENCH_TEST_WORKERS:-2}
 set +e
-.venv/bin/python -m pytest -q -p no:cacheprovider "$@"
+.venv/bin/python -m pytest -q -p no:cacheprovider -n "$workers" "$@"
 rc=$?
 set -e
 echo "test.sh: $(( $(date +%s) - started )) s in all"
