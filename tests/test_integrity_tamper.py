@@ -3,6 +3,7 @@ the journal is caught against the signed report, and odd entries in a report fol
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -208,3 +209,30 @@ def test_a_signed_manifest_carries_the_chain_head(tmp_path: Path, key: Path) -> 
     length, head = chain.head(conn)
     conn.close()
     assert journal == {"chain_length": length, "chain_head": head}
+
+
+@pytest.mark.parametrize("handed_over", [False, True], ids=["checked-in-full", "head-handed-over"])
+def test_a_review_signed_while_the_report_is_written_stays_out_of_its_chain_copy(
+    tmp_path: Path, key: Path, handed_over: bool
+) -> None:
+    """journal-chain.json is the chain the report checked: an annotation a reviewer adds to the session while
+    the pages are being written (another process may) lands after it, and the folder still verifies."""
+    session = campaign(tmp_path)
+    head = None
+    if handed_over:  # the run that just wrote the session hands its head over (run --report)
+        entries = chain.entries(sqlite3.connect(session))
+        head = (len(entries), entries[-1]["hash"])
+
+    def annotate_midway(stage: str) -> None:
+        if stage == "mise en page HTML":  # the cases are gathered and the chain checked, nothing written yet
+            with SessionStore.open(session) as store:
+                add_annotation(store, load_signer(key), "KO-1", "accept", "écart vu", "Examinateur")
+
+    folder = tmp_path / "report"
+    build_report(session, folder, BuildOptions(progress=annotate_midway, chain_head=head))
+    copied = json.loads((folder / "journal-chain.json").read_text(encoding="utf-8"))["entries"]
+    checked = json.loads((folder / "report.json").read_text(encoding="utf-8"))["integrity"]
+    assert (len(copied), copied[-1]["hash"]) == (checked["chain_length"], checked["chain_head"])
+    assert len(chain.entries(sqlite3.connect(session))) > len(copied)  # the annotation is in the session
+    result = verify_report(folder)
+    assert result.ok, result.problems

@@ -25,13 +25,14 @@ the rest of the book is whole, manifested and signed, and the caller says the PD
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import os
 import re
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -217,16 +218,17 @@ def _print(spool: CaseSpool, data: dict[str, Any], out_dir: Path, chromium: str 
         result.pdf, result.pdf_missing = None, str(exc)
 
 
-def _write_chain(target: Path, entries: list[dict[str, Any]]) -> dict[str, Any]:
-    """The journal's hash chain, entry by entry (ten thousand entries for a 700-case campaign); its
-    anchor (length and head) for the manifest."""
+def _write_chain(target: Path, entries: Iterator[dict[str, Any]]) -> dict[str, Any]:
+    """The journal's hash chain, entry by entry as the session yields them (ten thousand entries for a
+    700-case campaign); its anchor (length and head) for the manifest."""
+    length, head = 0, chain.GENESIS
     with target.open("wb") as out:
         out.write(b'{"format":"testbench-chain/1","entries":[')
-        for start in range(0, len(entries), 100):  # a hundred entries per encoding: the same bytes, 1 % of the calls
-            chunk = json.dumps(entries[start : start + 100], separators=(",", ":"))[1:-1]
-            out.write(("," if start else "").encode() + chunk.encode())
+        while chunk := list(itertools.islice(entries, 100)):  # a hundred entries per encoding: 1 % of the calls
+            out.write(("," if length else "").encode() + json.dumps(chunk, separators=(",", ":"))[1:-1].encode())
+            length, head = length + len(chunk), chunk[-1]["hash"]
         out.write(b"]}\n")
-    return chain.anchor(entries)
+    return {"chain_length": length, "chain_head": head}
 
 
 def build_report(session_path: Path, out_dir: Path, options: BuildOptions | None = None) -> BuildResult:
@@ -288,8 +290,8 @@ def _build(session_path: Path, out_dir: Path, options: BuildOptions) -> BuildRes
         spool.write_json(content.data, out_dir / "report.json")
         chain_ok = content.data["integrity"]["chain_ok"]
         junit = junit_tree(session, options.lang, content.scrub, chain_ok=chain_ok) if options.junit else None
-        journal = _write_chain(out_dir / "journal-chain.json", content.chain_entries or session.chain_entries())
-        content.chain_entries = None
+        checked = content.data["integrity"]["chain_length"]  # a run writing the session meanwhile adds none
+        journal = _write_chain(out_dir / "journal-chain.json", session.chain_entries(upto=checked))
         if junit is not None:
             (out_dir / "junit.xml").write_bytes(junit_bytes(junit))
         lap("write json+junit+chain")

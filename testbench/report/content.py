@@ -37,7 +37,6 @@ class ReportContent:
     data: dict[str, Any]
     redaction_counts: Counter[str] = field(default_factory=Counter)
     scrub: Scrubber | None = None  # the redaction the content went through, for the other exports (JUnit)
-    chain_entries: list[dict[str, Any]] | None = None  # the journal's chain when it was read to be checked
 
 
 def _count(cases: list[dict[str, Any]], key: str) -> dict[str, dict[str, int]]:
@@ -47,20 +46,17 @@ def _count(cases: list[dict[str, Any]], key: str) -> dict[str, dict[str, int]]:
     return {k: {v: n[v] for v in VERDICT_ORDER if n.get(v)} for k, n in sorted(out.items())}
 
 
-def _chain_report(
-    session: SessionView, written: tuple[int, str] | None
-) -> tuple[chain.ChainReport, list[dict[str, Any]] | None]:
+def _chain_report(session: SessionView, written: tuple[int, str] | None) -> chain.ChainReport:
     """The chain's state: verified in full, unless the same process just wrote it and handed its head over.
 
     Re-hashing every row the writer hashed a moment ago proves nothing more; the entries' links are
     still checked, and a head other than the one handed over gets the full verification.
     """
     if written is not None:
-        entries = session.chain_entries()
-        report = chain.verify_links(entries)
+        report = chain.verify_links(session.chain_entries())
         if report.ok and report.length and (report.length, report.head) == tuple(written):
-            return report, entries
-    return session.chain_report(), None
+            return report
+    return session.chain_report()
 
 
 def _environment(recorded: dict[str, Any] | None, scrub: Scrubber, lang: str) -> dict[str, Any]:
@@ -139,7 +135,7 @@ def gather(
     for case in gather_cases(session, options, evidence, scrub):
         cases.append(case if each is None else each(case))
     verdicts = count_verdicts((c["verdict"], c["retained_verdict"]) for c in cases)
-    chain_report, entries = _chain_report(session, options.chain_head)
+    chain_report = _chain_report(session, options.chain_head)
     environment = session.runs[-1]["environment"] if session.runs else {}
     data: dict[str, Any] = {
         "format": "testbench-report",
@@ -172,4 +168,4 @@ def gather(
         "environment": _environment(environment, scrub, options.lang),
     }
     data["redaction"]["counts"] = dict(sorted(scrub.counts.items()))
-    return ReportContent(data, scrub.counts, scrub, entries)
+    return ReportContent(data, scrub.counts, scrub)

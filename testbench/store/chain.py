@@ -331,23 +331,25 @@ class ChainReport:
 
 
 def entries(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    return list(iter_entries(conn))
+
+
+def iter_entries(conn: sqlite3.Connection, upto: int | None = None) -> Iterator[dict[str, Any]]:
+    """The chain's entries one by one (up to ``upto`` entries): a 700-case journal's ten thousand entries
+    would weigh some 8 MiB held at once."""
     if not has_chain(conn):
-        return []
-    return [
-        {"seq": r[0], "kind": r[1], "first_id": r[2], "last_id": r[3], "digest": r[4], "prev": r[5], "hash": r[6]}
-        for r in conn.execute("SELECT seq, kind, first_id, last_id, digest, prev, hash FROM chain ORDER BY seq")
-    ]
+        return
+    limit = " WHERE seq <= ?" if upto is not None else ""
+    query = f"SELECT seq, kind, first_id, last_id, digest, prev, hash FROM chain{limit} ORDER BY seq"
+    for r in conn.execute(query, () if upto is None else (upto,)):
+        yield {"seq": r[0], "kind": r[1], "first_id": r[2], "last_id": r[3], "digest": r[4], "prev": r[5], "hash": r[6]}
 
 
-def anchor(items: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """The chain's length and head, as a report's manifest records them."""
-    return {"chain_length": len(items), "chain_head": items[-1]["hash"] if items else GENESIS}
-
-
-def verify_links(items: Sequence[dict[str, Any]]) -> ChainReport:
+def verify_links(items: Iterable[dict[str, Any]]) -> ChainReport:
     """Check that the entries link up (what a report folder can check without the session)."""
     report = ChainReport()
     prev = GENESIS
+    i = 0
     for i, e in enumerate(items, start=1):
         if e["seq"] != i:
             report.problems.append(f"chaîne : entrée n° {e['seq']} à la place {i} (entrée supprimée ou déplacée)")
@@ -357,7 +359,7 @@ def verify_links(items: Sequence[dict[str, Any]]) -> ChainReport:
         if e["hash"] != expected:
             report.problems.append(f"chaîne : l'entrée {e['seq']} ({_word(e['kind'])}) a été modifiée")
         prev = e["hash"]
-    report.length = len(items)
+    report.length = i
     report.head = prev
     return report
 

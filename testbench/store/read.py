@@ -385,8 +385,9 @@ class SessionView:
     def chain_report(self) -> chain.ChainReport:
         return chain.verify(self._conn)
 
-    def chain_entries(self) -> list[dict[str, Any]]:
-        return chain.entries(self._conn)
+    def chain_entries(self, upto: int | None = None) -> Iterator[dict[str, Any]]:
+        """The journal's chain entry by entry, the first ``upto`` only when given (those a report checked)."""
+        return chain.iter_entries(self._conn, upto)
 
     def iter_trace_lines(self) -> Iterator[TraceLine]:
         yield from (
