@@ -169,17 +169,16 @@ def verify_report(
     return result
 
 
-def altered_session_warning(folder: Path) -> list[str]:
+def altered_session_warning(chain_problems: list[str]) -> list[str]:
     """What ``report`` says (in French, a sentence of the catalogue each) when the report it has just written
-    in ``folder`` was built on a session whose chain is broken, as its ``report.json`` recorded it: such a
-    report is written (the reviewer must see it) but is no evidence. Empty when the chain was whole."""
-    problems = _source_problems(_json(folder / "report.json"))
-    if not problems:
+    was built on a session whose chain is broken (``chain_problems``, as the build found them): such a report
+    is written (the reviewer must see it) but is no evidence. Empty when the chain was whole."""
+    if not chain_problems:
         return []
     return [
         "ATTENTION : session altérée (chaîne du journal rompue) : le rapport est écrit, avec un bandeau en tête,"
         " mais ne vaut pas preuve",
-        *(f"session d'origine : {p}" for p in problems),
+        *(f"session d'origine : {p}" for p in chain_problems),
     ]
 
 

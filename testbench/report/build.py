@@ -76,6 +76,7 @@ class BuildResult:
     signed: bool = False
     redaction_counts: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage, for benchmarks
+    chain_problems: list[str] = field(default_factory=list)  # the session's chain as checked: [] when whole
 
 
 def _scratch(out_dir: Path, kind: str) -> Path:
@@ -295,7 +296,13 @@ def _build(session_path: Path, out_dir: Path, options: BuildOptions) -> BuildRes
         if junit is not None:
             (out_dir / "junit.xml").write_bytes(junit_bytes(junit))
         lap("write json+junit+chain")
-        result = BuildResult(out_dir, target, redaction_counts=dict(content.redaction_counts), timings=timings)
+        result = BuildResult(
+            out_dir,
+            target,
+            redaction_counts=dict(content.redaction_counts),
+            timings=timings,
+            chain_problems=list(content.data["integrity"]["chain_problems"]),
+        )
         if options.pdf:
             say("impression PDF par Chromium (environ 10 s pour 700 cas)")
             _print(spool, content.data, out_dir, options.chromium, result)

@@ -381,33 +381,42 @@ def verify(conn: sqlite3.Connection) -> ChainReport:
 
 
 def _verify(conn: sqlite3.Connection) -> ChainReport:
-    items = entries(conn)
-    report = verify_links(items)
     if not has_chain(conn):
+        report = ChainReport()
         report.problems.append("session sans chaîne d'intégrité (schéma antérieur à la v2)")
         return report
     states_required = int(conn.execute("PRAGMA user_version").fetchone()[0]) >= STATES_SINCE
-    covered: dict[str, set[int]] = {}
+    spans: dict[str, list[tuple[int, int]]] = {}  # per table, the row ids the entries cover
     finish_last: dict[int, dict[str, Any]] = {}
     state_last: dict[str, dict[str, Any]] = {}
     annotation_entries: list[dict[str, Any]] = []
     by_kind: dict[str, list[dict[str, Any]]] = {}
-    for e in items:
-        kind = e["kind"]
-        if kind in STATES:
-            state_last[kind] = e
-            continue
-        if kind not in COLUMNS:
-            report.problems.append(f"chaîne : entrée {e['seq']} de type inconnu {kind}")
-            continue
-        ids = range(e["first_id"], e["last_id"] + 1)
-        covered.setdefault(_TABLE[kind] if kind != "attempt-finish" else kind, set()).update(ids)
-        if kind == "attempt-finish":
-            finish_last[e["first_id"]] = e
-            continue
-        if kind == "annotations":
-            annotation_entries.append(e)
-        by_kind.setdefault(kind, []).append(e)
+    unknown: list[str] = []
+
+    def sorted_out(items: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        """Each entry on its way to the links' check, kept by kind without its links: a 700-case journal's
+        ten thousand entries are never held whole."""
+        for e in items:
+            yield e
+            kind = e["kind"]
+            if kind in STATES:
+                state_last[kind] = e
+                continue
+            if kind not in COLUMNS:
+                unknown.append(f"chaîne : entrée {e['seq']} de type inconnu {kind}")
+                continue
+            if kind == "attempt-finish":
+                finish_last[e["first_id"]] = e
+                continue
+            spans.setdefault(_TABLE[kind], []).append((e["first_id"], e["last_id"]))
+            if kind == "annotations":
+                annotation_entries.append(e)  # its ``prev`` is what the review was signed over
+            else:
+                e = {k: e[k] for k in ("seq", "kind", "first_id", "last_id", "digest")}
+            by_kind.setdefault(kind, []).append(e)
+
+    report = verify_links(sorted_out(iter_entries(conn)))
+    report.problems += unknown
     differ = [
         (e, n)
         for kind, group in by_kind.items()
@@ -429,10 +438,9 @@ def _verify(conn: sqlite3.Connection) -> ChainReport:
     _verify_states(conn, state_last, states_required or bool(state_last), report)
     optional = () if states_required else _OPTIONAL
     for table in (*_ALWAYS, *_OPTIONAL):
-        if not has_table(conn, table) or (table in optional and not covered.get(table)):
+        if not has_table(conn, table) or (table in optional and not spans.get(table)):
             continue
-        ids = {r[0] for r in conn.execute(f"SELECT id FROM {table}")}
-        extra = sorted(ids - covered.get(table, set()))
+        extra = _uncovered(conn, table, spans.get(table, []))
         if extra:
             outside = tn(
                 "{table} : {count} ligne hors chaîne (ajoutée après coup ?) : {ids}",
@@ -461,6 +469,20 @@ def _verify(conn: sqlite3.Connection) -> ChainReport:
         )
     _verify_annotation_anchors(conn, annotation_entries, report)
     return report
+
+
+def _uncovered(conn: sqlite3.Connection, table: str, spans: list[tuple[int, int]]) -> list[int]:
+    """The ids of ``table`` no span covers, its rows read in id order against the spans sorted (a row id
+    past a span's end is past it for good): no set of a hundred thousand trace lines' ids."""
+    spans = sorted(spans)
+    extra: list[int] = []
+    i = 0
+    for (row_id,) in conn.execute(f"SELECT id FROM {table} ORDER BY id"):
+        while i < len(spans) and spans[i][1] < row_id:
+            i += 1
+        if i == len(spans) or row_id < spans[i][0]:
+            extra.append(row_id)
+    return extra
 
 
 def _located(conn: sqlite3.Connection, table: str, ids: range | list[int], problem: str) -> str:

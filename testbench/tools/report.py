@@ -106,7 +106,7 @@ def report_tool(
             lambda t, _lang: t("ATTENTION rapport NON anonymisé ({option})").format(option=option(no_redact_option, t)),
             prefixed=True,
         )
-    altered = altered_session_warning(built.folder)  # written for the reviewer to see, but no evidence
+    altered = altered_session_warning(built.chain_problems)  # written for the reviewer to see, but no evidence
     for line in altered:
         result.warn(french(line), prefixed=True)
     if built.pdf_missing:  # the rest of the book is whole, manifested (and signed): verify reads it
