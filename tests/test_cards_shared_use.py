@@ -72,9 +72,11 @@ def application(pcsc_bay: PcscBay) -> Iterator[Callable[[str], Application]]:
         app.close()
 
 
+@pytest.mark.parametrize("command", ["probe", "record"])
 def test_probe_beside_an_application_neither_resets_the_card_nor_comes_between_its_commands(
-    pcsc_bay: PcscBay, application: Callable[[str], Application], tmp_path: Path
+    pcsc_bay: PcscBay, application: Callable[[str], Application], tmp_path: Path, command: str
 ) -> None:
+    """``cards probe`` and ``cards record`` alike: the engineer reads the card the application holds."""
     pcsc_bay.present("vitale", P / "vitale2-atmp.xml")
     pcsc_bay.release()
     reader = pcsc_bay.reader_name("vitale")
@@ -91,8 +93,9 @@ def test_probe_beside_an_application_neither_resets_the_card_nor_comes_between_i
     user = threading.Thread(target=keep_using)
     user.start()
     try:
+        options = ["--json"] if command == "probe" else ["--out", str(tmp_path / "recorded.jsonl")]
         probe = subprocess.run(
-            [sys.executable, "-m", "testbench", "cards", "probe", "--reader", reader, "--json"],
+            [sys.executable, "-m", "testbench", "cards", command, "--reader", reader, *options],
             capture_output=True,
             text=True,
             timeout=60,
@@ -102,7 +105,10 @@ def test_probe_beside_an_application_neither_resets_the_card_nor_comes_between_i
         done.set()
         user.join(10)
     assert probe.returncode == 0, probe.stderr
-    assert json.loads(probe.stdout)["beneficiaries"][0]["coverage"]["at_mp"] is True
+    if command == "probe":
+        assert json.loads(probe.stdout)["beneficiaries"][0]["coverage"]["at_mp"] is True
+    else:  # the public read recorded, exchange by exchange
+        assert len((tmp_path / "recorded.jsonl").read_text(encoding="utf-8").splitlines()) >= 5
     assert app.transmit(SELECT_MF) == (0, [0x90, 0x00])  # not W_RESET_CARD (0x80100068): the card was left
     assert answers and set(answers) == {0}  # the application's commands waited for the probe's, none failed
     trace = tmp_path / "emulator" / "emulator-vitale.jsonl"

@@ -353,7 +353,7 @@ def cmd_record(args: argparse.Namespace) -> int:
             _err(_file_problem(exc))
             return EXIT_USAGE
     try:
-        ch = _open_channel(args.reader, [])
+        ch = _open_channel(args.reader, [], beside=True)  # a card the application may hold: left as it is
         try:
             atr = ch.atr("record")
             rec = Recorder(args.out, atr, ch.reader_name("record"), note=str(args.script or "lecture publique"))
