@@ -197,3 +197,34 @@ def test_a_ctrl_c_stops_a_connect_to_a_card_mute_at_power_up_at_once(vpcd_lock: 
     with PcscBay({"cps": DEFAULT_READERS["cps"]}, emulator="thread") as bay:
         bay.present("cps", P / "cps4-nurse.xml")  # pcscd let the reader go
         assert bay.atr("cps") == load_profile(P / "cps4-nurse.xml").atr
+
+
+@pytest.mark.parametrize("command", ["probe", "record"])
+def test_cards_probe_and_record_give_up_on_a_card_mute_at_power_up(
+    pcsc_bay: PcscBay, tmp_path: Path, command: str
+) -> None:
+    """The engineer's own commands: a card that answers nothing ends ``cards probe`` / ``cards record`` with the
+    sentence and exit 2 once it has been mute for ``MUTE_AFTER`` seconds (it used to hang until killed)."""
+    from testbench.cli.cards_cmd import MUTE_AFTER
+
+    pcsc_bay.present("vitale", P / "vitale2-c2s.xml")
+    mute_at_power_up(pcsc_bay, "vitale")
+    reader = pcsc_bay.reader_name("vitale")
+    options = ["--json"] if command == "probe" else ["--out", str(tmp_path / "recorded.jsonl")]
+    start = time.monotonic()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "testbench", "cards", command, "--reader", reader, *options],
+            capture_output=True,
+            text=True,
+            timeout=MUTE_AFTER + 20,
+            cwd=REPO,
+        )
+    finally:
+        _pull_all(pcsc_bay)()  # pcscd's connect still waits for the card's ATR: the card goes
+    took = time.monotonic() - start
+    assert done.returncode == 2, done.stderr
+    said = f"la carte du lecteur « {reader} » ne répond pas à la connexion (muette depuis 10 s)"
+    assert done.stderr.strip() == f"testbench cards: {said}", done.stderr
+    assert "Traceback" not in done.stderr and done.stdout == ""
+    assert MUTE_AFTER <= took < MUTE_AFTER + 8

@@ -9,15 +9,20 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import threading
 import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+from testbench import fmt
 from testbench.i18n import tn, translator
 from testbench.runner.exits import EXIT_ENVIRONMENT as EXIT_ENV
 from testbench.runner.exits import EXIT_OK, EXIT_USAGE
 from testbench.runner.options import port_number, seconds_or_zero
+
+T = TypeVar("T")
 
 #: the vpcd reader a card is presented in (``_port``): 0 and 1 are pcscd's two readers, 2… the added entries
 READER_HELP = "numéro du lecteur vpcd : 0 (défaut), 1, 2… (entrées ajoutées)"
@@ -167,23 +172,72 @@ def _open_channel(reader: str | None, sinks: list, beside: bool = False) -> Any:
     """A channel to ``reader``'s card (else the first reader holding one). ``beside``: another application
     may be using the card (the product under test, a campaign): one PC/SC transaction keeps its commands
     from coming between ours, and the card is left as it is, never reset under it."""
-    from testbench.cards.api import CardUnavailable
     from testbench.cards.link import Link, SingleChannel
-    from testbench.cards.pcsc import Context, PyscardTransport, card_present
+    from testbench.cards.pcsc import PyscardTransport
+
+    transport = PyscardTransport(_reader_with_card(reader), reset_on_release=not beside, transaction=beside)
+    return SingleChannel(Link(transport, "probe", sinks))
+
+
+def _reader_with_card(reader: str | None) -> str:
+    """``reader``, else the first reader holding a card (its state read, the card not touched)."""
+    from testbench.cards.api import CardUnavailable
+    from testbench.cards.pcsc import Context, card_present
     from testbench.cards.pcsc_errors import no_reader_message
 
-    if reader is None:
-        with Context() as ctx:
-            names = ctx.readers()
-            states = ctx.status(names) if names else {}
-        reader = next((r for r in names if card_present(states[r][0])), None)
-        if reader is None and not names:
-            raise CardUnavailable(no_reader_message())
-        if reader is None:
-            none_in = translator()("aucune carte dans les lecteurs {readers}")
-            raise CardUnavailable(none_in.format(readers=", ".join(names)))
-    transport = PyscardTransport(reader, reset_on_release=not beside, transaction=beside)
-    return SingleChannel(Link(transport, "probe", sinks))
+    if reader is not None:
+        return reader
+    with Context() as ctx:
+        names = ctx.readers()
+        states = ctx.status(names) if names else {}
+    found = next((r for r in names if card_present(states[r][0])), None)
+    if found is None and not names:
+        raise CardUnavailable(no_reader_message())
+    if found is None:
+        raise CardUnavailable(translator()("aucune carte dans les lecteurs {readers}").format(readers=", ".join(names)))
+    return found
+
+
+#: seconds without an answer after which a card is taken for mute: beyond the 5 s another application's
+#: PC/SC transaction is waited for, far beyond any answer of a working card
+MUTE_AFTER = 10.0
+
+
+def _while_the_card_answers(reader: str | None, work: Callable[[str, list], T]) -> T:
+    """``work(reader, sinks)`` on a thread of its own, given up once the card has said nothing for
+    :data:`MUTE_AFTER` seconds: neither pcscd nor vpcd puts a limit on a connect or a command, and PC/SC
+    cannot cancel one, so a mute card would hold the command for ever (and ^C with it)."""
+    from testbench.cards.api import CardUnavailable
+
+    reader = _reader_with_card(reader)
+    heard = [time.monotonic(), 0]  # when the card last answered, how many answers
+
+    def answered(_exchange: object) -> None:
+        heard[:] = [time.monotonic(), heard[1] + 1]
+
+    box: list[tuple[bool, Any]] = []
+
+    def run() -> None:
+        try:
+            box.append((True, work(reader, [answered])))
+        except BaseException as exc:  # handed to the command's thread as it is
+            box.append((False, exc))
+
+    worker = threading.Thread(target=run, name="cards-command", daemon=True)  # left behind on a mute card
+    worker.start()
+    while worker.is_alive():
+        worker.join(0.1)
+        if worker.is_alive() and time.monotonic() - heard[0] > MUTE_AFTER:
+            waited = fmt.seconds(MUTE_AFTER, "fr")
+            if heard[1]:
+                raise CardUnavailable(f"la carte du lecteur « {reader} » ne répond plus (muette depuis {waited} s)")
+            raise CardUnavailable(
+                f"la carte du lecteur « {reader} » ne répond pas à la connexion (muette depuis {waited} s)"
+            )
+    ok, value = box[0]
+    if not ok:
+        raise value
+    return value
 
 
 def print_vitale(data: Any) -> None:
@@ -247,9 +301,10 @@ def cmd_probe(args: argparse.Namespace) -> int:
     from testbench.cards.read import read_cps, read_vitale
     from testbench.cards.trace import format_exchange
 
-    sinks = [lambda ex: print(format_exchange(ex), file=sys.stderr)] if args.trace else []
-    try:
-        ch = _open_channel(args.reader, sinks, beside=True)
+    def probe(reader: str, sinks: list) -> Any:
+        if args.trace:
+            sinks.append(lambda ex: print(format_exchange(ex), file=sys.stderr))
+        ch = _open_channel(reader, sinks, beside=True)
         try:
             atr = ch.atr("probe")
             fam = atr_family(atr)
@@ -262,13 +317,18 @@ def cmd_probe(args: argparse.Namespace) -> int:
                 print(t("Carte non reconnue (ni Vitale ni CPS d'après l'ATR)."), file=head)
                 if args.json:
                     print(json.dumps({"reader": ch.reader_name("probe"), "atr": atr.hex().upper(), "family": None}))
-                return EXIT_OK
-            data = read_vitale(ch, "probe") if fam.startswith("vitale") else read_cps(ch, "probe")
+                return None, None
+            return fam, read_vitale(ch, "probe") if fam.startswith("vitale") else read_cps(ch, "probe")
         finally:
             ch.release()
+
+    try:
+        fam, data = _while_the_card_answers(args.reader, probe)
     except CardError as exc:
         _err(str(exc))
         return EXIT_ENV
+    if fam is None:
+        return EXIT_OK
     if args.json:
         print(json.dumps(data.as_dict(), indent=2))
     elif fam.startswith("vitale"):
@@ -352,8 +412,9 @@ def cmd_record(args: argparse.Namespace) -> int:
         except (RecordingError, OSError) as exc:
             _err(_file_problem(exc))
             return EXIT_USAGE
-    try:
-        ch = _open_channel(args.reader, [], beside=True)  # a card the application may hold: left as it is
+
+    def record(reader: str, sinks: list) -> Any:
+        ch = _open_channel(reader, sinks, beside=True)  # a card the application may hold: left as it is
         try:
             atr = ch.atr("record")
             rec = Recorder(args.out, atr, ch.reader_name("record"), note=str(args.script or "lecture publique"))
@@ -368,8 +429,12 @@ def cmd_record(args: argparse.Namespace) -> int:
                     read_vitale(ch, "record")
             finally:
                 rec.close()
+            return rec
         finally:
             ch.release()
+
+    try:
+        rec = _while_the_card_answers(args.reader, record)
     except CardError as exc:
         _err(str(exc))
         return EXIT_ENV
