@@ -118,3 +118,46 @@ def test_a_lock_is_taken_again_though_its_answer_closed_first() -> None:
     again = PortLock(port)
     again.acquire(0.0)
     again.release()
+
+
+@pytest.mark.integration
+def test_the_emulator_started_by_hand_takes_the_port_as_cards_emulate_does(
+    vpcd_lock: list[str], tmp_path: Path
+) -> None:
+    """``python -m testbench.cards.emulator PROFILE`` (docs/cards.md) holds its port: ``cards emulate`` on it is
+    refused naming it, and it is refused on a port ``cards emulate`` holds (it used to queue its card unsaid)."""
+    port = spare_pair(vpcd_lock)[0].port
+    by_hand = [sys.executable, "-m", "testbench.cards.emulator", "--port", str(port)]
+    first = subprocess.Popen(
+        [*by_hand, str(CARD_PROFILES_DIR / "vitale2-c2s.xml")],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert first.stdout is not None
+        assert '"inserted"' in first.stdout.readline()  # it holds the port
+        second = emulate(str(CARD_PROFILES_DIR / "vitale2-ald.xml"), "--port", str(port), "--duration", "5",
+                         "--lang", "en", cwd=tmp_path)  # fmt: skip
+        out, err = second.communicate(timeout=60)
+        assert second.returncode == 2, (out, err)
+        assert err == (
+            f"testbench cards: vpcd port {port} is already taken by a card emulator started by hand (process "
+            f"{first.pid}, file vitale2-c2s.xml)\n"
+        ), err
+    finally:
+        first.terminate()
+        first.communicate(timeout=30)
+    held = emulate(str(CARD_PROFILES_DIR / "vitale2-c2s.xml"), "--port", str(port), "--duration", "30", cwd=tmp_path)
+    try:
+        assert held.stderr is not None
+        assert f"insérée sur le port vpcd {port}" in held.stderr.readline()
+        refused = subprocess.run(
+            [*by_hand, str(CARD_PROFILES_DIR / "vitale2-ald.xml")], capture_output=True, text=True, timeout=60
+        )
+        assert refused.returncode == 2, refused.stderr
+        assert refused.stderr.strip() == (
+            f"le port vpcd {port} est déjà pris par « testbench cards emulate » (processus {held.pid}, "
+            "fichier vitale2-c2s.xml)"
+        )
+    finally:
+        held.terminate()
+        held.communicate(timeout=30)

@@ -3,7 +3,9 @@
     python -m testbench.cards.emulator PROFILE [--port 35963] [--trace FILE|-] [--slot NAME] [--reader NAME]
 
 Every APDU received is traced as a JSON line (PIN masked) to FILE, or stdout with ``--trace -``;
-``--reader`` is the PC/SC reader name written in the trace (default ``vpcd:PORT``).
+``--reader`` is the PC/SC reader name written in the trace (default ``vpcd:PORT``). Started by hand
+(without ``--control``) it takes the vpcd port's lock as ``testbench cards emulate`` does, and is refused
+(exit 2, who holds it) on a port a bench or another emulator holds; under ``--control`` its bay holds it.
 Status events are JSON lines on stdout (``{"event": "inserted"}``…). Commands are JSON lines on
 stdin: ``{"cmd": "fault", "kind": "pull"|"mute"|"mute-power"|"sw", "after": N, "sw": "6F00", "ins": "A4"}``,
 ``{"cmd": "reload"}`` (fresh card state; with ``"profile": PATH``, that card in place of the
@@ -27,9 +29,11 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from .api import CardUnavailable
+from .emulator_control import PortLock
 from .inprocess import Fault
 from .pcsc_errors import vpcd_message
-from .profile import ProfileError, load_profile
+from .profile import CardProfile, ProfileError, load_profile
 from .trace import JsonlSink
 from .virtual import build_card
 from .vpcd import DEFAULT_PORT, VirtualICC
@@ -63,6 +67,22 @@ def main(argv: list[str] | None = None) -> int:
     except (ProfileError, OSError) as exc:
         print(_profile_problem(exc), file=sys.stderr)
         return 3
+    if args.control:  # a bay's emulator: the bay holds the port's lock
+        return _serve(args, profile)
+    lock = PortLock(args.port, {"command": "emulator", "file": args.profile.name})
+    try:  # started by hand: the port taken as ``testbench cards emulate`` takes it (vpcd would queue a second card)
+        lock.acquire(0.0)
+    except CardUnavailable as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    try:
+        return _serve(args, profile)
+    finally:
+        lock.release()
+
+
+def _serve(args: argparse.Namespace, profile: CardProfile | None) -> int:
+    """Present ``profile``'s card on the port (or wait for an ``insert``) until it is removed."""
     sink = None
     icc = VirtualICC(
         None if profile is None else build_card(profile),  # type: ignore[arg-type] (empty until an insert)

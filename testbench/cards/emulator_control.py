@@ -37,6 +37,9 @@ LOCK_PORT_OFFSET = 10000  # the vpcd port + this = a loopback port bound as a cr
 HELD_BY_COMMAND = _t(
     "le port vpcd {port} est déjà pris par « testbench cards {command} » (processus {pid}, fichier {file})"
 )
+HELD_BY_EMULATOR = _t(
+    "le port vpcd {port} est déjà pris par un émulateur de carte lancé à la main (processus {pid}, fichier {file})"
+)
 HELD_BY_BENCH = _t("le port vpcd {port} est déjà pris par un banc de test (processus {pid})")
 HELD = _t("le port vpcd {port} est utilisé par un autre banc ou une autre session de tests (verrou 127.0.0.1:{lock})")
 
@@ -92,6 +95,8 @@ class PortLock:
             return HELD.format(port=port, lock=self.port)
         if who.get("command") in ("emulate", "replay") and isinstance(who.get("file"), str):
             return HELD_BY_COMMAND.format(port=port, command=who["command"], pid=pid, file=who["file"])
+        if who.get("command") == "emulator" and isinstance(who.get("file"), str):
+            return HELD_BY_EMULATOR.format(port=port, pid=pid, file=who["file"])
         return HELD_BY_BENCH.format(port=port, pid=pid)
 
     def _answer(self, s: socket.socket) -> None:
