@@ -88,7 +88,7 @@ def test_check_of_an_invalid_profile_is_a_usage_error_placed_in_the_file(tmp_pat
     profile.write_text('[product]\nname = "x"\n[outputs]\nfse = 3\n', encoding="utf-8")
     assert main(["sut", "check", str(profile)]) == 3
     err = capsys.readouterr().err
-    assert f"{profile}: [outputs].fse : une chaîne de caractères est attendue" in err and "Traceback" not in err
+    assert f"{profile}:4:7: [outputs].fse : une chaîne de caractères est attendue" in err and "Traceback" not in err
 
 
 def test_check_says_when_an_extractor_cannot_read_the_newest_file(tmp_path: Path, capsys) -> None:

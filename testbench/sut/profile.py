@@ -6,15 +6,15 @@ writes its FSE, lots and returns into, the extractors that read observations out
 product performs each engine step (guidance for the operator). Relative paths are read from the
 profile's folder, so a profile travels with the application's folder.
 
-Errors name the place: ``file:line:col`` for TOML syntax and for an extractor's problems (``file:line:col:
-[extractors][2] : message``, where what it is about is written), ``file: [section].key : message`` for the
-rest, in French (the catalogue gives their English, :meth:`SutProfileError.text`).
+Errors name the place, ``file:line:col``, for the TOML syntax and for every problem of a table's key or value
+(``file:line:col: [logs][2].format : message``, where the key or value is written; a key left out: at its
+table), in French (the catalogue gives their English, :meth:`SutProfileError.text`); only a missing
+``[product]`` has no line to name (``file: [product] : message``).
 """
 
 from __future__ import annotations
 
 import contextlib
-import fnmatch
 import hashlib
 import math
 import os
@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from testbench.domain.vocabulary import ENGINE_CALLS
 from testbench.fmt import REGEX_ERRORS, regex_reason
 from testbench.i18n import _t, colon, translator
+from testbench.sut.filenames import named, partial
 from testbench.tomlfile import KeyPath, TomlSyntaxError, parse_toml, path_problem, place, read_config
 from testbench.traces.capture import LOG_CHANNELS
 from testbench.traces.logtext import check_encoding
@@ -177,7 +178,8 @@ class SutProfile:
 
     def watched_files(self, spec: ExtractorSpec) -> list[Path]:
         """The files an extractor reads (its ``files``: an output key, or a glob), oldest first; never a file
-        still being written under a temporary name (:data:`PARTIAL_NAMES`), nor one removed meanwhile."""
+        still being written under a temporary name (:data:`~testbench.sut.filenames.PARTIAL_NAMES`), nor one
+        removed meanwhile."""
         where = self._folder_glob(spec)
         if where is None:
             return []
@@ -187,13 +189,13 @@ class SutProfile:
         paths: list[Path] = []
         if spec.files in self.outputs:  # the kind's names, whatever their case (FSE_0001.XML)
             with contextlib.suppress(OSError):  # the folder removed meanwhile
-                paths = [Path(entry.path) for entry in os.scandir(folder) if _named(entry.name, patterns)]
+                paths = [Path(entry.path) for entry in os.scandir(folder) if named(entry.name, patterns)]
         else:
             with contextlib.suppress(OSError):  # a subfolder removed or refused meanwhile
                 paths = [path for pattern in patterns for path in folder.glob(pattern)]
         found = {}
         for path in paths:
-            if _partial(path.name):
+            if partial(path.name):
                 continue
             with contextlib.suppress(OSError):  # a file the application removed meanwhile
                 if path.is_file():
@@ -208,24 +210,6 @@ KIND_PATTERNS: dict[str, tuple[str, ...]] = {
     "json": ("*.json",),
     "fixed": ("*.b2", "*.lot", "B2*"),
 }
-#: Names of a file still being written, or set aside, that no extractor reads: a write-then-rename temporary
-#: (« FSE_0001.xml.tmp »), a partial download or copy, an editor's or office suite's lock or backup, a hidden file.
-PARTIAL_NAMES = (
-    "*.tmp", "*.temp", "*.part", "*.partial", "*.filepart", "*.crdownload", "*.download", "*.swp", "*.lock",
-    "*.$$$", "*~", "~$*", ".*",
-)  # fmt: skip
-
-
-def _named(name: str, patterns: tuple[str, ...]) -> bool:
-    lowered = name.lower()
-    return any(fnmatch.fnmatchcase(lowered, pattern.lower()) for pattern in patterns)
-
-
-def _partial(name: str) -> bool:
-    """Whether ``name`` is that of a file still being written or set aside (:data:`PARTIAL_NAMES`)."""
-    return _named(name, PARTIAL_NAMES)
-
-
 #: a declared output folder that is not there: warned, never refused — an application may create its folders
 #: at its first write, but the files it writes elsewhere (a mistyped path) are never captured
 OUTPUT_MISSING = _t(
@@ -274,62 +258,73 @@ _GUIDANCE_KEYS = {"menu", "note"}
 
 
 class _Reader:
-    """Checks one parsed document; each problem raised as a :class:`SutProfileError` naming its key."""
+    """Checks one parsed document; each problem raised as a :class:`SutProfileError` naming its key, at the line
+    and column where it is written in ``text`` (the document's TOML), as a syntax error is.
 
-    def __init__(self, file: Path) -> None:
-        self.file = file  # errors name the file as the person gave it
+    Each check takes the table's name for the message (``where``: « [logs][2] ») and its :data:`KeyPath` in the
+    document (``at``: ``("logs", 1)``) for the place."""
+
+    def __init__(self, file: Path, text: str = "") -> None:
+        self.file, self.text = file, text  # errors name the file as the person gave it
         self.base = file.resolve().parent
 
-    def fail(self, where: str, message: str, **params: Any) -> SutProfileError:
-        return SutProfileError(self.file, message, where=where, **params)
+    def fail(
+        self, where: str, message: str, at: KeyPath = (), *, on_key: bool = False, **params: Any
+    ) -> SutProfileError:
+        """The error, placed at ``at``'s value (``on_key``: at its key; not written: at the table holding it)."""
+        line, col = _place(self.text, at, key=on_key) if at else (None, None)
+        return SutProfileError(self.file, message, where=where, line=line, col=col, **params)
 
-    def table(self, value: Any, where: str) -> dict[str, Any]:
+    def table(self, value: Any, where: str, at: KeyPath) -> dict[str, Any]:
         if not isinstance(value, dict):
-            raise self.fail(where, _t("une table est attendue"))
+            raise self.fail(where, _t("une table est attendue"), at)
         return value
 
-    def known(self, table: Mapping[str, Any], keys: set[str], where: str) -> None:
+    def known(self, table: Mapping[str, Any], keys: set[str], where: str, at: KeyPath) -> None:
         for key in table:
             if key not in keys:
                 allowed = ", ".join(sorted(keys))
-                raise self.fail(f"{where}.{key}", _t("clé inconnue (clés permises : {keys})"), keys=allowed)
+                said = _t("clé inconnue (clés permises : {keys})")
+                raise self.fail(f"{where}.{key}", said, (*at, key), on_key=True, keys=allowed)
 
-    def string(self, table: Mapping[str, Any], key: str, where: str, *, required: bool = False) -> str:
+    def string(self, table: Mapping[str, Any], key: str, where: str, at: KeyPath, *, required: bool = False) -> str:
         if key not in table:
-            if required:
-                raise self.fail(f"{where}.{key}", _t("clé obligatoire absente"))
+            if required:  # placed at its table: the nearest place that holds it
+                raise self.fail(f"{where}.{key}", _t("clé obligatoire absente"), (*at, key))
             return ""
         value = table[key]
         if not isinstance(value, str):
-            raise self.fail(f"{where}.{key}", _t("une chaîne de caractères est attendue"))
+            raise self.fail(f"{where}.{key}", _t("une chaîne de caractères est attendue"), (*at, key))
         if required and not value.strip():
-            raise self.fail(f"{where}.{key}", _t("valeur vide"))
+            raise self.fail(f"{where}.{key}", _t("valeur vide"), (*at, key))
         return value
 
-    def number(self, table: Mapping[str, Any], key: str, where: str) -> float:
+    def number(self, table: Mapping[str, Any], key: str, where: str, at: KeyPath) -> float:
         value = table.get(key, 0)
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise self.fail(f"{where}.{key}", _t("un nombre est attendu"))  # TOML's inf and nan are none
+            raise self.fail(f"{where}.{key}", _t("un nombre est attendu"), (*at, key))  # TOML's inf and nan are none
         return float(value)
 
-    def ts_format(self, table: Mapping[str, Any], where: str) -> str:
+    def ts_format(self, table: Mapping[str, Any], where: str, at: KeyPath) -> str:
         """``iso``, ``syslog3164`` or a ``strptime`` format that reads back what it writes (« %Q » read no line)."""
-        fmt = self.string(table, "ts_format", where) or "iso"
+        fmt = self.string(table, "ts_format", where, at) or "iso"
         if fmt in ("iso", "syslog3164"):
             return fmt
         try:
             datetime.strptime(datetime(2026, 1, 2, 3, 4, 5).strftime(fmt), fmt)
         except ValueError:
-            raise self.fail(f"{where}.ts_format", _t("format d'horodatage invalide « {fmt} »"), fmt=fmt) from None
+            said = _t("format d'horodatage invalide « {fmt} »")
+            raise self.fail(f"{where}.ts_format", said, (*at, "ts_format"), fmt=fmt) from None
         return fmt
 
-    def path(self, table: Mapping[str, Any], key: str, where: str) -> Path:
+    def path(self, table: Mapping[str, Any], key: str, where: str, at: KeyPath) -> Path:
         """A path the profile names (required), absolute; one holding a control character (a Windows path
         between double quotes, its ``\\t`` read as a tab) refused with how to write it."""
-        value = self.string(table, key, where, required=True)
+        value = self.string(table, key, where, at, required=True)
         hint = path_problem(value)
         if hint is not None:
-            raise self.fail(f"{where}.{key}", _t("caractère de contrôle dans le chemin ; {hint}"), hint=hint)
+            said = _t("caractère de contrôle dans le chemin ; {hint}")
+            raise self.fail(f"{where}.{key}", said, (*at, key), hint=hint)
         return self.resolve(value)
 
     def resolve(self, path: str) -> Path:
@@ -337,64 +332,75 @@ class _Reader:
         return p if p.is_absolute() else self.base / p
 
     def product(self, doc: Mapping[str, Any]) -> Product:
-        if "product" not in doc:
+        if "product" not in doc:  # nowhere in the file to place it
             raise self.fail("[product]", _t("section obligatoire absente"))
-        table = self.table(doc["product"], "[product]")
-        self.known(table, _PRODUCT_KEYS, "[product]")
+        at: KeyPath = ("product",)
+        table = self.table(doc["product"], "[product]", at)
+        self.known(table, _PRODUCT_KEYS, "[product]", at)
         return Product(
-            name=self.string(table, "name", "[product]", required=True),
-            version=self.string(table, "version", "[product]"),
-            editor=self.string(table, "editor", "[product]"),
-            agrement=self.string(table, "agrement", "[product]"),
+            name=self.string(table, "name", "[product]", at, required=True),
+            version=self.string(table, "version", "[product]", at),
+            editor=self.string(table, "editor", "[product]", at),
+            agrement=self.string(table, "agrement", "[product]", at),
         )
 
-    def log_source(self, value: Any, where: str) -> LogSource:
-        table = self.table(value, where)
-        self.known(table, _LOG_KEYS, where)
-        path = str(self.path(table, "path", where))
-        encoding = self.string(table, "encoding", where) or "utf-8"
+    def log_source(self, value: Any, rank: int) -> LogSource:
+        """The ``rank``-th (0-based) ``[[logs]]`` table, checked."""
+        where, at = f"[logs][{rank + 1}]", ("logs", rank)
+        table = self.table(value, where, at)
+        self.known(table, _LOG_KEYS, where, at)
+        path = str(self.path(table, "path", where, at))
+        encoding = self.string(table, "encoding", where, at) or "utf-8"
         try:
             "".encode(encoding)
         except LookupError:
-            raise self.fail(f"{where}.encoding", _t("encodage inconnu « {encoding} »"), encoding=encoding) from None
+            said = _t("encodage inconnu « {encoding} »")
+            raise self.fail(f"{where}.encoding", said, (*at, "encoding"), encoding=encoding) from None
         try:  # the capture's own check: what it cannot follow (utf-32, rot13) is refused here, not on the day
             check_encoding(encoding)
         except ValueError:
             said = _t("encodage « {encoding} » impossible pour un journal (utf-8, cp1252, latin-1, utf-16…)")
-            raise self.fail(f"{where}.encoding", said, encoding=encoding) from None
-        fmt: str | LineFormat = self.string(table, "format", where) or "auto"
+            raise self.fail(f"{where}.encoding", said, (*at, "encoding"), encoding=encoding) from None
+        fmt: str | LineFormat = self.string(table, "format", where, at) or "auto"
         if "pattern" in table:
+            on_pattern = (*at, "pattern")
             if "format" in table:
-                raise self.fail(f"{where}.pattern", _t("« format » et « pattern » s'excluent : l'un ou l'autre"))
-            pattern = self.string(table, "pattern", where, required=True)
+                said = _t("« format » et « pattern » s'excluent : l'un ou l'autre")
+                raise self.fail(f"{where}.pattern", said, on_pattern, on_key=True)
+            pattern = self.string(table, "pattern", where, at, required=True)
             try:
                 compiled = re.compile(pattern)
             except REGEX_ERRORS as exc:
-                raise self.fail(f"{where}.pattern", _t("motif invalide ({reason})"), reason=regex_reason(exc)) from None
+                said = _t("motif invalide ({reason})")
+                raise self.fail(f"{where}.pattern", said, on_pattern, reason=regex_reason(exc)) from None
             if "msg" not in compiled.groupindex:
-                raise self.fail(f"{where}.pattern", _t("le motif doit avoir un groupe nommé « msg » (le message)"))
+                said = _t("le motif doit avoir un groupe nommé « msg » (le message)")
+                raise self.fail(f"{where}.pattern", said, on_pattern)
             custom = {
                 "name": "profil",
                 "pattern": pattern,
-                "ts_format": self.ts_format(table, where),
-                "tz": self.string(table, "tz", where) or "local",
+                "ts_format": self.ts_format(table, where, at),
+                "tz": self.string(table, "tz", where, at) or "local",
             }
             if custom["tz"] not in ("local", "utc"):  # any other zone was read as local time, silently
-                raise self.fail(f"{where}.tz", _t("« local » ou « utc » est attendu"))
+                raise self.fail(f"{where}.tz", _t("« local » ou « utc » est attendu"), (*at, "tz"))
             fmt = get_format(custom)
         elif fmt != "auto" and fmt not in PRESETS:
             names = ", ".join(["auto", *sorted(PRESETS)])
-            raise self.fail(f"{where}.format", _t("format inconnu « {fmt} » (formats : {names})"), fmt=fmt, names=names)
+            said = _t("format inconnu « {fmt} » (formats : {names})")
+            raise self.fail(f"{where}.format", said, (*at, "format"), fmt=fmt, names=names)
         else:
             for key in ("ts_format", "tz"):
                 if key in table:
-                    raise self.fail(f"{where}.{key}", _t("n'a de sens qu'avec « pattern »"))
-        channel = (self.string(table, "channel", where) or "app").lower()
+                    said = _t("n'a de sens qu'avec « pattern »")
+                    raise self.fail(f"{where}.{key}", said, (*at, key), on_key=True)
+        channel = (self.string(table, "channel", where, at) or "app").lower()
         if channel not in LOG_CHANNELS:  # its lines were stored where no view nor expectation reads them
             names = ", ".join(LOG_CHANNELS)
             raise self.fail(
                 f"{where}.channel",
                 _t("canal « {channel} » impossible pour un journal (canaux : {names})"),
+                (*at, "channel"),
                 channel=channel,
                 names=names,
             )
@@ -403,28 +409,31 @@ class _Reader:
             encoding=encoding,
             channel=channel,
             fmt=fmt,
-            clock_offset_ms=self.number(table, "clock_offset_ms", where),
+            clock_offset_ms=self.number(table, "clock_offset_ms", where, at),
         )
 
     def array(self, doc: Mapping[str, Any], key: str) -> list[Any]:
         value = doc.get(key, [])
         if not isinstance(value, list):
-            raise self.fail(f"[[{key}]]", _t("un tableau de tables est attendu ([[{key}]])"), key=key)
+            said = _t("un tableau de tables est attendu ([[{key}]])")
+            raise self.fail(f"[[{key}]]", said, (key,), on_key=True, key=key)
         return value
 
     def syslog(self, doc: Mapping[str, Any]) -> int | None:
         if "syslog" not in doc:
             return None
-        table = self.table(doc["syslog"], "[syslog]")
-        self.known(table, {"port"}, "[syslog]")
+        at: KeyPath = ("syslog",)
+        table = self.table(doc["syslog"], "[syslog]", at)
+        self.known(table, {"port"}, "[syslog]", at)
         port = table.get("port")
         if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
-            raise self.fail("[syslog].port", _t("un port entre 0 et 65535 est attendu"))
+            raise self.fail("[syslog].port", _t("un port entre 0 et 65535 est attendu"), (*at, "port"))
         return port
 
     def outputs(self, doc: Mapping[str, Any]) -> dict[str, Path]:
-        table = self.table(doc.get("outputs", {}), "[outputs]")
-        return {key: self.path(table, key, "[outputs]") for key in table}
+        at: KeyPath = ("outputs",)
+        table = self.table(doc.get("outputs", {}), "[outputs]", at)
+        return {key: self.path(table, key, "[outputs]", at) for key in table}
 
     def extractors(self, doc: Mapping[str, Any], text: str) -> tuple[ExtractorSpec, ...]:
         """Each ``[[extractors]]`` table, checked; a problem is refused at the line and column of what it is about
@@ -477,16 +486,17 @@ class _Reader:
             raise SutProfileError(self.file, said, where=where, line=line, col=col, channel=spec.channel, names=names)
 
     def guidance(self, doc: Mapping[str, Any]) -> dict[str, Guidance]:
-        table = self.table(doc.get("guidance", {}), "[guidance]")
+        table = self.table(doc.get("guidance", {}), "[guidance]", ("guidance",))
         out = {}
         for call, value in table.items():
-            where = f"[guidance.{call}]"
+            where, at = f"[guidance.{call}]", ("guidance", call)
             if call not in ENGINE_CALLS:
                 calls = ", ".join(ENGINE_CALLS)
-                raise self.fail(where, _t("étape inconnue (étapes : {calls})"), calls=calls)
-            entry = self.table(value, where)
-            self.known(entry, _GUIDANCE_KEYS, where)
-            out[call] = Guidance(menu=self.string(entry, "menu", where), note=self.string(entry, "note", where))
+                raise self.fail(where, _t("étape inconnue (étapes : {calls})"), at, on_key=True, calls=calls)
+            entry = self.table(value, where, at)
+            self.known(entry, _GUIDANCE_KEYS, where, at)
+            menu, note = self.string(entry, "menu", where, at), self.string(entry, "note", where, at)
+            out[call] = Guidance(menu=menu, note=note)
         return out
 
 
@@ -516,12 +526,13 @@ def load_profile(path: Path | str) -> SutProfile:
             said = _t("syntaxe TOML invalide ; {hint}")
             raise SutProfileError(file, said, line=exc.line, col=exc.col, hint=exc.hint) from None
         raise SutProfileError(file, _t("syntaxe TOML invalide"), line=exc.line, col=exc.col) from None
-    reader = _Reader(file)
+    reader = _Reader(file, text)
     for key in doc:
         if key not in _SECTIONS:
             names = ", ".join(sorted(_SECTIONS))
-            raise reader.fail(f"[{key}]", _t("section inconnue (sections : {names})"), names=names)
-    sources = tuple(reader.log_source(v, f"[logs][{i}]") for i, v in enumerate(reader.array(doc, "logs"), start=1))
+            said = _t("section inconnue (sections : {names})")
+            raise reader.fail(f"[{key}]", said, (key,), on_key=True, names=names)
+    sources = tuple(reader.log_source(value, rank) for rank, value in enumerate(reader.array(doc, "logs")))
     product, syslog_port = reader.product(doc), reader.syslog(doc)
     outputs, extractors = reader.outputs(doc), reader.extractors(doc, text)
     reader.files_named(extractors, outputs, text)

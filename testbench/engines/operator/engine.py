@@ -21,6 +21,7 @@ from testbench.domain.refusal import EngineRefusal
 from testbench.domain.vocabulary import CALL_ROOTS, ENGINE_CALLS
 from testbench.engines.api import EngineInfo, EngineNotLaunched, JsonObject
 from testbench.i18n import _t
+from testbench.sut.filenames import partial
 
 DEFAULT_PATTERNS: dict[str, tuple[str, ...]] = {
     "fse": ("*.xml", "*.XML", "*.json", "*.JSON", "*.fse", "*.FSE"),
@@ -137,9 +138,12 @@ class _Watch:
         return out
 
     def new_files(self, before: dict[Path, tuple[float, int]], kind: str) -> list[Path]:
+        """The files of ``kind`` written or changed since ``before``; never one still being written under a
+        temporary name, nor one set aside (``FSE_0001.xml.tmp``, ``~$FSE_0001.xml``: the extractors' rule,
+        :func:`~testbench.sut.filenames.partial`): the application renames it, and the final name is captured."""
         now = self.snapshot()
         pats = self.patterns.get(kind, ())
-        changed = [p for p, sig in now.items() if before.get(p) != sig]
+        changed = [p for p, sig in now.items() if before.get(p) != sig and not partial(p.name)]
         return sorted((p for p in changed if any(fnmatch.fnmatch(p.name, pat) for pat in pats)), key=lambda p: p.name)
 
 
