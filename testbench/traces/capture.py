@@ -30,7 +30,7 @@ from testbench.traces.delivery import ErrorCallback
 from testbench.traces.followed import FileKey, FilePosition
 from testbench.traces.model import Channel, TraceLine
 from testbench.traces.parsers import LineFormat, StreamParser, detect_format, get_format
-from testbench.traces.redact import redact_pins
+from testbench.traces.redact import redact_pins, redact_pins_lines
 from testbench.traces.syslog import SyslogReceiver
 from testbench.traces.tail import FileTailer, check_encoding
 
@@ -99,7 +99,8 @@ class _Source:
         append = out.append
         channel = self.channel
         positions: dict[FileKey, FilePosition] = {}
-        for raw in raw_lines:
+        texts = _without_pins(raw_lines)
+        for raw, text in zip(raw_lines, texts, strict=True):
             if raw.position is not None:
                 positions[raw.position.key] = raw.position
             parser = self._parser(raw.source, raw_lines)
@@ -122,7 +123,7 @@ class _Source:
                     channel=channel,
                     mono_ns=raw.mono_ns,
                     wall=raw.wall,
-                    text=redact_pins(raw.text),
+                    text=text,
                     source=raw.source,
                     source_ts=source_ts,
                     level=level,
@@ -131,6 +132,21 @@ class _Source:
                 )
             )
         capture._enqueue(out, positions)
+
+
+def _without_pins(raw_lines: Sequence[RawLine]) -> list[str]:
+    """The lines' text without PINs, each source's lines read together: a base64 token an application wrapped
+    over lines (MIME's 76 columns) holds a code none of its lines holds alone (testbench.traces.redact)."""
+    if len(raw_lines) == 1:
+        return [redact_pins(raw_lines[0].text)]
+    by_source: dict[str, list[int]] = {}
+    for index, raw in enumerate(raw_lines):
+        by_source.setdefault(raw.source, []).append(index)
+    texts = [""] * len(raw_lines)
+    for indexes in by_source.values():
+        for index, text in zip(indexes, redact_pins_lines([raw_lines[i].text for i in indexes]), strict=True):
+            texts[index] = text
+    return texts
 
 
 class TraceCapture:

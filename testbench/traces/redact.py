@@ -41,7 +41,7 @@ import html.entities
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from testbench.i18n import default_language, translator
@@ -64,6 +64,7 @@ from testbench.traces.redact_rules import (
     is_fixed_width,
     same_width_mask,
     sub_pins,
+    sub_wrapped_b64_codes,
     text_steps,
 )
 
@@ -247,12 +248,11 @@ class Redactor:
         inside = {v for v in spellings if records and v.isdigit() and len(v) >= 8}
         packed = [re.escape(v) for v in spellings if v in inside]
         spaced = [rf"(?<!\d){re.escape(v)}(?!\d)" for v in spellings if v not in inside]
-        self._dates = (
-            re.compile("|".join(packed + spaced)) if spellings and "birth_date" in self.kinds else None
-        )
+        self._dates = re.compile("|".join(packed + spaced)) if spellings and "birth_date" in self.kinds else None
         # a prefilter: the year (or the whole value) must be in the line
         self._date_years = tuple({key for d in self.known.birth_dates for key in date_keys(d)})
         numbers = {k: v for k, v in self.known.numbers.items() if k in self.kinds and v}
+
         # NIRs and professional numbers the session read, wherever they appear (one named group per kind).
         # A NIR (13 or 15 digits) is found inside longer digit runs too: fixed-width records (a B2 lot) write
         # it between other fields with no separator, and 13 known digits in a row do not occur by chance.
@@ -353,9 +353,12 @@ class Redactor:
         return Redaction(english_markers(text) if self._english else text, ctx.counts)
 
     def redact_lines(self, lines: Iterable[str]) -> tuple[list[str], Counter[str]]:
+        """Each line, and a base64 token wrapped over several of them (its code is in none alone)."""
         total: Counter[str] = Counter()
         out = []
-        for line in lines:
+        texts = [line.replace("\x00", "") if "\x00" in line else line for line in lines]
+        sub_wrapped_b64_codes(texts, total)
+        for line in texts:
             result = self.redact_with_report(line)
             out.append(result.text)
             total.update(result.counts)
@@ -373,6 +376,15 @@ def redact_pins(text: str) -> str:
     if "\x00" in text:
         text = text.replace("\x00", "")
     return sub_pins(text, LineContext(text))
+
+
+def redact_pins_lines(lines: Sequence[str]) -> list[str]:
+    """:func:`redact_pins` of consecutive lines of one source, which also finds a code in base64 wrapped over
+    them (MIME's 76 columns: each line alone holds a piece of the bytes, a PIN cut in two is in none)."""
+    texts = [line.replace("\x00", "") if "\x00" in line else line for line in lines]
+    if len(texts) > 1:
+        sub_wrapped_b64_codes(texts, Counter())
+    return [sub_pins(text, LineContext(text)) for text in texts]
 
 
 def redact(text: str, names: Iterable[str] = ()) -> str:

@@ -13,7 +13,7 @@ import binascii
 import html
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, MutableSequence, Sequence
 from urllib.parse import unquote_plus
 
 from testbench.cards.apdu import PIN_INS
@@ -330,6 +330,8 @@ def sub_pins(text: str, ctx: LineContext) -> str:
         rest = (sep or " ") + sep.join(rest_bytes) if rest_bytes else ""
         return m.group("head") + m.group("lc") + " " + MARKERS["pin"] + rest
 
+    if "\n" in text:
+        text = _sub_wrapped_in_text(text, ctx)
     lowered = ctx.lowered
     if _KW_PIN.search(lowered):
         text = _PIN_KV.sub(kv, text)
@@ -341,6 +343,78 @@ def sub_pins(text: str, ctx: LineContext) -> str:
     if "</" in text:
         text = _XML_PIN.sub(xml, text)
     return _sub_b64_codes(text, ctx)
+
+
+#: the characters of a base64 token, either alphabet (``=`` padding apart)
+_B64_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-"
+_B64_SET = frozenset(_B64_CHARS)
+#: the shortest line of a wrapped token: MIME wraps at 76 characters, PEM at 64, every encoder at a multiple of 4
+_WRAP_MIN = 16
+
+#: where a token wrapped over lines is: each of its pieces as (line, start, end)
+Pieces = list[tuple[int, int, int]]
+
+
+def wrapped_b64(lines: Sequence[str]) -> list[Pieces]:
+    """The base64 tokens wrapped over consecutive ``lines`` (MIME's 76 columns, PEM's 64): a token ending a line,
+    as long as the wrap (16 characters or more, a multiple of 4), then lines that are the token's next piece of
+    that length (indented or not), and at most one shorter piece starting the line that ends it (its ``=``
+    padding included). Each line alone decodes to a piece of the bytes only: a PIN cut by the wrap is in
+    none of them, and is found in the token the pieces join into."""
+    found: list[Pieces] = []
+    count = len(lines)
+    i = 0
+    while i < count - 1:
+        line = lines[i]
+        if not line or (line[-1] not in _B64_SET and line[-1] not in " \t\r"):
+            i += 1
+            continue
+        end = len(line.rstrip(" \t\r"))
+        start = len(line[:end].rstrip(_B64_CHARS))
+        width = end - start
+        if width < _WRAP_MIN or width % 4:
+            i += 1
+            continue
+        pieces: Pieces = [(i, start, end)]
+        j = i + 1
+        while j < count:
+            nxt = lines[j]
+            head = len(nxt) - len(nxt.lstrip(" \t"))
+            stop = len(nxt) - len(nxt[head:].lstrip(_B64_CHARS))
+            pad = 2 if nxt.startswith("==", stop) else 1 if nxt.startswith("=", stop) else 0
+            size = stop - head + pad
+            if size == width and not pad and not nxt[stop:].strip(" \t\r"):
+                pieces.append((j, head, stop))  # a whole line of the token: it goes on
+                j += 1
+                continue
+            if stop > head and size <= width:
+                pieces.append((j, head, stop + pad))  # its last piece
+                j += 1
+            break
+        if len(pieces) > 1:
+            found.append(pieces)
+        i = j
+    return found
+
+
+def sub_wrapped_b64_codes(lines: MutableSequence[str], counts: Counter[str]) -> None:
+    """Mask, in ``lines``, each piece of a base64 token wrapped over them (:func:`wrapped_b64`) whose joined
+    bytes hold a code (:func:`_b64_code`): ``‹PIN›`` (``‹SECRET›``) in place of each piece, one counted."""
+    for pieces in wrapped_b64(lines):
+        kind = _b64_code("".join(lines[n][start:end] for n, start, end in pieces))
+        if kind is None:
+            continue
+        counts[kind] += 1
+        for n, start, end in pieces:  # one piece a line
+            lines[n] = lines[n][:start] + MARKERS[kind] + lines[n][end:]
+
+
+def _sub_wrapped_in_text(text: str, ctx: LineContext) -> str:
+    """A text of several lines (a syslog message, a multi-line note): its wrapped base64 tokens holding a code."""
+    lines = text.split("\n")
+    before = sum(ctx.counts.values())
+    sub_wrapped_b64_codes(lines, ctx.counts)
+    return "\n".join(lines) if sum(ctx.counts.values()) != before else text
 
 
 def _sub_b64_codes(text: str, ctx: LineContext) -> str:

@@ -38,6 +38,7 @@ from __future__ import annotations
 import fnmatch
 import glob
 import os
+import re
 import stat
 import threading
 import time
@@ -57,10 +58,22 @@ from testbench.traces.followed import (
     position_of,
     read_head,
 )
-from testbench.traces.logtext import check_encoding, decoded, file_encoding, last_newline, newline
+from testbench.traces.logtext import UTF16, check_encoding, decoded, file_encoding, last_newline, newline
 
 #: A line longer than this without a newline is emitted in pieces (a binary file must not eat memory).
 MAX_LINE_BYTES = 1 << 20
+#: How far before :data:`MAX_LINE_BYTES` a piece looks for a boundary to end at (:func:`cut_point`).
+CUT_WINDOW = 64 << 10
+#: Where a piece of a long line ends, best first, on one byte per character (:func:`cut_point`): each piece is
+#: redacted alone, so a NIR, a name, a birth date or a labelled number must not straddle the cut. Before an
+#: opening tag (no rule's value, label gap or name holds « < »); before a JSON member's key (``, "``: the label
+#: and its value stay together); after a closing mark and spaces (``. ``, ``) ``, ``] ``…) with no digit in the
+#: 32 bytes after them, as far as a label reaches its value (30 characters), and no spaced number goes on across.
+_CUT_BOUNDARIES = (
+    re.compile(rb"(?=<[A-Za-z!?])"),
+    re.compile(rb"[,{\[][ \t]*(?=\")"),
+    re.compile(rb"[.!?;)\]}>|][ \t]+(?![^0-9]{0,32}[0-9])"),
+)
 #: Bytes read from one file in one poll at most, so one huge file does not starve the others.
 MAX_READ_PER_POLL = 8 << 20
 
@@ -434,11 +447,11 @@ class FileTailer(Delivery):
         buffer = followed.partial + data if followed.partial else data
         cut = buffer.rfind(b"\n") if len(nl) == 1 else last_newline(buffer, nl)
         if cut < 0:
+            while len(buffer) > MAX_LINE_BYTES:  # in pieces, each ending where no personal value is cut
+                end = cut_point(buffer, followed.codec or self.encoding)
+                self._emit_bytes(followed, buffer[:end], batch, mono, wall, live=live)
+                buffer = buffer[end:]
             followed.partial = buffer
-            if len(buffer) > MAX_LINE_BYTES:
-                whole = len(buffer) - len(buffer) % len(nl)  # whole characters
-                followed.partial = buffer[whole:]
-                self._emit_bytes(followed, buffer[:whole], batch, mono, wall, live=live)
             return True
         followed.partial = buffer[cut + len(nl) :]
         self._emit_bytes(followed, buffer[:cut], batch, mono, wall, live=live)
@@ -472,6 +485,34 @@ class FileTailer(Delivery):
                 line = line[:-1]
             append(RawLine(line, source, mono, wall, live=live))
         batch[-1].position = position_of(followed)
+
+
+def cut_point(buffer: bytes, codec: str) -> int:
+    """Where a piece of a line longer than :data:`MAX_LINE_BYTES` ends: the last boundary of
+    :data:`_CUT_BOUNDARIES` within :data:`CUT_WINDOW` before the limit, so that a personal value stands whole in
+    one piece and is masked there; without one (a base64 blob, a hex dump), at the limit, on a character's start."""
+    width = 2 if codec in UTF16 else 1
+    start = MAX_LINE_BYTES - CUT_WINDOW
+    sample = _one_byte_per_character(buffer[start : MAX_LINE_BYTES + 64 * width], codec)
+    limit = CUT_WINDOW // width
+    for boundary in _CUT_BOUNDARIES:
+        ends = [m.end() for m in boundary.finditer(sample, 0, len(sample)) if 0 < m.end() <= limit]
+        if ends:
+            return start + ends[-1] * width
+    end = MAX_LINE_BYTES - MAX_LINE_BYTES % width
+    if width == 1 and codec == "utf-8":
+        while end > start and buffer[end] & 0xC0 == 0x80:  # not inside a character's bytes
+            end -= 1
+    return end
+
+
+def _one_byte_per_character(data: bytes, codec: str) -> bytes:
+    """``data`` with one byte per character unit: UTF-16's ASCII characters as their byte, any other as 0x80
+    (no boundary); an ASCII-compatible encoding's bytes as they are (a multi-byte character holds no ASCII)."""
+    if codec not in UTF16:
+        return data
+    low, high = (data[0::2], data[1::2]) if codec != "utf-16-be" else (data[1::2], data[0::2])
+    return bytes(lo if hi == 0 and lo < 0x80 else 0x80 for lo, hi in zip(low, high, strict=False))
 
 
 def _modified(candidate: Candidate) -> int:
