@@ -185,12 +185,13 @@ class CasebookPlugin:
         #: a session the person named is refused if it exists (a record is never overwritten); without one, each
         #: run writes a new file, so that pytest's loop of runs (--lf, --ff, the same command again) goes on
         self.named = named is not None
+        self._reserved = False  # the session is a new name _fresh took (an empty file), given back if left empty
         if self.worker is not None:  # the controller's choice
             self.session: Path = Path(self.worker.get(_SESSION_INPUT) or (named or DEFAULT_SESSION)).resolve()
         elif named is not None or self.listing:
             self.session = (named or DEFAULT_SESSION).resolve()
         else:
-            self.session = _fresh(DEFAULT_SESSION.resolve())
+            self.session, self._reserved = _fresh(DEFAULT_SESSION.resolve())
         self.shards_dir = _shards_of(self.session)
         self._shard_of: dict[str, int] = {}  # the controller's: each running worker's shard number
         self.messages: list[str] = []
@@ -203,7 +204,11 @@ class CasebookPlugin:
         self._ran = 0  # the cases this process ran, each recorded in ``written``
         self._scrubber: tuple[int, Scrubber] | None = None  # built after that many cases
         if self.worker is None and not self.listing:
-            self._check_outputs()
+            try:
+                self._check_outputs()
+            except pytest.UsageError:
+                self._release()  # refused before anything ran: the name taken goes back
+                raise
         self._collect_the_casebooks()
 
     def _check_outputs(self) -> None:
@@ -211,7 +216,7 @@ class CasebookPlugin:
         session folder (as ``run``: a drive not mounted shows), an unwritable report."""
         from testbench.cli.outputs import output_dir_problem, session_dir_problem
 
-        if self.session.exists():
+        if self.session.exists() and not self._reserved:
             raise pytest.UsageError(self.t(f"{self.session}: existe déjà ; choisissez un nouveau fichier de session"))
         if self.shards_dir.exists():  # an interrupted run's shards: they hold its cases
             raise pytest.UsageError(
@@ -266,6 +271,16 @@ class CasebookPlugin:
         """The controller of pytest-xdist workers (each writes a shard): xdist's distributed session runs,
         whether asked by ``-n`` or by ``--tx … --dist …``."""
         return self.worker is None and self.config.pluginmanager.hasplugin("dsession")
+
+    def _release(self) -> None:
+        """Give back the name :func:`_fresh` took when no case was written to it (the file still empty): a run
+        leaves no empty session, and under xdist the merge of the shards writes the session there."""
+        if not self._reserved:
+            return
+        self._reserved = False
+        with contextlib.suppress(OSError):
+            if self.session.stat().st_size == 0 and not any(p.exists() for p in _companions(self.session, ("-wal",))):
+                self.session.unlink()
 
     def _recovery(self) -> str:
         """The command that merges the shards left in the folder (a worker with no case wrote none)."""
@@ -349,9 +364,29 @@ class CasebookPlugin:
             outputs=OutputOptions(lang=self.lang),
             attestations=self.config.getoption("casebook_attestations"),
         )
-        campaign = Campaign(casebooks, path, options, notify=self.messages.append, argv=list(sys.argv))
+        campaign = Campaign(casebooks, path, options, notify=self._notice, argv=list(sys.argv))
         with campaign.case_by_case(selected, shard) as run:
             yield run
+
+    def _notice(self, text: str) -> None:
+        """A notice of the campaign (a card guard's, an attestation's key…): it may name a patient, so the closing
+        section scrubs it, as ``run`` redacts what it prints; the plugin's own lines (paths, commands) are kept."""
+        self.messages.append(_Notice(text))
+
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        """``--junitxml`` says whether its messages were redacted, as ``run --junit`` and the report's JUnit do: a
+        file kept alone tells a redacted one from an opt-out (``--casebook-no-redact``)."""
+        if self.worker is not None or self.listing:
+            return
+        try:
+            from _pytest.junitxml import xml_key  # pytest keeps its --junitxml writer there, no public way to it
+        except ImportError:  # another pytest: its JUnit says nothing of the redaction
+            return
+        from testbench.report.junit import REDACTION
+
+        xml = self.config.stash.get(xml_key, None)
+        if xml is not None:
+            xml.add_global_property(REDACTION, "true" if self.redact else "false")
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(
@@ -386,6 +421,7 @@ class CasebookPlugin:
         self._stack.close()  # ends the run and closes the bench and the session
         if self.worker is not None or self.listing:
             return
+        self._release()  # no case written to it (under xdist the merge writes it next)
         # xdist's -x / --maxfail ends its session as interrupted once every worker has stopped: a normal end
         interrupted = exitstatus == pytest.ExitCode.INTERRUPTED and not self._stopped_at_maxfail()
         if self.distributed and not self._merge(interrupted=interrupted):
@@ -492,9 +528,29 @@ class CasebookPlugin:
                 self.t("ATTENTION rapport NON anonymisé ({option})").format(option="--casebook-no-redact")
             )
         if self.worker is None and self.messages:
+            scrub = self._closing_scrubber() if any(isinstance(m, _Notice) for m in self.messages) else None
             terminalreporter.section("testbench")
             for line in self.messages:
-                terminalreporter.write_line(self.t(line))
+                said = self.t(line)
+                terminalreporter.write_line(scrub(said) if scrub is not None and isinstance(line, _Notice) else said)
+
+    def _closing_scrubber(self) -> Scrubber:
+        """The redaction of the closing notices: with the known values of the session the run delivered (the
+        merged one under xdist, whose controller ran no case), else of what this process wrote."""
+        if self.redact and self.worker is None and self.session.exists():
+            from testbench.report.personal import Scrubber
+            from testbench.store.connection import SessionError
+            from testbench.store.read import read_session
+
+            with contextlib.suppress(SessionError), read_session(self.session) as session:
+                return Scrubber.for_sessions(session, lang=self.lang)
+        return self.scrubber()
+
+
+class _Notice(str):
+    """A line of the closing section that the campaign said (see :meth:`CasebookPlugin._notice`)."""
+
+    __slots__ = ()
 
 
 def _shards_of(session: Path) -> Path:
@@ -502,15 +558,25 @@ def _shards_of(session: Path) -> Path:
     return session.with_name(session.name + ".shards")
 
 
-def _fresh(default: Path) -> Path:
+def _fresh(default: Path) -> tuple[Path, bool]:
     """``default`` when nothing of a session is there (the file, its journal, its shards: a lock file left alone
     holds nothing), else the first such free name of ``casebook-2.tbsession``, ``casebook-3.tbsession``…, beside
-    it."""
+    it — taken at once, the file created empty and exclusively (True), so that two runs started together in one
+    folder never choose the same name: the second goes on to the next one. A folder that refuses the file leaves
+    the name untaken (False), for the checks that follow to say why."""
     candidate, number = default, 1
-    while any(p.exists() for p in (candidate, _shards_of(candidate), *_companions(candidate, ("-wal", "-shm")))):
+    while True:
+        if not any(p.exists() for p in (candidate, _shards_of(candidate), *_companions(candidate, ("-wal", "-shm")))):
+            try:
+                candidate.open("xb").close()  # O_CREAT | O_EXCL, on POSIX and Windows
+            except FileExistsError:  # taken meanwhile by a run started beside this one
+                pass
+            except OSError:
+                return candidate, False
+            else:
+                return candidate, True
         number += 1
         candidate = default.with_name(f"{default.stem}-{number}{default.suffix}")
-    return candidate
 
 
 def _companions(session: Path, suffixes: tuple[str, ...] = _COMPANIONS) -> tuple[Path, ...]:

@@ -22,6 +22,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="fusionner des partitions CI (run --shard) même s'il en manque : leurs cas restent non exécutés",
     )
     merge.add_argument(
+        "--allow-mixed-versions",
+        action="store_true",
+        help="fusionner des partitions CI exécutées avec des versions différentes du moteur ou du logiciel testé"
+        " (la couverture du rapport dit « versions mélangées »)",
+    )
+    merge.add_argument(
         "--create-dirs",
         action="store_true",
         help="créer le dossier de la session s'il n'existe pas (refusé sinon : un support non monté se voit)",
@@ -39,6 +45,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
         args.output,
         allow_tampered=args.allow_tampered,
         allow_missing_shards=args.allow_missing_shards,
+        allow_mixed_versions=args.allow_mixed_versions,
         # as ``run``: a missing drive is said (in French, read in the language shown)
         folder_problem=lambda output: session_dir_problem(output, args.create_dirs, "fr"),
     )

@@ -1,5 +1,7 @@
 """The run's progress line: a bar with counts per verdict on a terminal, one line per case otherwise.
 
+On a terminal, a case that does not pass (failed, in error, inconclusive, pending) is said above the bar as it
+ends — its id, verdict and the first line of its reason —, as pytest names a failure while its bar goes on.
 Without a terminal the lines land in a CI log, which is kept and shared like an export: a case's reason
 passes through the redaction rules first (a NIR, a labelled name or birth date…, docs/traces.md), as the
 report and the JUnit file do with the same reason.
@@ -28,6 +30,11 @@ _ORDER = (
     Verdict.SKIPPED,
 )
 
+#: the verdicts a terminal's bar says as they happen, one line each above it (a case that did not pass)
+_SAID_ON_A_TERMINAL = frozenset({Verdict.FAIL, Verdict.ERROR, Verdict.INCONCLUSIVE, Verdict.PENDING})
+#: the longest reason said there, in characters (the report and the JUnit keep it whole)
+_SHORT = 100
+
 
 class Progress:
     def __init__(self, out: TextIO | None = None, width: int = 24) -> None:
@@ -50,14 +57,25 @@ class Progress:
         elif isinstance(event, CaseFinished):
             self.counts[event.outcome.verdict] += 1
             if self.tty:
+                if event.outcome.verdict in _SAID_ON_A_TERMINAL:  # above the bar, which is drawn again below it
+                    self.out.write(f"\r{self._line(event, short=True)}\x1b[K\n")
                 self._bar(event.index + 1, event.total, self.counts_text())
                 if event.index + 1 == event.total:
                     self.out.write("\n")
             else:
-                reason = f" — {self._reason(event.outcome.reason)}" if event.outcome.reason else ""
-                verdict = self.t(event.outcome.verdict.label_fr)
-                self.out.write(f"[{event.index + 1}/{event.total}] {event.case.id}{self.colon}{verdict}{reason}\n")
+                self.out.write(f"{self._line(event)}\n")
             self.out.flush()
+
+    def _line(self, event: CaseFinished, *, short: bool = False) -> str:
+        """« [2/5] DEMO-FSE-099 : échec — reason », the reason redacted; ``short``: its first line, clipped."""
+        reason = self._reason(event.outcome.reason) if event.outcome.reason else ""
+        if short and reason:
+            first = reason.splitlines()[0]
+            if first != reason or len(first) > _SHORT:  # more than its first line: « … » says so
+                reason = first[: _SHORT - 1].rstrip() + "…"
+        said = f" — {reason}" if reason else ""
+        verdict = self.t(event.outcome.verdict.label_fr)
+        return f"[{event.index + 1}/{event.total}] {event.case.id}{self.colon}{verdict}{said}"
 
     def _reason(self, recorded: str) -> str:
         """The reason (recorded in French) in the command's language, redacted."""

@@ -36,6 +36,8 @@ from testbench.store.verdicts import count_verdicts
 
 RECORDED = "testbench.verdict.recorded"
 RETAINED = "testbench.verdict.retained"
+#: the suite's property that says whether the messages were redacted (the pytest plugin's ``--junitxml`` too)
+REDACTION = "testbench.redaction"
 
 
 def case_verdicts(testcase: Any) -> dict[str, str]:
@@ -148,7 +150,7 @@ def junit_tree(
         | {f"{RETAINED}.{v}": str(n) for v, n in tally.retained.items()}
         | {"testbench.verdict.reviewed": str(tally.reviewed)}
         # a JUnit kept alone says whether its messages were redacted (``--no-redact``: the person opted out)
-        | {"testbench.redaction": "true" if scrub.enabled else "false"},
+        | {REDACTION: "true" if scrub.enabled else "false"},
     )
     suite.extend(testcases)
     for key, value in counts.items():

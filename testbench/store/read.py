@@ -19,7 +19,7 @@ from testbench.domain.events import EventKind
 from testbench.store import chain, codec
 from testbench.store.annotations import Annotation, read_annotations
 from testbench.store.connection import SessionError, connect_readonly, open_readonly, sqlite_reason
-from testbench.store.model import CardState, StepState, card_states, step_states
+from testbench.store.model import CardState, ProductVersion, StepState, card_states, run_product, step_states
 from testbench.store.schema import has_table
 from testbench.store.verdicts import deciding_review, retained_verdict
 from testbench.traces.model import TraceLine
@@ -488,6 +488,29 @@ def recorded_meta(path: str | Path, *keys: str) -> dict[str, str] | None:
         return dict(conn.execute(f"SELECT key, value FROM meta WHERE key IN ({marks})", keys).fetchall())
     except sqlite3.Error:
         return None
+    finally:
+        conn.close()
+
+
+def attempt_products(path: str | Path) -> list[tuple[str, str, float, ProductVersion]]:
+    """Each attempt of the session file (its case's casebook SHA-256 and id, its start) with the versions of the
+    run it ran in (:func:`~testbench.store.model.run_product`); nothing when there is no readable session there."""
+    try:
+        conn = open_readonly(path)
+    except SessionError:
+        return []
+    try:
+        runs = {
+            run_id: run_product({"options": codec.loads(options), "environment": codec.loads(environment)})
+            for run_id, options, environment in conn.execute("SELECT id, options, environment FROM runs")
+        }
+        rows = conn.execute("SELECT casebook_sha, case_id, started_wall, run_id FROM attempts ORDER BY run_id, id")
+        return [
+            (str(sha), str(case_id), float(started), runs.get(run_id, ProductVersion()))
+            for sha, case_id, started, run_id in rows
+        ]
+    except sqlite3.Error:
+        return []
     finally:
         conn.close()
 

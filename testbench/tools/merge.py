@@ -3,11 +3,15 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from testbench.i18n import colon, tn
+from testbench.i18n import colon, semicolon, tn
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_USAGE
+from testbench.store.model import ProductVersion
 from testbench.tools.outputs import cannot_write, write_problem
 from testbench.tools.result import ToolResult, forced_by, french
 
@@ -18,14 +22,18 @@ def merge_tool(
     *,
     allow_tampered: bool = False,
     allow_missing_shards: bool = False,
+    allow_mixed_versions: bool = False,
     folder_problem: Callable[[Path], str | None] | None = None,
     missing_shards_option: str = "--allow-missing-shards",
     tampered_option: str = "--allow-tampered",
+    mixed_versions_option: str = "--allow-mixed-versions",
 ) -> ToolResult:
-    """Merge ``sessions`` into ``output``; exit 3 when an input cannot be read, a shard is missing or the
-    output's folder is refused (``folder_problem``: the caller's rule, its sentence in French; by default the
+    """Merge ``sessions`` into ``output``; exit 3 when an input cannot be read, a shard is missing, the shards'
+    retained verdicts come from different engine or software versions (a shard retried on another version) or
+    the output's folder is refused (``folder_problem``: the caller's rule, its sentence in French; by default the
     folder must exist), 2 when the disk fails it. A missing shard's refusal names ``missing_shards_option``
-    (the CLI's flag, or the window's field) as what merges anyway; a modified input's, ``tampered_option``."""
+    (the CLI's flag, or the window's field) as what merges anyway; a modified input's, ``tampered_option``;
+    mixed versions', ``mixed_versions_option``."""
     from testbench.runner.shard import MERGED_SHARDS_META, check_shards
     from testbench.store.connection import SessionError
     from testbench.store.merge import MergeError, input_meta, merge_sessions
@@ -39,9 +47,21 @@ def merge_tool(
         result.code = EXIT_USAGE
         return result
     # a merged input holds shards; an input of another campaign names its casebooks whose bytes differ
-    shards = check_shards(input_meta(sessions, SHARD_META, MERGED_SHARDS_META), recorded_casebooks)
+    records = input_meta(sessions, SHARD_META, MERGED_SHARDS_META)
+    shards = check_shards(records, recorded_casebooks)
     for line in shards.problems:
         result.warn(french(line), prefixed=True)
+    # the cover would say « versions mélangées »: a shard retried on another engine or software version
+    mixed = _mixed_versions(records) if shards.campaign is not None and not shards.problems else None
+    if mixed is not None and not allow_mixed_versions:
+        _say_mixed(result, mixed)
+        result.warn(
+            lambda t, _lang: t(
+                "fusion refusée : {option} pour fusionner quand même (la couverture du rapport dira « versions"
+                " mélangées »)"
+            ).format(option=forced_by(mixed_versions_option, t)),
+            prefixed=True,
+        )
     if shards.missing and not allow_missing_shards:
         missing = ", ".join(shards.missing)
         result.warn(
@@ -119,6 +139,14 @@ def merge_tool(
             ).format(option=forced_by(tampered_option, t)),
             prefixed=True,
         )
+    if mixed is not None:  # forced: the versions are said, and the cover says them too
+        _say_mixed(result, mixed)
+        result.warn(
+            lambda t, _lang: t("fusion forcée ({option}) : la couverture du rapport dit « versions mélangées »").format(
+                option=forced_by(mixed_versions_option, t)
+            ),
+            prefixed=True,
+        )
     result.written.append(output)
     return result
 
@@ -136,3 +164,91 @@ def _unreadable(path: Path) -> str | None:
 
 def _missing_folder(output: Path) -> str | None:
     return None if output.parent.is_dir() else f"dossier de sortie introuvable : {output.parent}"
+
+
+@dataclass(frozen=True)
+class _ShardRan:
+    """One shard input and the versions its runs ran cases with (in run order)."""
+
+    path: str
+    indices: tuple[int, ...]  # the shards it holds (one, or a merged session's)
+    count: int
+    products: tuple[ProductVersion, ...]
+
+
+def _mixed_versions(records: Sequence[tuple[str, str | None]]) -> list[_ShardRan] | None:
+    """The shard inputs among ``records`` (file, shard meta) with their versions, when the verdicts the merged
+    session would retain — each case's latest attempt among the shards, as the merge orders them — come from
+    more than one engine or software version (the cover's « versions mélangées »); None when from one."""
+    from testbench.runner.shard import read_record
+    from testbench.store.read import attempt_products
+
+    latest: dict[tuple[str, str], tuple[float, ProductVersion]] = {}
+    ran: list[_ShardRan] = []
+    for path, value in records:
+        held = _held(value, read_record(value))
+        if held is None:  # a rerun beside the shards: its versions are the person's choice, as for any merge
+            continue
+        attempts = attempt_products(path)
+        for sha, case_id, started, product in attempts:
+            if (sha, case_id) not in latest or started > latest[(sha, case_id)][0]:
+                latest[(sha, case_id)] = (started, product)
+        products = tuple(dict.fromkeys(product for *_, product in attempts))
+        ran.append(_ShardRan(path, held[0], held[1], products))
+    if len({product for _, product in latest.values()}) <= 1:
+        return None
+    return ran
+
+
+def _held(value: str | None, record: dict[str, Any] | None) -> tuple[tuple[int, ...], int] | None:
+    """The shards (1-based) an input's meta says it holds and their number; None: not a shard."""
+    try:
+        if record is not None:
+            return (int(record["index"]),), int(record["count"])
+        merged = json.loads(value or "")
+        return tuple(sorted(map(int, merged["indices"]))), int(merged["count"])
+    except (ValueError, TypeError, KeyError):
+        return None
+
+
+def _say_mixed(result: ToolResult, mixed: Sequence[_ShardRan]) -> None:
+    """The shards and the versions each ran, one line each, under the sentence that says they differ."""
+    from testbench.report.labels import NOT_RECORDED
+
+    result.warn(
+        lambda t, _lang: t(
+            "versions mélangées entre les partitions : les verdicts retenus ne viennent pas tous des mêmes versions"
+            " du moteur et du logiciel testé"
+        ),
+        prefixed=True,
+    )
+
+    def version(t: Callable[[str], str], value: str) -> str:
+        return f"{t('version')} {value}" if value else t("version non renseignée")
+
+    def products(t: Callable[[str], str], lang: str | None, shard: _ShardRan) -> str:
+        said = (
+            t("moteur {engine} {engine_version}, logiciel testé {sut} {sut_version}").format(
+                engine=t(p.engine_name) if p.engine_name else t(NOT_RECORDED),
+                engine_version=version(t, p.engine_version),
+                sut=p.sut_name or t(NOT_RECORDED),
+                sut_version=version(t, p.sut_version),
+            )
+            for p in shard.products
+        )
+        return semicolon(lang).join(said) or t("aucun cas exécuté")
+
+    for shard in mixed:
+        shards = ", ".join(f"{index}/{shard.count}" for index in shard.indices)
+        if len(shard.indices) == 1:
+            result.warn(
+                lambda t, lang, shard=shard, shards=shards: t("{file}, partition {shards} : {versions}").format(
+                    file=shard.path, shards=shards, versions=products(t, lang, shard)
+                )
+            )
+        else:
+            result.warn(
+                lambda t, lang, shard=shard, shards=shards: t(
+                    "{file}, fusion des partitions {shards} : {versions}"
+                ).format(file=shard.path, shards=shards, versions=products(t, lang, shard))
+            )

@@ -271,6 +271,7 @@ _NOT_REDACTED = "« Anonymiser » à non"
 _ID = "Identifiant du nouveau cas"
 _ALLOW_TAMPERED = "Fusionner même si une session a été modifiée"
 _ALLOW_MISSING = "Fusionner même s'il manque des partitions CI"
+_ALLOW_MIXED = "Fusionner même si les partitions CI ont des versions différentes"
 
 
 def _keys_init(values: Values, _ctx: ToolContext) -> ToolResult:
@@ -304,8 +305,10 @@ def _merge(values: Values, _ctx: ToolContext) -> ToolResult:
         _path(values["output"]),
         allow_tampered=bool(values["allow_tampered"]),
         allow_missing_shards=bool(values["allow_missing_shards"]),
+        allow_mixed_versions=bool(values.get("allow_mixed_versions")),
         missing_shards_option=_ALLOW_MISSING,
         tampered_option=_ALLOW_TAMPERED,
+        mixed_versions_option=_ALLOW_MIXED,
     )
 
 
@@ -475,6 +478,7 @@ TOOLS: dict[str, Tool] = {
                 ),
                 Field("allow_tampered", _ALLOW_TAMPERED, required=False, choices=yes_no),
                 Field("allow_missing_shards", _ALLOW_MISSING, required=False, choices=yes_no),
+                Field("allow_mixed_versions", _ALLOW_MIXED, required=False, choices=yes_no),
             ),
             _merge,
             "… fusion des sessions",
