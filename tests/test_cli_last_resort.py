@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from test_redact_wrapped_base64 import VERIFY_FRAME, mime_lines
 
 from testbench.cli import diff_cmd
 from testbench.cli.main import main
@@ -82,7 +83,8 @@ def test_a_fault_of_testbench_is_one_sentence_and_its_details_a_file(
         try:
             return 1 // 0
         except ZeroDivisionError as exc:  # a message carrying a PIN (a card library's error quoting its APDU)
-            raise ZeroDivisionError("VERIFY 00 20 00 81 08 31 32 33 34 FF FF FF FF refusé") from exc
+            wrapped = "\n".join(mime_lines(VERIFY_FRAME))  # and a middleware's frame in base64, cut at 76 columns
+            raise ZeroDivisionError(f"VERIFY 00 20 00 81 08 31 32 33 34 FF FF FF FF refusé\n{wrapped}") from exc
 
     monkeypatch.setattr(diff_cmd, "cmd_diff", broken)
     monkeypatch.setenv("TMPDIR", str(tmp_path))
@@ -95,3 +97,4 @@ def test_a_fault_of_testbench_is_one_sentence_and_its_details_a_file(
     text = details.read_text(encoding="utf-8")
     assert "commande : testbench --lang" in text and "ZeroDivisionError" in text and "Traceback" in text
     assert "‹PIN›" in text and "31 32 33 34" not in text  # a PIN is never written, even for a bug report
+    assert not any(line in text for line in mime_lines(VERIFY_FRAME))

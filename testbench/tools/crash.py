@@ -20,14 +20,14 @@ from testbench import __version__
 def write_details(exc: BaseException, doing: str) -> Path | None:
     """The traceback of ``exc`` after ``doing`` (« commande : testbench run … »), in a new file of the temporary
     folder; None when it cannot be written."""
-    from testbench.traces.redact import redact_pins
+    from testbench.traces.redact import redact_pins_lines
 
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
     text = f"testbench {__version__}\n{doing}\n\n" + "".join(traceback.format_exception(exc))
     try:
         handle, name = tempfile.mkstemp(prefix=f"testbench-erreur-{stamp}-", suffix=".txt")
         with os.fdopen(handle, "w", encoding="utf-8", errors="replace") as f:
-            f.write("\n".join(redact_pins(line) for line in text.split("\n")))
+            f.write("\n".join(redact_pins_lines(text.split("\n"))))  # a base64 PIN wrapped over lines too
     except OSError:
         return None
     return Path(name)
