@@ -146,16 +146,27 @@ def add_annotation(
     return annotation_id
 
 
-def _check_reviewable(case_id: str, recorded: str | None) -> None:
-    """A verdict to accept or override: the case's latest attempt ended with one. A case never run, or whose
-    latest attempt has no verdict (interrupted), has nothing to review: its verdict retained would count as
-    passed (or any other) in the counts and the report while the coverage says it never ran."""
+def review_refusal(case_id: str, recorded: str | None) -> str | None:
+    """Why the verdict of ``case_id`` cannot be accepted nor overridden (French), or None when it can.
+
+    ``recorded`` is the verdict its latest attempt ended with (``none`` when it has none), None when it has no
+    attempt. A verdict to accept or override: the case's latest attempt ended with one. A case never run, or
+    whose latest attempt has no verdict (interrupted), has nothing to review: its verdict retained would count
+    as passed (or any other) in the counts and the report while the coverage says it never ran. A comment
+    needs no verdict. The one rule of ``testbench review`` and of the workstation's review window.
+    """
     if recorded is None:
-        raise AnnotationError(f"le cas {case_id} n'a jamais été exécuté : rien à revoir")
+        return f"le cas {case_id} n'a jamais été exécuté : rien à revoir"
     if recorded == "none":
-        raise AnnotationError(
-            f"le cas {case_id} n'a pas de verdict : sa dernière tentative est inachevée ; rien à revoir"
-        )
+        return f"le cas {case_id} n'a pas de verdict : sa dernière tentative est inachevée ; rien à revoir"
+    return None
+
+
+def _check_reviewable(case_id: str, recorded: str | None) -> None:
+    """:func:`review_refusal`, raised."""
+    refusal = review_refusal(case_id, recorded)
+    if refusal is not None:
+        raise AnnotationError(refusal)
 
 
 #: a merged session's meta: annotation id → the number, among the merged attempts, of the attempt it is about

@@ -54,7 +54,7 @@ from testbench.tui.review_report import ReviewAndReport
 from testbench.tui.run_handlers import RunHandlers
 from testbench.tui.run_log import RunLog
 from testbench.tui.run_options import with_choice
-from testbench.tui.screens import FormScreen, HelpContents, HelpScreen, WorkstationPalette
+from testbench.tui.screens import FormScreen, FreeText, HelpContents, HelpScreen, OneValue, WorkstationPalette
 from testbench.tui.texts import make_translator
 from testbench.tui.tool_screen import ToolWindows
 from testbench.tui.traceview import TracePanes
@@ -192,7 +192,8 @@ class WorkstationApp(
         yield Header(show_clock=False, icon="≡")
         with Horizontal(id="main"):
             with Vertical(id="left"):
-                yield Input(placeholder=t("Filtrer : mots, tag:xxx, verdict:échec"), id="filter")
+                # words: a paste of several lines keeps them all, each line end read as a space (``FreeText``)
+                yield FreeText(placeholder=t("Filtrer : mots, tag:xxx, verdict:échec"), id="filter")
                 yield Label("", id="counts")
                 tree: Tree[Key | None] = Tree("cahiers", id="tree")
                 tree.show_root = False
@@ -409,6 +410,16 @@ class WorkstationApp(
             self.notify(self.t(exc.problem.said(in_filter=True)), severity="error", timeout=10)
             return
         self.query_one("#tree", Tree).focus()
+
+    @on(OneValue.PasteRefused)
+    def _paste_refused(self, event: OneValue.PasteRefused) -> None:
+        """A paste of several lines in the trace search (the windows with fields say it on their notice line)."""
+        said = self.t(
+            "Collage refusé : {count} lignes dans la recherche des traces, qui cherche dans une ligne à la fois ;"
+            " collez une seule ligne."
+        )
+        self.notify(said.format(count=event.lines), severity="error")
+        event.field.focus()
 
     @on(Tree.NodeHighlighted, "#tree")
     def _highlighted(self, event: Tree.NodeHighlighted[Key | None]) -> None:

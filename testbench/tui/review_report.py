@@ -9,6 +9,7 @@ from textual import work
 
 from testbench.i18n import semicolon
 from testbench.report.owner import default_folder
+from testbench.store.annotations import review_refusal
 from testbench.tui.fault import fault_text
 from testbench.tui.messages import ReportDone
 from testbench.tui.render import ALTERED, INTEGRITY_UNCHECKED
@@ -76,10 +77,14 @@ class ReviewAndReport:
                 self.reload()
                 self.show_view("review")
 
-        self.push_screen(
-            ReviewScreen(entry.case.id, entry.original_verdict, self.operator_name, self.t, self.verdict_label, save),
-            done,
+        # the rule of ``testbench review``: a case never run, or whose latest attempt has no verdict, takes a
+        # comment only; the window says so at once (the core still refuses an accept or an override on save)
+        latest = entry.latest
+        refusal = review_refusal(entry.case.id, latest.verdict if latest is not None else None)
+        window = ReviewScreen(
+            entry.case.id, entry.original_verdict, self.operator_name, self.t, self.verdict_label, save, refusal
         )
+        self.push_screen(window, done)
 
     @work(thread=True, group="integrity", exit_on_error=False, description="vérification de la session")
     def check_integrity(self) -> None:

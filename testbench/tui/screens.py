@@ -73,6 +73,11 @@ ESCAPE_IN_MANUAL_STEP = (
 )
 
 
+#: « ? » in a window: a modal hides the app's bindings, F1 only (priority) acts in it. On a button, a list or a
+#: text shown it opens the help, as on the main screen; a field being typed in takes it as a character.
+HELP_CHARACTER = Binding("question_mark", "app.help", show=False)
+
+
 class OneLine(Input):
     """A field of a window, which remembers what it opened with: what was typed since is what closing the
     window, stopping the run or quitting would lose (:meth:`FormScreen.typed`)."""
@@ -99,8 +104,9 @@ class OneLine(Input):
 
 
 class FreeText(OneLine):
-    """A note or a reason: a paste of several lines keeps its whole text, each line end read as a space (a
-    field holds one line; Textual kept the first line of a paste and dropped the others without a word)."""
+    """A note, a reason, the main screen's filter (words): a paste of several lines keeps its whole text, each
+    line end read as a space (a field holds one line; Textual kept the first line of a paste and dropped the
+    others without a word)."""
 
     def _on_paste(self, event: events.Paste) -> None:
         event.prevent_default()  # not Input's paste too, which would add the first line again
@@ -109,8 +115,9 @@ class FreeText(OneLine):
 
 
 class OneValue(OneLine):
-    """A value (an amount, a path, a number): a paste of several lines is refused, and the window says why on
-    its notice line (:class:`PasteRefused`); one line (with its line end) is pasted as it is."""
+    """A value (an amount, a path, a number, the trace search, matched in one trace line): a paste of several
+    lines is refused, and the window says why on its notice line (:class:`PasteRefused`; on the main screen,
+    the workstation says it); one line (with its line end) is pasted as it is."""
 
     class PasteRefused(Message):
         """A paste of ``lines`` lines refused in ``field``."""
@@ -148,8 +155,7 @@ class FormScreen(ModalScreen[ScreenResultType]):
     BINDINGS: ClassVar[list[BindingType]] = [
         # a modal hides the app's bindings: F2 switches the workstation and this window from here too
         Binding("f2", "switch_language", show=False, id="language"),
-        # « ? » on a button or a list opens the help, as on the main screen; a field being typed in takes it
-        Binding("question_mark", "app.help", show=False),
+        HELP_CHARACTER,
     ]
     t: T
     _asked: set[str] | None = None  # the keys that said, at their first press here, what they would drop
@@ -201,6 +207,7 @@ class FormScreen(ModalScreen[ScreenResultType]):
 
     @on(OneValue.PasteRefused)
     def _paste_refused(self, event: OneValue.PasteRefused) -> None:
+        event.stop()  # said here, on the window's notice line: not by the workstation too
         said = self.t("Collage refusé : {count} lignes dans un champ qui attend une seule valeur ; collez-la seule.")
         self.show_notice(said.format(count=event.lines), "error")
         event.field.focus()
@@ -529,6 +536,10 @@ class ReviewScreen(FormScreen[bool]):
     when it fails the window stays open with everything typed, says why, and, when the signing key
     does not exist yet, offers to create it (``create_signing_key``, what ``testbench keys init`` does).
     Escape with a reason typed says first that it would drop it; the second Escape closes the window.
+
+    ``refusal`` is why the case's verdict cannot be accepted nor overridden (never run, no verdict: the rule
+    of ``testbench review``, ``store.annotations.review_refusal``), None when it can: the window then says so
+    at once, proposes the comment, and says it again as soon as an accept or an override is chosen.
     """
 
     DEFAULT_CSS = """
@@ -539,6 +550,7 @@ class ReviewScreen(FormScreen[bool]):
     ReviewScreen.-short > Vertical { width: 100%; padding: 0 1; border: tall $primary; }
     ReviewScreen.-short Input, ReviewScreen.-short Select { margin-bottom: 0; }
     ReviewScreen #review-error { color: $error; height: auto; }
+    ReviewScreen #only-comment { color: $warning; }
     ReviewScreen Horizontal { height: auto; }
     ReviewScreen #create-key { display: none; }
     ReviewScreen.-missing-key #create-key { display: block; }
@@ -557,6 +569,7 @@ class ReviewScreen(FormScreen[bool]):
         t: T,
         label: Callable[[str], str],
         save: Callable[[dict[str, str]], None],
+        refusal: str | None = None,
     ) -> None:
         super().__init__()
         self.case_id = case_id
@@ -565,6 +578,7 @@ class ReviewScreen(FormScreen[bool]):
         self.t = t
         self.label = label
         self.save = save
+        self.refusal = refusal
         self.missing_key: Path | None = None
 
     def compose(self) -> ComposeResult:
@@ -580,8 +594,11 @@ class ReviewScreen(FormScreen[bool]):
             yield Label(Text(f"{t('Réviser le verdict')} — {self.case_id}", style="bold"))
             original = t("Verdict d'origine")
             yield Label(Text(f"{original}{t(' : ')}{self.label(self.original)}"))
+            if self.refusal is not None:  # said at once, in the window's language: no verdict to accept or replace
+                yield Label(Text(self.only_comment()), id="only-comment")
             yield self.notice_line()
-            yield Select(options, value="accept", allow_blank=False, id="decision")
+            default = "accept" if self.refusal is None else "comment"
+            yield Select(options, value=default, allow_blank=False, id="decision")
             yield OneValue(self.reviewer, placeholder=t("Réviseur"), id="reviewer")
             yield FreeText(placeholder=t("Motif (obligatoire)"), id="reason")
             # the window's own way to the key, never the CLI's command: without one, ctrl+s offers « Créer ma clé »
@@ -591,6 +608,18 @@ class ReviewScreen(FormScreen[bool]):
                 yield Button(f"{t('Enregistrer')} (ctrl+s)", id="save", variant="primary")
                 yield Button(t("Créer ma clé de signature"), id="create-key", variant="warning")
                 yield Button(f"{t('Annuler')} ({t('échap')})", id="cancel")
+
+    def only_comment(self) -> str:
+        """Why only a comment can be saved for this case, in the window's language."""
+        return self.t("{why} — seul un commentaire peut être enregistré.").format(why=self.t(self.refusal or ""))
+
+    @on(Select.Changed, "#decision")
+    def _decision(self, event: Select.Changed) -> None:
+        """An accept or an override chosen for a case with no verdict: said at once, not only at ctrl+s."""
+        if self.refusal is not None and event.value != "comment":
+            self.show_error(self.only_comment())
+        elif self.refusal is not None:
+            self.show_error("")
 
     def answer(self) -> dict[str, str]:
         decision = str(self.query_one("#decision", Select).value)
@@ -663,10 +692,14 @@ class ReadingWindow(ModalScreen[ScreenResultType]):
     """A window that only shows something (the help, the definitions, the coverage, the readers, the integrity):
     F2 switches the workstation's language, then the window draws its content again in it (``retranslate``).
 
-    A modal hides the app's bindings: without its own F2, the key did nothing in these windows.
+    A modal hides the app's bindings: without its own F2, the key did nothing in these windows; nor did « ? »
+    (F1 did: it acts everywhere), which opens the help here as in the windows with fields.
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("f2", "switch_language", show=False, id="language")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f2", "switch_language", show=False, id="language"),
+        HELP_CHARACTER,
+    ]
 
     async def action_switch_language(self) -> None:
         await self.app.run_action("toggle_language")

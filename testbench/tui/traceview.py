@@ -35,6 +35,7 @@ from testbench.report.labels import clock_text
 from testbench.store.traceindex import CHANNELS, TraceIndex, TraceReadError, TraceSource
 from testbench.traces.bench_text import trace_text
 from testbench.traces.severity import is_alert
+from testbench.tui.screens import OneValue
 
 MAX_WIDTH = 400
 STYLE_ALERT = Style(color="red", bold=True)
@@ -311,7 +312,8 @@ class TracePanes(Vertical):
             view.retranslate()
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder=self._placeholder, id="trace-query")
+        # one line searched or kept at a time: a paste of several lines is refused, and said (``OneValue``)
+        yield OneValue(placeholder=self._placeholder, id="trace-query")
         yield Label("", id="trace-info")
         with Grid():
             for ch in CHANNELS:

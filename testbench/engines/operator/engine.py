@@ -86,16 +86,23 @@ _LEAVES = {
     "rate": _t("Taux de remboursement"),
 }
 _LINE = re.compile(r"(?:^|\.)lines\[(\d+)\]\.(\w+)$")
+#: a card's beneficiary at a place (``beneficiaries[2].rank``), by its number on the card (3)
+_BENEFICIARY = re.compile(r"(?:^|\.)beneficiaries\[(\d+)\]\.(\w+)$")
+#: the words of a card's beneficiary's values, asked at their place on the card (``n``: 1 for ``beneficiaries[0]``)
+BENEFICIARY_FIELDS = {"rank": _t("Rang du bénéficiaire {n}"), "name": _t("Nom du bénéficiaire {n}")}
 #: a call's fields by their observation path (``lot.totals.amo`` → « Part AMO du lot »)
 _OBSERVED = {f"{CALL_ROOTS.get(call, call)}.{path}": label for call, fields in FIELDS.items() for path, label in fields}
 
 
 def path_label(path: str) -> str:
     """A person's words for a value the operator keys in or reviews (``lines[0].base`` or
-    ``invoice.lines[0].base`` → « Base de remboursement, ligne 1 »); the path itself when the bench has no
-    words for it."""
+    ``invoice.lines[0].base`` → « Base de remboursement, ligne 1 », ``vitale.beneficiaries[2].rank`` → « Rang
+    du bénéficiaire 3 »); the path itself when the bench has no words for it."""
     if path in _OBSERVED:
         return _OBSERVED[path]
+    beneficiary = _BENEFICIARY.search(path)
+    if beneficiary and beneficiary.group(2) in BENEFICIARY_FIELDS:
+        return BENEFICIARY_FIELDS[beneficiary.group(2)].format(n=int(beneficiary.group(1)) + 1)
     line = _LINE.search(path)
     if line and line.group(2) in _LEAVES:
         return _t("{label}, ligne {n}").format(label=_LEAVES[line.group(2)], n=int(line.group(1)) + 1)

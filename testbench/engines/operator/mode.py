@@ -27,6 +27,31 @@ from testbench.i18n import _t
 _CODE = re.compile(r"[A-Z][A-Z0-9_]{2,}")
 
 
+def card_rank(step: Step) -> int:
+    """The rank of the beneficiary a ``read-vitale`` step reads on the card (its ``beneficiary``; 1 without one,
+    or with one that is no whole number, which the casebook's check refuses anyway)."""
+    try:
+        rank = int(str(step.params.get("beneficiary") or 1).strip())
+    except ValueError:
+        return 1
+    return rank if rank >= 1 else 1
+
+
+def card_fields(fields: tuple[tuple[str, str], ...], step: Step) -> tuple[tuple[str, str], ...]:
+    """The card read's fields for the beneficiary the case reads: a card carries several. For the first, the
+    table's (« Nom du bénéficiaire 1 »); for another (``beneficiary="3"``), the rank the application shows for
+    it and its name, at its place on the card (``beneficiaries[2]``: « Rang du bénéficiaire 3 », « Nom du
+    bénéficiaire 3 »), so that the invoice bills the beneficiary of the rank keyed
+    (:func:`~testbench.engines.operator.engine.card_shape`), and a rank the application shows otherwise is
+    recorded as shown."""
+    rank = card_rank(step)
+    if rank == 1:
+        return fields
+    place = f"beneficiaries[{rank - 1}]"
+    asked = tuple((path, label) for path, label in fields if not path.startswith("beneficiaries["))
+    return (*asked, *((f"{place}.{leaf}", path_label(f"{place}.{leaf}")) for leaf in ("rank", "name")))
+
+
 class OperatorPending(Exception):
     """Nobody could perform the step now: the case waits for the operator, like a manual step."""
 
@@ -56,6 +81,8 @@ class OperatorModeEngine(OperatorEngine):
         fields = FIELDS.get(prompt.action) or tuple((p, p) for p in prompt.expects)
         if self._case is None or self._step is None:
             return fields
+        if prompt.action == "read_vitale":
+            fields = card_fields(fields, self._step)
         prefix = f"{CALL_ROOTS.get(prompt.action, prompt.action)}."
         known = {path for path, _label in fields}
         extra = [
