@@ -83,6 +83,20 @@ def test_check_prints_the_parsed_lines_and_the_values_extracted_for_the_last_cas
     assert "Product: Démo ERP 4.2.0" in english and "Produit" not in english
 
 
+def test_check_lists_no_file_still_being_written_among_the_newest(tmp_path: Path, capsys) -> None:
+    """The folder's newest files are the documents the extractors read: a write-then-rename temporary or an office
+    lock, however new, is not among them (the same rule as the extractors and --watch: sut/filenames.py)."""
+    root = _application(tmp_path / "erp")
+    for being_written in ("F000124.xml.tmp", "~$F000124.xml"):
+        (root / "out" / "fse" / being_written).write_text("<fse", encoding="utf-8")
+    profile = root / "sut.toml"
+    profile.write_text(PROFILE, encoding="utf-8")
+    assert main(["sut", "check", str(profile)]) == 0
+    out = capsys.readouterr().out
+    assert "F000123.xml" in out and "F000122.xml" in out
+    assert "F000124" not in out, out
+
+
 def test_check_of_an_invalid_profile_is_a_usage_error_placed_in_the_file(tmp_path: Path, capsys) -> None:
     profile = tmp_path / "sut.toml"
     profile.write_text('[product]\nname = "x"\n[outputs]\nfse = 3\n', encoding="utf-8")

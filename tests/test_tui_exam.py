@@ -96,6 +96,8 @@ def test_folder_watch_marks_the_files_written_after_the_attempt_began(tmp_path: 
     watch.start()
     assert [(f.name, f.new) for f in watch.files()] == [("old.b2", False)]
     (out / "FSE-1.xml").write_bytes(b"<fse/>")
+    for being_written in ("FSE-2.xml.tmp", "~$FSE-2.xml", ".FSE-2.xml"):  # not yet a document: never shown
+        (out / being_written).write_bytes(b"<fse")
     files = watch.files()
     assert [(f.folder, f.name, f.size, f.new) for f in files] == [
         ("out", "FSE-1.xml", 6, True),

@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 from testbench.extract.model import Extracted, ExtractError
 from testbench.i18n import _t, tn
+from testbench.sut.filenames import partial
 from testbench.sut.profile import LogSource, SutProfile, output_warnings
 from testbench.traces import logtext
 from testbench.traces.model import TraceLine
@@ -144,7 +145,7 @@ def newest_files(folder: Path, count: int) -> list[OutputFile]:
     found = []
     for path in folder.iterdir():
         with contextlib.suppress(OSError):  # a file the application removed meanwhile
-            if path.is_file():
+            if path.is_file() and not partial(path.name):  # what the extractors would read
                 st = path.stat()
                 found.append(OutputFile(st.st_mtime, path.name, st.st_size))
     return sorted(found, reverse=True)[:count]

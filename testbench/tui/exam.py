@@ -29,6 +29,7 @@ from testbench.domain.vocabulary import STEP_ACTIONS, is_amount
 from testbench.engines.operator.origin import origin_text, quoted
 from testbench.i18n import tn
 from testbench.runner.compare import compare_value
+from testbench.sut.filenames import partial as being_written
 from testbench.tui.render import MARKS
 
 Translate = Callable[[str], str]
@@ -48,7 +49,8 @@ class FolderWatch:
     """A light poll of the folders where the application writes (FSE, lots, returns).
 
     ``start()`` notes what is there when the attempt begins; ``files()`` lists every file with the
-    ones that appeared or changed since marked new. One ``os.scandir`` per folder: no recursion.
+    ones that appeared or changed since marked new, never one still being written under a temporary name
+    (:mod:`testbench.sut.filenames`, the rule of what is captured). One ``os.scandir`` per folder: no recursion.
     """
 
     def __init__(self, folders: Iterable[Path]) -> None:
@@ -60,8 +62,8 @@ class FolderWatch:
         for folder in self.folders:
             try:
                 with os.scandir(folder) as entries:
-                    for entry in entries:
-                        if entry.is_file():
+                    for entry in entries:  # never a file being written (« FSE.xml.tmp »): what is captured
+                        if entry.is_file() and not being_written(entry.name):
                             info = entry.stat()
                             seen[Path(entry.path)] = (info.st_size, info.st_mtime_ns)
             except OSError:  # not there yet, or unreadable: nothing to show from it
