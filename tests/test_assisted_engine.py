@@ -165,7 +165,9 @@ class StandInApplication:
             note = "AMC lue à l'écran" if case.id == "T-NOLOT" else ""
         return Attestation(True, "Camille", note, values)
 
-    def review(self, case: Any, step: Any, extracted: list[Any], missing: list[Any]) -> dict[str, tuple[str, str]]:
+    def review(
+        self, case: Any, step: Any, extracted: list[Any], missing: list[Any], conflicts: Any = None
+    ) -> dict[str, tuple[str, str]]:
         self.reviewed.extend(item.path for item in extracted)
         if case.id == "T-FIX":
             return {"invoice.totals.amo": ("33.60", "montant AMO lu à l'écran : 33,60")}

@@ -135,7 +135,9 @@ class Application:
             (lots / f"{case.id}.lot").write_bytes(LOT.encode("cp1252"))
         return Attestation(True, "Camille")
 
-    def review(self, case: Any, step: Any, extracted: list[Any], missing: list[Any]) -> dict[str, tuple[str, str]]:
+    def review(
+        self, case: Any, step: Any, extracted: list[Any], missing: list[Any], conflicts: Any = None
+    ) -> dict[str, tuple[str, str]]:
         return {}
 
     def notify(self, message: str) -> None:

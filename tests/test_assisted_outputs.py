@@ -169,6 +169,7 @@ class Application:
     def __init__(self, root: Path, steps: dict[tuple[str, str], Any]) -> None:
         self.root, self.steps = root, steps
         self.reviewed: dict[tuple[str, str], tuple[list[Any], list[Any]]] = {}
+        self.conflicts: dict[tuple[str, str], Any] = {}  # what the person was shown of values read two ways
 
     def perform(self, case: Any, step: Any) -> Attestation:
         action = self.steps.get((case.id, step.params["engine_call"]))
@@ -176,8 +177,11 @@ class Application:
             action(self.root)
         return Attestation(True, "Camille")
 
-    def review(self, case: Any, step: Any, extracted: list[Any], missing: list[Any]) -> dict[str, Any]:
+    def review(
+        self, case: Any, step: Any, extracted: list[Any], missing: list[Any], conflicts: Any = None
+    ) -> dict[str, Any]:
         self.reviewed[(case.id, step.id)] = (extracted, missing)
+        self.conflicts[(case.id, step.id)] = conflicts
         return {}
 
     def notify(self, message: str) -> None:
@@ -565,9 +569,11 @@ def test_two_values_for_one_path_the_rule_keeps_one_and_the_others_are_kept_and_
 
     secured = lambda root: log(root, "Facture F0001 sécurisée (statut secured)")  # noqa: E731
     steps = {("CONFLICT", "create_invoice"): conflict, ("CONFLICT", "secure_invoice"): secured}
-    session, result, _, _ = campaign(tmp_path / "c", profile, steps, "CONFLICT")
+    session, result, app, _ = campaign(tmp_path / "c", profile, steps, "CONFLICT")
     assert result.verdicts == {"CONFLICT": "pass"}  # the FSE's amount is the one expected: said, not hidden
     amo = observed(session, "CONFLICT")["invoice.totals.amo"]
+    shown = next(c for c in app.conflicts.values() if c)  # the person reviewing saw the other value, and why
+    assert shown == {"invoice.totals.amo": amo["provenance"]["conflict"]}
     assert (amo["value"], Path(amo["provenance"]["source"]).name) == ("33.60", "FSE_F0001.xml")  # the file's
     (other,) = amo["provenance"]["conflict"]["others"]
     assert other["value"] == "30.00" and other["provenance"]["kind"] == "log"

@@ -92,6 +92,31 @@ def typing(text: str) -> list[str]:
     return ["space" if char == " " else char for char in text]
 
 
+def test_the_values_read_window_shows_the_other_values_the_product_gave(tmp_path: Path) -> None:
+    """A value the application gave two ways (its FSE 33,00 €, its log 30,00 €): the window says both and why the
+    one shown was kept, as the record and the book will — the operator decides with everything in view."""
+    seen: dict[str, str] = {}
+
+    async def scenario(lang: str) -> None:
+        (tmp_path / lang).mkdir()
+        app = make_app(tmp_path / lang, lang=lang)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            request = review_request(app)
+            other = {"value": "30.00", "provenance": {"source": "logs/app.log", "kind": "log", "line": 12}}
+            request.conflicts = {"invoice.totals.amo": {"others": [other], "rules": ["file"]}}
+            screen = ExtractedScreen(request, app.t)
+            app.push_screen(screen)
+            await pilot.pause()
+            seen[lang] = " ".join(str(w.render()) for w in screen.query(".where"))
+
+    asyncio.run(scenario("fr"))
+    asyncio.run(scenario("en"))
+    assert "2 valeurs différentes lues : 33,00" in seen["fr"] and "autres : 30,00" in seen["fr"], seen["fr"]
+    assert "un fichier du logiciel l'emporte sur son journal" in seen["fr"]
+    assert "2 different values read: €33.00 kept here" in seen["en"], seen["en"]
+
+
 def test_ctrl_q_in_the_values_read_window_with_a_correction_asks_first_then_quits(tmp_path: Path) -> None:
     """The audit's s09 quit: one ctrl+q quit at once, the correction typed lost and the value read accepted."""
     seen: dict[str, Any] = {}

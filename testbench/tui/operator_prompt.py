@@ -13,7 +13,7 @@ who then watches the run; the stop key and the run's notices stay the workstatio
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,6 +62,9 @@ class ReviewRequest(_Pending):
     step: Step = field(kw_only=True)
     extracted: Sequence[Any] = field(kw_only=True)
     missing: Sequence[Any] = field(kw_only=True, default=())
+    #: by path, the other values the product gave for it and why the one shown was kept (its provenance's
+    #: ``conflict``, as the record and the report say it)
+    conflicts: Mapping[str, Any] = field(kw_only=True, default_factory=dict)
 
 
 class InteractiveOperator:
@@ -86,15 +89,28 @@ class InteractiveOperator:
         answer: Attestation | None = request.wait(self.stop.is_set)
         return answer
 
-    def review(self, case: Case, step: Step, extracted: Sequence[Any], missing: Sequence[Any] = ()) -> Corrections:
+    def review(
+        self,
+        case: Case,
+        step: Step,
+        extracted: Sequence[Any],
+        missing: Sequence[Any] = (),
+        conflicts: Mapping[str, Any] | None = None,
+    ) -> Corrections:
         """The person accepts the extracted values or corrects some ({} when stopped: accepted as read), told
-        which extractors found nothing (``missing``) and where they looked."""
+        which extractors found nothing (``missing``) and where they looked, and which values the product gave
+        several ways (``conflicts``)."""
+        conflicts = dict(conflicts or {})
         if self.performer is not None:
             review = getattr(self.performer, "review", None)
-            return dict(review(case, step, list(extracted), list(missing)) or {}) if callable(review) else {}
+            if not callable(review):
+                return {}
+            return dict(review(case, step, list(extracted), list(missing), conflicts) or {})
         if self.stop.is_set() or not (extracted or missing):
             return {}
-        request = ReviewRequest(case=case, step=step, extracted=list(extracted), missing=list(missing))
+        request = ReviewRequest(
+            case=case, step=step, extracted=list(extracted), missing=list(missing), conflicts=conflicts
+        )
         self._ask(request)
         return dict(request.wait(self.stop.is_set) or {})
 

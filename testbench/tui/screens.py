@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -400,8 +401,11 @@ class ExtractedScreen(FormScreen[Corrections | None]):
             yield self.notice_line()
             for n, item in enumerate(self.request.extracted):
                 yield Label(Text(item.path, style="bold"))
-                shown = quoted(item.path, item.value, getattr(self.app, "lang", "fr"))
-                yield Static(Text(origin_text(shown, item.provenance.to_dict(), t)), classes="where")
+                quote = partial(quoted, item.path, lang=getattr(self.app, "lang", "fr"))
+                provenance = item.provenance.to_dict()
+                if item.path in self.request.conflicts:  # the other values read, as the record will say them
+                    provenance["conflict"] = self.request.conflicts[item.path]
+                yield Static(Text(origin_text(quote(item.value), provenance, t, quote=quote)), classes="where")
                 with Horizontal(classes="value"):
                     yield OneValue(item.value, id=f"value-{n}")
                     yield FreeText(placeholder=t("Motif de la correction"), id=f"reason-{n}")

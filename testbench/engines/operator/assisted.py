@@ -363,7 +363,7 @@ class AssistedOperatorEngine(OperatorModeEngine):
                 self._notes.conflicts[path] = _conflict_said(path, shown[path], conflict)
                 self._notes.said.append(self._notes.conflicts[path])
         keyed = {f"{prefix}{k}": v for k, v in flatten(answer).items()}
-        corrections = self._review(shown, missing)
+        corrections = self._review(shown, missing, conflicts)
         note = str(answer.get("operator_note") or "").strip()
         for path, item in shown.items():
             provenance = item.provenance.to_dict()
@@ -386,16 +386,19 @@ class AssistedOperatorEngine(OperatorModeEngine):
         self._origins = origins
         return unflatten({k.removeprefix(prefix): v for k, v in values.items()})
 
-    def _review(self, shown: Mapping[str, Extracted], missing: Sequence[NotFound]) -> dict[str, Correction] | None:
-        """An operator that can review extracted values (``review(case, step, extracted, missing)``: the
-        values read, and the extractors that found nothing) corrects them; None when the operator cannot (a
-        prepared attestations file: what was keyed is the answer)."""
+    def _review(
+        self, shown: Mapping[str, Extracted], missing: Sequence[NotFound], conflicts: Mapping[str, Mapping[str, Any]]
+    ) -> dict[str, Correction] | None:
+        """An operator that can review extracted values (``review(case, step, extracted, missing, conflicts)``: the
+        values read, the extractors that found nothing, and by path the values the product gave otherwise and why
+        the one shown was kept) corrects them; None when the operator cannot (a prepared attestations file: what
+        was keyed is the answer)."""
         review = getattr(self._operator, "review", None)
         if not callable(review):
             return None
         if not shown and not missing:
             return {}
-        answer = review(self._case, self._step, list(shown.values()), list(missing)) or {}
+        answer = review(self._case, self._step, list(shown.values()), list(missing), dict(conflicts)) or {}
         return {path: Correction(str(value), str(reason)) for path, (value, reason) in answer.items()}
 
 
