@@ -161,3 +161,32 @@ def test_the_emulator_started_by_hand_takes_the_port_as_cards_emulate_does(
     finally:
         held.terminate()
         held.communicate(timeout=30)
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("trace", [[], ["--trace", "-"]], ids=["no-trace", "trace-to-stdout"])
+def test_cards_emulate_writes_the_cards_answers_only_where_asked(
+    vpcd_lock: list[str], tmp_path: Path, trace: list[str]
+) -> None:
+    """The card's answers carry its holder's name, NIR and birth date: ``cards emulate`` prints none of its APDU
+    exchanges unless asked (``--trace FILE``, or ``--trace -`` for the standard output) — it printed them all."""
+    reader = spare_pair(vpcd_lock)[0]
+    emulator = emulate(str(CARD_PROFILES_DIR / "vitale2-c2s.xml"), "--port", str(reader.port), "--duration", "30",
+                       *trace, cwd=tmp_path)  # fmt: skip
+    try:
+        assert emulator.stderr is not None
+        assert f"insérée sur le port vpcd {reader.port}" in emulator.stderr.readline()
+        for _ in range(20):  # pcscd sees the card at its next poll of the reader
+            probe = subprocess.run(
+                [sys.executable, "-m", "testbench", "cards", "probe", "--reader", reader.name, "--json"],
+                capture_output=True, text=True, timeout=60,
+            )  # fmt: skip
+            if probe.returncode == 0 or "aucune carte" not in probe.stderr:
+                break
+            time.sleep(0.25)
+        assert probe.returncode == 0, probe.stderr
+    finally:
+        emulator.terminate()
+        out, _err = emulator.communicate(timeout=30)
+    exchanges = [line for line in out.splitlines() if line.startswith("{")]
+    assert (len(exchanges) >= 5) if trace else (out == ""), out[:500]

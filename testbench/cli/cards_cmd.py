@@ -64,7 +64,9 @@ def register(sub: Any) -> None:
         help=READER_HELP,
     )
     s.add_argument("--port", type=port_number, metavar="PORT", help="port vpcd explicite (prioritaire sur --reader)")
-    s.add_argument("--trace", type=Path, metavar="FICHIER", help="fichier JSON lines des APDU reçus (stdout sinon)")
+    s.add_argument(
+        "--trace", type=Path, metavar="FICHIER", help="fichier JSON lines des APDU reçus (« - » : la sortie standard)"
+    )
     s.add_argument(
         "--duration", type=seconds_or_zero, default=None, metavar="SECONDES", help="retirer la carte après N secondes"
     )
@@ -360,7 +362,8 @@ def _serve_locked(card: Any, port: int, trace: Path | None, duration: float | No
     from testbench.cards.trace import JsonlSink
     from testbench.cards.vpcd import VirtualICC
 
-    sink = JsonlSink(trace) if trace else JsonlSink(sys.stdout)
+    # the card's answers carry its holder's data: written only where the person asks (a file, or « - »)
+    sink = None if trace is None else JsonlSink(sys.stdout) if str(trace) == "-" else JsonlSink(trace)
     icc = VirtualICC(card, port, on_apdu=sink, reader=f"vpcd:{port}")
     try:
         icc.insert(5.0)
@@ -380,7 +383,7 @@ def _serve_locked(card: Any, port: int, trace: Path | None, duration: float | No
         pass
     finally:
         icc.remove()
-        if trace:
+        if sink is not None and str(trace) != "-":
             sink.close()
         print(t("carte retirée"), file=sys.stderr)
     return EXIT_OK
