@@ -235,3 +235,26 @@ def test_evidence_waiting_for_a_slow_disk_is_bounded(tmp_path: Path, monkeypatch
     assert sorted(p.name for p in (tmp_path / "evidence" / "files").iterdir()) == sorted(
         f"f{i}.txt" for i in range(QUEUED + 10)
     )
+
+
+def test_the_book_of_an_earlier_session_of_the_same_name_says_the_file_was_made_again(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A session deleted and run again under its name: its old book is another session's, and the refusal says
+    why rather than naming the very file given (« … d'une autre session (exam.tbsession) »)."""
+    session, book = tmp_path / "exam.tbsession", tmp_path / "book"
+    assert main(["run", str(DEMO), "--session", str(session), *BENCH, "--report", str(book)]) == 0
+    for stale in tmp_path.glob("exam.tbsession*"):
+        stale.unlink()
+    assert main(["run", str(DEMO), "--session", str(session), *BENCH]) == 0
+    capsys.readouterr()
+    assert main(["report", str(session), "-o", str(book)]) == 3
+    said = (
+        f"{book} : ce dossier contient le rapport d'une session antérieure du même nom (exam.tbsession) : ce fichier"
+        " de session a été refait depuis ; le rapport n'a pas été remplacé."
+    )
+    assert said in capsys.readouterr().err
+    assert main(["report", str(session), "-o", str(book), "--lang", "en"]) == 3
+    assert "the report of an earlier session of the same name (exam.tbsession): that session file was made again" in (
+        capsys.readouterr().err
+    )

@@ -41,9 +41,12 @@ def is_other_session(data: dict[str, Any], session_id: str | None) -> bool:
     return data["session"]["id"] != session_id
 
 
-def other_session_problem(folder: Path, mine: str | None, lang: str | None = None) -> str | None:
+def other_session_problem(
+    folder: Path, mine: str | None, lang: str | None = None, session: Path | None = None
+) -> str | None:
     """The sentence refusing to write the report of the session ``mine`` (its id; None: a session not made
-    yet) into ``folder`` when the folder holds another session's report, or None."""
+    yet) into ``folder`` when the folder holds another session's report, or None. ``session``: the file being
+    reported on — a report of an earlier session of the same name (the file made again since) says so."""
     try:
         data = read_report(folder)
     except NotAReport:
@@ -51,7 +54,14 @@ def other_session_problem(folder: Path, mine: str | None, lang: str | None = Non
     if not is_other_session(data, mine):
         return None
     t = translator(lang)
+    other = data["session"].get("file") or data["session"]["id"]
+    if session is not None and other == session.name:
+        return t(
+            "{path} : ce dossier contient le rapport d'une session antérieure du même nom ({other}) : ce fichier de"
+            " session a été refait depuis ; le rapport n'a pas été remplacé. Indiquez un autre dossier, ou supprimez"
+            " d'abord ce rapport"
+        ).format(path=folder, other=other)
     return t(
         "{path} : ce dossier contient le rapport d'une autre session ({other}) ; il n'a pas été remplacé. "
         "Indiquez un autre dossier, ou supprimez d'abord ce rapport"
-    ).format(path=folder, other=data["session"].get("file") or data["session"]["id"])
+    ).format(path=folder, other=other)

@@ -54,7 +54,7 @@ def report_tool(
         if problem:
             return result.fail(EXIT_USAGE, problem)
     mine = recorded_session_id(session)  # another session's book (perhaps signed) is not replaced
-    if mine and (problem := _other_session(output, mine)):
+    if mine and (problem := _other_session(output, mine, session)):
         return result.fail(EXIT_USAGE, problem)
     signer = None
     if sign or key:
@@ -125,9 +125,9 @@ def report_tool(
     return result
 
 
-def _other_session(output: Path, mine: str) -> Render | None:
+def _other_session(output: Path, mine: str, session: Path) -> Render | None:
     """Another session's book in ``output``: the owner check's sentence (French, read once), in the language shown."""
     from testbench.report.owner import other_session_problem
 
-    problem = other_session_problem(output, mine)
+    problem = other_session_problem(output, mine, session=session)
     return french(problem) if problem else None
