@@ -215,6 +215,31 @@ def seconds(value: float, lang: str | None = None) -> str:
     return number(text or "0", lang)
 
 
+#: binary multiples a size is written in when it is a whole number of them (« 8 Mio »), largest first
+_SIZE_UNITS = ((1 << 30, "Gio", "GiB"), (1 << 20, "Mio", "MiB"), (1 << 10, "Kio", "KiB"))
+
+
+def byte_size(count: int, lang: str | None = None) -> str:
+    """A size in bytes as a person reads it, exact: « 8 Mio » for a whole number of Kio, Mio or Gio, else
+    « 9 437 250 octets » (no-break spaces between thousands and before the unit); "8 MiB", "9,437,250 bytes"
+    in English. Never rounded: a limit and a size just past it must not read alike."""
+    english = (lang or default_language()) == "en"
+    space = " " if english else NBSP
+    for scale, french_unit, english_unit in _SIZE_UNITS:
+        if count >= scale and count % scale == 0:
+            whole = f"{count // scale:,}"
+            return f"{whole if english else whole.replace(',', NBSP)}{space}{english_unit if english else french_unit}"
+    grouped = f"{count:,}"
+    if english:
+        return f"{grouped} {'byte' if count == 1 else 'bytes'}"
+    return f"{grouped.replace(',', NBSP)}{NBSP}{'octet' if abs(count) <= 1 else 'octets'}"
+
+
+#: A size as :func:`byte_size` writes it in French, read back in English.
+_FRENCH_SIZE = re.compile(r"(-?\d{1,3}(?:\u00a0\d{3})*|-?\d+)[ \u00a0](octets?|Kio|Mio|Gio)")
+_ENGLISH_UNITS = {"octet": "byte", "octets": "bytes", "Kio": "KiB", "Mio": "MiB", "Gio": "GiB"}
+
+
 #: amounts from here up are shown as written: ``quantize`` to cents fails past the decimal context's 28 digits
 _MONEY_LIMIT = Decimal(10) ** 25
 
@@ -242,13 +267,25 @@ _FRENCH_NUMBER = re.compile(r"-?\d+,\d+")
 
 
 def english_number(text: str) -> str:
-    """A value a French sentence recorded (« 56,00 € », « 0,5 », « 05/01/2026 ») as English writes it ("€56.00",
-    "0.5", the ISO date "2026-01-05"; a time as :func:`timestamp` writes it, "2026-01-05 10:00:00 UTC")."""
+    """A value a French sentence recorded (« 56,00 € », « 0,5 », « 05/01/2026 », « 8 Mio ») as English writes it
+    ("€56.00", "0.5", the ISO date "2026-01-05", "8 MiB"; a time as :func:`timestamp` writes it, "2026-01-05
+    10:00:00 UTC")."""
     if (found := _FRENCH_MONEY.fullmatch(text)) is not None:
         return f"{found[1]}€{found[2].replace(NBSP, ',')}.{found[3]}"
     if (found := _FRENCH_DATE.fullmatch(text)) is not None:
         return _iso_date(found)
+    if (found := _FRENCH_SIZE.fullmatch(text)) is not None:  # a size, as byte_size writes it
+        unit = _ENGLISH_UNITS[found[2]] if found[2] != "octet" or found[1] == "1" else "bytes"
+        return f"{found[1].replace(NBSP, ',')} {unit}"
     return text.replace(",", ".") if _FRENCH_NUMBER.fullmatch(text) else text
+
+
+def iso(wall: float | None) -> str | None:
+    """A recorded wall-clock time as the session's records and the report's JSON write it (ISO 8601 UTC, to the
+    hundredth: « 2026-12-03T23:40:07.56Z »); None for none."""
+    if wall is None:
+        return None
+    return datetime.fromtimestamp(wall, tz=UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")[:-4] + "Z"
 
 
 #: A date as French writes it (« 05/01/2026 »), or a time as :func:`timestamp` does (« 05/01/2026 10:00:00 UTC »)

@@ -143,6 +143,12 @@ _AS_RECORDED = {
     "écart {delta} ≤ tolérance {tolerance}": frozenset({"delta", "tolerance"}),
     "écart {delta} > tolérance {tolerance}": frozenset({"delta", "tolerance"}),
     "{method} : pas de réponse en {seconds} s": frozenset({"seconds"}),  # a time limit: « 0,5 » reads 0.5
+    # testbench.engines.protocol.client: an oversized line's sizes (testbench.fmt.byte_size, « 8 Mio »)
+    "{method} : ligne de {size} (limite : {limit})": frozenset({"size", "limit"}),
+    "{method} : ligne de plus de {limit}": frozenset({"limit"}),
+    "une ligne de {size} (limite : {limit})": frozenset({"size", "limit"}),
+    "une ligne de plus de {limit}": frozenset({"limit"}),
+    "une ligne de plus de {size} octets": frozenset({"size"}),
     "pas de réponse en {seconds} s": frozenset({"seconds"}),
     # testbench.cards.pcsc, testbench.cards.bay: a wait for a card (testbench.fmt.seconds, « 1,5 »)
     "délai dépassé ({seconds} s) en attendant l'insertion de la carte dans le lecteur « {reader} »": frozenset(

@@ -265,13 +265,18 @@ def test_numbers_no_one_means_are_refused(
 def test_an_engine_command_with_a_quote_left_open_is_said(
     tmp_path: Path, casebook: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """shlex's « No closing quotation » reached the person as it was."""
+    """shlex's « No closing quotation » reached the person as it was; it is a usage error said in words, before
+    any session is made (tests/test_engine_command_option.py)."""
     argv = ["run", str(casebook), "--cards", "inprocess", "--engine", "python3 'x", "-k", "DEMO-FSE-001"]
-    _code, said = _said(capsys, ["--lang", "en", *argv, "--session", str(tmp_path / "e.tbsession")])
-    assert "bench unavailable: unreadable engine command (a quote or a “\\” left open): python3 'x" in said, said
-    _code, said = _said(capsys, [*argv, "--session", str(tmp_path / "f.tbsession")])
-    assert "banc indisponible : commande du moteur illisible (guillemet ou « \\ » sans fin) : python3 'x" in said
-    assert "No closing quotation" not in said
+    for lang, words in (
+        ("en", "unreadable engine command (a quote or a “\\” left open): python3 'x"),
+        ("fr", "commande du moteur illisible (guillemet ou « \\ » sans fin) : python3 'x"),
+    ):
+        with pytest.raises(SystemExit) as stopped:
+            main(["--lang", lang, *argv, "--session", str(tmp_path / f"{lang}.tbsession")])
+        said = capsys.readouterr().err
+        assert stopped.value.code == 3 and words in said, said
+        assert "No closing quotation" not in said and not (tmp_path / f"{lang}.tbsession").exists()
 
 
 @pytest.mark.parametrize(

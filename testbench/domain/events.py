@@ -31,6 +31,8 @@ class EventKind(StrEnum):
     # the engine wrote after its answer (a second answer, a debug print): stopped, blamed on that request
     ENGINE_STRAY_OUTPUT = "engine-stray-output"
     ENGINE_START_FAILED = "engine-start-failed"
+    # a trace notification of the engine's that the bench could not store (no line in it): said once per case
+    ENGINE_TRACE_REJECTED = "engine-trace-rejected"
     # a card emulator process (PC/SC bay) found dead or mute, and the fresh one that replaced it
     EMULATOR_STOPPED = "emulator-stopped"
     EMULATOR_RESTART = "emulator-restart"

@@ -64,6 +64,30 @@ class EngineProtocolError(EngineError):
     """The engine answered something that is not a valid protocol message."""
 
 
+class EngineStartFault(EngineError):
+    """A fault met while the engine started (before it answered ``initialize``): its kind is « démarrage »
+    whatever happened (a crash, a hang, a wrong answer), the first time as after two failed starts. Raised as
+    one of the classes below, which are also the crash, timeout or protocol error they are."""
+
+
+class EngineStartCrash(EngineStartFault, EngineCrash):
+    """The engine died before it answered ``initialize``."""
+
+
+class EngineStartTimeout(EngineStartFault, EngineTimeout):
+    """The engine did not answer ``initialize`` in time."""
+
+
+class EngineStartProtocolError(EngineStartFault, EngineProtocolError):
+    """The engine answered ``initialize`` with something that is not a valid answer."""
+
+
+class EngineCardDenied(EngineError):
+    """The engine said a card was missing or unusable (``NO_CARD``, error -32001) while the bench, which relays
+    its APDUs (``cards.mode = client``), found that card in its reader and answering, and relayed no card error
+    to it during the call: the engine's own failure, not the environment's."""
+
+
 class EngineUnavailable(EngineError):
     """The engine could not be started or reached: it never ran (:class:`EngineNotLaunched`), or it ran and
     could not start (it refused ``initialize``, or failed to start twice in a row)."""

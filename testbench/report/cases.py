@@ -18,11 +18,12 @@ from testbench.casebook.instructions import describe_step
 from testbench.casebook.model import Step, StepKind
 from testbench.domain.events import EventKind
 from testbench.engines.operator.origin import origin_text, quoted
+from testbench.fmt import iso
 from testbench.i18n import translator
 from testbench.report.attachments import trace_header
 from testbench.report.attachments import trace_text as trace_file
 from testbench.report.evidence import Evidence
-from testbench.report.labels import clock_text, final_label, iso, operator_name
+from testbench.report.labels import clock_text, final_label, operator_name
 from testbench.report.options import Options
 from testbench.report.personal import Scrubber
 from testbench.store.model import StepState

@@ -11,8 +11,9 @@ from typing import Any
 from testbench import fmt
 from testbench.cards.messages import accepted_why_fr, nature_words
 from testbench.domain.events import EventKind
+from testbench.fmt import iso
 from testbench.i18n import _t, colon, semicolon, translator
-from testbench.report.labels import NOT_RECORDED, iso, operator_name
+from testbench.report.labels import NOT_RECORDED, operator_name
 from testbench.report.personal import Scrubber
 from testbench.store.model import CardState, ProductVersion, run_product
 from testbench.store.read import CaseView, SessionView

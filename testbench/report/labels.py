@@ -12,10 +12,6 @@ from testbench.i18n import colon, translator
 NOT_RECORDED = "non renseigné"
 
 
-def iso(wall: float | None) -> str | None:
-    if wall is None:
-        return None
-    return datetime.fromtimestamp(wall, tz=UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")[:-4] + "Z"
 
 
 _CLOCK_MEMO: dict[int, str] = {}

@@ -2,8 +2,9 @@
 
 On exam day the product examined is the editor's program. An external engine (a command speaking the protocol,
 ``--engine "COMMAND…"``) that crashes on a valid request, hangs past its timeout, breaks the protocol, answers
-outside its schema or answers ``initialize`` wrongly is the product failing: verdict ``failed``, « défaut du
-moteur … » with what happened, exit 1. What stays the bench's (``error``/``inconclusive``, exit 2): an engine
+outside its schema, answers ``initialize`` wrongly or says a card is missing that the bench's reader holds and
+reads (``EngineCardDenied``) is the product failing: verdict ``failed``, « défaut du moteur … » with what
+happened, exit 1. What stays the bench's (``error``/``inconclusive``, exit 2): an engine
 command that cannot be launched at all (:func:`~testbench.engines.api.not_launched`), the bench's own faults,
 and every fault of the reference engine, which is part of the bench. Operator mode's engine is a person: an
 abandoned step is inconclusive.
@@ -15,7 +16,15 @@ from typing import NoReturn
 
 from testbench.domain.refusal import EngineError
 from testbench.domain.verdict import Outcome, Verdict
-from testbench.engines.api import EngineInfo, EngineProtocolError, EngineTimeout, EngineUnavailable, not_launched
+from testbench.engines.api import (
+    EngineCardDenied,
+    EngineInfo,
+    EngineProtocolError,
+    EngineStartFault,
+    EngineTimeout,
+    EngineUnavailable,
+    not_launched,
+)
 from testbench.runner.options import BENCH_ENGINES
 
 
@@ -36,9 +45,13 @@ def engine_fault(exc: EngineError, *, product: bool) -> Outcome:
 
 
 def _kind(exc: EngineError) -> str:
-    """What kind of engine fault, in words (the reason is read by people, not by Python)."""
-    if isinstance(exc, EngineUnavailable):
+    """What kind of engine fault, in words (the reason is read by people, not by Python). A start that failed
+    is « démarrage » however it failed (a crash, a hang, a wrong answer to ``initialize``), the first time as
+    after two failed starts."""
+    if isinstance(exc, EngineUnavailable | EngineStartFault):
         return "démarrage"
+    if isinstance(exc, EngineCardDenied):
+        return "carte présente déclarée absente"
     if isinstance(exc, EngineTimeout):
         return "délai dépassé"
     if isinstance(exc, EngineProtocolError):

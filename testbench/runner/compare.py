@@ -178,7 +178,9 @@ def compare_refusal(exp: Expectation, refusals: Mapping[str, str], steps_run: It
     )
 
 
-def compare_trace(exp: Expectation, lines: Iterable[TraceLine]) -> Comparison:
+def compare_trace(exp: Expectation, lines: Iterable[TraceLine], finished: Collection[str] | None = None) -> Comparison:
+    """``finished`` as for :func:`compare_value`: a line a stopped case never got to write is not observed
+    (« non exécuté »), not failed; a line it did write counts (a forbidden one fails, a wanted one passes)."""
     base = {
         "expectation_id": exp.id,
         "kind": exp.kind.value,
@@ -196,6 +198,14 @@ def compare_trace(exp: Expectation, lines: Iterable[TraceLine]) -> Comparison:
         if line.channel == exp.channel and (exp.step is None or line.step_id == exp.step) and pattern.search(line.text)
     ]
     where = f"à l'étape {exp.step}" if exp.step else "pendant le cas"
+    cut = finished is not None and (exp.step is None or exp.step not in finished)
+    if cut and not hits:  # the lines the step would have written: it never completed
+        message = (
+            f"ligne non observée : l'étape {exp.step} n'a pas abouti"
+            if exp.step
+            else "ligne non observée : le cas s'est arrêté avant"
+        )
+        return Comparison(outcome=Verdict.NONE, message=message, observed="0", **base)
     if exp.absent:
         ok = not hits
         message = (
@@ -243,7 +253,7 @@ def evaluate(
         elif exp.kind is ExpectationKind.REFUSAL:
             out.append(compare_refusal(exp, refusals, steps_run))
         else:
-            out.append(compare_trace(exp, lines))
+            out.append(compare_trace(exp, lines, finished))
     return out
 
 

@@ -116,6 +116,26 @@ def port_number(text: str) -> int:
     return int(text)
 
 
+def engine_option(text: str) -> str:
+    """``--engine`` as argparse's type: a bench engine's name, or an external engine's command line that splits
+    into words as the system splits it; an empty or unreadable command is a usage error in the person's
+    language, refused before any session is created (it was a bench fault once the campaign had started)."""
+    from testbench import cmdline
+    from testbench.i18n import translator
+
+    if text in BENCH_ENGINES:
+        return text
+    t = translator()
+    try:
+        words = cmdline.split(text)
+    except ValueError:
+        said = t("commande du moteur illisible (guillemet ou « \\ » sans fin) : {engine}")
+        raise argparse.ArgumentTypeError(said.format(engine=text)) from None
+    if not words:
+        raise argparse.ArgumentTypeError(t("commande du moteur vide"))
+    return text
+
+
 def _option(
     flags: tuple[str, ...], default: Any = None, *, commands: frozenset[str] = BENCH_COMMANDS, **cli: Any
 ) -> Any:
@@ -133,6 +153,7 @@ class BenchOptions:
     engine: str = _option(
         ("--engine",),
         REFERENCE_ENGINE,
+        type=engine_option,
         metavar="MOTEUR",
         help="reference (hors processus, défaut), inprocess, operator (l'opérateur réalise les étapes dans le "
         "logiciel testé), ou la commande d'un moteur externe",

@@ -31,7 +31,14 @@ from testbench.domain.observe import canonical, flatten, unflatten
 from testbench.domain.refusal import EngineError, EngineRefusal
 from testbench.domain.verdict import Outcome, Verdict
 from testbench.domain.vocabulary import TELESERVICE_INVALID_ANSWER, TELESERVICE_UNAVAILABLE
-from testbench.engines.api import Engine, EngineCrash, EngineProtocolError, EngineTimeout, EngineUnavailable
+from testbench.engines.api import (
+    Engine,
+    EngineCardDenied,
+    EngineCrash,
+    EngineProtocolError,
+    EngineTimeout,
+    EngineUnavailable,
+)
 from testbench.engines.operator.assisted import (
     ExtractionFailed,
     ObservationOrigins,
@@ -555,7 +562,7 @@ class Runner:
         except ExtractionFailed as exc:  # the product's output cannot be read: its failure, the file kept
             actions.keep_files(ctx, step, exc.files)
             return self._step_failed(attempt_id, case, step, Verdict.FAIL, str(exc))
-        except (EngineCrash, EngineTimeout, EngineProtocolError, EngineUnavailable) as exc:
+        except (EngineCrash, EngineTimeout, EngineProtocolError, EngineUnavailable, EngineCardDenied) as exc:
             blamed = engine_fault(exc, product=self.product_engine)
             return self._step_failed(attempt_id, case, step, blamed.verdict, blamed.reason)
         except EngineError as exc:

@@ -23,8 +23,8 @@ from testbench.domain.glossary import find_terms
 from testbench.domain.verdict import Verdict
 from testbench.domain.vocabulary import is_amount
 from testbench.engines.operator.origin import origin_text, quoted
+from testbench.fmt import iso
 from testbench.i18n import tn
-from testbench.report.labels import iso
 from testbench.store.read import AttemptView
 from testbench.tui.workstation import CaseEntry, Workstation
 

@@ -29,14 +29,18 @@ from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any
 
-from testbench.cards.api import CardChannel, CardError
+from testbench.cards.api import CardChannel, CardError, CardUnavailable
 from testbench.domain.hooks import LifecycleSink
 from testbench.domain.refusal import EngineError, EngineRefusal
 from testbench.engines.api import (
+    EngineCardDenied,
     EngineCrash,
     EngineInfo,
     EngineNotLaunched,
     EngineProtocolError,
+    EngineStartCrash,
+    EngineStartProtocolError,
+    EngineStartTimeout,
     EngineTimeout,
     EngineUnavailable,
     JsonObject,
@@ -46,13 +50,82 @@ from testbench.engines.api import (
 from testbench.engines.protocol import jsonrpc as J
 from testbench.engines.protocol import validation
 from testbench.engines.protocol.process import REAP_TIMEOUT, EngineProcess
-from testbench.fmt import number, visible_controls
+from testbench.fmt import byte_size, number, visible_controls
+from testbench.i18n import _t
 
 #: Receives every message on the wire: ("sent" | "received", message). Used by the conformance kit.
 MessageHook = Callable[[str, dict[str, Any]], None]
 
 _BACKLOG = 20  # lifecycle events kept while no case is running
 _ANSWERED = 64  # answered requests remembered, so that a second answer names the request it repeats
+
+
+def _signal_name(number: int) -> str | None:
+    """The name of signal ``number`` (« SIGSEGV ») where the system has one."""
+    import signal
+
+    try:
+        return signal.Signals(number).name
+    except (ValueError, AttributeError):  # a number the system does not name
+        return None
+
+
+def _stopped(code: int | None, method: str | None = None) -> str:
+    """How the engine ended, in words: its exit code, or the signal that killed it (POSIX gives a negative
+    return code for it: « tué par le signal 11 (SIGSEGV) », never « code -11 »); ``method``: the call it was
+    answering, else it stopped between two calls."""
+    if code is not None and code < 0:
+        number, name = -code, _signal_name(-code)
+        if method:
+            if name:
+                return f"{method} : le moteur a été tué par le signal {number} ({name})"
+            return f"{method} : le moteur a été tué par le signal {number}"
+        if name:
+            return f"le moteur a été tué entre deux appels par le signal {number} ({name})"
+        return f"le moteur a été tué entre deux appels par le signal {number}"
+    if code is None:  # not reaped yet: nothing to say of how it ended
+        return f"{method} : le moteur s'est arrêté" if method else "le moteur s'est arrêté entre deux appels"
+    return (
+        f"{method} : le moteur s'est arrêté (code {code})"
+        if method
+        else f"le moteur s'est arrêté entre deux appels (code {code})"
+    )
+
+
+def _oversize(over: J.Oversized, limit: int, method: str | None = None) -> str:
+    """An oversized line, its size when its end was seen, the sizes as a person reads them (« 8 Mio »);
+    ``method``: the call it answered, else it came between two calls."""
+    size, most = byte_size(over.size, "fr"), byte_size(limit, "fr")
+    if method:
+        return f"{method} : ligne de {size} (limite : {most})" if over.whole else f"{method} : ligne de plus de {most}"
+    return f"une ligne de {size} (limite : {most})" if over.whole else f"une ligne de plus de {most}"
+
+
+#: A stopped engine's reason with its stderr tail, read back in English: the reason by its template, the tail
+#: (the engine's own words) as written.
+_WITH_STDERR = re.compile(
+    r"(?P<head>.+?(?:\(code -?\d+\)|par le signal \d+(?: \(\w+\))?|s'est arrêté(?: entre deux appels)?))"
+    r" ; stderr : (?P<tail>.*)",
+    re.S,
+)
+
+
+#: older sessions' wording of an oversized line (before its sizes read « 8 Mio »): still read back in English
+OLDER_OVERSIZE = _t("{method} : ligne de plus de {limit} octets ({size} octets ignorés)")
+
+_START_FAULTS: dict[type[EngineError], type[EngineError]] = {
+    EngineCrash: EngineStartCrash,
+    EngineTimeout: EngineStartTimeout,
+    EngineProtocolError: EngineStartProtocolError,
+}
+
+
+def _start_fault(exc: EngineError, message: str) -> EngineError:
+    """``exc``, met while the engine started, as its start fault (testbench.runner.blame: « démarrage »)."""
+    for kind, start in _START_FAULTS.items():
+        if isinstance(exc, kind):
+            return start(message)
+    return type(exc)(message)
 
 
 def _start_reason(exc: BaseException) -> str:
@@ -75,6 +148,14 @@ EN_SHAPES = [
     (
         re.compile(r"le moteur n'a pas démarré, deux fois de suite : d'abord (?P<one>.+?) ; puis (?P<two>.+)", re.S),
         lambda m, t: f"the engine did not start, twice in a row: first {t(m['one'])}; then {t(m['two'])}",
+    ),
+    (_WITH_STDERR, lambda m, t: f"{t(m['head'])}; stderr: {m['tail']}"),
+    (
+        re.compile(r"notification trace du moteur rejetée, sa ligne n'est pas enregistrée : (?P<errors>.+)", re.S),
+        lambda m, t: (
+            "engine trace notification rejected, its line is not stored: "
+            + "; ".join(t(e) for e in m["errors"].split(" ; "))
+        ),
     ),
 ]
 
@@ -134,6 +215,10 @@ class SubprocessEngine:
         self._backlog: collections.deque[tuple[str, JsonObject]] = collections.deque(maxlen=_BACKLOG)
         self._answered: dict[Any, str] = {}  # request id → method, the latest answered requests
         self._last: tuple[Any, str] | None = None  # the request the current process answered last
+        self._trace_rejected = False  # a rejected trace notification was said in this case (once per case)
+        #: slot → what the bay answered the engine's card requests during the current call: None when every one
+        #: was answered, else the card error relayed (testbench.engines.api.EngineCardDenied)
+        self._relayed: dict[str, str | None] = {}
 
     # -- cases and lifecycle events ---------------------------------------------------------------
     def attach_lifecycle(self, sink: LifecycleSink) -> None:
@@ -145,6 +230,7 @@ class SubprocessEngine:
         with self._lock:
             self._in_case = True
             self._case_served = False
+            self._trace_rejected = False
             while self._backlog:
                 self._event(*self._backlog.popleft())
 
@@ -206,7 +292,7 @@ class SubprocessEngine:
                 reason, excerpt = payload
                 return f"une sortie qui n'est pas du JSON-RPC ({reason}) : « {excerpt} »"
             if kind == "oversize":
-                return f"une ligne de plus de {self.max_line} octets"
+                return _oversize(payload, self.max_line)
             msg: dict[str, Any] = payload
             if self.on_message is not None:
                 self.on_message("received", msg)
@@ -233,10 +319,7 @@ class SubprocessEngine:
         if proc is not None:  # it stopped since the last call
             code, tail = proc.popen.returncode, proc.stderr_tail()
             self._discard()
-            self._event(
-                "engine-stopped",
-                {"exit_code": code, "message": f"le moteur s'est arrêté entre deux appels (code {code}){tail}"},
-            )
+            self._event("engine-stopped", {"exit_code": code, "message": f"{_stopped(code)}{tail}"})
         if self._in_case and self._case_served:
             raise EngineCrash(
                 "le moteur s'est arrêté pendant le cas ; un moteur redémarré ne connaîtrait plus ce que le cas lui"
@@ -264,7 +347,7 @@ class SubprocessEngine:
             raise EngineUnavailable(f"le moteur refuse de démarrer : {exc}") from exc
         except (EngineCrash, EngineTimeout, EngineProtocolError) as exc:
             self._discard()
-            fault = type(exc)(f"le moteur n'a pas démarré : {exc}")
+            fault = _start_fault(exc, f"le moteur n'a pas démarré : {exc}")
             self._event("engine-start-failed", {"message": str(fault)})
             raise fault from exc
         if restart:
@@ -302,15 +385,12 @@ class SubprocessEngine:
             if kind == "eof":
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     proc.popen.wait(timeout=REAP_TIMEOUT)
-                code = proc.popen.returncode
-                raise EngineCrash(f"{method} : le moteur s'est arrêté (code {code}){proc.stderr_tail()}")
+                raise EngineCrash(f"{_stopped(proc.popen.returncode, method)}{proc.stderr_tail()}")
             if kind == "garbage":
                 reason, excerpt = payload
                 raise EngineProtocolError(f"{method} : sortie qui n'est pas du JSON-RPC ({reason}) : « {excerpt} »")
             if kind == "oversize":
-                raise EngineProtocolError(
-                    f"{method} : ligne de plus de {self.max_line} octets ({payload} octets ignorés)"
-                )
+                raise EngineProtocolError(_oversize(payload, self.max_line, method))
             msg: dict[str, Any] = payload
             if self.on_message is not None:
                 self.on_message("received", msg)
@@ -338,7 +418,7 @@ class SubprocessEngine:
             if ("result" in msg) == ("error" in msg):
                 raise EngineProtocolError(f"{method} : une réponse porte soit result soit error")
             if "error" in msg:
-                raise J.exception_from_error(msg["error"])
+                raise J.exception_from_error(msg["error"], method)
             return msg["result"]
 
     def _checked(self, method: str, result: Any) -> Any:
@@ -351,10 +431,19 @@ class SubprocessEngine:
         return result
 
     def _notification(self, msg: dict[str, Any]) -> None:
+        if msg.get("method") != "trace":
+            return
         params = msg.get("params")
-        is_trace = msg.get("method") == "trace" and isinstance(params, dict)
-        if is_trace and self.trace is not None and isinstance(params.get("line"), str):
-            self.trace(params["line"])
+        if isinstance(params, dict) and isinstance(params.get("line"), str):
+            if self.trace is not None:
+                self.trace(params["line"])
+            return
+        if self._trace_rejected:  # said once per case: an engine that sends thousands floods nothing
+            return
+        self._trace_rejected = True
+        errors = validation.check(params, "trace.params", "trace.params") or ["trace.params.line : chaîne attendue"]
+        message = f"notification trace du moteur rejetée, sa ligne n'est pas enregistrée : {' ; '.join(errors[:3])}"
+        self._event("engine-trace-rejected", {"message": message})
 
     def _answer_server_request(self, proc: EngineProcess, msg: dict[str, Any], deadline: float) -> bool:
         method, params, msg_id = msg.get("method"), msg.get("params"), msg.get("id")
@@ -367,13 +456,16 @@ class SubprocessEngine:
                 )
             elif method == "card.atr":
                 reply = J.result(msg_id, {"atr": self.bay.atr(params["slot"]).hex().upper()})
+                self._relayed.setdefault(params["slot"], None)
             elif method == "card.transmit":
                 data, sw = self.bay.transmit(params["slot"], bytes.fromhex(str(params.get("apdu", ""))))
                 reply = J.result(msg_id, {"data": data.hex().upper(), "sw": sw})
+                self._relayed.setdefault(params["slot"], None)
             else:
                 reply = J.error(msg_id, J.METHOD_NOT_FOUND, f"méthode inconnue côté banc: {method}")
         except CardError as exc:
             reply = J.error(msg_id, J.CARD_ERROR, str(exc), {"type": "card", "kind": type(exc).__name__})
+            self._relayed[str(params["slot"])] = str(exc)  # type: ignore[index]  # the bench's card failed
         except ValueError as exc:
             reply = J.error(msg_id, J.INVALID_PARAMS, f"APDU invalide: {exc}")
         return self._send(proc, reply, deadline)
@@ -390,6 +482,7 @@ class SubprocessEngine:
             proc = self._ensure_started()
             if self._in_case:
                 self._case_served = True
+            self._relayed = {}
             try:
                 result = self._exchange(proc, method, params, self.timeout if timeout is None else timeout)
             except J.EngineRemoteError:
@@ -397,7 +490,36 @@ class SubprocessEngine:
             except (EngineCrash, EngineTimeout, EngineProtocolError):
                 self._discard()
                 raise
+            except (EngineRefusal, CardUnavailable) as exc:  # « no card »: was the card not there, though?
+                denied = self._card_denied(method, exc)
+                if denied is not None:
+                    raise denied from exc
+                raise
             return self._checked(method, result)  # a malformed result: the engine itself is still in step
+
+    def _card_denied(self, method: str, exc: EngineRefusal | CardUnavailable) -> EngineCardDenied | None:
+        """The engine's « no card » (``NO_CARD``, error -32001) as its own failure, when the bench relays its APDUs
+        (``cards.mode = client``), answered every card request it made during the call (it asked, the card
+        answered, no card error was relayed), and its reader still holds that card, answering. None otherwise:
+        the card absent, the bench's reader failing, an engine that never asked for the card (one that reads no
+        card): the refusal or card error stands, the environment's (inconclusive) or the one a case expects."""
+        if isinstance(exc, EngineRefusal) and exc.code != "NO_CARD":
+            return None
+        if self.bay is None or self.cards.get("mode") != "client" or any(self._relayed.values()):
+            return None
+        slots = list(self._relayed)  # the slots whose card the engine asked for, and got answers from
+        if not slots:
+            return None
+        for slot in slots:
+            try:
+                self.bay.atr(slot)  # the bench's own look at its reader: present and answering
+            except Exception:  # absent, mute, a reader the bench cannot use: the environment's, as before
+                return None
+        answer = f"NO_CARD {exc.message}".rstrip() if isinstance(exc, EngineRefusal) else str(exc)
+        return EngineCardDenied(
+            f"{method} : la carte de l'emplacement « {slots[0]} » était dans le lecteur du banc et répondait, mais"
+            f" le moteur la dit absente ou inutilisable : {visible_controls(answer)}"
+        )
 
     def raw_exchange(self, data: bytes, timeout: float | None = None) -> dict[str, Any] | None:
         """Conformance hook: write raw bytes, return the next non-notification message (None on timeout).

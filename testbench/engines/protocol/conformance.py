@@ -48,6 +48,7 @@ class CheckResult:
     detail: str = ""
     bench_error: bool = False  # the check's own code failed: neither a pass nor the engine's failure
     warning: bool = False  # passed, but what it proves is short of what a casebook needs (the detail says what)
+    not_run: bool = False  # could not run: it needs an answer an earlier check failed (the detail says which)
 
 
 @dataclass
@@ -78,6 +79,8 @@ class Report:
         statuses = [
             t("ERREUR")
             if r.bench_error
+            else t("NON FAITE")
+            if r.not_run
             else t("ATTENTION")
             if r.ok and r.warning
             else t("RÉUSSI")
@@ -89,7 +92,7 @@ class Report:
         for r, status in zip(self.results, statuses, strict=True):
             detail = f" — {fmt.visible_controls(t(r.detail))}" if r.detail else ""  # the engine's words, harmless
             out.append(f"{status:<{column}}  {r.id:<{width}}  {t(r.label)}{detail}")
-        failed = sum(1 for r in self.results if not r.ok and not r.bench_error)
+        failed = sum(1 for r in self.results if not r.ok and not r.bench_error and not r.not_run)
         out.append("")
         if self.unavailable:
             out.append(t("MOTEUR INDISPONIBLE : vérifications interrompues."))
@@ -116,6 +119,15 @@ class Report:
             )
         else:
             out.append(t("CONFORME : {total} vérifications réussies.").format(total=len(self.results)))
+        if not_run := sum(1 for r in self.results if r.not_run):
+            out.append(
+                tn(
+                    "{count} vérification non faite (NON FAITE) : elle dépend d'une réponse déjà en échec.",
+                    "{count} vérifications non faites (NON FAITE) : elles dépendent d'une réponse déjà en échec.",
+                    not_run,
+                    lang,
+                )
+            )
         if warned := sum(1 for r in self.results if r.ok and r.warning):
             out.append(
                 tn(
@@ -391,6 +403,8 @@ class _Checker:
     def _run(self, check_id: str, label: str, body: Callable[[], str | None]) -> None:
         try:
             note = body()
+        except _NotRun as exc:  # it asked the engine nothing: an earlier check already failed that answer
+            self.report.results.append(CheckResult(check_id, label, False, str(exc), not_run=True))
         except _Failed as exc:
             self._add(check_id, label, False, str(exc))
         except EngineTimeout as exc:
@@ -431,6 +445,15 @@ class _Checker:
 
 class _Failed(Exception):
     pass
+
+
+class _NotRun(Exception):
+    """A check that cannot run: it needs an answer an earlier check failed (never a second failure)."""
+
+
+def _needs(condition: bool, reason: str) -> None:
+    if not condition:
+        raise _NotRun(reason)
 
 
 class _Warning(str):
@@ -497,10 +520,12 @@ def _run_checks(c: _Checker, timeout: float) -> Report:
         return (eng.restarts, eng.pid) if eng.running else None
 
     def nominal() -> str:
+        state.update(invoice=None, process=None, secured=False, lot=None)
         res = eng.create_invoice(sample_request("CHECK-1"))
-        state.update(invoice=res, process=here(), secured=False, lot=None)
+        state.update(process=here())
         if c.violations:
-            return ""  # the run reports them
+            return ""  # the run reports them; the checks that would use this answer do not run
+        state.update(invoice=res)
         problems = invoice_invariants(res)
         _expect(not problems, "; ".join(problems[:3]))
         differences = _e1_differences(res)
@@ -512,7 +537,8 @@ def _run_checks(c: _Checker, timeout: float) -> Report:
     c.run("facture", "create_invoice (exemple E1) : forme, arithmétique et montants", nominal)
 
     def fse() -> str:
-        text = state.get("invoice", {}).get("fse")
+        _needs(isinstance(state.get("invoice"), dict), "pas de FSE à vérifier (create_invoice a échoué)")
+        text = state["invoice"].get("fse")
         _expect(isinstance(text, str) and bool(text), "pas de FSE dans la réponse")
         try:
             root = etree.fromstring(text.encode("utf-8"), _XML)
@@ -573,13 +599,15 @@ def _run_checks(c: _Checker, timeout: float) -> Report:
         state.update(invoice=eng.create_invoice(sample_request(f"CHECK-1-{eng.restarts + 1}")), secured=False)
         state.update(process=here(), lot=None)
         invoice_id = state["invoice"].get("invoice_id") if isinstance(state["invoice"], dict) else None
-        _expect(invoice_id is not None, "pas de facture à sécuriser (create_invoice a échoué)")
+        _expect(
+            invoice_id is not None and c.violations == found, "pas de facture à sécuriser (create_invoice a échoué)"
+        )
         if secured:
             eng.secure_invoice({"invoice_id": invoice_id})
             state["secured"] = True
         if lot is not None:
             state["lot"] = eng.build_lot({"invoice_ids": [invoice_id]})
-        c.violations[:] = found
+        _expect(c.violations == found, "les réponses refaites sur le moteur redémarré ne sont pas conformes")
         return True
 
     def again(detail: str, was_rebuilt: bool) -> str:
@@ -588,19 +616,22 @@ def _run_checks(c: _Checker, timeout: float) -> Report:
         return f"{detail} (refait sur le moteur redémarré après {c.stopped_after or 'demarrage'})"
 
     def secure() -> str:
-        _expect("invoice_id" in (state.get("invoice") or {}), "pas de facture à sécuriser (create_invoice a échoué)")
+        _needs("invoice_id" in (state.get("invoice") or {}), "pas de facture à sécuriser (create_invoice a échoué)")
         was_rebuilt = rebuilt()
         res = eng.secure_invoice({"invoice_id": state["invoice"]["invoice_id"]})
-        state["secured"] = True
+        state["secured"] = not c.violations  # an answer outside the schema: no lot is built on it
         return again(f"statut {res.get('status')}", was_rebuilt)
 
     c.run("securisation", "secure_invoice rend une facture sécurisée", secure)
 
     def lot() -> str:
-        _expect("invoice_id" in (state.get("invoice") or {}), "pas de facture à mettre en lot")
+        _needs("invoice_id" in (state.get("invoice") or {}), "pas de facture à mettre en lot (create_invoice a échoué)")
+        _needs(bool(state.get("secured")), "pas de facture sécurisée à mettre en lot (secure_invoice a échoué)")
         was_rebuilt = rebuilt()
         inv = state["invoice"]
         res = eng.build_lot({"invoice_ids": [inv["invoice_id"]]})
+        if c.violations:
+            return ""  # the run reports them; retours does not use this lot
         state["lot"] = res
         _expect(res.get("invoice_count") == 1, f"invoice_count = {res.get('invoice_count')} au lieu de 1")
         amo = (res.get("totals") or {}).get("amo")
@@ -614,8 +645,11 @@ def _run_checks(c: _Checker, timeout: float) -> Report:
     c.run("lot", "build_lot rend un lot et son fichier", lot)
 
     def returns() -> str:
-        was_rebuilt = state.get("lot") is not None and rebuilt()  # no lot was built: the engine's latest one
-        lot_number = (state.get("lot") or {}).get("number")  # None: the engine's latest lot
+        _needs(
+            state.get("lot") is not None, "pas de lot dont lire les retours (la vérification lot n'en a obtenu aucun)"
+        )
+        was_rebuilt = rebuilt()
+        lot_number = state["lot"].get("number")
         seen = []
         for scenario, expected in RETURN_STATUS.items():
             res = eng.read_returns({"scenario": scenario, "code": None, "lot_number": lot_number})

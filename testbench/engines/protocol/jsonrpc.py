@@ -17,6 +17,7 @@ from testbench.domain.refusal import EngineError, EngineRefusal
 from testbench.domain.vocabulary import ENGINE_METHODS as ENGINE_METHODS
 from testbench.engines.api import EngineCrash, EngineProtocolError
 from testbench.fmt import visible_controls
+from testbench.i18n import _t
 
 PROTOCOL_VERSION = "1"
 MAX_LINE = 8 * 1024 * 1024  # 8 MiB
@@ -65,20 +66,45 @@ def error(msg_id: int | str | None, code: int, message: str, data: Any = None) -
     return {"jsonrpc": "2.0", "id": msg_id, "error": err}
 
 
+#: What the reserved JSON-RPC 2.0 codes mean, in words (a bare « -32601 » says nothing to an editor).
+RPC_MEANINGS = {
+    PARSE_ERROR: _t("JSON illisible"),
+    INVALID_REQUEST: _t("requête invalide"),
+    METHOD_NOT_FOUND: _t("méthode inconnue"),
+    INVALID_PARAMS: _t("paramètres invalides"),
+    INTERNAL_ERROR: _t("erreur interne"),
+}
+
+
 class EngineRemoteError(EngineProtocolError):
     """A well-formed JSON-RPC error answer other than a refusal, a card error or an internal error
-    (method not found, invalid params...): the engine is alive and need not be restarted."""
+    (method not found, invalid params...): the engine is alive and need not be restarted.
 
-    def __init__(self, rpc_code: int, message: str) -> None:
-        super().__init__(f"erreur JSON-RPC {rpc_code}: {message}")
+    The reason names the method that got it (as every other protocol reason does) and what a reserved code
+    means: « secure_invoice : erreur JSON-RPC -32601 (méthode inconnue) : Method not found »."""
+
+    def __init__(self, rpc_code: int, message: str, method: str | None = None) -> None:
+        meaning, message = RPC_MEANINGS.get(rpc_code), message or _t("sans message")
+        if method and meaning:
+            said = f"{method} : erreur JSON-RPC {rpc_code} ({meaning}) : {message}"
+        elif method:
+            said = f"{method} : erreur JSON-RPC {rpc_code} : {message}"
+        elif meaning:
+            said = f"erreur JSON-RPC {rpc_code} ({meaning}) : {message}"
+        else:
+            said = f"erreur JSON-RPC {rpc_code} : {message}"
+        super().__init__(said)
         self.rpc_code = rpc_code
+        self.method = method
 
 
 @dataclass(frozen=True)
 class Oversized:
-    """A line longer than the cap was skipped; ``size`` is how many bytes were dropped (at least)."""
+    """A line longer than the cap was skipped; ``size`` is how many bytes were dropped: the line's size when
+    ``whole`` (its end was seen), else only how much was read before the reader gave up on it."""
 
     size: int
+    whole: bool = False
 
 
 def read_line(stream: IO[bytes], max_line: int = MAX_LINE, skip: bool = True) -> bytes | Oversized | None:
@@ -158,8 +184,8 @@ def shown_json(value: Any, limit: int = 200) -> str:
     return visible_controls(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
-def exception_from_error(err: Any) -> EngineError | Exception:
-    """Map a JSON-RPC error object to the exception the bench expects.
+def exception_from_error(err: Any, method: str | None = None) -> EngineError | Exception:
+    """Map a JSON-RPC error object to the exception the bench expects; ``method``: the request it answers.
 
     The engine's words go into a reason a person reads: their control characters are made visible."""
     if not isinstance(err, dict) or not isinstance(err.get("code"), int):
@@ -181,7 +207,7 @@ def exception_from_error(err: Any) -> EngineError | Exception:
         return card_error(str(data.get("kind")), message)
     if code == INTERNAL_ERROR:
         return EngineCrash(f"erreur interne du moteur : {message}")
-    return EngineRemoteError(code, message)
+    return EngineRemoteError(code, message, method)
 
 
 def error_from_exception(msg_id: int | str | None, exc: BaseException) -> dict[str, Any]:

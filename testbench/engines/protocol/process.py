@@ -27,12 +27,15 @@ from testbench.fmt import os_reason, program_text, visible_controls
 _STDERR_LINES = 40
 REAP_TIMEOUT = 2.0  # after a kill, how long to wait for the process to be reaped
 _THREADS_TIMEOUT = 1.0  # after a kill, how long (in all) to wait for the pipe threads to see the end
+#: once the engine is known dead, how long to wait for the stderr reader to drain what it wrote last (a
+#: grandchild that escaped with the pipe open holds it no longer than this)
+STDERR_SETTLE = 0.5
 _CHUNK = 64 * 1024
 #: whether the caller polls the pipes itself (POSIX) rather than through pump threads (Windows)
 POLL_PIPES = os.name == "posix"
 
-#: what the engine's stdout gave: ("msg", object), ("garbage", (reason, excerpt)), ("oversize", bytes dropped),
-#: ("eof", None) or ("timeout", None)
+#: what the engine's stdout gave: ("msg", object), ("garbage", (reason, excerpt)), ("oversize", J.Oversized: the
+#: line's size when its end was seen), ("eof", None) or ("timeout", None)
 Received = tuple[str, Any]
 
 
@@ -50,7 +53,7 @@ def _pump_stdout(stream: IO[bytes], out: queue.SimpleQueue[Received], max_line: 
             if raw is None:
                 break
             if isinstance(raw, J.Oversized):
-                out.put(("oversize", raw.size))  # report at once; the caller kills the engine meanwhile
+                out.put(("oversize", raw))  # report at once; the caller kills the engine meanwhile
                 J.skip_line(stream)
                 continue
             if raw.strip():
@@ -206,6 +209,11 @@ class EngineProcess:
             t.join(timeout=max(deadline - time.monotonic(), 0.0))
 
     def stderr_tail(self) -> str:
+        """The last lines the engine wrote to stderr, as « ; stderr : a | b ». Once the process has ended, the
+        reader thread is given :data:`STDERR_SETTLE` to drain the pipe first: what a crashing engine wrote
+        just before it died is the most telling part, and the reader may not have read it yet."""
+        if self.popen.poll() is not None:
+            self.threads[0].join(timeout=STDERR_SETTLE)
         lines = [line for line in self.stderr if line][-5:]
         return (" ; stderr : " + " | ".join(lines)) if lines else ""
 
@@ -245,10 +253,10 @@ class _PolledPipes:
             end = buffer.find(b"\n", self._scanned)
             self._scanned = len(buffer) if end < 0 else 0
             if end > self.max_line or (end < 0 and len(buffer) > self.max_line):
-                size = len(buffer)
+                over = J.Oversized(end, whole=True) if end >= 0 else J.Oversized(len(buffer))
                 buffer.clear()
                 self._scanned = 0
-                return "oversize", size  # the caller kills the engine: the rest of the line is never read
+                return "oversize", over  # the caller kills the engine: the rest of the line is never read
             if end >= 0:
                 raw = bytes(buffer[:end]).rstrip(b"\r")
                 del buffer[: end + 1]
