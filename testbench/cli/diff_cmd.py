@@ -1,8 +1,8 @@
 """``testbench diff``: compare two sessions; new failures first; exit 1 on a regression (CI gate).
 
-Exit codes: 0 no regression; 1 at least one regression (a case failing now that did not before);
-3 usage (a session cannot be read, a file cannot be written). The work is :func:`testbench.tools.diff.diff_tool`,
-which the workstation's « Comparer » calls too.
+Exit codes: 0 no regression; 1 at least one regression (a case failing now that did not before), or with
+``--fail-on-absent`` a case of A that B does not have; 3 usage (a session cannot be read, a file cannot be
+written). The work is :func:`testbench.tools.diff.diff_tool`, which the workstation's « Comparer » calls too.
 """
 
 from __future__ import annotations
@@ -31,11 +31,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     diff.add_argument("--json", type=Path, metavar="FICHIER", help="écrire aussi la comparaison en JSON")
     diff.add_argument("--all", action="store_true", help="lister aussi les cas identiques")
     diff.add_argument("--context", type=context_lines, default=1, metavar="N", help="lignes de contexte des traces")
+    diff.add_argument(
+        "--fail-on-absent",
+        action="store_true",
+        help="sortir en 1 si des cas de SESSION_A manquent dans SESSION_B (périmètre réduit)",
+    )
     diff.add_argument("--lang", choices=("fr", "en"), default=None, help="langue (fr par défaut)")
     diff.set_defaults(func=cmd_diff)
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
+    from testbench.report.diff import absent_cases
+    from testbench.runner.exits import EXIT_FAILED, EXIT_USAGE
     from testbench.tools.diff import diff_tool
 
     result = diff_tool(
@@ -47,4 +54,17 @@ def cmd_diff(args: argparse.Namespace) -> int:
         context=args.context,
         lang=args.lang,
     )
+    if args.fail_on_absent and result.code != EXIT_USAGE and (absent := absent_cases(args.session_a, args.session_b)):
+        result.fail(EXIT_FAILED, lambda t, lang: _absent_refusal(len(absent), lang))
     return result.print("diff", args.lang)
+
+
+def _absent_refusal(count: int, lang: str | None) -> str:
+    from testbench.i18n import tn
+
+    return tn(
+        "{count} cas de SESSION_A absent de SESSION_B (--fail-on-absent)",
+        "{count} cas de SESSION_A absents de SESSION_B (--fail-on-absent)",
+        count,
+        lang,
+    )

@@ -8,13 +8,15 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from testbench.domain.verdict import Verdict as VerdictCode
 from testbench.fmt import timestamp
-from testbench.i18n import tn
+from testbench.i18n import colon, tn
 from testbench.integrity.manifest import MANIFEST, REPORT_NAMES, SIGNATURE, FolderCheck, check_folder
 from testbench.signing import PublicKey
 from testbench.store import chain
+from testbench.store.annotations import ACTION_FR
 
 if TYPE_CHECKING:
     from testbench.store.read import IntegrityRecord
@@ -26,6 +28,21 @@ class VerifyUsageError(Exception):
 
 #: the line of a valid signature; its date is written when shown, as the language shown writes a date
 SIGNED = "signature Ed25519 valide, clé {key} (signé le {date})"
+
+
+@dataclass(frozen=True)
+class AddedReview:
+    """An annotation the session gained after the report was built (``verify REPORT --session``)."""
+
+    ident: int
+    case_id: str
+    action: str  # accept, override, comment
+    recorded: str | None  # the verdict of the attempt it reviews (None when the session has no such attempt)
+    verdict: str | None  # an override's verdict
+    reviewer: str  # the name the reviewer declared
+    fingerprint: str  # of the key that signed it
+    at: str | None  # UTC, ISO 8601
+    valid: bool
 
 
 @dataclass
@@ -40,6 +57,7 @@ class Verdict:
     unsigned_required: bool = False  # the same, where a signature was required: a failure, not a change
     other_signer: tuple[str, str] | None = None  # intact, signed by a key (found, expected), not the one expected
     other_session: list[str] = field(default_factory=list)  # the session given is not the report's
+    added_reviews: list[AddedReview] = field(default_factory=list)  # reviews the session gained since the report
 
     @property
     def altered(self) -> bool:
@@ -70,6 +88,7 @@ def verdict_lines(result: Verdict, t: Callable[[str], str], lang: str | None = N
         key, signed_at = result.signed
         held.insert(0, t(SIGNED).format(key=key, date=timestamp(signed_at, lang)))
     out += [t("ok : {check}").format(check=line) for line in held]
+    out += [_added_review(review, t, lang) for review in result.added_reviews]
     if result.altered:
         out.append(t("ALTÉRÉ"))
     elif result.other_session:  # the report may be whole: it is the session given that is not its own
@@ -77,8 +96,7 @@ def verdict_lines(result: Verdict, t: Callable[[str], str], lang: str | None = N
     elif result.other_signer:  # whole, signed, but not by the key the reviewer expects
         found, expected = result.other_signer
         said = t(
-            "AUTRE SIGNATAIRE : conforme au manifeste, signé par la clé {found}…, pas par la clé attendue"
-            " {expected}…"
+            "AUTRE SIGNATAIRE : conforme au manifeste, signé par la clé {found}…, pas par la clé attendue {expected}…"
         )
         out.append(said.format(found=found[:16], expected=expected[:16]))
     elif result.unsigned_required:
@@ -88,6 +106,32 @@ def verdict_lines(result: Verdict, t: Callable[[str], str], lang: str | None = N
     else:
         out.append(t("INTÈGRE"))
     return out
+
+
+def _added_review(review: AddedReview, t: Callable[[str], str], lang: str | None) -> str:
+    """« session : ajoutée depuis le rapport : annotation 1 du cas X — verdict remplacé : échec → réussi — … »."""
+
+    def label(verdict: str | None) -> str:
+        try:
+            return t(VerdictCode(verdict or "").label_fr)
+        except ValueError:
+            return verdict or "?"
+
+    decision = t(ACTION_FR.get(review.action, review.action))
+    if review.action == "override":
+        decision += colon(lang) + f"{label(review.recorded)} → {label(review.verdict)}"
+    said = t(
+        "session : ajoutée depuis le rapport : annotation {ident} du cas {case} — {decision} — relecteur"
+        " « {reviewer} » (clé {key}…) — {date}"
+    ).format(
+        ident=review.ident,
+        case=review.case_id,
+        decision=decision,
+        reviewer=review.reviewer,
+        key=review.fingerprint[:16],
+        date=timestamp(review.at, lang),
+    )
+    return said if review.valid else said + t(" — signature invalide, sans effet sur le verdict")
 
 
 #: a folder that still holds one of a build's files is a report (altered if the others are gone), one that holds
@@ -155,11 +199,12 @@ def verify_report(
             result.ok_lines.append(consistent)
     signer = report_data.get("signer") if isinstance(report_data, dict) else None
     signer_fp = signer.get("fingerprint") if isinstance(signer, dict) else None
+    cover = _cover_signer(folder)
     if folder_check.signer and signer_fp and signer_fp != folder_check.signer:
-        result.problems.append("le rapport annonce une autre clé de signature que celle qui l'a signé")
+        result.problems.append(_resigned(str(signer_fp), folder_check.signer, cover))
     if isinstance(report_data, dict):  # a broken report.json is already named by the manifest check
         _check_named_signer(folder_check, signer_fp, signer is None, result)
-    _check_cover_signer(folder, signer_fp if isinstance(signer_fp, str) else None, result)
+    _check_cover_signer(cover, signer_fp if isinstance(signer_fp, str) else None, result)
     if session is not None and (anchor is not None or chain_items is not None):
         if anchor is None and chain_items:
             anchor = (len(chain_items), str(chain_items[-1]["hash"]))
@@ -234,19 +279,43 @@ def _check_named_signer(folder_check: FolderCheck, named: object, none_named: bo
 _COVER_SIGNER = re.compile(rb'<span (?:class="hash" )?id="cover-signer">([^<]*)</span>')
 
 
-def _check_cover_signer(folder: Path, signer: str | None, result: Verdict) -> None:
-    """The fingerprint the cover shows is the key that signed: a book re-signed with another key (its
-    report.json edited to name it) still showed the editor's fingerprint on its cover. A book built before the
-    cover marked it has nothing to compare."""
+def _resigned(announced: str, signed: str, cover: tuple[str | None] | None) -> str:
+    """A book signed by another key than the one it announces (re-signed after an edit): which files announce
+    which key, and the key that signed, both in full."""
+    if cover is not None and cover[0] == announced:  # the cover says the same as report.json
+        said = (
+            "le rapport annonce une autre clé de signature que celle qui l'a signé : report.json et la couverture"
+            " d'index.html annoncent la clé {announced}, manifest.sig.json est signé par la clé {signed}"
+        )
+    else:  # a cover that differs from report.json is said apart (_check_cover_signer)
+        said = (
+            "le rapport annonce une autre clé de signature que celle qui l'a signé : report.json annonce la clé"
+            " {announced}, manifest.sig.json est signé par la clé {signed}"
+        )
+    return said.format(announced=announced, signed=signed)
+
+
+def _cover_signer(folder: Path) -> tuple[str | None] | None:
+    """The signer the cover of index.html shows: (its fingerprint,) or (None,) for an unsigned book; None when the
+    cover shows none (a book built before the cover marked it, or no index.html)."""
     try:
         with (folder / "index.html").open("rb") as page:
             found = _COVER_SIGNER.search(page.read(1 << 20))  # the cover is at the page's head
     except OSError:
-        return  # named by the manifest check
+        return None  # named by the manifest check
     if found is None:
-        return
+        return None
     shown = found.group(1).decode("utf-8", "replace").strip()
-    shown_fp = shown if re.fullmatch(r"[0-9a-f]{16,}", shown) else None
+    return (shown if re.fullmatch(r"[0-9a-f]{16,}", shown) else None,)
+
+
+def _check_cover_signer(cover: tuple[str | None] | None, signer: str | None, result: Verdict) -> None:
+    """The fingerprint the cover shows (``cover``, :func:`_cover_signer`) is the key that signed: a book re-signed
+    with another key (its report.json edited to name it) still showed the editor's fingerprint on its cover. A book
+    built before the cover marked it has nothing to compare."""
+    if cover is None:
+        return
+    (shown_fp,) = cover
     if shown_fp == signer:
         return
     if shown_fp and signer:
@@ -350,6 +419,7 @@ def _compare_with_session(
             "fr",
         )
         result.ok_lines.append(f"session : {added}")
+        result.added_reviews = _added_reviews(session, record, live[length:])
     else:  # the anchor is what was compared, not the content of the files
         anchored = tn(
             "ancrage de la chaîne conforme : la session contient, à l'identique, la chaîne sur laquelle le rapport"
@@ -361,6 +431,41 @@ def _compare_with_session(
             head=head[:16],
         )
         result.ok_lines.append(anchored)
+
+
+def _added_reviews(session: Path, record: IntegrityRecord, added: list[dict[str, Any]]) -> list[AddedReview]:
+    """The annotations the chain entries ``added`` (those after the report's anchor) cover, in their order, each
+    override with the verdict of the attempt it reviews."""
+    from testbench.fmt import iso
+    from testbench.store.connection import SessionError
+    from testbench.store.read import read_session
+
+    ids = {i for e in added if e["kind"] == "annotations" for i in range(int(e["first_id"]), int(e["last_id"]) + 1)}
+    found = sorted(
+        ((key, a) for key, items in record.annotations.items() for a in items if a.id in ids), key=lambda p: p[1].id
+    )
+    recorded: dict[int, str] = {}  # an override's id → the verdict of the attempt it reviews
+    if any(a.action == "override" for _, a in found):
+        with contextlib.suppress(SessionError, OSError), read_session(session) as view:
+            for key, a in found:
+                attempts = {x.number: x.verdict for x in view.attempts_of(key)}
+                number = a.attempt_number if a.attempt_number is not None else max(attempts, default=None)
+                if a.action == "override" and number in attempts:
+                    recorded[a.id] = attempts[number]
+    return [
+        AddedReview(
+            a.id,
+            a.case_id,
+            a.action,
+            recorded.get(a.id),
+            a.verdict,
+            a.reviewer,
+            str(a.as_dict()["fingerprint"]),
+            iso(a.wall),
+            a.valid,
+        )
+        for _, a in found
+    ]
 
 
 def verify_session(path: Path) -> Verdict:

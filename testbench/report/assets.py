@@ -27,6 +27,8 @@ th{background:var(--head);font-weight:600}
 .v-pending{background:#dde9ff;color:#173f8a}.v-none,.v-skipped{background:#eceff3;color:#4a5565}
 .cover{border:2px solid #1d2430;padding:1rem 1.2rem;margin:1rem 0}
 .cover th{width:16rem}
+.cover td th,.cover td td{width:auto}
+.cover td td.mono{white-space:nowrap}
 .warn{background:#fde0e0;border:2px solid #8a1414;color:#8a1414;padding:.5rem .8rem;font-weight:700;margin:.6rem 0}
 .case{border:1px solid var(--line);border-radius:.4rem;padding:.2rem 1rem .8rem;margin:1rem 0}
 .case>h2{display:flex;flex-wrap:wrap;gap:.6rem;align-items:baseline}
@@ -54,7 +56,13 @@ border-bottom:1px solid #eef0f3;padding:.1rem .35rem;white-space:pre-wrap;word-b
 .noprint{display:none!important}
 body{font-size:11px}
 header,main,footer{max-width:none;padding:0}
-.cover{page-break-after:always}
+.cover{page-break-after:always;padding:.6rem .8rem;margin:0}
+.cover th{width:8.5rem}
+.cover td table{font-size:9px;line-height:1.25;margin:0}
+.cover td th,.cover td td{width:auto;padding:.05rem .25rem}
+.cover tr{page-break-inside:auto}
+.cover td tr{page-break-inside:avoid}
+.cover td td.mono{font-size:8px}
 .case{border:0;border-top:2px solid #333;border-radius:0;page-break-before:always;padding:0;content-visibility:visible}
 tr,.visa{page-break-inside:avoid}
 a{color:inherit;text-decoration:none}
@@ -68,9 +76,10 @@ d=document.getElementById("f-domain"),n=document.getElementById("f-count");
 if(!q||!v||!d){return;}
 var rows=Array.prototype.slice.call(document.querySelectorAll("#index tbody tr"));
 function apply(){
-var t=q.value.toLowerCase().trim(),vv=v.value,dd=d.value,shown=0;
+var t=q.value.toLowerCase().trim(),vv=v.value,dd=d.value,shown=0,by="data-verdict";
+if(vv.indexOf("recorded:")===0){by="data-recorded";vv=vv.slice(9);}
 rows.forEach(function(r){
-var ver=r.getAttribute("data-verdict");
+var ver=r.getAttribute(by);
 var ok=(!vv||(vv==="!pass"?ver!=="pass":ver===vv))&&(!dd||r.getAttribute("data-domain")===dd)
 &&(!t||r.textContent.toLowerCase().indexOf(t)>=0);
 r.hidden=!ok;var s=document.getElementById(r.getAttribute("data-anchor"));if(s){s.hidden=!ok;}

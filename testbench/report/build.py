@@ -270,7 +270,9 @@ def _build(session_path: Path, out_dir: Path, options: BuildOptions) -> BuildRes
     with (
         Evidence(out_dir) as evidence,
         read_session(session_path) as session,
-        CaseSpool(out_dir, options.lang, printed=options.pdf) as spool,
+        CaseSpool(
+            out_dir, options.lang, printed=options.pdf, signer=signer_info and signer_info["fingerprint"]
+        ) as spool,
     ):
         gathering = Options(
             redact=options.redact,

@@ -22,7 +22,7 @@ from testbench.report.evidence import Evidence
 from testbench.report.options import Options
 from testbench.report.personal import Scrubber
 from testbench.store import chain
-from testbench.store.read import SessionView
+from testbench.store.read import CaseView, SessionView
 from testbench.store.schema import SCHEMA_VERSION
 from testbench.store.verdicts import count_verdicts
 
@@ -78,15 +78,22 @@ def _environment(recorded: dict[str, Any] | None, scrub: Scrubber, lang: str) ->
 BATCH = 50
 
 
+def _place(view: CaseView, index: int, rank: dict[str, int]) -> tuple[int, bool, int]:
+    """A case's place in the report: by the verdict retained (a review's override decides: a case a reviewer
+    failed comes with the failures), but a case whose recorded verdict a review bettered right after the cases
+    retained with that recorded verdict (a failure a reviewer passed stays beside the failures); then in the
+    session's order."""
+    retained, recorded = rank.get(view.retained_verdict, 0), rank.get(view.verdict, 0)
+    return (recorded, True, index) if recorded < retained else (retained, False, index)
+
+
 def gather_cases(
     session: SessionView, options: Options, evidence: Evidence, scrub: Scrubber
 ) -> Iterator[dict[str, Any]]:
-    """Each case's content in the report's order (failures first, then the session's order), read by batches."""
+    """Each case's content in the report's order (failures first, :func:`_place`), read by batches."""
     plans = {cb.sha256: cb.plan_id for cb in session.casebooks}
     rank = {v: i for i, v in enumerate(VERDICT_ORDER)}
-    # by the verdict retained (a review's override decides): a case a reviewer failed comes with the failures
-    order = sorted(enumerate(session.cases), key=lambda p: (rank.get(p[1].retained_verdict, 0), p[0]))
-    views = [v for _, v in order]
+    views = [v for _, v in sorted(enumerate(session.cases), key=lambda p: _place(p[1], p[0], rank))]
     for start in range(0, len(views), BATCH):
         batch = views[start : start + BATCH]
         details = session.details([v.latest.id for v in batch if v.latest])

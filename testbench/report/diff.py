@@ -35,7 +35,15 @@ from testbench.domain.verdict import Verdict
 from testbench.domain.vocabulary import is_amount
 from testbench.engines.operator.origin import origin_text
 from testbench.i18n import colon, default_language, tn, translator
-from testbench.report.diff_bench import BENCH_RULES, EnvChange, bench_differences, bench_normaliser, product_changes
+from testbench.report.diff_bench import (
+    BENCH_RULES,
+    EnvChange,
+    bench_differences,
+    bench_normaliser,
+    bench_order,
+    bench_phrasing,
+    product_changes,
+)
 from testbench.report.labels import verdict_label
 from testbench.report.personal import Scrubber
 from testbench.store.read import CaseView, SessionView, read_session
@@ -47,10 +55,16 @@ _TIMESTAMP = re.compile(
     r"|\b\d{2}:\d{2}:\d{2}(?:[.,]\d+)?\b"
 )
 
+#: a measured duration as the bench writes it: « (12.40 ms) » after an APDU, « (310 µs) »
+_DURATION = re.compile(r"\(\d+(?:\.\d+)? ?(?:ms|s|µs|us)\)")
+#: a simulated téléservice's answer time (testbench.services.process.format_record: « POST /adri → 200 en 0.181 ms ·
+#: scénario … »), read as the bracketed form so that the line still reads in either language
+_HTTP_DURATION = re.compile(r"^(\S+ \S* → \d{3}) en \d+(?:\.\d+)? ms(?= · scénario )")
+
 #: named trace normalisation rules, applied in order (the last one is testbench.runner.normalize's)
 TRACE_RULES: tuple[tuple[str, Callable[[str], str]], ...] = (
     ("horodatage", lambda s: _TIMESTAMP.sub("‹T›", s)),
-    ("durée", lambda s: re.sub(r"\(\d+(?:\.\d+)? ?(?:ms|s|µs|us)\)", "(‹durée›)", s)),
+    ("durée", lambda s: _HTTP_DURATION.sub(r"\1 (‹durée›)", _DURATION.sub("(‹durée›)", s))),
     (
         "uuid",
         lambda s: re.sub(
@@ -157,6 +171,11 @@ class SessionDiff:
     def regressions(self) -> list[CaseDiff]:
         return [c for c in self.cases if c.regression]
 
+    @property
+    def absent(self) -> list[CaseDiff]:
+        """The cases of A that B does not have (dropped from the scope, or not run)."""
+        return [c for c in self.cases if c.kind == "gone"]
+
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}
         for c in self.cases:
@@ -171,7 +190,8 @@ def _latest_details(
     if latest is None:
         return {}, []
     comparisons = {c.get("expectation_id", ""): c for c in session.comparisons(latest.id)}
-    lines = [f"{ch} {normalise_line(bench(text))}" for _, ch, _, text in session.trace_rows(latest.id)]
+    rows = bench_order([(ch, text) for _, ch, _, text in session.trace_rows(latest.id)])
+    lines = [f"{ch} {normalise_line(bench_phrasing(ch, bench(text)))}" for ch, text in rows]
     return comparisons, lines
 
 
@@ -186,10 +206,7 @@ def _card_status(session: SessionView, case: CaseView | None) -> dict[str, str]:
 def diff_sessions(path_a: Path, path_b: Path, *, trace_context: int = 1, max_trace_lines: int = 60) -> SessionDiff:
     with read_session(path_a) as a, read_session(path_b) as b:
         scrub = Scrubber.for_sessions(a, b)  # what leaves the machine carries no personal data
-        plans_a = {cb.sha256: cb.plan_id for cb in a.casebooks}
-        plans_b = {cb.sha256: cb.plan_id for cb in b.casebooks}
-        cases_a = {(plans_a.get(c.casebook_sha, ""), c.case_id): c for c in a.cases}
-        cases_b = {(plans_b.get(c.casebook_sha, ""), c.case_id): c for c in b.cases}
+        cases_a, cases_b = _cases_by_key(a), _cases_by_key(b)
         keys = list(cases_b) + [k for k in cases_a if k not in cases_b]
         bench_a, bench_b = bench_normaliser(a), bench_normaliser(b)
         product, bench = product_changes(a, b), bench_differences(a, b)
@@ -250,6 +267,38 @@ def diff_sessions(path_a: Path, path_b: Path, *, trace_context: int = 1, max_tra
     return SessionDiff(str(path_a), str(path_b), out, [_scrubbed(c, scrub) for c in product], bench)
 
 
+def _cases_by_key(session: SessionView) -> dict[tuple[str, str], CaseView]:
+    """The session's cases by (plan id, case id): how two sessions' cases line up."""
+    plans = {cb.sha256: cb.plan_id for cb in session.casebooks}
+    return {(plans.get(c.casebook_sha, ""), c.case_id): c for c in session.cases}
+
+
+def absent_cases(path_a: Path, path_b: Path) -> list[tuple[str, str]]:
+    """The (plan id, case id) of A's cases that B does not have, in A's order (``diff --fail-on-absent``)."""
+    with read_session(path_a) as a, read_session(path_b) as b:
+        present = set(_cases_by_key(b))
+        return [key for key in _cases_by_key(a) if key not in present]
+
+
+#: how many absent cases the warning names
+ABSENT_SHOWN = 5
+
+
+def absent_warning(count: int, case_ids: Iterable[str], lang: str | None) -> str:
+    """« attention : 184 cas de A absents de B (PSAD-SEC-001, …) », or "" when none is."""
+    if not count:
+        return ""
+    ids = list(case_ids)[:ABSENT_SHOWN]
+    cases = ", ".join(ids) + (", …" if count > len(ids) else "")
+    return tn(
+        "attention : {count} cas de A absent de B ({cases})",
+        "attention : {count} cas de A absents de B ({cases})",
+        count,
+        lang,
+        cases=cases,
+    )
+
+
 def _provenances(session: SessionView, case: CaseView) -> dict[str, dict[str, Any]]:
     """Path → the provenance of its last observed value in the case's latest attempt (those that have one)."""
     if case.latest is None:
@@ -281,6 +330,7 @@ def to_json(diff: SessionDiff, lang: str | None = None) -> dict[str, Any]:
         "b": diff.b,
         "counts": diff.counts(),
         "regressions": len(diff.regressions),
+        "absent": [{"plan_id": c.plan_id, "case_id": c.case_id} for c in diff.absent],
         "trace_rules": [t(name) for name, _ in TRACE_RULES],
         "bench_rules": [t(name) for name in BENCH_RULES],
         "environment": {
@@ -380,6 +430,8 @@ def to_text(diff: SessionDiff, *, show_same: bool = False, lang: str | None = No
     out = [f"A{sep}{diff.a}", f"B{sep}{diff.b}"]
     counts = diff.counts()
     out.append(t("bilan") + sep + ", ".join(f"{t(KIND_FR[k])} {n}" for k, n in counts.items()))
+    if warning := absent_warning(len(diff.absent), (c.case_id for c in diff.absent), lang):
+        out.append(warning)
     out.append(t("normalisation des traces") + sep + _rules(t, (name for name, _ in TRACE_RULES)))
     out += _environment_lines(diff, lang)
     for c in diff.cases:
@@ -472,6 +524,7 @@ def to_html(diff: SessionDiff, lang: str | None = None) -> str:
     rules = _rules(t, (name for name, _ in TRACE_RULES))
     title = escape(t("Comparaison de campagnes"))
     regressions = tn("{count} régression", "{count} régressions", len(diff.regressions), lang)
+    warning = absent_warning(len(diff.absent), (c.case_id for c in diff.absent), lang)
     headings = ("Changement", "Cas", "Verdict", "Valeurs", "Traces")
     return (
         f'<!DOCTYPE html><html lang="{escape(lang)}"><head><meta charset="utf-8">'
@@ -479,7 +532,8 @@ def to_html(diff: SessionDiff, lang: str | None = None) -> str:
         f"<style>{_HTML_CSS}</style></head><body><h1>{title}</h1>"
         f"<p>A{sep}<code>{escape(diff.a)}</code><br>B{sep}<code>{escape(diff.b)}</code></p>"
         f"<p>{escape(counts)} — {escape(regressions)}</p>"
-        f"<p>{escape(t('Normalisation des traces'))}{sep}{escape(rules)}</p>"
+        + (f"<p><strong>{escape(warning)}</strong></p>" if warning else "")
+        + f"<p>{escape(t('Normalisation des traces'))}{sep}{escape(rules)}</p>"
         + "".join(f"<p>{escape(line)}</p>" for line in _environment_lines(diff, lang))
         + "<table><tr>"
         + "".join(f"<th>{escape(t(h))}</th>" for h in headings)
@@ -489,4 +543,4 @@ def to_html(diff: SessionDiff, lang: str | None = None) -> str:
     )
 
 
-__all__ = ["SessionDiff", "Verdict", "diff_sessions", "to_html", "to_json", "to_text"]
+__all__ = ["SessionDiff", "Verdict", "absent_cases", "diff_sessions", "to_html", "to_json", "to_text"]

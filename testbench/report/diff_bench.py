@@ -6,6 +6,11 @@ the one checked), its host, user, paths and engine command line.
 None of that is the product's doing: the diff replaces each in the traces by a marker and lists it
 as normalised. What is the product's doing stays compared: the engine's identity and version, the
 software under test, the casebooks (plus, in the diff itself, verdicts and observed values).
+
+The bench's own simulators also say what only the run's order or its host decides: which earlier case's
+card check still holds, the simulated téléservices' port and process, the reference engine's invoice and lot
+numbers and the téléservices' sequence references. :func:`bench_phrasing` marks those, each rule anchored on
+the channel and the words that write it (testbench.runner.runner, testbench.services, the reference engine).
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from testbench.domain.events import EventKind
@@ -22,7 +28,59 @@ from testbench.store.read import SessionView
 _ENGINE_WORDS = frozenset({"reference", "inprocess", "operator"})
 
 #: Trace markers, in the order they are applied (named in the diff's output).
-BENCH_RULES = ("lecteurs", "poste", "chemins", "commande du moteur", "cartes gardées")
+BENCH_RULES = (
+    "lecteurs",
+    "poste",
+    "chemins",
+    "commande du moteur",
+    "cartes gardées",
+    "cas repris",
+    "simulateur de téléservices",
+    "numéros des simulateurs",
+)
+
+#: The reference engine's own lines (its logger), where its invoice and lot numbers and the references of the
+#: simulated téléservices it echoes are its run's sequence
+_REFERENCE_ENGINE = re.compile(r"(?<= testbench\.reference - ).*")
+_REFERENCE_NUMBER = re.compile(r"\b(numero|lot)=\d+\b|\b(ADRI|APCV)-\d{6}\b")
+
+
+def _numbered(found: re.Match[str]) -> str:
+    return f"{found[1]}=‹numéro›" if found[1] else f"{found[2]}-‹numéro›"
+
+
+#: The bench's own phrasing of what varies between runs, per channel: (rule, channel, what it does to a line).
+_PHRASING: tuple[tuple[str, str, Callable[[str], str]], ...] = (
+    # testbench.runner.runner: « contrôle de la carte cps repris du cas PSAD-SEC-001 (why) »
+    (
+        "cas repris",
+        "bench",
+        partial(re.compile(r"^(contrôle de la carte \S+ repris du cas )\S+(?= \()").sub, r"\1‹cas›"),
+    ),
+    # testbench.services.process: « téléservices simulés à l'écoute sur http://127.0.0.1:37511 (adri, …) »,
+    # « simulateur de téléservices redémarré (processus 4242) »
+    (
+        "simulateur de téléservices",
+        "bench",
+        partial(re.compile(r"^(téléservices simulés à l'écoute sur http://127\.0\.0\.1:)\d+(?= \()").sub, r"\1‹port›"),
+    ),
+    (
+        "simulateur de téléservices",
+        "bench",
+        partial(re.compile(r"^(simulateur de téléservices redémarré \(processus )\d+(?=\)$)").sub, r"\1‹processus›"),
+    ),
+    # testbench.services.answers: the simulator's sequence in its answers (« "reference":"ADRI-000001" »)
+    (
+        "numéros des simulateurs",
+        "http",
+        partial(re.compile(r'("(?:reference|context_id)": ?"(?:ADRI|APCV))-\d{6}"').sub, r'\1-‹numéro›"'),
+    ),
+    (
+        "numéros des simulateurs",
+        "engine",
+        lambda text: _REFERENCE_ENGINE.sub(lambda m: _REFERENCE_NUMBER.sub(_numbered, m[0]), text, count=1),
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -104,6 +162,32 @@ def bench_normaliser(session: SessionView) -> Callable[[str], str]:
     words.append((str(session.path.resolve().parent), "‹chemin›"))
     words += [(why, "‹carte gardée›") for why in _kept_cards(session)]
     return _replacer(words)
+
+
+def bench_phrasing(channel: str, text: str) -> str:
+    """A trace line of ``channel`` with what the bench's simulators number or place per run marked
+    (:data:`_PHRASING`); any other line, the product's or the application's, as it is."""
+    for _, where, rule in _PHRASING:
+        if where == channel:
+            text = rule(text)
+    return text
+
+
+def bench_order(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The « simulateur de téléservices » rule's other half, on (channel, text) lines: each line of a simulated
+    téléservice (``http``, read from the simulator's own process as it comes) first among the engine's lines it
+    was captured between, since whether the engine's line after the answer is captured before or after it is the
+    machine's timing. Each channel keeps its own order, every other line (bench, APDU, application) its place."""
+    out: list[tuple[str, str]] = []
+    run: list[tuple[str, str]] = []
+    for line in [*lines, ("", "")]:
+        if line[0] in ("http", "engine"):
+            run.append(line)
+            continue
+        out += sorted(run, key=lambda x: x[0] != "http")  # stable: each channel's order kept
+        run = []
+        out.append(line)
+    return out[:-1]
 
 
 def _kept_cards(session: SessionView) -> set[str]:

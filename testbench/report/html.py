@@ -113,9 +113,10 @@ class HtmlBook:
     """The page in two parts: each case's section, rendered as the case is gathered (:meth:`section`), and
     the page around the sections, rendered once every case is known (:meth:`page`: the cover counts what the
     cases redacted, the index lists them all). ``for_print`` names evidence files without linking them (a
-    PDF would otherwise carry the absolute path of the folder it was printed from)."""
+    PDF would otherwise carry the absolute path of the folder it was printed from); ``signer`` the fingerprint of
+    the key that signs the report (a review signed with it is said to be the editor's own)."""
 
-    def __init__(self, lang: str = "fr", *, for_print: bool = False) -> None:
+    def __init__(self, lang: str = "fr", *, for_print: bool = False, signer: str | None = None) -> None:
         self.lang = lang
         self.terms: dict[str, Term] = {}  # the glossary terms the sections link to, in first-use order
         self._searched: set[str] = set()  # the texts whose terms are in ``terms``
@@ -148,7 +149,7 @@ class HtmlBook:
             "redaction_label": lambda kind: t(REDACTION_LABELS.get(kind, kind)),
             "linked": linker(lang),  # glossary terms of objectives and steps, linked to the glossary section
         }
-        self._case = CaseSection(lang, for_print, t, vl, self._common["linked"], fmt.STEP_STATUS_LABELS)
+        self._case = CaseSection(lang, for_print, t, vl, self._common["linked"], fmt.STEP_STATUS_LABELS, signer)
 
     def section(self, case: dict[str, Any]) -> str:
         """One case's section (its full content, as :func:`~testbench.report.cases.gather_case` made it)."""
@@ -166,11 +167,15 @@ class HtmlBook:
         t, lang = self.t, self.lang
         counted = data["summary"]["verdicts"]
         present = [v for v in VERDICT_ORDER if v in counted["recorded"] or v in counted["retained"]]
+        # the filter offers what matches a case: each verdict retained, and each recorded one a review changed
+        changed = {c["verdict"] for c in data["cases"] if c["verdict"] != (c.get("retained_verdict") or c["verdict"])}
         html = _ENV.get_template("report.html.j2").render(
             self._common,
             r=data,
             sections=Markup(_SECTIONS),
             verdicts=present,
+            retained_verdicts=[v for v in VERDICT_ORDER if v in counted["retained"]],
+            recorded_verdicts=[v for v in VERDICT_ORDER if v in changed],
             css=assets.CSS,
             js=assets.JS,
             csp=assets.CSP,
@@ -200,7 +205,8 @@ class HtmlBook:
 
 def render_html(content: ReportContent, lang: str = "fr", *, for_print: bool = False) -> str:
     """The whole page at once, from content gathered in full (the build writes it section by section)."""
-    book = HtmlBook(lang, for_print=for_print)
+    signer = content.data.get("signer") or {}
+    book = HtmlBook(lang, for_print=for_print, signer=signer.get("fingerprint"))
     sections = "".join(book.section(case) for case in content.data["cases"])
     head, tail = book.page(content.data)
     return head + sections + tail

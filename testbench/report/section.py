@@ -54,8 +54,10 @@ class CaseSection:
         vl: Callable[[str], str],
         linked: Callable[[str], Markup],
         step_status: dict[str, str],
+        signer: str | None = None,
     ) -> None:
         self.lang, self.for_print = lang, for_print
+        self.signer = signer  # the fingerprint of the key that signs the report, None for an unsigned one
         self.domain = lambda code: fmt.label(fmt.DOMAIN_LABELS, code, lang)
         self.vl, self.linked, self.step_status = vl, linked, step_status
         out = self.out
@@ -82,7 +84,7 @@ class CaseSection:
             "reason": t("Motif"),
             "review": t("Revue"),
             "date": t("Date"),
-            "reviewer": t("Relecteur"),
+            "reviewer": t("Relecteur (nom déclaré)"),
             "decision": t("Décision"),
             "signature": t("Signature"),
             "full_trace": t("Trace complète"),
@@ -109,6 +111,8 @@ class CaseSection:
             "valid": t("valide"),
             "invalid": t("INVALIDE"),
             "no_effect": t("sans effet sur le verdict"),
+            "key": t("clé"),
+            "signer_key": t("signée par la clé qui signe ce rapport (celle de l'éditeur)"),
             "given": t("Donné par l'opérateur"),
             "keyed": t("saisi"),
             "run": t("exécution"),
@@ -182,7 +186,7 @@ class CaseSection:
         )
         parts = [
             f'<section class="case" id="{o(case["anchor"])}" data-case="{o(key["case_id"])}" '
-            f'data-verdict="{o(retained)}">\n'
+            f'data-verdict="{o(retained)}" data-recorded="{o(verdict)}">\n'
             f'<h2><span class="mono">{o(key["case_id"])}</span> {o(case["title"])} '
             f'<span class="v v-{o(verdict)}">{o(vl(verdict))}</span>{reviewed}</h2>\n'
             f"<p><strong>{w['verdict']}{c}</strong>{o(final_label(case['attempts'], self.lang))}"
@@ -533,10 +537,13 @@ class CaseSection:
             signature = f'<span class="ok">{w["valid"]}</span>'
         else:
             signature = f'<span class="ko">{w["invalid"]}</span> — {w["no_effect"]}'
+        # the key in full: a reviewer's name is only declared, the key is what tells who signed
+        signature += f' — {w["key"]} <span class="hash">{o(an["fingerprint"])}</span>'
+        if self.signer and an["fingerprint"] == self.signer:  # not an independent review: the editor's own key
+            signature += f'<br><strong class="ko own-key">{w["signer_key"]}</strong>'
         number = an["attempt_number"] if an["attempt_number"] is not None else ""
         return (
             f"<tr><td>{o(fmt.timestamp(an['at'], self.lang))}</td><td>{o(number)}</td><td>{o(an['reviewer'])}</td>\n"
             f"<td>{decision}</td>\n"
-            f"<td>{o(an['reason'])}</td><td>{signature} "
-            f'<span class="hash">{o(an["fingerprint"][:16])}…</span></td></tr>'
+            f"<td>{o(an['reason'])}</td><td>{signature}</td></tr>"
         )
