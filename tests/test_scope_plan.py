@@ -42,25 +42,28 @@ def test_each_problem_is_placed_on_its_line() -> None:
             '\n[[casebooks]]\nplan-id = "PDT-X"\nsha256 = "abc"\nreason = "?"\n'  # line 14
         )
     )
-    assert problems(text) == [
-        "plan.toml:1: clé inconnue « unknown »",
-        "plan.toml:3: service inconnu « scorr » (connus : adri, apcv, dre, eprescription, insi, scor)",
-        "plan.toml:14: clé inconnue « reason »",
-        "plan.toml:14: sha256 de « PDT-X » : 64 chiffres hexadécimaux attendus",
-        "plan.toml:14: cahier de tests « PDT-X » nommé deux fois",
-        "plan.toml:8: exclusion de « A » sans motif (reason est obligatoire)",
-        "plan.toml:11: identifiant d'exigence invalide « -bad »",
+    assert problems(text) == [  # in the file's order, each at its key or value (line:col)
+        "plan.toml:1:1: clé inconnue « unknown »",
+        "plan.toml:3:21: service inconnu « scorr » (connus : adri, apcv, dre, eprescription, insi, scor)",
+        "plan.toml:8:1: exclusion de « A » sans motif (reason est obligatoire)",
+        "plan.toml:12:6: identifiant d'exigence invalide « -bad »",
+        "plan.toml:15:11: cahier de tests « PDT-X » nommé deux fois",
+        "plan.toml:16:10: sha256 de « PDT-X » : 64 chiffres hexadécimaux attendus",
+        "plan.toml:17:1: clé inconnue « reason »",
     ]
-    assert problems(text, "en")[5] == 'plan.toml:8: exclusion of "A" without a reason (reason is required)'
+    assert problems(text, "en")[2] == 'plan.toml:8:1: exclusion of "A" without a reason (reason is required)'
 
 
 def test_a_toml_syntax_error_and_a_wrong_format_are_placed() -> None:
-    assert problems(GOOD + "\nservices = [\n") == ["plan.toml:7: syntaxe TOML invalide"]
+    assert problems(GOOD + "\nservices = [\n") == [
+        "plan.toml:7:13: syntaxe TOML invalide : valeur invalide (texte entre guillemets, nombre, booléen, date,"
+        " [liste] ou {table})"
+    ]
     assert problems(GOOD.replace("testbench-plan/1", "autre")) == [
-        'plan.toml:1: format attendu : format = "testbench-plan/1"'
+        'plan.toml:1:10: format attendu : format = "testbench-plan/1"'
     ]
     assert problems('format = "testbench-plan/1"\n') == [
-        "plan.toml:1: le plan ne nomme aucun cahier de tests ([[casebooks]])"
+        "plan.toml:1:1: le plan ne nomme aucun cahier de tests ([[casebooks]])"
     ]
 
 
@@ -71,7 +74,7 @@ def test_run_refuses_a_bad_plan_before_running_anything(tmp_path: Path, capsys) 
     code = main(["run", str(CASEBOOKS_DIR / "demo.xml"), "--session", str(session), "--plan", str(plan)])
     err = capsys.readouterr().err
     assert code == 3 and not session.exists()
-    assert f"testbench run: {plan}:7: exclusion de « X » sans motif" in err and "Traceback" not in err
+    assert f"testbench run: {plan}:7:1: exclusion de « X » sans motif" in err and "Traceback" not in err
     assert main(["coverage", "--plan", str(tmp_path / "absent.toml"), str(session)]) == 3
 
 
@@ -91,5 +94,5 @@ def test_a_requirement_in_a_domain_no_case_has_is_refused_on_its_line() -> None:
     with pytest.raises(PlanError) as caught:
         parse_plan(text, "p.toml")
     known = "fse, dre, adri, apcv, insi, eprescription, lot, cards"
-    assert caught.value.lines() == [f"p.toml:4: domaine inconnu « fsx » (connus : {known})"]
-    assert caught.value.lines("en") == [f"p.toml:4: unknown domain “fsx” (known: {known})"]
+    assert caught.value.lines() == [f"p.toml:6:10: domaine inconnu « fsx » (connus : {known})"]
+    assert caught.value.lines("en") == [f"p.toml:6:10: unknown domain “fsx” (known: {known})"]

@@ -354,8 +354,8 @@ def test_a_toml_syntax_error_on_a_windows_path_line_says_how_to_write_it(tmp_pat
     assert profile.value.text("en").endswith(f":4:13: invalid TOML syntax; {HINT_EN}")
     with pytest.raises(PlanError) as plan:
         parse_plan('format = "testbench-plan/1"\n[[casebooks]]\npath = "C:\\Users\\cahier.xml"\n', "plan.toml")
-    assert plan.value.lines("fr") == [f"plan.toml:3: syntaxe TOML invalide ; {HINT}"]
-    assert plan.value.lines("en") == [f"plan.toml:3: invalid TOML syntax; {HINT_EN}"]
+    assert plan.value.lines("fr") == [f"plan.toml:3:13: syntaxe TOML invalide ; {HINT}"]
+    assert plan.value.lines("en") == [f"plan.toml:3:13: invalid TOML syntax; {HINT_EN}"]
     mapping = tmp_path / "m.mapping.toml"
     mapping.write_text('format = "testbench-mapping/1"\nfixtures = "C:\\Users\\f.xml"\n', encoding="utf-8")
     with pytest.raises(OfficeError) as office:
@@ -372,8 +372,8 @@ def test_the_plan_and_the_mapping_refuse_a_path_read_with_toml_escapes(tmp_path:
     text = 'format = "testbench-plan/1"\n[[casebooks]]\nplan-id = "PDT-1"\npath = "D:\\tmp\\fse.xml"\n'
     with pytest.raises(PlanError) as plan:
         parse_plan(text, "plan.toml")
-    assert f"plan.toml:2: chemin de « PDT-1 » : caractère de contrôle ; {HINT}" in plan.value.lines("fr")
-    assert f"plan.toml:2: path of “PDT-1”: control character; {HINT_EN}" in plan.value.lines("en")
+    assert f"plan.toml:4:8: chemin de « PDT-1 » : caractère de contrôle ; {HINT}" in plan.value.lines("fr")
+    assert f"plan.toml:4:8: path of “PDT-1”: control character; {HINT_EN}" in plan.value.lines("en")
     mapping = tmp_path / "m.mapping.toml"
     mapping.write_text('format = "testbench-mapping/1"\nfixtures = "D:\\tmp\\f.xml"\n', encoding="utf-8")
     with pytest.raises(OfficeError) as office:

@@ -8,24 +8,47 @@ A tiny recursive-descent parser (no ``eval``)::
     not     := "not" not | primary
     primary := "(" expr ")" | WORD
 
-A WORD matches a case when it is a case-insensitive substring of the case id, its title, one of its
-tags, its domain or its mode (pytest matches names the same way); the workstation's filter gives its own
-words of a case (:func:`compile_keyword`'s ``haystack``), the grammar stays this one.
+A WORD matches a case when it is a substring of the case id, its title, one of its tags, its domain or
+its mode (pytest matches names the same way), case and accents aside (« dégradé » is ``degrade``); the
+workstation's filter gives its own words of a case (:func:`compile_keyword`'s ``haystack``), the grammar
+stays this one. A WORD ``FIELD:VALUE`` (:data:`FIELDS`: ``id:``, ``tag:``, ``domain:``, ``mode:``) matches
+that field exactly instead, case and accents aside too; a domain or mode it does not know is refused.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from testbench.casebook.model import Case, Casebook
+from testbench import fmt
+from testbench.casebook.model import Case, Casebook, Domain, Mode
+from testbench.i18n import _t
 
 Matcher = Callable[[Case], bool]
 
 _TOKEN = re.compile(r"\s*(?:(\()|(\))|([^\s()]+))")
 _KEYWORDS = ("and", "or", "not")
+#: the exact forms of a WORD, ``FIELD:VALUE``
+FIELDS = ("id", "tag", "domain", "mode")
+
+
+def fold(text: str) -> str:
+    """Case and accents do not matter: « Dégradé » is ``degrade`` (as ``review`` reads a verdict's name)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+
+
+def _spellings(labels: dict[str, str], code: str) -> set[str]:
+    """A domain's or mode's code and its names in French and English, folded (« sécurisé », "cards")."""
+    return {fold(code), *(fold(fmt.label(labels, code, lang)) for lang in ("fr", "en"))}
+
+
+def field_of(word: str) -> str | None:
+    """The field a ``FIELD:VALUE`` word names (``domain``), None for a plain word."""
+    name, colon, _value = word.partition(":")
+    return name.casefold() if colon and name.casefold() in FIELDS else None
 
 
 class SelectionError(ValueError):
@@ -156,23 +179,49 @@ class _Parser:
             return inner
         if word == ")" or word in _KEYWORDS:
             raise self.error(f"« {word} » inattendu", column)
-        needle = word.casefold()
+        if field_of(word) is not None:
+            return self.field_matcher(word, column)
+        needle = fold(word)
         haystack = self.haystack
-        return lambda case: any(needle in hay for hay in haystack(case))
+        return lambda case: any(needle in fold(hay) for hay in haystack(case))
+
+    def field_matcher(self, word: str, column: int) -> Matcher:
+        """``id:``, ``tag:``, ``domain:``, ``mode:``: that field of a case, exactly (case and accents aside)."""
+        name, _colon, value = word.partition(":")
+        field, wanted = name.casefold(), fold(value)
+        if not wanted:
+            raise self.error(_t("valeur manquante après « {field} »").format(field=f"{name}:"), column)
+        if field == "id":
+            return lambda case: fold(case.id) == wanted
+        if field == "tag":
+            return lambda case: any(fold(tag) == wanted for tag in case.tags)
+        domain = field == "domain"
+        labels, codes = (fmt.DOMAIN_LABELS, list(Domain)) if domain else (fmt.MODE_LABELS, list(Mode))
+        found = {code.value for code in codes if wanted in _spellings(labels, code.value)}
+        if not found:
+            unknown = (
+                _t("domaine inconnu « {value} » (domaines connus {known})")
+                if domain
+                else _t("mode inconnu « {value} » (modes connus {known})")
+            )
+            raise self.error(unknown.format(value=value, known=", ".join(c.value for c in codes)), column)
+        if domain:
+            return lambda case: case.domain.value in found
+        return lambda case: case.mode.value in found
 
 
 def _haystack(case: Case) -> Iterable[str]:
-    yield case.id.casefold()
-    yield case.title.casefold()
+    yield case.id
+    yield case.title
     yield case.domain.value
     yield case.mode.value
-    for tag in case.tags:
-        yield tag.casefold()
+    yield from case.tags
 
 
 def compile_keyword(expression: str, haystack: Callable[[Case], Iterable[str]] | None = None) -> Matcher:
     """Compile a ``-k`` expression into a predicate on cases; raise SelectionError when malformed. A word
-    matches inside one of ``haystack(case)``'s texts (casefolded; default: id, title, domain, mode, tags)."""
+    matches inside one of ``haystack(case)``'s texts (case and accents aside; default: id, title, domain, mode,
+    tags); a ``FIELD:VALUE`` word matches that field of the case exactly."""
     return _Parser(expression, haystack or _haystack).parse()
 
 
@@ -186,14 +235,14 @@ def select_cases(
 ) -> list[tuple[Casebook, Case]]:
     """Cases matching the keyword expression AND carrying at least one of ``tags`` (when given).
 
-    Order is the casebooks' order, then the file order of the cases. Tags compare case-insensitively.
+    Order is the casebooks' order, then the file order of the cases. Tags compare case and accents aside.
     """
     matcher = compile_keyword(keyword_expr) if keyword_expr and keyword_expr.strip() else None
-    wanted = {t.casefold() for t in tags or () if t.strip()}
+    wanted = {fold(t) for t in tags or () if t.strip()}
     selected: list[tuple[Casebook, Case]] = []
     for casebook in casebooks:
         for case in casebook.cases:
-            if wanted and not wanted.intersection(t.casefold() for t in case.tags):
+            if wanted and not wanted.intersection(fold(t) for t in case.tags):
                 continue
             if matcher is not None and not matcher(case):
                 continue
@@ -201,4 +250,13 @@ def select_cases(
     return selected
 
 
-__all__ = ["Problem", "SelectionError", "compile_keyword", "is_expression", "select_cases"]
+__all__ = [
+    "FIELDS",
+    "Problem",
+    "SelectionError",
+    "compile_keyword",
+    "field_of",
+    "fold",
+    "is_expression",
+    "select_cases",
+]

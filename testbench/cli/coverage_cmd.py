@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -58,14 +59,20 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     return EXIT_OK if coverage.ready else EXIT_FAILED
 
 
-def attach_plan(options: CampaignOptions, lang: str | None) -> list[str]:
-    """Check ``--plan`` of ``run``/``ui`` before anything runs and keep it for the session; the problems."""
+def attach_plan(options: CampaignOptions, lang: str | None, casebooks: Sequence[Path] = ()) -> list[str]:
+    """Check ``--plan`` of ``run``/``ui`` before anything runs and keep it for the session; the problems (the
+    plan refused: ``plan_record`` stays None), or the warnings on what differs from ``casebooks`` when given
+    (:mod:`testbench.scope.check`, the plan kept)."""
     if options.plan is None:
         return []
+    from testbench.scope.check import plan_warnings
     from testbench.scope.plan import PlanError, load_plan
 
     try:
-        options.plan_record = load_plan(options.plan).recorded()
+        plan = load_plan(options.plan)
     except PlanError as exc:
         return exc.lines(lang)
-    return []
+    options.plan_record = plan.recorded()
+    if not casebooks:  # not known here (the demo's own plan): nothing to read the plan against
+        return []
+    return [w.text(str(options.plan), lang) for w in plan_warnings(plan, casebooks)]

@@ -35,6 +35,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     run.add_argument(
         "--rerun", action="store_true", help="rejouer les cas d'une session existante (nouvelle tentative)"
     )
+    run.add_argument(
+        "--failed",
+        action="store_true",
+        help="rejouer (comme --rerun) les cas de la session dont le verdict retenu n'est pas « réussi » : échec,"
+        " erreur, non concluant, en attente (avec -k, --tag : parmi eux)",
+    )
     add_options(run, RUN)
     run.set_defaults(func=cmd_run)
 
@@ -44,11 +50,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     from testbench.runner.campaign import RunRequest
 
     options = options_from_args(args)
-    for problem in attach_plan(options, args.lang):
+    for problem in attach_plan(options, args.lang, args.casebooks):  # the plan refused, or warnings
         print(f"testbench run: {problem}", file=sys.stderr)
     if options.plan is not None and options.plan_record is None:
         return EXIT_USAGE
+    if args.failed and args.resume:
+        print(f"testbench run: {translator(args.lang)('--failed et --resume ne se combinent pas')}", file=sys.stderr)
+        return EXIT_USAGE
     request = RunRequest(list(args.casebooks), args.session, options, args.resume, args.rerun, list(sys.argv))
+    request.failed = args.failed
     return execute(request, create_dirs=args.create_dirs)
 
 
@@ -65,7 +75,9 @@ def execute(
 
     outputs = request.options.outputs
     problems = [
-        _nothing_to_resume(request.session, outputs.lang) if request.resume else None,
+        _nothing_to_resume(request.session, outputs.lang, failed=request.failed)
+        if request.resume or request.failed
+        else None,
         output_dir_problem(outputs.report, outputs.lang) if outputs.report else None,
         output_file_problem(outputs.junit, outputs.lang, [*request.casebooks, request.session])
         if outputs.junit
@@ -186,11 +198,14 @@ def _report_command(request: RunRequest, *, junit: bool = True) -> str:
     return cmdline.join(words)  # as the system's shell reads it
 
 
-def _nothing_to_resume(session: Path, lang: str | None) -> str | None:
-    """--resume names a session that is not there (a mistyped path after a crash): said, rather than the
-    whole campaign run again into a new file."""
+def _nothing_to_resume(session: Path, lang: str | None, *, failed: bool = False) -> str | None:
+    """--resume (or --failed) names a session that is not there (a mistyped path after a crash): said, rather
+    than the whole campaign run again into a new file."""
     if os.path.lexists(session):
         return None
+    if failed:
+        said = "{path} : session introuvable ; rien à relancer (--failed rejoue les échecs d'une session)"
+        return translator(lang)(said).format(path=session)
     return translator(lang)(
         "{path} : session introuvable ; rien à reprendre. Vérifiez le chemin, ou lancez sans --resume pour"
         " commencer une nouvelle session"

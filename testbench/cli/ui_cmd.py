@@ -142,7 +142,7 @@ def launch(
     from testbench.cli.coverage_cmd import attach_plan
 
     options = options_from_args(args)
-    for problem in attach_plan(options, args.lang):
+    for problem in attach_plan(options, args.lang, casebook_paths):  # the plan refused, or warnings
         print(f"testbench ui: {problem}", file=sys.stderr)
     if options.plan is not None and options.plan_record is None:
         return EXIT_USAGE

@@ -19,7 +19,9 @@ from testbench.scope.text import (
     OUT_OF_SCOPE_TEXTS,
     REQUIREMENT_LABELS,
     STATUS_LABELS,
+    casebook_state,
     gap_text,
+    open_cases,
     readiness_reasons,
 )
 from testbench.store.read import SessionView
@@ -65,6 +67,12 @@ class CoverageWords:
 
     def out_of_scope(self, case: Mapping[str, str]) -> str:
         return self.t(OUT_OF_SCOPE_TEXTS[case["why"]]).format(reason=case["reason"])
+
+    def casebook(self, planned: Mapping[str, Any], coverage: Mapping[str, Any]) -> str:
+        return casebook_state(planned, coverage["gaps"], self.t)
+
+    def redo(self, coverage: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+        return open_cases(coverage)
 
     def reasons(self, coverage: Mapping[str, Any]) -> list[str]:
         return readiness_reasons(coverage, self.lang)

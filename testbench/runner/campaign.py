@@ -21,7 +21,7 @@ from testbench.domain.attestation import Operator
 from testbench.domain.events import EventKind
 from testbench.domain.verdict import Outcome
 from testbench.fmt import json_reason, os_reason
-from testbench.i18n import tn
+from testbench.i18n import _t, tn
 from testbench.runner.assemble import Bench, assembled_bench
 from testbench.runner.events import Listener, TracesCaptured
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_USAGE, exit_code
@@ -90,6 +90,8 @@ class RunRequest:
     resume: bool = False
     rerun: bool = False
     argv: list[str] = field(default_factory=list)
+    #: ``--failed``: of the selected cases, those whose retained verdict in the session did not pass (a rerun)
+    failed: bool = False
 
 
 @dataclass
@@ -353,7 +355,12 @@ class Campaign:
                     _check_kept_shard(store, meta or {}, rerun=True)
                 store.close_dangling_attempts(INTERRUPTED)
                 record_casebooks(store, self.casebooks)
-                store.set_selection([(cb.sha256, case.id) for cb, case in selected])
+                chosen = [(cb.sha256, case.id) for cb, case in selected]
+                if has_history:  # a rerun adds to the session's cases (of these casebooks), it does not shrink them
+                    given = {cb.sha256 for cb in self.casebooks}
+                    kept = [key for key in store.selection() if key[0] in given]
+                    chosen = kept + sorted(set(chosen) - set(kept), key=chosen.index)
+                store.set_selection(chosen)
                 to_run = list(selected)
                 continuing = {}
             for key, value in (meta or {}).items():
@@ -458,7 +465,11 @@ class Campaign:
         result.stopped = summary.stopped
         result.verdicts = {case.id: outcome.verdict.value for case, outcome in summary.outcomes}
         latest = store.latest_verdicts()
-        result.final_verdicts = [latest.get(key, "none") for key in store.selection()]
+        # the session's cases, as its report and JUnit list them: its selection, then every case run in it
+        keys = store.selection()
+        listed = set(keys)
+        keys += [key for key in latest if key not in listed]
+        result.final_verdicts = [latest.get(key, "none") for key in keys]
         return result
 
     def _begin_run(
@@ -774,6 +785,8 @@ def run_campaign(
             shard=shard,
             total=total,
         )
+    if request.failed:
+        selected = failed_cases(request.session, selected)
     campaign = Campaign(
         casebooks,
         request.session,
@@ -783,4 +796,27 @@ def run_campaign(
         notify=notify,
         argv=request.argv,
     )
-    return campaign.run_selection(selected, resume=request.resume, rerun=request.rerun, meta=meta, notice=notice)
+    rerun = request.rerun or request.failed
+    return campaign.run_selection(selected, resume=request.resume, rerun=rerun, meta=meta, notice=notice)
+
+
+def failed_cases(session: Path, selected: list[tuple[Casebook, Case]]) -> list[tuple[Casebook, Case]]:
+    """``--failed``: the ``selected`` cases whose retained verdict in ``session`` did not pass
+    (:data:`~testbench.store.verdicts.FAILED_VERDICTS`); none of them: refused with the session's exit code."""
+    from testbench.store.read import read_session
+    from testbench.store.verdicts import FAILED_VERDICTS
+
+    try:
+        with read_session(session) as view:
+            retained = {case.key: case.retained_verdict for case in view.cases}
+            recorded = [case.verdict for case in view.cases]
+    except SessionError as exc:
+        raise CampaignError([str(exc)]) from None
+    kept = [(cb, case) for cb, case in selected if retained.get((cb.sha256, case.id)) in FAILED_VERDICTS]
+    if not kept:
+        said = _t(
+            "{path} : aucun cas sélectionné n'est en échec, en erreur, non concluant ou en attente dans cette"
+            " session ; rien à relancer"
+        )
+        raise CampaignError([said.format(path=session)], exit_code(recorded) if recorded else EXIT_USAGE)
+    return kept

@@ -62,8 +62,8 @@ class CaseCoverage:
 class Gap:
     """Something the scope asks for that the session does not show. ``kind`` is a stable code."""
 
-    kind: str  # casebook-missing | casebook-version | casebook-sha | requirement-uncovered | service-uncovered
-    #          | case-not-run | exclusion-unknown
+    kind: str  # casebook-missing | casebook-version | casebook-evolution | casebook-sha | requirement-uncovered
+    #          | service-uncovered | case-not-run | exclusion-unknown
     subject: str
     expected: str = ""
     found: str = ""
@@ -183,10 +183,15 @@ def _casebook_gaps(plan: ExamPlan, session: SessionView) -> tuple[dict[str, Case
         if cb is None:
             gaps.append(Gap("casebook-missing", planned.plan_id, planned.document_version))
             continue
-        version = str(cb.identity.get("document_version", ""))
+        version, evolution = (str(cb.identity.get(k, "")) for k in ("document_version", "evolution"))
+        differs = False
         if planned.document_version and version != planned.document_version:
             gaps.append(Gap("casebook-version", planned.plan_id, planned.document_version, version))
-        elif planned.sha256 and cb.sha256 != planned.sha256:
+            differs = True
+        if planned.evolution and evolution != planned.evolution:
+            gaps.append(Gap("casebook-evolution", planned.plan_id, planned.evolution, evolution))
+            differs = True
+        if not differs and planned.sha256 and cb.sha256 != planned.sha256:
             gaps.append(Gap("casebook-sha", planned.plan_id, planned.sha256, cb.sha256))
         found[cb.sha256] = cb
     return found, gaps
@@ -216,7 +221,7 @@ def compute_coverage(session: SessionView, plan: ExamPlan) -> Coverage:
             case_status(view) if view is not None else NOT_RUN,
         )
         seen.add((cb.plan_id, case_id))
-        reason = plan.excluded_reason(cb.plan_id, case_id)
+        reason = plan.excluded_reason(cb.plan_id, case_id, str(definition.get("mode", "")), domain)
         if reason is not None:
             out.append((case, "excluded", reason))
         elif domain in SERVICE_DOMAINS and domain not in chosen:
@@ -228,9 +233,11 @@ def compute_coverage(session: SessionView, plan: ExamPlan) -> Coverage:
         if case.status == NOT_RUN:
             gaps.append(Gap("case-not-run", case.case_id, found=case.plan_id))
     loaded = {cb.plan_id for cb in planned.values()}
-    for ex in plan.excluded:
-        if ex.casebook in ("", *loaded) and not any(
-            cid == ex.case and (not ex.casebook or pid == ex.casebook) for pid, cid in seen
+    for ex in plan.excluded:  # an exclusion by mode or domain that matches no case is no mistake
+        if (
+            ex.case
+            and ex.casebook in ("", *loaded)
+            and not any(cid == ex.case and (not ex.casebook or pid == ex.casebook) for pid, cid in seen)
         ):
             gaps.append(Gap("exclusion-unknown", ex.case, found=ex.casebook))
     for service in plan.services:

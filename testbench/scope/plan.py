@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from testbench.casebook.model import Domain
+from testbench.casebook.model import Domain, Mode
 from testbench.fmt import os_reason
-from testbench.i18n import _t, translator
+from testbench.i18n import _t, colon, translator
 from testbench.runner.options import EXAM_PLAN_META
-from testbench.tomlfile import TomlSyntaxError, parse_toml, path_problem, read_config
+from testbench.tomlfile import KeyPath, TomlSyntaxError, parse_toml, path_problem, place, read_config
 
 FORMAT = "testbench-plan/1"
 
@@ -37,19 +37,32 @@ _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 @dataclass(frozen=True)
 class PlannedCasebook:
-    """A casebook of the exam: found in a session by its plan id; its document version must match."""
+    """A casebook of the exam: found in a session by its plan id; its document version (and evolution,
+    when given) must match."""
 
     plan_id: str
     document_version: str = ""
     sha256: str = ""
     path: str = ""
+    evolution: str = ""
 
 
 @dataclass(frozen=True)
 class Exclusion:
+    """Cases left out: one case by its id, or every case of a mode and/or a domain (``case`` empty)."""
+
     case: str
     reason: str
-    casebook: str = ""  # plan id; empty: the case id in any casebook of the plan
+    casebook: str = ""  # plan id; empty: in any casebook of the plan
+    mode: str = ""  # one of MODES
+    domain: str = ""  # one of DOMAINS
+
+    def matches(self, plan_id: str, case_id: str, mode: str, domain: str) -> bool:
+        if self.casebook not in ("", plan_id):
+            return False
+        if self.case:
+            return self.case == case_id
+        return (not self.mode or self.mode == mode) and (not self.domain or self.domain == domain)
 
 
 @dataclass(frozen=True)
@@ -75,10 +88,12 @@ class ExamPlan:
     requirements: tuple[Requirement, ...] = ()
     text: str = field(default="", repr=False)
 
-    def excluded_reason(self, plan_id: str, case_id: str) -> str | None:
-        for ex in self.excluded:
-            if ex.case == case_id and ex.casebook in ("", plan_id):
-                return ex.reason
+    def excluded_reason(self, plan_id: str, case_id: str, mode: str = "", domain: str = "") -> str | None:
+        """Why the case is out of scope: an exclusion of its id first, then one of its mode or domain."""
+        for by_case in (True, False):
+            for ex in self.excluded:
+                if bool(ex.case) == by_case and ex.matches(plan_id, case_id, mode, domain):
+                    return ex.reason
         return None
 
     def recorded(self) -> str:
@@ -86,17 +101,26 @@ class ExamPlan:
         return json.dumps({"name": Path(self.name).name, "text": self.text}, ensure_ascii=False)
 
 
+#: params whose value is a French word, translated when said (an OS reason, a TOML reason, a value's type)
+_WORDS = frozenset({"reason", "kind"})
+
+
 @dataclass(frozen=True)
 class PlanProblem:
     line: int | None
     message: str  # French template
     params: Mapping[str, object] = field(default_factory=dict)
+    col: int | None = None
+    warning: bool = False  # said, the plan still used (testbench.scope.check)
 
     def text(self, name: str, lang: str | None = None) -> str:
         t = translator(lang)
-        place = f"{name}:{self.line}" if self.line else name
-        params = {k: t(v) if k == "reason" and isinstance(v, str) else v for k, v in self.params.items()}  # OS words
-        return f"{place}: {t(self.message).format(**params)}"
+        place = name
+        if self.line:
+            place += f":{self.line}:{self.col}" if self.col else f":{self.line}"
+        params = {k: t(v) if k in _WORDS and isinstance(v, str) else v for k, v in self.params.items()}
+        said = t(self.message).format(**params)
+        return f"{place}: " + (t("avertissement") + colon(lang) + said if self.warning else said)
 
 
 NO_PLAN = _t("aucun plan d'examen : donnez --plan PLAN, ou lancez la campagne avec run --plan PLAN")
@@ -142,126 +166,145 @@ def recorded_plan(meta: Mapping[str, str]) -> ExamPlan | None:
     return parse_plan(text, name)
 
 
-class _Lines:
-    """Where things are in the plan's text: tomllib gives no positions for values, so they are found here."""
-
-    def __init__(self, text: str) -> None:
-        self.lines = text.splitlines()
-
-    def key(self, key: str) -> int | None:
-        pattern = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=")
-        return next((i for i, line in enumerate(self.lines, 1) if pattern.match(line)), None)
-
-    def entry(self, table: str, index: int) -> int | None:
-        pattern = re.compile(rf"^\s*\[\[\s*{re.escape(table)}\s*\]\]")
-        found = [i for i, line in enumerate(self.lines, 1) if pattern.match(line)]
-        return found[index] if index < len(found) else self.key(table)
+#: a mode an exclusion may name: the FSE modes of testbench.casebook.model.Mode (cases of no mode: by domain)
+MODES = tuple(m.value for m in Mode if m is not Mode.NONE)
+#: the keys each kind of entry may hold
+_ENTRY_KEYS = {
+    "casebooks": ("plan-id", "document-version", "evolution", "sha256", "path"),
+    "excluded": ("case", "casebook", "mode", "domain", "reason"),
+    "requirements": ("id", "title", "domain", "source", "service", "basis"),
+}
+#: what a key holding text is shown with, when written as another type
+_EXAMPLES = {"document-version": '"01.00"', "evolution": '"EV112"', "version": '"4.2"'}
+_TYPE_NAMES: tuple[tuple[type, str], ...] = (
+    (bool, _t("un booléen")),
+    (int, _t("un nombre entier")),
+    (float, _t("un nombre décimal")),
+    (list, _t("une liste")),
+    (dict, _t("une table")),
+)
 
 
 def parse_plan(text: str, name: str) -> ExamPlan:
+    """Check a plan's text; :class:`PlanError` names every problem found, each at its key's line and column."""
     try:
         data = parse_toml(text)
     except TomlSyntaxError as exc:
-        if exc.hint is not None:  # the line looks like a Windows path between double quotes
-            hinted = PlanProblem(exc.line, _t("syntaxe TOML invalide ; {reason}"), {"reason": exc.hint})
-            raise PlanError(name, [hinted]) from None
-        raise PlanError(name, [PlanProblem(exc.line, _t("syntaxe TOML invalide"))]) from None
-    where = _Lines(text)
+        raise PlanError(name, [_syntax_problem(exc)]) from None
     problems: list[PlanProblem] = []
 
-    def problem(line: int | None, message: str, **params: object) -> None:
-        problems.append(PlanProblem(line, message, params))
+    def problem(path: KeyPath, message: str, *, on_key: bool = False, **params: object) -> None:
+        found = place(text, path, key=on_key) if path else None
+        line, col = found if found is not None else (1, None)
+        problems.append(PlanProblem(line, message, params, col))
+
+    def string(table: Mapping[str, Any], path: KeyPath, key: str) -> str:
+        """The text of ``key`` ("" when absent); another type is a problem at its value."""
+        value = table.get(key)
+        if value is None:
+            return ""
+        if isinstance(value, str):
+            return value.strip()
+        kind = next((n for t, n in _TYPE_NAMES if isinstance(value, t)), _t("une date"))
+        example = _EXAMPLES.get(key, '"…"')
+        said = _t("{key} : texte entre guillemets attendu ({key} = {example}), pas {kind}")
+        problem((*path, key), said, key=key, example=example, kind=kind)
+        return ""
 
     if data.get("format") != FORMAT:
-        problem(where.key("format") or 1, _t('format attendu : format = "{expected}"'), expected=FORMAT)
+        problem(("format",), _t('format attendu : format = "{expected}"'), expected=FORMAT)
     known = {"format", "product", "ps-category", "services", "casebooks", "excluded", "requirements"}
-    for key in sorted(set(data) - known):
-        problem(where.key(key) or where.entry(key, 0), _t("clé inconnue « {key} »"), key=key)
+    for unknown in sorted(set(data) - known):
+        problem((unknown,), _t("clé inconnue « {key} »"), on_key=True, key=unknown)
 
     product = data.get("product", {})
     if not isinstance(product, dict):
-        problem(where.key("product"), _t("[product] doit être une table (name, version)"))
+        problem(("product",), _t("[product] doit être une table (name, version)"))
         product = {}
     for unknown in sorted(set(product) - {"name", "version"}):
-        problem(where.key(unknown), _t("clé inconnue « {key} »"), key=unknown)
-    ps_category = _text(data.get("ps-category", ""))
+        problem(("product", unknown), _t("clé inconnue « {key} »"), on_key=True, key=unknown)
+    product_name, product_version = string(product, ("product",), "name"), string(product, ("product",), "version")
+    ps_category = string(data, (), "ps-category")
     services = data.get("services", [])
     if not isinstance(services, list) or not all(isinstance(s, str) for s in services):
-        problem(where.key("services"), _t("services doit être une liste de noms"))
+        problem(("services",), _t("services doit être une liste de noms"))
         services = []
-    for service in services:
+    for rank, service in enumerate(services):
         if service not in SERVICES:
-            problem(
-                where.key("services"),
-                _t("service inconnu « {service} » (connus : {known})"),
-                service=service,
-                known=", ".join(SERVICES),
-            )
+            said = _t("service inconnu « {service} » (connus : {known})")
+            problem(("services", rank), said, service=service, known=", ".join(SERVICES))
 
-    casebooks = []
-    for i, entry in enumerate(_entries(data, "casebooks", where, problem)):
-        line = where.entry("casebooks", i)
-        plan_id = _text(entry.get("plan-id"))
-        if not plan_id:
-            problem(line, _t("cahier de tests sans plan-id"))
-            continue
-        sha = _text(entry.get("sha256")).lower()
+    casebooks: list[PlannedCasebook] = []
+    for i, entry in _entries(data, "casebooks", problem):
+        at: KeyPath = ("casebooks", i)
+        plan_id, sha = string(entry, at, "plan-id"), string(entry, at, "sha256").lower()
+        version, evolution, path = (string(entry, at, k) for k in ("document-version", "evolution", "path"))
+        if not plan_id and isinstance(entry.get("plan-id", ""), str):  # absent or empty (another type: said)
+            problem(at, _t("cahier de tests sans plan-id"), on_key=True)
         if sha and not _SHA256.fullmatch(sha):
-            problem(line, _t("sha256 de « {plan_id} » : 64 chiffres hexadécimaux attendus"), plan_id=plan_id)
-        if any(c.plan_id == plan_id for c in casebooks):
-            problem(line, _t("cahier de tests « {plan_id} » nommé deux fois"), plan_id=plan_id)
-        path = _text(entry.get("path"))
+            problem((*at, "sha256"), _t("sha256 de « {plan_id} » : 64 chiffres hexadécimaux attendus"), plan_id=plan_id)
+        if plan_id and any(c.plan_id == plan_id for c in casebooks):
+            problem((*at, "plan-id"), _t("cahier de tests « {plan_id} » nommé deux fois"), plan_id=plan_id)
         hint = path_problem(path)
         if hint is not None:
             said = _t("chemin de « {plan_id} » : caractère de contrôle ; {reason}")
-            problem(line, said, plan_id=plan_id, reason=hint)
-        casebooks.append(PlannedCasebook(plan_id, _text(entry.get("document-version")), sha, path))
+            problem((*at, "path"), said, plan_id=plan_id, reason=hint)
+        if plan_id:
+            casebooks.append(PlannedCasebook(plan_id, version, sha, path, evolution))
     if "casebooks" not in data:
-        problem(where.key("format") or 1, _t("le plan ne nomme aucun cahier de tests ([[casebooks]])"))
+        problem(("format",), _t("le plan ne nomme aucun cahier de tests ([[casebooks]])"), on_key=True)
 
-    excluded = []
-    for i, entry in enumerate(_entries(data, "excluded", where, problem)):
-        line = where.entry("excluded", i)
-        case, reason = _text(entry.get("case")), _text(entry.get("reason"))
-        if not case:
-            problem(line, _t("exclusion sans cas (case)"))
-        elif not reason:
-            problem(line, _t("exclusion de « {case} » sans motif (reason est obligatoire)"), case=case)
-        else:
-            excluded.append(Exclusion(case, reason, _text(entry.get("casebook"))))
+    excluded: list[Exclusion] = []
+    for i, entry in _entries(data, "excluded", problem):
+        at = ("excluded", i)
+        case, reason, casebook = (string(entry, at, k) for k in ("case", "reason", "casebook"))
+        mode, domain = string(entry, at, "mode"), string(entry, at, "domain")
+        if mode and mode not in MODES:
+            problem((*at, "mode"), _t("mode inconnu « {mode} » (connus : {known})"), mode=mode, known=", ".join(MODES))
+        if domain and domain not in DOMAINS:
+            said = _t("domaine inconnu « {domain} » (connus : {known})")
+            problem((*at, "domain"), said, domain=domain, known=", ".join(DOMAINS))
+        subject = case or ", ".join(f"{k} = {v}" for k, v in (("mode", mode), ("domain", domain)) if v)
+        if case and (mode or domain):
+            said = _t("exclusion de « {case} » : un cas (case), ou un mode et un domaine, pas les deux")
+            problem((*at, "case"), said, on_key=True, case=case)
+        elif not subject and all(isinstance(entry.get(k, ""), str) for k in ("case", "mode", "domain")):
+            problem(at, _t("exclusion sans cas (case)"), on_key=True)
+        if subject and not reason:
+            problem(at, _t("exclusion de « {case} » sans motif (reason est obligatoire)"), on_key=True, case=subject)
+        if subject and reason:
+            excluded.append(Exclusion(case, reason, casebook, mode, domain))
 
-    requirements = []
-    for i, entry in enumerate(_entries(data, "requirements", where, problem)):
-        line = where.entry("requirements", i)
-        rid = _text(entry.get("id"))
-        if not _REQUIREMENT_ID.fullmatch(rid):
-            problem(line, _t("identifiant d'exigence invalide « {id} »"), id=rid)
-            continue
-        service = _text(entry.get("service"))
+    requirements: list[Requirement] = []
+    for i, entry in _entries(data, "requirements", problem):
+        at = ("requirements", i)
+        rid, title, source = string(entry, at, "id"), string(entry, at, "title"), string(entry, at, "source")
+        service, domain, basis = string(entry, at, "service"), string(entry, at, "domain"), string(entry, at, "basis")
+        valid = bool(_REQUIREMENT_ID.fullmatch(rid))
+        if not valid:
+            said = _t("identifiant d'exigence invalide « {id} »")
+            problem((*at, "id") if "id" in entry else at, said, on_key="id" not in entry, id=rid)
         if service and service not in SERVICES:
-            problem(
-                line, _t("service inconnu « {service} » (connus : {known})"), service=service, known=", ".join(SERVICES)
-            )
-        if any(r.id == rid for r in requirements):
-            problem(line, _t("exigence « {id} » nommée deux fois"), id=rid)
-        domain = _text(entry.get("domain"))
+            said = _t("service inconnu « {service} » (connus : {known})")
+            problem((*at, "service"), said, service=service, known=", ".join(SERVICES))
+        if valid and any(r.id == rid for r in requirements):
+            problem((*at, "id"), _t("exigence « {id} » nommée deux fois"), id=rid)
         if domain and domain not in DOMAINS:  # « fsx »: the requirement would sit in a domain no case has
-            known = ", ".join(DOMAINS)
-            problem(line, _t("domaine inconnu « {domain} » (connus : {known})"), domain=domain, known=known)
-        basis = _text(entry.get("basis"))
+            said = _t("domaine inconnu « {domain} » (connus : {known})")
+            problem((*at, "domain"), said, domain=domain, known=", ".join(DOMAINS))
         if basis and basis not in BASES:
-            problem(line, _t("basis inconnu « {basis} » (connus : {known})"), basis=basis, known=", ".join(BASES))
-        requirements.append(
-            Requirement(rid, _text(entry.get("title")), domain, _text(entry.get("source")), service, basis)
-        )
+            said = _t("basis inconnu « {basis} » (connus : {known})")
+            problem((*at, "basis"), said, basis=basis, known=", ".join(BASES))
+        if valid:
+            requirements.append(Requirement(rid, title, domain, source, service, basis))
 
-    if problems:
-        raise PlanError(name, problems)
+    if problems:  # in the file's order
+        raise PlanError(name, sorted(problems, key=lambda p: (p.line or 0, p.col or 0)))
     return ExamPlan(
         name=name,
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
-        product=_text(product.get("name")),
-        version=_text(product.get("version")),
+        product=product_name,
+        version=product_version,
         ps_category=ps_category,
         services=tuple(dict.fromkeys(services)),
         casebooks=tuple(casebooks),
@@ -271,29 +314,60 @@ def parse_plan(text: str, name: str) -> ExamPlan:
     )
 
 
-#: the keys each kind of entry may hold
-_ENTRY_KEYS = {
-    "casebooks": ("plan-id", "document-version", "sha256", "path"),
-    "excluded": ("case", "casebook", "reason"),
-    "requirements": ("id", "title", "domain", "source", "service", "basis"),
-}
-
-
-def _entries(data: dict[str, Any], key: str, where: _Lines, problem: Any) -> list[dict[str, Any]]:
-    """The ``[[key]]`` tables; a key an entry may not hold is a problem on the entry's line."""
+def _entries(data: dict[str, Any], key: str, problem: Any) -> list[tuple[int, dict[str, Any]]]:
+    """The ``[[key]]`` tables with their rank; a key an entry may not hold is a problem at that key."""
     value = data.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-        problem(where.key(key) or where.entry(key, 0), _t("{key} doit être une liste de tables ([[{key}]])"), key=key)
+        problem((key,), _t("{key} doit être une liste de tables ([[{key}]])"), on_key=True, key=key)
         return []
     for i, entry in enumerate(value):
         for unknown in sorted(set(entry) - set(_ENTRY_KEYS[key])):
-            problem(where.entry(key, i), _t("clé inconnue « {key} »"), key=unknown)
-    return value
+            problem((key, i, unknown), _t("clé inconnue « {key} »"), on_key=True, key=unknown)
+    return list(enumerate(value))
+
+
+#: tomllib's reasons (Python 3.11 to 3.13), in French; one not listed is left out rather than said in English
+_TOML_REASONS = {
+    "Unclosed array": _t("tableau non fermé (« ] » manquant)"),
+    "Unclosed inline table": _t("table en ligne non fermée (« } » manquant)"),
+    "Unterminated string": _t("chaîne non terminée (guillemet fermant manquant)"),
+    "Illegal character '\\n'": _t("chaîne non terminée (guillemet fermant manquant)"),  # a line ends inside it
+    "Invalid value": _t("valeur invalide (texte entre guillemets, nombre, booléen, date, [liste] ou {table})"),
+    "Invalid statement": _t("ligne invalide (clé = valeur, [table] ou [[tableau de tables]] attendu)"),
+    "Expected '=' after a key in a key/value pair": _t("« = » attendu après la clé"),
+    "Expected ']' at the end of a table declaration": _t("« ] » attendu à la fin de l'en-tête de table"),
+    "Expected ']]' at the end of an array declaration": _t("« ]] » attendu à la fin de l'en-tête [[…]]"),
+    "Expected newline or end of document after a statement": _t("fin de ligne attendue après la valeur"),
+    "Invalid date or datetime": _t("date invalide"),
+    "Invalid hex value": _t("échappement \\u invalide"),
+    "Escaped character is not a Unicode scalar value": _t("échappement \\u invalide"),
+    "Invalid initial character for a key part": _t("clé invalide (lettres, chiffres, - et _, ou entre guillemets)"),
+    "Cannot overwrite a value": _t("clé déjà définie"),
+    "Unescaped '\\' in a string": _t("barre oblique inverse (\\) seule dans une chaîne entre guillemets doubles"),
+}
+#: the start of tomllib's reasons that name a key or a character
+_TOML_REASON_STARTS = (
+    ("Cannot declare ", _t("table déclarée deux fois")),
+    ("Cannot redefine namespace ", _t("table déjà définie")),
+    ("Cannot mutate immutable namespace ", _t("table déjà définie")),
+    ("Duplicate inline table key ", _t("clé en double dans une table en ligne")),
+    ("Illegal character ", _t("caractère interdit")),
+    ("Found invalid character ", _t("caractère interdit")),
+)
+_TOML_AT = re.compile(r"\s*\((?:at line \d+, column \d+|at end of document)\)\s*$")
+
+
+def _syntax_problem(exc: TomlSyntaxError) -> PlanProblem:
+    """The syntax error at its line and column, with tomllib's reason in French when known (or the hint)."""
+    if exc.hint is not None:  # the line looks like a Windows path between double quotes
+        return PlanProblem(exc.line, _t("syntaxe TOML invalide ; {reason}"), {"reason": exc.hint}, exc.col)
+    cause = exc.__context__  # tomllib's error: its reason, which TomlSyntaxError does not keep
+    said = _TOML_AT.sub("", str(cause)) if cause is not None else ""
+    reason = _TOML_REASONS.get(said) or next((r for start, r in _TOML_REASON_STARTS if said.startswith(start)), None)
+    if reason is None:
+        return PlanProblem(exc.line, _t("syntaxe TOML invalide"), {}, exc.col)
+    return PlanProblem(exc.line, _t("syntaxe TOML invalide : {reason}"), {"reason": reason}, exc.col)
 
 
 #: a requirement's domain: a case domain's code (``fse``, ``lot``…), as casebooks write it
 DOMAINS = tuple(d.value for d in Domain)
-
-
-def _text(value: object) -> str:
-    return str(value).strip() if isinstance(value, str | int | float) and not isinstance(value, bool) else ""

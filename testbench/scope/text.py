@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from testbench.domain.verdict import Verdict
@@ -26,11 +26,18 @@ BASIS_LABELS = {"interpretation": _t("interprétation testbench"), "unverified":
 GAP_TEXTS = {
     "casebook-missing": _t("cahier de tests {subject} : absent de la session"),
     "casebook-version": _t("cahier de tests {subject} : version {found} au lieu de {expected}"),
+    "casebook-evolution": _t("cahier de tests {subject} : évolution {found} au lieu de {expected}"),
     "casebook-sha": _t("cahier de tests {subject} : empreinte {found} au lieu de {expected}"),
     "requirement-uncovered": _t("exigence {subject} : aucun cas dans le périmètre"),
     "service-uncovered": _t("service {subject} : aucun cas dans le périmètre"),
     "case-not-run": _t("cas {subject} : jamais exécuté"),
     "exclusion-unknown": _t("exclusion de {subject} : aucun cas de ce nom dans les cahiers du plan"),
+}
+#: a planned casebook loaded otherwise than the plan says (the header's line, the report's plan table)
+LOADED_TEXTS = {
+    "casebook-version": _t("chargé en version {found}, le plan attend {expected}"),
+    "casebook-evolution": _t("chargé en évolution {found}, le plan attend {expected}"),
+    "casebook-sha": _t("chargé, mais pas le fichier que le plan désigne (sha256)"),
 }
 OUT_OF_SCOPE_TEXTS = {"excluded": _t("exclu : {reason}"), "service": _t("service {reason} non retenu par le plan")}
 
@@ -46,6 +53,23 @@ def gap_text(gap: Mapping[str, str], t: Callable[[str], str]) -> str:
     """One gap (``Coverage.as_dict()["gaps"]``) as a sentence; fingerprints shortened."""
     short = {k: (v[:12] + "…" if len(v) == 64 else v) for k, v in gap.items()}
     return t(GAP_TEXTS[gap["kind"]]).format(**short)
+
+
+def casebook_state(planned: Mapping[str, Any], gaps: Sequence[Mapping[str, str]], t: Callable[[str], str]) -> str:
+    """« chargé », « absent », or how the session's casebook differs from the plan (version, evolution, file)."""
+    if not planned["loaded"]:
+        return t("absent")
+    said = [
+        t(LOADED_TEXTS[g["kind"]]).format(**g)
+        for g in gaps
+        if g["subject"] == planned["plan_id"] and g["kind"] in LOADED_TEXTS
+    ]
+    return ", ".join(said) or t("chargé")
+
+
+def open_cases(data: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The cases in scope to redo (« à reprendre »: run, not passed nor accepted), in the scope's order."""
+    return [case for case in data["cases"] if case["status"] == OPEN]
 
 
 def readiness_reasons(data: Mapping[str, Any], lang: str | None = None) -> list[str]:
@@ -93,7 +117,7 @@ def coverage_text(data: Mapping[str, Any], lang: str | None = None) -> str:
     out.append(t("Services choisis") + c + (", ".join(plan["services"]) or t("aucun")))
     for planned in plan["casebooks"]:
         version = f" {planned['document_version']}" if planned["document_version"] else ""
-        out.append(f"  {planned['plan_id']}{version}" + c + t("chargé" if planned["loaded"] else "absent"))
+        out.append(f"  {planned['plan_id']}{version}" + c + casebook_state(planned, data["gaps"], t))
     out.append("")
     out.append(readiness_text(data, lang))
     counts = data["counts"]
@@ -108,6 +132,10 @@ def coverage_text(data: Mapping[str, Any], lang: str | None = None) -> str:
         out.append(t("Hors périmètre") + c + str(len(data["out_of_scope"])))
         for case in data["out_of_scope"]:
             out.append(f"  {case['case_id']} " + t(OUT_OF_SCOPE_TEXTS[case["why"]]).format(reason=case["reason"]))
+    redo = open_cases(data)
+    if redo:  # the cases « Prêt pour le pré-examen : non — N cas à reprendre » counts
+        out += ["", t("À reprendre") + c + str(len(redo))]
+        out += [f"  {case['case_id']}" + c + verdict_word(case["verdict"], t) for case in redo]
     out += ["", t("Par exigence")]
     if not data["requirements"]:
         out.append("  " + t("aucune exigence nommée (catalogue du plan ni attribut requirements des cas)"))

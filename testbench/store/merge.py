@@ -26,6 +26,7 @@ from typing import Any
 from filelock import FileLock, Timeout
 
 from testbench.fmt import os_reason
+from testbench.i18n import _t
 from testbench.store import chain
 from testbench.store.annotations import ATTEMPT_MAP_META, attempt_map
 from testbench.store.connection import (
@@ -61,6 +62,13 @@ class MergeResult:
     notes: list[str] = field(default_factory=list)
     forced: bool = False  # merged over a modified input (``allow_tampered``); its problems are in ``notes``
 
+
+#: the exam plan a run recorded (testbench.runner.options.EXAM_PLAN_META; the store imports no runner)
+EXAM_PLAN_META = "exam_plan"
+_OTHER_PLAN = _t(
+    "{file} : plan d'examen « {plan} » différent de celui de {kept} (« {kept_plan} ») ; la session fusionnée garde"
+    " celui de {kept} (coverage --plan ou report --plan pour lire la session avec un autre plan)"
+)
 
 _RUN_COLS = "started_wall, ended_wall, argv, host, pid, options, environment"
 #: an attempt's tables copied in the chain's column order, without the id the output gives each row
@@ -124,12 +132,38 @@ def merge_sessions(
         if problems and not allow_tampered:
             raise MergeError([*problems, "fusion refusée : une session d'entrée a été modifiée"], tampered=True)
         extra = {"merged_from": json.dumps(heads, ensure_ascii=False), **(meta or {})}
+        if EXAM_PLAN_META not in extra:
+            plan, said = _carried_plan(list(unique.values()), conns)
+            extra |= {EXAM_PLAN_META: plan} if plan is not None else {}
+            notes += said
         result = _write_whole(output, lambda store: _merge_into(store, conns, list(selection or ()), extra))
         result.notes, result.forced = [*notes, *problems], bool(problems)
         return result
     finally:
         for conn in conns:
             conn.close()
+
+
+def _carried_plan(paths: list[Path], conns: list[sqlite3.Connection]) -> tuple[str | None, list[str]]:
+    """The exam plan the merged session records: the first input's that records one (in the order given);
+    each input whose plan's text differs is said (the plan kept is named), not refused: the verdicts do not
+    depend on the plan, and a later ``coverage --plan`` reads the session with another one."""
+    kept: tuple[Path, str, str, str] | None = None  # (input, recorded value, plan name, plan text)
+    notes: list[str] = []
+    for path, conn in zip(paths, conns, strict=True):
+        row = conn.execute("SELECT value FROM meta WHERE key = ?", (EXAM_PLAN_META,)).fetchone()
+        if not row or not row[0]:
+            continue
+        try:
+            saved = json.loads(row[0])
+            name, text = str(saved["name"]), str(saved["text"])
+        except (ValueError, KeyError, TypeError):  # unreadable: kept as recorded, coverage says so
+            name, text = "?", str(row[0])
+        if kept is None:
+            kept = (path, str(row[0]), name, text)
+        elif text != kept[3]:
+            notes.append(_OTHER_PLAN.format(file=path, plan=name, kept=kept[0], kept_plan=kept[2]))
+    return (kept[1] if kept else None), notes
 
 
 def partial_path(output: Path) -> Path:

@@ -56,6 +56,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec("run-rest", "x", "run_rest", "Reste", "Exécuter les cas sans verdict final", group="Exécution"),
     ActionSpec(
+        "run-failed",
+        "f",
+        "run_failed",
+        "Relancer les échecs",
+        "Relancer les cas affichés qui n'ont pas réussi : échec, erreur, non concluant, en attente (run --failed)",
+        footer=False,
+        group="Exécution",
+    ),
+    ActionSpec(
         "run-options",
         "o",
         "run_options",

@@ -81,6 +81,17 @@ class RunHandlers:
     def action_run_rest(self) -> None:
         self.start_run(self.ws.remaining())
 
+    def action_run_failed(self) -> None:
+        """``testbench run --failed`` (with the filter as its ``-k``): the shown cases that did not pass."""
+        failed = self.ws.failed(self.visible_entries())
+        if not failed:
+            self.notify(
+                self.t("Aucun cas affiché à relancer : aucun n'est en échec, en erreur, non concluant ou en attente."),
+                severity="warning",
+            )
+            return
+        self.start_run(failed)
+
     def action_stop_run(self) -> None:
         if not self.running:  # said, not a key that does nothing
             self.notify(self.t("Aucune exécution en cours."), severity="warning")

@@ -17,7 +17,7 @@ from testbench import fmt
 from testbench.casebook.errors import Problem
 from testbench.casebook.model import Case, Casebook, ExpectationKind, Step
 from testbench.casebook.problems import CasebookState
-from testbench.casebook.selection import Matcher, compile_keyword, is_expression
+from testbench.casebook.selection import Matcher, compile_keyword, field_of, fold, is_expression
 from testbench.domain.verdict import VERDICT_ORDER, Verdict
 from testbench.domain.vocabulary import is_amount
 from testbench.i18n import translator
@@ -29,7 +29,7 @@ from testbench.store.connection import SessionError, SessionLocked
 from testbench.store.model import card_states
 from testbench.store.read import SHARD_META, AttemptView, CaseView, SessionView, read_session
 from testbench.store.session import SessionStore
-from testbench.store.verdicts import VerdictCounts, count_verdicts
+from testbench.store.verdicts import FAILED_VERDICTS, VerdictCounts, count_verdicts
 
 if TYPE_CHECKING:
     from testbench.report.cover import CoverField
@@ -84,6 +84,8 @@ def parse_filter(text: str) -> Filter:
             words.append(low)
     if is_expression(" ".join(words)):
         return Filter((), tuple(tags), tuple(verdicts), compile_keyword(" ".join(words), case_words))
+    if any(field_of(word) for word in words):  # ``domain:fse mode:dégradé``: every one, as ``run -k`` reads each
+        return Filter((), tuple(tags), tuple(verdicts), compile_keyword(" and ".join(words), case_words))
     return Filter(tuple(words), tuple(tags), tuple(verdicts))
 
 
@@ -143,14 +145,14 @@ class CaseEntry:
         return latest
 
     def matches(self, flt: Filter) -> bool:
-        if flt.tags and not set(flt.tags).intersection(t.casefold() for t in self.case.tags):
+        if flt.tags and not {fold(t) for t in flt.tags}.intersection(fold(t) for t in self.case.tags):
             return False
         if flt.verdicts and self.verdict not in flt.verdicts:
             return False
         if flt.expression is not None:
             return flt.expression(self.case)
-        hay = " ".join(case_words(self.case))
-        return all(w in hay for w in flt.words)
+        hay = fold(" ".join(case_words(self.case)))
+        return all(fold(w) in hay for w in flt.words)
 
 
 @dataclass(frozen=True)
@@ -436,6 +438,11 @@ class Workstation:
             )
             out.setdefault(plan, {}).setdefault(e.case.domain.value, {}).setdefault(e.case.mode.value, []).append(e)
         return out
+
+    def failed(self, entries: list[CaseEntry]) -> list[CaseEntry]:
+        """Of ``entries``, the runnable ones whose retained verdict did not pass (``run --failed``'s
+        :data:`~testbench.store.verdicts.FAILED_VERDICTS`), of the session's shard when it is one."""
+        return self.in_shard([e for e in entries if e.verdict in FAILED_VERDICTS and self.runnable(e)])
 
     def remaining(self) -> list[CaseEntry]:
         """The runnable cases without a final verdict, of the session's shard when it is one."""
