@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import unicodedata
 from pathlib import Path
 
 from testbench.domain.verdict import Verdict
@@ -39,9 +38,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _fold(text: str) -> str:
-    """Case, accents, hyphens and spacing do not matter: « Non-Concluant » is « non concluant »."""
-    letters = "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
-    return " ".join(letters.replace("-", " ").replace("_", " ").split())
+    """Case, accents (as ``-k`` reads them), hyphens and spacing do not matter: « Non-Concluant » is « non
+    concluant »."""
+    from testbench.casebook.selection import fold
+
+    return " ".join(fold(text).replace("-", " ").replace("_", " ").split())
 
 
 def parse_verdict(text: str) -> Verdict | None:
