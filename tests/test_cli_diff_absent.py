@@ -46,7 +46,7 @@ def test_fail_on_absent_exits_1_and_says_why(sessions: tuple[Path, Path], capsys
     a, b = sessions
     assert main(["diff", str(a), str(b), "--fail-on-absent"]) == 1
     said = capsys.readouterr()
-    assert "testbench diff: 2 cas de SESSION_A absents de SESSION_B (--fail-on-absent)" in said.err
+    assert f"testbench diff: 2 cas de {a} absents de {b} (--fail-on-absent)" in said.err
     assert "attention : 2 cas de A absents de B" in said.out
 
 
@@ -79,7 +79,7 @@ def test_the_warning_reads_in_english_and_lists_the_absent_cases_in_json(
     assert main(argv) == 1
     said = capsys.readouterr()
     assert "warning: 2 cases of A absent from B (TLS-ADRI-002, TLS-ADRI-003)" in said.out
-    assert "2 cases of SESSION_A absent from SESSION_B (--fail-on-absent)" in said.err
+    assert f"2 cases of {a} absent from {b} (--fail-on-absent)" in said.err
     assert "warning: 2 cases of A absent from B" in out_html.read_text(encoding="utf-8")
     data = json.loads(out_json.read_text(encoding="utf-8"))
     assert [c["case_id"] for c in data["absent"]] == ["TLS-ADRI-002", "TLS-ADRI-003"]

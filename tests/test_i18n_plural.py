@@ -86,9 +86,9 @@ def test_a_sentence_said_in_french_reads_back_agreeing(french: str, english_text
 
 def test_the_verification_lines_said_in_french_read_back_agreeing() -> None:
     """``testbench verify`` words its lines in French and shows them in the language asked."""
-    assert english("session : 1 entrée ajoutée depuis le rapport (revue ?)") == (
-        "session: 1 entry added since the report (a review?)"
-    )
+    assert english(
+        "session : 1 entrée ajoutée depuis le rapport à la chaîne du journal : aucune annotation (revue)"
+    ) == ("session: 1 entry added to the journal chain since the report: no annotation (review)")
     assert english("1 fichier conforme au manifeste") == "1 file matches the manifest"
     assert english("12 fichiers conformes au manifeste") == "12 files match the manifest"
 

@@ -15,7 +15,9 @@ import pytest
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
 from test_tui_helpers import make_app
-from textual.widgets import Input, Label, Tree
+from textual.widgets import Input, Label, Select, Tree
+from textual.widgets._select import SelectOverlay
+from textual.widgets.select import InvalidSelectValueError
 
 from testbench.casebook.loader import load_casebooks
 from testbench.cli.main import main
@@ -102,6 +104,8 @@ def test_the_workstation_review_core_refuses_it(session: Path, key: Path) -> Non
 def test_the_review_window_says_why_and_keeps_the_case_not_run(
     tmp_path: Path, key: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The window offers the comment only (accept and override are not among its choices), says why at once,
+    and the comment saved leaves the case not run."""
     monkeypatch.setenv("TESTBENCH_SIGNING_KEY", str(key))
 
     async def scenario() -> None:
@@ -115,14 +119,27 @@ def test_the_review_window_says_why_and_keeps_the_case_not_run(
             await pilot.pause()
             screen = app.screen
             assert isinstance(screen, ReviewScreen)
-            screen.query_one("#decision").value = "pass"
+            said = str(screen.query_one("#only-comment", Label).render())
+            assert "le cas TC-OK-001 n'a jamais été exécuté : rien à revoir" in said, said
+            decision = screen.query_one("#decision", Select)
+            assert decision.value == "comment"
+            for refused in ("pass", "accept"):  # not offered: the choice cannot even be made
+                with pytest.raises(InvalidSelectValueError):
+                    decision.value = refused
+            decision.focus()
+            await pilot.press("enter")  # the list opened: « Commentaire seulement » and nothing else
+            await pilot.pause()
+            offered = screen.query_one(SelectOverlay)
+            assert [str(offered.get_option_at_index(n).prompt) for n in range(offered.option_count)] == [
+                "Commentaire seulement"
+            ]
+            await pilot.press("escape")
+            await pilot.pause()
             screen.query_one("#reason", Input).value = "vu à l'écran"
             await pilot.press("ctrl+s")
             await pilot.pause()
-            assert app.screen is screen  # refused: the window stays, with the reason why
-            said = str(screen.query_one("#review-error", Label).render())
-            assert "le cas TC-OK-001 n'a jamais été exécuté : rien à revoir" in said, said
+            assert app.screen is not screen  # the comment is saved
             entry = app.ws.find("TC-OK-001")
-            assert entry.verdict == "none" and not entry.annotations
+            assert entry.verdict == "none" and [a.action for a in entry.annotations] == ["comment"]
 
     asyncio.run(scenario())

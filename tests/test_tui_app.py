@@ -423,7 +423,7 @@ def test_review_override_needs_reason_is_signed_and_keeps_original(tmp_path: Pat
             assert isinstance(screen, ReviewScreen)
             # how the key is made: the window's own way (ctrl+s offers to create it), never the CLI's command
             said = [str(label.render()) for label in screen.query(Label)]
-            assert "Annotation signée avec votre clé ; sans clé, ctrl+s propose de la créer." in said
+            assert "Annotation signée avec votre clé ; sans clé, Ctrl+S propose de la créer." in said
             assert not any("keys init" in text for text in said)
             screen.query_one("#decision").value = "pass"
             await pilot.press("ctrl+s")

@@ -153,7 +153,7 @@ def test_every_key_that_cannot_act_says_why(tmp_path: Path) -> None:
             await app.workers.wait_for_complete()
             await pilot.pause()
             said = await said_after(app, pilot, "n")
-            assert "Aucune occurrence : cherchez d'abord (ctrl+f)" in said, said
+            assert "Aucune occurrence : cherchez d'abord (Ctrl+F)" in said, said
             app.query_one("#tree").focus()
             # a filter that shows no case: the case's windows say there is none
             await pilot.press("slash", *"zzz-aucun", "enter")

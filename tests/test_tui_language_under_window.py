@@ -59,7 +59,7 @@ def test_f2_under_a_manual_step_window_switches_the_whole_main_screen(tmp_path: 
             assert "Card to insert: v1 → reader vitale" in shown
             assert "Expected/observed" in shown and "Overview" in shown and "Review" in shown
             assert "Cas " not in shown and "en cours" not in shown and "Carte à insérer" not in shown
-            assert "4 cases ·4" in shown and "^q Quit" in shown and "Quitter" not in shown
+            assert "4 cases ·4" in shown and "Ctrl+Q Quit" in shown and "Quitter" not in shown
             await pilot.press("ctrl+s")
             await asyncio.wait_for(app.workers.wait_for_complete(), timeout=30)
             await pilot.pause()

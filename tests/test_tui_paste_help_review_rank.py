@@ -178,9 +178,7 @@ def review_window(tmp_path: Path, monkeypatch, *, run: bool = False, lang: str =
             seen["decision"] = window.query_one("#decision", Select).value
             if run:
                 return
-            window.query_one("#decision", Select).value = "pass"
-            await pilot.pause()
-            seen["override"] = str(window.query_one("#review-error", Label).render())
+            seen["offered"] = [value for _label, value in window.query_one("#decision", Select)._options]
             window.query_one("#decision", Select).value = "comment"
             await pilot.pause()
             seen["comment"] = str(window.query_one("#review-error", Label).render())
@@ -200,7 +198,7 @@ def test_the_review_window_of_a_case_never_run_says_at_once_only_a_comment(tmp_p
     why = "le cas TC-OK-001 n'a jamais été exécuté : rien à revoir — seul un commentaire peut être enregistré."
     assert seen["said"] == why, seen
     assert seen["decision"] == "comment", seen
-    assert seen["override"] == why, seen  # said as soon as an override is chosen, not at ctrl+s only
+    assert seen["offered"] == ["comment"], seen  # neither accept nor an override is offered (the core's rule)
     assert seen["comment"] == "", seen
     assert seen["saved"] == [("comment", "vu")] and seen["verdict"] == "none", seen
 
@@ -208,7 +206,7 @@ def test_the_review_window_of_a_case_never_run_says_at_once_only_a_comment(tmp_p
 def test_the_review_window_of_a_case_never_run_says_it_in_english(tmp_path: Path, monkeypatch) -> None:
     seen = review_window(tmp_path, monkeypatch, lang="en")
     why = "case TC-OK-001 was never run: nothing to review — only a comment can be saved."
-    assert seen["said"] == why and seen["override"] == why, seen
+    assert seen["said"] == why and seen["offered"] == ["comment"], seen
 
 
 def test_the_review_window_of_a_case_with_a_verdict_offers_its_review(tmp_path: Path, monkeypatch) -> None:

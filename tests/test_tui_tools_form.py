@@ -171,7 +171,7 @@ def test_a_missing_key_points_to_the_workstations_own_action_never_keys_init(tmp
     tui.toml's [keymap], else the palette) in the language shown; the CLI keeps « testbench keys init »."""
     key = tmp_path / "none.pem"
     run = TOOLS["keys"].run
-    palette_fr = "« Créer la clé » dans la palette (ctrl+p)"
+    palette_fr = "« Créer la clé » dans la palette (Ctrl+P)"
     refused = run({"key": f'"{key}"'}, context(tmp_path))  # pasted with its quotes: the path all the same
     assert (refused.code, said(refused)) == (
         3,
@@ -179,7 +179,7 @@ def test_a_missing_key_points_to_the_workstations_own_action_never_keys_init(tmp
             [f"{key}: clé de signature illisible (introuvable) ; créez-la avec l'action {palette_fr}"],
             [
                 f"{key}: signing key unreadable (not found); create it with the action “Create the key”"
-                " in the palette (ctrl+p)"
+                " in the palette (Ctrl+P)"
             ],
         ),
     )
@@ -190,7 +190,7 @@ def test_a_missing_key_points_to_the_workstations_own_action_never_keys_init(tmp
         f"{key}: signing key unreadable (not found); create it with the action “Create the key” (key K)"
     ]
     palette = run({"key": str(key)}, context(tmp_path, keymap={"palette": "f3"}))
-    assert said(palette)[0][0].endswith("« Créer la clé » dans la palette (f3)")
+    assert said(palette)[0][0].endswith("« Créer la clé » dans la palette (F3)")
 
 
 def test_merge_of_shards_names_its_field_and_merges_when_told(tmp_path: Path) -> None:

@@ -76,7 +76,7 @@ def test_escape_after_a_correction_asks_once_and_keeps_what_was_typed(tmp_path: 
 
 def test_escape_after_a_reason_alone_asks_too_and_says_it_in_english(tmp_path: Path) -> None:
     seen = values_read(tmp_path, "tab", *"vu", "escape", lang="en")
-    assert seen["open"] and "Escape again to drop your corrections" in seen["notice"], seen["notice"]
+    assert seen["open"] and "Esc again to drop your corrections" in seen["notice"], seen["notice"]
 
 
 def test_ctrl_t_with_a_value_typed_asks_once_then_stops_and_the_step_stays_pending(tmp_path: Path) -> None:
@@ -107,7 +107,7 @@ def test_ctrl_t_with_a_value_typed_asks_once_then_stops_and_the_step_stays_pendi
     asyncio.run(scenario())
     assert seen["open"] and seen["typed"] == "33,6"
     assert seen["notice"].startswith(
-        "ctrl+t encore pour arrêter l'exécution : la valeur et la note tapées seront perdues"
+        "Ctrl+T encore pour arrêter l'exécution : la valeur et la note tapées seront perdues"
     ), seen["notice"]
     assert seen["closed"]
     with read_session(tmp_path / "exam.tbsession") as view:
@@ -136,4 +136,4 @@ def test_ctrl_t_remapped_names_its_own_key(tmp_path: Path) -> None:
             await wait_run(app, pilot)
 
     asyncio.run(scenario())
-    assert seen["notice"].startswith("ctrl+g encore pour arrêter l'exécution"), seen["notice"]
+    assert seen["notice"].startswith("Ctrl+G encore pour arrêter l'exécution"), seen["notice"]

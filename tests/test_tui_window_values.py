@@ -139,7 +139,7 @@ def test_ctrl_q_in_the_values_read_window_with_a_correction_asks_first_then_quit
 
     asyncio.run(scenario())
     assert seen["open"] and seen["typed"] == ("33.60", "lu a l'ecran")
-    assert seen["notice"].startswith("ctrl+q encore pour quitter : vos corrections et leurs motifs seront perdus")
+    assert seen["notice"].startswith("Ctrl+Q encore pour quitter : vos corrections et leurs motifs seront perdus")
     assert seen["code"] == 0
 
 
@@ -302,7 +302,7 @@ def test_empty_values_are_asked_about_once_then_confirmed_absent(tmp_path: Path)
     seen = manual_step(tmp_path, script)
     asked = seen["asked"]
     assert asked["open"] and asked["values"] == ["", "5,90"] and asked["focus"] == "value-0", asked
-    assert asked["notice"].startswith("Champ vide : Feuille papier éditée (manual.paper) — ctrl+s encore"), asked
+    assert asked["notice"].startswith("Champ vide : Feuille papier éditée (manual.paper) — Ctrl+S encore"), asked
     assert seen["closed"] and seen["verdict"] == "fail"  # the operator's choice: the value is absent
     assert "valeur absente : manual.paper" in seen["reasons"][-1], seen["reasons"]
 
@@ -316,8 +316,8 @@ def test_escape_in_the_manual_step_says_which_keys_close_it_and_keeps_what_was_t
     seen = manual_step(tmp_path, script, keymap={"stop": "ctrl+g"})
     said = seen["state"]
     assert said["open"] and said["values"] == ["oui", ""], said
-    assert said["notice"].startswith("Échap ne ferme pas l'étape manuelle : ctrl+s confirme, ctrl+r rejette"), said
-    assert "ctrl+g arrête l'exécution" in said["notice"], said
+    assert said["notice"].startswith("Échap ne ferme pas l'étape manuelle : Ctrl+S confirme, Ctrl+R rejette"), said
+    assert "Ctrl+G arrête l'exécution" in said["notice"], said
 
 
 # -- pastes --------------------------------------------------------------------------------------------------------
@@ -411,10 +411,10 @@ def test_escape_in_the_review_window_with_a_reason_asks_first(tmp_path: Path) ->
 def test_ctrl_q_in_the_review_window_with_a_reason_asks_first(tmp_path: Path) -> None:
     seen = review(tmp_path, *typing("écart confirmé"), "ctrl+q")
     assert seen["open"] and seen["reason"] == "écart confirmé", seen
-    assert seen["notice"].startswith("ctrl+q encore pour quitter : le motif tapé sera perdu"), seen
+    assert seen["notice"].startswith("Ctrl+Q encore pour quitter : le motif tapé sera perdu"), seen
     assert seen["code"] == 0
     english = review(tmp_path, *"confirmed", "ctrl+q", lang="en")
-    assert english["notice"].startswith("ctrl+q again to quit: the reason typed will be lost"), english
+    assert english["notice"].startswith("Ctrl+Q again to quit: the reason typed will be lost"), english
 
 
 def test_ctrl_q_over_the_help_still_asks_for_the_manual_step_under_it(tmp_path: Path) -> None:
@@ -431,7 +431,7 @@ def test_ctrl_q_over_the_help_still_asks_for_the_manual_step_under_it(tmp_path: 
 
     seen = manual_step(tmp_path, script)
     assert seen["running"] and seen["kept"] == "oui", seen
-    assert "ctrl+q encore pour quitter : la valeur et la note tapées seront perdues" in seen["toasts"], seen
+    assert "Ctrl+Q encore pour quitter : la valeur et la note tapées seront perdues" in seen["toasts"], seen
 
 
 # -- « ? » ---------------------------------------------------------------------------------------------------------
@@ -457,7 +457,7 @@ def test_question_mark_opens_the_help_where_no_field_takes_it(tmp_path: Path) ->
 
     asyncio.run(scenario())
     assert seen["help"] and seen["closed"], seen
-    assert "f1 ?" in seen["listed"]  # the help names both keys
+    assert "F1 ?" in seen["listed"]  # the help names both keys
     assert seen["filter"] == "?" and seen["no help"], seen
 
 
@@ -483,7 +483,7 @@ def test_ctrl_q_in_any_window_with_a_field_changed_asks_first_by_the_same_rule(t
 
     asyncio.run(scenario())
     assert seen["open"], seen
-    assert seen["notice"] == "ctrl+q encore pour quitter : ce qui est tapé dans cette fenêtre sera perdu"
+    assert seen["notice"] == "Ctrl+Q encore pour quitter : ce qui est tapé dans cette fenêtre sera perdu"
     assert seen["code"] == 0
 
 

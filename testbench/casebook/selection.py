@@ -33,6 +33,12 @@ _TOKEN = re.compile(r"\s*(?:(\()|(\))|([^\s()]+))")
 _KEYWORDS = ("and", "or", "not")
 #: the exact forms of a WORD, ``FIELD:VALUE``
 FIELDS = ("id", "tag", "domain", "mode")
+#: ``-k verdict:échec``: a word of the workstation's filter (it keeps cases by their verdict in a session); a run
+#: selects cases of casebooks, and ``--failed`` reruns the session's cases that did not pass
+VERDICT_NOT_A_FIELD = _t(
+    "« verdict: » est un mot du filtre du poste de travail, pas de -k (--failed relance les cas d'une session"
+    " qui n'ont pas réussi)"
+)
 
 
 def fold(text: str) -> str:
@@ -43,6 +49,15 @@ def fold(text: str) -> str:
 def _spellings(labels: dict[str, str], code: str) -> set[str]:
     """A domain's or mode's code and its names in French and English, folded (« sécurisé », "cards")."""
     return {fold(code), *(fold(fmt.label(labels, code, lang)) for lang in ("fr", "en"))}
+
+
+def codes_named(field: str, value: str) -> list[str]:
+    """The codes of the domains (``field`` ``domain``) or modes (``mode``) that ``value`` names: a code or its
+    name in French or English, case and accents aside (« dégradé », "cards", « Cartes »). The one rule of
+    ``-k domain:``/``mode:`` and of the exam plan's exclusions."""
+    labels, codes = (fmt.DOMAIN_LABELS, list(Domain)) if field == "domain" else (fmt.MODE_LABELS, list(Mode))
+    wanted = fold(value)
+    return [code.value for code in codes if wanted in _spellings(labels, code.value)]
 
 
 def field_of(word: str) -> str | None:
@@ -181,6 +196,9 @@ class _Parser:
             raise self.error(f"« {word} » inattendu", column)
         if field_of(word) is not None:
             return self.field_matcher(word, column)
+        name, colon, value = word.partition(":")
+        if colon and value and name.casefold() == "verdict":  # the workstation's filter takes it off before
+            raise self.error(VERDICT_NOT_A_FIELD, column)
         needle = fold(word)
         haystack = self.haystack
         return lambda case: any(needle in fold(hay) for hay in haystack(case))
@@ -196,8 +214,8 @@ class _Parser:
         if field == "tag":
             return lambda case: any(fold(tag) == wanted for tag in case.tags)
         domain = field == "domain"
-        labels, codes = (fmt.DOMAIN_LABELS, list(Domain)) if domain else (fmt.MODE_LABELS, list(Mode))
-        found = {code.value for code in codes if wanted in _spellings(labels, code.value)}
+        codes = list(Domain) if domain else list(Mode)
+        found = set(codes_named(field, value))
         if not found:
             unknown = (
                 _t("domaine inconnu « {value} » (domaines connus {known})")
@@ -254,6 +272,7 @@ __all__ = [
     "FIELDS",
     "Problem",
     "SelectionError",
+    "codes_named",
     "compile_keyword",
     "field_of",
     "fold",

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from testbench.domain.verdict import Verdict as VerdictCode
 from testbench.fmt import timestamp
-from testbench.i18n import colon, tn
+from testbench.i18n import _t, colon, tn
 from testbench.integrity.manifest import MANIFEST, REPORT_NAMES, SIGNATURE, FolderCheck, check_folder
 from testbench.signing import PublicKey
 from testbench.store import chain
@@ -412,14 +412,8 @@ def _compare_with_session(
         )
         result.problems.append(f"session : {cut}")
     elif len(live) > length:
-        added = tn(
-            "{count} entrée ajoutée depuis le rapport (revue ?)",
-            "{count} entrées ajoutées depuis le rapport (revue ?)",
-            len(live) - length,
-            "fr",
-        )
-        result.ok_lines.append(f"session : {added}")
         result.added_reviews = _added_reviews(session, record, live[length:])
+        result.ok_lines.append(f"session : {_added_entries(len(live) - length, len(result.added_reviews))}")
     else:  # the anchor is what was compared, not the content of the files
         anchored = tn(
             "ancrage de la chaîne conforme : la session contient, à l'identique, la chaîne sur laquelle le rapport"
@@ -431,6 +425,29 @@ def _compare_with_session(
             head=head[:16],
         )
         result.ok_lines.append(anchored)
+
+
+def _added_entries(entries: int, reviews: int) -> str:
+    """« 4 entrées ajoutées depuis le rapport à la chaîne du journal : 2 annotations (revues), listées ci-dessous »:
+    the chain's entries (a review records its annotation and the session's metadata) and the annotations among
+    what they record, the count of the lines that follow."""
+    said = (
+        tn(
+            "{count} annotation (revue), listée ci-dessous",
+            "{count} annotations (revues), listées ci-dessous",
+            reviews,
+            "fr",
+        )
+        if reviews
+        else _t("aucune annotation (revue)")
+    )
+    return tn(
+        "{count} entrée ajoutée depuis le rapport à la chaîne du journal : {reviews}",
+        "{count} entrées ajoutées depuis le rapport à la chaîne du journal : {reviews}",
+        entries,
+        "fr",
+        reviews=said,
+    )
 
 
 def _added_reviews(session: Path, record: IntegrityRecord, added: list[dict[str, Any]]) -> list[AddedReview]:

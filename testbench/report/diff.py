@@ -38,10 +38,12 @@ from testbench.i18n import colon, default_language, tn, translator
 from testbench.report.diff_bench import (
     BENCH_RULES,
     EnvChange,
+    Row,
     bench_differences,
     bench_normaliser,
     bench_order,
     bench_phrasing,
+    either_guard_check,
     product_changes,
 )
 from testbench.report.labels import verdict_label
@@ -183,16 +185,17 @@ class SessionDiff:
         return {k: out[k] for k in KIND_ORDER if k in out}
 
 
-def _latest_details(
-    session: SessionView, case: Any, bench: Callable[[str], str]
-) -> tuple[dict[str, dict[str, Any]], list[str]]:
+def _latest_details(session: SessionView, case: Any) -> tuple[dict[str, dict[str, Any]], list[Row]]:
     latest = case.latest
     if latest is None:
         return {}, []
     comparisons = {c.get("expectation_id", ""): c for c in session.comparisons(latest.id)}
-    rows = bench_order([(ch, text) for _, ch, _, text in session.trace_rows(latest.id)])
-    lines = [f"{ch} {normalise_line(bench_phrasing(ch, bench(text)))}" for ch, text in rows]
-    return comparisons, lines
+    return comparisons, [(ch, step, text) for _, ch, step, text in session.trace_rows(latest.id)]
+
+
+def _trace_lines(rows: list[Row], bench: Callable[[str], str]) -> list[str]:
+    ordered = bench_order([(ch, text) for ch, _, text in rows])
+    return [f"{ch} {normalise_line(bench_phrasing(ch, bench(text)))}" for ch, text in ordered]
 
 
 def _step_status(session: SessionView, case: CaseView | None) -> dict[str, str]:
@@ -230,8 +233,10 @@ def diff_sessions(path_a: Path, path_b: Path, *, trace_context: int = 1, max_tra
                 cards_after=_card_status(b, cb),
             )
             if ca and cb:
-                comp_a, lines_a = _latest_details(a, ca, bench_a)
-                comp_b, lines_b = _latest_details(b, cb, bench_b)
+                comp_a, rows_a = _latest_details(a, ca)
+                comp_b, rows_b = _latest_details(b, cb)
+                rows_a, rows_b = either_guard_check(rows_a, rows_b)  # a card read again or a kept check
+                lines_a, lines_b = _trace_lines(rows_a, bench_a), _trace_lines(rows_b, bench_b)
                 for eid in list(comp_b) + [e for e in comp_a if e not in comp_b]:
                     x, y = comp_a.get(eid), comp_b.get(eid)
                     before = x.get("observed") if x else None
@@ -399,7 +404,7 @@ def _markers(line: str, t: Callable[[str], str]) -> str:
     meaning) and the markers; the rest of the line as recorded."""
     if line.startswith("… "):  # « … 12 lignes de plus »: the diff's own words
         return t(line)
-    if line[:1] in ("+", "-", " "):  # « +apdu A>> … », as _latest_details wrote it after the diff's sign
+    if line[:1] in ("+", "-", " "):  # « +apdu A>> … », as _trace_lines wrote it after the diff's sign
         channel, _, text = line[1:].partition(" ")
         line = f"{line[0]}{channel} {trace_text(channel, text, t)}"
     return _MARKER.sub(lambda m: f"‹{t(m[1])}›", line) if "‹" in line else line

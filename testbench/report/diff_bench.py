@@ -11,6 +11,8 @@ The bench's own simulators also say what only the run's order or its host decide
 card check still holds, the simulated téléservices' port and process, the reference engine's invoice and lot
 numbers and the téléservices' sequence references. :func:`bench_phrasing` marks those, each rule anchored on
 the channel and the words that write it (testbench.runner.runner, testbench.services, the reference engine).
+Whether the card guard reads a card again or reuses an earlier case's check of it is the run's scheduling too
+(a shard, a worker starts with no kept check): :func:`either_guard_check` says both alike, for that slot only.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from functools import partial
 from typing import Any
 
 from testbench.domain.events import EventKind
+from testbench.i18n import _t
 from testbench.store.read import SessionView
 
 #: Built-in engines named by a word; anything else in ``--engine`` is a command line of this bench.
@@ -35,6 +38,7 @@ BENCH_RULES = (
     "commande du moteur",
     "cartes gardées",
     "cas repris",
+    "contrôle de carte refait ou repris",
     "simulateur de téléservices",
     "numéros des simulateurs",
 )
@@ -188,6 +192,65 @@ def bench_order(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:
         run = []
         out.append(line)
     return out[:-1]
+
+
+#: A trace row as the diff reads it: (channel, step id or None, text)
+Row = tuple[str, str | None, str]
+
+#: testbench.runner.runner: the bench's line of a check reused (« contrôle de la carte cps repris du cas X (why) »)
+_REUSED_CHECK = re.compile(r"^contrôle de la carte (\S+) repris du cas ")
+#: testbench.runner.tracing.format_apdu: an APDU line ends with « [slot@reader] »
+_APDU_SLOT = re.compile(r" \[([^@\s\]]+)@[^\]]*\]$")
+#: The one line both sides show for a slot whose guard check one read again and the other reused
+GUARD_EITHER = _t("contrôle de la carte {slot} refait ou repris d'un cas précédent")
+
+
+def guard_checks(rows: list[Row]) -> dict[str, tuple[str, list[int]]]:
+    """Each slot's card-guard check as the trace says it, before the case's first step: ``read`` (its APDU
+    exchanges, recorded with no step) or ``reused`` (the bench's « repris du cas » line), with the rows that say it;
+    ``both`` for a slot whose trace says both (then nothing is made alike)."""
+    found: dict[str, tuple[str, list[int]]] = {}
+    for i, (channel, step, text) in enumerate(rows):
+        if step is not None:  # the guard checks before the first step; a step's APDUs are the product's
+            break
+        match = (
+            _REUSED_CHECK.match(text) if channel == "bench" else _APDU_SLOT.search(text) if channel == "apdu" else None
+        )
+        if match is None:
+            continue
+        how = "reused" if channel == "bench" else "read"
+        before, where = found.get(match[1], (how, []))
+        found[match[1]] = (how if before == how else "both", [*where, i])
+    return found
+
+
+def either_guard_check(rows_a: list[Row], rows_b: list[Row]) -> tuple[list[Row], list[Row]]:
+    """The « contrôle de carte refait ou repris » rule, on the rows of one case on each side: a slot whose guard
+    check one side read again and the other reused (a worker or a shard starts with no kept check) shows, on both,
+    one line :data:`GUARD_EITHER` after the guard's other lines, instead of the APDUs read or the « repris » line.
+    A slot read on both sides, or reused on both, is compared as it is; so is every step's line."""
+    checks_a, checks_b = guard_checks(rows_a), guard_checks(rows_b)
+    either = [
+        slot
+        for slot in sorted(checks_a.keys() & checks_b.keys())
+        if {checks_a[slot][0], checks_b[slot][0]} == {"read", "reused"}
+    ]
+    if not either:
+        return rows_a, rows_b
+    return _guard_either(rows_a, checks_a, either), _guard_either(rows_b, checks_b, either)
+
+
+def _guard_either(rows: list[Row], checks: dict[str, tuple[str, list[int]]], either: list[str]) -> list[Row]:
+    dropped = {i for slot in either for i in checks[slot][1]}
+    last = max(i for _, where in checks.values() for i in where)  # the guard's last line, kept or dropped
+    said: list[Row] = [("bench", None, GUARD_EITHER.format(slot=slot)) for slot in either]
+    out: list[Row] = []
+    for i, row in enumerate(rows):
+        if i not in dropped:
+            out.append(row)
+        if i == last:
+            out += said
+    return out
 
 
 def _kept_cards(session: SessionView) -> set[str]:

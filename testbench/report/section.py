@@ -181,9 +181,11 @@ class CaseSection:
         verdict = case["verdict"]
         retained = case.get("retained_verdict") or verdict  # a review's verdict decides, beside the recorded one
         key = case["key"]
-        reviewed = (
-            f' → <span class="v v-{o(retained)}">{o(vl(retained))}</span>' if case.get("reviewed_verdict") else ""
-        )
+        reviewed = ""
+        if case.get("reviewed_verdict") and retained != verdict:
+            reviewed = f' → <span class="v v-{o(retained)}">{o(vl(retained))}</span>'
+        elif case.get("reviewed_verdict"):  # a review that keeps the recorded verdict: said, without an arrow
+            reviewed = f' <span class="review-kept">— {o(self.t(ACTION_FR["accept"]))}</span>'
         parts = [
             f'<section class="case" id="{o(case["anchor"])}" data-case="{o(key["case_id"])}" '
             f'data-verdict="{o(retained)}" data-recorded="{o(verdict)}">\n'

@@ -32,7 +32,7 @@ from testbench.runner.resume import Continuation, continuation
 from testbench.runner.runner import Runner
 from testbench.runner.tracing import TraceRecorder
 from testbench.store.connection import SessionError, SessionWriteError
-from testbench.store.read import FIXTURES_META
+from testbench.store.read import FIXTURES_META, SHARD_META
 from testbench.store.session import SessionStore
 from testbench.traces.model import TraceLine
 
@@ -53,6 +53,7 @@ def interrupted_notice(cases: list[str]) -> str:
         "fr",
         cases=", ".join(dict.fromkeys(cases)),
     )
+
 
 #: Builds the bench (engine, card bay, guard) around the session's trace recorder; ``notify`` tells the person.
 BenchFactory = Callable[[TraceRecorder, Callable[[str], None]], Bench]
@@ -164,43 +165,46 @@ def _resume_selection(store: SessionStore, casebooks: list[Casebook]) -> list[tu
     return [(by_sha[sha], by_sha[sha].case(cid)) for sha, cid in keys if (sha, cid) not in done]
 
 
-def _check_kept_shard(store: SessionStore, meta: dict[str, str], *, rerun: bool = False) -> None:
-    """A session keeps its slice: ``--shard`` (its record in ``meta``) must be the one the session was started
-    with, else a resume would run nothing of the new slice and carry its label, and a rerun would relabel
-    the session (exit 3). A resume goes on with the session's selection: it may leave ``--shard`` out; a
-    rerun runs the cases it is given: on a shard's session, it needs the session's ``--shard``."""
+def _check_kept_shard(
+    path: Path, recorded_value: str | None, wanted_value: str | None, *, option: str | None = None
+) -> None:
+    """A session keeps its slice: ``--shard`` (its record ``wanted_value``) must be the one the session was started
+    with (``recorded_value``), else a resume would run nothing of the new slice and carry its label, and a rerun
+    would relabel the session (exit 3). A resume (``option`` None) goes on with the session's selection: it may
+    leave ``--shard`` out; a rerun (``option``: the one the person typed, ``--rerun`` or ``--failed``) needs the
+    session's ``--shard``. ``--rerun`` runs the cases it is given, dealt from the session's selection of cases;
+    ``--failed`` reruns the session's own cases, which ``-k`` filters: it never deals them again."""
     from testbench.runner.shard import read_record
-    from testbench.store.read import SHARD_META
 
-    wanted = read_record(meta.get(SHARD_META))
-    recorded = read_record(store.meta(SHARD_META))
+    wanted = read_record(wanted_value)
+    recorded = read_record(recorded_value)
     new = None if wanted is None else f"{wanted['index']}/{wanted['count']}"
     if recorded is None:
         if new is None:
             return
         problem = (
-            f"{store.path}: cette session n'est pas une partition ; --rerun la rejoue sans --shard {new}"
-            if rerun
-            else f"{store.path}: cette session n'est pas une partition ; --resume la reprend sans --shard {new}"
+            f"{path}: cette session n'est pas une partition ; {option} la rejoue sans --shard {new}"
+            if option
+            else f"{path}: cette session n'est pas une partition ; --resume la reprend sans --shard {new}"
         )
         raise CampaignError([problem])
     old = f"{recorded['index']}/{recorded['count']}"
-    if wanted is None and not rerun:
+    if wanted is None and option is None:
         return
     if new != old:
         problem = (
-            f"{store.path}: cette session est la partition {old} de sa campagne ; --rerun la rejoue avec"
+            f"{path}: cette session est la partition {old} de sa campagne ; {option} la rejoue avec"
             f" --shard {old} (une session garde sa partition)"
-            if rerun
-            else f"{store.path}: cette session est la partition {old} de sa campagne ; --resume la reprend sans"
+            if option
+            else f"{path}: cette session est la partition {old} de sa campagne ; --resume la reprend sans"
             f" --shard {new} (une session reprise garde sa partition)"
         )
-    elif wanted is not None and recorded["campaign"] != wanted["campaign"]:
+    elif wanted is not None and option != FAILED_OPTION and recorded["campaign"] != wanted["campaign"]:
         problem = (
-            f"{store.path}: la partition {old} de cette session a été tirée d'une autre sélection de cas ;"
+            f"{path}: la partition {old} de cette session a été tirée d'une autre sélection de cas ;"
             " --rerun la rejoue avec les cahiers et la sélection (-k, --tag) de son début"
-            if rerun
-            else f"{store.path}: la partition {old} de cette session a été tirée d'une autre sélection de cas ;"
+            if option
+            else f"{path}: la partition {old} de cette session a été tirée d'une autre sélection de cas ;"
             " --resume la reprend sans --shard"
         )
     else:
@@ -336,7 +340,7 @@ class Campaign:
         with self._open() as store:
             has_history = store.has_attempts()
             if resume and (has_history or store.selection()):  # else the set-up never finished: do it
-                _check_kept_shard(store, meta or {})
+                _check_kept_shard(store.path, store.meta(SHARD_META), (meta or {}).get(SHARD_META))
                 closed = store.close_dangling_attempts(INTERRUPTED)
                 if closed and self.notify:
                     self.notify(interrupted_notice(closed))
@@ -352,7 +356,9 @@ class Campaign:
                         ]
                     )
                 if has_history:
-                    _check_kept_shard(store, meta or {}, rerun=True)
+                    _check_kept_shard(
+                        store.path, store.meta(SHARD_META), (meta or {}).get(SHARD_META), option="--rerun"
+                    )
                 store.close_dangling_attempts(INTERRUPTED)
                 record_casebooks(store, self.casebooks)
                 chosen = [(cb.sha256, case.id) for cb, case in selected]
@@ -756,6 +762,10 @@ def _said_once(notify: Callable[[str], None]) -> Callable[[str], None]:
     return tell
 
 
+#: the option that reruns what did not pass: a shard's session keeps its cases, ``-k`` filters them
+FAILED_OPTION = "--failed"
+
+
 def run_campaign(
     request: RunRequest,
     *,
@@ -763,30 +773,26 @@ def run_campaign(
     notify: Callable[[str], None] | None = None,
     operator: Operator | None = None,
 ) -> CampaignResult:
-    """``testbench run``: load and select, then run the selection (or resume it) as one campaign."""
+    """``testbench run``: load and select, then run the selection (or resume it) as one campaign.
+
+    ``--shard`` deals the selection; but ``--failed`` reruns a session's own cases: ``--shard`` names the
+    session's share (checked first, whether or not anything is to rerun) and ``-k`` filters its cases.
+    """
     casebooks, selected = load(request)
     meta: dict[str, str] = {}
     notice = None
-    if request.options.selection.shard:
-        from testbench.runner.shard import ShardSpecError, parse_shard, shard_record, shard_slice
-        from testbench.store.read import SHARD_META
+    shard = _parsed_shard(request.options.selection.shard)
+    if request.failed:
+        selected, recorded_shard, held = failed_cases(request.session, casebooks, selected, shard)
+        if recorded_shard is not None:  # the session's own record, kept as it is
+            meta[SHARD_META] = recorded_shard
+            notice = _share_notice(shard, held, len(_campaign_of(recorded_shard)))
+    elif shard is not None:
+        from testbench.runner.shard import shard_record, shard_slice
 
-        try:
-            shard = parse_shard(request.options.selection.shard)
-        except ShardSpecError as exc:
-            raise CampaignError([str(exc)]) from None
         meta[SHARD_META] = shard_record(shard, selected)
         total, selected = len(selected), shard_slice(selected, shard)
-        notice = tn(
-            "partition {shard} : {count} cas sur {total}",
-            "partition {shard} : {count} cas sur {total}",
-            len(selected),
-            "fr",
-            shard=shard,
-            total=total,
-        )
-    if request.failed:
-        selected = failed_cases(request.session, selected)
+        notice = _share_notice(shard, len(selected), total)
     campaign = Campaign(
         casebooks,
         request.session,
@@ -800,18 +806,66 @@ def run_campaign(
     return campaign.run_selection(selected, resume=request.resume, rerun=rerun, meta=meta, notice=notice)
 
 
-def failed_cases(session: Path, selected: list[tuple[Casebook, Case]]) -> list[tuple[Casebook, Case]]:
+def _parsed_shard(spec: str | None) -> Shard | None:
+    if not spec:
+        return None
+    from testbench.runner.shard import ShardSpecError, parse_shard
+
+    try:
+        return parse_shard(spec)
+    except ShardSpecError as exc:
+        raise CampaignError([str(exc)]) from None
+
+
+def _share_notice(shard: Shard | None, count: int, total: int) -> str:
+    return tn(
+        "partition {shard} : {count} cas sur {total}",
+        "partition {shard} : {count} cas sur {total}",
+        count,
+        "fr",
+        shard=shard,
+        total=total,
+    )
+
+
+def _campaign_of(record_value: str) -> list[Any]:
+    from testbench.runner.shard import read_record
+
+    record = read_record(record_value)
+    return list(record["campaign"]) if record is not None else []
+
+
+def failed_cases(
+    session: Path,
+    casebooks: Sequence[Casebook],
+    selected: list[tuple[Casebook, Case]],
+    shard: Shard | None = None,
+) -> tuple[list[tuple[Casebook, Case]], str | None, int]:
     """``--failed``: the ``selected`` cases whose retained verdict in ``session`` did not pass
-    (:data:`~testbench.store.verdicts.FAILED_VERDICTS`); none of them: refused with the session's exit code."""
+    (:data:`~testbench.store.verdicts.FAILED_VERDICTS`), the session's shard record (None: not a shard) and its
+    number of cases. ``shard`` (``--shard``) must be the session's, checked before anything else (exit 3); a
+    session holding no case of ``casebooks`` is refused as such (exit 3); none of the cases to rerun: refused
+    with the session's exit code."""
+    from testbench.runner.shard import read_record, shard_record
     from testbench.store.read import read_session
     from testbench.store.verdicts import FAILED_VERDICTS
 
     try:
         with read_session(session) as view:
+            recorded_shard = view.meta.get(SHARD_META)
             retained = {case.key: case.retained_verdict for case in view.cases}
             recorded = [case.verdict for case in view.cases]
     except SessionError as exc:
         raise CampaignError([str(exc)]) from None
+    wanted = None if shard is None else shard_record(shard, [])
+    _check_kept_shard(session, recorded_shard, wanted, option=FAILED_OPTION)
+    given = {cb.sha256 for cb in casebooks}
+    if retained and not any(sha in given for sha, _ in retained):
+        said = _t(
+            "{path} : la session ne contient aucun cas des cahiers de tests donnés ({casebooks}) ; rien à relancer"
+        )
+        names = ", ".join(str(cb.path) for cb in casebooks)
+        raise CampaignError([said.format(path=session, casebooks=names)])
     kept = [(cb, case) for cb, case in selected if retained.get((cb.sha256, case.id)) in FAILED_VERDICTS]
     if not kept:
         said = _t(
@@ -819,4 +873,4 @@ def failed_cases(session: Path, selected: list[tuple[Casebook, Case]]) -> list[t
             " session ; rien à relancer"
         )
         raise CampaignError([said.format(path=session)], exit_code(recorded) if recorded else EXIT_USAGE)
-    return kept
+    return kept, recorded_shard if read_record(recorded_shard) is not None else None, len(retained)

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import argparse
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import MISSING, Field, dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from testbench.i18n import _t
 
 if TYPE_CHECKING:
     from testbench.sut.profile import SutProfile
@@ -116,6 +118,16 @@ def port_number(text: str) -> int:
     return int(text)
 
 
+#: an external engine's command line without a program: ``run --engine`` and ``engine check`` refuse it (exit 3)
+EMPTY_ENGINE_COMMAND = _t("commande du moteur vide")
+
+
+def empty_engine_command(words: Sequence[str]) -> bool:
+    """Whether an external engine's command line, in words, names no program (no word, or a blank first one:
+    ``--engine ""``, ``engine check -- ""``): the one rule of ``run --engine`` and ``engine check``."""
+    return not words or not words[0].strip()
+
+
 def engine_option(text: str) -> str:
     """``--engine`` as argparse's type: a bench engine's name, or an external engine's command line that splits
     into words as the system splits it; an empty or unreadable command is a usage error in the person's
@@ -131,8 +143,18 @@ def engine_option(text: str) -> str:
     except ValueError:
         said = t("commande du moteur illisible (guillemet ou « \\ » sans fin) : {engine}")
         raise argparse.ArgumentTypeError(said.format(engine=text)) from None
-    if not words:
-        raise argparse.ArgumentTypeError(t("commande du moteur vide"))
+    if empty_engine_command(words):
+        raise argparse.ArgumentTypeError(t(EMPTY_ENGINE_COMMAND))
+    return text
+
+
+def tag_option(text: str) -> str:
+    """``--tag`` as argparse's type: a tag, never an empty one (``--tag ""`` would keep every case unsaid); a
+    usage error in the person's language."""
+    from testbench.i18n import translator
+
+    if not text.strip():
+        raise argparse.ArgumentTypeError(translator()("étiquette vide : --tag attend le tag des cas à garder"))
     return text
 
 
@@ -255,13 +277,18 @@ class Selection:
     """Which cases of the casebooks a headless run takes (the workstation picks its own)."""
 
     keyword: str | None = _option(
-        ("-k",), commands=frozenset({RUN}), metavar="EXPR", help="sélection par mots (and, or, not, parenthèses)"
+        ("-k",),
+        commands=frozenset({RUN}),
+        metavar="EXPR",
+        help="sélection par mots (and, or, not, parenthèses) ; formes exactes id:, tag:, domain:, mode:"
+        " (domain:cartes, mode:dégradé) ; accents et majuscules indifférents",
     )
     tags: list[str] = _option(
         ("--tag",),
         [],
         commands=frozenset({RUN}),
         action="append",
+        type=tag_option,
         metavar="TAG",
         help="ne garder que les cas de ce tag",
     )

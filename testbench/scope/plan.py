@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from testbench.casebook.model import Domain, Mode
+from testbench.casebook.selection import codes_named
 from testbench.fmt import os_reason
 from testbench.i18n import _t, colon, translator
 from testbench.runner.options import EXAM_PLAN_META
@@ -259,9 +260,9 @@ def parse_plan(text: str, name: str) -> ExamPlan:
         at = ("excluded", i)
         case, reason, casebook = (string(entry, at, k) for k in ("case", "reason", "casebook"))
         mode, domain = string(entry, at, "mode"), string(entry, at, "domain")
-        if mode and mode not in MODES:
+        if mode and (mode := _code("mode", mode, MODES)) not in MODES:
             problem((*at, "mode"), _t("mode inconnu « {mode} » (connus : {known})"), mode=mode, known=", ".join(MODES))
-        if domain and domain not in DOMAINS:
+        if domain and (domain := _code("domain", domain, DOMAINS)) not in DOMAINS:
             said = _t("domaine inconnu « {domain} » (connus : {known})")
             problem((*at, "domain"), said, domain=domain, known=", ".join(DOMAINS))
         subject = case or ", ".join(f"{k} = {v}" for k, v in (("mode", mode), ("domain", domain)) if v)
@@ -289,7 +290,9 @@ def parse_plan(text: str, name: str) -> ExamPlan:
             problem((*at, "service"), said, service=service, known=", ".join(SERVICES))
         if valid and any(r.id == rid for r in requirements):
             problem((*at, "id"), _t("exigence « {id} » nommée deux fois"), id=rid)
-        if domain and domain not in DOMAINS:  # « fsx »: the requirement would sit in a domain no case has
+        if (
+            domain and (domain := _code("domain", domain, DOMAINS)) not in DOMAINS
+        ):  # « fsx »: the requirement would sit in a domain no case has
             said = _t("domaine inconnu « {domain} » (connus : {known})")
             problem((*at, "domain"), said, domain=domain, known=", ".join(DOMAINS))
         if basis and basis not in BASES:
@@ -312,6 +315,13 @@ def parse_plan(text: str, name: str) -> ExamPlan:
         requirements=tuple(requirements),
         text=text,
     )
+
+
+def _code(field: str, value: str, known: tuple[str, ...]) -> str:
+    """The code of the domain or mode ``value`` names, as ``-k domain:``/``mode:`` reads it (a code or its
+    name in French or English, case and accents aside: « dégradé », « cartes »); ``value`` itself when it names
+    none of ``known``."""
+    return next((code for code in codes_named(field, value) if code in known), value)
 
 
 def _entries(data: dict[str, Any], key: str, problem: Any) -> list[tuple[int, dict[str, Any]]]:

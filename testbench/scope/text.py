@@ -85,7 +85,8 @@ def readiness_reasons(data: Mapping[str, Any], lang: str | None = None) -> list[
         why.append(tn("{count} cas à reprendre", "{count} cas à reprendre", counts[OPEN], lang))
     if counts[NOT_RUN]:
         why.append(tn("{count} cas jamais exécuté", "{count} cas jamais exécutés", counts[NOT_RUN], lang))
-    casebooks = sum(g["kind"].startswith("casebook-") for g in data["gaps"])
+    # casebooks, not gaps: one of another version and evolution is one casebook to fetch again
+    casebooks = len({g["subject"] for g in data["gaps"] if g["kind"].startswith("casebook-")})
     if casebooks:
         why.append(
             tn(

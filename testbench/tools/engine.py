@@ -18,6 +18,7 @@ def engine_check_tool(
     from testbench.cards.api import CardUnavailable
     from testbench.engines.protocol.conformance import run_checks
     from testbench.runner.engine_cards import kit_cards
+    from testbench.runner.options import EMPTY_ENGINE_COMMAND, empty_engine_command
 
     argv = list(command)
     if argv and argv[0] == "--":
@@ -25,6 +26,8 @@ def engine_check_tool(
     result = ToolResult()
     if not argv:
         return result.fail(EXIT_USAGE, lambda t, _lang: t("indiquez la commande du moteur après --"))
+    if empty_engine_command(argv):  # `-- ""`: the rule of run --engine, not a launch that fails
+        return result.fail(EXIT_USAGE, lambda t, _lang: t(EMPTY_ENGINE_COMMAND))
     try:
         with kit_cards(engine_cards) as cards:
             report = run_checks(argv, timeout=timeout, cards=cards)

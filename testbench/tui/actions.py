@@ -367,26 +367,60 @@ def describe(spec: ActionSpec, lang: str) -> str:
 #: Textual key names whose Unicode name differs from the key name.
 _KEY_CHARACTERS = {"slash": "/"}
 
+#: Textual key names as a French keyboard names them (their English is in the catalogue, ``tui`` context); a
+#: name not here is shown as its character (``question_mark`` → ``?``) or as it is written.
+KEY_NAMES = {
+    "ctrl": "Ctrl",
+    "alt": "Alt",
+    "shift": "Maj",
+    "meta": "Méta",
+    "escape": "Échap",
+    "enter": "Entrée",
+    "tab": "Tab",
+    "space": "Espace",
+    "backspace": "Retour arrière",
+    "delete": "Suppr",
+    "insert": "Inser",
+    "home": "Origine",
+    "end": "Fin",
+    "pageup": "Pg préc",
+    "pagedown": "Pg suiv",
+    "up": "↑",
+    "down": "↓",
+    "left": "←",
+    "right": "→",
+}
 
-def display_key(keys: str) -> str:
-    """Keys as people write them: ``slash`` → ``/``, ``ctrl+right_square_bracket`` → ``ctrl+]``.
 
-    ``keys`` is a comma-separated list of Textual key names (the registry's and the keymap's
-    form); the keys are shown separated by spaces, since a comma may itself be one of them.
+def display_key(keys: str, t: Callable[[str], str] | None = None) -> str:
+    """Keys as people read them, in the language of ``t`` (the workstation's translator; the default language's
+    when None): ``ctrl+q`` → « Ctrl+Q », ``escape`` → « Échap » ("Esc"), ``slash`` → ``/``, ``f1`` → ``F1``.
+
+    The one way the workstation shows a key: its footer (``WorkstationApp.get_key_display``), the F1 help, the
+    palette and every sentence that names a key. ``keys`` is a comma-separated list of Textual key names (the
+    registry's and the keymap's form); the keys are shown separated by spaces, since a comma may itself be one.
     """
-    return " ".join(_display_one(key.strip()) for key in keys.split(",") if key.strip()) or "—"
+    t = t or translator(None, "tui")
+    return " ".join(_display_one(key.strip(), t) for key in keys.split(",") if key.strip()) or "—"
 
 
-def _display_one(key: str) -> str:
+def _display_one(key: str, t: Callable[[str], str]) -> str:
     *modifiers, name = key.split("+")
     char = _KEY_CHARACTERS.get(name)
-    if char is None and len(name) > 1:
+    if char is None and name in KEY_NAMES:
+        char = t(KEY_NAMES[name])
+    elif char is None and len(name) > 1 and name[0] == "f" and name[1:].isdigit():
+        char = name.upper()
+    elif char is None and len(name) > 1:
         try:
             found = unicodedata.lookup(name.replace("_", " ").upper())
         except KeyError:
             found = ""
         char = found if len(found) == 1 and found.isprintable() and not found.isspace() else None
-    return "+".join([*modifiers, char or name])
+    shown = char or name
+    if modifiers and len(shown) == 1:  # « Ctrl+Q » as the keyboard's key reads, not ctrl+q
+        shown = shown.upper()
+    return "+".join([*(t(KEY_NAMES.get(m, m.capitalize())) for m in modifiers), shown])
 
 
 def effective_keys(keymap: dict[str, str]) -> dict[str, str]:
@@ -397,12 +431,13 @@ def effective_keys(keymap: dict[str, str]) -> dict[str, str]:
 def reach(action_id: str, keys: Mapping[str, str], t: Callable[[str], str]) -> str:
     """How a person reaches an action, for a sentence that points to it (never a CLI command): its label and
     its key, « « Plan » (touche p) », or, for an action without one, « « Créer la clé » dans la palette
-    (ctrl+p) »; ``keys`` as :func:`effective_keys` gives them, ``t`` the workstation's translator."""
+    (Ctrl+P) »; ``keys`` as :func:`effective_keys` gives them, ``t`` the workstation's translator."""
     name = t(BY_ID[action_id].label)
     key = keys.get(action_id, "")
     if key.strip():
-        return t("« {action} » (touche {key})").format(action=name, key=display_key(key))
-    return t("« {action} » dans la palette ({key})").format(action=name, key=display_key(keys.get("palette", "")))
+        return t("« {action} » (touche {key})").format(action=name, key=display_key(key, t))
+    palette = display_key(keys.get("palette", ""), t)
+    return t("« {action} » dans la palette ({key})").format(action=name, key=palette)
 
 
 def unknown_ids(keymap: dict[str, str]) -> list[str]:

@@ -179,6 +179,17 @@ class WorkstationApp(
         bindings.append(Binding("escape", "leave_field", show=False))
         self._bindings = BindingsMap(bindings)
 
+    def get_key_display(self, binding: Binding) -> str:
+        """A key as the footer (and Textual's keys panel) shows it: « Ctrl+Q », « Échap », "Esc", in the language
+        shown (``actions.display_key``, the one way the workstation shows a key), not Textual's ``^q``."""
+        return binding.key_display or registry.display_key(binding.key, self.t)
+
+    def trace_placeholder(self) -> str:
+        """The trace search's placeholder, its keys named as everywhere else."""
+        search = registry.effective_keys(self.settings.keymap)["trace-search"]
+        said = self.t("Chercher dans les traces ({enter}) — {key} : filtrer")
+        return said.format(enter=registry.display_key("enter", self.t), key=registry.display_key(search, self.t))
+
     def action_keys(self) -> list[tuple[registry.ActionSpec, str]]:
         keys = registry.effective_keys(self.settings.keymap)
         return [(spec, keys[spec.id]) for spec in registry.ACTIONS]
@@ -213,7 +224,7 @@ class WorkstationApp(
                     yield Label(t("Valeurs observées"), id="observed-title")
                     yield DataTable(id="observed-table", cursor_type="row", zebra_stripes=True)
                 with TabPane(t(VIEW_TITLES["traces"]), id="traces"):
-                    yield TracePanes(t("Chercher dans les traces (Entrée) — ctrl+f : filtrer"), id="trace-panes")
+                    yield TracePanes(self.trace_placeholder(), id="trace-panes")
                 with TabPane(t(VIEW_TITLES["overview"]), id="overview"), VerticalScroll(id="overview-scroll"):
                     yield Static("", id="overview-detail")
                 with TabPane(t(VIEW_TITLES["review"]), id="review"), VerticalScroll():
@@ -538,9 +549,7 @@ class WorkstationApp(
         for view, title in VIEW_TITLES.items():
             tabs.get_tab(view).label = self.t(title)
         self.query_one("#filter", Input).placeholder = self.t("Filtrer : mots, tag:xxx, verdict:échec")
-        self.query_one("#trace-query", Input).placeholder = self.t(
-            "Chercher dans les traces (Entrée) — ctrl+f : filtrer"
-        )
+        self.query_one("#trace-query", Input).placeholder = self.trace_placeholder()
         self.query_one("#observed-title", Label).update(self.t("Valeurs observées"))
         for panes in self.query(TracePanes):
             panes.retranslate()
@@ -558,11 +567,12 @@ class WorkstationApp(
 
     async def action_quit(self) -> None:
         """Quit; a window that holds what was typed and not confirmed (a value, a note, a correction, a reason:
-        ``FormScreen.typed``) says first what quitting loses, in its own words, and the next ctrl+q quits. A
+        ``FormScreen.typed``) says first what quitting loses, in its own words, and the next Ctrl+Q quits. A
         window shown over it (the help) does not hide it."""
         holding = next((s for s in reversed(self.screen_stack) if isinstance(s, FormScreen) and s.typed()), None)
         if holding is not None and holding.first_press("quit"):
-            self.notify(self.t(holding.quit_loses()), severity="warning")
+            key = registry.display_key(registry.effective_keys(self.settings.keymap)["quit"], self.t)
+            self.notify(self.t(holding.quit_loses()).format(quit=key), severity="warning")
             return
         if self.operator is not None:
             self.operator.stop.set()

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from testbench.tui import actions as registry
+from testbench.tui.texts import make_translator
 
 if TYPE_CHECKING:
     from testbench.tui.app import WorkstationApp
@@ -65,4 +66,4 @@ class ActionCommands(Provider):
 def _entry(spec: registry.ActionSpec, key: str, lang: str) -> str:
     """An action as the palette lists it: its help, and its key when it has one (not the palette-only tools)."""
     text = registry.describe(spec, lang)
-    return f"{text} ({registry.display_key(key)})" if key.strip() else text
+    return f"{text} ({registry.display_key(key, make_translator(lang))})" if key.strip() else text

@@ -131,8 +131,10 @@ class PlanScreen(FormScreen[Path | None]):
             yield Label(t("Plans fournis avec testbench"))
             yield OptionList(*(Option(plan.name, id=str(n)) for n, plan in enumerate(self.plans)), id="plans")
             yield Label(t("ou le chemin d'un plan (TOML)"))
-            yield OneValue(placeholder=t("chemin du plan, puis Entrée"), id="plan-path")
-            yield Static(t("Entrée : choisir · Tab : liste ou chemin · Échap : annuler"), classes="hint")
+            enter, tab, escape = self.key("enter"), self.key("tab"), self.key("escape")
+            yield OneValue(placeholder=t("chemin du plan, puis {enter}").format(enter=enter), id="plan-path")
+            hint = t("{enter} : choisir · {tab} : liste ou chemin · {escape} : annuler")
+            yield Static(hint.format(enter=enter, tab=tab, escape=escape), classes="hint")
 
     def on_mount(self) -> None:
         self.query_one("#plans" if self.plans else "#plan-path").focus()
@@ -176,7 +178,7 @@ class CoverageWindow(BenchWindows):
 
         def contents() -> tuple[Text, str]:  # in the language shown, when the window opens and after F2
             hint = self.t("{key} : choisir le plan d'examen (fourni avec testbench, ou un chemin)")
-            return coverage_content(self), hint.format(key=display_key(key))
+            return coverage_content(self), hint.format(key=display_key(key, self.t))
 
         def done(choose: bool | None) -> None:
             if choose:

@@ -15,7 +15,7 @@ from testbench.store.annotations import ACTIONS, AnnotationError, add_annotation
 from testbench.store.connection import SessionError
 from testbench.store.session import SessionStore
 
-__all__ = ["ReviewError", "add_review", "create_signing_key"]
+__all__ = ["ReviewError", "add_review", "create_signing_key", "review_choices"]
 
 
 class ReviewError(ValueError):
@@ -28,6 +28,20 @@ class ReviewError(ValueError):
     def __init__(self, message: str, *, missing_key: Path | None = None) -> None:
         super().__init__(message)
         self.missing_key = missing_key
+
+
+#: the review window's choice of a comment (the others are ``accept`` and the verdicts an override can retain)
+COMMENT = "comment"
+
+
+def review_choices(original: str, refusal: str | None) -> list[str]:
+    """What the review window offers for a case whose verdict is ``original``: ``accept``, an override by each
+    other verdict, ``comment``; only ``comment`` when ``refusal`` (``store.annotations.review_refusal``, the rule
+    of ``testbench review``: never run, no verdict) says there is no verdict to accept nor override."""
+    if refusal is not None:
+        return [COMMENT]
+    overrides = (Verdict.PASS, Verdict.FAIL, Verdict.INCONCLUSIVE, Verdict.ERROR)
+    return ["accept", *(v.value for v in overrides if v.value != original), COMMENT]
 
 
 def add_review(

@@ -99,8 +99,8 @@ class RunHandlers:
         if self.operator is not None:
             screen = self.screen
             if isinstance(screen, (AttestScreen, ExtractedScreen)) and screen.typed() and screen.first_press("stop"):
-                # what was typed in the window would be lost: said once, the next press stops (as ctrl+q)
-                key = display_key(registry.effective_keys(self.settings.keymap)["stop"])
+                # what was typed in the window would be lost: said once, the next press stops (as Ctrl+Q)
+                key = display_key(registry.effective_keys(self.settings.keymap)["stop"], self.t)
                 said = STOP_LOSES_TYPED if isinstance(screen, AttestScreen) else STOP_DROPS_CORRECTIONS
                 self.notify(self.t(said).format(key=key), severity="warning")
                 return

@@ -53,7 +53,10 @@ class RunOptionsScreen(FormScreen[RunChoice | None]):
         t, current = self.t, self.current
         with Vertical():
             title = Text(t("Options d'exécution"), style="bold")  # the keys too: 80×24 has no room for the buttons
-            title.append(f" — {t('Entrée : appliquer · échap : annuler')}", style="dim")
+            keys = t("{enter} : appliquer · {escape} : annuler").format(
+                enter=self.key("enter"), escape=self.key("escape")
+            )
+            title.append(f" — {keys}", style="dim")
             yield Label(title)
             yield self.notice_line()
             yield Label(Text(t("Bancs en parallèle"), style="bold"))
@@ -77,8 +80,8 @@ class RunOptionsScreen(FormScreen[RunChoice | None]):
             )
             yield OneValue(str(current.shard or ""), placeholder="K/N", id="shard")
             with Horizontal(id="buttons"):
-                yield Button(f"{t('Appliquer')} (ctrl+s)", id="apply", variant="primary")
-                yield Button(f"{t('Annuler')} ({t('échap')})", id="cancel")
+                yield Button(f"{t('Appliquer')} ({self.key('ctrl+s')})", id="apply", variant="primary")
+                yield Button(f"{t('Annuler')} ({self.key('escape')})", id="cancel")
 
     def action_apply(self) -> None:
         answer = self.check(self.query_one("#workers", Input).value, self.query_one("#shard", Input).value)

@@ -22,14 +22,13 @@ from textual.widgets.option_list import Option
 
 from testbench.casebook.model import Case, Step
 from testbench.domain.attestation import Attestation
-from testbench.domain.verdict import Verdict
 from testbench.engines.operator.engine import path_label
 from testbench.engines.operator.origin import origin_text, quoted
 from testbench.tui import actions as registry
 from testbench.tui.actions import ActionSpec, display_key
 from testbench.tui.keyed import misread
 from testbench.tui.operator_prompt import AttestationRequest, Corrections, ReviewRequest
-from testbench.tui.review import ReviewError, create_signing_key
+from testbench.tui.review import COMMENT, ReviewError, create_signing_key, review_choices
 
 if TYPE_CHECKING:
     from testbench.runner.resume import Continuation
@@ -37,39 +36,40 @@ if TYPE_CHECKING:
 T = Callable[[str], str]
 #: Escape in the values-read window where a value was corrected or a reason written: said before it drops them
 AS_READ_DROPS_TYPED = (
-    "Échap à nouveau pour abandonner vos corrections : les valeurs seront acceptées telles que lues (Entrée"
+    "{escape} à nouveau pour abandonner vos corrections : les valeurs seront acceptées telles que lues ({enter}"
     " enregistre les corrections)"
 )
 #: what a manual step's screen should show, by observed path: (path, label, expected) in a language
 Hints = Callable[[Case, Step, str | None], list[tuple[str, str, str]]]
 
-# ctrl+q in a window holding what was typed and not confirmed: what quitting loses, said once before it does
+# the quit key in a window holding what was typed and not confirmed: what quitting loses, said once before it does
+# ({quit}: the key, as ``actions.display_key`` shows it)
 #: a manual step's window, the case starting again at its first step (runner.resume)
 QUIT_LOSES_TYPED = (
-    "ctrl+q encore pour quitter : la valeur et la note tapées seront perdues ; l'étape reste en attente et le"
+    "{quit} encore pour quitter : la valeur et la note tapées seront perdues ; l'étape reste en attente et le"
     " cas reprendra à sa première étape (les étapes déjà faites dans le logiciel seront à refaire)"
 )
 #: the same in operator mode, where the attempt continues at this step (runner.resume)
 QUIT_KEEPS_DONE = (
-    "ctrl+q encore pour quitter : la valeur et la note tapées seront perdues ; l'étape reste en attente et le"
+    "{quit} encore pour quitter : la valeur et la note tapées seront perdues ; l'étape reste en attente et le"
     " cas continuera à cette étape (les étapes déjà faites sont gardées)"
 )
 #: the window of the values read: quitting keeps the values as they were read
 QUIT_DROPS_CORRECTIONS = (
-    "ctrl+q encore pour quitter : vos corrections et leurs motifs seront perdus ; les valeurs seront gardées telles"
+    "{quit} encore pour quitter : vos corrections et leurs motifs seront perdus ; les valeurs seront gardées telles"
     " que lues"
 )
 #: the review window: nothing is signed nor recorded
-QUIT_DROPS_REVIEW = "ctrl+q encore pour quitter : le motif tapé sera perdu ; l'annotation ne sera pas enregistrée"
+QUIT_DROPS_REVIEW = "{quit} encore pour quitter : le motif tapé sera perdu ; l'annotation ne sera pas enregistrée"
 #: any other window with fields (a tool's, the run options, the plan)
-QUIT_DROPS_FIELDS = "ctrl+q encore pour quitter : ce qui est tapé dans cette fenêtre sera perdu"
+QUIT_DROPS_FIELDS = "{quit} encore pour quitter : ce qui est tapé dans cette fenêtre sera perdu"
 #: Escape in the review window where a reason was typed
 CANCEL_DROPS_REVIEW = (
-    "Échap à nouveau pour fermer sans enregistrer : le motif tapé sera perdu (ctrl+s enregistre l'annotation)"
+    "{escape} à nouveau pour fermer sans enregistrer : le motif tapé sera perdu ({save} enregistre l'annotation)"
 )
 #: Escape in a manual step's window: it closes only by an answer, or by stopping the run
 ESCAPE_IN_MANUAL_STEP = (
-    "Échap ne ferme pas l'étape manuelle : ctrl+s confirme, ctrl+r rejette (motif dans la note), {stop} arrête"
+    "{escape} ne ferme pas l'étape manuelle : {confirm} confirme, {reject} rejette (motif dans la note), {stop} arrête"
     " l'exécution (l'étape reste en attente)"
 )
 
@@ -203,7 +203,8 @@ class FormScreen(ModalScreen[ScreenResultType]):
         return any(field.typed() for field in self.query(OneLine))
 
     def quit_loses(self) -> str:
-        """What the first ``ctrl+q`` says in this window when it holds typed text (French, for ``t``)."""
+        """What the first quit key says in this window when it holds typed text (French, for ``t``; ``{quit}``
+        names the key)."""
         return QUIT_DROPS_FIELDS
 
     @on(OneValue.PasteRefused)
@@ -212,6 +213,10 @@ class FormScreen(ModalScreen[ScreenResultType]):
         said = self.t("Collage refusé : {count} lignes dans un champ qui attend une seule valeur ; collez-la seule.")
         self.show_notice(said.format(count=event.lines), "error")
         event.field.focus()
+
+    def key(self, keys: str) -> str:
+        """``keys`` (Textual's names) as this window shows them, in its language (``actions.display_key``)."""
+        return display_key(keys, self.t)
 
     def first_press(self, key: str) -> bool:
         """Whether ``key`` (an action id) is pressed for the first time in this window: a key that would drop what
@@ -286,8 +291,8 @@ class AttestScreen(FormScreen[Attestation | None]):
                     yield OneValue(placeholder=t("Valeur affichée par le logiciel"), id=f"value-{n}")
             yield FreeText(placeholder=t("Note"), id="note")
             with Horizontal():
-                yield Button(f"{t('Confirmer')} (ctrl+s)", id="confirm", variant="success")
-                yield Button(f"{t('Rejeter')} (ctrl+r)", id="reject", variant="error")
+                yield Button(f"{t('Confirmer')} ({self.key('ctrl+s')})", id="confirm", variant="success")
+                yield Button(f"{t('Rejeter')} ({self.key('ctrl+r')})", id="reject", variant="error")
 
     def _keyed(self) -> dict[str, str]:
         """Each value keyed, by path (empty when left empty)."""
@@ -328,8 +333,8 @@ class AttestScreen(FormScreen[Attestation | None]):
         if empty and not paths <= self._empty_asked:
             self._empty_asked = paths
             named = ", ".join(f"{self.t(self.hints[n][1])} ({self.hints[n][0]})" for n in empty)
-            said = self.t("Champ vide : {fields} — ctrl+s encore pour confirmer quand même (valeur absente).")
-            self._refuse(said.format(fields=named), empty[0], "warning")
+            said = self.t("Champ vide : {fields} — {key} encore pour confirmer quand même (valeur absente).")
+            self._refuse(said.format(fields=named, key=self.key("ctrl+s")), empty[0], "warning")
             return
         self.dismiss(self._answer(True))
 
@@ -348,7 +353,10 @@ class AttestScreen(FormScreen[Attestation | None]):
         """Escape closes nothing here (the run waits for an answer): it says which keys do."""
         keymap = getattr(getattr(self.app, "settings", None), "keymap", {})  # the workstation's [keymap]
         stop = registry.effective_keys(dict(keymap))["stop"]
-        self.show_notice(self.t(ESCAPE_IN_MANUAL_STEP).format(stop=display_key(stop)), "warning")
+        said = self.t(ESCAPE_IN_MANUAL_STEP).format(
+            escape=self.key("escape"), confirm=self.key("ctrl+s"), reject=self.key("ctrl+r"), stop=self.key(stop)
+        )
+        self.show_notice(said, "warning")
 
     @on(Button.Pressed, "#confirm")
     def _confirm(self) -> None:
@@ -397,7 +405,9 @@ class ExtractedScreen(FormScreen[Corrections | None]):
         t, step, case = self.t, self.request.step, self.request.case
         with Vertical():
             yield Label(Text(f"{t('Valeurs lues dans le logiciel')} {case.id} / {step.id}", style="bold"))
-            yield Label(t("Entrée : accepter ; une valeur corrigée demande son motif."))
+            yield Label(
+                t("{enter} : accepter ; une valeur corrigée demande son motif.").format(enter=self.key("enter"))
+            )
             yield self.notice_line()
             for n, item in enumerate(self.request.extracted):
                 yield Label(Text(item.path, style="bold"))
@@ -418,8 +428,8 @@ class ExtractedScreen(FormScreen[Corrections | None]):
                 yield Label(Text(named, style="bold"), classes="missing")
                 yield Static(Text(missing.describe(t)), classes="where")
             with Horizontal():
-                yield Button(f"{t('Accepter')} ({t('Entrée')})", id="accept", variant="success")
-                yield Button(f"{t('Accepter tel que lu')} ({t('échap')})", id="as-read")
+                yield Button(f"{t('Accepter')} ({self.key('enter')})", id="accept", variant="success")
+                yield Button(f"{t('Accepter tel que lu')} ({self.key('escape')})", id="as-read")
 
     def corrections(self) -> Corrections | None:
         """The changed values with their reasons; None (said, and the field in question focused) when one is
@@ -465,7 +475,8 @@ class ExtractedScreen(FormScreen[Corrections | None]):
 
     def action_accept_as_read(self) -> None:
         if self.typed() and self.first_press("accept_as_read"):  # said once: the next Escape drops the corrections
-            self.show_notice(self.t(AS_READ_DROPS_TYPED), "warning")
+            said = self.t(AS_READ_DROPS_TYPED).format(escape=self.key("escape"), enter=self.key("enter"))
+            self.show_notice(said, "warning")
             return
         self.dismiss({})
 
@@ -518,9 +529,9 @@ class ContinueScreen(FormScreen[str | None]):
             yield Label(Text(f"{t('Tentative inachevée')} {case.id}", style="bold"))
             yield Static(Text(stopped.format(number=resumed.number, reason=t(resumed.reason), done=done)))
             with Vertical(id="choices"):
-                yield Button(f"{go_on} ({t('Entrée')})", id="continue", variant="success")
-                yield Button(f"{again} (n)", id="restart", variant="warning")
-                yield Button(f"{t('Annuler')} ({t('échap')})", id="cancel")
+                yield Button(f"{go_on} ({self.key('enter')})", id="continue", variant="success")
+                yield Button(f"{again} ({self.key('n')})", id="restart", variant="warning")
+                yield Button(f"{t('Annuler')} ({self.key('escape')})", id="cancel")
 
     def action_restart(self) -> None:
         self.dismiss("restart")
@@ -543,7 +554,7 @@ class ReviewScreen(FormScreen[bool]):
 
     ``refusal`` is why the case's verdict cannot be accepted nor overridden (never run, no verdict: the rule
     of ``testbench review``, ``store.annotations.review_refusal``), None when it can: the window then says so
-    at once, proposes the comment, and says it again as soon as an accept or an override is chosen.
+    at once and offers the comment only (``tui.review.review_choices``).
     """
 
     DEFAULT_CSS = """
@@ -587,13 +598,11 @@ class ReviewScreen(FormScreen[bool]):
 
     def compose(self) -> ComposeResult:
         t = self.t
-        options = [(t("Accepter le verdict"), "accept")]
-        options += [
-            (f"{t('Remplacer par')} {self.label(v.value)}", v.value)
-            for v in (Verdict.PASS, Verdict.FAIL, Verdict.INCONCLUSIVE, Verdict.ERROR)
-            if v.value != self.original
+        named = {"accept": t("Accepter le verdict"), COMMENT: t("Commentaire seulement")}
+        options = [
+            (named.get(choice) or f"{t('Remplacer par')} {self.label(choice)}", choice)
+            for choice in review_choices(self.original, self.refusal)  # a case with no verdict: the comment only
         ]
-        options.append((t("Commentaire seulement"), "comment"))
         with Vertical():
             yield Label(Text(f"{t('Réviser le verdict')} — {self.case_id}", style="bold"))
             original = t("Verdict d'origine")
@@ -601,33 +610,25 @@ class ReviewScreen(FormScreen[bool]):
             if self.refusal is not None:  # said at once, in the window's language: no verdict to accept or replace
                 yield Label(Text(self.only_comment()), id="only-comment")
             yield self.notice_line()
-            default = "accept" if self.refusal is None else "comment"
-            yield Select(options, value=default, allow_blank=False, id="decision")
+            yield Select(options, value=options[0][1], allow_blank=False, id="decision")
             yield OneValue(self.reviewer, placeholder=t("Réviseur"), id="reviewer")
             yield FreeText(placeholder=t("Motif (obligatoire)"), id="reason")
-            # the window's own way to the key, never the CLI's command: without one, ctrl+s offers « Créer ma clé »
-            yield Label(t("Annotation signée avec votre clé ; sans clé, ctrl+s propose de la créer."), classes="dim")
+            # the window's own way to the key, never the CLI's command: without one, Ctrl+S offers « Créer ma clé »
+            signed = t("Annotation signée avec votre clé ; sans clé, {key} propose de la créer.")
+            yield Label(signed.format(key=self.key("ctrl+s")), classes="dim")
             yield Label("", id="review-error")
             with Horizontal():
-                yield Button(f"{t('Enregistrer')} (ctrl+s)", id="save", variant="primary")
+                yield Button(f"{t('Enregistrer')} ({self.key('ctrl+s')})", id="save", variant="primary")
                 yield Button(t("Créer ma clé de signature"), id="create-key", variant="warning")
-                yield Button(f"{t('Annuler')} ({t('échap')})", id="cancel")
+                yield Button(f"{t('Annuler')} ({self.key('escape')})", id="cancel")
 
     def only_comment(self) -> str:
         """Why only a comment can be saved for this case, in the window's language."""
         return self.t("{why} — seul un commentaire peut être enregistré.").format(why=self.t(self.refusal or ""))
 
-    @on(Select.Changed, "#decision")
-    def _decision(self, event: Select.Changed) -> None:
-        """An accept or an override chosen for a case with no verdict: said at once, not only at ctrl+s."""
-        if self.refusal is not None and event.value != "comment":
-            self.show_error(self.only_comment())
-        elif self.refusal is not None:
-            self.show_error("")
-
     def answer(self) -> dict[str, str]:
         decision = str(self.query_one("#decision", Select).value)
-        action = decision if decision in ("accept", "comment") else "override"
+        action = decision if decision in ("accept", COMMENT) else "override"
         return {
             "action": action,
             "verdict": decision if action == "override" else "",
@@ -663,7 +664,7 @@ class ReviewScreen(FormScreen[bool]):
         self.remove_class("-missing-key")
         self.missing_key = None
         created = self.t("Clé de signature créée")
-        saving = self.t("ctrl+s pour enregistrer l'annotation")
+        saving = self.t("{key} pour enregistrer l'annotation").format(key=self.key("ctrl+s"))
         self.show_error(Text(f"{created} ({fingerprint}) — {saving}", style="green"))
         self.query_one("#save", Button).focus()
 
@@ -675,7 +676,8 @@ class ReviewScreen(FormScreen[bool]):
 
     def action_cancel(self) -> None:
         if self.typed() and self.first_press("cancel"):  # said once: the next Escape drops what was typed
-            self.show_notice(self.t(CANCEL_DROPS_REVIEW), "warning")
+            said = self.t(CANCEL_DROPS_REVIEW).format(escape=self.key("escape"), save=self.key("ctrl+s"))
+            self.show_notice(said, "warning")
             return
         self.dismiss(False)
 
@@ -759,7 +761,7 @@ class HelpScreen(ReadingWindow[None]):
         for group, rows in groups.items():
             table.add_row(Text(t(group), style="bold underline"), "", "")
             for spec, key in rows:
-                table.add_row(display_key(key), self.describe(spec), spec.id)
+                table.add_row(display_key(key, t), self.describe(spec), spec.id)
         with VerticalScroll():
             yield Static(table)
             if self.extra:

@@ -95,7 +95,10 @@ class ToolScreen(FormScreen[None]):
             for field in self.tool.fields:
                 yield Label(t(field.label))
                 yield self._widget(field)
-            yield Static(t("Entrée : lancer · Tab : champ suivant · Échap : fermer"), classes="hint")
+            hint = t("{enter} : lancer · {tab} : champ suivant · {escape} : fermer")
+            yield Static(
+                hint.format(enter=self.key("enter"), tab=self.key("tab"), escape=self.key("escape")), classes="hint"
+            )
             with VerticalScroll(id="tool-output"):
                 yield Static(self._output(), id="tool-result")
 

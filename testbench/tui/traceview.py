@@ -35,6 +35,7 @@ from testbench.report.labels import clock_text
 from testbench.store.traceindex import CHANNELS, TraceIndex, TraceReadError, TraceSource
 from testbench.traces.bench_text import trace_text
 from testbench.traces.severity import is_alert
+from testbench.tui.actions import display_key
 from testbench.tui.screens import OneValue
 
 MAX_WIDTH = 400
@@ -442,7 +443,7 @@ class TracePanes(Vertical):
         total = sum(len(v) for v in self.views())
         mode = f" — {t('filtre')}" if self.filter_mode and self.query_text else ""
         query = f" — « {self.query_text} »" if self.query_text else ""
-        more = f" — tab{t(' : ')}{t('autres canaux')}" if self.is_mounted and self.narrow else ""
+        more = f" — {display_key('tab', t)}{t(' : ')}{t('autres canaux')}" if self.is_mounted and self.narrow else ""
         lang = getattr(self.app, "lang", "fr")
         lines = tn("{count} ligne", "{count} lignes", total, lang)
         steps = tn("{count} étape", "{count} étapes", len(self.steps), lang)

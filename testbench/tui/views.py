@@ -293,7 +293,7 @@ class ViewSwitching:
             said = self.t("Aucune occurrence de « {query} » dans le canal {channel}")
             said = said.format(query=panes.query_text, channel=panes.focused_view().channel)
         else:
-            key = registry.display_key(registry.effective_keys(self.settings.keymap)["trace-search"])
+            key = registry.display_key(registry.effective_keys(self.settings.keymap)["trace-search"], self.t)
             said = self.t("Aucune occurrence : cherchez d'abord ({key})").format(key=key)
         self.notify(said, severity="warning", timeout=4)
 

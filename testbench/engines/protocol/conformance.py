@@ -34,7 +34,7 @@ from testbench.engines.protocol import jsonrpc as J
 from testbench.engines.protocol.client import SubprocessEngine
 from testbench.engines.protocol.validation import check as schema_check
 from testbench.engines.protocol.validation import violations
-from testbench.i18n import tn, translator
+from testbench.i18n import _t, tn, translator
 
 RETURN_STATUS = {"arl-positive": "accepted", "arl-negative": "rejected", "rsp-paid": "paid", "rsp-rejected": "rejected"}
 _XML = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
@@ -320,6 +320,7 @@ class _Checker:
         self.last = "demarrage"  # the check run last, and the last one after which the engine was found stopped
         self.stopped_after = ""
         self._alive = True  # whether the engine was up when last looked at (it is once demarrage passed)
+        self.unstarted = ""  # why every check after demarrage is not run: the engine did not start
         self.engine = SubprocessEngine(
             command,
             timeout=timeout,
@@ -377,6 +378,9 @@ class _Checker:
     def run(self, check_id: str, label: str, body: Callable[[], str | None]) -> None:
         """Run one check as the runner runs a case: no restart inside it, and what the engine wrote after its
         last answer charged to it; a check after one that stopped the engine starts a fresh one."""
+        if self.unstarted:  # the list prints whole: each check said not run, the engine asked nothing
+            self.report.results.append(CheckResult(check_id, label, False, self.unstarted, not_run=True))
+            return
         self.violations = []
         self._watch(self.last)  # stopped between two checks: after the last one
         self.current = check_id
@@ -410,8 +414,8 @@ class _Checker:
         except EngineTimeout as exc:
             self.timeouts.append(check_id)
             self._add(check_id, label, False, f"délai dépassé : {exc}")
-        except EngineCrash as exc:
-            self._add(check_id, label, False, f"le moteur s'est arrêté : {exc}")
+        except EngineCrash as exc:  # its words say how it stopped (« secure_invoice : le moteur s'est arrêté »)
+            self._add(check_id, label, False, str(exc))
         except EngineUnavailable as exc:
             self._add(check_id, label, False, f"redémarrage impossible : {exc}")
         except EngineProtocolError as exc:
@@ -486,24 +490,29 @@ def run_checks(
     return c.report
 
 
+def _started(c: _Checker) -> tuple[bool, str]:
+    """The ``demarrage`` check: whether the engine started and answered ``initialize``, and the detail. An engine
+    that did not start leaves every other check not run (``c.unstarted``): the list still prints whole."""
+    eng = c.engine
+    try:
+        info = eng.describe()
+    except EngineError as exc:
+        c.report.unavailable = not_launched(exc)  # an engine that ran and answered wrongly is NON CONFORME
+        c.unstarted = _t("le moteur n'a pas démarré (vérification demarrage)")
+        return False, str(exc)
+    failed_start = eng.pending_fault  # it started, but only at the second try
+    if failed_start is not None:
+        return False, str(failed_start)
+    if c.violations:
+        return False, c._schema()
+    return True, f"{info.name} {info.version}"
+
+
 def _run_checks(c: _Checker, timeout: float) -> Report:
     eng = c.engine
     state: dict[str, Any] = {}
 
-    try:
-        info = eng.describe()
-    except EngineError as exc:
-        c._add("demarrage", "le moteur démarre et répond à initialize", False, str(exc))
-        c.report.unavailable = not_launched(exc)  # an engine that ran and answered wrongly is NON CONFORME
-        return c.report
-    failed_start = eng.pending_fault  # it started, but only at the second try
-    if failed_start is not None:
-        detail = str(failed_start)
-    elif c.violations:
-        detail = c._schema()
-    else:
-        detail = f"{info.name} {info.version}"
-    c._add("demarrage", "le moteur démarre et répond à initialize", failed_start is None and not c.violations, detail)
+    c._add("demarrage", "le moteur démarre et répond à initialize", *_started(c))
 
     def describe() -> str:
         value = eng.call("describe", {})
