@@ -26,13 +26,13 @@ from testbench.runner.assemble import Bench, assembled_bench
 from testbench.runner.events import Listener, TracesCaptured
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_USAGE, exit_code
 from testbench.runner.manual import HeadlessOperator, ScriptedOperator
-from testbench.runner.options import EXAM_PLAN_META, OPERATOR_ENGINE, CampaignOptions
+from testbench.runner.options import OPERATOR_ENGINE, CampaignOptions
 from testbench.runner.reasons import INTERRUPTED
 from testbench.runner.resume import Continuation, continuation
 from testbench.runner.runner import Runner
 from testbench.runner.tracing import TraceRecorder
 from testbench.store.connection import SessionError, SessionWriteError
-from testbench.store.read import FIXTURES_META, SHARD_META
+from testbench.store.read import EXAM_PLAN_META, FIXTURES_META, SHARD_META
 from testbench.store.session import SessionStore
 from testbench.traces.model import TraceLine
 

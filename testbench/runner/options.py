@@ -31,8 +31,6 @@ BENCH_ENGINES = frozenset({REFERENCE_ENGINE, INPROCESS_ENGINE, OPERATOR_ENGINE})
 IN_BENCH_PROCESS = frozenset({INPROCESS_ENGINE, OPERATOR_ENGINE})  # no engine process: --engine-cards means nothing
 #: the protocol's ``cards.mode`` values an out-of-process engine can be started with (``--engine-cards``)
 ENGINE_CARDS = ("client", "pcsc", "profiles", "none")
-#: the session meta key under which a campaign records its exam plan (``--plan``)
-EXAM_PLAN_META = "exam_plan"
 #: the commands that run cases on a bench: they share every bench, capture and identity option
 BENCH_COMMANDS = frozenset({RUN, UI, DEMO})
 

@@ -20,7 +20,7 @@ from testbench.casebook.model import Domain, Mode
 from testbench.casebook.selection import codes_named
 from testbench.fmt import os_reason
 from testbench.i18n import _t, colon, translator
-from testbench.runner.options import EXAM_PLAN_META
+from testbench.store.read import EXAM_PLAN_META
 from testbench.tomlfile import KeyPath, TomlSyntaxError, parse_toml, path_problem, place, read_config
 
 FORMAT = "testbench-plan/1"

@@ -38,7 +38,7 @@ from testbench.store.connection import (
     open_readonly,
     sqlite_reason,
 )
-from testbench.store.read import recorded_meta
+from testbench.store.read import EXAM_PLAN_META, recorded_meta
 from testbench.store.schema import has_table
 from testbench.store.session import SessionStore
 
@@ -63,8 +63,6 @@ class MergeResult:
     forced: bool = False  # merged over a modified input (``allow_tampered``); its problems are in ``notes``
 
 
-#: the exam plan a run recorded (testbench.runner.options.EXAM_PLAN_META; the store imports no runner)
-EXAM_PLAN_META = "exam_plan"
 _OTHER_PLAN = _t(
     "{file} : plan d'examen « {plan} » différent de celui de {kept} (« {kept_plan} ») ; la session fusionnée garde"
     " celui de {kept} (coverage --plan ou report --plan pour lire la session avec un autre plan)"

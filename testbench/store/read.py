@@ -27,6 +27,9 @@ from testbench.traces.model import TraceLine
 #: the session meta key under which a CI shard records its place in its campaign (``runner.shard`` writes it;
 #: an empty value: the session is whole again)
 SHARD_META = "shard"
+#: the session meta key under which a campaign records its exam plan (``--plan``: its name and its text); a merge
+#: carries it over
+EXAM_PLAN_META = "exam_plan"
 #: the prefix of the meta keys under which a campaign records a casebook's fixtures (``fixtures:<sha256>``):
 #: a patient's rights and a prescription's attributes, which reach the engine and the application without
 #: being observed, and the export must redact (testbench.report.personal.known_values)
