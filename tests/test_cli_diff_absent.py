@@ -95,3 +95,19 @@ def test_the_warning_names_a_few_cases_and_counts_them_all() -> None:
     assert absent_warning(1, ["C-000"], "fr") == "attention : 1 cas de A absent de B (C-000)"
     assert absent_warning(1, ["C-000"], "en") == "warning: 1 case of A absent from B (C-000)"
     assert absent_warning(0, [], "fr") == ""
+
+
+def test_the_workstations_compare_window_has_the_same_choice(sessions: tuple[Path, Path], tmp_path: Path) -> None:
+    """« Comparer » (the open session as B) fails on A's cases that B lacks when its field says so, naming it."""
+    from testbench.tui.tools import TOOLS, ToolContext
+
+    a, b = sessions
+    ctx = ToolContext(b, (), None, None, "reference", None, "fr")
+    values = {"reference": str(a), "html": "", "json": "", "all": "", "context": "1"}
+    assert TOOLS["diff"].run({**values, "fail_on_absent": ""}, ctx).code == 0
+    failed = TOOLS["diff"].run({**values, "fail_on_absent": "oui"}, ctx)
+    assert failed.code == 1
+    said = [text for text, error in failed.texts("fr") if error]
+    assert said == [f"2 cas de {a} absents de {b} (« Échouer si des cas de A manquent dans B » à oui)"], said
+    english = [text for text, error in failed.texts("en") if error]
+    assert english == [f"2 cases of {a} absent from {b} (“Fail if cases of A are missing from B” set to yes)"]

@@ -41,8 +41,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from testbench.report.diff import absent_cases
-    from testbench.runner.exits import EXIT_FAILED, EXIT_USAGE
     from testbench.tools.diff import diff_tool
 
     result = diff_tool(
@@ -53,21 +51,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
         show_same=args.all,
         context=args.context,
         lang=args.lang,
+        fail_on_absent=args.fail_on_absent,
     )
-    if args.fail_on_absent and result.code != EXIT_USAGE and (absent := absent_cases(args.session_a, args.session_b)):
-        result.fail(EXIT_FAILED, lambda t, lang: _absent_refusal(len(absent), args.session_a, args.session_b, lang))
     return result.print("diff", args.lang)
 
-
-def _absent_refusal(count: int, session_a: Path, session_b: Path, lang: str | None) -> str:
-    """Why ``--fail-on-absent`` exits 1, naming the two session files as the person gave them."""
-    from testbench.i18n import tn
-
-    return tn(
-        "{count} cas de {session_a} absent de {session_b} (--fail-on-absent)",
-        "{count} cas de {session_a} absents de {session_b} (--fail-on-absent)",
-        count,
-        lang,
-        session_a=session_a,
-        session_b=session_b,
-    )

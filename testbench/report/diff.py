@@ -278,13 +278,6 @@ def _cases_by_key(session: SessionView) -> dict[tuple[str, str], CaseView]:
     return {(plans.get(c.casebook_sha, ""), c.case_id): c for c in session.cases}
 
 
-def absent_cases(path_a: Path, path_b: Path) -> list[tuple[str, str]]:
-    """The (plan id, case id) of A's cases that B does not have, in A's order (``diff --fail-on-absent``)."""
-    with read_session(path_a) as a, read_session(path_b) as b:
-        present = set(_cases_by_key(b))
-        return [key for key in _cases_by_key(a) if key not in present]
-
-
 #: how many absent cases the warning names
 ABSENT_SHOWN = 5
 
@@ -548,4 +541,4 @@ def to_html(diff: SessionDiff, lang: str | None = None) -> str:
     )
 
 
-__all__ = ["SessionDiff", "Verdict", "absent_cases", "diff_sessions", "to_html", "to_json", "to_text"]
+__all__ = ["SessionDiff", "Verdict", "diff_sessions", "to_html", "to_json", "to_text"]

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from testbench.i18n import tn
 from testbench.runner.exits import EXIT_FAILED, EXIT_USAGE
 from testbench.tools.outputs import output_problem
-from testbench.tools.result import Render, ToolResult, french, unwritten
+from testbench.tools.result import Render, ToolResult, forced_by, french, unwritten
 
 #: the most trace context lines asked around a change: beyond it a trace's difference is the whole trace
 MAX_CONTEXT = 1000
@@ -36,9 +37,13 @@ def diff_tool(
     show_same: bool = False,
     context: int = 1,
     lang: str | None = None,
+    fail_on_absent: bool = False,
+    absent_option: str = "--fail-on-absent",
 ) -> ToolResult:
     """The comparison's text, regressions first, and the HTML and JSON files asked (in ``lang``, listed in
-    ``written``); exit 1 on a regression, 3 when a session cannot be read or a file cannot be written."""
+    ``written``); exit 1 on a regression, or with ``fail_on_absent`` on a case of A that B does not have (the
+    refusal names ``absent_option``: the CLI's flag, or the window's field); 3 when a session cannot be read or
+    a file cannot be written."""
     from testbench.report.diff import diff_sessions, to_html, to_json, to_text
     from testbench.store.connection import SessionError
 
@@ -63,6 +68,20 @@ def diff_tool(
         result.written.append(path)
     if diff.regressions:
         result.code = EXIT_FAILED
+    if fail_on_absent and diff.absent:
+        count = len(diff.absent)
+        result.fail(
+            EXIT_FAILED,
+            lambda t, lang: tn(
+                "{count} cas de {session_a} absent de {session_b} ({option})",
+                "{count} cas de {session_a} absents de {session_b} ({option})",
+                count,
+                lang,
+                session_a=session_a,
+                session_b=session_b,
+                option=forced_by(absent_option, t),
+            ),
+        )
     return result
 
 

@@ -196,6 +196,8 @@ def _diff(values: Values, ctx: ToolContext) -> ToolResult:
         show_same=bool(values["all"]),
         context=int(typed),
         lang=ctx.lang,
+        fail_on_absent=bool(values["fail_on_absent"]),
+        absent_option=_FAIL_ON_ABSENT,
     )
 
 
@@ -263,6 +265,7 @@ def _keys_show(values: Values, ctx: ToolContext) -> ToolResult:
 
 _FORCE = "Remplacer la clé existante"
 _CONTEXT = "Lignes de contexte des traces"
+_FAIL_ON_ABSENT = "Échouer si des cas de A manquent dans B"
 _REDACT_VALUES = "Anonymiser les valeurs observées (les codes PIN restent masqués)"
 _NOT_REDACTED_VALUES = "« Anonymiser les valeurs observées » à non"
 _EXCERPT = "Lignes de trace par cas dans la page"
@@ -389,6 +392,7 @@ TOOLS: dict[str, Tool] = {
                 Field("json", "Comparaison JSON à écrire (facultatif)", required=False),
                 Field("all", "Lister aussi les cas identiques", required=False, choices=yes_no),
                 Field("context", _CONTEXT, lambda _ctx: "1"),
+                Field("fail_on_absent", _FAIL_ON_ABSENT, required=False, choices=yes_no),
             ),
             _diff,
             "… comparaison des sessions",
