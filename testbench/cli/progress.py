@@ -13,7 +13,7 @@ import sys
 from collections import Counter
 from typing import TYPE_CHECKING, TextIO
 
-from testbench.domain.verdict import Verdict
+from testbench.domain.verdict import NOT_PASSED, Verdict
 from testbench.i18n import colon, translator
 from testbench.runner.events import CaseFinished, CaseStarted, RunEvent
 
@@ -30,8 +30,6 @@ _ORDER = (
     Verdict.SKIPPED,
 )
 
-#: the verdicts a terminal's bar says as they happen, one line each above it (a case that did not pass)
-_SAID_ON_A_TERMINAL = frozenset({Verdict.FAIL, Verdict.ERROR, Verdict.INCONCLUSIVE, Verdict.PENDING})
 #: the longest reason said there, in characters (the report and the JUnit keep it whole)
 _SHORT = 100
 
@@ -57,7 +55,7 @@ class Progress:
         elif isinstance(event, CaseFinished):
             self.counts[event.outcome.verdict] += 1
             if self.tty:
-                if event.outcome.verdict in _SAID_ON_A_TERMINAL:  # above the bar, which is drawn again below it
+                if event.outcome.verdict in NOT_PASSED:  # above the bar, which is drawn again below it
                     self.out.write(f"\r{self._line(event, short=True)}\x1b[K\n")
                 self._bar(event.index + 1, event.total, self.counts_text())
                 if event.index + 1 == event.total:

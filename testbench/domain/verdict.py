@@ -59,6 +59,9 @@ _LABELS_FR = {
 
 #: Failures first: the one order a reviewer reads a campaign in, and every count is listed in.
 VERDICT_ORDER: tuple[str, ...] = ("error", "fail", "inconclusive", "pending", "none", "skipped", "pass")
+#: A case that ran and did not pass: what ``run --failed`` runs again and a terminal's progress names as it ends
+#: (a case never run, or cut before its verdict, is ``--resume``'s)
+NOT_PASSED = frozenset({Verdict.FAIL, Verdict.ERROR, Verdict.INCONCLUSIVE, Verdict.PENDING})
 
 
 @dataclass(frozen=True)

@@ -842,13 +842,13 @@ def failed_cases(
     shard: Shard | None = None,
 ) -> tuple[list[tuple[Casebook, Case]], str | None, int]:
     """``--failed``: the ``selected`` cases whose retained verdict in ``session`` did not pass
-    (:data:`~testbench.store.verdicts.FAILED_VERDICTS`), the session's shard record (None: not a shard) and its
+    (:data:`~testbench.domain.verdict.NOT_PASSED`), the session's shard record (None: not a shard) and its
     number of cases. ``shard`` (``--shard``) must be the session's, checked before anything else (exit 3); a
     session holding no case of ``casebooks`` is refused as such (exit 3); none of the cases to rerun: refused
     with the session's exit code."""
+    from testbench.domain.verdict import NOT_PASSED
     from testbench.runner.shard import read_record, shard_record
     from testbench.store.read import read_session
-    from testbench.store.verdicts import FAILED_VERDICTS
 
     try:
         with read_session(session) as view:
@@ -866,7 +866,7 @@ def failed_cases(
         )
         names = ", ".join(str(cb.path) for cb in casebooks)
         raise CampaignError([said.format(path=session, casebooks=names)])
-    kept = [(cb, case) for cb, case in selected if retained.get((cb.sha256, case.id)) in FAILED_VERDICTS]
+    kept = [(cb, case) for cb, case in selected if retained.get((cb.sha256, case.id)) in NOT_PASSED]
     if not kept:
         said = _t(
             "{path} : aucun cas sélectionné n'est en échec, en erreur, non concluant ou en attente dans cette"

@@ -17,10 +17,6 @@ from typing import Any
 from testbench.domain.verdict import VERDICT_ORDER
 from testbench.store.annotations import Annotation
 
-#: the retained verdicts ``run --failed`` runs again (and the workstation's « relancer les échecs »): what did not
-#: pass; a case never run, or cut before its verdict, is ``--resume``'s
-FAILED_VERDICTS = frozenset({"fail", "error", "inconclusive", "pending"})
-
 
 def deciding_review(latest_attempt: int | None, notes: Sequence[Annotation]) -> Annotation | None:
     """The annotation that decides the retained verdict, if any (``notes`` oldest first)."""

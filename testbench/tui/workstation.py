@@ -18,7 +18,7 @@ from testbench.casebook.errors import Problem
 from testbench.casebook.model import Case, Casebook, ExpectationKind, Step
 from testbench.casebook.problems import CasebookState
 from testbench.casebook.selection import Matcher, compile_keyword, field_of, fold, is_expression
-from testbench.domain.verdict import VERDICT_ORDER, Verdict
+from testbench.domain.verdict import NOT_PASSED, VERDICT_ORDER, Verdict
 from testbench.domain.vocabulary import is_amount
 from testbench.i18n import translator
 from testbench.runner.campaign import INTERRUPTED, interrupted_notice, record_casebooks
@@ -29,7 +29,7 @@ from testbench.store.connection import SessionError, SessionLocked
 from testbench.store.model import card_states
 from testbench.store.read import SHARD_META, AttemptView, CaseView, SessionView, read_session
 from testbench.store.session import SessionStore
-from testbench.store.verdicts import FAILED_VERDICTS, VerdictCounts, count_verdicts
+from testbench.store.verdicts import VerdictCounts, count_verdicts
 
 if TYPE_CHECKING:
     from testbench.report.cover import CoverField
@@ -441,8 +441,8 @@ class Workstation:
 
     def failed(self, entries: list[CaseEntry]) -> list[CaseEntry]:
         """Of ``entries``, the runnable ones whose retained verdict did not pass (``run --failed``'s
-        :data:`~testbench.store.verdicts.FAILED_VERDICTS`), of the session's shard when it is one."""
-        return self.in_shard([e for e in entries if e.verdict in FAILED_VERDICTS and self.runnable(e)])
+        :data:`~testbench.domain.verdict.NOT_PASSED`), of the session's shard when it is one."""
+        return self.in_shard([e for e in entries if e.verdict in NOT_PASSED and self.runnable(e)])
 
     def remaining(self) -> list[CaseEntry]:
         """The runnable cases without a final verdict, of the session's shard when it is one."""
