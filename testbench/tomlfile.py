@@ -29,11 +29,21 @@ WINDOWS_PATH_HINT = _t("chemin Windows entre guillemets doubles : écrivez-le en
 
 class TomlSyntaxError(ValueError):
     """The text is not TOML; ``line`` and ``col`` (1-based) are where the parser stopped; ``hint`` (French,
-    :data:`WINDOWS_PATH_HINT`) when that line looks like a Windows path between double quotes, else None."""
+    :data:`WINDOWS_PATH_HINT`) when that line looks like a Windows path between double quotes, else None;
+    ``reason`` (French, a catalogue text) what the parser found wrong there, when it is one we word."""
 
-    def __init__(self, line: int, col: int, hint: str | None = None) -> None:
+    def __init__(self, line: int, col: int, hint: str | None = None, reason: str | None = None) -> None:
         super().__init__(f"invalid TOML syntax at line {line}, column {col}")
-        self.line, self.col, self.hint = line, col, hint
+        self.line, self.col, self.hint, self.reason = line, col, hint, reason
+
+    def said(self) -> tuple[str, dict[str, str]]:
+        """The French template and its part, as every reader of a TOML file of ours says this error after the
+        file's place: the hint first (the likely cause), else the parser's reason, else the bare words."""
+        if self.hint is not None:
+            return _t("syntaxe TOML invalide ; {reason}"), {"reason": self.hint}
+        if self.reason is not None:
+            return _t("syntaxe TOML invalide : {reason}"), {"reason": self.reason}
+        return _t("syntaxe TOML invalide"), {}
 
 
 def path_problem(value: str) -> str | None:
@@ -66,9 +76,46 @@ def parse_toml(text: str) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         line, col = _place(str(exc), text)
-        raise TomlSyntaxError(line, col, _hint(text, line)) from None
+        raise TomlSyntaxError(line, col, _hint(text, line), _reason(str(exc))) from None
     except RecursionError:  # arrays or inline tables nested by the thousand: no file of ours is
         raise TomlSyntaxError(*_deepest(text)) from None
+
+
+#: tomllib's reasons (Python 3.11 to 3.13), in French; one not listed is left out rather than said in English
+_TOML_REASONS = {
+    "Unclosed array": _t("tableau non fermé (« ] » manquant)"),
+    "Unclosed inline table": _t("table en ligne non fermée (« } » manquant)"),
+    "Unterminated string": _t("chaîne non terminée (guillemet fermant manquant)"),
+    "Illegal character '\\n'": _t("chaîne non terminée (guillemet fermant manquant)"),  # a line ends inside it
+    "Invalid value": _t("valeur invalide (texte entre guillemets, nombre, booléen, date, [liste] ou {table})"),
+    "Invalid statement": _t("ligne invalide (clé = valeur, [table] ou [[tableau de tables]] attendu)"),
+    "Expected '=' after a key in a key/value pair": _t("« = » attendu après la clé"),
+    "Expected ']' at the end of a table declaration": _t("« ] » attendu à la fin de l'en-tête de table"),
+    "Expected ']]' at the end of an array declaration": _t("« ]] » attendu à la fin de l'en-tête [[…]]"),
+    "Expected newline or end of document after a statement": _t("fin de ligne attendue après la valeur"),
+    "Invalid date or datetime": _t("date invalide"),
+    "Invalid hex value": _t("échappement \\u invalide"),
+    "Escaped character is not a Unicode scalar value": _t("échappement \\u invalide"),
+    "Invalid initial character for a key part": _t("clé invalide (lettres, chiffres, - et _, ou entre guillemets)"),
+    "Cannot overwrite a value": _t("clé déjà définie"),
+    "Unescaped '\\' in a string": _t("barre oblique inverse (\\) seule dans une chaîne entre guillemets doubles"),
+}
+#: the start of tomllib's reasons that name a key or a character
+_TOML_REASON_STARTS = (
+    ("Cannot declare ", _t("table déclarée deux fois")),
+    ("Cannot redefine namespace ", _t("table déjà définie")),
+    ("Cannot mutate immutable namespace ", _t("table déjà définie")),
+    ("Duplicate inline table key ", _t("clé en double dans une table en ligne")),
+    ("Illegal character ", _t("caractère interdit")),
+    ("Found invalid character ", _t("caractère interdit")),
+)
+_REASON_PLACE = re.compile(r"\s*\((?:at line \d+, column \d+|at end of document)\)\s*$")
+
+
+def _reason(message: str) -> str | None:
+    """tomllib's reason in French, or None for one not listed."""
+    said = _REASON_PLACE.sub("", message)
+    return _TOML_REASONS.get(said) or next((r for start, r in _TOML_REASON_STARTS if said.startswith(start)), None)
 
 
 def _hint(text: str, line: int) -> str | None:

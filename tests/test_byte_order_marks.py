@@ -14,6 +14,7 @@ from testbench.sut.profile import load_profile
 from testbench.tui.config import load_settings
 
 BOM = "\ufeff"
+VALUE_EXPECTED = "valeur invalide (texte entre guillemets, nombre, booléen, date, [liste] ou {table})"
 
 
 def test_an_application_profile_with_a_byte_order_mark_loads(tmp_path: Path) -> None:
@@ -21,16 +22,14 @@ def test_an_application_profile_with_a_byte_order_mark_loads(tmp_path: Path) -> 
     assert load_profile(tmp_path / "sut.toml").product.name == "Démo ERP PSAD"
 
 
-def test_the_workstation_settings_read_a_byte_order_mark_and_place_a_syntax_error(
-    tmp_path: Path, monkeypatch
-) -> None:
+def test_the_workstation_settings_read_a_byte_order_mark_and_place_a_syntax_error(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.delenv("TESTBENCH_LANG", raising=False)
     settings_file = tmp_path / "tui.toml"
     settings_file.write_text(BOM + 'lang = "en"\noperator = "Zoé"\n', encoding="utf-8")
     settings = load_settings(tmp_path)
     assert (settings.lang, settings.operator, settings.problems) == ("en", "Zoé", [])
     settings_file.write_text('operator = "Zoé"\nlang = [\n', encoding="utf-8")
-    assert load_settings(tmp_path).problems == [f"{settings_file}:2:9: syntaxe TOML invalide"]
+    assert load_settings(tmp_path).problems == [f"{settings_file}:2:9: syntaxe TOML invalide : {VALUE_EXPECTED}"]
     settings_file.write_bytes(b'operator = "Zo\xe9"\n')  # cp1252, not UTF-8
     assert load_settings(tmp_path).problems == [f"{settings_file}: illisible (pas du texte UTF-8)"]
 

@@ -187,7 +187,7 @@ def test_a_bad_mapping_is_placed_at_its_line(tmp_path: Path) -> None:
     assert f"{mapping}:{line}: étape « Facturation » : action inconnue" in done.stderr
     mapping.write_text('format = "testbench-mapping/1"\n[source\n', encoding="utf-8")
     done = import_(EXAMPLES / "cahier-exemple.xlsx", tmp_path / "out.xml", "--lang", "en", mapping=mapping)
-    assert done.returncode == 3 and f"{mapping}:2: invalid TOML" in done.stderr
+    assert done.returncode == 3 and f"{mapping}:2:8: invalid TOML" in done.stderr
 
 
 def test_a_reimport_after_editing_three_rows_reports_exactly_those_three(tmp_path: Path) -> None:

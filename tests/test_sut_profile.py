@@ -88,8 +88,9 @@ def _error(tmp_path: Path, text: str) -> SutProfileError:
 
 def test_a_toml_syntax_error_is_placed_at_its_line_and_column(tmp_path: Path) -> None:
     error = _error(tmp_path, '[product]\nname = "x"\n[[logs]\npath = "a"\n')
-    assert error.text() == f"{tmp_path / 'sut.toml'}:3:7: syntaxe TOML invalide"
-    assert error.text("en") == f"{tmp_path / 'sut.toml'}:3:7: invalid TOML syntax"
+    said = "syntaxe TOML invalide : « ]] » attendu à la fin de l'en-tête [[…]]"
+    assert error.text() == f"{tmp_path / 'sut.toml'}:3:7: {said}"
+    assert error.text("en").startswith(f"{tmp_path / 'sut.toml'}:3:7: invalid TOML syntax: ")
 
 
 @pytest.mark.parametrize(

@@ -360,8 +360,8 @@ def test_a_toml_syntax_error_on_a_windows_path_line_says_how_to_write_it(tmp_pat
     mapping.write_text('format = "testbench-mapping/1"\nfixtures = "C:\\Users\\f.xml"\n', encoding="utf-8")
     with pytest.raises(OfficeError) as office:
         load_mapping(mapping)
-    assert [p.text("fr") for p in office.value.problems] == [f"{mapping}:2: syntaxe TOML invalide ; {HINT}"]
-    assert [p.text("en") for p in office.value.problems] == [f"{mapping}:2: invalid TOML syntax; {HINT_EN}"]
+    assert [p.text("fr") for p in office.value.problems] == [f"{mapping}:2:17: syntaxe TOML invalide ; {HINT}"]
+    assert [p.text("en") for p in office.value.problems] == [f"{mapping}:2:17: invalid TOML syntax; {HINT_EN}"]
 
 
 def test_the_plan_and_the_mapping_refuse_a_path_read_with_toml_escapes(tmp_path: Path) -> None:

@@ -190,14 +190,12 @@ def load_mapping(path: Path) -> Mapping:
     try:
         data = parse_toml(raw_text)
     except TomlSyntaxError as exc:
-        if exc.hint is not None:  # the line looks like a Windows path between double quotes
-            hint: str = exc.hint
+        said, params = exc.said()
 
-            def hinted(t: Callable[[str], str]) -> str:
-                return t("syntaxe TOML invalide ; {hint}").format(hint=t(hint))
+        def worded(t: Callable[[str], str]) -> str:
+            return t(said).format(**{k: t(v) for k, v in params.items()})
 
-            raise OfficeError([Problem.worded(f"{path}:{exc.line}", hinted)]) from None
-        raise OfficeError([Problem.of(f"{path}:{exc.line}", "syntaxe TOML invalide")]) from None
+        raise OfficeError([Problem.worded(f"{path}:{exc.line}:{exc.col}", worded)]) from None
     reader = _Reader(path, raw_text)
     mapping = reader.read(data)
     if reader.problems:

@@ -191,7 +191,8 @@ def parse_plan(text: str, name: str) -> ExamPlan:
     try:
         data = parse_toml(text)
     except TomlSyntaxError as exc:
-        raise PlanError(name, [_syntax_problem(exc)]) from None
+        said, params = exc.said()
+        raise PlanError(name, [PlanProblem(exc.line, said, params, exc.col)]) from None
     problems: list[PlanProblem] = []
 
     def problem(path: KeyPath, message: str, *, on_key: bool = False, **params: object) -> None:
@@ -334,49 +335,6 @@ def _entries(data: dict[str, Any], key: str, problem: Any) -> list[tuple[int, di
         for unknown in sorted(set(entry) - set(_ENTRY_KEYS[key])):
             problem((key, i, unknown), _t("clé inconnue « {key} »"), on_key=True, key=unknown)
     return list(enumerate(value))
-
-
-#: tomllib's reasons (Python 3.11 to 3.13), in French; one not listed is left out rather than said in English
-_TOML_REASONS = {
-    "Unclosed array": _t("tableau non fermé (« ] » manquant)"),
-    "Unclosed inline table": _t("table en ligne non fermée (« } » manquant)"),
-    "Unterminated string": _t("chaîne non terminée (guillemet fermant manquant)"),
-    "Illegal character '\\n'": _t("chaîne non terminée (guillemet fermant manquant)"),  # a line ends inside it
-    "Invalid value": _t("valeur invalide (texte entre guillemets, nombre, booléen, date, [liste] ou {table})"),
-    "Invalid statement": _t("ligne invalide (clé = valeur, [table] ou [[tableau de tables]] attendu)"),
-    "Expected '=' after a key in a key/value pair": _t("« = » attendu après la clé"),
-    "Expected ']' at the end of a table declaration": _t("« ] » attendu à la fin de l'en-tête de table"),
-    "Expected ']]' at the end of an array declaration": _t("« ]] » attendu à la fin de l'en-tête [[…]]"),
-    "Expected newline or end of document after a statement": _t("fin de ligne attendue après la valeur"),
-    "Invalid date or datetime": _t("date invalide"),
-    "Invalid hex value": _t("échappement \\u invalide"),
-    "Escaped character is not a Unicode scalar value": _t("échappement \\u invalide"),
-    "Invalid initial character for a key part": _t("clé invalide (lettres, chiffres, - et _, ou entre guillemets)"),
-    "Cannot overwrite a value": _t("clé déjà définie"),
-    "Unescaped '\\' in a string": _t("barre oblique inverse (\\) seule dans une chaîne entre guillemets doubles"),
-}
-#: the start of tomllib's reasons that name a key or a character
-_TOML_REASON_STARTS = (
-    ("Cannot declare ", _t("table déclarée deux fois")),
-    ("Cannot redefine namespace ", _t("table déjà définie")),
-    ("Cannot mutate immutable namespace ", _t("table déjà définie")),
-    ("Duplicate inline table key ", _t("clé en double dans une table en ligne")),
-    ("Illegal character ", _t("caractère interdit")),
-    ("Found invalid character ", _t("caractère interdit")),
-)
-_TOML_AT = re.compile(r"\s*\((?:at line \d+, column \d+|at end of document)\)\s*$")
-
-
-def _syntax_problem(exc: TomlSyntaxError) -> PlanProblem:
-    """The syntax error at its line and column, with tomllib's reason in French when known (or the hint)."""
-    if exc.hint is not None:  # the line looks like a Windows path between double quotes
-        return PlanProblem(exc.line, _t("syntaxe TOML invalide ; {reason}"), {"reason": exc.hint}, exc.col)
-    cause = exc.__context__  # tomllib's error: its reason, which TomlSyntaxError does not keep
-    said = _TOML_AT.sub("", str(cause)) if cause is not None else ""
-    reason = _TOML_REASONS.get(said) or next((r for start, r in _TOML_REASON_STARTS if said.startswith(start)), None)
-    if reason is None:
-        return PlanProblem(exc.line, _t("syntaxe TOML invalide"), {}, exc.col)
-    return PlanProblem(exc.line, _t("syntaxe TOML invalide : {reason}"), {"reason": reason}, exc.col)
 
 
 #: a requirement's domain: a case domain's code (``fse``, ``lot``…), as casebooks write it

@@ -522,10 +522,8 @@ def load_profile(path: Path | str) -> SutProfile:
     except UnicodeDecodeError:
         raise SutProfileError(file, _t("le profil n'est pas du texte UTF-8")) from None
     except TomlSyntaxError as exc:
-        if exc.hint is not None:  # the line looks like a Windows path between double quotes
-            said = _t("syntaxe TOML invalide ; {hint}")
-            raise SutProfileError(file, said, line=exc.line, col=exc.col, hint=exc.hint) from None
-        raise SutProfileError(file, _t("syntaxe TOML invalide"), line=exc.line, col=exc.col) from None
+        said, params = exc.said()
+        raise SutProfileError(file, said, line=exc.line, col=exc.col, **params) from None
     reader = _Reader(file, text)
     for key in doc:
         if key not in _SECTIONS:

@@ -61,12 +61,9 @@ def load_settings(directory: Path | None = None) -> Settings:
     except UnicodeDecodeError:
         settings.problems.append(f"{path}: illisible (pas du texte UTF-8)")
         return settings
-    except TomlSyntaxError as exc:  # placed as every TOML file of ours (file:line:col), with its hint
-        place = f"{path}:{exc.line}:{exc.col}"
-        if exc.hint is not None:  # the line looks like a Windows path between double quotes
-            settings.problems.append(f"{place}: syntaxe TOML invalide ; {exc.hint}")
-        else:
-            settings.problems.append(f"{place}: syntaxe TOML invalide")
+    except TomlSyntaxError as exc:  # placed as every TOML file of ours (file:line:col), with its reason
+        said, params = exc.said()
+        settings.problems.append(f"{path}:{exc.line}:{exc.col}: {said.format(**params)}")
         return settings
     lang = str(data.get("lang", settings.lang)).lower()
     if lang in LANGUAGES and "TESTBENCH_LANG" not in os.environ:
