@@ -184,7 +184,7 @@ def test_a_bad_mapping_is_placed_at_its_line(tmp_path: Path) -> None:
     done = import_(EXAMPLES / "cahier-exemple.xlsx", tmp_path / "out.xml", mapping=mapping)
     no_traceback(done)
     assert done.returncode == 3
-    assert f"{mapping}:{line}: étape « Facturation » : action inconnue" in done.stderr
+    assert f"{mapping}:{line}:17: étape « Facturation » : action inconnue « facturer »" in done.stderr
     mapping.write_text('format = "testbench-mapping/1"\n[source\n', encoding="utf-8")
     done = import_(EXAMPLES / "cahier-exemple.xlsx", tmp_path / "out.xml", "--lang", "en", mapping=mapping)
     assert done.returncode == 3 and f"{mapping}:2:8: invalid TOML" in done.stderr
@@ -298,7 +298,7 @@ def test_a_mapping_problem_is_placed_in_the_table_it_belongs_to(tmp_path: Path) 
     line = mapping.read_text(encoding="utf-8").splitlines().index('title = ["x"]') + 1
     with pytest.raises(OfficeError) as raised:
         load_mapping(mapping)
-    assert f"{mapping}:{line}: « title » doit être un texte" in [p.text("fr") for p in raised.value.problems]
+    assert f"{mapping}:{line}:9: « title » doit être un texte" in [p.text("fr") for p in raised.value.problems]
 
 
 def test_a_reimport_says_which_cases_were_added_and_removed(tmp_path: Path) -> None:

@@ -81,6 +81,12 @@ def line_of(path: Path, text: str) -> int:
     return next(n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text in line)
 
 
+def place_of(path: Path, text: str) -> str:
+    """``line:col`` of the value of the ``key = value`` line holding ``text``."""
+    line = line_of(path, text)
+    return f"{line}:{path.read_text(encoding='utf-8').splitlines()[line - 1].index('= ') + 3}"
+
+
 # ----- 1. a cut-off ODS
 
 
@@ -192,9 +198,10 @@ def test_huge_numbers_are_placed_problems_not_an_internal_error(tmp_path: Path) 
     done = import_(document, out)
     assert done.returncode == 3
     letter = expected.column_letter
-    assert f"{SHEET}!R5: montant illisible « 1e+300 »" in done.stderr.splitlines()
-    assert f"{SHEET}!R6: montant illisible « {'1' * 29} »" in done.stderr.splitlines()
-    assert done.stderr.splitlines().count(f"{SHEET}!{letter}7: montant illisible « 1{'0' * 40} »") == 2
+    forms = " (attendu : 12,50 €, 12.5, 1 234,56 ou une cellule nombre)"
+    assert f"{SHEET}!R5: montant illisible « 1e+300 »{forms}" in done.stderr.splitlines()
+    assert f"{SHEET}!R6: montant illisible « {'1' * 29} »{forms}" in done.stderr.splitlines()
+    assert done.stderr.splitlines().count(f"{SHEET}!{letter}7: montant illisible « 1{'0' * 40} »{forms}") == 2
     assert "3 cas laissés de côté : EX-FSE-001, EX-FSE-002, EX-FSE-003" in done.stderr
     casebook, problems = check_casebook(out)
     assert problems == [] and casebook is not None and len(casebook.cases) == 10
@@ -202,7 +209,8 @@ def test_huge_numbers_are_placed_problems_not_an_internal_error(tmp_path: Path) 
     document = ods(tmp_path / "enorme.ods", lambda s: s.replace(PRICE, PRICE.replace('"14.0"', '"1e300"'), 1))
     done = import_(document, tmp_path / "enorme-ods.xml", "--lang", "en")
     assert done.returncode == 3
-    assert f"{SHEET}!R5: unreadable amount “1e+300”" in done.stderr.splitlines()
+    expected = " (expected: 12,50 €, 12.5, 1 234,56 or a number cell)"
+    assert f"{SHEET}!R5: unreadable amount “1e+300”{expected}" in done.stderr.splitlines()
 
 
 # ----- 4. mapping mistakes that changed cases without a word
@@ -238,7 +246,7 @@ def test_a_mapping_mistake_is_refused_at_its_line(tmp_path: Path, before: str, a
     (tmp_path / "cahier-exemple.fixtures.xml").write_bytes((EXAMPLES / "cahier-exemple.fixtures.xml").read_bytes())
     with pytest.raises(OfficeError) as raised:
         load_mapping(mapping)
-    assert [p.text("fr") for p in raised.value.problems] == [f"{mapping}:{line_of(mapping, after)}: {said}"]
+    assert [p.text("fr") for p in raised.value.problems] == [f"{mapping}:{place_of(mapping, after)}: {said}"]
 
 
 def test_a_yes_no_word_in_both_lists_is_said_in_english_too(tmp_path: Path) -> None:
@@ -248,8 +256,8 @@ def test_a_yes_no_word_in_both_lists_is_said_in_english_too(tmp_path: Path) -> N
     (tmp_path / "cahier-exemple.fixtures.xml").write_bytes((EXAMPLES / "cahier-exemple.fixtures.xml").read_bytes())
     with pytest.raises(OfficeError) as raised:
         load_mapping(mapping)
-    line = line_of(mapping, 'false = ["Non", ""]')
-    assert [p.text("en") for p in raised.value.problems] == [f"{mapping}:{line}: “Non” in both “true” and “false”"]
+    at = place_of(mapping, 'false = ["Non", ""]')
+    assert [p.text("en") for p in raised.value.problems] == [f"{mapping}:{at}: “Non” in both “true” and “false”"]
 
 
 # ----- 5. problems placed where their source is
@@ -315,7 +323,7 @@ def test_an_identity_problem_is_placed_at_its_cell_or_at_its_mapping_line(tmp_pa
     mapping.write_text(mapping.read_text(encoding="utf-8").replace('"EV000"', '"EV 000"'), encoding="utf-8")
     done = import_(folder / "cahier-exemple.xlsx", out, mapping=mapping)
     assert done.returncode == 3
-    assert done.stderr.splitlines()[0].startswith(f"{mapping}:{line_of(mapping, 'EV 000')}: identité : ")
+    assert done.stderr.splitlines()[0].startswith(f"{mapping}:{place_of(mapping, 'EV 000')}: identité : ")
 
 
 # ----- 6. cells the readers could not place

@@ -5,9 +5,11 @@ the problem at the cell."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Context, Decimal, InvalidOperation
 
 from testbench.domain.decimals import read_decimal
+from testbench.i18n import _t
 from testbench.office.mapping import Conversions
 
 _CENT = Decimal("0.01")
@@ -16,6 +18,19 @@ _CENT = Decimal("0.01")
 #: digits) computes with nothing: it does not read, and is placed at its cell like any unreadable amount.
 MAX_DIGITS = 28
 _CONTEXT = Context(prec=MAX_DIGITS, traps=[InvalidOperation])
+#: What is said of a text that is no amount, or one beyond the cent; {text} is the cell's text.
+AMOUNT_UNREADABLE = _t("montant illisible « {text} » (attendu : 12,50 €, 12.5, 1 234,56 ou une cellule nombre)")
+AMOUNT_BEYOND_CENT = _t("montant « {value} » au-delà du centime : deux décimales au plus")
+#: What is said of a text that is no date: {dates} are the accepted forms, shown on a sample date.
+DATE_UNREADABLE = _t("date illisible « {text} » (attendu : {dates} ou une cellule au format date)")
+DATE_SERIAL = _t("nombre {text} : une date Excel ({date}) ? formatez la cellule en date")
+DATE_WITH_TIME = _t("date « {text} » avec une heure : la date seule est attendue ({dates})")
+DATE_NONEXISTENT = _t("le {text} n'existe pas")
+#: A whole number an Excel date is stored as when its cell is not formatted as a date (1927 to 2173).
+_SERIAL = re.compile(r"\d{5}(\.\d+)?")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_MIDNIGHT = re.compile(r"[ T]00:00(:00)?$")
+_SAMPLE = dt.date(2026, 1, 31)
 
 
 def _read(text: str) -> Decimal | None:
@@ -45,6 +60,17 @@ def amount(text: str) -> str | None:
     return format(value, "f")
 
 
+def price(text: str) -> str | None:
+    """An amount of the invoice (a price, a tariff, a cap): :func:`amount`, None beyond the cent (« 1 234,567 »)."""
+    value = amount(text)
+    return None if value is None or len(value.partition(".")[2]) > 2 else value
+
+
+def amount_problem(text: str) -> str:
+    """The template saying why ``text`` is no amount of the invoice: unreadable, or beyond the cent."""
+    return AMOUNT_UNREADABLE if amount(text) is None else AMOUNT_BEYOND_CENT
+
+
 def integer(text: str) -> str | None:
     """« 4 », « 4,0 » -> ``4``; None for « 4,5 » or « quatre »."""
     value = _read(text)
@@ -55,13 +81,35 @@ def integer(text: str) -> str | None:
 
 def date(text: str, conversions: Conversions) -> str | None:
     """A date in ISO form, from ISO or one of the mapping's formats (``%d/%m/%Y`` by default)."""
-    raw = text.strip()
+    raw = _MIDNIGHT.sub("", text.strip())  # a date and time at midnight is its date
     for form in ("%Y-%m-%d", *conversions.date_formats):
         try:
             return dt.datetime.strptime(raw, form).date().isoformat()
         except ValueError:
             continue
     return None
+
+
+def date_problem(text: str, conversions: Conversions) -> tuple[str, dict[str, str]]:
+    """Why ``text`` is no date, as a template and its fields: an Excel serial number (a date cell formatted
+    as a number), a date with a time, a day the calendar lacks (« 30/02/2026 »), else the forms accepted."""
+    raw = text.strip()
+    forms = list(dict.fromkeys(("%Y-%m-%d", *conversions.date_formats)))
+    dates = ", ".join(_SAMPLE.strftime(form) for form in forms)
+    fields = {"text": raw, "dates": dates}
+    if _SERIAL.fullmatch(raw):
+        shown = (_EXCEL_EPOCH + dt.timedelta(days=int(float(raw)))).strftime((*conversions.date_formats, forms[0])[0])
+        return DATE_SERIAL, {**fields, "date": shown}
+    head, sep, _time = raw.partition(" ")
+    if sep and date(head, conversions) is not None:
+        return DATE_WITH_TIME, fields
+    for form in forms:
+        try:
+            dt.datetime.strptime(raw, form)
+        except ValueError as exc:
+            if "out of range" in str(exc):
+                return DATE_NONEXISTENT, fields
+    return DATE_UNREADABLE, fields
 
 
 def boolean(text: str, conversions: Conversions) -> str | None:

@@ -8,10 +8,11 @@ a column the document lacks is added after its last header. Observed values pass
 redaction (:mod:`testbench.report.personal`) unless the person opts out.
 
 An XLSX document is loaded and filled (formatting, other sheets, formulas, charts and images kept; a shape
-openpyxl cannot carry is said); an ODS or DOCX
-document, or a CSV one exported to ``.xlsx``, becomes an XLSX sheet with the same header and rows at
-the same row numbers; a CSV document exported to ``.csv`` stays CSV, every line kept. The file is
-written atomically; the session is only read.
+openpyxl cannot carry is said); an ODS or DOCX document, or a CSV one exported to ``.xlsx``, becomes an XLSX
+sheet with every row at the same row number (the rows above the header too: the identity cells the mapping
+reads) and named as the mapping's ``[source] sheet``, so that the same mapping imports the file written; a
+CSV document exported to ``.csv`` stays CSV, every line kept. The file is written atomically; the session is
+only read.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ import tempfile
 import zipfile
 from collections.abc import Callable
 from copy import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from itertools import pairwise
 from pathlib import Path
 
 from testbench import fmt
@@ -32,7 +34,7 @@ from testbench.domain.verdict import Verdict
 from testbench.i18n import translator
 from testbench.office.mapping import CellRef, Mapping
 from testbench.office.problems import OfficeError, Problem
-from testbench.office.tables import Table, case_rows, read_table
+from testbench.office.tables import Cell, Table, case_rows, read_table
 from testbench.report.owner import NotAReport, is_other_session, read_report
 from testbench.report.personal import Scrubber
 from testbench.store.read import CaseView, Key, SessionView, read_session
@@ -230,10 +232,10 @@ def _xlsx(
     else:
         book = openpyxl.Workbook()
         sheet = book.active
-        sheet.title = (t("Tableau {n}").format(n=table.name) if table.kind == "docx" else table.name)[:31]
-        for cell in [*table.header_cells, *(c for row in table.rows for c in row)]:
-            if cell.text:
-                sheet.cell(cell.place.row, cell.place.col, cell.text)
+        sheet.title = _sheet_title(document, mapping, table, outcome, t)
+        for cell in _document_cells(document, mapping, table):
+            written = sheet.cell(cell.place.row, cell.place.col, cell.text)
+            written.data_type = "s"  # a text, even one that starts with « = » (openpyxl would make it a formula)
     last_header = max(table.header.values(), default=0)
     for col, header in added.items():
         cell = sheet.cell(table.header_row, col, header)
@@ -260,6 +262,54 @@ def _xlsx(
     if table.kind == "xlsx":
         _say_lost_drawings(document, out.getvalue(), outcome)
     return out.getvalue()
+
+
+#: What an XLSX sheet's name cannot hold (Excel): these characters, more than 31 characters, an apostrophe at
+#: either end.
+_SHEET_FORBIDDEN = re.compile(r"[\\/?*\[\]:]")
+_SHEET_LENGTH = 31
+
+
+def _sheet_title(document: Path, mapping: Mapping, table: Table, outcome: ExportResult, t: Callable[[str], str]) -> str:
+    """The written sheet's name: the mapping's ``[source] sheet`` (the same mapping then imports the file written),
+    else the document's (``Tableau 1`` for a Word table, the file name for a CSV), made a name XLSX allows; a
+    ``[source] sheet`` XLSX does not allow is said, with the name to give instead."""
+    wanted = mapping.source.sheet or (t("Tableau {n}").format(n=table.name) if table.kind == "docx" else table.name)
+    title = _SHEET_FORBIDDEN.sub("_", wanted)[:_SHEET_LENGTH].strip("'") or "Sheet1"
+    if mapping.source.sheet and title != wanted:
+        outcome.problems.append(
+            Problem.of(
+                document,
+                "une feuille XLSX ne peut s'appeler « {sheet} » (31 caractères au plus, sans \\ / ? * [ ] :) :"
+                " elle s'appelle « {title} » ; pour importer ce fichier, mettez sheet = « {title} » dans [source]",
+                sheet=wanted,
+                title=title,
+            )
+        )
+    return title
+
+
+def _document_cells(document: Path, mapping: Mapping, table: Table) -> list[Cell]:
+    """Every cell of the document's sheet that holds a text: the header and the rows below it, and the rows
+    above the header (a title, the identity cells of ``[identity]``), read again as a table from row 1. A Word
+    cell spanning columns is read once per column: its text is kept in its first one."""
+    cells = [*table.header_cells, *(cell for row in table.rows for cell in row)]
+    if table.header_row > 1:
+        whole = read_table(document, replace(mapping, source=replace(mapping.source, header_row=1, first_data_row=2)))
+        above = [*whole.header_cells, *(cell for row in whole.rows for cell in row)]
+        cells = [cell for cell in above if cell.place.row < table.header_row] + cells
+    return [cell for before, cell in pairwise([None, *cells]) if cell and cell.text and not _spans(cell, before)]
+
+
+def _spans(cell: Cell, before: Cell | None) -> bool:
+    """Whether ``cell`` is the continuation of the merged cell ``before`` it (same row, same text)."""
+    return (
+        before is not None
+        and cell.merged
+        and before.merged
+        and before.place.row == cell.place.row
+        and before.text == cell.text
+    )
 
 
 #: a shape of a drawing part (a text box, an arrow, a form control): openpyxl keeps charts and images only

@@ -10,6 +10,8 @@ leaves out the cases the loader refuses (placed at their first row), and writes 
 from __future__ import annotations
 
 import contextlib
+import copy
+import difflib
 import os
 import re
 import shutil
@@ -25,7 +27,7 @@ from testbench.casebook.vocabulary import CASE_ID
 from testbench.domain.decimals import read_decimal
 from testbench.domain.vocabulary import ACTIONS, OBSERVATION_ROOTS, REFUSAL_CODES
 from testbench.fmt import os_reason
-from testbench.i18n import translator
+from testbench.i18n import _t, tn, translator
 from testbench.office import convert
 from testbench.office.mapping import (
     IDENTITY_FIELDS,
@@ -51,17 +53,16 @@ _PARAMS = re.compile(r"^(?P<phrase>.*?)\s*\((?P<params>[^()]*)\)\s*$")
 _PARAM_NAME = re.compile(r"[a-z][a-z0-9-]{0,40}")
 _WORDS = re.compile(r"[\s,;]+")
 _PATH_LIKE = re.compile(r"[a-z_]+(\.[A-Za-z0-9_\[\]]+)+")
-#: Type of an expected value -> what is said when its text does not read.
+#: Type of an expected value -> what is said when its text does not read (amounts and dates: convert's words).
 _UNREADABLE = {
-    "decimal": "montant illisible « {text} »",
     "integer": "entier illisible « {text} »",
-    "date": "date illisible « {text} »",
     "boolean": "oui/non illisible « {text} »",
 }
 _UNKNOWN_CHOICE = {
     "domain": "domaine inconnu « {text} » (valeurs : {known})",
     "mode": "mode inconnu « {text} » (valeurs : {known})",
 }
+_DUPLICATE_HEADER = _t("en-tête « {header} » en double (déjà en {place}) : le champ {field} lit la première")
 #: Line attributes -> their ``<line>`` attribute name (``line-date`` is the line's ``date``).
 _LINE_ATTRS = {"line-date": "date"}
 
@@ -74,6 +75,8 @@ class ImportResult:
     left_out: list[str] = field(default_factory=list)  # ids of the cases left out because of a problem
     rows: dict[str, Place] = field(default_factory=dict)  # case id -> place of its first row
     copied: list[Path] = field(default_factory=list)  # card profiles copied beside the written casebook
+    notes: list[Problem] = field(default_factory=list)  # said, not errors: the sheet read, columns not taken
+    kept: list[str] = field(default_factory=list)  # left-out cases whose previous version was written unchanged
 
 
 @dataclass
@@ -97,34 +100,39 @@ def write_import(document: Path, mapping: Mapping, out: Path) -> ImportResult:
     """Import ``document`` into ``out``: checked by the loader, refused cases left out, written atomically.
 
     Card profiles the fixtures name are written relative to ``out``'s folder; one that is not under it is
-    copied into ``cards/`` there (never over a different file). Nothing is written when no case is left or
-    the casebook itself (identity, fixtures) does not validate: :class:`OfficeError`.
+    copied into ``cards/`` there (never over a different file). A case left out for an error whose previous
+    version is in the casebook ``out`` already holds keeps that version (a re-import never loses a case to a
+    typo). Nothing is written when no case is left or the casebook itself (identity, fixtures) does not
+    validate: :class:`OfficeError`.
     """
     table = read_table(document, mapping)
     out = Path(out)
     folder = out.resolve().parent
     importer = _Importer(table, mapping, folder)
-    result = importer.run()
-    problems, left_out, dropped = list(result.problems), list(result.left_out), set[str]()
+    importer.run()
+    keep = _previous_cases(out)
+    result = importer.render(keep=keep)
+    problems, dropped = list(result.problems), set[str]()
     try:
-        for _attempt in range(3):
+        for _attempt in range(4):  # a previous version kept may be refused in its turn: one round more
             if not result.cases:
                 raise OfficeError([*problems, Problem.of(mapping.path, "aucun cas importable : rien n'est écrit")])
-            refused = _check(result.xml, folder, mapping, importer)
+            refused = _check(result.xml, folder, mapping, importer, set(result.kept))
             if not refused:
                 _atomic_write(out, result.xml)
-                return ImportResult(result.xml, result.cases, problems, left_out, result.rows, list(importer.copied))
+                problems.extend(_kept(result))
+                return ImportResult(
+                    result.xml, result.cases, problems, result.left_out, result.rows, list(importer.copied),
+                    result.notes, result.kept,
+                )
             for case_id, messages in refused.items():
+                if case_id in result.kept:  # its previous version does not validate either: nothing to keep
+                    keep.pop(case_id, None)
                 dropped.add(case_id)
-                left_out.append(case_id)
-                place = result.rows.get(case_id)
-                for french, english in messages:
-                    problems.append(
-                        _composed(
-                            place or mapping.path, "cas {case} laissé de côté : {reason}", case_id, french, english
-                        )
-                    )
-            result = importer.render(exclude=dropped)
+                for french, english, place in messages:
+                    where = place or result.rows.get(case_id) or mapping.path
+                    problems.append(_composed(where, "cas {case} laissé de côté : {reason}", case_id, french, english))
+            result = importer.render(exclude=dropped, keep=keep)
         raise OfficeError(
             [*problems, Problem.of(mapping.path, "le cahier produit ne se valide pas : rien n'est écrit")]
         )
@@ -133,8 +141,28 @@ def write_import(document: Path, mapping: Mapping, out: Path) -> ImportResult:
         raise
 
 
-def _check(xml: bytes, folder: Path, mapping: Mapping, importer: _Importer) -> dict[str, list[tuple[str, str]]]:
-    """Load ``xml`` from a temporary file in ``folder``: case id -> the loader's problems (French, English).
+def _previous_cases(out: Path) -> dict[str, etree._Element]:
+    """The cases of the casebook ``out`` already holds (none when absent or not a casebook)."""
+    from testbench.office.diff import read_cases
+
+    try:
+        found = read_cases(out.read_bytes()) if out.is_file() else None
+    except OSError:
+        found = None
+    return found[1] if found is not None else {}
+
+
+def _kept(result: ImportResult) -> list[Problem]:
+    """Each case left out whose previous version was written unchanged, said at its first row."""
+    template = _t("cas {case} laissé de côté (erreur) : sa version précédente est conservée")
+    return [Problem.of(result.rows[case_id], template, case=case_id) for case_id in result.kept]
+
+
+def _check(
+    xml: bytes, folder: Path, mapping: Mapping, importer: _Importer, kept: set[str]
+) -> dict[str, list[tuple[str, str, Place | None]]]:
+    """Load ``xml`` from a temporary file in ``folder``: case id -> the loader's problems (French, English,
+    the cell at fault when known: the cell of the attribute, else of the element, the loader names).
 
     A problem outside every case cannot be left out: :class:`OfficeError`, placed where its source is — an
     identity field at its cell or at its mapping line, a fixtures element at its line in the fixtures file.
@@ -143,6 +171,8 @@ def _check(xml: bytes, folder: Path, mapping: Mapping, importer: _Importer) -> d
 
     tree = etree.fromstring(xml, make_parser())
     anchors = sorted(_anchors(tree, mapping, importer), key=lambda anchor: anchor[0])
+    cells = _cells_by_line(tree, importer, kept)
+    lines = xml.decode("utf-8").splitlines()
     handle, name = tempfile.mkstemp(prefix=".import-", suffix=".xml", dir=folder)
     try:
         with os.fdopen(handle, "wb") as stream:
@@ -151,7 +181,7 @@ def _check(xml: bytes, folder: Path, mapping: Mapping, importer: _Importer) -> d
     finally:
         with contextlib.suppress(OSError):
             os.unlink(name)
-    refused: dict[str, list[tuple[str, str]]] = {}
+    refused: dict[str, list[tuple[str, str, Place | None]]] = {}
     outside: list[Problem] = []
     for problem in problems:
         line = problem.source.line or 0
@@ -161,7 +191,8 @@ def _check(xml: bytes, folder: Path, mapping: Mapping, importer: _Importer) -> d
                 owner = anchor
         english = problem.english or translator("en")(problem.message)
         if owner is not None and owner[0] == "case":
-            refused.setdefault(str(owner[1]), []).append((problem.message, english))
+            place = _cell_at(cells, lines, line, problem.source.col)
+            refused.setdefault(str(owner[1]), []).append((problem.message, english, place))
         elif owner is not None and owner[0] == "identity":
             outside.append(_composed(owner[1], "identité : {reason}", "", problem.message, english))
         elif owner is not None and owner[0] == "fixtures":
@@ -171,6 +202,39 @@ def _check(xml: bytes, folder: Path, mapping: Mapping, importer: _Importer) -> d
     if outside:
         raise OfficeError(outside)
     return refused
+
+
+_ATTRIBUTE = re.compile(r'([\w:.-]+)="')
+
+
+def _cells_by_line(
+    tree: etree._Element, importer: _Importer, kept: set[str]
+) -> dict[int, tuple[Cell, dict[str, Cell]]]:
+    """Line of each element of the written cases -> the cells it was read from (the built elements and the
+    ones read back from their text walk alike; a previous version ``kept`` was read from no cell)."""
+    found: dict[int, tuple[Cell, dict[str, Cell]]] = {}
+    for case in tree.iter(f"{{{NS}}}case"):
+        built = importer.built.get(case.get("id", ""))
+        if built is None or case.get("id", "") in kept:
+            continue
+        for made, read in zip(built.iter(), case.iter(), strict=False):
+            origin = importer.origins.get(made)
+            if origin is not None and read.sourceline:
+                found[read.sourceline] = origin
+    return found
+
+
+def _cell_at(cells: dict[int, tuple[Cell, dict[str, Cell]]], lines: list[str], line: int, col: int) -> Place | None:
+    """The cell behind the loader's ``line:col``: the attribute's cell when the column is an attribute's."""
+    origin = cells.get(line)
+    if origin is None:
+        return None
+    cell, attributes = origin
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    for match in _ATTRIBUTE.finditer(text):
+        if match.start(1) + 1 == col and match.group(1) in attributes:
+            return attributes[match.group(1)].place
+    return cell.place
 
 
 def _anchors(tree: etree._Element, mapping: Mapping, importer: _Importer) -> list[tuple[int, tuple[str, object]]]:
@@ -198,6 +262,30 @@ def _anchors(tree: etree._Element, mapping: Mapping, importer: _Importer) -> lis
         found.append((cases.sourceline or 0, ("casebook", None)))
         found.extend((case.sourceline or 0, ("case", case.get("id", ""))) for case in cases.iter(f"{q}case"))
     return found
+
+
+def _lang(t: object) -> str:
+    """The language a translator writes (a problem is worded once in each)."""
+    return "fr" if t is translator("fr") else "en"
+
+
+def _unread(t: object, header: str, count: int) -> str:
+    """« colonne « Remarques » non reprise (3 cellules) » in the language of ``t``."""
+    lang = _lang(t)
+    if header:
+        return tn(
+            "colonne « {header} » non reprise ({count} cellule)",
+            "colonne « {header} » non reprise ({count} cellules)",
+            count,
+            lang,
+            header=header,
+        )
+    return tn(
+        "colonne sans en-tête non reprise ({count} cellule)",
+        "colonne sans en-tête non reprise ({count} cellules)",
+        count,
+        lang,
+    )
 
 
 def _composed(place: object, template: str, case: str, french: str, english: str) -> Problem:
@@ -248,15 +336,20 @@ class _Importer:
         self.mapping = mapping
         self.folder = folder
         self.problems: list[Problem] = []
+        self.notes: list[Problem] = list(table.notes)
         self.copied: list[Path] = []
         self.columns: dict[str, int] = {}
         self.cases: list[_Case] = []
         self.built: dict[str, etree._Element] = {}
+        #: element built -> the cell it came from and the cells of its attributes, to place the loader's problems
+        self.origins: dict[etree._Element, tuple[Cell, dict[str, Cell]]] = {}
         self.fixtures: etree._Element | None = None
 
     # ----- rows -> cases
     def run(self) -> ImportResult:
         self._locate_columns()
+        self._duplicate_headers()
+        self._unread_columns()
         self._group()
         self.fixtures = self._fixtures()
         for case in self.cases:
@@ -269,19 +362,63 @@ class _Importer:
 
     def _locate_columns(self) -> None:
         missing: list[Problem] = []
-        header_place = self.table.place(self.table.header_row)
         width = max([len(self.table.header_cells), *(len(row) for row in self.table.rows)])
         for name, spec in self.mapping.columns.items():
             col = self.table.column(spec)
             if col is None or col > width:
-                problem = Problem.of(
-                    header_place, "colonne « {column} » (champ {field}) absente de l'en-tête", column=spec, field=name
-                )
-                (missing if name in REQUIRED_COLUMNS else self.problems).append(problem)
+                (missing if name in REQUIRED_COLUMNS else self.problems).append(self._absent(name, spec))
             else:
                 self.columns[name] = col
         if missing:
             raise OfficeError(missing + self.problems)
+
+    def _absent(self, name: str, spec: str) -> Problem:
+        """A mapped column the header lacks, with the header's nearest text when one is close (« Intitule »)."""
+        place = self.table.place(self.table.header_row)
+        near = difflib.get_close_matches(spec, list(self.table.header), n=1, cutoff=0.6)
+        if near:
+            template = _t("colonne « {column} » (champ {field}) absente de l'en-tête — vouliez-vous dire « {near} » ?")
+            return Problem.of(place, template, column=spec, field=name, near=near[0])
+        return Problem.of(place, "colonne « {column} » (champ {field}) absente de l'en-tête", column=spec, field=name)
+
+    def _duplicate_headers(self) -> None:
+        """A mapped column's header written again further right: the field reads the first, said at the second."""
+        mapped = {col: name for name, col in self.columns.items()}
+        cells = self.table.header_cells
+        for cell in cells:
+            words = " ".join(cell.text.split())
+            first = self.table.header.get(words)
+            if words and first is not None and first != cell.place.col and first in mapped:
+                place, name = cells[first - 1].place, mapped[first]
+                self.problems.append(
+                    Problem.worded(
+                        cell.place,
+                        lambda t, p=place, w=words, f=name: t(_DUPLICATE_HEADER).format(
+                            header=w, place=p.text(_lang(t)), field=f
+                        ),
+                    )
+                )
+
+    def _unread_columns(self) -> None:
+        """A column no field reads (unmapped, without header, a duplicate header) that holds data: one notice
+        at its header cell, so nothing a team wrote is dropped unsaid; the export's result columns aside."""
+        read = set(self.columns.values())
+        results = self.mapping.results
+        for spec in (results.verdict, results.observed, results.evidence):
+            col = self.table.column(spec) if spec else None
+            if col is not None:
+                read.add(col)
+        width = max((len(row) for row in self.table.rows), default=0)
+        cells = self.table.header_cells
+        for col in range(1, width + 1):
+            words = " ".join(cells[col - 1].text.split()) if col <= len(cells) else ""
+            if col in read or self.table.header.get(words) in self.columns.values():  # a duplicate: a problem
+                continue
+            count = sum(1 for row in self.table.rows if col <= len(row) and row[col - 1].text.strip())
+            if not count:
+                continue
+            place = self.table.place(self.table.header_row, col)
+            self.notes.append(Problem.worded(place, lambda t, h=words, n=count: _unread(t, h, n)))
 
     def _group(self) -> None:
         seen: dict[str, str] = {}
@@ -413,8 +550,10 @@ class _Importer:
         return element
 
     # ----- XML
-    def render(self, exclude: set[str] | None = None) -> ImportResult:
-        exclude = exclude or set()
+    def render(self, exclude: set[str] | None = None, keep: dict[str, etree._Element] | None = None) -> ImportResult:
+        """The casebook of the cases built, less ``exclude``; a case left out whose previous version ``keep``
+        holds (the casebook being re-imported over) is written as it was, in its place, rather than lost."""
+        exclude, keep = exclude or set(), keep or {}
         root = etree.Element(f"{{{NS}}}casebook", nsmap={None: NS})
         root.set("format-version", "1")
         root.append(
@@ -430,6 +569,7 @@ class _Importer:
         ids: list[str] = []
         rows: dict[str, Place] = {}
         left_out: list[str] = []
+        kept: list[str] = []
         for case in self.cases:
             element = self.built.get(case.id)
             first = case.cells[0].get("id")
@@ -438,6 +578,11 @@ class _Importer:
             if element is None or case.id in exclude:
                 if case.id not in left_out:
                     left_out.append(case.id)
+                if case.id in keep and case.id not in kept:
+                    cases.append(_comment("version précédente conservée : la ligne du document a une erreur"))
+                    cases.append(copy.deepcopy(keep[case.id]))
+                    ids.append(case.id)
+                    kept.append(case.id)
                 continue
             if first is not None:
                 cases.append(_comment(first.place.text("fr")))
@@ -445,7 +590,7 @@ class _Importer:
             ids.append(case.id)
         etree.indent(root, space="  ")
         xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
-        return ImportResult(xml, ids, list(self.problems), left_out, rows, list(self.copied))
+        return ImportResult(xml, ids, list(self.problems), left_out, rows, list(self.copied), list(self.notes), kept)
 
 
 class _CaseBuilder:
@@ -459,6 +604,11 @@ class _CaseBuilder:
 
     def problem(self, cell: Cell, template: str, /, **fields: object) -> None:
         self.case.problems.append(Problem.of(cell.place, template, **fields))
+
+    def origin(self, element: etree._Element, cell: Cell | None, attributes: dict[str, Cell] | None = None) -> None:
+        """Record where ``element`` (and each of its attributes) was read, for the loader's problems."""
+        if cell is not None:
+            self.importer.origins[element] = (cell, attributes or {})
 
     def first(self, name: str) -> tuple[str, Cell | None]:
         """The field's text from the case's first row that gives it, else the mapping's default."""
@@ -550,7 +700,7 @@ class _CaseBuilder:
                     item=item,
                 )
                 continue
-            etree.SubElement(element, f"{{{NS}}}card", slot=slot, ref=ref.strip())
+            self.origin(etree.SubElement(element, f"{{{NS}}}card", slot=slot, ref=ref.strip()), cell)
         return element
 
     # ----- steps
@@ -570,6 +720,7 @@ class _CaseBuilder:
                 step_id = f"s-{spec.action}" + (f"-{count + 1}" if count else "")
                 ids.setdefault(spec.action, []).append(step_id)
                 step = etree.SubElement(element, f"{{{NS}}}{spec.action}", id=step_id)
+                self.origin(step, cell)
                 for key, value in spec.params:
                     step.set(key, value)
                 if spec.action == "invoice":
@@ -604,24 +755,33 @@ class _CaseBuilder:
         return StepSpec(spec.action, tuple(merged.items()))
 
     def invoice(self, step: etree._Element) -> None:
+        attributes = self.importer.origins.get(step, (self.rows[0]["id"], {}))[1]
         for name in INVOICE_FIELDS:
             text, cell = self.first(name)
             if not text:
                 continue
             value, template = self.field_value(name, text)
             if value is None:
-                self.bad(cell, template, text)
+                self.bad(cell, name, template, text)
                 continue
             step.set(name, value)
+            if cell is not None:
+                attributes[name] = cell
         for row in self.rows:
             if "code" in row and row["code"].text.strip():
                 step.append(self.line(row))
 
-    def bad(self, cell: Cell | None, template: str, text: str) -> None:
-        self.problem(cell or self.rows[0]["id"], template, text=text)
+    def bad(self, cell: Cell | None, name: str, template: str, text: str) -> None:
+        """A field's text that does not convert, said at its cell (else the case's id cell) with what is accepted."""
+        fields: dict[str, str] = {"text": text, "value": text}
+        if name in ("care-date", "line-date"):
+            template, fields = convert.date_problem(text, self.mapping.conversions)
+        self.problem(cell or self.rows[0]["id"], template, **fields)
 
     def line(self, row: dict[str, Cell]) -> etree._Element:
         element = etree.Element(f"{{{NS}}}line")
+        attributes: dict[str, Cell] = {}
+        self.origin(element, row["code"], attributes)
         for name in LINE_FIELDS:
             cell = row.get(name)
             text = cell.text.strip() if cell is not None else ""
@@ -630,22 +790,24 @@ class _CaseBuilder:
                 continue
             value, template = self.field_value(name, text)
             if value is None:
-                self.bad(cell, template, text)
+                self.bad(cell, name, template, text)
                 continue
             element.set(_LINE_ATTRS.get(name, name), value)
+            if cell is not None:
+                attributes[_LINE_ATTRS.get(name, name)] = cell
         return element
 
     def field_value(self, name: str, text: str) -> tuple[str | None, str]:
         """An invoice or line attribute's value (None when unreadable) and what to say then."""
         conv = self.mapping.conversions
         if name in ("unit-price", "tariff", "amc-cap") or (name == "plv" and conv.synonym(name, text) != "none"):
-            return convert.amount(text), "montant illisible « {text} »"
+            return convert.price(text), convert.amount_problem(text)
         if name == "coefficient":
             return convert.number(text), "nombre illisible « {text} »"
         if name == "quantity":
             return convert.integer(text), "quantité illisible « {text} » (un entier)"
         if name in ("care-date", "line-date"):
-            return convert.date(text, conv), "date illisible « {text} »"
+            return convert.date(text, conv), convert.DATE_UNREADABLE
         if name == "ald":
             return convert.boolean(text, conv), "oui/non illisible « {text} »"
         return conv.synonym(name, text), ""
@@ -700,7 +862,11 @@ class _CaseBuilder:
             path = path.replace("[i]", f"[{line}]")
         value = self.typed(spec.type, text)
         if value is None:
-            self.problem(cell, _UNREADABLE[spec.type], text=text)
+            if spec.type == "date":
+                template, fields = convert.date_problem(text, self.mapping.conversions)
+                self.problem(cell, template, **fields)
+            else:
+                self.problem(cell, _UNREADABLE.get(spec.type, convert.AMOUNT_UNREADABLE), text=text)
             return
         root = path.split(".", 1)[0].split("[", 1)[0]
         producers = [s for action in OBSERVATION_ROOTS.get(root, ()) for s in steps.get(action, [])]
@@ -711,7 +877,7 @@ class _CaseBuilder:
         attrs = {"id": ident, "step": producers[-1], "path": path, "type": spec.type, "expected": value}
         if spec.type == "string":
             del attrs["type"]
-        etree.SubElement(parent, f"{{{NS}}}value", attrs)
+        self.origin(etree.SubElement(parent, f"{{{NS}}}value", attrs), cell)
 
     def typed(self, kind: str, text: str) -> str | None:
         conv = self.mapping.conversions
@@ -740,7 +906,8 @@ class _CaseBuilder:
         if not target:
             self.problem(cell, "refus « {code} » : le cas n'a aucune étape automatique", code=code)
             return
-        parent.append(etree.Element(f"{{{NS}}}refusal", id=_unique("e-refus", used), step=target[0], code=code))
+        element = etree.SubElement(parent, f"{{{NS}}}refusal", id=_unique("e-refus", used), step=target[0], code=code)
+        self.origin(element, cell)
 
 
 def _guess_type(text: str, mapping: Mapping) -> str:

@@ -3,22 +3,23 @@
 It says where a document's cases are (sheet, Word table or CSV dialect; header and first data rows), which
 column holds which field of a case, how a cell splits into steps and expectations, how values convert
 (« 12,50 € », « 01/02/2026 », « Oui »), the casebook's identity and fixtures, and which columns the
-export of results fills. Loading checks everything and places each problem at ``mapping.toml:LINE``.
+export of results fills. Loading checks everything and places each problem at ``mapping.toml:LINE:COL``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from testbench.domain.vocabulary import ACTIONS, MANUAL
+from testbench.domain.vocabulary import ACTIONS
 from testbench.fmt import os_reason
 from testbench.office.problems import OfficeError, Problem
-from testbench.tomlfile import TomlSyntaxError, parse_toml, path_problem, read_config
+from testbench.tomlfile import KeyPath, TomlSyntaxError, parse_toml, path_problem, place, read_config
 
 FORMAT = "testbench-mapping/1"
 
@@ -76,6 +77,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what a casebook (XML) 
 _PARAM_NAME = re.compile(r"[a-z][a-z0-9-]{0,40}")
 _LETTER = re.compile(r"[A-Z]{1,3}")
 _CELL = re.compile(r"([A-Z]{1,3})([1-9][0-9]{0,6})")
+#: After a word of the mapping that is none of those known: the closest one (``read-cps`` for ``read-cp``), else
+#: the list. The casebook's wording for an attribute (testbench.casebook.xsd_messages), one catalogue entry.
+_DID_YOU_MEAN = "— vouliez-vous dire « {name} » ?"
 
 
 @dataclass(frozen=True)
@@ -153,7 +157,7 @@ class Mapping:
     steps: dict[str, StepSpec] = field(default_factory=dict)  # casefolded phrase -> step
     expected: dict[str, ExpectSpec] = field(default_factory=dict)  # casefolded label -> path and type
     conversions: Conversions = field(default_factory=Conversions)
-    identity_places: dict[str, str] = field(default_factory=dict)  # identity key -> ``mapping.toml:LINE``
+    identity_places: dict[str, str] = field(default_factory=dict)  # identity key -> ``mapping.toml:LINE:COL``
 
 
 def is_letter(spec: str) -> bool:
@@ -179,7 +183,7 @@ def column_letters(index: int) -> str:
 
 
 def load_mapping(path: Path) -> Mapping:
-    """Read and check a mapping file; raise :class:`OfficeError` listing every problem (placed ``file:line``)."""
+    """Read and check a mapping file; raise :class:`OfficeError` listing every problem (placed ``file:line:col``)."""
     path = Path(path)
     try:
         raw_text = read_config(path).decode("utf-8-sig")
@@ -211,29 +215,36 @@ def _unreadable(path: Path, exc: OSError) -> Problem:
 
 
 class _Reader:
-    """Builds a :class:`Mapping` from parsed TOML, collecting every problem with the line of its key."""
+    """Builds a :class:`Mapping` from parsed TOML, collecting every problem with the line and column of its key."""
 
     def __init__(self, path: Path, text: str) -> None:
         self.path = path
-        self.lines = text.splitlines()
+        self.toml = text  # the file as written, where keys are placed
         self.problems: list[Problem] = []
-        self.section: str | None = None  # the table being read, where a key's line is looked for first
+        self.section: str | None = None  # the table being read: a key is looked for in it
 
-    def place(self, key: str) -> str:
-        """``file:line`` of the line that names ``key``: in the table being read, else anywhere, else the file."""
-        pattern = re.compile(r'^\s*(\[+\s*)?["\']?' + re.escape(key) + r'["\']?\s*[=\].]')
-        start = 0
-        if self.section is not None:
-            header = re.compile(r"^\s*\[\s*" + re.escape(self.section) + r"\s*\]")
-            start = next((n for n, line in enumerate(self.lines) if header.match(line)), 0)
-        for first in (start, 0):
-            for number, line in enumerate(self.lines[first:], first + 1):
-                if pattern.match(line):
-                    return f"{self.path}:{number}"
-        return str(self.path)
+    def place(self, where: str | KeyPath, *, on_key: bool = False) -> str:
+        """``file:line:col`` of ``where`` (a key of the table being read, or a whole key path): its value, or
+        with ``on_key`` its key; the nearest table that holds it when it is not written; else the file."""
+        path = where if isinstance(where, tuple) else ((self.section, where) if self.section else (where,))
+        found = place(self.toml, path, key=on_key)
+        return f"{self.path}:{found[0]}:{found[1]}" if found else str(self.path)
 
-    def problem(self, where: str, template: str, /, **fields: object) -> None:
-        self.problems.append(Problem.of(self.place(where), template, **fields))
+    def problem(self, where: str | KeyPath, template: str, /, *, on_key: bool = False, **fields: object) -> None:
+        self.problems.append(Problem.of(self.place(where, on_key=on_key), template, **fields))
+
+    def unknown(
+        self, where: KeyPath, template: str, value: str, known: tuple[str, ...], listed: str, /, **fields: object
+    ) -> None:
+        """``value`` is none of ``known``: ``template`` names it, then ``{hint}`` gives the closest known word
+        (a typo), else the list (``listed``, a template of ``{known}``)."""
+        near = difflib.get_close_matches(value, known, n=1)
+
+        def said(t: Callable[[str], str]) -> str:
+            hint = t(_DID_YOU_MEAN).format(name=near[0]) if near else t(listed).format(known=", ".join(known))
+            return t(template).format(value=value, hint=hint, **fields)
+
+        self.problems.append(Problem.worded(self.place(where), said))
 
     def table(self, data: dict[str, Any], key: str) -> dict[str, Any]:
         self.section = None
@@ -255,7 +266,7 @@ class _Reader:
             self.problem("format", "format attendu « {expected} »", expected=FORMAT)
         for key in data:
             if key not in _TOP:
-                self.problem(key, "clé inconnue « {key} »", key=key)
+                self.problem(key, "clé inconnue « {key} »", on_key=True, key=key)
         source = self.source(self.table(data, "source"))
         columns = self.columns(self.table(data, "columns"))
         results = self.results(self.table(data, "results"))
@@ -299,7 +310,7 @@ class _Reader:
         known = ("sheet", "table", "delimiter", "encoding", "header-row", "first-data-row")
         for key in table:
             if key not in known:
-                self.problem(key, "clé inconnue « {key} »", key=key)
+                self.problem(key, "clé inconnue « {key} »", on_key=True, key=key)
         sheet = table.get("sheet")
         sheet = self.text("sheet", sheet) if sheet is not None else None
         delimiter = self.text("delimiter", table.get("delimiter", ";")) or ";"
@@ -329,7 +340,9 @@ class _Reader:
         out: dict[str, str] = {}
         for key, value in table.items():
             if key not in FIELDS:
-                self.problem(key, "champ inconnu « {key} » (champs : {known})", key=key, known=", ".join(FIELDS))
+                self.problem(
+                    key, "champ inconnu « {key} » (champs : {known})", on_key=True, key=key, known=", ".join(FIELDS)
+                )
                 continue
             text = self.text(key, value)
             if text is not None and text.strip():
@@ -340,7 +353,7 @@ class _Reader:
         values: dict[str, str | None] = {}
         for key, value in table.items():
             if key not in RESULT_FIELDS:
-                self.problem(key, "clé inconnue « {key} »", key=key)
+                self.problem(key, "clé inconnue « {key} »", on_key=True, key=key)
                 continue
             if not isinstance(value, str):  # ``verdict = 3`` would name a column « 3 »: a header or a letter
                 self.problem(key, "« {key} » doit être un texte entre guillemets (en-tête ou lettre)", key=key)
@@ -355,7 +368,7 @@ class _Reader:
                 self.problem("identity", "identité : « {key} » manquant", key=key)
         for key, value in table.items():
             if key not in IDENTITY_FIELDS:
-                self.problem(key, "clé inconnue « {key} »", key=key)
+                self.problem(key, "clé inconnue « {key} »", on_key=True, key=key)
             elif isinstance(value, dict):
                 ref = str(value.get("cell", "")).strip().upper()
                 cell = _CELL.fullmatch(ref)
@@ -373,7 +386,9 @@ class _Reader:
         out: dict[str, str] = {}
         for key, value in table.items():
             if key not in FIELDS or key == "id":
-                self.problem(key, "champ inconnu « {key} » (champs : {known})", key=key, known=", ".join(FIELDS))
+                self.problem(
+                    key, "champ inconnu « {key} » (champs : {known})", on_key=True, key=key, known=", ".join(FIELDS)
+                )
                 continue
             text = self.text(key, value)
             if text is not None:
@@ -403,7 +418,7 @@ class _Reader:
     def separators(self, table: dict[str, Any]) -> tuple[str, ...]:
         for key in table:
             if key != "separators":
-                self.problem(key, "clé inconnue « {key} »", key=key)
+                self.problem(key, "clé inconnue « {key} »", on_key=True, key=key)
         value = table.get("separators", ["\n"])
         if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
             self.problem("separators", "« separators » doit être une liste de textes non vides")
@@ -412,24 +427,29 @@ class _Reader:
 
     def steps(self, table: dict[str, Any]) -> dict[str, StepSpec]:
         out: dict[str, StepSpec] = {}
-        known = (*ACTIONS, MANUAL)
         for phrase, value in table.items():
             params: dict[str, Any] = {}
+            where: KeyPath = ("steps", phrase)
             if isinstance(value, dict):
                 params = dict(value)
                 value = params.pop("action", None)
+                where = (*where, "action")
             if not all(_PARAM_NAME.fullmatch(str(k)) for k in params):
                 self.problem(
                     phrase, "étape « {phrase} » : nom de paramètre invalide (minuscules, chiffres, -)", phrase=phrase
                 )
                 continue
-            if not isinstance(value, str) or value not in ACTIONS:
+            if not isinstance(value, str):
                 self.problem(
-                    phrase,
+                    where,
                     "étape « {phrase} » : action inconnue (actions : {known})",
                     phrase=phrase,
-                    known=", ".join(known),
+                    known=", ".join(ACTIONS),
                 )
+                continue
+            if value not in ACTIONS:
+                said = "étape « {phrase} » : action inconnue « {value} » {hint}"
+                self.unknown(where, said, value, ACTIONS, "(actions : {known})", phrase=phrase)
                 continue
             pairs = tuple((str(k), str(v).lower() if isinstance(v, bool) else str(v)) for k, v in params.items())
             out[phrase.strip().casefold()] = StepSpec(action=value, params=pairs)
@@ -442,6 +462,10 @@ class _Reader:
                 value = {"path": value}
             path = value.get("path") if isinstance(value, dict) else None
             kind = value.get("type", "string") if isinstance(value, dict) else None
+            if isinstance(path, str) and path and isinstance(kind, str) and kind not in EXPECT_TYPES:
+                said = "valeur attendue « {label} » : type inconnu « {value} » {hint}"
+                self.unknown(("expected", label, "type"), said, kind, EXPECT_TYPES, "(types : {known})", label=label)
+                continue
             if not isinstance(path, str) or not path or kind not in EXPECT_TYPES:
                 self.problem(
                     label,
@@ -485,7 +509,7 @@ class _Reader:
                     continue
                 synonyms[key] = {str(k).strip().casefold(): v for k, v in value.items()}
             else:
-                self.problem(key, "clé inconnue « {key} »", key=key)
+                self.problem(key, "clé inconnue « {key} »", on_key=True, key=key)
         both = true_words & false_words  # such a word read as true: the other list silently lost it
         where = "false" if "false" in given else "true"
         written = [w.strip() for w in given.get(where, []) if w.strip().casefold() in both] or sorted(both)

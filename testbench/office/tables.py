@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from testbench.fmt import os_reason
-from testbench.i18n import translator
+from testbench.i18n import _t, translator
 from testbench.office.mapping import CellRef, Mapping, column_index, column_letters, is_letter
 from testbench.office.problems import OfficeError, Problem
 
@@ -47,6 +47,9 @@ _ODS_REPEATED_ROW = (
 _ODS_REPEATED_CELL = (
     "cellule répétée {count} fois, plus que la limite de {limit} (une valeur recopiée jusqu'au bout de la "
     "ligne ?) : effacez les cellules à droite du tableau"
+)
+_OTHER_SHEETS = _t(
+    "d'autres feuilles contiennent des données, non lues : {names} (sheet = dans [source] pour en choisir une)"
 )
 _ODS_BAD_NUMBER = "valeur numérique illisible « {text} » (cellule endommagée)"
 
@@ -93,6 +96,7 @@ class Table:
     header_row: int = 1
     header_cells: list[Cell] = field(default_factory=list)
     identity: dict[str, Cell] = field(default_factory=dict)  # identity fields read from cells ({ cell = "B2" })
+    notes: list[Problem] = field(default_factory=list)  # what the reading chose (the sheet read): said, not errors
 
     def place(self, row: int, col: int = 0) -> Place:
         return Place(
@@ -138,11 +142,12 @@ def read_table(document: Path, mapping: Mapping) -> Table:
         raise OfficeError([Problem.of(document, "document introuvable")])
     readers = {"csv": _read_csv, "docx": _read_docx}
     uncomputed: _Uncomputed = frozenset()
+    notes: list[Problem] = []
     try:
         if kind == "xlsx":
-            name, grid, uncomputed = _read_xlsx(document, mapping)
+            name, grid, uncomputed = _read_xlsx(document, mapping, notes)
         elif kind == "ods":
-            name, grid, uncomputed = _read_ods(document, mapping)
+            name, grid, uncomputed = _read_ods(document, mapping, notes)
         else:
             name, grid = readers[kind](document, mapping)
     except OfficeError:
@@ -157,7 +162,21 @@ def read_table(document: Path, mapping: Mapping) -> Table:
                 )
             ]
         ) from None
-    return _table(kind, name, grid, mapping, uncomputed)
+    _check_extent(document, grid, mapping)
+    table = _table(kind, name, grid, mapping, uncomputed)
+    table.notes.extend(notes)
+    return table
+
+
+def _check_extent(document: Path, grid: _Grid, mapping: Mapping) -> None:
+    """An empty document, or one that ends before its header row, is one problem (not every column missing)."""
+    last = max((number for number, row in enumerate(grid, 1) if any(text.strip() for text, _ in row)), default=0)
+    if last == 0:
+        raise OfficeError([Problem.of(document, _t("document vide"))])
+    header = mapping.source.header_row
+    if header > last:
+        beyond = _t("l'en-tête (ligne {row}) est au-delà de la fin du document (dernière ligne écrite : {last})")
+        raise OfficeError([Problem.of(document, beyond, row=header, last=last)])
 
 
 def _reason(exc: Exception, t: Callable[[str], str]) -> str:
@@ -238,7 +257,7 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
-def _read_xlsx(document: Path, mapping: Mapping) -> tuple[str, _Grid, _Uncomputed]:
+def _read_xlsx(document: Path, mapping: Mapping, notes: list[Problem]) -> tuple[str, _Grid, _Uncomputed]:
     """The sheet's values (openpyxl, the workbook read once) and its cells whose formula has no value.
 
     ``openpyxl.load_workbook`` is its ``ExcelReader`` read: called here, the reader also names the sheet's
@@ -253,10 +272,17 @@ def _read_xlsx(document: Path, mapping: Mapping) -> tuple[str, _Grid, _Uncompute
         reader = ExcelReader(file, data_only=True)
         reader.read()
         book = reader.wb
-        sheet_name = mapping.source.sheet or book.sheetnames[0]
+        sheet_name = mapping.source.sheet or _xlsx_default_sheet(book)
         if sheet_name not in book.sheetnames:
             raise OfficeError([_missing_sheet(document, sheet_name, book.sheetnames)])
         sheet = book[sheet_name]
+        if mapping.source.sheet is None:
+            hidden = [ws.title for ws in book.worksheets if ws.sheet_state != "visible"]
+            visible = [ws for ws in book.worksheets if ws.sheet_state == "visible" and ws is not sheet]
+            others = [ws.title for ws in visible if _holds(ws)]
+            notes.extend(_sheet_notes(document, sheet_name, hidden, others))
+        else:
+            notes.extend(_sheet_notes(document, sheet_name, [], []))
         merged: set[tuple[int, int]] = set()
         for span in sheet.merged_cells.ranges:
             for row in range(span.min_row, span.max_row + 1):
@@ -267,6 +293,33 @@ def _read_xlsx(document: Path, mapping: Mapping) -> tuple[str, _Grid, _Uncompute
         with zipfile.ZipFile(file) as package:  # the file already open: its directory is read again, not the book
             uncomputed = _uncomputed_formulas(package, part, grid)
     return sheet_name, grid, uncomputed
+
+
+def _xlsx_default_sheet(book: Any) -> str:
+    """With no ``sheet =``: the workbook's active sheet when it is visible, else its first visible one
+    (a hidden sheet, « Ancienne version », is never read unless named)."""
+    visible = [ws for ws in book.worksheets if ws.sheet_state == "visible"]
+    active = book.active
+    if active is not None and active in visible:
+        return str(active.title)
+    return str((visible or book.worksheets)[0].title)
+
+
+def _holds(sheet: Any) -> bool:
+    """Whether an XLSX sheet holds any value (a sheet of cases beside the one read)."""
+    return any(cell.value not in (None, "") for cell in sheet._cells.values())
+
+
+def _sheet_notes(document: Path, read: str, hidden: list[str], others: list[str]) -> list[Problem]:
+    """What the import says of its choice of sheet: the one read, the hidden ones passed over, and the other
+    visible sheets that hold data (one of them may be the cases: ``sheet =`` in ``[source]`` chooses)."""
+    notes = [Problem.of(document, _t("feuille « {sheet} » lue"), sheet=read)]
+    if hidden:
+        notes.append(Problem.of(document, _t("feuilles masquées non lues : {names}"), names=", ".join(hidden)))
+    if others:
+        names = ", ".join(others)
+        notes.append(Problem.of(document, _OTHER_SHEETS, names=names))
+    return notes
 
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -325,6 +378,7 @@ def _missing_sheet(document: Path, name: str, names: list[str]) -> Problem:
 _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+_STYLE = "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
 _BLANK = ("", False)
 
 
@@ -332,14 +386,15 @@ class _Damaged(ValueError):
     """A document whose structure cannot be (a cell beyond the sheet's size): « fichier endommagé »."""
 
 
-def _read_ods(document: Path, mapping: Mapping) -> tuple[str, _Grid, _Uncomputed]:
+def _read_ods(document: Path, mapping: Mapping, notes: list[Problem]) -> tuple[str, _Grid, _Uncomputed]:
     """The sheet's cells, from the package's ``content.xml`` read as a stream (lxml; no entity, no network).
 
     A damaged ``content.xml`` (a cut-off file) raises, so nothing is imported from it: odfpy's loader printed
     the parse error and went on with part of the document. odfpy (still the writer of the examples) is not the
     reader: behind a well-formedness pass it read a 700-row book in 0.87 s and 87 MB where this takes 0.17 s and
     38 MB (5,000 rows: 8.8 s and 388 MB), for a reader only 15 % shorter. Repeated rows and cells are expanded only when
-    they hold something, within :data:`ODS_MAX_REPEAT`; blank ones are counted, never copied.
+    they hold something, within :data:`ODS_MAX_REPEAT`; blank ones are counted, never copied. With no
+    ``sheet =``, the first visible sheet is read (a hidden one's style says ``table:display="false"``).
     """
     import zipfile
 
@@ -347,6 +402,10 @@ def _read_ods(document: Path, mapping: Mapping) -> tuple[str, _Grid, _Uncomputed
 
     wanted = mapping.source.sheet
     names: list[str] = []
+    hidden_styles: set[str] = set()
+    hidden: list[str] = []
+    others: list[str] = []  # visible sheets not read that hold a value
+    current = ""  # the sheet being streamed
     sheet: _OdsSheet | None = None
     tables = 0  # table:table elements open (a cell may hold a table of its own)
     spreadsheet = False
@@ -354,7 +413,7 @@ def _read_ods(document: Path, mapping: Mapping) -> tuple[str, _Grid, _Uncomputed
         events = etree.iterparse(
             xml,
             events=("start", "end"),
-            tag=(f"{_OFFICE}spreadsheet", f"{_TABLE}table", f"{_TABLE}table-row"),
+            tag=(f"{_OFFICE}spreadsheet", f"{_TABLE}table", f"{_TABLE}table-row", f"{_STYLE}style"),
             resolve_entities=False,
             no_network=True,
             load_dtd=False,
@@ -364,12 +423,17 @@ def _read_ods(document: Path, mapping: Mapping) -> tuple[str, _Grid, _Uncomputed
             for event, element in events:
                 if element.tag == f"{_OFFICE}spreadsheet":
                     spreadsheet = True
+                elif element.tag == f"{_STYLE}style":
+                    if event == "end" and _hidden_table_style(element):
+                        hidden_styles.add(element.get(f"{_STYLE}name") or "")
                 elif element.tag == f"{_TABLE}table":
                     tables += 1 if event == "start" else -1
                     if event == "start" and tables == 1 and spreadsheet:
-                        name = element.get(f"{_TABLE}name") or ""
+                        name = current = element.get(f"{_TABLE}name") or ""
                         names.append(name)
-                        if sheet is None and (wanted is None or name == wanted):
+                        if element.get(f"{_TABLE}style-name") in hidden_styles:
+                            hidden.append(name)
+                        if sheet is None and (name == wanted or (wanted is None and name not in hidden)):
                             sheet = _OdsSheet(name)
                     elif event == "end" and tables == 0:
                         if sheet is not None:
@@ -378,6 +442,8 @@ def _read_ods(document: Path, mapping: Mapping) -> tuple[str, _Grid, _Uncomputed
                 elif event == "end" and tables == 1:  # a row of a sheet, its cells complete
                     if sheet is not None and not sheet.done:
                         sheet.row(element)
+                    elif current not in hidden and current not in others and _ods_holds(element):
+                        others.append(current)
                     element.clear(keep_tail=True)
                     parent = element.getparent()
                     while parent is not None and element.getprevious() is not None:
@@ -392,7 +458,26 @@ def _read_ods(document: Path, mapping: Mapping) -> tuple[str, _Grid, _Uncomputed
         raise _Damaged("not a spreadsheet")
     if sheet is None:
         raise OfficeError([_missing_sheet(document, wanted or "", names)])
+    if wanted is None:
+        notes.extend(_sheet_notes(document, sheet.name, hidden, [name for name in others if name != sheet.name]))
+    else:
+        notes.extend(_sheet_notes(document, sheet.name, [], []))
     return sheet.name, sheet.grid, frozenset(sheet.uncomputed)
+
+
+def _hidden_table_style(style: Any) -> bool:
+    """Whether an automatic style hides the sheets that use it (``table:display="false"``)."""
+    if style.get(f"{_STYLE}family") != "table":
+        return False
+    return any(p.get(f"{_TABLE}display") == "false" for p in style.iter(f"{_STYLE}table-properties"))
+
+
+def _ods_holds(row: Any) -> bool:
+    """Whether an ODS row holds a value (a number, a date, a text)."""
+    return any(
+        cell.get(f"{_OFFICE}value-type") is not None or any((p.text or len(p)) for p in cell.iter(f"{_TEXT}p"))
+        for cell in row
+    )
 
 
 class _OdsSheet:

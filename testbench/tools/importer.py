@@ -49,6 +49,8 @@ def import_tool(document: Path, mapping: Path, output: Path) -> ToolResult:
         return result.fail(EXIT_USAGE, lambda t, _lang: t("rien n'est écrit"), prefixed=False)
     except OSError as exc:
         return result.fail(EXIT_USAGE, unwritten(output, exc), prefixed=False)
+    for note in done.notes:  # the sheet read, the sheets and columns not taken: said, never an error
+        result.say(lambda _t, lang, note=note: note.text(lang))
     result.warn_each(done.problems)
     for path in done.copied:
         result.say(lambda t, _lang, path=path: t("profil de carte copié : {path}").format(path=path))
