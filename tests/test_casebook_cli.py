@@ -130,9 +130,9 @@ SCHEMA_ERRORS = [
     ),
     (
         "bad-date.xml",
-        ("<effective-date>2026-01-01<", "<effective-date>2026-13-01<"),
-        "<effective-date> : « 2026-13-01 » ne convient pas : il faut une date AAAA-MM-JJ (2026-01-12)",
-        '<effective-date>: "2026-13-01" is not valid: expected a date YYYY-MM-DD (2026-01-12)',
+        ("<effective-date>2026-01-01<", "<effective-date>2026-1-01<"),
+        "<effective-date> : « 2026-1-01 » ne convient pas : il faut une date AAAA-MM-JJ (2026-01-12)",
+        '<effective-date>: "2026-1-01" is not valid: expected a date YYYY-MM-DD (2026-01-12)',
     ),
     (
         "required.xml",

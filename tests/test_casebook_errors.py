@@ -119,7 +119,9 @@ def test_a_single_error_after_many_siblings_is_located(tmp_path: Path) -> None:
     path = _write(tmp_path, MINIMAL.replace("</cases>", "<x/>" * count + "<case/></cases>"))
     with pytest.raises(CasebookError) as info:
         load_casebook(path)
-    (problem,) = [p for p in info.value.problems if "<x>" in p.message]
+    # libxml2 stops at the first <x>; the loader sets it aside and validates again a few times (xsd.ROUNDS)
+    problem, *more = [p for p in info.value.problems if "<x>" in p.message]
+    assert len(more) <= xsd.ROUNDS
     assert (problem.source.line, problem.source.col) == _where(path, "<x/>")
     assert "élément inattendu ici ; attendu : <case>" in problem.message
 

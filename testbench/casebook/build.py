@@ -15,6 +15,7 @@ builds the frozen objects on first access.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import pyexpat
 import re
@@ -314,14 +315,8 @@ class Builder:
         effective: date | None = None
         text = values.get("effective-date")
         if text:
-            try:
+            with contextlib.suppress(ValueError):  # the schema's Date refuses such a text, and says why
                 effective = date.fromisoformat(text)
-            except ValueError:
-                self.report(
-                    self._identity_offsets["effective-date"],
-                    "date d'effet « {date} » invalide : attendu AAAA-MM-JJ sans fuseau",
-                    date=text,
-                )
         if effective is None or any(k not in values for k in _IDENTITY_REQUIRED):
             return None
         return PlanIdentity(
@@ -470,9 +465,8 @@ class Builder:
         eid = attrs.get("id")
         if kind is None or eid is None:
             return _SKIP
-        if eid in case.expectation_ids:
+        if eid in case.expectation_ids:  # reported, and still checked: its other mistakes show in the same run
             self.report(offset, "identifiant d'attendu « {expectation} » en double dans ce cas", "id", expectation=eid)
-            return _SKIP
         case.expectation_ids.add(eid)
         case.parts.expectations.append((kind, eid, attrs, offset))
         return _SKIP

@@ -137,7 +137,7 @@ def _check_expectations(case_id: str, parts: CaseParts, actions: dict[str, str],
         if step is not None:
             action = actions.get(step)
             if action is None:
-                report(at, "l'étape « {step} » n'existe pas dans le cas {case}", "step", step=step, case=case_id)
+                _unknown_step(step, case_id, actions, at, report)
                 continue
         if "normalize" in attrs:
             unknown = [name for name in attrs["normalize"].split() if name not in NORMALIZE_RULES]
@@ -228,6 +228,25 @@ class _Producers(dict[str, "frozenset[str] | None"]):
 _PRODUCERS = _Producers()
 #: A decimal as casebooks write it: digits, optional sign, a dot (never a comma, no exponent).
 _DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+
+
+def _unknown_step(step: str, case_id: str, actions: dict[str, str], at: int, report: Report) -> None:
+    """An expectation's step that the case does not have, with the closest step id as a hint."""
+    import difflib  # for a hint on an error only
+
+    by_folded = {sid.casefold(): sid for sid in actions}
+    near = difflib.get_close_matches(step.casefold(), list(by_folded), n=1)
+    if near:
+        report(
+            at,
+            "l'étape « {step} » n'existe pas dans le cas {case} — vouliez-vous dire « {near} » ?",
+            "step",
+            step=step,
+            case=case_id,
+            near=by_folded[near[0]],
+        )
+    else:
+        report(at, "l'étape « {step} » n'existe pas dans le cas {case}", "step", step=step, case=case_id)
 
 
 def _check_value_path(
@@ -347,6 +366,7 @@ def _check_steps(mode: Mode, parts: CaseParts, fixtures: Fixtures, refused: dict
                 report(
                     at, "un code de rejet n'a pas de sens pour le scénario « {scenario} »", "code", scenario=scenario
                 )
+            _check_cents(params, ("paid",), at, report)
             if (scenario == "rsp-partial") != bool(params.get("paid")):
                 report(at, "l'attribut paid (montant payé) va avec le scénario rsp-partial, et lui seul", "paid")
         done.add(action)
@@ -399,6 +419,7 @@ def _check_invoice(
             )
     if params.get("tiers-payant") == "amo+amc" and "amc" not in params and "amc-type" not in params:
         report(at, "tiers payant amo+amc : précisez le contrat AMC (attribut amc)", "tiers-payant")
+    _check_cents(params, ("amc-cap",), at, report)
     if "amc-cap" in params and params.get("amc") != "tm+depassement":
         report(at, "amc-cap ne s'applique qu'au contrat amc=\"tm+depassement\"", "amc-cap")
     lines = params.get("lines", ())
@@ -408,7 +429,27 @@ def _check_invoice(
         _check_line(values, line_at, refusal, report)
 
 
+#: a line's amounts in euros, to the cent
+_LINE_AMOUNTS = ("unit-price", "tariff", "plv")
+
+
+def _check_cents(values: dict[str, Any], names: tuple[str, ...], at: int, report: Report) -> None:
+    """Amounts are in euros to the cent: a third decimal other than 0 is a mistake, not a price.
+
+    A semantic rule rather than a facet of the schema's Amount: a tolerance is an Amount too, and
+    a finer one stays valid.
+    """
+    for name in names:
+        value = values.get(name)
+        if not value or "." not in value:
+            continue
+        fraction = value.strip().partition(".")[2].rstrip("0")
+        if len(fraction) > 2 and fraction.isdigit():
+            report(at, "montant « {value} » au-delà du centime : deux décimales au plus", name, value=value)
+
+
 def _check_line(line: dict[str, str], at: int, refusal: str | None, report: Report) -> None:
+    _check_cents(line, _LINE_AMOUNTS, at, report)
     get = line.get
     nomenclature = get("nomenclature")
     code = get("code", "")

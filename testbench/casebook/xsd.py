@@ -13,7 +13,7 @@ from lxml import etree
 from testbench.casebook.errors import Problem, in_both
 from testbench.casebook.source import SourceText, make_parser
 from testbench.casebook.vocabulary import NAMESPACE
-from testbench.casebook.xsd_messages import DID_YOU_MEAN, describe
+from testbench.casebook.xsd_messages import ATTRIBUTE_DID_YOU_MEAN, DID_YOU_MEAN, describe
 
 SCHEMA_RESOURCE = "casebook-1.xsd"
 
@@ -28,13 +28,25 @@ def schema() -> etree.XMLSchema:
 @functools.cache
 def element_names() -> tuple[str, ...]:
     """Every element name the schema declares, for "did you mean" hints."""
+    return _declared("element")
+
+
+@functools.cache
+def attribute_names() -> tuple[str, ...]:
+    """Every attribute name the schema declares, for "did you mean" hints."""
+    return _declared("attribute")
+
+
+def _declared(kind: str) -> tuple[str, ...]:
     data = resources.files("testbench.casebook.schema").joinpath(SCHEMA_RESOURCE).read_bytes()
     doc = etree.fromstring(data, make_parser())
-    names = doc.xpath("//xs:element/@name", namespaces={"xs": "http://www.w3.org/2001/XMLSchema"})
+    names = doc.xpath(f"//xs:{kind}/@name", namespaces={"xs": "http://www.w3.org/2001/XMLSchema"})
     return tuple(sorted({str(n) for n in names}))
 
 
 _NOT_EXPECTED = re.compile(r"^Element '(?:\{[^}]*\})?([^']+)': This element is not expected")
+_MISSING = re.compile(r"^Element '[^']*': Missing child element")
+_NOT_ALLOWED = re.compile(r"^Element '[^']*', attribute '(?:\{[^}]*\})?([^']+)': The attribute '[^']*' is not allowed")
 _ATTRIBUTE = re.compile(r"^Element '[^']*', attribute '([^']+)'")
 _ROOT_TAG = f"{{{NAMESPACE}}}casebook"
 _WRONG_NAMESPACE = 'espace de noms « {found} » inconnu : un cahier de tests version 1 déclare xmlns="{namespace}"'
@@ -48,19 +60,88 @@ _VALIDATE_LOCK = threading.Lock()
 
 #: One schema error as (line, column, XPath of the node, message), copied out of lxml's log.
 RawError = tuple[int, int, str, str]
+#: A child taken out of the tree for another validation: (parent, its index there, the child).
+Aside = tuple[etree._Element, int, etree._Element]
 
 
 def run_schema(root: etree._Element) -> list[RawError]:
     """Validate against the schema; return the raw errors. Safe to call from a worker thread.
 
     libxml2 validates without the GIL, so the loader runs this beside the (pure Python) builder.
-    The compiled schema and its error log are shared: the lock keeps validate + log read atomic.
+    libxml2 stops checking a parent's children at the first one it did not expect: that child is
+    set aside and the tree validated again (at most :data:`ROUNDS` times), so the errors it hid
+    come out in the same run; the tree is put back as it was before returning.
     """
+    errors = _validate(root)
+    if not any(_NOT_EXPECTED.match(message) for *_, message in errors):
+        return errors
+    seen = {(path, message) for _, _, path, message in errors}
+    removed: list[list[Aside]] = []
+    later: list[tuple[int, int, etree._Element | None, str]] = []
+    try:
+        found = errors
+        for _ in range(ROUNDS):
+            aside = _set_aside(root, found)
+            if not aside:
+                break
+            removed.append(aside)
+            again = _validate(root)
+            elements = resolve_paths(root, [path for _, _, path, _ in again if path])
+            parents = {id(parent) for parent, _, _ in aside}  # the proxies live on in ``aside``
+            found = [error for error in again if not _cascade(elements.get(error[2]), error[3], parents)]
+            later.extend((line, column, elements.get(path), message) for line, column, path, message in found)
+    finally:
+        for aside in reversed(removed):
+            for parent, index, child in aside:
+                parent.insert(index, child)
+    tree = root.getroottree()
+    for line, column, el, message in later:
+        path = tree.getpath(el) if el is not None else ""
+        if (path, message) not in seen:
+            seen.add((path, message))
+            errors.append((line, column, path, message))
+    return errors
+
+
+#: at most this many more validations, each after setting aside the children libxml2 did not expect
+ROUNDS = 8
+
+
+def _validate(root: etree._Element) -> list[RawError]:
+    """One validation: the compiled schema and its error log are shared, the lock keeps validate + read atomic."""
     xsd = schema()
     with _VALIDATE_LOCK:
         if xsd.validate(root):
             return []
         return [(e.line, e.column, e.path or "", e.message) for e in xsd.error_log]
+
+
+def _set_aside(root: etree._Element, errors: list[RawError]) -> list[Aside]:
+    """Take out each child libxml2 did not expect; return (parent, index, child) in document order."""
+    paths = [path for _, _, path, message in errors if path and _NOT_EXPECTED.match(message)]
+    aside = []
+    for el in resolve_paths(root, paths).values():
+        parent = el.getparent()
+        if parent is not None:
+            aside.append((parent, parent.index(el), el))
+    aside.sort(key=lambda item: item[1])
+    for parent, _, el in reversed(aside):
+        parent.remove(el)
+    return aside
+
+
+def _cascade(el: etree._Element | None, message: str, parents: set[int]) -> bool:
+    """A content error that only follows from a child set aside (``parents``: the ids of their parents): its
+    parent now lacks it, or a known sibling now comes too early. A sibling the schema does not know is an
+    error of its own."""
+    if el is None:
+        return False
+    if _MISSING.match(message):
+        return id(el) in parents
+    if _NOT_EXPECTED.match(message):
+        parent = el.getparent()
+        return parent is not None and id(parent) in parents and etree.QName(el).localname in element_names()
+    return False
 
 
 def schema_problems(root: etree._Element, source: SourceText, errors: list[RawError]) -> list[Problem]:
@@ -80,20 +161,34 @@ def schema_problems(root: etree._Element, source: SourceText, errors: list[RawEr
     problems: list[Problem] = []
     for line, column, path, raw in errors:
         ref = next(refs) if path in elements else source.ref_line(line, column)
-        hint = ""
-        unexpected = _NOT_EXPECTED.match(raw)
-        if unexpected:
-            import difflib  # for a hint on an error only
+        hint, hint_template = _hint(raw)
 
-            close = difflib.get_close_matches(unexpected.group(1), element_names(), n=1)
-            if close and close[0] != unexpected.group(1):
-                hint = close[0]
-
-        def render(t: Callable[[str], str], raw: str = raw, hint: str = hint) -> str:
-            return describe(raw, t) + (" " + t(DID_YOU_MEAN).format(name=hint) if hint else "")
+        def render(t: Callable[[str], str], raw: str = raw, hint: str = hint, template: str = hint_template) -> str:
+            return describe(raw, t) + (" " + t(template).format(name=hint) if hint else "")
 
         problems.append(Problem(ref, *in_both(render)))
     return problems
+
+
+def _hint(raw: str) -> tuple[str, str]:
+    """The declared name closest to a misspelled element or attribute, with its template; ("", "") if none."""
+    unexpected = _NOT_EXPECTED.match(raw)
+    refused = None if unexpected else _NOT_ALLOWED.match(raw)
+    if unexpected is None and refused is None:
+        return "", ""
+    import difflib  # for a hint on an error only
+
+    # Attributes are matched among all the schema declares, not the element's own: only a close spelling
+    # is a hint (unit-prise, benficiary), not a name that shares a few letters (x-care is not card).
+    written, known, template, cutoff = (
+        (unexpected.group(1), element_names(), DID_YOU_MEAN, 0.6)
+        if unexpected
+        else (refused.group(1), attribute_names(), ATTRIBUTE_DID_YOU_MEAN, 0.75)  # type: ignore[union-attr]
+    )
+    close = difflib.get_close_matches(written, known, n=1, cutoff=cutoff)
+    if close and close[0] != written:
+        return close[0], template
+    return "", ""
 
 
 def resolve_paths(root: etree._Element, paths: Iterable[str]) -> dict[str, etree._Element]:

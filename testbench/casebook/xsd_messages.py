@@ -8,6 +8,7 @@ libxml2's own text behind the prefix, so nothing it says is ever lost.
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Callable
 
@@ -17,6 +18,13 @@ PREFIX = "non conforme au schéma : {detail}"
 SUBJECT = "non conforme au schéma : {subject} : {detail}"
 ATTRIBUTE_SUBJECT = "<{element}>, attribut « {attribute} »"
 DID_YOU_MEAN = "— vouliez-vous dire <{name}> ?"  # after the problem, the closest element's name
+ATTRIBUTE_DID_YOU_MEAN = "— vouliez-vous dire « {name} » ?"  # after an attribute not allowed, the closest one
+#: a date written AAAA-MM-JJ that the calendar does not have, and why
+NO_SUCH_DATE = "« {value} » n'est pas une date du calendrier : {reason}"
+NO_YEAR_ZERO = "il n'y a pas d'année 0000"
+NO_SUCH_MONTH = "il n'y a pas de mois {month}"
+NO_DAY_ZERO = "il n'y a pas de jour 00"
+SHORT_MONTH = "le mois {month}/{year} n'a que {days} jours"
 
 _HEAD = re.compile(r"Element '(?P<element>[^']*)'(?:, attribute '(?P<attribute>[^']*)')?: (?P<body>.*)", re.S)
 _OURS = re.compile(r"\{" + re.escape(NAMESPACE) + r"\}")
@@ -203,7 +211,9 @@ def describe(raw: str, t: Callable[[str], str]) -> str:
                 continue
             fields = match.groupdict()
             named = readable(fields.get("type") or "") or PATTERN_TYPES.get(fields.get("pattern") or "", "")
-            if (words := TYPE_WORDS.get(named)) is not None:
+            if named in ("Date", "xs:date") and (reason := _no_such_date(fields["value"], t)) is not None:
+                template, fields = NO_SUCH_DATE, {"value": fields["value"], "reason": reason}
+            elif (words := TYPE_WORDS.get(named)) is not None:
                 template, fields = TYPED, {"value": fields["value"], "needed": t(words)}
             if fields.get("expected") is not None:
                 fields["expected"] = _expected(fields["expected"])
@@ -217,3 +227,22 @@ def describe(raw: str, t: Callable[[str], str]) -> str:
             )
             return t(SUBJECT).format(subject=subject, detail=t(template).format(**fields))
     return t(PREFIX).format(detail=readable(raw))
+
+
+def _no_such_date(value: str, t: Callable[[str], str]) -> str | None:
+    """Why a date written AAAA-MM-JJ is not in the calendar (2026-02-30), or None when it is not so written:
+    saying « il faut une date AAAA-MM-JJ » of a date so written tells nothing."""
+    written = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", value.strip())
+    if written is None:
+        return None
+    year, month, day = (int(part) for part in written.groups())
+    if year == 0:
+        return t(NO_YEAR_ZERO)
+    if not 1 <= month <= 12:
+        return t(NO_SUCH_MONTH).format(month=written[2])
+    if day == 0:
+        return t(NO_DAY_ZERO)
+    days = calendar.monthrange(year, month)[1]
+    if day > days:
+        return t(SHORT_MONTH).format(month=written[2], year=written[1], days=days)
+    return None
