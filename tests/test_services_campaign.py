@@ -116,7 +116,7 @@ def test_a_crashed_simulator_costs_one_case_then_restarts(casebook: Casebook, tm
         store.close()
     assert [o.verdict.value for _, o in first.outcomes] == ["pass"]
     crashed, after = (o for _, o in second.outcomes)
-    assert crashed.verdict.value == "inconclusive" and "s'est arrêté" in crashed.reason
+    assert crashed.verdict.value == "inconclusive" and "tué par le signal 9 (SIGKILL)" in crashed.reason
     assert after.verdict.value == "pass"  # the next case started a fresh simulator
     assert bench.services is not None and not bench.services.running  # stopped with the bench
 

@@ -223,7 +223,7 @@ def test_a_crashed_server_is_said_then_restarted() -> None:
         assert proc._proc is not None
         os.kill(proc._proc.pid, signal.SIGKILL)
         proc._proc.wait(5)
-        with pytest.raises(ServicesDown, match="s'est arrêté"):
+        with pytest.raises(ServicesDown, match=r"tué par le signal 9 \(SIGKILL\)$"):
             proc.configure("adri", "droits-ouverts")
         proc.configure("adri", "droits-ouverts")  # the next step starts a fresh server
         assert proc.running and proc.port

@@ -60,7 +60,9 @@ class Bench:
 
 
 def reference_engine_command() -> list[str]:
-    return [sys.executable, "-m", "testbench", "engine", "serve"]
+    """``-P``: a folder named ``testbench`` where the bench runs (a clone's parent) is not imported instead
+    of the package (``python -m`` puts the current folder first on sys.path)."""
+    return [sys.executable, "-P", "-m", "testbench", "engine", "serve"]
 
 
 def _make_bay(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from testbench.cards.nir import NirError, nir_key, with_key
 from testbench.engines.protocol.jsonrpc import shown_json
 from testbench.services.scenarios import Scenario
 
@@ -121,16 +122,61 @@ def apcv(scenario: Scenario, request: JsonObject, seq: int, now: datetime, ident
     }
 
 
+#: The sexes of the INS referential's traits: male, female, undetermined.
+INSI_SEXES = ("M", "F", "I")
+
+
+def _trait_text(traits: JsonObject, name: str, required: bool) -> str | None:
+    value = traits.get(name)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise BadRequest(f"traits.{name} : texte attendu, reçu « {received(value)} »")
+    return value
+
+
+def _traits(request: JsonObject) -> JsonObject:
+    """The traits an INSi search needs: birth name, sex, birth date (a first name and a birth place when known);
+    a search on fewer would find anyone, which the real service refuses as well."""
+    traits = _object(request.get("traits"), "traits")
+    for name in ("first_name", "birth_place"):
+        _trait_text(traits, name, required=False)
+    _trait_text(traits, "birth_name", required=True)
+    sex = traits.get("sex")
+    if sex not in INSI_SEXES:
+        raise BadRequest(f"traits.sex : « M », « F » ou « I » attendu, reçu « {received(sex)} »")
+    born = traits.get("birth_date")
+    try:
+        date.fromisoformat(str(born))
+    except ValueError:
+        raise BadRequest(f"traits.birth_date : date ISO attendue, reçu « {received(born)} »") from None
+    return traits
+
+
+def _nir(request: JsonObject) -> str:
+    """The request's NIR, when it gives one: 13 characters and a 2-digit key, the INS it is (its key is not
+    checked: the casebooks' test NIRs need not have a right one)."""
+    nir = request.get("nir")
+    if nir is None or nir == "":
+        return ""
+    try:
+        if not isinstance(nir, str) or len(nir) != 15 or not nir[13:].isdigit():
+            raise NirError(nir)
+        nir_key(nir[:13])
+    except NirError:
+        raise BadRequest(f"nir : NIR de 15 caractères attendu, reçu « {received(nir)} »") from None
+    return nir
+
+
 def insi(scenario: Scenario, request: JsonObject) -> JsonObject:
     """INSi: the identities found for the traits (0, 1 or several); one is what qualifies an identity."""
     if scenario.answer == "error":
         return error_answer(scenario)
-    traits = _object(request.get("traits"), "traits")
-    nir = str(request.get("nir") or "")
+    traits, nir = _traits(request), _nir(request)
     count = int(scenario.params.get("count", 1))
     identities = []
     for i in range(count):
-        ins = nir if nir and i == 0 else f"2999900000{i:03d}"  # another person with the same traits
+        ins = nir if nir and i == 0 else with_key(f"2999900000{i:03d}")  # another person with the same traits
         identities.append(
             {
                 "ins": ins,

@@ -9,7 +9,11 @@ Routes (docs/teleservices.md):
 - ``GET /_bench/scenarios`` — the registry's scenario names and titles.
 
 Every exchange is written to the log (stdout) as one JSON line *before* the answer leaves, so a client
-that got its answer knows the line is out.
+that got its answer knows the line is out; a request the HTTP layer refuses (unknown path or method, a body
+too big or undecodable) too, answered in the services' format (:func:`make_app`'s middleware).
+
+Reasons are the catalogue's French sentences, said in the server's language (``services serve --lang en``:
+English; the bench starts its server in French and translates where it shows them).
 """
 
 from __future__ import annotations
@@ -23,8 +27,10 @@ from datetime import date, datetime
 from typing import Any
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from testbench.engines.protocol.jsonrpc import parse
+from testbench.i18n import t
 from testbench.services import answers
 from testbench.services.scenarios import FAULTS, SERVICES, Registry, Scenario, registry
 
@@ -36,6 +42,8 @@ LogSink = Callable[[JsonObject], None]
 TIMEOUT_DELAY = 30.0
 #: The end of a truncated (``malformed``) answer: valid UTF-8, invalid JSON.
 _MALFORMED = '{"service": "%s", "status": "ok", "reference": "TRONQUE-'
+#: The largest request body read (aiohttp's default): beyond it, HTTP 413 in our format.
+MAX_REQUEST = 1024 * 1024
 
 
 class _State:
@@ -52,6 +60,29 @@ def _json(status: int, body: JsonObject) -> web.Response:
     return web.Response(status=status, text=json.dumps(body, ensure_ascii=False), content_type="application/json")
 
 
+def _refusal(service: str, reason: str, code: str = "REQUETE_INVALIDE") -> JsonObject:
+    """A request refused, in our format, its reason in the server's language."""
+    return {"service": service, "status": "error", "code": code, "message": t(reason)}
+
+
+def _refused_why(exc: BaseException, request: web.Request) -> tuple[int, str]:
+    """The HTTP status and the French reason of a request the HTTP layer (or a fault of ours) refused."""
+    if isinstance(exc, web.HTTPMethodNotAllowed):
+        allowed = ", ".join(sorted(exc.allowed_methods))
+        return 405, f"méthode {request.method} refusée sur {request.path} (acceptée : {allowed})"
+    if isinstance(exc, web.HTTPRequestEntityTooLarge):
+        return 413, f"requête de plus de {MAX_REQUEST} octets"
+    if isinstance(exc, web.HTTPNotFound):
+        known = ", ".join(f"/{service}" for service in SERVICES)
+        return 404, f"chemin inconnu {request.path} (connus : {known})"
+    if isinstance(exc, web.HTTPException | HttpProcessingError | web.RequestPayloadError):  # a body not decodable
+        encoding = request.headers.get("Content-Encoding", "")
+        if encoding:
+            return 400, f"corps de requête illisible (Content-Encoding {encoding})"
+        return 400, "corps de requête illisible"
+    return 500, "erreur interne du simulateur"
+
+
 async def _read_json(request: web.Request) -> tuple[JsonObject | None, str]:
     """The request body as an object, or None and the reason (in French, placed: the engine protocol's reader's
     words, never the decoder's English)."""
@@ -63,7 +94,6 @@ async def _read_json(request: web.Request) -> tuple[JsonObject | None, str]:
 
 def make_app(log: LogSink, reg: Registry | None = None) -> web.Application:
     state = _State(reg or registry())
-    app = web.Application()
 
     def record(service: str, request: web.Request, t0: float, status: int, body: Any, **extra: Any) -> None:
         log(
@@ -92,6 +122,29 @@ def make_app(log: LogSink, reg: Registry | None = None) -> web.Application:
             return answers.insi(scenario, body)
         return answers.eprescription(scenario, body)
 
+    @web.middleware
+    async def refusals(request: web.Request, handler: Callable[[web.Request], Any]) -> web.StreamResponse:
+        """Every request the HTTP layer refuses answered in our format and logged, never aiohttp's English text
+        nor a traceback (a fault of ours is an HTTP 500 said as such)."""
+        t0 = time.perf_counter()
+        try:
+            return await handler(request)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # whatever it is, the client gets our answer and the log a line
+            if isinstance(exc, web.HTTPException) and exc.status < 400:
+                raise
+            status, reason = _refused_why(exc, request)
+            service = next((s for s in SERVICES if request.path == f"/{s}"), "")
+            error = _refusal(service, reason, "REQUETE_INVALIDE" if status < 500 else "ERREUR_INTERNE")
+            record(service, request, t0, status, None, answer=error)
+            response = _json(status, error)
+            if isinstance(exc, web.RequestPayloadError):  # the rest of the body is unreadable: answer, then close,
+                await response.prepare(request)  # or aiohttp would read it again and log its traceback
+                await response.write_eof()
+                request.protocol.force_close()
+            return response
+
     def service_handler(service: str) -> Callable[[web.Request], Any]:
         async def handle(request: web.Request) -> web.StreamResponse:
             t0 = time.perf_counter()
@@ -106,19 +159,19 @@ def make_app(log: LogSink, reg: Registry | None = None) -> web.Application:
                 record(service, request, t0, 0, body, answer=None, held_s=state.delay)
                 await asyncio.sleep(state.delay)
             if fault == "server-error":
-                record(service, request, t0, 500, body, answer="erreur interne simulée")
-                return web.Response(status=500, text="erreur interne simulée")
+                text = t("erreur interne simulée")
+                record(service, request, t0, 500, body, answer=text)
+                return web.Response(status=500, text=text)
             if body is None:
-                record(service, request, t0, 400, None, answer={"status": "error", "message": problem})
-                return _json(
-                    400, {"service": service, "status": "error", "code": "REQUETE_INVALIDE", "message": problem}
-                )
+                error = _refusal(service, problem)
+                record(service, request, t0, 400, None, answer=error)
+                return _json(400, error)
             scenario = state.registry.get(service, state.scenario[service])
             assert scenario is not None  # the control API only sets known scenarios
             try:
                 result = answer(service, scenario, body)
             except answers.BadRequest as exc:
-                error = {"service": service, "status": "error", "code": "REQUETE_INVALIDE", "message": str(exc)}
+                error = _refusal(service, str(exc))
                 record(service, request, t0, 400, body, answer=error)
                 return _json(400, error)
             if fault == "malformed":
@@ -134,21 +187,21 @@ def make_app(log: LogSink, reg: Registry | None = None) -> web.Application:
     async def set_scenario(request: web.Request) -> web.Response:
         body, problem = await _read_json(request)
         if body is None:
-            return _json(400, {"ok": False, "message": problem})
+            return _json(400, {"ok": False, "message": t(problem)})
         service = body.get("service")
         if service not in SERVICES:
-            return _json(400, {"ok": False, "message": f"téléservice inconnu « {answers.received(service)} »"})
+            return _json(400, {"ok": False, "message": t(f"téléservice inconnu « {answers.received(service)} »")})
         name = body.get("scenario") or state.registry.default(service)
         if not isinstance(name, str) or state.registry.get(service, name) is None:
             known = ", ".join(state.registry.names(service))
             unknown = answers.received(name)
-            return _json(
-                400, {"ok": False, "message": f"scénario inconnu « {unknown} » pour {service} (connus : {known})"}
-            )
+            said = t(f"scénario inconnu « {unknown} » pour {service} (connus : {known})")
+            return _json(400, {"ok": False, "message": said})
         fault = body.get("fault") or "none"
         if fault not in FAULTS:
             unknown = answers.received(fault)
-            return _json(400, {"ok": False, "message": f"défaut inconnu « {unknown} » (connus : {', '.join(FAULTS)})"})
+            said = t(f"défaut inconnu « {unknown} » (connus : {', '.join(FAULTS)})")
+            return _json(400, {"ok": False, "message": said})
         identity = body.get("identity")
         state.scenario[service], state.fault[service] = name, fault
         state.identity[service] = identity if isinstance(identity, dict) else None
@@ -165,6 +218,7 @@ def make_app(log: LogSink, reg: Registry | None = None) -> web.Application:
     async def scenarios(request: web.Request) -> web.Response:
         return _json(200, state.registry.as_json())
 
+    app = web.Application(middlewares=[refusals], client_max_size=MAX_REQUEST)
     for service in SERVICES:
         app.router.add_post(f"/{service}", service_handler(service))
     app.router.add_post("/_bench/scenario", set_scenario)

@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from typing import IO, TYPE_CHECKING, Any
 
 from testbench.domain.teleservices import SERVICES
+from testbench.engines.protocol.client import _signal_name
 from testbench.fmt import os_reason, program_text
 
 if TYPE_CHECKING:
@@ -43,7 +44,10 @@ class ServicesDown(Exception):
 
 
 def command() -> list[str]:
-    return [sys.executable, "-m", "testbench", "services", "serve", "--port", "0"]
+    """The server's command line: ``-P`` so that a folder named ``testbench`` where the bench runs is not
+    imported instead of the package; in French, the language the bench records reasons in (it translates
+    them where it shows them), whatever ``TESTBENCH_LANG`` says."""
+    return [sys.executable, "-P", "-m", "testbench", "services", "serve", "--lang", "fr", "--port", "0"]
 
 
 def _excerpt(value: Any) -> str:
@@ -122,7 +126,7 @@ class ServicesProcess:
             if self._proc is not None and self._proc.poll() is not None:
                 code = self._proc.returncode
                 self._forget()
-                raise ServicesDown(f"le simulateur de téléservices s'est arrêté (code {code})")
+                raise ServicesDown(_ended(code))
             if self._proc is None:
                 self._start()
 
@@ -292,6 +296,17 @@ class ServicesProcess:
             except subprocess.TimeoutExpired:
                 self._kill()
             self._forget()
+
+
+def _ended(code: int) -> str:
+    """How the server ended: its exit code, or the signal that killed it (POSIX's negative return code), in
+    the engine's words (testbench.engines.protocol.client)."""
+    if code >= 0:
+        return f"le simulateur de téléservices s'est arrêté (code {code})"
+    number, name = -code, _signal_name(-code)
+    if name:
+        return f"le simulateur de téléservices a été tué par le signal {number} ({name})"
+    return f"le simulateur de téléservices a été tué par le signal {number}"
 
 
 def _said(stderr: list[str]) -> str:

@@ -70,7 +70,7 @@ def serve(host: str = "127.0.0.1", port: int = 0, stdin: IO[bytes] | None = None
         pass
     except (OSError, RegistryError) as exc:  # the port is taken, the address is not ours, the registry is damaged
         # one JSON line the bench reads back as the reason (services.process): in the active language (the
-        # bench's own process is French unless TESTBENCH_LANG says otherwise, and reads either back), as written
+        # bench starts its server with --lang fr, and reads either back), as written
         said = f"serveur de téléservices impossible à démarrer : {_reason(exc, port)}"
         line = json.dumps({"error": translator()(said)}, ensure_ascii=False)
         sys.stderr.flush()

@@ -21,6 +21,8 @@ _END = re.compile(
     rf"fin du cas (?P<id>.+?) : (?P<verdict>{'|'.join(re.escape(v.label_fr) for v in Verdict)})(?: (?P<reason>.+))?",
     re.DOTALL,
 )
+#: A case's start line (testbench.runner.runner): its title is the casebook's text, kept as written
+_START = re.compile(r"début du cas (?P<id>\S+) — (?P<title>.*)", re.DOTALL)
 #: An APDU line up to its status word (testbench.runner.tracing.format_apdu: « … A<< 6F 0F … 9000 succès  (0.01 ms)
 #: [slot@reader] »): the last four-digit hex word; the response's bytes are two-digit words
 _STATUS_WORD = re.compile(r".* [0-9A-F]{4} ", re.DOTALL)
@@ -92,8 +94,12 @@ def bench_text(text: str, t: Callable[[str], str]) -> str:
     """A line of the bench's own channel in ``t``'s language (the session keeps the French it was written in).
 
     Every shape ``runner.tracing.TraceRecorder.bench`` writes has its template in the catalogue; the case's end line is
-    read here, by its verdict label, and its parts are translated again like the templates' parts.
+    read here, by its verdict label, and its parts are translated again like the templates' parts; the case's start
+    line keeps its title as the casebook writes it (a title is no bench word: « réussi » in it stays).
     """
+    start = _START.fullmatch(text) if text.startswith("début du cas ") else None
+    if start is not None:
+        return t("début du cas {id} — {title}").format(id=start["id"], title=start["title"])
     end = _END.fullmatch(text) if text.startswith("fin du cas ") else None
     if end is None:
         return t(text)

@@ -11,7 +11,10 @@ or ``TELESERVICE_INVALID_ANSWER`` (not JSON, not an object, not our format). The
 
 from __future__ import annotations
 
+import functools
+import io
 import json
+import time
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -24,6 +27,7 @@ from testbench.fmt import DOMAIN_LABELS, number, timestamp
 
 if TYPE_CHECKING:
     import http.client
+    import socket
 
 DEFAULT_TIMEOUT = 2.0  # seconds a service may take (a request's ``service_timeout`` overrides it)
 MAX_ANSWER = 1 << 20
@@ -65,6 +69,7 @@ class TeleserviceClient:
             raise R.refuse(R.INVALID_REQUEST, f"service_url : adresse http:// attendue, reçu « {url} »")
         timeout = request.get("service_timeout")
         timeout = float(timeout) if isinstance(timeout, int | float) and timeout > 0 else DEFAULT_TIMEOUT
+        deadline = time.monotonic() + timeout  # for the whole call: a server answering a byte at a time is slow
         key = (parts.hostname, parts.port or 80)
         body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
@@ -73,9 +78,11 @@ class TeleserviceClient:
             reused = conn is not None
             if conn is None:
                 conn = self._conns[key] = http.client.HTTPConnection(key[0], key[1], timeout=timeout)
-            conn.timeout = timeout
+            conn.response_class = functools.partial(_response_by, deadline=deadline)
+            left = max(deadline - time.monotonic(), 0.001)  # connecting and sending, after a first try too
+            conn.timeout = left
             if conn.sock is not None:
-                conn.sock.settimeout(timeout)
+                conn.sock.settimeout(left)
             try:
                 conn.request("POST", parts.path or "/", body, headers)
                 response = conn.getresponse()
@@ -101,6 +108,35 @@ class TeleserviceClient:
     def close(self) -> None:
         for key in list(self._conns):
             self._drop(key)
+
+
+class _ReadBy(io.RawIOBase):
+    """A socket read as a file each of whose reads waits only until ``deadline`` (``time.monotonic``): a socket's
+    own timeout bounds each read, so an answer trickling in a byte at a time would take any time."""
+
+    def __init__(self, sock: socket.socket, deadline: float) -> None:
+        super().__init__()
+        self._sock, self._deadline = sock, deadline
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError
+        self._sock.settimeout(left)
+        return self._sock.recv_into(buffer)
+
+
+def _response_by(sock: socket.socket, *args: Any, deadline: float, **kwargs: Any) -> http.client.HTTPResponse:
+    """``http.client``'s response, its status line, headers and body read by :class:`_ReadBy`."""
+    import http.client
+
+    response = http.client.HTTPResponse(sock, *args, **kwargs)
+    response.fp.close()  # the socket's own file: not read, and it would keep the socket open once closed
+    response.fp = io.BufferedReader(_ReadBy(sock, deadline))
+    return response
 
 
 def _reason(exc: BaseException) -> str:
