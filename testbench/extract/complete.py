@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import codecs
 import os
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from testbench.i18n import _t
 
 #: How much of a file's end is read to find its last line (a closing record is far shorter).
 _TAIL_BYTES = 4096
@@ -23,6 +27,12 @@ CLOSED = "closed"
 UNTERMINATED = "unterminated"
 #: the last line is not the closing record: the file is not complete, however long it stays unchanged
 OPEN = "open"
+#: the reason of a case whose product left a file with a closing record without it at the step's end (the run's
+#: and ``sut check``'s one wording)
+OUTPUT_UNCLOSED = _t(
+    "sortie du logiciel incomplète : l'enregistrement de fin « {closing} » n'est pas la dernière ligne de {file}"
+    " après {seconds} s d'attente"
+)
 
 
 def _unit(encoding: str, head: bytes) -> tuple[str, int]:
@@ -92,6 +102,34 @@ def tail_state(
     return UNTERMINATED
 
 
+#: path → (size, modification time in ns, when that pair was first seen on the monotonic clock)
+_SEEN: dict[str, tuple[int, int, float]] = {}
+#: past this many files watched, the oldest observations are forgotten (a long session sees many files)
+_SEEN_MAX = 4096
+_SEEN_LOCK = threading.Lock()  # the workstation polls from its worker threads
+
+
+def _unchanged_for(path: Path, st: os.stat_result, stable_for: float) -> bool:
+    """Whether ``path`` has kept its size and modification time for ``stable_for`` seconds.
+
+    Its modification time is set by the clock of the machine that wrote it (a network share's may run minutes
+    ahead or behind the bench's): a time at least ``stable_for`` in the past on the bench's clock is enough, as
+    before; otherwise (a time in the future, or recent) the same size and time seen across observations
+    ``stable_for`` apart on the bench's monotonic clock are, so that a file stamped ahead is not waited for
+    forever.
+    """
+    now = time.monotonic()
+    key, stamp = str(path), (st.st_size, st.st_mtime_ns)
+    with _SEEN_LOCK:
+        seen = _SEEN.get(key)
+        if seen is None or seen[:2] != stamp:
+            if len(_SEEN) >= _SEEN_MAX:
+                del _SEEN[next(iter(_SEEN))]
+            _SEEN[key] = seen = (*stamp, now)
+    age = time.time() - st.st_mtime
+    return age >= stable_for or now - seen[2] >= stable_for
+
+
 def file_complete(path: Path, stable_for: float = 0.2, closing: bytes | None = None) -> bool:
     """Whether ``path`` may be read now: unchanged for ``stable_for`` seconds and open to reading; with a
     ``closing`` record (the bytes its last line starts with), only once that record is its last line.
@@ -99,7 +137,8 @@ def file_complete(path: Path, stable_for: float = 0.2, closing: bytes | None = N
     A file with a closing record is never complete before that record is there, however long it stays
     unchanged (an application writing a lot slowly pauses between its parts): its last line ended by a
     newline is enough, a last line not ended yet needs the stability too. "Unchanged" is read from the
-    modification time against the clock now (one stat, no state kept); :func:`wait_complete` also watches the
+    modification time against the clock now, or, when that time is not in the past (another machine's clock),
+    from the observations of this function (:func:`_unchanged_for`); :func:`wait_complete` also watches the
     size itself. An empty or missing file is not complete.
     """
     try:
@@ -114,7 +153,7 @@ def file_complete(path: Path, stable_for: float = 0.2, closing: bytes | None = N
                 return False
     except OSError:
         return False
-    return time.time() - st.st_mtime >= stable_for and _openable(path)
+    return _unchanged_for(path, st, stable_for) and _openable(path)
 
 
 def _openable(path: Path) -> bool:
@@ -127,12 +166,22 @@ def _openable(path: Path) -> bool:
         return False
 
 
-def wait_complete(path: Path, timeout: float, stable_for: float = 0.2, closing: bytes | None = None) -> bool:
+def wait_complete(
+    path: Path,
+    timeout: float,
+    stable_for: float = 0.2,
+    closing: bytes | None = None,
+    *,
+    ready: Callable[[Path], bool] | None = None,
+) -> bool:
     """Poll until :func:`file_complete` holds and the size seen at two polls is the same; False at ``timeout``.
+    ``ready`` replaces :func:`file_complete` by the test the run reads a file by (``extract.run.file_ready``),
+    so that ``sut check`` waits for what the run waits for.
 
     The size check guards file systems whose modification times are coarse (FAT: 2 s) or set by
     another machine's clock (network shares).
     """
+    complete = ready or (lambda p: file_complete(p, stable_for, closing))
     deadline = time.monotonic() + timeout
     interval = min(0.05, max(stable_for / 4, 0.005))
     last: tuple[int, int] | None = None
@@ -142,7 +191,7 @@ def wait_complete(path: Path, timeout: float, stable_for: float = 0.2, closing: 
             seen: tuple[int, int] | None = (st.st_size, st.st_mtime_ns)
         except OSError:
             seen = None
-        if seen is not None and seen == last and file_complete(path, stable_for, closing):
+        if seen is not None and seen == last and complete(path):
             return True
         last = seen
         if time.monotonic() >= deadline:

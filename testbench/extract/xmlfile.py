@@ -9,6 +9,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from testbench.casebook.source import xml_detail
 from testbench.extract.model import Extracted, ExtractError, Provenance, excerpt
 from testbench.extract.spec import RANK, ExtractorSpec, xpath_reason
 from testbench.extract.values import Ranks, normalise_decimal
@@ -57,16 +58,17 @@ def _items(result: object) -> list[tuple[str, Where | None]]:
     return []
 
 
-def _where_of(doc: etree._Element, expression: str, namespaces: dict[str, str]) -> Where | None:
-    """The node a ``string(X)``-like expression read, when X selects one."""
+def _wrapped(doc: etree._Element, expression: str, namespaces: dict[str, str]) -> list[tuple[str, Where | None]] | None:
+    """What X selects in a ``string(X)``-like expression: ``string()`` of nothing is the empty string, which must
+    read as no value (a path or a namespace that matches nothing is not an empty field); None when the expression
+    is not of that shape or X is not a path."""
     match = _WRAPPED.fullmatch(expression)
     if match is None:
         return None
     try:
-        found = _items(doc.xpath(match.group(1), namespaces=namespaces))
-    except etree.XPathError:
+        return _items(doc.xpath(match.group(1), namespaces=namespaces))
+    except (etree.XPathError, TypeError, ValueError):
         return None
-    return found[0][1] if found else None
 
 
 #: A start tag from its ``<``: name, attributes (quoted values may hold ``>``), ``>`` or ``/>``.
@@ -205,19 +207,61 @@ def xml_whole(path: Path) -> bool:
     return True
 
 
-def extract_xml(spec: ExtractorSpec, path: Path, data: bytes) -> list[Extracted]:
-    source = str(path)
-    locator = _Locator(data)  # a UTF-16 file's declaration is looked for in its text, not its bytes
-    entity = _entity_declaration(locator.data)
+#: The largest XML file read (16 MiB): an FSE is a few kilobytes, a return file (NOEMIE, RSP) a few megabytes at
+#: most, while lxml's tree takes some twenty times the file's size in memory (a 69 MB file: 1.3 GB).
+XML_MAX_BYTES = 16 << 20
+
+#: lxml's « , line 8, column 16 » at the end of its message: the place is said in front of it
+_LXML_POSITION = re.compile(r", line \d+, column \d+$")
+
+
+def _malformed(source: str, exc: etree.XMLSyntaxError) -> ExtractError:
+    """« file:line:col : XML mal formé : … » in French, the casebook loader's words for libxml2's (an unknown
+    message of libxml2 is not shown: its English would be the only English of a French line)."""
+    line, column = exc.position
+    place = f"{source}:{line}:{column}"
+    english = _LXML_POSITION.sub("", (exc.msg or "").strip())
+    detail = xml_detail(english)
+    if detail == english:
+        return ExtractError(source, f"{place} : XML mal formé à cet endroit")
+    return ExtractError(source, f"{place} : XML mal formé : {detail}")
+
+
+def _parse(source: str, data: bytes) -> tuple[etree._Element, _Locator]:
+    """The document's root element and its locator, or the reason it is not read: too large (checked first, before
+    any copy of the file is made), an entity declared, malformed."""
+    if len(data) > XML_MAX_BYTES:
+        said = f"{source} : fichier trop volumineux ({len(data)} octets, limite {XML_MAX_BYTES} octets)"
+        raise ExtractError(source, said)
+    locator = _Locator(data)
+    entity = _entity_declaration(locator.data)  # a UTF-16 file's declaration is looked for in its text
     if entity >= 0:
         reason = "déclaration d'entité refusée (le banc ne développe aucune entité)"
         raise ExtractError(source, reason, offset=locator.original(entity))
     try:
-        doc = etree.fromstring(data, _parser())
+        return etree.fromstring(data, _parser()), locator
     except etree.XMLSyntaxError as exc:
-        line, column = exc.position
-        offset = locator.original(_offset(locator.data, line, column))
-        raise ExtractError(source, f"XML invalide : {exc.msg}", offset=offset) from None
+        raise _malformed(source, exc) from None
+
+
+def _foreign_root(source: str, doc: etree._Element, namespaces: dict[str, str]) -> ExtractError | None:
+    """The error for a document nothing was read in whose root element is in none of the namespaces the profile
+    declares (another version of the format, another document): said, rather than values silently absent."""
+    declared = sorted(set(namespaces.values()))
+    root = etree.QName(doc).namespace
+    if not declared or root in declared:
+        return None
+    ns = ", ".join(declared)
+    if root is None:
+        reason = f"{source} : aucune valeur lue : la racine n'est dans aucun espace de noms, le profil déclare {ns}"
+    else:
+        reason = f"{source} : aucune valeur lue : la racine est dans l'espace de noms {root}, le profil déclare {ns}"
+    return ExtractError(source, reason)
+
+
+def extract_xml(spec: ExtractorSpec, path: Path, data: bytes) -> list[Extracted]:
+    source = str(path)
+    doc, locator = _parse(source, data)
     namespaces = dict(spec.namespaces)
     ranks = Ranks()
     out: list[Extracted] = []
@@ -227,9 +271,12 @@ def extract_xml(spec: ExtractorSpec, path: Path, data: bytes) -> list[Extracted]
         except (etree.XPathError, TypeError, ValueError) as exc:  # lxml's words are English: said in French
             said = f"{source} : expression XPath « {expression} » inapplicable ({xpath_reason(exc)})"
             raise ExtractError(source, said) from None
+        inner = _wrapped(doc, expression, namespaces) if found and found[0][1] is None else None
+        if inner == []:
+            found = []
         if RANK not in template:
             found = found[:1]
-        fallback = _where_of(doc, expression, namespaces) if found and found[0][1] is None else None
+        fallback = inner[0][1] if inner else None
         for value, where in found:
             where = where if where is not None else fallback
             line = where[0].sourceline if where is not None else None
@@ -239,15 +286,7 @@ def extract_xml(spec: ExtractorSpec, path: Path, data: bytes) -> list[Extracted]
                 source=source, kind="xml", offset=offset, line=line, excerpt=excerpt(text), locator=expression
             )
             out.append(Extracted(ranks.path(template), normalise_decimal(value), provenance))
+    if not out and (foreign := _foreign_root(source, doc, namespaces)) is not None:
+        raise foreign
     return out
 
-
-def _offset(data: bytes, line: int, column: int) -> int:
-    """Byte offset of a 1-based line and column (lxml reports positions as line:column)."""
-    start = 0
-    for _ in range(max(0, line - 1)):
-        found = data.find(b"\n", start)
-        if found < 0:
-            break
-        start = found + 1
-    return start + max(0, column - 1)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from testbench.extract.model import Extracted, ExtractError
+from testbench.extract.spec import ExtractorSpec
 from testbench.i18n import _t, tn
 from testbench.sut.filenames import partial
 from testbench.sut.profile import LogSource, SutProfile, output_warnings
@@ -151,15 +152,48 @@ def newest_files(folder: Path, count: int) -> list[OutputFile]:
     return sorted(found, reverse=True)[:count]
 
 
-def _newest_complete(newest_first: list[Path], stable_for: float, closing: bytes | None) -> Path | None:
-    """The newest file that is complete: the newest is given a moment to settle, older ones must be now."""
-    from testbench.extract.run import file_complete, wait_complete
+def _signature(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
+def _newest_ready(spec: ExtractorSpec, newest_first: list[Path]) -> tuple[Path | None, bool]:
+    """The file ``spec`` would read, and whether it is ready by the run's own test (``extract.run.file_ready``).
+
+    The newest is given a moment to become ready; one that held still all along without becoming ready is read
+    as it is, as the run reads it at the end of its wait (a malformed document is then said, whatever the
+    clock of the disk that holds it); one still changing is being written: the newest of the older ones that
+    are ready now is read instead.
+    """
+    from testbench.extract.run import file_ready, wait_complete
 
     if not newest_first:
-        return None
-    if wait_complete(newest_first[0], stable_for + 0.5, stable_for, closing):
-        return newest_first[0]
-    return next((p for p in newest_first[1:] if file_complete(p, stable_for, closing)), None)
+        return None, False
+    newest = newest_first[0]
+    before = _signature(newest)
+    if wait_complete(newest, spec.stable_for + 0.5, ready=lambda path: file_ready(spec, path)):
+        return newest, True
+    if before is not None and _signature(newest) == before:
+        return newest, False
+    return next((p for p in newest_first[1:] if file_ready(spec, p)), None), True
+
+
+def _unclosed_problem(spec: ExtractorSpec, path: Path) -> str:
+    """What the run says of a file left without its closing record at the end of its wait ("" if it has it)."""
+    from testbench.extract.complete import OUTPUT_UNCLOSED
+    from testbench.extract.run import unclosed
+    from testbench.fmt import seconds
+
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return ""  # the extraction says it
+    if not unclosed(spec, data):
+        return ""
+    return OUTPUT_UNCLOSED.format(closing=spec.closing, file=path, seconds=seconds(spec.stable_for + 0.5, "fr"))
 
 
 def check_profile(profile: SutProfile, *, lines: int = 10, files: int = 5) -> CheckReport:
@@ -181,15 +215,16 @@ def check_profile(profile: SutProfile, *, lines: int = 10, files: int = 5) -> Ch
             readings.append(reading)
             continue
         candidates = list(reversed(profile.watched_files(spec)))
-        newest = _newest_complete(candidates, spec.stable_for, spec.closing_bytes())
+        newest, ready = _newest_ready(spec, candidates)
         reading = ExtractorReading(spec.name, spec.kind, str(newest) if newest else spec.files or "")
         if newest is None:
             # where it looked, as the profile resolves it: a glob that matches nothing says so plainly
             complete, none = _t("aucun fichier complet dans {where}"), _t("aucun fichier ne correspond à {where}")
             reading.note = (complete if candidates else none).format(where=profile.watched(spec))
         else:
+            reading.problem = "" if ready else _unclosed_problem(spec, newest)
             try:
-                reading.values = extract_file(spec, newest)
+                reading.values = [] if reading.problem else extract_file(spec, newest)
             except ExtractError as exc:
                 reading.problem = str(exc)
         readings.append(reading)
