@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from testbench.casebook.model import Case, Domain, Mode, Step, StepKind
+from testbench.casebook.model import Case, Domain, Expectation, ExpectationKind, Mode, Step, StepKind
 from testbench.domain.attestation import Attestation
 from testbench.domain.refusal import EngineRefusal
 from testbench.engines.api import Engine, EngineUnavailable
@@ -82,14 +82,15 @@ def test_the_operator_is_asked_to_report_values_only_when_there_are_some_to_key(
     keyer = _Keyer()
     engine = Engine()
     engine.attach_operator(keyer)
-    case = Case(id="C1", domain=Domain.FSE, mode=Mode.SECURISE, title="t", objective="o")
+    amo = Expectation("e-amo", ExpectationKind.VALUE, step="s-invoice", path="invoice.totals.amo", expected="1")
+    case = Case(id="C1", domain=Domain.FSE, mode=Mode.SECURISE, title="t", objective="o", expectations=(amo,))
     engine.begin_step(case, Step(id="s-invoice", kind=StepKind.ACTION, action="invoice"))
     engine.create_invoice({"invoice_ref": "C1-1"})
     step = keyer.steps[0]
-    assert step.instruction.startswith("Saisissez la facture C1-1 dans le logiciel et validez-la.")
+    assert step.instruction.startswith("Saisissez la facture de l'étape s-invoice du cas C1 dans le logiciel")
     assert ("reportez" in step.instruction) is keyed and bool(step.observe) is keyed, step.instruction
     english = translator("en")(step.instruction)
-    assert english.startswith("Enter invoice C1-1 in the application and validate it."), english
+    assert english.startswith("Enter the invoice of step s-invoice of case C1 in the application and validate"), english
     assert ("report below" in english) is keyed and "Saisissez" not in english
 
 

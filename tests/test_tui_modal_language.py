@@ -53,7 +53,8 @@ def test_f2_in_the_manual_step_window_switches_the_window_and_the_workstation(tm
     kind, window, tab, lang = seen["en"]
     assert kind is AttestScreen and lang == "en"
     assert "Manual step" in window and "Read the CPS card in the application" in window, window
-    assert "Expected on screen" in window and "Étape manuelle" not in window and "Lisez" not in window, window
+    assert "Optional: the case does not expect this value" in window, window  # the CPS read: nothing expected
+    assert "Étape manuelle" not in window and "Lisez" not in window, window
     assert tab == "Run", tab
     assert seen["kept"] == ("10003", True)
     window, tab, lang = seen["fr"]

@@ -25,6 +25,7 @@ from typing import Any
 
 from testbench.domain.events import EventKind
 from testbench.i18n import _t
+from testbench.report.labels import command_line
 from testbench.store.read import SessionView
 
 #: Built-in engines named by a word; anything else in ``--engine`` is a command line of this bench.
@@ -132,7 +133,7 @@ def bench_environment(session: SessionView) -> dict[str, str]:
             ("python", env.get("python")),
             ("testbench", env.get("testbench")),
             ("commande du moteur", options.get("engine")),
-            ("ligne de commande", " ".join(run.get("argv") or ())),
+            ("ligne de commande", command_line(run.get("argv") or ())),
         ):
             text = str(value or "").strip()
             if text and text not in values.setdefault(key, []):

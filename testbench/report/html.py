@@ -24,7 +24,7 @@ from testbench.report.content import ReportContent
 from testbench.report.cover import cover_fields
 from testbench.report.coverage_page import CoverageWords
 from testbench.report.glossary import ANCHOR, CODE_ANCHOR, PATTERN_ANCHOR, PATTERN_TEXT, case_texts, linker
-from testbench.report.labels import NOT_RECORDED, clock_text, verdict_label
+from testbench.report.labels import NOT_RECORDED, clock_text, command_line, verdict_label
 from testbench.report.section import CaseSection
 
 
@@ -146,6 +146,8 @@ class HtmlBook:
             "when": lambda text: fmt.timestamp(text, lang),
             "day": lambda text: fmt.day(text, lang),
             "for_print": for_print,
+            "command": command_line,  # a run's command line as typed: an argument with a space stays one
+
             "redaction_label": lambda kind: t(REDACTION_LABELS.get(kind, kind)),
             "linked": linker(lang),  # glossary terms of objectives and steps, linked to the glossary section
         }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -10,6 +11,20 @@ from testbench.domain.verdict import Verdict
 from testbench.i18n import colon, translator
 
 NOT_RECORDED = "non renseigné"
+#: what a workstation run records after its launch command: the cases it ran (testbench.tui.execution)
+COMMENT = "#"
+
+
+def command_line(argv: Sequence[str]) -> str:
+    """A run's command line as a person would type it (an argument with a space quoted); the cases a workstation
+    run names after its launch command stay a comment (« … # EXAM-LPP-001 »)."""
+    import shlex
+
+    args = list(argv)
+    if COMMENT not in args:
+        return shlex.join(args)
+    at = args.index(COMMENT)
+    return f"{shlex.join(args[:at])} {COMMENT} {' '.join(args[at + 1 :])}".strip()
 
 
 

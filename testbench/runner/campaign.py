@@ -28,13 +28,13 @@ from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_USAGE, exit_code
 from testbench.runner.manual import HeadlessOperator, ScriptedOperator
 from testbench.runner.options import OPERATOR_ENGINE, CampaignOptions
 from testbench.runner.reasons import INTERRUPTED
-from testbench.runner.resume import Continuation, continuation
+from testbench.runner.resume import STEP_FILES_META, Continuation, continuation, gap_owner, step_files_record
 from testbench.runner.runner import Runner
 from testbench.runner.tracing import TraceRecorder
 from testbench.store.connection import SessionError, SessionWriteError
 from testbench.store.read import EXAM_PLAN_META, FIXTURES_META, SHARD_META
 from testbench.store.session import SessionStore
-from testbench.traces.model import TraceLine
+from testbench.traces.model import Channel, TraceLine
 
 if TYPE_CHECKING:
     from testbench.runner.shard import Shard
@@ -463,9 +463,10 @@ class Campaign:
                 result.run_id = run_id
                 summary = run_parallel(runners, run_id, targets, stop, interruption, notify=self.notify)
         else:
-            with self._bench_run(store, argv, flags) as (runner, run_id):
+            continuing = dict(continuing or {})
+            with self._bench_run(store, argv, flags, continuing) as (runner, run_id):
                 result.run_id = run_id
-                runner.continuing = dict(continuing or {})
+                runner.continuing = continuing
                 summary = runner.run(run_id, targets, stop)
         result.ran = len(summary.outcomes)
         result.stopped = summary.stopped
@@ -517,8 +518,15 @@ class Campaign:
         )
 
     @contextlib.contextmanager
-    def _bench_run(self, store: SessionStore, argv: list[str], flags: dict[str, Any]) -> Iterator[tuple[Runner, int]]:
-        """A run of the session on an assembled bench, the application's traces followed; closed whatever happens."""
+    def _bench_run(
+        self,
+        store: SessionStore,
+        argv: list[str],
+        flags: dict[str, Any],
+        continuing: Mapping[tuple[str, str], Continuation] | None = None,
+    ) -> Iterator[tuple[Runner, int]]:
+        """A run of the session on an assembled bench, the application's traces followed; closed whatever happens.
+        The attempts of ``continuing`` go on where they stopped (:meth:`_continue_steps`)."""
         recorder = TraceRecorder(writer=store.add_trace_lines)
         notify = self.notify or (lambda _text: None)
         try:
@@ -527,7 +535,9 @@ class Campaign:
             raise self._unavailable(store, argv, flags, exc) from None
         capture = None
         try:
-            capture = self._start_capture(recorder, store, resume=bool(flags.get("resume")))
+            gap = gap_owner(continuing or {})
+            capture = self._start_capture(recorder, store, resume=bool(flags.get("resume")), gap=gap)
+            self._continue_steps(bench.engine, store, recorder, continuing or {})
             run_id = self._begin_run(store, argv, flags, bench.description, bench.notes)
             yield self._runner(store, bench, recorder, self.listener), run_id
             store.end_run(run_id)
@@ -707,13 +717,38 @@ class Campaign:
                     if shard is not None:
                         store.set_selection(ran)
 
-    def _start_capture(self, recorder: TraceRecorder, store: SessionStore, *, resume: bool) -> TraceCapture | None:
+    @staticmethod
+    def _continue_steps(
+        engine: Any, store: SessionStore, recorder: TraceRecorder, continuing: Mapping[tuple[str, str], Continuation]
+    ) -> None:
+        """Assisted operator mode: each step's output folders as it begins are kept in the session (committed
+        before the person is waited for), and each continued step compares the folders with those its attempt
+        kept and reads its own earlier lines (:meth:`AssistedOperatorEngine.continue_step`)."""
+        continue_step = getattr(engine, "continue_step", None)
+        if not callable(continue_step):
+            return
+
+        def keep(step_id: str, files: dict[str, Any]) -> None:
+            if recorder.attempt_id is not None:
+                store.set_meta(STEP_FILES_META, step_files_record(recorder.attempt_id, step_id, files))
+                store.commit()
+
+        engine.on_step_files = keep
+        for (_sha, case_id), resumed in continuing.items():
+            if resumed.step is not None:
+                continue_step(case_id, resumed.step, resumed.step_files, resumed.step_lines)
+
+    def _start_capture(
+        self, recorder: TraceRecorder, store: SessionStore, *, resume: bool, gap: Continuation | None = None
+    ) -> TraceCapture | None:
         """Follow the application's logs and syslog for the whole run, on the recorder's clock.
 
         Each written batch is told to the listener (:class:`TracesCaptured`), so a screen can show
         the lines while the case runs. The files' positions after the lines written are kept in the
-        session; ``resume`` (``run --resume``) reads on from them, so the lines the application wrote
-        while the bench was down (a kill, a crash) are captured too (docs/traces.md).
+        session; ``resume`` (``run --resume``) and a run that continues an attempt (``gap``, the workstation's
+        too) read on from them, so the lines the application wrote while the bench was closed (quit, killed,
+        crashed) are captured too (docs/traces.md). Those lines belong to ``gap``'s attempt, at the step it
+        continues at: they are recorded so, after a line of the bench that says it, and its steps read them.
         """
         options = self.options.capture
         profile = self.options.bench.profile
@@ -730,7 +765,7 @@ class Campaign:
         def keep(positions: Sequence[FilePosition]) -> None:
             store.set_meta(POSITIONS_META, positions_text(positions))
 
-        saved = read_positions(store.meta(POSITIONS_META)) if resume else []
+        saved = read_positions(store.meta(POSITIONS_META)) if resume or gap is not None else []
         capture = TraceCapture(write, on_commit=keep)
         try:
             for source in [*self._log_sources, *profile_sources]:
@@ -743,7 +778,41 @@ class Campaign:
             reason = os_reason(exc) if isinstance(exc, OSError) else str(exc)
             raise CampaignError([f"source de traces : {reason}"]) from None
         recorder.context_hooks.append(capture.set_context)
-        return capture.start()
+        if gap is None:
+            return capture.start()
+        return _start_after_gap(capture, recorder, gap)
+
+
+def written_while_closed(count: int, step: str, number: int) -> str:
+    """The bench's line before what the application wrote while the bench was closed (French, as recorded)."""
+    return tn(
+        "{count} ligne écrite par le logiciel pendant que le banc était fermé, rattachée à l'étape {step}"
+        " de la tentative {number}",
+        "{count} lignes écrites par le logiciel pendant que le banc était fermé, rattachées à l'étape {step}"
+        " de la tentative {number}",
+        count,
+        "fr",
+        step=step,
+        number=number,
+    )
+
+
+def _start_after_gap(capture: TraceCapture, recorder: TraceRecorder, gap: Continuation) -> TraceCapture:
+    """Start ``capture``: the files' lines written since the positions kept (its first reading, done as it starts)
+    carry ``gap``'s attempt and step, after a line of the bench that says how many; the recorder keeps them for
+    that attempt's steps (:meth:`TraceRecorder.carry`)."""
+    from testbench.traces.clock import stamp
+
+    recorder.carry(gap.attempt_id)
+    mono, wall = stamp()  # before the lines it announces
+    capture.set_context(gap.attempt_id, gap.step, settle=False)
+    capture.start()
+    read = capture.stats().captured
+    capture.set_context(None, None)
+    if read:
+        text = written_while_closed(read, gap.step or "—", gap.number)
+        recorder.add(TraceLine(Channel.BENCH, mono, wall, text, "testbench", None, None, gap.attempt_id, gap.step))
+    return capture
 
 
 def _said_once(notify: Callable[[str], None]) -> Callable[[str], None]:

@@ -13,6 +13,7 @@ state of that attempt is gone), as does one a reviewer signed for.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +24,32 @@ from testbench.domain.verdict import Verdict
 from testbench.runner.options import OPERATOR_ENGINE  # its attempts continue: the application keeps its steps
 from testbench.store.read import CaseView, SessionView
 from testbench.traces.model import TraceLine
+
+#: the session's meta key of the output folders as they were when the latest operator step began
+#: (:func:`step_files_record`): when that step is continued it compares the folders with them, not with the folders
+#: as they are when it continues, so a file the application wrote while the bench was closed is the step's. One
+#: key, overwritten by each step: the step a closed bench interrupted is the latest one begun, and every write to
+#: the session's meta is chained as the whole table (a listing per attempt would grow it through the campaign)
+STEP_FILES_META = "operator_step_files"
+
+
+def step_files_record(attempt_id: int, step_id: str, files: Mapping[str, Any]) -> str:
+    """What :data:`STEP_FILES_META` keeps: the attempt, its step and its folders' files as they were (JSON)."""
+    return json.dumps({"attempt": attempt_id, "step": step_id, "files": files}, ensure_ascii=False)
+
+
+def _step_files(session: SessionView, attempt_id: int, step_id: str) -> Mapping[str, Any] | None:
+    """The folders as ``step_id`` of the attempt found them when it began; None when it did not begin or another
+    step began since (or unreadable): the step then compares the folders with them as they are."""
+    try:
+        record = json.loads(session.meta.get(STEP_FILES_META) or "null")
+    except ValueError:
+        return None
+    if not isinstance(record, dict) or not isinstance(record.get("files"), dict):
+        return None
+    if record.get("attempt") != attempt_id or record.get("step") != step_id:
+        return None
+    return dict(record["files"])
 
 
 @dataclass(frozen=True)
@@ -37,6 +64,18 @@ class Continuation:
     values: Mapping[str, dict[str, Any]] = field(default_factory=dict)  # step id → its values (path → value)
     refusals: Mapping[str, str] = field(default_factory=dict)  # step id → the refusal code a case expected
     lines: tuple[TraceLine, ...] = ()  # the attempt's trace so far (its trace expectations read all of it)
+    #: the output folders as the step it continues at found them when it began (assisted mode), None if unknown
+    step_files: Mapping[str, Any] | None = None
+
+    @property
+    def step(self) -> str | None:
+        """The step it continues at; None when every step was finished."""
+        return None if self.following == "—" else self.following
+
+    @property
+    def step_lines(self) -> tuple[TraceLine, ...]:
+        """The lines the step it continues at had before it stopped: that step's extractors read them too."""
+        return tuple(line for line in self.lines if line.step_id is not None and line.step_id == self.step)
 
     @property
     def position(self) -> int:
@@ -106,4 +145,15 @@ def continuation(session: SessionView, view: CaseView | None, case: Case, engine
     }
     lines = tuple(session.trace_lines(latest.id))
     following = case.steps[len(done)].id if len(done) < len(case.steps) else "—"
-    return Continuation(latest.id, latest.number, latest.reason, tuple(done), following, values, refusals, lines)
+    files = _step_files(session, latest.id, following)
+    return Continuation(
+        latest.id, latest.number, latest.reason, tuple(done), following, values, refusals, lines, files
+    )
+
+
+def gap_owner(continuing: Mapping[Any, Continuation]) -> Continuation | None:
+    """The one attempt of a run that what the application wrote while the bench was closed belongs to: the first it
+    continues (the run continues its cases in their order), at the step it continues at. The capture reads on from
+    where it stopped when there is one (:meth:`~testbench.runner.campaign.Campaign._start_capture`); the lines
+    read then carry that attempt and step, as the record says."""
+    return next(iter(continuing.values()), None)

@@ -67,6 +67,15 @@ class TraceRecorder:
         self.context_hooks: list[Callable[[int | None, str | None], None]] = []
         #: APDU lines kept apart (slot, line) while the card guard reads: see :meth:`hold_apdus`
         self._held: list[tuple[str, TraceLine]] | None = None
+        #: lines of an attempt not under way yet, kept to start its lines with: see :meth:`carry`
+        self._carried: dict[int, list[TraceLine]] = {}
+
+    def carry(self, attempt_id: int) -> None:
+        """Keep the lines given to ``attempt_id`` before it is under way (what the application wrote while the
+        bench was closed, attributed to the attempt the bench continues): they start its lines once it is the
+        current attempt, so its steps read them as they read the lines captured while they run."""
+        with self._lock:
+            self._carried.setdefault(attempt_id, [])
 
     def set_context(self, attempt_id: int | None, step_id: str | None) -> None:
         for hook in self.context_hooks:
@@ -75,7 +84,8 @@ class TraceRecorder:
             self.flush()
         with self._lock:
             if attempt_id != self.attempt_id:
-                self._attempt_lines = []
+                carried = self._carried.pop(attempt_id, None) if attempt_id is not None else None
+                self._attempt_lines = carried or []
             self.attempt_id, self.step_id = attempt_id, step_id
 
     def emit(
@@ -108,6 +118,8 @@ class TraceRecorder:
             self._pending.append(line)
             if line.attempt_id is not None and line.attempt_id == self.attempt_id:
                 self._attempt_lines.append(line)
+            elif line.attempt_id is not None and line.attempt_id in self._carried:
+                self._carried[line.attempt_id].append(line)
             full = len(self._pending) >= self._flush_every
         if full:
             self.flush()

@@ -94,7 +94,7 @@ class ExpectedValue:
     path: str
     expected: str
     observed: str | None = None
-    source: str = ""  # engine | operator | extraction | correction
+    source: str = ""  # engine | operator | extraction | correction | bench
     provenance: str = ""  # « observé 163.80 — 000015.b2, enregistrement 3, colonnes 45–52 », when read by an extractor
     # waiting | observed | differs (the runner's own comparison, as a glance before the verdict) | missing
     # (the attempt ended without it)
@@ -185,7 +185,7 @@ def step_instruction(step: Step | None, guidance: Mapping[str, Any] | None = Non
     return " — ".join(p for p in (describe_step(step, lang=lang), *parts) if p)
 
 
-SOURCES = {"engine": "moteur", "operator": "saisi", "extraction": "extrait", "correction": "corrigé"}
+SOURCES = {"engine": "moteur", "operator": "saisi", "extraction": "extrait", "correction": "corrigé", "bench": "banc"}
 STATE_STYLES = {
     "waiting": ("…", "dim"),
     "observed": ("✔", "green"),
@@ -275,22 +275,28 @@ def values_table(rows: list[ExpectedValue], t: Translate) -> Table:
 def files_text(
     recorded: Iterable[Mapping[str, Any]], polled: Iterable[FolderFile], t: Translate, lang: str | None = None
 ) -> Text:
-    """The evidence: files the session recorded for the attempt, then the watched folders' files."""
+    """The evidence, one row per file: the watched folders' files (new in the current step first), each said
+    « pièce enregistrée » once the session holds it (by its name), else « nouveau » when the step wrote it; then
+    the files the session recorded for the attempt that are no longer in the folders (moved away)."""
     text = Text()
-    recorded = list(recorded)
-    for item in recorded:
+    kept = {str(item.get("name", "")): item for item in recorded}
+    polled = list(polled)
+    for file in polled:
+        text.append("✚ " if file.new else "▣ " if file.name in kept else "  ", style="bold green")
+        text.append(f"{file.folder}/{file.name}", style="bold" if file.new or file.name in kept else "dim")
+        text.append(f"  {tn('{count} octet', '{count} octets', file.size, lang)}", style="dim")
+        if file.name in kept:
+            text.append(f"  {t('pièce enregistrée')}", style="dim")
+        elif file.new:
+            text.append(f"  {t('nouveau')}", style="green")
+        text.append("\n")
+    shown = {file.name for file in polled}
+    gone = [item for name, item in kept.items() if name not in shown]
+    for item in gone:
         text.append("▣ ", style="green")
         text.append(str(item.get("name", "")), style="bold")
         size = tn("{count} octet", "{count} octets", int(item.get("size") or 0), lang)
         text.append(f"  {size}  {t('pièce enregistrée')}\n", style="dim")
-    polled = list(polled)
-    for file in polled:
-        text.append("✚ " if file.new else "  ", style="bold green")
-        text.append(f"{file.folder}/{file.name}", style="bold" if file.new else "dim")
-        text.append(f"  {tn('{count} octet', '{count} octets', file.size, lang)}", style="dim")
-        if file.new:
-            text.append(f"  {t('nouveau')}", style="green")
-        text.append("\n")
-    if not recorded and not polled:
+    if not kept and not polled:
         text.append(t("aucun fichier dans les dossiers surveillés"), style="dim")
     return text

@@ -150,6 +150,7 @@ class ExamHandlers:
             self.exam_watch().start()  # what is there now is not this case's evidence
         elif isinstance(event, StepStarted) and self.exam_progress is not None:
             self.exam_progress.step = event.step
+            self.exam_watch().start()  # « nouveau » is what this step wrote, not the step before
         elif isinstance(event, CaseFinished) and self.exam_progress is not None:
             self.exam_progress.finished = time.monotonic()
             self.exam_progress.end = AttemptEnd(event.outcome.verdict.value, event.outcome.reason)

@@ -9,6 +9,7 @@ product under test. The store connection is opened, used and closed in the calli
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from testbench.runner.events import Listener
 from testbench.runner.manual import HeadlessOperator
 from testbench.runner.options import CampaignOptions
 
-__all__ = ["BenchFactory", "Refusal", "RunOutcome", "assembled_bench", "check_options", "run_cases"]
+__all__ = ["BenchFactory", "Refusal", "RunOutcome", "assembled_bench", "check_options", "run_cases", "run_command"]
 
 #: What a run from the workstation gives back (run id, cases run, this run's verdicts, stopped or not).
 RunOutcome = CampaignResult
@@ -39,6 +40,7 @@ def run_cases(
     listener: Listener | None = None,
     stop: threading.Event | None = None,
     restart: Collection[tuple[str, str]] = (),
+    argv: Sequence[str] | None = None,
 ) -> RunOutcome:
     """Run ``targets`` in order as new attempts of ``session`` (an unfinished operator attempt goes on at its
     first unfinished step, unless its case is in ``restart``); stop between cases when asked.
@@ -46,6 +48,9 @@ def run_cases(
     Without ``bench_factory`` (``testbench ui``) the campaign assembles its benches from ``options`` as
     ``testbench run`` does: with several (``options.workers``) each takes its own reader pair. A given
     factory (tests, a fake bench) builds every bench.
+
+    The run records the workstation's command line as it was launched (``argv``, ``sys.argv`` by default) and
+    then, after ``#``, the cases it ran (:func:`run_command`).
     """
     campaign = Campaign(
         casebooks,
@@ -55,8 +60,18 @@ def run_cases(
         listener=listener,
         notify=operator.notify,
         bench_factory=bench_factory,
+        argv=run_command(sys.argv if argv is None else argv, targets),
     )
     return campaign.run(targets, stop, restart=restart)
+
+
+def run_command(argv: Sequence[str], targets: Sequence[tuple[Casebook, Case]]) -> list[str]:
+    """A workstation run's command line as recorded: the one typed to open the workstation, then what it ran,
+    as a shell comment (« testbench ui exam.xml --engine operator … # EXAM-LPP-001 »): never a command nobody
+    typed."""
+    from testbench.report.labels import COMMENT  # the report reads the cases after it as a comment
+
+    return [*argv, COMMENT, *(case.id for _, case in targets)]
 
 
 @dataclass(frozen=True)

@@ -83,7 +83,13 @@ def marked(text: str, style: str = "") -> Text:
     return out
 
 
-SOURCES_FR = {"engine": "moteur", "operator": "opérateur", "extraction": "extraction", "correction": "correction"}
+SOURCES_FR = {
+    "engine": "moteur",
+    "operator": "opérateur",
+    "extraction": "extraction",
+    "correction": "correction",
+    "bench": "banc",
+}
 
 
 class Renderer:

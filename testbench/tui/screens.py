@@ -26,7 +26,7 @@ from testbench.engines.operator.engine import path_label
 from testbench.engines.operator.origin import origin_text, quoted
 from testbench.tui import actions as registry
 from testbench.tui.actions import ActionSpec, display_key
-from testbench.tui.keyed import misread
+from testbench.tui.keyed import expectations_on, misread
 from testbench.tui.operator_prompt import AttestationRequest, Corrections, ReviewRequest
 from testbench.tui.review import COMMENT, ReviewError, create_signing_key, review_choices
 
@@ -240,7 +240,8 @@ class AttestScreen(FormScreen[Attestation | None]):
     Each value is checked as the comparison will read it (:func:`testbench.tui.keyed.misread`: the case's
     expectation on its path decides its type): a value its type cannot read (« o » for a boolean, « cinq
     euros » for an amount) is refused on the window's notice line, the field focused, everything typed kept.
-    A value left empty is asked about once (ctrl+s again confirms it absent). Escape says how the window
+    A value the case expects left empty is asked about once (ctrl+s again confirms it absent); one it does not
+    expect may stay empty. Escape says how the window
     closes; it never drops what was typed.
     """
 
@@ -286,8 +287,11 @@ class AttestScreen(FormScreen[Attestation | None]):
             for n, (path, label, hint) in enumerate(self.hints):
                 yield Label(Text(f"{t(label)} ({path})", style="bold"))
                 with Horizontal(classes="observe"):
-                    shown = t("Valeur attendue à l'écran")
-                    yield Label(Text(f"{shown}{t(' : ')}{t(hint) if hint else '—'}"), classes="hint")
+                    if hint or expectations_on(case, path):
+                        shown = t("Valeur attendue à l'écran") + t(" : ") + (t(hint) if hint else "—")
+                    else:  # nobody compares it: keyed if the operator wishes, never asked about
+                        shown = t("Facultatif : le cas n'attend pas cette valeur")
+                    yield Label(Text(shown), classes="hint")
                     yield OneValue(placeholder=t("Valeur affichée par le logiciel"), id=f"value-{n}")
             yield FreeText(placeholder=t("Note"), id="note")
             with Horizontal():
@@ -328,7 +332,9 @@ class AttestScreen(FormScreen[Attestation | None]):
         operator may truly have nothing to key: ctrl+s again confirms them absent)."""
         if self._misread():
             return
-        empty = [n for n, value in enumerate(self._keyed().values()) if not value]
+        case = self.request.case  # a value the case does not expect may stay empty: never asked about
+        keyed = self._keyed().items()
+        empty = [n for n, (path, value) in enumerate(keyed) if not value and expectations_on(case, path)]
         paths = frozenset(self.hints[n][0] for n in empty)
         if empty and not paths <= self._empty_asked:
             self._empty_asked = paths

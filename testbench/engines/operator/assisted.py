@@ -75,11 +75,6 @@ class ExtractionFailed(EngineError):
 OUTPUT_INVALID = _t("sortie du logiciel invalide : {error}")
 #: the same, as sessions recorded it when the bench took it for its own error: their reasons read back in English
 RECORDED_BEFORE = _t("extraction impossible : {error}")
-#: the reason of a case whose product left a file with a closing record without it at the step's end
-OUTPUT_UNCLOSED = _t(
-    "sortie du logiciel incomplète : l'enregistrement de fin « {closing} » n'est pas la dernière ligne de {file}"
-    " après {seconds} s d'attente"
-)
 #: a file an extractor does not read, said with the step (not an error: a PDF beside the FSE)
 NOT_OF_KIND = {
     "xpath": _t("extracteur « {name} » : {file} ignoré, ce n'est pas un document XML"),
@@ -185,8 +180,20 @@ class AssistedOperatorEngine(OperatorModeEngine):
         self.profile = profile
         self.lines = lines  # the current attempt's trace lines (the recorder's)
         self.timeout = timeout
-        self._origins: dict[str, Origin] = {}
         self._notes = StepNotes()
+        #: told, as each step begins, its folders' files as they are (step id, :func:`snapshot_record`): kept, so
+        #: that the step continued after the bench was closed compares the folders with them
+        self.on_step_files: Callable[[str, dict[str, Any]], None] | None = None
+        self._continued: dict[tuple[str, str], tuple[Mapping[str, Any] | None, tuple[TraceLine, ...]]] = {}
+
+    def continue_step(
+        self, case_id: str, step_id: str, files: Mapping[str, Any] | None, lines: Sequence[TraceLine] = ()
+    ) -> None:
+        """The step ``step_id`` of ``case_id`` goes on where it stopped (the bench was closed): its folders are
+        compared with ``files`` (:func:`snapshot_record`, as they were when it began; None: as they are now) and
+        its log extractors read ``lines`` (what it had before it stopped) and every line of the attempt since,
+        those the application wrote while the bench was closed included."""
+        self._continued[(case_id, step_id)] = (files, tuple(lines))
 
     # -- what the operator is asked -------------------------------------------------------------
     def specs(self, action: str) -> tuple[ExtractorSpec, ...]:
@@ -214,11 +221,6 @@ class AssistedOperatorEngine(OperatorModeEngine):
         return _t("{instruction} Dans le logiciel : {guidance}").format(instruction=prompt.instruction, guidance=how)
 
     # -- one engine call ------------------------------------------------------------------------
-    def take_origins(self) -> dict[str, Origin]:
-        """The source and provenance of each path of the last call's result (then forgotten)."""
-        origins, self._origins = self._origins, {}
-        return origins
-
     def take_notes(self) -> StepNotes:
         """What the last call's extraction has to say besides its values (then forgotten): :class:`StepNotes`."""
         notes, self._notes = self._notes, StepNotes()
@@ -228,9 +230,14 @@ class AssistedOperatorEngine(OperatorModeEngine):
         self._origins, self._notes = {}, StepNotes()
         specs = self.specs(action)
         start_ns = mono_ns()  # the clock the captured lines are stamped on
-        before = {spec.name: _snapshot(self.profile.watched_files(spec)) for spec in specs if spec.kind != "regex"}
+        step_id = self._step.id if self._step is not None else ""
+        files_then, lines_then = self._continued.pop((self._case.id if self._case else "", step_id), (None, None))
+        before = self._before(specs, files_then)
+        if self.on_step_files is not None and step_id:
+            self.on_step_files(step_id, snapshot_record(before))
         answer = super()._prompt(action, request, None)  # the operator performs the step ("done" returns)
-        watch = _LineWatch(specs, start_ns)
+        # a continued step reads every line of the attempt since it continued: they came after it began
+        watch = _LineWatch(specs, start_ns if lines_then is None else None, lines_then or ())
         files = self._wait(specs, before, watch)
         by_spec = self._extract(specs, files, watch)
         extracted = [item for items in by_spec.values() for item in items]
@@ -243,7 +250,19 @@ class AssistedOperatorEngine(OperatorModeEngine):
         read = files.evidence()
         if read:  # every new file the step's values were read from is evidence, as the application wrote it
             result[CAPTURED] = read
+            self._origins.update(_captured_origins(root, files.evidence_paths()))
         return result
+
+    def _before(self, specs: Sequence[ExtractorSpec], recorded: Mapping[str, Any] | None) -> dict[str, Snapshot]:
+        """Each file extractor's files before the step: as ``recorded`` when the step began (a continued step),
+        else as they are now."""
+        out: dict[str, Snapshot] = {}
+        for spec in specs:
+            if spec.kind == "regex":
+                continue
+            kept = (recorded or {}).get(spec.name)
+            out[spec.name] = _snapshot_from(kept) if kept is not None else _snapshot(self.profile.watched_files(spec))
+        return out
 
     def _wait(self, specs: Sequence[ExtractorSpec], before: Mapping[str, Snapshot], watch: _LineWatch) -> _StepFiles:
         """The step's new files per file extractor, each read as soon as it may be (so that a file the
@@ -283,6 +302,7 @@ class AssistedOperatorEngine(OperatorModeEngine):
         """The values each extractor gave, by its name, in the profile's order. A file that is not of the
         extractor's kind is skipped and said (:attr:`StepNotes.said`), as is a new file gone before it could be
         read; one that cannot be read, or that never got its closing record, is :class:`ExtractionFailed`."""
+        from testbench.extract.complete import OUTPUT_UNCLOSED
         from testbench.extract.model import ExtractError
         from testbench.extract.run import extract_data, of_kind, unclosed
 
@@ -482,10 +502,17 @@ class _StepFiles:
     def evidence(self) -> list[tuple[str, bytes]]:
         """Each file values were read from, as it was read: its name and bytes (the same file found twice, by
         a recursive glob after a move, once)."""
-        out: dict[tuple[str, bytes], None] = {}
+        return list(self._evidence())
+
+    def evidence_paths(self) -> list[Path]:
+        """Where each file of :meth:`evidence` was read, in its order."""
+        return list(self._evidence().values())
+
+    def _evidence(self) -> dict[tuple[str, bytes], Path]:
+        out: dict[tuple[str, bytes], Path] = {}
         for path in self.read:
-            out.setdefault((path.name, self.used[path]))
-        return list(out)
+            out.setdefault((path.name, self.used[path]), path)
+        return out
 
 
 def _read(path: Path) -> bytes | None:
@@ -582,9 +609,10 @@ class _LineWatch:
     going on across polls, so the step's extraction is the sum of the polls.
     """
 
-    def __init__(self, specs: Sequence[ExtractorSpec], start_ns: int) -> None:
+    def __init__(self, specs: Sequence[ExtractorSpec], start_ns: int | None, earlier: Sequence[TraceLine] = ()) -> None:
         self.specs = [spec for spec in specs if spec.kind == "regex"]
-        self.start_ns = start_ns
+        self.start_ns = start_ns  # None: every line of the attempt (a continued step)
+        self.earlier = list(earlier)  # a continued step's lines from before it stopped, read first
         self._restart()
 
     def _restart(self) -> None:
@@ -594,19 +622,24 @@ class _LineWatch:
         self._ranks = {spec.name: Ranks() for spec in self.specs}
         self.found: dict[str, list[Extracted]] = {spec.name: [] for spec in self.specs}
         self._stamps: dict[str, list[int]] = {spec.name: [] for spec in self.specs}  # each value's line's time
+        if self.earlier:
+            self._read(self.earlier, None)
+
+    def _read(self, lines: Sequence[TraceLine], since: int | None) -> None:
+        from testbench.extract.run import extract_lines
+
+        for spec in self.specs:
+            stamps = self._stamps[spec.name]
+            found = extract_lines(spec, lines, since=since, ranks=self._ranks[spec.name], stamps=stamps)
+            self.found[spec.name].extend(found)
 
     def poll(self, lines: Sequence[TraceLine]) -> bool:
         """Read the lines not read yet; whether every regex extractor has found a value by now."""
-        from testbench.extract.run import extract_lines
-
         if len(lines) < self._seen:  # not the list the last poll read: read it all again
             self._restart()
         new = lines[self._seen :]
         self._seen = len(lines)
-        for spec in self.specs:
-            stamps = self._stamps[spec.name]
-            found = extract_lines(spec, new, since=self.start_ns, ranks=self._ranks[spec.name], stamps=stamps)
-            self.found[spec.name].extend(found)
+        self._read(new, self.start_ns)
         return all(self.found.values())
 
     def stamps(self) -> dict[int, tuple[float, int]]:
@@ -640,6 +673,32 @@ def same_value(keyed: str, read: str) -> bool:
         return True
     keyed_number, read_number = read_decimal(keyed), read_decimal(read)
     return keyed_number is not None and keyed_number == read_number
+
+
+def _captured_origins(root: str, paths: Sequence[Path]) -> dict[str, Origin]:
+    """The step's files (``files``) and their SHA-256 (``files_sha256``), as the runner records them: the bench
+    captured them where the application wrote them (source ``extraction``, the file as provenance), no one keyed
+    them."""
+    out: dict[str, Origin] = {}
+    for i, path in enumerate(paths):
+        provenance = {"source": str(path), "kind": "file"}
+        out[f"{root}.files[{i}]"] = (EXTRACTION, provenance)
+        out[f"{root}.files_sha256[{i}]"] = (EXTRACTION, dict(provenance))
+    return out
+
+
+def snapshot_record(before: Mapping[str, Snapshot]) -> dict[str, Any]:
+    """Each file extractor's files before a step, as the session keeps them (JSON): name → [path, mtime, size]."""
+    return {name: [[str(path), sig[0], sig[1]] for path, sig in files.items()] for name, files in before.items()}
+
+
+def _snapshot_from(recorded: Any) -> Snapshot:
+    """A :func:`snapshot_record` entry read back; what cannot be read is left out (the file then counts as new)."""
+    out: Snapshot = {}
+    for item in recorded if isinstance(recorded, list) else ():
+        with contextlib.suppress(TypeError, ValueError, IndexError):
+            out[Path(str(item[0]))] = (float(item[1]), int(item[2]))
+    return out
 
 
 def _snapshot(paths: Sequence[Path]) -> Snapshot:

@@ -176,8 +176,8 @@ class OperatorEngine:
     def describe(self) -> EngineInfo:
         return EngineInfo(name=self.name, version="", socle_version=_t("logiciel sous test"), capabilities=ENGINE_CALLS)
 
-    def _prompt(self, action: str, request: JsonObject, doc_kind: str | None = None) -> JsonObject:
-        before = self.watch.snapshot() if doc_kind else {}
+    def instruction_of(self, action: str, request: JsonObject) -> str:
+        """What the operator does in the application for ``action`` (French), the request's values in it."""
         fmt_args: dict[str, Any] = {
             "slot": request.get("slot", ""),
             "ref": request.get("invoice_ref", ""),
@@ -186,7 +186,11 @@ class OperatorEngine:
             "scenario": request.get("scenario", ""),
             "number": request.get("number", ""),
         }
-        prompt = OperatorPrompt(action, _INSTRUCTIONS[action].format(**fmt_args), dict(request), _EXPECTS[action])
+        return _INSTRUCTIONS[action].format(**fmt_args)
+
+    def _prompt(self, action: str, request: JsonObject, doc_kind: str | None = None) -> JsonObject:
+        before = self.watch.snapshot() if doc_kind else {}
+        prompt = OperatorPrompt(action, self.instruction_of(action, request), dict(request), _EXPECTS[action])
         answer = self.ask(prompt)
         if answer is None:
             raise EngineNotLaunched(_t("{action} : l'opérateur a abandonné l'étape").format(action=action))
@@ -220,11 +224,18 @@ class OperatorEngine:
     def adri_query(self, request: JsonObject) -> JsonObject:
         return self._prompt("adri_query", request)
 
+    def derived(self, path: str, basis: str | None) -> None:
+        """A value of a call's result the bench set itself (``path``), from another value (``basis``) or made up
+        (None); operator mode records where it comes from, never as keyed by the operator."""
+
     def create_invoice(self, request: JsonObject) -> JsonObject:
         result = self._prompt("create_invoice", request, "fse")
         # the bench's handle on the invoice for the steps that follow (secure it, put it in a lot): the number
         # keyed or read, else the bench's own reference; no casebook path expects it (not an observed value)
-        result.setdefault("invoice_id", str(result.get("number") or request.get("invoice_ref", "")))
+        if "invoice_id" not in result:
+            number = result.get("number")
+            result["invoice_id"] = str(number or request.get("invoice_ref", ""))
+            self.derived("invoice.invoice_id", "invoice.number" if number else None)
         return result
 
     def secure_invoice(self, request: JsonObject) -> JsonObject:

@@ -25,6 +25,16 @@ from testbench.engines.operator.engine import FIELDS, REPORT, OperatorEngine, Op
 from testbench.i18n import _t
 
 _CODE = re.compile(r"[A-Z][A-Z0-9_]{2,}")
+#: observation source of a value the bench set itself (an invoice's handle it made up: no number given)
+BENCH = "bench"
+#: (source, provenance) of an observation path, as the store records it
+Origin = tuple[str, dict[str, Any] | None]
+#: the invoice steps' instructions in operator mode, naming the invoice as the casebook does (its case, its step)
+_NAMED = {
+    "create_invoice": _t("Saisissez la facture de l'étape {step} du cas {case} dans le logiciel et validez-la."),
+    "secure_invoice": _t("Sécurisez dans le logiciel la facture de l'étape {step} du cas {case}."),
+    "build_lot": _t("Constituez dans le logiciel le lot des factures du cas {case}."),
+}
 
 
 def card_rank(step: Step) -> int:
@@ -52,6 +62,13 @@ def card_fields(fields: tuple[tuple[str, str], ...], step: Step) -> tuple[tuple[
     return (*asked, *((f"{place}.{leaf}", path_label(f"{place}.{leaf}")) for leaf in ("rank", "name")))
 
 
+def sentence(text: str) -> str:
+    """``text`` ended as a sentence, so that the next one does not run into it (a profile's guidance
+    « … puis Valider » before « Puis reportez … »)."""
+    text = text.rstrip()
+    return text if not text or text[-1] in ".!?…" else f"{text}."
+
+
 class OperatorPending(Exception):
     """Nobody could perform the step now: the case waits for the operator, like a manual step."""
 
@@ -67,17 +84,56 @@ class OperatorModeEngine(OperatorEngine):
         self._record: AttestationSink | None = None
         self._case: Case | None = None
         self._step: Step | None = None
+        self._origins: dict[str, Origin] = {}
+        self._unnumbered: dict[str, str] = {}  # the case's invoices the product gave no number: their step, by handle
 
     def attach_operator(self, operator: Operator, record: AttestationSink | None = None) -> None:
         self._operator, self._record = operator, record
 
     def begin_step(self, case: Case, step: Step) -> None:
+        if case is not self._case:
+            self._unnumbered.clear()
         self._case, self._step = case, step
+        self._origins = {}
+
+    def take_origins(self) -> dict[str, Origin]:
+        """The source and provenance of the paths of the last call's result that have their own (then
+        forgotten); the others are the operator's."""
+        origins, self._origins = self._origins, {}
+        return origins
+
+    def derived(self, path: str, basis: str | None) -> None:
+        """A value the bench set from another (the invoice's handle from its number) has that value's origin
+        (an extractor's, with its provenance); one keyed, or one the bench made up, is the bench's own."""
+        origin = self._origins.get(basis) if basis else None
+        self._origins[path] = origin or (BENCH, None)
+
+    def instruction_of(self, action: str, request: JsonObject) -> str:
+        """The invoice steps' instructions name what the operator knows: the number the application gave an
+        invoice, else the case and the step that created it (never the bench's internal reference)."""
+        case, step = self._case, self._step
+        if case is None or step is None or action not in _NAMED:
+            return super().instruction_of(action, request)
+        ids = [str(i) for i in request.get("invoice_ids", []) or []] if action == "build_lot" else []
+        created = self._unnumbered.get(str(request.get("invoice_id", "")))
+        if action == "create_invoice" or (action == "secure_invoice" and created):
+            return _NAMED[action].format(case=case.id, step=created or step.id)
+        if action == "build_lot" and any(i in self._unnumbered for i in ids):
+            return _NAMED[action].format(case=case.id, step=step.id)
+        return super().instruction_of(action, request)
+
+    def create_invoice(self, request: JsonObject) -> JsonObject:
+        step = self._step
+        result = super().create_invoice(request)
+        if step is not None and not result.get("number"):  # no number given: the instructions name its step
+            self._unnumbered[str(result.get("invoice_id", ""))] = step.id
+        return result
 
     def keyed_fields(self, prompt: OperatorPrompt) -> tuple[tuple[str, str], ...]:
         """The values the operator keys in for ``prompt``: (path in the call's result, label) — the call's
         fields, then any other value the case expects from this step (a casebook may expect what the table
-        does not ask of every step: an AMC routing, a téléservice's answer), in words (:func:`path_label`)."""
+        does not ask of every step: an AMC routing, a téléservice's answer), in words (:func:`path_label`).
+        The workstation's window leaves a field the case does not expect optional."""
         fields = FIELDS.get(prompt.action) or tuple((p, p) for p in prompt.expects)
         if self._case is None or self._step is None:
             return fields
@@ -107,7 +163,7 @@ class OperatorModeEngine(OperatorEngine):
             kind=StepKind.MANUAL,
             params={"engine_call": prompt.action, "request": prompt.request},  # for a scripted operator
             # "report what the application shows" only when something is to be keyed
-            instruction=REPORT.format(instruction=instruction) if fields else instruction,
+            instruction=REPORT.format(instruction=sentence(instruction)) if fields else instruction,
             observe=tuple(Observe(f"{root}.{path}", label) for path, label in fields),
             source=self._step.source,
         )
