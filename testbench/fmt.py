@@ -14,7 +14,7 @@ import errno
 import json
 import re
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -312,14 +312,17 @@ def timestamp(text: str | None, lang: str | None = None) -> str:
     return when.strftime(shape)
 
 
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+
+
 def day(text: str | None, lang: str | None = None) -> str:
     """A recorded calendar date (ISO, « 2026-01-01 ») as a person reads it: « 01/01/2026 » in French, as recorded
     in English (ISO, as the English book writes dates); « — » when there is none, as written when unreadable.
     The one spelling of a date for the book, the step instructions and the engine's refusals."""
     if not text:
         return MISSING
-    try:
-        when = datetime.strptime(text, "%Y-%m-%d")
+    try:  # the ISO form every recorder writes read in C; any other spelling as strptime reads it (« 2026-1-5 »)
+        when = date.fromisoformat(text) if _ISO_DAY.fullmatch(text) else datetime.strptime(text, "%Y-%m-%d")
     except ValueError:
         return text
     if (lang or default_language()) == "en":
