@@ -1,6 +1,6 @@
 """The emulators a :class:`~testbench.cards.bay.PcscBay` runs, one per reader, and the port lock.
 
-An emulator is a child process (``python -m testbench.cards.emulator --control``, told to eject and
+An emulator is a child process (``python -P -m testbench.cards.emulator --control``, told to eject and
 insert cards over JSON lines on stdin) or a thread in this process; both connect to pcscd's vpcd
 driver on the reader's port. A change of card reuses the running emulator (docs/cards.md §4, §5).
 """
@@ -145,7 +145,7 @@ class ProcessCard:
     """
 
     def __init__(self, profile: Path | None, spec: ReaderSpec, slot: str, trace: Path | None, python: str) -> None:
-        cmd = [python, "-m", "testbench.cards.emulator", *([str(profile)] if profile is not None else [])]
+        cmd = [python, "-P", "-m", "testbench.cards.emulator", *([str(profile)] if profile is not None else [])]
         cmd += ["--port", str(spec.port), "--control"]
         cmd += ["--slot", slot, "--reader", spec.name]
         if trace is not None:

@@ -191,7 +191,7 @@ def reference_engine(timeout: float = 30.0) -> Engine:
     """The application's own engine: the reference engine in a separate process, through the protocol."""
     from testbench.engines.protocol.client import SubprocessEngine
 
-    return SubprocessEngine([sys.executable, "-m", "testbench", "engine", "serve"], timeout=timeout)
+    return SubprocessEngine([sys.executable, "-P", "-m", "testbench", "engine", "serve"], timeout=timeout)
 
 
 def serve(app: DemoErp, stdin: TextIO, stdout: TextIO) -> None:

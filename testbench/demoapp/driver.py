@@ -47,7 +47,7 @@ class DemoApp:
         self._install()
         self.flaw = flaw
         self.timeout = timeout
-        command = [sys.executable, "-m", "testbench.demoapp", "--workdir", str(self.workdir)]
+        command = [sys.executable, "-P", "-m", "testbench.demoapp", "--workdir", str(self.workdir)]
         if flaw:
             command += ["--flaw", flaw]
         self._proc = subprocess.Popen(
