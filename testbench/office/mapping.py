@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from testbench.casebook.xsd_messages import ATTRIBUTE_DID_YOU_MEAN
 from testbench.domain.vocabulary import ACTIONS
 from testbench.fmt import os_reason
 from testbench.office.problems import OfficeError, Problem
@@ -78,8 +79,8 @@ _PARAM_NAME = re.compile(r"[a-z][a-z0-9-]{0,40}")
 _LETTER = re.compile(r"[A-Z]{1,3}")
 _CELL = re.compile(r"([A-Z]{1,3})([1-9][0-9]{0,6})")
 #: After a word of the mapping that is none of those known: the closest one (``read-cps`` for ``read-cp``), else
-#: the list. The casebook's wording for an attribute (testbench.casebook.xsd_messages), one catalogue entry.
-_DID_YOU_MEAN = "— vouliez-vous dire « {name} » ?"
+#: the list, worded as the casebook words a misspelt attribute
+_DID_YOU_MEAN = ATTRIBUTE_DID_YOU_MEAN
 
 
 @dataclass(frozen=True)
