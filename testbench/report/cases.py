@@ -333,6 +333,13 @@ def _comment(e: dict[str, Any] | None, scrub: Scrubber) -> dict[str, str]:
     return {"comment": scrub(comment)} if comment else {}
 
 
+def _difference(comparison: dict[str, Any], scrub: Scrubber) -> dict[str, str]:
+    """How two values the redaction hid differ (:meth:`Scrubber.difference`): ``{"redacted_difference"}``, or
+    nothing, so that a report with no such failure keeps its bytes."""
+    note = scrub.difference(comparison)
+    return {"redacted_difference": note} if note else {}
+
+
 def _expected_text(e: dict[str, Any]) -> str:
     """What an expectation expects, as text (a value, a refusal code, a trace pattern). A casebook may
     expect a card's name or NIR: the caller redacts it like the observed value it is compared with."""
@@ -392,7 +399,7 @@ def gather_case(
             "number": a.number,
             "run_id": a.run_id,
             "verdict": a.verdict,
-            "reason": scrub(t(a.reason)),
+            "reason": scrub.noted(a.reason, t),  # a card guard's differences say how they differ
             "started": iso(a.started_wall),
             "ended": iso(a.ended_wall),
             "started_wall": a.started_wall,
@@ -416,7 +423,10 @@ def gather_case(
         "requirements": list(d.get("requirements", [])),  # what the case covers (docs/exam-plan.md)
         "cards": [{"slot": c.get("slot"), "card": c.get("card")} for c in d.get("cards", [])],
         "verdict": view.verdict,
-        "reason": scrub(t(latest.reason if latest else session.not_run_reason)),
+        # a deviation or a card guard's difference between two hidden values says how they differ
+        "reason": scrub.noted(latest.reason, t, details.comparisons if details else ())
+        if latest
+        else scrub(t(session.not_run_reason)),
         "final_label": final_label(attempts, options.lang),
         "attempts": attempts,
         "steps": _steps(view, session.steps(view, events=details.events if details else []), scrub, options.lang),
@@ -465,6 +475,7 @@ def gather_case(
         # a trace expectation's pattern apart, so that the book says the expectation in words around it
         | (_trace_pattern(defined.get(c.get("expectation_id")), c, scrub) if c.get("kind") == "trace" else {})
         | _comment(defined.get(c.get("expectation_id")), scrub)  # what the casebook's author says of it
+        | _difference(c, scrub)
         for c in details.comparisons
     ]
     # the files first: a value read in one says where, and its copy may have its bytes elsewhere

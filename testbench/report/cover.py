@@ -457,7 +457,8 @@ class _CardRows:
             "found": self.scrub(self.t(str(check.get("found_fr") or ""))),  # recorded French
             "atr": check.get("atr"),
             "guard": _guard_word(state.status, self.lang),
-            "guard_reason": self.scrub(self.t(why)) if why else "",  # recorded French
+            # recorded French; a difference between two hidden values says how they differ
+            "guard_reason": self.scrub.noted(why, self.t) if why else "",
         }
 
     def rows(self, missing: str) -> list[dict[str, Any]]:

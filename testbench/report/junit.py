@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -111,7 +112,7 @@ def junit_tree(
         total_ms += seconds * 1000
         tc = etree.Element("testcase", classname=f"{case.domain}.{case.mode}", name=case.case_id, time=f"{seconds:.3f}")
         testcases.append(tc)
-        reason = scrub(t(latest.reason)) if latest else not_run  # recorded in French
+        reason = scrub.noted(latest.reason, t) if latest else not_run  # recorded in French
         label = t(verdict_label(verdict))
         if verdict in ("fail", "error", "inconclusive"):
             kind = "failure" if verdict == "fail" else "error"
@@ -119,9 +120,10 @@ def junit_tree(
             lines = (  # French, as recorded
                 detail_lines(latest.reason, compared[latest.id], _finished(case, steps[latest.id])) if latest else []
             )
-            etree.SubElement(tc, kind, message=reason or label, type=verdict).text = "\n".join(
-                scrub(t(line)) for line in lines
-            )
+            # two values the redaction hid: how they differ, after the deviation that names them
+            noted = partial(scrub.noted, t=t, comparisons=compared[latest.id] if latest else ())
+            message = noted(latest.reason) if latest else reason
+            etree.SubElement(tc, kind, message=message or label, type=verdict).text = "\n".join(map(noted, lines))
         elif verdict == "pending" or (latest is None and not_run):
             # waiting for its manual step, or not run because the bench could not start: the run exits 2
             counts["errors"] += 1

@@ -23,13 +23,14 @@ import functools
 import json
 import re
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from lxml import etree
 
 from testbench.domain.events import EventKind
 from testbench.engines.reference import b2
+from testbench.report.hidden_difference import deviation_notes, difference, guard_notes, noted
 from testbench.store.read import FIXTURES_META, SessionView
 from testbench.traces import redact
 from testbench.traces.known import NUMBER_KINDS, KnownValues
@@ -81,16 +82,21 @@ def value_kind(path: str, value: Any, kind_of: Callable[[str], str | None] = pat
     return prescriber_kind(str(value or "").strip()) if kind == "prescriber" else kind
 
 
+#: the kind of a step's parameter name, memoised apart from :func:`path_kind` (a parameter's name is no observation
+#: path): every case of a campaign gives its steps the same few names (14,000 look-ups for the peer job's 700 cases)
+_param_kind = functools.lru_cache(maxsize=1024)(_path_kind)
+
+
 def _step_identifiers(known: KnownValues, params: Any, key: str = "") -> None:
     """The identifiers (NIR, RPPS, n° de PS… never a name: a step's ``name`` is a file's) a step gives.
-    Its parameters' names are not observation paths: looked up without :func:`path_kind`'s memo."""
+    Its parameters' names are not observation paths: looked up through their own memo, not :func:`path_kind`'s."""
     if isinstance(params, dict):
         for name, value in params.items():
             _step_identifiers(known, value, str(name))
     elif isinstance(params, list):
         for value in params:
             _step_identifiers(known, value, key)
-    elif key and (kind := value_kind(key, params, _path_kind)) in NUMBER_KINDS:
+    elif key and (kind := value_kind(key, params, _param_kind)) in NUMBER_KINDS:
         known.add(str(kind), params)
 
 
@@ -169,6 +175,7 @@ class Scrubber:
 
     def __init__(self, enabled: bool, known: KnownValues | None = None, lang: str | None = None) -> None:
         self.enabled = enabled
+        self.lang = lang
         self._redactor = redact.Redactor(known=known, lang=lang) if enabled else None
         self._records = redact.Redactor(known=known, lang=lang, records=True) if enabled else None
         self._memo: dict[str, tuple[str, Counter[str] | None]] = {}
@@ -239,6 +246,30 @@ class Scrubber:
                 self.counts[kind] += 1
                 return self._redactor.marker(kind)
         return self.value(value)
+
+    def difference(self, comparison: Mapping[str, Any]) -> str:
+        """How a failed comparison's expected and observed values differ when :meth:`at_path` hides both whole, as
+        one kind (:mod:`testbench.report.hidden_difference`): « ‹NIR› » against « ‹NIR› » says nothing else. ""
+        otherwise, and always with the opt-out: the values themselves are shown."""
+        if self._redactor is None or str(comparison.get("outcome")) in ("pass", "none", ""):
+            return ""
+        path, expected, observed = str(comparison.get("path") or ""), comparison.get("expected"), comparison["observed"]
+        if comparison.get("kind") == "trace" or any(v in (None, "", True, False) for v in (expected, observed)):
+            return ""
+        kind = value_kind(path, expected)
+        if kind is None or kind != value_kind(path, observed):
+            return ""
+        return difference(kind, expected, observed, self.lang)
+
+    def noted(self, text: str, t: Callable[[str], str], comparisons: Iterable[Mapping[str, Any]] = ()) -> str:
+        """A text recorded in French (a reason, a card guard's refusal) as an export shows it, ``self(t(text))``, with
+        how the values it names and the redaction hid differ: the guard's differences (« NIR du bénéficiaire 1 :
+        ‹NIR› au lieu de ‹NIR› »), the deviations of ``comparisons`` (:meth:`difference`)."""
+        said = self(t(text))
+        if self._redactor is None or "‹" not in said:
+            return said
+        notes = guard_notes(text, self.lang) + deviation_notes(comparisons, self.difference)
+        return noted(said, notes, lambda raw: self(t(raw))) if notes else said
 
     def provenance(self, provenance: Mapping[str, Any] | None, path: str | None = None) -> dict[str, Any] | None:
         """Where a value was read, as an export writes it: the file's path (an application may name its FSE after

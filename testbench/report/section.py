@@ -411,11 +411,12 @@ class CaseSection:
         if cmp["origin"]:
             observed += f'<br><span class="muted origin">{o(cmp["origin"])}</span>'
         outcome = {"pass": "ok", "none": "muted"}.get(cmp["outcome"], "ko")  # not evaluated is no failure
+        note = f" ({o(cmp['redacted_difference'])})" if cmp.get("redacted_difference") else ""  # two hidden values
         return (
             f'<tr><td class="mono">{o(cmp["expectation_id"])}{path}</td>\n'
             f'{expected}<td class="mono">{observed}</td>\n'
             f'<td class="mono">{o(tolerance)}</td><td>{o(", ".join(map(str, cmp["rules"])))}</td>\n'
-            f'<td class="{outcome}">{o(self.vl(cmp["outcome"]))} — {o(cmp["message"])}</td></tr>\n'
+            f'<td class="{outcome}">{o(self.vl(cmp["outcome"]))} — {o(cmp["message"])}{note}</td></tr>\n'
         )
 
     def trace_rows(self, excerpt: list[dict[str, Any]]) -> str:
