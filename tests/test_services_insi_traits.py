@@ -25,13 +25,14 @@ def insi(request: dict[str, Any], scenario: str = "identite-trouvee") -> dict[st
 @pytest.mark.parametrize(
     ("request_", "expected"),
     [
-        ({"traits": {}}, "traits.birth_name: text expected, got “null”"),
-        ({"traits": {**TRAITS, "birth_name": " "}}, "traits.birth_name: text expected, got “ ”"),
+        ({"traits": {}}, "traits.birth_name: missing (text expected)"),
+        ({"traits": {**TRAITS, "birth_name": " "}}, "traits.birth_name: empty text"),
         ({"traits": {**TRAITS, "first_name": 3}}, "traits.first_name: text expected, got “3”"),
         ({"traits": {**TRAITS, "sex": "Z"}}, "traits.sex: “M”, “F” or “I” expected, got “Z”"),
-        ({"traits": {**TRAITS, "sex": None}}, "traits.sex: “M”, “F” or “I” expected, got “null”"),
+        ({"traits": {**TRAITS, "sex": None}}, "traits.sex: missing (“M”, “F” or “I” expected)"),
         ({"traits": {**TRAITS, "birth_date": "1999-13-45"}}, "traits.birth_date: ISO date expected, got “1999-13-45”"),
-        ({"traits": {**TRAITS, "birth_date": None}}, "traits.birth_date: ISO date expected, got “null”"),
+        ({"traits": {**TRAITS, "birth_date": None}}, "traits.birth_date: missing (ISO date expected)"),
+        ({"traits": {**TRAITS, "first_name": ""}}, "traits.first_name: empty text"),
         ({"traits": TRAITS, "nir": "1"}, "nir: 15-character NIR expected, got “1”"),
         ({"traits": TRAITS, "nir": "1999900000000AB"}, "nir: 15-character NIR expected, got “1999900000000AB”"),
         ({"traits": TRAITS, "nir": 199990000000017}, "nir: 15-character NIR expected, got “199990000000017”"),

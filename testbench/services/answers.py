@@ -127,10 +127,15 @@ INSI_SEXES = ("M", "F", "I")
 
 
 def _trait_text(traits: JsonObject, name: str, required: bool) -> str | None:
+    """A trait's text; an absent (or null) one is refused only when ``required``, said as absent, not « null »."""
     value = traits.get(name)
-    if value is None and not required:
+    if value is None:
+        if required:
+            raise BadRequest(f"traits.{name} : absent (texte attendu)")
         return None
-    if not isinstance(value, str) or not value.strip():
+    if isinstance(value, str) and not value.strip():
+        raise BadRequest(f"traits.{name} : texte vide")
+    if not isinstance(value, str):
         raise BadRequest(f"traits.{name} : texte attendu, reçu « {received(value)} »")
     return value
 
@@ -143,9 +148,13 @@ def _traits(request: JsonObject) -> JsonObject:
         _trait_text(traits, name, required=False)
     _trait_text(traits, "birth_name", required=True)
     sex = traits.get("sex")
+    if sex is None:
+        raise BadRequest("traits.sex : absent (« M », « F » ou « I » attendu)")
     if sex not in INSI_SEXES:
         raise BadRequest(f"traits.sex : « M », « F » ou « I » attendu, reçu « {received(sex)} »")
     born = traits.get("birth_date")
+    if born is None:
+        raise BadRequest("traits.birth_date : absent (date ISO attendue)")
     try:
         date.fromisoformat(str(born))
     except ValueError:
