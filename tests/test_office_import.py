@@ -101,17 +101,17 @@ def test_the_committed_sample_files_are_what_the_script_makes(tmp_path: Path) ->
 
 
 def test_a_malformed_sheet_gives_placed_problems_and_keeps_the_other_cases(tmp_path: Path) -> None:
-    """Merged cells, a missing column, a bad amount, an unknown domain: each placed, no traceback, exit 3."""
+    """Merged cells, a bad amount, an unknown domain: each placed, no traceback, exit 3 (a missing column stops
+    the import: tests/test_office_import_missing_columns.py)."""
     book = openpyxl.load_workbook(EXAMPLES / "cahier-exemple.xlsx")
     sheet = book["Cahier de tests"]
-    price, domain, objective = column("Prix unitaire"), column("Domaine"), column("Objectif")
+    price, domain = column("Prix unitaire"), column("Domaine")
     bad_amount = row_of(sheet, "EX-FSE-003")
     sheet.cell(bad_amount, price).value = "12,5O €"
     unknown = row_of(sheet, "EX-FSE-004")
     sheet.cell(unknown, domain).value = "Pharmacie"
     merged = row_of(sheet, "EX-FSE-006")
     sheet.merge_cells(start_row=merged, start_column=2, end_row=merged, end_column=3)
-    sheet.cell(4, objective).value = "But du test"  # the mapped header « Objectif » is gone
     document = tmp_path / "abime.xlsx"
     book.save(document)
 
@@ -120,7 +120,6 @@ def test_a_malformed_sheet_gives_placed_problems_and_keeps_the_other_cases(tmp_p
     no_traceback(done)
     assert done.returncode == 3
     letter = openpyxl.utils.get_column_letter
-    assert f"{SHEET}!4:4: colonne « Objectif » (champ objective) absente de l'en-tête" in done.stderr
     assert f"{SHEET}!{letter(price)}{bad_amount}: montant illisible « 12,5O € »" in done.stderr
     assert f"{SHEET}!{letter(domain)}{unknown}: domaine inconnu « Pharmacie »" in done.stderr
     assert f"{SHEET}!B{merged}: cellules fusionnées" in done.stderr
@@ -374,6 +373,9 @@ def test_a_stray_cell_far_away_reads_only_the_cells_there_are(tmp_path: Path, st
     plain, strayed = tmp_path / "plain.xml", tmp_path / "strayed.xml"
     assert import_(EXAMPLES / "cahier-exemple.xlsx", plain).returncode == 0
     done = import_(document, strayed)
+    if stray == "B100000":  # a title under the last case, without id: said, never merged unsaid into that case
+        assert done.returncode == 3 and f"{SHEET}!B100000: ligne sans n° de cas mais avec Intitulé" in done.stderr
+        return
     assert done.returncode == 0, done.stderr
     body = [line for line in strayed.read_text(encoding="utf-8").splitlines() if "<!--" not in line]
     assert body == [line for line in plain.read_text(encoding="utf-8").splitlines() if "<!--" not in line]

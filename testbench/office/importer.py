@@ -30,10 +30,10 @@ from testbench.fmt import os_reason
 from testbench.i18n import _t, tn, translator
 from testbench.office import convert
 from testbench.office.mapping import (
+    CASE_FIELDS,
     IDENTITY_FIELDS,
     INVOICE_FIELDS,
     LINE_FIELDS,
-    REQUIRED_COLUMNS,
     CellRef,
     ExpectSpec,
     Mapping,
@@ -63,6 +63,8 @@ _UNKNOWN_CHOICE = {
     "mode": "mode inconnu « {text} » (valeurs : {known})",
 }
 _DUPLICATE_HEADER = _t("en-tête « {header} » en double (déjà en {place}) : le champ {field} lit la première")
+#: Fields of the case itself (not of a line, a step, an expectation): a continuation row does not give them.
+_CASE_OWN = tuple(name for name in (*CASE_FIELDS, *INVOICE_FIELDS) if name != "id")
 #: Line attributes -> their ``<line>`` attribute name (``line-date`` is the line's ``date``).
 _LINE_ATTRS = {"line-date": "date"}
 
@@ -90,10 +92,15 @@ def import_document(document: Path, mapping: Mapping) -> ImportResult:
     """Convert ``document`` into casebook XML (not yet checked by the loader; see :func:`write_import`).
 
     Card profiles stay as the fixtures file writes them. :class:`OfficeError` when the document cannot be
-    read or lacks a column the mapping requires.
+    read or lacks a column the mapping names (its ``notes`` then say which sheet was read).
     """
     table = read_table(document, mapping)
-    return _Importer(table, mapping).run()
+    importer = _Importer(table, mapping)
+    try:
+        return importer.run()
+    except OfficeError as exc:
+        exc.notes[:0] = importer.notes
+        raise
 
 
 def write_import(document: Path, mapping: Mapping, out: Path) -> ImportResult:
@@ -109,14 +116,18 @@ def write_import(document: Path, mapping: Mapping, out: Path) -> ImportResult:
     out = Path(out)
     folder = out.resolve().parent
     importer = _Importer(table, mapping, folder)
-    importer.run()
+    try:
+        importer.run()
+    except OfficeError as exc:
+        exc.notes[:0] = importer.notes
+        raise
     keep = _previous_cases(out)
     result = importer.render(keep=keep)
     problems, dropped = list(result.problems), set[str]()
     try:
         for _attempt in range(4):  # a previous version kept may be refused in its turn: one round more
             if not result.cases:
-                raise OfficeError([*problems, Problem.of(mapping.path, "aucun cas importable : rien n'est écrit")])
+                raise OfficeError([*problems, _nothing_importable(document, table, bool(importer.cases))])
             refused = _check(result.xml, folder, mapping, importer, set(result.kept))
             if not refused:
                 _atomic_write(out, result.xml)
@@ -139,6 +150,14 @@ def write_import(document: Path, mapping: Mapping, out: Path) -> ImportResult:
     except BaseException:
         importer.undo_copies()
         raise
+
+
+def _nothing_importable(document: Path, table: Table, any_case: bool) -> Problem:
+    """Said of the document (the tool adds « rien n'est écrit »): no row under the header, or every case left out."""
+    if not any_case:
+        template = _t("aucun cas sous l'en-tête (ligne {row}) : aucun cas importable")
+        return Problem.of(document, template, row=table.header_row)
+    return Problem.of(document, "aucun cas importable")
 
 
 def _previous_cases(out: Path) -> dict[str, etree._Element]:
@@ -264,6 +283,11 @@ def _anchors(tree: etree._Element, mapping: Mapping, importer: _Importer) -> lis
     return found
 
 
+def _some(headers: list[str]) -> str:
+    """The first three headers of a list, « … » after them when there are more (one line stays readable)."""
+    return ", ".join(headers[:3]) + ("…" if len(headers) > 3 else "")
+
+
 def _lang(t: object) -> str:
     """The language a translator writes (a problem is worded once in each)."""
     return "fr" if t is translator("fr") else "en"
@@ -361,21 +385,33 @@ class _Importer:
         return self.render()
 
     def _locate_columns(self) -> None:
-        missing: list[Problem] = []
         width = max([len(self.table.header_cells), *(len(row) for row in self.table.rows)])
+        absent: list[tuple[str, str]] = []
         for name, spec in self.mapping.columns.items():
             col = self.table.column(spec)
             if col is None or col > width:
-                (missing if name in REQUIRED_COLUMNS else self.problems).append(self._absent(name, spec))
+                absent.append((name, spec))
             else:
                 self.columns[name] = col
-        if missing:
-            raise OfficeError(missing + self.problems)
+        if absent:
+            raise OfficeError(self._absent_problems(absent))
+
+    def _absent_problems(self, absent: list[tuple[str, str]]) -> list[Problem]:
+        """What to say of the mapped columns the header lacks. None of them there: one problem (the wrong sheet
+        or header row, likely). Else one per column; the import stops, since every case would otherwise be
+        blamed again for what the missing column would have given."""
+        if not self.columns:
+            place = self.table.place(self.table.header_row)
+            template = _t("aucune des colonnes attendues ({columns}) dans l'en-tête : est-ce la bonne feuille ?")
+            return [Problem.of(place, template, columns=_some([spec for _name, spec in absent]))]
+        return [self._absent(name, spec) for name, spec in absent]
 
     def _absent(self, name: str, spec: str) -> Problem:
-        """A mapped column the header lacks, with the header's nearest text when one is close (« Intitule »)."""
+        """A mapped column the header lacks, with the nearest header no other field reads (« Code LPP »)."""
         place = self.table.place(self.table.header_row)
-        near = difflib.get_close_matches(spec, list(self.table.header), n=1, cutoff=0.6)
+        read = set(self.columns.values())
+        unread = [text for text, col in self.table.header.items() if text and col not in read]
+        near = difflib.get_close_matches(spec, unread, n=1, cutoff=0.6)
         if near:
             template = _t("colonne « {column} » (champ {field}) absente de l'en-tête — vouliez-vous dire « {near} » ?")
             return Problem.of(place, template, column=spec, field=name, near=near[0])
@@ -435,6 +471,7 @@ class _Importer:
                     )
                 else:
                     current.cells.append(cells)
+                    self._own_fields(current, cells)
                 continue
             if case_id in seen:
                 self.problems.append(
@@ -456,6 +493,15 @@ class _Importer:
                     )
                 )
             self.cases.append(current)
+
+    def _own_fields(self, case: _Case, cells: dict[str, Cell]) -> None:
+        """A row without id that fills a field of the case itself (title, patient…) is likely a case whose id was
+        erased: joined to the case above, its title would be dropped unsaid and its lines taken by that case."""
+        filled = [cells[name] for name in _CASE_OWN if name in cells and cells[name].text.strip()]
+        if filled:
+            headers = _some([self.mapping.columns[name] for name in _CASE_OWN if cells.get(name) in filled])
+            template = _t("ligne sans n° de cas mais avec {columns} : n° de cas vide ? (cas {case} laissé de côté)")
+            case.problems.append(Problem.of(filled[0].place, template, columns=headers, case=case.id))
 
     # ----- fixtures and identity
     def _fixtures(self) -> etree._Element | None:

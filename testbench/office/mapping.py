@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from testbench.casebook.xsd_messages import ATTRIBUTE_DID_YOU_MEAN
-from testbench.domain.vocabulary import ACTIONS
+from testbench.domain.vocabulary import ACTIONS, OBSERVATION_PATHS, known_path
 from testbench.fmt import os_reason
 from testbench.office.problems import OfficeError, Problem
 from testbench.tomlfile import KeyPath, TomlSyntaxError, parse_toml, path_problem, place, read_config
@@ -81,6 +81,9 @@ _CELL = re.compile(r"([A-Z]{1,3})([1-9][0-9]{0,6})")
 #: After a word of the mapping that is none of those known: the closest one (``read-cps`` for ``read-cp``), else
 #: the list, worded as the casebook words a misspelt attribute
 _DID_YOU_MEAN = ATTRIBUTE_DID_YOU_MEAN
+_UNKNOWN_FIELD = "champ inconnu « {value} » {hint}"
+#: Observation paths a label of ``[expected]`` may name, ``[i]`` being the row's invoice line
+_EXACT_PATHS = tuple(p for p in OBSERVATION_PATHS if not p.endswith(".*"))
 
 
 @dataclass(frozen=True)
@@ -235,7 +238,16 @@ class _Reader:
         self.problems.append(Problem.of(self.place(where, on_key=on_key), template, **fields))
 
     def unknown(
-        self, where: KeyPath, template: str, value: str, known: tuple[str, ...], listed: str, /, **fields: object
+        self,
+        where: str | KeyPath,
+        template: str,
+        value: str,
+        known: tuple[str, ...],
+        listed: str,
+        /,
+        *,
+        on_key: bool = False,
+        **fields: object,
     ) -> None:
         """``value`` is none of ``known``: ``template`` names it, then ``{hint}`` gives the closest known word
         (a typo), else the list (``listed``, a template of ``{known}``)."""
@@ -245,7 +257,7 @@ class _Reader:
             hint = t(_DID_YOU_MEAN).format(name=near[0]) if near else t(listed).format(known=", ".join(known))
             return t(template).format(value=value, hint=hint, **fields)
 
-        self.problems.append(Problem.worded(self.place(where), said))
+        self.problems.append(Problem.worded(self.place(where, on_key=on_key), said))
 
     def table(self, data: dict[str, Any], key: str) -> dict[str, Any]:
         self.section = None
@@ -302,6 +314,10 @@ class _Reader:
     def positive(self, key: str, value: Any, default: int) -> int:
         if value is None:
             return default
+        if isinstance(value, str):  # « header-row = "4" »: the quotes make it a text
+            said = "« {key} » attend un nombre entier, sans guillemets (ici le texte « {value} »)"
+            self.problem(key, said, key=key, value=value)
+            return default
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             self.problem(key, "« {key} » doit être un entier positif", key=key)
             return default
@@ -341,9 +357,7 @@ class _Reader:
         out: dict[str, str] = {}
         for key, value in table.items():
             if key not in FIELDS:
-                self.problem(
-                    key, "champ inconnu « {key} » (champs : {known})", on_key=True, key=key, known=", ".join(FIELDS)
-                )
+                self.unknown(key, _UNKNOWN_FIELD, key, FIELDS, "(champs : {known})", on_key=True)
                 continue
             text = self.text(key, value)
             if text is not None and text.strip():
@@ -387,9 +401,8 @@ class _Reader:
         out: dict[str, str] = {}
         for key, value in table.items():
             if key not in FIELDS or key == "id":
-                self.problem(
-                    key, "champ inconnu « {key} » (champs : {known})", on_key=True, key=key, known=", ".join(FIELDS)
-                )
+                known = tuple(name for name in FIELDS if name != "id")
+                self.unknown(key, _UNKNOWN_FIELD, key, known, "(champs : {known})", on_key=True)
                 continue
             text = self.text(key, value)
             if text is not None:
@@ -474,6 +487,11 @@ class _Reader:
                     label=label,
                     types=", ".join(EXPECT_TYPES),
                 )
+                continue
+            if not known_path(path.replace("[i]", "[0]")):  # a typo here would be blamed on every row using it
+                said = "valeur attendue « {label} » : chemin d'observation inconnu « {value} » {hint}"
+                listed = "(docs/casebook-format.md, chemins d'observation)"
+                self.unknown(("expected", label, "path"), said, path, _EXACT_PATHS, listed, label=label)
                 continue
             out[label.strip().casefold()] = ExpectSpec(path=path, type=kind)
         return out

@@ -49,8 +49,13 @@ class Problem:
 
 
 class OfficeError(Exception):
-    """The document or the mapping cannot be used at all (unreadable file, bad mapping): nothing is written."""
+    """The document or the mapping cannot be used at all (unreadable file, bad mapping): nothing is written.
 
-    def __init__(self, problems: Iterable[Problem]) -> None:
+    ``notes`` are what the reading chose before it failed (the sheet read, the other sheets holding data): said
+    first, they often explain the failure (the wrong sheet read).
+    """
+
+    def __init__(self, problems: Iterable[Problem], notes: Iterable[Problem] = ()) -> None:
         self.problems: list[Problem] = list(problems)
+        self.notes: list[Problem] = list(notes)
         super().__init__("\n".join(p.text("fr") for p in self.problems))

@@ -162,8 +162,12 @@ def read_table(document: Path, mapping: Mapping) -> Table:
                 )
             ]
         ) from None
-    _check_extent(document, grid, mapping)
-    table = _table(kind, name, grid, mapping, uncomputed)
+    try:
+        _check_extent(document, grid, mapping)
+        table = _table(kind, name, grid, mapping, uncomputed)
+    except OfficeError as exc:
+        exc.notes[:0] = notes
+        raise
     table.notes.extend(notes)
     return table
 

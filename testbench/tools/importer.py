@@ -45,6 +45,8 @@ def import_tool(document: Path, mapping: Path, output: Path) -> ToolResult:
     try:
         done = write_import(document, load_mapping(mapping), output)
     except OfficeError as exc:
+        for note in exc.notes:  # the sheet read, other sheets with data: often why the columns are not found
+            result.say(lambda _t, lang, note=note: note.text(lang))
         result.warn_each(exc.problems)
         return result.fail(EXIT_USAGE, lambda t, _lang: t("rien n'est écrit"), prefixed=False)
     except OSError as exc:
