@@ -58,8 +58,11 @@ _CASE_TEXTS = {NS + "title": "title", NS + "objective": "objective", NS + "comme
 _LINE_DEFAULT_ITEMS = tuple(LINE_DEFAULTS.items())
 _FIRST_CHUNK, _CHUNK = 16 * 1024, 256 * 1024
 _TOO_MANY_UNKNOWN = "plus de {limit} éléments inconnus du format : les règles ne sont plus vérifiées au-delà"
-#: Elements the format does not know, after which the rules are no longer checked (see build).
+#: Elements the format does not know read in full; past them, the rest of a case is skimmed and a part
+#: outside any case ends the pass (see build).
 UNKNOWN_LIMIT = 1000
+#: Unknown elements past which the pass stops, even inside a case: skimming stays bounded (~50 ms).
+SKIM_LIMIT = 100 * UNKNOWN_LIMIT
 _IDENTITY_REQUIRED = ("plan-id", "evolution", "document-version", "cdc-version", "addendum", "ps-category")
 
 
@@ -70,11 +73,12 @@ def _known_elements() -> frozenset[str]:
 
 
 class _GiveUp(Exception):
-    """Raised by the start handler past UNKNOWN_LIMIT elements the format does not know."""
+    """Raised past UNKNOWN_LIMIT elements the format does not know outside a case, or past SKIM_LIMIT."""
 
-    def __init__(self, offset: int) -> None:
+    def __init__(self, offset: int, limit: int) -> None:
         super().__init__(offset)
         self.offset = offset
+        self.limit = limit
 
 
 class _DoctypeRefused(Exception):
@@ -121,10 +125,12 @@ def reflowed(text: str) -> str:
 class _OpenCase:
     """The case being read: its attributes and what its children have contributed so far."""
 
-    __slots__ = ("attrs", "expectation_ids", "parts", "slots", "texts")
+    __slots__ = ("attrs", "expectation_ids", "parts", "slots", "texts", "unknown")
 
     def __init__(self, attrs: Attrs, parts: CaseParts) -> None:
         self.attrs = attrs
+        #: the case holds an element the format does not know: its rules are not checked (see _end_case)
+        self.unknown = False
         self.parts = parts
         self.texts: dict[str, str] = {}
         self.expectation_ids: set[str] = set()
@@ -140,6 +146,10 @@ class Builder:
         self.problems: list[Problem] = []
         #: Expat's syntax error, if any (the loader reports libxml2's, unless only expat failed).
         self.malformed: Problem | None = None
+        #: Elements the format does not know, counted over the whole file unless ``gave_up``.
+        self.unknown = 0
+        #: The pass stopped (too many unknown elements, see _GiveUp): ``unknown`` is a lower bound.
+        self.gave_up = False
         # The reader accepted the bytes as UTF-8, whatever spelling the declaration uses ("utf8",
         # "UTF8"…): expat knows only "UTF-8" by that name, so it is told rather than left to read it.
         self._parser = pyexpat.ParserCreate("UTF-8", namespace_separator="}")
@@ -188,22 +198,54 @@ class Builder:
         push, pop = frames.append, frames.pop
         record = self.source.tag_offsets.append  # where libxml2's elements are, for its errors
         known = _known_elements()
-        unknown = 0
+        case_frame = self._case_frame
+        skimmed = 0  # elements open inside the case being skimmed
 
         def start(name: str, attrs: Attrs) -> None:
-            nonlocal unknown
             offset = parser.CurrentByteIndex
             record(offset)
             if name not in known:
-                unknown += 1
-                if unknown > UNKNOWN_LIMIT:
-                    raise _GiveUp(offset)
+                self.unknown += 1
+                self._case.unknown = True
+                if self.unknown > UNKNOWN_LIMIT:
+                    skim(offset)
+                    return
             push(frames[-1][0](name, attrs, offset))
 
         def end(_name: str) -> None:
             closing = pop()[1]
             if closing is not None:
                 closing()
+
+        def skim(offset: int) -> None:
+            """Past UNKNOWN_LIMIT, the rest of the case is only counted and its tags noted, so the other
+            cases are still checked; outside a case, or past SKIM_LIMIT, the pass stops (3 million <x/>
+            took seconds of Python calls)."""
+            nonlocal skimmed
+            at = next((i for i, frame in enumerate(frames) if frame is case_frame), None)
+            if at is None:
+                raise _GiveUp(offset, UNKNOWN_LIMIT)
+            skimmed = len(frames) - at  # the open elements below the case, this one included
+            parser.CharacterDataHandler = None
+            parser.StartElementHandler, parser.EndElementHandler = skim_start, skim_end
+            del frames[at + 1 :]
+
+        def skim_start(name: str, _attrs: Attrs) -> None:
+            nonlocal skimmed
+            offset = parser.CurrentByteIndex
+            record(offset)
+            if name not in known:
+                self.unknown += 1
+                if self.unknown > SKIM_LIMIT:
+                    raise _GiveUp(offset, SKIM_LIMIT)
+            skimmed += 1
+
+        def skim_end(name: str) -> None:
+            nonlocal skimmed
+            skimmed -= 1
+            if skimmed < 0:  # the case's own end tag: read in full again
+                parser.StartElementHandler, parser.EndElementHandler = start, end
+                end(name)
 
         parser.StartElementHandler = start
         parser.EndElementHandler = end
@@ -229,7 +271,8 @@ class Builder:
             # A file full of elements the format does not know (3 million <x/> took seconds of
             # Python calls): the schema refuses it and says where, the rules stop here, and the
             # start tags after this one are found by a byte scan if an error needs one placed.
-            self.report(stop.offset, _TOO_MANY_UNKNOWN, limit=UNKNOWN_LIMIT)
+            self.report(stop.offset, _TOO_MANY_UNKNOWN, limit=stop.limit)
+            self.gave_up = True
             self.source.unrecorded_from = stop.offset + 1
             return None
         finally:
@@ -371,7 +414,8 @@ class Builder:
         mode = MODE_SPELLINGS.get(case.parts.mode)
         if cid is None or domain is None or mode is None:
             return
-        checks.check_case(cid, domain, mode, case.parts, self._fixtures, self.report)
+        if not case.unknown:  # a misspelt <red-vitale> would bring false « no <read-vitale> » problems
+            checks.check_case(cid, domain, mode, case.parts, self._fixtures, self.report)
         tags = attrs.get("tags")
         requirements = attrs.get("requirements")
         texts = case.texts

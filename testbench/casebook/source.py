@@ -273,6 +273,8 @@ _XML_DETAILS: tuple[tuple[str, str], ...] = (
         r"Couldn't find end of Start Tag (?P<tag>\S+) line (?P<line>\d+)",
         "balise ouvrante <{tag}> non terminée (ligne {line})",
     ),
+    (r"expected '>'", "« > » attendu : balise non terminée (fichier coupé ?)"),
+    (r"EndTag: '</' not found", "balise fermante absente (fichier coupé ?)"),
     (r"Attribute (?P<name>\S+) redefined", "attribut « {name} » en double"),
     (r"Entity '(?P<name>[^']+)' not defined", "entité « {name} » non définie"),
     (

@@ -44,7 +44,10 @@ def _declared(kind: str) -> tuple[str, ...]:
     return tuple(sorted({str(n) for n in names}))
 
 
-_NOT_EXPECTED = re.compile(r"^Element '(?:\{[^}]*\})?([^']+)': This element is not expected")
+_NOT_EXPECTED = re.compile(r"^Element '(?:\{([^}]*)\})?([^']+)': This element is not expected")
+_LEFT_OUT = "… et {count} autres éléments inconnus du format, non listés"
+_LEFT_OUT_ONE = "… et 1 autre élément inconnu du format, non listé"
+_LEFT_OUT_AT_LEAST = "… et au moins {count} autres éléments inconnus du format, non listés"
 _MISSING = re.compile(r"^Element '[^']*': Missing child element")
 _NOT_ALLOWED = re.compile(r"^Element '[^']*', attribute '(?:\{[^}]*\})?([^']+)': The attribute '[^']*' is not allowed")
 _ATTRIBUTE = re.compile(r"^Element '[^']*', attribute '([^']+)'")
@@ -170,6 +173,27 @@ def schema_problems(root: etree._Element, source: SourceText, errors: list[RawEr
     return problems
 
 
+def left_out(errors: list[RawError], problems: list[Problem], unknown: int, exact: bool) -> Problem | None:
+    """How many of the ``unknown`` elements the format does not know the schema's errors leave out, said
+    after the last one listed (libxml2 names one per parent per validation: :data:`ROUNDS` bound them).
+
+    ``problems`` are :func:`schema_problems` of ``errors``; ``exact`` is False when ``unknown`` is a lower
+    bound (the expat pass stopped counting)."""
+    listed = [
+        problem
+        for (*_, raw), problem in zip(errors, problems, strict=True)
+        if (found := _NOT_EXPECTED.match(raw))
+        and (found.group(1) != NAMESPACE or found.group(2) not in element_names())
+    ]
+    count = unknown - len(listed)
+    if not listed or count <= 0:
+        return None
+    last = max(listed, key=lambda problem: (problem.source.line, problem.source.col)).source
+    if exact and count == 1:
+        return Problem(last, _LEFT_OUT_ONE)
+    return Problem.of(last, _LEFT_OUT if exact else _LEFT_OUT_AT_LEAST, count=count)
+
+
 def _hint(raw: str) -> tuple[str, str]:
     """The declared name closest to a misspelled element or attribute, with its template; ("", "") if none."""
     unexpected = _NOT_EXPECTED.match(raw)
@@ -181,7 +205,7 @@ def _hint(raw: str) -> tuple[str, str]:
     # Attributes are matched among all the schema declares, not the element's own: only a close spelling
     # is a hint (unit-prise, benficiary), not a name that shares a few letters (x-care is not card).
     written, known, template, cutoff = (
-        (unexpected.group(1), element_names(), DID_YOU_MEAN, 0.6)
+        (unexpected.group(2), element_names(), DID_YOU_MEAN, 0.6)
         if unexpected
         else (refused.group(1), attribute_names(), ATTRIBUTE_DID_YOU_MEAN, 0.75)  # type: ignore[union-attr]
     )
