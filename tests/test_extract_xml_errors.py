@@ -54,9 +54,21 @@ def test_a_too_deep_document_names_the_limit_not_an_option_the_user_cannot_set(t
 
 
 def test_an_unknown_libxml2_message_gives_a_french_sentence_and_the_place(tmp_path: Path) -> None:
-    path, message = _error(tmp_path, b'<?xml version="1.0"?>\n<rsp xmlns="urn:audit:rsp:1"><paid>50.40</pa\n')
-    assert message == f"{path}:3:1 : XML mal formé à cet endroit"  # libxml2's « expected '>' » is not shown
-    assert translator("en")(message) == f"{path}:3:1: malformed XML at this place"
+    path, message = _error(tmp_path, b"<rsp>\x01</rsp>")  # libxml2's « PCDATA invalid Char value 1 » is not shown
+    assert message == f"{path}:1:6 : XML mal formé à cet endroit"
+    assert translator("en")(message) == f"{path}:1:6: malformed XML at this place"
+
+
+@pytest.mark.parametrize(
+    ("data", "said"),
+    [
+        (b'<?xml version="1.0"?>\n<rsp><paid>50.40</pa\n', ":3:1 : XML mal formé : « > » attendu"),
+        (b"<rsp>\n<!-- x -- y -->\n</rsp>", ":2:8 : XML mal formé : « -- » dans un commentaire"),  # lxml's « , line »
+    ],
+)
+def test_a_known_libxml2_message_is_worded_never_left_in_english(tmp_path: Path, data: bytes, said: str) -> None:
+    path, message = _error(tmp_path, data)
+    assert message.startswith(f"{path}{said}") and "expected" not in message and "hyphen" not in message
 
 
 def test_string_of_nothing_is_no_value_not_the_empty_string(tmp_path: Path) -> None:

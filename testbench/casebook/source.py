@@ -288,6 +288,7 @@ _XML_DETAILS: tuple[tuple[str, str], ...] = (
     (r"Specification mandates value for attribute (?P<name>\S+)", "attribut « {name} » sans valeur"),
     (r"Unescaped '<' not allowed in attributes values", "« < » non échappé dans une valeur d'attribut"),
     (r"Comment not terminated", "commentaire non terminé"),
+    (r"Double hyphen within comment(?::.*)?", "« -- » dans un commentaire"),
     (r"EntityRef: expecting ';'|xmlParseEntityRef: no name", "« & » seul : écrivez &amp;"),
     (r"xmlParseCharRef: invalid xmlChar value (?P<code>\d+)", "référence de caractère interdite (&#{code};)"),
     (r"Start tag expected, '<' not found|Document is empty", "aucun élément XML"),

@@ -220,7 +220,7 @@ def _malformed(source: str, exc: etree.XMLSyntaxError) -> ExtractError:
     message of libxml2 is not shown: its English would be the only English of a French line)."""
     line, column = exc.position
     place = f"{source}:{line}:{column}"
-    english = _LXML_POSITION.sub("", (exc.msg or "").strip())
+    english = _LXML_POSITION.sub("", exc.msg or "").strip()  # stripped last: « …, line 2, column 8 » leaves a space
     detail = xml_detail(english)
     if detail == english:
         return ExtractError(source, f"{place} : XML mal formé à cet endroit")
