@@ -75,7 +75,7 @@ def test_an_invoice_handle_from_its_number_has_the_numbers_origin_and_the_number
     engine, invoice, _ = _run(_case(_expect("invoice.number")), keyer)
     assert invoice["invoice_id"] == "2"
     assert keyer.steps[1].instruction.startswith("Sécurisez la facture 2 dans le logiciel. ")
-    assert keyer.steps[2].instruction.startswith("Constituez le lot des factures 2 dans le logiciel. ")
+    assert keyer.steps[2].instruction.startswith("Constituez dans le logiciel le lot de la facture 2. ")
     # the number read by an extractor: the handle has its source and provenance, not « operator »
     read = ("extraction", {"source": "app.log", "kind": "log", "excerpt": "FSE n°2"})
     engine.begin_step(_case(), _case().steps[0])

@@ -112,8 +112,8 @@ def test_resume_keeps_the_sessions_shard(tmp_path: Path, capsys: pytest.CaptureF
     )
     assert shard_of(session) == recorded  # not relabelled
     args = ["run", str(DEMO), "--session", str(session), *BENCH, "--shard", "1/4", "-k", "FSE", "--resume"]
-    assert main(args) == 3
-    assert "a été tirée d'une autre sélection de cas" in capsys.readouterr().err
+    assert main(args) == 3  # a resume goes on with its own selection: another -k is refused
+    assert "--resume reprend la session là où elle s'est arrêtée, avec sa sélection de cas" in capsys.readouterr().err
     # its own shard, or none, resumes it
     assert main(["run", str(DEMO), "--session", str(session), *BENCH, "--shard", "1/4", "--resume"]) in (0, 1)
     assert main(["run", str(DEMO), "--session", str(session), *BENCH, "--resume"]) in (0, 1)

@@ -22,6 +22,13 @@ if TYPE_CHECKING:
     from testbench.runner.campaign import RunRequest
 
 
+#: ``--resume`` goes on with the session's own selection: another ``-k`` or ``--tag`` beside it would be ignored
+RESUME_SELECTS = (
+    "--resume reprend la session là où elle s'est arrêtée, avec sa sélection de cas : sans -k ni --tag autres que"
+    " les siens ; pour des cas précis : --rerun -k … (ou --failed -k …)"
+)
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     run = sub.add_parser("run", help="exécuter des cahiers de tests et enregistrer la session")
     run.add_argument("casebooks", nargs="+", type=Path, metavar="CAHIER", help="un ou plusieurs cahiers de tests (XML)")
@@ -56,6 +63,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     if args.failed and args.resume:
         print(f"testbench run: {translator(args.lang)('--failed et --resume ne se combinent pas')}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.resume and not _resumes_its_selection(args.session, options.selection.keyword, options.selection.tags):
+        print(f"testbench run: {translator(args.lang)(RESUME_SELECTS)}", file=sys.stderr)
         return EXIT_USAGE
     request = RunRequest(list(args.casebooks), args.session, options, args.resume, args.rerun, list(sys.argv))
     request.failed = args.failed
@@ -196,6 +206,32 @@ def _report_command(request: RunRequest, *, junit: bool = True) -> str:
     words += ["--junit", str(outputs.junit)] if junit and outputs.junit else []
     words += ["--lang", outputs.lang] if outputs.lang else []
     return cmdline.join(words)  # as the system's shell reads it
+
+
+def _resumes_its_selection(session: Path, keyword: str | None, tags: list[str]) -> bool:
+    """Whether a ``--resume`` with this ``-k`` and ``--tag`` goes on with what they name: none given, or the ones
+    a run of the session was given (the same command with ``--resume`` added). Others would be silently ignored
+    (the session's own selection goes on), so they are refused; no readable session, or none run yet (its set-up
+    then takes them): the resume itself decides."""
+    if not keyword and not tags:
+        return True
+    import sqlite3
+
+    from testbench.store import codec
+    from testbench.store.connection import SessionError, open_readonly
+
+    try:
+        conn = open_readonly(session)
+    except SessionError:
+        return True
+    try:
+        recorded = [codec.loads(row[0]) or {} for row in conn.execute("SELECT options FROM runs")]
+    except sqlite3.Error:
+        return True
+    finally:
+        conn.close()
+    given = (keyword or None, sorted(tags or []))
+    return not recorded or any((run.get("keyword") or None, sorted(run.get("tags") or [])) == given for run in recorded)
 
 
 def _nothing_to_resume(session: Path, lang: str | None, *, failed: bool = False) -> str | None:

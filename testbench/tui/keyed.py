@@ -7,7 +7,9 @@ type »: one slip, a final ✘. The windows ask :func:`misread` first, which run
 (``runner.compare.compare_value``) on the value keyed against itself: a value it can read compares equal to
 itself, one it cannot is « not of the type ». So what the window accepts is exactly what the comparison
 reads (its parsers: ``domain.decimals.read_decimal``, ``fmt.parse_boolean``, the date rule, and the
-expectation's own normalisation rules), never a second reader that could disagree with it.
+expectation's own normalisation rules), never a second reader that could disagree with it. A value the case
+does not expect (an optional field) is read by its path's type (:func:`path_type`: an amount, a count, oui/non),
+so « beaucoup » is no more recorded as a total there than where the case expects one.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dataclasses import replace
 from testbench.casebook.model import Case, Expectation, ExpectationKind
 from testbench.domain.observe import unflatten
 from testbench.domain.verdict import Verdict
+from testbench.domain.vocabulary import is_amount
 from testbench.i18n import _t
 from testbench.runner.compare import compare_value
 
@@ -32,6 +35,22 @@ MISREAD = {
 MISREAD_OTHER = _t("{field} : « {value} » n'est pas une valeur que la comparaison sait lire")
 
 
+#: The type of a value no expectation types, by the last name of its path (an amount: ``is_amount``): the
+#: operator window's typed fields (``engines.operator.engine.FIELDS``) and their kin; any other reads any text
+PATH_TYPES = {
+    "rate": "decimal",
+    **dict.fromkeys(("invoice_count", "line_count", "count", "rank"), "integer"),
+    **dict.fromkeys(("rights_open", "qualified"), "boolean"),
+}
+
+
+def path_type(path: str) -> str:
+    """The type a value keyed at ``path`` reads as when the case expects nothing there (``string``: any text)."""
+    if is_amount(path):
+        return "decimal"
+    return PATH_TYPES.get(path.rpartition(".")[2].partition("[")[0], "string")
+
+
 def expectations_on(case: Case, path: str) -> list[Expectation]:
     """The case's value expectations on ``path``: what decides whether a value keyed there passes."""
     return [e for e in case.expectations if e.kind is ExpectationKind.VALUE and e.path == path]
@@ -45,11 +64,14 @@ def readable(expectation: Expectation, text: str) -> bool:
 
 def misread(case: Case, path: str, text: str) -> str | None:
     """The sentence (French, ``{field}`` and ``{value}`` to fill) saying that ``text`` keyed for ``path`` is not
-    of the type the case expects there; None when every expectation on the path can read it (or there is none)."""
-    for expectation in expectations_on(case, path):
+    of the type the case expects there (none: of its path's type, :func:`path_type`); None when it reads."""
+    expectations = expectations_on(case, path) or [
+        Expectation(id="", kind=ExpectationKind.VALUE, path=path, value_type=path_type(path))
+    ]
+    for expectation in expectations:
         if not readable(expectation, text):
             return MISREAD.get(expectation.value_type, MISREAD_OTHER)
     return None
 
 
-__all__ = ["MISREAD", "MISREAD_OTHER", "expectations_on", "misread", "readable"]
+__all__ = ["MISREAD", "MISREAD_OTHER", "PATH_TYPES", "expectations_on", "misread", "path_type", "readable"]

@@ -238,7 +238,8 @@ class AttestScreen(FormScreen[Attestation | None]):
     """A manual step: the instruction, what the screen should show, what the operator keys in.
 
     Each value is checked as the comparison will read it (:func:`testbench.tui.keyed.misread`: the case's
-    expectation on its path decides its type): a value its type cannot read (« o » for a boolean, « cinq
+    expectation on its path decides its type, else the path's own, expected or optional alike): a value its type
+    cannot read (« o » for a boolean, « cinq
     euros » for an amount) is refused on the window's notice line, the field focused, everything typed kept.
     A value the case expects left empty is asked about once (ctrl+s again confirms it absent); one it does not
     expect may stay empty. Escape says how the window

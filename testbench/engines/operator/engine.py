@@ -42,12 +42,14 @@ _INSTRUCTIONS = {
     "adri_query": _t("Interrogez ADRi pour le bénéficiaire indiqué."),
     "create_invoice": _t("Saisissez la facture {ref} dans le logiciel et validez-la."),
     "secure_invoice": _t("Sécurisez la facture {invoice_id} dans le logiciel."),
-    "build_lot": _t("Constituez le lot des factures {invoice_ids} dans le logiciel."),
+    "build_lot": _t("Constituez dans le logiciel le lot des factures {invoice_ids}."),
     "read_returns": _t("Intégrez le retour « {scenario} » dans le logiciel."),
     "apcv_context": _t("Lisez l'application carte Vitale présentée (téléservice ApCV)."),
     "insi_query": _t("Interrogez INSi pour le patient indiqué."),
     "eprescription_fetch": _t("Récupérez l'ordonnance numérique n° {number}."),
 }
+#: ``build_lot`` with one invoice: « le lot de la facture 1 », not « des factures 1 »
+ONE_INVOICE_LOT = _t("Constituez dans le logiciel le lot de la facture {invoice_ids}.")
 #: An instruction with values to key in: the operator reports what the application shows, field by field
 REPORT = _t("{instruction} Puis reportez ci-dessous les valeurs que le logiciel affiche.")
 #: The values the operator reads on screen and keys in, by engine call: (path in the call's result,
@@ -186,7 +188,10 @@ class OperatorEngine:
             "scenario": request.get("scenario", ""),
             "number": request.get("number", ""),
         }
-        return _INSTRUCTIONS[action].format(**fmt_args)
+        template = _INSTRUCTIONS[action]
+        if action == "build_lot" and len(request.get("invoice_ids", []) or []) == 1:
+            template = ONE_INVOICE_LOT
+        return template.format(**fmt_args)
 
     def _prompt(self, action: str, request: JsonObject, doc_kind: str | None = None) -> JsonObject:
         before = self.watch.snapshot() if doc_kind else {}
