@@ -215,21 +215,9 @@ def _resumes_its_selection(session: Path, keyword: str | None, tags: list[str]) 
     then takes them): the resume itself decides."""
     if not keyword and not tags:
         return True
-    import sqlite3
+    from testbench.store.read import run_options
 
-    from testbench.store import codec
-    from testbench.store.connection import SessionError, open_readonly
-
-    try:
-        conn = open_readonly(session)
-    except SessionError:
-        return True
-    try:
-        recorded = [codec.loads(row[0]) or {} for row in conn.execute("SELECT options FROM runs")]
-    except sqlite3.Error:
-        return True
-    finally:
-        conn.close()
+    recorded = run_options(session)
     given = (keyword or None, sorted(tags or []))
     return not recorded or any((run.get("keyword") or None, sorted(run.get("tags") or [])) == given for run in recorded)
 

@@ -495,6 +495,21 @@ def recorded_meta(path: str | Path, *keys: str) -> dict[str, str] | None:
         conn.close()
 
 
+def run_options(path: str | Path) -> list[dict[str, Any]]:
+    """The options each run of the session file was given (``-k``, ``--tag``…), in run order; nothing when there
+    is no readable session there (yet)."""
+    try:
+        conn = open_readonly(path)
+    except SessionError:
+        return []
+    try:
+        return [codec.loads(row[0]) or {} for row in conn.execute("SELECT options FROM runs ORDER BY id")]
+    except sqlite3.Error:
+        return []
+    finally:
+        conn.close()
+
+
 def attempt_products(path: str | Path) -> list[tuple[str, str, float, ProductVersion]]:
     """Each attempt of the session file (its case's casebook SHA-256 and id, its start) with the versions of the
     run it ran in (:func:`~testbench.store.model.run_product`); nothing when there is no readable session there."""
