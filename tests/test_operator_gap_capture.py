@@ -171,15 +171,17 @@ def _check(session: Path, tmp_path: Path) -> None:
     assert (gap.attempt_id, gap.step_id) == (attempt.id, "s-lot")
     said = [line for line in lines if "pendant que le banc était fermé" in line.text]
     assert [(line.text, line.step_id) for line in said] == [
-        ("1 ligne écrite par le logiciel pendant que le banc était fermé, rattachée à l'étape s-lot de la tentative 1",
-         "s-lot")
+        ("1 ligne écrite par le logiciel pendant que le banc était fermé, rattachée à l'étape s-lot du cas G-1"
+         " (tentative 1)", "s-lot")
     ]
     assert said[0].mono_ns < gap.mono_ns  # said before the line it announces
     built = build_report(session, tmp_path / "report", BuildOptions(junit=False, lang="en"))
     report = json.loads((built.folder / "report.json").read_text(encoding="utf-8"))
     texts = [line["text"] for line in report["cases"][0]["trace"]["excerpt"]]
     assert LINE in texts, texts
-    assert "1 line written by the software while the bench was closed, attributed to step s-lot of attempt 1" in texts
+    said_en = "1 line written by the software while the bench was closed, attributed to step s-lot of case G-1"
+    said_en += " (attempt 1)"
+    assert said_en in texts, texts
 
 
 def test_the_workstation_continuing_a_step_reads_what_the_application_wrote_while_it_was_closed(

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 from testbench.i18n import translator
 from testbench.tui import exam
@@ -51,6 +52,8 @@ def test_the_exam_view_restarts_the_watch_at_each_step(tmp_path: Path) -> None:
 
     class View(ExamHandlers):
         active_view = "values"  # the exam view not shown: nothing to draw
+
+        ws = SimpleNamespace(session_path=tmp_path / "none.tbsession")  # no session: no step continued
 
         def exam_folders(self) -> list[Path]:
             return [fse]

@@ -28,7 +28,18 @@ from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_USAGE, exit_code
 from testbench.runner.manual import HeadlessOperator, ScriptedOperator
 from testbench.runner.options import OPERATOR_ENGINE, CampaignOptions
 from testbench.runner.reasons import INTERRUPTED
-from testbench.runner.resume import STEP_FILES_META, Continuation, continuation, gap_owner, step_files_record
+from testbench.runner.resume import (
+    GAP_META,
+    STEP_FILES_META,
+    Continuation,
+    Interrupted,
+    continuation,
+    gap_cleared,
+    gap_files,
+    gap_record,
+    interrupted,
+    step_files_record,
+)
 from testbench.runner.runner import Runner
 from testbench.runner.tracing import TraceRecorder
 from testbench.store.connection import SessionError, SessionWriteError
@@ -535,8 +546,9 @@ class Campaign:
             raise self._unavailable(store, argv, flags, exc) from None
         capture = None
         try:
-            gap = gap_owner(continuing or {})
+            gap = self._interrupted(store)
             capture = self._start_capture(recorder, store, resume=bool(flags.get("resume")), gap=gap)
+            self._keep_gap(bench.engine, store, gap)
             self._continue_steps(bench.engine, store, recorder, continuing or {})
             run_id = self._begin_run(store, argv, flags, bench.description, bench.notes)
             yield self._runner(store, bench, recorder, self.listener), run_id
@@ -717,13 +729,34 @@ class Campaign:
                     if shard is not None:
                         store.set_selection(ran)
 
+    def _interrupted(self, store: SessionStore) -> Interrupted | None:
+        """Operator mode: the step the bench was closed on, still to be done (:func:`.resume.interrupted`)."""
+        if self.options.bench.engine != OPERATOR_ENGINE:
+            return None
+        from testbench.store.read import read_session
+
+        with read_session(store.path) as session:
+            return interrupted(session)
+
+    @staticmethod
+    def _keep_gap(engine: Any, store: SessionStore, gap: Interrupted | None) -> None:
+        """Assisted operator mode: the files written since the interrupted step began are kept for its attempt
+        (:data:`.resume.GAP_META`) before anything runs, so that the cases run before it is continued, in this
+        run or a later one, neither take them nor give it theirs."""
+        written_since = getattr(engine, "written_since", None)
+        if gap is None or not callable(written_since):
+            return
+        store.set_meta(GAP_META, gap_record(store.meta(GAP_META), gap, written_since(gap.files)))
+        store.commit()
+
     @staticmethod
     def _continue_steps(
         engine: Any, store: SessionStore, recorder: TraceRecorder, continuing: Mapping[tuple[str, str], Continuation]
     ) -> None:
         """Assisted operator mode: each step's output folders as it begins are kept in the session (committed
-        before the person is waited for), and each continued step compares the folders with those its attempt
-        kept and reads its own earlier lines (:meth:`AssistedOperatorEngine.continue_step`)."""
+        before the person is waited for); a continued step counts as new the files written while the bench was
+        closed on it (:data:`.resume.GAP_META`), which it forgets once it read them, and reads its own earlier
+        lines (:meth:`AssistedOperatorEngine.continue_step`)."""
         continue_step = getattr(engine, "continue_step", None)
         if not callable(continue_step):
             return
@@ -733,22 +766,38 @@ class Campaign:
                 store.set_meta(STEP_FILES_META, step_files_record(recorder.attempt_id, step_id, files))
                 store.commit()
 
+        def spent(step_id: str) -> None:
+            cleared = None if recorder.attempt_id is None else gap_cleared(
+                store.meta(GAP_META), recorder.attempt_id, step_id
+            )
+            if cleared is not None:
+                store.set_meta(GAP_META, cleared)
+                store.commit()
+
         engine.on_step_files = keep
+        engine.on_step_read = spent
         for (_sha, case_id), resumed in continuing.items():
             if resumed.step is not None:
-                continue_step(case_id, resumed.step, resumed.step_files, resumed.step_lines)
+                written = gap_files(store.meta(GAP_META), resumed.attempt_id, resumed.step)
+                continue_step(case_id, resumed.step, written, resumed.step_lines)
 
     def _start_capture(
-        self, recorder: TraceRecorder, store: SessionStore, *, resume: bool, gap: Continuation | None = None
+        self,
+        recorder: TraceRecorder,
+        store: SessionStore,
+        *,
+        resume: bool,
+        gap: Interrupted | None = None,
     ) -> TraceCapture | None:
         """Follow the application's logs and syslog for the whole run, on the recorder's clock.
 
         Each written batch is told to the listener (:class:`TracesCaptured`), so a screen can show
         the lines while the case runs. The files' positions after the lines written are kept in the
-        session; ``resume`` (``run --resume``) and a run that continues an attempt (``gap``, the workstation's
-        too) read on from them, so the lines the application wrote while the bench was closed (quit, killed,
-        crashed) are captured too (docs/traces.md). Those lines belong to ``gap``'s attempt, at the step it
-        continues at: they are recorded so, after a line of the bench that says it, and its steps read them.
+        session; ``resume`` (``run --resume``) and an operator run with a step the bench was closed on (``gap``,
+        :func:`.resume.interrupted`, whatever the run then does) read on from them, so the lines the application
+        wrote while the bench was closed (quit, killed, crashed) are captured too (docs/traces.md). Those lines
+        belong to that step of its attempt: they are recorded so at once, after a line of the bench that says it,
+        and its steps read them when it goes on.
         """
         options = self.options.capture
         profile = self.options.bench.profile
@@ -783,24 +832,25 @@ class Campaign:
         return _start_after_gap(capture, recorder, gap)
 
 
-def written_while_closed(count: int, step: str, number: int) -> str:
+def written_while_closed(count: int, step: str, case_id: str, number: int) -> str:
     """The bench's line before what the application wrote while the bench was closed (French, as recorded)."""
     return tn(
         "{count} ligne écrite par le logiciel pendant que le banc était fermé, rattachée à l'étape {step}"
-        " de la tentative {number}",
+        " du cas {case} (tentative {number})",
         "{count} lignes écrites par le logiciel pendant que le banc était fermé, rattachées à l'étape {step}"
-        " de la tentative {number}",
+        " du cas {case} (tentative {number})",
         count,
         "fr",
         step=step,
+        case=case_id,
         number=number,
     )
 
 
-def _start_after_gap(capture: TraceCapture, recorder: TraceRecorder, gap: Continuation) -> TraceCapture:
+def _start_after_gap(capture: TraceCapture, recorder: TraceRecorder, gap: Interrupted) -> TraceCapture:
     """Start ``capture``: the files' lines written since the positions kept (its first reading, done as it starts)
-    carry ``gap``'s attempt and step, after a line of the bench that says how many; the recorder keeps them for
-    that attempt's steps (:meth:`TraceRecorder.carry`)."""
+    carry ``gap``'s attempt and step, after a line of the bench that says how many, and are written at once; the
+    recorder also keeps them for that attempt, should this run continue it (:meth:`TraceRecorder.carry`)."""
     from testbench.traces.clock import stamp
 
     recorder.carry(gap.attempt_id)
@@ -810,8 +860,9 @@ def _start_after_gap(capture: TraceCapture, recorder: TraceRecorder, gap: Contin
     read = capture.stats().captured
     capture.set_context(None, None)
     if read:
-        text = written_while_closed(read, gap.step or "—", gap.number)
+        text = written_while_closed(read, gap.step, gap.case_id, gap.number)
         recorder.add(TraceLine(Channel.BENCH, mono, wall, text, "testbench", None, None, gap.attempt_id, gap.step))
+    recorder.flush()
     return capture
 
 

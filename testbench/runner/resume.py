@@ -26,11 +26,14 @@ from testbench.store.read import CaseView, SessionView
 from testbench.traces.model import TraceLine
 
 #: the session's meta key of the output folders as they were when the latest operator step began
-#: (:func:`step_files_record`): when that step is continued it compares the folders with them, not with the folders
-#: as they are when it continues, so a file the application wrote while the bench was closed is the step's. One
-#: key, overwritten by each step: the step a closed bench interrupted is the latest one begun, and every write to
-#: the session's meta is chained as the whole table (a listing per attempt would grow it through the campaign)
+#: (:func:`step_files_record`): the step a closed bench interrupted is the latest one begun, so this key names it
+#: (:func:`interrupted`) and what the application wrote while the bench was closed is measured from it. One key,
+#: overwritten by each step: every write to the session's meta is chained as the whole table
 STEP_FILES_META = "operator_step_files"
+#: the session's meta key of what the application wrote while the bench was closed, per interrupted attempt
+#: (:func:`gap_record`): the step that goes on counts those files as new whatever ran in between, and the later
+#: steps do not overwrite it; an entry goes when its step ends (:func:`gap_cleared`)
+GAP_META = "operator_gap"
 
 
 def step_files_record(attempt_id: int, step_id: str, files: Mapping[str, Any]) -> str:
@@ -38,18 +41,75 @@ def step_files_record(attempt_id: int, step_id: str, files: Mapping[str, Any]) -
     return json.dumps({"attempt": attempt_id, "step": step_id, "files": files}, ensure_ascii=False)
 
 
-def _step_files(session: SessionView, attempt_id: int, step_id: str) -> Mapping[str, Any] | None:
-    """The folders as ``step_id`` of the attempt found them when it began; None when it did not begin or another
-    step began since (or unreadable): the step then compares the folders with them as they are."""
+@dataclass(frozen=True)
+class Interrupted:
+    """The operator step the bench was closed on: the latest begun, its attempt unfinished, the step not ended."""
+
+    attempt_id: int
+    number: int  # the attempt's number among the case's attempts
+    case_id: str
+    step: str
+    files: Mapping[str, Any]  # its folders' files as it found them when it began (:func:`step_files_record`)
+    #: the cases' latest attempts without a final verdict: those whose gap entries :func:`gap_record` keeps
+    open_attempts: frozenset[int] = frozenset()
+
+
+def _json(text: str | None) -> Any:
     try:
-        record = json.loads(session.meta.get(STEP_FILES_META) or "null")
+        return json.loads(text or "null")
     except ValueError:
         return None
+
+
+def interrupted(session: SessionView) -> Interrupted | None:
+    """The step :data:`STEP_FILES_META` names, when it is still to be done: its attempt is its case's latest, has
+    no final verdict, and the step was not finished (None otherwise, or when the key is unreadable)."""
+    record = _json(session.meta.get(STEP_FILES_META))
     if not isinstance(record, dict) or not isinstance(record.get("files"), dict):
         return None
-    if record.get("attempt") != attempt_id or record.get("step") != step_id:
+    attempt_id, step = record.get("attempt"), record.get("step")
+    for view in session.cases:
+        latest = view.latest
+        if latest is None or latest.id != attempt_id:
+            continue
+        if Verdict(latest.verdict).is_final:
+            return None
+        states = {state.id: state.status for state in session.steps(view, latest)}
+        if states.get(str(step)) in ("done", "confirmed", "refused"):
+            return None
+        latest_ids = (v.latest for v in session.cases)
+        still = frozenset(a.id for a in latest_ids if a is not None and not Verdict(a.verdict).is_final)
+        return Interrupted(latest.id, latest.number, view.case_id, str(step), dict(record["files"]), still)
+    return None
+
+
+def gap_record(text: str | None, gap: Interrupted, files: Mapping[str, Any]) -> str:
+    """:data:`GAP_META` (``text``) with ``gap``'s entry set to ``files`` (what was written while the bench was
+    closed, :func:`~testbench.engines.operator.assisted.snapshot_record`); the entries of attempts no longer open
+    (finished, or their case started again) are dropped."""
+    entries = _json(text)
+    keep = gap.open_attempts
+    entries = {k: v for k, v in entries.items() if k.isdigit() and int(k) in keep} if isinstance(entries, dict) else {}
+    entries[str(gap.attempt_id)] = {"step": gap.step, "files": dict(files)}
+    return json.dumps(entries, ensure_ascii=False)
+
+
+def gap_files(text: str | None, attempt_id: int, step_id: str) -> Mapping[str, Any] | None:
+    """The files :data:`GAP_META` (``text``) gives the step ``step_id`` of the attempt; None when none."""
+    entries = _json(text)
+    entry = entries.get(str(attempt_id)) if isinstance(entries, dict) else None
+    if not isinstance(entry, dict) or entry.get("step") != step_id or not isinstance(entry.get("files"), dict):
         return None
-    return dict(record["files"])
+    return dict(entry["files"])
+
+
+def gap_cleared(text: str | None, attempt_id: int, step_id: str) -> str | None:
+    """:data:`GAP_META` (``text``) without the attempt's entry once ``step_id`` ended; None when it had none."""
+    entries = _json(text)
+    if gap_files(text, attempt_id, step_id) is None or not isinstance(entries, dict):
+        return None
+    entries.pop(str(attempt_id), None)
+    return json.dumps(entries, ensure_ascii=False)
 
 
 @dataclass(frozen=True)
@@ -64,8 +124,6 @@ class Continuation:
     values: Mapping[str, dict[str, Any]] = field(default_factory=dict)  # step id → its values (path → value)
     refusals: Mapping[str, str] = field(default_factory=dict)  # step id → the refusal code a case expected
     lines: tuple[TraceLine, ...] = ()  # the attempt's trace so far (its trace expectations read all of it)
-    #: the output folders as the step it continues at found them when it began (assisted mode), None if unknown
-    step_files: Mapping[str, Any] | None = None
 
     @property
     def step(self) -> str | None:
@@ -145,15 +203,4 @@ def continuation(session: SessionView, view: CaseView | None, case: Case, engine
     }
     lines = tuple(session.trace_lines(latest.id))
     following = case.steps[len(done)].id if len(done) < len(case.steps) else "—"
-    files = _step_files(session, latest.id, following)
-    return Continuation(
-        latest.id, latest.number, latest.reason, tuple(done), following, values, refusals, lines, files
-    )
-
-
-def gap_owner(continuing: Mapping[Any, Continuation]) -> Continuation | None:
-    """The one attempt of a run that what the application wrote while the bench was closed belongs to: the first it
-    continues (the run continues its cases in their order), at the step it continues at. The capture reads on from
-    where it stopped when there is one (:meth:`~testbench.runner.campaign.Campaign._start_capture`); the lines
-    read then carry that attempt and step, as the record says."""
-    return next(iter(continuing.values()), None)
+    return Continuation(latest.id, latest.number, latest.reason, tuple(done), following, values, refusals, lines)

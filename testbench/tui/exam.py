@@ -70,8 +70,11 @@ class FolderWatch:
                 continue
         return seen
 
-    def start(self) -> None:
-        self._before = self._scan()
+    def start(self, written: Iterable[Path] = ()) -> None:
+        """What is there now is not new, but the files ``written`` for the step while the bench was closed (a
+        continued step reads them: they are its own)."""
+        gap = set(written)
+        self._before = {path: sig for path, sig in self._scan().items() if path not in gap}
 
     def files(self) -> list[FolderFile]:
         """New files first (newest first), then the ones that were already there."""

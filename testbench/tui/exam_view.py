@@ -150,7 +150,8 @@ class ExamHandlers:
             self.exam_watch().start()  # what is there now is not this case's evidence
         elif isinstance(event, StepStarted) and self.exam_progress is not None:
             self.exam_progress.step = event.step
-            self.exam_watch().start()  # « nouveau » is what this step wrote, not the step before
+            # « nouveau » is what this step wrote, not the step before; a continued step's, since it began
+            self.exam_watch().start(self._written_while_closed(self.exam_progress.attempt_id, event.step.id))
         elif isinstance(event, CaseFinished) and self.exam_progress is not None:
             self.exam_progress.finished = time.monotonic()
             self.exam_progress.end = AttemptEnd(event.outcome.verdict.value, event.outcome.reason)
@@ -160,6 +161,17 @@ class ExamHandlers:
             self.query_one("#exam-view", ExamView).show_log(self.trace_source(), self._exam_subject()[1])
         else:
             self.refresh_exam()
+
+    def _written_while_closed(self, attempt_id: int, step_id: str) -> list[Path]:
+        """The files the application wrote for a continued step while the bench was closed on it, as the run kept
+        them in the session before it began (``runner.resume.GAP_META``, assisted mode); none for another step."""
+        from testbench.engines.operator.assisted import _snapshot_from  # the runner's reading of that listing
+        from testbench.runner.resume import GAP_META, gap_files
+        from testbench.store.read import recorded_meta
+
+        meta = recorded_meta(self.ws.session_path, GAP_META) or {}
+        listing = gap_files(meta.get(GAP_META), attempt_id, step_id) or {}
+        return [path for files in listing.values() for path in _snapshot_from(files)]
 
     def exam_tick(self) -> None:
         if not self.is_running or self._closing:  # the interval may fire while the app quits: no screen left

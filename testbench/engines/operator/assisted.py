@@ -182,18 +182,32 @@ class AssistedOperatorEngine(OperatorModeEngine):
         self.timeout = timeout
         self._notes = StepNotes()
         #: told, as each step begins, its folders' files as they are (step id, :func:`snapshot_record`): kept, so
-        #: that the step continued after the bench was closed compares the folders with them
+        #: that what the application writes while the bench is closed on that step is measured from them
         self.on_step_files: Callable[[str, dict[str, Any]], None] | None = None
+        #: told when the operator said a step done and its files were read (step id): its gap is spent
+        self.on_step_read: Callable[[str], None] | None = None
         self._continued: dict[tuple[str, str], tuple[Mapping[str, Any] | None, tuple[TraceLine, ...]]] = {}
 
     def continue_step(
-        self, case_id: str, step_id: str, files: Mapping[str, Any] | None, lines: Sequence[TraceLine] = ()
+        self, case_id: str, step_id: str, written: Mapping[str, Any] | None, lines: Sequence[TraceLine] = ()
     ) -> None:
-        """The step ``step_id`` of ``case_id`` goes on where it stopped (the bench was closed): its folders are
-        compared with ``files`` (:func:`snapshot_record`, as they were when it began; None: as they are now) and
-        its log extractors read ``lines`` (what it had before it stopped) and every line of the attempt since,
-        those the application wrote while the bench was closed included."""
-        self._continued[(case_id, step_id)] = (files, tuple(lines))
+        """The step ``step_id`` of ``case_id`` goes on where it stopped (the bench was closed): the files
+        ``written`` while it was closed (:func:`snapshot_record`, :meth:`written_since`) count as its new files,
+        whatever other cases wrote in between does not; its log extractors read ``lines`` (what it had before it
+        stopped, the lines written while the bench was closed included) and every line of the attempt since."""
+        self._continued[(case_id, step_id)] = (written, tuple(lines))
+
+    def written_since(self, listing: Mapping[str, Any]) -> dict[str, Any]:
+        """The files of the folders ``listing`` has (:func:`snapshot_record`, as a step found them when it began)
+        that are new or changed since: what the application wrote for that step, the bench closed included."""
+        out: dict[str, Snapshot] = {}
+        for spec in self.profile.extractors:
+            if spec.kind == "regex" or spec.name not in listing:
+                continue
+            then = _snapshot_from(listing[spec.name])
+            now = _snapshot(self.profile.watched_files(spec))
+            out[spec.name] = {path: sig for path, sig in now.items() if then.get(path) != sig}
+        return snapshot_record(out)
 
     # -- what the operator is asked -------------------------------------------------------------
     def specs(self, action: str) -> tuple[ExtractorSpec, ...]:
@@ -231,8 +245,8 @@ class AssistedOperatorEngine(OperatorModeEngine):
         specs = self.specs(action)
         start_ns = mono_ns()  # the clock the captured lines are stamped on
         step_id = self._step.id if self._step is not None else ""
-        files_then, lines_then = self._continued.pop((self._case.id if self._case else "", step_id), (None, None))
-        before = self._before(specs, files_then)
+        written, lines_then = self._continued.pop((self._case.id if self._case else "", step_id), (None, None))
+        before = self._before(specs, written)
         if self.on_step_files is not None and step_id:
             self.on_step_files(step_id, snapshot_record(before))
         answer = super()._prompt(action, request, None)  # the operator performs the step ("done" returns)
@@ -240,6 +254,8 @@ class AssistedOperatorEngine(OperatorModeEngine):
         watch = _LineWatch(specs, start_ns if lines_then is None else None, lines_then or ())
         files = self._wait(specs, before, watch)
         by_spec = self._extract(specs, files, watch)
+        if self.on_step_read is not None and step_id:
+            self.on_step_read(step_id)
         extracted = [item for items in by_spec.values() for item in items]
         root = CALL_ROOTS.get(action, action)
         missing = self._not_found(specs, files, by_spec)
@@ -253,15 +269,16 @@ class AssistedOperatorEngine(OperatorModeEngine):
             self._origins.update(_captured_origins(root, files.evidence_paths()))
         return result
 
-    def _before(self, specs: Sequence[ExtractorSpec], recorded: Mapping[str, Any] | None) -> dict[str, Snapshot]:
-        """Each file extractor's files before the step: as ``recorded`` when the step began (a continued step),
-        else as they are now."""
+    def _before(self, specs: Sequence[ExtractorSpec], written: Mapping[str, Any] | None) -> dict[str, Snapshot]:
+        """Each file extractor's files before the step: as they are now, but those ``written`` while the bench was
+        closed on it (a continued step), which so count as new."""
         out: dict[str, Snapshot] = {}
         for spec in specs:
             if spec.kind == "regex":
                 continue
-            kept = (recorded or {}).get(spec.name)
-            out[spec.name] = _snapshot_from(kept) if kept is not None else _snapshot(self.profile.watched_files(spec))
+            gap = _snapshot_from((written or {}).get(spec.name))
+            now = _snapshot(self.profile.watched_files(spec))
+            out[spec.name] = {path: sig for path, sig in now.items() if path not in gap}
         return out
 
     def _wait(self, specs: Sequence[ExtractorSpec], before: Mapping[str, Snapshot], watch: _LineWatch) -> _StepFiles:
