@@ -165,13 +165,13 @@ class ExamHandlers:
     def _written_while_closed(self, attempt_id: int, step_id: str) -> list[Path]:
         """The files the application wrote for a continued step while the bench was closed on it, as the run kept
         them in the session before it began (``runner.resume.GAP_META``, assisted mode); none for another step."""
-        from testbench.engines.operator.assisted import _snapshot_from  # the runner's reading of that listing
+        from testbench.engines.operator.assisted import snapshot_from  # the runner's reading of that listing
         from testbench.runner.resume import GAP_META, gap_files
         from testbench.store.read import recorded_meta
 
         meta = recorded_meta(self.ws.session_path, GAP_META) or {}
         listing = gap_files(meta.get(GAP_META), attempt_id, step_id) or {}
-        return [path for files in listing.values() for path in _snapshot_from(files)]
+        return [path for files in listing.values() for path in snapshot_from(files)]
 
     def exam_tick(self) -> None:
         if not self.is_running or self._closing:  # the interval may fire while the app quits: no screen left

@@ -204,7 +204,7 @@ class AssistedOperatorEngine(OperatorModeEngine):
         for spec in self.profile.extractors:
             if spec.kind == "regex" or spec.name not in listing:
                 continue
-            then = _snapshot_from(listing[spec.name])
+            then = snapshot_from(listing[spec.name])
             now = _snapshot(self.profile.watched_files(spec))
             out[spec.name] = {path: sig for path, sig in now.items() if then.get(path) != sig}
         return snapshot_record(out)
@@ -276,7 +276,7 @@ class AssistedOperatorEngine(OperatorModeEngine):
         for spec in specs:
             if spec.kind == "regex":
                 continue
-            gap = _snapshot_from((written or {}).get(spec.name))
+            gap = snapshot_from((written or {}).get(spec.name))
             now = _snapshot(self.profile.watched_files(spec))
             out[spec.name] = {path: sig for path, sig in now.items() if path not in gap}
         return out
@@ -709,7 +709,7 @@ def snapshot_record(before: Mapping[str, Snapshot]) -> dict[str, Any]:
     return {name: [[str(path), sig[0], sig[1]] for path, sig in files.items()] for name, files in before.items()}
 
 
-def _snapshot_from(recorded: Any) -> Snapshot:
+def snapshot_from(recorded: Any) -> Snapshot:
     """A :func:`snapshot_record` entry read back; what cannot be read is left out (the file then counts as new)."""
     out: Snapshot = {}
     for item in recorded if isinstance(recorded, list) else ():
