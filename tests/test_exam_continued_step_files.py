@@ -24,7 +24,7 @@ def test_a_continued_step_marks_the_file_written_while_the_bench_was_closed(tmp_
     session = tmp_path / "s.tbsession"
     written = snapshot_record({"lot": {gap_file: (gap_file.stat().st_mtime, gap_file.stat().st_size)}})
     with SessionStore.open(session) as store:  # what the run keeps before the continued step begins
-        store.set_meta(GAP_META, gap_record(None, Interrupted(7, 1, "C-1", "s-lot", {}), written, {7}))
+        store.set_meta(GAP_META, gap_record(None, Interrupted(7, 1, "C-1", "s-lot", {}, frozenset({7})), written))
         store.commit()
     handlers = SimpleNamespace(ws=SimpleNamespace(session_path=session))
 
