@@ -341,6 +341,7 @@ class FileTailer(Delivery):
         batch: list[RawLine],
     ) -> None:
         """Start each file of ``resume`` where it was left, wherever it is now (it may have rotated)."""
+        rotated: dict[str, tuple[int, str]] = {}  # source -> (mtime, path) of its newest file found out of the patterns
         for pos in self._resume:
             followed = Followed(
                 origin=pos.source,
@@ -368,11 +369,37 @@ class FileTailer(Delivery):
                     continue  # gone while the bench was down
                 path, size = found
                 followed.in_patterns = False
+                st = self._stat(path)
+                if st is not None:
+                    rotated[pos.source] = max(rotated.get(pos.source, (st[3], path)), (st[3], path))
             claimed.add(path)
             if path != pos.path:
                 vacated[pos.path] = pos.source
             followed.path = path
             self._read(followed, size, batch, live=False)  # written while the bench was down
+            keep.append(followed)
+        for source, (mtime_ns, path) in rotated.items():
+            self._read_rotated_since(source, path, mtime_ns, claimed, keep, batch)
+
+    def _read_rotated_since(
+        self, source: str, resumed: str, mtime_ns: int, claimed: set[str], keep: list[Followed], batch: list[RawLine]
+    ) -> None:
+        """Read whole, oldest first, the files at rotated names of ``source`` newer than its resumed file (now at
+        ``resumed``): after two rotations while the bench was down, ``app.log.1`` lies between the resumed
+        ``app.log.2`` and the new ``app.log``, and no pattern lists it."""
+        folder = os.path.dirname(source)
+        listed: list[tuple[int, str, int, int, int]] = []
+        for entry in _scan(folder):
+            path = os.path.join(folder, entry.name)
+            if path in claimed or path == resumed or not _is_rotated_name(path, source):
+                continue
+            st = self._stat(path)
+            if st is not None and st[3] >= mtime_ns:  # the same clock tick may stamp both files
+                listed.append((st[3], path, st[0], st[1], st[2]))
+        for _mt, path, dev, ino, size in sorted(listed):
+            claimed.add(path)
+            followed = Followed(origin=source, path=path, dev=dev, ino=ino, head=b"", offset=0, in_patterns=False)
+            self._read(followed, size, batch, live=False)
             keep.append(followed)
 
     def _relocate(self, followed: Followed, excluded: set[str]) -> tuple[str, int] | None:
@@ -383,10 +410,7 @@ class FileTailer(Delivery):
             head = None if st[1] else read_head(followed.path)
             if followed.same_file(st[0], st[1], head):
                 return followed.path, st[2]
-        try:
-            entries = list(os.scandir(old.parent if str(old.parent) else "."))
-        except OSError:
-            return None
+        entries = _scan(str(old.parent))
         stem = old.name.split(".", 1)[0]
         for entry in entries:
             if entry.path in excluded or not entry.name.startswith(stem):
@@ -526,9 +550,27 @@ def _heir(path: str, vacated: Mapping[str, str]) -> str | None:
     to ``app.log.1`` before the poll saw it, is written by the application as ``app.log``.
     """
     for old, source in vacated.items():
-        if path == old or path.startswith(old + "."):
+        if path == old or _is_rotated_name(path, old):
             return source
     return None
+
+
+#: what a rotation that compresses old logs appends (``app.log.2.gz``): such a file is no text to read as lines
+_COMPRESSED = (".gz", ".bz2", ".xz", ".zst", ".zip", ".z")
+
+
+def _is_rotated_name(path: str, base: str) -> bool:
+    """Whether ``path`` is a name a rotation gives the file at ``base`` (``app.log.1``, ``app.log.2026-12-05``), not
+    compressed."""
+    return path.startswith(base + ".") and not path.lower().endswith(_COMPRESSED)
+
+
+def _scan(folder: str) -> list[os.DirEntry[str]]:
+    """The entries of a folder (« » is the current one); none if it cannot be listed."""
+    try:
+        return list(os.scandir(folder or "."))
+    except OSError:
+        return []
 
 
 def _renamed(followed: Followed, candidate: Candidate) -> bool | None:
