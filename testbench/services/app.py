@@ -40,6 +40,8 @@ LogSink = Callable[[JsonObject], None]
 
 #: How long the ``timeout`` fault holds an answer back: longer than any client of ours waits.
 TIMEOUT_DELAY = 30.0
+#: the longest a held answer may be held (an hour: past any engine's timeout), so a control mistake is refused
+MAX_DELAY = 3600.0
 #: The end of a truncated (``malformed``) answer: valid UTF-8, invalid JSON.
 _MALFORMED = '{"service": "%s", "status": "ok", "reference": "TRONQUE-'
 #: The largest request body read (aiohttp's default): beyond it, HTTP 413 in our format.
@@ -202,11 +204,15 @@ def make_app(log: LogSink, reg: Registry | None = None) -> web.Application:
             unknown = answers.received(fault)
             said = t(f"défaut inconnu « {unknown} » (connus : {', '.join(FAULTS)})")
             return _json(400, {"ok": False, "message": said})
+        delay = body.get("delay")
+        delay = state.delay if delay is None else delay  # not given (or null): the hold as it was
+        if isinstance(delay, bool) or not isinstance(delay, int | float) or not 0 <= delay <= MAX_DELAY:
+            said = t(f"delay : nombre de secondes de 0 à {MAX_DELAY:g} attendu, reçu « {answers.received(delay)} »")
+            return _json(400, {"ok": False, "message": said})
         identity = body.get("identity")
         state.scenario[service], state.fault[service] = name, fault
         state.identity[service] = identity if isinstance(identity, dict) else None
-        if isinstance(body.get("delay"), int | float):
-            state.delay = float(body["delay"])
+        state.delay = float(delay)
         log({"ts": time.time(), "control": "scenario", "service": service, "scenario": name, "fault": fault})
         return _json(200, {"ok": True, "service": service, "scenario": name, "fault": fault})
 
