@@ -230,7 +230,7 @@ def _template_shape(french: str, english_text: str, agree: Callable[[int], str] 
             regex += rf"(?P<{piece}>\d+)"
             seen.add(piece)
         else:  # only the last part may span « : » or « ; » (a reason that carries a whole sentence)
-            regex += f"(?P<{piece}>.+?)" if i == last else f"(?P<{piece}>(?:(?! : | ; ).)+?)"
+            regex += f"(?P<{piece}>.*?)" if i == last else f"(?P<{piece}>(?:(?! : | ; ).)*?)"  # a value may be empty
             seen.add(piece)
 
     def build(match: re.Match[str], t: Callable[[str], str]) -> str:
