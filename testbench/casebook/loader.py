@@ -94,8 +94,9 @@ def check_casebook(path: str | Path, limits: LoadLimits | None = None) -> tuple[
         return None, [wrong_root]
     if builder.malformed is not None:  # the two parsers disagree: expat's word is all we have
         return None, [builder.malformed]
-    problems = xsd.schema_problems(parsed.root, source, errors or [])
-    left_out = xsd.left_out(errors or [], problems, builder.unknown, not builder.gave_up)
+    errors = xsd.without_redundant_empty(errors or [])
+    problems = xsd.schema_problems(parsed.root, source, errors)
+    left_out = xsd.left_out(errors, problems, builder.unknown, not builder.gave_up)
     if left_out is not None:
         problems.append(left_out)
     problems.extend(builder.problems)

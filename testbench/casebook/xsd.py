@@ -147,6 +147,16 @@ def _cascade(el: etree._Element | None, message: str, parents: set[int]) -> bool
     return False
 
 
+_EMPTY = re.compile(r".*\[facet 'minLength'\] The value(?: '')? has a length of '0'", re.S)
+_NOT_BLANK = re.compile(r".*\[facet 'pattern'\] The value '.*' is not accepted by the pattern '\[\\s\\S\]\*\\S", re.S)
+
+
+def without_redundant_empty(errors: list[RawError]) -> list[RawError]:
+    """An empty text breaks both facets of a non-empty type (minimum length, pattern): one problem says it."""
+    blank = {(line, path) for line, _, path, raw in errors if _NOT_BLANK.match(raw)}
+    return [e for e in errors if not ((e[0], e[2]) in blank and _EMPTY.match(e[3]))]
+
+
 def schema_problems(root: etree._Element, source: SourceText, errors: list[RawError]) -> list[Problem]:
     """Turn raw schema errors into problems located at the element (or attribute) concerned.
 
