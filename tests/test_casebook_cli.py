@@ -169,8 +169,8 @@ SCHEMA_ERRORS = [
     (
         "too-short.xml",
         ("<objective>Part AMO</objective>", "<objective></objective>"),
-        "<objective> : longueur 0, en deçà du minimum permis (1)",
-        "<objective>: length 0, below the allowed minimum (1)",
+        "<objective> : «  » ne convient pas : il faut un texte, pas seulement des espaces",
+        '<objective>: "" is not valid: expected text, not only spaces',
     ),
     (
         "minimum.xml",
