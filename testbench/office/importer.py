@@ -4,7 +4,9 @@ Rows are grouped into cases (a row with an empty id continues the case above: mo
 expectations); each cell is converted as its field wants, and what cannot be is a :class:`Problem` placed
 at its cell. A case with a problem is left out, the others are kept. :func:`write_import` then checks the
 result with the casebook loader — in the folder it is written to, since card profiles are relative to it —
-leaves out the cases the loader refuses (placed at their first row), and writes the file atomically.
+leaves out the cases the loader refuses (placed at their first row), and writes the file atomically. A case
+left out for a conversion problem is checked too, as far as it was built, so that one run says all of a
+row's errors.
 """
 
 from __future__ import annotations
@@ -178,10 +180,11 @@ def _kept(result: ImportResult) -> list[Problem]:
 
 
 def _check(
-    xml: bytes, folder: Path, mapping: Mapping, importer: _Importer, kept: set[str]
+    xml: bytes, folder: Path, mapping: Mapping, importer: _Importer, kept: set[str], own_cells: bool = False
 ) -> dict[str, list[tuple[str, str, Place | None]]]:
     """Load ``xml`` from a temporary file in ``folder``: case id -> the loader's problems (French, English,
     the cell at fault when known: the cell of the attribute, else of the element, the loader names).
+    ``own_cells`` keeps only the problems of a case placed at an attribute's own cell.
 
     A problem outside every case cannot be left out: :class:`OfficeError`, placed where its source is — an
     identity field at its cell or at its mapping line, a fixtures element at its line in the fixtures file.
@@ -210,7 +213,9 @@ def _check(
                 owner = anchor
         english = problem.english or translator("en")(problem.message)
         if owner is not None and owner[0] == "case":
-            place = _cell_at(cells, lines, line, problem.source.col)
+            place = _cell_at(cells, lines, line, problem.source.col, own_cells)
+            if place is None and own_cells:
+                continue
             refused.setdefault(str(owner[1]), []).append((problem.message, english, place))
         elif owner is not None and owner[0] == "identity":
             outside.append(_composed(owner[1], "identité : {reason}", "", problem.message, english))
@@ -233,7 +238,7 @@ def _cells_by_line(
     ones read back from their text walk alike; a previous version ``kept`` was read from no cell)."""
     found: dict[int, tuple[Cell, dict[str, Cell]]] = {}
     for case in tree.iter(f"{{{NS}}}case"):
-        built = importer.built.get(case.get("id", ""))
+        built = importer.built.get(case.get("id", ""), importer.partial.get(case.get("id", "")))
         if built is None or case.get("id", "") in kept:
             continue
         for made, read in zip(built.iter(), case.iter(), strict=False):
@@ -243,8 +248,11 @@ def _cells_by_line(
     return found
 
 
-def _cell_at(cells: dict[int, tuple[Cell, dict[str, Cell]]], lines: list[str], line: int, col: int) -> Place | None:
-    """The cell behind the loader's ``line:col``: the attribute's cell when the column is an attribute's."""
+def _cell_at(
+    cells: dict[int, tuple[Cell, dict[str, Cell]]], lines: list[str], line: int, col: int, own: bool = False
+) -> Place | None:
+    """The cell behind the loader's ``line:col``: the attribute's cell when the column is an attribute's, else
+    the element's (None when ``own``: only an attribute's own cell is wanted)."""
     origin = cells.get(line)
     if origin is None:
         return None
@@ -253,7 +261,7 @@ def _cell_at(cells: dict[int, tuple[Cell, dict[str, Cell]]], lines: list[str], l
     for match in _ATTRIBUTE.finditer(text):
         if match.start(1) + 1 == col and match.group(1) in attributes:
             return attributes[match.group(1)].place
-    return cell.place
+    return None if own else cell.place
 
 
 def _anchors(tree: etree._Element, mapping: Mapping, importer: _Importer) -> list[tuple[int, tuple[str, object]]]:
@@ -365,6 +373,8 @@ class _Importer:
         self.columns: dict[str, int] = {}
         self.cases: list[_Case] = []
         self.built: dict[str, etree._Element] = {}
+        #: case left out for a conversion problem -> its element without the values that did not convert
+        self.partial: dict[str, etree._Element] = {}
         #: element built -> the cell it came from and the cells of its attributes, to place the loader's problems
         self.origins: dict[etree._Element, tuple[Cell, dict[str, Cell]]] = {}
         self.fixtures: etree._Element | None = None
@@ -378,11 +388,30 @@ class _Importer:
         self.fixtures = self._fixtures()
         for case in self.cases:
             element = _CaseBuilder(self, case).build()
-            if case.problems:
-                self.problems.extend(case.problems)
-            elif element is not None:
-                self.built[case.id] = element
+            if element is not None:
+                (self.partial if case.problems else self.built)[case.id] = element
+        if self.folder is not None:
+            self._check_partial(self.folder)
+        for case in self.cases:
+            self.problems.extend(case.problems)
         return self.render()
+
+    def _check_partial(self, folder: Path) -> None:
+        """The loader's problems in the cases left out for a conversion problem, each at an attribute's own cell
+        (a tiers payant or an exo the schema refuses beside an unreadable ALD): one run says all of a row's
+        errors. The others may only follow from the values that did not convert: said once these are fixed."""
+        if not self.partial:
+            return
+        probe = self.render(partial=True)
+        try:
+            refused = _check(probe.xml, folder, self.mapping, self, set(), own_cells=True)
+        except (OfficeError, OSError):  # outside the cases, or no temporary file: the check of the cases kept says it
+            return
+        template = "cas {case} laissé de côté : {reason}"
+        for case in self.cases:
+            if case.id in self.partial:
+                for french, english, place in refused.get(case.id, []):
+                    case.problems.append(_composed(place, template, case.id, french, english))
 
     def _locate_columns(self) -> None:
         width = max([len(self.table.header_cells), *(len(row) for row in self.table.rows)])
@@ -596,10 +625,14 @@ class _Importer:
         return element
 
     # ----- XML
-    def render(self, exclude: set[str] | None = None, keep: dict[str, etree._Element] | None = None) -> ImportResult:
+    def render(
+        self, exclude: set[str] | None = None, keep: dict[str, etree._Element] | None = None, partial: bool = False
+    ) -> ImportResult:
         """The casebook of the cases built, less ``exclude``; a case left out whose previous version ``keep``
-        holds (the casebook being re-imported over) is written as it was, in its place, rather than lost."""
+        holds (the casebook being re-imported over) is written as it was, in its place, rather than lost.
+        ``partial``: the cases left out for a conversion problem instead, to be checked, never written."""
         exclude, keep = exclude or set(), keep or {}
+        built = self.partial if partial else self.built
         root = etree.Element(f"{{{NS}}}casebook", nsmap={None: NS})
         root.set("format-version", "1")
         root.append(
@@ -617,7 +650,7 @@ class _Importer:
         left_out: list[str] = []
         kept: list[str] = []
         for case in self.cases:
-            element = self.built.get(case.id)
+            element = built.get(case.id)
             first = case.cells[0].get("id")
             if first is not None:
                 rows.setdefault(case.id, first.place)
@@ -654,7 +687,7 @@ class _CaseBuilder:
     def origin(self, element: etree._Element, cell: Cell | None, attributes: dict[str, Cell] | None = None) -> None:
         """Record where ``element`` (and each of its attributes) was read, for the loader's problems."""
         if cell is not None:
-            self.importer.origins[element] = (cell, attributes or {})
+            self.importer.origins[element] = (cell, {} if attributes is None else attributes)
 
     def first(self, name: str) -> tuple[str, Cell | None]:
         """The field's text from the case's first row that gives it, else the mapping's default."""
@@ -665,6 +698,8 @@ class _CaseBuilder:
         return self.mapping.defaults.get(name, "").strip(), None
 
     def build(self) -> etree._Element | None:
+        """The case's element, even with conversion problems (then left out, but still checked); None when its
+        rows are in doubt before any conversion (merged or uncomputed cells, its id, a row joined to it)."""
         for row in self.rows:
             for cell in row.values():
                 if cell.merged:
@@ -702,7 +737,7 @@ class _CaseBuilder:
         steps, ids = self.steps()
         element.append(steps)
         element.append(self.expectations(ids))
-        return None if self.case.problems else element
+        return element  # with problems, the case is left out but still checked (see _Importer._check_partial)
 
     # ----- case attributes
     def choice(self, name: str, allowed: list[str]) -> str:
@@ -746,7 +781,8 @@ class _CaseBuilder:
                     item=item,
                 )
                 continue
-            self.origin(etree.SubElement(element, f"{{{NS}}}card", slot=slot, ref=ref.strip()), cell)
+            card = etree.SubElement(element, f"{{{NS}}}card", slot=slot, ref=ref.strip())
+            self.origin(card, cell, {"slot": cell, "ref": cell} if cell is not None else None)
         return element
 
     # ----- steps
