@@ -47,7 +47,10 @@ def terminate_when(
 def assert_stopped_as_run(stopped: subprocess.CompletedProcess[str], started: dict[int, str]) -> None:
     assert stopped.returncode == 2 and "interrompu" in stopped.stderr.splitlines(), stopped.stderr
     # then its book, of the cases already run (tests/test_run_interrupted_outputs.py)
-    assert stopped.stderr.splitlines()[-1].startswith("les cas déjà exécutés sont dans"), stopped.stderr
+    *_, book, advice = stopped.stderr.splitlines()
+    assert book.startswith("les cas déjà exécutés sont dans"), stopped.stderr
+    # then the demo's own advice: ``testbench demo`` has no --resume (tests/test_demo_full_disk.py)
+    assert advice.startswith("démo : la démo ne se reprend pas"), stopped.stderr
     assert "Traceback" not in stopped.stderr, stopped.stderr
     if sys.platform == "linux":
         assert started  # the engine, or the demo application

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 from testbench.cli.outputs import output_dir_problem
 from testbench.demoapp import FLAWS
 from testbench.fmt import os_reason
-from testbench.i18n import translator
+from testbench.i18n import _t, translator
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from testbench.runner.options import DEMO, add_options, options_from_args
 
@@ -131,23 +131,21 @@ def cmd_demo(args: argparse.Namespace) -> int:
     args.plan = demo_plan()  # ``run --plan``'s option, which ``demo`` does not offer: the workstation records it
     interactive = not args.headless and sys.stdin.isatty() and sys.stdout.isatty()
     if interactive:
-        if not session.exists():
-            _mark_as_demo(session)
+        unmarked = None if session.exists() else _mark_as_demo(session)
+        if unmarked is not None:
+            say(unmarked, session=session)
+            return EXIT_ENVIRONMENT
         code, closed = _workstation(args, casebook, session, out)
         if closed.report is not None:
             _said(closed.lang)("démo : session {session}, rapport {report}", session=session, report=closed.report)
         return code
     if not args.headless:
         say("démo : pas de terminal interactif, exécution sans interface (--headless)")
-    if not _start_afresh(session):
-        say(
-            "démo : la session {session} est ouverte par un autre processus ; fermez-le ou choisissez --output",
-            session=session,
-        )
-        return EXIT_USAGE
+    if (refused := _start_afresh(session, say)) is not None:
+        return refused
     code = _run(args, casebook, session, out)
     if code not in (EXIT_OK, EXIT_FAILED):
-        return code  # the run said why
+        return _not_resumed(code, say)  # the run said why
     say("démo : session {session}, rapport {report}", session=session, report=out / "index.html")
     return EXIT_OK  # the demo contains a case built to fail: that is the demo working, not the bench failing
 
@@ -170,18 +168,42 @@ def _not_the_demos(session: Path, out: Path, lang: str | None) -> str | None:
     return other_session_problem(out, meta.get("session_id"), lang)
 
 
-def _mark_as_demo(session: Path) -> None:
-    """Create the demo's session, marked as the demo's (:data:`DEMO_META`); a failure is the run's to say."""
+#: What the demo says when its new session could not be made (``{session}``): the run has not started
+UNMARKED = _t(
+    "démo : la session {session} n'a pas pu être créée (disque plein ou dossier non inscriptible) ; "
+    "libérez de l'espace disque puis relancez la démo"
+)
+#: What the demo says after a run that stopped or could not write: it has no --resume, it starts afresh
+NOT_RESUMED = _t("démo : la démo ne se reprend pas (pas de --resume) : relancez-la, elle recommence sa session")
+
+
+def _mark_as_demo(session: Path) -> str | None:
+    """Create the demo's session, marked as the demo's (:data:`DEMO_META`) before any case is written in it, so
+    that the next demo replaces it whatever stopped this one. None when made; else what to say (``{session}``),
+    the half-made file removed (it is the demo's own, and unmarked it would be refused as another's)."""
     from testbench.store.connection import SessionError
     from testbench.store.session import SessionStore
 
-    with contextlib.suppress(SessionError, OSError), SessionStore.open(session) as store:
-        store.set_meta(DEMO_META, "testbench demo")
+    try:
+        with SessionStore.open(session) as store:
+            store.set_meta(DEMO_META, "testbench demo")
+    except (SessionError, OSError):
+        _remove_session(session)
+        return UNMARKED
+    return None
 
 
-def _start_afresh(session: Path) -> bool:
-    """Replace the previous demo's session (:func:`_not_the_demos` said it is one) with a new one, unless a
-    process (a workstation) has it open."""
+def _remove_session(session: Path) -> None:
+    """The session file and its SQLite companions, those that exist."""
+    for stale in (session, session.with_name(session.name + "-wal"), session.with_name(session.name + "-shm")):
+        with contextlib.suppress(FileNotFoundError):
+            stale.unlink()
+
+
+def _start_afresh(session: Path, say: Callable[..., None]) -> int | None:
+    """Replace the previous demo's session (:func:`_not_the_demos` said it is one) with a new one, marked as the
+    demo's; None when done, else the exit code, having said why: a process (a workstation) has it open (3), or
+    the new one could not be made (2, a full disk)."""
     from filelock import FileLock, Timeout
 
     from testbench.store.connection import lock_path
@@ -190,15 +212,28 @@ def _start_afresh(session: Path) -> bool:
     try:
         lock.acquire()
     except Timeout:
-        return False
+        say(
+            "démo : la session {session} est ouverte par un autre processus ; fermez-le ou choisissez --output",
+            session=session,
+        )
+        return EXIT_USAGE
     try:
-        for stale in (session, session.with_name(session.name + "-wal"), session.with_name(session.name + "-shm")):
-            with contextlib.suppress(FileNotFoundError):
-                stale.unlink()
+        _remove_session(session)
     finally:
         lock.release()
-    _mark_as_demo(session)
-    return True
+    unmarked = _mark_as_demo(session)
+    if unmarked is not None:
+        say(unmarked, session=session)
+        return EXIT_ENVIRONMENT
+    return None
+
+
+def _not_resumed(code: int, say: Callable[..., None]) -> int:
+    """``code`` of a run that did not conclude (a full disk, an interrupt, a pending case), after the demo's own
+    advice: the run's « --resume » is ``testbench run``'s, the demo starts its session afresh."""
+    if code == EXIT_ENVIRONMENT:
+        say(NOT_RESUMED)
+    return code
 
 
 def _run(args: argparse.Namespace, casebook: Path, session: Path, out: Path, exam: DemoApp | None = None) -> int:
@@ -247,12 +282,8 @@ def _exam(args: argparse.Namespace, session: Path, out: Path) -> int:
     from testbench.demoapp.driver import start_demo_app
 
     say = _said(args.lang)
-    if not _start_afresh(session):
-        say(
-            "démo : la session {session} est ouverte par un autre processus ; fermez-le ou choisissez --output",
-            session=session,
-        )
-        return EXIT_USAGE
+    if (refused := _start_afresh(session, say)) is not None:
+        return refused
     workdir = out.with_name(out.name + "-app")
     try:
         app = start_demo_app(workdir, flaw=args.flaw)
@@ -274,7 +305,7 @@ def _exam(args: argparse.Namespace, session: Path, out: Path) -> int:
     finally:
         app.close()
     if code not in (EXIT_OK, EXIT_FAILED) or closed.report is None:
-        return code
+        return _not_resumed(code, say) if not live else code
     _said(closed.lang)("démo : session {session}, rapport {report}", session=session, report=closed.report)
     return code  # a planted flaw fails its cases: 1, as a failing product does
 

@@ -17,6 +17,7 @@ from testbench.runner.options import UI, Unusable, add_options, options_from_arg
 
 if TYPE_CHECKING:
     from testbench.domain.attestation import Operator
+    from testbench.tui.workstation import Workstation
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -151,8 +152,12 @@ def launch(
         print(f"testbench ui: {t(refusal.line)}", file=sys.stderr)
     if refused:
         return EXIT_USAGE
+    workstation = Workstation(casebooks, session, states)
+    unopened = _unopened(workstation, t)  # said before the window: never a traceback behind it
+    if unopened is not None:
+        return unopened
     app = WorkstationApp(
-        Workstation(casebooks, session, states),
+        workstation,
         settings=settings,
         state=state,
         operator_name=options.identity.operator or None,
@@ -166,3 +171,23 @@ def launch(
     if on_close is not None:
         on_close(app.lang, app.last_report)
     return int(result or 0)
+
+
+def _unopened(workstation: Workstation, t: Callable[[str], str]) -> int | None:
+    """Open the session as the window would (:meth:`Workstation.prepare`); when it cannot be, say why as ``run``
+    and ``report`` say it and give the exit code: 2 for a full disk, 3 for a session damaged, another program's
+    or too new. None: open (or read-only, locked by another process)."""
+    from testbench.cli.crash import failure_code, failure_text
+    from testbench.store.connection import SessionError, SessionWriteError, damage_reason
+
+    try:
+        workstation.prepare()
+    except SessionError as exc:
+        print(f"testbench ui: {t(str(exc))}", file=sys.stderr)
+        return EXIT_ENVIRONMENT if isinstance(exc, SessionWriteError) else EXIT_USAGE
+    except Exception as exc:  # SQLite finding a page damaged mid-file; anything else is a defect, the CLI's net
+        if damage_reason(exc) is None:
+            raise
+        print(f"testbench ui: {failure_text(exc, [], t)}", file=sys.stderr)
+        return failure_code(exc)
+    return None

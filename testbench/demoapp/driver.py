@@ -25,13 +25,31 @@ from typing import Any
 
 from testbench.demoapp import FLAWS, PROFILE
 from testbench.domain.attestation import SCRIPTED_OPERATOR, Attestation, Operator
+from testbench.engines.operator.mode import OperatorPending
+from testbench.i18n import _t
 
 OPERATOR_NAME = SCRIPTED_OPERATOR  # the bench's own words, which the exam book reads in its language
 ANSWER_TIMEOUT = 60.0  # seconds: the application's first invoice starts its engine
 
 
+#: Why a step of the demo application waits (French, recorded as the case's reason; the catalogue has the English):
+#: the application's process ended (killed, crashed), or it did not answer in time
+APP_STOPPED = _t(
+    "étape {step} non exécutée : l'application de démonstration s'est arrêtée (processus {pid}) ; "
+    "relancez la démo pour exécuter les cas restants"
+)
+APP_SILENT = _t(
+    "étape {step} non exécutée : l'application de démonstration ne répond pas depuis {seconds} s (processus {pid}) ;"
+    " relancez la démo pour exécuter les cas restants"
+)
+
+
 class DemoAppError(Exception):
-    """The demo application did not answer, or is not running."""
+    """The demo application is not running (``stopped``), or did not answer in time."""
+
+    def __init__(self, stopped: bool) -> None:
+        super().__init__("stopped" if stopped else "silent")
+        self.stopped = stopped
 
 
 class DemoApp:
@@ -85,15 +103,17 @@ class DemoApp:
         """Send one command and wait for its answer (a portable pipe read by a thread, with a timeout)."""
         with self._lock:
             if self._proc.poll() is not None or self._proc.stdin is None:
-                raise DemoAppError("l'application de démonstration est arrêtée")
+                raise DemoAppError(stopped=True)
             try:
                 self._proc.stdin.write(json.dumps(command) + "\n")
                 self._proc.stdin.flush()
                 line = self._answers.get(timeout=self.timeout)
-            except (OSError, queue.Empty) as exc:
-                raise DemoAppError(f"l'application de démonstration ne répond pas ({exc or 'délai dépassé'})") from None
+            except OSError:  # its end of the pipe is closed: it has ended
+                raise DemoAppError(stopped=True) from None
+            except queue.Empty:
+                raise DemoAppError(stopped=self._proc.poll() is not None) from None
             if line is None:
-                raise DemoAppError("l'application de démonstration s'est arrêtée")
+                raise DemoAppError(stopped=True)
             answer = json.loads(line)
             return answer if isinstance(answer, dict) else {"ok": False, "error": "réponse illisible"}
 
@@ -162,9 +182,10 @@ class ScriptedOperator:
             return self.fallback.perform(case, step) if self.fallback is not None else None
         try:
             answer = self.app.send(self.command(case.id, str(call), dict(params.get("request") or {})))
-        except DemoAppError as exc:
-            self.notify(str(exc))
-            return None  # nobody could perform it: the case waits, like a manual step
+        except DemoAppError as exc:  # nobody can perform it: the case waits, its reason saying why (console, session)
+            said = APP_STOPPED if exc.stopped else APP_SILENT
+            seconds = f"{self.app.timeout:g}"
+            raise OperatorPending(said.format(step=step.id, pid=self.app.pid, seconds=seconds)) from None
         if not answer.get("ok"):
             refusal = answer.get("refusal")
             note = f"{refusal} : {answer.get('error', '')}" if refusal else str(answer.get("error", ""))

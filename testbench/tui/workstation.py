@@ -244,6 +244,8 @@ class Workstation:
         self.shard_keys: set[Key] | None = None
         #: the version of each file last recorded in the session (an invalid save in between records nothing)
         self._recorded: dict[Path, str] = {}
+        #: what opening the session said (prepare), None until it is open: it is opened once
+        self._prepared: list[str] | None = None
         self.use_casebooks(states if states is not None else [CasebookState(cb.path, cb) for cb in casebooks])
 
     def use_casebooks(self, states: list[CasebookState]) -> None:
@@ -294,7 +296,19 @@ class Workstation:
 
     # -- opening and reloading -------------------------------------------------------------------
     def prepare(self) -> list[str]:
-        """Create or update the session file with the casebooks; say what the operator should know."""
+        """Create or update the session file with the casebooks; say what the operator should know.
+
+        ``testbench ui`` calls it before the window opens, so that a session it cannot open (damaged, another
+        program's, too new, a full disk) is said as ``run`` says it; the window's own call then finds it done.
+        Raises the store's errors (:class:`SessionError`, SQLite's on a damaged page) but a lock (read-only).
+        """
+        if self._prepared is not None:
+            self.reload()
+            return list(self._prepared)
+        self._prepared = self._open_session()
+        return list(self._prepared)
+
+    def _open_session(self) -> list[str]:
         from testbench.store.location import share_warning
 
         notes: list[str] = [shared] if (shared := share_warning(self.session_path)) else []
