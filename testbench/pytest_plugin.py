@@ -203,6 +203,7 @@ class CasebookPlugin:
         self.written: Path | None = None  # the session this process writes: a worker's shard under xdist
         self._ran = 0  # the cases this process ran, each recorded in ``written``
         self._scrubber: tuple[int, Scrubber] | None = None  # built after that many cases
+        self._built: Path | None = None  # the report's page, once --casebook-report is written
         if self.worker is None and not self.listing:
             try:
                 self._check_outputs()
@@ -213,7 +214,8 @@ class CasebookPlugin:
 
     def _check_outputs(self) -> None:
         """Refuse before anything runs: an existing session or shards (nothing is overwritten), a missing
-        session folder (as ``run``: a drive not mounted shows), an unwritable report."""
+        session folder (as ``run``: a drive not mounted shows), an unwritable report, a ``--junitxml`` inside it,
+        unreadable attestations."""
         from testbench.cli.outputs import output_dir_problem, session_dir_problem
 
         if self.session.exists() and not self._reserved:
@@ -252,6 +254,29 @@ class CasebookPlugin:
             )
             if problem:
                 raise pytest.UsageError(problem)
+            self._check_junitxml(report)
+        self._check_attestations()
+
+    def _check_junitxml(self, report: Path) -> None:
+        """pytest's ``--junitxml`` inside ``--casebook-report``'s folder: the book would replace it with its own
+        ``junit.xml`` (or be changed after its manifest): refused, as ``testbench report --junit`` refuses it."""
+        from testbench.tools.report import junit_in_report_problem
+
+        junitxml = self.config.getoption("xmlpath", None)
+        problem = junit_in_report_problem(Path(junitxml), report, "--junitxml") if junitxml else None
+        if problem:
+            raise pytest.UsageError(problem(self.t, self.lang))
+
+    def _check_attestations(self) -> None:
+        """``--casebook-attestations`` read before any case runs, as ``run --attestations`` reads it: a missing or
+        malformed file is one refusal, not an error in every case."""
+        from testbench.runner.campaign import CampaignError, make_operator
+
+        attestations = self.config.getoption("casebook_attestations")
+        try:
+            make_operator(attestations)
+        except CampaignError as exc:
+            raise pytest.UsageError("\n".join(self.t(line) for line in exc.lines)) from None
 
     def _collect_the_casebooks(self) -> None:
         """``pytest --casebook FILE`` alone collects the casebooks, not the folder's tests.
@@ -417,13 +442,68 @@ class CasebookPlugin:
         if error is not None:
             self._shard_of.pop(node.gateway.id, None)
 
-    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
-        self._stack.close()  # ends the run and closes the bench and the session
+    @pytest.hookimpl(wrapper=True, trylast=True)  # innermost: after xdist stops its workers, before the summary
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> Generator[None, None, None]:
+        """The session (merged under xdist) and the report, once every other plugin has ended its part (a
+        worker's shard closed before xdist says it finished). A ^C or a CI's SIGTERM meanwhile (xdist stopping
+        its workers, the merge, the report) is no traceback: pytest ends as interrupted (exit 2), and the closing
+        section says « interrompu » and the commands that finish the work."""
         if self.worker is not None or self.listing:
+            try:
+                yield
+            finally:
+                self._stack.close()
             return
+        cut = False
+        try:
+            yield
+        except KeyboardInterrupt:  # xdist's end of its workers: their shards are kept, whole
+            cut = True
+            self.messages.append(self.t("interrompu"))
+            self._write_junitxml()
+        try:
+            self._finish(session, pytest.ExitCode.INTERRUPTED if cut else exitstatus, cut=cut)
+        except KeyboardInterrupt:
+            cut = True
+        if cut:
+            self._cut(session)
+
+    def _write_junitxml(self) -> None:
+        """pytest's ``--junitxml`` of the cases run, when a plugin's end cut by ^C skipped pytest's writer (it would
+        say « generated xml file » of a file never written); written again, whole, when it was not skipped."""
+        try:
+            from _pytest.junitxml import xml_key  # pytest keeps its --junitxml writer there, no public way to it
+        except ImportError:  # another pytest: its JUnit is what it wrote
+            return
+        from testbench.interrupts import ignored
+
+        xml = self.config.stash.get(xml_key, None)
+        if xml is not None:
+            with ignored(), contextlib.suppress(OSError):  # a further ^C does not cut the file
+                xml.pytest_sessionfinish()
+
+    def _cut(self, session: pytest.Session) -> None:
+        """The end cut by ^C or SIGTERM: « interrompu », then the commands that merge the shards left and build
+        the report asked for (the session keeps every verdict); pytest's exit status, interrupted."""
+        from testbench.interrupts import ignored
+
+        with ignored():  # a further ^C does not cut what is left to say
+            session.exitstatus = pytest.ExitCode.INTERRUPTED
+            said = [self.t("interrompu")]
+            kept = self.distributed and any(self.shards_dir.glob("*.tbsession"))
+            if kept:
+                said.append(self._kept())
+            report = self.config.getoption("casebook_report")
+            if report is not None and self._built is None and (kept or self.session.exists()):
+                said.append(self._report_command(report))
+            self.messages.extend(line for line in said if line not in self.messages)  # each said once
+
+    def _finish(self, session: pytest.Session, exitstatus: int, *, cut: bool) -> None:
+        """The controller's end: the run closed, the shards merged (kept when ``cut``), the report built."""
+        self._stack.close()  # ends the run and closes the bench and the session
         self._release()  # no case written to it (under xdist the merge writes it next)
         # xdist's -x / --maxfail ends its session as interrupted once every worker has stopped: a normal end
-        interrupted = exitstatus == pytest.ExitCode.INTERRUPTED and not self._stopped_at_maxfail()
+        interrupted = exitstatus == pytest.ExitCode.INTERRUPTED and (cut or not self._stopped_at_maxfail())
         if self.distributed and not self._merge(interrupted=interrupted):
             if not interrupted:  # the cases ran, their session is not there: the run did not deliver
                 self._undelivered(session)
@@ -464,18 +544,21 @@ class CasebookPlugin:
         try:
             built = build_report(self.session, report, BuildOptions(lang=self.lang))
         except OSError as exc:
-            from testbench import cmdline
-
-            command = cmdline.join(["testbench", "report", str(self.session), "-o", str(report), "--lang", self.lang])
             self.messages.append(unwritten(report, exc, self.lang))
-            self.messages.append(
-                self.t(
-                    "les verdicts sont enregistrés dans la session ; cette commande écrit le rapport : {command}"
-                ).format(command=command)
-            )
+            self.messages.append(self._report_command(report))
             self._undelivered(session)
         else:
+            self._built = built.html
             self.messages.append(self.t("rapport : {path}").format(path=built.html))
+
+    def _report_command(self, report: Path) -> str:
+        """The ``testbench report`` command that builds the book from the session, which keeps every verdict."""
+        from testbench import cmdline
+
+        command = cmdline.join(["testbench", "report", str(self.session), "-o", str(report), "--lang", self.lang])
+        return self.t(
+            "les verdicts sont enregistrés dans la session ; cette commande écrit le rapport : {command}"
+        ).format(command=command)
 
     @staticmethod
     def _undelivered(session: pytest.Session) -> None:
@@ -507,12 +590,14 @@ class CasebookPlugin:
             except MergeError as exc:
                 problems = exc.lines
         self.messages.extend(self.t(line) for line in problems)
-        self.messages.append(
-            self.t("partitions conservées dans {folder} ; {merge}").format(
-                folder=self.shards_dir, merge=self._recovery()
-            )
-        )
+        self.messages.append(self._kept())
         return False
+
+    def _kept(self) -> str:
+        """« partitions conservées dans … » with the command that merges them."""
+        return self.t("partitions conservées dans {folder} ; {merge}").format(
+            folder=self.shards_dir, merge=self._recovery()
+        )
 
     def _remove(self, shards: list[Path]) -> None:
         """The merged shards and their companions; the folder too when nothing else is in it."""

@@ -17,9 +17,10 @@ is gathered, so its memory does not grow with the campaign's content.
 The whole folder is built in a temporary folder beside the target and its files swapped in only when it is
 complete: a rebuild that fails (a full disk) or is interrupted (^C, a CI's SIGTERM) leaves the previous book,
 perhaps signed, as it was, and nothing half-written; the temporary folder a build killed outright left is
-removed by the next build of that folder. A PDF that cannot be printed (no working Chromium) is only left out:
-the rest of the book is whole, manifested and signed, and the caller says the PDF is missing
-(``BuildResult.pdf_missing``).
+removed by the next build of that folder. The previous book's files the new one has not (its signature, when
+rebuilt without a key; its PDF) go with it, named in ``BuildResult.dropped`` for the caller to say. A PDF
+that cannot be printed (no working Chromium) is only left out: the rest of the book is whole, manifested and
+signed, and the caller says the PDF is missing (``BuildResult.pdf_missing``).
 """
 
 from __future__ import annotations
@@ -77,6 +78,8 @@ class BuildResult:
     redaction_counts: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage, for benchmarks
     chain_problems: list[str] = field(default_factory=list)  # the session's chain as checked: [] when whole
+    #: the previous book's files the new one has not (its signature, its PDF): gone with it, for the caller to say
+    dropped: list[str] = field(default_factory=list)
 
 
 def _scratch(out_dir: Path, kind: str) -> Path:
@@ -176,9 +179,10 @@ def _sweep(folder: Path, prefix: str) -> None:
                     os.unlink(lock_file)
 
 
-def _swap_in(built: Path, out_dir: Path) -> None:
+def _swap_in(built: Path, out_dir: Path) -> list[str]:
     """Put the complete folder ``built`` in place of the report ``out_dir`` holds (other files are left):
-    renames on one disk, the previous report's files moved back if one fails."""
+    renames on one disk, the previous report's files moved back if one fails. Returns the previous report's
+    files the new one has not (``manifest.sig.json`` of a book rebuilt unsigned, ``report.pdf``)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     old = _scratch(out_dir, "old")
     moved: list[str] = []
@@ -199,6 +203,7 @@ def _swap_in(built: Path, out_dir: Path) -> None:
         old.rmdir()
         raise
     shutil.rmtree(old, ignore_errors=True)
+    return [name for name in moved if name not in placed]
 
 
 def _print(spool: CaseSpool, data: dict[str, Any], out_dir: Path, chromium: str | None, result: BuildResult) -> None:
@@ -241,10 +246,10 @@ def build_report(session_path: Path, out_dir: Path, options: BuildOptions | None
     try:
         result = _build(session_path, built, options)
         with deferred():  # ^C or SIGTERM: after the renames, the book is the previous one or the new one
-            _swap_in(built, out_dir)
+            dropped = _swap_in(built, out_dir)
     finally:  # ^C or SIGTERM included (the CLI raises it as KeyboardInterrupt): nothing of the build is left
         _discard(built, held)
-    result.folder, result.html = out_dir, out_dir / result.html.name
+    result.folder, result.html, result.dropped = out_dir, out_dir / result.html.name, dropped
     result.pdf = out_dir / result.pdf.name if result.pdf else None
     return result
 

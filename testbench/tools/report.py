@@ -7,9 +7,12 @@ workstation calls it with the options chosen for the engineer (``tui.review_repo
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
+from testbench.i18n import default_language
+from testbench.integrity.manifest import SIGNATURE
 from testbench.report.options import DEFAULT_EXCERPT
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_OK, EXIT_USAGE
 from testbench.tools.outputs import folder_problem, left_whole, output_problem, write_problem
@@ -31,22 +34,28 @@ def report_tool(
     progress: Callable[[str], None] | None = None,
     excerpt_option: str = "--excerpt",
     no_redact_option: str = "--no-redact",
+    sign_option: str = "--sign",
+    pdf_option: str = "--pdf",
 ) -> ToolResult:
     """The book of ``session`` in ``output``, its content in ``lang``; signed with ``key`` (or the default key
     when ``sign``). Exit 0 written, 3 refused before anything was written (runner.exits' usage: a folder where
     nothing can be written included, before the session is read), 2 when the disk, an altered session or a
     missing PDF makes the book no full evidence. The book and the JUnit are written each on its own: one that
-    cannot be is said, the other still written. ``progress`` hears each stage (French)."""
+    cannot be is said, the other still written. ``lang`` None: the command's language (``TESTBENCH_LANG``), as
+    every other command. A previous book's signature or PDF the new one has not is said gone, not kept.
+    ``progress`` hears each stage (French)."""
     from testbench.integrity.verify import altered_session_warning
     from testbench.report.build import BuildOptions, build_report
     from testbench.scope.plan import PlanError
     from testbench.store.connection import SessionError
     from testbench.store.read import recorded_session_id
 
+    lang = lang or default_language()
     result = ToolResult()
     for problem in (
         folder_problem(output),
         output_problem(junit, [session]) if junit else None,
+        junit_in_report_problem(junit, output, "--junit") if junit else None,
         # a read-only folder: said before the session is read, as ``run --report`` and ``merge -o`` say it
         write_problem(output, inside=True),
         write_problem(junit) if junit else None,
@@ -118,6 +127,8 @@ def report_tool(
             ),
             prefixed=True,
         )
+    for render in _dropped(built.dropped, pdf, sign_option, pdf_option):
+        result.warn(render, prefixed=True)
     result.say(lambda t, _lang: f"{built.html} ({t('signé')})" if built.signed else str(built.html))
     if built.pdf:
         result.say(lambda _t, _lang: str(built.pdf))
@@ -131,3 +142,35 @@ def _other_session(output: Path, mine: str, session: Path) -> Render | None:
 
     problem = other_session_problem(output, mine, session=session)
     return french(problem) if problem else None
+
+
+def junit_in_report_problem(junit: Path, folder: Path, junit_option: str) -> Render | None:
+    """A JUnit file asked for inside the report folder, refused: the folder's manifest covers each of its files
+    (a signed book would then fail ``verify``), and the book writes its own ``junit.xml`` there."""
+    here, base = (os.path.normcase(os.path.realpath(p)) for p in (junit, folder))
+    if not Path(here).is_relative_to(base):
+        return None
+    return lambda t, _lang: t(
+        "{path} ({option}) est dans le dossier du rapport {folder}, dont le manifeste couvre chaque fichier, et"
+        " le rapport y écrit déjà son junit.xml : indiquez un fichier hors de ce dossier"
+    ).format(path=junit, option=junit_option, folder=folder)
+
+
+def _dropped(names: list[str], pdf: bool, sign_option: str, pdf_option: str) -> list[Render]:
+    """What the previous book had and the rebuilt one has not: its signature, its PDF (unless asked for and
+    not printed: said as missing)."""
+    said: list[Render] = []
+    if SIGNATURE in names:
+        said.append(
+            lambda t, _lang: t(
+                "la signature du rapport précédent ({name}) n'est pas conservée : ce rapport n'est pas signé ;"
+                " {option} le signe"
+            ).format(name=SIGNATURE, option=option(sign_option, t))
+        )
+    if "report.pdf" in names and not pdf:
+        said.append(
+            lambda t, _lang: t("le report.pdf du rapport précédent n'est pas conservé ; {option} l'imprime").format(
+                option=option(pdf_option, t)
+            )
+        )
+    return said
