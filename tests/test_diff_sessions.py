@@ -159,7 +159,8 @@ def test_other_reader_names_and_host_are_normalised_and_the_engine_version_still
     _another_bench(b, engine_version="9.9.9")  # a new engine release: the product changed
     changed = diff_sessions(a, b)
     assert [(e.key, e.after) for e in changed.product] == [("moteur", changed.product[0].before[:-5] + "9.9.9")]
-    assert main(["diff", str(a), str(b), "--json", str(tmp_path / "d.json")]) == 0  # not a case regression
+    # not a case regression; B was edited in place to stand for another bench: its chain does not verify (exit 2)
+    assert main(["diff", str(a), str(b), "--json", str(tmp_path / "d.json")]) == 2
     out = capsys.readouterr().out
     assert "environnement du produit : différent" in out and "  moteur : " in out and "→" in out
     data = json.loads((tmp_path / "d.json").read_text(encoding="utf-8"))

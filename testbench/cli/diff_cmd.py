@@ -1,7 +1,8 @@
 """``testbench diff``: compare two sessions; new failures first; exit 1 on a regression (CI gate).
 
 Exit codes: 0 no regression; 1 at least one regression (a case failing now that did not before), or with
-``--fail-on-absent`` a case of A that B does not have; 3 usage (a session cannot be read, a file cannot be
+``--fail-on-absent`` a case of A that B does not have or did not run; 2 a session whose journal does not verify
+(compared, warned, no evidence); 3 usage (a session cannot be read, no case in common, a file cannot be
 written). The work is :func:`testbench.tools.diff.diff_tool`, which the workstation's « Comparer » calls too.
 """
 
@@ -34,7 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     diff.add_argument(
         "--fail-on-absent",
         action="store_true",
-        help="sortir en 1 si des cas de SESSION_A manquent dans SESSION_B (périmètre réduit)",
+        help="sortir en 1 si des cas de SESSION_A manquent dans SESSION_B ou n'y sont pas exécutés",
     )
     diff.add_argument("--lang", choices=("fr", "en"), default=None, help="langue (fr par défaut)")
     diff.set_defaults(func=cmd_diff)
@@ -54,4 +55,3 @@ def cmd_diff(args: argparse.Namespace) -> int:
         fail_on_absent=args.fail_on_absent,
     )
     return result.print("diff", args.lang)
-

@@ -6,7 +6,11 @@ after normalisation — timestamps, durations, invoice/lot references, UUIDs and
 vary between runs and are replaced by markers first; the rules applied are named in the output.
 
 A *regression* is a case that now fails (``fail`` or ``error``) and did not before, including a case
-that did not exist before; regressions come first and set the exit code a CI gates on.
+that did not exist before; regressions come first and set the exit code a CI gates on. A case of A that B
+does not have, or has without a verdict (a shard missing from a merge, a run cut short), is *absent*.
+
+Each session's journal chain is checked as ``report`` checks it: a comparison with an altered session is
+written with a warning at its top, since its verdicts are no evidence.
 
 Two benches running the same release differ in reader names, card mode, host, paths and engine
 command line: those are normalised (testbench.report.diff_bench), so they never show as changed
@@ -34,7 +38,7 @@ from testbench.domain import normalize
 from testbench.domain.verdict import Verdict
 from testbench.domain.vocabulary import is_amount
 from testbench.engines.operator.origin import origin_text
-from testbench.i18n import colon, default_language, tn, translator
+from testbench.i18n import _t, colon, default_language, tn, translator
 from testbench.report.diff_bench import (
     BENCH_RULES,
     EnvChange,
@@ -109,7 +113,7 @@ class CaseDiff:
     case_id: str
     title: str
     before: str | None  # verdict, None when the case is new
-    after: str | None  # verdict, None when the case disappeared
+    after: str | None  # verdict, None when the case disappeared (« none »: in B's selection, not run)
     attempts_before: int = 0
     attempts_after: int = 0
     values: list[ValueChange] = field(default_factory=list)
@@ -131,8 +135,8 @@ class CaseDiff:
             return "regression" if self.before is not None else "new-failure"
         if self.before is None:
             return "new"
-        if self.after is None:
-            return "gone"
+        if self.after is None or (self.after == Verdict.NONE and self.before != Verdict.NONE):
+            return "gone"  # B has no verdict for it: a case not run is as absent as one dropped
         if self.before in FAILING and self.after == "pass":
             return "fixed"
         if self.before != self.after:
@@ -168,6 +172,14 @@ class SessionDiff:
     product: list[EnvChange] = field(default_factory=list)
     #: what differs on the bench side only (readers and card mode, host, paths…): normalised, not compared
     bench: list[str] = field(default_factory=list)
+    #: "A" and "B" → why that session's journal chain does not verify (French, as the chain says it); absent
+    #: when it does
+    altered: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def compared(self) -> bool:
+        """Whether a case is in both sessions: with none, nothing was compared (two unrelated sessions)."""
+        return any(c.before is not None and c.after is not None for c in self.cases)
 
     @property
     def regressions(self) -> list[CaseDiff]:
@@ -175,7 +187,8 @@ class SessionDiff:
 
     @property
     def absent(self) -> list[CaseDiff]:
-        """The cases of A that B does not have (dropped from the scope, or not run)."""
+        """The cases of A that B does not have, or has not run (dropped from the scope, a shard missing, a run
+        cut short)."""
         return [c for c in self.cases if c.kind == "gone"]
 
     def counts(self) -> dict[str, int]:
@@ -213,6 +226,7 @@ def diff_sessions(path_a: Path, path_b: Path, *, trace_context: int = 1, max_tra
         keys = list(cases_b) + [k for k in cases_a if k not in cases_b]
         bench_a, bench_b = bench_normaliser(a), bench_normaliser(b)
         product, bench = product_changes(a, b), bench_differences(a, b)
+        altered = {side: problems for side, session in (("A", a), ("B", b)) if (problems := chain_problems(session))}
         out = []
         for key in keys:
             ca, cb = cases_a.get(key), cases_b.get(key)
@@ -269,7 +283,36 @@ def diff_sessions(path_a: Path, path_b: Path, *, trace_context: int = 1, max_tra
     rank = {k: i for i, k in enumerate(KIND_ORDER)}
     order = {k: i for i, k in enumerate(keys)}
     out.sort(key=lambda c: (rank[c.kind], order[(c.plan_id, c.case_id)]))
-    return SessionDiff(str(path_a), str(path_b), out, [_scrubbed(c, scrub) for c in product], bench)
+    return SessionDiff(str(path_a), str(path_b), out, [_scrubbed(c, scrub) for c in product], bench, altered)
+
+
+#: the journal chain's first schema version: an older session has none to check (``merge`` takes it as whole)
+CHAIN_SINCE = 2
+
+
+def chain_problems(session: SessionView) -> list[str]:
+    """Why ``session``'s journal chain does not verify, [] when it does: the check ``report`` makes (and
+    ``merge``, which refuses such a session), so that a forged verdict never reads as a plain change."""
+    if session.schema_version < CHAIN_SINCE:
+        return []
+    return session.chain_report().problems
+
+
+#: what the diff says first of a session whose chain does not verify ({side}: A or B)
+ALTERED = _t(
+    "ATTENTION : session {side} altérée (chaîne du journal rompue) : ses verdicts ne valent pas preuve,"
+    " ni cette comparaison"
+)
+
+
+def altered_lines(diff: SessionDiff, lang: str | None) -> list[str]:
+    """The warning for each altered session, then its chain's problems, in ``lang`` (text and HTML)."""
+    t, sep = translator(lang), colon(lang)
+    lines: list[str] = []
+    for side, problems in diff.altered.items():
+        lines.append(t(ALTERED).format(side=side))
+        lines += [f"  {side}{sep}{t(p)}" for p in problems]
+    return lines
 
 
 def _cases_by_key(session: SessionView) -> dict[tuple[str, str], CaseView]:
@@ -329,10 +372,20 @@ def to_json(diff: SessionDiff, lang: str | None = None) -> dict[str, Any]:
         "counts": diff.counts(),
         "regressions": len(diff.regressions),
         "absent": [{"plan_id": c.plan_id, "case_id": c.case_id} for c in diff.absent],
+        "integrity": {
+            side.lower(): {
+                "chain_ok": side not in diff.altered,
+                "chain_problems": [t(p) for p in diff.altered.get(side, [])],
+            }
+            for side in ("A", "B")
+        },
         "trace_rules": [t(name) for name, _ in TRACE_RULES],
         "bench_rules": [t(name) for name in BENCH_RULES],
         "environment": {
-            "product": [{"key": _key(e.key, t), "before": e.before, "after": e.after} for e in diff.product],
+            "product": [
+                {"key": _key(e.key, t), "before": _said(e.key, e.before, t), "after": _said(e.key, e.after, t)}
+                for e in diff.product
+            ],
             "bench_normalised": [t(name) for name in diff.bench],
         },
         "cases": [
@@ -408,6 +461,18 @@ def _key(key: str, t: Callable[[str], str]) -> str:
     return f"{t('cahier')} {key[7:]}" if key.startswith("cahier ") else t(key)
 
 
+#: the product's items whose recorded value the bench's own engines write in French (« opérateur », « logiciel sous
+#: test », « reference (non certifié) »)
+_SAID_IN_FRENCH = ("moteur", "version du socle")
+
+
+def _said(key: str, value: str, t: Callable[[str], str]) -> str:
+    """An environment item's value in the output's language: the bench's own engines' French words translated
+    as the report's cover translates them (``t`` of the recorded value), each of the values joined; any other
+    value as recorded."""
+    return ", ".join(t(item) for item in value.split(", ")) if key in _SAID_IN_FRENCH else value
+
+
 def _rules(t: Callable[[str], str], names: Iterable[str]) -> str:
     return ", ".join(t(name) for name in names)
 
@@ -416,7 +481,7 @@ def _environment_lines(diff: SessionDiff, lang: str | None) -> list[str]:
     """The product's environment (compared) and the bench's (normalised), as the text and HTML say them."""
     t, sep = translator(lang), colon(lang)
     lines = [t("environnement du produit") + sep + t("identique" if not diff.product else "différent")]
-    lines += [f"  {_key(e.key, t)}{sep}{e.before} → {e.after}" for e in diff.product]
+    lines += [f"  {_key(e.key, t)}{sep}{_said(e.key, e.before, t)} → {_said(e.key, e.after, t)}" for e in diff.product]
     lines.append(t("normalisation du banc") + sep + _rules(t, BENCH_RULES))
     if diff.bench:
         lines.append(t("différences du banc, sans effet sur la comparaison") + sep + _rules(t, diff.bench))
@@ -425,7 +490,7 @@ def _environment_lines(diff: SessionDiff, lang: str | None) -> list[str]:
 
 def to_text(diff: SessionDiff, *, show_same: bool = False, lang: str | None = None) -> str:
     t, sep = translator(lang), colon(lang)
-    out = [f"A{sep}{diff.a}", f"B{sep}{diff.b}"]
+    out = [f"A{sep}{diff.a}", f"B{sep}{diff.b}", *altered_lines(diff, lang)]
     counts = diff.counts()
     out.append(t("bilan") + sep + ", ".join(f"{t(KIND_FR[k])} {n}" for k, n in counts.items()))
     if warning := absent_warning(len(diff.absent), (c.case_id for c in diff.absent), lang):
@@ -485,6 +550,7 @@ _HTML_CSS = (
     "text-align:left;vertical-align:top}th{background:#f2f4f7}.k-regression,.k-new-failure{background:#fde0e0}"
     ".k-fixed{background:#dcf5e3}pre{font:12px/1.3 ui-monospace,Menlo,Consolas,monospace;white-space:pre-wrap;"
     "word-break:break-all;margin:0}.add{color:#135c2b}.del{color:#8a1414}"
+    ".altered{background:#fde0e0;border:2px solid #8a1414;padding:.5rem}"
 )
 
 
@@ -523,13 +589,15 @@ def to_html(diff: SessionDiff, lang: str | None = None) -> str:
     title = escape(t("Comparaison de campagnes"))
     regressions = tn("{count} régression", "{count} régressions", len(diff.regressions), lang)
     warning = absent_warning(len(diff.absent), (c.case_id for c in diff.absent), lang)
+    altered = altered_lines(diff, lang)
     headings = ("Changement", "Cas", "Verdict", "Valeurs", "Traces")
     return (
         f'<!DOCTYPE html><html lang="{escape(lang)}"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{csp}"><title>{title}</title>'
         f"<style>{_HTML_CSS}</style></head><body><h1>{title}</h1>"
         f"<p>A{sep}<code>{escape(diff.a)}</code><br>B{sep}<code>{escape(diff.b)}</code></p>"
-        f"<p>{escape(counts)} — {escape(regressions)}</p>"
+        + (f'<p class="altered"><strong>{"<br>".join(map(escape, altered))}</strong></p>' if altered else "")
+        + f"<p>{escape(counts)} — {escape(regressions)}</p>"
         + (f"<p><strong>{escape(warning)}</strong></p>" if warning else "")
         + f"<p>{escape(t('Normalisation des traces'))}{sep}{escape(rules)}</p>"
         + "".join(f"<p>{escape(line)}</p>" for line in _environment_lines(diff, lang))

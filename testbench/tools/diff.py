@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from testbench.i18n import tn
-from testbench.runner.exits import EXIT_FAILED, EXIT_USAGE
+from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_USAGE
 from testbench.tools.outputs import output_problem
 from testbench.tools.result import Render, ToolResult, forced_by, french, unwritten
 
@@ -41,9 +41,10 @@ def diff_tool(
     absent_option: str = "--fail-on-absent",
 ) -> ToolResult:
     """The comparison's text, regressions first, and the HTML and JSON files asked (in ``lang``, listed in
-    ``written``); exit 1 on a regression, or with ``fail_on_absent`` on a case of A that B does not have (the
-    refusal names ``absent_option``: the CLI's flag, or the window's field); 3 when a session cannot be read or
-    a file cannot be written."""
+    ``written``); exit 1 on a regression, or with ``fail_on_absent`` on a case of A that B does not have or did
+    not run (the refusal names ``absent_option``: the CLI's flag, or the window's field); 2 when a session's
+    journal does not verify (the comparison is written, warned, but no evidence); 3 when a session cannot be
+    read, the two have no case in common (nothing compared) or a file cannot be written."""
     from testbench.report.diff import diff_sessions, to_html, to_json, to_text
     from testbench.store.connection import SessionError
 
@@ -55,6 +56,14 @@ def diff_tool(
         diff = diff_sessions(session_a, session_b, trace_context=max(context, 0))
     except SessionError as exc:
         return result.fail(EXIT_USAGE, french(str(exc)))  # the store says it in French
+    if not diff.compared:  # a CI gate given the wrong session must not read « aucune régression »
+        return result.fail(
+            EXIT_USAGE,
+            lambda t, _lang: t(
+                "aucun cas en commun entre {session_a} et {session_b} : rien n'est comparé (un cas se reconnaît à"
+                " son plan et son identifiant)"
+            ).format(session_a=session_a, session_b=session_b),
+        )
     result.say(lambda _t, lang: to_text(diff, show_same=show_same, lang=lang).removesuffix("\n"))
     files = ((html, lambda: to_html(diff, lang)), (json_file, lambda: _json(to_json(diff, lang))))
     for path, content in files:
@@ -82,6 +91,16 @@ def diff_tool(
                 option=forced_by(absent_option, t),
             ),
         )
+    for side, path in (("A", session_a), ("B", session_b)):
+        if side in diff.altered:  # as ``report`` says it of a book built on an altered session
+            result.warn(
+                lambda t, _lang, side=side, path=path: t(
+                    "session {side} ({path}) altérée (chaîne du journal rompue) : la comparaison ne vaut pas preuve"
+                    " (testbench verify le détaille)"
+                ).format(side=side, path=path),
+                prefixed=True,
+            )
+            result.code = EXIT_ENVIRONMENT
     return result
 
 
