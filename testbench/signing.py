@@ -119,7 +119,26 @@ def init_key(path: Path, *, force: bool = False) -> PublicKey:
     return public
 
 
+def _holds_public_key(data: bytes) -> bool:
+    """Whether ``data`` is a public key as ``keys init`` writes it (base64 of the raw 32 bytes, the ``.pub``)."""
+    try:
+        PublicKey.from_b64(data.decode("ascii", errors="replace").strip())
+    except (ValueError, SigningKeyError):
+        return False
+    return True
+
+
+def is_public_key(path: Path) -> bool:
+    """Whether ``path`` holds a public key: one given where the private key is needed is said to be public."""
+    try:
+        return _holds_public_key(read_config(path))
+    except OSError:
+        return False
+
+
 def load_signer(path: Path) -> Signer:
+    """The private key at ``path``; a public key given for it is said so before any check of its permissions
+    (a ``.pub`` is readable by all: « chmod 600 » would be the wrong advice)."""
     try:
         data = read_config(path)
     except OSError as exc:
@@ -128,6 +147,8 @@ def load_signer(path: Path) -> Signer:
         raise SigningKeyError(
             f"{path}: clé de signature illisible ({os_reason(exc)}) ; créez-la avec « testbench keys init »"
         ) from None
+    if _holds_public_key(data):
+        raise SigningKeyError(f"{path} est une clé publique : il faut la clé privée (.pem)")
     if os.name == "posix" and path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
         raise SigningKeyError(f"{path}: clé privée lisible par d'autres utilisateurs ; chmod 600 {path}")
     from cryptography.hazmat.primitives import serialization

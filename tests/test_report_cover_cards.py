@@ -110,6 +110,7 @@ def test_an_emulated_real_card_the_case_expects_is_accepted_and_the_cover_says_w
         ("en", ("real card", "accepted", "real card emulated by the bench, which the case expects")),
     ):
         label, accepted, why = words
+        why += " — DEMO-CARDS-002 (" + ("tentative" if lang == "fr" else "attempt") + " 1)"  # a real card: where
         cover, page = cover_of(session, tmp_path / lang, lang)
         cards = cover["cards"]
         assert [(c["card"], c["nature"], c["nature_label"], c["guard"], c["guard_reason"]) for c in cards] == [

@@ -10,6 +10,7 @@ calls too.
 from __future__ import annotations
 
 import argparse
+from dataclasses import fields
 from pathlib import Path
 
 from testbench.i18n import LANGUAGES
@@ -28,13 +29,27 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     cover.add_argument("session", type=Path, metavar="SESSION", help="fichier de session (.tbsession)")
     add_group(cover, Identity)
+    cover.set_defaults(**{f.name: None for f in fields(Identity)})  # a value given empty is told from none given
     cover.add_argument("--lang", choices=LANGUAGES, default=None, help="langue (fr par défaut)")
     cover.set_defaults(func=cmd_cover)
 
 
 def cmd_cover(args: argparse.Namespace) -> int:
-    from testbench.report.cover import COMPLETABLE
+    from testbench.runner.exits import EXIT_USAGE
+    from testbench.store.read import COMPLETABLE
     from testbench.tools.cover import cover_tool
+    from testbench.tools.result import ToolResult
 
-    result = cover_tool(args.session, {key: getattr(args, key) or "" for key in COMPLETABLE})
-    return result.print("cover", args.lang)
+    values = {key: getattr(args, key) or "" for key in COMPLETABLE}
+    # ``--sut ""`` would be ignored as a field not given: a completed field is kept, never cleared
+    given = [key for key in COMPLETABLE if getattr(args, key) is not None]
+    blank = [f"--{key.replace('_', '-')}" for key in given if not values[key].strip()]
+    if blank:
+        refused = ToolResult().fail(
+            EXIT_USAGE,
+            lambda t, _lang: t("{options} : valeur vide ; une page de garde se complète, elle ne s'efface pas").format(
+                options=", ".join(blank)
+            ),
+        )
+        return refused.print("cover", args.lang)
+    return cover_tool(args.session, values).print("cover", args.lang)

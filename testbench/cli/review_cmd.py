@@ -77,13 +77,18 @@ def cmd_review(args: argparse.Namespace) -> int:
     from testbench.store.session import SessionStore
 
     t = translator(args.lang)  # the key, the store and the annotations say it in French
+    key = args.key or default_key_path()
     try:
-        signer = load_signer(args.key or default_key_path())
+        signer = load_signer(key)  # a public key given here is named so
     except SigningKeyError as exc:
         print(f"testbench review: {t(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     if not args.session.is_file():
         print(f"testbench review: {args.session}: {t('fichier de session introuvable')}", file=sys.stderr)
+        return EXIT_USAGE
+    refusal, casebook = _preflight(args.session, args.case, args.casebook)
+    if refusal:
+        print("\n".join(f"testbench review: {t(line)}" for line in refusal), file=sys.stderr)
         return EXIT_USAGE
     action = "accept" if args.accept else "override" if args.override else "comment"
     reviewer = args.reviewer or getpass.getuser()
@@ -97,7 +102,7 @@ def cmd_review(args: argparse.Namespace) -> int:
                 args.reason,
                 reviewer,
                 verdict=verdict.value if verdict else None,
-                casebook_sha=args.casebook,
+                casebook_sha=casebook,
             )
     except (SessionError, AnnotationError) as exc:
         print(f"testbench review: {t(str(exc))}", file=sys.stderr)
@@ -105,3 +110,40 @@ def cmd_review(args: argparse.Namespace) -> int:
     done = t("annotation {ident} enregistrée et signée ({fingerprint}…)")
     print(done.format(ident=ident, fingerprint=signer.public.fingerprint[:16]))
     return EXIT_OK
+
+
+def _preflight(session: Path, case_id: str, casebook: str | None) -> tuple[list[str], str | None]:
+    """Read-only checks before anything is written (French lines, [] when none) and the casebook's full SHA-256
+    (``casebook``, a unique prefix of it, resolved): a file that is no session (empty, another program's, a
+    newer schema) is not made one, and a session whose chain is broken gets no reviewer's signature — the
+    check ``merge`` runs on its inputs."""
+    from testbench.store.connection import SessionError
+    from testbench.store.read import modified_entries, read_session
+
+    try:
+        modified = modified_entries(session)
+        if modified:
+            return [*modified, "revue refusée : la session a été modifiée"], None
+        with read_session(session) as view:
+            shas = [sha for sha, case, _, _ in view.recorded_cases() if case == case_id]
+    except SessionError as exc:
+        return [str(exc)], None
+    if casebook is None or not shas:  # add_annotation names an absent case, or asks for --casebook
+        return [], casebook
+    return _casebook(case_id, casebook, shas)
+
+
+def _casebook(case_id: str, given: str, shas: list[str]) -> tuple[list[str], str | None]:
+    """The one casebook of ``case_id`` whose SHA-256 starts with ``given`` (8 hex digits at least)."""
+    prefix = given.strip().lower()
+    listed = ", ".join(f"{sha[:12]}…" for sha in sorted(shas))
+    if len(prefix) < 8 or any(c not in "0123456789abcdef" for c in prefix):
+        return [f"--casebook {given} : empreinte SHA-256 attendue (8 chiffres hexadécimaux au moins)"], None
+    found = [sha for sha in shas if sha.startswith(prefix)]
+    if not found:
+        return [
+            f"aucun cahier de la session n'a l'empreinte {given} pour le cas {case_id} ; cahiers du cas : {listed}"
+        ], None
+    if len(found) > 1:
+        return [f"--casebook {given} désigne plusieurs cahiers du cas {case_id} ({listed}) : précisez"], None
+    return [], found[0]

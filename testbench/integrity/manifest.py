@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from testbench.fmt import json_reason
+from testbench.i18n import tn
 from testbench.signing import PublicKey, Signer, SigningKeyError
 
 MANIFEST = "manifest.json"
@@ -141,6 +142,7 @@ class FolderCheck:
     signer: str | None = None  # fingerprint of a valid signature
     signed_at: str | None = None
     manifest: dict[str, Any] | None = None
+    disowned: bool = False  # the signature signs another manifest: the files were compared with an unproven one
 
     @property
     def ok(self) -> bool:
@@ -172,11 +174,41 @@ def check_folder(folder: Path, *, trusted: PublicKey | None = None, require_sign
         result.modified.append(MANIFEST)
         result.problems.append(f"{MANIFEST} n'est plus sous sa forme d'origine")
     result.manifest = manifest
-    if not _check_signature(folder, raw, result, trusted, require_signature):
-        # the files are not compared with a manifest its signature disowns: a changed size there is no change of
-        # the file it names, and what the files are now cannot be told from it
-        result.problems.append("fichiers non comparés : le manifeste n'est plus celui qui a été signé")
-        return result
+    if _check_signature(folder, raw, result, trusted, require_signature):
+        _compare_files(folder, files, result)
+    else:  # the signature signs another manifest: the files are still compared, with a manifest nothing authenticates
+        result.disowned = True
+        _unauthenticated(folder, files, result)
+    return result
+
+
+def _unauthenticated(folder: Path, files: dict[str, Any], result: FolderCheck) -> None:
+    """The files compared with a manifest the signature does not sign. All as it lists: the signature was
+    swapped, it is what is named modified. Else the manifest is (edited, most likely), and what differs is said
+    as differences from it, not as files modified: an edited manifest would have the untouched files blamed."""
+    found = FolderCheck()
+    _compare_files(folder, files, found)
+    differ = [*found.modified, *found.missing, *found.added]
+    if not differ:
+        result.modified.append(SIGNATURE)
+        result.problems.append(f"fichiers conformes à {MANIFEST}, que la signature n'authentifie pas")
+        return
+    result.modified.append(MANIFEST)
+    shown = ", ".join(differ[:5]) + (", …" if len(differ) > 5 else "")
+    result.problems.append(
+        tn(
+            "{count} fichier diffère de {manifest}, que la signature n'authentifie pas : {files}",
+            "{count} fichiers diffèrent de {manifest}, que la signature n'authentifie pas : {files}",
+            len(differ),
+            "fr",
+            manifest=MANIFEST,
+            files=shown,
+        )
+    )
+
+
+def _compare_files(folder: Path, files: dict[str, Any], result: FolderCheck) -> None:
+    """Each file of the folder against its entry in the manifest (``files``), into ``result``."""
     regular, odd = scan(folder)
     present = set(regular)
     for rel in sorted(files):
@@ -195,7 +227,6 @@ def check_folder(folder: Path, *, trusted: PublicKey | None = None, require_sign
         ):
             result.modified.append(rel)
     result.added = sorted([*(present - set(files)), *(f"{rel} ({what})" for rel, what in odd.items())])
-    return result
 
 
 _SIG_KEYS = {"format", "algorithm", "public_key", "fingerprint", "manifest_sha256", "signed_at", "signature"}
@@ -204,7 +235,7 @@ _SIG_KEYS = {"format", "algorithm", "public_key", "fingerprint", "manifest_sha25
 def _check_signature(
     folder: Path, manifest: bytes, result: FolderCheck, trusted: PublicKey | None, required: bool
 ) -> bool:
-    """Check the signature of ``manifest`` into ``result``; False when the manifest is not the one signed."""
+    """Check the signature of ``manifest`` into ``result``; False when it signs another manifest."""
     try:
         sig_raw = (folder / SIGNATURE).read_bytes()
         sig = json.loads(sig_raw)
@@ -235,9 +266,11 @@ def _check_signature(
         return True
     digest = hashlib.sha256(manifest).hexdigest()
     if sig.get("manifest_sha256") != digest:
-        result.problems.append(f"{MANIFEST} ne correspond plus à la signature (manifeste modifié après signature)")
-        if MANIFEST not in result.modified:
-            result.modified.append(MANIFEST)
+        signed = str(sig.get("manifest_sha256"))
+        result.problems.append(
+            f"{SIGNATURE} ne signe pas ce manifeste (empreinte signée {signed[:16]}…, manifeste {digest[:16]}…) :"
+            " l'un des deux a été remplacé"
+        )
         return False
     if sig.get("fingerprint") != key.fingerprint:
         result.modified.append(SIGNATURE)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from testbench.domain.verdict import Verdict as VerdictCode
-from testbench.fmt import timestamp
+from testbench.fmt import timestamp, visible_controls
 from testbench.i18n import _t, colon, tn
 from testbench.integrity.manifest import MANIFEST, REPORT_NAMES, SIGNATURE, FolderCheck, check_folder
 from testbench.signing import PublicKey
@@ -58,6 +58,7 @@ class Verdict:
     other_signer: tuple[str, str] | None = None  # intact, signed by a key (found, expected), not the one expected
     other_session: list[str] = field(default_factory=list)  # the session given is not the report's
     added_reviews: list[AddedReview] = field(default_factory=list)  # reviews the session gained since the report
+    added_cover: list[dict[str, str]] = field(default_factory=list)  # cover completions made since the report
 
     @property
     def altered(self) -> bool:
@@ -89,6 +90,7 @@ def verdict_lines(result: Verdict, t: Callable[[str], str], lang: str | None = N
         held.insert(0, t(SIGNED).format(key=key, date=timestamp(signed_at, lang)))
     out += [t("ok : {check}").format(check=line) for line in held]
     out += [_added_review(review, t, lang) for review in result.added_reviews]
+    out += [_added_completion(entry, t, lang) for entry in result.added_cover]
     if result.altered:
         out.append(t("ALTÉRÉ"))
     elif result.other_session:  # the report may be whole: it is the session given that is not its own
@@ -105,7 +107,8 @@ def verdict_lines(result: Verdict, t: Callable[[str], str], lang: str | None = N
         out.append(t("NON SIGNÉ : conforme au manifeste, mais l'authenticité n'est pas prouvée (aucune signature)"))
     else:
         out.append(t("INTÈGRE"))
-    return out
+    # names, reasons and cover values come from the files checked: an escape sequence must not rewrite a line
+    return [visible_controls(line) for line in out]
 
 
 def _added_review(review: AddedReview, t: Callable[[str], str], lang: str | None) -> str:
@@ -132,6 +135,20 @@ def _added_review(review: AddedReview, t: Callable[[str], str], lang: str | None
         date=timestamp(review.at, lang),
     )
     return said if review.valid else said + t(" — signature invalide, sans effet sur le verdict")
+
+
+def _added_completion(entry: dict[str, str], t: Callable[[str], str], lang: str | None) -> str:
+    """« session : ajouté depuis le rapport : page de garde complétée — version du logiciel testé = 9.9 — … »."""
+    from testbench.store.read import COMPLETABLE
+
+    said = t("session : ajouté depuis le rapport : page de garde complétée — {field} = {value} — {by} — {date}")
+    name = str(entry.get("field", "?"))
+    return said.format(
+        field=t(COMPLETABLE.get(name, name)),
+        value=entry.get("value", ""),
+        by=entry.get("by", "?"),
+        date=timestamp(entry.get("at"), lang),
+    )
 
 
 #: a folder that still holds one of a build's files is a report (altered if the others are gone), one that holds
@@ -173,7 +190,7 @@ def verify_report(
     n_files = len(folder_check.manifest["files"])
     if folder_check.signer:
         result.signed = (folder_check.signer, folder_check.signed_at or "")
-    if not (result.modified or result.missing or result.added):
+    if not (result.modified or result.missing or result.added or folder_check.disowned):
         result.ok_lines.append(
             tn("{count} fichier conforme au manifeste", "{count} fichiers conformes au manifeste", n_files, "fr")
         )
@@ -210,7 +227,7 @@ def verify_report(
             anchor = (len(chain_items), str(chain_items[-1]["hash"]))
         built_on = report_data.get("session") if isinstance(report_data, dict) else None
         built_on_id = built_on.get("id") if isinstance(built_on, dict) else None
-        _compare_with_session(session, anchor or (0, chain.GENESIS), built_on_id, chain_items, result)
+        _compare_with_session(session, anchor or (0, chain.GENESIS), (built_on_id, report_data), chain_items, result)
     return result
 
 
@@ -372,16 +389,17 @@ def _report_chain(
 def _compare_with_session(
     session: Path,
     anchor: tuple[int, str],
-    built_on: object,
+    built: tuple[object, object],
     report_chain: list[dict[str, object]] | None,
     result: Verdict,
 ) -> None:
     """The session must still hold the chain the report was built from, up to the anchored head.
 
-    Another session (its id is not the one ``report.json`` names, ``built_on``) is said to be another one
-    before any comparison of lengths, and a shorter session whose chain is not a prefix of the report's
-    (``report_chain``) was rewritten, not cut."""
+    Another session (its id is not the one ``report.json`` names; ``built``: that id and report.json's data)
+    is said to be another one before any comparison of lengths, and a shorter session whose chain is not a
+    prefix of the report's (``report_chain``) was rewritten, not cut."""
     length, head = anchor
+    built_on, report_data = built
     record = _check_session(session, result, "session donnée : ")  # not « session : », a run's closing line
     live = record.entries
     if isinstance(built_on, str) and built_on and record.session_id and record.session_id != built_on:
@@ -413,6 +431,7 @@ def _compare_with_session(
         result.problems.append(f"session : {cut}")
     elif len(live) > length:
         result.added_reviews = _added_reviews(session, record, live[length:])
+        result.added_cover = _added_cover(session, report_data)
         result.ok_lines.append(f"session : {_added_entries(len(live) - length, len(result.added_reviews))}")
     else:  # the anchor is what was compared, not the content of the files
         anchored = tn(
@@ -448,6 +467,23 @@ def _added_entries(entries: int, reviews: int) -> str:
         "fr",
         reviews=said,
     )
+
+
+def _added_cover(session: Path, report_data: object) -> list[dict[str, str]]:
+    """The cover completions the session gained after the report (``testbench cover``): the session's list is
+    only ever appended to, so those past the report's own count (``report.json`` ``cover.completed``)."""
+    from testbench.store.connection import SessionError
+    from testbench.store.read import completions, read_session
+
+    cover = report_data.get("cover") if isinstance(report_data, dict) else None
+    reported = cover.get("completed") if isinstance(cover, dict) else None
+    if not isinstance(reported, list):  # a report built before it recorded them: nothing to compare
+        return []
+    try:
+        with read_session(session) as view:
+            return completions(view.meta)[len(reported) :]
+    except (SessionError, OSError):
+        return []
 
 
 def _added_reviews(session: Path, record: IntegrityRecord, added: list[dict[str, Any]]) -> list[AddedReview]:
@@ -498,12 +534,13 @@ def _check_session(path: Path, result: Verdict, prefix: str) -> IntegrityRecord:
     One read transaction covers every read, so a run writing the session meanwhile is never taken
     for tampering.
     """
-    from testbench.store.connection import SessionError
+    from testbench.store.connection import SessionError, open_readonly
     from testbench.store.read import read_integrity
 
     if not path.is_file():
         raise VerifyUsageError(f"{path}: fichier de session introuvable")
     try:
+        open_readonly(path).close()  # an empty file, another program's base or a newer schema is said so
         record = read_integrity(path)
     except SessionError as exc:
         raise VerifyUsageError(str(exc)) from None

@@ -12,11 +12,11 @@ from testbench import fmt
 from testbench.cards.messages import accepted_why_fr, nature_words
 from testbench.domain.events import EventKind
 from testbench.fmt import iso
-from testbench.i18n import _t, colon, semicolon, translator
+from testbench.i18n import _t, colon, semicolon, tn, translator
 from testbench.report.labels import NOT_RECORDED, operator_name
 from testbench.report.personal import Scrubber
 from testbench.store.model import CardState, ProductVersion, run_product
-from testbench.store.read import CaseView, SessionView
+from testbench.store.read import COMPLETABLE, AttemptView, CaseView, SessionView, completions
 
 
 def _first(sources: list[dict[str, Any]], *keys: str) -> Any:
@@ -26,28 +26,6 @@ def _first(sources: list[dict[str, Any]], *keys: str) -> Any:
             if value not in (None, "", [], {}):
                 return value
     return None
-
-
-#: the session meta key listing the cover's fields completed after the runs (testbench.tools.cover):
-#: [{"field", "value", "by", "at"}], ``at`` a UTC ISO time; the fields themselves are meta keys too
-COMPLETED_META = "cover_completed"
-
-#: the fields that can be completed so, in the cover's order, with their words
-COMPLETABLE = {
-    "sut": _t("logiciel testé"),
-    "sut_version": _t("version du logiciel testé"),
-    "agrement": _t("n° d'agrément ou de test"),
-    "operator": _t("opérateur"),
-}
-
-
-def completions(meta: Mapping[str, str]) -> list[dict[str, str]]:
-    """The cover's completions a session records (:data:`COMPLETED_META`), oldest first; [] when none."""
-    try:
-        entries = json.loads(meta.get(COMPLETED_META) or "[]")
-    except ValueError:
-        return []
-    return [e for e in entries if isinstance(e, dict)] if isinstance(entries, list) else []
 
 
 def _sut(source: Mapping[str, Any], part: str) -> Any:
@@ -77,13 +55,14 @@ _KINDS = (EventKind.CARD_PRESENT, EventKind.CARD_GUARD, EventKind.MANUAL_ATTESTE
 _BATCH = 200  # attempts whose events are read by one query
 
 
-def _latest_events(session: SessionView) -> Iterator[tuple[CaseView, list[dict[str, Any]]]]:
-    """Each case that ran with the cover's events of its latest attempt, in the session's order, by batches."""
-    ran = [view for view in session.cases if view.latest]
-    for start in range(0, len(ran), _BATCH):
-        batch = ran[start : start + _BATCH]
-        events = session.events_of([v.latest.id for v in batch if v.latest], _KINDS)
-        yield from ((view, events[view.latest.id]) for view in batch if view.latest)
+def _attempt_events(session: SessionView) -> Iterator[tuple[CaseView, AttemptView, list[dict[str, Any]]]]:
+    """Every attempt of each case with the cover's events, in the session's order, by batches: a card the guard
+    read in an attempt a rerun superseded (a real card refused, then the right one) is part of the record."""
+    attempts = [(view, attempt) for view in session.cases for attempt in view.attempts]
+    for start in range(0, len(attempts), _BATCH):
+        batch = attempts[start : start + _BATCH]
+        events = session.events_of([attempt.id for _, attempt in batch], _KINDS)
+        yield from ((view, attempt, events[attempt.id]) for view, attempt in batch)
 
 
 def gather_cover(session: SessionView, scrub: Scrubber, lang: str = "fr") -> dict[str, Any]:
@@ -100,7 +79,7 @@ def gather_cover(session: SessionView, scrub: Scrubber, lang: str = "fr") -> dic
     readers: list[str] = []
     cards = _CardRows(scrub, lang)
     operators: set[str] = set()
-    for view, events in _latest_events(session):
+    for view, attempt, events in _attempt_events(session):
         allow_real = False  # the run let real cards through (--allow-real-cards), as the guard's record says
         for ev in events:
             data = ev["data"] or {}
@@ -113,8 +92,8 @@ def gather_cover(session: SessionView, scrub: Scrubber, lang: str = "fr") -> dic
             elif ev["kind"] == EventKind.MANUAL_ATTESTED and data.get("operator"):
                 operators.add(str(data["operator"]))
         # the card states of the read model, as the workstation shows them (testbench.store.model)
-        for state in session.cards(view, events=events).values():
-            cards.add(state, allow_real)
+        for state in session.cards(view, attempt, events).values():
+            cards.add(state, allow_real, (view.case_id, attempt.number))
     # every reader mode the session used, in run order (a rerun on another bench is part of the record)
     described = (str(r["environment"]["cards"]) for r in runs if (r["environment"] or {}).get("cards"))
     bays = [translator(lang)(b) for b in dict.fromkeys(described)]  # the bay describes itself in French
@@ -130,10 +109,11 @@ def gather_cover(session: SessionView, scrub: Scrubber, lang: str = "fr") -> dic
     if versions:  # the versions that produced the retained verdicts, not merely the latest run's
         sut_version = joined(versions, "sut_version") or sut_version
         engine = {**engine, "version": joined(versions, "engine_version")}
+    # free text a person typed (``--operator``, ``cover --agrement``…): redacted like any text, a PIN always
     return {
-        "sut": {"name": sut_name or missing, "version": sut_version or missing},
-        "agrement": named["agrement"] or missing,
-        "versions": [_said(product, said, missing) | behind for product, behind in versions.items()],
+        "sut": {"name": scrub(str(sut_name or "")) or missing, "version": scrub(str(sut_version or "")) or missing},
+        "agrement": scrub(str(named["agrement"] or "")) or missing,
+        "versions": [scrub.value(_said(product, said, missing)) | behind for product, behind in versions.items()],
         "mixed_versions": len(versions) > 1,
         "engine": {
             "name": said(str(engine.get("name") or "")) or missing,
@@ -160,10 +140,10 @@ def gather_cover(session: SessionView, scrub: Scrubber, lang: str = "fr") -> dic
         "readers": readers,
         "cards": cards.rows(missing),
         "forced_merge": _forced_merge(meta, scrub),
-        "completed": completions(meta),
+        "completed": [_completed(entry, scrub) for entry in completions(meta)],
         "sut_profile": _sut_profile(_first(opts, "sut_profile"), scrub),
         "clocks": source_clocks(session, scrub, lang),
-        "operators": sorted(operator_name(op, lang) for op in operators) or [missing],
+        "operators": sorted(scrub(operator_name(op, lang)) for op in operators) or [missing],
         "host": _first(envs, "host") or missing,
         "started": iso(started),
         "ended": iso(ended),
@@ -176,10 +156,15 @@ def gather_cover(session: SessionView, scrub: Scrubber, lang: str = "fr") -> dic
                 "argv": [scrub(str(a)) for a in (r["argv"] or [])],  # a log's path may name a patient
                 "cards": said(str((r["environment"] or {}).get("cards") or "")),  # the bay describes itself in French
             }
-            | _said(products[r["id"]], said, missing)
+            | scrub.value(_said(products[r["id"]], said, missing))
             for r in runs
         ],
     }
+
+
+def _completed(entry: dict[str, Any], scrub: Scrubber) -> dict[str, Any]:
+    """A completion as the book prints it: what was typed and who typed it redacted, its field and time kept."""
+    return entry | {key: scrub(str(entry[key])) for key in ("value", "by") if entry.get(key)}
 
 
 #: a required field of the cover the session does not name yet, as the workstation's overview says it
@@ -190,7 +175,8 @@ TO_FILL = "à renseigner"
 class CoverField:
     """One line of the cover in words, in the language asked: the exam book prints it (``report.html.j2``), the
     workstation's overview lists it. ``flagged``: a required field the session does not name (said « à
-    renseigner » when :func:`cover_fields` is asked to), or retained verdicts that come from mixed versions."""
+    renseigner » when :func:`cover_fields` is asked to), retained verdicts that come from mixed versions, or a card
+    refused or not a test card in any attempt (each named with its case and attempt)."""
 
     key: str
     label: str
@@ -269,19 +255,22 @@ def cover_fields(
         add("casebook", t("Cahier de tests"), " — ".join(part for part in parts if part) + dated)
     readers = " ; ".join(cover["bays"]) or unrecorded
     add("readers", t("Lecteurs"), readers + (f" — {', '.join(cover['readers'])}" if cover["readers"] else ""))
-    cards = [f"{c['card']} ({c['slot']}, {shown(c['nature_label'])}, {shown(c['guard'])})" for c in cover["cards"]]
-    add("cards", t("Cartes"), ", ".join(cards) or unrecorded)
+    cards = [
+        f"{c['card']} ({c['slot']}, {shown(c['nature_label'])}, {shown(c['guard'])}"
+        + (f" — {c['where']}" if c.get("where") else "")
+        + ")"
+        for c in cover["cards"]
+    ]
+    add("cards", t("Cartes"), ", ".join(cards) or unrecorded, any(c.get("stands_out") for c in cover["cards"]))
     operators = cover["operators"]
     nobody = to_fill_in(operators[0], "operator") if len(operators) == 1 else None
     add("operators", t("Opérateur"), nobody or ", ".join(shown(op) for op in operators), bool(nobody))
     add("host", t("Poste"), shown(cover["host"]))
     if cover.get("completed"):  # fields no run named, completed afterwards (testbench cover): when and by whom
-        at_once: dict[tuple[str, str], list[str]] = {}
+        at_once: dict[tuple[str, str], dict[str, None]] = {}  # each field once: completed twice in one second
         for e in cover["completed"]:
-            field = str(e.get("field"))
-            at_once.setdefault((str(e.get("at") or ""), str(e.get("by") or "")), []).append(
-                t(COMPLETABLE.get(field, field))
-            )
+            field, when = str(e.get("field")), (str(e.get("at") or ""), str(e.get("by") or ""))
+            at_once.setdefault(when, {})[t(COMPLETABLE.get(field, field))] = None
         said = (
             ", ".join(fields) + f" — {fmt.timestamp(at, lang)}" + (f" — {by}" if by else "")
             for (at, by), fields in at_once.items()
@@ -415,19 +404,26 @@ def _forced_merge(meta: dict[str, str], scrub: Scrubber) -> list[dict[str, Any]]
     ]
 
 
+#: an attempt, as the cover names it: its case and its number
+Place = tuple[str, int]
+_PLACES_SHOWN = 8  # cases named after a card that stands out; the others are counted
+
+
 class _CardRows:
-    """The cover's cards: each card put in a reader slot with what the guard decided of it, and why in words. Each
-    decision is a row of its own — a real card refused for one case is listed refused beside the test card
-    accepted for another under the same casebook card, never hidden by it —; a card no decision was recorded on
-    (no check, or pulled since its check) is listed only when none was recorded on it elsewhere."""
+    """The cover's cards: each card put in a reader slot in any attempt with what the guard decided of it, and why
+    in words. Each decision is a row of its own — a real card refused for one case, or in an attempt a rerun
+    superseded, is listed refused beside the test card accepted since, never hidden by it —; a card no decision
+    was recorded on (no check, or pulled since its check) is listed only when none was recorded on it elsewhere.
+    A row gathers every attempt that made the same decision on the same card, and one that stands out (refused,
+    or not a test card) names them."""
 
     def __init__(self, scrub: Scrubber, lang: str) -> None:
         self.scrub, self.lang, self.t = scrub, lang, translator(lang)
         self.decided: dict[tuple[str, ...], dict[str, Any]] = {}
         self.undecided: dict[tuple[str, str], dict[str, Any]] = {}
 
-    def add(self, state: CardState, allow_real: bool) -> None:
-        """A card state of a case's latest attempt (``allow_real``: that attempt's guard allowed real cards)."""
+    def add(self, state: CardState, allow_real: bool, place: Place) -> None:
+        """A card state of one attempt, ``place`` (``allow_real``: that attempt's guard allowed real cards)."""
         if state.card is None:  # the guard checked a slot no card was presented in
             return
         check = state.check
@@ -436,12 +432,12 @@ class _CardRows:
         elif state.status == "refused":  # the guard's sentence (card found, card expected, what differs), or the
             why = state.detail  # attempt's reason when the record does not tell slot by slot
         else:
-            if (state.slot, state.card) not in self.undecided:
-                self.undecided[(state.slot, state.card)] = self._entry(state, "")
+            _seen(self.undecided.setdefault((state.slot, state.card), self._entry(state, "")), place)
             return
         key = (state.slot, state.card, state.status, str(check.get("found_fr") or ""), str(check.get("atr")), why)
         if key not in self.decided:  # made once per decision: a campaign repeats the same card in most cases
             self.decided[key] = self._entry(state, why)
+        _seen(self.decided[key], place)
 
     def _entry(self, state: CardState, why: str) -> dict[str, Any]:
         check = state.check
@@ -459,16 +455,48 @@ class _CardRows:
             "guard": _guard_word(state.status, self.lang),
             # recorded French; a difference between two hidden values says how they differ
             "guard_reason": self.scrub.noted(why, self.t) if why else "",
+            # a card to look at on exam day: refused, or not a test card (``nature`` as the guard read it)
+            "stands_out": state.status == "refused" or bool(nature and nature != "T"),
+            "attempts": [],  # the places (case, attempt number) that read the card so
         }
 
     def rows(self, missing: str) -> list[dict[str, Any]]:
-        """The rows by slot and card, each card's decisions in the session's order; a blank reads ``missing``."""
+        """The rows by slot and card, each card's decisions in the session's order; a blank reads ``missing``.
+        ``attempts``: every attempt the row gathers; a row that stands out names them after its reason."""
         decided = {key[:2] for key in self.decided}
         rows = [*self.decided.values(), *(e for key, e in self.undecided.items() if key not in decided)]
-        return [
-            {k: (v if v not in (None, "") else missing) for k, v in c.items()} | {"guard_reason": c["guard_reason"]}
-            for c in sorted(rows, key=lambda c: (c["slot"], c["card"]))
+        out = []
+        for c in sorted(rows, key=lambda c: (c["slot"], c["card"])):
+            places = c["attempts"]
+            where = self._where(places) if c["stands_out"] else ""
+            reason = " — ".join(part for part in (c["guard_reason"], where) if part)
+            out.append(
+                {k: (v if v not in (None, "") else missing) for k, v in c.items()}
+                | {"guard_reason": reason, "where": where}
+                | {"attempts": [{"case_id": case, "attempt": number} for case, number in places]}
+            )
+        return out
+
+    def _where(self, places: list[Place]) -> str:
+        """The attempts in words, by case: « MID-002 (tentatives 1, 3), MID-005 (tentative 2) »; past a few
+        cases, how many more."""
+        by_case: dict[str, list[str]] = {}
+        for case, number in places:
+            by_case.setdefault(case, []).append(str(number))
+        said = [
+            f"{case} ({self.t('tentatives') if len(numbers) > 1 else self.t('tentative')} {', '.join(numbers)})"
+            for case, numbers in by_case.items()
         ]
+        more = len(said) - _PLACES_SHOWN
+        if more > 0:
+            said = [*said[:_PLACES_SHOWN], tn("… et {count} autre cas", "… et {count} autres cas", more, self.lang)]
+        return ", ".join(said)
+
+
+def _seen(row: dict[str, Any], place: Place) -> None:
+    """``place`` read the row's card so: each attempt once."""
+    if place not in row["attempts"]:
+        row["attempts"].append(place)
 
 
 def _guard_word(status: str, lang: str) -> str | None:

@@ -27,7 +27,7 @@ from lxml import etree
 
 from testbench.domain.events import EventKind
 from testbench.i18n import translator
-from testbench.report.cover import joined, versions_behind
+from testbench.report.cover import identity, joined, versions_behind
 from testbench.report.labels import verdict_label
 from testbench.report.personal import Scrubber
 from testbench.runner.reasons import INTERRUPTED, detail_lines
@@ -36,6 +36,8 @@ from testbench.store.read import CaseView, SessionView, read_session
 from testbench.store.verdicts import count_verdicts
 
 RECORDED = "testbench.verdict.recorded"
+#: an ``error``'s type for a case not run because the bench could not start (the others: a verdict, "interrupted")
+UNAVAILABLE = "unavailable"
 RETAINED = "testbench.verdict.retained"
 #: the suite's property that says whether the messages were redacted (the pytest plugin's ``--junitxml`` too)
 REDACTION = "testbench.redaction"
@@ -127,7 +129,8 @@ def junit_tree(
         elif verdict == "pending" or (latest is None and not_run):
             # waiting for its manual step, or not run because the bench could not start: the run exits 2
             counts["errors"] += 1
-            etree.SubElement(tc, "error", message=reason or label, type=verdict).text = reason or label
+            kind = verdict if latest is not None else UNAVAILABLE
+            etree.SubElement(tc, "error", message=reason or label, type=kind).text = reason or label
         elif latest is not None and verdict == "none":
             # an attempt cut before its verdict (^C, a CI's cancel, a killed process): it ran, and did not conclude
             counts["errors"] += 1
@@ -147,7 +150,7 @@ def junit_tree(
     _properties(
         suite,
         ({} if chain_ok is None else {"testbench.session.chain_ok": "true" if chain_ok else "false"})
-        | _product(session, t)
+        | {name: scrub(value) for name, value in _product(session, t).items()}  # a typed name may hold a NIR
         | {f"{RECORDED}.{v}": str(n) for v, n in tally.recorded.items()}
         | {f"{RETAINED}.{v}": str(n) for v, n in tally.retained.items()}
         | {"testbench.verdict.reviewed": str(tally.reviewed)}
@@ -169,10 +172,15 @@ def _product(session: SessionView, t: Callable[[str], str]) -> dict[str, str]:
     parts = {"engine.version": "engine_version", "sut.name": "sut_name", "sut.version": "sut_version"}
     out = {"testbench.engine.name": ", ".join(dict.fromkeys(t(p.engine_name) for p in versions if p.engine_name))}
     out |= {f"testbench.{name}": joined(versions, part) for name, part in parts.items()}
+    # a name or version no run gave, completed afterwards (``testbench cover``), as the cover prints it
+    named = identity([session.meta])
+    name, version = str(named["name"] or ""), str(named["version"] or "")
+    out["testbench.sut.name"] = out["testbench.sut.name"] or name
+    out["testbench.sut.version"] = out["testbench.sut.version"] or version
     # each product with its own version (« testbench-demo, AcmeFacture 4.2.1 »): the joined names and versions
     # above no longer pair up once a version is missing
     out["testbench.engine"] = _each(versions, lambda p: (t(p.engine_name) if p.engine_name else "", p.engine_version))
-    out["testbench.sut"] = _each(versions, lambda p: (p.sut_name, p.sut_version))
+    out["testbench.sut"] = _each(versions, lambda p: (p.sut_name or name, p.sut_version or version))
     out["testbench.versions.mixed"] = "true" if len(versions) > 1 else "false"
     return out
 

@@ -107,13 +107,18 @@ def add_annotation(
     verdict: str | None = None,
     casebook_sha: str | None = None,
 ) -> int:
-    """Append a signed annotation on the case's latest attempt; return its id."""
+    """Append a signed annotation on the case's latest attempt; return its id. A PIN typed in ``reason`` (or
+    ``reviewer``) is masked before the entry is signed: the session never holds it, and the signature covers
+    what is stored."""
+    from testbench.traces.redact import redact_pins
+
     if action not in ACTIONS:
         raise AnnotationError(f"action inconnue : {action}")
     if action == "override" and not verdict:
         raise AnnotationError("--override demande un verdict")
     if not reason.strip():
         raise AnnotationError("un motif est obligatoire (--reason)")
+    reason, reviewer = redact_pins(reason), redact_pins(reviewer)
     conn = store.conn
     rows = conn.execute(
         "SELECT casebook_sha FROM cases WHERE case_id = ?" + (" AND casebook_sha = ?" if casebook_sha else ""),

@@ -56,7 +56,8 @@ def is_write_failure(exc: sqlite3.Error) -> bool:
 def write_error(path: Path, exc: sqlite3.Error) -> SessionWriteError:
     return SessionWriteError(
         f"{path}: écriture impossible ({sqlite_reason(exc)}) ; la session est intacte jusqu'au dernier "
-        "événement enregistré : libérez de l'espace disque puis reprenez avec --resume"
+        "événement enregistré : libérez de l'espace disque puis reprenez-la (run --resume ; le poste d'examen la "
+        "reprend en la rouvrant)"
     )
 
 
@@ -362,10 +363,27 @@ def open_readonly(path: str | Path) -> sqlite3.Connection:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.DatabaseError as exc:
         raise SessionError(f"{path}: n'est pas un fichier de session lisible ({sqlite_reason(exc)})") from None
-    if version == 0 or version > SCHEMA_VERSION:
+    refusal = None if 1 <= version <= SCHEMA_VERSION else _not_a_session(path, conn, version)
+    if refusal is not None:
         conn.close()
-        raise SessionError(f"{path}: schéma de session {version} non pris en charge (attendu 1..{SCHEMA_VERSION})")
+        raise SessionError(f"{path}: {refusal}")
     return conn
+
+
+def _not_a_session(path: Path, conn: sqlite3.Connection, version: int) -> str:
+    """Why a file SQLite opens is no session to read, in the words ``run`` uses when it refuses to write one."""
+    from testbench.store.schema import _tables
+
+    if version > SCHEMA_VERSION:
+        return (
+            f"fichier de session au schéma {version}, cette version de testbench connaît le schéma "
+            f"{SCHEMA_VERSION} au plus : mettez testbench à jour"
+        )
+    if _size(path) == 0:  # a truncated copy, a failed download
+        return "fichier vide, pas une session"
+    if tables := _tables(conn):
+        return f"base SQLite d'un autre programme (tables : {', '.join(tables[:5])}), pas une session testbench"
+    return "base SQLite vide, pas une session testbench"
 
 
 def describe_writer(path: Path) -> str:

@@ -9,13 +9,15 @@ annotations with their signature checked). No connection leaves this module.
 from __future__ import annotations
 
 import functools
+import json
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from testbench.domain.events import EventKind
+from testbench.i18n import _t
 from testbench.store import chain, codec
 from testbench.store.annotations import Annotation, read_annotations
 from testbench.store.connection import SessionError, connect_readonly, open_readonly, sqlite_reason
@@ -34,6 +36,16 @@ EXAM_PLAN_META = "exam_plan"
 #: a patient's rights and a prescription's attributes, which reach the engine and the application without
 #: being observed, and the export must redact (testbench.report.personal.known_values)
 FIXTURES_META = "fixtures:"
+#: the session meta key listing the cover's fields completed after the runs (testbench.tools.cover):
+#: [{"field", "value", "by", "at"}], ``at`` a UTC ISO time; the fields themselves are meta keys too
+COMPLETED_META = "cover_completed"
+#: the fields that can be completed so, in the cover's order, with their words
+COMPLETABLE = {
+    "sut": _t("logiciel testé"),
+    "sut_version": _t("version du logiciel testé"),
+    "agrement": _t("n° d'agrément ou de test"),
+    "operator": _t("opérateur"),
+}
 
 Key = tuple[str, str]  # (casebook sha256, case id)
 #: an observation as recorded: (step id, path, value JSON, source, provenance JSON or None)
@@ -552,6 +564,31 @@ def _session_id(conn: sqlite3.Connection) -> str | None:
     """The session's own id, from its meta table (None: a session that records none)."""
     row = conn.execute("SELECT value FROM meta WHERE key = 'session_id'").fetchone()
     return row[0] if row else None
+
+
+def completions(meta: Mapping[str, str]) -> list[dict[str, str]]:
+    """The cover's completions a session records (:data:`COMPLETED_META`), oldest first; [] when none."""
+    try:
+        entries = json.loads(meta.get(COMPLETED_META) or "[]")
+    except ValueError:
+        return []
+    return [e for e in entries if isinstance(e, dict)] if isinstance(entries, list) else []
+
+
+def modified_entries(path: str | Path) -> list[str]:
+    """« path: problem » for each problem the journal chain of the session at ``path`` finds, read in one snapshot
+    (a run still writing it is not taken for tampering); [] when whole, or for a session older than the chain.
+    What a command that signs or completes a session (review, cover) checks first, as ``merge`` does its inputs.
+    Raises :class:`SessionError` for a file that is no readable session."""
+    conn = open_readonly(Path(path))
+    try:
+        conn.execute("BEGIN")
+        report = chain.verify(conn)
+        return [f"{path}: {p}" for p in report.problems] if not report.ok and chain.has_chain(conn) else []
+    except sqlite3.DatabaseError as exc:
+        raise SessionError(f"{path}: n'est pas un fichier de session lisible ({sqlite_reason(exc)})") from None
+    finally:
+        conn.close()
 
 
 def read_session(path: str | Path) -> SessionView:

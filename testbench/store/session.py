@@ -63,6 +63,7 @@ from testbench.store.connection import (
 from testbench.store.schema import SchemaRefused, migrate
 from testbench.traces.clock import continue_after, mono_ns
 from testbench.traces.model import TraceLine
+from testbench.traces.pin_words import may_hold_pin
 
 #: events that carry what a person gave (other writes of a person's are wrapped in ``transaction(durable=True)``)
 _GIVEN_BY_A_PERSON = frozenset({EventKind.MANUAL_ATTESTED})
@@ -107,6 +108,8 @@ class SessionStore:
             raise SessionError(f"{path}: fichier de session introuvable")
         if path.exists() and path.is_dir():
             raise SessionError(f"{path}: est un dossier, pas un fichier de session")
+        if not create and path.is_file() and path.stat().st_size == 0:  # a truncated copy: not made a session
+            raise SessionError(f"{path}: fichier vide, pas une session")
         path.parent.mkdir(parents=True, exist_ok=True)
         lock = FileLock(lock_path(path), timeout=WRITER_WAIT)
         try:
@@ -372,6 +375,9 @@ class SessionStore:
 
     # -- runs and casebooks ----------------------------------------------------------------------
     def begin_run(self, argv: Sequence[str], options: dict[str, Any], environment: dict[str, Any]) -> int:
+        """Record a run; a PIN typed in its command line (« --operator "… code porteur : 4719" ») is masked
+        before it is stored: the session never holds one, whatever its exports do."""
+        argv, options, environment = _without_pins(codec.to_plain([argv, options, environment]))
         env = {
             "host": socket.gethostname(),
             "user": _user(),
@@ -385,7 +391,7 @@ class SessionStore:
                 "INSERT INTO runs (started_wall, argv, host, pid, options, environment) VALUES (?,?,?,?,?,?)",
                 (
                     time.time(),
-                    codec.dumps(list(argv)),
+                    codec.dumps(argv),
                     env["host"],
                     os.getpid(),
                     codec.dumps(options),
@@ -748,3 +754,19 @@ def _user() -> str:
         return getpass.getuser()
     except Exception:  # no user name in some service contexts (Windows services, containers)
         return "?"
+
+
+def _without_pins(value: Any) -> Any:
+    """``value`` (plain: :func:`codec.to_plain`'s) with every PIN in its texts masked (keys are names); the rules
+    are loaded for a text that names a PIN only (most command lines name none)."""
+    if isinstance(value, str):
+        if not may_hold_pin(value):
+            return value
+        from testbench.traces.redact import redact_pins
+
+        return redact_pins(value)
+    if isinstance(value, dict):
+        return {k: _without_pins(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_pins(v) for v in value]
+    return value

@@ -3,7 +3,7 @@
 The cover names the software, its version, the agrément and the operator from what the runs recorded
 (``--sut``, ``--sut-version``, ``--agrement``, ``--operator``). A field no run named can be completed
 afterwards without running a case again: it goes into the session's meta (chained like the rest), and
-``report.cover.COMPLETED_META`` keeps what was completed, when and by whom, which the book prints. A field a
+``store.read.COMPLETED_META`` keeps what was completed, when and by whom, which the book prints. A field a
 run named stays as recorded: the record is not rewritten.
 """
 
@@ -16,13 +16,15 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from testbench.i18n import LANGUAGES, colon, default_language
-from testbench.report.cover import COMPLETABLE, COMPLETED_META, CoverField, completions, identity, session_cover
+from testbench.fmt import visible_controls
+from testbench.i18n import LANGUAGES, _t, colon, default_language
+from testbench.report.cover import CoverField, identity, session_cover
 from testbench.runner.exits import EXIT_USAGE
 from testbench.store.connection import SessionError
-from testbench.store.read import read_session
+from testbench.store.read import COMPLETABLE, COMPLETED_META, completions, modified_entries, read_session
 from testbench.store.session import SessionStore
 from testbench.tools.result import ToolResult, french
+from testbench.traces.redact import redact_pins
 
 #: the cover's lines the tool says once done (``report.cover.cover_fields`` keys)
 SHOWN = ("sut", "agrement", "operators", "completed")
@@ -41,7 +43,8 @@ def cover_tool(session: Path, values: Mapping[str, str]) -> ToolResult:
     identity lines as the book will print them. Exit 0 when done (a field a run named is said and left), 3
     when the session cannot be read or written, or every field given is one a run already names."""
     result = ToolResult()
-    given = {k: v.strip() for k, v in values.items() if k in COMPLETABLE and v and v.strip()}
+    # a PIN is never stored (« code porteur : 4719 » typed in an operator's name): masked as the capture masks it
+    given = {k: redact_pins(v.strip()) for k, v in values.items() if k in COMPLETABLE and v and v.strip()}
     try:
         with read_session(session) as view:
             named = recorded_by_runs(view.runs)
@@ -51,13 +54,21 @@ def cover_tool(session: Path, values: Mapping[str, str]) -> ToolResult:
     for key in given.keys() & named.keys():
         result.warn(
             lambda t, _lang, key=key: t("{field} : déjà enregistré par les exécutions (« {value} ») ; inchangé").format(
-                field=t(COMPLETABLE[key]), value=named[key]
+                field=t(COMPLETABLE[key]), value=visible_controls(named[key])
             )
         )
     todo = {k: v for k, v in given.items() if k not in named}
     if given and not todo:
         return result.fail(EXIT_USAGE, lambda t, _lang: t("rien à compléter : les exécutions nomment déjà ces champs"))
     if todo:
+        try:
+            modified = modified_entries(session)
+        except SessionError as exc:
+            return result.fail(EXIT_USAGE, french(str(exc)))
+        if modified:  # as ``merge`` refuses it: the cover of an altered record is not completed
+            for line in modified:
+                result.warn(french(line), prefixed=True)
+            return result.fail(EXIT_USAGE, lambda t, _lang: t(COVER_REFUSED))
         at, by = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), _user()
         entries = [*before, *({"field": k, "value": v, "by": by, "at": at} for k, v in todo.items())]
         try:
@@ -81,7 +92,13 @@ def cover_tool(session: Path, values: Mapping[str, str]) -> ToolResult:
 
 
 def _line(line: CoverField, lang: str | None) -> str:
-    return f"{line.label}{colon(lang)}{line.value}"
+    """A cover line as the terminal shows it: a control character typed in a value is a visible marker, as in
+    the book, never an escape sequence the terminal obeys."""
+    return f"{line.label}{colon(lang)}{visible_controls(line.value)}"
+
+
+#: the refusal after the journal's problems, as ``merge`` says its own (« fusion refusée : … »)
+COVER_REFUSED = _t("page de garde non complétée : la session a été modifiée")
 
 
 def _user() -> str:

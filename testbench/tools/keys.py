@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from testbench.runner.exits import EXIT_USAGE
+from testbench.signing import is_public_key
 from testbench.tools.result import ToolResult, forced_by, french
 
 
@@ -47,12 +48,17 @@ def keys_init_tool(path: Path | None = None, *, force: bool = False, force_optio
 
 
 def keys_show_tool(path: Path | None = None) -> ToolResult:
-    """The public key at ``path`` (the user's default key when None) and its fingerprint."""
-    from testbench.signing import SigningKeyError, default_key_path, load_signer
+    """The public key at ``path`` (the user's default key when None, or the private key's public half: what a
+    reviewer compares with the fingerprint the editor announced) and its fingerprint."""
+    from testbench.signing import PublicKey, SigningKeyError, default_key_path, load_signer
 
     result = ToolResult()
+    key = path or default_key_path()
     try:
-        public = load_signer(path or default_key_path()).public
+        if is_public_key(key):
+            public = PublicKey.from_b64(key.read_text(encoding="ascii").strip())
+        else:
+            public = load_signer(key).public
     except SigningKeyError as exc:
         return result.fail(EXIT_USAGE, french(str(exc)))
     result.say(lambda t, _lang: t("clé publique : {key}").format(key=public.b64))

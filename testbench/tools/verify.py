@@ -17,6 +17,8 @@ def verify_tool(
     from testbench.signing import SigningKeyError, load_public
 
     result = ToolResult()
+    if path.is_file() and (key is not None or session is not None or require_signature):
+        return result.fail(EXIT_USAGE, _report_only(path))
     trusted = None
     if key is not None:
         try:
@@ -35,6 +37,19 @@ def verify_tool(
     result.say(lambda t, lang: "\n".join(verdict_lines(verdict, t, lang)))  # the verdict last: a saved log holds it
     result.code = EXIT_OK if verdict.ok else EXIT_FAILED
     return result
+
+
+def _report_only(path: Path) -> Render:
+    """A session given with a report's options (arguments swapped?): checking it alone would say nothing of them."""
+
+    def render(t: T, _lang: str | None) -> str:
+        said = t(
+            "{path} est une session : --session, --key et --require-signature ne s'appliquent qu'à un dossier de"
+            " rapport (testbench verify RAPPORT --session SESSION)"
+        )
+        return said.format(path=path)
+
+    return render
 
 
 def _unreadable_key(key: Path, exc: Exception) -> Render:

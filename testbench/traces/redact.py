@@ -105,6 +105,8 @@ def english_markers(text: str) -> str:
 
 @dataclass
 class Redaction:
+    """A redacted text, and how many values of each kind the rules masked in it (a report's cover counts them)."""
+
     text: str
     counts: Counter[str] = field(default_factory=Counter)
 

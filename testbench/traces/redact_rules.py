@@ -19,6 +19,7 @@ from urllib.parse import unquote_plus
 from testbench.cards.apdu import PIN_INS
 from testbench.cards.decode import personal_fields
 from testbench.traces.known import fold
+from testbench.traces.pin_words import PIN_WORDS
 
 MARKERS: dict[str, str] = {
     "pin": "‹PIN›",
@@ -163,7 +164,7 @@ _KW_BIRTH = re.compile("naiss|né|ne le|nee le|ddn|dob|birth")
 # <ps> element, every produced file) is no label
 _KW_IDS = re.compile("finess|rpps|adeli|praticien|prescri|[°o. _mdt]ps")
 _KW_NAME = re.compile("nom|name")
-_KW_PIN = re.compile("pin|porteur|cps|confidentiel|pass|pwd|mdp|secret")
+_KW_PIN = re.compile("|".join(PIN_WORDS))
 _VERIFY_FAST = re.compile(r"(?:2[01]|24|2[cC])[\s:-]?(?:0[0-3]|8[01])[\s:-]?[0-9A-Fa-f]{2}[\s:-]?(?:0[1-9a-fA-F]|10)")
 #: A token that may be base64 holding a code (see :func:`_b64_code`): 11 characters or more of either
 #: alphabet — « pin=4719 » is 8 bytes, 11 characters unpadded; a VERIFY with a 4-byte code is 9 bytes. A

@@ -1,0 +1,20 @@
+"""The words that label a PIN or a secret, in one place: the redaction rules look for them before their patterns,
+and a writer of a little text (a run's command line) asks them first, so as not to load the rules for nothing."""
+
+from __future__ import annotations
+
+#: a code's labels (« code porteur : 4719 », « PIN=4719 », « codecps4719 »): a code has digits
+CODE_WORDS = ("pin", "porteur", "cps")
+#: a secret's labels (« password=… », « mdp : … »), whatever it is made of
+SECRET_WORDS = ("confidentiel", "pass", "pwd", "mdp", "secret")
+PIN_WORDS = CODE_WORDS + SECRET_WORDS
+
+
+def may_hold_pin(text: str) -> bool:
+    """Whether ``text`` may hold a PIN or a secret: a secret's label, or a code's label and a digit. Other text
+    holds none a rule of testbench.traces.redact masks but the APDU and base64 ones, which typed words never hold
+    (« read_cps », « cartes virtuelles (vitale, cps) » need no rule)."""
+    lowered = text.lower()
+    if any(word in lowered for word in SECRET_WORDS):
+        return True
+    return any(word in lowered for word in CODE_WORDS) and any(c.isdigit() for c in text)
