@@ -16,6 +16,7 @@ so that argparse's own words and every help text follow it) or ``TESTBENCH_LANG=
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import sys
 from collections.abc import Sequence
@@ -164,7 +165,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             return _main(argv, lang, signals)
         except KeyboardInterrupt:  # before the command started, or while it said its last words
-            with ignored():
+            with ignored(), _unwritable_stderr():
                 print(translator()("interrompu"), file=sys.stderr)
             return EXIT_ENVIRONMENT
 
@@ -195,15 +196,21 @@ def _main(argv: list[str], lang: str | None, signals: Stopping) -> int:
     try:
         return int(func(args))
     except KeyboardInterrupt:
-        with ignored():  # a second ^C does not cut the line
+        with ignored(), _unwritable_stderr():  # a second ^C does not cut the line
             print(translator()("interrompu"), file=sys.stderr)
         return EXIT_ENVIRONMENT
     except Exception as exc:  # the net under each command's own errors: never a traceback (cli.crash)
         from testbench.cli.crash import failure_code, failure_text
 
-        with ignored():
+        with ignored(), _unwritable_stderr():
             print(f"testbench {args.command}: {failure_text(exc, argv, translator())}", file=sys.stderr)
         return failure_code(exc)  # 3 for a damaged session (the input), 2 for a fault of the bench
+
+
+def _unwritable_stderr() -> contextlib.AbstractContextManager[None]:
+    """The last words of a command on a stderr that refuses them (a full disk, a closed descriptor) are lost,
+    not raised: the exit code stays the one the failure gives (never Python's 1, which says « a case failed »)."""
+    return contextlib.suppress(OSError, ValueError)
 
 
 def _terminated_as_interrupted(args: argparse.Namespace) -> bool:

@@ -36,7 +36,8 @@ _SHORT = 100
 
 class Progress:
     def __init__(self, out: TextIO | None = None, width: int = 24) -> None:
-        self.out = out or sys.stderr
+        #: None once a write failed: progress is dropped for the rest of the run, its counts kept
+        self.out: TextIO | None = out or sys.stderr
         self.tty = self.out.isatty()
         self.width = width
         self.counts: Counter[Verdict] = Counter()
@@ -50,19 +51,28 @@ class Progress:
         return " · ".join(f"{self.t(v.label_fr)} {counts[v]}" for v in _ORDER if counts[v])
 
     def __call__(self, event: RunEvent) -> None:
-        if isinstance(event, CaseStarted) and self.tty:
-            self._bar(event.index, event.total, f"{event.case.id}…")
-        elif isinstance(event, CaseFinished):
+        if isinstance(event, CaseFinished):
             self.counts[event.outcome.verdict] += 1
+        if self.out is None:
+            return
+        try:
+            self._show(self.out, event)
+        except (OSError, ValueError):  # stderr refuses (a full disk, closed): the campaign goes on without it
+            self.out = None
+
+    def _show(self, out: TextIO, event: RunEvent) -> None:
+        if isinstance(event, CaseStarted) and self.tty:
+            self._bar(out, event.index, event.total, f"{event.case.id}…")
+        elif isinstance(event, CaseFinished):
             if self.tty:
                 if event.outcome.verdict in NOT_PASSED:  # above the bar, which is drawn again below it
-                    self.out.write(f"\r{self._line(event, short=True)}\x1b[K\n")
-                self._bar(event.index + 1, event.total, self.counts_text())
+                    out.write(f"\r{self._line(event, short=True)}\x1b[K\n")
+                self._bar(out, event.index + 1, event.total, self.counts_text())
                 if event.index + 1 == event.total:
-                    self.out.write("\n")
+                    out.write("\n")
             else:
-                self.out.write(f"{self._line(event)}\n")
-            self.out.flush()
+                out.write(f"{self._line(event)}\n")
+            out.flush()
 
     def _line(self, event: CaseFinished, *, short: bool = False) -> str:
         """« [2/5] DEMO-FSE-099 : échec — reason », the reason redacted; ``short``: its first line, clipped."""
@@ -76,15 +86,27 @@ class Progress:
         return f"[{event.index + 1}/{event.total}] {event.case.id}{self.colon}{verdict}{said}"
 
     def _reason(self, recorded: str) -> str:
-        """The reason (recorded in French) in the command's language, redacted."""
+        """The reason (recorded in French) in the command's language, redacted: a card refused hides its found and
+        expected holder alike, saying how they differ, as the report does (« RPPS : ‹RPPS› au lieu de ‹RPPS› (4
+        caractères sur 11 diffèrent) »)."""
+        from testbench.report.hidden_difference import guard_values
+
+        if values := guard_values(recorded):
+            from testbench.report.personal import Scrubber
+            from testbench.traces.known import KnownValues
+
+            known = KnownValues()
+            for kind, value in values:
+                known.add(kind, value)
+            return Scrubber(True, known).noted(recorded, self.t)
         if self._redactor is None:
             from testbench.traces.redact import Redactor  # its rules compile at import: a run that passes needs none
 
             self._redactor = Redactor()
         return self._redactor.redact(self.t(recorded))
 
-    def _bar(self, done: int, total: int, text: str) -> None:
+    def _bar(self, out: TextIO, done: int, total: int, text: str) -> None:
         filled = int(self.width * done / total) if total else self.width
         bar = "█" * filled + "░" * (self.width - filled)
-        self.out.write(f"\r{bar} {done}/{total} {text}\x1b[K")
-        self.out.flush()
+        out.write(f"\r{bar} {done}/{total} {text}\x1b[K")
+        out.flush()

@@ -12,20 +12,33 @@ from typing import TYPE_CHECKING
 
 from testbench import cmdline
 from testbench.cli.progress import Progress
-from testbench.i18n import default_language, translator
+from testbench.i18n import _t, default_language, translator
 from testbench.interrupts import ignored
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_USAGE
-from testbench.runner.options import RUN, add_options, options_from_args
+from testbench.runner.options import OPERATOR_ENGINE, RUN, add_options, options_from_args
 
 if TYPE_CHECKING:
     from testbench.domain.attestation import Operator
     from testbench.runner.campaign import RunRequest
+    from testbench.runner.options import CampaignOptions
 
 
 #: ``--resume`` goes on with the session's own selection: another ``-k`` or ``--tag`` beside it would be ignored
 RESUME_SELECTS = (
     "--resume reprend la session là où elle s'est arrêtée, avec sa sélection de cas : sans -k ni --tag autres que"
     " les siens ; pour des cas précis : --rerun -k … (ou --failed -k …)"
+)
+
+
+#: ``--rerun`` starts new attempts of the cases it is given, ``--resume`` goes on with the unfinished ones
+RESUME_RERUN = _t(
+    "--resume et --rerun ne se combinent pas : --resume reprend les cas sans verdict, --rerun rejoue les cas"
+)
+
+#: ``--watch`` is where operator mode reads the application's files: another engine reads none
+WATCH_OPERATOR = _t(
+    "--watch ne sert qu'en mode opérateur (--engine operator) : aucun autre moteur ne lit les fichiers du logiciel"
+    " testé"
 )
 
 
@@ -58,18 +71,27 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     options = options_from_args(args)
     for problem in attach_plan(options, args.lang, args.casebooks):  # the plan refused, or warnings
-        print(f"testbench run: {problem}", file=sys.stderr)
+        _say(f"testbench run: {problem}")
     if options.plan is not None and options.plan_record is None:
         return EXIT_USAGE
-    if args.failed and args.resume:
-        print(f"testbench run: {translator(args.lang)('--failed et --resume ne se combinent pas')}", file=sys.stderr)
-        return EXIT_USAGE
-    if args.resume and not _resumes_its_selection(args.session, options.selection.keyword, options.selection.tags):
-        print(f"testbench run: {translator(args.lang)(RESUME_SELECTS)}", file=sys.stderr)
+    if (refused := _contradiction(args, options)) is not None:
+        _say(f"testbench run: {translator(args.lang)(refused)}")
         return EXIT_USAGE
     request = RunRequest(list(args.casebooks), args.session, options, args.resume, args.rerun, list(sys.argv))
     request.failed = args.failed
     return execute(request, create_dirs=args.create_dirs)
+
+
+def _contradiction(args: argparse.Namespace, options: CampaignOptions) -> str | None:
+    """The options that contradict each other or the session (the French sentence), or None: refused before
+    anything runs, since one of them would be silently ignored."""
+    if args.resume and (args.failed or args.rerun):
+        return _t("--failed et --resume ne se combinent pas") if args.failed else RESUME_RERUN
+    if options.bench.watch_dir is not None and options.bench.engine != OPERATOR_ENGINE:
+        return WATCH_OPERATOR
+    if args.resume and not _resumes_its_selection(args.session, options.selection.keyword, options.selection.tags):
+        return RESUME_SELECTS
+    return None
 
 
 def execute(
@@ -79,16 +101,14 @@ def execute(
 
     A report folder that holds another session's report is refused before anything runs, unless
     ``replace_report`` (the demo, which starts its own session afresh in its own folder each time)."""
-    from testbench.cli.outputs import output_dir_problem, output_file_problem, session_dir_problem
+    from testbench.cli.outputs import output_file_problem, session_dir_problem
     from testbench.runner.campaign import CampaignError, run_campaign
     from testbench.store.location import share_warning
 
     outputs = request.options.outputs
     problems = [
-        _nothing_to_resume(request.session, outputs.lang, failed=request.failed)
-        if request.resume or request.failed
-        else None,
-        output_dir_problem(outputs.report, outputs.lang) if outputs.report else None,
+        _nothing_to_resume(request, outputs.lang),
+        _report_problem(request, outputs.lang) if outputs.report else None,
         output_file_problem(outputs.junit, outputs.lang, [*request.casebooks, request.session])
         if outputs.junit
         else None,
@@ -108,20 +128,18 @@ def execute(
     if not any(problems):  # last: with --create-dirs it creates the session's folder
         problems.append(session_dir_problem(request.session, create_dirs, outputs.lang))
     for problem in filter(None, problems):
-        print(f"testbench run: {problem}", file=sys.stderr)
+        _say(f"testbench run: {problem}")
     if any(problems):
         return EXIT_USAGE
     progress = Progress()
     t = translator()  # the bench says it in French (as recorded), the person reads the command's language
     if (shared := share_warning(request.session)) is not None:
-        print(t(shared), file=sys.stderr)
+        _say(t(shared))
     try:
-        result = run_campaign(
-            request, listener=progress, notify=lambda m: print(t(m), file=sys.stderr), operator=operator
-        )
+        result = run_campaign(request, listener=progress, notify=lambda m: _say(t(m)), operator=operator)
     except CampaignError as exc:
         for line in exc.lines:
-            print(t(line), file=sys.stderr)
+            _say(t(line))
         if exc.recorded:  # the bench could not start: CI still gets its JUnit, the reviewer a report saying why
             _write_outputs(request, t)
         return exc.exit_code
@@ -129,17 +147,17 @@ def execute(
         return _interrupted(request, t)
     written: list[Path] = []
     try:
-        print(_closing_line(request.session, result.final_verdicts, progress, t), file=sys.stderr)
+        _say(_closing_line(request.session, result.final_verdicts, progress, t))
         complete = _write_outputs(request, t, written)
     except KeyboardInterrupt:  # the cases are done, their JUnit or report was being written
         with ignored():  # a second ^C does not cut what is left to say
-            print(t("interrompu"), file=sys.stderr)
+            _say(t("interrompu"))
             _say_unwritten(request, t, written)
         return EXIT_ENVIRONMENT
     if complete:
         return result.exit_code
     kept = t("les verdicts sont enregistrés dans la session {session} ; « testbench report » en refait le rapport")
-    print(kept.format(session=request.session), file=sys.stderr)
+    _say(kept.format(session=request.session))
     return EXIT_ENVIRONMENT  # the CI would publish nothing: the bench failed, not the product
 
 
@@ -165,7 +183,7 @@ def _interrupted(request: RunRequest, t: Callable[[str], str]) -> int:
     said."""
     from testbench.store.connection import SessionError
 
-    print(t("interrompu"), file=sys.stderr)
+    _say(t("interrompu"))
     outputs = request.options.outputs
     wanted = ", ".join(str(path) for path in (outputs.junit, outputs.report) if path)
     if not wanted or not request.session.is_file():  # nothing asked, or stopped before the session was created
@@ -177,7 +195,7 @@ def _interrupted(request: RunRequest, t: Callable[[str], str]) -> int:
     with ignored():  # a third ^C does not cut what is left to say
         if complete:
             done = t("les cas déjà exécutés sont dans {outputs}, les autres y sont « non exécuté » ; --resume reprend")
-            print(done.format(outputs=wanted), file=sys.stderr)
+            _say(done.format(outputs=wanted))
         else:
             _say_unwritten(request, t, written)
     return EXIT_ENVIRONMENT
@@ -192,7 +210,7 @@ def _say_unwritten(request: RunRequest, t: Callable[[str], str], written: list[P
         return
     left = t("{outputs} : écriture non terminée ; la session garde les verdicts, cette commande les écrit : {command}")
     command = _report_command(request, junit=outputs.junit in missing)
-    print(left.format(outputs=", ".join(map(str, missing)), command=command), file=sys.stderr)
+    _say(left.format(outputs=", ".join(map(str, missing)), command=command))
 
 
 def _report_command(request: RunRequest, *, junit: bool = True) -> str:
@@ -222,18 +240,50 @@ def _resumes_its_selection(session: Path, keyword: str | None, tags: list[str]) 
     return not recorded or any((run.get("keyword") or None, sorted(run.get("tags") or [])) == given for run in recorded)
 
 
-def _nothing_to_resume(session: Path, lang: str | None, *, failed: bool = False) -> str | None:
-    """--resume (or --failed) names a session that is not there (a mistyped path after a crash): said, rather
-    than the whole campaign run again into a new file."""
-    if os.path.lexists(session):
+def _nothing_to_resume(request: RunRequest, lang: str | None) -> str | None:
+    """--resume, --failed or --rerun names a session that is not there, or an empty file (a mistyped path after
+    a crash, a file truncated): said, rather than the whole campaign run again into a new session."""
+    if not (request.resume or request.failed or request.rerun):
         return None
-    if failed:
-        said = "{path} : session introuvable ; rien à relancer (--failed rejoue les échecs d'une session)"
-        return translator(lang)(said).format(path=session)
-    return translator(lang)(
-        "{path} : session introuvable ; rien à reprendre. Vérifiez le chemin, ou lancez sans --resume pour"
-        " commencer une nouvelle session"
-    ).format(path=session)
+    t = translator(lang)
+    if not os.path.lexists(request.session):
+        state = t("session introuvable")
+    elif os.path.isfile(request.session) and os.path.getsize(request.session) == 0:
+        state = t("fichier vide, sans session")
+    else:
+        return None
+    if request.resume:
+        said = _t(
+            "{path} : {state} ; rien à reprendre. Vérifiez le chemin, ou lancez sans --resume pour commencer une"
+            " nouvelle session"
+        )
+    elif request.failed:
+        said = _t("{path} : {state} ; rien à relancer (--failed rejoue les échecs d'une session)")
+    else:
+        said = _t("{path} : {state} ; rien à rejouer (--rerun rejoue les cas d'une session existante)")
+    return t(said).format(path=request.session, state=state)
+
+
+def _report_problem(request: RunRequest, lang: str | None) -> str | None:
+    """``--report``'s folder: one it can be, and not the session's own path (a session not created yet, which
+    the run would create there and the report could then not be written beside)."""
+    from testbench.cli.outputs import output_dir_problem
+
+    report = request.options.outputs.report
+    if report is None:
+        return None
+    same = os.path.normcase(os.path.abspath(report)) == os.path.normcase(os.path.abspath(request.session))
+    if same:
+        said = _t("{path} : c'est le fichier de la session ; indiquez un autre dossier pour le rapport")
+        return translator(lang)(said).format(path=report)
+    return output_dir_problem(report, lang)
+
+
+def _say(text: str) -> None:
+    """``text`` on stderr, if it can be written: a stderr that refuses it (a full disk, a closed descriptor)
+    loses the words, never the campaign, its JUnit nor its report."""
+    with contextlib.suppress(OSError, ValueError):
+        print(text, file=sys.stderr)
 
 
 def _write_outputs(request: RunRequest, t: Callable[[str], str], written: list[Path] | None = None) -> bool:
@@ -250,7 +300,7 @@ def _write_outputs(request: RunRequest, t: Callable[[str], str], written: list[P
         try:
             write_junit(request.session, outputs.junit)
         except OSError as exc:
-            print(f"testbench run: {unwritten(outputs.junit, exc, outputs.lang)}", file=sys.stderr)
+            _say(f"testbench run: {unwritten(outputs.junit, exc, outputs.lang)}")
             written_all = False
         else:
             done.append(outputs.junit)
@@ -268,9 +318,9 @@ def _write_outputs(request: RunRequest, t: Callable[[str], str], written: list[P
                 chain_head=chain_head(request.session),
             )
         except OSError as exc:  # the previous report is left whole (report.build)
-            print(f"testbench run: {unwritten(outputs.report, exc, outputs.lang)}", file=sys.stderr)
+            _say(f"testbench run: {unwritten(outputs.report, exc, outputs.lang)}")
             written_all = False
         else:
             done.append(outputs.report)
-            print(t("rapport : {path}").format(path=page), file=sys.stderr)
+            _say(t("rapport : {path}").format(path=page))
     return written_all

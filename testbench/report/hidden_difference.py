@@ -126,6 +126,15 @@ def guard_notes(text: str, lang: str | None) -> Notes:
     return notes
 
 
+def guard_values(text: str) -> list[tuple[str, str]]:
+    """(kind, value) of both values of each card guard's difference naming a holder in ``text``: what a redactor
+    knowing no session (the run's console) is told, so that it hides the found value and the expected one alike."""
+    if " au lieu de " not in text:
+        return []
+    found = _GUARD_DIFFERENCE.finditer(text)
+    return [(_GUARD_KINDS[each[1]], value) for each in found for value in each.group(2, 3)]
+
+
 def deviation_notes(comparisons: Iterable[Mapping[str, Any]], note: Callable[[Mapping[str, Any]], str]) -> Notes:
     """Each comparison's deviation as a reason names it (``testbench.runner.reasons.deviations``) with its note
     (``note(comparison)``), for those that have one."""

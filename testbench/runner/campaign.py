@@ -156,6 +156,23 @@ def record_casebooks(store: SessionStore, casebooks: list[Casebook]) -> None:
             store.set_meta(FIXTURES_META + cb.sha256, json.dumps(given, ensure_ascii=False, sort_keys=True))
 
 
+def _check_resumed_casebooks(store: SessionStore, casebooks: list[Casebook]) -> None:
+    """``--resume`` goes on with the session's casebooks, before anything of the session is changed: each of
+    them must be given (:func:`_resume_selection` names a missing one), and no other — its cases would not run,
+    yet its plan would be named by the JUnit and the report (``--rerun`` adds a casebook's cases)."""
+    given = {cb.sha256 for cb in casebooks}
+    if any(sha not in given for sha, _ in store.selection()):
+        return  # a casebook of the session is missing or changed: said by _resume_selection, in its words
+    recorded = store.recorded_casebooks()
+    extra = [str(cb.path) for cb in casebooks if cb.sha256 not in recorded]
+    if extra:
+        said = _t(
+            "{path} : cahier de tests absent de cette session : {casebooks} ; --resume reprend la session avec ses"
+            " cahiers, --rerun y ajoute les cas d'un autre cahier"
+        )
+        raise CampaignError([said.format(path=store.path, casebooks=", ".join(extra))])
+
+
 def _resume_selection(store: SessionStore, casebooks: list[Casebook]) -> list[tuple[Casebook, Case]]:
     by_sha = {cb.sha256: cb for cb in casebooks}
     keys = store.selection()
@@ -352,6 +369,7 @@ class Campaign:
             has_history = store.has_attempts()
             if resume and (has_history or store.selection()):  # else the set-up never finished: do it
                 _check_kept_shard(store.path, store.meta(SHARD_META), (meta or {}).get(SHARD_META))
+                _check_resumed_casebooks(store, self.casebooks)
                 closed = store.close_dangling_attempts(INTERRUPTED)
                 if closed and self.notify:
                     self.notify(interrupted_notice(closed))
@@ -927,8 +945,12 @@ def run_campaign(
 
 
 def _parsed_shard(spec: str | None) -> Shard | None:
-    if not spec:
+    """``--shard``'s slice; an empty one (a CI variable not set) is refused as ``0/2`` is, not read as none."""
+    if spec is None:
         return None
+    if not spec.strip():
+        said = _t("--shard est vide (une variable de la CI non définie ?) : K/N attendu, par exemple 2/4")
+        raise CampaignError([said])
     from testbench.runner.shard import ShardSpecError, parse_shard
 
     try:
@@ -975,6 +997,7 @@ def failed_cases(
             recorded_shard = view.meta.get(SHARD_META)
             retained = {case.key: case.retained_verdict for case in view.cases}
             recorded = [case.verdict for case in view.cases]
+            has_run = bool(view.runs)
     except SessionError as exc:
         raise CampaignError([str(exc)]) from None
     wanted = None if shard is None else shard_record(shard, [])
@@ -992,5 +1015,5 @@ def failed_cases(
             "{path} : aucun cas sélectionné n'est en échec, en erreur, non concluant ou en attente dans cette"
             " session ; rien à relancer"
         )
-        raise CampaignError([said.format(path=session)], exit_code(recorded) if recorded else EXIT_USAGE)
+        raise CampaignError([said.format(path=session)], exit_code(recorded) if recorded or has_run else EXIT_USAGE)
     return kept, recorded_shard if read_record(recorded_shard) is not None else None, len(retained)
