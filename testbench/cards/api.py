@@ -21,6 +21,11 @@ class CardUnavailable(CardError):
     """No reader, no card, or the card was removed or went mute."""
 
 
+class CardWaitStopped(CardUnavailable):
+    """A stop (the workstation's ctrl+t or quitting) ended the wait for a person to insert a card: the case was
+    cut before it began, so it gets no final verdict and a resume runs it again."""
+
+
 class CardAbsent(CardUnavailable):
     """The reader holds no card (never inserted, or pulled out): what a product answers ``NO_CARD`` to.
 

@@ -47,10 +47,12 @@ from testbench.domain.hooks import LifecycleSink
 from testbench.fmt import seconds
 from testbench.i18n import _t
 
-from .api import ApduSink, CardPresence, CardUnavailable, ReaderBusy
+from . import layout as L
+from .api import ApduSink, CardPresence, CardUnavailable, CardWaitStopped, ReaderBusy
 from .emulator_control import EmulatorCard, PortLock, ProcessCard, ThreadCard
 from .inprocess import Fault
 from .link import Link
+from .messages import FAMILY_FR
 from .model import DF, IsoCard
 from .pcsc import SHARED, Context, PyscardTransport, card_present, list_readers, wait_for
 from .poll_phases import POLL_PERIOD
@@ -90,6 +92,28 @@ CROSSED_PORT = _t(
     " port vpcd {port} est apparue dans le lecteur « {other} » ; ce port n'est pas celui du lecteur « {reader} »"
     " (lecteurs et ports croisés dans TESTBENCH_CARD_READERS ?)"
 )
+
+#: Physical readers: the operator is asked for the case's card in an empty reader, to swap the previous case's
+#: card, a card the guard refused, or a card whose ATR tells another family than the case's.
+INSERT_CARD = _t("Insérez la {card} dans le lecteur « {reader} » ({slot}).")
+SWAP_CARD = _t("Retirez la carte du lecteur « {reader} » ({slot}) et insérez la {card}.")
+SWAP_REFUSED = _t("Carte refusée dans le lecteur « {reader} » ({slot}) : retirez-la et insérez la {card}.")
+OTHER_FAMILY = _t(
+    "La carte du lecteur « {reader} » ({slot}) est une carte {found}, le cas attend une carte {expected} :"
+    " retirez-la et insérez la {card}."
+)
+
+
+def _fits(atr: bytes, p: CardProfile) -> bool:
+    """False when ``atr`` tells a card family other than ``p``'s; an ATR of no known family is left to the guard."""
+    family = L.atr_family(atr)
+    return family is None or family == p.kind
+
+
+def _other_family(atr: bytes, p: CardProfile, fields: dict[str, str]) -> str:
+    """What the operator is told of a card of another family than ``p``'s (``fields``: reader, slot, card)."""
+    found = FAMILY_FR.get(L.atr_family(atr) or "", "")
+    return OTHER_FAMILY.format(found=found, expected=FAMILY_FR[p.kind], **fields)
 
 
 def _reader_of_port(port: int, timeout: float) -> str | None:
@@ -147,6 +171,7 @@ class _Reader:
         self.token: object | None = None
         self.lost: EmulatorCard | None = None  # an emulator found dead (said), until a fresh one runs here
         self.aside: str | None = None  # why the bay set this reader aside (French, said once); None: usable
+        self.refused = False  # physical reader: the guard refused its card (asked to change it, refused())
 
     def busy(self) -> bool:
         return self.job is not None and self.job.is_alive()
@@ -775,33 +800,68 @@ class PcscBay:
     def _prompt_insert(self, slot: str, r: _Reader, p: CardProfile) -> None:
         """Physical reader: ask the operator for ``p``'s card and wait until it is in the reader.
 
-        A card already there is kept (the guard checks it), unless this bay asked for another card in the
-        previous case and pcscd has counted no removal nor insertion since: the operator then swaps it.
+        A card already there is kept (the guard checks it), unless its ATR tells another family than ``p``'s, the
+        guard refused it and pcscd has counted no removal nor insertion since (:meth:`refused`), or this bay asked
+        for another card in the previous case and pcscd has counted no change since: the operator then swaps it.
+        A card of another family inserted is said at once and waited for again (its ATR tells it, no read).
         """
         name = r.spec.name
-        events, present = self._events(name)
-        if present and (self.prompt is None or r.profile is None or r.profile == p or r.events != events):
-            r.events = events
+        events, present, atr = self._status(name)
+        if present and (self.prompt is None or self._keeps(r, p, events, atr)):
+            r.events, r.refused = events, False
             return
-        if present:
-            message = f"Retirez la carte du lecteur « {name} » ({slot}) et insérez la {p.describe_fr()}."
+        fields = {"reader": name, "slot": slot, "card": p.describe_fr()}
+        unchanged = r.events == events
+        if not present:
+            message = INSERT_CARD.format(**fields)
+        elif r.refused and unchanged:
+            message = SWAP_REFUSED.format(**fields)
+        elif r.profile is not None and r.profile != p and unchanged:  # the previous case's card
+            message = SWAP_CARD.format(**fields)
         else:
-            message = f"Insérez la {p.describe_fr()} dans le lecteur « {name} » ({slot})."
+            message = _other_family(atr, p, fields)
         if self.prompt is None:
             raise CardUnavailable(f"aucune carte dans le lecteur {name} : {message}")
         self.prompt(message)
+        # half-second waits even without a stop event: a ^C (KeyboardInterrupt) is seen at once, not after minutes
+        stop = self.operator_stop or threading.Event()
         try:
-            if present:
-                wait_for(name, False, self.operator_timeout, stop=self.operator_stop)
-            wait_for(name, True, self.operator_timeout, stop=self.operator_stop)
+            while True:
+                if present:
+                    wait_for(name, False, self.operator_timeout, stop=stop)
+                atr = wait_for(name, True, self.operator_timeout, stop=stop)
+                if _fits(atr, p):
+                    break
+                message, present = _other_family(atr, p, fields), True
+                self.prompt(message)
         except CardUnavailable as exc:
-            if self.operator_stop is not None and self.operator_stop.is_set():
+            if stop.is_set():
                 stopped = f"arrêt demandé avant l'insertion de la carte au lecteur {name} : {message}"
-                raise CardUnavailable(stopped) from exc
+                raise CardWaitStopped(stopped) from exc
             raise CardUnavailable(
                 f"pas de réponse de l'opérateur en {self.operator_timeout:g} s au lecteur {name} : {message}"
             ) from exc
-        r.events = self._events(name)[0]
+        r.events, r.refused = self._status(name)[0], False
+
+    @staticmethod
+    def _keeps(r: _Reader, p: CardProfile, events: int, atr: bytes) -> bool:
+        """The card in physical reader ``r`` (pcscd's ``events`` counter, its ``atr``) stays for ``p``'s case."""
+        if not _fits(atr, p):
+            return False
+        changed = r.events != events  # removed or inserted by hand since the bay last saw the reader
+        if r.refused:
+            return changed
+        return r.profile is None or r.profile == p or changed
+
+    def refused(self, slot: str) -> None:
+        """The guard refused the card in ``slot``: a physical reader asks for another card at its next ``present()``
+        unless the operator changes it first (an emulated card is put in afresh anyway)."""
+        r = self._active.get(slot)
+        if r is None or self._emulates(r):
+            return
+        with contextlib.suppress(CardUnavailable):
+            r.events = self._status(r.spec.name)[0]
+            r.refused = True
 
     def stop_on(self, event: threading.Event | None) -> None:
         """A run's stop (``event``) also ends a wait for the operator to insert a card in a physical reader:
@@ -809,11 +869,11 @@ class PcscBay:
         self.operator_stop = event
 
     @staticmethod
-    def _events(reader: str) -> tuple[int, bool]:
-        """pcscd's event counter for ``reader`` (insertions and removals) and whether a card is in it."""
+    def _status(reader: str) -> tuple[int, bool, bytes]:
+        """pcscd's event counter for ``reader`` (insertions and removals), whether a card is in it, and its ATR."""
         with Context() as ctx:
-            state = ctx.status([reader]).get(reader, (0, b""))[0]
-        return state >> 16, card_present(state)
+            state, atr = ctx.status([reader]).get(reader, (0, b""))
+        return state >> 16, card_present(state), atr
 
     def emulated(self, slot: str) -> bool:
         """True when this bay's own emulator serves the card in ``slot`` (not a physical card)."""

@@ -1,7 +1,8 @@
 """Who answers for an engine's fault: the product under test, or the bench. The one rule.
 
 On exam day the product examined is the editor's program. An external engine (a command speaking the protocol,
-``--engine "COMMAND…"``) that crashes on a valid request, hangs past its timeout, breaks the protocol, answers
+``--engine "COMMAND…"``) that crashes on a valid request, hangs past its timeout (the ``describe`` closing each case
+included: :meth:`~testbench.engines.protocol.client.SubprocessEngine.end_case`), breaks the protocol, answers
 outside its schema, answers ``initialize`` wrongly or says a card is missing that the bench's reader holds and
 reads (``EngineCardDenied``) is the product failing: verdict ``failed``, « défaut du moteur … » with what
 happened, exit 1. What stays the bench's (``error``/``inconclusive``, exit 2): an engine

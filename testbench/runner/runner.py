@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from testbench.cards.api import CardBay, CardError, CardMismatch, CardPresence
+from testbench.cards.api import CardBay, CardError, CardMismatch, CardPresence, CardWaitStopped
 from testbench.casebook.model import Case, Casebook, ExpectationKind, StepKind
 from testbench.domain.attestation import Attestation, Operator, attest
 from testbench.domain.events import EventKind
@@ -58,6 +58,7 @@ from testbench.runner.reasons import counted, with_others
 from testbench.runner.resume import Continuation
 from testbench.runner.teleservices import Services, ServicesDown
 from testbench.runner.tracing import TraceRecorder
+from testbench.services import process as services_process
 from testbench.store.connection import SessionWriteError
 from testbench.store.model import stopped_status
 from testbench.store.session import SessionStore
@@ -75,6 +76,36 @@ def bench_fault_reason(exc: Exception) -> str:
         where = f"{exc.filename} : " if exc.filename else ""
         return f"défaut du banc : {where}{os_reason(exc)}"
     return "défaut du banc : erreur interne de testbench ; sa pile d'appels est dans le journal de la session"
+
+
+class _Watched:
+    """The simulators as a step uses them. One there when the step set its scenario and gone once the step
+    settled (killed for not answering the bench's mark, or stopped) leaves the step's answer unjudgeable, an
+    expected TELESERVICE_UNAVAILABLE included: :class:`ServicesDown`, the case inconclusive
+    (docs/teleservices.md § Verdicts)."""
+
+    def __init__(self, inner: Services) -> None:
+        self.inner = inner
+
+    def configure(
+        self, service: str, scenario: str | None, fault: str = "none", identity: dict[str, Any] | None = None
+    ) -> None:
+        self.inner.configure(service, scenario, fault, identity)
+
+    def url(self, service: str) -> str:
+        return self.inner.url(service)
+
+    def settle(self, timeout: float = 2.0) -> None:
+        self.inner.settle(timeout)
+        if getattr(self.inner, "running", True):
+            return
+        ensure = getattr(self.inner, "ensure", None)
+        if ensure is not None and getattr(self.inner, "port", None) is not None:
+            ensure()  # it died during the step: how, said here once (ServicesDown), not to the next step
+        raise ServicesDown(  # killed by settle: its mark unanswered
+            f"le simulateur de téléservices ne répond pas en {services_process.CONTROL_TIMEOUT:g} s : arrêté, l'étape"
+            " suivante en démarre un neuf"
+        )
 
 
 @dataclass
@@ -245,7 +276,7 @@ class Runner:
         comparisons: list[tuple[str, str, str, Any]] = []
         self._attempt_id = attempt_id
         self.last_comparisons = []
-        stray: str | None = None  # what the engine wrote after its last answer: this case's fault (engine-protocol.md)
+        ended: EngineError | None = None  # the engine's fault after its last answer: this case's (engine-protocol.md)
         interrupted = False
         try:
             if self._bounded is not None:
@@ -253,6 +284,8 @@ class Runner:
             outcome = self._run_case(attempt_id, casebook, case, upcoming, comparisons, resumed)
         except SessionWriteError:
             raise  # the record itself cannot be written: stop, the session resumes once the disk is fixed
+        except CardWaitStopped as exc:  # stopped before its card was in: no final verdict, resume runs it again
+            outcome = Outcome(Verdict.NONE, str(exc))
         except Exception as exc:  # a bench fault must not stop the campaign
             outcome = Outcome(Verdict.ERROR, bench_fault_reason(exc))
             self.store.add_event(EventKind.BENCH_FAULT, {"traceback": traceback.format_exc()}, attempt_id=attempt_id)
@@ -261,17 +294,27 @@ class Runner:
             raise
         finally:
             if self._bounded is not None:
-                stray = self._bounded.end_case(settle=not interrupted)
+                ended = self._end_case(self._bounded, interrupted)
             with contextlib.suppress(CardError):
                 self.bay.release()
-        if stray is not None and outcome.verdict is Verdict.PASS:
-            outcome = engine_fault(EngineProtocolError(stray), product=self.product_engine)
+        if ended is not None and outcome.verdict is Verdict.PASS:
+            outcome = engine_fault(ended, product=self.product_engine)
         rec.set_context(attempt_id, None)
         rec.bench(f"fin du cas {case.id} : {outcome.verdict.label_fr} {outcome.reason}".rstrip())
         rec.flush()
         self.store.finish_attempt(attempt_id, outcome.verdict.value, outcome.reason, comparisons)
         self.store.commit()  # the verdict is committed before anyone is told of it (it survives a killed process)
         return outcome
+
+    @staticmethod
+    def _end_case(bounded: CaseBounded, interrupted: bool) -> EngineError | None:
+        """What the case answers for at its end: output after the engine's last answer, or the bench's closing
+        ``describe`` unanswered in time or the engine dying on it (a call of the case like the others)."""
+        try:
+            stray = bounded.end_case(settle=not interrupted)
+        except (EngineCrash, EngineTimeout) as exc:
+            return exc
+        return EngineProtocolError(stray) if stray is not None else None
 
     def _process_event(self, kind: str, details: dict[str, Any]) -> None:
         """An engine's or a card emulator's restart, stop or failed start, recorded with the case it happened in."""
@@ -311,18 +354,30 @@ class Runner:
             report = getattr(exc, "report", None)
             if report is not None:
                 self.store.add_event(EventKind.CARD_GUARD, report, attempt_id=attempt_id)
+            self._refused(report)
             self.operator.notify(str(exc))
             if again is not None:
                 return Outcome(
                     Verdict.INCONCLUSIVE, f"carte refusée au nouveau contrôle avant l'étape {again[1]} : {exc}"
                 )
             return Outcome(Verdict.INCONCLUSIVE, f"carte refusée, le cas n'a pas démarré : {exc}")
+        except CardWaitStopped:
+            raise  # the case stops without a verdict (_run_case_batched)
         except CardError as exc:
             return Outcome(Verdict.INCONCLUSIVE, f"carte indisponible : {exc}")
         self._hold_cards(req.slot for req in case.cards)
         if self._presented is not None:  # an engine that builds the case's cards itself
             self._presented.cards_presented({req.slot: casebook.fixtures.cards[req.card].profile for req in case.cards})
         return Outcome(Verdict.NONE)
+
+    def _refused(self, report: Any) -> None:
+        """The slots whose card the guard refused, told to a bay that asks for another card (a physical reader)."""
+        refused = getattr(self.bay, "refused", None)
+        if callable(refused):
+            for check in getattr(report, "checks", ()):
+                if not getattr(check, "ok", True):
+                    with contextlib.suppress(CardError):
+                        refused(check.slot)
 
     @contextlib.contextmanager
     def _guard_reads(self) -> Iterator[None]:
@@ -437,7 +492,7 @@ class Runner:
             store_document=lambda step_id, data, media, name: self.store.add_artifact(
                 data, media, name, attempt_id=attempt_id, step_id=step_id
             ),
-            services=self.services,
+            services=_Watched(self.services) if self.services is not None else None,
         )
         refusals: dict[str, str] = {}
         steps_run: list[str] = []  # begun
@@ -567,6 +622,8 @@ class Runner:
             return self._step_failed(attempt_id, case, step, blamed.verdict, blamed.reason)
         except EngineError as exc:
             return self._step_failed(attempt_id, case, step, Verdict.ERROR, f"erreur du moteur : {exc}")
+        except CardWaitStopped:
+            raise  # an <insert-card> into a physical reader, stopped while waiting: no verdict, as before the case
         except CardError as exc:
             return self._step_failed(attempt_id, case, step, Verdict.INCONCLUSIVE, f"carte indisponible : {exc}")
         except ServicesDown as exc:

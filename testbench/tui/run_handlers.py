@@ -309,14 +309,15 @@ class RunHandlers:
         return prompt
 
     def _cards_after(self, case: Case, statuses: dict[str, str]) -> Text:
-        """The card guard's verdict per reader after a case, then « Retirez les cartes. » (a line each)."""
+        """The card guard's verdict per reader after a case, then « Retirez les cartes. » (a line each) — unless no
+        card was checked (a stop asked before any was inserted: there is none to remove)."""
         t = self.t
         lines = []
         for req in case.cards:
             status = statuses.get(req.slot, "non vérifiée")
             line = f"▣ {t('lecteur')} {req.slot}{self.colon}{t('carte')} {req.card} — {t(status)}"
             lines.append(Text(line, style="red" if status.startswith("refusée") else "green"))
-        if case.cards:
+        if any(req.slot in statuses for req in case.cards):
             lines.append(Text(f"▣ {t('Retirez les cartes.')}", style="bold"))
         return Text("\n").join(lines)
 

@@ -27,7 +27,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from functools import cache
-from typing import Any
+from typing import Any, NoReturn
 
 from testbench.cards.api import CardChannel, CardError, CardUnavailable
 from testbench.domain.hooks import LifecycleSink
@@ -237,6 +237,8 @@ class SubprocessEngine:
     def end_case(self, settle: bool = True) -> str | None:
         """The case ends. What the engine wrote after its last answer is the case's fault, not the next one's:
         the reason (the engine is then stopped, the next case gets a fresh one), or None when it wrote nothing.
+        The ``describe`` that settles it is a call like the case's others: unanswered within the timeout it
+        raises :class:`EngineTimeout`, the engine dying on it :class:`EngineCrash` (the case answers for both).
         ``settle=False`` (the run interrupted, perhaps inside a call): no ``describe`` the engine might take a
         call timeout to answer, only what is already there."""
         with self._lock:
@@ -254,7 +256,8 @@ class SubprocessEngine:
 
         Without ``settle``, what is already there, without waiting (before each request). With it (a case's
         end), everything the engine wrote before it answers one ``describe``: it handles one request at a time,
-        so a line it wrote just after its answer cannot arrive after that one."""
+        so a line it wrote just after its answer cannot arrive after that one. That ``describe`` unanswered in
+        time raises :class:`EngineTimeout`, the engine dying on it :class:`EngineCrash` (it is then stopped)."""
         with self._lock:
             proc, last = self._proc, self._last
             if proc is None or last is None:
@@ -268,10 +271,12 @@ class SubprocessEngine:
             self._event("engine-stray-output", {"message": reason, "request": last[0]})
             return reason
 
-    def _barrier(self, proc: EngineProcess) -> tuple[int, float] | None:
-        """Ask ``describe``: (its id, the deadline of its answer); None when the engine does not take it."""
+    def _barrier(self, proc: EngineProcess) -> tuple[int, float]:
+        """Ask ``describe``: (its id, the deadline of its answer). An engine that does not take it by then
+        answers nothing by then either: a timeout, as for any call."""
         msg_id, deadline = next(self._ids), time.monotonic() + self.timeout
-        return (msg_id, deadline) if self._send(proc, J.request(msg_id, "describe", {}), deadline) else None
+        self._send(proc, J.request(msg_id, "describe", {}), deadline)
+        return msg_id, deadline
 
     def _stray(self, proc: EngineProcess, barrier: tuple[int, float] | None = None) -> str | None:
         """The first thing the engine wrote outside any call, in words (traces are taken); None if nothing:
@@ -279,15 +284,18 @@ class SubprocessEngine:
         while True:
             kind, payload = proc.receive(barrier[1] if barrier is not None else time.monotonic())
             if kind == "timeout":
-                if barrier is not None:  # hung after its answer: the next case must not wait for it
+                if barrier is not None:  # hung on the case's describe: the case's fault, and no next case waits
                     self._discard()
                     message = f"le moteur n'a pas répondu à describe en fin de cas ({self.timeout:g} s) : arrêté"
                     self._event("engine-stopped", {"message": message})
+                    raise EngineTimeout(message)
                 return None
-            if kind == "eof":  # it stopped after answering: the next call says so (engine-stopped)
+            if kind == "eof":
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     proc.popen.wait(timeout=REAP_TIMEOUT)
-                return None
+                if barrier is not None:  # it died on the case's describe, a request (not between two calls)
+                    self._died(proc, "describe")
+                return None  # it stopped after answering: the next call says so (engine-stopped)
             if kind == "garbage":
                 reason, excerpt = payload
                 return f"une sortie qui n'est pas du JSON-RPC ({reason}) : « {excerpt} »"
@@ -304,6 +312,14 @@ class SubprocessEngine:
             if "method" not in msg and (earlier := msg.get("id")) in self._answered:
                 return f"seconde réponse à la requête {J.shown_json(earlier, 40)} ({self._answered[earlier]})"
             return f"un message hors de tout appel : {J.shown_json(msg, 120)}"
+
+    def _died(self, proc: EngineProcess, method: str) -> NoReturn:
+        """The engine died on ``method``: said (engine-stopped) and raised, the process forgotten."""
+        code = proc.popen.returncode
+        message = f"{_stopped(code, method)}{proc.stderr_tail()}"
+        self._discard()
+        self._event("engine-stopped", {"exit_code": code, "message": message})
+        raise EngineCrash(message)
 
     def _event(self, kind: str, details: JsonObject) -> None:
         if self._lifecycle is None or not self._in_case:

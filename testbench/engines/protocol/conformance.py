@@ -364,11 +364,11 @@ class _Checker:
         """What the engine wrote after an answer is the fault of the check that asked, even when it is read
         only at the next check's first call (the engine then restarts for it)."""
         if kind == "engine-stray-output":
-            self._blame(self.check_of.get(details.get("request"), self.current), str(details.get("message")))
+            check_id = self.check_of.get(details.get("request"), self.current)
+            self._blame(check_id, f"protocole : {details.get('message')}")
 
-    def _blame(self, check_id: str, reason: str) -> None:
+    def _blame(self, check_id: str, detail: str) -> None:
         """Fail the check that asked (its result is in: the one running raises the fault itself)."""
-        detail = f"protocole : {reason}"
         for r in self.report.results:
             if r.id == check_id and not r.bench_error:
                 r.detail, r.ok, r.warning = (detail if r.ok else f"{r.detail} ; {detail}"), False, False
@@ -392,10 +392,21 @@ class _Checker:
             interrupted = True
             raise
         finally:
-            # stray output: the event blames the check that asked (_lifecycle)
-            self.engine.end_case(settle=not interrupted)
+            self._end(check_id, interrupted)
             self._watch(check_id)
             self.last = check_id
+
+    def _end(self, check_id: str, interrupted: bool) -> None:
+        """The check's end. Stray output: the event blames the check that asked (_lifecycle). The closing
+        ``describe`` is a call of the check: unanswered in time it fails the check and ``delais``, the engine
+        dying on it fails the check."""
+        try:
+            self.engine.end_case(settle=not interrupted)
+        except EngineTimeout as exc:
+            self.timeouts.append(check_id)
+            self._blame(check_id, f"délai dépassé : {exc}")
+        except EngineCrash as exc:
+            self._blame(check_id, str(exc))
 
     def _watch(self, check_id: str) -> None:
         """Note ``check_id`` as the one after which the engine stopped, when it was up and is no longer."""

@@ -29,7 +29,7 @@ def reference_factory(channel: CardChannel | None, trace: TraceSink) -> Engine:
 
 
 class _ClientGone(Exception):
-    """stdin closed while waiting for the client."""
+    """The client went away: stdin closed while waiting for it, or stdout no longer read (a broken pipe)."""
 
 
 class Server:
@@ -51,8 +51,11 @@ class Server:
 
     # -- output -------------------------------------------------------------------------------
     def send(self, message: dict[str, Any]) -> None:
-        self.stdout.write(J.encode(message))
-        self.stdout.flush()
+        try:
+            self.stdout.write(J.encode(message))
+            self.stdout.flush()
+        except BrokenPipeError:  # nobody reads the answers any more: the server stops, quietly
+            raise _ClientGone() from None
 
     def _trace(self, line: str) -> None:
         if self.trace_enabled:
@@ -155,23 +158,11 @@ class Server:
         return method != "shutdown"
 
     def serve(self) -> int:
+        """Answer requests until stdin ends, ``shutdown``, or the client goes away (0 in each case)."""
         try:
-            while True:
-                raw = J.read_line(self.stdin, self.max_line)
-                if raw is None:
-                    return 0
-                if isinstance(raw, J.Oversized):
-                    self.send(J.error(None, J.INVALID_REQUEST, f"ligne de {raw.size} octets (maximum {self.max_line})"))
-                    continue
-                if not raw.strip():
-                    continue
-                try:
-                    msg = J.parse(raw)
-                except ValueError as exc:
-                    self.send(J.error(None, J.PARSE_ERROR, str(exc)))
-                    continue
-                if not self.handle(msg):
-                    return 0
+            return self._serve()
+        except _ClientGone:
+            return 0
         finally:
             self.trace_enabled = False  # the client may be gone: write nothing more
             if self.engine is not None:
@@ -179,6 +170,24 @@ class Server:
                     self.engine.close()
             if self._pcsc is not None:
                 self._pcsc.close()
+
+    def _serve(self) -> int:
+        while True:
+            raw = J.read_line(self.stdin, self.max_line)
+            if raw is None:
+                return 0
+            if isinstance(raw, J.Oversized):
+                self.send(J.error(None, J.INVALID_REQUEST, f"ligne de {raw.size} octets (maximum {self.max_line})"))
+                continue
+            if not raw.strip():
+                continue
+            try:
+                msg = J.parse(raw)
+            except ValueError as exc:
+                self.send(J.error(None, J.PARSE_ERROR, str(exc)))
+                continue
+            if not self.handle(msg):
+                return 0
 
 
 #: Calls whose params are one JSON object handed to the engine as it is.
