@@ -52,7 +52,7 @@ def casebook(tmp_path: Path) -> Path:
     ("spec", "english", "french"),
     [
         ("x.log;format=nope", "unknown trace format “nope”", "format de trace inconnu « nope »"),
-        ("x.log;encoding=klingon", "encoding not supported for following files: “klingon”", "« klingon »"),
+        ("x.log;encoding=klingon", "encoding not supported when following a log: “klingon”", "« klingon »"),
         ("x.log;encoding=rot13", "encoding not supported", "encodage non pris en charge"),
         ("x.log;encoding=utf-32", "encoding not supported", "encodage non pris en charge"),
         ("x.log;bogus=1", "unknown trace option “bogus=1”", "option de trace inconnue « bogus=1 »"),
