@@ -113,6 +113,12 @@ def execute(
         if outputs.junit
         else None,
     ]
+    own = outputs.report / "junit.xml" if outputs.report else None  # written again by the book, in its manifest
+    if outputs.junit and outputs.report and not any(problems) and not _same_file(outputs.junit, own):
+        from testbench.tools.report import junit_in_report_problem  # another file there breaks the manifest
+
+        inside = junit_in_report_problem(outputs.junit, outputs.report, "--junit")
+        problems.append(inside(translator(outputs.lang), outputs.lang) if inside else None)
     if (outputs.junit or outputs.report) and not any(problems):
         # a read-only folder: said before the campaign runs, not once it has run (exit 3, not 2)
         from testbench.tools.outputs import write_problem
@@ -286,6 +292,10 @@ def _say(text: str) -> None:
         print(text, file=sys.stderr)
 
 
+def _same_file(a: Path, b: Path | None) -> bool:
+    return b is not None and os.path.normcase(os.path.realpath(a)) == os.path.normcase(os.path.realpath(b))
+
+
 def _write_outputs(request: RunRequest, t: Callable[[str], str], written: list[Path] | None = None) -> bool:
     """The run's JUnit and report, each written whole or not at all, and added to ``written`` once it is; False
     when one could not be (a full disk…), said on stderr. A ^C or SIGTERM meanwhile is raised as
@@ -305,22 +315,23 @@ def _write_outputs(request: RunRequest, t: Callable[[str], str], written: list[P
         else:
             done.append(outputs.junit)
     if outputs.report:
-        from testbench.report.html import write_report
+        from testbench.report.build import BuildOptions, build_report
         from testbench.store.read import chain_head
+        from testbench.tools.report import dropped_warnings
 
         # this process just wrote and hashed the journal: its report checks the links up to this head
         # instead of re-hashing every row (``testbench report`` on a session file verifies it in full)
+        lang = outputs.lang or default_language()
         try:
-            page = write_report(
-                request.session,
-                outputs.report,
-                lang=outputs.lang or default_language(),
-                chain_head=chain_head(request.session),
+            built = build_report(
+                request.session, outputs.report, BuildOptions(lang=lang, chain_head=chain_head(request.session))
             )
         except OSError as exc:  # the previous report is left whole (report.build)
             _say(f"testbench run: {unwritten(outputs.report, exc, outputs.lang)}")
             written_all = False
         else:
             done.append(outputs.report)
-            _say(t("rapport : {path}").format(path=page))
+            for dropped in dropped_warnings(built.dropped, pdf=False):  # a signed book rebuilt unsigned: said
+                _say(f"testbench run: {dropped(translator(lang), lang)}")
+            _say(t("rapport : {path}").format(path=built.html))
     return written_all

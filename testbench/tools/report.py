@@ -127,7 +127,7 @@ def report_tool(
             ),
             prefixed=True,
         )
-    for render in _dropped(built.dropped, pdf, sign_option, pdf_option):
+    for render in dropped_warnings(built.dropped, pdf, sign_option, pdf_option):
         result.warn(render, prefixed=True)
     result.say(lambda t, _lang: f"{built.html} ({t('signé')})" if built.signed else str(built.html))
     if built.pdf:
@@ -156,7 +156,9 @@ def junit_in_report_problem(junit: Path, folder: Path, junit_option: str) -> Ren
     ).format(path=junit, option=junit_option, folder=folder)
 
 
-def _dropped(names: list[str], pdf: bool, sign_option: str, pdf_option: str) -> list[Render]:
+def dropped_warnings(
+    names: list[str], pdf: bool, sign_option: str = "--sign", pdf_option: str = "--pdf"
+) -> list[Render]:
     """What the previous book had and the rebuilt one has not: its signature, its PDF (unless asked for and
     not printed: said as missing)."""
     said: list[Render] = []
