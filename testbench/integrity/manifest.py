@@ -184,14 +184,18 @@ def check_folder(folder: Path, *, trusted: PublicKey | None = None, require_sign
 
 def _unauthenticated(folder: Path, files: dict[str, Any], result: FolderCheck) -> None:
     """The files compared with a manifest the signature does not sign. All as it lists: the signature was
-    swapped, it is what is named modified. Else the manifest is (edited, most likely), and what differs is said
-    as differences from it, not as files modified: an edited manifest would have the untouched files blamed."""
+    swapped or the manifest rewritten with them — both are named, neither is known good. Else the manifest is
+    (edited, most likely), and what differs is said as differences from it, not as files modified: an edited
+    manifest would have the untouched files blamed."""
     found = FolderCheck()
     _compare_files(folder, files, found)
     differ = [*found.modified, *found.missing, *found.added]
-    if not differ:
-        result.modified.append(SIGNATURE)
-        result.problems.append(f"fichiers conformes à {MANIFEST}, que la signature n'authentifie pas")
+    if not differ:  # a swapped signature, or the files and their manifest rewritten together: nothing tells which
+        result.modified.append(f"{MANIFEST} / {SIGNATURE}")
+        result.problems.append(
+            f"fichiers conformes à {MANIFEST}, que la signature n'authentifie pas : la signature a été remplacée, "
+            "ou le manifeste réécrit avec les fichiers"
+        )
         return
     result.modified.append(MANIFEST)
     shown = ", ".join(differ[:5]) + (", …" if len(differ) > 5 else "")
