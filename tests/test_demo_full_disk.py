@@ -62,7 +62,8 @@ def test_a_run_stopped_by_a_full_disk_is_started_again_not_resumed(
     monkeypatch.setattr(demo_cmd, "_run", lambda *a, **k: EXIT_ENVIRONMENT)
     argv = ["demo", "--headless", "--output", str(tmp_path / "d"), "--cards", "inprocess"]
     assert main(argv) == EXIT_ENVIRONMENT
-    assert "la démo ne se reprend pas (pas de --resume) : relancez-la" in capsys.readouterr().err
+    said = capsys.readouterr().err
+    assert "relancer testbench demo recommence sa session (la commande demo n'a pas de --resume" in said
     monkeypatch.setattr(demo_cmd, "_run", lambda *a, **k: EXIT_OK)
     assert main(argv) == EXIT_OK
 
@@ -71,7 +72,8 @@ def test_english(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest
     monkeypatch.setattr(demo_cmd, "_run", lambda *a, **k: EXIT_ENVIRONMENT)
     argv = ["--lang", "en", "demo", "--headless", "--output", str(tmp_path / "d"), "--cards", "inprocess"]
     assert main(argv) == EXIT_ENVIRONMENT
-    assert "the demo is not resumed (no --resume): run it again" in capsys.readouterr().err
+    said = capsys.readouterr().err
+    assert "running testbench demo again starts its session afresh (the demo command has no --resume" in said
     _disk_full(monkeypatch)
     assert main(argv) == EXIT_ENVIRONMENT
     assert "could not be created (disk full or folder not writable)" in capsys.readouterr().err

@@ -50,7 +50,7 @@ def assert_stopped_as_run(stopped: subprocess.CompletedProcess[str], started: di
     *_, book, advice = stopped.stderr.splitlines()
     assert book.startswith("les cas déjà exécutés sont dans"), stopped.stderr
     # then the demo's own advice: ``testbench demo`` has no --resume (tests/test_demo_full_disk.py)
-    assert advice.startswith("démo : la démo ne se reprend pas"), stopped.stderr
+    assert advice.startswith("démo : relancer testbench demo recommence sa session"), stopped.stderr
     assert "Traceback" not in stopped.stderr, stopped.stderr
     if sys.platform == "linux":
         assert started  # the engine, or the demo application

@@ -174,7 +174,10 @@ UNMARKED = _t(
     "libérez de l'espace disque puis relancez la démo"
 )
 #: What the demo says after a run that stopped or could not write: it has no --resume, it starts afresh
-NOT_RESUMED = _t("démo : la démo ne se reprend pas (pas de --resume) : relancez-la, elle recommence sa session")
+NOT_RESUMED = _t(
+    "démo : relancer testbench demo recommence sa session (la commande demo n'a pas de --resume ; testbench run …"
+    " --resume reprend celle-ci)"
+)
 
 
 def _mark_as_demo(session: Path) -> str | None:
