@@ -13,6 +13,7 @@ from pathlib import Path
 from testbench.domain.verdict import Verdict
 from testbench.store.annotations import ACTIONS, AnnotationError, add_annotation
 from testbench.store.connection import SessionError
+from testbench.store.read import modified_entries
 from testbench.store.session import SessionStore
 
 __all__ = ["ReviewError", "add_review", "create_signing_key", "review_choices"]
@@ -75,6 +76,8 @@ def add_review(
     except SigningKeyError as exc:
         raise ReviewError(str(exc)) from None
     try:
+        if modified_entries(session):  # as ``testbench review``: no reviewer's signature over an altered record
+            raise ReviewError("revue refusée : la session a été modifiée")
         with SessionStore.open(session, create=False) as store:
             return add_annotation(
                 store,
