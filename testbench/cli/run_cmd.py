@@ -137,6 +137,8 @@ def execute(
         _say(f"testbench run: {problem}")
     if any(problems):
         return EXIT_USAGE
+    if os.path.isfile(request.session) and os.path.getsize(request.session) == 0:  # a truncated copy, perhaps
+        _say(f"testbench run: {translator(outputs.lang)(EMPTY_SESSION_FILE).format(path=request.session)}")
     progress = Progress()
     t = translator()  # the bench says it in French (as recorded), the person reads the command's language
     if (shared := share_warning(request.session)) is not None:
@@ -244,6 +246,11 @@ def _resumes_its_selection(session: Path, keyword: str | None, tags: list[str]) 
     recorded = run_options(session)
     given = (keyword or None, sorted(tags or []))
     return not recorded or any((run.get("keyword") or None, sorted(run.get("tags") or [])) == given for run in recorded)
+
+
+#: an existing empty file given as the session of a fresh run: a new session starts there, said (it may be a copy
+#: that failed; --resume, --failed and --rerun refuse it)
+EMPTY_SESSION_FILE = _t("{path} : fichier vide ; une nouvelle session y commence")
 
 
 def _nothing_to_resume(request: RunRequest, lang: str | None) -> str | None:
