@@ -33,6 +33,12 @@ from .vpcd import VirtualICC
 LOCK_PORT_OFFSET = 10000  # the vpcd port + this = a loopback port bound as a cross-process mutex
 
 
+def lock_port(port: int) -> int:
+    """The loopback port that locks vpcd ``port``: ``port`` + :data:`LOCK_PORT_OFFSET`, counted on from 1024 past
+    65535 (a vpcd port above 55535 — an ephemeral one — has a lock too, not an error)."""
+    return (port + LOCK_PORT_OFFSET - 1024) % (65536 - 1024) + 1024
+
+
 #: Who holds a vpcd port, as the holder tells it (:class:`PortLock`); the lock's own port when it does not say.
 HELD_BY_COMMAND = _t(
     "le port vpcd {port} est déjà pris par « testbench cards {command} » (processus {pid}, fichier {file})"
@@ -55,7 +61,8 @@ class PortLock:
     """
 
     def __init__(self, port: int, holder: dict[str, Any] | None = None) -> None:
-        self.port = port + LOCK_PORT_OFFSET
+        self.vpcd_port = port
+        self.port = lock_port(port)
         self.holder = {**(holder or {}), "pid": os.getpid()}
         self.sock: socket.socket | None = None
 
@@ -88,7 +95,7 @@ class PortLock:
 
     def held_by(self) -> str:
         """Why the port cannot be taken, in French: who holds it, as it says, else the lock's address."""
-        port = self.port - LOCK_PORT_OFFSET
+        port = self.vpcd_port
         who = _ask(self.port)
         pid = who.get("pid")
         if not isinstance(pid, int):
