@@ -102,10 +102,8 @@ class _Watched:
         ensure = getattr(self.inner, "ensure", None)
         if ensure is not None and getattr(self.inner, "port", None) is not None:
             ensure()  # it died during the step: how, said here once (ServicesDown), not to the next step
-        raise ServicesDown(  # killed by settle: its mark unanswered
-            f"le simulateur de téléservices ne répond pas en {services_process.CONTROL_TIMEOUT:g} s : arrêté, l'étape"
-            " suivante en démarre un neuf"
-        )
+        # killed by settle: its mark unanswered
+        raise ServicesDown(services_process.UNANSWERED.format(seconds=services_process.CONTROL_TIMEOUT))
 
 
 @dataclass

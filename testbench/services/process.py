@@ -36,6 +36,10 @@ LineSink = Callable[[str, str | None, str | None], None]
 
 START_TIMEOUT = 15.0  # importing aiohttp on a loaded two-core machine
 CONTROL_TIMEOUT = 5.0
+#: a server killed for not answering the control API in time (``{seconds}``: CONTROL_TIMEOUT)
+UNANSWERED = (
+    "le simulateur de téléservices ne répond pas en {seconds:g} s : arrêté, l'étape suivante en démarre un neuf"
+)
 _EXCERPT = 600  # characters of a request or answer kept on a trace line
 
 
@@ -208,10 +212,7 @@ class ServicesProcess:
                 break
             except TimeoutError:  # hung (or stopped by a signal): every later step would wait for it too
                 self._kill()
-                raise ServicesDown(
-                    f"le simulateur de téléservices ne répond pas en {CONTROL_TIMEOUT:g} s : arrêté, l'étape"
-                    " suivante en démarre un neuf"
-                ) from None
+                raise ServicesDown(UNANSWERED.format(seconds=CONTROL_TIMEOUT)) from None
             except (OSError, http.client.HTTPException) as exc:
                 self._conn.close()
                 self._conn = None
