@@ -61,7 +61,7 @@ def test_a_damaged_session_is_said_as_such_by_every_command(
     monkeypatch.chdir(tmp_path)
     assert main(["--lang", lang, *argv]) == EXIT_USAGE  # the input, not the bench: 2 before
     err = capsys.readouterr().err
-    assert f"testbench {argv[0]}: {said}\n" in err, err
+    assert f"testbench {argv[0]}: damaged.tbsession: {said}\n" in err, err  # the damaged one of the arguments
     assert "Traceback" not in err and "sqlite3" not in err
     assert not (tmp_path / "m.tbsession").exists()
 

@@ -155,11 +155,11 @@ def test_random_damage_is_never_a_class_name_nor_a_fault_of_testbench(
 def test_sqlite_s_other_words_are_quoted_never_a_class_name() -> None:
     conn = sqlite3.connect(":memory:")
     with pytest.raises(sqlite3.OperationalError) as caught:
-        conn.execute("SELECT * FROM nowhere")
+        conn.execute("SELECT absent FROM sqlite_master")
     conn.close()
-    assert sqlite_reason(caught.value) == "erreur de la base SQLite « no such table: nowhere »"
+    assert sqlite_reason(caught.value) == "erreur de la base SQLite « no such column: absent »"
     assert english(f"fichier de session endommagé ou illisible ({damage_reason(caught.value)})") == (
-        "session file damaged or unreadable (SQLite database error “no such table: nowhere”)"
+        "session file damaged or unreadable (SQLite database error “no such column: absent”)"
     )
     bare = sqlite3.DatabaseError('unrecognized token: "\x1e\x00" in « x »\n' + "z" * 300)  # no result code
     reason = sqlite_reason(bare)

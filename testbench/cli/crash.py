@@ -25,10 +25,13 @@ def failure_code(exc: Exception) -> int:
 
 def failure_text(exc: Exception, argv: Sequence[str], t: Callable[[str], str]) -> str:
     """The sentence for ``exc`` in the language of ``t``; a fault's details written to a file first."""
-    from testbench.store.connection import damage_reason
+    from testbench.store.connection import damage_reason, damaged_sessions
 
     if (damage := damage_reason(exc)) is not None:
-        return t("fichier de session endommagé ou illisible ({reason})").format(reason=t(damage))
+        # SQLite's error names no file: which of the command's sessions it is (diff and merge read two)
+        said = damaged_sessions(argv) or [("", damage)]
+        sentence = t("fichier de session endommagé ou illisible ({reason})")
+        return " ; ".join((f"{path}: " if path else "") + sentence.format(reason=t(r)) for path, r in said)
     details = write_details(exc, argv)
     if details is None:  # the defect's kind is in the details, never on a person's screen (a Python class name)
         return t("erreur interne de testbench ; son détail n'a pas pu être écrit dans le dossier temporaire")

@@ -17,6 +17,7 @@ import shutil
 import sqlite3
 import tempfile
 import threading
+from collections.abc import Iterable
 from pathlib import Path, PurePath
 from urllib.parse import quote
 
@@ -75,12 +76,15 @@ _SQLITE_REASONS = {
     sqlite3.SQLITE_TOOBIG: "base SQLite endommagée (valeur trop grande)",
     sqlite3.SQLITE_NOMEM: "mémoire insuffisante",
 }
+#: a session's schema number with a table gone: removed by hand or by another program, never by testbench
+MISSING_TABLE = "table de la session absente : fichier modifié hors de testbench"
 #: What SQLite says without a result code Python keeps (or Python's sqlite3 module says itself), in French; by
 #: the start of its message. A text column whose bytes are no UTF-8 is a page damaged on disk.
 _MESSAGE_REASONS = (
     ("database disk image is malformed", "base SQLite endommagée"),
     ("file is not a database", "pas une base SQLite"),
     ("could not decode to utf-8", "texte de la base endommagé, illisible en UTF-8"),
+    ("no such table", MISSING_TABLE),
 )
 #: The reason for any other failure of SQLite, its own words (English) quoted
 SQLITE_SAID = "erreur de la base SQLite « {message} »"
@@ -94,6 +98,51 @@ def damage_reason(exc: BaseException) -> str | None:
     if isinstance(exc, (sqlite3.ProgrammingError, sqlite3.InterfaceError)):
         return None
     return sqlite_reason(exc) if isinstance(exc, sqlite3.DatabaseError) else None
+
+
+#: the first bytes of every SQLite file (its documented header string)
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+#: a table every session has (README § The session file)
+_SESSION_TABLES = ("meta", "runs", "casebooks", "cases", "attempts", "events", "trace_lines")
+
+
+def damaged_sessions(paths: Iterable[str]) -> list[tuple[str, str]]:
+    """(path, reason) for each of ``paths`` that is a session file SQLite finds damaged or incomplete.
+
+    A damaged page shows only when a query reaches it, deep in a command that read two sessions (``diff``,
+    ``merge``): SQLite's error names no file. The command's failure net asks this of its arguments to say which
+    (``PRAGMA quick_check`` reads every page: paid only on that path). Arguments that are no SQLite file
+    (a casebook, a folder, an option) are passed over."""
+    found = []
+    for given in paths:
+        path = Path(given)
+        try:
+            with path.open("rb") as head:
+                if head.read(len(_SQLITE_MAGIC)) != _SQLITE_MAGIC:
+                    continue
+        except OSError:
+            continue
+        if (reason := _damage(path)) is not None:
+            found.append((given, reason))
+    return found
+
+
+def _damage(path: Path) -> str | None:
+    try:
+        conn = connect_readonly(path)
+    except (sqlite3.DatabaseError, SessionError) as exc:
+        return sqlite_reason(exc) if isinstance(exc, sqlite3.DatabaseError) else str(exc)
+    try:
+        said = [row[0] for row in conn.execute("PRAGMA quick_check")]
+        if said != ["ok"]:
+            return _SQLITE_REASONS[sqlite3.SQLITE_CORRUPT]
+        present = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        missing = [table for table in _SESSION_TABLES if table not in present]
+        return MISSING_TABLE if missing else None
+    except sqlite3.DatabaseError as exc:
+        return sqlite_reason(exc)
+    finally:
+        conn.close()
 
 
 def sqlite_reason(exc: sqlite3.Error) -> str:
