@@ -62,6 +62,11 @@ def test_without_the_option_the_absence_is_said_and_exit_stays_0(
         (None, "none", "new"),  # a new case not run yet
         ("none", "pass", "changed"),
         ("pass", None, "gone"),
+        ("pass", "pending", "gone"),  # left to an operator in B: no evidence, as a case not run
+        ("fail", "pending", "gone"),
+        ("pending", "pending", "same"),
+        ("pending", "pass", "changed"),
+        ("none", "pending", "changed"),  # neither has a final verdict: nothing was lost, the state changed
     ],
 )
 def test_a_case_without_a_verdict_in_b_is_absent(before: str | None, after: str | None, kind: str) -> None:

@@ -7,7 +7,8 @@ vary between runs and are replaced by markers first; the rules applied are named
 
 A *regression* is a case that now fails (``fail`` or ``error``) and did not before, including a case
 that did not exist before; regressions come first and set the exit code a CI gates on. A case of A that B
-does not have, or has without a verdict (a shard missing from a merge, a run cut short), is *absent*.
+does not have, or has without a final verdict (a shard missing from a merge, a run cut short, a case left
+``en attente`` of an operator), is *absent*.
 
 Each session's journal chain is checked as ``report`` checks it: a comparison with an altered session is
 written with a warning at its top, since its verdicts are no evidence.
@@ -135,8 +136,8 @@ class CaseDiff:
             return "regression" if self.before is not None else "new-failure"
         if self.before is None:
             return "new"
-        if self.after is None or (self.after == Verdict.NONE and self.before != Verdict.NONE):
-            return "gone"  # B has no verdict for it: a case not run is as absent as one dropped
+        if self.after is None or (not Verdict(self.after).is_final and Verdict(self.before).is_final):
+            return "gone"  # B has no final verdict for it: a case not run, or left to an operator, is as absent
         if self.before in FAILING and self.after == "pass":
             return "fixed"
         if self.before != self.after:
