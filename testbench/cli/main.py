@@ -64,7 +64,18 @@ class _Parser(argparse.ArgumentParser):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         kwargs.setdefault("formatter_class", HelpFormatter)
+        kwargs.setdefault("allow_abbrev", False)  # « --watc » is a typo, not --watch: never a guess that runs
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        """An unknown word refused by the innermost command that met it, with that command's usage: argparse
+        hands it up to ``testbench`` itself, whose usage lists no option of the command that was typed."""
+        parsed, extras = super().parse_known_args(args, namespace)
+        if extras:
+            self.error(argparse_word("unrecognized arguments: %s") % " ".join(extras))
+        return parsed, extras
 
     def _check_value(self, action: argparse.Action, value: object) -> None:
         """A value outside an option's choices, said in the person's words: argparse names a sub-command's
