@@ -3,22 +3,25 @@
 On a terminal, a case that does not pass (failed, in error, inconclusive, pending) is said above the bar as it
 ends — its id, verdict and the first line of its reason —, as pytest names a failure while its bar goes on.
 Without a terminal the lines land in a CI log, which is kept and shared like an export: a case's reason
-passes through the redaction rules first (a NIR, a labelled name or birth date…, docs/traces.md), as the
-report and the JUnit file do with the same reason.
+passes through the redaction rules first (a NIR, a labelled name or birth date…, docs/traces.md), and the values
+of the deviation it names are hidden whole when their expectation's path says what they are (``…name``,
+``…birth_date``, ``…nir``), as the report and the JUnit file do with the same reason.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from collections import Counter
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from testbench.domain.verdict import NOT_PASSED, Verdict
 from testbench.i18n import colon, translator
 from testbench.runner.events import CaseFinished, CaseStarted, RunEvent
 
 if TYPE_CHECKING:
-    from testbench.traces.redact import Redactor
+    from testbench.casebook.model import Case
+    from testbench.report.personal import Scrubber
 
 _ORDER = (
     Verdict.PASS,
@@ -33,6 +36,37 @@ _ORDER = (
 #: the longest reason said there, in characters (the report and the JUnit keep it whole)
 _SHORT = 100
 
+#: the value deviation a reason opens with, as testbench.runner.compare words it (French, as recorded)
+_DEVIATION = re.compile(
+    r"(?P<id>\S+) : (?:attendu (?P<expected>.+?), observé (?P<observed>.+?) \((?:égal|différent|écart [^()]*)\)"
+    r"|valeur (?:attendue|observée) « (?P<value>.+?) » : )"
+)
+
+
+def by_path(recorded: str, case: Case | None, scrub: Scrubber) -> tuple[str, list[dict[str, Any]]]:
+    """``recorded`` with the values of the deviation it opens with hidden whole when its expectation's path says
+    what they are (``…name``, ``…nir``: :meth:`Scrubber.at_path`, which needs no known value), and that deviation
+    as a comparison, for the note saying how the two hidden values differ (:meth:`Scrubber.noted`)."""
+    from testbench.report.personal import path_kind
+
+    found = _DEVIATION.match(recorded)
+    if found is None or case is None:
+        return recorded, []
+    path = next((e.path for e in case.expectations if e.id == found["id"]), "")
+    if not path or path_kind(path) is None:
+        return recorded, []
+    masked = recorded
+    for name in ("value", "observed", "expected"):  # from the right: the spans before stay where they are
+        if found[name] is not None:
+            start, end = found.span(name)
+            masked = masked[:start] + str(scrub.at_path(path, found[name])) + masked[end:]
+    if found["expected"] is None:
+        return masked, []
+    end = found.end() + len(masked) - len(recorded)
+    message = masked[len(found["id"]) + 3 : end]
+    deviation = {"expectation_id": found["id"], "message": message, "path": path, "kind": "value", "outcome": "fail"}
+    return masked, [deviation | {"expected": found["expected"], "observed": found["observed"]}]
+
 
 class Progress:
     def __init__(self, out: TextIO | None = None, width: int = 24) -> None:
@@ -43,7 +77,7 @@ class Progress:
         self.counts: Counter[Verdict] = Counter()
         self.t = translator()  # the command's language (--lang)
         self.colon = colon()
-        self._redactor: Redactor | None = None  # built at the first reason: most runs print none
+        self._scrub: Scrubber | None = None  # built at the first reason: most runs print none
 
     def counts_text(self, counts: Counter[Verdict] | None = None) -> str:
         """``counts`` (this run's by default) as « réussi 3 · échec 1 », in the command's language."""
@@ -76,7 +110,7 @@ class Progress:
 
     def _line(self, event: CaseFinished, *, short: bool = False) -> str:
         """« [2/5] DEMO-FSE-099 : échec — reason », the reason redacted; ``short``: its first line, clipped."""
-        reason = self._reason(event.outcome.reason) if event.outcome.reason else ""
+        reason = self._reason(event.outcome.reason, event.case) if event.outcome.reason else ""
         if short and reason:
             first = reason.splitlines()[0]
             if first != reason or len(first) > _SHORT:  # more than its first line: « … » says so
@@ -85,25 +119,25 @@ class Progress:
         verdict = self.t(event.outcome.verdict.label_fr)
         return f"[{event.index + 1}/{event.total}] {event.case.id}{self.colon}{verdict}{said}"
 
-    def _reason(self, recorded: str) -> str:
-        """The reason (recorded in French) in the command's language, redacted: a card refused hides its found and
-        expected holder alike, saying how they differ, as the report does (« RPPS : ‹RPPS› au lieu de ‹RPPS› (4
-        caractères sur 11 diffèrent) »)."""
+    def _reason(self, recorded: str, case: Case | None = None) -> str:
+        """The reason (recorded in French) in the command's language, redacted without the session's known values:
+        a card refused hides its found and expected holder alike, a value at a personal path (``…name``) is hidden
+        whole, each saying how the two differ as the report does (« RPPS : ‹RPPS› au lieu de ‹RPPS› (4 caractères
+        sur 11 diffèrent) », « attendu ‹NOM›, observé ‹NOM› (différent) (autre nom) »)."""
         from testbench.report.hidden_difference import guard_values
+        from testbench.report.personal import Scrubber  # its rules compile at import: a run that passes needs none
 
         if values := guard_values(recorded):
-            from testbench.report.personal import Scrubber
             from testbench.traces.known import KnownValues
 
             known = KnownValues()
             for kind, value in values:
                 known.add(kind, value)
-            return Scrubber(True, known).noted(recorded, self.t)
-        if self._redactor is None:
-            from testbench.traces.redact import Redactor  # its rules compile at import: a run that passes needs none
-
-            self._redactor = Redactor()
-        return self._redactor.redact(self.t(recorded))
+            scrub = Scrubber(True, known)
+        else:
+            scrub = self._scrub = self._scrub or Scrubber(True)
+        masked, deviations = by_path(recorded, case, scrub)
+        return scrub.noted(masked, self.t, deviations)
 
     def _bar(self, out: TextIO, done: int, total: int, text: str) -> None:
         filled = int(self.width * done / total) if total else self.width

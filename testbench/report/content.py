@@ -148,10 +148,10 @@ def gather(
         "format": "testbench-report",
         "format_version": FORMAT_VERSION,
         "generator": {"name": "testbench", "version": __version__},
-        "title": ", ".join(cb.plan_id for cb in session.casebooks) or session.path.name,
+        "title": ", ".join(cb.plan_id for cb in session.casebooks) or scrub(session.path.name),
         "session": {
             "id": session.meta.get("session_id", ""),
-            "file": session.path.name,
+            "file": scrub(session.path.name),  # a rehearsal may be named after its patient, as produced files are
             "created_by": session.meta.get("created_by", ""),
             "schema_version": SCHEMA_VERSION,
         },
