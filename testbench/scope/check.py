@@ -67,18 +67,18 @@ def compare(plan: ExamPlan, given: Sequence[GivenCasebook]) -> list[PlanProblem]
 
     by_id = {cb.plan_id: cb for cb in given}
     planned_ids = {p.plan_id for p in plan.casebooks}
-    strangers = [cb for cb in given if cb.plan_id not in planned_ids]
+    outside = strangers(plan, given)
+    hints = _misspelt([p.plan_id for p in plan.casebooks if p.plan_id not in by_id], outside)
     for i, planned in enumerate(plan.casebooks):
         at: KeyPath = ("casebooks", i)
         cb = by_id.get(planned.plan_id)
         if cb is None:
-            near = difflib.get_close_matches(planned.plan_id, [s.plan_id for s in strangers], n=1, cutoff=0.8)
-            if near:
+            found = hints.get(planned.plan_id)
+            if found is not None:
                 said = _t(
                     "cahier de tests « {plan_id} » du plan absent de cette exécution ; plan-id mal saisi ? {path} a"
                     " pour plan-id « {found} »"
                 )
-                found = by_id[near[0]]
                 warn((*at, "plan-id"), said, plan_id=planned.plan_id, path=found.path, found=found.plan_id)
             else:
                 said = _t("cahier de tests « {plan_id} » du plan absent de cette exécution (couverture : manquant)")
@@ -109,15 +109,13 @@ def compare(plan: ExamPlan, given: Sequence[GivenCasebook]) -> list[PlanProblem]
         if planned.sha256 and cb.sha256 != planned.sha256:
             said = _t("cahier de tests « {plan_id} » : {path} n'est pas le fichier que le plan désigne (sha256)")
             warn((*at, "sha256"), said, plan_id=cb.plan_id, path=cb.path)
-    for cb in strangers:
+    for cb in outside:
         said = _t("{path} (plan-id « {plan_id} ») n'est pas dans le plan : ses cas seront hors périmètre")
         warn(None, said, path=cb.path, plan_id=cb.plan_id)
-    categories = sorted({cb.ps_category for cb in given if cb.plan_id in planned_ids} - {plan.ps_category})
-    if plan.ps_category:
-        for category in categories:
-            paths = ", ".join(cb.path for cb in given if cb.ps_category == category and cb.plan_id in planned_ids)
-            said = _t("catégorie de PS « {expected} » dans le plan, « {found} » dans {paths} (<ps-category>)")
-            warn(("ps-category",), said, expected=plan.ps_category, found=category, paths=paths)
+    for category, books in other_categories(plan, given).items():
+        said = _t("catégorie de PS « {expected} » dans le plan, « {found} » dans {paths} (<ps-category>)")
+        paths = ", ".join(cb.path for cb in books)
+        warn(("ps-category",), said, expected=plan.ps_category, found=category, paths=paths)
     ran = {cb.plan_id: cb for cb in given if cb.plan_id in planned_ids}
     for i, ex in enumerate(plan.excluded):
         books = [ran[ex.casebook]] if ex.casebook in ran else ([] if ex.casebook else list(ran.values()))
@@ -125,3 +123,39 @@ def compare(plan: ExamPlan, given: Sequence[GivenCasebook]) -> list[PlanProblem]
             said = _t("exclusion de « {case} » : aucun cas de ce nom dans les cahiers de tests du plan exécutés")
             warn(("excluded", i, "case"), said, case=ex.case)
     return warnings
+
+
+def strangers(plan: ExamPlan, given: Sequence[GivenCasebook]) -> list[GivenCasebook]:
+    """The casebooks whose plan-id the plan does not name: their cases are out of scope."""
+    planned_ids = {p.plan_id for p in plan.casebooks}
+    return [cb for cb in given if cb.plan_id not in planned_ids]
+
+
+def other_categories(plan: ExamPlan, given: Sequence[GivenCasebook]) -> dict[str, list[GivenCasebook]]:
+    """The plan's casebooks by their ``<ps-category>``, for each category other than the plan's (when it names one)."""
+    planned_ids = {p.plan_id for p in plan.casebooks}
+    found: dict[str, list[GivenCasebook]] = {}
+    for cb in given:
+        if plan.ps_category and cb.plan_id in planned_ids and cb.ps_category != plan.ps_category:
+            found.setdefault(cb.ps_category, []).append(cb)
+    return dict(sorted(found.items()))
+
+
+def _misspelt(missing: Sequence[str], outside: Sequence[GivenCasebook]) -> dict[str, GivenCasebook]:
+    """A missing planned plan-id → the stranger file whose plan-id is close to it: each file proposed at most
+    once, for the planned plan-id closest to its own (one file cannot be two casebooks of the plan)."""
+    pairs = sorted(
+        (
+            (difflib.SequenceMatcher(None, planned, cb.plan_id).ratio(), planned, rank)
+            for planned in missing
+            for rank, cb in enumerate(outside)
+        ),
+        key=lambda pair: -pair[0],
+    )
+    hints: dict[str, GivenCasebook] = {}
+    used: set[int] = set()
+    for ratio, planned, rank in pairs:
+        if ratio >= 0.8 and planned not in hints and rank not in used:
+            hints[planned] = outside[rank]
+            used.add(rank)
+    return hints

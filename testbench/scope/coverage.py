@@ -18,17 +18,30 @@ from pathlib import Path
 from typing import Any
 
 from testbench.domain.verdict import VERDICT_ORDER, Verdict
-from testbench.scope.plan import NO_PLAN, SERVICE_DOMAINS, ExamPlan, PlanError, PlanProblem, load_plan, recorded_plan
+from testbench.scope.check import GivenCasebook, other_categories, strangers
+from testbench.scope.plan import (
+    NO_PLAN,
+    SERVICE_DOMAINS,
+    ExamPlan,
+    PlanError,
+    PlannedCasebook,
+    PlanProblem,
+    load_plan,
+    recorded_plan,
+)
 from testbench.store.read import CasebookView, CaseView, SessionView, read_session
 
 #: a case's standing for the exam: the first two make it ready
 PASSED, ACCEPTED, OPEN, NOT_RUN = "passed", "accepted", "open", "not-run"
 READY_STATUSES = frozenset({PASSED, ACCEPTED})
+#: the gaps that keep « prêt pour le pré-examen » off by themselves
+BLOCKING_GAPS = frozenset({"casebook-missing", "casebook-version", "casebook-evolution", "casebook-sha"})
 
 
 def case_status(view: CaseView) -> str:
-    """passed (retained pass), accepted (a valid review accepted its final verdict), not-run, or open."""
-    if view.latest is None or view.verdict == Verdict.NONE:
+    """passed (retained pass), accepted (a valid review accepted its final verdict), not-run (no attempt), or
+    open (any other verdict, an attempt interrupted before its verdict too: it was run, it is to redo)."""
+    if view.latest is None:
         return NOT_RUN
     if view.retained_verdict == Verdict.PASS:
         return PASSED
@@ -63,7 +76,7 @@ class Gap:
     """Something the scope asks for that the session does not show. ``kind`` is a stable code."""
 
     kind: str  # casebook-missing | casebook-version | casebook-evolution | casebook-sha | requirement-uncovered
-    #          | service-uncovered | case-not-run | exclusion-unknown
+    #          | service-uncovered | case-not-run | exclusion-unknown | outside-plan | ps-category
     subject: str
     expected: str = ""
     found: str = ""
@@ -133,7 +146,8 @@ class Coverage:
 
     @property
     def blocking_casebooks(self) -> tuple[Gap, ...]:
-        return tuple(g for g in self.gaps if g.kind.startswith("casebook-"))
+        """A planned casebook missing or otherwise than planned (a file outside the plan blocks nothing)."""
+        return tuple(g for g in self.gaps if g.kind in BLOCKING_GAPS)
 
     @property
     def ready(self) -> bool:
@@ -171,30 +185,53 @@ class Coverage:
         }
 
 
+def _differences(planned: PlannedCasebook, cb: CasebookView) -> list[Gap]:
+    """How a session's file of a planned plan-id differs from the plan (the sha256 only when the rest agrees)."""
+    version, evolution = (str(cb.identity.get(k, "")) for k in ("document_version", "evolution"))
+    gaps = []
+    if planned.document_version and version != planned.document_version:
+        gaps.append(Gap("casebook-version", planned.plan_id, planned.document_version, version))
+    if planned.evolution and evolution != planned.evolution:
+        gaps.append(Gap("casebook-evolution", planned.plan_id, planned.evolution, evolution))
+    if not gaps and planned.sha256 and cb.sha256 != planned.sha256:
+        gaps.append(Gap("casebook-sha", planned.plan_id, planned.sha256, cb.sha256))
+    return gaps
+
+
+def _given(cb: CasebookView) -> GivenCasebook:
+    """A session's casebook as :mod:`testbench.scope.check` compares it with the plan."""
+    ident = {k: str(cb.identity.get(k, "")) for k in ("document_version", "evolution", "ps_category")}
+    return GivenCasebook(
+        cb.path, cb.plan_id, ident["document_version"], ident["evolution"], ident["ps_category"], cb.sha256, frozenset()
+    )
+
+
 def _casebook_gaps(plan: ExamPlan, session: SessionView) -> tuple[dict[str, CasebookView], list[Gap]]:
-    """The session's casebook for each planned one (latest added wins), and what differs from the plan."""
-    by_plan: dict[str, CasebookView] = {}
-    for cb in session.casebooks:
-        by_plan[cb.plan_id] = cb
+    """The session's files counted for each planned casebook, and what differs from the plan.
+
+    Every file a session holds for a planned plan-id counts (a --rerun of an edited copy, a merge): those as
+    the plan says when there are some, the others then outside the plan; else all of them, each difference
+    said (« prêt » off). A pending case of one file is never hidden by another file of the same plan-id.
+    """
     found: dict[str, CasebookView] = {}
     gaps: list[Gap] = []
     for planned in plan.casebooks:
-        cb = by_plan.get(planned.plan_id)
-        if cb is None:
+        files = [cb for cb in session.casebooks if cb.plan_id == planned.plan_id]
+        if not files:
             gaps.append(Gap("casebook-missing", planned.plan_id, planned.document_version))
             continue
-        version, evolution = (str(cb.identity.get(k, "")) for k in ("document_version", "evolution"))
-        differs = False
-        if planned.document_version and version != planned.document_version:
-            gaps.append(Gap("casebook-version", planned.plan_id, planned.document_version, version))
-            differs = True
-        if planned.evolution and evolution != planned.evolution:
-            gaps.append(Gap("casebook-evolution", planned.plan_id, planned.evolution, evolution))
-            differs = True
-        if not differs and planned.sha256 and cb.sha256 != planned.sha256:
-            gaps.append(Gap("casebook-sha", planned.plan_id, planned.sha256, cb.sha256))
-        found[cb.sha256] = cb
-    return found, gaps
+        as_planned = [cb for cb in files if not _differences(planned, cb)]
+        for cb in files:
+            if as_planned and cb not in as_planned:
+                gaps.append(Gap("outside-plan", cb.plan_id, found=_given(cb).document_version))
+                continue
+            gaps += _differences(planned, cb)
+            found[cb.sha256] = cb
+    given = [_given(cb) for cb in session.casebooks]
+    gaps += [Gap("outside-plan", cb.plan_id, found=cb.document_version) for cb in strangers(plan, given)]
+    for category in other_categories(plan, [_given(cb) for cb in found.values()]):
+        gaps.append(Gap("ps-category", category, plan.ps_category, category))
+    return found, list(dict.fromkeys(gaps))
 
 
 def compute_coverage(session: SessionView, plan: ExamPlan) -> Coverage:
@@ -257,7 +294,8 @@ def compute_coverage(session: SessionView, plan: ExamPlan) -> Coverage:
 
 
 def _requirements(plan: ExamPlan, cases: list[CaseCoverage]) -> tuple[RequirementCoverage, ...]:
-    """The catalogue's requirements in scope (their service chosen) then those only cases name, sorted."""
+    """The catalogue's requirements in scope (their service chosen), then, sorted, those only cases name and
+    those of a service not chosen that cases in scope name anyway (both « hors catalogue »: not lost)."""
     chosen = set(plan.services)
     by_id: dict[str, list[CaseCoverage]] = {}
     for case in cases:
@@ -268,9 +306,13 @@ def _requirements(plan: ExamPlan, cases: list[CaseCoverage]) -> tuple[Requiremen
         for r in plan.requirements
         if not r.service or r.service in chosen
     ]
+    catalogue = {r.id: r for r in plan.requirements}
     for rid in sorted(by_id):
-        if not any(r.id == rid for r in plan.requirements):
+        r = catalogue.get(rid)
+        if r is None:
             rows.append(RequirementCoverage(rid, "", "", "", False, tuple(by_id[rid])))
+        else:
+            rows.append(RequirementCoverage(rid, r.title, r.domain, r.source, False, tuple(by_id[rid]), r.basis))
     return tuple(rows)
 
 

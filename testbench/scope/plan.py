@@ -8,16 +8,18 @@ its session (:func:`recorded_plan`), so a report shows the same scope without th
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from testbench.casebook.model import Domain, Mode
 from testbench.casebook.selection import codes_named
+from testbench.casebook.source import SourceText
 from testbench.fmt import os_reason
 from testbench.i18n import _t, colon, translator
 from testbench.store.read import EXAM_PLAN_META
@@ -57,6 +59,10 @@ class Exclusion:
     casebook: str = ""  # plan id; empty: in any casebook of the plan
     mode: str = ""  # one of MODES
     domain: str = ""  # one of DOMAINS
+
+    def matches_same(self, other: Exclusion) -> bool:
+        """Whether ``other`` leaves out the same cases (its reason aside): one exclusion written twice."""
+        return replace(other, reason=self.reason) == self
 
     def matches(self, plan_id: str, case_id: str, mode: str, domain: str) -> bool:
         if self.casebook not in ("", plan_id):
@@ -142,13 +148,17 @@ class PlanError(Exception):
 def load_plan(path: Path) -> ExamPlan:
     """Read and check a plan file; :class:`PlanError` names every problem found."""
     try:
-        text = read_config(path).decode("utf-8")
-    except UnicodeDecodeError:
-        raise PlanError(str(path), [PlanProblem(None, _t("pas du texte UTF-8"))]) from None
+        data = read_config(path)
     except OSError as exc:
         raise PlanError(
             str(path), [PlanProblem(None, _t("illisible ({reason})"), {"reason": os_reason(exc)})]
         ) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:  # placed on the first bad byte, as a casebook's is
+        at = SourceText(str(path), data).ref_at(exc.start)
+        said = _t("pas du texte UTF-8 (octet illisible) : enregistrez-le en UTF-8")
+        raise PlanError(str(path), [PlanProblem(at.line, said, col=at.col)]) from None
     return parse_plan(text, str(path))
 
 
@@ -255,12 +265,24 @@ def parse_plan(text: str, name: str) -> ExamPlan:
             casebooks.append(PlannedCasebook(plan_id, version, sha, path, evolution))
     if "casebooks" not in data:
         problem(("format",), _t("le plan ne nomme aucun cahier de tests ([[casebooks]])"), on_key=True)
+    elif data["casebooks"] == []:  # « casebooks = [] »: an entry without plan-id is said as such
+        problem(("casebooks",), _t("le plan ne nomme aucun cahier de tests ([[casebooks]])"), on_key=True)
 
     excluded: list[Exclusion] = []
+    planned_ids = [c.plan_id for c in casebooks]
     for i, entry in _entries(data, "excluded", problem):
         at = ("excluded", i)
         case, reason, casebook = (string(entry, at, k) for k in ("case", "reason", "casebook"))
         mode, domain = string(entry, at, "mode"), string(entry, at, "domain")
+        if casebook and planned_ids and casebook not in planned_ids:
+            near = difflib.get_close_matches(casebook, planned_ids, n=1, cutoff=0.6)
+            said = _t("exclusion : cahier de tests « {casebook} » absent du plan ([[casebooks]] plan-id)")
+            if near:
+                said = _t(
+                    "exclusion : cahier de tests « {casebook} » absent du plan ([[casebooks]] plan-id)"
+                    " — vouliez-vous dire « {near} » ?"
+                )
+            problem((*at, "casebook"), said, casebook=casebook, near=near[0] if near else "")
         if mode and (mode := _code("mode", mode, MODES)) not in MODES:
             problem((*at, "mode"), _t("mode inconnu « {mode} » (connus : {known})"), mode=mode, known=", ".join(MODES))
         if domain and (domain := _code("domain", domain, DOMAINS)) not in DOMAINS:
@@ -275,7 +297,11 @@ def parse_plan(text: str, name: str) -> ExamPlan:
         if subject and not reason:
             problem(at, _t("exclusion de « {case} » sans motif (reason est obligatoire)"), on_key=True, case=subject)
         if subject and reason:
-            excluded.append(Exclusion(case, reason, casebook, mode, domain))
+            exclusion = Exclusion(case, reason, casebook, mode, domain)
+            if any(ex.matches_same(exclusion) for ex in excluded):
+                said = _t("exclusion de « {case} » donnée deux fois")
+                problem((*at, "case") if case else at, said, on_key=not case, case=subject)
+            excluded.append(exclusion)
 
     requirements: list[Requirement] = []
     for i, entry in _entries(data, "requirements", problem):

@@ -8,7 +8,7 @@ from typing import Any
 from testbench.domain.verdict import Verdict
 from testbench.fmt import DOMAIN_LABELS, PS_CATEGORY_LABELS, label, yes_no
 from testbench.i18n import _t, colon, tn, translator
-from testbench.scope.coverage import ACCEPTED, NOT_RUN, OPEN, PASSED
+from testbench.scope.coverage import ACCEPTED, BLOCKING_GAPS, NOT_RUN, OPEN, PASSED
 
 STATUS_LABELS = {
     PASSED: _t("réussi"),
@@ -32,6 +32,10 @@ GAP_TEXTS = {
     "service-uncovered": _t("service {subject} : aucun cas dans le périmètre"),
     "case-not-run": _t("cas {subject} : jamais exécuté"),
     "exclusion-unknown": _t("exclusion de {subject} : aucun cas de ce nom dans les cahiers du plan"),
+    "outside-plan": _t(
+        "cahier de tests {subject} en version {found} : dans la session, hors plan (ses cas ne comptent pas)"
+    ),
+    "ps-category": _t("catégorie de PS « {expected} » dans le plan, « {found} » dans ses cahiers de tests"),
 }
 #: a planned casebook loaded otherwise than the plan says (the header's line, the report's plan table)
 LOADED_TEXTS = {
@@ -86,7 +90,7 @@ def readiness_reasons(data: Mapping[str, Any], lang: str | None = None) -> list[
     if counts[NOT_RUN]:
         why.append(tn("{count} cas jamais exécuté", "{count} cas jamais exécutés", counts[NOT_RUN], lang))
     # casebooks, not gaps: one of another version and evolution is one casebook to fetch again
-    casebooks = len({g["subject"] for g in data["gaps"] if g["kind"].startswith("casebook-")})
+    casebooks = len({g["subject"] for g in data["gaps"] if g["kind"] in BLOCKING_GAPS})
     if casebooks:
         why.append(
             tn(

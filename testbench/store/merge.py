@@ -68,6 +68,11 @@ _OTHER_PLAN = _t(
     " celui de {kept} (coverage --plan ou report --plan pour lire la session avec un autre plan)"
 )
 
+_SEVERAL_FILES = _t(
+    "cahier de tests « {plan_id} » : {count} fichiers différents dans les sessions fusionnées (versions {versions}) ;"
+    " la session fusionnée les garde tous, la couverture compte ceux qu'attend le plan"
+)
+
 _RUN_COLS = "started_wall, ended_wall, argv, host, pid, options, environment"
 #: an attempt's tables copied in the chain's column order, without the id the output gives each row
 _EVENT_COLS, _OBS_COLS, _SET_COLS, _CMP_COLS, _TRACE_COLS = (
@@ -134,6 +139,7 @@ def merge_sessions(
             plan, said = _carried_plan(list(unique.values()), conns)
             extra |= {EXAM_PLAN_META: plan} if plan is not None else {}
             notes += said
+        notes += _several_files(conns)
         result = _write_whole(output, lambda store: _merge_into(store, conns, list(selection or ()), extra))
         result.notes, result.forced = [*notes, *problems], bool(problems)
         return result
@@ -162,6 +168,24 @@ def _carried_plan(paths: list[Path], conns: list[sqlite3.Connection]) -> tuple[s
         elif text != kept[3]:
             notes.append(_OTHER_PLAN.format(file=path, plan=name, kept=kept[0], kept_plan=kept[2]))
     return (kept[1] if kept else None), notes
+
+
+def _several_files(conns: list[sqlite3.Connection]) -> list[str]:
+    """A plan-id whose inputs hold several files (versions, an edited copy) is said: a warning, not a refusal —
+    the merged session keeps every file, and coverage reads the one its plan expects."""
+    files: dict[str, dict[str, str]] = {}  # plan id -> sha256 -> document version
+    for conn in conns:
+        for sha, plan_id, identity in conn.execute("SELECT sha256, plan_id, identity FROM casebooks"):
+            try:
+                version = str(json.loads(identity).get("document_version", ""))
+            except (ValueError, TypeError, AttributeError):
+                version = ""
+            files.setdefault(plan_id, {})[sha] = version or "?"
+    return [
+        _SEVERAL_FILES.format(plan_id=plan_id, count=len(found), versions=", ".join(sorted(set(found.values()))))
+        for plan_id, found in files.items()
+        if len(found) > 1
+    ]
 
 
 def partial_path(output: Path) -> Path:
