@@ -114,7 +114,9 @@ def test_a_simulator_that_cannot_start_says_why_without_python_words() -> None:
 
     with pytest.raises(ServicesDown) as crashed:  # a process that dies with a traceback before its port
         ServicesProcess(argv=[sys.executable, "-c", "raise SystemExit(1/0)"]).ensure()
-    assert_both_languages(str(crashed.value), "the teleservice simulator did not start: no port announced")
+    assert_both_languages(
+        str(crashed.value), "the teleservice simulator did not start: the teleservice simulator stopped (code 1)"
+    )
 
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
@@ -125,23 +127,29 @@ def test_a_simulator_that_cannot_start_says_why_without_python_words() -> None:
             ServicesProcess(argv=argv).ensure()
     assert_both_languages(
         str(refused.value),
-        f"the teleservice simulator did not start: teleservice server cannot start: port {port} already in use",
+        "the teleservice simulator did not start: the teleservice simulator stopped (code 2); "
+        f"teleservice server cannot start: port {port} already in use",
     )
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ('format = "testbench-scenarios/1"\n[adri\n', "scenario registry unreadable at line 2, column 6"),
-        ('format = "autre"\n', "scenario registry: format “testbench-scenarios/1” expected"),
-        ('format = "testbench-scenarios/1"\n', "scenario registry: no scenario for adri"),
+        (
+            'format = "testbench-scenarios/1"\n[adri\n',
+            ":2:6: scenario registry unreadable: invalid TOML syntax: “]” expected at the end of the table header",
+        ),
+        ('format = "autre"\n', ":1:10: scenario registry: format “testbench-scenarios/1” expected"),
+        ('format = "testbench-scenarios/1"\n', ": scenario registry: no scenario for adri"),
         (
             'format = "testbench-scenarios/1"\n[adri.x]\nanswer = "nope"\n',
-            "scenario registry: adri.x: unknown “answer”",
+            ":2:1: scenario registry: adri.x: unknown “answer”",
         ),
     ],
 )
 def test_a_damaged_registry_says_why_in_either_language(text: str, expected: str) -> None:
     with pytest.raises(RegistryError) as damaged:
         parse_registry(text)
-    assert_both_languages(str(damaged.value), expected)
+    said = str(damaged.value)  # after the registry file's place (tests/test_services_registry_damaged.py)
+    where = said.index("teleservices.toml") + len("teleservices.toml")
+    assert_both_languages(said[where:], expected)

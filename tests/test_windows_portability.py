@@ -114,8 +114,8 @@ def test_a_child_with_a_cp1252_locale_still_writes_utf8_records_and_errors() -> 
         taken.listen()
         failed = _child(taken.getsockname()[1])
     assert failed.returncode == 2
-    said = json.loads(failed.stderr.splitlines()[-1])["error"]  # UTF-8: « à » is not cp1252's 0xE0
-    assert said.startswith("serveur de téléservices impossible à démarrer : port ")
+    said = failed.stderr.splitlines()[-1].decode("utf-8")  # UTF-8: « à » is not cp1252's 0xE0
+    assert said.startswith("testbench services: serveur de téléservices impossible à démarrer : port ")
 
 
 # -- 3. SQLite's URI for a session: UNC and drive paths it accepts, special characters escaped ------------

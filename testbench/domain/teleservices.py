@@ -20,16 +20,48 @@ FAULTS: tuple[str, ...] = ("none", "timeout", "server-error", "malformed", "down
 SERVICE_ACTIONS: frozenset[str] = frozenset(SERVICES)
 
 
+class RegistryError(Exception):
+    """The registry file is not what the simulator can play (a packaging or editing mistake); said in French
+    from the catalogue's templates, as every reason a person reads, after the file's place (``path:line:col: ``)."""
+
+
+def _registry_file() -> Any:
+    return resources.files(__package__ or "testbench.domain").joinpath("teleservices.toml")
+
+
 def registry_text() -> str:
     """The bundled registry file's text (package data)."""
-    return resources.files(__package__ or "testbench.domain").joinpath("teleservices.toml").read_text(encoding="utf-8")
+    return _registry_file().read_text(encoding="utf-8")
+
+
+def registry_error(
+    problem: str, text: str = "", keys: tuple[str, ...] = (), at: tuple[int, int] | None = None
+) -> RegistryError:
+    """A problem of the registry, placed: at ``at`` (line, column), else where ``keys`` is written in ``text``,
+    else at the file alone."""
+    from testbench.tomlfile import place
+
+    at = at or (place(text, keys) if keys and text else None)
+    where = str(_registry_file()) + (f":{at[0]}:{at[1]}" if at else "")
+    return RegistryError(f"{where}: {problem}")
+
+
+def parse_registry_toml(text: str) -> dict[str, Any]:
+    """The registry's TOML; its syntax error a :class:`RegistryError` at its line and column."""
+    from testbench.tomlfile import TomlSyntaxError, parse_toml
+
+    try:
+        return parse_toml(text)
+    except TomlSyntaxError as exc:
+        said, params = exc.said()
+        problem = f"registre des scénarios illisible : {said.format(**params)}"
+        raise registry_error(problem, at=(exc.line, exc.col)) from None
 
 
 @functools.cache
 def registry_data() -> dict[str, Any]:
-    import tomllib  # a casebook naming a scenario, the simulators: not every run
-
-    return tomllib.loads(registry_text())
+    """The bundled registry's data (a casebook naming a scenario, the simulators: not every run reads it)."""
+    return parse_registry_toml(registry_text())
 
 
 def scenario_names(service: str) -> tuple[str, ...]:

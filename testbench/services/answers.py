@@ -18,6 +18,8 @@ JsonObject = dict[str, Any]
 
 #: OID of an INS built on a test NIR (« NIR de test »), as the INS referential names it.
 INS_TEST_OID = "1.2.250.1.213.1.4.10"
+#: The highest beneficiary rank an ADRi request may ask
+MAX_RANK = 999
 
 
 class BadRequest(Exception):
@@ -58,10 +60,24 @@ def _coverage(scenario: Scenario) -> JsonObject:
     return {flag: True for flag in scenario.params.get("coverage", ())}
 
 
+def _rank(beneficiary: JsonObject) -> int:
+    """The beneficiary's rank asked (1 when not given): a JSON integer, never a text, a boolean or a float."""
+    rank = beneficiary.get("rank")
+    if rank is None:
+        return 1
+    if isinstance(rank, bool) or not isinstance(rank, int) or not 1 <= rank <= MAX_RANK:
+        raise BadRequest(f"beneficiary.rank : entier de 1 à {MAX_RANK} attendu, reçu « {received(rank)} »")
+    return rank
+
+
 def _rights(scenario: Scenario, care: date) -> JsonObject:
     """The AMO rights answered: régime and organisme (caisse, centre: where a lot is addressed), open dates."""
-    start = care + timedelta(days=int(scenario.params.get("rights_start_days", -365)))
-    end = care + timedelta(days=int(scenario.params.get("rights_end_days", 365)))
+    try:
+        start = care + timedelta(days=int(scenario.params.get("rights_start_days", -365)))
+        end = care + timedelta(days=int(scenario.params.get("rights_end_days", 365)))
+    except OverflowError:  # a care date at the calendar's ends (0001-01-01, 9999-12-31): no rights around it
+        said = f"care_date : date trop proche des limites du calendrier, reçu « {care.isoformat()} »"
+        raise BadRequest(said) from None
     caisse, centre = str(scenario.params.get("caisse", "751")), str(scenario.params.get("centre", "9999"))
     return {"regime": "01", "caisse": caisse, "centre": centre, "rights_start": start.isoformat(),
             "rights_end": end.isoformat()}  # fmt: skip
@@ -84,10 +100,11 @@ def adri(scenario: Scenario, request: JsonObject, seq: int, today: date) -> Json
     nir = ben.get("nir")
     if not isinstance(nir, str) or not nir:
         raise BadRequest("beneficiary.nir : NIR attendu")
+    rank = _rank(ben)
     query = _one_of(request, "query", "cible", ("cible", "systematique"))
     care = _care_date(request, today)
     count = int(scenario.params.get("beneficiaries", 1))
-    ranks = range(1, count + 1) if count > 1 else (int(ben.get("rank") or 1),)
+    ranks = range(1, count + 1) if count > 1 else (rank,)
     rights = _rights(scenario, care)
     return {
         "service": "adri",

@@ -27,7 +27,15 @@ from datetime import date, datetime
 from typing import Any
 
 from aiohttp import web
-from aiohttp.http_exceptions import HttpProcessingError
+from aiohttp.http_exceptions import (
+    BadStatusLine,
+    ContentEncodingError,
+    HttpProcessingError,
+    InvalidHeader,
+    InvalidURLError,
+    LineTooLong,
+)
+from aiohttp.web_protocol import RequestHandler
 
 from testbench.engines.protocol.jsonrpc import parse
 from testbench.i18n import t
@@ -37,6 +45,9 @@ from testbench.services.scenarios import FAULTS, SERVICES, Registry, Scenario, r
 JsonObject = dict[str, Any]
 #: Writes one log record (the bench reads them into the ``http`` trace channel).
 LogSink = Callable[[JsonObject], None]
+#: Answers (and logs) a request aiohttp's HTTP parser refused: (request, HTTP status, aiohttp's exception).
+Refuse = Callable[[web.BaseRequest, int, BaseException | None], web.StreamResponse]
+REFUSE = web.AppKey("refuse", Refuse)
 
 #: How long the ``timeout`` fault holds an answer back: longer than any client of ours waits.
 TIMEOUT_DELAY = 30.0
@@ -46,6 +57,8 @@ MAX_DELAY = 3600.0
 _MALFORMED = '{"service": "%s", "status": "ok", "reference": "TRONQUE-'
 #: The largest request body read (aiohttp's default): beyond it, HTTP 413 in our format.
 MAX_REQUEST = 1024 * 1024
+#: The longest request line or header read (aiohttp's default, said in the refusal).
+MAX_LINE = 8190
 
 
 class _State:
@@ -67,8 +80,34 @@ def _refusal(service: str, reason: str, code: str = "REQUETE_INVALIDE") -> JsonO
     return {"service": service, "status": "error", "code": code, "message": t(reason)}
 
 
+def _interrupted(exc: BaseException, request: web.Request) -> bool:
+    """The client went away before its request was whole (its connection closed mid-body): no fault of ours."""
+    if isinstance(exc, ConnectionError):
+        return True
+    transport = request.transport
+    return isinstance(exc, web.RequestPayloadError) and (transport is None or transport.is_closing())
+
+
+def _unparsed_why(exc: BaseException | None) -> str:
+    """The French reason of a request aiohttp's HTTP parser refused: its own words are English."""
+    if isinstance(exc, ContentEncodingError):
+        return "corps de requête illisible (Content-Encoding non pris en charge)"
+    if isinstance(exc, LineTooLong):
+        return f"ligne de requête ou en-tête HTTP de plus de {MAX_LINE} octets"
+    if isinstance(exc, InvalidURLError):
+        return "chemin de requête invalide"
+    if isinstance(exc, BadStatusLine):
+        return "ligne de requête HTTP invalide"
+    if isinstance(exc, InvalidHeader):
+        return "en-tête HTTP invalide"
+    return "requête HTTP mal formée"
+
+
 def _refused_why(exc: BaseException, request: web.Request) -> tuple[int, str]:
-    """The HTTP status and the French reason of a request the HTTP layer (or a fault of ours) refused."""
+    """The HTTP status and the French reason of a request the HTTP layer (or a fault of ours) refused; status 0
+    for a request its client interrupted (nothing is answered)."""
+    if _interrupted(exc, request):
+        return 0, "requête interrompue par le client"
     if isinstance(exc, web.HTTPMethodNotAllowed):
         allowed = ", ".join(sorted(exc.allowed_methods))
         return 405, f"méthode {request.method} refusée sur {request.path} (acceptée : {allowed})"
@@ -138,6 +177,10 @@ def make_app(log: LogSink, reg: Registry | None = None) -> web.Application:
                 raise
             status, reason = _refused_why(exc, request)
             service = next((s for s in SERVICES if request.path == f"/{s}"), "")
+            if status == 0:  # the client is gone: the line says so, nothing to answer
+                record(service, request, t0, 0, None, answer=None, interrupted=True)
+                request.protocol.force_close()
+                return web.Response(status=400)
             error = _refusal(service, reason, "REQUETE_INVALIDE" if status < 500 else "ERREUR_INTERNE")
             record(service, request, t0, status, None, answer=error)
             response = _json(status, error)
@@ -224,10 +267,56 @@ def make_app(log: LogSink, reg: Registry | None = None) -> web.Application:
     async def scenarios(request: web.Request) -> web.Response:
         return _json(200, state.registry.as_json())
 
-    app = web.Application(middlewares=[refusals], client_max_size=MAX_REQUEST)
+    def unparsed(request: web.BaseRequest, status: int, exc: BaseException | None) -> web.StreamResponse:
+        """A request aiohttp's HTTP parser refused (request line, header, body framing or encoding), or a fault
+        of ours past the middleware: answered in our format and logged, as :func:`refusals` does."""
+        parsed = not isinstance(exc, HttpProcessingError)  # else aiohttp's stand-in request: no method nor path
+        reason = "erreur interne du simulateur" if status >= 500 else _unparsed_why(exc)
+        error = _refusal("", reason, "REQUETE_INVALIDE" if status < 500 else "ERREUR_INTERNE")
+        method, path = (request.method, request.path) if parsed else ("?", "")
+        log({"ts": time.time(), "service": "", "method": method, "path": path, "status": status, "ms": 0,
+             "scenario": "", "fault": "none", "answer": error, "request": None})  # fmt: skip
+        return _json(status, error)
+
+    limits = {"max_line_size": MAX_LINE, "max_field_size": MAX_LINE}
+    app = web.Application(middlewares=[refusals], client_max_size=MAX_REQUEST, handler_args=limits)
+    app[REFUSE] = unparsed
     for service in SERVICES:
         app.router.add_post(f"/{service}", service_handler(service))
     app.router.add_post("/_bench/scenario", set_scenario)
     app.router.add_post("/_bench/mark", mark)
     app.router.add_get("/_bench/scenarios", scenarios)
     return app
+
+
+class _Connection(RequestHandler):
+    """A client's connection whose requests aiohttp's HTTP parser refuses are answered by the app's
+    :data:`REFUSE`, never with aiohttp's English text nor a traceback on stderr."""
+
+    def handle_error(
+        self, request: web.BaseRequest, status: int = 500, exc: BaseException | None = None, message: str | None = None
+    ) -> web.StreamResponse:
+        manager = self._manager
+        if request.writer.output_size > 0 or not isinstance(manager, _Server):  # half an answer out: aiohttp's way
+            return super().handle_error(request, status, exc, message)
+        response = manager.refuse(request, status, exc)
+        response.force_close()
+        return response
+
+
+class _Server(web.Server):
+    refuse: Refuse
+
+    def __call__(self) -> RequestHandler:
+        return _Connection(self, loop=self._loop, **self._kwargs)
+
+
+class Runner(web.AppRunner):
+    """aiohttp's runner of an app of :func:`make_app`, whose connections are :class:`_Connection`."""
+
+    async def _make_server(self) -> web.Server:
+        server = await super()._make_server()
+        server.__class__ = _Server  # aiohttp names no factory for its connections: its own class, one method more
+        assert isinstance(server, _Server)
+        server.refuse = self.app[REFUSE]
+        return server

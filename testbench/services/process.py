@@ -68,8 +68,10 @@ def format_record(record: dict[str, Any]) -> tuple[str, str | None]:
         return "", None  # marks are the bench's own bookkeeping
     status = int(record.get("status") or 0)
     fault = record.get("fault", "none")
-    head = f"{record.get('method', 'POST')} {record.get('path', '')}"
-    if status == 0:
+    head = f"{record.get('method', 'POST')} {record.get('path', '')}".rstrip()  # « ? »: HTTP refused the request line
+    if record.get("interrupted"):  # the client left mid-request (services.app): no fault of the simulator's
+        what = "requête interrompue par le client"
+    elif status == 0:
         what = "connexion fermée sans réponse" if fault == "down" else f"réponse retenue ({fault})"
     else:
         what = f"{status} en {record.get('ms', 0)} ms"
@@ -79,6 +81,8 @@ def format_record(record: dict[str, Any]) -> tuple[str, str | None]:
     text += f" · requête {_excerpt(record.get('request'))}"
     if record.get("answer") is not None:
         text += f" · réponse {_excerpt(record['answer'])}"
+    if record.get("interrupted"):
+        return text, "WARN"
     level = "ERROR" if status >= 500 or status == 0 else "WARN" if status >= 400 or fault != "none" else "INFO"
     return text, level
 
@@ -154,14 +158,27 @@ class ServicesProcess:
         drain = threading.Thread(target=self._drain, args=(self._proc.stderr,), daemon=True, name="services-err")
         drain.start()
         if not self._ready.wait(START_TIMEOUT) or self.port is None:
+            code = self._exit_code()  # None: still there, silent (killed below)
             self._kill()
             drain.join(2)  # its stderr read to its end: the reason it wrote, if any
-            reason = _said(self._stderr) or "pas de port annoncé"
-            raise ServicesDown(f"le simulateur de téléservices n'a pas démarré : {reason}")
+            raise ServicesDown(_not_started(code, _said(self._stderr)))
         self._starts += 1
         if self._starts > 1:
             self._say(f"simulateur de téléservices redémarré (processus {self._proc.pid})")
         self._say(f"téléservices simulés à l'écoute sur http://127.0.0.1:{self.port} ({', '.join(SERVICES)})")
+
+    def _exit_code(self) -> int | None:
+        """The exit code of a server that did not start: its output ended, so it is ending (waited for a
+        moment); None for one still running, silent."""
+        assert self._proc is not None
+        if self._reader is not None and self._ready.is_set():
+            self._reader.join(2)  # it set « ready » at the end of the output: its own end follows
+        if self._reader is not None and self._reader.is_alive():
+            return self._proc.poll()
+        try:
+            return self._proc.wait(2)
+        except subprocess.TimeoutExpired:
+            return None
 
     def _say(self, text: str) -> None:
         if self.on_start is not None:
@@ -170,26 +187,35 @@ class ServicesProcess:
     def _read(self, stream: IO[bytes]) -> None:
         for raw in stream:
             try:
-                record = json.loads(raw)
-            except ValueError:
-                continue
-            if not isinstance(record, dict):
-                continue
-            if "port" in record and self.port is None:
-                self.port = int(record["port"])
-                self._ready.set()
-                continue
-            if record.get("control") == "mark":
-                with self._mark_cond:
-                    self._seen_mark = max(self._seen_mark, int(record.get("mark") or 0))
-                    self._mark_cond.notify_all()
-                continue
-            text, level = format_record(record)
-            if text and self.sink is not None:
-                self.sink(text, _source_time(record), level)
+                self._take(raw)
+            except Exception:  # a record of no shape the server writes (a stray client's control request):
+                continue  # skipped; the reader lives on, or every later exchange would be lost unsaid
         self._ready.set()  # the process ended: whoever waits for a start stops waiting
         with self._mark_cond:
             self._mark_cond.notify_all()
+
+    def _take(self, raw: bytes) -> None:
+        """One line of the server's log: its port, a mark reached, or an exchange for the sink."""
+        try:
+            record = json.loads(raw)
+        except ValueError:
+            return
+        if not isinstance(record, dict):
+            return
+        if "port" in record and self.port is None:
+            self.port = int(record["port"])
+            self._ready.set()
+            return
+        if record.get("control") == "mark":
+            mark = record.get("mark")
+            if isinstance(mark, int) and not isinstance(mark, bool):  # another client's odd mark is not ours
+                with self._mark_cond:
+                    self._seen_mark = max(self._seen_mark, mark)
+                    self._mark_cond.notify_all()
+            return
+        text, level = format_record(record)
+        if text and self.sink is not None:
+            self.sink(text, _source_time(record), level)
 
     def _drain(self, stream: IO[bytes]) -> None:
         for raw in stream:
@@ -310,14 +336,27 @@ def _ended(code: int) -> str:
     return f"le simulateur de téléservices a été tué par le signal {number}"
 
 
+def _not_started(code: int | None, said: str) -> str:
+    """Why the server did not start: how it ended (``code``: None when it was still there, silent) and the
+    reason it wrote, each when known."""
+    if code is None:
+        return f"le simulateur de téléservices n'a pas démarré : {said or 'pas de port annoncé'}"
+    if said:
+        return f"le simulateur de téléservices n'a pas démarré : {_ended(code)} ; {said}"
+    return f"le simulateur de téléservices n'a pas démarré : {_ended(code)}"
+
+
+#: What ``testbench services`` writes before its last words on stderr (testbench.services.serve, testbench.cli.main)
+SAID = "testbench services: "
+
+
 def _said(stderr: list[str]) -> str:
-    """The reason the server wrote on stderr before it stopped (``testbench.services.serve``: one JSON line
-    ``{"error": …}``, in French); anything else there (a Python traceback) is not for a person."""
+    """The reason the server wrote on stderr before it stopped (``testbench.services.serve``, or the command
+    line's net for a fault of its own, naming the file of its details: one line after :data:`SAID`, in
+    French); anything else there (a Python traceback) is not for a person."""
     for line in reversed(stderr):
-        with contextlib.suppress(ValueError):
-            said = json.loads(line)
-            if isinstance(said, dict) and isinstance(said.get("error"), str):
-                return said["error"]
+        if line.startswith(SAID):
+            return line[len(SAID) :].strip()
     return ""
 
 

@@ -12,8 +12,14 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from testbench.domain.teleservices import FAULTS, SERVICES, registry_text
-from testbench.tomlfile import TomlSyntaxError, parse_toml
+from testbench.domain.teleservices import (
+    FAULTS,
+    SERVICES,
+    RegistryError,
+    parse_registry_toml,
+    registry_error,
+    registry_text,
+)
 
 __all__ = ["ANSWERS", "FAULTS", "SERVICES", "Registry", "RegistryError", "Scenario", "parse_registry", "registry"]
 #: The answer kinds each service knows (docs/teleservices.md describes each).
@@ -24,11 +30,6 @@ ANSWERS: dict[str, frozenset[str]] = {
     "eprescription": frozenset({"prescription", "not-found", "error"}),
 }
 FORMAT = "testbench-scenarios/1"
-
-
-class RegistryError(Exception):
-    """The registry file is not what the simulator can play (a packaging or editing mistake); said in French
-    from the catalogue's templates, as every reason a person reads."""
 
 
 @dataclass(frozen=True)
@@ -68,30 +69,32 @@ class Registry:
 
 
 def parse_registry(text: str) -> Registry:
-    try:
-        data = parse_toml(text)
-    except TomlSyntaxError as exc:
-        raise RegistryError(f"registre des scénarios illisible à la ligne {exc.line}, colonne {exc.col}") from None
+    """The registry's scenarios; its first problem a :class:`RegistryError` at the file's line and column."""
+    data = parse_registry_toml(text)
     if data.get("format") != FORMAT:
-        raise RegistryError(f"registre des scénarios : format « {FORMAT} » attendu")
+        raise registry_error(f"registre des scénarios : format « {FORMAT} » attendu", text, ("format",))
     scenarios: dict[str, dict[str, Scenario]] = {}
     for service in SERVICES:
         table = data.get(service)
         if not isinstance(table, dict) or not table:
-            raise RegistryError(f"registre des scénarios : aucun scénario pour {service}")
-        scenarios[service] = {}
-        for name, raw in table.items():
-            if not isinstance(raw, dict) or raw.get("answer") not in ANSWERS[service]:
-                raise RegistryError(f"registre des scénarios : {service}.{name} : « answer » inconnu")
-            params = {k: v for k, v in raw.items() if k not in ("title", "answer", "http_status")}
-            status = int(raw.get("http_status", 200))
-            scenarios[service][name] = Scenario(
-                service, name, str(raw.get("title", name)), raw["answer"], status, params
-            )
+            raise registry_error(f"registre des scénarios : aucun scénario pour {service}", text, (service,))
+        scenarios[service] = {name: _scenario(service, name, raw, text) for name, raw in table.items()}
     identity = data.get("default-identity")
     if not isinstance(identity, dict):
-        raise RegistryError("registre des scénarios : [default-identity] absent")
+        raise registry_error("registre des scénarios : [default-identity] absent")
     return Registry(scenarios, identity)
+
+
+def _scenario(service: str, name: str, raw: Any, text: str) -> Scenario:
+    """One scenario's table, checked: an answer kind of its service, an HTTP status the server can send."""
+    if not isinstance(raw, dict) or raw.get("answer") not in ANSWERS[service]:
+        raise registry_error(f"registre des scénarios : {service}.{name} : « answer » inconnu", text, (service, name))
+    status = raw.get("http_status", 200)
+    if isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 599:
+        said = f"registre des scénarios : {service}.{name} : http_status : code HTTP de 100 à 599 attendu"
+        raise registry_error(said, text, (service, name, "http_status"))
+    params = {k: v for k, v in raw.items() if k not in ("title", "answer", "http_status")}
+    return Scenario(service, name, str(raw.get("title", name)), raw["answer"], status, params)
 
 
 @functools.cache

@@ -11,16 +11,25 @@ import asyncio
 import contextlib
 import errno
 import json
+import logging
 import sys
 import threading
+from collections.abc import Callable
 from typing import IO, Any
 
 from aiohttp import web
 
 from testbench.fmt import os_reason
 from testbench.i18n import translator
-from testbench.services.app import make_app
+from testbench.services.app import Runner, make_app
+from testbench.services.process import SAID
 from testbench.services.scenarios import RegistryError
+
+#: aiohttp's server logger: every request it refuses is answered and logged by us (services.app), so its
+#: « Error handling request » tracebacks would only reach a person's stderr
+_QUIET = logging.getLogger("testbench.services.aiohttp")
+_QUIET.addHandler(logging.NullHandler())
+_QUIET.propagate = False
 
 
 def _writer(out: IO[bytes]) -> Any:
@@ -37,13 +46,14 @@ def _writer(out: IO[bytes]) -> Any:
     return write
 
 
-async def _serve(host: str, port: int, out: IO[bytes], stop: asyncio.Event) -> None:
+async def _serve(host: str, port: int, out: IO[bytes], stop: asyncio.Event, listening: Callable[[], None]) -> None:
     log = _writer(out)
-    runner = web.AppRunner(make_app(log), access_log=None, handle_signals=False, shutdown_timeout=0.1)
+    runner = Runner(make_app(log), access_log=None, handle_signals=False, shutdown_timeout=0.1, logger=_QUIET)
     await runner.setup()
     site = web.TCPSite(runner, host, port, reuse_address=True)
     await site.start()
     log({"port": runner.addresses[0][1], "host": host})  # port 0: the one the system chose
+    listening()
     try:
         await stop.wait()
     finally:
@@ -62,21 +72,24 @@ def serve(host: str = "127.0.0.1", port: int = 0, stdin: IO[bytes] | None = None
                 pass
         loop.call_soon_threadsafe(stop.set)
 
-    if stdin is not None:
-        threading.Thread(target=watch_stdin, args=(stdin,), daemon=True, name="services-stdin").start()
+    def listening() -> None:
+        """Watch stdin once the server listens: a thread still reading it when a server that cannot start
+        exits would hold stdin's lock at the interpreter's end, which then aborts (SIGABRT, not our exit 2)."""
+        if stdin is not None:
+            threading.Thread(target=watch_stdin, args=(stdin,), daemon=True, name="services-stdin").start()
+
     try:
-        loop.run_until_complete(_serve(host, port, out or sys.stdout.buffer, stop))
+        loop.run_until_complete(_serve(host, port, out or sys.stdout.buffer, stop, listening))
     except KeyboardInterrupt:
         pass
     except (OSError, RegistryError) as exc:  # the port is taken, the address is not ours, the registry is damaged
-        # one JSON line the bench reads back as the reason (services.process): in the active language (the
-        # bench starts its server with --lang fr, and reads either back), as written
-        said = f"serveur de téléservices impossible à démarrer : {_reason(exc, port)}"
-        line = json.dumps({"error": translator()(said)}, ensure_ascii=False)
+        # one sentence for a person, which the bench also reads back as the reason (services.process, after
+        # SAID): in the active language (the bench starts its server with --lang fr, and reads either back)
+        said = translator()(f"serveur de téléservices impossible à démarrer : {_reason(exc, port)}")
         sys.stderr.flush()
-        sys.stderr.buffer.write(line.encode("utf-8") + b"\n")  # UTF-8, as services.process reads it
+        sys.stderr.buffer.write(f"{SAID}{said}\n".encode())  # UTF-8, as services.process reads it
         sys.stderr.buffer.flush()
-        return 2
+        return 2  # the environment's fault, as testbench.runner.exits.EXIT_ENVIRONMENT (docs/teleservices.md)
     finally:
         loop.close()
     return 0

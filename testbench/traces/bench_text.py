@@ -9,6 +9,7 @@ recorded: the APDU bytes, the JSON bodies, and the application's and the engine'
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 
@@ -31,7 +32,7 @@ _STATUS_WORD = re.compile(r".* [0-9A-F]{4} ", re.DOTALL)
 #: A simulated téléservice's exchange as testbench.services.process.format_record writes it (its test reads each
 #: shape that function writes back through http_text, so the two cannot drift apart unnoticed)
 _HTTP = re.compile(
-    r"(?P<call>\S+ \S*) → (?P<outcome>.+?) · scénario (?P<scenario>\S*)(?: · défaut (?P<fault>\S+))?"
+    r"(?P<call>\S+(?: \S+)?) → (?P<outcome>.+?) · scénario (?P<scenario>\S*)(?: · défaut (?P<fault>\S+))?"
     r" · requête (?P<request>.*?)(?: · réponse (?P<answer>.*))?",
     re.DOTALL,
 )
@@ -69,8 +70,28 @@ def http_text(text: str, t: Callable[[str], str]) -> str:
         parts.append(t("défaut {fault}").format(fault=found["fault"]))
     parts.append(t("requête {request}").format(request=found["request"]))
     if found["answer"] is not None:
-        parts.append(t("réponse {answer}").format(answer=found["answer"]))
+        parts.append(t("réponse {answer}").format(answer=_answer_text(found["answer"], t)))
     return " · ".join(parts)
+
+
+#: The reason of a refusal in an answer's JSON (testbench.services.app: ``"message": "…"``, the server's French)
+_MESSAGE = re.compile(r'("message": ?)"((?:[^"\\]|\\.)*)"')
+
+
+def _answer_text(answer: str, t: Callable[[str], str]) -> str:
+    """An answer as recorded, but for the simulator's own French words: the reason of a refusal inside its JSON
+    (the excerpt may be cut: read where it is) and a plain-text answer (« erreur interne simulée »)."""
+    if not answer.startswith(("{", "[")):
+        return t(answer)
+
+    def reason(found: re.Match[str]) -> str:
+        try:
+            said = json.loads(f'"{found[2]}"')
+        except ValueError:
+            return found[0]
+        return found[1] + json.dumps(t(said), ensure_ascii=False)
+
+    return _MESSAGE.sub(reason, answer)
 
 
 def apdu_text(text: str, t: Callable[[str], str]) -> str:
