@@ -15,8 +15,10 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from testbench.casebook.lazy import CaseParts
+from testbench.casebook.card_facts import FAMILY_LABEL, card_facts
+from testbench.casebook.lazy import CaseParts, RawStep
 from testbench.casebook.model import Domain, ExpectationKind, Fixtures, Mode
+from testbench.casebook.rights import insi_nir_problem, missing_insi_traits
 from testbench.domain.normalize import RULES as NORMALIZE_RULES
 from testbench.domain.teleservices import SERVICE_ACTIONS, scenario_names
 from testbench.domain.vocabulary import MANUAL, OBSERVATION_ROOTS, REFUSAL_CODES, known_path
@@ -30,8 +32,11 @@ Report = Callable[..., None]
 _VALUE, _REFUSAL, _TRACE = ExpectationKind.VALUE.value, ExpectationKind.REFUSAL.value, ExpectationKind.TRACE.value
 _LPP_CODE = re.compile(r"\d{7}")
 _NGAP_CODE = re.compile(r"[A-Z]{1,5}")
-#: Boolean spellings the runner's comparison accepts (testbench.runner.compare).
-_BOOLEANS = frozenset({"true", "false", "1", "0", "oui", "non", "yes", "no"})
+#: A boolean expected value as the format writes it (docs/casebook-format.md): « True » or « oui » is a
+#: spelling the comparison would read, but not the format's.
+_BOOLEANS = frozenset({"true", "false"})
+#: The line an ``invoice.lines[i]`` path reads.
+_LINE_INDEX = re.compile(r"invoice\.lines\[(\d+)\]")
 #: The reader slot an action needs a card in (ADRi and securing need the CPS).
 _CARD_NEEDED = {"read-cps": "cps", "adri": "cps", "secure": "cps", "read-vitale": "vitale"}
 _CARD_NEEDED.update(apcv="cps", insi="cps", eprescription="cps")  # téléservices authenticate the PS by CPS
@@ -59,7 +64,7 @@ def _valid_value(value: str, value_type: str) -> bool:
         elif value_type == "date":
             date.fromisoformat(value)
         elif value_type == "boolean":
-            return value.strip().lower() in _BOOLEANS
+            return value.strip() in _BOOLEANS
     except ValueError:
         return False
     return True
@@ -175,6 +180,8 @@ def _check_expectations(case_id: str, parts: CaseParts, actions: dict[str, str],
                     )
             if "tolerance" in attrs and value_type != "decimal":
                 report(at, "une tolérance ne s'applique qu'au type decimal", "tolerance")
+            if path and path.startswith("invoice.lines["):
+                _check_line_index(path, step, action, parts.steps, at, report)
         elif kind == _REFUSAL:
             code = get("code", "")
             if step is not None and action == MANUAL:
@@ -195,9 +202,17 @@ def _check_expectations(case_id: str, parts: CaseParts, actions: dict[str, str],
                     known=known_codes,
                 )
         elif kind == _TRACE:
-            error = _pattern_error(get("pattern", ""))
+            pattern = get("pattern", "")
+            error = _pattern_error(pattern)
             if error is not None:
                 report(at, "motif de trace invalide (expression régulière) : {error}", "pattern", error=error)
+            elif get("absent") in ("true", "1") and _matches_empty(pattern):
+                report(
+                    at,
+                    "motif « {pattern} » attendu absent, mais il reconnaît le texte vide : il est dans toute trace",
+                    "pattern",
+                    pattern=pattern,
+                )
     if refused:
         # A value read from a step that is expected to be refused can never be observed.
         for kind, _eid, attrs, at in parts.expectations:
@@ -212,6 +227,33 @@ def _check_expectations(case_id: str, parts: CaseParts, actions: dict[str, str],
                 names = ", ".join(producers)
                 report(at, "valeur attendue sur une étape dont le refus est attendu ({steps})", "path", steps=names)
     return refused
+
+
+@functools.lru_cache(maxsize=1024)
+def _matches_empty(pattern: str) -> bool:
+    """Whether a (valid) trace pattern matches the empty text, so every line of every trace."""
+    return re.search(pattern, "") is not None
+
+
+def _check_line_index(
+    path: str, step: str | None, action: str | None, steps: list[RawStep], at: int, report: Report
+) -> None:
+    """An ``invoice.lines[i]`` path past the invoice's last <line> can never be observed: its step's
+    invoice (or, with no step, every invoice of the case) has fewer lines."""
+    match = _LINE_INDEX.match(path)
+    if match is None:
+        return
+    index = int(match.group(1))
+    counts = [len(raw[2].get("lines", ())) for raw in steps if raw[0] == "invoice" and (step is None or raw[1] == step)]
+    if (step is not None and action != "invoice") or not counts or index < max(counts):
+        return
+    report(
+        at,
+        "« {path} » : la facture n'a que {count} ligne(s) <line>, numérotées à partir de 0",
+        "path",
+        path=path,
+        count=max(counts),
+    )
 
 
 class _Producers(dict[str, "frozenset[str] | None"]):
@@ -326,6 +368,8 @@ def _check_mode(domain: Domain, mode: Mode, parts: CaseParts, actions: dict[str,
 
 def _check_steps(mode: Mode, parts: CaseParts, fixtures: Fixtures, refused: dict[str, str], report: Report) -> None:
     slots: dict[str, str] = {requirement[0]: requirement[1] for requirement in parts.requirements}
+    for slot, card, at in parts.requirements:
+        _check_card_slot(card, slot, fixtures, at, "ref", report)
     done: set[str] = set()
     for step in parts.steps:
         action, sid, params, at = step[0], step[1], step[2], step[3]
@@ -333,7 +377,12 @@ def _check_steps(mode: Mode, parts: CaseParts, fixtures: Fixtures, refused: dict
             card = params.get("card", "")
             if card and card not in fixtures.cards:
                 report(at, "carte « {card} » absente des fixtures", "card", card=card)
+            _check_card_slot(card, params.get("slot", "vitale"), fixtures, at, "card", report)
             slots[params.get("slot", "")] = card
+        elif action == "read-vitale":
+            _check_beneficiary(params.get("beneficiary", ""), slots.get("vitale"), fixtures, at, report)
+        elif action == "insi" and "read-vitale" not in done:
+            _check_insi_traits(params.get("patient"), fixtures, at, report)
         elif action == "remove-card":
             slot = params.get("slot", "")
             if slot not in slots:
@@ -370,6 +419,61 @@ def _check_steps(mode: Mode, parts: CaseParts, fixtures: Fixtures, refused: dict
             if (scenario == "rsp-partial") != bool(params.get("paid")):
                 report(at, "l'attribut paid (montant payé) va avec le scénario rsp-partial, et lui seul", "paid")
         done.add(action)
+
+
+def _check_card_slot(card: str, slot: str, fixtures: Fixtures, at: int, attribute: str, report: Report) -> None:
+    """A card goes in the reader of its family: a CPS in the Vitale reader cannot be read (SW 6A82)."""
+    fixture = fixtures.cards.get(card)
+    facts = card_facts(fixture.profile) if fixture is not None else None
+    if facts is not None and facts.family != slot:
+        report(
+            at,
+            "la carte « {card} » est une carte {family} : elle ne va pas dans le lecteur « {slot} »",
+            attribute,
+            card=card,
+            family=FAMILY_LABEL[facts.family],
+            slot=slot,
+        )
+
+
+def _check_beneficiary(rank: str, card: str | None, fixtures: Fixtures, at: int, report: Report) -> None:
+    """The beneficiary a <read-vitale> names is one the card in the Vitale reader carries."""
+    fixture = fixtures.cards.get(card) if card else None
+    facts = card_facts(fixture.profile) if fixture is not None else None
+    if facts is None or facts.family != "vitale" or not rank.isdigit() or int(rank) in facts.ranks:
+        return
+    report(
+        at,
+        "bénéficiaire de rang {rank} absent de la carte « {card} » (rangs : {ranks})",
+        "beneficiary",
+        rank=rank,
+        card=card,
+        ranks=", ".join(map(str, facts.ranks)),
+    )
+
+
+def _check_insi_traits(patient_id: str | None, fixtures: Fixtures, at: int, report: Report) -> None:
+    """An INSi search with no Vitale card read sends the patient fixture's traits: birth name, birth date and
+    the sex its NIR says, the NIR with its key; without them the service refuses the request."""
+    patient = fixtures.patients.get(patient_id) if patient_id else None
+    if patient is None:
+        return
+    missing = missing_insi_traits(patient.rights)
+    if missing:
+        report(
+            at,
+            "INSi : le patient « {patient} » n'a pas les traits d'identité exigés ({missing}) dans ses <right>",
+            "patient",
+            patient=patient.id,
+            missing=", ".join(missing),
+        )
+    elif insi_nir_problem(patient.rights):
+        report(
+            at,
+            "INSi : le NIR du patient « {patient} » doit avoir 15 caractères (clé comprise)",
+            "patient",
+            patient=patient.id,
+        )
 
 
 def _check_scenario(service: str, scenario: str, at: int, report: Report) -> None:

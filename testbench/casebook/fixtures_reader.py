@@ -2,6 +2,8 @@
 
 Card profiles are paths relative to the casebook's folder, checked as they are read; ``validate`` also
 reads each one (:func:`testbench.cards.profile_check.card_profile_problems`: the card layer, above this one).
+A patient's rights are checked as the runner reads them (:mod:`testbench.casebook.rights`), and its rank
+against its card's beneficiaries (:mod:`testbench.casebook.card_facts`).
 """
 
 from __future__ import annotations
@@ -9,9 +11,11 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING
 
+from testbench.casebook.card_facts import FAMILY_LABEL, card_facts
 from testbench.casebook.errors import in_both
 from testbench.casebook.frames import NS, SKIP, Attrs, Frame
 from testbench.casebook.model import CardFixture, Fixtures, Patient, Prescription
+from testbench.casebook.rights import check_right
 from testbench.fmt import os_reason
 
 if TYPE_CHECKING:
@@ -19,6 +23,9 @@ if TYPE_CHECKING:
 
 _CARD, _PATIENT, _RIGHT, _PRESCRIPTION, _FIELD = (NS + t for t in ("card", "patient", "right", "prescription", "field"))
 _PROFILE_UNREADABLE = "profil de carte « {profile} » illisible : {reason}"
+#: The profile of a card whose path was refused: the card stays declared (its uses are not « absent des
+#: fixtures »), with nothing to read; the casebook does not run.
+REFUSED_PROFILE = Path()
 
 
 class FixturesReader:
@@ -76,7 +83,7 @@ class FixturesReader:
                 "profile",
                 profile=raw,
             )
-            return None
+            return REFUSED_PROFILE
         resolved = builder.path.parent / raw
         try:
             found = resolved.is_file()
@@ -93,9 +100,12 @@ class FixturesReader:
     def _patient(self, fid: str, attrs: Attrs, offset: int) -> Frame:
         rights: dict[str, str] = {}
 
-        def right(name: str, values: Attrs, _at: int) -> Frame:
+        def right(name: str, values: Attrs, at: int) -> Frame:
             if name == _RIGHT:
-                rights[values.get("name", "")] = values.get("value", "")
+                key, value = values.get("name", ""), values.get("value", "")
+                if key:  # the schema reports a missing name
+                    check_right(key, value, at, self.builder.report)
+                rights[key] = value
             return SKIP
 
         def close() -> None:
@@ -129,11 +139,39 @@ class FixturesReader:
     def close(self) -> Fixtures:
         """Check the patients' card references (cards may follow patients) and freeze the lot."""
         for fid, patient in self.patients.items():
-            if patient.card is not None and patient.card not in self.cards:
+            if patient.card is None:
+                continue
+            card = self.cards.get(patient.card)
+            if card is None:
                 self.builder.report(
                     self.patient_offsets[fid],
                     "le patient référence la carte « {card} », absente des fixtures",
                     "card",
                     card=patient.card,
                 )
+            else:
+                self._check_patient_card(patient, card.profile, self.patient_offsets[fid])
         return Fixtures(cards=self.cards, patients=self.patients, prescriptions=self.prescriptions)
+
+    def _check_patient_card(self, patient: Patient, profile: Path, offset: int) -> None:
+        """A patient's card is a Vitale card that carries the patient's rank (else the run fails: error)."""
+        facts = card_facts(profile)
+        if facts is None:
+            return
+        if facts.family != "vitale":
+            self.builder.report(
+                offset,
+                "le patient référence la carte « {card} », qui est une carte {family}, pas une carte Vitale",
+                "card",
+                card=patient.card,
+                family=FAMILY_LABEL[facts.family],
+            )
+        elif patient.rank not in facts.ranks:
+            self.builder.report(
+                offset,
+                "bénéficiaire de rang {rank} absent de la carte « {card} » (rangs : {ranks})",
+                "rank",
+                rank=patient.rank,
+                card=patient.card,
+                ranks=", ".join(map(str, facts.ranks)),
+            )

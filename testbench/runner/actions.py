@@ -13,6 +13,7 @@ from typing import Any
 
 from testbench.cards.api import CardBay
 from testbench.casebook.model import Case, Casebook, Mode, Patient, Step
+from testbench.casebook.rights import IDENTITY_RIGHTS
 from testbench.domain.hooks import OperatorDriven
 from testbench.domain.organisme import ORGANISME_DIGITS, organisme_of
 from testbench.engines.api import Engine, JsonObject
@@ -103,17 +104,13 @@ def patient_of(ctx: ActionContext, step: Step) -> Patient | None:
         raise ActionError(f"patient inconnu : {ref}") from None
 
 
-#: Patient-fixture rights that are identity, régime or organisme (caisse, centre), not coverage flags.
-_IDENTITY = {"nir", "name", "first_name", "birth_date", "regime", "caisse", "centre"}
-
-
 def _fixture_coverage(rights: Mapping[str, str]) -> JsonObject:
     """Coverage from a patient fixture: flags by name (``ald="true"``), or listed in ``coverage="ald c2s"``;
     dates (``rights-start``, ``ald-end``…) pass through as ISO strings."""
     coverage: JsonObject = {}
     for name, value in rights.items():
         key = _key(name)
-        if key in _IDENTITY:
+        if key in IDENTITY_RIGHTS:
             continue
         if key == "coverage":
             coverage.update({_key(flag): True for flag in value.split() if flag != "standard"})
