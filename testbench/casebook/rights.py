@@ -13,7 +13,7 @@ from datetime import date
 
 #: Rights that are identity, régime or organisme (caisse, centre), not coverage flags (runner/actions.py).
 IDENTITY_RIGHTS = frozenset({"nir", "name", "first_name", "birth_date", "regime", "caisse", "centre"})
-#: The coverage flags the engine reads (engines/reference/model.py), each with its optional period.
+#: The coverage flags the reference engine reads (its model imports them), each with its optional period.
 COVERAGE_FLAGS = ("ald", "c2s", "ame", "maternity", "at_mp", "prevention", "alsace_moselle", "exonerated", "aspa")
 #: The words of a ``coverage`` right: the flags, or ``standard`` (none).
 COVERAGE_WORDS = frozenset({*COVERAGE_FLAGS, "standard"})

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from testbench.domain.teleservices import RegistryError
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_USAGE
 
 
@@ -32,6 +33,8 @@ def failure_text(exc: Exception, argv: Sequence[str], t: Callable[[str], str]) -
         said = damaged_sessions(argv) or [("", damage)]
         sentence = t("fichier de session endommagé ou illisible ({reason})")
         return " ; ".join((f"{path}: " if path else "") + sentence.format(reason=t(r)) for path, r in said)
+    if isinstance(exc, RegistryError):  # the installed package's own file, edited or damaged: its place and why
+        return t("testbench mal installé : {problem}").format(problem=t(str(exc)))
     details = write_details(exc, argv)
     if details is None:  # the defect's kind is in the details, never on a person's screen (a Python class name)
         return t("erreur interne de testbench ; son détail n'a pas pu être écrit dans le dossier temporaire")

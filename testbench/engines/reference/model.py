@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from testbench.casebook.rights import COVERAGE_FLAGS
 from testbench.engines.reference import refusals as R
 from testbench.engines.reference.money import ROUNDING_MODES, AmountError, parse_decimal
 from testbench.i18n import _t
@@ -274,7 +275,7 @@ def _quantity(value: Any, field: str) -> int:
     return int(qty)
 
 
-_FLAGS = ("ald", "c2s", "ame", "maternity", "at_mp", "prevention", "alsace_moselle", "exonerated", "aspa")
+_FLAGS = COVERAGE_FLAGS  # one list: what a casebook's fixtures may give is what the engine reads
 #: Each flag's period keys (``ald_start``, ``ald_end``), spelt once rather than at every request.
 _PERIOD_KEYS = {name: (f"{name}_start", f"{name}_end") for name in _FLAGS}
 
