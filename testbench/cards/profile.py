@@ -8,6 +8,8 @@ log or a report.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, lru_cache
@@ -16,7 +18,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from testbench.casebook.source import has_doctype, xml_detail
+from testbench.casebook.source import SourceText, has_doctype, xml_detail
+from testbench.casebook.xsd import resolve_paths, run_schema
 from testbench.casebook.xsd_messages import describe
 from testbench.fmt import os_reason
 from testbench.i18n import translator
@@ -25,6 +28,7 @@ from .messages import FLAG_FR, describe_cps, describe_vitale
 from .nir import NirError, check_nir
 
 FORMAT_VERSION = "1"
+XS = "http://www.w3.org/2001/XMLSchema"
 COVERAGE_FLAGS = ("ald", "c2s", "maternity", "at_mp", "alsace_moselle", "ame")
 
 #: Default ATRs per kind (docs/cards.md §2.1 and §2.2).
@@ -39,9 +43,11 @@ DEFAULT_ATR = {
 class ProfileError(ValueError):
     """An invalid profile; the message (French, its English in testbench.i18n) starts with file:line:col."""
 
-    def __init__(self, file: str, line: int, col: int, message: str) -> None:
+    def __init__(self, file: str, line: int, col: int, message: str, others: Sequence[ProfileError] = ()) -> None:
         super().__init__(f"{file}:{line}:{col}: {message}")
         self.file, self.line, self.col, self.message = file, line, col, message
+        #: Every problem found at once (this one first): a profile's schema errors are all reported.
+        self.all: tuple[ProfileError, ...] = (self, *others)
 
     def text(self, lang: str | None = None) -> str:
         """``file:line:col: message`` in ``lang`` (the default language when None)."""
@@ -286,6 +292,47 @@ def _schema() -> etree.XMLSchema:
     return etree.XMLSchema(etree.fromstring(xsd, _parser()))
 
 
+@cache
+def _element_names() -> tuple[str, ...]:
+    xsd = resources.files("testbench.cards").joinpath("card-profile.xsd").read_bytes()
+    names = etree.fromstring(xsd, _parser()).xpath("//xs:element/@name", namespaces={"xs": XS})
+    return tuple(sorted({str(name) for name in names}))
+
+
+#: The attributes holding a PIN or the unblock code (PUK): a schema error never quotes them.
+_SECRETS = ("code", "new-code", "unblock-code")
+_MASK = "‹PIN›"
+_ATTRIBUTE = re.compile(r"^Element '[^']*', attribute '([^']+)'")
+
+
+def _masked(raw: str, secret: str | None) -> str:
+    """libxml2's error on a PIN or PUK attribute without the value: the value as written, or any quoted value
+    libxml2 says is wrong (``'…' is not``, ``'…' has a length``)."""
+    if secret:
+        return raw.replace(f"'{secret}'", f"'{_MASK}'")
+    return re.sub(r"'[^']*'(?= (?:is not|has a) )", f"'{_MASK}'", raw)
+
+
+def _schema_errors(root: etree._Element, data: bytes, file: str) -> list[ProfileError]:
+    """Every schema error of a profile, at its element's ``<`` or its attribute, secrets masked."""
+    errors = run_schema(root, _schema(), _element_names())
+    if not errors:
+        return []
+    source = SourceText(file, data.removeprefix(b"\xef\xbb\xbf"))
+    source.unrecorded_from = 0  # no expat pass recorded the start tags: found by a scan of the bytes
+    elements = resolve_paths(root, [path for *_, path, _ in errors if path])
+    problems = []
+    for line, column, path, raw in errors:
+        el = elements.get(path)
+        found = _ATTRIBUTE.match(raw)
+        attribute = found[1] if found else None
+        where = source.ref_line(line, column) if el is None else source.element_ref(el, attribute)
+        if attribute in _SECRETS:
+            raw = _masked(raw, el.get(attribute) if el is not None else None)
+        problems.append(ProfileError(file, where.line, where.col, describe(raw, translator("fr"))))
+    return sorted(problems, key=lambda p: (p.line, p.col))
+
+
 def schema_path() -> Path:
     return Path(str(resources.files("testbench.cards").joinpath("card-profile.xsd")))
 
@@ -350,10 +397,9 @@ def parse_profile(data: bytes, file: str = "<profil>", path: Path | None = None)
         raise ProfileError(
             file, line, col, "déclaration DOCTYPE refusée : un profil de carte ne doit contenir ni DTD ni entités"
         )
-    schema = _schema()
-    if not schema.validate(root):
-        err = schema.error_log[0]
-        raise ProfileError(file, err.line, max(err.column, 1), describe(err.message, translator("fr")))
+    invalid = _schema_errors(root, data, file)
+    if invalid:
+        raise ProfileError(invalid[0].file, invalid[0].line, invalid[0].col, invalid[0].message, invalid[1:])
     ctx = _Ctx(file, data.decode("utf-8", errors="replace"))
     kind = root.get("kind")
     atr_el = root.find("atr")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,14 @@ from testbench.casebook.build import Builder
 from testbench.casebook.errors import CasebookError, Problem
 from testbench.casebook.model import Case, Casebook, SourceRef
 from testbench.casebook.selection import SelectionError, compile_keyword, select_cases
-from testbench.casebook.source import LoadLimits, depth_problem, parse_tree, read_casebook_source
+from testbench.casebook.source import (
+    LoadLimits,
+    ParseResult,
+    SourceText,
+    depth_problem,
+    parse_tree,
+    read_casebook_source,
+)
 
 __all__ = [
     "CaseIds",
@@ -26,6 +33,7 @@ __all__ = [
     "Problem",
     "SelectionError",
     "check_casebook",
+    "check_casebook_cases",
     "compile_keyword",
     "load_casebook",
     "load_casebooks",
@@ -34,7 +42,16 @@ __all__ = [
 
 
 def check_casebook(path: str | Path, limits: LoadLimits | None = None) -> tuple[Casebook | None, list[Problem]]:
-    """Load one casebook and return it (or None) with all problems found, without raising.
+    """Load one casebook and return it (or None) with all problems found, without raising."""
+    casebook, problems, _cases = check_casebook_cases(path, limits)
+    return casebook, problems
+
+
+def check_casebook_cases(
+    path: str | Path, limits: LoadLimits | None = None
+) -> tuple[Casebook | None, list[Problem], Sequence[Case]]:
+    """:func:`check_casebook`, plus the cases that could be read even when the file is invalid (but
+    well-formed): their ids still count against the other files' (:class:`CaseIds`).
 
     Two parsers read the same checked bytes at once: libxml2 in this thread (the XSD's tree, then
     the schema validation, both without the GIL), and expat in a worker thread, feeding the
@@ -45,7 +62,7 @@ def check_casebook(path: str | Path, limits: LoadLimits | None = None) -> tuple[
     limits = limits or LoadLimits()
     read = read_casebook_source(path, limits)
     if read.source is None:
-        return None, read.problems
+        return None, read.problems, ()
     source = read.source
     builder = Builder(source, path)
     outcome: dict[str, Any] = {}
@@ -82,7 +99,22 @@ def check_casebook(path: str | Path, limits: LoadLimits | None = None) -> tuple[
             gc.enable()
     if "exception" in outcome:
         raise outcome["exception"]
-    casebook = outcome["casebook"]
+    casebook, problems = _outcome(outcome["casebook"], builder, parsed, source, errors, limits)
+    if casebook is not None:
+        return casebook, problems, casebook.cases
+    readable = builder.readable()[0] if parsed.root is not None and builder.malformed is None else []
+    return None, problems, readable
+
+
+def _outcome(
+    casebook: Casebook | None,
+    builder: Builder,
+    parsed: ParseResult,
+    source: SourceText,
+    errors: list[xsd.RawError] | None,
+    limits: LoadLimits,
+) -> tuple[Casebook | None, list[Problem]]:
+    """The casebook (None when invalid) and every problem, once both parsers are done."""
     # Problems at lxml elements are worded from here on: placing an element reads the offsets of
     # the start tags that the expat pass has now finished recording.
     if parsed.too_deep is not None:
@@ -94,9 +126,10 @@ def check_casebook(path: str | Path, limits: LoadLimits | None = None) -> tuple[
         return None, [wrong_root]
     if builder.malformed is not None:  # the two parsers disagree: expat's word is all we have
         return None, [builder.malformed]
-    errors = xsd.without_redundant_empty(errors or [])
+    errors = xsd.without_comma_items(xsd.without_redundant_empty(errors or []))
     problems = xsd.schema_problems(parsed.root, source, errors)
-    left_out = xsd.left_out(errors, problems, builder.unknown, not builder.gave_up)
+    foreign = xsd.outside_namespace(parsed.root, errors)
+    left_out = xsd.left_out(errors, problems, builder.unknown, not builder.gave_up, foreign)
     if left_out is not None:
         problems.append(left_out)
     problems.extend(builder.problems)
@@ -129,12 +162,11 @@ def load_casebooks(paths: Iterable[str | Path], limits: LoadLimits | None = None
         if key in seen_files:
             continue
         seen_files.add(key)
-        casebook, found = check_casebook(path, limits)
+        casebook, found, cases = check_casebook_cases(path, limits)
         problems.extend(found)
-        if casebook is None:
-            continue
-        casebooks.append(casebook)
-        problems.extend(case_ids.add(casebook))
+        problems.extend(case_ids.add_cases(path, cases))
+        if casebook is not None:
+            casebooks.append(casebook)
     if problems:
         raise CasebookError(problems)
     return casebooks
@@ -147,20 +179,27 @@ class CaseIds:
     """
 
     def __init__(self) -> None:
-        self._first: dict[str, tuple[Case, Casebook]] = {}
+        self._first: dict[str, tuple[Case, Path]] = {}
 
     def add(self, casebook: Casebook) -> list[Problem]:
+        return self.add_cases(casebook.path, casebook.cases)
+
+    def add_cases(self, path: str | Path, cases: Iterable[Case]) -> list[Problem]:
+        """The cases of the file at ``path`` (an invalid file's readable ones too): each id used before."""
         problems: list[Problem] = []
-        same_file = _resolved(casebook.path)
-        for case in casebook.cases:
+        path = Path(path)
+        same_file = _resolved(path)
+        said: set[str] = set()
+        for case in cases:
             first = self._first.get(case.id)
             if first is None:
-                self._first[case.id] = (case, casebook)
+                self._first[case.id] = (case, path)
                 continue
-            if _resolved(first[1].path) == same_file:
-                continue  # the same file given twice
-            where = case.source or SourceRef(str(casebook.path), 1)
-            before = first[0].source or SourceRef(str(first[1].path), 1)
+            if _resolved(first[1]) == same_file or case.id in said:
+                continue  # the same file given twice, or an id used twice in it (the file's own problem)
+            said.add(case.id)
+            where = case.source or SourceRef(str(path), 1)
+            before = first[0].source or SourceRef(str(first[1]), 1)
             problems.append(
                 Problem.of(where, "identifiant de cas « {case} » déjà utilisé en {where}", case=case.id, where=before)
             )

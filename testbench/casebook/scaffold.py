@@ -201,10 +201,9 @@ def _indented(block: str, indent: str, newline: str) -> str:
 
 def insert_case(text: str, case_xml: str) -> str:
     """``text`` (a casebook) with ``case_xml`` inserted before ``</cases>``, indented as its cases are."""
-    ends = list(_CASES_END.finditer(text))
-    if not ends:
+    end = _cases_end(text)
+    if end is None:
         raise ScaffoldError("pas de </cases> dans le cahier : le cas ne peut pas y être ajouté")
-    end = ends[-1].start()
     line_start = text.rfind("\n", 0, end) + 1
     closing_indent = text[line_start:end]
     if closing_indent.strip():  # </cases> follows something on its line: insert right before it
@@ -215,6 +214,38 @@ def insert_case(text: str, case_xml: str) -> str:
     before = text[:line_start]
     blank = "" if before.endswith(newline * 2) else newline  # one blank line before the case, as between cases
     return before + blank + _indented(case_xml, indent, newline) + text[line_start:]
+
+
+def _cases_end(text: str) -> int | None:
+    """Where the casebook's own ``</cases>`` starts in ``text``, as the parser finds it: not one in a comment
+    or in a CDATA section. A file the parser cannot read falls back to the last one written (refused later)."""
+    import pyexpat
+
+    data = text.encode("utf-8")
+    parser = pyexpat.ParserCreate()
+    depth, found = 0, -1
+
+    def start(_name: str, _attrs: dict[str, str]) -> None:
+        nonlocal depth
+        depth += 1
+
+    def end(name: str) -> None:
+        nonlocal depth, found
+        if depth == 2 and name.rpartition(":")[2] == "cases":
+            found = parser.CurrentByteIndex
+        depth -= 1
+
+    def doctype(*_args: object) -> None:
+        raise ValueError("DOCTYPE")  # refused in a casebook: its entities are never expanded here either
+
+    parser.StartElementHandler, parser.EndElementHandler = start, end
+    parser.StartDoctypeDeclHandler = doctype
+    try:
+        parser.Parse(data, True)
+    except (pyexpat.ExpatError, ValueError):
+        ends = list(_CASES_END.finditer(text))
+        return ends[-1].start() if ends else None
+    return len(data[:found].decode("utf-8")) if found >= 0 else None
 
 
 def new_casebook(case_xml: str) -> str:

@@ -32,6 +32,9 @@ class LoadLimits:
 
     max_bytes: int = DEFAULT_MAX_BYTES
     max_depth: int = DEFAULT_MAX_DEPTH
+    #: The option that raises ``max_bytes`` for the command reading (``validate --max-size``), said when a file
+    #: is too big; none (``run``, the workstation): the limit is fixed, the file has to be split.
+    size_option: str = ""
 
 
 def make_parser() -> etree.XMLParser:
@@ -137,6 +140,14 @@ class SourceText:
 
     def ref_line(self, line: int, col: int = 1) -> SourceRef:
         return SourceRef(self.display, max(line, 1), max(col, 1))
+
+    def line_text(self, line: int) -> str:
+        """The text of ``line`` (1-based; empty past the end), to find a token on it."""
+        starts = self._starts()
+        if not 0 < line <= len(starts):
+            return ""
+        end = starts[line] - 1 if line < len(starts) else len(self.data)
+        return self.data[starts[line - 1] : end].decode("utf-8", "replace")
 
     def locate(self, offset: int, attribute: str | None = None) -> SourceRef:
         """Where the start tag at ``offset`` begins, or where ``attribute`` is written inside it."""
@@ -288,6 +299,7 @@ _XML_DETAILS: tuple[tuple[str, str], ...] = (
     (r"Specification mandates value for attribute (?P<name>\S+)", "attribut « {name} » sans valeur"),
     (r"Unescaped '<' not allowed in attributes values", "« < » non échappé dans une valeur d'attribut"),
     (r"Comment not terminated", "commentaire non terminé"),
+    (r"Comment too big found", "commentaire trop long"),
     (r"Double hyphen within comment(?::.*)?", "« -- » dans un commentaire"),
     (r"EntityRef: expecting ';'|xmlParseEntityRef: no name", "« & » seul : écrivez &amp;"),
     (r"xmlParseCharRef: invalid xmlChar value (?P<code>\d+)", "référence de caractère interdite (&#{code};)"),
@@ -309,7 +321,7 @@ def xml_detail(detail: str) -> str:
     """The XML library's detail in French where its shape is known (its English in testbench.i18n)."""
     detail = _POSITION.sub("", detail.strip())  # lxml's own « , line 8, column 16 »: the place is said already
     for pattern, french in _XML_DETAILS:
-        if found := re.fullmatch(pattern, detail):
+        if found := re.fullmatch(pattern, detail, re.S):  # libxml2 may quote a few lines of the file
             return french.format(**found.groupdict())
     return detail
 
@@ -345,6 +357,17 @@ def _prolog_doctype(data: bytes) -> int:
     return -1
 
 
+_TOO_BIG = "fichier trop volumineux ({size} octets, limite {limit} octets) : scindez le cahier en plusieurs fichiers"
+_TOO_BIG_OPTION = "fichier trop volumineux ({size} octets, limite {limit} octets) : {option} MO relève la limite"
+
+
+def _too_big(display: str, size: int, limits: LoadLimits) -> Problem:
+    """The size refusal, with what raises the limit for the command reading, or that it is fixed."""
+    if limits.size_option:
+        return _problem(display, _TOO_BIG_OPTION, size=size, limit=limits.max_bytes, option=limits.size_option)
+    return _problem(display, _TOO_BIG, size=size, limit=limits.max_bytes)
+
+
 def read_casebook_source(path: Path, limits: LoadLimits) -> ReadResult:
     """Read and check one file before any parser sees it. Never raises for bad input."""
     display = str(path)
@@ -358,14 +381,7 @@ def read_casebook_source(path: Path, limits: LoadLimits) -> ReadResult:
             return result
         size = path.stat().st_size
         if size > limits.max_bytes:
-            result.problems.append(
-                _problem(
-                    display,
-                    "fichier trop volumineux ({size} octets, limite {limit} octets)",
-                    size=size,
-                    limit=limits.max_bytes,
-                )
-            )
+            result.problems.append(_too_big(display, size, limits))
             return result
         data = path.read_bytes()
     except FileNotFoundError:
@@ -463,8 +479,9 @@ def parse_tree(source: SourceText, limits: LoadLimits) -> ParseResult:
         if not entries:
             line, col = exc.position if exc.position else (1, 1)
             result.problems.append(malformed(source.ref_line(line, col), exc.msg))
-        for entry in entries:
-            result.problems.append(malformed(source.ref_line(entry.line, entry.column), entry.message))
+        for entry in without_cascade(entries):
+            where = source.ref_line(entry.line, token_column(source, entry.line, entry.column, entry.message))
+            result.problems.append(malformed(where, entry.message))
         return result
     if has_doctype(root):
         result.problems.append(_problem(source.display, "déclaration DOCTYPE refusée"))
@@ -475,6 +492,61 @@ def parse_tree(source: SourceText, limits: LoadLimits) -> ParseResult:
         return result
     result.root = root
     return result
+
+
+#: libxml2's errors about the nesting of tags: after the first one its idea of what is open is off, and the
+#: ones that follow are mostly its echoes (one missing « / » gave a mismatch at every closing tag after it).
+_STRUCTURE_ERRORS = frozenset(
+    {
+        "ERR_TAG_NAME_MISMATCH",
+        "ERR_TAG_NOT_FINISHED",
+        "ERR_GT_REQUIRED",
+        "ERR_LTSLASH_REQUIRED",
+        "ERR_SPACE_REQUIRED",
+        "ERR_ATTRIBUTE_NOT_STARTED",
+        "ERR_DOCUMENT_END",
+    }
+)
+
+
+def without_cascade(entries: Sequence[etree._LogEntry]) -> list[etree._LogEntry]:
+    """libxml2's errors without the structure errors that follow a first one (its poor recovery)."""
+    kept: list[etree._LogEntry] = []
+    structure = False
+    for entry in entries:
+        if entry.type_name in _STRUCTURE_ERRORS:
+            if structure:
+                continue
+            structure = True
+        kept.append(entry)
+    return kept
+
+
+#: What libxml2 complains about, by its words: the token whose start a person looks for (libxml2 gives the
+#: column just after it). Found by scanning back on the line; not found, libxml2's column stays.
+_TOKENS: tuple[tuple[str, str], ...] = (
+    (r"Opening and ending tag mismatch: \S+ line \d+ and (?P<name>\S+)", r"</{name}"),
+    (r"Entity '(?P<name>[^']+)' not defined", r"&{name}"),
+    (r"xmlParseEntityRef: no name|EntityRef: expecting ';'", r"&"),
+    (r"xmlParseCharRef: .*", r"&#"),
+    (r"Attribute (?P<name>\S+) redefined", r"(?<![\w.:-]){name}\s*="),
+    (r"Specification mandates value for attribute (?P<name>\S+)", r"(?<![\w.:-]){name}"),
+    (r"Unescaped '<' not allowed in attributes values", r"<"),
+    (r"Comment too big found", r"<!--"),
+)
+
+
+def token_column(source: SourceText, line: int, column: int, message: str) -> int:
+    """Where the token libxml2's ``message`` is about starts on ``line``, up to its ``column`` (1-based)."""
+    for shape, token in _TOKENS:
+        found = re.fullmatch(shape, message.strip())
+        if found is None:
+            continue
+        names = {key: re.escape(value) for key, value in found.groupdict().items()}
+        before = source.line_text(line)[: max(column, 0)]  # column included: libxml2 points at a refused « < »
+        starts = [match.start() for match in re.finditer(token.format(**names), before)]
+        return starts[-1] + 1 if starts else column
+    return column
 
 
 def depth_problem(source: SourceText, element: etree._Element, limits: LoadLimits) -> Problem:

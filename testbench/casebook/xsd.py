@@ -53,6 +53,7 @@ _NOT_ALLOWED = re.compile(r"^Element '[^']*', attribute '(?:\{[^}]*\})?([^']+)':
 _ATTRIBUTE = re.compile(r"^Element '[^']*', attribute '([^']+)'")
 _ROOT_TAG = f"{{{NAMESPACE}}}casebook"
 _WRONG_NAMESPACE = 'espace de noms « {found} » inconnu : un cahier de tests version 1 déclare xmlns="{namespace}"'
+_NO_NAMESPACE = '<casebook> sans espace de noms : un cahier de tests version 1 déclare xmlns="{namespace}"'
 _WRONG_ROOT = (
     'élément racine <{root}> : un cahier de tests commence par <casebook xmlns="{namespace}" format-version="1">'
 )
@@ -67,36 +68,45 @@ RawError = tuple[int, int, str, str]
 Aside = tuple[etree._Element, int, etree._Element]
 
 
-def run_schema(root: etree._Element) -> list[RawError]:
-    """Validate against the schema; return the raw errors. Safe to call from a worker thread.
+def run_schema(
+    root: etree._Element, compiled: etree.XMLSchema | None = None, known: tuple[str, ...] | None = None
+) -> list[RawError]:
+    """Validate against the schema (the casebook's, or ``compiled`` declaring the elements ``known``); return
+    the raw errors. Safe to call from a worker thread.
 
     libxml2 validates without the GIL, so the loader runs this beside the (pure Python) builder.
     libxml2 stops checking a parent's children at the first one it did not expect: that child is
     set aside and the tree validated again (at most :data:`ROUNDS` times), so the errors it hid
     come out in the same run; the tree is put back as it was before returning.
     """
-    errors = _validate(root)
+    compiled = compiled or schema()
+    known = element_names() if known is None else known
+    errors = _validate(root, compiled)
     if not any(_NOT_EXPECTED.match(message) for *_, message in errors):
         return errors
     seen = {(path, message) for _, _, path, message in errors}
     removed: list[list[Aside]] = []
+    renamed: list[tuple[etree._Element, str]] = []
     later: list[tuple[int, int, etree._Element | None, str]] = []
     try:
         found = errors
         for _ in range(ROUNDS):
-            aside = _set_aside(root, found)
-            if not aside:
+            was_renamed = len(renamed)
+            aside = _set_aside(root, found, renamed)
+            if not aside and len(renamed) == was_renamed:
                 break
             removed.append(aside)
-            again = _validate(root)
+            again = _validate(root, compiled)
             elements = resolve_paths(root, [path for _, _, path, _ in again if path])
             parents = {id(parent) for parent, _, _ in aside}  # the proxies live on in ``aside``
-            found = [error for error in again if not _cascade(elements.get(error[2]), error[3], parents)]
+            found = [error for error in again if not _cascade(elements.get(error[2]), error[3], parents, known)]
             later.extend((line, column, elements.get(path), message) for line, column, path, message in found)
     finally:
         for aside in reversed(removed):
             for parent, index, child in aside:
                 parent.insert(index, child)
+        for el, tag in renamed:
+            el.tag = tag
     tree = root.getroottree()
     for line, column, el, message in later:
         path = tree.getpath(el) if el is not None else ""
@@ -110,20 +120,27 @@ def run_schema(root: etree._Element) -> list[RawError]:
 ROUNDS = 8
 
 
-def _validate(root: etree._Element) -> list[RawError]:
+def _validate(root: etree._Element, xsd: etree.XMLSchema) -> list[RawError]:
     """One validation: the compiled schema and its error log are shared, the lock keeps validate + read atomic."""
-    xsd = schema()
     with _VALIDATE_LOCK:
         if xsd.validate(root):
             return []
         return [(e.line, e.column, e.path or "", e.message) for e in xsd.error_log]
 
 
-def _set_aside(root: etree._Element, errors: list[RawError]) -> list[Aside]:
-    """Take out each child libxml2 did not expect; return (parent, index, child) in document order."""
-    paths = [path for _, _, path, message in errors if path and _NOT_EXPECTED.match(message)]
+def _set_aside(root: etree._Element, errors: list[RawError], renamed: list[tuple[etree._Element, str]]) -> list[Aside]:
+    """Take out each child libxml2 did not expect; return (parent, index, child) in document order.
+
+    A misspelling of the one element expected there (<natur> for <nature>) is renamed instead, its old tag
+    added to ``renamed``: its attributes and the siblings after it are then checked too."""
+    paths = {path: message for _, _, path, message in errors if path and _NOT_EXPECTED.match(message)}
     aside = []
-    for el in resolve_paths(root, paths).values():
+    for path, el in resolve_paths(root, paths).items():
+        meant = _MEANT.search(paths[path])
+        if meant is not None and _close(etree.QName(el).localname, etree.QName(meant[1]).localname):
+            renamed.append((el, el.tag))
+            el.tag = meant[1]
+            continue
         parent = el.getparent()
         if parent is not None:
             aside.append((parent, parent.index(el), el))
@@ -133,7 +150,17 @@ def _set_aside(root: etree._Element, errors: list[RawError]) -> list[Aside]:
     return aside
 
 
-def _cascade(el: etree._Element | None, message: str, parents: set[int]) -> bool:
+_MEANT = re.compile(r"Expected is \( ([^ ,()]+) \)\.$")
+
+
+def _close(written: str, expected: str) -> bool:
+    """A misspelling (not the right name in another namespace: its children would be each reported too)."""
+    import difflib  # for a misspelt element only
+
+    return written != expected and bool(difflib.get_close_matches(written, [expected], n=1, cutoff=0.6))
+
+
+def _cascade(el: etree._Element | None, message: str, parents: set[int], known: tuple[str, ...]) -> bool:
     """A content error that only follows from a child set aside (``parents``: the ids of their parents): its
     parent now lacks it, or a known sibling now comes too early. A sibling the schema does not know is an
     error of its own."""
@@ -143,7 +170,7 @@ def _cascade(el: etree._Element | None, message: str, parents: set[int]) -> bool
         return id(el) in parents
     if _NOT_EXPECTED.match(message):
         parent = el.getparent()
-        return parent is not None and id(parent) in parents and etree.QName(el).localname in element_names()
+        return parent is not None and id(parent) in parents and etree.QName(el).localname in known
     return False
 
 
@@ -155,6 +182,20 @@ def without_redundant_empty(errors: list[RawError]) -> list[RawError]:
     """An empty text breaks both facets of a non-empty type (minimum length, pattern): one problem says it."""
     blank = {(line, path) for line, _, path, raw in errors if _NOT_BLANK.match(raw)}
     return [e for e in errors if not ((e[0], e[2]) in blank and _EMPTY.match(e[3]))]
+
+
+_LIST_VALUE = re.compile(
+    r"^Element '[^']*', attribute '([^']+)': '(.*,.*)' is not a valid value of the list type", re.S
+)
+_ITEM_VALUE = re.compile(r"^Element '[^']*', attribute '([^']+)': \[facet '[^']+'\] The value '(.*,.*)'", re.S)
+
+
+def without_comma_items(errors: list[RawError]) -> list[RawError]:
+    """A list written with commas (tags="lpp, e1"): the list's problem says so, its item « lpp, » is its echo."""
+    lists = {(line, path, found[1]) for line, _, path, raw in errors if (found := _LIST_VALUE.match(raw))}
+    return [
+        e for e in errors if not ((found := _ITEM_VALUE.match(e[3])) and (e[0], e[2], found[1]) in lists)
+    ]
 
 
 def schema_problems(root: etree._Element, source: SourceText, errors: list[RawError]) -> list[Problem]:
@@ -183,25 +224,40 @@ def schema_problems(root: etree._Element, source: SourceText, errors: list[RawEr
     return problems
 
 
-def left_out(errors: list[RawError], problems: list[Problem], unknown: int, exact: bool) -> Problem | None:
+def left_out(
+    errors: list[RawError], problems: list[Problem], unknown: int, exact: bool, outside_namespace: int = 0
+) -> Problem | None:
     """How many of the ``unknown`` elements the format does not know the schema's errors leave out, said
     after the last one listed (libxml2 names one per parent per validation: :data:`ROUNDS` bound them).
 
     ``problems`` are :func:`schema_problems` of ``errors``; ``exact`` is False when ``unknown`` is a lower
-    bound (the expat pass stopped counting)."""
+    bound (the expat pass stopped counting). ``outside_namespace`` of the ``unknown`` are elements the format
+    knows, written outside its namespace (:func:`outside_namespace`): not unknown, and said once already."""
     listed = [
         problem
         for (*_, raw), problem in zip(errors, problems, strict=True)
-        if (found := _NOT_EXPECTED.match(raw))
-        and (found.group(1) != NAMESPACE or found.group(2) not in element_names())
+        if (found := _NOT_EXPECTED.match(raw)) and found.group(2) not in element_names()
     ]
-    count = unknown - len(listed)
+    count = unknown - len(listed) - outside_namespace
     if not listed or count <= 0:
         return None
     last = max(listed, key=lambda problem: (problem.source.line, problem.source.col)).source
     if exact and count == 1:
         return Problem(last, _LEFT_OUT_ONE)
     return Problem.of(last, _LEFT_OUT if exact else _LEFT_OUT_AT_LEAST, count=count)
+
+
+def outside_namespace(root: etree._Element, errors: list[RawError]) -> int:
+    """Elements of the tree the format knows by name but written outside its namespace; 0 (no walk) when no
+    error is about one."""
+    if not any((found := _NOT_EXPECTED.match(raw)) and found.group(1) != NAMESPACE for *_, raw in errors):
+        return 0
+    names = set(element_names())
+    return sum(
+        1
+        for el in root.iter(etree.Element)
+        if (qname := etree.QName(el)).namespace != NAMESPACE and qname.localname in names
+    )
 
 
 def _hint(raw: str) -> tuple[str, str]:
@@ -301,11 +357,7 @@ def root_problem(root: etree._Element, source: SourceText) -> Problem | None:
         return None
     qname = etree.QName(root)
     if qname.localname == "casebook":
-        found = qname.namespace
-        return Problem(
-            source.element_ref(root),
-            *in_both(
-                lambda t: t(_WRONG_NAMESPACE).format(found=found or t("aucun espace de noms"), namespace=NAMESPACE)
-            ),
-        )
+        if not qname.namespace:
+            return Problem.of(source.element_ref(root), _NO_NAMESPACE, namespace=NAMESPACE)
+        return Problem.of(source.element_ref(root), _WRONG_NAMESPACE, found=qname.namespace, namespace=NAMESPACE)
     return Problem.of(source.element_ref(root), _WRONG_ROOT, root=qname.localname, namespace=NAMESPACE)

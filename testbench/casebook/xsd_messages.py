@@ -183,6 +183,15 @@ PATTERN_TYPES = {
 }
 #: a value of a type :data:`TYPE_WORDS` says in words
 TYPED = "« {value} » ne convient pas : il faut {needed}"
+#: a list written with commas (tags="lpp, e1"), by the list type: the one thing to change
+LIST_COMMA = {
+    "TagList": "virgule : séparez les étiquettes par des espaces",
+    "RequirementList": "virgule : séparez les identifiants d'exigence par des espaces",
+    "RuleList": "virgule : séparez les noms de règle par des espaces",
+}
+#: an element the format knows, written outside its namespace (xmlns="" on a <case>, a prefix forgotten)
+WRONG_NAMESPACE = """<{element}> n'est pas dans l'espace de noms {namespace} (xmlns="{found}")"""
+_FOREIGN = re.compile(r"(?:\{(?P<namespace>[^}]*)\})?(?P<name>[^{}]+)")
 
 
 def readable(text: str) -> str:
@@ -205,6 +214,9 @@ def _allowed(items: str) -> str:
 def describe(raw: str, t: Callable[[str], str]) -> str:
     """One libxml2 schema error worded by ``t`` (the French templates as they are, or their English)."""
     head = _HEAD.fullmatch(raw.strip())
+    if head is not None and (foreign := _outside_namespace(head["element"], head["body"])) is not None:
+        element, found = foreign
+        return t(PREFIX).format(detail=t(WRONG_NAMESPACE).format(element=element, namespace=NAMESPACE, found=found))
     if head is not None:
         body = head["body"]
         for pattern, template in SHAPES:
@@ -215,6 +227,8 @@ def describe(raw: str, t: Callable[[str], str]) -> str:
             named = readable(fields.get("type") or "") or PATTERN_TYPES.get(fields.get("pattern") or "", "")
             if named in ("Date", "xs:date") and (reason := _no_such_date(fields["value"], t)) is not None:
                 template, fields = NO_SUCH_DATE, {"value": fields["value"], "reason": reason}
+            elif (comma := LIST_COMMA.get(named)) is not None and "," in fields["value"]:
+                template, fields = comma, {}
             elif (words := TYPE_WORDS.get(named)) is not None:
                 template, fields = TYPED, {"value": fields["value"], "needed": t(words)}
             if fields.get("expected") is not None:
@@ -229,6 +243,19 @@ def describe(raw: str, t: Callable[[str], str]) -> str:
             )
             return t(SUBJECT).format(subject=subject, detail=t(template).format(**fields))
     return t(PREFIX).format(detail=readable(raw))
+
+
+def _outside_namespace(element: str, body: str) -> tuple[str, str] | None:
+    """(name, namespace written) of an element not expected only because it is outside our namespace: one
+    libxml2 expected by the same name in ours. None otherwise."""
+    if not body.startswith("This element is not expected. Expected is"):
+        return None
+    written = _FOREIGN.fullmatch(element)
+    if written is None or written["namespace"] == NAMESPACE:
+        return None
+    if f"{{{NAMESPACE}}}{written['name']}" not in re.findall(r"\{[^}]*\}[\w.\-]+", body):
+        return None
+    return written["name"], written["namespace"] or ""
 
 
 def _no_such_date(value: str, t: Callable[[str], str]) -> str | None:

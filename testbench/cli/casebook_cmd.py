@@ -14,7 +14,7 @@ import os
 import queue
 import sys
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -62,12 +62,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     lang = args.lang or default_language()
     t = translator(lang)
-    limits = LoadLimits()
+    limits = LoadLimits(size_option="--max-size")
     if args.max_size is not None:
         if not 0 < args.max_size < 1 << 30:  # nan, inf, 0 or less: no size limit anyone means
             print(f"testbench validate: {t('--max-size doit être positif')}", file=sys.stderr)
             return EXIT_USAGE
-        limits = LoadLimits(max_bytes=int(args.max_size * 1024 * 1024), max_depth=limits.max_depth)
+        limits = LoadLimits(int(args.max_size * 1024 * 1024), limits.max_depth, limits.size_option)
     if args.watch:
         return _watch(args.casebooks, limits, lang)
     failed = 0
@@ -79,6 +79,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             continue
         assert casebook is not None
         print(_summary(lang, path, casebook))
+        _warn_too_big_to_run(path, t)
     if failed:
         total = len(args.casebooks)
         print(
@@ -99,17 +100,33 @@ def _check(paths: Sequence[Path], limits: LoadLimits) -> list[tuple[Path, Result
     """Each file checked with the card profiles it names, then case ids checked across the files (a
     duplicate is a problem of both)."""
     from testbench.cards.profile_check import card_profile_problems
-    from testbench.casebook.loader import CaseIds, check_casebook
+    from testbench.casebook.loader import CaseIds, check_casebook_cases
 
     case_ids = CaseIds()
     results = []
     for path in paths:
-        casebook, problems = check_casebook(path, limits)
+        casebook, problems, cases = check_casebook_cases(path, limits)
         if casebook is not None:
             problems.extend(card_profile_problems(casebook.fixtures.cards.values()))
-            problems.extend(case_ids.add(casebook))
+        # An invalid file's readable cases too; its own problems in line order, its profiles' after them.
+        problems.extend(case_ids.add_cases(path, cases))
+        own = str(path)
+        problems.sort(key=lambda p: (0, p.source.line, p.source.col) if p.source.file == own else (1, 0, 0))
         results.append((path, (casebook, problems)))
     return results
+
+
+def _warn_too_big_to_run(path: Path, t: Callable[[str], str]) -> None:
+    """Valid under a raised --max-size, yet bigger than what ``run`` reads (its limit is fixed)."""
+    from testbench.casebook.source import DEFAULT_MAX_BYTES
+
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return
+    if size > DEFAULT_MAX_BYTES:
+        said = t("attention : {path} dépasse {limit} octets, testbench run le refusera : scindez le cahier")
+        print(said.format(path=path, limit=DEFAULT_MAX_BYTES), file=sys.stderr)
 
 
 def _summary(lang: str, path: Path, casebook: Casebook) -> str:
