@@ -28,6 +28,8 @@ def card_profile_problems(cards: Iterable[CardFixture]) -> list[Problem]:
         except ProfileError as exc:
             if not profile.is_file():
                 continue
-            where = SourceRef(exc.file, exc.line, exc.col)
-            problems.append(Problem(where, *in_both(lambda t, e=exc: t(_PROFILE_INVALID).format(reason=t(e.message)))))
+            for each in exc.all:  # every problem of the profile at once, as a casebook's
+                where = SourceRef(each.file, each.line, each.col)
+                said = in_both(lambda t, e=each: t(_PROFILE_INVALID).format(reason=t(e.message)))
+                problems.append(Problem(where, *said))
     return problems

@@ -16,7 +16,7 @@ from pathlib import Path
 from testbench.casebook.build import Builder
 from testbench.casebook.errors import Problem
 from testbench.casebook.frames import NS
-from testbench.casebook.loader import CaseIds, check_casebook
+from testbench.casebook.loader import CaseIds, check_casebook, check_casebook_cases
 from testbench.casebook.model import Casebook, PlanIdentity
 from testbench.casebook.source import LoadLimits, read_casebook_source
 from testbench.casebook.vocabulary import FORMAT_VERSION
@@ -100,10 +100,9 @@ def read_casebooks(paths: list[Path], limits: LoadLimits | None = None) -> list[
     states: list[CasebookState] = []
     ids = CaseIds()
     for path in paths:
-        casebook, problems = check_casebook(path, limits)
-        if casebook is not None:
-            problems = ids.add(casebook)
-        else:
+        casebook, problems, cases = check_casebook_cases(path, limits)
+        problems = [*problems, *ids.add_cases(path, cases)]  # an invalid file's readable ids count too
+        if casebook is None:
             casebook = readable_cases(path, limits)
         grouped = group_by_case(problems, _spans_of(Path(path))) if problems else {}
         states.append(CasebookState(Path(path), casebook, grouped))
