@@ -6,6 +6,9 @@
 - :func:`deferred` — a few steps that must not be cut in the middle (the renames that put a whole output in
   place, the removal of what an interrupted write left): a signal arriving then takes effect right after.
 - :func:`ignored` — the last lines of an interrupted command: a further ^C does not cut them.
+- :func:`on_hangup` — the workstation's: a closed terminal (SIGHUP) quits it as Ctrl+Q does.
+
+A closed terminal (SIGHUP, where the system has one) is one more interruption: handled as SIGTERM is.
 
 Python runs signal handlers in the main thread only, and only that thread may install them: elsewhere (a
 workstation's worker thread) these do nothing. ``signal.SIGTERM`` exists on Windows too. A utility: it
@@ -20,8 +23,12 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
-#: ^C, and what a CI's cancel or timeout sends
-SIGNALS = (signal.SIGINT, signal.SIGTERM)
+#: a closed terminal (its window, an SSH session gone); Windows has no such signal
+SIGHUP: int | None = getattr(signal, "SIGHUP", None)
+#: ^C, what a CI's cancel or timeout sends, and a closed terminal where the system has one
+SIGNALS = (signal.SIGINT, signal.SIGTERM, *((SIGHUP,) if SIGHUP is not None else ()))
+#: the signals :func:`stopping` turns into ``KeyboardInterrupt`` (^C is one already)
+_TERMINATING = tuple(sig for sig in SIGNALS if sig != signal.SIGINT)
 
 Handler = Callable[[int, Any], Any] | int | None
 
@@ -35,9 +42,10 @@ def _ignore(_signum: int, _frame: object) -> None:
 
 
 def _interrupt(_signum: int, _frame: object) -> None:
-    """The first SIGTERM interrupts as ^C does; a further one (a CI insisting) lets the clean-up that closes
-    the benches' processes finish."""
-    signal.signal(signal.SIGTERM, _ignore)
+    """The first SIGTERM (or SIGHUP) interrupts as ^C does; a further one (a CI insisting) lets the clean-up that
+    closes the benches' processes finish."""
+    for sig in _TERMINATING:
+        signal.signal(sig, _ignore)
     raise KeyboardInterrupt
 
 
@@ -48,16 +56,17 @@ class Stopping:
         self.previous = previous
 
     def release_terminate(self) -> None:
-        """SIGTERM back to what it was: a command that leaves it to its own owner (the workstation's Textual, the
-        processes a bench starts and stops itself)."""
-        handler = self.previous.get(signal.SIGTERM)
-        if handler is not None and _main_thread():
-            signal.signal(signal.SIGTERM, handler)  # type: ignore[arg-type]
+        """SIGTERM and SIGHUP back to what they were: a command that leaves them to their own owner (the
+        workstation, :func:`on_hangup`; the processes a bench starts and stops itself)."""
+        for sig in _TERMINATING:
+            handler = self.previous.get(sig)
+            if handler is not None and _main_thread():
+                signal.signal(sig, handler)  # type: ignore[arg-type]
 
 
 @contextlib.contextmanager
 def stopping(*, terminate: bool = True, final: bool = False) -> Iterator[Stopping]:
-    """A command's signals: with ``terminate``, SIGTERM raises ``KeyboardInterrupt`` as ^C does (once).
+    """A command's signals: with ``terminate``, SIGTERM and SIGHUP raise ``KeyboardInterrupt`` as ^C does (once).
 
     At the end the previous handlers are restored — or, ``final`` (the process's own command, which ends with
     it), both signals are ignored: the exit code is decided, and a late ^C or SIGTERM while the interpreter
@@ -68,7 +77,8 @@ def stopping(*, terminate: bool = True, final: bool = False) -> Iterator[Stoppin
         return
     previous = {sig: signal.getsignal(sig) for sig in SIGNALS}
     if terminate:
-        signal.signal(signal.SIGTERM, _interrupt)
+        for sig in _TERMINATING:
+            signal.signal(sig, _interrupt)
     try:
         yield Stopping(previous)
     finally:
@@ -126,3 +136,22 @@ def ignored() -> contextlib.AbstractContextManager[None]:
     """A ^C or SIGTERM arriving while the block runs is dropped: the last lines an interrupted command says
     (the command that finishes its work) are said whole."""
     return _holding(deliver=False)
+
+
+def on_hangup(callback: Callable[[], None]) -> Callable[[], None]:
+    """While it is installed, a closed terminal (SIGHUP) calls ``callback`` in the event loop running now instead
+    of killing the process: the workstation quits as Ctrl+Q does (a step left pending, resumable), not a case
+    cut without its verdict. Returns what puts the previous handler back; nothing where there is no SIGHUP
+    (Windows) or off the main thread."""
+    if SIGHUP is None or not _main_thread():
+        return lambda: None
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    previous = signal.signal(SIGHUP, lambda _signum, _frame: loop.call_soon_threadsafe(callback))
+
+    def restore() -> None:
+        if _main_thread() and previous is not None:
+            signal.signal(SIGHUP, previous)
+
+    return restore

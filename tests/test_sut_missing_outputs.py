@@ -169,7 +169,7 @@ def test_the_workstation_shows_the_warning_as_a_notice_and_runs(tmp_path: Path) 
 
     asyncio.run(scenario("fr"))
     asyncio.run(scenario("en"))
-    assert "dossier de sortie" not in seen["before-fr"]  # said as the run starts
+    assert MISSING_FR.format(folder=folder) in seen["before-fr"]  # said as the workstation opens, and as the run starts
     assert MISSING_FR.format(folder=folder) in seen["toasts-fr"]
     assert MISSING_FR.format(folder=folder) in seen["log-fr"]
     assert MISSING_EN.format(folder=folder) in seen["toasts-en"]

@@ -434,7 +434,7 @@ class Campaign:
         return out
 
     def _warn_at_start(self) -> None:
-        """Each ``--sut-profile`` output folder that is not there, and each prepared attestation that names no
+        """Each ``--sut-profile`` log or output folder that is not there, and each prepared attestation that names no
         step of the casebooks, said as the run starts (``run``'s stderr, the workstation's notice): not refused
         (the application may create its folder at its first write; a file may serve several casebooks)."""
         if self.notify is None:
@@ -445,9 +445,9 @@ class Campaign:
         profile = self.options.bench.profile
         if profile is None:
             return
-        from testbench.sut.profile import output_warnings
+        from testbench.sut.check import profile_warnings
 
-        for warning in output_warnings(profile):
+        for warning in profile_warnings(profile):
             self.notify(warning)
 
     def _record_plan(self, store: SessionStore) -> None:

@@ -87,7 +87,18 @@ class CheckReport:
     def warnings(self) -> list[str]:
         """What is declared but not there now, a French sentence each: a log that matches no file (or cannot
         be read), an output folder that does not exist (``sut check`` exits 2; the profile itself is fine)."""
-        return [log.warning for log in self.logs if log.warning] + output_warnings(self.profile)
+        return profile_warnings(self.profile, self.logs)
+
+
+def profile_warnings(profile: SutProfile, logs: list[LogReading] | None = None) -> list[str]:
+    """What the profile declares but is not there now, a French sentence each (read in the person's language
+    through the catalogue): a log that matches no file or cannot be read, then each output folder missing
+    (:func:`~testbench.sut.profile.output_warnings`); ``logs`` the sources already read, else read here.
+
+    The one check of ``testbench sut check``, of the start of a run (:class:`~testbench.runner.campaign.Campaign`)
+    and of the workstation as it opens: a warning, not a refusal (the application creates them as it writes)."""
+    readings = logs if logs is not None else [read_log(source, 1) for source in profile.log_sources]
+    return [log.warning for log in readings if log.warning] + output_warnings(profile)
 
 
 def last_lines(path: Path, count: int, encoding: str) -> list[str]:

@@ -232,8 +232,8 @@ def output_warnings(profile: SutProfile) -> list[str]:
     whose folder is not there, a sentence each (French, as every notice; read in the person's language through
     the catalogue); empty when all are there.
 
-    The one check of ``testbench sut check`` and of the start of a run with the profile (``run``, ``demo``
-    and the workstation, :class:`~testbench.runner.campaign.Campaign`): a warning, not a refusal.
+    The folders' half of :func:`testbench.sut.check.profile_warnings` (with the logs'), the one check of ``testbench
+    sut check``, of the start of a run and of the workstation as it opens: a warning, not a refusal.
     """
     said = []
     for key, folder in profile.outputs.items():

@@ -353,6 +353,23 @@ ACTIONS: tuple[ActionSpec, ...] = (
 
 BY_ID = {a.id: a for a in ACTIONS}
 
+#: the manual-step window's own keys (``tui.screens.AttestScreen``): its bindings, and what F1 lists over it
+MANUAL_STEP_ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec(
+        "step-confirm",
+        "ctrl+s",
+        "confirm",
+        "Confirmer",
+        "Confirmer l'étape, avec les valeurs saisies",
+        group="Étape manuelle",
+    ),
+    ActionSpec(
+        "step-reject", "ctrl+r", "reject", "Rejeter", "Rejeter l'étape (le motif dans la note)", group="Étape manuelle"
+    ),
+)
+#: the workstation's actions that still act while the manual-step window is open: every other key is typed there
+IN_MANUAL_STEP = ("stop", "help", "language", "quit")
+
 
 def label(spec: ActionSpec, lang: str) -> str:
     """The action's short label in ``lang`` (footer, Textual's keys panel), from the one catalogue."""

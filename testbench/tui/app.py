@@ -37,8 +37,10 @@ from testbench import fmt
 from testbench.casebook.selection import SelectionError
 from testbench.domain.attestation import Operator
 from testbench.i18n import set_language, tn, use_language
+from testbench.interrupts import on_hangup
 from testbench.runner.options import CampaignOptions
 from testbench.store.traceindex import TraceSource
+from testbench.sut.check import profile_warnings
 from testbench.tui import actions as registry
 from testbench.tui.casebook_reload import CasebookReload
 from testbench.tui.commands import ActionCommands, CaseCommands
@@ -54,7 +56,15 @@ from testbench.tui.review_report import ReviewAndReport
 from testbench.tui.run_handlers import RunHandlers
 from testbench.tui.run_log import RunLog
 from testbench.tui.run_options import with_choice
-from testbench.tui.screens import FormScreen, FreeText, HelpContents, HelpScreen, OneValue, WorkstationPalette
+from testbench.tui.screens import (
+    AttestScreen,
+    FormScreen,
+    FreeText,
+    HelpContents,
+    HelpScreen,
+    OneValue,
+    WorkstationPalette,
+)
 from testbench.tui.texts import make_translator
 from testbench.tui.tool_screen import ToolWindows
 from testbench.tui.traceview import TracePanes
@@ -90,6 +100,7 @@ class WorkstationApp(
     # classes put on every screen by its size: styles.tcss and the windows adapt to 80×24
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]  # noqa: RUF012
+    _restore_hangup: Callable[[], None] | None = None  # SIGHUP's previous handler, put back on unmount
 
     def __init__(
         self,
@@ -177,6 +188,7 @@ class WorkstationApp(
             for key, typed in _priority_split(spec.key or keys[spec.id])
         ]
         bindings.append(Binding("escape", "leave_field", show=False))
+        bindings.append(Binding("q,ctrl+c", "quit_hint", show=False))  # what people try: said how to quit
         self._bindings = BindingsMap(bindings)
 
     def get_key_display(self, binding: Binding) -> str:
@@ -258,6 +270,9 @@ class WorkstationApp(
         self.refresh_overview()
         self.check_integrity()  # a session altered after the fact is said as soon as it is known
         self.setup_exam()
+        self._restore_hangup = on_hangup(self._hung_up)  # a closed terminal quits as Ctrl+Q does
+        if (profile := self.exam_profile()) is not None:  # a log or folder not there: said now, not at the run
+            self.notes += profile_warnings(profile)
         self.setup_casebook_watch()
         for path, problems in self.ws.file_problems.items():  # beside no case: said once, listed in the overview
             note = tn(
@@ -486,10 +501,25 @@ class WorkstationApp(
         self.push_screen(HelpScreen(*self.help_contents(), again=self.help_contents))
 
     def help_contents(self) -> HelpContents:
-        """What F1 lists, in the language shown: every action and its key, their help, where keys are remapped."""
+        """What F1 lists, in the language shown: every action and its key, their help, where keys are remapped;
+        over the manual-step window, the keys that act there (its own, then the workstation's few)."""
         describe = partial(registry.describe, lang=self.lang)
         extra = f'{config_dir() / SETTINGS_FILE}{self.colon}[keymap] id = "{self.t("touche")}"'
-        return self.action_keys(), self.t, describe, extra
+        actions = self.action_keys()
+        if self.manual_step_open():
+            keys = {spec.id: key for spec, key in actions}
+            window = [(spec, spec.key) for spec in registry.MANUAL_STEP_ACTIONS]
+            actions = window + [(registry.BY_ID[i], keys[i]) for i in registry.IN_MANUAL_STEP]
+        return actions, self.t, describe, extra
+
+    def manual_step_open(self) -> bool:
+        """Whether a manual step's window is open (under the help, maybe): only its keys act then."""
+        return any(isinstance(screen, AttestScreen) for screen in self.screen_stack)
+
+    def action_quit_hint(self) -> None:
+        """q and Ctrl+C, where no field takes them: how to quit, rather than nothing."""
+        key = registry.display_key(registry.effective_keys(self.settings.keymap)["quit"], self.t)
+        self.notify(self.t("{quit} pour quitter (la session est déjà enregistrée)").format(quit=key), timeout=4)
 
     def action_glossary(self) -> None:
         """The definitions of the glossary's terms in the case shown (title, objective, steps)."""
@@ -578,7 +608,16 @@ class WorkstationApp(
             self.operator.stop.set()
         self.exit(0)
 
+    def _hung_up(self) -> None:
+        """The terminal closed (SIGHUP): quit as Ctrl+Q does, the step under way left pending, resumable; nobody
+        is there to confirm what a window held."""
+        if self.operator is not None:
+            self.operator.stop.set()
+        self.exit(0)
+
     def on_unmount(self) -> None:
+        if self._restore_hangup is not None:
+            self._restore_hangup()
         gc.unfreeze()
         self.stop_casebook_watch()
         self._language_scope.close()

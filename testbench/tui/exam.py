@@ -112,12 +112,14 @@ class AttemptEnd:
     verdict: str
     reason: str = ""
     duration: float | None = None
+    continues: bool = False  # an operator-mode attempt cut short (the bench closed): a run takes it up again
 
     @property
     def over(self) -> bool:
-        """The attempt will not go on (a final verdict, or interrupted): what it did not observe, it never will.
-        Only a manual step left pending is taken up again."""
-        return self.verdict != Verdict.PENDING.value
+        """The attempt will not go on (a final verdict, or interrupted for good): what it did not observe, it
+        never will. A step left pending, or an operator-mode attempt the next run continues, is taken up again:
+        the values of its steps not reached are not due yet."""
+        return self.verdict != Verdict.PENDING.value and not self.continues
 
 
 @dataclass
@@ -186,6 +188,17 @@ def step_instruction(step: Step | None, guidance: Mapping[str, Any] | None = Non
     how = (guidance or {}).get(call or "")
     parts = [getattr(how, "menu", ""), getattr(how, "note", "")]
     return " — ".join(p for p in (describe_step(step, lang=lang), *parts) if p)
+
+
+def window_consigne(case: Case, step: Step, lang: str | None = None) -> str:
+    """The case's own step in plain words for the manual-step window (the exam view's « Consigne », without the
+    profile's guidance, which the bench's instruction already gives): in operator mode the window asks for an
+    engine step (an invoice) by its name only, while what to key in (lines, dates, tiers payant) is the case's.
+    Empty for a step the casebook writes as manual: its instruction is the window's."""
+    own = next((s for s in case.steps if s.id == step.id), None)
+    if own is None or own.kind is StepKind.MANUAL:
+        return ""
+    return own.instruction or describe_step(own, lang=lang)
 
 
 SOURCES = {"engine": "moteur", "operator": "saisi", "extraction": "extrait", "correction": "corrigé", "bench": "banc"}

@@ -20,6 +20,7 @@ from textual.widgets import Label, Static, TabbedContent
 from testbench.casebook.model import Case
 from testbench.runner.campaign import CampaignError, apply_profile
 from testbench.runner.events import CaseFinished, CaseStarted, RunEvent, StepStarted, TracesCaptured
+from testbench.runner.options import OPERATOR_ENGINE
 from testbench.store.traceindex import TraceReadError, TraceSource
 from testbench.sut.profile import SutProfile
 from testbench.tui import exam
@@ -38,7 +39,7 @@ class ExamView(Vertical):
     ExamView #exam-step { width: 100%; height: auto; max-height: 3; padding: 0 1; }  /* an ending may wrap */
     ExamView #exam-middle { height: 1fr; min-height: 5; }
     ExamView #exam-values-box { width: 3fr; border: round $panel; }
-    ExamView #exam-files { width: 2fr; height: 1fr; border: round $panel; padding: 0 1; }
+    ExamView #exam-files-box { width: 2fr; height: 1fr; border: round $panel; padding: 0 1; }
     ExamView #exam-app-log { height: 1fr; min-height: 4; }
     """
 
@@ -52,7 +53,9 @@ class ExamView(Vertical):
         with Horizontal(id="exam-middle"):
             with VerticalScroll(id="exam-values-box"):
                 yield Static("", id="exam-values")
-            yield Static("", id="exam-files")
+            # a scroll of its own, reached by Tab: a long list of files is read with the keyboard too
+            with VerticalScroll(id="exam-files-box"):
+                yield Static("", id="exam-files")
         yield TraceView("app", id="exam-app-log")
 
     def on_resize(self, event: events.Resize) -> None:
@@ -60,7 +63,7 @@ class ExamView(Vertical):
 
     def set_titles(self, values: str, files: str, log: str) -> None:
         self.query_one("#exam-values-box").border_title = values
-        self.query_one("#exam-files").border_title = files
+        self.query_one("#exam-files-box").border_title = files
         self.query_one("#exam-app-log", TraceView).border_title = log
 
     def show(self, header: RenderableType, step: RenderableType, values: RenderableType, files: RenderableType) -> None:
@@ -203,7 +206,9 @@ class ExamHandlers:
         if attempt is None or attempt.ended_wall is None:
             return None
         duration = attempt.duration_ms / 1000 if attempt.duration_ms is not None else None
-        return AttemptEnd(attempt.verdict, attempt.reason, duration)
+        # whatever this bench's engine: an operator bench would take the attempt up again where it stopped
+        continues = attempt is entry.view.latest and self.ws.continuation(entry, OPERATOR_ENGINE) is not None
+        return AttemptEnd(attempt.verdict, attempt.reason, duration, continues)
 
     def refresh_exam(self, log: bool = True) -> None:
         t = self.t

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -17,7 +18,7 @@ from textual.command import CommandInput, CommandList, CommandPalette
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, ScreenResultType
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Button, Footer, Input, Label, Select, Static
 from textual.widgets.option_list import Option
 
 from testbench.casebook.model import Case, Step
@@ -26,6 +27,7 @@ from testbench.engines.operator.engine import path_label
 from testbench.engines.operator.origin import origin_text, quoted
 from testbench.tui import actions as registry
 from testbench.tui.actions import ActionSpec, display_key
+from testbench.tui.exam import window_consigne
 from testbench.tui.keyed import expectations_on, misread
 from testbench.tui.operator_prompt import AttestationRequest, Corrections, ReviewRequest
 from testbench.tui.review import COMMENT, ReviewError, create_signing_key, review_choices
@@ -255,12 +257,18 @@ class AttestScreen(FormScreen[Attestation | None]):
     AttestScreen .hint { color: $success; width: 40%; padding: 1 1 0 0; }
     AttestScreen .observe Input { width: 1fr; }
     AttestScreen Horizontal { height: auto; }
+    AttestScreen #instruction-box { height: auto; max-height: 10; }
     """
+    AUTO_FOCUS = "Input"  # the first value (or the note), not the instruction's box before it
+    # a modal hides the app's bindings: the workstation's that act here (stopping the run, the help, quitting)
+    # are the window's too, so that its footer shows them beside its own (``actions.IN_MANUAL_STEP``)
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "confirm", "Confirmer"),
-        Binding("ctrl+r", "reject", "Rejeter"),
-        # a modal hides the app's bindings: stopping the run must still be possible from here
-        Binding("ctrl+t", "app.stop_run", "Arrêter", id="stop"),
+        *(Binding(spec.key, spec.action, spec.label, id=spec.id) for spec in registry.MANUAL_STEP_ACTIONS),
+        *(  # F2 is every window's own (FormScreen): it composes the window again in the other language
+            Binding(spec.key.split(",")[0], f"app.{spec.action}", spec.label, id=spec.id)
+            for spec in (registry.BY_ID[i] for i in registry.IN_MANUAL_STEP if i != "language")
+        ),
+        Binding("q,ctrl+c", "app.quit_hint", show=False),  # off a field, or no text selected: how to quit
         Binding("escape", "escape", show=False),
     ]
 
@@ -280,11 +288,19 @@ class AttestScreen(FormScreen[Attestation | None]):
         t, step, case = self.t, self.request.step, self.request.case
         # written again at each composition: F2 recomposes, and an amount reads as the new language writes it
         self.hints = self._hints(case, step, getattr(self.app, "lang", "fr"))
+        self._label_keys(getattr(self.app, "lang", "fr"))
         with Vertical():
             yield Label(Text(f"{t('Étape manuelle')} {case.id} / {step.id}", style="bold"))
             yield self.notice_line()
-            # operator mode's instruction and labels are the bench's French (a casebook's read as written)
-            yield Static(Text(t(step.instruction) if step.instruction else "—"), id="instruction")
+            # what to key in (the case's lines, dates, tiers payant: the exam view's « Consigne »), then the
+            # bench's instruction; scrolled on its own when long, the fields staying in sight
+            with VerticalScroll(id="instruction-box"):
+                consigne = window_consigne(case, step, getattr(self.app, "lang", None))
+                if consigne:
+                    said = Text.assemble((f"{t('Consigne')}{t(' : ')}", "dim"), (consigne, "bold yellow"))
+                    yield Static(said, id="consigne")
+                # operator mode's instruction and labels are the bench's French (a casebook's read as written)
+                yield Static(Text(t(step.instruction) if step.instruction else "—"), id="instruction")
             for n, (path, label, hint) in enumerate(self.hints):
                 yield Label(Text(f"{t(label)} ({path})", style="bold"))
                 with Horizontal(classes="observe"):
@@ -298,6 +314,16 @@ class AttestScreen(FormScreen[Attestation | None]):
             with Horizontal():
                 yield Button(f"{t('Confirmer')} ({self.key('ctrl+s')})", id="confirm", variant="success")
                 yield Button(f"{t('Rejeter')} ({self.key('ctrl+r')})", id="reject", variant="error")
+        yield Footer(compact=True)  # this window's keys only: the workstation's are typed text here
+
+    def _label_keys(self, lang: str) -> None:
+        """The footer's labels of this window's keys in the language shown (F2 composes the window again)."""
+        specs = (*registry.MANUAL_STEP_ACTIONS, *(registry.BY_ID[i] for i in registry.IN_MANUAL_STEP))
+        labels = {spec.id: registry.label(spec, lang) for spec in specs}
+        keys = self._bindings.key_to_bindings
+        for key, bindings in keys.items():
+            keys[key] = [replace(b, description=labels[b.id]) if b.id in labels else b for b in bindings]
+        self.refresh_bindings()
 
     def _keyed(self) -> dict[str, str]:
         """Each value keyed, by path (empty when left empty)."""
