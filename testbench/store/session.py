@@ -62,7 +62,7 @@ from testbench.store.connection import (
 )
 from testbench.store.schema import SchemaRefused, migrate
 from testbench.traces.clock import continue_after, mono_ns
-from testbench.traces.model import TraceLine
+from testbench.traces.model import Channel, TraceLine
 from testbench.traces.pin_words import may_hold_pin
 
 #: events that carry what a person gave (other writes of a person's are wrapped in ``transaction(durable=True)``)
@@ -481,7 +481,9 @@ class SessionStore:
     def finish_attempt(
         self, attempt_id: int, verdict: str, reason: str, comparisons: Sequence[tuple[str, str, str, Any]] = ()
     ) -> None:
-        """Record the verdict, with the comparisons that decided it, in one transaction."""
+        """Record the verdict, with the comparisons that decided it, in one transaction (a PIN in the reason — an
+        operator's note, an engine's stderr — masked)."""
+        reason = _pin_free(str(reason))
         now_wall, now_mono = time.time(), mono_ns()
         started = self._started_mono.pop(attempt_id, None)
         with self.transaction():
@@ -506,6 +508,7 @@ class SessionStore:
     def close_dangling_attempts(self, reason: str) -> list[str]:
         """Mark attempts left open by a killed process; they stay in the history. Returns their cases' ids, so
         that the notice names what was interrupted."""
+        reason = _pin_free(str(reason))
         with self.transaction():
             rows = self.conn.execute("SELECT id, case_id FROM attempts WHERE ended_wall IS NULL ORDER BY id").fetchall()
             ids = [attempt_id for attempt_id, _ in rows]
@@ -602,7 +605,7 @@ class SessionStore:
     def _insert_event(
         self, kind: str, data: Any, run_id: int | None, attempt_id: int | None, step_id: str | None
     ) -> int:
-        data = codec.dumps(data)
+        data = _dumps_without_pins(data)
         event_id = self._ids("events", 1)
         row = (
             event_id,
@@ -639,7 +642,7 @@ class SessionStore:
         sets = [(str(source), values, {})] if not origins else _by_source(values, str(source), origins)
         first = self._ids("observation_sets", len(sets))
         rows = [  # COLUMNS order, as the chain hashes them
-            (i, attempt, step, own, codec.dumps_object(part), codec.dumps(provenance) if provenance else None)
+            (i, attempt, step, own, _object_without_pins(part), _dumps_without_pins(provenance) if provenance else None)
             for i, (own, part, provenance) in enumerate(sets, first)
         ]
         self._insert_rows(_OBSERVATION_SETS, rows)
@@ -647,7 +650,7 @@ class SessionStore:
         self._wrote()
 
     def _insert_comparisons(self, attempt_id: int, rows: Sequence[tuple[str, str, str, Any]]) -> None:
-        encoded = [(str(eid), str(kind), str(outcome), codec.dumps(data)) for eid, kind, outcome, data in rows]
+        encoded = [(str(eid), str(kind), str(outcome), _dumps_without_pins(data)) for eid, kind, outcome, data in rows]
         first, attempt = self._ids("comparisons", len(encoded)), int(attempt_id)
         values = [(i, attempt, *row) for i, row in enumerate(encoded, first)]
         self._insert_rows(_COMPARISONS, values)
@@ -664,7 +667,9 @@ class SessionStore:
 
     # -- traces and artifacts --------------------------------------------------------------------
     def add_trace_lines(self, lines: Sequence[TraceLine]) -> None:
-        """Store a batch of trace lines in one write, chained by one entry."""
+        """Store a batch of trace lines in one write, chained by one entry; a PIN in a line's text (a bench line
+        quoting an operator's note, an engine's stderr) is masked. APDU lines are not read as text: their VERIFY
+        data was masked from the bytes (``format_apdu``), and the text rules would rewrite those masks."""
         if not lines:
             return
         with self._inserting():
@@ -675,7 +680,7 @@ class SessionStore:
                     str(t.channel),
                     int(t.mono_ns),
                     float(t.wall),
-                    str(t.text),
+                    str(t.text) if t.channel == _APDU else _pin_free(str(t.text)),
                     str(t.source),
                     None if t.source_ts is None else str(t.source_ts),
                     None if t.level is None else str(t.level),
@@ -716,6 +721,8 @@ _OBSERVATION_SETS, _COMPARISONS, _TRACE_LINES = (
     f"INSERT INTO {table} ({', '.join(chain.COLUMNS[table])}) VALUES "
     for table in ("observation_sets", "comparisons", "trace_lines")
 )
+#: the channel whose lines are masked from their bytes, not read as text (add_trace_lines)
+_APDU = Channel.APDU.value
 #: rows per INSERT statement at most; a batch is cut in powers of two, so SQLite prepares few shapes
 _CHUNK = 64
 
@@ -756,15 +763,38 @@ def _user() -> str:
         return "?"
 
 
-def _without_pins(value: Any) -> Any:
-    """``value`` (plain: :func:`codec.to_plain`'s) with every PIN in its texts masked (keys are names); the rules
-    are loaded for a text that names a PIN only (most command lines name none)."""
-    if isinstance(value, str):
-        if not may_hold_pin(value):
-            return value
-        from testbench.traces.redact import redact_pins
+def _pin_free(text: str) -> str:
+    """``text`` with its PINs masked, the session's one rule for what it stores (docs/traces.md: a PIN never
+    reaches the session file); the rules are loaded for a text that names a PIN only (most texts name none)."""
+    if not may_hold_pin(text):
+        return text
+    from testbench.traces.redact import redact_pins
 
-        return redact_pins(value)
+    return redact_pins(text)
+
+
+def _dumps_without_pins(value: Any) -> str:
+    """:func:`codec.dumps` of ``value`` with every PIN in its texts masked; the JSON text is asked first, so a
+    value that names no PIN is encoded once (a NUL byte, « \\u0000 » in JSON, hides no label from the rules)."""
+    text = codec.dumps(value)
+    if not may_hold_pin(text) and "\\u0000" not in text:
+        return text
+    return codec.dumps(_without_pins(codec.to_plain(value)))
+
+
+def _object_without_pins(mapping: Mapping[str, Any]) -> str:
+    """:func:`codec.dumps_object` of ``mapping`` with every PIN in its values masked, asked as
+    :func:`_dumps_without_pins` asks."""
+    text = codec.dumps_object(mapping)
+    if not may_hold_pin(text) and "\\u0000" not in text:
+        return text
+    return codec.dumps_object(_without_pins(codec.to_plain(dict(mapping))))
+
+
+def _without_pins(value: Any) -> Any:
+    """``value`` (plain: :func:`codec.to_plain`'s) with every PIN in its texts masked (keys are names)."""
+    if isinstance(value, str):
+        return _pin_free(value)
     if isinstance(value, dict):
         return {k: _without_pins(v) for k, v in value.items()}
     if isinstance(value, list):

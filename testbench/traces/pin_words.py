@@ -3,8 +3,9 @@ and a writer of a little text (a run's command line) asks them first, so as not 
 
 from __future__ import annotations
 
-#: a code's labels (« code porteur : 4719 », « PIN=4719 », « codecps4719 »): a code has digits
-CODE_WORDS = ("pin", "porteur", "cps")
+#: a code's labels (« code porteur : 4719 », « PIN=4719 », « codecps4719 »): a code has digits. « cps » alone
+#: labels nothing (the rules read it after « code » or « pin » only): an engine's « read_cps ok rpps=… » asks no rule
+CODE_WORDS = ("pin", "porteur", "codecps", "code cps", "code_cps", "code-cps")
 #: a secret's labels (« password=… », « mdp : … »), whatever it is made of
 SECRET_WORDS = ("confidentiel", "pass", "pwd", "mdp", "secret")
 PIN_WORDS = CODE_WORDS + SECRET_WORDS
@@ -13,7 +14,10 @@ PIN_WORDS = CODE_WORDS + SECRET_WORDS
 def may_hold_pin(text: str) -> bool:
     """Whether ``text`` may hold a PIN or a secret: a secret's label, or a code's label and a digit. Other text
     holds none a rule of testbench.traces.redact masks but the APDU and base64 ones, which typed words never hold
-    (« read_cps », « cartes virtuelles (vitale, cps) » need no rule)."""
+    (« read_cps », « cartes virtuelles (vitale, cps) » need no rule). A text with a NUL character is handed to the
+    rules, which read it without its NULs."""
+    if "\x00" in text:  # UTF-16 read in another encoding: « P\x00I\x00N\x00 », a label the rules read
+        return True
     lowered = text.lower()
     if any(word in lowered for word in SECRET_WORDS):
         return True
