@@ -46,15 +46,16 @@ def _problems(tmp_path: Path, old: str, new: str) -> list[tuple[str, str, str]]:
             '<right name="nir" value="299990000000042"/>',
             '<right name="nir" value="29999000000004"/>',
             "45:25",
-            "NIR « 29999000000004 » invalide : 13 caractères, ou 15 avec la clé, le premier chiffre de 1 à 8",
-            'invalid NIR "29999000000004": 13 characters, or 15 with the key, the first digit from 1 to 8',
+            "NIR « 29999000000004 » invalide : 13 caractères, ou 15 avec la clé, le premier chiffre 1, 2, 3, 4, 7 ou 8",
+            'invalid NIR "29999000000004": 13 characters, or 15 with the key, the first digit 1, 2, 3, 4, 7 or 8',
         ),
         (
             '<right name="nir" value="299990000000042"/>',
             '<right name="nir" value="099990000000042"/>',
             "45:25",
-            "NIR « 099990000000042 » invalide : 13 caractères, ou 15 avec la clé, le premier chiffre de 1 à 8",
-            'invalid NIR "099990000000042": 13 characters, or 15 with the key, the first digit from 1 to 8',
+            "NIR « 099990000000042 » invalide : 13 caractères, ou 15 avec la clé, le premier chiffre 1, 2, 3, 4, 7"
+            " ou 8",
+            'invalid NIR "099990000000042": 13 characters, or 15 with the key, the first digit 1, 2, 3, 4, 7 or 8',
         ),
         (
             '<right name="regime" value="01"/>',
@@ -105,3 +106,10 @@ def test_the_rights_the_casebooks_write_are_all_known(tmp_path: Path) -> None:
         )
     )
     assert _problems(tmp_path, '<right name="regime" value="01"/>', '<right name="regime" value="01"/>' + rights) == []
+
+
+def test_a_nir_whose_first_digit_no_nir_has_is_refused(tmp_path: Path) -> None:
+    """5 and 6 begin no NIR: INSi could not tell its sex and refused the case as the product's fault."""
+    nir = '<right name="nir" value="299990000000042"/>'
+    problems = _problems(tmp_path, nir, nir.replace("299990000000042", "583057512345678"))
+    assert any("583057512345678" in p[1] for p in problems), problems

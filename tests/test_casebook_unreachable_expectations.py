@@ -1,5 +1,8 @@
-"""Expectations that can never pass are refused at load: a boolean written otherwise than true/false, a line
-index past the invoice's <line>s, an absent trace pattern that matches the empty text (so every trace)."""
+"""Expectations that can never pass are refused at load: a boolean in none of the words the comparison reads, a
+line index past the invoice's <line>s, an absent trace pattern found in any text (so in every trace).
+
+Not refused (verification round: these passed before and still must): a boolean written oui, 1, yes or True, as
+the comparison reads it; an absent pattern that only matches a blank line or lines of one shape."""
 
 from __future__ import annotations
 
@@ -31,10 +34,10 @@ def _problems(tmp_path: Path, old: str, new: str) -> list[tuple[str, str, str]]:
     [
         (
             BASE,
-            BASE.replace('type="decimal" expected="56.00"', 'type="boolean" expected="True"'),
+            BASE.replace('type="decimal" expected="56.00"', 'type="boolean" expected="vrai"'),
             "89:89",
-            "valeur attendue « True » invalide pour le type boolean",
-            'expected value "True" is not valid for type boolean',
+            "valeur attendue « vrai » invalide pour le type boolean",
+            'expected value "vrai" is not valid for type boolean',
         ),
         (
             BASE,
@@ -47,8 +50,8 @@ def _problems(tmp_path: Path, old: str, new: str) -> list[tuple[str, str, str]]:
             '<trace id="t-code" step="s-invoice" channel="engine" pattern="1241763"/>',
             '<trace id="t-code" step="s-invoice" channel="engine" pattern="x|" absent="true"/>',
             "96:62",
-            "motif « x| » attendu absent, mais il reconnaît le texte vide : il est dans toute trace",
-            'pattern "x|" expected absent, but it matches the empty text: it is in every trace',
+            "motif « x| » attendu absent, mais il reconnaît n'importe quel texte : il est dans toute trace",
+            'pattern "x|" expected absent, but it matches any text: it is in every trace',
         ),
     ],
 )
@@ -65,3 +68,15 @@ def test_the_last_line_and_a_present_empty_pattern_stay_valid(tmp_path: Path) ->
     assert _problems(tmp_path, BASE, new) == []
     trace = '<trace id="t-code" step="s-invoice" channel="engine" pattern="1241763"/>'
     assert _problems(tmp_path / "b", trace, trace.replace("1241763", "x|")) == []
+
+
+@pytest.mark.parametrize("word", ["oui", "1", "True", "yes", "non", "0"])
+def test_a_boolean_the_comparison_reads_is_accepted(tmp_path: Path, word: str) -> None:
+    new = BASE.replace('type="decimal" expected="56.00"', f'type="boolean" expected="{word}"')
+    assert _problems(tmp_path, BASE, new) == []
+
+
+@pytest.mark.parametrize("pattern", [r"^\s*$", r"^(?![\w\[&lt;{])", "^$"])
+def test_an_absent_pattern_that_does_not_match_everything_is_accepted(tmp_path: Path, pattern: str) -> None:
+    trace = f'<trace id="t-shape" channel="engine" pattern="{pattern}" absent="true"/>'
+    assert _problems(tmp_path, BASE, trace + "\n        " + BASE) == []

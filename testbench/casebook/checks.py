@@ -22,7 +22,7 @@ from testbench.casebook.rights import insi_nir_problem, missing_insi_traits
 from testbench.domain.normalize import RULES as NORMALIZE_RULES
 from testbench.domain.teleservices import SERVICE_ACTIONS, scenario_names
 from testbench.domain.vocabulary import MANUAL, OBSERVATION_ROOTS, REFUSAL_CODES, known_path
-from testbench.fmt import REGEX_ERRORS, regex_reason
+from testbench.fmt import REGEX_ERRORS, parse_boolean, regex_reason
 
 #: report(offset, message, attribute, **fields): the builder turns the start tag's byte offset (and
 #: the attribute's name) into ``line:col``; with fields, the message is a template (French, its
@@ -34,7 +34,6 @@ _LPP_CODE = re.compile(r"\d{7}")
 _NGAP_CODE = re.compile(r"[A-Z]{1,5}")
 #: A boolean expected value as the format writes it (docs/casebook-format.md): « True » or « oui » is a
 #: spelling the comparison would read, but not the format's.
-_BOOLEANS = frozenset({"true", "false"})
 #: The line an ``invoice.lines[i]`` path reads.
 _LINE_INDEX = re.compile(r"invoice\.lines\[(\d+)\]")
 #: The reader slot an action needs a card in (ADRi and securing need the CPS).
@@ -64,7 +63,7 @@ def _valid_value(value: str, value_type: str) -> bool:
         elif value_type == "date":
             date.fromisoformat(value)
         elif value_type == "boolean":
-            return value.strip() in _BOOLEANS
+            return parse_boolean(value) is not None  # the words the comparison reads (true, oui, 1…)
     except ValueError:
         return False
     return True
@@ -206,10 +205,11 @@ def _check_expectations(case_id: str, parts: CaseParts, actions: dict[str, str],
             error = _pattern_error(pattern)
             if error is not None:
                 report(at, "motif de trace invalide (expression régulière) : {error}", "pattern", error=error)
-            elif get("absent") in ("true", "1") and _matches_empty(pattern):
+            elif get("absent") in ("true", "1") and _matches_anything(pattern):
                 report(
                     at,
-                    "motif « {pattern} » attendu absent, mais il reconnaît le texte vide : il est dans toute trace",
+                    "motif « {pattern} » attendu absent, mais il reconnaît n'importe quel texte : il est dans toute"
+                    " trace",
                     "pattern",
                     pattern=pattern,
                 )
@@ -229,10 +229,16 @@ def _check_expectations(case_id: str, parts: CaseParts, actions: dict[str, str],
     return refused
 
 
+#: texts of every shape a trace line may start or be made of: a pattern found in each is found in every line
+_ANY_TEXTS = ("", "a", "Z", "9", " ", "-", "[x]", "{", "<é>", "ligne 42 : ok")
+
+
 @functools.lru_cache(maxsize=1024)
-def _matches_empty(pattern: str) -> bool:
-    """Whether a (valid) trace pattern matches the empty text, so every line of every trace."""
-    return re.search(pattern, "") is not None
+def _matches_anything(pattern: str) -> bool:
+    """Whether a (valid) trace pattern is found in any text (``x|``), so in every line of every trace: one that
+    only matches a blank line (``^\\s*$``) or lines of a shape is a real check (trace lines are never empty)."""
+    compiled = re.compile(pattern)
+    return all(compiled.search(text) is not None for text in _ANY_TEXTS)
 
 
 def _check_line_index(
@@ -405,6 +411,7 @@ def _check_steps(mode: Mode, parts: CaseParts, fixtures: Fixtures, refused: dict
             _check_invoice(mode, params, at, step[4], fixtures, slots, done, refused.get(sid), report)
         if action in SERVICE_ACTIONS and params.get("scenario") is not None:
             _check_scenario(action, params["scenario"], at, report)
+        _check_care_date(params.get("care-date"), at, report)
         if action in ("adri", "apcv", "insi"):
             patient = params.get("patient")
             if patient is not None and patient not in fixtures.patients:
@@ -474,6 +481,23 @@ def _check_insi_traits(patient_id: str | None, fixtures: Fixtures, at: int, repo
             "patient",
             patient=patient.id,
         )
+
+
+#: the years a care date may fall in (our bound, not the CNDA's): the simulated téléservices answer rights a year
+#: around it, which the calendar's ends (0001, 9999) cannot hold — the case would fail as the product's fault
+CARE_YEARS = (1900, 2199)
+
+
+def _check_care_date(value: Any, at: int, report: Report) -> None:
+    """A step's ``care-date`` (already a date by the schema) within :data:`CARE_YEARS`."""
+    try:
+        year = date.fromisoformat(str(value)).year
+    except ValueError:
+        return  # absent, or not a date: the schema says it
+    if not CARE_YEARS[0] <= year <= CARE_YEARS[1]:
+        first, last = CARE_YEARS
+        report(at, "date de soins « {value} » hors des années {first} à {last}", "care-date",
+               value=value, first=first, last=last)  # fmt: skip
 
 
 def _check_scenario(service: str, scenario: str, at: int, report: Report) -> None:

@@ -31,7 +31,7 @@ KNOWN_RIGHTS = frozenset(
 )
 #: A NIR as the bench sends it: 13 characters, or 15 with its key; the first digit is the sex (1 to 8),
 #: the department may be Corsica's 2A/2B (testbench.cards.nir has the full rule and the key).
-_NIR = re.compile(r"[1-8]\d{4}(?:\d{2}|2[AB])\d{6}(?:\d{2})?")
+_NIR = re.compile(r"[1-478]\d{4}(?:\d{2}|2[AB])\d{6}(?:\d{2})?")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 Report = Callable[..., None]
@@ -68,7 +68,7 @@ def check_right(name: str, value: str, at: int, report: Report) -> None:
     elif key == "nir" and not _NIR.fullmatch(value):
         report(
             at,
-            "NIR « {value} » invalide : 13 caractères, ou 15 avec la clé, le premier chiffre de 1 à 8",
+            "NIR « {value} » invalide : 13 caractères, ou 15 avec la clé, le premier chiffre 1, 2, 3, 4, 7 ou 8",
             "value",
             value=value,
         )
