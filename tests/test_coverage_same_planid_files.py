@@ -1,6 +1,6 @@
 """A session holding several files of one plan-id (a ``--rerun`` of an edited copy, a merge): coverage counts
-every case of each file as the plan says, so a pending case is never hidden behind another file and
-« prêt » agrees with the report's summary; a file of another version beside the planned one is outside the
+the cases of each file as the plan says (once each, tests/test_coverage_counted_once.py), so a pending case
+is never hidden behind another file; a file of another version beside the planned one is outside the
 plan, said, and does not hide the planned one. ``merge`` warns when its inputs hold several files of one
 plan-id."""
 
@@ -46,7 +46,7 @@ def test_a_pending_case_of_one_file_keeps_ready_off(tmp_path: Path) -> None:
     coverage = session_coverage(merged)
     assert not coverage.ready
     assert coverage.counts["open"] == 1
-    assert len(coverage.cases) + len(coverage.out_of_scope) == 21 + 22  # every case of both files
+    assert len(coverage.cases) + len(coverage.out_of_scope) == 21 + 1  # each case of the plan once
 
 
 def test_the_planned_version_wins_and_the_other_is_said(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -7,7 +7,8 @@ report render.
 
 « Prêt pour le pré-examen » is on only when every casebook of the plan is in the session at the
 expected version and every case in scope has a final retained verdict of pass, or a final verdict that
-a valid review accepted (:func:`case_status`).
+a valid review accepted (:func:`case_status`). A case counts once, by (plan-id, case id), however many
+files of its casebook the session holds (:func:`_counted_cases`).
 """
 
 from __future__ import annotations
@@ -234,6 +235,39 @@ def _casebook_gaps(plan: ExamPlan, session: SessionView) -> tuple[dict[str, Case
     return found, list(dict.fromkeys(gaps))
 
 
+Counted = tuple[CasebookView, str, str, dict[str, Any], CaseView | None]  # file, case id, domain, definition, view
+
+
+def _started(view: CaseView | None) -> float | None:
+    """When the case's latest attempt started (None: never run)."""
+    return view.latest.started_wall if view is not None and view.latest is not None else None
+
+
+def _later(view: CaseView | None, than: CaseView | None) -> bool:
+    """Whether ``view``'s latest attempt started after ``than``'s (an attempt beats none)."""
+    started, earlier = _started(view), _started(than)
+    return started is not None and (earlier is None or started > earlier)
+
+
+def _counted_cases(session: SessionView, planned: dict[str, CasebookView]) -> list[Counted]:
+    """Each case of the counted files once, by (plan-id, case id), at its first place (the plan's casebook
+    order, then each file's own): two files of one plan-id (a --rerun of an edited copy, a merge) hold the
+    same case twice. The copy counted is the one of the latest attempt across those files (a run one beats
+    a never-run one), so a case whose latest attempt is not passed keeps « prêt » off."""
+    views = {view.key: view for view in session.cases}
+    order = {sha: i for i, sha in enumerate(planned)}
+    counted: dict[tuple[str, str], Counted] = {}
+    for sha, case_id, domain, definition in sorted(session.recorded_cases(), key=lambda r: order.get(r[0], -1)):
+        cb = planned.get(sha)
+        if cb is None:
+            continue
+        row = (cb, case_id, domain, definition, views.get((sha, case_id)))
+        before = counted.get((cb.plan_id, case_id))
+        if before is None or _later(row[4], before[4]):
+            counted[(cb.plan_id, case_id)] = row  # a key replaced keeps its first place
+    return list(counted.values())
+
+
 def compute_coverage(session: SessionView, plan: ExamPlan) -> Coverage:
     """The plan's scope read against the session (see the module's docstring for the flag's rule)."""
     planned, gaps = _casebook_gaps(plan, session)
@@ -242,13 +276,7 @@ def compute_coverage(session: SessionView, plan: ExamPlan) -> Coverage:
     out: list[tuple[CaseCoverage, str, str]] = []
     tags_of: dict[tuple[str, str], set[str]] = {}
     seen: set[tuple[str, str]] = set()
-    views = {view.key: view for view in session.cases}
-    order = {sha: i for i, sha in enumerate(planned)}  # the plan's casebook order, then each one's own
-    for sha, case_id, domain, definition in sorted(session.recorded_cases(), key=lambda r: order.get(r[0], -1)):
-        cb = planned.get(sha)
-        if cb is None:
-            continue
-        view = views.get((sha, case_id))
+    for cb, case_id, domain, definition, view in _counted_cases(session, planned):
         case = CaseCoverage(
             cb.plan_id,
             case_id,
