@@ -43,8 +43,9 @@ def _problems(tmp_path: Path, old: str, new: str) -> list[tuple[str, str, str]]:
             BASE,
             BASE.replace("lines[0]", "lines[5]"),
             "89:45",
-            "« invoice.lines[5].base » : la facture n'a que 1 ligne(s) <line>, numérotées à partir de 0",
-            '"invoice.lines[5].base": the invoice has only 1 <line> line(s), numbered from 0',
+            "« invoice.lines[5].base » : au-delà de la dernière <line> de la facture (numérotées à partir de 0, la"
+            " dernière : 0)",
+            "\"invoice.lines[5].base\": past the invoice's last <line> (numbered from 0, the last: 0)",
         ),
         (
             '<trace id="t-code" step="s-invoice" channel="engine" pattern="1241763"/>',

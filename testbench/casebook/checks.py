@@ -255,10 +255,10 @@ def _check_line_index(
         return
     report(
         at,
-        "« {path} » : la facture n'a que {count} ligne(s) <line>, numérotées à partir de 0",
+        "« {path} » : au-delà de la dernière <line> de la facture (numérotées à partir de 0, la dernière : {last})",
         "path",
         path=path,
-        count=max(counts),
+        last=max(counts) - 1,
     )
 
 
