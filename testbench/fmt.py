@@ -397,6 +397,28 @@ def json_reason(exc: Exception) -> str | None:
     return None
 
 
+#: What Python's ``json`` says of a syntax error, in French (its own words are English), by the start of its
+#: message; the first that fits wins, so a longer prefix comes before a shorter one.
+_JSON_REASONS = (
+    ("Expecting value", "valeur attendue"),
+    ("Expecting property name enclosed in double quotes", "nom de propriété entre guillemets droits attendu"),
+    ("Expecting ':' delimiter", "« : » attendu"),
+    ("Expecting ',' delimiter", "« , » attendu"),
+    ("Unterminated string", "chaîne jamais fermée"),
+    ("Invalid control character", "caractère de contrôle dans une chaîne"),
+    ("Invalid \\uXXXX escape", "séquence \\uXXXX invalide"),
+    ("Invalid \\escape", "séquence d'échappement invalide"),
+    ("Illegal trailing comma", "virgule en trop avant la fin"),
+    ("Extra data", "texte après la fin du document JSON"),
+)
+
+
+def json_syntax(exc: json.JSONDecodeError) -> str:
+    """What is wrong at a JSON syntax error's place, in French (the catalogue gives the English): Python's
+    English never reaches a person."""
+    return next((fr for prefix, fr in _JSON_REASONS if exc.msg.startswith(prefix)), "syntaxe invalide")
+
+
 #: What Python's ``re`` says of a pattern it cannot compile, in French (its own words are English), by the
 #: start of its message; the first that fits wins, so a longer prefix comes before a shorter one.
 _REGEX_REASONS = (

@@ -153,7 +153,7 @@ def test_malformed_json_names_the_file_and_the_byte_offset(tmp_path: Path) -> No
         extract_file(pointers({"/amo": "invoice.totals.amo"}), path)
     offset = path.read_bytes().index(b",,") + 1
     assert (
-        str(info.value) == f"{path}, octet {offset} : JSON invalide : Expecting property name enclosed in double quotes"
+        str(info.value) == f"{path}, octet {offset} : JSON invalide : nom de propriété entre guillemets droits attendu"
     )
     assert info.value.offset == offset
 

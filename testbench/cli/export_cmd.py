@@ -1,7 +1,8 @@
 """``testbench export SESSION --to FILE --document DOC --mapping MAP``: results into the exam book's rows.
 
 Exit 0 when the file is written (cases the document or the session lacks, and result cells that could
-not be written, are listed), 3 invalid input (unreadable session, document, mapping or report folder;
+not be written, are listed), 2 written from a session whose journal chain does not verify (said: its verdicts
+are no evidence), 3 invalid input (unreadable session, document, mapping or report folder;
 nothing written). The work is :func:`testbench.tools.export.export_tool`, which the workstation's
 « Exporter » calls too.
 """

@@ -21,7 +21,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     report.add_argument("--lang", choices=("fr", "en"), default=None, help="langue (fr par défaut)")
     report.add_argument("--pdf", action="store_true", help="imprimer aussi report.pdf (Chromium headless)")
     report.add_argument("--sign", action="store_true", help="signer le manifeste (Ed25519)")
-    report.add_argument("--key", type=Path, default=None, metavar="FICHIER", help="clé privée de signature")
+    report.add_argument(
+        "--key",
+        type=Path,
+        default=None,
+        metavar="FICHIER",
+        help="clé privée de signature (défaut : $TESTBENCH_SIGNING_KEY, sinon testbench/signing-key.pem dans"
+        " $XDG_CONFIG_HOME ou ~/.config, dans APPDATA sous Windows)",
+    )
     report.add_argument(
         "--no-redact",
         action="store_true",

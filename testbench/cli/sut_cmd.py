@@ -22,7 +22,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     sut_sub = sut.add_subparsers(dest="sut_command")
     check = sut_sub.add_parser("check", help="montrer ce que le profil capterait et extrairait maintenant")
     check.add_argument("profile", type=Path, metavar="PROFIL", help="profil du logiciel testé (sut.toml)")
-    check.add_argument("--lines", type=int, default=10, metavar="N", help="lignes de journal montrées par source")
+    check.add_argument(
+        "--lines", type=line_count, default=10, metavar="N", help="lignes de journal montrées par source (1 ou plus)"
+    )
     check.add_argument("--lang", choices=LANGUAGES, default=None, help="langue (fr par défaut)")
     check.set_defaults(func=cmd_check)
     init = sut_sub.add_parser("init", help="écrire un premier profil en observant le logiciel testé")
@@ -42,6 +44,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     init.add_argument("--lang", choices=LANGUAGES, default=None, help="langue (fr par défaut)")
     init.set_defaults(func=cmd_init)
     sut.set_defaults(func=lambda args: (sut.print_help(), EXIT_USAGE)[1])
+
+
+def line_count(text: str) -> int:
+    """``--lines`` as argparse's type: a whole number of 1 or more, else a usage error (0 or less was once
+    shown as 1 without a word)."""
+    t = translator()
+    try:
+        count = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(t("« {value} » n'est pas un nombre entier").format(value=text)) from None
+    if count < 1:
+        raise argparse.ArgumentTypeError(t("« {value} » n'est pas un nombre de lignes (1 ou plus)").format(value=text))
+    return count
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from testbench import fmt
 from testbench.extract.model import Extracted, ExtractError, Provenance, excerpt
 from testbench.extract.spec import RANK, ExtractorSpec
 from testbench.extract.values import Ranks, normalise_decimal
@@ -76,7 +77,7 @@ def extract_json(spec: ExtractorSpec, path: Path, data: bytes) -> list[Extracted
         doc = json.loads(text, parse_float=Decimal)  # Decimal keeps « 163.80 » as written
     except json.JSONDecodeError as exc:
         offset = len(data) - len(text[exc.pos :].encode(codec))  # what follows the error, in the file's bytes
-        raise ExtractError(source, f"JSON invalide : {exc.msg}", offset=offset) from None
+        raise ExtractError(source, f"JSON invalide : {fmt.json_syntax(exc)}", offset=offset) from None
     ranks = Ranks()
     out: list[Extracted] = []
     for pointer, template in spec.fields.items():

@@ -8,7 +8,8 @@ a column the document lacks is added after its last header. Observed values pass
 redaction (:mod:`testbench.report.personal`) unless the person opts out.
 
 An XLSX document is loaded and filled (formatting, other sheets, formulas, charts and images kept; a shape
-openpyxl cannot carry is said); an ODS or DOCX document, or a CSV one exported to ``.xlsx``, becomes an XLSX
+openpyxl cannot carry is said; an .xlsm's macros kept in an .xlsm, said lost in an .xlsx); an ODS or DOCX
+document, or a CSV one exported to ``.xlsx``, becomes an XLSX
 sheet with every row at the same row number (the rows above the header too: the identity cells the mapping
 reads) and named as the mapping's ``[source] sheet``, so that the same mapping imports the file written; a
 CSV document exported to ``.csv`` stays CSV, every line kept. The file is written atomically; the session is
@@ -17,6 +18,7 @@ only read.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import os
@@ -35,14 +37,15 @@ from testbench.i18n import translator
 from testbench.office.mapping import CellRef, Mapping
 from testbench.office.problems import OfficeError, Problem
 from testbench.office.tables import Cell, Table, case_rows, read_table
+from testbench.report.diff import chain_problems
 from testbench.report.owner import NotAReport, is_other_session, read_report
 from testbench.report.personal import Scrubber
 from testbench.store.read import CaseView, Key, SessionView, read_session
 
 #: Result fields in the order their columns are added, with the header used when the mapping names none.
 RESULT_HEADERS = {"verdict": "Verdict", "observed": "Valeurs observées", "evidence": "Preuve"}
-#: What ``--to`` may end with, per kind of document: XLSX always, CSV for a CSV document.
-TARGET_SUFFIXES = (".xlsx", ".csv")
+#: The VBA project of a macro-enabled workbook (.xlsm): an .xlsx file cannot hold it
+_VBA_PART = "xl/vbaProject.bin"
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,7 @@ class ExportResult:
     not_in_session: list[str] = field(default_factory=list)  # document cases the session does not hold
     problems: list[Problem] = field(default_factory=list)  # placed: a result cell that cannot be written
     added_columns: list[str] = field(default_factory=list)  # headers the export added
+    altered: list[str] = field(default_factory=list)  # why the session's journal chain does not verify (French)
 
 
 # -- what the session says ---------------------------------------------------------------------------
@@ -165,17 +169,19 @@ def export_results(
     """Write ``document`` with the session's results into ``target``; :class:`OfficeError` when nothing can be."""
     suffix = target.suffix.lower()
     table = read_table(document, mapping)
-    if suffix not in TARGET_SUFFIXES or (suffix == ".csv" and table.kind != "csv"):
-        allowed = ".xlsx, .csv" if table.kind == "csv" else ".xlsx"
+    allowed = _target_suffixes(table, document)
+    if suffix not in allowed:
         unsupported = "extension de fichier non prise en charge ici (permises : {allowed})"
-        raise OfficeError([Problem.of(target, unsupported, allowed=allowed)])
+        raise OfficeError([Problem.of(target, unsupported, allowed=", ".join(allowed))])
     with read_session(session_path) as session:
         links = report_links(report, target, session) if report is not None else None
         results = _by_case_id(session, case_results(session, lang, redact, links), _plan_id(table, mapping))
+        altered = chain_problems(session)  # as ``diff`` checks it: forged verdicts are written, but said
     rows = case_rows(table, mapping)
     outcome = ExportResult(
         not_in_document=[case_id for case_id in results if case_id not in rows],
         not_in_session=[case_id for case_id in rows if case_id not in results],
+        altered=altered,
     )
     fields = ("verdict", "observed", "evidence") if report is not None else ("verdict", "observed")
     t = translator(lang)
@@ -186,10 +192,20 @@ def export_results(
     if suffix == ".csv":
         data = _csv(document, mapping, table, columns, added, filled)
     else:
-        data = _xlsx(document, mapping, table, columns, added, filled, outcome, t)
+        data = _xlsx(document, mapping, table, columns, added, filled, outcome, t, macros=suffix == ".xlsm")
     _write_atomically(target, data)
     outcome.written = [result.case_id for _row, result in filled]
     return outcome
+
+
+def _target_suffixes(table: Table, document: Path) -> tuple[str, ...]:
+    """What ``--to`` may end with: XLSX always, XLSM for a macro-enabled workbook (its macros kept), CSV for a
+    CSV document (it stays CSV)."""
+    if table.kind == "csv":
+        return (".xlsx", ".csv")
+    if document.suffix.lower() == ".xlsm":
+        return (".xlsx", ".xlsm")
+    return (".xlsx",)
 
 
 def _columns(table: Table, headers: dict[str, str]) -> tuple[dict[str, int], dict[int, str]]:
@@ -221,13 +237,15 @@ def _xlsx(
     filled: list[tuple[int, CaseResult]],
     outcome: ExportResult,
     t: Callable[[str], str],
+    macros: bool = False,
 ) -> bytes:
+    """The workbook written; ``macros``: an .xlsm written from an .xlsm, its VBA project carried over."""
     import openpyxl
     from openpyxl.cell.cell import MergedCell
     from openpyxl.styles import Alignment
 
     if table.kind == "xlsx":
-        book = openpyxl.load_workbook(document)
+        book = openpyxl.load_workbook(document, keep_vba=macros)
         sheet = book[mapping.source.sheet or book.sheetnames[0]]
     else:
         book = openpyxl.Workbook()
@@ -261,6 +279,7 @@ def _xlsx(
     book.save(out)
     if table.kind == "xlsx":
         _say_lost_drawings(document, out.getvalue(), outcome)
+        _say_lost_macros(document, out.getvalue(), outcome)
     return out.getvalue()
 
 
@@ -350,6 +369,28 @@ def _say_lost_drawings(document: Path, written: bytes, outcome: ExportResult) ->
         )
 
 
+def _has_macros(workbook: bytes) -> bool:
+    with zipfile.ZipFile(io.BytesIO(workbook)) as archive:
+        return _VBA_PART in archive.namelist()
+
+
+def _say_lost_macros(document: Path, written: bytes, outcome: ExportResult) -> None:
+    """A macro-enabled workbook's VBA project is kept in an .xlsm written; an .xlsx cannot hold it: said, the
+    original keeping it."""
+    try:
+        lost = _has_macros(document.read_bytes()) and not _has_macros(written)
+    except (OSError, zipfile.BadZipFile):
+        return  # read a moment ago by openpyxl: nothing to compare with rather than a failed export
+    if lost:
+        outcome.problems.append(
+            Problem.of(
+                document,
+                "macros (projet VBA) du classeur non reprises : un fichier .xlsx ne peut les contenir (l'original"
+                " les garde ; écrivez un fichier .xlsm pour les reprendre)",
+            )
+        )
+
+
 def _csv(
     document: Path,
     mapping: Mapping,
@@ -364,7 +405,8 @@ def _csv(
     so row numbers agree with :func:`case_rows`.
     """
     spec = mapping.source
-    text = document.read_bytes().decode(spec.encoding)
+    document_bytes = document.read_bytes()
+    text = document_bytes.decode(spec.encoding)
     lines = list(csv.reader(io.StringIO(text, newline=""), delimiter=spec.delimiter))
     width = max(columns.values())
 
@@ -384,7 +426,16 @@ def _csv(
     out = io.StringIO(newline="")
     ending = "\r\n" if "\r\n" in text else "\n"
     csv.writer(out, delimiter=spec.delimiter, lineterminator=ending).writerows(lines)
-    return out.getvalue().encode(spec.encoding, errors=fmt.PLAIN)  # Excel's cp1252 CSV cannot spell every value
+    encoding = _csv_encoding(spec.encoding, document_bytes)
+    return out.getvalue().encode(encoding, errors=fmt.PLAIN)  # Excel's cp1252 CSV cannot spell every value
+
+
+def _csv_encoding(encoding: str, document: bytes) -> str:
+    """The encoding the CSV is written in: the mapping's, except that ``utf-8-sig`` (read with or without a BOM)
+    writes a BOM only when the document had one."""
+    if codecs.lookup(encoding).name == "utf-8-sig" and not document.startswith(codecs.BOM_UTF8):
+        return "utf-8"
+    return encoding
 
 
 def _write_atomically(target: Path, data: bytes) -> None:

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from testbench.i18n import default_language, tn
-from testbench.runner.exits import EXIT_USAGE
+from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_USAGE
 from testbench.tools.outputs import output_problem
 from testbench.tools.result import Render, ToolResult, french, option, unwritten
 
@@ -23,7 +23,8 @@ def export_tool(
     no_redact_option: str = "--no-redact",
 ) -> ToolResult:
     """Write the results into ``target`` (the document's rows, ``lang`` for the words written in cells); exit 0
-    when written (cases missing on either side listed), 3 when nothing is written (each reason said)."""
+    when written (cases missing on either side listed), 2 when written from a session whose journal does not
+    verify (said: its verdicts are no evidence), 3 when nothing is written (each reason said)."""
     from testbench.office.export import export_results
     from testbench.office.mapping import load_mapping
     from testbench.office.problems import OfficeError
@@ -77,6 +78,15 @@ def export_tool(
         )
     )
     result.written.append(target)
+    if done.altered:  # as ``diff`` says it of an altered session: written, warned, exit 2
+        result.warn(
+            lambda t, _lang: t(
+                "session {path} altérée (chaîne du journal rompue) : les verdicts écrits ne valent pas preuve"
+                " (testbench verify le détaille)"
+            ).format(path=session),
+            prefixed=True,
+        )
+        result.code = EXIT_ENVIRONMENT
     return result
 
 
