@@ -26,7 +26,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         ),
     )
     export.add_argument("session", type=Path, metavar="SESSION", help="fichier de session (.tbsession)")
-    export.add_argument("--to", required=True, type=Path, metavar="FICHIER", help="fichier à écrire (.xlsx, ou .csv)")
+    export.add_argument(
+        "--to",
+        required=True,
+        type=Path,
+        metavar="FICHIER",
+        help="fichier à écrire (.xlsx, .xlsm pour un classeur à macros, ou .csv)",
+    )
     export.add_argument("--document", required=True, type=Path, metavar="DOCUMENT", help="le cahier de tests d'origine")
     export.add_argument(
         "--mapping", required=True, type=Path, metavar="CORRESPONDANCE", help="fichier de correspondance (TOML)"

@@ -32,7 +32,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     review.add_argument("--reason", required=True, metavar="MOTIF", help="motif (obligatoire)")
     review.add_argument("--reviewer", default=None, metavar="NOM", help="nom du relecteur (défaut : l'utilisateur)")
     review.add_argument("--casebook", default=None, metavar="SHA256", help="empreinte du cahier si l'id est ambigu")
-    review.add_argument("--key", type=Path, default=None, metavar="FICHIER", help="clé privée de signature")
+    review.add_argument(
+        "--key",
+        type=Path,
+        default=None,
+        metavar="FICHIER",
+        help="clé privée de signature (défaut : $TESTBENCH_SIGNING_KEY, sinon testbench/signing-key.pem dans"
+        " $XDG_CONFIG_HOME ou ~/.config, dans APPDATA sous Windows)",
+    )
     review.add_argument("--lang", choices=("fr", "en"), default=None, help="langue (fr par défaut)")
     review.set_defaults(func=cmd_review)
 
