@@ -78,7 +78,8 @@ def stopping(*, terminate: bool = True, final: bool = False) -> Iterator[Stoppin
     previous = {sig: signal.getsignal(sig) for sig in SIGNALS}
     if terminate:
         for sig in _TERMINATING:
-            signal.signal(sig, _interrupt)
+            if previous[sig] != signal.SIG_IGN:  # ignored when the process began (nohup): a hang-up stays ignored
+                signal.signal(sig, _interrupt)
     try:
         yield Stopping(previous)
     finally:
@@ -147,6 +148,8 @@ def on_hangup(callback: Callable[[], None]) -> Callable[[], None]:
         return lambda: None
     import asyncio
 
+    if signal.getsignal(SIGHUP) == signal.SIG_IGN:  # started under nohup: its person asked for no hang-up
+        return lambda: None
     loop = asyncio.get_running_loop()
     previous = signal.signal(SIGHUP, lambda _signum, _frame: loop.call_soon_threadsafe(callback))
 
