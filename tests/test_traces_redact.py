@@ -164,7 +164,7 @@ def test_export_opt_out_keeps_data_but_not_pins(redactor: Redactor) -> None:
 
 
 def test_redact_lines_totals(redactor: Redactor) -> None:
-    lines, counts = redactor.redact_lines([f"a {VALID_NIR}", "b", "Nom=X PIN=1"])
+    lines, counts = redactor.redact_lines([f"a {VALID_NIR}", "b", "Nom=X PIN=1234"])
     assert lines == ["a ‹NIR›", "b", "Nom=‹NOM› PIN=‹PIN›"]
     assert counts == {"nir": 1, "name": 1, "pin": 1}
 
@@ -541,3 +541,13 @@ def test_a_name_written_surname_first_is_found_in_hex_and_base64(written: str, e
     assert token not in redactor.redact("b64 " + token)
     other = "Martin et Éloïse".encode(encoding)
     assert redactor.redact("dump " + other.hex(" ")) == "dump " + other.hex(" ")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["PIN : 3 essais", "début du cas — pin 2026-01-12", "Code CPS 10000000001", "code CPS : 3", "PIN=1"],
+)
+def test_a_count_a_date_or_a_long_number_after_a_pin_label_is_no_pin(text: str) -> None:
+    """A PIN has 4 to 8 digits of its own (verification round: the session store, which masks PINs in every text it
+    writes, turned « PIN : 3 essais » and « pin 2026-01-12 » into ‹PIN› for good)."""
+    assert redact_pins(text) == text

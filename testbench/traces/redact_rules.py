@@ -53,10 +53,12 @@ _PIN_LABEL = (
 )
 _SECRET_LABEL = r"(?:password|passwd|pwd|mot[ _-]?de[ _-]?passe|mdp|secret)"
 
+#: what may not follow a code's digits: more of a word, or a date's or a number's next part (« pin 2026-01-12 »)
+_NOT_MORE = r"(?![\w]|[-/.:,]\d)"
 _PIN_KV = re.compile(
     rf"(?i)(?=[cpsmu])(?<![A-Za-z])(?P<key>{_PIN_LABEL}|{_SECRET_LABEL})(?![A-Za-z])"
-    rf"(?:(?P<sep>{_SEP}|[#(][ \t]*)(?P<v1>\d(?: ?\d){{3,11}}(?![\w])|[^\s\"',;&|<>)\]}}]+)"
-    rf"|(?P<sp>[ \t]+)(?P<v2>[\d*](?: ?[\d*]){{3,11}})(?![\w]))"
+    rf"(?:(?P<sep>{_SEP}|[#(][ \t]*)(?P<v1>\d(?: ?\d){{3,11}}{_NOT_MORE}|[^\s\"',;&|<>)\]}}]+)"
+    rf"|(?P<sp>[ \t]+)(?P<v2>[\d*](?: ?[\d*]){{3,7}}){_NOT_MORE})"
 )
 _DIGIT = re.compile(r"\d")
 _CODECPS = re.compile(r"(?i)(?<=codecps)\d+")
@@ -308,8 +310,8 @@ def sub_pins(text: str, ctx: LineContext) -> str:
     def kv(m: re.Match[str]) -> str:
         kind = "secret" if re.fullmatch(_SECRET_LABEL, m.group("key"), re.IGNORECASE) else "pin"
         value = m.group("v1")
-        if kind == "pin" and value is not None and not _DIGIT.search(value):
-            return m.group()  # a PIN has digits: « étape s-pin : verify-pin » names a step, not a code
+        if kind == "pin" and value is not None and len(_DIGIT.findall(value)) < 4:
+            return m.group()  # a PIN has 4 digits or more: « étape s-pin : verify-pin », « PIN : 3 essais »
         ctx.counts[kind] += 1
         if value is not None:
             return m.group("key") + m.group("sep") + MARKERS[kind]
