@@ -31,3 +31,14 @@ def test_the_session_file_name_is_redacted_in_the_book(tmp_path: Path) -> None:
     assert HOLDER.holder_nir not in page and HOLDER.holder_nir not in json.dumps(report)
     assert report["session"]["file"] == "‹NOM›_‹NIR›.tbsession"
     assert 'fichier de session <span class="mono">‹NOM›_‹NIR›.tbsession</span>' in page
+
+
+def test_the_session_file_names_are_redacted_in_the_diff(tmp_path: Path) -> None:
+    """The comparison names both sessions, in its text (a CI log), HTML and JSON: redacted the same way."""
+    run = cli("run", REPO / "casebooks" / "demo.xml", "-k", "DEMO-FSE-001", "--session", SESSION,
+              "--cards", "inprocess", cwd=tmp_path)  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    diff = cli("diff", SESSION, SESSION, "--html", "d.html", "--json", "d.json", cwd=tmp_path)
+    assert diff.returncode == 0, diff.stderr
+    for said in (diff.stdout, (tmp_path / "d.html").read_text(encoding="utf-8"), (tmp_path / "d.json").read_text()):
+        assert HOLDER.holder_nir not in said and "‹NIR›.tbsession" in said

@@ -284,7 +284,9 @@ def diff_sessions(path_a: Path, path_b: Path, *, trace_context: int = 1, max_tra
     rank = {k: i for i, k in enumerate(KIND_ORDER)}
     order = {k: i for i, k in enumerate(keys)}
     out.sort(key=lambda c: (rank[c.kind], order[(c.plan_id, c.case_id)]))
-    return SessionDiff(str(path_a), str(path_b), out, [_scrubbed(c, scrub) for c in product], bench, altered)
+    # a rehearsal's session may be named after its patient, as the report's header says it (scrubbed)
+    named = scrub(str(path_a)), scrub(str(path_b))
+    return SessionDiff(*named, out, [_scrubbed(c, scrub) for c in product], bench, altered)
 
 
 #: the journal chain's first schema version: an older session has none to check (``merge`` takes it as whole)
