@@ -144,3 +144,18 @@ def test_every_cps_label_is_still_asked_for(text: str) -> None:
 def test_an_engine_s_cps_line_asks_no_rule() -> None:
     """The engine's trace names the CPS with digits around in every case: the store's question lets it through."""
     assert not may_hold_pin("20261206 03:05:34.651 INFO testbench.reference - read_cps ok rpps=89990000013 type=CPE")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"outcome":"pass","expected":"33.60"}',  # every comparison the store writes
+        '{"invoice.lines[0].shipping":"0.00","invoice.totals.depassement":"0.00"}',  # every invoice's observations
+        "read_cps ok rpps=10000000001",
+    ],
+)
+def test_the_run_s_own_texts_ask_no_rule(text: str) -> None:
+    """The pre-check keeps the rules off what every case writes (it loaded them for each comparison and invoice)."""
+    from testbench.traces.pin_words import may_hold_pin
+
+    assert not may_hold_pin(text)

@@ -3,12 +3,19 @@ and a writer of a little text (a run's command line) asks them first, so as not 
 
 from __future__ import annotations
 
+import re
+
 #: a code's labels (« code porteur : 4719 », « PIN=4719 », « codecps4719 »): a code has digits. « cps » alone
 #: labels nothing (the rules read it after « code » or « pin » only): an engine's « read_cps ok rpps=… » asks no rule
 CODE_WORDS = ("pin", "porteur", "codecps", "code cps", "code_cps", "code-cps")
-#: a secret's labels (« password=… », « mdp : … »), whatever it is made of
-SECRET_WORDS = ("confidentiel", "pass", "pwd", "mdp", "secret")
+#: a secret's labels (« password=… », « mdp : … », « mot de passe »), whatever it is made of — not « pass » alone:
+#: every comparison the store writes says « "outcome":"pass" »
+SECRET_WORDS = ("confidentiel", "password", "passwd", "passe", "pwd", "mdp", "secret")
 PIN_WORDS = CODE_WORDS + SECRET_WORDS
+#: the labels as the rules see them, for :func:`may_hold_pin`: « pin » starting a word or after « user »/« code »
+#: (an invoice's « shipping » in every observation set is none), « mot de passe » (its « depassement » is none)
+_CODE_LABEL = re.compile(r"(?<![a-z])pin|(?:user|code)[ _-]?pin|porteur|code[ _-]?cps")
+_SECRET_LABEL = re.compile(r"confidentiel|passw|pwd|mdp|secret|mot[ _-]?de[ _-]?passe")
 
 
 def may_hold_pin(text: str) -> bool:
@@ -19,6 +26,6 @@ def may_hold_pin(text: str) -> bool:
     if "\x00" in text:  # UTF-16 read in another encoding: « P\x00I\x00N\x00 », a label the rules read
         return True
     lowered = text.lower()
-    if any(word in lowered for word in SECRET_WORDS):
+    if _SECRET_LABEL.search(lowered) is not None:
         return True
-    return any(word in lowered for word in CODE_WORDS) and any(c.isdigit() for c in text)
+    return _CODE_LABEL.search(lowered) is not None and any(c.isdigit() for c in text)
