@@ -308,14 +308,19 @@ def _write_outputs(request: RunRequest, t: Callable[[str], str], written: list[P
     when one could not be (a full disk…), said on stderr. A ^C or SIGTERM meanwhile is raised as
     ``KeyboardInterrupt``, the outputs written before it in ``written``."""
     from testbench.cli.outputs import unwritten
+    from testbench.store.read import chain_head
 
     outputs, written_all = request.options.outputs, True
     done = written if written is not None else []
+    # this process just wrote and hashed the journal (over a chain it verified first, when it went on with a
+    # session): its JUnit and report check the links up to this head instead of re-hashing every row
+    # (``testbench report`` on a session file verifies it in full)
+    head = chain_head(request.session) if outputs.junit or outputs.report else None
     if outputs.junit:
         from testbench.report.junit import write_junit
 
         try:
-            write_junit(request.session, outputs.junit)
+            write_junit(request.session, outputs.junit, chain_head=head)
         except OSError as exc:
             _say(f"testbench run: {unwritten(outputs.junit, exc, outputs.lang)}")
             written_all = False
@@ -323,16 +328,11 @@ def _write_outputs(request: RunRequest, t: Callable[[str], str], written: list[P
             done.append(outputs.junit)
     if outputs.report:
         from testbench.report.build import BuildOptions, build_report
-        from testbench.store.read import chain_head
         from testbench.tools.report import dropped_warnings
 
-        # this process just wrote and hashed the journal: its report checks the links up to this head
-        # instead of re-hashing every row (``testbench report`` on a session file verifies it in full)
         lang = outputs.lang or default_language()
         try:
-            built = build_report(
-                request.session, outputs.report, BuildOptions(lang=lang, chain_head=chain_head(request.session))
-            )
+            built = build_report(request.session, outputs.report, BuildOptions(lang=lang, chain_head=head))
         except OSError as exc:  # the previous report is left whole (report.build)
             _say(f"testbench run: {unwritten(outputs.report, exc, outputs.lang)}")
             written_all = False

@@ -219,9 +219,9 @@ def verify_report(
     cover = _cover_signer(folder)
     if folder_check.signer and signer_fp and signer_fp != folder_check.signer:
         result.problems.append(_resigned(str(signer_fp), folder_check.signer, cover))
-    if isinstance(report_data, dict):  # a broken report.json is already named by the manifest check
-        _check_named_signer(folder_check, signer_fp, signer is None, result)
-    _check_cover_signer(cover, signer_fp if isinstance(signer_fp, str) else None, result)
+    if isinstance(report_data, dict):  # a broken report.json is already named by the manifest check: its signer
+        _check_named_signer(folder_check, signer_fp, signer is None, result)  # unknown, the cover's is not compared
+        _check_cover_signer(cover, signer_fp if isinstance(signer_fp, str) else None, result)
     if session is not None and (anchor is not None or chain_items is not None):
         if anchor is None and chain_items:
             anchor = (len(chain_items), str(chain_items[-1]["hash"]))

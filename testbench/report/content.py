@@ -46,7 +46,7 @@ def _count(cases: list[dict[str, Any]], key: str) -> dict[str, dict[str, int]]:
     return {k: {v: n[v] for v in VERDICT_ORDER if n.get(v)} for k, n in sorted(out.items())}
 
 
-def _chain_report(session: SessionView, written: tuple[int, str] | None) -> chain.ChainReport:
+def chain_report_of(session: SessionView, written: tuple[int, str] | None) -> chain.ChainReport:
     """The chain's state: verified in full, unless the same process just wrote it and handed its head over.
 
     Re-hashing every row the writer hashed a moment ago proves nothing more; the entries' links are
@@ -142,7 +142,7 @@ def gather(
     for case in gather_cases(session, options, evidence, scrub):
         cases.append(case if each is None else each(case))
     verdicts = count_verdicts((c["verdict"], c["retained_verdict"]) for c in cases)
-    chain_report = _chain_report(session, options.chain_head)
+    chain_report = chain_report_of(session, options.chain_head)
     environment = session.runs[-1]["environment"] if session.runs else {}
     data: dict[str, Any] = {
         "format": "testbench-report",

@@ -196,12 +196,27 @@ def junit_bytes(tree: etree._ElementTree) -> bytes:
     return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def write_junit(session_path: Path, target: Path, lang: str | None = None, *, redact: bool = True) -> Path:
+def write_junit(
+    session_path: Path,
+    target: Path,
+    lang: str | None = None,
+    *,
+    redact: bool = True,
+    chain_ok: bool | None = None,
+    chain_head: tuple[int, str] | None = None,
+) -> Path:
     """Write the session's JUnit XML at ``target`` whole or not at all: a temporary file beside it, synced,
     then renamed over it, so a CI step never publishes an empty or cut file; an ``OSError`` says why.
-    ``redact=False``: the person's opt-out (``report --no-redact``), as the report's own ``junit.xml``."""
+    ``redact=False``: the person's opt-out (``report --no-redact``), as the report's own ``junit.xml``.
+    The journal chain as the report's ``junit.xml`` says it, a copy kept alone by CI being no greener: ``chain_ok``
+    as a report found it, or ``chain_head`` (what a run just wrote) checked as a run's report checks it."""
     with read_session(session_path) as session:
-        data = junit_bytes(junit_tree(session, lang, Scrubber.for_sessions(session, enabled=redact, lang=lang)))
+        if chain_head is not None:
+            from testbench.report.content import chain_report_of  # the report's own check, not a parallel one
+
+            chain_ok = chain_report_of(session, chain_head).ok
+        scrub = Scrubber.for_sessions(session, enabled=redact, lang=lang)
+        data = junit_bytes(junit_tree(session, lang, scrub, chain_ok=chain_ok))
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:

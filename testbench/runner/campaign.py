@@ -916,6 +916,7 @@ def run_campaign(
     ``--shard`` deals the selection; but ``--failed`` reruns a session's own cases: ``--shard`` names the
     session's share (checked first, whether or not anything is to rerun) and ``-k`` filters its cases.
     """
+    _check_unaltered(request)
     casebooks, selected = load(request)
     meta: dict[str, str] = {}
     notice = None
@@ -942,6 +943,28 @@ def run_campaign(
     )
     rerun = request.rerun or request.failed
     return campaign.run_selection(selected, resume=request.resume, rerun=rerun, meta=meta, notice=notice)
+
+
+#: ``--resume``, ``--rerun`` or ``--failed`` on a session whose journal chain is broken, in the words ``review``,
+#: ``cover`` and ``merge`` refuse it with
+ALTERED_REFUSED = _t("{option} refusé : la session a été modifiée")
+
+
+def _check_unaltered(request: RunRequest) -> None:
+    """A run that goes on with an existing session first verifies its journal chain (exit 3, nothing written):
+    new attempts appended to an altered record would be chained, reported and signed as if it were whole, and
+    ``--failed`` would trust a forged « réussi ». A fresh run needs no check: it refuses a session with results."""
+    option = "--resume" if request.resume else "--failed" if request.failed else "--rerun" if request.rerun else None
+    if option is None:
+        return
+    from testbench.store.read import modified_entries
+
+    try:
+        modified = modified_entries(request.session)
+    except SessionError:
+        return  # none there, or no session yet (a set-up a full disk cut): opening it says so, or finishes it
+    if modified:
+        raise CampaignError([*modified, ALTERED_REFUSED.format(option=option)])
 
 
 def _parsed_shard(spec: str | None) -> Shard | None:

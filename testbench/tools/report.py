@@ -96,9 +96,11 @@ def report_tool(
     junit_written = False
     if junit:  # written whatever became of the book, as ``run`` writes each of its outputs
         from testbench.report.junit import write_junit
+        from testbench.store.read import modified_entries
 
-        try:
-            write_junit(session, junit, lang, redact=redact)  # as the report's junit.xml
+        try:  # as the report's junit.xml, with the chain as the book found it (checked here when none was built)
+            chain_ok = not (built.chain_problems if built is not None else modified_entries(session))
+            write_junit(session, junit, lang, redact=redact, chain_ok=chain_ok)
         except OSError as exc:
             result.warn(left_whole(junit, exc), prefixed=True)
         except SessionError as exc:
