@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from testbench import cmdline
 from testbench.i18n import LANGUAGES
 from testbench.runner.exits import EXIT_USAGE
 from testbench.runner.options import ENGINE_CARDS, positive_seconds
@@ -51,8 +52,18 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     from testbench.tools.engine import engine_check_tool
+    from testbench.tools.result import ToolResult
 
-    result = engine_check_tool(
-        args.engine_argv, timeout=args.timeout, as_json=args.json, engine_cards=args.engine_cards
-    )
+    argv = list(args.engine_argv)
+    if argv and argv[0] == "--":
+        argv = argv[1:]
+    if len(argv) == 1 and any(blank in argv[0] for blank in " \t"):  # `-- "python3 eng.py"`, as run --engine takes it
+        text = argv[0]
+        try:
+            argv = cmdline.split(text)
+        except ValueError:
+            said = "commande du moteur illisible (guillemet ou « \\ » sans fin) : {engine}"  # run --engine's words
+            unreadable = ToolResult().fail(EXIT_USAGE, lambda t, _lang: t(said).format(engine=text))
+            return unreadable.print("engine check", args.lang)
+    result = engine_check_tool(argv, timeout=args.timeout, as_json=args.json, engine_cards=args.engine_cards)
     return result.print("engine check", args.lang)

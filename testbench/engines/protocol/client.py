@@ -53,7 +53,8 @@ from testbench.engines.protocol.process import REAP_TIMEOUT, EngineProcess
 from testbench.fmt import byte_size, number, visible_controls
 from testbench.i18n import _t
 
-#: Receives every message on the wire: ("sent" | "received", message). Used by the conformance kit.
+#: Receives every message on the wire: ("sent" | "received", message), and each line that is not one:
+#: ("unreadable", {"reason", "excerpt"}). Used by the conformance kit.
 MessageHook = Callable[[str, dict[str, Any]], None]
 
 _BACKLOG = 20  # lifecycle events kept while no case is running
@@ -104,7 +105,8 @@ def _oversize(over: J.Oversized, limit: int, method: str | None = None) -> str:
 #: A stopped engine's reason with its stderr tail, read back in English: the reason by its template, the tail
 #: (the engine's own words) as written.
 _WITH_STDERR = re.compile(
-    r"(?P<head>.+?(?:\(code -?\d+\)|par le signal \d+(?: \(\w+\))?|s'est arrêté(?: entre deux appels)?))"
+    r"(?P<head>.+?(?:\(code -?\d+\)|par le signal \d+(?: \(\w+\))?|s'est arrêté(?: entre deux appels)?"
+    r"|au milieu de sa réponse : « .*? »))"
     r" ; stderr : (?P<tail>.*)",
     re.S,
 )
@@ -150,6 +152,10 @@ EN_SHAPES = [
         lambda m, t: f"the engine did not start, twice in a row: first {t(m['one'])}; then {t(m['two'])}",
     ),
     (_WITH_STDERR, lambda m, t: f"{t(m['head'])}; stderr: {m['tail']}"),
+    (  # a cut answer: how the engine ended (a sentence of its own), then the line as written
+        re.compile(r"(?P<head>.+?) au milieu de sa réponse : « (?P<excerpt>.*) »", re.S),
+        lambda m, t: f"{t(m['head'])} in the middle of its answer: “{m['excerpt']}”",
+    ),
     (
         re.compile(r"notification trace du moteur rejetée, sa ligne n'est pas enregistrée : (?P<errors>.+)", re.S),
         lambda m, t: (
@@ -231,7 +237,7 @@ class SubprocessEngine:
             self._in_case = True
             self._case_served = False
             self._trace_rejected = False
-            while self._backlog:
+            while self._backlog and self._lifecycle is not None:  # none attached: kept (it looped forever)
                 self._event(*self._backlog.popleft())
 
     def end_case(self, settle: bool = True) -> str | None:
@@ -266,10 +272,15 @@ class SubprocessEngine:
             stray = self._stray(proc, barrier)
             if stray is None:
                 return None
-            reason = f"après sa réponse à la requête {last[0]} ({last[1]}), le moteur a écrit : {stray}"
+            reason = self._strayed(last, stray)
             self._discard()
-            self._event("engine-stray-output", {"message": reason, "request": last[0]})
             return reason
+
+    def _strayed(self, last: tuple[Any, str], stray: str) -> str:
+        """What the engine wrote after its answer to ``last``, as that request's fault (event engine-stray-output)."""
+        reason = f"après sa réponse à la requête {last[0]} ({last[1]}), le moteur a écrit : {stray}"
+        self._event("engine-stray-output", {"message": reason, "request": last[0]})
+        return reason
 
     def _barrier(self, proc: EngineProcess) -> tuple[int, float]:
         """Ask ``describe``: (its id, the deadline of its answer). An engine that does not take it by then
@@ -293,11 +304,18 @@ class SubprocessEngine:
             if kind == "eof":
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     proc.popen.wait(timeout=REAP_TIMEOUT)
-                if barrier is not None:  # it died on the case's describe, a request (not between two calls)
-                    self._died(proc, "describe")
+                if barrier is not None:  # it died on the case's describe, or before it read it: after its last answer
+                    said = f"{_stopped(proc.popen.returncode, 'describe')}{proc.stderr_tail()}"
+                    self._died(proc, self._between(proc) if proc.untaken() else said)
                 return None  # it stopped after answering: the next call says so (engine-stopped)
+            if kind == "cut":
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    proc.popen.wait(timeout=REAP_TIMEOUT)
+                if barrier is not None:
+                    self._died(proc, self._cut(proc, "describe", payload))
+                return f"une ligne inachevée : « {payload} »"
             if kind == "garbage":
-                reason, excerpt = payload
+                reason, excerpt = self._unreadable(payload)
                 return f"une sortie qui n'est pas du JSON-RPC ({reason}) : « {excerpt} »"
             if kind == "oversize":
                 return _oversize(payload, self.max_line)
@@ -313,13 +331,33 @@ class SubprocessEngine:
                 return f"seconde réponse à la requête {J.shown_json(earlier, 40)} ({self._answered[earlier]})"
             return f"un message hors de tout appel : {J.shown_json(msg, 120)}"
 
-    def _died(self, proc: EngineProcess, method: str) -> NoReturn:
-        """The engine died on ``method``: said (engine-stopped) and raised, the process forgotten."""
+    def _unreadable(self, payload: tuple[str, str]) -> tuple[str, str]:
+        """A line that is not JSON-RPC, told to the message hook (``"unreadable"``: the conformance kit's
+        ``enveloppe`` check fails on it) before the call's fault is raised; (reason, excerpt)."""
+        reason, excerpt = payload
+        if self.on_message is not None:
+            self.on_message("unreadable", {"reason": reason, "excerpt": excerpt})
+        return reason, excerpt
+
+    def _died(self, proc: EngineProcess, message: str) -> NoReturn:
+        """The engine died (``message`` says on what): said (engine-stopped) and raised, the process forgotten."""
         code = proc.popen.returncode
-        message = f"{_stopped(code, method)}{proc.stderr_tail()}"
         self._discard()
         self._event("engine-stopped", {"exit_code": code, "message": message})
         raise EngineCrash(message)
+
+    def _between(self, proc: EngineProcess) -> str:
+        """An engine found stopped before it read the next request: the fault of the call it answered last
+        (« après sa réponse à la requête 4 (create_invoice), le moteur s'est arrêté entre deux appels (code 3) »)."""
+        stopped = f"{_stopped(proc.popen.returncode)}{proc.stderr_tail()}"
+        last = self._last
+        return f"après sa réponse à la requête {last[0]} ({last[1]}), {stopped}" if last is not None else stopped
+
+    @staticmethod
+    def _cut(proc: EngineProcess, method: str, excerpt: str) -> str:
+        """The engine ended while it wrote its answer to ``method``: how it ended, and what it had written."""
+        said = f"{_stopped(proc.popen.returncode, method)} au milieu de sa réponse : « {excerpt} »"
+        return f"{said}{proc.stderr_tail()}"
 
     def _event(self, kind: str, details: JsonObject) -> None:
         if self._lifecycle is None or not self._in_case:
@@ -332,10 +370,12 @@ class SubprocessEngine:
         proc = self._proc
         if proc is not None and proc.alive():
             return proc
-        if proc is not None:  # it stopped since the last call
-            code, tail = proc.popen.returncode, proc.stderr_tail()
+        if proc is not None:  # it stopped since the last call: the fault of the call it answered last
+            code, message, answered = proc.popen.returncode, self._between(proc), self._last is not None
             self._discard()
-            self._event("engine-stopped", {"exit_code": code, "message": f"{_stopped(code)}{tail}"})
+            self._event("engine-stopped", {"exit_code": code, "message": message})
+            if answered and self._in_case and self._case_served:
+                raise EngineCrash(message)
         if self._in_case and self._case_served:
             raise EngineCrash(
                 "le moteur s'est arrêté pendant le cas ; un moteur redémarré ne connaîtrait plus ce que le cas lui"
@@ -390,23 +430,36 @@ class SubprocessEngine:
             self.on_message("sent", message)
         return proc.write(message, deadline)
 
-    def _exchange(self, proc: EngineProcess, method: str, params: Any, timeout: float) -> Any:
+    def _exchange(self, proc: EngineProcess, method: str, params: Any, timeout: float, after: bool = False) -> Any:
+        """One request and its answer. ``after``: the process answered a call of this case before; an unreadable
+        line ahead of anything of this answer, while the engine has not read the request yet, is then that call's
+        stray output (once the engine has read it, no pipe tells whether the line came before or after)."""
         msg_id = next(self._ids)
         deadline = time.monotonic() + timeout
         sent = self._send(proc, J.request(msg_id, method, params), deadline)
+        heard = False  # a byte of an answer came: the engine read the request
         while True:
             kind, payload = proc.receive(deadline) if sent else ("timeout", None)
             if kind == "timeout":
                 raise EngineTimeout(f"{method} : pas de réponse en {number(f'{timeout:g}', 'fr')} s")  # « 0,5 s »
-            if kind == "eof":
+            if kind in ("eof", "cut"):
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     proc.popen.wait(timeout=REAP_TIMEOUT)
+                if kind == "cut":
+                    raise EngineCrash(self._cut(proc, method, payload))
+                if not heard and self._last is not None and proc.untaken():  # gone before it read the request
+                    raise _StoppedBetween(self._between(proc))
                 raise EngineCrash(f"{_stopped(proc.popen.returncode, method)}{proc.stderr_tail()}")
             if kind == "garbage":
-                reason, excerpt = payload
+                reason, excerpt = self._unreadable(payload)
+                if after and not heard and self._last is not None and proc.untaken():  # written before it read ours
+                    raise EngineProtocolError(
+                        self._strayed(self._last, f"une sortie qui n'est pas du JSON-RPC ({reason}) : « {excerpt} »")
+                    )
                 raise EngineProtocolError(f"{method} : sortie qui n'est pas du JSON-RPC ({reason}) : « {excerpt} »")
             if kind == "oversize":
                 raise EngineProtocolError(_oversize(payload, self.max_line, method))
+            heard = True
             msg: dict[str, Any] = payload
             if self.on_message is not None:
                 self.on_message("received", msg)
@@ -424,9 +477,8 @@ class SubprocessEngine:
                     raise EngineProtocolError(
                         f"{method} : seconde réponse à la requête {shown} ({self._answered[earlier]})"
                     )
-                raise EngineProtocolError(
-                    f"{method} : réponse à un autre identifiant ({J.shown_json(msg.get('id'), 120)})"
-                )
+                other = J.shown_json(msg.get("id"), 120)
+                raise EngineProtocolError(f"{method} : réponse à l'identifiant {other} au lieu de {msg_id}")
             self._answered[msg_id] = method
             if len(self._answered) > _ANSWERED:
                 del self._answered[next(iter(self._answered))]
@@ -495,12 +547,15 @@ class SubprocessEngine:
             stray = self.drain_stray()  # before this case, or outside any: told by the event, this call goes on
             if stray is not None and self._in_case and self._case_served:  # after an answer of this case
                 raise EngineProtocolError(stray)
-            proc = self._ensure_started()
-            if self._in_case:
-                self._case_served = True
-            self._relayed = {}
             try:
-                result = self._exchange(proc, method, params, self.timeout if timeout is None else timeout)
+                try:
+                    result = self._served(method, params, timeout)
+                except _StoppedBetween as exc:  # it stopped after its last answer, the request unread
+                    self._discard()
+                    self._event("engine-stopped", {"exit_code": exc.code, "message": str(exc)})
+                    if self._in_case and exc.served:  # this case's answer: no restart inside a case
+                        raise EngineCrash(str(exc)) from None
+                    result = self._served(method, params, timeout)  # an earlier case's: a fresh engine takes it
             except J.EngineRemoteError:
                 raise  # a well-formed error answer: the engine is fine
             except (EngineCrash, EngineTimeout, EngineProtocolError):
@@ -512,6 +567,20 @@ class SubprocessEngine:
                     raise denied from exc
                 raise
             return self._checked(method, result)  # a malformed result: the engine itself is still in step
+
+    def _served(self, method: str, params: Any, timeout: float | None) -> Any:
+        """One exchange on the running engine (started if need be), marked as serving the current case."""
+        proc = self._ensure_started()
+        served = self._case_served
+        if self._in_case:
+            self._case_served = True
+        self._relayed = {}
+        try:
+            return self._exchange(proc, method, params, self.timeout if timeout is None else timeout, served)
+        except _StoppedBetween as exc:
+            self._case_served = served
+            exc.served, exc.code = served, proc.popen.returncode
+            raise
 
     def _card_denied(self, method: str, exc: EngineRefusal | CardUnavailable) -> EngineCardDenied | None:
         """The engine's « no card » (``NO_CARD``, error -32001) as its own failure, when the bench relays its APDUs
@@ -650,6 +719,14 @@ class SubprocessEngine:
     def running(self) -> bool:
         """Whether a process is up: the next call talks to it (else a fresh one starts, knowing nothing)."""
         return self._proc is not None and self._proc.alive()
+
+
+class _StoppedBetween(EngineCrash):
+    """The engine stopped after its last answer, leaving the request unread (:meth:`SubprocessEngine._between`);
+    ``served``: whether the current case had a call answered before it."""
+
+    served = False
+    code: int | None = None
 
 
 def _engine_info(raw: Any) -> EngineInfo:

@@ -161,6 +161,8 @@ class Report:
 
 #: Example E1's amounts (a rented bed, 4 weeks at 14.00, AMO 60 %): the ``facture`` check compares them.
 E1_TOTALS = {"base": "56.00", "amo": "33.60", "amc": "0.00", "patient": "22.40", "depassement": "0.00"}
+#: E1's AMO rate, in percent as the protocol gives it (« 0.60 », a fraction, is 0.6 %: the check fails it)
+E1_RATE = "60"
 
 
 def sample_request(ref: str, **overrides: Any) -> dict[str, Any]:
@@ -296,11 +298,16 @@ def _e1_differences(result: Any) -> list[str]:
     totals = result.get("totals") if isinstance(result, dict) else None
     if not isinstance(totals, dict):
         return []  # the schema check reports it
-    return [
+    found = [
         f"totals.{k} {_shown(totals.get(k))} ≠ {v}"
         for k, v in E1_TOTALS.items()
         if _amount(totals.get(k)) != Decimal(v)
     ]
+    lines = result.get("lines")
+    line = lines[0] if isinstance(lines, list) and lines and isinstance(lines[0], dict) else {}
+    if "rate" in line and _amount(line["rate"]) != Decimal(E1_RATE):  # absent: the schema check reports it
+        found.append(f"lines[0].rate {_shown(line['rate'])} ≠ {E1_RATE}")
+    return found
 
 
 class _Checker:
@@ -311,6 +318,7 @@ class _Checker:
         self.methods: dict[Any, str] = {}
         self.violations: list[str] = []
         self.envelope_errors: list[str] = []
+        self.unknown_notifications: list[str] = []  # their methods, as JSON: ignored by the bench, said by enveloppe
         self.trace_errors: list[str] = []
         self.received = 0
         self.traces: list[str] = []
@@ -340,6 +348,9 @@ class _Checker:
                 self.methods[msg["id"]] = msg["method"]
                 self.check_of[msg["id"]] = self.current
             return
+        if direction == "unreadable":  # the call that read it failed too; the envelope names the line's defect
+            _note(self.envelope_errors, [f"ligne qui n'est pas du JSON-RPC : {msg.get('reason')}"])
+            return
         self.received += 1
         _note(self.envelope_errors, schema_check(msg, "message", "message"))
         if msg.get("method") == "trace":
@@ -347,7 +358,9 @@ class _Checker:
             return
         if "method" in msg:
             name = str(msg["method"])
-            if name in ("card.atr", "card.transmit"):
+            if "id" not in msg:  # the client drops it unread: the protocol has no notification but trace
+                _note(self.unknown_notifications, [J.shown_json(msg["method"], 40)])
+            elif name in ("card.atr", "card.transmit"):
                 _note(self.violations, schema_check(msg.get("params"), f"{name}.params", f"{name}.params"))
             return
         method = self.methods.get(msg.get("id"), "")
@@ -514,7 +527,8 @@ def _started(c: _Checker) -> tuple[bool, str]:
     failed_start = eng.pending_fault  # it started, but only at the second try
     if failed_start is not None:
         return False, str(failed_start)
-    if c.violations:
+    if c.violations:  # an initialize outside its schema: run would not start it, nothing else is asked
+        c.unstarted = _t("le moteur n'a pas démarré (vérification demarrage)")
         return False, c._schema()
     return True, f"{info.name} {info.version}"
 
@@ -787,6 +801,12 @@ def _run_checks(c: _Checker, timeout: float) -> Report:
 
     def envelope() -> str:
         _expect(not c.envelope_errors, violations(c.envelope_errors, 3))
+        if c.unknown_notifications:  # JSON-RPC allows them, the protocol names none but trace: the bench drops them
+            unknown = ", ".join(c.unknown_notifications[:3])
+            return _Warning(
+                f"{c.received} messages reçus conformes, dont des notifications inconnues du protocole, ignorées par"
+                f" le banc (seule trace est prévue) : {unknown}"
+            )
         return f"{c.received} messages reçus conformes"
 
     c.run("enveloppe", "chaque message reçu est du JSON-RPC 2.0 conforme", envelope)

@@ -8,6 +8,7 @@ nested deeper than :data:`MAX_DEPTH` is a protocol error too: no reader recurses
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -107,17 +108,20 @@ class Oversized:
     whole: bool = False
 
 
-def read_line(stream: IO[bytes], max_line: int = MAX_LINE, skip: bool = True) -> bytes | Oversized | None:
+def read_line(
+    stream: IO[bytes], max_line: int = MAX_LINE, skip: bool = True, strip: bool = True
+) -> bytes | Oversized | None:
     """Read one line (without its newline); ``None`` at end of stream; :class:`Oversized` when too long.
 
     With ``skip`` the rest of an oversized line is consumed here; without, the caller reports it at
-    once and calls :func:`skip_line` afterwards.
+    once and calls :func:`skip_line` afterwards. Without ``strip`` the newline is kept: a line without one
+    is the last, cut by the end of the stream (the client tells an engine that died mid-answer so).
     """
     line = stream.readline(max_line + 1)
     if not line:
         return None
     if line.endswith(b"\n"):
-        return line[:-1].rstrip(b"\r")
+        return line[:-1].rstrip(b"\r") if strip else line
     if len(line) <= max_line:
         return line  # last line without newline, before EOF
     return Oversized(len(line) + (skip_line(stream) if skip else 0))
@@ -146,7 +150,9 @@ def parse(line: bytes, max_depth: int = MAX_DEPTH) -> dict[str, Any]:
     except UnicodeDecodeError as exc:
         raise ValueError(f"octet {exc.start + 1} qui n'est pas de l'UTF-8") from None
     try:
-        obj = json.loads(text)
+        obj = json.loads(text, parse_constant=_constant, parse_float=_finite)
+    except _NotJson as exc:  # before ValueError, which it is
+        raise ValueError(str(exc)) from None
     except json.JSONDecodeError as exc:
         raise ValueError(f"JSON illisible à la colonne {exc.colno}") from None
     except RecursionError:  # the decoder's own guard, far below a line's size limit
@@ -160,6 +166,23 @@ def parse(line: bytes, max_depth: int = MAX_DEPTH) -> dict[str, Any]:
     if line.count(b"{") + line.count(b"[") > max_depth and _too_deep(obj, max_depth):
         raise ValueError(f"JSON imbriqué sur plus de {max_depth} niveaux")
     return obj
+
+
+class _NotJson(ValueError):
+    """What Python's decoder takes but JSON is not: a reason of its own, not « nombre trop long »."""
+
+
+def _constant(name: str) -> Any:
+    """``NaN``, ``Infinity``, ``-Infinity``: Python reads them, JSON has no such constant (nor does report.json)."""
+    raise _NotJson(f"constante {name}, qui n'est pas du JSON")
+
+
+def _finite(text: str) -> float:
+    """A number too large for a float (``1e400``) would be read as infinity, which no JSON can write back."""
+    value = float(text)
+    if value in (math.inf, -math.inf):
+        raise _NotJson(f"nombre {text[:40]} hors des limites d'un flottant")
+    return value
 
 
 def _too_deep(obj: Any, max_depth: int) -> bool:
@@ -196,7 +219,9 @@ def exception_from_error(err: Any, method: str | None = None) -> EngineError | E
     if code == REFUSAL:
         refusal_code = data.get("code")
         if not isinstance(refusal_code, str) or not refusal_code:
-            return EngineProtocolError(f"refus sans code stable : {shown_json(err)}")
+            if method:
+                return EngineProtocolError(f"{method} : refus sans code stable : « {shown_json(err)} »")
+            return EngineProtocolError(f"refus sans code stable : « {shown_json(err)} »")
         details = data.get("details") if isinstance(data.get("details"), dict) else {}
         return EngineRefusal(
             visible_controls(refusal_code), visible_controls(str(data.get("message", message))), details
@@ -206,6 +231,8 @@ def exception_from_error(err: Any, method: str | None = None) -> EngineError | E
 
         return card_error(str(data.get("kind")), message)
     if code == INTERNAL_ERROR:
+        if method:  # named like every other reason: which call the engine failed on
+            return EngineCrash(f"{method} : erreur interne du moteur : {message}")
         return EngineCrash(f"erreur interne du moteur : {message}")
     return EngineRemoteError(code, message, method)
 

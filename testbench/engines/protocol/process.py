@@ -25,6 +25,8 @@ from testbench.engines.protocol import jsonrpc as J
 from testbench.fmt import os_reason, program_text, visible_controls
 
 _STDERR_LINES = 40
+#: at most this many characters of stderr in a reason, its end kept: one huge line must not make a huge verdict
+STDERR_CHARS = 500
 REAP_TIMEOUT = 2.0  # after a kill, how long to wait for the process to be reaped
 _THREADS_TIMEOUT = 1.0  # after a kill, how long (in all) to wait for the pipe threads to see the end
 #: once the engine is known dead, how long to wait for the stderr reader to drain what it wrote last (a
@@ -35,21 +37,33 @@ _CHUNK = 64 * 1024
 POLL_PIPES = os.name == "posix"
 
 #: what the engine's stdout gave: ("msg", object), ("garbage", (reason, excerpt)), ("oversize", J.Oversized: the
-#: line's size when its end was seen), ("eof", None) or ("timeout", None)
+#: line's size when its end was seen), ("cut", excerpt: a last line without its newline that is no message, the
+#: engine ended in the middle of it), ("eof", None) or ("timeout", None)
 Received = tuple[str, Any]
+
+
+def _excerpt(raw: bytes) -> str:
+    return visible_controls(program_text(raw)[:120])
 
 
 def _decoded(raw: bytes) -> Received:
     try:
         return "msg", J.parse(raw)
     except Exception as exc:  # not JSON, not an object, nested too deep
-        return "garbage", (str(exc), visible_controls(program_text(raw)[:120]))
+        return "garbage", (str(exc), _excerpt(raw))
+
+
+def _last(raw: bytes) -> Received:
+    """A last line the end of stdout cut before its newline: a whole message still counts (an engine that
+    omits the newline of its last answer), else the engine stopped in the middle of writing it."""
+    kind, payload = _decoded(raw)
+    return (kind, payload) if kind == "msg" else ("cut", _excerpt(raw))
 
 
 def _pump_stdout(stream: IO[bytes], out: queue.SimpleQueue[Received], max_line: int) -> None:
     try:
         while True:
-            raw = J.read_line(stream, max_line, skip=False)
+            raw = J.read_line(stream, max_line, skip=False, strip=False)
             if raw is None:
                 break
             if isinstance(raw, J.Oversized):
@@ -57,7 +71,7 @@ def _pump_stdout(stream: IO[bytes], out: queue.SimpleQueue[Received], max_line: 
                 J.skip_line(stream)
                 continue
             if raw.strip():
-                out.put(_decoded(raw))
+                out.put(_decoded(raw[:-1].rstrip(b"\r")) if raw.endswith(b"\n") else _last(raw))
     except Exception:  # the pipe broke or was closed: the end is reported below
         pass
     finally:
@@ -208,14 +222,37 @@ class EngineProcess:
         for t in self.threads:  # daemons: one still blocked (a pipe held by an escaped process) is left behind
             t.join(timeout=max(deadline - time.monotonic(), 0.0))
 
+    def untaken(self) -> bool:
+        """Whether the engine left the last request unread: its stdin refused it (the engine had closed it) or
+        still holds bytes of it. Asked once the engine is gone, when the pipe no longer changes: an engine that
+        stopped without reading the request stopped between two calls, not on that request. False where the
+        system cannot say (Windows)."""
+        if self._pipes is not None and self._pipes.refused:
+            return True
+        if os.name != "posix":
+            return False
+        import array
+        import fcntl
+        import termios
+
+        waiting = array.array("i", [0])
+        try:
+            fcntl.ioctl(self.popen.stdin.fileno(), termios.FIONREAD, waiting)  # type: ignore[union-attr]
+        except (OSError, ValueError):  # closed, or a system without it on a pipe's write end
+            return False
+        return waiting[0] > 0
+
     def stderr_tail(self) -> str:
-        """The last lines the engine wrote to stderr, as « ; stderr : a | b ». Once the process has ended, the
+        """The last lines the engine wrote to stderr, as « ; stderr : a | b », at most :data:`STDERR_CHARS` of them
+        (cut at the front: the end is what the engine said last). Once the process has ended, the
         reader thread is given :data:`STDERR_SETTLE` to drain the pipe first: what a crashing engine wrote
         just before it died is the most telling part, and the reader may not have read it yet."""
         if self.popen.poll() is not None:
             self.threads[0].join(timeout=STDERR_SETTLE)
-        lines = [line for line in self.stderr if line][-5:]
-        return (" ; stderr : " + " | ".join(lines)) if lines else ""
+        tail = " | ".join([line for line in self.stderr if line][-5:])
+        if len(tail) > STDERR_CHARS:
+            tail = "…" + tail[-(STDERR_CHARS - 1) :]
+        return f" ; stderr : {tail}" if tail else ""
 
 
 class _PolledPipes:
@@ -234,9 +271,11 @@ class _PolledPipes:
         self._buffer = bytearray()
         self._scanned = 0  # the buffer's first bytes hold no newline: not searched again
         self._eof = False
+        self.refused = False  # the last write met a closed stdin: the engine never read that request
 
     def write(self, data: bytes, deadline: float) -> bool:
         view = memoryview(data)
+        self.refused = False
         while view:
             try:
                 view = view[os.write(self.stdin, view) :]
@@ -244,6 +283,7 @@ class _PolledPipes:
                 if not self._wait(self._writable, deadline):
                     return False
             except OSError:  # the engine is gone (broken pipe): its end is read on stdout
+                self.refused = True
                 return True
         return True
 
@@ -270,7 +310,7 @@ class _PolledPipes:
                     raw = bytes(buffer)
                     buffer.clear()
                     self._scanned = 0
-                    return _decoded(raw) if raw.strip() else ("eof", None)
+                    return _last(raw) if raw.strip() else ("eof", None)
                 return "eof", None
             try:
                 chunk = os.read(self.stdout, _CHUNK)
