@@ -15,6 +15,7 @@ PIN_WORDS = CODE_WORDS + SECRET_WORDS
 #: the labels as the rules see them, for :func:`may_hold_pin`: « pin » starting a word or after « user »/« code »
 #: (an invoice's « shipping » in every observation set is none), « mot de passe » (its « depassement » is none)
 _CODE_LABEL = re.compile(r"(?<![a-z])pin|(?:user|code)[ _-]?pin|porteur|code[ _-]?cps")
+_CODE_STEMS = ("pin", "porteur", "cps")
 _SECRET_LABEL = re.compile(r"confidentiel|passw|pwd|mdp|secret|mot[ _-]?de[ _-]?passe")
 
 
@@ -25,7 +26,11 @@ def may_hold_pin(text: str) -> bool:
     rules, which read it without its NULs."""
     if "\x00" in text:  # UTF-16 read in another encoding: « P\x00I\x00N\x00 », a label the rules read
         return True
-    lowered = text.lower()
-    if _SECRET_LABEL.search(lowered) is not None:
+    lowered = text.lower()  # the words first (a substring test is cheap), the pattern only where one is there
+    if any(word in lowered for word in SECRET_WORDS) and _SECRET_LABEL.search(lowered) is not None:
         return True
-    return _CODE_LABEL.search(lowered) is not None and any(c.isdigit() for c in text)
+    return (
+        any(word in lowered for word in _CODE_STEMS)
+        and _CODE_LABEL.search(lowered) is not None
+        and any(c.isdigit() for c in text)
+    )
