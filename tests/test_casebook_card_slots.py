@@ -3,30 +3,14 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-
-from testbench.casebook.loader import check_casebook
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _problems(tmp_path: Path, old: str, new: str) -> list[tuple[str, str, str]]:
-    """demo.xml with one edit: each problem's place, French and English."""
-    text = (ROOT / "casebooks" / "demo.xml").read_text(encoding="utf-8")
-    assert old in text
-    shutil.copytree(ROOT / "casebooks" / "cards", tmp_path / "cards")
-    path = tmp_path / "demo.xml"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    _casebook, problems = check_casebook(path)
-    where = f"{path}:"
-    return [(f"{p.source.line}:{p.source.col}", p.message, p.text("en").removeprefix(where)) for p in problems]
+from casebook_edits import edited_problems
 
 
 def test_a_cps_profile_as_the_vitale_card_is_refused_where_it_is_used(tmp_path: Path) -> None:
-    found = _problems(
+    found = edited_problems(
         tmp_path,
         'profile="cards/vitale2-adult-standard.xml"',
         'profile="cards/cps3-psad-lpp.xml"',
@@ -47,7 +31,7 @@ def test_a_cps_profile_as_the_vitale_card_is_refused_where_it_is_used(tmp_path: 
 
 
 def test_a_vitale_profile_in_the_cps_reader_is_refused(tmp_path: Path) -> None:
-    found = _problems(tmp_path, 'profile="cards/cps3-psad-lpp.xml"', 'profile="cards/vitale2-adult-standard.xml"')
+    found = edited_problems(tmp_path, 'profile="cards/cps3-psad-lpp.xml"', 'profile="cards/vitale2-adult-standard.xml"')
     assert found[0][:2] == (
         "76:26",
         "la carte « cps-psad » est une carte Vitale : elle ne va pas dans le lecteur « cps »",
@@ -56,7 +40,7 @@ def test_a_vitale_profile_in_the_cps_reader_is_refused(tmp_path: Path) -> None:
 
 def test_a_cps_card_inserted_in_the_vitale_reader_is_refused(tmp_path: Path) -> None:
     step = '<insert-card id="s-ins" slot="vitale" card="cps-psad"/>'
-    found = _problems(tmp_path, '<secure id="s-secure"/>', f'<secure id="s-secure"/>{step}')
+    found = edited_problems(tmp_path, '<secure id="s-secure"/>', f'<secure id="s-secure"/>{step}')
     assert [(at, fr) for at, fr, _en in found] == [
         ("86:70", "la carte « cps-psad » est une carte CPS : elle ne va pas dans le lecteur « vitale »")
     ]
@@ -74,7 +58,7 @@ def test_a_cps_card_inserted_in_the_vitale_reader_is_refused(tmp_path: Path) -> 
     ],
 )
 def test_a_rank_the_card_does_not_carry_is_refused(tmp_path: Path, old: str, new: str, where: str) -> None:
-    found = _problems(tmp_path, old, new)
+    found = edited_problems(tmp_path, old, new)
     assert [(at, fr) for at, fr, _en in found] == [
         (where, "bénéficiaire de rang 5 absent de la carte « vitale-std » (rangs : 1)")
     ]

@@ -3,26 +3,10 @@ NIR of the wrong shape is refused at its <right>, not dropped (the case passing)
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-
-from testbench.casebook.loader import check_casebook
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _problems(tmp_path: Path, old: str, new: str) -> list[tuple[str, str, str]]:
-    """demo.xml with one edit: each problem's place, French and English."""
-    text = (ROOT / "casebooks" / "demo.xml").read_text(encoding="utf-8")
-    assert old in text
-    shutil.copytree(ROOT / "casebooks" / "cards", tmp_path / "cards")
-    path = tmp_path / "demo.xml"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    _casebook, problems = check_casebook(path)
-    where = f"{path}:"
-    return [(f"{p.source.line}:{p.source.col}", p.message, p.text("en").removeprefix(where)) for p in problems]
+from casebook_edits import edited_problems
 
 
 @pytest.mark.parametrize(
@@ -85,7 +69,7 @@ def _problems(tmp_path: Path, old: str, new: str) -> list[tuple[str, str, str]]:
 def test_a_right_the_runner_cannot_use_is_refused_at_its_place(
     tmp_path: Path, old: str, new: str, where: str, french: str, english: str
 ) -> None:
-    found = _problems(tmp_path, old, new)
+    found = edited_problems(tmp_path, old, new)
     assert [(at, fr) for at, fr, _en in found] == [(where, french)]
     assert found[0][2] == f"{where}: {english}"
 
@@ -105,11 +89,12 @@ def test_the_rights_the_casebooks_write_are_all_known(tmp_path: Path) -> None:
             ("centre", "9999"),
         )
     )
-    assert _problems(tmp_path, '<right name="regime" value="01"/>', '<right name="regime" value="01"/>' + rights) == []
+    regime = '<right name="regime" value="01"/>'
+    assert edited_problems(tmp_path, regime, regime + rights) == []
 
 
 def test_a_nir_whose_first_digit_no_nir_has_is_refused(tmp_path: Path) -> None:
     """5 and 6 begin no NIR: INSi could not tell its sex and refused the case as the product's fault."""
     nir = '<right name="nir" value="299990000000042"/>'
-    problems = _problems(tmp_path, nir, nir.replace("299990000000042", "583057512345678"))
+    problems = edited_problems(tmp_path, nir, nir.replace("299990000000042", "583057512345678"))
     assert any("583057512345678" in p[1] for p in problems), problems

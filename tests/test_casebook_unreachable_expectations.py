@@ -6,27 +6,12 @@ the comparison reads it; an absent pattern that only matches a blank line or lin
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
+from casebook_edits import edited_problems
 
-from testbench.casebook.loader import check_casebook
-
-ROOT = Path(__file__).resolve().parents[1]
 BASE = '<value id="e-base" step="s-invoice" path="invoice.lines[0].base" type="decimal" expected="56.00"'
-
-
-def _problems(tmp_path: Path, old: str, new: str) -> list[tuple[str, str, str]]:
-    """demo.xml with one edit: each problem's place, French and English."""
-    text = (ROOT / "casebooks" / "demo.xml").read_text(encoding="utf-8")
-    assert old in text
-    shutil.copytree(ROOT / "casebooks" / "cards", tmp_path / "cards")
-    path = tmp_path / "demo.xml"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    _casebook, problems = check_casebook(path)
-    where = f"{path}:"
-    return [(f"{p.source.line}:{p.source.col}", p.message, p.text("en").removeprefix(where)) for p in problems]
 
 
 @pytest.mark.parametrize(
@@ -59,25 +44,25 @@ def _problems(tmp_path: Path, old: str, new: str) -> list[tuple[str, str, str]]:
 def test_an_expectation_that_can_never_pass_is_refused(
     tmp_path: Path, old: str, new: str, where: str, french: str, english: str
 ) -> None:
-    found = _problems(tmp_path, old, new)
+    found = edited_problems(tmp_path, old, new)
     assert [(at, fr) for at, fr, _en in found] == [(where, french)]
     assert found[0][2] == f"{where}: {english}"
 
 
 def test_the_last_line_and_a_present_empty_pattern_stay_valid(tmp_path: Path) -> None:
     new = BASE.replace('type="decimal" expected="56.00"', 'type="boolean" expected="false"')
-    assert _problems(tmp_path, BASE, new) == []
+    assert edited_problems(tmp_path, BASE, new) == []
     trace = '<trace id="t-code" step="s-invoice" channel="engine" pattern="1241763"/>'
-    assert _problems(tmp_path / "b", trace, trace.replace("1241763", "x|")) == []
+    assert edited_problems(tmp_path / "b", trace, trace.replace("1241763", "x|")) == []
 
 
 @pytest.mark.parametrize("word", ["oui", "1", "True", "yes", "non", "0"])
 def test_a_boolean_the_comparison_reads_is_accepted(tmp_path: Path, word: str) -> None:
     new = BASE.replace('type="decimal" expected="56.00"', f'type="boolean" expected="{word}"')
-    assert _problems(tmp_path, BASE, new) == []
+    assert edited_problems(tmp_path, BASE, new) == []
 
 
 @pytest.mark.parametrize("pattern", [r"^\s*$", r"^(?![\w\[&lt;{])", "^$"])
 def test_an_absent_pattern_that_does_not_match_everything_is_accepted(tmp_path: Path, pattern: str) -> None:
     trace = f'<trace id="t-shape" channel="engine" pattern="{pattern}" absent="true"/>'
-    assert _problems(tmp_path, BASE, trace + "\n        " + BASE) == []
+    assert edited_problems(tmp_path, BASE, trace + "\n        " + BASE) == []
