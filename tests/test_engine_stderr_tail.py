@@ -22,9 +22,9 @@ def slow_stderr_reader(monkeypatch: pytest.MonkeyPatch) -> None:
     """A reader thread scheduled late, as on a loaded machine: the race made certain."""
     pump = process._pump_stderr
 
-    def late(stream: Any, tail: Any) -> None:
+    def late(stream: Any, tail: Any, lines: Any) -> None:
         time.sleep(0.15)
-        pump(stream, tail)
+        pump(stream, tail, lines)
 
     monkeypatch.setattr(process, "_pump_stderr", late)
 

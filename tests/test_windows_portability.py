@@ -489,5 +489,6 @@ def test_another_programs_stderr_reads_in_utf8_else_the_windows_code_page(raw: b
 
     assert program_text(raw) == text
     tail: collections.deque[str] = collections.deque(maxlen=5)
-    _pump_stderr(io.BytesIO(raw + b"\n"), tail)
-    assert list(tail) == [text]
+    lines: collections.deque[str] = collections.deque()
+    _pump_stderr(io.BytesIO(raw + b"\n"), tail, lines)
+    assert list(tail) == list(lines) == [text]

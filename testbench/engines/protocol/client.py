@@ -434,6 +434,21 @@ class SubprocessEngine:
         """One request and its answer. ``after``: the process answered a call of this case before; an unreadable
         line ahead of anything of this answer, while the engine has not read the request yet, is then that call's
         stray output (once the engine has read it, no pipe tells whether the line came before or after)."""
+        try:
+            return self._exchanged(proc, method, params, timeout, after)
+        finally:
+            self._relay_stderr(proc)
+
+    def _relay_stderr(self, proc: EngineProcess) -> None:
+        """The engine's stderr (its own log: a vendor engine logs there) written during the call, on the case's
+        ``engine`` channel beside its trace notifications, each line said to come from stderr."""
+        lines = proc.take_stderr()
+        if self.trace is not None:
+            for line in lines:
+                if line:
+                    self.trace(f"stderr : {line}")
+
+    def _exchanged(self, proc: EngineProcess, method: str, params: Any, timeout: float, after: bool) -> Any:
         msg_id = next(self._ids)
         deadline = time.monotonic() + timeout
         sent = self._send(proc, J.request(msg_id, method, params), deadline)

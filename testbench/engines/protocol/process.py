@@ -25,6 +25,9 @@ from testbench.engines.protocol import jsonrpc as J
 from testbench.fmt import os_reason, program_text, visible_controls
 
 _STDERR_LINES = 40
+#: stderr lines kept between two calls for the case's trace: an engine logging more between two calls loses the
+#: oldest (a flood never grows the bench's memory)
+STDERR_KEPT = 5000
 #: at most this many characters of stderr in a reason, its end kept: one huge line must not make a huge verdict
 STDERR_CHARS = 500
 REAP_TIMEOUT = 2.0  # after a kill, how long to wait for the process to be reaped
@@ -96,13 +99,15 @@ def _pump_stdin(stream: IO[bytes], outbox: queue.SimpleQueue[bytes | None]) -> N
             stream.close()
 
 
-def _pump_stderr(stream: IO[bytes], tail: collections.deque[str]) -> None:
+def _pump_stderr(stream: IO[bytes], tail: collections.deque[str], lines: collections.deque[str]) -> None:
     try:
         while True:
             chunk = stream.readline(4096)
             if not chunk:
                 break
-            tail.append(visible_controls(program_text(chunk).rstrip()))
+            line = visible_controls(program_text(chunk).rstrip())
+            tail.append(line)
+            lines.append(line)
     except Exception:  # the pipe broke or was closed
         pass
     finally:
@@ -167,7 +172,10 @@ class EngineProcess:
             raise EngineNotLaunched(f"impossible de lancer le moteur « {' '.join(command)} » : {reason}") from exc
         assert self.popen.stdout is not None and self.popen.stderr is not None and self.popen.stdin is not None
         self.stderr: collections.deque[str] = collections.deque(maxlen=_STDERR_LINES)
-        self.threads = [threading.Thread(target=_pump_stderr, args=(self.popen.stderr, self.stderr), daemon=True)]
+        #: what the engine wrote on stderr (its own log) not yet taken into the case's trace (:meth:`take_stderr`)
+        self.stderr_lines: collections.deque[str] = collections.deque(maxlen=STDERR_KEPT)
+        pumped = (self.popen.stderr, self.stderr, self.stderr_lines)
+        self.threads = [threading.Thread(target=_pump_stderr, args=pumped, daemon=True)]
         self._pipes: _PolledPipes | None = None
         self._messages: queue.SimpleQueue[Received] = queue.SimpleQueue()
         self._outbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
@@ -241,6 +249,13 @@ class EngineProcess:
         except (OSError, ValueError):  # closed, or a system without it on a pipe's write end
             return False
         return waiting[0] > 0
+
+    def take_stderr(self) -> list[str]:
+        """The stderr lines written since the last call, each once (the reader thread appends, this takes)."""
+        taken = []
+        while self.stderr_lines:
+            taken.append(self.stderr_lines.popleft())
+        return taken
 
     def stderr_tail(self) -> str:
         """The last lines the engine wrote to stderr, as « ; stderr : a | b », at most :data:`STDERR_CHARS` of them
