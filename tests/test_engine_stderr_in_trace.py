@@ -33,8 +33,9 @@ def test_the_engine_s_stderr_is_on_the_case_s_engine_channel(tmp_path: Path) -> 
     session = tmp_path / "s.tbsession"
     argv = ["run", str(CASEBOOKS_DIR / "demo.xml"), "-k", "DEMO-FSE-001", "--session", str(session)]
     argv += ["--cards", "inprocess", "--engine", f"{sys.executable} engine.py"]
-    done = subprocess.run([sys.executable, "-m", "testbench", *argv], cwd=tmp_path, capture_output=True, text=True,
-                          env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin", "TESTBENCH_LANG": "fr"}, timeout=120)  # fmt: skip
+    env = {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin", "TESTBENCH_LANG": "fr"}
+    command = [sys.executable, "-m", "testbench", *argv]
+    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 0, done.stderr
     conn = sqlite3.connect(session)
     lines = [text for (text,) in conn.execute("SELECT text FROM trace_lines WHERE channel = 'engine'")]
