@@ -56,3 +56,39 @@ def test_an_altered_session_is_said_on_opening_and_by_g(tmp_path: Path) -> None:
     conn.close()
     asyncio.run(reopen("fr"))
     asyncio.run(reopen("en"))
+
+
+def test_the_workstation_runs_nothing_more_in_an_altered_session(tmp_path: Path) -> None:
+    """As ``run --resume/--rerun/--failed`` refuse it: new attempts chained onto an altered record would be
+    reported and signed as if it were whole (verification round)."""
+
+    async def record_a_failure() -> None:
+        app = make_app(tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await select(app, pilot, "TC-KO-002")
+            await pilot.press("r")
+            await wait_run(app, pilot)
+
+    async def run_again() -> None:
+        app = make_app(tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            await select(app, pilot, "TC-KO-002")
+            await pilot.press("r")
+            await pilot.pause()
+            assert "Exécution refusée : la session a été modifiée après coup" in toasts(app)
+            assert not app.running
+
+    def attempts() -> int:
+        with sqlite3.connect(tmp_path / "exam.tbsession") as conn:
+            return conn.execute("SELECT count(*) FROM attempts").fetchone()[0]
+
+    asyncio.run(record_a_failure())
+    with sqlite3.connect(tmp_path / "exam.tbsession") as conn:
+        conn.execute("UPDATE attempts SET verdict = 'pass', reason = '' WHERE verdict = 'fail'")
+    conn.close()
+    before = attempts()
+    asyncio.run(run_again())
+    assert attempts() == before

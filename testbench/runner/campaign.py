@@ -947,7 +947,10 @@ def run_campaign(
 
 #: ``--resume``, ``--rerun`` or ``--failed`` on a session whose journal chain is broken, in the words ``review``,
 #: ``cover`` and ``merge`` refuse it with
-ALTERED_REFUSED = _t("{option} refusé : la session a été modifiée")
+ALTERED_REFUSED = _t(
+    "{option} refusé : la session a été modifiée ; ses résultats ne valent pas preuve : lancez la campagne dans une"
+    " nouvelle session (--session)"
+)
 
 
 def _check_unaltered(request: RunRequest) -> None:

@@ -160,6 +160,15 @@ class RunHandlers:
                 t("Lecture seule : la session est ouverte en écriture par un autre processus."), severity="error"
             )
             return
+        if self.ws.altered:  # as run --resume/--rerun/--failed: no attempt chained onto an altered record
+            self.notify(
+                t(
+                    "Exécution refusée : la session a été modifiée après coup (testbench verify le détaille) ; ses"
+                    " résultats ne valent pas preuve : continuez dans une nouvelle session"
+                ),
+                severity="error",
+            )
+            return
         runnable = [e for e in entries if self.ws.runnable(e)]
         if len(runnable) < len(entries):  # an invalid casebook's cases are shown beside their problems, never run
             self.notify(
