@@ -29,7 +29,7 @@ KNOWN_RIGHTS = frozenset(
         *(f"{flag}_{end}" for flag in COVERAGE_FLAGS for end in ("start", "end")),
     }
 )
-#: A NIR as the bench sends it: 13 characters, or 15 with its key; the first digit is the sex (1 to 8),
+#: A NIR as the bench sends it: 13 characters, or 15 with its key; the first digit is the sex (1, 2, 3, 4, 7, 8),
 #: the department may be Corsica's 2A/2B (testbench.cards.nir has the full rule and the key).
 _NIR = re.compile(r"[1-478]\d{4}(?:\d{2}|2[AB])\d{6}(?:\d{2})?")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

@@ -642,7 +642,8 @@ class SessionStore:
         sets = [(str(source), values, {})] if not origins else _by_source(values, str(source), origins)
         first = self._ids("observation_sets", len(sets))
         rows = [  # COLUMNS order, as the chain hashes them
-            (i, attempt, step, own, _object_without_pins(part), _dumps_without_pins(provenance) if provenance else None)
+            (i, attempt, step, own, _dumps_without_pins(part, codec.dumps_object),
+             _dumps_without_pins(provenance) if provenance else None)
             for i, (own, part, provenance) in enumerate(sets, first)
         ]
         self._insert_rows(_OBSERVATION_SETS, rows)
@@ -773,22 +774,14 @@ def _pin_free(text: str) -> str:
     return redact_pins(text)
 
 
-def _dumps_without_pins(value: Any) -> str:
-    """:func:`codec.dumps` of ``value`` with every PIN in its texts masked; the JSON text is asked first, so a
-    value that names no PIN is encoded once (a NUL byte, « \\u0000 » in JSON, hides no label from the rules)."""
-    text = codec.dumps(value)
+def _dumps_without_pins(value: Any, dumps: Callable[[Any], str] = codec.dumps) -> str:
+    """``dumps(value)`` (:func:`codec.dumps`, or :func:`codec.dumps_object` for an observation set) with every PIN in
+    its texts masked; the JSON text is asked first, so a value that names no PIN is encoded once (a NUL byte,
+    « \\u0000 » in JSON, hides no label from the rules)."""
+    text = dumps(value)
     if not may_hold_pin(text) and "\\u0000" not in text:
         return text
-    return codec.dumps(_without_pins(codec.to_plain(value)))
-
-
-def _object_without_pins(mapping: Mapping[str, Any]) -> str:
-    """:func:`codec.dumps_object` of ``mapping`` with every PIN in its values masked, asked as
-    :func:`_dumps_without_pins` asks."""
-    text = codec.dumps_object(mapping)
-    if not may_hold_pin(text) and "\\u0000" not in text:
-        return text
-    return codec.dumps_object(_without_pins(codec.to_plain(dict(mapping))))
+    return dumps(_without_pins(codec.to_plain(value)))
 
 
 def _without_pins(value: Any) -> Any:
