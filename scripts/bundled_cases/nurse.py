@@ -173,7 +173,7 @@ nurse("IDE-NGAP-035", "C2S : AMI 2 et IFD",
       "Tiers payant intégral : la C2S paie le ticket modérateur.",
       "BR 9.05 ; MRO 5.43 ; C2S 3.62 ; patient 0.",
       card="vitale-c2s", patient="p-c2s", lines=[L("AMI", 1, "3.15", coefficient="2"), IFD],
-      tags="ngap infirmier c2s", requirements=NGAP + " SP03",
+      tiers_payant="amo+amc", tags="ngap infirmier c2s", requirements=NGAP + " SP03",
       expect=[V("invoice.totals.amc", "3.62"), V("invoice.totals.patient", "0.00")])
 nurse("IDE-NGAP-036", "Maternité : AIS 3 et IFD pendant la période",
       "Nature d'assurance maternité : 100 %, pas de franchise.",
@@ -261,7 +261,8 @@ nurse("IDE-NGAP-071", "Majoration de coordination sans acte avant elle : refus",
       requirements="RG_MF620 TB-REFUS-MAJORATION_WITHOUT_ACT",
       expect=[refusal("MAJORATION_WITHOUT_ACT")])
 nurse("IDE-NGAP-072", "MAU avec deux actes le même jour : refus",
-      "La majoration d'acte unique ne va qu'avec un seul acte dans la journée.",
+      "Règle de testbench, non vérifiée (pas un texte de la NGAP) : une MAU par passage à acte unique, autant de "
+      "MAU que d'actes dans la journée ; deux actes et une seule MAU sont refusés.",
       "AMI 1 × 2 le même jour, puis MAU → MAJORATION_NOT_APPLICABLE.",
       **STD, lines=[L("AMI", 2, "3.15"), L("MAU", 1, "1.35")], tags="ngap infirmier majoration refus",
       requirements="RG_MF620 TB-REFUS-MAJORATION_NOT_APPLICABLE",
@@ -281,7 +282,8 @@ nurse("IDE-NGAP-074", "IFD datée d'un autre jour que l'acte : refus",
 nurse("IDE-NGAP-075", "Patiente C2S : acte facturé au-dessus de la valeur : refus",
       "Aucun dépassement n'est permis pour un bénéficiaire de la C2S.",
       "AMI 1 facturé 4.00 (valeur 3.15) : dépassement 0.85 → DEPASSEMENT_NOT_ALLOWED_C2S.",
-      card="vitale-c2s", patient="p-c2s", lines=[L("AMI", 1, "4.00"), IFD], tags="ngap infirmier c2s refus",
+      card="vitale-c2s", patient="p-c2s", lines=[L("AMI", 1, "4.00"), IFD], tiers_payant="amo+amc",
+      tags="ngap infirmier c2s refus",
       requirements="SP03 TB-REFUS-DEPASSEMENT_NOT_ALLOWED_C2S",
       expect=[refusal("DEPASSEMENT_NOT_ALLOWED_C2S")])
 

@@ -104,14 +104,15 @@ BOOK.sections["PSAD-C2S-001"] = "C2S gérée par un organisme complémentaire (c
 c(fse("PSAD-C2S-001", "C2S gérée par un organisme : type de contrat 89",
       "Le TM va à l'organisme gestionnaire de la C2S, nommé sur la facture (FIDES-TF 02117, 02119).",
       "Carte C2S, lit × 4 : MRO 33.60 ; C2S 22.40 ; payeur c2s ; contrat 89 ; organisme 99999999 ; patient 0.00.",
-      card="vitale-c2s", patient="p-c2s", lines=[BED], amc_type="c2s", amc_number="99999999", tags="lpp c2s amc",
+      card="vitale-c2s", patient="p-c2s", lines=[BED], tiers_payant="amo+amc", amc_type="c2s", amc_number="99999999",
+      tags="lpp c2s amc",
       requirements=AMC + " SP03 FIDES-TF-02117",
       expect=[V("invoice.amc.contract_type", "89", type_="string"), V("invoice.amc.payer", "c2s"),
               V("invoice.totals.amc", "22.40"), V("invoice.totals.patient", "0.00")]))
 c(fse("PSAD-C2S-002", "C2S par un organisme, en Alsace-Moselle",
       f"Le régime local réduit le TM que paie l'organisme ; {LOCAL_LPP_UNVERIFIED}.",
       "Patient C2S Alsace-Moselle, lit × 4 = 56.00 : MRO 90 % = 50.40 ; C2S 5.60 ; contrat 89.",
-      card=None, patient="p-c2s-alsace", lines=[BED], amc_type="c2s", amc_number="99999999",
+      card=None, patient="p-c2s-alsace", lines=[BED], tiers_payant="amo+amc", amc_type="c2s", amc_number="99999999",
       tags="lpp c2s alsace-moselle amc", requirements=AMC + " SP03 RG_VF674",
       expect=[V("invoice.totals.amc", "5.60"), V("invoice.amc.contract_type", "89", type_="string")]))
 c(fse("PSAD-C2S-003", "Contrat C2S pour un assuré sans C2S : refus",

@@ -141,14 +141,16 @@ c(fse("PSAD-DEG-032", "AT/MP et Alsace-Moselle : l'AT l'emporte sur le régime l
 c(fse("PSAD-DEG-033", "C2S et ALD : ligne ALD, rien pour la C2S",
       "À 100 %, le ticket modérateur est nul : la part C2S aussi.",
       "1113930 × 4 = 84.00, ALD → 100 % ; MRO 84.00 ; TM 0 → C2S 0.00 ; patient 0.",
-      card=None, patient="p-c2s-ald", lines=[L("1113930", 4, "21.00", ald="true")], tags="lpp c2s ald",
+      card=None, patient="p-c2s-ald", lines=[L("1113930", 4, "21.00", ald="true")], tiers_payant="amo+amc",
+      tags="lpp c2s ald",
       requirements="RG_VF670 VF34.02 SP03",
       expect=[V("invoice.totals.amo", "84.00"), V("invoice.totals.amc", "0.00"),
               V("invoice.totals.patient", "0.00")]))
 c(fse("PSAD-DEG-034", "C2S en Alsace-Moselle : 90 % puis TM à la C2S",
       f"Le régime local réduit le TM que paie la C2S ; {LOCAL_LPP_UNVERIFIED}.",
       "1241763 × 4 = 56.00 ; MRO 90 % = 50.40 ; TM 5.60 → C2S ; patient 0.",
-      card=None, patient="p-c2s-alsace", lines=[L("1241763", 4, "14.00")], tags="lpp c2s alsace-moselle",
+      card=None, patient="p-c2s-alsace", lines=[L("1241763", 4, "14.00")], tiers_payant="amo+amc",
+      tags="lpp c2s alsace-moselle",
       requirements="RG_VF670 RG_VF674 SP03",
       expect=[V("invoice.totals.amo", "50.40"), V("invoice.totals.amc", "5.60"),
               V("invoice.totals.patient", "0.00")]))

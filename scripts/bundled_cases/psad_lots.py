@@ -33,11 +33,16 @@ PPC = L("1113930", 13, "21.00")  # MRO 163.80 (E7)
 OCT = L("1128104", 2, "45.00")  # MRO 54.00
 
 
-def billed(invoices: list[tuple[str, list[Line]]], patient: str = "p-std", date: str = D) -> list[Step]:
+def billed(
+    invoices: list[tuple[str, list[Line]]], patient: str = "p-std", date: str = D, tiers_payant: str = "amo"
+) -> list[Step]:
     """One invoice step and its secure step per entry: (suffix, lines)."""
     steps: list[Step] = []
     for suffix, lines in invoices:
-        steps += [invoice(patient, date, lines, sid=f"s-invoice-{suffix}"), secure(f"s-secure-{suffix}")]
+        steps += [
+            invoice(patient, date, lines, sid=f"s-invoice-{suffix}", tiers_payant=tiers_payant),
+            secure(f"s-secure-{suffix}"),
+        ]
     return steps
 
 
@@ -207,7 +212,7 @@ lot_case("PSAD-LOT-011", "Lot d'une FSE SESAM sans Vitale après ADRi",
 lot_case("PSAD-LOT-012", "Lot d'une FSE C2S en tiers payant intégral",
          "La part AMO du lot ne compte pas la part C2S.",
          "Carte C2S : PPC × 13 → MRO 163.80, C2S 109.20. Lot AMO 163.80.",
-         [*billed([("1", [PPC])], patient="p-c2s"), el("build-lot", "s-lot")],
+         [*billed([("1", [PPC])], patient="p-c2s", tiers_payant="amo+amc"), el("build-lot", "s-lot")],
          [V("invoice.totals.amc", "109.20", step="s-invoice-1"), V("lot.totals.amo", "163.80", step="s-lot")],
          tags="lot c2s", vitale="vitale-c2s")
 lot_case("PSAD-LOT-013", "Lot Alsace-Moselle de deux factures",

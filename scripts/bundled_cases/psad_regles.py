@@ -11,9 +11,10 @@ Cahier PSAD/MAD de testbench : RÈGLES DE FACTURATION ET REFUS, format version 1
 
 Ce fichier n'est PAS un document du CNDA. Il exerce les règles qui acceptent ou refusent une facture
 avant son calcul (prescription et prescripteur, délai de facturation d'un an, régime, référence AT/MP,
-ruptures de facture : une nature d'assurance et une exonération par facture), l'AME comme flux financé
-par l'État, et un cas pour chaque code de refus qu'une facture peut rencontrer. Codes de refus, règles
-et sources : docs/reference-engine.md. Personnes, NIR et RPPS fictifs.
+ruptures de facture : une nature d'assurance, un statut AME, un organisme complémentaire et une
+exonération par facture), l'AME comme flux financé par l'État, et un cas pour chaque code de refus
+qu'une facture peut rencontrer. Codes de refus, règles et sources : docs/reference-engine.md.
+Personnes, NIR et RPPS fictifs.
 """
 
 FIXTURES = "\n".join(
@@ -25,6 +26,10 @@ FIXTURES = "\n".join(
         patient("p-regime-11", "181069999901981", "PATIENT REGIME INCONNU", "1981-06-06", regime="11"),
         patient("p-atmp-nodate", "177079999902001", "PATIENT AT SANS DATE", "1977-07-07", at_mp="true"),
         patient("p-ame", "290089999902108", "PATIENTE AME", "1990-08-08", ame="true"),
+        patient("p-ame-fin", "285099999902274", "PATIENT FIN AME FEVRIER", "1985-09-09", ame="true",
+                ame_end="2026-02-15"),
+        patient("p-c2s-debut", "292109999902337", "PATIENTE DEBUT C2S FEVRIER", "1992-10-10", c2s="true",
+                c2s_start="2026-02-10"),
         '<prescription id="rx-full" date="2026-01-20" prescriber="10000000001">\n'
         '  <field name="number" value="RX2026000123"/>\n'
         "</prescription>",
@@ -164,6 +169,27 @@ c(fse("PSAD-REG-023", "Même exonération sur toutes les lignes : remontée sur 
       card=None, patient="p-deg", lines=[L("1205520", 1, "96.04", exo="3"), L("1241763", 2, "14.00", exo="3")],
       tags="lpp exo", requirements="RG_VF_CC15",
       expect=[V("invoice.exo", "3", type_="string"), V("invoice.totals.amo", "124.04")]))
+c(fse("PSAD-REG-024", "AME qui prend fin au milieu de la facture : refus",
+      "L'AME est un flux à part, payé par l'État, sans part AMO : des soins en AME et d'autres hors AME ne vont "
+      "pas sur la même facture ; le prestataire fait une facture pour les soins en AME, une autre pour les "
+      "suivants.",
+      "AME jusqu'au 2026-02-15 : ligne du 2026-02-10 en AME, ligne du 2026-02-20 hors AME → "
+      "INVOICE_BREAK_REQUIRED (critère ame).",
+      card=None, patient="p-ame-fin",
+      lines=[L("1241763", 1, "14.00", date="2026-02-10"), L("1241763", 1, "14.00", date="2026-02-20")],
+      date="2026-02-20", tags="lpp rupture ame refus", requirements="TB-PSAD-AME TB-REFUS-INVOICE_BREAK_REQUIRED",
+      expect=[refusal("INVOICE_BREAK_REQUIRED")]))
+c(fse("PSAD-REG-025", "C2S qui commence au milieu de la facture, contrat AMC : refus",
+      "La part complémentaire a deux payeurs selon la date : l'AMC du contrat avant le début de la C2S, le "
+      "gestionnaire de la C2S ensuite ; une facture n'en nomme qu'un, il en faut une par organisme "
+      "complémentaire.",
+      "C2S depuis le 2026-02-10, contrat AMC tm : ligne du 2026-02-05 pour l'AMC, ligne du 2026-02-12 pour la "
+      "C2S → INVOICE_BREAK_REQUIRED (critère complementaire).",
+      card=None, patient="p-c2s-debut",
+      lines=[L("1241763", 1, "14.00", date="2026-02-05"), L("1241763", 1, "14.00", date="2026-02-12")],
+      date="2026-02-12", tiers_payant="amo+amc", amc="tm", tags="lpp rupture c2s amc refus",
+      requirements="SP03 TB-REFUS-INVOICE_BREAK_REQUIRED",
+      expect=[refusal("INVOICE_BREAK_REQUIRED")]))
 
 BOOK.sections["PSAD-REG-030"] = "AME : flux financé par l'État"
 c(fse("PSAD-REG-030", "AME en tiers payant : rien à payer pour la patiente",
@@ -236,7 +262,8 @@ c(fse("PSAD-REG-047", "Nutrition orale au-dessus du PLV de la table : refus",
 c(fse("PSAD-REG-048", "C2S : dépassement sur la seconde ligne : refus",
       "Une seule ligne avec dépassement suffit à refuser la facture C2S.",
       "Ligne 1 lit au tarif ; ligne 2 livraison facturée 100.00 (tarif 96.04) → DEPASSEMENT_NOT_ALLOWED_C2S.",
-      card="vitale-c2s", patient="p-c2s", lines=[BED, L("1205520", 1, "100.00")], tags="lpp c2s refus",
+      card="vitale-c2s", patient="p-c2s", lines=[BED, L("1205520", 1, "100.00")], tiers_payant="amo+amc",
+      tags="lpp c2s refus",
       requirements="SP03 TB-REFUS-DEPASSEMENT_NOT_ALLOWED_C2S", expect=[refusal("DEPASSEMENT_NOT_ALLOWED_C2S")]))
 c(fse("PSAD-REG-049", "Carte aux droits échus, soins en 2026 : refus",
       "Les droits de la carte ont pris fin le 2025-06-30.",

@@ -246,18 +246,19 @@ C2S = {"card": "vitale-c2s", "patient": "p-c2s"}
 c(fse("PSAD-SEC-050", "C2S : PPC 4 semaines",
       "Le gestionnaire C2S paie le ticket modérateur ; rien pour le patient.",
       "1113930 × 4 = 84.00 ; MRO 50.40 ; TM 33.60 payé par la C2S (SP03) ; patient 0 ; tiers payant forcé AMO+AMC.",
-      **C2S, lines=[L("1113930", 4, "21.00")], tags="lpp c2s", requirements="RG_VF644 RG_VF670 SP03",
+      **C2S, lines=[L("1113930", 4, "21.00")], tiers_payant="amo+amc", tags="lpp c2s",
+      requirements="RG_VF644 RG_VF670 SP03",
       expect=[V("invoice.totals.amo", "50.40"), V("invoice.totals.amc", "33.60"),
               V("invoice.totals.patient", "0.00")]))
 c(fse("PSAD-SEC-051", "C2S : nutrition orale au tarif",
       "Article à PLV facturé au tarif : permis en C2S.",
       "1105215 × 10 = 40.70 ; MRO 24.42 ; C2S 16.28 ; patient 0.",
-      **C2S, lines=[L("1105215", 10, "4.07")], tags="lpp c2s plv", requirements="RG_VF670 SP03",
+      **C2S, lines=[L("1105215", 10, "4.07")], tiers_payant="amo+amc", tags="lpp c2s plv", requirements="RG_VF670 SP03",
       expect=[V("invoice.totals.amc", "16.28"), V("invoice.totals.patient", "0.00")]))
 c(fse("PSAD-SEC-052", "C2S : livraison de lit au tarif",
       "Article sans PLV facturé au tarif : pas de dépassement, donc permis.",
       "1205520 : 96.04 ; MRO 57.62 ; C2S 38.42 ; patient 0.",
-      **C2S, lines=[L("1205520", 1, "96.04")], tags="lpp c2s", requirements="RG_VF670 SP03",
+      **C2S, lines=[L("1205520", 1, "96.04")], tiers_payant="amo+amc", tags="lpp c2s", requirements="RG_VF670 SP03",
       expect=[V("invoice.totals.amo", "57.62"), V("invoice.totals.amc", "38.42")]))
 c(fse("PSAD-SEC-053", "Carte C2S, soins avant l'ouverture de la C2S",
       "La C2S ne vaut qu'à partir du 2026-01-01 : avant, facture ordinaire sans part C2S.",

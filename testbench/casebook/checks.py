@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
+
+from lxml import etree
 
 from testbench.casebook.card_facts import FAMILY_LABEL, card_facts
 from testbench.casebook.lazy import CaseParts, RawStep
-from testbench.casebook.model import Domain, ExpectationKind, Fixtures, Mode
-from testbench.casebook.rights import insi_nir_problem, missing_insi_traits
+from testbench.casebook.model import Domain, ExpectationKind, Fixtures, Mode, Patient
+from testbench.casebook.rights import insi_nir_problem, missing_insi_traits, right_key
+from testbench.casebook.source import make_parser
 from testbench.domain.normalize import RULES as NORMALIZE_RULES
 from testbench.domain.teleservices import SERVICE_ACTIONS, scenario_names
 from testbench.domain.vocabulary import MANUAL, OBSERVATION_ROOTS, REFUSAL_CODES, known_path
@@ -545,8 +549,18 @@ def _check_invoice(
                 card=patient.card,
                 vitale=vitale,
             )
-    if params.get("tiers-payant") == "amo+amc" and "amc" not in params and "amc-type" not in params:
-        report(at, "tiers payant amo+amc : précisez le contrat AMC (attribut amc)", "tiers-payant")
+    if (
+        params.get("tiers-payant") == "amo+amc"
+        and "amc" not in params
+        and "amc-type" not in params
+        and not _c2s_covers(mode, params, patient, fixtures, slots.get("vitale"))
+    ):
+        report(
+            at,
+            "tiers payant amo+amc : précisez le contrat AMC (attribut amc), sauf pour un patient dont la C2S couvre"
+            " les soins",
+            "tiers-payant",
+        )
     _check_cents(params, ("amc-cap",), at, report)
     if "amc-cap" in params and params.get("amc") != "tm+depassement":
         report(at, "amc-cap ne s'applique qu'au contrat amc=\"tm+depassement\"", "amc-cap")
@@ -555,6 +569,48 @@ def _check_invoice(
         report(at, "la facture n'a aucune ligne (<line>)", None)
     for values, line_at in zip(lines, line_offsets, strict=False):
         _check_line(values, line_at, refusal, report)
+
+
+def _c2s_covers(
+    mode: Mode, params: dict[str, Any], patient: Patient | None, fixtures: Fixtures, vitale: str | None
+) -> bool:
+    """Whether the patient's C2S covers a date of care of the invoice, as the runner will read the patient: the
+    Vitale card in sécurisé mode, else the fixture's rights. The C2S manager then pays the AMC part, and tiers
+    payant AMO + AMC needs no AMC contract (the engine forces it for C2S)."""
+    days = ({str(params.get("care-date", ""))} | {line.get("date", "") for line in params.get("lines", ())}) - {""}
+    card = fixtures.cards.get(vitale or (patient.card if patient is not None else None) or "")
+    if mode is Mode.SECURISE and card is not None:
+        period = _card_c2s(card.profile, patient.rank if patient is not None else 1)
+    elif patient is not None:
+        period = _fixture_c2s(patient.rights)
+    else:
+        period = None
+    if period is None:
+        return False
+    start, end = period
+    return any((not start or start <= day) and (not end or day <= end) for day in days)
+
+
+def _fixture_c2s(rights: Mapping[str, str]) -> tuple[str, str] | None:
+    """A patient fixture's C2S period (ISO dates, "" open), None without C2S (runner/actions.py reads the same)."""
+    keyed = {right_key(name): value for name, value in rights.items()}
+    words = {right_key(word) for word in keyed.get("coverage", "").split()}
+    if "c2s" not in words and not parse_boolean(keyed.get("c2s", "")):
+        return None
+    return keyed.get("c2s_start", ""), keyed.get("c2s_end", "")
+
+
+def _card_c2s(profile: Path, rank: int) -> tuple[str, str] | None:
+    """The C2S period of a card profile's beneficiary (``<coverage><c2s start end/>``), None without one."""
+    try:
+        root = etree.parse(str(profile), make_parser()).getroot()
+    except (OSError, etree.XMLSyntaxError, ValueError):
+        return None  # the fixture's own check says why
+    for beneficiary in root.findall("beneficiary"):
+        c2s = beneficiary.find("coverage/c2s")
+        if beneficiary.get("rank") == str(rank) and c2s is not None:
+            return c2s.get("start", ""), c2s.get("end", "")
+    return None
 
 
 #: a line's amounts in euros, to the cent

@@ -65,7 +65,12 @@ _AMC_TYPES = {
     "dre": "AMC par DRE",
     "c2s": "AMC : C2S",
 }
-_TIERS_PAYANT = {"amo": "tiers payant AMO", "amo+amc": "tiers payant AMO + AMC", "none": "sans tiers payant"}
+_TIERS_PAYANT = {
+    "amo": "tiers payant AMO",
+    "amo+amc": "tiers payant AMO + AMC",
+    "amo+c2s": "tiers payant intégral (AMO + C2S)",
+    "none": "sans tiers payant",
+}
 _AMC = {"tm": "AMC : ticket modérateur", "tm+depassement": "AMC : ticket modérateur et dépassement"}
 
 
@@ -89,6 +94,8 @@ def _invoice(params: Mapping[str, Any], t: T, lang: str) -> str:
     if lines:
         text += colon(lang) + semicolon(lang).join(lines)
     tiers = params.get("tiers-payant", "none")
+    if tiers == "amo+amc" and not params.get("amc") and not params.get("amc-type"):
+        tiers = "amo+c2s"  # no AMC contract: the checks let it through only when the patient's C2S pays that part
     text += ", " + t(_TIERS_PAYANT[tiers]) if tiers in _TIERS_PAYANT else f", {tiers}"
     if params.get("amc-type") in _AMC_TYPES:
         text += ", " + t(_AMC_TYPES[params["amc-type"]])

@@ -37,8 +37,25 @@ def _is_act(entry: TariffEntry | None) -> bool:
     return entry is not None and not entry.majoration and not entry.travel
 
 
+def _check_single_act(line: Line, when: date, lines: list[tuple[Line, date, TariffEntry | None]]) -> None:
+    """MAU (our rule, unverified, docs/reference-engine.md): as many MAU as acts that day, each visit a single
+    act with its MAU — a line of quantity 2 is two visits (IDE-NGAP-013), two MAU go with it; one MAU beside
+    two acts is a two-act séance."""
+    same_day = [(other, entry) for other, other_when, entry in lines if other_when == when and entry is not None]
+    acts = sum(other.quantity for other, entry in same_day if other.nomenclature == "NGAP" and _is_act(entry))
+    maus = sum(other.quantity for other, entry in same_day if entry.majoration == "acte-unique")
+    if maus != acts:
+        raise R.refuse(
+            R.MAJORATION_NOT_APPLICABLE,
+            f"ligne {line.index + 1} : {line.code} (acte unique), une par acte du jour ; nombre de majorations "
+            f"d'acte unique : {maus}, nombre d'actes : {acts}",
+            line=line.index,
+            acts=acts,
+        )
+
+
 def check_session(lines: list[tuple[Line, date, TariffEntry | None]]) -> None:
-    """Majorations follow an act of the same day (RG_MF620 CP01); MAU goes with a single act; a travel
+    """Majorations follow an act of the same day (RG_MF620 CP01); MAU goes with single-act visits; a travel
     allowance goes with something done at the patient's home that day."""
     for line, when, entry in lines:
         if entry is None or line.nomenclature != "NGAP":
@@ -59,18 +76,7 @@ def check_session(lines: list[tuple[Line, date, TariffEntry | None]]) -> None:
                     code=line.code,
                 )
             if entry.majoration == "acte-unique":
-                same_day = sum(
-                    other.quantity
-                    for other, other_when, other_entry in lines
-                    if other.nomenclature == "NGAP" and _is_act(other_entry) and other_when == when
-                )
-                if same_day != 1:
-                    raise R.refuse(
-                        R.MAJORATION_NOT_APPLICABLE,
-                        f"ligne {line.index + 1} : {line.code} (acte unique) avec {same_day} actes le même jour",
-                        line=line.index,
-                        acts=same_day,
-                    )
+                _check_single_act(line, when, lines)
         elif entry.travel and not any(
             other_when == when and not (other_entry is not None and other_entry.travel)
             for other, other_when, other_entry in lines

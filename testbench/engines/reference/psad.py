@@ -8,10 +8,11 @@ rules ». Pure functions of the parsed request and the tables; request shapes ar
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from testbench.engines.reference import refusals as R
-from testbench.engines.reference.model import PRESTATIONS, InvoiceRequest, Line
+from testbench.engines.reference.model import PRESTATIONS, Coverage, InvoiceRequest, Line
 from testbench.engines.reference.rates import nature_of
 from testbench.engines.reference.tables import Tables, TariffEntry
 from testbench.fmt import PRESTATION_LABELS
@@ -234,16 +235,37 @@ def _check_rental(line: Line, entry: TariffEntry | None) -> None:
         )
 
 
+def _check_payers(req: InvoiceRequest, days: Sequence[Coverage]) -> None:
+    """An AME period, or a C2S period beside an AMC contract, that changes inside the invoice: each side has
+    its own payer (the State; the C2S manager or the AMC), which one invoice cannot name both of."""
+    if len({on_day.ame for on_day in days}) > 1:
+        raise R.refuse(
+            R.INVOICE_BREAK_REQUIRED,
+            "AME sur une partie des soins seulement : une facture pour les soins en AME, une autre pour les autres",
+            criterion="ame",
+        )
+    if req.amc is not None and len({on_day.c2s for on_day in days}) > 1:
+        raise R.refuse(
+            R.INVOICE_BREAK_REQUIRED,
+            "C2S sur une partie des soins seulement, contrat AMC sur les autres : une facture par organisme"
+            " complémentaire",
+            criterion="complementaire",
+        )
+
+
 def check_breaks(req: InvoiceRequest, when: list[date], exos: list[str]) -> None:
-    """One invoice = one nature d'assurance, one prescriber, one exoneration (ALD lines aside)."""
+    """One invoice = one nature d'assurance, one payer of the AME or complementary part, one prescriber, one
+    exoneration (ALD lines aside)."""
     cov = req.beneficiary.coverage
-    natures = {nature_of(cov.at(day)) for day in set(when)} if cov.periods else ()  # no period: one nature
+    days = [cov.at(day) for day in set(when)] if cov.periods else ()  # no period: one coverage for all lines
+    natures = {nature_of(on_day) for on_day in days}
     if len(natures) > 1:
         raise R.refuse(
             R.MIXED_INSURANCE_NATURES,
             f"natures d'assurance différentes sur une facture : {', '.join(sorted(natures))}",
             natures=sorted(natures),
         )
+    _check_payers(req, days)
     default = req.prescribed.prescriber if req.prescribed is not None else None
     prescribers = {line.extra.prescriber or default for line in req.lines} - {None} if req.details else ()
     if len(prescribers) > 1:

@@ -67,9 +67,9 @@ SUPPLIER_SIRET_INVALID = "SUPPLIER_SIRET_INVALID"  # the supplier's SIRET fails 
 RENTAL_PERIOD_INVALID = "RENTAL_PERIOD_INVALID"  # rental period incomplete, reversed, or not the quantity billed
 RENTAL_CODE_MISMATCH = "RENTAL_CODE_MISMATCH"  # the rental weeks fall outside the duration band of the code
 MIXED_INSURANCE_NATURES = "MIXED_INSURANCE_NATURES"  # lines of different natures d'assurance (RG_VF600)
-INVOICE_BREAK_REQUIRED = "INVOICE_BREAK_REQUIRED"  # prescribers or exonerations that need separate invoices
+INVOICE_BREAK_REQUIRED = "INVOICE_BREAK_REQUIRED"  # prescribers, exonerations, AME or C2S payers: separate invoices
 MAJORATION_WITHOUT_ACT = "MAJORATION_WITHOUT_ACT"  # an NGAP majoration that follows no act (RG_MF620 CP01)
-MAJORATION_NOT_APPLICABLE = "MAJORATION_NOT_APPLICABLE"  # MAU (acte unique) beside other acts that day
+MAJORATION_NOT_APPLICABLE = "MAJORATION_NOT_APPLICABLE"  # MAU count other than the acts' that day (our rule)
 TRAVEL_WITHOUT_ACT = "TRAVEL_WITHOUT_ACT"  # IFD/IK on a day with nothing else billed
 TRAVEL_ZONE_NOT_APPLICABLE = "TRAVEL_ZONE_NOT_APPLICABLE"  # a travel zone on a line without a value for it
 
@@ -138,9 +138,15 @@ MEANINGS: dict[str, str] = {
     RENTAL_PERIOD_INVALID: "Période de location incomplète, inversée, ou autre que la quantité facturée.",
     RENTAL_CODE_MISMATCH: "Semaines de location hors de la tranche de durée du code LPP.",
     MIXED_INSURANCE_NATURES: "Lignes de natures d'assurance différentes dans une même facture.",
-    INVOICE_BREAK_REQUIRED: "Prescripteurs ou exonérations différents, qui exigent des factures séparées.",
+    INVOICE_BREAK_REQUIRED: (
+        "Prescripteurs, exonérations ou payeurs (AME, C2S et contrat AMC) différents selon les soins, qui exigent "
+        "des factures séparées."
+    ),
     MAJORATION_WITHOUT_ACT: "Majoration NGAP qui ne suit aucun acte du même jour.",
-    MAJORATION_NOT_APPLICABLE: "Majoration d'acte unique (MAU) à côté d'autres actes le même jour.",
+    MAJORATION_NOT_APPLICABLE: (
+        "Majoration d'acte unique (MAU) qui ne va pas avec des passages à acte unique : il faut autant de MAU que "
+        "d'actes le même jour. Règle de testbench, non vérifiée : pas un texte de la NGAP."
+    ),
     TRAVEL_WITHOUT_ACT: "Indemnité de déplacement (IFD, IK) un jour où rien d'autre n'est facturé.",
     TRAVEL_ZONE_NOT_APPLICABLE: "Zone de déplacement sur une ligne qui n'a pas de valeur pour elle.",
 }

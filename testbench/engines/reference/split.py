@@ -14,7 +14,7 @@ from typing import Any
 
 from testbench.engines.reference import ngap, psad
 from testbench.engines.reference import refusals as R
-from testbench.engines.reference.model import NO_DETAILS, InvoiceRequest, Line
+from testbench.engines.reference.model import NO_DETAILS, Coverage, InvoiceRequest, Line
 from testbench.engines.reference.money import ZERO, fmt, fmt_rate, round_cents
 from testbench.engines.reference.rates import HUNDRED, RateDecision, decide_rate, nature_assurance
 from testbench.engines.reference.tables import FAR_FUTURE, Tables, TariffEntry
@@ -223,22 +223,29 @@ def _age(birth: date, when: date) -> int:
     return when.year - birth.year - ((when.month, when.day) < (birth.month, birth.day))
 
 
+def _withheld(req: InvoiceRequest, when: date) -> bool:
+    """Whether care of ``when`` bears PF and franchise: the exemptions (C2S, AME, maternity, under 18) are the
+    beneficiary's on that date, so a coverage or an 18th birthday inside a multi-date invoice splits it."""
+    cov = req.beneficiary.coverage.at(when)
+    if cov.c2s or cov.ame or cov.maternity:
+        return False
+    birth = req.beneficiary.birth_date
+    return birth is None or _age(birth, when) >= 18
+
+
 def _withholdings(req: InvoiceRequest, lines: list[LineResult], tables: Tables) -> dict[str, Decimal]:
     """Participation forfaitaire and franchise: informational, withheld later by the AMO (docs/reference-engine.md).
 
-    Per day of care on this invoice, capped by the table's daily cap. Yearly caps need per-patient
-    counters across invoices; the engine is deterministic and stateless here, so they are not applied.
+    Per day of care on this invoice, capped by the table's daily cap; each day's exemptions are decided at that
+    day. Yearly caps need per-patient counters across invoices; the engine is deterministic and stateless here,
+    so they are not applied.
     """
-    cov = req.beneficiary.coverage.at(req.care_date)
     out = {"participation_forfaitaire": ZERO, "franchise": ZERO}
-    exempt = cov.c2s or cov.ame or cov.maternity
-    birth = req.beneficiary.birth_date
-    if exempt or (birth is not None and _age(birth, req.care_date) < 18):
-        return out
+    withheld = {day: _withheld(req, day) for day in {res.when for res in lines}}
     for kind, flag in (("participation_forfaitaire", "pf"), ("franchise", "franchise")):
         per_day: dict[date, int] = {}
         for res in lines:
-            if res.entry is not None and getattr(res.entry, flag) and res.decision.rule != "ame":
+            if res.entry is not None and getattr(res.entry, flag) and withheld[res.when]:
                 per_day[res.when] = per_day.get(res.when, 0) + res.line.quantity
         total = ZERO
         for day, acts in sorted(per_day.items()):
@@ -253,22 +260,33 @@ def _withholdings(req: InvoiceRequest, lines: list[LineResult], tables: Tables) 
     return out
 
 
+def _amc_payer(cov: Coverage, req: InvoiceRequest) -> str:
+    """Who pays a line's complementary part on its date: the C2S manager, the AMC contract, or nobody."""
+    if cov.c2s:
+        return "c2s"
+    return "amc" if req.amc is not None and not cov.ame else ""
+
+
 def compute_invoice(req: InvoiceRequest, tables: Tables) -> InvoiceComputation:
     """Split an invoice; raises EngineRefusal (stable code) on the first rule it breaks."""
     psad.check_invoice(req, tables)
-    cov = req.beneficiary.coverage.at(req.care_date)
+    # coverage, payer and exemptions are the beneficiary's on each line's own date, as the rate is
+    covs = [req.beneficiary.coverage.at(line.date or req.care_date) for line in req.lines]
+    payers = [_amc_payer(cov, req) for cov in covs]
+    c2s = "c2s" in payers
     mode = req.rounding
     routed = req.amc is not None and bool(req.amc.type)  # AMC tiers payant intégral, DRE, C2S by an OC
-    tiers = "amo+amc" if cov.c2s or routed else req.tiers_payant  # C2S: tiers payant intégral (DRG 36)
-    if cov.ame and tiers == "none":  # AME: dispense d'avance des frais, the caisse pays the State's part (DRG 35)
+    tiers = "amo+amc" if c2s or routed else req.tiers_payant  # C2S: tiers payant intégral (DRG 36)
+    # AME: dispense d'avance des frais, the caisse pays the State's part (DRG 35)
+    if any(cov.ame for cov in covs) and tiers == "none":
         tiers = "amo"
-    if tiers == "amo+amc" and req.amc is None and not cov.c2s:  # the casebook checks refuse this before a run
+    if tiers == "amo+amc" and req.amc is None and not c2s:  # the casebook checks refuse this before a run
         raise R.refuse(R.AMC_REQUIRED, "tiers payant AMO+AMC sans contrat AMC")  # pragma: no cover
-    amc_payer = "c2s" if cov.c2s else ("amc" if req.amc is not None and not cov.ame else "")
+    amc_payer = "c2s" if c2s else ("amc" if "amc" in payers else "")
     cap_left = req.amc.cap if (req.amc and req.amc.contract == "tm+depassement") else None
     results: list[LineResult] = []
     nurse = False  # some NGAP line: the session rules apply
-    for line in req.lines:
+    for line, cov, payer in zip(req.lines, covs, payers, strict=True):
         when = line.date or req.care_date
         _check_rights(req, when, line)
         entry, tariff, plv = _resolve_tariff(line, when, tables)
@@ -314,9 +332,9 @@ def compute_invoice(req: InvoiceRequest, tables: Tables) -> InvoiceComputation:
         tm = base - amo
         amc = ZERO
         state = base if decision.rule == "ame" else ZERO  # AME: 100 % of the BR, funded by the State
-        if amc_payer == "c2s":
+        if payer == "c2s":
             amc = tm  # the C2S manager pays the ticket modérateur
-        elif amc_payer == "amc" and req.amc is not None:
+        elif payer == "amc" and req.amc is not None:
             amc = tm
             if req.amc.contract == "tm+depassement" and depassement > 0:
                 covered = depassement if cap_left is None else min(depassement, cap_left)
