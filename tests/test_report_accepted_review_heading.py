@@ -16,13 +16,14 @@ from testbench.signing import init_key
 
 @pytest.fixture(scope="module")
 def reviewed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """The demo's pending case accepted, its deliberately wrong case overridden to passed."""
+    """A passed demo case accepted (a pending one cannot be, audit s22), its deliberately wrong case overridden to
+    passed."""
     work = tmp_path_factory.mktemp("accepted-heading")
     session, key = work / "s.tbsession", work / "k.pem"
     run = ["run", str(CASEBOOKS_DIR / "demo.xml"), "--session", str(session), "--cards", "inprocess"]
-    assert main([*run, "--engine", "inprocess", "-k", "id:DEMO-FSE-030 or id:DEMO-FSE-099"]) != 3
+    assert main([*run, "--engine", "inprocess", "-k", "id:DEMO-FSE-001 or id:DEMO-FSE-099"]) != 3
     init_key(key)
-    for case, action in (("DEMO-FSE-030", ["--accept"]), ("DEMO-FSE-099", ["--override", "réussi"])):
+    for case, action in (("DEMO-FSE-001", ["--accept"]), ("DEMO-FSE-099", ["--override", "réussi"])):
         assert main(["review", str(session), case, *action, "--reason", "relu", "--key", str(key)]) == 0
     return session, work
 
@@ -47,18 +48,18 @@ def summary_row(html: str, case: str) -> str:
 
 
 @pytest.mark.parametrize(
-    ("lang", "pending", "accepted", "overridden"),
+    ("lang", "recorded", "accepted", "overridden"),
     [
-        ("fr", "en attente", "— verdict accepté", "échec → réussi"),
-        ("en", "pending", "— verdict accepted", "failed → passed"),
+        ("fr", "réussi", "— verdict accepté", "échec → réussi"),
+        ("en", "passed", "— verdict accepted", "failed → passed"),
     ],
 )
 def test_an_accept_reads_as_the_decision_and_an_override_keeps_its_arrow(
-    reviewed: tuple[Path, Path], lang: str, pending: str, accepted: str, overridden: str
+    reviewed: tuple[Path, Path], lang: str, recorded: str, accepted: str, overridden: str
 ) -> None:
     html = page(reviewed, lang)
-    for where in (heading(html, "DEMO-FSE-030"), summary_row(html, "DEMO-FSE-030")):
-        assert f"{pending} → {pending}" not in where and "→" not in where, where
-        assert pending in where and accepted in where, where
+    for where in (heading(html, "DEMO-FSE-001"), summary_row(html, "DEMO-FSE-001")):
+        assert f"{recorded} → {recorded}" not in where and "→" not in where, where
+        assert recorded in where and accepted in where, where
     for where in (heading(html, "DEMO-FSE-099"), summary_row(html, "DEMO-FSE-099")):
         assert overridden in where and accepted not in where, where

@@ -86,7 +86,7 @@ def test_the_flag_is_on_when_every_case_in_scope_passed(attested_session, capsys
     assert "réussi 21, accepté en revue 0, à reprendre 0, jamais exécuté 0" in out
 
 
-def test_an_accepted_review_of_the_failed_case_makes_it_ready(attested_session, tmp_path, capsys) -> None:
+def test_an_accepted_review_of_the_failed_case_keeps_it_not_ready(attested_session, tmp_path, capsys) -> None:
     without_exclusion = re.sub(r"\[\[excluded\]\]\n(?:[^\[\n].*\n)*", "", PLAN.read_text(encoding="utf-8"))
     assert "DEMO-FSE-099" not in without_exclusion
     plan = plan_variant(tmp_path, without_exclusion)
@@ -103,7 +103,7 @@ def test_an_accepted_review_of_the_failed_case_makes_it_ready(attested_session, 
     code, out = coverage(capsys, "--plan", str(plan), str(session), "--format", "json")
     data = json.loads(out)
     assert data["format"] == "testbench-coverage/1"  # the documented format id (docs/exam-plan.md)
-    assert code == 0 and data["ready"] is True
+    assert code == 1 and data["ready"] is False  # accepting a failure confirms it (audit s22)
     assert data["counts"] == {"passed": 21, "accepted": 1, "open": 0, "not-run": 0}
     accepted = next(c for c in data["cases"] if c["case_id"] == "DEMO-FSE-099")
     assert (accepted["verdict"], accepted["status"]) == ("fail", "accepted")  # the retained verdict stays fail

@@ -22,7 +22,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     review.add_argument("session", type=Path, metavar="SESSION", help="fichier de session (.tbsession)")
     review.add_argument("case", metavar="CAS", help="identifiant du cas revu")
     action = review.add_mutually_exclusive_group(required=True)
-    action.add_argument("--accept", action="store_true", help="accepter le verdict enregistré")
+    action.add_argument(
+        "--accept",
+        action="store_true",
+        help="accepter (confirmer) le verdict enregistré : un échec accepté reste un échec",
+    )
     action.add_argument(
         "--override",
         metavar="VERDICT",

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from testbench.fmt import json_reason
-from testbench.i18n import tn
+from testbench.i18n import _t, tn
 from testbench.signing import PublicKey, Signer, SigningKeyError
 
 MANIFEST = "manifest.json"
@@ -263,10 +263,10 @@ def _check_signature(
         signed_at = str(sig["signed_at"])
         # one encoding only: base64 padding bits could otherwise change without changing the bytes
         if base64.b64encode(signature).decode() != sig["signature"] or key.b64 != sig["public_key"]:
-            raise ValueError("encodage base64 non canonique")
+            raise SigningKeyError(NON_CANONICAL)
     except (KeyError, TypeError, ValueError, SigningKeyError) as exc:
         result.modified.append(SIGNATURE)
-        result.problems.append(f"{SIGNATURE} invalide ({exc})")
+        result.problems.append(f"{SIGNATURE} invalide ({_signature_reason(exc)})")
         return True
     digest = hashlib.sha256(manifest).hexdigest()
     if sig.get("manifest_sha256") != digest:
@@ -289,6 +289,19 @@ def _check_signature(
     result.signer = key.fingerprint
     result.signed_at = signed_at
     return True
+
+
+#: why a signature's fields cannot serve, in French (the base64 library's messages are English)
+NON_CANONICAL = _t("encodage base64 non canonique")
+UNREADABLE_BASE64 = _t("signature ou clé publique : base64 illisible")
+
+
+def _signature_reason(exc: Exception) -> str:
+    """The bench's own reason (a key of the wrong size, a non-canonical encoding), else base64 that does not
+    decode (binascii's ValueError) or a field of the wrong type."""
+    if isinstance(exc, SigningKeyError):
+        return str(exc)
+    return UNREADABLE_BASE64 if isinstance(exc, ValueError) else _t("format inconnu")
 
 
 def _json_reason(exc: Exception) -> str:

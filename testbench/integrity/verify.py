@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from testbench.domain.verdict import Verdict as VerdictCode
 from testbench.fmt import timestamp, visible_controls
-from testbench.i18n import _t, colon, tn
+from testbench.i18n import _t, colon, default_language, tn
 from testbench.integrity.manifest import MANIFEST, REPORT_NAMES, SIGNATURE, FolderCheck, check_folder
 from testbench.signing import PublicKey
 from testbench.store import chain
@@ -20,6 +21,10 @@ from testbench.store.annotations import ACTION_FR
 
 if TYPE_CHECKING:
     from testbench.store.read import IntegrityRecord
+
+#: Redaction of a session's text as the book does it: (session, redaction enabled) → the scrub, or None when
+#: the session cannot be read. Given by the caller: the book's redaction lives in the report layer, above this one.
+SessionScrubber = Callable[[Path, bool], Callable[[str], str] | None]
 
 
 class VerifyUsageError(Exception):
@@ -45,6 +50,19 @@ class AddedReview:
     valid: bool
 
 
+@dataclass(frozen=True)
+class AddedAttempt:
+    """An attempt the session gained (started or finished) after the report was built: a re-run after signing
+    changes the verdict a rebuilt book shows."""
+
+    number: int
+    case_id: str
+    before: str  # the verdict of the case's attempt before it ("none" when it is the first)
+    verdict: str  # its own, as it stands now ("none": no verdict yet)
+    run_id: int
+    at: str | None  # UTC, ISO 8601: its end, else its start
+
+
 @dataclass
 class Verdict:
     ok_lines: list[str] = field(default_factory=list)
@@ -57,6 +75,7 @@ class Verdict:
     unsigned_required: bool = False  # the same, where a signature was required: a failure, not a change
     other_signer: tuple[str, str] | None = None  # intact, signed by a key (found, expected), not the one expected
     other_session: list[str] = field(default_factory=list)  # the session given is not the report's
+    added_attempts: list[AddedAttempt] = field(default_factory=list)  # attempts the session gained since the report
     added_reviews: list[AddedReview] = field(default_factory=list)  # reviews the session gained since the report
     added_cover: list[dict[str, str]] = field(default_factory=list)  # cover completions made since the report
 
@@ -89,6 +108,7 @@ def verdict_lines(result: Verdict, t: Callable[[str], str], lang: str | None = N
         key, signed_at = result.signed
         held.insert(0, t(SIGNED).format(key=key, date=timestamp(signed_at, lang)))
     out += [t("ok : {check}").format(check=line) for line in held]
+    out += [_added_attempt(attempt, t, lang) for attempt in result.added_attempts]
     out += [_added_review(review, t, lang) for review in result.added_reviews]
     out += [_added_completion(entry, t, lang) for entry in result.added_cover]
     if result.altered:
@@ -111,18 +131,41 @@ def verdict_lines(result: Verdict, t: Callable[[str], str], lang: str | None = N
     return [visible_controls(line) for line in out]
 
 
+def _label(verdict: str | None, t: Callable[[str], str]) -> str:
+    try:
+        return t(VerdictCode(verdict or "").label_fr)
+    except ValueError:
+        return verdict or "?"
+
+
+def _markers(text: str, lang: str | None) -> str:
+    """Redacted session text (French markers, ‹NOM›) in the language shown."""
+    from testbench.traces.redact import english_markers
+
+    return english_markers(text) if (lang or default_language()) == "en" else text
+
+
+def _added_attempt(attempt: AddedAttempt, t: Callable[[str], str], lang: str | None) -> str:
+    """« session : ajoutée depuis le rapport : tentative 2 du cas X — en attente → réussi — exécution 2 — … »."""
+    verdict = _label(attempt.verdict, t) if attempt.verdict != "none" else t("sans verdict (inachevée)")
+    return t(
+        "session : ajoutée depuis le rapport : tentative {number} du cas {case} — {before} → {verdict} — exécution"
+        " {run} — {date}"
+    ).format(
+        number=attempt.number,
+        case=attempt.case_id,
+        before=_label(attempt.before, t),
+        verdict=verdict,
+        run=attempt.run_id,
+        date=timestamp(attempt.at, lang),
+    )
+
+
 def _added_review(review: AddedReview, t: Callable[[str], str], lang: str | None) -> str:
     """« session : ajoutée depuis le rapport : annotation 1 du cas X — verdict remplacé : échec → réussi — … »."""
-
-    def label(verdict: str | None) -> str:
-        try:
-            return t(VerdictCode(verdict or "").label_fr)
-        except ValueError:
-            return verdict or "?"
-
     decision = t(ACTION_FR.get(review.action, review.action))
     if review.action == "override":
-        decision += colon(lang) + f"{label(review.recorded)} → {label(review.verdict)}"
+        decision += colon(lang) + f"{_label(review.recorded, t)} → {_label(review.verdict, t)}"
     said = t(
         "session : ajoutée depuis le rapport : annotation {ident} du cas {case} — {decision} — relecteur"
         " « {reviewer} » (clé {key}…) — {date}"
@@ -130,7 +173,7 @@ def _added_review(review: AddedReview, t: Callable[[str], str], lang: str | None
         ident=review.ident,
         case=review.case_id,
         decision=decision,
-        reviewer=review.reviewer,
+        reviewer=_markers(review.reviewer, lang),
         key=review.fingerprint[:16],
         date=timestamp(review.at, lang),
     )
@@ -145,8 +188,8 @@ def _added_completion(entry: dict[str, str], t: Callable[[str], str], lang: str 
     name = str(entry.get("field", "?"))
     return said.format(
         field=t(COMPLETABLE.get(name, name)),
-        value=entry.get("value", ""),
-        by=entry.get("by", "?"),
+        value=_markers(entry.get("value", ""), lang),
+        by=_markers(entry.get("by", "?"), lang),
         date=timestamp(entry.get("at"), lang),
     )
 
@@ -170,7 +213,12 @@ def not_a_report(folder: Path) -> str | None:
 
 
 def verify_report(
-    folder: Path, *, trusted: PublicKey | None = None, session: Path | None = None, allow_unsigned: bool = True
+    folder: Path,
+    *,
+    trusted: PublicKey | None = None,
+    session: Path | None = None,
+    allow_unsigned: bool = True,
+    scrubber: SessionScrubber | None = None,
 ) -> Verdict:
     """Check a report folder. An unsigned report is not altered, only unproven (``unsigned``); it is a
     problem when a signature is required (``allow_unsigned=False``) or a signer's key is expected. A folder
@@ -227,7 +275,9 @@ def verify_report(
             anchor = (len(chain_items), str(chain_items[-1]["hash"]))
         built_on = report_data.get("session") if isinstance(report_data, dict) else None
         built_on_id = built_on.get("id") if isinstance(built_on, dict) else None
-        _compare_with_session(session, anchor or (0, chain.GENESIS), (built_on_id, report_data), chain_items, result)
+        _compare_with_session(
+            session, anchor or (0, chain.GENESIS), (built_on_id, report_data), chain_items, result, scrubber
+        )
     return result
 
 
@@ -392,6 +442,7 @@ def _compare_with_session(
     built: tuple[object, object],
     report_chain: list[dict[str, object]] | None,
     result: Verdict,
+    scrubber: SessionScrubber | None = None,
 ) -> None:
     """The session must still hold the chain the report was built from, up to the anchored head.
 
@@ -430,9 +481,12 @@ def _compare_with_session(
         )
         result.problems.append(f"session : {cut}")
     elif len(live) > length:
-        result.added_reviews = _added_reviews(session, record, live[length:])
-        result.added_cover = _added_cover(session, report_data)
-        result.ok_lines.append(f"session : {_added_entries(len(live) - length, len(result.added_reviews))}")
+        scrub = _scrubber(session, report_data, scrubber)
+        result.added_attempts = _added_attempts(session, live[length:])
+        result.added_reviews = _added_reviews(session, record, live[length:], scrub)
+        result.added_cover = _added_cover(session, report_data, scrub)
+        added = _added_entries(len(live) - length, len(result.added_reviews), len(result.added_attempts))
+        result.ok_lines.append(f"session : {added}")
     else:  # the anchor is what was compared, not the content of the files
         anchored = tn(
             "ancrage de la chaîne conforme : la session contient, à l'identique, la chaîne sur laquelle le rapport"
@@ -446,10 +500,10 @@ def _compare_with_session(
         result.ok_lines.append(anchored)
 
 
-def _added_entries(entries: int, reviews: int) -> str:
+def _added_entries(entries: int, reviews: int, attempts: int = 0) -> str:
     """« 4 entrées ajoutées depuis le rapport à la chaîne du journal : 2 annotations (revues), listées ci-dessous »:
-    the chain's entries (a review records its annotation and the session's metadata) and the annotations among
-    what they record, the count of the lines that follow."""
+    the chain's entries (a review records its annotation and the session's metadata) and the attempts and
+    annotations among what they record, the count of the lines that follow."""
     said = (
         tn(
             "{count} annotation (revue), listée ci-dessous",
@@ -460,6 +514,17 @@ def _added_entries(entries: int, reviews: int) -> str:
         if reviews
         else _t("aucune annotation (revue)")
     )
+    if attempts:
+        return tn(
+            "{count} entrée ajoutée depuis le rapport à la chaîne du journal : {attempts} ; {reviews}",
+            "{count} entrées ajoutées depuis le rapport à la chaîne du journal : {attempts} ; {reviews}",
+            entries,
+            "fr",
+            attempts=tn(
+                "{count} tentative, listée ci-dessous", "{count} tentatives, listées ci-dessous", attempts, "fr"
+            ),
+            reviews=said,
+        )
     return tn(
         "{count} entrée ajoutée depuis le rapport à la chaîne du journal : {reviews}",
         "{count} entrées ajoutées depuis le rapport à la chaîne du journal : {reviews}",
@@ -469,7 +534,53 @@ def _added_entries(entries: int, reviews: int) -> str:
     )
 
 
-def _added_cover(session: Path, report_data: object) -> list[dict[str, str]]:
+def _scrubber(session: Path, report_data: object, make: SessionScrubber | None) -> Callable[[str], str] | None:
+    """The book's redaction of the session's text (a reviewer's declared name, a cover value), unless the book
+    was built with ``--no-redact`` (``report.json`` ``redaction.enabled`` false): ``verify``'s output is kept
+    with the book (``verify.log``) and says no more than it. None without ``make`` or when the session cannot
+    be read (PINs are still masked: :func:`_scrubbed`)."""
+    redaction = report_data.get("redaction") if isinstance(report_data, dict) else None
+    enabled = not (isinstance(redaction, dict) and redaction.get("enabled") is False)
+    return make(session, enabled) if make is not None else None
+
+
+def _scrubbed(text: str, scrub: Callable[[str], str] | None) -> str:
+    from testbench.traces.redact import redact_pins
+
+    return scrub(text) if scrub is not None else redact_pins(text)
+
+
+def _added_attempts(session: Path, added: list[dict[str, Any]]) -> list[AddedAttempt]:
+    """The attempts the chain entries ``added`` start or finish (a re-run, a resumed case), in their order, each
+    with the verdict of the case's attempt before it: what a book rebuilt from the session shows otherwise."""
+    from testbench.fmt import iso
+    from testbench.store.connection import SessionError, open_readonly
+
+    kinds = ("attempt-start", "attempt-finish")
+    ids = sorted(
+        {i for e in added if e["kind"] in kinds for i in range(int(e["first_id"]), int(e["last_id"]) + 1)}
+    )
+    if not ids:
+        return []
+    out = []
+    with contextlib.suppress(SessionError, OSError, sqlite3.Error), contextlib.closing(open_readonly(session)) as conn:
+        rows = conn.execute(
+            "SELECT casebook_sha, case_id, number, run_id, verdict, started_wall, ended_wall FROM attempts"
+            f" WHERE id IN ({','.join('?' * len(ids))}) ORDER BY id",
+            ids,
+        ).fetchall()
+        for sha, case_id, number, run_id, verdict, started, ended in rows:
+            before = conn.execute(
+                "SELECT verdict FROM attempts WHERE casebook_sha = ? AND case_id = ? AND number < ?"
+                " ORDER BY number DESC LIMIT 1",
+                (sha, case_id, number),
+            ).fetchone()
+            at = iso(ended if ended is not None else started)
+            out.append(AddedAttempt(number, case_id, before[0] if before else "none", verdict, run_id, at))
+    return out
+
+
+def _added_cover(session: Path, report_data: object, scrub: Callable[[str], str] | None) -> list[dict[str, str]]:
     """The cover completions the session gained after the report (``testbench cover``): the session's list is
     only ever appended to, so those past the report's own count (``report.json`` ``cover.completed``)."""
     from testbench.store.connection import SessionError
@@ -481,12 +592,15 @@ def _added_cover(session: Path, report_data: object) -> list[dict[str, str]]:
         return []
     try:
         with read_session(session) as view:
-            return completions(view.meta)[len(reported) :]
+            added = completions(view.meta)[len(reported) :]
     except (SessionError, OSError):
         return []
+    return [{**entry, **{k: _scrubbed(str(entry[k]), scrub) for k in ("value", "by") if k in entry}} for entry in added]
 
 
-def _added_reviews(session: Path, record: IntegrityRecord, added: list[dict[str, Any]]) -> list[AddedReview]:
+def _added_reviews(
+    session: Path, record: IntegrityRecord, added: list[dict[str, Any]], scrub: Callable[[str], str] | None
+) -> list[AddedReview]:
     """The annotations the chain entries ``added`` (those after the report's anchor) cover, in their order, each
     override with the verdict of the attempt it reviews."""
     from testbench.fmt import iso
@@ -512,7 +626,7 @@ def _added_reviews(session: Path, record: IntegrityRecord, added: list[dict[str,
             a.action,
             recorded.get(a.id),
             a.verdict,
-            a.reviewer,
+            _scrubbed(a.reviewer, scrub),
             str(a.as_dict()["fingerprint"]),
             iso(a.wall),
             a.valid,

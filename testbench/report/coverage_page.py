@@ -19,6 +19,7 @@ from testbench.scope.text import (
     OUT_OF_SCOPE_TEXTS,
     REQUIREMENT_LABELS,
     STATUS_LABELS,
+    case_verdict_word,
     casebook_state,
     gap_text,
     open_cases,
@@ -70,6 +71,10 @@ class CoverageWords:
 
     def casebook(self, planned: Mapping[str, Any], coverage: Mapping[str, Any]) -> str:
         return casebook_state(planned, coverage["gaps"], self.t)
+
+    def verdict(self, case: Mapping[str, Any]) -> str:
+        """A case's verdict as the CLI says it: « échec (accepté en revue) » once a review confirmed it."""
+        return case_verdict_word(case, self.t)
 
     def redo(self, coverage: Mapping[str, Any]) -> list[Mapping[str, Any]]:
         return open_cases(coverage)

@@ -6,9 +6,9 @@ result is plain data (:meth:`Coverage.as_dict`, codes not words) that the CLI, t
 report render.
 
 « Prêt pour le pré-examen » is on only when every casebook of the plan is in the session at the
-expected version and every case in scope has a final retained verdict of pass, or a final verdict that
-a valid review accepted (:func:`case_status`). A case counts once, by (plan-id, case id), however many
-files of its casebook the session holds (:func:`_counted_cases`).
+expected version and every case in scope has a retained verdict of pass (:func:`case_status`): a review
+that accepts a failure confirms it, so the case stays one to redo. A case counts once, by (plan-id, case id),
+however many files of its casebook the session holds (:func:`_counted_cases`).
 """
 
 from __future__ import annotations
@@ -32,16 +32,17 @@ from testbench.scope.plan import (
 )
 from testbench.store.read import CasebookView, CaseView, SessionView, read_session
 
-#: a case's standing for the exam: the first two make it ready
+#: a case's standing for the exam: only passed makes it ready (accepted: a verdict other than pass, confirmed)
 PASSED, ACCEPTED, OPEN, NOT_RUN = "passed", "accepted", "open", "not-run"
-READY_STATUSES = frozenset({PASSED, ACCEPTED})
+READY_STATUSES = frozenset({PASSED})
 #: the gaps that keep « prêt pour le pré-examen » off by themselves
 BLOCKING_GAPS = frozenset({"casebook-missing", "casebook-version", "casebook-evolution", "casebook-sha"})
 
 
 def case_status(view: CaseView) -> str:
-    """passed (retained pass), accepted (a valid review accepted its final verdict), not-run (no attempt), or
-    open (any other verdict, an attempt interrupted before its verdict too: it was run, it is to redo)."""
+    """passed (retained pass), accepted (a valid review accepted a final verdict other than pass: confirmed, so
+    still to redo, never ready), not-run (no attempt), or open (any other verdict, an attempt interrupted before
+    its verdict too: it was run, it is to redo)."""
     if view.latest is None:
         return NOT_RUN
     if view.retained_verdict == Verdict.PASS:
@@ -98,7 +99,7 @@ class RequirementCoverage:
 
     @property
     def status(self) -> str:
-        """uncovered (no case in scope), passed (every case ready), or open."""
+        """uncovered (no case in scope), passed (every case passed), or open (an accepted failure included)."""
         if not self.cases:
             return "uncovered"
         return "passed" if all(c.status in READY_STATUSES for c in self.cases) else "open"
@@ -152,7 +153,7 @@ class Coverage:
 
     @property
     def ready(self) -> bool:
-        """Every case in scope passed or accepted, and every casebook of the plan there as planned."""
+        """Every case in scope passed, and every casebook of the plan there as planned."""
         return bool(self.cases) and not self.blocking_casebooks and all(c.status in READY_STATUSES for c in self.cases)
 
     def as_dict(self) -> dict[str, Any]:

@@ -72,8 +72,15 @@ def casebook_state(planned: Mapping[str, Any], gaps: Sequence[Mapping[str, str]]
 
 
 def open_cases(data: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    """The cases in scope to redo (« à reprendre »: run, not passed nor accepted), in the scope's order."""
-    return [case for case in data["cases"] if case["status"] == OPEN]
+    """The cases in scope to redo (« à reprendre »: run, not passed — a failure accepted in review is confirmed,
+    not passed), in the scope's order."""
+    return [case for case in data["cases"] if case["status"] in (OPEN, ACCEPTED)]
+
+
+def case_verdict_word(case: Mapping[str, Any], t: Callable[[str], str]) -> str:
+    """A case's retained verdict, « échec (accepté en revue) » when a review confirmed it."""
+    word = verdict_word(case["verdict"], t)
+    return t("{verdict} (accepté en revue)").format(verdict=word) if case.get("status") == ACCEPTED else word
 
 
 def readiness_reasons(data: Mapping[str, Any], lang: str | None = None) -> list[str]:
@@ -87,6 +94,15 @@ def readiness_reasons(data: Mapping[str, Any], lang: str | None = None) -> list[
         why.append(t("aucun cas dans le périmètre"))
     if counts[OPEN]:
         why.append(tn("{count} cas à reprendre", "{count} cas à reprendre", counts[OPEN], lang))
+    if counts.get(ACCEPTED):
+        why.append(
+            tn(
+                "{count} cas non réussi accepté en revue",
+                "{count} cas non réussis acceptés en revue",
+                counts[ACCEPTED],
+                lang,
+            )
+        )
     if counts[NOT_RUN]:
         why.append(tn("{count} cas jamais exécuté", "{count} cas jamais exécutés", counts[NOT_RUN], lang))
     # casebooks, not gaps: one of another version and evolution is one casebook to fetch again
@@ -140,7 +156,7 @@ def coverage_text(data: Mapping[str, Any], lang: str | None = None) -> str:
     redo = open_cases(data)
     if redo:  # the cases « Prêt pour le pré-examen : non — N cas à reprendre » counts
         out += ["", t("À reprendre") + c + str(len(redo))]
-        out += [f"  {case['case_id']}" + c + verdict_word(case["verdict"], t) for case in redo]
+        out += [f"  {case['case_id']}" + c + case_verdict_word(case, t) for case in redo]
     out += ["", t("Par exigence")]
     if not data["requirements"]:
         out.append("  " + t("aucune exigence nommée (catalogue du plan ni attribut requirements des cas)"))
@@ -151,7 +167,7 @@ def coverage_text(data: Mapping[str, Any], lang: str | None = None) -> str:
             extra += f" [{t(BASIS_LABELS[req['basis']])}]"
         out.append(f"  {req['id']}{title}{extra}" + c + t(REQUIREMENT_LABELS[req["status"]]))
         if req["cases"]:
-            out.append("    " + ", ".join(f"{x['case_id']} {verdict_word(x['verdict'], t)}" for x in req["cases"]))
+            out.append("    " + ", ".join(f"{x['case_id']} {case_verdict_word(x, t)}" for x in req["cases"]))
     out += ["", t("Par domaine")]
     for dom in data["domains"]:
         verdicts = ", ".join(f"{verdict_word(v, t)} {n}" for v, n in dom["verdicts"].items())

@@ -156,14 +156,20 @@ def review_refusal(case_id: str, recorded: str | None) -> str | None:
 
     ``recorded`` is the verdict its latest attempt ended with (``none`` when it has none), None when it has no
     attempt. A verdict to accept or override: the case's latest attempt ended with one. A case never run, or
-    whose latest attempt has no verdict (interrupted), has nothing to review: its verdict retained would count
-    as passed (or any other) in the counts and the report while the coverage says it never ran. A comment
-    needs no verdict. The one rule of ``testbench review`` and of the workstation's review window.
+    whose latest attempt has no verdict (interrupted) or awaits a manual step (``pending``), has nothing to
+    review: its verdict retained would count as passed (or any other) in the counts and the report while the
+    coverage says it never ran, or while its manual check never took place (``run --resume`` goes on with it).
+    A comment needs no verdict. The one rule of ``testbench review`` and of the workstation's review window.
     """
     if recorded is None:
         return f"le cas {case_id} n'a jamais été exécuté : rien à revoir"
     if recorded == "none":
         return f"le cas {case_id} n'a pas de verdict : sa dernière tentative est inachevée ; rien à revoir"
+    if recorded == "pending":
+        return (
+            f"le cas {case_id} est en attente : une étape manuelle de sa dernière tentative n'a pas été faite ;"
+            " rien à revoir : terminez-la (run --resume) ou relancez le cas, puis revoyez son verdict"
+        )
     return None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from testbench.runner.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
@@ -27,7 +28,9 @@ def verify_tool(
             return result.fail(EXIT_USAGE, _unreadable_key(key, exc))
     try:
         if path.is_dir():
-            verdict = verify_report(path, trusted=trusted, session=session, allow_unsigned=not require_signature)
+            verdict = verify_report(
+                path, trusted=trusted, session=session, allow_unsigned=not require_signature, scrubber=book_scrubber
+            )
         elif path.is_file():
             verdict = verify_session(path)
         else:
@@ -37,6 +40,19 @@ def verify_tool(
     result.say(lambda t, lang: "\n".join(verdict_lines(verdict, t, lang)))  # the verdict last: a saved log holds it
     result.code = EXIT_OK if verdict.ok else EXIT_FAILED
     return result
+
+
+def book_scrubber(session: Path, enabled: bool) -> Callable[[str], str] | None:
+    """The report's own redaction of ``session``'s text, for what ``verify`` says of it (None: unreadable)."""
+    from testbench.report.personal import Scrubber
+    from testbench.store.connection import SessionError
+    from testbench.store.read import read_session
+
+    try:
+        with read_session(session) as view:
+            return Scrubber.for_sessions(view, enabled=enabled, lang="fr")
+    except (SessionError, OSError):
+        return None
 
 
 def _report_only(path: Path) -> Render:
