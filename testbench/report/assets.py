@@ -41,6 +41,7 @@ border-bottom:1px solid #eef0f3;padding:.1rem .35rem;white-space:pre-wrap;word-b
 .trace td:nth-child(-n+3){white-space:nowrap;width:1%;word-break:normal}
 .trace td.gap{color:var(--muted);font-style:italic;text-align:center;width:auto;white-space:normal}
 .ch-apdu{color:#0b5394}.ch-engine{color:#38761d}.ch-app{color:#7f6000}.ch-bench{color:#555}.ch-http{color:#741b47}
+.engine-warnings td{background:#fff8e1}
 .ok{color:#135c2b}.ko{color:#8a1414;font-weight:600}
 .visa-col{width:7rem;text-align:center}
 .visa{border:2px dashed #9aa4b2;padding:.5rem .8rem;margin-top:.8rem;min-height:4.5rem}
@@ -63,6 +64,8 @@ header,main,footer{max-width:none;padding:0}
 .cover tr{page-break-inside:auto}
 .cover td tr{page-break-inside:avoid}
 .cover td td.mono{font-size:8px}
+#index tbody tr[hidden]{display:table-row!important}
+section.case[hidden]{display:block!important}
 .case{border:0;border-top:2px solid #333;border-radius:0;page-break-before:always;padding:0;content-visibility:visible}
 tr,.visa{page-break-inside:avoid}
 a{color:inherit;text-decoration:none}
@@ -86,11 +89,24 @@ r.hidden=!ok;var s=document.getElementById(r.getAttribute("data-anchor"));if(s){
 if(ok){shown++;}});
 n.textContent=String(shown);
 document.body.setAttribute("data-filtered",String(shown));}
-function pick(sel,val){sel.value=val;if(sel.value!==val){var o=document.createElement("option");
-o.value=val;o.textContent=val;sel.appendChild(o);sel.value=val;}}
+function fold(s){return s.normalize("NFD").replace(/[\\u0300-\\u036f]/g,"").toLowerCase().trim();}
+function option(sel,val){var k=fold(val),found=null;Array.prototype.forEach.call(sel.options,function(o){
+if(found===null&&(o.value===val||fold(o.value)===k||fold(o.textContent)===k)){found=o;}});return found;}
+function pick(sel,name,val){
+var o=option(sel,val),known=JSON.parse(sel.getAttribute("data-known")||"{}"),rec=val.indexOf("recorded:")===0;
+var k=known[fold(rec?val.slice(9):val)];
+if(o===null&&k){var want=(rec?"recorded:":"")+k[0];o=option(sel,want);
+if(o===null){o=document.createElement("option");o.value=want;
+o.textContent=rec?sel.getAttribute("data-recorded-label").replace("{verdict}",k[1]):k[1];sel.appendChild(o);}}
+if(o!==null){sel.value=o.value;return;}
+sel.value="";var u=document.getElementById("f-unknown");if(!u){return;}
+var names=Array.prototype.filter.call(sel.options,function(x){return x.value;}).map(function(x){return x.value;});
+var line=document.createElement("span");line.textContent=u.getAttribute("data-text").replace("{filter}",name+"="+val)
+.replace("{values}",names.join(", "));if(!u.hidden){u.appendChild(document.createElement("br"));}
+u.appendChild(line);u.hidden=false;}
 var p=new URLSearchParams(window.location.search);
-if(p.get("verdict")!==null){pick(v,p.get("verdict"));}
-if(p.get("domain")!==null){pick(d,p.get("domain"));}
+if(p.get("verdict")!==null){pick(v,"verdict",p.get("verdict"));}
+if(p.get("domain")!==null){pick(d,"domain",p.get("domain"));}
 if(p.get("q")!==null){q.value=p.get("q");}
 [q,v,d].forEach(function(e){e.addEventListener("input",apply);e.addEventListener("change",apply);});
 apply();

@@ -26,6 +26,7 @@ from testbench.report.evidence import Evidence
 from testbench.report.labels import clock_text, final_label, operator_name
 from testbench.report.options import Options
 from testbench.report.personal import Scrubber
+from testbench.report.recorded import recorded_words
 from testbench.store.model import StepState
 from testbench.store.read import AttemptDetails, AttemptView, CaseView, ObservationRow, SessionView, observation
 from testbench.traces.bench_text import trace_text
@@ -227,7 +228,7 @@ def _expected(comparison: dict[str, Any], scrub: Scrubber, t: Callable[[str], st
     """The expected value as recorded, or, for a trace expectation, the bench's sentence in ``lang``."""
     expected = comparison.get("expected")
     if comparison.get("kind") == "trace" and isinstance(expected, str):
-        return scrub(t(expected))  # « présent /motif/ sur app »: the bench's words around the casebook's
+        return scrub(str(recorded_words("trace", expected, t)))  # « présent /motif/ sur app »: the bench's words
     return fmt.typed(comparison.get("value_type") or "", scrub.at_path(comparison.get("path", ""), expected), lang)
 
 

@@ -53,6 +53,7 @@ from testbench.report.diff_bench import (
 )
 from testbench.report.labels import verdict_label
 from testbench.report.personal import Scrubber
+from testbench.report.recorded import recorded_words
 from testbench.store.read import CaseView, SessionView, read_session
 from testbench.traces.bench_text import trace_text
 
@@ -101,6 +102,8 @@ class ValueChange:
     # where each side's value was read (assisted operator mode: file and offset, or log line), else None
     provenance_before: dict[str, Any] | None = None
     provenance_after: dict[str, Any] | None = None
+    #: the comparison's kind (value, refusal, trace): which recorded values are the bench's French words
+    kind: str = ""
 
     @property
     def is_amount(self) -> bool:
@@ -267,6 +270,7 @@ def diff_sessions(path_a: Path, path_b: Path, *, trace_context: int = 1, max_tra
                                 scrub.at_path(path, src.get("expected", "")),
                                 scrub.at_path(path, before),
                                 scrub.at_path(path, after),
+                                kind=src.get("kind", ""),
                             )
                         )
                 if d.values:
@@ -418,6 +422,10 @@ def to_json(diff: SessionDiff, lang: str | None = None) -> dict[str, Any]:
                         "before": v.before,
                         "after": v.after,
                         "amount": v.is_amount,
+                        # as the text shows them: the bench's words (« accepté ») and amounts in ``lang``
+                        "expected_label": _shown(v, v.expected, lang),
+                        "before_label": _shown(v, v.before, lang),
+                        "after_label": _shown(v, v.after, lang),
                         "origin_before": _origin(v, v.before, v.provenance_before, t, lang),
                         "origin_after": _origin(v, v.after, v.provenance_after, t, lang),
                     }
@@ -435,8 +443,9 @@ def to_json(diff: SessionDiff, lang: str | None = None) -> dict[str, Any]:
 
 
 def _shown(change: ValueChange, value: object, lang: str | None) -> str:
-    """An observed or expected value as a person reads it: a boolean yes/no, an amount as money, a dash when there
-    is none."""
+    """An observed or expected value as a person reads it: a boolean yes/no, an amount as money, the bench's words
+    (« présent /motif/ sur engine », « accepté ») in ``lang``, a dash when there is none."""
+    value = recorded_words(change.kind, value, translator(lang))
     return fmt.typed(change.value_type, value, lang, is_amount(change.path))
 
 
@@ -517,7 +526,7 @@ def to_text(diff: SessionDiff, *, show_same: bool = False, lang: str | None = No
             out.append("  " + t("cahier de tests différent entre A et B"))
         for v in c.values:
             out.append(
-                f"  {_label(v, t)} {v.expectation_id} {v.path}{sep}{_shown(v, v.before, lang)} → "
+                f"  {_named(v, t)}{sep}{_shown(v, v.before, lang)} → "
                 f"{_shown(v, v.after, lang)} ({t('attendu')} {_shown(v, v.expected, lang)})"
             )
             out += [f"    {side}{sep}{text}" for side, text in _origins(v, t, lang)]
@@ -547,6 +556,11 @@ def _label(value: ValueChange, t: Callable[[str], str]) -> str:
     return t("montant" if value.is_amount else "valeur")
 
 
+def _named(value: ValueChange, t: Callable[[str], str]) -> str:
+    """« montant e-base invoice.lines[0].base »; a refusal, which has no path, « valeur r-c2s »."""
+    return " ".join(filter(None, (_label(value, t), value.expectation_id, value.path)))
+
+
 _HTML_CSS = (
     "body{font:14px/1.45 system-ui,sans-serif;margin:1rem auto;max-width:1200px;padding:0 1rem;color:#1d2430}"
     "table{border-collapse:collapse;width:100%}th,td{border:1px solid #d5dae1;padding:.25rem .45rem;"
@@ -572,7 +586,7 @@ def to_html(diff: SessionDiff, lang: str | None = None) -> str:
         if c.kind == "same":
             continue
         values = "".join(
-            f"<div>{escape(_label(v, t))} {escape(v.expectation_id)} {escape(v.path)}{sep}"
+            f"<div>{escape(_named(v, t))}{sep}"
             f"{escape(_shown(v, v.before, lang))} → <strong>{escape(_shown(v, v.after, lang))}</strong>"
             + "".join(f"<br><small>{escape(side)}{sep}{escape(text)}</small>" for side, text in _origins(v, t, lang))
             + "</div>"

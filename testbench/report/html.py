@@ -9,6 +9,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import unicodedata
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,7 @@ from markupsafe import Markup
 
 from testbench import __version__, fmt
 from testbench.domain.glossary import Term, terms_in
-from testbench.domain.verdict import VERDICT_ORDER
+from testbench.domain.verdict import VERDICT_ORDER, Verdict
 from testbench.i18n import colon, semicolon, tn, translator
 from testbench.report import assets, svg
 from testbench.report.content import ReportContent
@@ -163,6 +165,18 @@ class HtmlBook:
             self.terms.setdefault(term.key, term)
         return self._case(case)
 
+    @staticmethod
+    def _known(values: Iterable[str], french: Callable[[str], str], vl: Callable[[str], str]) -> dict[str, list[str]]:
+        """What a filter link may name, for the page's script: each value by itself, its French and its English
+        words (folded as the script folds them), to the value and its words in the book's language. A link with
+        another name is ignored, and said to be (« échec » is the fail filter, never an empty one of its own)."""
+        english = translator("en")
+        return {
+            _fold(name): [str(value), vl(str(value))]
+            for value in values
+            for name in (str(value), french(value), english(french(value)))
+        }
+
     def page(self, data: dict[str, Any]) -> tuple[str, str]:
         """The page before and after the sections; ``data`` is the report's content, its cases as
         :func:`~testbench.report.content.row` keeps them or in full."""
@@ -197,12 +211,20 @@ class HtmlBook:
             codes=sorted(self._case.codes.values(), key=lambda code: code.code),
             code_anchor=CODE_ANCHOR,
             patterns=self._case.patterns,
+            tariff_cases=self._case.tariff_cases,  # the cases priced with a tariff the engine does not vouch for
+            known_verdicts=self._known(Verdict, lambda v: Verdict(v).label_fr, vl=self.vl),
+            known_domains=self._known(fmt.DOMAIN_LABELS, lambda code: fmt.DOMAIN_LABELS[code], vl=self.domain),
             pattern_anchor=PATTERN_ANCHOR,
             pattern_text=t(PATTERN_TEXT),
         )
         head, mark, tail = html.partition(_SECTIONS)
         assert mark and _SECTIONS not in tail, "the page's template prints the sections once"
         return head, tail
+
+
+def _fold(text: str) -> str:
+    """``text`` as the page's script compares filter names: without accents, in lower case."""
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not "\u0300" <= c <= "\u036f").lower().strip()
 
 
 def render_html(content: ReportContent, lang: str = "fr", *, for_print: bool = False) -> str:

@@ -29,11 +29,29 @@ from testbench.report.glossary import (
     refusal_code,
 )
 from testbench.report.labels import final_label
+from testbench.report.recorded import ACCEPTED
 from testbench.store.annotations import ACTION_FR
 
 #: what HTML escaping replaces (markupsafe.escape: & < > " ')
 _SPECIAL = re.compile("[&<>\"']")
+#: an engine's warning among a step's observations: ``invoice.warnings[0].code`` (the reference engine's
+#: ``create_invoice`` result, recorded as the step's observations)
+_WARNING = re.compile(r"(?:^|\.)warnings\[(\d+)\]\.(code|message)$")
 _PACKED = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def engine_warnings(observations: list[dict[str, Any]]) -> dict[str, list[dict[str, str]]]:
+    """Each step's engine warnings (``code``, ``message``) as its observations recorded them: a tariff the engine
+    priced without vouching for it must read beside the step, not only in the folded trace."""
+    found: dict[str, dict[tuple[str, int], dict[str, str]]] = {}
+    for o in observations:
+        if o["source"] != "engine" or "warnings[" not in o["path"]:
+            continue
+        match = _WARNING.search(o["path"])
+        if match is not None:
+            where = (o["path"][: match.start()], int(match.group(1)))
+            found.setdefault(o["step"], {}).setdefault(where, {})[match.group(2)] = str(o["value"] or "")
+    return {step: list(warnings.values()) for step, warnings in found.items()}
 
 
 def _packed(text: str) -> str:
@@ -101,9 +119,11 @@ class CaseSection:
             "manual": t("manuelle"),
             "to_note": t("à relever"),
             "traces": t("Traces"),
+            "engine_warnings": t("Avertissements du moteur"),
             "utc": t("heures UTC"),
             "lines": t("lignes"),
             "no_trace": t("Aucune trace pour ce cas."),
+            "no_excerpt": t("Extrait de trace non inclus (--excerpt 0) : les lignes sont dans la trace complète."),
             "gap": t("lignes dans le fichier de trace complet"),
             "show_trace": t("Afficher l'extrait de trace"),
             "attached": t("pièce jointe du PDF"),
@@ -117,7 +137,7 @@ class CaseSection:
             "keyed": t("saisi"),
             "run": t("exécution"),
             "whole_case": t("Tout le cas (aucune étape désignée)"),
-            "accepted": t("accepté"),
+            "accepted": t(ACCEPTED),
             "pattern": t("motif"),
             # the casebook's author's words, shown as written (never translated: the English label says so)
             "comment": t("Commentaire du cahier"),
@@ -150,6 +170,8 @@ class CaseSection:
         # what a case expects, in words: each made once per distinct code, step or pattern (a campaign repeats them)
         self.codes: dict[str, RefusalCode] = {}  # the refusal codes the sections showed, for the glossary section
         self.patterns = False  # whether a section explained a trace expectation (the glossary then defines patterns)
+        self.tariff_cases = 0  # the cases whose engine warned of a tariff it does not vouch for (the summary says so)
+        self._warnings: dict[str, list[dict[str, str]]] = {}  # the case being written: its steps' engine warnings
         self._memo: dict[tuple[Any, ...], str] = {}
         self._sentences: dict[str, str] = {}  # the case being written: its step ids → their instructions
         self._pattern_link = (
@@ -178,6 +200,9 @@ class CaseSection:
     def __call__(self, case: dict[str, Any]) -> str:
         o, w, c, vl = self.out, self.w, self.colon, self.vl
         self._sentences = {s["id"]: s.get("sentence") or s.get("instruction") or "" for s in case["steps"]}
+        self._warnings = engine_warnings(case["observations"])
+        if any(str(x.get("code", "")).startswith("TARIFF_") for ws in self._warnings.values() for x in ws):
+            self.tariff_cases += 1
         verdict = case["verdict"]
         retained = case.get("retained_verdict") or verdict  # a review's verdict decides, beside the recorded one
         key = case["key"]
@@ -218,7 +243,8 @@ class CaseSection:
         # the printed book: a case that passed, and was not reviewed otherwise, by its verdict and expected/observed
         brief = self.for_print and verdict == retained == "pass"
         # and what a person attested in it: the printed book is the proof that someone checked the step
-        steps = [s for s in case["steps"] if s["attestation"]] if brief else case["steps"]
+        # and its engine's warnings: a price from a test tariff is no current tariff, on paper too
+        steps = [s for s in case["steps"] if s["attestation"] or s["id"] in self._warnings] if brief else case["steps"]
         if steps:
             parts.append(self.steps_head)
             parts += map(self._step, steps)
@@ -295,7 +321,18 @@ class CaseSection:
             if a["note"]:
                 attested += f"<br>{o(a['note'])}"
             attested += "".join(f'<br><span class="mono">{o(k)} = {o(v)}</span>' for k, v in a["values"].items())
-        return f'<tr><td class="mono">{o(s["id"])}</td><td>{what}</td>\n<td>{status}</td>\n<td>{attested}</td></tr>\n'
+        row = f'<tr><td class="mono">{o(s["id"])}</td><td>{what}</td>\n<td>{status}</td>\n<td>{attested}</td></tr>\n'
+        warnings = self._warnings.get(s["id"])
+        if warnings:
+            said = "<br>".join(
+                f'<span class="mono">{o(x.get("code", ""))}</span> — {o(self.t(x.get("message", "")))}'
+                for x in warnings
+            )
+            row += (
+                f'<tr class="engine-warnings"><td></td><td colspan="3">'
+                f"<strong>{w['engine_warnings']}{c}</strong>{said}</td></tr>\n"
+            )
+        return row
 
     def _step_row(self, step: str | None, columns: int) -> str:
         """The row above a case's expectations on ``step``: its id and its instruction in words (or, for those on no
@@ -398,7 +435,7 @@ class CaseSection:
             expected = (
                 f'<td><span class="mono">{self._code(cmp["expected"])}</span>{self._meaning(cmp["expected"])}</td>'
             )
-            if cmp["observed"] == "accepté":  # the step was accepted (recorded in French)
+            if cmp["observed"] == ACCEPTED:  # the step was accepted (recorded in French)
                 observed = self.w["accepted"]
             elif cmp["observed"] is not None:
                 observed = self._code(cmp["observed"])
@@ -451,10 +488,12 @@ class CaseSection:
         o, w = self.out, self.w
         trace = case["trace"]
         head = f'<h3>{w["traces"]} <span class="muted">({o(trace["count"])} {w["lines"]}, {w["utc"]})</span></h3>\n'
-        if not trace["excerpt"]:
+        if not trace["count"]:
             return head + f'<p class="muted">{w["no_trace"]}</p>'
         parts = [head]
-        if case["verdict"] != "pass" or (case.get("retained_verdict") or "pass") != "pass":
+        if not trace["excerpt"]:  # ``report --excerpt 0``: the lines are in the full trace, named below
+            parts.append(f'<p class="muted">{w["no_excerpt"]}</p>\n')
+        elif case["verdict"] != "pass" or (case.get("retained_verdict") or "pass") != "pass":
             parts.append(f'<table class="trace">\n{self.trace_rows(trace["excerpt"])}\n</table>\n')
         elif not self.for_print:
             parts.append(
