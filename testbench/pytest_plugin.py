@@ -389,9 +389,15 @@ class CasebookPlugin:
             outputs=OutputOptions(lang=self.lang),
             attestations=self.config.getoption("casebook_attestations"),
         )
-        campaign = Campaign(casebooks, path, options, notify=self._notice, argv=list(sys.argv))
+        campaign = Campaign(casebooks, path, options, notify=self._notice, argv=self._argv())
         with campaign.case_by_case(selected, shard) as run:
             yield run
+
+    def _argv(self) -> list[str]:
+        """The command line the session records: an xdist worker's own is ``-c``; xdist passes it the controller's
+        (``mainargv``), so the merged session names the command that was run, as a serial run does."""
+        mainargv = (self.worker or {}).get("mainargv")
+        return [str(arg) for arg in mainargv] if mainargv else list(sys.argv)
 
     def _notice(self, text: str) -> None:
         """A notice of the campaign (a card guard's, an attestation's key…): it may name a patient, so the closing

@@ -27,9 +27,10 @@ from filelock import FileLock, Timeout
 
 from testbench.fmt import os_reason
 from testbench.i18n import _t
-from testbench.store import chain
+from testbench.store import chain, codec
 from testbench.store.annotations import ATTEMPT_MAP_META, attempt_map
 from testbench.store.connection import (
+    WRITER_WAIT,
     SessionError,
     SessionLocked,
     SessionWriteError,
@@ -73,6 +74,15 @@ _SEVERAL_FILES = _t(
     " la session fusionnée les garde tous, la couverture compte ceux qu'attend le plan"
 )
 
+#: an input a run still writes (its lock taken): merged, its cases not yet run would read « non exécuté »
+_STILL_WRITTEN = _t(
+    "session encore ouverte en écriture par un autre processus ; fusionnez-la une fois son exécution terminée"
+)
+_STILL_WRITTEN_BY = _t(
+    "session encore ouverte en écriture par un autre processus (pid {pid} sur {host}) ; fusionnez-la une fois son"
+    " exécution terminée"
+)
+
 _RUN_COLS = "started_wall, ended_wall, argv, host, pid, options, environment"
 #: an attempt's tables copied in the chain's column order, without the id the output gives each row
 _EVENT_COLS, _OBS_COLS, _SET_COLS, _CMP_COLS, _TRACE_COLS = (
@@ -113,6 +123,7 @@ def merge_sessions(
         heads = []
         for path in unique.values():
             try:
+                refuse_written(path)
                 conn = open_readonly(path)
             except SessionError as exc:
                 raise MergeError([str(exc)]) from None
@@ -186,6 +197,33 @@ def _several_files(conns: list[sqlite3.Connection]) -> list[str]:
         for plan_id, found in files.items()
         if len(found) > 1
     ]
+
+
+def refuse_written(path: Path) -> None:
+    """Raise :class:`SessionLocked` when a run still holds ``path``'s lock (a CI shard not finished): merged now,
+    the cases it has not run yet would read « non exécuté » in a campaign that looks complete. No lock file, or
+    one that cannot be opened (a read-only medium), is nobody's: such an input is merged as it is."""
+    if not lock_path(path).exists():
+        return
+    lock = FileLock(lock_path(path), timeout=WRITER_WAIT)  # a closing reader holds it a few milliseconds
+    try:
+        lock.acquire()
+    except Timeout:
+        raise SessionLocked(f"{path}: {_still_written(path)}") from None
+    except OSError:
+        return
+    lock.release()
+
+
+def _still_written(path: Path) -> str:
+    """The refusal of ``path``, naming the process that writes it when its meta says which (as ``run``'s does)."""
+    try:
+        writer = codec.loads((recorded_meta(path, "writer") or {}).get("writer"))
+    except codec.DamagedValue:
+        writer = None
+    if isinstance(writer, dict) and {"pid", "host"} <= writer.keys():
+        return _STILL_WRITTEN_BY.format(pid=writer["pid"], host=writer["host"])
+    return _STILL_WRITTEN
 
 
 def partial_path(output: Path) -> Path:

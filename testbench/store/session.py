@@ -28,6 +28,7 @@ import functools
 import getpass
 import os
 import platform
+import re
 import socket
 import sqlite3
 import threading
@@ -777,11 +778,22 @@ def _pin_free(text: str) -> str:
 def _dumps_without_pins(value: Any, dumps: Callable[[Any], str] = codec.dumps) -> str:
     """``dumps(value)`` (:func:`codec.dumps`, or :func:`codec.dumps_object` for an observation set) with every PIN in
     its texts masked; the JSON text is asked first, so a value that names no PIN is encoded once (a NUL byte,
-    « \\u0000 » in JSON, hides no label from the rules)."""
+    « \\u0000 » in JSON, hides no label from the rules). Every JSON row the store writes passes here: a lone
+    surrogate is escaped here once (:func:`_escaped`), where SQLite's UTF-8 encoding failed the whole run."""
     text = dumps(value)
-    if not may_hold_pin(text) and "\\u0000" not in text:
-        return text
-    return dumps(_without_pins(codec.to_plain(value)))
+    if may_hold_pin(text) or "\\u0000" in text:
+        text = dumps(_without_pins(codec.to_plain(value)))
+    return text if text.isascii() else _LONE_SURROGATE.sub(_escaped, text)
+
+
+#: half a UTF-16 pair with no other half (a JSON ``"\\ud800"`` that reached the store): UTF-8 cannot encode it
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _escaped(lone: re.Match[str]) -> str:
+    """A lone surrogate as the six characters of its escape (backslashreplace's, made JSON: ``\\\\ud800``, since
+    ``\\ud800`` reads back as the surrogate): the row is stored and reads back, where SQLite refused the text."""
+    return f"\\\\u{ord(lone[0]):04x}"
 
 
 def _without_pins(value: Any) -> Any:

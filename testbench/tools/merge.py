@@ -28,12 +28,13 @@ def merge_tool(
     tampered_option: str = "--allow-tampered",
     mixed_versions_option: str = "--allow-mixed-versions",
 ) -> ToolResult:
-    """Merge ``sessions`` into ``output``; exit 3 when an input cannot be read, a shard is missing, the shards'
-    retained verdicts come from different engine or software versions (a shard retried on another version) or
-    the output's folder is refused (``folder_problem``: the caller's rule, its sentence in French; by default the
-    folder must exist), 2 when the disk fails it. A missing shard's refusal names ``missing_shards_option``
-    (the CLI's flag, or the window's field) as what merges anyway; a modified input's, ``tampered_option``;
-    mixed versions', ``mixed_versions_option``."""
+    """Merge ``sessions`` into ``output``; exit 3 when an input cannot be read or a run still writes it (its lock
+    taken, as ``run`` refuses it), a shard is missing, the shards' retained verdicts come from different engine
+    or software versions (a shard retried on another version) or the output's folder is refused
+    (``folder_problem``: the caller's rule, its sentence in French; by default the folder must exist), 2 when
+    the disk fails it. A missing shard's refusal names ``missing_shards_option`` (the CLI's flag, or the window's
+    field) as what merges anyway; a modified input's, ``tampered_option``; mixed versions',
+    ``mixed_versions_option``."""
     from testbench.runner.shard import MERGED_SHARDS_META, check_shards
     from testbench.store.connection import SessionError
     from testbench.store.merge import MergeError, input_meta, merge_sessions
@@ -152,11 +153,14 @@ def merge_tool(
 
 
 def _unreadable(path: Path) -> str | None:
-    """Why the session ``path`` cannot be read (the store's words, French), or None."""
+    """Why the session ``path`` cannot be read or merged yet (a run still writes it; the store's words, French),
+    or None."""
     from testbench.store.connection import SessionError, open_readonly
+    from testbench.store.merge import refuse_written
 
     try:
         open_readonly(path).close()
+        refuse_written(path)
     except SessionError as exc:
         return str(exc)
     return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -25,6 +26,8 @@ MAX_LINE = 8 * 1024 * 1024  # 8 MiB
 MAX_DEPTH = 64  # arrays and objects inside one another; our messages need fewer than 10
 _SKIP_CHUNK = 64 * 1024
 BOM = "\ufeff".encode()  # a UTF-8 byte-order mark, tolerated at the start of a line
+#: a JSON escape of a UTF-16 surrogate (``\\ud800``): only a line that holds one can decode to a lone surrogate
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 # JSON-RPC 2.0 reserved codes
 PARSE_ERROR = -32700
@@ -161,6 +164,8 @@ def parse(line: bytes, max_depth: int = MAX_DEPTH) -> dict[str, Any]:
         raise ValueError("JSON illisible (nombre trop long)") from None
     if not isinstance(obj, dict):
         raise ValueError("message JSON qui n'est pas un objet")
+    if _SURROGATE_ESCAPE.search(line) and (escape := _lone_surrogate(obj)) is not None:
+        raise ValueError(f"chaîne avec un {escape} isolé, moitié d'une paire UTF-16 et non un caractère")
     # the brackets a line opens bound its depth (those inside strings only raise the bound): nearly every
     # message has far fewer than ``max_depth``, and counting them costs much less than walking the object
     if line.count(b"{") + line.count(b"[") > max_depth and _too_deep(obj, max_depth):
@@ -183,6 +188,26 @@ def _finite(text: str) -> float:
     if value in (math.inf, -math.inf):
         raise _NotJson(f"nombre {text[:40]} hors des limites d'un flottant")
     return value
+
+
+def _lone_surrogate(obj: Any) -> str | None:
+    """The escape (``\\ud800``) of the first lone UTF-16 surrogate in ``obj``'s texts, keys included, or None.
+
+    JSON's syntax lets ``"\\ud800"`` through, but it is no character: no UTF-8 text (a session, a report, a
+    terminal) can hold it, so the engine's message is refused here, as bytes that are not UTF-8 are."""
+    pending: list[Any] = [obj]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, dict):
+            pending += [*node.keys(), *node.values()]
+        elif isinstance(node, list):
+            pending += node
+        elif isinstance(node, str):
+            try:
+                node.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                return f"\\u{ord(node[exc.start]):04x}"
+    return None
 
 
 def _too_deep(obj: Any, max_depth: int) -> bool:
