@@ -254,6 +254,7 @@ class WorkstationApp(
         # the bench's own messages (card layer, engine, runner) in the language shown; restored on unmount
         self._language_scope.enter_context(use_language(self.lang))
         self.notes += self.ws.prepare()
+        self.show_idle_run_view()
         self.campaign_options = with_choice(self.campaign_options, self.run_choice())  # a shard session says so
         self._setup_tables()
         self.rebuild_tree()
@@ -563,8 +564,11 @@ class WorkstationApp(
         self.query_one("#tree", Tree).focus()
 
     def action_cycle_verdict(self) -> None:
+        """The next verdict a case the filter shows has (one no case has would show an empty tree), then all."""
+        present = {e.verdict for e in self.ws.filtered(self.filter)}
         pos = VERDICT_CYCLE.index(self.verdict_filter) if self.verdict_filter in VERDICT_CYCLE else 0
-        self.verdict_filter = VERDICT_CYCLE[(pos + 1) % len(VERDICT_CYCLE)]
+        following = VERDICT_CYCLE[pos + 1 :] + VERDICT_CYCLE[: pos + 1]
+        self.verdict_filter = next((v for v in following if v is None or v in present), None)
         self.rebuild_tree()
 
     def action_toggle_language(self) -> None:

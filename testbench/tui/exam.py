@@ -16,7 +16,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.containers import Lines
 from rich.table import Table
 from rich.text import Text
 
@@ -210,6 +211,29 @@ STATE_STYLES = {
 }
 
 
+#: the most rows the exam view's band gives a case's title, and its objective: the values keep the room
+TITLE_LINES = 3
+
+
+@dataclass(frozen=True)
+class Clamped:
+    """``text`` wrapped to the width it is drawn at, at most ``lines`` rows, the last ending in « … » when cut."""
+
+    text: Text
+    lines: int
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = max(options.max_width, 2)
+        rows = self.text.wrap(console, width)
+        if len(rows) > self.lines:
+            rows = Lines(rows[: self.lines])
+            last = rows[-1]
+            last.rstrip()
+            last.truncate(width - 1)
+            last.append("…")
+        yield Text("\n").join(rows)
+
+
 def header(
     case: Case,
     progress: ExamProgress | None,
@@ -220,7 +244,8 @@ def header(
     """The case in large type: a reversed band with its id and title, its objective, the instruction now."""
     band = Text(f" {case.id} ", style="bold reverse")
     band.append(f"  {case.title}", style="bold")
-    lines: list[RenderableType] = [band, Text.assemble((f"{t('Objectif')}{t(' : ')}", "dim"), (case.objective, "bold"))]
+    objective = Text.assemble((f"{t('Objectif')}{t(' : ')}", "dim"), (case.objective, "bold"))
+    lines: list[RenderableType] = [Clamped(band, TITLE_LINES), Clamped(objective, TITLE_LINES)]
     instruction = step_instruction(progress.step if progress else None, guidance, lang)
     if instruction:
         lines.append(Text.assemble((f"{t('Consigne')}{t(' : ')}", "dim"), (instruction, "bold yellow")))

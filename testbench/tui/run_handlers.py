@@ -13,9 +13,10 @@ from functools import partial
 from rich.text import Text
 from textual.widgets import Log, Static
 
+from testbench import fmt
 from testbench.casebook.instructions import describe_step
 from testbench.casebook.model import Case
-from testbench.i18n import tn
+from testbench.i18n import _t, tn
 from testbench.runner.campaign import CampaignError
 from testbench.runner.events import CaseFinished, CaseStarted, StepFinished, StepStarted, TracesCaptured
 from testbench.runner.options import OPERATOR_ENGINE
@@ -79,11 +80,11 @@ class RunHandlers:
         self.start_run(kept)
 
     def action_run_rest(self) -> None:
-        self.start_run(self.ws.remaining())
+        self.start_run(self.ws.remaining(invalid_too=True))  # an invalid casebook's are said, not run
 
     def action_run_failed(self) -> None:
         """``testbench run --failed`` (with the filter as its ``-k``): the shown cases that did not pass."""
-        failed = self.ws.failed(self.visible_entries())
+        failed = self.ws.failed(self.visible_entries(), invalid_too=True)  # an invalid casebook's are said, not run
         if not failed:
             self.notify(
                 self.t("Aucun cas affiché à relancer : aucun n'est en échec, en erreur, non concluant ou en attente."),
@@ -392,6 +393,34 @@ class RunHandlers:
             summary.append_text(mark(v))
             summary.append(f" {self.verdict_label(v)} {n}  ")
         return summary
+
+    def show_idle_run_view(self) -> None:
+        """The run view before any run since opening, never blank: its header says so, and its log the
+        session's last run (when it started, its cases by verdict)."""
+        self.show_status(self._idle_status)
+        session = self.ws.session
+        if session is not None and session.runs:
+            self.log_line(self._last_run_line(session.runs[-1]).plain.rstrip())
+
+    def _idle_status(self) -> Text:
+        session = self.ws.session
+        none_yet = session is None or not session.runs
+        said = _t("Aucune exécution dans cette session") if none_yet else _t("Aucune exécution depuis l'ouverture")
+        return Text(self.t(said))
+
+    def _last_run_line(self, run: dict[str, object]) -> Text:
+        """« dernière exécution : 03/12/2026 23:40:07 UTC — 3 cas ✔ réussi 2 ✘ échec 1 »."""
+        session = self.ws.session
+        verdicts = [a.verdict for c in session.cases for a in c.attempts if a.run_id == run["id"]] if session else []
+        started = run.get("started_wall")
+        when = fmt.timestamp(fmt.iso(started if isinstance(started, float | int) else None), self.lang)
+        line = Text(f"{self.t('dernière exécution')}{self.colon}{when}")
+        if verdicts:
+            line.append(" — " + tn("{count} cas", "{count} cas", len(verdicts), self.lang) + " ")
+        for v in dict.fromkeys(verdicts):
+            line.append_text(mark(v))
+            line.append(f" {self.verdict_label(v)} {verdicts.count(v)}  ")
+        return line
 
     # -- the run view, coalesced: a fast run posts hundreds of events a second ---------------------
     def log_line(self, line: str) -> None:

@@ -126,9 +126,28 @@ def _optional(text: str) -> Path | None:
 
 
 def _other_session(ctx: ToolContext) -> str:
-    """The newest other session beside the open one: the reference a comparison most often wants."""
+    """The newest other session beside the open one that shares a plan with it (the diff lines cases up by plan
+    and id, and refuses two sessions with none in common): the reference a comparison most often wants."""
+    plans = _plans(ctx.session)
     others = [p for p in ctx.session.parent.glob("*.tbsession") if p.resolve() != ctx.session.resolve()]
-    return str(max(others, key=lambda p: p.stat().st_mtime)) if others else ""
+    others.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+    return next((str(p) for p in others if plans & _plans(p)), "")
+
+
+def _plans(session: Path) -> set[str]:
+    """The plan ids ``session`` recorded; none when it cannot be read (not a session, damaged, too new)."""
+    import sqlite3
+
+    from testbench.store.connection import SessionError, connect_readonly
+
+    try:
+        conn = connect_readonly(session)
+        try:
+            return {str(row[0]) for row in conn.execute("SELECT plan_id FROM casebooks")}
+        finally:
+            conn.close()
+    except (SessionError, sqlite3.Error, OSError):
+        return set()
 
 
 def _mapping(ctx: ToolContext) -> Path | None:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from filelock import FileLock, Timeout
+
 from testbench import fmt
 from testbench.casebook.errors import Problem
 from testbench.casebook.model import Case, Casebook, ExpectationKind, Step
@@ -20,10 +22,11 @@ from testbench.casebook.problems import CasebookState
 from testbench.casebook.selection import Matcher, compile_keyword, field_of, fold, is_expression
 from testbench.domain.verdict import NOT_PASSED, VERDICT_ORDER, Verdict
 from testbench.domain.vocabulary import is_amount
-from testbench.i18n import translator
+from testbench.i18n import _t, translator
 from testbench.runner.campaign import INTERRUPTED, interrupted_notice, record_casebooks
 from testbench.runner.resume import Continuation, continuation
 from testbench.runner.shard import Shard, read_record, shard_record, shard_slice
+from testbench.runner.versions import follow_selection, new_version
 from testbench.store.annotations import Annotation
 from testbench.store.connection import SessionError, SessionLocked
 from testbench.store.model import card_states
@@ -35,6 +38,17 @@ if TYPE_CHECKING:
     from testbench.report.cover import CoverField
 
 Key = tuple[str, str]  # (casebook sha256, case id)
+
+#: what a workstation opening a session another one has open says (see :meth:`Workstation._hold_presence`)
+ANOTHER_WORKSTATION = _t(
+    "Un autre poste d'examen (testbench ui) a déjà cette session ouverte : ce que l'un exécute n'apparaît dans"
+    " l'autre qu'à sa réouverture"
+)
+
+
+def presence_path(session: Path) -> Path:
+    """The lock file a workstation holds while it has ``session`` open, beside the session's writer lock."""
+    return session.with_name(session.name + ".ui.lock")
 
 VERDICT_ALIASES = {
     **{v.value: v.value for v in Verdict},
@@ -246,6 +260,8 @@ class Workstation:
         self._recorded: dict[Path, str] = {}
         #: what opening the session said (prepare), None until it is open: it is opened once
         self._prepared: list[str] | None = None
+        #: the presence lock held while open (:meth:`_hold_presence`)
+        self._presence: FileLock | None = None
         self.use_casebooks(states if states is not None else [CasebookState(cb.path, cb) for cb in casebooks])
 
     def use_casebooks(self, states: list[CasebookState]) -> None:
@@ -285,7 +301,8 @@ class Workstation:
             try:
                 with SessionStore.open(self.session_path) as store:
                     record_casebooks(store, [*replaced.values(), *added])
-                    selection = follow_selection(store.selection(), replaced, added)
+                    whole = read_record(store.meta(SHARD_META)) is None  # a shard keeps its slice
+                    selection = follow_selection(store.selection(), replaced, added, new_cases=whole)
                     if selection != store.selection():
                         store.set_selection(selection)
                     self._read_shard(store)
@@ -312,6 +329,8 @@ class Workstation:
         from testbench.store.location import share_warning
 
         notes: list[str] = [shared] if (shared := share_warning(self.session_path)) else []
+        if not self._hold_presence():
+            notes.append(ANOTHER_WORKSTATION)
         try:
             with SessionStore.open(self.session_path) as store:
                 closed = store.close_dangling_attempts(INTERRUPTED)
@@ -319,6 +338,7 @@ class Workstation:
                     notes.append(interrupted_notice(closed))
                 record_casebooks(store, self.runnable_casebooks)
                 self._recorded = {cb.path: cb.sha256 for cb in self.runnable_casebooks}
+                notes += self._follow_changed_files(store)
                 if not store.selection():
                     store.set_selection([(cb.sha256, c.id) for cb in self.runnable_casebooks for c in cb.cases])
                 self._read_shard(store)
@@ -327,6 +347,44 @@ class Workstation:
             notes.append("Lecture seule : la session est ouverte en écriture par un autre processus.")
         self.reload()
         return notes
+
+    def _follow_changed_files(self, store: SessionStore) -> list[str]:
+        """A file of the session's campaign changed since it was recorded: its cases follow the new version, as a
+        save seen while open does (:func:`follow_selection`), and the change is said — the new version's cases
+        start without a verdict, as ``run --resume`` refuses to take them for the old ones."""
+        recorded = store.recorded_casebooks()
+        current = {cb.sha256 for cb in self.casebooks}
+        replaced: dict[str, Casebook] = {}
+        for sha in dict.fromkeys(sha for sha, _ in store.selection()):
+            if sha in current or sha not in recorded:
+                continue
+            path, plan = recorded[sha]
+            new = new_version(path, plan, self.runnable_casebooks)
+            if new is not None:
+                replaced[sha] = new
+        if not replaced:
+            return []
+        whole = read_record(store.meta(SHARD_META)) is None  # a shard keeps its slice
+        store.set_selection(follow_selection(store.selection(), replaced, [], new_cases=whole))
+        said = _t(
+            "{file} a changé depuis le début de la session : ses cas suivent sa nouvelle version, sans verdict"
+            " (ceux de l'ancienne version restent dans la session)"
+        )
+        return [said.format(file=name) for name in dict.fromkeys(cb.path.name for cb in replaced.values())]
+
+    def _hold_presence(self) -> bool:
+        """Take the session's presence lock (beside its writer lock) while the workstation is open; False when
+        another workstation holds it. The writer lock is held only while writing, so two workstations could
+        each write the session unaware of the other's runs. A folder that takes no lock file: nothing to say."""
+        lock = FileLock(presence_path(self.session_path), timeout=0)
+        try:
+            lock.acquire()
+        except Timeout:
+            return False
+        except OSError:
+            return True
+        self._presence = lock
+        return True
 
     def check_integrity(self) -> list[str]:
         """What ``testbench verify`` finds wrong in the session (a broken chain, an annotation whose signature
@@ -421,6 +479,9 @@ class Workstation:
         if self.session is not None:
             self.session.close()
             self.session = None
+        if self._presence is not None:
+            self._presence.release()
+            self._presence = None
 
     # -- queries ---------------------------------------------------------------------------------
     def entry(self, key: Key) -> CaseEntry | None:
@@ -453,14 +514,16 @@ class Workstation:
             out.setdefault(plan, {}).setdefault(e.case.domain.value, {}).setdefault(e.case.mode.value, []).append(e)
         return out
 
-    def failed(self, entries: list[CaseEntry]) -> list[CaseEntry]:
+    def failed(self, entries: list[CaseEntry], *, invalid_too: bool = False) -> list[CaseEntry]:
         """Of ``entries``, the runnable ones whose retained verdict did not pass (``run --failed``'s
-        :data:`~testbench.domain.verdict.NOT_PASSED`), of the session's shard when it is one."""
-        return self.in_shard([e for e in entries if e.verdict in NOT_PASSED and self.runnable(e)])
+        :data:`~testbench.domain.verdict.NOT_PASSED`), of the session's shard when it is one; ``invalid_too``:
+        an invalid casebook's too, for a run to say why they do not run rather than that none is left."""
+        return self.in_shard([e for e in entries if e.verdict in NOT_PASSED and (invalid_too or self.runnable(e))])
 
-    def remaining(self) -> list[CaseEntry]:
-        """The runnable cases without a final verdict, of the session's shard when it is one."""
-        return self.in_shard([e for e in self.entries if not e.is_final and self.runnable(e)])
+    def remaining(self, *, invalid_too: bool = False) -> list[CaseEntry]:
+        """The runnable cases without a final verdict, of the session's shard when it is one; ``invalid_too``:
+        an invalid casebook's too (see :meth:`failed`)."""
+        return self.in_shard([e for e in self.entries if not e.is_final and (invalid_too or self.runnable(e))])
 
     def overview(self) -> Overview:
         """The session's progress, over the cases the session holds (its selection and every case run), as
@@ -587,19 +650,3 @@ class Workstation:
             shown = " / ".join(dict.fromkeys([h for h in [hint, *expected] if h]))
             out.append((obs.path, obs.label, shown))
         return out
-
-
-def follow_selection(selection: list[Key], replaced: dict[str, Casebook], added: list[Casebook]) -> list[Key]:
-    """The session's selection after casebooks changed: a case of a replaced version becomes the same case
-    of its new version (dropped when the new version no longer has it), the new cases of a changed or
-    added casebook come after; the other casebooks' cases stay as they were."""
-    out: list[Key] = []
-    for sha, case_id in selection:
-        new = replaced.get(sha)
-        if new is None:
-            out.append((sha, case_id))
-        elif any(c.id == case_id for c in new.cases):
-            out.append((new.sha256, case_id))
-    seen = set(out)
-    fresh = [(cb.sha256, c.id) for cb in (*replaced.values(), *added) for c in cb.cases]
-    return out + [key for key in fresh if key not in seen]
