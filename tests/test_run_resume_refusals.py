@@ -46,12 +46,11 @@ def test_a_casebook_missing_on_resume_is_named_by_plan_and_path(
     capsys.readouterr()
 
     assert main(["run", str(casebook), "--session", str(session), "--resume", *BENCH]) == 3
-    err = capsys.readouterr().err
-    assert (
-        f"{session}: le cahier de tests « PDT-DEMO-001 » de la session ({casebook}, empreinte " in err
-        and "…) n'est pas parmi les fichiers donnés (ou il a changé depuis le début de la session)" in err
-    )
+    err = capsys.readouterr().err  # the file changed: said as such, with the way forward
+    assert f"{session}: le cahier de tests « PDT-DEMO-001 » ({casebook}) a changé depuis le début de la session" in err
+    assert "rendez-lui sa version d'origine pour reprendre, ou ouvrez la session dans le poste d'examen" in err
     assert main(["run", str(casebook), "--session", str(session), "--resume", *BENCH, "--lang", "en"]) == 3
     err = capsys.readouterr().err
-    assert f"{session}: the session's casebook “PDT-DEMO-001” ({casebook}, hash " in err, err
-    assert "…) is not among the files given (or it changed since the session began)" in err
+    assert f"{session}: the session's casebook “PDT-DEMO-001” ({casebook}) changed since the session began" in err, err
+    assert "restore its original version to resume, or open the session in the workstation" in err
+

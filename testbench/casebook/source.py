@@ -311,6 +311,12 @@ _XML_DETAILS: tuple[tuple[str, str], ...] = (
     (r"undefined entity", "entité non définie"),
     (r"duplicate attribute", "attribut en double"),
     (r"Excessive depth in document: (?P<limit>\d+), use XML_PARSE_HUGE option", _TOO_DEEP),  # not the remedy it names
+    # libxml2's fixed limits (10 Mo of text in one node…), whose remedy, XML_PARSE_HUGE, is no option of testbench
+    (
+        r"Resource limit exceeded: Text node too long.*",
+        "texte trop long pour l'analyseur XML (plus de 10 Mo d'un seul tenant)",
+    ),
+    (r"Resource limit exceeded:.*", "valeur trop longue pour l'analyseur XML"),
 )
 
 

@@ -2,9 +2,9 @@
 
 Exit 0 when the file is written (cases the document or the session lacks, and result cells that could
 not be written, are listed), 2 written from a session whose journal chain does not verify (said: its verdicts
-are no evidence), 3 invalid input (unreadable session, document, mapping or report folder;
-nothing written). The work is :func:`testbench.tools.export.export_tool`, which the workstation's
-« Exporter » calls too.
+are no evidence) or the disk failed the write (full or failing), 3 invalid input (unreadable session, document,
+mapping or report folder; nothing written). The work is :func:`testbench.tools.export.export_tool`, which the
+workstation's « Exporter » calls too.
 """
 
 from __future__ import annotations

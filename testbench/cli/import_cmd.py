@@ -2,7 +2,8 @@
 
 Exit 0 when every case was mapped and the casebook written; 3 when something could not be mapped (each
 problem on stderr with its place, ``Feuille1!D14: montant illisible « 12,5O € »``): the casebook is then
-written without the cases in question, or not at all when none is left or the document cannot be read.
+written without the cases in question, or not at all when none is left or the document cannot be read; 2 when the
+disk fails the write (full or failing), nothing of the import left behind (no card profile copied).
 Over an existing casebook, prints what changed per case id (docs/office-import.md); over any other existing
 file (the document itself, by mistake), refuses and writes nothing. The work is
 :func:`testbench.tools.importer.import_tool`, which the workstation's « Importer » calls too.

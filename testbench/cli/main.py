@@ -17,9 +17,12 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import importlib
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from testbench.cli.console import keep_writing_when_unread, spell_standard_streams
 from testbench.cli.texts import HelpFormatter, argparse_word, argparse_words
@@ -197,6 +200,9 @@ def _main(argv: list[str], lang: str | None, signals: Stopping) -> int:
         print(__version__)
         return EXIT_OK
     func = getattr(args, "func", None)
+    if func is not None and (unnamed := _unnamable_path(args)) is not None:
+        print(f"testbench {args.command}: {unnamed}", file=sys.stderr)
+        return EXIT_USAGE
     if func is None:
         if args.command is None and sys.stdin.isatty() and sys.stdout.isatty():
             from testbench.cli.ui_cmd import default_ui
@@ -241,6 +247,30 @@ def _not_text(argv: Sequence[str]) -> str | None:
             shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
             said = "« {arg} » n'est pas du texte UTF-8 (un nom écrit dans un autre encodage) : renommez le fichier"
             return translator()(said).format(arg=shown)
+    return None
+
+
+#: what the system answers for a path it cannot name: a name longer than it allows, a loop of symbolic links
+_UNNAMABLE = (errno.ENAMETOOLONG, errno.ELOOP)
+
+
+def _unnamable_path(args: argparse.Namespace) -> str | None:
+    """The refusal of the first path argument (a session, an output, a casebook) the system cannot name, or None:
+    said before the command runs, as ``report -o`` says it, rather than met deep in it as a fault of the bench."""
+    from testbench.fmt import os_reason
+
+    for value in vars(args).values():
+        for path in value if isinstance(value, list) else [value]:
+            if not isinstance(path, Path):
+                continue
+            try:
+                os.stat(path)
+            except OSError as exc:
+                if exc.errno in _UNNAMABLE:
+                    t = translator()
+                    return t("{path}: {message}").format(path=path, message=os_reason(exc, t))
+            except ValueError:  # a NUL in the name: the command's own checks say it
+                continue
     return None
 
 

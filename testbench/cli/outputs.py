@@ -24,9 +24,15 @@ def output_dir_problem(path: Path, lang: str | None = None) -> str | None:
 
 def output_file_problem(path: Path, lang: str | None = None, inputs: Iterable[Path] = ()) -> str | None:
     """A file to write (JUnit XML): never a folder, one of the command's ``inputs``, a session or a casebook
-    (:func:`testbench.tools.outputs.output_problem`)."""
+    (:func:`testbench.tools.outputs.output_problem`), nor a device or a named pipe."""
     problem = output_problem(path, inputs)
     return None if problem is None else problem(translator(lang), lang)
+
+
+def written_through(path: Path | None) -> Path | None:
+    """Where a file given as ``path`` is written: a symbolic link's target, which keeps the link (the writers
+    rename a whole file over the name they are given, which would replace the link), else ``path`` itself."""
+    return Path(os.path.realpath(path)) if path is not None and os.path.islink(path) else path
 
 
 def session_dir_problem(session: Path, create: bool, lang: str | None = None) -> str | None:

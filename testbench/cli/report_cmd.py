@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from testbench.i18n import translator
+from testbench.runner.exits import EXIT_USAGE
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -47,9 +48,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from testbench.cli.outputs import output_file_problem, written_through
     from testbench.tools.report import report_tool
 
     t = translator(args.lang)  # the stages are said as they come, in the command's language
+    if args.junit is not None and (problem := output_file_problem(args.junit, args.lang, [args.session])) is not None:
+        print(f"testbench report: {problem}", file=sys.stderr)
+        return EXIT_USAGE
     built = report_tool(
         args.session,
         args.output,
@@ -59,7 +64,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         key=args.key,
         redact=not args.no_redact,
         excerpt=args.excerpt,
-        junit=args.junit,
+        junit=written_through(args.junit),
         plan=args.plan,
         progress=lambda stage: print(t("rapport : {stage}…").format(stage=t(stage)), file=sys.stderr),
     )

@@ -101,7 +101,7 @@ def execute(
 
     A report folder that holds another session's report is refused before anything runs, unless
     ``replace_report`` (the demo, which starts its own session afresh in its own folder each time)."""
-    from testbench.cli.outputs import output_file_problem, session_dir_problem
+    from testbench.cli.outputs import output_file_problem, session_dir_problem, written_through
     from testbench.runner.campaign import CampaignError, run_campaign
     from testbench.store.location import share_warning
 
@@ -137,6 +137,7 @@ def execute(
         _say(f"testbench run: {problem}")
     if any(problems):
         return EXIT_USAGE
+    outputs.junit = written_through(outputs.junit)
     if os.path.isfile(request.session) and os.path.getsize(request.session) == 0:  # a truncated copy, perhaps
         _say(f"testbench run: {translator(outputs.lang)(EMPTY_SESSION_FILE).format(path=request.session)}")
     progress = Progress()

@@ -118,15 +118,15 @@ def write_import(document: Path, mapping: Mapping, out: Path) -> ImportResult:
     out = Path(out)
     folder = out.resolve().parent
     importer = _Importer(table, mapping, folder)
-    try:
-        importer.run()
-    except OfficeError as exc:
-        exc.notes[:0] = importer.notes
-        raise
-    keep = _previous_cases(out)
-    result = importer.render(keep=keep)
-    problems, dropped = list(result.problems), set[str]()
-    try:
+    try:  # a failure anywhere (a full disk mid-copy) leaves nothing of this import, not even a card profile
+        try:
+            importer.run()
+        except OfficeError as exc:
+            exc.notes[:0] = importer.notes
+            raise
+        keep = _previous_cases(out)
+        result = importer.render(keep=keep)
+        problems, dropped = list(result.problems), set[str]()
         for _attempt in range(4):  # a previous version kept may be refused in its turn: one round more
             if not result.cases:
                 raise OfficeError([*problems, _nothing_importable(document, table, bool(importer.cases))])
@@ -370,6 +370,7 @@ class _Importer:
         self.problems: list[Problem] = []
         self.notes: list[Problem] = list(table.notes)
         self.copied: list[Path] = []
+        self.made: Path | None = None  # the ``cards/`` folder this import created for its copies
         self.columns: dict[str, int] = {}
         self.cases: list[_Case] = []
         self.built: dict[str, etree._Element] = {}
@@ -599,16 +600,23 @@ class _Importer:
                     ]
                 )
         else:
-            target.parent.mkdir(exist_ok=True)
+            if not target.parent.is_dir():
+                target.parent.mkdir()
+                self.made = target.parent
+            self.copied.append(target)  # before the copy: one cut short (a full disk) is removed as well
             shutil.copyfile(source, target)
-            self.copied.append(target)
         return f"cards/{source.name}"
 
     def undo_copies(self) -> None:
+        """Remove the profiles this import copied, and the ``cards/`` folder it made for them."""
         for path in self.copied:
             with contextlib.suppress(OSError):
                 path.unlink()
         self.copied.clear()
+        if self.made is not None:
+            with contextlib.suppress(OSError):  # never one that holds other files
+                self.made.rmdir()
+            self.made = None
 
     def _identity(self) -> etree._Element:
         element = etree.Element(f"{{{NS}}}identity")

@@ -42,7 +42,8 @@ from testbench.runner.resume import (
 )
 from testbench.runner.runner import Runner
 from testbench.runner.tracing import TraceRecorder
-from testbench.store.connection import SessionError, SessionWriteError
+from testbench.runner.versions import new_version
+from testbench.store.connection import SessionError, SessionWriteError, writer_refusal
 from testbench.store.read import EXAM_PLAN_META, FIXTURES_META, SHARD_META
 from testbench.store.session import SessionStore
 from testbench.traces.model import Channel, TraceLine
@@ -173,6 +174,24 @@ def _check_resumed_casebooks(store: SessionStore, casebooks: list[Casebook]) -> 
         raise CampaignError([said.format(path=store.path, casebooks=", ".join(extra))])
 
 
+def _not_given(session: Path, sha: str, path: str, plan: str, casebooks: list[Casebook]) -> str:
+    """Why a casebook of the session cannot be resumed, and the way forward: not given, or given in another
+    version (the file changed since the session recorded it: its verdicts are the old version's)."""
+    new = new_version(path, plan, casebooks)
+    if new is None:
+        said = _t(
+            "{session}: le cahier de tests « {plan} » de la session ({path}, empreinte {sha}…) n'est pas parmi les"
+            " fichiers donnés : donnez-le aussi pour reprendre la session"
+        )
+        return said.format(session=session, plan=plan, path=path, sha=sha[:12])
+    said = _t(
+        "{session}: le cahier de tests « {plan} » ({path}) a changé depuis le début de la session (empreinte"
+        " {sha}… enregistrée, {now}… donnée) : rendez-lui sa version d'origine pour reprendre, ou ouvrez la session"
+        " dans le poste d'examen (testbench ui), où ses cas suivent la nouvelle version, sans verdict"
+    )
+    return said.format(session=session, plan=plan, path=path, sha=sha[:12], now=new.sha256[:12])
+
+
 def _resume_selection(store: SessionStore, casebooks: list[Casebook]) -> list[tuple[Casebook, Case]]:
     by_sha = {cb.sha256: cb for cb in casebooks}
     keys = store.selection()
@@ -181,14 +200,7 @@ def _resume_selection(store: SessionStore, casebooks: list[Casebook]) -> list[tu
     missing = sorted({sha for sha, _ in keys if sha not in by_sha})
     if missing:
         recorded = store.recorded_casebooks()  # named as the person gave them, not by their hash alone
-        raise CampaignError(
-            [
-                f"{store.path}: le cahier de tests « {plan} » de la session ({path}, empreinte {sha[:12]}…) n'est"
-                " pas parmi les fichiers donnés (ou il a changé depuis le début de la session)"
-                for sha in missing
-                for path, plan in [recorded.get(sha, ("?", "?"))]
-            ]
-        )
+        raise CampaignError([_not_given(store.path, sha, *recorded.get(sha, ("?", "?")), casebooks) for sha in missing])
     done = store.final_cases()
     return [(by_sha[sha], by_sha[sha].case(cid)) for sha, cid in keys if (sha, cid) not in done]
 
@@ -238,6 +250,16 @@ def _check_kept_shard(
     else:
         return
     raise CampaignError([problem])
+
+
+def _has_results(session: Path) -> CampaignError:
+    """A fresh run given a session that already holds results: refused, never run into it."""
+    return CampaignError(
+        [
+            f"{session}: la session contient déjà des résultats ; --resume pour reprendre,"
+            " --rerun pour rejouer les cas (nouvelles tentatives)"
+        ]
+    )
 
 
 def make_operator(attestations: Path | None) -> Operator:
@@ -365,6 +387,11 @@ class Campaign:
         """
         self._check_card_profiles(selected)
         factories = self._worker_factories()
+        if not resume and not rerun:  # refused before the writer marks the session as its own
+            from testbench.store.read import attempt_products
+
+            if attempt_products(self.session):
+                raise _has_results(self.session)
         with self._open() as store:
             has_history = store.has_attempts()
             if resume and (has_history or store.selection()):  # else the set-up never finished: do it
@@ -378,12 +405,7 @@ class Campaign:
                 continuing = self._continuations(store, to_run)
             else:
                 if has_history and not rerun:
-                    raise CampaignError(
-                        [
-                            f"{self.session}: la session contient déjà des résultats ; --resume pour reprendre,"
-                            " --rerun pour rejouer les cas (nouvelles tentatives)"
-                        ]
-                    )
+                    raise _has_results(self.session)
                 if has_history:
                     _check_kept_shard(
                         store.path, store.meta(SHARD_META), (meta or {}).get(SHARD_META), option="--rerun"
@@ -457,7 +479,10 @@ class Campaign:
 
     @contextlib.contextmanager
     def _open(self) -> Iterator[SessionStore]:
-        """The session store, its errors said as the campaign's (a full disk is an environment fault)."""
+        """The session store, its errors said as the campaign's (a full disk is an environment fault). A file
+        that is no session, or one damaged on disk, is refused before the store makes its lock file or writes."""
+        if (refusal := writer_refusal(self.session)) is not None:
+            raise CampaignError([refusal])
         try:
             store = SessionStore.open(self.session)
         except SessionWriteError as exc:  # a full disk while migrating: an environment fault, resumable
@@ -960,6 +985,8 @@ def _check_unaltered(request: RunRequest) -> None:
     option = "--resume" if request.resume else "--failed" if request.failed else "--rerun" if request.rerun else None
     if option is None:
         return
+    if (refusal := writer_refusal(request.session)) is not None:  # damaged: --failed would trust what it reads
+        raise CampaignError([refusal])
     from testbench.store.read import modified_entries
 
     try:

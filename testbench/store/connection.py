@@ -127,6 +127,26 @@ def damaged_sessions(paths: Iterable[str]) -> list[tuple[str, str]]:
     return found
 
 
+def writer_refusal(path: Path) -> str | None:
+    """Why a writer must not open ``path``, found before it makes its lock file or writes its mark: a file that is
+    no SQLite database (a casebook given as ``--session``), or a session damaged on disk, which a resume, reading
+    only some pages, would write into unseen (exit 3 as the readers say it). None for no file, an empty one, or a
+    database ``PRAGMA quick_check`` finds whole (its tables are the writer's to check or create)."""
+    try:
+        with path.open("rb") as head:
+            magic = head.read(len(_SQLITE_MAGIC))
+    except OSError:
+        return None  # no file, a folder, a name the system refuses: the writer's own checks say it
+    if not magic:
+        return None
+    if magic != _SQLITE_MAGIC:
+        return f"{path}: n'est pas un fichier de session lisible ({_SQLITE_REASONS[sqlite3.SQLITE_NOTADB]})"
+    damage = _damage(path)
+    if damage is None or damage == MISSING_TABLE:
+        return None
+    return f"{path}: fichier de session endommagé ou illisible ({damage})"
+
+
 def _damage(path: Path) -> str | None:
     try:
         conn = connect_readonly(path)

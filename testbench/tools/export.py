@@ -8,7 +8,7 @@ from pathlib import Path
 from testbench.i18n import default_language, tn
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_USAGE
 from testbench.tools.outputs import output_problem
-from testbench.tools.result import Render, ToolResult, french, option, unwritten
+from testbench.tools.result import Render, ToolResult, french, option, unwritten, unwritten_code
 
 
 def export_tool(
@@ -44,7 +44,7 @@ def export_tool(
     except SessionError as exc:
         return result.fail(EXIT_USAGE, french(str(exc)))
     except OSError as exc:
-        return result.fail(EXIT_USAGE, unwritten(target, exc), prefixed=False)
+        return result.fail(unwritten_code(exc), unwritten(target, exc), prefixed=False)
     result.warn_each(done.problems)
     added = ", ".join(done.added_columns)
     absent = ", ".join(done.not_in_session)

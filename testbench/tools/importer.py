@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from testbench.i18n import colon, tn
 from testbench.runner.exits import EXIT_USAGE
-from testbench.tools.result import T, ToolResult, unwritten
+from testbench.tools.result import T, ToolResult, unwritten, unwritten_code
 
 if TYPE_CHECKING:
     from testbench.office.diff import Change
@@ -50,7 +50,7 @@ def import_tool(document: Path, mapping: Path, output: Path) -> ToolResult:
         result.warn_each(exc.problems)
         return result.fail(EXIT_USAGE, lambda t, _lang: t("rien n'est écrit"), prefixed=False)
     except OSError as exc:
-        return result.fail(EXIT_USAGE, unwritten(output, exc), prefixed=False)
+        return result.fail(unwritten_code(exc), unwritten(output, exc), prefixed=False)
     for note in done.notes:  # the sheet read, the sheets and columns not taken: said, never an error
         result.say(lambda _t, lang, note=note: note.text(lang))
     result.warn_each(done.problems)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from testbench.runner.exits import EXIT_USAGE
 from testbench.signing import is_public_key
-from testbench.tools.result import ToolResult, forced_by, french
+from testbench.tools.result import ToolResult, forced_by, french, unwritten_code
 
 
 def keys_init_tool(path: Path | None = None, *, force: bool = False, force_option: str = "--force") -> ToolResult:
@@ -29,13 +30,17 @@ def keys_init_tool(path: Path | None = None, *, force: bool = False, force_optio
                 path=key, option=forced_by(force_option, t)
             ),
         )
+    made = [p for p in (key, public_path(key)) if not p.exists()]
     try:
         public = init_key(key, force=force)
     except SigningKeyError as exc:
         return result.fail(EXIT_USAGE, french(str(exc)))
-    except OSError as exc:
+    except OSError as exc:  # a full disk mid-write: no empty key left to refuse the next ``keys init`` and --sign
+        for path in made:
+            with contextlib.suppress(OSError):
+                path.unlink()
         failed = exc
-        return result.fail(EXIT_USAGE, lambda t, _lang: f"{key}: {os_reason(failed, t)}")
+        return result.fail(unwritten_code(exc), lambda t, _lang: f"{key}: {os_reason(failed, t)}")
     result.say(
         lambda t, _lang: t(
             "clé privée : {path} (lisible par vous seul ; ne la copiez ni dans une session ni dans un rapport)"

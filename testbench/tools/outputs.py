@@ -14,6 +14,7 @@ from pathlib import Path
 from types import ModuleType
 
 from testbench.fmt import os_reason
+from testbench.i18n import _t
 from testbench.tools.result import Render
 
 #: the first bytes of every SQLite database (a session, or another program's base)
@@ -41,9 +42,17 @@ def left_whole(path: Path, exc: OSError) -> Render:
     )
 
 
+#: an output named by something that is no file: outputs are written whole under a temporary name then renamed,
+#: which would put a file in the place of ``/dev/stdout`` (as root, of ``/dev/full``) or wait on a pipe nobody reads
+NOT_A_FILE = _t(
+    "{path} : ce chemin n'est pas un fichier (périphérique, tube nommé…) ; la sortie s'écrit dans un fichier :"
+    " indiquez un fichier, puis lisez-le"
+)
+
+
 def output_problem(target: Path | None, inputs: Iterable[Path | None] = ()) -> Render | None:
     """Why ``target`` must not be written (the sentence), or None: a folder, one of the command's ``inputs``,
-    a session (any SQLite base) or a casebook."""
+    a device or a named pipe, a session (any SQLite base) or a casebook."""
     if target is None:
         return None
     if any(source is not None and _same_file(target, source) for source in inputs):
@@ -56,6 +65,8 @@ def output_problem(target: Path | None, inputs: Iterable[Path | None] = ()) -> R
         return lambda t, _lang: t("{path} : ce chemin est un dossier, pas un fichier ; indiquez un fichier").format(
             path=target
         )
+    if os.path.exists(target) and not os.path.isfile(target):  # before its head is read: a pipe's would wait
+        return lambda t, _lang: t(NOT_A_FILE).format(path=target)
     head = _head(target)
     if head.startswith(SQLITE_MAGIC):
         return lambda t, _lang: t(

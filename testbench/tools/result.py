@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -10,7 +11,7 @@ from typing import Protocol
 
 from testbench.fmt import os_reason
 from testbench.i18n import translator
-from testbench.runner.exits import EXIT_OK
+from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_OK, EXIT_USAGE
 
 T = Callable[[str], str]
 #: a line drawn with the translator of a language and the language (``None``: the active one); written
@@ -84,6 +85,16 @@ def french(text: str) -> Render:
 def unwritten(path: Path, exc: OSError) -> Render:
     """« écriture impossible de PATH : the OS's reason », in the language shown."""
     return lambda t, _lang: t("écriture impossible de {path} : {reason}").format(path=path, reason=os_reason(exc, t))
+
+
+#: The OS errors that are the machine's, not the path's: a full disk or a failing one.
+DISK_FAULTS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EIO})
+
+
+def unwritten_code(exc: OSError) -> int:
+    """The exit code of a write the system refused: 2 for a full or failing disk (the environment, README § Exit
+    codes, as ``run`` and ``report`` give it), else 3 (the path the person gave)."""
+    return EXIT_ENVIRONMENT if exc.errno in DISK_FAULTS else EXIT_USAGE
 
 
 def option(name: str, t: T) -> str:
