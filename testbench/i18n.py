@@ -13,6 +13,7 @@ import functools
 import importlib
 import os
 import re
+import sys
 from collections.abc import Callable, Iterator, Mapping
 
 from testbench.locale import CONTEXT, catalogue, entries, plurals
@@ -39,8 +40,13 @@ def default_language() -> str:
     """The language in use: the one a command asked for (``use_language``), else ``TESTBENCH_LANG``, else fr."""
     if _active is not None:
         return _active
-    lang = os.environ.get("TESTBENCH_LANG", "fr").lower()[:2]
-    return lang if lang in LANGUAGES else "fr"
+    value = os.environ.get("TESTBENCH_LANG", "fr")
+    lang = value.lower()[:2]
+    if lang in LANGUAGES:
+        return lang
+    if value.strip():  # an empty TESTBENCH_LANG is as unset
+        _unsupported(value)
+    return "fr"
 
 
 @contextlib.contextmanager
@@ -90,6 +96,20 @@ def _t(text: str) -> str:
     """Marks a French text for the catalogue where it is written (extracted as ``_t``): a constant, a table's
     words, a template recorded in French; translated where it is shown. The one marker every module imports."""
     return text
+
+
+#: what stderr says of a TESTBENCH_LANG the bench has no catalogue for (in French: no language was chosen)
+UNSUPPORTED = _t("TESTBENCH_LANG={value} : langue non prise en charge (fr ou en) ; le français est utilisé")
+
+
+@functools.cache
+def _unsupported(value: str) -> None:
+    """Say once per process (callers ask the language at every word) that ``value`` is ignored, rather than
+    silently answering in French to someone who asked for another language."""
+    from testbench.fmt import visible_controls  # testbench.fmt imports this module
+
+    if sys.stderr is not None:  # none under pythonw
+        print(f"testbench: {UNSUPPORTED.format(value=visible_controls(value))}", file=sys.stderr)
 
 
 def tn(singular: str, plural: str, count: int, lang: str | None = None, **parts: object) -> str:
@@ -186,6 +206,10 @@ _AS_RECORDED = {
     "ligne {line} : date d'effet non vérifiée : {code} à {tariff} au {date}, attesté à partir du {since}": (
         frozenset({"tariff", "date", "since"})
     ),
+    # testbench.engines.protocol.conformance: a check's id, stable (docs/engine-protocol.md), never translated
+    "le moteur n'a pas démarré (vérification {check})": frozenset({"check"}),
+    "{detail} (refait sur le moteur redémarré après la vérification {check})": frozenset({"check"}),
+    "pas de lot dont lire les retours (la vérification {check} n'en a obtenu aucun)": frozenset({"check"}),
     # testbench engine check's invoice: the amounts the engine answered, as money
     "base {base}, part AMO {amo}, part patient {patient}": frozenset({"base", "amo", "patient"}),
 }

@@ -36,7 +36,7 @@ def test_an_engine_that_does_not_start_lists_every_check(tmp_path: Path, capsys:
     assert main(["engine", "check", "--lang", "en", "--", missing]) == 2
     out = capsys.readouterr().out
     assert sum(line.startswith("NOT RUN") for line in out.splitlines()) == len(every) - 1
-    assert "the engine did not start (check demarrage)" in out
+    assert "the engine did not start (check id demarrage)" in out
 
 
 def test_a_crash_is_said_once(tmp_path: Path) -> None:

@@ -141,16 +141,18 @@ def test_engine_check_blames_the_check_whose_answer_was_followed_by_stray_output
     assert not checks["securisation"].ok
     assert "seconde réponse à la requête" in checks["securisation"].detail
     assert [r for r, c in checks.items() if not c.ok] == ["securisation"]  # lot and retours on a fresh engine
-    assert checks["lot"].detail.endswith("(refait sur le moteur redémarré après securisation)")
+    assert checks["lot"].detail.endswith("(refait sur le moteur redémarré après la vérification securisation)")
 
 
 def test_checks_after_a_restart_build_what_they_need_on_the_new_process() -> None:
     checks = _results(_kit("--bad-refusal", "INVALID_QUANTITY"))  # the kit stops the engine on that refusal
     assert [r for r, c in checks.items() if not c.ok] == ["refus-quantite"]
     # the first check that needs the invoice makes it again on the new process; the next ones find it there
-    assert checks["securisation"].detail == "statut secured (refait sur le moteur redémarré après refus-quantite)"
-    assert (
-        english(checks["securisation"].detail) == "status secured (redone on the engine restarted after refus-quantite)"
+    assert checks["securisation"].detail == (
+        "statut secured (refait sur le moteur redémarré après la vérification refus-quantite)"
+    )
+    assert english(checks["securisation"].detail) == (
+        "status secured (redone on the engine restarted after check id refus-quantite)"
     )
     assert checks["lot"].ok and checks["retours"].ok
 

@@ -514,6 +514,13 @@ def run_checks(
     return c.report
 
 
+#: the checks' sentences that name another check by its id (stable, docs/engine-protocol.md): the id is a part,
+#: said as an id in English and never translated (testbench.i18n reads it back as recorded)
+NOT_STARTED = _t("le moteur n'a pas démarré (vérification {check})")
+REDONE = _t("{detail} (refait sur le moteur redémarré après la vérification {check})")
+NO_LOT = _t("pas de lot dont lire les retours (la vérification {check} n'en a obtenu aucun)")
+
+
 def _started(c: _Checker) -> tuple[bool, str]:
     """The ``demarrage`` check: whether the engine started and answered ``initialize``, and the detail. An engine
     that did not start leaves every other check not run (``c.unstarted``): the list still prints whole."""
@@ -522,13 +529,13 @@ def _started(c: _Checker) -> tuple[bool, str]:
         info = eng.describe()
     except EngineError as exc:
         c.report.unavailable = not_launched(exc)  # an engine that ran and answered wrongly is NON CONFORME
-        c.unstarted = _t("le moteur n'a pas démarré (vérification demarrage)")
+        c.unstarted = NOT_STARTED.format(check="demarrage")
         return False, str(exc)
     failed_start = eng.pending_fault  # it started, but only at the second try
     if failed_start is not None:
         return False, str(failed_start)
     if c.violations:  # an initialize outside its schema: run would not start it, nothing else is asked
-        c.unstarted = _t("le moteur n'a pas démarré (vérification demarrage)")
+        c.unstarted = NOT_STARTED.format(check="demarrage")
         return False, c._schema()
     return True, f"{info.name} {info.version}"
 
@@ -647,7 +654,7 @@ def _run_checks(c: _Checker, timeout: float) -> Report:
     def again(detail: str, was_rebuilt: bool) -> str:
         if not was_rebuilt:
             return detail
-        return f"{detail} (refait sur le moteur redémarré après {c.stopped_after or 'demarrage'})"
+        return REDONE.format(detail=detail, check=c.stopped_after or "demarrage")
 
     def secure() -> str:
         _needs("invoice_id" in (state.get("invoice") or {}), "pas de facture à sécuriser (create_invoice a échoué)")
@@ -679,9 +686,7 @@ def _run_checks(c: _Checker, timeout: float) -> Report:
     c.run("lot", "build_lot rend un lot et son fichier", lot)
 
     def returns() -> str:
-        _needs(
-            state.get("lot") is not None, "pas de lot dont lire les retours (la vérification lot n'en a obtenu aucun)"
-        )
+        _needs(state.get("lot") is not None, NO_LOT.format(check="lot"))
         was_rebuilt = rebuilt()
         lot_number = state["lot"].get("number")
         seen = []
