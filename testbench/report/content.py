@@ -26,7 +26,7 @@ from testbench.store.read import CaseView, SessionView
 from testbench.store.schema import SCHEMA_VERSION
 from testbench.store.verdicts import count_verdicts
 
-FORMAT_VERSION = "1.13"
+FORMAT_VERSION = "1.14"
 
 
 @dataclass
@@ -170,6 +170,8 @@ def gather(
             "verdicts": verdicts.as_dict(),
             "by_plan": _count(cases, "plan_id"),
             "by_domain": _count(cases, "domain"),
+            # cases recorded on an earlier version of a casebook the session moved on from: kept, not counted
+            **({"superseded_cases": session.history} if session.history else {}),
         },
         "cases": cases,
         "environment": _environment(environment, scrub, options.lang),

@@ -10,6 +10,7 @@ import contextlib
 import json
 import sys
 import threading
+from collections import Counter
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +27,12 @@ from testbench.runner.assemble import Bench, assembled_bench
 from testbench.runner.events import Listener, TracesCaptured
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_USAGE, exit_code
 from testbench.runner.manual import HeadlessOperator, ScriptedOperator
-from testbench.runner.options import OPERATOR_ENGINE, CampaignOptions
+from testbench.runner.options import (
+    MAX_WORKERS,
+    OPERATOR_ENGINE,
+    WORKERS_RANGE,
+    CampaignOptions,
+)
 from testbench.runner.reasons import INTERRUPTED
 from testbench.runner.resume import (
     GAP_META,
@@ -42,9 +48,9 @@ from testbench.runner.resume import (
 )
 from testbench.runner.runner import Runner
 from testbench.runner.tracing import TraceRecorder
-from testbench.runner.versions import new_version
+from testbench.runner.versions import changed_versions, follow_selection, followed_notices
 from testbench.store.connection import SessionError, SessionWriteError, writer_refusal
-from testbench.store.read import EXAM_PLAN_META, FIXTURES_META, SHARD_META
+from testbench.store.read import EXAM_PLAN_META, FIXTURES_META, SHARD_META, superseded
 from testbench.store.session import SessionStore
 from testbench.traces.model import Channel, TraceLine
 
@@ -65,6 +71,38 @@ def interrupted_notice(cases: list[str]) -> str:
         "fr",
         cases=", ".join(dict.fromkeys(cases)),
     )
+
+
+#: the system could not give the benches their threads or memory (« can't start new thread », MemoryError)
+SYSTEM_EXHAUSTED = _t(
+    "le système n'a plus assez de mémoire ou de fils d'exécution pour ces bancs : relancez avec moins de bancs "
+    "(--workers)"
+)
+#: an error of Python's own while a bench started: its kind in words, never its English message
+UNEXPECTED_ERROR = _t("erreur inattendue au démarrage ({kind}) ; relancez, et signalez-la si elle revient")
+#: Python's error kinds in words (the nearest class of the error, by its method resolution order)
+_ERROR_KINDS = {
+    TypeError: _t("type de valeur inattendu"),
+    ValueError: _t("valeur inattendue"),
+    LookupError: _t("élément introuvable"),
+    ImportError: _t("module Python manquant"),
+    ArithmeticError: _t("erreur de calcul"),
+    RuntimeError: _t("erreur d'exécution"),
+}
+
+
+def unavailable_reason(exc: BaseException) -> str:
+    """Why a bench could not start, in French: testbench's own errors in their words, the system's (a disk, a
+    missing reader, threads or memory exhausted) with the next step, anything else by its kind: Python's
+    English (« can't start new thread ») never reaches the person nor the session."""
+    if isinstance(exc, MemoryError) or (isinstance(exc, RuntimeError) and "new thread" in str(exc)):
+        return SYSTEM_EXHAUSTED
+    if isinstance(exc, OSError):
+        return os_reason(exc)
+    if type(exc).__module__.split(".")[0] == "testbench":
+        return str(exc)
+    kind = next((_ERROR_KINDS[c] for c in type(exc).__mro__ if c in _ERROR_KINDS), _t("erreur inconnue"))
+    return UNEXPECTED_ERROR.format(kind=kind)
 
 
 #: Builds the bench (engine, card bay, guard) around the session's trace recorder; ``notify`` tells the person.
@@ -157,15 +195,13 @@ def record_casebooks(store: SessionStore, casebooks: list[Casebook]) -> None:
             store.set_meta(FIXTURES_META + cb.sha256, json.dumps(given, ensure_ascii=False, sort_keys=True))
 
 
-def _check_resumed_casebooks(store: SessionStore, casebooks: list[Casebook]) -> None:
-    """``--resume`` goes on with the session's casebooks, before anything of the session is changed: each of
-    them must be given (:func:`_resume_selection` names a missing one), and no other — its cases would not run,
-    yet its plan would be named by the JUnit and the report (``--rerun`` adds a casebook's cases)."""
-    given = {cb.sha256 for cb in casebooks}
-    if any(sha not in given for sha, _ in store.selection()):
-        return  # a casebook of the session is missing or changed: said by _resume_selection, in its words
+def _check_resumed_casebooks(store: SessionStore, casebooks: list[Casebook], followed: Mapping[str, Casebook]) -> None:
+    """``--resume`` goes on with the session's casebooks, before anything of the session is changed: no other may
+    be given (but the new version of one, ``followed``) — its cases would not run, yet its plan would be named by
+    the JUnit and the report (``--rerun`` adds a casebook's cases)."""
     recorded = store.recorded_casebooks()
-    extra = [str(cb.path) for cb in casebooks if cb.sha256 not in recorded]
+    news = {cb.sha256 for cb in followed.values()}
+    extra = [str(cb.path) for cb in casebooks if cb.sha256 not in recorded and cb.sha256 not in news]
     if extra:
         said = _t(
             "{path} : cahier de tests absent de cette session : {casebooks} ; --resume reprend la session avec ses"
@@ -174,22 +210,29 @@ def _check_resumed_casebooks(store: SessionStore, casebooks: list[Casebook]) -> 
         raise CampaignError([said.format(path=store.path, casebooks=", ".join(extra))])
 
 
-def _not_given(session: Path, sha: str, path: str, plan: str, casebooks: list[Casebook]) -> str:
-    """Why a casebook of the session cannot be resumed, and the way forward: not given, or given in another
-    version (the file changed since the session recorded it: its verdicts are the old version's)."""
-    new = new_version(path, plan, casebooks)
-    if new is None:
-        said = _t(
-            "{session}: le cahier de tests « {plan} » de la session ({path}, empreinte {sha}…) n'est pas parmi les"
-            " fichiers donnés : donnez-le aussi pour reprendre la session"
-        )
-        return said.format(session=session, plan=plan, path=path, sha=sha[:12])
+def _followed(
+    session: Path, keys: list[tuple[str, str]], recorded: Mapping[str, tuple[str, str]], casebooks: list[Casebook],
+    *, resume: bool
+) -> dict[str, Casebook]:
+    """The session's casebooks (its selection ``keys``, ``recorded``: sha → path as given, plan id) given in a new
+    version (:func:`~testbench.runner.versions.changed_versions`): old sha → new version, which the selection
+    follows. On ``resume``, a casebook of the session neither given nor in a new version is refused, named as the
+    person gave it, not by its hash alone."""
+    followed = changed_versions((sha for sha, _ in keys), recorded, casebooks)
+    given = {cb.sha256 for cb in casebooks}
+    missing = sorted({sha for sha, _ in keys if sha not in given and sha not in followed})
+    if resume and missing:
+        raise CampaignError([_not_given(session, sha, *recorded.get(sha, ("?", "?"))) for sha in missing])
+    return followed
+
+
+def _not_given(session: Path, sha: str, path: str, plan: str) -> str:
+    """Why a casebook of the session cannot be resumed, and the way forward: it is not given."""
     said = _t(
-        "{session}: le cahier de tests « {plan} » ({path}) a changé depuis le début de la session (empreinte"
-        " {sha}… enregistrée, {now}… donnée) : rendez-lui sa version d'origine pour reprendre, ou ouvrez la session"
-        " dans le poste d'examen (testbench ui), où ses cas suivent la nouvelle version, sans verdict"
+        "{session}: le cahier de tests « {plan} » de la session ({path}, empreinte {sha}…) n'est pas parmi les"
+        " fichiers donnés : donnez-le aussi pour reprendre la session"
     )
-    return said.format(session=session, plan=plan, path=path, sha=sha[:12], now=new.sha256[:12])
+    return said.format(session=session, plan=plan, path=path, sha=sha[:12])
 
 
 def _resume_selection(store: SessionStore, casebooks: list[Casebook]) -> list[tuple[Casebook, Case]]:
@@ -197,12 +240,8 @@ def _resume_selection(store: SessionStore, casebooks: list[Casebook]) -> list[tu
     keys = store.selection()
     if not keys:
         raise CampaignError([f"{store.path}: aucune campagne à reprendre dans cette session"])
-    missing = sorted({sha for sha, _ in keys if sha not in by_sha})
-    if missing:
-        recorded = store.recorded_casebooks()  # named as the person gave them, not by their hash alone
-        raise CampaignError([_not_given(store.path, sha, *recorded.get(sha, ("?", "?")), casebooks) for sha in missing])
     done = store.final_cases()
-    return [(by_sha[sha], by_sha[sha].case(cid)) for sha, cid in keys if (sha, cid) not in done]
+    return [(by_sha[sha], by_sha[sha].case(cid)) for sha, cid in keys if (sha, cid) not in done and sha in by_sha]
 
 
 def _check_kept_shard(
@@ -392,15 +431,22 @@ class Campaign:
 
             if attempt_products(self.session):
                 raise _has_results(self.session)
+        if resume:  # a casebook of the session not given: refused before the writer marks the session as its own
+            from testbench.store.read import recorded_campaign
+
+            _followed(self.session, *recorded_campaign(self.session), self.casebooks, resume=True)
         with self._open() as store:
             has_history = store.has_attempts()
             if resume and (has_history or store.selection()):  # else the set-up never finished: do it
                 _check_kept_shard(store.path, store.meta(SHARD_META), (meta or {}).get(SHARD_META))
-                _check_resumed_casebooks(store, self.casebooks)
+                keys, recorded = store.selection(), store.recorded_casebooks()
+                followed = _followed(store.path, keys, recorded, self.casebooks, resume=True)
+                _check_resumed_casebooks(store, self.casebooks, followed)
                 closed = store.close_dangling_attempts(INTERRUPTED)
                 if closed and self.notify:
                     self.notify(interrupted_notice(closed))
                 record_casebooks(store, self.casebooks)
+                self._follow(store, followed)
                 to_run = _resume_selection(store, self.casebooks)
                 continuing = self._continuations(store, to_run)
             else:
@@ -410,8 +456,11 @@ class Campaign:
                     _check_kept_shard(
                         store.path, store.meta(SHARD_META), (meta or {}).get(SHARD_META), option="--rerun"
                     )
+                keys, recorded = store.selection(), store.recorded_casebooks()
+                followed = _followed(store.path, keys, recorded, self.casebooks, resume=False)
                 store.close_dangling_attempts(INTERRUPTED)
                 record_casebooks(store, self.casebooks)
+                self._follow(store, followed)
                 chosen = [(cb.sha256, case.id) for cb, case in selected]
                 if has_history:  # a rerun adds to the session's cases (of these casebooks), it does not shrink them
                     given = {cb.sha256 for cb in self.casebooks}
@@ -431,6 +480,24 @@ class Campaign:
                     self.notify(resumed.notice(case_id))
             flags = {"resume": resume, "rerun": rerun}
             return self._execute(store, to_run, None, self.argv, flags, factories, continuing)
+
+    def _follow(self, store: SessionStore, followed: Mapping[str, Casebook]) -> None:
+        """The selection follows the casebooks given in a new version, as the workstation's does, and each is
+        said; the old version's verdicts stay in the session, as history. The new version's new cases join only a
+        selection that held all of the old one's (a CI shard keeps its slice, ``-k`` its cases)."""
+        if not followed:
+            return
+        from testbench.runner.shard import read_record
+        from testbench.store.read import recorded_case_counts
+
+        selected = Counter(sha for sha, _ in store.selection())
+        recorded = recorded_case_counts(store.path)
+        shard = read_record(store.meta(SHARD_META))
+        whole = shard is None and all(selected[sha] == recorded.get(sha) for sha in followed)
+        store.set_selection(follow_selection(store.selection(), dict(followed), [], new_cases=whole))
+        for said in followed_notices(followed):
+            if self.notify:
+                self.notify(said)
 
     def _continuations(
         self,
@@ -526,10 +593,13 @@ class Campaign:
         result.stopped = summary.stopped
         result.verdicts = {case.id: outcome.verdict.value for case, outcome in summary.outcomes}
         latest = store.latest_verdicts()
-        # the session's cases, as its report and JUnit list them: its selection, then every case run in it
+        # the session's cases, as its report and JUnit list them: its selection, then every case run in it but
+        # those of an earlier version the selection moved on from (read_session's rule)
         keys = store.selection()
         listed = set(keys)
-        keys += [key for key in latest if key not in listed]
+        plans = {sha: plan for sha, (_, plan) in store.recorded_casebooks().items()}
+        gone = superseded({sha for sha, _ in keys}, plans)
+        keys += [key for key in latest if key not in listed and key[0] not in gone]
         result.final_verdicts = [latest.get(key, "none") for key in keys]
         return result
 
@@ -549,7 +619,7 @@ class Campaign:
         run that ran nothing and why (a ``bench-fault`` event of the run, its note), so its report and JUnit
         say it (:meth:`~testbench.store.read.SessionView.not_run_reason`); a disk that refuses even that
         leaves the reason to the person alone."""
-        reason = f"banc indisponible : {exc}"
+        reason = f"banc indisponible : {unavailable_reason(exc)}"
         recorded = False
         with contextlib.suppress(SessionWriteError):
             run_id = self._begin_run(store, argv, flags, {}, [reason])
@@ -622,8 +692,9 @@ class Campaign:
     def _check_workers(self) -> None:
         """``--workers N`` is refused before the session is touched when N benches cannot run the campaign."""
         count, bench = self.options.workers, self.options.bench
-        if count < 1:
-            raise CampaignError([f"--workers attend un nombre de bancs ≥ 1, pas {count}"])
+        if not 1 <= count <= MAX_WORKERS:  # the command line refuses it first; the workstation's window does not
+            said = WORKERS_RANGE.format(max=MAX_WORKERS, value=count)
+            raise CampaignError([f"--workers : {said}"], by_option={"--workers": said})
         if count > 1 and (self.options.capture.active or bench.profile is not None or bench.engine == OPERATOR_ENGINE):
             # the application's lines could not be told to one case: it runs on one bench
             raise CampaignError(
@@ -1051,18 +1122,26 @@ def failed_cases(
             retained = {case.key: case.retained_verdict for case in view.cases}
             recorded = [case.verdict for case in view.cases]
             has_run = bool(view.runs)
+            paths = {cb.sha256: (cb.path, cb.plan_id) for cb in view.casebooks}
+            shas = (case.casebook_sha for case in view.cases)
+            # a casebook given in a new version: the session's cases follow it, without a verdict, so all of them run
+            news = {cb.sha256 for cb in changed_versions(shas, paths, list(casebooks)).values()}
     except SessionError as exc:
         raise CampaignError([str(exc)]) from None
     wanted = None if shard is None else shard_record(shard, [])
     _check_kept_shard(session, recorded_shard, wanted, option=FAILED_OPTION)
     given = {cb.sha256 for cb in casebooks}
-    if retained and not any(sha in given for sha, _ in retained):
+    if retained and not news and not any(sha in given for sha, _ in retained):
         said = _t(
             "{path} : la session ne contient aucun cas des cahiers de tests donnés ({casebooks}) ; rien à relancer"
         )
         names = ", ".join(str(cb.path) for cb in casebooks)
         raise CampaignError([said.format(path=session, casebooks=names)])
-    kept = [(cb, case) for cb, case in selected if retained.get((cb.sha256, case.id)) in NOT_PASSED]
+    kept = [
+        (cb, case)
+        for cb, case in selected
+        if retained.get(key := (cb.sha256, case.id)) in NOT_PASSED or (cb.sha256 in news and key not in retained)
+    ]
     if not kept:
         said = _t(
             "{path} : aucun cas sélectionné n'est en échec, en erreur, non concluant ou en attente dans cette"

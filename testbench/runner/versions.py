@@ -1,15 +1,25 @@
 """A casebook that changed since a session recorded it: which given file is its new version, and the session's
-selection moved onto it (the workstation follows a save seen while open and a change between openings; ``run
---resume`` names the change and the way forward). Verdicts stay with the version they were recorded on."""
+selection moved onto it (the workstation follows a save seen while open and a change between openings, ``run
+--resume``, ``--rerun`` and ``--failed`` follow a change given to them, all saying :data:`FOLLOWED`). Verdicts stay
+with the version they were recorded on; an earlier version the selection left is history, not counted
+(:func:`~testbench.store.read.read_session`)."""
 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 
 from testbench.casebook.model import Casebook
+from testbench.i18n import _t
 
 Key = tuple[str, str]  # (casebook sha256, case id)
+
+#: said once per file whose cases followed its new version (the workstation and ``run`` alike)
+FOLLOWED = _t(
+    "{file} a changé depuis le début de la session : ses cas suivent sa nouvelle version, sans verdict"
+    " (ceux de l'ancienne version restent dans la session)"
+)
 
 
 def new_version(path: str, plan: str, casebooks: list[Casebook]) -> Casebook | None:
@@ -41,3 +51,27 @@ def follow_selection(
     seen = set(out)
     fresh = [(cb.sha256, c.id) for cb in (*replaced.values(), *added) for c in cb.cases]
     return out + [key for key in fresh if key not in seen]
+
+
+def changed_versions(
+    shas: Iterable[str],
+    recorded: Mapping[str, tuple[str, str]],
+    casebooks: list[Casebook],
+    current: Collection[str] = (),
+) -> dict[str, Casebook]:
+    """Of the session's casebooks ``shas`` (``recorded``: sha → path as given, plan id), each one not given (neither
+    among ``casebooks`` nor ``current``) whose new version is among ``casebooks``: its sha → that new version."""
+    given = {cb.sha256 for cb in casebooks} | set(current)
+    out: dict[str, Casebook] = {}
+    for sha in dict.fromkeys(shas):
+        if sha in given or sha not in recorded:
+            continue
+        new = new_version(*recorded[sha], casebooks)
+        if new is not None:
+            out[sha] = new
+    return out
+
+
+def followed_notices(replaced: Mapping[str, Casebook]) -> list[str]:
+    """:data:`FOLLOWED` for each file of ``replaced`` (French, read in the person's language)."""
+    return [FOLLOWED.format(file=name) for name in dict.fromkeys(cb.path.name for cb in replaced.values())]

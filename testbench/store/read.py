@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import sqlite3
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -97,7 +97,7 @@ class CaseView:
     @property
     def deciding_review(self) -> Annotation | None:
         """The valid review that decides the retained verdict, if any."""
-        return deciding_review(self.latest.number if self.latest else None, self.annotations)
+        return deciding_review(self.latest.number if self.latest else None, self.annotations, self.verdict)
 
     @property
     def retained_verdict(self) -> str:
@@ -140,6 +140,8 @@ class SessionView:
     casebooks: tuple[CasebookView, ...]
     cases: tuple[CaseView, ...]  # the session's selection, in order (all recorded cases if none)
     _conn: sqlite3.Connection = field(repr=False, compare=False)
+    #: recorded cases of earlier casebook versions the selection moved on from (:func:`superseded`), not counted
+    history: int = 0
 
     def close(self) -> None:
         self._conn.close()
@@ -560,6 +562,54 @@ def recorded_casebooks(path: str | Path) -> dict[str, str]:
         conn.close()
 
 
+def recorded_campaign(path: str | Path) -> tuple[list[Key], dict[str, tuple[str, str]]]:
+    """A session file's selection and its casebooks (SHA-256 → path as given, plan id), read without writing:
+    ``run --resume`` refuses a casebook not given before the session is opened for writing (nothing when there
+    is no readable session there)."""
+    try:
+        conn = open_readonly(path)
+    except SessionError:
+        return [], {}
+    try:
+        keys = [(str(r[0]), str(r[1])) for r in conn.execute("SELECT casebook_sha, case_id FROM selection")]
+        rows = conn.execute("SELECT sha256, path, plan_id FROM casebooks")
+        return keys, {str(sha): (str(name), str(plan)) for sha, name, plan in rows}
+    except sqlite3.Error:
+        return [], {}
+    finally:
+        conn.close()
+
+
+def recorded_case_counts(path: str | Path) -> dict[str, int]:
+    """How many cases a session file records of each casebook (SHA-256 → count; nothing when unreadable): a
+    selection that held them all follows a new version whole (:mod:`testbench.runner.versions`)."""
+    try:
+        conn = open_readonly(path)
+    except SessionError:
+        return {}
+    try:
+        return dict(conn.execute("SELECT casebook_sha, COUNT(*) FROM cases GROUP BY casebook_sha").fetchall())
+    except sqlite3.Error:
+        return {}
+    finally:
+        conn.close()
+
+
+def recorded_plans(path: str | Path) -> set[str]:
+    """The plan ids of the casebooks a session file records (none when there is no readable session there:
+    not a session, damaged, too new)."""
+    try:
+        conn = open_readonly(path)
+    except (SessionError, OSError):
+        return set()
+    try:
+        return {str(row[0]) for row in conn.execute("SELECT plan_id FROM casebooks")}
+    except sqlite3.Error:
+        return set()
+    finally:
+        conn.close()
+
+
 def _session_id(conn: sqlite3.Connection) -> str | None:
     """The session's own id, from its meta table (None: a session that records none)."""
     row = conn.execute("SELECT value FROM meta WHERE key = 'session_id'").fetchone()
@@ -589,6 +639,15 @@ def modified_entries(path: str | Path) -> list[str]:
         raise SessionError(f"{path}: n'est pas un fichier de session lisible ({sqlite_reason(exc)})") from None
     finally:
         conn.close()
+
+
+def superseded(selected: Collection[str], plans: Mapping[str, str]) -> set[str]:
+    """The casebook versions (sha → plan id: ``plans``) that are history: none of their cases is in the selection
+    (its casebooks ``selected``) while another casebook of their plan has some — the selection followed a changed
+    file (:mod:`testbench.runner.versions`). Their recorded cases count nowhere (totals, exit code, JUnit, report),
+    and come back if the selection follows back to them. A merge's selection holds both versions: neither is."""
+    live = {plans[sha] for sha in selected if sha in plans}
+    return {sha for sha, plan in plans.items() if sha not in selected and plan in live}
 
 
 def read_session(path: str | Path) -> SessionView:
@@ -625,8 +684,12 @@ def read_session(path: str | Path) -> SessionView:
         for r in conn.execute("SELECT casebook_sha, case_id, position, title, domain, mode, definition FROM cases")
     }
     order = [tuple(r) for r in conn.execute("SELECT casebook_sha, case_id FROM selection ORDER BY position")]
-    # cases run outside the current selection (an earlier run's) still belong to the record
-    order += sorted((k for k in attempts if k not in set(order)), key=lambda k: (k[0], definitions.get(k, (0,))[0]))
+    # cases run outside the current selection (an earlier run's) still belong to the record, but an earlier version
+    # of a casebook the selection moved on from (:func:`superseded`) is history
+    gone = superseded({k[0] for k in order}, {cb.sha256: cb.plan_id for cb in casebooks})
+    run = (k for k in attempts if k not in set(order) and k[0] not in gone)
+    history = sum(1 for k in attempts if k[0] in gone)
+    order += sorted(run, key=lambda k: (k[0], definitions.get(k, (0,))[0]))
     if not order and not meta.get(SHARD_META):  # a CI shard's selection is its slice, empty when dealt no case
         order = sorted(definitions, key=lambda k: (k[0], definitions[k][0]))
     notes = read_annotations(conn)
@@ -648,7 +711,8 @@ def read_session(path: str | Path) -> SessionView:
                 tuple(notes.get(key, ())),
             )
         )
-    return SessionView(path, meta, runs, casebooks, tuple(cases), conn)
+    kept = tuple(cb for cb in casebooks if cb.sha256 not in gone)  # the JUnit and report name their plans once
+    return SessionView(path, meta, runs, kept, tuple(cases), conn, history)
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from testbench.i18n import _t, translator
 from testbench.runner.campaign import INTERRUPTED, interrupted_notice, record_casebooks
 from testbench.runner.resume import Continuation, continuation
 from testbench.runner.shard import Shard, read_record, shard_record, shard_slice
-from testbench.runner.versions import follow_selection, new_version
+from testbench.runner.versions import changed_versions, follow_selection, followed_notices
 from testbench.store.annotations import Annotation
 from testbench.store.connection import SessionError, SessionLocked
 from testbench.store.model import card_states
@@ -351,26 +351,15 @@ class Workstation:
     def _follow_changed_files(self, store: SessionStore) -> list[str]:
         """A file of the session's campaign changed since it was recorded: its cases follow the new version, as a
         save seen while open does (:func:`follow_selection`), and the change is said — the new version's cases
-        start without a verdict, as ``run --resume`` refuses to take them for the old ones."""
-        recorded = store.recorded_casebooks()
+        start without a verdict, as with ``run --resume``; the old version's verdicts stay, as history."""
         current = {cb.sha256 for cb in self.casebooks}
-        replaced: dict[str, Casebook] = {}
-        for sha in dict.fromkeys(sha for sha, _ in store.selection()):
-            if sha in current or sha not in recorded:
-                continue
-            path, plan = recorded[sha]
-            new = new_version(path, plan, self.runnable_casebooks)
-            if new is not None:
-                replaced[sha] = new
+        selected = (sha for sha, _ in store.selection())
+        replaced = changed_versions(selected, store.recorded_casebooks(), self.runnable_casebooks, current)
         if not replaced:
             return []
         whole = read_record(store.meta(SHARD_META)) is None  # a shard keeps its slice
         store.set_selection(follow_selection(store.selection(), replaced, [], new_cases=whole))
-        said = _t(
-            "{file} a changé depuis le début de la session : ses cas suivent sa nouvelle version, sans verdict"
-            " (ceux de l'ancienne version restent dans la session)"
-        )
-        return [said.format(file=name) for name in dict.fromkeys(cb.path.name for cb in replaced.values())]
+        return followed_notices(replaced)
 
     def _hold_presence(self) -> bool:
         """Take the session's presence lock (beside its writer lock) while the workstation is open; False when
