@@ -9,6 +9,7 @@ announced.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import os
 import stat
@@ -108,15 +109,38 @@ def init_key(path: Path, *, force: bool = False) -> PublicKey:
 
     key = Ed25519PrivateKey.generate()
     pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    if path.exists():
-        path.unlink()
-    # created with owner-only permissions from the start: no window where the key is readable by others
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(pem)
     public = PublicKey(key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw))
-    public_path(path).write_text(public.b64 + "\n", encoding="ascii")
+    # both written beside before either replaces its old file: a full disk (``--force``) keeps the old pair
+    written: list[Path] = []
+    try:
+        written.append(_written_beside(path, pem, 0o600))  # owner-only from the start: never readable by others
+        written.append(_written_beside(public_path(path), (public.b64 + "\n").encode("ascii"), 0o644))
+        os.replace(written[0], path)
+        os.replace(written[1], public_path(path))
+    except OSError:
+        for temporary in written:  # those not yet renamed
+            with contextlib.suppress(OSError):
+                temporary.unlink()
+        raise
     return public
+
+
+def _written_beside(path: Path, data: bytes, mode: int) -> Path:
+    """``data`` in a new file beside ``path``, with ``mode`` (created owner-only, :func:`tempfile.mkstemp`;
+    :func:`init_key` renames it into place); removed when it cannot be written whole."""
+    import tempfile
+
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    temporary = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(temporary, mode)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise
+    return temporary
 
 
 def _holds_public_key(data: bytes) -> bool:

@@ -333,9 +333,9 @@ def test_a_file_name_in_another_encoding_is_refused_before_anything_runs(
     for lang, said in (
         (
             "fr",
-            "/d\ufffdmo.xml » n'est pas du texte UTF-8 (un nom écrit dans un autre encodage) : renommez",
+            "/d\ufffdmo.xml » n'est pas du texte UTF-8 (écrit dans un autre encodage) : s'il s'agit d'un nom",
         ),
-        ("en", "/d\ufffdmo.xml” is not UTF-8 text (a name written in another encoding): rename the file"),
+        ("en", "/d\ufffdmo.xml” is not UTF-8 text (written in another encoding): if it is a file name"),
     ):
         code, out = _said(
             capsys, ["--lang", lang, "run", str(casebook.parent / name), *BENCH, "--session", str(session)]

@@ -36,6 +36,6 @@ def test_a_comparison_written_to_a_cp1252_file_spells_its_arrows_in_ascii(tmp_pa
 
 
 def test_a_refusal_on_a_cp1252_error_stream_spells_its_sign_in_ascii(tmp_path: Path) -> None:
-    refused = cp1252_command("run", str(DEMO), "--session", "s.tbsession", "--workers", "0", cwd=tmp_path)
+    refused = cp1252_command("run", str(DEMO), "--session", "s.tbsession", "--shard", "3/2", cwd=tmp_path)
     assert refused.returncode == 3
-    assert refused.stderr.decode("cp1252").strip().endswith("--workers attend un nombre de bancs >= 1, pas 0")
+    assert "--shard attend K/N avec 1 <= K <= N <= 10000" in refused.stderr.decode("cp1252")

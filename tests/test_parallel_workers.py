@@ -10,6 +10,7 @@ import pytest
 from shard_content import ATTESTATIONS, DEMO, report_content
 from shard_content import run_demo as run
 
+from testbench.cards.api import CardUnavailable
 from testbench.casebook.loader import load_casebooks
 from testbench.cli.main import main
 from testbench.runner.campaign import Campaign, CampaignError
@@ -69,8 +70,10 @@ def test_a_refused_workers_option_leaves_no_session(tmp_path: Path, capsys: pyte
     session = tmp_path / "x.tbsession"
     assert run(session, "--workers", "2", "--app-log", str(tmp_path / "app.log"), "--lang", "en") == 3
     assert "--workers: one bench only when the application under test is followed" in capsys.readouterr().err
-    assert run(session, "--workers", "0") == 3
-    assert "--workers attend un nombre de bancs ≥ 1, pas 0" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as refused:  # at parsing (testbench.runner.options.worker_count)
+        run(session, "--workers", "0")
+    assert refused.value.code == 3
+    assert "--workers : un nombre de bancs entre 1 et 64, pas « 0 »" in capsys.readouterr().err
     assert not session.exists()
 
 
@@ -145,7 +148,7 @@ def test_the_benches_are_built_at_once_and_a_failed_one_closes_the_others(tmp_pa
         with lock:
             built.append(1)
             if len(built) == 2:
-                raise RuntimeError("lecteur absent")
+                raise CardUnavailable("lecteur absent")
         bench = assemble(options.bench, recorder, notify)
         bench.close = lambda: closed.append(1)  # type: ignore[method-assign]
         return bench

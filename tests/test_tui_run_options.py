@@ -17,6 +17,7 @@ import json
 import sqlite3
 from pathlib import Path
 
+import pytest
 from test_tui_app import select, text_of
 from test_tui_helpers import make_app, wait_run
 from textual.widgets import Input, Static
@@ -294,9 +295,11 @@ def test_ui_refuses_a_workers_option_the_campaign_refuses(tmp_path: Path, monkey
     monkeypatch.setenv("TESTBENCH_CONFIG_DIR", str(tmp_path / "cfg"))
     demo = str(CASEBOOKS_DIR / "demo.xml")
     session = tmp_path / "ui.tbsession"
-    assert main(["ui", demo, "--session", str(session), "--workers", "0", "--lang", "en"]) == 3
+    with pytest.raises(SystemExit) as refused:  # at parsing (testbench.runner.options.worker_count)
+        main(["ui", demo, "--session", str(session), "--workers", "0", "--lang", "en"])
+    assert refused.value.code == 3
     assert main(["ui", demo, "--session", str(session), "--workers", "2", "--syslog", "0", "--lang", "en"]) == 3
     err = capsys.readouterr().err
-    assert "testbench ui: --workers expects a number of benches ≥ 1, not 0" in err
+    assert "testbench ui: error: argument --workers: a number of benches from 1 to 64, not “0”" in err
     assert "testbench ui: --workers: one bench only when the application under test is followed" in err
     assert not session.exists()

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from testbench.cli.console import keep_writing_when_unread, spell_standard_streams
 from testbench.cli.texts import HelpFormatter, argparse_word, argparse_words
-from testbench.i18n import LANGUAGES, translator, use_language
+from testbench.i18n import LANGUAGES, _t, translator, use_language
 from testbench.interrupts import Stopping, ignored, stopping
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_OK, EXIT_USAGE
 
@@ -126,14 +126,17 @@ def command_modules(argv: Sequence[str] | None = None) -> list[str]:
     """The modules to register for ``argv``: the named sub-command's alone, else all (help, a typo).
 
     The sub-command is the first word that is neither an option nor ``--lang``'s value; a help asked
-    before it (``testbench --help run``) lists every command.
+    before it (``testbench --help run``) lists every command, and so does a language refused before it
+    (``testbench --lang de validate``): its usage line names them all.
     """
     args = iter(argv or ())
     for arg in args:
         if arg in ("-h", "--help", "--"):
             break
-        if arg == "--lang":
-            next(args, None)
+        if arg == "--lang" or arg.startswith("--lang="):
+            lang = arg.partition("=")[2] if "=" in arg else next(args, None)
+            if lang not in LANGUAGES:
+                break
         elif not arg.startswith("-"):
             return [COMMANDS[arg]] if arg in COMMANDS else list(COMMANDS.values())
     return list(COMMANDS.values())
@@ -245,7 +248,10 @@ def _not_text(argv: Sequence[str]) -> str | None:
             arg.encode("utf-8")
         except UnicodeEncodeError:
             shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-            said = "« {arg} » n'est pas du texte UTF-8 (un nom écrit dans un autre encodage) : renommez le fichier"
+            said = _t(
+                "« {arg} » n'est pas du texte UTF-8 (écrit dans un autre encodage) : s'il s'agit d'un nom de fichier,"
+                " renommez le fichier ; sinon, récrivez l'argument"
+            )
             return translator()(said).format(arg=shown)
     return None
 

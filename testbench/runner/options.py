@@ -116,6 +116,30 @@ def port_number(text: str) -> int:
     return int(text)
 
 
+#: the most benches ``--workers`` takes: each is a reader pair, an engine and its threads, and pcsc-lite serves
+#: 16 readers by default; beyond it a count built a list of benches the memory could not hold (OOM-killed) or
+#: that Python could not even size (« cannot fit 'int' », an internal error)
+MAX_WORKERS = 64
+
+
+#: ``--workers``' refusal, after the option's name or a window's field (« Bancs en parallèle »); its value as typed
+WORKERS_RANGE = _t("un nombre de bancs entre 1 et {max}, pas « {value} »")
+
+
+def worker_count(text: str) -> int:
+    """``--workers`` as argparse's type: a whole number of benches from 1 to :data:`MAX_WORKERS`, else a usage
+    error in the person's language (a huge one was an internal error, or the bench killed for memory)."""
+    from testbench.i18n import translator
+
+    try:
+        count = int(text)
+    except ValueError:
+        count = 0
+    if not 1 <= count <= MAX_WORKERS:
+        raise argparse.ArgumentTypeError(translator()(WORKERS_RANGE).format(max=MAX_WORKERS, value=text))
+    return count
+
+
 #: an external engine's command line without a program: ``run --engine`` and ``engine check`` refuse it (exit 3)
 EMPTY_ENGINE_COMMAND = _t("commande du moteur vide")
 
@@ -322,9 +346,9 @@ class CampaignOptions:
         ("--workers",),
         1,
         commands=frozenset({RUN, UI}),
-        type=int,
+        type=worker_count,
         metavar="N",
-        help="exécuter les cas sur N bancs en parallèle (N paires de lecteurs Vitale + CPS ; défaut 1)",
+        help="exécuter les cas sur N bancs en parallèle (N paires de lecteurs Vitale + CPS ; défaut 1, au plus 64)",
     )
 
     # the exam plan (testbench.scope): checked by the command, recorded in the session by the campaign

@@ -132,19 +132,36 @@ def writer_refusal(path: Path) -> str | None:
     no SQLite database (a casebook given as ``--session``), or a session damaged on disk, which a resume, reading
     only some pages, would write into unseen (exit 3 as the readers say it). None for no file, an empty one, or a
     database ``PRAGMA quick_check`` finds whole (its tables are the writer's to check or create)."""
-    try:
-        with path.open("rb") as head:
-            magic = head.read(len(_SQLITE_MAGIC))
-    except OSError:
-        return None  # no file, a folder, a name the system refuses: the writer's own checks say it
-    if not magic:
-        return None
-    if magic != _SQLITE_MAGIC:
-        return f"{path}: n'est pas un fichier de session lisible ({_SQLITE_REASONS[sqlite3.SQLITE_NOTADB]})"
+    if _head(path) != _SQLITE_MAGIC:
+        return not_sqlite(path)  # or None: no file, a folder, an empty one (the writer's own checks say it)
     damage = _damage(path)
     if damage is None or damage == MISSING_TABLE:
         return None
     return f"{path}: fichier de session endommagé ou illisible ({damage})"
+
+
+def not_sqlite(path: Path) -> str | None:
+    """Why ``path`` is no session at all: a file that does not start as a SQLite database (a casebook or notes
+    given as ``--session``). Reads its first bytes only: every writer's open asks it before making its lock file
+    (:meth:`~testbench.store.session.SessionStore.open`), where :func:`writer_refusal`'s full check would read
+    the whole file. None for no file, an empty one, a folder, or a SQLite file."""
+    magic = _head(path)
+    if not magic or magic == _SQLITE_MAGIC:
+        return None
+    return f"{path}: n'est pas un fichier de session lisible ({_SQLITE_REASONS[sqlite3.SQLITE_NOTADB]})"
+
+
+def _head(path: Path) -> bytes | None:
+    """The first bytes of ``path``, as many as SQLite's mark; None when it is no file to read (none, a folder, a
+    pipe or a device, which a read would wait on or consume, a name the system refuses: the writer's own checks
+    say it)."""
+    try:
+        if not path.is_file():
+            return None
+        with path.open("rb") as head:
+            return head.read(len(_SQLITE_MAGIC))
+    except OSError:
+        return None
 
 
 def _damage(path: Path) -> str | None:

@@ -58,6 +58,7 @@ from testbench.store.connection import (
     fold_wal,
     is_write_failure,
     lock_path,
+    not_sqlite,
     sqlite_reason,
     write_error,
 )
@@ -111,6 +112,8 @@ class SessionStore:
             raise SessionError(f"{path}: est un dossier, pas un fichier de session")
         if not create and path.is_file() and path.stat().st_size == 0:  # a truncated copy: not made a session
             raise SessionError(f"{path}: fichier vide, pas une session")
+        if (foreign := not_sqlite(path)) is not None:  # no lock file beside notes given as a session
+            raise SessionError(foreign)
         path.parent.mkdir(parents=True, exist_ok=True)
         lock = FileLock(lock_path(path), timeout=WRITER_WAIT)
         try:

@@ -8,22 +8,17 @@ the new case.
 
 from __future__ import annotations
 
-import errno
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from testbench.fmt import os_reason, template_label, visible_controls
-from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_OK, EXIT_USAGE
-from testbench.tools.result import ToolResult, option
+from testbench.runner.exits import EXIT_OK, EXIT_USAGE
+from testbench.tools.result import ToolResult, option, unwritten_code
 
 if TYPE_CHECKING:
     from testbench.casebook.errors import Problem
     from testbench.casebook.scaffold import Template
-
-#: The OS errors that are the machine's, not the path's: a full disk or a failing one (exit 2, not 3).
-_DISK_FAULTS = {errno.ENOSPC, errno.EDQUOT, errno.EIO}
-
 
 def new_case_tool(
     domain: str,
@@ -64,9 +59,8 @@ def new_case_tool(
         return result.fail(EXIT_USAGE, lambda _t, lang: refused.text(lang))
     except OSError as exc:
         path, failed = exc.filename or casebook or output, exc
-        code = EXIT_ENVIRONMENT if exc.errno in _DISK_FAULTS else EXIT_USAGE
         return result.fail(
-            code,
+            unwritten_code(exc),  # 2 for a full or failing disk, else 3 (the path given)
             lambda t, _lang: t("{path} : {reason} ; rien n'a été écrit").format(path=path, reason=os_reason(failed, t)),
         )
 
