@@ -161,7 +161,7 @@ def check_folder(folder: Path, *, trusted: PublicKey | None = None, require_sign
             or manifest.get("algorithm") != "sha256"
             or not isinstance(files, dict)
         ):
-            raise ValueError("format inconnu")
+            raise ValueError(UNKNOWN_FORMAT)
     except FileNotFoundError:
         result.missing.append(MANIFEST)
         result.problems.append(f"{MANIFEST} absent : rien ne permet de vérifier ce dossier")
@@ -243,10 +243,12 @@ def _check_signature(
     try:
         sig_raw = (folder / SIGNATURE).read_bytes()
         sig = json.loads(sig_raw)
-        if not isinstance(sig, dict) or sig_raw != dumps(sig):
-            raise ValueError("forme non canonique")
+        if not isinstance(sig, dict):
+            raise ValueError(UNKNOWN_FORMAT)
+        if sig_raw != dumps(sig):  # re-serialised: the bytes signed are the canonical ones
+            raise ValueError(NOT_CANONICAL_FORM)
         if sig.get("format") != SIGNATURE_FORMAT or sig.get("algorithm") != "ed25519" or set(sig) != _SIG_KEYS:
-            raise ValueError("format ou algorithme inattendu")
+            raise ValueError(UNEXPECTED_FORMAT)
     except FileNotFoundError:  # no proof, not a change: said apart from tampering (verify.verdict_lines)
         if required or trusted is not None:
             result.unsigned_required = True
@@ -291,6 +293,12 @@ def _check_signature(
     return True
 
 
+#: the bench's own reasons a manifest or a signature file cannot be read (:func:`_json_reason` says them as is)
+UNKNOWN_FORMAT = _t("format inconnu")
+NOT_CANONICAL_FORM = _t("forme non canonique")
+UNEXPECTED_FORMAT = _t("format ou algorithme inattendu")
+_OWN_REASONS = (UNKNOWN_FORMAT, NOT_CANONICAL_FORM, UNEXPECTED_FORMAT)
+
 #: why a signature's fields cannot serve, in French (the base64 library's messages are English)
 NON_CANONICAL = _t("encodage base64 non canonique")
 UNREADABLE_BASE64 = _t("signature ou clé publique : base64 illisible")
@@ -301,13 +309,13 @@ def _signature_reason(exc: Exception) -> str:
     decode (binascii's ValueError) or a field of the wrong type."""
     if isinstance(exc, SigningKeyError):
         return str(exc)
-    return UNREADABLE_BASE64 if isinstance(exc, ValueError) else _t("format inconnu")
+    return UNREADABLE_BASE64 if isinstance(exc, ValueError) else UNKNOWN_FORMAT
 
 
 def _json_reason(exc: Exception) -> str:
     """Why a manifest or a signature could not be read, in French (Python's JSON errors are English)."""
     if (reason := json_reason(exc)) is not None:
         return reason
-    if isinstance(exc, ValueError) and str(exc) in ("format inconnu", "format ou algorithme inattendu"):
+    if isinstance(exc, ValueError) and str(exc) in _OWN_REASONS:
         return str(exc)
-    return "format inconnu"  # a list where an object was expected, a field missing
+    return UNKNOWN_FORMAT  # a list where an object was expected, a field missing

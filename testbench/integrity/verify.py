@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -554,30 +553,16 @@ def _added_attempts(session: Path, added: list[dict[str, Any]]) -> list[AddedAtt
     """The attempts the chain entries ``added`` start or finish (a re-run, a resumed case), in their order, each
     with the verdict of the case's attempt before it: what a book rebuilt from the session shows otherwise."""
     from testbench.fmt import iso
-    from testbench.store.connection import SessionError, open_readonly
+    from testbench.store.attempt_history import attempt_changes
 
     kinds = ("attempt-start", "attempt-finish")
     ids = sorted(
         {i for e in added if e["kind"] in kinds for i in range(int(e["first_id"]), int(e["last_id"]) + 1)}
     )
-    if not ids:
-        return []
-    out = []
-    with contextlib.suppress(SessionError, OSError, sqlite3.Error), contextlib.closing(open_readonly(session)) as conn:
-        rows = conn.execute(
-            "SELECT casebook_sha, case_id, number, run_id, verdict, started_wall, ended_wall FROM attempts"
-            f" WHERE id IN ({','.join('?' * len(ids))}) ORDER BY id",
-            ids,
-        ).fetchall()
-        for sha, case_id, number, run_id, verdict, started, ended in rows:
-            before = conn.execute(
-                "SELECT verdict FROM attempts WHERE casebook_sha = ? AND case_id = ? AND number < ?"
-                " ORDER BY number DESC LIMIT 1",
-                (sha, case_id, number),
-            ).fetchone()
-            at = iso(ended if ended is not None else started)
-            out.append(AddedAttempt(number, case_id, before[0] if before else "none", verdict, run_id, at))
-    return out
+    return [
+        AddedAttempt(a.number, a.case_id, a.previous, a.verdict, a.run_id, iso(a.wall))
+        for a in attempt_changes(session, ids)
+    ]
 
 
 def _added_cover(session: Path, report_data: object, scrub: Callable[[str], str] | None) -> list[dict[str, str]]:

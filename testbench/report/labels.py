@@ -71,7 +71,9 @@ def _ordinal(n: int, lang: str) -> str:
 
 
 def final_label(attempts: list[dict[str, Any]], lang: str = "fr") -> str:
-    """« réussi à la 2e tentative — 1re : échec (motif) »: attempts are history, not overwrites."""
+    """« réussi à la 2e tentative — 1re : échec (motif) »: attempts are history, not overwrites. Attempts that
+    all ended the same way (a shard re-run in CI re-deals cases that had passed) read « réussi à chacune des 2
+    tentatives »: « à la 2e tentative — 1re : réussi » reads as a case that needed a retry."""
     t = translator(lang)
     if not attempts:
         return t(verdict_label("none"))
@@ -79,6 +81,10 @@ def final_label(attempts: list[dict[str, Any]], lang: str = "fr") -> str:
     label = t(verdict_label(last["verdict"]))
     if len(attempts) == 1:
         return label
+    if all((a["verdict"], a["reason"]) == (last["verdict"], last["reason"]) for a in attempts):
+        if lang == "en":
+            return f"{label} at each of the {len(attempts)} attempts"
+        return f"{label} à chacune des {len(attempts)} tentatives"
     earlier = "; ".join(
         f"{_ordinal(a['number'], lang)}{colon(lang)}{t(verdict_label(a['verdict']))}"
         + (f" ({a['reason']})" if a["reason"] else "")

@@ -77,6 +77,15 @@ def open_cases(data: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return [case for case in data["cases"] if case["status"] in (OPEN, ACCEPTED)]
 
 
+def redo_title(data: Mapping[str, Any]) -> str:
+    """The « À reprendre » heading (French msgid): it lists the cases accepted in review too, which the counts
+    line gives apart (« accepté en revue 1, à reprendre 1 »), so it says so when there are some. The book's
+    coverage page words it the same way."""
+    if data["counts"].get(ACCEPTED):
+        return _t("À reprendre (cas acceptés en revue compris)")
+    return _t("À reprendre")
+
+
 def case_verdict_word(case: Mapping[str, Any], t: Callable[[str], str]) -> str:
     """A case's retained verdict, « échec (accepté en revue) » when a review confirmed it."""
     word = verdict_word(case["verdict"], t)
@@ -155,7 +164,7 @@ def coverage_text(data: Mapping[str, Any], lang: str | None = None) -> str:
             out.append(f"  {case['case_id']} " + t(OUT_OF_SCOPE_TEXTS[case["why"]]).format(reason=case["reason"]))
     redo = open_cases(data)
     if redo:  # the cases « Prêt pour le pré-examen : non — N cas à reprendre » counts
-        out += ["", t("À reprendre") + c + str(len(redo))]
+        out += ["", t(redo_title(data)) + c + str(len(redo))]
         out += [f"  {case['case_id']}" + c + case_verdict_word(case, t) for case in redo]
     out += ["", t("Par exigence")]
     if not data["requirements"]:

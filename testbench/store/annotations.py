@@ -151,6 +151,17 @@ def add_annotation(
     return annotation_id
 
 
+#: recorded verdicts with nothing to accept nor override: no attempt (None), interrupted, awaiting a manual step
+UNREVIEWABLE = frozenset({None, "none", "pending"})
+
+
+def reviewable(recorded: str | None) -> bool:
+    """Whether a latest attempt that ended with ``recorded`` has a verdict to accept or override: the rule
+    :func:`review_refusal` enforces when a review is written, and testbench.store.verdicts when one is read (a
+    review recorded by an older version on a pending attempt decides nothing)."""
+    return recorded not in UNREVIEWABLE
+
+
 def review_refusal(case_id: str, recorded: str | None) -> str | None:
     """Why the verdict of ``case_id`` cannot be accepted nor overridden (French), or None when it can.
 
@@ -161,16 +172,16 @@ def review_refusal(case_id: str, recorded: str | None) -> str | None:
     coverage says it never ran, or while its manual check never took place (``run --resume`` goes on with it).
     A comment needs no verdict. The one rule of ``testbench review`` and of the workstation's review window.
     """
+    if reviewable(recorded):
+        return None
     if recorded is None:
         return f"le cas {case_id} n'a jamais été exécuté : rien à revoir"
     if recorded == "none":
         return f"le cas {case_id} n'a pas de verdict : sa dernière tentative est inachevée ; rien à revoir"
-    if recorded == "pending":
-        return (
-            f"le cas {case_id} est en attente : une étape manuelle de sa dernière tentative n'a pas été faite ;"
-            " rien à revoir : terminez-la (run --resume) ou relancez le cas, puis revoyez son verdict"
-        )
-    return None
+    return (  # pending
+        f"le cas {case_id} est en attente : une étape manuelle de sa dernière tentative n'a pas été faite ;"
+        " rien à revoir : terminez-la (run --resume) ou relancez le cas, puis revoyez son verdict"
+    )
 
 
 def _check_reviewable(case_id: str, recorded: str | None) -> None:

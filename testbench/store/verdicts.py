@@ -3,8 +3,10 @@
 The *recorded* verdict is what the latest attempt of a case ended with; it is never rewritten. The
 *retained* verdict is what the review keeps: the last **validly signed** accept or override made on
 that latest attempt. A comment decides nothing, a review of an earlier attempt does not decide the
-result of a rerun, and a review whose signature does not verify is listed as such but changes no
-verdict. Every view counts both through :func:`count_verdicts`, so they cannot disagree.
+result of a rerun, a review whose signature does not verify is listed as such but changes no
+verdict, and an accept or override of an attempt with no verdict to review (pending, interrupted: refused
+when written, :func:`~testbench.store.annotations.reviewable`, but recorded so by older versions) decides
+nothing either. Every view counts both through :func:`count_verdicts`, so they cannot disagree.
 """
 
 from __future__ import annotations
@@ -15,11 +17,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from testbench.domain.verdict import VERDICT_ORDER
-from testbench.store.annotations import Annotation
+from testbench.store.annotations import Annotation, reviewable
 
 
-def deciding_review(latest_attempt: int | None, notes: Sequence[Annotation]) -> Annotation | None:
-    """The annotation that decides the retained verdict, if any (``notes`` oldest first)."""
+def deciding_review(
+    latest_attempt: int | None, notes: Sequence[Annotation], recorded: str | None = None
+) -> Annotation | None:
+    """The annotation that decides the retained verdict, if any (``notes`` oldest first); none when the latest
+    attempt's ``recorded`` verdict (when given) is not one to review."""
+    if recorded is not None and not reviewable(recorded):
+        return None
     for note in reversed(notes):
         if note.valid and note.action != "comment" and note.attempt_number == latest_attempt:
             return note
@@ -28,7 +35,7 @@ def deciding_review(latest_attempt: int | None, notes: Sequence[Annotation]) -> 
 
 def retained_verdict(recorded: str, latest_attempt: int | None, notes: Sequence[Annotation]) -> str:
     """The verdict the review retains; the recorded one when no valid review decides."""
-    note = deciding_review(latest_attempt, notes)
+    note = deciding_review(latest_attempt, notes, recorded)
     if note is None or note.action != "override":
         return recorded
     return note.verdict or recorded

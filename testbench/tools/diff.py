@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from testbench.i18n import tn
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_USAGE
 from testbench.tools.outputs import output_problem
-from testbench.tools.result import Render, ToolResult, forced_by, french, unwritten
+from testbench.tools.result import Render, ToolResult, forced_by, french, unwritten, unwritten_code
 
 #: the most trace context lines asked around a change: beyond it a trace's difference is the whole trace
 MAX_CONTEXT = 1000
@@ -43,8 +44,10 @@ def diff_tool(
     """The comparison's text, regressions first, and the HTML and JSON files asked (in ``lang``, listed in
     ``written``); exit 1 on a regression, or with ``fail_on_absent`` on a case of A that B does not have or did
     not run (the refusal names ``absent_option``: the CLI's flag, or the window's field); 2 when a session's
-    journal does not verify (the comparison is written, warned, but no evidence); 3 when a session cannot be
-    read, the two have no case in common (nothing compared) or a file cannot be written."""
+    journal does not verify (the comparison is written, warned, but no evidence), or a full or failing disk;
+    3 when a session cannot be read, the two have no case in common (nothing compared) or a file cannot be
+    written there. Each file is written whole or not at all, as ``export`` writes its own."""
+    from testbench.office.export import _write_atomically
     from testbench.report.diff import diff_sessions, to_html, to_json, to_text
     from testbench.store.connection import SessionError
 
@@ -71,9 +74,11 @@ def diff_tool(
             continue
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(content(), encoding="utf-8")
-        except OSError as exc:
-            return result.fail(EXIT_USAGE, unwritten(path, exc))
+            real = Path(os.path.realpath(path))  # a link is written through, not replaced by a file
+            _write_atomically(real, content().encode("utf-8"))
+            real.chmod(0o644)  # as a plain write leaves it to publish (the temporary file is owner-only)
+        except OSError as exc:  # nothing left behind: a temporary file beside it, renamed once complete
+            return result.fail(unwritten_code(exc), unwritten(path, exc))
         result.written.append(path)
     if diff.regressions:
         result.code = EXIT_FAILED

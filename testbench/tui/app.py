@@ -35,7 +35,7 @@ from textual.widgets.tree import TreeNode
 
 from testbench import fmt
 from testbench.casebook.selection import SelectionError
-from testbench.domain.attestation import Operator
+from testbench.domain.attestation import Attestation, Operator
 from testbench.i18n import set_language, tn, use_language
 from testbench.interrupts import on_hangup
 from testbench.runner.options import CampaignOptions
@@ -143,6 +143,8 @@ class WorkstationApp(
         self.running = False
         self.run_case_id: str | None = None
         self.running_attempt: int | None = None
+        # a manual step's answer given but not yet recorded (case id, step id): offered again if the write failed
+        self.unrecorded: dict[tuple[str, str], Attestation] = {}
         self._reload_scheduled = False
         self._panel_lines: list[str] = []
         self._panel_status: Text | str | None = None

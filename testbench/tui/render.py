@@ -25,6 +25,7 @@ from testbench.domain.vocabulary import is_amount
 from testbench.engines.operator.origin import origin_text, quoted
 from testbench.fmt import iso
 from testbench.i18n import tn
+from testbench.report.recorded import ACCEPTED
 from testbench.store.read import AttemptView
 from testbench.tui.workstation import CaseEntry, Workstation
 
@@ -380,7 +381,7 @@ class Renderer:
         for note in entry.annotations:
             when = fmt.timestamp(iso(note.wall), self.lang)  # UTC, as the book and the cover write times
             if note.action == "accept":
-                decision = t("accepté")
+                decision = t(ACCEPTED)  # the report's word for it (report.recorded)
             elif note.action == "override":
                 decision = f"{t('remplacé par')} {self.verdict_label(note.verdict or '')}"
             else:

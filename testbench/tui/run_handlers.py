@@ -16,6 +16,7 @@ from textual.widgets import Log, Static
 from testbench import fmt
 from testbench.casebook.instructions import describe_step
 from testbench.casebook.model import Case
+from testbench.domain.attestation import Attestation
 from testbench.i18n import _t, tn
 from testbench.runner.campaign import CampaignError
 from testbench.runner.events import CaseFinished, CaseStarted, StepFinished, StepStarted, TracesCaptured
@@ -26,7 +27,7 @@ from testbench.tui.actions import display_key
 from testbench.tui.execution import RunOutcome, check_options, run_cases
 from testbench.tui.fault import fault_text
 from testbench.tui.messages import AttestationAsked, OperatorNotice, RunDone, RunProgress
-from testbench.tui.operator_prompt import InteractiveOperator, ReviewRequest
+from testbench.tui.operator_prompt import AttestationRequest, InteractiveOperator, ReviewRequest
 from testbench.tui.render import MARKS, STEP_MARKS, STEP_WORDS, mark
 from testbench.tui.run_options import RunChoice, describe, in_the_window, read_choice, with_choice
 from testbench.tui.run_options_screen import RunOptionsScreen
@@ -42,6 +43,11 @@ STOP_LOSES_TYPED = (
 STOP_DROPS_CORRECTIONS = (
     "{key} encore pour arrêter l'exécution : vos corrections seront perdues ; les valeurs seront gardées telles"
     " que lues"
+)
+#: a manual step's answer that a failed run could not record (a full disk): kept for when the step is asked again
+ANSWER_KEPT = _t(
+    "{case} / {step} : la saisie de l'étape manuelle n'a pas été enregistrée ; elle est gardée et sera proposée"
+    " de nouveau quand l'étape sera redemandée (après avoir libéré de l'espace disque s'il est plein)"
 )
 
 
@@ -289,6 +295,7 @@ class RunHandlers:
             word = t(STEP_WORDS.get(event.status, event.status))
             what = describe_step(event.step, lang=self.lang)  # the case view's words, not the element's name
             self.log_line(f"  {symbol} {event.step.id} — {what}{self.colon}{word}{detail}")
+            self.unrecorded.pop((event.case.id, event.step.id), None)  # an answer given to it is recorded
             self._live_traces()
             key = self._key_of(event.case)  # the case view follows its steps and its cards (one pulled, checked)
             if key is not None:
@@ -357,8 +364,25 @@ class RunHandlers:
         self.log_line(f"  ✋ {request.step.id}{self.colon}{self.t(request.step.instruction)}")
         self.flush_panel()
         continues = self.campaign_options.bench.engine == OPERATOR_ENGINE  # a step left pending goes on (resume)
-        window = AttestScreen(request, self.operator_name, self.t, self.ws.observe_hints, continues=continues)
-        self.push_screen(window, request.resolve)
+        kept = self.unrecorded.get((request.case.id, request.step.id))
+        window = AttestScreen(
+            request, self.operator_name, self.t, self.ws.observe_hints, continues=continues, kept=kept
+        )
+        self.push_screen(window, partial(self._attested, request))
+
+    def _attested(self, request: AttestationRequest, answer: Attestation | None) -> None:
+        """The person's answer goes to the run; kept until its step is recorded, so that a failed write (a full
+        disk) loses nothing: the window offers it again when the step is asked again."""
+        if answer is not None:
+            self.unrecorded[(request.case.id, request.step.id)] = answer
+        request.resolve(answer)
+
+    def _say_unrecorded(self) -> None:
+        """After a run that failed: the answers it could not record are kept, and said so."""
+        for case_id, step_id in self.unrecorded:
+            text = self.t(ANSWER_KEPT).format(case=case_id, step=step_id)
+            self.log_line(f"  ✋ {text}")
+            self.notify(text, severity="warning", timeout=12)
 
     def on_run_done(self, message: RunDone) -> None:
         t = self.t
@@ -375,7 +399,9 @@ class RunHandlers:
                 lambda: Text(f"{self.t('exécution impossible')}{self.colon}{self.t(message.error)}", style="bold red")
             )
             self.notify(error, severity="error", timeout=10)
+            self._say_unrecorded()
         else:
+            self.unrecorded.clear()
             self.show_status(partial(self._run_summary, message.outcome))
             self.log_line(self._run_summary(message.outcome).plain)
         self.reload()

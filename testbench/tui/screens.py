@@ -25,6 +25,7 @@ from testbench.casebook.model import Case, Step
 from testbench.domain.attestation import Attestation
 from testbench.engines.operator.engine import path_label
 from testbench.engines.operator.origin import origin_text, quoted
+from testbench.i18n import _t
 from testbench.tui import actions as registry
 from testbench.tui.actions import ActionSpec, display_key
 from testbench.tui.exam import window_consigne
@@ -73,6 +74,11 @@ CANCEL_DROPS_REVIEW = (
 ESCAPE_IN_MANUAL_STEP = (
     "{escape} ne ferme pas l'étape manuelle : {confirm} confirme, {reject} rejette (motif dans la note), {stop} arrête"
     " l'exécution (l'étape reste en attente)"
+)
+
+#: a manual step's window offering again the answer whose recording failed (a full disk)
+KEPT_ANSWER = _t(
+    "Saisie précédente reprise : elle n'a pas pu être enregistrée. Vérifiez-la à l'écran du logiciel puis {key}."
 )
 
 
@@ -273,10 +279,18 @@ class AttestScreen(FormScreen[Attestation | None]):
     ]
 
     def __init__(
-        self, request: AttestationRequest, operator: str, t: T, hints: Hints, *, continues: bool = False
+        self,
+        request: AttestationRequest,
+        operator: str,
+        t: T,
+        hints: Hints,
+        *,
+        continues: bool = False,
+        kept: Attestation | None = None,
     ) -> None:
         super().__init__()
         self.request = request
+        self.kept = kept  # this step's answer given before, whose recording failed (a full disk): offered again
         self.operator = operator
         self.t = t
         self._hints = hints
@@ -309,12 +323,17 @@ class AttestScreen(FormScreen[Attestation | None]):
                     else:  # nobody compares it: keyed if the operator wishes, never asked about
                         shown = t("Facultatif : le cas n'attend pas cette valeur")
                     yield Label(Text(shown), classes="hint")
-                    yield OneValue(placeholder=t("Valeur affichée par le logiciel"), id=f"value-{n}")
-            yield FreeText(placeholder=t("Note"), id="note")
+                    given = self.kept.values.get(path, "") if self.kept else ""
+                    yield OneValue(given, placeholder=t("Valeur affichée par le logiciel"), id=f"value-{n}")
+            yield FreeText(self.kept.note if self.kept else "", placeholder=t("Note"), id="note")
             with Horizontal():
                 yield Button(f"{t('Confirmer')} ({self.key('ctrl+s')})", id="confirm", variant="success")
                 yield Button(f"{t('Rejeter')} ({self.key('ctrl+r')})", id="reject", variant="error")
         yield Footer(compact=True)  # this window's keys only: the workstation's are typed text here
+
+    def on_mount(self) -> None:
+        if self.kept is not None:
+            self.show_notice(self.t(KEPT_ANSWER).format(key=self.key("ctrl+s")), "warning")
 
     def _label_keys(self, lang: str) -> None:
         """The footer's labels of this window's keys in the language shown (F2 composes the window again)."""

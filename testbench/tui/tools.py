@@ -128,26 +128,12 @@ def _optional(text: str) -> Path | None:
 def _other_session(ctx: ToolContext) -> str:
     """The newest other session beside the open one that shares a plan with it (the diff lines cases up by plan
     and id, and refuses two sessions with none in common): the reference a comparison most often wants."""
-    plans = _plans(ctx.session)
+    from testbench.store.read import recorded_plans
+
+    plans = recorded_plans(ctx.session)
     others = [p for p in ctx.session.parent.glob("*.tbsession") if p.resolve() != ctx.session.resolve()]
     others.sort(key=lambda p: p.stat().st_mtime, reverse=True)
-    return next((str(p) for p in others if plans & _plans(p)), "")
-
-
-def _plans(session: Path) -> set[str]:
-    """The plan ids ``session`` recorded; none when it cannot be read (not a session, damaged, too new)."""
-    import sqlite3
-
-    from testbench.store.connection import SessionError, connect_readonly
-
-    try:
-        conn = connect_readonly(session)
-        try:
-            return {str(row[0]) for row in conn.execute("SELECT plan_id FROM casebooks")}
-        finally:
-            conn.close()
-    except (SessionError, sqlite3.Error, OSError):
-        return set()
+    return next((str(p) for p in others if plans & recorded_plans(p)), "")
 
 
 def _mapping(ctx: ToolContext) -> Path | None:
@@ -601,6 +587,6 @@ NOT_OFFERED: dict[str, str] = {
     "engine serve": "the engine's JSON-RPC server on stdio: what the bench starts, not a person's action",
     "sut init": "asks its questions and watches the logs for seconds on a terminal: a set-up step before the "
     "workstation opens on the profile (sut check, key u, then tries it)",
-    "services serve": "the simulated téléservices' HTTP server: the bench starts it for the cases that need "
+    "services serve": "the simulated teleservices' HTTP server: the bench starts it for the cases that need "
     "it and shows its exchanges in the http trace pane; there is no status command to mirror",
 }

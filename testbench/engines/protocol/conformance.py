@@ -35,6 +35,18 @@ from testbench.engines.protocol.client import SubprocessEngine
 from testbench.engines.protocol.validation import check as schema_check
 from testbench.engines.protocol.validation import violations
 from testbench.i18n import _t, tn, translator
+from testbench.traces.redact import Redactor
+
+_REDACTOR: list[Redactor] = []  # built on first use: its rules take a moment to compile
+
+
+def _engine_words(text: str) -> str:
+    """A detail quoting the engine's own output (an unreadable line, its stderr) with the personal data ``run``
+    hides in the same words (a test card's RPPS, a name: ‹RPPS›, ‹NOM›): the report is printed and shared."""
+    if not _REDACTOR:
+        _REDACTOR.append(Redactor())
+    return _REDACTOR[0].redact(text)
+
 
 RETURN_STATUS = {"arl-positive": "accepted", "arl-negative": "rejected", "rsp-paid": "paid", "rsp-rejected": "rejected"}
 _XML = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
@@ -378,7 +390,7 @@ class _Checker:
         only at the next check's first call (the engine then restarts for it)."""
         if kind == "engine-stray-output":
             check_id = self.check_of.get(details.get("request"), self.current)
-            self._blame(check_id, f"protocole : {details.get('message')}")
+            self._blame(check_id, _engine_words(f"protocole : {details.get('message')}"))
 
     def _blame(self, check_id: str, detail: str) -> None:
         """Fail the check that asked (its result is in: the one running raises the fault itself)."""
@@ -419,7 +431,7 @@ class _Checker:
             self.timeouts.append(check_id)
             self._blame(check_id, f"délai dépassé : {exc}")
         except EngineCrash as exc:
-            self._blame(check_id, str(exc))
+            self._blame(check_id, _engine_words(str(exc)))
 
     def _watch(self, check_id: str) -> None:
         """Note ``check_id`` as the one after which the engine stopped, when it was up and is no longer."""
@@ -439,15 +451,15 @@ class _Checker:
             self.timeouts.append(check_id)
             self._add(check_id, label, False, f"délai dépassé : {exc}")
         except EngineCrash as exc:  # its words say how it stopped (« secure_invoice : le moteur s'est arrêté »)
-            self._add(check_id, label, False, str(exc))
+            self._add(check_id, label, False, _engine_words(str(exc)))
         except EngineUnavailable as exc:
             self._add(check_id, label, False, f"redémarrage impossible : {exc}")
         except EngineProtocolError as exc:
-            self._add(check_id, label, False, f"protocole : {exc}")
+            self._add(check_id, label, False, _engine_words(f"protocole : {exc}"))
         except EngineRefusal as exc:
-            self._add(check_id, label, False, f"refus inattendu {exc.code} : {exc.message}")
+            self._add(check_id, label, False, f"refus inattendu {exc.code} : {_engine_words(exc.message)}")
         except (EngineError, CardError) as exc:
-            self._add(check_id, label, False, f"{type(exc).__name__} : {exc}")
+            self._add(check_id, label, False, _engine_words(str(exc)))
         except Exception as exc:  # the check's own code failed: never a traceback that would hide the other checks
             if self.violations:  # on an answer the protocol does not allow: the engine's, the schema says where
                 self._add(check_id, label, False, self._schema())
@@ -530,10 +542,10 @@ def _started(c: _Checker) -> tuple[bool, str]:
     except EngineError as exc:
         c.report.unavailable = not_launched(exc)  # an engine that ran and answered wrongly is NON CONFORME
         c.unstarted = NOT_STARTED.format(check="demarrage")
-        return False, str(exc)
+        return False, _engine_words(str(exc))
     failed_start = eng.pending_fault  # it started, but only at the second try
     if failed_start is not None:
-        return False, str(failed_start)
+        return False, _engine_words(str(failed_start))
     if c.violations:  # an initialize outside its schema: run would not start it, nothing else is asked
         c.unstarted = NOT_STARTED.format(check="demarrage")
         return False, c._schema()
