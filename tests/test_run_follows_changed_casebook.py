@@ -67,7 +67,9 @@ def test_following_back_to_the_original_version_brings_its_verdicts_back(
     casebook.write_text(original, encoding="utf-8")
     capsys.readouterr()
     assert main(["run", str(casebook), "--session", str(session), "--resume", *BENCH]) == 0
-    assert FOLLOWED in capsys.readouterr().err
+    err = capsys.readouterr().err  # said as a return, not as a new version without verdict (audit s22-verify3)
+    assert "cahier.xml est revenu à une version que la session contient déjà : ses cas y retrouvent" in err, err
+    assert FOLLOWED not in err
     assert counted(session) == first  # its recorded verdict again, the other version's now history
 
 
@@ -89,6 +91,21 @@ def test_a_merge_of_both_versions_counts_both(tmp_path: Path) -> None:
     assert superseded({"a", "b"}, {"a": "P", "b": "P"}) == set()
     assert superseded({"b"}, {"a": "P", "b": "P", "c": "Q"}) == {"a"}
     assert superseded(set(), {"a": "P"}) == set()
+    # a plan the selection no longer holds at all (a --rerun given another casebook): the version run last is live
+    assert superseded({"c"}, {"a": "P", "b": "P", "c": "Q"}, {"a": 5, "b": 9, "c": 12}) == {"a"}
+    assert superseded({"c"}, {"a": "P", "b": "P", "c": "Q"}, {"a": 10, "b": 9, "c": 12}) == {"b"}
+    assert superseded({"c"}, {"a": "P", "c": "Q"}, {"a": 5, "c": 12}) == set()
+
+
+def test_a_rerun_of_another_casebook_keeps_the_followed_version_alone_counted(tmp_path: Path) -> None:
+    """After a followed edit, ``--rerun`` given only another casebook used to count both versions again."""
+    casebook, session, _ = started(tmp_path, interrupted=True)
+    assert main(["run", str(casebook), "--session", str(session), "--resume", *BENCH]) == 0
+    other = DEMO.parent / "billing.xml"
+    assert main(["run", str(other), "--session", str(session), "--rerun", "--cards", "inprocess", "--engine",
+                 "inprocess", "-k", "TB-LPP-001"]) == 0
+    demo = [(case_id, verdict) for _, case_id, verdict in counted(session) if case_id.startswith("DEMO-")]
+    assert demo == [("DEMO-FSE-001", "pass")]  # the edited casebook's new version only
 
 
 def test_the_book_says_the_earlier_version_is_kept_uncounted(tmp_path: Path) -> None:

@@ -69,3 +69,21 @@ def test_a_shard_session_keeps_its_slice_in_the_new_version(tmp_path: Path) -> N
     with SessionStore.open(session) as store:  # the same slice, in the new version, not the whole casebook
         assert store.selection() == [(second.casebooks[0].sha256, slice_ids[0])]
     second.close()
+
+
+def test_a_k_subset_session_keeps_its_cases_in_the_new_version(tmp_path: Path) -> None:
+    """A session of some cases only (``run -k``) follows with those cases, as ``run --resume`` does: opening it
+    after an edit put the whole file in it (audit s22-verify3) — one rule, ``runner.versions.takes_new_cases``."""
+    path = write_casebook(tmp_path)
+    session = tmp_path / "s.tbsession"
+    first, _ = opened(path, session)
+    old_sha = first.casebooks[0].sha256
+    first.close()
+    with SessionStore.open(session) as store:
+        store.set_selection([(old_sha, "RL-001")])
+    path.write_text(CASEBOOK.replace("Lecture de la CPS", "Lecture de la CPS (v2)"), encoding="utf-8")
+    second, _ = opened(path, session)
+    new_sha = second.casebooks[0].sha256
+    second.close()
+    with SessionStore.open(session) as store:
+        assert store.selection() == [(new_sha, "RL-001")]

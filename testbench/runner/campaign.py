@@ -10,7 +10,6 @@ import contextlib
 import json
 import sys
 import threading
-from collections import Counter
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,7 +47,7 @@ from testbench.runner.resume import (
 )
 from testbench.runner.runner import Runner
 from testbench.runner.tracing import TraceRecorder
-from testbench.runner.versions import changed_versions, follow_selection, followed_notices
+from testbench.runner.versions import changed_versions, follow_selection, followed_notices, takes_new_cases
 from testbench.store.connection import SessionError, SessionWriteError, writer_refusal
 from testbench.store.read import EXAM_PLAN_META, FIXTURES_META, SHARD_META, superseded
 from testbench.store.session import SessionStore
@@ -490,12 +489,10 @@ class Campaign:
         from testbench.runner.shard import read_record
         from testbench.store.read import recorded_case_counts
 
-        selected = Counter(sha for sha, _ in store.selection())
-        recorded = recorded_case_counts(store.path)
-        shard = read_record(store.meta(SHARD_META))
-        whole = shard is None and all(selected[sha] == recorded.get(sha) for sha in followed)
+        shard = read_record(store.meta(SHARD_META)) is not None
+        whole = takes_new_cases(store.selection(), followed, recorded_case_counts(store.path), shard)
         store.set_selection(follow_selection(store.selection(), dict(followed), [], new_cases=whole))
-        for said in followed_notices(followed):
+        for said in followed_notices(followed, store.last_attempts()):
             if self.notify:
                 self.notify(said)
 
@@ -598,7 +595,7 @@ class Campaign:
         keys = store.selection()
         listed = set(keys)
         plans = {sha: plan for sha, (_, plan) in store.recorded_casebooks().items()}
-        gone = superseded({sha for sha, _ in keys}, plans)
+        gone = superseded({sha for sha, _ in keys}, plans, store.last_attempts())
         keys += [key for key in latest if key not in listed and key[0] not in gone]
         result.final_verdicts = [latest.get(key, "none") for key in keys]
         return result

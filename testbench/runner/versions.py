@@ -7,6 +7,7 @@ with the version they were recorded on; an earlier version the selection left is
 from __future__ import annotations
 
 import contextlib
+from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 
@@ -53,6 +54,16 @@ def follow_selection(
     return out + [key for key in fresh if key not in seen]
 
 
+def takes_new_cases(
+    selection: Iterable[Key], replaced: Iterable[str], recorded: Mapping[str, int], shard: bool
+) -> bool:
+    """Whether a new version's new cases join the selection: only when it held every case of each old version
+    (``recorded``: sha → its recorded case count) and the session is no CI shard (a shard keeps its slice, ``-k``
+    its cases) — one rule for ``run`` and the workstation."""
+    held = Counter(sha for sha, _ in selection)
+    return not shard and all(held[sha] == recorded.get(sha) for sha in replaced)
+
+
 def changed_versions(
     shas: Iterable[str],
     recorded: Mapping[str, tuple[str, str]],
@@ -72,6 +83,12 @@ def changed_versions(
     return out
 
 
-def followed_notices(replaced: Mapping[str, Casebook]) -> list[str]:
-    """:data:`FOLLOWED` for each file of ``replaced`` (French, read in the person's language)."""
-    return [FOLLOWED.format(file=name) for name in dict.fromkeys(cb.path.name for cb in replaced.values())]
+#: said instead when the version followed is one the session already ran (the file was put back as it was)
+RETURNED = _t("{file} est revenu à une version que la session contient déjà : ses cas y retrouvent leurs verdicts")
+
+
+def followed_notices(replaced: Mapping[str, Casebook], ran: Collection[str] = ()) -> list[str]:
+    """:data:`FOLLOWED` for each file of ``replaced``, :data:`RETURNED` for one whose version the session already
+    ran (``ran``: casebook versions with attempts) — French, read in the person's language."""
+    said = {cb.path.name: (RETURNED if cb.sha256 in ran else FOLLOWED) for cb in replaced.values()}
+    return [template.format(file=name) for name, template in said.items()]

@@ -641,13 +641,24 @@ def modified_entries(path: str | Path) -> list[str]:
         conn.close()
 
 
-def superseded(selected: Collection[str], plans: Mapping[str, str]) -> set[str]:
+def superseded(
+    selected: Collection[str], plans: Mapping[str, str], last_run: Mapping[str, int] | None = None
+) -> set[str]:
     """The casebook versions (sha → plan id: ``plans``) that are history: none of their cases is in the selection
     (its casebooks ``selected``) while another casebook of their plan has some — the selection followed a changed
-    file (:mod:`testbench.runner.versions`). Their recorded cases count nowhere (totals, exit code, JUnit, report),
-    and come back if the selection follows back to them. A merge's selection holds both versions: neither is."""
+    file (:mod:`testbench.runner.versions`); of a plan the selection no longer holds at all (a ``--rerun`` given
+    another casebook keeps only that one's cases), every version but the one run last (``last_run``: sha → its
+    latest attempt id). Their recorded cases count nowhere (totals, exit code, JUnit, report), and come back if
+    the selection follows back to them. A merge's selection holds both versions: neither is."""
     live = {plans[sha] for sha in selected if sha in plans}
-    return {sha for sha, plan in plans.items() if sha not in selected and plan in live}
+    gone = {sha for sha, plan in plans.items() if sha not in selected and plan in live}
+    latest: dict[str, tuple[int, str]] = {}  # plan id → (last attempt id, sha) among versions of unselected plans
+    for sha, last in (last_run or {}).items():
+        plan = plans.get(sha)
+        if plan is not None and plan not in live and last > latest.get(plan, (-1, ""))[0]:
+            latest[plan] = (last, sha)
+    ran = {sha for sha in (last_run or {}) if plans.get(sha) in latest}
+    return gone | {sha for sha in ran if latest[plans[sha]][1] != sha}
 
 
 def read_session(path: str | Path) -> SessionView:
@@ -686,7 +697,10 @@ def read_session(path: str | Path) -> SessionView:
     order = [tuple(r) for r in conn.execute("SELECT casebook_sha, case_id FROM selection ORDER BY position")]
     # cases run outside the current selection (an earlier run's) still belong to the record, but an earlier version
     # of a casebook the selection moved on from (:func:`superseded`) is history
-    gone = superseded({k[0] for k in order}, {cb.sha256: cb.plan_id for cb in casebooks})
+    last_run: dict[str, int] = {}  # each casebook version's latest attempt id
+    for (sha, _), tries in attempts.items():
+        last_run[sha] = max(last_run.get(sha, 0), *(a.id for a in tries))
+    gone = superseded({k[0] for k in order}, {cb.sha256: cb.plan_id for cb in casebooks}, last_run)
     run = (k for k in attempts if k not in set(order) and k[0] not in gone)
     history = sum(1 for k in attempts if k[0] in gone)
     order += sorted(run, key=lambda k: (k[0], definitions.get(k, (0,))[0]))

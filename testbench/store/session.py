@@ -562,6 +562,12 @@ class SessionStore:
             ).fetchall()
         return {(sha, cid): verdict for sha, cid, verdict in rows}
 
+    def last_attempts(self) -> dict[str, int]:
+        """Each casebook version's latest attempt id (which version of a changed file ran last)."""
+        with self._tx_lock:
+            rows = self.conn.execute("SELECT casebook_sha, MAX(id) FROM attempts GROUP BY casebook_sha").fetchall()
+        return {str(sha): int(last) for sha, last in rows}
+
     # -- events, observations, comparisons -------------------------------------------------------
     def add_event(
         self,

@@ -26,11 +26,11 @@ from testbench.i18n import _t, translator
 from testbench.runner.campaign import INTERRUPTED, interrupted_notice, record_casebooks
 from testbench.runner.resume import Continuation, continuation
 from testbench.runner.shard import Shard, read_record, shard_record, shard_slice
-from testbench.runner.versions import changed_versions, follow_selection, followed_notices
+from testbench.runner.versions import changed_versions, follow_selection, followed_notices, takes_new_cases
 from testbench.store.annotations import Annotation
 from testbench.store.connection import SessionError, SessionLocked
 from testbench.store.model import card_states
-from testbench.store.read import SHARD_META, AttemptView, CaseView, SessionView, read_session
+from testbench.store.read import SHARD_META, AttemptView, CaseView, SessionView, read_session, recorded_case_counts
 from testbench.store.session import SessionStore
 from testbench.store.verdicts import VerdictCounts, count_verdicts
 
@@ -301,7 +301,8 @@ class Workstation:
             try:
                 with SessionStore.open(self.session_path) as store:
                     record_casebooks(store, [*replaced.values(), *added])
-                    whole = read_record(store.meta(SHARD_META)) is None  # a shard keeps its slice
+                    shard = read_record(store.meta(SHARD_META)) is not None
+                    whole = takes_new_cases(store.selection(), replaced, recorded_case_counts(store.path), shard)
                     selection = follow_selection(store.selection(), replaced, added, new_cases=whole)
                     if selection != store.selection():
                         store.set_selection(selection)
@@ -357,9 +358,10 @@ class Workstation:
         replaced = changed_versions(selected, store.recorded_casebooks(), self.runnable_casebooks, current)
         if not replaced:
             return []
-        whole = read_record(store.meta(SHARD_META)) is None  # a shard keeps its slice
+        shard = read_record(store.meta(SHARD_META)) is not None
+        whole = takes_new_cases(store.selection(), replaced, recorded_case_counts(store.path), shard)
         store.set_selection(follow_selection(store.selection(), replaced, [], new_cases=whole))
-        return followed_notices(replaced)
+        return followed_notices(replaced, store.last_attempts())
 
     def _hold_presence(self) -> bool:
         """Take the session's presence lock (beside its writer lock) while the workstation is open; False when
