@@ -23,7 +23,6 @@ import csv
 import io
 import os
 import re
-import tempfile
 import zipfile
 from collections.abc import Callable
 from copy import copy
@@ -41,6 +40,7 @@ from testbench.report.diff import chain_problems
 from testbench.report.owner import NotAReport, is_other_session, read_report
 from testbench.report.personal import Scrubber
 from testbench.store.read import CaseView, Key, SessionView, read_session
+from testbench.wholefile import write_whole
 
 #: Result fields in the order their columns are added, with the header used when the mapping names none.
 RESULT_HEADERS = {"verdict": "Verdict", "observed": "Valeurs observées", "evidence": "Preuve"}
@@ -193,7 +193,7 @@ def export_results(
         data = _csv(document, mapping, table, columns, added, filled)
     else:
         data = _xlsx(document, mapping, table, columns, added, filled, outcome, t, macros=suffix == ".xlsm")
-    _write_atomically(target, data)
+    write_whole(target, data)
     outcome.written = [result.case_id for _row, result in filled]
     return outcome
 
@@ -436,14 +436,3 @@ def _csv_encoding(encoding: str, document: bytes) -> str:
     if codecs.lookup(encoding).name == "utf-8-sig" and not document.startswith(codecs.BOM_UTF8):
         return "utf-8"
     return encoding
-
-
-def _write_atomically(target: Path, data: bytes) -> None:
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as stream:
-            stream.write(data)
-        os.replace(name, target)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise

@@ -16,8 +16,6 @@ attribute.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -34,6 +32,7 @@ from testbench.runner.reasons import INTERRUPTED, detail_lines
 from testbench.store.model import step_states
 from testbench.store.read import CaseView, SessionView, read_session
 from testbench.store.verdicts import count_verdicts
+from testbench.wholefile import write_whole
 
 RECORDED = "testbench.verdict.recorded"
 #: an ``error``'s type for a case not run because the bench could not start (the others: a verdict, "interrupted")
@@ -218,15 +217,5 @@ def write_junit(
         scrub = Scrubber.for_sessions(session, enabled=redact, lang=lang)
         data = junit_bytes(junit_tree(session, lang, scrub, chain_ok=chain_ok))
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temporary, 0o644)  # as a plain write would leave it for a CI to publish (mkstemp makes 0600)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_whole(target, data, mode=0o644)  # as a plain write would leave it for a CI to publish
     return target

@@ -47,9 +47,9 @@ def diff_tool(
     journal does not verify (the comparison is written, warned, but no evidence), or a full or failing disk;
     3 when a session cannot be read, the two have no case in common (nothing compared) or a file cannot be
     written there. Each file is written whole or not at all, as ``export`` writes its own."""
-    from testbench.office.export import _write_atomically
     from testbench.report.diff import diff_sessions, to_html, to_json, to_text
     from testbench.store.connection import SessionError
+    from testbench.wholefile import write_whole
 
     result = ToolResult()
     for path in (html, json_file):
@@ -75,8 +75,7 @@ def diff_tool(
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             real = Path(os.path.realpath(path))  # a link is written through, not replaced by a file
-            _write_atomically(real, content().encode("utf-8"))
-            real.chmod(0o644)  # as a plain write leaves it to publish (the temporary file is owner-only)
+            write_whole(real, content().encode("utf-8"), mode=0o644)  # as a plain write leaves it to publish
         except OSError as exc:  # nothing left behind: a temporary file beside it, renamed once complete
             return result.fail(unwritten_code(exc), unwritten(path, exc))
         result.written.append(path)
