@@ -29,12 +29,6 @@ def output_file_problem(path: Path, lang: str | None = None, inputs: Iterable[Pa
     return None if problem is None else problem(translator(lang), lang)
 
 
-def written_through(path: Path | None) -> Path | None:
-    """Where a file given as ``path`` is written: a symbolic link's target, which keeps the link (the writers
-    rename a whole file over the name they are given, which would replace the link), else ``path`` itself."""
-    return Path(os.path.realpath(path)) if path is not None and os.path.islink(path) else path
-
-
 def session_dir_problem(session: Path, create: bool, lang: str | None = None) -> str | None:
     """The session's folder must exist, unless the person asked for it (``create``): None when it is there."""
     t: Callable[[str], str] = translator(lang)

@@ -48,7 +48,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from testbench.cli.outputs import output_file_problem, written_through
+    from testbench.cli.outputs import output_file_problem
+    from testbench.tools.outputs import written_through
     from testbench.tools.report import report_tool
 
     t = translator(args.lang)  # the stages are said as they come, in the command's language

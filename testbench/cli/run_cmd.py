@@ -101,9 +101,10 @@ def execute(
 
     A report folder that holds another session's report is refused before anything runs, unless
     ``replace_report`` (the demo, which starts its own session afresh in its own folder each time)."""
-    from testbench.cli.outputs import output_file_problem, session_dir_problem, written_through
+    from testbench.cli.outputs import output_file_problem, session_dir_problem
     from testbench.runner.campaign import CampaignError, run_campaign
     from testbench.store.location import share_warning
+    from testbench.tools.outputs import written_through
 
     outputs = request.options.outputs
     problems = [

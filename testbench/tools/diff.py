@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 from testbench.i18n import tn
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_USAGE
-from testbench.tools.outputs import output_problem
+from testbench.tools.outputs import output_problem, written_through
 from testbench.tools.result import Render, ToolResult, forced_by, french, unwritten, unwritten_code
 
 #: the most trace context lines asked around a change: beyond it a trace's difference is the whole trace
@@ -74,8 +73,7 @@ def diff_tool(
             continue
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            real = Path(os.path.realpath(path))  # a link is written through, not replaced by a file
-            write_whole(real, content().encode("utf-8"), mode=0o644)  # as a plain write leaves it to publish
+            write_whole(written_through(path), content().encode("utf-8"), mode=0o644)  # as a plain write leaves it
         except OSError as exc:  # nothing left behind: a temporary file beside it, renamed once complete
             return result.fail(unwritten_code(exc), unwritten(path, exc))
         result.written.append(path)

@@ -80,6 +80,12 @@ def output_problem(target: Path | None, inputs: Iterable[Path | None] = ()) -> R
     return None
 
 
+def written_through(path: Path | None) -> Path | None:
+    """Where a file given as ``path`` is written: a symbolic link's target, which keeps the link (the writers
+    rename a whole file over the name they are given, which would replace the link), else ``path`` itself."""
+    return Path(os.path.realpath(path)) if path is not None and os.path.islink(path) else path
+
+
 def _same_file(a: Path, b: Path, paths: ModuleType = os.path) -> bool:
     """One file under two names, or one name for both (a session the command is about to create); names
     compared as the system does (``paths``: :mod:`os.path`; Windows: whatever their case)."""
