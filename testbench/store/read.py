@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from testbench.domain.events import EventKind
 from testbench.i18n import _t
@@ -547,67 +547,55 @@ def attempt_products(path: str | Path) -> list[tuple[str, str, float, ProductVer
         conn.close()
 
 
+_T = TypeVar("_T")
+
+
+def _read_recorded(path: str | Path, read: Callable[[sqlite3.Connection], _T], empty: _T) -> _T:
+    """``read`` on a session file opened read-only, ``empty`` when there is no readable session there (not a
+    session, damaged, too new, a name the system refuses): the small reads made before a session is opened."""
+    try:
+        conn = open_readonly(path)
+    except (SessionError, OSError):
+        return empty
+    try:
+        return read(conn)
+    except sqlite3.Error:
+        return empty
+    finally:
+        conn.close()
+
+
 def recorded_casebooks(path: str | Path) -> dict[str, str]:
     """The casebooks a session file records: SHA-256 → the casebook's path as the run was given it (nothing when
     there is no readable session there)."""
-    try:
-        conn = open_readonly(path)
-    except SessionError:
-        return {}
-    try:
-        return {str(sha): str(name) for sha, name in conn.execute("SELECT sha256, path FROM casebooks")}
-    except sqlite3.Error:
-        return {}
-    finally:
-        conn.close()
+    return _read_recorded(
+        path, lambda conn: {str(sha): str(name) for sha, name in conn.execute("SELECT sha256, path FROM casebooks")}, {}
+    )
 
 
 def recorded_campaign(path: str | Path) -> tuple[list[Key], dict[str, tuple[str, str]]]:
     """A session file's selection and its casebooks (SHA-256 → path as given, plan id), read without writing:
     ``run --resume`` refuses a casebook not given before the session is opened for writing (nothing when there
     is no readable session there)."""
-    try:
-        conn = open_readonly(path)
-    except SessionError:
-        return [], {}
-    try:
+
+    def read(conn: sqlite3.Connection) -> tuple[list[Key], dict[str, tuple[str, str]]]:
         keys = [(str(r[0]), str(r[1])) for r in conn.execute("SELECT casebook_sha, case_id FROM selection")]
         rows = conn.execute("SELECT sha256, path, plan_id FROM casebooks")
         return keys, {str(sha): (str(name), str(plan)) for sha, name, plan in rows}
-    except sqlite3.Error:
-        return [], {}
-    finally:
-        conn.close()
+
+    return _read_recorded(path, read, ([], {}))
 
 
 def recorded_case_counts(path: str | Path) -> dict[str, int]:
     """How many cases a session file records of each casebook (SHA-256 → count; nothing when unreadable): a
     selection that held them all follows a new version whole (:mod:`testbench.runner.versions`)."""
-    try:
-        conn = open_readonly(path)
-    except SessionError:
-        return {}
-    try:
-        return dict(conn.execute("SELECT casebook_sha, COUNT(*) FROM cases GROUP BY casebook_sha").fetchall())
-    except sqlite3.Error:
-        return {}
-    finally:
-        conn.close()
+    sql = "SELECT casebook_sha, COUNT(*) FROM cases GROUP BY casebook_sha"
+    return _read_recorded(path, lambda conn: dict(conn.execute(sql).fetchall()), {})
 
 
 def recorded_plans(path: str | Path) -> set[str]:
-    """The plan ids of the casebooks a session file records (none when there is no readable session there:
-    not a session, damaged, too new)."""
-    try:
-        conn = open_readonly(path)
-    except (SessionError, OSError):
-        return set()
-    try:
-        return {str(row[0]) for row in conn.execute("SELECT plan_id FROM casebooks")}
-    except sqlite3.Error:
-        return set()
-    finally:
-        conn.close()
+    """The plan ids of the casebooks a session file records (none when there is no readable session there)."""
+    return _read_recorded(path, lambda conn: {str(r[0]) for r in conn.execute("SELECT plan_id FROM casebooks")}, set())
 
 
 def _session_id(conn: sqlite3.Connection) -> str | None:
