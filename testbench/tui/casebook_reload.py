@@ -56,6 +56,8 @@ class CasebookReload:
             return
 
     def on_casebooks_read(self, message: CasebooksRead) -> None:
+        if not self.query("#tree"):  # a save seen as the workstation closes: the next opening follows the file
+            return
         if self.running:
             self._pending_casebooks = message
             self.log_line(f"↻ {self.t('cahier de tests modifié : rechargé à la fin de l’exécution')}")
