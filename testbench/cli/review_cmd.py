@@ -97,11 +97,11 @@ def cmd_review(args: argparse.Namespace) -> int:
     if not args.session.is_file():
         print(f"testbench review: {args.session}: {t('fichier de session introuvable')}", file=sys.stderr)
         return EXIT_USAGE
-    refusal, casebook = _preflight(args.session, args.case, args.casebook)
+    action = "accept" if args.accept else "override" if args.override else "comment"
+    refusal, casebook = _preflight(args.session, args.case, args.casebook, action)
     if refusal:
         print("\n".join(f"testbench review: {t(line)}" for line in refusal), file=sys.stderr)
         return EXIT_USAGE
-    action = "accept" if args.accept else "override" if args.override else "comment"
     reviewer = args.reviewer or getpass.getuser()
     try:
         with SessionStore.open(args.session, create=False) as store:
@@ -123,11 +123,13 @@ def cmd_review(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _preflight(session: Path, case_id: str, casebook: str | None) -> tuple[list[str], str | None]:
+def _preflight(session: Path, case_id: str, casebook: str | None, action: str) -> tuple[list[str], str | None]:
     """Read-only checks before anything is written (French lines, [] when none) and the casebook's full SHA-256
     (``casebook``, a unique prefix of it, resolved): a file that is no session (empty, another program's, a
-    newer schema) is not made one, and a session whose chain is broken gets no reviewer's signature — the
-    check ``merge`` runs on its inputs."""
+    newer schema) is not made one, a session whose chain is broken gets no reviewer's signature — the check
+    ``merge`` runs on its inputs — and a review refused for its case (absent, in several casebooks, nothing to
+    review) leaves the file as it was: opening it to write would record this process as its writer."""
+    from testbench.store.annotations import review_refusal
     from testbench.store.connection import SessionError
     from testbench.store.read import modified_entries, read_session
 
@@ -137,11 +139,22 @@ def _preflight(session: Path, case_id: str, casebook: str | None) -> tuple[list[
             return [*modified, "revue refusée : la session a été modifiée"], None
         with read_session(session) as view:
             shas = [sha for sha, case, _, _ in view.recorded_cases() if case == case_id]
+            if not shas:
+                return [f"cas {case_id} absent de la session"], None
+            chosen: str | None = None
+            if casebook is not None:
+                refusal, chosen = _casebook(case_id, casebook, shas)
+                if refusal:
+                    return refusal, None
+            elif len(shas) == 1:
+                chosen = shas[0]
+            else:
+                return [f"cas {case_id} présent dans plusieurs cahiers : précisez --casebook EMPREINTE"], None
+            latest = view.attempts_of((chosen, case_id))
     except SessionError as exc:
         return [str(exc)], None
-    if casebook is None or not shas:  # add_annotation names an absent case, or asks for --casebook
-        return [], casebook
-    return _casebook(case_id, casebook, shas)
+    refusal_text = review_refusal(case_id, latest[-1].verdict if latest else None) if action != "comment" else None
+    return ([refusal_text] if refusal_text else []), chosen
 
 
 def _casebook(case_id: str, given: str, shas: list[str]) -> tuple[list[str], str | None]:
