@@ -6,12 +6,52 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
+
+
+class UnwrittenFile(Exception):
+    """:func:`write_all` could not write ``target`` (``cause`` says why); none of its files was replaced."""
+
+    def __init__(self, target: Path, cause: OSError) -> None:
+        super().__init__(target, cause)
+        self.target, self.cause = target, cause
 
 
 def write_whole(target: Path, data: bytes, *, mode: int | None = None) -> None:
     """Write ``data`` at ``target`` whole or not at all (an ``OSError`` says why, nothing left beside it);
     ``mode``: the file's permissions (the temporary file is owner-only, as ``mkstemp`` makes it)."""
+    name = _staged(target, data, mode)
+    try:
+        os.replace(name, target)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+
+
+def write_all(files: Sequence[tuple[Path, bytes]], *, mode: int | None = None) -> None:
+    """Write every (target, data) whole, or none of them (:class:`UnwrittenFile` names the first that failed):
+    all are written beside their targets and synced before the first is renamed, so a disk that fills on the
+    second leaves the first target as it was too."""
+    staged: list[tuple[str, Path]] = []
+    try:
+        for target, data in files:
+            try:
+                staged.append((_staged(target, data, mode), target))
+            except OSError as exc:
+                raise UnwrittenFile(target, exc) from exc
+        for name, target in staged:
+            try:
+                os.replace(name, target)
+            except OSError as exc:
+                raise UnwrittenFile(target, exc) from exc
+    finally:
+        for name, _ in staged:
+            Path(name).unlink(missing_ok=True)
+
+
+def _staged(target: Path, data: bytes, mode: int | None) -> str:
+    """``data`` in a synced temporary file beside ``target`` (its name); nothing left when it fails."""
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as stream:
@@ -20,7 +60,7 @@ def write_whole(target: Path, data: bytes, *, mode: int | None = None) -> None:
             os.fsync(stream.fileno())
         if mode is not None:
             os.chmod(name, mode)
-        os.replace(name, target)
     except BaseException:
         Path(name).unlink(missing_ok=True)
         raise
+    return name

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from testbench.i18n import tn
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_USAGE
 from testbench.tools.outputs import output_problem, written_through
 from testbench.tools.result import Render, ToolResult, forced_by, french, unwritten, unwritten_code
+
+if TYPE_CHECKING:
+    from testbench.report.diff import SessionDiff
 
 #: the most trace context lines asked around a change: beyond it a trace's difference is the whole trace
 MAX_CONTEXT = 1000
@@ -46,9 +50,9 @@ def diff_tool(
     journal does not verify (the comparison is written, warned, but no evidence), or a full or failing disk;
     3 when a session cannot be read, the two have no case in common (nothing compared) or a file cannot be
     written there. Each file is written whole or not at all, as ``export`` writes its own."""
-    from testbench.report.diff import diff_sessions, to_html, to_json, to_text
+    from testbench.report.diff import diff_sessions, to_html, to_text
     from testbench.store.connection import SessionError
-    from testbench.wholefile import write_whole
+    from testbench.wholefile import UnwrittenFile, write_all
 
     result = ToolResult()
     for path in (html, json_file):
@@ -67,16 +71,21 @@ def diff_tool(
             ).format(session_a=session_a, session_b=session_b),
         )
     result.say(lambda _t, lang: to_text(diff, show_same=show_same, lang=lang).removesuffix("\n"))
-    files = ((html, lambda: to_html(diff, lang)), (json_file, lambda: _json(to_json(diff, lang))))
-    for path, content in files:
-        if path is None:
-            continue
-        try:
+    asked = [(path, content) for path, content in ((html, to_html), (json_file, _json_text)) if path is not None]
+    targets: list[Path] = []
+    try:
+        for path, _ in asked:
             path.parent.mkdir(parents=True, exist_ok=True)
-            write_whole(written_through(path), content().encode("utf-8"), mode=0o644)  # as a plain write leaves it
-        except OSError as exc:  # nothing left behind: a temporary file beside it, renamed once complete
-            return result.fail(unwritten_code(exc), unwritten(path, exc))
-        result.written.append(path)
+            targets.append(written_through(path))
+        # both or neither: a disk that fills on the second leaves the first as it was, temporary files removed
+        texts = [content(diff, lang).encode("utf-8") for _, content in asked]
+        write_all(list(zip(targets, texts, strict=True)), mode=0o644)  # as a plain write leaves them
+    except UnwrittenFile as exc:
+        given = asked[targets.index(exc.target)][0]
+        return result.fail(unwritten_code(exc.cause), unwritten(given, exc.cause))
+    except OSError as exc:  # a folder that cannot be made
+        return result.fail(unwritten_code(exc), unwritten(asked[len(targets)][0], exc))
+    result.written.extend(path for path, _ in asked)
     if diff.regressions:
         result.code = EXIT_FAILED
     if fail_on_absent and diff.absent:
@@ -106,5 +115,7 @@ def diff_tool(
     return result
 
 
-def _json(data: object) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+def _json_text(diff: SessionDiff, lang: str | None) -> str:
+    from testbench.report.diff import to_json
+
+    return json.dumps(to_json(diff, lang), ensure_ascii=False, indent=1) + "\n"
