@@ -59,3 +59,13 @@ def test_write_all_names_the_file_it_could_not_write(tmp_path: Path) -> None:
         write_all([(first, b"1"), (second, b"2")])
     assert caught.value.target == second and isinstance(caught.value.cause, OSError)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_html_and_json_naming_one_file_are_refused(sessions: tuple[Path, Path], tmp_path: Path) -> None:  # noqa: F811
+    """Audit s23-export 5: ``--html X --json X`` kept only the JSON, unsaid."""
+    out = tmp_path / "same.out"
+    result = diff_tool(*sessions, html=out, json_file=out)
+    assert result.code == 3 and not out.exists()
+    assert [text for text, _error in result.texts("en")][-1] == (
+        f"the HTML and JSON outputs name the same file ({out}): give two files"
+    )

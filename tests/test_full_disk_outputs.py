@@ -48,7 +48,7 @@ def test_import_on_a_full_disk_leaves_no_card_profile(tmp_path: Path, monkeypatc
 def test_import_casebook_unwritten_on_a_full_disk_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from testbench.tools.importer import import_tool
 
-    monkeypatch.setattr("testbench.office.importer._atomic_write", _full_disk)
+    monkeypatch.setattr("testbench.office.importer.write_whole", _full_disk)
     result = import_tool(XLSX, MAPPING, tmp_path / "c.xml")
     assert result.code == EXIT_ENVIRONMENT
     assert any("disque plein" in text for text, _error in result.texts("fr"))

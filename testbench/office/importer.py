@@ -43,6 +43,7 @@ from testbench.office.mapping import (
 )
 from testbench.office.problems import OfficeError, Problem
 from testbench.office.tables import Cell, Place, Table, read_table
+from testbench.wholefile import write_whole
 
 __all__ = ["ImportResult", "OfficeError", "Problem", "import_document", "write_import"]
 
@@ -132,7 +133,7 @@ def write_import(document: Path, mapping: Mapping, out: Path) -> ImportResult:
                 raise OfficeError([*problems, _nothing_importable(document, table, bool(importer.cases))])
             refused = _check(result.xml, folder, mapping, importer, set(result.kept))
             if not refused:
-                _atomic_write(out, result.xml)
+                write_whole(out, result.xml)
                 problems.extend(_kept(result))
                 return ImportResult(
                     result.xml, result.cases, problems, result.left_out, result.rows, list(importer.copied),
@@ -344,20 +345,6 @@ def _xml_problems(path: Path, parser: etree.XMLParser, exc: etree.XMLSyntaxError
 def _comment(text: str) -> etree._Comment:
     """An XML comment of any text (a sheet name may hold ``--``, which a comment cannot)."""
     return etree.Comment(" " + text.replace("--", "- -").replace("--", "- -") + " ")
-
-
-def _atomic_write(out: Path, data: bytes) -> None:
-    handle, name = tempfile.mkstemp(prefix=".import-", suffix=".xml", dir=out.resolve().parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(name, out)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(name)
-        raise
 
 
 class _Importer:

@@ -217,5 +217,5 @@ def write_junit(
         scrub = Scrubber.for_sessions(session, enabled=redact, lang=lang)
         data = junit_bytes(junit_tree(session, lang, scrub, chain_ok=chain_ok))
     target.parent.mkdir(parents=True, exist_ok=True)
-    write_whole(target, data, mode=0o644)  # as a plain write would leave it for a CI to publish
+    write_whole(target, data)
     return target

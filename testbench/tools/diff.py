@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from testbench.i18n import tn
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_USAGE
-from testbench.tools.outputs import output_problem, written_through
+from testbench.tools.outputs import output_problem, shared_output_problem, written_through
 from testbench.tools.result import Render, ToolResult, forced_by, french, unwritten, unwritten_code
 
 if TYPE_CHECKING:
@@ -58,6 +58,8 @@ def diff_tool(
     for path in (html, json_file):
         if problem := output_problem(path, (session_a, session_b)):
             return result.fail(EXIT_USAGE, problem)
+    if problem := shared_output_problem({"HTML": html, "JSON": json_file}):
+        return result.fail(EXIT_USAGE, problem)
     try:
         diff = diff_sessions(session_a, session_b, trace_context=max(context, 0))
     except SessionError as exc:
@@ -79,7 +81,7 @@ def diff_tool(
             targets.append(written_through(path))
         # both or neither: a disk that fills on the second leaves the first as it was, temporary files removed
         texts = [content(diff, lang).encode("utf-8") for _, content in asked]
-        write_all(list(zip(targets, texts, strict=True)), mode=0o644)  # as a plain write leaves them
+        write_all(list(zip(targets, texts, strict=True)))
     except UnwrittenFile as exc:
         given = asked[targets.index(exc.target)][0]
         return result.fail(unwritten_code(exc.cause), unwritten(given, exc.cause))

@@ -80,6 +80,19 @@ def output_problem(target: Path | None, inputs: Iterable[Path | None] = ()) -> R
     return None
 
 
+def shared_output_problem(outputs: dict[str, Path | None]) -> Render | None:
+    """Why two of a command's outputs (what each is, as "HTML" -> its path) cannot both be written, or None:
+    they name one file, so the second would replace the first unsaid."""
+    given = [(option, path) for option, path in outputs.items() if path is not None]
+    for i, (first, a) in enumerate(given):
+        for second, b in given[i + 1 :]:
+            if _same_file(a, b):
+                return lambda t, _lang, first=first, second=second, path=b: t(
+                    "les sorties {first} et {second} désignent le même fichier ({path}) : indiquez deux fichiers"
+                ).format(first=first, second=second, path=path)
+    return None
+
+
 def written_through(path: Path | None) -> Path | None:
     """Where a file given as ``path`` is written: a symbolic link's target, which keeps the link (the writers
     rename a whole file over the name they are given, which would replace the link), else ``path`` itself."""
