@@ -78,7 +78,7 @@ class LineFormat:
 
     name: str
     pattern: str
-    ts_format: str | None = "iso"  # "iso", "syslog3164", a strptime format, or None
+    ts_format: str | None = "iso"  # "iso", "syslog3164", "dmy", a strptime format, or None
     tz: str = "local"  # "local" or "utc" for timestamps without a zone
     description: str = ""
 
@@ -148,6 +148,17 @@ PRESETS: dict[str, LineFormat] = {
             "traces FSV (log4crc.xml) : notre lecture, format non public — "
             "disposition « dated » de log4c, 20261125 10:00:00.123 DEBUG    ssv- message, en UTC"
         ),
+    ),
+    "dmy": LineFormat(
+        name="dmy",
+        # the day first, as French Windows software often writes its dates: 06/12/2026 08:31:54,170 [INFO ] …
+        pattern=(
+            r"^(?P<ts>\d{2}/\d{2}/\d{4}[ T]\d{2}:\d{2}:\d{2}(?:[.,]\d{1,6})?)\s+"
+            rf"(?:\[?\s*(?P<level>(?i:{_LEVEL_WORDS}))\s*\]?(?=[\s:\]-]|$)[\s:\-]*)?"
+            r"(?P<msg>.*)$"
+        ),
+        ts_format="dmy",
+        description="date jour d'abord, à la française (06/12/2026 08:31:54,170 [INFO ] message), heure locale",
     ),
     "plain": LineFormat(name="plain", pattern=r"^(?P<msg>.*)$", ts_format=None, description="sans horodatage"),
 }
@@ -230,7 +241,7 @@ class StreamParser:
 
 
 #: Presets tried by :func:`detect_format`, most specific first (ties go to the earlier one).
-DETECT_ORDER = ("log4crc", "log4j", "syslog5424", "syslog3164", "iso8601")
+DETECT_ORDER = ("log4crc", "log4j", "syslog5424", "syslog3164", "iso8601", "dmy")
 
 
 def detect_format(lines: Iterable[str], *, min_share: float = 0.5) -> LineFormat:
@@ -273,6 +284,9 @@ def parse_timestamp(ts: str, ts_format: str | None, tz: str = "local", *, now: f
             dt = datetime.fromisoformat(_iso_cleanup(ts))
         elif ts_format == "syslog3164":
             return _syslog3164_epoch(ts, tz, now)
+        elif ts_format == "dmy":  # a fraction of 1 to 6 digits after « , » or « . », or none
+            whole, _, fraction = ts.replace(",", ".").replace("T", " ").partition(".")
+            dt = datetime.strptime(f"{whole}.{(fraction + '000000')[:6]}", "%d/%m/%Y %H:%M:%S.%f")
         else:
             dt = datetime.strptime(ts, ts_format)
     except (ValueError, OverflowError):
