@@ -37,6 +37,7 @@ NOT_SHOWN = {
     ") avec ",
     ". Modifiez le document d'origine puis ré-importez.",
     "version précédente conservée : la ligne du document a une erreur",
+    "version précédente conservée : une ligne du document a un identifiant en doute",
 }
 
 

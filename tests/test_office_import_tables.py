@@ -63,8 +63,8 @@ def test_a_missing_sheet_or_table_names_what_there_is(tmp_path: Path) -> None:
     (tmp_path / "cahier-exemple.fixtures.xml").write_bytes((EXAMPLES / "cahier-exemple.fixtures.xml").read_bytes())
     other = load_mapping(mapping)
     for kind, message in (
-        ("xlsx", "feuille « Feuil1 » absente (feuilles : Cahier de tests)"),
-        ("ods", "feuille « Feuil1 » absente (feuilles : Cahier de tests)"),
+        ("xlsx", "feuille « Feuil1 » absente (feuilles : « Cahier de tests »)"),
+        ("ods", "feuille « Feuil1 » absente (feuilles : « Cahier de tests »)"),
         ("docx", "tableau 3 absent (le document en a 1)"),
     ):
         with pytest.raises(OfficeError) as raised:

@@ -26,6 +26,8 @@ DATE_UNREADABLE = _t("date illisible « {text} » (attendu : {dates} ou une cell
 DATE_SERIAL = _t("nombre {text} : une date Excel ({date}) ? formatez la cellule en date")
 DATE_WITH_TIME = _t("date « {text} » avec une heure : la date seule est attendue ({dates})")
 DATE_NONEXISTENT = _t("le {text} n'existe pas")
+#: What is said of a text that is no yes/no: {words} are the mapping's words (:func:`boolean_words`).
+BOOLEAN_UNREADABLE = _t("oui/non illisible « {text} » (valeurs : {words})")
 #: A whole number an Excel date is stored as when its cell is not formatted as a date (1927 to 2173).
 _SERIAL = re.compile(r"\d{5}(\.\d+)?")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -113,10 +115,21 @@ def date_problem(text: str, conversions: Conversions) -> tuple[str, dict[str, st
 
 
 def boolean(text: str, conversions: Conversions) -> str | None:
-    """``true``/``false`` from the mapping's words (« Oui », « X », « Non »…)."""
+    """``true``/``false`` from the mapping's words (« Oui », « X », « Non »…); a boolean cell (Excel's VRAI,
+    read as ``true``) is yes/no whatever the words."""
     word = text.strip().casefold()
-    if word in conversions.true_words:
+    if word in conversions.true_words or (word == "true" and word not in conversions.false_words):
         return "true"
-    if word in conversions.false_words:
+    if word in conversions.false_words or word == "false":
         return "false"
     return None
+
+
+def boolean_words(conversions: Conversions) -> str:
+    """The words a yes/no cell may hold, as said when one does not read: « oui, x / "", non » (``""``: an
+    empty cell, written so in either language)."""
+
+    def shown(words: frozenset[str]) -> str:
+        return ", ".join(sorted(word or '""' for word in words))
+
+    return f"{shown(conversions.true_words)} / {shown(conversions.false_words)}"

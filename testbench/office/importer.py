@@ -27,7 +27,7 @@ from testbench.casebook.model import Domain, Mode, SourceRef
 from testbench.casebook.source import has_doctype, make_parser
 from testbench.casebook.vocabulary import CASE_ID
 from testbench.domain.decimals import read_decimal
-from testbench.domain.vocabulary import ACTIONS, OBSERVATION_ROOTS, REFUSAL_CODES
+from testbench.domain.vocabulary import ACTIONS, OBSERVATION_ROOTS, REFUSAL_CODES, is_amount
 from testbench.fmt import os_reason
 from testbench.i18n import _t, tn, translator
 from testbench.office import convert
@@ -56,10 +56,11 @@ _PARAMS = re.compile(r"^(?P<phrase>.*?)\s*\((?P<params>[^()]*)\)\s*$")
 _PARAM_NAME = re.compile(r"[a-z][a-z0-9-]{0,40}")
 _WORDS = re.compile(r"[\s,;]+")
 _PATH_LIKE = re.compile(r"[a-z_]+(\.[A-Za-z0-9_\[\]]+)+")
+_DIGITS = re.compile(r"[0-9]+")
 #: Type of an expected value -> what is said when its text does not read (amounts and dates: convert's words).
 _UNREADABLE = {
     "integer": "entier illisible « {text} »",
-    "boolean": "oui/non illisible « {text} »",
+    "boolean": convert.BOOLEAN_UNREADABLE,
 }
 _UNKNOWN_CHOICE = {
     "domain": "domaine inconnu « {text} » (valeurs : {known})",
@@ -82,6 +83,10 @@ class ImportResult:
     copied: list[Path] = field(default_factory=list)  # card profiles copied beside the written casebook
     notes: list[Problem] = field(default_factory=list)  # said, not errors: the sheet read, columns not taken
     kept: list[str] = field(default_factory=list)  # left-out cases whose previous version was written unchanged
+    #: previous cases no row names, written unchanged because a row's case is in doubt (see _Importer.doubtful)
+    unmatched: list[str] = field(default_factory=list)
+    duplicates: list[tuple[str, Place]] = field(default_factory=list)  # rows left out for an id already used
+    doubtful: Place | None = None  # the first row whose case its id does not tell (a duplicate, an erased id)
 
 
 @dataclass
@@ -131,16 +136,17 @@ def write_import(document: Path, mapping: Mapping, out: Path) -> ImportResult:
         for _attempt in range(4):  # a previous version kept may be refused in its turn: one round more
             if not result.cases:
                 raise OfficeError([*problems, _nothing_importable(document, table, bool(importer.cases))])
-            refused = _check(result.xml, folder, mapping, importer, set(result.kept))
+            previous = {*result.kept, *result.unmatched}
+            refused = _check(result.xml, folder, mapping, importer, previous)
             if not refused:
                 write_whole(out, result.xml)
                 problems.extend(_kept(result))
                 return ImportResult(
                     result.xml, result.cases, problems, result.left_out, result.rows, list(importer.copied),
-                    result.notes, result.kept,
+                    result.notes, result.kept, result.unmatched, result.duplicates, result.doubtful,
                 )
             for case_id, messages in refused.items():
-                if case_id in result.kept:  # its previous version does not validate either: nothing to keep
+                if case_id in previous:  # its previous version does not validate either: nothing to keep
                     keep.pop(case_id, None)
                 dropped.add(case_id)
                 for french, english, place in messages:
@@ -175,9 +181,16 @@ def _previous_cases(out: Path) -> dict[str, etree._Element]:
 
 
 def _kept(result: ImportResult) -> list[Problem]:
-    """Each case left out whose previous version was written unchanged, said at its first row."""
+    """Each case left out whose previous version was written unchanged, said at its first row; each previous
+    case no row names, kept since a row in doubt may be its own, said at that row."""
     template = _t("cas {case} laissé de côté (erreur) : sa version précédente est conservée")
-    return [Problem.of(result.rows[case_id], template, case=case_id) for case_id in result.kept]
+    said = [Problem.of(result.rows[case_id], template, case=case_id) for case_id in result.kept]
+    unmatched = _t(
+        "cas {case} de l'import précédent sans ligne dans le document : sa version précédente est conservée,"
+        " car l'identifiant de cette ligne est en doute (elle est peut-être la sienne)"
+    )
+    said.extend(Problem.of(result.doubtful or "", unmatched, case=case_id) for case_id in result.unmatched)
+    return said
 
 
 def _check(
@@ -366,6 +379,10 @@ class _Importer:
         #: element built -> the cell it came from and the cells of its attributes, to place the loader's problems
         self.origins: dict[etree._Element, tuple[Cell, dict[str, Cell]]] = {}
         self.fixtures: etree._Element | None = None
+        #: rows whose case their id does not tell (an id already used, an erased id, none before the first case):
+        #: a previous case no row names may be one of them, so it is kept rather than removed
+        self.doubtful: list[Place] = []
+        self.duplicates: list[tuple[str, Place]] = []  # (id, place) of each row left out for an id already used
 
     # ----- rows -> cases
     def run(self) -> ImportResult:
@@ -486,6 +503,7 @@ class _Importer:
                     self.problems.append(
                         Problem.of(id_cell.place, "ligne sans identifiant de cas avant le premier cas")
                     )
+                    self.doubtful.append(id_cell.place)
                 else:
                     current.cells.append(cells)
                     self._own_fields(current, cells)
@@ -500,6 +518,8 @@ class _Importer:
                     )
                 )
                 current = _Case(case_id, [cells])  # its rows are read, then dropped
+                self.doubtful.append(id_cell.place)
+                self.duplicates.append((case_id, id_cell.place))
                 continue
             seen[case_id] = str(id_cell.place)
             current = _Case(case_id, [cells])
@@ -519,6 +539,7 @@ class _Importer:
             headers = _some([self.mapping.columns[name] for name in _CASE_OWN if cells.get(name) in filled])
             template = _t("ligne sans n° de cas mais avec {columns} : n° de cas vide ? (cas {case} laissé de côté)")
             case.problems.append(Problem.of(filled[0].place, template, columns=headers, case=case.id))
+            self.doubtful.append(filled[0].place)
 
     # ----- fixtures and identity
     def _fixtures(self) -> etree._Element | None:
@@ -662,9 +683,25 @@ class _Importer:
                 cases.append(_comment(first.place.text("fr")))
             cases.append(element)
             ids.append(case.id)
+        unmatched = self._unmatched(keep, exclude)
+        for case_id in unmatched:
+            cases.append(_comment("version précédente conservée : une ligne du document a un identifiant en doute"))
+            cases.append(copy.deepcopy(keep[case_id]))
+            ids.append(case_id)
         etree.indent(root, space="  ")
         xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
-        return ImportResult(xml, ids, list(self.problems), left_out, rows, list(self.copied), list(self.notes), kept)
+        return ImportResult(
+            xml, ids, list(self.problems), left_out, rows, list(self.copied), list(self.notes), kept, unmatched,
+            list(self.duplicates), self.doubtful[0] if self.doubtful else None,
+        )
+
+    def _unmatched(self, keep: dict[str, etree._Element], exclude: set[str]) -> list[str]:
+        """The previous cases no row names, when a row's case is in doubt: a case whose id was typed over or
+        erased is not removed unsaid (the import then fails, and says so at that row)."""
+        if not self.doubtful:
+            return []
+        named = {case.id for case in self.cases} | {case_id for case_id, _place in self.duplicates}
+        return [case_id for case_id in keep if case_id not in named and case_id not in exclude]
 
 
 class _CaseBuilder:
@@ -850,7 +887,7 @@ class _CaseBuilder:
 
     def bad(self, cell: Cell | None, name: str, template: str, text: str) -> None:
         """A field's text that does not convert, said at its cell (else the case's id cell) with what is accepted."""
-        fields: dict[str, str] = {"text": text, "value": text}
+        fields = {"text": text, "value": text, "words": convert.boolean_words(self.mapping.conversions)}
         if name in ("care-date", "line-date"):
             template, fields = convert.date_problem(text, self.mapping.conversions)
         self.problem(cell or self.rows[0]["id"], template, **fields)
@@ -886,7 +923,7 @@ class _CaseBuilder:
         if name in ("care-date", "line-date"):
             return convert.date(text, conv), convert.DATE_UNREADABLE
         if name == "ald":
-            return convert.boolean(text, conv), "oui/non illisible « {text} »"
+            return convert.boolean(text, conv), convert.BOOLEAN_UNREADABLE
         return conv.synonym(name, text), ""
 
     # ----- expectations
@@ -923,7 +960,7 @@ class _CaseBuilder:
         label, text = label.strip(), text.strip()
         spec = self.mapping.expected.get(label.casefold())
         if spec is None and _PATH_LIKE.fullmatch(label):
-            spec = ExpectSpec(label, _guess_type(text, self.mapping))
+            spec = ExpectSpec(label, _guess_type(label, text, self.mapping))
         if not sep or spec is None:
             self.problem(
                 cell,
@@ -943,7 +980,8 @@ class _CaseBuilder:
                 template, fields = convert.date_problem(text, self.mapping.conversions)
                 self.problem(cell, template, **fields)
             else:
-                self.problem(cell, _UNREADABLE.get(spec.type, convert.AMOUNT_UNREADABLE), text=text)
+                words = convert.boolean_words(self.mapping.conversions)
+                self.problem(cell, _UNREADABLE.get(spec.type, convert.AMOUNT_UNREADABLE), text=text, words=words)
             return
         root = path.split(".", 1)[0].split("[", 1)[0]
         producers = [s for action in OBSERVATION_ROOTS.get(root, ()) for s in steps.get(action, [])]
@@ -987,8 +1025,14 @@ class _CaseBuilder:
         self.origin(element, cell)
 
 
-def _guess_type(text: str, mapping: Mapping) -> str:
-    """The type of a value written against a raw path: a number reads as decimal, then a date, a yes/no."""
+def _guess_type(path: str, text: str, mapping: Mapping) -> str:
+    """The type of a value written against a raw path: a number reads as decimal, then a date, a yes/no.
+
+    Digits alone on a path that holds no amount (:func:`testbench.domain.vocabulary.is_amount`) are an
+    identifier or a code as the document writes it — a NIR, an RPPS, a rank « 01 » — compared as text: as a
+    decimal, ``vitale.nir = 180019999900168`` was expected as « 180019999900168.00 »."""
+    if _DIGITS.fullmatch(text) and not is_amount(path):
+        return "string"
     if read_decimal(text) is not None:  # even one too long to compute with: then placed as unreadable
         return "decimal"
     if convert.date(text, mapping.conversions) is not None:

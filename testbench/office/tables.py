@@ -7,10 +7,13 @@ never care which format a team keeps its exam book in. An unreadable document ra
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
+import io
 import math
 import re
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +55,12 @@ _OTHER_SHEETS = _t(
     "d'autres feuilles contiennent des données, non lues : {names} (sheet = dans [source] pour en choisir une)"
 )
 _ODS_BAD_NUMBER = "valeur numérique illisible « {text} » (cellule endommagée)"
+#: The first bytes of an OLE compound file: an Excel 97-2003 workbook, or an OOXML one encrypted by a password.
+_OLE = bytes.fromhex("D0CF11E0A1B11AE1")
+#: The stream an encrypted OOXML package holds (its name in the OLE directory is UTF-16).
+_ENCRYPTION_INFO = "EncryptionInfo"
+#: A spreadsheet shows a computed number with 15 significant digits: Excel stores =1,1*20 as 22.000000000000004.
+_SHOWN_DIGITS = 15
 
 
 @dataclass(frozen=True)
@@ -62,6 +71,7 @@ class Place:
     row: int  # 1-based
     col: int  # 1-based; 0 = the whole row
     kind: str  # "sheet" | "table" | "csv"
+    line: int = 0  # CSV: the file line where the record starts (a cell may span lines); 0: ``row``
 
     def text(self, lang: str | None = None) -> str:
         """``Feuille1!D14`` (``Feuille1!14:14`` for a whole row); ``tableau 3, ligne 7, colonne 2`` for a Word table."""
@@ -70,7 +80,8 @@ class Place:
             out = t("tableau {n}, ligne {row}").format(n=self.sheet, row=self.row)
             return out + (t(", colonne {col}").format(col=self.col) if self.col else "")
         sheet = self.sheet if _PLAIN_SHEET.fullmatch(self.sheet) else "'" + self.sheet.replace("'", "''") + "'"
-        where = f"{column_letters(self.col)}{self.row}" if self.col else f"{self.row}:{self.row}"
+        row = self.line or self.row
+        where = f"{column_letters(self.col)}{row}" if self.col else f"{row}:{row}"
         return f"{sheet}!{where}"
 
     def __str__(self) -> str:
@@ -97,11 +108,12 @@ class Table:
     header_cells: list[Cell] = field(default_factory=list)
     identity: dict[str, Cell] = field(default_factory=dict)  # identity fields read from cells ({ cell = "B2" })
     notes: list[Problem] = field(default_factory=list)  # what the reading chose (the sheet read): said, not errors
+    lines: tuple[int, ...] = ()  # CSV: record (row) -> the file line it starts on, so places name file lines
 
     def place(self, row: int, col: int = 0) -> Place:
-        return Place(
-            self.name, row, col, "table" if self.kind == "docx" else ("csv" if self.kind == "csv" else "sheet")
-        )
+        kind = "table" if self.kind == "docx" else ("csv" if self.kind == "csv" else "sheet")
+        line = self.lines[row - 1] if 0 < row <= len(self.lines) else 0
+        return Place(self.name, row, col, kind, line)
 
     def column(self, spec: str) -> int | None:
         """The 1-based column a mapping names: header text as written (then ignoring case), else a letter."""
@@ -140,31 +152,25 @@ def read_table(document: Path, mapping: Mapping) -> Table:
     kind = document_kind(document)
     if not document.is_file():
         raise OfficeError([Problem.of(document, "document introuvable")])
-    readers = {"csv": _read_csv, "docx": _read_docx}
     uncomputed: _Uncomputed = frozenset()
+    lines: tuple[int, ...] = ()
     notes: list[Problem] = []
     try:
         if kind == "xlsx":
             name, grid, uncomputed = _read_xlsx(document, mapping, notes)
         elif kind == "ods":
             name, grid, uncomputed = _read_ods(document, mapping, notes)
+        elif kind == "csv":
+            name, grid, lines = _read_csv(document, mapping)
         else:
-            name, grid = readers[kind](document, mapping)
+            name, grid = _read_docx(document, mapping)
     except OfficeError:
         raise
     except Exception as exc:  # third-party parsers raise anything on a corrupt file
-        label, error = kind.upper(), exc
-        raise OfficeError(
-            [
-                Problem.worded(
-                    document,
-                    lambda t: t("document {kind} illisible : {reason}").format(kind=label, reason=_reason(error, t)),
-                )
-            ]
-        ) from None
+        raise OfficeError([_unreadable(document, kind, exc)]) from None
     try:
         _check_extent(document, grid, mapping)
-        table = _table(kind, name, grid, mapping, uncomputed)
+        table = _table(kind, name, grid, mapping, uncomputed, lines)
     except OfficeError as exc:
         exc.notes[:0] = notes
         raise
@@ -183,24 +189,49 @@ def _check_extent(document: Path, grid: _Grid, mapping: Mapping) -> None:
         raise OfficeError([Problem.of(document, beyond, row=header, last=last)])
 
 
+def _unreadable(document: Path, kind: str, exc: Exception) -> Problem:
+    """« document XLSX illisible : {reason} », the reason in the reader's language."""
+    label, ole = kind.upper(), _ole_kind(document) if kind == "xlsx" else None
+
+    def said(t: Callable[[str], str]) -> str:
+        return t("document {kind} illisible : {reason}").format(kind=label, reason=t(ole) if ole else _reason(exc, t))
+
+    return Problem.worded(document, said)
+
+
 def _reason(exc: Exception, t: Callable[[str], str]) -> str:
     """A short, person-readable cause (an OS error's words; otherwise the kind of damage)."""
     if isinstance(exc, OSError) and exc.errno:
         return os_reason(exc, t)
-    if isinstance(exc, UnicodeDecodeError) and exc.encoding.startswith("utf"):  # Excel writes CSV in cp1252
-        hint = t(
-            "texte qui n'est pas en {encoding}"
-            ' (un CSV enregistré par Excel : encoding = "cp1252" dans la correspondance)'
-        )
-        return hint.format(encoding=exc.encoding)
-    if isinstance(exc, UnicodeDecodeError):
-        return t("texte qui n'est pas en {encoding}").format(encoding=exc.encoding)
     return t("fichier endommagé ou d'un autre format")
 
 
-def _table(kind: str, name: str, grid: _Grid, mapping: Mapping, uncomputed: _Uncomputed = frozenset()) -> Table:
+def _ole_kind(document: Path) -> str | None:
+    """Why an ``.xlsx`` that is an OLE compound file cannot be read: a workbook encrypted by a password (Excel
+    wraps the package in OLE then), else an Excel 97-2003 workbook; None for any other file."""
+    try:
+        with document.open("rb") as file:
+            head = file.read(len(_OLE))
+            if head != _OLE:
+                return None
+            data = head + file.read()
+    except OSError:
+        return None
+    if _ENCRYPTION_INFO.encode("utf_16_le") in data or _ENCRYPTION_INFO.encode() in data:
+        return _t("classeur protégé par mot de passe : enregistrez-en une copie sans mot de passe et importez-la")
+    return _t("classeur Excel 97-2003 (.xls) : enregistrez-le au format .xlsx et importez-le")
+
+
+def _table(
+    kind: str,
+    name: str,
+    grid: _Grid,
+    mapping: Mapping,
+    uncomputed: _Uncomputed = frozenset(),
+    lines: tuple[int, ...] = (),
+) -> Table:
     spec = mapping.source
-    placer = Table(kind, name, {}, [])
+    placer = Table(kind, name, {}, [], lines=lines)
     header: dict[str, int] = {}
     header_cells: list[Cell] = []
     if len(grid) >= spec.header_row:
@@ -228,7 +259,7 @@ def _table(kind: str, name: str, grid: _Grid, mapping: Mapping, uncomputed: _Unc
             row = grid[ref.row - 1] if ref.row <= len(grid) else []
             text, merged = row[ref.column - 1] if ref.column <= len(row) else ("", False)
             identity[key] = Cell(placer.place(ref.row, ref.column), text, merged)
-    return Table(kind, name, header, rows, spec.header_row, header_cells, identity)
+    return Table(kind, name, header, rows, spec.header_row, header_cells, identity, lines=lines)
 
 
 def case_rows(table: Table, mapping: Mapping) -> dict[str, int]:
@@ -253,7 +284,8 @@ def cell_text(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):  # beyond 10^16 a float is no longer exact: written as a spreadsheet shows it
-        return str(int(value)) if value.is_integer() and abs(value) < 1e16 else repr(value)
+        shown = value if value.is_integer() else float(f"{value:.{_SHOWN_DIGITS}g}")  # no binary noise
+        return str(int(shown)) if shown.is_integer() and abs(shown) < 1e16 else repr(shown)
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
     if isinstance(value, dt.date):
@@ -274,9 +306,11 @@ def _read_xlsx(document: Path, mapping: Mapping, notes: list[Problem]) -> tuple[
 
     with document.open("rb") as file:
         reader = ExcelReader(file, data_only=True)
-        reader.read()
+        with warnings.catch_warnings():  # « Data Validation extension is not supported »: nothing an import reads
+            warnings.simplefilter("ignore")
+            reader.read()
         book = reader.wb
-        sheet_name = mapping.source.sheet or _xlsx_default_sheet(book)
+        sheet_name = _named_sheet(mapping.source.sheet, book.sheetnames) or _xlsx_default_sheet(book)
         if sheet_name not in book.sheetnames:
             raise OfficeError([_missing_sheet(document, sheet_name, book.sheetnames)])
         sheet = book[sheet_name]
@@ -375,8 +409,23 @@ def _uncomputed_formulas(package: zipfile.ZipFile, part: str, grid: _Grid) -> _U
     return frozenset(found)
 
 
+def _named_sheet(wanted: str | None, names: list[str]) -> str | None:
+    """The sheet the mapping names: its exact name, else the one name equal but for surrounding spaces
+    (« Cahier de tests » typed in the mapping, « Cahier de tests  » in the workbook)."""
+    if wanted is None or wanted in names:
+        return wanted
+    near = [name for name in names if name.strip() == wanted.strip()]
+    return near[0] if len(near) == 1 else wanted
+
+
 def _missing_sheet(document: Path, name: str, names: list[str]) -> Problem:
-    return Problem.of(document, "feuille « {sheet} » absente (feuilles : {names})", sheet=name, names=", ".join(names))
+    """Each sheet name quoted, so a space at its end shows."""
+
+    def said(t: Callable[[str], str]) -> str:
+        quoted = ", ".join(t("« {name} »").format(name=sheet) for sheet in names)
+        return t("feuille « {sheet} » absente (feuilles : {names})").format(sheet=name, names=quoted)
+
+    return Problem.worded(document, said)
 
 
 _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
@@ -437,7 +486,7 @@ def _read_ods(document: Path, mapping: Mapping, notes: list[Problem]) -> tuple[s
                         names.append(name)
                         if element.get(f"{_TABLE}style-name") in hidden_styles:
                             hidden.append(name)
-                        if sheet is None and (name == wanted or (wanted is None and name not in hidden)):
+                        if sheet is None and (_same_sheet(name, wanted) or (wanted is None and name not in hidden)):
                             sheet = _OdsSheet(name)
                     elif event == "end" and tables == 0:
                         if sheet is not None:
@@ -467,6 +516,12 @@ def _read_ods(document: Path, mapping: Mapping, notes: list[Problem]) -> tuple[s
     else:
         notes.extend(_sheet_notes(document, sheet.name, [], []))
     return sheet.name, sheet.grid, frozenset(sheet.uncomputed)
+
+
+def _same_sheet(name: str, wanted: str | None) -> bool:
+    """Whether an ODS sheet is the one the mapping names, surrounding spaces aside (its sheets are streamed:
+    the first that matches is read)."""
+    return wanted is not None and (name == wanted or name.strip() == wanted.strip())
 
 
 def _hidden_table_style(style: Any) -> bool:
@@ -600,25 +655,81 @@ def _ods_text(element: Any) -> str:
     return "".join(out)
 
 
-def _read_csv(document: Path, mapping: Mapping) -> tuple[str, _Grid]:
-    rows: list[list[str]] = []
-    limit = csv.field_size_limit(_CSV_MAX_FIELD)  # a cell may be longer than Python's default allows
+def _read_csv(document: Path, mapping: Mapping) -> tuple[str, _Grid, tuple[int, ...]]:
+    """The records of a CSV file and the file line each starts on (a quoted cell may span lines).
+
+    Read strictly: a quote left open swallowed the records below it into one cell, then said as empty fields
+    of the wrong case; it is refused at the line where its record starts.
+    """
+    raw = document.read_bytes()
+    encoding = mapping.source.encoding
     try:
-        with document.open(encoding=mapping.source.encoding, newline="") as stream:
-            try:
-                for row in csv.reader(stream, delimiter=mapping.source.delimiter):
-                    rows.append(row)
-            except csv.Error:
-                place, label = Place(document.stem, len(rows) + 1, 0, "csv"), "CSV"
-
-                def said(t: Callable[[str], str]) -> str:
-                    reason = t("fichier endommagé ou d'un autre format")
-                    return t("document {kind} illisible : {reason}").format(kind=label, reason=reason)
-
-                raise OfficeError([Problem.worded(place, said)]) from None
+        text = raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise OfficeError([_undecodable(document, raw, encoding, exc)]) from None
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    done = 0  # the file line the last record read ends on
+    limit = csv.field_size_limit(_CSV_MAX_FIELD)  # a cell may be longer than Python's default allows
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=mapping.source.delimiter, strict=True)
+    try:
+        for row in reader:
+            lines.append(done + 1)
+            rows.append(row)
+            done = reader.line_num
+    except csv.Error as exc:
+        at_end = str(exc).startswith("unexpected end of data")
+        raise OfficeError([_bad_quote(document, done + 1, at_end)]) from None
     finally:
         csv.field_size_limit(limit)
-    return document.stem, [[(cell_text(text), False) for text in row] for row in rows]
+    return document.stem, [[(cell_text(cell), False) for cell in row] for row in rows], tuple(lines)
+
+
+def _bad_quote(document: Path, line: int, at_end: bool) -> Problem:
+    """A quote the CSV reader cannot close, at ``file:line`` of the record it is in."""
+    if at_end:
+        reason = _t(
+            "guillemet ouvert dans cet enregistrement et jamais fermé (la cellule irait jusqu'à la fin du fichier)"
+        )
+    else:
+        reason = _t(
+            "guillemet non fermé ou mal placé dans cet enregistrement : une cellule entre guillemets se ferme par un"
+            ' guillemet suivi du séparateur ou de la fin de ligne (un guillemet dans le texte s\'écrit "")'
+        )
+    return _csv_problem(f"{document}:{line}", reason)
+
+
+def _undecodable(document: Path, raw: bytes, encoding: str, exc: UnicodeDecodeError) -> Problem:
+    """The first byte the encoding cannot read, at ``file:line:column``. A file otherwise in UTF-8 holds a
+    stray byte (a character pasted from elsewhere); one with no UTF-8 at all is likely Excel's cp1252 CSV.
+    (``utf-8-sig`` counts its offsets after the byte order mark.)"""
+    name = codecs.lookup(encoding).name
+    start = exc.start + (len(codecs.BOM_UTF8) if name == "utf-8-sig" and raw.startswith(codecs.BOM_UTF8) else 0)
+    line = raw.count(b"\n", 0, start) + 1
+    begin = raw.rfind(b"\n", 0, start) + 1
+    column = len(raw[begin:start].decode(encoding, errors="replace")) + 1
+    where = f"{document}:{line}:{column}"
+    byte = f"0x{raw[start]:02X}"
+    if not name.startswith("utf-8"):
+        other = _t("octet {byte} qui n'est pas du texte en {encoding}")
+        return _csv_problem(where, other, byte=byte, encoding=encoding)
+    if any(ord(char) > 127 and char != "\ufffd" for char in raw.decode("utf-8", errors="replace")):
+        stray = _t("octet {byte} qui n'est pas de l'utf-8 (un caractère collé d'un autre document ? retapez-le)")
+        return _csv_problem(where, stray, byte=byte)
+    cp1252 = _t(
+        "texte qui n'est pas en {encoding}"
+        ' (un CSV enregistré par Excel : encoding = "cp1252" dans la correspondance)'
+    )
+    return _csv_problem(where, cp1252, encoding="utf-8")
+
+
+def _csv_problem(where: str, reason: str, **fields: str) -> Problem:
+    """« document CSV illisible : {reason} », each part in the reader's language."""
+
+    def said(t: Callable[[str], str]) -> str:
+        return t("document {kind} illisible : {reason}").format(kind="CSV", reason=t(reason).format(**fields))
+
+    return Problem.worded(where, said)
 
 
 def _read_docx(document: Path, mapping: Mapping) -> tuple[str, _Grid]:

@@ -15,6 +15,7 @@ from testbench.tools.result import T, ToolResult, unwritten, unwritten_code
 
 if TYPE_CHECKING:
     from testbench.office.diff import Change
+    from testbench.office.importer import ImportResult
 
 
 def import_tool(document: Path, mapping: Path, output: Path) -> ToolResult:
@@ -73,18 +74,24 @@ def import_tool(document: Path, mapping: Path, output: Path) -> ToolResult:
     result.say(
         lambda _t, lang: tn("{path} : {count} cas écrit", "{path} : {count} cas écrits", count, lang, path=output)
     )
-    if done.left_out:
-        ids = ", ".join(done.left_out)
-        result.warn(
-            lambda _t, lang: tn(
-                "{count} cas laissé de côté : {ids}",
-                "{count} cas laissés de côté : {ids}",
-                len(done.left_out),
-                lang,
-                ids=ids,
-            )
-        )
+    if done.left_out or done.duplicates:
+        result.warn(lambda t, lang: _left_out(done, t, lang))
     if done.problems:
         result.code = EXIT_USAGE
     result.written.append(output)
     return result
+
+
+def _left_out(done: ImportResult, t: T, lang: str | None) -> str:
+    """The closing count of the cases left out, each row refused for an id already used among them."""
+    doubled = [
+        t("{id} ({place}, en double)").format(id=case_id, place=place.text(lang)) for case_id, place in done.duplicates
+    ]
+    ids = [*done.left_out, *doubled]
+    return tn(
+        "{count} cas laissé de côté : {ids}",
+        "{count} cas laissés de côté : {ids}",
+        len(ids),
+        lang,
+        ids=", ".join(ids),
+    )
