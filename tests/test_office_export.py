@@ -39,24 +39,34 @@ def run_cli(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture(scope="module")
 def bench(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A folder with the imported casebook, its session (EX-FSE-003 fails) and the session's report."""
+    """A folder with the exam book (the sample, EX-FSE-003's Part AMO made wrong and a NIR expected of
+    EX-FSE-001), its mapping, the imported casebook, its session (EX-FSE-003 fails) and the session's report.
+    The session runs the cases the document gives, so that the export writes every row."""
     work = tmp_path_factory.mktemp("export")
-    run_cli("import", XLSX, "--mapping", MAPPING, "-o", "cahier.xml", cwd=work)
-    casebook = work / "cahier.xml"
-    text = casebook.read_text(encoding="utf-8")
-    case3 = text.index('<case id="EX-FSE-003"')
-    wrong = text.index('expected="50.40"', case3)
-    text = text[:wrong] + 'expected="50.41"' + text[wrong + len('expected="50.40"') :]
-    nir = '<value id="e-nir" step="s-read-vitale" path="vitale.nir" type="string" expected="' + NIR + '"/>\n'
-    first = text.index("<expectations>", text.index('<case id="EX-FSE-001"')) + len("<expectations>\n")
-    casebook.write_text(text[:first] + nir + text[first:], encoding="utf-8")
+    book = openpyxl.load_workbook(XLSX)
+    sheet = book[SHEET]
+    rows, expected = rows_by_id(sheet), result_columns(sheet)["Résultats attendus"]
+    first = sheet.cell(rows["EX-FSE-001"], expected)
+    first.value = f"NIR = {NIR}\n{first.value}"
+    third = sheet.cell(rows["EX-FSE-003"], expected)
+    third.value = third.value.replace("Part AMO = 50,40 €", "Part AMO = 50,41 €")
+    book.save(work / "cahier.xlsx")
+    label = '"Part AMO" = { path = "invoice.totals.amo", type = "decimal" }\n'
+    nir = '"NIR" = { path = "vitale.nir", type = "string" }\n'
+    text = MAPPING.read_text(encoding="utf-8").replace(label, label + nir)
+    fixtures = EXAMPLES / "cahier-exemple.fixtures.xml"  # where its card profiles are found
+    text = text.replace('fixtures = "cahier-exemple.fixtures.xml"', f"fixtures = {json.dumps(fixtures.as_posix())}")
+    (work / "cahier.mapping.toml").write_text(text, encoding="utf-8")
+    run_cli("import", "cahier.xlsx", "--mapping", "cahier.mapping.toml", "-o", "cahier.xml", cwd=work)
     run = run_cli("run", "cahier.xml", "--session", "s.tbs", "--engine", "inprocess", "--cards", "inprocess",
                     "--report", "rapport", cwd=work)  # fmt: skip
     assert "EX-FSE-003 : échec" in run.stderr and "réussi 12 · échec 1" in run.stderr
     return work
 
 
-def export(bench: Path, *args: str | Path, document: Path = XLSX, mapping: Path = MAPPING) -> int:
+def export(bench: Path, *args: str | Path, document: Path | None = None, mapping: Path | None = None) -> int:
+    """``testbench export`` of the bench's session, by default into the bench's exam book with its mapping."""
+    document, mapping = document or bench / "cahier.xlsx", mapping or bench / "cahier.mapping.toml"
     return main(
         ["export", str(bench / "s.tbs"), "--document", str(document), "--mapping", str(mapping), *map(str, args)]
     )
@@ -77,7 +87,7 @@ def test_verdicts_observed_values_and_links_land_in_each_case_row(
     assert export(bench, "--to", target, "--report", bench / "rapport") == 0
     assert f"{target} : résultats de 13 cas écrits" in capsys.readouterr().out
     sheet = openpyxl.load_workbook(target)[SHEET]
-    original = openpyxl.load_workbook(XLSX)[SHEET]
+    original = openpyxl.load_workbook(bench / "cahier.xlsx")[SHEET]
     rows, cols = rows_by_id(original), result_columns(sheet)
     assert len(rows) == 13 and rows_by_id(sheet) == rows
     verdict, observed, link = cols["Verdict"], cols["Valeurs observées"], cols["Preuve"]
@@ -113,6 +123,7 @@ def test_verdicts_observed_values_and_links_land_in_each_case_row(
         if row not in rows.values():
             assert sheet.cell(row, verdict).value is None
     assert set(openpyxl.load_workbook(target).sheetnames) == set(openpyxl.load_workbook(XLSX).sheetnames)
+    assert "formule" not in capsys.readouterr().err  # the sample has none: nothing to say of computed values
 
 
 def test_english_words_and_the_opt_out_of_redaction(bench: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -139,7 +150,8 @@ def test_other_formats_become_a_sheet_with_the_same_header_and_rows(bench: Path,
     sheet = openpyxl.load_workbook(target).active
     rows, cols = rows_by_id(sheet), result_columns(sheet)
     assert rows == rows_by_id(openpyxl.load_workbook(XLSX)[SHEET])  # same rows at the same numbers
-    assert sheet.cell(rows["EX-FSE-003"], cols["Verdict"]).value == "échec"
+    # the shipped document expects 50,40 where the run expected 50,41: a verdict there would vouch for another case
+    assert sheet.cell(rows["EX-FSE-003"], cols["Verdict"]).value == "modifié depuis l'exécution : à relancer"
     assert sheet.cell(rows["EX-FSE-010"], cols["Verdict"]).value == "réussi"
     assert sheet.cell(rows["EX-FSE-003"], cols["Intitulé"]).value == "Lit médical, régime local Alsace-Moselle"
 
@@ -158,7 +170,7 @@ def test_a_csv_book_stays_csv_with_every_line(bench: Path) -> None:
     assert written[:titles] == original[:titles] and written.count(b"\r\n") == len(after)  # the document's CRLF
     header = after[HEADER_ROW - 1]
     by_id = {line[0]: line for line in after if line and line[0].startswith("EX-")}
-    assert by_id["EX-FSE-003"][header.index("Verdict")] == "échec"
+    assert by_id["EX-FSE-003"][header.index("Verdict")] == "modifié depuis l'exécution : à relancer"  # 50,40 there
     assert (
         by_id["EX-FSE-002"][header.index("Valeurs observées")]
         == "invoice.totals.amo = 56.00\ninvoice.totals.patient = 0.00"
@@ -196,7 +208,7 @@ def test_a_cp1252_csv_book_gets_the_values_it_cannot_spell_in_ascii(
 def test_a_merged_result_cell_is_placed_and_a_missing_column_is_added(
     bench: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    book = openpyxl.load_workbook(XLSX)
+    book = openpyxl.load_workbook(bench / "cahier.xlsx")
     sheet = book[SHEET]
     rows, cols = rows_by_id(sheet), result_columns(sheet)
     verdict = cols["Verdict"]
@@ -208,9 +220,8 @@ def test_a_merged_result_cell_is_placed_and_a_missing_column_is_added(
     document = tmp_path / "fusion.xlsx"
     book.save(document)
     mapping = tmp_path / "map.toml"
-    mapping.write_text(MAPPING.read_text(encoding="utf-8").replace('evidence = "Preuve"', 'evidence = "Rapport"'),
-                       encoding="utf-8")  # fmt: skip
-    shutil.copy(EXAMPLES / "cahier-exemple.fixtures.xml", tmp_path)
+    text = (bench / "cahier.mapping.toml").read_text(encoding="utf-8")
+    mapping.write_text(text.replace('evidence = "Preuve"', 'evidence = "Rapport"'), encoding="utf-8")
     target = tmp_path / "out.xlsx"
     assert export(bench, "--to", target, "--report", bench / "rapport", document=document, mapping=mapping) == 0
     captured = capsys.readouterr()
@@ -293,8 +304,8 @@ def test_cases_either_side_lacks_are_listed(bench: Path, capsys: pytest.CaptureF
     run_cli("run", "cahier.xml", "--session", "un.tbs", "--engine", "inprocess", "--cards", "inprocess",
               "-k", "EX-FSE-001", cwd=bench)  # fmt: skip
     target = bench / "un.xlsx"
-    assert main(["export", str(bench / "un.tbs"), "--to", str(target), "--document", str(XLSX),
-                 "--mapping", str(MAPPING)]) == 0  # fmt: skip
+    assert main(["export", str(bench / "un.tbs"), "--to", str(target), "--document", str(bench / "cahier.xlsx"),
+                 "--mapping", str(bench / "cahier.mapping.toml")]) == 0  # fmt: skip
     out = capsys.readouterr().out
     assert "cas du document absents de la session (lignes laissées telles quelles) : EX-FSE-002, EX-FSE-003" in out
     assert "résultats de 1 cas écrits" in out
@@ -338,7 +349,9 @@ def test_the_retained_verdict_is_written_not_the_recorded_one(
     assert main(["review", str(session), "EX-FSE-003", "--override", "pass", "--reason", "écart d'arrondi admis",
                  "--key", str(key)]) == 0  # fmt: skip
     target = tmp_path / "revue.xlsx"
-    assert main(["export", str(session), "--to", str(target), "--document", str(XLSX), "--mapping", str(MAPPING)]) == 0
+    document, mapping = bench / "cahier.xlsx", bench / "cahier.mapping.toml"
+    argv = ["export", str(session), "--to", str(target), "--document", str(document), "--mapping", str(mapping)]
+    assert main(argv) == 0
     capsys.readouterr()
     sheet = openpyxl.load_workbook(target)[SHEET]
     rows, cols = rows_by_id(sheet), result_columns(sheet)

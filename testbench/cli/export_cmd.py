@@ -3,7 +3,8 @@
 Exit 0 when the file is written (cases the document or the session lacks, and result cells that could
 not be written, are listed), 2 written from a session whose journal chain does not verify (said: its verdicts
 are no evidence) or the disk failed the write (full or failing), 3 invalid input (unreadable session, document,
-mapping or report folder; nothing written). The work is :func:`testbench.tools.export.export_tool`, which the
+mapping or report folder, a header the import would not find, result columns over mapped ones, a target open in a
+spreadsheet, no case to write; nothing written). The work is :func:`testbench.tools.export.export_tool`, which the
 workstation's « Exporter » calls too.
 """
 

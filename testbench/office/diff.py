@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from lxml import etree
 
@@ -87,3 +88,20 @@ def _canonical(element: etree._Element | None) -> bytes:
         return b""
     text = etree.tostring(element, method="c14n")
     return _BETWEEN_TAGS.sub(b"><", text).strip()
+
+
+def changed_fields(old: dict[str, Any], new: dict[str, Any]) -> tuple[str, ...]:
+    """The fields (keys of :data:`FIELD_WORDS`) in which two cases, as a session records them (``Case``
+    encoded), differ; where each was read (its ``source``: file, line) aside, since a case read from another
+    file at another line is the same case. A field ``old`` does not hold (a session recorded before it existed)
+    cannot have changed."""
+    names = (name for name in (*ATTRIBUTES, *CHILDREN) if name in old)
+    return tuple(name for name in names if _placeless(old[name]) != _placeless(new.get(name)))
+
+
+def _placeless(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _placeless(item) for key, item in value.items() if key != "source"}
+    if isinstance(value, list):
+        return [_placeless(item) for item in value]
+    return value

@@ -14,6 +14,10 @@ sheet with every row at the same row number (the rows above the header too: the 
 reads) and named as the mapping's ``[source] sheet``, so that the same mapping imports the file written; a
 CSV document exported to ``.csv`` stays CSV, every line kept. The file is written atomically; the session is
 only read.
+
+The document is read as ``testbench import`` reads it (its refusals are the export's) and each case compared
+with the one the session ran: a case changed since the run gets a mark, not a verdict. Result columns over the
+case's own, and an export that would write no case, are refused.
 """
 
 from __future__ import annotations
@@ -23,17 +27,21 @@ import csv
 import io
 import os
 import re
+import tempfile
+import warnings
 import zipfile
 from collections.abc import Callable
 from copy import copy
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from pathlib import Path
+from typing import Any, TypeVar
 
 from testbench import fmt
 from testbench.domain.verdict import Verdict
-from testbench.i18n import translator
-from testbench.office.mapping import CellRef, Mapping
+from testbench.i18n import _t, translator
+from testbench.office.diff import FIELD_WORDS, changed_fields
+from testbench.office.mapping import RESULT_CLASH, CellRef, Mapping
 from testbench.office.problems import OfficeError, Problem
 from testbench.office.tables import Cell, Table, case_rows, read_table
 from testbench.report.diff import chain_problems
@@ -46,6 +54,37 @@ from testbench.wholefile import write_whole
 RESULT_HEADERS = {"verdict": "Verdict", "observed": "Valeurs observées", "evidence": "Preuve"}
 #: The VBA project of a macro-enabled workbook (.xlsm): an .xlsx file cannot hold it
 _VBA_PART = "xl/vbaProject.bin"
+#: Microsoft 365 threaded comments: openpyxl drops them without a warning
+_THREADS = "xl/threadedComments/"
+#: What a case's verdict cell reads when the document changed the case since the run (its other result cells
+#: emptied): a verdict of the case as it was run would be read as one of the case as now written
+CHANGED_MARK = _t("modifié depuis l'exécution : à relancer")
+_CHANGED = _t(
+    "cas {case} modifié dans le document depuis l'exécution ({fields}) : son résultat n'est pas reporté"
+    " (la ligne le signale ; relancez le cas)"
+)
+_UNREADABLE_CASE = _t(
+    "cas {case} illisible dans le document (testbench import le détaille) : son résultat n'est pas reporté"
+    " (la ligne le signale)"
+)
+_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}table"
+_ODS_NAME = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}name"
+UNREDACTED = _t(
+    "valeurs observées NON anonymisées (export avec --no-redact) : ce classeur contient des données personnelles"
+)
+_NO_VALUES = _t(
+    "{count} formule(s) du classeur écrit sans valeur calculée (openpyxl ne garde pas ces valeurs) : ouvrez-le"
+    " dans un tableur et enregistrez-le avant de le réimporter ou de le donner en --document"
+)
+_DROPPED = _t(
+    "contenus du classeur non repris dans le fichier écrit (l'original les garde) : extensions (validations,"
+    " mises en forme conditionnelles…) {extensions}, commentaires en fil de discussion {threads}, autres {others}"
+)
+_OTHER_SHEETS = _t(
+    "feuilles du document non reprises dans le fichier écrit (seule « {sheet} » l'est ; l'original les garde) :"
+    " {names}"
+)
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -66,6 +105,7 @@ class ExportResult:
     problems: list[Problem] = field(default_factory=list)  # placed: a result cell that cannot be written
     added_columns: list[str] = field(default_factory=list)  # headers the export added
     altered: list[str] = field(default_factory=list)  # why the session's journal chain does not verify (French)
+    changed: list[str] = field(default_factory=list)  # cases the document changed since the run: marked, not written
 
 
 # -- what the session says ---------------------------------------------------------------------------
@@ -136,10 +176,10 @@ def _page_link(page: Path, folder: Path) -> str:
         return page.as_uri()
 
 
-def _by_case_id(session: SessionView, results: dict[Key, CaseResult], plan_id: str | None) -> dict[str, CaseResult]:
-    """Results by case id; a case id in several casebooks is the one of the document's plan."""
+def _by_case_id(session: SessionView, results: dict[Key, _T], plan_id: str | None) -> dict[str, _T]:
+    """Results (or definitions) by case id; a case id in several casebooks is the one of the document's plan."""
     plans = {casebook.sha256: casebook.plan_id for casebook in session.casebooks}
-    out: dict[str, CaseResult] = {}
+    out: dict[str, _T] = {}
     for (sha, case_id), result in results.items():
         if case_id not in out or plans.get(sha) == plan_id:
             out[case_id] = result
@@ -173,9 +213,12 @@ def export_results(
     if suffix not in allowed:
         unsupported = "extension de fichier non prise en charge ici (permises : {allowed})"
         raise OfficeError([Problem.of(target, unsupported, allowed=", ".join(allowed))])
+    now = _document_cases(document, mapping)  # the import's refusals (a header not found) are the export's
+    plan_id = _plan_id(table, mapping)
     with read_session(session_path) as session:
         links = report_links(report, target, session) if report is not None else None
-        results = _by_case_id(session, case_results(session, lang, redact, links), _plan_id(table, mapping))
+        results = _by_case_id(session, case_results(session, lang, redact, links), plan_id)
+        run = _by_case_id(session, {view.key: view.definition for view in session.cases}, plan_id)
         altered = chain_problems(session)  # as ``diff`` checks it: forged verdicts are written, but said
     rows = case_rows(table, mapping)
     outcome = ExportResult(
@@ -183,19 +226,91 @@ def export_results(
         not_in_session=[case_id for case_id in rows if case_id not in results],
         altered=altered,
     )
-    fields = ("verdict", "observed", "evidence") if report is not None else ("verdict", "observed")
     t = translator(lang)
-    headers = {name: getattr(mapping.results, name) or t(RESULT_HEADERS[name]) for name in fields}
-    columns, added = _columns(table, headers)
+    columns, added = _columns(table, mapping, _result_headers(table, mapping, t, with_link=report is not None))
     outcome.added_columns = list(added.values())
-    filled = [(rows[case_id], results[case_id]) for case_id in rows if case_id in results]
+    changed = _changed(table, rows, run, now, outcome)
+    filled = [(rows[case_id], results[case_id]) for case_id in rows if case_id in results and case_id not in changed]
+    if not filled:
+        raise OfficeError([*outcome.problems, _nothing_to_write(document, table, rows, changed)])
+    marked = [(rows[case_id], CaseResult(case_id, t(CHANGED_MARK), ())) for case_id in changed]
+    filled = sorted([*filled, *marked], key=lambda pair: pair[0])
     if suffix == ".csv":
         data = _csv(document, mapping, table, columns, added, filled)
     else:
-        data = _xlsx(document, mapping, table, columns, added, filled, outcome, t, macros=suffix == ".xlsm")
+        macros = suffix == ".xlsm"
+        data = _xlsx(document, mapping, table, columns, added, filled, outcome, t, macros, unredacted=not redact)
     write_whole(target, data)
-    outcome.written = [result.case_id for _row, result in filled]
+    outcome.written = [result.case_id for _row, result in filled if result.case_id not in changed]
     return outcome
+
+
+def _document_cases(document: Path, mapping: Mapping) -> dict[str, dict[str, Any]]:
+    """The cases the document gives now, as a session records a case (:class:`~testbench.casebook.model.Case`
+    encoded): read by the importer, then the casebook loader, as ``import`` then ``run`` read them. A case the
+    import leaves out is absent; a document the import refuses (no header found) is refused: :class:`OfficeError`."""
+    from testbench.casebook.loader import check_casebook_cases
+    from testbench.office.importer import import_document
+    from testbench.store import codec
+
+    xml = import_document(document, mapping).xml
+    with tempfile.TemporaryDirectory() as folder:  # card profiles refused there: the cases are read all the same
+        path = Path(folder) / "casebook.xml"
+        path.write_bytes(xml)
+        _casebook, _problems, cases = check_casebook_cases(path)
+    return {case.id: codec.loads(codec.dumps(case)) for case in cases}
+
+
+def _changed(
+    table: Table,
+    rows: dict[str, int],
+    run: dict[str, dict[str, Any]],
+    now: dict[str, dict[str, Any]],
+    outcome: ExportResult,
+) -> list[str]:
+    """The cases of both the document and the session whose document row no longer gives the case that ran
+    (an expected value edited after the run), each said at its row; their verdict would vouch for another case."""
+    changed = []
+    for case_id, row in rows.items():
+        if case_id not in run:
+            continue
+        if case_id not in now:
+            outcome.problems.append(Problem.of(table.place(row), _UNREADABLE_CASE, case=case_id))
+        elif fields := changed_fields(run[case_id], now[case_id]):
+            outcome.problems.append(
+                Problem.worded(
+                    table.place(row),
+                    lambda t, c=case_id, f=fields: t(_CHANGED).format(
+                        case=c, fields=", ".join(t(FIELD_WORDS[name]) for name in f)
+                    ),
+                )
+            )
+        else:
+            continue
+        changed.append(case_id)
+    outcome.changed = changed
+    return changed
+
+
+def _nothing_to_write(document: Path, table: Table, rows: dict[str, int], changed: list[str]) -> Problem:
+    """Why no row receives a result (the tool adds « rien n'est écrit »): a written file would hold none."""
+    if not rows:
+        said = "aucun cas sous l'en-tête (ligne {row}) : aucun résultat à reporter"
+        return Problem.of(document, said, row=table.header_row)
+    if changed:
+        said = "chaque cas de la session a été modifié dans le document depuis l'exécution : aucun résultat à reporter"
+        return Problem.of(document, said)
+    said = "aucun des {count} cas du document dans la session : aucun résultat à reporter (est-ce le bon document ?)"
+    return Problem.of(document, said, count=len(rows))
+
+
+def _result_headers(table: Table, mapping: Mapping, t: Callable[[str], str], with_link: bool) -> dict[str, str]:
+    """Result field -> the header (or letter) of its column. Without a report the evidence column is emptied when
+    the document has one: a previous export's link would stand beside this session's verdict."""
+    headers = {name: getattr(mapping.results, name) or t(RESULT_HEADERS[name]) for name in RESULT_HEADERS}
+    if not with_link and table.column(headers["evidence"]) is None:
+        del headers["evidence"]
+    return headers
 
 
 def _target_suffixes(table: Table, document: Path) -> tuple[str, ...]:
@@ -208,19 +323,28 @@ def _target_suffixes(table: Table, document: Path) -> tuple[str, ...]:
     return (".xlsx",)
 
 
-def _columns(table: Table, headers: dict[str, str]) -> tuple[dict[str, int], dict[int, str]]:
+def _columns(table: Table, mapping: Mapping, headers: dict[str, str]) -> tuple[dict[str, int], dict[int, str]]:
     """Result field -> 1-based column (the document's, by header text or letter, else a new one after the
-    last header), and the columns added with their header."""
+    last header), and the columns added with their header. A result column that a [columns] field reads, or
+    that two results share, is refused at its mapping line: results written there would replace the case."""
     last = max(table.header.values(), default=0)
+    read = {col: name for name, spec in mapping.columns.items() if (col := table.column(spec)) is not None}
     columns: dict[str, int] = {}
     added: dict[int, str] = {}
+    problems = []
     for name, header in headers.items():
         col = table.column(header)
         if col is None:
             last += 1
             col = last
             added[col] = header
+        clash = read.get(col) or next((other for other, taken in columns.items() if taken == col), None)
+        if clash is not None:
+            place = mapping.result_places.get(name, mapping.path)
+            problems.append(Problem.of(place, RESULT_CLASH, column=header, key=name, field=clash))
         columns[name] = col
+    if problems:
+        raise OfficeError(problems)
     return columns, added
 
 
@@ -238,14 +362,20 @@ def _xlsx(
     outcome: ExportResult,
     t: Callable[[str], str],
     macros: bool = False,
+    unredacted: bool = False,
 ) -> bytes:
-    """The workbook written; ``macros``: an .xlsm written from an .xlsm, its VBA project carried over."""
+    """The workbook written; ``macros``: an .xlsm written from an .xlsm, its VBA project carried over;
+    ``unredacted``: marked so in its properties and on its observed values' header."""
     import openpyxl
     from openpyxl.cell.cell import MergedCell
     from openpyxl.styles import Alignment
 
+    dropped: list[str] = []  # openpyxl's warnings: what it reads and will not write (an x14 validation)
     if table.kind == "xlsx":
-        book = openpyxl.load_workbook(document, keep_vba=macros)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            book = openpyxl.load_workbook(document, keep_vba=macros)
+        dropped = [str(warning.message) for warning in caught]
         sheet = book[mapping.source.sheet or book.sheetnames[0]]
     else:
         book = openpyxl.Workbook()
@@ -272,15 +402,87 @@ def _xlsx(
             cell.value = text or None
             if name == "observed":
                 cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal=cell.alignment.horizontal)
-            elif name == "evidence" and text:
-                cell.hyperlink = text
-                cell.style = "Hyperlink"
+            elif name == "evidence":
+                cell.hyperlink = text or None  # emptied: a previous export's link led to another session's report
+                if text:
+                    cell.style = "Hyperlink"
+    if unredacted:
+        _mark_unredacted(book, sheet.cell(table.header_row, columns["observed"]), t)
+    formulas = _formulas(book) if table.kind == "xlsx" else 0
+    if formulas:
+        book.calculation.fullCalcOnLoad = True  # a spreadsheet computes them again when it opens the file
     out = io.BytesIO()
     book.save(out)
     if table.kind == "xlsx":
         _say_lost_drawings(document, out.getvalue(), outcome)
         _say_lost_macros(document, out.getvalue(), outcome)
+        _say_dropped(document, out.getvalue(), dropped, outcome)
+        if formulas:
+            _say_formulas(document, formulas, outcome)
+    elif table.kind == "ods":
+        _say_other_sheets(document, table, outcome)
     return out.getvalue()
+
+
+def _mark_unredacted(book: Any, header: Any, t: Callable[[str], str]) -> None:
+    """A workbook written with ``--no-redact`` says so where it travels with the file: its properties (the
+    subject and keywords a file manager shows) and a note on the observed values' header."""
+    from openpyxl.cell.cell import MergedCell
+    from openpyxl.comments import Comment
+
+    said = t(UNREDACTED)
+    book.properties.subject = said
+    book.properties.keywords = t("non anonymisé")
+    if not isinstance(header, MergedCell):
+        header.comment = Comment(said, "testbench")
+
+
+def _formulas(book: Any) -> int:
+    """The formula cells of the workbook: openpyxl writes them without the value a spreadsheet computed."""
+    return sum(cell.data_type == "f" for sheet in book.worksheets for row in sheet.iter_rows() for cell in row)
+
+
+def _say_formulas(document: Path, count: int, outcome: ExportResult) -> None:
+    """The written workbook's formulas have no computed value until a spreadsheet saves it: the import reads
+    such a cell as empty (refused), and so would the next export given it as ``--document``."""
+    outcome.problems.append(Problem.of(document, _NO_VALUES, count=count))
+
+
+def _threads(workbook: bytes) -> int:
+    with zipfile.ZipFile(io.BytesIO(workbook)) as archive:
+        return sum(name.startswith(_THREADS) for name in archive.namelist())
+
+
+def _say_dropped(document: Path, written: bytes, dropped: list[str], outcome: ExportResult) -> None:
+    """What openpyxl said it would not carry (extensions: an x14 validation, a conditional format), and the
+    threaded comments it drops unsaid: counted, never its English words; the original keeps them."""
+    try:
+        threads = max(_threads(document.read_bytes()) - _threads(written), 0)
+    except (OSError, zipfile.BadZipFile):
+        threads = 0
+    extensions = sum("extension" in message.casefold() for message in dropped)
+    others = len(dropped) - extensions
+    if extensions or others or threads:
+        outcome.problems.append(
+            Problem.of(document, _DROPPED, extensions=extensions, threads=threads, others=others)
+        )
+
+
+def _say_other_sheets(document: Path, table: Table, outcome: ExportResult) -> None:
+    """An ODS document's other sheets are not carried into the XLSX written (its table of cases is): named."""
+    from lxml import etree
+
+    try:
+        with zipfile.ZipFile(document) as archive, archive.open("content.xml") as content:
+            names = [
+                element.get(_ODS_NAME) or ""
+                for _event, element in etree.iterparse(content, events=("start",), tag=_ODS_TABLE)
+            ]
+    except (OSError, zipfile.BadZipFile, KeyError, etree.XMLSyntaxError):
+        return  # read a moment ago as a table: nothing to name rather than a failed export
+    others = [name for name in names if name != table.name]
+    if others:
+        outcome.problems.append(Problem.of(document, _OTHER_SHEETS, names=", ".join(others), sheet=table.name))
 
 
 #: What an XLSX sheet's name cannot hold (Excel): these characters, more than 31 characters, an apostrophe at

@@ -19,6 +19,7 @@ from typing import Any
 from testbench.casebook.xsd_messages import ATTRIBUTE_DID_YOU_MEAN
 from testbench.domain.vocabulary import ACTIONS, OBSERVATION_PATHS, known_path
 from testbench.fmt import os_reason
+from testbench.i18n import _t
 from testbench.office.problems import OfficeError, Problem
 from testbench.tomlfile import KeyPath, TomlSyntaxError, parse_toml, path_problem, place, read_config
 
@@ -59,6 +60,9 @@ IDENTITY_FIELDS = (
 )
 #: Columns the export of results fills (``[results]``).
 RESULT_FIELDS = ("verdict", "observed", "evidence")
+#: A result column that a [columns] field reads or another result key names (the export checks the columns
+#: the document resolves too)
+RESULT_CLASH = _t("colonne « {column} » de [results] ({key}) déjà occupée par {field} : le résultat l'écraserait")
 EXPECT_TYPES = ("decimal", "integer", "string", "date", "boolean")
 
 _TOP = (
@@ -162,6 +166,7 @@ class Mapping:
     expected: dict[str, ExpectSpec] = field(default_factory=dict)  # casefolded label -> path and type
     conversions: Conversions = field(default_factory=Conversions)
     identity_places: dict[str, str] = field(default_factory=dict)  # identity key -> ``mapping.toml:LINE:COL``
+    result_places: dict[str, str] = field(default_factory=dict)  # [results] key -> ``mapping.toml:LINE:COL``
 
 
 def is_letter(spec: str) -> bool:
@@ -184,6 +189,11 @@ def column_letters(index: int) -> str:
         index, rest = divmod(index - 1, 26)
         out = chr(65 + rest) + out
     return out
+
+
+def same_column(spec: str) -> str:
+    """A column spec as compared with another (spaces collapsed, case aside): equal specs name the same column."""
+    return " ".join(spec.split()).casefold()
 
 
 def load_mapping(path: Path) -> Mapping:
@@ -282,7 +292,8 @@ class _Reader:
                 self.problem(key, "clé inconnue « {key} »", on_key=True, key=key)
         source = self.source(self.table(data, "source"))
         columns = self.columns(self.table(data, "columns"))
-        results = self.results(self.table(data, "results"))
+        results = self.results(self.table(data, "results"), columns)
+        result_places = {key: self.place(key) for key in RESULT_FIELDS if getattr(results, key)}
         identity = self.identity(self.table(data, "identity"))
         identity_places = {key: self.place(key) for key in identity}
         defaults = self.defaults(self.table(data, "defaults"))
@@ -309,6 +320,7 @@ class _Reader:
             expected=expected,
             conversions=conversions,
             identity_places=identity_places,
+            result_places=result_places,
         )
 
     def positive(self, key: str, value: Any, default: int) -> int:
@@ -364,7 +376,9 @@ class _Reader:
                 out[key] = text.strip()
         return out
 
-    def results(self, table: dict[str, Any]) -> ResultColumns:
+    def results(self, table: dict[str, Any], columns: dict[str, str]) -> ResultColumns:
+        """The result columns; one a [columns] field reads, or two keys share, is refused (the export would write
+        the results over the case's id, its expected values…)."""
         values: dict[str, str | None] = {}
         for key, value in table.items():
             if key not in RESULT_FIELDS:
@@ -374,7 +388,17 @@ class _Reader:
                 self.problem(key, "« {key} » doit être un texte entre guillemets (en-tête ou lettre)", key=key)
                 continue
             values[key] = self.text(key, value)
+            if values[key]:
+                self.result_clash(key, values[key] or "", columns, values)
         return ResultColumns(**values)
+
+    def result_clash(self, key: str, spec: str, columns: dict[str, str], results: dict[str, str | None]) -> None:
+        """``spec`` (the column of result ``key``) is a column of [columns] or of an earlier result key: said."""
+        wanted = same_column(spec)
+        taken = [name for name, other in columns.items() if same_column(other) == wanted]
+        taken += [name for name, other in results.items() if name != key and other and same_column(other) == wanted]
+        if taken:
+            self.problem(key, RESULT_CLASH, column=spec, key=key, field=taken[0])
 
     def identity(self, table: dict[str, Any]) -> dict[str, str | CellRef]:
         out: dict[str, str | CellRef] = {}

@@ -39,6 +39,8 @@ def export_tool(
             session, document, load_mapping(mapping), target, lang or default_language(), redact=redact, report=report
         )
     except OfficeError as exc:
+        for note in exc.notes:  # the sheet read: often why the header is not found (as the import says it)
+            result.say(lambda _t, lang, note=note: note.text(lang))
         result.warn_each(exc.problems)
         return result.fail(EXIT_USAGE, lambda t, _lang: t("rien n'est écrit"), prefixed=False)
     except SessionError as exc:
@@ -101,6 +103,23 @@ def _usage_problem(target: Path, document: Path) -> Render | None:
         return lambda t, _lang: t(
             "{path} est le document d'origine : écrivez les résultats dans un autre fichier"
         ).format(path=target)
+    lock = _lock_file(target)
+    if lock is not None:
+        return lambda t, _lang: t(
+            "{path} est ouvert dans un tableur (fichier de verrou {lock}) : fermez-le, puis exportez à nouveau"
+        ).format(path=target, lock=lock.name)
+    return None
+
+
+def _lock_file(target: Path) -> Path | None:
+    """The lock file a spreadsheet keeps beside a workbook it has open (LibreOffice ``.~lock.NAME#``, Excel
+    ``~$NAME``, the name's first two characters replaced when long): replaced there, the file would be saved
+    over again by the spreadsheet, or the replacement refused on Windows."""
+    name = target.name
+    candidates = [f".~lock.{name}#", f"~${name}"] + ([f"~${name[2:]}"] if len(target.stem) >= 7 else [])
+    for candidate in candidates:
+        if os.path.lexists(target.parent / candidate):
+            return target.parent / candidate
     return None
 
 
