@@ -53,7 +53,7 @@ def test_a_run_leaves_an_intact_chain_covering_every_result_row(tmp_path: Path) 
         ("DELETE FROM events WHERE id = 2", "supprimée"),
         ("INSERT INTO events (kind, mono_ns, wall, data) VALUES ('step-end', 1, 1, '{}')", "hors chaîne"),
         ("UPDATE chain SET digest = replace(digest, substr(digest, 1, 1), 'x') WHERE seq = 3", "modifiée"),
-        ("DELETE FROM chain WHERE seq = 4", "supprimée ou déplacée"),
+        ("DELETE FROM chain WHERE seq = 4", "chaîne : entrée 4 supprimée"),
         ("UPDATE artifacts SET data = CAST('<fse>retouchée</fse>' AS BLOB)", "ne correspond plus à son empreinte"),
     ],
 )

@@ -24,6 +24,7 @@ from testbench.signing import init_key, load_signer
 ISO = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 OK = {"fr": "ok : ", "en": "ok: "}
 VERDICTS = {"fr": ("INTÈGRE", "ALTÉRÉ"), "en": ("INTACT", "ALTERED")}
+LIMIT = {"fr": "limite : ", "en": "limit: "}
 
 
 def verify(capsys, *argv: str, lang: str) -> tuple[int, list[str]]:
@@ -63,7 +64,8 @@ def test_a_whole_session_says_ok_then_intact_without_an_iso_date(tmp_path: Path,
     session = campaign(tmp_path, hostile=False)
     code, lines = verify(capsys, str(session), lang=lang)
     assert code == 0 and lines[-1] == VERDICTS[lang][0], lines
-    assert all(line.startswith(OK[lang]) for line in lines[:-1]) and len(lines) >= 2, lines
+    assert lines[-2].startswith(LIMIT[lang]), lines  # a session alone vouches only for itself, said before its verdict
+    assert all(line.startswith(OK[lang]) for line in lines[:-2]) and len(lines) >= 3, lines
     assert not ISO.search("\n".join(lines)), lines
 
 

@@ -17,11 +17,18 @@ from pathlib import Path
 def register(sub: argparse._SubParsersAction) -> None:
     verify = sub.add_parser("verify", help="vérifier l'intégrité d'un dossier de rapport ou d'une session")
     verify.add_argument(
-        "path", type=Path, metavar="RAPPORT|SESSION", help="dossier d'un rapport, ou fichier de session"
+        "path",
+        type=Path,
+        metavar="RAPPORT|SESSION",
+        help="dossier d'un rapport, ou fichier de session ; une session seule n'est vérifiée qu'en interne : une"
+        " chaîne recalculée en entier ou une fin coupée ne se voient que contre un rapport signé (--session)",
     )
     verify.add_argument("--key", type=Path, metavar="FICHIER", help="clé publique attendue du signataire")
     verify.add_argument(
-        "--session", type=Path, metavar="SESSION", help="vérifier aussi que le rapport vient de cette session"
+        "--session",
+        type=Path,
+        metavar="SESSION",
+        help="vérifier aussi que le rapport vient de cette session, ni coupée ni réécrite depuis",
     )
     verify.add_argument("--require-signature", action="store_true", help="refuser un rapport non signé")
     # kept for the scripts that pass it: an unsigned report is no longer refused by default

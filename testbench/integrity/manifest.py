@@ -37,8 +37,6 @@ REPORT_NAMES = (
 )
 MANIFEST_FORMAT = "testbench-manifest/1"
 SIGNATURE_FORMAT = "testbench-signature/1"
-#: files a live session leaves beside itself; they change on their own and are not part of a report
-TRANSIENT_SUFFIXES = ("-wal", "-shm", "-journal", ".lock")
 
 
 def _sha256_file(path: Path) -> str:
@@ -49,18 +47,11 @@ def _sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def _is_transient(path: Path) -> bool:
-    """A live session's companion (``x.tbsession-wal``, ``x.tbsession.lock``…) next to its session file."""
-    for suffix in TRANSIENT_SUFFIXES:
-        if path.name.endswith(suffix) and path.with_name(path.name[: -len(suffix)]).is_file():
-            return True
-    return False
-
-
 def scan(folder: Path) -> tuple[list[str], dict[str, str]]:
-    """The folder's regular files (POSIX relative paths, sorted; the manifest, its signature and
-    transients left out) and everything else in it that a report never holds: symbolic links,
-    special files and empty folders, each with what it is. Links are never followed."""
+    """The folder's regular files (POSIX relative paths, sorted; the manifest and its signature left out) and
+    everything else in it that a report never holds: symbolic links, special files and empty folders, each with
+    what it is. Links are never followed. No name is left out for looking transient (``-wal``, ``.lock``…): a
+    build writes none, and a file planted under such a name would otherwise pass unseen."""
     files: list[str] = []
     odd: dict[str, str] = {}
     for root, dirs, names in os.walk(folder, followlinks=False):
@@ -77,13 +68,13 @@ def scan(folder: Path) -> tuple[list[str], dict[str, str]]:
                 continue
             elif not stat.S_ISREG(mode):
                 odd[rel] = "fichier spécial"
-            elif rel not in (MANIFEST, SIGNATURE) and not _is_transient(p):
+            elif rel not in (MANIFEST, SIGNATURE):
                 files.append(rel)
     return sorted(files), odd
 
 
 def report_files(folder: Path) -> list[str]:
-    """Every regular file (POSIX relative paths, sorted) but the manifest, its signature and transients."""
+    """Every regular file (POSIX relative paths, sorted) but the manifest and its signature."""
     return scan(folder)[0]
 
 

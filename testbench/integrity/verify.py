@@ -32,6 +32,11 @@ class VerifyUsageError(Exception):
 
 #: the line of a valid signature; its date is written when shown, as the language shown writes a date
 SIGNED = "signature Ed25519 valide, clé {key} (signé le {date})"
+#: what a session's own chain cannot show (docs/reports.md, « What verify cannot see »), said before its verdict
+INTERNAL_ONLY = _t(
+    "limite : intègre en interne ; une chaîne recalculée en entier ou une fin coupée ne se voient que contre un"
+    " rapport signé (verify RAPPORT --session SESSION) ou une revue signée"
+)
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,7 @@ class Verdict:
     unsigned_required: bool = False  # the same, where a signature was required: a failure, not a change
     other_signer: tuple[str, str] | None = None  # intact, signed by a key (found, expected), not the one expected
     other_session: list[str] = field(default_factory=list)  # the session given is not the report's
+    session_alone: bool = False  # a session checked without a report: its chain vouches only for itself
     added_attempts: list[AddedAttempt] = field(default_factory=list)  # attempts the session gained since the report
     added_reviews: list[AddedReview] = field(default_factory=list)  # reviews the session gained since the report
     added_cover: list[dict[str, str]] = field(default_factory=list)  # cover completions made since the report
@@ -110,6 +116,8 @@ def verdict_lines(result: Verdict, t: Callable[[str], str], lang: str | None = N
     out += [_added_attempt(attempt, t, lang) for attempt in result.added_attempts]
     out += [_added_review(review, t, lang) for review in result.added_reviews]
     out += [_added_completion(entry, t, lang) for entry in result.added_cover]
+    if result.session_alone and not result.altered:
+        out.append(t(INTERNAL_ONLY))
     if result.altered:
         out.append(t("ALTÉRÉ"))
     elif result.other_session:  # the report may be whole: it is the session given that is not its own
@@ -467,18 +475,18 @@ def _compare_with_session(
         result.problems.append(
             "le rapport n'a pas été construit depuis cette session, ou la session a été réécrite (chaînes différentes)"
         )
-    elif len(live) < length:
+    elif len(live) < length:  # one sentence of the catalogue, « session : » with it: read back whole in English
         cut = tn(
-            "journal coupé — la session n'a plus que {count} entrée de chaîne, le rapport a été construit sur"
-            " {length} (tête {head}…) : des enregistrements ont été retirés",
-            "journal coupé — la session n'a plus que {count} entrées de chaîne, le rapport a été construit sur"
-            " {length} (tête {head}…) : des enregistrements ont été retirés",
+            "session : journal coupé — la session n'a plus que {count} entrée de chaîne, le rapport a été construit"
+            " sur {length} (tête {head}…) : des enregistrements ont été retirés",
+            "session : journal coupé — la session n'a plus que {count} entrées de chaîne, le rapport a été construit"
+            " sur {length} (tête {head}…) : des enregistrements ont été retirés",
             len(live),
             "fr",
             length=length,
             head=head[:16],
         )
-        result.problems.append(f"session : {cut}")
+        result.problems.append(cut)
     elif len(live) > length:
         scrub = _scrubber(session, report_data, scrubber)
         result.added_attempts = _added_attempts(session, live[length:])
@@ -621,8 +629,9 @@ def _added_reviews(
 
 
 def verify_session(path: Path) -> Verdict:
-    """Check a session's chain and its annotations' signatures."""
-    result = Verdict()
+    """Check a session's chain and its annotations' signatures. The head is given in full, for a reviewer to
+    compare with a report's anchor: alone, a chain recomputed whole or cut short still reads intact."""
+    result = Verdict(session_alone=True)
     _check_session(path, result, "")
     return result
 
@@ -645,13 +654,13 @@ def _check_session(path: Path, result: Verdict, prefix: str) -> IntegrityRecord:
         raise VerifyUsageError(str(exc)) from None
     report = record.chain
     result.problems += [prefix + p for p in report.problems]
-    if report.ok:
+    if report.ok:  # a session alone shows its head in full: what a reviewer compares with a report's anchor
         intact = tn(
-            "chaîne du journal intègre ({count} entrée, tête {head}…)",
-            "chaîne du journal intègre ({count} entrées, tête {head}…)",
+            "chaîne du journal intègre ({count} entrée, tête {head})",
+            "chaîne du journal intègre ({count} entrées, tête {head})",
             report.length,
             "fr",
-            head=report.head[:16],
+            head=report.head if result.session_alone else report.head[:16] + "…",
         )
         result.ok_lines.append(prefix + intact)
     for (_, case_id), items in sorted(record.annotations.items()):

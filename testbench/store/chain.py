@@ -346,15 +346,24 @@ def iter_entries(conn: sqlite3.Connection, upto: int | None = None) -> Iterator[
 
 
 def verify_links(items: Iterable[dict[str, Any]]) -> ChainReport:
-    """Check that the entries link up (what a report folder can check without the session)."""
+    """Check that the entries link up (what a report folder can check without the session).
+
+    A break in the numbering is said once, where it is: the entries after a deleted one are all one place
+    off, and naming each would bury the one line that matters."""
     report = ChainReport()
     prev = GENESIS
-    i = 0
+    i = last_seq = 0
     for i, e in enumerate(items, start=1):
-        if e["seq"] != i:
-            report.problems.append(f"chaîne : entrée n° {e['seq']} à la place {i} (entrée supprimée ou déplacée)")
-        if e["prev"] != prev:
-            report.problems.append(f"chaîne : l'entrée {e['seq']} ne suit pas la précédente (prev différent)")
+        seq = e["seq"]
+        unlinked = e["prev"] != prev
+        if seq > last_seq + 1 and unlinked:  # entries missing here, and the next one's link shows it
+            report.problems.append(_deleted(last_seq + 1, seq - 1))
+            unlinked = False
+        elif seq not in (last_seq + 1, i):  # out of place, and not merely following one that was
+            report.problems.append(f"chaîne : entrée n° {seq} à la place {i} (entrée supprimée ou déplacée)")
+        last_seq = seq
+        if unlinked:
+            report.problems.append(f"chaîne : l'entrée {seq} ne suit pas la précédente (prev différent)")
         expected = link_hash(e["prev"], e["kind"], e["first_id"], e["last_id"], e["digest"])
         if e["hash"] != expected:
             report.problems.append(f"chaîne : l'entrée {e['seq']} ({_word(e['kind'])}) a été modifiée")
@@ -362,6 +371,19 @@ def verify_links(items: Iterable[dict[str, Any]]) -> ChainReport:
     report.length = i
     report.head = prev
     return report
+
+
+def _deleted(first: int, last: int) -> str:
+    if first == last:
+        return f"chaîne : entrée {first} supprimée"
+    return tn(
+        "chaîne : {count} entrée supprimée ({first}–{last})",
+        "chaîne : {count} entrées supprimées ({first}–{last})",
+        last - first + 1,
+        "fr",
+        first=first,
+        last=last,
+    )
 
 
 def verify(conn: sqlite3.Connection) -> ChainReport:
@@ -423,18 +445,23 @@ def _verify(conn: sqlite3.Connection) -> ChainReport:
         for e, (digest, n) in _digests(conn, kind, group)
         if digest != e["digest"]
     ]
+    started: set[int] = set()  # attempts whose start entry is already said to differ
     for e, n in sorted(differ, key=lambda c: c[0]["seq"]):  # in the chain's order
         rows = range(e["first_id"], e["last_id"] + 1)
         report.problems.append(_located(conn, _TABLE[e["kind"]], rows, _differs(e, n)))
+        if e["kind"] == "attempt-start":
+            started.update(rows)
     finishes = _digests(conn, "attempt-finish", list(finish_last.values())) if finish_last else ()
-    for e, (digest, _) in finishes:  # the latest finish entry of each attempt, in attempt order
-        if digest != e["digest"]:
-            attempt, seq = e["first_id"], e["seq"]
-            changed = f"verdict ou motif modifié après coup (ligne {attempt} des tentatives, entrée {seq})"
-            located = _located(conn, "attempts", [attempt], changed)
-            if located == changed:  # the attempt's row is gone: its id is all there is to name
-                located = f"tentative {attempt} : verdict ou motif modifié après coup (entrée {seq})"
-            report.problems.append(located)
+    for e, (digest, n) in finishes:  # the latest finish entry of each attempt, in attempt order
+        if digest == e["digest"]:
+            continue
+        attempt, seq = e["first_id"], e["seq"]
+        if not n:  # the attempt's row is gone: no case to name, its row id only, said once with its start
+            if attempt not in started:
+                report.problems.append(_differs(e, 0))
+            continue
+        changed = f"verdict ou motif modifié après coup (ligne {attempt} des tentatives, entrée {seq})"
+        report.problems.append(_located(conn, "attempts", [attempt], changed))
     _verify_states(conn, state_last, states_required or bool(state_last), report)
     optional = () if states_required else _OPTIONAL
     for table in (*_ALWAYS, *_OPTIONAL):
@@ -451,13 +478,8 @@ def _verify(conn: sqlite3.Connection) -> ChainReport:
                 ids=_ids(extra),
             )
             report.problems.append(_located(conn, table, extra, outside))
-    # stored files are addressed by their SHA-256: the key itself proves the content
     if has_table(conn, "artifacts"):
-        for sha, data in conn.execute("SELECT sha256, data FROM artifacts"):
-            if hashlib.sha256(bytes(data)).hexdigest() != sha:
-                report.problems.append(
-                    f"{_word('artifacts')} : le fichier {sha[:16]}… ne correspond plus à son empreinte"
-                )
+        report.problems += _verify_artifacts(conn)
     # an attempt's end (verdict, reason, end time) given without a chained finish entry
     rows = conn.execute(
         "SELECT id FROM attempts WHERE verdict != 'none' OR reason != '' OR ended_wall IS NOT NULL"
@@ -469,6 +491,61 @@ def _verify(conn: sqlite3.Connection) -> ChainReport:
         )
     _verify_annotation_anchors(conn, annotation_entries, report)
     return report
+
+
+#: the media type the runner gives a file by its name's suffix, when its bytes read as UTF-8
+#: (testbench.runner.actions: DOCUMENTS and _media; tests/test_integrity_artifacts.py holds the two together)
+_TEXT_TYPES = {"xml": "application/xml", "json": "application/json"}
+_TEXT_DEFAULT = "text/plain"
+_BINARY = "application/octet-stream"
+
+
+def expected_media_type(name: str, data: bytes) -> str:
+    """The media type a file named ``name`` holding ``data`` is stored with: text only when it reads as UTF-8,
+    since the report exports and redacts text as UTF-8 and keeps the rest as bytes."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return _BINARY
+    return _TEXT_TYPES.get(name.rpartition(".")[2].lower(), _TEXT_DEFAULT)
+
+
+def _verify_artifacts(conn: sqlite3.Connection) -> list[str]:
+    """Each stored file against what vouches for it: its content against its SHA-256 (its key), its recorded
+    size against its content, its media type against its content and the chained names of its links (the type
+    decides whether a report exports it as text; no entry covers it, but the runner derives it from them)."""
+    names: dict[str, list[tuple[int, str]]] = {}
+    if has_table(conn, "artifact_links"):
+        for link, sha, name in conn.execute("SELECT id, sha256, name FROM artifact_links ORDER BY id"):
+            names.setdefault(sha, []).append((link, str(name)))
+    problems = []
+    for sha, size, media, data in conn.execute("SELECT sha256, size, media_type, data FROM artifacts ORDER BY sha256"):
+        data = bytes(data)
+        links = names.get(sha, [])
+        if hashlib.sha256(data).hexdigest() != sha:
+            said = f"{_word('artifacts')} : le fichier {sha[:16]}… ne correspond plus à son empreinte"
+        elif size != len(data):
+            said = (
+                f"{_word('artifacts')} : le fichier {sha[:16]}… a une taille enregistrée fausse ({size} octets au"
+                f" lieu de {len(data)})"
+            )
+        elif not _media_fits(str(media), data, [name for _, name in links]):
+            said = (
+                f"{_word('artifacts')} : le fichier {sha[:16]}… a un type enregistré ({media}) que ni son nom ni ses"
+                " octets ne justifient"
+            )
+        else:
+            continue
+        problems.append(_located(conn, "artifact_links", [link for link, _ in links], said) if links else said)
+    return problems
+
+
+def _media_fits(media: str, data: bytes, names: list[str]) -> bool:
+    """Whether ``media`` is what the runner gives ``data`` under one of ``names`` (a file stored once by its
+    content may be linked under several); with no link, whether it is text exactly when the bytes read as text."""
+    if names:
+        return any(expected_media_type(name, data) == media for name in names)
+    return (media == _BINARY) == (expected_media_type("", data) == _BINARY)
 
 
 def _uncovered(conn: sqlite3.Connection, table: str, spans: list[tuple[int, int]]) -> list[int]:
