@@ -120,6 +120,9 @@ def known_values(session: SessionView) -> KnownValues:
             _add_fixtures(known, json.loads(recorded))
     for blob in session.artifact_blobs("application/xml"):  # the application's FSE names its beneficiary
         _add_xml_fields(known, blob)
+    for blob in session.artifact_blobs("application/octet-stream"):  # as does one in windows-1252, or malformed
+        if _looks_like_xml(blob):
+            _add_xml_fields(known, blob)
     files: set[bytes] = set()  # every case reads the same few card files: each decoded once
     for text in session.trace_texts("apdu", distinct=True):  # and exchanges them in the same few lines
         files.update(apdu_responses(text))
@@ -145,7 +148,19 @@ def _add_fixtures(known: KnownValues, fixtures: dict[str, dict[str, dict[str, st
         _step_identifiers(known, prescription)
 
 
-_XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
+#: the safe settings (no DTD, no entity, no network), and ``recover``: a malformed FSE (the very failure a case
+#: reports) still names its beneficiary, and what it names must be masked wherever the export writes it
+_XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False, recover=True)
+#: a file's start, read to tell XML from other bytes: a UTF-8 BOM, then a declaration or a first element
+_XML_START = re.compile(rb"(?:\xef\xbb\xbf)?\s*<[?!A-Za-z_]")
+
+
+def _looks_like_xml(blob: bytes) -> bool:
+    """An XML file the store could not keep as text (``application/octet-stream``: an FSE in windows-1252 or
+    UTF-16): its first bytes say so; lxml then reads the encoding its declaration (or BOM) gives."""
+    if blob[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16, its BOM first
+        return _XML_START.match(blob[:256].decode("utf-16", "replace").encode("utf-8")) is not None
+    return _XML_START.match(blob, 0, 256) is not None
 
 
 def _add_xml_fields(known: KnownValues, blob: bytes) -> None:
@@ -156,7 +171,9 @@ def _add_xml_fields(known: KnownValues, blob: bytes) -> None:
     """
     try:
         root = etree.fromstring(blob, _XML)
-    except etree.XMLSyntaxError:
+    except etree.XMLSyntaxError:  # nothing recovered (no element at all)
+        return
+    if root is None:
         return
     for element in root.iter():
         if not isinstance(element.tag, str):

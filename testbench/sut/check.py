@@ -24,6 +24,7 @@ from testbench.sut.profile import LogSource, SutProfile, output_warnings
 from testbench.traces import logtext
 from testbench.traces.model import TraceLine
 from testbench.traces.parsers import LineFormat, StreamParser, detect_format, get_format
+from testbench.traces.redact import redact_pins_lines
 from testbench.traces.tail import log_files
 
 #: bytes read from the end of a log file to find its last lines
@@ -123,6 +124,7 @@ def read_log(source: LogSource, count: int) -> LogReading:
         reason = os_reason(exc)
         warning = LOG_UNREADABLE.format(path=newest or source.path, reason=reason)
         return LogReading(source, newest, _fmt_name(source.fmt), problem=reason, warning=warning)
+    texts = redact_pins_lines(texts)  # as the capture stores them: a PIN is shown no more than stored
     fmt: LineFormat = detect_format(texts) if source.fmt == "auto" else get_format(source.fmt)
     parser = StreamParser(fmt)
     lines, messages = [], []

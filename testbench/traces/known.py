@@ -96,6 +96,13 @@ _ABBREVIATED = {"janvier": "janv", "février": "févr", "avril": "avr", "juillet
                 "octobre": "oct", "novembre": "nov", "décembre": "déc"}  # fmt: skip
 
 
+#: a month as :func:`_written_out` writes it (« 3 avril 2012 », « 15 janv. 1980 »), for the pattern that finds a
+#: date after its label; its accents optional too, as a log in ASCII drops them
+_MONTH_NAMES = sorted({w for m in _MONTHS for w in (m, ascii_spelling(m))}, key=lambda w: (-len(w), w))
+_MONTH_SHORT = sorted({w for m in _ABBREVIATED.values() for w in (m, ascii_spelling(m))}, key=lambda w: (-len(w), w))
+MONTH_PATTERN = "(?:" + "|".join([*_MONTH_NAMES, *(w + r"\.?" for w in _MONTH_SHORT)]) + ")"
+
+
 def _written_out(y: str, mo: str, d: str) -> set[str]:
     """A date as a French document writes it: « 15 janvier 1980 », « 1er mars 1980 », « 15 janv. 1980 »,
     « 15 01 1980 »."""

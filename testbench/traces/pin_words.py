@@ -12,9 +12,12 @@ CODE_WORDS = ("pin", "porteur", "codecps", "code cps", "code_cps", "code-cps")
 #: every comparison the store writes says « "outcome":"pass" »
 SECRET_WORDS = ("confidentiel", "password", "passwd", "passe", "pwd", "mdp", "secret")
 PIN_WORDS = CODE_WORDS + SECRET_WORDS
-#: the labels as the rules see them, for :func:`may_hold_pin`: « pin » starting a word or after « user »/« code »
-#: (an invoice's « shipping » in every observation set is none), « mot de passe » (its « depassement » is none)
-_CODE_LABEL = re.compile(r"(?<![a-z])pin|(?:user|code)[ _-]?pin|porteur|code[ _-]?cps")
+#: the labels as the rules see them, for :func:`may_hold_pin`: « pin » starting a word or after « user »/« code »/
+#: « verify » (an invoice's « shipping » in every observation set is none), « mot de passe » (its « depassement »
+#: is none)
+_CODE_LABEL = re.compile(r"(?<![a-z])pin|(?:user|code|verify)[ _-]?pin|porteur|code[ _-]?cps")
+#: « pin » starting a word of a camelCase name (« enterPin=4719 »), which the lowered text no longer tells
+_CAMEL_PIN = re.compile(r"[a-z](?:PIN|Pin)")
 _CODE_STEMS = ("pin", "porteur", "cps")
 _SECRET_LABEL = re.compile(r"confidentiel|passw|pwd|mdp|secret|mot[ _-]?de[ _-]?passe")
 
@@ -31,6 +34,6 @@ def may_hold_pin(text: str) -> bool:
         return True
     return (
         any(word in lowered for word in _CODE_STEMS)
-        and _CODE_LABEL.search(lowered) is not None
+        and (_CODE_LABEL.search(lowered) is not None or _CAMEL_PIN.search(text) is not None)
         and any(c.isdigit() for c in text)
     )

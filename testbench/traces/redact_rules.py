@@ -18,7 +18,7 @@ from urllib.parse import unquote_plus
 
 from testbench.cards.apdu import PIN_INS
 from testbench.cards.decode import personal_fields
-from testbench.traces.known import fold
+from testbench.traces.known import MONTH_PATTERN, fold
 from testbench.traces.pin_words import PIN_WORDS
 
 MARKERS: dict[str, str] = {
@@ -48,16 +48,26 @@ _SEP = r"""["']?[ \t]*(?:=>|[:=]|%3[AaDd])[ \t]*["']?"""  # %3D, %3A: « = », �
 _GAP = r"""[^\d\r\n<]{0,30}?"""
 
 _PIN_LABEL = (
-    r"(?:code[ _-]?(?:pin|porteur|cps|confidentiel)|pin[ _-]?(?:code|value|valeur|block|cps)|user[ _-]?pin|pin"
-    r"|codecps)"
+    r"(?:code[ _-]?(?:pin|porteur|cps|confidentiel)|pin[ _-]?(?:code|value|valeur|block|cps)|(?:user|verify)[ _-]?pin"
+    r"|pin|codecps)"
+)
+#: words an application writes between a code's label and the code (« PIN saisi : », « Code PIN du porteur : »,
+#: « code porteur (4 chiffres) : »): a closed list, so that a number after other words is no code
+_PIN_GAP = (
+    r"(?:[ \t]+(?:(?:saisi|entr[ée]|tap[ée]|compos[ée]|pr[ée]sent[ée]|fourni|re[çc]u|envoy[ée]|transmis)e?s?"
+    r"|entered|typed|received|provided|supplied"
+    r"|(?:(?:du|de[ ]la|de[ ]l'|par[ ]le|of[ ]the|by[ ]the)[ ]+)?(?:porteur|titulaire|carte|cps|card(?:holder)?|holder)"
+    r"|\((?:[àa][ ])?\d{1,2}[ ]?(?:chiffres|digits|caract[èe]res|characters)\))){1,3}"
 )
 _SECRET_LABEL = r"(?:password|passwd|pwd|mot[ _-]?de[ _-]?passe|mdp|secret)"
 
 #: what may not follow a code's digits: more of a word, or a date's or a number's next part (« pin 2026-01-12 »)
 _NOT_MORE = r"(?![\w]|[-/.:,]\d)"
+#: a label starts a word, or a word of a camelCase name (« VerifyPIN(4719) », « enterPin=4719 »)
 _PIN_KV = re.compile(
-    rf"(?i)(?=[cpsmu])(?<![A-Za-z])(?P<key>{_PIN_LABEL}|{_SECRET_LABEL})(?![A-Za-z])"
-    rf"(?:(?P<sep>{_SEP}|[#(][ \t]*)(?P<v1>\d(?: ?\d){{3,11}}{_NOT_MORE}|[^\s\"',;&|<>)\]}}]+)"
+    rf"(?i)(?=[cpsmuv])(?:(?<![A-Za-z])|(?-i:(?<=[a-z])(?=P)))(?P<key>{_PIN_LABEL}|{_SECRET_LABEL})(?![A-Za-z])"
+    rf"(?P<gap>{_PIN_GAP})?(?:(?P<sep>{_SEP}|[ \t]*[#(\[][ \t]*)"
+    rf"(?P<v1>\d(?: ?\d){{3,11}}{_NOT_MORE}|[^\s\"',;&|<>)\]}}]+)"
     rf"|(?P<sp>[ \t]+)(?P<v2>[\d*](?: ?[\d*]){{3,7}}){_NOT_MORE})"
 )
 _DIGIT = re.compile(r"\d")
@@ -90,11 +100,16 @@ _NIR_LABELLED = re.compile(
 
 _DATE_SEP = r"(?:[/.-]|\\/|%2[Ff])"  # « \/ » in a JSON string, « %2F » in a URL
 _DATE = rf"(?:\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}{_DATE_SEP}\d{{1,2}}{_DATE_SEP}\d{{2,4}}|\d{{8}}|\d{{6}})"
+#: a date as a person writes it after its label: « 3 avril 2012 », « 1er mars 1980 », « 15 janv. 80 »
+_WRITTEN_DATE = rf"(?:1er|\d{{1,2}})[ ]+{MONTH_PATTERN}[ ]+(?:\d{{4}}|\d{{2}})"
+#: « né le », « née le », « né(e) le » (a form's either), « ne(e) le » in ASCII
 _BIRTH_LABEL = (
-    r"(?:date[ _-]?(?:de[ _-]?)?naissance|datenaissance|date_?naiss|naissance|n[ée]e?[ ]+le|ddn|dob"
+    r"(?:date[ _-]?(?:de[ _-]?)?naissance|datenaissance|date_?naiss|naissance|n[ée](?:e|\(e\))?[ ]+le|ddn|dob"
     r"|birth[ _-]?date|date[ _-]?of[ _-]?birth|birthday)"
 )
-_BIRTH = re.compile(rf"(?i)(?=[dnb])(?<![A-Za-z])(?P<key>{_BIRTH_LABEL})(?![A-Za-z]){_GAP}(?P<v>{_DATE})(?![\d])")
+_BIRTH = re.compile(
+    rf"(?i)(?=[dnb])(?<![A-Za-z])(?P<key>{_BIRTH_LABEL})(?![A-Za-z]){_GAP}(?P<v>{_DATE}|{_WRITTEN_DATE})(?![\d])"
+)
 
 _IDS = re.compile(
     r"(?i)(?=[nfraip])(?<![A-Za-z])(?P<key>"
@@ -161,7 +176,7 @@ _XML = re.compile(
 #: cheap tests that let most lines skip a step (substring checks on the lowered line, or a regex with a
 #: literal or character-class start, which the regex engine scans fast)
 _KW_NIR = re.compile("nir|n°|no|cu|immat|matricul|nss|ins")
-_KW_BIRTH = re.compile("naiss|né|ne le|nee le|ddn|dob|birth")
+_KW_BIRTH = re.compile("naiss|né|ne le|nee le|ne\\(e\\) le|ddn|dob|birth")
 # a PS number's label ends in "ps" after n°/no, num/numéro, id/identifiant or a separator: "ps" alone (an FSE's
 # <ps> element, every produced file) is no label
 _KW_IDS = re.compile("finess|rpps|adeli|praticien|prescri|[°o. _mdt]ps")
@@ -313,9 +328,10 @@ def sub_pins(text: str, ctx: LineContext) -> str:
         if kind == "pin" and value is not None and len(_DIGIT.findall(value)) < 4:
             return m.group()  # a PIN has 4 digits or more: « étape s-pin : verify-pin », « PIN : 3 essais »
         ctx.counts[kind] += 1
+        head = m.group("key") + (m.group("gap") or "")
         if value is not None:
-            return m.group("key") + m.group("sep") + MARKERS[kind]
-        return m.group("key") + m.group("sp") + MARKERS[kind]
+            return head + m.group("sep") + MARKERS[kind]
+        return head + m.group("sp") + MARKERS[kind]
 
     def xml(m: re.Match[str]) -> str:
         kind = "pin" if m.group("x_pin") is not None else "secret"
