@@ -35,6 +35,11 @@ LOG_MISSING = _t(
     " sinon aucune de ses lignes ne sera capturée"
 )
 LOG_UNREADABLE = _t("le journal {path} est illisible, aucune de ses lignes ne sera capturée ({reason})")
+#: a log whose format gives timestamps but reads none on its last lines: no application time, no clock offset
+LOG_UNTIMED = _t(
+    "le journal {path} : son format de ligne ({fmt}) ne lit l'heure d'aucune de ses dernières lignes — elles seront"
+    " capturées sans l'heure du logiciel (vérifiez format ou pattern dans le profil)"
+)
 #: a log whose first bytes say UTF-16 while the profile gives another encoding: read in UTF-16 all the same
 LOG_UTF16 = _t(
     "ce fichier est en UTF-16, le profil dit « {encoding} » : le banc le lit en UTF-16 (écrivez"
@@ -143,10 +148,13 @@ def read_log(source: LogSource, count: int) -> LogReading:
                 level=parsed.level,
             )
         )
+    warning = ""
+    if fmt.ts_format is not None and any(texts) and not any(line.wall for line in lines):
+        warning = LOG_UNTIMED.format(path=newest, fmt=fmt.name if isinstance(source.fmt, str) else "pattern")
     note = ""
     if read_as in logtext.UTF16 and logtext.check_encoding(source.encoding) not in logtext.UTF16:
         note = LOG_UTF16.format(encoding=source.encoding)
-    return LogReading(source, newest, fmt.name, lines, messages, note=note)
+    return LogReading(source, newest, fmt.name, lines, messages, warning=warning, note=note)
 
 
 def _fmt_name(fmt: str | LineFormat) -> str:
