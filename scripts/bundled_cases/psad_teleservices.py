@@ -44,9 +44,13 @@ def adri(patient: str = "p-deg", scenario: str = "droits-ouverts", query: str = 
 SSV = "sesam-sans-vitale"
 ADRI = "TB-TLS-ADRI"
 
-BOOK.sections["TLS-ADRI-001"] = "ADRi : droits, marquage « facture ADRi », garantie de paiement"
-case("TLS-ADRI-001", "adri", SSV, "ADRi ciblée : droits ouverts, facture ADRi garantie en tiers payant",
-     "La réponse marquée « facture ADRi » garantit le paiement d'une facture en tiers payant.",
+BOOK.sections["TLS-ADRI-001"] = "ADRi : droits, marquage « facture ADRi », garantie de paiement (lecture du banc)"
+case("TLS-ADRI-001", "adri", SSV,
+     "ADRi ciblée : droits ouverts, facture ADRi garantie en tiers payant (lecture du banc)",
+     "Lecture du banc, pas une règle publiée : la réponse marquée « facture ADRi » donne la garantie de paiement "
+     "à une facture en tiers payant, ici sans carte Vitale. La source publique ne la reconnaît qu'aux FSE faites "
+     "avec la carte Vitale : « en l'absence de carte Vitale, il n'y a pas de garantie de paiement au sens "
+     "juridique ».",
      "ADRi droits-ouverts (marquée) ; facture du même jour, tiers payant AMO : marquage facture-adri, garantie oui. "
      "PPC × 4 = 84.00 → 50.40 ; patient 33.60.",
      [adri(), invoice("p-deg", D, [L("1113930", 4, "21.00")]), secure()],
@@ -55,7 +59,7 @@ case("TLS-ADRI-001", "adri", SSV, "ADRi ciblée : droits ouverts, facture ADRi g
       V("invoice.totals.amo", "50.40"), trace("http", "POST /adri → 200", step="s-adri", eid="t-http")],
      tags="ssv adri garantie", requirements=ADRI)
 case("TLS-ADRI-002", "adri", SSV, "ADRi systématique, facture sans tiers payant : marquée, non garantie",
-     "La garantie de paiement ne vaut qu'en tiers payant.",
+     "Lecture du banc : la garantie de paiement ne vaut qu'en tiers payant.",
      "ADRi systématique droits-ouverts ; facture sans tiers payant : marquage facture-adri, garantie non. "
      "OCT × 2 = 90.00 → 54.00 ; patient 36.00.",
      [adri(query="systematique"), invoice("p-deg", D, [L("1128104", 2, "45.00")], tiers_payant="none")],
@@ -63,7 +67,7 @@ case("TLS-ADRI-002", "adri", SSV, "ADRi systématique, facture sans tiers payant
       V("invoice.adri.guarantee", "false"), V("invoice.totals.amo", "54.00")],
      tags="ssv adri sans-tiers-payant", requirements=ADRI)
 case("TLS-ADRI-003", "adri", SSV, "ADRi : droits ouverts sans marquage, facture non garantie",
-     "Une réponse non marquée ne garantit pas le paiement.",
+     "Lecture du banc : une réponse non marquée ne donne pas la garantie de paiement.",
      "ADRi droits-non-certifies : marquage aucun ; garantie non ; lit × 4 → 33.60.",
      [adri(scenario="droits-non-certifies"), invoice("p-deg", D, [BED])],
      [V("adri.marking", "aucun", step="s-adri"), V("invoice.adri.guarantee", "false"),
@@ -107,7 +111,7 @@ case("TLS-ADRI-009", "adri", "securise", "ADRi après lecture de la carte Vitale
       V("invoice.totals.amo", "33.60")],
      tags="securise adri garantie", requirements=ADRI, vitale="vitale-std")
 case("TLS-ADRI-010", "adri", SSV, "ADRi avant des soins infirmiers",
-     "Une infirmière interroge ADRi avant sa facture.",
+     "Une infirmière interroge ADRi avant sa facture (garantie sans carte Vitale : lecture du banc).",
      "ADRi droits-ouverts ; AMI 2 + IFD : MRO 3.78 + 1.65 = 5.43 ; garantie oui.",
      [adri(), invoice("p-deg", D, [L("AMI", 1, "3.15", coefficient="2"), L("IFD", 1, "2.75")])],
      [V("invoice.adri.guarantee", "true"), V("invoice.totals.amo", "5.43")],
@@ -163,7 +167,8 @@ case("TLS-APCV-003", "apcv", "securise", "ApCV : bénéficiaire de la C2S",
      [V("invoice.totals.amc", "22.40"), V("invoice.totals.patient", "0.00")],
      tags="apcv c2s", requirements=APCV + " SP03")
 case("TLS-APCV-004", "apcv", "securise", "ApCV : contexte expiré",
-     "Un contexte présenté il y a plus de dix minutes est refusé.",
+     "Un contexte présenté après sa fin de validité est refusé (validité de 10 minutes : convention du banc, "
+     "pas une règle publiée).",
      "Contexte expiré → APCV_CONTEXT_EXPIRED.",
      [el("apcv", "s-apcv", care_date=D, scenario="contexte-expire", patient="p-deg")],
      [refusal("APCV_CONTEXT_EXPIRED", step="s-apcv")],
@@ -248,7 +253,9 @@ case("TLS-INSI-006", "insi", "degrade", "INSi puis FSE dégradée",
 BOOK.sections["TLS-EPR-001"] = "e-prescription : l'ordonnance numérique"
 EPR = "TB-TLS-EPRESCRIPTION"
 case("TLS-EPR-001", "eprescription", "degrade", "Ordonnance numérique LPP lue, puis facturée",
-     "Le produit lit l'ordonnance (lignes et prescripteur) et facture ses lignes avec son identifiant.",
+     "Le produit lit l'ordonnance numérique (lignes, prescripteur, date) ; la facture de ses lignes est vérifiée "
+     "par ses montants. L'identifiant, le prescripteur et la date de la facture sont ceux que le cas donne : le "
+     "banc ne les compare pas à l'ordonnance lue (à vérifier dans la FSE).",
      "Ordonnance RX-2026-0001 du 2026-01-05, prescripteur 10000000007 : lit 1241763 × 4 et soulève-malade 1231782 × 4. "
      "Facture : 56.00 → 33.60 ; 70.12 → 42.07 ; MRO 75.67 ; patient 50.45.",
      [el("eprescription", "s-rx", number="RX-2026-0001", scenario="ordonnance-lpp"),

@@ -55,8 +55,33 @@ def command() -> list[str]:
 
 
 def _excerpt(value: Any) -> str:
+    """A body on a trace line, cut at :data:`_EXCERPT` characters before the value the cut falls in: a part of
+    a value (« 1952-01- ») is no longer the value the redactor knows, and would stay in clear."""
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return text if len(text) <= _EXCERPT else text[:_EXCERPT] + "…"
+    if len(text) <= _EXCERPT:
+        return text
+    cut = text[:_EXCERPT]
+    opened = _open_string(cut)
+    cut = cut[:opened] if opened is not None else cut.rstrip(_BARE_VALUE)
+    return cut + "…"
+
+
+#: the characters of JSON's values outside quotes (numbers, true, false, null): a cut one is dropped whole
+_BARE_VALUE = "0123456789+-.eEtruefalsn"
+
+
+def _open_string(text: str) -> int | None:
+    """Where the JSON string ``text`` ends inside starts (its opening quote), or None if it ends outside one."""
+    start: int | None = None
+    escaped = False
+    for i, char in enumerate(text):
+        if escaped:
+            escaped = False
+        elif char == "\\" and start is not None:
+            escaped = True
+        elif char == '"':
+            start = i if start is None else None
+    return start
 
 
 def format_record(record: dict[str, Any]) -> tuple[str, str | None]:
@@ -339,11 +364,17 @@ def _ended(code: int) -> str:
 def _not_started(code: int | None, said: str) -> str:
     """Why the server did not start: how it ended (``code``: None when it was still there, silent) and the
     reason it wrote, each when known."""
-    if code is None:
-        return f"le simulateur de téléservices n'a pas démarré : {said or 'pas de port annoncé'}"
+    if code is None:  # still there after START_TIMEOUT, silent: the bench killed it (ServicesProcess._start)
+        return f"le simulateur de téléservices n'a pas démarré : {said or _silent(START_TIMEOUT)}"
     if said:
         return f"le simulateur de téléservices n'a pas démarré : {_ended(code)} ; {said}"
     return f"le simulateur de téléservices n'a pas démarré : {_ended(code)}"
+
+
+def _silent(seconds: float) -> str:
+    """A server that announced no port in time: how long the bench waited, and that it stopped it (as
+    :data:`UNANSWERED` says of a server that stops answering)."""
+    return f"pas de port annoncé en {seconds:g} s, arrêté"
 
 
 #: What ``testbench services`` writes before its last words on stderr (testbench.services.serve, testbench.cli.main)

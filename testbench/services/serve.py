@@ -12,6 +12,7 @@ import contextlib
 import errno
 import json
 import logging
+import os
 import sys
 import threading
 from collections.abc import Callable
@@ -68,9 +69,11 @@ def serve(host: str = "127.0.0.1", port: int = 0, stdin: IO[bytes] | None = None
 
     def watch_stdin(stream: IO[bytes]) -> None:
         with contextlib.suppress(OSError, ValueError):
-            while stream.read(4096):
+            read = _raw_reader(stream)
+            while read(4096):
                 pass
-        loop.call_soon_threadsafe(stop.set)
+        with contextlib.suppress(RuntimeError):  # the loop closed: Ctrl-C stopped the server first
+            loop.call_soon_threadsafe(stop.set)
 
     def listening() -> None:
         """Watch stdin once the server listens: a thread still reading it when a server that cannot start
@@ -78,10 +81,11 @@ def serve(host: str = "127.0.0.1", port: int = 0, stdin: IO[bytes] | None = None
         if stdin is not None:
             threading.Thread(target=watch_stdin, args=(stdin,), daemon=True, name="services-stdin").start()
 
+    task = loop.create_task(_serve(host, port, out or sys.stdout.buffer, stop, listening))
     try:
-        loop.run_until_complete(_serve(host, port, out or sys.stdout.buffer, stop, listening))
+        loop.run_until_complete(task)
     except KeyboardInterrupt:
-        pass
+        _finish(loop, task, stop)
     except (OSError, RegistryError) as exc:  # the port is taken, the address is not ours, the registry is damaged
         # one sentence for a person, which the bench also reads back as the reason (services.process, after
         # SAID): in the active language (the bench starts its server with --lang fr, and reads either back)
@@ -93,6 +97,27 @@ def serve(host: str = "127.0.0.1", port: int = 0, stdin: IO[bytes] | None = None
     finally:
         loop.close()
     return 0
+
+
+def _finish(loop: asyncio.AbstractEventLoop, task: asyncio.Task[None], stop: asyncio.Event) -> None:
+    """After Ctrl-C, let the server close as stdin's end closes it: interrupted while the loop waited, it is
+    still suspended, and closing it unfinished prints « coroutine ignored GeneratorExit » on stderr."""
+    stop.set()
+    with contextlib.suppress(KeyboardInterrupt, asyncio.CancelledError):
+        if not task.done():
+            loop.run_until_complete(task)
+    if task.done() and not task.cancelled():
+        task.exception()  # retrieved: a Ctrl-C inside the task is no « exception never retrieved »
+
+
+def _raw_reader(stream: IO[bytes]) -> Callable[[int], bytes]:
+    """Read ``stream`` by its descriptor when it has one: a daemon thread blocked in a buffered read holds the
+    buffer's lock, and the interpreter aborts on that lock at its end (Ctrl-C: « Fatal Python error », 134)."""
+    try:
+        fd = stream.fileno()
+    except (OSError, ValueError, AttributeError):  # an in-memory stream (tests): no lock held across a read
+        return stream.read
+    return lambda size: os.read(fd, size)
 
 
 def _reason(exc: OSError | RegistryError, port: int) -> str:

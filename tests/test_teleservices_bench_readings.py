@@ -1,0 +1,55 @@
+"""What the bench simulates beyond its public sources is said as the bench's, where a user reads it: a case's
+title or objective in the report. The payment guarantee of an ADRi invoice without the Vitale card (the
+public source says there is none « au sens juridique ») is testbench's reading; an ApCV context's 10-minute
+validity is the simulator's convention; and TLS-EPR-001 says what it checks, since the bench does not tie
+the invoice's prescription fields to the prescription read."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from testbench.casebook.loader import load_casebook
+from testbench.casebook.model import Case, Casebook, Mode
+from testbench.services.scenarios import registry
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def casebook(tmp_path_factory: pytest.TempPathFactory) -> Casebook:
+    folder = tmp_path_factory.mktemp("tls")
+    shutil.copy(REPO / "casebooks" / "psad-teleservices.xml", folder)
+    shutil.copytree(REPO / "casebooks" / "cards", folder / "cards")
+    return load_casebook(folder / "psad-teleservices.xml")
+
+
+def _said(case: Case) -> str:
+    return f"{case.title} {case.objective}"
+
+
+def test_a_guarantee_without_the_vitale_card_is_labelled_the_bench_reading(casebook: Casebook) -> None:
+    cases = [
+        c
+        for c in casebook.cases
+        if c.mode is not Mode.SECURISE and any(e.path == "invoice.adri.guarantee" for e in c.expectations)
+    ]
+    assert {c.id for c in cases} >= {"TLS-ADRI-001", "TLS-ADRI-002", "TLS-ADRI-003", "TLS-ADRI-010"}
+    for case in cases:
+        assert "lecture du banc" in _said(case).casefold(), case.id
+    first = next(c for c in cases if c.id == "TLS-ADRI-001")
+    assert "pas de garantie de paiement au sens juridique" in first.objective
+
+
+def test_the_apcv_validity_is_the_bench_convention(casebook: Casebook) -> None:
+    expired = next(c for c in casebook.cases if c.id == "TLS-APCV-004")
+    assert "convention du banc" in expired.objective and "dix minutes" not in expired.objective
+    scenario = registry().get("apcv", "contexte-expire")
+    assert scenario is not None and "convention du banc" in scenario.title
+
+
+def test_the_eprescription_case_says_what_it_checks(casebook: Casebook) -> None:
+    case = next(c for c in casebook.cases if c.id == "TLS-EPR-001")
+    assert "ne les compare pas à l'ordonnance lue" in case.objective
