@@ -178,11 +178,13 @@ def test_eprescription(engine: ReferenceEngine, services: ServicesProcess) -> No
     )
 
 
-def _invoice(engine: ReferenceEngine, ref: str, tiers_payant: str, care: str = CARE, adri_ref: str = "") -> dict:
+def _invoice(
+    engine: ReferenceEngine, ref: str, tiers_payant: str, care: str = CARE, adri_ref: str = "", mode: str = "securise"
+) -> dict:
     line = {"nomenclature": "LPP", "code": "1241763", "quantity": "4", "coefficient": "1", "unit_price": "14.00"}
     request = {
         "invoice_ref": ref,
-        "mode": "sesam-sans-vitale",
+        "mode": mode,
         "care_date": care,
         "ps_category": "fournisseur-lpp",
         "beneficiary": {**BEN, "coverage": {"rights_start": "2025-01-01", "rights_end": "2027-01-01"}},
@@ -198,6 +200,10 @@ def test_invoice_carries_the_adri_marking_and_its_guarantee(engine: ReferenceEng
     ref = adri(engine, services, "droits-ouverts")["reference"]
     marked = _invoice(engine, "R1", "amo", adri_ref=ref)
     assert (marked["marking"], marked["guarantee"], marked["reference"]) == ("facture-adri", True, ref)
+    # « en l'absence de carte Vitale, il n'y a pas de garantie de paiement au sens juridique »: marked, no guarantee
+    for mode in ("sesam-sans-vitale", "degrade"):
+        unsecured = _invoice(engine, f"R1-{mode}", "amo", adri_ref=ref, mode=mode)
+        assert (unsecured["marking"], unsecured["guarantee"]) == ("facture-adri", False), mode
     assert _invoice(engine, "R2", "none", adri_ref=ref)["guarantee"] is False  # the guarantee is the tiers payant's
     assert _invoice(engine, "R3", "amo", care="2026-01-13", adri_ref=ref)["marking"] == "aucun"  # another day
     assert _invoice(engine, "R3b", "amo")["marking"] == "aucun"  # an invoice naming no ADRi answer is not marked

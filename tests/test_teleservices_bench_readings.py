@@ -30,16 +30,18 @@ def _said(case: Case) -> str:
     return f"{case.title} {case.objective}"
 
 
-def test_a_guarantee_without_the_vitale_card_is_labelled_the_bench_reading(casebook: Casebook) -> None:
-    cases = [
-        c
+def test_no_case_expects_a_guarantee_without_the_vitale_card(casebook: Casebook) -> None:
+    """The public source: « en l'absence de carte Vitale, il n'y a pas de garantie de paiement au sens juridique »."""
+    expected = {
+        (c.id, c.mode is Mode.SECURISE): e.expected
         for c in casebook.cases
-        if c.mode is not Mode.SECURISE and any(e.path == "invoice.adri.guarantee" for e in c.expectations)
-    ]
-    assert {c.id for c in cases} >= {"TLS-ADRI-001", "TLS-ADRI-002", "TLS-ADRI-003", "TLS-ADRI-010"}
-    for case in cases:
-        assert "lecture du banc" in _said(case).casefold(), case.id
-    first = next(c for c in cases if c.id == "TLS-ADRI-001")
+        for e in c.expectations
+        if e.path == "invoice.adri.guarantee"
+    }
+    assert {key[0] for key in expected} >= {f"TLS-ADRI-0{n:02}" for n in (1, 2, 3, 9, 10)}
+    assert all(value == "false" for (_, secured), value in expected.items() if not secured), expected
+    assert expected[("TLS-ADRI-009", True)] == "true"
+    first = next(c for c in casebook.cases if c.id == "TLS-ADRI-001")
     assert "pas de garantie de paiement au sens juridique" in first.objective
 
 

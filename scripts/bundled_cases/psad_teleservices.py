@@ -44,22 +44,22 @@ def adri(patient: str = "p-deg", scenario: str = "droits-ouverts", query: str = 
 SSV = "sesam-sans-vitale"
 ADRI = "TB-TLS-ADRI"
 
-BOOK.sections["TLS-ADRI-001"] = "ADRi : droits, marquage « facture ADRi », garantie de paiement (lecture du banc)"
+BOOK.sections["TLS-ADRI-001"] = "ADRi : droits, marquage « facture ADRi », garantie de paiement"
 case("TLS-ADRI-001", "adri", SSV,
-     "ADRi ciblée : droits ouverts, facture ADRi garantie en tiers payant (lecture du banc)",
-     "Lecture du banc, pas une règle publiée : la réponse marquée « facture ADRi » donne la garantie de paiement "
-     "à une facture en tiers payant, ici sans carte Vitale. La source publique ne la reconnaît qu'aux FSE faites "
-     "avec la carte Vitale : « en l'absence de carte Vitale, il n'y a pas de garantie de paiement au sens "
-     "juridique ».",
-     "ADRi droits-ouverts (marquée) ; facture du même jour, tiers payant AMO : marquage facture-adri, garantie oui. "
-     "PPC × 4 = 84.00 → 50.40 ; patient 33.60.",
+     "ADRi ciblée : droits ouverts, facture ADRi sans carte Vitale, donc sans garantie",
+     "La réponse marquée « facture ADRi » marque la facture, mais sans carte Vitale elle ne donne pas la "
+     "garantie de paiement : « en l'absence de carte Vitale, il n'y a pas de garantie de paiement au sens "
+     "juridique » (source publique, docs/teleservices.md).",
+     "ADRi droits-ouverts (marquée) ; facture du même jour en SESAM sans Vitale, tiers payant AMO : marquage "
+     "facture-adri, garantie non. PPC × 4 = 84.00 → 50.40 ; patient 33.60.",
      [adri(), invoice("p-deg", D, [L("1113930", 4, "21.00")]), secure()],
      [V("adri.rights_open", "true", step="s-adri"), V("adri.marking", "facture-adri", step="s-adri"),
-      V("invoice.adri.marking", "facture-adri"), V("invoice.adri.guarantee", "true"),
+      V("invoice.adri.marking", "facture-adri"), V("invoice.adri.guarantee", "false"),
       V("invoice.totals.amo", "50.40"), trace("http", "POST /adri → 200", step="s-adri", eid="t-http")],
      tags="ssv adri garantie", requirements=ADRI)
 case("TLS-ADRI-002", "adri", SSV, "ADRi systématique, facture sans tiers payant : marquée, non garantie",
-     "Lecture du banc : la garantie de paiement ne vaut qu'en tiers payant.",
+     "Sans carte Vitale ni tiers payant, la facture marquée n'a pas de garantie de paiement (la condition du "
+     "tiers payant est une lecture du banc).",
      "ADRi systématique droits-ouverts ; facture sans tiers payant : marquage facture-adri, garantie non. "
      "OCT × 2 = 90.00 → 54.00 ; patient 36.00.",
      [adri(query="systematique"), invoice("p-deg", D, [L("1128104", 2, "45.00")], tiers_payant="none")],
@@ -67,7 +67,7 @@ case("TLS-ADRI-002", "adri", SSV, "ADRi systématique, facture sans tiers payant
       V("invoice.adri.guarantee", "false"), V("invoice.totals.amo", "54.00")],
      tags="ssv adri sans-tiers-payant", requirements=ADRI)
 case("TLS-ADRI-003", "adri", SSV, "ADRi : droits ouverts sans marquage, facture non garantie",
-     "Lecture du banc : une réponse non marquée ne donne pas la garantie de paiement.",
+     "Une réponse non marquée ne donne pas la garantie de paiement.",
      "ADRi droits-non-certifies : marquage aucun ; garantie non ; lit × 4 → 33.60.",
      [adri(scenario="droits-non-certifies"), invoice("p-deg", D, [BED])],
      [V("adri.marking", "aucun", step="s-adri"), V("invoice.adri.guarantee", "false"),
@@ -111,10 +111,10 @@ case("TLS-ADRI-009", "adri", "securise", "ADRi après lecture de la carte Vitale
       V("invoice.totals.amo", "33.60")],
      tags="securise adri garantie", requirements=ADRI, vitale="vitale-std")
 case("TLS-ADRI-010", "adri", SSV, "ADRi avant des soins infirmiers",
-     "Une infirmière interroge ADRi avant sa facture (garantie sans carte Vitale : lecture du banc).",
-     "ADRi droits-ouverts ; AMI 2 + IFD : MRO 3.78 + 1.65 = 5.43 ; garantie oui.",
+     "Une infirmière interroge ADRi avant sa facture ; sans carte Vitale, pas de garantie de paiement.",
+     "ADRi droits-ouverts ; AMI 2 + IFD : MRO 3.78 + 1.65 = 5.43 ; garantie non (SESAM sans Vitale).",
      [adri(), invoice("p-deg", D, [L("AMI", 1, "3.15", coefficient="2"), L("IFD", 1, "2.75")])],
-     [V("invoice.adri.guarantee", "true"), V("invoice.totals.amo", "5.43")],
+     [V("invoice.adri.guarantee", "false"), V("invoice.totals.amo", "5.43")],
      tags="ssv adri ngap infirmier", requirements=ADRI, cps="cps-nurse")
 
 BOOK.sections["TLS-ADRI-020"] = "ADRi : service en panne (attendue par le cas)"

@@ -273,6 +273,7 @@ class ReferenceEngine(TeleserviceCalls):
                 req.beneficiary.rank,
                 req.care_date.isoformat(),
                 req.tiers_payant,
+                req.mode,
             ),
             "fse": fse,
         }

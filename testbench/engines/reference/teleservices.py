@@ -193,8 +193,10 @@ class TeleserviceCalls:
 
     ``facture ADRi``: an ADRi answer marked ``facture-adri`` with rights open at the care date marks the
     invoice that names it (``adri_reference``) when the invoice is of that beneficiary at that date; the
-    marking gives the payment guarantee when the invoice is in tiers payant (our reading,
-    docs/teleservices.md). An invoice never takes a marking it does not name: an answer another case got
+    marking gives the payment guarantee to a secured invoice (made with the Vitale card, or an ApCV context) in
+    tiers payant: the public source gives the guarantee to FSEs made with the card's data, kept when the rights
+    are updated through ADRi, and none « en l'absence de carte Vitale » (docs/teleservices.md; the tiers payant
+    condition is our reading). An invoice never takes a marking it does not name: an answer another case got
     for the same patient and day is not this invoice's.
     """
 
@@ -259,16 +261,17 @@ class TeleserviceCalls:
         }
 
     def _adri_invoice_mark(
-        self, reference: Any, nir: str | None, rank: int, when: str, tiers_payant: str
+        self, reference: Any, nir: str | None, rank: int, when: str, tiers_payant: str, mode: str
     ) -> JsonObject:
         """The ``facture ADRi`` marking of an invoice naming the ADRi answer ``reference`` (or none), and
-        whether it gives the payment guarantee; an answer about another person or day marks nothing."""
+        whether it gives the payment guarantee (``mode`` the invoice's: only a secured one); an answer about
+        another person or day marks nothing."""
         mark = self._adri_marks.get(reference) if isinstance(reference, str) and reference else None
         if mark is None or (mark["nir"], mark["rank"], mark["date"]) != (nir or "", rank, when):
             return {"marking": "aucun", "guarantee": False, "reference": ""}
         return {
             "marking": mark["marking"],
-            "guarantee": mark["marking"] == "facture-adri" and tiers_payant != "none",
+            "guarantee": mark["marking"] == "facture-adri" and tiers_payant != "none" and mode == "securise",
             "reference": reference,
         }
 
