@@ -101,6 +101,8 @@ class Signer:
 
 def init_key(path: Path, *, force: bool = False) -> PublicKey:
     """Create a key pair: ``path`` (private, owner-only) and ``path.pub`` (public, base64 of the raw key)."""
+    if path.is_dir():  # said at once: « --force » would not help
+        raise SigningKeyError(f"{path}: est un dossier, pas une clé : donnez le nom du fichier de la clé privée")
     if path.exists() and not force:
         raise SigningKeyError(f"{path}: une clé existe déjà (--force pour la remplacer)")
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -153,11 +155,47 @@ def _holds_public_key(data: bytes) -> bool:
 
 
 def is_public_key(path: Path) -> bool:
-    """Whether ``path`` holds a public key: one given where the private key is needed is said to be public."""
+    """Whether ``path`` holds a public key as ``keys init`` writes it (what :meth:`PublicKey.from_b64` reads);
+    :func:`load_public` reads the other forms too."""
     try:
         return _holds_public_key(read_config(path))
     except OSError:
         return False
+
+
+#: what a public key may be given as, named when a file is none of them
+PUBLIC_FORMS = (
+    "base64 des 32 octets bruts (le .pub de testbench keys init), PEM de clé publique (openssl pkey -pubout) ou"
+    " OpenSSH ssh-ed25519"
+)
+
+
+def _public_in(path: Path, data: bytes) -> PublicKey | None:
+    """The public key ``data`` holds in one of :data:`PUBLIC_FORMS` (the standard PEM is what ``openssl pkey
+    -pubout`` writes); None when it holds none. A public key of another kind, or a damaged one, is said so."""
+    if _holds_public_key(data):
+        return PublicKey.from_b64(data.decode("ascii").strip())
+    text = data.decode("ascii", errors="replace").strip()
+    if "-----BEGIN PUBLIC KEY-----" not in text and not text.startswith("ssh-"):
+        return None
+    from cryptography.exceptions import UnsupportedAlgorithm
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    try:
+        if text.startswith("ssh-"):
+            key = serialization.load_ssh_public_key(data.strip())
+        else:
+            key = serialization.load_pem_public_key(data)
+    except (ValueError, TypeError, UnsupportedAlgorithm):
+        raise SigningKeyError(f"{path}: clé publique illisible ({PUBLIC_FORMS})") from None
+    if not isinstance(key, Ed25519PublicKey):
+        raise SigningKeyError(f"{path}: la clé n'est pas une clé Ed25519")
+    return PublicKey(key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw))
+
+
+def _not_a_key(path: Path) -> SigningKeyError:
+    return SigningKeyError(f"{path}: ni une clé privée PEM ni une clé publique Ed25519 ({PUBLIC_FORMS})")
 
 
 def load_signer(path: Path) -> Signer:
@@ -171,16 +209,25 @@ def load_signer(path: Path) -> Signer:
         raise SigningKeyError(
             f"{path}: clé de signature illisible ({os_reason(exc)}) ; créez-la avec « testbench keys init »"
         ) from None
-    if _holds_public_key(data):
+    if _public_in(path, data) is not None:
         raise SigningKeyError(f"{path} est une clé publique : il faut la clé privée (.pem)")
+    if b"PRIVATE KEY" not in data:  # no private key: its permissions are not the problem
+        raise _not_a_key(path)
     if os.name == "posix" and path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
         raise SigningKeyError(f"{path}: clé privée lisible par d'autres utilisateurs ; chmod 600 {path}")
+    from cryptography.exceptions import UnsupportedAlgorithm
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     try:
         key = serialization.load_pem_private_key(data, password=None)
-    except (ValueError, TypeError):
+    except TypeError:  # cryptography's word for a key that needs a password
+        raise SigningKeyError(
+            f"{path}: clé privée protégée par une phrase de passe, que testbench ne demande pas ; "
+            f"retirez-la (openssl pkey -in {path} -out NOUVELLE.pem, puis chmod 600) ou créez une clé avec "
+            "« testbench keys init »"
+        ) from None
+    except (ValueError, UnsupportedAlgorithm):
         raise SigningKeyError(f"{path}: pas une clé privée PEM lisible") from None
     if not isinstance(key, Ed25519PrivateKey):
         raise SigningKeyError(f"{path}: la clé n'est pas une clé Ed25519")
@@ -189,8 +236,10 @@ def load_signer(path: Path) -> Signer:
 
 
 def load_public(path: Path) -> PublicKey:
-    """A public key file (base64 of the raw key, as ``keys init`` writes it) or a private key file."""
-    text = path.read_text(encoding="ascii", errors="replace").strip()
-    if "PRIVATE KEY" in text:
+    """A public key file (one of :data:`PUBLIC_FORMS`) or a private key file (its public half)."""
+    data = read_config(path)
+    if (public := _public_in(path, data)) is not None:
+        return public
+    if b"PRIVATE KEY" in data:
         return load_signer(path).public
-    return PublicKey.from_b64(text)
+    raise _not_a_key(path)

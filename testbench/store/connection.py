@@ -273,15 +273,21 @@ def sqlite_uri(path: PurePath, mode: str) -> str:
 def fold_wal(path: Path) -> None:
     """Fold a leftover WAL into the session file when nobody writes it; best effort, never blocks.
 
-    Holding the writer lock proves no writer is running; readers still open make the checkpoint
-    report busy, and the last of them folds it when it closes. A read-only medium is left as is.
+    A writer's lock file, when there is one, is taken first: a writer holding it folds the WAL itself when it
+    closes. None is made here: a reader leaves nothing beside a session it only read (no lock file beside
+    none means no writer ever opened it there, and SQLite's own locks keep the fold safe against one starting
+    now: a checkpoint copies only committed pages, and the WAL goes only with the last connection). Readers
+    still open make the checkpoint report busy, and the last of them folds it when it closes. A read-only
+    medium is left as is.
     """
     wal = companion(path, "-wal")
+    lock: FileLock | None = None
     try:
         if not wal.exists():
             return
-        lock = FileLock(lock_path(path), timeout=0)
-        lock.acquire()
+        if lock_path(path).exists():
+            lock = FileLock(lock_path(path), timeout=0)
+            lock.acquire()
     except (OSError, Timeout):
         return
     try:
@@ -293,7 +299,8 @@ def fold_wal(path: Path) -> None:
     except sqlite3.Error:
         pass
     finally:
-        lock.release()
+        if lock is not None:
+            lock.release()
 
 
 class ReaderConnection(sqlite3.Connection):
@@ -340,6 +347,7 @@ def connect_readonly(path: Path) -> ReaderConnection:
     """
     fold_wal(path)
     resolved = path.resolve()
+    absent = [beside for beside in (companion(path, "-wal"), companion(path, "-shm")) if not beside.exists()]
     conn = sqlite3.connect(sqlite_uri(resolved, "ro"), uri=True, check_same_thread=False, factory=ReaderConnection)
     try:
         conn.execute("PRAGMA user_version").fetchone()  # SQLite opens the -shm and the -wal only at a first read
@@ -347,10 +355,26 @@ def connect_readonly(path: Path) -> ReaderConnection:
         conn.close()
         medium = _read_only_medium(path, exc)
         if medium is None:
+            _remove_made_for_damaged(path, exc, absent)
             raise
         return medium
     conn.session_path = path
     return conn
+
+
+#: SQLite's primary result codes for a file it cannot read as a database at all (truncated, overwritten)
+_DAMAGED = (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT)
+
+
+def _remove_made_for_damaged(path: Path, exc: sqlite3.DatabaseError, made: list[Path]) -> None:
+    """Remove the ``-wal`` and ``-shm`` SQLite made beside ``path`` (``made``: those absent before the reader
+    opened it) when its first read found the file damaged: no fold removes them, for no connection can read it.
+    Only an empty ``-wal``: one holding frames is a writer's since (kept, with its ``-shm``)."""
+    if ((getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF) not in _DAMAGED or _size(companion(path, "-wal")) != 0:
+        return
+    for beside in made:
+        with contextlib.suppress(OSError):
+            beside.unlink()
 
 
 def _read_only_medium(path: Path, exc: sqlite3.DatabaseError) -> ReaderConnection | None:
