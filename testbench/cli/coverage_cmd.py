@@ -2,7 +2,9 @@
 what is not covered, and « prêt pour le pré-examen ».
 
 Exit codes: 0 ready; 1 not ready (a case in scope not passed nor accepted, never run, or a casebook of
-the plan missing); 3 usage (no plan, an invalid plan, an unreadable session).
+the plan missing); 2 the session is altered (its journal chain does not verify: « prêt » off, as ``report`` and
+``diff`` say it); 3 usage (no plan, an invalid plan, an unreadable session). A session a run still writes is
+read as it stands, said on stderr.
 """
 
 from __future__ import annotations
@@ -14,13 +16,19 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from testbench.i18n import translator
-from testbench.runner.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from testbench.i18n import _t, translator
+from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
 if TYPE_CHECKING:
     from testbench.runner.options import CampaignOptions
 
 FORMAT = "testbench-coverage/1"
+
+#: a session a run still writes (as ``merge`` finds it): its cases not run yet read « jamais exécuté »
+STILL_WRITTEN = _t(
+    "ATTENTION : {path} : session encore ouverte en écriture par un autre processus (pid {pid} sur {host}) : la"
+    " couverture ne montre que les cas déjà exécutés"
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -37,10 +45,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_coverage(args: argparse.Namespace) -> int:
     from testbench.scope.coverage import session_coverage
     from testbench.scope.plan import PlanError
-    from testbench.scope.text import coverage_text
+    from testbench.scope.text import ALTERED, coverage_text
     from testbench.store.connection import SessionError
+    from testbench.tools.report import live_writer
 
     t = translator(args.lang)
+    if (writer := live_writer(args.session)) is not None:  # read as it stands, as the workstation reads it
+        said = t(STILL_WRITTEN).format(path=args.session, pid=writer[0], host=writer[1])
+        print(f"testbench coverage: {said}", file=sys.stderr)
     try:
         coverage = session_coverage(args.session, args.plan)
     except SessionError as exc:
@@ -50,12 +62,16 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         for line in exc.lines(args.lang):
             print(f"testbench coverage: {line}", file=sys.stderr)
         return EXIT_USAGE
-    data = coverage.as_dict()
+    data = coverage.as_dict(detail=True)
+    for line in [ALTERED, *coverage.chain_problems] if coverage.chain_problems else []:
+        print(f"testbench coverage: {t(line)}", file=sys.stderr)
     if args.format == "json":
         # ASCII (« \u00e9 »): a redirected output on Windows is in its code page, not the UTF-8 JSON is read in
         sys.stdout.write(json.dumps({"format": FORMAT, **data}, indent=1) + "\n")
     else:
         sys.stdout.write(coverage_text(data, args.lang))
+    if coverage.chain_problems:
+        return EXIT_ENVIRONMENT
     return EXIT_OK if coverage.ready else EXIT_FAILED
 
 

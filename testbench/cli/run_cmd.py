@@ -110,7 +110,7 @@ def execute(
     problems = [
         _nothing_to_resume(request, outputs.lang),
         _report_problem(request, outputs.lang) if outputs.report else None,
-        output_file_problem(outputs.junit, outputs.lang, [*request.casebooks, request.session])
+        output_file_problem(outputs.junit, outputs.lang, read_files(request))
         if outputs.junit
         else None,
     ]
@@ -277,6 +277,18 @@ def _nothing_to_resume(request: RunRequest, lang: str | None) -> str | None:
     else:
         said = _t("{path} : {state} ; rien à rejouer (--rerun rejoue les cas d'une session existante)")
     return t(said).format(path=request.session, state=state)
+
+
+def read_files(request: RunRequest) -> list[Path]:
+    """Every file the run reads, which ``--junit`` must not replace: the casebooks, the session, the attestations,
+    the plan, the SUT profile and the application logs (their patterns as they match now)."""
+    import glob
+
+    options = request.options
+    logs = [spec.split(";", 1)[0].strip() for spec in options.capture.app_logs]
+    matched = [Path(found) for pattern in logs if pattern for found in (glob.glob(pattern) or [pattern])]
+    named = (options.attestations, options.plan, options.bench.sut_profile)
+    return [*request.casebooks, request.session, *(path for path in named if path is not None), *matched]
 
 
 def _report_problem(request: RunRequest, lang: str | None) -> str | None:

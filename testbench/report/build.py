@@ -26,6 +26,7 @@ signed, and the caller says the PDF is missing (``BuildResult.pdf_missing``).
 from __future__ import annotations
 
 import contextlib
+import errno
 import itertools
 import json
 import os
@@ -182,7 +183,13 @@ def _sweep(folder: Path, prefix: str) -> None:
 def _swap_in(built: Path, out_dir: Path) -> list[str]:
     """Put the complete folder ``built`` in place of the report ``out_dir`` holds (other files are left):
     renames on one disk, the previous report's files moved back if one fails. Returns the previous report's
-    files the new one has not (``manifest.sig.json`` of a book rebuilt unsigned, ``report.pdf``)."""
+    files the new one has not (``manifest.sig.json`` of a book rebuilt unsigned, ``report.pdf``). A folder whose
+    files of those names are no report's (a person's own ``index.html``, ``evidence/``) is left as it is: an
+    ``OSError`` (EEXIST), said as every write failure is (the commands refuse such a folder before building)."""
+    from testbench.report.owner import foreign_files
+
+    if found := foreign_files(out_dir):
+        raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(out_dir / found[0]))
     out_dir.mkdir(parents=True, exist_ok=True)
     old = _scratch(out_dir, "old")
     moved: list[str] = []

@@ -7,10 +7,12 @@ session that made it: another session's exam book, perhaps signed, is never repl
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 from testbench.i18n import translator
+from testbench.integrity.manifest import REPORT_NAMES
 
 REPORT_JSON = "report.json"
 
@@ -36,6 +38,19 @@ def read_report(folder: Path) -> dict[str, Any]:
     raise NotAReport(str(folder))
 
 
+def foreign_files(folder: Path) -> list[str]:
+    """The names a build writes that ``folder`` holds while it is no testbench report (no readable
+    ``report.json``): a person's own ``index.html`` or ``evidence/``, which a build would replace and delete.
+    ``junit.xml`` is left out: an output a CI's ``--junit`` rewrites, as every output is."""
+    if not os.path.isdir(folder):
+        return []
+    try:
+        read_report(folder)
+    except NotAReport:
+        return [name for name in REPORT_NAMES if name != "junit.xml" and os.path.lexists(folder / name)]
+    return []
+
+
 def is_other_session(data: dict[str, Any], session_id: str | None) -> bool:
     """Whether the report ``data`` is another session's than ``session_id`` (None: a session not made yet)."""
     return data["session"]["id"] != session_id
@@ -46,14 +61,20 @@ def other_session_problem(
 ) -> str | None:
     """The sentence refusing to write the report of the session ``mine`` (its id; None: a session not made
     yet) into ``folder`` when the folder holds another session's report, or None. ``session``: the file being
-    reported on — a report of an earlier session of the same name (the file made again since) says so."""
+    reported on — a report of an earlier session of the same name (the file made again since) says so. A folder
+    holding files a build writes without being a report (:func:`foreign_files`) is refused too."""
+    t = translator(lang)
     try:
         data = read_report(folder)
     except NotAReport:
+        if found := foreign_files(folder):
+            return t(
+                "{path} : ce dossier contient {names} sans être un rapport testbench (aucun report.json lisible) ;"
+                " rien n'y a été remplacé. Indiquez un autre dossier, ou déplacez d'abord ces fichiers"
+            ).format(path=folder, names=", ".join(found))
         return None
     if not is_other_session(data, mine):
         return None
-    t = translator(lang)
     other = data["session"].get("file") or data["session"]["id"]
     if session is not None and other == session.name:
         return t(

@@ -180,6 +180,17 @@ def tag_option(text: str) -> str:
     return text
 
 
+def keyword_option(text: str) -> str:
+    """``-k`` as argparse's type: an expression, never an empty one (``-k "$FILTER"`` with the CI variable not set
+    would run the whole casebook unsaid), refused as an empty ``--tag`` or ``--shard`` is."""
+    from testbench.i18n import translator
+
+    if not text.strip():
+        said = _t("-k est vide (une variable de la CI non définie ?) : une expression attendue, par exemple id:CAS-001")
+        raise argparse.ArgumentTypeError(translator()(said))
+    return text
+
+
 def _option(
     flags: tuple[str, ...], default: Any = None, *, commands: frozenset[str] = BENCH_COMMANDS, **cli: Any
 ) -> Any:
@@ -301,6 +312,7 @@ class Selection:
     keyword: str | None = _option(
         ("-k",),
         commands=frozenset({RUN}),
+        type=keyword_option,
         metavar="EXPR",
         help="sélection par mots (and, or, not, parenthèses) ; formes exactes id:, tag:, domain:, mode:"
         " (domain:cartes, mode:dégradé) ; accents et majuscules indifférents",

@@ -5,10 +5,11 @@ case is :mod:`testbench.store.verdicts`' (through ``CaseView``), the one rule ev
 result is plain data (:meth:`Coverage.as_dict`, codes not words) that the CLI, the workstation and the
 report render.
 
-« Prêt pour le pré-examen » is on only when every casebook of the plan is in the session at the
-expected version and every case in scope has a retained verdict of pass (:func:`case_status`): a review
-that accepts a failure confirms it, so the case stays one to redo. A case counts once, by (plan-id, case id),
-however many files of its casebook the session holds (:func:`_counted_cases`).
+« Prêt pour le pré-examen » is on only when the session's journal chain verifies, every casebook of the plan
+is in the session at the expected version and every case in scope has a retained verdict of pass
+(:func:`case_status`): a review that accepts a failure confirms it, so the case stays one to redo. A case
+counts once, by (plan-id, case id), however many files of its casebook the session holds
+(:func:`_counted_cases`).
 """
 
 from __future__ import annotations
@@ -82,9 +83,18 @@ class Gap:
     subject: str
     expected: str = ""
     found: str = ""
+    #: the session's file the gap is about (outside-plan: two files may share a plan-id and version)
+    path: str = ""
+    sha256: str = ""
 
-    def as_dict(self) -> dict[str, str]:
-        return {"kind": self.kind, "subject": self.subject, "expected": self.expected, "found": self.found}
+    def as_dict(self, *, detail: bool = False) -> dict[str, str]:
+        said = {"kind": self.kind, "subject": self.subject, "expected": self.expected, "found": self.found}
+        return {**said, "path": self.path, "sha256": self.sha256} if detail else said
+
+
+def _outside(cb: GivenCasebook) -> Gap:
+    """A session's file outside the plan, named by its path and fingerprint (its version may be a planned one's)."""
+    return Gap("outside-plan", cb.plan_id, found=cb.document_version, path=cb.path, sha256=cb.sha256)
 
 
 @dataclass(frozen=True)
@@ -140,6 +150,9 @@ class Coverage:
     domains: tuple[DomainCoverage, ...]
     gaps: tuple[Gap, ...]
     loaded: frozenset[str] = frozenset()  # plan ids of the plan's casebooks found in the session
+    #: why the session's journal chain does not verify (French), as ``report`` and ``diff`` check it: its verdicts
+    #: may be forged, so « prêt » stays off
+    chain_problems: tuple[str, ...] = ()
 
     @property
     def counts(self) -> dict[str, int]:
@@ -153,11 +166,20 @@ class Coverage:
 
     @property
     def ready(self) -> bool:
-        """Every case in scope passed, and every casebook of the plan there as planned."""
-        return bool(self.cases) and not self.blocking_casebooks and all(c.status in READY_STATUSES for c in self.cases)
+        """Every case in scope passed, every casebook of the plan there as planned, and the session not altered."""
+        return (
+            bool(self.cases)
+            and not self.blocking_casebooks
+            and not self.chain_problems
+            and all(c.status in READY_STATUSES for c in self.cases)
+        )
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self, *, detail: bool = False) -> dict[str, Any]:
+        """Codes, not words. ``detail`` (the command and the workstation): the session's integrity and each gap's
+        file too; without it, the shape of report.json's ``coverage`` section (its published schema: the book
+        has its own integrity section and banner)."""
         plan = self.plan
+        integrity = {"chain_ok": not self.chain_problems, "chain_problems": list(self.chain_problems)}
         return {
             "plan": {
                 "name": plan.name,
@@ -177,13 +199,14 @@ class Coverage:
                 ],
             },
             "ready": self.ready,
+            **({"integrity": integrity} if detail else {}),
             "total": len(self.cases),
             "counts": self.counts,
             "cases": [c.as_dict() for c in self.cases],
             "out_of_scope": [{**c.as_dict(), "why": why, "reason": reason} for c, why, reason in self.out_of_scope],
             "requirements": [r.as_dict() for r in self.requirements],
             "domains": [d.as_dict() for d in self.domains],
-            "gaps": [g.as_dict() for g in self.gaps],
+            "gaps": [g.as_dict(detail=detail) for g in self.gaps],
         }
 
 
@@ -225,12 +248,12 @@ def _casebook_gaps(plan: ExamPlan, session: SessionView) -> tuple[dict[str, Case
         as_planned = [cb for cb in files if not _differences(planned, cb)]
         for cb in files:
             if as_planned and cb not in as_planned:
-                gaps.append(Gap("outside-plan", cb.plan_id, found=_given(cb).document_version))
+                gaps.append(_outside(_given(cb)))
                 continue
             gaps += _differences(planned, cb)
             found[cb.sha256] = cb
     given = [_given(cb) for cb in session.casebooks]
-    gaps += [Gap("outside-plan", cb.plan_id, found=cb.document_version) for cb in strangers(plan, given)]
+    gaps += [_outside(cb) for cb in strangers(plan, given)]
     for category in other_categories(plan, [_given(cb) for cb in found.values()]):
         gaps.append(Gap("ps-category", category, plan.ps_category, category))
     return found, list(dict.fromkeys(gaps))
@@ -271,6 +294,8 @@ def _counted_cases(session: SessionView, planned: dict[str, CasebookView]) -> li
 
 def compute_coverage(session: SessionView, plan: ExamPlan) -> Coverage:
     """The plan's scope read against the session (see the module's docstring for the flag's rule)."""
+    from testbench.report.diff import chain_problems
+
     planned, gaps = _casebook_gaps(plan, session)
     chosen = set(plan.services)
     in_scope: list[CaseCoverage] = []
@@ -319,6 +344,7 @@ def compute_coverage(session: SessionView, plan: ExamPlan) -> Coverage:
         _domains(in_scope),
         tuple(gaps),
         frozenset(cb.plan_id for cb in planned.values()),
+        tuple(chain_problems(session)),
     )
 
 

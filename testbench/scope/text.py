@@ -37,6 +37,11 @@ GAP_TEXTS = {
     ),
     "ps-category": _t("catégorie de PS « {expected} » dans le plan, « {found} » dans ses cahiers de tests"),
 }
+#: the outside-plan gap naming its file (``Coverage.as_dict(detail=True)``): two files may share a version
+OUTSIDE_FILE = _t(
+    "cahier de tests {subject} en version {found} ({path}, empreinte {sha256}) : dans la session, hors plan (ses"
+    " cas ne comptent pas)"
+)
 #: a planned casebook loaded otherwise than the plan says (the header's line, the report's plan table)
 LOADED_TEXTS = {
     "casebook-version": _t("chargé en version {found}, le plan attend {expected}"),
@@ -56,7 +61,8 @@ def verdict_word(verdict: str, t: Callable[[str], str]) -> str:
 def gap_text(gap: Mapping[str, str], t: Callable[[str], str]) -> str:
     """One gap (``Coverage.as_dict()["gaps"]``) as a sentence; fingerprints shortened."""
     short = {k: (v[:12] + "…" if len(v) == 64 else v) for k, v in gap.items()}
-    return t(GAP_TEXTS[gap["kind"]]).format(**short)
+    template = OUTSIDE_FILE if gap["kind"] == "outside-plan" and gap.get("path") else GAP_TEXTS[gap["kind"]]
+    return t(template).format(**short)
 
 
 def casebook_state(planned: Mapping[str, Any], gaps: Sequence[Mapping[str, str]], t: Callable[[str], str]) -> str:
@@ -98,7 +104,7 @@ def readiness_reasons(data: Mapping[str, Any], lang: str | None = None) -> list[
         return []
     t = translator(lang)
     counts = data["counts"]
-    why = []
+    why = [t("session altérée")] if altered(data) else []
     if not data["total"]:
         why.append(t("aucun cas dans le périmètre"))
     if counts[OPEN]:
@@ -128,6 +134,18 @@ def readiness_reasons(data: Mapping[str, Any], lang: str | None = None) -> list[
     return why
 
 
+#: said first of a coverage read from a session whose journal chain does not verify (as ``report`` and ``diff``)
+ALTERED = _t(
+    "ATTENTION : session altérée (chaîne du journal rompue) : cette couverture ne vaut pas preuve (testbench"
+    " verify le détaille)"
+)
+
+
+def altered(data: Mapping[str, Any]) -> bool:
+    """Whether the coverage was read from an altered session (a coverage written before the key: not said)."""
+    return data.get("integrity", {}).get("chain_ok") is False
+
+
 def readiness_text(data: Mapping[str, Any], lang: str | None = None) -> str:
     """« Prêt pour le pré-examen : oui/non », with what keeps it off."""
     line = translator(lang)("Prêt pour le pré-examen") + colon(lang) + yes_no(data["ready"], lang)
@@ -141,7 +159,8 @@ def coverage_text(data: Mapping[str, Any], lang: str | None = None) -> str:
     c = colon(lang)
     plan = data["plan"]
     product = " ".join(p for p in (plan["product"], plan["version"]) if p)
-    out = [t("Plan d'examen") + c + plan["name"] + (f" — {product}" if product else "")]
+    out = [t(ALTERED), ""] if altered(data) else []
+    out.append(t("Plan d'examen") + c + plan["name"] + (f" — {product}" if product else ""))
     if plan["ps_category"]:
         out.append(t("Catégorie de PS") + c + label(PS_CATEGORY_LABELS, plan["ps_category"], lang))
     out.append(t("Services choisis") + c + (", ".join(plan["services"]) or t("aucun")))

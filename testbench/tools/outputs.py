@@ -7,6 +7,7 @@ record or the casebook it names. Checked before anything runs, by every command 
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from collections.abc import Iterable
@@ -59,6 +60,10 @@ def output_problem(target: Path | None, inputs: Iterable[Path | None] = ()) -> R
         return lambda t, _lang: t("{path} est un fichier que la commande lit : écrivez dans un autre fichier").format(
             path=target
         )
+    if (above := file_above(target)) is not None:  # written there, it would fail once the command has run
+        return lambda t, _lang: t(
+            "{path} : {file} est un fichier, pas un dossier ; indiquez un chemin dans un dossier"
+        ).format(path=target, file=above)
     if not os.path.lexists(target):
         return None
     if os.path.isdir(target):
@@ -118,16 +123,29 @@ def _head(path: Path) -> bytes:
         return b""
 
 
-def cannot_write_in(folder: Path) -> OSError | None:
-    """Why no file can be made in ``folder`` — or, when it is missing, in its nearest existing parent, under
-    which it would be created —: a read-only file system, a folder without write permission; None when one can
-    (or when no parent is a folder: the caller's own checks say that). The system answers for itself (access
-    lists, mounts, root): a temporary file is made there and removed at once."""
-    place = Path(os.path.abspath(folder))
-    while not os.path.isdir(place):
+def file_above(path: Path) -> Path | None:
+    """The nearest existing parent of ``path`` when it is no folder (a file named as a folder of the path), else
+    None: nothing can be created under it, which the system would say only once the command had run."""
+    place = Path(os.path.abspath(path)).parent
+    while not os.path.lexists(place):
         if place.parent == place:
             return None
         place = place.parent
+    return None if os.path.isdir(place) else place
+
+
+def cannot_write_in(folder: Path) -> OSError | None:
+    """Why no file can be made in ``folder`` — or, when it is missing, in its nearest existing parent, under
+    which it would be created —: a read-only file system, a folder without write permission, a parent that is a
+    file (ENOTDIR); None when one can. The system answers for itself (access lists, mounts, root): a temporary
+    file is made there and removed at once."""
+    place = Path(os.path.abspath(folder))
+    while not os.path.lexists(place):
+        if place.parent == place:
+            return None
+        place = place.parent
+    if not os.path.isdir(place):
+        return NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(place))
     try:
         with tempfile.TemporaryFile(prefix=".testbench-", dir=place):
             pass

@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from testbench.i18n import default_language
+from testbench.i18n import _t, default_language
 from testbench.integrity.manifest import SIGNATURE
 from testbench.report.options import DEFAULT_EXCERPT
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_OK, EXIT_USAGE
@@ -62,6 +62,10 @@ def report_tool(
     ):
         if problem:
             return result.fail(EXIT_USAGE, problem)
+    if (writer := live_writer(session)) is not None:  # as ``merge`` refuses it: one snapshot, no case « interrupted »
+        return result.fail(
+            EXIT_USAGE, lambda t, _lang: t(STILL_WRITTEN).format(path=session, pid=writer[0], host=writer[1])
+        )
     mine = recorded_session_id(session)  # another session's book (perhaps signed) is not replaced
     if mine and (problem := _other_session(output, mine, session)):
         return result.fail(EXIT_USAGE, problem)
@@ -136,6 +140,34 @@ def report_tool(
         result.say(lambda _t, _lang: str(built.pdf))
     result.code = EXIT_ENVIRONMENT if altered or built.pdf_missing or (junit and not junit_written) else EXIT_OK
     return result
+
+
+#: a session a run still writes: its book would mix moments and call the case running « interrupted »
+STILL_WRITTEN = _t(
+    "{path} : session encore ouverte en écriture par un autre processus (pid {pid} sur {host}) ; construisez le"
+    " rapport une fois son exécution terminée"
+)
+
+
+def live_writer(session: Path) -> tuple[str, str] | None:
+    """(pid, host) of the run that still writes ``session`` (its lock taken, as ``merge`` checks it; "?" when its
+    meta does not say), or None when no process writes it."""
+    from testbench.store import codec
+    from testbench.store.connection import SessionLocked
+    from testbench.store.merge import refuse_written
+    from testbench.store.read import recorded_meta
+
+    try:
+        refuse_written(session)
+    except SessionLocked:
+        try:
+            writer = codec.loads((recorded_meta(session, "writer") or {}).get("writer"))
+        except codec.DamagedValue:
+            writer = None
+        if not isinstance(writer, dict):
+            return ("?", "?")
+        return (str(writer.get("pid", "?")), str(writer.get("host", "?")))
+    return None
 
 
 def _other_session(output: Path, mine: str, session: Path) -> Render | None:

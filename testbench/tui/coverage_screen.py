@@ -42,7 +42,8 @@ PLANS_DIR = CASEBOOKS_DIR / "plans"
 def coverage_content(app: WorkstationApp) -> Text:
     """The window's text: the coverage, or what keeps it from being computed."""
     try:
-        data = session_coverage(app.ws.session_path, app.coverage_plan or app.campaign_options.plan).as_dict()
+        plan = app.coverage_plan or app.campaign_options.plan
+        data = session_coverage(app.ws.session_path, plan).as_dict(detail=True)
     except SessionError as exc:
         return Text(app.t(str(exc)))
     except PlanError as exc:

@@ -116,6 +116,10 @@ class ReviewAndReport:
         self.refresh_overview()
 
     def action_report(self) -> None:
+        if self.running:  # as ``report`` refuses a session a run still writes: its running case is no verdict yet
+            said = self.t("Une exécution est en cours : le rapport se construit une fois terminée.")
+            self.notify(said, severity="warning")
+            return
         # one folder whatever the language shown (F2 never makes a second book), named as the docs' « -o
         # exam-report »; its content in the language shown
         out = default_folder(self.ws.session_path)
