@@ -225,6 +225,37 @@ def _followed(
     return followed
 
 
+#: said instead of ``versions.FOLLOWED`` when the new version is another file than the one the session recorded
+#: (an edited copy given to ``--rerun``): that file was never in the session, it has not « changed »
+REPLACES = _t(
+    "{file} (plan {plan_id}) remplace {old} dans la session : ses cas suivent cette version, sans verdict (ceux de"
+    " {old} restent dans la session)"
+)
+
+
+def _changed_notices(
+    followed: Mapping[str, Casebook], recorded: Mapping[str, tuple[str, str]], ran: Collection[str]
+) -> list[str]:
+    """What is said of each casebook followed (old sha → new version): the file changed, came back to a version
+    already run, or — another file than the session's — replaces it (French)."""
+    other = {
+        sha: cb
+        for sha, cb in followed.items()
+        if sha in recorded and cb.sha256 not in ran and not _same_path(recorded[sha][0], cb.path)
+    }
+    said = followed_notices({sha: cb for sha, cb in followed.items() if sha not in other}, ran)
+    return said + [
+        REPLACES.format(file=cb.path, plan_id=cb.identity.plan_id, old=recorded[sha][0]) for sha, cb in other.items()
+    ]
+
+
+def _same_path(given: str, path: Path) -> bool:
+    try:
+        return Path(given).resolve() == path.resolve()
+    except OSError:
+        return False
+
+
 def _not_given(session: Path, sha: str, path: str, plan: str) -> str:
     """Why a casebook of the session cannot be resumed, and the way forward: it is not given."""
     said = _t(
@@ -492,7 +523,7 @@ class Campaign:
         shard = read_record(store.meta(SHARD_META)) is not None
         whole = takes_new_cases(store.selection(), followed, recorded_case_counts(store.path), shard)
         store.set_selection(follow_selection(store.selection(), dict(followed), [], new_cases=whole))
-        for said in followed_notices(followed, store.last_attempts()):
+        for said in _changed_notices(followed, store.recorded_casebooks(), store.last_attempts()):
             if self.notify:
                 self.notify(said)
 
@@ -660,6 +691,8 @@ class Campaign:
             capture = self._start_capture(recorder, store, resume=bool(flags.get("resume")), gap=gap)
             self._keep_gap(bench.engine, store, gap)
             self._continue_steps(bench.engine, store, recorder, continuing or {})
+            if hasattr(bench.engine, "read_log"):  # assisted mode: its log read to the end, its wait told to the screen
+                bench.engine.read_log, bench.engine.on_waiting = capture and capture.drain, self.listener
             run_id = self._begin_run(store, argv, flags, bench.description, bench.notes)
             yield self._runner(store, bench, recorder, self.listener), run_id
             store.end_run(run_id)

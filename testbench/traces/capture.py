@@ -289,6 +289,20 @@ class TraceCapture:
         for receiver in self.receivers:
             receiver.barrier(timeout)
 
+    def drain(self, timeout: float) -> bool:
+        """Hand every line the followed files hold now to the writer, within ``timeout`` seconds (and one more
+        read): before a step says no line matched, under a flood the capture may be seconds behind the file.
+        False when it could not catch up in time (the lines it missed are still captured, later)."""
+        deadline = time.monotonic() + timeout
+        for tailer, sizes in [(tailer, tailer.sizes()) for tailer in self.tailers]:
+            while not tailer.reached(sizes):
+                if self._stopped or time.monotonic() >= deadline:
+                    return False
+                tailer.poll_now()  # one read of at most MAX_READ_PER_POLL, serialised with the tailer's thread
+        for receiver in self.receivers:
+            receiver.barrier(max(0.0, min(1.0, deadline - time.monotonic())))
+        return self.flush(max(0.0, deadline - time.monotonic()))
+
     # ------------------------------------------------------------------------ lifecycle
 
     def start(self) -> TraceCapture:

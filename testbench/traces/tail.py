@@ -194,6 +194,30 @@ class FileTailer(Delivery):
         with self._poll_lock:
             return [position_of(f) for f in self._followed]
 
+    def sizes(self) -> list[tuple[Followed, int]]:
+        """Each followed file and its size now: how far :meth:`reached` asks the lines to be delivered."""
+        with self._poll_lock:
+            followed = list(self._followed)
+        out = []
+        for item in followed:
+            st = self._stat(item.path)
+            if st is not None:
+                out.append((item, st[2]))
+        return out
+
+    def reached(self, sizes: Sequence[tuple[Followed, int]]) -> bool:
+        """Whether each file of ``sizes`` was read up to its size then (a file since gone, rotated out of sight or
+        truncated below it, up to where it is now): a flood read by chunks catches up poll after poll."""
+        with self._poll_lock:
+            followed = {id(item) for item in self._followed}
+            for item, size in sizes:
+                if id(item) not in followed or item.offset >= size:
+                    continue
+                st = self._stat(item.path)
+                if st is not None and item.offset < min(size, st[2]):
+                    return False
+        return True
+
     def _run(self) -> None:
         while not self._stop.is_set():
             self._wake.wait(self.poll_interval)

@@ -8,13 +8,14 @@ folders, and how long the attempt has taken. The widgets of ``tui.exam_view`` on
 
 from __future__ import annotations
 
+import math
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.containers import Lines
@@ -32,6 +33,9 @@ from testbench.i18n import tn
 from testbench.runner.compare import compare_value
 from testbench.sut.filenames import partial as being_written
 from testbench.tui.render import MARKS
+
+if TYPE_CHECKING:
+    from testbench.engines.operator.assisted import OutputsAwaited
 
 Translate = Callable[[str], str]
 
@@ -133,6 +137,7 @@ class ExamProgress:
     step: Step | None = None
     finished: float | None = None
     end: AttemptEnd | None = None  # the outcome of the case, from its last event
+    awaiting: OutputsAwaited | None = None  # the step done, the application's outputs waited for (assisted mode)
 
     def elapsed(self, now: float | None = None) -> float:
         end = self.finished if self.finished is not None else (time.monotonic() if now is None else now)
@@ -275,7 +280,24 @@ def step_line(
     else:
         text.append(t("préparation des cartes"), style="bold")
     text.append(f"   {t('durée')} {format_elapsed(progress.elapsed(now))}", style="bold")
+    waiting = waiting_text(progress, t, now)
+    if waiting:
+        text.append(f"\n{waiting}", style="yellow")
     return text
+
+
+def waiting_text(progress: ExamProgress, t: Translate, now: float | None = None) -> str:
+    """« en attente des sorties du logiciel : fse (*.xml), journal — 12 s au plus » while the bench waits for
+    the application's outputs of the step in progress (the operator said it done); "" otherwise."""
+    awaiting = progress.awaiting
+    if awaiting is None or not awaiting.awaited or progress.step is None or awaiting.step_id != progress.step.id:
+        return ""
+    left = math.ceil(awaiting.until - (time.monotonic() if now is None else now))
+    if left <= 0 or progress.finished is not None:
+        return ""
+    return t("en attente des sorties du logiciel : {awaited} — {seconds} s au plus").format(
+        awaited=", ".join(awaiting.awaited), seconds=left
+    )
 
 
 def end_line(end: AttemptEnd, t: Translate, elapsed: float | None = None) -> Text:

@@ -18,8 +18,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Label, Static, TabbedContent
 
 from testbench.casebook.model import Case
+from testbench.engines.operator.assisted import OutputsAwaited
 from testbench.runner.campaign import CampaignError, apply_profile
-from testbench.runner.events import CaseFinished, CaseStarted, RunEvent, StepStarted, TracesCaptured
+from testbench.runner.events import CaseFinished, CaseStarted, RunEvent, StepFinished, StepStarted, TracesCaptured
 from testbench.runner.options import OPERATOR_ENGINE
 from testbench.store.traceindex import TraceReadError, TraceSource
 from testbench.sut.profile import SutProfile
@@ -155,6 +156,10 @@ class ExamHandlers:
             self.exam_progress.step = event.step
             # « nouveau » is what this step wrote, not the step before; a continued step's, since it began
             self.exam_watch().start(self._written_while_closed(self.exam_progress.attempt_id, event.step.id))
+        elif isinstance(event, OutputsAwaited) and self.exam_progress is not None:
+            self.exam_progress.awaiting = event  # the step line says it, the timer's tick counts it down
+        elif isinstance(event, StepFinished) and self.exam_progress is not None:
+            self.exam_progress.awaiting = None
         elif isinstance(event, CaseFinished) and self.exam_progress is not None:
             self.exam_progress.finished = time.monotonic()
             self.exam_progress.end = AttemptEnd(event.outcome.verdict.value, event.outcome.reason)

@@ -91,6 +91,21 @@ ABSENT_BECAUSE_NAMED = _t("{expectation} : valeur absente : {path} — {why}")
 #: how long the bench goes on reading log lines once every extractor has its input: a line that follows at once
 #: (the application's final line after a draft one) still counts
 SETTLE = 0.2
+#: how long, past the wait, the bench may take to read the followed logs up to their size when the wait ended, before
+#: a log extractor that found nothing is said to have found nothing (a flood puts the capture seconds behind)
+CATCH_UP = 5.0
+
+
+@dataclass(frozen=True)
+class OutputsAwaited:
+    """The operator said a step done: the bench now waits for the application's outputs (``awaited``: each
+    extractor's folder and glob, « fse (*.xml) », or its name for a log extractor, « journal ») until the monotonic
+    time ``until`` at most (``seconds`` from now). Told to the run's listener, so that a screen says it."""
+
+    step_id: str
+    awaited: tuple[str, ...]
+    seconds: float
+    until: float
 
 
 @dataclass
@@ -130,9 +145,10 @@ class NotFound:
     """An extractor of the step that gave no value for ``paths``: its name in the profile, and what it looked at.
 
     ``cause`` is ``file`` (no new or changed file where it reads), ``line`` (no line of its channel matched
-    since the step began) or ``value`` (it read ``looked_at``, the files or lines, but found none of
-    ``paths`` there). ``looked_at`` is the folder and glob, or the logs followed, as the profile resolves
-    them.
+    since the step began), ``lagging`` (none of the lines read matched, and the log could not be read to its end
+    in time: the line may be among those not read yet) or ``value`` (it read ``looked_at``, the files or lines,
+    but found none of ``paths`` there). ``looked_at`` is the folder and glob, or the logs followed, as the profile
+    resolves them.
     """
 
     extractor: str
@@ -150,6 +166,10 @@ class NotFound:
                 " de l'étape"
             ),
             "value": _t("extracteur « {name} » : rien trouvé pour ces valeurs dans {where}"),
+            "lagging": _t(
+                "extracteur « {name} » : {where} (canal {channel}) n'a pas pu être lu jusqu'au bout avant la fin de"
+                " l'étape (la capture du journal avait du retard) ; aucune des lignes lues ne correspond"
+            ),
         }[self.cause]
         return t(template).format(name=self.extractor, where=self.looked_at, channel=self.channel)
 
@@ -186,6 +206,11 @@ class AssistedOperatorEngine(OperatorModeEngine):
         self.on_step_files: Callable[[str, dict[str, Any]], None] | None = None
         #: told when the operator said a step done and its files were read (step id): its gap is spent
         self.on_step_read: Callable[[str], None] | None = None
+        #: told, once the operator said a step done, what the bench waits for and until when (:class:`OutputsAwaited`)
+        self.on_waiting: Callable[[OutputsAwaited], None] | None = None
+        #: the capture's drain (``TraceCapture.drain``): every line the followed logs hold now handed on within the
+        #: seconds given; False when it could not (the capture lags)
+        self.read_log: Callable[[float], bool] | None = None
         self._continued: dict[tuple[str, str], tuple[Mapping[str, Any] | None, tuple[TraceLine, ...]]] = {}
 
     def continue_step(
@@ -252,13 +277,16 @@ class AssistedOperatorEngine(OperatorModeEngine):
         answer = super()._prompt(action, request, None)  # the operator performs the step ("done" returns)
         # a continued step reads every line of the attempt since it continued: they came after it began
         watch = _LineWatch(specs, start_ns if lines_then is None else None, lines_then or ())
+        self._tell_waiting(step_id, specs)
         files = self._wait(specs, before, watch)
+        lagging = not self._caught_up(watch)
+        self._tell_waiting(step_id, ())  # the wait is over
         by_spec = self._extract(specs, files, watch)
         if self.on_step_read is not None and step_id:
             self.on_step_read(step_id)
         extracted = [item for items in by_spec.values() for item in items]
         root = CALL_ROOTS.get(action, action)
-        missing = self._not_found(specs, files, by_spec)
+        missing = self._not_found(specs, files, by_spec, lagging)
         for item in missing:  # why each path is absent: the first extractor that should have given it
             for path in item.paths:
                 self._notes.absent.setdefault(path, item.describe(str))
@@ -268,6 +296,29 @@ class AssistedOperatorEngine(OperatorModeEngine):
             result[CAPTURED] = read
             self._origins.update(_captured_origins(root, files.evidence_paths()))
         return result
+
+    def _tell_waiting(self, step_id: str, specs: Sequence[ExtractorSpec]) -> None:
+        """Tell :attr:`on_waiting` what the step's extractors wait for, and for how long at most; nothing
+        (no ``specs``): the wait is over."""
+        if self.on_waiting is None:
+            return
+        awaited = tuple(dict.fromkeys(map(self._awaited, specs)))
+        seconds = self.timeout if awaited else 0.0
+        self.on_waiting(OutputsAwaited(step_id, awaited, seconds, time.monotonic() + seconds))
+
+    def _awaited(self, spec: ExtractorSpec) -> str:
+        """What one extractor waits for, shortly: its folder's name and glob (« fse (*.xml) »), or its own name."""
+        if spec.kind == "regex":
+            return spec.name
+        folder, _, patterns = self.profile.watched(spec).partition(" (")
+        return f"{PurePath(folder).name} ({patterns}" if patterns else spec.name
+
+    def _caught_up(self, watch: _LineWatch) -> bool:
+        """Whether the step's log lines were all read when a log extractor still has nothing: the capture is then
+        asked for every line the logs hold now (:data:`CATCH_UP` at most); True when no extractor needs it."""
+        if not watch.specs or all(watch.found.values()) or self.read_log is None:
+            return True
+        return self.read_log(CATCH_UP)
 
     def _before(self, specs: Sequence[ExtractorSpec], written: Mapping[str, Any] | None) -> dict[str, Snapshot]:
         """Each file extractor's files before the step: as they are now, but those ``written`` while the bench was
@@ -355,8 +406,10 @@ class AssistedOperatorEngine(OperatorModeEngine):
         specs: Sequence[ExtractorSpec],
         files: _StepFiles,
         by_spec: Mapping[str, Sequence[Extracted]],
+        lagging: bool = False,
     ) -> list[NotFound]:
-        """Each extractor with paths no extractor of the step gave a value for, and what it looked at."""
+        """Each extractor with paths no extractor of the step gave a value for, and what it looked at (``lagging``:
+        the log was not read to its end)."""
         given = [item.path for items in by_spec.values() for item in items]
         out = []
         for spec in specs:
@@ -365,7 +418,8 @@ class AssistedOperatorEngine(OperatorModeEngine):
                 continue
             read = [path for path in files.seen.get(spec.name, []) if path in files.read]
             if spec.kind == "regex":
-                cause, where = ("value" if by_spec.get(spec.name) else "line"), self.profile.followed(spec)
+                cause = "value" if by_spec.get(spec.name) else "lagging" if lagging else "line"
+                where = self.profile.followed(spec)
             elif read:
                 cause, where = "value", ", ".join(str(path) for path in read)
             else:
