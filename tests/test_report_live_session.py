@@ -39,6 +39,9 @@ def test_report_refuses_and_coverage_warns_while_a_run_writes(
         main(["coverage", str(session), "--lang", "en"])
         err = capsys.readouterr().err
         assert f"still open for writing by another process (pid {holder.pid} on " in err, err
+        main(["diff", str(session), str(session), "--lang", "en"])
+        err = capsys.readouterr().err
+        assert f"session B ({session}) still open for writing by another process (pid {holder.pid} on " in err, err
     finally:
         holder.communicate("", timeout=30)
     assert main(["report", str(session), "-o", str(folder)]) == 0  # the run has ended: built

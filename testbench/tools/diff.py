@@ -52,6 +52,7 @@ def diff_tool(
     written there. Each file is written whole or not at all, as ``export`` writes its own."""
     from testbench.report.diff import diff_sessions, to_html, to_text
     from testbench.store.connection import SessionError
+    from testbench.tools.report import live_writer
     from testbench.wholefile import UnwrittenFile, write_all
 
     result = ToolResult()
@@ -105,6 +106,14 @@ def diff_tool(
             ),
         )
     for side, path in (("A", session_a), ("B", session_b)):
+        if (writer := live_writer(path)) is not None:  # read as it stands: its cases not run yet read as absent
+            result.warn(
+                lambda t, _lang, side=side, path=path, writer=writer: t(
+                    "session {side} ({path}) encore ouverte en écriture par un autre processus (pid {pid} sur"
+                    " {host}) : ses cas pas encore exécutés se lisent comme absents"
+                ).format(side=side, path=path, pid=writer[0], host=writer[1]),
+                prefixed=True,
+            )
         if side in diff.altered:  # as ``report`` says it of a book built on an altered session
             result.warn(
                 lambda t, _lang, side=side, path=path: t(
