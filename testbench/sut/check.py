@@ -35,11 +35,19 @@ LOG_MISSING = _t(
     " sinon aucune de ses lignes ne sera capturée"
 )
 LOG_UNREADABLE = _t("le journal {path} est illisible, aucune de ses lignes ne sera capturée ({reason})")
+#: the last lines of each log read at a run's start and as the workstation opens (a stack trace may end it)
+WARN_LINES = 20
 #: a log whose format gives timestamps but reads none on its last lines: no application time, no clock offset
 LOG_UNTIMED = _t(
     "le journal {path} : son format de ligne ({fmt}) ne lit l'heure d'aucune de ses dernières lignes — elles seront"
     " capturées sans l'heure du logiciel (vérifiez format ou pattern dans le profil)"
 )
+#: a log none of whose last lines (:data:`MIN_JUDGED` at least: a stack trace may end it) its format reads
+LOG_UNREAD = _t(
+    "le journal {path} : aucune de ses {count} dernières lignes ne suit son format de ligne ({fmt}) — leur heure et"
+    " leur niveau ne seront pas lus (vérifiez format ou pattern dans le profil)"
+)
+MIN_JUDGED = 5
 #: a log whose first bytes say UTF-16 while the profile gives another encoding: read in UTF-16 all the same
 LOG_UTF16 = _t(
     "ce fichier est en UTF-16, le profil dit « {encoding} » : le banc le lit en UTF-16 (écrivez"
@@ -103,7 +111,7 @@ def profile_warnings(profile: SutProfile, logs: list[LogReading] | None = None) 
 
     The one check of ``testbench sut check``, of the start of a run (:class:`~testbench.runner.campaign.Campaign`)
     and of the workstation as it opens: a warning, not a refusal (the application creates them as it writes)."""
-    readings = logs if logs is not None else [read_log(source, 1) for source in profile.log_sources]
+    readings = logs if logs is not None else [read_log(source, WARN_LINES) for source in profile.log_sources]
     return [log.warning for log in readings if log.warning] + output_warnings(profile)
 
 
@@ -132,11 +140,13 @@ def read_log(source: LogSource, count: int) -> LogReading:
     texts = redact_pins_lines(texts)  # as the capture stores them: a PIN is shown no more than stored
     fmt: LineFormat = detect_format(texts) if source.fmt == "auto" else get_format(source.fmt)
     parser = StreamParser(fmt)
-    lines, messages = [], []
+    lines, messages, heads, timed = [], [], 0, 0
     for text in texts:
         parsed = parser.parse(text)
         messages.append(parsed.msg)
         epoch = parser.to_epoch(parsed.ts) if parsed.ts else None
+        if not parsed.continuation:  # a record's first line: a stack trace's lines say nothing of the format
+            heads, timed = heads + 1, timed + (epoch is not None)
         lines.append(
             TraceLine(
                 channel=source.channel,
@@ -148,9 +158,11 @@ def read_log(source: LogSource, count: int) -> LogReading:
                 level=parsed.level,
             )
         )
-    warning = ""
-    if fmt.ts_format is not None and any(texts) and not any(line.wall for line in lines):
-        warning = LOG_UNTIMED.format(path=newest, fmt=fmt.name if isinstance(source.fmt, str) else "pattern")
+    warning, named = "", fmt.name if isinstance(source.fmt, str) else "pattern"
+    if not heads and len(texts) >= MIN_JUDGED:  # not one record begins as the format says: it reads nothing
+        warning = LOG_UNREAD.format(path=newest, fmt=named, count=len(texts))
+    elif heads and not timed and fmt.ts_format is not None and "(?P<ts>" in fmt.pattern:  # a time it never reads
+        warning = LOG_UNTIMED.format(path=newest, fmt=named)
     note = ""
     if read_as in logtext.UTF16 and logtext.check_encoding(source.encoding) not in logtext.UTF16:
         note = LOG_UTF16.format(encoding=source.encoding)
