@@ -43,3 +43,10 @@ def test_init_forced_names_the_key_it_replaces(tmp_path: Path) -> None:
     said = _said(replaced)
     assert replaced.code == 0 and "key replaced: " in said and "only with its old public key" in said, said
     assert old and old[-1].split()[-1] in said
+
+
+def test_show_without_a_key_says_how_to_make_one(tmp_path: Path) -> None:
+    """Verification s23-verify1 R1: reading public keys first lost the « keys init » advice."""
+    result = keys_show_tool(tmp_path / "signing-key.pem")
+    said = _said(result)
+    assert result.code == 3 and 'signing key unreadable (not found); create it with "testbench keys init"' in said

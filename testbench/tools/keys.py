@@ -76,9 +76,15 @@ def keys_show_tool(path: Path | None = None) -> ToolResult:
         public = load_public(key)  # base64, PEM « PUBLIC KEY », ssh-ed25519, or a private key's public half
     except SigningKeyError as exc:
         return result.fail(EXIT_USAGE, french(str(exc)))
-    except OSError as exc:
+    except OSError as exc:  # as before public keys were read: a key not made yet says how to make it
         failed = exc
-        return result.fail(EXIT_USAGE, lambda t, _lang: f"{key}: {os_reason(failed, t)}")
+        return result.fail(
+            EXIT_USAGE,
+            lambda t, _lang: f"{key}: "
+            + t("clé de signature illisible ({reason}) ; créez-la avec « testbench keys init »").format(
+                reason=os_reason(failed, t)
+            ),
+        )
     result.say(lambda t, _lang: t("clé publique : {key}").format(key=public.b64))
     _fingerprint(result, public.fingerprint)
     return result
