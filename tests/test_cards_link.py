@@ -262,7 +262,7 @@ def test_another_applications_endless_transaction_is_waited_for_a_bounded_time()
         "Fake Reader 00 00", transaction=True, busy_timeout=0.2, connection_factory=lambda: conn
     )
     start = time.monotonic()
-    with pytest.raises(CardUnavailable, match="utilisé en exclusivité par une autre application"):
+    with pytest.raises(CardUnavailable, match="une autre application utilise la carte du lecteur"):
         transport.atr()
     assert time.monotonic() - start < 2.0
     assert released.is_set() and conn.log[-1] == "leave"  # disconnected: the library's wait ends with it

@@ -90,7 +90,7 @@ def test_reader_errors_are_sentences_in_the_active_language(pcsc_bay) -> None:
     assert "le lecteur « Virtual PCD 00 00 » est utilisé en exclusivité par une autre application" in french.stderr
     assert "reader “Virtual PCD 00 00” is in exclusive use by another application" in english.stderr
     gone = cards_cli("probe", "--reader", "Lecteur débranché", env={"TESTBENCH_LANG": "fr"})
-    assert gone.returncode == 2 and "le lecteur « Lecteur débranché » est introuvable (débranché ?)" in gone.stderr
+    assert gone.returncode == 2 and "1 lecteur absent : Lecteur débranché (présents : " in gone.stderr
     empty = cards_cli("probe", "--reader", "Virtual PCD 00 01", "--lang", "en")
     assert empty.returncode == 2 and "no card in reader “Virtual PCD 00 01”" in empty.stderr
     for err in (french.stderr, english.stderr, gone.stderr, empty.stderr):

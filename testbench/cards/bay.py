@@ -55,6 +55,7 @@ from .link import Link
 from .messages import FAMILY_FR
 from .model import DF, IsoCard
 from .pcsc import SHARED, Context, PyscardTransport, card_present, list_readers, wait_for
+from .pcsc_errors import HELD_BY_ANOTHER
 from .poll_phases import POLL_PERIOD
 from .profile import CardProfile, ProfileError, load_profile
 from .reader_pools import ReaderSpec, default_pools
@@ -75,6 +76,8 @@ INSERT_LEAD = 0.015
 
 #: PC/SC's reader state bit (pcsc-lite and winscard alike): a program holds the card with SCARD_SHARE_EXCLUSIVE.
 SCARD_STATE_EXCLUSIVE = 0x0080
+#: … and with SCARD_SHARE_SHARED (one program or more).
+SCARD_STATE_INUSE = 0x0100
 
 
 #: A reader the bay stops using (docs/cards.md §4.1): which, and why (the reason last: it may hold « : »).
@@ -248,6 +251,7 @@ class PcscBay:
         # watchdog for mute cards: one thread, polling a single in-flight deadline
         self._inflight: tuple[str, float] | None = None
         self._timed_out: set[str] = set()
+        self._elsewhere: set[str] = set()  # of those, slots whose card another program was using (_used_elsewhere)
         self._stop = threading.Event()
         self._watchdog = threading.Thread(target=self._watch, name="pcscbay-watchdog", daemon=True)
         self._watchdog.start()
@@ -334,13 +338,37 @@ class PcscBay:
         period = min(0.25, self.transmit_timeout / 20)
         while not self._stop.wait(period):
             inflight = self._inflight
-            if inflight is not None and time.monotonic() > inflight[1]:
+            if inflight is not None and time.monotonic() > self._deadline(*inflight):
                 slot = inflight[0]
                 self._inflight = None
                 self._timed_out.add(slot)
+                if self._used_elsewhere(self._active[slot]):
+                    self._elsewhere.add(slot)
                 card = self._active[slot].card
                 if card is not None:
                     card.stop()  # unblocks the transmit: vpcd sees the card go away
+
+    @staticmethod
+    def _used_elsewhere(r: _Reader) -> bool:
+        """The bench, not yet connected, waits on a card another program is connected to: pcscd holds a connect
+        back while that program keeps the card in a transaction, so the card is not mute (a fresh context: the
+        transport's is busy with that connect)."""
+        if getattr(r.link.transport, "_conn", True) is not None:
+            return False
+        try:
+            with Context() as ctx:
+                state = ctx.status([r.spec.name]).get(r.spec.name, (0, b""))[0]
+        except CardUnavailable:
+            return False
+        return bool(state & SCARD_STATE_INUSE)
+
+    def _deadline(self, slot: str, deadline: float) -> float:
+        """When the card of ``slot`` counts as mute: a wait for another program's PC/SC transaction is no
+        silence of the card's (the time limit starts again after it)."""
+        transport = self._active[slot].link.transport
+        if getattr(transport, "waiting", False):
+            return float("inf")
+        return max(deadline, getattr(transport, "waited", 0.0) + self.transmit_timeout)
 
     # ---- CardBay
     def slots(self) -> list[str]:
@@ -535,11 +563,21 @@ class PcscBay:
             raise ReaderBusy(str(exc)) from None
         if state & SCARD_STATE_EXCLUSIVE:
             raise ReaderBusy(HELD_EXCLUSIVELY.format(reader=r.spec.name))
-        if self._emulates(r) and r.profile is None and card_present(state):
+        if self._emulates(r) and r.profile is None and card_present(state) and not self._empties(r):
             raise ReaderBusy(
                 f"le lecteur {r.spec.name} contient déjà une carte qui n'est pas celle du banc "
                 f"(un autre émulateur ou une autre session utilise le port {r.spec.port} ?)"
             )
+
+    @staticmethod
+    def _empties(r: _Reader) -> bool:
+        """The card pcscd shows in ``r``, whose port is the bench's now, leaves within a few polls: the previous
+        holder's card, pcscd showing it until its next poll (0.4 to 0.8 s) after that holder let the port go."""
+        try:
+            wait_for(r.spec.name, False, 3 * POLL_PERIOD)
+        except CardUnavailable:
+            return False
+        return True
 
     def _usable_reader(self, slot: str, wait: bool, use: Callable[[_Reader, float], None]) -> None:
         """Run ``use(reader, lock wait)`` on the slot's readers in turn (:meth:`_candidates`) until one does not
@@ -969,6 +1007,10 @@ class PcscBay:
             with self._watched(slot):
                 return r.link.transport.atr()  # the connect, when the slot has no connection yet
         except CardUnavailable as exc:
+            if slot in self._elsewhere:
+                self._elsewhere.discard(slot)
+                self._dirty.add(slot)
+                raise CardUnavailable(HELD_BY_ANOTHER.format(reader=r.spec.name)) from exc
             if slot in self._timed_out:
                 self._dirty.add(slot)
                 raise CardUnavailable(
@@ -977,13 +1019,39 @@ class PcscBay:
                 ) from exc
             raise
 
+    @staticmethod
+    def _hold(r: _Reader) -> None:
+        """Take ``r``'s card for the bench's exchanges (one PC/SC transaction, kept until :meth:`release` or the
+        end of a :meth:`sequence`): another program's commands wait, never coming between a SELECT and its READ
+        BINARY or a ``61xx`` and its GET RESPONSE. The watchdog leaves out a wait for another program's
+        transaction (``busy_timeout``): the card is not mute."""
+        if not r.link.transport.held:
+            r.link.transport.hold()
+
+    @contextlib.contextmanager
+    def sequence(self, slot: str) -> Iterator[None]:
+        """One sequence of the bench's commands to ``slot``'s card (a PIN step) in one PC/SC transaction, ended
+        after it while the connection stays: a product that reads the card next (operator mode, an engine's own
+        PC/SC connection) is not kept waiting until the end of the case."""
+        r = self._reader(slot)
+        held = r.link.transport.held
+        try:
+            yield
+        finally:
+            if not held:
+                r.link.transport.unhold()
+
     def transmit(self, slot: str, apdu: bytes) -> tuple[bytes, int]:
         r = self._reader(slot)
         try:
+            self._hold(r)
             with self._watched(slot):
                 return r.link.transmit(apdu)
         except CardUnavailable as exc:
             self._dirty.add(slot)
+            if slot in self._elsewhere:
+                self._elsewhere.discard(slot)
+                raise CardUnavailable(HELD_BY_ANOTHER.format(reader=r.spec.name)) from exc
             if slot in self._timed_out:
                 raise CardUnavailable(
                     f"la carte du lecteur « {r.spec.name} » ne répond plus (muette depuis {self.transmit_timeout:g} s)"

@@ -280,6 +280,12 @@ class PyscardTransport:
         self.busy_timeout = busy_timeout
         self.on_lost: Callable[[], None] | None = None
         self._context: Context | None = None
+        self.held = False  # hold(): the card is this transport's, connection after connection, until unhold()
+        self._in_transaction = False  # the current connection's transaction is begun
+        #: waiting for another application's transaction (not for the card: a bay's mute-card watchdog waits),
+        #: and when that wait last ended
+        self.waiting = False
+        self.waited = 0.0
 
     def _connection(self) -> Any:
         if self._conn is not None:
@@ -289,10 +295,13 @@ class PyscardTransport:
             hr = self._open(conn)
             if hr == 0:
                 self._conn, self._sent = conn, False
+                self._in_transaction = self.transaction or self.held
                 return conn
             self._release(conn, leave=True)
             if hr != E.W_RESET_CARD:
                 break
+        if hr == E.E_SHARING_VIOLATION and (self.transaction or self.held):
+            raise CardUnavailable(E.HELD_BY_ANOTHER.format(reader=self.reader))
         fallback = "connexion impossible au lecteur « {reader} »"
         raise _unavailable(hr)(E.pcsc_message(hr, self.reader, "fr", fallback))
 
@@ -301,11 +310,15 @@ class PyscardTransport:
         (pcscd answers W_RESET_CARD once another application reset the card since the connect)."""
         from smartcard.Exceptions import CardConnectionException
 
+        if self.transaction or self.held:  # first: pcscd answers nothing else while another program holds it
+            hr = self._begin(conn)
+            if hr:
+                return hr
         try:
             self._atr = bytes(conn.getATR())
         except CardConnectionException as exc:
             return getattr(exc, "hresult", 0) & 0xFFFFFFFF or E.F_COMM_ERROR
-        return self._begin(conn) if self.transaction else 0
+        return 0
 
     def _begin(self, conn: Any) -> int:
         """SCardBeginTransaction, waited for up to ``busy_timeout`` s: pcsc-lite and winscard wait for another
@@ -321,11 +334,14 @@ class PyscardTransport:
 
         helper = threading.Thread(target=begin, name="pcsc-transaction", daemon=True)
         helper.start()
+        self.waiting = True
         try:
             helper.join(self.busy_timeout)
         except BaseException:  # ^C: let the card go, the wait ends with the handle
             self._release(conn, leave=True)
             raise
+        finally:
+            self.waiting, self.waited = False, time.monotonic()
         if not answer:
             return E.E_SHARING_VIOLATION
         return answer[0] & 0xFFFFFFFF
@@ -370,6 +386,37 @@ class PyscardTransport:
         self._connection()
         return self._atr
 
+    def hold(self) -> None:
+        """Take the card for this transport's exchanges (SCardBeginTransaction) until :meth:`unhold` or
+        :meth:`close`: another application's commands wait meanwhile, so none comes between a SELECT and its
+        READ BINARY, nor between a ``61xx`` and its GET RESPONSE. Another application's own transaction is
+        waited for up to ``busy_timeout`` s; past it, CardUnavailable says that application uses the card."""
+        self.held = True
+        conn = self._conn
+        if conn is None or self._in_transaction:
+            return  # the next connection begins it (_open)
+        hr = self._begin(conn)
+        if hr == 0:
+            self._in_transaction = True
+            return
+        sent, self._sent = self._sent, False
+        self._drop(leave=True)
+        if hr == E.W_RESET_CARD and not sent:  # nothing of ours lost: the next connection takes the card
+            return
+        self.held = False
+        if hr == E.E_SHARING_VIOLATION:  # past busy_timeout: another application keeps its transaction
+            raise CardUnavailable(E.HELD_BY_ANOTHER.format(reader=self.reader))
+        raise _unavailable(hr)(E.pcsc_message(hr, self.reader, "fr"))
+
+    def unhold(self) -> None:
+        """End :meth:`hold`'s transaction; the connection stays (the card keeps its state, e.g. a verified PIN)."""
+        self.held = False
+        conn = self._conn
+        if conn is not None and self._in_transaction and not self.transaction:
+            self._in_transaction = False
+            with contextlib.suppress(Exception):  # the card is gone: nothing to end
+                conn.end_transaction()
+
     def reader_state(self) -> tuple[int, bytes]:
         """pcscd's state of the reader, without connecting: its event word (the high 16 bits count the
         card's insertions and removals) and the ATR it shows. Raises CardUnavailable."""
@@ -401,7 +448,7 @@ class PyscardTransport:
 
     def _release(self, conn: Any, leave: bool = False) -> None:
         """End the connection's transaction and disconnect; ``leave``: whatever the disposition, no reset."""
-        if self.transaction:
+        if self.transaction or self._in_transaction:
             with contextlib.suppress(Exception):  # not begun, or the card is gone
                 conn.end_transaction()
         if leave:
@@ -413,9 +460,11 @@ class PyscardTransport:
         conn, self._conn = self._conn, None
         if conn is not None:
             self._release(conn, leave)
+        self._in_transaction = False
 
     def close(self) -> None:
-        """Release the card (SCardDisconnect with reset or leave); the context stays for the next use."""
+        """Release the card (SCardDisconnect with reset or leave), ending a :meth:`hold`; the context stays."""
+        self.held = False
         self._drop()
 
     def dispose(self) -> None:

@@ -17,7 +17,7 @@ import shutil
 import socket
 import sys
 
-from testbench.i18n import translator
+from testbench.i18n import _t, translator
 
 E_INVALID_HANDLE = 0x80100003
 E_UNKNOWN_READER = 0x80100009
@@ -34,6 +34,13 @@ W_UNRESPONSIVE_CARD = 0x80100066
 W_UNPOWERED_CARD = 0x80100067
 W_RESET_CARD = 0x80100068
 W_REMOVED_CARD = 0x80100069
+
+#: The bench could not take the card for one sequence of its commands (a PC/SC transaction) in the time allowed:
+#: another program keeps it in a transaction of its own. Not the card's fault, and said so.
+HELD_BY_ANOTHER = _t(
+    "une autre application utilise la carte du lecteur « {reader} » sans la libérer : le banc n'a pas pu faire"
+    " ses échanges sans qu'elle les interrompe ; recommencez quand elle a fini"
+)
 
 _GONE = "le lecteur « {reader} » est introuvable (débranché ?)"
 _MUTE = "la carte du lecteur « {reader} » ne répond pas (mal insérée ou muette)"

@@ -19,6 +19,9 @@ unblock code ``UNBLOCK_BLOCKED``, ``UNBLOCK_TRIES_LOW``, ``UNBLOCK_WRONG`` likew
 
 from __future__ import annotations
 
+import contextlib
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from testbench.domain.refusal import EngineRefusal
@@ -37,6 +40,19 @@ PIN_WRONG = "PIN_WRONG"
 UNBLOCK_BLOCKED = "UNBLOCK_BLOCKED"
 UNBLOCK_TRIES_LOW = "UNBLOCK_TRIES_LOW"
 UNBLOCK_WRONG = "UNBLOCK_WRONG"
+
+
+def _one_sequence(step: Callable[[CardChannel, str, int], dict[str, Any]]) -> Callable[..., dict[str, Any]]:
+    """A PIN step's commands in one PC/SC transaction of a bay that has them (``sequence``), ended after the step:
+    no other program's command comes between the tries count and the VERIFY, nor waits until the case ends."""
+
+    @functools.wraps(step)
+    def run(bay: CardChannel, slot: str, min_tries: int = 2) -> dict[str, Any]:
+        sequence = getattr(bay, "sequence", None)
+        with sequence(slot) if sequence is not None else contextlib.nullcontext():
+            return step(bay, slot, min_tries)
+
+    return run
 
 
 def _pin(bay: CardChannel, slot: str) -> Pin:
@@ -82,6 +98,7 @@ def _refused(sw: int, before: int | None) -> EngineRefusal:
     )
 
 
+@_one_sequence
 def verify_test_pin(bay: CardChannel, slot: str, min_tries: int = 2) -> dict[str, Any]:
     """Present the slot's test PIN; return ``{"status", "verified", "sent", "tries_before", "tries_left"}``.
 
@@ -104,6 +121,7 @@ def verify_test_pin(bay: CardChannel, slot: str, min_tries: int = 2) -> dict[str
     raise _refused(sw, before)
 
 
+@_one_sequence
 def change_test_pin(bay: CardChannel, slot: str, min_tries: int = 2) -> dict[str, Any]:
     """CHANGE REFERENCE DATA from the card's current test PIN to the profile's other one.
 
@@ -126,6 +144,7 @@ def change_test_pin(bay: CardChannel, slot: str, min_tries: int = 2) -> dict[str
     return {"status": "changed", "sent": True, "tries_before": before, "tries_left": pin.max_tries}
 
 
+@_one_sequence
 def unblock_test_pin(bay: CardChannel, slot: str, min_tries: int = 2) -> dict[str, Any]:
     """RESET RETRY COUNTER with the profile's unblock code: the PIN gets all its tries back, unchanged.
 

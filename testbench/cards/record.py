@@ -16,11 +16,14 @@ from __future__ import annotations
 import json
 import threading
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .apdu import mask_pin
+from testbench.i18n import _t, tn
+
+from .apdu import ApduError, mask_pin, parse
 from .api import ApduExchange
 from .sw import sw_meaning
 from .trace import exchange_record
@@ -139,38 +142,101 @@ class ReplayCard:
 def parse_scriptor(text: str, file: str = "<script>") -> list[tuple[bytes, bytes | None]]:
     """Parse a scriptor script (one APDU per line, ``#`` comments, ``reset`` lines skipped) or a
     scriptor session log (``> APDU`` / ``< RESPONSE : meaning`` lines). Returns (command, R-APDU or None).
+    A fault is placed at file:line:column; a command whose Lc does not match its data is refused, never sent.
     """
     out: list[tuple[bytes, bytes | None]] = []
     for n, raw in enumerate(text.removeprefix("\ufeff").splitlines(), 1):  # a BOM is no part of line 1
-        line = raw.split("#", 1)[0].strip()
-        if not line or line.lower() in ("reset", "exit", "quit"):
+        line = raw.split("#", 1)[0].rstrip()
+        body = line.strip()
+        if not body or body.lower() in ("reset", "exit", "quit"):
             continue
-        try:
-            if line.startswith(">"):
-                out.append((bytes.fromhex(line[1:].replace(" ", "")), None))
-            elif line.startswith("<"):
-                body = line[1:].split(":", 1)[0]
-                if not out or out[-1][1] is not None:
-                    raise RecordingError(f"{file}:{n}: réponse sans commande")
-                out[-1] = (out[-1][0], bytes.fromhex(body.replace(" ", "")))
-            else:
-                out.append((bytes.fromhex(line.replace(" ", "")), None))
-        except RecordingError:
-            raise
-        except ValueError:
-            raise RecordingError(f"{file}:{n}: hexadécimal invalide : « {raw.strip()} »") from None
+        start = len(line) - len(line.lstrip())
+        if body[0] in "<>":
+            start += 1
+        if body.startswith("<"):
+            if not out or out[-1][1] is not None:
+                raise RecordingError(f"{file}:{n}:{start}: réponse sans commande")
+            out[-1] = (out[-1][0], _hex(line.split(":", 1)[0], start, f"{file}:{n}"))
+        else:
+            out.append((_command(line, start, f"{file}:{n}"), None))
     return out
 
 
-def export_scriptor(exchanges: list[dict[str, Any]], with_responses: bool = False) -> str:
-    """A scriptor script of the recorded commands (PIN already masked), optionally with responses as comments."""
-    lines = ["#!/usr/bin/env scriptor", "# exported by testbench (PIN data masked as 2A bytes)", "reset"]
+def _hex(line: str, start: int, where: str) -> bytes:
+    """The bytes written in ``line`` from ``start`` (spaces between them allowed), or a RecordingError at the
+    column of the first character that is not hexadecimal."""
+    text = line[start:]
+    for i, ch in enumerate(text):
+        if not (ch.isspace() or ch in "0123456789abcdefABCDEF"):
+            raise RecordingError(f"{where}:{start + i + 1}: hexadécimal invalide : « {text.strip()} »")
+    digits = "".join(text.split())
+    if len(digits) % 2:
+        raise RecordingError(f"{where}:{len(line)}: hexadécimal invalide : « {text.strip()} »")
+    return bytes.fromhex(digits)
+
+
+def _command(line: str, start: int, where: str) -> bytes:
+    """A command APDU of a script line: its bytes, or a RecordingError at its length byte (Lc) when the data does
+    not match it (the card would answer 6700, or take a wrong command)."""
+    apdu = _hex(line, start, where)
+    if len(apdu) < 4:
+        raise RecordingError(
+            tn(
+                "{where}: commande de {count} octet : il en faut au moins 4 (CLA INS P1 P2)",
+                "{where}: commande de {count} octets : il en faut au moins 4 (CLA INS P1 P2)",
+                len(apdu),
+                "fr",
+                where=f"{where}:{start + 1}",
+            )
+        )
+    try:
+        parse(apdu)
+    except ApduError:
+        extended = apdu[4] == 0  # Lc on three bytes: 00 then two
+        lc = int.from_bytes(apdu[5:7], "big") if extended else apdu[4]
+        given = max(0, len(apdu) - (7 if extended else 5))
+        raise RecordingError(
+            tn(
+                "{where}: Lc = {lc} mais {count} octet de données",
+                "{where}: Lc = {lc} mais {count} octets de données",
+                given,
+                "fr",
+                where=f"{where}:{_byte_column(line, start, 4)}",
+                lc=lc,
+            )
+        ) from None
+    return apdu
+
+
+def _byte_column(line: str, start: int, index: int) -> int:
+    """The 1-based column of byte ``index`` of the hexadecimal written in ``line`` from ``start``."""
+    digits = 0
+    for i in range(start, len(line)):
+        if not line[i].isspace():
+            if digits == 2 * index:
+                return i + 1
+            digits += 1
+    return len(line)
+
+
+#: The first comment of an exported script (the PIN bytes a recording holds are masked already).
+EXPORTED = _t("# exporté par testbench (données de code porteur masquées en octets 2A)")
+
+
+def export_scriptor(
+    exchanges: list[dict[str, Any]], with_responses: bool = False, t: Callable[[str], str] = str
+) -> str:
+    """A scriptor script of the recorded commands (PIN already masked), optionally with responses as comments;
+    ``t``: the language of its comments (French by default), one for the whole script."""
+    lines = ["#!/usr/bin/env scriptor", t(EXPORTED), "reset"]
     for ex in exchanges:
-        lines.append(bytes.fromhex(ex["command"]).hex(" ").upper())
+        command = bytes.fromhex(ex["command"])
+        lines.append(command.hex(" ").upper())
         if with_responses:
             rsp = bytes.fromhex(ex["response"]).hex(" ").upper()
             sw = int(ex["sw"], 16)
-            lines.append(f"# < {(rsp + ' ') if rsp else ''}{sw >> 8:02X} {sw & 0xFF:02X} : {sw_meaning(sw)}")
+            meaning = t(sw_meaning(sw, command))
+            lines.append(f"# < {(rsp + ' ') if rsp else ''}{sw >> 8:02X} {sw & 0xFF:02X} : {meaning}")
     return "\n".join(lines) + "\n"
 
 

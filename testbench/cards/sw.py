@@ -36,8 +36,15 @@ _EXACT: dict[int, str] = {
 }
 
 
-def sw_meaning(sw: int) -> str:
-    """French meaning of a status word; families (61xx, 6Cxx, 63Cx) carry their parameter."""
+def _unblock_code(command: bytes) -> bool:
+    """The command counts the unblock code's tries, not the PIN's: VERIFY of reference 82 (docs/cards.md §2.2) or
+    RESET RETRY COUNTER (its data is the unblock code)."""
+    return len(command) >= 4 and (command[1] == 0x2C or (command[1] == 0x20 and command[3] == 0x82))
+
+
+def sw_meaning(sw: int, command: bytes = b"") -> str:
+    """French meaning of a status word; families (61xx, 6Cxx, 63Cx) carry their parameter. ``command``: the
+    command answered, when known (a 63Cx then says whose tries it counts: the PIN's or the unblock code's)."""
     if sw in _EXACT:
         return _EXACT[sw]
     sw1, sw2 = sw >> 8, sw & 0xFF
@@ -47,6 +54,13 @@ def sw_meaning(sw: int) -> str:
         return f"Le incorrect : renvoyer avec Le = {sw2 or 256}"
     if sw1 == 0x63 and sw2 & 0xF0 == 0xC0:
         tries = sw2 & 0x0F  # the session keeps French; the catalogue's plural entry reads it back agreeing
+        if _unblock_code(command):
+            return tn(
+                "code de déblocage non vérifié ou faux, {count} essai restant",
+                "code de déblocage non vérifié ou faux, {count} essais restants",
+                tries,
+                "fr",
+            )
         return tn(
             "code porteur non vérifié ou faux, {count} essai restant",
             "code porteur non vérifié ou faux, {count} essais restants",

@@ -27,7 +27,7 @@ def exchange_record(ex: ApduExchange) -> dict[str, Any]:
         "command": mask_pin(ex.command).hex().upper(),  # masked again: sinks are the last line of defence
         "response": ex.response.hex().upper(),
         "sw": f"{ex.sw:04X}",
-        "meaning": sw_meaning(ex.sw),
+        "meaning": sw_meaning(ex.sw, ex.command),
         "duration_us": ex.duration_us,
     }
 
@@ -37,7 +37,7 @@ def format_exchange(ex: ApduExchange) -> str:
     language in use (the JSON records above keep the French of testbench.cards.sw)."""
     cmd = mask_pin(ex.command).hex(" ").upper()
     rsp = (ex.response.hex(" ").upper() + " " if ex.response else "") + f"{ex.sw:04X}"
-    return f"[{ex.slot}] A>> {cmd}\n[{ex.slot}] A<< {rsp} ({ex.duration_us} µs) {t(sw_meaning(ex.sw))}"
+    return f"[{ex.slot}] A>> {cmd}\n[{ex.slot}] A<< {rsp} ({ex.duration_us} µs) {t(sw_meaning(ex.sw, ex.command))}"
 
 
 class JsonlSink:

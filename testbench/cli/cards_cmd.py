@@ -17,12 +17,21 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from testbench import fmt
-from testbench.i18n import tn, translator
+from testbench.i18n import _t, tn, translator
 from testbench.runner.exits import EXIT_ENVIRONMENT as EXIT_ENV
 from testbench.runner.exits import EXIT_OK, EXIT_USAGE
 from testbench.runner.options import port_number, seconds_or_zero
 
 T = TypeVar("T")
+
+#: ``cards replay --export-scriptor`` writes a script and presents no card: a serving option would be ignored
+EXPORT_SERVES_NOTHING = _t(
+    "{options} : sans effet avec --export-scriptor, qui écrit un script sans présenter de carte ;"
+    " retirez l'une ou l'autre"
+)
+
+#: An output file named in a folder that does not exist.
+NO_FOLDER = _t("{path} : le dossier {folder} n'existe pas ; indiquez un fichier dans un dossier existant")
 
 #: the vpcd reader a card is presented in (``_port``): 0 and 1 are pcscd's two readers, 2… the added entries
 READER_HELP = "numéro du lecteur vpcd : 0 (défaut), 1, 2… (entrées ajoutées)"
@@ -89,7 +98,7 @@ def register(sub: Any) -> None:
     s.add_argument(
         "file", type=Path, metavar="FICHIER", help="enregistrement des APDU fait par cards record (JSON lines)"
     )
-    s.add_argument("--reader", type=int, default=0, metavar="NUMÉRO", help=READER_HELP)
+    s.add_argument("--reader", type=int, default=None, metavar="NUMÉRO", help=READER_HELP)
     s.add_argument("--port", type=port_number, metavar="PORT", help="port vpcd explicite (prioritaire sur --reader)")
     s.add_argument(
         "--duration", type=seconds_or_zero, default=None, metavar="SECONDES", help="retirer la carte après N secondes"
@@ -114,12 +123,26 @@ def _file_problem(exc: Exception) -> str:
     return str(exc)
 
 
+def _output_problem(path: Path | None, inputs: tuple[Path, ...] = ()) -> str | None:
+    """Why the command cannot write ``path`` (a folder, a missing folder, one of its ``inputs``…): the sentence
+    naming it, said before any card is touched; None when it can (« - »: the standard output)."""
+    from testbench.tools.outputs import output_problem, write_problem
+
+    if path is None or str(path) == "-":
+        return None
+    problem = output_problem(path, inputs)
+    if problem is None and not path.parent.is_dir():  # a mistyped folder, a stick not mounted: never created
+        return translator()(NO_FOLDER).format(path=path, folder=path.parent)
+    problem = problem or write_problem(path)
+    return None if problem is None else problem(translator(), None)
+
+
 def _port(args: argparse.Namespace) -> int:
     from testbench.cards.vpcd import DEFAULT_PORT
 
     if args.port:
         return int(args.port)
-    n = int(args.reader)
+    n = int(args.reader or 0)
     return DEFAULT_PORT + n if n < 2 else 36000 + (n - 2)  # extra entries of scripts/pcscd.sh --readers
 
 
@@ -155,6 +178,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
     try:
         t = translator()
+        _listed(args.reader)
         for ev in watch(args.reader, args.timeout):
             stamp = datetime.now().strftime("%H:%M:%S.%f")[:-3]
             if ev.present:
@@ -168,6 +192,28 @@ def cmd_watch(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         pass
     return EXIT_OK
+
+
+def _listed(readers: list[str] | None) -> None:
+    """Raise CardUnavailable naming the readers present when one of ``readers`` is not (a typo in a long name)."""
+    from testbench.cards.api import CardUnavailable
+    from testbench.cards.pcsc import list_readers
+
+    if not readers:
+        return
+    present = list_readers()
+    missing = [name for name in readers if name not in present]
+    if missing:
+        raise CardUnavailable(
+            tn(
+                "{count} lecteur absent : {missing} (présents : {present})",
+                "{count} lecteurs absents : {missing} (présents : {present})",
+                len(missing),
+                "fr",
+                missing=", ".join(missing),
+                present=", ".join(present) or "—",
+            )
+        )
 
 
 def _open_channel(reader: str | None, sinks: list, beside: bool = False) -> Any:
@@ -188,6 +234,7 @@ def _reader_with_card(reader: str | None) -> str:
     from testbench.cards.pcsc_errors import no_reader_message
 
     if reader is not None:
+        _listed([reader])
         return reader
     with Context() as ctx:
         names = ctx.readers()
@@ -398,6 +445,9 @@ def cmd_emulate(args: argparse.Namespace) -> int:
     except (ProfileError, OSError) as exc:
         _err(str(exc))
         return EXIT_USAGE
+    if (problem := _output_problem(args.trace, (args.profile,))) is not None:
+        _err(problem)
+        return EXIT_USAGE
     source = {"command": "emulate", "file": args.profile.name}
     return _serve(build_card(profile), _port(args), args.trace, args.duration, f"Carte « {profile.id} »", source)
 
@@ -409,6 +459,9 @@ def cmd_record(args: argparse.Namespace) -> int:
     from testbench.cards.record import Recorder, RecordingError, parse_scriptor
 
     script = None
+    if (problem := _output_problem(args.out, (args.script,) if args.script else ())) is not None:
+        _err(problem)
+        return EXIT_USAGE
     if args.script:
         try:
             script = parse_scriptor(args.script.read_text(encoding="utf-8"), str(args.script))
@@ -461,7 +514,22 @@ def cmd_replay(args: argparse.Namespace) -> int:
         _err(_file_problem(exc))
         return EXIT_USAGE
     if args.export_scriptor:
-        args.export_scriptor.write_text(export_scriptor(exchanges, with_responses=True), encoding="utf-8")
+        options = (("--reader", args.reader), ("--port", args.port), ("--duration", args.duration))
+        serving = [name for name, value in options if value is not None]
+        if serving:  # the export writes a file and presents no card: those options would be ignored unsaid
+            _err(translator()(EXPORT_SERVES_NOTHING).format(options=", ".join(serving)))
+            return EXIT_USAGE
+        if (problem := _output_problem(args.export_scriptor, (args.file,))) is not None:
+            _err(problem)
+            return EXIT_USAGE
+        text = export_scriptor(exchanges, with_responses=True, t=translator())
+        try:
+            args.export_scriptor.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            from testbench.tools.outputs import cannot_write
+
+            _err(cannot_write(args.export_scriptor, exc)(translator(), None))
+            return EXIT_USAGE
         print(translator()("script scriptor écrit : {path}").format(path=args.export_scriptor))
         return EXIT_OK
     card = ReplayCard(bytes.fromhex(header.get("atr", "")), exchanges)
