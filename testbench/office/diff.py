@@ -90,13 +90,27 @@ def _canonical(element: etree._Element | None) -> bytes:
     return _BETWEEN_TAGS.sub(b"><", text).strip()
 
 
+#: Fields that change what a case runs or what it compares: one changed since the run withholds the case's
+#: verdict (the export); the others (title, objective, comment, tags, requirements) leave it standing.
+EXECUTED = frozenset({"domain", "mode", "cards", "steps", "expectations"})
+
+
 def changed_fields(old: dict[str, Any], new: dict[str, Any]) -> tuple[str, ...]:
     """The fields (keys of :data:`FIELD_WORDS`) in which two cases, as a session records them (``Case``
     encoded), differ; where each was read (its ``source``: file, line) aside, since a case read from another
-    file at another line is the same case. A field ``old`` does not hold (a session recorded before it existed)
-    cannot have changed."""
-    names = (name for name in (*ATTRIBUTES, *CHILDREN) if name in old)
-    return tuple(name for name in names if _placeless(old[name]) != _placeless(new.get(name)))
+    file at another line is the same case. Expected values are compared by meaning (:func:`_same_value`), and
+    an expectation's comment (how its value was derived) counts as the case's comment. A field ``old`` does
+    not hold (a session recorded before it existed) cannot have changed."""
+    changed = {name for name in (*ATTRIBUTES, *CHILDREN) if name in old and _differ(name, old, new)}
+    if "expectations" in old and _comments(old["expectations"]) != _comments(new.get("expectations")):
+        changed.add("comment")
+    return tuple(name for name in (*ATTRIBUTES, *CHILDREN) if name in changed)
+
+
+def _differ(name: str, old: dict[str, Any], new: dict[str, Any]) -> bool:
+    if name == "expectations":
+        return not _same_expectations(old[name] or [], new.get(name) or [])
+    return _placeless(old[name]) != _placeless(new.get(name))
 
 
 def _placeless(value: Any) -> Any:
@@ -105,3 +119,40 @@ def _placeless(value: Any) -> Any:
     if isinstance(value, list):
         return [_placeless(item) for item in value]
     return value
+
+
+def _comments(expectations: list[dict[str, Any]] | None) -> list[str]:
+    return [expectation.get("comment", "") for expectation in expectations or []]
+
+
+def _same_expectations(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> bool:
+    """Whether two expectation lists compare the same things: their places and comments aside, each expected
+    value by meaning."""
+    return len(old) == len(new) and all(_same_expectation(a, b) for a, b in zip(old, new, strict=True))
+
+
+def _same_expectation(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    aside = ("source", "comment", "expected", "value_type")
+    rest = [{key: _placeless(value) for key, value in item.items() if key not in aside} for item in (old, new)]
+    return rest[0] == rest[1] and _same_value(old, new)
+
+
+def _same_value(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    """Whether two expected values mean the same, read as the comparison reads them under either one's type:
+    the decimal ``180019999900168.00`` an earlier import wrote is the text ``180019999900168`` a later one
+    writes, and a run's verdict on one stands for the other."""
+    from testbench.domain import normalize
+    from testbench.runner.compare import _BadValue, _parse
+
+    pairs = (old.get("expected", ""), new.get("expected", ""))
+    if old.get("value_type") == new.get("value_type") and pairs[0] == pairs[1]:
+        return True
+    rules = tuple(old.get("normalize") or ())
+    for value_type in dict.fromkeys((old.get("value_type", "string"), new.get("value_type", "string"))):
+        try:
+            before, after = (_parse(value_type, normalize.apply(rules, text)) for text in pairs)
+        except _BadValue:
+            continue
+        if before == after:
+            return True
+    return False

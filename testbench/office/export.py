@@ -16,7 +16,8 @@ CSV document exported to ``.csv`` stays CSV, every line kept. The file is writte
 only read.
 
 The document is read as ``testbench import`` reads it (its refusals are the export's) and each case compared
-with the one the session ran: a case changed since the run gets a mark, not a verdict. Result columns over the
+with the one the session ran: a case whose steps or expectations changed since the run gets a mark, not a
+verdict; one whose title or comment changed keeps its verdict, said. Result columns over the
 case's own, and an export that would write no case, are refused.
 """
 
@@ -40,7 +41,7 @@ from typing import Any, TypeVar
 from testbench import fmt
 from testbench.domain.verdict import Verdict
 from testbench.i18n import _t, translator
-from testbench.office.diff import FIELD_WORDS, changed_fields
+from testbench.office.diff import EXECUTED, FIELD_WORDS, changed_fields
 from testbench.office.mapping import RESULT_CLASH, CellRef, Mapping
 from testbench.office.problems import OfficeError, Problem
 from testbench.office.tables import Cell, Table, case_rows, read_table
@@ -62,6 +63,14 @@ CHANGED_MARK = _t("modifié depuis l'exécution : à relancer")
 _CHANGED = _t(
     "cas {case} modifié dans le document depuis l'exécution ({fields}) : son résultat n'est pas reporté"
     " (la ligne le signale ; relancez le cas)"
+)
+_EDITED = _t(
+    "cas {case} modifié dans le document depuis l'exécution ({fields}) : son verdict est reporté, ce changement ne"
+    " touche ni ce qui s'exécute ni ce qui est comparé"
+)
+_EVIDENCE_EMPTIED = _t(
+    "colonne « {column} » ([results] evidence) vidée sur {count} ligne(s) écrite(s) : sans --report, leur lien"
+    " mènerait au rapport d'une autre exécution"
 )
 _UNREADABLE_CASE = _t(
     "cas {case} illisible dans le document (testbench import le détaille) : son résultat n'est pas reporté"
@@ -227,7 +236,8 @@ def export_results(
         altered=altered,
     )
     t = translator(lang)
-    columns, added = _columns(table, mapping, _result_headers(table, mapping, t, with_link=report is not None))
+    headers = _result_headers(table, mapping, t, with_link=report is not None)
+    columns, added = _columns(table, mapping, headers)
     outcome.added_columns = list(added.values())
     changed = _changed(table, rows, run, now, outcome)
     filled = [(rows[case_id], results[case_id]) for case_id in rows if case_id in results and case_id not in changed]
@@ -235,6 +245,8 @@ def export_results(
         raise OfficeError([*outcome.problems, _nothing_to_write(document, table, rows, changed)])
     marked = [(rows[case_id], CaseResult(case_id, t(CHANGED_MARK), ())) for case_id in changed]
     filled = sorted([*filled, *marked], key=lambda pair: pair[0])
+    if report is None and "evidence" in columns:
+        _say_emptied(document, table, columns["evidence"], headers["evidence"], {row for row, _ in filled}, outcome)
     if suffix == ".csv":
         data = _csv(document, mapping, table, columns, added, filled)
     else:
@@ -268,28 +280,31 @@ def _changed(
     now: dict[str, dict[str, Any]],
     outcome: ExportResult,
 ) -> list[str]:
-    """The cases of both the document and the session whose document row no longer gives the case that ran
-    (an expected value edited after the run), each said at its row; their verdict would vouch for another case."""
+    """The cases of both the document and the session whose document row no longer gives what ran or what
+    was compared (an expected value, a step edited after the run), each said at its row: their verdict would
+    vouch for another case. A case whose other fields changed (a title, a comment) keeps its verdict, said."""
     changed = []
     for case_id, row in rows.items():
         if case_id not in run:
             continue
         if case_id not in now:
             outcome.problems.append(Problem.of(table.place(row), _UNREADABLE_CASE, case=case_id))
-        elif fields := changed_fields(run[case_id], now[case_id]):
-            outcome.problems.append(
-                Problem.worded(
-                    table.place(row),
-                    lambda t, c=case_id, f=fields: t(_CHANGED).format(
-                        case=c, fields=", ".join(t(FIELD_WORDS[name]) for name in f)
-                    ),
-                )
-            )
-        else:
+            changed.append(case_id)
             continue
-        changed.append(case_id)
+        fields = changed_fields(run[case_id], now[case_id])
+        executed = tuple(name for name in fields if name in EXECUTED)
+        if fields:
+            said = _CHANGED if executed else _EDITED
+            outcome.problems.append(Problem.worded(table.place(row), _fields_said(said, case_id, fields)))
+        if executed:
+            changed.append(case_id)
     outcome.changed = changed
     return changed
+
+
+def _fields_said(template: str, case_id: str, fields: tuple[str, ...]) -> Callable[[Callable[[str], str]], str]:
+    """``template`` said of ``case_id`` and its ``fields``, each field in the reader's language."""
+    return lambda t: t(template).format(case=case_id, fields=", ".join(t(FIELD_WORDS[name]) for name in fields))
 
 
 def _nothing_to_write(document: Path, table: Table, rows: dict[str, int], changed: list[str]) -> Problem:
@@ -305,12 +320,22 @@ def _nothing_to_write(document: Path, table: Table, rows: dict[str, int], change
 
 
 def _result_headers(table: Table, mapping: Mapping, t: Callable[[str], str], with_link: bool) -> dict[str, str]:
-    """Result field -> the header (or letter) of its column. Without a report the evidence column is emptied when
-    the document has one: a previous export's link would stand beside this session's verdict."""
-    headers = {name: getattr(mapping.results, name) or t(RESULT_HEADERS[name]) for name in RESULT_HEADERS}
-    if not with_link and table.column(headers["evidence"]) is None:
-        del headers["evidence"]
+    """Result field -> the header (or letter) of its column. Without a report the evidence column is only the
+    one ``[results] evidence`` names, emptied when the document has it (a previous export's link would stand
+    beside this session's verdict): a column of the default header is the team's own, never touched."""
+    headers = {name: getattr(mapping.results, name) or t(RESULT_HEADERS[name]) for name in ("verdict", "observed")}
+    evidence = mapping.results.evidence or (t(RESULT_HEADERS["evidence"]) if with_link else None)
+    if evidence and (with_link or table.column(evidence) is not None):
+        headers["evidence"] = evidence
     return headers
+
+
+def _say_emptied(document: Path, table: Table, column: int, header: str, rows: set[int], outcome: ExportResult) -> None:
+    """The evidence cells emptied without a report (their link led to another session's report): counted."""
+    cells = (cell for line in table.rows for cell in line if cell.place.row in rows and cell.place.col == column)
+    count = sum(1 for cell in cells if cell.text.strip())
+    if count:
+        outcome.problems.append(Problem.of(document, _EVIDENCE_EMPTIED, column=header, count=count))
 
 
 def _target_suffixes(table: Table, document: Path) -> tuple[str, ...]:

@@ -56,7 +56,8 @@ _PARAMS = re.compile(r"^(?P<phrase>.*?)\s*\((?P<params>[^()]*)\)\s*$")
 _PARAM_NAME = re.compile(r"[a-z][a-z0-9-]{0,40}")
 _WORDS = re.compile(r"[\s,;]+")
 _PATH_LIKE = re.compile(r"[a-z_]+(\.[A-Za-z0-9_\[\]]+)+")
-_DIGITS = re.compile(r"[0-9]+")
+#: Digits alone this long are an identifier (FINESS, ADELI 9 digits; RPPS 11; NIR 13 or 15), not a number
+_IDENTIFIER = re.compile(r"[0-9]{9,}")
 #: Type of an expected value -> what is said when its text does not read (amounts and dates: convert's words).
 _UNREADABLE = {
     "integer": "entier illisible « {text} »",
@@ -1028,10 +1029,11 @@ class _CaseBuilder:
 def _guess_type(path: str, text: str, mapping: Mapping) -> str:
     """The type of a value written against a raw path: a number reads as decimal, then a date, a yes/no.
 
-    Digits alone on a path that holds no amount (:func:`testbench.domain.vocabulary.is_amount`) are an
-    identifier or a code as the document writes it — a NIR, an RPPS, a rank « 01 » — compared as text: as a
-    decimal, ``vitale.nir = 180019999900168`` was expected as « 180019999900168.00 »."""
-    if _DIGITS.fullmatch(text) and not is_amount(path):
+    Nine digits or more alone on a path that holds no amount (:func:`testbench.domain.vocabulary.is_amount`)
+    are an identifier — a FINESS, an RPPS, a NIR — compared as text: as a decimal, ``vitale.nir =
+    180019999900168`` was expected as « 180019999900168.00 ». Shorter ones (a rank « 01 », a count, an invoice
+    number « 1 ») are numbers, compared by value."""
+    if _IDENTIFIER.fullmatch(text) and not is_amount(path):
         return "string"
     if read_decimal(text) is not None:  # even one too long to compute with: then placed as unreadable
         return "decimal"
