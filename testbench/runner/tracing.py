@@ -42,9 +42,12 @@ def format_apdu(ex: ApduExchange) -> str:
                 _COMMANDS.clear()
             _COMMANDS[command] = head
     sw = ex.sw
-    status = _STATUS.get(sw)
-    if status is None:
-        status = _STATUS[sw] = f"{sw:04X} {sw_meaning(sw)}"
+    if sw & 0xFFF0 == 0x63C0:  # tries left: the PIN's or the unblock code's, as the command says
+        status = f"{sw:04X} {sw_meaning(sw, command)}"
+    else:
+        status = _STATUS.get(sw)
+        if status is None:
+            status = _STATUS[sw] = f"{sw:04X} {sw_meaning(sw)}"
     response = ex.response.hex(" ").upper()
     return (
         f"{head}{response + ' ' if response else ''}{status}  ({ex.duration_us / 1000:.2f} ms) [{ex.slot}@{ex.reader}]"
