@@ -134,7 +134,7 @@ def scenarios(tmp: Path) -> list[tuple[str, list[str], int]]:
         ("new-case", ["new", "case", "--domain", "fse", "--mode", "degrade", "--id", "N", "-o", str(tmp / "n.xml")], 0),
         ("new-case-exists", ["new", "case", "--domain", "cards", "--id", "N-2", "-o", str(tmp / "n.xml")], 3),
         ("new-case-no-template", ["new", "case", "--domain", "scor", "--id", "N-3"], 3),
-        ("export", [*export, "--to", str(tmp / "export.xlsx")], 0),
+        ("export-not-this-document", [*export, "--to", str(tmp / "export.xlsx")], 3),  # no case of the book run
         ("export-bad-report", [*export, "--to", str(tmp / "x.xlsx"), "--report", str(tmp / "keys")], 3),
     ]
 
