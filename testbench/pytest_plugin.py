@@ -237,6 +237,7 @@ class CasebookPlugin:
             )
         from testbench.report.owner import other_session_problem
         from testbench.tools.outputs import write_problem
+        from testbench.tools.report import session_in_report_problem
 
         problem = session_dir_problem(self.session, True, self.lang)  # not a folder, or cannot be created
         if problem is None and (unwritable := write_problem(self.session)) is not None:
@@ -251,6 +252,7 @@ class CasebookPlugin:
                 or (unwritable(self.t, self.lang) if unwritable else None)
                 # another session's exam book (perhaps signed) is never replaced: ``run --report`` refuses it too
                 or other_session_problem(report, None, self.lang)
+                or (inside(self.t, self.lang) if (inside := session_in_report_problem(self.session, report)) else None)
             )
             if problem:
                 raise pytest.UsageError(problem)

@@ -293,7 +293,7 @@ def read_files(request: RunRequest) -> list[Path]:
 
 def _report_problem(request: RunRequest, lang: str | None) -> str | None:
     """``--report``'s folder: one it can be, and not the session's own path (a session not created yet, which
-    the run would create there and the report could then not be written beside)."""
+    the run would create there and the report could then not be written beside) nor a folder holding it."""
     from testbench.cli.outputs import output_dir_problem
 
     report = request.options.outputs.report
@@ -303,6 +303,10 @@ def _report_problem(request: RunRequest, lang: str | None) -> str | None:
     if same:
         said = _t("{path} : c'est le fichier de la session ; indiquez un autre dossier pour le rapport")
         return translator(lang)(said).format(path=report)
+    from testbench.tools.report import session_in_report_problem  # the book would list the session as added
+
+    if (inside := session_in_report_problem(request.session, report)) is not None:
+        return inside(translator(lang), lang)
     return output_dir_problem(report, lang)
 
 

@@ -53,6 +53,8 @@ class CoverageWords:
         self.t = t
         self.lang = lang
         self.anchors = {(c["plan_id"], c["key"]["case_id"]): c["anchor"] for c in data.get("cases", ())}
+        # the book's own integrity check: the coverage section keeps the published schema's shape, without it
+        self.integrity = data.get("integrity", {})
 
     def status(self, status: str) -> str:
         return self.t(STATUS_LABELS[status])
@@ -80,7 +82,8 @@ class CoverageWords:
         return open_cases(coverage)
 
     def reasons(self, coverage: Mapping[str, Any]) -> list[str]:
-        return readiness_reasons(coverage, self.lang)
+        """What keeps « prêt » off, « session altérée » first when the book found the journal's chain broken."""
+        return readiness_reasons({**coverage, "integrity": self.integrity}, self.lang)
 
     def anchor(self, case: Mapping[str, str]) -> str:
         return self.anchors.get((case.get("plan_id", ""), case["case_id"]), "")

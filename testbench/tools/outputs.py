@@ -29,10 +29,38 @@ HEAD_BYTES = 64 << 10
 def folder_problem(path: Path) -> Render | None:
     """A folder to write into (created if missing): why it cannot be (a file has that name), or None."""
     if os.path.lexists(path) and not os.path.isdir(path):
-        return lambda t, _lang: t(
-            "{path} : ce chemin est un fichier, pas un dossier ; indiquez un dossier pour le rapport"
-        ).format(path=path)
+        return dangling_link(path) or (
+            lambda t, _lang: t(
+                "{path} : ce chemin est un fichier, pas un dossier ; indiquez un dossier pour le rapport"
+            ).format(path=path)
+        )
     return None
+
+
+#: a folder of the path that is a symbolic link to nothing: a USB drive or a network share not mounted
+DANGLING = _t("{link} est un lien vers un dossier absent ({target}) — un disque non monté ?")
+
+
+def dangling_link(path: Path) -> Render | None:
+    """The sentence for ``path`` when it is a symbolic link whose target is missing (an unmounted drive), which
+    is no file to call one; else None."""
+    if not os.path.islink(path) or os.path.exists(path):
+        return None
+    try:
+        target = os.readlink(path)
+    except OSError:  # gone meanwhile: the system says it once written
+        return None
+    return lambda t, _lang: t(DANGLING).format(link=path, target=target)
+
+
+def not_a_folder(path: Path, above: Path) -> Render:
+    """Why nothing can be written at ``path``: ``above`` (:func:`file_above`), a folder of its path, is a link to
+    a missing folder or a file."""
+    return dangling_link(above) or (
+        lambda t, _lang: t(
+            "{path} : {file} est un fichier, pas un dossier ; indiquez un chemin dans un dossier"
+        ).format(path=path, file=above)
+    )
 
 
 def left_whole(path: Path, exc: OSError) -> Render:
@@ -61,9 +89,7 @@ def output_problem(target: Path | None, inputs: Iterable[Path | None] = ()) -> R
             path=target
         )
     if (above := file_above(target)) is not None:  # written there, it would fail once the command has run
-        return lambda t, _lang: t(
-            "{path} : {file} est un fichier, pas un dossier ; indiquez un chemin dans un dossier"
-        ).format(path=target, file=above)
+        return not_a_folder(target, above)
     if not os.path.lexists(target):
         return None
     if os.path.isdir(target):
@@ -124,8 +150,9 @@ def _head(path: Path) -> bytes:
 
 
 def file_above(path: Path) -> Path | None:
-    """The nearest existing parent of ``path`` when it is no folder (a file named as a folder of the path), else
-    None: nothing can be created under it, which the system would say only once the command had run."""
+    """The nearest existing parent of ``path`` when it is no folder (a file named as a folder of the path, a link
+    to a missing folder), else None: nothing can be created under it, which the system would say only once the
+    command had run."""
     place = Path(os.path.abspath(path)).parent
     while not os.path.lexists(place):
         if place.parent == place:
@@ -158,6 +185,8 @@ def write_problem(path: Path, *, inside: bool = False) -> Render | None:
     """Why ``path`` cannot be written where it is (:func:`cannot_write_in` its folder; ``inside``: a folder that
     is written into, such as a report's, checked too when it exists), before anything runs; None when it can.
     Shared by ``run --junit/--report``, ``merge -o`` and the pytest plugin's outputs."""
+    if (above := file_above(path)) is not None:  # a file, or a link to an unmounted drive, as a folder of the path
+        return not_a_folder(path, above)
     places = [path.parent, *([path] if inside and os.path.isdir(path) else [])]
     for place in places:
         exc = cannot_write_in(place)

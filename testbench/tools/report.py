@@ -56,6 +56,7 @@ def report_tool(
         folder_problem(output),
         output_problem(junit, [session]) if junit else None,
         junit_in_report_problem(junit, output, "--junit") if junit else None,
+        session_in_report_problem(session, output),
         # a read-only folder: said before the session is read, as ``run --report`` and ``merge -o`` say it
         write_problem(output, inside=True),
         write_problem(junit) if junit else None,
@@ -188,6 +189,18 @@ def junit_in_report_problem(junit: Path, folder: Path, junit_option: str) -> Ren
         "{path} ({option}) est dans le dossier du rapport {folder}, dont le manifeste couvre chaque fichier, et"
         " le rapport y écrit déjà son junit.xml : indiquez un fichier hors de ce dossier"
     ).format(path=junit, option=junit_option, folder=folder)
+
+
+def session_in_report_problem(session: Path, folder: Path) -> Render | None:
+    """A report folder holding the session (``-o .`` beside it), refused: the manifest covers each file of the
+    folder, so the session and its ``.lock``, there after it, would make ``verify`` say the book altered."""
+    here, base = (os.path.normcase(os.path.realpath(p)) for p in (session, folder))
+    if not Path(here).is_relative_to(base):
+        return None
+    return lambda t, _lang: t(
+        "{folder} : le dossier du rapport ne peut pas contenir la session ({session}) : verify la dirait ajoutée"
+        " au rapport ; indiquez un autre dossier"
+    ).format(folder=folder, session=session)
 
 
 def dropped_warnings(
