@@ -26,7 +26,7 @@ MASKED = [
     ("Saisie du code porteur (4 chiffres) : 1234", "Saisie du code porteur (4 chiffres) : ‹PIN›"),
     ("code porteur entré : 4719", "code porteur entré : ‹PIN›"),
     ("PIN saisi par le porteur : 4719", "PIN saisi par le porteur : ‹PIN›"),
-    ("[INFO] Code porteur saisi : PIN=1234", "[INFO] Code porteur saisi : ‹PIN›"),
+    ("[INFO] Code porteur saisi : PIN=1234", "[INFO] Code porteur saisi : PIN=‹PIN›"),
 ]
 
 

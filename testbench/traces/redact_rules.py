@@ -63,12 +63,21 @@ _SECRET_LABEL = r"(?:password|passwd|pwd|mot[ _-]?de[ _-]?passe|mdp|secret)"
 
 #: what may not follow a code's digits: more of a word, or a date's or a number's next part (« pin 2026-01-12 »)
 _NOT_MORE = r"(?![\w]|[-/.:,]\d)"
-#: a label starts a word, or a word of a camelCase name (« VerifyPIN(4719) », « enterPin=4719 »)
+#: eight digits that read as a date (« PIN reçu 20260312 à 10:00 »), a unit of time (« code porteur (1250 ms) »)
+_MMDD = r"(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
+_DATE8 = rf"(?:(?:19|20)\d\d{_MMDD}|(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])(?:19|20)\d\d)"
+_TIME_UNIT = r"[ \t]*(?:[mµun]?s|secs?|secondes?|seconds?|h|mn|mins?|minutes?)(?!\w)"
+#: a code where only a bracket or a gap word tells it is one: 4 to 8 digits standing alone, no date, no duration
+_CODE_ALONE = rf"(?!{_DATE8}(?!\d))\d(?: ?\d){{3,7}}{_NOT_MORE}(?!{_TIME_UNIT})"
+#: a label starts a word, or a word of a camelCase name (« VerifyPIN(4719) », « enterPin=4719 »); after a gap word
+#: (« PIN reçu ») or in brackets (« saisie PIN [1234] ») a PIN's value is a code standing alone, a secret's any token
+_PIN_TOKEN = r"""[^\s"',;&|<>)\]}]+"""
+_PIN_VALUE = rf"(?:\d(?: ?\d){{3,11}}{_NOT_MORE}|{_PIN_TOKEN})"
 _PIN_KV = re.compile(
-    rf"(?i)(?=[cpsmuv])(?:(?<![A-Za-z])|(?-i:(?<=[a-z])(?=P)))(?P<key>{_PIN_LABEL}|{_SECRET_LABEL})(?![A-Za-z])"
-    rf"(?P<gap>{_PIN_GAP})?(?:(?P<sep>{_SEP}|[ \t]*[#(\[][ \t]*)"
-    rf"(?P<v1>\d(?: ?\d){{3,11}}{_NOT_MORE}|[^\s\"',;&|<>)\]}}]+)"
-    rf"|(?P<sp>[ \t]+)(?P<v2>[\d*](?: ?[\d*]){{3,7}}){_NOT_MORE})"
+    rf"(?i)(?=[cpsmuv])(?:(?<![A-Za-z])|(?-i:(?<=[a-z])(?=P)))(?P<key>{_PIN_LABEL}|(?P<sk>{_SECRET_LABEL}))"
+    rf"(?![A-Za-z])(?P<gap>{_PIN_GAP})?(?:(?P<sep>{_SEP}|[ \t]*#[ \t]*|(?P<br>[ \t]*[(\[])[ \t]*)"
+    rf"(?P<v1>(?(sk){_PIN_TOKEN}|(?(gap){_CODE_ALONE}|(?(br){_CODE_ALONE}|{_PIN_VALUE}))))"
+    rf"|(?P<sp>[ \t]+)(?P<v2>(?(gap){_CODE_ALONE}|[\d*](?: ?[\d*]){{3,7}}{_NOT_MORE})))"
 )
 _DIGIT = re.compile(r"\d")
 _CODECPS = re.compile(r"(?i)(?<=codecps)\d+")
@@ -107,8 +116,17 @@ _BIRTH_LABEL = (
     r"(?:date[ _-]?(?:de[ _-]?)?naissance|datenaissance|date_?naiss|naissance|n[ée](?:e|\(e\))?[ ]+le|ddn|dob"
     r"|birth[ _-]?date|date[ _-]?of[ _-]?birth|birthday)"
 )
+#: between a birth label and its date: a separator (or « du » against the label), then words up to « , » « ; » or
+#: a word that brings another date (« naissance non renseignée, facture du 3 avril 2026 », « ddn absente : soins 12
+#: mai 2026 », « ddn inconnue du 03/04/2026 »)
+_OTHER_DATE = (
+    r"\b(?:du[ ]+(?=\d|1er)|soins?\b|factur|invoice|care\b|visit|consult|ordonnance|prescri|[ée]mis|edit|[ée]dit"
+    r"|paiement|payment|r[èe]glement|ex[ée]cut|d[ée]livr|service)"
+)
+_BIRTH_GAP = rf"(?:[ \t]*[:=,;][ \t]*|[ \t]+du(?=[ \t]))?(?:(?!{_OTHER_DATE})[^\d\r\n<,;]){{0,30}}?"
 _BIRTH = re.compile(
-    rf"(?i)(?=[dnb])(?<![A-Za-z])(?P<key>{_BIRTH_LABEL})(?![A-Za-z]){_GAP}(?P<v>{_DATE}|{_WRITTEN_DATE})(?![\d])"
+    rf"(?i)(?=[dnb])(?<![A-Za-z])(?P<key>{_BIRTH_LABEL})(?![A-Za-z]){_BIRTH_GAP}(?P<v>{_DATE}|{_WRITTEN_DATE})"
+    rf"(?![\d])"
 )
 
 _IDS = re.compile(
@@ -321,12 +339,36 @@ def text_steps(kinds: frozenset[str]) -> list[Step]:
 # -------------------------------------------------------------------------------------- steps
 
 
+#: the status words of the code's commands written in digits alone (docs/cards.md §2.2: 9000 success, 6983 code
+#: blocked, 9804 CPS2ter wrong code…; a 63Cx holds a letter, no code), and what makes a line a card's answer
+_PIN_SW = re.compile(r"9000|6300|6581|6700|698[1-6]|9804|9840")
+_STATUS_LINE = re.compile(
+    r"pr[ée]sentation|v[ée]rif|verify|check|contr[ôo]le|\bsw|status|statut|r[ée]ponse|response|r[ée]sultat|result"
+    r"|retour|apdu"
+)
+
+
+def _is_status_word(m: re.Match[str], lowered: str) -> bool:
+    """A PIN-command status word in brackets set apart from the label (« Présentation PIN [9000] », « vérification
+    code porteur (6983) ») on a line that reads as the card's answer is no code: the card said OK or blocked.
+    ``VerifyPIN(9000)``, a bracket against its label, is a call and its argument the code."""
+    br = m.group("br")
+    return (
+        br is not None
+        and (br[0] in " \t" or br.endswith("["))
+        and _PIN_SW.fullmatch(m.group("v1")) is not None
+        and _STATUS_LINE.search(lowered) is not None
+    )
+
+
 def sub_pins(text: str, ctx: LineContext) -> str:
     def kv(m: re.Match[str]) -> str:
-        kind = "secret" if re.fullmatch(_SECRET_LABEL, m.group("key"), re.IGNORECASE) else "pin"
+        kind = "secret" if m.group("sk") is not None else "pin"
         value = m.group("v1")
         if kind == "pin" and value is not None and len(_DIGIT.findall(value)) < 4:
             return m.group()  # a PIN has 4 digits or more: « étape s-pin : verify-pin », « PIN : 3 essais »
+        if _is_status_word(m, ctx.lowered):
+            return m.group()  # « Présentation PIN [9000] »: the card's answer, the match holds nothing else
         ctx.counts[kind] += 1
         head = m.group("key") + (m.group("gap") or "")
         if value is not None:
