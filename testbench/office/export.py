@@ -45,7 +45,6 @@ from testbench.office.diff import EXECUTED, FIELD_WORDS, changed_fields
 from testbench.office.mapping import RESULT_CLASH, CellRef, Mapping
 from testbench.office.problems import OfficeError, Problem
 from testbench.office.tables import Cell, Table, case_rows, read_table
-from testbench.report.diff import chain_problems
 from testbench.report.owner import NotAReport, is_other_session, read_report
 from testbench.report.personal import Scrubber
 from testbench.store.read import CaseView, Key, SessionView, read_session
@@ -228,7 +227,7 @@ def export_results(
         links = report_links(report, target, session) if report is not None else None
         results = _by_case_id(session, case_results(session, lang, redact, links), plan_id)
         run = _by_case_id(session, {view.key: view.definition for view in session.cases}, plan_id)
-        altered = chain_problems(session)  # as ``diff`` checks it: forged verdicts are written, but said
+        altered = session.chain_problems()  # as ``diff`` checks it: forged verdicts are written, but said
     rows = case_rows(table, mapping)
     outcome = ExportResult(
         not_in_document=[case_id for case_id in results if case_id not in rows],

@@ -295,7 +295,9 @@ def _build(session_path: Path, out_dir: Path, options: BuildOptions) -> BuildRes
         )
         content = gather(session, gathering, evidence, each=spool)  # each case spooled as it is gathered
         evidence.finish()  # every file on disk before the PDF and the manifest read them
-        coverage = gather_coverage(session, options.plan, content.scrub)
+        coverage = gather_coverage(
+            session, options.plan, content.scrub, content.data["integrity"]["chain_problems"]
+        )
         if coverage is not None:
             content.data["coverage"] = coverage
         lap("gather+evidence+sections")

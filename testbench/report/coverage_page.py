@@ -8,7 +8,7 @@ session; without either the report has no coverage page. The JSON report carries
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,14 +28,17 @@ from testbench.scope.text import (
 from testbench.store.read import SessionView
 
 
-def gather_coverage(session: SessionView, plan_path: Path | None, scrub: Scrubber | None) -> dict[str, Any] | None:
-    """The ``coverage`` section (``Coverage.as_dict()``; free texts redacted), or None without a plan.
+def gather_coverage(
+    session: SessionView, plan_path: Path | None, scrub: Scrubber | None, chain_problems: Sequence[str]
+) -> dict[str, Any] | None:
+    """The ``coverage`` section (``Coverage.as_dict()``; free texts redacted), or None without a plan;
+    ``chain_problems``: the book's own check of the session's chain (not made twice).
 
     Raises :class:`testbench.scope.plan.PlanError` when the plan given or recorded cannot be read."""
     plan = session_plan(session, plan_path)
     if plan is None:
         return None
-    data = compute_coverage(session, plan).as_dict()
+    data = compute_coverage(session, plan, chain_problems).as_dict()
     if scrub is not None:
         plan_data = data["plan"]
         plan_data["product"] = scrub(plan_data["product"])

@@ -230,7 +230,7 @@ def diff_sessions(path_a: Path, path_b: Path, *, trace_context: int = 1, max_tra
         keys = list(cases_b) + [k for k in cases_a if k not in cases_b]
         bench_a, bench_b = bench_normaliser(a), bench_normaliser(b)
         product, bench = product_changes(a, b), bench_differences(a, b)
-        altered = {side: problems for side, session in (("A", a), ("B", b)) if (problems := chain_problems(session))}
+        altered = {side: problems for side, session in (("A", a), ("B", b)) if (problems := session.chain_problems())}
         out = []
         for key in keys:
             ca, cb = cases_a.get(key), cases_b.get(key)
@@ -291,18 +291,6 @@ def diff_sessions(path_a: Path, path_b: Path, *, trace_context: int = 1, max_tra
     # a rehearsal's session may be named after its patient, as the report's header says it (scrubbed)
     named = scrub(str(path_a)), scrub(str(path_b))
     return SessionDiff(*named, out, [_scrubbed(c, scrub) for c in product], bench, altered)
-
-
-#: the journal chain's first schema version: an older session has none to check (``merge`` takes it as whole)
-CHAIN_SINCE = 2
-
-
-def chain_problems(session: SessionView) -> list[str]:
-    """Why ``session``'s journal chain does not verify, [] when it does: the check ``report`` makes (and
-    ``merge``, which refuses such a session), so that a forged verdict never reads as a plain change."""
-    if session.schema_version < CHAIN_SINCE:
-        return []
-    return session.chain_report().problems
 
 
 #: what the diff says first of a session whose chain does not verify ({side}: A or B)

@@ -15,6 +15,7 @@ counts once, by (plan-id, case id), however many files of its casebook the sessi
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -292,10 +293,11 @@ def _counted_cases(session: SessionView, planned: dict[str, CasebookView]) -> li
     return list(counted.values())
 
 
-def compute_coverage(session: SessionView, plan: ExamPlan) -> Coverage:
-    """The plan's scope read against the session (see the module's docstring for the flag's rule)."""
-    from testbench.report.diff import chain_problems
-
+def compute_coverage(
+    session: SessionView, plan: ExamPlan, chain_problems: Sequence[str] | None = None
+) -> Coverage:
+    """The plan's scope read against the session (see the module's docstring for the flag's rule);
+    ``chain_problems``: the session's chain as the caller already checked it (the report), else checked here."""
     planned, gaps = _casebook_gaps(plan, session)
     chosen = set(plan.services)
     in_scope: list[CaseCoverage] = []
@@ -344,7 +346,7 @@ def compute_coverage(session: SessionView, plan: ExamPlan) -> Coverage:
         _domains(in_scope),
         tuple(gaps),
         frozenset(cb.plan_id for cb in planned.values()),
-        tuple(chain_problems(session)),
+        tuple(session.chain_problems() if chain_problems is None else chain_problems),
     )
 
 

@@ -132,6 +132,10 @@ class CasebookView:
     identity: dict[str, Any]
 
 
+#: the journal chain's first schema version: an older session has none to check
+CHAIN_SINCE = 2
+
+
 @dataclass(frozen=True)
 class SessionView:
     path: Path
@@ -401,6 +405,12 @@ class SessionView:
 
     def chain_report(self) -> chain.ChainReport:
         return chain.verify(self._conn)
+
+    def chain_problems(self) -> list[str]:
+        """Why the journal chain does not verify (French), [] when it does or when the session predates the chain
+        (schema 1: ``merge`` takes it as whole): the check ``report``, ``diff``, ``coverage`` and ``export`` make, so
+        that a forged verdict never reads as a plain change."""
+        return [] if self.schema_version < CHAIN_SINCE else self.chain_report().problems
 
     def chain_entries(self, upto: int | None = None) -> Iterator[dict[str, Any]]:
         """The journal's chain entry by entry, the first ``upto`` only when given (those a report checked)."""
