@@ -363,9 +363,19 @@ def _check_mode(domain: Domain, mode: Mode, parts: CaseParts, actions: dict[str,
             report(at, "un cas fse contient au moins une étape <invoice>", "id")
     if mode is Mode.SECURISE and "apcv" not in present:  # the app carte Vitale stands for the card
         if not any(requirement[0] == "vitale" for requirement in parts.requirements):
-            report(at, 'un cas en mode sécurisé exige une carte Vitale (<card slot="vitale" …/> dans <cards>)', "mode")
+            report(
+                at,
+                'un cas en mode sécurisé exige une carte Vitale (<card slot="vitale" …/> dans <cards>) ou une étape'
+                " <apcv>",
+                "mode",
+            )
         if "read-vitale" not in present:
-            report(at, "un cas en mode sécurisé lit la carte Vitale (étape <read-vitale>)", "mode")
+            report(
+                at,
+                "un cas en mode sécurisé lit la carte Vitale (étape <read-vitale>) ou l'application carte Vitale"
+                " (étape <apcv>)",
+                "mode",
+            )
     elif mode in (Mode.DEGRADE, Mode.SESAM_SANS_VITALE) and "read-vitale" in present:
         label = "dégradé" if mode is Mode.DEGRADE else "SESAM sans Vitale"
         for step in parts.steps:
@@ -381,6 +391,7 @@ def _check_steps(mode: Mode, parts: CaseParts, fixtures: Fixtures, refused: dict
     for slot, card, at in parts.requirements:
         _check_card_slot(card, slot, fixtures, at, "ref", report)
     done: set[str] = set()
+    granted: set[str] = set()  # the actions done by a step that is not expected to be refused
     for step in parts.steps:
         action, sid, params, at = step[0], step[1], step[2], step[3]
         if action == "insert-card":
@@ -412,7 +423,9 @@ def _check_steps(mode: Mode, parts: CaseParts, fixtures: Fixtures, refused: dict
         if before and before[0] not in done:
             report(at, before[1], None)
         if action == "invoice":
-            _check_invoice(mode, params, at, step[4], fixtures, slots, done, refused.get(sid), report)
+            if mode is Mode.SECURISE:
+                _check_secured_read(done, granted, at, report)
+            _check_invoice(mode, params, at, step[4], fixtures, slots, refused.get(sid), report)
         if action in SERVICE_ACTIONS and params.get("scenario") is not None:
             _check_scenario(action, params["scenario"], at, report)
         _check_care_date(params.get("care-date"), at, report)
@@ -430,6 +443,8 @@ def _check_steps(mode: Mode, parts: CaseParts, fixtures: Fixtures, refused: dict
             if (scenario == "rsp-partial") != bool(params.get("paid")):
                 report(at, "l'attribut paid (montant payé) va avec le scénario rsp-partial, et lui seul", "paid")
         done.add(action)
+        if sid not in refused:
+            granted.add(action)
 
 
 def _check_card_slot(card: str, slot: str, fixtures: Fixtures, at: int, attribute: str, report: Report) -> None:
@@ -518,6 +533,29 @@ def _check_scenario(service: str, scenario: str, at: int, report: Report) -> Non
         )
 
 
+#: What stands for the Vitale card before a secured invoice: the card read, or the app carte Vitale's context.
+_CARD_READS = {"read-vitale", "apcv"}
+
+
+def _check_secured_read(done: set[str], granted: set[str], at: int, report: Report) -> None:
+    """A secured invoice follows a Vitale card read or an ApCV context; one whose every read is expected to be
+    refused (a context refused or expired) has neither, and the runner would refuse to make it."""
+    if not done & _CARD_READS:
+        report(
+            at,
+            "en mode sécurisé, la carte Vitale (<read-vitale>) ou l'application carte Vitale (<apcv>) est lue avant"
+            " la facture",
+            None,
+        )
+    elif not granted & _CARD_READS:
+        report(
+            at,
+            "en mode sécurisé, la facture suit une carte Vitale lue ou un contexte ApCV valide : chaque étape"
+            " <read-vitale> ou <apcv> qui la précède attend un refus (<refusal>)",
+            None,
+        )
+
+
 def _check_invoice(
     mode: Mode,
     params: dict[str, Any],
@@ -525,7 +563,6 @@ def _check_invoice(
     line_offsets: tuple[int, ...],
     fixtures: Fixtures,
     slots: dict[str, str],
-    done: set[str],
     refusal: str | None,
     report: Report,
 ) -> None:
@@ -537,8 +574,6 @@ def _check_invoice(
     if prescription is not None and prescription not in fixtures.prescriptions:
         report(at, "prescription « {prescription} » absente des fixtures", "prescription", prescription=prescription)
     if mode is Mode.SECURISE:
-        if not done & {"read-vitale", "apcv"}:  # the card, or the app carte Vitale that stands for it
-            report(at, "en mode sécurisé, la carte Vitale est lue (<read-vitale>) avant la facture", None)
         vitale = slots.get("vitale")
         if patient is not None and patient.card and vitale and patient.card != vitale:
             report(

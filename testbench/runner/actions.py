@@ -161,33 +161,97 @@ def beneficiary(ctx: ActionContext, step: Step) -> JsonObject:
     return ben
 
 
+#: The statuses of an ApCV context that stands for nothing (docs/teleservices.md: valid, expired, refused).
+_VOID_CONTEXT = {"expired", "refused"}
+
+
+def _card_read(ctx: ActionContext) -> tuple[Mapping[str, Any], bool] | None:
+    """What stands for the Vitale card in a secured case, and whether it is an ApCV context: the card read in
+    the case, else a valid context (an expired or refused one stands for nothing); None when it has neither."""
+    vitale = ctx.observations.get("vitale")
+    if isinstance(vitale, Mapping):
+        return vitale, False
+    apcv = ctx.observations.get("apcv")
+    if isinstance(apcv, Mapping) and str(apcv.get("status") or "") not in _VOID_CONTEXT:
+        return _apcv_as_card(apcv), True  # the app carte Vitale stands for the card
+    return None
+
+
+def _reads_the_card(ctx: ActionContext) -> bool:
+    """Whether the case reads the Vitale card or an ApCV context, as every secured case that validates does (a
+    case built in code without either bills its patient fixture; an ADRi query may precede the read)."""
+    return any(other.action in ("read-vitale", "apcv") for other in ctx.case.steps)
+
+
+def _nir13(value: Any) -> str:
+    """A NIR without spaces nor key, to compare a card's with a fixture's; "" when unknown."""
+    return "".join(str(value or "").split())[:13]
+
+
+def _same_person(patient: Patient | None, nir: Any, from_apcv: bool) -> None:
+    """A secured invoice bills the card's (or context's) beneficiary: one written for another patient (the NIR of
+    its fixture differs) is refused, never billed to the other NIR silently."""
+    written = _nir13({_key(k): v for k, v in patient.rights.items()}.get("nir")) if patient else ""
+    if patient is None or not written or not _nir13(nir) or written == _nir13(nir):
+        return
+    if from_apcv:
+        raise ActionError(
+            f"la facture est pour le patient « {patient.id} », mais le contexte ApCV présente un autre bénéficiaire"
+            " (NIR différent)"
+        )
+    raise ActionError(
+        f"la facture est pour le patient « {patient.id} », mais la carte Vitale lue est celle d'un autre bénéficiaire"
+        " (NIR différent)"
+    )
+
+
 def _card_or_fixture(ctx: ActionContext, step: Step) -> JsonObject:
     patient = patient_of(ctx, step)
     rank = int(step.params.get("beneficiary") or (patient.rank if patient else 1))
-    vitale = ctx.observations.get("vitale")
-    if not isinstance(vitale, Mapping) and isinstance(ctx.observations.get("apcv"), Mapping):
-        vitale = _apcv_as_card(ctx.observations["apcv"])  # the app carte Vitale stands for the card
-    if ctx.case.mode is Mode.SECURISE and isinstance(vitale, Mapping):
-        rights = vitale.get("rights") or {}
-        for ben in vitale.get("beneficiaries") or []:
-            if rank_of(ben) == rank:
-                coverage = dict(ben.get("coverage") or {})
-                coverage.setdefault("rights_start", rights.get("start"))
-                coverage.setdefault("rights_end", rights.get("end"))
-                return {
-                    "nir": ben.get("nir") or vitale.get("nir"),
-                    "rank": rank,
-                    "regime": str(rights.get("regime") or "01"),
-                    **organisme_of(rights),
-                    "birth_date": ben.get("birth_date"),
-                    "coverage": coverage,
-                }
-        if patient is None or (vitale.get("beneficiaries") and not isinstance(ctx.engine, OperatorDriven)):
-            raise ActionError(f"bénéficiaire de rang {rank} absent de la carte Vitale lue")
-        # operator mode: the application read the card, the operator reported only what was asked (the card's
-        # first beneficiary, or none): the other ranks are the patient fixture's
+    read = _card_read(ctx) if ctx.case.mode is Mode.SECURISE else None
+    if read is not None:
+        found = _from_card(ctx, step, patient, rank, *read)
+        if found is not None:
+            return found
+    elif ctx.case.mode is Mode.SECURISE and step.action == "invoice" and _reads_the_card(ctx):
+        raise ActionError(
+            "pas de carte Vitale lue ni de contexte ApCV valide dans ce cas : une facture sécurisée exige l'un"
+            " ou l'autre"
+        )
     if patient is None:
         raise ActionError("aucun patient pour cette facture : indiquez patient=… ou lisez la carte Vitale")
+    return _from_fixture(patient, rank)
+
+
+def _from_card(
+    ctx: ActionContext, step: Step, patient: Patient | None, rank: int, vitale: Mapping[str, Any], from_apcv: bool
+) -> JsonObject | None:
+    """The beneficiary of ``rank`` on the card read (or the ApCV context); None in operator mode when the operator
+    reported only the card's first beneficiary, or none: the other ranks are the patient fixture's."""
+    rights = vitale.get("rights") or {}
+    for ben in vitale.get("beneficiaries") or []:
+        if rank_of(ben) == rank:
+            nir = ben.get("nir") or vitale.get("nir")
+            if step.action == "invoice":
+                _same_person(patient, nir, from_apcv)
+            coverage = dict(ben.get("coverage") or {})
+            coverage.setdefault("rights_start", rights.get("start"))
+            coverage.setdefault("rights_end", rights.get("end"))
+            return {
+                "nir": nir,
+                "rank": rank,
+                "regime": str(rights.get("regime") or "01"),
+                **organisme_of(rights),
+                "birth_date": ben.get("birth_date"),
+                "coverage": coverage,
+            }
+    if patient is None or (vitale.get("beneficiaries") and not isinstance(ctx.engine, OperatorDriven)):
+        raise ActionError(f"bénéficiaire de rang {rank} absent de la carte Vitale lue")
+    return None
+
+
+def _from_fixture(patient: Patient, rank: int) -> JsonObject:
+    """The beneficiary as its patient fixture writes it (dégradé, SESAM sans Vitale)."""
     rights = {_key(k): v for k, v in patient.rights.items()}
     return {
         "nir": rights.get("nir"),

@@ -84,8 +84,22 @@ def _adri(ctx: ActionContext, step: Step) -> dict[str, Any]:
         return {"adri": ctx.engine.adri_query(request)}
 
 
+def _case_care_date(ctx: ActionContext, step: Step) -> str | None:
+    """The step's care date, else the case's: that of the first invoice after the step (else before it), so that
+    the context's rights are dated from the care they bill and the case never expires with the calendar; None
+    (the service's today) in a case without a dated invoice."""
+    if step.params.get("care-date"):
+        return str(step.params["care-date"])
+    steps = list(ctx.case.steps)
+    at = next((i for i, other in enumerate(steps) if other.id == step.id), len(steps))
+    for other in steps[at + 1 :] + steps[:at]:
+        if other.action == "invoice" and other.params.get("care-date"):
+            return str(other.params["care-date"])
+    return None
+
+
 def _apcv(ctx: ActionContext, step: Step) -> dict[str, Any]:
-    request: JsonObject = {"channel": step.params.get("channel") or "qr", "care_date": step.params.get("care-date")}
+    request: JsonObject = {"channel": step.params.get("channel") or "qr", "care_date": _case_care_date(ctx, step)}
     identity = _identity(ctx, step) if step.params.get("patient") else None
     with _service(ctx, step, "apcv", request, identity):
         return {"apcv": ctx.engine.apcv_context(request)}
