@@ -424,7 +424,7 @@ def _check_steps(mode: Mode, parts: CaseParts, fixtures: Fixtures, refused: dict
             report(at, before[1], None)
         if action == "invoice":
             if mode is Mode.SECURISE:
-                _check_secured_read(done, granted, at, report)
+                _check_secured_read(done, granted, at, report, refused.get(sid) is not None)
             _check_invoice(mode, params, at, step[4], fixtures, slots, refused.get(sid), report)
         if action in SERVICE_ACTIONS and params.get("scenario") is not None:
             _check_scenario(action, params["scenario"], at, report)
@@ -537,9 +537,10 @@ def _check_scenario(service: str, scenario: str, at: int, report: Report) -> Non
 _CARD_READS = {"read-vitale", "apcv"}
 
 
-def _check_secured_read(done: set[str], granted: set[str], at: int, report: Report) -> None:
+def _check_secured_read(done: set[str], granted: set[str], at: int, report: Report, refused: bool) -> None:
     """A secured invoice follows a Vitale card read or an ApCV context; one whose every read is expected to be
-    refused (a context refused or expired) has neither, and the runner would refuse to make it."""
+    refused (a context refused or expired) has neither, and the runner would refuse to make it — unless the case
+    expects the invoice refused too (``refused``: NO_CARD after a pulled card), which the product then says."""
     if not done & _CARD_READS:
         report(
             at,
@@ -547,7 +548,7 @@ def _check_secured_read(done: set[str], granted: set[str], at: int, report: Repo
             " la facture",
             None,
         )
-    elif not granted & _CARD_READS:
+    elif not granted & _CARD_READS and not refused:
         report(
             at,
             "en mode sécurisé, la facture suit une carte Vitale lue ou un contexte ApCV valide : chaque étape"

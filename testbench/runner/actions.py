@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from testbench.cards.api import CardBay
-from testbench.casebook.model import Case, Casebook, Mode, Patient, Step
+from testbench.casebook.model import Case, Casebook, ExpectationKind, Mode, Patient, Step
 from testbench.casebook.rights import IDENTITY_RIGHTS
 from testbench.domain.hooks import OperatorDriven
 from testbench.domain.organisme import ORGANISME_DIGITS, organisme_of
@@ -177,10 +177,13 @@ def _card_read(ctx: ActionContext) -> tuple[Mapping[str, Any], bool] | None:
     return None
 
 
-def _reads_the_card(ctx: ActionContext) -> bool:
+def _reads_the_card(ctx: ActionContext, step: Step) -> bool:
     """Whether the case reads the Vitale card or an ApCV context, as every secured case that validates does (a
-    case built in code without either bills its patient fixture; an ADRi query may precede the read)."""
-    return any(other.action in ("read-vitale", "apcv") for other in ctx.case.steps)
+    case built in code without either bills its patient fixture; an ADRi query may precede the read), and
+    expects the invoice ``step`` made: one the case expects refused (NO_CARD after a pulled card) is sent on with
+    the fixture's beneficiary, for the product to refuse it."""
+    refused = any(e.kind is ExpectationKind.REFUSAL and e.step == step.id for e in ctx.case.expectations)
+    return not refused and any(other.action in ("read-vitale", "apcv") for other in ctx.case.steps)
 
 
 def _nir13(value: Any) -> str:
@@ -213,7 +216,7 @@ def _card_or_fixture(ctx: ActionContext, step: Step) -> JsonObject:
         found = _from_card(ctx, step, patient, rank, *read)
         if found is not None:
             return found
-    elif ctx.case.mode is Mode.SECURISE and step.action == "invoice" and _reads_the_card(ctx):
+    elif ctx.case.mode is Mode.SECURISE and step.action == "invoice" and _reads_the_card(ctx, step):
         raise ActionError(
             "pas de carte Vitale lue ni de contexte ApCV valide dans ce cas : une facture sécurisée exige l'un"
             " ou l'autre"
