@@ -163,7 +163,7 @@ def test_without_report_the_named_evidence_column_emptied_is_said(
     target = tmp_path / "out.xlsx"
     assert _export(bench, target, document) == 0
     assert (
-        f"{document}: colonne « Preuve » ([results] evidence) vidée sur 1 ligne(s) écrite(s) : sans --report, leur"
+        f"{document}: colonne « Preuve » ([results] evidence) vidée sur les lignes écrites (1) : sans --report, leur"
         " lien mènerait au rapport d'une autre exécution" in capsys.readouterr().err
     )
     out = openpyxl.load_workbook(target)[SHEET]

@@ -250,7 +250,7 @@ def test_formulas_without_their_computed_value_are_counted_with_what_to_do(
     target = tmp_path / "out.xlsx"
     assert export(bench, target, document=document) == 0
     assert (
-        f"{document}: 2 formule(s) du classeur écrit sans valeur calculée (openpyxl ne garde pas ces valeurs) :"
+        f"{document}: formules du classeur écrit sans valeur calculée : 2 (openpyxl ne garde pas ces valeurs) :"
         " ouvrez-le dans un tableur et enregistrez-le avant de le réimporter ou de le donner en --document"
         in capsys.readouterr().err
     )

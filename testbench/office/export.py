@@ -68,7 +68,7 @@ _EDITED = _t(
     " touche ni ce qui s'exécute ni ce qui est comparé"
 )
 _EVIDENCE_EMPTIED = _t(
-    "colonne « {column} » ([results] evidence) vidée sur {count} ligne(s) écrite(s) : sans --report, leur lien"
+    "colonne « {column} » ([results] evidence) vidée sur les lignes écrites ({count}) : sans --report, leur lien"
     " mènerait au rapport d'une autre exécution"
 )
 _UNREADABLE_CASE = _t(
@@ -81,7 +81,7 @@ UNREDACTED = _t(
     "valeurs observées NON anonymisées (export avec --no-redact) : ce classeur contient des données personnelles"
 )
 _NO_VALUES = _t(
-    "{count} formule(s) du classeur écrit sans valeur calculée (openpyxl ne garde pas ces valeurs) : ouvrez-le"
+    "formules du classeur écrit sans valeur calculée : {count} (openpyxl ne garde pas ces valeurs) : ouvrez-le"
     " dans un tableur et enregistrez-le avant de le réimporter ou de le donner en --document"
 )
 _DROPPED = _t(
