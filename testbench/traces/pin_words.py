@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import re
 
-#: a code's labels (« code porteur : 4719 », « PIN=4719 », « codecps4719 »): a code has digits. « cps » alone
+#: a code's labels (« code porteur : 4719 », « PIN=4719 », « codecps4719 », « code de déblocage », « PUK »): a code
+#: has digits. « cps » alone
 #: labels nothing (the rules read it after « code » or « pin » only): an engine's « read_cps ok rpps=… » asks no rule
-CODE_WORDS = ("pin", "porteur", "codecps", "code cps", "code_cps", "code-cps")
+CODE_WORDS = ("pin", "porteur", "codecps", "code cps", "code_cps", "code-cps", "blocage", "puk")
 #: a secret's labels (« password=… », « mdp : … », « mot de passe »), whatever it is made of — not « pass » alone:
 #: every comparison the store writes says « "outcome":"pass" »
 SECRET_WORDS = ("confidentiel", "password", "passwd", "passe", "pwd", "mdp", "secret")
@@ -15,10 +16,13 @@ PIN_WORDS = CODE_WORDS + SECRET_WORDS
 #: the labels as the rules see them, for :func:`may_hold_pin`: « pin » starting a word or after « user »/« code »/
 #: « verify » (an invoice's « shipping » in every observation set is none), « mot de passe » (its « depassement »
 #: is none)
-_CODE_LABEL = re.compile(r"(?<![a-z])pin|(?:user|code|verify)[ _-]?pin|porteur|code[ _-]?cps")
+_CODE_LABEL = re.compile(
+    r"(?<![a-z])pin|(?:user|code|verify)[ _-]?pin|porteur|code[ _-]?cps|code[ _-]?(?:de[ _-]?)?d[ée]blocage"
+    r"|(?<![a-z])puk(?![a-z])"
+)
 #: « pin » starting a word of a camelCase name (« enterPin=4719 »), which the lowered text no longer tells
 _CAMEL_PIN = re.compile(r"[a-z](?:PIN|Pin)")
-_CODE_STEMS = ("pin", "porteur", "cps")
+_CODE_STEMS = ("pin", "porteur", "cps", "blocage", "puk")
 _SECRET_LABEL = re.compile(r"confidentiel|passw|pwd|mdp|secret|mot[ _-]?de[ _-]?passe")
 
 

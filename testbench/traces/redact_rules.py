@@ -49,16 +49,23 @@ _GAP = r"""[^\d\r\n<]{0,30}?"""
 
 _PIN_LABEL = (
     r"(?:code[ _-]?(?:pin|porteur|cps|confidentiel)|pin[ _-]?(?:code|value|valeur|block|cps)|(?:user|verify)[ _-]?pin"
-    r"|pin|codecps)"
+    r"|code[ _-]?(?:de[ _-]?)?d[ée]blocage|puk|pin|codecps)"
 )
-#: words an application writes between a code's label and the code (« PIN saisi : », « Code PIN du porteur : »,
-#: « code porteur (4 chiffres) : »): a closed list, so that a number after other words is no code
-_PIN_GAP = (
-    r"(?:[ \t]+(?:(?:saisi|entr[ée]|tap[ée]|compos[ée]|pr[ée]sent[ée]|fourni|re[çc]u|envoy[ée]|transmis)e?s?"
-    r"|entered|typed|received|provided|supplied"
-    r"|(?:(?:du|de[ ]la|de[ ]l'|par[ ]le|of[ ]the|by[ ]the)[ ]+)?(?:porteur|titulaire|carte|cps|card(?:holder)?|holder)"
-    r"|\((?:[àa][ ])?\d{1,2}[ ]?(?:chiffres|digits|caract[èe]res|characters)\))){1,3}"
+#: a code's number in a card's count of its digits (« code porteur (4 chiffres) : 1234 ») is no code
+_DIGIT_COUNT = r"\((?:[àa][ ])?\d{1,2}[ ]?(?:chiffres|digits|caract[èe]res|characters)\)"
+#: words between a code's label and its separator, in the same clause (« PIN transmis à la carte : », « PIN (CPS) :
+#: », « code porteur (4 chiffres) : »): up to six words of letters (« par l'utilisateur ») or in brackets, no digit
+#: nor punctuation (« PIN saisi, montant : 1234 » is the amount's), read a word at a time (no backtracking in one)
+_WORD = r"[^\W\d]++(?:['’/-][^\W\d]++)*+"
+_CLAUSE_GAP = rf"(?:[ \t]++(?:{_WORD}|\({_WORD}(?:[ ]{_WORD}){{0,3}}\)|{_DIGIT_COUNT})){{1,6}}?"
+#: words a secret's label may have before its value (« mot de passe saisi : »): a closed list, as a password may be
+#: any token (« password expired for user bob: 2 days » holds none)
+_SECRET_GAP = (
+    r"(?:[ \t]+(?:(?:saisi|entr[ée]|tap[ée]|fourni|re[çc]u|envoy[ée]|transmis)e?s?|entered|typed|received|provided))"
 )
+#: after a code's separator, the words before its number (« changement de PIN : ancien 1234 », « PIN : réponse 6982
+#: »), ending in a space
+_VALUE_GAP = rf"(?:{_WORD}[ \t]++){{1,4}}?"
 _SECRET_LABEL = r"(?:password|passwd|pwd|mot[ _-]?de[ _-]?passe|mdp|secret)"
 
 #: what may not follow a code's digits: more of a word, or a date's or a number's next part (« pin 2026-01-12 »)
@@ -67,17 +74,35 @@ _NOT_MORE = r"(?![\w]|[-/.:,]\d)"
 _MMDD = r"(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
 _DATE8 = rf"(?:(?:19|20)\d\d{_MMDD}|(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])(?:19|20)\d\d)"
 _TIME_UNIT = r"[ \t]*(?:[mµun]?s|secs?|secondes?|seconds?|h|mn|mins?|minutes?)(?!\w)"
-#: a code where only a bracket or a gap word tells it is one: 4 to 8 digits standing alone, no date, no duration
+#: a code: 4 to 8 digits standing alone (spaces between them allowed), no date, no duration
 _CODE_ALONE = rf"(?!{_DATE8}(?!\d))\d(?: ?\d){{3,7}}{_NOT_MORE}(?!{_TIME_UNIT})"
-#: a label starts a word, or a word of a camelCase name (« VerifyPIN(4719) », « enterPin=4719 »); after a gap word
-#: (« PIN reçu ») or in brackets (« saisie PIN [1234] ») a PIN's value is a code standing alone, a secret's any token
+#: a label starts a word, or a word of a camelCase name (« VerifyPIN(4719) », « enterPin=4719 »)
 _PIN_TOKEN = r"""[^\s"',;&|<>)\]}]+"""
-_PIN_VALUE = rf"(?:\d(?: ?\d){{3,11}}{_NOT_MORE}|{_PIN_TOKEN})"
+#: right after a code's label and its separator, a value: a code, up to 12 digits (no date, no duration), a token
+#: starting with no digit that holds four (« pin=ab12cd34 »: a date or a time starts with one), letters and digits
+#: (« pinBlock=244719FFFF »), or stars
+_TOKEN_CHAR = r"""[^\s"',;&|<>)\]}]"""
+_NON_DIGIT = r"""[^\d\s"',;&|<>)\]}]"""
+_PIN_VALUE = (
+    rf"(?:(?!{_DATE8}(?!\d))\d(?: ?\d){{3,11}}{_NOT_MORE}(?!{_TIME_UNIT})"
+    rf"|(?=(?:{_NON_DIGIT}+\d)(?:{_NON_DIGIT}*\d){{3}}){_TOKEN_CHAR}+"
+    rf"|(?!\d+{_TIME_UNIT})(?=\d*[A-Za-z])(?=(?:[A-Za-z]*\d){{4}})[0-9A-Za-z]+(?!{_TOKEN_CHAR})"
+    rf"|\*(?: ?[\d*]){{3,7}}{_NOT_MORE})"
+)
+_CODE_OR_STARS = rf"(?:{_CODE_ALONE}|\*(?: ?[\d*]){{3,7}}{_NOT_MORE})"
 _PIN_KV = re.compile(
     rf"(?i)(?=[cpsmuv])(?:(?<![A-Za-z])|(?-i:(?<=[a-z])(?=P)))(?P<key>{_PIN_LABEL}|(?P<sk>{_SECRET_LABEL}))"
-    rf"(?![A-Za-z])(?P<gap>{_PIN_GAP})?(?:(?P<sep>{_SEP}|[ \t]*#[ \t]*|(?P<br>[ \t]*[(\[])[ \t]*)"
-    rf"(?P<v1>(?(sk){_PIN_TOKEN}|(?(gap){_CODE_ALONE}|(?(br){_CODE_ALONE}|{_PIN_VALUE}))))"
-    rf"|(?P<sp>[ \t]+)(?P<v2>(?(gap){_CODE_ALONE}|[\d*](?: ?[\d*]){{3,7}}{_NOT_MORE})))"
+    rf"(?![A-Za-z])(?P<gap>(?(sk){_SECRET_GAP}|{_CLAUSE_GAP}))?"
+    rf"(?:(?P<sep>{_SEP}|[ \t]*#[ \t]*|(?P<br>[ \t]*[(\[])[ \t]*)"
+    rf"(?:(?P<v1>(?(sk){_PIN_TOKEN}|(?(gap){_CODE_OR_STARS}|(?(br){_CODE_ALONE}|{_PIN_VALUE}))))"
+    rf"|{_VALUE_GAP}(?P<v3>{_CODE_ALONE}))"
+    rf"|(?P<sp>[ \t]+)(?P<v2>{_CODE_OR_STARS}))"
+)
+#: a second code of the same clause after a masked one: « ancien ‹PIN›, nouveau 5678 », « nouveau PIN : ‹PIN›,
+#: confirmation : 8765 »
+_PIN_NEXT = re.compile(
+    rf"(?i)‹PIN›[ \t]*,[ \t]*(?:nouveau|nouvel|ancien|new|old|confirm(?:ation|ed|é|e)?)(?:[ \t]+(?:pin|code))?"
+    rf"(?:{_SEP}|[ \t]+)(?P<v>{_CODE_ALONE})"
 )
 _DIGIT = re.compile(r"\d")
 _CODECPS = re.compile(r"(?i)(?<=codecps)\d+")
@@ -340,40 +365,40 @@ def text_steps(kinds: frozenset[str]) -> list[Step]:
 
 
 #: the status words of the code's commands written in digits alone (docs/cards.md §2.2: 9000 success, 6983 code
-#: blocked, 9804 CPS2ter wrong code…; a 63Cx holds a letter, no code), and what makes a line a card's answer
+#: blocked, 9804 CPS2ter wrong code…; a 63Cx holds a letter, no code), and what makes a line a card's answer or a
+#: measure of it
 _PIN_SW = re.compile(r"9000|6300|6581|6700|698[1-6]|9804|9840")
 _STATUS_LINE = re.compile(
     r"pr[ée]sentation|v[ée]rif|verify|check|contr[ôo]le|\bsw|status|statut|r[ée]ponse|response|r[ée]sultat|result"
-    r"|retour|apdu"
+    r"|retour|apdu|dur[ée]e|duration|temps|elapsed|bloqu|blocked"
 )
+_VALUES = ("v1", "v2", "v3")
 
 
-def _is_status_word(m: re.Match[str], lowered: str) -> bool:
-    """A PIN-command status word in brackets set apart from the label (« Présentation PIN [9000] », « vérification
-    code porteur (6983) ») on a line that reads as the card's answer is no code: the card said OK or blocked.
+def _is_status_word(m: re.Match[str], value: str, lowered: str) -> bool:
+    """A PIN-command status word on a line that reads as the card's answer or a measure of it (« Présentation
+    PIN [9000] », « SW PIN = 6982 », « PIN: 6983 carte bloquée ») is no code: the card said OK or blocked.
     ``VerifyPIN(9000)``, a bracket against its label, is a call and its argument the code."""
-    br = m.group("br")
-    return (
-        br is not None
-        and (br[0] in " \t" or br.endswith("["))
-        and _PIN_SW.fullmatch(m.group("v1")) is not None
-        and _STATUS_LINE.search(lowered) is not None
-    )
+    if m.group("br") == "(" and m.group("gap") is None:
+        return False
+    return _PIN_SW.fullmatch(value) is not None and _STATUS_LINE.search(lowered) is not None
 
 
 def sub_pins(text: str, ctx: LineContext) -> str:
     def kv(m: re.Match[str]) -> str:
         kind = "secret" if m.group("sk") is not None else "pin"
-        value = m.group("v1")
-        if kind == "pin" and value is not None and len(_DIGIT.findall(value)) < 4:
+        name = next(v for v in _VALUES if m.group(v) is not None)
+        value = m.group(name)
+        if kind == "pin" and len(_DIGIT.findall(value)) < 4:
             return m.group()  # a PIN has 4 digits or more: « étape s-pin : verify-pin », « PIN : 3 essais »
-        if _is_status_word(m, ctx.lowered):
+        if kind == "pin" and _is_status_word(m, value, ctx.lowered):
             return m.group()  # « Présentation PIN [9000] »: the card's answer, the match holds nothing else
         ctx.counts[kind] += 1
-        head = m.group("key") + (m.group("gap") or "")
-        if value is not None:
-            return head + m.group("sep") + MARKERS[kind]
-        return head + m.group("sp") + MARKERS[kind]
+        return m.group()[: m.start(name) - m.start()] + MARKERS[kind]
+
+    def next_code(m: re.Match[str]) -> str:
+        ctx.counts["pin"] += 1
+        return m.group()[: m.start("v") - m.start()] + MARKERS["pin"]
 
     def xml(m: re.Match[str]) -> str:
         kind = "pin" if m.group("x_pin") is not None else "secret"
@@ -396,6 +421,10 @@ def sub_pins(text: str, ctx: LineContext) -> str:
     lowered = ctx.lowered
     if _KW_PIN.search(lowered):
         text = _PIN_KV.sub(kv, text)
+        if "‹PIN›" in text:
+            n = 1
+            while n and "," in text:  # « ancien ‹PIN›, nouveau ‹PIN›, confirmation ‹PIN› »
+                text, n = _PIN_NEXT.subn(next_code, text)
         if "codecps" in lowered:
             text, n = _CODECPS.subn(MARKERS["pin"], text)
             ctx.counts["pin"] += n
