@@ -33,8 +33,6 @@ def pcsc_problem(readers: dict[str, ReaderSpec] | None = None) -> str | None:
         import smartcard  # noqa: F401
     except ImportError as exc:
         return f"pyscard absent ({exc})"
-    from testbench.i18n import tn
-
     from .api import CardUnavailable
     from .pcsc import list_readers
 
@@ -43,16 +41,22 @@ def pcsc_problem(readers: dict[str, ReaderSpec] | None = None) -> str | None:
     except CardUnavailable as exc:
         return str(exc)
     missing = [spec.name for spec in (readers or default_readers()).values() if spec.name not in names]
-    if missing:
-        return tn(
-            "{count} lecteur absent : {missing} (présents : {present})",
-            "{count} lecteurs absents : {missing} (présents : {present})",
-            len(missing),
-            "fr",
-            missing=", ".join(missing),
-            present=", ".join(names) or "aucun",
-        )
-    return None
+    return absent_readers(missing, names) if missing else None
+
+
+def absent_readers(missing: list[str], present: list[str]) -> str:
+    """The readers named but not there, and those pcscd lists (French, read back through the catalogue): what
+    a run and ``cards probe/watch/record`` say of a mistyped reader."""
+    from testbench.i18n import tn
+
+    return tn(
+        "{count} lecteur absent : {missing} (présents : {present})",
+        "{count} lecteurs absents : {missing} (présents : {present})",
+        len(missing),
+        "fr",
+        missing=", ".join(missing),
+        present=", ".join(present) or "—",
+    )
 
 
 def __getattr__(name: str) -> Any:

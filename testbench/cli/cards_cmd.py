@@ -197,6 +197,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
 def _listed(readers: list[str] | None) -> None:
     """Raise CardUnavailable naming the readers present when one of ``readers`` is not (a typo in a long name)."""
     from testbench.cards.api import CardUnavailable
+    from testbench.cards.bays import absent_readers
     from testbench.cards.pcsc import list_readers
 
     if not readers:
@@ -204,16 +205,7 @@ def _listed(readers: list[str] | None) -> None:
     present = list_readers()
     missing = [name for name in readers if name not in present]
     if missing:
-        raise CardUnavailable(
-            tn(
-                "{count} lecteur absent : {missing} (présents : {present})",
-                "{count} lecteurs absents : {missing} (présents : {present})",
-                len(missing),
-                "fr",
-                missing=", ".join(missing),
-                present=", ".join(present) or "—",
-            )
-        )
+        raise CardUnavailable(absent_readers(missing, present))
 
 
 def _open_channel(reader: str | None, sinks: list, beside: bool = False) -> Any:

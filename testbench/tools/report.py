@@ -182,8 +182,7 @@ def _other_session(output: Path, mine: str, session: Path) -> Render | None:
 def junit_in_report_problem(junit: Path, folder: Path, junit_option: str) -> Render | None:
     """A JUnit file asked for inside the report folder, refused: the folder's manifest covers each of its files
     (a signed book would then fail ``verify``), and the book writes its own ``junit.xml`` there."""
-    here, base = (os.path.normcase(os.path.realpath(p)) for p in (junit, folder))
-    if not Path(here).is_relative_to(base):
+    if not _inside(junit, folder):
         return None
     return lambda t, _lang: t(
         "{path} ({option}) est dans le dossier du rapport {folder}, dont le manifeste couvre chaque fichier, et"
@@ -191,11 +190,16 @@ def junit_in_report_problem(junit: Path, folder: Path, junit_option: str) -> Ren
     ).format(path=junit, option=junit_option, folder=folder)
 
 
+def _inside(path: Path, folder: Path) -> bool:
+    """Whether ``path`` lies in ``folder`` (at any depth), links resolved and names compared as the system does."""
+    here, base = (os.path.normcase(os.path.realpath(p)) for p in (path, folder))
+    return Path(here).is_relative_to(base)
+
+
 def session_in_report_problem(session: Path, folder: Path) -> Render | None:
     """A report folder holding the session (``-o .`` beside it), refused: the manifest covers each file of the
     folder, so the session and its ``.lock``, there after it, would make ``verify`` say the book altered."""
-    here, base = (os.path.normcase(os.path.realpath(p)) for p in (session, folder))
-    if not Path(here).is_relative_to(base):
+    if not _inside(session, folder):
         return None
     return lambda t, _lang: t(
         "{folder} : le dossier du rapport ne peut pas contenir la session ({session}) : verify la dirait ajoutée"
