@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from testbench.i18n import tn
+from testbench.i18n import _t, tn
 
 SW_OK = 0x9000
 
@@ -45,6 +45,8 @@ def _unblock_code(command: bytes) -> bool:
 def sw_meaning(sw: int, command: bytes = b"") -> str:
     """French meaning of a status word; families (61xx, 6Cxx, 63Cx) carry their parameter. ``command``: the
     command answered, when known (a 63Cx then says whose tries it counts: the PIN's or the unblock code's)."""
+    if sw == 0x6983 and _unblock_code(command):
+        return _t("code de déblocage bloqué")
     if sw in _EXACT:
         return _EXACT[sw]
     sw1, sw2 = sw >> 8, sw & 0xFF

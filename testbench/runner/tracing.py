@@ -42,7 +42,7 @@ def format_apdu(ex: ApduExchange) -> str:
                 _COMMANDS.clear()
             _COMMANDS[command] = head
     sw = ex.sw
-    if sw & 0xFFF0 == 0x63C0:  # tries left: the PIN's or the unblock code's, as the command says
+    if sw & 0xFFF0 == 0x63C0 or sw == 0x6983:  # the PIN's tries or the unblock code's, as the command says
         status = f"{sw:04X} {sw_meaning(sw, command)}"
     else:
         status = _STATUS.get(sw)
