@@ -233,9 +233,16 @@ def _unwritable_stderr() -> contextlib.AbstractContextManager[None]:
     return contextlib.suppress(OSError, ValueError)
 
 
+#: the ``cards`` commands a person or a CI runs and stops: SIGTERM as ^C (``emulate`` and ``replay`` serve a
+#: card, the process a bench or a person starts and stops as its own)
+CARDS_INTERRUPTED = frozenset({"list", "watch", "probe", "record"})
+
+
 def _terminated_as_interrupted(args: argparse.Namespace) -> bool:
     """Whether SIGTERM stops the command as ^C does: not for ``engine serve``, the engine a bench starts
-    and stops (by its process group) as its own."""
+    and stops (by its process group) as its own, nor for a card ``cards emulate`` or ``replay`` serves."""
+    if args.command == "cards":
+        return getattr(args, "cards_command", None) in CARDS_INTERRUPTED
     return args.command in TERMINATED_AS_INTERRUPTED and getattr(args, "engine_command", None) != "serve"
 
 
