@@ -362,7 +362,7 @@ class Runner:
         except CardWaitStopped:
             raise  # the case stops without a verdict (_run_case_batched)
         except CardError as exc:
-            return Outcome(Verdict.INCONCLUSIVE, f"carte indisponible : {exc}")
+            return Outcome(Verdict.INCONCLUSIVE, card_unavailable(exc))
         self._hold_cards(req.slot for req in case.cards)
         if self._presented is not None:  # an engine that builds the case's cards itself
             self._presented.cards_presented({req.slot: casebook.fixtures.cards[req.card].profile for req in case.cards})
@@ -623,7 +623,7 @@ class Runner:
         except CardWaitStopped:
             raise  # an <insert-card> into a physical reader, stopped while waiting: no verdict, as before the case
         except CardError as exc:
-            return self._step_failed(attempt_id, case, step, Verdict.INCONCLUSIVE, f"carte indisponible : {exc}")
+            return self._step_failed(attempt_id, case, step, Verdict.INCONCLUSIVE, card_unavailable(exc))
         except ServicesDown as exc:
             reason = f"téléservices indisponibles : {exc}"
             return self._step_failed(attempt_id, case, step, Verdict.INCONCLUSIVE, reason)
@@ -694,3 +694,9 @@ def _attested(attestation: Attestation) -> dict[str, Any]:
     """The ``manual-attested`` event's data: one record for a manual step and an operator-mode engine step."""
     a = attestation
     return {"confirmed": a.confirmed, "operator": a.operator, "note": a.note, "values": a.values}
+
+
+def card_unavailable(exc: CardError) -> str:
+    """« carte indisponible : why », said once when the card layer's sentence already begins so."""
+    said = str(exc)
+    return said if said.startswith("carte indisponible") else f"carte indisponible : {said}"
