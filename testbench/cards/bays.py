@@ -55,7 +55,7 @@ def absent_readers(missing: list[str], present: list[str]) -> str:
         len(missing),
         "fr",
         missing=", ".join(missing),
-        present=", ".join(present) or "—",
+        present=", ".join(present) or "aucun",  # read back as « none » by the catalogue
     )
 
 
