@@ -80,19 +80,21 @@ def test_a_file_linked_under_several_names_keeps_the_type_of_the_first(tmp_path:
 
 
 @pytest.mark.parametrize(
-    ("name", "data"),
+    ("name", "data", "media"),
     [
-        ("fse.xml", b"<fse/>"),
-        ("FSE.JSON", b"{}"),
-        ("lot.b2", b"abc"),
-        ("retour.noemie", "é".encode()),
-        ("lot.b2", "é".encode("cp1252")),
-        ("utf16.xml", "\ufeff<fse/>".encode("utf-16")),
-        ("vide", b""),
+        ("fse.xml", b"<fse/>", "application/xml"),
+        ("FSE.JSON", b"{}", "application/json"),
+        ("lot.b2", b"abc", "text/plain"),
+        ("retour.noemie", "é".encode(), "text/plain"),
+        ("lot.b2", "é".encode("cp1252"), "application/octet-stream"),
+        ("utf16.xml", "\ufeff<fse/>".encode("utf-16"), "application/octet-stream"),
+        ("vide", b"", "text/plain"),
     ],
 )
-def test_the_verifier_expects_the_type_the_runner_gives(name: str, data: bytes) -> None:
-    assert chain.expected_media_type(name, data) == actions._media(name, data)
+def test_the_runner_stores_the_type_the_verifier_expects(name: str, data: bytes, media: str) -> None:
+    """One rule (store.chain.expected_media_type) for the runner that stores a file and the verifier."""
+    assert actions.expected_media_type is chain.expected_media_type
+    assert chain.expected_media_type(name, data) == media
 
 
 def test_the_runner_documents_have_the_type_their_names_give() -> None:

@@ -18,6 +18,7 @@ from testbench.domain.hooks import OperatorDriven
 from testbench.domain.organisme import ORGANISME_DIGITS, organisme_of
 from testbench.engines.api import Engine, JsonObject
 from testbench.engines.operator.engine import CAPTURED
+from testbench.store.chain import expected_media_type
 
 #: Result keys holding documents, stored as artifacts: key -> (media type, file name pattern).
 DOCUMENTS = {
@@ -73,7 +74,8 @@ def _extract_documents(ctx: ActionContext, step: Step, result: JsonObject) -> Js
     files = out.pop(CAPTURED, None) or []  # operator modes: the application's own files, kept as they are
     if files and ctx.store_document is not None:
         out["files"] = [name for name, _data in files]
-        out["files_sha256"] = [ctx.store_document(step.id, data, _media(name, data), name) for name, data in files]
+        store = ctx.store_document
+        out["files_sha256"] = [store(step.id, data, expected_media_type(name, data), name) for name, data in files]
     return out
 
 
@@ -81,17 +83,6 @@ def keep_files(ctx: ActionContext, step: Step, files: list[tuple[str, bytes]]) -
     """The application's files of a step that failed (one it wrote that cannot be read), kept as its evidence as
     the files of a step that ended are, byte for byte under their names."""
     _extract_documents(ctx, step, {CAPTURED: files})
-
-
-def _media(name: str, data: bytes) -> str:
-    """The media type of a file the application wrote: text only when it reads as UTF-8 (a report exports
-    and redacts text as UTF-8; a cp1252 lot or a UTF-16 FSE is kept as the bytes it is)."""
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return "application/octet-stream"
-    suffix = name.rpartition(".")[2].lower()
-    return {"xml": "application/xml", "json": "application/json"}.get(suffix, "text/plain")
 
 
 def patient_of(ctx: ActionContext, step: Step) -> Patient | None:

@@ -493,8 +493,8 @@ def _verify(conn: sqlite3.Connection) -> ChainReport:
     return report
 
 
-#: the media type the runner gives a file by its name's suffix, when its bytes read as UTF-8
-#: (testbench.runner.actions: DOCUMENTS and _media; tests/test_integrity_artifacts.py holds the two together)
+#: the media type a file is stored with by its name's suffix, when its bytes read as UTF-8: the one rule of the
+#: runner that stores a file the application wrote (testbench.runner.actions) and of the verifier
 _TEXT_TYPES = {"xml": "application/xml", "json": "application/json"}
 _TEXT_DEFAULT = "text/plain"
 _BINARY = "application/octet-stream"
@@ -502,7 +502,8 @@ _BINARY = "application/octet-stream"
 
 def expected_media_type(name: str, data: bytes) -> str:
     """The media type a file named ``name`` holding ``data`` is stored with: text only when it reads as UTF-8,
-    since the report exports and redacts text as UTF-8 and keeps the rest as bytes."""
+    since the report exports and redacts text as UTF-8 and keeps the rest as bytes (a cp1252 lot, a UTF-16
+    FSE)."""
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:
