@@ -141,8 +141,7 @@ def _same_value(old: dict[str, Any], new: dict[str, Any]) -> bool:
     """Whether two expected values mean the same, read as the comparison reads them under either one's type:
     the decimal ``180019999900168.00`` an earlier import wrote is the text ``180019999900168`` a later one
     writes, and a run's verdict on one stands for the other."""
-    from testbench.domain import normalize
-    from testbench.runner.compare import _BadValue, _parse
+    from testbench.runner.compare import reading
 
     pairs = (old.get("expected", ""), new.get("expected", ""))
     if old.get("value_type") == new.get("value_type") and pairs[0] == pairs[1]:
@@ -150,8 +149,8 @@ def _same_value(old: dict[str, Any], new: dict[str, Any]) -> bool:
     rules = tuple(old.get("normalize") or ())
     for value_type in dict.fromkeys((old.get("value_type", "string"), new.get("value_type", "string"))):
         try:
-            before, after = (_parse(value_type, normalize.apply(rules, text)) for text in pairs)
-        except _BadValue:
+            before, after = (reading(value_type, text, rules) for text in pairs)
+        except ValueError:
             continue
         if before == after:
             return True

@@ -7,7 +7,7 @@ all show the same thing: expected, observed, tolerance, the normalisation rules 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import InvalidOperation
@@ -84,6 +84,13 @@ def _parse(value_type: str, text: str) -> Any:
     except (InvalidOperation, ValueError) as exc:
         raise _BadValue(text) from exc
     return text
+
+
+def reading(value_type: str, text: str, rules: Sequence[str] = ()) -> Any:
+    """What ``text`` is to the comparison as a value of ``value_type`` after the normalisation ``rules``: the
+    reading an expected and an observed value get, for whoever must tell two written values apart by meaning
+    (an export comparing a document's expected values with the session's). Raises ValueError when it is none."""
+    return _parse(value_type, normalize.apply(rules, text))
 
 
 def _as_text(value: Any) -> str:
