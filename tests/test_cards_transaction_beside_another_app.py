@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 from smartcard import scard
+from test_cards_shared_use import Application  # another PC/SC program on the reader
 
 from testbench.cards.api import CardUnavailable
 from testbench.cards.bay import PcscBay
@@ -25,25 +26,6 @@ pytestmark = pytest.mark.integration
 SELECT_AID = list(bytes.fromhex("00A404000DE828BD080F8025000001FF001000"))
 
 
-class Other:
-    """Another PC/SC program on ``reader``: a shared connection of its own."""
-
-    def __init__(self, reader: str) -> None:
-        hr, self.ctx = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
-        assert hr == scard.SCARD_S_SUCCESS
-        protocols = scard.SCARD_PROTOCOL_T0 | scard.SCARD_PROTOCOL_T1
-        hr, self.hcard, active = scard.SCardConnect(self.ctx, reader, scard.SCARD_SHARE_SHARED, protocols)
-        assert hr == scard.SCARD_S_SUCCESS, hex(hr & 0xFFFFFFFF)
-        self.pci = scard.SCARD_PCI_T1 if active == scard.SCARD_PROTOCOL_T1 else scard.SCARD_PCI_T0
-
-    def select(self) -> None:
-        scard.SCardTransmit(self.hcard, self.pci, SELECT_AID)
-
-    def close(self) -> None:
-        scard.SCardDisconnect(self.hcard, scard.SCARD_LEAVE_CARD)
-        scard.SCardReleaseContext(self.ctx)
-
-
 @pytest.fixture
 def cps_bay(pcsc_bay: PcscBay) -> Iterator[tuple[PcscBay, str]]:
     pcsc_bay.present("cps", P / "cps3-psad-lpp.xml")
@@ -53,12 +35,12 @@ def cps_bay(pcsc_bay: PcscBay) -> Iterator[tuple[PcscBay, str]]:
 
 def test_another_programs_commands_never_come_between_the_benchs(cps_bay: tuple[PcscBay, str]) -> None:
     bay, reader = cps_bay
-    other = Other(reader)
+    other = Application(reader)
     done = threading.Event()
 
     def keep_selecting() -> None:  # as the auditor's « aggressive » application: no transaction, no pause
         while not done.is_set():
-            other.select()
+            other.transmit(SELECT_AID)
 
     user = threading.Thread(target=keep_selecting)
     user.start()
@@ -77,7 +59,7 @@ def test_a_pin_step_lets_the_card_go_after_it(cps_bay: tuple[PcscBay, str]) -> N
     """The product reading the card after a bench PIN step (operator mode) is not kept waiting."""
     bay, reader = cps_bay
     verify_test_pin(bay, "cps")
-    other = Other(reader)
+    other = Application(reader)
     try:
         hr = scard.SCardBeginTransaction(other.hcard)
         assert hr == scard.SCARD_S_SUCCESS, hex(hr & 0xFFFFFFFF)
@@ -88,7 +70,7 @@ def test_a_pin_step_lets_the_card_go_after_it(cps_bay: tuple[PcscBay, str]) -> N
 
 def test_a_program_keeping_the_card_is_named_not_the_card(cps_bay: tuple[PcscBay, str]) -> None:
     bay, reader = cps_bay
-    other = Other(reader)
+    other = Application(reader)
     try:
         assert scard.SCardBeginTransaction(other.hcard) == scard.SCARD_S_SUCCESS
         bay._active["cps"].link.transport.busy_timeout = 0.5
