@@ -48,11 +48,12 @@ class Application:
         hr, response = scard.SCardTransmit(self.hcard, self.pci, command)
         return hr & 0xFFFFFFFF, response
 
-    def reset(self) -> None:
-        """Reset the card and keep this handle (the other handles on the card learn it from pcscd)."""
+    def reset(self) -> int:
+        """Reset the card and keep this handle (the other handles on the card learn it from pcscd); PC/SC's
+        answer."""
         protocols = scard.SCARD_PROTOCOL_T0 | scard.SCARD_PROTOCOL_T1
         hr, _ = scard.SCardReconnect(self.hcard, scard.SCARD_SHARE_SHARED, protocols, scard.SCARD_RESET_CARD)
-        assert hr == scard.SCARD_S_SUCCESS, hex(hr & 0xFFFFFFFF)
+        return hr & 0xFFFFFFFF
 
     def close(self) -> None:
         scard.SCardDisconnect(self.hcard, scard.SCARD_LEAVE_CARD)
@@ -126,7 +127,7 @@ def test_a_reset_by_another_application_before_the_benchs_first_command_is_recov
     pcsc_bay.present("vitale", P / "vitale2-c2s.xml")
     pcsc_bay.atr("vitale")  # the bench is connected, and has sent nothing yet
     app = application(pcsc_bay.reader_name("vitale"))
-    app.reset()
+    assert app.reset() == scard.SCARD_S_SUCCESS
     with pcsc_bay.sequence("vitale"):  # the bench's sequence: the application's commands wait for its end
         assert pcsc_bay.transmit("vitale", A.select_fid(L.FID_MF)) == (b"", 0x9000)  # was: card unavailable
     assert app.transmit(SELECT_MF) == (0, [0x90, 0x00])
@@ -151,6 +152,7 @@ def test_a_reset_another_application_asks_for_mid_read_waits_for_the_benchs_sequ
     benches: list[Bench] = []
     apps: list[Application] = []
     resets: list[threading.Thread] = []
+    answers: list[int] = []  # the application's reset, as PC/SC answered it
 
     armed = threading.Event()
 
@@ -166,7 +168,7 @@ def test_a_reset_another_application_asks_for_mid_read_waits_for_the_benchs_sequ
 
                 def reset() -> None:  # connect and reset: each waits for the bench's transaction
                     apps.append(Application(reader))
-                    apps[0].reset()
+                    answers.append(apps[0].reset())
 
                 resets.append(threading.Thread(target=reset))
                 resets[0].start()
@@ -177,6 +179,8 @@ def test_a_reset_another_application_asks_for_mid_read_waits_for_the_benchs_sequ
     def listener(event: object) -> None:
         if isinstance(event, StepStarted) and event.case.id == "PSAD-SEC-001" and event.step.id == "s-vitale":
             armed.set()
+        elif isinstance(event, StepStarted) and resets:  # the reading's sequence is over: the reset has its turn,
+            resets[0].join(10)  # done before the bench goes on (the next case puts its own cards in the reader)
 
     session = tmp_path / "reset.tbsession"
     campaign = Campaign([casebook], session, options, bench_factory=factory, listener=listener)
@@ -189,4 +193,5 @@ def test_a_reset_another_application_asks_for_mid_read_waits_for_the_benchs_sequ
         for app in apps:
             app.close()
     assert resets, "the application never reset the card"
+    assert answers == [scard.SCARD_S_SUCCESS], [hex(a) for a in answers]
     assert result.verdicts == {"PSAD-SEC-001": "pass", "PSAD-SEC-002": "pass"}

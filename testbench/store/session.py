@@ -53,6 +53,7 @@ from testbench.store.connection import (
     SessionLocked,
     WriterConnection,
     checkpoint,
+    companion,
     connect_writer,
     describe_writer,
     fold_wal,
@@ -115,6 +116,7 @@ class SessionStore:
         if (foreign := not_sqlite(path)) is not None:  # no lock file beside notes given as a session
             raise SessionError(foreign)
         path.parent.mkdir(parents=True, exist_ok=True)
+        made = not path.exists()
         lock = FileLock(lock_path(path), timeout=WRITER_WAIT)
         try:
             lock.acquire()
@@ -129,6 +131,7 @@ class SessionStore:
                 f"{path}: session déjà ouverte en écriture par un autre processus{holder} ; "
                 "fermez-le ou ouvrez la session en lecture seule"
             ) from None
+        conn: sqlite3.Connection | None = None
         try:
             conn = connect_writer(path)
             try:
@@ -146,6 +149,8 @@ class SessionStore:
             store._init_meta()
             continue_after(store._last_stamp())  # a session resumed after a reboot keeps its order
         except BaseException:
+            if made:  # cut before it was ready (a ^C as a CI shard starts): no empty database is left to be taken
+                _discard(path, conn)  # for a session by a merge or a report
             lock.release()
             raise
         return store
@@ -814,3 +819,12 @@ def _without_pins(value: Any) -> Any:
     if isinstance(value, list):
         return [_without_pins(v) for v in value]
     return value
+
+
+def _discard(path: Path, conn: sqlite3.Connection | None) -> None:
+    """Remove a session file :meth:`SessionStore.open` made and could not make ready, with SQLite's companions."""
+    if conn is not None:
+        conn.close()
+    for made in (path, *(companion(path, suffix) for suffix in ("-wal", "-shm", "-journal"))):
+        with contextlib.suppress(OSError):
+            made.unlink(missing_ok=True)
