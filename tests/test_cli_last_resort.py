@@ -92,9 +92,11 @@ def test_a_fault_of_testbench_is_one_sentence_and_its_details_a_file(
     assert main(["--lang", lang, "diff", "a", "b"]) == EXIT_ENVIRONMENT
     err = capsys.readouterr().err
     assert err.startswith(said) and "Traceback" not in err, err
-    (details,) = tmp_path.glob("testbench-erreur-*.txt")
+    # the file's name and its command line in the person's language too
+    name, doing = {"fr": ("testbench-erreur", "commande :"), "en": ("testbench-error", "command:")}[lang]
+    (details,) = tmp_path.glob(f"{name}-*.txt")
     assert err.strip().endswith(str(details))
     text = details.read_text(encoding="utf-8")
-    assert "commande : testbench --lang" in text and "ZeroDivisionError" in text and "Traceback" in text
+    assert f"{doing} testbench --lang" in text and "ZeroDivisionError" in text and "Traceback" in text
     assert "‹PIN›" in text and "31 32 33 34" not in text  # a PIN is never written, even for a bug report
     assert not any(line in text for line in mime_lines(VERIFY_FRAME))

@@ -35,14 +35,15 @@ def failure_text(exc: Exception, argv: Sequence[str], t: Callable[[str], str]) -
         return " ; ".join((f"{path}: " if path else "") + sentence.format(reason=t(r)) for path, r in said)
     if isinstance(exc, RegistryError):  # the installed package's own file, edited or damaged: its place and why
         return t("testbench mal installé : {problem}").format(problem=t(str(exc)))
-    details = write_details(exc, argv)
+    details = write_details(exc, argv, t)
     if details is None:  # the defect's kind is in the details, never on a person's screen (a Python class name)
         return t("erreur interne de testbench ; son détail n'a pas pu être écrit dans le dossier temporaire")
     return t("erreur interne de testbench ; le détail, pour la signaler, est dans {path}").format(path=details)
 
 
-def write_details(exc: BaseException, argv: Sequence[str]) -> Path | None:
-    """The traceback and the command line (:func:`testbench.tools.crash.write_details`); None if unwritten."""
+def write_details(exc: BaseException, argv: Sequence[str], t: Callable[[str], str]) -> Path | None:
+    """The traceback and the command line (:func:`testbench.tools.crash.write_details`), in the language of
+    ``t``; None if unwritten."""
     from testbench.tools.crash import write_details as write
 
-    return write(exc, f"commande : testbench {' '.join(argv)}")
+    return write(exc, t("commande : {command}").format(command=f"testbench {' '.join(argv)}"), t)
