@@ -221,7 +221,7 @@ def export_results(
     if suffix not in allowed:
         unsupported = "extension de fichier non prise en charge ici (permises : {allowed})"
         raise OfficeError([Problem.of(target, unsupported, allowed=", ".join(allowed))])
-    now = _document_cases(document, mapping)  # the import's refusals (a header not found) are the export's
+    now = _document_cases(document, mapping, table)  # the import's refusals (a header not found) are the export's
     plan_id = _plan_id(table, mapping)
     with read_session(session_path) as session:
         links = report_links(report, target, session) if report is not None else None
@@ -256,7 +256,7 @@ def export_results(
     return outcome
 
 
-def _document_cases(document: Path, mapping: Mapping) -> dict[str, dict[str, Any]]:
+def _document_cases(document: Path, mapping: Mapping, table: Table) -> dict[str, dict[str, Any]]:
     """The cases the document gives now, as a session records a case (:class:`~testbench.casebook.model.Case`
     encoded): read by the importer, then the casebook loader, as ``import`` then ``run`` read them. A case the
     import leaves out is absent; a document the import refuses (no header found) is refused: :class:`OfficeError`."""
@@ -264,7 +264,7 @@ def _document_cases(document: Path, mapping: Mapping) -> dict[str, dict[str, Any
     from testbench.office.importer import import_document
     from testbench.store import codec
 
-    xml = import_document(document, mapping).xml
+    xml = import_document(document, mapping, table).xml
     with tempfile.TemporaryDirectory() as folder:  # card profiles refused there: the cases are read all the same
         path = Path(folder) / "casebook.xml"
         path.write_bytes(xml)

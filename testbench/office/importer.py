@@ -97,13 +97,14 @@ class _Case:
     problems: list[Problem] = field(default_factory=list)
 
 
-def import_document(document: Path, mapping: Mapping) -> ImportResult:
+def import_document(document: Path, mapping: Mapping, table: Table | None = None) -> ImportResult:
     """Convert ``document`` into casebook XML (not yet checked by the loader; see :func:`write_import`).
 
     Card profiles stay as the fixtures file writes them. :class:`OfficeError` when the document cannot be
-    read or lacks a column the mapping names (its ``notes`` then say which sheet was read).
+    read or lacks a column the mapping names (its ``notes`` then say which sheet was read). ``table``: the
+    document already read with ``mapping`` (the export reads it once).
     """
-    table = read_table(document, mapping)
+    table = table or read_table(document, mapping)
     importer = _Importer(table, mapping)
     try:
         return importer.run()
