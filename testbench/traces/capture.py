@@ -29,7 +29,7 @@ from testbench.traces.clock import ClockBook, ClockOffset, RawLine, mono_ns, sta
 from testbench.traces.delivery import ErrorCallback
 from testbench.traces.followed import FileKey, FilePosition
 from testbench.traces.model import Channel, TraceLine
-from testbench.traces.parsers import LineFormat, StreamParser, detect_format, get_format
+from testbench.traces.parsers import LineFormat, StreamParser, detect_format, format_name, get_format
 from testbench.traces.redact import redact_pins, redact_pins_lines
 from testbench.traces.syslog import SyslogReceiver
 from testbench.traces.tail import FileTailer, check_encoding
@@ -487,6 +487,7 @@ def parse_file_spec(spec: str) -> dict[str, Any]:
     if not path:
         raise ValueError(f"source de trace sans chemin : « {spec} »")
     kwargs: dict[str, Any] = {"patterns": path}
+    seen: set[str] = set()
     for option in options:
         if not option:
             continue
@@ -495,6 +496,9 @@ def parse_file_spec(spec: str) -> dict[str, Any]:
         if not sep or key not in _SPEC_KEYS:
             known = ", ".join(sorted(_SPEC_KEYS))
             raise ValueError(f"option de trace inconnue « {option} » dans « {spec} » (options : {known})")
+        if key in seen:  # ``channel=app;channel=engine``: which one was meant is not ours to guess
+            raise ValueError(f"option de trace « {key} » donnée deux fois dans « {spec} »")
+        seen.add(key)
         value = value.strip()
         if key == "channel":
             if value.lower() not in LOG_CHANNELS:
@@ -504,7 +508,7 @@ def parse_file_spec(spec: str) -> dict[str, Any]:
                 )
             kwargs["channel"] = value.lower()
         elif key == "format":
-            kwargs["fmt"] = value if value == "auto" else get_format(value).name
+            kwargs["fmt"] = format_name(value)
         elif key == "encoding":
             kwargs["encoding"] = check_encoding(value)
         elif key == "offset":
