@@ -1,8 +1,8 @@
 """What the bench simulates beyond its public sources is said as the bench's, where a user reads it: a case's
 title or objective in the report. The payment guarantee of an ADRi invoice without the Vitale card (the
 public source says there is none « au sens juridique ») is testbench's reading; an ApCV context's 10-minute
-validity is the simulator's convention; and TLS-EPR-001 says what it checks, since the bench does not tie
-the invoice's prescription fields to the prescription read."""
+validity is the simulator's convention; and TLS-EPR-001 says that the bench ties the invoice's prescription
+fields to the prescription read by a rule of its own."""
 
 from __future__ import annotations
 
@@ -54,4 +54,4 @@ def test_the_apcv_validity_is_the_bench_convention(casebook: Casebook) -> None:
 
 def test_the_eprescription_case_says_what_it_checks(casebook: Casebook) -> None:
     case = next(c for c in casebook.cases if c.id == "TLS-EPR-001")
-    assert "ne les compare pas à l'ordonnance lue" in case.objective
+    assert "le banc les compare à ceux qu'il a lus (règle du banc" in case.objective

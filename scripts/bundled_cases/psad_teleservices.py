@@ -254,8 +254,8 @@ BOOK.sections["TLS-EPR-001"] = "e-prescription : l'ordonnance numérique"
 EPR = "TB-TLS-EPRESCRIPTION"
 case("TLS-EPR-001", "eprescription", "degrade", "Ordonnance numérique LPP lue, puis facturée",
      "Le produit lit l'ordonnance numérique (lignes, prescripteur, date) ; la facture de ses lignes est vérifiée "
-     "par ses montants. L'identifiant, le prescripteur et la date de la facture sont ceux que le cas donne : le "
-     "banc ne les compare pas à l'ordonnance lue (à vérifier dans la FSE).",
+     "par ses montants. La facture reprend l'identifiant, le prescripteur et la date de l'ordonnance lue : le banc "
+     "les compare à ceux qu'il a lus (règle du banc, pas un texte officiel du CNDA).",
      "Ordonnance RX-2026-0001 du 2026-01-05, prescripteur 10000000007 : lit 1241763 × 4 et soulève-malade 1231782 × 4. "
      "Facture : 56.00 → 33.60 ; 70.12 → 42.07 ; MRO 75.67 ; patient 50.45.",
      [el("eprescription", "s-rx", number="RX-2026-0001", scenario="ordonnance-lpp"),
@@ -266,11 +266,13 @@ case("TLS-EPR-001", "eprescription", "degrade", "Ordonnance numérique LPP lue, 
       V("invoice.totals.patient", "50.45")],
      tags="eprescription lpp", requirements=EPR + " TB-PSAD-PRESCRIPTION")
 case("TLS-EPR-002", "eprescription", "degrade", "Ordonnance numérique de soins infirmiers",
-     "L'infirmière lit l'ordonnance et facture l'acte prescrit.",
-     "Ordonnance RX-2026-0002 du 2026-01-09 : AMI × 1. Facture AMI 1 + IFD : MRO 1.89 + 1.65 = 3.54.",
+     "L'infirmière lit l'ordonnance et facture l'acte prescrit ; la facture ne donne que l'identifiant de "
+     "l'ordonnance : son prescripteur et sa date sont ceux que le produit a lus, et le banc les compare à "
+     "l'ordonnance lue.",
+     "Ordonnance RX-2026-0002 du 2026-01-09, prescripteur 10000000007 : AMI × 1. Facture AMI 1 + IFD : MRO 1.89 + "
+     "1.65 = 3.54.",
      [el("eprescription", "s-rx", number="RX-2026-0002", scenario="ordonnance-soins-infirmiers"),
-      invoice("p-deg", D, [L("AMI", 1, "3.15"), L("IFD", 1, "2.75")], prescriber="10000000007",
-              prescription_date="2026-01-09", eprescription_id="RX-2026-0002")],
+      invoice("p-deg", D, [L("AMI", 1, "3.15"), L("IFD", 1, "2.75")], eprescription_id="RX-2026-0002")],
      [V("eprescription.lines[0].code", "AMI", step="s-rx"), V("eprescription.date", "2026-01-09", step="s-rx"),
       V("invoice.totals.amo", "3.54")],
      tags="eprescription ngap infirmier", requirements=EPR, cps="cps-nurse")

@@ -392,8 +392,11 @@ def _check_steps(mode: Mode, parts: CaseParts, fixtures: Fixtures, refused: dict
         _check_card_slot(card, slot, fixtures, at, "ref", report)
     done: set[str] = set()
     granted: set[str] = set()  # the actions done by a step that is not expected to be refused
+    fetched: _Fetched | None = None  # the e-prescription the case read last
     for step in parts.steps:
         action, sid, params, at = step[0], step[1], step[2], step[3]
+        if action == "eprescription":
+            fetched = _fetched(sid, params, refused)
         if action == "insert-card":
             card = params.get("card", "")
             if card and card not in fixtures.cards:
@@ -426,6 +429,8 @@ def _check_steps(mode: Mode, parts: CaseParts, fixtures: Fixtures, refused: dict
             if mode is Mode.SECURISE:
                 _check_secured_read(done, granted, at, report, refused.get(sid) is not None)
             _check_invoice(mode, params, at, step[4], fixtures, slots, refused.get(sid), report)
+            if fetched is not None and sid not in refused and not _expects_prescription(parts, sid):
+                _check_eprescription_invoice(fetched, params, fixtures, at, report)
         if action in SERVICE_ACTIONS and params.get("scenario") is not None:
             _check_scenario(action, params["scenario"], at, report)
         _check_care_date(params.get("care-date"), at, report)
@@ -555,6 +560,76 @@ def _check_secured_read(done: set[str], granted: set[str], at: int, report: Repo
             " <read-vitale> ou <apcv> qui la précède attend un refus (<refusal>)",
             None,
         )
+
+
+#: An e-prescription a case reads: its step, and the number, date and prescriber RPPS its scenario answers.
+_Fetched = tuple[str, dict[str, str]]
+#: The prescription data an invoice writes: its attribute -> the prescription's key (runner.actions, invoice)
+_INVOICE_PRESCRIPTION = {
+    "eprescription-id": "eprescription_id",
+    "prescription-number": "number",
+    "prescription-date": "date",
+    "prescriber": "prescriber",
+}
+
+
+def _fetched(sid: str, params: dict[str, Any], refused: dict[str, str]) -> _Fetched | None:
+    """What an <eprescription> step reads, as its scenario answers it (domain/teleservices.toml); None for one
+    expected refused, failing (a fault) or answering no prescription."""
+    from testbench.domain.teleservices import registry_data
+
+    scenario = registry_data().get("eprescription", {}).get(params.get("scenario"))
+    if sid in refused or (params.get("fault") or "none") != "none" or not isinstance(scenario, dict):
+        return None
+    if scenario.get("answer") != "prescription":
+        return None
+    prescriber = scenario.get("prescriber")
+    rpps = prescriber.get("rpps") if isinstance(prescriber, dict) else None
+    read = {"id": params.get("number") or "", "date": scenario.get("date") or "", "prescriber": rpps or ""}
+    return sid, {key: str(value) for key, value in read.items()}
+
+
+_PRESCRIPTION_PATH = "invoice.prescription."
+
+
+def _expects_prescription(parts: CaseParts, sid: str) -> bool:
+    """Whether the case expects the invoice's prescription itself (a value under ``invoice.prescription.``)."""
+    return any(
+        kind == _VALUE and attrs.get("step") in (sid, None) and attrs.get("path", "").startswith(_PRESCRIPTION_PATH)
+        for kind, _eid, attrs, _at in parts.expectations
+    )
+
+
+def _check_eprescription_invoice(
+    fetched: _Fetched, params: dict[str, Any], fixtures: Fixtures, at: int, report: Report
+) -> None:
+    """An invoice made after the case read an e-prescription carries it (the bench's rule, docs/teleservices.md):
+    the identifier, date and prescriber it writes, or its prescription fixture gives, are the prescription's."""
+    fixture = fixtures.prescriptions.get(params.get("prescription") or "")
+    written: dict[str, tuple[str, str]] = {}  # prescription key -> (value, the attribute that says it)
+    for key, value in (fixture.attributes if fixture is not None else {}).items():
+        written[key.replace("-", "_")] = (value, "prescription")
+    for attribute, key in _INVOICE_PRESCRIPTION.items():
+        if params.get(attribute):
+            written[key] = (params[attribute], attribute)
+    sid, read = fetched
+    none = ("", "")
+    identifier = written.get("eprescription_id") or written.get("number") or none
+    for (value, attribute), expected in (
+        (identifier, read["id"]),
+        (written.get("date", none), read["date"]),
+        (written.get("prescriber", none), read["prescriber"]),
+    ):
+        if value and expected and value.strip() != expected:
+            report(
+                at,
+                "{name} « {value} » : l'ordonnance numérique lue à l'étape {step} donne « {expected} »",
+                attribute,
+                name=attribute,
+                value=value,
+                step=sid,
+                expected=expected,
+            )
 
 
 def _check_invoice(

@@ -14,10 +14,13 @@ from typing import Any
 from testbench.cards.api import CardBay
 from testbench.casebook.model import Case, Casebook, ExpectationKind, Mode, Patient, Step
 from testbench.casebook.rights import IDENTITY_RIGHTS
+from testbench.domain import normalize
 from testbench.domain.hooks import OperatorDriven
 from testbench.domain.organisme import ORGANISME_DIGITS, organisme_of
 from testbench.engines.api import Engine, JsonObject
+from testbench.engines.operator.assisted import ExtractionFailed
 from testbench.engines.operator.engine import CAPTURED
+from testbench.i18n import _t
 from testbench.store.chain import expected_media_type
 
 #: Result keys holding documents, stored as artifacts: key -> (media type, file name pattern).
@@ -288,6 +291,11 @@ def invoice_request(ctx: ActionContext, step: Step) -> JsonObject:
     written = {key: params[attr] for attr, key in _PRESCRIPTION_ATTRS.items() if params.get(attr)}
     if written:  # the invoice's own prescription data complete (or replace) the fixture's
         prescription = {**(prescription or {}), **written}
+    fetched = _fetched_number(ctx)
+    if fetched and not (prescription or {}).get("eprescription_id") and not (prescription or {}).get("number"):
+        # made after the case read an e-prescription, the invoice executes it: the engine carries its prescriber
+        # and date from its own fetch (docs/teleservices.md, « The invoice of an e-prescription »)
+        prescription = {**(prescription or {}), "eprescription_id": fetched}
     amc = None
     if params.get("amc") or params.get("amc-type"):
         amc = {
@@ -413,7 +421,113 @@ def _teleservice(ctx: ActionContext, step: Step) -> dict[str, Any]:
 def _invoice(ctx: ActionContext, step: Step) -> dict[str, Any]:
     result = ctx.engine.create_invoice(invoice_request(ctx, step))
     _keep_invoice(ctx, result)
-    return {"invoice": _extract_documents(ctx, step, result)}
+    invoice = _extract_documents(ctx, step, result)
+    _check_eprescription(ctx, step, invoice)
+    return {"invoice": invoice}
+
+
+class PrescriptionMismatch(ExtractionFailed):
+    """The invoice the product made does not carry the e-prescription the case read (another identifier, date or
+    prescriber, or no prescription at all): the product's failure, as an output it wrote wrong (verdict failed);
+    its documents are already kept."""
+
+
+#: The reason of a case whose invoice does not carry the e-prescription read (recorded French, read back in English)
+NAMES_NO_PRESCRIPTION = _t(
+    "la facture ne nomme aucune prescription, alors que l'ordonnance numérique {number} a été lue à l'étape {fetched}"
+)
+NOT_THE_PRESCRIPTION = _t(
+    "la facture ne reprend pas l'ordonnance numérique {number} lue à l'étape {fetched} : {differences}"
+)
+#: One difference each (the observed invoice's value, then the prescription's); « ; {others} » chains the next
+_DIFFERENCES = {
+    "id": (_t("identifiant {found} au lieu de {expected}"), "identifiant {found} au lieu de {expected} ; {others}"),
+    "date": (
+        _t("date de prescription {found} au lieu de {expected}"),
+        "date de prescription {found} au lieu de {expected} ; {others}",
+    ),
+    "rpps": (_t("prescripteur {found} au lieu de {expected}"), "prescripteur {found} au lieu de {expected} ; {others}"),
+}
+
+
+def _fetched_number(ctx: ActionContext) -> str:
+    """The number of the e-prescription this case read last (a fetch refused left none); "" when none."""
+    fetched = ctx.observations.get("eprescription")
+    return str(fetched.get("number") or "").strip() if isinstance(fetched, Mapping) else ""
+
+
+def _fetch_step(ctx: ActionContext) -> str:
+    """The id of the step that read the case's e-prescription last."""
+    steps = [sid for sid, result in ctx.by_step.items() if isinstance(result.get("eprescription"), Mapping)]
+    return steps[-1] if steps else "?"
+
+
+def _expects_prescription(ctx: ActionContext, step: Step) -> bool:
+    """Whether the case says itself what the invoice's prescription is (a value expected under
+    ``invoice.prescription``): the case's word then stands, not the bench's rule."""
+    return any(
+        e.kind is ExpectationKind.VALUE and e.step in (step.id, None) and e.path.startswith("invoice.prescription.")
+        for e in ctx.case.expectations
+    )
+
+
+def _rpps(value: Any) -> str:
+    """A prescriber's identifier to compare: its digits, an RPPS written with its leading 8 as the 11 others."""
+    digits = "".join(ch for ch in str(value or "") if ch.isdigit())
+    return digits[1:] if len(digits) == 12 and digits.startswith("8") else digits
+
+
+def _check_eprescription(ctx: ActionContext, step: Step, invoice: Mapping[str, Any]) -> None:
+    """The invoice made after an e-prescription was read carries its identifier, date and prescriber (the
+    bench's rule, docs/teleservices.md): the values the bench observed on the invoice are compared with those
+    read. An invoice naming no prescription fails; in operator modes a value not observed (not keyed, no
+    extractor for it) is not compared, the bench cannot tell it from a value the invoice lacks."""
+    number = _fetched_number(ctx)
+    if not number or _expects_prescription(ctx, step):
+        return
+    read = ctx.observations["eprescription"]
+    observed = invoice.get("prescription")
+    operator = isinstance(ctx.engine, OperatorDriven)
+    if operator and not isinstance(observed, Mapping):
+        return
+    named = observed if isinstance(observed, Mapping) else {}
+    where = {"number": number, "fetched": _fetch_step(ctx)}
+    if not any(str(value or "").strip() for value in named.values()):
+        raise PrescriptionMismatch(f"étape {step.id} : " + NAMES_NO_PRESCRIPTION.format(**where))
+    prescriber = read.get("prescriber")
+    compared = (
+        ("id", ("eprescription_id", "number"), number, str.strip),
+        ("date", ("date",), read.get("date"), normalize.RULES["date"]),
+        ("rpps", ("prescriber",), prescriber.get("rpps") if isinstance(prescriber, Mapping) else None, _rpps),
+    )
+    differences = []
+    for field_name, keys, expected, same in compared:
+        if expected in (None, "") or (operator and not any(key in named for key in keys)):
+            continue
+        found = next((named[key] for key in keys if str(named.get(key) or "").strip()), None)
+        if same(str(found or "")) != same(str(expected)):
+            differences.append((field_name, _said(field_name, found), _said(field_name, expected)))
+    if differences:
+        said = _differences(differences)
+        raise PrescriptionMismatch(f"étape {step.id} : " + NOT_THE_PRESCRIPTION.format(**where, differences=said))
+
+
+def _said(field_name: str, value: Any) -> str:
+    """A compared value in the reason: « aucun » when absent; a prescriber's after « RPPS », so that the
+    reports' redaction knows it for one."""
+    text = str(value or "").strip()
+    if not text:
+        return "aucun"
+    return f"RPPS {text}" if field_name == "rpps" else text
+
+
+def _differences(differences: list[tuple[str, str, str]]) -> str:
+    """The differences in one sentence, each chained to the next by its « ; {others} » template."""
+    field_name, found, expected = differences[0]
+    last, chained = _DIFFERENCES[field_name]
+    if len(differences) == 1:
+        return last.format(found=found, expected=expected)
+    return chained.format(found=found, expected=expected, others=_differences(differences[1:]))
 
 
 def _keep_invoice(ctx: ActionContext, invoice: Mapping[str, Any]) -> None:

@@ -21,7 +21,7 @@ from testbench.domain.vocabulary import ENGINE_CALLS
 from testbench.engines.api import EngineInfo, JsonObject, TraceSink
 from testbench.engines.reference import refusals as R
 from testbench.engines.reference.fse import build_fse
-from testbench.engines.reference.model import Beneficiary, parse_coverage, parse_invoice_request
+from testbench.engines.reference.model import Beneficiary, InvoiceRequest, parse_coverage, parse_invoice_request
 from testbench.engines.reference.money import CENT, ZERO, AmountError, fmt, parse_decimal
 from testbench.engines.reference.split import InvoiceComputation, compute_invoice
 from testbench.engines.reference.tables import Tables, load_bundled_tables
@@ -95,6 +95,20 @@ def _organisme(ben: Beneficiary, card: JsonObject | None) -> tuple[str, str, str
     and centre of the Vitale card read for it; "" where neither says (its lot is refused: ORGANISME_UNKNOWN)."""
     read = organisme_of((card or {}).get("rights") or {})
     return ben.regime, ben.caisse or read.get("caisse", ""), ben.centre or read.get("centre", "")
+
+
+def _prescription_of(req: InvoiceRequest) -> JsonObject | None:
+    """The prescription the invoice names, as its FSE carries it (``invoice.prescription``: the bench compares
+    it with an e-prescription read in the case); None for an invoice without one."""
+    p = req.prescribed
+    if p is None or not (p.prescriber or p.date or p.number or p.eprescription_id):
+        return None
+    return {
+        "prescriber": p.prescriber,
+        "date": p.date.isoformat() if p.date else None,
+        "number": p.number,
+        "eprescription_id": p.eprescription_id,
+    }
 
 
 class ReferenceEngine(TeleserviceCalls):
@@ -220,7 +234,7 @@ class ReferenceEngine(TeleserviceCalls):
     # -- invoices ---------------------------------------------------------------------------
     def create_invoice(self, request: JsonObject) -> JsonObject:
         try:
-            req = parse_invoice_request(request)
+            req = parse_invoice_request(self._carry_eprescription(request))
             if req.invoice_ref in self._refs:
                 raise R.refuse(R.DUPLICATE_INVOICE, f"facture {req.invoice_ref} déjà créée (doublon de FSE)")
             comp = compute_invoice(req, self.tables)
@@ -267,6 +281,7 @@ class ReferenceEngine(TeleserviceCalls):
             "tiers_payant": comp.tiers_payant_dict(),
             "amc_payer": comp.amc_payer,
             "warnings": [dict(w) for w in comp.warnings],
+            "prescription": _prescription_of(req),
             "adri": self._adri_invoice_mark(
                 request.get("adri_reference"),
                 req.beneficiary.nir,

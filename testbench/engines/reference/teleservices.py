@@ -205,11 +205,13 @@ class TeleserviceCalls:
     _services: TeleserviceClient
     _adri_marks: dict[str, JsonObject]  # ADRi answer reference -> whom, when, its marking
     _apcv_contexts: list[JsonObject]
+    _eprescriptions: dict[str, JsonObject]  # e-prescription number -> the prescription fetched under it
 
     def _init_teleservices(self) -> None:
         self._services = TeleserviceClient()
         self._adri_marks = {}
         self._apcv_contexts = []
+        self._eprescriptions = {}
 
     # -- ADRi ---------------------------------------------------------------------------------------
     def _adri_remote(self, request: JsonObject, nir: str, rank: int, when: str) -> JsonObject:
@@ -366,8 +368,28 @@ class TeleserviceCalls:
             ],
         }
         result["line_count"] = len(result["lines"])
+        self._eprescriptions[result["number"]] = result
         self.trace(f"eprescription_fetch {number} lignes={result['line_count']}")
         return result
+
+    def _carry_eprescription(self, request: Any) -> Any:
+        """The invoice request with the prescription it names completed from the e-prescription this engine
+        fetched under that identifier (its prescriber and date where the request gives none): an invoice made
+        from an e-prescription carries its identifier and prescriber, as the bench checks
+        (docs/teleservices.md). A request naming no fetched e-prescription is returned as it is."""
+        written = request.get("prescription") if isinstance(request, dict) else None
+        if not isinstance(written, dict):
+            return request
+        fetched = self._eprescriptions.get(str(written.get("eprescription_id") or written.get("number") or ""))
+        if fetched is None:
+            return request
+        carried = {
+            "eprescription_id": fetched["number"],
+            "prescriber": (fetched.get("prescriber") or {}).get("rpps"),
+            "date": fetched.get("date"),
+        }
+        filled = {**{k: v for k, v in carried.items() if v}, **{k: v for k, v in written.items() if v}}
+        return {**request, "prescription": filled}
 
     def _close_teleservices(self) -> None:
         self._services.close()
