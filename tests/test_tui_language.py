@@ -70,7 +70,9 @@ def test_after_f2_reasons_comparisons_and_review_errors_are_english(tmp_path: Pa
             assert "■ TC-KO-002: ✘ failed — e-amo: expected €33.61, observed €33.60 (different)" in log
             await pilot.press(*"rounding", "ctrl+s")
             await pilot.pause()
-            assert str(screen.query_one("#review-error", Label).render()) == f"No signing key yet: {key}"
+            assert str(screen.query_one("#review-error", Label).render()) == (
+                f"No signing key yet: {key} — Enter: create my signing key"
+            )
             assert "Create my signing key" in str(screen.query_one("#create-key").label)
             await pilot.press("escape", "3")
             messages = str(app.query_one("#compare-messages", Static).render())

@@ -50,6 +50,18 @@ ANSWER_KEPT = _t(
     " de nouveau quand l'étape sera redemandée (après avoir libéré de l'espace disque s'il est plein)"
 )
 
+#: a case whose unfinished attempt is not continued: it starts again at step 1 (runner.resume); the engine replays
+#: the steps already done, in operator mode the operator does them again in the application
+RESTART = _t(
+    "{case} : la tentative {number} est restée inachevée ({reason}) ; le cas reprend à sa première étape, dans une"
+    " nouvelle tentative (la tentative {number} reste dans l'historique et le rapport, avec les valeurs données)"
+)
+RESTART_IN_SOFTWARE = _t(
+    "{case} : la tentative {number} est restée inachevée ({reason}) ; le cas reprend à sa première"
+    " étape, dans une nouvelle tentative : les étapes déjà faites dans le logiciel sont à refaire"
+    " (la tentative {number} reste dans l'historique et le rapport, avec les valeurs données)"
+)
+
 
 class RunHandlers:
     """Mixed into :class:`~testbench.tui.app.WorkstationApp`; owns its run state (``operator``, ``running``)."""
@@ -232,11 +244,10 @@ class RunHandlers:
                 self.log_line(f"↻ {text}")
                 self.notify(text, timeout=12)
                 continue
-            text = self.t(
-                "{case} : la tentative {number} est restée inachevée ({reason}) ; le cas reprend à sa première"
-                " étape, dans une nouvelle tentative : les étapes déjà faites dans le logiciel sont à refaire"
-                " (la tentative {number} reste dans l'historique et le rapport, avec les valeurs données)"
-            ).format(case=entry.case.id, number=attempt.number, reason=self.t(attempt.reason))
+            operator = self.campaign_options.bench.engine == OPERATOR_ENGINE  # else the engine replays the steps
+            text = self.t(RESTART_IN_SOFTWARE if operator else RESTART).format(
+                case=entry.case.id, number=attempt.number, reason=self.t(attempt.reason)
+            )
             self.log_line(f"↻ {text}")
             self.notify(text, severity="warning", timeout=12)
 
@@ -518,7 +529,10 @@ class RunHandlers:
         return self._case_keys.get(id(case))
 
     def reload(self) -> None:
+        """Re-read the session and show it: a run or a review that changed which cases the filter shows (a case
+        now passed under « verdict:échec ») rebuilds the tree, its selection moved off a case it hides."""
         self.ws.reload()
+        self.rebuild_tree()
         self.refresh_labels()
         self.refresh_case_views()
         self.refresh_overview()

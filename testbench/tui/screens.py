@@ -82,9 +82,21 @@ KEPT_ANSWER = _t(
 )
 
 
+#: a manual step's own actions, by id (their labels come from the registry, as the workstation's)
+STEP_ACTIONS = {spec.id: spec for spec in registry.MANUAL_STEP_ACTIONS}
+#: which of several toasts moved to a window's notice line gives the line its colour
+SEVERITY_RANK = {"information": 0, "warning": 1, "error": 2}
+
 #: « ? » in a window: a modal hides the app's bindings, F1 only (priority) acts in it. On a button, a list or a
 #: text shown it opens the help, as on the main screen; a field being typed in takes it as a character.
 HELP_CHARACTER = Binding("question_mark", "app.help", show=False)
+
+
+def workstation_keys(*ids: str) -> list[Binding]:
+    """The workstation's actions ``ids`` as a window's bindings: a modal hides the app's, so that its footer shows
+    those that act in it (stopping the run, the help, quitting) beside its own (labelled by ``label_keys``)."""
+    specs = (registry.BY_ID[i] for i in ids)
+    return [Binding(spec.key.split(",")[0], f"app.{spec.action}", spec.label, id=spec.id) for spec in specs]
 
 
 class OneLine(Input):
@@ -241,6 +253,38 @@ class FormScreen(ModalScreen[ScreenResultType]):
         notice.set_classes(f"notice -shown -{severity}")
         notice.update(Text(text))
 
+    @on(events.ScreenResume)
+    def _take_toasts(self) -> None:
+        """The toasts still shown as this window opens (or comes back from the help) would cover its fields:
+        their text moves to its notice line, after what the line already said (a run's first notice is posted
+        just before its manual step's window opens)."""
+        toasts = list(self.app._notifications)  # Textual's shown toasts: no public accessor (textual is pinned)
+        if not toasts:
+            return
+        self.app.clear_notifications()
+        notice = self.query_one("#notice", Static)
+        lines = [str(notice.content)] if notice.has_class("-shown") else []
+        lines += [str(toast.message) for toast in toasts]
+        worst = max(toasts, key=lambda toast: SEVERITY_RANK.get(toast.severity, 0)).severity
+        self.show_notice("\n".join(lines), worst)
+
+    def label_keys(self) -> None:
+        """The footer's labels in the language shown (F2 composes the window again): the workstation's actions
+        and a manual step's from the registry, by id; the window's own from their French, through ``t``."""
+        french = type(self)._merged_bindings
+        keys = self._bindings.key_to_bindings
+        for key, bindings in (french.key_to_bindings if french else {}).items():
+            keys[key] = [replace(b, description=self._label(b)) for b in bindings]
+        self.refresh_bindings()
+
+    def _label(self, binding: Binding) -> str:
+        """A binding's footer label in the window's language (an empty one stays empty: gettext's "" is the
+        catalogue's header)."""
+        spec = registry.BY_ID.get(binding.id or "") or STEP_ACTIONS.get(binding.id or "")
+        if spec is not None:
+            return registry.label(spec, getattr(self.app, "lang", "fr"))
+        return self.t(binding.description) if binding.description else ""
+
 
 class AttestScreen(FormScreen[Attestation | None]):
     """A manual step: the instruction, what the screen should show, what the operator keys in.
@@ -270,10 +314,8 @@ class AttestScreen(FormScreen[Attestation | None]):
     # are the window's too, so that its footer shows them beside its own (``actions.IN_MANUAL_STEP``)
     BINDINGS: ClassVar[list[BindingType]] = [
         *(Binding(spec.key, spec.action, spec.label, id=spec.id) for spec in registry.MANUAL_STEP_ACTIONS),
-        *(  # F2 is every window's own (FormScreen): it composes the window again in the other language
-            Binding(spec.key.split(",")[0], f"app.{spec.action}", spec.label, id=spec.id)
-            for spec in (registry.BY_ID[i] for i in registry.IN_MANUAL_STEP if i != "language")
-        ),
+        # F2 is every window's own (FormScreen): it composes the window again in the other language
+        *workstation_keys(*(i for i in registry.IN_MANUAL_STEP if i != "language")),
         Binding("q,ctrl+c", "app.quit_hint", show=False),  # off a field, or no text selected: how to quit
         Binding("escape", "escape", show=False),
     ]
@@ -302,7 +344,7 @@ class AttestScreen(FormScreen[Attestation | None]):
         t, step, case = self.t, self.request.step, self.request.case
         # written again at each composition: F2 recomposes, and an amount reads as the new language writes it
         self.hints = self._hints(case, step, getattr(self.app, "lang", "fr"))
-        self._label_keys(getattr(self.app, "lang", "fr"))
+        self.label_keys()
         with Vertical():
             yield Label(Text(f"{t('Étape manuelle')} {case.id} / {step.id}", style="bold"))
             yield self.notice_line()
@@ -334,15 +376,6 @@ class AttestScreen(FormScreen[Attestation | None]):
     def on_mount(self) -> None:
         if self.kept is not None:
             self.show_notice(self.t(KEPT_ANSWER).format(key=self.key("ctrl+s")), "warning")
-
-    def _label_keys(self, lang: str) -> None:
-        """The footer's labels of this window's keys in the language shown (F2 composes the window again)."""
-        specs = (*registry.MANUAL_STEP_ACTIONS, *(registry.BY_ID[i] for i in registry.IN_MANUAL_STEP))
-        labels = {spec.id: registry.label(spec, lang) for spec in specs}
-        keys = self._bindings.key_to_bindings
-        for key, bindings in keys.items():
-            keys[key] = [replace(b, description=labels[b.id]) if b.id in labels else b for b in bindings]
-        self.refresh_bindings()
 
     def _keyed(self) -> dict[str, str]:
         """Each value keyed, by path (empty when left empty)."""
@@ -422,7 +455,7 @@ class AttestScreen(FormScreen[Attestation | None]):
 class ExtractedScreen(FormScreen[Corrections | None]):
     """The values the bench read from the application for a step: accept them, or correct some with a reason.
 
-    Each value shows where it was read (the report's sentence). Enter accepts; refused here, on the window's
+    Each value shows where it was read (the report's sentence). Enter (or Ctrl+S) accepts; refused here, on the window's
     notice line, with everything typed kept and the field in question focused: a value changed without a
     reason, a value its type cannot read (:func:`testbench.tui.keyed.misread`, as the comparison reads it), a
     value emptied (a correction is a value), a reason beside a value left as read. Escape accepts the values
@@ -442,9 +475,11 @@ class ExtractedScreen(FormScreen[Corrections | None]):
     ExtractedScreen Horizontal { height: auto; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "accept_as_read", "Accepter tel que lu"),
+        # Ctrl+S, which confirms the manual step just before, accepts too (the operator's habit key did nothing)
+        Binding("ctrl+s", "accept", "Accepter"),
         Binding("enter", "accept", show=False),  # no value read: nothing focused, Enter still accepts
-        Binding("ctrl+t", "app.stop_run", "Arrêter", id="stop"),
+        Binding("escape", "accept_as_read", "Accepter tel que lu"),
+        *workstation_keys("stop", "help", "quit"),  # its footer: this window's keys, not the main screen's
     ]
     AUTO_FOCUS = "#value-0"
 
@@ -455,6 +490,7 @@ class ExtractedScreen(FormScreen[Corrections | None]):
 
     def compose(self) -> ComposeResult:
         t, step, case = self.t, self.request.step, self.request.case
+        self.label_keys()
         with Vertical():
             yield Label(Text(f"{t('Valeurs lues dans le logiciel')} {case.id} / {step.id}", style="bold"))
             yield Label(
@@ -482,6 +518,7 @@ class ExtractedScreen(FormScreen[Corrections | None]):
             with Horizontal():
                 yield Button(f"{t('Accepter')} ({self.key('enter')})", id="accept", variant="success")
                 yield Button(f"{t('Accepter tel que lu')} ({self.key('escape')})", id="as-read")
+        yield Footer(compact=True)
 
     def corrections(self) -> Corrections | None:
         """The changed values with their reasons; None (said, and the field in question focused) when one is
@@ -579,6 +616,7 @@ class ContinueScreen(FormScreen[str | None]):
         done = ", ".join(resumed.done) or "—"
         with Vertical():
             yield Label(Text(f"{t('Tentative inachevée')} {case.id}", style="bold"))
+            yield self.notice_line()  # what the bench says while the window is open (``WorkstationApp.notify``)
             yield Static(Text(stopped.format(number=resumed.number, reason=t(resumed.reason), done=done)))
             with Vertical(id="choices"):
                 yield Button(f"{go_on} ({self.key('enter')})", id="continue", variant="success")
@@ -625,6 +663,7 @@ class ReviewScreen(FormScreen[bool]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Enregistrer"),
         Binding("escape", "cancel", "Annuler"),
+        *workstation_keys("help", "quit"),  # its footer: this window's keys, not the main screen's
     ]
     AUTO_FOCUS = "#reason"
 
@@ -655,6 +694,7 @@ class ReviewScreen(FormScreen[bool]):
             (named.get(choice) or f"{t('Remplacer par')} {self.label(choice)}", choice)
             for choice in review_choices(self.original, self.refusal)  # a case with no verdict: the comment only
         ]
+        self.label_keys()
         with Vertical():
             yield Label(Text(f"{t('Réviser le verdict')} — {self.case_id}", style="bold"))
             original = t("Verdict d'origine")
@@ -673,6 +713,7 @@ class ReviewScreen(FormScreen[bool]):
                 yield Button(f"{t('Enregistrer')} ({self.key('ctrl+s')})", id="save", variant="primary")
                 yield Button(t("Créer ma clé de signature"), id="create-key", variant="warning")
                 yield Button(f"{t('Annuler')} ({self.key('escape')})", id="cancel")
+        yield Footer(compact=True)
 
     def only_comment(self) -> str:
         """Why only a comment can be saved for this case, in the window's language."""
@@ -699,9 +740,11 @@ class ReviewScreen(FormScreen[bool]):
         except ReviewError as exc:  # nothing typed is lost: the window stays, with the reason why
             self.missing_key = exc.missing_key
             self.set_class(exc.missing_key is not None, "-missing-key")
-            self.show_error(self.t(str(exc)))
-            if exc.missing_key is not None:
+            said = self.t(str(exc))
+            if exc.missing_key is not None:  # the button is focused: said how to press it, Tab would leave it
+                said += " — " + self.t("{enter} : créer ma clé de signature").format(enter=self.key("enter"))
                 self.query_one("#create-key", Button).focus()
+            self.show_error(said)
             return
         self.dismiss(True)
 
