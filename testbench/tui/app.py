@@ -17,6 +17,7 @@ import contextlib
 import dataclasses
 import gc
 import getpass
+import time
 import weakref
 from collections.abc import Callable
 from functools import partial
@@ -116,6 +117,7 @@ class WorkstationApp(
         run_on_start: bool = False,
     ) -> None:
         super().__init__()
+        self._toasts: list[tuple[str, SeverityLevel, float]] = []  # shown: text, severity, until (monotonic)
         self.ws = workstation
         self.bench_factory = bench_factory  # None: the campaign assembles its benches from ``options``
         self.campaign_options = options or CampaignOptions()  # ``testbench ui``'s: capture, identity…
@@ -327,7 +329,20 @@ class WorkstationApp(
         if self._screen_stack and isinstance(self.screen, FormScreen):
             self.screen.show_notice(message, severity)
             return
+        now = time.monotonic()
+        until = now + (self.NOTIFICATION_TIMEOUT if timeout is None else timeout)
+        self._toasts = [*(toast for toast in self._toasts if toast[2] > now), (message, severity, until)]
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def take_toasts(self) -> list[tuple[str, SeverityLevel]]:
+        """The toasts still shown, taken off the screen: a window with fields opening over them would have them
+        cover its fields, it shows them on its notice line instead."""
+        now = time.monotonic()
+        shown = [(message, severity) for message, severity, until in self._toasts if until > now]
+        self._toasts = []
+        if shown:
+            self.clear_notifications()
+        return shown
 
     @property
     def colon(self) -> str:

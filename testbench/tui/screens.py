@@ -258,14 +258,14 @@ class FormScreen(ModalScreen[ScreenResultType]):
         """The toasts still shown as this window opens (or comes back from the help) would cover its fields:
         their text moves to its notice line, after what the line already said (a run's first notice is posted
         just before its manual step's window opens)."""
-        toasts = list(self.app._notifications)  # Textual's shown toasts: no public accessor (textual is pinned)
+        take = getattr(self.app, "take_toasts", None)  # the workstation's (it records the toasts it shows)
+        toasts = take() if take is not None else []
         if not toasts:
             return
-        self.app.clear_notifications()
         notice = self.query_one("#notice", Static)
         lines = [str(notice.content)] if notice.has_class("-shown") else []
-        lines += [str(toast.message) for toast in toasts]
-        worst = max(toasts, key=lambda toast: SEVERITY_RANK.get(toast.severity, 0)).severity
+        lines += [message for message, _severity in toasts]
+        worst = max((severity for _message, severity in toasts), key=lambda severity: SEVERITY_RANK.get(severity, 0))
         self.show_notice("\n".join(lines), worst)
 
     def label_keys(self) -> None:
