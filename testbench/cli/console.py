@@ -11,6 +11,7 @@ import sys
 from typing import Any, TextIO
 
 from testbench.fmt import PLAIN
+from testbench.tools.result import DISK_FAULTS
 
 
 def spell_plainly(*streams: TextIO) -> None:
@@ -32,11 +33,23 @@ class Unread:
     """A standard stream that goes on once nobody reads it (``| head``, a ``| tee`` stopped by the same ^C): its
     writes are dropped instead of raising ``BrokenPipeError`` — which turned an interrupted run's « interrompu »
     into an internal error, before its JUnit and report were written — and its descriptor is pointed at the null
-    device, so that the interpreter's last flush says nothing either."""
+    device, so that the interpreter's last flush says nothing either.
+
+    A full or failing disk (``> /dev/full``) is dropped the same way, but kept in :attr:`failure`: the command
+    goes to its end and :func:`testbench.cli.main.main` says that its output was lost, not that it has a bug."""
 
     def __init__(self, stream: TextIO) -> None:
         self._stream = stream
         self._gone = False
+        self.failure: OSError | None = None
+
+    def _refused(self, exc: OSError) -> None:
+        """A write nobody reads (a closed pipe) or the disk refused: drop this and what follows; else raise."""
+        if not isinstance(exc, BrokenPipeError):
+            if exc.errno not in DISK_FAULTS:
+                raise exc
+            self.failure = exc
+        self._lost()
 
     def _lost(self) -> None:
         self._gone = True
@@ -49,19 +62,28 @@ class Unread:
         if not self._gone:
             try:
                 return self._stream.write(text)
-            except BrokenPipeError:
-                self._lost()
+            except OSError as exc:
+                self._refused(exc)
         return len(text)
 
     def flush(self) -> None:
         if not self._gone:
             try:
                 self._stream.flush()
-            except BrokenPipeError:
-                self._lost()
+            except OSError as exc:
+                self._refused(exc)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._stream, name)
+
+
+def lost_output(stream: object) -> OSError | None:
+    """The disk fault that lost ``stream``'s output (flushed first, so that a buffered end is tried), or None."""
+    if not isinstance(stream, Unread):
+        return None
+    with contextlib.suppress(ValueError):  # a stream already closed
+        stream.flush()
+    return stream.failure
 
 
 def keep_writing_when_unread() -> None:

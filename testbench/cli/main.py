@@ -1,8 +1,9 @@
 """The ``testbench`` command line: one sub-command per job, documented exit codes.
 
 Exit codes: 0 all passed; 1 some case failed; 2 an inconclusive or error verdict is present
-(environment or bench fault); 3 invalid input or usage — a session file damaged or unreadable included,
-whichever command meets it (:func:`testbench.cli.crash.failure_code`).
+(environment or bench fault), or a standard output the disk refused (:func:`_said_lost_output`); 3 invalid
+input or usage — a session file damaged or unreadable included, whichever command meets it
+(:func:`testbench.cli.crash.failure_code`), and a bare ``testbench`` without a terminal.
 
 A CI's cancel or timeout (SIGTERM) stops every command a CI runs as ^C does (:data:`TERMINATED_AS_INTERRUPTED`,
 and ``demo``'s headless run): « interrompu », exit 2, its engines and services stopped, its temporary files
@@ -24,7 +25,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from testbench.cli.console import keep_writing_when_unread, spell_standard_streams
+from testbench.cli.console import keep_writing_when_unread, lost_output, spell_standard_streams
 from testbench.cli.texts import HelpFormatter, argparse_word, argparse_words
 from testbench.i18n import LANGUAGES, _t, translator, use_language
 from testbench.interrupts import Stopping, ignored, stopping
@@ -54,6 +55,13 @@ COMMANDS = {
     "export": "testbench.cli.export_cmd",
     "cover": "testbench.cli.cover_cmd",
 }
+
+#: ``--lang``'s help, given to every command and command group (``testbench cards --lang en list``)
+LANG_HELP = "langue des messages : fr (défaut) ou en ; aussi TESTBENCH_LANG"
+
+#: The arguments that name a casebook or one of its companions: one missing that testbench bundles is pointed
+#: at the bundled copy (:func:`_said_bundled`)
+BUNDLED_KINDS = ("casebooks", "plan", "attestations")
 
 #: The commands a CI cancels or times out (SIGTERM) that stop as on ^C: all but the workstation (Textual owns
 #: its terminal) and the processes a bench starts and stops itself — card emulators, téléservices, ``engine
@@ -150,12 +158,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     with argparse_words():
         parser = _Parser(prog="testbench", description="Banc de test pour l'agrément SESAM-Vitale (CNDA).")
         parser.add_argument("--version", action="store_true", help="afficher la version et quitter")
-        parser.add_argument(
-            "--lang",
-            choices=LANGUAGES,
-            default=None,
-            help="langue des messages : fr (défaut) ou en ; aussi TESTBENCH_LANG",
-        )
+        parser.add_argument("--lang", choices=LANGUAGES, default=None, help=LANG_HELP)
         sub = parser.add_subparsers(dest="command", parser_class=_Parser)
         for name in command_modules(argv):
             try:
@@ -165,7 +168,20 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
                     raise
                 continue
             module.register(sub)
+        _lang_everywhere(parser)
     return parser
+
+
+def _lang_everywhere(parser: argparse.ArgumentParser) -> None:
+    """``--lang`` on every command group and sub-command that lacks it, so that it goes anywhere on the line
+    (README § Usage): ``testbench cards --lang en list`` was « en » taken for a command."""
+    for action in parser._actions:
+        if not isinstance(action, argparse._SubParsersAction):
+            continue
+        for command in set(action.choices.values()):
+            if "--lang" not in command._option_string_actions:
+                command.add_argument("--lang", choices=LANGUAGES, default=None, help=LANG_HELP)
+            _lang_everywhere(command)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -180,7 +196,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     # command has said its last word — ``final``: until the process has ended
     with use_language(lang), argparse_words(), stopping(final=final) as signals:
         try:
-            return _main(argv, lang, signals)
+            return _said_lost_output(_main(argv, lang, signals), argv)
+        except SystemExit as stop:  # argparse's --help and usage errors: a help the disk refused is said too
+            if not isinstance(stop.code, int | None):
+                raise
+            raise SystemExit(_said_lost_output(stop.code or EXIT_OK, argv)) from None
         except KeyboardInterrupt:  # before the command started, or while it said its last words
             with ignored(), _unwritable_stderr():
                 print(translator()("interrompu"), file=sys.stderr)
@@ -211,10 +231,15 @@ def _main(argv: list[str], lang: str | None, signals: Stopping) -> int:
             from testbench.cli.ui_cmd import default_ui
 
             return default_ui(args)  # a bare ``testbench`` opens the workstation
+        if args.command is None:  # a script, ssh without -t, a scheduled job: why nothing opens, and what does
+            print(f"testbench: {translator()(NO_TERMINAL)}", file=sys.stderr)
+            return EXIT_USAGE
         parser.print_help()
         return EXIT_USAGE
     try:
-        return int(func(args))
+        code = int(func(args))
+        _said_bundled(args, code)
+        return code
     except KeyboardInterrupt:
         with ignored(), _unwritable_stderr():  # a second ^C does not cut the line
             print(translator()("interrompu"), file=sys.stderr)
@@ -225,6 +250,54 @@ def _main(argv: list[str], lang: str | None, signals: Stopping) -> int:
         with ignored(), _unwritable_stderr():
             print(f"testbench {args.command}: {failure_text(exc, argv, translator())}", file=sys.stderr)
         return failure_code(exc)  # 3 for a damaged session (the input), 2 for a fault of the bench
+
+
+NO_TERMINAL = _t(
+    "pas de terminal : testbench sans commande ouvre le poste d'examen, qui en demande un ; donnez une commande"
+    " (testbench run CAHIER --session FICHIER, testbench demo --headless ; testbench --help les liste toutes)"
+)
+
+
+def _said_lost_output(code: int, argv: Sequence[str]) -> int:
+    """``code``, or 2 once a full or failing disk lost the standard output (``> /dev/full``): said as such, what
+    the command did and wrote kept — never « erreur interne », a bug it is not (README § Exit codes). A refusal
+    (3) has said on stderr what matters: its code stays, unadorned."""
+    failure = lost_output(sys.stdout)
+    if failure is None or code == EXIT_USAGE:
+        return code
+    from testbench.fmt import os_reason
+
+    t = translator()
+    said = t(
+        "sortie standard perdue ({reason}) : la commande est allée au bout (code {code}) et ce qu'elle écrit dans"
+        " des fichiers est écrit, mais ce qu'elle affichait n'a pas pu l'être ; libérez de l'espace disque puis"
+        " relancez-la pour le lire"
+    )
+    prog = " ".join(["testbench", *[arg for arg in argv if arg in COMMANDS][:1]])
+    with _unwritable_stderr():
+        print(f"{prog}: {said.format(reason=os_reason(failure, t), code=code)}", file=sys.stderr)
+    return max(code, EXIT_ENVIRONMENT)
+
+
+def _said_bundled(args: argparse.Namespace, code: int) -> None:
+    """After a refusal, each casebook, plan or attestations file given that is not there but that testbench
+    bundles (``casebooks/demo.xml`` outside a clone, after ``pip install``): where the bundled one is."""
+    if code != EXIT_USAGE:
+        return
+    from testbench.paths import CASEBOOKS_DIR
+
+    t = translator()
+    for kind in BUNDLED_KINDS:
+        given = getattr(args, kind, None)
+        for path in given if isinstance(given, list) else [given]:
+            if not isinstance(path, Path) or path.is_absolute() or path.exists():
+                continue
+            parts = path.parts[1:] if path.parts[:1] == ("casebooks",) else path.parts
+            bundled = CASEBOOKS_DIR.joinpath(*parts)
+            if parts and bundled.is_file():
+                said = t("{path} : testbench livre un fichier de ce nom, {bundled} ; donnez ce chemin")
+                with _unwritable_stderr():
+                    print(f"testbench {args.command}: {said.format(path=path, bundled=bundled)}", file=sys.stderr)
 
 
 def _unwritable_stderr() -> contextlib.AbstractContextManager[None]:

@@ -164,6 +164,16 @@ PRESETS: dict[str, LineFormat] = {
 }
 
 
+#: The format name that asks each file's format to be recognised from its first lines (:func:`detect_format`).
+AUTO = "auto"
+
+
+def format_name(name: str) -> str:
+    """A format name as a person wrote it (``format=Auto``, ``Log4J``), as the bench names it: ``auto`` or a
+    preset's name, case aside; an unknown one refused with every known name, ``auto`` first."""
+    return AUTO if name.strip().lower() == AUTO else get_format(name).name
+
+
 def get_format(spec: str | LineFormat | Mapping[str, str] | None) -> LineFormat:
     """A preset name, a :class:`LineFormat`, or a mapping (``pattern``, ``ts_format``, ``tz``) from a config."""
     if spec is None:
@@ -172,9 +182,9 @@ def get_format(spec: str | LineFormat | Mapping[str, str] | None) -> LineFormat:
         return spec
     if isinstance(spec, str):
         try:
-            return PRESETS[spec]
+            return PRESETS[spec.strip().lower()]  # « Log4J » is log4j, as « Auto » is auto (format_name)
         except KeyError:
-            names = ", ".join(sorted(PRESETS))
+            names = ", ".join([AUTO, *sorted(PRESETS)])  # every caller that reads a person's name takes auto
             raise ValueError(f"format de trace inconnu « {spec} » (formats connus : {names})") from None
     fmt = LineFormat(
         name=spec.get("name", "custom"),
