@@ -41,6 +41,7 @@ def test_the_layering_contracts_hold() -> None:
         ("report/html.py", "import textual.app", "Only the workstation imports Textual"),
         ("i18n.py", "import testbench.cards.messages", "The shared utilities"),
         ("tomlfile.py", "import testbench.scope.plan", "The shared utilities"),
+        ("interrupts.py", "import testbench.sut.profile", "The shared utilities"),
     ],
 )
 def test_a_forbidden_import_breaks_a_contract(tmp_path: Path, module: str, line: str, contract: str) -> None:
