@@ -245,11 +245,16 @@ class SubprocessEngine:
         the reason (the engine is then stopped, the next case gets a fresh one), or None when it wrote nothing.
         The ``describe`` that settles it is a call like the case's others: unanswered within the timeout it
         raises :class:`EngineTimeout`, the engine dying on it :class:`EngineCrash` (the case answers for both).
-        ``settle=False`` (the run interrupted, perhaps inside a call): no ``describe`` the engine might take a
-        call timeout to answer, only what is already there."""
+        A line written just after the answer to that ``describe`` is read by one more, whose answer comes after
+        it (one request at a time), and named as the case's closing ``describe``. ``settle=False`` (the run
+        interrupted, perhaps inside a call): no ``describe`` the engine might take a call timeout to answer,
+        only what is already there."""
         with self._lock:
             try:
-                return self.drain_stray(settle=settle)
+                stray = self.drain_stray(settle=settle)
+                if stray is None and settle:
+                    stray = self.drain_stray(settle=True)
+                return stray
             finally:
                 self._in_case = False
                 self._case_served = False
@@ -326,6 +331,7 @@ class SubprocessEngine:
                 self._notification(msg)  # a trace sent late: harmless
                 continue
             if barrier is not None and "method" not in msg and msg.get("id") == barrier[0]:
+                self._answer_of(barrier[0], "describe")  # answered last: a later stray names it
                 return None  # the engine had nothing more to say
             if "method" not in msg and (earlier := msg.get("id")) in self._answered:
                 return f"seconde réponse à la requête {J.shown_json(earlier, 40)} ({self._answered[earlier]})"
@@ -442,8 +448,10 @@ class SubprocessEngine:
     def _relay_stderr(self, proc: EngineProcess) -> None:
         """The engine's stderr (its own log: a vendor engine logs there) written during the call, on the case's
         ``engine`` channel beside its trace notifications, each line said to come from stderr."""
-        lines = proc.take_stderr()
+        lines, dropped = proc.take_stderr()
         if self.trace is not None:
+            if dropped:  # the gap said where it is: nothing is lost without saying so
+                self.trace(f"stderr : {dropped} lignes plus anciennes omises (trop de lignes entre deux appels)")
             for line in lines:
                 if line:
                     self.trace(f"stderr : {line}")
@@ -494,15 +502,19 @@ class SubprocessEngine:
                     )
                 other = J.shown_json(msg.get("id"), 120)
                 raise EngineProtocolError(f"{method} : réponse à l'identifiant {other} au lieu de {msg_id}")
-            self._answered[msg_id] = method
-            if len(self._answered) > _ANSWERED:
-                del self._answered[next(iter(self._answered))]
-            self._last = (msg_id, method)
+            self._answer_of(msg_id, method)
             if ("result" in msg) == ("error" in msg):
                 raise EngineProtocolError(f"{method} : une réponse porte soit result soit error")
             if "error" in msg:
                 raise J.exception_from_error(msg["error"], method)
             return msg["result"]
+
+    def _answer_of(self, msg_id: int, method: str) -> None:
+        """Note request ``msg_id`` (``method``) as answered, and answered last: stray output after it is its."""
+        self._answered[msg_id] = method
+        if len(self._answered) > _ANSWERED:
+            del self._answered[next(iter(self._answered))]
+        self._last = (msg_id, method)
 
     def _checked(self, method: str, result: Any) -> Any:
         """``result`` if it conforms to its published schema; else a protocol error naming the paths."""
@@ -529,9 +541,13 @@ class SubprocessEngine:
         self._event("engine-trace-rejected", {"message": message})
 
     def _answer_server_request(self, proc: EngineProcess, msg: dict[str, Any], deadline: float) -> bool:
+        """Answer the engine's own request (a card APDU relayed to the bench's reader), as JSON-RPC says: an
+        unknown method -32601 whatever its params, bad params -32602 in the bench's words."""
         method, params, msg_id = msg.get("method"), msg.get("params"), msg.get("id")
         try:
-            if not isinstance(params, dict) or not isinstance(params.get("slot"), str):
+            if method not in ("card.atr", "card.transmit"):
+                reply = J.error(msg_id, J.METHOD_NOT_FOUND, f"méthode inconnue côté banc : {J.shown_json(method, 60)}")
+            elif not isinstance(params, dict) or not isinstance(params.get("slot"), str):
                 reply = J.error(msg_id, J.INVALID_PARAMS, "slot attendu")
             elif self.bay is None:
                 reply = J.error(
@@ -540,17 +556,15 @@ class SubprocessEngine:
             elif method == "card.atr":
                 reply = J.result(msg_id, {"atr": self.bay.atr(params["slot"]).hex().upper()})
                 self._relayed.setdefault(params["slot"], None)
-            elif method == "card.transmit":
-                data, sw = self.bay.transmit(params["slot"], bytes.fromhex(str(params.get("apdu", ""))))
+            else:
+                data, sw = self.bay.transmit(params["slot"], _apdu(params.get("apdu")))
                 reply = J.result(msg_id, {"data": data.hex().upper(), "sw": sw})
                 self._relayed.setdefault(params["slot"], None)
-            else:
-                reply = J.error(msg_id, J.METHOD_NOT_FOUND, f"méthode inconnue côté banc: {method}")
         except CardError as exc:
             reply = J.error(msg_id, J.CARD_ERROR, str(exc), {"type": "card", "kind": type(exc).__name__})
             self._relayed[str(params["slot"])] = str(exc)  # type: ignore[index]  # the bench's card failed
-        except ValueError as exc:
-            reply = J.error(msg_id, J.INVALID_PARAMS, f"APDU invalide: {exc}")
+        except _BadApdu as exc:
+            reply = J.error(msg_id, J.INVALID_PARAMS, f"APDU invalide : {exc}")
         return self._send(proc, reply, deadline)
 
     def call(self, method: str, params: Any, timeout: float | None = None) -> Any:
@@ -734,6 +748,24 @@ class SubprocessEngine:
     def running(self) -> bool:
         """Whether a process is up: the next call talks to it (else a fresh one starts, knowing nothing)."""
         return self._proc is not None and self._proc.alive()
+
+
+class _BadApdu(ValueError):
+    """An APDU the engine asked the bench to send that is not hexadecimal bytes; its reason in French."""
+
+
+def _apdu(value: Any) -> bytes:
+    """The bytes of the APDU ``value`` (hexadecimal, spaces allowed); :class:`_BadApdu` saying what is wrong,
+    never Python's decoder text."""
+    if not isinstance(value, str):
+        raise _BadApdu(f"chaîne hexadécimale attendue, reçu {J.shown_json(value, 40)}")
+    digits = value.replace(" ", "")
+    for position, char in enumerate(digits, 1):
+        if char not in "0123456789abcdefABCDEF":
+            raise _BadApdu(f"caractère non hexadécimal en position {position} : {J.shown_json(char)}")
+    if len(digits) % 2:
+        raise _BadApdu(f"nombre impair de chiffres hexadécimaux ({len(digits)})")
+    return bytes.fromhex(digits)
 
 
 class _StoppedBetween(EngineCrash):

@@ -376,6 +376,8 @@ class _Checker:
                 _note(self.violations, schema_check(msg.get("params"), f"{name}.params", f"{name}.params"))
             return
         method = self.methods.get(msg.get("id"), "")
+        if self.check_of.get(msg.get("id"), self.current) != self.current:
+            return  # a second answer to an earlier check's request: a stray, blamed on that check as such
         if "result" in msg and method in J.ENGINE_METHODS + J.CONTROL_METHODS:
             _note(self.violations, schema_check(msg["result"], f"{method}.result"))
         err = msg.get("error")
@@ -396,7 +398,9 @@ class _Checker:
         """Fail the check that asked (its result is in: the one running raises the fault itself)."""
         for r in self.report.results:
             if r.id == check_id and not r.bench_error:
-                r.detail, r.ok, r.warning = (detail if r.ok else f"{r.detail} ; {detail}"), False, False
+                alone = r.ok or r.not_run  # a check not run still asked describe: its fault is the only one
+                r.detail = detail if alone else f"{r.detail} ; {detail}"
+                r.ok = r.warning = r.not_run = False
                 return
 
     # -- running checks ------------------------------------------------------------------------------

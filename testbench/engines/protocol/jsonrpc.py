@@ -237,6 +237,8 @@ def exception_from_error(err: Any, method: str | None = None) -> EngineError | E
 
     The engine's words go into a reason a person reads: their control characters are made visible."""
     if not isinstance(err, dict) or not isinstance(err.get("code"), int):
+        if method:  # named like every other reason: which call the engine answered so
+            return EngineProtocolError(f"{method} : objet d'erreur JSON-RPC invalide : {shown_json(err)}")
         return EngineProtocolError(f"objet d'erreur JSON-RPC invalide : {shown_json(err)}")
     code = err["code"]
     message = visible_controls(str(err.get("message", "")))

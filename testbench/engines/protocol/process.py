@@ -28,6 +28,8 @@ _STDERR_LINES = 40
 #: stderr lines kept between two calls for the case's trace: an engine logging more between two calls loses the
 #: oldest (a flood never grows the bench's memory)
 STDERR_KEPT = 5000
+#: and at most this many characters of them: a log without newlines (read in 4 KiB pieces) adds no more per call
+STDERR_KEPT_CHARS = 1_000_000
 #: at most this many characters of stderr in a reason, its end kept: one huge line must not make a huge verdict
 STDERR_CHARS = 500
 REAP_TIMEOUT = 2.0  # after a kill, how long to wait for the process to be reaped
@@ -46,7 +48,49 @@ Received = tuple[str, Any]
 
 
 def _excerpt(raw: bytes) -> str:
-    return visible_controls(program_text(raw)[:120])
+    """The start of a line that is no message, as a person reads it: each byte that is not UTF-8 marked
+    (« caf⟨0xE9⟩ »), as control characters are, so that the excerpt no longer looks whole."""
+    return visible_controls(_marked(raw[:480])[:120])
+
+
+def _marked(raw: bytes) -> str:
+    """``raw`` decoded as UTF-8, each byte that is not UTF-8 shown as ``⟨0xE9⟩``."""
+    parts = []
+    while True:
+        try:
+            parts.append(raw.decode("utf-8"))
+            return "".join(parts)
+        except UnicodeDecodeError as exc:
+            parts.append(raw[: exc.start].decode("utf-8"))
+            parts.extend(f"⟨0x{byte:02X}⟩" for byte in raw[exc.start : exc.end])
+            raw = raw[exc.end :]
+
+
+class StderrRing:
+    """The engine's stderr lines not yet taken into the case's trace: at most :data:`STDERR_KEPT` lines and
+    :data:`STDERR_KEPT_CHARS` characters, the oldest dropped and counted, so that the trace says the gap."""
+
+    def __init__(self) -> None:
+        self._lines: collections.deque[str] = collections.deque()
+        self._chars = 0
+        self._dropped = 0
+        self._lock = threading.Lock()
+
+    def append(self, line: str) -> None:
+        with self._lock:
+            self._lines.append(line)
+            self._chars += len(line)
+            while len(self._lines) > STDERR_KEPT or self._chars > STDERR_KEPT_CHARS:
+                self._chars -= len(self._lines.popleft())
+                self._dropped += 1
+
+    def take(self) -> tuple[list[str], int]:
+        """(the lines kept, how many older ones were dropped), each once."""
+        with self._lock:
+            taken, dropped = list(self._lines), self._dropped
+            self._lines.clear()
+            self._chars = self._dropped = 0
+        return taken, dropped
 
 
 def _decoded(raw: bytes) -> Received:
@@ -99,7 +143,7 @@ def _pump_stdin(stream: IO[bytes], outbox: queue.SimpleQueue[bytes | None]) -> N
             stream.close()
 
 
-def _pump_stderr(stream: IO[bytes], tail: collections.deque[str], lines: collections.deque[str]) -> None:
+def _pump_stderr(stream: IO[bytes], tail: collections.deque[str], lines: StderrRing) -> None:
     try:
         while True:
             chunk = stream.readline(4096)
@@ -173,7 +217,7 @@ class EngineProcess:
         assert self.popen.stdout is not None and self.popen.stderr is not None and self.popen.stdin is not None
         self.stderr: collections.deque[str] = collections.deque(maxlen=_STDERR_LINES)
         #: what the engine wrote on stderr (its own log) not yet taken into the case's trace (:meth:`take_stderr`)
-        self.stderr_lines: collections.deque[str] = collections.deque(maxlen=STDERR_KEPT)
+        self.stderr_lines = StderrRing()
         pumped = (self.popen.stderr, self.stderr, self.stderr_lines)
         self.threads = [threading.Thread(target=_pump_stderr, args=pumped, daemon=True)]
         self._pipes: _PolledPipes | None = None
@@ -250,12 +294,10 @@ class EngineProcess:
             return False
         return waiting[0] > 0
 
-    def take_stderr(self) -> list[str]:
-        """The stderr lines written since the last call, each once (the reader thread appends, this takes)."""
-        taken = []
-        while self.stderr_lines:
-            taken.append(self.stderr_lines.popleft())
-        return taken
+    def take_stderr(self) -> tuple[list[str], int]:
+        """The stderr lines written since the last call, each once (the reader thread appends, this takes), and
+        how many older ones were dropped to keep within :class:`StderrRing`'s bounds."""
+        return self.stderr_lines.take()
 
     def stderr_tail(self) -> str:
         """The last lines the engine wrote to stderr, as « ; stderr : a | b », at most :data:`STDERR_CHARS` of them
