@@ -131,7 +131,8 @@ def test_headless_run_guards_the_card_the_operator_inserted(
     person: Person, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """``testbench run`` with physical readers: a test card is accepted by the guard (the case goes on to its
-    manual step, pending headless); a real card is refused by the guard; an empty reader is asked for."""
+    manual step, pending headless); a real card is refused by the guard and asked to be changed; an empty reader is
+    asked for; a card that never comes leaves the case without a final verdict."""
     from testbench.runner import assemble
 
     monkeypatch.setenv("TESTBENCH_CARD_READERS", PHYSICAL)
@@ -143,24 +144,25 @@ def test_headless_run_guards_the_card_the_operator_inserted(
 
     person.pull()
     person.insert(REAL)
+    monkeypatch.setattr(assemble, "PHYSICAL_CARD_WAIT", 1.0)
     code, err, (attempt, guards) = _run(tmp_path / "real-card", capsys)
-    assert attempt.verdict == "inconclusive" and "carte réelle refusée" in attempt.reason, attempt
+    assert "carte réelle refusée" in err and "Carte refusée dans le lecteur" in err, err  # asked to change it
+    assert attempt.verdict == "none" and attempt.reason.startswith("non démarré : pas de réponse"), attempt
     assert [[(c["slot"], c["ok"], c["expected"]) for c in g["checks"]] for g in guards] == [
         [("cps", False, "cps3-psad-lpp")]
     ]
 
     person.pull()
-    monkeypatch.setattr(assemble, "PHYSICAL_CARD_WAIT", 1.0)
     code, err, (attempt, guards) = _run(tmp_path / "empty", capsys)
     asked = (
         "Insérez la carte CPE (CPS3) de test « cps3-psad-lpp » de MARIE ESSAI (Prestataire de services et "
         f"distributeur de matériels (PSAD)) dans le lecteur « {READER} » (cps)."
     )
     assert asked in err  # told on the terminal, then waited for
-    assert attempt.reason == f"carte indisponible : pas de réponse de l'opérateur en 1 s au lecteur {READER} : {asked}"
-    assert guards == [] and "émulateur" not in err
+    assert attempt.reason == f"non démarré : pas de réponse de l'opérateur en 1 s au lecteur {READER} : {asked}"
+    assert attempt.verdict == "none" and guards == [] and "émulateur" not in err
     code, err, (attempt, guards) = _run(tmp_path / "empty-en", capsys, "--lang", "en")
-    assert f"card unavailable: no answer from the operator within 1 s at reader {READER}: Insert the test CPE" in err
+    assert f"not started: no answer from the operator within 1 s at reader {READER}: Insert the test CPE" in err
     assert "Insert the test CPE card (CPS3) “cps3-psad-lpp”" in err and "Insérez" not in err, err
 
 

@@ -26,6 +26,11 @@ class CardWaitStopped(CardUnavailable):
     cut before it began, so it gets no final verdict and a resume runs it again."""
 
 
+class CardNotInserted(CardUnavailable):
+    """Nobody put the card a physical reader asked for in it within the operator's time limit. At a case's start
+    the case never began: like a stop, no final verdict, and a resume runs it again (the person was away)."""
+
+
 class CardAbsent(CardUnavailable):
     """The reader holds no card (never inserted, or pulled out): what a product answers ``NO_CARD`` to.
 

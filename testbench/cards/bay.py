@@ -48,7 +48,7 @@ from testbench.fmt import seconds
 from testbench.i18n import _t
 
 from . import layout as L
-from .api import ApduSink, CardPresence, CardUnavailable, CardWaitStopped, ReaderBusy
+from .api import ApduSink, CardNotInserted, CardPresence, CardUnavailable, CardWaitStopped, ReaderBusy
 from .emulator_control import EmulatorCard, PortLock, ProcessCard, ThreadCard
 from .inprocess import Fault
 from .link import Link
@@ -175,6 +175,7 @@ class _Reader:
         self.lost: EmulatorCard | None = None  # an emulator found dead (said), until a fresh one runs here
         self.aside: str | None = None  # why the bay set this reader aside (French, said once); None: usable
         self.refused = False  # physical reader: the guard refused its card (asked to change it, refused())
+        self.why = ""  # … and why (the guard's words, French), said before asking for another card
 
     def busy(self) -> bool:
         return self.job is not None and self.job.is_alive()
@@ -846,20 +847,23 @@ class PcscBay:
         name = r.spec.name
         events, present, atr = self._status(name)
         if present and (self.prompt is None or self._keeps(r, p, events, atr)):
-            r.events, r.refused = events, False
+            r.events, r.refused, r.why = events, False, ""
             return
         fields = {"reader": name, "slot": slot, "card": p.describe_fr()}
         unchanged = r.events == events
+        why = ""
         if not present:
             message = INSERT_CARD.format(**fields)
         elif r.refused and unchanged:
-            message = SWAP_REFUSED.format(**fields)
+            message, why = SWAP_REFUSED.format(**fields), r.why
         elif r.profile is not None and r.profile != p and unchanged:  # the previous case's card
             message = SWAP_CARD.format(**fields)
         else:
             message = _other_family(atr, p, fields)
         if self.prompt is None:
             raise CardUnavailable(f"aucune carte dans le lecteur {name} : {message}")
+        if why:
+            self.prompt(why)
         self.prompt(message)
         # half-second waits even without a stop event: a ^C (KeyboardInterrupt) is seen at once, not after minutes
         stop = self.operator_stop or threading.Event()
@@ -876,10 +880,10 @@ class PcscBay:
             if stop.is_set():
                 stopped = f"arrêt demandé avant l'insertion de la carte au lecteur {name} : {message}"
                 raise CardWaitStopped(stopped) from exc
-            raise CardUnavailable(
+            raise CardNotInserted(
                 f"pas de réponse de l'opérateur en {self.operator_timeout:g} s au lecteur {name} : {message}"
             ) from exc
-        r.events, r.refused = self._status(name)[0], False
+        r.events, r.refused, r.why = self._status(name)[0], False, ""
 
     @staticmethod
     def _keeps(r: _Reader, p: CardProfile, events: int, atr: bytes) -> bool:
@@ -891,15 +895,20 @@ class PcscBay:
             return changed
         return r.profile is None or r.profile == p or changed
 
-    def refused(self, slot: str) -> None:
-        """The guard refused the card in ``slot``: a physical reader asks for another card at its next ``present()``
-        unless the operator changes it first (an emulated card is put in afresh anyway)."""
+    def refused(self, slot: str, why: str = "") -> bool:
+        """The guard refused the card in ``slot`` (``why``: its words, said first): a physical reader asks for
+        another card at its next ``present()`` unless the operator changes it first (an emulated card is put in
+        afresh anyway). True when it will ask a person (with a ``prompt``), so that the caller presents the case's
+        cards again instead of ending the case."""
         r = self._active.get(slot)
         if r is None or self._emulates(r):
-            return
-        with contextlib.suppress(CardUnavailable):
+            return False
+        try:
             r.events = self._status(r.spec.name)[0]
-            r.refused = True
+        except CardUnavailable:
+            return False
+        r.refused, r.why = True, why
+        return self.prompt is not None
 
     def stop_on(self, event: threading.Event | None) -> None:
         """A run's stop (``event``) also ends a wait for the operator to insert a card in a physical reader:

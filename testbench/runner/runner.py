@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from testbench.cards.api import CardBay, CardError, CardMismatch, CardPresence, CardWaitStopped
+from testbench.cards.api import CardBay, CardError, CardMismatch, CardNotInserted, CardPresence, CardWaitStopped
 from testbench.casebook.model import Case, Casebook, ExpectationKind, StepKind
 from testbench.domain.attestation import Attestation, Operator, attest
 from testbench.domain.events import EventKind
@@ -284,6 +284,8 @@ class Runner:
             raise  # the record itself cannot be written: stop, the session resumes once the disk is fixed
         except CardWaitStopped as exc:  # stopped before its card was in: no final verdict, resume runs it again
             outcome = Outcome(Verdict.NONE, str(exc))
+        except CardNotInserted as exc:  # its card never came (_prepare_cards): not begun, no verdict either
+            outcome = Outcome(Verdict.NONE, f"non démarré : {exc}")
         except Exception as exc:  # a bench fault must not stop the campaign
             outcome = Outcome(Verdict.ERROR, bench_fault_reason(exc))
             self.store.add_event(EventKind.BENCH_FAULT, {"traceback": traceback.format_exc()}, attempt_id=attempt_id)
@@ -323,44 +325,34 @@ class Runner:
         self, attempt_id: int, casebook: Casebook, case: Case, again: tuple[str, str] | None = None
     ) -> Outcome:
         """Present the case's cards and have the guard check them; ``again``: (slot, step) — only that slot's
-        card, checked again before the step that reads it because it left its reader (:meth:`_cards_left`)."""
+        card, checked again before the step that reads it because it left its reader (:meth:`_cards_left`).
+
+        Before the case starts, a card the guard refused that a person is asked to change (a physical reader,
+        :meth:`_refused`) is waited for and checked again, as a card of another family is: the commonest
+        exam-day slip is the wrong test card from the stack. Nobody putting a card in within the time limit
+        (:class:`CardNotInserted`) cuts the case before it began: no final verdict (:meth:`_run_case_batched`)."""
+        slots = [req.slot for req in case.cards if again is None or req.slot == again[0]]
         try:
-            for req in case.cards:
-                if again is not None and req.slot != again[0]:
-                    continue
-                fixture = casebook.fixtures.cards[req.card]
-                self.bay.present(req.slot, fixture.profile)
-                reader = self._named.reader_name(req.slot) if self._named is not None else req.slot
-                self.recorder.bench(f"carte {req.card} ({fixture.profile.name}) → {req.slot} : lecteur {reader}")
-                self.store.add_event(
-                    EventKind.CARD_PRESENT,
-                    {"slot": req.slot, "reader": reader, "card": req.card, "profile": fixture.profile.name},
-                    attempt_id=attempt_id,
-                )
-            if self.guard is not None and case.cards:
-                with self._guard_reads():
-                    report = self.guard(self.bay, casebook, case)  # the store encodes it (one walk)
-                self.store.add_event(EventKind.CARD_GUARD, report, attempt_id=attempt_id)
-                for check in getattr(report, "checks", ()):
-                    if getattr(check, "reused", None):  # not read again: the trace says which check holds, and why
-                        self.recorder.bench(
-                            f"contrôle de la carte {check.slot} repris du cas {check.reused['case']} "
-                            f"({check.reused['why']})"
+            while True:
+                self._present_cards(attempt_id, casebook, case, slots)
+                try:
+                    self._guard_cards(attempt_id, casebook, case)
+                    break
+                except CardMismatch as exc:
+                    if self._mismatch(attempt_id, exc) and again is None:
+                        continue  # the bay says why and asks for the right card, then the guard checks it
+                    self.operator.notify(str(exc))
+                    if again is not None:
+                        return Outcome(
+                            Verdict.INCONCLUSIVE, f"carte refusée au nouveau contrôle avant l'étape {again[1]} : {exc}"
                         )
-        except CardMismatch as exc:
-            # a refusal is evidence as much as an acceptance: the same record, its checks saying ``ok: false``
-            report = getattr(exc, "report", None)
-            if report is not None:
-                self.store.add_event(EventKind.CARD_GUARD, report, attempt_id=attempt_id)
-            self._refused(report)
-            self.operator.notify(str(exc))
-            if again is not None:
-                return Outcome(
-                    Verdict.INCONCLUSIVE, f"carte refusée au nouveau contrôle avant l'étape {again[1]} : {exc}"
-                )
-            return Outcome(Verdict.INCONCLUSIVE, f"carte refusée, le cas n'a pas démarré : {exc}")
+                    return Outcome(Verdict.INCONCLUSIVE, f"carte refusée, le cas n'a pas démarré : {exc}")
         except CardWaitStopped:
             raise  # the case stops without a verdict (_run_case_batched)
+        except CardNotInserted as exc:
+            if again is None:
+                raise  # never began: no verdict (_run_case_batched)
+            return Outcome(Verdict.INCONCLUSIVE, card_unavailable(exc))
         except CardError as exc:
             return Outcome(Verdict.INCONCLUSIVE, card_unavailable(exc))
         self._hold_cards(req.slot for req in case.cards)
@@ -368,14 +360,72 @@ class Runner:
             self._presented.cards_presented({req.slot: casebook.fixtures.cards[req.card].profile for req in case.cards})
         return Outcome(Verdict.NONE)
 
-    def _refused(self, report: Any) -> None:
-        """The slots whose card the guard refused, told to a bay that asks for another card (a physical reader)."""
+    def _present_cards(self, attempt_id: int, casebook: Casebook, case: Case, slots: Sequence[str]) -> None:
+        """Present the cards of ``slots``, then again each one that left its reader meanwhile (a physical reader:
+        the person pulled it while the bench waited for the other card), until all are in together."""
+        wanted = {req.slot: req for req in case.cards if req.slot in slots}
+        while wanted:
+            seen: dict[str, CardPresence | None] = {}
+            for slot, req in wanted.items():
+                fixture = casebook.fixtures.cards[req.card]
+                self.bay.present(slot, fixture.profile)
+                seen[slot] = self._presence.presence(slot) if self._presence is not None else None
+                reader = self._named.reader_name(slot) if self._named is not None else slot
+                self.recorder.bench(f"carte {req.card} ({fixture.profile.name}) → {slot} : lecteur {reader}")
+                self.store.add_event(
+                    EventKind.CARD_PRESENT,
+                    {"slot": slot, "reader": reader, "card": req.card, "profile": fixture.profile.name},
+                    attempt_id=attempt_id,
+                )
+            wanted = {slot: req for slot, req in wanted.items() if self._left(slot, seen[slot])}
+
+    def _left(self, slot: str, seen: CardPresence | None) -> bool:
+        """The card of ``slot``, seen in its reader as ``seen`` when presented, is no longer there as it was."""
+        if seen is None or self._presence is None:
+            return False  # the bay cannot tell: the guard finds out
+        now = self._presence.presence(slot)
+        if now is not None and now.token == seen.token:
+            return False
+        reader = self._named.reader_name(slot) if self._named is not None else slot
+        self.recorder.bench(f"carte retirée du lecteur {reader} ({slot}) avant le début du cas : demandée de nouveau")
+        return True
+
+    def _guard_cards(self, attempt_id: int, casebook: Casebook, case: Case) -> None:
+        """The guard's check of the case's cards, recorded; raises :class:`CardMismatch` on a refusal."""
+        if self.guard is None or not case.cards:
+            return
+        with self._guard_reads():
+            report = self.guard(self.bay, casebook, case)  # the store encodes it (one walk)
+        self.store.add_event(EventKind.CARD_GUARD, report, attempt_id=attempt_id)
+        for check in getattr(report, "checks", ()):
+            if getattr(check, "reused", None):  # not read again: the trace says which check holds, and why
+                self.recorder.bench(
+                    f"contrôle de la carte {check.slot} repris du cas {check.reused['case']} ({check.reused['why']})"
+                )
+
+    def _mismatch(self, attempt_id: int, exc: CardMismatch) -> bool:
+        """A refusal recorded (evidence as much as an acceptance: the same record, its checks ``ok: false``) and
+        told to the bay; True when the bay asks a person for each refused card again, saying why."""
+        report = getattr(exc, "report", None)
+        if report is not None:
+            self.store.add_event(EventKind.CARD_GUARD, report, attempt_id=attempt_id)
+        self.recorder.bench(f"carte refusée : {exc}")
+        return self._refused(report)
+
+    def _refused(self, report: Any) -> bool:
+        """The slots whose card the guard refused, told to a bay that asks for another card (a physical reader);
+        True when it asks a person for every one of them."""
         refused = getattr(self.bay, "refused", None)
-        if callable(refused):
-            for check in getattr(report, "checks", ()):
-                if not getattr(check, "ok", True):
-                    with contextlib.suppress(CardError):
-                        refused(check.slot)
+        if not callable(refused):
+            return False
+        asked = []
+        for check in getattr(report, "checks", ()):
+            if not getattr(check, "ok", True):
+                try:
+                    asked.append(bool(refused(check.slot, getattr(check, "message", ""))))
+                except CardError:
+                    asked.append(False)
+        return bool(asked) and all(asked)
 
     @contextlib.contextmanager
     def _guard_reads(self) -> Iterator[None]:
