@@ -313,7 +313,7 @@ def test_an_identity_problem_is_placed_at_its_cell_or_at_its_mapping_line(tmp_pa
     done = import_(document, out)
     assert done.returncode == 3 and not out.exists()
     assert done.stderr.splitlines()[0].startswith(
-        f"{SHEET}!B2: identité : non conforme au schéma : <plan-id> : la valeur « PDT CDC 087 »"
+        f"{SHEET}!B2: identité : non conforme au schéma : <plan-id> : « PDT CDC 087 » ne convient pas"
     )
     english = import_(document, out, "--lang", "en")
     assert english.stderr.splitlines()[0].startswith(f"{SHEET}!B2: identity: not valid against the schema: <plan-id>")

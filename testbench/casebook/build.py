@@ -38,15 +38,17 @@ from testbench.casebook.model import (
     Observe,
     PlanIdentity,
 )
+from testbench.casebook.rental import check_rental_periods
 from testbench.casebook.source import SourceText, malformed
 from testbench.casebook.vocabulary import (
     DOMAINS,
     FORMAT_VERSION,
     LINE_DEFAULTS,
     MODE_SPELLINGS,
+    SLOTS,
     STEP_DEFAULTS,
 )
-from testbench.casebook.xsd import element_names
+from testbench.casebook.xsd import attributes_as_written, element_names
 from testbench.domain.vocabulary import ACTIONS, MANUAL
 
 _CASEBOOK, _IDENTITY, _FIXTURES, _CASES, _CASE = (NS + t for t in ("casebook", "identity", "fixtures", "cases", "case"))
@@ -56,6 +58,8 @@ _ACTION_TAGS = {NS + a: a for a in ACTIONS}
 _EXPECTATION_TAGS = {NS + kind.value: kind.value for kind in ExpectationKind}
 _CASE_TEXTS = {NS + "title": "title", NS + "objective": "objective", NS + "comment": "comment"}
 _LINE_DEFAULT_ITEMS = tuple(LINE_DEFAULTS.items())
+#: the schema's pattern of an observed path
+_MANUAL_PATH = re.compile(r"manual(\.[A-Za-z0-9_\-]+(\[[0-9]+\])?)+")
 _FIRST_CHUNK, _CHUNK = 16 * 1024, 256 * 1024
 _TOO_MANY_UNKNOWN = "plus de {limit} éléments inconnus du format : les règles ne sont plus vérifiées au-delà"
 #: Elements the format does not know read in full; past them, the rest of a case is skimmed and a part
@@ -70,6 +74,16 @@ _IDENTITY_REQUIRED = ("plan-id", "evolution", "document-version", "cdc-version",
 def _known_elements() -> frozenset[str]:
     """Every element the schema declares, as expat names them."""
     return frozenset(NS + name for name in element_names())
+
+
+def strip_spaces(attrs: Attrs) -> None:
+    """Drop the spaces around attribute values, as the schema does before checking them (xs:token, dates,
+    numbers), so a value that validates runs as validated: id=" FSE-042 " is the case FSE-042. The free-text
+    attributes (``expected``, ``pattern``, ``label``…) stay as written, as the schema keeps them."""
+    as_written = attributes_as_written()
+    for key, value in attrs.items():
+        if key not in as_written:
+            attrs[key] = value.strip(" \t\r\n")
 
 
 class _GiveUp(Exception):
@@ -129,7 +143,8 @@ class _OpenCase:
 
     def __init__(self, attrs: Attrs, parts: CaseParts) -> None:
         self.attrs = attrs
-        #: the case holds an element the format does not know: its rules are not checked (see _end_case)
+        #: the case holds an element the format does not know, or a value the schema refuses that its rules
+        #: read (a slot, an observed path): its rules are not checked, they would only echo it (see _end_case)
         self.unknown = False
         self.parts = parts
         self.texts: dict[str, str] = {}
@@ -210,6 +225,10 @@ class Builder:
                 if self.unknown > UNKNOWN_LIMIT:
                     skim(offset)
                     return
+            if attrs:  # spaces around a value (tested on the values joined: one C call per tag, not per value)
+                joined = "\x00".join(attrs.values())
+                if joined[:1] == " " or joined[-1:] == " " or " \x00" in joined or "\x00 " in joined:
+                    strip_spaces(attrs)
             push(frames[-1][0](name, attrs, offset))
 
         def end(_name: str) -> None:
@@ -416,6 +435,7 @@ class Builder:
             return
         if not case.unknown:  # a misspelt <red-vitale> would bring false « no <read-vitale> » problems
             checks.check_case(cid, domain, mode, case.parts, self._fixtures, self.report)
+            check_rental_periods(case.parts, self.report)
         tags = attrs.get("tags")
         requirements = attrs.get("requirements")
         texts = case.texts
@@ -438,6 +458,9 @@ class Builder:
         slot, card = attrs.get("slot"), attrs.get("ref")
         if name != _CARD or slot is None or card is None:
             return _SKIP
+        if slot not in SLOTS:  # the schema says so; « no card in the cps reader » would only echo it
+            case.unknown = True
+            return _SKIP
         if slot in case.slots:
             self.report(offset, "le lecteur « {slot} » est déjà exigé pour ce cas", "slot", slot=slot)
             return _SKIP
@@ -455,6 +478,8 @@ class Builder:
         sid = attrs.pop("id", None)
         if sid is None:
             return _SKIP
+        if attrs.get("slot", SLOTS[0]) not in SLOTS:  # as for a <card> requirement's slot
+            case.unknown = True
         actions = case.parts.actions
         if sid in actions:
             self.report(offset, "identifiant d'étape « {step} » en double dans ce cas", "id", step=sid)
@@ -494,6 +519,8 @@ class Builder:
     def _manual_child(self, name: str, attrs: Attrs, offset: int) -> Frame:
         if name == _INSTRUCTION:
             return self._text(self._manual_texts, "instruction")
+        if name == _OBSERVE and not _MANUAL_PATH.fullmatch(attrs.get("path", "manual.x")):
+            self._case.unknown = True  # the schema says so; « no manual step observes it » would only echo it
         if name == _OBSERVE and attrs.get("path") and attrs.get("label"):
             self._observe.append(Observe(attrs["path"], attrs["label"], attrs.get("hint", "")))
         return _SKIP

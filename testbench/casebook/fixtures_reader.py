@@ -28,6 +28,22 @@ _PROFILE_UNREADABLE = "profil de carte « {profile} » illisible : {reason}"
 REFUSED_PROFILE = Path()
 
 
+def _not_found(raw: str, resolved: Path) -> str:
+    """Why a card profile's path names no file, as a template of ``{path}``: the usual slips are said."""
+    if _is_dir(resolved):
+        return "profil de carte « {path} » : c'est un dossier ; indiquez le fichier du profil (cards/cps.xml)"
+    if "\\" in raw:
+        return "profil de carte introuvable : {path} — séparez les dossiers par « / » (cards/cps.xml)"
+    return "profil de carte introuvable : {path}"
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):
+        return False
+
+
 class FixturesReader:
     """The <fixtures> element being read: cards, patients and prescriptions by id."""
 
@@ -94,7 +110,7 @@ class FixturesReader:
             builder.report(offset, message, "profile", english)
             return resolved
         if not found:
-            builder.report(offset, "profil de carte introuvable : {path}", "profile", path=resolved)
+            builder.report(offset, _not_found(raw, resolved), "profile", path=resolved)
         return resolved
 
     def _patient(self, fid: str, attrs: Attrs, offset: int) -> Frame:

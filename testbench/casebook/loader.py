@@ -14,7 +14,7 @@ from typing import Any
 
 from testbench.casebook import xsd
 from testbench.casebook.build import Builder
-from testbench.casebook.errors import CasebookError, Problem
+from testbench.casebook.errors import CasebookError, Problem, naming_invisible
 from testbench.casebook.model import Case, Casebook, SourceRef
 from testbench.casebook.selection import SelectionError, compile_keyword, select_cases
 from testbench.casebook.source import (
@@ -135,7 +135,7 @@ def _outcome(
     problems.extend(builder.problems)
     if problems:
         problems.sort(key=lambda p: (p.source.line, p.source.col))
-        return None, problems
+        return None, [naming_invisible(problem) for problem in problems]
     return casebook, []
 
 

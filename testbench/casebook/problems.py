@@ -39,7 +39,8 @@ def case_spans(data: bytes) -> list[tuple[str, int, int]]:
 
     def start(name: str, attrs: dict[str, str]) -> None:
         if name == _CASE:
-            open_case.append((attrs.get("id", ""), parser.CurrentLineNumber))
+            cid = attrs.get("id", "").strip(" \t\r\n")  # as the builder reads it
+            open_case.append((cid, parser.CurrentLineNumber))
 
     def end(name: str) -> None:
         if name == _CASE and open_case:

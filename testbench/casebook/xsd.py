@@ -37,6 +37,19 @@ def attribute_names() -> tuple[str, ...]:
     return _declared("attribute")
 
 
+@functools.cache
+def attributes_as_written() -> frozenset[str]:
+    """The attributes whose value the schema keeps as written (xs:string: ``expected``, ``pattern``, ``label``…);
+    every other one is an xs:token, a number, a date or a boolean, whose surrounding spaces it drops."""
+    data = resources.files("testbench.casebook.schema").joinpath(SCHEMA_RESOURCE).read_bytes()
+    doc = etree.fromstring(data, make_parser())
+    names = doc.xpath(
+        "//xs:attribute[@type='xs:string' or @type='NonEmpty']/@name",
+        namespaces={"xs": "http://www.w3.org/2001/XMLSchema"},
+    )
+    return frozenset(str(n) for n in names)
+
+
 def _declared(kind: str) -> tuple[str, ...]:
     data = resources.files("testbench.casebook.schema").joinpath(SCHEMA_RESOURCE).read_bytes()
     doc = etree.fromstring(data, make_parser())

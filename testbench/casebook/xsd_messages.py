@@ -30,6 +30,8 @@ _HEAD = re.compile(r"Element '(?P<element>[^']*)'(?:, attribute '(?P<attribute>[
 _OURS = re.compile(r"\{" + re.escape(NAMESPACE) + r"\}")
 _NAME = re.compile(r"(?:\{[^}]*\})?[\w.\-:]+")
 
+_NOT_VALID_TYPED = "« {value} » n'est pas une valeur valide du type « {type} »"
+_NOT_VALID = "« {value} » n'est pas une valeur valide pour ce type"
 #: (libxml2's wording of the part after ``Element '…':``, our French template). First match wins. The
 #: patterns are compiled at their first use (``re``'s cache), not at import: a valid casebook never needs them.
 SHAPES: tuple[tuple[str, str], ...] = (
@@ -53,11 +55,11 @@ SHAPES: tuple[tuple[str, str], ...] = (
     ),
     (
         r"'(?P<value>.*)' is not a valid value of the (?:local )?(?:atomic|list|union) type '(?P<type>[^']*)'\.",
-        "« {value} » n'est pas une valeur valide du type « {type} »",
+        _NOT_VALID_TYPED,
     ),
     (
         r"'(?P<value>.*)' is not a valid value of the local (?:atomic|list|union) type\.",
-        "« {value} » n'est pas une valeur valide pour ce type",
+        _NOT_VALID,
     ),
     (r"The attribute '(?P<name>[^']*)' is required but missing\.", "attribut obligatoire « {name} » manquant"),
     (r"The attribute '[^']*' is not allowed\.", "attribut non autorisé"),
@@ -168,6 +170,28 @@ TYPE_WORDS = {
     "xs:decimal": "un nombre écrit avec un point (0.5)",
     "xs:date": "une date AAAA-MM-JJ (2026-01-12)",
     "xs:boolean": "true ou false",
+    "PsCategory": "une catégorie de PS en minuscules, mots séparés par des tirets (infirmier, fournisseur-lpp)",
+    "PlanId": "un identifiant de plan en majuscules, parties séparées par des tirets (PDT-CDC-087)",
+    "Evolution": "« EV » suivi de chiffres (EV112)",
+    "DocumentVersion": "des nombres séparés par des points (02.13)",
+    "CdcVersion": "une version écrite avec des points (1.40)",
+    "Addendum": "un numéro d'addendum en chiffres (8)",
+    "ManualPath": "un chemin commençant par « manual. » (manual.total)",
+    "LineCode": "un code de 1 à 13 majuscules ou chiffres (AMI, 1241763)",
+    "Coefficient": "un coefficient supérieur à 0, jusqu'à 9999.99, écrit avec un point (1.5)",
+}
+#: the schema's anonymous value types, by the element (and attribute) they sit on: their patterns say nothing to
+#: a person, and one may match a named type's pattern (<ps-category> is written like a RuleName)
+PLACE_TYPES = {
+    ("ps-category", None): "PsCategory",
+    ("plan-id", None): "PlanId",
+    ("evolution", None): "Evolution",
+    ("document-version", None): "DocumentVersion",
+    ("cdc-version", None): "CdcVersion",
+    ("addendum", None): "Addendum",
+    ("observe", "path"): "ManualPath",
+    ("line", "code"): "LineCode",
+    ("line", "coefficient"): "Coefficient",
 }
 #: the schema's own patterns, by the type whose words say them (a person reads what to write, not a regex)
 PATTERN_TYPES = {
@@ -194,9 +218,22 @@ WRONG_NAMESPACE = """<{element}> n'est pas dans l'espace de noms {namespace} (xm
 _FOREIGN = re.compile(r"(?:\{(?P<namespace>[^}]*)\})?(?P<name>[^{}]+)")
 
 
+#: namespaces whose prefix is fixed or conventional, written as a person writes them (xml:lang, <xi:include>)
+PREFIXES = {
+    "http://www.w3.org/XML/1998/namespace": "xml",
+    "http://www.w3.org/2001/XInclude": "xi",
+    "http://www.w3.org/2001/XMLSchema-instance": "xsi",
+}
+_PREFIXED = re.compile("|".join(r"\{" + re.escape(uri) + r"\}" for uri in PREFIXES))
+#: an element of XInclude: the format has none, and the reader never follows one
+XINCLUDE = "XInclude n'est pas pris en charge : un cahier de tests tient en un seul fichier"
+
+
 def readable(text: str) -> str:
-    """libxml2's text without our namespace in braces (other namespaces stay: they say what is foreign)."""
-    return _OURS.sub("", text).strip()
+    """libxml2's text without our namespace in braces, the well-known ones as their prefix (xml:lang); other
+    namespaces stay in braces: they say what is foreign."""
+    text = _PREFIXED.sub(lambda found: PREFIXES[found[0][1:-1]] + ":", _OURS.sub("", text))
+    return text.strip()
 
 
 def _expected(items: str) -> str:
@@ -217,6 +254,8 @@ def describe(raw: str, t: Callable[[str], str]) -> str:
     if head is not None and (foreign := _outside_namespace(head["element"], head["body"])) is not None:
         element, found = foreign
         return t(PREFIX).format(detail=t(WRONG_NAMESPACE).format(element=element, namespace=NAMESPACE, found=found))
+    if head is not None and head["element"].startswith("{http://www.w3.org/2001/XInclude}"):
+        return t(SUBJECT).format(subject=f"<{readable(head['element'])}>", detail=t(XINCLUDE))
     if head is not None:
         body = head["body"]
         for pattern, template in SHAPES:
@@ -224,7 +263,7 @@ def describe(raw: str, t: Callable[[str], str]) -> str:
             if match is None:
                 continue
             fields = match.groupdict()
-            named = readable(fields.get("type") or "") or PATTERN_TYPES.get(fields.get("pattern") or "", "")
+            named = _named_type(fields, template, readable(head["element"]), head["attribute"])
             if named in ("Date", "xs:date") and (reason := _no_such_date(fields["value"], t)) is not None:
                 template, fields = NO_SUCH_DATE, {"value": fields["value"], "reason": reason}
             elif (comma := LIST_COMMA.get(named)) is not None and "," in fields["value"]:
@@ -237,12 +276,21 @@ def describe(raw: str, t: Callable[[str], str]) -> str:
                 fields["allowed"] = _allowed(fields["allowed"])
             element = readable(head["element"])
             subject = (
-                t(ATTRIBUTE_SUBJECT).format(element=element, attribute=head["attribute"])
+                t(ATTRIBUTE_SUBJECT).format(element=element, attribute=readable(head["attribute"]))
                 if head["attribute"] is not None
                 else f"<{element}>"
             )
             return t(SUBJECT).format(subject=subject, detail=t(template).format(**fields))
     return t(PREFIX).format(detail=readable(raw))
+
+
+def _named_type(fields: dict[str, str], template: str, element: str, attribute: str | None) -> str:
+    """The type (a key of :data:`TYPE_WORDS`) of a value written wrong (not a bound exceeded: that says its
+    limit): by its place, else by the type or pattern libxml2 names; "" for any other error."""
+    if "pattern" not in fields and template not in (_NOT_VALID_TYPED, _NOT_VALID):
+        return ""
+    place = PLACE_TYPES.get((element, attribute))
+    return place or readable(fields.get("type") or "") or PATTERN_TYPES.get(fields.get("pattern") or "", "")
 
 
 def _outside_namespace(element: str, body: str) -> tuple[str, str] | None:
