@@ -107,9 +107,9 @@ def verdict_lines(result: Verdict, t: Callable[[str], str], lang: str | None = N
     check that held, then the verdict (« ALTÉRÉ », « SESSION DIFFÉRENTE … », « NON SIGNÉ … » or « INTÈGRE »).
     A date reads as the language writes it (:func:`testbench.fmt.timestamp`), never as ISO 8601. The command
     prints them, the workstation shows them for its session."""
-    out = [t(line) for line in result.lines()]
+    out = [t(line) for line in result.lines()] + _signature_problems(result, t)
     held = [t(line) for line in result.ok_lines]
-    if result.signed is not None:
+    if result.signed is not None and result.other_signer is None:  # a valid signature by the wrong key: no « ok »
         key, signed_at = result.signed
         held.insert(0, t(SIGNED).format(key=key, date=timestamp(signed_at, lang)))
     out += [t("ok : {check}").format(check=line) for line in held]
@@ -136,6 +136,18 @@ def verdict_lines(result: Verdict, t: Callable[[str], str], lang: str | None = N
         out.append(t("INTÈGRE"))
     # names, reasons and cover values come from the files checked: an escape sequence must not rewrite a line
     return [visible_controls(line) for line in out]
+
+
+def _signature_problems(result: Verdict, t: Callable[[str], str]) -> list[str]:
+    """A signer other than the one expected, or a required signature missing, said before the checks that held:
+    the verdict line at the end repeats it, but a reviewer reading from the top meets it first."""
+    if result.other_signer is not None:
+        found, expected = result.other_signer
+        said = t("signataire inattendu : signé par la clé {found}…, pas par la clé attendue {expected}…")
+        return [said.format(found=found[:16], expected=expected[:16])]
+    if result.unsigned_required:
+        return [t("signature exigée absente : le dossier n'a pas de {file}").format(file=SIGNATURE)]
+    return []
 
 
 def _label(verdict: str | None, t: Callable[[str], str]) -> str:

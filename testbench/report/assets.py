@@ -100,11 +100,14 @@ if(o===null){o=document.createElement("option");o.value=want;
 o.textContent=rec?sel.getAttribute("data-recorded-label").replace("{verdict}",k[1]):k[1];sel.appendChild(o);}}
 if(o!==null){sel.value=o.value;return;}
 sel.value="";var u=document.getElementById("f-unknown");if(!u){return;}
-var names=Array.prototype.filter.call(sel.options,function(x){return x.value;}).map(function(x){return x.value;});
-var line=document.createElement("span");line.textContent=u.getAttribute("data-text").replace("{filter}",name+"="+val)
-.replace("{values}",names.join(", "));if(!u.hidden){u.appendChild(document.createElement("br"));}
-u.appendChild(line);u.hidden=false;}
-var p=new URLSearchParams(window.location.search);
+var names=Array.prototype.filter.call(sel.options,function(x){return x.value;}).map(function(x){return x.textContent;});
+notice(u.getAttribute("data-text").replace("{filter}",name+"="+val).replace("{values}",names.join(", ")));}
+function notice(text){var u=document.getElementById("f-unknown");if(!u){return;}
+var line=document.createElement("span");line.textContent=text;
+if(!u.hidden){u.appendChild(document.createElement("br"));}u.appendChild(line);u.hidden=false;}
+var p=new URLSearchParams(window.location.search),u=document.getElementById("f-unknown");
+p.forEach(function(val,key){if(u&&["verdict","domain","q"].indexOf(key)<0){
+notice(u.getAttribute("data-param").replace("{filter}",key+"="+val));}});
 if(p.get("verdict")!==null){pick(v,"verdict",p.get("verdict"));}
 if(p.get("domain")!==null){pick(d,"domain",p.get("domain"));}
 if(p.get("q")!==null){q.value=p.get("q");}

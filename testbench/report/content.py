@@ -26,7 +26,7 @@ from testbench.store.read import CaseView, SessionView
 from testbench.store.schema import SCHEMA_VERSION
 from testbench.store.verdicts import count_verdicts
 
-FORMAT_VERSION = "1.14"
+FORMAT_VERSION = "1.15"
 
 
 @dataclass

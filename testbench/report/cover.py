@@ -114,7 +114,8 @@ def gather_cover(session: SessionView, scrub: Scrubber, lang: str = "fr") -> dic
         "sut": {"name": scrub(str(sut_name or "")) or missing, "version": scrub(str(sut_version or "")) or missing},
         "agrement": scrub(str(named["agrement"] or "")) or missing,
         "versions": [scrub.value(_said(product, said, missing)) | behind for product, behind in versions.items()],
-        "mixed_versions": len(versions) > 1,
+        "mixed_versions": mixed_versions(versions),
+        "unavailable": unavailable(session, scrub, lang),
         "engine": {
             "name": said(str(engine.get("name") or "")) or missing,
             "version": engine.get("version") or missing,
@@ -167,6 +168,9 @@ def _completed(entry: dict[str, Any], scrub: Scrubber) -> dict[str, Any]:
     return entry | {key: scrub(str(entry[key])) for key in ("value", "by") if entry.get(key)}
 
 
+#: the cover's line for a latest run the bench could not start (its reason begins « banc indisponible : »)
+NOT_STARTED = _t("{reason} — aucun cas exécuté (exécution {run})")
+
 #: a required field of the cover the session does not name yet, as the workstation's overview says it
 TO_FILL = "à renseigner"
 
@@ -189,10 +193,10 @@ def cover_fields(
 ) -> list[CoverField]:
     """The cover (:func:`gather_cover`, in ``lang``) line by line as the exam book prints it, in its order: the
     software and its version, its profile, the agrément or test number, the engine, the socle, mixed versions,
-    each casebook, the readers, the cards, the operators, the workstation, the dates, the logs' clocks that were off
-    (``key``: ``sut``, ``sut_profile``, ``agrement``, ``engine``, ``socle``, ``versions``, ``casebook``,
-    ``readers``, ``cards``, ``operators``, ``host``, ``completed``, ``dates``, ``clocks``; a line the cover leaves
-    out is left out).
+    a latest run that could not start, each casebook, the readers, the cards, the operators, the workstation, the
+    dates, the logs' clocks that were off (``key``: ``sut``, ``sut_profile``, ``agrement``, ``engine``, ``socle``,
+    ``versions``, ``unavailable``, ``casebook``, ``readers``, ``cards``, ``operators``, ``host``, ``completed``,
+    ``dates``, ``clocks``; a line the cover leaves out is left out).
 
     A value the session does not record reads as the book says it (« non renseigné »). With ``to_fill``, a
     required one — the software's name and version, the agrément, the operator — reads « à renseigner » and
@@ -249,6 +253,9 @@ def cover_fields(
     if cover.get("mixed_versions"):
         mixed = t("versions mélangées : les verdicts retenus ne viennent pas tous des mêmes versions")
         add("versions", t("Versions"), mixed, True)
+    if cover.get("unavailable"):  # the latest run ran nothing: its exit code said so, the cover does too
+        said = t(NOT_STARTED).format(reason=cover["unavailable"]["reason"], run=cover["unavailable"]["run"])
+        add("unavailable", t("Dernière exécution"), said, True)
     for cb in cover["casebooks"]:
         dated = f" ({fmt.day(cb['effective_date'], lang)})" if cb["effective_date"] else ""
         parts = (f"{cb['plan_id']} {cb['evolution']}".strip(), cb["title"], f"{t('version')} {cb['document_version']}")
@@ -314,6 +321,31 @@ def versions_behind(
     for behind in found.values():
         behind["runs"].sort()
     return dict(sorted(found.items(), key=lambda item: item[1]["runs"][0]))
+
+
+_PARTS = ("engine_name", "engine_version", "sut_name", "sut_version")
+
+
+def mixed_versions(products: Iterable[ProductVersion]) -> bool:
+    """Whether two of ``products`` name different versions: the cover's « versions mélangées », the JUnit's
+    property, what ``merge`` refuses shards on. A part one of them leaves blank (a rerun that did not repeat
+    ``--sut``) is not said, not another version."""
+    seen = list(products)
+    return any(
+        getattr(a, part) and getattr(b, part) and getattr(a, part) != getattr(b, part)
+        for i, a in enumerate(seen)
+        for b in seen[i + 1 :]
+        for part in _PARTS
+    )
+
+
+def unavailable(session: SessionView, scrub: Scrubber, lang: str = "fr") -> dict[str, Any] | None:
+    """The latest run, when the bench could not start it (its ``bench-fault``, recorded in French): its id and
+    why, in ``lang``. The retained verdicts are then older runs', and the book says so as the run's exit code did."""
+    reason = session.not_run_reason
+    if not reason:
+        return None
+    return {"run": session.runs[-1]["id"], "reason": scrub(translator(lang)(reason))}
 
 
 def joined(products: Iterable[ProductVersion], part: str) -> str:

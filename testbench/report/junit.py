@@ -24,8 +24,8 @@ from typing import Any
 from lxml import etree
 
 from testbench.domain.events import EventKind
-from testbench.i18n import translator
-from testbench.report.cover import identity, joined, versions_behind
+from testbench.i18n import _t, translator
+from testbench.report.cover import identity, joined, mixed_versions, versions_behind
 from testbench.report.labels import verdict_label
 from testbench.report.personal import Scrubber
 from testbench.runner.reasons import INTERRUPTED, detail_lines
@@ -80,6 +80,8 @@ def _properties(parent: etree._Element, values: dict[str, str]) -> None:
         etree.SubElement(props, "property", name=name, value=value)
 
 
+#: the testcase that says the latest run could not start when no case carries it (each has an older attempt)
+NOT_STARTED_CASE = _t("exécution {run} non démarrée")
 #: the testcase that says a session's journal chain is broken: its verdicts are no evidence, and a CI reading the
 #: JUnit alone must not show them green
 INTEGRITY_CASE = "intégrité de la session"
@@ -139,6 +141,14 @@ def junit_tree(
             counts["skipped"] += 1
             etree.SubElement(tc, "skipped").text = reason or label
         etree.SubElement(tc, "system-out").text = f"{RECORDED}={verdict}\n{RETAINED}={retained}\n"
+    if not_run and all(case.latest for case in session.cases):
+        # the latest run ran nothing, and every case keeps an older verdict: the run exited 2, CI reads an error
+        counts["tests"] += 1
+        counts["errors"] += 1
+        name = t(NOT_STARTED_CASE).format(run=session.runs[-1]["id"])
+        tc = etree.Element("testcase", classname="testbench", name=name, time="0.000")
+        etree.SubElement(tc, "error", message=not_run, type=UNAVAILABLE).text = not_run
+        testcases.append(tc)
     if chain_ok is False:
         counts["tests"] += 1
         counts["errors"] += 1
@@ -180,7 +190,7 @@ def _product(session: SessionView, t: Callable[[str], str]) -> dict[str, str]:
     # above no longer pair up once a version is missing
     out["testbench.engine"] = _each(versions, lambda p: (t(p.engine_name) if p.engine_name else "", p.engine_version))
     out["testbench.sut"] = _each(versions, lambda p: (p.sut_name or name, p.sut_version or version))
-    out["testbench.versions.mixed"] = "true" if len(versions) > 1 else "false"
+    out["testbench.versions.mixed"] = "true" if mixed_versions(versions) else "false"
     return out
 
 

@@ -99,6 +99,8 @@ class CaseSection:
             "start": t("Début"),
             "duration": t("Durée"),
             "verdict": t("Verdict"),
+            "recorded": t("Verdict enregistré"),
+            "retained": t("Verdict retenu après revue"),
             "reason": t("Motif"),
             "review": t("Revue"),
             "date": t("Date"),
@@ -197,6 +199,18 @@ class CaseSection:
             return str(escape(fmt.visible_controls(fmt.value(value, self.lang))))
         return str(escape(value))
 
+    def _verdict_line(self, case: dict[str, Any], verdict: str, retained: str) -> str:
+        """« Verdict : … », or, when a review overrode it, both named: a line read apart from its heading (a PDF
+        page) must not give the recorded verdict alone as if it stood."""
+        o, w, c = self.out, self.w, self.colon
+        final = o(final_label(case["attempts"], self.lang))
+        if not case.get("reviewed_verdict") or retained == verdict:
+            return f"<p><strong>{w['verdict']}{c}</strong>{final}"
+        return (
+            f"<p><strong>{w['recorded']}{c}</strong>{final} — <strong>{w['retained']}{c}</strong>"
+            f'<span class="v v-{o(retained)}">{o(self.vl(retained))}</span>'
+        )
+
     def __call__(self, case: dict[str, Any]) -> str:
         o, w, c, vl = self.out, self.w, self.colon, self.vl
         self._sentences = {s["id"]: s.get("sentence") or s.get("instruction") or "" for s in case["steps"]}
@@ -215,8 +229,8 @@ class CaseSection:
             f'<section class="case" id="{o(case["anchor"])}" data-case="{o(key["case_id"])}" '
             f'data-verdict="{o(retained)}" data-recorded="{o(verdict)}">\n'
             f'<h2><span class="mono">{o(key["case_id"])}</span> {o(case["title"])} '
-            f'<span class="v v-{o(verdict)}">{o(vl(verdict))}</span>{reviewed}</h2>\n'
-            f"<p><strong>{w['verdict']}{c}</strong>{o(final_label(case['attempts'], self.lang))}"
+            f'<span class="v v-{o(verdict)}">{o(vl(verdict))}</span>{reviewed}</h2>\n',
+            self._verdict_line(case, verdict, retained),
         ]
         if case["reason"]:
             parts.append(f" — <strong>{w['reason']}{c}</strong>{o(case['reason'])}")

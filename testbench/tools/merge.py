@@ -183,7 +183,8 @@ class _ShardRan:
 def _mixed_versions(records: Sequence[tuple[str, str | None]]) -> list[_ShardRan] | None:
     """The shard inputs among ``records`` (file, shard meta) with their versions, when the verdicts the merged
     session would retain — each case's latest attempt among the shards, as the merge orders them — come from
-    more than one engine or software version (the cover's « versions mélangées »); None when from one."""
+    more than one engine or software version named (the cover's « versions mélangées »); None when from one."""
+    from testbench.report.cover import mixed_versions
     from testbench.runner.shard import read_record
     from testbench.store.read import attempt_products
 
@@ -199,7 +200,7 @@ def _mixed_versions(records: Sequence[tuple[str, str | None]]) -> list[_ShardRan
                 latest[(sha, case_id)] = (started, product)
         products = tuple(dict.fromkeys(product for *_, product in attempts))
         ran.append(_ShardRan(path, held[0], held[1], products))
-    if len({product for _, product in latest.values()}) <= 1:
+    if not mixed_versions(product for _, product in latest.values()):  # a version one shard leaves blank: not said
         return None
     return ran
 
