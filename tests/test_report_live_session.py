@@ -1,6 +1,6 @@
 """A session a run still writes (audit s23 §3): ``report`` refuses it as ``merge`` does (exit 3, naming the
-process), instead of a book that mixes moments and calls the running case « interrompu »; ``coverage`` reads it
-but says so."""
+process), instead of a book that mixes moments and calls the running case « interrompu »; ``coverage``, ``diff``
+and ``verify`` read it but say so."""
 
 from __future__ import annotations
 
@@ -42,8 +42,16 @@ def test_report_refuses_and_coverage_warns_while_a_run_writes(
         main(["diff", str(session), str(session), "--lang", "en"])
         err = capsys.readouterr().err
         assert f"session B ({session}) still open for writing by another process (pid {holder.pid} on " in err, err
+        assert main(["verify", str(session)]) == 0  # what is written is intact, said after the warning
+        err = capsys.readouterr().err
+        said = f"ATTENTION : {session} : session encore ouverte en écriture par un autre processus (pid {holder.pid} "
+        assert said in err and "vérifiez-la de nouveau quand l'exécution est finie" in err, err
+        main(["verify", str(session), "--lang", "en"])
+        assert "only what is already written is checked" in capsys.readouterr().err
     finally:
         holder.communicate("", timeout=30)
     assert main(["report", str(session), "-o", str(folder)]) == 0  # the run has ended: built
     main(["coverage", str(session)])
+    assert "encore ouverte" not in capsys.readouterr().err
+    assert main(["verify", str(session)]) == 0
     assert "encore ouverte" not in capsys.readouterr().err

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from testbench.i18n import _t
 from testbench.runner.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from testbench.tools.result import Render, T, ToolResult, french
 
@@ -32,6 +33,7 @@ def verify_tool(
                 path, trusted=trusted, session=session, allow_unsigned=not require_signature, scrubber=book_scrubber
             )
         elif path.is_file():
+            _say_live(path, result)
             verdict = verify_session(path)
         else:
             return result.fail(EXIT_USAGE, lambda t, _lang: f"{path}: {t('introuvable')}")
@@ -40,6 +42,22 @@ def verify_tool(
     result.say(lambda t, lang: "\n".join(verdict_lines(verdict, t, lang)))  # the verdict last: a saved log holds it
     result.code = EXIT_OK if verdict.ok else EXIT_FAILED
     return result
+
+
+#: a session a run still writes: what is checked is what was written so far
+STILL_WRITTEN = _t(
+    "ATTENTION : {path} : session encore ouverte en écriture par un autre processus (pid {pid} sur {host}) : seul"
+    " ce qui est déjà écrit est vérifié ; vérifiez-la de nouveau quand l'exécution est finie"
+)
+
+
+def _say_live(path: Path, result: ToolResult) -> None:
+    """A session still written by a run is checked as it stands (as ``coverage`` and ``diff`` read it), said
+    first: an « INTÈGRE » of a session half-written would read as the run's."""
+    from testbench.tools.report import live_writer
+
+    if (writer := live_writer(path)) is not None:
+        result.warn(lambda t, _lang: t(STILL_WRITTEN).format(path=path, pid=writer[0], host=writer[1]), prefixed=True)
 
 
 def book_scrubber(session: Path, enabled: bool) -> Callable[[str], str] | None:
