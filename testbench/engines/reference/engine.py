@@ -26,7 +26,7 @@ from testbench.engines.reference.money import CENT, ZERO, AmountError, fmt, pars
 from testbench.engines.reference.split import InvoiceComputation, compute_invoice
 from testbench.engines.reference.tables import Tables, load_bundled_tables
 from testbench.engines.reference.teleservices import TeleserviceCalls
-from testbench.engines.reference.trace import EngineTracer
+from testbench.engines.reference.trace import EngineTracer, utc_now
 
 ENGINE_NAME = "testbench-reference"
 
@@ -123,7 +123,7 @@ class ReferenceEngine(TeleserviceCalls):
         *,
         emitter: str = "TESTBENCH",
         today: Callable[[], date] = date.today,
-        clock: Callable[[], datetime] = datetime.now,
+        clock: Callable[[], datetime] = utc_now,
         adri: dict[str, JsonObject] | None = None,
     ) -> None:
         self.channel = channel
