@@ -38,9 +38,9 @@ class Unread:
     A full or failing disk (``> /dev/full``) is dropped the same way, but kept in :attr:`failure`: the command
     goes to its end and :func:`testbench.cli.main.main` says that its output was lost, not that it has a bug."""
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: TextIO | None) -> None:
         self._stream = stream
-        self._gone = False
+        self._gone = stream is None  # a closed descriptor (``>&-``): Python has no stream, nothing is read
         self.failure: OSError | None = None
 
     def _refused(self, exc: OSError) -> None:
