@@ -21,8 +21,8 @@ BASE = '<value id="e-base" step="s-invoice" path="invoice.lines[0].base" type="d
             BASE,
             BASE.replace('type="decimal" expected="56.00"', 'type="boolean" expected="vrai"'),
             "89:89",
-            "valeur attendue « vrai » invalide pour le type boolean",
-            'expected value "vrai" is not valid for type boolean',
+            "valeur attendue « vrai » invalide pour le type boolean : écrivez true",
+            "expected value “vrai” is not valid for type boolean: write true",
         ),
         (
             BASE,

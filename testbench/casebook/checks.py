@@ -23,10 +23,12 @@ from testbench.casebook.lazy import CaseParts, RawStep
 from testbench.casebook.model import Domain, ExpectationKind, Fixtures, Mode, Patient
 from testbench.casebook.rights import insi_nir_problem, missing_insi_traits, right_key
 from testbench.casebook.source import make_parser
+from testbench.domain.decimals import read_decimal
 from testbench.domain.normalize import RULES as NORMALIZE_RULES
 from testbench.domain.teleservices import SERVICE_ACTIONS, scenario_names
 from testbench.domain.vocabulary import MANUAL, OBSERVATION_ROOTS, REFUSAL_CODES, known_path
 from testbench.fmt import REGEX_ERRORS, parse_boolean, regex_reason
+from testbench.i18n import _t
 
 #: report(offset, message, attribute, **fields): the builder turns the start tag's byte offset (and
 #: the attribute's name) into ``line:col``; with fields, the message is a template (French, its
@@ -36,6 +38,8 @@ Report = Callable[..., None]
 _VALUE, _REFUSAL, _TRACE = ExpectationKind.VALUE.value, ExpectationKind.REFUSAL.value, ExpectationKind.TRACE.value
 _LPP_CODE = re.compile(r"\d{7}")
 _NGAP_CODE = re.compile(r"[A-Z]{1,5}")
+#: A line's code as the schema takes it (casebook-1.xsd): it says what is wrong with any other, once
+_SCHEMA_CODE = re.compile(r"[A-Z0-9]{1,13}")
 #: A boolean expected value as the format writes it (docs/casebook-format.md): « True » or « oui » is a
 #: spelling the comparison would read, but not the format's.
 #: The line an ``invoice.lines[i]`` path reads.
@@ -75,6 +79,43 @@ def _valid_value(value: str, value_type: str) -> bool:
 
 #: (type, value) -> valid? Expected amounts recur across cases; bounded like the caches below.
 _VALID: dict[tuple[str, str], bool] = {}
+#: What to write instead of an expected value its type cannot read, when the value itself gives no better form.
+_EXPECTED_HINTS = {
+    "decimal": _t("écrivez un nombre avec un point, sans unité ni espace (33.60)"),
+    "integer": _t("écrivez un nombre entier (3)"),
+    "date": _t("écrivez la date AAAA-MM-JJ (2026-01-12)"),
+    "boolean": _t("écrivez true ou false (ou oui/non, 1/0, yes/no)"),
+}
+#: The boolean words a French author writes that the comparison does not read
+_FRENCH_BOOLEANS = {"vrai": "true", "faux": "false"}
+
+
+def _written_as(value: str, value_type: str) -> str | None:
+    """``value`` the way its type is written, when a person's spelling says it (« 33,60 € » → 33.60,
+    « vrai » → true, « 12/01/2026 » → 2026-01-12): the fix to name, rather than the rule alone."""
+    if value_type in ("decimal", "integer"):
+        number = read_decimal(value)
+        if number is None or (value_type == "integer" and number != number.to_integral_value()):
+            return None
+        return format(number, "f") if value_type == "decimal" else str(int(number))
+    if value_type == "date":
+        iso = NORMALIZE_RULES["date"](value)  # day first as French writes it, the comparison's own reading
+        return iso if _valid_value(iso, "date") else None
+    if value_type == "boolean":
+        return _FRENCH_BOOLEANS.get(value.strip().casefold())
+    return None
+
+
+def _expected_hint(value: str, value_type: str) -> Callable[[Callable[[str], str]], str]:
+    """What to write instead of an expected value its type cannot read, worded by a translator."""
+    better = _written_as(value, value_type)
+
+    def hint(t: Callable[[str], str]) -> str:
+        if better is not None:
+            return t("écrivez {value}").format(value=better)
+        return t(_EXPECTED_HINTS[value_type])  # the types an expected value can be invalid for
+
+    return hint
 
 
 @functools.lru_cache(maxsize=1024)
@@ -176,10 +217,11 @@ def _check_expectations(case_id: str, parts: CaseParts, actions: dict[str, str],
                 if not valid:
                     report(
                         at,
-                        "valeur attendue « {expected} » invalide pour le type {type}",
+                        "valeur attendue « {expected} » invalide pour le type {type} : {hint}",
                         "expected",
                         expected=expected,
                         type=value_type,
+                        hint=_expected_hint(expected, value_type),
                     )
             if "tolerance" in attrs and value_type != "decimal":
                 report(at, "une tolérance ne s'applique qu'au type decimal", "tolerance")
@@ -728,12 +770,14 @@ def _card_c2s(profile: Path, rank: int) -> tuple[str, str] | None:
 _LINE_AMOUNTS = ("unit-price", "tariff", "plv")
 
 
-def _check_cents(values: dict[str, Any], names: tuple[str, ...], at: int, report: Report) -> None:
-    """Amounts are in euros to the cent: a third decimal other than 0 is a mistake, not a price.
+def _check_cents(values: dict[str, Any], names: tuple[str, ...], at: int, report: Report) -> set[str]:
+    """Amounts are in euros to the cent: a third decimal other than 0 is a mistake, not a price. Returns the
+    names of the amounts refused, which no other rule reads (one problem per mistake).
 
     A semantic rule rather than a facet of the schema's Amount: a tolerance is an Amount too, and
     a finer one stays valid.
     """
+    refused: set[str] = set()
     for name in names:
         value = values.get(name)
         if not value or "." not in value:
@@ -741,14 +785,18 @@ def _check_cents(values: dict[str, Any], names: tuple[str, ...], at: int, report
         fraction = value.strip().partition(".")[2].rstrip("0")
         if len(fraction) > 2 and fraction.isdigit():
             report(at, "montant « {value} » au-delà du centime : deux décimales au plus", name, value=value)
+            refused.add(name)
+    return refused
 
 
 def _check_line(line: dict[str, str], at: int, refusal: str | None, report: Report) -> None:
-    _check_cents(line, _LINE_AMOUNTS, at, report)
+    """An invoice line's codes, quantity and amounts; a value already refused (by the schema or by the cent
+    rule) is said once, not again by the rules that would read it."""
+    beyond_cent = _check_cents(line, _LINE_AMOUNTS, at, report)
     get = line.get
     nomenclature = get("nomenclature")
     code = get("code", "")
-    if refusal != "UNKNOWN_CODE" and code:
+    if refusal != "UNKNOWN_CODE" and _SCHEMA_CODE.fullmatch(code):
         if nomenclature == "LPP" and not _LPP_CODE.fullmatch(code):
             report(at, "code LPP « {code} » invalide : 7 chiffres attendus", "code", code=code)
         elif nomenclature == "NGAP" and not _NGAP_CODE.fullmatch(code):
@@ -766,13 +814,13 @@ def _check_line(line: dict[str, str], at: int, refusal: str | None, report: Repo
         return
     if nomenclature == "NGAP":
         report(at, "le PLV ne concerne que les lignes LPP", "plv")
-    plv = _decimal(plv_raw)
+    plv = None if "plv" in beyond_cent else _decimal(plv_raw)
     if plv is None:
         return
-    tariff = _decimal(get("tariff"))
+    tariff = None if "tariff" in beyond_cent else _decimal(get("tariff"))
     if tariff is not None and plv < tariff:
         report(at, "PLV {plv} inférieur au tarif {tariff} : impossible", "plv", plv=plv, tariff=tariff)
-    price = _decimal(get("unit-price"))
+    price = None if "unit-price" in beyond_cent else _decimal(get("unit-price"))
     if price is not None and price > plv and refusal != "PRICE_ABOVE_PLV":
         report(
             at,

@@ -51,13 +51,29 @@ def _spellings(labels: dict[str, str], code: str) -> set[str]:
     return {fold(code), *(fold(fmt.label(labels, code, lang)) for lang in ("fr", "en"))}
 
 
+def _vocabulary(field: str) -> tuple[dict[str, str], list[Domain] | list[Mode]]:
+    """The names and codes of the domains (``field`` ``domain``) or of the modes."""
+    return (fmt.DOMAIN_LABELS, list(Domain)) if field == "domain" else (fmt.MODE_LABELS, list(Mode))
+
+
 def codes_named(field: str, value: str) -> list[str]:
     """The codes of the domains (``field`` ``domain``) or modes (``mode``) that ``value`` names: a code or its
     name in French or English, case and accents aside (« dégradé », "cards", « Cartes »). The one rule of
     ``-k domain:``/``mode:`` and of the exam plan's exclusions."""
-    labels, codes = (fmt.DOMAIN_LABELS, list(Domain)) if field == "domain" else (fmt.MODE_LABELS, list(Mode))
+    labels, codes = _vocabulary(field)
     wanted = fold(value)
     return [code.value for code in codes if wanted in _spellings(labels, code.value)]
+
+
+def nearest_code(field: str, value: str) -> str | None:
+    """The code of the domain or mode whose spelling (:func:`codes_named`'s) is closest to a mistyped ``value``
+    (« degraded » → degrade, "secured" → securise), None when none is close."""
+    import difflib  # for a hint on an error only
+
+    labels, codes = _vocabulary(field)
+    spellings = {spelling: code.value for code in codes for spelling in _spellings(labels, code.value)}
+    near = difflib.get_close_matches(fold(value), list(spellings), n=1)
+    return spellings[near[0]] if near else None
 
 
 def field_of(word: str) -> str | None:
@@ -217,12 +233,21 @@ class _Parser:
         codes = list(Domain) if domain else list(Mode)
         found = set(codes_named(field, value))
         if not found:
+            known = ", ".join(c.value for c in codes)
+            near = nearest_code(field, value)
+            if near is not None:  # « mode:degraded »: English keeps the French terms, the code is near
+                unknown = (
+                    _t("domaine inconnu « {value} » — vouliez-vous dire « {near} » ? (domaines connus {known})")
+                    if domain
+                    else _t("mode inconnu « {value} » — vouliez-vous dire « {near} » ? (modes connus {known})")
+                )
+                raise self.error(unknown.format(value=value, near=f"{name}:{near}", known=known), column)
             unknown = (
                 _t("domaine inconnu « {value} » (domaines connus {known})")
                 if domain
                 else _t("mode inconnu « {value} » (modes connus {known})")
             )
-            raise self.error(unknown.format(value=value, known=", ".join(c.value for c in codes)), column)
+            raise self.error(unknown.format(value=value, known=known), column)
         if domain:
             return lambda case: case.domain.value in found
         return lambda case: case.mode.value in found
@@ -277,5 +302,6 @@ __all__ = [
     "field_of",
     "fold",
     "is_expression",
+    "nearest_code",
     "select_cases",
 ]

@@ -32,6 +32,27 @@ if TYPE_CHECKING:
 Result = tuple["Casebook | None", "list[Problem]"]
 
 
+#: ``--max-size``'s bounds, in mebibytes (its « Mo »): one byte at least, and 1 Gio, far above any casebook (the
+#: default is 20 Mo) and below what reading one into memory would cost
+MEGABYTE = 1024 * 1024
+MAX_MEGABYTES = 1024
+
+
+def megabytes(text: str) -> int:
+    """``--max-size`` as argparse's type: a size in Mo (a French decimal comma read as the point) as a number of
+    bytes, from one byte to :data:`MAX_MEGABYTES`; else a usage error naming those bounds, in the person's
+    language. A value under one byte was a limit of 0 bytes, and one past the bound « doit être positif »."""
+    try:
+        size = float(text.strip().replace(",", "."))
+    except ValueError:
+        size = float("nan")
+    if not 0 < size <= MAX_MEGABYTES or int(size * MEGABYTE) < 1:  # nan fails the first test
+        t = translator()
+        said = t("« {value} » n'est pas une taille en Mo entre 1 octet et {limit} Mo (par exemple 40 ou 0,5)")
+        raise argparse.ArgumentTypeError(said.format(value=text, limit=MAX_MEGABYTES))
+    return int(size * MEGABYTE)
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     validate = sub.add_parser(
         "validate",
@@ -43,7 +64,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     validate.add_argument(
         "--max-size",
-        type=float,
+        type=megabytes,
         default=None,
         metavar="MO",
         help="taille maximale d'un fichier en mégaoctets (défaut : 20)",
@@ -63,11 +84,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     lang = args.lang or default_language()
     t = translator(lang)
     limits = LoadLimits(size_option="--max-size")
-    if args.max_size is not None:
-        if not 0 < args.max_size < 1 << 30:  # nan, inf, 0 or less: no size limit anyone means
-            print(f"testbench validate: {t('--max-size doit être positif')}", file=sys.stderr)
-            return EXIT_USAGE
-        limits = LoadLimits(int(args.max_size * 1024 * 1024), limits.max_depth, limits.size_option)
+    if args.max_size is not None:  # in bytes (megabytes() read it)
+        limits = LoadLimits(args.max_size, limits.max_depth, limits.size_option)
     if args.watch:
         return _watch(args.casebooks, limits, lang)
     failed = 0
