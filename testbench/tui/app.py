@@ -424,7 +424,7 @@ class WorkstationApp(
         self.query_one("#counts", Label).update(text)
 
     def _group_label(self, labels: dict[str, str], code: str, count: int) -> Text:
-        """A domain's or a mode's node: its name in words (« sécurisé », "secured"), and its number of cases."""
+        """A domain's or a mode's node: its name in words (« sécurisé »), and its number of cases."""
         return Text(
             f"{fmt.label(labels, code, self.lang)} ({count})", style="italic" if labels is fmt.MODE_LABELS else ""
         )

@@ -105,7 +105,8 @@ def parse_filter(text: str) -> Filter:
 
 def case_words(case: Case) -> tuple[str, ...]:
     """What a filter's word is looked for in (casefolded): the id, title, objective, tags, the domain and the
-    mode by their codes and as the tree names them in either language (« sécurisé », "cartes", "secured")."""
+    mode by their codes and as the tree names them in either language (« sécurisé », "cartes": French terms
+    kept in English)."""
     labels = (
         fmt.label(labels, code, lang)
         for labels, code in ((fmt.DOMAIN_LABELS, case.domain.value), (fmt.MODE_LABELS, case.mode.value))
