@@ -121,6 +121,21 @@ def test_a_card_pulled_while_the_other_is_waited_for_is_asked_for_again(tmp_path
     assert "carte retirée du lecteur vitale (vitale) avant le début du cas : demandée de nouveau" in lines, lines
 
 
+def test_a_card_the_bay_emulates_is_not_presented_again_when_its_readers_counter_moves(tmp_path: Path) -> None:
+    """pcscd may count the bay's own insertion after it returned: an emulated card was never pulled by a person
+    (a run through pcscd printed four more presentation lines than one in memory)."""
+
+    class EmulatingBay(PhysicalBay):
+        def emulated(self, slot: str) -> bool:
+            return True
+
+    bay = EmulatingBay()
+    bay.pull_during = "vitale"
+    (outcome,), _session = _run(tmp_path, bay, Guard(refusals=0))
+    assert outcome.verdict is Verdict.PASS, outcome
+    assert bay.calls == ["vitale", "cps"]
+
+
 def test_a_card_that_never_comes_leaves_the_case_without_a_verdict(tmp_path: Path) -> None:
     """No final verdict (``--resume`` runs it again), the reason says it did not start, the run goes on to the next
     case and its exit code is not green."""

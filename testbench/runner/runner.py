@@ -380,9 +380,12 @@ class Runner:
             wanted = {slot: req for slot, req in wanted.items() if self._left(slot, seen[slot])}
 
     def _left(self, slot: str, seen: CardPresence | None) -> bool:
-        """The card of ``slot``, seen in its reader as ``seen`` when presented, is no longer there as it was."""
-        if seen is None or self._presence is None:
-            return False  # the bay cannot tell: the guard finds out
+        """The card of ``slot``, seen in its reader as ``seen`` when presented, is no longer there as it was: a
+        person pulled a card from a physical reader. A card the bay emulates is its own (pcscd's counter may move
+        after the bay's insertion: not a card pulled)."""
+        emulated = getattr(self.bay, "emulated", None)
+        if seen is None or self._presence is None or (callable(emulated) and emulated(slot)):
+            return False  # the bay cannot tell, or the card is the bay's own: the guard finds out
         now = self._presence.presence(slot)
         if now is not None and now.token == seen.token:
             return False
