@@ -18,6 +18,7 @@ imports no layer.
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import threading
 from collections.abc import Callable, Iterator
@@ -139,11 +140,20 @@ def ignored() -> contextlib.AbstractContextManager[None]:
     return _holding(deliver=False)
 
 
-def on_hangup(callback: Callable[[], None]) -> Callable[[], None]:
+#: how long a workstation whose terminal closed may take to quit before the process ends anyway (seconds)
+HANGUP_GRACE_S = 15.0
+
+
+def on_hangup(callback: Callable[[], None], grace: float = HANGUP_GRACE_S) -> Callable[[], None]:
     """While it is installed, a closed terminal (SIGHUP) calls ``callback`` in the event loop running now instead
     of killing the process: the workstation quits as Ctrl+Q does (a step left pending, resumable), not a case
     cut without its verdict. Returns what puts the previous handler back; nothing where there is no SIGHUP
-    (Windows) or off the main thread."""
+    (Windows) or off the main thread.
+
+    The terminal is gone: the standard streams are pointed at the null device first, so that the quit's last
+    writes to it go nowhere (a terminal library's writer thread dying on the closed terminal left its quit
+    waiting forever, and the session held). Should the quit still not end within ``grace`` seconds, the process
+    ends: what a run records is committed as it goes, and the session reopens where it stopped."""
     if SIGHUP is None or not _main_thread():
         return lambda: None
     import asyncio
@@ -151,10 +161,28 @@ def on_hangup(callback: Callable[[], None]) -> Callable[[], None]:
     if signal.getsignal(SIGHUP) == signal.SIG_IGN:  # started under nohup: its person asked for no hang-up
         return lambda: None
     loop = asyncio.get_running_loop()
-    previous = signal.signal(SIGHUP, lambda _signum, _frame: loop.call_soon_threadsafe(callback))
+
+    def hung_up(_signum: int, _frame: object) -> None:
+        _to_null_device()
+        watchdog = threading.Timer(grace, os._exit, (0,))
+        watchdog.daemon = True  # a quit that ends in time ends the process with it
+        watchdog.start()
+        loop.call_soon_threadsafe(callback)
+
+    previous = signal.signal(SIGHUP, hung_up)
 
     def restore() -> None:
         if _main_thread() and previous is not None:
             signal.signal(SIGHUP, previous)
 
     return restore
+
+
+def _to_null_device() -> None:
+    """Standard input, output and error on the null device (the terminal behind them is gone)."""
+    with contextlib.suppress(OSError):
+        null = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            with contextlib.suppress(OSError):
+                os.dup2(null, fd)
+        os.close(null)

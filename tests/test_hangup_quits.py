@@ -1,0 +1,42 @@
+"""A workstation whose terminal closed (SIGHUP) ends: its quit's last writes go to the null device, and a quit that
+still does not end (a terminal library's writer thread died on the closed terminal, its queue full) is cut after
+the grace period. It used to stay alive, holding its session, so that the next workstation was refused."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import pytest
+
+from testbench.interrupts import SIGHUP
+
+STUCK = """
+import asyncio, os, signal, sys, time
+from testbench.interrupts import on_hangup
+
+def stuck():
+    print("written after the hang-up", file=sys.stderr, flush=True)
+    time.sleep(60)  # a quit that never ends
+
+async def main():
+    on_hangup(stuck, grace=1.0)
+    print("ready", flush=True)
+    await asyncio.sleep(60)
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.skipif(SIGHUP is None, reason="no SIGHUP on this system")
+def test_a_quit_stuck_after_a_hang_up_ends_within_the_grace_period() -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-c", STUCK], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+    started = time.monotonic()
+    proc.send_signal(SIGHUP)
+    _out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0 and time.monotonic() - started < 20
+    assert "written after the hang-up" not in err  # the closed terminal's streams point at the null device
