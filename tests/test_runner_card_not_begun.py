@@ -56,24 +56,28 @@ class PhysicalBay(FakeBay):
         return CardPresence((slot, self.counter[slot]), "test") if slot in self.cards else None
 
 
-def _refusal(slot: str) -> CardMismatch:
-    check = CardCheck(slot, slot, "v1", "v1", "autre", "vitale2", "test", "", False, message="carte d'un autre")
+def _refusal(slot: str, other_card: bool = True) -> CardMismatch:
+    check = CardCheck(
+        slot, slot, "v1", "v1", "autre", "vitale2", "test", "", False, message="carte d'un autre", other_card=other_card
+    )
     exc = CardMismatch("Le lecteur contient une autre carte de test")
     exc.report = GuardReport((check,))  # type: ignore[attr-defined]
     return exc
 
 
 class Guard:
-    """Refuses the ``vitale`` card ``refusals`` times, then accepts the cards."""
+    """Refuses the ``vitale`` card ``refusals`` times, then accepts the cards; ``other_card`` False: refuses the
+    expected card by the bench's rule (a real card in test mode)."""
 
-    def __init__(self, refusals: int) -> None:
+    def __init__(self, refusals: int, other_card: bool = True) -> None:
         self.refusals = refusals
+        self.other_card = other_card
         self.calls = 0
 
     def __call__(self, bay: Any, casebook: Any, case: Any) -> GuardReport:
         self.calls += 1
         if self.calls <= self.refusals:
-            raise _refusal("vitale")
+            raise _refusal("vitale", self.other_card)
         return GuardReport(())
 
 
@@ -119,6 +123,16 @@ def test_a_card_pulled_while_the_other_is_waited_for_is_asked_for_again(tmp_path
     with read_session(session) as view:
         lines = [line.text for line in view.trace_lines(view.cases[0].latest.id)]
     assert "carte retirée du lecteur vitale (vitale) avant le début du cas : demandée de nouveau" in lines, lines
+
+
+def test_the_expected_card_refused_by_the_test_card_rule_is_not_asked_for_again(tmp_path: Path) -> None:
+    """A real-nature card the case itself names (DEMO-CARDS-002) in a physical reader: swapping cannot help, so no
+    one is asked to (the bench asked for the same card again and again until its 5 minutes ran out)."""
+    bay = PhysicalBay()
+    guard = Guard(refusals=5, other_card=False)
+    (outcome,), _session = _run(tmp_path, bay, guard)
+    assert outcome.verdict is Verdict.INCONCLUSIVE and "le cas n'a pas démarré" in outcome.reason, outcome
+    assert bay.asked == [] and guard.calls == 1
 
 
 def test_a_card_the_bay_emulates_is_not_presented_again_when_its_readers_counter_moves(tmp_path: Path) -> None:

@@ -67,6 +67,9 @@ class CardCheck:
     reused: dict[str, str] | None = None
     #: a refused card that is not a test card: who holds it was read but is kept nowhere (module docstring)
     withheld: bool = False
+    #: refused as another card than the one expected (family, holder, nature, unreadable): a person may swap it;
+    #: False for the expected card refused by the bench's rule (a real card in test mode: swapping cannot help)
+    other_card: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -232,6 +235,7 @@ def check_card(
     found = found or M.describe_unread(family, atr)
     if nature and nature != expected.nature:
         problems.append(_differs("nature", f"carte {nature_fr(nature)}", f"carte {nature_fr(expected.nature)}"))
+    other_card = bool(problems or personal)  # before the test-card rule, which refuses the expected card too
     simulated = nature == expected.nature and _emulated(bay, slot)
     if nature and nature != "T" and not allow_real and not simulated:
         problems.append(f"carte {nature_fr(nature)} refusée : seules les cartes de test sont admises")
@@ -259,6 +263,7 @@ def check_card(
         expected_holder=_expected_holder(expected),
         found_holder=found_holder,
         withheld=withheld,
+        other_card=other_card,
     )
     return replace(check, message=mismatch_message(check)) if problems else check
 

@@ -424,6 +424,9 @@ class Runner:
         asked = []
         for check in getattr(report, "checks", ()):
             if not getattr(check, "ok", True):
+                if not getattr(check, "other_card", True):  # the case's own card, refused by the bench's rule
+                    asked.append(False)
+                    continue
                 try:
                     asked.append(bool(refused(check.slot, getattr(check, "message", ""))))
                 except CardError:
