@@ -451,9 +451,16 @@ _DIFFERENCES = {
 
 
 def _fetched_number(ctx: ActionContext) -> str:
-    """The number of the e-prescription this case read last (a fetch refused left none); "" when none."""
+    """The number of the e-prescription this case read last (a fetch refused left none); "" when none. The
+    step's own ``number`` when the read did not give it (assisted mode: the operator keys what the case asks)."""
     fetched = ctx.observations.get("eprescription")
-    return str(fetched.get("number") or "").strip() if isinstance(fetched, Mapping) else ""
+    if not isinstance(fetched, Mapping):
+        return ""
+    if number := str(fetched.get("number") or "").strip():
+        return number
+    step_id = _fetch_step(ctx)
+    step = next((s for s in ctx.case.steps if s.id == step_id), None)
+    return str(step.params.get("number") or "").strip() if step is not None else ""
 
 
 def _fetch_step(ctx: ActionContext) -> str:
@@ -480,16 +487,17 @@ def _rpps(value: Any) -> str:
 def _check_eprescription(ctx: ActionContext, step: Step, invoice: Mapping[str, Any]) -> None:
     """The invoice made after an e-prescription was read carries its identifier, date and prescriber (the
     bench's rule, docs/teleservices.md): the values the bench observed on the invoice are compared with those
-    read. An invoice naming no prescription fails; in operator modes a value not observed (not keyed, no
-    extractor for it) is not compared, the bench cannot tell it from a value the invoice lacks."""
+    read. An invoice naming no prescription fails; one whose prescription is not observed at all (an engine
+    that does not give the optional key, no extractor for it) is not compared, nor in operator modes a value
+    not observed (not keyed): the bench cannot tell it from a value the invoice lacks."""
     number = _fetched_number(ctx)
     if not number or _expects_prescription(ctx, step):
         return
     read = ctx.observations["eprescription"]
-    observed = invoice.get("prescription")
+    if "prescription" not in invoice:  # not observed: an engine that does not give it (the key is optional,
+        return  # docs/engine-protocol.md), or no extractor mapped for it in assisted mode
+    observed = invoice["prescription"]  # null: the invoice names none
     operator = isinstance(ctx.engine, OperatorDriven)
-    if operator and not isinstance(observed, Mapping):
-        return
     named = observed if isinstance(observed, Mapping) else {}
     where = {"number": number, "fetched": _fetch_step(ctx)}
     if not any(str(value or "").strip() for value in named.values()):
