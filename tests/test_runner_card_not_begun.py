@@ -125,6 +125,25 @@ def test_a_card_pulled_while_the_other_is_waited_for_is_asked_for_again(tmp_path
     assert "carte retirée du lecteur vitale (vitale) avant le début du cas : demandée de nouveau" in lines, lines
 
 
+def test_a_card_pulled_while_the_other_is_asked_for_again_is_asked_for_too(tmp_path: Path) -> None:
+    """The vitale pulled while the cps is presented, then the cps pulled while the vitale is asked for again: the
+    cps is asked for again too (the second round checked only the card it asked for)."""
+
+    class TwoPulls(PhysicalBay):
+        pulls = ["vitale", "cps"]  # pulled while the other card is presented, in turn
+
+        def present(self, slot: str, profile: Path) -> None:
+            if self.pulls and slot != self.pulls[0]:
+                self.counter[self.pulls.pop(0)] += 2
+            self.calls.append(slot)
+            FakeBay.present(self, slot, profile)
+
+    bay = TwoPulls()
+    (outcome,), _session = _run(tmp_path, bay, Guard(refusals=0))
+    assert outcome.verdict is Verdict.PASS, outcome
+    assert bay.calls == ["vitale", "cps", "vitale", "cps"]
+
+
 def test_the_expected_card_refused_by_the_test_card_rule_is_not_asked_for_again(tmp_path: Path) -> None:
     """A real-nature card the case itself names (DEMO-CARDS-002) in a physical reader: swapping cannot help, so no
     one is asked to (the bench asked for the same card again and again until its 5 minutes ran out)."""

@@ -363,9 +363,10 @@ class Runner:
     def _present_cards(self, attempt_id: int, casebook: Casebook, case: Case, slots: Sequence[str]) -> None:
         """Present the cards of ``slots``, then again each one that left its reader meanwhile (a physical reader:
         the person pulled it while the bench waited for the other card), until all are in together."""
-        wanted = {req.slot: req for req in case.cards if req.slot in slots}
+        every = {req.slot: req for req in case.cards if req.slot in slots}
+        wanted = dict(every)
+        seen: dict[str, CardPresence | None] = {}  # each card as it was when last presented
         while wanted:
-            seen: dict[str, CardPresence | None] = {}
             for slot, req in wanted.items():
                 fixture = casebook.fixtures.cards[req.card]
                 self.bay.present(slot, fixture.profile)
@@ -377,7 +378,8 @@ class Runner:
                     {"slot": slot, "reader": reader, "card": req.card, "profile": fixture.profile.name},
                     attempt_id=attempt_id,
                 )
-            wanted = {slot: req for slot, req in wanted.items() if self._left(slot, seen[slot])}
+            # every card again, not only this round's: one pulled while another was asked for again is asked too
+            wanted = {slot: req for slot, req in every.items() if self._left(slot, seen[slot])}
 
     def _left(self, slot: str, seen: CardPresence | None) -> bool:
         """The card of ``slot``, seen in its reader as ``seen`` when presented, is no longer there as it was: a
