@@ -162,4 +162,5 @@ def test_a_case_after_a_refusal_asks_for_the_card_to_be_changed(
     assert guards == [["card-guard"], []]  # the refusal is evidence; the second case never read the same card
     for attempt in (first, second):
         assert attempt.verdict == "none", attempt
-        assert attempt.reason == f"non démarré : pas de réponse de l'opérateur en 1 s au lecteur {READER} : {asked}"
+        unnamed = asked.replace(PSAD_FR, "carte CPE (CPS3) de test « cps3-psad-lpp »")  # no holder recorded
+        assert attempt.reason == f"non démarré : pas de réponse de l'opérateur en 1 s au lecteur {READER} : {unnamed}"

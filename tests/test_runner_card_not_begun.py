@@ -130,7 +130,9 @@ def test_a_card_pulled_while_the_other_is_asked_for_again_is_asked_for_too(tmp_p
     cps is asked for again too (the second round checked only the card it asked for)."""
 
     class TwoPulls(PhysicalBay):
-        pulls = ["vitale", "cps"]  # pulled while the other card is presented, in turn
+        def __init__(self) -> None:
+            super().__init__()
+            self.pulls = ["vitale", "cps"]  # pulled while the other card is presented, in turn
 
         def present(self, slot: str, profile: Path) -> None:
             if self.pulls and slot != self.pulls[0]:

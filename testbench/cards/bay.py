@@ -861,7 +861,7 @@ class PcscBay:
         else:
             message = _other_family(atr, p, fields)
         if self.prompt is None:
-            raise CardUnavailable(f"aucune carte dans le lecteur {name} : {message}")
+            raise CardUnavailable(f"aucune carte dans le lecteur {name} : {_unnamed(message, p)}")
         if why:
             self.prompt(why)
         self.prompt(message)
@@ -877,11 +877,12 @@ class PcscBay:
                 message, present = _other_family(atr, p, fields), True
                 self.prompt(message)
         except CardUnavailable as exc:
+            said = _unnamed(message, p)
             if stop.is_set():
-                stopped = f"arrêt demandé avant l'insertion de la carte au lecteur {name} : {message}"
+                stopped = f"arrêt demandé avant l'insertion de la carte au lecteur {name} : {said}"
                 raise CardWaitStopped(stopped) from exc
             raise CardNotInserted(
-                f"pas de réponse de l'opérateur en {self.operator_timeout:g} s au lecteur {name} : {message}"
+                f"pas de réponse de l'opérateur en {self.operator_timeout:g} s au lecteur {name} : {said}"
             ) from exc
         r.events, r.refused, r.why = self._status(name)[0], False, ""
 
@@ -1074,3 +1075,9 @@ class PcscBay:
             raise CardUnavailable(f"pas de carte émulée dans {slot}")
         self._dirty.add(slot)
         card.set_fault(fault)
+
+
+def _unnamed(prompt: str, p: CardProfile) -> str:
+    """A prompt to the operator as a reason is recorded: the card without its holder (the person at the reader
+    needs the name to pick the card; the exports, which meet it before any read of the card, do not)."""
+    return prompt.replace(p.describe_fr(), p.describe_fr(holder=False))

@@ -252,24 +252,27 @@ class CardProfile:
                 return b
         return None
 
-    def describe_fr(self) -> str:
+    def describe_fr(self, holder: bool = True) -> str:
         """Short French description used in operator messages, e.g. « carte Vitale 2 de test « vitale2-c2s »
         de JEAN EXEMPLE (C2S) » (``testbench.i18n`` reads it back in English). Made once per profile (the
-        model is frozen; the guard names the expected card in every case)."""
+        model is frozen; the guard names the expected card in every case). ``holder`` False: without « de JEAN
+        EXEMPLE », for what is recorded before any read of the card (a reason that reaches the exports)."""
+        if not holder:
+            return self._describe_fr(holder=False)
         text = self.__dict__.get("_described_fr")
         if text is None:
             text = self._describe_fr()
             object.__setattr__(self, "_described_fr", text)
         return text
 
-    def _describe_fr(self) -> str:
+    def _describe_fr(self, holder: bool = True) -> str:
         if self.is_vitale:
             b1 = self.beneficiary(1) or (self.beneficiaries[0] if self.beneficiaries else None)
             flags = sorted({f for b in self.beneficiaries for f in b.coverage.active()})
-            holder = (b1.first_name, b1.name) if b1 else None
-            return describe_vitale(f"Vitale {self.generation}", self.nature, self.id, holder, flags)
+            person = (b1.first_name, b1.name) if b1 and holder else None
+            return describe_vitale(f"Vitale {self.generation}", self.nature, self.id, person, flags)
         pro = self.professional
-        holder3 = (pro.first_name, pro.name, pro.profession) if pro else None
+        holder3 = (pro.first_name, pro.name, pro.profession) if pro and holder else None
         return describe_cps(pro.card_type if pro else "CPS", self.kind.upper(), self.nature, self.id, holder3)
 
 
