@@ -116,7 +116,6 @@ class SessionStore:
         if (foreign := not_sqlite(path)) is not None:  # no lock file beside notes given as a session
             raise SessionError(foreign)
         path.parent.mkdir(parents=True, exist_ok=True)
-        made = not path.exists()
         lock = FileLock(lock_path(path), timeout=WRITER_WAIT)
         try:
             lock.acquire()
@@ -132,6 +131,7 @@ class SessionStore:
                 "fermez-le ou ouvrez la session en lecture seule"
             ) from None
         conn: sqlite3.Connection | None = None
+        made = not path.exists()  # under the lock: a session another writer made meanwhile is not this call's
         try:
             conn = connect_writer(path)
             try:
