@@ -5,24 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
+from minimal_casebook import problems_after
 
-from testbench.casebook.errors import CasebookError, Problem, naming_invisible
-from testbench.casebook.loader import load_casebook
+from testbench.casebook.errors import Problem, naming_invisible
 from testbench.casebook.model import SourceRef
-
-MINIMAL = (Path(__file__).resolve().parent / "data" / "casebooks" / "minimal.xml").read_text(encoding="utf-8")
 
 
 def _problems(tmp_path: Path, old: str, new: str) -> list[Problem]:
-    (tmp_path / "cards").mkdir(exist_ok=True)
-    for card in ("cps", "vitale"):
-        (tmp_path / "cards" / f"{card}.xml").write_text("<placeholder/>\n", encoding="utf-8")
-    path = tmp_path / "casebook.xml"
-    path.write_text(MINIMAL.replace(old, new), encoding="utf-8")
-    with pytest.raises(CasebookError) as info:
-        load_casebook(path)
-    return info.value.problems
+    return problems_after(tmp_path, old, new)
 
 
 def test_zero_width_space_is_named(tmp_path: Path) -> None:

@@ -6,22 +6,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from testbench.casebook.loader import load_casebook
+from minimal_casebook import MINIMAL, write_casebook
 
-DATA = Path(__file__).resolve().parent / "data" / "casebooks"
-MINIMAL = (DATA / "minimal.xml").read_text(encoding="utf-8")
+from testbench.casebook.loader import load_casebook
 
 
 def test_a_tab_or_newline_reference_around_a_value_is_dropped(tmp_path: Path) -> None:
-    (tmp_path / "cards").mkdir()
-    for card in ("cps", "vitale"):
-        (tmp_path / "cards" / f"{card}.xml").write_text("<placeholder/>\n", encoding="utf-8")
     text = MINIMAL.replace('tiers-payant="amo"', 'tiers-payant="amo&#9;"').replace(
         '<case id="T-001"', '<case id="&#10;T-001"'
     )
     assert text != MINIMAL and "&#9;" in text and "&#10;T-001" in text
-    path = tmp_path / "casebook.xml"
-    path.write_text(text, encoding="utf-8")
-    case = load_casebook(path).case("T-001")
+    case = load_casebook(write_casebook(tmp_path, text)).case("T-001")
     invoice = next(step for step in case.steps if step.id == "s-invoice")
     assert invoice.params["tiers-payant"] == "amo"

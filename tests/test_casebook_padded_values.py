@@ -9,24 +9,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from minimal_casebook import MINIMAL, write_casebook
 
 from testbench.casebook.errors import CasebookError
 from testbench.casebook.loader import load_casebook, load_casebooks
 from testbench.casebook.problems import case_spans
 from testbench.cli.main import main
 
-DATA = Path(__file__).resolve().parent / "data" / "casebooks"
-MINIMAL = (DATA / "minimal.xml").read_text(encoding="utf-8")
 BILLING = Path(__file__).resolve().parent.parent / "casebooks" / "billing.xml"
 
 
 def _write(tmp_path: Path, text: str, name: str = "casebook.xml") -> Path:
-    (tmp_path / "cards").mkdir(exist_ok=True)
-    for card in ("cps", "vitale"):
-        (tmp_path / "cards" / f"{card}.xml").write_text("<placeholder/>\n", encoding="utf-8")
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
+    return write_casebook(tmp_path, text, name)
 
 
 def _padded(text: str) -> str:

@@ -7,23 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from testbench.casebook.errors import CasebookError
-from testbench.casebook.loader import load_casebook
-
-MINIMAL = (Path(__file__).resolve().parent / "data" / "casebooks" / "minimal.xml").read_text(encoding="utf-8")
+from minimal_casebook import problems_after
 
 
 def _problems(tmp_path: Path, old: str, new: str) -> list[str]:
-    assert MINIMAL.count(old) == 1, old
-    (tmp_path / "cards").mkdir(exist_ok=True)
-    for card in ("cps", "vitale"):
-        (tmp_path / "cards" / f"{card}.xml").write_text("<placeholder/>\n", encoding="utf-8")
-    path = tmp_path / "casebook.xml"
-    path.write_text(MINIMAL.replace(old, new), encoding="utf-8")
-    with pytest.raises(CasebookError) as info:
-        load_casebook(path)
-    return [str(p) for p in info.value.problems]
+    return [str(p) for p in problems_after(tmp_path, old, new)]
 
 
 @pytest.mark.parametrize(
