@@ -150,7 +150,7 @@ def on_hangup(callback: Callable[[], None], grace: float = HANGUP_GRACE_S) -> Ca
     cut without its verdict. Returns what puts the previous handler back; nothing where there is no SIGHUP
     (Windows) or off the main thread.
 
-    The terminal is gone: the standard streams are pointed at the null device first, so that the quit's last
+    When the terminal is gone, the standard streams are pointed at the null device first, so that the quit's last
     writes to it go nowhere (a terminal library's writer thread dying on the closed terminal left its quit
     waiting forever, and the session held). Should the quit still not end within ``grace`` seconds, the process
     ends: what a run records is committed as it goes, and the session reopens where it stopped."""
@@ -163,7 +163,8 @@ def on_hangup(callback: Callable[[], None], grace: float = HANGUP_GRACE_S) -> Ca
     loop = asyncio.get_running_loop()
 
     def hung_up(_signum: int, _frame: object) -> None:
-        _to_null_device()
+        if not _terminal_open():  # a SIGHUP sent while the terminal stays (kill -HUP) keeps it: it is reset
+            _to_null_device()
         watchdog = threading.Timer(grace, os._exit, (0,))
         watchdog.daemon = True  # a quit that ends in time ends the process with it
         watchdog.start()
@@ -176,6 +177,20 @@ def on_hangup(callback: Callable[[], None], grace: float = HANGUP_GRACE_S) -> Ca
             signal.signal(SIGHUP, previous)
 
     return restore
+
+
+def _terminal_open() -> bool:
+    """Whether a standard stream is still a working terminal (a hung-up one refuses its settings): the quit then
+    puts it back as it found it. Only called on a system with SIGHUP (termios is there)."""
+    import termios
+
+    for fd in (0, 1, 2):
+        try:
+            termios.tcgetattr(fd)
+        except (OSError, termios.error):
+            continue
+        return True
+    return False
 
 
 def _to_null_device() -> None:

@@ -40,3 +40,41 @@ def test_a_quit_stuck_after_a_hang_up_ends_within_the_grace_period() -> None:
     _out, err = proc.communicate(timeout=30)
     assert proc.returncode == 0 and time.monotonic() - started < 20
     assert "written after the hang-up" not in err  # the closed terminal's streams point at the null device
+
+
+QUITS = """
+import asyncio, os, signal, sys
+from testbench.interrupts import on_hangup
+
+async def main():
+    quit = asyncio.Event()
+    on_hangup(quit.set)
+    print("ready", flush=True)
+    await quit.wait()
+    print("reset the terminal", flush=True)
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.skipif(SIGHUP is None, reason="no SIGHUP on this system")
+def test_a_hang_up_sent_while_the_terminal_stays_leaves_it_to_the_quit() -> None:
+    """``kill -HUP`` from elsewhere, the terminal still there: the quit's last writes (Textual puts the terminal
+    back: echo, main screen, no mouse) reach it; pointing the streams at the null device had left it broken."""
+    import os
+    import pty
+
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-c", QUITS], stdin=follower, stdout=follower, stderr=follower)
+    os.close(follower)
+    seen = b""
+    try:
+        while b"ready" not in seen:
+            seen += os.read(leader, 1024)
+        proc.send_signal(SIGHUP)
+        assert proc.wait(timeout=30) == 0
+        while b"reset the terminal" not in seen:
+            seen += os.read(leader, 1024)
+    finally:
+        os.close(leader)
+    assert b"reset the terminal" in seen

@@ -39,8 +39,10 @@ class Unread:
     goes to its end and :func:`testbench.cli.main.main` says that its output was lost, not that it has a bug."""
 
     def __init__(self, stream: TextIO | None) -> None:
-        self._stream = stream
-        self._gone = stream is None  # a closed descriptor (``>&-``): Python has no stream, nothing is read
+        # a closed descriptor (``>&-``, ``2>&-``): Python has no stream; nothing is read, and what asks the stream
+        # (``isatty()``, its encoding) asks the null device's
+        self._stream = stream if stream is not None else open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+        self._gone = stream is None
         self.failure: OSError | None = None
 
     def _refused(self, exc: OSError) -> None:
