@@ -13,7 +13,7 @@ from typing import Any
 
 from fakes import FakeBay, FakeEngine, make_case, make_casebook
 
-from testbench.cards.api import CardMismatch, CardNotInserted, CardPresence
+from testbench.cards.api import CardAbsent, CardMismatch, CardNotInserted, CardPresence
 from testbench.cards.guard import CardCheck, GuardReport
 from testbench.casebook.model import CardRequirement, Mode
 from testbench.domain.verdict import Verdict
@@ -144,6 +144,52 @@ def test_a_card_pulled_while_the_other_is_asked_for_again_is_asked_for_too(tmp_p
     (outcome,), _session = _run(tmp_path, bay, Guard(refusals=0))
     assert outcome.verdict is Verdict.PASS, outcome
     assert bay.calls == ["vitale", "cps", "vitale", "cps"]
+
+
+class FumblingGuard(Guard):
+    """The guard's read finds no card ``pulls`` times (a person pulled it while it was read), then accepts."""
+
+    def __init__(self, pulls: int) -> None:
+        super().__init__(refusals=0)
+        self.pulls = pulls
+
+    def __call__(self, bay: Any, casebook: Any, case: Any) -> GuardReport:
+        self.calls += 1
+        if self.calls <= self.pulls:
+            raise CardAbsent("aucune carte dans le lecteur « vitale »")
+        return GuardReport(())
+
+
+class PhysicalReaders(PhysicalBay):
+    def emulated(self, slot: str) -> bool:
+        return False
+
+
+def test_a_card_pulled_while_the_guard_reads_it_is_asked_for_again(tmp_path: Path) -> None:
+    """Before the case began: the cards are presented again (the bay asks the person) and the case runs; it used
+    to end with a final « carte indisponible », which --resume skipped."""
+    bay, guard = PhysicalReaders(), FumblingGuard(pulls=1)
+    (outcome,), session = _run(tmp_path, bay, guard)
+    assert outcome.verdict is Verdict.PASS, outcome
+    assert guard.calls == 2 and bay.calls == ["vitale", "cps", "vitale", "cps"]
+    with read_session(session) as view:
+        lines = [line.text for line in view.trace_lines(view.cases[0].latest.id)]
+    assert "carte retirée pendant son contrôle, avant le début du cas : demandée de nouveau" in lines, lines
+
+
+def test_a_reader_that_keeps_losing_its_card_ends_the_case_as_card_trouble(tmp_path: Path) -> None:
+    (outcome,), _session = _run(tmp_path, PhysicalReaders(), FumblingGuard(pulls=10))
+    assert outcome.verdict is Verdict.INCONCLUSIVE and "aucune carte" in outcome.reason, outcome
+
+
+def test_an_emulated_card_missing_at_the_guard_is_not_asked_for(tmp_path: Path) -> None:
+    class Emulated(PhysicalBay):
+        def emulated(self, slot: str) -> bool:
+            return True
+
+    guard = FumblingGuard(pulls=1)
+    (outcome,), _session = _run(tmp_path, Emulated(), guard)
+    assert outcome.verdict is Verdict.INCONCLUSIVE and guard.calls == 1, outcome
 
 
 def test_the_expected_card_refused_by_the_test_card_rule_is_not_asked_for_again(tmp_path: Path) -> None:

@@ -15,7 +15,15 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from testbench.cards.api import CardBay, CardError, CardMismatch, CardNotInserted, CardPresence, CardWaitStopped
+from testbench.cards.api import (
+    CardAbsent,
+    CardBay,
+    CardError,
+    CardMismatch,
+    CardNotInserted,
+    CardPresence,
+    CardWaitStopped,
+)
 from testbench.casebook.model import Case, Casebook, ExpectationKind, StepKind
 from testbench.domain.attestation import Attestation, Operator, attest
 from testbench.domain.events import EventKind
@@ -48,7 +56,7 @@ from testbench.engines.operator.assisted import (
 )
 from testbench.engines.operator.mode import OperatorPending
 from testbench.fmt import os_reason
-from testbench.i18n import tn
+from testbench.i18n import _t, tn
 from testbench.runner import actions
 from testbench.runner.blame import engine_fault
 from testbench.runner.compare import Comparison, evaluate
@@ -65,6 +73,10 @@ from testbench.store.session import SessionStore
 
 #: Checks the cards of a case once they are present; raises CardMismatch or CardUnavailable.
 CardGuard = Callable[[CardBay, Casebook, Case], Any]
+#: how many times a case's cards are asked for again after one was pulled out while the guard read it (a
+#: reader that keeps losing its card then ends the case as any card trouble does)
+PULLED_DURING_GUARD = 3
+PULLED_DURING_GUARD_SAID = _t("carte retirée pendant son contrôle, avant le début du cas : demandée de nouveau")
 
 
 def bench_fault_reason(exc: Exception) -> str:
@@ -333,11 +345,18 @@ class Runner:
         (:class:`CardNotInserted`) cuts the case before it began: no final verdict (:meth:`_run_case_batched`)."""
         slots = [req.slot for req in case.cards if again is None or req.slot == again[0]]
         try:
+            pulled = 0  # cards pulled out while the guard read them (a person fumbling): asked for again
             while True:
                 self._present_cards(attempt_id, casebook, case, slots)
                 try:
                     self._guard_cards(attempt_id, casebook, case)
                     break
+                except CardAbsent:
+                    if again is not None or pulled >= PULLED_DURING_GUARD or not self._physical(case):
+                        raise
+                    pulled += 1
+                    self.recorder.bench(PULLED_DURING_GUARD_SAID)
+                    continue
                 except CardMismatch as exc:
                     if self._mismatch(attempt_id, exc) and again is None:
                         continue  # the bay says why and asks for the right card, then the guard checks it
@@ -359,6 +378,11 @@ class Runner:
         if self._presented is not None:  # an engine that builds the case's cards itself
             self._presented.cards_presented({req.slot: casebook.fixtures.cards[req.card].profile for req in case.cards})
         return Outcome(Verdict.NONE)
+
+    def _physical(self, case: Case) -> bool:
+        """Whether a card of ``case`` is in a physical reader (one a person fills), not emulated by the bay."""
+        emulated = getattr(self.bay, "emulated", None)
+        return callable(emulated) and not all(emulated(req.slot) for req in case.cards)
 
     def _present_cards(self, attempt_id: int, casebook: Casebook, case: Case, slots: Sequence[str]) -> None:
         """Present the cards of ``slots``, then again each one that left its reader meanwhile (a physical reader:
