@@ -7,24 +7,18 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
+from minimal_casebook import MINIMAL, write_casebook
 
 from testbench.casebook import source as source_module
 from testbench.casebook import xsd
 from testbench.casebook.errors import CasebookError
 from testbench.casebook.loader import LoadLimits, check_casebook, load_casebook
 
-DATA = Path(__file__).resolve().parent / "data" / "casebooks"
-MINIMAL = (DATA / "minimal.xml").read_text(encoding="utf-8")
 LONG_NAME = "a" * 300 + ".xml"  # over NAME_MAX (255) on every common file system
 
 
 def _write(tmp_path: Path, text: str, name: str = "casebook.xml") -> Path:
-    (tmp_path / "cards").mkdir(exist_ok=True)
-    for card in ("cps", "vitale"):
-        (tmp_path / "cards" / f"{card}.xml").write_text("<placeholder/>\n", encoding="utf-8")
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
+    return write_casebook(tmp_path, text, name)
 
 
 def _where(path: Path, needle: str, nth: int = 0) -> tuple[int, int]:

@@ -6,11 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from minimal_casebook import MINIMAL, write_casebook
 
 from testbench.casebook.errors import CasebookError
 from testbench.casebook.loader import load_casebook
 
-MINIMAL = (Path(__file__).resolve().parent / "data" / "casebooks" / "minimal.xml").read_text(encoding="utf-8")
 LINE = 'plv="14.00"/>'
 REFUSAL = '<refusal id="e-refus" step="s-invoice" code="RENTAL_PERIOD_INVALID"/>'
 
@@ -20,12 +20,7 @@ def _write(tmp_path: Path, period: str, refusal: bool = False) -> Path:
     if refusal:  # a refused step has no values to expect
         start = text.index('        <value id="e-amo"')
         text = text[:start] + "        " + REFUSAL + "\n" + text[text.index('        <value id="e-total"') :]
-    (tmp_path / "cards").mkdir(exist_ok=True)
-    for card in ("cps", "vitale"):
-        (tmp_path / "cards" / f"{card}.xml").write_text("<placeholder/>\n", encoding="utf-8")
-    path = tmp_path / "casebook.xml"
-    path.write_text(text, encoding="utf-8")
-    return path
+    return write_casebook(tmp_path, text)
 
 
 def _problems(path: Path) -> list[tuple[str, str]]:

@@ -5,20 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from minimal_casebook import MINIMAL, write_casebook
 
 from testbench.casebook.errors import CasebookError
 from testbench.casebook.loader import load_casebook
 
-MINIMAL = (Path(__file__).resolve().parent / "data" / "casebooks" / "minimal.xml").read_text(encoding="utf-8")
-
 
 def _write(tmp_path: Path, text: str) -> Path:
-    (tmp_path / "cards").mkdir(exist_ok=True)
-    for card in ("cps", "vitale"):
-        (tmp_path / "cards" / f"{card}.xml").write_text("<placeholder/>\n", encoding="utf-8")
-    path = tmp_path / "casebook.xml"
-    path.write_text(text, encoding="utf-8")
-    return path
+    return write_casebook(tmp_path, text)
 
 
 def _problems(path: Path) -> list[str]:
