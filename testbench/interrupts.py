@@ -150,10 +150,11 @@ def on_hangup(callback: Callable[[], None], grace: float = HANGUP_GRACE_S) -> Ca
     cut without its verdict. Returns what puts the previous handler back; nothing where there is no SIGHUP
     (Windows) or off the main thread.
 
-    When the terminal is gone, the standard streams are pointed at the null device first, so that the quit's last
-    writes to it go nowhere (a terminal library's writer thread dying on the closed terminal left its quit
-    waiting forever, and the session held). Should the quit still not end within ``grace`` seconds, the process
-    ends: what a run records is committed as it goes, and the session reopens where it stopped."""
+    When the terminal is gone, the standard streams that were on it are pointed at the null device first, so that
+    the quit's last writes to it go nowhere (a terminal library's writer thread dying on the closed terminal left
+    its quit waiting forever, and the session held). Should the quit still not end within ``grace`` seconds, the
+    process ends: what a run records is committed as it goes, and the session reopens where it stopped. A quit
+    that ends in time (the restore) cancels that."""
     if SIGHUP is None or not _main_thread():
         return lambda: None
     import asyncio
@@ -161,30 +162,44 @@ def on_hangup(callback: Callable[[], None], grace: float = HANGUP_GRACE_S) -> Ca
     if signal.getsignal(SIGHUP) == signal.SIG_IGN:  # started under nohup: its person asked for no hang-up
         return lambda: None
     loop = asyncio.get_running_loop()
+    watchdogs: list[threading.Timer] = []
+    ttys = [fd for fd in (0, 1, 2) if _isatty(fd)]  # the streams on the terminal (none in a test, a pipe's)
 
     def hung_up(_signum: int, _frame: object) -> None:
-        if not _terminal_open():  # a SIGHUP sent while the terminal stays (kill -HUP) keeps it: it is reset
-            _to_null_device()
+        if ttys and not _terminal_open(ttys):  # a SIGHUP sent while the terminal stays (kill -HUP) keeps it
+            _to_null_device(ttys)
         watchdog = threading.Timer(grace, os._exit, (0,))
         watchdog.daemon = True  # a quit that ends in time ends the process with it
+        watchdogs.append(watchdog)
         watchdog.start()
         loop.call_soon_threadsafe(callback)
 
     previous = signal.signal(SIGHUP, hung_up)
 
     def restore() -> None:
+        for watchdog in watchdogs:  # the quit ended: the process may go on (a test's, an embedding program's)
+            watchdog.cancel()
         if _main_thread() and previous is not None:
             signal.signal(SIGHUP, previous)
 
     return restore
 
 
-def _terminal_open() -> bool:
-    """Whether a standard stream is still a working terminal (a hung-up one refuses its settings): the quit then
-    puts it back as it found it. Only called on a system with SIGHUP (termios is there)."""
+def _isatty(fd: int) -> bool:
+    try:
+        return os.isatty(fd)
+    except OSError:
+        return False
+
+
+def _terminal_open(fds: list[int]) -> bool:
+    """Whether one of ``fds`` is still a working terminal (a hung-up one refuses its settings): the quit then
+    puts it back as it found it."""
+    if os.name != "posix":
+        return False
     import termios
 
-    for fd in (0, 1, 2):
+    for fd in fds:
         try:
             termios.tcgetattr(fd)
         except (OSError, termios.error):
@@ -193,11 +208,12 @@ def _terminal_open() -> bool:
     return False
 
 
-def _to_null_device() -> None:
-    """Standard input, output and error on the null device (the terminal behind them is gone)."""
+def _to_null_device(fds: list[int]) -> None:
+    """The standard streams of ``fds`` on the null device (the terminal behind them is gone); the others (a pipe
+    a parent process reads) are left alone."""
     with contextlib.suppress(OSError):
         null = os.open(os.devnull, os.O_RDWR)
-        for fd in (0, 1, 2):
+        for fd in fds:
             with contextlib.suppress(OSError):
                 os.dup2(null, fd)
         os.close(null)

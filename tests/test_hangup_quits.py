@@ -4,6 +4,7 @@ the grace period. It used to stay alive, holding its session, so that the next w
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 import time
@@ -30,16 +31,52 @@ asyncio.run(main())
 
 
 @pytest.mark.skipif(SIGHUP is None, reason="no SIGHUP on this system")
-def test_a_quit_stuck_after_a_hang_up_ends_within_the_grace_period() -> None:
-    proc = subprocess.Popen(
-        [sys.executable, "-c", STUCK], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-    assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+def test_a_quit_stuck_after_its_terminal_closed_ends_within_the_grace_period() -> None:
+    """The terminal gone (its other end closed): the streams that were on it go to the null device, and the
+    stuck quit is cut after the grace period."""
+    import os
+    import pty
+
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-c", STUCK], stdin=follower, stdout=follower, stderr=follower)
+    os.close(follower)
+    seen = b""
+    while b"ready" not in seen:
+        seen += os.read(leader, 1024)
+    os.close(leader)  # the terminal window closed
     started = time.monotonic()
     proc.send_signal(SIGHUP)
+    assert proc.wait(timeout=30) == 0 and time.monotonic() - started < 20
+
+
+@pytest.mark.skipif(SIGHUP is None, reason="no SIGHUP on this system")
+def test_streams_that_are_not_a_terminal_are_left_alone() -> None:
+    """A pipe a parent reads (a test runner's, pytest-xdist's own channel) is not pointed at the null device: it
+    broke the workers of the suite that raise SIGHUP in their own process."""
+    proc = subprocess.Popen([sys.executable, "-c", STUCK], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+    proc.send_signal(SIGHUP)
     _out, err = proc.communicate(timeout=30)
-    assert proc.returncode == 0 and time.monotonic() - started < 20
-    assert "written after the hang-up" not in err  # the closed terminal's streams point at the null device
+    assert proc.returncode == 0 and "written after the hang-up" in err
+
+
+@pytest.mark.skipif(SIGHUP is None, reason="no SIGHUP on this system")
+def test_a_quit_that_ends_in_time_cancels_the_watchdog() -> None:
+    """The process goes on after the quit (a test's, an embedding program's): the watchdog ended it 15 s later,
+    in the middle of another test."""
+    import signal
+
+    from testbench.interrupts import on_hangup
+
+    async def scenario() -> None:
+        quit = asyncio.Event()
+        restore = on_hangup(quit.set, grace=0.3)
+        signal.raise_signal(SIGHUP)
+        await asyncio.wait_for(quit.wait(), 5)
+        restore()
+        await asyncio.sleep(0.8)  # past the grace: still alive
+
+    asyncio.run(scenario())
 
 
 QUITS = """
