@@ -55,6 +55,9 @@ class PhysicalBay(FakeBay):
     def presence(self, slot: str) -> CardPresence | None:
         return CardPresence((slot, self.counter[slot]), "test") if slot in self.cards else None
 
+    def emulated(self, slot: str) -> bool:
+        return False  # a person fills these readers
+
 
 def _refusal(slot: str, other_card: bool = True) -> CardMismatch:
     check = CardCheck(
@@ -160,15 +163,10 @@ class FumblingGuard(Guard):
         return GuardReport(())
 
 
-class PhysicalReaders(PhysicalBay):
-    def emulated(self, slot: str) -> bool:
-        return False
-
-
 def test_a_card_pulled_while_the_guard_reads_it_is_asked_for_again(tmp_path: Path) -> None:
     """Before the case began: the cards are presented again (the bay asks the person) and the case runs; it used
     to end with a final « carte indisponible », which --resume skipped."""
-    bay, guard = PhysicalReaders(), FumblingGuard(pulls=1)
+    bay, guard = PhysicalBay(), FumblingGuard(pulls=1)
     (outcome,), session = _run(tmp_path, bay, guard)
     assert outcome.verdict is Verdict.PASS, outcome
     assert guard.calls == 2 and bay.calls == ["vitale", "cps", "vitale", "cps"]
@@ -178,7 +176,7 @@ def test_a_card_pulled_while_the_guard_reads_it_is_asked_for_again(tmp_path: Pat
 
 
 def test_a_reader_that_keeps_losing_its_card_ends_the_case_as_card_trouble(tmp_path: Path) -> None:
-    (outcome,), _session = _run(tmp_path, PhysicalReaders(), FumblingGuard(pulls=10))
+    (outcome,), _session = _run(tmp_path, PhysicalBay(), FumblingGuard(pulls=10))
     assert outcome.verdict is Verdict.INCONCLUSIVE and "aucune carte" in outcome.reason, outcome
 
 

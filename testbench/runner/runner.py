@@ -381,8 +381,12 @@ class Runner:
 
     def _physical(self, case: Case) -> bool:
         """Whether a card of ``case`` is in a physical reader (one a person fills), not emulated by the bay."""
+        return any(self._by_a_person(req.slot) for req in case.cards)
+
+    def _by_a_person(self, slot: str) -> bool:
+        """Whether ``slot``'s card is in a physical reader: the bay says it does not emulate it."""
         emulated = getattr(self.bay, "emulated", None)
-        return callable(emulated) and not all(emulated(req.slot) for req in case.cards)
+        return callable(emulated) and not emulated(slot)
 
     def _present_cards(self, attempt_id: int, casebook: Casebook, case: Case, slots: Sequence[str]) -> None:
         """Present the cards of ``slots``, then again each one that left its reader meanwhile (a physical reader:
@@ -409,8 +413,7 @@ class Runner:
         """The card of ``slot``, seen in its reader as ``seen`` when presented, is no longer there as it was: a
         person pulled a card from a physical reader. A card the bay emulates is its own (pcscd's counter may move
         after the bay's insertion: not a card pulled)."""
-        emulated = getattr(self.bay, "emulated", None)
-        if seen is None or self._presence is None or (callable(emulated) and emulated(slot)):
+        if seen is None or self._presence is None or not self._by_a_person(slot):
             return False  # the bay cannot tell, or the card is the bay's own: the guard finds out
         now = self._presence.presence(slot)
         if now is not None and now.token == seen.token:
