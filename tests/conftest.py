@@ -7,7 +7,11 @@ import os
 import shutil
 import sys
 import tempfile
+import time
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -21,3 +25,13 @@ from demo_books import demo_books, demo_session  # noqa: F401
 # processes the tests start; platformdirs reads it on Linux, where CI runs)
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="testbench-tests-cache-")
 atexit.register(shutil.rmtree, os.environ["XDG_CACHE_HOME"], ignore_errors=True)
+
+
+@pytest.fixture
+def paris(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The machine in Paris (a French workstation's local time is not UTC), put back after."""
+    monkeypatch.setenv("TZ", "Europe/Paris")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()

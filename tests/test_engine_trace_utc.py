@@ -2,22 +2,10 @@
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime
-
-import pytest
 
 from testbench.engines.reference.engine import ReferenceEngine
 from testbench.engines.reference.trace import EngineTracer
-
-
-@pytest.fixture
-def paris(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("TZ", "Europe/Paris")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 def stamp_hour(line: str) -> int:

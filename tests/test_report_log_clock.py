@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from pathlib import Path
-
-import pytest
 
 from testbench.casebook.loader import load_casebook
 from testbench.demoapp.driver import start_demo_app
@@ -31,16 +28,6 @@ from testbench.store.session import SessionStore
 REPO = Path(__file__).resolve().parents[1]
 EXAM = REPO / "casebooks" / "exam-demo.xml"
 CASE = "EXAM-LPP-001"
-
-
-@pytest.fixture
-def paris(monkeypatch: pytest.MonkeyPatch):
-    """The machine in Paris (the demo application's log writes its local time), put back after."""
-    monkeypatch.setenv("TZ", "Europe/Paris")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 def _run(tmp_path: Path) -> Path:
