@@ -63,6 +63,19 @@ async def run_case(pilot, case_id: str) -> None:
     await pilot.pause()
 
 
+async def traces_loaded(pilot) -> None:
+    """Reload the traces and wait for the full index: its worker starts after a refresh, so waiting for the
+    workers alone may return before it even began (the step count then came late, after the snapshot)."""
+    panel = pilot.app.query_one("#trace-panes")
+    pilot.app.refresh_traces(force=True)
+    for _ in range(500):
+        await pilot.pause(0.01)
+        if panel.steps:
+            break
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 def add_apdu_lines(session: Path, case_id: str) -> None:
     """The fake bench exchanges no APDU: give the attempt a few, each beside a bench line (fixed texts)."""
     with read_session(session) as view:
@@ -122,9 +135,7 @@ def test_snapshot_linked_traces(snap_compare, tmp_path: Path, size) -> None:
         await run_case(pilot, "TC-OK-001")
         add_apdu_lines(tmp_path / "exam.tbsession", "TC-OK-001")
         await pilot.press("4")
-        pilot.app.refresh_traces(force=True)
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await traces_loaded(pilot)
         pilot.app.query_one("#trace-apdu").focus()
         await pilot.press("down")  # the other panes follow to the same moment
         await no_blink(pilot)
@@ -190,8 +201,7 @@ def test_snapshot_wide_views_between_100_and_140_columns(snap_compare, tmp_path:
         add_apdu_lines(tmp_path / "exam.tbsession", "TC-KO-002")
         await pilot.press(view)
         if view == "4":
-            pilot.app.refresh_traces(force=True)
-            await pilot.app.workers.wait_for_complete()
+            await traces_loaded(pilot)
         await pilot.pause()
         await no_blink(pilot)
 
