@@ -13,7 +13,7 @@ import asyncio
 import re
 from pathlib import Path
 
-from test_tui_helpers import make_app, wait_run
+from test_tui_helpers import make_app, traces_indexed, wait_run
 from textual.widgets import DataTable, Input, Label, Log, Static, TabbedContent, Tree
 
 from testbench.runner.events import CaseFinished, CaseStarted
@@ -336,9 +336,7 @@ def test_traces_linked_by_time_search_filter_and_steps(tmp_path: Path) -> None:
             await pilot.press("r")
             await wait_run(app, pilot)
             await pilot.press("4")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            panes = app.query_one("#trace-panes", TracePanes)
+            panes = await traces_indexed(app, pilot)
             bench, engine = panes.view("bench"), panes.view("engine")
             assert len(bench) >= 4 and len(engine) >= 1
             engine_line = engine.index.row(0).text
@@ -357,15 +355,13 @@ def test_traces_linked_by_time_search_filter_and_steps(tmp_path: Path) -> None:
             assert any("invoice" in bench.index.row(i).text for i in bench.hits)
             assert isinstance(app.focused, TraceView)  # Enter jumped to the first hit
             await pilot.press("ctrl+f", "ctrl+f")  # back to the query box, then filter mode
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            await traces_indexed(app, pilot)
             assert panes.filter_mode
             assert all("invoice" in bench.index.row(i).text.lower() for i in range(len(bench)))
             # step jump moves every pane to the step's first line
             app.query_one("#trace-query", Input).focus()
             await pilot.press("ctrl+f")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            await traces_indexed(app, pilot)
             assert not panes.filter_mode
             assert panes.jump_step(1) == "s2"
             assert bench.index.row(bench.cursor).step_id == "s2"

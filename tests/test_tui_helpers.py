@@ -126,16 +126,28 @@ async def wait_run(app, pilot) -> None:
 
 async def run_and_open_traces(app, pilot, case_id: str):
     """Run case ``case_id`` with ``r``, then open the traces view (4) once its lines are loaded: its panes."""
-    from testbench.tui.traceview import TracePanes
 
     app.goto_case(app.ws.find(case_id).key)
     await pilot.pause()
     await pilot.press("r")
     await wait_run(app, pilot)
     await pilot.press("4")
+    return await traces_indexed(app, pilot)
+
+
+async def traces_indexed(app, pilot):
+    """Wait for the traces view's full index: its worker starts after a refresh, so waiting for the workers
+    alone may return before it began (the step starts would then come later). The panes."""
+    from testbench.tui.traceview import TracePanes
+
+    panes = app.query_one("#trace-panes", TracePanes)
+    for _ in range(1000):
+        await pilot.pause(0.01)
+        if panes.indexed or panes.attempt_id is None:
+            break
     await app.workers.wait_for_complete()
     await pilot.pause()
-    return app.query_one("#trace-panes", TracePanes)
+    return panes
 
 
 def big_trace_session(path: Path, lines: int) -> tuple[Path, int]:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 import pytest_textual_snapshot
-from test_tui_helpers import make_app
+from test_tui_helpers import make_app, traces_indexed
 from textual.widgets import Input, Tree
 
 from testbench.store.read import read_session
@@ -64,16 +64,9 @@ async def run_case(pilot, case_id: str) -> None:
 
 
 async def traces_loaded(pilot) -> None:
-    """Reload the traces and wait for the full index: its worker starts after a refresh, so waiting for the
-    workers alone may return before it even began (the step count then came late, after the snapshot)."""
-    panel = pilot.app.query_one("#trace-panes")
+    """Reload the traces (the APDU lines added) and wait for the full index, step count included."""
     pilot.app.refresh_traces(force=True)
-    for _ in range(500):
-        await pilot.pause(0.01)
-        if panel.steps:
-            break
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await traces_indexed(pilot.app, pilot)
 
 
 def add_apdu_lines(session: Path, case_id: str) -> None:

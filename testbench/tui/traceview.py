@@ -304,6 +304,8 @@ class TracePanes(Vertical):
         self.steps: list[tuple[int, str]] = []
         self._syncing = False
         self._generation = 0
+        #: the full index (every line, the step starts) has replaced the first screen
+        self.indexed = False
         self.pair = PAIRS[0]  # the two panes shown on a narrow terminal
         self._rows = ""  # the grid's row heights last set (empty channels take only their frame)
 
@@ -412,6 +414,7 @@ class TracePanes(Vertical):
                     continue
                 view.set_index(source.index(attempt_id, view.channel, contains).load(head))
         self.steps = []  # step boundaries come with the full index (a GROUP BY over the attempt's lines)
+        self.indexed = False
         self._fit_rows()
         self._info()
         if source is not None and attempt_id is not None:
@@ -427,7 +430,7 @@ class TracePanes(Vertical):
     def _swap(self, indexes: list[TraceIndex], steps: list[tuple[int, str]], generation: int) -> None:
         if generation != self._generation:
             return
-        self.steps = steps
+        self.steps, self.indexed = steps, True
         with self.app.batch_update():
             for view, index in zip(self.views(), indexes, strict=True):
                 if view.index is not None and view.index.complete and len(view.index) == len(index):
