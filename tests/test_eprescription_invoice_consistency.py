@@ -258,3 +258,18 @@ def test_both_rpps_are_redacted(tmp_path: Path) -> None:
     said = redact(str(caught.value))
     assert "10000000008" not in said and "10000000007" not in said
     assert said.endswith("prescripteur RPPS ‹RPPS› au lieu de RPPS ‹RPPS›")
+
+
+def test_the_failed_invoice_step_keeps_what_the_product_billed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The mismatch fails the step, yet the invoice's values are the case's evidence: recorded as the step's, so
+    the expected/observed view and the exam book show the prescription billed beside the one read."""
+    from testbench.store.read import read_session
+
+    other = {"eprescription_id": "RX-2026-0009", "date": "2026-01-05", "prescriber": "10000000007", "number": None}
+    assert _run(tmp_path, monkeypatch, other) == 1
+    with read_session(tmp_path / "s.tbsession") as view:
+        attempt = view.cases[0].latest.id
+        observed = {o["path"]: o for o in view.observations(attempt)}
+    assert observed["invoice.prescription.eprescription_id"]["value"] == "RX-2026-0009"
+    assert observed["invoice.prescription.eprescription_id"]["step_id"] == "s-invoice"
+    assert observed["invoice.totals.amo"]["value"] == "33.60"

@@ -422,14 +422,21 @@ def _invoice(ctx: ActionContext, step: Step) -> dict[str, Any]:
     result = ctx.engine.create_invoice(invoice_request(ctx, step))
     _keep_invoice(ctx, result)
     invoice = _extract_documents(ctx, step, result)
-    _check_eprescription(ctx, step, invoice)
+    try:
+        _check_eprescription(ctx, step, invoice)
+    except PrescriptionMismatch as exc:
+        exc.observed = {"invoice": invoice}
+        raise
     return {"invoice": invoice}
 
 
 class PrescriptionMismatch(ExtractionFailed):
     """The invoice the product made does not carry the e-prescription the case read (another identifier, date or
     prescriber, or no prescription at all): the product's failure, as an output it wrote wrong (verdict failed);
-    its documents are already kept."""
+    its documents are already kept, and ``observed`` holds the invoice's values, recorded as the step's so that
+    the case shows what the product billed beside the prescription read."""
+
+    observed: dict[str, Any] | None = None
 
 
 #: The reason of a case whose invoice does not carry the e-prescription read (recorded French, read back in English)

@@ -699,6 +699,9 @@ class Runner:
             return Outcome(Verdict.FAIL, f"étape {step.id} refusée par le moteur : {exc.code} {exc.message}".rstrip())
         except ExtractionFailed as exc:  # the product's output cannot be read: its failure, the file kept
             actions.keep_files(ctx, step, exc.files)
+            if observed := getattr(exc, "observed", None):  # an invoice billing another prescription: its values
+                origins = self._origins.take_origins() if self._origins is not None else None
+                self.store.add_observations(attempt_id, step.id, flatten(observed), self._source, origins)
             return self._step_failed(attempt_id, case, step, Verdict.FAIL, str(exc))
         except (EngineCrash, EngineTimeout, EngineProtocolError, EngineUnavailable, EngineCardDenied) as exc:
             blamed = engine_fault(exc, product=self.product_engine)

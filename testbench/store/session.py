@@ -606,9 +606,16 @@ class SessionStore:
                 self._insert_observations(attempt_id, step_id, observations, source, origins)
             self._insert_event(EventKind.STEP_END, data, None, attempt_id, step_id)
 
-    def add_observations(self, attempt_id: int, step_id: str | None, values: dict[str, Any], source: str) -> None:
+    def add_observations(
+        self,
+        attempt_id: int,
+        step_id: str | None,
+        values: dict[str, Any],
+        source: str,
+        origins: Mapping[str, tuple[str, Any]] | None = None,
+    ) -> None:
         with self._inserting():
-            self._insert_observations(attempt_id, step_id, values, source)
+            self._insert_observations(attempt_id, step_id, values, source, origins)
 
     def add_comparisons(self, attempt_id: int, rows: Sequence[tuple[str, str, str, Any]]) -> None:
         """Rows of (expectation id, kind, outcome, data)."""
