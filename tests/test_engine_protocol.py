@@ -146,12 +146,10 @@ def test_schemas_are_valid_json_and_cover_every_method() -> None:
 
 
 @pytest.mark.integration
-def test_served_engine_reads_pcsc_readers_by_name() -> None:
-    """Real pcscd + vpcd: the bench emulates the card, the served engine opens the reader itself."""
+def test_served_engine_reads_pcsc_readers_by_name(vpcd_lock: list[str]) -> None:
+    """Real pcscd + vpcd: the bench emulates the card, the served engine opens the reader itself (the vpcd
+    readers held for the test: another test's bench would set them aside or put a card in them)."""
     bays = pytest.importorskip("testbench.cards.bays")
-    problem = bays.pcsc_problem()
-    if problem is not None:
-        pytest.skip(f"PC/SC indisponible : {problem}")
     with bays.PcscBay() as bay:
         bay.present("vitale", REPO / "casebooks/cards/vitale2-ald.xml")
         bay.release()  # let the engine take the card, as with a vendor engine

@@ -82,11 +82,11 @@ def test_the_reader_variable_does_not_matter_to_in_process_cards(
 
 @pytest.mark.integration
 def test_more_benches_than_reader_pairs_leave_no_session(
-    pcsc_stack: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    vpcd_lock: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.delenv("TESTBENCH_CARD_READERS", raising=False)
     session = tmp_path / "s.tbsession"
-    workers = str(len(pcsc_stack) // 2 + 1)  # one more bench than pcscd has reader pairs
+    workers = str(len(vpcd_lock) // 2 + 1)  # one more bench than pcscd has reader pairs
     assert main(["run", str(DEMO), "--session", str(session), "--cards", "pcsc", "--workers", workers]) == 2
     assert "bancs demandés mais pas assez de lecteurs" in capsys.readouterr().err
     assert not session.exists()

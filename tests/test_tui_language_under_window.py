@@ -52,7 +52,10 @@ def test_f2_under_a_manual_step_window_switches_the_whole_main_screen(tmp_path: 
             assert "en cours : TC-MAN-003 — étape m-screen" in before
             assert "Carte à insérer : v1 → lecteur vitale" in before
             await pilot.press(*"33,6", "f2")
-            await pilot.pause()
+            for _ in range(100):  # the tab bar takes a layout pass or two to widen to the English labels
+                await pilot.pause(0.02)
+                if "Expected/observed" in screen_text(app):
+                    break
             assert isinstance(app.screen, AttestScreen)  # the window stays open, in English
             shown = screen_text(app)
             assert "running: TC-MAN-003 — step m-screen" in shown
