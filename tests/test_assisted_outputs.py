@@ -537,7 +537,7 @@ def test_half_an_fse_is_the_products_failure_exit_1_the_file_kept_in_the_session
         thread.join()
     out = capsys.readouterr()
     assert code == 1, out.err  # the product failed (2 would be the bench)
-    assert f"[1/1] HALF : échec — sortie du logiciel invalide : {target}:" in out.err
+    assert f"[1/1] HALF : échec — sortie du logiciel incomplète après 1,5 s d'attente : {target}:" in out.err
     assert " : XML mal formé" in out.err and "Traceback" not in out.err
     junit = (tmp_path / "junit.xml").read_text(encoding="utf-8")
     assert "<failure" in junit and "<error" not in junit

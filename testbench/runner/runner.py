@@ -318,6 +318,13 @@ class Runner:
         self.store.commit()  # the verdict is committed before anyone is told of it (it survives a killed process)
         return outcome
 
+    def _read_on(self) -> None:
+        """Assisted mode: the application's log read on briefly before the case ends, so that its lines following
+        the case's last step (its account of a step the operator rejected, the run's last case) stay this case's."""
+        read_on = getattr(self.engine, "read_on", None)
+        if callable(read_on):
+            read_on()
+
     @staticmethod
     def _end_case(bounded: CaseBounded, interrupted: bool) -> EngineError | None:
         """What the case answers for at its end: output after the engine's last answer, or the bench's closing
@@ -608,6 +615,7 @@ class Runner:
             if _stop(outcome):
                 break
             finished.append(step.id)
+        self._read_on()  # before the last step's context closes: its lines are the step's, and evaluated
         self.recorder.set_context(attempt_id, None)
         lines = self.recorder.attempt_lines()
         if resumed is not None:  # a continued attempt's trace began before this run

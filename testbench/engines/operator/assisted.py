@@ -29,6 +29,7 @@ kept as evidence; the campaign goes on. The runner takes each call's origins wit
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -38,7 +39,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from testbench.domain.decimals import read_decimal
 from testbench.domain.observe import flatten, unflatten
-from testbench.domain.refusal import EngineError
+from testbench.domain.refusal import EngineError, EngineRefusal
 from testbench.domain.vocabulary import CALL_ROOTS
 from testbench.engines.api import JsonObject
 from testbench.engines.operator.engine import CAPTURED, OperatorPrompt
@@ -83,6 +84,13 @@ NOT_OF_KIND = {
 }
 #: a new file gone before it could be read whole (moved to an « envoyés » folder): said with the step
 VANISHED = _t("extracteur « {name} » : {file} a disparu avant d'avoir pu être lu (déplacé ou supprimé)")
+#: a file an earlier step left unfinished, written on during this one: the earlier step's, not read (said)
+BEGUN_BEFORE = _t(
+    "extracteur « {name} » : {file} ignoré, fichier commencé avant l'étape (encore inachevé à la fin de l'étape"
+    " précédente)"
+)
+#: the reason of a case whose XML or JSON document was still cut short when the wait ended (as a lot never closed)
+OUTPUT_CUT_SHORT = _t("sortie du logiciel incomplète après {seconds} s d'attente : {error}")
 #: several places gave one path different values: which one the bench kept, and the others
 CONFLICT = _t("{path} : {count} valeurs différentes lues — retenue : {kept} ; autres : {others}")
 #: why a value is absent, after the comparison's « valeur absente : … » (testbench.runner.runner)
@@ -144,7 +152,8 @@ class ObservationOrigins(Protocol):
 class NotFound:
     """An extractor of the step that gave no value for ``paths``: its name in the profile, and what it looked at.
 
-    ``cause`` is ``file`` (no new or changed file where it reads), ``line`` (no line of its channel matched
+    ``cause`` is ``file`` (no new or changed file where it reads), ``gone`` (new files came but went before they
+    could be read: ``looked_at`` names them), ``line`` (no line of its channel matched
     since the step began), ``lagging`` (none of the lines read matched, and the log could not be read to its end
     in time: the line may be among those not read yet) or ``value`` (it read ``looked_at``, the files or lines,
     but found none of ``paths`` there). ``looked_at`` is the folder and glob, or the logs followed, as the profile
@@ -161,6 +170,10 @@ class NotFound:
         """One sentence in the language of ``t``: which extractor, what it looked at, what it did not find."""
         template = {
             "file": _t("extracteur « {name} » : aucun fichier nouveau ou modifié dans {where} pendant l'étape"),
+            "gone": _t(
+                "extracteur « {name} » : {where} est apparu pendant l'étape puis a disparu avant d'avoir pu être lu"
+                " (déplacé ou supprimé)"
+            ),
             "line": _t(
                 "extracteur « {name} » : aucune ligne ne correspond dans {where} (canal {channel}) depuis le début"
                 " de l'étape"
@@ -212,6 +225,9 @@ class AssistedOperatorEngine(OperatorModeEngine):
         #: seconds given; False when it could not (the capture lags)
         self.read_log: Callable[[float], bool] | None = None
         self._continued: dict[tuple[str, str], tuple[Mapping[str, Any] | None, tuple[TraceLine, ...]]] = {}
+        #: the files a step saw that were still unfinished (being written) when its wait ended: the application
+        #: finishing them later does not make them a later step's output
+        self._unfinished: set[Path] = set()
 
     def continue_step(
         self, case_id: str, step_id: str, written: Mapping[str, Any] | None, lines: Sequence[TraceLine] = ()
@@ -274,11 +290,17 @@ class AssistedOperatorEngine(OperatorModeEngine):
         before = self._before(specs, written)
         if self.on_step_files is not None and step_id:
             self.on_step_files(step_id, snapshot_record(before))
-        answer = super()._prompt(action, request, None)  # the operator performs the step ("done" returns)
+        begun = self._begun(specs, before)
+        try:
+            answer = super()._prompt(action, request, None)  # the operator performs the step ("done" returns)
+        except EngineRefusal:  # rejected: the application's lines that follow at once are this step's still
+            self.read_on()
+            raise
         # a continued step reads every line of the attempt since it continued: they came after it began
         watch = _LineWatch(specs, start_ns if lines_then is None else None, lines_then or ())
         self._tell_waiting(step_id, specs)
-        files = self._wait(specs, before, watch)
+        files = self._wait(specs, before, watch, begun)
+        self._unfinished.update(files.unfinished())
         lagging = not self._caught_up(watch)
         self._tell_waiting(step_id, ())  # the wait is over
         by_spec = self._extract(specs, files, watch)
@@ -313,6 +335,31 @@ class AssistedOperatorEngine(OperatorModeEngine):
         folder, _, patterns = self.profile.watched(spec).partition(" (")
         return f"{PurePath(folder).name} ({patterns}" if patterns else spec.name
 
+    def read_on(self) -> None:
+        """Read the application's log on for :data:`SETTLE` seconds, as an accepted step does once its values came:
+        after a rejected step and at a case's end, so that a line the application writes at once (its own account
+        of the step) lands in this case, not in the next one or in none."""
+        time.sleep(SETTLE)
+        if self.read_log is not None:
+            self.read_log(SETTLE)
+
+    def _begun(self, specs: Sequence[ExtractorSpec], before: Mapping[str, Snapshot]) -> set[Path]:
+        """The files an earlier step left unfinished that are still so as this step begins: whatever the application
+        writes in them now finishes that step's output, not this one's. One finished since counts as any other
+        (a lot or journal the application writes on at each step is read again once it changes)."""
+        from testbench.extract.run import file_ready
+
+        out: set[Path] = set()
+        for spec in specs:
+            for path in before.get(spec.name, {}):
+                if path not in self._unfinished:
+                    continue
+                if file_ready(spec, path):
+                    self._unfinished.discard(path)
+                else:
+                    out.add(path)
+        return out
+
     def _caught_up(self, watch: _LineWatch) -> bool:
         """Whether the step's log lines were all read when a log extractor still has nothing: the capture is then
         asked for every line the logs hold now (:data:`CATCH_UP` at most); True when no extractor needs it."""
@@ -332,7 +379,13 @@ class AssistedOperatorEngine(OperatorModeEngine):
             out[spec.name] = {path: sig for path, sig in now.items() if path not in gap}
         return out
 
-    def _wait(self, specs: Sequence[ExtractorSpec], before: Mapping[str, Snapshot], watch: _LineWatch) -> _StepFiles:
+    def _wait(
+        self,
+        specs: Sequence[ExtractorSpec],
+        before: Mapping[str, Snapshot],
+        watch: _LineWatch,
+        begun: set[Path] | None = None,
+    ) -> _StepFiles:
         """The step's new files per file extractor, each read as soon as it may be (so that a file the
         application moves away at once is read all the same); returns when every extractor has its input (new
         files, each read whole; a matching line in the step's window), and no new value came on the log for
@@ -345,7 +398,7 @@ class AssistedOperatorEngine(OperatorModeEngine):
         ``closing``), a whole document (XML, JSON), else its size stable for the spec's ``stable_for``.
         """
         deadline = time.monotonic() + self.timeout
-        files = _StepFiles([spec for spec in specs if spec.name in before])
+        files = _StepFiles([spec for spec in specs if spec.name in before], begun)
         settled_at: float | None = None
         values = -1
         while True:
@@ -381,9 +434,12 @@ class AssistedOperatorEngine(OperatorModeEngine):
                 out[spec.name] = list(watch.found[spec.name])
                 continue
             out[spec.name] = []
+            for path in files.begun_changed.get(spec.name, []):
+                self._notes.said.append(BEGUN_BEFORE.format(name=spec.name, file=path))
             for path in files.seen.get(spec.name, []):
                 data, ready = files.take(spec, path)
                 if data is None:
+                    files.gone.append(path)
                     self._notes.said.append(VANISHED.format(name=spec.name, file=path))
                     continue
                 if not of_kind(spec, data):
@@ -398,8 +454,16 @@ class AssistedOperatorEngine(OperatorModeEngine):
                 try:
                     out[spec.name].extend(extract_data(spec, path, data))
                 except ExtractError as exc:
-                    raise ExtractionFailed(OUTPUT_INVALID.format(error=exc), files.evidence()) from exc
+                    raise ExtractionFailed(self._failed(spec, data, ready, exc), files.evidence()) from exc
         return out
+
+    def _failed(self, spec: ExtractorSpec, data: bytes, ready: bool, exc: Exception) -> str:
+        """Why a step's file cannot be read: a document still cut short when the wait ended is incomplete, as a lot
+        never closed is (:data:`OUTPUT_CUT_SHORT`); anything else is invalid (:data:`OUTPUT_INVALID`)."""
+        if not ready and _cut_short(spec, data):
+            waited = fmt_seconds(self.timeout, "fr")
+            return OUTPUT_CUT_SHORT.format(seconds=waited, error=exc)
+        return OUTPUT_INVALID.format(error=exc)
 
     def _not_found(
         self,
@@ -417,11 +481,14 @@ class AssistedOperatorEngine(OperatorModeEngine):
             if not paths:
                 continue
             read = [path for path in files.seen.get(spec.name, []) if path in files.read]
+            gone = [path for path in files.seen.get(spec.name, []) if path in files.gone]
             if spec.kind == "regex":
                 cause = "value" if by_spec.get(spec.name) else "lagging" if lagging else "line"
                 where = self.profile.followed(spec)
             elif read:
                 cause, where = "value", ", ".join(str(path) for path in read)
+            elif gone:
+                cause, where = "gone", ", ".join(str(path) for path in gone)
             else:
                 cause, where = "file", self.profile.watched(spec)
             out.append(NotFound(spec.name, cause, where, paths, spec.channel or ""))
@@ -465,7 +532,7 @@ class AssistedOperatorEngine(OperatorModeEngine):
             else:  # keyed over a value read, with the attestation's note as the reason
                 fix = Correction(str(keyed[path]), note) if path in keyed else None
             if fix is not None and fix.reason.strip() and not same_value(fix.value, item.value):
-                values[path] = fix.value
+                values[path] = _as_extracted(fix.value)
                 correction = {"extracted": item.value, "reason": fix.reason, "operator": answer.get("operator", "")}
                 origins[path] = (CORRECTION, {**provenance, "correction": correction})
             else:
@@ -498,9 +565,12 @@ class _StepFiles:
     extracted and kept as evidence is what was read, even when the application moves or removes the file
     right after writing it."""
 
-    def __init__(self, specs: Sequence[ExtractorSpec]) -> None:
+    def __init__(self, specs: Sequence[ExtractorSpec], begun: set[Path] | None = None) -> None:
         self.specs = list(specs)
         self.seen: dict[str, list[Path]] = {spec.name: [] for spec in self.specs}  # new or changed, in order
+        self.begun = begun or set()  # unfinished by an earlier step: not this step's (AssistedOperatorEngine._begun)
+        self.begun_changed: dict[str, list[Path]] = {}  # those written on during the step, said once each
+        self.gone: list[Path] = []  # new files gone before they could be read
         self.kept: dict[Path, tuple[tuple[float, int], bytes]] = {}  # read when it could be: (signature, bytes)
         self.now: dict[Path, tuple[float, int]] = {}  # the signature of each new file still there at the last poll
         self.read: list[Path] = []  # the files values were read from (the step's evidence), in order
@@ -522,6 +592,11 @@ class _StepFiles:
             for path, sig in listed[key].items():
                 if before[spec.name].get(path) == sig:
                     continue
+                if path in self.begun:
+                    changed = self.begun_changed.setdefault(spec.name, [])
+                    if path not in changed:
+                        changed.append(path)
+                    continue
                 self.now[path] = sig
                 if path not in self.seen[spec.name]:
                     self.seen[spec.name].append(path)
@@ -541,6 +616,11 @@ class _StepFiles:
     def complete(self) -> bool:
         """Whether every file extractor has a new file, and each new file was read as it is now (or is gone)."""
         return all(self.seen[spec.name] and all(map(self._settled, self.seen[spec.name])) for spec in self.specs)
+
+    def unfinished(self) -> list[Path]:
+        """The new files not read as they are now (still being written, or never whole): a later step's wait
+        does not take them for its own."""
+        return [path for paths in self.seen.values() for path in paths if not self._settled(path)]
 
     def _settled(self, path: Path) -> bool:
         sig = self.now.get(path)
@@ -584,6 +664,41 @@ class _StepFiles:
         for path in self.read:
             out.setdefault((path.name, self.used[path]), path)
         return out
+
+
+def _as_extracted(keyed: str) -> str:
+    """A corrected value written as an extractor writes its values (« 30,00 » → « 30.00 »), so that the session,
+    the comparison and the report read it as they read the value it replaces."""
+    from testbench.extract.values import normalise_decimal
+
+    return normalise_decimal(keyed)
+
+
+def _cut_short(spec: ExtractorSpec, data: bytes) -> bool:
+    """Whether ``data`` is the beginning of an XML or JSON document that stops before its end (the application was
+    still writing it), rather than a document wrong somewhere in its middle."""
+    from lxml import etree
+
+    if spec.kind == "xpath":
+        parser = etree.XMLPullParser(resolve_entities=False, no_network=True)
+        try:
+            parser.feed(data)
+        except etree.XMLSyntaxError:
+            return False
+        try:
+            parser.close()
+        except etree.XMLSyntaxError:
+            return True
+        return False
+    if spec.kind == "json":
+        try:
+            text = data.decode(spec.encoding or "utf-8").lstrip("\ufeff")
+            json.loads(text)
+        except json.JSONDecodeError as exc:
+            return exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string")
+        except (UnicodeDecodeError, LookupError):
+            return False
+    return False
 
 
 def _read(path: Path) -> bytes | None:
