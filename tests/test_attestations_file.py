@@ -5,6 +5,7 @@ and English; never a traceback, mid-run or before."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -41,40 +42,53 @@ def test_a_file_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
         assert [case.verdict for case in session.cases] == ["pass"]
 
 
+def _placed(file: Path, line: str, column: str, space: str, unreadable: str, reason: str) -> str:
+    """The line said: a mistake placed in the file (« ligne 1, colonne 55 : … ») at ``file:1:55``, as a casebook's."""
+    place = re.fullmatch(rf"{line} (\d+), {column} (\d+){space}: (.*)", reason, re.S)
+    if place is None:
+        return f"{file}: {unreadable} ({reason})\n"
+    return f"{file}:{place[1]}:{place[2]}: {unreadable} ({place[3]})\n"
+
+
 @pytest.mark.parametrize(
     ("content", "french", "english"),
     [
         (
             b"[1, 2]",
-            "le fichier doit être un objet JSON dont chaque clé est « CAS/ÉTAPE »",
-            'the file must be a JSON object whose every key is "CASE/STEP"',
+            "ligne 1, colonne 1 : le fichier doit être un objet JSON dont chaque clé est « CAS/ÉTAPE »",
+            'line 1, column 1: the file must be a JSON object whose every key is "CASE/STEP"',
         ),
         (
             b'{"DEMO-FSE-030/m-paper": "oui"}',
-            "« DEMO-FSE-030/m-paper » : une attestation est un objet (confirmed, values, note)"
+            "ligne 1, colonne 2 : « DEMO-FSE-030/m-paper » : une attestation est un objet (confirmed, values, note)"
             " sous une clé « CAS/ÉTAPE »",
-            '"DEMO-FSE-030/m-paper": an attestation is an object (confirmed, values, note) under a "CASE/STEP" key',
+            'line 1, column 2: "DEMO-FSE-030/m-paper": an attestation is an object (confirmed, values, note) under a'
+            ' "CASE/STEP" key',
         ),
         (
             b'{"DEMO-FSE-030": {"confirmed": true}}',
-            "« DEMO-FSE-030 » : une attestation est un objet (confirmed, values, note) sous une clé « CAS/ÉTAPE »",
-            '"DEMO-FSE-030": an attestation is an object (confirmed, values, note) under a "CASE/STEP" key',
+            "ligne 1, colonne 2 : « DEMO-FSE-030 » : une attestation est un objet (confirmed, values, note) sous une"
+            " clé « CAS/ÉTAPE »",
+            'line 1, column 2: "DEMO-FSE-030": an attestation is an object (confirmed, values, note) under a'
+            ' "CASE/STEP" key',
         ),
         (
             b'{"DEMO-FSE-030/m-paper": {"confirmed": "false"}}',  # a truthy string: it attested the step
-            "« DEMO-FSE-030/m-paper » : « confirmed » vaut true ou false, sans guillemets",
-            '"DEMO-FSE-030/m-paper": "confirmed" is true or false, without quotes',
+            "ligne 1, colonne 40 : « DEMO-FSE-030/m-paper » : « confirmed » vaut true ou false, sans guillemets",
+            'line 1, column 40: "DEMO-FSE-030/m-paper": "confirmed" is true or false, without quotes',
         ),
         (
             b'{"DEMO-FSE-030/m-paper": {"confirmed": false, "note": 12}}',
-            "« DEMO-FSE-030/m-paper » : « note » est un texte entre guillemets",
-            '"DEMO-FSE-030/m-paper": "note" is a text in quotes',
+            "ligne 1, colonne 55 : « DEMO-FSE-030/m-paper » : « note » est un texte entre guillemets",
+            'line 1, column 55: "DEMO-FSE-030/m-paper": "note" is a text in quotes',
         ),
         *(
             (
                 b'{"DEMO-FSE-030/m-paper": {"confirmed": true, "values": {"manual.paper_total": %s}}}' % value,
-                "« DEMO-FSE-030/m-paper » : la valeur de « manual.paper_total » est un texte, un nombre ou true/false",
-                '"DEMO-FSE-030/m-paper": the value of "manual.paper_total" is a text, a number or true/false',
+                "ligne 1, colonne 79 : « DEMO-FSE-030/m-paper » : la valeur de « manual.paper_total » est un texte,"
+                " un nombre ou true/false",
+                'line 1, column 79: "DEMO-FSE-030/m-paper": the value of "manual.paper_total" is a text, a number or'
+                " true/false",
             )
             for value in (b"null", b"[1, 2]", b'{"a": 1}', b"1e400", b"NaN")  # read as « None », « [1, 2] », « inf »
         ),
@@ -87,9 +101,9 @@ def test_a_file_of_the_wrong_shape_is_refused_with_what_is_wrong(
 ) -> None:
     file = tmp_path / "attestations.json"
     assert run(tmp_path, content) == 3
-    assert capsys.readouterr().err == f"{file}: attestations illisibles ({french})\n"
+    assert capsys.readouterr().err == _placed(file, "ligne", "colonne", " ", "attestations illisibles", french)
     assert run(tmp_path, content, "--lang", "en") == 3
-    assert capsys.readouterr().err == f"{file}: unreadable attestations ({english})\n"
+    assert capsys.readouterr().err == _placed(file, "line", "column", "", "unreadable attestations", english)
     assert not (tmp_path / "s.tbsession").exists()  # refused before anything ran
 
 

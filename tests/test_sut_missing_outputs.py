@@ -63,9 +63,9 @@ def test_the_check_names_each_missing_folder_and_its_key(tmp_path: Path) -> None
 def test_a_file_in_a_folders_place_is_said_too(tmp_path: Path) -> None:
     profile = load_profile(_profile(tmp_path))
     (tmp_path / "sortie" / "fse").write_text("", encoding="utf-8")
-    (said,) = output_warnings(profile)
-    assert said.startswith("le dossier de sortie « fse » est un fichier, pas un dossier : ")
-    assert "corrigez [outputs].fse du profil" in said
+    (said,) = output_warnings(profile)  # put there after loading: refused at load (test_sut_file_in_folder_place)
+    assert said.startswith("ce chemin est un fichier, pas un dossier : ")
+    assert "aucun fichier n'y sera jamais capturé" in said
 
 
 # -- sut check -----------------------------------------------------------------------------------------------

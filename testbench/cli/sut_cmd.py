@@ -2,8 +2,9 @@
 
 Exit codes: 0 done; 2 (``check``) something the profile declares is not there now — a log that matches no
 file, an output folder that does not exist —, each said as a warning (the profile is fine: an application
-may create them at its first write); 3 usage or invalid input (a profile that does not load, a file already
-there, an extractor that cannot read what is there now).
+may create them at its first write); 3 usage or invalid input (a profile that does not load — a file where it
+names a folder among them: nothing could ever be written there —, a file already there, an extractor that cannot
+read what is there now).
 """
 
 from __future__ import annotations

@@ -5,8 +5,9 @@ an application's screen or log writes amounts its own way; a comparison must rea
 not fail it as « not a decimal ». One reader for the comparison, the operator's corrections and the
 spreadsheet import, so the three never disagree on what a written amount is.
 
-Rules: an optional sign (``+``, ``-``, the minus sign ``−``); the euro written before or after (``€``,
-``EUR``, ``euro``, ``euros``, any case); thousands grouped by spaces (plain, no-break or narrow no-break:
+Rules: an optional sign (``+``, ``-``, the minus sign ``−``); the unit a value is shown with, part of the value
+as written: the euro before or after (``€``, ``EUR``, ``euro``, ``euros``, any case), a percent sign after (a
+rate, « 60 % »); thousands grouped by spaces (plain, no-break or narrow no-break:
 what French software prints) or apostrophes. With both a comma and a dot, the last one is the decimal mark
 and the other groups thousands (« 1.234,56 », "1,234.56"); alone, either is the decimal mark (« 0,5 » and
 "0.5"; « 1,234 » is one and a quarter, as a French reader reads it).
@@ -17,7 +18,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-_CURRENCY = re.compile(r"^(?:€|eur(?:os?)?\b)\s*|\s*(?:€|eur(?:os?)?)$", re.IGNORECASE)
+_CURRENCY = re.compile(r"^(?:€|eur(?:os?)?\b)\s*|\s*(?:€|eur(?:os?)?|%)$", re.IGNORECASE)
 _SPACES = re.compile("[ \u00a0\u202f']")
 _GROUPED = re.compile(r"\d{1,3}(?:[ \u00a0\u202f']\d{3})+")
 _MACHINE = re.compile(r"-?\d+(?:\.\d+)?")

@@ -25,7 +25,7 @@ from testbench.i18n import _t, tn
 from testbench.runner.assemble import Bench, assembled_bench
 from testbench.runner.events import Listener, TracesCaptured
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_USAGE, exit_code
-from testbench.runner.manual import HeadlessOperator, ScriptedOperator
+from testbench.runner.manual import AttestationsError, HeadlessOperator, ScriptedOperator
 from testbench.runner.options import (
     MAX_WORKERS,
     OPERATOR_ENGINE,
@@ -337,6 +337,9 @@ def make_operator(attestations: Path | None) -> Operator:
         return HeadlessOperator()
     try:
         return ScriptedOperator(attestations)
+    except AttestationsError as exc:  # a mistake in the file's contents: placed at its line and column
+        where = f"{attestations}:{exc.line}:{exc.col}" if exc.line is not None else f"{attestations}"
+        raise CampaignError([f"{where}: attestations illisibles ({exc.reason})"]) from None
     except (OSError, ValueError, RecursionError) as exc:
         reason = json_reason(exc) or str(exc)  # the file's own problems are said in French already
         raise CampaignError([f"{attestations}: attestations illisibles ({reason})"]) from None

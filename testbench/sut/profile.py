@@ -157,10 +157,7 @@ class SutProfile:
         if spec.files in self.outputs:
             return self.outputs[spec.files], KIND_PATTERNS.get(spec.kind, ("*",))
         glob = Path(spec.files).expanduser()
-        glob = glob if glob.is_absolute() else self.path.parent / glob
-        parts = glob.parts
-        first = next((i for i, part in enumerate(parts) if any(c in part for c in "*?[")), len(parts) - 1)
-        return Path(*parts[:first]), ("/".join(parts[first:]),)
+        return _split_glob(glob if glob.is_absolute() else self.path.parent / glob)
 
     def watched(self, spec: ExtractorSpec) -> str:
         """Where a file extractor looks, for a person: « /app/out/fse (*.xml) », « /app/out (fse/**/*.xml) »."""
@@ -216,10 +213,15 @@ OUTPUT_MISSING = _t(
     "le dossier de sortie « {key} » n'existe pas encore : {folder} — le logiciel doit le créer à sa première"
     " écriture, sinon aucun fichier n'y sera capturé (FSE, lots…)"
 )
-OUTPUT_NOT_A_FOLDER = _t(
-    "le dossier de sortie « {key} » est un fichier, pas un dossier : {folder} — aucun fichier n'y sera capturé"
-    " (FSE, lots…) ; corrigez [outputs].{key} du profil"
+#: a file where the profile names a folder (an output, the folder of an extractor's glob or of a log), itself or one
+#: of its parents: nothing can ever be written there — refused at the profile's line (:meth:`_Reader.in_place`)
+FOLDER_IS_A_FILE = _t(
+    "ce chemin est un fichier, pas un dossier : {folder} — aucun fichier n'y sera jamais capturé (FSE, lots…)"
 )
+FOLDER_UNDER_A_FILE = _t("{found} est un fichier, pas un dossier : aucun fichier ne sera jamais capturé dans {folder}")
+LOG_UNDER_A_FILE = _t("{found} est un fichier, pas un dossier : le journal {path} ne pourra jamais y être écrit")
+#: a log path (no wildcard) that names a folder: it matches no file, ever
+LOG_IS_A_FOLDER = _t("{path} est un dossier, pas un journal : donnez ses fichiers ({pattern})")
 #: an extractor's glob (``files = "out/fse/**/*.xml"``) whose folder, before its first wildcard, is not there
 GLOB_FOLDER_MISSING = _t(
     "l'extracteur « {name} » lit {pattern} dans {folder}, qui n'existe pas encore — le logiciel doit le créer à sa"
@@ -239,14 +241,43 @@ def output_warnings(profile: SutProfile) -> list[str]:
     for key, folder in profile.outputs.items():
         if folder.is_dir():
             continue
-        template = OUTPUT_NOT_A_FOLDER if folder.exists() else OUTPUT_MISSING
-        said.append(template.format(key=key, folder=folder))
+        blocked = _in_the_way(folder)  # a file put there since the profile was loaded: said as its refusal says it
+        said.append(blocked[0].format(**blocked[1]) if blocked else OUTPUT_MISSING.format(key=key, folder=folder))
     for spec in profile.extractors:
         where = profile._folder_glob(spec)
         if where is None or spec.files in profile.outputs or where[0].is_dir():
             continue
-        said.append(GLOB_FOLDER_MISSING.format(name=spec.name, pattern=", ".join(where[1]), folder=where[0]))
+        blocked = _in_the_way(where[0])
+        missing = GLOB_FOLDER_MISSING.format(name=spec.name, pattern=", ".join(where[1]), folder=where[0])
+        said.append(blocked[0].format(**blocked[1]) if blocked else missing)
     return said
+
+
+def _split_glob(glob: Path) -> tuple[Path, tuple[str, ...]]:
+    """The folder before a glob's first part holding a wildcard, and the rest (a plain path: its folder, its name)."""
+    parts = glob.parts
+    first = next((i for i, part in enumerate(parts) if any(c in part for c in "*?[")), len(parts) - 1)
+    return Path(*parts[:first]), ("/".join(parts[first:]),)
+
+
+def _file_in_the_way(folder: Path) -> Path | None:
+    """The first of ``folder``'s parents, or ``folder`` itself, that exists and is no folder: unlike a folder not
+    made yet, nothing can ever be written under it. ``os.path``'s tests: a part the system will not look into
+    (no permission) is not said to be a file."""
+    for part in (*reversed(folder.parents), folder):
+        if not os.path.isdir(part):
+            return part if os.path.exists(part) else None
+    return None
+
+
+def _in_the_way(folder: Path) -> tuple[str, dict[str, Any]] | None:
+    """What to say of a file where ``folder`` (or a parent) should be, as a template and its parts; None if none."""
+    file = _file_in_the_way(folder)
+    if file is None:
+        return None
+    if file == folder:
+        return FOLDER_IS_A_FILE, {"folder": folder}
+    return FOLDER_UNDER_A_FILE, {"found": file, "folder": folder}
 
 
 # --- reading ---------------------------------------------------------------------------------------
@@ -485,6 +516,30 @@ class _Reader:
             names = ", ".join(LOG_CHANNELS)
             raise SutProfileError(self.file, said, where=where, line=line, col=col, channel=spec.channel, names=names)
 
+    def in_place(self, profile: SutProfile) -> None:
+        """Each folder the profile names (an output, an extractor's glob, a log's) is a folder or not there yet; a
+        file in its place, or in a parent's, would let nothing be captured, ever: refused at the line naming it
+        (a folder not there yet is only warned of, :func:`output_warnings`: the application may create it)."""
+        for key, folder in profile.outputs.items():
+            if (blocked := _in_the_way(folder)) is not None:
+                raise self.fail(f"[outputs].{key}", blocked[0], ("outputs", key), **blocked[1])
+        for rank, source in enumerate(profile.log_sources):
+            self.log_in_place(source.path, rank)
+        for i, spec in enumerate(profile.extractors):
+            where = profile._folder_glob(spec)
+            if where is None or spec.files in profile.outputs or (blocked := _in_the_way(where[0])) is None:
+                continue
+            raise self.fail(f"[extractors][{i + 1}].files", blocked[0], ("extractors", i, "files"), **blocked[1])
+
+    def log_in_place(self, path: str, rank: int) -> None:
+        """A log's folder is no file, and a log named without a wildcard is no folder: either matches no file, ever."""
+        where, at = f"[logs][{rank + 1}].path", ("logs", rank, "path")
+        file = _file_in_the_way(_split_glob(Path(path))[0])
+        if file is not None:
+            raise self.fail(where, LOG_UNDER_A_FILE, at, found=file, path=path)
+        if not any(c in path for c in "*?[") and os.path.isdir(path):
+            raise self.fail(where, LOG_IS_A_FOLDER, at, path=path, pattern=Path(path) / "*.log")
+
     def guidance(self, doc: Mapping[str, Any]) -> dict[str, Guidance]:
         table = self.table(doc.get("guidance", {}), "[guidance]", ("guidance",))
         out = {}
@@ -535,7 +590,7 @@ def load_profile(path: Path | str) -> SutProfile:
     outputs, extractors = reader.outputs(doc), reader.extractors(doc, text)
     reader.files_named(extractors, outputs, text)
     reader.channels_named(extractors, text)
-    return SutProfile(
+    profile = SutProfile(
         product=product,
         log_sources=sources,
         syslog_port=syslog_port,
@@ -545,3 +600,5 @@ def load_profile(path: Path | str) -> SutProfile:
         path=file.resolve(),
         sha256=hashlib.sha256(raw).hexdigest(),
     )
+    reader.in_place(profile)
+    return profile
