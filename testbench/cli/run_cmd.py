@@ -103,6 +103,7 @@ def execute(
     ``replace_report`` (the demo, which starts its own session afresh in its own folder each time)."""
     from testbench.cli.outputs import output_file_problem, session_dir_problem
     from testbench.runner.campaign import CampaignError, run_campaign
+    from testbench.store.connection import SESSION_VANISHED, SessionError
     from testbench.store.location import share_warning
     from testbench.tools.outputs import written_through
 
@@ -151,10 +152,16 @@ def execute(
         for line in exc.lines:
             _say(t(line))
         if exc.recorded:  # the bench could not start: CI still gets its JUnit, the reviewer a report saying why
-            _write_outputs(request, t)
+            try:
+                _write_outputs(request, t)
+            except SessionError as gone:  # the session went meanwhile: said, not a crash
+                _say(t(str(gone)))
         return exc.exit_code
     except KeyboardInterrupt:  # ^C, or a CI's cancel or timeout (SIGTERM, cli.main)
         return _interrupted(request, t)
+    if not request.session.is_file():  # gone after the run's last check (the store's): no success to tell
+        _say(t(SESSION_VANISHED).format(path=request.session))
+        return EXIT_ENVIRONMENT
     written: list[Path] = []
     try:
         _say(_closing_line(request.session, result.final_verdicts, progress, t))
@@ -163,6 +170,9 @@ def execute(
         with ignored():  # a second ^C does not cut what is left to say
             _say(t("interrompu"))
             _say_unwritten(request, t, written)
+        return EXIT_ENVIRONMENT
+    except SessionError as exc:  # the session went while its outputs were read from it
+        _say(t(str(exc)))
         return EXIT_ENVIRONMENT
     if complete:
         return result.exit_code
@@ -256,15 +266,21 @@ EMPTY_SESSION_FILE = _t("{path} : fichier vide ; une nouvelle session y commence
 
 
 def _nothing_to_resume(request: RunRequest, lang: str | None) -> str | None:
-    """--resume, --failed or --rerun names a session that is not there, or an empty file (a mistyped path after
-    a crash, a file truncated): said, rather than the whole campaign run again into a new session."""
+    """--resume, --failed or --rerun names a session that is not there, an empty file (a mistyped path after
+    a crash, a file truncated) or an empty SQLite database (a copy made while a run wrote it, its records left
+    in the uncopied -wal): said, rather than the whole campaign run again into a new session."""
     if not (request.resume or request.failed or request.rerun):
         return None
+    from testbench.store.connection import empty_database
+
     t = translator(lang)
+    hint = ""
     if not os.path.lexists(request.session):
         state = t("session introuvable")
     elif os.path.isfile(request.session) and os.path.getsize(request.session) == 0:
         state = t("fichier vide, sans session")
+    elif empty_database(request.session):
+        state, hint = t("base SQLite vide, sans session"), t(WAL_LEFT_BEHIND)
     else:
         return None
     if request.resume:
@@ -276,7 +292,15 @@ def _nothing_to_resume(request: RunRequest, lang: str | None) -> str | None:
         said = _t("{path} : {state} ; rien à relancer (--failed rejoue les échecs d'une session)")
     else:
         said = _t("{path} : {state} ; rien à rejouer (--rerun rejoue les cas d'une session existante)")
-    return t(said).format(path=request.session, state=state)
+    refusal = t(said).format(path=request.session, state=state)
+    return f"{refusal}. {hint}" if hint else refusal
+
+
+#: why a session file may hold an empty SQLite database: copied while a run wrote it (its main file alone)
+WAL_LEFT_BEHIND = _t(
+    "Copiée pendant qu'une exécution l'écrivait ? Ses enregistrements sont alors dans son fichier -wal, non copié"
+    " avec elle : copiez la session une fois l'exécution terminée, ou avec son fichier -wal"
+)
 
 
 def read_files(request: RunRequest) -> list[Path]:

@@ -24,6 +24,7 @@ from urllib.parse import quote
 from filelock import FileLock, Timeout
 
 from testbench.fmt import os_reason
+from testbench.i18n import _t
 from testbench.store import codec
 from testbench.store.schema import SCHEMA_VERSION, ForeignDatabase, refuse_foreign
 
@@ -38,6 +39,31 @@ class SessionLocked(SessionError):
 
 class SessionWriteError(SessionError):
     """A write failed (disk full, I/O error): nothing of it was kept, everything before it is intact."""
+
+
+class SessionVanished(SessionWriteError):
+    """The session file left its path while a run wrote it (deleted, its drive pulled or unmounted): SQLite
+    goes on writing into the open, unreachable file, so the run must stop rather than report a success that
+    nothing on disk keeps."""
+
+
+#: what a run says when its session file is gone from under it (:meth:`SessionStore.check_present`)
+SESSION_VANISHED = _t(
+    "le fichier de session {path} a disparu (supprimé ou son support retiré) : la campagne est arrêtée, ses"
+    " derniers enregistrements ne sont pas dans le fichier ; remettez le support en place puis reprenez-la (run"
+    " --resume), ou relancez-la si le fichier a été supprimé"
+)
+
+
+def file_identity(path: Path) -> tuple[int, int] | None:
+    """The identity of the file at ``path`` (device, inode; a volume and a file index on Windows): another file
+    put at the path (a copy put back) has another one; None when there is no file to reach there (deleted, its
+    drive pulled or unmounted: the system refuses the look-up)."""
+    try:
+        status = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return status.st_dev, status.st_ino
 
 
 def lock_path(path: Path) -> Path:
@@ -493,7 +519,36 @@ def _not_a_session(path: Path, conn: sqlite3.Connection, version: int) -> str:
         return "fichier vide, pas une session"
     if tables := _tables(conn):
         return f"base SQLite d'un autre programme (tables : {', '.join(tables[:5])}), pas une session testbench"
-    return "base SQLite vide, pas une session testbench"
+    return EMPTY_DATABASE
+
+
+#: a SQLite file with nothing in it: most often a session copied while a run wrote it, its records still in the
+#: ``-wal`` the copy left behind
+EMPTY_DATABASE = _t(
+    "base SQLite vide, pas une session testbench ; copiée pendant qu'une exécution l'écrivait ? Ses"
+    " enregistrements sont alors dans son fichier -wal, non copié avec elle : copiez la session une fois"
+    " l'exécution terminée, ou avec son fichier -wal"
+)
+
+
+def empty_database(path: Path) -> bool:
+    """Whether ``path`` is a SQLite database holding nothing, read through its ``-wal`` when one is beside it (a
+    run killed before its first checkpoint keeps everything there: that is a session). ``run --resume`` and
+    ``--rerun`` refuse such a file as ``--failed`` does, rather than start a whole new campaign into it."""
+    from testbench.store.schema import _tables
+
+    if _head(path) != _SQLITE_MAGIC:
+        return False
+    try:
+        conn = connect_readonly(path)
+    except (sqlite3.Error, SessionError):
+        return False  # unreadable: the writer's own checks say why
+    try:
+        return conn.execute("PRAGMA user_version").fetchone()[0] == 0 and not _tables(conn)
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
 
 
 def describe_writer(path: Path) -> str:

@@ -46,16 +46,21 @@ from testbench.domain.events import EventKind
 from testbench.fmt import os_reason
 from testbench.store import chain, codec  # chain: the journal's hash chain
 from testbench.store.connection import (
+    EMPTY_DATABASE,
+    SESSION_VANISHED,
     SYNC_BATCH,
     SYNC_DURABLE,
     WRITER_WAIT,
     SessionError,
     SessionLocked,
+    SessionVanished,
     WriterConnection,
     checkpoint,
     companion,
     connect_writer,
     describe_writer,
+    empty_database,
+    file_identity,
     fold_wal,
     is_write_failure,
     lock_path,
@@ -101,6 +106,7 @@ class SessionStore:
         self._undo: list[tuple[str, int]] | None = None  # the open insert-only write's (table, first new id)
         self._tops: dict[str, int] = {}  # table → its last id, as the store's own inserts left it
         self._changes = -1  # conn.total_changes after the store's last write (-1: tops unknown)
+        self._identity = file_identity(path)  # the file SQLite opened, to see it leave its path (check_present)
 
     # -- opening ---------------------------------------------------------------------------------
     @classmethod
@@ -113,6 +119,8 @@ class SessionStore:
             raise SessionError(f"{path}: est un dossier, pas un fichier de session")
         if not create and path.is_file() and path.stat().st_size == 0:  # a truncated copy: not made a session
             raise SessionError(f"{path}: fichier vide, pas une session")
+        if not create and empty_database(path):  # a copy of a running session, without its -wal
+            raise SessionError(f"{path}: {EMPTY_DATABASE}")
         if (foreign := not_sqlite(path)) is not None:  # no lock file beside notes given as a session
             raise SessionError(foreign)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -167,6 +175,16 @@ class SessionStore:
                 self._lock = None
                 # a reader that closed while we still held the lock left the WAL to us
                 fold_wal(self.path)
+
+    def check_present(self) -> None:
+        """Raise :class:`SessionVanished` when the session file is no longer at its path, or another file is.
+
+        SQLite keeps writing a file deleted, or on a drive pulled or lazily unmounted, through its open handle,
+        without an error: everything recorded would be lost while the run reports success. One ``stat`` of the
+        path, asked at each case's end and the run's end (never per step). Windows refuses to delete an open
+        file; its ``st_ino`` (the file index) still tells a file put back in its place."""
+        if self._identity is not None and file_identity(self.path) != self._identity:
+            raise SessionVanished(SESSION_VANISHED.format(path=self.path))
 
     def __enter__(self) -> SessionStore:
         return self
@@ -411,6 +429,7 @@ class SessionStore:
         return int(cur.lastrowid or 0)
 
     def end_run(self, run_id: int) -> None:
+        self.check_present()  # a run whose file went is not recorded as ended: it never reads as a success
         with self.transaction():
             self.conn.execute("UPDATE runs SET ended_wall = ? WHERE id = ?", (time.time(), run_id))
             chain.record_state(self.conn, "runs")
@@ -492,6 +511,7 @@ class SessionStore:
     ) -> None:
         """Record the verdict, with the comparisons that decided it, in one transaction (a PIN in the reason — an
         operator's note, an engine's stderr — masked)."""
+        self.check_present()  # once per case: a verdict is never told for a file that is gone
         reason = _pin_free(str(reason))
         now_wall, now_mono = time.time(), mono_ns()
         started = self._started_mono.pop(attempt_id, None)
