@@ -6,7 +6,8 @@
 - :func:`deferred` — a few steps that must not be cut in the middle (the renames that put a whole output in
   place, the removal of what an interrupted write left): a signal arriving then takes effect right after.
 - :func:`ignored` — the last lines of an interrupted command: a further ^C does not cut them.
-- :func:`on_hangup` — the workstation's: a closed terminal (SIGHUP) quits it as Ctrl+Q does.
+- :func:`on_interrupt` — the workstation's: SIGTERM (a logout, a shutdown, ``kill``, ``timeout``), a closed
+  terminal (SIGHUP) or a ^C sent by ``kill`` quits it as Ctrl+Q does, its terminal put back.
 
 A closed terminal (SIGHUP, where the system has one) is one more interruption: handled as SIGTERM is.
 
@@ -58,7 +59,7 @@ class Stopping:
 
     def release_terminate(self) -> None:
         """SIGTERM and SIGHUP back to what they were: a command that leaves them to their own owner (the
-        workstation, :func:`on_hangup`; the processes a bench starts and stops itself)."""
+        workstation, :func:`on_interrupt`; the processes a bench starts and stops itself)."""
         for sig in _TERMINATING:
             handler = self.previous.get(sig)
             if handler is not None and _main_thread():
@@ -140,47 +141,53 @@ def ignored() -> contextlib.AbstractContextManager[None]:
     return _holding(deliver=False)
 
 
-#: how long a workstation whose terminal closed may take to quit before the process ends anyway (seconds)
-HANGUP_GRACE_S = 15.0
+#: how long an interrupted workstation (SIGTERM, its terminal closed) may take to quit before the process ends anyway
+#: (seconds)
+QUIT_GRACE_S = 15.0
+#: the exit code of an interrupted command (README § Exit codes): the workstation's too, never 143
+INTERRUPTED_EXIT = 2
 
 
-def on_hangup(callback: Callable[[], None], grace: float = HANGUP_GRACE_S) -> Callable[[], None]:
-    """While it is installed, a closed terminal (SIGHUP) calls ``callback`` in the event loop running now instead
-    of killing the process: the workstation quits as Ctrl+Q does (a step left pending, resumable), not a case
-    cut without its verdict. Returns what puts the previous handler back; nothing where there is no SIGHUP
-    (Windows) or off the main thread.
+def on_interrupt(callback: Callable[[int], None], grace: float = QUIT_GRACE_S) -> Callable[[], None]:
+    """While it is installed, SIGTERM (a logout, a shutdown, ``kill``, ``timeout``), a closed terminal (SIGHUP) and a
+    ^C sent by ``kill`` call ``callback(signum)`` in the event loop running now instead of killing the process: the
+    workstation quits as Ctrl+Q does (a step left pending, resumable, its terminal put back), not a case cut without
+    its verdict and a terminal left in its modes. A signal ignored when the process began (``nohup``: its person
+    asked for no hang-up) stays ignored. Returns what puts the previous handlers back; nothing off the main thread.
 
     When the terminal is gone, the standard streams that were on it are pointed at the null device first, so that
     the quit's last writes to it go nowhere (a terminal library's writer thread dying on the closed terminal left
     its quit waiting forever, and the session held). Should the quit still not end within ``grace`` seconds, the
-    process ends: what a run records is committed as it goes, and the session reopens where it stopped. A quit
-    that ends in time (the restore) cancels that."""
-    if SIGHUP is None or not _main_thread():
+    process ends (:data:`INTERRUPTED_EXIT`): what a run records is committed as it goes, and the session reopens
+    where it stopped. A quit that ends in time (the restore) cancels that."""
+    if not _main_thread():
         return lambda: None
     import asyncio
 
-    if signal.getsignal(SIGHUP) == signal.SIG_IGN:  # started under nohup: its person asked for no hang-up
-        return lambda: None
     loop = asyncio.get_running_loop()
     watchdogs: list[threading.Timer] = []
-    ttys = [fd for fd in (0, 1, 2) if _isatty(fd)]  # the streams on the terminal (none in a test, a pipe's)
+    # the streams on a terminal that can hang up (none in a test, a pipe's; none on Windows, whose console
+    # has no hang-up: there a closed terminal is never guessed, and the restore always reaches it)
+    ttys = [fd for fd in (0, 1, 2) if _isatty(fd)] if SIGHUP is not None else []
 
-    def hung_up(_signum: int, _frame: object) -> None:
-        if ttys and not _terminal_open(ttys):  # a SIGHUP sent while the terminal stays (kill -HUP) keeps it
+    def interrupted(signum: int, _frame: object) -> None:
+        if ttys and not _terminal_open(ttys):  # a signal sent while the terminal stays (kill) keeps it
             _to_null_device(ttys)
-        watchdog = threading.Timer(grace, os._exit, (0,))
+        watchdog = threading.Timer(grace, os._exit, (INTERRUPTED_EXIT,))
         watchdog.daemon = True  # a quit that ends in time ends the process with it
         watchdogs.append(watchdog)
         watchdog.start()
-        loop.call_soon_threadsafe(callback)
+        loop.call_soon_threadsafe(callback, signum)
 
-    previous = signal.signal(SIGHUP, hung_up)
+    previous = {sig: signal.signal(sig, interrupted) for sig in SIGNALS if signal.getsignal(sig) != signal.SIG_IGN}
 
     def restore() -> None:
         for watchdog in watchdogs:  # the quit ended: the process may go on (a test's, an embedding program's)
             watchdog.cancel()
-        if _main_thread() and previous is not None:
-            signal.signal(SIGHUP, previous)
+        if _main_thread():
+            for sig, handler in previous.items():
+                if handler is not None:  # None: a handler not installed from Python, left as it is
+                    signal.signal(sig, handler)
 
     return restore
 

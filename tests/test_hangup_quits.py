@@ -15,14 +15,14 @@ from testbench.interrupts import SIGHUP
 
 STUCK = """
 import asyncio, os, signal, sys, time
-from testbench.interrupts import on_hangup
+from testbench.interrupts import on_interrupt
 
 def stuck():
     print("written after the hang-up", file=sys.stderr, flush=True)
     time.sleep(60)  # a quit that never ends
 
 async def main():
-    on_hangup(stuck, grace=1.0)
+    on_interrupt(lambda _signum: stuck(), grace=1.0)
     print("ready", flush=True)
     await asyncio.sleep(60)
 
@@ -46,7 +46,7 @@ def test_a_quit_stuck_after_its_terminal_closed_ends_within_the_grace_period() -
     os.close(leader)  # the terminal window closed
     started = time.monotonic()
     proc.send_signal(SIGHUP)
-    assert proc.wait(timeout=30) == 0 and time.monotonic() - started < 20
+    assert proc.wait(timeout=30) == 2 and time.monotonic() - started < 20  # an interrupted command's code
 
 
 @pytest.mark.skipif(SIGHUP is None, reason="no SIGHUP on this system")
@@ -57,7 +57,7 @@ def test_streams_that_are_not_a_terminal_are_left_alone() -> None:
     assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
     proc.send_signal(SIGHUP)
     _out, err = proc.communicate(timeout=30)
-    assert proc.returncode == 0 and "written after the hang-up" in err
+    assert proc.returncode == 2 and "written after the hang-up" in err
 
 
 @pytest.mark.skipif(SIGHUP is None, reason="no SIGHUP on this system")
@@ -66,11 +66,11 @@ def test_a_quit_that_ends_in_time_cancels_the_watchdog() -> None:
     in the middle of another test."""
     import signal
 
-    from testbench.interrupts import on_hangup
+    from testbench.interrupts import on_interrupt
 
     async def scenario() -> None:
         quit = asyncio.Event()
-        restore = on_hangup(quit.set, grace=0.3)
+        restore = on_interrupt(lambda _signum: quit.set(), grace=0.3)
         signal.raise_signal(SIGHUP)
         await asyncio.wait_for(quit.wait(), 5)
         restore()
@@ -81,11 +81,11 @@ def test_a_quit_that_ends_in_time_cancels_the_watchdog() -> None:
 
 QUITS = """
 import asyncio, os, signal, sys
-from testbench.interrupts import on_hangup
+from testbench.interrupts import on_interrupt
 
 async def main():
     quit = asyncio.Event()
-    on_hangup(quit.set)
+    on_interrupt(lambda _signum: quit.set())
     print("ready", flush=True)
     await quit.wait()
     print("reset the terminal", flush=True)

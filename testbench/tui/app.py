@@ -17,6 +17,7 @@ import contextlib
 import dataclasses
 import gc
 import getpass
+import signal
 import time
 import weakref
 from collections.abc import Callable
@@ -38,7 +39,7 @@ from testbench import fmt
 from testbench.casebook.selection import SelectionError
 from testbench.domain.attestation import Attestation, Operator
 from testbench.i18n import set_language, tn, use_language
-from testbench.interrupts import on_hangup
+from testbench.interrupts import INTERRUPTED_EXIT, on_interrupt
 from testbench.runner.options import CampaignOptions
 from testbench.store.traceindex import TraceSource
 from testbench.sut.check import profile_warnings
@@ -101,7 +102,8 @@ class WorkstationApp(
     # classes put on every screen by its size: styles.tcss and the windows adapt to 80×24
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]  # noqa: RUF012
-    _restore_hangup: Callable[[], None] | None = None  # SIGHUP's previous handler, put back on unmount
+    _restore_signals: Callable[[], None] | None = None  # the previous handlers of SIGTERM…, put back on unmount
+    _interrupted_by: int | None = None  # the signal that quits it (on_interrupt)
 
     def __init__(
         self,
@@ -250,6 +252,8 @@ class WorkstationApp(
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        # first: the terminal is in the application's modes from now on, which a signal must not leave it in
+        self._restore_signals = on_interrupt(self._interrupted)  # SIGTERM, a closed terminal: quit as Ctrl+Q does
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
             unknown = registry.unknown_ids(self.settings.keymap)
@@ -275,7 +279,6 @@ class WorkstationApp(
         self.refresh_overview()
         self.check_integrity()  # a session altered after the fact is said as soon as it is known
         self.setup_exam()
-        self._restore_hangup = on_hangup(self._hung_up)  # a closed terminal quits as Ctrl+Q does
         if (profile := self.exam_profile()) is not None:  # a log or folder not there: said now, not at the run
             self.notes += profile_warnings(profile)
         self.setup_casebook_watch()
@@ -629,16 +632,25 @@ class WorkstationApp(
             self.operator.stop.set()
         self.exit(0)
 
-    def _hung_up(self) -> None:
-        """The terminal closed (SIGHUP): quit as Ctrl+Q does, the step under way left pending, resumable; nobody
-        is there to confirm what a window held."""
+    def _interrupted(self, signum: int) -> None:
+        """SIGTERM (a logout, a shutdown, ``kill``, ``timeout``), the terminal closed (SIGHUP) or ^C from ``kill``:
+        quit as Ctrl+Q does, the step under way left pending, resumable — nobody is there to confirm what a window
+        held —, then say why on stderr once the terminal is put back, and exit as an interrupted command does."""
+        if self._interrupted_by is not None:  # a second signal: the quit is under way, said once
+            return
+        self._interrupted_by = signum
         if self.operator is not None:
             self.operator.stop.set()
-        self.exit(0)
+        name = signal.Signals(signum).name
+        line = self.t(
+            "interrompu ({signal}) : le poste d'examen s'est fermé comme par Ctrl+Q ; la session est enregistrée,"
+            " une étape en cours reprend quand elle est rouverte"
+        )
+        self.exit(INTERRUPTED_EXIT, INTERRUPTED_EXIT, Text(line.format(signal=name)))
 
     def on_unmount(self) -> None:
-        if self._restore_hangup is not None:
-            self._restore_hangup()
+        if self._restore_signals is not None:
+            self._restore_signals()
         gc.unfreeze()
         self.stop_casebook_watch()
         self._language_scope.close()
