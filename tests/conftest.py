@@ -35,3 +35,10 @@ def paris(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
     monkeypatch.undo()
     time.tzset()
+
+
+@pytest.fixture(autouse=True)
+def workstation_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tests drive the workstation through Textual's pilot (or replace its run): they are its terminal.
+    ``testbench ui`` without one is refused (tests/test_ui_no_terminal.py starts it without one)."""
+    monkeypatch.setattr("testbench.cli.ui_cmd.has_terminal", lambda: True)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from testbench.i18n import _t
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_USAGE
 from testbench.runner.options import UI, Unusable, add_options, options_from_args, read_back, remembered
 
@@ -133,6 +134,9 @@ def launch(
     from testbench.tui.execution import check_options
     from testbench.tui.workstation import Workstation
 
+    if not has_terminal():  # a script, a CI job, ssh without -t: the full screen would wait there for ever
+        print(f"testbench ui: {t(NO_TERMINAL)}", file=sys.stderr)
+        return EXIT_USAGE
     settings = load_settings()
     if args.lang:
         settings.lang = args.lang
@@ -171,6 +175,18 @@ def launch(
     if on_close is not None:
         on_close(app.lang, app.last_report)
     return int(result or 0)
+
+
+#: ``testbench ui`` without a terminal: refused before anything is opened or remembered
+NO_TERMINAL = _t(
+    "pas de terminal : le poste d'examen en demande un ; sans terminal, lancez la campagne avec testbench run"
+    " CAHIER --session FICHIER (ou testbench demo --headless)"
+)
+
+
+def has_terminal() -> bool:
+    """Standard input and output are a terminal: the workstation can draw and read keys."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
 
 
 def _unopened(workstation: Workstation, t: Callable[[str], str]) -> int | None:
