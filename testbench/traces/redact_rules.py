@@ -12,14 +12,15 @@ import base64
 import binascii
 import html
 import re
+import unicodedata
 from collections import Counter
-from collections.abc import Callable, MutableSequence, Sequence
+from collections.abc import Callable, Iterator, MutableSequence, Sequence
 from urllib.parse import unquote_plus
 
 from testbench.cards.apdu import PIN_INS
 from testbench.cards.decode import personal_fields
 from testbench.traces.known import MONTH_PATTERN, fold
-from testbench.traces.pin_words import PIN_WORDS
+from testbench.traces.pin_words import PIN_WORDS, names_code_phrase
 
 MARKERS: dict[str, str] = {
     "pin": "‹PIN›",
@@ -48,9 +49,13 @@ _SEP = r"""["']?[ \t]*(?:=>|[:=]|%3[AaDd])[ \t]*["']?"""  # %3D, %3A: « = », �
 _GAP = r"""[^\d\r\n<]{0,30}?"""
 
 _PIN_LABEL = (
-    r"(?:code[ _-]?(?:pin|porteur|cps|confidentiel)|pin[ _-]?(?:code|value|valeur|block|cps)|(?:user|verify)[ _-]?pin"
-    r"|code[ _-]?(?:de[ _-]?)?d[ée]blocage|puk|pin|codecps)"
+    r"(?:code[ _-]?(?:pin|porteur|cps|confidentiel|d['’]acc[eè]s)|pin[ _-]?(?:code|value|valeur|block|cps)"
+    r"|(?:user|verify)[ _-]?pin|(?:cps|secret|access|cardholder|unblock(?:ing)?)[ _-]?code"
+    r"|code[ _-]?(?:de[ _-]?)?d[ée](?:blocage|verrouillage)|puk|pin|codecps)"
 )
+#: the codes of a PIN change (« ancien code 4719 nouveau code 7031 »): the code right after, no word between
+#: (« nouveau code postal 75011 » is an address's)
+_CHANGE_LABEL = r"(?:ancien|nouvel|nouveau|old|new)[ _-]?code"
 #: a code's number in a card's count of its digits (« code porteur (4 chiffres) : 1234 ») is no code
 _DIGIT_COUNT = r"\((?:[àa][ ])?\d{1,2}[ ]?(?:chiffres|digits|caract[èe]res|characters)\)"
 #: words between a code's label and its separator, in the same clause (« PIN transmis à la carte : », « PIN (CPS) :
@@ -61,7 +66,8 @@ _CLAUSE_GAP = rf"(?:[ \t]++(?:{_WORD}|\({_WORD}(?:[ ]{_WORD}){{0,3}}\)|{_DIGIT_C
 #: words a secret's label may have before its value (« mot de passe saisi : »): a closed list, as a password may be
 #: any token (« password expired for user bob: 2 days » holds none)
 _SECRET_GAP = (
-    r"(?:[ \t]+(?:(?:saisi|entr[ée]|tap[ée]|fourni|re[çc]u|envoy[ée]|transmis)e?s?|entered|typed|received|provided))"
+    r"(?:[ \t]+(?:(?:saisi|entr[ée]|tap[ée]|fourni|re[çc]u|envoy[ée]|transmis)e?s?|entered|typed|received|provided"
+    r"|carte|card|cps|porteur|de|la|du|of|the)){1,4}?"
 )
 #: after a code's separator, the words before its number (« changement de PIN : ancien 1234 », « PIN : réponse 6982
 #: »), ending in a space
@@ -91,19 +97,22 @@ _PIN_VALUE = (
 )
 _CODE_OR_STARS = rf"(?:{_CODE_ALONE}|\*(?: ?[\d*]){{3,7}}{_NOT_MORE})"
 _PIN_KV = re.compile(
-    rf"(?i)(?=[cpsmuv])(?:(?<![A-Za-z])|(?-i:(?<=[a-z])(?=P)))(?P<key>{_PIN_LABEL}|(?P<sk>{_SECRET_LABEL}))"
-    rf"(?![A-Za-z])(?P<gap>(?(sk){_SECRET_GAP}|{_CLAUSE_GAP}))?"
+    rf"(?i)(?=[cpsmuvaon])(?:(?<![A-Za-z])|(?-i:(?<=[a-z])(?=P)))"
+    rf"(?P<key>{_PIN_LABEL}|(?P<ck>{_CHANGE_LABEL})|(?P<sk>{_SECRET_LABEL}))"
+    rf"(?![A-Za-z])(?(ck)|(?P<gap>(?(sk){_SECRET_GAP}|{_CLAUSE_GAP}))?)"
     rf"(?:(?P<sep>{_SEP}|[ \t]*#[ \t]*|(?P<br>[ \t]*[(\[])[ \t]*)"
     rf"(?:(?P<v1>(?(sk){_PIN_TOKEN}|(?(gap){_CODE_OR_STARS}|(?(br){_CODE_ALONE}|{_PIN_VALUE}))))"
     rf"|{_VALUE_GAP}(?P<v3>{_CODE_ALONE}))"
     rf"|(?P<sp>[ \t]+)(?P<v2>{_CODE_OR_STARS}))"
 )
-#: a second code of the same clause after a masked one: « ancien ‹PIN›, nouveau 5678 », « nouveau PIN : ‹PIN›,
-#: confirmation : 8765 »
-_PIN_NEXT = re.compile(
-    rf"(?i)‹PIN›[ \t]*,[ \t]*(?:nouveau|nouvel|ancien|new|old|confirm(?:ation|ed|é|e)?)(?:[ \t]+(?:pin|code))?"
-    rf"(?:{_SEP}|[ \t]+)(?P<v>{_CODE_ALONE})"
+#: a next code of the same clause after a masked (or starred) one: « ancien ‹PIN›, nouveau 5678 », « ancien ‹PIN›
+#: nouveau 5678 », « nouveau PIN : ‹PIN›, confirmation : 8765 », « PIN saisi : ****, confirmation 4719 »
+_NEXT_CODE = (
+    rf"[ \t]*[,;]?[ \t]*(?:(?:et|and|puis|then)[ \t]+)?(?:nouveau|nouvel|ancien|new|old|confirm(?:ation|ed|é|e)?)"
+    rf"(?:[ \t]+(?:pin|code))?(?:{_SEP}|[ \t]+)(?P<v>{_CODE_ALONE})"
 )
+_PIN_NEXT = re.compile(rf"(?i)‹PIN›{_NEXT_CODE}")  # its literal start: found at once
+_STARS_NEXT = re.compile(rf"(?i)(?<![*\w])\*{{4,8}}{_NEXT_CODE}")
 _DIGIT = re.compile(r"\d")
 _CODECPS = re.compile(r"(?i)(?<=codecps)\d+")
 # The commands that carry a code in their data: VERIFY (INS 20, and 21 its BER-TLV form: the PIN), CHANGE
@@ -225,6 +234,15 @@ _KW_BIRTH = re.compile("naiss|né|ne le|nee le|ne\\(e\\) le|ddn|dob|birth")
 _KW_IDS = re.compile("finess|rpps|adeli|praticien|prescri|[°o. _mdt]ps")
 _KW_NAME = re.compile("nom|name")
 _KW_PIN = re.compile("|".join(PIN_WORDS))
+
+
+def _names_a_code(lowered: str) -> bool:
+    """Whether a line may hold a labelled code or secret: one of :data:`PIN_WORDS`, or « code » in a label."""
+    if _KW_PIN.search(lowered) is not None:
+        return True
+    return names_code_phrase(lowered)
+
+
 _VERIFY_FAST = re.compile(r"(?:2[01]|24|2[cC])[\s:-]?(?:0[0-3]|8[01])[\s:-]?[0-9A-Fa-f]{2}[\s:-]?(?:0[1-9a-fA-F]|10)")
 #: A token that may be base64 holding a code (see :func:`_b64_code`): 11 characters or more of either
 #: alphabet — « pin=4719 » is 8 bytes, 11 characters unpadded; a VERIFY with a 4-byte code is 9 bytes. A
@@ -243,9 +261,11 @@ _PIN_CLA = frozenset({0x00, 0x80, 0xBC})
 _VERIFY_EMBEDDED = re.compile(rb"(?s)[\x00\x80\xbc][\x20\x21\x24\x2c][\x00-\x03\x80\x81].[\x04-\x10][0-9]{4}")
 #: what a decoded token must hold to be read by the PIN rules: a label (every XML tag of a code holds one
 #: too), a command written in hex, or a token of base64 again
-_KW_PIN_BYTES = re.compile(("(?i)" + _KW_PIN.pattern).encode())
+_KW_PIN_BYTES = re.compile(("(?i)" + _KW_PIN.pattern + "|code").encode())
 _VERIFY_FAST_BYTES = re.compile(_VERIFY_FAST.pattern.encode())
 _B64_PIN_BYTES = re.compile(_B64_PIN_TOKEN.pattern.encode())
+#: a command in a program's form of bytes (:func:`_sub_byte_runs`): ``\x``, ``0x``, a code's INS in decimal
+_BYTE_FORM_HINTS = (b"\\x", b"0x", b"0X", b"32,", b"33,", b"36,", b"44,")
 _HEX_ID = re.compile(r"[0-9A-Fa-f-]+")
 _NIR_FAST = re.compile(r"[1-478] ?\d\d ?\d\d ?(?:\d\d|2[ABab]) ?\d\d\d ?\d\d\d")
 #: the same with a URL's spaces, looked for only in a line that holds one (« + » or « %20 »)
@@ -385,6 +405,22 @@ def _is_status_word(m: re.Match[str], value: str, lowered: str) -> bool:
 
 
 def sub_pins(text: str, ctx: LineContext) -> str:
+    """PINs and secrets in ``text``, masked (:func:`_sub_pins_as_written`); a line in compatibility characters
+    (full-width « ＰＩＮ », a no-break space before « : ») is read again in NFKC, and kept in that form only when
+    it held a code the first reading missed."""
+    masked = _sub_pins_as_written(text, ctx)
+    if masked.isascii() or unicodedata.is_normalized("NFKC", masked):
+        return masked
+    normal = unicodedata.normalize("NFKC", masked)
+    inner = LineContext(normal)
+    found = _sub_pins_as_written(normal, inner)
+    if not inner.counts:
+        return masked
+    ctx.counts.update(inner.counts)
+    return found
+
+
+def _sub_pins_as_written(text: str, ctx: LineContext) -> str:
     def kv(m: re.Match[str]) -> str:
         kind = "secret" if m.group("sk") is not None else "pin"
         name = next(v for v in _VALUES if m.group(v) is not None)
@@ -419,20 +455,107 @@ def sub_pins(text: str, ctx: LineContext) -> str:
     if "\n" in text:
         text = _sub_wrapped_in_text(text, ctx)
     lowered = ctx.lowered
-    if _KW_PIN.search(lowered):
+    if _names_a_code(lowered):
         text = _PIN_KV.sub(kv, text)
+        if "****" in text:
+            text = _STARS_NEXT.sub(next_code, text)
         if "‹PIN›" in text:
             n = 1
-            while n and "," in text:  # « ancien ‹PIN›, nouveau ‹PIN›, confirmation ‹PIN› »
+            while n:  # « ancien ‹PIN›, nouveau ‹PIN›, confirmation ‹PIN› »: one more each pass
                 text, n = _PIN_NEXT.subn(next_code, text)
         if "codecps" in lowered:
             text, n = _CODECPS.subn(MARKERS["pin"], text)
             ctx.counts["pin"] += n
     if _VERIFY_FAST.search(text):
         text = _VERIFY.sub(verify, text)
+    text = _sub_byte_runs(text, ctx)
     if "</" in text:
         text = _XML_PIN.sub(xml, text)
     return _sub_b64_codes(text, ctx)
+
+
+# A code's command as a program logs its bytes, not in hex: a Python bytes literal or ``\x`` escapes
+# (``b'\x00 \x00\x81\x084719\xff…'``), a C array (``0x00,0x20,…``), a list of numbers (``[0, 32, 0, 129, 8, …]``,
+# Java's signed bytes too). A run of one form is read as bytes, the one rule finds the commands in them
+# (:func:`_code_commands`), and their data are masked in the run as written (:func:`_mask_run`).
+_ESCAPED_BYTE = r"""\\x[0-9A-Fa-f]{2}|\\[tnr\\'"]|[ -\[\]-~]"""
+_C_HEX_BYTE = r"0[xX][0-9A-Fa-f]{1,2}(?![0-9A-Fa-f])"
+_DECIMAL_BYTE = r"-?(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\w.])"
+_ESCAPES = {"\\t": 9, "\\n": 10, "\\r": 13}
+
+
+def _escaped_byte(element: str) -> int:
+    """``\\x81``, ``\\n`` or a character of a bytes literal (``\\'`` its quote)."""
+    if element.startswith("\\x"):
+        return int(element[2:], 16)
+    return _ESCAPES.get(element, ord(element[-1]))
+
+
+#: each form: the test that lets a line skip it (the class and INS bytes of a command as it writes them), a run of
+#: bytes, one byte of the run and its value
+ByteForm = tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], Callable[[str], int]]
+_ESCAPED_FORM: ByteForm = (
+    re.compile(r"\\x(?:00|80|[bB][cC])"),
+    re.compile(rf"(?:{_ESCAPED_BYTE})+"),
+    re.compile(_ESCAPED_BYTE),
+    _escaped_byte,
+)
+_C_HEX_FORM: ByteForm = (
+    re.compile(r"(?i)0x(?:0?0|80|bc)[ \t]*,?[ \t]*0x2[014c](?![0-9a-f])"),
+    re.compile(rf"{_C_HEX_BYTE}(?:(?:[ \t]*,[ \t]*|[ \t]+){_C_HEX_BYTE}){{5,}}"),
+    re.compile(_C_HEX_BYTE),
+    lambda element: int(element[2:], 16),
+)
+_DECIMAL_FORM: ByteForm = (
+    re.compile(r"(?:3[236]|44)[ \t]*,[ \t]*(?:[0-3]|12[89]|-12[78])[ \t]*,"),
+    re.compile(rf"(?<![\w.-]){_DECIMAL_BYTE}(?:[ \t]*,[ \t]*{_DECIMAL_BYTE}){{5,}}"),
+    re.compile(_DECIMAL_BYTE),
+    lambda element: int(element) % 256,
+)
+
+
+def _code_commands(data: bytes) -> Iterator[tuple[int, int]]:
+    """Where the code of each command that carries one is in ``data``: (start, end) of its data bytes — a bench's
+    class byte (:data:`_PIN_CLA`), then what :data:`_VERIFY` reads in hex."""
+    i = 0
+    while i + 5 < len(data):
+        if data[i] in _PIN_CLA and data[i + 1] in _PIN_INS and _VERIFY.match(data[i : i + 22].hex(" ")):
+            end = min(i + 5 + data[i + 4], len(data))
+            yield i + 5, end
+            i = end
+        else:
+            i += 1
+
+
+def _sub_byte_runs(text: str, ctx: LineContext) -> str:
+    """The data of the code's commands in runs of bytes written in a program's forms, each replaced by ``‹PIN›``
+    between the run's own separators; substring tests first, as every captured line comes here."""
+    if "\\x" in text:
+        text = _sub_byte_form(text, _ESCAPED_FORM, ctx)
+    if "0x" in ctx.lowered:
+        text = _sub_byte_form(text, _C_HEX_FORM, ctx)
+    if "32," in text or "33," in text or "36," in text or "44," in text:  # INS 20, 21, 24, 2C in decimal
+        text = _sub_byte_form(text, _DECIMAL_FORM, ctx)
+    return text
+
+
+def _sub_byte_form(text: str, form: ByteForm, ctx: LineContext) -> str:
+    fast, run, element, value = form
+    if not fast.search(text):
+        return text
+    return run.sub(lambda m: _mask_run(m.group(), element, value, ctx), text)
+
+
+def _mask_run(run: str, element: re.Pattern[str], value: Callable[[str], int], ctx: LineContext) -> str:
+    """``run`` with the data of each command in its bytes replaced by ``‹PIN›``, what is around kept as written."""
+    elements = list(element.finditer(run))
+    data = bytes(value(e.group()) for e in elements)
+    out, done = [], 0
+    for start, end in _code_commands(data):
+        ctx.counts["pin"] += 1
+        out += [run[done : elements[start].start()], MARKERS["pin"]]
+        done = elements[end - 1].end()
+    return "".join(out) + run[done:] if out else run
 
 
 #: the characters of a base64 token, either alphabet (``=`` padding apart)
@@ -546,7 +669,8 @@ def _b64_code(token: str) -> str | None:
     """``"pin"`` when ``token`` is base64 (either alphabet, padded or not) of a command that carries a code
     (:data:`_VERIFY` at its start, class byte 00, 80 or a Vitale 1's BC; :data:`_VERIFY_EMBEDDED` inside a
     frame) or of text in which
-    these rules find a PIN — a label and a code, a command written in hex, XML, base64 again — as one-byte
+    these rules find a PIN — a label and a code, a command written in hex or as a program's bytes, XML, base64
+    again — as one-byte
     text or UTF-16 of either order; ``"secret"`` for a password; else None. Hexadecimal (a dump, a hash, a
     UUID) is not looked at: the VERIFY rule reads dumps. Memoised, bounded: unique tokens cost a decoding and
     three searches of its bytes."""
@@ -563,7 +687,12 @@ def _b64_code(token: str) -> str | None:
             # UTF-16 text without its zero bytes is its one-byte text (labels and digits are ASCII)
             if b"\x00" in data:
                 data = data.replace(b"\x00", b"")
-            if _KW_PIN_BYTES.search(data) or _VERIFY_FAST_BYTES.search(data) or _B64_PIN_BYTES.search(data):
+            if (
+                _KW_PIN_BYTES.search(data)
+                or _VERIFY_FAST_BYTES.search(data)
+                or _B64_PIN_BYTES.search(data)
+                or any(hint in data for hint in _BYTE_FORM_HINTS)
+            ):
                 decoded = data.decode("latin-1")
                 inner = LineContext(decoded)
                 sub_pins(decoded, inner)
