@@ -177,8 +177,8 @@ def test_the_card_guards_differences_say_how_the_hidden_values_differ(tmp_path: 
     fr, en = difference("nir", *nirs, "fr"), difference("nir", *nirs, "en")
     assert fr.endswith(("diffèrent", "diffère")) and en.endswith(("differ", "differs")), (fr, en)
     for lang, said in (
-        ("fr", f"NIR du bénéficiaire 1 : ‹NIR› au lieu de ‹NIR› ({fr}) ; bénéficiaire 1 : ‹NOM› ‹NOM› au lieu de"),
-        ("en", f"NIR of beneficiary 1: ‹NIR› instead of ‹NIR› ({en}); beneficiary 1: ‹NAME› ‹NAME› instead of"),
+        ("fr", f"NIR du bénéficiaire 1 : ‹NIR› au lieu de ‹NIR› ({fr}) ; bénéficiaire 1 : ‹NOM› au lieu de"),
+        ("en", f"NIR of beneficiary 1: ‹NIR› instead of ‹NIR› ({en}); beneficiary 1: ‹NAME› instead of"),
     ):
         done = cli("report", session, "-o", tmp_path / lang, "--junit", tmp_path / f"{lang}.xml", "--lang", lang,
                    cwd=tmp_path)  # fmt: skip

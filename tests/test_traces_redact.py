@@ -260,7 +260,7 @@ def test_known_values_come_from_card_files_and_are_found_in_hex_and_base64() -> 
     known = KnownValues()
     known.add_card_file(CPS_IDENTITY)
     known.add_card_file(bytes.fromhex(IDENTITY.split("A<< ")[1].split(" 9000")[0].replace(" ", "")))
-    assert known.names == {"ESSAI", "MARIE", "PAUL"} and known.birth_dates == {"19800115"}
+    assert known.names == {"ESSAI", "MARIE", "PAUL", "MARIE ESSAI", "PAUL ESSAI"} and known.birth_dates == {"19800115"}
     assert known.numbers == {"rpps": {"89990000013"}}
     redactor = Redactor(known=known)
     cases = {

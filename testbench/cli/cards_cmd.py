@@ -33,6 +33,18 @@ EXPORT_SERVES_NOTHING = _t(
 #: An output file named in a folder that does not exist.
 NO_FOLDER = _t("{path} : le dossier {folder} n'existe pas ; indiquez un fichier dans un dossier existant")
 
+#: ``cards probe`` of a card that is not a test card: its holder is a real person, shown only when asked
+HOLDER_WITHHELD = _t(
+    "Identité du porteur non affichée : {card}, pas une carte de test (--allow-real-cards pour l'afficher)"
+)
+#: ``cards record`` of a card that is not a test card: the recording would hold its holder's identity
+RECORD_REFUSED = _t(
+    "{card} refusée : son enregistrement contiendrait l'identité de son porteur (NIR, nom, date de naissance) ;"
+    " seules les cartes de test sont enregistrées, sauf avec --allow-real-cards ; rien n'a été écrit"
+)
+#: what ``--allow-real-cards`` does for probe and record (the option name ``run`` uses)
+ALLOW_REAL_HELP = "accepter une carte réelle (hors test) : son porteur est alors affiché ou enregistré"
+
 #: the vpcd reader a card is presented in (``_port``): 0 and 1 are pcscd's two readers, 2… the added entries
 READER_HELP = "numéro du lecteur vpcd : 0 (défaut), 1, 2… (entrées ajoutées)"
 
@@ -61,6 +73,7 @@ def register(sub: Any) -> None:
     )
     s.add_argument("--json", action="store_true", help="sortie JSON : ce que la carte dit d'elle-même, champ par champ")
     s.add_argument("--trace", action="store_true", help="afficher les APDU échangés (code porteur masqué)")
+    s.add_argument("--allow-real-cards", action="store_true", help=ALLOW_REAL_HELP)
     s.set_defaults(func=cmd_probe)
 
     s = cards.add_parser("emulate", parents=[lang], help="présenter un profil de carte via vpcd à pcscd")
@@ -92,6 +105,7 @@ def register(sub: Any) -> None:
         metavar="SCRIPT",
         help="script scriptor à rejouer sur la carte (sinon : lecture publique)",
     )
+    s.add_argument("--allow-real-cards", action="store_true", help=ALLOW_REAL_HELP)
     s.set_defaults(func=cmd_record)
 
     s = cards.add_parser("replay", parents=[lang], help="présenter un enregistrement comme carte virtuelle via vpcd")
@@ -281,7 +295,32 @@ def _while_the_card_answers(reader: str | None, work: Callable[[str, list], T]) 
     return value
 
 
-def print_vitale(data: Any) -> None:
+def _real(nature: str) -> bool:
+    """A card that is not a test card (as the guard tells them: an unknown nature is no refusal)."""
+    return bool(nature) and nature != "T"
+
+
+def _holder_withheld(nature: str) -> str:
+    """Why a card's holder is not shown (:data:`HOLDER_WITHHELD`), in the command's language."""
+    from testbench.cards.messages import nature_words
+    from testbench.i18n import default_language
+
+    return translator()(HOLDER_WITHHELD).format(card=nature_words(nature, default_language()))
+
+
+def _without_holder(value: Any) -> Any:
+    """``value`` (a card's JSON) with every personal field (the card layer's layout) set to null."""
+    from testbench.cards.layout import PERSONAL_FIELDS
+
+    if isinstance(value, list):
+        return [_without_holder(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    return {k: None if k in PERSONAL_FIELDS.values() else _without_holder(v) for k, v in value.items()}
+
+
+def print_vitale(data: Any, withheld: bool = False) -> None:
+    """A Vitale card as read; ``withheld``: without its holders (NIR, names, birth dates), said why."""
     from testbench.cards.guard import NATURE_FR
     from testbench.cards.nir import format_nir
     from testbench.cards.profile import flag_label
@@ -293,6 +332,9 @@ def print_vitale(data: Any) -> None:
             generation=data.generation, nature=nature, code=data.nature or "?"
         )
     )
+    if withheld:
+        print("  " + _holder_withheld(data.nature))
+        return
     print(t("  Immatriculation : {nir}").format(nir=format_nir(data.nir)))
     r = data.rights
     print(f"  Régime {r.regime}  caisse {r.caisse}  centre {r.centre}  code gestion {r.code_gestion}")  # domain terms
@@ -308,7 +350,8 @@ def print_vitale(data: Any) -> None:
         print(f"{who}{twin}, NIR {format_nir(b.nir)}" + (f", {cov}" if cov else ""))
 
 
-def print_cps(data: Any) -> None:
+def print_cps(data: Any, withheld: bool = False) -> None:
+    """A CPS as read; ``withheld``: without its holder (names, RPPS) and situations (FINESS, n° AM), said why."""
     from testbench.cards.guard import NATURE_FR
 
     t = translator()
@@ -320,7 +363,10 @@ def print_cps(data: Any) -> None:
             type=data.card_type, generation=data.generation, nature=nature
         )
     )
-    print(t("  Porteur : {who}  RPPS {rpps}").format(who=f"{data.first_name} {data.name}", rpps=data.rpps))
+    if withheld:
+        print("  " + _holder_withheld(data.nature))
+    else:
+        print(t("  Porteur : {who}  RPPS {rpps}").format(who=f"{data.first_name} {data.name}", rpps=data.rpps))
     print(
         t("  Profession : {profession} (code {code})  spécialité : {specialty}").format(
             profession=data.profession, code=data.profession_code, specialty=data.specialty or "—"
@@ -328,7 +374,7 @@ def print_cps(data: Any) -> None:
     )
     issuer = t("oui" if data.issuer_ok else "non")
     print(t("  Émetteur ANS : {issuer}  essais code porteur restants : {tries}").format(issuer=issuer, tries=tries))
-    for s in data.situations:
+    for s in () if withheld else data.situations:
         print(
             t("  Situation {number} : {structure}  mode {mode}  FINESS {finess}  n° AM {am}").format(
                 number=s.number, structure=s.structure, mode=s.mode, finess=s.finess or "—", am=s.am_number or "—"
@@ -370,12 +416,15 @@ def cmd_probe(args: argparse.Namespace) -> int:
         return EXIT_ENV
     if fam is None:
         return EXIT_OK
+    withheld = _real(data.nature) and not args.allow_real_cards  # a real person's card: shown only when asked
     if args.json:
-        print(json.dumps(data.as_dict(), indent=2))
+        if withheld:
+            print(_holder_withheld(data.nature), file=sys.stderr)
+        print(json.dumps(_without_holder(data.as_dict()) if withheld else data.as_dict(), indent=2))
     elif fam.startswith("vitale"):
-        print_vitale(data)
+        print_vitale(data, withheld)
     else:
-        print_cps(data)
+        print_cps(data, withheld)
     return EXIT_OK
 
 
@@ -444,6 +493,25 @@ def cmd_emulate(args: argparse.Namespace) -> int:
     return _serve(build_card(profile), _port(args), args.trace, args.duration, f"Carte « {profile.id} »", source)
 
 
+class RealCardRefused(Exception):
+    """``cards record`` of a card that is not a test card, without ``--allow-real-cards``."""
+
+    def __init__(self, nature: str) -> None:
+        super().__init__(nature)
+        self.nature = nature
+
+
+def _nature(ch: Any, atr: bytes) -> str:
+    """The nature (T, D, R) of the card on ``ch``, read as the guard reads it; "" for a card neither Vitale nor CPS."""
+    from testbench.cards.layout import atr_family
+    from testbench.cards.read import read_cps_holder, read_vitale
+
+    family = atr_family(atr) or ""
+    if family.startswith("vitale"):
+        return str(read_vitale(ch, "record").nature)
+    return str(read_cps_holder(ch, "record").nature) if family.startswith("cps") else ""
+
+
 def cmd_record(args: argparse.Namespace) -> int:
     from testbench.cards.api import CardError
     from testbench.cards.layout import atr_family
@@ -465,6 +533,8 @@ def cmd_record(args: argparse.Namespace) -> int:
         ch = _open_channel(reader, sinks, beside=True)  # a card the application may hold: left as it is
         try:
             atr = ch.atr("record")
+            if not args.allow_real_cards and _real(nature := _nature(ch, atr)):  # read before a file is opened
+                raise RealCardRefused(nature)
             rec = Recorder(args.out, atr, ch.reader_name("record"), note=str(args.script or "lecture publique"))
             ch.link.sinks.append(rec)
             try:
@@ -486,6 +556,14 @@ def cmd_record(args: argparse.Namespace) -> int:
     except CardError as exc:
         _err(str(exc))
         return EXIT_ENV
+    except RealCardRefused as exc:
+        from testbench.cards.messages import nature_words
+        from testbench.i18n import default_language
+
+        card = nature_words(exc.nature, default_language())
+        refused = translator()(RECORD_REFUSED).format(card=card[:1].upper() + card[1:])
+        print(f"testbench cards: {refused}", file=sys.stderr)  # as _err says it, already in the command's language
+        return EXIT_USAGE
     print(
         tn(
             "{count} échange enregistré dans {path}",

@@ -33,7 +33,7 @@ from testbench.engines.reference import b2
 from testbench.report.hidden_difference import deviation_notes, difference, guard_notes, noted
 from testbench.store.read import FIXTURES_META, SessionView
 from testbench.traces import redact
-from testbench.traces.known import NUMBER_KINDS, KnownValues
+from testbench.traces.known import FIRST_NAME_FIELDS, NUMBER_KINDS, SURNAME_FIELDS, KnownValues
 from testbench.traces.redact_bytes import apdu_responses
 from testbench.traces.redact_rules import prescriber_kind, same_width_mask
 
@@ -103,11 +103,17 @@ def _step_identifiers(known: KnownValues, params: Any, key: str = "") -> None:
 def known_values(session: SessionView) -> KnownValues:
     """The personal values this session holds (see the module's docstring)."""
     known = KnownValues()
+    people: dict[str, tuple[set[str], set[str]]] = {}  # a holder's path → its first names, its surnames
     # only personal paths' values decoded, each once
     for path, value in session.observation_values(keep=path_kind, distinct=True):
         kind = value_kind(path, value)
         if kind is not None:
             known.add(kind, value)
+        if kind == "name" and isinstance(value, str):
+            _person_part(people, path, value)
+    for firsts, surnames in people.values():
+        if len(firsts) * len(surnames) <= _PEOPLE_MAX:  # a campaign's many cards: their card files pair them
+            known.add_person(firsts, surnames)
     for definition in session.case_definitions():  # a casebook may expect a name
         for expectation in (definition or {}).get("expectations", []):
             kind = value_kind(str(expectation.get("path") or ""), expectation.get("expected"))
@@ -138,12 +144,28 @@ def known_values(session: SessionView) -> KnownValues:
     return known
 
 
+#: the first name × surname pairs one observation path may give: past that, a campaign read many cards there, and
+#: the card files in its APDU trace pair each holder's names exactly
+_PEOPLE_MAX = 64
+
+
+def _person_part(people: dict[str, tuple[set[str], set[str]]], path: str, value: str) -> None:
+    """Files ``value`` (a name observed at ``path``) as its holder's first name or surname, the holder being
+    the path without its last part (``vitale.beneficiaries[0]``)."""
+    holder, _, leaf = path.rpartition(".")
+    part = _INDEX.sub("", leaf).lower()
+    if part in FIRST_NAME_FIELDS or part in SURNAME_FIELDS:
+        firsts, surnames = people.setdefault(holder, (set(), set()))
+        (firsts if part in FIRST_NAME_FIELDS else surnames).add(value)
+
+
 def _add_fixtures(known: KnownValues, fixtures: dict[str, dict[str, dict[str, str]]]) -> None:
     """A casebook's patients' rights (``name``, ``nir``, ``birth-date``) and its prescriptions' identifiers."""
     for patient in fixtures.get("patients", {}).values():
         for name, value in patient.items():
             if (kind := value_kind(name.replace("-", "_"), value, _path_kind)) is not None:
                 known.add(kind, value)
+        known.add_card_fields({name.replace("-", "_"): value for name, value in patient.items()})
     for prescription in fixtures.get("prescriptions", {}).values():
         _step_identifiers(known, prescription)
 

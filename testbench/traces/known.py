@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from testbench.cards.decode import personal_fields
@@ -27,6 +28,9 @@ FIELD_KINDS: dict[str, str] = {
     "am_number": "id_ps",
 }
 NUMBER_KINDS = ("nir", "rpps", "finess", "adeli", "id_ps")
+#: card fields (and observation paths' last parts) that hold a first name, and those that hold a surname
+FIRST_NAME_FIELDS = frozenset({"first_name", "firstname", "prenom", "prénom"})
+SURNAME_FIELDS = frozenset({"name", "usual_name", "nom", "nom_usuel", "nomusuel", "last_name", "lastname"})
 
 _WORD_SPLIT = re.compile(r"[\s'-]+")
 _DATE_FORMS = (
@@ -74,6 +78,15 @@ def single_word_forms(name: str) -> set[str]:
     name = name.strip()
     forms = {name, name.upper(), name[:1].upper() + name[1:].lower()}
     return forms | {ascii_spelling(f) for f in forms}  # « Weiss » for « Weiß » (dropping « ß » gave « Wei »)
+
+
+def rpps_spellings(digits: str) -> set[str]:
+    """An RPPS (11 digits) as it also travels: inside the national PS identifier (« 8 » + RPPS, the card's
+    IdNat_PS), and either of them left-padded with zeros to 13 digits (« 0089990000013 »)."""
+    rpps = digits[1:] if len(digits) == 12 and digits.startswith("8") else digits
+    if len(rpps) != 11 or not rpps.isdigit():
+        return {digits}
+    return {digits, rpps, "8" + rpps, rpps.zfill(13), ("8" + rpps).zfill(13)}
 
 
 def date_keys(date: str) -> set[str]:
@@ -172,6 +185,16 @@ class KnownValues:
                 if kind == "nir" and len(digits) == 15:
                     self.numbers[kind].add(digits[:13])  # the body alone, as fixed-width records write it
 
+    def add_person(self, first_names: Iterable[object], surnames: Iterable[object]) -> None:
+        """Each first name with each surname as one name too (« SARAH MODELE »): a card gives them as separate
+        words, and a one-word name is found only as a name is written (capitals), while the whole name is
+        found in any case and glued the way logins and URLs write it (« sarah.modele », « Sarah%20Modele »)."""
+        firsts = [str(f).strip() for f in first_names if f and str(f).strip()]
+        lasts = [str(s).strip() for s in surnames if s and str(s).strip()]
+        for first in firsts:
+            for last in lasts:
+                self.add("name", f"{first} {last}")
+
     def add_card_fields(self, fields: object) -> None:
         """Values named by card field (``{"name": …, "nir": …}``, as the card guard records a holder)."""
         if not isinstance(fields, dict):
@@ -180,16 +203,31 @@ class KnownValues:
             kind = FIELD_KINDS.get(str(name))
             if kind is not None:
                 self.add(kind, value)
+        firsts = [v for k, v in fields.items() if k in FIRST_NAME_FIELDS]
+        self.add_person(firsts, [v for k, v in fields.items() if k in SURNAME_FIELDS])
 
     def add_card_file(self, data: bytes) -> None:
-        """The personal fields of a card file (an APDU response), found by the card layer's TLV layout."""
+        """The personal fields of a card file (an APDU response), found by the card layer's TLV layout: one
+        holder's fields until a field comes again (the next beneficiary's)."""
+        holder: dict[str, str] = {}
         for found in personal_fields(data):
+            if found.field in holder:
+                self.add_card_fields(holder)
+                holder = {}
             raw = data[found.start : found.end].rstrip(b" \x00")
             try:
-                text = raw.decode("utf-8")
+                holder[found.field] = raw.decode("utf-8")
             except UnicodeDecodeError:
-                text = raw.decode("latin-1")
-            self.add(FIELD_KINDS[found.field], text)
+                holder[found.field] = raw.decode("latin-1")
+        self.add_card_fields(holder)
+
+    def spelled(self) -> KnownValues:
+        """A copy whose numbers hold the other forms each travels in too (an RPPS inside an IdNat_PS:
+        :func:`rpps_spellings`), for the searches; the values themselves stay as recorded."""
+        out = KnownValues(set(self.names), set(self.birth_dates), {k: set(v) for k, v in self.numbers.items()})
+        if "rpps" in out.numbers:
+            out.numbers["rpps"] = {s for value in self.numbers["rpps"] for s in rpps_spellings(value)}
+        return out
 
     def update(self, other: KnownValues) -> None:
         self.names |= other.names

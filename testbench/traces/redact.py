@@ -27,7 +27,8 @@ What is redacted (see docs/traces.md for the rules and their limits):
   ``‹NIR masqué, 15 octets›`` (testbench.traces.redact_bytes).
 - The session's known values (:class:`~testbench.traces.known.KnownValues`: what its cards and
   observations held) wherever they appear: in text — a one-word name only as a whole word written as a
-  name (``ESSAI``, ``Essai``, not the word « essai ») — and inside hex runs and base64 tokens.
+  name (``ESSAI``, ``Essai``, not the word « essai »), or glued into a login, an address or a URL — and inside
+  hex runs, byte arrays (``0x32,0x39…``, Java's ``[50, 57…]``) and base64 tokens.
 
 In a fixed-width record (``records=True``, a line without markup) every mask keeps the width of the
 value it replaces (``0`` per digit, ``X`` per letter), so the record's other fields stay in their columns.
@@ -180,6 +181,15 @@ def _escapes(char: str) -> list[str]:
     return [*forms, f"&{entity};"] if entity else forms
 
 
+#: where a one-word name in lower case is a name, not a word of the language (« 1 essai restant »): glued into a
+#: login, an e-mail address or a URL's query (« s.modele », « modele@ », « nom=modele », « sarah%20modele »); not
+#: before a dot, as a file is named (« modele.xml »)
+_GLUED_BEFORE = r"(?:(?<=[^\W\d_][.=+])|(?<==)|(?<=%[0-9A-Fa-f]{2}))"
+_GLUED_AFTER = r"(?=@|\+[^\W\d_]|%[0-9A-Fa-f]{2})"
+#: a name's edge in text may be a URL's escape (« patient=SARAH%20MODELE »: the « 0 » of « %20 » is no letter of it)
+_ESCAPE_BEFORE = r"(?<=%[0-9A-Fa-f]{2})"
+
+
 def _name_pattern(name: str) -> str:
     """A name of several words: any case, with or without accents, any separator, and also surname first
     (« MARTIN Éloïse », « Martin, Éloïse »: the administrative order). A one-word name: only the forms a
@@ -187,10 +197,13 @@ def _name_pattern(name: str) -> str:
     words = name_words(name)
     if len(words) == 1:
         forms = sorted(single_word_forms(words[0]), key=len, reverse=True)
-        return "|".join("".join(_fold_class(c, cased=True) for c in form) for form in forms)
+        cased = "|".join("".join(_fold_class(c, cased=True) for c in form) for form in forms)
+        any_case = "".join(_fold_class(c) for c in words[0])
+        return f"{cased}|{_GLUED_BEFORE}(?i:{any_case})|(?i:{any_case}){_GLUED_AFTER}"
     folded = ["".join(_fold_class(c) for c in word) for word in words]
-    # a space, an apostrophe, a dash, « _ » or « / » (an identifier, « ESSAI/PAUL »); in a URL « + » or « %20 »
-    between = r"(?:[\s'+_/-]|%20)+"
+    # a space, an apostrophe, a dash, « _ », « . » or « / » (an identifier, « ESSAI/PAUL », a login « sarah.modele »);
+    # in a URL « + » or « %20 »
+    between = r"(?:[\s'+_./-]|%20)+"
     given_first = between.join(folded)
     surname_first = folded[-1] + "(?:,|%2C)?" + between + between.join(folded[:-1])
     return f"(?i:{given_first}|{surname_first})"
@@ -237,7 +250,9 @@ class Redactor:
         # fixed-width record a name may be glued to the digits of the field before it
         edge = r"[^\W\d]" if records else r"[^\W_]"
         self._names = (
-            re.compile(rf"(?<!{edge})(?:" + "|".join(_name_pattern(n) for n in cleaned) + rf")(?!{edge})")
+            re.compile(
+                rf"(?:{_ESCAPE_BEFORE}|(?<!{edge}))(?:" + "|".join(_name_pattern(n) for n in cleaned) + rf")(?!{edge})"
+            )
             if cleaned and "name" in self.kinds
             else None
         )
@@ -267,12 +282,16 @@ class Redactor:
 
         def group(kind: str, values: set[str]) -> str:
             ordered = sorted(values, key=len, reverse=True)
-            body = f"(?P<{kind}>" + "|".join(spelled(n) for n in ordered) + ")"
+            # an RPPS inside the national PS identifier (« 8 » + RPPS), either padded to 13 digits: one optional
+            # prefix rather than each spelling (known.rpps_spellings, which the hex search takes), the regex every
+            # line goes through staying as short
+            prefix = r"(?:0?8(?:[ .+-]|%20)?|00)?" if kind == "rpps" else ""
+            body = f"(?P<{kind}>{prefix}(?:" + "|".join(spelled(n) for n in ordered) + "))"
             return body if kind == "nir" else rf"(?<![\dA-Za-z]){body}(?![\dA-Za-z])"
 
         alternatives = "|".join(group(k, v) for k, v in numbers.items())
         self._numbers = re.compile(alternatives) if numbers else None
-        self._encoded = EncodedValues(self.known, self.kinds, self._t)
+        self._encoded = EncodedValues(self.known.spelled(), self.kinds, self._t)  # an RPPS in its IdNat_PS too
         self._steps = self._build_steps()
 
     def _build_steps(self) -> list[Step]:
@@ -298,6 +317,8 @@ class Redactor:
                 if not keys.search(folded):
                     return text
                 new, n = names.subn(_masker(ctx, "name"), text)
+                if "\\u" in new:
+                    new = _ESCAPED_WORD.sub(lambda m: _escaped_name(m, names, ctx), new)
                 if n:
                     ctx.counts["name"] += n
                 return new
@@ -330,7 +351,26 @@ class Redactor:
         if self._encoded:
             encoded = self._encoded
 
+            arrays: dict[tuple[str, bool], tuple[str, Counter[str]]] = {}  # lines repeat the same commands
+
+            def array(m: re.Match[str], ctx: LineContext) -> str:
+                hit = arrays.get((m.group(), ctx.fixed))
+                if hit is None:
+                    found: Counter[str] = Counter()
+                    hit = (_byte_array(m, encoded, found, ctx.fixed), found)
+                    if len(arrays) >= 4096:  # bounded: unique arrays do not grow the memory
+                        arrays.clear()
+                    arrays[(m.group(), ctx.fixed)] = hit
+                ctx.counts.update(hit[1])
+                return hit[0]
+
             def sub_encoded(text: str, ctx: LineContext) -> str:
+                if "0x" in text or "0X" in text:
+                    text = _HEX_ARRAY.sub(lambda m: array(m, ctx), text)
+                if "\\x" in text:
+                    text = _ESCAPED_ARRAY.sub(lambda m: array(m, ctx), text)
+                if "," in text and ("[" in text or "{" in text):
+                    text = _DECIMAL_ARRAY.sub(lambda m: array(m, ctx), text)
                 return encoded(text, ctx.counts, fixed=ctx.fixed)
 
             steps.append(sub_encoded)
@@ -365,6 +405,71 @@ class Redactor:
             out.append(result.text)
             total.update(result.counts)
         return out, total
+
+
+#: bytes as C, C#, Java and Python logs write them, which no hex run is: ``0x32,0x39,…`` (or spaced, or in
+#: braces), ``\\x32\\x39…``, Java's ``Arrays.toString`` ``[50, 57, -1, …]`` (signed decimal, in brackets); each
+#: after a substring test, as most lines hold none
+_HEX_ARRAY = re.compile(
+    r"(?<![0-9A-Za-z])0[xX][0-9A-Fa-f]{1,2}(?:(?:\s*,\s*|\s+)?0[xX][0-9A-Fa-f]{1,2})+(?![0-9A-Za-z])"
+)
+_ESCAPED_ARRAY = re.compile(r"(?:\\x[0-9A-Fa-f]{2}){2,}")
+_DECIMAL_ARRAY = re.compile(r"[\[{]\s*-?\d{1,3}(?:\s*,\s*-?\d{1,3})+\s*(?=[\]}])")
+_ARRAY_ITEM = re.compile(r"-?(?:0[xX]|\\x)?[0-9A-Fa-f]{1,3}")
+_ITEM_PREFIX = re.compile(r"-?(?:0[xX]|\\x)?")
+#: the size a marker of masked bytes states (« ‹NIR masqué, 15 octets› »)
+_MARKER_SIZE = re.compile(r"‹[^›]*?(\d+)[^\d›]*›")
+
+
+def _byte_value(item: str) -> int | None:
+    """One element of a byte array as a byte (a Java byte is signed), or None if it is none."""
+    text = item.lower()
+    value = int(text[2:], 16) if text.startswith(("0x", "\\x")) else int(text) if text.lstrip("-").isdigit() else None
+    if value is None or not -128 <= value <= 255:
+        return None
+    return value % 256
+
+
+def _byte_array(m: re.Match[str], encoded: EncodedValues, counts: Counter[str], fixed: bool) -> str:
+    """A byte array searched as the hex run of its bytes (:class:`EncodedValues`); what a hit masks becomes its
+    marker in the array, whose other elements and separators stay as written."""
+    items = list(_ARRAY_ITEM.finditer(m.group()))
+    values = [_byte_value(i.group()) for i in items]
+    if None in values:
+        return m.group()
+    spaced = bytes(v for v in values if v is not None).hex(" ")
+    masked = encoded(spaced, counts, fixed=fixed)
+    if masked == spaced:
+        return m.group()
+    text, out, index = m.group(), [], 0
+    for token in re.finditer(r"‹[^›]*›|[0-9a-f]{2}", masked):
+        if index:  # the separator written before this element
+            out.append(text[items[index - 1].end() : items[index].start()])
+        item, size = items[index].group(), 1
+        if (size_m := _MARKER_SIZE.fullmatch(token.group())) is not None:
+            out.append(token.group())
+            size = int(size_m.group(1))
+        elif token.group() == spaced[3 * index : 3 * index + 2]:
+            out.append(item)
+        else:  # a fixed-width record's mask: the element's digits as zeros, its « 0x » kept
+            prefix = _ITEM_PREFIX.match(item)
+            out.append(item[: prefix.end()] + "0" * (len(item) - prefix.end()) if prefix else item)
+        index += size
+    return text[: items[0].start()] + "".join(out) + text[items[-1].end() :]
+
+
+#: a word with a JSON escape in it (« \\u0053ARAH »: any letter may be escaped, not only an accented one)
+_ESCAPED_WORD = re.compile(r"(?:[^\W\d_]|\\u[0-9A-Fa-f]{4})*\\u[0-9A-Fa-f]{4}(?:[^\W\d_]|\\u[0-9A-Fa-f]{4})*")
+_JSON_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})")
+
+
+def _escaped_name(m: re.Match[str], names: re.Pattern[str], ctx: LineContext) -> str:
+    """The word ``m`` masked whole when, its escapes read, it holds a known name (counted in ``ctx``)."""
+    word = _JSON_ESCAPE.sub(lambda e: chr(int(e.group(1), 16)), m.group())
+    if not names.search(word):
+        return m.group()
+    ctx.counts["name"] += 1
+    return same_width_mask(m.group()) if ctx.fixed else MARKERS["name"]
 
 
 def _masker(ctx: LineContext, kind: str) -> str | Callable[[re.Match[str]], str]:
