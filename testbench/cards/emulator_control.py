@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from testbench.i18n import _t
+from testbench.interrupts import deferred
 
 from .api import CardUnavailable
 from .inprocess import Fault
@@ -157,12 +158,20 @@ class ProcessCard:
         cmd += ["--slot", slot, "--reader", spec.name]
         if trace is not None:
             cmd += ["--trace", str(trace)]
-        self.proc = subprocess.Popen(
-            cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1
-        )
         self._lines: queue.Queue[str] = queue.Queue()
         self._pump = threading.Thread(target=self._read, name=f"emulator-out-{spec.port}", daemon=True)
-        self._pump.start()
+        try:
+            with deferred():  # an interrupt (^C, SIGTERM) inside Popen would lose the child: held until it returns
+                self.proc = subprocess.Popen(
+                    cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1
+                )
+            self._pump.start()  # waits for the thread to run: long on a loaded machine
+        except BaseException:  # an interrupt before the bay holds the emulator: nobody else would end it
+            if getattr(self, "proc", None) is not None:
+                self.proc.kill()
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    self.proc.wait(timeout=3.0)
+            raise
 
     def _read(self) -> None:
         out = self.proc.stdout

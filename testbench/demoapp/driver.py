@@ -26,6 +26,7 @@ from typing import Any
 from testbench.demoapp import FLAWS, PROFILE
 from testbench.domain.attestation import SCRIPTED_OPERATOR, Attestation, Operator
 from testbench.engines.operator.mode import OperatorPending
+from testbench.engines.protocol.process import ChildPopen
 from testbench.i18n import _t
 
 OPERATOR_NAME = SCRIPTED_OPERATOR  # the bench's own words, which the exam book reads in its language
@@ -68,7 +69,7 @@ class DemoApp:
         command = [sys.executable, "-P", "-m", "testbench.demoapp", "--workdir", str(self.workdir)]
         if flaw:
             command += ["--flaw", flaw]
-        self._proc = subprocess.Popen(
+        self._proc = ChildPopen(  # an interrupt while it starts kills it: no one else would
             command,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -78,7 +79,13 @@ class DemoApp:
         )
         self._answers: queue.Queue[str | None] = queue.Queue()
         self._lock = threading.Lock()
-        threading.Thread(target=self._read, daemon=True).start()
+        try:
+            threading.Thread(target=self._read, daemon=True).start()  # waits for the thread to run
+        except BaseException:  # an interrupt (^C, SIGTERM) before the caller holds the application: it ends here
+            self._proc.kill()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self._proc.wait(timeout=10)
+            raise
 
     def _install(self) -> None:
         """The profile's output folders, made as an installed application's are there: the process makes them

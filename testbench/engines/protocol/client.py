@@ -390,11 +390,11 @@ class SubprocessEngine:
         return self._start()
 
     def _start(self) -> EngineProcess:
-        proc = EngineProcess(self.command, self.max_line, self.env, self.cwd)
+        # held at once (self._proc assigned first): an interrupt from here on leaves close() a process to end
+        self._proc = proc = EngineProcess(self.command, self.max_line, self.env, self.cwd)
         restart, self._started = self._started, True
         if restart:
             self.restarts += 1
-        self._proc = proc
         try:
             answer = self._exchange(
                 proc,

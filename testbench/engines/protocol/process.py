@@ -4,7 +4,9 @@ No pipe can block the caller: on POSIX the caller reads and writes the pipes its
 with ``poll`` until the call's deadline (one message is a couple of system calls, and no hand-off between
 threads: about a third of the client's CPU per call). On Windows, where pipes cannot be polled, daemon
 threads read and write them and close their own ends, the caller waiting on a queue. Lines are capped: an
-oversized line is reported at once (the caller then kills the engine), never held whole in memory.
+oversized line is reported at once (the caller then kills the engine), never held whole in memory. A thread
+reads stderr as it comes; on POSIX the caller also reads what it holds once an answer is in, so that the
+lines an engine logged before answering are that call's.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import IO, Any
 from testbench.engines.api import EngineNotLaunched
 from testbench.engines.protocol import jsonrpc as J
 from testbench.fmt import os_reason, program_text, visible_controls
+from testbench.interrupts import deferred
 
 _STDERR_LINES = 40
 #: stderr lines kept between two calls for the case's trace: an engine logging more between two calls loses the
@@ -38,6 +41,9 @@ _THREADS_TIMEOUT = 1.0  # after a kill, how long (in all) to wait for the pipe t
 #: grandchild that escaped with the pipe open holds it no longer than this)
 STDERR_SETTLE = 0.5
 _CHUNK = 64 * 1024
+_STDERR_PIECE = 4096  # a stderr line longer than this is read in pieces of it
+#: after an answer, at most this many chunks of stderr read by the caller (a flood is bounded by the ring anyway)
+_DRAIN_READS = STDERR_KEPT_CHARS // _CHUNK + 1
 #: whether the caller polls the pipes itself (POSIX) rather than through pump threads (Windows)
 POLL_PIPES = os.name == "posix"
 
@@ -143,13 +149,18 @@ def _pump_stdin(stream: IO[bytes], outbox: queue.SimpleQueue[bytes | None]) -> N
             stream.close()
 
 
+def _stderr_line(raw: bytes) -> str:
+    """One line (or 4 KiB piece) of the engine's stderr, as a person reads it."""
+    return visible_controls(program_text(raw).rstrip())
+
+
 def _pump_stderr(stream: IO[bytes], tail: collections.deque[str], lines: StderrRing) -> None:
     try:
         while True:
-            chunk = stream.readline(4096)
+            chunk = stream.readline(_STDERR_PIECE)
             if not chunk:
                 break
-            line = visible_controls(program_text(chunk).rstrip())
+            line = _stderr_line(chunk)
             tail.append(line)
             lines.append(line)
     except Exception:  # the pipe broke or was closed
@@ -159,6 +170,85 @@ def _pump_stderr(stream: IO[bytes], tail: collections.deque[str], lines: StderrR
             stream.close()
 
 
+class _PolledStderr:
+    """The engine's stderr on POSIX, read by a daemon thread as it comes and by the caller (:meth:`drain`) once an
+    answer is in: what the engine logged just before answering is often still in the pipe then, and would be
+    filed under a later call. Both read the non-blocking pipe under one lock, so lines stay whole and in order."""
+
+    def __init__(self, stream: IO[bytes], tail: collections.deque[str], lines: StderrRing) -> None:
+        import select
+
+        self._stream, self._fd = stream, stream.fileno()
+        os.set_blocking(self._fd, False)
+        # one poll object per thread (one may not be used by two at once): the thread's, to wait; the one used
+        # under the lock, to look first (a look costs less than a read that fails, the caller's usual case)
+        self._waiting, self._ready = select.poll(), select.poll()
+        self._waiting.register(self._fd, select.POLLIN)
+        self._ready.register(self._fd, select.POLLIN)
+        self._tail, self._lines = tail, lines
+        self._lock = threading.Lock()
+        self._buffer = bytearray()
+        self._ended = False  # the pipe's end was read, or the thread closed it: never read again
+
+    def pump(self) -> None:
+        """The thread: wait until the pipe holds something, read it, until its end."""
+        try:
+            while self.drain(1):
+                self._waiting.poll()
+        except Exception:  # the pipe broke or was closed
+            pass
+        finally:
+            with self._lock:
+                self._end()
+                with contextlib.suppress(Exception):
+                    self._stream.close()
+
+    def drain(self, reads: int = _DRAIN_READS) -> bool:
+        """Read what the pipe holds now, never waiting (at most ``reads`` chunks: an engine that floods stderr
+        cannot hold the caller); False once the pipe has ended."""
+        with self._lock:
+            for _ in range(reads):
+                if self._ended:
+                    return False
+                if not self._ready.poll(0):
+                    return True
+                try:
+                    chunk = os.read(self._fd, _CHUNK)
+                except BlockingIOError:
+                    return True
+                except OSError:  # the pipe broke: its end
+                    chunk = b""
+                if not chunk:
+                    self._end()
+                    return False
+                self._feed(chunk)
+            return not self._ended
+
+    def _feed(self, chunk: bytes) -> None:
+        """Cut lines from what was read, as ``readline(4096)`` does: a line longer than that in pieces."""
+        buffer = self._buffer
+        buffer += chunk
+        while True:
+            end = buffer.find(b"\n", 0, _STDERR_PIECE)
+            if end < 0 and len(buffer) < _STDERR_PIECE:
+                return
+            cut = end + 1 if end >= 0 else _STDERR_PIECE
+            self._add(bytes(buffer[:cut]))
+            del buffer[:cut]
+
+    def _end(self) -> None:
+        """The pipe ended: a last line without its newline still counts."""
+        if self._buffer:
+            self._add(bytes(self._buffer))
+            self._buffer.clear()
+        self._ended = True
+
+    def _add(self, raw: bytes) -> None:
+        line = _stderr_line(raw)
+        self._tail.append(line)
+        self._lines.append(line)
+
+
 def _group_options() -> dict[str, Any]:
     """Popen options that put the engine and everything it starts in a process group of its own."""
     if sys.platform == "win32":
@@ -166,7 +256,7 @@ def _group_options() -> dict[str, Any]:
     return {"start_new_session": True}
 
 
-def _kill_tree(popen: subprocess.Popen[bytes]) -> None:
+def _kill_tree(popen: subprocess.Popen[Any]) -> None:
     """Kill the engine and every process it started (a wrapper's child keeps the pipes open otherwise)."""
     if sys.platform == "win32":
         with contextlib.suppress(OSError, subprocess.SubprocessError):
@@ -188,6 +278,29 @@ def _kill_tree(popen: subprocess.Popen[bytes]) -> None:
         popen.kill()
 
 
+class ChildPopen(subprocess.Popen):  # type: ignore[type-arg]
+    """A Popen whose child is killed when an interrupt (^C, or SIGTERM turned into KeyboardInterrupt) lands while
+    it is made: under load the child runs long before Popen returns, and an interrupt raised inside Popen (even
+    before it notes the child's pid) loses the only handle on it. The interrupt is held until Popen returns,
+    then delivered here, where the child is known."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        try:
+            with deferred():
+                super().__init__(*args, **kwargs)
+        except BaseException:
+            if getattr(self, "_child_created", False) and self.returncode is None:
+                _end(self)
+            raise
+
+
+def _end(popen: subprocess.Popen[Any]) -> None:
+    """Kill ``popen``'s tree and reap it (a bounded wait)."""
+    _kill_tree(popen)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        popen.wait(timeout=REAP_TIMEOUT)
+
+
 class EngineProcess:
     """One engine process and its pipes (a new one after each restart)."""
 
@@ -201,7 +314,7 @@ class EngineProcess:
         poll_pipes: bool | None = None,
     ) -> None:
         try:
-            self.popen = subprocess.Popen(
+            self.popen: subprocess.Popen[bytes] = ChildPopen(
                 list(command),
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
@@ -214,24 +327,41 @@ class EngineProcess:
             # the OS's own words (« [Errno 2] No such file… ») are in neither language: its reason, in French
             reason = os_reason(exc)
             raise EngineNotLaunched(f"impossible de lancer le moteur « {' '.join(command)} » : {reason}") from exc
+        try:
+            self._serve(max_line, poll_pipes)
+        except BaseException:  # an interrupt (^C, SIGTERM) before the owner holds the process: nobody else ends it
+            _end(self.popen)
+            raise
+
+    def _serve(self, max_line: int, poll_pipes: bool | None) -> None:
+        """Start serving the pipes: polled by the caller (POSIX; stderr by a thread too), or by threads (Windows)."""
         assert self.popen.stdout is not None and self.popen.stderr is not None and self.popen.stdin is not None
         self.stderr: collections.deque[str] = collections.deque(maxlen=_STDERR_LINES)
         #: what the engine wrote on stderr (its own log) not yet taken into the case's trace (:meth:`take_stderr`)
         self.stderr_lines = StderrRing()
         pumped = (self.popen.stderr, self.stderr, self.stderr_lines)
-        self.threads = [threading.Thread(target=_pump_stderr, args=pumped, daemon=True)]
         self._pipes: _PolledPipes | None = None
+        self._polled_stderr: _PolledStderr | None = None
         self._messages: queue.SimpleQueue[Received] = queue.SimpleQueue()
         self._outbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
         if POLL_PIPES if poll_pipes is None else poll_pipes:
             self._pipes = _PolledPipes(self.popen.stdin.fileno(), self.popen.stdout.fileno(), max_line)
+            self._polled_stderr = _PolledStderr(*pumped)
+            self.threads = [threading.Thread(target=self._polled_stderr.pump, daemon=True)]
         else:
-            self.threads += [
+            self.threads = [
+                threading.Thread(target=_pump_stderr, args=pumped, daemon=True),
                 threading.Thread(target=_pump_stdout, args=(self.popen.stdout, self._messages, max_line), daemon=True),
                 threading.Thread(target=_pump_stdin, args=(self.popen.stdin, self._outbox), daemon=True),
             ]
         for t in self.threads:
             t.start()
+
+    def _drain_stderr(self) -> None:
+        """Read what stderr holds now (POSIX): lines the engine wrote before its answer belong to that call.
+        Windows pipes cannot be read without blocking: there the reader thread alone reads them."""
+        if self._polled_stderr is not None:
+            self._polled_stderr.drain()
 
     def alive(self) -> bool:
         return self.popen.poll() is None
@@ -296,15 +426,18 @@ class EngineProcess:
 
     def take_stderr(self) -> tuple[list[str], int]:
         """The stderr lines written since the last call, each once (the reader thread appends, this takes), and
-        how many older ones were dropped to keep within :class:`StderrRing`'s bounds."""
+        how many older ones were dropped to keep within :class:`StderrRing`'s bounds. What the pipe holds is
+        read first: an engine that logged and then answered wrote those lines before the answer."""
+        self._drain_stderr()
         return self.stderr_lines.take()
 
     def stderr_tail(self) -> str:
         """The last lines the engine wrote to stderr, as « ; stderr : a | b », at most :data:`STDERR_CHARS` of them
-        (cut at the front: the end is what the engine said last). Once the process has ended, the
-        reader thread is given :data:`STDERR_SETTLE` to drain the pipe first: what a crashing engine wrote
+        (cut at the front: the end is what the engine said last). Once the process has ended, the pipe is
+        read first, and the reader thread given :data:`STDERR_SETTLE` to finish: what a crashing engine wrote
         just before it died is the most telling part, and the reader may not have read it yet."""
         if self.popen.poll() is not None:
+            self._drain_stderr()
             self.threads[0].join(timeout=STDERR_SETTLE)
         tail = " | ".join([line for line in self.stderr if line][-5:])
         if len(tail) > STDERR_CHARS:
