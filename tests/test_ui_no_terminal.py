@@ -35,3 +35,31 @@ def test_ui_without_a_terminal_is_refused_and_makes_no_session(tmp_path: Path, l
     assert said in done.stderr and "testbench run" in done.stderr
     assert "\x1b[" not in done.stdout  # no full screen drawn into the pipe
     assert not session.exists()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a pseudo-terminal")
+def test_ui_with_its_standard_error_in_a_file_is_refused(tmp_path: Path) -> None:
+    """The workstation draws on standard error: ``testbench ui … 2>errors.log`` from a terminal would draw the whole
+    screen into the file and read the keys blind (robustness verification s25). Keys on a terminal are not enough."""
+    import pty
+
+    main_fd, terminal_fd = pty.openpty()
+    session = tmp_path / "s.tbsession"
+    env = {**os.environ, "HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "data"), "TESTBENCH_LANG": "fr"}
+    try:
+        with open(tmp_path / "errors.log", "w", encoding="utf-8") as errors:
+            done = subprocess.run(
+                [sys.executable, "-m", "testbench", "ui", str(CASEBOOKS_DIR / "demo.xml"), "--session", str(session)],
+                stdin=terminal_fd,
+                stdout=terminal_fd,
+                stderr=errors,
+                timeout=60,
+                env=env,
+                cwd=tmp_path,
+            )
+    finally:
+        os.close(main_fd)
+        os.close(terminal_fd)
+    said = (tmp_path / "errors.log").read_text(encoding="utf-8")
+    assert done.returncode == 3 and said.startswith("testbench ui: pas de terminal"), said[:300]
+    assert not session.exists()

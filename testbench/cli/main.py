@@ -63,11 +63,12 @@ LANG_HELP = "langue des messages : fr (défaut) ou en ; aussi TESTBENCH_LANG"
 #: at the bundled copy (:func:`_said_bundled`)
 BUNDLED_KINDS = ("casebooks", "plan", "attestations")
 
-#: The commands a CI cancels or times out (SIGTERM) that stop as on ^C: all but the workstation (Textual owns
-#: its terminal) and the processes a bench starts and stops itself — card emulators, téléservices, ``engine
-#: serve`` (:func:`_terminated_as_interrupted`). ``demo`` opens the workstation on a terminal: its headless run
-#: installs the handler itself (testbench.cli.demo_cmd).
-TERMINATED_AS_INTERRUPTED = frozenset(COMMANDS) - {"ui", "demo", "cards", "services"}
+#: The commands a CI cancels or times out (SIGTERM) that stop as on ^C: all but the processes a bench starts and
+#: stops itself — card emulators, téléservices, ``engine serve`` (:func:`_terminated_as_interrupted`). The
+#: workstation (``ui``) is one while it loads; once its screen is up it takes the signals itself
+#: (testbench.interrupts.on_interrupt) and gives them back as it closes. ``demo`` opens the workstation on a
+#: terminal: its headless run installs the handler itself (testbench.cli.demo_cmd).
+TERMINATED_AS_INTERRUPTED = frozenset(COMMANDS) - {"demo", "cards", "services"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -227,7 +228,7 @@ def _main(argv: list[str], lang: str | None, signals: Stopping) -> int:
         print(f"testbench {args.command}: {unnamed}", file=sys.stderr)
         return EXIT_USAGE
     if func is None:
-        if args.command is None and sys.stdin.isatty() and sys.stdout.isatty():
+        if args.command is None and sys.stdin.isatty() and sys.stderr.isatty():  # where the workstation draws
             from testbench.cli.ui_cmd import default_ui
 
             return default_ui(args)  # a bare ``testbench`` opens the workstation

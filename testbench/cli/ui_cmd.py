@@ -185,8 +185,9 @@ NO_TERMINAL = _t(
 
 
 def has_terminal() -> bool:
-    """Standard input and output are a terminal: the workstation can draw and read keys."""
-    return sys.stdin.isatty() and sys.stdout.isatty()
+    """The workstation can read keys and draw: standard input and standard error (where Textual draws, leaving
+    standard output free) are a terminal. ``2>file`` would draw it into the file while the keys are read blind."""
+    return sys.stdin.isatty() and sys.stderr.isatty()
 
 
 def _unopened(workstation: Workstation, t: Callable[[str], str]) -> int | None:
