@@ -67,7 +67,10 @@ def file_identity(path: Path) -> tuple[int, int] | None:
 
 
 def lock_path(path: Path) -> Path:
-    return path.with_name(path.name + ".lock")
+    """The writer's lock beside the session file itself: through a symbolic link to it (the file or its folder)
+    it is the same lock, so two names of one file never let two writers in."""
+    real = Path(os.path.realpath(path))
+    return real.with_name(real.name + ".lock")
 
 
 #: how long a writer waits for the lock: a closing reader holds it for the few milliseconds of a checkpoint
