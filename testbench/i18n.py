@@ -170,6 +170,10 @@ _AS_RECORDED = {
     "une ligne de plus de {limit}": frozenset({"limit"}),
     "une ligne de plus de {size} octets": frozenset({"size"}),
     "pas de réponse en {seconds} s": frozenset({"seconds"}),
+    # an output waited for (testbench.extract.complete, testbench.engines.operator.assisted; testbench.fmt.seconds)
+    "sortie du logiciel incomplète : l'enregistrement de fin « {closing} » n'est pas la dernière ligne de {file}"
+    " après {seconds} s d'attente": frozenset({"seconds"}),
+    "sortie du logiciel incomplète après {seconds} s d'attente : {error}": frozenset({"seconds"}),
     # testbench.cards.pcsc, testbench.cards.bay: a wait for a card (testbench.fmt.seconds, « 1,5 »)
     "délai dépassé ({seconds} s) en attendant l'insertion de la carte dans le lecteur « {reader} »": frozenset(
         {"seconds"}

@@ -153,11 +153,12 @@ class NotFound:
     """An extractor of the step that gave no value for ``paths``: its name in the profile, and what it looked at.
 
     ``cause`` is ``file`` (no new or changed file where it reads), ``gone`` (new files came but went before they
-    could be read: ``looked_at`` names them), ``line`` (no line of its channel matched
-    since the step began), ``lagging`` (none of the lines read matched, and the log could not be read to its end
-    in time: the line may be among those not read yet) or ``value`` (it read ``looked_at``, the files or lines,
-    but found none of ``paths`` there). ``looked_at`` is the folder and glob, or the logs followed, as the profile
-    resolves them.
+    could be read: ``looked_at`` names them), ``begun`` (the only files that changed were an earlier step's, still
+    unfinished when it ended, the application finishing them: ``looked_at`` names them), ``line`` (no line of its
+    channel matched since the step began), ``lagging`` (none of the lines read matched, and the log could not be
+    read to its end in time: the line may be among those not read yet) or ``value`` (it read ``looked_at``, the
+    files or lines, but found none of ``paths`` there). ``looked_at`` is the folder and glob, or the logs followed,
+    as the profile resolves them.
     """
 
     extractor: str
@@ -173,6 +174,10 @@ class NotFound:
             "gone": _t(
                 "extracteur « {name} » : {where} est apparu pendant l'étape puis a disparu avant d'avoir pu être lu"
                 " (déplacé ou supprimé)"
+            ),
+            "begun": _t(
+                "extracteur « {name} » : seul {where} a changé pendant l'étape, et c'est la suite d'un fichier de"
+                " l'étape précédente (encore inachevé à la fin de celle-ci)"
             ),
             "line": _t(
                 "extracteur « {name} » : aucune ligne ne correspond dans {where} (canal {channel}) depuis le début"
@@ -225,9 +230,10 @@ class AssistedOperatorEngine(OperatorModeEngine):
         #: seconds given; False when it could not (the capture lags)
         self.read_log: Callable[[float], bool] | None = None
         self._continued: dict[tuple[str, str], tuple[Mapping[str, Any] | None, tuple[TraceLine, ...]]] = {}
-        #: the files a step saw that were still unfinished (being written) when its wait ended: the application
-        #: finishing them later does not make them a later step's output
-        self._unfinished: set[Path] = set()
+        #: the files a step saw that were still unfinished (being written, or malformed) when its wait ended, with
+        #: the bytes it read in them: the application finishing them later (writing on after those bytes) does not
+        #: make them a later step's output; rewriting them does
+        self._unfinished: dict[Path, bytes] = {}
 
     def continue_step(
         self, case_id: str, step_id: str, written: Mapping[str, Any] | None, lines: Sequence[TraceLine] = ()
@@ -300,10 +306,12 @@ class AssistedOperatorEngine(OperatorModeEngine):
         watch = _LineWatch(specs, start_ns if lines_then is None else None, lines_then or ())
         self._tell_waiting(step_id, specs)
         files = self._wait(specs, before, watch, begun)
-        self._unfinished.update(files.unfinished())
         lagging = not self._caught_up(watch)
         self._tell_waiting(step_id, ())  # the wait is over
-        by_spec = self._extract(specs, files, watch)
+        try:
+            by_spec = self._extract(specs, files, watch)
+        finally:  # what the step left unfinished, as it read it (the step may fail on one of them)
+            self._unfinished.update(files.unfinished())
         if self.on_step_read is not None and step_id:
             self.on_step_read(step_id)
         extracted = [item for items in by_spec.values() for item in items]
@@ -343,21 +351,22 @@ class AssistedOperatorEngine(OperatorModeEngine):
         if self.read_log is not None:
             self.read_log(SETTLE)
 
-    def _begun(self, specs: Sequence[ExtractorSpec], before: Mapping[str, Snapshot]) -> set[Path]:
-        """The files an earlier step left unfinished that are still so as this step begins: whatever the application
-        writes in them now finishes that step's output, not this one's. One finished since counts as any other
-        (a lot or journal the application writes on at each step is read again once it changes)."""
+    def _begun(self, specs: Sequence[ExtractorSpec], before: Mapping[str, Snapshot]) -> dict[Path, bytes]:
+        """The files an earlier step left unfinished that are still so as this step begins, with the bytes that step
+        read in them: what the application writes on after those bytes finishes that step's output, not this one's
+        (:class:`_StepFiles`). One finished since counts as any other (a lot or journal the application writes on
+        at each step is read again once it changes)."""
         from testbench.extract.run import file_ready
 
-        out: set[Path] = set()
+        out: dict[Path, bytes] = {}
         for spec in specs:
             for path in before.get(spec.name, {}):
                 if path not in self._unfinished:
                     continue
                 if file_ready(spec, path):
-                    self._unfinished.discard(path)
+                    del self._unfinished[path]
                 else:
-                    out.add(path)
+                    out[path] = self._unfinished[path]
         return out
 
     def _caught_up(self, watch: _LineWatch) -> bool:
@@ -384,7 +393,7 @@ class AssistedOperatorEngine(OperatorModeEngine):
         specs: Sequence[ExtractorSpec],
         before: Mapping[str, Snapshot],
         watch: _LineWatch,
-        begun: set[Path] | None = None,
+        begun: Mapping[Path, bytes] | None = None,
     ) -> _StepFiles:
         """The step's new files per file extractor, each read as soon as it may be (so that a file the
         application moves away at once is read all the same); returns when every extractor has its input (new
@@ -482,6 +491,7 @@ class AssistedOperatorEngine(OperatorModeEngine):
                 continue
             read = [path for path in files.seen.get(spec.name, []) if path in files.read]
             gone = [path for path in files.seen.get(spec.name, []) if path in files.gone]
+            begun = files.begun_changed.get(spec.name, [])
             if spec.kind == "regex":
                 cause = "value" if by_spec.get(spec.name) else "lagging" if lagging else "line"
                 where = self.profile.followed(spec)
@@ -489,6 +499,8 @@ class AssistedOperatorEngine(OperatorModeEngine):
                 cause, where = "value", ", ".join(str(path) for path in read)
             elif gone:
                 cause, where = "gone", ", ".join(str(path) for path in gone)
+            elif begun and not files.seen.get(spec.name):
+                cause, where = "begun", ", ".join(str(path) for path in begun)
             else:
                 cause, where = "file", self.profile.watched(spec)
             out.append(NotFound(spec.name, cause, where, paths, spec.channel or ""))
@@ -565,11 +577,14 @@ class _StepFiles:
     extracted and kept as evidence is what was read, even when the application moves or removes the file
     right after writing it."""
 
-    def __init__(self, specs: Sequence[ExtractorSpec], begun: set[Path] | None = None) -> None:
+    def __init__(self, specs: Sequence[ExtractorSpec], begun: Mapping[Path, bytes] | None = None) -> None:
         self.specs = list(specs)
         self.seen: dict[str, list[Path]] = {spec.name: [] for spec in self.specs}  # new or changed, in order
-        self.begun = begun or set()  # unfinished by an earlier step: not this step's (AssistedOperatorEngine._begun)
+        # unfinished by an earlier step, with the bytes it read there (AssistedOperatorEngine._begun): not this
+        # step's while the application only writes on after them
+        self.begun = dict(begun or {})
         self.begun_changed: dict[str, list[Path]] = {}  # those written on during the step, said once each
+        self._continued: dict[Path, tuple[float, int]] = {}  # the signature each was last found continuing at
         self.gone: list[Path] = []  # new files gone before they could be read
         self.kept: dict[Path, tuple[tuple[float, int], bytes]] = {}  # read when it could be: (signature, bytes)
         self.now: dict[Path, tuple[float, int]] = {}  # the signature of each new file still there at the last poll
@@ -592,10 +607,7 @@ class _StepFiles:
             for path, sig in listed[key].items():
                 if before[spec.name].get(path) == sig:
                     continue
-                if path in self.begun:
-                    changed = self.begun_changed.setdefault(spec.name, [])
-                    if path not in changed:
-                        changed.append(path)
+                if path in self.begun and self._continues(spec, path, sig):
                     continue
                 self.now[path] = sig
                 if path not in self.seen[spec.name]:
@@ -613,14 +625,40 @@ class _StepFiles:
                 if data is not None:
                     self.kept[path] = (sig, data)
 
+    def _continues(self, spec: ExtractorSpec, path: Path, sig: tuple[float, int]) -> bool:
+        """Whether ``path``, left unfinished by an earlier step and changed since this one began, still starts with
+        all the bytes that step read there (the application finishing it: not this step's output, said once). Read
+        once per change of its signature; once it no longer does (truncated, rewritten, replaced), it is this
+        step's, read as any new file."""
+        if self._continued.get(path) != sig:
+            data = _read(path)  # None: held by the application for now, looked at again at the next poll
+            if data is not None and not data.startswith(self.begun[path]):
+                del self.begun[path]
+                for changed in self.begun_changed.values():
+                    with contextlib.suppress(ValueError):
+                        changed.remove(path)
+                return False
+            if data is not None:
+                self._continued[path] = sig
+        changed = self.begun_changed.setdefault(spec.name, [])
+        if path not in changed:
+            changed.append(path)
+        return True
+
     def complete(self) -> bool:
         """Whether every file extractor has a new file, and each new file was read as it is now (or is gone)."""
         return all(self.seen[spec.name] and all(map(self._settled, self.seen[spec.name])) for spec in self.specs)
 
-    def unfinished(self) -> list[Path]:
-        """The new files not read as they are now (still being written, or never whole): a later step's wait
-        does not take them for its own."""
-        return [path for paths in self.seen.values() for path in paths if not self._settled(path)]
+    def unfinished(self) -> dict[Path, bytes]:
+        """The new files not read as they are now (still being written, or never whole), with the bytes last read
+        in them: a later step's wait does not take their continuation for its own (an empty one holds nothing of
+        this step's)."""
+        out: dict[Path, bytes] = {}
+        for path in (path for paths in self.seen.values() for path in paths if not self._settled(path)):
+            data = self.used.get(path) or _read(path)
+            if data:
+                out[path] = data
+        return out
 
     def _settled(self, path: Path) -> bool:
         sig = self.now.get(path)
@@ -683,12 +721,12 @@ def _cut_short(spec: ExtractorSpec, data: bytes) -> bool:
         parser = etree.XMLPullParser(resolve_entities=False, no_network=True)
         try:
             parser.feed(data)
-        except etree.XMLSyntaxError:
+        except etree.XMLSyntaxError:  # wrong before the end (a mismatched tag)
             return False
         try:
             parser.close()
-        except etree.XMLSyntaxError:
-            return True
+        except etree.XMLSyntaxError as exc:  # cut short only where the data stops: an error in the middle (an
+            return _at_end(data, exc.position)  # undefined entity, a bare « & ») is said before it, or at (0, 0)
         return False
     if spec.kind == "json":
         try:
@@ -699,6 +737,22 @@ def _cut_short(spec: ExtractorSpec, data: bytes) -> bool:
         except (UnicodeDecodeError, LookupError):
             return False
     return False
+
+
+def _at_end(data: bytes, position: tuple[int, int]) -> bool:
+    """Whether libxml2's ``position`` (line, column, in characters) of an error is where ``data`` stops: on its last
+    line, past its last character (a byte of a letter cut in two counts as one), or anywhere in an XML declaration
+    not ended yet (libxml2 places its error at the start of the word it was reading there)."""
+    from testbench.traces.logtext import HEAD_BYTES, utf16_order
+
+    order = utf16_order(data[:HEAD_BYTES])
+    whole = data[: len(data) - len(data) % 2] if order else data  # a UTF-16 unit cut in two: not a character yet
+    text = whole.decode(order or "utf-8", "replace").removeprefix("\ufeff")
+    if text.startswith("<?xml") and "?>" not in text:
+        return True
+    lines = text.split("\n")
+    line, column = position
+    return line > len(lines) or (line == len(lines) and column >= len(lines[-1]))
 
 
 def _read(path: Path) -> bytes | None:
