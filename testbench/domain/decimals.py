@@ -5,9 +5,10 @@ an application's screen or log writes amounts its own way; a comparison must rea
 not fail it as « not a decimal ». One reader for the comparison, the operator's corrections and the
 spreadsheet import, so the three never disagree on what a written amount is.
 
-Rules: an optional sign (``+``, ``-``, the minus sign ``−``); the unit a value is shown with, part of the value
-as written: the euro before or after (``€``, ``EUR``, ``euro``, ``euros``, any case), a percent sign after (a
-rate, « 60 % »); thousands grouped by spaces (plain, no-break or narrow no-break:
+Rules: an optional sign (``+``, ``-``, the minus sign ``−``); the unit a value is shown with, when the value
+may have it (:func:`units_at`: « 33,60 % » is no amount, « 60 € » no rate): the euro before or after (``€``,
+``EUR``, ``euro``, ``euros``, any case), the percent sign after (a rate, « 60 % »); thousands grouped by
+spaces (plain, no-break or narrow no-break:
 what French software prints) or apostrophes. With both a comma and a dot, the last one is the decimal mark
 and the other groups thousands (« 1.234,56 », "1,234.56"); alone, either is the decimal mark (« 0,5 » and
 "0.5"; « 1,234 » is one and a quarter, as a French reader reads it).
@@ -16,9 +17,18 @@ and the other groups thousands (« 1.234,56 », "1,234.56"); alone, either is th
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from decimal import Decimal, InvalidOperation
 
-_CURRENCY = re.compile(r"^(?:€|eur(?:os?)?\b)\s*|\s*(?:€|eur(?:os?)?|%)$", re.IGNORECASE)
+from testbench.domain.vocabulary import is_amount
+
+#: The units a value may be written with: the euro of an amount, the percent sign of a rate.
+EURO, PERCENT = "€", "%"
+#: Each unit as written, before or after the number.
+_UNITS = {
+    EURO: re.compile(r"^(?:€|eur(?:os?)?\b)\s*|\s*(?:€|eur(?:os?)?)$", re.IGNORECASE),
+    PERCENT: re.compile(r"\s*%$"),
+}
 _SPACES = re.compile("[ \u00a0\u202f']")
 _GROUPED = re.compile(r"\d{1,3}(?:[ \u00a0\u202f']\d{3})+")
 _MACHINE = re.compile(r"-?\d+(?:\.\d+)?")
@@ -32,6 +42,15 @@ def _signed(text: str) -> tuple[str, str]:
     return "", text
 
 
+def _without_unit(raw: str, units: Collection[str]) -> str:
+    """``raw`` without the first of ``units`` it is written with (one only: « 60 % € » keeps its « % »)."""
+    for unit in units:
+        bare, found = _UNITS[unit].subn("", raw, count=1)
+        if found:
+            return bare
+    return raw
+
+
 def _grouped(whole: str, separator: str) -> str | None:
     """``whole`` with its thousands separators removed, or None when they do not group by three."""
     if separator in whole:
@@ -42,12 +61,23 @@ def _grouped(whole: str, separator: str) -> str | None:
     return whole
 
 
-def read_decimal(text: str) -> Decimal | None:
-    """The number ``text`` writes (rules above), or None when it writes none."""
+def units_at(path: str) -> tuple[str, ...]:
+    """The unit a value at observation ``path`` may be written with: the euro on an amount
+    (:func:`~testbench.domain.vocabulary.is_amount`), the percent sign on a rate (``rate``, or a name ending
+    ``_rate`` as an operator's value is named), none elsewhere — a unit the value cannot have is a mistake."""
+    if is_amount(path):
+        return (EURO,)
+    last = path.rpartition(".")[2].partition("[")[0]
+    return (PERCENT,) if last.rpartition("_")[2] == "rate" else ()
+
+
+def read_decimal(text: str, units: Collection[str] = (EURO,)) -> Decimal | None:
+    """The number ``text`` writes (rules above) with one of ``units`` (:func:`units_at` a path's; by default the
+    euro, as a caller that knows no path reads a written amount), or None when it writes none."""
     if _MACHINE.fullmatch(text):  # what an engine and a casebook write (« 33.60 »): most values, read at once
         return Decimal(text)
     sign, raw = _signed(text.strip())
-    raw = _CURRENCY.sub("", raw, count=1)
+    raw = _without_unit(raw, units)
     if not sign:  # « € -12,00 » and "-€12.00" read alike
         sign, raw = _signed(raw)
     whole, mark, decimals = raw, "", ""
@@ -74,4 +104,4 @@ def read_decimal(text: str) -> Decimal | None:
         return None
 
 
-__all__ = ["read_decimal"]
+__all__ = ["EURO", "PERCENT", "read_decimal", "units_at"]

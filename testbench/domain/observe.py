@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Mapping
 from itertools import pairwise
 from typing import Any
 
 _MISSING = object()
+#: The largest list index an observation path may name: an invoice holds 999 lines at most (B2's limit, the
+#: reference engine's TOO_MANY_LINES), and no list a person attests is longer.
+MAX_INDEX = 999
 _TOKEN = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 #: The values observations are mostly made of: known leaves, without an ``isinstance`` against an ABC.
 _LEAVES = frozenset({str, int, float, bool, type(None)})
@@ -60,9 +64,9 @@ def lookup(tree: Mapping[str, Any], path: str) -> Any:
             node = node[name]
             walked = f"{walked}.{name}" if walked else name
         else:
-            i = int(index)
+            i = _index(index)
             if not isinstance(node, list | tuple) or i >= len(node):
-                raise KeyError(f"{walked}[{i}]")
+                raise KeyError(f"{walked}[{index.lstrip('0') or 0}]")
             node = node[i]
             walked = f"{walked}[{i}]"
     return node
@@ -72,23 +76,37 @@ def unflatten(values: Mapping[str, Any]) -> dict[str, Any]:
     """The inverse of :func:`flatten`: ``{"manual.lines[0].amo": "1"}`` → nested objects and lists.
 
     Paths are merged into one tree; where two paths disagree on a node's shape (a value at ``a`` and
-    another at ``a.b``), the later path wins rather than failing.
+    another at ``a.b``), the later path wins rather than failing. A path whose index would pad a list past
+    :data:`MAX_INDEX` (``lines[99999999999999999999]``) is kept whole, under its own name at the top: no
+    expectation finds it there, and no list of that many empty slots is made.
     """
     root: dict[str, Any] = {}
     for path, value in values.items():
-        keys: list[str | int] = [name or int(index) for name, index in _TOKEN.findall(path)]
+        keys: list[str | int] = [name or _index(index) for name, index in _TOKEN.findall(path)]
         if not keys:
             continue
-        node: Any = root
-        for key, nxt in pairwise(keys):
-            shape = list if isinstance(nxt, int) else dict
-            child = _get(node, key)
-            if not isinstance(child, shape):
-                child = shape()
-                _put(node, key, child)
-            node = child
-        _put(node, keys[-1], value)
+        try:
+            _place(root, keys, value)
+        except _TooFar:
+            root[path] = value
     return root
+
+
+class _TooFar(Exception):
+    """An index past :data:`MAX_INDEX` that is not the next slot of a list already that long."""
+
+
+def _place(root: dict[str, Any], keys: list[str | int], value: Any) -> None:
+    """``value`` at ``keys`` in ``root``, the nodes on the way made as the keys say (a list before an index)."""
+    node: Any = root
+    for key, nxt in pairwise(keys):
+        shape = list if isinstance(nxt, int) else dict
+        child = _get(node, key)
+        if not isinstance(child, shape):
+            child = shape()
+            _put(node, key, child)
+        node = child
+    _put(node, keys[-1], value)
 
 
 def canonical(tree: Mapping[str, Any]) -> dict[str, Any]:
@@ -119,6 +137,12 @@ def _plain_names(tree: Mapping[str, Any]) -> bool:
     return True
 
 
+def _index(digits: str) -> int:
+    """An index's digits as a number; one of more digits than any list's length as the largest (Python refuses
+    to read an integer of thousands of digits)."""
+    return int(digits) if len(digits.lstrip("0")) < 19 else sys.maxsize
+
+
 def _get(node: Any, key: str | int) -> Any:
     if isinstance(node, list):
         return node[key] if isinstance(key, int) and key < len(node) else None
@@ -126,7 +150,11 @@ def _get(node: Any, key: str | int) -> Any:
 
 
 def _put(node: Any, key: str | int, value: Any) -> None:
+    """``node[key] = value``, a list padded up to ``key``; raises _TooFar rather than pad past MAX_INDEX (a long
+    list flattened and rebuilt grows one slot at a time, and may)."""
     if isinstance(node, list):
         assert isinstance(key, int)  # a list is only created when the next key is an index
+        if key > max(len(node), MAX_INDEX):
+            raise _TooFar(key)
         node.extend([None] * (key + 1 - len(node)))
     node[key] = value

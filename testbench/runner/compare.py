@@ -16,7 +16,7 @@ from typing import Any
 from testbench import fmt
 from testbench.casebook.model import Expectation, ExpectationKind
 from testbench.domain import normalize
-from testbench.domain.decimals import read_decimal
+from testbench.domain.decimals import EURO, read_decimal, units_at
 from testbench.domain.observe import canonical, lookup
 from testbench.domain.verdict import Verdict
 from testbench.domain.vocabulary import is_amount
@@ -66,10 +66,11 @@ class _BadValue(ValueError):
 TYPE_NEEDS = {"decimal": "un nombre", "integer": "un nombre entier", "date": "une date", "boolean": "oui ou non"}
 
 
-def _parse(value_type: str, text: str) -> Any:
+def _parse(value_type: str, text: str, units: Collection[str] = (EURO,)) -> Any:
+    """``text`` as a value of ``value_type``; a decimal may have one of ``units`` (``units_at`` its path's)."""
     try:
-        if value_type == "decimal":  # as the product shows it: « 1 234,56 € », "€1,234.56", « 0,5 »
-            if (number := read_decimal(text)) is None:
+        if value_type == "decimal":  # as the product shows it: « 1 234,56 € », "€1,234.56", « 0,5 », « 60 % »
+            if (number := read_decimal(text, units)) is None:
                 raise _BadValue(text)
             return number
         if value_type == "integer":
@@ -86,11 +87,12 @@ def _parse(value_type: str, text: str) -> Any:
     return text
 
 
-def reading(value_type: str, text: str, rules: Sequence[str] = ()) -> Any:
+def reading(value_type: str, text: str, rules: Sequence[str] = (), units: Collection[str] = (EURO,)) -> Any:
     """What ``text`` is to the comparison as a value of ``value_type`` after the normalisation ``rules``: the
     reading an expected and an observed value get, for whoever must tell two written values apart by meaning
-    (an export comparing a document's expected values with the session's). Raises ValueError when it is none."""
-    return _parse(value_type, normalize.apply(rules, text))
+    (an export comparing a document's expected values with the session's); ``units`` as for ``_parse``.
+    Raises ValueError when it is none."""
+    return _parse(value_type, normalize.apply(rules, text), units)
 
 
 def _as_text(value: Any) -> str:
@@ -130,8 +132,9 @@ def compare_value(
             return Comparison(outcome=Verdict.NONE, message=message, **base)
         return Comparison(outcome=Verdict.FAIL, message=f"valeur absente : {exp.path}", **base)
     observed_text = _as_text(raw)
+    units = units_at(exp.path)  # « 33,60 % » is no amount, « 60 € » no rate
     try:
-        expected = _parse(exp.value_type, normalize.apply(exp.normalize, exp.expected))
+        expected = _parse(exp.value_type, normalize.apply(exp.normalize, exp.expected), units)
     except _BadValue:
         return Comparison(
             outcome=Verdict.ERROR,
@@ -140,7 +143,7 @@ def compare_value(
             **base,
         )
     try:
-        observed = _parse(exp.value_type, normalize.apply(exp.normalize, observed_text))
+        observed = _parse(exp.value_type, normalize.apply(exp.normalize, observed_text), units)
     except _BadValue:
         return Comparison(
             outcome=Verdict.FAIL,

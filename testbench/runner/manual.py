@@ -16,6 +16,7 @@ from pathlib import Path
 
 from testbench.casebook.model import Case, Step
 from testbench.domain.attestation import Attestation
+from testbench.domain.observe import MAX_INDEX
 from testbench.domain.vocabulary import CALL_ROOTS, OBSERVATION_PATHS, known_path
 from testbench.fmt import yes_no
 from testbench.i18n import _t
@@ -28,6 +29,7 @@ SHAPE = _t("« {key} » : une attestation est un objet (confirmed, values, note)
 UNKNOWN_PATH = _t("« {key} » : chemin d'observation inconnu « {path} » {hint}")
 DID_YOU_MEAN = _t("— vouliez-vous dire « {name} » ?")
 LISTED = _t("(docs/casebook-format.md, chemins d'observation)")
+INDEX_TOO_LARGE = _t("« {key} » : indice trop grand dans « {path} » (de 0 à {largest})")
 #: A JSON key path in the file: the attestation's key, then « values » and a value's name
 JsonPath = tuple[str, ...]
 
@@ -141,6 +143,9 @@ def _value_text(key: str, name: str, value: object) -> str:
         near = _nearest_path(name)
         hint = DID_YOU_MEAN.format(name=near) if near else LISTED
         raise _Problem(UNKNOWN_PATH.format(key=key, path=name, hint=hint), (key, "values", name), on_key=True)
+    if any(_too_large(index) for index in _DIGITS.findall(name)):  # no list is that long
+        said = INDEX_TOO_LARGE.format(key=key, path=name, largest=MAX_INDEX)
+        raise _Problem(said, (key, "values", name), on_key=True)
     if isinstance(value, bool):
         return yes_no(value, "fr")  # recorded in the bench's French, as every value a person gives
     if isinstance(value, str):
@@ -152,8 +157,16 @@ def _value_text(key: str, name: str, value: object) -> str:
 
 
 _INDEX = re.compile(r"\[\d+\]")
+_DIGITS = re.compile(r"\[(\d+)\]")
 #: the roots operator mode takes off an engine step's values (« invoice. »), when the attestation writes them
 _ROOTS = tuple(sorted({f"{root}." for root in CALL_ROOTS.values()}))
+
+
+def _too_large(index: str) -> bool:
+    """Whether the digits of an index are past MAX_INDEX (read as a number only when short: Python refuses to
+    read an integer of thousands of digits)."""
+    digits = index.lstrip("0")
+    return len(digits) > len(str(MAX_INDEX)) or int(digits or "0") > MAX_INDEX
 
 
 def _nearest_path(path: str) -> str | None:
