@@ -117,7 +117,7 @@ def test_demo_exam_on_a_terminal_gives_the_workstation_its_plan(tmp_path: Path, 
     monkeypatch.setenv("TESTBENCH_CONFIG_DIR", str(tmp_path / "cfg"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
-    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
     seen: list = []
 
     def opened(self: WorkstationApp, *args: object, **kwargs: object) -> int:

@@ -105,3 +105,26 @@ def test_a_session_changed_after_g_gets_its_report_on_quit(demo: tuple[Terminal,
     lines = quit_and_read(terminal)
     assert lines[-1] == f"démo : session {folder / 'demo.tbsession'}, rapport {folder / 'demo' / 'index.html'}"
     assert (folder / "demo" / "index.html").exists()
+
+
+def test_a_demo_closed_by_sigterm_still_writes_its_report(demo: tuple[Terminal, Path]) -> None:
+    """A logout or ``kill`` closes the workstation as Ctrl+Q does (exit 2, the session kept): the demo writes
+    its report all the same (robustness verification s25: the interrupted demo wrote none)."""
+    terminal, folder = demo
+    terminal.keys("r")
+    terminal.wait(lambda: "réussi" in terminal.screen(), "the case did not run")
+    pid = _demo_pid(terminal)
+    subprocess.run(["kill", "-TERM", str(pid)], check=True)
+    terminal.wait(terminal.ended, "the workstation did not quit")
+    lines = [line.rstrip() for line in terminal.screen().splitlines() if line.strip()]
+    assert f"démo : session {folder / 'demo.tbsession'}, rapport {folder / 'demo' / 'index.html'}" in lines, lines
+    assert (folder / "demo" / "index.html").exists()
+
+
+def _demo_pid(terminal: Terminal) -> int:
+    """The demo's own process: the pane's shell's child running ``-m testbench demo``."""
+    shell = int(terminal.tmux("display", "-p", "-t", "ui", "#{pane_pid}").stdout.strip())
+    for child in Path(f"/proc/{shell}/task/{shell}/children").read_text().split():
+        if "testbench" in Path(f"/proc/{child}/cmdline").read_text():
+            return int(child)
+    raise AssertionError("no demo process under the pane's shell")

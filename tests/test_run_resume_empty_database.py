@@ -85,3 +85,22 @@ def test_a_copy_with_its_wal_is_resumed(tmp_path: Path, capsys: pytest.CaptureFi
     copy = _copied_while_running(tmp_path, with_wal=True)  # as a run killed before its first checkpoint leaves it
     assert main(["run", str(DEMO), "--session", str(copy), *BENCH, "--resume"]) in (0, 1)
     assert "[1/1]" in capsys.readouterr().err
+
+
+def test_the_workstation_refuses_a_copy_of_a_running_session_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``testbench ui`` on the same copy opened it as a fresh session, 35 cases not run, nothing said (robustness
+    verification s25): it says what ``run --resume`` says, exit 3, and the copy is left as it was."""
+    import sqlite3
+
+    from testbench.cli.main import main
+    from testbench.paths import CASEBOOKS_DIR
+
+    copy = tmp_path / "copy.tbsession"
+    sqlite3.connect(copy).execute("PRAGMA journal_mode=WAL").close()  # an empty database, as the copy is
+    before = copy.read_bytes()
+    assert main(["ui", str(CASEBOOKS_DIR / "demo.xml"), "--session", str(copy), "--cards", "inprocess"]) == 3
+    err = capsys.readouterr().err
+    assert f"testbench ui: {copy}: base SQLite vide, pas une session testbench" in err and "-wal" in err, err
+    assert copy.read_bytes() == before

@@ -163,7 +163,7 @@ def test_demo_exam_on_a_terminal_runs_live_in_the_workstation_driven_by_the_scri
     monkeypatch.setenv("TESTBENCH_CONFIG_DIR", str(tmp_path / "cfg"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
-    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
     seen: dict[str, Any] = {"asked": []}
 
     def first_done(app: WorkstationApp) -> bool:

@@ -34,11 +34,13 @@ from testbench.cli.outputs import output_dir_problem
 from testbench.demoapp import FLAWS
 from testbench.fmt import os_reason
 from testbench.i18n import _t, translator
+from testbench.interrupts import INTERRUPTED_EXIT
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from testbench.runner.options import DEMO, add_options, options_from_args
 
 if TYPE_CHECKING:
     from testbench.demoapp.driver import DemoApp
+    from testbench.runner.campaign import CampaignError
 
 #: The software the plain demo names as under test (the reference engine): a name, the same in both languages
 DEMO_SOFTWARE = "testbench-demo"
@@ -129,7 +131,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return _exam(args, session, out)
     casebook = demo_casebook()
     args.plan = demo_plan()  # ``run --plan``'s option, which ``demo`` does not offer: the workstation records it
-    interactive = not args.headless and sys.stdin.isatty() and sys.stdout.isatty()
+    interactive = not args.headless and sys.stdin.isatty() and sys.stderr.isatty()  # where it draws
     if interactive:
         unmarked = None if session.exists() else _mark_as_demo(session)
         if unmarked is not None:
@@ -248,7 +250,7 @@ def _run(args: argparse.Namespace, casebook: Path, session: Path, out: Path, exa
     from testbench.cli.coverage_cmd import attach_plan
     from testbench.cli.run_cmd import execute
     from testbench.interrupts import terminate_as_interrupt
-    from testbench.runner.campaign import RunRequest, make_operator
+    from testbench.runner.campaign import CampaignError, RunRequest, make_operator
 
     options = options_from_args(args)
     problems = attach_plan(options, args.lang)  # the demo's plan (the exam's with --exam), checked as ``run`` does
@@ -260,7 +262,10 @@ def _run(args: argparse.Namespace, casebook: Path, session: Path, out: Path, exa
     options.outputs.report, options.outputs.junit = out, out / "junit.xml"
     operator = None
     if exam is not None:  # ``args`` already name the operator engine and the application's profile
-        operator = exam.operator(make_operator(options.attestations))
+        try:
+            operator = exam.operator(make_operator(options.attestations))
+        except CampaignError as exc:  # unreadable prepared attestations: said, as ``run`` says it
+            return _refused(exc, args.lang)
     else:
         options.identity.sut = options.identity.sut or DEMO_SOFTWARE
     with terminate_as_interrupt():  # a CI's cancel stops it as ``run``: « interrompu », exit 2, resumable
@@ -269,9 +274,20 @@ def _run(args: argparse.Namespace, casebook: Path, session: Path, out: Path, exa
 
 
 def _prepared_attestations(given: Path | None, casebook: Path) -> Path | None:
-    """The manual steps' prepared attestations: those given, else the demo's own beside the casebook."""
-    attestations = given or casebook.with_name("demo-attestations.json")
+    """The manual steps' prepared attestations: those given (a missing file is refused where it is read, as
+    ``run`` refuses it), else the demo's own beside the casebook, if it has any."""
+    if given is not None:
+        return given
+    attestations = casebook.with_name("demo-attestations.json")
     return attestations if attestations.exists() else None
+
+
+def _refused(exc: CampaignError, lang: str | None) -> int:
+    """A run that cannot start (its prepared attestations unreadable): its lines said as ``run`` says them."""
+    t = translator(lang)
+    for line in exc.lines:
+        print(t(line), file=sys.stderr)
+    return exc.exit_code
 
 
 def _exam(args: argparse.Namespace, session: Path, out: Path) -> int:
@@ -298,7 +314,7 @@ def _exam(args: argparse.Namespace, session: Path, out: Path) -> int:
     args.plan = demo_plan(exam=True)  # recorded as the plain demo's is: the rehearsal's coverage page
     say("démo examen : application de démonstration dans {folder} (processus {pid})", folder=workdir, pid=app.pid)
     casebook = demo_casebook(exam=True)
-    live = not args.headless and sys.stdin.isatty() and sys.stdout.isatty()
+    live = not args.headless and sys.stdin.isatty() and sys.stderr.isatty()  # where the workstation draws
     closed = Closed(args.lang, out / "index.html")
     try:
         if live:
@@ -321,10 +337,7 @@ def _live(args: argparse.Namespace, casebook: Path, session: Path, out: Path, ap
     try:
         performer = app.operator(make_operator(_prepared_attestations(options_from_args(args).attestations, casebook)))
     except CampaignError as exc:  # unreadable prepared attestations: said, as ``run`` says it
-        t = translator(args.lang)
-        for line in exc.lines:
-            print(t(line), file=sys.stderr)
-        return exc.exit_code, Closed(args.lang, None)
+        return _refused(exc, args.lang), Closed(args.lang, None)
     return _workstation(args, casebook, session, out, performer=performer, run_on_start=True)
 
 
@@ -342,13 +355,15 @@ def _workstation(
 ) -> tuple[int, Closed]:
     """The workstation on the demo session, then its report: the one ``g`` wrote if the session has not
     changed since (no second book beside it), else one written now in ``out``, in the workstation's last
-    language. A workstation that failed (exit code other than 0) writes nothing."""
+    language. A workstation closed by a signal (a logout, ``kill``: exit 2, its session kept) writes it too, as
+    Ctrl+Q does; one that failed otherwise writes nothing."""
     from testbench.cli.ui_cmd import launch
     from testbench.report.html import write_report
 
     left: dict[str, Any] = {"lang": args.lang}
     code = launch([casebook], session, args, on_close=lambda lang, report: left.update(lang=lang, g=report), **options)
-    if code != EXIT_OK or not session.exists():
+    closed = "g" in left  # the window opened and closed (on_close): not a refusal before it
+    if not (code == EXIT_OK or (closed and code == INTERRUPTED_EXIT)) or not session.exists():
         return code, Closed(left["lang"], None)
     report = left.get("g")
     if report is None or not _reports_the_session_now(report.parent, session):

@@ -328,11 +328,14 @@ class Workstation:
         return list(self._prepared)
 
     def _open_session(self) -> list[str]:
+        from testbench.store.connection import EMPTY_DATABASE, empty_database
         from testbench.store.location import share_warning
 
         notes: list[str] = [shared] if (shared := share_warning(self.session_path)) else []
         if not self._hold_presence():
             notes.append(ANOTHER_WORKSTATION)
+        if empty_database(self.session_path):  # a copy of a running session without its -wal: not a new session
+            raise SessionError(f"{self.session_path}: {EMPTY_DATABASE}")
         try:
             with SessionStore.open(self.session_path) as store:
                 closed = store.close_dangling_attempts(INTERRUPTED)
