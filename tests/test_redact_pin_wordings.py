@@ -18,7 +18,7 @@ MASKED = [
     ("Code d'accès : 4719", "Code d'accès : ‹PIN›"),
     ("Code d’accès : 4719", "Code d’accès : ‹PIN›"),
     ("code de déverrouillage : 27183645", "code de déverrouillage : ‹PIN›"),
-    ("ancien code 4719 nouveau code 7031", "ancien code ‹PIN› nouveau code ‹PIN›"),
+    ("carte CPS : ancien code 4719 nouveau code 7031", "carte CPS : ancien code ‹PIN› nouveau code ‹PIN›"),
     ("ＰＩＮ=4719", "PIN=‹PIN›"),  # full-width, read in NFKC
     ("code porteur\u202f: 4719", "code porteur : ‹PIN›"),  # French typography's no-break space before « : »
     ("PIN saisi: ****, confirmation 4719", "PIN saisi: ****, confirmation ‹PIN›"),

@@ -320,7 +320,8 @@ def _without_holder(value: Any) -> Any:
 
 
 def print_vitale(data: Any, withheld: bool = False) -> None:
-    """A Vitale card as read; ``withheld``: without its holders (NIR, names, birth dates), said why."""
+    """A Vitale card as read; ``withheld``: without its holders (NIR, names, birth dates), said why — its rights
+    (régime, caisse, dates) are no one's identity and stay."""
     from testbench.cards.guard import NATURE_FR
     from testbench.cards.nir import format_nir
     from testbench.cards.profile import flag_label
@@ -334,13 +335,13 @@ def print_vitale(data: Any, withheld: bool = False) -> None:
     )
     if withheld:
         print("  " + _holder_withheld(data.nature))
-        return
-    print(t("  Immatriculation : {nir}").format(nir=format_nir(data.nir)))
+    else:
+        print(t("  Immatriculation : {nir}").format(nir=format_nir(data.nir)))
     r = data.rights
     print(f"  Régime {r.regime}  caisse {r.caisse}  centre {r.centre}  code gestion {r.code_gestion}")  # domain terms
     end = r.end or t("(non portée par la carte)")
     print(t("  Droits : du {start} au {end}").format(start=r.start or "?", end=end))
-    for b in data.beneficiaries:
+    for b in () if withheld else data.beneficiaries:
         periods = sorted(b.coverage.periods.items())
         cov = ", ".join(f"{t(flag_label(f))} {s or '…'}→{e or '…'}" for f, (s, e) in periods)
         who = t("  Bénéficiaire {rank} : {who}, né(e) le {birth}, qualité {qualite}").format(
@@ -382,15 +383,32 @@ def print_cps(data: Any, withheld: bool = False) -> None:
         )
 
 
+def _print_trace(exchanges: list[Any], *, masked: bool) -> None:
+    """The exchanges of ``cards probe --trace`` on standard error; ``masked``: a holder's fields in the responses
+    (NIR, names, birth dates, RPPS…, by the card layer's TLV layout) replaced by what they were and their length,
+    as exports mask them (« ‹NIR masqué, 15 octets› »)."""
+    from collections import Counter
+
+    from testbench.cards.trace import format_exchange
+    from testbench.traces.redact_bytes import mask_apdu_fields
+    from testbench.traces.redact_rules import ALL_KINDS
+
+    t = translator()
+    for exchange in list(exchanges):  # a copy: a mute card's thread, left behind, may still add one
+        line = format_exchange(exchange)
+        print(mask_apdu_fields(line, ALL_KINDS, t, Counter()) if masked else line, file=sys.stderr)
+
+
 def cmd_probe(args: argparse.Namespace) -> int:
     from testbench.cards.api import CardError
     from testbench.cards.layout import atr_family
     from testbench.cards.read import read_cps, read_vitale
-    from testbench.cards.trace import format_exchange
+
+    exchanges: list[Any] = []  # --trace: printed once the card's nature says whether its holder may be shown
 
     def probe(reader: str, sinks: list) -> Any:
         if args.trace:
-            sinks.append(lambda ex: print(format_exchange(ex), file=sys.stderr))
+            sinks.append(exchanges.append)
         ch = _open_channel(reader, sinks, beside=True)
         try:
             atr = ch.atr("probe")
@@ -412,11 +430,13 @@ def cmd_probe(args: argparse.Namespace) -> int:
     try:
         fam, data = _while_the_card_answers(args.reader, probe)
     except CardError as exc:
+        _print_trace(exchanges, masked=not args.allow_real_cards)  # a card whose nature was not read: maybe real
         _err(str(exc))
         return EXIT_ENV
+    withheld = fam is not None and _real(data.nature) and not args.allow_real_cards  # a real person's card
+    _print_trace(exchanges, masked=withheld)
     if fam is None:
         return EXIT_OK
-    withheld = _real(data.nature) and not args.allow_real_cards  # a real person's card: shown only when asked
     if args.json:
         if withheld:
             print(_holder_withheld(data.nature), file=sys.stderr)

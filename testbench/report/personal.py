@@ -103,7 +103,7 @@ def _step_identifiers(known: KnownValues, params: Any, key: str = "") -> None:
 def known_values(session: SessionView) -> KnownValues:
     """The personal values this session holds (see the module's docstring)."""
     known = KnownValues()
-    people: dict[str, tuple[set[str], set[str]]] = {}  # a holder's path → its first names, its surnames
+    people: dict[str, dict[str, set[str]]] = {}  # a holder's path → its name fields → their values
     # only personal paths' values decoded, each once
     for path, value in session.observation_values(keep=path_kind, distinct=True):
         kind = value_kind(path, value)
@@ -111,9 +111,9 @@ def known_values(session: SessionView) -> KnownValues:
             known.add(kind, value)
         if kind == "name" and isinstance(value, str):
             _person_part(people, path, value)
-    for firsts, surnames in people.values():
-        if len(firsts) * len(surnames) <= _PEOPLE_MAX:  # a campaign's many cards: their card files pair them
-            known.add_person(firsts, surnames)
+    for fields in people.values():
+        if all(len(values) == 1 for values in fields.values()):  # one holder there: its names are a real pair
+            known.add_card_fields({leaf: next(iter(values)) for leaf, values in fields.items()})
     for definition in session.case_definitions():  # a casebook may expect a name
         for expectation in (definition or {}).get("expectations", []):
             kind = value_kind(str(expectation.get("path") or ""), expectation.get("expected"))
@@ -144,19 +144,16 @@ def known_values(session: SessionView) -> KnownValues:
     return known
 
 
-#: the first name × surname pairs one observation path may give: past that, a campaign read many cards there, and
-#: the card files in its APDU trace pair each holder's names exactly
-_PEOPLE_MAX = 64
-
-
-def _person_part(people: dict[str, tuple[set[str], set[str]]], path: str, value: str) -> None:
-    """Files ``value`` (a name observed at ``path``) as its holder's first name or surname, the holder being
-    the path without its last part (``vitale.beneficiaries[0]``)."""
+def _person_part(people: dict[str, dict[str, set[str]]], path: str, value: str) -> None:
+    """Files ``value`` (a name observed at ``path``) under its holder, the path without its last part
+    (``vitale.beneficiaries[0]``), by name field. The observations come distinct, not by case: a holder path
+    with one value per field is one person; one that saw several cards (a campaign) pairs nothing, each first
+    name with each surname being mostly people who do not exist (and twice the names to look for) — the card
+    files of its APDU trace pair each holder's names exactly."""
     holder, _, leaf = path.rpartition(".")
     part = _INDEX.sub("", leaf).lower()
     if part in FIRST_NAME_FIELDS or part in SURNAME_FIELDS:
-        firsts, surnames = people.setdefault(holder, (set(), set()))
-        (firsts if part in FIRST_NAME_FIELDS else surnames).add(value)
+        people.setdefault(holder, {}).setdefault(part, set()).add(value)
 
 
 def _add_fixtures(known: KnownValues, fixtures: dict[str, dict[str, dict[str, str]]]) -> None:

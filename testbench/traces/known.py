@@ -186,9 +186,11 @@ class KnownValues:
                     self.numbers[kind].add(digits[:13])  # the body alone, as fixed-width records write it
 
     def add_person(self, first_names: Iterable[object], surnames: Iterable[object]) -> None:
-        """Each first name with each surname as one name too (« SARAH MODELE »): a card gives them as separate
-        words, and a one-word name is found only as a name is written (capitals), while the whole name is
-        found in any case and glued the way logins and URLs write it (« sarah.modele », « Sarah%20Modele »)."""
+        """One holder's first name with each of its surnames (name, usual name) as one name too (« SARAH
+        MODELE »), never names of two holders (each pair is one more name every line is searched for): a card
+        gives them as separate words, and a one-word name is found only as a name is written (capitals), while
+        the whole name is found in any case and glued the way logins and URLs write it (« sarah.modele »,
+        « Sarah%20Modele »)."""
         firsts = [str(f).strip() for f in first_names if f and str(f).strip()]
         lasts = [str(s).strip() for s in surnames if s and str(s).strip()]
         for first in firsts:

@@ -54,8 +54,11 @@ _PIN_LABEL = (
     r"|code[ _-]?(?:de[ _-]?)?d[ée](?:blocage|verrouillage)|puk|pin|codecps)"
 )
 #: the codes of a PIN change (« ancien code 4719 nouveau code 7031 »): the code right after, no word between
-#: (« nouveau code postal 75011 » is an address's)
+#: (« nouveau code postal 75011 » is an address's), on a line that speaks of a PIN (:data:`_CHANGE_CONTEXT`)
 _CHANGE_LABEL = r"(?:ancien|nouvel|nouveau|old|new)[ _-]?code"
+#: what makes « ancien/nouveau code N » a PIN's (a PIN, a card, a change of code), masked at capture for good:
+#: without it, « le nouveau code 2024 est livré » is a product's
+_CHANGE_CONTEXT = re.compile(r"(?<![a-z])(?:pin|puk)|porteur|cps|carte|card|(?<![a-z])chang")
 #: a code's number in a card's count of its digits (« code porteur (4 chiffres) : 1234 ») is no code
 _DIGIT_COUNT = r"\((?:[àa][ ])?\d{1,2}[ ]?(?:chiffres|digits|caract[èe]res|characters)\)"
 #: words between a code's label and its separator, in the same clause (« PIN transmis à la carte : », « PIN (CPS) :
@@ -390,7 +393,7 @@ def text_steps(kinds: frozenset[str]) -> list[Step]:
 _PIN_SW = re.compile(r"9000|6300|6581|6700|698[1-6]|9804|9840")
 _STATUS_LINE = re.compile(
     r"pr[ée]sentation|v[ée]rif|verify|check|contr[ôo]le|\bsw|status|statut|r[ée]ponse|response|r[ée]sultat|result"
-    r"|retour|apdu|dur[ée]e|duration|temps|elapsed|bloqu|blocked"
+    r"|retour|apdu|dur[ée]e|duration|temps|elapsed|bloqu|blocked|refus|rejet|reject"
 )
 _VALUES = ("v1", "v2", "v3")
 
@@ -427,6 +430,8 @@ def _sub_pins_as_written(text: str, ctx: LineContext) -> str:
         value = m.group(name)
         if kind == "pin" and len(_DIGIT.findall(value)) < 4:
             return m.group()  # a PIN has 4 digits or more: « étape s-pin : verify-pin », « PIN : 3 essais »
+        if m.group("ck") is not None and _CHANGE_CONTEXT.search(ctx.lowered) is None:
+            return m.group()  # « le nouveau code 2024 est livré »: no PIN on the line
         if kind == "pin" and _is_status_word(m, value, ctx.lowered):
             return m.group()  # « Présentation PIN [9000] »: the card's answer, the match holds nothing else
         ctx.counts[kind] += 1
@@ -515,16 +520,45 @@ _DECIMAL_FORM: ByteForm = (
 
 
 def _code_commands(data: bytes) -> Iterator[tuple[int, int]]:
-    """Where the code of each command that carries one is in ``data``: (start, end) of its data bytes — a bench's
-    class byte (:data:`_PIN_CLA`), then what :data:`_VERIFY` reads in hex."""
+    """Where the code of each command that carries one is in ``data``: (start, end) of its data bytes
+    (:func:`_is_code_command`)."""
     i = 0
     while i + 5 < len(data):
-        if data[i] in _PIN_CLA and data[i + 1] in _PIN_INS and _VERIFY.match(data[i : i + 22].hex(" ")):
-            end = min(i + 5 + data[i + 4], len(data))
+        if _is_code_command(data, i):
+            end = i + 5 + data[i + 4]
             yield i + 5, end
             i = end
         else:
             i += 1
+
+
+def _is_code_command(data: bytes, i: int) -> bool:
+    """Whether a command that carries a code starts at ``data[i]``: a bench's class byte (:data:`_PIN_CLA`), what
+    :data:`_VERIFY` reads in hex, its Lc data bytes all there and either ending the run or padded with FF, and
+    data a code's (:func:`_is_code_data`). A list of numbers is often no command (« [0, 32, 0, 128, 5, 1, 2, 3,
+    4, 5] »), and what is masked at capture is gone for good."""
+    if data[i] not in _PIN_CLA or data[i + 1] not in _PIN_INS or not _VERIFY.match(data[i : i + 22].hex(" ")):
+        return False
+    end = i + 5 + data[i + 4]
+    if end > len(data) or (end < len(data) and data[end - 1] != 0xFF):
+        return False
+    return _is_code_data(data[i + 5 : end])
+
+
+def _is_code_data(block: bytes) -> bool:
+    """Whether ``block`` is one code or more as a card takes them: ASCII digits padded with FF (the bench's
+    cards, testbench.cards.layout.pin_block), or ISO 9564 format 2 blocks of 8 bytes (``24 47 19 FF…``)."""
+    digits = block.replace(b"\xff", b"")
+    if len(digits) >= 4 and digits.isdigit():
+        return True
+    return len(block) % 8 == 0 and all(_is_format2(block[k : k + 8]) for k in range(0, len(block), 8))
+
+
+def _is_format2(block: bytes) -> bool:
+    """An ISO 9564 format 2 PIN block: ``2``, the count of digits (4 to 12), the digits, ``F`` fill."""
+    text = block.hex()
+    count = int(text[1], 16)
+    return text[0] == "2" and 4 <= count <= 12 and text[2 : 2 + count].isdigit() and not text[2 + count :].strip("f")
 
 
 def _sub_byte_runs(text: str, ctx: LineContext) -> str:
