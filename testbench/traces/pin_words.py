@@ -44,7 +44,10 @@ _CODE_LABEL = re.compile(
 )
 #: « pin » starting a word of a camelCase name (« enterPin=4719 »), which the lowered text no longer tells
 _CAMEL_PIN = re.compile(r"[a-z](?:PIN|Pin)")
-_CODE_STEMS = ("pin", "porteur", "cps", "blocage", "puk", "code")
+_CODE_STEMS = ("pin", "porteur", "cps", "blocage", "puk")
+#: the compatibility characters that can write a label or a code (« ＰＩＮ＝４７１９ »): the only ones whose NFKC
+#: form changes what a label search finds (a no-break space between words changes no word)
+FULL_WIDTH = re.compile("[\uff01-\uff5e]")
 _SECRET_LABEL = re.compile(r"confidentiel|passw|pwd|mdp|secret|mot[ _-]?de[ _-]?passe")
 
 
@@ -56,17 +59,13 @@ def may_hold_pin(text: str) -> bool:
     it."""
     if "\x00" in text:  # UTF-16 read in another encoding: « P\x00I\x00N\x00 », a label the rules read
         return True
-    if not text.isascii() and not unicodedata.is_normalized("NFKC", text):
-        text = unicodedata.normalize("NFKC", text)  # full-width « ＰＩＮ », a no-break space: read as the rules do
+    if not text.isascii() and FULL_WIDTH.search(text) is not None:
+        text = unicodedata.normalize("NFKC", text)  # full-width « ＰＩＮ »: read as the rules do
     lowered = text.lower()  # the words first (a substring test is cheap), the pattern only where one is there
     if any(word in lowered for word in SECRET_WORDS) and _SECRET_LABEL.search(lowered) is not None:
         return True
-    return (
+    labelled = (
         any(word in lowered for word in _CODE_STEMS)
-        and (
-            _CODE_LABEL.search(lowered) is not None
-            or _CAMEL_PIN.search(text) is not None
-            or names_code_phrase(lowered)
-        )
-        and any(c.isdigit() for c in text)
-    )
+        and (_CODE_LABEL.search(lowered) is not None or _CAMEL_PIN.search(text) is not None)
+    ) or names_code_phrase(lowered)  # « code » alone is in every other record (code_regime…): looked at where found
+    return labelled and any(c.isdigit() for c in text)

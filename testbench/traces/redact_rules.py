@@ -20,7 +20,7 @@ from urllib.parse import unquote_plus
 from testbench.cards.apdu import PIN_INS
 from testbench.cards.decode import personal_fields
 from testbench.traces.known import MONTH_PATTERN, fold
-from testbench.traces.pin_words import PIN_WORDS, names_code_phrase
+from testbench.traces.pin_words import FULL_WIDTH, PIN_WORDS, names_code_phrase
 
 MARKERS: dict[str, str] = {
     "pin": "‹PIN›",
@@ -407,14 +407,21 @@ def _is_status_word(m: re.Match[str], value: str, lowered: str) -> bool:
     return _PIN_SW.fullmatch(value) is not None and _STATUS_LINE.search(lowered) is not None
 
 
+#: a no-break space against a label's separator (« code porteur\u202f: 4719 », French typography), which the
+#: label patterns read as a plain one once in NFKC; elsewhere (« 1\u00a0234,56 ») it hides nothing
+_SPACED_SEPARATOR = re.compile("[\u00a0\u2007\u202f][:=]|[:=][\u00a0\u2007\u202f]")
+
+
 def sub_pins(text: str, ctx: LineContext) -> str:
     """PINs and secrets in ``text``, masked (:func:`_sub_pins_as_written`); a line in compatibility characters
     (full-width « ＰＩＮ », a no-break space before « : ») is read again in NFKC, and kept in that form only when
     it held a code the first reading missed."""
     masked = _sub_pins_as_written(text, ctx)
-    if masked.isascii() or unicodedata.is_normalized("NFKC", masked):
-        return masked
+    if masked.isascii() or (FULL_WIDTH.search(masked) is None and _SPACED_SEPARATOR.search(masked) is None):
+        return masked  # no compatibility character where it could hide a label, its separator or a code
     normal = unicodedata.normalize("NFKC", masked)
+    if not _names_a_code(normal.lower()) and not _VERIFY_FAST.search(normal):
+        return masked  # no label nor command even so: nothing more to find
     inner = LineContext(normal)
     found = _sub_pins_as_written(normal, inner)
     if not inner.counts:
