@@ -66,3 +66,11 @@ def test_a_boolean_the_comparison_reads_is_accepted(tmp_path: Path, word: str) -
 def test_an_absent_pattern_that_does_not_match_everything_is_accepted(tmp_path: Path, pattern: str) -> None:
     trace = f'<trace id="t-shape" channel="engine" pattern="{pattern}" absent="true"/>'
     assert edited_problems(tmp_path, BASE, trace + "\n        " + BASE) == []
+
+
+def test_an_index_of_thousands_of_digits_is_past_the_last_line_not_an_internal_error(tmp_path: Path) -> None:
+    """Python refuses to read an int of more than 4,300 digits: ``validate`` said « erreur interne » (units fix
+    round, s25). Such an index is past every invoice's last line, said at its place."""
+    index = "1" * 5000
+    found = edited_problems(tmp_path, BASE, BASE.replace("lines[0]", f"lines[{index}]"))
+    assert [(at, fr.endswith("la dernière : 0)")) for at, fr, _en in found] == [("89:45", True)]
