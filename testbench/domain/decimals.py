@@ -20,7 +20,7 @@ import re
 from collections.abc import Collection
 from decimal import Decimal, InvalidOperation
 
-from testbench.domain.vocabulary import is_amount
+from testbench.domain.vocabulary import is_amount, is_rate
 
 #: The units a value may be written with: the euro of an amount, the percent sign of a rate.
 EURO, PERCENT = "€", "%"
@@ -62,13 +62,12 @@ def _grouped(whole: str, separator: str) -> str | None:
 
 
 def units_at(path: str) -> tuple[str, ...]:
-    """The unit a value at observation ``path`` may be written with: the euro on an amount
-    (:func:`~testbench.domain.vocabulary.is_amount`), the percent sign on a rate (``rate``, or a name ending
-    ``_rate`` as an operator's value is named), none elsewhere — a unit the value cannot have is a mistake."""
+    """The unit a value at observation ``path`` may be written with: the euro on an amount, the percent sign on a
+    rate (:func:`~testbench.domain.vocabulary.is_amount`, :func:`~testbench.domain.vocabulary.is_rate`), none
+    elsewhere — a unit the value cannot have is a mistake."""
     if is_amount(path):
         return (EURO,)
-    last = path.rpartition(".")[2].partition("[")[0]
-    return (PERCENT,) if last.rpartition("_")[2] == "rate" else ()
+    return (PERCENT,) if is_rate(path) else ()
 
 
 def read_decimal(text: str, units: Collection[str] = (EURO,)) -> Decimal | None:

@@ -206,6 +206,13 @@ def is_amount(path: str) -> bool:
     return last in AMOUNT_FIELDS or last.rpartition("_")[2] in AMOUNT_FIELDS
 
 
+def is_rate(path: str) -> bool:
+    """Whether the value at an observation path is a rate in percent: its last name is ``rate`` or ends with
+    ``_rate``, as an operator's value is named (``manual.paper_rate``)."""
+    last = path.rpartition(".")[2].partition("[")[0]
+    return last.rpartition("_")[2] == "rate"
+
+
 #: First segment of an expectable observation path -> the actions whose result it is.
 OBSERVATION_ROOTS: dict[str, frozenset[str]] = {
     root: frozenset({MANUAL} if root == MANUAL else {a.name for a in STEP_ACTIONS if a.root == root})
