@@ -1,6 +1,7 @@
 """s25 verification (R3): the names' search starts with a lookahead of the letters a known name can start with (the
-report's time had doubled with the names a campaign knows); a name starting with an accented letter, a ligature or
-in the surname-first order is still found in each of its forms."""
+report's time had doubled with the names a campaign knows; its cost is measured by benchmarks/report_build.py, not
+here); a name starting with an accented letter, a ligature or in the surname-first order is still found in each of
+its forms."""
 
 from __future__ import annotations
 
@@ -33,6 +34,3 @@ def redactor() -> Redactor:
 def test_names_are_found_whatever_letter_they_start_with(redactor: Redactor, line: str, masked: str) -> None:
     assert redactor.redact(line) == masked
 
-
-def test_the_search_rejects_other_word_starts_first(redactor: Redactor) -> None:
-    assert redactor._names is not None and "(?=" in redactor._names.pattern[:200]
