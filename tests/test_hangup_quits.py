@@ -41,8 +41,8 @@ def test_a_quit_stuck_after_its_terminal_closed_ends_within_the_grace_period() -
     proc = subprocess.Popen([sys.executable, "-c", STUCK], stdin=follower, stdout=follower, stderr=follower)
     os.close(follower)
     seen = b""
-    while b"ready" not in seen:
-        seen += os.read(leader, 1024)
+    while b"ready\r\n" not in seen:  # the whole line: the terminal writes "ready" and its end of line apart, and
+        seen += os.read(leader, 1024)  # closed between the two the child's print failed and it ended on its own
     os.close(leader)  # the terminal window closed
     started = time.monotonic()
     proc.send_signal(SIGHUP)
