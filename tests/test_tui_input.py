@@ -233,7 +233,7 @@ def test_keys_typed_while_a_window_opens_reach_its_first_field(tmp_path: Path, m
 
             for _ in range(150):  # what the screen shows, not a fixed pause: a loaded machine took over 0.3 s
                 await pilot.pause(0.02)
-                if isinstance(app.screen, CommandPalette) and app.screen.query_one(Input).value == "TC-LOT":
+                if isinstance(app.screen, CommandPalette) and [i.value for i in app.screen.query(Input)] == ["TC-LOT"]:
                     break
             assert isinstance(app.screen, CommandPalette)
             assert app.screen.query_one(Input).value == "TC-LOT"
