@@ -33,8 +33,11 @@ def test_the_step_shows_its_engine_warning_and_the_summary_says_tariffs_are_fixt
     assert "MAU à 1,35 €" in said
     assert row.getprevious().findtext("td") == "s-invoice"  # right under the step that priced it
     (note,) = dom.xpath("//section[@id='summary']/p[@id='test-tariffs']")
-    assert "Tarifs de test : dans 1 cas" in _text(note)
-    assert len(dom.xpath("//tr[@class='engine-warnings']")) == 1  # the demo's other cases have no warning
+    assert "Tarifs de test : dans 1 cas" in _text(note)  # tariffs only: a rate warning is no test tariff
+    # the demo's other warning: DEMO-FSE-003 bills the LPP at the Alsace-Moselle 90 %, a rate no text confirms
+    (other,) = case_section(dom, "DEMO-FSE-003").xpath(".//tr[@class='engine-warnings']")
+    assert "RATE_UNVERIFIED — ligne 1 : taux non vérifié : 90 % Alsace-Moselle" in _text(other)
+    assert len(dom.xpath("//tr[@class='engine-warnings']")) == 2  # the demo's other cases have no warning
 
 
 def test_the_english_book_says_them_in_english(demo_books: dict[str, Path]) -> None:  # noqa: F811

@@ -61,6 +61,7 @@ UNREACHABLE = {
     "CARD_UNREADABLE": "declared, never raised by the reference engine: an unreadable card is a card error "
     "(verdict inconclusive), not a refusal",
     "NUT_WITHOUT_ALD": "declared, not applied: RG_VF_CC5 is a hospital rule (docs/reference-engine.md)",
+    "UNKNOWN_PS_CATEGORY": "the casebook checks refuse a <ps-category> the engine's table does not know",
     "INVOICE_ALREADY_IN_LOT": "a build-lot sends only the case's invoices that no earlier build-lot of the case "
     "sent (runner/actions.py)",
 }

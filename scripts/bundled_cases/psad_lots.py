@@ -150,7 +150,8 @@ lot_case("PSAD-RSP-009", "RSP de paiement partiel d'une facture (exonération no
          "L'AMO paie moins que sa part ; le retour porte le montant payé, le montant dû et le motif.",
          "PPC 1113930 × 13 à 21.00 : BR 273.00, MRO 60 % = 163.80 dû en tiers payant. RSP partiel : payé 100.00 "
          "(montant du retour), reste impayé 163.80 − 100.00 = 63.80, motif 0450 072 « exonération absente du "
-         "fichier caisse » (code réel) ; statut partial.",
+         "fichier caisse » (couple réel d'un mémo CPAM, donné pour un rejet ; son emploi pour un paiement partiel "
+         "est un choix de testbench) ; statut partial.",
          [*billed([("1", [PPC])]), el("build-lot", "s-lot"),
           el("read-returns", "s-rsp", scenario="rsp-partial", code="0450 072", paid="100.00")],
          [V("returns.status", "partial", step="s-rsp"), V("returns.due", "163.80", step="s-rsp"),
@@ -160,8 +161,8 @@ lot_case("PSAD-RSP-009", "RSP de paiement partiel d'une facture (exonération no
 lot_case("PSAD-RSP-010", "RSP de paiement partiel d'un lot de deux factures, motif par défaut",
          "Le montant payé couvre les factures dans l'ordre du lot ; seule la facture payée en partie porte le motif.",
          "Lit × 4 : MRO 33.60 ; PPC × 13 : MRO 163.80 ; dû 197.40. Payé 180.00 : facture 1 payée 33.60 (en entier, "
-         "sans motif), facture 2 payée 180.00 − 33.60 = 146.40 sur 163.80, motif par défaut 0450 072 ; impayé "
-         "197.40 − 180.00 = 17.40.",
+         "sans motif), facture 2 payée 180.00 − 33.60 = 146.40 sur 163.80, motif par défaut 0450 072 (choix de "
+         "testbench) ; impayé 197.40 − 180.00 = 17.40.",
          [*billed([("1", [BED]), ("2", [PPC])]), el("build-lot", "s-lot"),
           el("read-returns", "s-rsp", scenario="rsp-partial", paid="180.00")],
          [V("returns.status", "partial", step="s-rsp"), V("returns.due", "197.40", step="s-rsp"),

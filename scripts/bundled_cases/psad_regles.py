@@ -234,12 +234,13 @@ c(fse("PSAD-REG-042", "Ligne ALD avant le début de la période d'ALD : refus",
       tags="lpp ald periode refus", requirements="VF34.02 TB-REFUS-ALD_NOT_IN_RIGHTS",
       expect=[refusal("ALD_NOT_IN_RIGHTS")]))
 c(fse("PSAD-REG-043", "Aucun taux à la date des soins (1999) : refus",
-      "La table des taux commence le 2000-01-01.",
+      "La table des taux commence le 2000-01-01 : début choisi par testbench (aucune source ne le donne).",
       "Soins du 1999-12-31, code hors table au tarif fixé 10.00 → NO_RATE_AT_DATE.",
       card=None, patient="p-1999", lines=[L("1299999", 1, "10.00", tariff="10.00")], date="1999-12-31",
       tags="lpp taux date refus", requirements="TB-REFUS-NO_RATE_AT_DATE", expect=[refusal("NO_RATE_AT_DATE")]))
 c(fse("PSAD-REG-044", "Premier jour de la table des taux (2000-01-01) : 65 %",
-      "Le lendemain, le taux LPP d'alors (65 %) s'applique.",
+      "Le lendemain, le taux LPP d'alors (65 %) s'applique (2000-01-01 : début de table choisi par testbench, "
+      "aucune source ne le donne).",
       "Soins du 2000-01-01, tarif fixé 10.00, taux 65 % : MRO = 10.00 × 0.65 = 6.50 ; patient 3.50.",
       card=None, patient="p-1999", lines=[L("1299999", 1, "10.00", tariff="10.00")], date="2000-01-01",
       tags="lpp taux date", expect=[V("invoice.lines[0].rate", "65"), V("invoice.totals.amo", "6.50")]))

@@ -225,6 +225,23 @@ OBSERVATION_ROOTS: dict[str, frozenset[str]] = {
 TELESERVICE_UNAVAILABLE = "TELESERVICE_UNAVAILABLE"
 TELESERVICE_INVALID_ANSWER = "TELESERVICE_INVALID_ANSWER"
 
+#: The PS categories a casebook may name (``<ps-category>``): the project's own list, the CNDA's is not public. Each
+#: engine prices its own; the reference engine's tables rate every one of them (tests/test_ps_category_known.py).
+PS_CATEGORIES: frozenset[str] = frozenset(
+    {
+        "demonstration",
+        "fournisseur-lpp",
+        "psad",
+        "infirmier",
+        "masseur-kinesitherapeute",
+        "orthophoniste",
+        "orthoptiste",
+        "pedicure-podologue",
+        "medecin",
+        "medecin-generaliste",
+    }
+)
+
 #: Stable refusal codes of the engine interface (``EngineRefusal.code``) a case may expect.
 REFUSAL_CODES: frozenset[str] = frozenset(
     {

@@ -261,10 +261,13 @@ def invoice_invariants(result: Any) -> list[str]:
             return problems  # the schema check reports it
         for k in sums:
             sums[k] += a[k]  # type: ignore[operator]
-        parts, owed = a["amo"] + a["amc"] + a["patient"], a["base"] + a["depassement"]  # type: ignore[operator]
+        state = _amount(line.get("state", "0")) or Decimal(0)  # AME: the part the State funds (optional)
+        parts = a["amo"] + a["amc"] + a["patient"] + state  # type: ignore[operator]
+        owed = a["base"] + a["depassement"]  # type: ignore[operator]
         if parts != owed:  # the fields by their names in the answer (depassement), with the values read
+            funded = f" + state {state}" if state else ""
             problems.append(
-                f"ligne {i + 1} : amo {a['amo']} + amc {a['amc']} + patient {a['patient']} = {parts}"
+                f"ligne {i + 1} : amo {a['amo']} + amc {a['amc']} + patient {a['patient']}{funded} = {parts}"
                 f" ≠ base {a['base']} + depassement {a['depassement']} = {owed}"
             )
     for k, v in sums.items():

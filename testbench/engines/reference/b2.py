@@ -182,6 +182,8 @@ def invoice_records(inv: LotInvoice) -> list[str]:
                     "depassement": r.depassement,
                     "patient": r.patient,
                     "exo": r.decision.exo,
+                    "etat": r.state,
+                    "qualificatif": qualificatif(r),
                 },
             )
         )
@@ -201,11 +203,17 @@ def invoice_records(inv: LotInvoice) -> list[str]:
                 "amc": t["amc"],
                 "patient": t["patient"],
                 "depassement": t["depassement"],
-                "part_assure_avant_oc": t["billed"] - t["amo"],
+                "part_assure_avant_oc": t["billed"] - t["amo"] - t["state"],
+                "etat": t["state"],
             },
         )
     )
     return records
+
+
+def qualificatif(r: LineResult) -> str:
+    """The line's qualificatif de la dépense: "N" for AME care, which the AMO does not reimburse (RG_VF650)."""
+    return "N" if r.decision.rule == "ame" else ""
 
 
 def _invoice_complement(req: InvoiceRequest) -> dict[str, Any]:
@@ -239,7 +247,7 @@ def _line_complement(r: LineResult) -> dict[str, Any]:
 
 
 def lot_totals(invoices: list[LotInvoice]) -> dict[str, Decimal]:
-    keys = ("billed", "base", "amo", "amc", "patient", "depassement")
+    keys = ("billed", "base", "amo", "amc", "patient", "depassement", "state")
     return {k: sum((inv.computation.totals[k] for inv in invoices), ZERO) for k in keys}
 
 
@@ -286,6 +294,7 @@ def build_lot_file(
                 "amo": totals["amo"],
                 "amc": totals["amc"],
                 "patient": totals["patient"],
+                "etat": totals["state"],
             },
         )
     )

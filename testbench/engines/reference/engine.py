@@ -73,6 +73,11 @@ def _card_function(name: str) -> Callable[[CardChannel, str], Any]:
 _CARD_WORDS = {"cps": "CPS", "vitale": "Vitale"}
 
 
+def _due_from_caisse(comp: InvoiceComputation) -> Decimal:
+    """What the caisse pays for an invoice under tiers payant: the AMO part and, for AME, the State's part."""
+    return ZERO if comp.tiers_payant == "none" else comp.totals["amo"] + comp.totals["state"]
+
+
 def _partial_paid(raw: Any, due: Decimal) -> Decimal:
     """What an ``rsp-partial`` return pays for the lot: an amount from 0 to below what the AMO owes."""
     try:
@@ -407,12 +412,7 @@ class ReferenceEngine(TeleserviceCalls):
             raise R.refuse(R.UNKNOWN_SCENARIO, f"scénario de retour inconnu {scenario}")
         lot = self._find_lot(request.get("lot_number"))
         invoices = [self._invoices[i] for i in lot.invoice_ids]
-        returned = [
-            ReturnedInvoice(
-                inv.number, inv.computation.totals["amo"] if inv.computation.tiers_payant != "none" else ZERO
-            )
-            for inv in invoices
-        ]
+        returned = [ReturnedInvoice(inv.number, _due_from_caisse(inv.computation)) for inv in invoices]
         code = request.get("code")
         due = sum((inv.amount_due for inv in returned), ZERO)
         paid = _partial_paid(request.get("paid"), due) if scenario == "rsp-partial" else ZERO

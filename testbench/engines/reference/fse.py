@@ -113,7 +113,7 @@ def build_fse(comp: InvoiceComputation, number: str, rpps: str | None = None) ->
             f' facture="{d["billed"]}" base="{d["base"]}" taux="{d["rate"]}" amo="{d["amo"]}"'
             f' amoRegimeLocal="{d["amo_regime_local"]}" tm="{d["tm"]}" amc="{d["amc"]}"'
             f' depassement="{d["depassement"]}" patient="{d["patient"]}" etat="{d["state"]}" exo="{_esc(d["exo"])}"'
-            f' regle="{d["rule"]}"{_line_details(r)}/>'
+            f' regle="{d["rule"]}"{_qualificatif(r)}{_line_details(r)}/>'
         )
     parts.append("<lignes>" + "".join(lines) + "</lignes>")
     t = comp._totals_dict
@@ -133,6 +133,11 @@ def build_fse(comp: InvoiceComputation, number: str, rpps: str | None = None) ->
         )
         parts.append(f"<avertissements>{notes}</avertissements>")
     return f'<fse xmlns="{FSE_NS}" version="1" certifie="non">' + "".join(parts) + "</fse>"
+
+
+def _qualificatif(r: LineResult) -> str:
+    """AME care is billed with the qualificatif de la dépense "N" (billing-rules §3, RG_VF650)."""
+    return ' qualificatif="N"' if r.decision.rule == "ame" else ""
 
 
 def _line_details(r: LineResult) -> str:

@@ -255,6 +255,19 @@ def _dec(value: Any, field: str, *, optional: bool = False, code: str = R.INVALI
         raise R.refuse(code, f"{_label(field)} : {exc}", field=field) from exc
 
 
+def _amount(value: Any, field: str) -> Decimal | None:
+    """An optional amount in euros to the cent, as the casebook loader reads one: a third decimal would be
+    priced here and shown rounded elsewhere (the FSE's unit price against its billed total)."""
+    amount = _dec(value, field, optional=True)
+    if amount is not None and isinstance(amount.as_tuple().exponent, int) and amount.as_tuple().exponent < -2:
+        raise R.refuse(
+            R.INVALID_REQUEST,
+            f"{_label(field)} : montant « {value} » au-delà du centime : deux décimales au plus",
+            field=field,
+        )
+    return amount
+
+
 NO_PLV = Decimal(0)  # a line's explicit "no PLV" (free price), as PLV 0 in the LPP tables
 
 
@@ -262,7 +275,7 @@ def _plv(value: Any, field: str) -> Decimal | None:
     """``null`` = take the table's PLV; ``"none"`` (or 0) = this line has no PLV."""
     if isinstance(value, str) and value.strip().lower() in ("none", "aucun", "aucune"):
         return NO_PLV
-    return _dec(value, field, optional=True)
+    return _amount(value, field)
 
 
 def _quantity(value: Any, field: str) -> int:
@@ -319,8 +332,8 @@ def _line(raw: Any, index: int) -> Line:
     exo = raw.get("exo")
     if exo is not None and (not isinstance(exo, str) or len(exo) != 1):
         raise _bad(f"ligne {index + 1} : code d'exonération d'un caractère attendu", f"{f}.exo")
-    unit_price = _dec(raw.get("unit_price"), f"{f}.unit_price", optional=True)
-    tariff = _dec(raw.get("tariff"), f"{f}.tariff", optional=True)
+    unit_price = _amount(raw.get("unit_price"), f"{f}.unit_price")
+    tariff = _amount(raw.get("tariff"), f"{f}.tariff")
     if (unit_price is not None and unit_price < 0) or (tariff is not None and tariff < 0):
         raise R.refuse(R.INVALID_REQUEST, f"ligne {index + 1} : montant négatif", line=index)
     line = Line(
@@ -445,7 +458,7 @@ def parse_invoice_request(raw: Any) -> InvoiceRequest:
         contract = amc_raw.get("contract", "tm")
         if contract not in ("tm", "tm+depassement"):
             raise _bad("amc.contract : « tm » ou « tm+depassement » attendu", "amc.contract")
-        cap = _dec(amc_raw.get("cap"), "amc.cap", optional=True)
+        cap = _amount(amc_raw.get("cap"), "amc.cap")
         amc_type = _choice(amc_raw.get("type"), "amc.type", AMC_TYPES) or ""
         number = _digits(amc_raw.get("number"), "amc.number", 1, 10) or ""
         amc = AmcContract(contract=contract, cap=cap, number=number, type=amc_type)

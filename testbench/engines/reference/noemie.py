@@ -32,6 +32,7 @@ ARL_REJECT_CODES: dict[str, str] = {
     "ARL-002": "LOT TELETRANSMIS A L'AVANCE",
     "ARL-003": "TOTAUX DU LOT INCOHERENTS",
 }
+#: rsp-partial's default reason is OUR choice: the memo gives 0450 072 as a reject, not as a partial payment's reason
 DEFAULT_CODES = {"arl-negative": "ARL-001", "rsp-rejected": "2900 005", "rsp-partial": "0450 072"}
 SCENARIOS = ("arl-positive", "arl-negative", "rsp-paid", "rsp-rejected", "rsp-partial")
 

@@ -44,6 +44,15 @@ def check_invoice(req: InvoiceRequest, tables: Tables) -> None:
     regime = req.beneficiary.regime
     if tables.regimes and regime not in tables.regimes:
         raise R.refuse(R.UNKNOWN_REGIME, f"régime {regime} inconnu", regime=regime)
+    category = req.ps_category
+    # never a rate guessed for it; a casebook's unknown category is refused by its checks before a run
+    if tables.ps_categories and category not in tables.ps_categories:  # pragma: no cover
+        known = ", ".join(sorted(tables.ps_categories))
+        raise R.refuse(
+            R.UNKNOWN_PS_CATEGORY,
+            f"catégorie de PS {category} inconnue (connues : {known})",
+            ps_category=category,
+        )
     first, last, billed = req.first_care, req.last_care, req.billed_on
     if billed < last:
         raise R.refuse(

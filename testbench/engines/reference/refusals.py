@@ -52,6 +52,7 @@ TELESERVICE_INVALID_ANSWER = "TELESERVICE_INVALID_ANSWER"  # a téléservice ans
 UNKNOWN_METHOD = "UNKNOWN_METHOD"
 # PSAD/MAD depth (docs/reference-engine.md, « PSAD/MAD rules » and « NGAP rules »)
 UNKNOWN_REGIME = "UNKNOWN_REGIME"  # a code grand régime absent from the régime table (SNDS IR_GRG_V)
+UNKNOWN_PS_CATEGORY = "UNKNOWN_PS_CATEGORY"  # a ps_category absent from the table ps_categories
 BILLING_BEFORE_CARE = "BILLING_BEFORE_CARE"  # invoice made before a date of care on it
 BILLING_DELAY_EXCEEDED = "BILLING_DELAY_EXCEEDED"  # care a year or more before the billing date (RG_MF606)
 PRESCRIBER_INVALID = "PRESCRIBER_INVALID"  # a prescriber that is neither an RPPS (11) nor an AM number (9)
@@ -122,6 +123,7 @@ MEANINGS: dict[str, str] = {
     TELESERVICE_INVALID_ANSWER: "Réponse du téléservice inexploitable : elle n'a pas la forme attendue.",
     UNKNOWN_METHOD: "Demande inconnue du moteur (méthode du protocole moteur).",
     UNKNOWN_REGIME: "Code grand régime absent de la table des régimes.",
+    UNKNOWN_PS_CATEGORY: "Catégorie de professionnel de santé absente de la table des catégories (aucun taux deviné).",
     BILLING_BEFORE_CARE: "Facture établie avant une date de soins qu'elle porte.",
     BILLING_DELAY_EXCEEDED: "Délai de facturation dépassé : des soins d'un an ou plus avant la date de facturation.",
     PRESCRIBER_INVALID: "Identifiant du prescripteur invalide : ni un RPPS (11 chiffres) ni un numéro AM (9 chiffres).",

@@ -16,7 +16,14 @@ from testbench.engines.reference import ngap, psad
 from testbench.engines.reference import refusals as R
 from testbench.engines.reference.model import NO_DETAILS, Coverage, InvoiceRequest, Line
 from testbench.engines.reference.money import ZERO, fmt, fmt_rate, round_cents
-from testbench.engines.reference.rates import HUNDRED, RateDecision, decide_rate, nature_assurance
+from testbench.engines.reference.rates import (
+    HUNDRED,
+    RATE_CATEGORIES,
+    RATE_MODULATIONS,
+    RateDecision,
+    decide_rate,
+    nature_assurance,
+)
 from testbench.engines.reference.tables import FAR_FUTURE, Tables, TariffEntry
 
 DRG_CODES = {"none": "10", "amo": "35", "amo+amc": "36"}  # destinataire du règlement (IR_DRG_V)
@@ -44,6 +51,8 @@ class LineResult:
     state: Decimal = ZERO  # AME: the part the State funds (docs/reference-engine.md, « PSAD/MAD rules »)
     prestation_type: str = ""  # LPP: achat, location, service... ("" for NGAP)
     warning: str = ""  # the tariff's warning code ("" none): TARIFF_START_UNVERIFIED, TARIFF_NOT_CURRENT
+    category: str = ""  # the rate category the line was priced in (lpp, auxiliaire, medecin)
+    rate_warning: str = ""  # the rate's warning code ("" none): RATE_UNVERIFIED
 
     @property
     def prestation(self) -> str:
@@ -106,7 +115,9 @@ class InvoiceComputation:
 
         Built from the lines' formatted values when asked (the FSE and the result ask; the rules alone do not).
         """
-        return tuple(_warning(n, r) for n, r in enumerate(self.lines, 1) if r.warning)
+        tariffs = ((n, _warning(n, r)) for n, r in enumerate(self.lines, 1) if r.warning)
+        rates = ((n, _rate_warning_dict(n, r)) for n, r in enumerate(self.lines, 1) if r.rate_warning)
+        return tuple(w for _, w in sorted((*tariffs, *rates), key=lambda item: item[0]))
 
     def tiers_payant_dict(self) -> dict[str, str]:
         return dict(self._tiers_payant_dict)
@@ -190,6 +201,30 @@ def _tariff_warning(when: date, entry: TariffEntry) -> str:
     return ""
 
 
+RATE_UNVERIFIED = "RATE_UNVERIFIED"
+#: the rate rules whose rate is a table row of a modulation (rates.decide_rate)
+_RULE_MODULATIONS = {"alsace-moselle": "alsace-moselle", "aspa": "aspa"}
+
+
+def _rate_warning(decision: RateDecision, category: str, when: date, tables: Tables) -> str:
+    """RATE_UNVERIFIED when the modulated rate applied is a row no public text confirms (Alsace-Moselle for the
+    LPP, ASPA in town): priced and said, as an unverified tariff is."""
+    modulation = _RULE_MODULATIONS.get(decision.rule)
+    entry = tables.rate_entry(category, when, modulation) if modulation is not None else None
+    return RATE_UNVERIFIED if entry is not None and entry.unverified else ""
+
+
+def _rate_warning_dict(n: int, r: LineResult) -> dict[str, Any]:
+    kind = RATE_MODULATIONS.get(_RULE_MODULATIONS[r.decision.rule], "")
+    category = RATE_CATEGORIES.get(r.category, r.category)
+    rate = r._as_dict["rate"]
+    message = (
+        f"ligne {n} : taux non vérifié : {rate} % {kind} pour la catégorie {category},"
+        " aucun texte public ne le confirme"
+    )
+    return {"code": r.rate_warning, "line": n, "message": message}
+
+
 def _warning(n: int, r: LineResult) -> dict[str, Any]:
     d, entry = r._as_dict, r.entry
     assert entry is not None  # a line gets a warning from its table entry only
@@ -233,6 +268,21 @@ def _withheld(req: InvoiceRequest, when: date) -> bool:
     return birth is None or _age(birth, when) >= 18
 
 
+#: The rate category whose NGAP acts bear each withholding when the table has no row for the code (a tariff the
+#: casebook gives): the franchise on auxiliaries' acts, the PF on physicians' (billing-rules §6)
+_BEARING_CATEGORY = {"franchise": "auxiliaire", "pf": "medecin"}
+
+
+def _bears(res: LineResult, flag: str) -> bool:
+    """Whether a line bears the PF (``pf``) or the franchise: its table row says; a code the table does not
+    price at that date follows the PS category, so a casebook-priced act is not exempt by accident. Never LPP."""
+    if res.entry is not None:
+        return bool(getattr(res.entry, flag))
+    if res.line.nomenclature != "NGAP":
+        return False
+    return res.category == _BEARING_CATEGORY[flag]  # the PS category's, as the rate was decided
+
+
 def _withholdings(req: InvoiceRequest, lines: list[LineResult], tables: Tables) -> dict[str, Decimal]:
     """Participation forfaitaire and franchise: informational, withheld later by the AMO (docs/reference-engine.md).
 
@@ -245,7 +295,7 @@ def _withholdings(req: InvoiceRequest, lines: list[LineResult], tables: Tables) 
     for kind, flag in (("participation_forfaitaire", "pf"), ("franchise", "franchise")):
         per_day: dict[date, int] = {}
         for res in lines:
-            if res.entry is not None and getattr(res.entry, flag) and withheld[res.when]:
+            if withheld[res.when] and _bears(res, flag):
                 per_day[res.when] = per_day.get(res.when, 0) + res.line.quantity
         total = ZERO
         for day, acts in sorted(per_day.items()):
@@ -329,9 +379,9 @@ def compute_invoice(req: InvoiceRequest, tables: Tables) -> InvoiceComputation:
             standard = tables.rate(category, when, "")
             if standard is not None:  # pragma: no branch - the bundled tables rate each category from 2000
                 regime_local = amo - round_cents(base * standard / HUNDRED, mode)
-        tm = base - amo
-        amc = ZERO
         state = base if decision.rule == "ame" else ZERO  # AME: 100 % of the BR, funded by the State
+        tm = base - amo - state  # AME: the patient owes no ticket modérateur
+        amc = ZERO
         if payer == "c2s":
             amc = tm  # the C2S manager pays the ticket modérateur
         elif payer == "amc" and req.amc is not None:
@@ -361,6 +411,8 @@ def compute_invoice(req: InvoiceRequest, tables: Tables) -> InvoiceComputation:
                 state=state,
                 prestation_type=kind,
                 warning=warning,
+                category=category,
+                rate_warning=_rate_warning(decision, category, when, tables),
             )
         )
     if nurse:

@@ -69,6 +69,7 @@ class RateEntry:
     valid_from: date
     valid_to: date
     rate: Decimal  # percent
+    unverified: bool = False  # no public text confirms it (billing-rules §3–4 [UNVERIFIED]): priced with a warning
 
 
 @dataclass(frozen=True)
@@ -136,9 +137,12 @@ class Tables:
         return periods.at(when) if periods else None
 
     def rate(self, category: str, when: date, modulation: str = "") -> Decimal | None:
-        periods = self.rates.get((category, modulation))
-        entry = periods.at(when) if periods else None
+        entry = self.rate_entry(category, when, modulation)
         return entry.rate if entry else None
+
+    def rate_entry(self, category: str, when: date, modulation: str = "") -> RateEntry | None:
+        periods = self.rates.get((category, modulation))
+        return periods.at(when) if periods else None
 
     def withholding(self, kind: str, when: date) -> WithholdingEntry | None:
         periods = self.withholdings.get(kind)
@@ -203,6 +207,7 @@ class Tables:
                     valid_from=_d(row["valid_from"]),
                     valid_to=_d(row.get("valid_to")),
                     rate=parse_decimal(row["rate"]),
+                    unverified=bool(row.get("unverified", False)),
                 )
             )
         for row in data.get("withholdings", []):
