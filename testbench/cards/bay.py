@@ -23,7 +23,8 @@ under way), as an engine says its restarts.
 
 A reader without a port (``ReaderSpec.port == 0``, ``TESTBENCH_CARD_READERS`` with no ``@PORT``) is a
 *physical* reader, as is every reader with ``emulate=False``: no emulator ever serves it, pools are not
-used, and ``present()`` asks the operator through ``prompt`` for the case's card and waits for it.
+used, ``present()`` asks the operator through ``prompt`` for the case's card and waits for it, and ``remove()`` asks
+for the card to be pulled and waits until the reader is empty.
 
 A reader the bench cannot use (its port held by another bench, its card held exclusively by another
 program, a foreign card in it) is set aside once and said, and the slot goes on with its next reader, so
@@ -105,6 +106,8 @@ OTHER_FAMILY = _t(
     "La carte du lecteur « {reader} » ({slot}) est une carte {found}, le cas attend une carte {expected} :"
     " retirez-la et insérez la {card}."
 )
+#: A ``<remove-card>`` on a physical reader: the bench cannot pull the card, a person does.
+REMOVE_CARD = _t("Retirez la carte du lecteur « {reader} » ({slot}).")
 
 
 def _fits(atr: bytes, p: CardProfile) -> bool:
@@ -962,8 +965,29 @@ class PcscBay:
             finally:
                 self._tell()
         else:
-            r.link.transport.close()
-            r.profile = r.token = None
+            self._prompt_remove(r)
+
+    def _prompt_remove(self, r: _Reader) -> None:
+        """Physical reader: ask the operator to pull the card and wait until the reader is empty, so that a
+        removal is recorded only once it happened (the bench cannot pull a card it does not emulate)."""
+        name = r.spec.name
+        r.link.transport.close()
+        if self._status(name)[1]:
+            message = REMOVE_CARD.format(reader=name, slot=r.slot)
+            if self.prompt is None:
+                raise CardUnavailable(f"carte toujours dans le lecteur {name} : {message}")
+            self.prompt(message)
+            stop = self.operator_stop or threading.Event()  # half-second waits: a ^C is seen at once
+            try:
+                wait_for(name, False, self.operator_timeout, stop=stop)
+            except CardUnavailable as exc:
+                if stop.is_set():
+                    raise CardWaitStopped(f"arrêt demandé avant le retrait de la carte du lecteur {name}") from exc
+                raise CardUnavailable(
+                    f"pas de réponse de l'opérateur en {self.operator_timeout:g} s au lecteur {name} : {message}"
+                ) from exc
+        r.profile = r.token = None
+        r.events, r.refused, r.why = self._status(name)[0], False, ""
 
     def release(self) -> None:
         for r in self._all_readers():

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-from testbench.i18n import semicolon, translator
+from testbench.i18n import _t, semicolon, translator
 
 NATURE_FR = {"T": "de test", "D": "de démonstration", "R": "réelle"}
 FAMILY_FR = {"vitale1": "Vitale 1", "vitale2": "Vitale 2", "cps3": "CPS3", "cps4": "CPS4"}
@@ -62,6 +62,27 @@ def nature_words(code: str, lang: str | None = "fr") -> str:
     if code in NATURE_FR:
         return template.format(nature=t(NATURE_FR[code]))
     return template.format(nature="").strip() + " " + t(nature_fr(code))
+
+
+#: ``cards record`` of a card that is not a test card: what its recording would hold of its holder, by family
+#: (a Vitale holds the NIR and the birth date, a CPS the professional's RPPS and places of practice)
+RECORD_REFUSED = {
+    "vitale": _t(
+        "{card} refusée : son enregistrement contiendrait l'identité de son porteur (NIR, nom, date de naissance) ;"
+        " seules les cartes de test sont enregistrées, sauf avec --allow-real-cards ; rien n'a été écrit"
+    ),
+    "cps": _t(
+        "{card} refusée : son enregistrement contiendrait l'identité de son porteur (RPPS, nom, FINESS de ses lieux"
+        " d'exercice) ; seules les cartes de test sont enregistrées, sauf avec --allow-real-cards ; rien n'a été écrit"
+    ),
+}
+
+
+def record_refused(nature: str, family: str, lang: str | None = None) -> str:
+    """Why ``cards record`` refuses a card of ``nature`` and ``family`` (``vitale2``, ``cps3``…), in ``lang``."""
+    card = nature_words(nature, lang)
+    template = RECORD_REFUSED["cps" if family.startswith("cps") else "vitale"]
+    return translator(lang)(template).format(card=card[:1].upper() + card[1:])
 
 
 def accepted_why_fr(nature: str, allow_real: bool) -> str:

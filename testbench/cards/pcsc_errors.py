@@ -120,6 +120,42 @@ def vpcd_message(port: int, exc: OSError, lang: str | None = "fr") -> str:
     return t("le lecteur virtuel vpcd ne répond pas sur le port {port} ({reason})").format(port=port, reason=reason)
 
 
+#: A vpcd port none of the running pcscd's readers listens on (``cards emulate --reader N`` past its readers).
+NO_VPCD_READER = _t("pas de lecteur virtuel numéro {number}, port {port} (lecteurs 0 à {last})")
+#: … the same for a port given with ``--port`` outside the readers' numbering.
+NO_VPCD_PORT = _t("pas de lecteur virtuel sur le port {port} (lecteurs 0 à {last} : --reader N donne leur port)")
+
+
+def vpcd_unreachable(port: int, exc: OSError) -> str:
+    """Why a virtual card could not be put on vpcd ``port``, in French. A port that none of the running pcscd's
+    numbered readers listens on is said with the readers it has: pcscd is not at fault. Otherwise vpcd's refusal
+    and the likely causes (pcscd not running, its vpcd driver missing)."""
+    from .reader_pools import vpcd_number
+
+    count, number = vpcd_reader_count(), vpcd_number(port)
+    if count and number is None:
+        return NO_VPCD_PORT.format(port=port, last=count - 1)
+    if count and number is not None and number >= count:
+        return NO_VPCD_READER.format(number=number, port=port, last=count - 1)
+    return vpcd_message(port, exc) + " : le service pcscd tourne-t-il, avec le paquet vsmartcard-vpcd installé ?"
+
+
+def vpcd_reader_count() -> int:
+    """How many of vpcd's numbered readers (0, 1, 2…) pcscd lists, in a row from 0; 0 when pcscd does not answer."""
+    from .api import CardUnavailable
+    from .pcsc import list_readers
+    from .reader_pools import vpcd_name
+
+    try:
+        listed = set(list_readers())
+    except CardUnavailable:
+        return 0
+    count = 0
+    while (name := vpcd_name(count)) is not None and name in listed:
+        count += 1
+    return count
+
+
 def pcsc_message(hr: int, reader: str = "", lang: str | None = None, fallback: str = "") -> str:
     """The sentence for a PC/SC code about ``reader``; ``fallback`` (French, may use ``{reader}``) otherwise."""
     hr &= 0xFFFFFFFF

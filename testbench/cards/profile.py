@@ -24,7 +24,8 @@ from testbench.casebook.xsd_messages import describe
 from testbench.fmt import os_reason
 from testbench.i18n import translator
 
-from .messages import FLAG_FR, describe_cps, describe_vitale
+from .layout import atr_family
+from .messages import FAMILY_FR, FLAG_FR, describe_cps, describe_vitale
 from .nir import NirError, check_nir
 
 FORMAT_VERSION = "1"
@@ -368,6 +369,16 @@ def _hex(text: str | None) -> bytes:
     return bytes.fromhex("".join((text or "").split()))
 
 
+def _check_family(ctx: _Ctx, atr_el: etree._Element | None, atr: bytes, kind: str) -> None:
+    """Refuse an ATR of another card family than ``kind``'s: ``cards list`` would name the card by its ATR and
+    the product would select the wrong applications. An ATR of no known family is left to the guard."""
+    family = atr_family(atr)
+    if atr_el is not None and family is not None and family != kind:
+        raise ctx.error(
+            atr_el, f"l'ATR est celui d'une carte {FAMILY_FR[family]}, pas d'une carte {FAMILY_FR[kind]} (kind={kind})"
+        )
+
+
 def load_profile(path: str | Path) -> CardProfile:
     """Parse and validate a card profile; raise :class:`ProfileError` (file:line:col) when invalid.
 
@@ -409,6 +420,7 @@ def parse_profile(data: bytes, file: str = "<profil>", path: Path | None = None)
     atr = _hex(atr_el.text) if atr_el is not None else DEFAULT_ATR[kind]
     if len(atr) < 2:
         raise ctx.error(atr_el, "ATR trop court")
+    _check_family(ctx, atr_el, atr, kind)
     holder_nir = ""
     rights = None
     beneficiaries: list[BeneficiaryProfile] = []

@@ -32,6 +32,27 @@ DEFAULT_READERS = {
 SPARE_ENTRIES = tuple((letter, 36000 + 2 * i) for i, letter in enumerate("BCDEFGH"))
 
 
+def vpcd_port(number: int) -> int:
+    """The port of vpcd reader ``number`` as ``cards emulate --reader`` numbers them: 0 and 1 pcscd's default
+    entry, 2… the entries ``pcscd.sh --readers N`` adds (two ports each, from 36000)."""
+    return DEFAULT_PORT + number if number < 2 else SPARE_ENTRIES[0][1] + number - 2
+
+
+def vpcd_number(port: int) -> int | None:
+    """The reader number of vpcd ``port`` (:func:`vpcd_port`'s inverse), or None for a port outside that numbering."""
+    if DEFAULT_PORT <= port < DEFAULT_PORT + 2:
+        return port - DEFAULT_PORT
+    return port - SPARE_ENTRIES[0][1] + 2 if port >= SPARE_ENTRIES[0][1] else None
+
+
+def vpcd_name(number: int) -> str | None:
+    """The PC/SC name pcscd gives vpcd reader ``number`` (``pcscd.sh``'s config), or None past its entries."""
+    if number < 2:
+        return DEFAULT_READERS[SLOTS[number]].name
+    entry = (number - 2) // 2
+    return f"Virtual PCD {SPARE_ENTRIES[entry][0]} 00 0{number % 2}" if entry < len(SPARE_ENTRIES) else None
+
+
 class ReaderConfigError(ValueError):
     """``TESTBENCH_CARD_READERS`` cannot be read; the message (French) names the variable and the bad part."""
 
@@ -68,7 +89,8 @@ def parse_reader_pools(text: str) -> dict[str, list[ReaderSpec]]:
 
     ``|`` separates the readers of one slot (the first is where the slot starts); the port is optional.
     Raises :class:`ReaderConfigError` on an item that is not ``SLOT=READER…``, a slot a casebook cannot
-    name, a slot given twice or not given, a port that is not a number from 0 to 65535.
+    name, a slot given twice or not given, a port that is not a number from 0 to 65535, a reader or a vpcd
+    port given twice.
     """
     out: dict[str, list[ReaderSpec]] = {}
     for item in filter(None, (x.strip() for x in text.split(","))):
@@ -87,6 +109,7 @@ def parse_reader_pools(text: str) -> dict[str, list[ReaderSpec]]:
         out[slot] = specs
     if not out:
         raise _not_a_pool(text.strip())
+    _given_twice(out)
     missing = [slot for slot in SLOTS if slot not in out]
     if missing:  # every case that presents that card would end « emplacement de lecteur inconnu »
         raise ReaderConfigError(
@@ -94,6 +117,28 @@ def parse_reader_pools(text: str) -> dict[str, list[ReaderSpec]]:
             f" chacun ({', '.join(SLOTS)})"
         )
     return out
+
+
+def _given_twice(pools: dict[str, list[ReaderSpec]]) -> None:
+    """Refuse a reader or a vpcd port given twice: the bench would wait on its own port lock, or ask the person
+    to pull the card the other slot needs from the one reader both slots share."""
+    slots: dict[str, str] = {}  # reader → the slot it was first given to
+    readers: dict[int, str] = {}  # vpcd port → the reader it was first given to
+    for slot, specs in pools.items():
+        for i, spec in enumerate(specs):
+            first = slots.setdefault(spec.name, slot)
+            if first != slot:
+                raise ReaderConfigError(
+                    f"TESTBENCH_CARD_READERS : le lecteur « {spec.name} » est donné à deux emplacements"
+                    f" ({first} et {slot}) ; chaque emplacement a son lecteur"
+                )
+            if spec.name in (other.name for other in specs[:i]):
+                raise ReaderConfigError(f"TESTBENCH_CARD_READERS : le lecteur « {spec.name} » est donné deux fois")
+            if spec.port and readers.setdefault(spec.port, spec.name) != spec.name:
+                raise ReaderConfigError(
+                    f"TESTBENCH_CARD_READERS : le port {spec.port} est donné à deux lecteurs"
+                    f" (« {readers[spec.port]} » et « {spec.name} ») ; chaque lecteur vpcd a son port"
+                )
 
 
 def _reader(text: str, item: str) -> ReaderSpec:

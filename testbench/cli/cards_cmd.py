@@ -37,11 +37,6 @@ NO_FOLDER = _t("{path} : le dossier {folder} n'existe pas ; indiquez un fichier 
 HOLDER_WITHHELD = _t(
     "Identité du porteur non affichée : {card}, pas une carte de test (--allow-real-cards pour l'afficher)"
 )
-#: ``cards record`` of a card that is not a test card: the recording would hold its holder's identity
-RECORD_REFUSED = _t(
-    "{card} refusée : son enregistrement contiendrait l'identité de son porteur (NIR, nom, date de naissance) ;"
-    " seules les cartes de test sont enregistrées, sauf avec --allow-real-cards ; rien n'a été écrit"
-)
 #: what ``--allow-real-cards`` does for probe and record (the option name ``run`` uses)
 ALLOW_REAL_HELP = "accepter une carte réelle (hors test) : son porteur est alors affiché ou enregistré"
 
@@ -476,9 +471,9 @@ def _serve_locked(card: Any, port: int, trace: Path | None, duration: float | No
     try:
         icc.insert(5.0)
     except OSError as exc:
-        from testbench.cards.pcsc_errors import vpcd_message
+        from testbench.cards.pcsc_errors import vpcd_unreachable
 
-        _err(vpcd_message(port, exc) + " : le service pcscd tourne-t-il, avec le paquet vsmartcard-vpcd installé ?")
+        _err(vpcd_unreachable(port, exc))  # a reader number past pcscd's readers is no fault of pcscd's
         return EXIT_ENV
     t = translator()
     print(
@@ -516,9 +511,9 @@ def cmd_emulate(args: argparse.Namespace) -> int:
 class RealCardRefused(Exception):
     """``cards record`` of a card that is not a test card, without ``--allow-real-cards``."""
 
-    def __init__(self, nature: str) -> None:
+    def __init__(self, nature: str, family: str) -> None:
         super().__init__(nature)
-        self.nature = nature
+        self.nature, self.family = nature, family  # the family says what its recording would hold
 
 
 def _nature(ch: Any, atr: bytes) -> str:
@@ -554,7 +549,7 @@ def cmd_record(args: argparse.Namespace) -> int:
         try:
             atr = ch.atr("record")
             if not args.allow_real_cards and _real(nature := _nature(ch, atr)):  # read before a file is opened
-                raise RealCardRefused(nature)
+                raise RealCardRefused(nature, atr_family(atr) or "")
             rec = Recorder(args.out, atr, ch.reader_name("record"), note=str(args.script or "lecture publique"))
             ch.link.sinks.append(rec)
             try:
@@ -577,11 +572,9 @@ def cmd_record(args: argparse.Namespace) -> int:
         _err(str(exc))
         return EXIT_ENV
     except RealCardRefused as exc:
-        from testbench.cards.messages import nature_words
-        from testbench.i18n import default_language
+        from testbench.cards.messages import record_refused
 
-        card = nature_words(exc.nature, default_language())
-        refused = translator()(RECORD_REFUSED).format(card=card[:1].upper() + card[1:])
+        refused = record_refused(exc.nature, exc.family)
         print(f"testbench cards: {refused}", file=sys.stderr)  # as _err says it, already in the command's language
         return EXIT_USAGE
     print(
