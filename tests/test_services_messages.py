@@ -60,15 +60,19 @@ REFUSED = [
     ("/adri", b'{"beneficiary": {"nir": ""}}', "beneficiary.nir: NIR expected"),
     (
         "/adri",
-        b'{"beneficiary": {"nir": "1"}, "query": null}',
+        b'{"beneficiary": {"nir": "199990000000017"}, "query": null}',
         "query: “cible” or “systematique” expected, got “null”",
     ),
     (
         "/adri",
-        b'{"beneficiary": {"nir": "1"}, "care_date": "2026-13-01"}',
+        b'{"beneficiary": {"nir": "199990000000017"}, "care_date": "2026-13-01"}',
         "care_date: ISO date expected, got “2026-13-01”",
     ),
-    ("/adri", b'{"beneficiary": {"nir": "1"}, "care_date": [2026]}', "care_date: ISO date expected, got “[2026]”"),
+    (
+        "/adri",
+        b'{"beneficiary": {"nir": "199990000000017"}, "care_date": [2026]}',
+        "care_date: ISO date expected, got “[2026]”",
+    ),
     ("/apcv", b'{"channel": "sms"}', "channel: “qr” or “nfc” expected, got “sms”"),
     ("/insi", b'{"traits": null}', "traits: object expected"),
     ("/eprescription", b'{"number": ""}', "number: prescription number expected"),

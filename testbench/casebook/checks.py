@@ -157,6 +157,7 @@ def check_case(case_id: str, domain: Domain, mode: Mode, parts: CaseParts, fixtu
     refused = _check_expectations(case_id, parts, actions, report)
     _check_mode(domain, mode, parts, actions, report)
     _check_steps(mode, parts, fixtures, refused, report)
+    _check_fault_refusals(parts, refused, report)
 
 
 # -- expectations ------------------------------------------------------------------------------
@@ -493,6 +494,41 @@ def _check_steps(mode: Mode, parts: CaseParts, fixtures: Fixtures, refused: dict
         done.add(action)
         if sid not in refused:
             granted.add(action)
+
+
+#: The one refusal each injected fault leaves an engine that calls the service (docs/teleservices.md § The
+#: engine calls): no answer, an HTTP 500 or a closed connection is unavailable; a truncated body is invalid.
+_FAULT_REFUSALS: dict[str, str] = {
+    "timeout": "TELESERVICE_UNAVAILABLE",
+    "server-error": "TELESERVICE_UNAVAILABLE",
+    "down": "TELESERVICE_UNAVAILABLE",
+    "malformed": "TELESERVICE_INVALID_ANSWER",
+}
+#: The refusals only a service's usable answer (or the other fault) can give: a faulty service gives none of
+#: them. Any other (NO_CARD, INVALID_REQUEST…) may come before the engine calls the service.
+_ANSWERED_REFUSALS: frozenset[str] = frozenset(
+    {"ADRI_UNKNOWN_BENEFICIARY", "APCV_CONTEXT_EXPIRED", "APCV_REFUSED", "EPRESCRIPTION_NOT_FOUND"}
+    | set(_FAULT_REFUSALS.values())
+)
+
+
+def _check_fault_refusals(parts: CaseParts, refused: dict[str, str], report: Report) -> None:
+    """A téléservice step whose injected fault cannot give the refusal the case expects of it (``timeout`` and
+    ADRI_UNKNOWN_BENEFICIARY, ``malformed`` and TELESERVICE_UNAVAILABLE): run, the product would be blamed for
+    the casebook's contradiction. Said at the ``fault`` attribute, with the refusal the fault gives."""
+    for step in parts.steps:
+        action, sid, params, at = step[0], step[1], step[2], step[3]
+        given = _FAULT_REFUSALS.get(params.get("fault") or "none")
+        code = refused.get(sid)
+        if action in SERVICE_ACTIONS and given and code in _ANSWERED_REFUSALS and code != given:
+            report(
+                at,
+                "le défaut « {fault} » donne le refus {given}, pas le refus {code} attendu",
+                "fault",
+                fault=params["fault"],
+                given=given,
+                code=code,
+            )
 
 
 def _check_card_slot(card: str, slot: str, fixtures: Fixtures, at: int, attribute: str, report: Report) -> None:

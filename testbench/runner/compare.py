@@ -19,7 +19,7 @@ from testbench.domain import normalize
 from testbench.domain.decimals import EURO, read_decimal, units_at
 from testbench.domain.observe import canonical, lookup
 from testbench.domain.verdict import Verdict
-from testbench.domain.vocabulary import is_amount
+from testbench.domain.vocabulary import TELESERVICE_INVALID_ANSWER, TELESERVICE_UNAVAILABLE, is_amount
 from testbench.i18n import tn
 from testbench.traces.model import TraceLine
 
@@ -30,7 +30,7 @@ class Comparison:
 
     expectation_id: str
     kind: str
-    outcome: Verdict  # PASS, FAIL, or ERROR (the expectation itself is unusable)
+    outcome: Verdict  # PASS, FAIL, ERROR (the expectation is unusable), INCONCLUSIVE (a téléservice failed)
     message: str
     path: str = ""
     step: str | None = None
@@ -179,13 +179,29 @@ def compare_refusal(exp: Expectation, refusals: Mapping[str, str], steps_run: It
             observed="accepté",
             **base,
         )
-    ok = code == exp.code
-    return Comparison(
-        outcome=Verdict.PASS if ok else Verdict.FAIL,
-        message=f"refus attendu {exp.code}, refus observé {code}",
-        observed=code,
-        **base,
-    )
+    outcome, why = (Verdict.PASS, "") if code == exp.code else _refused_instead(exp.code, code)
+    message = f"refus attendu {exp.code}, refus observé {code}"
+    if why:  # the service's failure, not the product's: said first (one sentence, as the catalogue reads it)
+        message = f"{why} : refus attendu {exp.code}, refus observé {code}"
+    return Comparison(outcome=outcome, message=message, observed=code, **base)
+
+
+#: A téléservice that did not answer usably: the verdict docs/teleservices.md § Verdicts gives it when the case
+#: expected something else of the step, and why (the service's failure, not the product's).
+_SERVICE_FAILED = {
+    TELESERVICE_UNAVAILABLE: (Verdict.INCONCLUSIVE, "le téléservice n'a pas répondu, rien à conclure sur le produit"),
+    TELESERVICE_INVALID_ANSWER: (Verdict.ERROR, "la réponse du téléservice était inexploitable, défaut de l'exécution"),
+}
+
+
+def _refused_instead(expected: str, code: str) -> tuple[Verdict, str]:
+    """The verdict of a step refused ``code`` where the case expects ``expected``: the product's failure, unless
+    the service failed where the case expects one of its answers (APCV_REFUSED…). A case expecting a service
+    failure injected it (``validate`` makes sure its fault gives that refusal): the other one is the product's
+    mistake."""
+    if code in _SERVICE_FAILED and expected not in _SERVICE_FAILED:
+        return _SERVICE_FAILED[code]
+    return Verdict.FAIL, ""
 
 
 def compare_trace(exp: Expectation, lines: Iterable[TraceLine], finished: Collection[str] | None = None) -> Comparison:

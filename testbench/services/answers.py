@@ -7,6 +7,7 @@ a case written today still passes next year.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -20,6 +21,9 @@ JsonObject = dict[str, Any]
 INS_TEST_OID = "1.2.250.1.213.1.4.10"
 #: The highest beneficiary rank an ADRi request may ask
 MAX_RANK = 999
+#: A date as our format writes it (``YYYY-MM-DD``, ASCII digits): Python's reader takes more (« 19990101 »,
+#: « 1999-W01-1 », Arabic-Indic digits) that no client of ours reads back.
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 class BadRequest(Exception):
@@ -46,28 +50,59 @@ def _one_of(request: JsonObject, name: str, default: str, allowed: tuple[str, st
     return str(value)
 
 
+def iso_date(value: Any, field: str) -> date:
+    """A date of the request: a ``YYYY-MM-DD`` text of the calendar, never a number nor an object."""
+    try:
+        return date.fromisoformat(birth_date(value, field))
+    except ValueError:
+        raise BadRequest(f"{field} : date ISO attendue, reçu « {received(value)} »") from None
+
+
+def birth_date(value: Any, field: str) -> str:
+    """A birth date as a card or a fixture gives it: a ``YYYY-MM-DD`` text, whose day or month may be 00 (a
+    lunar date, which the card decoder keeps as written)."""
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        raise BadRequest(f"{field} : date ISO attendue, reçu « {received(value)} »")
+    return value
+
+
+def nir_value(value: Any, field: str) -> str:
+    """A NIR: 13 characters of a NIR's shape and a 2-digit key, in ASCII (« ١٧ » is digits to Python, to no
+    NIR reader); the key is not checked, the casebooks' test NIRs need not have a right one."""
+    try:
+        if not isinstance(value, str) or len(value) != 15 or not value.isascii() or not value[13:].isdigit():
+            raise NirError(value)
+        nir_key(value[:13])
+    except NirError:
+        raise BadRequest(f"{field} : NIR de 15 caractères attendu, reçu « {received(value)} »") from None
+    return value
+
+
 def _care_date(request: JsonObject, today: date) -> date:
     raw = request.get("care_date")
     if raw in (None, ""):
         return today
-    try:
-        return date.fromisoformat(str(raw))
-    except ValueError:
-        raise BadRequest(f"care_date : date ISO attendue, reçu « {received(raw)} »") from None
+    return iso_date(raw, "care_date")
 
 
 def _coverage(scenario: Scenario) -> JsonObject:
     return {flag: True for flag in scenario.params.get("coverage", ())}
 
 
-def _rank(beneficiary: JsonObject) -> int:
+def _rank(beneficiary: JsonObject, field: str = "beneficiary.rank") -> int:
     """The beneficiary's rank asked (1 when not given): a JSON integer, never a text, a boolean or a float."""
     rank = beneficiary.get("rank")
     if rank is None:
         return 1
     if isinstance(rank, bool) or not isinstance(rank, int) or not 1 <= rank <= MAX_RANK:
-        raise BadRequest(f"beneficiary.rank : entier de 1 à {MAX_RANK} attendu, reçu « {received(rank)} »")
+        raise BadRequest(f"{field} : entier de 1 à {MAX_RANK} attendu, reçu « {received(rank)} »")
     return rank
+
+
+def _optional_text(value: Any, field: str) -> None:
+    """A name that may be unknown (``null``), else a text."""
+    if value is not None and not isinstance(value, str):
+        raise BadRequest(f"{field} : texte attendu, reçu « {received(value)} »")
 
 
 def _rights(scenario: Scenario, care: date) -> JsonObject:
@@ -100,7 +135,10 @@ def adri(scenario: Scenario, request: JsonObject, seq: int, today: date) -> Json
     nir = ben.get("nir")
     if not isinstance(nir, str) or not nir:
         raise BadRequest("beneficiary.nir : NIR attendu")
+    nir_value(nir, "beneficiary.nir")
     rank = _rank(ben)
+    if ben.get("birth_date") is not None:
+        birth_date(ben["birth_date"], "beneficiary.birth_date")
     query = _one_of(request, "query", "cible", ("cible", "systematique"))
     care = _care_date(request, today)
     count = int(scenario.params.get("beneficiaries", 1))
@@ -115,6 +153,22 @@ def adri(scenario: Scenario, request: JsonObject, seq: int, today: date) -> Json
         "beneficiaries": [{"nir": nir, "rank": rank, **rights, "coverage": _coverage(scenario)} for rank in ranks],
         "marking": "facture-adri" if scenario.params.get("marking") else None,
     }
+
+
+def presented_identity(value: Any) -> JsonObject | None:
+    """The identity the ApCV phone presents (control API's ``identity``; None: the registry's default), checked
+    as a valid context will answer it: a NIR, a rank (1 when not given), names and a birth date (``null``:
+    unknown), so a client is never served a context « valid » with values of another shape."""
+    if value is None:
+        return None
+    who = _object(value, "identity")
+    nir_value(who.get("nir"), "identity.nir")
+    rank = _rank(who, "identity.rank")
+    for name in ("name", "first_name"):
+        _optional_text(who.get(name), f"identity.{name}")
+    if who.get("birth_date") is not None:
+        birth_date(who["birth_date"], "identity.birth_date")
+    return {**who, "rank": rank}
 
 
 def apcv(scenario: Scenario, request: JsonObject, seq: int, now: datetime, identity: JsonObject) -> JsonObject:
@@ -172,10 +226,7 @@ def _traits(request: JsonObject) -> JsonObject:
     born = traits.get("birth_date")
     if born is None:
         raise BadRequest("traits.birth_date : absent (date ISO attendue)")
-    try:
-        date.fromisoformat(str(born))
-    except ValueError:
-        raise BadRequest(f"traits.birth_date : date ISO attendue, reçu « {received(born)} »") from None
+    iso_date(born, "traits.birth_date")
     return traits
 
 
@@ -185,13 +236,7 @@ def _nir(request: JsonObject) -> str:
     nir = request.get("nir")
     if nir is None or nir == "":
         return ""
-    try:
-        if not isinstance(nir, str) or len(nir) != 15 or not nir[13:].isdigit():
-            raise NirError(nir)
-        nir_key(nir[:13])
-    except NirError:
-        raise BadRequest(f"nir : NIR de 15 caractères attendu, reçu « {received(nir)} »") from None
-    return nir
+    return nir_value(nir, "nir")
 
 
 def insi(scenario: Scenario, request: JsonObject) -> JsonObject:

@@ -252,9 +252,12 @@ def make_app(log: LogSink, reg: Registry | None = None) -> web.Application:
         if isinstance(delay, bool) or not isinstance(delay, int | float) or not 0 <= delay <= MAX_DELAY:
             said = t(f"delay : nombre de secondes de 0 à {MAX_DELAY:g} attendu, reçu « {answers.received(delay)} »")
             return _json(400, {"ok": False, "message": said})
-        identity = body.get("identity")
+        try:
+            identity = answers.presented_identity(body.get("identity"))
+        except answers.BadRequest as exc:
+            return _json(400, {"ok": False, "message": t(str(exc))})
         state.scenario[service], state.fault[service] = name, fault
-        state.identity[service] = identity if isinstance(identity, dict) else None
+        state.identity[service] = identity
         state.delay = float(delay)
         log({"ts": time.time(), "control": "scenario", "service": service, "scenario": name, "fault": fault})
         return _json(200, {"ok": True, "service": service, "scenario": name, "fault": fault})
