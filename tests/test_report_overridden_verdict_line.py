@@ -40,8 +40,16 @@ def verdict_line(html: str, case: str) -> str:
 @pytest.mark.parametrize(
     ("lang", "overridden", "plain"),
     [
-        ("fr", "Verdict enregistré : échec — Verdict retenu après revue : réussi — Motif : ", "Verdict : réussi"),
-        ("en", "Recorded verdict: failed — Retained verdict after review: passed — Reason: ", "Verdict: passed"),
+        (
+            "fr",
+            "Verdict enregistré : échec — Verdict retenu après revue : réussi — Motif de la revue : relu — Motif : ",
+            "Verdict : réussi",
+        ),
+        (
+            "en",
+            "Recorded verdict: failed — Retained verdict after review: passed — Review reason: relu — Reason: ",
+            "Verdict: passed",
+        ),
     ],
 )
 def test_the_verdict_line_names_both(reviewed: Path, lang: str, overridden: str, plain: str) -> None:

@@ -17,6 +17,7 @@ from testbench import fmt
 from testbench.casebook.instructions import describe_step
 from testbench.casebook.model import Step, StepKind
 from testbench.domain.events import EventKind
+from testbench.domain.shown import status_word
 from testbench.engines.operator.origin import origin_text, quoted
 from testbench.fmt import iso
 from testbench.i18n import translator
@@ -59,7 +60,8 @@ def _steps(view: CaseView, states: list[StepState], scrub: Scrubber, lang: str) 
         if state.attestation is not None:
             data = state.attestation
             attestation = {
-                "operator": operator_name(str(data.get("operator", "")), lang),  # the bench's own ones in words
+                # the bench's own ones in words, a person's as their declared name (Scrubber.person)
+                "operator": scrub.person(operator_name(str(data.get("operator", "")), lang)),
                 "confirmed": bool(data.get("confirmed")),
                 "note": scrub(str(data.get("note") or "")),
                 "values": {
@@ -229,7 +231,14 @@ def _expected(comparison: dict[str, Any], scrub: Scrubber, t: Callable[[str], st
     expected = comparison.get("expected")
     if comparison.get("kind") == "trace" and isinstance(expected, str):
         return scrub(str(recorded_words("trace", expected, t)))  # « présent /motif/ sur app »: the bench's words
-    return fmt.typed(comparison.get("value_type") or "", scrub.at_path(comparison.get("path", ""), expected), lang)
+    return _typed(comparison, scrub.at_path(comparison.get("path", ""), expected), lang)
+
+
+def _typed(comparison: dict[str, Any], value: Any, lang: str) -> str:
+    """A compared value as the book prints it: oui/non, an engine's known status word in the book's language
+    (« vérifié » for ``verified``), else as recorded."""
+    word = status_word(comparison.get("path", ""), value, lang)
+    return word if word is not None else fmt.typed(comparison.get("value_type") or "", value, lang)
 
 
 def _provenance(
@@ -243,7 +252,7 @@ def _provenance(
         return None
     correction = out.get("correction")
     if isinstance(correction, dict) and "operator" in correction:
-        correction["operator"] = operator_name(str(correction["operator"]), lang)
+        correction["operator"] = operator_name(str(correction["operator"]), lang)  # redacted: a declared name
     return out
 
 
@@ -285,13 +294,14 @@ def _observation(
     """An observation as the report shows it (``moved``: the attempt's files whose copy moved their bytes)."""
     o = observation(row)
     step, path, value = o["step_id"] or "", o["path"], o["value"]
-    if (path == "operator" or path.endswith(".operator")) and isinstance(value, str):
-        value = operator_name(value, lang)  # who performed the step in operator mode: the bench's own in words
+    operator = (path == "operator" or path.endswith(".operator")) and isinstance(value, str)
+    if operator:  # who performed the step in operator mode: the bench's own in words, a person's declared name
+        value = operator_name(value, lang)
     written = _written(step, o["provenance"], moved or {})
     return {
         "step": step,
         "path": path,
-        "value": scrub.at_path(path, value),
+        "value": scrub.person(value) if operator else scrub.at_path(path, value),
         "source": o["source"],
         "provenance": _provenance(o["provenance"], scrub, lang, path),
         "origin": _origin(path, value, o["provenance"], scrub, t, lang, written),
@@ -383,6 +393,22 @@ def _given(
     return {"given": given} if given else {}
 
 
+def _annotations(view: CaseView, scrub: Scrubber) -> list[dict[str, Any]]:
+    """The case's reviews, the declared reviewer's name redacted as every person's (:meth:`Scrubber.person`);
+    ``deciding`` marks the one that decides the retained verdict (the book gives its reason beside the verdict)."""
+    deciding = view.deciding_review
+    return [
+        a.as_dict()
+        | {
+            "reason": scrub(a.reason),
+            "reviewer": scrub.person(a.reviewer),
+            "at": iso(a.wall),
+            "deciding": deciding is not None and a.id == deciding.id,
+        }
+        for a in view.annotations
+    ]
+
+
 def gather_case(
     session: SessionView,
     view: CaseView,
@@ -447,7 +473,7 @@ def gather_case(
         "observations": [],
         "trace": {"count": 0, "excerpt": [], "omitted": 0, "file": None},
         "evidence": [],
-        "annotations": [a.as_dict() | {"reason": scrub(a.reason), "at": iso(a.wall)} for a in view.annotations],
+        "annotations": _annotations(view, scrub),
         # one rule with the workstation (testbench.store.verdicts): the last validly signed accept/override
         # made on the latest attempt; a review of an earlier attempt or with a bad signature decides nothing
         "reviewed_verdict": view.retained_verdict if view.deciding_review is not None else None,
@@ -467,7 +493,7 @@ def gather_case(
             "expected": _expected(c, scrub, t, options.lang),
             "observed": None
             if c.get("observed") is None
-            else fmt.typed(c.get("value_type") or "", scrub.at_path(c.get("path", ""), c["observed"]), options.lang),
+            else _typed(c, scrub.at_path(c.get("path", ""), c["observed"]), options.lang),
             "tolerance": c.get("tolerance"),
             "value_type": c.get("value_type", ""),
             "rules": list(c.get("rules", [])),

@@ -26,7 +26,7 @@ from testbench.store.read import CaseView, SessionView
 from testbench.store.schema import SCHEMA_VERSION
 from testbench.store.verdicts import count_verdicts
 
-FORMAT_VERSION = "1.15"
+FORMAT_VERSION = "1.16"  # 1.16: cases[].annotations[].deciding
 
 
 @dataclass
@@ -115,6 +115,7 @@ ROW_KEYS = (
     "attempts",
     "reviewed_verdict",
     "retained_verdict",
+    "annotations",  # the index gives an override's reason (the deciding review's)
 )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import Any
 
 from testbench import fmt
@@ -102,6 +102,7 @@ def gather_cover(session: SessionView, scrub: Scrubber, lang: str = "fr") -> dic
         operators.add(str(operator))
     started = min((r["started_wall"] for r in runs), default=None)
     ended = max((r["ended_wall"] for r in runs if r["ended_wall"]), default=None)
+    cut = interrupted_runs(session)
     missing = translator(lang)(NOT_RECORDED)  # what the JSON and the HTML say of a missing value
     said = translator(lang)  # the bench's own engines describe themselves in French (« opérateur »)
     products = {r["id"]: run_product(r) for r in runs}
@@ -111,8 +112,8 @@ def gather_cover(session: SessionView, scrub: Scrubber, lang: str = "fr") -> dic
         engine = {**engine, "version": joined(versions, "engine_version")}
     # free text a person typed (``--operator``, ``cover --agrement``…): redacted like any text, a PIN always
     return {
-        "sut": {"name": scrub(str(sut_name or "")) or missing, "version": scrub(str(sut_version or "")) or missing},
-        "agrement": scrub(str(named["agrement"] or "")) or missing,
+        "sut": {"name": _typed(sut_name, scrub) or missing, "version": _typed(sut_version, scrub) or missing},
+        "agrement": _typed(named["agrement"], scrub) or missing,
         "versions": [scrub.value(_said(product, said, missing)) | behind for product, behind in versions.items()],
         "mixed_versions": mixed_versions(versions),
         "unavailable": unavailable(session, scrub, lang),
@@ -140,11 +141,11 @@ def gather_cover(session: SessionView, scrub: Scrubber, lang: str = "fr") -> dic
         "bays": bays,
         "readers": readers,
         "cards": cards.rows(missing),
-        "forced_merge": _forced_merge(meta, scrub),
+        "forced_merge": forced_merge(meta, scrub),
         "completed": [_completed(entry, scrub) for entry in completions(meta)],
         "sut_profile": _sut_profile(_first(opts, "sut_profile"), scrub),
         "clocks": source_clocks(session, scrub, lang),
-        "operators": sorted(scrub(operator_name(op, lang)) for op in operators) or [missing],
+        "operators": sorted(scrub.person(operator_name(op, lang)) for op in operators) or [missing],
         "host": _first(envs, "host") or missing,
         "started": iso(started),
         "ended": iso(ended),
@@ -156,6 +157,7 @@ def gather_cover(session: SessionView, scrub: Scrubber, lang: str = "fr") -> dic
                 "host": r["host"],
                 "argv": [scrub(str(a)) for a in (r["argv"] or [])],  # a log's path may name a patient
                 "cards": said(str((r["environment"] or {}).get("cards") or "")),  # the bay describes itself in French
+                "interrupted": r["id"] in cut,
             }
             | scrub.value(_said(products[r["id"]], said, missing))
             for r in runs
@@ -163,9 +165,39 @@ def gather_cover(session: SessionView, scrub: Scrubber, lang: str = "fr") -> dic
     }
 
 
+def _typed(value: object, scrub: Scrubber) -> str:
+    """Free text typed on a command line (``--sut-version``…), redacted, its control characters shown as
+    ``⟨U+001B⟩``: the JUnit's XML cannot hold them, a terminal obeys them."""
+    return fmt.visible_controls(scrub(str(value or "")))
+
+
+def interrupted_runs(session: SessionView) -> set[int]:
+    """The runs stopped before their end (^C, a CI's cancel, a killed process): no end recorded, and not the run
+    that writes the session now (its lock taken: a workstation's campaign under way, ``report`` refuses such
+    a session)."""
+    cut = {r["id"] for r in session.runs if r["ended_wall"] is None}
+    if session.runs and session.runs[-1]["id"] in cut and _written(session.path):
+        cut.discard(session.runs[-1]["id"])
+    return cut
+
+
+def _written(path: Path) -> bool:
+    """Whether a process writes the session at ``path`` now (its lock taken, as ``merge`` checks it). Not waited
+    for: the workstation holds its session's lock while it shows the cover, and redraws it often."""
+    from testbench.store.connection import SessionLocked
+    from testbench.store.merge import refuse_written
+
+    try:
+        refuse_written(path, wait=0)
+    except SessionLocked:
+        return True
+    return False
+
+
 def _completed(entry: dict[str, Any], scrub: Scrubber) -> dict[str, Any]:
     """A completion as the book prints it: what was typed and who typed it redacted, its field and time kept."""
-    return entry | {key: scrub(str(entry[key])) for key in ("value", "by") if entry.get(key)}
+    typed = {"value": scrub(str(entry["value"]))} if entry.get("value") else {}
+    return entry | typed | ({"by": scrub.person(str(entry["by"]))} if entry.get("by") else {})  # a declared name
 
 
 #: the cover's line for a latest run the bench could not start (its reason begins « banc indisponible : »)
@@ -283,13 +315,31 @@ def cover_fields(
             for (at, by), fields in at_once.items()
         )
         add("completed", t("Complété après les exécutions"), " ; ".join(said))
-    started = fmt.timestamp(cover["started"], lang) if cover["started"] else unrecorded
-    ended = fmt.timestamp(cover["ended"], lang) if cover["ended"] else unrecorded
-    add("dates", t("Dates"), f"{t('du')} {started} {t('au')} {ended}")
+    add(*_dates(cover, lang))
     if cover.get("clocks"):  # an application's clock that was off: said once per log, the book's times the bench's
         said = semicolon(lang).join(str(c["said"]) for c in cover["clocks"])
         add("clocks", t("Horloges des journaux"), f"{said} — {t(CLOCKS_CORRECTED)}")
     return out
+
+
+def _dates(cover: Mapping[str, Any], lang: str) -> tuple[str, str, str, bool]:
+    """The cover's dates line (key, label, value, flagged): « du … au … », the runs stopped before their end
+    named after it; a latest run stopped so has no end to give, its last line's time is no end."""
+    t = translator(lang)
+    started = fmt.timestamp(cover["started"], lang) if cover["started"] else t(NOT_RECORDED)
+    ended = fmt.timestamp(cover["ended"], lang) if cover["ended"] else t(NOT_RECORDED)
+    cut = [str(r["id"]) for r in cover["runs"] if r.get("interrupted")]
+    if not cut:
+        return "dates", t("Dates"), f"{t('du')} {started} {t('au')} {ended}", False
+    said = tn(
+        "exécution {runs} interrompue (arrêtée avant sa fin)",
+        "exécutions {runs} interrompues (arrêtées avant leur fin)",
+        len(cut),
+        lang,
+        runs=", ".join(cut),
+    )
+    until = "" if cover["runs"][-1].get("interrupted") else f" {t('au')} {ended}"
+    return "dates", t("Dates"), f"{t('du')} {started}{until} — {said}", True
 
 
 def session_cover(
@@ -357,7 +407,7 @@ def _said(product: ProductVersion, said: Any, missing: str) -> dict[str, dict[st
     """``product`` as the cover shows it: the bench's own engines' French names translated, a blank as missing."""
     shown = product.as_dict()
     shown["engine"]["name"] = said(shown["engine"]["name"]) if shown["engine"]["name"] else ""
-    return {part: {k: v or missing for k, v in values.items()} for part, values in shown.items()}
+    return {part: {k: fmt.visible_controls(v) or missing for k, v in values.items()} for part, values in shown.items()}
 
 
 #: what the cover says after the offsets of the logs' clocks: which time the book gives of their lines
@@ -422,7 +472,7 @@ def _sut_profile(record: Any, scrub: Callable[[str], str]) -> dict[str, Any] | N
     }
 
 
-def _forced_merge(meta: dict[str, str], scrub: Scrubber) -> list[dict[str, Any]]:
+def forced_merge(meta: Mapping[str, str], scrub: Scrubber) -> list[dict[str, Any]]:
     """The inputs of a merge forced over their modification (``merge --allow-tampered``) and what each one's
     chain found: the merged session's own chain is whole, so this is where the cover learns of them."""
     try:

@@ -78,7 +78,8 @@ class CoverageWords:
         return casebook_state(planned, coverage["gaps"], self.t)
 
     def verdict(self, case: Mapping[str, Any]) -> str:
-        """A case's verdict as the CLI says it: « échec (accepté en revue) » once a review confirmed it."""
+        """A case's verdict as the CLI says it: « échec (accepté en revue) » once a review confirmed it, « interrompue »
+        for a case cut before its verdict."""
         return case_verdict_word(case, self.t)
 
     def redo(self, coverage: Mapping[str, Any]) -> list[Mapping[str, Any]]:

@@ -24,8 +24,9 @@ from typing import Any
 from lxml import etree
 
 from testbench.domain.events import EventKind
+from testbench.fmt import visible_controls
 from testbench.i18n import _t, translator
-from testbench.report.cover import identity, joined, mixed_versions, versions_behind
+from testbench.report.cover import forced_merge, identity, joined, mixed_versions, versions_behind
 from testbench.report.labels import verdict_label
 from testbench.report.personal import Scrubber
 from testbench.runner.reasons import INTERRUPTED, detail_lines
@@ -74,10 +75,25 @@ def _finished(case: CaseView, events: list[dict[str, Any]]) -> list[str] | None:
     return None
 
 
+def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
+    """A child element whose free text (a ``--sut-version`` typed with an escape sequence, a reason…) shows its
+    control characters as ``⟨U+001B⟩``: XML cannot hold them, and lxml refuses the whole file."""
+    element = etree.SubElement(parent, tag, {k: visible_controls(v) for k, v in attrs.items()})
+    if text is not None:
+        element.text = visible_controls(text)
+    return element
+
+
+def _testcase(classname: str, name: str, seconds: float) -> etree._Element:
+    return etree.Element(
+        "testcase", classname=visible_controls(classname), name=visible_controls(name), time=f"{seconds:.3f}"
+    )
+
+
 def _properties(parent: etree._Element, values: dict[str, str]) -> None:
     props = etree.SubElement(parent, "properties")
     for name, value in values.items():
-        etree.SubElement(props, "property", name=name, value=value)
+        _sub(props, "property", name=name, value=value)
 
 
 #: the testcase that says the latest run could not start when no case carries it (each has an older attempt)
@@ -86,6 +102,9 @@ NOT_STARTED_CASE = _t("exécution {run} non démarrée")
 #: JUnit alone must not show them green
 INTEGRITY_CASE = "intégrité de la session"
 ALTERED = "session altérée (chaîne du journal rompue) : ses verdicts ne valent pas preuve"
+#: the same error for a session merged over modified inputs (``merge --allow-tampered``): its own chain is whole
+FORCED = _t("fusion forcée de sessions modifiées ({files}) : leurs verdicts ne valent pas preuve")
+FORCED_MERGE = "testbench.session.forced_merge"
 
 
 def junit_tree(
@@ -96,7 +115,8 @@ def junit_tree(
     (None: not checked here, not said); a broken one is a property and an error testcase of its own."""
     t = translator(lang)
     scrub = scrub or Scrubber.for_sessions(session, lang=lang)
-    suite = etree.Element("testsuite", name=", ".join(cb.plan_id for cb in session.casebooks) or "testbench")
+    named = ", ".join(cb.plan_id for cb in session.casebooks) or "testbench"
+    suite = etree.Element("testsuite", name=visible_controls(named))
     counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     total_ms = 0.0
     pairs: list[tuple[str, str]] = []
@@ -113,7 +133,7 @@ def junit_tree(
         counts["tests"] += 1
         seconds = (latest.duration_ms or 0.0) / 1000 if latest else 0.0
         total_ms += seconds * 1000
-        tc = etree.Element("testcase", classname=f"{case.domain}.{case.mode}", name=case.case_id, time=f"{seconds:.3f}")
+        tc = _testcase(f"{case.domain}.{case.mode}", case.case_id, seconds)
         testcases.append(tc)
         reason = scrub.noted(latest.reason, t) if latest else not_run  # recorded in French
         label = t(verdict_label(verdict))
@@ -126,39 +146,43 @@ def junit_tree(
             # two values the redaction hid: how they differ, after the deviation that names them
             noted = partial(scrub.noted, t=t, comparisons=compared[latest.id] if latest else ())
             message = noted(latest.reason) if latest else reason
-            etree.SubElement(tc, kind, message=message or label, type=verdict).text = "\n".join(map(noted, lines))
+            _sub(tc, kind, "\n".join(map(noted, lines)), message=message or label, type=verdict)
         elif verdict == "pending" or (latest is None and not_run):
             # waiting for its manual step, or not run because the bench could not start: the run exits 2
             counts["errors"] += 1
             kind = verdict if latest is not None else UNAVAILABLE
-            etree.SubElement(tc, "error", message=reason or label, type=kind).text = reason or label
+            _sub(tc, "error", reason or label, message=reason or label, type=kind)
         elif latest is not None and verdict == "none":
             # an attempt cut before its verdict (^C, a CI's cancel, a killed process): it ran, and did not conclude
             counts["errors"] += 1
             cut = reason or scrub(t(INTERRUPTED))
-            etree.SubElement(tc, "error", message=cut, type="interrupted").text = cut
+            _sub(tc, "error", cut, message=cut, type="interrupted")
         elif verdict in ("skipped", "none"):  # skipped by its casebook, or not reached (an interrupted run)
             counts["skipped"] += 1
-            etree.SubElement(tc, "skipped").text = reason or label
+            _sub(tc, "skipped", reason or label)
         etree.SubElement(tc, "system-out").text = f"{RECORDED}={verdict}\n{RETAINED}={retained}\n"
     if not_run and all(case.latest for case in session.cases):
         # the latest run ran nothing, and every case keeps an older verdict: the run exited 2, CI reads an error
         counts["tests"] += 1
         counts["errors"] += 1
         name = t(NOT_STARTED_CASE).format(run=session.runs[-1]["id"])
-        tc = etree.Element("testcase", classname="testbench", name=name, time="0.000")
-        etree.SubElement(tc, "error", message=not_run, type=UNAVAILABLE).text = not_run
+        tc = _testcase("testbench", name, 0.0)
+        _sub(tc, "error", not_run, message=not_run, type=UNAVAILABLE)
         testcases.append(tc)
-    if chain_ok is False:
+    forced = ", ".join(m["file"] for m in forced_merge(session.meta, scrub))
+    doubts = [(t(ALTERED), "altered")] if chain_ok is False else []
+    doubts += [(t(FORCED).format(files=forced), "forced")] if forced else []
+    for doubt, kind in doubts:  # verdicts that are no evidence: never a green suite
         counts["tests"] += 1
         counts["errors"] += 1
-        tc = etree.Element("testcase", classname="testbench", name=t(INTEGRITY_CASE), time="0.000")
-        etree.SubElement(tc, "error", message=t(ALTERED), type="altered").text = t(ALTERED)
+        tc = _testcase("testbench", t(INTEGRITY_CASE), 0.0)
+        _sub(tc, "error", doubt, message=doubt, type=kind)
         testcases.append(tc)
     tally = count_verdicts(pairs)
     _properties(
         suite,
         ({} if chain_ok is None else {"testbench.session.chain_ok": "true" if chain_ok else "false"})
+        | ({FORCED_MERGE: forced} if forced else {})  # the inputs a merge took over their modification
         | {name: scrub(value) for name, value in _product(session, t).items()}  # a typed name may hold a NIR
         | {f"{RECORDED}.{v}": str(n) for v, n in tally.recorded.items()}
         | {f"{RETAINED}.{v}": str(n) for v, n in tally.retained.items()}

@@ -8,9 +8,12 @@ from typing import Any
 
 from testbench.domain.attestation import BENCH_OPERATORS
 from testbench.domain.verdict import Verdict
-from testbench.i18n import colon, translator
+from testbench.i18n import _t, colon, translator
 
 NOT_RECORDED = "non renseigné"
+#: an attempt cut before its verdict (^C, a CI's cancel, a killed process): it ran and did not conclude, as its
+#: JUnit's « tentative interrompue » says; « non exécuté » is a case never run
+CUT = _t("interrompue")
 #: what a workstation run records after its launch command: the cases it ran (testbench.tui.execution)
 COMMENT = "#"
 
@@ -25,8 +28,6 @@ def command_line(argv: Sequence[str]) -> str:
         return shlex.join(args)
     at = args.index(COMMENT)
     return f"{shlex.join(args[:at])} {COMMENT} {' '.join(args[at + 1 :])}".strip()
-
-
 
 
 _CLOCK_MEMO: dict[int, str] = {}
@@ -59,6 +60,11 @@ def verdict_label(verdict: str) -> str:
         return verdict
 
 
+def attempt_label(verdict: str) -> str:
+    """An attempt's verdict in French: an attempt without one was cut (:data:`CUT`), never « non exécuté »."""
+    return CUT if verdict == "none" else verdict_label(verdict)
+
+
 def ordinal_fr(n: int) -> str:
     return "1re" if n == 1 else f"{n}e"
 
@@ -78,7 +84,7 @@ def final_label(attempts: list[dict[str, Any]], lang: str = "fr") -> str:
     if not attempts:
         return t(verdict_label("none"))
     last = attempts[-1]
-    label = t(verdict_label(last["verdict"]))
+    label = t(attempt_label(last["verdict"]))
     if len(attempts) == 1:
         return label
     if all((a["verdict"], a["reason"]) == (last["verdict"], last["reason"]) for a in attempts):
@@ -86,7 +92,7 @@ def final_label(attempts: list[dict[str, Any]], lang: str = "fr") -> str:
             return f"{label} at each of the {len(attempts)} attempts"
         return f"{label} à chacune des {len(attempts)} tentatives"
     earlier = "; ".join(
-        f"{_ordinal(a['number'], lang)}{colon(lang)}{t(verdict_label(a['verdict']))}"
+        f"{_ordinal(a['number'], lang)}{colon(lang)}{t(attempt_label(a['verdict']))}"
         + (f" ({a['reason']})" if a["reason"] else "")
         for a in attempts[:-1]
     )

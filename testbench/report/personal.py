@@ -24,6 +24,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
@@ -100,9 +101,28 @@ def _step_identifiers(known: KnownValues, params: Any, key: str = "") -> None:
         known.add(str(kind), params)
 
 
-def known_values(session: SessionView) -> KnownValues:
+@dataclass
+class PersonalValues(KnownValues):
+    """The known values, and apart the card holders' full names (a first name with a surname of one holder, as
+    :meth:`KnownValues.add_person` pairs them): the only known names a person's own declared name is masked for
+    (:meth:`Scrubber.person`)."""
+
+    people: set[str] = field(default_factory=set)
+
+    def add_person(self, first_names: Iterable[object], surnames: Iterable[object]) -> None:
+        firsts = [str(f).strip() for f in first_names if f and str(f).strip()]
+        lasts = [str(s).strip() for s in surnames if s and str(s).strip()]
+        super().add_person(firsts, lasts)
+        self.people |= {f"{first} {last}" for first in firsts for last in lasts} & self.names
+
+    def update(self, other: KnownValues) -> None:
+        super().update(other)
+        self.people |= getattr(other, "people", set())
+
+
+def known_values(session: SessionView) -> PersonalValues:
     """The personal values this session holds (see the module's docstring)."""
-    known = KnownValues()
+    known = PersonalValues()
     people: dict[str, dict[str, set[str]]] = {}  # a holder's path → its name fields → their values
     # only personal paths' values decoded, each once
     for path, value in session.observation_values(keep=path_kind, distinct=True):
@@ -212,37 +232,55 @@ class Scrubber:
     def __init__(self, enabled: bool, known: KnownValues | None = None, lang: str | None = None) -> None:
         self.enabled = enabled
         self.lang = lang
+        self._known = known
         self._redactor = redact.Redactor(known=known, lang=lang) if enabled else None
         self._records = redact.Redactor(known=known, lang=lang, records=True) if enabled else None
+        self._people: redact.Redactor | None = None  # made when a person's name is first redacted (:meth:`person`)
         self._memo: dict[str, tuple[str, Counter[str] | None]] = {}
+        self._person_memo: dict[str, tuple[str, Counter[str] | None]] = {}
         self._record_memo: dict[str, tuple[str, Counter[str] | None]] = {}
         self._built: dict[Any, tuple[Any, Counter[str] | None]] = {}
         self.counts: Counter[str] = Counter()
 
     @classmethod
     def for_sessions(cls, *sessions: SessionView, enabled: bool = True, lang: str | None = None) -> Scrubber:
-        known = KnownValues()
+        known = PersonalValues()
         if enabled:
             for session in sessions:
                 known.update(known_values(session))
         return cls(enabled, known, lang)
 
     def __call__(self, text: str) -> str:
+        return self._redacted(text, self._redactor, self._memo)
+
+    def person(self, name: str) -> str:
+        """A name a person of the bench declared about themselves (an operator, a reviewer, an attesting or
+        correcting operator), redacted alike in every export and in ``verify``: by the pattern rules and the known
+        numbers and dates, but of the known names only a card holder's full name — a colleague named Jean is not
+        the holder JEAN, whom free text masks even alone (a one-word name written as a name)."""
+        if self._people is None and self._redactor is not None:
+            known = self._known or KnownValues()
+            people = KnownValues(set(getattr(known, "people", ())), set(known.birth_dates), dict(known.numbers))
+            self._people = redact.Redactor(known=people, lang=self.lang)
+        return self._redacted(name, self._people, self._person_memo)
+
+    def _redacted(self, text: str, redactor: redact.Redactor | None, memo: dict[str, Any]) -> str:
+        """``text`` through ``redactor`` (None: the opt-out, PINs alone), memoised, what it masked counted."""
         if not text:
             return text
-        hit = self._memo.get(text)
+        hit = memo.get(text)
         if hit is not None:
             if hit[1]:
                 self.counts.update(hit[1])
-            return hit[0]
-        if self._redactor is None:
+            return str(hit[0])
+        if redactor is None:
             out, counts = redact.redact_pins(text), None  # PINs never leave, even with --no-redact
         else:
-            result = self._redactor.redact_with_report(text)
+            result = redactor.redact_with_report(text)
             out, counts = result.text, (result.counts or None)
             if counts:
                 self.counts.update(counts)
-        _remember(self._memo, text, (out, counts))
+        _remember(memo, text, (out, counts))
         return out
 
     def record(self, line: str) -> str:
@@ -310,8 +348,9 @@ class Scrubber:
     def provenance(self, provenance: Mapping[str, Any] | None, path: str | None = None) -> dict[str, Any] | None:
         """Where a value was read, as an export writes it: the file's path (an application may name its FSE after
         its patient, « FSE_299990000000042_F0001.xml »), the line or record read, the locator and a correction's
-        reason redacted like any text; with ``path`` (the value's observation path), the value a correction
-        replaced as that value is (:meth:`at_path`) — without, the caller quotes it so itself."""
+        reason redacted like any text, its operator as a declared name (:meth:`person`); with ``path`` (the value's
+        observation path), the value a correction replaced as that value is (:meth:`at_path`) — without, the caller
+        quotes it so itself."""
         if provenance is None:
             return None
         out = {**provenance, "excerpt": self(str(provenance.get("excerpt") or ""))}
@@ -321,6 +360,8 @@ class Scrubber:
         correction = provenance.get("correction")
         if isinstance(correction, Mapping):
             out["correction"] = {**correction, "reason": self(str(correction.get("reason") or ""))}
+            if "operator" in correction:  # who corrected: a declared name
+                out["correction"]["operator"] = self.person(str(correction["operator"]))
             if path is not None and "extracted" in correction:
                 out["correction"]["extracted"] = self.at_path(path, correction["extracted"])
         conflict = provenance.get("conflict")  # the other values the product gave for the path, and where

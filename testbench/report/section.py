@@ -28,7 +28,7 @@ from testbench.report.glossary import (
     RefusalCode,
     refusal_code,
 )
-from testbench.report.labels import final_label
+from testbench.report.labels import attempt_label, final_label
 from testbench.report.recorded import ACCEPTED
 from testbench.store.annotations import ACTION_FR
 
@@ -52,6 +52,13 @@ def engine_warnings(observations: list[dict[str, Any]]) -> dict[str, list[dict[s
             where = (o["path"][: match.start()], int(match.group(1)))
             found.setdefault(o["step"], {}).setdefault(where, {})[match.group(2)] = str(o["value"] or "")
     return {step: list(warnings.values()) for step, warnings in found.items()}
+
+
+def override_reason(case: dict[str, Any]) -> str:
+    """The reason, as redacted, of the review that overrode the case's verdict ("" when none did): the index and the
+    verdict line say why a verdict changed, better or worse."""
+    deciding = (a for a in case.get("annotations") or () if a.get("deciding") and a.get("action") == "override")
+    return str(next(deciding, {}).get("reason") or "")
 
 
 def _packed(text: str) -> str:
@@ -102,6 +109,7 @@ class CaseSection:
             "recorded": t("Verdict enregistré"),
             "retained": t("Verdict retenu après revue"),
             "reason": t("Motif"),
+            "review_reason": t("Motif de la revue"),
             "review": t("Revue"),
             "date": t("Date"),
             "reviewer": t("Relecteur (nom déclaré)"),
@@ -206,9 +214,11 @@ class CaseSection:
         final = o(final_label(case["attempts"], self.lang))
         if not case.get("reviewed_verdict") or retained == verdict:
             return f"<p><strong>{w['verdict']}{c}</strong>{final}"
+        reason = override_reason(case)
         return (
             f"<p><strong>{w['recorded']}{c}</strong>{final} — <strong>{w['retained']}{c}</strong>"
             f'<span class="v v-{o(retained)}">{o(self.vl(retained))}</span>'
+            + (f" — <strong>{w['review_reason']}{c}</strong>{o(reason)}" if reason else "")
         )
 
     def __call__(self, case: dict[str, Any]) -> str:
@@ -229,7 +239,7 @@ class CaseSection:
             f'<section class="case" id="{o(case["anchor"])}" data-case="{o(key["case_id"])}" '
             f'data-verdict="{o(retained)}" data-recorded="{o(verdict)}">\n'
             f'<h2><span class="mono">{o(key["case_id"])}</span> {o(case["title"])} '
-            f'<span class="v v-{o(verdict)}">{o(vl(verdict))}</span>{reviewed}</h2>\n',
+            f'<span class="v v-{o(verdict)}">{o(self._verdict_word(case, verdict))}</span>{reviewed}</h2>\n',
             self._verdict_line(case, verdict, retained),
         ]
         if case["reason"]:
@@ -577,9 +587,14 @@ class CaseSection:
             "</td>"
             f"<td>{o(fmt.timestamp(a['started'], self.lang))}</td>"
             f'<td class="num">{o(fmt.duration_ms(a["duration_ms"], self.lang))}</td>\n'
-            f'<td><span class="v v-{o(a["verdict"])}">{o(self.vl(a["verdict"]))}</span></td>'
+            f'<td><span class="v v-{o(a["verdict"])}">{o(self.t(attempt_label(a["verdict"])))}</span></td>'
             f"<td>{o(a['reason'])}{given}</td></tr>"
         )
+
+    def _verdict_word(self, case: dict[str, Any], verdict: str) -> str:
+        """The case's recorded verdict in words: a case whose last attempt was cut (steps run, no verdict) reads
+        « interrompue », as its JUnit says, not « non exécuté »."""
+        return self.t(attempt_label(verdict)) if verdict == "none" and case["attempts"] else self.vl(verdict)
 
     def _annotation(self, an: dict[str, Any], verdict: str) -> str:
         o, w, c = self.out, self.w, self.colon

@@ -93,7 +93,10 @@ def redo_title(data: Mapping[str, Any]) -> str:
 
 
 def case_verdict_word(case: Mapping[str, Any], t: Callable[[str], str]) -> str:
-    """A case's retained verdict, « échec (accepté en revue) » when a review confirmed it."""
+    """A case's retained verdict, « échec (accepté en revue) » when a review confirmed it; a case run and cut before
+    its verdict (to redo, no verdict) « interrompue », as its attempt reads in the book."""
+    if case["verdict"] == "none" and case.get("status") == OPEN:
+        return t("interrompue")
     word = verdict_word(case["verdict"], t)
     return t("{verdict} (accepté en revue)").format(verdict=word) if case.get("status") == ACCEPTED else word
 
