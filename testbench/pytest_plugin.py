@@ -74,6 +74,10 @@ _OPTIONS: dict[str, tuple[str, str | None]] = {
     ),
 }
 _GROUP = "testbench : cahiers de tests (cas CNDA)"
+#: ``--casebook-engine``'s default (``run --engine``'s)
+_DEFAULT_ENGINE = "reference"
+#: the plugin's options that take no value
+_FLAGS = ("-create-dirs", "-no-redact")
 #: pytest's options that list or explain and run no test
 _LISTING = ("collectonly", "help", "showfixtures", "markers")
 
@@ -95,17 +99,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     # pytest's help, in TESTBENCH_LANG's language: the options are declared before any is parsed
     # (``--casebook-lang en --help`` relabels them once parsed, see pytest_configure)
     group = parser.getgroup("testbench", translator()(_GROUP))
-    group.addoption("--casebook", action="append", default=[], type=Path, **_words("--casebook", None))
-    group.addoption("--casebook-session", type=Path, default=None, **_words("--casebook-session", None))
-    group.addoption("--casebook-report", type=Path, **_words("--casebook-report", None))
-    group.addoption("--casebook-engine", default="reference", **_words("--casebook-engine", None))
+    group.addoption("--casebook", action="append", default=[], type=_path("--casebook"), **_words("--casebook", None))
+    group.addoption(
+        "--casebook-session", type=_path("--casebook-session"), default=None, **_words("--casebook-session", None)
+    )
+    group.addoption("--casebook-report", type=_path("--casebook-report"), **_words("--casebook-report", None))
+    group.addoption("--casebook-engine", default=_DEFAULT_ENGINE, type=_engine, **_words("--casebook-engine", None))
     group.addoption(
         "--casebook-engine-timeout", type=_seconds, default=10.0, **_words("--casebook-engine-timeout", None)
     )
     group.addoption(
         "--casebook-cards", default="auto", choices=("auto", "pcsc", "inprocess"), **_words("--casebook-cards", None)
     )
-    group.addoption("--casebook-attestations", type=Path, **_words("--casebook-attestations", None))
+    group.addoption(
+        "--casebook-attestations", type=_path("--casebook-attestations"), **_words("--casebook-attestations", None)
+    )
     group.addoption("--casebook-lang", choices=("fr", "en"), default=None, **_words("--casebook-lang", None))
     group.addoption("--casebook-create-dirs", action="store_true", **_words("--casebook-create-dirs", None))
     group.addoption("--casebook-no-redact", action="store_true", **_words("--casebook-no-redact", None))
@@ -132,6 +140,64 @@ def _relabel(config: pytest.Config) -> None:
     for group in getattr(parser, "_action_groups", ()):
         if group.title == translator()(_GROUP):
             group.title = translator(lang)(_GROUP)
+
+
+def _path(option: str) -> Callable[[str], Path]:
+    """A path option's type: run's own, so that an empty value (a CI variable not set) is pytest's usage error
+    (exit 4), not the current folder."""
+
+    def read(text: str) -> Path:
+        from testbench.runner.options import PathValue
+
+        return PathValue(option)(text)
+
+    return read
+
+
+def _engine(text: str) -> str:
+    """``--casebook-engine``'s type: run's ``--engine`` rule (an empty command is a usage error, not every case
+    an error « banc indisponible »); its default is taken as it is (without a casebook, nothing is imported)."""
+    if text == _DEFAULT_ENGINE:
+        return text
+    from testbench.runner.options import engine_option
+
+    return engine_option(text)
+
+
+def _rootdir_problem(config: pytest.Config, t: Callable[[str], str]) -> str | None:
+    """Why pytest's rootdir is wrong, or None: pytest chooses it before it knows the plugin's options, so the value
+    of ``--casebook-attestations PATH`` (a separate word) counts as a test path — another project's rootdir and
+    ini file, and failing cases named by paths that do not exist (pytest #8846). ``OPTION=PATH`` and ``--rootdir``
+    are not misread."""
+    import os
+    import shlex
+
+    if config.getoption("rootdir", None) or config.getoption("inifilename", None):
+        return None
+    args = [*shlex.split(os.environ.get("PYTEST_ADDOPTS", "")), *map(str, config.invocation_params.args)]
+    valued = [name for name in _OPTIONS if name != "--casebook" and not name.endswith(_FLAGS)]
+    misread = [i for i, arg in enumerate(args[:-1]) if arg in valued and os.path.exists(args[i + 1])]
+    if not misread:
+        return None
+    kept = [arg for i, arg in enumerate(args) if i not in misread and i - 1 not in misread]
+    try:
+        from _pytest.config.findpaths import determine_setup  # pytest's own rule, without the plugin's values
+
+        known, unknown = config._parser.parse_known_and_unknown_args(kept)
+        paths = [*map(str, known.file_or_dir), *unknown, *map(str, config.getoption("casebook"))]
+        expected, _, _ = determine_setup(
+            inifile=None, args=paths, rootdir_cmd_arg=None, invocation_dir=config.invocation_params.dir
+        )
+    except (ImportError, TypeError, ValueError, OSError, pytest.UsageError):  # another pytest: not said
+        return None
+    if expected == config.rootpath:
+        return None
+    option, value = args[misread[0]], args[misread[0] + 1]
+    return t(
+        "pytest a choisi son dossier racine d'après la valeur de {option} ({value}) : rootdir {rootdir} au lieu de"
+        " {expected}, avec son fichier de configuration et des noms de cas qui n'existent pas ; écrivez"
+        " {option}={value}, ou ajoutez --rootdir={expected}"
+    ).format(option=option, value=value, rootdir=config.rootpath, expected=expected)
 
 
 def _seconds(text: str) -> float:
@@ -204,6 +270,11 @@ class CasebookPlugin:
         self._ran = 0  # the cases this process ran, each recorded in ``written``
         self._scrubber: tuple[int, Scrubber] | None = None  # built after that many cases
         self._built: Path | None = None  # the report's page, once --casebook-report is written
+        if self.worker is None and not config.getoption("help", False):
+            misled = _rootdir_problem(config, self.t)
+            if misled is not None:
+                self._release()
+                raise pytest.UsageError(misled)
         if self.worker is None and not self.listing:
             try:
                 self._check_outputs()
@@ -310,10 +381,10 @@ class CasebookPlugin:
                 self.session.unlink()
 
     def _recovery(self) -> str:
-        """The command that merges the shards left in the folder (a worker with no case wrote none)."""
-        return self.t("pour les fusionner : testbench merge {shards} -o {session} --allow-missing-shards").format(
-            shards=self.shards_dir / "*.tbsession", session=self.session
-        )
+        """The command that merges the shards left in the folder (a worker with no case wrote none; one stopped
+        by the interrupt left its run without an end, its cases committed beside it)."""
+        said = "pour les fusionner : testbench merge {shards} -o {session} --allow-missing-shards --allow-unfinished"
+        return self.t(said).format(shards=self.shards_dir / "*.tbsession", session=self.session)
 
     # -- collection ---------------------------------------------------------------------------------
     def pytest_collect_file(self, file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:

@@ -11,9 +11,9 @@ workstation's « Exporter » calls too.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from testbench.i18n import LANGUAGES
+from testbench.runner.options import PathValue
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -26,19 +26,35 @@ def register(sub: argparse._SubParsersAction) -> None:
             "Le fichier de correspondance (docs/office-import.md) nomme les colonnes ([results])."
         ),
     )
-    export.add_argument("session", type=Path, metavar="SESSION", help="fichier de session (.tbsession)")
+    export.add_argument("session", type=PathValue("SESSION"), metavar="SESSION", help="fichier de session (.tbsession)")
     export.add_argument(
         "--to",
         required=True,
-        type=Path,
+        type=PathValue("--to"),
         metavar="FICHIER",
         help="fichier à écrire (.xlsx, .xlsm pour un classeur à macros, ou .csv)",
     )
-    export.add_argument("--document", required=True, type=Path, metavar="DOCUMENT", help="le cahier de tests d'origine")
     export.add_argument(
-        "--mapping", required=True, type=Path, metavar="CORRESPONDANCE", help="fichier de correspondance (TOML)"
+        "--document",
+        required=True,
+        type=PathValue("--document"),
+        metavar="DOCUMENT",
+        help="le cahier de tests d'origine",
     )
-    export.add_argument("--report", type=Path, default=None, metavar="DOSSIER", help="dossier du rapport de la session")
+    export.add_argument(
+        "--mapping",
+        required=True,
+        type=PathValue("--mapping"),
+        metavar="CORRESPONDANCE",
+        help="fichier de correspondance (TOML)",
+    )
+    export.add_argument(
+        "--report",
+        type=PathValue("--report"),
+        default=None,
+        metavar="DOSSIER",
+        help="dossier du rapport de la session",
+    )
     export.add_argument(
         "--no-redact",
         action="store_true",

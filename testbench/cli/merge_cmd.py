@@ -4,15 +4,19 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from testbench.i18n import LANGUAGES
+from testbench.runner.options import PathValue
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     merge = sub.add_parser("merge", help="fusionner des sessions (relances, partitions CI) en une nouvelle session")
-    merge.add_argument("sessions", nargs="+", type=Path, metavar="SESSION", help="sessions à fusionner (.tbsession)")
-    merge.add_argument("-o", "--output", type=Path, required=True, metavar="SESSION", help="nouvelle session")
+    merge.add_argument(
+        "sessions", nargs="+", type=PathValue("SESSION"), metavar="SESSION", help="sessions à fusionner (.tbsession)"
+    )
+    merge.add_argument(
+        "-o", "--output", type=PathValue("--output"), required=True, metavar="SESSION", help="nouvelle session"
+    )
     merge.add_argument(
         "--allow-tampered", action="store_true", help="fusionner même si la chaîne d'une entrée est rompue"
     )
@@ -26,6 +30,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="fusionner des partitions CI exécutées avec des versions différentes du moteur ou du logiciel testé"
         " (la couverture du rapport dit « versions mélangées »)",
+    )
+    merge.add_argument(
+        "--allow-unfinished",
+        action="store_true",
+        help="fusionner une session dont la dernière exécution n'a pas de fin (processus tué, fichier -wal absent) :"
+        " des cas enregistrés peuvent manquer",
     )
     merge.add_argument(
         "--create-dirs",
@@ -46,6 +56,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
         allow_tampered=args.allow_tampered,
         allow_missing_shards=args.allow_missing_shards,
         allow_mixed_versions=args.allow_mixed_versions,
+        allow_unfinished=args.allow_unfinished,
         # as ``run``: a missing drive is said (in French, read in the language shown)
         folder_problem=lambda output: session_dir_problem(output, args.create_dirs, "fr"),
     )

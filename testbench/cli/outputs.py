@@ -24,7 +24,14 @@ def output_dir_problem(path: Path, lang: str | None = None) -> str | None:
 
 def output_file_problem(path: Path, lang: str | None = None, inputs: Iterable[Path] = ()) -> str | None:
     """A file to write (JUnit XML): never a folder, one of the command's ``inputs``, a session or a casebook
-    (:func:`testbench.tools.outputs.output_problem`), nor a device or a named pipe."""
+    (:func:`testbench.tools.outputs.output_problem`), nor a device or a named pipe; nor « - »: standard output
+    is not one, and a file named so is a mistake."""
+    if str(path) == "-":
+        t = translator(lang)
+        return t(
+            "- : la sortie standard n'est pas acceptée (d'autres messages y sont écrits) ; indiquez un fichier,"
+            " par exemple junit.xml"
+        )
     problem = output_problem(path, inputs)
     return None if problem is None else problem(translator(lang), lang)
 

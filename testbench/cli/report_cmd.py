@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from testbench.i18n import translator
 from testbench.runner.exits import EXIT_USAGE
+from testbench.runner.options import PathValue
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -17,14 +17,21 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Construit le dossier du rapport depuis le seul fichier de session : index.html, evidence/, "
         "report.json, junit.xml, journal-chain.json, manifest.json (+ report.pdf, manifest.sig.json).",
     )
-    report.add_argument("session", type=Path, metavar="SESSION", help="fichier de session (.tbsession)")
-    report.add_argument("-o", "--output", type=Path, required=True, metavar="DOSSIER", help="dossier du rapport")
+    report.add_argument("session", type=PathValue("SESSION"), metavar="SESSION", help="fichier de session (.tbsession)")
+    report.add_argument(
+        "-o",
+        "--output",
+        type=PathValue("--output"),
+        required=True,
+        metavar="DOSSIER",
+        help="dossier du rapport",
+    )
     report.add_argument("--lang", choices=("fr", "en"), default=None, help="langue (fr par défaut)")
     report.add_argument("--pdf", action="store_true", help="imprimer aussi report.pdf (Chromium headless)")
     report.add_argument("--sign", action="store_true", help="signer le manifeste (Ed25519)")
     report.add_argument(
         "--key",
-        type=Path,
+        type=PathValue("--key"),
         default=None,
         metavar="FICHIER",
         help="clé privée de signature (défaut : $TESTBENCH_SIGNING_KEY, sinon testbench/signing-key.pem dans"
@@ -37,10 +44,15 @@ def register(sub: argparse._SubParsersAction) -> None:
         "le rapport l'affiche en tête",
     )
     report.add_argument("--excerpt", type=int, default=40, metavar="N", help="lignes de trace par cas dans la page")
-    report.add_argument("--junit", type=Path, metavar="FICHIER", help="écrire aussi le JUnit XML à cet endroit")
+    report.add_argument(
+        "--junit",
+        type=PathValue("--junit"),
+        metavar="FICHIER",
+        help="écrire aussi le JUnit XML à cet endroit",
+    )
     report.add_argument(
         "--plan",
-        type=Path,
+        type=PathValue("--plan"),
         metavar="PLAN",
         help="plan d'examen de la page de couverture (défaut : celui de la session)",
     )

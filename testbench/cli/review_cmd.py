@@ -95,7 +95,11 @@ def cmd_review(args: argparse.Namespace) -> int:
         print(f"testbench review: {t(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     if not args.session.is_file():
-        print(f"testbench review: {args.session}: {t('fichier de session introuvable')}", file=sys.stderr)
+        from testbench.store.connection import not_a_file  # a named pipe, a device: said, never waited on
+
+        other = not_a_file(args.session)
+        said = t(other) if other else f"{args.session}: {t('fichier de session introuvable')}"
+        print(f"testbench review: {said}", file=sys.stderr)
         return EXIT_USAGE
     action = "accept" if args.accept else "override" if args.override else "comment"
     refusal, casebook = _preflight(args.session, args.case, args.casebook, action)

@@ -11,22 +11,23 @@ report's;
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
+
+from testbench.runner.options import PathValue
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     verify = sub.add_parser("verify", help="vérifier l'intégrité d'un dossier de rapport ou d'une session")
     verify.add_argument(
         "path",
-        type=Path,
+        type=PathValue("RAPPORT|SESSION"),
         metavar="RAPPORT|SESSION",
         help="dossier d'un rapport, ou fichier de session ; une session seule n'est vérifiée qu'en interne : une"
         " chaîne recalculée en entier ou une fin coupée ne se voient que contre un rapport signé (--session)",
     )
-    verify.add_argument("--key", type=Path, metavar="FICHIER", help="clé publique attendue du signataire")
+    verify.add_argument("--key", type=PathValue("--key"), metavar="FICHIER", help="clé publique attendue du signataire")
     verify.add_argument(
         "--session",
-        type=Path,
+        type=PathValue("--session"),
         metavar="SESSION",
         help="vérifier aussi que le rapport vient de cette session, ni coupée ni réécrite depuis",
     )

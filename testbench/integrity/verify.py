@@ -67,6 +67,18 @@ class AddedAttempt:
     at: str | None  # UTC, ISO 8601: its end, else its start
 
 
+@dataclass(frozen=True)
+class RetainedNow:
+    """A case the session changed since the report (a re-run, a review): the retained verdict the book showed
+    and the one the session gives now, each with whether a review decided it."""
+
+    case_id: str
+    book: str
+    book_reviewed: bool
+    now: str
+    now_reviewed: bool
+
+
 @dataclass
 class Verdict:
     ok_lines: list[str] = field(default_factory=list)
@@ -82,6 +94,7 @@ class Verdict:
     session_alone: bool = False  # a session checked without a report: its chain vouches only for itself
     added_attempts: list[AddedAttempt] = field(default_factory=list)  # attempts the session gained since the report
     added_reviews: list[AddedReview] = field(default_factory=list)  # reviews the session gained since the report
+    retained_now: list[RetainedNow] = field(default_factory=list)  # the cases they touch: retained then and now
     added_cover: list[dict[str, str]] = field(default_factory=list)  # cover completions made since the report
 
     @property
@@ -115,6 +128,7 @@ def verdict_lines(result: Verdict, t: Callable[[str], str], lang: str | None = N
     out += [t("ok : {check}").format(check=line) for line in held]
     out += [_added_attempt(attempt, t, lang) for attempt in result.added_attempts]
     out += [_added_review(review, t, lang) for review in result.added_reviews]
+    out += [_retained_line(case, t) for case in result.retained_now]
     out += [_added_completion(entry, t, lang) for entry in result.added_cover]
     if result.session_alone and not result.altered:
         out.append(t(INTERNAL_ONLY))
@@ -177,6 +191,23 @@ def _added_attempt(attempt: AddedAttempt, t: Callable[[str], str], lang: str | N
         verdict=verdict,
         run=attempt.run_id,
         date=timestamp(attempt.at, lang),
+    )
+
+
+def _retained_line(case: RetainedNow, t: Callable[[str], str]) -> str:
+    """« session : cas X — verdict retenu : réussi (après revue) dans le rapport, échec d'après la session
+    maintenant »: an attempt's « échec → échec » says nothing of the review its re-run made moot."""
+
+    def said(verdict: str, reviewed: bool) -> str:
+        return _label(verdict, t) + (t(" (après revue)") if reviewed else "")
+
+    if (case.book, case.book_reviewed) == (case.now, case.now_reviewed):
+        return t("session : cas {case} — verdict retenu inchangé : {verdict}").format(
+            case=case.case_id, verdict=said(case.now, case.now_reviewed)
+        )
+    changed = t("session : cas {case} — verdict retenu : {book} dans le rapport, {now} d'après la session maintenant")
+    return changed.format(
+        case=case.case_id, book=said(case.book, case.book_reviewed), now=said(case.now, case.now_reviewed)
     )
 
 
@@ -504,6 +535,8 @@ def _compare_with_session(
         result.added_attempts = _added_attempts(session, live[length:])
         result.added_reviews = _added_reviews(session, record, live[length:], scrub)
         result.added_cover = _added_cover(session, report_data, scrub)
+        touched = {a.case_id for a in result.added_attempts} | {r.case_id for r in result.added_reviews}
+        result.retained_now = _retained_now(session, report_data, touched)
         added = _added_entries(len(live) - length, len(result.added_reviews), len(result.added_attempts))
         result.ok_lines.append(f"session : {added}")
     else:  # the anchor is what was compared, not the content of the files
@@ -585,6 +618,31 @@ def _added_attempts(session: Path, added: list[dict[str, Any]]) -> list[AddedAtt
     ]
 
 
+def _retained_now(session: Path, report_data: object, case_ids: set[str]) -> list[RetainedNow]:
+    """For the cases ``case_ids`` the session changed since the report: the retained verdict the book shows
+    (``report.json``) and the one the session gives now (empty when either cannot be read)."""
+    from testbench.store.connection import SessionError
+    from testbench.store.read import read_session
+
+    cases = report_data.get("cases") if isinstance(report_data, dict) and case_ids else None
+    book: dict[tuple[str, str], tuple[str, bool]] = {}
+    for case in cases if isinstance(cases, list) else []:
+        key = case.get("key") if isinstance(case, dict) else None
+        if isinstance(key, dict) and key.get("case_id") in case_ids:
+            book[(str(key.get("casebook_sha")), str(key["case_id"]))] = (
+                str(case.get("retained_verdict")),
+                case.get("reviewed_verdict") is not None,
+            )
+    if not book:
+        return []
+    try:
+        with read_session(session) as view:
+            now = [(c.key, c.retained_verdict, c.deciding_review is not None) for c in view.cases if c.key in book]
+    except (SessionError, OSError):
+        return []
+    return [RetainedNow(key[1], *book[key], verdict, reviewed) for key, verdict, reviewed in now]
+
+
 def _added_cover(session: Path, report_data: object, scrub: Callable[[str], str] | None) -> list[dict[str, str]]:
     """The cover completions the session gained after the report (``testbench cover``): the session's list is
     only ever appended to, so those past the report's own count (``report.json`` ``cover.completed``)."""
@@ -631,7 +689,7 @@ def _added_reviews(
             a.action,
             recorded.get(a.id),
             a.verdict,
-            _scrubbed(a.reviewer, scrub),
+            _scrubbed(a.reviewer, getattr(scrub, "person", scrub)),  # as the book redacts a declared name
             str(a.as_dict()["fingerprint"]),
             iso(a.wall),
             a.valid,
@@ -648,21 +706,32 @@ def verify_session(path: Path) -> Verdict:
     return result
 
 
+def _report_holding(path: Path) -> Path | None:
+    """The report folder ``path`` is a file of (its manifest beside it or a few folders up: ``evidence/…``)."""
+    for folder in list(path.parents)[:4]:
+        if (folder / MANIFEST).is_file():
+            return folder
+    return None
+
+
 def _check_session(path: Path, result: Verdict, prefix: str) -> IntegrityRecord:
     """Check the session into ``result`` (problems prefixed); return what was read of it (chain entries, id).
 
     One read transaction covers every read, so a run writing the session meanwhile is never taken
     for tampering.
     """
-    from testbench.store.connection import SessionError, open_readonly
+    from testbench.store.connection import SessionError, not_a_file, open_readonly
     from testbench.store.read import read_integrity
 
     if not path.is_file():
-        raise VerifyUsageError(f"{path}: fichier de session introuvable")
+        raise VerifyUsageError(not_a_file(path) or f"{path}: fichier de session introuvable")
     try:
         open_readonly(path).close()  # an empty file, another program's base or a newer schema is said so
         record = read_integrity(path)
     except SessionError as exc:
+        folder = _report_holding(path)
+        if folder is not None:  # a report's file: « pas une base SQLite » would not say which folder to give
+            raise VerifyUsageError(f"{path} est un fichier du rapport : donnez son dossier {folder}") from None
         raise VerifyUsageError(str(exc)) from None
     report = record.chain
     result.problems += [prefix + p for p in report.problems]

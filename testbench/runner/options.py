@@ -191,6 +191,26 @@ def keyword_option(text: str) -> str:
     return text
 
 
+#: a path option given an empty value (``--junit "$JUNIT"``, the CI variable not set), refused as an empty ``-k`` is:
+#: read as a path it was the current folder, and its refusal spoke of « . »
+EMPTY_PATH = _t("{option} est vide (une variable de la CI non définie ?) : un chemin attendu")
+
+
+class PathValue:
+    """A path option's argparse type: ``Path(text)``, never an empty one (:data:`EMPTY_PATH`, a usage error in the
+    person's language)."""
+
+    def __init__(self, option: str) -> None:
+        self.option = option
+
+    def __call__(self, text: str) -> Path:
+        from testbench.i18n import translator
+
+        if not text.strip():
+            raise argparse.ArgumentTypeError(translator()(EMPTY_PATH).format(option=self.option))
+        return Path(text)
+
+
 def _option(
     flags: tuple[str, ...], default: Any = None, *, commands: frozenset[str] = BENCH_COMMANDS, **cli: Any
 ) -> Any:
@@ -248,7 +268,7 @@ class BenchOptions:
     # the application under test as a profile (testbench.sut): identity, logs, output folders, extractors
     sut_profile: Path | None = _option(
         ("--sut-profile",),
-        type=Path,
+        type=PathValue("--sut-profile"),
         metavar="PROFIL",
         help="profil du logiciel testé (sut.toml) : identité, journaux, dossiers de sortie, extracteurs",
     )
@@ -298,10 +318,18 @@ class OutputOptions:
         ("--lang",), choices=("fr", "en"), help="langue des messages : fr (défaut) ou en ; aussi TESTBENCH_LANG"
     )
     report: Path | None = _option(
-        ("--report",), commands=frozenset({RUN}), type=Path, metavar="DOSSIER", help="écrire le rapport HTML à la fin"
+        ("--report",),
+        commands=frozenset({RUN}),
+        type=PathValue("--report"),
+        metavar="DOSSIER",
+        help="écrire le rapport HTML à la fin",
     )
     junit: Path | None = _option(
-        ("--junit",), commands=frozenset({RUN}), type=Path, metavar="FICHIER", help="écrire un rapport JUnit XML"
+        ("--junit",),
+        commands=frozenset({RUN}),
+        type=PathValue("--junit"),
+        metavar="FICHIER",
+        help="écrire un rapport JUnit XML",
     )
 
 
@@ -348,7 +376,7 @@ class CampaignOptions:
     attestations: Path | None = _option(
         ("--attestations",),
         commands=frozenset({RUN, DEMO}),
-        type=Path,
+        type=PathValue("--attestations"),
         metavar="FICHIER",
         help="attestations préparées des étapes manuelles (JSON, clé CAS/ETAPE)",
     )
@@ -367,7 +395,7 @@ class CampaignOptions:
     plan: Path | None = _option(
         ("--plan",),
         commands=frozenset({RUN, UI}),
-        type=Path,
+        type=PathValue("--plan"),
         metavar="PLAN",
         help="plan d'examen (TOML) enregistré dans la session : le rapport montre sa couverture",
     )
@@ -521,7 +549,7 @@ def _read_one(f: Field[Any], value: Any) -> Any:
     if isinstance(value, bool | list | dict) or value is None:
         raise ValueError(t("valeur illisible"))
     kind = cli.get("type")
-    if kind is Path:
+    if kind is Path or isinstance(kind, PathValue):
         path = Path(str(value))
         if not path.exists():
             raise ValueError(t("introuvable (support non monté ?)"))

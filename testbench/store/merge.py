@@ -199,13 +199,14 @@ def _several_files(conns: list[sqlite3.Connection]) -> list[str]:
     ]
 
 
-def refuse_written(path: Path) -> None:
+def refuse_written(path: Path, wait: float = WRITER_WAIT) -> None:
     """Raise :class:`SessionLocked` when a run still holds ``path``'s lock (a CI shard not finished): merged now,
     the cases it has not run yet would read « non exécuté » in a campaign that looks complete. No lock file, or
-    one that cannot be opened (a read-only medium), is nobody's: such an input is merged as it is."""
+    one that cannot be opened (a read-only medium), is nobody's: such an input is merged as it is. ``wait``: how
+    long a lock held may be waited for (a closing reader holds it a few milliseconds)."""
     if not lock_path(path).exists():
         return
-    lock = FileLock(lock_path(path), timeout=WRITER_WAIT)  # a closing reader holds it a few milliseconds
+    lock = FileLock(lock_path(path), timeout=wait)
     try:
         lock.acquire()
     except Timeout:
@@ -312,6 +313,10 @@ def _merge_into(
     runs: dict[tuple[Any, ...], int] = {}  # a run found in two inputs (a session and its copy) is kept once
     seen_rows: set[tuple[Any, ...]] = set()  # rows of no attempt (run events, lines between cases) kept once
     attempts: list[tuple[float, int, int, tuple[Any, ...]]] = []
+    # each casebook as its inputs first added it: the merged order (the report's, JUnit's suite name) does not
+    # depend on the order the inputs are given in
+    casebooks: dict[str, tuple[Any, ...]] = {}
+    cases: list[tuple[Any, ...]] = []  # inserted after their casebooks
     with store.transaction():  # one write: the file is renamed into place only once complete
         for key, value in meta.items():
             store.set_meta(key, value)
@@ -321,15 +326,12 @@ def _merge_into(
                     cur = out.execute(f"INSERT INTO runs ({_RUN_COLS}) VALUES (?,?,?,?,?,?,?)", row[1:])
                     runs[tuple(row[1:])] = int(cur.lastrowid or 0)
                 run_map[(i, row[0])] = runs[tuple(row[1:])]
-            out.executemany(
-                "INSERT OR IGNORE INTO casebooks (sha256, path, plan_id, identity, added_wall) VALUES (?,?,?,?,?)",
-                conn.execute("SELECT sha256, path, plan_id, identity, added_wall FROM casebooks"),
-            )
-            out.executemany(
-                "INSERT OR IGNORE INTO cases (casebook_sha, case_id, position, title, domain, mode, definition)"
-                " VALUES (?,?,?,?,?,?,?)",
-                conn.execute("SELECT casebook_sha, case_id, position, title, domain, mode, definition FROM cases"),
-            )
+            for row in conn.execute("SELECT sha256, path, plan_id, identity, added_wall FROM casebooks"):
+                if row[0] not in casebooks or row[4] < casebooks[row[0]][4]:
+                    casebooks[row[0]] = tuple(row)
+            cases += conn.execute(
+                "SELECT casebook_sha, case_id, position, title, domain, mode, definition FROM cases"
+            ).fetchall()
             out.executemany(
                 "INSERT OR IGNORE INTO artifacts (sha256, size, media_type, data) VALUES (?,?,?,?)",
                 conn.execute("SELECT sha256, size, media_type, data FROM artifacts"),
@@ -342,6 +344,15 @@ def _merge_into(
                 " duration_ms, verdict, reason FROM attempts"
             ):
                 attempts.append((row[5], i, row[4], row))
+        out.executemany(
+            "INSERT OR IGNORE INTO casebooks (sha256, path, plan_id, identity, added_wall) VALUES (?,?,?,?,?)",
+            sorted(casebooks.values(), key=lambda row: (row[4], row[0])),
+        )
+        out.executemany(
+            "INSERT OR IGNORE INTO cases (casebook_sha, case_id, position, title, domain, mode, definition)"
+            " VALUES (?,?,?,?,?,?,?)",
+            cases,
+        )
         out.execute("DELETE FROM selection")
         out.executemany(
             "INSERT INTO selection (position, casebook_sha, case_id) VALUES (?,?,?)",

@@ -23,10 +23,12 @@ def merge_tool(
     allow_tampered: bool = False,
     allow_missing_shards: bool = False,
     allow_mixed_versions: bool = False,
+    allow_unfinished: bool = False,
     folder_problem: Callable[[Path], str | None] | None = None,
     missing_shards_option: str = "--allow-missing-shards",
     tampered_option: str = "--allow-tampered",
     mixed_versions_option: str = "--allow-mixed-versions",
+    unfinished_option: str = "--allow-unfinished",
 ) -> ToolResult:
     """Merge ``sessions`` into ``output``; exit 3 when an input cannot be read or a run still writes it (its lock
     taken, as ``run`` refuses it), a shard is missing, the shards' retained verdicts come from different engine
@@ -34,7 +36,8 @@ def merge_tool(
     (``folder_problem``: the caller's rule, its sentence in French; by default the folder must exist), 2 when
     the disk fails it. A missing shard's refusal names ``missing_shards_option`` (the CLI's flag, or the window's
     field) as what merges anyway; a modified input's, ``tampered_option``; mixed versions',
-    ``mixed_versions_option``."""
+    ``mixed_versions_option``; an input whose last run never ended (killed: the cases it committed may be in a
+    ``-wal`` left behind), ``unfinished_option``."""
     from testbench.runner.shard import MERGED_SHARDS_META, check_shards
     from testbench.store.connection import SessionError
     from testbench.store.merge import MergeError, input_meta, merge_sessions
@@ -50,6 +53,10 @@ def merge_tool(
     # a merged input holds shards; an input of another campaign names its casebooks whose bytes differ
     records = input_meta(sessions, SHARD_META, MERGED_SHARDS_META)
     shards = check_shards(records, recorded_casebooks)
+    if shards.campaign is not None:
+        shards.campaign = _campaign_order(records, shards.campaign)
+    if not allow_unfinished:
+        _say_unfinished(result, [path for path in sessions if _unfinished(path)], unfinished_option)
     for line in shards.problems:
         result.warn(french(line), prefixed=True)
     # the cover would say « versions mélangées »: a shard retried on another engine or software version
@@ -164,6 +171,58 @@ def _unreadable(path: Path) -> str | None:
     except SessionError as exc:
         return str(exc)
     return None
+
+
+def _unfinished(path: Path) -> bool:
+    """Whether the last run of the session ``path`` has no end: killed (``kill -9``, a CI job cancelled hard),
+    or copied without its ``-wal`` (an artifact pattern ``*.tbsession``), which holds its last committed cases."""
+    from testbench.store.connection import SessionError, open_readonly
+
+    try:
+        conn = open_readonly(path)
+    except SessionError:
+        return False
+    try:
+        row = conn.execute("SELECT ended_wall FROM runs ORDER BY id DESC LIMIT 1").fetchone()
+    finally:
+        conn.close()
+    return row is not None and row[0] is None
+
+
+def _say_unfinished(result: ToolResult, paths: Sequence[Path], option: str) -> None:
+    """Refuse the inputs whose last run never ended: merged, the cases they lost would read « non exécuté »."""
+    for path in paths:
+        result.warn(
+            lambda t, _lang, path=path: t(
+                "{file} : sa dernière exécution n'a pas de fin (processus tué, ou session copiée sans son fichier"
+                " -wal) : des cas enregistrés peuvent manquer ; fusionnez-la avec son fichier -wal, relancez-la"
+                " (run --resume) ou {option} pour fusionner quand même"
+            ).format(file=path, option=forced_by(option, t)),
+            prefixed=True,
+        )
+
+
+def _campaign_order(
+    records: Sequence[tuple[str, str | None]], campaign: list[tuple[str, str]]
+) -> list[tuple[str, str]]:
+    """The merged session's order of the campaign's cases: the shards' own when they all give one order; when
+    their casebooks were given in different orders (the same campaign), the casebooks by plan id — never the
+    order of the inputs on the command line."""
+    from testbench.store.read import recorded_campaign
+
+    orders = {tuple(order) for _, value in records if (order := _recorded_order(value)) is not None}
+    if len({order for order in orders if sorted(order) == sorted(campaign)}) <= 1:
+        return campaign
+    plans = {sha: plan for path, _ in records for sha, (_, plan) in recorded_campaign(path)[1].items()}
+    return sorted(campaign, key=lambda key: (plans.get(key[0], ""), key[0]))  # stable: each casebook's own order
+
+
+def _recorded_order(value: str | None) -> list[tuple[str, str]] | None:
+    """The campaign's order a shard's (or a merged session's) meta records; None when it records none."""
+    try:
+        return [(str(sha), str(case)) for sha, case in json.loads(value or "")["campaign"]]
+    except (ValueError, TypeError, KeyError):
+        return None
 
 
 def _missing_folder(output: Path) -> str | None:

@@ -17,6 +17,7 @@ def verify_tool(
     report, 3 when the path, the folder or the key cannot serve."""
     from testbench.integrity.verify import VerifyUsageError, verdict_lines, verify_report, verify_session
     from testbench.signing import SigningKeyError, load_public
+    from testbench.store.connection import not_a_file
 
     result = ToolResult()
     if path.is_file() and (key is not None or session is not None or require_signature):
@@ -35,6 +36,8 @@ def verify_tool(
         elif path.is_file():
             _say_live(path, result)
             verdict = verify_session(path)
+        elif (other := not_a_file(path)) is not None:  # a named pipe, a device: said, never waited on
+            return result.fail(EXIT_USAGE, french(other))
         else:
             return result.fail(EXIT_USAGE, lambda t, _lang: f"{path}: {t('introuvable')}")
     except VerifyUsageError as exc:

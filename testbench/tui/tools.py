@@ -280,6 +280,7 @@ _ID = "Identifiant du nouveau cas"
 _ALLOW_TAMPERED = "Fusionner même si une session a été modifiée"
 _ALLOW_MISSING = "Fusionner même s'il manque des partitions CI"
 _ALLOW_MIXED = "Fusionner même si les partitions CI ont des versions différentes"
+_ALLOW_UNFINISHED = "Fusionner même si une exécution n'a pas de fin (processus tué, fichier -wal manquant)"
 
 
 def _keys_init(values: Values, _ctx: ToolContext) -> ToolResult:
@@ -314,9 +315,11 @@ def _merge(values: Values, _ctx: ToolContext) -> ToolResult:
         allow_tampered=bool(values["allow_tampered"]),
         allow_missing_shards=bool(values["allow_missing_shards"]),
         allow_mixed_versions=bool(values.get("allow_mixed_versions")),
+        allow_unfinished=bool(values.get("allow_unfinished")),
         missing_shards_option=_ALLOW_MISSING,
         tampered_option=_ALLOW_TAMPERED,
         mixed_versions_option=_ALLOW_MIXED,
+        unfinished_option=_ALLOW_UNFINISHED,
     )
 
 
@@ -488,6 +491,7 @@ TOOLS: dict[str, Tool] = {
                 Field("allow_tampered", _ALLOW_TAMPERED, required=False, choices=yes_no),
                 Field("allow_missing_shards", _ALLOW_MISSING, required=False, choices=yes_no),
                 Field("allow_mixed_versions", _ALLOW_MIXED, required=False, choices=yes_no),
+                Field("allow_unfinished", _ALLOW_UNFINISHED, required=False, choices=yes_no),
             ),
             _merge,
             "… fusion des sessions",
