@@ -15,7 +15,7 @@ from testbench.cli.progress import Progress
 from testbench.i18n import _t, default_language, translator
 from testbench.interrupts import ignored
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_USAGE
-from testbench.runner.options import OPERATOR_ENGINE, RUN, add_options, options_from_args
+from testbench.runner.options import OPERATOR_ENGINE, RUN, PathValue, add_options, options_from_args
 
 if TYPE_CHECKING:
     from testbench.domain.attestation import Operator
@@ -45,7 +45,12 @@ WATCH_OPERATOR = _t(
 def register(sub: argparse._SubParsersAction) -> None:
     run = sub.add_parser("run", help="exécuter des cahiers de tests et enregistrer la session")
     run.add_argument("casebooks", nargs="+", type=Path, metavar="CAHIER", help="un ou plusieurs cahiers de tests (XML)")
-    run.add_argument("--session", required=True, type=Path, help="fichier de session (créé s'il n'existe pas)")
+    run.add_argument(
+        "--session",
+        required=True,
+        type=PathValue("--session"),
+        help="fichier de session (créé s'il n'existe pas)",
+    )
     run.add_argument(
         "--create-dirs",
         action="store_true",
@@ -109,6 +114,7 @@ def execute(
 
     outputs = request.options.outputs
     problems = [
+        _not_a_file(request.session, outputs.lang),
         _nothing_to_resume(request, outputs.lang),
         _report_problem(request, outputs.lang) if outputs.report else None,
         output_file_problem(outputs.junit, outputs.lang, read_files(request))
@@ -260,6 +266,15 @@ def _resumes_its_selection(session: Path, keyword: str | None, tags: list[str]) 
     return not recorded or any((run.get("keyword") or None, sorted(run.get("tags") or [])) == given for run in recorded)
 
 
+def _not_a_file(session: Path, lang: str | None) -> str | None:
+    """A ``--session`` that is no file (a folder, a named pipe, a device): refused before anything is written
+    beside it; SQLite would open a pipe or a device and fail at its first write, said as a disk error."""
+    from testbench.store.connection import not_a_file
+
+    refusal = not_a_file(session)
+    return None if refusal is None else translator(lang)(refusal)
+
+
 #: an existing empty file given as the session of a fresh run: a new session starts there, said (it may be a copy
 #: that failed; --resume, --failed and --rerun refuse it)
 EMPTY_SESSION_FILE = _t("{path} : fichier vide ; une nouvelle session y commence")
@@ -271,10 +286,11 @@ def _nothing_to_resume(request: RunRequest, lang: str | None) -> str | None:
     in the uncopied -wal): said, rather than the whole campaign run again into a new session."""
     if not (request.resume or request.failed or request.rerun):
         return None
-    from testbench.store.connection import empty_database
+    from testbench.store.connection import empty_database, roll_back_journal
 
     t = translator(lang)
     hint = ""
+    roll_back_journal(request.session)  # a run killed as it created the session leaves an empty file
     if not os.path.lexists(request.session):
         state = t("session introuvable")
     elif os.path.isfile(request.session) and os.path.getsize(request.session) == 0:

@@ -48,7 +48,7 @@ from testbench.runner.resume import (
 from testbench.runner.runner import Runner
 from testbench.runner.tracing import TraceRecorder
 from testbench.runner.versions import changed_versions, follow_selection, followed_notices, takes_new_cases
-from testbench.store.connection import SessionError, SessionWriteError, writer_refusal
+from testbench.store.connection import SessionError, SessionVanished, SessionWriteError, writer_refusal
 from testbench.store.read import EXAM_PLAN_META, FIXTURES_META, SHARD_META, superseded
 from testbench.store.session import SessionStore
 from testbench.traces.model import Channel, TraceLine
@@ -120,11 +120,15 @@ class CampaignError(Exception):
         *,
         recorded: bool = False,
         by_option: dict[str, str] | None = None,
+        vanished: Path | None = None,
     ) -> None:
         super().__init__("\n".join(lines))
         self.lines = lines
         self.exit_code = exit_code
         self.recorded = recorded
+        #: the session file that left its path while the campaign ran (deleted, its drive pulled): the lines give
+        #: a command's advice (``run --resume``); the workstation gives its own
+        self.vanished = vanished
         #: a refusal of one option's value, by the option (``--workers``), said without it: a window that
         #: asks for that value names its field instead of the flag
         self.by_option = by_option or {}
@@ -590,7 +594,8 @@ class Campaign:
         try:
             yield store
         except SessionWriteError as exc:  # a full disk while setting up or running: the same clear message
-            raise CampaignError([str(exc)], EXIT_ENVIRONMENT) from None
+            vanished = self.session if isinstance(exc, SessionVanished) else None
+            raise CampaignError([str(exc)], EXIT_ENVIRONMENT, vanished=vanished) from None
         finally:
             store.close()
 

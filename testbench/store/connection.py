@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import sqlite3
+import stat
 import tempfile
 import threading
 from collections.abc import Iterable
@@ -52,6 +53,13 @@ SESSION_VANISHED = _t(
     "le fichier de session {path} a disparu (supprimé ou son support retiré) : la campagne est arrêtée, ses"
     " derniers enregistrements ne sont pas dans le fichier ; remettez le support en place puis reprenez-la (run"
     " --resume), ou relancez-la si le fichier a été supprimé"
+)
+#: the same, said in the workstation (:func:`testbench.tui.execution.run_cases`): its user reopens the
+#: session there, no command to type
+SESSION_VANISHED_WORKSTATION = _t(
+    "le fichier de session {path} a disparu (supprimé ou son support retiré) : la campagne est arrêtée, ses"
+    " derniers enregistrements ne sont pas dans le fichier ; remettez le support en place, quittez le poste"
+    " d'examen et rouvrez-y la session pour la reprendre, ou relancez la campagne si le fichier a été supprimé"
 )
 
 
@@ -157,16 +165,38 @@ def damaged_sessions(paths: Iterable[str]) -> list[tuple[str, str]]:
 
 
 def writer_refusal(path: Path) -> str | None:
-    """Why a writer must not open ``path``, found before it makes its lock file or writes its mark: a file that is
-    no SQLite database (a casebook given as ``--session``), or a session damaged on disk, which a resume, reading
-    only some pages, would write into unseen (exit 3 as the readers say it). None for no file, an empty one, or a
-    database ``PRAGMA quick_check`` finds whole (its tables are the writer's to check or create)."""
+    """Why a writer must not open ``path``, found before it makes its lock file or writes its mark: no file at all
+    (:func:`not_a_file`), a file that is no SQLite database (a casebook given as ``--session``), or a session
+    damaged on disk, which a resume, reading only some pages, would write into unseen (exit 3 as the readers say
+    it). None for no file, an empty one, or a database ``PRAGMA quick_check`` finds whole (its tables are the
+    writer's to check or create)."""
+    if (other := not_a_file(path)) is not None:
+        return other
     if _head(path) != _SQLITE_MAGIC:
         return not_sqlite(path)  # or None: no file, a folder, an empty one (the writer's own checks say it)
     damage = _damage(path)
     if damage is None or damage == MISSING_TABLE:
         return None
     return f"{path}: fichier de session endommagé ou illisible ({damage})"
+
+
+#: what is at a session's path when it is no file (a named pipe, a device, a socket): SQLite would open it and
+#: fail at its first write (said as a disk error), and a read would wait on a pipe
+NOT_A_FILE = _t("n'est pas un fichier (périphérique, tube nommé…), pas un fichier de session")
+
+
+def not_a_file(path: Path) -> str | None:
+    """Why ``path`` cannot be a session though something is there: a folder, a named pipe, a device, a socket.
+    One ``stat``, never an open, so a pipe is not waited on. None for no file there, or a regular file."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return None
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):  # a folder given for a session (merge s1 cards…) is not said « introuvable »
+        return f"{path}: est un dossier, pas un fichier de session"
+    return f"{path}: {NOT_A_FILE}"
 
 
 def not_sqlite(path: Path) -> str | None:
@@ -332,6 +362,22 @@ def fold_wal(path: Path) -> None:
             lock.release()
 
 
+def roll_back_journal(path: Path) -> None:
+    """Roll back the transaction a killed writer left cut short in a ``-journal`` beside ``path`` (a run killed
+    as it created the session, before it turned WAL), as SQLite does when it opens the file read-write; best
+    effort, never blocks. A read-only connection cannot (SQLite refuses it « attempt to write a readonly
+    database »), which a reader would say as access refused on a file the user owns. A live writer's journal is
+    not rolled back (SQLite's locks tell it from a killed one's); a read-only medium is left as is."""
+    if not _size(companion(path, "-journal")):  # none, empty, or one the system cannot tell
+        return
+    with contextlib.suppress(sqlite3.Error, OSError):
+        conn = sqlite3.connect(sqlite_uri(path.resolve(), "rw"), uri=True, isolation_level=None, timeout=0)
+        try:
+            conn.execute("PRAGMA user_version").fetchone()  # the first read rolls a hot journal back
+        finally:
+            conn.close()
+
+
 class ReaderConnection(sqlite3.Connection):
     """A read-only connection whose close leaves the session in its one file when it was the last user."""
 
@@ -355,7 +401,8 @@ def companion(path: Path, suffix: str) -> Path:
 
 
 def connect_readonly(path: Path) -> ReaderConnection:
-    """A read-only connection to ``path``, after folding a WAL nobody writes any more.
+    """A read-only connection to ``path``, after folding a WAL nobody writes any more and rolling back a
+    transaction a killed writer cut short (:func:`roll_back_journal`).
 
     **A read-only medium** (a write-protected USB stick, a CD, a read-only share, a folder without write
     permission): SQLite reads a WAL-mode file (every session is one) through a ``-shm`` file beside it, which
@@ -371,9 +418,10 @@ def connect_readonly(path: Path) -> ReaderConnection:
     - a ``-wal`` holding commits not yet folded in (a run that was killed, then archived): ``immutable=1`` would
       ignore them, so the session and its ``-wal`` are copied into a private temporary folder, read there (SQLite
       rebuilds the ``-shm`` from the WAL; one copy for every reader of the process, removed when it ends);
-    - a rollback journal (``-journal``) with content beside it (a transaction cut short, never a session's own:
-      they are WAL) would be ignored as well: not read, SQLite's refusal is said.
+    - a rollback journal (``-journal``) with content beside it (a transaction cut short, which such a folder
+      does not let be rolled back) would be ignored as well: not read, SQLite's refusal is said.
     """
+    roll_back_journal(path)
     fold_wal(path)
     resolved = path.resolve()
     absent = [beside for beside in (companion(path, "-wal"), companion(path, "-shm")) if not beside.exists()]
@@ -493,8 +541,8 @@ def _takes_new_files(folder: Path) -> bool:
 def open_readonly(path: str | Path) -> sqlite3.Connection:
     """Open a session for reading only (reports, TUI, diff); works while a run writes it."""
     path = Path(path)
-    if path.is_dir():  # a folder given for a session (merge s1 cards…) is not said « introuvable »
-        raise SessionError(f"{path}: est un dossier, pas un fichier de session")
+    if (other := not_a_file(path)) is not None:
+        raise SessionError(other)
     if not path.is_file():
         raise SessionError(f"{path}: fichier de session introuvable")
     try:
@@ -540,6 +588,7 @@ def empty_database(path: Path) -> bool:
     ``--rerun`` refuse such a file as ``--failed`` does, rather than start a whole new campaign into it."""
     from testbench.store.schema import _tables
 
+    roll_back_journal(path)  # a run killed as it created the file: an empty file then, no database
     if _head(path) != _SQLITE_MAGIC:
         return False
     try:

@@ -64,6 +64,7 @@ from testbench.store.connection import (
     fold_wal,
     is_write_failure,
     lock_path,
+    not_a_file,
     not_sqlite,
     sqlite_reason,
     write_error,
@@ -115,8 +116,8 @@ class SessionStore:
         path = Path(path)
         if not path.exists() and not create:
             raise SessionError(f"{path}: fichier de session introuvable")
-        if path.exists() and path.is_dir():
-            raise SessionError(f"{path}: est un dossier, pas un fichier de session")
+        if (other := not_a_file(path)) is not None:  # a folder, a pipe, a device: no lock file beside it
+            raise SessionError(other)
         if not create and path.is_file() and path.stat().st_size == 0:  # a truncated copy: not made a session
             raise SessionError(f"{path}: fichier vide, pas une session")
         if not create and empty_database(path):  # a copy of a running session, without its -wal

@@ -22,6 +22,7 @@ from testbench.runner.campaign import BenchFactory, Campaign, CampaignError, Cam
 from testbench.runner.events import Listener
 from testbench.runner.manual import HeadlessOperator
 from testbench.runner.options import CampaignOptions
+from testbench.store.connection import SESSION_VANISHED_WORKSTATION
 
 __all__ = ["BenchFactory", "Refusal", "RunOutcome", "assembled_bench", "check_options", "run_cases", "run_command"]
 
@@ -62,7 +63,13 @@ def run_cases(
         bench_factory=bench_factory,
         argv=run_command(sys.argv if argv is None else argv, targets),
     )
-    return campaign.run(targets, stop, restart=restart)
+    try:
+        return campaign.run(targets, stop, restart=restart)
+    except CampaignError as exc:
+        if exc.vanished is None:
+            raise
+        # the workstation's advice: reopen the session here, no command to type
+        raise CampaignError([SESSION_VANISHED_WORKSTATION.format(path=exc.vanished)], exc.exit_code) from None
 
 
 def run_command(argv: Sequence[str], targets: Sequence[tuple[Casebook, Case]]) -> list[str]:
