@@ -202,10 +202,16 @@ def _decimal_of(text: str) -> Decimal | None:
 
 
 def number(text: str, lang: str | None = None) -> str:
-    """A decimal as the language writes it (« 0,5 », "0.5"); as written when it is not one."""
-    if (lang or default_language()) == "en" or _decimal_of(text) is None:
+    """A decimal as the language writes it, its digits kept and its thousands grouped from five digits up
+    (« 12 345,5 » with a no-break space, "12,345.5"); as written when it is not one. Four digits stay whole, as
+    both typographies allow: a year, a code or an invoice number typed as a decimal (« 2026 ») reads as it was."""
+    found = _decimal_of(text)
+    if found is None:
         return text
-    return text.strip().replace(".", ",")
+    shown = f"{found:,f}" if abs(found) >= 10_000 else f"{found:f}"
+    if (lang or default_language()) == "en":
+        return shown
+    return shown.replace(",", NBSP).replace(".", ",")
 
 
 def seconds(value: float, lang: str | None = None) -> str:
@@ -263,7 +269,7 @@ def money(text: str, lang: str | None = None) -> str:
 #: A French amount or decimal as :func:`money` and :func:`number` write them (or as sessions recorded before
 #: amounts were grouped: a plain space before €), read back in English.
 _FRENCH_MONEY = re.compile(r"(-?)(\d{1,3}(?:\u00a0\d{3})*|\d+),(\d{2,})[ \u00a0]€")
-_FRENCH_NUMBER = re.compile(r"-?\d+,\d+")
+_FRENCH_NUMBER = re.compile(r"-?(?:\d{1,3}(?:\u00a0\d{3})+(?:,\d+)?|\d+,\d+)")
 
 
 def english_number(text: str) -> str:
@@ -277,7 +283,7 @@ def english_number(text: str) -> str:
     if (found := _FRENCH_SIZE.fullmatch(text)) is not None:  # a size, as byte_size writes it
         unit = _ENGLISH_UNITS[found[2]] if found[2] != "octet" or found[1] == "1" else "bytes"
         return f"{found[1].replace(NBSP, ',')} {unit}"
-    return text.replace(",", ".") if _FRENCH_NUMBER.fullmatch(text) else text
+    return text.replace(",", ".").replace(NBSP, ",") if _FRENCH_NUMBER.fullmatch(text) else text
 
 
 def iso(wall: float | None) -> str | None:

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Collection
 from decimal import Context, Decimal, InvalidOperation
 
-from testbench.domain.decimals import read_decimal
+from testbench.domain.decimals import EURO, read_decimal
+from testbench.domain.vocabulary import is_amount, is_rate
 from testbench.i18n import _t
 from testbench.office.mapping import Conversions
 
@@ -20,6 +22,9 @@ MAX_DIGITS = 28
 _CONTEXT = Context(prec=MAX_DIGITS, traps=[InvalidOperation])
 #: What is said of a text that is no amount, or one beyond the cent; {text} is the cell's text.
 AMOUNT_UNREADABLE = _t("montant illisible « {text} » (attendu : 12,50 €, 12.5, 1 234,56 ou une cellule nombre)")
+#: What is said of a text that is no rate (« 60 % ») or no number, at a path that holds one.
+RATE_UNREADABLE = _t("taux illisible « {text} » (attendu : 60 %, 60, 12,5 ou une cellule nombre)")
+NUMBER_UNREADABLE = _t("nombre illisible « {text} »")
 AMOUNT_BEYOND_CENT = _t("montant « {value} » au-delà du centime : deux décimales au plus")
 #: What is said of a text that is no date: {dates} are the accepted forms, shown on a sample date.
 DATE_UNREADABLE = _t("date illisible « {text} » (attendu : {dates} ou une cellule au format date)")
@@ -35,23 +40,25 @@ _MIDNIGHT = re.compile(r"[ T]00:00(:00)?$")
 _SAMPLE = dt.date(2026, 1, 31)
 
 
-def _read(text: str) -> Decimal | None:
-    """The number ``text`` writes, or None when it writes none or one of more than :data:`MAX_DIGITS` digits."""
-    value = read_decimal(text)
+def _read(text: str, units: Collection[str] = (EURO,)) -> Decimal | None:
+    """The number ``text`` writes with one of ``units`` (:func:`testbench.domain.decimals.units_at`), or None when
+    it writes none or one of more than :data:`MAX_DIGITS` digits."""
+    value = read_decimal(text, units)
     if value is None or not value.is_finite() or len(value.as_tuple().digits) > MAX_DIGITS:
         return None
     return value
 
 
-def number(text: str) -> str | None:
+def number(text: str, units: Collection[str] = (EURO,)) -> str | None:
     """« 1 234,5 », « 1,5 », « 14 € » -> ``1234.5``, ``1.5``, ``14`` (a dot, as casebooks write it)."""
-    value = _read(text)
+    value = _read(text, units)
     return None if value is None else format(value, "f")  # never 1E-7: casebooks write no exponent
 
 
-def amount(text: str) -> str | None:
-    """« 12,5 € », « 14 » -> ``12.50``, ``14.00``: at least the cents, whatever the cell's format."""
-    value = _read(text)
+def amount(text: str, units: Collection[str] = (EURO,)) -> str | None:
+    """« 12,5 € », « 14 » -> ``12.50``, ``14.00``: at least the cents, whatever the cell's format. ``units``: those
+    the value may be written with (a rate's « 60 % »), the euro by default."""
+    value = _read(text, units)
     if value is None:
         return None
     if value.as_tuple().exponent > -2:  # type: ignore[operator]
@@ -71,6 +78,14 @@ def price(text: str) -> str | None:
 def amount_problem(text: str) -> str:
     """The template saying why ``text`` is no amount of the invoice: unreadable, or beyond the cent."""
     return AMOUNT_UNREADABLE if amount(text) is None else AMOUNT_BEYOND_CENT
+
+
+def decimal_problem(path: str) -> str:
+    """The template saying a text at observation ``path`` is no decimal, naming what the path holds: an amount,
+    a rate, a number (:func:`testbench.domain.vocabulary.is_amount`, :func:`~testbench.domain.vocabulary.is_rate`)."""
+    if is_amount(path):
+        return AMOUNT_UNREADABLE
+    return RATE_UNREADABLE if is_rate(path) else NUMBER_UNREADABLE
 
 
 def integer(text: str) -> str | None:

@@ -18,6 +18,7 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,8 +27,8 @@ from lxml import etree
 from testbench.casebook.model import Domain, Mode, SourceRef
 from testbench.casebook.source import has_doctype, make_parser
 from testbench.casebook.vocabulary import CASE_ID
-from testbench.domain.decimals import read_decimal
-from testbench.domain.vocabulary import ACTIONS, OBSERVATION_ROOTS, REFUSAL_CODES, is_amount
+from testbench.domain.decimals import read_decimal, units_at
+from testbench.domain.vocabulary import ACTIONS, OBSERVATION_ROOTS, REFUSAL_CODES
 from testbench.fmt import os_reason
 from testbench.i18n import _t, tn, translator
 from testbench.office import convert
@@ -716,7 +717,16 @@ class _CaseBuilder:
         self.rows = case.cells
 
     def problem(self, cell: Cell, template: str, /, **fields: object) -> None:
-        self.case.problems.append(Problem.of(cell.place, template, **fields))
+        """A problem at ``cell``; a true/false cell's text quoted as the sheet shows it (VRAI, not ``true``)."""
+        shown = cell.shown
+        if shown is None:
+            self.case.problems.append(Problem.of(cell.place, template, **fields))
+            return
+
+        def render(t: Callable[[str], str]) -> str:
+            return t(template).format(**{k: t(shown) if v == cell.text else v for k, v in fields.items()})
+
+        self.case.problems.append(Problem.worded(cell.place, render))
 
     def origin(self, element: etree._Element, cell: Cell | None, attributes: dict[str, Cell] | None = None) -> None:
         """Record where ``element`` (and each of its attributes) was read, for the loader's problems."""
@@ -919,7 +929,7 @@ class _CaseBuilder:
         if name in ("unit-price", "tariff", "amc-cap") or (name == "plv" and conv.synonym(name, text) != "none"):
             return convert.price(text), convert.amount_problem(text)
         if name == "coefficient":
-            return convert.number(text), "nombre illisible « {text} »"
+            return convert.number(text), convert.NUMBER_UNREADABLE
         if name == "quantity":
             return convert.integer(text), "quantité illisible « {text} » (un entier)"
         if name in ("care-date", "line-date"):
@@ -976,14 +986,15 @@ class _CaseBuilder:
                 self.problem(cell, "« {label} » porte sur une ligne de facture : la ligne n'a pas de code", label=label)
                 return
             path = path.replace("[i]", f"[{line}]")
-        value = self.typed(spec.type, text)
+        value = self.typed(spec.type, text, path)
         if value is None:
             if spec.type == "date":
                 template, fields = convert.date_problem(text, self.mapping.conversions)
                 self.problem(cell, template, **fields)
             else:
                 words = convert.boolean_words(self.mapping.conversions)
-                self.problem(cell, _UNREADABLE.get(spec.type, convert.AMOUNT_UNREADABLE), text=text, words=words)
+                template = _UNREADABLE.get(spec.type) or convert.decimal_problem(path)
+                self.problem(cell, template, text=text, words=words)
             return
         root = path.split(".", 1)[0].split("[", 1)[0]
         producers = [s for action in OBSERVATION_ROOTS.get(root, ()) for s in steps.get(action, [])]
@@ -996,10 +1007,12 @@ class _CaseBuilder:
             del attrs["type"]
         self.origin(etree.SubElement(parent, f"{{{NS}}}value", attrs), cell)
 
-    def typed(self, kind: str, text: str) -> str | None:
+    def typed(self, kind: str, text: str, path: str) -> str | None:
+        """``text`` as the casebook writes a value of ``kind`` at ``path`` (a decimal with its path's unit: « 60 % »
+        on a rate, « 33,60 € » on an amount), None when it does not read."""
         conv = self.mapping.conversions
         if kind == "decimal":
-            return convert.amount(text)
+            return convert.amount(text, units_at(path))
         if kind == "integer":
             return convert.integer(text)
         if kind == "date":
@@ -1028,13 +1041,16 @@ class _CaseBuilder:
 
 
 def _guess_type(path: str, text: str, mapping: Mapping) -> str:
-    """The type of a value written against a raw path: a number reads as decimal, then a date, a yes/no.
+    """The type of a value written against a raw path: an amount's or a rate's is decimal, else a number reads
+    as decimal, then a date, a yes/no.
 
     Nine digits or more alone on a path that holds no amount (:func:`testbench.domain.vocabulary.is_amount`)
     are an identifier — a FINESS, an RPPS, a NIR — compared as text: as a decimal, ``vitale.nir =
     180019999900168`` was expected as « 180019999900168.00 ». Shorter ones (a rank « 01 », a count, an invoice
     number « 1 ») are numbers, compared by value."""
-    if _IDENTIFIER.fullmatch(text) and not is_amount(path):
+    if units_at(path):  # an amount or a rate: « 60 € » on a rate is a mistake placed at its cell, not a text
+        return "decimal"
+    if _IDENTIFIER.fullmatch(text):
         return "string"
     if read_decimal(text) is not None:  # even one too long to compute with: then placed as unreadable
         return "decimal"

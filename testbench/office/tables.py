@@ -88,12 +88,27 @@ class Place:
         return self.text()
 
 
+class LogicalText(str):
+    """A true/false cell's text, ``true`` or ``false`` as the yes/no conversion reads it, known for one: the sheet
+    shows it VRAI/FAUX (TRUE/FALSE in English), which is how a problem quotes it (:attr:`Cell.shown`)."""
+
+
+_LOGICAL = {True: LogicalText("true"), False: LogicalText("false")}
+#: A true/false cell as the office suites show it, in each language.
+_SHOWN = {"true": _t("VRAI"), "false": _t("FAUX")}
+
+
 @dataclass(frozen=True)
 class Cell:
     place: Place
     text: str  # the cell's value as text: numbers as written (12.5), dates ISO (2026-01-12), booleans true/false
     merged: bool
     uncomputed: bool = False  # a formula whose value the document does not hold (never recalculated): text ""
+
+    @property
+    def shown(self) -> str | None:
+        """A true/false cell's French word as the sheet shows it (« VRAI », to translate), None for any other."""
+        return _SHOWN[self.text] if isinstance(self.text, LogicalText) else None
 
 
 @dataclass(frozen=True)
@@ -282,7 +297,7 @@ def cell_text(value: object) -> str:
     if isinstance(value, str):
         return _CONTROL.sub(" ", value)
     if isinstance(value, bool):
-        return "true" if value else "false"
+        return _LOGICAL[value]
     if isinstance(value, float):  # beyond 10^16 a float is no longer exact: written as a spreadsheet shows it
         shown = value if value.is_integer() else float(f"{value:.{_SHOWN_DIGITS}g}")  # no binary noise
         return str(int(shown)) if shown.is_integer() and abs(shown) < 1e16 else repr(shown)
@@ -614,7 +629,7 @@ class _OdsSheet:
         elif value_type == "date":
             text = (cell.get(f"{_OFFICE}date-value") or "").removesuffix("T00:00:00")
         elif value_type == "boolean":
-            text = "true" if cell.get(f"{_OFFICE}boolean-value") == "true" else "false"
+            text = _LOGICAL[cell.get(f"{_OFFICE}boolean-value") == "true"]
         else:
             text = cell_text("\n".join(_ods_text(p) for p in cell if p.tag == f"{_TEXT}p"))
             # a value type is the computed value's: a formula's empty text then is its result, not a lack
