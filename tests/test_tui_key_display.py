@@ -84,8 +84,8 @@ def test_the_footer_and_the_help_show_ctrl_q_not_textual_notation(tmp_path: Path
 @pytest.mark.parametrize(
     ("lang", "said"),
     [
-        ("fr", "Ctrl+Q encore pour quitter : la valeur et la note tapées seront perdues"),
-        ("en", "Ctrl+Q again to quit: the value and the note typed will be lost"),
+        ("fr", "Ctrl+Q encore pour quitter : la valeur tapée sera perdue"),
+        ("en", "Ctrl+Q again to quit: the value typed will be lost; the step stays pending"),
     ],
 )
 def test_the_first_ctrl_q_names_the_key_as_the_footer_does(tmp_path: Path, lang: str, said: str) -> None:

@@ -39,7 +39,7 @@ def test_ctrl_q_with_a_value_typed_asks_once_then_quits(tmp_path: Path) -> None:
             await pilot.pause()
             assert app.return_code is None and app.screen is window  # still open, nothing lost yet
             notice = str(window.query_one("#notice", Static).render())
-            assert "Ctrl+Q encore pour quitter : la valeur et la note tapées seront perdues" in notice
+            assert "Ctrl+Q encore pour quitter : la valeur tapée sera perdue ; " in notice
             assert window.query_one("#value-0", Input).value == "33,6"
             await pilot.press("ctrl+q")
             await app.workers.wait_for_complete()

@@ -107,7 +107,7 @@ def test_ctrl_t_with_a_value_typed_asks_once_then_stops_and_the_step_stays_pendi
     asyncio.run(scenario())
     assert seen["open"] and seen["typed"] == "33,6"
     assert seen["notice"].startswith(
-        "Ctrl+T encore pour arrêter l'exécution : la valeur et la note tapées seront perdues"
+        "Ctrl+T encore pour arrêter l'exécution : la valeur tapée sera perdue ; l'étape reste en attente"
     ), seen["notice"]
     assert seen["closed"]
     with read_session(tmp_path / "exam.tbsession") as view:

@@ -431,7 +431,7 @@ def test_ctrl_q_over_the_help_still_asks_for_the_manual_step_under_it(tmp_path: 
 
     seen = manual_step(tmp_path, script)
     assert seen["running"] and seen["kept"] == "oui", seen
-    assert "Ctrl+Q encore pour quitter : la valeur et la note tapées seront perdues" in seen["toasts"], seen
+    assert "Ctrl+Q encore pour quitter : la valeur tapée sera perdue ; " in seen["toasts"], seen
 
 
 # -- « ? » ---------------------------------------------------------------------------------------------------------

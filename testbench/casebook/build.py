@@ -8,8 +8,9 @@ them against the XSD in a worker thread, without the GIL (:mod:`testbench.casebo
 
 The builder is defensive: it also runs on files that fail the schema, so one pass reports the
 schema errors *and* the semantic ones, and it never re-reports what the schema already reports (a
-missing required attribute is skipped silently here). Each case's raw data is checked
-(:mod:`testbench.casebook.checks`) and kept for :class:`~testbench.casebook.lazy.LazyCase`, which
+missing required attribute is skipped silently here). A case whose domain or mode the schema refuses is
+kept, its rules unchecked, so that an invalid casebook shows it read-only beside its problem. Each case's
+raw data is checked (:mod:`testbench.casebook.checks`) and kept for :class:`~testbench.casebook.lazy.LazyCase`, which
 builds the frozen objects on first access.
 """
 
@@ -33,8 +34,10 @@ from testbench.casebook.lazy import CaseParts, lazy_case
 from testbench.casebook.model import (
     Case,
     Casebook,
+    Domain,
     ExpectationKind,
     Fixtures,
+    Mode,
     Observe,
     PlanIdentity,
 )
@@ -67,7 +70,17 @@ _TOO_MANY_UNKNOWN = "plus de {limit} éléments inconnus du format : les règles
 UNKNOWN_LIMIT = 1000
 #: Unknown elements past which the pass stops, even inside a case: skimming stays bounded (~50 ms).
 SKIM_LIMIT = 100 * UNKNOWN_LIMIT
+_PS_CATEGORY = re.compile(r"[a-z][a-z0-9\-]*")  # the schema's pattern of <ps-category>
 _IDENTITY_REQUIRED = ("plan-id", "evolution", "document-version", "cdc-version", "addendum", "ps-category")
+
+
+def _nearest(codes: type[Domain] | type[Mode], field: str, written: str) -> Any:
+    """The domain or mode closest to one the schema refuses (« fsx » → fse), else the first: where the
+    workstation files a case it keeps read-only beside that problem."""
+    from testbench.casebook.selection import nearest_code  # the filter's vocabulary; imports the model
+
+    near = nearest_code(field, written) if written else None
+    return codes(near) if near else next(iter(codes))
 
 
 @functools.cache
@@ -309,6 +322,8 @@ class Builder:
         finally:
             self._release()
         identity = self._plan_identity()
+        if identity is not None:
+            self._check_ps_category(identity.ps_category)
         if not self._version_ok or identity is None or self.problems:
             return None
         return Casebook(
@@ -404,6 +419,29 @@ class Builder:
             title=values.get("title", ""),
         )
 
+    def _check_ps_category(self, name: str) -> None:
+        """A PS category outside the casebook format's list is refused here, at its place, rather than billed at a
+        rate an engine guesses for it (docs/reference-engine.md, « Tables »)."""
+        from testbench.domain.vocabulary import PS_CATEGORIES
+
+        known = sorted(PS_CATEGORIES)
+        if name in known or not _PS_CATEGORY.fullmatch(name):  # a misspelt one: the schema says what to write
+            return
+        import difflib  # for a hint on an error only
+
+        at, listed = self._identity_offsets["ps-category"], ", ".join(known)
+        near = difflib.get_close_matches(name, known, n=1)
+        if near:
+            self.report(
+                at,
+                "catégorie de PS « {name} » inconnue — vouliez-vous dire « {near} » ? (connues : {known})",
+                name=name,
+                near=near[0],
+                known=listed,
+            )
+        else:
+            self.report(at, "catégorie de PS « {name} » inconnue (connues : {known})", name=name, known=listed)
+
     # -- cases -----------------------------------------------------------------------------
     def _cases_child(self, name: str, attrs: Attrs, offset: int) -> Frame:
         if name != _CASE:
@@ -441,11 +479,16 @@ class Builder:
         case = self._case
         attrs = case.attrs
         cid = attrs.get("id")
+        if cid is None:
+            return
         domain = DOMAINS.get(attrs.get("domain", ""))
         mode = MODE_SPELLINGS.get(case.parts.mode)
-        if cid is None or domain is None or mode is None:
-            return
-        if not case.unknown:  # a misspelt <red-vitale> would bring false « no <read-vitale> » problems
+        # a domain or mode the schema refuses (its problem said at the attribute): the case is kept, shown
+        # read-only beside that problem (an invalid casebook never runs), filed under the nearest code
+        refused = domain is None or mode is None
+        domain = domain or _nearest(Domain, "domain", attrs.get("domain", ""))
+        mode = mode or _nearest(Mode, "mode", case.parts.mode)
+        if not case.unknown and not refused:  # a misspelt <red-vitale> would bring false « no <read-vitale> »
             checks.check_case(cid, domain, mode, case.parts, self._fixtures, self.report)
             check_rental_periods(case.parts, self.report)
         tags = attrs.get("tags")

@@ -40,8 +40,9 @@ def recorded_by_runs(runs: Iterable[Mapping[str, Any]]) -> dict[str, str]:
 
 def cover_tool(session: Path, values: Mapping[str, str]) -> ToolResult:
     """Complete the cover of ``session`` with ``values`` (keys of COMPLETABLE; blank ones ignored), then say its
-    identity lines as the book will print them. Exit 0 when done (a field a run named is said and left), 3
-    when the session cannot be read or written, or every field given is one a run already names."""
+    identity lines as the book will print them. Exit 0 when done (a field a run named is said and left, one
+    completed already with the same value is said and not recorded again), 3 when the session cannot be read
+    or written, or every field given is one a run already names."""
     result = ToolResult()
     # a PIN is never stored (« code porteur : 4719 » typed in an operator's name): masked as the capture masks it
     given = {k: redact_pins(v.strip()) for k, v in values.items() if k in COMPLETABLE and v and v.strip()}
@@ -57,9 +58,17 @@ def cover_tool(session: Path, values: Mapping[str, str]) -> ToolResult:
                 field=t(COMPLETABLE[key]), value=visible_controls(named[key])
             )
         )
-    todo = {k: v for k, v in given.items() if k not in named}
-    if given and not todo:
+    if given and given.keys() <= named.keys():
         return result.fail(EXIT_USAGE, lambda t, _lang: t("rien à compléter : les exécutions nomment déjà ces champs"))
+    completed = {e.get("field"): e.get("value") for e in before}  # the latest completion of each field
+    todo = {k: v for k, v in given.items() if k not in named and completed.get(k) != v}
+    same = [k for k in given if k not in named and k not in todo]
+    if same:  # completed again with the same value: nothing recorded twice
+        result.say(
+            lambda t, _lang: t("déjà complété avec cette valeur, rien d'enregistré : {fields}").format(
+                fields=", ".join(t(COMPLETABLE[k]) for k in same)
+            )
+        )
     if todo:
         try:
             modified = modified_entries(session)

@@ -29,6 +29,7 @@ from textual import events, on
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingsMap
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.dom import NoScreen
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
@@ -301,7 +302,7 @@ class WorkstationApp(
         gc.freeze()
         for note in self.notes:
             self.notify(self.t(note), severity="warning", timeout=8)
-            self.log_line(f"⚠ {self.t(note)}")
+            self.log_line(partial(lambda note: f"⚠ {self.t(note)}", note))
 
     def _setup_tables(self) -> None:
         """Columns of the two tables, in the current language."""
@@ -444,7 +445,7 @@ class WorkstationApp(
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         try:
-            self.filter = parse_filter(event.value)
+            self.filter = parse_filter(event.value, self.t)
         except SelectionError:  # an expression being typed (« lit and »): the tree keeps the last one read
             return
         self.rebuild_tree()
@@ -452,7 +453,7 @@ class WorkstationApp(
     @on(Input.Submitted, "#filter")
     def _filter_done(self, event: Input.Submitted) -> None:
         try:
-            parse_filter(event.value)
+            parse_filter(event.value, self.t)
         except SelectionError as exc:  # said in the filter's words, the field kept as typed and focused
             self.notify(self.t(exc.problem.said(in_filter=True)), severity="error", timeout=10)
             return
@@ -493,7 +494,11 @@ class WorkstationApp(
             self.state.set_position(self.ws.session_path, case=f"{key[0]}/{key[1]}")
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        self._focused_screens.add(event.widget.screen)
+        try:
+            screen = event.widget.screen
+        except NoScreen:  # the widget left its screen before its focus came through (a window closed at once)
+            return
+        self._focused_screens.add(screen)
         if self._held_keys:
             self.call_later(self._release_keys)
         self.update_layout()
@@ -626,7 +631,7 @@ class WorkstationApp(
         holding = next((s for s in reversed(self.screen_stack) if isinstance(s, FormScreen) and s.typed()), None)
         if holding is not None and holding.first_press("quit"):
             key = registry.display_key(registry.effective_keys(self.settings.keymap)["quit"], self.t)
-            self.notify(self.t(holding.quit_loses()).format(quit=key), severity="warning")
+            self.notify(holding.quit_said(key, self.t), severity="warning")
             return
         if self.operator is not None:
             self.operator.stop.set()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from textual.message import Message
@@ -60,7 +61,7 @@ class CasebookReload:
             return
         if self.running:
             self._pending_casebooks = message
-            self.log_line(f"↻ {self.t('cahier de tests modifié : rechargé à la fin de l’exécution')}")
+            self.log_line(lambda: f"↻ {self.t('cahier de tests modifié : rechargé à la fin de l’exécution')}")
             return
         self._apply_casebooks(message)
 
@@ -73,8 +74,19 @@ class CasebookReload:
     def stop_casebook_watch(self) -> None:
         self.watch_stop.set()
 
+    def _reloaded(self, name: str, count: int) -> str:
+        """« Cahier rechargé : … », in the language shown."""
+        if count:
+            return tn(
+                "Cahier rechargé : {file} — {count} problème, lecture seule",
+                "Cahier rechargé : {file} — {count} problèmes, lecture seule",
+                count,
+                self.lang,
+                file=name,
+            )
+        return self.t("Cahier rechargé : {file} — valide").format(file=name)
+
     def _apply_casebooks(self, message: CasebooksRead) -> None:
-        t = self.t
         current = self.current_entry()
         self.ws.reload_casebooks(message.states)
         self._case_keys = {id(c): (cb.sha256, c.id) for cb in self.ws.casebooks for c in cb.cases}
@@ -99,16 +111,7 @@ class CasebookReload:
             if state.path not in message.changed:
                 continue
             count = len(state.all_problems())
-            if count:
-                text = tn(
-                    "Cahier rechargé : {file} — {count} problème, lecture seule",
-                    "Cahier rechargé : {file} — {count} problèmes, lecture seule",
-                    count,
-                    self.lang,
-                    file=state.path.name,
-                )
-            else:
-                text = t("Cahier rechargé : {file} — valide").format(file=state.path.name)
-            self.log_line(f"↻ {text}")
-            self.notify(text, severity="warning" if count else "information", timeout=6)
+            said = partial(self._reloaded, state.path.name, count)
+            self.log_line(partial(lambda said: f"↻ {said()}", said))
+            self.notify(said(), severity="warning" if count else "information", timeout=6)
         self.casebooks_reloaded.set()

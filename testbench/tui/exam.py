@@ -22,12 +22,12 @@ from rich.containers import Lines
 from rich.table import Table
 from rich.text import Text
 
-from testbench import fmt
 from testbench.casebook.instructions import describe_step
 from testbench.casebook.model import Case, ExpectationKind, Step, StepKind
 from testbench.domain.observe import unflatten
+from testbench.domain.shown import shown_value
 from testbench.domain.verdict import Verdict
-from testbench.domain.vocabulary import STEP_ACTIONS, is_amount
+from testbench.domain.vocabulary import STEP_ACTIONS
 from testbench.engines.operator.origin import origin_text, quoted
 from testbench.i18n import tn
 from testbench.runner.compare import compare_value
@@ -96,7 +96,8 @@ class FolderWatch:
 class ExpectedValue:
     """One value expectation of the case, filled in once its observation arrives.
 
-    The values read as a person reads them in the language asked: as recorded, a boolean's yes/no aside.
+    The values read as a person reads them in the language asked: as recorded, a boolean's yes/no and an
+    engine's known status word aside (domain.shown.shown_value).
     """
 
     path: str
@@ -164,13 +165,13 @@ def expected_values(
         if exp.kind is not ExpectationKind.VALUE:
             continue
         obs = latest.get(exp.path)
-        amount = is_amount(exp.path)  # an amount reads as money, a decimal the language's way, as elsewhere
-        expected = fmt.typed(exp.value_type, exp.expected, lang, amount)
+        # an amount reads as money, a decimal the language's way, an engine's status word in words, as elsewhere
+        expected = shown_value(exp.path, exp.value_type, exp.expected, lang)
         if obs is None:
             rows.append(ExpectedValue(exp.path, expected, state="missing" if ended else "waiting"))
             continue
         raw = obs.get("value")
-        value = fmt.typed(exp.value_type, raw, lang, amount)
+        value = shown_value(exp.path, exp.value_type, raw, lang)
         same = compare_value(exp, unflatten({exp.path: raw})).outcome is Verdict.PASS
         quote = partial(quoted, exp.path, lang=lang)
         where = origin_text(quote(raw), obs.get("provenance"), t, quote=quote)  # the report's sentence

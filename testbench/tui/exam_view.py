@@ -42,10 +42,12 @@ class ExamView(Vertical):
     ExamView #exam-values-box { width: 3fr; border: round $panel; }
     ExamView #exam-files-box { width: 2fr; height: 1fr; border: round $panel; padding: 0 1; }
     ExamView #exam-app-log { height: 1fr; min-height: 4; }
+    /* an empty application log keeps only its frame (« 0 ligne »): the expected values take its rows */
+    ExamView.-log-empty #exam-app-log { height: 2; min-height: 2; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
+        super().__init__(id=id, classes="-log-empty")  # no attempt yet: no application line
         self.attempt_id: int | None = None
 
     def compose(self) -> ComposeResult:
@@ -83,6 +85,7 @@ class ExamView(Vertical):
         if source is None or attempt_id is None:
             view.set_index(None)
             self.attempt_id = None
+            self.add_class("-log-empty")
             return
         try:
             index = source.index(attempt_id, "app").load()
@@ -91,6 +94,7 @@ class ExamView(Vertical):
         same = attempt_id == self.attempt_id
         self.attempt_id = attempt_id
         view.set_index(index, keep_position=same)
+        self.set_class(not len(index), "-log-empty")
         if len(index):
             view.go(len(index) - 1)
 

@@ -20,6 +20,7 @@ from testbench.casebook.errors import Problem
 from testbench.casebook.instructions import case_terms, describe_step
 from testbench.casebook.model import StepKind
 from testbench.domain.glossary import find_terms
+from testbench.domain.shown import shown_value
 from testbench.domain.verdict import Verdict
 from testbench.domain.vocabulary import is_amount
 from testbench.engines.operator.origin import origin_text, quoted
@@ -192,7 +193,7 @@ class Renderer:
             out.append(f"  {e.id} ", style="bold")
             if e.kind.value == "value":
                 amount = is_amount(e.path)
-                shown = fmt.typed(e.value_type, e.expected, self.lang, amount)
+                shown = shown_value(e.path, e.value_type, e.expected, self.lang)
                 if e.tolerance is not None:
                     shown += f" ± {fmt.typed(e.value_type, str(e.tolerance), self.lang, amount)}"
                 out.append(f"{e.path} = {shown}")
@@ -417,7 +418,7 @@ class Renderer:
         for obs in session.observations(attempt.id):
             path = str(obs["path"])  # an amount reads as money, whether a case expects it or not
             amount = is_amount(path)
-            shown = fmt.typed(types.get(path, "decimal" if amount else ""), obs["value"], self.lang, amount)
+            shown = shown_value(path, types.get(path, "decimal" if amount else ""), obs["value"], self.lang)
             if len(shown) > 48:  # hashes and documents: the start identifies them, the report has them whole
                 shown = shown[:47] + "…"
             rows.append(

@@ -3,6 +3,7 @@ the session's integrity that tells the person when its records are no evidence (
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from textual import work
@@ -103,16 +104,16 @@ class ReviewAndReport:
         self.ws.unchecked = reason
         said = self.t(INTEGRITY_UNCHECKED).format(reason=self.t(reason))
         self.notify(said, severity="warning", timeout=15)
-        self.log_line(f"⚠ {said}")
+        self.log_line(lambda: f"⚠ {self.t(INTEGRITY_UNCHECKED).format(reason=self.t(reason))}")
         self.refresh_overview()
 
     def _say_altered(self, altered: list[str]) -> None:
         """A session altered after the fact: said at once (notice, run log) and kept in the overview."""
         self.ws.altered = altered
         self.notify(self.t(ALTERED), severity="error", timeout=15)
-        self.log_line(f"⚠ {self.t(ALTERED)}")
+        self.log_line(lambda: f"⚠ {self.t(ALTERED)}")
         for line in altered:
-            self.log_line(f"  ⚠ {self.t(line)}")
+            self.log_line(partial(lambda line: f"  ⚠ {self.t(line)}", line))
         self.refresh_overview()
 
     def action_report(self) -> None:

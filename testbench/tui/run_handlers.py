@@ -11,17 +11,18 @@ from collections.abc import Callable, Collection
 from functools import partial
 
 from rich.text import Text
-from textual.widgets import Log, Static
+from textual.widgets import Static
 
 from testbench import fmt
 from testbench.casebook.instructions import describe_step
-from testbench.casebook.model import Case
+from testbench.casebook.model import CardRequirement, Case
 from testbench.domain.attestation import Attestation
 from testbench.i18n import _t, tn
 from testbench.runner.campaign import CampaignError
 from testbench.runner.events import CaseFinished, CaseStarted, StepFinished, StepStarted, TracesCaptured
 from testbench.runner.options import OPERATOR_ENGINE
 from testbench.store.connection import SessionError
+from testbench.store.read import AttemptView
 from testbench.tui import actions as registry
 from testbench.tui.actions import display_key
 from testbench.tui.execution import RunOutcome, check_options, run_cases
@@ -29,6 +30,7 @@ from testbench.tui.fault import fault_text
 from testbench.tui.messages import AttestationAsked, OperatorNotice, RunDone, RunProgress
 from testbench.tui.operator_prompt import AttestationRequest, InteractiveOperator, ReviewRequest
 from testbench.tui.render import MARKS, STEP_MARKS, STEP_WORDS, mark
+from testbench.tui.run_log import Entry, RunLog
 from testbench.tui.run_options import RunChoice, describe, in_the_window, read_choice, with_choice
 from testbench.tui.run_options_screen import RunOptionsScreen
 from testbench.tui.screens import AttestScreen, ContinueScreen, ExtractedScreen
@@ -36,9 +38,7 @@ from testbench.tui.traceview import TracePanes
 from testbench.tui.workstation import CaseEntry, Key
 
 #: the stop key in a manual step's window with a value or a note typed: what stopping loses, said once before it does
-STOP_LOSES_TYPED = (
-    "{key} encore pour arrêter l'exécution : la valeur et la note tapées seront perdues ; l'étape reste en attente"
-)
+STOP_LOSES_TYPED = _t("{key} encore pour arrêter l'exécution : {lost} ; l'étape reste en attente")
 #: the same in the window of the values read, where a value was corrected or a reason written
 STOP_DROPS_CORRECTIONS = (
     "{key} encore pour arrêter l'exécution : vos corrections seront perdues ; les valeurs seront gardées telles"
@@ -86,15 +86,17 @@ class RunHandlers:
         shown = self.visible_entries()
         kept = self.ws.in_shard(shown)
         if len(kept) < len(shown):  # a shard session runs only its own cases (testbench run --shard K/N)
-            line = tn(
-                "partition {shard} : {count} cas sur {total}",
-                "partition {shard} : {count} cas sur {total}",
-                len(kept),
-                self.lang,
-                shard=self.ws.shard,
-                total=len(shown),
+            shard, count, total = self.ws.shard, len(kept), len(shown)
+            self.log_line(
+                lambda: tn(
+                    "partition {shard} : {count} cas sur {total}",
+                    "partition {shard} : {count} cas sur {total}",
+                    count,
+                    self.lang,
+                    shard=shard,
+                    total=total,
+                )
             )
-            self.log_line(line)
         self.start_run(kept)
 
     def action_run_rest(self) -> None:
@@ -121,12 +123,13 @@ class RunHandlers:
                 # what was typed in the window would be lost: said once, the next press stops (as Ctrl+Q)
                 key = display_key(registry.effective_keys(self.settings.keymap)["stop"], self.t)
                 said = STOP_LOSES_TYPED if isinstance(screen, AttestScreen) else STOP_DROPS_CORRECTIONS
-                self.notify(self.t(said).format(key=key), severity="warning")
+                lost = self.t(screen.lost()) if isinstance(screen, AttestScreen) else ""
+                self.notify(self.t(said).format(key=key, lost=lost), severity="warning")
                 return
             self.operator.stop.set()
             if isinstance(self.screen, (AttestScreen, ExtractedScreen)):  # the step stays pending / values as read
                 self.screen.dismiss(None)
-            self.log_line(f"■ {self.t('arrêt demandé : fin après le cas en cours')}")
+            self.log_line(lambda: f"■ {self.t('arrêt demandé : fin après le cas en cours')}")
 
     # -- run options: parallel benches and a CI shard, as ``run --workers N`` and ``run --shard K/N`` ---------
     def run_choice(self) -> RunChoice:
@@ -210,14 +213,15 @@ class RunHandlers:
             tell=lambda text: self.post_message(OperatorNotice(text)),
             performer=self.performer,
         )
-        cases = tn("{count} cas", "{count} cas", len(entries), self.lang)
         count = len(entries)
         self.show_status(
             lambda: Text(
                 f"{self.t('en cours')}{self.colon}{tn('{count} cas', '{count} cas', count, self.lang)}", "bold"
             )
         )
-        self.log_line(f"── {t('Exécution')}{self.colon}{cases} ──")
+        self.log_line(
+            lambda: f"── {self.t('Exécution')}{self.colon}{tn('{count} cas', '{count} cas', count, self.lang)} ──"
+        )
         if self.active_view not in ("traces", "compare", "exam"):  # the examiner may be watching live
             self.show_view("run")
         targets = [(e.casebook, e.case) for e in entries]
@@ -240,16 +244,16 @@ class RunHandlers:
                 continue
             resumed = None if entry.key in restart else self.ws.continuation(entry, self.campaign_options.bench.engine)
             if resumed is not None:
-                text = self.t(resumed.notice(entry.case.id))
-                self.log_line(f"↻ {text}")
-                self.notify(text, timeout=12)
-                continue
-            operator = self.campaign_options.bench.engine == OPERATOR_ENGINE  # else the engine replays the steps
-            text = self.t(RESTART_IN_SOFTWARE if operator else RESTART).format(
-                case=entry.case.id, number=attempt.number, reason=self.t(attempt.reason)
-            )
-            self.log_line(f"↻ {text}")
-            self.notify(text, severity="warning", timeout=12)
+                said = partial(lambda notice: self.t(notice), resumed.notice(entry.case.id))
+            else:
+                operator = self.campaign_options.bench.engine == OPERATOR_ENGINE  # else the engine replays the steps
+                said = partial(self._restart_said, RESTART_IN_SOFTWARE if operator else RESTART, entry.case.id, attempt)
+            self.log_line(partial(lambda said: f"↻ {said()}", said))
+            self.notify(said(), severity="warning" if resumed is None else "information", timeout=12)
+
+    def _restart_said(self, template: str, case_id: str, attempt: AttemptView) -> str:
+        """A case starting again at its first step, in the language shown."""
+        return self.t(template).format(case=case_id, number=attempt.number, reason=self.t(attempt.reason))
 
     def _run_thread(self, targets: list, operator: InteractiveOperator, restart: Collection[Key] = ()) -> None:
         """Worker thread: runs the cases; talks to the UI only through posted messages."""
@@ -274,7 +278,6 @@ class RunHandlers:
         self.post_message(RunDone(outcome))
 
     def on_run_progress(self, message: RunProgress) -> None:
-        t = self.t
         event = message.event
         self.exam_event(event)
         if isinstance(event, CaseStarted):
@@ -286,7 +289,7 @@ class RunHandlers:
             self.show_status(lambda: Text(f"{self.t('en cours')}{self.colon}{where}", style="bold"))
             self.show_prompt(partial(self._cards_to_insert, event.case))
             for req in event.case.cards:
-                self.log_line(f"  ▣ {t('Carte à insérer')}{self.colon}{req.card} → {t('lecteur')} {req.slot}")
+                self.log_line(partial(self._card_line, req))
             # the tree and the case views follow the running case, at the pace of the reloads
             self._follow = self._key_of(event.case)
             if self._follow is not None:
@@ -301,11 +304,7 @@ class RunHandlers:
             )
             self._live_traces()
         elif isinstance(event, StepFinished):
-            symbol = STEP_MARKS.get(event.status, "·")
-            detail = f" {t(event.detail)}" if event.detail else ""
-            word = t(STEP_WORDS.get(event.status, event.status))
-            what = describe_step(event.step, lang=self.lang)  # the case view's words, not the element's name
-            self.log_line(f"  {symbol} {event.step.id} — {what}{self.colon}{word}{detail}")
+            self.log_line(partial(self._step_line, event))
             self.unrecorded.pop((event.case.id, event.step.id), None)  # an answer given to it is recorded
             self._live_traces()
             key = self._key_of(event.case)  # the case view follows its steps and its cards (one pulled, checked)
@@ -313,19 +312,35 @@ class RunHandlers:
                 self._changed.add(key)
                 self.schedule_reload()
         elif isinstance(event, CaseFinished):
-            verdict = event.outcome.verdict.value
-            symbol = MARKS.get(verdict, ("·", ""))[0]
-            reason = f" — {t(event.outcome.reason)}" if event.outcome.reason else ""
-            self.log_line(f"■ {event.case.id}{self.colon}{symbol} {self.verdict_label(verdict)}{reason}")
+            self.log_line(partial(self._verdict_line, event))
             statuses = self.ws.card_status_of(event.case, event.attempt_id, event.outcome.reason)
             if event.case.cards:
-                for line in self._cards_after(event.case, statuses).split():
-                    self.log_line(f"  {line.plain}")
+                self.log_line(partial(self._cards_after_lines, event.case, statuses))
             key = self._key_of(event.case)
             if key is not None:
                 self._changed.add(key)
             self.schedule_reload()
             self.show_prompt(partial(self._cards_after, event.case, statuses))
+
+    # the run log's lines, drawn in the language shown (F2 draws them again: run_log.RunLog.redraw)
+    def _card_line(self, req: CardRequirement) -> str:
+        return f"  ▣ {self.t('Carte à insérer')}{self.colon}{req.card} → {self.t('lecteur')} {req.slot}"
+
+    def _step_line(self, event: StepFinished) -> str:
+        symbol = STEP_MARKS.get(event.status, "·")
+        detail = f" {self.t(event.detail)}" if event.detail else ""
+        word = self.t(STEP_WORDS.get(event.status, event.status))
+        what = describe_step(event.step, lang=self.lang)  # the case view's words, not the element's name
+        return f"  {symbol} {event.step.id} — {what}{self.colon}{word}{detail}"
+
+    def _verdict_line(self, event: CaseFinished) -> str:
+        verdict = event.outcome.verdict.value
+        symbol = MARKS.get(verdict, ("·", ""))[0]
+        reason = f" — {self.t(event.outcome.reason)}" if event.outcome.reason else ""
+        return f"■ {event.case.id}{self.colon}{symbol} {self.verdict_label(verdict)}{reason}"
+
+    def _cards_after_lines(self, case: Case, statuses: dict[str, str]) -> str:
+        return "\n".join(f"  {line.plain}" for line in self._cards_after(case, statuses).split())
 
     def _cards_to_insert(self, case: Case) -> Text:
         """The run view's card prompt before a case, in the language shown when it is drawn."""
@@ -362,7 +377,7 @@ class RunHandlers:
 
     def on_operator_notice(self, message: OperatorNotice) -> None:
         text = self.t(message.text)  # the bench's words, in the language shown
-        self.log_line(f"⚠ {text}")
+        self.log_line(lambda: f"⚠ {self.t(message.text)}")
         self.show_prompt(lambda: Text(f"⚠ {self.t(message.text)}", style="bold red"))
         self.notify(text, severity="warning", timeout=8)
 
@@ -372,7 +387,7 @@ class RunHandlers:
             self.flush_panel()
             self.push_screen(ExtractedScreen(request, self.t), request.resolve)
             return
-        self.log_line(f"  ✋ {request.step.id}{self.colon}{self.t(request.step.instruction)}")
+        self.log_line(lambda: f"  ✋ {request.step.id}{self.colon}{self.t(request.step.instruction)}")
         self.flush_panel()
         continues = self.campaign_options.bench.engine == OPERATOR_ENGINE  # a step left pending goes on (resume)
         kept = self.unrecorded.get((request.case.id, request.step.id))
@@ -392,7 +407,7 @@ class RunHandlers:
         """After a run that failed: the answers it could not record are kept, and said so."""
         for case_id, step_id in self.unrecorded:
             text = self.t(ANSWER_KEPT).format(case=case_id, step=step_id)
-            self.log_line(f"  ✋ {text}")
+            self.log_line(partial(lambda c, s: f"  ✋ {self.t(ANSWER_KEPT).format(case=c, step=s)}", case_id, step_id))
             self.notify(text, severity="warning", timeout=12)
 
     def on_run_done(self, message: RunDone) -> None:
@@ -405,7 +420,7 @@ class RunHandlers:
         self._follow = None
         if message.outcome is None:
             error = t(message.error)
-            self.log_line(f"✘ {t('exécution impossible')}{self.colon}{error}")
+            self.log_line(lambda: f"✘ {self.t('exécution impossible')}{self.colon}{self.t(message.error)}")
             self.show_status(
                 lambda: Text(f"{self.t('exécution impossible')}{self.colon}{self.t(message.error)}", style="bold red")
             )
@@ -414,7 +429,8 @@ class RunHandlers:
         else:
             self.unrecorded.clear()
             self.show_status(partial(self._run_summary, message.outcome))
-            self.log_line(self._run_summary(message.outcome).plain)
+            outcome = message.outcome
+            self.log_line(lambda: self._run_summary(outcome).plain)
         self.reload()
         self.apply_pending_casebooks()  # a save during the run is shown now (tui.casebook_reload)
 
@@ -437,7 +453,8 @@ class RunHandlers:
         self.show_status(self._idle_status)
         session = self.ws.session
         if session is not None and session.runs:
-            self.log_line(self._last_run_line(session.runs[-1]).plain.rstrip())
+            run = session.runs[-1]
+            self.log_line(lambda: self._last_run_line(run).plain.rstrip())
 
     def _idle_status(self) -> Text:
         session = self.ws.session
@@ -460,7 +477,8 @@ class RunHandlers:
         return line
 
     # -- the run view, coalesced: a fast run posts hundreds of events a second ---------------------
-    def log_line(self, line: str) -> None:
+    def log_line(self, line: Entry) -> None:
+        """A line of the run log: a string as written, or drawn in the language shown (F2 draws it again)."""
         self._panel_lines.append(line)
         if self._panel_timer is None:
             self.flush_panel()
@@ -480,7 +498,9 @@ class RunHandlers:
             self.flush_panel()
 
     def retranslate_run_view(self) -> None:
-        """F2: the header and the card prompt drawn again in the language now shown."""
+        """F2: the header, the card prompt and the log drawn again in the language now shown."""
+        self.flush_panel()
+        self.query_one("#run-log", RunLog).redraw()
         if self._status_build is not None:
             self._panel_status = self._status_build()
         if self._prompt_build is not None:
@@ -489,7 +509,7 @@ class RunHandlers:
 
     def flush_panel(self) -> None:
         if self._panel_lines:
-            self.query_one("#run-log", Log).write_lines(self._panel_lines)
+            self.query_one("#run-log", RunLog).write_lines(self._panel_lines)
             self._panel_lines = []
         if self._panel_status is not None:
             self.query_one("#run-status", Static).update(self._panel_status)

@@ -9,7 +9,7 @@ them again when the width changes. ``lines`` stays the lines as written.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from rich._wrap import divide_line
@@ -50,13 +50,23 @@ def _cut(text: str, width: int, cells: int) -> int:
     return starts[0] if starts else len(text)
 
 
+#: a line of the log: as written, or drawn in the language shown (F2 draws it again: :meth:`RunLog.redraw`)
+Entry = str | Callable[[], str]
+
+
+def drawn(entry: Entry) -> str:
+    return entry if isinstance(entry, str) else entry()
+
+
 class RunLog(Log):
-    """``Log`` with wrapped rows (see the module's docstring)."""
+    """``Log`` with wrapped rows (see the module's docstring), whose lines drawn in a language are drawn again
+    in another (:meth:`redraw`): after F2 the log reads in one language, as the rest of the view."""
 
     DEFAULT_CSS = "RunLog { overflow-x: hidden; }"
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._entries: list[Entry] = []  # what was logged, each line or its drawing
         self._written: list[str] = []  # the lines as written; ``Log``'s own list holds the rows drawn
         self._wrap_width = 0
 
@@ -67,19 +77,34 @@ class RunLog(Log):
     def _row_width(self) -> int:
         return self.scrollable_content_region.width
 
-    def write_lines(self, lines: Iterable[str], scroll_end: bool | None = None) -> Self:
+    def write_lines(self, lines: Iterable[Entry], scroll_end: bool | None = None) -> Self:
+        entries = list(lines)
+        self._entries.extend(entries)
+        return self._draw([drawn(entry) for entry in entries], scroll_end)
+
+    def _draw(self, lines: Iterable[str], scroll_end: bool | None = None) -> Self:
         new = [part for line in lines for part in line.splitlines()]
         self._written.extend(new)
         width = self._wrap_width = self._row_width()
         return super().write_lines([row for line in new for row in wrap_line(line, width)], scroll_end)
 
+    def _rewrite(self, lines: list[str]) -> None:
+        """The rows drawn again from ``lines``, what was logged kept."""
+        self._written.clear()
+        super().clear()
+        self._draw(lines)
+
     def clear(self) -> Self:
+        self._entries.clear()
         self._written.clear()
         return super().clear()
+
+    def redraw(self) -> None:
+        """Every line drawn again, in the language now shown (F2)."""
+        if any(not isinstance(entry, str) for entry in self._entries):
+            self._rewrite([drawn(entry) for entry in self._entries])
 
     def on_resize(self, event: events.Resize) -> None:
         width = self._row_width()
         if width != self._wrap_width and self._written:  # the rows of every line, at the new width
-            written = list(self._written)
-            self.clear()
-            self.write_lines(written)
+            self._rewrite(list(self._written))

@@ -47,16 +47,25 @@ Hints = Callable[[Case, Step, str | None], list[tuple[str, str, str]]]
 
 # the quit key in a window holding what was typed and not confirmed: what quitting loses, said once before it does
 # ({quit}: the key, as ``actions.display_key`` shows it)
-#: a manual step's window, the case starting again at its first step (runner.resume)
-QUIT_LOSES_TYPED = (
-    "{quit} encore pour quitter : la valeur et la note tapées seront perdues ; l'étape reste en attente et le"
-    " cas reprendra à sa première étape (les étapes déjà faites dans le logiciel seront à refaire)"
+#: a manual step's window, the case starting again at its first step in a new attempt, its engine replaying the
+#: steps done (runner.resume; as the resume notice, run_handlers.RESTART, says it); {lost}: :data:`TYPED_LOST`
+QUIT_LOSES_TYPED = _t(
+    "{quit} encore pour quitter : {lost} ; l'étape reste en attente et le cas reprendra à sa première étape,"
+    " dans une nouvelle tentative"
 )
 #: the same in operator mode, where the attempt continues at this step (runner.resume)
-QUIT_KEEPS_DONE = (
-    "{quit} encore pour quitter : la valeur et la note tapées seront perdues ; l'étape reste en attente et le"
-    " cas continuera à cette étape (les étapes déjà faites sont gardées)"
+QUIT_KEEPS_DONE = _t(
+    "{quit} encore pour quitter : {lost} ; l'étape reste en attente et le cas continuera à cette étape (les"
+    " étapes déjà faites sont gardées)"
 )
+#: what a manual step's window would lose, by (values typed: 0, 1 or more; a note typed): only what was typed
+TYPED_LOST = {
+    (0, True): _t("la note tapée sera perdue"),
+    (1, False): _t("la valeur tapée sera perdue"),
+    (1, True): _t("la valeur et la note tapées seront perdues"),
+    (2, False): _t("les valeurs tapées seront perdues"),
+    (2, True): _t("les valeurs et la note tapées seront perdues"),
+}
 #: the window of the values read: quitting keeps the values as they were read
 QUIT_DROPS_CORRECTIONS = (
     "{quit} encore pour quitter : vos corrections et leurs motifs seront perdus ; les valeurs seront gardées telles"
@@ -226,6 +235,10 @@ class FormScreen(ModalScreen[ScreenResultType]):
         """What the first quit key says in this window when it holds typed text (French, for ``t``; ``{quit}``
         names the key)."""
         return QUIT_DROPS_FIELDS
+
+    def quit_said(self, key: str, t: Callable[[str], str]) -> str:
+        """:meth:`quit_loses` in ``t``'s language, ``key`` the quit key."""
+        return t(self.quit_loses()).format(quit=key)
 
     @on(OneValue.PasteRefused)
     def _paste_refused(self, event: OneValue.PasteRefused) -> None:
@@ -405,6 +418,16 @@ class AttestScreen(FormScreen[Attestation | None]):
 
     def quit_loses(self) -> str:
         return QUIT_KEEPS_DONE if self.continues else QUIT_LOSES_TYPED
+
+    def quit_said(self, key: str, t: Callable[[str], str]) -> str:
+        return t(self.quit_loses()).format(quit=key, lost=t(self.lost()))
+
+    def lost(self) -> str:
+        """What quitting or stopping would lose here (French, for ``t``): the values and the note typed, only
+        those typed."""
+        values = sum(1 for field in self.query(OneValue) if field.typed())
+        note = self.query_one("#note", OneLine).typed()
+        return TYPED_LOST.get((min(values, 2), note), TYPED_LOST[(2, True)])
 
     def action_confirm(self) -> None:
         """Confirms, once every value keyed reads as its type; values left empty are asked about once (an

@@ -9,6 +9,9 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import difflib
+import functools
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,7 +22,9 @@ from testbench import fmt
 from testbench.casebook.errors import Problem
 from testbench.casebook.model import Case, Casebook, ExpectationKind, Step
 from testbench.casebook.problems import CasebookState
-from testbench.casebook.selection import Matcher, compile_keyword, field_of, fold, is_expression
+from testbench.casebook.selection import Matcher, SelectionError, compile_keyword, field_of, fold, is_expression
+from testbench.casebook.selection import Problem as FilterProblem
+from testbench.domain.shown import STATUS_LABELS, shown_value
 from testbench.domain.verdict import NOT_PASSED, VERDICT_ORDER, Verdict
 from testbench.domain.vocabulary import is_amount
 from testbench.i18n import _t, translator
@@ -50,18 +55,35 @@ def presence_path(session: Path) -> Path:
     """The lock file a workstation holds while it has ``session`` open, beside the session's writer lock."""
     return session.with_name(session.name + ".ui.lock")
 
-VERDICT_ALIASES = {
-    **{v.value: v.value for v in Verdict},
-    **{v.label_fr: v.value for v in Verdict},
-    "échoué": "fail",
-    "echec": "fail",
-    "ok": "pass",
-    "passed": "pass",
-    "failed": "fail",
-    "attente": "pending",
-    "nonexécuté": "none",
-    "not-run": "none",
-}
+def verdict_key(name: str) -> str:
+    """How a ``verdict:`` word is compared: case, accents, hyphens, underscores and spaces aside, so the
+    two-word names can be typed in one word (``non-concluant``, ``nonconcluant``, ``not-run``)."""
+    return "".join(fold(name).replace("-", " ").replace("_", " ").split())
+
+
+@functools.cache
+def verdict_aliases() -> dict[str, str]:
+    """Every name a ``verdict:`` word may give, folded: the stored value, the French label, the English one
+    (read at the first filter: the English catalogue is not loaded at import)."""
+    english = translator("en")
+    names = {name: v.value for v in Verdict for name in (v.value, v.label_fr, english(v.label_fr))}
+    names |= {"échoué": "fail", "ok": "pass", "passed": "pass", "failed": "fail", "attente": "pending"}
+    return {verdict_key(name): value for name, value in names.items()}
+
+
+#: an unknown ``verdict:`` word, refused as ``domain:`` refuses an unknown domain
+UNKNOWN_VERDICT = _t("verdict inconnu « {value} » (verdicts connus {known})")
+
+
+def _verdict(name: str, column: int, text: str, t: Callable[[str], str]) -> str:
+    """The stored value a ``verdict:`` word names; :class:`SelectionError` placed at its column when none."""
+    value = verdict_aliases().get(verdict_key(name))
+    if value is not None:
+        return value
+    known = ", ".join(t(Verdict(v).label_fr) for v in VERDICT_ORDER)
+    message = t(UNKNOWN_VERDICT).format(value=name, known=known)
+    problem = FilterProblem(message, column, text)
+    raise SelectionError(problem.said(), problem)
 
 
 @dataclass(frozen=True)
@@ -80,20 +102,21 @@ class Filter:
         return not (self.words or self.tags or self.verdicts or self.expression)
 
 
-def parse_filter(text: str) -> Filter:
+def parse_filter(text: str, t: Callable[[str], str] | None = None) -> Filter:
     """``lit ald tag:lpp verdict:échec`` → words, tags and verdicts (French or English names); words joined
     by ``and``, ``or``, ``not`` or in parentheses are read as ``run -k`` reads them (``lit and not ald``),
-    its :class:`~testbench.casebook.selection.SelectionError` raised while the expression is malformed."""
+    its :class:`~testbench.casebook.selection.SelectionError` raised while the expression is malformed or a
+    verdict unknown (named in ``t``'s language, French by default)."""
+    t = t or translator(None)
     words: list[str] = []
     tags: list[str] = []
     verdicts: list[str] = []
-    for token in text.split():
-        low = token.casefold()
+    for match in re.finditer(r"\S+", text):
+        low = match.group().casefold()
         if low.startswith("tag:") and len(low) > 4:
             tags.append(low[4:])
         elif low.startswith("verdict:") and len(low) > 8:
-            name = low[8:]
-            verdicts.append(VERDICT_ALIASES.get(name, name))
+            verdicts.append(_verdict(match.group()[8:], match.start() + 1, text, t))
         else:
             words.append(low)
     if is_expression(" ".join(words)):
@@ -328,9 +351,11 @@ class Workstation:
         return list(self._prepared)
 
     def _open_session(self) -> list[str]:
-        from testbench.store.connection import EMPTY_DATABASE, empty_database
+        from testbench.store.connection import EMPTY_DATABASE, empty_database, not_a_file
         from testbench.store.location import share_warning
 
+        if (other := not_a_file(self.session_path)) is not None:  # a pipe, a device: no presence lock beside it
+            raise SessionError(other)
         notes: list[str] = [shared] if (shared := share_warning(self.session_path)) else []
         if not self._hold_presence():
             notes.append(ANOTHER_WORKSTATION)
@@ -599,12 +624,12 @@ class Workstation:
             kind = str(comp.get("kind", ""))
             value_type = str(comp.get("value_type") or "")
             path = str(comp.get("path") or "")  # an amount reads as money, as in the report
-            expected = fmt.typed(value_type, _text(comp.get("expected")), lang, is_amount(path))
-            observed = fmt.typed(value_type, _text(comp.get("observed")), lang, is_amount(path))
+            expected = shown_value(path, value_type, _text(comp.get("expected")), lang)
+            observed = shown_value(path, value_type, _text(comp.get("observed")), lang)
             if kind == "trace":  # the bench's sentence, recorded in French
                 expected = "—" if comp.get("expected") is None else t(expected)
             # yes/no and a trace expectation are words, not characters to mark
-            words = value_type == "boolean" or kind == "trace"
+            words = value_type == "boolean" or kind == "trace" or path in STATUS_LABELS
             left, right = ([], []) if words else mark_differences(expected, observed)
             rows.append(
                 FieldDiff(

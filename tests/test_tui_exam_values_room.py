@@ -1,0 +1,39 @@
+"""At 80×24 the exam view gives the expected values the rows an empty application log does not need: the six
+values of the bundled exam case all in sight, the log kept as its frame (« 0 ligne »)."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+
+import asyncio
+from pathlib import Path
+
+from test_tui_helpers import fake_bench
+
+from testbench.casebook.loader import load_casebooks
+from testbench.paths import CASEBOOKS_DIR
+from testbench.tui.app import WorkstationApp
+from testbench.tui.config import Settings, UiState
+from testbench.tui.workstation import Workstation
+
+
+def test_the_six_expected_values_fit_at_80x24_with_an_empty_log(tmp_path: Path) -> None:
+    seen: dict[str, int] = {}
+
+    async def scenario() -> None:
+        ws = Workstation(load_casebooks([CASEBOOKS_DIR / "exam-demo.xml"]), tmp_path / "exam.tbsession")
+        app = WorkstationApp(ws, bench_factory=fake_bench, settings=Settings(), state=UiState(tmp_path / "cfg"))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            await pilot.press("7")
+            await pilot.pause()
+            box = app.query_one("#exam-values-box")
+            seen["hidden"] = box.max_scroll_y
+            seen["shown"] = box.scrollable_content_region.height
+            seen["log"] = app.query_one("#exam-app-log").outer_size.height
+
+    asyncio.run(scenario())
+    assert seen["hidden"] == 0 and seen["shown"] >= 7, seen  # the columns' heading and six values
+    assert seen["log"] == 2, seen
