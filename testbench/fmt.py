@@ -202,16 +202,12 @@ def _decimal_of(text: str) -> Decimal | None:
 
 
 def number(text: str, lang: str | None = None) -> str:
-    """A decimal as the language writes it, its digits kept and its thousands grouped from five digits up
-    (« 12 345,5 » with a no-break space, "12,345.5"); as written when it is not one. Four digits stay whole, as
-    both typographies allow: a year, a code or an invoice number typed as a decimal (« 2026 ») reads as it was."""
-    found = _decimal_of(text)
-    if found is None:
+    """A decimal as the language writes it (« 0,5 », "0.5"), its digits exactly as written: never grouped nor
+    rebuilt, since an identifier the import typed as a decimal (« 000001 », an invoice number) must read as the
+    product wrote it, in the recorded verdict sentence as on screen; as written when it is not one."""
+    if (lang or default_language()) == "en" or _decimal_of(text) is None:
         return text
-    shown = f"{found:,f}" if abs(found) >= 10_000 else f"{found:f}"
-    if (lang or default_language()) == "en":
-        return shown
-    return shown.replace(",", NBSP).replace(".", ",")
+    return text.strip().replace(".", ",")
 
 
 def seconds(value: float, lang: str | None = None) -> str:
