@@ -63,6 +63,9 @@ _RANK = "count(ancestor::*) + count(preceding::*)"
 _NOT_TAGS = ((b"<?", b"?>"), (b"<!--", b"-->"), (b"<![CDATA[", b"]]>"), (b"<!", b">"))
 _TOO_DEEP = "imbrication trop profonde (plus de {limit} niveaux d'éléments)"
 _NOT_UTF8 = "le fichier n'est pas encodé en UTF-8 (seul encodage accepté)"
+#: a SQLite database's first bytes: a session file, not a casebook
+_SQLITE = b"SQLite format 3\x00"
+_A_SESSION = "fichier de session (base SQLite), pas un cahier de tests : donnez-le à --session"
 
 
 def _chars(data: bytes) -> int:
@@ -408,6 +411,9 @@ def read_casebook_source(path: Path, limits: LoadLimits) -> ReadResult:
     result.sha256 = hashlib.sha256(data).hexdigest()
     if not data or data.isspace():  # isspace() scans in place; strip() would copy the file
         result.problems.append(_problem(display, "fichier vide"))
+        return result
+    if data.startswith(_SQLITE):  # a session given where a casebook goes (« ui session.tbsession »)
+        result.problems.append(_problem(display, _A_SESSION))
         return result
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]

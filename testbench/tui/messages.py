@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual.message import Message
@@ -38,9 +39,14 @@ class RunDone(Message):
     error: str = ""
 
 
+def _nothing_said(_lang: str) -> tuple[tuple[str, bool], ...]:
+    return ()
+
+
 @dataclass
 class ReportDone(Message):
-    said: tuple[tuple[str, bool], ...] = ()  # the report tool's lines in the language shown, each with whether it warns
+    #: the report tool's lines in a language, each with whether it warns (the run log draws them again after F2)
+    said: Callable[[str], tuple[tuple[str, bool], ...]] = _nothing_said
     written: tuple[str, ...] = ()  # index.html first, then report.pdf; none: refused or failed
     notes: tuple[str, ...] = ()  # what the options chosen left out (French): no key, no Chromium
     error: str = ""  # a defect of the bench (French)

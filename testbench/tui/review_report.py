@@ -124,7 +124,7 @@ class ReviewAndReport:
         # one folder whatever the language shown (F2 never makes a second book), named as the docs' « -o
         # exam-report »; its content in the language shown
         out = default_folder(self.ws.session_path)
-        self.log_line(self.t(f"… rapport en cours : {out}"))
+        self.log_line(lambda: self.t(f"… rapport en cours : {out}"))
         # the coverage page of the plan the coverage window shows (``p``), else of ``ui --plan``, else the recorded one
         self._write_report(out, self.coverage_plan or self.campaign_options.plan)
 
@@ -137,29 +137,38 @@ class ReviewAndReport:
 
             key, pdf, notes = report_choices(self.settings.signing_key)
             result = report_tool(self.ws.session_path, out, lang=self.lang, pdf=pdf, key=key, plan=plan)
-            said = tuple(result.texts(self.lang))
             written = tuple(str(path) for path in result.written)
+            said = partial(lambda lang, result: tuple(result.texts(lang)), result=result)
             self.post_message(ReportDone(said=said, written=written, notes=tuple(notes)))
         except Exception as exc:  # the tool says every failure it knows; a defect is shown, never fatal to the exam
             self.post_message(ReportDone(error=fault_text(exc, "écriture du rapport")))
 
     def on_report_done(self, message: ReportDone) -> None:
-        if message.error or not message.written:  # refused or failed: nothing was written
-            said = semicolon(self.lang).join(text for text, _ in message.said)
+        """The report's lines in the run log, each drawn in the language shown (F2 draws them again), and said
+        once as notifications."""
+
+        def failed() -> str:
+            said = semicolon(self.lang).join(text for text, _ in message.said(self.lang))
             error = self.t(message.error) if message.error else said
-            self.log_line(f"✘ {self.t('Rapport impossible')}{self.colon}{error}")
-            self.notify(f"{self.t('Rapport impossible')}{self.colon}{error}", severity="error")
+            return f"{self.t('Rapport impossible')}{self.colon}{error}"
+
+        if message.error or not message.written:  # refused or failed: nothing was written
+            self.log_line(lambda: f"✘ {failed()}")
+            self.notify(failed(), severity="error")
             return
         self.last_report = Path(message.written[0])
-        files = [text for text, warning in message.said if not warning]  # index.html (signé), then report.pdf
-        written = f"{self.t('Rapport écrit')}{self.colon}{files[0] if files else message.written[0]}"
-        self.log_line(f"✔ {written}")
-        for text in files[1:]:
-            self.log_line(f"✔ {text}")
-        self.notify(written, timeout=10)
-        # what the book lacks, and an altered session's book is no evidence
-        warnings = [text for text, warning in message.said if warning] + [self.t(note) for note in message.notes]
-        for text in warnings:
-            self.log_line(f"⚠ {text}")
+
+        def files() -> list[str]:  # index.html (signé), then report.pdf
+            return [text for text, warning in message.said(self.lang) if not warning] or [message.written[0]]
+
+        def warnings() -> list[str]:  # what the book lacks, and an altered session's book is no evidence
+            return [text for text, warning in message.said(self.lang) if warning] + [self.t(n) for n in message.notes]
+
+        self.log_line(lambda: f"✔ {self.t('Rapport écrit')}{self.colon}{files()[0]}")
+        for index in range(1, len(files())):
+            self.log_line(lambda index=index: f"✔ {files()[index]}")
+        self.notify(f"{self.t('Rapport écrit')}{self.colon}{files()[0]}", timeout=10)
+        for index, text in enumerate(warnings()):
+            self.log_line(lambda index=index: f"⚠ {warnings()[index]}")
             self.notify(text, severity="warning", timeout=15)
         self.refresh_overview()

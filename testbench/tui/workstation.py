@@ -80,7 +80,7 @@ def _verdict(name: str, column: int, text: str, t: Callable[[str], str]) -> str:
     value = verdict_aliases().get(verdict_key(name))
     if value is not None:
         return value
-    known = ", ".join(t(Verdict(v).label_fr) for v in VERDICT_ORDER)
+    known = ", ".join(t(Verdict(v).label_fr).replace(" ", "-") for v in VERDICT_ORDER)  # as typed: one word
     message = t(UNKNOWN_VERDICT).format(value=name, known=known)
     problem = FilterProblem(message, column, text)
     raise SelectionError(problem.said(), problem)
