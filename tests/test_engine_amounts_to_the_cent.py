@@ -38,4 +38,4 @@ def test_the_protocol_schema_allows_two_decimals_at_most() -> None:
     text = resources.files("testbench.engines.protocol.schemas").joinpath("create_invoice.params.json").read_text()
     line = json.loads(text)["properties"]["lines"]["items"]["properties"]
     for key in ("unit_price", "tariff"):
-        assert line[key]["anyOf"][1]["pattern"] == "^[0-9]+(\\.[0-9]{1,2})?$"
+        assert line[key]["anyOf"][1]["pattern"] == "^[0-9]+(\\.[0-9]{1,2}0*)?$"

@@ -24,8 +24,10 @@ UNAVAILABLE, INVALID = "TELESERVICE_UNAVAILABLE", "TELESERVICE_INVALID_ANSWER"
 
 
 def _compared(expected: str, observed: str) -> tuple[Verdict, str]:
+    """The step's service really failed (a fault injected, or no answer: tests/test_refusal_service_invented.py
+    for a product that invents it)."""
     exp = Expectation("r-refus", ExpectationKind.REFUSAL, step="s-apcv", code=expected)
-    found = compare_refusal(exp, {"s-apcv": observed}, ["s-apcv"])
+    found = compare_refusal(exp, {"s-apcv": observed}, ["s-apcv"], {"s-apcv"})
     return found.outcome, found.message
 
 

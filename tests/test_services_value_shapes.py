@@ -44,8 +44,8 @@ def control(identity: Any) -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("identity", "said"),
     [
-        ({"nir": 5}, "identity.nir: 15-character NIR expected, got “5”"),
-        ({"name": "X"}, "identity.nir: 15-character NIR expected, got “null”"),
+        ({"nir": 5}, "identity.nir: 13- or 15-character NIR expected, got “5”"),
+        ({"nir": True}, "identity.nir: 13- or 15-character NIR expected, got “true”"),
         ({**IDENTITY, "rank": "2"}, "identity.rank: integer from 1 to 999 expected, got “2”"),
         ({**IDENTITY, "name": 7}, "identity.name: text expected, got “7”"),
         ({**IDENTITY, "first_name": ["A"]}, "identity.first_name: text expected, got “[\"A\"]”"),
@@ -77,7 +77,7 @@ def test_an_identity_of_the_right_shape_is_answered_with_its_rank(served: Servic
          "traits.birth_date: ISO date expected, got “19990101”"),
         ("/adri", {"beneficiary": {"nir": NIR, "birth_date": {"a": 1}}}, "beneficiary.birth_date: ISO date expected,"
          " got “{\"a\": 1}”"),
-        ("/adri", {"beneficiary": {"nir": "19999000000001X"}}, "beneficiary.nir: 15-character NIR expected, got"
+        ("/adri", {"beneficiary": {"nir": "19999000000001X"}}, "beneficiary.nir: 13- or 15-character NIR expected, got"
          " “19999000000001X”"),
         ("/adri", {"beneficiary": {"nir": NIR}, "care_date": "2026-٠١-12"}, "care_date: ISO date expected, got"
          " “2026-٠١-12”"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_NIR_RE = re.compile(r"^[12345678]\d{2}(?:0[1-9]|1[0-2]|[2-9]\d)(?:\d{2}|2A|2B)\d{6}$")
+_NIR_RE = re.compile(r"^[12345678][0-9]{2}(?:0[1-9]|1[0-2]|[2-9][0-9])(?:[0-9]{2}|2A|2B)[0-9]{6}$")  # ASCII digits only
 
 
 class NirError(ValueError):

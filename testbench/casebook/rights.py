@@ -31,8 +31,8 @@ KNOWN_RIGHTS = frozenset(
 )
 #: A NIR as the bench sends it: 13 characters, or 15 with its key; the first digit is the sex (1, 2, 3, 4, 7, 8),
 #: the department may be Corsica's 2A/2B (testbench.cards.nir has the full rule and the key).
-_NIR = re.compile(r"[1-478]\d{4}(?:\d{2}|2[AB])\d{6}(?:\d{2})?")
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_NIR = re.compile(r"[1-478][0-9]{4}(?:[0-9]{2}|2[AB])[0-9]{6}(?:[0-9]{2})?")  # ASCII digits: \d takes any script's
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 Report = Callable[..., None]
 

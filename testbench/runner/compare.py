@@ -165,8 +165,11 @@ def compare_value(
     return Comparison(outcome=Verdict.PASS if ok else Verdict.FAIL, message=message, observed=observed_text, **base)
 
 
-def compare_refusal(exp: Expectation, refusals: Mapping[str, str], steps_run: Iterable[str]) -> Comparison:
-    """``refusals`` maps a step id to the refusal code the engine gave for it."""
+def compare_refusal(
+    exp: Expectation, refusals: Mapping[str, str], steps_run: Iterable[str], services_failed: Collection[str] = ()
+) -> Comparison:
+    """``refusals`` maps a step id to the refusal code the engine gave for it; ``services_failed`` holds the steps
+    whose téléservice really failed (a fault injected, no answer, a 5xx: runner.runner)."""
     base = {"expectation_id": exp.id, "kind": exp.kind.value, "step": exp.step, "expected": exp.code}
     step = exp.step or ""
     if step not in set(steps_run):
@@ -179,7 +182,7 @@ def compare_refusal(exp: Expectation, refusals: Mapping[str, str], steps_run: It
             observed="accepté",
             **base,
         )
-    outcome, why = (Verdict.PASS, "") if code == exp.code else _refused_instead(exp.code, code)
+    outcome, why = (Verdict.PASS, "") if code == exp.code else _refused_instead(exp.code, code, step in services_failed)
     message = f"refus attendu {exp.code}, refus observé {code}"
     if why:  # the service's failure, not the product's: said first (one sentence, as the catalogue reads it)
         message = f"{why} : refus attendu {exp.code}, refus observé {code}"
@@ -194,12 +197,12 @@ _SERVICE_FAILED = {
 }
 
 
-def _refused_instead(expected: str, code: str) -> tuple[Verdict, str]:
+def _refused_instead(expected: str, code: str, service_failed: bool) -> tuple[Verdict, str]:
     """The verdict of a step refused ``code`` where the case expects ``expected``: the product's failure, unless
-    the service failed where the case expects one of its answers (APCV_REFUSED…). A case expecting a service
-    failure injected it (``validate`` makes sure its fault gives that refusal): the other one is the product's
-    mistake."""
-    if code in _SERVICE_FAILED and expected not in _SERVICE_FAILED:
+    the service really failed (``service_failed``) where the case expects one of its answers (APCV_REFUSED…). A
+    service failure the service never had is the product's invention. A case expecting a service failure
+    injected it (``validate`` makes sure its fault gives that refusal): the other one is the product's mistake."""
+    if service_failed and code in _SERVICE_FAILED and expected not in _SERVICE_FAILED:
         return _SERVICE_FAILED[code]
     return Verdict.FAIL, ""
 
@@ -265,9 +268,11 @@ def evaluate(
     lines: Iterable[TraceLine],
     by_step: Mapping[str, Mapping[str, Any]] | None = None,
     finished: Collection[str] | None = None,
+    services_failed: Collection[str] = (),
 ) -> list[Comparison]:
     """``observations`` are the case's (a later step's value replacing an earlier one's); ``by_step`` what each
-    step produced, so that a value expectation naming a step reads that step's value (two invoices, two lots)."""
+    step produced, so that a value expectation naming a step reads that step's value (two invoices, two lots);
+    ``services_failed`` the steps whose téléservice really failed (:func:`compare_refusal`)."""
     steps_run = list(steps_run)
     lines = list(lines)
     observations = canonical(observations)  # attested values arrive keyed by path ("manual.lines[0].amo")
@@ -277,7 +282,7 @@ def evaluate(
         if exp.kind is ExpectationKind.VALUE:
             out.append(compare_value(exp, _observations_for(exp, observations, by_step or {}, own), finished))
         elif exp.kind is ExpectationKind.REFUSAL:
-            out.append(compare_refusal(exp, refusals, steps_run))
+            out.append(compare_refusal(exp, refusals, steps_run, services_failed))
         else:
             out.append(compare_trace(exp, lines, finished))
     return out

@@ -123,6 +123,7 @@ class Continuation:
     following: str  # the step it continues at (« — » when every step was finished)
     values: Mapping[str, dict[str, Any]] = field(default_factory=dict)  # step id → its values (path → value)
     refusals: Mapping[str, str] = field(default_factory=dict)  # step id → the refusal code a case expected
+    services_failed: frozenset[str] = frozenset()  # the finished steps whose téléservice really failed
     lines: tuple[TraceLine, ...] = ()  # the attempt's trace so far (its trace expectations read all of it)
 
     @property
@@ -196,11 +197,11 @@ def continuation(session: SessionView, view: CaseView | None, case: Case, engine
     for row in session.observations(latest.id):
         if row["step_id"] in done:
             values.setdefault(row["step_id"], {})[row["path"]] = row["value"]
-    refusals = {
-        str(ev["step_id"]): str((ev["data"] or {}).get("code", ""))
-        for ev in events
-        if ev["kind"] == EventKind.STEP_REFUSED and ev["step_id"] in done
-    }
+    refused = [ev for ev in events if ev["kind"] == EventKind.STEP_REFUSED and ev["step_id"] in done]
+    refusals = {str(ev["step_id"]): str((ev["data"] or {}).get("code", "")) for ev in refused}
+    failed = frozenset(str(ev["step_id"]) for ev in refused if (ev["data"] or {}).get("service_failed"))
     lines = tuple(session.trace_lines(latest.id))
     following = case.steps[len(done)].id if len(done) < len(case.steps) else "—"
-    return Continuation(latest.id, latest.number, latest.reason, tuple(done), following, values, refusals, lines)
+    return Continuation(
+        latest.id, latest.number, latest.reason, tuple(done), following, values, refusals, failed, lines
+    )

@@ -94,14 +94,18 @@ class _Watched:
     """The simulators as a step uses them. One there when the step set its scenario and gone once the step
     settled (killed for not answering the bench's mark, or stopped) leaves the step's answer unjudgeable, an
     expected TELESERVICE_UNAVAILABLE included: :class:`ServicesDown`, the case inconclusive
-    (docs/teleservices.md § Verdicts)."""
+    (docs/teleservices.md § Verdicts). ``failed``: whether the service really failed the step (a fault injected,
+    or an exchange without an answer or with a 5xx), so that a TELESERVICE_UNAVAILABLE the product invents is
+    its failure, never the service's."""
 
     def __init__(self, inner: Services) -> None:
         self.inner = inner
+        self.failed = False  # reset by the runner at each step's start
 
     def configure(
         self, service: str, scenario: str | None, fault: str = "none", identity: dict[str, Any] | None = None
     ) -> None:
+        self.failed = (fault or "none") != "none"
         self.inner.configure(service, scenario, fault, identity)
 
     def url(self, service: str) -> str:
@@ -109,6 +113,7 @@ class _Watched:
 
     def settle(self, timeout: float = 2.0) -> None:
         self.inner.settle(timeout)
+        self.failed = self.failed or bool(getattr(self.inner, "failed", False))  # the exchanges it read
         if getattr(self.inner, "running", True):
             return
         ensure = getattr(self.inner, "ensure", None)
@@ -585,11 +590,13 @@ class Runner:
             services=_Watched(self.services) if self.services is not None else None,
         )
         refusals: dict[str, str] = {}
+        services_failed: set[str] = set()  # steps whose téléservice really failed (docs/teleservices.md § Verdicts)
         steps_run: list[str] = []  # begun
         finished: list[str] = []  # begun and did not stop the case
         expected_refusals = {e.step: e.code for e in case.expectations if e.kind is ExpectationKind.REFUSAL}
         if resumed is not None:
             self._continue(attempt_id, case, ctx, resumed, refusals)
+            services_failed.update(resumed.services_failed)
             steps_run.extend(resumed.done)
             finished.extend(resumed.done)
         for step in case.steps[len(resumed.done) if resumed is not None else 0 :]:
@@ -607,7 +614,7 @@ class Runner:
             if not _stop(step_outcome) and step.kind is StepKind.MANUAL:
                 step_outcome = self._manual(attempt_id, case, step, ctx)
             elif not _stop(step_outcome):
-                step_outcome = self._action(attempt_id, case, step, ctx, refusals, expected_refusals)
+                step_outcome = self._action(attempt_id, case, step, ctx, (refusals, services_failed), expected_refusals)
             outcome = outcome.worsen(step_outcome)
             if step.kind is StepKind.MANUAL or self._driven is not None:
                 self._cards_left(attempt_id, step, ctx)
@@ -629,6 +636,7 @@ class Runner:
             lines,
             ctx.by_step,
             finished=stopped,
+            services_failed=services_failed,
         )
         comparisons = explained(comparisons, self._notes)  # an absent value read nowhere: which extractor, where
         self.last_comparisons = [c.as_dict() for c in comparisons if counted(c.step, stopped)]
@@ -670,9 +678,13 @@ class Runner:
         case: Case,
         step: Any,
         ctx: actions.ActionContext,
-        refusals: dict[str, str],
+        refused: tuple[dict[str, str], set[str]],
         expected_refusals: dict[str | None, str],
     ) -> Outcome:
+        """``refused``: the case's refusals by step and the steps whose téléservice really failed, filled here."""
+        refusals, services_failed = refused
+        if isinstance(ctx.services, _Watched):
+            ctx.services.failed = False
         if self._driven is not None:
             self._driven.begin_step(case, step)
             self._step_done()  # the operator may take a while: what the case wrote so far is kept
@@ -688,9 +700,12 @@ class Runner:
             return Outcome(Verdict.PENDING, str(exc))
         except EngineRefusal as exc:
             refusals[step.id] = exc.code
+            failed = isinstance(ctx.services, _Watched) and ctx.services.failed
+            if failed:
+                services_failed.add(step.id)
             self.store.add_event(
                 EventKind.STEP_REFUSED,
-                {"code": exc.code, "message": exc.message, "details": exc.details},
+                {"code": exc.code, "message": exc.message, "details": exc.details, "service_failed": failed},
                 attempt_id=attempt_id,
                 step_id=step.id,
             )
@@ -698,9 +713,10 @@ class Runner:
             self._emit(StepFinished(case, step, "refused", exc.code))
             if step.id in expected_refusals:
                 return Outcome(Verdict.NONE)
-            if exc.code == TELESERVICE_UNAVAILABLE:  # the service did not answer: nothing to conclude on the product
+            # the service did not answer: nothing to conclude on the product (unless it did answer: its invention)
+            if exc.code == TELESERVICE_UNAVAILABLE and failed:
                 return Outcome(Verdict.INCONCLUSIVE, f"étape {step.id} : {exc.message}")
-            if exc.code == TELESERVICE_INVALID_ANSWER:  # the simulator's answer was not usable: a fault of the run
+            if exc.code == TELESERVICE_INVALID_ANSWER and failed:  # the simulator's answer was unusable: the run's
                 return Outcome(Verdict.ERROR, f"étape {step.id} : {exc.message}")
             if exc.details.get("source") == "operateur":  # the operator rejected the step they performed
                 return Outcome(Verdict.FAIL, f"étape {step.id} refusée par l'opérateur : {exc.message}")

@@ -11,7 +11,7 @@ import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from testbench.cards.nir import NirError, nir_key, with_key
+from testbench.cards.nir import with_key
 from testbench.engines.protocol.jsonrpc import shown_json
 from testbench.services.scenarios import Scenario
 
@@ -24,6 +24,9 @@ MAX_RANK = 999
 #: A date as our format writes it (``YYYY-MM-DD``, ASCII digits): Python's reader takes more (« 19990101 »,
 #: « 1999-W01-1 », Arabic-Indic digits) that no client of ours reads back.
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+#: A NIR as a casebook may write it (testbench.casebook.rights: 13 characters, or 15 with the key; Corsica's
+#: 2A/2B) or a card gives it (first digit 1 to 8), in ASCII digits only; its key is not checked.
+_NIR = re.compile(r"[1-8][0-9]{4}(?:[0-9]{2}|2[ABab])[0-9]{6}(?:[0-9]{2})?")
 
 
 class BadRequest(Exception):
@@ -66,16 +69,15 @@ def birth_date(value: Any, field: str) -> str:
     return value
 
 
-def nir_value(value: Any, field: str) -> str:
-    """A NIR: 13 characters of a NIR's shape and a 2-digit key, in ASCII (« ١٧ » is digits to Python, to no
-    NIR reader); the key is not checked, the casebooks' test NIRs need not have a right one."""
-    try:
-        if not isinstance(value, str) or len(value) != 15 or not value.isascii() or not value[13:].isdigit():
-            raise NirError(value)
-        nir_key(value[:13])
-    except NirError:
-        raise BadRequest(f"{field} : NIR de 15 caractères attendu, reçu « {received(value)} »") from None
-    return value
+def nir_value(value: Any, field: str, keyed: bool = False) -> str:
+    """A NIR of 13 characters, or 15 with its key, in ASCII (« ١٧ » is digits to Python, to no NIR reader): what
+    ``validate`` lets a casebook write, so the simulator never refuses a NIR the bench itself sends. ``keyed``:
+    15 characters only (INSi: the INS is the NIR with its key, as ``validate`` asks of an INSi step's patient)."""
+    if isinstance(value, str) and _NIR.fullmatch(value) and (len(value) == 15 or not keyed):
+        return value
+    if keyed:
+        raise BadRequest(f"{field} : NIR de 15 caractères attendu, reçu « {received(value)} »")
+    raise BadRequest(f"{field} : NIR de 13 ou 15 caractères attendu, reçu « {received(value)} »")
 
 
 def _care_date(request: JsonObject, today: date) -> date:
@@ -158,11 +160,13 @@ def adri(scenario: Scenario, request: JsonObject, seq: int, today: date) -> Json
 def presented_identity(value: Any) -> JsonObject | None:
     """The identity the ApCV phone presents (control API's ``identity``; None: the registry's default), checked
     as a valid context will answer it: a NIR, a rank (1 when not given), names and a birth date (``null``:
-    unknown), so a client is never served a context « valid » with values of another shape."""
+    unknown; a patient fixture may give no NIR), so a client is never served a context « valid » with values of
+    another shape."""
     if value is None:
         return None
     who = _object(value, "identity")
-    nir_value(who.get("nir"), "identity.nir")
+    if who.get("nir") is not None:
+        nir_value(who["nir"], "identity.nir")
     rank = _rank(who, "identity.rank")
     for name in ("name", "first_name"):
         _optional_text(who.get(name), f"identity.{name}")
@@ -236,7 +240,7 @@ def _nir(request: JsonObject) -> str:
     nir = request.get("nir")
     if nir is None or nir == "":
         return ""
-    return nir_value(nir, "nir")
+    return nir_value(nir, "nir", keyed=True)
 
 
 def insi(scenario: Scenario, request: JsonObject) -> JsonObject:

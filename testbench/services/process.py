@@ -112,6 +112,15 @@ def format_record(record: dict[str, Any]) -> tuple[str, str | None]:
     return text, level
 
 
+def _failed(record: dict[str, Any]) -> bool:
+    """An exchange the service failed: a fault played (timeout, server error, down, malformed), or no answer or
+    a 5xx of its own (``service-indisponible``); a client that left mid-request is no failure of the service's."""
+    if record.get("fault", "none") != "none":
+        return True
+    status = int(record.get("status") or 0)
+    return status >= 500 or (status == 0 and not record.get("interrupted"))
+
+
 def _source_time(record: dict[str, Any]) -> str | None:
     ts = record.get("ts")
     if not isinstance(ts, int | float):
@@ -140,6 +149,9 @@ class ServicesProcess:
         self._conn: http.client.HTTPConnection | None = None
         self._stderr: list[str] = []
         self._starts = 0  # servers started: from the second on, a restart
+        #: an exchange since the last :meth:`configure` failed (a fault played, no answer, a 5xx): the service
+        #: really failed the step, so a product's TELESERVICE_UNAVAILABLE is not its invention (runner.runner)
+        self.failed = False
 
     # -- lifecycle ---------------------------------------------------------------------------------
     @property
@@ -238,6 +250,8 @@ class ServicesProcess:
                     self._seen_mark = max(self._seen_mark, mark)
                     self._mark_cond.notify_all()
             return
+        if "control" not in record:
+            self.failed = self.failed or _failed(record)
         text, level = format_record(record)
         if text and self.sink is not None:
             self.sink(text, _source_time(record), level)
@@ -289,6 +303,7 @@ class ServicesProcess:
         if identity:
             body["identity"] = identity
         with self._lock:
+            self.failed = False  # the lines before were settled with the step before
             self._post("/_bench/scenario", body)
 
     def settle(self, timeout: float = 2.0) -> None:

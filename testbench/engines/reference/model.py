@@ -256,16 +256,20 @@ def _dec(value: Any, field: str, *, optional: bool = False, code: str = R.INVALI
 
 
 def _amount(value: Any, field: str) -> Decimal | None:
-    """An optional amount in euros to the cent, as the casebook loader reads one: a third decimal would be
-    priced here and shown rounded elsewhere (the FSE's unit price against its billed total)."""
+    """An optional amount in euros to the cent, as the casebook check reads one (its value: « 14.0000 » is
+    14.00): a third decimal other than 0 would be priced here and shown rounded elsewhere (the FSE's unit price
+    against its billed total)."""
     amount = _dec(value, field, optional=True)
-    if amount is not None and isinstance(amount.as_tuple().exponent, int) and amount.as_tuple().exponent < -2:
+    if amount is None or not isinstance(exponent := amount.as_tuple().exponent, int) or exponent >= -2:
+        return amount
+    cents = amount.scaleb(2)
+    if cents != cents.to_integral_value():
         raise R.refuse(
             R.INVALID_REQUEST,
             f"{_label(field)} : montant « {value} » au-delà du centime : deux décimales au plus",
             field=field,
         )
-    return amount
+    return cents.to_integral_value().scaleb(-2)  # « 14.0000 » priced and shown as 14.00
 
 
 NO_PLV = Decimal(0)  # a line's explicit "no PLV" (free price), as PLV 0 in the LPP tables

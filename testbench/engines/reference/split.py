@@ -271,14 +271,24 @@ def _withheld(req: InvoiceRequest, when: date) -> bool:
 #: The rate category whose NGAP acts bear each withholding when the table has no row for the code (a tariff the
 #: casebook gives): the franchise on auxiliaries' acts, the PF on physicians' (billing-rules §6)
 _BEARING_CATEGORY = {"franchise": "auxiliaire", "pf": "medecin"}
+#: NGAP majorations and indemnités by their codes: never an act for the PF nor the franchise, priced by the tables
+#: or by a casebook (billing-rules §6 notes: « per NGAP act only »). The project's list: the tables' own (MAU, MCI,
+#: IFD, IK, marked ``majoration``/``travel``) and the usual others (night, Sunday, child, coordination, urgency).
+NGAP_NOT_ACTS = frozenset(
+    {"MAU", "MCI", "MIE", "MN", "MM", "MD", "F", "MU", "MPC", "MCS", "MCG", "MEG", "MNO", "MPJ", "MSH", "MIC"}
+    | {"IFD", "IFI", "IK", "IKM", "IKS"}
+)
 
 
 def _bears(res: LineResult, flag: str) -> bool:
     """Whether a line bears the PF (``pf``) or the franchise: its table row says; a code the table does not
-    price at that date follows the PS category, so a casebook-priced act is not exempt by accident. Never LPP."""
+    price at that date follows the PS category, so a casebook-priced act is not exempt by accident; a majoration
+    or an indemnité (its code, or the line saying the act it follows or its travel zone) is no act. Never LPP."""
     if res.entry is not None:
         return bool(getattr(res.entry, flag))
-    if res.line.nomenclature != "NGAP":
+    if res.line.nomenclature != "NGAP" or res.line.code.upper() in NGAP_NOT_ACTS:
+        return False
+    if res.line.extra.majoration_of is not None or res.line.extra.travel is not None:
         return False
     return res.category == _BEARING_CATEGORY[flag]  # the PS category's, as the rate was decided
 
