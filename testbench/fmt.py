@@ -167,6 +167,27 @@ PS_CATEGORY_LABELS = {
 }
 
 
+#: An engine's status word (``pin.status`` = ``verified``) as a person reads it, as a boolean reads oui/non: the
+#: session and the casebook keep the engine's word; one not listed is shown as recorded
+STATUS_LABELS: dict[str, dict[str, str]] = {
+    "pin.status": {"verified": _t("vérifié"), "changed": _t("changé"), "unblocked": _t("débloqué")},
+    "insi.status": {"found": _t("trouvé"), "not-found": _t("non trouvé"), "several": _t("plusieurs")},
+    "apcv.status": {"valid": _t("valide")},
+    "returns.status": {
+        "accepted": _t("accepté"),
+        "rejected": _t("rejeté"),
+        "paid": _t("payé"),
+        "partial": _t("partiel"),
+    },
+}
+
+
+def status_word(path: str, item: Any, lang: str | None = None) -> str | None:
+    """An engine's known status word at ``path`` in the person's language; None for any other value."""
+    label = STATUS_LABELS.get(path, {}).get(item) if isinstance(item, str) else None
+    return None if label is None else translator(lang)(label)
+
+
 #: A step's status (store.model's step statuses), in words: the report's step table and the workstation's run log
 STEP_STATUS_LABELS = {
     "not-run": _t("non exécutée"),

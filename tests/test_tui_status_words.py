@@ -9,10 +9,9 @@ import pytest
 
 from testbench.casebook.loader import load_casebook
 from testbench.cli.main import main
-from testbench.domain.shown import shown_value
 from testbench.i18n import translator
 from testbench.tui.render import Renderer
-from testbench.tui.workstation import Workstation
+from testbench.tui.workstation import Workstation, shown_value
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO = REPO / "casebooks" / "demo.xml"

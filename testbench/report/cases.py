@@ -17,7 +17,6 @@ from testbench import fmt
 from testbench.casebook.instructions import describe_step
 from testbench.casebook.model import Step, StepKind
 from testbench.domain.events import EventKind
-from testbench.domain.shown import status_word
 from testbench.engines.operator.origin import origin_text, quoted
 from testbench.fmt import iso
 from testbench.i18n import translator
@@ -115,7 +114,7 @@ def _trace(
 
     def text_of(channel: str, text: str) -> str:
         """Redacted, then the bench's words in the report's language (recorded in French), the rest as recorded."""
-        return trace_text(channel, scrub(text), t)
+        return trace_text(channel, scrub.trace_line(channel, text), t)
 
     limit = max(options.excerpt, 0)
     if len(lines) <= limit:  # the whole trace is the excerpt (most cases): its rows made at once
@@ -237,7 +236,7 @@ def _expected(comparison: dict[str, Any], scrub: Scrubber, t: Callable[[str], st
 def _typed(comparison: dict[str, Any], value: Any, lang: str) -> str:
     """A compared value as the book prints it: oui/non, an engine's known status word in the book's language
     (« vérifié » for ``verified``), else as recorded."""
-    word = status_word(comparison.get("path", ""), value, lang)
+    word = fmt.status_word(comparison.get("path", ""), value, lang)
     return word if word is not None else fmt.typed(comparison.get("value_type") or "", value, lang)
 
 

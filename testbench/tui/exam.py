@@ -25,7 +25,6 @@ from rich.text import Text
 from testbench.casebook.instructions import describe_step
 from testbench.casebook.model import Case, ExpectationKind, Step, StepKind
 from testbench.domain.observe import unflatten
-from testbench.domain.shown import shown_value
 from testbench.domain.verdict import Verdict
 from testbench.domain.vocabulary import STEP_ACTIONS
 from testbench.engines.operator.origin import origin_text, quoted
@@ -33,6 +32,7 @@ from testbench.i18n import tn
 from testbench.runner.compare import compare_value
 from testbench.sut.filenames import partial as being_written
 from testbench.tui.render import MARKS
+from testbench.tui.workstation import shown_value
 
 if TYPE_CHECKING:
     from testbench.engines.operator.assisted import OutputsAwaited
@@ -97,7 +97,7 @@ class ExpectedValue:
     """One value expectation of the case, filled in once its observation arrives.
 
     The values read as a person reads them in the language asked: as recorded, a boolean's yes/no and an
-    engine's known status word aside (domain.shown.shown_value).
+    engine's known status word aside (workstation.shown_value).
     """
 
     path: str

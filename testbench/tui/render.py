@@ -20,7 +20,6 @@ from testbench.casebook.errors import Problem
 from testbench.casebook.instructions import case_terms, describe_step
 from testbench.casebook.model import StepKind
 from testbench.domain.glossary import find_terms
-from testbench.domain.shown import shown_value
 from testbench.domain.verdict import Verdict
 from testbench.domain.vocabulary import is_amount
 from testbench.engines.operator.origin import origin_text, quoted
@@ -28,7 +27,7 @@ from testbench.fmt import iso
 from testbench.i18n import tn
 from testbench.report.recorded import ACCEPTED
 from testbench.store.read import AttemptView
-from testbench.tui.workstation import CaseEntry, Workstation
+from testbench.tui.workstation import CaseEntry, Workstation, shown_value
 
 if TYPE_CHECKING:
     from testbench.report.cover import CoverField

@@ -24,7 +24,6 @@ from testbench.casebook.model import Case, Casebook, ExpectationKind, Step
 from testbench.casebook.problems import CasebookState
 from testbench.casebook.selection import Matcher, SelectionError, compile_keyword, field_of, fold, is_expression
 from testbench.casebook.selection import Problem as FilterProblem
-from testbench.domain.shown import STATUS_LABELS, shown_value
 from testbench.domain.verdict import NOT_PASSED, VERDICT_ORDER, Verdict
 from testbench.domain.vocabulary import is_amount
 from testbench.i18n import _t, translator
@@ -216,6 +215,13 @@ class Overview:
 
 def _display_order(counts: dict[str, int]) -> dict[str, int]:
     return {v: counts[v] for v in VERDICT_ORDER if v in counts}
+
+
+def shown_value(path: str, value_type: str, item: Any, lang: str | None = None) -> str:
+    """An expected or observed value at ``path`` as the views show it: :func:`fmt.typed` (oui/non, money), an
+    engine's known status word in the person's language (:func:`fmt.status_word`, as the exam book says it)."""
+    word = fmt.status_word(path, item, lang)
+    return word if word is not None else fmt.typed(value_type, item, lang, is_amount(path))
 
 
 @dataclass(frozen=True)
@@ -629,7 +635,7 @@ class Workstation:
             if kind == "trace":  # the bench's sentence, recorded in French
                 expected = "—" if comp.get("expected") is None else t(expected)
             # yes/no and a trace expectation are words, not characters to mark
-            words = value_type == "boolean" or kind == "trace" or path in STATUS_LABELS
+            words = value_type == "boolean" or kind == "trace" or path in fmt.STATUS_LABELS
             left, right = ([], []) if words else mark_differences(expected, observed)
             rows.append(
                 FieldDiff(
