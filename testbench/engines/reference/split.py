@@ -286,9 +286,10 @@ def _bears(res: LineResult, flag: str) -> bool:
     or an indemnité (its code, or the line saying the act it follows or its travel zone) is no act. Never LPP."""
     if res.entry is not None:
         return bool(getattr(res.entry, flag))
-    if res.line.nomenclature != "NGAP" or res.line.code.upper() in NGAP_NOT_ACTS:
-        return False
-    if res.line.extra.majoration_of is not None or res.line.extra.travel is not None:
+    line = res.line
+    follows = line.extra.majoration_of is not None or line.extra.travel is not None  # the act it follows, a zone
+    not_an_act = follows or line.code.upper() in NGAP_NOT_ACTS
+    if line.nomenclature != "NGAP" or not_an_act:
         return False
     return res.category == _BEARING_CATEGORY[flag]  # the PS category's, as the rate was decided
 
