@@ -185,19 +185,34 @@ def _rootdir_problem(config: pytest.Config, t: Callable[[str], str]) -> str | No
 
         known, unknown = config._parser.parse_known_and_unknown_args(kept)
         paths = [*map(str, known.file_or_dir), *unknown, *map(str, config.getoption("casebook"))]
-        expected, _, _ = determine_setup(
+        expected, expected_ini, _ = determine_setup(
             inifile=None, args=paths, rootdir_cmd_arg=None, invocation_dir=config.invocation_params.dir
         )
     except (ImportError, TypeError, ValueError, OSError, pytest.UsageError):  # another pytest: not said
         return None
     if expected == config.rootpath:
         return None
+    harm = _rootdir_harm(config, expected_ini, t)
+    if harm is None:  # a wider rootdir with the same ini file and every casebook under it: the ids still exist
+        return None
     option, value = args[misread[0]], args[misread[0] + 1]
     return t(
         "pytest a choisi son dossier racine d'après la valeur de {option} ({value}) : rootdir {rootdir} au lieu de"
-        " {expected}, avec son fichier de configuration et des noms de cas qui n'existent pas ; écrivez"
-        " {option}={value}, ou ajoutez --rootdir={expected}"
-    ).format(option=option, value=value, rootdir=config.rootpath, expected=expected)
+        " {expected}, {harm} ; écrivez {option}={value}, ou ajoutez --rootdir={expected}"
+    ).format(option=option, value=value, rootdir=config.rootpath, expected=expected, harm=harm)
+
+
+def _rootdir_harm(config: pytest.Config, expected_ini: Path | None, t: Callable[[str], str]) -> str | None:
+    """What the misread rootdir breaks, or None when nothing: another ini file (its settings), or a casebook
+    outside it (its cases named by ``../`` paths that do not exist)."""
+    harms = []
+    if config.inipath != expected_ini:
+        harms.append(t("avec un autre fichier de configuration ({ini})").format(ini=config.inipath or "—"))
+    root = config.rootpath.resolve()
+    books = [(config.invocation_params.dir / book).resolve() for book in config.getoption("casebook")]
+    if any(not book.is_relative_to(root) for book in books):
+        harms.append(t("des noms de cas qui n'existent pas"))
+    return ", ".join(harms) or None
 
 
 def _seconds(text: str) -> float:

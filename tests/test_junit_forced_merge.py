@@ -39,7 +39,7 @@ def test_a_forced_merge_is_an_integrity_error_and_a_property(tmp_path: Path) -> 
     suite = _suite(_merged(tmp_path, tampered=True), tmp_path / "rep")
     properties = {p.get("name"): p.get("value") for p in suite.iter("property")}
     assert properties["testbench.session.forced_merge"] == "edited-shard.tbsession"
-    [case] = [c for c in suite.iter("testcase") if c.get("name") == "intégrité de la session"]
+    [case] = [c for c in suite.iter("testcase") if c.get("name") == "fusion forcée"]
     error = case.find("error")
     assert error is not None and error.get("type") == "forced"
     assert error.get("message") == (
@@ -48,7 +48,7 @@ def test_a_forced_merge_is_an_integrity_error_and_a_property(tmp_path: Path) -> 
     assert int(suite.get("errors")) >= 1 and suite.get("tests") == "3"
 
     english = _suite(tmp_path / "m.tbsession", tmp_path / "en", "en")
-    [case] = [c for c in english.iter("testcase") if c.get("name") == "session integrity"]
+    [case] = [c for c in english.iter("testcase") if c.get("name") == "forced merge"]
     assert case.find("error").get("message").startswith("forced merge of modified sessions (edited-shard.tbsession)")
 
 

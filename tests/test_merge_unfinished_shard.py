@@ -36,7 +36,7 @@ def test_a_shard_whose_last_run_never_ended_is_refused(tmp_path: Path, capsys: p
     output = tmp_path / "campaign.tbsession"
     assert main(["merge", *map(str, inputs), "-o", str(output)]) == 3
     err = capsys.readouterr().err
-    assert f"{inputs[1]} : sa dernière exécution n'a pas de fin (processus tué" in err, err
+    assert f"{inputs[1]} : sa dernière exécution n'a pas de fin (interrompue ou tuée" in err, err
     assert "--allow-unfinished pour fusionner quand même" in err, err
     assert str(inputs[0]) not in err and not output.exists()
     assert main(["merge", *map(str, inputs), "-o", str(output), "--lang", "en"]) == 3
@@ -66,8 +66,9 @@ def test_the_workstations_merge_names_its_field_and_is_forced_by_it(tmp_path: Pa
     refused = TOOLS["merge"].run({**values, "allow_unfinished": ""}, ctx)
     said = " ".join(text for text, _ in refused.texts("fr"))
     assert refused.code == 3 and not output.exists()
-    assert "« Fusionner même si une exécution n'a pas de fin (processus tué, fichier -wal manquant) » à oui" in said
+    field = "Fusionner même si une exécution n'a pas de fin (interrompue ou tuée, fichier -wal manquant)"
+    assert f"« {field} » à oui" in said
     assert "--allow-unfinished" not in said
     english = " ".join(text for text, _ in refused.texts("en"))
-    assert "“Merge even if a run has no end (process killed, -wal file missing)” set to yes" in english, english
+    assert "“Merge even if a run has no end (interrupted or killed, -wal file missing)” set to yes" in english, english
     assert TOOLS["merge"].run({**values, "allow_unfinished": "oui"}, ctx).code == 0 and output.exists()

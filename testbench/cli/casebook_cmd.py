@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from testbench.fmt import os_reason
 from testbench.i18n import LANGUAGES, colon, default_language, tn, translator
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_OK, EXIT_USAGE
+from testbench.runner.options import PathValue
 
 if TYPE_CHECKING:
     from testbench.casebook.changes import Moves
@@ -60,7 +61,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Valide chaque cahier de tests et signale chaque problème sous la forme fichier:ligne:colonne.",
     )
     validate.add_argument(
-        "casebooks", nargs="+", type=Path, metavar="CAHIER", help="un ou plusieurs cahiers de tests à valider (XML)"
+        "casebooks", nargs="+", type=PathValue("CAHIER"), metavar="CAHIER",
+        help="un ou plusieurs cahiers de tests à valider (XML)",
     )
     validate.add_argument(
         "--max-size",

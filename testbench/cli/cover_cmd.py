@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import fields
-from pathlib import Path
 
 from testbench.i18n import LANGUAGES
-from testbench.runner.options import Identity, add_group
+from testbench.runner.options import Identity, PathValue, add_group
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -27,7 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
             "Un champ qu'une exécution a nommé reste tel qu'enregistré."
         ),
     )
-    cover.add_argument("session", type=Path, metavar="SESSION", help="fichier de session (.tbsession)")
+    cover.add_argument("session", type=PathValue("SESSION"), metavar="SESSION", help="fichier de session (.tbsession)")
     add_group(cover, Identity)
     cover.set_defaults(**{f.name: None for f in fields(Identity)})  # a value given empty is told from none given
     cover.add_argument("--lang", choices=LANGUAGES, default=None, help="langue (fr par défaut)")

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from testbench.i18n import _t, translator
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from testbench.runner.options import PathValue
 
 if TYPE_CHECKING:
     from testbench.runner.options import CampaignOptions
@@ -33,9 +34,13 @@ STILL_WRITTEN = _t(
 
 def register(sub: argparse._SubParsersAction) -> None:
     cov = sub.add_parser("coverage", help="couverture du plan d'examen par une session, prêt pour le pré-examen")
-    cov.add_argument("session", type=Path, metavar="SESSION", help="fichier de session (.tbsession)")
+    cov.add_argument("session", type=PathValue("SESSION"), metavar="SESSION", help="fichier de session (.tbsession)")
     cov.add_argument(
-        "--plan", type=Path, default=None, metavar="PLAN", help="plan d'examen (TOML) ; défaut : celui de la session"
+        "--plan",
+        type=PathValue("--plan"),
+        default=None,
+        metavar="PLAN",
+        help="plan d'examen (TOML) ; défaut : celui de la session",
     )
     cov.add_argument("--format", choices=("text", "json"), default="text", help="texte (défaut) ou JSON")
     cov.add_argument("--lang", choices=("fr", "en"), default=None, help="langue (fr par défaut)")

@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from testbench.i18n import LANGUAGES
+from testbench.runner.exits import EXIT_USAGE
 from testbench.runner.options import PathValue
 
 
@@ -34,8 +36,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     merge.add_argument(
         "--allow-unfinished",
         action="store_true",
-        help="fusionner une session dont la dernière exécution n'a pas de fin (processus tué, fichier -wal absent) :"
-        " des cas enregistrés peuvent manquer",
+        help="fusionner une session dont la dernière exécution n'a pas de fin (interrompue ou tuée, fichier -wal"
+        " absent) : des cas enregistrés peuvent manquer",
     )
     merge.add_argument(
         "--create-dirs",
@@ -47,9 +49,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
-    from testbench.cli.outputs import session_dir_problem
+    from testbench.cli.outputs import session_dir_problem, stdout_problem
     from testbench.tools.merge import merge_tool
 
+    if (problem := stdout_problem(args.output, "campagne.tbsession", args.lang)) is not None:
+        print(f"testbench merge: {problem}", file=sys.stderr)
+        return EXIT_USAGE
     result = merge_tool(
         args.sessions,
         args.output,

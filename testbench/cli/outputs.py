@@ -26,14 +26,21 @@ def output_file_problem(path: Path, lang: str | None = None, inputs: Iterable[Pa
     """A file to write (JUnit XML): never a folder, one of the command's ``inputs``, a session or a casebook
     (:func:`testbench.tools.outputs.output_problem`), nor a device or a named pipe; nor « - »: standard output
     is not one, and a file named so is a mistake."""
-    if str(path) == "-":
-        t = translator(lang)
-        return t(
-            "- : la sortie standard n'est pas acceptée (d'autres messages y sont écrits) ; indiquez un fichier,"
-            " par exemple junit.xml"
-        )
+    if (dash := stdout_problem(path, "junit.xml", lang)) is not None:
+        return dash
     problem = output_problem(path, inputs)
     return None if problem is None else problem(translator(lang), lang)
+
+
+def stdout_problem(path: Path, example: str, lang: str | None = None) -> str | None:
+    """« - » given as a file to write: standard output is not one (other messages go there), and a file named « - »
+    is a mistake; None for any other path."""
+    if str(path) != "-":
+        return None
+    return translator(lang)(
+        "- : la sortie standard n'est pas acceptée (d'autres messages y sont écrits) ; indiquez un fichier,"
+        " par exemple {example}"
+    ).format(example=example)
 
 
 def session_dir_problem(session: Path, create: bool, lang: str | None = None) -> str | None:

@@ -12,6 +12,7 @@ from pathlib import Path
 from testbench.domain.verdict import Verdict
 from testbench.i18n import translator
 from testbench.runner.exits import EXIT_OK, EXIT_USAGE
+from testbench.runner.options import PathValue
 
 #: The verdicts a reviewer may retain, in the order they are listed to a person.
 OVERRIDABLE = (Verdict.PASS, Verdict.FAIL, Verdict.INCONCLUSIVE, Verdict.ERROR, Verdict.SKIPPED)
@@ -19,7 +20,7 @@ OVERRIDABLE = (Verdict.PASS, Verdict.FAIL, Verdict.INCONCLUSIVE, Verdict.ERROR, 
 
 def register(sub: argparse._SubParsersAction) -> None:
     review = sub.add_parser("review", help="annoter un cas (accepter ou remplacer son verdict), entrée signée")
-    review.add_argument("session", type=Path, metavar="SESSION", help="fichier de session (.tbsession)")
+    review.add_argument("session", type=PathValue("SESSION"), metavar="SESSION", help="fichier de session (.tbsession)")
     review.add_argument("case", metavar="CAS", help="identifiant du cas revu")
     action = review.add_mutually_exclusive_group(required=True)
     action.add_argument(
@@ -38,7 +39,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     review.add_argument("--casebook", default=None, metavar="SHA256", help="empreinte du cahier si l'id est ambigu")
     review.add_argument(
         "--key",
-        type=Path,
+        type=PathValue("--key"),
         default=None,
         metavar="FICHIER",
         help="clé privée de signature (défaut : $TESTBENCH_SIGNING_KEY, sinon testbench/signing-key.pem dans"

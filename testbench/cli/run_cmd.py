@@ -44,7 +44,13 @@ WATCH_OPERATOR = _t(
 
 def register(sub: argparse._SubParsersAction) -> None:
     run = sub.add_parser("run", help="exécuter des cahiers de tests et enregistrer la session")
-    run.add_argument("casebooks", nargs="+", type=Path, metavar="CAHIER", help="un ou plusieurs cahiers de tests (XML)")
+    run.add_argument(
+        "casebooks",
+        nargs="+",
+        type=PathValue("CAHIER"),
+        metavar="CAHIER",
+        help="un ou plusieurs cahiers de tests (XML)",
+    )
     run.add_argument(
         "--session",
         required=True,
@@ -296,7 +302,9 @@ def _nothing_to_resume(request: RunRequest, lang: str | None) -> str | None:
     elif os.path.isfile(request.session) and os.path.getsize(request.session) == 0:
         state = t("fichier vide, sans session")
     elif empty_database(request.session):
-        state, hint = t("base SQLite vide, sans session"), t(WAL_LEFT_BEHIND)
+        state = t("base SQLite vide, sans session")
+        if not os.path.exists(f"{request.session}-wal"):  # with its -wal beside it, a run killed as it began
+            hint = t(WAL_LEFT_BEHIND)
     else:
         return None
     if request.resume:

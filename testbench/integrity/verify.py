@@ -27,7 +27,15 @@ SessionScrubber = Callable[[Path, bool], Callable[[str], str] | None]
 
 
 class VerifyUsageError(Exception):
-    """The path is neither a report folder nor a session file."""
+    """The path is neither a report folder nor a session file: its sentence in French, or a catalogue template
+    and its values (:meth:`render` says it in the language shown)."""
+
+    def __init__(self, text: str, **values: object) -> None:
+        super().__init__(text.format(**values) if values else text)
+        self.template, self.values = text, values
+
+    def render(self, t: Callable[[str], str]) -> str:
+        return t(self.template).format(**self.values) if self.values else t(self.template)
 
 
 #: the line of a valid signature; its date is written when shown, as the language shown writes a date
@@ -201,6 +209,10 @@ def _retained_line(case: RetainedNow, t: Callable[[str], str]) -> str:
     def said(verdict: str, reviewed: bool) -> str:
         return _label(verdict, t) + (t(" (après revue)") if reviewed else "")
 
+    if case.book == case.now and case.now_reviewed and not case.book_reviewed:  # an --accept: nothing changed
+        return t("session : cas {case} — verdict retenu confirmé par une revue : {verdict}").format(
+            case=case.case_id, verdict=_label(case.now, t)
+        )
     if (case.book, case.book_reviewed) == (case.now, case.now_reviewed):
         return t("session : cas {case} — verdict retenu inchangé : {verdict}").format(
             case=case.case_id, verdict=said(case.now, case.now_reviewed)
@@ -501,7 +513,8 @@ def _compare_with_session(
     prefix of the report's (``report_chain``) was rewritten, not cut."""
     length, head = anchor
     built_on, report_data = built
-    record = _check_session(session, result, "session donnée : ")  # not « session : », a run's closing line
+    # not « session : », a run's closing line
+    record = _check_session(session, result, "session donnée : ", option="--session")
     live = record.entries
     if isinstance(built_on, str) and built_on and record.session_id and record.session_id != built_on:
         result.other_session.append(
@@ -714,8 +727,9 @@ def _report_holding(path: Path) -> Path | None:
     return None
 
 
-def _check_session(path: Path, result: Verdict, prefix: str) -> IntegrityRecord:
+def _check_session(path: Path, result: Verdict, prefix: str, option: str | None = None) -> IntegrityRecord:
     """Check the session into ``result`` (problems prefixed); return what was read of it (chain entries, id).
+    ``option``: the option that named the session (a report's file there is no report to give instead).
 
     One read transaction covers every read, so a run writing the session meanwhile is never taken
     for tampering.
@@ -730,8 +744,19 @@ def _check_session(path: Path, result: Verdict, prefix: str) -> IntegrityRecord:
         record = read_integrity(path)
     except SessionError as exc:
         folder = _report_holding(path)
+        if folder is not None and option is not None:  # the report is given already: the session is asked for
+            raise VerifyUsageError(
+                _t(
+                    "{path} est un fichier du rapport : {option} attend le fichier de session (.tbsession) sur"
+                    " lequel le rapport a été construit"
+                ),
+                path=path,
+                option=option,
+            ) from None
         if folder is not None:  # a report's file: « pas une base SQLite » would not say which folder to give
-            raise VerifyUsageError(f"{path} est un fichier du rapport : donnez son dossier {folder}") from None
+            raise VerifyUsageError(
+                _t("{path} est un fichier du rapport : donnez son dossier {folder}"), path=path, folder=folder
+            ) from None
         raise VerifyUsageError(str(exc)) from None
     report = record.chain
     result.problems += [prefix + p for p in report.problems]

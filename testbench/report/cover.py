@@ -155,7 +155,7 @@ def gather_cover(session: SessionView, scrub: Scrubber, lang: str = "fr") -> dic
                 "started": iso(r["started_wall"]),
                 "ended": iso(r["ended_wall"]),
                 "host": r["host"],
-                "argv": [scrub(str(a)) for a in (r["argv"] or [])],  # a log's path may name a patient
+                "argv": scrub.argv(r["argv"] or []),  # a log's path may name a patient, --operator a colleague
                 "cards": said(str((r["environment"] or {}).get("cards") or "")),  # the bay describes itself in French
                 "interrupted": r["id"] in cut,
             }

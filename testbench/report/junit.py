@@ -31,7 +31,7 @@ from testbench.report.labels import verdict_label
 from testbench.report.personal import Scrubber
 from testbench.runner.reasons import INTERRUPTED, detail_lines
 from testbench.store.model import step_states
-from testbench.store.read import CaseView, SessionView, read_session
+from testbench.store.read import CasebookView, CaseView, SessionView, read_session
 from testbench.store.verdicts import count_verdicts
 from testbench.wholefile import write_whole
 
@@ -105,6 +105,17 @@ ALTERED = "session altérée (chaîne du journal rompue) : ses verdicts ne valen
 #: the same error for a session merged over modified inputs (``merge --allow-tampered``): its own chain is whole
 FORCED = _t("fusion forcée de sessions modifiées ({files}) : leurs verdicts ne valent pas preuve")
 FORCED_MERGE = "testbench.session.forced_merge"
+#: its testcase, named apart from a broken chain's: both may be said of one session
+FORCED_CASE = _t("fusion forcée")
+
+
+def _in_case_order(session: SessionView) -> list[CasebookView]:
+    """The casebooks in the order of their cases (a merged campaign's is fixed; which shard recorded its casebooks
+    first is not), so the suite's name does not depend on which CI job started first."""
+    first: dict[str, int] = {}
+    for case in session.cases:
+        first.setdefault(case.casebook_sha, len(first))
+    return sorted(session.casebooks, key=lambda book: first.get(book.sha256, len(first)))
 
 
 def junit_tree(
@@ -115,7 +126,7 @@ def junit_tree(
     (None: not checked here, not said); a broken one is a property and an error testcase of its own."""
     t = translator(lang)
     scrub = scrub or Scrubber.for_sessions(session, lang=lang)
-    named = ", ".join(cb.plan_id for cb in session.casebooks) or "testbench"
+    named = ", ".join(cb.plan_id for cb in _in_case_order(session)) or "testbench"
     suite = etree.Element("testsuite", name=visible_controls(named))
     counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     total_ms = 0.0
@@ -170,12 +181,12 @@ def junit_tree(
         _sub(tc, "error", not_run, message=not_run, type=UNAVAILABLE)
         testcases.append(tc)
     forced = ", ".join(m["file"] for m in forced_merge(session.meta, scrub))
-    doubts = [(t(ALTERED), "altered")] if chain_ok is False else []
-    doubts += [(t(FORCED).format(files=forced), "forced")] if forced else []
-    for doubt, kind in doubts:  # verdicts that are no evidence: never a green suite
+    doubts = [(t(INTEGRITY_CASE), t(ALTERED), "altered")] if chain_ok is False else []
+    doubts += [(t(FORCED_CASE), t(FORCED).format(files=forced), "forced")] if forced else []
+    for name, doubt, kind in doubts:  # verdicts that are no evidence: never a green suite
         counts["tests"] += 1
         counts["errors"] += 1
-        tc = _testcase("testbench", t(INTEGRITY_CASE), 0.0)
+        tc = _testcase("testbench", name, 0.0)  # two names: CI tools fold identical testcases into one
         _sub(tc, "error", doubt, message=doubt, type=kind)
         testcases.append(tc)
     tally = count_verdicts(pairs)

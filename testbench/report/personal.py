@@ -225,6 +225,14 @@ def _add_xml_fields(known: KnownValues, blob: bytes) -> None:
             known.add(kind, element.text)
 
 
+#: the runner's line for a manual step (testbench.runner.runner): its operator is a name the person declared
+_MANUAL_LINE = re.compile(
+    r"(?P<head>étape manuelle \S+ (?:confirmée|rejetée) par )(?P<name>.+?)(?P<note> : .*)?", re.DOTALL
+)
+#: the options whose value is a name a person declared about themselves
+_DECLARED_NAMES = ("--operator", "--reviewer")
+
+
 class Scrubber:
     """Redaction of everything an export writes, with a memo (trace lines repeat: the same APDUs in every
     case) and the counts the report's cover states. ``enabled=False`` is the explicit opt-out."""
@@ -263,6 +271,29 @@ class Scrubber:
             people = KnownValues(set(getattr(known, "people", ())), set(known.birth_dates), dict(known.numbers))
             self._people = redact.Redactor(known=people, lang=self.lang)
         return self._redacted(name, self._people, self._person_memo)
+
+    def trace_line(self, channel: str, text: str) -> str:
+        """A trace line redacted: the operator the bench's manual-step line names (« étape manuelle X confirmée
+        par NAME : note ») is a declared name (:meth:`person`), as the cover and the step give it; the rest as
+        any text."""
+        found = _MANUAL_LINE.fullmatch(text) if channel == "bench" else None
+        if found is None:
+            return self(text)
+        return found["head"] + self.person(found["name"]) + self(found["note"] or "")
+
+    def argv(self, argv: Iterable[object]) -> list[str]:
+        """A recorded command line redacted: the names its person declared (``--operator``, ``--reviewer``) as
+        :meth:`person` gives them elsewhere in the book, the rest (a log's path may name a patient) as text."""
+        said: list[str] = []
+        for arg in map(str, argv):
+            option, equals, value = arg.partition("=")
+            if said and said[-1] in _DECLARED_NAMES:
+                said.append(self.person(arg))
+            elif equals and option in _DECLARED_NAMES:
+                said.append(f"{option}={self.person(value)}")
+            else:
+                said.append(self(arg))
+        return said
 
     def _redacted(self, text: str, redactor: redact.Redactor | None, memo: dict[str, Any]) -> str:
         """``text`` through ``redactor`` (None: the opt-out, PINs alone), memoised, what it masked counted."""

@@ -199,6 +199,20 @@ def _several_files(conns: list[sqlite3.Connection]) -> list[str]:
     ]
 
 
+def unfinished(path: Path) -> bool:
+    """Whether the last run of the session ``path`` has no end: killed (``kill -9``, a CI job cancelled hard),
+    or copied without its ``-wal`` (an artifact pattern ``*.tbsession``), which holds its last committed cases."""
+    try:
+        conn = open_readonly(path)
+    except SessionError:
+        return False
+    try:
+        row = conn.execute("SELECT ended_wall FROM runs ORDER BY id DESC LIMIT 1").fetchone()
+    finally:
+        conn.close()
+    return row is not None and row[0] is None
+
+
 def refuse_written(path: Path, wait: float = WRITER_WAIT) -> None:
     """Raise :class:`SessionLocked` when a run still holds ``path``'s lock (a CI shard not finished): merged now,
     the cases it has not run yet would read « non exécuté » in a campaign that looks complete. No lock file, or
@@ -313,8 +327,8 @@ def _merge_into(
     runs: dict[tuple[Any, ...], int] = {}  # a run found in two inputs (a session and its copy) is kept once
     seen_rows: set[tuple[Any, ...]] = set()  # rows of no attempt (run events, lines between cases) kept once
     attempts: list[tuple[float, int, int, tuple[Any, ...]]] = []
-    # each casebook as its inputs first added it: the merged order (the report's, JUnit's suite name) does not
-    # depend on the order the inputs are given in
+    # each casebook as its inputs first added it; the merged order (the report's, JUnit's suite name) does not
+    # depend on the order the inputs are given in (_casebook_order)
     casebooks: dict[str, tuple[Any, ...]] = {}
     cases: list[tuple[Any, ...]] = []  # inserted after their casebooks
     with store.transaction():  # one write: the file is renamed into place only once complete
@@ -346,7 +360,7 @@ def _merge_into(
                 attempts.append((row[5], i, row[4], row))
         out.executemany(
             "INSERT OR IGNORE INTO casebooks (sha256, path, plan_id, identity, added_wall) VALUES (?,?,?,?,?)",
-            sorted(casebooks.values(), key=lambda row: (row[4], row[0])),
+            sorted(casebooks.values(), key=_casebook_order(selection)),
         )
         out.executemany(
             "INSERT OR IGNORE INTO cases (casebook_sha, case_id, position, title, domain, mode, definition)"
@@ -393,6 +407,16 @@ def _merge_into(
             merged_number[(i, old_id)] = kept[identity]
         _copy_annotations(store, conns, attempts, merged_number)
     return MergeResult(sessions=len(conns), cases=len(numbers), attempts=sum(numbers.values()), duplicates=duplicates)
+
+
+def _casebook_order(selection: list[tuple[str, str]]) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
+    """The merged casebooks' order: the selection's (CI shards: the campaign's, by plan id when the shards
+    listed their casebooks in different orders), then as their inputs first added them — never which shard
+    started first (the report's order, JUnit's suite name)."""
+    first: dict[str, int] = {}
+    for sha, _ in selection:
+        first.setdefault(sha, len(first))
+    return lambda row: (first.get(row[0], len(first)), row[4], row[0])
 
 
 def _insert_once(

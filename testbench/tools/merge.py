@@ -40,7 +40,7 @@ def merge_tool(
     ``-wal`` left behind), ``unfinished_option``."""
     from testbench.runner.shard import MERGED_SHARDS_META, check_shards
     from testbench.store.connection import SessionError
-    from testbench.store.merge import MergeError, input_meta, merge_sessions
+    from testbench.store.merge import MergeError, input_meta, merge_sessions, unfinished
     from testbench.store.read import SHARD_META, recorded_casebooks
 
     result = ToolResult()
@@ -56,7 +56,7 @@ def merge_tool(
     if shards.campaign is not None:
         shards.campaign = _campaign_order(records, shards.campaign)
     if not allow_unfinished:
-        _say_unfinished(result, [path for path in sessions if _unfinished(path)], unfinished_option)
+        _say_unfinished(result, [path for path in sessions if unfinished(path)], unfinished_option)
     for line in shards.problems:
         result.warn(french(line), prefixed=True)
     # the cover would say « versions mélangées »: a shard retried on another engine or software version
@@ -173,30 +173,14 @@ def _unreadable(path: Path) -> str | None:
     return None
 
 
-def _unfinished(path: Path) -> bool:
-    """Whether the last run of the session ``path`` has no end: killed (``kill -9``, a CI job cancelled hard),
-    or copied without its ``-wal`` (an artifact pattern ``*.tbsession``), which holds its last committed cases."""
-    from testbench.store.connection import SessionError, open_readonly
-
-    try:
-        conn = open_readonly(path)
-    except SessionError:
-        return False
-    try:
-        row = conn.execute("SELECT ended_wall FROM runs ORDER BY id DESC LIMIT 1").fetchone()
-    finally:
-        conn.close()
-    return row is not None and row[0] is None
-
-
 def _say_unfinished(result: ToolResult, paths: Sequence[Path], option: str) -> None:
     """Refuse the inputs whose last run never ended: merged, the cases they lost would read « non exécuté »."""
     for path in paths:
         result.warn(
             lambda t, _lang, path=path: t(
-                "{file} : sa dernière exécution n'a pas de fin (processus tué, ou session copiée sans son fichier"
-                " -wal) : des cas enregistrés peuvent manquer ; fusionnez-la avec son fichier -wal, relancez-la"
-                " (run --resume) ou {option} pour fusionner quand même"
+                "{file} : sa dernière exécution n'a pas de fin (interrompue ou tuée, ou session copiée sans son"
+                " fichier -wal) : des cas enregistrés peuvent manquer ; reprenez-la (run --resume), fusionnez-la"
+                " avec son fichier -wal, ou {option} pour fusionner quand même"
             ).format(file=path, option=forced_by(option, t)),
             prefixed=True,
         )

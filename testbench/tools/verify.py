@@ -41,7 +41,7 @@ def verify_tool(
         else:
             return result.fail(EXIT_USAGE, lambda t, _lang: f"{path}: {t('introuvable')}")
     except VerifyUsageError as exc:
-        return result.fail(EXIT_USAGE, french(str(exc)))
+        return result.fail(EXIT_USAGE, lambda t, _lang, exc=exc: exc.render(t))
     result.say(lambda t, lang: "\n".join(verdict_lines(verdict, t, lang)))  # the verdict last: a saved log holds it
     result.code = EXIT_OK if verdict.ok else EXIT_FAILED
     return result

@@ -69,7 +69,7 @@ def integrity_content(app: WorkstationApp) -> Text:
     try:
         result = verify_session(path)
     except VerifyUsageError as exc:
-        text.append(app.t(str(exc)), style="red")
+        text.append(exc.render(app.t), style="red")
         return text
     *lines, verdict = verdict_lines(result, app.t, app.lang)
     text.append("".join(f"{line}\n" for line in lines))

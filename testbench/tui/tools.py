@@ -280,7 +280,7 @@ _ID = "Identifiant du nouveau cas"
 _ALLOW_TAMPERED = "Fusionner même si une session a été modifiée"
 _ALLOW_MISSING = "Fusionner même s'il manque des partitions CI"
 _ALLOW_MIXED = "Fusionner même si les partitions CI ont des versions différentes"
-_ALLOW_UNFINISHED = "Fusionner même si une exécution n'a pas de fin (processus tué, fichier -wal manquant)"
+_ALLOW_UNFINISHED = "Fusionner même si une exécution n'a pas de fin (interrompue ou tuée, fichier -wal manquant)"
 
 
 def _keys_init(values: Values, _ctx: ToolContext) -> ToolResult:
