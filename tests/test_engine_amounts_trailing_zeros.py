@@ -40,3 +40,13 @@ def test_the_protocol_schema_takes_trailing_zeros() -> None:
         pattern = re.compile(next(alt["pattern"] for alt in line[key]["anyOf"] if "pattern" in alt))
         assert all(pattern.fullmatch(v) for v in ("14", "14.0000", "2.150", "2.15", "2.1")), key
         assert not any(pattern.fullmatch(v) for v in ("2.155", "2.1501", "2.", ".15")), key
+
+
+def test_the_bench_sends_prices_with_two_decimals_as_the_protocol_says() -> None:
+    """A casebook price written « 14.0000 » (valid: only zeros past the cent) reaches an engine as « 14.00 »: the
+    engine protocol promises amounts with two decimals, and an engine built to it may refuse more."""
+    from testbench.runner.actions import _cents
+
+    assert _cents("14.0000") == "14.00" and _cents("2.150") == "2.15" and _cents("14") == "14"
+    assert _cents("14.5") == "14.5" and _cents("none") == "none" and _cents(None) is None
+    assert _cents("1.005") == "1.005"  # refused by the casebook check; never rounded here

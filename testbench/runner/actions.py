@@ -262,6 +262,18 @@ def _from_fixture(patient: Patient, rank: int) -> JsonObject:
     }
 
 
+def _cents(value: Any) -> Any:
+    """An amount as the engine protocol writes amounts, two decimals (« 14.0000 » → « 14.00 »): the casebook check
+    lets trailing zeros past the cent through, an engine built to the protocol's « two decimals » may refuse them.
+    Anything else (no decimals, a PLV word, a value the check refused) is sent as written."""
+    if not isinstance(value, str):
+        return value
+    whole, dot, fraction = value.partition(".")
+    if dot and len(fraction) > 2 and not fraction[2:].strip("0"):
+        return f"{whole}.{fraction[:2]}"
+    return value
+
+
 def invoice_request(ctx: ActionContext, step: Step) -> JsonObject:
     params = step.params
     lines = []
@@ -273,9 +285,9 @@ def invoice_request(ctx: ActionContext, step: Step) -> JsonObject:
                 "code": line.get("code", ""),
                 "quantity": line.get("quantity", "1"),
                 "coefficient": line.get("coefficient", "1"),
-                "unit_price": line.get("unit_price"),
-                "tariff": line.get("tariff"),
-                "plv": line.get("plv"),
+                "unit_price": _cents(line.get("unit_price")),
+                "tariff": _cents(line.get("tariff")),
+                "plv": _cents(line.get("plv")),
                 "date": line.get("date"),
                 "ald": _flag(line.get("ald", "false")),
                 "exo": line.get("exo"),
@@ -300,7 +312,7 @@ def invoice_request(ctx: ActionContext, step: Step) -> JsonObject:
     if params.get("amc") or params.get("amc-type"):
         amc = {
             "contract": params.get("amc") or "tm",
-            "cap": params.get("amc-cap") or params.get("amc_cap"),
+            "cap": _cents(params.get("amc-cap") or params.get("amc_cap")),
             "type": params.get("amc-type"),
             "number": params.get("amc-number"),
         }

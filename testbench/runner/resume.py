@@ -199,7 +199,8 @@ def continuation(session: SessionView, view: CaseView | None, case: Case, engine
             values.setdefault(row["step_id"], {})[row["path"]] = row["value"]
     refused = [ev for ev in events if ev["kind"] == EventKind.STEP_REFUSED and ev["step_id"] in done]
     refusals = {str(ev["step_id"]): str((ev["data"] or {}).get("code", "")) for ev in refused}
-    failed = frozenset(str(ev["step_id"]) for ev in refused if (ev["data"] or {}).get("service_failed"))
+    # a session written before the flag: a service failure code was the service's failure (the rule then)
+    failed = frozenset(str(ev["step_id"]) for ev in refused if (ev["data"] or {}).get("service_failed", True))
     lines = tuple(session.trace_lines(latest.id))
     following = case.steps[len(done)].id if len(done) < len(case.steps) else "—"
     return Continuation(
