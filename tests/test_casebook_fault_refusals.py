@@ -74,3 +74,11 @@ def test_a_service_that_does_not_answer_gives_none_of_its_answers_refusals(tmp_p
 def test_a_refusal_given_before_the_call_is_not_the_faults_to_judge(tmp_path: Path) -> None:
     changes = (ADRI_021, ADRI_021), (ADRI_021_REFUSAL, ADRI_021_REFUSAL.replace("TELESERVICE_UNAVAILABLE", "NO_CARD"))
     assert not [fr for _at, fr, _en in _problems(tmp_path, *changes) if FAULT_SAYS in fr]
+
+
+def test_every_fault_but_none_has_its_refusal() -> None:
+    """The faults and the refusals they give are one owner's words (domain.teleservices): a fault added to the
+    simulator without its refusal would pass the check unseen."""
+    from testbench.domain.teleservices import FAULT_REFUSALS, FAULTS
+
+    assert set(FAULT_REFUSALS) == set(FAULTS) - {"none"}

@@ -23,9 +23,9 @@ from testbench.casebook.lazy import CaseParts, RawStep
 from testbench.casebook.model import Domain, ExpectationKind, Fixtures, Mode, Patient
 from testbench.casebook.rights import insi_nir_problem, missing_insi_traits, right_key
 from testbench.casebook.source import make_parser
-from testbench.domain.decimals import read_decimal
+from testbench.domain.decimals import read_decimal, to_the_cent
 from testbench.domain.normalize import RULES as NORMALIZE_RULES
-from testbench.domain.teleservices import SERVICE_ACTIONS, scenario_names
+from testbench.domain.teleservices import FAULT_REFUSALS, SERVICE_ACTIONS, scenario_names
 from testbench.domain.vocabulary import MANUAL, OBSERVATION_ROOTS, REFUSAL_CODES, known_path
 from testbench.fmt import REGEX_ERRORS, parse_boolean, regex_reason
 from testbench.i18n import _t
@@ -496,19 +496,11 @@ def _check_steps(mode: Mode, parts: CaseParts, fixtures: Fixtures, refused: dict
             granted.add(action)
 
 
-#: The one refusal each injected fault leaves an engine that calls the service (docs/teleservices.md § The
-#: engine calls): no answer, an HTTP 500 or a closed connection is unavailable; a truncated body is invalid.
-_FAULT_REFUSALS: dict[str, str] = {
-    "timeout": "TELESERVICE_UNAVAILABLE",
-    "server-error": "TELESERVICE_UNAVAILABLE",
-    "down": "TELESERVICE_UNAVAILABLE",
-    "malformed": "TELESERVICE_INVALID_ANSWER",
-}
 #: The refusals only a service's usable answer (or the other fault) can give: a faulty service gives none of
 #: them. Any other (NO_CARD, INVALID_REQUEST…) may come before the engine calls the service.
 _ANSWERED_REFUSALS: frozenset[str] = frozenset(
     {"ADRI_UNKNOWN_BENEFICIARY", "APCV_CONTEXT_EXPIRED", "APCV_REFUSED", "EPRESCRIPTION_NOT_FOUND"}
-    | set(_FAULT_REFUSALS.values())
+    | set(FAULT_REFUSALS.values())
 )
 
 
@@ -518,7 +510,7 @@ def _check_fault_refusals(parts: CaseParts, refused: dict[str, str], report: Rep
     the casebook's contradiction. Said at the ``fault`` attribute, with the refusal the fault gives."""
     for step in parts.steps:
         action, sid, params, at = step[0], step[1], step[2], step[3]
-        given = _FAULT_REFUSALS.get(params.get("fault") or "none")
+        given = FAULT_REFUSALS.get(params.get("fault") or "none")
         code = refused.get(sid)
         if action in SERVICE_ACTIONS and given and code in _ANSWERED_REFUSALS and code != given:
             report(
@@ -817,10 +809,7 @@ def _check_cents(values: dict[str, Any], names: tuple[str, ...], at: int, report
     refused: set[str] = set()
     for name in names:
         value = values.get(name)
-        if not value or "." not in value:
-            continue
-        fraction = value.strip().partition(".")[2].rstrip("0")
-        if len(fraction) > 2 and fraction.isdigit():
+        if value and to_the_cent(value) is None:
             report(at, "montant « {value} » au-delà du centime : deux décimales au plus", name, value=value)
             refused.add(name)
     return refused

@@ -11,11 +11,21 @@ import functools
 from importlib import resources
 from typing import Any
 
+from testbench.domain.vocabulary import TELESERVICE_INVALID_ANSWER, TELESERVICE_UNAVAILABLE
+
 SERVICES: tuple[str, ...] = ("adri", "apcv", "insi", "eprescription")
 #: ``none`` answers the scenario; ``timeout`` holds the answer back (longer than any client waits);
 #: ``server-error`` answers HTTP 500; ``malformed`` answers HTTP 200 with truncated JSON; ``down`` closes
 #: the connection without an answer, as a stopped server does.
 FAULTS: tuple[str, ...] = ("none", "timeout", "server-error", "malformed", "down")
+#: The one refusal each injected fault leaves an engine that calls the service (docs/teleservices.md § The
+#: engine calls): no answer, an HTTP 500 or a closed connection is unavailable; a truncated body is invalid.
+FAULT_REFUSALS: dict[str, str] = {
+    "timeout": TELESERVICE_UNAVAILABLE,
+    "server-error": TELESERVICE_UNAVAILABLE,
+    "down": TELESERVICE_UNAVAILABLE,
+    "malformed": TELESERVICE_INVALID_ANSWER,
+}
 #: The step action that calls each service (the same word).
 SERVICE_ACTIONS: frozenset[str] = frozenset(SERVICES)
 
