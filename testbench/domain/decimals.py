@@ -104,3 +104,13 @@ def read_decimal(text: str, units: Collection[str] = (EURO,)) -> Decimal | None:
 
 
 __all__ = ["EURO", "PERCENT", "read_decimal", "units_at"]
+
+
+def to_the_cent(text: str) -> str | None:
+    """An amount as a casebook writes it, cut to the cent: « 14.0000 » → « 14.00 » (zeros past the cent say
+    nothing); None when a third decimal other than 0 is there (« 1.005 »: a mistake, not a price); any other
+    text (no decimals, a word) as written. One rule for the casebook check and the request the bench sends."""
+    whole, dot, fraction = text.strip().partition(".")
+    if not dot or len(fraction) <= 2 or not fraction.isdigit():
+        return text
+    return None if fraction[2:].strip("0") else f"{whole}.{fraction[:2]}"

@@ -15,6 +15,7 @@ from testbench.cards.api import CardBay
 from testbench.casebook.model import Case, Casebook, ExpectationKind, Mode, Patient, Step
 from testbench.casebook.rights import IDENTITY_RIGHTS
 from testbench.domain import normalize
+from testbench.domain.decimals import to_the_cent
 from testbench.domain.hooks import OperatorDriven
 from testbench.domain.organisme import ORGANISME_DIGITS, organisme_of
 from testbench.engines.api import Engine, JsonObject
@@ -264,14 +265,9 @@ def _from_fixture(patient: Patient, rank: int) -> JsonObject:
 
 def _cents(value: Any) -> Any:
     """An amount as the engine protocol writes amounts, two decimals (« 14.0000 » → « 14.00 »): the casebook check
-    lets trailing zeros past the cent through, an engine built to the protocol's « two decimals » may refuse them.
-    Anything else (no decimals, a PLV word, a value the check refused) is sent as written."""
-    if not isinstance(value, str):
-        return value
-    whole, dot, fraction = value.partition(".")
-    if dot and len(fraction) > 2 and not fraction[2:].strip("0"):
-        return f"{whole}.{fraction[:2]}"
-    return value
+    lets zeros past the cent through, an engine built to the protocol's « two decimals » may refuse them. Anything
+    else (no decimals, a PLV word, a value the check refused) is sent as written."""
+    return (to_the_cent(value) or value) if isinstance(value, str) else value
 
 
 def invoice_request(ctx: ActionContext, step: Step) -> JsonObject:
