@@ -3,14 +3,16 @@
 Standalone (standard library only) so it behaves like a foreign engine. Each violation is one the
 conformance kit must name:
 - describe: result without ``capabilities``;
-- create_invoice: amounts as JSON numbers, random cents (not deterministic), totals not the sum of
-  the lines; refusals without a stable code;
+- create_invoice: amounts as JSON numbers, cents that change on every call (not deterministic; a
+  counter, not chance, so two calls never agree), totals not the sum of the lines; refusals without a
+  stable code;
 - secure_invoice: status "ok"; build_lot: hangs; read_returns: writes a non-JSON line;
 - adri_query: the process exits; read_vitale/read_cps: untyped internal error;
 - an unknown method gets a result; an unreadable line gets no answer; trace notifications lack
   their channel; shutdown does not stop the process.
 """
 
+import itertools
 import json
 import random
 import sys
@@ -27,6 +29,8 @@ def send(msg):
 def reply(msg_id, result):
     send({"jsonrpc": "2.0", "id": msg_id, "result": result})
 
+
+CALLS = itertools.count(1)
 
 INFO = {"name": "broken", "version": "0", "capabilities": []}
 
@@ -46,7 +50,7 @@ for raw in sys.stdin:
         if not lines or lines[0].get("quantity") == "0" or lines[0].get("code") == "0000000":
             send({"jsonrpc": "2.0", "id": msg_id, "error": {"code": -32000, "message": "refus"}})
             continue
-        amo = 33.6 + random.randint(0, 99) / 100
+        amo = 33.6 + next(CALLS) % 100 / 100
         line = {
             "code": "1241763",
             "base": 56.0,
