@@ -20,7 +20,7 @@ from testbench import fmt
 from testbench.i18n import _t, tn, translator
 from testbench.runner.exits import EXIT_ENVIRONMENT as EXIT_ENV
 from testbench.runner.exits import EXIT_OK, EXIT_USAGE
-from testbench.runner.options import port_number, seconds_or_zero
+from testbench.runner.options import PathValue, port_number, seconds_or_zero
 
 T = TypeVar("T")
 
@@ -72,7 +72,9 @@ def register(sub: Any) -> None:
     s.set_defaults(func=cmd_probe)
 
     s = cards.add_parser("emulate", parents=[lang], help="présenter un profil de carte via vpcd à pcscd")
-    s.add_argument("profile", type=Path, metavar="PROFIL", help="profil de carte de test (XML) à présenter")
+    s.add_argument(
+        "profile", type=PathValue("PROFIL"), metavar="PROFIL", help="profil de carte de test (XML) à présenter"
+    )
     s.add_argument(
         "--reader",
         type=int,
@@ -82,7 +84,10 @@ def register(sub: Any) -> None:
     )
     s.add_argument("--port", type=port_number, metavar="PORT", help="port vpcd explicite (prioritaire sur --reader)")
     s.add_argument(
-        "--trace", type=Path, metavar="FICHIER", help="fichier JSON lines des APDU reçus (« - » : la sortie standard)"
+        "--trace",
+        type=PathValue("--trace"),
+        metavar="FICHIER",
+        help="fichier JSON lines des APDU reçus (« - » : la sortie standard)",
     )
     s.add_argument(
         "--duration", type=seconds_or_zero, default=None, metavar="SECONDES", help="retirer la carte après N secondes"
@@ -93,10 +98,12 @@ def register(sub: Any) -> None:
         "record", parents=[lang], help="enregistrer une session APDU (lecture publique ou script scriptor)"
     )
     s.add_argument("--reader", metavar="LECTEUR", help="nom du lecteur")
-    s.add_argument("--out", type=Path, required=True, metavar="FICHIER", help="fichier d'enregistrement (JSON lines)")
+    s.add_argument(
+        "--out", type=PathValue("--out"), required=True, metavar="FICHIER", help="fichier d'enregistrement (JSON lines)"
+    )
     s.add_argument(
         "--script",
-        type=Path,
+        type=PathValue("--script"),
         metavar="SCRIPT",
         help="script scriptor à rejouer sur la carte (sinon : lecture publique)",
     )
@@ -105,7 +112,10 @@ def register(sub: Any) -> None:
 
     s = cards.add_parser("replay", parents=[lang], help="présenter un enregistrement comme carte virtuelle via vpcd")
     s.add_argument(
-        "file", type=Path, metavar="FICHIER", help="enregistrement des APDU fait par cards record (JSON lines)"
+        "file",
+        type=PathValue("FICHIER"),
+        metavar="FICHIER",
+        help="enregistrement des APDU fait par cards record (JSON lines)",
     )
     s.add_argument("--reader", type=int, default=None, metavar="NUMÉRO", help=READER_HELP)
     s.add_argument("--port", type=port_number, metavar="PORT", help="port vpcd explicite (prioritaire sur --reader)")
@@ -113,7 +123,10 @@ def register(sub: Any) -> None:
         "--duration", type=seconds_or_zero, default=None, metavar="SECONDES", help="retirer la carte après N secondes"
     )
     s.add_argument(
-        "--export-scriptor", type=Path, metavar="FICHIER", help="écrire un script scriptor au lieu de rejouer"
+        "--export-scriptor",
+        type=PathValue("--export-scriptor"),
+        metavar="FICHIER",
+        help="écrire un script scriptor au lieu de rejouer",
     )
     s.set_defaults(func=cmd_replay)
 

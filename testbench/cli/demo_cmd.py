@@ -36,7 +36,7 @@ from testbench.fmt import os_reason
 from testbench.i18n import _t, translator
 from testbench.interrupts import INTERRUPTED_EXIT
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK, EXIT_USAGE
-from testbench.runner.options import DEMO, add_options, options_from_args
+from testbench.runner.options import DEMO, PathValue, add_options, options_from_args
 
 if TYPE_CHECKING:
     from testbench.demoapp.driver import DemoApp
@@ -52,7 +52,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     demo = sub.add_parser("demo", help="exécuter le cahier de démonstration et produire son rapport")
     demo.add_argument(
         "--output",
-        type=Path,
+        type=PathValue("--output"),
         default=None,
         metavar="DOSSIER",
         help="dossier du rapport (défaut : demo/ dans le dossier de données de l'utilisateur)",

@@ -10,7 +10,8 @@ The work is :func:`testbench.tools.diff.diff_tool`, which the workstation's « C
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
+
+from testbench.runner.options import PathValue
 
 
 def context_lines(text: str) -> int:
@@ -27,10 +28,12 @@ def context_lines(text: str) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     diff = sub.add_parser("diff", help="comparer deux sessions (verdicts, montants, traces normalisées)")
-    diff.add_argument("session_a", type=Path, metavar="SESSION_A", help="référence (version précédente)")
-    diff.add_argument("session_b", type=Path, metavar="SESSION_B", help="session à juger")
-    diff.add_argument("--html", type=Path, metavar="FICHIER", help="écrire aussi la comparaison en HTML")
-    diff.add_argument("--json", type=Path, metavar="FICHIER", help="écrire aussi la comparaison en JSON")
+    diff.add_argument(
+        "session_a", type=PathValue("SESSION_A"), metavar="SESSION_A", help="référence (version précédente)"
+    )
+    diff.add_argument("session_b", type=PathValue("SESSION_B"), metavar="SESSION_B", help="session à juger")
+    diff.add_argument("--html", type=PathValue("--html"), metavar="FICHIER", help="écrire aussi la comparaison en HTML")
+    diff.add_argument("--json", type=PathValue("--json"), metavar="FICHIER", help="écrire aussi la comparaison en JSON")
     diff.add_argument("--all", action="store_true", help="lister aussi les cas identiques")
     diff.add_argument("--context", type=context_lines, default=1, metavar="N", help="lignes de contexte des traces")
     diff.add_argument(

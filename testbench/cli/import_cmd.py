@@ -12,9 +12,9 @@ file (the document itself, by mistake), refuses and writes nothing. The work is
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from testbench.i18n import LANGUAGES
+from testbench.runner.options import PathValue
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -27,13 +27,25 @@ def register(sub: argparse._SubParsersAction) -> None:
         ),
     )
     command.add_argument(
-        "document", type=Path, metavar="DOCUMENT", help="cahier de tests d'origine (XLSX, ODS, CSV, DOCX)"
+        "document",
+        type=PathValue("DOCUMENT"),
+        metavar="DOCUMENT",
+        help="cahier de tests d'origine (XLSX, ODS, CSV, DOCX)",
     )
     command.add_argument(
-        "--mapping", type=Path, required=True, metavar="CORRESPONDANCE", help="fichier de correspondance (TOML)"
+        "--mapping",
+        type=PathValue("--mapping"),
+        required=True,
+        metavar="CORRESPONDANCE",
+        help="fichier de correspondance (TOML)",
     )
     command.add_argument(
-        "-o", "--output", type=Path, required=True, metavar="CAHIER", help="cahier de tests à écrire (XML)"
+        "-o",
+        "--output",
+        type=PathValue("--output"),
+        required=True,
+        metavar="CAHIER",
+        help="cahier de tests à écrire (XML)",
     )
     command.add_argument("--lang", choices=LANGUAGES, default=None, help="langue (fr par défaut)")
     command.set_defaults(func=cmd_import)

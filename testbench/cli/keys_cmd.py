@@ -4,10 +4,10 @@ workstation's « Clé de signature » calls too)."""
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from testbench.i18n import LANGUAGES
 from testbench.runner.exits import EXIT_USAGE
+from testbench.runner.options import PathValue
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -16,7 +16,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     init = keys_sub.add_parser("init", help="créer la paire de clés du signataire")
     init.add_argument(
         "--key",
-        type=Path,
+        type=PathValue("--key"),
         default=None,
         metavar="FICHIER",
         help="clé privée à créer, sa clé publique (.pub) à côté (défaut : $TESTBENCH_SIGNING_KEY, sinon"
@@ -28,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     show = keys_sub.add_parser("show", help="afficher la clé publique et son empreinte")
     show.add_argument(
         "--key",
-        type=Path,
+        type=PathValue("--key"),
         default=None,
         metavar="FICHIER",
         help="clé privée, ou clé publique (.pub), dont montrer la clé publique (défaut : $TESTBENCH_SIGNING_KEY,"

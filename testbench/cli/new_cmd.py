@@ -10,9 +10,9 @@ The work is :func:`testbench.tools.new_case.new_case_tool`, which the workstatio
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from testbench.i18n import LANGUAGES
+from testbench.runner.options import PathValue
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -34,8 +34,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     case.add_argument("--mode", default=None, metavar="MODE", help="mode : securise, degrade, sesam-sans-vitale, none")
     case.add_argument("--id", required=True, dest="case_id", metavar="ID", help="identifiant du nouveau cas")
     where = case.add_mutually_exclusive_group()
-    where.add_argument("--casebook", type=Path, default=None, metavar="FICHIER", help="cahier auquel ajouter le cas")
-    where.add_argument("-o", "--output", type=Path, default=None, metavar="FICHIER", help="nouveau cahier à créer")
+    where.add_argument(
+        "--casebook", type=PathValue("--casebook"), default=None, metavar="FICHIER", help="cahier auquel ajouter le cas"
+    )
+    where.add_argument(
+        "-o", "--output", type=PathValue("--output"), default=None, metavar="FICHIER", help="nouveau cahier à créer"
+    )
     case.add_argument("--patient", default=None, metavar="ID", help="patient des fixtures à utiliser")
     case.add_argument("--lang", choices=LANGUAGES, default=None, help="langue (fr par défaut)")
     case.set_defaults(func=cmd_new_case)

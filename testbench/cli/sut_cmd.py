@@ -15,21 +15,25 @@ from pathlib import Path
 
 from testbench.i18n import LANGUAGES, colon, tn, translator
 from testbench.runner.exits import EXIT_OK, EXIT_USAGE
-from testbench.runner.options import seconds_or_zero
+from testbench.runner.options import PathValue, seconds_or_zero
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     sut = sub.add_parser("sut", help="profil du logiciel testé (sut.toml) : le créer, le vérifier")
     sut_sub = sut.add_subparsers(dest="sut_command")
     check = sut_sub.add_parser("check", help="montrer ce que le profil capterait et extrairait maintenant")
-    check.add_argument("profile", type=Path, metavar="PROFIL", help="profil du logiciel testé (sut.toml)")
+    check.add_argument(
+        "profile", type=PathValue("PROFIL"), metavar="PROFIL", help="profil du logiciel testé (sut.toml)"
+    )
     check.add_argument(
         "--lines", type=line_count, default=10, metavar="N", help="lignes de journal montrées par source (1 ou plus)"
     )
     check.add_argument("--lang", choices=LANGUAGES, default=None, help="langue (fr par défaut)")
     check.set_defaults(func=cmd_check)
     init = sut_sub.add_parser("init", help="écrire un premier profil en observant le logiciel testé")
-    init.add_argument("--output", type=Path, default=Path("sut.toml"), metavar="FICHIER", help="profil à écrire")
+    init.add_argument(
+        "--output", type=PathValue("--output"), default=Path("sut.toml"), metavar="FICHIER", help="profil à écrire"
+    )
     init.add_argument("--name", default="", metavar="NOM", help="nom du logiciel testé")
     init.add_argument("--sut-version", default="", metavar="VERSION", help="version du logiciel testé")
     init.add_argument("--agrement", default="", metavar="NUMÉRO", help="numéro d'agrément ou de test du logiciel")

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from testbench.i18n import _t
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_USAGE
-from testbench.runner.options import UI, Unusable, add_options, options_from_args, read_back, remembered
+from testbench.runner.options import UI, PathValue, Unusable, add_options, options_from_args, read_back, remembered
 
 if TYPE_CHECKING:
     from testbench.domain.attestation import Operator
@@ -23,8 +23,19 @@ if TYPE_CHECKING:
 
 def register(sub: argparse._SubParsersAction) -> None:
     ui = sub.add_parser("ui", help="poste d'examen : parcourir, exécuter, comparer, réviser (interface texte)")
-    ui.add_argument("casebooks", nargs="+", type=Path, metavar="CAHIER", help="un ou plusieurs cahiers de tests (XML)")
-    ui.add_argument("--session", type=Path, default=None, help="fichier de session (défaut : <cahier>.tbsession ici)")
+    ui.add_argument(
+        "casebooks",
+        nargs="+",
+        type=PathValue("CAHIER"),
+        metavar="CAHIER",
+        help="un ou plusieurs cahiers de tests (XML)",
+    )
+    ui.add_argument(
+        "--session",
+        type=PathValue("--session"),
+        default=None,
+        help="fichier de session (défaut : <cahier>.tbsession ici)",
+    )
     ui.add_argument(
         "--create-dirs",
         action="store_true",

@@ -94,6 +94,7 @@ def watched_folder(text: str) -> Path:
     from testbench.i18n import translator
 
     t = translator()
+    PathValue("--watch")(text)  # an empty value (a CI variable not set) said empty, as every path option says it
     if os.path.isdir(text):
         return Path(text)
     if os.path.lexists(text):
