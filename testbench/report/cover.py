@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Any
@@ -181,6 +181,18 @@ def interrupted_runs(session: SessionView) -> set[int]:
     return cut
 
 
+def interrupted_said(runs: Sequence[int], lang: str | None = "fr") -> str:
+    """« exécution 2 interrompue (arrêtée avant sa fin) » for ``runs`` (:func:`interrupted_runs`): the book's
+    words, which the workstation's run view says of the session's last run too."""
+    return tn(
+        "exécution {runs} interrompue (arrêtée avant sa fin)",
+        "exécutions {runs} interrompues (arrêtées avant leur fin)",
+        len(runs),
+        lang,
+        runs=", ".join(str(run) for run in runs),
+    )
+
+
 def _written(path: Path) -> bool:
     """Whether a process writes the session at ``path`` now (its lock taken, as ``merge`` checks it). Not waited
     for: the workstation holds its session's lock while it shows the cover, and redraws it often."""
@@ -328,16 +340,10 @@ def _dates(cover: Mapping[str, Any], lang: str) -> tuple[str, str, str, bool]:
     t = translator(lang)
     started = fmt.timestamp(cover["started"], lang) if cover["started"] else t(NOT_RECORDED)
     ended = fmt.timestamp(cover["ended"], lang) if cover["ended"] else t(NOT_RECORDED)
-    cut = [str(r["id"]) for r in cover["runs"] if r.get("interrupted")]
+    cut = [r["id"] for r in cover["runs"] if r.get("interrupted")]
     if not cut:
         return "dates", t("Dates"), f"{t('du')} {started} {t('au')} {ended}", False
-    said = tn(
-        "exécution {runs} interrompue (arrêtée avant sa fin)",
-        "exécutions {runs} interrompues (arrêtées avant leur fin)",
-        len(cut),
-        lang,
-        runs=", ".join(cut),
-    )
+    said = interrupted_said(cut, lang)
     until = "" if cover["runs"][-1].get("interrupted") else f" {t('au')} {ended}"
     return "dates", t("Dates"), f"{t('du')} {started}{until} — {said}", True
 

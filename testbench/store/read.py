@@ -723,7 +723,14 @@ def read_session(path: str | Path) -> SessionView:
                 tuple(notes.get(key, ())),
             )
         )
-    kept = tuple(cb for cb in casebooks if cb.sha256 not in gone)  # the JUnit and report name their plans once
+    # the JUnit and report name their plans once, in the campaign's order (its selection, then cases run outside
+    # it): a casebook recorded earlier (a session extended, a merge) is not first for that
+    first: dict[str, int] = {}
+    for sha, _ in order:
+        first.setdefault(sha, len(first))
+    kept = tuple(
+        sorted((cb for cb in casebooks if cb.sha256 not in gone), key=lambda cb: first.get(cb.sha256, len(first)))
+    )
     return SessionView(path, meta, runs, kept, tuple(cases), conn, history)
 
 

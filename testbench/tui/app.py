@@ -358,7 +358,7 @@ class WorkstationApp(
         return self.render.verdict_label(verdict)
 
     def _case_label(self, entry: CaseEntry) -> Text:
-        problems = entry.key in self.ws.case_problems
+        problems = entry.id_key in self.ws.case_problems
         cache_key = (entry.key, entry.verdict, entry.original_verdict, problems)
         label = self._labels.get(cache_key)
         if label is None:

@@ -146,7 +146,7 @@ class Renderer:
                 f"\n  {t('Verdict d' + chr(39) + 'origine')}{self.colon}{self.verdict_label(entry.original_verdict)}"
             )
         if not self.ws.runnable(entry):  # an invalid casebook's case: shown with its problems, never run
-            problems = self.ws.case_problems.get(entry.key, [])
+            problems = self.ws.case_problems.get(entry.id_key, [])
             out.append(f"\n\n{t('Cahier de tests invalide : lecture seule')}", style="bold red")
             for problem in problems:
                 out.append(f"\n  ⚠ {self.problem_line(problem)}", style="red")

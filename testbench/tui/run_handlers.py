@@ -453,8 +453,11 @@ class RunHandlers:
         self.show_status(self._idle_status)
         session = self.ws.session
         if session is not None and session.runs:
+            from testbench.report.cover import interrupted_runs  # the book's rule: no end, and nobody writes it now
+
             run = session.runs[-1]
-            self.log_line(lambda: self._last_run_line(run).plain.rstrip())
+            cut = run["id"] in interrupted_runs(session)
+            self.log_line(lambda: self._last_run_line(run, cut).plain.rstrip())
 
     def _idle_status(self) -> Text:
         session = self.ws.session
@@ -462,18 +465,25 @@ class RunHandlers:
         said = _t("Aucune exécution dans cette session") if none_yet else _t("Aucune exécution depuis l'ouverture")
         return Text(self.t(said))
 
-    def _last_run_line(self, run: dict[str, object]) -> Text:
-        """« dernière exécution : 03/12/2026 23:40:07 UTC — 3 cas ✔ réussi 2 ✘ échec 1 »."""
+    def _last_run_line(self, run: dict[str, object], cut: bool = False) -> Text:
+        """« dernière exécution : 03/12/2026 23:40:07 UTC — 3 cas ✔ réussi 2 ✘ échec 1 »; ``cut``: a run stopped
+        before its end (killed, ^C), said in the exam book's words (« exécution 4 interrompue … »)."""
+        from testbench.report.cover import interrupted_said
+        from testbench.report.labels import CUT
+
         session = self.ws.session
         verdicts = [a.verdict for c in session.cases for a in c.attempts if a.run_id == run["id"]] if session else []
         started = run.get("started_wall")
         when = fmt.timestamp(fmt.iso(started if isinstance(started, float | int) else None), self.lang)
         line = Text(f"{self.t('dernière exécution')}{self.colon}{when}")
+        if cut and isinstance(run["id"], int):
+            line.append(" — " + interrupted_said([run["id"]], self.lang))
         if verdicts:
             line.append(" — " + tn("{count} cas", "{count} cas", len(verdicts), self.lang) + " ")
         for v in dict.fromkeys(verdicts):
             line.append_text(mark(v))
-            line.append(f" {self.verdict_label(v)} {verdicts.count(v)}  ")
+            said = self.t(CUT) if v == "none" else self.verdict_label(v)  # an attempt without one was cut: the book's
+            line.append(f" {said} {verdicts.count(v)}  ")
         return line
 
     # -- the run view, coalesced: a fast run posts hundreds of events a second ---------------------

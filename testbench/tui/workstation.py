@@ -143,6 +143,14 @@ class CaseEntry:
     casebook: Casebook
     case: Case
     view: CaseView | None = None
+    #: how many cases of its casebook came before it with its id (an invalid casebook's duplicate, shown as read
+    #: and never run): its own entry, keyed apart, so that its node shows it and not the first case of that id
+    occurrence: int = 0
+
+    @property
+    def id_key(self) -> Key:
+        """Its casebook and case id, as the casebook's problems and the session name it."""
+        return (self.casebook.sha256, self.case.id)
 
     @property
     def annotations(self) -> list[Annotation]:
@@ -151,7 +159,9 @@ class CaseEntry:
 
     @property
     def key(self) -> Key:
-        return (self.casebook.sha256, self.case.id)
+        """What the tree and the views know it by: its :attr:`id_key`, but a duplicate's (« T-001#2 »; « # » is
+        no case id's character)."""
+        return self.id_key if not self.occurrence else (self.casebook.sha256, f"{self.case.id}#{self.occurrence + 1}")
 
     @property
     def original_verdict(self) -> str:
@@ -476,17 +486,23 @@ class Workstation:
                 old.close()
         views = {(c.casebook_sha, c.case_id): c for c in self.session.cases} if self.session else {}
         known = {cb.sha256: cb for cb in self.casebooks}
-        order: list[Key] = [k for k in views if k[0] in known]
-        seen = set(order)
-        order += [(cb.sha256, c.id) for cb in self.casebooks for c in cb.cases if (cb.sha256, c.id) not in seen]
         entries = []
-        for key in order:
-            cb = known[key[0]]
+        for key in views:  # the session's order first (a session never records an invalid casebook's duplicate)
+            cb = known.get(key[0])
             try:
-                case = cb.case(key[1])
+                case = cb.case(key[1]) if cb is not None else None
             except KeyError:
                 continue
-            entries.append(CaseEntry(cb, case, views.get(key)))
+            if case is not None:
+                entries.append(CaseEntry(cb, case, views[key]))
+        seen = {e.key for e in entries}
+        for cb in self.casebooks:  # then each case of the casebooks, each its own entry, a duplicate id's too
+            before: dict[str, int] = {}
+            for case in cb.cases:
+                entry = CaseEntry(cb, case, occurrence=before.get(case.id, 0))
+                before[case.id] = entry.occurrence + 1
+                if entry.key not in seen:
+                    entries.append(entry)
         self.entries = entries
         self._by_key = {e.key: e for e in entries}
 
