@@ -239,9 +239,12 @@ def check_card(
     simulated = nature == expected.nature and _emulated(bay, slot)
     if nature and nature != "T" and not allow_real and not simulated:
         problems.append(f"carte {nature_fr(nature)} refusée : seules les cartes de test sont admises")
+    elif not nature and describe is not None and not allow_real:  # read, but not its nature: not proven a test card
+        problems.append(M.NATURE_UNREAD_REFUSED_FR)
     # a refused card that is not a test card may be a real person's: say why it is refused, never who holds it
-    # (a test card's holder is fictitious; an accepted real card was allowed by the run, --allow-real-cards)
-    withheld = bool(problems or personal) and nature not in ("", "T")
+    # (a test card's holder is fictitious; an accepted real card was allowed by the run, --allow-real-cards); a
+    # card whose nature was not read is not known to be a test card
+    withheld = bool(problems or personal) and nature != "T"
     if withheld:
         identity, found_holder = "", {}
         found = describe() if describe is not None else M.describe_unread(family, atr)

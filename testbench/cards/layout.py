@@ -118,6 +118,10 @@ PERSONAL_FIELDS: dict[tuple[int, int], str] = {
     (TAG_CPS_SITUATION, TAG_S_AM_NUMBER): "am_number",
 }
 
+#: Top-level objects personal as a whole, by tag: the card number of EF 2F02 (``5A``), which on our cards holds
+#: the body of the holder's NIR (testbench.cards.virtual) and on any card identifies its holder.
+PERSONAL_OBJECTS: dict[int, str] = {0x5A: "card_number"}
+
 
 def pin_block(code: str) -> bytes:
     """OURS: the VERIFY data field for a PIN (ASCII digits, FF padding to 8 bytes)."""

@@ -31,6 +31,8 @@ UNKNOWN_FR = "inconnue"  # a family the ATR does not tell
 VITALE_FR = "carte {family} {nature}"  # nature: one of NATURE_FR's adjectives
 CPS_FR = "carte {type} ({family}) {nature}"
 OTHER_NATURE_FR = "de nature « {code} »"  # a nature code outside NATURE_FR, after the card's words in English
+UNREAD_NATURE_FR = _t("de nature non lue")  # a card read without its nature: not proven a test card (guard.py)
+NATURE_UNREAD_REFUSED_FR = _t("nature de la carte non lue : seules les cartes de test sont admises")
 ID_FR = "« {id} »"
 HOLDER_FR = "de {who}"
 HOLDER_ELIDED_FR = "d'{who}"  # before a vowel
@@ -51,7 +53,7 @@ ALLOWED_FR = "carte {nature} admise (--allow-real-cards)"
 
 def nature_fr(code: str) -> str:
     """The nature as an adjective after « carte » (« de test », « réelle »), also for an unknown code."""
-    return NATURE_FR.get(code) or OTHER_NATURE_FR.format(code=code or "?")
+    return NATURE_FR.get(code) or (OTHER_NATURE_FR.format(code=code) if code else UNREAD_NATURE_FR)
 
 
 def nature_words(code: str, lang: str | None = "fr") -> str:
@@ -130,7 +132,7 @@ def describe_unread(family: str | None, atr: bytes) -> str:
 # ---------------------------------------------------------------- reading them back in English
 
 _OTHER_NATURE = OTHER_NATURE_FR.partition("{")[0]
-_NATURE = "|".join(re.escape(v) for v in NATURE_FR.values()) + rf"|{_OTHER_NATURE}[^»]* »"
+_NATURE = "|".join(re.escape(v) for v in NATURE_FR.values()) + rf"|{_OTHER_NATURE}[^»]* »|{UNREAD_NATURE_FR}"
 _FLAGS = "|".join(re.escape(v) for v in FLAG_FR.values())
 _ID = r"(?: « (?P<id>[^»]+) »)?"
 _WHO = r" (?:de |d')(?P<who>.+?)"
@@ -153,7 +155,7 @@ def _card_en(template: str, m: re.Match[str], t: T, **parts: str) -> str:
     """The card's words in English: a nature adjective before the noun (the template's place for it), an
     unknown nature (« de nature « X » ») after the card's words."""
     nature = m["nature"]
-    if nature.startswith(_OTHER_NATURE):
+    if nature.startswith(_OTHER_NATURE) or nature == UNREAD_NATURE_FR:
         return _EN(template).format(**parts, nature="").strip() + " " + t(nature)
     return _EN(template).format(**parts, nature=t(nature))
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from . import apdu as A
+from . import tlv
 from .api import CardChannel
 
 if TYPE_CHECKING:
@@ -112,14 +113,47 @@ def _read(channel: CardChannel, slot: str, address: int, length: int, step: str)
     return bytes(out)
 
 
+def _whole(data: bytes) -> int:
+    """How many leading bytes of ``data`` are whole top-level objects (0 when the first one is cut)."""
+    pos = whole = 0
+    try:
+        while pos < len(data):
+            _, pos = tlv._read_tag(data, pos)
+            length, pos = tlv._read_length(data, pos)
+            if pos + length > len(data):
+                break
+            pos = whole = pos + length
+    except tlv.TlvError:
+        pass
+    return whole
+
+
+def _read_zone(channel: CardChannel, slot: str, address: int, length: int, step: str) -> bytes:
+    """A zone in pieces that end where an object ends, so that each response starts with an object: the
+    exports mask a response by its structure, and one that starts inside a name is masked whole
+    (testbench.traces.redact_bytes)."""
+    from .read import CardReadError
+
+    out = bytearray()
+    while len(out) < length:
+        size = min(CHUNK, length - len(out))
+        data, sw = channel.transmit(slot, read_binary(address + len(out), size))
+        if sw != 0x9000 or len(data) != size:
+            raise CardReadError(step, sw)
+        if len(out) + size < length:  # more to read: from the start of the object this piece cuts
+            data = data[: _whole(data) or size]
+        out += data
+    return bytes(out)
+
+
 def read_vitale1_files(channel: CardChannel, slot: str, zones: tuple[str, ...] = ZONES) -> dict[str, bytes]:
-    """The directory at 0200h, then each zone asked for, read from its own address (so a trace's
-    response starts with the zone's first TLV, which the exports' redaction reads by structure)."""
+    """The directory at 0200h, then each zone asked for, read from its own address and in pieces of whole
+    objects (so each response of a trace starts with a TLV, which the exports' redaction reads by structure)."""
     directory = _read(channel, slot, START, DIRECTORY_LENGTH, "lecture du répertoire Vitale 1 (0200h)")
     out = {}
     for i, name in enumerate(ZONES):
         if name in zones:
             entry = directory[4 * i : 4 * i + 4]
             address, length = int.from_bytes(entry[:2], "big"), int.from_bytes(entry[2:], "big")
-            out[name] = _read(channel, slot, address, length, f"lecture Vitale 1 ({name}, {address:04X}h)")
+            out[name] = _read_zone(channel, slot, address, length, f"lecture Vitale 1 ({name}, {address:04X}h)")
     return out

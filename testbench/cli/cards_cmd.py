@@ -303,9 +303,10 @@ def _while_the_card_answers(reader: str | None, work: Callable[[str, list], T]) 
     return value
 
 
-def _real(nature: str) -> bool:
-    """A card that is not a test card (as the guard tells them: an unknown nature is no refusal)."""
-    return bool(nature) and nature != "T"
+def _real(nature: str, family: str | None) -> bool:
+    """A card that may be a real person's, as the guard tells them: a Vitale or a CPS (``family``) that is not
+    a test card, or whose nature was not read (not proven a test card); another card holds no one's identity."""
+    return bool(family) and nature != "T"
 
 
 def _holder_withheld(nature: str) -> str:
@@ -336,11 +337,14 @@ def print_vitale(data: Any, withheld: bool = False) -> None:
 
     t = translator()
     nature = t(NATURE_FR.get(data.nature, data.nature))
-    print(
-        t("Carte Vitale {generation} {nature} (nature {code})").format(
-            generation=data.generation, nature=nature, code=data.nature or "?"
+    if data.nature:
+        print(
+            t("Carte Vitale {generation} {nature} (nature {code})").format(
+                generation=data.generation, nature=nature, code=data.nature
+            )
         )
-    )
+    else:  # not proven a test card (docs/cards.md §6)
+        print(t("Carte Vitale {generation} de nature non lue").format(generation=data.generation))
     if withheld:
         print("  " + _holder_withheld(data.nature))
     else:
@@ -367,11 +371,15 @@ def print_cps(data: Any, withheld: bool = False) -> None:
     left = data.pin_tries_left
     tries = t("non lu") if left is None else (t("BLOQUÉ") if left == 0 else str(left))
     nature = t(NATURE_FR.get(data.nature, data.nature))
-    print(
-        t("Carte {type} (CPS{generation}) {nature}").format(
-            type=data.card_type, generation=data.generation, nature=nature
+    if data.nature:
+        print(
+            t("Carte {type} (CPS{generation}) {nature}").format(
+                type=data.card_type, generation=data.generation, nature=nature
+            )
         )
-    )
+    else:  # not proven a test card (docs/cards.md §6)
+        unread = t("Carte {type} (CPS{generation}) de nature non lue")
+        print(unread.format(type=data.card_type, generation=data.generation))
     if withheld:
         print("  " + _holder_withheld(data.nature))
     else:
@@ -441,7 +449,7 @@ def cmd_probe(args: argparse.Namespace) -> int:
         _print_trace(exchanges, masked=not args.allow_real_cards)  # a card whose nature was not read: maybe real
         _err(str(exc))
         return EXIT_ENV
-    withheld = fam is not None and _real(data.nature) and not args.allow_real_cards  # a real person's card
+    withheld = _real(data.nature, fam) and not args.allow_real_cards  # a real person's card
     _print_trace(exchanges, masked=withheld)
     if fam is None:
         return EXIT_OK
@@ -561,7 +569,7 @@ def cmd_record(args: argparse.Namespace) -> int:
         ch = _open_channel(reader, sinks, beside=True)  # a card the application may hold: left as it is
         try:
             atr = ch.atr("record")
-            if not args.allow_real_cards and _real(nature := _nature(ch, atr)):  # read before a file is opened
+            if not args.allow_real_cards and _real(nature := _nature(ch, atr), atr_family(atr)):  # before any file
                 raise RealCardRefused(nature, atr_family(atr) or "")
             rec = Recorder(args.out, atr, ch.reader_name("record"), note=str(args.script or "lecture publique"))
             ch.link.sinks.append(rec)

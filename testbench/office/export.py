@@ -5,7 +5,8 @@ receives the retained verdict (:mod:`testbench.store.verdicts`, through the read
 observed for its expectations (``path = value``, one per line) and, when a report folder is given, a
 relative link to the case in that report. The result columns are those of the mapping's ``[results]``;
 a column the document lacks is added after its last header. Observed values pass through the report's
-redaction (:mod:`testbench.report.personal`) unless the person opts out.
+redaction (:mod:`testbench.report.personal`) unless the person opts out. The other cells are the editor's,
+copied as the document had them; those that hold personal data are said (:attr:`ExportResult.copied_personal`).
 
 An XLSX document is loaded and filled (formatting, other sheets, formulas, charts and images kept; a shape
 openpyxl cannot carry is said; an .xlsm's macros kept in an .xlsm, said lost in an .xlsx); an ODS or DOCX
@@ -44,7 +45,7 @@ from testbench.i18n import _t, translator
 from testbench.office.diff import EXECUTED, FIELD_WORDS, changed_fields
 from testbench.office.mapping import RESULT_CLASH, CellRef, Mapping
 from testbench.office.problems import OfficeError, Problem
-from testbench.office.tables import Cell, Table, case_rows, read_table
+from testbench.office.tables import Cell, Place, Table, case_rows, read_table
 from testbench.report.owner import NotAReport, is_other_session, read_report
 from testbench.report.personal import Scrubber
 from testbench.store.read import CaseView, Key, SessionView, read_session
@@ -114,6 +115,8 @@ class ExportResult:
     added_columns: list[str] = field(default_factory=list)  # headers the export added
     altered: list[str] = field(default_factory=list)  # why the session's journal chain does not verify (French)
     changed: list[str] = field(default_factory=list)  # cases the document changed since the run: marked, not written
+    #: cells copied from the document that hold personal data (the editor's own, left as the document had them)
+    copied_personal: list[Place] = field(default_factory=list)
 
 
 # -- what the session says ---------------------------------------------------------------------------
@@ -228,6 +231,7 @@ def export_results(
         results = _by_case_id(session, case_results(session, lang, redact, links), plan_id)
         run = _by_case_id(session, {view.key: view.definition for view in session.cases}, plan_id)
         altered = session.chain_problems()  # as ``diff`` checks it: forged verdicts are written, but said
+        known = Scrubber.for_sessions(session, lang=lang)  # what the copied cells are searched for, never changed
     rows = case_rows(table, mapping)
     outcome = ExportResult(
         not_in_document=[case_id for case_id in results if case_id not in rows],
@@ -238,6 +242,7 @@ def export_results(
     headers = _result_headers(table, mapping, t, with_link=report is not None)
     columns, added = _columns(table, mapping, headers)
     outcome.added_columns = list(added.values())
+    outcome.copied_personal = _copied_personal(table, set(columns.values()), known)
     changed = _changed(table, rows, run, now, outcome)
     filled = [(rows[case_id], results[case_id]) for case_id in rows if case_id in results and case_id not in changed]
     if not filled:
@@ -254,6 +259,18 @@ def export_results(
     write_whole(target, data)
     outcome.written = [result.case_id for _row, result in filled if result.case_id not in changed]
     return outcome
+
+
+def _copied_personal(table: Table, written: set[int], known: Scrubber) -> list[Place]:
+    """The document's case cells the file copies (every column but the result columns ``written``) that the
+    report's redaction would mask: the editor's own text, copied as the document had it, but said, since the file
+    then holds personal data beside the masked observed values."""
+    return [
+        cell.place
+        for row in table.rows
+        for cell in row
+        if cell.text and cell.place.col not in written and known(cell.text) != cell.text
+    ]
 
 
 def _document_cases(document: Path, mapping: Mapping, table: Table) -> dict[str, dict[str, Any]]:

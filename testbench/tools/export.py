@@ -63,6 +63,23 @@ def export_tool(
         result.say(
             lambda t, _lang: t("cas de la session absents du document (non reportés) : {ids}").format(ids=unreported)
         )
+    if done.copied_personal:  # the editor's own cells: copied as they are, but the file then holds personal data
+        copied, shown = len(done.copied_personal), done.copied_personal[:5]
+        more = "…" if copied > len(shown) else ""
+        result.warn(
+            lambda _t, lang: tn(
+                "{count} cellule recopiée du document contient des données personnelles (nom, NIR, date de"
+                " naissance…) : elle reste telle que le document l'avait, seules les colonnes de résultats écrites"
+                " par testbench sont anonymisées ({places}) ; ce fichier contient donc des données personnelles",
+                "{count} cellules recopiées du document contiennent des données personnelles (nom, NIR, date de"
+                " naissance…) : elles restent telles que le document les avait, seules les colonnes de résultats"
+                " écrites par testbench sont anonymisées ({places}) ; ce fichier contient donc des données"
+                " personnelles",
+                copied,
+                lang,
+                places=", ".join(p.text(lang) for p in shown) + more,
+            )
+        )
     if not redact:
         result.say(
             lambda t, _lang: t(

@@ -3,10 +3,13 @@
 Two searches, run by :class:`~testbench.traces.redact.Redactor` after its text steps:
 
 - **By structure** (:func:`mask_apdu_fields`): the card layer knows which TLV fields of a Vitale or CPS
-  file hold a NIR, a name, a birth date, an RPPS… (``testbench.cards.layout.PERSONAL_FIELDS``). In an APDU
-  line (``A<< 65 11 93 0F 31 38 …``, or the ``"response"`` of a JSON record) the bytes of those fields
-  become a marker with their length — ``65 11 93 0F ‹NIR masqué, 15 octets› 9000`` — and the tags, the
-  lengths and every other byte stay readable.
+  file hold a NIR, a name, a birth date, an RPPS… (``testbench.cards.layout.PERSONAL_FIELDS``, and the card
+  number, ``PERSONAL_OBJECTS``). In an APDU line (``A<< 65 11 93 0F 31 38 …``, or the ``"response"`` of a
+  JSON record) the bytes of those fields become a marker with their length — ``65 11 93 0F ‹NIR masqué, 15
+  octets› 9000`` — and the tags, the lengths and every other byte stay readable. A Vitale 1 is read by
+  address (``BC B0 AH AL Le``) in whatever pieces the reader chooses, so a response may start inside a
+  field, where no structure tells a name from the rest: such a response (its command on the same line or in
+  the same record) is masked whole unless its bytes are whole objects of the card's zones.
 - **By content** (:class:`EncodedValues`): what is left of any hex run (spaced ``45 53 53``, with colons,
   or unspaced ``455353``, in either case) and any base64 token is decoded and searched for the session's
   known values as ASCII, Latin-1, cp1252, UTF-8 or UTF-16 of either byte order. A hit in hex masks those
@@ -25,8 +28,11 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from functools import partial
 
-from testbench.cards.decode import personal_fields
-from testbench.cards.layout import PERSONAL_FIELDS
+from testbench.cards import layout as L
+from testbench.cards import vitale1 as V1
+from testbench.cards.decode import PersonalField, personal_fields
+from testbench.cards.layout import PERSONAL_FIELDS, PERSONAL_OBJECTS
+from testbench.cards.tlv import iter_spans
 from testbench.traces.known import (
     FIELD_KINDS,
     KnownValues,
@@ -51,6 +57,8 @@ LABELS: dict[str, str] = {
     "am_number": "n° AM masqué",
     "id_ps": "n° de PS masqué",
     "base64": "base64 masqué",
+    "card_number": "n° de carte masqué",
+    "card_data": "données de carte masquées",
 }
 
 Translate = Callable[[str], str]
@@ -66,7 +74,9 @@ def marker(label: str, size: int, t: Translate) -> str:
 
 #: a response whose first object (after 00/FF padding) is a file that can hold personal fields: the
 #: other responses (status words alone, FCI, EF.SN.ICC…) cost one failed match, not a decoding
-_PARENTS = "|".join(sorted({f"{parent:02X}" for parent, _ in PERSONAL_FIELDS}))
+_PARENTS = "|".join(sorted({f"{parent:02X}" for parent, _ in PERSONAL_FIELDS} | {f"{o:02X}" for o in PERSONAL_OBJECTS}))
+#: the redaction kind of a card object masked whole (the card number holds the holder's NIR)
+_OBJECT_KINDS = {"card_number": "nir"}
 _APDU_RESPONSE = re.compile(
     rf"(?i)(?<=A<< )((?:(?:00|FF) )*(?:{_PARENTS}) (?:[0-9A-F]{{2}} )*)(?=[0-9A-F]{{4}}(?![0-9A-Z]))"
 )
@@ -75,7 +85,7 @@ _JSON_RESPONSE = re.compile(r'("response"\s*:\s*")([0-9A-Fa-f]+)(")')
 
 def _mask_fields(hex_bytes: list[str], kinds: frozenset[str], t: Translate, counts: Counter[str]) -> list[str] | None:
     data = bytes.fromhex("".join(hex_bytes))
-    fields = [f for f in personal_fields(data) if FIELD_KINDS[f.field] in kinds]
+    fields = [f for f in personal_fields(data) + _personal_objects(data) if _kind(f.field) in kinds]
     if not fields:
         return None
     out: list[str] = []
@@ -85,9 +95,92 @@ def _mask_fields(hex_bytes: list[str], kinds: frozenset[str], t: Translate, coun
             continue
         out += hex_bytes[pos : f.start]
         out.append(marker(f.field, f.end - f.start, t))
-        counts[FIELD_KINDS[f.field]] += 1
+        counts[_kind(f.field)] += 1
         pos = f.end
     return out + hex_bytes[pos:]
+
+
+def _kind(field: str) -> str:
+    return _OBJECT_KINDS.get(field) or FIELD_KINDS[field]
+
+
+def _personal_objects(data: bytes) -> list[PersonalField]:
+    """The top-level objects personal as a whole (the card number of EF 2F02)."""
+    if not data or data[0] not in PERSONAL_OBJECTS:
+        return []  # the common case: a file of fields (65, 66…), whose first object is not one
+    return [
+        PersonalField(PERSONAL_OBJECTS[tag], start, end)
+        for tag, start, end in iter_spans(data)
+        if tag in PERSONAL_OBJECTS and end > start
+    ]
+
+
+# ---- Vitale 1: memory read by address
+
+#: the children each top-level object of a Vitale 1 zone may have (testbench.cards.virtual.vitale_files)
+_V1_CHILDREN: dict[int, frozenset[int]] = {
+    L.TAG_BENEFICIARY: frozenset({L.TAG_NAME, L.TAG_FIRST_NAME, L.TAG_BIRTH_DATE, L.TAG_NATIONALITY, L.TAG_NIR}),
+    L.TAG_CARD: frozenset({L.TAG_CARD_START, *range(L.TAG_CARD_NATURE, L.TAG_RIGHTS_END + 1)}),
+    L.TAG_RIGHTS_ENTRY: frozenset(
+        {L.TAG_R_RANK, L.TAG_R_QUALITE, L.TAG_R_TWIN_RANK, L.TAG_R_USUAL_NAME, *L.COVERAGE_TAGS.values()}
+    ),
+    **{tag: frozenset({L.TAG_PERIOD_START, L.TAG_PERIOD_END}) for tag in L.COVERAGE_TAGS.values()},
+}
+_V1_TOP = frozenset({L.TAG_BENEFICIARY, L.TAG_CARD, L.TAG_RIGHTS_ENTRY})
+#: ``A>> BC B0 AH AL Le  A<< data SW`` (testbench.runner.tracing), and a JSON record's command then response
+#: (testbench.cards.trace)
+_V1_LINE = re.compile(
+    r"(?<=A>> BC B0 )([0-9A-F]{2}) ([0-9A-F]{2}) [0-9A-F]{2}  A<< ((?:[0-9A-F]{2} )+)(?=[0-9A-F]{4}(?![0-9A-Z]))"
+)
+_V1_JSON = re.compile(r'("command"\s*:\s*"BCB0([0-9A-F]{4})[0-9A-F]{2}",\s*"response"\s*:\s*")([0-9A-F]+)(")')
+
+
+def _whole_objects(data: bytes, start: int, end: int, allowed: frozenset[int]) -> bool:
+    """Whether ``data[start:end]`` is a run of objects of tags ``allowed`` (their children checked alike), the
+    last one possibly cut by the end of the read: what a read from the start of an object gives."""
+    pos = start
+    while pos < end:
+        tag = data[pos]
+        if tag in (0x00, 0xFF) and allowed is _V1_TOP:  # padding between objects
+            pos += 1
+            continue
+        if tag not in allowed:
+            return False
+        if pos + 1 >= end:
+            return True
+        length, head = data[pos + 1], 2
+        if length == 0x81:
+            if pos + 2 >= end:
+                return True
+            length, head = data[pos + 2], 3
+        elif length >= 0x80:
+            return False
+        children = _V1_CHILDREN.get(tag)
+        value = pos + head
+        if children is not None and not _whole_objects(data, value, min(value + length, end), children):
+            return False
+        pos = value + length
+    return True
+
+
+def _mask_vitale1(
+    address: int, hex_bytes: list[str], kinds: frozenset[str], t: Translate, counts: Counter[str]
+) -> list[str] | None:
+    """A Vitale 1 response read at ``address``: its fields masked by structure when it is whole objects, else
+    whole (it may start inside a name); the directory at 0200h (addresses and lengths) stays. None: unchanged."""
+    skip = min(len(hex_bytes), max(0, V1.START + V1.DIRECTORY_LENGTH - address))
+    body = hex_bytes[skip:]
+    if not body:
+        return None
+    data = bytes.fromhex("".join(body))
+    if _whole_objects(data, 0, len(data), _V1_TOP):
+        masked = _mask_fields(body, kinds, t, counts)
+        return None if masked is None else hex_bytes[:skip] + masked
+    kind = next((k for k in ("name", "nir", "birth_date") if k in kinds), None)
+    if kind is None:
+        return None
+    counts[kind] += 1
+    return [*hex_bytes[:skip], marker("card_data", len(body), t)]
 
 
 def apdu_responses(text: str) -> Iterator[bytes]:
@@ -104,6 +197,26 @@ def apdu_responses(text: str) -> Iterator[bytes]:
 def mask_apdu_fields(text: str, kinds: frozenset[str], t: Translate, counts: Counter[str]) -> str:
     """Mask the personal fields of the APDU responses of a trace line (see the module's docstring);
     ``counts`` gets one per masked field, by redaction kind."""
+    if "A>> BC B0 " in text:
+
+        def vitale1(m: re.Match[str]) -> str:
+            masked = _mask_vitale1(int(m.group(1) + m.group(2), 16), m.group(3).split(), kinds, t, counts)
+            return m.group() if masked is None else m.group()[: m.start(3) - m.start()] + " ".join(masked) + " "
+
+        text = _V1_LINE.sub(vitale1, text)
+    if '"BCB0' in text:
+
+        def record(m: re.Match[str]) -> str:
+            digits = m.group(3)
+            if len(digits) % 2:
+                return m.group()
+            pairs = [digits[i : i + 2] for i in range(0, len(digits), 2)]
+            masked = _mask_vitale1(int(m.group(2), 16), pairs, kinds, t, counts)
+            if masked is None:
+                return m.group()
+            return m.group(1) + "".join(f" {p} " if p[0] == "‹" else p for p in masked).strip() + m.group(4)
+
+        text = _V1_JSON.sub(record, text)
     if "A<< " in text:
 
         def spaced(m: re.Match[str]) -> str:
@@ -182,6 +295,12 @@ def _bounded(family: str, alternatives: set[bytes], edge: bytes) -> bytes:
     return rb"(?<![" + edge + rb"])(?:" + body + rb")(?![" + edge + rb"])"
 
 
+def _unbounded(family: str, alternatives: set[bytes]) -> bytes:
+    """``alternatives`` wherever they stand (the longest first), as :func:`_bounded` spells them."""
+    body = b"|".join(sorted(alternatives, key=len, reverse=True))
+    return (b"\\x00(?:" if family == "utf-16-be" else b"(?:") + body + b")"
+
+
 def _literal(family: str, spelled: bytes) -> bytes:
     """``spelled`` as a pattern of :func:`_bounded`'s ``family`` (a big-endian one without its first 00)."""
     return re.escape(spelled[1:] if family == "utf-16-be" else spelled)
@@ -224,8 +343,11 @@ def _known_pattern(known: KnownValues, kinds: frozenset[str]) -> re.Pattern[byte
     values |= {kind: v for kind, v in known.numbers.items() if kind in kinds}
     for kind, spellings in values.items():
         if spellings:
+            # a NIR's body is found among other digits too, as the text rule finds it: a card number holds it
+            # between zeros (testbench.cards.virtual), and 13 digits of a known NIR are no coincidence
+            fence = _unbounded if kind == "nir" else partial(_bounded, edge=_DIGIT)
             groups[kind] = b"|".join(
-                _bounded(family, {_literal(family, value.encode(encoding)) for value in spellings}, _DIGIT)
+                fence(family, {_literal(family, value.encode(encoding)) for value in spellings})
                 for encoding, family in (("utf-8", "bytes"), ("utf-16-le", "utf-16-le"), ("utf-16-be", "utf-16-be"))
             )
     if not groups:
