@@ -61,6 +61,16 @@ def _json(text: str | None) -> Any:
         return None
 
 
+def step_finished(status: str, *, manual: bool, refusal_expected: bool) -> bool:
+    """Whether a step of an operator attempt is finished, the one rule of both :func:`interrupted` (no gap for a
+    finished step) and :func:`continuation` (its first step not finished is asked again): an action step ended (or
+    refused as its case expects), a manual step confirmed. An action step « confirmed » is attested, its outputs
+    still awaited: the bench closed then, the step is not finished and what the application writes is its own."""
+    if status == "refused":
+        return refusal_expected
+    return status == ("confirmed" if manual else "done")
+
+
 def interrupted(session: SessionView) -> Interrupted | None:
     """The step :data:`STEP_FILES_META` names, when it is still to be done: its attempt is its case's latest, has
     no final verdict, and the step was not finished (None otherwise, or when the key is unreadable)."""
@@ -75,7 +85,15 @@ def interrupted(session: SessionView) -> Interrupted | None:
         if Verdict(latest.verdict).is_final:
             return None
         states = {state.id: state.status for state in session.steps(view, latest)}
-        if states.get(str(step)) in ("done", "confirmed", "refused"):
+        definition = view.definition
+        kinds = {str(s.get("id")): str(s.get("kind", "")) for s in definition.get("steps", []) if isinstance(s, dict)}
+        refusals = {
+            str(e.get("step"))
+            for e in definition.get("expectations", [])
+            if isinstance(e, dict) and e.get("kind") == ExpectationKind.REFUSAL.value
+        }
+        manual = kinds.get(str(step)) == StepKind.MANUAL.value
+        if step_finished(states.get(str(step), "not-run"), manual=manual, refusal_expected=str(step) in refusals):
             return None
         latest_ids = (v.latest for v in session.cases)
         still = frozenset(a.id for a in latest_ids if a is not None and not Verdict(a.verdict).is_final)
@@ -189,8 +207,8 @@ def continuation(session: SessionView, view: CaseView | None, case: Case, engine
     for step in case.steps:
         state = states.get(step.id)
         status = state.status if state is not None else "not-run"
-        finished = status == "confirmed" if step.kind is StepKind.MANUAL else status == "done"
-        if not (finished or (status == "refused" and step.id in expected_refusals)):
+        manual = step.kind is StepKind.MANUAL
+        if not step_finished(status, manual=manual, refusal_expected=step.id in expected_refusals):
             break
         done.append(step.id)
     values: dict[str, dict[str, Any]] = {}

@@ -748,6 +748,8 @@ class Runner:
         if take_notes is not None:  # assisted mode: files skipped, values absent and why, values in conflict
             notes = self._notes[step.id] = take_notes()
             ended.update(notes.record())
+            if notes.late:  # files the product wrote outside the step's outputs: kept with it, never lost
+                actions.keep_files(ctx, step, notes.late)
             for said in notes.said:
                 self.recorder.bench(f"étape {step.id} : {said}")
         # in operator modes a person keyed (or corrected) these values: committed and synced at once

@@ -89,10 +89,25 @@ BEGUN_BEFORE = _t(
     "extracteur « {name} » : {file} ignoré, fichier commencé avant l'étape (encore inachevé à la fin de l'étape"
     " précédente)"
 )
+#: a file of a watched folder that changed during a step but is none of that step's outputs (one the application
+#: wrote after its own step's wait ended, or while the values were shown): kept as the case's evidence, said
+LATE_FILE = _t(
+    "fichier {file} écrit par le logiciel pendant l'étape sans être une de ses sorties attendues (arrivé après la"
+    " fin de l'attente de son étape ?) : gardé comme pièce du cas, ses valeurs ne sont pas lues"
+)
+#: the same file, gone before the bench could keep it
+LATE_FILE_GONE = _t(
+    "fichier {file} écrit par le logiciel pendant l'étape sans être une de ses sorties attendues, puis disparu"
+    " avant d'avoir pu être gardé"
+)
 #: the reason of a case whose XML or JSON document was still cut short when the wait ended (as a lot never closed)
 OUTPUT_CUT_SHORT = _t("sortie du logiciel incomplète après {seconds} s d'attente : {error}")
 #: several places gave one path different values: which one the bench kept, and the others
 CONFLICT = _t("{path} : {count} valeurs différentes lues — retenue : {kept} ; autres : {others}")
+#: the same, the operator having corrected the value: theirs was kept, none of those read
+CONFLICT_CORRECTED = _t(
+    "{path} : {count} valeurs différentes lues : {read} — retenue : {value}, corrigée par l'opérateur"
+)
 #: why a value is absent, after the comparison's « valeur absente : … » (testbench.runner.runner)
 ABSENT_BECAUSE = _t("valeur absente : {path} — {why}")
 ABSENT_BECAUSE_NAMED = _t("{expectation} : valeur absente : {path} — {why}")
@@ -122,12 +137,16 @@ class StepNotes:
 
     ``said``: each sentence for the step's trace (a file skipped, a file gone, values in conflict);
     ``absent``: by observation path, why no extractor gave it (the first :class:`NotFound` of it);
-    ``conflicts``: by observation path, the values that differed and the one kept (:data:`CONFLICT`).
+    ``conflicts``: by observation path, the values that differed and the one kept (:data:`CONFLICT`);
+    ``late``: the files of the watched folders written during the step that are none of its outputs.
     """
 
     said: list[str] = field(default_factory=list)
     absent: dict[str, str] = field(default_factory=dict)
     conflicts: dict[str, str] = field(default_factory=dict)
+    #: the files that changed during the step but are none of its outputs (:data:`LATE_FILE`), as read (name,
+    #: bytes): the runner keeps them as the step's evidence, so that nothing the product wrote is lost
+    late: list[tuple[str, bytes]] = field(default_factory=list)
 
     def record(self) -> dict[str, Any]:
         """The notes as the step's end records them (only what there is)."""
@@ -234,6 +253,9 @@ class AssistedOperatorEngine(OperatorModeEngine):
         #: the bytes it read in them: the application finishing them later (writing on after those bytes) does not
         #: make them a later step's output; rewriting them does
         self._unfinished: dict[Path, bytes] = {}
+        #: every watched folder's files as the last step that ended left them: what changes after is the next step's
+        #: to keep (:meth:`_late`), even what came between two steps
+        self._last_listing: Snapshot | None = None
 
     def continue_step(
         self, case_id: str, step_id: str, written: Mapping[str, Any] | None, lines: Sequence[TraceLine] = ()
@@ -294,6 +316,7 @@ class AssistedOperatorEngine(OperatorModeEngine):
         step_id = self._step.id if self._step is not None else ""
         written, lines_then = self._continued.pop((self._case.id if self._case else "", step_id), (None, None))
         before = self._before(specs, written)
+        since, self._last_listing = self._last_listing or self._listing(), None
         if self.on_step_files is not None and step_id:
             self.on_step_files(step_id, snapshot_record(before))
         begun = self._begun(specs, before)
@@ -321,11 +344,38 @@ class AssistedOperatorEngine(OperatorModeEngine):
             for path in item.paths:
                 self._notes.absent.setdefault(path, item.describe(str))
         result = self._merge(root, answer, extracted, missing, _order(files, watch))
+        self._late(since, files)
         read = files.evidence()
         if read:  # every new file the step's values were read from is evidence, as the application wrote it
             result[CAPTURED] = read
             self._origins.update(_captured_origins(root, files.evidence_paths()))
         return result
+
+    def _listing(self) -> Snapshot:
+        """Every file extractor's files as they are now, whatever step reads them."""
+        out: Snapshot = {}
+        for spec in self.profile.extractors:
+            if spec.kind != "regex":
+                out.update(_snapshot(self.profile.watched_files(spec)))
+        return out
+
+    def _late(self, since: Snapshot, files: _StepFiles) -> None:
+        """The files changed ``since`` (the step's start, or the end of the step before it) that the step did not take
+        as its own: one its own step's wait ended before, or written while the values were shown. Kept with the step
+        (:attr:`StepNotes.late`) and said, so that nothing the product wrote during the case is lost."""
+        now = self._listing()
+        own = {path for paths in files.seen.values() for path in paths}
+        own.update(path for paths in files.begun_changed.values() for path in paths)
+        for path, sig in now.items():
+            if since.get(path) == sig or path in own:
+                continue
+            data = _read(path)
+            if data is None:
+                self._notes.said.append(LATE_FILE_GONE.format(file=path))
+                continue
+            self._notes.late.append((path.name, data))
+            self._notes.said.append(LATE_FILE.format(file=path))
+        self._last_listing = now
 
     def _tell_waiting(self, step_id: str, specs: Sequence[ExtractorSpec]) -> None:
         """Tell :attr:`on_waiting` what the step's extractors wait for, and for how long at most; nothing
@@ -530,8 +580,6 @@ class AssistedOperatorEngine(OperatorModeEngine):
             shown[path], conflict = _chosen(items, order or _listed(extracted))
             if conflict:
                 conflicts[path] = conflict
-                self._notes.conflicts[path] = _conflict_said(path, shown[path], conflict)
-                self._notes.said.append(self._notes.conflicts[path])
         keyed = {f"{prefix}{k}": v for k, v in flatten(answer).items()}
         corrections = self._review(shown, missing, conflicts)
         note = str(answer.get("operator_note") or "").strip()
@@ -550,9 +598,13 @@ class AssistedOperatorEngine(OperatorModeEngine):
             else:
                 values[path] = item.value
                 origins[path] = (EXTRACTION, provenance)
+            if path in conflicts:  # said once the value kept is known: the operator's, when corrected
+                corrected = values[path] if origins[path][0] == CORRECTION else None
+                self._notes.conflicts[path] = _conflict_said(path, item, conflicts[path], corrected)
+                self._notes.said.append(self._notes.conflicts[path])
         for path, value in keyed.items():  # a value keyed over one read without a reason is not recorded
-            if path not in values:
-                values[path] = value
+            if path not in values:  # written as a correction is (« 33,60 » → « 33.60 »): the book says it as money
+                values[path] = _as_extracted(value) if isinstance(value, str) else value
         self._origins = origins
         return unflatten({k.removeprefix(prefix): v for k, v in values.items()})
 
@@ -800,8 +852,9 @@ def _rule(kept: Extracted, other: Extracted) -> str:
     return "first" if other.provenance.source == kept.provenance.source else "newest"
 
 
-def _conflict_said(path: str, kept: Extracted, conflict: Mapping[str, Any]) -> str:
-    """:data:`CONFLICT` for ``path``: the values as recorded, each with the name of the file it was read in."""
+def _conflict_said(path: str, kept: Extracted, conflict: Mapping[str, Any], corrected: str | None = None) -> str:
+    """:data:`CONFLICT` for ``path``: the values as recorded, each with the name of the file it was read in; with
+    ``corrected`` (the operator's value, recorded instead), :data:`CONFLICT_CORRECTED`: none read was kept."""
     from testbench.extract.model import bench_time
 
     def named(value: str, provenance: Mapping[str, Any]) -> str:
@@ -814,6 +867,9 @@ def _conflict_said(path: str, kept: Extracted, conflict: Mapping[str, Any]) -> s
         return f"{value} ({', '.join(where)})"
 
     others = [named(str(o["value"]), o["provenance"]) for o in conflict["others"]]
+    if corrected is not None:
+        read = ", ".join([named(kept.value, kept.provenance.to_dict()), *others])
+        return CONFLICT_CORRECTED.format(path=path, count=1 + len(others), read=read, value=corrected)
     return CONFLICT.format(
         path=path,
         count=1 + len(others),

@@ -65,7 +65,7 @@ def origin_text(
         text += t(" — motif : {reason}").format(reason=reason) if reason else ""
     else:
         text = t("observé {value} — {where}").format(value=value, where=where)
-    return text + conflict_text(provenance.get("conflict"), read, t, quote)
+    return text + conflict_text(provenance.get("conflict"), read, t, quote, corrected=isinstance(correction, Mapping))
 
 
 #: why the value read was kept over the others the product gave for the same path (engines.operator.assisted._chosen)
@@ -77,11 +77,13 @@ RULES = {
 }
 
 
-def conflict_text(conflict: Any, read: str, t: Callable[[str], str], quote: Callable[[Any], str] = str) -> str:
+def conflict_text(
+    conflict: Any, read: str, t: Callable[[str], str], quote: Callable[[Any], str] = str, *, corrected: bool = False
+) -> str:
     """« — 2 valeurs différentes lues : 33,60 € retenue ici (un fichier du logiciel l'emporte sur son journal) ;
     autres : 30,00 € (lu dans gestpsad.log, ligne capturée à 11:00:03.128 UTC (heure du journal : …), colonnes
     65–69) », after the sentence of a value the product gave several ways (``read``: the value kept, formatted); ""
-    when it gave one."""
+    when it gave one. ``corrected``: the operator's value was kept instead, so the one read is not said kept."""
     if not isinstance(conflict, Mapping) or not conflict.get("others"):
         return ""
     others = [
@@ -91,6 +93,10 @@ def conflict_text(conflict: Any, read: str, t: Callable[[str], str], quote: Call
         for other in conflict["others"]
         if isinstance(other, Mapping)
     ]
+    if corrected:
+        return t(" — {count} valeurs différentes lues : {kept} lue dans ce fichier ; autres : {others}").format(
+            count=1 + len(others), kept=read, others=" ; ".join(others)
+        )
     why = ", ".join(t(RULES[rule]) for rule in conflict.get("rules") or () if rule in RULES)
     return t(" — {count} valeurs différentes lues : {kept} retenue ici ({why}) ; autres : {others}").format(
         count=1 + len(others), kept=read, why=why, others=" ; ".join(others)
