@@ -250,7 +250,8 @@ def test_hostile_cells_are_placed_problems_never_a_traceback(tmp_path: Path) -> 
     assert f"{SHEET}!{letter(refusal.column)}{refusal.row}: unknown refusal code “CARTE_PERDUE”" in done.stderr
     casebook, problems = check_casebook(out)
     assert problems == [] and casebook is not None
-    left_out = {"EX-FSE-002", "EX-FSE-003", "EX-FSE-004", "EX-CARDS-001"}
+    assert f"{SHEET}!A6: duplicate id “EX-FSE-001” (also at {SHEET}!A{duplicate}): neither row is taken" in done.stderr
+    left_out = {"EX-FSE-001", "EX-FSE-002", "EX-FSE-003", "EX-FSE-004", "EX-CARDS-001"}  # both EX-FSE-001 rows
     assert [c.id for c in casebook.cases] == [i for i in CASE_IDS if i not in left_out and i != "EX-LOT-001"]
 
 

@@ -40,8 +40,8 @@ def test_conversion_problems_do_not_hide_what_the_loader_refuses_in_the_same_row
     done = write_import(folder / "edited.xlsx", mapping, folder / "cahier.xml")
     assert done.left_out == ["EX-FSE-003"]
     said = [problem.text("en") for problem in done.problems]
-    assert places(said) == [f"{SHEET}!H7", f"{SHEET}!U7", f"{SHEET}!L7", f"{SHEET}!V7"]
-    assert 'attribute "tiers-payant": the value "Gratuit"' in said[2]
+    assert places(said) == [f"{SHEET}!H7", f"{SHEET}!L7", f"{SHEET}!U7", f"{SHEET}!V7"]
+    assert "column “Tiers payant”: “Gratuit” is not a possible value (values: Non, AMO, AMO + AMC)" in said[1]
     assert 'attribute "exo": the value "ZZ"' in said[3]
     assert len(done.cases) == 12  # the case is still left out; the others are written
 
@@ -60,7 +60,8 @@ def test_what_only_follows_from_a_value_that_did_not_convert_is_not_said(tmp_pat
 def test_without_a_folder_to_check_in_only_the_conversion_problems_are_said(tmp_path: Path) -> None:
     folder = edited(tmp_path, {"U7": "Peut-être", "L7": "Gratuit"})
     done = import_document(folder / "edited.xlsx", load_mapping(folder / "cahier-exemple.mapping.toml"))
-    assert places([problem.text("fr") for problem in done.problems]) == [f"{SHEET}!U7"]
+    # a tiers payant none of the column's values is a conversion problem, said without the loader too
+    assert places([problem.text("fr") for problem in done.problems]) == [f"{SHEET}!L7", f"{SHEET}!U7"]
 
 
 def test_an_unknown_card_beside_an_unreadable_value_is_said_at_the_cards_cell(tmp_path: Path) -> None:

@@ -84,6 +84,7 @@ def test_the_duplicate_row_is_counted_among_the_cases_left_out(
 
     assert code == 3
     err = capsys.readouterr().err
-    assert f"1 cas laissé de côté : EX-FSE-001 ({SHEET}!A6, en double)" in err
+    assert f"2 cas laissés de côté : EX-FSE-001 ({SHEET}!A5, en double), EX-FSE-001 ({SHEET}!A6, en double)" in err
     main(["import", str(document), "--mapping", "cahier-exemple.mapping.toml", "-o", "cahier.xml", "--lang", "en"])
-    assert f"1 case left out: EX-FSE-001 ({SHEET}!A6, duplicate)" in capsys.readouterr().err
+    said = capsys.readouterr().err
+    assert f"2 cases left out: EX-FSE-001 ({SHEET}!A5, duplicate), EX-FSE-001 ({SHEET}!A6, duplicate)" in said

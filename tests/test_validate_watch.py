@@ -116,7 +116,8 @@ def test_each_save_prints_only_what_changed_and_ctrl_c_exits_0(work: Path, watch
         text,
         text.replace(BAD_QUANTITY, QUANTITY).replace('<verify-pin id="s-cps"/>', '<verify-pin id="s-pin"/>'),
     )
-    gone = running.block(3)
+    head, *gone = running.block(4)
+    assert head == "minimal.xml : 0 nouveau problème, 2 résolus, 0 au total"
     assert sorted(line.split(": ", 1)[0][:2] for line in gone[:2]) == ["- ", "- "]
     assert any("quantity" in line for line in gone[:2]) and any("s-cps" in line for line in gone[:2])
     assert gone[2].startswith("minimal.xml : valide — PDT-TEST-001 EV001 v01.00, 1 cas, sha256 ")
@@ -141,7 +142,8 @@ def test_english_and_a_file_that_becomes_invalid_from_the_start(work: Path, watc
     first = running.until("watching 1 file")
     assert len(first) == 2 and "quantity" in first[0]  # the whole result first, its problem included
     save(casebook, BAD_QUANTITY, QUANTITY)
-    gone, valid = running.block(2)
+    head, gone, valid = running.block(3)
+    assert head == "minimal.xml: 0 new problems, 1 solved, 0 in all"
     assert gone.startswith("- minimal.xml:") and "quantity" in gone
     assert valid.startswith("minimal.xml: valid — PDT-TEST-001 EV001 v01.00, 1 case,")
 
@@ -174,8 +176,9 @@ def test_a_save_that_fixes_another_file_names_that_file(work: Path, watch: list[
         r"\+ second\.xml:\d+:\d+: identifiant de cas « T-001 » déjà utilisé en minimal\.xml:\d+:\d+", added
     )
     save(first, 'id="T-001"', 'id="T-003"')  # the other file is saved: second.xml's problem goes away
-    still, gone, valid = running.block(3)
+    still, head, gone, valid = running.block(4)
     assert still == "minimal.xml : toujours valide — 1 cas"
+    assert head == "second.xml : 0 nouveau problème, 1 résolu, 0 au total"
     assert gone.startswith("- second.xml:") and "T-001" in gone
     assert valid.startswith("second.xml : valide — ")
 

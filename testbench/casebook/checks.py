@@ -8,6 +8,7 @@ attribute. Messages are French templates; their English is in :mod:`testbench.i1
 
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 from collections.abc import Callable, Mapping
@@ -26,7 +27,7 @@ from testbench.casebook.source import make_parser
 from testbench.domain.decimals import read_decimal, to_the_cent
 from testbench.domain.normalize import RULES as NORMALIZE_RULES
 from testbench.domain.teleservices import FAULT_REFUSALS, SERVICE_ACTIONS, scenario_names
-from testbench.domain.vocabulary import MANUAL, OBSERVATION_ROOTS, REFUSAL_CODES, known_path
+from testbench.domain.vocabulary import MANUAL, OBSERVATION_PATHS, OBSERVATION_ROOTS, REFUSAL_CODES, known_path
 from testbench.fmt import REGEX_ERRORS, parse_boolean, regex_reason
 from testbench.i18n import _t
 
@@ -345,6 +346,24 @@ def _unknown_step(step: str, case_id: str, actions: dict[str, str], at: int, rep
         report(at, "l'étape « {step} » n'existe pas dans le cas {case}", "step", step=step, case=case_id)
 
 
+#: The observation paths a typo is compared with, an index written ``[i]``
+_EXACT_PATHS = tuple(p for p in OBSERVATION_PATHS if not p.endswith(".*"))
+_INDEX = re.compile(r"\[[0-9]+\]")
+
+
+def nearest_path(path: str) -> str | None:
+    """The known observation path closest to a misspelt one (``invoice.totals.amo`` for ``…amoo``), its indexes
+    as written; None when none is close. The import's mapping and the casebook checks suggest alike."""
+    indexes = _INDEX.findall(path)
+    near = difflib.get_close_matches(_INDEX.sub("[i]", path), _EXACT_PATHS, n=1)
+    if not near:
+        return None
+    found = near[0]
+    for index in indexes:
+        found = found.replace("[i]", index, 1)
+    return found
+
+
 def _check_value_path(
     path: str,
     known: bool,
@@ -359,7 +378,15 @@ def _check_value_path(
     """The slow branch of the value-path rule: unknown path, manual path, or no/unrelated step."""
     producing = OBSERVATION_ROOTS.get(root)
     if not known:
-        report(at, "chemin d'observation « {path} » inconnu (voir docs/casebook-format.md)", "path", path=path)
+        near = nearest_path(path)
+        if near:
+            template = (
+                "chemin d'observation « {path} » inconnu — vouliez-vous dire « {near} » ?"
+                " (voir docs/casebook-format.md)"
+            )
+            report(at, template, "path", path=path, near=near)
+        else:
+            report(at, "chemin d'observation « {path} » inconnu (voir docs/casebook-format.md)", "path", path=path)
     elif root == "manual":
         source = observed.get(path)
         if source is None:

@@ -276,14 +276,15 @@ def _changed_lines(
     old, new = before[1], after[1]
     appeared, gone = changed_problems(old, new, moves)
     lines = [f"+ {problem.text(lang)}" for problem in appeared] + [f"- {problem.text(lang)}" for problem in gone]
+    counts = (
+        tn("{count} nouveau problème", "{count} nouveaux problèmes", len(appeared), lang),
+        tn("{count} résolu", "{count} résolus", len(gone), lang),
+        tn("{count} au total", "{count} au total", len(new), lang),
+    )
+    head = f"{path}{colon(lang)}{', '.join(counts)}"  # before the + and - lines, a fix included (docs/authoring.md)
     if new:
         if lines:
-            counts = (
-                tn("{count} nouveau problème", "{count} nouveaux problèmes", len(appeared), lang),
-                tn("{count} résolu", "{count} résolus", len(gone), lang),
-                tn("{count} au total", "{count} au total", len(new), lang),
-            )
-            return [f"{path}{colon(lang)}{', '.join(counts)}", *lines]
+            return [head, *lines]
         if saved:
             return [
                 tn(
@@ -298,7 +299,7 @@ def _changed_lines(
     casebook = after[0]
     assert casebook is not None
     if old:
-        return [*lines, _summary(lang, path, casebook)]
+        return [head, *lines, _summary(lang, path, casebook)]
     if saved:
         return [
             tn(

@@ -47,6 +47,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="CAHIER",
         help="cahier de tests à écrire (XML)",
     )
+    command.add_argument(
+        "--drop-absent",
+        action="store_true",
+        help=(
+            "supprimer aussi les cas du cahier qu'aucun import n'a écrits (ajoutés à la main) sans ligne dans le "
+            "document"
+        ),
+    )
     command.add_argument("--lang", choices=LANGUAGES, default=None, help="langue (fr par défaut)")
     command.set_defaults(func=cmd_import)
 
@@ -54,4 +62,4 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_import(args: argparse.Namespace) -> int:
     from testbench.tools.importer import import_tool
 
-    return import_tool(args.document, args.mapping, args.output).print("import", args.lang)
+    return import_tool(args.document, args.mapping, args.output, args.drop_absent).print("import", args.lang)

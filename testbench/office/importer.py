@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import difflib
+import functools
 import os
 import re
 import shutil
@@ -68,6 +69,8 @@ _UNKNOWN_CHOICE = {
     "domain": "domaine inconnu « {text} » (valeurs : {known})",
     "mode": "mode inconnu « {text} » (valeurs : {known})",
 }
+#: A column's text that is none of the values its field takes, said in the sheet's words.
+_NOT_A_CHOICE = _t("colonne « {column} » : « {text} » n'est pas une valeur possible (valeurs : {words})")
 _DUPLICATE_HEADER = _t("en-tête « {header} » en double (déjà en {place}) : le champ {field} lit la première")
 #: Fields of the case itself (not of a line, a step, an expectation): a continuation row does not give them.
 _CASE_OWN = tuple(name for name in (*CASE_FIELDS, *INVOICE_FIELDS) if name != "id")
@@ -89,6 +92,8 @@ class ImportResult:
     unmatched: list[str] = field(default_factory=list)
     duplicates: list[tuple[str, Place]] = field(default_factory=list)  # rows left out for an id already used
     doubtful: Place | None = None  # the first row whose case its id does not tell (a duplicate, an erased id)
+    #: previous cases that never came from the document (``new case --casebook``), written unchanged
+    hand: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -114,14 +119,15 @@ def import_document(document: Path, mapping: Mapping, table: Table | None = None
         raise
 
 
-def write_import(document: Path, mapping: Mapping, out: Path) -> ImportResult:
+def write_import(document: Path, mapping: Mapping, out: Path, drop_absent: bool = False) -> ImportResult:
     """Import ``document`` into ``out``: checked by the loader, refused cases left out, written atomically.
 
     Card profiles the fixtures name are written relative to ``out``'s folder; one that is not under it is
     copied into ``cards/`` there (never over a different file). A case left out for an error whose previous
     version is in the casebook ``out`` already holds keeps that version (a re-import never loses a case to a
-    typo). Nothing is written when no case is left or the casebook itself (identity, fixtures) does not
-    validate: :class:`OfficeError`.
+    typo). A case of ``out`` that no import wrote (added by hand or by ``new case --casebook``) is kept too,
+    unless ``drop_absent``: only a case that came from the document is removed with its row. Nothing is written
+    when no case is left or the casebook itself (identity, fixtures) does not validate: :class:`OfficeError`.
     """
     table = read_table(document, mapping)
     out = Path(out)
@@ -134,19 +140,21 @@ def write_import(document: Path, mapping: Mapping, out: Path) -> ImportResult:
             exc.notes[:0] = importer.notes
             raise
         keep = _previous_cases(out)
+        if not drop_absent:
+            importer.hand = _hand_made(out)
         result = importer.render(keep=keep)
         problems, dropped = list(result.problems), set[str]()
         for _attempt in range(4):  # a previous version kept may be refused in its turn: one round more
             if not result.cases:
                 raise OfficeError([*problems, _nothing_importable(document, table, bool(importer.cases))])
-            previous = {*result.kept, *result.unmatched}
+            previous = {*result.kept, *result.unmatched, *result.hand}
             refused = _check(result.xml, folder, mapping, importer, previous)
             if not refused:
                 write_whole(out, result.xml)
                 problems.extend(_kept(result))
                 return ImportResult(
                     result.xml, result.cases, problems, result.left_out, result.rows, list(importer.copied),
-                    result.notes, result.kept, result.unmatched, result.duplicates, result.doubtful,
+                    result.notes, result.kept, result.unmatched, result.duplicates, result.doubtful, result.hand,
                 )
             for case_id, messages in refused.items():
                 if case_id in previous:  # its previous version does not validate either: nothing to keep
@@ -181,6 +189,27 @@ def _previous_cases(out: Path) -> dict[str, etree._Element]:
     except OSError:
         found = None
     return found[1] if found is not None else {}
+
+
+#: What the importer writes before each case: its first row (``Feuille1!A5``, ``tableau 1, ligne 3``), or why
+#: its previous version was kept. A case after none of these never came from the document.
+_IMPORTED = re.compile(r"(?:.+![A-Z]+[0-9]+|tableau [0-9]+, ligne [0-9]+.*|version précédente conservée.*)")
+
+
+def _hand_made(out: Path) -> set[str]:
+    """The ids of the cases of ``out`` that no import wrote (added by hand, ``new case --casebook``): none
+    follows the comment the importer writes before each case it writes."""
+    try:
+        root = etree.fromstring(out.read_bytes(), make_parser()) if out.is_file() else None
+    except (OSError, etree.XMLSyntaxError):
+        return set()
+    found: set[str] = set()
+    for case in root.iter(f"{{{NS}}}case") if root is not None else ():
+        before = case.getprevious()
+        said = before.text.strip() if before is not None and before.tag is etree.Comment else ""
+        if not _IMPORTED.fullmatch(said or ""):
+            found.add(case.get("id", ""))
+    return found
 
 
 def _kept(result: ImportResult) -> list[Problem]:
@@ -386,6 +415,7 @@ class _Importer:
         #: a previous case no row names may be one of them, so it is kept rather than removed
         self.doubtful: list[Place] = []
         self.duplicates: list[tuple[str, Place]] = []  # (id, place) of each row left out for an id already used
+        self.hand: set[str] = set()  # previous cases no import wrote: kept when no row names them
 
     # ----- rows -> cases
     def run(self) -> ImportResult:
@@ -494,9 +524,19 @@ class _Importer:
             self.notes.append(Problem.worded(place, lambda t, h=words, n=count: _unread(t, h, n)))
 
     def _group(self) -> None:
+        """Rows -> cases. An id written on two rows puts both in doubt (a copy-paste over another case's id: the
+        first row may as well be the pasted one), so neither is trusted; each keeps its previous version."""
         seen: dict[str, str] = {}
         current: _Case | None = None
         id_col = self.columns["id"]
+        written: set[str] = set()
+        later: dict[str, Place] = {}  # an id written more than once -> its second row
+        for row in self.table.rows:
+            text = row[id_col - 1].text.strip()
+            if text in written:
+                later.setdefault(text, row[id_col - 1].place)
+            elif text:
+                written.add(text)
         for row in self.table.rows:
             cells = {name: row[col - 1] for name, col in self.columns.items() if col <= len(row)}
             id_cell = row[id_col - 1]
@@ -526,6 +566,16 @@ class _Importer:
                 continue
             seen[case_id] = str(id_cell.place)
             current = _Case(case_id, [cells])
+            if case_id in later:
+                current.problems.append(
+                    Problem.of(
+                        id_cell.place,
+                        "identifiant « {id} » en double (aussi en {place}) : aucune des lignes n'est reprise",
+                        id=case_id,
+                        place=later[case_id],
+                    )
+                )  # in doubt as its later row is, which says so (and places a kept case no row names)
+                self.duplicates.append((case_id, id_cell.place))
             if not CASE_ID.fullmatch(case_id):
                 current.problems.append(
                     Problem.of(
@@ -691,11 +741,15 @@ class _Importer:
             cases.append(_comment("version précédente conservée : une ligne du document a un identifiant en doute"))
             cases.append(copy.deepcopy(keep[case_id]))
             ids.append(case_id)
+        hand = self._hand_kept(keep, exclude)
+        for case_id in hand:  # no comment before it: it stays one no import wrote
+            cases.append(copy.deepcopy(keep[case_id]))
+            ids.append(case_id)
         etree.indent(root, space="  ")
         xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
         return ImportResult(
             xml, ids, list(self.problems), left_out, rows, list(self.copied), list(self.notes), kept, unmatched,
-            list(self.duplicates), self.doubtful[0] if self.doubtful else None,
+            list(self.duplicates), self.doubtful[0] if self.doubtful else None, hand,
         )
 
     def _unmatched(self, keep: dict[str, etree._Element], exclude: set[str]) -> list[str]:
@@ -703,8 +757,19 @@ class _Importer:
         erased is not removed unsaid (the import then fails, and says so at that row)."""
         if not self.doubtful:
             return []
-        named = {case.id for case in self.cases} | {case_id for case_id, _place in self.duplicates}
-        return [case_id for case_id in keep if case_id not in named and case_id not in exclude]
+        named = self._named()
+        return [
+            case_id for case_id in keep if case_id not in named and case_id not in exclude and case_id not in self.hand
+        ]
+
+    def _hand_kept(self, keep: dict[str, etree._Element], exclude: set[str]) -> list[str]:
+        """The previous cases no import wrote and no row names: the document never held them, so its lacking
+        them removes nothing."""
+        named = self._named()
+        return [case_id for case_id in keep if case_id in self.hand and case_id not in named | exclude]
+
+    def _named(self) -> set[str]:
+        return {case.id for case in self.cases} | {case_id for case_id, _place in self.duplicates}
 
 
 class _CaseBuilder:
@@ -865,6 +930,14 @@ class _CaseBuilder:
                 if not sep or not _PARAM_NAME.fullmatch(key.strip()):
                     self.problem(cell, "paramètre d'étape illisible « {item} » (écrire nom=valeur)", item=item.strip())
                     return None
+                if key.strip() == "pin":  # never the schema's « attribut non autorisé »: say why
+                    self.problem(
+                        cell,
+                        "« {item} » : un code porteur ne s'écrit jamais dans le cahier ; "
+                        "il vient du profil de la carte",
+                        item=item.strip(),
+                    )
+                    return None
                 params.append((key.strip(), value.strip()))
         spec = self.mapping.steps.get(phrase.casefold())
         if spec is None and phrase in ACTIONS:
@@ -900,6 +973,8 @@ class _CaseBuilder:
     def bad(self, cell: Cell | None, name: str, template: str, text: str) -> None:
         """A field's text that does not convert, said at its cell (else the case's id cell) with what is accepted."""
         fields = {"text": text, "value": text, "words": convert.boolean_words(self.mapping.conversions)}
+        if template == _NOT_A_CHOICE:
+            fields.update(words=self.choice_words(name), column=self.column(name, cell))
         if name in ("care-date", "line-date"):
             template, fields = convert.date_problem(text, self.mapping.conversions)
         self.problem(cell or self.rows[0]["id"], template, **fields)
@@ -936,7 +1011,23 @@ class _CaseBuilder:
             return convert.date(text, conv), convert.DATE_UNREADABLE
         if name == "ald":
             return convert.boolean(text, conv), convert.BOOLEAN_UNREADABLE
-        return conv.synonym(name, text), ""
+        value = conv.synonym(name, text)
+        allowed = _choices(name)
+        if allowed and value not in allowed:  # said in the sheet's words, not as the schema's attribute
+            return None, _NOT_A_CHOICE
+        return value, ""
+
+    def choice_words(self, name: str) -> str:
+        """The values a column accepts, as the mapping lets the sheet write them (« Non, AMO, AMO + AMC »)."""
+        words = self.mapping.conversions.words.get(name, {})
+        return ", ".join(words.get(value, value) for value in _choices(name))
+
+    def column(self, name: str, cell: Cell | None) -> str:
+        """The header of the column ``name`` is read from, as the sheet writes it."""
+        cells = self.importer.table.header_cells
+        if cell is not None and 0 < cell.place.col <= len(cells) and cells[cell.place.col - 1].text.strip():
+            return " ".join(cells[cell.place.col - 1].text.split())
+        return self.mapping.columns.get(name, name)
 
     # ----- expectations
     def expectations(self, steps: dict[str, list[str]]) -> etree._Element:
@@ -1038,6 +1129,19 @@ class _CaseBuilder:
             return
         element = etree.SubElement(parent, f"{{{NS}}}refusal", id=_unique("e-refus", used), step=target[0], code=code)
         self.origin(element, cell)
+
+
+@functools.cache
+def _choices(name: str) -> tuple[str, ...]:
+    """The values the schema lists for the invoice or line attribute ``name`` (none: any text it checks itself)."""
+    from importlib import resources
+
+    data = resources.files("testbench.casebook.schema").joinpath("casebook-1.xsd").read_bytes()
+    xs = {"xs": "http://www.w3.org/2001/XMLSchema"}
+    found = etree.fromstring(data, make_parser()).xpath(
+        "//xs:attribute[@name=$name]//xs:enumeration/@value", namespaces=xs, name=_LINE_ATTRS.get(name, name)
+    )
+    return tuple(dict.fromkeys(str(value) for value in found))
 
 
 def _guess_type(path: str, text: str, mapping: Mapping) -> str:

@@ -144,6 +144,8 @@ class Conversions:
     false_words: frozenset[str] = frozenset({"non", "n", "faux", "false", "no", "0"})
     date_formats: tuple[str, ...] = ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d")
     synonyms: dict[str, dict[str, str]] = field(default_factory=dict)  # field -> casefolded text -> value
+    #: field -> value -> the sheet's first word for it, as the mapping writes it (« AMO + AMC » for amo+amc)
+    words: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def synonym(self, name: str, text: str) -> str:
         """``text`` through the synonyms of field ``name`` (unchanged when none applies)."""
@@ -525,6 +527,7 @@ class _Reader:
         true_words, false_words, formats = base.true_words, base.false_words, base.date_formats
         given: dict[str, list[str]] = {}  # "true"/"false" -> the words as written
         synonyms: dict[str, dict[str, str]] = {}
+        words_of: dict[str, dict[str, str]] = {}
         for key, value in table.items():
             if key in ("true", "false"):
                 if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -551,6 +554,10 @@ class _Reader:
                     self.problem(key, "synonymes de « {key} » : une table texte = valeur attendue", key=key)
                     continue
                 synonyms[key] = {str(k).strip().casefold(): v for k, v in value.items()}
+                words_of[key] = {}
+                for word, meant in value.items():
+                    if str(word).strip():
+                        words_of[key].setdefault(meant, str(word).strip())
             else:
                 self.problem(key, "clé inconnue « {key} »", on_key=True, key=key)
         both = true_words & false_words  # such a word read as true: the other list silently lost it
@@ -558,7 +565,9 @@ class _Reader:
         written = [w.strip() for w in given.get(where, []) if w.strip().casefold() in both] or sorted(both)
         for word in dict.fromkeys(written):
             self.problem(where, "« {word} » à la fois dans « true » et dans « false »", word=word)
-        return Conversions(true_words=true_words, false_words=false_words, date_formats=formats, synonyms=synonyms)
+        return Conversions(
+            true_words=true_words, false_words=false_words, date_formats=formats, synonyms=synonyms, words=words_of
+        )
 
 
 #: A day, a month and a year no other can be mistaken for: a date format must write it and read it back.

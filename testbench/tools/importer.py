@@ -11,17 +11,18 @@ from typing import TYPE_CHECKING
 
 from testbench.i18n import colon, tn
 from testbench.runner.exits import EXIT_USAGE
-from testbench.tools.result import T, ToolResult, unwritten, unwritten_code
+from testbench.tools.result import Said, T, ToolResult, unwritten, unwritten_code
 
 if TYPE_CHECKING:
     from testbench.office.diff import Change
     from testbench.office.importer import ImportResult
 
 
-def import_tool(document: Path, mapping: Path, output: Path) -> ToolResult:
+def import_tool(document: Path, mapping: Path, output: Path, drop_absent: bool = False) -> ToolResult:
     """Write the casebook ``output``; exit 0 when every case was mapped, 3 when something could not be (each
     problem with its place, ``Feuille1!D14: …``; the casebook then written without those cases, or not at all
-    when none is left or the document cannot be read)."""
+    when none is left or the document cannot be read). A case of ``output`` no import wrote is kept and said,
+    unless ``drop_absent``."""
     from testbench.office.diff import FIELD_WORDS, diff_casebooks, read_cases
     from testbench.office.importer import OfficeError, write_import
     from testbench.office.mapping import load_mapping
@@ -38,13 +39,23 @@ def import_tool(document: Path, mapping: Path, output: Path) -> ToolResult:
     except OSError:
         previous = b""
     if previous is not None and read_cases(previous) is None:
+        broken = _unreadable_casebook(output, previous)
+        if broken is not None:  # a casebook with a typo: where it is, not « not a casebook »
+            result.warn_each([broken])
+            return result.fail(
+                EXIT_USAGE,
+                lambda t, _lang: t(
+                    "{path} est un cahier de tests mal formé : corrigez-le, puis importez à nouveau ; rien n'est écrit"
+                ).format(path=output),
+                prefixed=False,
+            )
         return result.fail(
             EXIT_USAGE,
             lambda t, _lang: t("{path} existe et n'est pas un cahier de tests : rien n'est écrit").format(path=output),
             prefixed=False,
         )
     try:
-        done = write_import(document, load_mapping(mapping), output)
+        done = write_import(document, load_mapping(mapping), output, drop_absent)
     except OfficeError as exc:
         for note in exc.notes:  # the sheet read, other sheets with data: often why the columns are not found
             result.say(lambda _t, lang, note=note: note.text(lang))
@@ -70,6 +81,10 @@ def import_tool(document: Path, mapping: Path, output: Path) -> ToolResult:
                 return f"{kind} {subject}" + (f"{colon(lang)}{words}" if words else "")
 
             result.say(changed)
+    for case_id in done.hand:
+        result.say(
+            lambda t, _lang, case_id=case_id: t("conservé : {id} n'a pas de ligne dans le document").format(id=case_id)
+        )
     count = len(done.cases)
     result.say(
         lambda _t, lang: tn("{path} : {count} cas écrit", "{path} : {count} cas écrits", count, lang, path=output)
@@ -87,7 +102,8 @@ def _left_out(done: ImportResult, t: T, lang: str | None) -> str:
     doubled = [
         t("{id} ({place}, en double)").format(id=case_id, place=place.text(lang)) for case_id, place in done.duplicates
     ]
-    ids = [*done.left_out, *doubled]
+    twice = {case_id for case_id, _place in done.duplicates}  # each of its rows is said with its place
+    ids = [*(case_id for case_id in done.left_out if case_id not in twice), *doubled]
     return tn(
         "{count} cas laissé de côté : {ids}",
         "{count} cas laissés de côté : {ids}",
@@ -95,3 +111,27 @@ def _left_out(done: ImportResult, t: T, lang: str | None) -> str:
         lang,
         ids=", ".join(ids),
     )
+
+
+def _unreadable_casebook(path: Path, data: bytes) -> Said | None:
+    """The first problem of a casebook that does not parse (``file:line:col: XML mal formé : …``), or None when
+    ``data`` is no casebook at all (the document itself, by mistake) or parses."""
+    from lxml import etree
+
+    from testbench.casebook.model import SourceRef
+    from testbench.casebook.source import make_parser, malformed
+    from testbench.casebook.vocabulary import NAMESPACE
+
+    if NAMESPACE.encode() not in data and b"<casebook" not in data:
+        return None
+    parser = make_parser()
+    try:
+        etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        errors = [e for e in parser.error_log if e.level >= etree.ErrorLevels.ERROR]
+        line, col, detail = (errors[0].line, errors[0].column, errors[0].message) if errors else (
+            *(exc.position or (1, 1)),
+            exc.msg,
+        )
+        return malformed(SourceRef(str(path), max(line, 1), max(col, 1)), detail)
+    return None

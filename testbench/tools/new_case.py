@@ -9,6 +9,7 @@ the new case.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,7 @@ from testbench.tools.result import ToolResult, option, unwritten_code
 
 if TYPE_CHECKING:
     from testbench.casebook.errors import Problem
+    from testbench.casebook.model import Casebook
     from testbench.casebook.scaffold import Template
 
 def new_case_tool(
@@ -37,6 +39,9 @@ def new_case_tool(
     from testbench.casebook.vocabulary import CASE_ID
 
     result = ToolResult()
+    # as the loader reads them: an id's surrounding spaces dropped, a domain or mode in any case (« LOT »)
+    case_id, domain = case_id.strip(), domain.strip().casefold()
+    mode = mode.strip().casefold() if mode is not None else None
     if not CASE_ID.fullmatch(case_id):
         shown = visible_controls(case_id)
         return result.fail(
@@ -71,6 +76,9 @@ def _into_casebook(result: ToolResult, path: Path, case_id: str, template: Templ
     from testbench.casebook.loader import check_casebook
 
     casebook, problems = check_casebook(path)
+    first = _without_cases(path) if casebook is None else None
+    if first is not None:  # a casebook whose <cases> is still empty: its only fault is the case to come
+        casebook, problems = first, []
     if casebook is None or problems:
         result.warn_each(problems)
         return result.fail(
@@ -94,8 +102,50 @@ def _into_casebook(result: ToolResult, path: Path, case_id: str, template: Templ
             ),
             prefixed=False,
         )
-    text = scaffold.insert_case(path.read_bytes().decode("utf-8"), scaffold.render(template, case_id, values))
+    text = _opened(path.read_bytes().decode("utf-8"))
+    text = scaffold.insert_case(text, scaffold.render(template, case_id, values))
     return _written(result, scaffold.write_checked(path, text, card_profile_problems), path, case_id, template)
+
+
+#: ``<cases/>`` (or ``<cases></cases>``), spelt open and closed so that a case can be inserted in it.
+_EMPTY_CASES = re.compile(r"<((?:[A-Za-z_][\w.-]*:)?cases)\s*(?:/>|>\s*</\1\s*>)")
+
+
+def _opened(text: str) -> str:
+    """``text`` with an empty ``<cases/>`` written open and closed, its closing tag indented as the opening one."""
+    found = _EMPTY_CASES.search(text)
+    if found is None:
+        return text
+    indent = text[text.rfind("\n", 0, found.start()) + 1 : found.start()]
+    newline = "\r\n" if "\r\n" in text else "\n"
+    spelt = f"<{found.group(1)}>{newline}{indent if not indent.strip() else ''}</{found.group(1)}>"
+    return text[: found.start()] + spelt + text[found.end() :]
+
+
+def _without_cases(path: Path) -> Casebook | None:
+    """The casebook at ``path`` when all it lacks is a case (``<cases/>``, the schema wants one): read by the
+    builder alone, whose own checks (fixtures, identity) must pass. None for any other fault."""
+    from lxml import etree
+
+    from testbench.casebook.build import Builder
+    from testbench.casebook.source import LoadLimits, make_parser, read_casebook_source
+    from testbench.casebook.vocabulary import NAMESPACE
+
+    try:
+        root = etree.fromstring(path.read_bytes(), make_parser())
+    except (OSError, etree.XMLSyntaxError):
+        return None
+    holders = root.findall(f"{{{NAMESPACE}}}cases")
+    if len(holders) != 1 or any(isinstance(child.tag, str) for child in holders[0]):
+        return None
+    read = read_casebook_source(path, LoadLimits())
+    if read.source is None:
+        return None
+    builder = Builder(read.source, path)
+    built = builder.build(read.sha256)
+    if built is None or builder.problems or builder.malformed is not None or builder.unknown:
+        return None
+    return built
 
 
 def _new_casebook(result: ToolResult, output: Path, case_id: str, template: Template, case_xml: str) -> ToolResult:
