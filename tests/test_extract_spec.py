@@ -86,7 +86,7 @@ def test_a_field_of_an_unknown_type_names_its_record_and_field() -> None:
         parse_extractor(table, WHERE)
     assert (
         str(info.value)
-        == f"{WHERE}.records[0].fields[0] : type de champ inconnu « money » (attendu : text, int, decimal)"
+        == f"{WHERE}.records[1].fields[1] : type de champ inconnu « money » (attendu : text, int, decimal)"
     )
 
 
@@ -96,6 +96,6 @@ def test_a_scale_past_the_fields_digits_is_refused_at_its_field() -> None:
     with pytest.raises(ValueError) as info:
         parse_extractor(fixed(records=[record]), WHERE)
     message = str(info.value)
-    assert message == f"{WHERE}.records[0].fields[0] : « scale » doit être un entier de 0 à 10 (la longueur du champ)"
-    english = f"{WHERE}.records[0].fields[0]: “scale” must be a whole number from 0 to 10 (the field's length)"
+    assert message == f"{WHERE}.records[1].fields[1] : « scale » doit être un entier de 0 à 10 (la longueur du champ)"
+    english = f"{WHERE}.records[1].fields[1]: “scale” must be a whole number from 0 to 10 (the field's length)"
     assert translator("en")(message) == english

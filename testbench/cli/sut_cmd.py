@@ -1,10 +1,10 @@
 """``testbench sut``: the application profile (``sut.toml``) — ``init`` writes a first one, ``check`` tries it.
 
-Exit codes: 0 done; 2 (``check``) something the profile declares is not there now — a log that matches no
-file, an output folder that does not exist —, each said as a warning (the profile is fine: an application
-may create them at its first write); 3 usage or invalid input (a profile that does not load — a file where it
-names a folder among them: nothing could ever be written there —, a file already there, an extractor that cannot
-read what is there now).
+Exit codes: 0 done (``init`` says each output folder not there yet, as ``check`` does); 2 (``check``) something the
+profile declares is not there now — a log that matches no file, an output folder that does not exist —, each said as
+a warning (the profile is fine: an application may create them at its first write); 3 usage or invalid input (a
+profile that does not load — a file where it names a folder among them: nothing could ever be written there —, a
+file already there, an extractor that cannot read what is there now).
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ def _ask(question: str) -> str:
 
 def cmd_init(args: argparse.Namespace) -> int:
     from testbench.sut.init import InitAnswers, ask_missing, profile_text, sample_logs
-    from testbench.sut.profile import SutProfileError, load_profile
+    from testbench.sut.profile import SutProfileError, load_profile, output_warnings
 
     t = translator(args.lang)
     output: Path = args.output
@@ -112,7 +112,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(profile_text(answers, sample, output, t), encoding="utf-8")
-        load_profile(output)  # what was written must load
+        profile = load_profile(output)  # what was written must load
     except OSError as exc:
         from testbench.fmt import os_reason
 
@@ -122,7 +122,11 @@ def cmd_init(args: argparse.Namespace) -> int:
         print(f"testbench sut init: {exc.text(args.lang)}", file=sys.stderr)
         return EXIT_USAGE
     print(t("profil écrit : {path}").format(path=output))
-    if sample is not None and sample.files and sample.fmt == "auto":  # nothing was proposed: said as such
+    for warning in output_warnings(profile):  # a folder not there yet: said now, as sut check says it, not refused
+        print(t(warning), file=sys.stderr)
+    if sample is not None and sample.files and sample.pattern:
+        print(t("format de ligne proposé : heure ISO 8601 | niveau | message (un motif, « pattern », dans le profil)"))
+    elif sample is not None and sample.files and sample.fmt == "auto":  # nothing was proposed: said as such
         print(
             t(
                 "aucun format connu ne lit ces lignes : format « auto » (chaque fichier choisi à sa lecture) ; pour"

@@ -477,7 +477,8 @@ def _fixed(table: Mapping[str, Any], fields: Mapping[str, str], where: str) -> d
     raw_records = table.get("records")
     if not isinstance(raw_records, list) or not raw_records:
         raise _problem("{where} : clé obligatoire absente « {key} »", ("records",), where=where, key="records")
-    records = tuple(_record(r, f"{where}.records[{i}]", ("records", i)) for i, r in enumerate(raw_records))
+    # the message counts from 1, as « [extractors][2] » and docs do; ``at`` stays the list's own index
+    records = tuple(_record(r, f"{where}.records[{i + 1}]", ("records", i)) for i, r in enumerate(raw_records))
     known = {f"{r.type}.{f.name}" for r in records for f in r.fields}
     for key in fields:
         if key not in known:
@@ -523,7 +524,7 @@ def _record(table: Any, where: str, at: KeyPath) -> FixedRecord:
         raise _problem("{where} : clé obligatoire absente « {key} »", (*at, "fields"), where=where, key="fields")
     out = []
     for i, f in enumerate(raw_fields):
-        here, there = f"{where}.fields[{i}]", (*at, "fields", i)
+        here, there = f"{where}.fields[{i + 1}]", (*at, "fields", i)  # counted from 1 for a person
         if not isinstance(f, Mapping):
             raise _problem("{where} : un champ est une table", there, where=here)
         _check_keys(f, _FIELD_KEYS, here, there)

@@ -18,7 +18,7 @@ from pathlib import Path
 from testbench.i18n import tn
 from testbench.sut.check import last_lines
 from testbench.traces.logtext import HEAD_BYTES, utf16_order
-from testbench.traces.parsers import detect_format
+from testbench.traces.parsers import LineParser, detect_format, get_format
 from testbench.traces.tail import log_files
 
 #: lines of each log file read before watching
@@ -48,6 +48,25 @@ class LogSample:
     lines: list[str]
     encoding: str
     fmt: str  # the preset proposed, or "auto" when none reads the lines
+    pattern: str = ""  # a pattern proposed instead of the preset, when it reads what the preset leaves (a level)
+
+
+#: An ISO 8601 time, then a level between bars (« 2026-12-06 19:10:20.033 | INFO  | message », loguru's layout):
+#: the iso8601 preset reads the time but leaves « | INFO  | » in the message, the level unread. As the profile's
+#: ``pattern`` (a TOML literal string: no quote), with ``ts_format = 'iso'``.
+BARRED_LEVEL = (
+    r"^(?P<ts>\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?(?:Z|[+-]\d{2}(?::?\d{2})?)?)\s*\|\s*"
+    r"(?P<level>(?i:TRACE|DEBUG|INFO|NOTICE|SUCCESS|WARN(?:ING)?|ERROR|ERR|CRIT(?:ICAL)?|FATAL))\s*\|\s*(?P<msg>.*)$"
+)
+
+
+def _barred_level(lines: list[str]) -> str:
+    """:data:`BARRED_LEVEL` when it reads the time and the level of at least half of ``lines`` (as the capture
+    would, through the profile), else ""."""
+    sample = [line for line in lines if line.strip()]
+    parser = LineParser(get_format({"pattern": BARRED_LEVEL, "ts_format": "iso"}))
+    read = [parsed for parsed in map(parser.match, sample) if parsed is not None and parsed.level]
+    return BARRED_LEVEL if sample and 2 * len(read) >= len(sample) else ""
 
 
 def ask_missing(answers: InitAnswers, ask: Callable[[str], str], t: Callable[[str], str]) -> InitAnswers:
@@ -116,7 +135,8 @@ def sample_logs(pattern: str, seconds: float, stop: threading.Event | None = Non
         except OSError:
             continue
     fmt = detect_format(lines).name if lines else "plain"
-    return LogSample(files, lines, encoding, "auto" if fmt == "plain" else fmt)
+    pattern = _barred_level(lines) if fmt == "iso8601" else ""
+    return LogSample(files, lines, encoding, "auto" if fmt == "plain" else fmt, pattern)
 
 
 def _toml(text: str) -> str:
@@ -127,9 +147,10 @@ def _toml(text: str) -> str:
 
 
 def _relative(path: str, base: Path) -> str:
-    """``path`` relative to the profile's folder when it is below it (the profile travels with it)."""
+    """``path`` relative to the profile's folder when it is below it (the profile travels with it), else absolute,
+    without its « .. » (« /x/init/../app/out » is /x/app/out: what ``sut check`` and a run name)."""
     p = Path(path).expanduser()
-    absolute = p if p.is_absolute() else Path.cwd() / p
+    absolute = Path(os.path.normpath(p if p.is_absolute() else Path.cwd() / p))
     try:
         return absolute.resolve().relative_to(base.resolve()).as_posix()
     except ValueError:
@@ -159,7 +180,10 @@ def profile_text(answers: InitAnswers, sample: LogSample | None, output: Path, t
             seen = tn(
                 "{count} ligne lue dans {files}", "{count} lignes lues dans {files}", len(sample.lines), files=files
             )
-            if sample.fmt == "auto":
+            if sample.pattern:  # its own layout: the time and the level a preset would leave in the message
+                out.append(f"pattern = {_toml(sample.pattern)}  # {t('motif proposé')} ({seen})")
+                out.append("ts_format = 'iso'")
+            elif sample.fmt == "auto":
                 out.append(f'format = "auto"  # {t("aucun format connu ne lit ces lignes")} ({seen})')
                 out.append("# " + t("sinon, un motif à vous (groupes nommés ts, level, msg) :"))
                 out.append(

@@ -87,7 +87,7 @@ _LEAVES = {
     **{path.removeprefix("totals."): label for path, label in FIELDS["create_invoice"] if path.startswith("totals.")},
     "rate": _t("Taux de remboursement"),
 }
-_LINE = re.compile(r"(?:^|\.)lines\[(\d+)\]\.(\w+)$")
+_LINE = re.compile(r"(?:^|\.)lines\[(\d+|\{n\})\]\.(\w+)$")  # {n}: an extractor's, every line (extract.spec.RANK)
 #: a card's beneficiary at a place (``beneficiaries[2].rank``), by its number on the card (3)
 _BENEFICIARY = re.compile(r"(?:^|\.)beneficiaries\[(\d+)\]\.(\w+)$")
 #: the words of a card's beneficiary's values, asked at their place on the card (``n``: 1 for ``beneficiaries[0]``)
@@ -99,13 +99,16 @@ _OBSERVED = {f"{CALL_ROOTS.get(call, call)}.{path}": label for call, fields in F
 def path_label(path: str) -> str:
     """A person's words for a value the operator keys in or reviews (``lines[0].base`` or
     ``invoice.lines[0].base`` → « Base de remboursement, ligne 1 », ``vitale.beneficiaries[2].rank`` → « Rang
-    du bénéficiaire 3 »); the path itself when the bench has no words for it."""
+    du bénéficiaire 3 », an extractor's ``invoice.lines[{n}].base`` → « Base de remboursement de chaque ligne »); the
+    path itself when the bench has no words for it."""
     if path in _OBSERVED:
         return _OBSERVED[path]
     beneficiary = _BENEFICIARY.search(path)
     if beneficiary and beneficiary.group(2) in BENEFICIARY_FIELDS:
         return BENEFICIARY_FIELDS[beneficiary.group(2)].format(n=int(beneficiary.group(1)) + 1)
     line = _LINE.search(path)
+    if line and line.group(2) in _LEAVES and line.group(1) == "{n}":  # an extractor's target: each line it reads
+        return _t("{label} de chaque ligne").format(label=_LEAVES[line.group(2)])
     if line and line.group(2) in _LEAVES:
         return _t("{label}, ligne {n}").format(label=_LEAVES[line.group(2)], n=int(line.group(1)) + 1)
     return _LEAVES.get(path.rpartition(".")[2], path)
