@@ -180,11 +180,9 @@ COMPOSED = {
     "{path} (dossier vide)",
     "manifest.json absent : rien ne permet de vérifier ce dossier",
     "manifest.json n'est plus sous sa forme d'origine",
-    # testbench/casebook/selection.py, testbench/store/session.py: optional parts inside the sentence
+    # testbench/casebook/selection.py: optional parts inside the sentence
     "expression -k invalide (colonne {column}) : {message} — « {expression} »",
     "expression -k invalide : {message} — « {expression} »",
-    "session déjà ouverte en écriture par un autre processus ; fermez-le ou ouvrez la session en lecture seule",
-    "session déjà ouverte en écriture par un autre processus (pid {pid} sur {host}) ; fermez-le ou ouvrez la session en lecture seule",  # noqa: E501
 }
 
 

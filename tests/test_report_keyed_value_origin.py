@@ -76,7 +76,9 @@ def test_the_book_says_the_operator_keyed_it_and_writes_it_as_money(
     assert f'{money}<br><span class="muted origin">{said}</span>' in html, html[html.find("lot.totals.amo") :][:600]
 
 
-@pytest.mark.parametrize(("lang", "said"), [("fr", "saisi par l'opérateur : oui"), ("en", "keyed by the operator: yes")])
+@pytest.mark.parametrize(
+    ("lang", "said"), [("fr", "saisi par l'opérateur : oui"), ("en", "keyed by the operator: yes")]
+)
 def test_a_keyed_boolean_is_said_in_words_not_as_stored(
     tmp_path: Path, lang: str, said: str, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from testbench.cli.main import main
+from testbench.i18n import colon
 from testbench.paths import CASEBOOKS_DIR
 
 DEMO = CASEBOOKS_DIR / "demo.xml"
@@ -52,7 +53,7 @@ def test_resume_says_nothing_to_resume(killed: Path, capsys: pytest.CaptureFixtu
     code = main(["run", str(DEMO), "--session", str(killed), *BENCH, "--resume", "--lang", lang])
     err = capsys.readouterr().err
     assert code == 3
-    assert f"testbench run: {killed}" in err and said in err
+    assert f"testbench run{colon(lang)}{killed}" in err and said in err
     assert "accès refusé" not in err and "access denied" not in err and "readonly" not in err
 
 

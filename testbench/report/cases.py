@@ -283,8 +283,8 @@ def _origin(
         return quoted(path, scrub.at_path(path, read), lang)
 
     if not provenance:
-        if source != "operator" or _who(path):
-            return ""
+        if source != "operator" or _who(path) or value in (None, ""):
+            return ""  # not a value keyed in: who performed the step, or a field left empty
         # a boolean keyed in is stored as the casebook writes it (« true »): said oui/non, as its value column says it
         keyed = fmt.yes_no(value == "true", lang) if value in ("true", "false") else quote(value)
         return t(KEYED).format(value=keyed)

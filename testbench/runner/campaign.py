@@ -270,11 +270,16 @@ def _not_given(session: Path, sha: str, path: str, plan: str) -> str:
 
 
 def _resume_selection(store: SessionStore, casebooks: list[Casebook]) -> list[tuple[Casebook, Case]]:
+    """What ``--resume`` runs: the selection's cases without a final verdict, and those of a rerun cut short
+    (``--rerun``, ``--failed``) that it had not given one yet, though an earlier attempt had
+    (:func:`~testbench.store.read.rerun_left`)."""
+    from testbench.store.read import rerun_left
+
     by_sha = {cb.sha256: cb for cb in casebooks}
     keys = store.selection()
     if not keys:
         raise CampaignError([f"{store.path}: aucune campagne à reprendre dans cette session"])
-    done = store.final_cases()
+    done = store.final_cases() - rerun_left(store.path)
     return [(by_sha[sha], by_sha[sha].case(cid)) for sha, cid in keys if (sha, cid) not in done and sha in by_sha]
 
 
@@ -515,7 +520,11 @@ class Campaign:
             for (_sha, case_id), resumed in continuing.items():
                 if self.notify:
                     self.notify(resumed.notice(case_id))
-            flags = {"resume": resume, "rerun": rerun}
+            flags: dict[str, Any] = {"resume": resume, "rerun": rerun}
+            if rerun:  # its cases: --resume finishes them if it is cut (testbench.store.read.rerun_left)
+                from testbench.store.read import RERUN_CASES, rerun_record
+
+                flags[RERUN_CASES] = rerun_record((cb.sha256, case.id) for cb, case in to_run)
             return self._execute(store, to_run, None, self.argv, flags, factories, continuing)
 
     def _follow(self, store: SessionStore, followed: Mapping[str, Casebook]) -> None:
@@ -1090,12 +1099,14 @@ ALTERED_REFUSED = _t(
 def _check_unaltered(request: RunRequest) -> None:
     """A run that goes on with an existing session first verifies its journal chain (exit 3, nothing written):
     new attempts appended to an altered record would be chained, reported and signed as if it were whole, and
-    ``--failed`` would trust a forged « réussi ». A fresh run needs no check: it refuses a session with results."""
+    ``--failed`` would trust a forged « réussi ». A file damaged on disk is said first, a fresh run's too: else it
+    read as « la session contient déjà des résultats », which --resume then refused as damaged. A fresh run needs no
+    chain check: it refuses a session with results."""
+    if (refusal := writer_refusal(request.session)) is not None:  # damaged: --failed would trust what it reads
+        raise CampaignError([refusal])
     option = "--resume" if request.resume else "--failed" if request.failed else "--rerun" if request.rerun else None
     if option is None:
         return
-    if (refusal := writer_refusal(request.session)) is not None:  # damaged: --failed would trust what it reads
-        raise CampaignError([refusal])
     from testbench.store.read import modified_entries
 
     try:

@@ -23,12 +23,13 @@ its time.
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from testbench.i18n import tn
+from testbench.i18n import _t, tn
 from testbench.store.codec import compact_encoder
 from testbench.store.connection import WriterConnection
 from testbench.store.schema import has_table
@@ -133,6 +134,9 @@ STATES: dict[str, tuple[tuple[str, ...], str]] = {
 }
 #: the schema from which states, trace lines and file links are always chained
 STATES_SINCE = 3
+#: the first schema version whose sessions hold a chain: an older one has none to check, while a newer one without
+#: its ``chain`` table had it removed (:func:`modifications`)
+CHAIN_SINCE = 2
 
 CREATE = """
 CREATE TABLE chain (
@@ -152,8 +156,20 @@ def link_hash(prev: str, kind: str, first_id: int, last_id: int, digest: str) ->
 
 
 def digest_of(rows: Sequence[Sequence[Any]]) -> str:
-    """SHA-256 of rows as SQLite returns them (the writer may pass the very values it inserted)."""
-    return hashlib.sha256(_rows_json(rows).encode()).hexdigest()
+    """SHA-256 of rows as SQLite returns them (the writer may pass the very values it inserted). A BLOB, which no
+    writer puts in a covered column (an edit does), is hashed as its hex text: it then fails its entry, said as
+    modified, instead of stopping the check."""
+    try:
+        text = _rows_json(rows)
+    except TypeError:
+        text = json.dumps(rows, ensure_ascii=False, separators=(",", ":"), default=_blob)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _blob(value: Any) -> Any:
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return {"blob": bytes(value).hex()}
+    raise TypeError(type(value).__name__)
 
 
 #: tuples and lists encode alike: the rows are hashed as given, without a copy
@@ -402,12 +418,26 @@ def verify(conn: sqlite3.Connection) -> ChainReport:
             conn.execute("ROLLBACK")
 
 
+def _schema(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def modifications(conn: sqlite3.Connection, report: ChainReport) -> list[str]:
+    """The problems of ``report`` (:func:`verify` of ``conn``) that say the session was modified: all of them, but
+    for a session older than the chain, which has none to check (``merge``, a run and a report take it as whole).
+    One rule for every reader: a session of a chained schema without its chain was tampered with, not old."""
+    return report.problems if _schema(conn) >= CHAIN_SINCE else []
+
+
 def _verify(conn: sqlite3.Connection) -> ChainReport:
     if not has_chain(conn):
         report = ChainReport()
-        report.problems.append("session sans chaîne d'intégrité (schéma antérieur à la v2)")
+        if _schema(conn) >= CHAIN_SINCE:
+            report.problems.append(_t("chaîne d'intégrité supprimée (table absente d'une session qui en a une)"))
+        else:
+            report.problems.append("session sans chaîne d'intégrité (schéma antérieur à la v2)")
         return report
-    states_required = int(conn.execute("PRAGMA user_version").fetchone()[0]) >= STATES_SINCE
+    states_required = _schema(conn) >= STATES_SINCE
     spans: dict[str, list[tuple[int, int]]] = {}  # per table, the row ids the entries cover
     finish_last: dict[int, dict[str, Any]] = {}
     state_last: dict[str, dict[str, Any]] = {}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import errno
 import os
 import re
 import shutil
@@ -91,12 +92,64 @@ def is_write_failure(exc: sqlite3.Error) -> bool:
     return ((getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF) in _WRITE_FAILURES
 
 
-def write_error(path: Path, exc: sqlite3.Error) -> SessionWriteError:
-    return SessionWriteError(
-        f"{path}: écriture impossible ({sqlite_reason(exc)}) ; la session est intacte jusqu'au dernier "
-        "événement enregistré : libérez de l'espace disque puis reprenez-la (run --resume ; le poste d'examen la "
-        "reprend en la rouvrant)"
-    )
+#: a write the disk refused in a session that holds its records so far: resumed once its cause is gone
+WRITE_FAILED = _t(
+    "écriture impossible ({reason}) ; la session est intacte jusqu'au dernier événement enregistré : {fix} puis"
+    " reprenez-la (run --resume ; le poste d'examen la reprend en la rouvrant)"
+)
+#: the same refused before the session existed: nothing to resume, the command is run again
+NOT_CREATED = _t(
+    "écriture impossible ({reason}) ; la session n'a pas pu être créée, rien n'a été écrit : {fix} puis relancez"
+    " la commande (sans --resume)"
+)
+#: what frees the write, by its cause (:func:`write_cause`)
+FREE_SPACE = _t("libérez de l'espace disque")
+RAISE_SIZE_LIMIT = _t("levez la limite de taille des fichiers (ulimit -f)")
+UNPROTECT = _t("retirez la protection du fichier (chattr -i)")
+ALLOW_WRITES = _t("donnez le droit d'écrire dans le fichier et son dossier")
+#: a write refused by the file-size limit of the process (``ulimit -f``): SQLite says only « disk I/O error »
+SIZE_LIMIT = _t("fichier trop grand pour la limite de taille des fichiers, {limit} octets")
+#: a file the system forbids to change whoever asks (``chattr +i``): SQLite says only « disk I/O error »
+NOT_PERMITTED = _t("opération non permise, fichier protégé contre toute modification")
+
+
+def write_error(path: Path, exc: sqlite3.Error, *, created: bool = True) -> SessionWriteError:
+    """The write SQLite failed, its real cause named (:func:`write_cause`); ``created`` False: the session could
+    not even be made (nothing to resume)."""
+    reason, fix = write_cause(path, exc)
+    said = WRITE_FAILED if created else NOT_CREATED
+    return SessionWriteError(f"{path}: {said.format(reason=reason, fix=fix)}")
+
+
+def _file_size_limit() -> int | None:
+    """The largest file this process may write (``ulimit -f``, in bytes); None when unlimited or not POSIX."""
+    try:
+        import resource
+    except ImportError:
+        return None
+    limit = resource.getrlimit(resource.RLIMIT_FSIZE)[0]
+    return None if limit == resource.RLIM_INFINITY else int(limit)
+
+
+def write_cause(path: Path, exc: sqlite3.Error) -> tuple[str, str]:
+    """(why, what to do) for a write SQLite failed. Its « disk I/O error » or « readonly database » hides the
+    system's reason: a file-size limit (EFBIG) or a file the system protects (EPERM, ``chattr +i``) are looked
+    for, else its own words."""
+    code = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+    if code == sqlite3.SQLITE_FULL:
+        return sqlite_reason(exc), FREE_SPACE
+    if code == sqlite3.SQLITE_IOERR and (limit := _file_size_limit()) is not None:
+        return SIZE_LIMIT.format(limit=limit), RAISE_SIZE_LIMIT
+    for part in (path, companion(path, "-wal")):
+        try:
+            os.close(os.open(part, os.O_WRONLY | os.O_APPEND))
+        except FileNotFoundError:
+            continue
+        except OSError as refused:
+            if refused.errno == errno.EPERM:
+                return NOT_PERMITTED, UNPROTECT
+            return os_reason(refused), ALLOW_WRITES if refused.errno == errno.EACCES else FREE_SPACE
+    return sqlite_reason(exc), FREE_SPACE if code in (sqlite3.SQLITE_IOERR, 0) else ALLOW_WRITES
 
 
 #: What SQLite said, in French (its own words are English); by its primary result code
@@ -172,6 +225,7 @@ def writer_refusal(path: Path) -> str | None:
     writer's to check or create)."""
     if (other := not_a_file(path)) is not None:
         return other
+    roll_back_journal(path)  # a writer killed as it made the file: rolled back, as the writer's open would
     if _head(path) != _SQLITE_MAGIC:
         return not_sqlite(path)  # or None: no file, a folder, an empty one (the writer's own checks say it)
     damage = _damage(path)
@@ -603,16 +657,17 @@ def empty_database(path: Path) -> bool:
         conn.close()
 
 
-def describe_writer(path: Path) -> str:
+def describe_writer(path: Path) -> tuple[str, str] | None:
+    """(pid, host) of the process the session's meta says writes it; None when it does not say (or is unreadable)."""
     try:
         conn = open_readonly(path)
         try:
             row = conn.execute("SELECT value FROM meta WHERE key = 'writer'").fetchone()
         finally:
             conn.close()
-    except (SessionError, sqlite3.DatabaseError):
-        return ""
-    if not row:
-        return ""
-    writer = codec.loads(row[0])
-    return f" (pid {writer.get('pid')} sur {writer.get('host')})"
+        writer = codec.loads(row[0]) if row else None
+    except (SessionError, sqlite3.DatabaseError, codec.DamagedValue):
+        return None
+    if not isinstance(writer, dict):
+        return None
+    return str(writer.get("pid")), str(writer.get("host"))

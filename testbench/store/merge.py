@@ -132,7 +132,7 @@ def merge_sessions(
             # rows between two queries, and an event copied without its attempt broke the merge
             conn.execute("BEGIN")
             report = chain.verify(conn)
-            modified = report.problems if not report.ok and chain.has_chain(conn) else []
+            modified = chain.modifications(conn, report)
             problems += [f"{path}: {p}" for p in modified]
             head: dict[str, Any] = {
                 "file": str(path),

@@ -11,12 +11,13 @@ from __future__ import annotations
 import functools
 import json
 import sqlite3
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 from testbench.domain.events import EventKind
+from testbench.domain.verdict import Verdict
 from testbench.i18n import _t
 from testbench.store import chain, codec
 from testbench.store.annotations import Annotation, read_annotations
@@ -75,6 +76,9 @@ class CaseView:
     definition_json: str  # as recorded: decoded on use (:attr:`definition`), a campaign's are not all held
     attempts: tuple[AttemptView, ...] = ()
     annotations: tuple[Annotation, ...] = ()  # oldest first, each with its signature checked
+    #: a rerun cut short (:func:`open_rerun`) was to run it again and had not reached it: its earlier attempts
+    #: are history, the case reads « non exécuté » (as the cut run's JUnit says) until ``--resume`` runs it
+    awaiting: bool = False
 
     @property
     def key(self) -> Key:
@@ -87,7 +91,7 @@ class CaseView:
 
     @property
     def latest(self) -> AttemptView | None:
-        return self.attempts[-1] if self.attempts else None
+        return self.attempts[-1] if self.attempts and not self.awaiting else None
 
     @property
     def verdict(self) -> str:
@@ -133,7 +137,89 @@ class CasebookView:
 
 
 #: the journal chain's first schema version: an older session has none to check
-CHAIN_SINCE = 2
+CHAIN_SINCE = chain.CHAIN_SINCE
+
+#: a typed column read back holding a value of another type (« abc » in a time): SQLite keeps whatever an edit put
+#: there, and the writer never does, so the file was changed outside testbench
+UNEXPECTED_TYPE = _t(
+    "table {table}, ligne {row} : valeur de {column} d'un type inattendu, ignorée (fichier modifié hors de testbench)"
+)
+#: per column kind (:meth:`_Guard.row`): the types it holds and its empty value; upper case: NULL allowed
+_KINDS: dict[str, tuple[tuple[type, ...], Any]] = {
+    "i": ((int,), 0),
+    "r": ((int, float), 0.0),
+    "t": ((str,), ""),
+    "j": ((str,), None),  # JSON text, decoded by :meth:`_Guard.decoded`
+}
+#: the verdicts a writer records
+_VERDICTS = frozenset(str(v) for v in Verdict)
+
+
+class _Guard:
+    """The reader's check of what it hands the views: each typed column as the writer wrote it. A value of another
+    type (or JSON that does not decode to what it holds) is replaced by an empty one and said in :attr:`flaws`,
+    which count the session altered (:meth:`SessionView.chain_problems`): a report is still written, with its
+    « altérée » banner, instead of stopping on a value it cannot format."""
+
+    def __init__(self) -> None:
+        self.flaws: list[str] = []
+
+    def _flaw(self, table: str, row: Any, column: str) -> None:
+        said = UNEXPECTED_TYPE.format(table=table, row=row, column=column)
+        if said not in self.flaws:
+            self.flaws.append(said)
+
+    def row(self, table: str, row: Sequence[Any], columns: str, kinds: str) -> tuple[Any, ...]:
+        """``row`` of ``table`` (its first value its id), each value checked against its kind (one letter per
+        column, ``columns`` their names separated by spaces: ``i`` integer, ``r`` number, ``t`` text, ``j`` JSON
+        text, ``.`` not checked; upper case: may be NULL)."""
+        out: list[Any] | None = None
+        for i, name, types, nullable, empty in _spec(columns, kinds):
+            value = row[i]
+            if (value is None and nullable) or (isinstance(value, types) and not isinstance(value, bool)):
+                continue
+            out = out or list(row)
+            out[i] = None if nullable else empty
+            self._flaw(table, row[0], name)
+        return tuple(row) if out is None else tuple(out)
+
+    def decoded(self, text: Any, table: str, row: Any, column: str, kind: type | None, empty: Any) -> Any:
+        """The JSON ``text`` of a column decoded, ``empty`` when it does not decode or is not of ``kind`` (None: any,
+        or JSON null)."""
+        try:
+            value = codec.loads(text)
+        except (codec.DamagedValue, TypeError, ValueError):
+            self._flaw(table, row, column)
+            return empty
+        if kind is not None and value is not None and not isinstance(value, kind):
+            self._flaw(table, row, column)
+            return empty
+        return value
+
+    def attempt(self, row: Sequence[Any]) -> AttemptView:
+        """An attempt row (``id, run_id, number, started_wall, ended_wall, duration_ms, verdict, reason``) as a view;
+        a verdict no writer records reads as an error, never as a pass."""
+        checked = self.row("attempts", row, _ATTEMPT_COLUMNS, "iiirRRtt")
+        if checked[6] not in _VERDICTS:
+            self._flaw("attempts", row[0], "verdict")
+            checked = (*checked[:6], "error", checked[7])
+        return AttemptView(*checked)
+
+
+_ATTEMPT_COLUMNS = "id run_id number started_wall ended_wall duration_ms verdict reason"
+
+
+@functools.lru_cache(maxsize=32)
+def _spec(columns: str, kinds: str) -> tuple[tuple[int, str, tuple[type, ...], bool, Any], ...]:
+    """The checked columns of :meth:`_Guard.row`: (index, name, types, NULL allowed, empty value)."""
+    names = columns.split()
+    if len(names) != len(kinds):
+        raise ValueError(f"{len(names)} columns, {len(kinds)} kinds")
+    return tuple(
+        (i, name, *_KINDS[kind.lower()][:1], kind.isupper(), _KINDS[kind.lower()][1])
+        for i, (name, kind) in enumerate(zip(names, kinds, strict=True))
+        if kind != "."
+    )
 
 
 @dataclass(frozen=True)
@@ -146,6 +232,7 @@ class SessionView:
     _conn: sqlite3.Connection = field(repr=False, compare=False)
     #: recorded cases of earlier casebook versions the selection moved on from (:func:`superseded`), not counted
     history: int = 0
+    _guard: _Guard = field(default_factory=_Guard, repr=False, compare=False)
 
     def close(self) -> None:
         self._conn.close()
@@ -177,9 +264,15 @@ class SessionView:
             + only
             + " ORDER BY id",
             ids,
-            _event,
+            self._event,
             kinds,
         )
+
+    def _event(self, r: tuple[Any, ...]) -> dict[str, Any]:
+        columns = "id step_id kind mono_ns wall data"
+        event_id, step, kind, mono, wall, data = self._guard.row("events", r[1:], columns, "iTtirj")
+        data = self._guard.decoded(data, "events", event_id, "data", None, None)
+        return {"id": event_id, "step_id": step, "kind": kind, "mono_ns": mono, "wall": wall, "data": data}
 
     def _observation_rows(self, ids: Sequence[int]) -> dict[int, list[ObservationRow]]:
         """Each attempt's observations, one row per path: those of a file of schema ≤ 4 (one table row
@@ -359,7 +452,7 @@ class SessionView:
             " WHERE casebook_sha = ? AND case_id = ? ORDER BY number",
             key,
         )
-        return tuple(AttemptView(*r) for r in rows)
+        return tuple(self._guard.attempt(r) for r in rows)
 
     @functools.cached_property
     def not_run_reason(self) -> str:
@@ -404,13 +497,17 @@ class SessionView:
         return read_annotations(self._conn)
 
     def chain_report(self) -> chain.ChainReport:
-        return chain.verify(self._conn)
+        """The journal chain's check, with the values of an unexpected type read so far (:class:`_Guard`)."""
+        report = chain.verify(self._conn)
+        report.problems += [flaw for flaw in self._guard.flaws if flaw not in report.problems]
+        return report
 
     def chain_problems(self) -> list[str]:
         """Why the journal chain does not verify (French), [] when it does or when the session predates the chain
         (schema 1: ``merge`` takes it as whole): the check ``report``, ``diff``, ``coverage`` and ``export`` make, so
-        that a forged verdict never reads as a plain change."""
-        return [] if self.schema_version < CHAIN_SINCE else self.chain_report().problems
+        that a forged verdict never reads as a plain change. A value of an unexpected type read so far counts too."""
+        problems = chain.modifications(self._conn, chain.verify(self._conn))
+        return problems + [flaw for flaw in self._guard.flaws if flaw not in problems]
 
     def chain_entries(self, upto: int | None = None) -> Iterator[dict[str, Any]]:
         """The journal's chain entry by entry, the first ``upto`` only when given (those a report checked)."""
@@ -483,10 +580,6 @@ def observation(row: ObservationRow) -> dict[str, Any]:
         "source": row[3],
         "provenance": None if row[4] is None else codec.loads(row[4]),
     }
-
-
-def _event(r: tuple[Any, ...]) -> dict[str, Any]:
-    return {"id": r[1], "step_id": r[2], "kind": r[3], "mono_ns": r[4], "wall": r[5], "data": codec.loads(r[6])}
 
 
 def chain_head(path: str | Path) -> tuple[int, str]:
@@ -608,6 +701,63 @@ def recorded_plans(path: str | Path) -> set[str]:
     return _read_recorded(path, lambda conn: {str(r[0]) for r in conn.execute("SELECT plan_id FROM casebooks")}, set())
 
 
+#: the run option (``runs.options``) under which a rerun (``--rerun``, ``--failed``) records the cases it runs:
+#: casebook SHA-256 → case ids
+RERUN_CASES = "cases"
+#: verdicts that leave a case to be run again (``--resume``)
+_NOT_FINAL = frozenset({"none", "pending"})
+
+
+def open_rerun(runs: Sequence[Mapping[str, Any]]) -> tuple[int, set[Key]] | None:
+    """(its run id, its cases) of the rerun the session's campaign is at: the last run that is neither a resume
+    nor the workstation's, when it is a rerun that recorded its cases (:data:`RERUN_CASES`); None otherwise (a
+    fresh campaign: its selection is what a resume finishes)."""
+    for run in reversed(runs):
+        options = run.get("options") or {}
+        if not isinstance(options, dict) or options.get("resume") or options.get("origin") == "ui":
+            continue
+        cases = options.get(RERUN_CASES) if options.get("rerun") else None
+        if not isinstance(cases, dict):
+            return None
+        keys = {(str(sha), str(cid)) for sha, ids in cases.items() if isinstance(ids, list) for cid in ids}
+        return int(run["id"]), keys
+    return None
+
+
+def rerun_record(keys: Iterable[Key]) -> dict[str, list[str]]:
+    """The cases a rerun runs as it records them (:data:`RERUN_CASES`)."""
+    out: dict[str, list[str]] = {}
+    for sha, case_id in keys:
+        out.setdefault(sha, []).append(case_id)
+    return out
+
+
+def rerun_left(path: str | Path) -> set[Key]:
+    """The cases of the session's rerun (:func:`open_rerun`) that no attempt since its start has given a final
+    verdict: what ``--resume`` still runs after a cut ``--rerun`` or ``--failed``, though their earlier attempts
+    passed. Nothing when there is no such rerun, or no readable session."""
+
+    def read(conn: sqlite3.Connection) -> set[Key]:
+        runs = [
+            {"id": run_id, "options": codec.loads(options)}
+            for run_id, options in conn.execute("SELECT id, options FROM runs ORDER BY id")
+        ]
+        rerun = open_rerun(runs)
+        if rerun is None:
+            return set()
+        since, targets = rerun
+        latest = {
+            (str(sha), str(cid)): (run_id, verdict)
+            for sha, cid, run_id, verdict in conn.execute(
+                "SELECT casebook_sha, case_id, run_id, verdict FROM attempts ORDER BY number"
+            )
+        }
+        done = {key for key, (run_id, verdict) in latest.items() if run_id >= since and verdict not in _NOT_FINAL}
+        return targets - done
+
+    return _read_recorded(path, read, set())
+
+
 def _session_id(conn: sqlite3.Connection) -> str | None:
     """The session's own id, from its meta table (None: a session that records none)."""
     row = conn.execute("SELECT value FROM meta WHERE key = 'session_id'").fetchone()
@@ -625,14 +775,15 @@ def completions(meta: Mapping[str, str]) -> list[dict[str, str]]:
 
 def modified_entries(path: str | Path) -> list[str]:
     """« path: problem » for each problem the journal chain of the session at ``path`` finds, read in one snapshot
-    (a run still writing it is not taken for tampering); [] when whole, or for a session older than the chain.
+    (a run still writing it is not taken for tampering); [] when whole, or for a session older than the chain
+    (:func:`~testbench.store.chain.modifications`: one of a chained schema without its chain is altered).
     What a command that signs or completes a session (review, cover) checks first, as ``merge`` does its inputs.
     Raises :class:`SessionError` for a file that is no readable session."""
     conn = open_readonly(Path(path))
     try:
         conn.execute("BEGIN")
         report = chain.verify(conn)
-        return [f"{path}: {p}" for p in report.problems] if not report.ok and chain.has_chain(conn) else []
+        return [f"{path}: {p}" for p in chain.modifications(conn, report)]
     except sqlite3.DatabaseError as exc:
         raise SessionError(f"{path}: n'est pas un fichier de session lisible ({sqlite_reason(exc)})") from None
     finally:
@@ -662,34 +813,34 @@ def superseded(
 def read_session(path: str | Path) -> SessionView:
     path = Path(path)
     conn = open_readonly(path)
-    meta = dict(conn.execute("SELECT key, value FROM meta"))
-    runs = tuple(
-        {
-            "id": r[0],
-            "started_wall": r[1],
-            "ended_wall": r[2],
-            "argv": codec.loads(r[3]),
-            "host": r[4],
-            "pid": r[5],
-            "options": codec.loads(r[6]),
-            "environment": codec.loads(r[7]),
-        }
-        for r in conn.execute(
-            "SELECT id, started_wall, ended_wall, argv, host, pid, options, environment FROM runs ORDER BY id"
-        )
+    guard = _Guard()  # every typed value as the writer wrote it: an edited one never reaches a view raw
+    meta = {str(k): v if isinstance(v, str) else "" for k, v in conn.execute("SELECT key, value FROM meta")}
+    run_rows = conn.execute(
+        "SELECT id, started_wall, ended_wall, argv, host, pid, options, environment FROM runs ORDER BY id"
     )
+    runs = []
+    for r in run_rows:
+        r = guard.row("runs", r, "id started_wall ended_wall argv host pid options environment", "irRjTIjj")
+        json_columns = ((3, "argv", list, []), (6, "options", dict, {}), (7, "environment", dict, {}))
+        decoded = {
+            column: guard.decoded(r[i], "runs", r[0], column, kind, empty) for i, column, kind, empty in json_columns
+        }
+        runs.append({"id": r[0], "started_wall": r[1], "ended_wall": r[2], "host": r[4], "pid": r[5], **decoded})
     casebooks = tuple(
-        CasebookView(r[0], r[1], r[2], codec.loads(r[3]))
-        for r in conn.execute("SELECT sha256, path, plan_id, identity FROM casebooks ORDER BY added_wall")
+        CasebookView(r[0], r[1], r[2], guard.decoded(r[3], "casebooks", r[0], "identity", dict, {}))
+        for r in (
+            guard.row("casebooks", row, "sha256 path plan_id identity", "tttj")
+            for row in conn.execute("SELECT sha256, path, plan_id, identity FROM casebooks ORDER BY added_wall")
+        )
     )
     attempts: dict[tuple[str, str], list[AttemptView]] = {}
     for r in conn.execute(
         "SELECT casebook_sha, case_id, id, run_id, number, started_wall, ended_wall, duration_ms, verdict, reason"
         " FROM attempts ORDER BY number"
     ):
-        attempts.setdefault((r[0], r[1]), []).append(AttemptView(*r[2:]))
+        attempts.setdefault((r[0], r[1]), []).append(guard.attempt(r[2:]))
     definitions = {
-        (r[0], r[1]): r[2:]
+        (r[0], r[1]): guard.row("cases", r[1:], "case_id position title domain mode definition", ".ittt.")[1:]
         for r in conn.execute("SELECT casebook_sha, case_id, position, title, domain, mode, definition FROM cases")
     }
     order = [tuple(r) for r in conn.execute("SELECT casebook_sha, case_id FROM selection ORDER BY position")]
@@ -705,6 +856,13 @@ def read_session(path: str | Path) -> SessionView:
     if not order and not meta.get(SHARD_META):  # a CI shard's selection is its slice, empty when dealt no case
         order = sorted(definitions, key=lambda k: (k[0], definitions[k][0]))
     notes = read_annotations(conn)
+    # a rerun cut short (its run never ended): the cases it had not reached read « non exécuté »
+    rerun = open_rerun(runs)
+    cut = rerun is not None and next((r["ended_wall"] is None for r in runs if r["id"] == rerun[0]), False)
+    awaiting: set[Key] = set()
+    if rerun is not None and cut:
+        since, targets = rerun
+        awaiting = {key for key in targets if not any(a.run_id >= since for a in attempts.get(key, ()))}
     cases = []
     for key in order:
         if key not in definitions:
@@ -721,6 +879,7 @@ def read_session(path: str | Path) -> SessionView:
                 definition,
                 tuple(attempts.get(key, ())),
                 tuple(notes.get(key, ())),
+                key in awaiting,
             )
         )
     # the JUnit and report name their plans once, in the campaign's order (its selection, then cases run outside
@@ -731,7 +890,7 @@ def read_session(path: str | Path) -> SessionView:
     kept = tuple(
         sorted((cb for cb in casebooks if cb.sha256 not in gone), key=lambda cb: first.get(cb.sha256, len(first)))
     )
-    return SessionView(path, meta, runs, kept, tuple(cases), conn, history)
+    return SessionView(path, meta, tuple(runs), kept, tuple(cases), conn, history, guard)
 
 
 @dataclass(frozen=True)

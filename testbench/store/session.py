@@ -44,6 +44,7 @@ from filelock import FileLock, Timeout
 from testbench import __version__
 from testbench.domain.events import EventKind
 from testbench.fmt import os_reason
+from testbench.i18n import _t
 from testbench.store import chain, codec  # chain: the journal's hash chain
 from testbench.store.connection import (
     EMPTY_DATABASE,
@@ -54,6 +55,7 @@ from testbench.store.connection import (
     SessionError,
     SessionLocked,
     SessionVanished,
+    SessionWriteError,
     WriterConnection,
     checkpoint,
     companion,
@@ -79,6 +81,24 @@ _GIVEN_BY_A_PERSON = frozenset({EventKind.MANUAL_ATTESTED})
 #: a monotonic stamp beyond this (10**18 ns: 31 years of uptime) was not written by a bench's clock (a session
 #: written by other means, stamped with the wall clock in ns, say)
 _PLAUSIBLE_STAMP = 10**18
+
+
+#: a session another process writes, and what can be done meanwhile: ``verify`` reads it and the workstation opens
+#: it read-only on its own (``report`` waits for the run's end, as ``merge`` does)
+LOCKED = _t(
+    "session déjà ouverte en écriture par un autre processus ; attendez sa fin ou arrêtez-le (en attendant,"
+    " testbench verify la vérifie et testbench ui l'ouvre en lecture seule)"
+)
+LOCKED_BY = _t(
+    "session déjà ouverte en écriture par un autre processus (pid {pid} sur {host}) ; attendez sa fin ou arrêtez-le"
+    " (en attendant, testbench verify la vérifie et testbench ui l'ouvre en lecture seule)"
+)
+
+#: a folder where the session's lock file goes (``S.tbsession.lock``): no writer can take the lock
+LOCK_IS_FOLDER = _t(
+    "{lock} : un dossier occupe la place du fichier de verrou de la session {path} ; retirez-le, ou choisissez"
+    " un autre nom de session"
+)
 
 
 def _lock_problem(lock: Path) -> str | None:
@@ -129,16 +149,16 @@ class SessionStore:
         try:
             lock.acquire()
         except (Timeout, OSError):  # filelock retries some refusals until its timeout, raises others at once
+            if lock_path(path).is_dir():  # a folder in the lock's place: said by its name, not the session's
+                raise SessionError(LOCK_IS_FOLDER.format(lock=lock_path(path), path=path)) from None
             unwritable = _lock_problem(lock_path(path))
             if unwritable is not None:  # no lock file can be made here: nobody holds it
                 raise SessionError(
                     f"{path}: écriture impossible ici ({unwritable}) ; choisissez un dossier où vous pouvez écrire"
                 ) from None
             holder = describe_writer(path)
-            raise SessionLocked(
-                f"{path}: session déjà ouverte en écriture par un autre processus{holder} ; "
-                "fermez-le ou ouvrez la session en lecture seule"
-            ) from None
+            said = LOCKED if holder is None else LOCKED_BY.format(pid=holder[0], host=holder[1])
+            raise SessionLocked(f"{path}: {said}") from None
         conn: sqlite3.Connection | None = None
         made = not path.exists()  # under the lock: a session another writer made meanwhile is not this call's
         try:
@@ -157,10 +177,12 @@ class SessionStore:
             store = cls(path, conn, lock)
             store._init_meta()
             continue_after(store._last_stamp())  # a session resumed after a reboot keeps its order
-        except BaseException:
+        except BaseException as exc:
             if made:  # cut before it was ready (a ^C as a CI shard starts): no empty database is left to be taken
                 _discard(path, conn)  # for a session by a merge or a report
             lock.release()
+            if made and isinstance(exc.__cause__, sqlite3.OperationalError) and isinstance(exc, SessionWriteError):
+                raise write_error(path, exc.__cause__, created=False) from exc.__cause__  # no session to resume
             raise
         return store
 
