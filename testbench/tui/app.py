@@ -24,6 +24,7 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
+from rich.console import RenderableType
 from rich.text import Text
 from textual import events, on
 from textual.app import App, ComposeResult
@@ -39,7 +40,7 @@ from textual.widgets.tree import TreeNode
 from testbench import fmt
 from testbench.casebook.selection import SelectionError
 from testbench.domain.attestation import Attestation, Operator
-from testbench.i18n import set_language, tn, use_language
+from testbench.i18n import _t, set_language, tn, use_language
 from testbench.interrupts import INTERRUPTED_EXIT, on_interrupt
 from testbench.runner.options import CampaignOptions
 from testbench.store.traceindex import TraceSource
@@ -61,6 +62,7 @@ from testbench.tui.run_log import RunLog
 from testbench.tui.run_options import with_choice
 from testbench.tui.screens import (
     AttestScreen,
+    ExtractedScreen,
     FormScreen,
     FreeText,
     HelpContents,
@@ -72,7 +74,21 @@ from testbench.tui.texts import make_translator
 from testbench.tui.tool_screen import ToolWindows
 from testbench.tui.traceview import TracePanes
 from testbench.tui.views import VIEW_TITLES, VIEWS, ViewSwitching
-from testbench.tui.workstation import CaseEntry, Filter, Key, Workstation, parse_filter
+from testbench.tui.workstation import ANOTHER_WORKSTATION, CaseEntry, Filter, Key, Workstation, parse_filter
+
+#: a quit with a case under way: said in the workstation while it waits for the case's end
+QUIT_WAITS_FOR_CASE = _t(
+    "fermeture : attente de la fin du cas en cours (jusqu'à {seconds} s si le moteur ne répond pas) ; {quit} encore"
+    " pour l'arrêter maintenant (le cas restera interrompu)"
+)
+#: how long past ``--engine-timeout`` a quit waits for the case under way before it cuts it (seconds)
+QUIT_MARGIN_S = 5.0
+#: the other workstation that had the session open has closed it: the warning said at opening no longer holds
+OTHER_WORKSTATION_GONE = _t(
+    "L'autre poste d'examen a fermé cette session : ce poste est maintenant le seul à l'avoir ouverte"
+)
+#: how often a workstation opened beside another one looks whether the other has gone (seconds)
+PRESENCE_POLL_S = 2.0
 
 VERDICT_CYCLE = (None, "fail", "error", "inconclusive", "pending", "pass", "none")
 
@@ -105,6 +121,9 @@ class WorkstationApp(
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]  # noqa: RUF012
     _restore_signals: Callable[[], None] | None = None  # the previous handlers of SIGTERM…, put back on unmount
     _interrupted_by: int | None = None  # the signal that quits it (on_interrupt)
+    #: a quit waiting for the case under way to end (:meth:`exit`): what it exits with then
+    _leaving: tuple[int | None, int, RenderableType | None] | None = None
+    _presence_poll: Timer | None = None  # while another workstation has the session open (_poll_presence)
 
     def __init__(
         self,
@@ -263,6 +282,8 @@ class WorkstationApp(
         # the bench's own messages (card layer, engine, runner) in the language shown; restored on unmount
         self._language_scope.enter_context(use_language(self.lang))
         self.notes += self.ws.prepare()
+        if ANOTHER_WORKSTATION in self.notes:  # until the other one closes the session, then said it did
+            self._presence_poll = self.set_interval(PRESENCE_POLL_S, self._poll_presence)
         self.show_idle_run_view()
         self.campaign_options = with_choice(self.campaign_options, self.run_choice())  # a shard session says so
         self._setup_tables()
@@ -646,12 +667,67 @@ class WorkstationApp(
         self._interrupted_by = signum
         if self.operator is not None:
             self.operator.stop.set()
+        if self.running and not self.waits_for_person():  # an engine call, a case computing: cut as ^C cuts a run
+            self.cut_run_now()
         name = signal.Signals(signum).name
         line = self.t(
             "interrompu ({signal}) : le poste d'examen s'est fermé comme par Ctrl+Q ; la session est enregistrée,"
             " une étape en cours reprend quand elle est rouverte"
         )
-        self.exit(INTERRUPTED_EXIT, INTERRUPTED_EXIT, Text(line.format(signal=name)))
+        App.exit(self, INTERRUPTED_EXIT, INTERRUPTED_EXIT, Text(line.format(signal=name)))  # nobody waits: no wait
+
+    def _poll_presence(self) -> None:
+        """The other workstation that had the session open has closed it: this one takes its place (a third one
+        is told), and the warning said at opening is withdrawn."""
+        if not self.ws.take_presence():
+            return
+        if self._presence_poll is not None:
+            self._presence_poll.stop()
+            self._presence_poll = None
+        self.notes = [note for note in self.notes if note != ANOTHER_WORKSTATION]
+        for notification in list(self._notifications):  # its toast, if still shown
+            if notification.message == self.t(ANOTHER_WORKSTATION):
+                self._unnotify(notification)
+        self._toasts = [toast for toast in self._toasts if toast[0] != self.t(ANOTHER_WORKSTATION)]
+        self.log_line(lambda: f"✔ {self.t(OTHER_WORKSTATION_GONE)}")
+        self.notify(self.t(OTHER_WORKSTATION_GONE), timeout=8)
+
+    def waits_for_person(self) -> bool:
+        """Whether the run waits on a window for the person (a manual step, the values read): stopped, it ends its
+        case at once, the step left pending."""
+        return any(isinstance(screen, (AttestScreen, ExtractedScreen)) for screen in self.screen_stack)
+
+    def exit(self, result: int | None = None, return_code: int = 0, message: RenderableType | None = None) -> None:
+        """Quit; with a case under way, its end is waited for first (its verdict recorded, its bench closed), said in
+        the workstation with how long it may take: an engine that never answers is waited for up to
+        ``--engine-timeout``. Quitting again, or that bound passed, cuts it now as ^C cuts ``testbench run`` (its
+        case « interrompue » at the next opening, its engine killed)."""
+        for window in self.screen_stack:  # quitting was said to lose what a manual step's window holds: so it does
+            if isinstance(window, AttestScreen) and (key := self._key_of(window.request.case)) is not None:
+                window.stop_keeping()
+                self.ws.drop_draft(key, window.request.step.id)
+        if not self.running:
+            super().exit(result, return_code, message)
+            return
+        if self._leaving is not None:
+            self.cut_run_now()
+            super().exit(result, return_code, message)
+            return
+        self._leaving = (result, return_code, message)
+        if self.operator is not None:
+            self.operator.stop.set()
+        if self.waits_for_person():  # the case ends at once, its step left pending: nothing to say
+            return
+        bound = self.campaign_options.bench.engine_timeout
+        quit_key = registry.display_key(registry.effective_keys(self.settings.keymap)["quit"], self.t)
+
+        def said() -> str:  # in the language shown when drawn (F2 draws it again)
+            return self.t(QUIT_WAITS_FOR_CASE).format(seconds=fmt.seconds(bound, self.lang), quit=quit_key)
+
+        self.log_line(lambda: f"■ {said()}")
+        self.show_status(lambda: Text(said(), style="bold yellow"))
+        self.notify(said(), severity="warning", timeout=bound + QUIT_MARGIN_S)
+        self.set_timer(bound + QUIT_MARGIN_S, lambda: self.exit(result, return_code, message))
 
     def on_unmount(self) -> None:
         if self._restore_signals is not None:

@@ -7,17 +7,20 @@ of events a second, so lines and reloads are flushed on a timer.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Collection
 from functools import partial
 
 from rich.text import Text
 from textual.widgets import Static
+from textual.worker import Worker
 
 from testbench import fmt
 from testbench.casebook.instructions import describe_step
 from testbench.casebook.model import CardRequirement, Case
 from testbench.domain.attestation import Attestation
 from testbench.i18n import _t, tn
+from testbench.runner.assemble import Bench
 from testbench.runner.campaign import CampaignError
 from testbench.runner.events import CaseFinished, CaseStarted, StepFinished, StepStarted, TracesCaptured
 from testbench.runner.options import OPERATOR_ENGINE
@@ -25,7 +28,7 @@ from testbench.store.connection import SessionError
 from testbench.store.read import AttemptView
 from testbench.tui import actions as registry
 from testbench.tui.actions import display_key
-from testbench.tui.execution import RunOutcome, check_options, run_cases
+from testbench.tui.execution import RunCut, RunOutcome, check_options, cut_run, run_cases
 from testbench.tui.fault import fault_text
 from testbench.tui.messages import AttestationAsked, OperatorNotice, RunDone, RunProgress
 from testbench.tui.operator_prompt import AttestationRequest, InteractiveOperator, ReviewRequest
@@ -63,8 +66,18 @@ RESTART_IN_SOFTWARE = _t(
 )
 
 
+#: a run cut as the workstation quit (its terminal closed, Ctrl+Q pressed again): its case stays without a verdict
+RUN_CUT = _t("exécution coupée à la fermeture du poste d'examen : le cas en cours est resté interrompu")
+
+
 class RunHandlers:
     """Mixed into :class:`~testbench.tui.app.WorkstationApp`; owns its run state (``operator``, ``running``)."""
+
+    #: the thread running the cases now (None between runs), what :meth:`cut_run_now` stops, under ``_cut_lock``
+    _run_thread_id: int | None = None
+    _cut_lock = threading.Lock()
+    #: the benches the run under way built: their engines are killed when it is cut
+    _benches: list[Bench] = []  # noqa: RUF012 - replaced by each run's own list (start_run)
 
     def action_run_case(self) -> None:
         entry = self.current_entry()
@@ -225,6 +238,7 @@ class RunHandlers:
         if self.active_view not in ("traces", "compare", "exam"):  # the examiner may be watching live
             self.show_view("run")
         targets = [(e.casebook, e.case) for e in entries]
+        self._benches = []
         self.run_worker(
             partial(self._run_thread, targets, self.operator, restart),
             thread=True,
@@ -255,8 +269,30 @@ class RunHandlers:
         """A case starting again at its first step, in the language shown."""
         return self.t(template).format(case=case_id, number=attempt.number, reason=self.t(attempt.reason))
 
+    def cut_run_now(self) -> None:
+        """Stop the run under way at once, as ^C stops ``testbench run`` (the workstation quits without waiting for
+        its case: a closed terminal, Ctrl+Q pressed again): its case left « interrompue », its engine killed."""
+        with self._cut_lock:
+            cut_run(self._run_thread_id, list(self._benches))
+
     def _run_thread(self, targets: list, operator: InteractiveOperator, restart: Collection[Key] = ()) -> None:
-        """Worker thread: runs the cases; talks to the UI only through posted messages."""
+        """Worker thread: runs the cases; talks to the UI only through posted messages. A cut (:meth:`cut_run_now`)
+        lands anywhere in it, even as it ends: caught here, where no more of the run is left."""
+        try:
+            self._run_cuttable(targets, operator, restart)
+        except RunCut:
+            self.post_message(RunDone(None, RUN_CUT))
+
+    def _run_cuttable(self, targets: list, operator: InteractiveOperator, restart: Collection[Key]) -> None:
+        with self._cut_lock:
+            self._run_thread_id = threading.get_ident()
+        try:
+            self._run_recorded(targets, operator, restart)
+        finally:
+            with self._cut_lock:  # from now on no cut is sent to this thread: it goes back to the pool
+                self._run_thread_id = None
+
+    def _run_recorded(self, targets: list, operator: InteractiveOperator, restart: Collection[Key]) -> None:
         try:
             outcome = run_cases(
                 self.ws.session_path,
@@ -268,6 +304,7 @@ class RunHandlers:
                 listener=lambda event: self.post_message(RunProgress(event)),
                 stop=operator.stop,
                 restart=restart,
+                benches=self._benches,
             )
         except CampaignError as exc:  # the bench, the capture or the session could not start: said on screen
             self.post_message(RunDone(None, "\n".join(exc.lines)))
@@ -306,6 +343,9 @@ class RunHandlers:
         elif isinstance(event, StepFinished):
             self.log_line(partial(self._step_line, event))
             self.unrecorded.pop((event.case.id, event.step.id), None)  # an answer given to it is recorded
+            answered = event.status in ("manual-confirmed", "manual-rejected")  # left pending: its draft stays
+            if answered and (done := self._key_of(event.case)) is not None:
+                self.ws.drop_draft(done, event.step.id)
             self._live_traces()
             key = self._key_of(event.case)  # the case view follows its steps and its cards (one pulled, checked)
             if key is not None:
@@ -391,16 +431,31 @@ class RunHandlers:
         self.flush_panel()
         continues = self.campaign_options.bench.engine == OPERATOR_ENGINE  # a step left pending goes on (resume)
         kept = self.unrecorded.get((request.case.id, request.step.id))
+        key = self._key_of(request.case)
+        draft = self.ws.draft(key, request.step.id) if key is not None and kept is None else None
+        if draft is not None:  # typed before the workstation closed (a closed terminal, a crash): offered back
+            kept = Attestation(confirmed=False, operator=self.operator_name, note=draft.note, values=draft.values)
+        keep = partial(self.ws.save_draft, key, request.step) if key is not None else None
         window = AttestScreen(
-            request, self.operator_name, self.t, self.ws.observe_hints, continues=continues, kept=kept
+            request,
+            self.operator_name,
+            self.t,
+            self.ws.observe_hints,
+            continues=continues,
+            kept=kept,
+            recovered=draft is not None,
+            keep=keep,
         )
         self.push_screen(window, partial(self._attested, request))
 
     def _attested(self, request: AttestationRequest, answer: Attestation | None) -> None:
         """The person's answer goes to the run; kept until its step is recorded, so that a failed write (a full
-        disk) loses nothing: the window offers it again when the step is asked again."""
+        disk) loses nothing: the window offers it again when the step is asked again. Stopped without one (what
+        it drops said first): its draft goes too."""
         if answer is not None:
             self.unrecorded[(request.case.id, request.step.id)] = answer
+        elif (key := self._key_of(request.case)) is not None:
+            self.ws.drop_draft(key, request.step.id)
         request.resolve(answer)
 
     def _say_unrecorded(self) -> None:
@@ -434,6 +489,13 @@ class RunHandlers:
         self.reload()
         self.apply_pending_casebooks()  # a save during the run is shown now (tui.casebook_reload)
 
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A quit that waited for the case under way (``WorkstationApp.exit``) goes on once the run's thread has
+        returned (at RunDone the quit would cancel its worker, still on its way out)."""
+        leaving = getattr(self, "_leaving", None)
+        if leaving is not None and event.worker.group == "run" and event.worker.is_finished:
+            self.exit(*leaving)
+
     def _run_summary(self, outcome: RunOutcome) -> Text:
         """« exécution terminée : 3 cas ✔ réussi 2 ✘ échec 1 », in the language shown when it is drawn."""
         t = self.t
@@ -457,7 +519,8 @@ class RunHandlers:
 
             run = session.runs[-1]
             cut = run["id"] in interrupted_runs(session)
-            self.log_line(lambda: self._last_run_line(run, cut).plain.rstrip())
+            live = run.get("ended_wall") is None and not cut  # no end, and its writer is at it now
+            self.log_line(lambda: self._last_run_line(run, cut, live).plain.rstrip())
 
     def _idle_status(self) -> Text:
         session = self.ws.session
@@ -465,9 +528,10 @@ class RunHandlers:
         said = _t("Aucune exécution dans cette session") if none_yet else _t("Aucune exécution depuis l'ouverture")
         return Text(self.t(said))
 
-    def _last_run_line(self, run: dict[str, object], cut: bool = False) -> Text:
+    def _last_run_line(self, run: dict[str, object], cut: bool = False, live: bool = False) -> Text:
         """« dernière exécution : 03/12/2026 23:40:07 UTC — 3 cas ✔ réussi 2 ✘ échec 1 »; ``cut``: a run stopped
-        before its end (killed, ^C), said in the exam book's words (« exécution 4 interrompue … »)."""
+        before its end (killed, ^C), said in the exam book's words (« exécution 4 interrompue … »); ``live``: a run
+        another process is writing now, its attempt without a verdict yet « en cours », not cut."""
         from testbench.report.cover import interrupted_said
         from testbench.report.labels import CUT
 
@@ -482,7 +546,8 @@ class RunHandlers:
             line.append(" — " + tn("{count} cas", "{count} cas", len(verdicts), self.lang) + " ")
         for v in dict.fromkeys(verdicts):
             line.append_text(mark(v))
-            said = self.t(CUT) if v == "none" else self.verdict_label(v)  # an attempt without one was cut: the book's
+            # an attempt without one was cut (the book's word), or is under way when the run's writer is alive
+            said = self.t("en cours" if live else CUT) if v == "none" else self.verdict_label(v)
             line.append(f" {said} {verdicts.count(v)}  ")
         return line
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
@@ -16,8 +17,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.command import CommandInput, CommandList, CommandPalette
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import ModalScreen, ScreenResultType
+from textual.timer import Timer
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 from textual.widgets.option_list import Option
 
@@ -89,6 +92,13 @@ ESCAPE_IN_MANUAL_STEP = (
 KEPT_ANSWER = _t(
     "Saisie précédente reprise : elle n'a pas pu être enregistrée. Vérifiez-la à l'écran du logiciel puis {key}."
 )
+#: a manual step's window reopened with what was typed in it before the workstation closed (its draft)
+RECOVERED_ANSWER = _t(
+    "Valeurs récupérées : tapées dans cette étape avant la fermeture du poste d'examen, pas encore confirmées."
+    " Vérifiez-les à l'écran du logiciel puis {key}."
+)
+#: how long typing pauses before what a manual step's window holds is kept (seconds)
+DRAFT_DELAY_S = 0.3
 
 
 #: a manual step's own actions, by id (their labels come from the registry, as the workstation's)
@@ -194,7 +204,8 @@ class FormScreen(ModalScreen[ScreenResultType]):
         """F2: the workstation changes language, then this window is composed again in it.
 
         What was typed (fields, choices) and the focused field are kept; the notice line, said in
-        the other language, is cleared.
+        the other language, is cleared, and with it the warning of a key pressed once (« Ctrl+Q encore pour
+        quitter… »): that key warns again, in the new language, before it drops what was typed.
         """
         await self.app.run_action("toggle_language")
         typed = {w.id: (w.value, w.selection) for w in self.query(Input) if w.id}
@@ -202,6 +213,7 @@ class FormScreen(ModalScreen[ScreenResultType]):
         focused = self.focused.id if self.focused is not None else None
         self.t = self.app.t  # type: ignore[attr-defined]  # the workstation's translator, just switched
         await self.recompose()
+        self._asked = None  # the warnings the cleared notice said: not acted on unseen by the next press
         for select in self.query(Select):
             if select.id in chosen:
                 select.value = chosen[select.id]
@@ -253,7 +265,8 @@ class FormScreen(ModalScreen[ScreenResultType]):
 
     def first_press(self, key: str) -> bool:
         """Whether ``key`` (an action id) is pressed for the first time in this window: a key that would drop what
-        was typed says so at its first press and acts at the second (F2 keeps the window, so its count too)."""
+        was typed says so at its first press and acts at the second (F2 clears the warning said, so the count
+        too)."""
         if self._asked is None:
             self._asked = set()
         if key in self._asked:
@@ -342,10 +355,15 @@ class AttestScreen(FormScreen[Attestation | None]):
         *,
         continues: bool = False,
         kept: Attestation | None = None,
+        recovered: bool = False,
+        keep: Callable[[dict[str, str], str], None] | None = None,
     ) -> None:
         super().__init__()
         self.request = request
         self.kept = kept  # this step's answer given before, whose recording failed (a full disk): offered again
+        self.recovered = recovered  # ``kept`` is what was typed before the workstation closed (its draft)
+        self._keep = keep  # given the values and the note as typed, a pause after each change: kept on disk
+        self._keep_timer: Timer | None = None
         self.operator = operator
         self.t = t
         self._hints = hints
@@ -388,7 +406,34 @@ class AttestScreen(FormScreen[Attestation | None]):
 
     def on_mount(self) -> None:
         if self.kept is not None:
-            self.show_notice(self.t(KEPT_ANSWER).format(key=self.key("ctrl+s")), "warning")
+            said = RECOVERED_ANSWER if self.recovered else KEPT_ANSWER
+            self.show_notice(self.t(said).format(key=self.key("ctrl+s")), "warning")
+
+    @on(Input.Changed)
+    def _typed_changed(self) -> None:
+        """What was typed is kept a short pause after each change (``keep``): a closed terminal, a crash or
+        ``kill -9`` loses nothing of it."""
+        if self._keep is None:
+            return
+        if self._keep_timer is not None:
+            self._keep_timer.stop()
+        self._keep_timer = self.set_timer(DRAFT_DELAY_S, self._keep_now)
+
+    def _keep_now(self) -> None:
+        self._keep_timer = None
+        if self._keep is not None and self in self.app.screen_stack:  # not once answered or stopped (dismissed)
+            with contextlib.suppress(NoMatches):  # recomposed (F2) at that moment: its next change keeps it
+                self._keep(self._keyed(), self.query_one("#note", Input).value.strip())
+
+    def stop_keeping(self) -> None:
+        """What is typed from now on is not kept: the person quits, told that it is lost (``quit_said``)."""
+        self._keep = None
+        self.on_unmount()
+
+    def on_unmount(self) -> None:
+        if self._keep_timer is not None:  # closed: answered (recorded next), or stopped (what it drops was said)
+            self._keep_timer.stop()
+            self._keep_timer = None
 
     def _keyed(self) -> dict[str, str]:
         """Each value keyed, by path (empty when left empty)."""
@@ -475,6 +520,15 @@ class AttestScreen(FormScreen[Attestation | None]):
         self.action_reject()
 
 
+def _missing_name(path: str, t: T) -> str:
+    """A value no extractor found, for the operator: its words and its path (« Part AMO (invoice.totals.amo) »);
+    an extractor's line target (``invoice.lines[{n}].base``) in words alone, its ``{n}`` no path a person reads."""
+    label = path_label(path)
+    if label == path:
+        return path
+    return t(label) if "{n}" in path else f"{t(label)} ({path})"  # {n}: testbench.extract.spec.RANK
+
+
 class ExtractedScreen(FormScreen[Corrections | None]):
     """The values the bench read from the application for a step: accept them, or correct some with a reason.
 
@@ -533,9 +587,7 @@ class ExtractedScreen(FormScreen[Corrections | None]):
             if self.request.missing:  # which extractor found nothing, and where it looked: where to look now
                 yield Label(Text(t("Valeurs non trouvées"), style="bold underline"))
             for missing in self.request.missing:
-                named = ", ".join(
-                    path if path_label(path) == path else f"{t(path_label(path))} ({path})" for path in missing.paths
-                )
+                named = ", ".join(_missing_name(path, t) for path in missing.paths)
                 yield Label(Text(named, style="bold"), classes="missing")
                 yield Static(Text(missing.describe(t)), classes="where")
             with Horizontal():

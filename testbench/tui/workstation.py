@@ -54,6 +54,31 @@ def presence_path(session: Path) -> Path:
     """The lock file a workstation holds while it has ``session`` open, beside the session's writer lock."""
     return session.with_name(session.name + ".ui.lock")
 
+def draft_path(session: Path) -> Path:
+    """Where what a manual step's window holds is kept as it is typed, beside the session (whose writer lock is the
+    run's while the window is open): reopened after a closed terminal, a crash or ``kill -9``, it is offered back."""
+    return session.with_name(session.name + ".draft.json")
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A manual step's values and note as typed, not yet confirmed (:meth:`Workstation.save_draft`)."""
+
+    values: dict[str, str]
+    note: str
+
+
+def _draft_id(key: Key, step_id: str) -> str:
+    return f"{key[0]}/{key[1]}/{step_id}"
+
+
+def _secret(text: str) -> bool:
+    """Whether ``text`` may hold a PIN or a secret: never written to a draft (a PIN never reaches a file)."""
+    from testbench.traces.pin_words import may_hold_pin
+
+    return may_hold_pin(text)
+
+
 def verdict_key(name: str) -> str:
     """How a ``verdict:`` word is compared: case, accents, hyphens, underscores and spaces aside, so the
     two-word names can be typed in one word (``non-concluant``, ``nonconcluant``, ``not-run``)."""
@@ -421,6 +446,68 @@ class Workstation:
             return True
         self._presence = lock
         return True
+
+    # -- a manual step's window, kept as typed ---------------------------------------------------
+    def _drafts(self) -> dict[str, Any]:
+        import json
+
+        try:
+            drafts = json.loads(draft_path(self.session_path).read_text(encoding="utf-8"))
+        except (OSError, ValueError):  # none yet, or unreadable: nothing to offer back
+            return {}
+        return drafts if isinstance(drafts, dict) else {}
+
+    def _write_drafts(self, drafts: dict[str, Any]) -> None:
+        import json
+
+        from testbench.wholefile import write_whole
+
+        path = draft_path(self.session_path)
+        with contextlib.suppress(OSError):  # a folder that refuses it: the window works on, as before
+            if drafts:
+                write_whole(path, json.dumps(drafts, ensure_ascii=False).encode("utf-8"), mode=0o600)
+            else:
+                path.unlink(missing_ok=True)
+
+    def save_draft(self, key: Key, step: Step, values: dict[str, str], note: str) -> None:
+        """Keep what the window of ``step`` (of case ``key``) holds now, so that a closed terminal, a crash or
+        ``kill -9`` loses nothing of it: a field whose path or label names a PIN, a value or a note that may hold
+        one, is never written. Nothing typed: the draft is dropped."""
+        labels = {obs.path: obs.label for obs in step.observe}
+        kept = {
+            path: value
+            for path, value in values.items()
+            if value and not _secret(f"{path} {labels.get(path, '')} : {value}")  # read as its label says it
+        }
+        note = "" if _secret(note) else note
+        drafts = self._drafts()
+        if kept or note:
+            drafts[_draft_id(key, step.id)] = {"values": kept, "note": note}
+        elif drafts.pop(_draft_id(key, step.id), None) is None:
+            return
+        self._write_drafts(drafts)
+
+    def draft(self, key: Key, step_id: str) -> Draft | None:
+        """What was typed in the window of ``step_id`` and not confirmed, kept by :meth:`save_draft`; None when
+        nothing was."""
+        entry = self._drafts().get(_draft_id(key, step_id))
+        if not isinstance(entry, dict):
+            return None
+        values = entry.get("values")
+        values = {str(k): str(v) for k, v in values.items()} if isinstance(values, dict) else {}
+        note = str(entry.get("note") or "")
+        return Draft(values, note) if values or note else None
+
+    def drop_draft(self, key: Key, step_id: str) -> None:
+        """The step's answer is recorded (or its stop accepted what it drops): its draft is no longer needed."""
+        drafts = self._drafts()
+        if drafts.pop(_draft_id(key, step_id), None) is not None:
+            self._write_drafts(drafts)
+
+    def take_presence(self) -> bool:
+        """Whether this workstation holds the session's presence lock now, taking it if the workstation that held
+        it (:data:`ANOTHER_WORKSTATION`) has closed the session since."""
+        return self._presence is not None or self._hold_presence()
 
     def check_integrity(self) -> list[str]:
         """What ``testbench verify`` finds wrong in the session (a broken chain, an annotation whose signature
