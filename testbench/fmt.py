@@ -170,6 +170,7 @@ PS_CATEGORY_LABELS = {
 #: An engine's status word (``pin.status`` = ``verified``) as a person reads it, as a boolean reads oui/non: the
 #: session and the casebook keep the engine's word; one not listed is shown as recorded
 STATUS_LABELS: dict[str, dict[str, str]] = {
+    "secure.status": {"secured": _t("sécurisée")},  # the invoice (secure_invoice's answer)
     "pin.status": {"verified": _t("vérifié"), "changed": _t("changé"), "unblocked": _t("débloqué")},
     "insi.status": {"found": _t("trouvé"), "not-found": _t("non trouvé"), "several": _t("plusieurs")},
     "apcv.status": {"valid": _t("valide")},

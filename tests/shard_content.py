@@ -36,7 +36,7 @@ _STAMPS = (
     (re.compile(r"\b(INV|LOT)-\d{6,}\b"), r"\1-‹n›"),
     (re.compile(r"\b\d{9}\b"), "‹n›"),  # an invoice's number
     (re.compile(r"\bref=[0-9a-f]{8}-\d+-\d+"), "ref=‹ref›"),  # the session's tag and the attempt's id
-    (re.compile(r"\(\d+(\.\d+)? ms\)"), "(‹ms›)"),
+    (re.compile(r"\(\d+(\.\d+)? [mµ]s\)"), "(‹ms›)"),  # an APDU's (µs) or a téléservice's time
     (re.compile(r"\d{8} \d\d:\d\d:\d\d\.\d+"), "‹time›"),
     (re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z?"), "‹time›"),  # an attestation's time
 )

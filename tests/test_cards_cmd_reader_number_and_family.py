@@ -23,7 +23,7 @@ def test_emulate_on_a_reader_number_pcscd_does_not_have(
     assert main(args) == 2
     err = capsys.readouterr().err
     said = {
-        "fr": "testbench cards: pas de lecteur virtuel numéro 99, port 36097 (lecteurs 0 à 7)\n",
+        "fr": "testbench cards : pas de lecteur virtuel numéro 99, port 36097 (lecteurs 0 à 7)\n",
         "en": "testbench cards: no virtual reader number 99, port 36097 (readers 0 to 7)\n",
     }[lang]
     assert err == said, err

@@ -20,7 +20,7 @@ from test_cards_crossed_port import spare_pair
 
 from testbench.cards.api import CardUnavailable
 from testbench.cards.emulator_control import LOCK_PORT_OFFSET, PortLock
-from testbench.i18n import translator
+from testbench.i18n import colon, translator
 from testbench.paths import CARD_PROFILES_DIR
 
 
@@ -94,7 +94,7 @@ def test_a_second_emulator_on_the_same_port_is_refused(vpcd_lock: list[str], tmp
             out, err = second.communicate(timeout=60)
             assert second.returncode == 2, (second.returncode, out, err)
             assert time.monotonic() - start < 5, "refused at once, not after its --duration"
-            assert err == f"testbench cards: {words}\n", err
+            assert err == f"testbench cards{colon(lang)}{words}\n", err
             assert "Traceback" not in out + err and out == ""
         assert first.poll() is None  # the first one still presents its card
     finally:

@@ -20,7 +20,7 @@ from testbench.cards.pcsc_errors import vpcd_message
 from testbench.cards.profile import load_profile
 from testbench.cards.reader_pools import ReaderSpec
 from testbench.cards.record import ReplayCard
-from testbench.i18n import translator
+from testbench.i18n import colon, translator
 from testbench.paths import CARD_PROFILES_DIR as P
 
 CATALOG = [load_profile(p) for p in sorted(P.glob("*.xml"))]
@@ -295,7 +295,7 @@ def test_a_recording_that_cannot_be_used_is_a_sentence(tmp_path: Path, lang: str
         "fr": [f"{bad}:2: ligne qui n'est pas un objet JSON", f"{absent} : fichier illisible (introuvable)"],
         "en": [f"{bad}:2: line that is not a JSON object", f"{absent}: file cannot be read (not found)"],
     }[lang]
-    assert said == [f"testbench cards: {e}" for e in expected]  # « prog: », as argparse and every command
+    assert said == [f"testbench cards{colon(lang)}{e}" for e in expected]  # « prog: », as argparse and every command
     assert not any("Errno" in text or "Traceback" in text for text in said)
 
 

@@ -225,6 +225,6 @@ def test_cards_probe_and_record_give_up_on_a_card_mute_at_power_up(
     took = time.monotonic() - start
     assert done.returncode == 2, done.stderr
     said = f"la carte du lecteur « {reader} » ne répond pas à la connexion (muette depuis 10 s)"
-    assert done.stderr.strip() == f"testbench cards: {said}", done.stderr
+    assert done.stderr.strip() == f"testbench cards : {said}", done.stderr
     assert "Traceback" not in done.stderr and done.stdout == ""
     assert MUTE_AFTER <= took < MUTE_AFTER + 8

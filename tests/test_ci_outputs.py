@@ -15,6 +15,7 @@ import pytest
 from shard_content import run_demo
 
 from testbench.cli.main import main
+from testbench.i18n import colon
 from testbench.runner.exits import EXIT_USAGE
 
 _WRITES = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
@@ -91,7 +92,7 @@ def test_merge_into_a_read_only_folder_is_refused_in_words(
     ):
         assert main(["merge", *map(str, shards), "-o", str(ro / "campaign.tbsession"), "--lang", lang]) == EXIT_USAGE
         err = capsys.readouterr().err
-        assert f"testbench merge: {ro / 'campaign.tbsession'}" in err and said in err, err
+        assert f"testbench merge{colon(lang)}{ro / 'campaign.tbsession'}" in err and said in err, err
         assert "internal" not in err and "interne" not in err, err
     assert list(ro.iterdir()) == []
 

@@ -20,7 +20,7 @@ def test_a_bare_testbench_without_terminal_says_why(tmp_path: Path) -> None:
     assert done.returncode == 3
     assert done.stdout == ""
     lines = done.stderr.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("testbench: pas de terminal")
+    assert len(lines) == 1 and lines[0].startswith("testbench : pas de terminal")
     assert "testbench demo --headless" in lines[0]
 
 

@@ -46,7 +46,7 @@ def test_fail_on_absent_exits_1_and_says_why(sessions: tuple[Path, Path], capsys
     a, b = sessions
     assert main(["diff", str(a), str(b), "--fail-on-absent"]) == 1
     said = capsys.readouterr()
-    assert f"testbench diff: 2 cas de {a} absents de {b} (--fail-on-absent)" in said.err
+    assert f"testbench diff : 2 cas de {a} absents de {b} (--fail-on-absent)" in said.err
     assert "attention : 2 cas de A absents de B" in said.out
 
 

@@ -31,7 +31,7 @@ def test_validate_on_a_full_stdout_says_the_output_was_lost(
     monkeypatch.setattr(sys, "stdout", Full())
     assert main(["validate", str(CASEBOOKS_DIR / "demo.xml")]) == 2
     err = capsys.readouterr().err
-    assert "testbench validate: sortie standard perdue (disque plein)" in err
+    assert "testbench validate : sortie standard perdue (disque plein)" in err
     assert "(code 0)" in err and "interne" not in err
 
 
@@ -77,4 +77,4 @@ def test_a_help_the_disk_refused_is_said(monkeypatch: pytest.MonkeyPatch, capsys
     with pytest.raises(SystemExit) as ended:
         main(["merge", "--help"])
     assert ended.value.code == 2
-    assert "testbench merge: sortie standard perdue" in capsys.readouterr().err
+    assert "testbench merge : sortie standard perdue" in capsys.readouterr().err

@@ -16,6 +16,7 @@ from test_redact_wrapped_base64 import VERIFY_FRAME, mime_lines
 
 from testbench.cli import diff_cmd
 from testbench.cli.main import main
+from testbench.i18n import colon
 from testbench.paths import CASEBOOKS_DIR
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_USAGE
 
@@ -61,7 +62,8 @@ def test_a_damaged_session_is_said_as_such_by_every_command(
     monkeypatch.chdir(tmp_path)
     assert main(["--lang", lang, *argv]) == EXIT_USAGE  # the input, not the bench: 2 before
     err = capsys.readouterr().err
-    assert f"testbench {argv[0]}: damaged.tbsession: {said}\n" in err, err  # the damaged one of the arguments
+    # the damaged one of the arguments
+    assert f"testbench {argv[0]}{colon(lang)}damaged.tbsession: {said}\n" in err, err
     assert "Traceback" not in err and "sqlite3" not in err
     assert not (tmp_path / "m.tbsession").exists()
 
@@ -71,7 +73,7 @@ def test_a_damaged_session_is_said_as_such_by_every_command(
     [
         (
             "fr",
-            "testbench diff: erreur interne de testbench ; le détail, pour la signaler, est dans ",
+            "testbench diff : erreur interne de testbench ; le détail, pour la signaler, est dans ",
         ),
         ("en", "testbench diff: testbench internal error; the details, to report it, are in "),
     ],

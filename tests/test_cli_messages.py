@@ -191,7 +191,7 @@ def test_ui_refuses_a_session_in_a_missing_folder_unless_asked(tmp_path: Path, c
     session = usb / "exam.tbsession"
     assert main(["ui", str(BILLING), "--session", str(session)]) == 3
     err = capsys.readouterr().err
-    assert f"testbench ui: {usb} : dossier introuvable (support non monté ?)" in err and "--create-dirs" in err
+    assert f"testbench ui : {usb} : dossier introuvable (support non monté ?)" in err and "--create-dirs" in err
     assert main(["ui", str(BILLING), "--session", str(session), "--lang", "en"]) == 3
     assert f"testbench ui: {usb}: folder not found (a drive not mounted?)" in capsys.readouterr().err
     assert not (tmp_path / "media").exists() and opened == []

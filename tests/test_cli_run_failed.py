@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from testbench.cli.main import main
+from testbench.i18n import colon
 from testbench.store.read import read_session
 
 CASEBOOKS = Path(__file__).resolve().parents[1] / "casebooks"
@@ -94,9 +95,9 @@ def test_failed_refusals(
 ) -> None:
     session = tmp_path / "nosuch.tbsession"
     assert _run(session, "--failed", "--lang", lang) == 3
-    assert f"testbench run: {missing.format(path=session)}" in capsys.readouterr().err
+    assert f"testbench run{colon(lang)}{missing.format(path=session)}" in capsys.readouterr().err
     assert _run(session, "--failed", "--resume", "--lang", lang) == 3
-    assert f"testbench run: {both}" in capsys.readouterr().err
+    assert f"testbench run{colon(lang)}{both}" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
 
 

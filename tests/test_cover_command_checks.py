@@ -54,7 +54,7 @@ def test_an_empty_value_is_refused_and_nothing_is_written(session: Path, capsys:
     before = session.read_bytes()
     assert main(["cover", str(session), "--sut", "", "--operator", "Camille"]) == 3
     err = capsys.readouterr().err
-    assert err == "testbench cover: --sut : valeur vide ; une page de garde se complète, elle ne s'efface pas\n"
+    assert err == "testbench cover : --sut : valeur vide ; une page de garde se complète, elle ne s'efface pas\n"
     assert session.read_bytes() == before
     assert main(["cover", str(session), "--sut-version", " ", "--lang", "en"]) == 3
     assert "--sut-version: empty value; a cover is completed, never cleared" in capsys.readouterr().err
@@ -68,8 +68,8 @@ def test_an_altered_session_is_refused_as_merge_refuses_it(session: Path, capsys
     before = session.read_bytes()
     assert main(["cover", str(session), "--sut-version", "4.2"]) == 3
     err = capsys.readouterr().err
-    assert f"testbench cover: {session}: cas DEMO-FSE-001, tentative 1 — verdict ou motif modifié après coup" in err
-    assert err.endswith("testbench cover: page de garde non complétée : la session a été modifiée\n")
+    assert f"testbench cover : {session}: cas DEMO-FSE-001, tentative 1 — verdict ou motif modifié après coup" in err
+    assert err.endswith("testbench cover : page de garde non complétée : la session a été modifiée\n")
     assert session.read_bytes() == before
     assert main(["cover", str(session), "--sut-version", "4.2", "--lang", "en"]) == 3
     assert "testbench cover: cover not completed: the session was modified" in capsys.readouterr().err

@@ -41,7 +41,7 @@ def test_the_forged_correction_is_said_altered_and_exits_2(
         " comparaison"
     )
     assert out[3].startswith("  B : cas KO-1, tentative 1 — verdict ou motif modifié après coup")
-    assert f"testbench diff: session B ({b}) altérée (chaîne du journal rompue)" in said.err
+    assert f"testbench diff : session B ({b}) altérée (chaîne du journal rompue)" in said.err
     doc = etree.HTML(html.read_text(encoding="utf-8"))
     banner = "".join(doc.xpath("//p[@class='altered']//text()"))
     assert "session B altérée" in banner and "KO-1" in banner

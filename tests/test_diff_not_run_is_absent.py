@@ -42,7 +42,7 @@ def test_cases_not_run_in_b_are_absent_and_fail_the_gate(
     assert out[2] == "bilan : cas absent 2, identique 1"
     assert out[3] == "attention : 2 cas de A absents de B (TLS-ADRI-002, TLS-ADRI-003)"
     assert any(line.startswith("[cas absent] ") and "réussi → non exécuté (tentatives 1 → 0)" in line for line in out)
-    assert f"testbench diff: 2 cas de {a} absents de {b} (--fail-on-absent)" in said.err
+    assert f"testbench diff : 2 cas de {a} absents de {b} (--fail-on-absent)" in said.err
 
 
 def test_without_the_option_the_absence_is_said_and_exit_stays_0(

@@ -28,7 +28,7 @@ def test_no_case_in_common_is_refused_and_writes_nothing(
     assert main(["diff", str(a), str(b), "--html", str(html)]) == 3
     said = capsys.readouterr()
     assert said.err == (
-        f"testbench diff: aucun cas en commun entre {a} et {b} : rien n'est comparé (un cas se reconnaît à son plan"
+        f"testbench diff : aucun cas en commun entre {a} et {b} : rien n'est comparé (un cas se reconnaît à son plan"
         " et son identifiant)\n"
     )
     assert said.out == "" and not html.exists()

@@ -40,7 +40,7 @@ def test_merge_to_standard_output_is_refused(tmp_path: Path, capsys: pytest.Capt
     os.chdir(tmp_path)
     assert main(["merge", "a.tbsession", "b.tbsession", "-o", "-"]) == 3
     said = "- : la sortie standard n'est pas acceptée (d'autres messages y sont écrits) ; indiquez un fichier, par"
-    assert f"testbench merge: {said} exemple campagne.tbsession" in capsys.readouterr().err
+    assert f"testbench merge : {said} exemple campagne.tbsession" in capsys.readouterr().err
     assert main(["merge", "a.tbsession", "-o", "-", "--lang", "en"]) == 3
     assert "-: standard output is not accepted" in capsys.readouterr().err
     assert not list(tmp_path.iterdir())

@@ -58,7 +58,7 @@ def test_a_report_built_on_an_altered_session_is_written_but_never_verifies(
     assert main(["report", str(session), "-o", str(folder), "--sign", "--key", str(key)]) == 2
     err = capsys.readouterr().err
     assert "ATTENTION : session altérée (chaîne du journal rompue)" in err
-    assert "testbench report: session d'origine : cas KO-1, tentative 1 — verdict ou motif modifié après coup" in err
+    assert "testbench report : session d'origine : cas KO-1, tentative 1 — verdict ou motif modifié après coup" in err
     assert 'id="altered-session"' in (folder / "index.html").read_text(encoding="utf-8")
     # the JUnit a CI keeps alone is not all green: the broken chain is an error testcase and a property
     suite = etree.parse(str(folder / "junit.xml")).getroot()

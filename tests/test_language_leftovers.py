@@ -111,13 +111,13 @@ def test_expat_details_read_in_french_and_in_english(detail: str, french: str) -
     assert problem.text("en") == f"c.xml:1:2: malformed XML: {english(french)}" and english(french) != french
 
 
-def test_an_unknown_xml_detail_keeps_the_library_text_after_the_prefix() -> None:
+def test_an_unknown_xml_detail_is_said_in_general_words_after_the_prefix() -> None:
     from testbench.casebook.model import SourceRef
     from testbench.casebook.source import malformed
 
-    problem = malformed(SourceRef("c.xml", 1, 2), "Some new libxml2 complaint")
-    assert problem.text("fr") == "c.xml:1:2: XML mal formé : Some new libxml2 complaint"
-    assert problem.text("en") == "c.xml:1:2: malformed XML: Some new libxml2 complaint"
+    problem = malformed(SourceRef("c.xml", 1, 2), "Some new libxml2 complaint")  # its English, never in French
+    assert problem.text("fr") == "c.xml:1:2: XML mal formé : erreur de syntaxe à cet endroit"
+    assert problem.text("en") == "c.xml:1:2: malformed XML: syntax error at this place"
 
 
 def test_diff_speaks_english_in_text_html_and_json(tmp_path, capsys) -> None:

@@ -18,6 +18,7 @@ from fakes import FakeBay, FakeEngine, invoice_step, make_case, make_casebook, v
 from test_report_build import campaign
 
 from testbench.cli.main import main
+from testbench.i18n import colon
 from testbench.report.build import BuildOptions, build_report
 from testbench.runner.campaign import record_casebooks
 from testbench.runner.runner import Runner
@@ -48,7 +49,7 @@ def test_review_errors_read_in_the_chosen_language(tmp_path: Path, key: Path, ca
     code, err = review(session, "NOPE", key, "en", capsys)
     assert (code, err) == (3, "testbench review: case NOPE not in the session\n")
     code, err = review(session, "NOPE", key, "fr", capsys)
-    assert (code, err) == (3, "testbench review: cas NOPE absent de la session\n")
+    assert (code, err) == (3, "testbench review : cas NOPE absent de la session\n")
     code, err = review(tmp_path / "nothere.tbsession", "OK-1", key, "en", capsys)
     assert (code, err) == (3, f"testbench review: {tmp_path / 'nothere.tbsession'}: session file not found\n")
     code, err = review(session, "OK-1", tmp_path / "no-key.pem", "en", capsys)
@@ -70,7 +71,7 @@ def test_merging_a_file_that_is_not_there_says_so(tmp_path: Path, capsys) -> Non
     for lang, said in (("en", "session file not found"), ("fr", "fichier de session introuvable")):
         code = main(["merge", str(session), str(missing), "-o", str(tmp_path / "m.tbsession"), "--lang", lang])
         err = capsys.readouterr().err
-        assert (code, err) == (3, f"testbench merge: {missing}: {said}\n")
+        assert (code, err) == (3, f"testbench merge{colon(lang)}{missing}: {said}\n")
     assert not (tmp_path / "m.tbsession").exists()
 
 

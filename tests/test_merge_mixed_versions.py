@@ -47,7 +47,7 @@ def test_shards_of_different_engine_versions_are_refused_naming_each_shard_and_i
     assert main(["merge", *map(str, retried), "-o", str(merged)]) == 3
     err = capsys.readouterr().err
     assert not merged.exists() and not list(tmp_path.glob("campaign.tbsession*")), err
-    assert "testbench merge: versions mélangées entre les partitions : les verdicts retenus ne viennent pas" in err
+    assert "testbench merge : versions mélangées entre les partitions : les verdicts retenus ne viennent pas" in err
     one, two, again = map(str, retried)
     product = "moteur AcmeFacture version {}, logiciel testé AcmeFacture version 7.1"
     assert f"{one}, partition 1/2 : {product.format('4.2.1')}\n" in err, err

@@ -69,7 +69,7 @@ def test_a_full_disk_while_the_merged_file_is_set_up_leaves_nothing(
     capsys.readouterr()
     assert main(["merge", *map(str, inputs), "-o", str(output)]) == 2
     assert capsys.readouterr().err == (
-        f"testbench merge: {output}: écriture impossible (disque plein) ; rien n'a été écrit : libérez de l'espace"
+        f"testbench merge : {output}: écriture impossible (disque plein) ; rien n'a été écrit : libérez de l'espace"
         " disque puis relancez la fusion\n"
     )
     assert left_beside(output) == []  # no .partial, -wal, -shm nor .lock
@@ -86,7 +86,7 @@ def test_a_folder_given_as_a_session_is_said_to_be_a_folder(
     output = tmp_path / "m.tbsession"
     capsys.readouterr()
     assert main(["merge", str(inputs[0]), str(cards), "-o", str(output)]) == 3
-    assert capsys.readouterr().err == f"testbench merge: {cards}: est un dossier, pas un fichier de session\n"
+    assert capsys.readouterr().err == f"testbench merge : {cards}: est un dossier, pas un fichier de session\n"
     assert main(["merge", str(inputs[0]), str(cards), "-o", str(output), "--lang", "en"]) == 3
     assert capsys.readouterr().err == f"testbench merge: {cards}: is a folder, not a session file\n"
     assert not output.exists()

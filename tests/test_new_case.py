@@ -161,7 +161,7 @@ def test_a_fixture_the_template_needs_is_named_in_english_too(
     assert "minimal.xml: case X-1 added (template FSE · sécurisé), casebook valid" in capsys.readouterr().out
 
 
-BAD_ID = "testbench new case: --id : identifiant de cas invalide « {id} » (lettres, chiffres, . _ : -, 80 au plus)\n"
+BAD_ID = "testbench new case : --id : identifiant de cas invalide « {id} » (lettres, chiffres, . _ : -, 80 au plus)\n"
 
 
 @pytest.mark.parametrize("where", ["printed", "-o", "--casebook"])
@@ -201,7 +201,7 @@ def test_new_casebook_on_a_full_disk_while_a_profile_is_copied_leaves_the_folder
     scaffold.temporary_beside(cards / PROFILES[-1]).symlink_to("/dev/full")
     assert new_case("--domain", "lot", "--id", "L-1", "-o", tmp_path / "n.xml") == 2
     err = capsys.readouterr().err
-    assert err == f"testbench new case: {cards / PROFILES[-1]} : disque plein ; rien n'a été écrit\n"
+    assert err == f"testbench new case : {cards / PROFILES[-1]} : disque plein ; rien n'a été écrit\n"
     assert [p.name for p in tmp_path.iterdir()] == ["cards"] and list(cards.iterdir()) == []  # no 0-byte profile
 
 

@@ -67,8 +67,8 @@ def test_run_warns_before_any_case_and_still_runs(tmp_path: Path, capsys) -> Non
     code = main([*argv, "--cards", "inprocess", "--engine", "inprocess"])
     err = capsys.readouterr().err
     assert code == 0 and session.exists()
-    warning = f"testbench run: {plan}:6:20: avertissement : cahier de tests « TB-PSAD-FSE-SEC-001 » : le plan attend"
+    warning = f"testbench run : {plan}:6:20: avertissement : cahier de tests « TB-PSAD-FSE-SEC-001 » : le plan attend"
     assert warning in err
     assert err.index(warning) < err.index("PSAD-SEC-001")  # said before the case ran
-    assert f"testbench run: {plan}:9:11: avertissement : cahier de tests « TB-PSAD-FSE-DEG-01 »" in err
+    assert f"testbench run : {plan}:9:11: avertissement : cahier de tests « TB-PSAD-FSE-DEG-01 »" in err
     assert "Traceback" not in err

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from testbench.cli.main import main
+from testbench.i18n import colon
 from testbench.store.read import read_session
 
 DEMO = Path(__file__).resolve().parents[1] / "casebooks" / "demo.xml"
@@ -62,9 +63,9 @@ def test_a_pdf_without_chromium_leaves_a_signed_book_that_verifies(
     code = main([*argv, "--lang", lang])
     out, err = capsys.readouterr()
     assert code == 2
-    assert f"testbench report: {words.format(path=nowhere)}" in err
-    assert f"testbench report: {missing}" in err
-    assert f"testbench report: {unredacted}" in err  # the warning is not lost on this path
+    assert f"testbench report{colon(lang)}{words.format(path=nowhere)}" in err
+    assert f"testbench report{colon(lang)}{missing}" in err
+    assert f"testbench report{colon(lang)}{unredacted}" in err  # the warning is not lost on this path
     assert "Errno" not in err and "Traceback" not in err
     assert out.startswith(str(book / "index.html"))
     names = {p.name for p in book.iterdir()}
@@ -90,7 +91,7 @@ def test_a_chromium_that_fails_is_said_and_its_pdf_left_out(
     capsys.readouterr()
     assert main(["report", str(session), "-o", str(book), "--pdf", "--sign", "--key", str(key)]) == 2
     err = capsys.readouterr().err
-    assert "testbench report: Chromium n'a pas produit le PDF (code 1) : cannot open display" in err
+    assert "testbench report : Chromium n'a pas produit le PDF (code 1) : cannot open display" in err
     assert not (book / "report.pdf").exists() and (book / "manifest.sig.json").is_file()
     assert main(["verify", str(book)]) == 0
 

@@ -30,7 +30,7 @@ def test_run_junit_on_a_full_disk_is_an_error_and_leaves_the_previous_file(
     code = main(["run", str(DEMO), "--session", str(session), *BENCH, "--junit", str(junit)])
     err = capsys.readouterr().err
     assert code == 2
-    assert f"testbench run: {junit} : écriture impossible (disque plein) ; rien n'y a été changé" in err
+    assert f"testbench run : {junit} : écriture impossible (disque plein) ; rien n'y a été changé" in err
     assert "Traceback" not in err
     assert junit.read_text(encoding="utf-8") == "<testsuite name='previous' tests='0'/>"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary left
@@ -86,7 +86,7 @@ def test_a_rebuild_on_a_full_disk_leaves_the_signed_book_whole(
     err = capsys.readouterr().err
     monkeypatch.undo()
     assert code == 2
-    assert f"testbench report: {book} : écriture impossible (disque plein) ; rien n'y a été changé" in err
+    assert f"testbench report : {book} : écriture impossible (disque plein) ; rien n'y a été changé" in err
     assert "Traceback" not in err
     assert folder_bytes(book) == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary folder left
@@ -145,7 +145,7 @@ def test_another_session_s_book_is_not_replaced(tmp_path: Path, capsys: pytest.C
         f"{book} : ce dossier contient le rapport d'une autre session (first.tbsession) ; il n'a pas été remplacé."
         " Indiquez un autre dossier, ou supprimez d'abord ce rapport"
     )
-    assert f"testbench run: {refusal}" in err
+    assert f"testbench run : {refusal}" in err
     assert not second.exists()  # refused before anything ran
 
     assert main(["run", str(DEMO), "--session", str(second), *BENCH]) == 0
@@ -169,7 +169,7 @@ def test_run_report_on_a_full_disk_is_the_bench_s_fault_and_keeps_the_verdicts(
     monkeypatch.undo()
     assert code == 2  # not 1: every case passed, the bench could not write
     assert "[1/1] DEMO-FSE-001 : réussi" in err
-    assert f"testbench run: {book} : écriture impossible (disque plein) ; rien n'y a été changé" in err
+    assert f"testbench run : {book} : écriture impossible (disque plein) ; rien n'y a été changé" in err
     assert (
         f"les verdicts sont enregistrés dans la session {session} ; « testbench report » en refait le rapport" in err
     )

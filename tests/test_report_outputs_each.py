@@ -15,6 +15,7 @@ from test_ci_outputs import read_only
 
 import testbench.report.build as build
 from testbench.cli.main import main
+from testbench.i18n import colon
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_USAGE
 
 
@@ -41,7 +42,7 @@ def test_a_report_or_junit_in_a_read_only_folder_is_refused_before_the_session_i
             junit = ["--junit", str(ro / "j.xml")] if target.suffix else []
             assert main(["report", str(session), *args, *junit, "--lang", lang]) == EXIT_USAGE
             err = capsys.readouterr().err
-            assert f"testbench report: {target}{said} (" in err, err
+            assert f"testbench report{colon(lang)}{target}{said} (" in err, err
     assert list(ro.iterdir()) == [] and not (tmp_path / "ok").exists()
 
 
@@ -55,9 +56,8 @@ def test_a_book_the_disk_refuses_does_not_keep_the_junit_from_being_written(
     monkeypatch.undo()
     err = capsys.readouterr().err
     assert code == EXIT_ENVIRONMENT
-    assert (
-        err.splitlines()[-1] == f"testbench report: {book} : écriture impossible (disque plein) ; rien n'y a été changé"
-    )
+    said = f"testbench report : {book} : écriture impossible (disque plein) ; rien n'y a été changé"
+    assert err.splitlines()[-1] == said
     assert len(list(ET.parse(junit).getroot().iter("testcase"))) == 2  # whole
     assert not book.exists()
 

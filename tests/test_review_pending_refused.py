@@ -46,7 +46,7 @@ def test_the_command_refuses_it(
     review = ["review", str(session), CASE, "--reason", "vu", "--key", str(key)]
     assert main([*review, *action]) == 3
     err = capsys.readouterr().err
-    assert err.startswith(f"testbench review: le cas {CASE} est en attente : ") and "terminez-la" in err
+    assert err.startswith(f"testbench review : le cas {CASE} est en attente : ") and "terminez-la" in err
     assert main([*review, *action, "--lang", "en"]) == 3
     err = capsys.readouterr().err
     assert err.startswith(f"testbench review: case {CASE} is pending: ") and "finish it (run --resume)" in err

@@ -61,7 +61,7 @@ def test_the_command_refuses_to_review_a_case_never_run(
     session: Path, key: Path, capsys: pytest.CaptureFixture[str], action: tuple[str, ...]
 ) -> None:
     assert main(review(session, key, *action)) == 3
-    assert capsys.readouterr().err == f"testbench review: {NEVER_RUN}\n"
+    assert capsys.readouterr().err == f"testbench review : {NEVER_RUN}\n"
     assert main(review(session, key, *action, lang="en")) == 3
     assert capsys.readouterr().err == "testbench review: case DEMO-FSE-001 was never run: nothing to review\n"
     assert annotations(session) == 0

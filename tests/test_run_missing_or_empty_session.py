@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from testbench.cli.main import main
+from testbench.i18n import colon
 
 DEMO = Path(__file__).resolve().parents[1] / "casebooks" / "demo.xml"
 BENCH = ["--cards", "inprocess", "--engine", "inprocess", "-k", "id:DEMO-FSE-001"]
@@ -40,7 +41,7 @@ def test_no_session_is_refused(
     assert main(["run", str(DEMO), "--session", str(session), *BENCH, option, "--lang", lang]) == 3
     err = capsys.readouterr().err
     said = SAID[lang, option].format(path=session, state=STATE[lang, empty])
-    assert f"testbench run: {said}" in err
+    assert f"testbench run{colon(lang)}{said}" in err
     assert "[1/1]" not in err  # nothing ran
     assert [p.name for p in tmp_path.iterdir()] == (["s.tbsession"] if empty else [])
     assert not empty or session.stat().st_size == 0  # the empty file is left as it was

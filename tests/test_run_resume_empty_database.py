@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from testbench.cli.main import main
+from testbench.i18n import colon
 from testbench.store.connection import SessionError
 from testbench.store.session import SessionStore
 
@@ -56,7 +57,7 @@ def test_a_copy_without_its_wal_is_refused(
     before = copy.read_bytes()
     assert main(["run", str(DEMO), "--session", str(copy), *BENCH, option, "--lang", lang]) == 3
     err = capsys.readouterr().err
-    assert f"testbench run: {copy}" in err and NOTHING[lang, option] in err
+    assert f"testbench run{colon(lang)}{copy}" in err and NOTHING[lang, option] in err
     assert WAL[lang] in err
     assert "[1/1]" not in err  # nothing ran
     assert copy.read_bytes() == before  # left as it was, nothing beside it
@@ -102,5 +103,5 @@ def test_the_workstation_refuses_a_copy_of_a_running_session_too(
     before = copy.read_bytes()
     assert main(["ui", str(CASEBOOKS_DIR / "demo.xml"), "--session", str(copy), "--cards", "inprocess"]) == 3
     err = capsys.readouterr().err
-    assert f"testbench ui: {copy}: base SQLite vide, pas une session testbench" in err and "-wal" in err, err
+    assert f"testbench ui : {copy}: base SQLite vide, pas une session testbench" in err and "-wal" in err, err
     assert copy.read_bytes() == before

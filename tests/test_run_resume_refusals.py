@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from testbench.cli.main import main
+from testbench.i18n import colon
 
 DEMO = Path(__file__).resolve().parents[1] / "casebooks" / "demo.xml"
 BENCH = ["--cards", "inprocess", "--engine", "inprocess", "-k", "DEMO-FSE-001"]
@@ -36,7 +37,7 @@ def test_resume_of_a_session_that_is_not_there_is_refused(
     session = tmp_path / "nosuch.tbsession"
     assert main(["run", str(DEMO), "--session", str(session), "--resume", *BENCH, "--lang", lang]) == 3
     err = capsys.readouterr().err
-    assert f"testbench run: {said.format(path=session)}" in err
+    assert f"testbench run{colon(lang)}{said.format(path=session)}" in err
     assert "[1/1]" not in err  # nothing ran
     assert list(tmp_path.iterdir()) == []  # nor was a session created
 

@@ -21,17 +21,18 @@ EXCHANGES = [
     ApduExchange("Virtual PCD 00 01", "cps", bytes.fromhex("00200081"), b"", 0x63C3, 999_999),
 ]
 
-#: the lines as the plain formatting wrote them before the texts were kept (docs/traces.md)
+#: the lines as the plain formatting wrote them before the texts were kept (docs/traces.md); the duration in whole
+#: microseconds, which reads the same in French and in English (audit l-f5 7: « (0.25 ms) » in a French report)
 EXPECTED = [
-    "A>> 00 A4 00 00 02 3F 00  A<< 9000 succès  (0.01 ms) [vitale@Lecteur virtuel vitale]",
-    "A>> 00 B0 82 00 00  A<< 6C1B Le incorrect : renvoyer avec Le = 27  (0.01 ms) [vitale@Lecteur virtuel vitale]",
-    "A>> 00 B0 82 00 1B  A<< 65 19 80 06 45 9000 succès  (1.23 ms) [vitale@Virtual PCD 00 00]",
-    "A>> 00 C0 00 00 11  A<< " + "00 " * 17 + "6111 17 octets de réponse disponibles (GET RESPONSE)  (0.07 ms) "
+    "A>> 00 A4 00 00 02 3F 00  A<< 9000 succès  (12 µs) [vitale@Lecteur virtuel vitale]",
+    "A>> 00 B0 82 00 00  A<< 6C1B Le incorrect : renvoyer avec Le = 27  (7 µs) [vitale@Lecteur virtuel vitale]",
+    "A>> 00 B0 82 00 1B  A<< 65 19 80 06 45 9000 succès  (1234 µs) [vitale@Virtual PCD 00 00]",
+    "A>> 00 C0 00 00 11  A<< " + "00 " * 17 + "6111 17 octets de réponse disponibles (GET RESPONSE)  (70 µs) "
     "[cps@Virtual PCD 00 01]",
     "A>> 00 20 00 81 08 2A 2A 2A 2A 2A 2A 2A 2A  A<< 63C2 code porteur non vérifié ou faux, 2 essais restants  "
-    "(0.01 ms) [cps@Virtual PCD 00 01]",
-    "A>> 00 20 00 81 08 2A 2A 2A 2A 2A 2A 2A 2A  A<< 6983 code porteur bloqué  (0.00 ms) [cps@Virtual PCD 00 01]",
-    "A>> 00 20 00 81  A<< 63C3 code porteur non vérifié ou faux, 3 essais restants  (1000.00 ms) "
+    "(5 µs) [cps@Virtual PCD 00 01]",
+    "A>> 00 20 00 81 08 2A 2A 2A 2A 2A 2A 2A 2A  A<< 6983 code porteur bloqué  (0 µs) [cps@Virtual PCD 00 01]",
+    "A>> 00 20 00 81  A<< 63C3 code porteur non vérifié ou faux, 3 essais restants  (999999 µs) "
     "[cps@Virtual PCD 00 01]",
 ]
 

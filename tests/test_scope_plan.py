@@ -74,7 +74,7 @@ def test_run_refuses_a_bad_plan_before_running_anything(tmp_path: Path, capsys) 
     code = main(["run", str(CASEBOOKS_DIR / "demo.xml"), "--session", str(session), "--plan", str(plan)])
     err = capsys.readouterr().err
     assert code == 3 and not session.exists()
-    assert f"testbench run: {plan}:7:1: exclusion de « X » sans motif" in err and "Traceback" not in err
+    assert f"testbench run : {plan}:7:1: exclusion de « X » sans motif" in err and "Traceback" not in err
     assert main(["coverage", "--plan", str(tmp_path / "absent.toml"), str(session)]) == 3
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from testbench.cli.main import main
-from testbench.i18n import english
+from testbench.i18n import colon, english
 from testbench.paths import CASEBOOKS_DIR
 from testbench.runner.exits import EXIT_USAGE
 from testbench.store.connection import damage_reason, sqlite_reason
@@ -79,7 +79,7 @@ def test_a_text_that_is_no_utf8_is_said_in_words_and_exits_3(
     monkeypatch.chdir(tmp_path)
     assert main(["--lang", lang, *argv]) == EXIT_USAGE
     err = capsys.readouterr().err
-    assert f"testbench {argv[0]}: {said}\n" in err, err
+    assert f"testbench {argv[0]}{colon(lang)}{said}\n" in err, err
     assert not CLASS_NAME.search(err) and "Traceback" not in err and "sqlite3" not in err, err
     assert not (tmp_path / "m.tbsession").exists() and not (tmp_path / "rep").exists()
 
@@ -103,7 +103,7 @@ def test_verify_says_a_damaged_session_is_no_readable_session(
     monkeypatch.chdir(tmp_path)
     assert main(["--lang", lang, "verify", "d.tbsession"]) == EXIT_USAGE
     captured = capsys.readouterr()
-    assert f"testbench verify: {said}\n" in captured.err, captured.err
+    assert f"testbench verify{colon(lang)}{said}\n" in captured.err, captured.err
     assert "INTÈGRE" not in captured.out and "INTACT" not in captured.out  # never taken for evidence
     assert not CLASS_NAME.search(captured.err + captured.out)
 
@@ -118,7 +118,7 @@ def test_a_value_that_is_no_json_is_said_as_damage_not_as_a_fault_of_testbench(
     for argv in COMMANDS[:3]:  # coverage reads no case's definition, merge refuses the changed chain first
         assert main(argv) == EXIT_USAGE, argv
         err = capsys.readouterr().err
-        said = f"testbench {argv[0]}: fichier de session endommagé ou illisible (valeur de la base endommagée, "
+        said = f"testbench {argv[0]} : fichier de session endommagé ou illisible (valeur de la base endommagée, "
         assert said + "illisible en JSON)\n" in err, err
         assert "erreur interne" not in err and not CLASS_NAME.search(err)
     assert main(["verify", "d.tbsession"]) == 1  # the chain names the changed case: ALTÉRÉ

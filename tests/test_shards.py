@@ -308,7 +308,7 @@ def test_a_shard_run_on_a_crlf_checkout_names_the_casebook_whose_bytes_differ(
     for lang, said in (
         (
             "fr",
-            f"testbench merge: {two}: partition 2/2 d'une autre campagne : le cahier {crlf / 'demo.xml'} n'a pas les"
+            f"testbench merge : {two}: partition 2/2 d'une autre campagne : le cahier {crlf / 'demo.xml'} n'a pas les"
             " mêmes octets que dans les autres partitions (fins de ligne changées par le checkout, core.autocrlf d'un"
             " runner Windows ? autre version ?)",
         ),

@@ -131,7 +131,7 @@ def test_sut_check_names_the_place_in_either_language(
     profile.write_text(text, encoding="utf-8")
     assert main(["sut", "check", str(profile)]) == 3
     err = capsys.readouterr().err
-    assert f"testbench sut check: {profile}{french}" in err and "Traceback" not in err, err
+    assert f"testbench sut check : {profile}{french}" in err and "Traceback" not in err, err
     assert main(["sut", "check", str(profile), "--lang", "en"]) == 3
     err = capsys.readouterr().err
     assert f"testbench sut check: {profile}{english}" in err and "Traceback" not in err, err

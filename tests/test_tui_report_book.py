@@ -16,6 +16,7 @@ import pytest
 from test_tui_app import select
 from test_tui_helpers import make_app, run_log, wait_run
 
+from testbench.i18n import colon
 from testbench.integrity.verify import verify_report
 from testbench.tui.review import create_signing_key
 
@@ -110,7 +111,7 @@ def test_g_refuses_as_testbench_report_does_in_the_same_words(tmp_path: Path, mo
     for log, lang, impossible in ((seen[0], "fr", "✘ Rapport impossible : "), (seen[1], "en", "✘ Report failed: ")):
         code = main(["--lang", lang, "report", str(tmp_path / "exam.tbsession"), "-o", str(tmp_path / "exam-report")])
         assert code == 3
-        refused = capsys.readouterr().err.strip().removeprefix("testbench report: ")
+        refused = capsys.readouterr().err.strip().removeprefix(f"testbench report{colon(lang)}")
         times = 1 if lang == "fr" else 2  # in English, the first refusal drawn again and the second
         assert "exam-report" in refused and log.count(impossible + refused) == times, (refused, log)
     assert "Rapport impossible" not in seen[1]

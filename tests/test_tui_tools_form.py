@@ -93,7 +93,7 @@ def test_new_case_offers_each_template_in_words_and_one_without_a_securise_mode_
 
 def test_the_cli_still_names_its_flags(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = cli(capsys, "new", "case", "--domain", "fse", "--mode", "securise", "--id", "A B")
-    assert code == 3 and err.startswith("testbench new case: --id : identifiant de cas invalide « A B »")
+    assert code == 3 and err.startswith("testbench new case : --id : identifiant de cas invalide « A B »")
     key = tmp_path / "k.pem"
     assert main(["keys", "init", "--key", str(key)]) == 0
     code, _, err = cli(capsys, "keys", "init", "--key", str(key), "--lang", "en")

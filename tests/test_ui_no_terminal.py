@@ -16,7 +16,7 @@ from testbench.paths import CASEBOOKS_DIR
 
 @pytest.mark.parametrize(
     ("lang", "said"),
-    [("fr", "testbench ui: pas de terminal : le poste d'examen en demande un"), ("en", "testbench ui: no terminal")],
+    [("fr", "testbench ui : pas de terminal : le poste d'examen en demande un"), ("en", "testbench ui: no terminal")],
 )
 def test_ui_without_a_terminal_is_refused_and_makes_no_session(tmp_path: Path, lang: str, said: str) -> None:
     session = tmp_path / "s.tbsession"
@@ -38,9 +38,10 @@ def test_ui_without_a_terminal_is_refused_and_makes_no_session(tmp_path: Path, l
 
 
 @pytest.mark.skipif(os.name != "posix", reason="a pseudo-terminal")
-def test_ui_with_its_standard_error_in_a_file_is_refused(tmp_path: Path) -> None:
-    """The workstation draws on standard error: ``testbench ui … 2>errors.log`` from a terminal would draw the whole
-    screen into the file and read the keys blind (robustness verification s25). Keys on a terminal are not enough."""
+def test_ui_with_its_standard_error_and_output_in_files_is_refused(tmp_path: Path) -> None:
+    """The workstation draws on standard error, or on standard output when standard error is redirected
+    (tests/test_ui_stderr_redirected_draws.py): with both in files it would draw the whole screen into one and read
+    the keys blind (robustness verification s25). Keys on a terminal are not enough."""
     import pty
 
     main_fd, terminal_fd = pty.openpty()
@@ -51,7 +52,7 @@ def test_ui_with_its_standard_error_in_a_file_is_refused(tmp_path: Path) -> None
             done = subprocess.run(
                 [sys.executable, "-m", "testbench", "ui", str(CASEBOOKS_DIR / "demo.xml"), "--session", str(session)],
                 stdin=terminal_fd,
-                stdout=terminal_fd,
+                stdout=errors,
                 stderr=errors,
                 timeout=60,
                 env=env,
@@ -61,5 +62,5 @@ def test_ui_with_its_standard_error_in_a_file_is_refused(tmp_path: Path) -> None
         os.close(main_fd)
         os.close(terminal_fd)
     said = (tmp_path / "errors.log").read_text(encoding="utf-8")
-    assert done.returncode == 3 and said.startswith("testbench ui: pas de terminal"), said[:300]
+    assert done.returncode == 3 and said.startswith("testbench ui : pas de terminal"), said[:300]
     assert not session.exists()

@@ -87,7 +87,7 @@ def test_a_session_it_cannot_open_is_said_in_one_sentence_and_exits_3(
     make(session, recorded)
     assert main(["ui", str(DEMO), "--session", str(session), "--cards", "inprocess"]) == EXIT_USAGE
     err = capsys.readouterr().err
-    assert err.startswith("testbench ui: ") and said in err
+    assert err.startswith("testbench ui : ") and said in err
     assert "Traceback" not in err and "Error" not in err
     assert no_window == []
 
@@ -108,7 +108,7 @@ def test_a_full_disk_is_said_and_exits_2(
     monkeypatch.setattr(SessionStore, "open", full)
     session = tmp_path / "s.tbsession"
     assert main(["ui", str(DEMO), "--session", str(session)]) == EXIT_ENVIRONMENT
-    assert f"testbench ui: {session}: écriture impossible (disque plein)" in capsys.readouterr().err
+    assert f"testbench ui : {session}: écriture impossible (disque plein)" in capsys.readouterr().err
     assert no_window == []
 
 

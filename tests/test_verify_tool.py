@@ -53,7 +53,7 @@ def test_a_folder_with_no_report_is_a_wrong_folder_that_names_the_reports_below(
     code, out, err = cli(capsys, "verify", str(books))
     assert (code, out) == (3, "")
     assert err == (
-        f"testbench verify: {books} : pas un dossier de rapport (ni manifest.json ni index.html) ;"
+        f"testbench verify : {books} : pas un dossier de rapport (ni manifest.json ni index.html) ;"
         " rapports dessous : examen\n"
     )
     code, out, err = cli(capsys, "verify", str(books), "--lang", "en")

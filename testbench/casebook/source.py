@@ -9,6 +9,7 @@ knows the line where a start tag *ends*) into ``file:line:col``.
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 import re
 from array import array
@@ -272,7 +273,9 @@ def _problem(display: str, message: str, **fields: object) -> Problem:
 
 
 #: The XML libraries' words (libxml2, then expat), each shape with its French template (English in
-#: testbench.i18n); names and numbers are kept as written. A shape not listed keeps the library's text.
+#: testbench.i18n); names and numbers are kept as written. Each shape is matched at the start of the message's
+#: first line (libxml2 appends a few lines of the file to some, and its wording moves between versions); a
+#: message of no listed shape is said in general words (:data:`_UNKNOWN`), never in the library's English.
 #: Compiled at their first use (``re``'s cache), not at import: a well-formed casebook never needs them.
 _XML_DETAILS: tuple[tuple[str, str], ...] = (
     (
@@ -298,15 +301,43 @@ _XML_DETAILS: tuple[tuple[str, str], ...] = (
     (r"StartTag: invalid element name", "nom d'élément invalide"),
     (r"error parsing attribute name", "nom d'attribut invalide"),
     (r"AttValue: \" or ' expected", "valeur d'attribut sans guillemets"),
+    (r"AttValue: [\"'] expected", "valeur d'attribut non terminée (guillemet fermant absent)"),  # libxml2 2.14
     (r"attributes construct error", "attributs mal écrits"),
     (r"Specification mandates value for attribute (?P<name>\S+)", "attribut « {name} » sans valeur"),
     (r"Unescaped '<' not allowed in attributes values", "« < » non échappé dans une valeur d'attribut"),
+    (r"invalid character in attribute value", "caractère interdit dans une valeur d'attribut"),
     (r"Comment not terminated", "commentaire non terminé"),
     (r"Comment too big found", "commentaire trop long"),
-    (r"Double hyphen within comment(?::.*)?", "« -- » dans un commentaire"),
+    (r"Double hyphen within comment", "« -- » dans un commentaire"),
+    (r"CData section not finished|unclosed CDATA section", "section CDATA non terminée"),
+    (r"Sequence '\]\]>' not allowed in content", "« ]]> » interdit dans le texte : écrivez ]]&gt;"),
     (r"EntityRef: expecting ';'|xmlParseEntityRef: no name", "« & » seul : écrivez &amp;"),
     (r"xmlParseCharRef: invalid xmlChar value (?P<code>\d+)", "référence de caractère interdite (&#{code};)"),
+    (
+        r"xmlParseCharRef: character reference out of bounds|CharRef: invalid (?:decimal|hexadecimal) value"
+        r"|reference to invalid character number",
+        "référence de caractère invalide",
+    ),
     (r"Start tag expected, '<' not found|Document is empty", "aucun élément XML"),
+    (
+        r"Invalid bytes in character encoding|Input is not proper UTF-8|partial character",
+        "octets invalides : le fichier n'est pas encodé en UTF-8",
+    ),
+    (
+        r"Namespace prefix (?P<prefix>\S+) on (?P<name>\S+) is not defined",
+        "préfixe d'espace de noms « {prefix} » non déclaré (élément <{name}>)",
+    ),
+    (r"unbound prefix", "préfixe d'espace de noms non déclaré"),
+    (
+        r"XML declaration allowed only at the start of the document|XML or text declaration not at start of entity",
+        "déclaration <?xml …?> ailleurs qu'au début du fichier",
+    ),
+    (
+        r"parsing XML declaration: '\?>' expected|XML declaration not well-formed|Blank needed here"
+        r"|Unsupported version|standalone accepts only|String not closed",
+        "déclaration <?xml …?> mal écrite",
+    ),
+    (r"ParsePI: PI .* never end|xmlParsePI : no target name", "instruction de traitement <?…?> mal écrite"),
     (r"not well-formed \(invalid token\)", "caractère ou balise invalide"),
     (r"mismatched tag", "balise fermante qui ne correspond pas à la balise ouverte"),
     (r"unclosed token", "balise ou texte non terminé"),
@@ -316,23 +347,45 @@ _XML_DETAILS: tuple[tuple[str, str], ...] = (
     (r"Excessive depth in document: (?P<limit>\d+), use XML_PARSE_HUGE option", _TOO_DEEP),  # not the remedy it names
     # libxml2's fixed limits (10 Mo of text in one node…), whose remedy, XML_PARSE_HUGE, is no option of testbench
     (
-        r"Resource limit exceeded: Text node too long.*",
+        r"Resource limit exceeded: Text node too long",
         "texte trop long pour l'analyseur XML (plus de 10 Mo d'un seul tenant)",
     ),
-    (r"Resource limit exceeded:.*", "valeur trop longue pour l'analyseur XML"),
+    (r"Resource limit exceeded:", "valeur trop longue pour l'analyseur XML"),
 )
+#: What an XML library's message of no known shape says: its English (and the lines of the file libxml2 quotes in
+#: some) would be the only English of a French line; the place (file:line:col) says where to look.
+_UNKNOWN = "erreur de syntaxe à cet endroit"
 
 
 _POSITION = re.compile(r", line \d+, column \d+$")
 
 
-def xml_detail(detail: str) -> str:
-    """The XML library's detail in French where its shape is known (its English in testbench.i18n)."""
+def known_xml_detail(detail: str) -> str | None:
+    """The XML library's detail in French if its shape is known (its English in testbench.i18n), else None."""
     detail = _POSITION.sub("", detail.strip())  # lxml's own « , line 8, column 16 »: the place is said already
+    first = detail.split("\n", 1)[0].strip()  # libxml2 may quote a few lines of the file after its words
     for pattern, french in _XML_DETAILS:
-        if found := re.fullmatch(pattern, detail, re.S):  # libxml2 may quote a few lines of the file
+        if found := re.match(rf"(?:{pattern})(?!\w)", first):  # at the start: a quote of the file may follow
             return french.format(**found.groupdict())
-    return detail
+    return None
+
+
+def xml_detail(detail: str) -> str:
+    """The XML library's detail in French: in its own words where its shape is known, else in general words.
+
+    A detail already said in words is kept (a card profile's problem is read again to be put on one line).
+    """
+    known = known_xml_detail(detail)
+    if known is not None:
+        return known
+    return detail if _said_already().fullmatch(detail.strip()) else _UNKNOWN
+
+
+@functools.cache
+def _said_already() -> re.Pattern[str]:
+    """Any French detail :func:`xml_detail` gives, its ``{name}`` parts as any text."""
+    said = [re.sub(r"\\\{\w+\\\}", ".*?", re.escape(french)) for _, french in _XML_DETAILS]
+    return re.compile("|".join([*said, re.escape(_UNKNOWN)]), re.S)
 
 
 def malformed(where: SourceRef, detail: str) -> Problem:
@@ -516,6 +569,7 @@ _STRUCTURE_ERRORS = frozenset(
         "ERR_LTSLASH_REQUIRED",
         "ERR_SPACE_REQUIRED",
         "ERR_ATTRIBUTE_NOT_STARTED",
+        "ERR_ATTRIBUTE_NOT_FINISHED",  # « AttValue: ' expected »: a quote not closed, the start tag with it
         "ERR_DOCUMENT_END",
     }
 )

@@ -1,16 +1,19 @@
 """Output streams that cannot spell every character (Windows writes a redirected command's output in its
 ANSI code page, cp1252 in France): a character outside it is written in plain ASCII (:data:`testbench.fmt.PLAIN`:
-→ as ->, ≥ as >=, anything else « ? »), never a traceback.
+→ as ->, ≥ as >=, anything else « ? »), never a traceback. Standard error's « testbench run: » prefixes take the
+French colon in French (:class:`Unread`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sys
 from typing import Any, TextIO
 
 from testbench.fmt import PLAIN
+from testbench.i18n import default_language
 from testbench.tools.result import DISK_FAULTS
 
 
@@ -29,6 +32,11 @@ def spell_standard_streams() -> None:
     spell_plainly(sys.stdout, sys.stderr)
 
 
+#: « testbench: », « testbench run: », « testbench sut init: » at a line's start: what every command writes before
+#: its own refusal on standard error (argparse's « testbench run : erreur : » has its French colon already)
+_PREFIX = re.compile(r"(?m)^(testbench(?: [a-z][a-z-]*){0,2}): ")
+
+
 class Unread:
     """A standard stream that goes on once nobody reads it (``| head``, a ``| tee`` stopped by the same ^C): its
     writes are dropped instead of raising ``BrokenPipeError`` — which turned an interrupted run's « interrompu »
@@ -36,14 +44,20 @@ class Unread:
     device, so that the interpreter's last flush says nothing either.
 
     A full or failing disk (``> /dev/full``) is dropped the same way, but kept in :attr:`failure`: the command
-    goes to its end and :func:`testbench.cli.main.main` says that its output was lost, not that it has a bug."""
+    goes to its end and :func:`testbench.cli.main.main` says that its output was lost, not that it has a bug.
 
-    def __init__(self, stream: TextIO | None) -> None:
+    ``prefixes``: the stream is standard error, whose « testbench run: » prefixes read « testbench run : » in French
+    (a space before the colon, as French typography and argparse's French have it). The commands write the prefix
+    in one way, some thirty places; this is where every line of them passes."""
+
+    def __init__(self, stream: TextIO | None, *, prefixes: bool = False) -> None:
         # a closed descriptor (``>&-``, ``2>&-``): Python has no stream; nothing is read, and what asks the stream
         # (``isatty()``, its encoding) asks the null device's
         self._stream = stream if stream is not None else open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
         self._gone = stream is None
         self.failure: OSError | None = None
+        self._prefixes = prefixes
+        self._line_start = True  # the next write begins a line (print writes a line's text, then its end)
 
     def _refused(self, exc: OSError) -> None:
         """A write nobody reads (a closed pipe) or the disk refused: drop this and what follows; else raise."""
@@ -61,12 +75,22 @@ class Unread:
             os.close(null)
 
     def write(self, text: str) -> int:
+        written = len(text)
+        if self._prefixes and text:
+            if ": " in text and default_language() == "fr":
+                text = _PREFIX.sub(self._french_colon, text)
+            self._line_start = text.endswith("\n")
         if not self._gone:
             try:
-                return self._stream.write(text)
+                self._stream.write(text)
+                return written
             except OSError as exc:
                 self._refused(exc)
-        return len(text)
+        return written
+
+    def _french_colon(self, found: re.Match[str]) -> str:
+        """« testbench run : » for a prefix at a line's start (not in the middle of a line written in parts)."""
+        return found[0] if found.start() == 0 and not self._line_start else f"{found[1]} : "
 
     def flush(self) -> None:
         if not self._gone:
@@ -93,4 +117,4 @@ def keep_writing_when_unread() -> None:
     if not isinstance(sys.stdout, Unread):
         sys.stdout = Unread(sys.stdout)  # type: ignore[assignment]
     if not isinstance(sys.stderr, Unread):
-        sys.stderr = Unread(sys.stderr)  # type: ignore[assignment]
+        sys.stderr = Unread(sys.stderr, prefixes=True)  # type: ignore[assignment]

@@ -228,10 +228,11 @@ def _main(argv: list[str], lang: str | None, signals: Stopping) -> int:
         print(f"testbench {args.command}: {unnamed}", file=sys.stderr)
         return EXIT_USAGE
     if func is None:
-        if args.command is None and sys.stdin.isatty() and sys.stderr.isatty():  # where the workstation draws
-            from testbench.cli.ui_cmd import default_ui
+        if args.command is None and sys.stdin.isatty() and (sys.stderr.isatty() or sys.stdout.isatty()):
+            from testbench.cli.ui_cmd import default_ui, has_terminal
 
-            return default_ui(args)  # a bare ``testbench`` opens the workstation
+            if has_terminal():  # where the workstation draws (stderr, or stdout when stderr is redirected)
+                return default_ui(args)  # a bare ``testbench`` opens the workstation
         if args.command is None:  # a script, ssh without -t, a scheduled job: why nothing opens, and what does
             print(f"testbench: {translator()(NO_TERMINAL)}", file=sys.stderr)
             return EXIT_USAGE

@@ -6,9 +6,11 @@ Textual is imported only when the UI starts, so the rest of the CLI works withou
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import shlex
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -171,18 +173,19 @@ def launch(
     unopened = _unopened(workstation, t)  # said before the window: never a traceback behind it
     if unopened is not None:
         return unopened
-    app = WorkstationApp(
-        workstation,
-        settings=settings,
-        state=state,
-        operator_name=options.identity.operator or None,
-        bench_label=f"cartes {args.cards}, moteur {args.engine}"
-        + (", cartes réelles admises" if args.allow_real_cards else ""),
-        options=options,
-        performer=performer,
-        run_on_start=run_on_start,
-    )
-    result = app.run()
+    with drawn_on_terminal():  # Textual keeps the stream it draws on from the app's making
+        app = WorkstationApp(
+            workstation,
+            settings=settings,
+            state=state,
+            operator_name=options.identity.operator or None,
+            bench_label=f"cartes {args.cards}, moteur {args.engine}"
+            + (", cartes réelles admises" if args.allow_real_cards else ""),
+            options=options,
+            performer=performer,
+            run_on_start=run_on_start,
+        )
+        result = app.run()
     if on_close is not None:
         on_close(app.lang, app.last_report)
     return int(result or 0)
@@ -196,9 +199,37 @@ NO_TERMINAL = _t(
 
 
 def has_terminal() -> bool:
-    """The workstation can read keys and draw: standard input and standard error (where Textual draws, leaving
-    standard output free) are a terminal. ``2>file`` would draw it into the file while the keys are read blind."""
-    return sys.stdin.isatty() and sys.stderr.isatty()
+    """The workstation can read keys and draw: standard input is a terminal, and so is a stream to draw on —
+    standard error (where Textual draws on POSIX, leaving standard output free) or, when standard error is
+    redirected (``2>errors.log``), standard output (:func:`drawn_on_terminal`); Windows's Textual draws on
+    standard output. Never the full screen drawn into a file while the keys are read blind."""
+    if not sys.stdin.isatty():
+        return False
+    if os.name == "nt":
+        return sys.stdout.isatty()
+    return sys.stderr.isatty() or sys.stdout.isatty()
+
+
+def _draws_on_stdout() -> bool:
+    """POSIX, standard error redirected and standard output on the terminal: the window draws on standard output."""
+    return os.name != "nt" and not sys.stderr.isatty() and sys.stdout.isatty()
+
+
+@contextlib.contextmanager
+def drawn_on_terminal() -> Iterator[None]:
+    """Textual (POSIX) draws on ``sys.__stderr__``: with standard error redirected to a file and standard output on
+    the terminal, it is pointed at standard output while the window is up. Only Python's name moves: the file keeps
+    what the command says before and after the window, and what the bench's child processes write on their
+    inherited standard error (an engine's, an emulator's), which would otherwise be drawn over the screen."""
+    if not _draws_on_stdout() or sys.__stdout__ is None:
+        yield
+        return
+    saved = sys.__stderr__
+    sys.__stderr__ = sys.__stdout__
+    try:
+        yield
+    finally:
+        sys.__stderr__ = saved
 
 
 def _unopened(workstation: Workstation, t: Callable[[str], str]) -> int | None:

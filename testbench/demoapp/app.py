@@ -191,7 +191,8 @@ def reference_engine(timeout: float = 30.0) -> Engine:
     """The application's own engine: the reference engine in a separate process, through the protocol."""
     from testbench.engines.protocol.client import SubprocessEngine
 
-    return SubprocessEngine([sys.executable, "-P", "-m", "testbench", "engine", "serve"], timeout=timeout)
+    command = [sys.executable, "-P", "-m", "testbench", "engine", "serve", "--lang", "fr"]  # the application's French
+    return SubprocessEngine(command, timeout=timeout)
 
 
 def serve(app: DemoErp, stdin: TextIO, stdout: TextIO) -> None:

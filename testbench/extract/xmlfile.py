@@ -9,7 +9,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from testbench.casebook.source import xml_detail
+from testbench.casebook.source import known_xml_detail
 from testbench.extract.model import Extracted, ExtractError, Provenance, excerpt
 from testbench.extract.spec import RANK, ExtractorSpec, xpath_reason
 from testbench.extract.values import Ranks, normalise_decimal
@@ -221,8 +221,8 @@ def _malformed(source: str, exc: etree.XMLSyntaxError) -> ExtractError:
     line, column = exc.position
     place = f"{source}:{line}:{column}"
     english = _LXML_POSITION.sub("", exc.msg or "").strip()  # stripped last: « …, line 2, column 8 » leaves a space
-    detail = xml_detail(english)
-    if detail == english:
+    detail = known_xml_detail(english)
+    if detail is None:
         return ExtractError(source, f"{place} : XML mal formé à cet endroit")
     return ExtractError(source, f"{place} : XML mal formé : {detail}")
 

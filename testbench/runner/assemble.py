@@ -61,8 +61,10 @@ class Bench:
 
 def reference_engine_command() -> list[str]:
     """``-P``: a folder named ``testbench`` where the bench runs (a clone's parent) is not imported instead
-    of the package (``python -m`` puts the current folder first on sys.path)."""
-    return [sys.executable, "-P", "-m", "testbench", "engine", "serve"]
+    of the package (``python -m`` puts the current folder first on sys.path). In French, the language the bench
+    records an engine's words in (it translates them where it shows them), whatever ``TESTBENCH_LANG`` says: the
+    engine answers in its process's language (``engine serve --lang``)."""
+    return [sys.executable, "-P", "-m", "testbench", "engine", "serve", "--lang", "fr"]
 
 
 def _make_bay(

@@ -55,6 +55,7 @@ from testbench.engines.operator.assisted import (
     explained,
 )
 from testbench.engines.operator.mode import OperatorPending
+from testbench.engines.operator.values import as_recorded
 from testbench.fmt import os_reason
 from testbench.i18n import _t, tn
 from testbench.runner import actions
@@ -785,6 +786,7 @@ class Runner:
             )
             self._emit(StepFinished(case, step, "manual-pending"))
             return Outcome(Verdict.PENDING, f"étape manuelle {step.id} en attente de l'opérateur")
+        attestation = as_recorded(case, attestation)  # « 5,90 » keyed: recorded « 5.90 », shown as money
         with self.store.transaction(durable=True):  # what a person gave: its event and values, synced at once
             data = _attested(attestation)
             self.store.add_event(EventKind.MANUAL_ATTESTED, data, attempt_id=attempt_id, step_id=step.id)

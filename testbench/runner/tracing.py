@@ -27,7 +27,7 @@ _STATUS: dict[int, str] = {}
 
 
 def format_apdu(ex: ApduExchange) -> str:
-    """GlobalPlatformPro-like, on one line: command, response, status word and its meaning, duration, reader.
+    """GlobalPlatformPro-like, on one line: command, response, status word and its meaning, duration (µs), reader.
 
     The card layer masks VERIFY data before any sink; it is masked again here, the last writer before disk.
     A command's text is kept for the next time only when masking left it as it was (no PIN can be kept).
@@ -49,9 +49,9 @@ def format_apdu(ex: ApduExchange) -> str:
         if status is None:
             status = _STATUS[sw] = f"{sw:04X} {sw_meaning(sw)}"
     response = ex.response.hex(" ").upper()
-    return (
-        f"{head}{response + ' ' if response else ''}{status}  ({ex.duration_us / 1000:.2f} ms) [{ex.slot}@{ex.reader}]"
-    )
+    # the duration in whole microseconds, as ``cards probe --trace`` writes it: a line the session keeps reads the
+    # same in French and in English (« 0.25 ms » was English's decimal point in a French report)
+    return f"{head}{response + ' ' if response else ''}{status}  ({ex.duration_us} µs) [{ex.slot}@{ex.reader}]"
 
 
 class TraceRecorder:

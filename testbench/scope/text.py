@@ -166,7 +166,8 @@ def coverage_text(data: Mapping[str, Any], lang: str | None = None) -> str:
     out.append(t("Plan d'examen") + c + plan["name"] + (f" — {product}" if product else ""))
     if plan["ps_category"]:
         out.append(t("Catégorie de PS") + c + label(PS_CATEGORY_LABELS, plan["ps_category"], lang))
-    out.append(t("Services choisis") + c + (", ".join(plan["services"]) or t("aucun")))
+    services = ", ".join(label(DOMAIN_LABELS, service, lang) for service in plan["services"])  # the book's words
+    out.append(t("Services choisis") + c + (services or t("aucun")))
     for planned in plan["casebooks"]:
         version = f" {planned['document_version']}" if planned["document_version"] else ""
         out.append(f"  {planned['plan_id']}{version}" + c + casebook_state(planned, data["gaps"], t))

@@ -107,25 +107,50 @@ _MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "ao
 #: the abbreviations French writes (« 15 janv. 1980 »); a month of four letters or fewer has none
 _ABBREVIATED = {"janvier": "janv", "février": "févr", "avril": "avr", "juillet": "juil", "septembre": "sept",
                 "octobre": "oct", "novembre": "nov", "décembre": "déc"}  # fmt: skip
+#: each month in English, and in three letters as programs and English write it (« 15 jan 1980 », « 15-JAN-1980 »,
+#: « Jan 15, 1980 »; French's « fév », « aoû » too)
+_MONTHS_EN = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+              "november", "december")  # fmt: skip
+_THREE_LETTERS = (("jan",), ("feb", "fév"), ("mar",), ("apr", "avr"), (), ("jun",), ("jul",), ("aug", "aoû"),
+                  ("sep",), ("oct",), ("nov",), ("dec", "déc"))  # fmt: skip
 
 
-#: a month as :func:`_written_out` writes it (« 3 avril 2012 », « 15 janv. 1980 »), for the pattern that finds a
-#: date after its label; its accents optional too, as a log in ASCII drops them
-_MONTH_NAMES = sorted({w for m in _MONTHS for w in (m, ascii_spelling(m))}, key=lambda w: (-len(w), w))
-_MONTH_SHORT = sorted({w for m in _ABBREVIATED.values() for w in (m, ascii_spelling(m))}, key=lambda w: (-len(w), w))
+def _month_words(index: int) -> tuple[set[str], set[str], set[str], set[str]]:
+    """Month ``index`` (0-11) as words, accents optional: its full names (French, English), French's abbreviations
+    (written dotted or not), three letters (written undotted), and the words English puts before the day."""
+    french, three = _MONTHS[index], _THREE_LETTERS[index]
+    full = {french, _MONTHS_EN[index]}
+    abbreviated = {_ABBREVIATED[french]} if french in _ABBREVIATED else set()
+    english = {_MONTHS_EN[index], *three[:1], *(("sept",) if index == 8 else ())}
+    plain = [{w for word in words for w in (word, ascii_spelling(word))} for words in (full, abbreviated, set(three))]
+    return plain[0], plain[1], plain[2], english
+
+
+#: a month as :func:`_written_out` writes it (« 3 avril 2012 », « 15 janv. 1980 », « 15 Jan 1980 »), for the pattern
+#: that finds a date after its label; its accents optional too, as a log in ASCII drops them
+_WORDS = [_month_words(i) for i in range(12)]
+_MONTH_NAMES = sorted({w for words in _WORDS for w in words[0]}, key=lambda w: (-len(w), w))
+_MONTH_SHORT = sorted({w for words in _WORDS for w in words[1] | words[2]}, key=lambda w: (-len(w), w))
 MONTH_PATTERN = "(?:" + "|".join([*_MONTH_NAMES, *(w + r"\.?" for w in _MONTH_SHORT)]) + ")"
+#: the months English writes before the day (« Jan 15, 1980 », « January 15 1980 »)
+_MONTHS_FIRST = sorted({w for words in _WORDS for w in words[3]}, key=lambda w: (-len(w), w))
+MONTH_FIRST_PATTERN = "(?:" + "|".join(w + (r"\.?" if len(w) <= 4 else "") for w in _MONTHS_FIRST) + ")"
 
 
 def _written_out(y: str, mo: str, d: str) -> set[str]:
-    """A date as a French document writes it: « 15 janvier 1980 », « 1er mars 1980 », « 15 janv. 1980 »,
-    « 15 01 1980 »."""
+    """A date as a document or a program writes it in words: « 15 janvier 1980 », « 1er mars 1980 », « 15 janv.
+    1980 », « 15 jan 1980 », « 15-JAN-1980 », « Jan 15, 1980 », « January 15 1980 », « 15 01 1980 »."""
     if not 1 <= int(mo) <= 12 or not 1 <= int(d) <= 31:
         return set()
-    month = _MONTHS[int(mo) - 1]
-    names = {month} | ({_ABBREVIATED[month] + ".", _ABBREVIATED[month]} if month in _ABBREVIATED else set())
-    days = {d, str(int(d))} | ({"1er"} if int(d) == 1 else set())
-    forms = {form for name in names for form in (name, name.capitalize(), name.upper())}
-    return {f"{day} {form} {y}" for day in days for form in forms} | {f"{d} {mo} {y}"}
+    full, abbreviated, three, english = _month_words(int(mo) - 1)
+    days = {d, str(int(d))}
+    cased = lambda words: {form for w in words for form in (w, w.capitalize(), w.upper())}  # noqa: E731
+    first_days = days | ({"1er"} if int(d) == 1 else set())
+    written = {f"{day} {form} {y}" for day in first_days for form in cased(full | three)}
+    written |= {f"{day} {form}{dot} {y}" for day in days for form in cased(abbreviated) for dot in ("", ".")}
+    written |= {f"{day}-{form}-{y}" for day in days for form in cased(three)}
+    written |= {f"{form} {day}{comma} {y}" for form in cased(english) for day in days for comma in (",", "")}
+    return written | {f"{d} {mo} {y}"}
 
 
 def short_year_spellings(y: str, mo: str, d: str) -> set[str]:

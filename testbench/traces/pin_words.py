@@ -37,26 +37,64 @@ SECRET_WORDS = ("confidentiel", "password", "passwd", "passe", "pwd", "mdp", "se
 PIN_WORDS = CODE_WORDS + SECRET_WORDS
 #: the labels as the rules see them, for :func:`may_hold_pin`: « pin » starting a word or after « user »/« code »/
 #: « verify » (an invoice's « shipping » in every observation set is none), « mot de passe » (its « depassement »
-#: is none)
+#: is none), a call « VERIFY(0x81, "4719") », a code said to be the CPS's (« Code: 4719 (CPS) »)
 _CODE_LABEL = re.compile(
     r"(?<![a-z])pin|(?:user|code|verify)[ _-]?pin|porteur|code[ _-]?cps|code[ _-]?(?:de[ _-]?)?d[ée]blocage"
-    r"|(?<![a-z])puk(?![a-z])"
+    r"|(?<![a-z])puk(?![a-z])|(?<![a-z])verify\w*[ \t]*\(|code\W{1,5}\d[\d ]{3,15}\((?:carte[ ]+)?cps\)"
 )
 #: « pin » starting a word of a camelCase name (« enterPin=4719 »), which the lowered text no longer tells
 _CAMEL_PIN = re.compile(r"[a-z](?:PIN|Pin)")
-_CODE_STEMS = ("pin", "porteur", "cps", "blocage", "puk")
+_CODE_STEMS = ("pin", "porteur", "cps", "blocage", "puk", "verify")
 #: the compatibility characters that can write a label or a code (« ＰＩＮ＝４７１９ »): the only ones whose NFKC
 #: form changes what a label search finds (a no-break space between words changes no word)
 FULL_WIDTH = re.compile("[\uff01-\uff5e]")
 _SECRET_LABEL = re.compile(r"confidentiel|passw|pwd|mdp|secret|mot[ _-]?de[ _-]?passe")
 
+# A card command that carries a code — VERIFY (INS 20, 21), CHANGE REFERENCE DATA (24), RESET RETRY COUNTER (2C) —
+# as an engine or a proxy dumps it on its stderr: no word labels it, so each form a rule reads one in is looked for
+# here too, by the rule's own first test (the rules import these) or a wider one.
+#: in hex, packed or one separator between bytes, either case: INS, P1, P2, Lc
+COMMAND_HEX = re.compile(r"2[014cC][\s:-]?(?:0[0-3]|8[01])[\s:-]?[0-9A-Fa-f]{2}[\s:-]?(?:0[1-9a-fA-F]|10)")
+#: as a program writes bytes: ``\\x`` escapes from a class byte on, a C array (``0x00, 0x20``), a list of numbers
+#: (``[0, 32, 0, 129, …]``, Java's signed bytes too: the class byte and its comma always before the INS)
+ESCAPED_COMMAND = re.compile(r"\\x(?:00|80|[bB][cC])")
+C_HEX_COMMAND = re.compile(r"0[xX](?:0?0|80|[bB][cC])[ \t]*,?[ \t]*0[xX]2[014cC](?![0-9a-fA-F])")
+DECIMAL_COMMAND = re.compile(r",[ \t]*(?:3[236]|44)[ \t]*,[ \t]*(?:[0-3]|12[89]|-12[78])[ \t]*,")
+#: in base64 (either alphabet): the characters a class byte (00, 80, BC), an INS, a P1 (00-03, 80, 81) and an Lc
+#: (01-10) decide, at each of the three places its bytes can start in base64's groups of three bytes (« ACAAgQg0NzE5 »
+#: is 00 20 00 81 08 « 4719 »), grouped by their first character; ``_P2`` is the P2's (a URL may write it « %2F »)
+_P2 = r"(?:%2[BbFf]|.)"
+_COMMAND_B64 = (
+    rf"A(?:[ghks][Ag]{_P2}[048AEIMQUYcgkosw][B-Q]|[IJL][AIQY][A-P]{_P2}[A-E])",  # class 00 or 80
+    rf"C(?<=[Agv]C)[ACEGQSwy][A-D]{_P2}[ABQRghwx]",  # any class, starting a group
+    rf"w[ghks][Ag]{_P2}[048AEIMQUYcgkosw][B-Q]",  # class BC, 2nd character of a group
+    rf"8[IJL][AIQY][A-P]{_P2}[A-E]",  # class BC, 3rd character of a group
+    # the label « pin », « PIN », « Pin » at each place (a JSON body: « eyJwaW4iOiI0NzE5In0= » is {"pin":"4719"})
+    r"G(?<=cG)lu|U(?:ElO|Glu)|B(?:pb|JT)|W(?<=waW)|Q(?:SU|aW)",
+)
+#: all of them in one search (a search per form cost more in calls than the scan of most lines), each starting with
+#: one literal character, so the regex engine skips to the next of a dozen characters
+_COMMAND = re.compile(
+    "|".join([*(p.pattern for p in (COMMAND_HEX, ESCAPED_COMMAND, C_HEX_COMMAND, DECIMAL_COMMAND)), *_COMMAND_B64])
+)
+_WRAP = re.compile(r"[ \t]*\r?\n[ \t]*")
+
+
+def may_hold_command(text: str) -> bool:
+    """Whether ``text`` may hold a command that carries a code, in a form the rules read one in (hex, base64, a
+    program's bytes); a base64 token wrapped over lines is read joined too."""
+    if _COMMAND.search(text) is not None:
+        return True
+    return "\n" in text and _COMMAND.search(_WRAP.sub("", text)) is not None
+
 
 def may_hold_pin(text: str) -> bool:
-    """Whether ``text`` may hold a PIN or a secret: a secret's label, or a code's label and a digit. Other text
-    holds none a rule of testbench.traces.redact masks but the APDU and base64 ones, which typed words never hold
-    (« read_cps », « cartes virtuelles (vitale, cps) » need no rule). A text with a NUL character is handed to the
-    rules, which read it without its NULs; a text in compatibility characters is read in NFKC, as the rules read
-    it."""
+    """Whether ``text`` may hold a PIN or a secret: a secret's label, a code's label and a digit, or a command that
+    carries a code (:func:`may_hold_command`: an engine's stderr dumps one with no word around it). Other text holds
+    none a rule of testbench.traces.redact masks (« read_cps », « cartes virtuelles (vitale, cps) » need no rule) but
+    a code labelled otherwise than « pin » written in base64, which only the capture's full pass finds.
+    A text with a NUL character is handed to the rules, which read it without its NULs; a text in compatibility
+    characters is read in NFKC, as the rules read it."""
     if "\x00" in text:  # UTF-16 read in another encoding: « P\x00I\x00N\x00 », a label the rules read
         return True
     if not text.isascii() and FULL_WIDTH.search(text) is not None:
@@ -68,4 +106,6 @@ def may_hold_pin(text: str) -> bool:
         any(word in lowered for word in _CODE_STEMS)
         and (_CODE_LABEL.search(lowered) is not None or _CAMEL_PIN.search(text) is not None)
     ) or names_code_phrase(lowered)  # « code » alone is in every other record (code_regime…): looked at where found
-    return labelled and any(c.isdigit() for c in text)
+    if labelled and any(c.isdigit() for c in text):
+        return True
+    return may_hold_command(text)

@@ -19,8 +19,16 @@ from urllib.parse import unquote_plus
 
 from testbench.cards.apdu import PIN_INS
 from testbench.cards.decode import personal_fields
-from testbench.traces.known import MONTH_PATTERN, fold
-from testbench.traces.pin_words import FULL_WIDTH, PIN_WORDS, names_code_phrase
+from testbench.traces.known import MONTH_FIRST_PATTERN, MONTH_PATTERN, fold
+from testbench.traces.pin_words import (
+    C_HEX_COMMAND,
+    COMMAND_HEX,
+    DECIMAL_COMMAND,
+    ESCAPED_COMMAND,
+    FULL_WIDTH,
+    PIN_WORDS,
+    names_code_phrase,
+)
 
 MARKERS: dict[str, str] = {
     "pin": "‹PIN›",
@@ -48,9 +56,15 @@ _SEP = r"""["']?[ \t]*(?:=>|[:=]|%3[AaDd])[ \t]*["']?"""  # %3D, %3A: « = », �
 # key, a short gap of non-digit text ("FINESS de l'établissement : "), then the number
 _GAP = r"""[^\d\r\n<]{0,30}?"""
 
+#: « vérification porteur 4719 ok », « présentation du code porteur : 4719 »: the holder's code verified, said so
+_HOLDER_CHECK = (
+    r"(?:v[ée]rif(?:ication|ier|i[ée]e?)?|authentification|pr[ée]sentation|saisie|contr[ôo]le)[ _-]+"
+    r"(?:(?:du|de|code|pin)[ _-]+)?porteur"
+)
 _PIN_LABEL = (
-    r"(?:code[ _-]?(?:pin|porteur|cps|confidentiel|d['’]acc[eè]s)|pin[ _-]?(?:code|value|valeur|block|cps)"
-    r"|(?:user|verify)[ _-]?pin|(?:cps|secret|access|cardholder|unblock(?:ing)?)[ _-]?code"
+    rf"(?:{_HOLDER_CHECK}|code[ _-]?(?:pin|porteur|cps|confidentiel|d['’]acc[eè]s)"
+    r"|pin[ _-]?(?:code|value|valeur|block|cps)|(?:user|verify)[ _-]?pin"
+    r"|(?:cps|secret|access|cardholder|unblock(?:ing)?)[ _-]?code"
     r"|code[ _-]?(?:de[ _-]?)?d[ée](?:blocage|verrouillage)|puk|pin|codecps)"
 )
 #: the codes of a PIN change (« ancien code 4719 nouveau code 7031 »): the code right after, no word between
@@ -62,10 +76,11 @@ _CHANGE_CONTEXT = re.compile(r"(?<![a-z])(?:pin|puk)|porteur|cps|carte|card|(?<!
 #: a code's number in a card's count of its digits (« code porteur (4 chiffres) : 1234 ») is no code
 _DIGIT_COUNT = r"\((?:[àa][ ])?\d{1,2}[ ]?(?:chiffres|digits|caract[èe]res|characters)\)"
 #: words between a code's label and its separator, in the same clause (« PIN transmis à la carte : », « PIN (CPS) :
-#: », « code porteur (4 chiffres) : »): up to six words of letters (« par l'utilisateur ») or in brackets, no digit
-#: nor punctuation (« PIN saisi, montant : 1234 » is the amount's), read a word at a time (no backtracking in one)
+#: », « code porteur (4 chiffres) : », « code PIN saisi par l'opérateur sur le clavier du lecteur : »): up to twelve
+#: words of letters (« par l'utilisateur ») or in brackets, no digit nor punctuation (« PIN saisi, montant : 1234 »
+#: is the amount's), read a word at a time (no backtracking in one)
 _WORD = r"[^\W\d]++(?:['’/-][^\W\d]++)*+"
-_CLAUSE_GAP = rf"(?:[ \t]++(?:{_WORD}|\({_WORD}(?:[ ]{_WORD}){{0,3}}\)|{_DIGIT_COUNT})){{1,6}}?"
+_CLAUSE_GAP = rf"(?:[ \t]++(?:{_WORD}|\({_WORD}(?:[ ]{_WORD}){{0,3}}\)|{_DIGIT_COUNT})){{1,12}}?"
 #: words a secret's label may have before its value (« mot de passe saisi : »): a closed list, as a password may be
 #: any token (« password expired for user bob: 2 days » holds none)
 _SECRET_GAP = (
@@ -106,7 +121,7 @@ _PIN_KV = re.compile(
     rf"(?:(?P<sep>{_SEP}|[ \t]*#[ \t]*|(?P<br>[ \t]*[(\[])[ \t]*)"
     rf"(?:(?P<v1>(?(sk){_PIN_TOKEN}|(?(gap){_CODE_OR_STARS}|(?(br){_CODE_ALONE}|{_PIN_VALUE}))))"
     rf"|{_VALUE_GAP}(?P<v3>{_CODE_ALONE}))"
-    rf"|(?P<sp>[ \t]+)(?P<v2>{_CODE_OR_STARS}))"
+    rf"|(?P<sp>[ \t]+|(?(sk)(?!)|(?(ck)(?!)|_)))(?P<v2>{_CODE_OR_STARS}))"  # « CPS_PIN_4719 »: a code's name
 )
 #: a next code of the same clause after a masked (or starred) one: « ancien ‹PIN›, nouveau 5678 », « ancien ‹PIN›
 #: nouveau 5678 », « nouveau PIN : ‹PIN›, confirmation : 8765 », « PIN saisi : ****, confirmation 4719 »
@@ -118,6 +133,18 @@ _PIN_NEXT = re.compile(rf"(?i)‹PIN›{_NEXT_CODE}")  # its literal start: foun
 _STARS_NEXT = re.compile(rf"(?i)(?<![*\w])\*{{4,8}}{_NEXT_CODE}")
 _DIGIT = re.compile(r"\d")
 _CODECPS = re.compile(r"(?i)(?<=codecps)\d+")
+#: a call that verifies a code, its code an argument: quoted (« VERIFY(0x81, "4719") », « verify(ctx, '4719') ») or
+#: right after the reference of the PIN (P2: « verify(0x81, 4719) »); « verify(buf, 1024) » is a length
+_VERIFY_CALL = re.compile(
+    r"""(?i)(?<![A-Za-z])verify\w*[ \t]*\((?:[^()\r\n]{0,80}?(?P<q>["'])"""
+    rf"(?!{_DATE8}(?P=q))(?P<v>\d{{4,8}})(?P=q)"
+    r"|[ \t]*(?:0x(?:0[0-3]|8[01])|12[89]|[0-3])[ \t]*,[ \t]*(?P<b>\d{4,8})(?=[ \t]*[,)]))"
+)
+#: a code said to be a card's right after it (« Code: 4719 (CPS) », « code 4719 (carte CPS) »): « code » alone is in
+#: every other line (« code retour : 0 »), the bracket makes it a PIN
+_CODE_QUALIFIED = re.compile(
+    rf"(?i)(?<![A-Za-z])code(?:{_SEP}|[ \t]+)(?P<v>\d(?: ?\d){{3,7}})(?=[ \t]*\((?:carte[ ]+)?(?:cps|pin|porteur)\))"
+)
 # The commands that carry a code in their data: VERIFY (INS 20, and 21 its BER-TLV form: the PIN), CHANGE
 # REFERENCE DATA (24: the old and the new PIN), RESET RETRY COUNTER (2C: the unblock code and the new PIN) —
 # CLA INS P1 P2 Lc data, hex packed or with one separator between bytes (a space, « - » as .NET writes bytes, « : »)
@@ -146,11 +173,15 @@ _NIR_LABELLED = re.compile(
 
 _DATE_SEP = r"(?:[/.-]|\\/|%2[Ff])"  # « \/ » in a JSON string, « %2F » in a URL
 _DATE = rf"(?:\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}{_DATE_SEP}\d{{1,2}}{_DATE_SEP}\d{{2,4}}|\d{{8}}|\d{{6}})"
-#: a date as a person writes it after its label: « 3 avril 2012 », « 1er mars 1980 », « 15 janv. 80 »
-_WRITTEN_DATE = rf"(?:1er|\d{{1,2}})[ ]+{MONTH_PATTERN}[ ]+(?:\d{{4}}|\d{{2}})"
+#: a date as a person or a program writes it after its label: « 3 avril 2012 », « 1er mars 1980 », « 15 janv. 80 »,
+#: « 15-JAN-1980 », « Jan 15, 1980 », « January 15th 1980 »
+_WRITTEN_DATE = (
+    rf"(?:(?:1er|\d{{1,2}})[ ]+{MONTH_PATTERN}[ ]+(?:\d{{4}}|\d{{2}})|\d{{1,2}}-{MONTH_PATTERN}-(?:\d{{4}}|\d{{2}})"
+    rf"|{MONTH_FIRST_PATTERN}[ ]+\d{{1,2}}(?:st|nd|rd|th)?,?[ ]+\d{{4}})"
+)
 #: « né le », « née le », « né(e) le » (a form's either), « ne(e) le » in ASCII
 _BIRTH_LABEL = (
-    r"(?:date[ _-]?(?:de[ _-]?)?naissance|datenaissance|date_?naiss|naissance|n[ée](?:e|\(e\))?[ ]+le|ddn|dob"
+    r"(?:date[ _-]?(?:de[ _-]?)?naissance|datenaissance|date_?naiss|naissance|n[ée](?:e|\(e\))?[ ]+le|ddn|dob|born"
     r"|birth[ _-]?date|date[ _-]?of[ _-]?birth|birthday)"
 )
 #: between a birth label and its date: a separator (or « du » against the label), then words up to « , » « ; » or
@@ -231,7 +262,7 @@ _XML = re.compile(
 #: cheap tests that let most lines skip a step (substring checks on the lowered line, or a regex with a
 #: literal or character-class start, which the regex engine scans fast)
 _KW_NIR = re.compile("nir|n°|no|cu|immat|matricul|nss|ins")
-_KW_BIRTH = re.compile("naiss|né|ne le|nee le|ne\\(e\\) le|ddn|dob|birth")
+_KW_BIRTH = re.compile("naiss|né|ne le|nee le|ne\\(e\\) le|ddn|dob|birth|born")
 # a PS number's label ends in "ps" after n°/no, num/numéro, id/identifiant or a separator: "ps" alone (an FSE's
 # <ps> element, every produced file) is no label
 _KW_IDS = re.compile("finess|rpps|adeli|praticien|prescri|[°o. _mdt]ps")
@@ -246,7 +277,7 @@ def _names_a_code(lowered: str) -> bool:
     return names_code_phrase(lowered)
 
 
-_VERIFY_FAST = re.compile(r"(?:2[01]|24|2[cC])[\s:-]?(?:0[0-3]|8[01])[\s:-]?[0-9A-Fa-f]{2}[\s:-]?(?:0[1-9a-fA-F]|10)")
+_VERIFY_FAST = COMMAND_HEX  # the store's question asks it too (testbench.traces.pin_words)
 #: A token that may be base64 holding a code (see :func:`_b64_code`): 11 characters or more of either
 #: alphabet — « pin=4719 » is 8 bytes, 11 characters unpadded; a VERIFY with a 4-byte code is 9 bytes. A
 #: run's shorter tails never match once its start did not, so no lookbehind is needed.
@@ -453,6 +484,17 @@ def _sub_pins_as_written(text: str, ctx: LineContext) -> str:
         ctx.counts[kind] += 1
         return m.group()[: m.start("v") - m.start()] + MARKERS[kind] + "</"
 
+    def call(m: re.Match[str]) -> str:
+        name = "v" if m.group("v") is not None else "b"
+        ctx.counts["pin"] += 1
+        return m.group()[: m.start(name) - m.start()] + MARKERS["pin"] + m.group()[m.end(name) - m.start() :]
+
+    def qualified(m: re.Match[str]) -> str:
+        if _PIN_SW.fullmatch(m.group("v")) and _STATUS_LINE.search(ctx.lowered):
+            return m.group()  # « code : 6983 (CPS) bloquée »: the card's answer
+        ctx.counts["pin"] += 1
+        return m.group()[: m.start("v") - m.start()] + MARKERS["pin"]
+
     def verify(m: re.Match[str]) -> str:
         ctx.counts["pin"] += 1
         data = m.group("data")
@@ -478,6 +520,10 @@ def _sub_pins_as_written(text: str, ctx: LineContext) -> str:
         if "codecps" in lowered:
             text, n = _CODECPS.subn(MARKERS["pin"], text)
             ctx.counts["pin"] += n
+    if "verify" in lowered and "(" in text:
+        text = _VERIFY_CALL.sub(call, text)
+    if "code" in lowered and ")" in text:
+        text = _CODE_QUALIFIED.sub(qualified, text)
     if _VERIFY_FAST.search(text):
         text = _VERIFY.sub(verify, text)
     text = _sub_byte_runs(text, ctx)
@@ -506,20 +552,20 @@ def _escaped_byte(element: str) -> int:
 #: each form: the test that lets a line skip it (the class and INS bytes of a command as it writes them), a run of
 #: bytes, one byte of the run and its value
 ByteForm = tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], Callable[[str], int]]
-_ESCAPED_FORM: ByteForm = (
-    re.compile(r"\\x(?:00|80|[bB][cC])"),
+_ESCAPED_FORM: ByteForm = (  # the first tests are the store's question's too (testbench.traces.pin_words)
+    ESCAPED_COMMAND,
     re.compile(rf"(?:{_ESCAPED_BYTE})+"),
     re.compile(_ESCAPED_BYTE),
     _escaped_byte,
 )
 _C_HEX_FORM: ByteForm = (
-    re.compile(r"(?i)0x(?:0?0|80|bc)[ \t]*,?[ \t]*0x2[014c](?![0-9a-f])"),
+    C_HEX_COMMAND,
     re.compile(rf"{_C_HEX_BYTE}(?:(?:[ \t]*,[ \t]*|[ \t]+){_C_HEX_BYTE}){{5,}}"),
     re.compile(_C_HEX_BYTE),
     lambda element: int(element[2:], 16),
 )
 _DECIMAL_FORM: ByteForm = (
-    re.compile(r"(?:3[236]|44)[ \t]*,[ \t]*(?:[0-3]|12[89]|-12[78])[ \t]*,"),
+    DECIMAL_COMMAND,
     re.compile(rf"(?<![\w.-]){_DECIMAL_BYTE}(?:[ \t]*,[ \t]*{_DECIMAL_BYTE}){{5,}}"),
     re.compile(_DECIMAL_BYTE),
     lambda element: int(element) % 256,

@@ -22,6 +22,7 @@ from testbench.domain.observe import unflatten
 from testbench.domain.vocabulary import CALL_ROOTS
 from testbench.engines.api import JsonObject
 from testbench.engines.operator.engine import FIELDS, REPORT, OperatorEngine, OperatorPrompt, path_label
+from testbench.engines.operator.values import as_recorded
 from testbench.i18n import _t
 
 _CODE = re.compile(r"[A-Z][A-Z0-9_]{2,}")
@@ -167,7 +168,8 @@ class OperatorModeEngine(OperatorEngine):
             observe=tuple(Observe(f"{root}.{path}", label) for path, label in fields),
             source=self._step.source,
         )
-        attestation = self._attest(self._operator, self._case, step)
+        # an amount keyed « 56,00 » is recorded « 56.00 », as an extractor writes it: the book shows it as money
+        attestation = as_recorded(self._case, self._attest(self._operator, self._case, step), root)
         if self._record is not None:
             self._record(step.id, attestation)
         if not attestation.confirmed:

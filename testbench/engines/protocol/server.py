@@ -18,6 +18,7 @@ from testbench.domain.refusal import EngineRefusal
 from testbench.engines.api import Engine, TraceSink
 from testbench.engines.protocol import jsonrpc as J
 from testbench.engines.protocol.channels import ClientChannel, PcscChannel, card_error_kind, profiles_channel
+from testbench.i18n import _t, default_language, translator
 
 EngineFactory = Callable[[CardChannel | None, TraceSink], Engine]
 
@@ -52,7 +53,7 @@ class Server:
     # -- output -------------------------------------------------------------------------------
     def send(self, message: dict[str, Any]) -> None:
         try:
-            self.stdout.write(J.encode(message))
+            self.stdout.write(J.encode(_in_language(message)))
             self.stdout.flush()
         except BrokenPipeError:  # nobody reads the answers any more: the server stops, quietly
             raise _ClientGone() from None
@@ -71,11 +72,11 @@ class Server:
             if raw is None:
                 raise _ClientGone()
             if isinstance(raw, J.Oversized):
-                raise CardError("réponse du client trop longue")
+                raise CardError(_t("réponse du client trop longue"))
             try:
                 msg = J.parse(raw)
             except ValueError as exc:
-                raise CardError(f"réponse du client illisible: {exc}") from exc
+                raise CardError(_t("réponse du client illisible : {reason}").format(reason=exc)) from exc
             if msg.get("id") != msg_id:
                 continue  # nothing else can legitimately arrive while the client waits for us
             if "error" in msg:
@@ -98,7 +99,7 @@ class Server:
         elif mode == "none":
             channel = None
         else:
-            raise EngineRefusal("INVALID_REQUEST", f"mode de cartes inconnu « {mode} »")
+            raise EngineRefusal("INVALID_REQUEST", _t("mode de cartes inconnu « {mode} »").format(mode=mode))
         return self.factory(channel, self._trace)
 
     def _engine(self) -> Engine:
@@ -110,7 +111,7 @@ class Server:
         if method == "initialize":
             params = params if isinstance(params, dict) else {}
             if params.get("protocol_version") != J.PROTOCOL_VERSION:
-                raise _BadParams(f"protocol_version « {J.PROTOCOL_VERSION} » attendue")
+                raise _BadParams(_t("protocol_version « {version} » attendue").format(version=J.PROTOCOL_VERSION))
             self.trace_enabled = params.get("trace", True) is not False
             if self.engine is not None:
                 self.engine.close()
@@ -124,11 +125,11 @@ class Server:
         if method in ("read_cps", "read_vitale"):
             slot = params.get("slot") if isinstance(params, dict) else None
             if not isinstance(slot, str) or not slot:
-                raise _BadParams("slot: chaîne attendue")
+                raise _BadParams(_t("{field} : chaîne attendue").format(field="slot"))
             return getattr(engine, method)(slot)
         if method in _OBJECT_CALLS:
             if not isinstance(params, dict):
-                raise _BadParams("params: objet attendu")
+                raise _BadParams(_t("{field} : objet attendu").format(field="params"))
             return getattr(engine, method)(params)
         raise _NoMethod(method)
 
@@ -138,7 +139,7 @@ class Server:
         method = msg.get("method")
         if msg.get("jsonrpc") != "2.0" or not isinstance(method, str):
             if msg_id is not None or "method" in msg:
-                self.send(J.error(msg_id, J.INVALID_REQUEST, "requête JSON-RPC 2.0 invalide"))
+                self.send(J.error(msg_id, J.INVALID_REQUEST, _t("requête JSON-RPC 2.0 invalide")))
             return True
         is_notification = "id" not in msg
         try:
@@ -148,7 +149,7 @@ class Server:
         except _BadParams as exc:
             reply = J.error(msg_id, J.INVALID_PARAMS, str(exc))
         except _NoMethod:
-            reply = J.error(msg_id, J.METHOD_NOT_FOUND, f"méthode inconnue {method}")
+            reply = J.error(msg_id, J.METHOD_NOT_FOUND, _t("méthode inconnue {method}").format(method=method))
         except Exception as exc:  # every engine failure becomes an error answer; the server goes on
             reply = J.error_from_exception(msg_id, exc)
         else:
@@ -177,7 +178,8 @@ class Server:
             if raw is None:
                 return 0
             if isinstance(raw, J.Oversized):
-                self.send(J.error(None, J.INVALID_REQUEST, f"ligne de {raw.size} octets (maximum {self.max_line})"))
+                said = _t("ligne de {size} octets (maximum {limit})").format(size=raw.size, limit=self.max_line)
+                self.send(J.error(None, J.INVALID_REQUEST, said))
                 continue
             if not raw.strip():
                 continue
@@ -196,6 +198,23 @@ _OBJECT_CALLS = frozenset(J.ENGINE_METHODS) - {"describe", "read_cps", "read_vit
 
 class _BadParams(Exception):
     pass
+
+
+def _in_language(message: dict[str, Any]) -> dict[str, Any]:
+    """An error answer in the process's language (``engine serve --lang en``): the server and the reference engine
+    compose their words in French, which the catalogue reads back (testbench.i18n.english); codes stay as they are.
+    In French, the message as it is: the bench starts its engine in French and records its words so."""
+    error = message.get("error")
+    if not isinstance(error, dict) or default_language() != "en":
+        return message
+    t = translator("en")
+    data = error.get("data")
+    if isinstance(data, dict) and data.get("type") == "refusal" and isinstance(data.get("message"), str):
+        said = t(data["message"])  # a refusal's message is its code, then its words (EngineRefusal)
+        code = str(data.get("code", ""))
+        data = {**data, "message": said}
+        return {**message, "error": {**error, "message": f"{code}: {said}" if said else code, "data": data}}
+    return {**message, "error": {**error, "message": t(str(error.get("message", "")))}}
 
 
 class _NoMethod(Exception):
