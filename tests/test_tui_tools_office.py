@@ -187,3 +187,29 @@ def test_the_export_without_redaction_is_said_by_its_field(tmp_path: Path) -> No
     assert "anonymisation désactivée (« Anonymiser les valeurs observées » à non)" in seen["fr"], seen["fr"]
     assert "redaction off (“Redact the observed values” set to no)" in seen["en"], seen["en"]
     assert "--no-redact" not in seen["fr"] + seen["en"]
+
+
+def test_the_import_tool_keeps_a_hand_added_case_unless_asked_as_the_cli_does(tmp_path: Path, capsys) -> None:
+    """`import --drop-absent` has its field: a case added by hand to the imported casebook is kept by default
+    (« conservé »), removed when the field says oui."""
+    document, mapping = EXAMPLES / "cahier-exemple.xlsx", EXAMPLES / "cahier-exemple.mapping.toml"
+    casebook = tmp_path / "cahier.xml"
+    assert cli(capsys, "import", str(document), "--mapping", str(mapping), "-o", str(casebook))[0] == 0
+    for name in ("cahier-exemple.fixtures.xml",):
+        shutil.copy(EXAMPLES / name, tmp_path / name)
+    add = ["new", "case", "--domain", "cards", "--mode", "none", "--id", "HAND-1", "--casebook", str(casebook)]
+    assert cli(capsys, *add)[0] == 0
+    seen: dict[str, str] = {}
+
+    async def importing(drop: str) -> None:
+        app = app_on(tmp_path / "demo.tbsession")
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await open_tool(app, pilot, "ctrl+p", *"importer un cahier", "enter")
+            seen[drop] = await run_tool(
+                app, pilot, screen, document=str(document), mapping=str(mapping), output=str(casebook), drop_absent=drop
+            )
+
+    asyncio.run(importing(""))
+    assert "HAND-1" in seen[""] and "HAND-1" in casebook.read_text(encoding="utf-8")
+    asyncio.run(importing("oui"))
+    assert "HAND-1" not in casebook.read_text(encoding="utf-8")

@@ -382,10 +382,16 @@ def _pdf_default(_ctx: ToolContext) -> str:
     return "oui"
 
 
+#: ``import --drop-absent``: the cases no import wrote (added by hand) are kept unless asked
+_DROP_ABSENT = "Supprimer aussi les cas ajoutés à la main (sans ligne dans le document)"
+
+
 def _import(values: Values, _ctx: ToolContext) -> ToolResult:
     from testbench.tools.importer import import_tool
 
-    return import_tool(_path(values["document"]), _path(values["mapping"]), _path(values["output"]))
+    return import_tool(
+        _path(values["document"]), _path(values["mapping"]), _path(values["output"]), bool(values["drop_absent"])
+    )
 
 
 TOOLS: dict[str, Tool] = {
@@ -548,6 +554,7 @@ TOOLS: dict[str, Tool] = {
                 Field("document", "Document (XLSX, ODS, CSV, DOCX)", _document),
                 Field("mapping", "Fichier de correspondance (TOML)", lambda ctx: str(_mapping(ctx) or "")),
                 Field("output", "Cahier de tests à écrire (XML)"),
+                Field("drop_absent", _DROP_ABSENT, required=False, choices=yes_no),
             ),
             _import,
             "… import du document",
