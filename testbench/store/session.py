@@ -149,7 +149,7 @@ class SessionStore:
         try:
             lock.acquire()
         except (Timeout, OSError):  # filelock retries some refusals until its timeout, raises others at once
-            if lock_path(path).is_dir():  # a folder in the lock's place: said by its name, not the session's
+            if os.path.isdir(lock_path(path)):  # a folder in the lock's place (said by its name); False when unreadable
                 raise SessionError(LOCK_IS_FOLDER.format(lock=lock_path(path), path=path)) from None
             unwritable = _lock_problem(lock_path(path))
             if unwritable is not None:  # no lock file can be made here: nobody holds it
