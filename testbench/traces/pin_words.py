@@ -37,14 +37,18 @@ SECRET_WORDS = ("confidentiel", "password", "passwd", "passe", "pwd", "mdp", "se
 PIN_WORDS = CODE_WORDS + SECRET_WORDS
 #: the labels as the rules see them, for :func:`may_hold_pin`: « pin » starting a word or after « user »/« code »/
 #: « verify » (an invoice's « shipping » in every observation set is none), « mot de passe » (its « depassement »
-#: is none), a call « VERIFY(0x81, "4719") », a code said to be the CPS's (« Code: 4719 (CPS) »)
+#: is none)
 _CODE_LABEL = re.compile(
     r"(?<![a-z])pin|(?:user|code|verify)[ _-]?pin|porteur|code[ _-]?cps|code[ _-]?(?:de[ _-]?)?d[ée]blocage"
-    r"|(?<![a-z])puk(?![a-z])|(?<![a-z])verify\w*[ \t]*\(|code\W{1,5}\d[\d ]{3,15}\((?:carte[ ]+)?cps\)"
+    r"|(?<![a-z])puk(?![a-z])"
 )
+#: labels looked for after their own substring (in the pattern above they slowed the search of every JSON row that
+#: holds « shipping »): a call « VERIFY(0x81, "4719") », a code said to be the CPS's (« Code: 4719 (CPS) »)
+_VERIFY_CALL = re.compile(r"(?<![a-z])verify\w*[ \t]*\(")
+_CODE_FOR_CPS = re.compile(r"code\W{1,5}\d[\d ]{3,15}\((?:carte[ ]+)?cps\)")
 #: « pin » starting a word of a camelCase name (« enterPin=4719 »), which the lowered text no longer tells
 _CAMEL_PIN = re.compile(r"[a-z](?:PIN|Pin)")
-_CODE_STEMS = ("pin", "porteur", "cps", "blocage", "puk", "verify")
+_CODE_STEMS = ("pin", "porteur", "cps", "blocage", "puk")
 #: the compatibility characters that can write a label or a code (« ＰＩＮ＝４７１９ »): the only ones whose NFKC
 #: form changes what a label search finds (a no-break space between words changes no word)
 FULL_WIDTH = re.compile("[\uff01-\uff5e]")
@@ -106,6 +110,11 @@ def may_hold_pin(text: str) -> bool:
         any(word in lowered for word in _CODE_STEMS)
         and (_CODE_LABEL.search(lowered) is not None or _CAMEL_PIN.search(text) is not None)
     ) or names_code_phrase(lowered)  # « code » alone is in every other record (code_regime…): looked at where found
+    labelled = (
+        labelled
+        or ("verify" in lowered and _VERIFY_CALL.search(lowered) is not None)
+        or ("cps)" in lowered and _CODE_FOR_CPS.search(lowered) is not None)
+    )
     if labelled and any(c.isdigit() for c in text):
         return True
     return may_hold_command(text)
