@@ -12,6 +12,7 @@ import bisect
 import functools
 import hashlib
 import re
+import unicodedata
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -67,6 +68,15 @@ _NOT_UTF8 = "le fichier n'est pas encodé en UTF-8 (seul encodage accepté)"
 #: a SQLite database's first bytes: a session file, not a casebook
 _SQLITE = b"SQLite format 3\x00"
 _A_SESSION = "fichier de session (base SQLite), pas un cahier de tests : donnez-le à --session"
+#: a ZIP archive's first bytes: an XLSX, ODS or DOCX document (the CSV and TOML an import reads are told by name)
+_ZIP = b"PK\x03\x04"
+#: the documents ``testbench import`` converts into a casebook, by the extension it reads them by
+_OFFICE = frozenset({".xlsx", ".ods", ".docx", ".csv"})
+_AN_OFFICE_DOCUMENT = (
+    "document bureautique ({kind}), pas un cahier de tests : importez-le d'abord avec testbench import --mapping"
+    " CORRESPONDANCE -o CAHIER.xml"
+)
+_A_MAPPING = "fichier de correspondance (TOML), pas un cahier de tests : donnez-le à testbench import --mapping"
 
 
 def _chars(data: bytes) -> int:
@@ -308,7 +318,7 @@ _XML_DETAILS: tuple[tuple[str, str], ...] = (
     (r"invalid character in attribute value", "caractère interdit dans une valeur d'attribut"),
     (r"Comment not terminated", "commentaire non terminé"),
     (r"Comment too big found", "commentaire trop long"),
-    (r"Double hyphen within comment", "« -- » dans un commentaire"),
+    (r"Double hyphen within comment|Comment must not contain '--'", "« -- » dans un commentaire"),  # 2.14
     (r"CData section not finished|unclosed CDATA section", "section CDATA non terminée"),
     (r"Sequence '\]\]>' not allowed in content", "« ]]> » interdit dans le texte : écrivez ]]&gt;"),
     (r"EntityRef: expecting ';'|xmlParseEntityRef: no name", "« & » seul : écrivez &amp;"),
@@ -327,6 +337,10 @@ _XML_DETAILS: tuple[tuple[str, str], ...] = (
         r"Namespace prefix (?P<prefix>\S+) on (?P<name>\S+) is not defined",
         "préfixe d'espace de noms « {prefix} » non déclaré (élément <{name}>)",
     ),
+    (
+        r"Namespace prefix (?P<prefix>\S+) for (?P<attribute>\S+) on (?P<name>\S+) is not defined",
+        "préfixe d'espace de noms « {prefix} » non déclaré (attribut {prefix}:{attribute} de <{name}>)",
+    ),
     (r"unbound prefix", "préfixe d'espace de noms non déclaré"),
     (
         r"XML declaration allowed only at the start of the document|XML or text declaration not at start of entity",
@@ -337,7 +351,10 @@ _XML_DETAILS: tuple[tuple[str, str], ...] = (
         r"|Unsupported version|standalone accepts only|String not closed",
         "déclaration <?xml …?> mal écrite",
     ),
-    (r"ParsePI: PI .* never end|xmlParsePI : no target name", "instruction de traitement <?…?> mal écrite"),
+    (
+        r"ParsePI: PI .* never end|xmlParsePI : no target name|ParsePI: PI \S+ space expected",
+        "instruction de traitement <?…?> mal écrite",
+    ),
     (r"not well-formed \(invalid token\)", "caractère ou balise invalide"),
     (r"mismatched tag", "balise fermante qui ne correspond pas à la balise ouverte"),
     (r"unclosed token", "balise ou texte non terminé"),
@@ -468,6 +485,10 @@ def read_casebook_source(path: Path, limits: LoadLimits) -> ReadResult:
     if data.startswith(_SQLITE):  # a session given where a casebook goes (« ui session.tbsession »)
         result.problems.append(_problem(display, _A_SESSION))
         return result
+    not_xml = _import_input(path, data)
+    if not_xml is not None:
+        result.problems.append(not_xml)
+        return result
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     if b"\r" in data and b"\n" not in data:  # classic Mac line ends: the parsers count no line in them (XML reads
@@ -502,6 +523,21 @@ def read_casebook_source(path: Path, limits: LoadLimits) -> ReadResult:
         return result
     result.source = source
     return result
+
+
+def _import_input(path: Path, data: bytes) -> Problem | None:
+    """What ``testbench import`` reads, given where a casebook goes: said so, with where it goes (it was « not
+    UTF-8 » for a workbook, « no XML element » for a mapping). A file that starts like XML is read as XML."""
+    suffix = path.suffix.lower()
+    if data.startswith(_ZIP) and suffix in _OFFICE:
+        return _problem(str(path), _AN_OFFICE_DOCUMENT, kind=suffix[1:].upper())
+    if data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):  # the head only: no copy of the file
+        return None
+    if suffix == ".csv":
+        return _problem(str(path), _AN_OFFICE_DOCUMENT, kind="CSV")
+    if suffix == ".toml":
+        return _problem(str(path), _A_MAPPING)
+    return None
 
 
 def _utf8_problem(source: SourceText) -> Problem | None:
@@ -544,9 +580,12 @@ def parse_tree(source: SourceText, limits: LoadLimits) -> ParseResult:
         if not entries:
             line, col = exc.position if exc.position else (1, 1)
             result.problems.append(malformed(source.ref_line(line, col), exc.msg))
+        said: set[tuple[int, str]] = set()
         for entry in without_cascade(entries):
-            where = source.ref_line(entry.line, token_column(source, entry.line, entry.column, entry.message))
-            result.problems.append(malformed(where, entry.message))
+            problem = entry_problem(source, entry)
+            if (problem.source.line, problem.message) not in said:  # libxml2 says one slip twice (an echo)
+                said.add((problem.source.line, problem.message))
+                result.problems.append(problem)
         return result
     if has_doctype(root):
         result.problems.append(_problem(source.display, "déclaration DOCTYPE refusée"))
@@ -594,12 +633,124 @@ _TOKENS: tuple[tuple[str, str], ...] = (
     (r"Opening and ending tag mismatch: \S+ line \d+ and (?P<name>\S+)", r"</{name}"),
     (r"Entity '(?P<name>[^']+)' not defined", r"&{name}"),
     (r"xmlParseEntityRef: no name|EntityRef: expecting ';'", r"&"),
-    (r"xmlParseCharRef: .*", r"&#"),
+    (r"xmlParseCharRef: .*|CharRef: invalid (?:decimal|hexadecimal) value", r"&#"),
+    (
+        r"Namespace prefix (?P<prefix>\S+) for (?P<attribute>\S+) on \S+ is not defined",
+        r"(?<![\w.:-]){prefix}:{attribute}\s*=",
+    ),
+    (r"Namespace prefix (?P<prefix>\S+) on (?P<name>\S+) is not defined", r"<{prefix}:{name}(?![\w.:-])"),
     (r"Attribute (?P<name>\S+) redefined", r"(?<![\w.:-]){name}\s*="),
     (r"Specification mandates value for attribute (?P<name>\S+)", r"(?<![\w.:-]){name}"),
     (r"Unescaped '<' not allowed in attributes values", r"<"),
     (r"Comment too big found", r"<!--"),
+    (r"ParsePI: PI \S+ space expected", r"<\?"),
 )
+
+
+#: What libxml2 reports at the end of the file when a section is left open: the opening, and what closes it.
+_LEFT_OPEN = {
+    "ERR_CDATA_NOT_FINISHED": (b"<![CDATA[", b"]]>"),
+    "ERR_PI_NOT_FINISHED": (b"<?", b"?>"),
+    "ERR_COMMENT_NOT_FINISHED": (b"<!--", b"-->"),
+}
+#: A character XML 1.0 refuses anywhere in a document, even written as a reference.
+_NOT_XML_CHAR = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_CHAR_VALUE = re.compile(r"(?:Char|xmlChar) value (?P<dec>\d+)|Char 0x(?P<hex>[0-9A-Fa-f]+) out of allowed range")
+_CHAR_REF = re.compile(r"&#(?:x(?P<hex>[0-9A-Fa-f]+)|(?P<dec>[0-9]+))?[^;<&\s]*;?")
+_FORBIDDEN = "caractère U+{code} interdit en XML"
+_FORBIDDEN_CONTROL = "caractère de contrôle U+{code} interdit en XML"
+_FORBIDDEN_REF = "référence de caractère {written} interdite : caractère U+{code} interdit en XML"
+_FORBIDDEN_CONTROL_REF = "référence de caractère {written} interdite : caractère de contrôle U+{code} interdit en XML"
+_INVALID_REF = "référence de caractère {written} invalide"
+#: libxml2 names an element by its local name where it says which one is open (« p:title » is « title »)
+_OPEN_NAME = re.compile(
+    r"(?P<head>Opening and ending tag mismatch: |Premature end of data in tag |Couldn't find end of Start Tag )"
+    r"(?P<name>\S+)(?P<tail> line (?P<line>\d+).*)",
+    re.S,
+)
+
+
+def entry_problem(source: SourceText, entry: etree._LogEntry) -> Problem:
+    """One libxml2 error as a problem, placed at what it is about and worded from the file where libxml2's words
+    fall short: the forbidden character named, a character reference quoted as written, a section left open placed
+    where it opens (libxml2 gives the end of the file), an open element with its prefix."""
+    named = _character_problem(source, entry)
+    if named is not None:
+        return named
+    opened = _opening(source, entry)
+    if opened is not None:
+        return malformed(source.ref_at(opened), entry.message)
+    where = source.ref_line(entry.line, token_column(source, entry.line, entry.column, entry.message))
+    return malformed(where, _qualified(source, entry.message))
+
+
+def _malformed_of(where: SourceRef, template: str, **fields: object) -> Problem:
+    """« XML mal formé : … » worded from one of this module's templates and its fields, in both languages."""
+    return Problem(
+        where,
+        *in_both(lambda t: t("XML mal formé : {detail}").format(detail=t(template).format(**fields))),
+    )
+
+
+def _character_problem(source: SourceText, entry: etree._LogEntry) -> Problem | None:
+    """A character XML refuses, named (« caractère de contrôle U+0001 »), or a character reference quoted as it is
+    written (libxml2 quotes the value it read: « &#0; » for « &#xZZ; »); None if the file does not show it."""
+    message = entry.message.strip()
+    text = source.line_text(entry.line)
+    if "CharRef" in message:
+        column = token_column(source, entry.line, entry.column, message)
+        ref = _CHAR_REF.match(text, column - 1)
+        if ref is None:
+            return None
+        where, written = source.ref_line(entry.line, column), ref.group(0)
+        digits = ref.group("hex") or ref.group("dec")
+        value = int(digits, 16 if ref.group("hex") else 10) if digits else -1
+        if not written.endswith(";") or f"{digits};" not in written or not 0 <= value <= 0x10FFFF:
+            return _malformed_of(where, _INVALID_REF, written=written)
+        control = unicodedata.category(chr(value)) == "Cc"
+        template = _FORBIDDEN_CONTROL_REF if control else _FORBIDDEN_REF
+        return _malformed_of(where, template, written=written, code=f"{value:04X}")
+    if entry.type_name != "ERR_INVALID_CHAR":
+        return None
+    found = _CHAR_VALUE.search(message)
+    wanted = None
+    if found is not None:
+        wanted = int(found.group("dec")) if found.group("dec") else int(found.group("hex"), 16)
+    at = [m.start() for m in _NOT_XML_CHAR.finditer(text) if wanted is None or ord(m.group()) == wanted]
+    if not at and wanted is None:
+        return None
+    before = [index for index in at if index < entry.column]
+    column = (before[-1] if before else at[0]) + 1 if at else entry.column
+    value = ord(text[column - 1]) if at else (wanted or 0)
+    template = _FORBIDDEN_CONTROL if unicodedata.category(chr(value)) == "Cc" else _FORBIDDEN
+    return _malformed_of(source.ref_line(entry.line, column), template, code=f"{value:04X}")
+
+
+def _opening(source: SourceText, entry: etree._LogEntry) -> int | None:
+    """Where a CDATA section, a processing instruction or a comment left open begins, when libxml2 reports it at
+    the end of the file: the first opening after the last closing (what follows an opening is its content)."""
+    pair = _LEFT_OPEN.get(entry.type_name)
+    if pair is None or entry.line < len(source._starts()):
+        return None
+    opening, closing = pair
+    closed = source.data.rfind(closing)
+    found = source.data.find(opening, closed + len(closing) if closed >= 0 else 0)
+    return found if found >= 0 else None
+
+
+def _qualified(source: SourceText, message: str) -> str:
+    """libxml2's ``message`` with the open element named as written: it gives the local name, so a mismatch of
+    « <p:title> » with « </title> » read « </title> alors que <title> est ouvert »."""
+    found = _OPEN_NAME.match(message.strip())
+    if found is None or ":" in found.group("name"):
+        return message
+    name = re.escape(found.group("name"))
+    written = {
+        m.group(1) for m in re.finditer(rf"<((?:[\w.-]+:)?{name})(?=[\s/>]|$)", source.line_text(int(found["line"])))
+    }
+    if len(written) != 1 or ":" not in (qualified := written.pop()):
+        return message
+    return f"{found['head']}{qualified}{found['tail']}"
 
 
 def token_column(source: SourceText, line: int, column: int, message: str) -> int:
