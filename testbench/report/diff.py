@@ -45,6 +45,7 @@ from testbench.report.diff_bench import (
     EnvChange,
     Row,
     bench_differences,
+    bench_lifetime,
     bench_normaliser,
     bench_order,
     bench_phrasing,
@@ -164,7 +165,8 @@ KIND_FR = {
     "details": "valeurs ou traces changées",
     "same": "identique",
 }
-KIND_ORDER = ("regression", "new-failure", "changed", "fixed", "gone", "new", "details", "same")
+#: regressions first, then what changed in a case both sessions ran; absent cases (a shard's worth) after them
+KIND_ORDER = ("regression", "new-failure", "changed", "fixed", "details", "new", "gone", "same")
 
 
 @dataclass
@@ -211,7 +213,7 @@ def _latest_details(session: SessionView, case: Any) -> tuple[dict[str, dict[str
 
 
 def _trace_lines(rows: list[Row], bench: Callable[[str], str]) -> list[str]:
-    ordered = bench_order([(ch, text) for ch, _, text in rows])
+    ordered = bench_lifetime(bench_order([(ch, text) for ch, _, text in rows]))
     return [f"{ch} {normalise_line(bench_phrasing(ch, bench(text)))}" for ch, text in ordered]
 
 
@@ -498,7 +500,7 @@ def to_text(diff: SessionDiff, *, show_same: bool = False, lang: str | None = No
     out.append(t("normalisation des traces") + sep + _rules(t, (name for name, _ in TRACE_RULES)))
     out += _environment_lines(diff, lang)
     for c in diff.cases:
-        if c.kind == "same" and not show_same:
+        if (c.kind == "same" and not show_same) or c.kind == "gone":
             continue
         out.append("")
         attempts = (
@@ -522,10 +524,26 @@ def to_text(diff: SessionDiff, *, show_same: bool = False, lang: str | None = No
             counts_line = t("traces : +{added} −{removed} lignes (après normalisation)")
             out.append("  " + counts_line.format(added=c.trace_added, removed=c.trace_removed))
             out += [f"    {_markers(line, t)}" for line in c.trace_diff]
+    out += _absent_block(diff, t, sep)
     out.append("")
     n = len(diff.regressions)
     out.append(tn("{count} régression", "{count} régressions", n, lang) if n else t("aucune régression"))
     return "\n".join(out) + "\n"
+
+
+def _absent_block(diff: SessionDiff, t: Callable[[str], str], sep: str) -> list[str]:
+    """The absent cases in one block, a line each, after the changed ones: a shard's worth of them (hundreds) would
+    otherwise bury the few cases that changed."""
+    gone = [c for c in diff.cases if c.kind == "gone"]
+    lines = [""] if gone else []
+    for c in gone:
+        changed = c.attempts_before != c.attempts_after
+        attempts = f" ({t('tentatives')} {c.attempts_before} → {c.attempts_after})" if changed else ""
+        lines.append(
+            f"[{t(KIND_FR['gone'])}] {c.plan_id} {c.case_id} — {c.title}{sep}{_v(c.before, t)} → {_v(c.after, t)}"
+            f"{attempts}"
+        )
+    return lines
 
 
 def _origins(value: ValueChange, t: Callable[[str], str], lang: str | None) -> list[tuple[str, str]]:

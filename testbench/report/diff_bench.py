@@ -54,6 +54,29 @@ def _numbered(found: re.Match[str]) -> str:
     return f"{found[1]}=‹numéro›" if found[1] else f"{found[2]}-‹numéro›"
 
 
+#: The reference engine's refusals naming an invoice by its run's number (testbench.engines.reference.engine:
+#: « facture 000000443 non sécurisée », « facture … déjà dans le lot 000002 », « facture … : organisme destinataire
+#: inconnu »), as the bench's step line says them (testbench.runner.runner: « étape s-lot refusée : CODE … »)
+_REFERENCE_REFUSAL = re.compile(
+    r"(\bétape \S+ refusée (?:par le moteur )?: (?:INVOICE_NOT_SECURED|INVOICE_ALREADY_IN_LOT|ORGANISME_UNKNOWN)"
+    r" facture )\d{9}( non sécurisée| déjà dans le lot \d{6}| : organisme destinataire inconnu)"
+)
+
+
+def _refusal_numbered(text: str) -> str:
+    def mark(found: re.Match[str]) -> str:
+        return f"{found[1]}‹numéro›{re.sub(r'(?<=lot )[0-9]{6}$', '‹numéro›', found[2])}"
+
+    return _REFERENCE_REFUSAL.sub(mark, text)
+
+
+#: testbench.services.process: the simulator's start, said in the case that first needed it (which one is the
+#: run's order: a shard starts its own simulator), dropped from the compared lines
+_SIMULATOR_STARTED = re.compile(r"^téléservices simulés à l'écoute sur http://127\.0\.0\.1:\d+ \(")
+#: testbench.services.process.format_record: a request the simulated service closed with no answer (fault « down »)
+_CLOSED = " → connexion fermée sans réponse · "
+
+
 #: The bench's own phrasing of what varies between runs, per channel: (rule, channel, what it does to a line).
 _PHRASING: tuple[tuple[str, str, Callable[[str], str]], ...] = (
     # testbench.runner.runner: « contrôle de la carte cps repris du cas PSAD-SEC-001 (why) »
@@ -80,6 +103,7 @@ _PHRASING: tuple[tuple[str, str, Callable[[str], str]], ...] = (
         "http",
         partial(re.compile(r'("(?:reference|context_id)": ?"(?:ADRI|APCV))-\d{6}"').sub, r'\1-‹numéro›"'),
     ),
+    ("numéros des simulateurs", "bench", _refusal_numbered),
     (
         "numéros des simulateurs",
         "engine",
@@ -193,6 +217,22 @@ def bench_order(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:
         run = []
         out.append(line)
     return out[:-1]
+
+
+def bench_lifetime(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The « simulateur de téléservices » rule on what its process's lifetime decides, on (channel, text) lines:
+    the simulator's start line is dropped (said in whichever case first needed it), and a request it closed with
+    no answer, said twice in a row, is kept once — the reference engine tries again once on a kept-alive
+    connection (testbench.engines.reference.teleservices), so the second line says only that an earlier case
+    had opened one."""
+    out: list[tuple[str, str]] = []
+    for channel, text in lines:
+        if channel == "bench" and _SIMULATOR_STARTED.match(text):
+            continue
+        if channel == "http" and _CLOSED in text and out and out[-1] == (channel, text):
+            continue
+        out.append((channel, text))
+    return out
 
 
 #: A trace row as the diff reads it: (channel, step id or None, text)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -163,7 +164,7 @@ class HtmlBook:
         self._searched.update(texts)
         for term in terms_in(texts):
             self.terms.setdefault(term.key, term)
-        return self._case(case)
+        return _first_definitions(self._case(case))
 
     @staticmethod
     def _known(values: Iterable[str], french: Callable[[str], str], vl: Callable[[str], str]) -> dict[str, list[str]]:
@@ -188,6 +189,7 @@ class HtmlBook:
         html = _ENV.get_template("report.html.j2").render(
             self._common,
             r=data,
+            title=book_title(data, lang),
             sections=Markup(_SECTIONS),
             verdicts=present,
             retained_verdicts=[v for v in VERDICT_ORDER if v in counted["retained"]],
@@ -220,6 +222,38 @@ class HtmlBook:
         head, mark, tail = html.partition(_SECTIONS)
         assert mark and _SECTIONS not in tail, "the page's template prints the sections once"
         return head, tail
+
+
+#: a glossary or refusal code's link with its definition as title (glossary.linker, section.CaseSection)
+_TERM_TITLE = re.compile(r'(<a class="term" href="([^"]*)") title="[^"]*"')
+
+
+def _first_definitions(section: str) -> str:
+    """A case's section with each term's definition as title on its first link only: a campaign's cases repeat
+    the same terms (11,600 links in 754 cases, a quarter of the page), and every link still leads to the glossary."""
+    seen: set[str] = set()
+
+    def once(found: re.Match[str]) -> str:
+        if found[2] in seen:
+            return found[1]
+        seen.add(found[2])
+        return found[0]
+
+    return _TERM_TITLE.sub(once, section)
+
+
+#: a book of more casebooks than this names the first in its title (« PLAN-1 et 17 autres cahiers »): the title
+#: heads the page and is the PDF's Title; the cover lists them all
+TITLE_PLANS = 3
+
+
+def book_title(data: dict[str, Any], lang: str) -> str:
+    """The book's title as its page and PDF show it: its plans, the first one only beyond :data:`TITLE_PLANS`."""
+    plans = [cb["plan_id"] for cb in data["cover"]["casebooks"]]
+    if len(plans) <= TITLE_PLANS:
+        return str(data["title"])
+    others = len(plans) - 1
+    return tn("{first} et {count} autre cahier", "{first} et {count} autres cahiers", others, lang, first=plans[0])
 
 
 def _fold(text: str) -> str:

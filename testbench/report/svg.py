@@ -10,7 +10,7 @@ from html import escape
 from typing import Any
 
 from testbench import fmt
-from testbench.i18n import colon, translator
+from testbench.i18n import colon, tn, translator
 
 COLORS = {
     "pass": "#2e9d55",
@@ -74,6 +74,54 @@ def stacked_bars(
     return "".join(out)
 
 
+#: beyond this many attempts, a mark each would be under a unit wide: the timeline draws columns instead
+TIMELINE_MARKS = 150
+#: the columns a run's lane is cut into at that scale, each its attempts' verdicts stacked
+TIMELINE_COLUMNS = 80
+_TL_WIDTH, _TL_LEFT, _TL_RIGHT, _TL_LANE = 960, 70, 10, 26
+
+
+def _columns(
+    marks: list[tuple[Any, float, float, dict[str, Any], dict[str, Any]]],
+    lane: dict[Any, int],
+    t0: float,
+    scale: float,
+    label: Callable[[str], str],
+    lang: str,
+) -> list[str]:
+    """A large campaign's timeline: each run's lane cut into :data:`TIMELINE_COLUMNS` columns of time, each the
+    verdicts of the attempts started in it stacked (failures on top), named and linked to its worst case."""
+    step = (_TL_WIDTH - _TL_LEFT - _TL_RIGHT) / TIMELINE_COLUMNS
+    columns: dict[tuple[Any, int], list[tuple[dict[str, Any], dict[str, Any]]]] = {}
+    for run_id, start, _, a, c in sorted(marks, key=lambda m: (m[0], m[1])):
+        column = min(int((start - t0) * scale / step), TIMELINE_COLUMNS - 1)
+        columns.setdefault((run_id, column), []).append((a, c))
+    rank = {v: i for i, v in enumerate(ORDER)}
+    out = []
+    for (run_id, column), attempts in columns.items():
+        counts: dict[str, int] = {}
+        for a, _ in attempts:
+            counts[a["verdict"]] = counts.get(a["verdict"], 0) + 1
+        worst = min(attempts, key=lambda ac: rank.get(ac[0]["verdict"], len(ORDER)))[1]
+        first, last = attempts[0][1]["key"]["case_id"], attempts[-1][1]["key"]["case_id"]
+        said = ", ".join(f"{label(v)} {counts[v]}" for v in sorted(counts, key=lambda v: rank.get(v, len(ORDER))))
+        cases = first if first == last else f"{first} … {last}"
+        tip = f"{cases} — {tn('{count} tentative', '{count} tentatives', len(attempts), lang)} — {said}"
+        x, y = _TL_LEFT + column * step, 4 + lane[run_id] * (_TL_LANE + 6)
+        bars = []
+        for verdict in sorted(counts, key=lambda v: rank.get(v, len(ORDER))):
+            h = _TL_LANE * counts[verdict] / len(attempts)
+            bars.append(
+                f'<rect x="{_num(x)}" y="{_num(y)}" width="{_num(step - 1)}" height="{_num(h)}" '
+                f'fill="{COLORS.get(verdict, "#9aa4b2")}"/>'
+            )
+            y += h
+        out.append(
+            f'<a href="#{_esc(worst["anchor"])}" tabindex="-1"><g><title>{_esc(tip)}</title>{"".join(bars)}</g></a>'
+        )
+    return out
+
+
 def timeline(
     cases: list[dict[str, Any]],
     label: Callable[[str], str],
@@ -81,7 +129,8 @@ def timeline(
     clock: Callable[[float], str],
     lang: str = "fr",
 ) -> str:
-    """The campaign on one time axis: a mark per attempt, width = duration, colour = verdict, one lane per run."""
+    """The campaign on one time axis: a mark per attempt, width = duration, colour = verdict, one lane per run;
+    beyond :data:`TIMELINE_MARKS` attempts, columns of time that stack their attempts' verdicts (:func:`_columns`)."""
     marks = []
     for c in cases:
         for a in c["attempts"]:
@@ -95,7 +144,7 @@ def timeline(
     t0 = min(m[1] for m in marks)
     t1 = max(m[1] + m[2] for m in marks)
     span = max(t1 - t0, 1e-3)
-    width, left, right, lane_h = 960, 70, 10, 26
+    width, left, right, lane_h = _TL_WIDTH, _TL_LEFT, _TL_RIGHT, _TL_LANE
     height = len(runs) * (lane_h + 6) + 30
     scale = (width - left - right) / span
     out = [
@@ -108,7 +157,9 @@ def timeline(
         y = 4 + lane[r] * (lane_h + 6)
         out.append(f'<text x="{left - 6}" y="{y + lane_h - 8}" text-anchor="end" font-size="11">{run_word} {r}</text>')
         out.append(f'<rect x="{left}" y="{y}" width="{width - left - right}" height="{lane_h}" fill="#f2f4f7"/>')
-    for run_id, start, dur, a, c in sorted(marks, key=lambda m: (m[0], m[1])):
+    if len(marks) > TIMELINE_MARKS:
+        out += _columns(marks, lane, t0, scale, label, lang)
+    for run_id, start, dur, a, c in sorted(marks, key=lambda m: (m[0], m[1])) if len(marks) <= TIMELINE_MARKS else ():
         y = 4 + lane[run_id] * (lane_h + 6)
         x = left + (start - t0) * scale
         w = max(dur * scale, 1.0)
