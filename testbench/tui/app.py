@@ -20,10 +20,11 @@ import getpass
 import signal
 import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from functools import partial
 from pathlib import Path
 
+from rich.cells import cell_len
 from rich.console import RenderableType
 from rich.text import Text
 from textual import events, on
@@ -91,6 +92,22 @@ OTHER_WORKSTATION_GONE = _t(
 PRESENCE_POLL_S = 2.0
 
 VERDICT_CYCLE = (None, "fail", "error", "inconclusive", "pending", "pass", "none")
+
+
+#: the cells a case's row takes beside its id: its indent (« ····├ »), its two marks, the scroll bar, the border
+TREE_ID_ROOM = 11
+#: the widest the tree grows for its ids on a narrow terminal, the views keeping the rest
+TREE_ID_MAX = 40
+
+
+def _nearest(key: Key | None, before: list[Key], shown: Collection[Key]) -> Key | None:
+    """The case shown nearest to ``key`` in the tree's order as it was (``before``): the next one still shown,
+    else the one before it; None when ``key`` was not in the tree."""
+    if key not in before:
+        return None
+    at = before.index(key)
+    after = (k for k in before[at + 1 :] if k in shown)
+    return next(after, None) or next((k for k in reversed(before[:at]) if k in shown), None)
 
 
 def _priority_split(keys: str) -> list[tuple[str, bool]]:
@@ -397,14 +414,16 @@ class WorkstationApp(
             flt = dataclasses.replace(flt, verdicts=(*flt.verdicts, self.verdict_filter))
         return self.ws.filtered(flt)
 
-    def rebuild_tree(self, force: bool = False) -> None:
+    def rebuild_tree(self, force: bool = False, nearest: bool = False) -> None:
+        """The tree of the cases the filters show; ``nearest``: a selected case the tree no longer shows (a run
+        changed its verdict) gives the selection to the next case shown, else the one before, not the first."""
         tree: Tree[Key | None] = self.query_one("#tree", Tree)
         entries = self.visible_entries()
         shown = [e.key for e in entries]
         if not force and shown == self._shown:  # typing that keeps the same cases: nothing to rebuild
             self._update_counts(entries)
             return
-        showed_none, self._shown = self._shown == [], shown
+        before, showed_none, self._shown = list(self.nodes), self._shown == [], shown  # before: in the tree's order
         with self.batch_update():
             tree.clear()
             self.nodes, self._groups = {}, []
@@ -420,12 +439,25 @@ class WorkstationApp(
                         for entry in items:
                             self.nodes[entry.key] = mode_node.add_leaf(self._case_label(entry), data=entry.key)
         self._update_counts(entries)
+        self._fit_tree_to_ids()
         if self.current in self.nodes:
             tree.move_cursor(self.nodes[self.current])
+        elif nearest and (near := _nearest(self.current, before, self.nodes)) is not None:
+            self.goto_case(near)
         elif self.current is not None or showed_none:
             # the filter hides the selected case (``r`` must never run a hidden one), or shows cases again
             # after showing none: the first case shown is selected
             self._select_first_shown()
+
+    def _fit_tree_to_ids(self) -> None:
+        """The tree at least as wide as its longest case id: a narrow tree crops a row's end, its title, never
+        its id (PSAD-SEC-062 and PSAD-SEC-062-B told apart at 80 columns); every case's, the width stays put
+        as the filter changes."""
+        longest = max((cell_len(entry.case.id) for entry in self.ws.entries), default=0)
+        room = min(longest + TREE_ID_ROOM, TREE_ID_MAX)
+        left = self.query_one("#left")
+        if left.styles.min_width is None or left.styles.min_width.value != room:
+            left.styles.min_width = room
 
     def _select_first_shown(self) -> None:
         """Select the first case the tree shows, its cursor on it; none when the filter shows no case."""

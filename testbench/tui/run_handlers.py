@@ -575,7 +575,9 @@ class RunHandlers:
     def retranslate_run_view(self) -> None:
         """F2: the header, the card prompt and the log drawn again in the language now shown."""
         self.flush_panel()
-        self.query_one("#run-log", RunLog).redraw()
+        log = self.query_one("#run-log", RunLog)
+        log.translate = self.t
+        log.redraw()
         if self._status_build is not None:
             self._panel_status = self._status_build()
         if self._prompt_build is not None:
@@ -584,7 +586,9 @@ class RunHandlers:
 
     def flush_panel(self) -> None:
         if self._panel_lines:
-            self.query_one("#run-log", RunLog).write_lines(self._panel_lines)
+            log = self.query_one("#run-log", RunLog)
+            log.translate = self.t  # its own lines (« lignes plus anciennes », « nouvelles lignes plus bas »)
+            log.write_lines(self._panel_lines)
             self._panel_lines = []
         if self._panel_status is not None:
             self.query_one("#run-status", Static).update(self._panel_status)
@@ -613,8 +617,11 @@ class RunHandlers:
             node, entry = self.nodes.get(key), self.ws.entry(key)
             if node is not None and entry is not None:
                 node.set_label(self._case_label(entry))
-        self._update_counts(self.visible_entries())
-        if follow is not None and follow != self.current:
+        # a filter the run's verdicts change (« [non exécuté] », « verdict:échec »): the cases it no longer shows
+        # leave the tree now, not at the run's end; rebuilt only when the cases shown changed (counts otherwise)
+        self.rebuild_tree(nearest=True)
+        # a running case the filter hides is not followed: goto_case would clear the filter
+        if follow is not None and follow != self.current and follow in self.nodes:
             self.goto_case(follow)  # refreshes the case views
         elif self.current in changed:
             self.refresh_case_views()
@@ -627,7 +634,7 @@ class RunHandlers:
         """Re-read the session and show it: a run or a review that changed which cases the filter shows (a case
         now passed under « verdict:échec ») rebuilds the tree, its selection moved off a case it hides."""
         self.ws.reload()
-        self.rebuild_tree()
+        self.rebuild_tree(nearest=True)
         self.refresh_labels()
         self.refresh_case_views()
         self.refresh_overview()
