@@ -100,19 +100,6 @@ def read_binary(address: int, length: int) -> bytes:
     return A.build(CLA, A.INS_READ_BINARY, address >> 8, address & 0xFF, le=length)
 
 
-def _read(channel: CardChannel, slot: str, address: int, length: int, step: str) -> bytes:
-    from .read import CardReadError
-
-    out = bytearray()
-    while len(out) < length:
-        size = min(CHUNK, length - len(out))
-        data, sw = channel.transmit(slot, read_binary(address + len(out), size))
-        if sw != 0x9000 or len(data) != size:
-            raise CardReadError(step, sw)
-        out += data
-    return bytes(out)
-
-
 def _whole(data: bytes) -> int:
     """How many leading bytes of ``data`` are whole top-level objects (0 when the first one is cut)."""
     pos = whole = 0
@@ -128,10 +115,10 @@ def _whole(data: bytes) -> int:
     return whole
 
 
-def _read_zone(channel: CardChannel, slot: str, address: int, length: int, step: str) -> bytes:
-    """A zone in pieces that end where an object ends, so that each response starts with an object: the
-    exports mask a response by its structure, and one that starts inside a name is masked whole
-    (testbench.traces.redact_bytes)."""
+def _read(channel: CardChannel, slot: str, address: int, length: int, step: str, *, objects: bool = False) -> bytes:
+    """``length`` bytes from ``address``, in pieces of at most :data:`CHUNK`; a zone of objects (``objects``) in
+    pieces that end where an object ends, so that each response starts with an object: the exports mask a
+    response by its structure, and one that starts inside a name is masked whole (testbench.traces.redact_bytes)."""
     from .read import CardReadError
 
     out = bytearray()
@@ -140,7 +127,7 @@ def _read_zone(channel: CardChannel, slot: str, address: int, length: int, step:
         data, sw = channel.transmit(slot, read_binary(address + len(out), size))
         if sw != 0x9000 or len(data) != size:
             raise CardReadError(step, sw)
-        if len(out) + size < length:  # more to read: from the start of the object this piece cuts
+        if objects and len(out) + size < length:  # more to read: from the start of the object this piece cuts
             data = data[: _whole(data) or size]
         out += data
     return bytes(out)
@@ -155,5 +142,6 @@ def read_vitale1_files(channel: CardChannel, slot: str, zones: tuple[str, ...] =
         if name in zones:
             entry = directory[4 * i : 4 * i + 4]
             address, length = int.from_bytes(entry[:2], "big"), int.from_bytes(entry[2:], "big")
-            out[name] = _read_zone(channel, slot, address, length, f"lecture Vitale 1 ({name}, {address:04X}h)")
+            step = f"lecture Vitale 1 ({name}, {address:04X}h)"
+            out[name] = _read(channel, slot, address, length, step, objects=True)
     return out
