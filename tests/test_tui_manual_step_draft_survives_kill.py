@@ -27,7 +27,7 @@ from testbench.runner.assemble import BenchOptions
 from testbench.tui.config import Settings, UiState
 from testbench.tui.execution import assembled_bench
 from testbench.tui.screens import AttestScreen
-from testbench.tui.workstation import Workstation, draft_path
+from testbench.tui.workstation import Draft, Workstation, draft_path
 
 BOOK = CASEBOOKS_DIR / "demo.xml"
 
@@ -109,9 +109,23 @@ def test_a_field_that_names_a_pin_is_never_kept(tmp_path: Path) -> None:
     kept = json.loads(draft_path(ws.session_path).read_text(encoding="utf-8"))
     assert "1234" not in json.dumps(kept) and "4719" not in json.dumps(kept)
     draft = ws.draft(key, "m-pin")
-    assert draft is not None and draft.values == {"manual.total": "5,90"} and draft.note == ""
+    assert draft is not None and draft.values == {"manual.total": "5,90"} and draft.note == "PIN: ‹PIN›"
     ws.save_draft(key, step, {}, "")  # everything erased: nothing kept
     assert ws.draft(key, "m-pin") is None and not draft_path(ws.session_path).exists()
+
+
+@pytest.mark.parametrize(
+    "note",
+    ["Patient né le 2002-01-05, FSE transmise", "note: FSE 21001005 transmise", "N° FSE : 20010105", "N° AM 210000105"],
+)
+def test_an_ordinary_note_or_value_is_kept_whatever_digits_it_holds(tmp_path: Path, note: str) -> None:
+    """Digits a PIN might be (a date, an FSE number) are no reason to drop what was typed: kept as typed."""
+    [casebook] = load_casebooks([BOOK])
+    ws = Workstation([casebook], tmp_path / "s.tbsession")
+    step = Step(id="m-n", kind=StepKind.MANUAL, instruction="Saisir", observe=(Observe("manual.fse", "N° FSE", ""),))
+    key = (casebook.sha256, "DEMO-FSE-030")
+    ws.save_draft(key, step, {"manual.fse": "21001005"}, note)
+    assert ws.draft(key, "m-n") == Draft({"manual.fse": "21001005"}, note)
 
 
 def test_ctrl_q_told_it_loses_what_was_typed_keeps_nothing(tmp_path: Path) -> None:

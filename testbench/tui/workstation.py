@@ -72,11 +72,23 @@ def _draft_id(key: Key, step_id: str) -> str:
     return f"{key[0]}/{key[1]}/{step_id}"
 
 
-def _secret(text: str) -> bool:
-    """Whether ``text`` may hold a PIN or a secret: never written to a draft (a PIN never reaches a file)."""
+def _pin_free(text: str) -> str:
+    """``text`` with its PINs masked, as the session stores any text (a PIN never reaches a file); a text that
+    names none is kept as typed."""
     from testbench.traces.pin_words import may_hold_pin
 
-    return may_hold_pin(text)
+    if not may_hold_pin(text):
+        return text
+    from testbench.traces.redact import redact_pins
+
+    return redact_pins(text)
+
+
+def _holds_pin(label: str, value: str) -> bool:
+    """Whether a field's value, read as its label says it (« Code porteur : 4719 »), holds a PIN: not kept (a masked
+    value offered back would be confirmed as « ‹PIN› »; the person types it again)."""
+    said = f"{label} : {value}"
+    return _pin_free(said) != said
 
 
 def verdict_key(name: str) -> str:
@@ -471,15 +483,16 @@ class Workstation:
 
     def save_draft(self, key: Key, step: Step, values: dict[str, str], note: str) -> None:
         """Keep what the window of ``step`` (of case ``key``) holds now, so that a closed terminal, a crash or
-        ``kill -9`` loses nothing of it: a field whose path or label names a PIN, a value or a note that may hold
-        one, is never written. Nothing typed: the draft is dropped."""
+        ``kill -9`` loses nothing of it but a PIN, never written: a value that holds one (read with its path and
+        label) is left out, the note is kept with its PINs masked as the session masks them. Nothing typed: the
+        draft is dropped."""
         labels = {obs.path: obs.label for obs in step.observe}
         kept = {
             path: value
             for path, value in values.items()
-            if value and not _secret(f"{path} {labels.get(path, '')} : {value}")  # read as its label says it
+            if value and not _holds_pin(f"{path} {labels.get(path, '')}", value)
         }
-        note = "" if _secret(note) else note
+        note = _pin_free(note)
         drafts = self._drafts()
         if kept or note:
             drafts[_draft_id(key, step.id)] = {"values": kept, "note": note}
