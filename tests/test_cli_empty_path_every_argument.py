@@ -107,3 +107,22 @@ def test_the_empty_path_is_said_in_english(tmp_path: Path, capsys: pytest.Captur
     with pytest.raises(SystemExit):
         main(["diff", "a.tbsession", "", "--lang", "en"])
     assert "argument SESSION_B: SESSION_B is empty (a CI variable not set?): a path expected" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["validate", ""], "argument CASEBOOK: CASEBOOK is empty"),
+        (["sut", "check", ""], "argument PROFILE: PROFILE is empty"),
+        (["verify", ""], "argument REPORT_DIR|SESSION: REPORT_DIR|SESSION is empty"),
+    ],
+)
+def test_a_positional_is_named_in_english_as_its_usage_names_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], said: str
+) -> None:
+    """The name repeated in the sentence is the metavar in the reader's language, as argparse's prefix says it
+    (« CASEBOOK: CAHIER is empty » mixed the two)."""
+    os.chdir(tmp_path)
+    with pytest.raises(SystemExit):
+        main([*argv, "--lang", "en"])
+    assert said in capsys.readouterr().err

@@ -207,8 +207,9 @@ class PathValue:
     def __call__(self, text: str) -> Path:
         from testbench.i18n import translator
 
-        if not text.strip():
-            raise argparse.ArgumentTypeError(translator()(EMPTY_PATH).format(option=self.option))
+        if not text.strip():  # a positional's name is its metavar, said as the usage line says it (CAHIER, CASEBOOK)
+            name = self.option if self.option.startswith("-") else translator(None, "metavar")(self.option)
+            raise argparse.ArgumentTypeError(translator()(EMPTY_PATH).format(option=name))
         return Path(text)
 
 
