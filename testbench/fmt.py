@@ -148,6 +148,7 @@ DOMAIN_LABELS = {
     "eprescription": _t("e-prescription"),
     "lot": _t("lots et retours"),
     "cards": _t("cartes"),
+    "scor": _t("SCOR"),  # a service of an exam plan (scope.plan.SERVICES), no casebook domain
 }
 #: An invoice line's prestation type (a casebook's ``prestation``, the engine's request) in words: a step's
 #: instruction and the reference engine's refusals say it so

@@ -27,3 +27,11 @@ def test_the_services_are_in_words(
     main(["coverage", str(session), "--plan", str(PLAN), "--lang", lang])
     out = capsys.readouterr().out
     assert said in out and "adri" not in out.replace("ADRi", ""), out
+
+
+def test_every_service_a_plan_may_choose_has_its_words() -> None:
+    """Each service a plan accepts (scope.plan.SERVICES) has a label: « scor » came out as its code."""
+    from testbench.fmt import DOMAIN_LABELS
+    from testbench.scope.plan import SERVICES
+
+    assert set(SERVICES) <= set(DOMAIN_LABELS)
