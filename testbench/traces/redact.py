@@ -139,10 +139,11 @@ def _accented_letters() -> dict[str, frozenset[str]]:
     return {base: frozenset(letters) for base, letters in table.items()}
 
 
-def _fold_class(char: str, *, cased: bool = False) -> str:
+def _fold_class(char: str, *, cased: bool = False, ignore_case: bool = False) -> str:
     """``e`` → ``[eéèêëEÉÈÊË]`` (and the accents of a decomposed spelling after it); a letter no accent
     removal makes ASCII also as it is written without it (``ł`` → ``l``, ``ß`` → ``ss``); with ``cased``,
-    only the letters of ``char``'s own case."""
+    only the letters of ``char``'s own case. ``ignore_case``: the class stands under ``(?i)``, where an escape
+    differing from another by case only (``\\u00e9``, ``\\u00E9``) is the same one, written once."""
     base = unicodedata.normalize("NFD", char)[0]
     upper = char.isupper()
     base = base.lower()
@@ -157,17 +158,38 @@ def _fold_class(char: str, *, cased: bool = False) -> str:
     spelled = sorted(v for v in variants if len(v) > 1)  # « ss », « oe », « SS » (ß upper-cased)
     if singles == [char] and not spelled:
         return re.escape(char)
-    letters = "[" + "".join(re.escape(v) for v in singles) + "]"
+    # under (?i) a letter stands for its other case: its lower case alone (a class half as long to compile)
+    cases = sorted({v.lower() if len(v.lower()) == 1 else v for v in singles}) if ignore_case else singles
+    letters = "[" + "".join(re.escape(v) for v in cases) + "]"
     # escapes for French accents and the name's own letter (every Latin accent would make the pattern huge)
     own = char.lower()
-    escaped = [
-        re.escape(form)
+    forms = [
+        form
         for v in singles
         if ord(v) > 127 and (v.lower() in _FRENCH_ACCENTS or v.lower() == own)
         for form in _escapes(v)
     ]
-    alternatives = [letters, *(re.escape(v) for v in spelled), *escaped]
+    alternatives = [letters, *(re.escape(v) for v in spelled), *_escape_alternatives(forms, ignore_case)]
     return (f"(?:{'|'.join(alternatives)})" if len(alternatives) > 1 else letters) + _COMBINING
+
+
+def _escape_alternatives(forms: list[str], ignore_case: bool) -> list[str]:
+    """``forms`` (a letter's escapes, in their order) as patterns: those no other form starts with, nor starts
+    another (whichever is tried first, the same one matches), as one tree of their common prefixes; the others
+    as they are, in their order. The same matches as their plain alternation, a pattern a fraction as long:
+    each letter of each known name carries these escapes, and compiling them was most of an export's start."""
+    if ignore_case:
+        seen: set[str] = set()
+        forms = [form for form in forms if not (form.lower() in seen or seen.add(form.lower()))]  # the first of each
+    lowered = [form.lower() for form in forms]
+    related = {
+        i
+        for i, a in enumerate(lowered)
+        for j, b in enumerate(lowered)
+        if i != j and (a.startswith(b) or b.startswith(a))
+    }
+    tree = _prefix_tree(form for i, form in enumerate(forms) if i not in related)
+    return [*(re.escape(form) for i, form in enumerate(forms) if i in related), *([tree] if tree else [])]
 
 
 def _escapes(char: str) -> list[str]:
@@ -197,7 +219,7 @@ def _name_pattern(name: str) -> str:
     if len(words) == 1:
         forms = sorted(single_word_forms(words[0]), key=len, reverse=True)
         return "|".join("".join(_fold_class(c, cased=True) for c in form) for form in forms)
-    folded = ["".join(_fold_class(c) for c in word) for word in words]
+    folded = ["".join(_fold_class(c, ignore_case=True) for c in word) for word in words]
     # a space, an apostrophe, a dash, « _ », « . » or « / » (an identifier, « ESSAI/PAUL », a login « sarah.modele »);
     # in a URL « + » or « %20 »
     between = r"(?:[\s'+_./-]|%20)+"
@@ -241,6 +263,59 @@ def _prefix_tree(words: Iterable[str]) -> str:
     return pattern(tree)
 
 
+@functools.lru_cache(maxsize=8)
+def _names_regex(names: tuple[str, ...], edge: str) -> re.Pattern[str]:
+    """The search of ``names`` (the longest first) as whole words, ``edge`` being the class of the characters
+    that may not touch them."""
+    return re.compile(
+        rf"(?:{_ESCAPE_BEFORE}|(?<!{edge})){_first_letters(list(names))}(?:"
+        + "|".join(_name_pattern(n) for n in names)
+        + rf")(?!{edge})"
+    )
+
+
+#: the edge of a name in both rules (:class:`Redactor`: a letter, with digits or « _ » besides)
+_LETTER_EDGE = r"[^\W\d_]"
+
+
+class _NameSearch:
+    """The known names' search of a :class:`Redactor`, with the ``re`` API it uses (``subn``, ``search``).
+
+    Its regex is long (each letter of each name in every accent and escape) and took seconds to compile for a
+    campaign's hundred names, twice per export (text, and fixed-width records, whose name edges differ). So it
+    is compiled at the first line that needs it, and once per process for both rules: with a letter alone as
+    the edge, each match is then checked against this redactor's ``edge``. A match of the shared regex that
+    passes the check is the one the exact regex finds (every earlier try failed the looser edge already); a
+    line where one fails the check goes through the exact regex, compiled then (rare: a name against a digit
+    or an « _ »)."""
+
+    def __init__(self, names: tuple[str, ...], edge: str) -> None:
+        self._names = names
+        self._edge = edge
+        self._before = re.compile(rf"{_ESCAPE_BEFORE}|(?<!{edge})")
+        self._after = re.compile(rf"(?!{edge})")
+
+    def _fits(self, m: re.Match[str]) -> bool:
+        return bool(self._before.match(m.string, m.start()) and self._after.match(m.string, m.end()))
+
+    def _exact(self) -> re.Pattern[str]:
+        return _names_regex(self._names, self._edge)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        found = _names_regex(self._names, _LETTER_EDGE).search(text)
+        return found if found is None or self._fits(found) else self._exact().search(text)
+
+    def subn(self, repl: str | Callable[[re.Match[str]], str], text: str) -> tuple[str, int]:
+        hits = list(_names_regex(self._names, _LETTER_EDGE).finditer(text))
+        if not all(map(self._fits, hits)):
+            return self._exact().subn(repl, text)
+        out, pos = [], 0
+        for hit in hits:
+            out += [text[pos : hit.start()], repl if isinstance(repl, str) else repl(hit)]
+            pos = hit.end()
+        return "".join([*out, text[pos:]]), len(hits)
+
+
 class Redactor:
     """Redacts the configured ``kinds`` (all by default).
 
@@ -281,15 +356,7 @@ class Redactor:
         # a whole word (« _ » joins words in identifiers and file names: « ESSAI_PAUL », « FSE_ESSAI_1 »); in a
         # fixed-width record a name may be glued to the digits of the field before it
         edge = r"[^\W\d]" if records else r"[^\W_]"
-        self._names = (
-            re.compile(
-                rf"(?:{_ESCAPE_BEFORE}|(?<!{edge})){_first_letters(cleaned)}(?:"
-                + "|".join(_name_pattern(n) for n in cleaned)
-                + rf")(?!{edge})"
-            )
-            if cleaned and "name" in self.kinds
-            else None
-        )
+        self._names = _NameSearch(tuple(cleaned), edge) if cleaned and "name" in self.kinds else None
         # the longest word of each name, folded: a substring test that lets most lines skip the regex
         keys = {max((fold(w) for w in name_words(n)), key=len) for n in cleaned}
         self._name_keys = re.compile("|".join(re.escape(k) for k in sorted(keys) if k) or "(?!)")
@@ -498,7 +565,7 @@ _ESCAPED_WORD = re.compile(r"(?:[^\W\d_]|\\u[0-9A-Fa-f]{4})*\\u[0-9A-Fa-f]{4}(?:
 _JSON_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})")
 
 
-def _escaped_name(m: re.Match[str], names: re.Pattern[str], ctx: LineContext) -> str:
+def _escaped_name(m: re.Match[str], names: _NameSearch, ctx: LineContext) -> str:
     """The word ``m`` masked whole when, its escapes read, it holds a known name (counted in ``ctx``)."""
     word = _JSON_ESCAPE.sub(lambda e: chr(int(e.group(1), 16)), m.group())
     if not names.search(word):
