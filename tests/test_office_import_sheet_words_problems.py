@@ -39,9 +39,9 @@ def test_a_value_and_a_pin_said_in_the_sheet_s_words(
         " (valeurs : Non, AMO, AMO + AMC)"
     ) in err
     assert (
-        f"{SHEET}!W5: « pin=1234 » : un code porteur ne s'écrit jamais dans le cahier ; il vient du profil de la carte"
+        f"{SHEET}!W5: « pin=… » : un code porteur ne s'écrit jamais dans le cahier ; il vient du profil de la carte"
     ) in err
     main(["import", "bad.xlsx", "--mapping", "cahier-exemple.mapping.toml", "-o", "c.xml", "--lang", "en"])
     err = capsys.readouterr().err
     assert f"{SHEET}!L8: column “Tiers payant”: “Gratuit” is not a possible value (values: Non, AMO, AMO + AMC)" in err
-    assert f"{SHEET}!W5: “pin=1234”: a PIN is never written in the casebook; it comes from the card profile" in err
+    assert f"{SHEET}!W5: “pin=…”: a PIN is never written in the casebook; it comes from the card profile" in err

@@ -56,6 +56,8 @@ _UNCOMPUTED = (
 )
 _PARAMS = re.compile(r"^(?P<phrase>.*?)\s*\((?P<params>[^()]*)\)\s*$")
 _PARAM_NAME = re.compile(r"[a-z][a-z0-9-]{0,40}")
+#: A step parameter naming the PIN in any case and spacing (« PIN = 1234 », « Pin:1234 »): refused unquoted
+_PIN_PARAM = re.compile(r"\s*pin\s*(?:[=:]|$|\s)", re.IGNORECASE)
 _WORDS = re.compile(r"[\s,;]+")
 _PATH_LIKE = re.compile(r"[a-z_]+(\.[A-Za-z0-9_\[\]]+)+")
 #: Digits alone this long are an identifier (FINESS, ADELI 9 digits; RPPS 11; NIR 13 or 15), not a number
@@ -140,8 +142,9 @@ def write_import(document: Path, mapping: Mapping, out: Path, drop_absent: bool 
             exc.notes[:0] = importer.notes
             raise
         keep = _previous_cases(out)
+        importer.hand_made = _hand_made(out)  # never an imported case in doubt, even when dropped
         if not drop_absent:
-            importer.hand = _hand_made(out)
+            importer.hand = set(importer.hand_made)
         result = importer.render(keep=keep)
         problems, dropped = list(result.problems), set[str]()
         for _attempt in range(4):  # a previous version kept may be refused in its turn: one round more
@@ -416,6 +419,7 @@ class _Importer:
         self.doubtful: list[Place] = []
         self.duplicates: list[tuple[str, Place]] = []  # (id, place) of each row left out for an id already used
         self.hand: set[str] = set()  # previous cases no import wrote: kept when no row names them
+        self.hand_made: set[str] = set()  # the same, even when ``drop_absent`` removes them
 
     # ----- rows -> cases
     def run(self) -> ImportResult:
@@ -715,6 +719,7 @@ class _Importer:
             root.append(self.fixtures)
         cases = etree.SubElement(root, f"{{{NS}}}cases")
         ids: list[str] = []
+        blocks: dict[str, list[etree._Element]] = {}  # case id -> its comment and element, placed below
         rows: dict[str, Place] = {}
         left_out: list[str] = []
         kept: list[str] = []
@@ -727,24 +732,28 @@ class _Importer:
                 if case.id not in left_out:
                     left_out.append(case.id)
                 if case.id in keep and case.id not in kept:
-                    cases.append(_comment("version précédente conservée : la ligne du document a une erreur"))
-                    cases.append(copy.deepcopy(keep[case.id]))
+                    said = _comment("version précédente conservée : la ligne du document a une erreur")
+                    blocks[case.id] = [said, copy.deepcopy(keep[case.id])]
                     ids.append(case.id)
                     kept.append(case.id)
                 continue
-            if first is not None:
-                cases.append(_comment(first.place.text("fr")))
-            cases.append(element)
+            blocks[case.id] = [_comment(first.place.text("fr")), element] if first is not None else [element]
             ids.append(case.id)
         unmatched = self._unmatched(keep, exclude)
-        for case_id in unmatched:
-            cases.append(_comment("version précédente conservée : une ligne du document a un identifiant en doute"))
-            cases.append(copy.deepcopy(keep[case_id]))
-            ids.append(case_id)
+        doubt = "version précédente conservée : une ligne du document a un identifiant en doute"
         hand = self._hand_kept(keep, exclude)
-        for case_id in hand:  # no comment before it: it stays one no import wrote
-            cases.append(copy.deepcopy(keep[case_id]))
-            ids.append(case_id)
+        previous = list(keep)
+        for case_id in previous:  # each at its place in the previous casebook, after the case it followed there
+            if case_id not in unmatched and case_id not in hand:
+                continue
+            blocks[case_id] = [_comment(doubt), copy.deepcopy(keep[case_id])] if case_id in unmatched else [
+                copy.deepcopy(keep[case_id])  # no comment before it: it stays one no import wrote
+            ]
+            before = [other for other in previous[: previous.index(case_id)] if other in ids]
+            ids.insert(ids.index(before[-1]) + 1 if before else len(ids) if case_id in hand else 0, case_id)
+        for case_id in ids:
+            for node in blocks[case_id]:
+                cases.append(node)
         etree.indent(root, space="  ")
         xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
         return ImportResult(
@@ -759,7 +768,9 @@ class _Importer:
             return []
         named = self._named()
         return [
-            case_id for case_id in keep if case_id not in named and case_id not in exclude and case_id not in self.hand
+            case_id
+            for case_id in keep
+            if case_id not in named and case_id not in exclude and case_id not in self.hand | self.hand_made
         ]
 
     def _hand_kept(self, keep: dict[str, etree._Element], exclude: set[str]) -> list[str]:
@@ -921,22 +932,25 @@ class _CaseBuilder:
         return element, ids
 
     def step_spec(self, phrase: str, cell: Cell) -> StepSpec | None:
+        from testbench.traces.redact import redact_pins  # its patterns compiled only when a document is imported
+
         params: list[tuple[str, str]] = []
         match = _PARAMS.match(phrase)
         if match:
             phrase = match.group("phrase")
             for item in match.group("params").split(","):
                 key, sep, value = item.partition("=")
-                if not sep or not _PARAM_NAME.fullmatch(key.strip()):
-                    self.problem(cell, "paramètre d'étape illisible « {item} » (écrire nom=valeur)", item=item.strip())
-                    return None
-                if key.strip() == "pin":  # never the schema's « attribut non autorisé »: say why
+                if _PIN_PARAM.match(item):  # before any other check: a PIN is never quoted back, in no case
                     self.problem(
                         cell,
                         "« {item} » : un code porteur ne s'écrit jamais dans le cahier ; "
                         "il vient du profil de la carte",
-                        item=item.strip(),
+                        item="pin=…",
                     )
+                    return None
+                if not sep or not _PARAM_NAME.fullmatch(key.strip()):
+                    shown = redact_pins(item.strip())
+                    self.problem(cell, "paramètre d'étape illisible « {item} » (écrire nom=valeur)", item=shown)
                     return None
                 params.append((key.strip(), value.strip()))
         spec = self.mapping.steps.get(phrase.casefold())
@@ -946,7 +960,7 @@ class _CaseBuilder:
             self.problem(
                 cell,
                 "étape inconnue « {phrase} » : à déclarer dans [steps] du fichier de correspondance",
-                phrase=phrase,
+                phrase=redact_pins(phrase),  # a code written in the phrase itself is not quoted back either
             )
             return None
         merged = dict(spec.params)

@@ -28,6 +28,15 @@ def import_tool(document: Path, mapping: Path, output: Path, drop_absent: bool =
     from testbench.office.mapping import load_mapping
 
     result = ToolResult()
+    for path in (document, output):  # said as a folder, not as an unknown format or « not a casebook »
+        if path.is_dir():
+            return result.fail(
+                EXIT_USAGE,
+                lambda t, _lang, path=path: t(
+                    "{path} : ce chemin est un dossier, pas un fichier ; indiquez un fichier"
+                ).format(path=path),
+                prefixed=False,
+            )
     if not output.parent.resolve().is_dir():
         return result.fail(
             EXIT_USAGE,
@@ -70,7 +79,7 @@ def import_tool(document: Path, mapping: Path, output: Path, drop_absent: bool =
         result.say(lambda t, _lang, path=path: t("profil de carte copié : {path}").format(path=path))
     if previous is not None:
         changes = diff_casebooks(previous, done.xml) or []
-        if not changes:
+        if not changes and not done.left_out and not done.duplicates:  # a row left out is a change not made
             result.say(lambda t, _lang: t("aucun changement depuis l'import précédent"))
         for change in changes:
 

@@ -41,7 +41,7 @@ def new_case_tool(
     result = ToolResult()
     # as the loader reads them: an id's surrounding spaces dropped, a domain or mode in any case (« LOT »)
     case_id, domain = case_id.strip(), domain.strip().casefold()
-    mode = mode.strip().casefold() if mode is not None else None
+    mode = _mode(mode) if mode is not None else None
     if not CASE_ID.fullmatch(case_id):
         shown = visible_controls(case_id)
         return result.fail(
@@ -54,7 +54,16 @@ def new_case_tool(
         template = scaffold.find_template(domain, mode)
         if casebook is not None:
             return _into_casebook(result, casebook, case_id, template, patient)
-        case_xml = scaffold.render(template, case_id, scaffold.NEW_CASEBOOK_VALUES)
+        values = _skeleton_values(template, patient)
+        lacking = scaffold.missing(template, values)
+        if lacking:  # a patient with a card for a case without one, or the other way round
+            return result.fail(
+                EXIT_USAGE,
+                lambda t, lang: t("--patient {patient} : le modèle {template} a besoin de : {what}").format(
+                    patient=patient, template=_words(template, lang), what=" ; ".join(t(item) for item in lacking)
+                ),
+            )
+        case_xml = scaffold.render(template, case_id, values)
         if output is None:
             result.say(lambda _t, _lang: case_xml.removesuffix("\n"))
             return result
@@ -68,6 +77,48 @@ def new_case_tool(
             unwritten_code(exc),  # 2 for a full or failing disk, else 3 (the path given)
             lambda t, _lang: t("{path} : {reason} ; rien n'a été écrit").format(path=path, reason=os_reason(failed, t)),
         )
+
+
+#: A mode as the tool shows it (« SESAM sans Vitale », « sans objet », "not applicable"), folded -> its code.
+_MODE_WORDS = {
+    "securise": "securise",
+    "secure": "securise",
+    "degrade": "degrade",
+    "degraded": "degrade",
+    "sesam-sans-vitale": "sesam-sans-vitale",
+    "sesam-without-vitale": "sesam-sans-vitale",
+    "none": "none",
+    "sans-objet": "none",
+    "not-applicable": "none",
+}
+
+
+def _mode(typed: str) -> str:
+    """The mode's code from any of its shown spellings (case, accents, spaces or hyphens aside); else what was
+    typed, so that a refusal quotes it as written."""
+    import unicodedata
+
+    plain = "".join(c for c in unicodedata.normalize("NFD", typed.casefold()) if not unicodedata.combining(c))
+    folded = "-".join(re.split(r"[\s_-]+", plain.strip(" \t-_")))
+    return _MODE_WORDS.get(folded, typed.strip())
+
+
+def _skeleton_values(template: Template, patient: str | None) -> dict[str, str]:
+    """The new casebook's values, ``patient`` honoured as ``--casebook`` honours it: one of the skeleton's
+    patients, else refused (never silently replaced by another)."""
+    from testbench.casebook import scaffold
+
+    values = dict(scaffold.NEW_CASEBOOK_VALUES)
+    if patient is None:
+        return values
+    if patient == values["patient-card"]:
+        del values["patient"]
+    elif patient == values["patient"]:
+        for name in ("patient-card", "vitale", "rank"):
+            del values[name]
+    else:
+        raise scaffold.ScaffoldError("patient « {patient} » absent des fixtures du cahier", patient=patient)
+    return values
 
 
 def _into_casebook(result: ToolResult, path: Path, case_id: str, template: Template, patient: str | None) -> ToolResult:
