@@ -8,7 +8,6 @@ attribute. Messages are French templates; their English is in :mod:`testbench.i1
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 from collections.abc import Callable, Mapping
@@ -354,6 +353,8 @@ _INDEX = re.compile(r"\[[0-9]+\]")
 def nearest_path(path: str) -> str | None:
     """The known observation path closest to a misspelt one (``invoice.totals.amo`` for ``…amoo``), its indexes
     as written; None when none is close. The import's mapping and the casebook checks suggest alike."""
+    import difflib  # for a hint on an error only
+
     indexes = _INDEX.findall(path)
     near = difflib.get_close_matches(_INDEX.sub("[i]", path), _EXACT_PATHS, n=1)
     if not near:
