@@ -19,6 +19,7 @@ import sqlite3
 import stat
 import tempfile
 import threading
+import weakref
 from collections.abc import Iterable
 from pathlib import Path, PurePath
 from urllib.parse import quote
@@ -121,6 +122,26 @@ def write_error(path: Path, exc: sqlite3.Error, *, created: bool = True) -> Sess
     return SessionWriteError(f"{path}: {said.format(reason=reason, fix=fix)}")
 
 
+def _try_write(part: Path) -> None:
+    """Raise the :class:`OSError` a write to ``part`` meets. A file SQLite holds open in this process is asked by
+    ``access(2)`` (EPERM for an immutable file too), never opened: closing a descriptor of it would drop SQLite's
+    locks (:func:`held`)."""
+    if not held(part):
+        os.close(os.open(part, os.O_WRONLY | os.O_APPEND))
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        refused = libc.access(os.fsencode(part), os.W_OK) != 0
+        code = ctypes.get_errno() if refused else 0
+    except (OSError, AttributeError, TypeError):  # no C library to ask (Windows): its locks are no POSIX ones
+        os.close(os.open(part, os.O_WRONLY | os.O_APPEND))
+        return
+    if refused:
+        raise OSError(code, os.strerror(code), str(part))
+
+
 def _file_size_limit() -> int | None:
     """The largest file this process may write (``ulimit -f``, in bytes); None when unlimited or not POSIX."""
     try:
@@ -142,7 +163,7 @@ def write_cause(path: Path, exc: sqlite3.Error) -> tuple[str, str]:
         return SIZE_LIMIT.format(limit=limit), RAISE_SIZE_LIMIT
     for part in (path, companion(path, "-wal")):
         try:
-            os.close(os.open(part, os.O_WRONLY | os.O_APPEND))
+            _try_write(part)
         except FileNotFoundError:
             continue
         except OSError as refused:
@@ -206,11 +227,7 @@ def damaged_sessions(paths: Iterable[str]) -> list[tuple[str, str]]:
     found = []
     for given in paths:
         path = Path(given)
-        try:
-            with path.open("rb") as head:
-                if head.read(len(_SQLITE_MAGIC)) != _SQLITE_MAGIC:
-                    continue
-        except OSError:
+        if _head(path) != _SQLITE_MAGIC:
             continue
         if (reason := _damage(path)) is not None:
             found.append((given, reason))
@@ -267,10 +284,12 @@ def not_sqlite(path: Path) -> str | None:
 def _head(path: Path) -> bytes | None:
     """The first bytes of ``path``, as many as SQLite's mark; None when it is no file to read (none, a folder, a
     pipe or a device, which a read would wait on or consume, a name the system refuses: the writer's own checks
-    say it)."""
+    say it). A file this process holds open through SQLite is one, and is not opened here (:func:`held`)."""
     try:
         if not path.is_file():
             return None
+        if held(path):
+            return _SQLITE_MAGIC
         with path.open("rb") as head:
             return head.read(len(_SQLITE_MAGIC))
     except OSError:
@@ -326,6 +345,10 @@ class WriterConnection(sqlite3.Connection):
 
     chain_tip: tuple[int, str] | None = None
 
+    def close(self) -> None:
+        _release(self)
+        super().close()
+
 
 #: ``PRAGMA synchronous`` of the writer's commits: what a person gives and every write outside a case
 #: is synced to the disk when committed; a case's batched commits are only handed to the system
@@ -339,6 +362,7 @@ def connect_writer(path: Path) -> WriterConnection:
         conn = sqlite3.connect(
             path, isolation_level=None, check_same_thread=False, timeout=10, factory=WriterConnection
         )
+        _hold(conn, path)
         refuse_foreign(conn)
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute(f"PRAGMA synchronous = {SYNC_DURABLE}")
@@ -432,12 +456,42 @@ def roll_back_journal(path: Path) -> None:
             conn.close()
 
 
+#: the SQLite connections this process has open, each with the identity of its file (:func:`held`)
+_OPEN: weakref.WeakKeyDictionary[sqlite3.Connection, tuple[int, int]] = weakref.WeakKeyDictionary()
+_OPEN_LOCK = threading.Lock()
+
+
+def _hold(conn: sqlite3.Connection, path: Path) -> None:
+    """Count ``conn`` among the connections this process holds on ``path``'s file until it is closed."""
+    if (identity := file_identity(path)) is not None:
+        with _OPEN_LOCK:
+            _OPEN[conn] = identity
+
+
+def _release(conn: sqlite3.Connection) -> None:
+    with _OPEN_LOCK:
+        _OPEN.pop(conn, None)
+
+
+def held(path: Path) -> bool:
+    """Whether this process holds the file at ``path`` open through SQLite. Such a file is never opened outside
+    SQLite: closing any descriptor of it drops every POSIX lock the process has on it, SQLite's shared lock
+    included, and another process's connection closing then believes it the last one and deletes the ``-wal``
+    and ``-shm`` this process still reads through (« disk I/O error » at its next read)."""
+    identity = file_identity(path)
+    if identity is None:
+        return False
+    with _OPEN_LOCK:
+        return identity in _OPEN.values()
+
+
 class ReaderConnection(sqlite3.Connection):
     """A read-only connection whose close leaves the session in its one file when it was the last user."""
 
     session_path: Path | None = None
 
     def close(self) -> None:
+        _release(self)
         super().close()
         if self.session_path is not None:
             path, self.session_path = self.session_path, None
@@ -480,6 +534,7 @@ def connect_readonly(path: Path) -> ReaderConnection:
     resolved = path.resolve()
     absent = [beside for beside in (companion(path, "-wal"), companion(path, "-shm")) if not beside.exists()]
     conn = sqlite3.connect(sqlite_uri(resolved, "ro"), uri=True, check_same_thread=False, factory=ReaderConnection)
+    _hold(conn, path)
     try:
         conn.execute("PRAGMA user_version").fetchone()  # SQLite opens the -shm and the -wal only at a first read
     except sqlite3.DatabaseError as exc:
