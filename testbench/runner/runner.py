@@ -324,12 +324,20 @@ class Runner:
         self.store.commit()  # the verdict is committed before anyone is told of it (it survives a killed process)
         return outcome
 
-    def _read_on(self) -> None:
+    def _read_on(self, ctx: actions.ActionContext) -> None:
         """Assisted mode: the application's log read on briefly before the case ends, so that its lines following
-        the case's last step (its account of a step the operator rejected, the run's last case) stay this case's."""
+        the case's last step (its account of a step the operator rejected, the run's last case) stay this case's;
+        so do the files it wrote since that step ended, kept with it and said."""
         read_on = getattr(self.engine, "read_on", None)
         if callable(read_on):
             read_on()
+        after_case = getattr(self.engine, "after_case", None)
+        if callable(after_case):
+            step, notes = after_case(ctx.case)
+            if step is not None and notes.late:
+                actions.keep_files(ctx, step, notes.late)
+            for said in notes.said if step is not None else ():
+                self.recorder.bench(f"étape {step.id} : {said}")
 
     @staticmethod
     def _end_case(bounded: CaseBounded, interrupted: bool) -> EngineError | None:
@@ -623,7 +631,7 @@ class Runner:
             if _stop(outcome):
                 break
             finished.append(step.id)
-        self._read_on()  # before the last step's context closes: its lines are the step's, and evaluated
+        self._read_on(ctx)  # before the last step's context closes: its lines are the step's, and evaluated
         self.recorder.set_context(attempt_id, None)
         lines = self.recorder.attempt_lines()
         if resumed is not None:  # a continued attempt's trace began before this run

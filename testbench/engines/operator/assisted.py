@@ -50,6 +50,7 @@ from testbench.traces.clock import mono_ns
 from testbench.traces.model import TraceLine
 
 if TYPE_CHECKING:
+    from testbench.casebook.model import Case, Step
     from testbench.extract.model import Extracted
     from testbench.extract.spec import ExtractorSpec
     from testbench.sut.profile import SutProfile
@@ -100,6 +101,25 @@ LATE_FILE_GONE = _t(
     "fichier {file} écrit par le logiciel pendant l'étape sans être une de ses sorties attendues, puis disparu"
     " avant d'avoir pu être gardé"
 )
+#: a file of the kind the step's own extractors read that came once its wait had ended (while the values were shown)
+LATE_OWN = _t(
+    "fichier {file} : sortie de l'étape arrivée après la fin de son attente : gardée comme pièce, ses valeurs ne sont"
+    " pas lues"
+)
+#: a file that came after the case's last step ended, before the case's end (:meth:`AssistedOperatorEngine.after_case`)
+AFTER_LAST_STEP = _t(
+    "fichier {file} écrit par le logiciel après la fin de l'étape, dernière du cas, sans être une de ses sorties"
+    " attendues : gardé comme pièce du cas, ses valeurs ne sont pas lues"
+)
+#: the same file, gone before the bench could keep it
+AFTER_LAST_STEP_GONE = _t(
+    "fichier {file} écrit par le logiciel après la fin de l'étape, dernière du cas, puis disparu avant d'avoir pu être"
+    " gardé"
+)
+#: the key of :func:`snapshot_record` under which a step's start keeps every watched folder's files (no extractor is
+#: named "": a profile's names are non-empty): what the application writes while the bench is closed on that step is
+#: then measured from it, whichever folder it lands in
+EVERY_FOLDER = ""
 #: the reason of a case whose XML or JSON document was still cut short when the wait ended (as a lot never closed)
 OUTPUT_CUT_SHORT = _t("sortie du logiciel incomplète après {seconds} s d'attente : {error}")
 #: several places gave one path different values: which one the bench kept, and the others
@@ -256,6 +276,7 @@ class AssistedOperatorEngine(OperatorModeEngine):
         #: every watched folder's files as the last step that ended left them: what changes after is the next step's
         #: to keep (:meth:`_late`), even what came between two steps
         self._last_listing: Snapshot | None = None
+        self._last_specs: tuple[ExtractorSpec, ...] = ()  # the extractors of the last step begun
 
     def continue_step(
         self, case_id: str, step_id: str, written: Mapping[str, Any] | None, lines: Sequence[TraceLine] = ()
@@ -276,6 +297,9 @@ class AssistedOperatorEngine(OperatorModeEngine):
             then = snapshot_from(listing[spec.name])
             now = _snapshot(self.profile.watched_files(spec))
             out[spec.name] = {path: sig for path, sig in now.items() if then.get(path) != sig}
+        if EVERY_FOLDER in listing:  # every watched folder: what is none of the step's outputs is kept with it too
+            then = snapshot_from(listing[EVERY_FOLDER])
+            out[EVERY_FOLDER] = {path: sig for path, sig in self._listing().items() if then.get(path) != sig}
         return snapshot_record(out)
 
     # -- what the operator is asked -------------------------------------------------------------
@@ -304,6 +328,26 @@ class AssistedOperatorEngine(OperatorModeEngine):
         return _t("{instruction} Dans le logiciel : {guidance}").format(instruction=prompt.instruction, guidance=how)
 
     # -- one engine call ------------------------------------------------------------------------
+    def begin_step(self, case: Case, step: Step) -> None:
+        """A new case starts from the folders as they are: what came before it (another case's late file) is not its
+        own (:meth:`after_case` gave the last case what came before its end)."""
+        if case is not self._case:
+            self._last_listing = None
+        super().begin_step(case, step)
+
+    def after_case(self, case: Case) -> tuple[Step | None, StepNotes]:
+        """At ``case``'s end: the files of the watched folders changed since its last step ended (:meth:`_late`), said
+        and kept with that step, so that a file the application writes just after a case is not the next case's;
+        (None, no notes) when that step did not end with its files listed (refused, failed)."""
+        since, step = self._last_listing, self._step
+        if case is not self._case or step is None or since is None:
+            self._last_listing = None
+            return None, StepNotes()
+        self._notes = StepNotes()
+        self._late(since, _StepFiles([]), self._last_specs, after=True)
+        self._last_listing = None
+        return step, self.take_notes()
+
     def take_notes(self) -> StepNotes:
         """What the last call's extraction has to say besides its values (then forgotten): :class:`StepNotes`."""
         notes, self._notes = self._notes, StepNotes()
@@ -316,9 +360,10 @@ class AssistedOperatorEngine(OperatorModeEngine):
         step_id = self._step.id if self._step is not None else ""
         written, lines_then = self._continued.pop((self._case.id if self._case else "", step_id), (None, None))
         before = self._before(specs, written)
-        since, self._last_listing = self._last_listing or self._listing(), None
+        since, self._last_listing = self._since(written), None
+        self._last_specs = specs
         if self.on_step_files is not None and step_id:
-            self.on_step_files(step_id, snapshot_record(before))
+            self.on_step_files(step_id, snapshot_record({**before, EVERY_FOLDER: since}))
         begun = self._begun(specs, before)
         try:
             answer = super()._prompt(action, request, None)  # the operator performs the step ("done" returns)
@@ -344,7 +389,7 @@ class AssistedOperatorEngine(OperatorModeEngine):
             for path in item.paths:
                 self._notes.absent.setdefault(path, item.describe(str))
         result = self._merge(root, answer, extracted, missing, _order(files, watch))
-        self._late(since, files)
+        self._late(since, files, specs)
         read = files.evidence()
         if read:  # every new file the step's values were read from is evidence, as the application wrote it
             result[CAPTURED] = read
@@ -359,22 +404,35 @@ class AssistedOperatorEngine(OperatorModeEngine):
                 out.update(_snapshot(self.profile.watched_files(spec)))
         return out
 
-    def _late(self, since: Snapshot, files: _StepFiles) -> None:
+    def _since(self, written: Mapping[str, Any] | None) -> Snapshot:
+        """What the step's late files (:meth:`_late`) are measured from: the end of the case's step before it, else
+        the folders as they are now; for a step continued after the bench was closed on it, the folders as they
+        were when it began, which the files written while the bench was closed (``written``) are new to."""
+        gap = (written or {}).get(EVERY_FOLDER)
+        if gap is not None:
+            closed = snapshot_from(gap)
+            return {path: sig for path, sig in self._listing().items() if path not in closed}
+        return self._last_listing if self._last_listing is not None else self._listing()
+
+    def _late(self, since: Snapshot, files: _StepFiles, specs: Sequence[ExtractorSpec], *, after: bool = False) -> None:
         """The files changed ``since`` (the step's start, or the end of the step before it) that the step did not take
-        as its own: one its own step's wait ended before, or written while the values were shown. Kept with the step
-        (:attr:`StepNotes.late`) and said, so that nothing the product wrote during the case is lost."""
+        as its own: one its own step's wait ended before, or written while the values were shown (``after``: since
+        the step ended, before its case's end). Kept with the step (:attr:`StepNotes.late`) and said, so that
+        nothing the product wrote during the case is lost; one its own extractors read is said as its late output."""
         now = self._listing()
         own = {path for paths in files.seen.values() for path in paths}
         own.update(path for paths in files.begun_changed.values() for path in paths)
+        kind = {path for spec in specs if spec.kind != "regex" for path in self.profile.watched_files(spec)}
         for path, sig in now.items():
             if since.get(path) == sig or path in own:
                 continue
             data = _read(path)
             if data is None:
-                self._notes.said.append(LATE_FILE_GONE.format(file=path))
+                self._notes.said.append((AFTER_LAST_STEP_GONE if after else LATE_FILE_GONE).format(file=path))
                 continue
             self._notes.late.append((path.name, data))
-            self._notes.said.append(LATE_FILE.format(file=path))
+            said = LATE_OWN if path in kind else AFTER_LAST_STEP if after else LATE_FILE
+            self._notes.said.append(said.format(file=path))
         self._last_listing = now
 
     def _tell_waiting(self, step_id: str, specs: Sequence[ExtractorSpec]) -> None:
