@@ -158,6 +158,7 @@ def execute(
     t = translator()  # the bench says it in French (as recorded), the person reads the command's language
     if (shared := share_warning(request.session)) is not None:
         _say(t(shared))
+    runs_before = _run_count(request)
     try:
         result = run_campaign(request, listener=progress, notify=lambda m: _say(t(m)), operator=operator)
     except CampaignError as exc:
@@ -170,7 +171,7 @@ def execute(
                 _say(t(str(gone)))
         return exc.exit_code
     except KeyboardInterrupt:  # ^C, or a CI's cancel or timeout (SIGTERM, cli.main)
-        return _interrupted(request, t)
+        return _interrupted(request, t, started=runs_before is None or _run_count(request) != runs_before)
     if not request.session.is_file():  # gone after the run's last check (the store's): no success to tell
         _say(t(SESSION_VANISHED).format(path=request.session))
         return EXIT_ENVIRONMENT
@@ -207,12 +208,30 @@ def _closing_line(session: Path, final_verdicts: list[str], progress: Progress, 
     return t("session : {path} — {counts} (cette exécution : {run})").format(path=session, counts=whole, run=this_run)
 
 
-def _interrupted(request: RunRequest, t: Callable[[str], str]) -> int:
+def _run_count(request: RunRequest) -> int | None:
+    """How many runs the session of a ``--rerun`` or ``--failed`` records (None for another run): one more once
+    the rerun recorded its cases, which ``--resume`` then finishes if it is cut."""
+    if not (request.rerun or request.failed):
+        return None
+    from testbench.store.read import run_options
+
+    return len(run_options(request.session))
+
+
+#: a rerun cut before it recorded anything: the session is as it was, and --resume has nothing of it to go on with
+RERUN_NOT_BEGUN = _t(
+    "{outputs} : les verdicts de la session, inchangés (interrompu avant que la relance ne commence) ; relancez la"
+    " même commande"
+)
+
+
+def _interrupted(request: RunRequest, t: Callable[[str], str], *, started: bool = True) -> int:
     """The run stopped by ^C or SIGTERM still gives CI its JUnit and the reviewer a report, of the cases already
     run (the others « non exécuté »): the campaign has stopped its benches and closed the session, whose
     finished cases are committed whole, so both are written from it as ``testbench report`` would. A second
     ^C while they are written leaves each whole or absent, and the command that writes those not written is
-    said."""
+    said. A rerun not ``started`` (cut before it recorded its cases) left the session as it was: --resume would
+    not rerun them, the same command does."""
     from testbench.store.connection import SessionError
 
     _say(t("interrompu"))
@@ -225,7 +244,9 @@ def _interrupted(request: RunRequest, t: Callable[[str], str]) -> int:
     with contextlib.suppress(KeyboardInterrupt, SessionError):
         complete = _write_outputs(request, t, written)
     with ignored():  # a third ^C does not cut what is left to say
-        if complete:
+        if complete and not started:
+            _say(t(RERUN_NOT_BEGUN).format(outputs=wanted))
+        elif complete:
             done = t("les cas déjà exécutés sont dans {outputs}, les autres y sont « non exécuté » ; --resume reprend")
             _say(done.format(outputs=wanted))
         else:

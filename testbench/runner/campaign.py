@@ -110,8 +110,8 @@ BenchFactory = Callable[[TraceRecorder, Callable[[str], None]], Bench]
 
 class CampaignError(Exception):
     """The campaign cannot start; ``lines`` say why, ``exit_code`` is what the CLI returns. ``recorded``: the
-    session holds the run that could not start and why (:meth:`Campaign._unavailable`), so its JUnit and
-    report are still written, to say it."""
+    session holds the run that could not start and why (:meth:`Campaign._unavailable`), or verdicts that stand
+    (``--failed`` with nothing to rerun), so its JUnit and report are still written, to say it."""
 
     def __init__(
         self,
@@ -414,6 +414,7 @@ class Campaign:
         self._check_workers()
         self._log_sources = self._parsed_log_sources()
         self.argv = list(argv)
+        self._early_run: int | None = None  # a rerun's run, recorded with its selection (:meth:`_begin_run`)
 
     @staticmethod
     def _check_card_profiles(targets: Sequence[tuple[Casebook, Case]]) -> None:
@@ -508,9 +509,12 @@ class Campaign:
                     given = {cb.sha256 for cb in self.casebooks}
                     kept = [key for key in store.selection() if key[0] in given]
                     chosen = kept + sorted(set(chosen) - set(kept), key=chosen.index)
-                store.set_selection(chosen)
                 to_run = list(selected)
                 continuing = {}
+                with store.transaction():  # a rerun cut before its first case leaves its cases to --resume
+                    store.set_selection(chosen)
+                    if rerun:
+                        self._early_run = self._begin_run(store, self.argv, self._flags(to_run, rerun=True), {}, [])
             for key, value in (meta or {}).items():
                 store.set_meta(key, value)
             self._record_plan(store)
@@ -520,12 +524,19 @@ class Campaign:
             for (_sha, case_id), resumed in continuing.items():
                 if self.notify:
                     self.notify(resumed.notice(case_id))
-            flags: dict[str, Any] = {"resume": resume, "rerun": rerun}
-            if rerun:  # its cases: --resume finishes them if it is cut (testbench.store.read.rerun_left)
-                from testbench.store.read import RERUN_CASES, rerun_record
-
-                flags[RERUN_CASES] = rerun_record((cb.sha256, case.id) for cb, case in to_run)
+            flags = self._flags(to_run, resume=resume, rerun=rerun)
             return self._execute(store, to_run, None, self.argv, flags, factories, continuing)
+
+    @staticmethod
+    def _flags(to_run: Sequence[tuple[Casebook, Case]], *, resume: bool = False, rerun: bool = False) -> dict[str, Any]:
+        """The run's own options; a rerun's cases with them: --resume finishes them if it is cut
+        (:func:`~testbench.store.read.rerun_left`)."""
+        flags: dict[str, Any] = {"resume": resume, "rerun": rerun}
+        if rerun:
+            from testbench.store.read import RERUN_CASES, rerun_record
+
+            flags[RERUN_CASES] = rerun_record((cb.sha256, case.id) for cb, case in to_run)
+        return flags
 
     def _follow(self, store: SessionStore, followed: Mapping[str, Casebook]) -> None:
         """The selection follows the casebooks given in a new version, as the workstation's does, and each is
@@ -651,11 +662,16 @@ class Campaign:
     def _begin_run(
         self, store: SessionStore, argv: list[str], flags: dict[str, Any], description: dict[str, Any], notes: Any
     ) -> int:
-        """Record the run: its command line, options and bench, and the casebooks it runs."""
+        """Record the run: its command line, options and bench, and the casebooks it runs. A run a rerun recorded
+        with its selection (before its bench was built) is completed instead."""
         casebooks = {cb.identity.plan_id: cb.sha256 for cb in self.casebooks}
-        return store.begin_run(
-            argv, {**flags, **self.options.recorded()}, {**description, "notes": notes, "casebooks": casebooks}
-        )
+        options = {**flags, **self.options.recorded()}
+        environment = {**description, "notes": notes, "casebooks": casebooks}
+        if (early := self._early_run) is not None:
+            self._early_run = None
+            store.describe_run(early, options, environment)
+            return early
+        return store.begin_run(argv, options, environment)
 
     def _unavailable(
         self, store: SessionStore, argv: list[str], flags: dict[str, Any], exc: BaseException
@@ -1196,5 +1212,8 @@ def failed_cases(
             "{path} : aucun cas sélectionné n'est en échec, en erreur, non concluant ou en attente dans cette"
             " session ; rien à relancer"
         )
-        raise CampaignError([said.format(path=session)], exit_code(recorded) if recorded or has_run else EXIT_USAGE)
+        if not (recorded or has_run):
+            raise CampaignError([said.format(path=session)])
+        # the session's verdicts stand: its JUnit and report say them, as a CI step that publishes them expects
+        raise CampaignError([said.format(path=session)], exit_code(recorded), recorded=True)
     return kept, recorded_shard if read_record(recorded_shard) is not None else None, len(retained)

@@ -451,6 +451,19 @@ class SessionStore:
             chain.record_state(self.conn, "runs")
         return int(cur.lastrowid or 0)
 
+    def describe_run(self, run_id: int, options: dict[str, Any], environment: dict[str, Any]) -> None:
+        """Replace the options and bench of a run recorded before its bench was built (a rerun records its cases
+        with its selection, so that a cut before its first case leaves them to ``--resume``); PINs masked."""
+        options, environment = _without_pins(codec.to_plain([options, environment]))
+        with self.transaction():
+            row = self.conn.execute("SELECT environment FROM runs WHERE id = ?", (run_id,)).fetchone()
+            env = {**((codec.loads(row[0]) or {}) if row else {}), **environment}
+            self.conn.execute(
+                "UPDATE runs SET options = ?, environment = ? WHERE id = ?",
+                (codec.dumps(options), codec.dumps(env), run_id),
+            )
+            chain.record_state(self.conn, "runs")
+
     def end_run(self, run_id: int) -> None:
         self.check_present()  # a run whose file went is not recorded as ended: it never reads as a success
         with self.transaction():
