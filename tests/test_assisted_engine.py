@@ -314,7 +314,8 @@ def test_the_workstation_shows_where_each_observed_value_was_read(campaign: Any)
         _, rows, _ = renderer.compare(ws.find("T-OK"))
         observed = {str(row[1]): str(row[3]) for row in rows}
         assert observed["lot.totals.amo"] == f"{amo}\n{ok_text}"  # money; its source quotes the file as read
-        assert observed["invoice.totals.depassement"] == zero  # keyed: no provenance to show
+        keyed = {"fr": "saisi par l'opérateur : ", "en": "keyed by the operator: "}[lang]
+        assert observed["invoice.totals.depassement"] == f"{zero}\n{keyed}{zero}"  # keyed: said so, as the book does
         _, rows, _ = renderer.compare(ws.find("T-FIX"))
         assert fix_text in {str(row[1]): str(row[3]) for row in rows}["invoice.totals.amo"]
 

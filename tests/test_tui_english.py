@@ -109,7 +109,8 @@ def test_the_exam_view_reads_an_observed_boolean_yes_no() -> None:
         paper = next(v for v in exam.expected_values(case, observations, t, lang) if v.path == "manual.paper_printed")
         assert (paper.expected, paper.observed, paper.state) == (yes, yes, "observed")
         shown = plain(exam.values_table([paper], t), width=200)
-        assert shown.count(yes) == 2 and "True" not in shown and "true" not in shown
+        # expected, observed, and where it comes from (« saisi par l'opérateur : oui »)
+        assert shown.count(yes) == 3 and "True" not in shown and "true" not in shown
 
 
 def test_ui_in_english_shows_its_bench_in_english(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

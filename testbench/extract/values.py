@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from testbench.domain.decimals import read_decimal
+import re
+from collections.abc import Collection
+
+from testbench.domain.decimals import EURO, read_decimal
 from testbench.extract.spec import RANK
 
+#: what a written decimal has that a recorded one has not: a comma, the euro, a thousands separator
+_WRITTEN = re.compile(r"[,€\s']|eur", re.IGNORECASE)
 
-def normalise_decimal(text: str) -> str:
-    """« 163,80 » → « 163.80 », « 1 234,56 € » → « 1234.56 » (domain.decimals' rules: what French software
-    writes); any other text, and a decimal already written with a dot, is returned as it is."""
-    if "," not in text:
+
+def normalise_decimal(text: str, units: Collection[str] = (EURO,)) -> str:
+    """« 163,80 » → « 163.80 », « 1 234,56 € » and "€1,234.56" → « 1234.56 », « €5.90 » → « 5.90 »
+    (domain.decimals' rules, with one of ``units``: what French software writes and a person types); a decimal
+    already written with a dot (« 5.90 », an identifier « 000015 ») and any other text that is no number are
+    returned as they are (« +33… », a phone number, keeps its sign)."""
+    if not _WRITTEN.search(text.strip()):
         return text
-    number = read_decimal(text)
+    number = read_decimal(text, units)
     return text if number is None else str(number)
 
 

@@ -242,7 +242,11 @@ def export_results(
     headers = _result_headers(table, mapping, t, with_link=report is not None)
     columns, added = _columns(table, mapping, headers)
     outcome.added_columns = list(added.values())
-    outcome.copied_personal = _copied_personal(table, set(columns.values()), known)
+    copied = _copied_personal(table, set(columns.values()), known)
+    if suffix != ".csv" and table.kind != "xlsx":  # a new workbook: its one sheet, the rows as the document's
+        title = _sheet_name(mapping, table, t)
+        copied = [replace(place, sheet=title, kind="sheet", line=0) for place in copied]
+    outcome.copied_personal = copied
     changed = _changed(table, rows, run, now, outcome)
     filled = [(rows[case_id], results[case_id]) for case_id in rows if case_id in results and case_id not in changed]
     if not filled:
@@ -536,8 +540,8 @@ def _sheet_title(document: Path, mapping: Mapping, table: Table, outcome: Export
     """The written sheet's name: the mapping's ``[source] sheet`` (the same mapping then imports the file written),
     else the document's (``Tableau 1`` for a Word table, the file name for a CSV), made a name XLSX allows; a
     ``[source] sheet`` XLSX does not allow is said, with the name to give instead."""
-    wanted = mapping.source.sheet or (t("Tableau {n}").format(n=table.name) if table.kind == "docx" else table.name)
-    title = _SHEET_FORBIDDEN.sub("_", wanted)[:_SHEET_LENGTH].strip("'") or "Sheet1"
+    wanted = _wanted_sheet_name(mapping, table, t)
+    title = _sheet_name(mapping, table, t)
     if mapping.source.sheet and title != wanted:
         outcome.problems.append(
             Problem.of(
@@ -549,6 +553,16 @@ def _sheet_title(document: Path, mapping: Mapping, table: Table, outcome: Export
             )
         )
     return title
+
+
+def _wanted_sheet_name(mapping: Mapping, table: Table, t: Callable[[str], str]) -> str:
+    return mapping.source.sheet or (t("Tableau {n}").format(n=table.name) if table.kind == "docx" else table.name)
+
+
+def _sheet_name(mapping: Mapping, table: Table, t: Callable[[str], str]) -> str:
+    """The name of the one sheet of a workbook written from a CSV, ODS or Word document (:func:`_sheet_title`),
+    where the places said of its cells are (the document's own would name a sheet the file does not have)."""
+    return _SHEET_FORBIDDEN.sub("_", _wanted_sheet_name(mapping, table, t))[:_SHEET_LENGTH].strip("'") or "Sheet1"
 
 
 def _document_cells(document: Path, mapping: Mapping, table: Table) -> list[Cell]:

@@ -17,9 +17,9 @@ from testbench import fmt
 from testbench.casebook.instructions import describe_step
 from testbench.casebook.model import Step, StepKind
 from testbench.domain.events import EventKind
-from testbench.engines.operator.origin import origin_text, quoted
+from testbench.engines.operator.origin import keyed, origin_text, quoted
 from testbench.fmt import iso
-from testbench.i18n import _t, translator
+from testbench.i18n import translator
 from testbench.report.attachments import trace_header
 from testbench.report.attachments import trace_text as trace_file
 from testbench.report.evidence import Evidence
@@ -255,15 +255,6 @@ def _provenance(
     return out
 
 
-#: a value the operator keyed in (operator mode, a manual step), said as a correction is: it has no provenance
-KEYED = _t("saisi par l'opérateur : {value}")
-
-
-def _who(path: str) -> bool:
-    """Whether ``path`` is who performed the step or their note (operator mode), not a value they read off."""
-    return path.rpartition(".")[2] in ("operator", "operator_note")
-
-
 def _origin(
     path: str,
     value: Any,
@@ -276,20 +267,16 @@ def _origin(
 ) -> str:
     """« observé 163,80 € — lot.b2, enregistrement 3, colonnes 45–52 », or the correction; without provenance
     « saisi par l'opérateur : 33,60 € » for a value of ``source`` ``operator`` (the book says where each observed
-    value comes from), else "". ``written``: the SHA-256 of the file as the software wrote it, when the report's
-    copy of it may have its bytes elsewhere (:func:`_written`)."""
+    value comes from: :func:`keyed`), else "". ``written``: the SHA-256 of the file as the software wrote it, when
+    the report's copy of it may have its bytes elsewhere (:func:`_written`)."""
 
     def quote(read: Any) -> str:
         return quoted(path, scrub.at_path(path, read), lang)
 
-    if not provenance:
-        if source != "operator" or _who(path) or value in (None, ""):
-            return ""  # not a value keyed in: who performed the step, or a field left empty
-        # a boolean keyed in is stored as the casebook writes it (« true »): said oui/non, as its value column says it
-        keyed = fmt.yes_no(value == "true", lang) if value in ("true", "false") else quote(value)
-        return t(KEYED).format(value=keyed)
-    shown = _provenance(provenance, scrub, lang)
-    return origin_text(quote(value), shown, t, quote=quote, written=written, redacted=scrub.enabled)
+    shown = _provenance(provenance, scrub, lang) if provenance else None
+    return origin_text(
+        quote(value), shown, t, quote=quote, written=written, redacted=scrub.enabled, keyed=keyed(path, value, source)
+    )
 
 
 def _written(step: str, provenance: dict[str, Any] | None, moved: Moved) -> str:

@@ -38,7 +38,7 @@ from testbench import fmt
 from testbench.domain import normalize
 from testbench.domain.verdict import Verdict
 from testbench.domain.vocabulary import is_amount
-from testbench.engines.operator.origin import origin_text
+from testbench.engines.operator.origin import keyed, origin_text
 from testbench.i18n import _t, colon, default_language, tn, translator
 from testbench.report.diff_bench import (
     BENCH_RULES,
@@ -105,6 +105,9 @@ class ValueChange:
     provenance_after: dict[str, Any] | None = None
     #: the comparison's kind (value, refusal, trace): which recorded values are the bench's French words
     kind: str = ""
+    # each side's observation source (``operator``: keyed in, which its origin says without a provenance)
+    source_before: str = ""
+    source_after: str = ""
 
     @property
     def is_amount(self) -> bool:
@@ -337,22 +340,26 @@ def absent_warning(count: int, case_ids: Iterable[str], lang: str | None) -> str
     )
 
 
-def _provenances(session: SessionView, case: CaseView) -> dict[str, dict[str, Any]]:
-    """Path → the provenance of its last observed value in the case's latest attempt (those that have one)."""
+def _provenances(session: SessionView, case: CaseView) -> dict[str, tuple[dict[str, Any] | None, str]]:
+    """Path → the provenance (None without one) and the source of its last observed value in the case's latest
+    attempt."""
     if case.latest is None:
         return {}
-    return {o["path"]: o["provenance"] for o in session.observations(case.latest.id) if o["provenance"]}
+    return {o["path"]: (o["provenance"], str(o["source"] or "")) for o in session.observations(case.latest.id)}
 
 
 def _add_provenance(
     values: list[ValueChange], a: SessionView, ca: CaseView, b: SessionView, cb: CaseView, scrub: Scrubber
 ) -> None:
-    """Each changed value names where it was read on each side, redacted (:meth:`Scrubber.provenance`)."""
+    """Each changed value names where it was read on each side, redacted (:meth:`Scrubber.provenance`), and
+    whether the operator keyed it in (its source)."""
     before, after = _provenances(a, ca), _provenances(b, cb)
     for v in values:
-        for side, found in (("provenance_before", before.get(v.path)), ("provenance_after", after.get(v.path))):
-            if found is not None:  # its file's path, excerpt and a correction's reason, as the report has them
-                setattr(v, side, scrub.provenance(found, v.path))
+        for side, seen in (("before", before), ("after", after)):
+            found, source = seen.get(v.path, (None, ""))
+            setattr(v, f"source_{side}", source)
+            if found:  # its file's path, excerpt and a correction's reason, as the report has them
+                setattr(v, f"provenance_{side}", scrub.provenance(found, v.path))
 
 
 def _scrubbed(change: EnvChange, scrub: Callable[[str], str]) -> EnvChange:
@@ -416,8 +423,8 @@ def to_json(diff: SessionDiff, lang: str | None = None) -> dict[str, Any]:
                         "expected_label": _shown(v, v.expected, lang),
                         "before_label": _shown(v, v.before, lang),
                         "after_label": _shown(v, v.after, lang),
-                        "origin_before": _origin(v, v.before, v.provenance_before, t, lang),
-                        "origin_after": _origin(v, v.after, v.provenance_after, t, lang),
+                        "origin_before": _origin(v, v.before, v.provenance_before, t, lang, v.source_before),
+                        "origin_after": _origin(v, v.after, v.provenance_after, t, lang, v.source_after),
                     }
                     for v in c.values
                 ],
@@ -547,15 +554,23 @@ def _absent_block(diff: SessionDiff, t: Callable[[str], str], sep: str) -> list[
 
 
 def _origins(value: ValueChange, t: Callable[[str], str], lang: str | None) -> list[tuple[str, str]]:
-    """(side, where its value was read) for each side whose value has a provenance."""
-    sides = (("A", value.before, value.provenance_before), ("B", value.after, value.provenance_after))
-    return [(side, text) for side, shown, where in sides if (text := _origin(value, shown, where, t, lang))]
+    """(side, where its value was read, or that the operator keyed it in) for each side that has one."""
+    sides = (
+        ("A", value.before, value.provenance_before, value.source_before),
+        ("B", value.after, value.provenance_after, value.source_after),
+    )
+    return [
+        (side, text) for side, shown, where, source in sides if (text := _origin(value, shown, where, t, lang, source))
+    ]
 
 
-def _origin(change: ValueChange, value: object, where: Any, t: Callable[[str], str], lang: str | None) -> str:
-    """Where a side's value was read, its value (and the one a correction replaced) as the diff shows values."""
+def _origin(
+    change: ValueChange, value: object, where: Any, t: Callable[[str], str], lang: str | None, source: str = ""
+) -> str:
+    """Where a side's value was read, its value (and the one a correction replaced) as the diff shows values; a
+    value of ``source`` ``operator`` without provenance was keyed in (:func:`keyed`)."""
     quote = partial(_shown, change, lang=lang)
-    return origin_text(quote(value), where, t, quote=quote)
+    return origin_text(quote(value), where, t, quote=quote, keyed=keyed(change.path, value, source))
 
 
 def _label(value: ValueChange, t: Callable[[str], str]) -> str:

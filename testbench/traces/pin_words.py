@@ -76,18 +76,29 @@ _COMMAND_B64 = (
     # the label « pin », « PIN », « Pin » at each place (a JSON body: « eyJwaW4iOiI0NzE5In0= » is {"pin":"4719"})
     r"G(?<=cG)lu|U(?:ElO|Glu)|B(?:pb|JT)|W(?<=waW)|Q(?:SU|aW)",
 )
+#: a code's data block without its command (« PIN data: 34373139FFFFFFFF », « pinBlock=NDcxOf////8= »): four ASCII
+#: digits (30-39) in hex, packed, spaced, grouped or split as a hexdump writes them, then more digits and FF padding;
+#: or its base64 — three digits at the start of a group, FF padding making its « //8 » (« P8 », « f8 », « v8 »
+#: after a seventh digit) at the 10th and 11th characters
+PIN_BLOCK_HEX = r"3[0-9](?:[ \t:-]{0,2}3[0-9]){3}(?:[ \t:-]{0,2}3[0-9]){0,3}[ \t:-]{0,2}[fF]{2}"
+PIN_BLOCK_B64 = r"[MNO][DTjz][AEIMQUYcgk][w-z0-5][A-Za-z0-9+/_-]{5}[Pfv/_]8"
 #: all of them in one search (a search per form cost more in calls than the scan of most lines), each starting with
 #: one literal character, so the regex engine skips to the next of a dozen characters
 _COMMAND = re.compile(
     "|".join([*(p.pattern for p in (COMMAND_HEX, ESCAPED_COMMAND, C_HEX_COMMAND, DECIMAL_COMMAND)), *_COMMAND_B64])
 )
+#: the blocks in searches of their own: in the one above, they cost three times as much
+_PIN_BLOCK = re.compile(PIN_BLOCK_HEX)
+_PIN_BLOCK_B64 = re.compile(PIN_BLOCK_B64)
 _WRAP = re.compile(r"[ \t]*\r?\n[ \t]*")
 
 
 def may_hold_command(text: str) -> bool:
     """Whether ``text`` may hold a command that carries a code, in a form the rules read one in (hex, base64, a
-    program's bytes); a base64 token wrapped over lines is read joined too."""
-    if _COMMAND.search(text) is not None:
+    program's bytes), or a code's data block alone; a base64 token wrapped over lines is read joined too."""
+    if _COMMAND.search(text) is not None or _PIN_BLOCK.search(text) is not None:
+        return True
+    if "8" in text and _PIN_BLOCK_B64.search(text) is not None:
         return True
     return "\n" in text and _COMMAND.search(_WRAP.sub("", text)) is not None
 

@@ -148,10 +148,43 @@ _CODE_QUALIFIED = re.compile(
 # The commands that carry a code in their data: VERIFY (INS 20, and 21 its BER-TLV form: the PIN), CHANGE
 # REFERENCE DATA (24: the old and the new PIN), RESET RETRY COUNTER (2C: the unblock code and the new PIN) —
 # CLA INS P1 P2 Lc data, hex packed or with one separator between bytes (a space, « - » as .NET writes bytes, « : »)
+#: — its data after a « | » or a double space too, and split by one (``hexdump -C`` writes 8 bytes, two spaces, 8)
 _VERIFY = re.compile(
     r"(?i)(?<![0-9a-f])(?P<head>[0-9a-f]{2}[\s:-]?(?:2[01]|24|2c)[\s:-]?(?:0[0-3]|8[01])[\s:-]?[0-9a-f]{2}[\s:-]?)"
-    r"(?P<lc>0[1-9a-f]|10)(?P<data>(?:[\s:-]?[0-9a-f]{2}){1,16})"
+    r"(?P<lc>0[1-9a-f]|10)(?P<gap>[ \t]*\|[ \t]*|[ \t]{2})?(?P<data>(?:(?:[ \t]{2}|[\s:-])?[0-9a-f]{2}){1,16})"
 )
+#: what says whose a line's bytes are, the last one before a command read in them deciding: a card's answer
+#: (« A<< », « << », « R-APDU », « resp »), where a command rule never fires (1 in 2,000 random 60-byte answers
+#: holds what reads as a VERIFY), or a command (« A>> », « >> », « C-APDU », « Transmit »)
+_DIRECTION = re.compile(
+    r"(?i)(?P<answer><<|r-?apdu|(?<![a-z])resp|(?<![a-z])r[ée]ponse)|>>|c-?apdu|transmit|(?<![a-z])send"
+)
+#: a byte of a run of hex written just before a command: the command is inside the run, not starting it
+_IN_HEX_RUN = re.compile(r"(?i)[0-9a-f]{2}[ \t:-]$")
+#: a code's data block alone (testbench.traces.pin_words.PIN_BLOCK_HEX is its search): 4 to 7 ASCII digits padded
+#: with FF to 8 bytes — a card's PIN as the bench sends it — in hex, packed, spaced, grouped or split by a hexdump
+_BLOCK_SEP = r"(?:[ \t]{1,2}|[:-])?"
+_PIN_BLOCK_HEX = re.compile(
+    r"(?<![0-9A-Fa-f])(?:"
+    + "|".join(
+        rf"3[0-9](?:{_BLOCK_SEP}3[0-9]){{{n - 1}}}(?:{_BLOCK_SEP}[fF]{{2}}){{{8 - n}}}" for n in range(4, 8)
+    )
+    + r")(?![0-9A-Fa-f])"
+)
+#: the same as bytes, a base64 token's whole (« NDcxOf////8= »; a longer token is a frame, read by its command)
+_PIN_BLOCK_BYTES = re.compile(b"|".join(rb"[0-9]{%d}\xff{%d}" % (n, 8 - n) for n in range(4, 8)))
+#: an ISO 9564 format 2 block after a PIN's label (« pinblock=2447 19FF FFFF FFFF »), hex with any grouping: the
+#: label rule would read its first digits as the code and leave the rest
+_FORMAT2_LABELLED = re.compile(
+    r"(?i)(?:(?<![A-Za-z])|(?-i:(?<=[a-z])(?=P)))(?:pin|puk)(?:[ _-]?(?:block|bloc|data|code))?[a-z_]*"
+    rf"(?:{_SEP}|[ \t]+)(?P<v>2[4-9a-c](?:[ \t:-]?[0-9a-f]){{14}})(?![0-9a-f])"
+)
+_HEX_SEPARATORS = re.compile(r"[\s:|-]")
+#: a line of ``hexdump -C`` or ``xxd``: its offset first
+_DUMP_LINE = re.compile(r"[ \t]*[0-9A-Fa-f]{4,8}:?[ \t]")
+#: after a dump line's last masked code: its other bytes, then its column of characters
+_DUMP_TAIL = re.compile(r"(?:[ \t]{1,2}[0-9A-Fa-f]{2,4})*(?:[ \t]{2,}|[ \t]*(?=\|))(?P<chars>.*)")
+_DIGITS = re.compile(r"[0-9]+")
 
 #: what may stand between a NIR's groups: a space, or as a URL's query writes one, « + » or « %20 »
 _NIR_SEP = r"(?:[ +]|%20)?"
@@ -490,26 +523,43 @@ def _sub_pins_as_written(text: str, ctx: LineContext) -> str:
         return m.group()[: m.start(name) - m.start()] + MARKERS["pin"] + m.group()[m.end(name) - m.start() :]
 
     def qualified(m: re.Match[str]) -> str:
+        if m.group("v").replace(" ", "") == "9000":
+            return m.group()  # « Code: 9000 (CPS) »: the card's success, a status word
         if _PIN_SW.fullmatch(m.group("v")) and _STATUS_LINE.search(ctx.lowered):
             return m.group()  # « code : 6983 (CPS) bloquée »: the card's answer
         ctx.counts["pin"] += 1
         return m.group()[: m.start("v") - m.start()] + MARKERS["pin"]
 
     def verify(m: re.Match[str]) -> str:
-        ctx.counts["pin"] += 1
         data = m.group("data")
-        hex_digits = re.sub(r"[\s:-]", "", data)
+        hex_digits = _HEX_SEPARATORS.sub("", data)
         n = int(m.group("lc"), 16)
+        if not _is_command_here(m.string, m.start(), bytes.fromhex(hex_digits[: 2 * n]), n):
+            return m.group()
+        ctx.counts["pin"] += 1
         # keep what follows the Lc data bytes (status words, the next APDU) untouched, written alike
         sep = data[:1] if data[:1] in (" ", "\t", ":", "-") else ""
         rest_bytes = [hex_digits[i : i + 2] for i in range(2 * n, len(hex_digits), 2)]
         rest = (sep or " ") + sep.join(rest_bytes) if rest_bytes else ""
-        return m.group("head") + m.group("lc") + " " + MARKERS["pin"] + rest
+        return m.group("head") + m.group("lc") + (m.group("gap") or " ") + MARKERS["pin"] + rest
+
+    def block(m: re.Match[str]) -> str:
+        ctx.counts["pin"] += 1
+        return MARKERS["pin"]
+
+    def format2(m: re.Match[str]) -> str:
+        if not _is_format2(bytes.fromhex(_HEX_SEPARATORS.sub("", m.group("v")))):
+            return m.group()
+        ctx.counts["pin"] += 1
+        return m.group()[: m.start("v") - m.start()] + MARKERS["pin"]
 
     if "\n" in text:
         text = _sub_wrapped_in_text(text, ctx)
     lowered = ctx.lowered
+    before = ctx.counts["pin"]
     if _names_a_code(lowered):
+        if ("pin" in lowered or "puk" in lowered) and "2" in text:
+            text = _FORMAT2_LABELLED.sub(format2, text)
         text = _PIN_KV.sub(kv, text)
         if "****" in text:
             text = _STARS_NEXT.sub(next_code, text)
@@ -526,10 +576,44 @@ def _sub_pins_as_written(text: str, ctx: LineContext) -> str:
         text = _CODE_QUALIFIED.sub(qualified, text)
     if _VERIFY_FAST.search(text):
         text = _VERIFY.sub(verify, text)
+    if "ff" in lowered:
+        text = _PIN_BLOCK_HEX.sub(block, text)
+    if ctx.counts["pin"] > before and _DUMP_LINE.match(text):
+        text = _mask_dump_chars(text)
     text = _sub_byte_runs(text, ctx)
     if "</" in text:
         text = _XML_PIN.sub(xml, text)
     return _sub_b64_codes(text, ctx)
+
+
+def _is_command_here(text: str, start: int, data: bytes, count: int) -> bool:
+    """Whether what :data:`_VERIFY` read at ``start`` is a command that carries a code: never in a card's answer
+    (:data:`_DIRECTION`); its ``data`` (``count`` bytes, fewer when the line ends first) a code's
+    (:func:`_is_code_data`), or else the command starting its run of hex — a header read inside random bytes
+    masked what was no code, for good."""
+    before = text[:start]
+    last = next(reversed([*_DIRECTION.finditer(before)]), None)
+    if last is not None and last.group("answer") is not None:
+        return False
+    if not _IN_HEX_RUN.search(before):
+        return True
+    if len(data) < count:  # cut by the line's end (a dump's next line holds the rest): digits and padding so far
+        return all(0x30 <= b <= 0x39 or b == 0xFF for b in data)
+    return _is_code_data(data)
+
+
+def _mask_dump_chars(text: str) -> str:
+    """A dump line whose bytes held a code: the digits of its column of characters masked too (``hexdump -C``'s
+    « |. ...4719....| », ``xxd``'s « . ...4719.... »), which show the code as text."""
+    at = text.rfind(MARKERS["pin"])
+    if at < 0:
+        return text
+    at += len(MARKERS["pin"])
+    tail = _DUMP_TAIL.match(text, at)
+    if tail is None:
+        return text
+    chars = _DIGITS.sub(MARKERS["pin"], tail.group("chars"))
+    return text[: tail.start("chars")] + chars
 
 
 # A code's command as a program logs its bytes, not in hex: a Python bytes literal or ``\x`` escapes
@@ -768,7 +852,7 @@ def _b64_code(token: str) -> str | None:
     data = None if _HEX_ID.fullmatch(token) else _b64_loose(token)
     if data is not None and len(data) >= 8:
         at_start = data[0] in _PIN_CLA and data[1] in _PIN_INS and _VERIFY.match(data[:22].hex(" "))
-        if at_start or _VERIFY_EMBEDDED.search(data):
+        if at_start or _VERIFY_EMBEDDED.search(data) or _PIN_BLOCK_BYTES.fullmatch(data):
             found = "pin"
         else:
             # UTF-16 text without its zero bytes is its one-byte text (labels and digits are ASCII)

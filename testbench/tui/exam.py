@@ -27,7 +27,7 @@ from testbench.casebook.model import Case, ExpectationKind, Step, StepKind
 from testbench.domain.observe import unflatten
 from testbench.domain.verdict import Verdict
 from testbench.domain.vocabulary import STEP_ACTIONS
-from testbench.engines.operator.origin import origin_text, quoted
+from testbench.engines.operator.origin import keyed, origin_text, quoted
 from testbench.i18n import tn
 from testbench.runner.compare import compare_value
 from testbench.sut.filenames import partial as being_written
@@ -173,8 +173,9 @@ def expected_values(
         raw = obs.get("value")
         value = shown_value(exp.path, exp.value_type, raw, lang)
         same = compare_value(exp, unflatten({exp.path: raw})).outcome is Verdict.PASS
-        quote = partial(quoted, exp.path, lang=lang)
-        where = origin_text(quote(raw), obs.get("provenance"), t, quote=quote)  # the report's sentence
+        quote = partial(quoted, exp.path, lang=lang, value_type=exp.value_type)
+        said = keyed(exp.path, raw, str(obs.get("source") or ""))
+        where = origin_text(quote(raw), obs.get("provenance"), t, quote=quote, keyed=said)  # the report's sentence
         rows.append(
             ExpectedValue(
                 exp.path, expected, value, str(obs.get("source") or ""), where, "observed" if same else "differs"

@@ -22,7 +22,7 @@ from testbench.casebook.model import StepKind
 from testbench.domain.glossary import find_terms
 from testbench.domain.verdict import Verdict
 from testbench.domain.vocabulary import is_amount
-from testbench.engines.operator.origin import origin_text, quoted
+from testbench.engines.operator.origin import keyed, origin_text, quoted
 from testbench.fmt import iso
 from testbench.i18n import tn
 from testbench.report.recorded import ACCEPTED
@@ -244,7 +244,7 @@ class Renderer:
                 expected = Text(row.expected)
             if not row.observed_marks:
                 observed = Text(row.observed, style=colour)
-            if origins.get(row.path):  # assisted operator mode: where the value was read, or its correction
+            if origins.get(row.path):  # operator mode: where the value was read, its correction, or keyed in
                 observed.append(f"\n{origins[row.path]}", style="dim")
             rows.append(
                 (
@@ -394,15 +394,18 @@ class Renderer:
         return out
 
     def _origins(self, attempt: AttemptView) -> dict[str, str]:
-        """Path → where its observed value was read (file and offset, log line) or how it was corrected."""
+        """Path → where its observed value was read (file and offset, log line), how it was corrected, or that the
+        operator keyed it in."""
         session = self.ws.session
         if session is None:
             return {}
         out = {}
         for obs in session.observations(attempt.id):
-            if obs["provenance"]:
-                quote = partial(quoted, str(obs["path"]), lang=self.lang)
-                out[str(obs["path"])] = origin_text(quote(obs["value"]), obs["provenance"], self.t, quote=quote)
+            path = str(obs["path"])
+            quote = partial(quoted, path, lang=self.lang)
+            said = keyed(path, obs["value"], str(obs["source"] or ""))  # typed in: said so, as the book does
+            if obs["provenance"] or said:
+                out[path] = origin_text(quote(obs["value"]), obs["provenance"], self.t, quote=quote, keyed=said)
         return out
 
     def observed(self, entry: CaseEntry | None, attempt: AttemptView | None = None) -> list[tuple[Text, ...]]:

@@ -187,21 +187,22 @@ class RunHandlers:
         if self.running:
             self.notify(t("Une exécution est en cours."), severity="warning")
             return
-        if not entries:  # ``s`` on a filter showing no case, ``x`` with nothing left to run
-            self.notify(t("Aucun cas à exécuter."), severity="warning")
-            return
-        if self.ws.read_only:
-            self.notify(
-                t("Lecture seule : la session est ouverte en écriture par un autre processus."), severity="error"
-            )
-            return
-        if self.ws.altered:  # as run --resume/--rerun/--failed: no attempt chained onto an altered record
+        if self.ws.altered:  # as run --resume/--rerun/--failed, before « nothing to run » (a dropped chain
+            # can hide what is left): no attempt chained onto an altered record
             self.notify(
                 t(
                     "Exécution refusée : la session a été modifiée après coup (testbench verify le détaille) ; ses"
                     " résultats ne valent pas preuve : continuez dans une nouvelle session"
                 ),
                 severity="error",
+            )
+            return
+        if not entries:  # ``s`` on a filter showing no case, ``x`` with nothing left to run
+            self.notify(t("Aucun cas à exécuter."), severity="warning")
+            return
+        if self.ws.read_only:
+            self.notify(
+                t("Lecture seule : la session est ouverte en écriture par un autre processus."), severity="error"
             )
             return
         runnable = [e for e in entries if self.ws.runnable(e)]

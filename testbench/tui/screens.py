@@ -28,6 +28,7 @@ from testbench.casebook.model import Case, Step
 from testbench.domain.attestation import Attestation
 from testbench.engines.operator.engine import path_label
 from testbench.engines.operator.origin import origin_text, quoted
+from testbench.engines.operator.values import keyed_value
 from testbench.i18n import _t
 from testbench.tui import actions as registry
 from testbench.tui.actions import ActionSpec, display_key
@@ -467,11 +468,20 @@ class AttestScreen(FormScreen[Attestation | None]):
     def quit_said(self, key: str, t: Callable[[str], str]) -> str:
         return t(self.quit_loses()).format(quit=key, lost=t(self.lost()))
 
+    def _holds(self, field: OneLine) -> bool:
+        """Whether ``field`` holds what stopping or quitting would lose: typed here, or recovered from the draft
+        (which either key deletes) and not emptied since."""
+        return field.typed() or (self.recovered and bool(field.value.strip()))
+
+    def typed(self) -> bool:
+        """As any window's, a recovered value counting as typed: it was, before the workstation closed."""
+        return any(self._holds(field) for field in self.query(OneLine))
+
     def lost(self) -> str:
-        """What quitting or stopping would lose here (French, for ``t``): the values and the note typed, only
-        those typed."""
-        values = sum(1 for field in self.query(OneValue) if field.typed())
-        note = self.query_one("#note", OneLine).typed()
+        """What quitting or stopping would lose here (French, for ``t``): the values and the note typed (or
+        recovered), only those."""
+        values = sum(1 for field in self.query(OneValue) if self._holds(field))
+        note = self._holds(self.query_one("#note", OneLine))
         return TYPED_LOST.get((min(values, 2), note), TYPED_LOST[(2, True)])
 
     def action_confirm(self) -> None:
@@ -602,7 +612,7 @@ class ExtractedScreen(FormScreen[Corrections | None]):
         for n, item in enumerate(self.request.extracted):
             value = self.query_one(f"#value-{n}", Input).value.strip()
             reason = self.query_one(f"#reason-{n}", Input).value.strip()
-            if value == item.value.strip():
+            if self._same(item.path, value, item.value.strip()):  # « 33,60 » retyped over « 33.60 »: no correction
                 if reason:  # a reason alone would be dropped: said, not ignored
                     said = self.t("Motif sans correction pour {path} : corrigez la valeur, ou effacez le motif.")
                     self._refuse(said.format(path=item.path), f"reason-{n}")
@@ -624,6 +634,12 @@ class ExtractedScreen(FormScreen[Corrections | None]):
                 return None
             out[item.path] = (value, reason)
         return out
+
+    def _same(self, path: str, typed: str, read: str) -> bool:
+        """Whether ``typed`` is the value read, perhaps written another way (« 33,60 », "€33.60", « oui »): the
+        session would record both alike (:func:`keyed_value`), so no correction, no reason asked."""
+        case = self.request.case
+        return typed == read or (bool(typed) and keyed_value(case, path, typed) == keyed_value(case, path, read))
 
     def _refuse(self, said: str, field: str) -> None:
         self.show_notice(said, "error")

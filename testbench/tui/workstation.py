@@ -50,6 +50,10 @@ ANOTHER_WORKSTATION = _t(
 )
 
 
+#: what a workstation opening a session another process is writing (``testbench run``) says, until it ends
+WRITTEN_ELSEWHERE = _t("Lecture seule : la session est ouverte en écriture par un autre processus.")
+
+
 def presence_path(session: Path) -> Path:
     """The lock file a workstation holds while it has ``session`` open, beside the session's writer lock."""
     return session.with_name(session.name + ".ui.lock")
@@ -68,8 +72,10 @@ class Draft:
     note: str
 
 
-def _draft_id(key: Key, step_id: str) -> str:
-    return f"{key[0]}/{key[1]}/{step_id}"
+def _draft_id(session_id: str, key: Key, step_id: str) -> str:
+    """A draft's name: the session's own id first, so that a new session given a deleted one's name (same file,
+    casebook and case) is never offered the old one's values."""
+    return f"{session_id}/{key[0]}/{key[1]}/{step_id}"
 
 
 def _pin_free(text: str) -> str:
@@ -339,6 +345,8 @@ class Workstation:
         self._prepared: list[str] | None = None
         #: the presence lock held while open (:meth:`_hold_presence`)
         self._presence: FileLock | None = None
+        #: the session file's own id, read when first needed (:meth:`_session_id`)
+        self._own_id: str | None = None
         self.use_casebooks(states if states is not None else [CasebookState(cb.path, cb) for cb in casebooks])
 
     def use_casebooks(self, states: list[CasebookState]) -> None:
@@ -416,18 +424,47 @@ class Workstation:
             raise SessionError(f"{self.session_path}: {EMPTY_DATABASE}")
         try:
             with SessionStore.open(self.session_path) as store:
-                closed = store.close_dangling_attempts(INTERRUPTED)
-                if closed:
-                    notes.append(interrupted_notice(closed))
-                record_casebooks(store, self.runnable_casebooks)
-                self._recorded = {cb.path: cb.sha256 for cb in self.runnable_casebooks}
-                notes += self._follow_changed_files(store)
-                if not store.selection():
-                    store.set_selection([(cb.sha256, c.id) for cb in self.runnable_casebooks for c in cb.cases])
-                self._read_shard(store)
+                notes += self._take_session(store)
         except SessionLocked:
             self.read_only = True
-            notes.append("Lecture seule : la session est ouverte en écriture par un autre processus.")
+            notes.append(WRITTEN_ELSEWHERE)
+        self.reload()
+        return notes
+
+    def _take_session(self, store: SessionStore) -> list[str]:
+        """The session opened for writing: what an earlier writer left unfinished is closed as interrupted, the
+        casebooks recorded, the selection and the shard read; what the operator should know returned."""
+        closed = store.close_dangling_attempts(INTERRUPTED)
+        notes = [interrupted_notice(closed)] if closed else []
+        record_casebooks(store, self.runnable_casebooks)
+        self._recorded = {cb.path: cb.sha256 for cb in self.runnable_casebooks}
+        notes += self._follow_changed_files(store)
+        if not store.selection():
+            store.set_selection([(cb.sha256, c.id) for cb in self.runnable_casebooks for c in cb.cases])
+        self._read_shard(store)
+        return notes
+
+    def take_writer(self) -> list[str] | None:
+        """Opened read-only (another process, ``testbench run``, was writing the session): whether that writer has
+        let the session go — ended, or killed —; then the session is opened as at opening (what the writer left
+        under way closed as interrupted), read again and no longer read-only, and what opening it says is returned.
+        None while the writer holds it still. Never waits: the interface polls it."""
+        from testbench.store.connection import lock_path
+
+        if not self.read_only:
+            return []
+        probe = FileLock(lock_path(self.session_path), timeout=0)
+        try:
+            probe.acquire()
+        except (Timeout, OSError):  # still written (or no lock can be taken here): read-only still
+            return None
+        probe.release()
+        try:
+            with SessionStore.open(self.session_path) as store:
+                notes = self._take_session(store)
+        except SessionLocked:  # a writer took it again meanwhile
+            return None
+        self.read_only = False
         self.reload()
         return notes
 
@@ -460,14 +497,28 @@ class Workstation:
         return True
 
     # -- a manual step's window, kept as typed ---------------------------------------------------
+    def _session_id(self) -> str:
+        """The session file's own id (meta ``session_id``), read once known: what its drafts are named by."""
+        if self._own_id is None:
+            from testbench.store.read import recorded_session_id
+
+            with contextlib.suppress(Exception):  # unreadable (not created yet): no id, nothing else's either
+                self._own_id = recorded_session_id(self.session_path)
+        return self._own_id or ""
+
     def _drafts(self) -> dict[str, Any]:
+        """This session's drafts; another session's (an earlier one of the same name) are left out, so that the
+        next write drops them."""
         import json
 
         try:
             drafts = json.loads(draft_path(self.session_path).read_text(encoding="utf-8"))
         except (OSError, ValueError):  # none yet, or unreadable: nothing to offer back
             return {}
-        return drafts if isinstance(drafts, dict) else {}
+        if not isinstance(drafts, dict):
+            return {}
+        own = self._session_id() + "/"
+        return {name: entry for name, entry in drafts.items() if name.startswith(own)}
 
     def _write_drafts(self, drafts: dict[str, Any]) -> None:
         import json
@@ -495,15 +546,15 @@ class Workstation:
         note = _pin_free(note)
         drafts = self._drafts()
         if kept or note:
-            drafts[_draft_id(key, step.id)] = {"values": kept, "note": note}
-        elif drafts.pop(_draft_id(key, step.id), None) is None:
+            drafts[_draft_id(self._session_id(), key, step.id)] = {"values": kept, "note": note}
+        elif drafts.pop(_draft_id(self._session_id(), key, step.id), None) is None:
             return
         self._write_drafts(drafts)
 
     def draft(self, key: Key, step_id: str) -> Draft | None:
         """What was typed in the window of ``step_id`` and not confirmed, kept by :meth:`save_draft`; None when
         nothing was."""
-        entry = self._drafts().get(_draft_id(key, step_id))
+        entry = self._drafts().get(_draft_id(self._session_id(), key, step_id))
         if not isinstance(entry, dict):
             return None
         values = entry.get("values")
@@ -514,7 +565,7 @@ class Workstation:
     def drop_draft(self, key: Key, step_id: str) -> None:
         """The step's answer is recorded (or its stop accepted what it drops): its draft is no longer needed."""
         drafts = self._drafts()
-        if drafts.pop(_draft_id(key, step_id), None) is not None:
+        if drafts.pop(_draft_id(self._session_id(), key, step_id), None) is not None:
             self._write_drafts(drafts)
 
     def take_presence(self) -> bool:

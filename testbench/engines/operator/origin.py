@@ -1,8 +1,9 @@
 """Where an observed value comes from, in words: one sentence for the report and the workstation.
 
 « observé 163.80 — lot 000015.b2, enregistrement 3, colonnes 45–52 » for an extracted value; a
-correction says so, with the value that was read, where, and the operator's reason. Values of other
-sources (an engine's result, a value keyed in) have no provenance and no sentence.
+correction says so, with the value that was read, where, and the operator's reason; a value the operator
+keyed in (operator mode, a manual step) « saisi par l'opérateur : 33,60 € ». An engine's result has no
+provenance and no sentence.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from testbench import fmt
-from testbench.domain.vocabulary import is_amount
+from testbench.domain.vocabulary import is_amount, is_rate
 from testbench.extract.model import Provenance
 from testbench.i18n import _t
 
@@ -26,11 +27,29 @@ WRITTEN_PIN_MASKED = (  # a book built without redaction (--no-redact) still mas
 )
 
 
-def quoted(path: str, value: Any, lang: str | None = None) -> str:
+#: a value the operator keyed in (operator mode, a manual step), said as a correction is: it has no provenance
+KEYED = _t("saisi par l'opérateur : {value}")
+
+
+def keyed(path: str, value: Any, source: str) -> bool:
+    """Whether a value of ``source`` at ``path`` is one the operator keyed in, which :func:`origin_text` says so:
+    not who performed the step nor their note (``operator``, ``operator_note``), not a field left empty."""
+    who = path.rpartition(".")[2] in ("operator", "operator_note")
+    return source == "operator" and not who and value not in (None, "")
+
+
+def quoted(path: str, value: Any, lang: str | None = None, value_type: str = "") -> str:
     """An observed value as :func:`origin_text` quotes it, as the value column beside it shows it: an amount as
-    money (« observé 3 112,46 € — FSE_…xml, ligne 9 »), anything else as the language writes it."""
-    if isinstance(value, str) and is_amount(path):
-        return fmt.money(value, lang)
+    money (« observé 3 112,46 € — FSE_…xml, ligne 9 »), a decimal (``value_type``, else a rate by its name) as
+    the language writes numbers (« 60,0 »), a boolean oui/non (« true », as recorded), anything else as the
+    language writes it."""
+    if isinstance(value, str):
+        if is_amount(path):
+            return fmt.money(value, lang)
+        if value_type in ("", "boolean") and value in ("true", "false"):
+            return fmt.yes_no(value == "true", lang)
+        if value_type == "decimal" or (not value_type and is_rate(path)):
+            return fmt.number(value, lang)
     return fmt.value(value, lang)
 
 
@@ -42,15 +61,17 @@ def origin_text(
     quote: Callable[[Any], str] = str,
     written: str = "",
     redacted: bool = True,
+    keyed: bool = False,
 ) -> str:
-    """The sentence for ``value`` (already formatted for the reader) read at ``provenance``; "" without one.
+    """The sentence for ``value`` (already formatted for the reader) read at ``provenance``; without one, the
+    operator's if ``keyed`` (:func:`keyed`: the bench did not read it, a person typed it), else "".
     ``quote`` formats the value a correction replaced as ``value`` was (:func:`quoted`).
 
     ``written``: the SHA-256 of the file as the software wrote it, when the copy a reader has of it (the exam
     book's: ``redacted``, or only its PIN codes masked) may have its bytes elsewhere: the byte offset and columns
     are then said to be counted in the file as written."""
     if not provenance:
-        return ""
+        return t(KEYED).format(value=value) if keyed else ""
     where = Provenance.from_dict(provenance).describe(t)
     if written:
         where += " " + t(WRITTEN_REDACTED if redacted else WRITTEN_PIN_MASKED).format(sha256=written)

@@ -5,7 +5,8 @@ beside the expected amount in money (« 5,90 » next to « 5,90 € », or "€5
 values and an operator-mode step's are recorded as an extractor writes a value (« 5.90 »), by the one rule an
 extractor and an assisted-mode correction follow (:func:`~testbench.extract.values.normalise_decimal`), so that
 the session, the comparison and the book read them as money in the reader's language. A value that is no
-decimal stays as keyed (its comparison then says so).
+decimal stays as keyed (its comparison then says so). A boolean keyed in either language (« oui », "yes") is
+recorded as the casebook writes it (« true »), so that the book says it in the reader's language.
 """
 
 from __future__ import annotations
@@ -14,20 +15,31 @@ from dataclasses import replace
 
 from testbench.casebook.model import Case, ExpectationKind
 from testbench.domain.attestation import Attestation
+from testbench.domain.decimals import units_at
 from testbench.domain.vocabulary import is_amount, is_rate
 from testbench.extract.values import normalise_decimal
+from testbench.fmt import parse_boolean
+
+
+def _types(case: Case, path: str) -> set[str]:
+    return {e.value_type for e in case.expectations if e.kind is ExpectationKind.VALUE and e.path == path}
 
 
 def decimal_path(case: Case, path: str) -> bool:
     """Whether a value keyed at ``path`` is a decimal: every value expectation of the case on it says
     ``type="decimal"``; with none, its name says an amount or a rate (``manual.paper_total``, ``totals.amo``)."""
-    types = {e.value_type for e in case.expectations if e.kind is ExpectationKind.VALUE and e.path == path}
+    types = _types(case, path)
     return types == {"decimal"} if types else is_amount(path) or is_rate(path)
 
 
 def keyed_value(case: Case, path: str, value: str) -> str:
-    """``value`` keyed at ``path`` as the session records it: a decimal written with a dot (« 5,90 » → « 5.90 »)."""
-    return normalise_decimal(value) if decimal_path(case, path) else value
+    """``value`` keyed at ``path`` as the session records it: a decimal written with a dot (« 5,90 », "€5.90" →
+    « 5.90 »), a boolean as the casebook writes it (« oui », "yes" → « true »); anything else as keyed."""
+    if decimal_path(case, path):
+        return normalise_decimal(value, units_at(path))
+    if _types(case, path) == {"boolean"} and (flag := parse_boolean(value)) is not None:
+        return "true" if flag else "false"
+    return value
 
 
 def as_recorded(case: Case, attestation: Attestation, root: str = "") -> Attestation:
