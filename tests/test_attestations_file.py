@@ -108,7 +108,8 @@ def test_a_file_of_the_wrong_shape_is_refused_with_what_is_wrong(
 
 
 def test_json_true_and_numbers_are_recorded_as_the_form_would_take_them(tmp_path: Path) -> None:
-    """``true`` is the bench's « oui » (never Python's « True »), a number as written: the case passes on them."""
+    """``true`` is recorded as the casebook writes a boolean (« true », never Python's « True »; read oui/yes in each
+    language), a number as written: the case passes on them."""
     answer = {
         "DEMO-FSE-030/m-paper": {"confirmed": True, "values": {"manual.paper_printed": True, "manual.paper_total": 5.9}}
     }
@@ -117,7 +118,7 @@ def test_json_true_and_numbers_are_recorded_as_the_form_would_take_them(tmp_path
         (case,) = session.cases
         assert case.verdict == "pass"
         values = {o["path"]: o["value"] for o in session.observations(case.latest.id) if o["step_id"] == "m-paper"}
-    assert values == {"manual.paper_printed": "oui", "manual.paper_total": "5.9"}
+    assert values == {"manual.paper_printed": "true", "manual.paper_total": "5.9"}
 
 
 @pytest.mark.parametrize(

@@ -273,10 +273,11 @@ def _origin(
     def quote(read: Any) -> str:
         return quoted(path, scrub.at_path(path, read), lang)
 
+    by_hand = keyed(path, value, source)
+    if not provenance and not by_hand:
+        return ""  # nothing to say: the value is not scrubbed a second time (a report redacts each value once)
     shown = _provenance(provenance, scrub, lang) if provenance else None
-    return origin_text(
-        quote(value), shown, t, quote=quote, written=written, redacted=scrub.enabled, keyed=keyed(path, value, source)
-    )
+    return origin_text(quote(value), shown, t, quote=quote, written=written, redacted=scrub.enabled, keyed=by_hand)
 
 
 def _written(step: str, provenance: dict[str, Any] | None, moved: Moved) -> str:
