@@ -28,6 +28,8 @@ _PATH = re.compile(r"[A-Za-z_][\w-]*(?:\[(?:\d+|\{n\})\])*(?:\.[A-Za-z_][\w-]*(?
 
 @dataclass(frozen=True, slots=True)
 class FixedField:
+    """One field of a fixed-width record: where it stands and how its text reads."""
+
     name: str
     start: int  # 1-based column of the first character
     length: int
@@ -41,6 +43,8 @@ class FixedField:
 
 @dataclass(frozen=True, slots=True)
 class FixedRecord:
+    """The layout of one record type of a fixed-width file (a B2 lot's records)."""
+
     type: str  # the record type code, read at the spec's ``record_type`` columns
     fields: tuple[FixedField, ...]
     label: str = ""
@@ -48,6 +52,8 @@ class FixedRecord:
 
 @dataclass(frozen=True)
 class ExtractorSpec:
+    """One extractor of a profile (``[[extractors]]`` of sut.toml): what it reads, where, into which paths."""
+
     name: str
     kind: str  # "regex" | "xpath" | "fixed" | "json"
     applies_to: tuple[str, ...]  # engine calls (domain.vocabulary.ENGINE_CALLS)

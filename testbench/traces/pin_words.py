@@ -82,11 +82,13 @@ _COMMAND_B64 = (
 #: after a seventh digit) at the 10th and 11th characters
 PIN_BLOCK_HEX = r"3[0-9](?:[ \t:-]{0,2}3[0-9]){3}(?:[ \t:-]{0,2}3[0-9]){0,3}[ \t:-]{0,2}[fF]{2}"
 PIN_BLOCK_B64 = r"[MNO][DTjz][AEIMQUYcgk][w-z0-5][A-Za-z0-9+/_-]{5}[Pfv/_]8"
-#: all of them in one search (a search per form cost more in calls than the scan of most lines), each starting with
-#: one literal character, so the regex engine skips to the next of a dozen characters
-_COMMAND = re.compile(
-    "|".join([*(p.pattern for p in (COMMAND_HEX, ESCAPED_COMMAND, C_HEX_COMMAND, DECIMAL_COMMAND)), *_COMMAND_B64])
+#: the forms in two searches, bytes then base64 (a search per form cost more in calls than the scan of most lines;
+#: one search of them all is a pattern too long to compile on every run), each alternative starting with one
+#: literal character, so the regex engine skips to the next of a dozen characters
+_COMMAND_BYTES = re.compile(
+    "|".join(p.pattern for p in (COMMAND_HEX, ESCAPED_COMMAND, C_HEX_COMMAND, DECIMAL_COMMAND))
 )
+_COMMAND_BASE64 = re.compile("|".join(_COMMAND_B64))
 #: the blocks in searches of their own: in the one above, they cost three times as much
 _PIN_BLOCK = re.compile(PIN_BLOCK_HEX)
 _PIN_BLOCK_B64 = re.compile(PIN_BLOCK_B64)
@@ -96,11 +98,15 @@ _WRAP = re.compile(r"[ \t]*\r?\n[ \t]*")
 def may_hold_command(text: str) -> bool:
     """Whether ``text`` may hold a command that carries a code, in a form the rules read one in (hex, base64, a
     program's bytes), or a code's data block alone; a base64 token wrapped over lines is read joined too."""
-    if _COMMAND.search(text) is not None or _PIN_BLOCK.search(text) is not None:
+    if _command(text) or _PIN_BLOCK.search(text) is not None:
         return True
     if "8" in text and _PIN_BLOCK_B64.search(text) is not None:
         return True
-    return "\n" in text and _COMMAND.search(_WRAP.sub("", text)) is not None
+    return "\n" in text and _command(_WRAP.sub("", text))
+
+
+def _command(text: str) -> bool:
+    return _COMMAND_BYTES.search(text) is not None or _COMMAND_BASE64.search(text) is not None
 
 
 def may_hold_pin(text: str) -> bool:
