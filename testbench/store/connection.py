@@ -17,6 +17,7 @@ import re
 import shutil
 import sqlite3
 import stat
+import sys
 import tempfile
 import threading
 import weakref
@@ -144,10 +145,10 @@ def _try_write(part: Path) -> None:
 
 def _file_size_limit() -> int | None:
     """The largest file this process may write (``ulimit -f``, in bytes); None when unlimited or not POSIX."""
-    try:
-        import resource
-    except ImportError:
+    if sys.platform == "win32":
         return None
+    import resource
+
     limit = resource.getrlimit(resource.RLIMIT_FSIZE)[0]
     return None if limit == resource.RLIM_INFINITY else int(limit)
 

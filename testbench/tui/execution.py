@@ -115,10 +115,10 @@ def cut_run(thread_id: int | None, benches: Sequence[Bench]) -> None:
         if not isinstance(pid, int) or not getattr(bench.engine, "running", False):  # an engine in this process
             continue  # (inprocess, operator) or none up: the exception stops the run
         with contextlib.suppress(OSError):
-            if hasattr(os, "killpg"):  # the engine leads its process group (the protocol client starts it so)
+            if sys.platform == "win32":
+                os.kill(pid, signal.SIGTERM)  # TerminateProcess
+            else:  # the engine leads its process group (the protocol client starts it so)
                 os.killpg(pid, signal.SIGKILL)
-            else:
-                os.kill(pid, signal.SIGTERM)
 
 
 def run_command(argv: Sequence[str], targets: Sequence[tuple[Casebook, Case]]) -> list[str]:
