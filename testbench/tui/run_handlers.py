@@ -586,6 +586,8 @@ class RunHandlers:
         self.flush_panel()
 
     def flush_panel(self) -> None:
+        if not self.query("#run-log"):  # the workstation closing (its views gone, a run's last lines still coming)
+            return
         if self._panel_lines:
             log = self.query_one("#run-log", RunLog)
             log.translate = self.t  # its own lines (« lignes plus anciennes », « nouvelles lignes plus bas »)
