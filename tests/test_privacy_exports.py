@@ -135,12 +135,14 @@ def pin_needles(pin: str) -> list[Needle]:
 
 _SHA256 = re.compile(r"(?<![0-9a-f])[0-9a-f]{64}(?![0-9a-f])")
 _UUID = re.compile(r"(?<![0-9a-f])[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?![0-9a-f])")
+#: a file's size in the manifest (« "size": 6048 »): a count of bytes, which a 4-digit PIN may equal by chance
+_SIZE = re.compile(r'"size": *[0-9]+')
 
 
 def _without_digests(text: str) -> str:
-    """SHA-256 digests (evidence, manifest, journal chain) and random ids (session, run) carry no data,
-    but thousands of them would match a short hex needle, or a 4-digit PIN, by chance."""
-    return _UUID.sub("‹uuid›", _SHA256.sub("‹sha256›", text))
+    """SHA-256 digests (evidence, manifest, journal chain), random ids (session, run) and the manifest's file
+    sizes carry no data, but thousands of them would match a short hex needle, or a 4-digit PIN, by chance."""
+    return _SIZE.sub('"size": ‹n›', _UUID.sub("‹uuid›", _SHA256.sub("‹sha256›", text)))
 
 
 def exported_texts(paths: list[Path]) -> Iterator[tuple[str, str]]:
