@@ -74,7 +74,7 @@ from testbench.store.connection import (
 from testbench.store.schema import SchemaRefused, migrate
 from testbench.traces.clock import continue_after, mono_ns
 from testbench.traces.model import Channel, TraceLine
-from testbench.traces.pin_words import may_hold_pin
+from testbench.traces.pin_words import may_hold_pin, pin_free
 
 #: events that carry what a person gave (other writes of a person's are wrapped in ``transaction(durable=True)``)
 _GIVEN_BY_A_PERSON = frozenset({EventKind.MANUAL_ATTESTED})
@@ -548,7 +548,7 @@ class SessionStore:
         """Record the verdict, with the comparisons that decided it, in one transaction (a PIN in the reason — an
         operator's note, an engine's stderr — masked)."""
         self.check_present()  # once per case: a verdict is never told for a file that is gone
-        reason = _pin_free(str(reason))
+        reason = pin_free(str(reason))
         now_wall, now_mono = time.time(), mono_ns()
         started = self._started_mono.pop(attempt_id, None)
         with self.transaction():
@@ -573,7 +573,7 @@ class SessionStore:
     def close_dangling_attempts(self, reason: str) -> list[str]:
         """Mark attempts left open by a killed process; they stay in the history. Returns their cases' ids, so
         that the notice names what was interrupted."""
-        reason = _pin_free(str(reason))
+        reason = pin_free(str(reason))
         with self.transaction():
             rows = self.conn.execute("SELECT id, case_id FROM attempts WHERE ended_wall IS NULL ORDER BY id").fetchall()
             ids = [attempt_id for attempt_id, _ in rows]
@@ -759,7 +759,7 @@ class SessionStore:
                     str(t.channel),
                     int(t.mono_ns),
                     float(t.wall),
-                    str(t.text) if t.channel == _APDU else _pin_free(str(t.text)),
+                    str(t.text) if t.channel == _APDU else pin_free(str(t.text)),
                     str(t.source),
                     None if t.source_ts is None else str(t.source_ts),
                     None if t.level is None else str(t.level),
@@ -842,16 +842,6 @@ def _user() -> str:
         return "?"
 
 
-def _pin_free(text: str) -> str:
-    """``text`` with its PINs masked, the session's one rule for what it stores (docs/traces.md: a PIN never
-    reaches the session file); the rules are loaded for a text that names a PIN only (most texts name none)."""
-    if not may_hold_pin(text):
-        return text
-    from testbench.traces.redact import redact_pins
-
-    return redact_pins(text)
-
-
 def _dumps_without_pins(value: Any, dumps: Callable[[Any], str] = codec.dumps) -> str:
     """``dumps(value)`` (:func:`codec.dumps`, or :func:`codec.dumps_object` for an observation set) with every PIN in
     its texts masked; the JSON text is asked first, so a value that names no PIN is encoded once (a NUL byte,
@@ -876,7 +866,7 @@ def _escaped(lone: re.Match[str]) -> str:
 def _without_pins(value: Any) -> Any:
     """``value`` (plain: :func:`codec.to_plain`'s) with every PIN in its texts masked (keys are names)."""
     if isinstance(value, str):
-        return _pin_free(value)
+        return pin_free(value)
     if isinstance(value, dict):
         return {k: _without_pins(v) for k, v in value.items()}
     if isinstance(value, list):

@@ -135,3 +135,14 @@ def may_hold_pin(text: str) -> bool:
     if labelled and any(c.isdigit() for c in text):
         return True
     return may_hold_command(text)
+
+
+def pin_free(text: str) -> str:
+    """``text`` with its PINs masked: the one rule for what is written to a file the bench keeps (the session, a
+    manual step's draft; docs/traces.md: a PIN never reaches the session file). The rules are loaded for a text
+    that may hold a PIN only (most texts hold none)."""
+    if not may_hold_pin(text):
+        return text
+    from testbench.traces.redact import redact_pins
+
+    return redact_pins(text)

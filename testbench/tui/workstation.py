@@ -78,23 +78,13 @@ def _draft_id(session_id: str, key: Key, step_id: str) -> str:
     return f"{session_id}/{key[0]}/{key[1]}/{step_id}"
 
 
-def _pin_free(text: str) -> str:
-    """``text`` with its PINs masked, as the session stores any text (a PIN never reaches a file); a text that
-    names none is kept as typed."""
-    from testbench.traces.pin_words import may_hold_pin
-
-    if not may_hold_pin(text):
-        return text
-    from testbench.traces.redact import redact_pins
-
-    return redact_pins(text)
-
-
 def _holds_pin(label: str, value: str) -> bool:
     """Whether a field's value, read as its label says it (« Code porteur : 4719 »), holds a PIN: not kept (a masked
     value offered back would be confirmed as « ‹PIN› »; the person types it again)."""
+    from testbench.traces.pin_words import pin_free
+
     said = f"{label} : {value}"
-    return _pin_free(said) != said
+    return pin_free(said) != said
 
 
 def verdict_key(name: str) -> str:
@@ -543,7 +533,9 @@ class Workstation:
             for path, value in values.items()
             if value and not _holds_pin(f"{path} {labels.get(path, '')}", value)
         }
-        note = _pin_free(note)
+        from testbench.traces.pin_words import pin_free
+
+        note = pin_free(note)
         drafts = self._drafts()
         if kept or note:
             drafts[_draft_id(self._session_id(), key, step.id)] = {"values": kept, "note": note}
