@@ -783,10 +783,12 @@ class WorkstationApp(
                 window.stop_keeping()
                 self.ws.drop_draft(key, window.request.step.id)
         if not self.running:
+            self.closed = True
             super().exit(result, return_code, message)
             return
         if self._leaving is not None:
             self.cut_run_now()
+            self.closed = True
             super().exit(result, return_code, message)
             return
         self._leaving = (result, return_code, message)

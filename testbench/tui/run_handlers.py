@@ -78,6 +78,13 @@ class RunHandlers:
     _cut_lock = threading.Lock()
     #: the benches the run under way built: their engines are killed when it is cut
     _benches: list[Bench] = []  # noqa: RUF012 - replaced by each run's own list (start_run)
+    #: the workstation has quit (``WorkstationApp.exit`` handed over to Textual)
+    closed: bool = False
+
+    def views_gone(self) -> bool:
+        """Whether the workstation is closing: a run's messages still queued find its views gone (quit, or torn
+        down while its run ends) and are left unread; the session holds what they say."""
+        return self.closed or not self.screen_stack or not self.screen_stack[0].query("#views")
 
     def action_run_case(self) -> None:
         entry = self.current_entry()
@@ -316,6 +323,8 @@ class RunHandlers:
         self.post_message(RunDone(outcome))
 
     def on_run_progress(self, message: RunProgress) -> None:
+        if self.views_gone():
+            return
         event = message.event
         self.exam_event(event)
         if isinstance(event, CaseStarted):
@@ -467,6 +476,8 @@ class RunHandlers:
             self.notify(text, severity="warning", timeout=12)
 
     def on_run_done(self, message: RunDone) -> None:
+        if self.views_gone():
+            return
         t = self.t
         self.running = False
         if self._panel_timer is not None:
@@ -586,7 +597,7 @@ class RunHandlers:
         self.flush_panel()
 
     def flush_panel(self) -> None:
-        if not self.query("#run-log"):  # the workstation closing (its views gone, a run's last lines still coming)
+        if self.views_gone():
             return
         if self._panel_lines:
             log = self.query_one("#run-log", RunLog)
