@@ -33,9 +33,9 @@ def insi(request: dict[str, Any], scenario: str = "identite-trouvee") -> dict[st
         ({"traits": {**TRAITS, "birth_date": "1999-13-45"}}, "traits.birth_date: ISO date expected, got “1999-13-45”"),
         ({"traits": {**TRAITS, "birth_date": None}}, "traits.birth_date: missing (ISO date expected)"),
         ({"traits": {**TRAITS, "first_name": ""}}, "traits.first_name: empty text"),
-        ({"traits": TRAITS, "nir": "1"}, "nir: 15-character NIR expected, got “1”"),
-        ({"traits": TRAITS, "nir": "1999900000000AB"}, "nir: 15-character NIR expected, got “1999900000000AB”"),
-        ({"traits": TRAITS, "nir": 199990000000017}, "nir: 15-character NIR expected, got “199990000000017”"),
+        ({"traits": TRAITS, "nir": "1"}, "nir: 13- or 15-character NIR expected, got “1”"),
+        ({"traits": TRAITS, "nir": "1999900000000AB"}, "nir: 13- or 15-character NIR expected, got “1999900000000AB”"),
+        ({"traits": TRAITS, "nir": 199990000000017}, "nir: 13- or 15-character NIR expected, got “199990000000017”"),
     ],
 )
 def test_a_search_on_missing_or_invalid_traits_is_refused(request_: dict[str, Any], expected: str) -> None:

@@ -42,8 +42,8 @@ def test_another_shape_is_said_13_or_15(nir: object) -> None:
     assert "null" not in said
 
 
-def test_an_insi_nir_keeps_its_key() -> None:
-    """The INS is the NIR with its key: INSi's ``nir`` stays 15 characters (``validate`` asks it of the patient)."""
-    with pytest.raises(answers.BadRequest) as info:
-        answers.nir_value(NIR13, "nir", keyed=True)
-    assert english(str(info.value)) == f"nir: 15-character NIR expected, got “{NIR13}”"
+def test_an_insi_nir_of_13_characters_is_the_ins_with_its_key() -> None:
+    """The INS is the NIR with its key: INSi takes the NIR without it too, and answers it keyed
+    (tests/test_services_s28_insi_nir.py over HTTP)."""
+    assert answers.nir_with_key(NIR13) == NIR15
+    assert answers.nir_with_key(NIR15) == NIR15

@@ -72,7 +72,7 @@ def test_an_identity_of_the_right_shape_is_answered_with_its_rank(served: Servic
     ("path", "body", "said"),
     [
         ("/insi", {"traits": TRAITS, "nir": "1999900000000١٧"},
-         "nir: 15-character NIR expected, got “1999900000000١٧”"),
+         "nir: 13- or 15-character NIR expected, got “1999900000000١٧”"),
         ("/insi", {"traits": {**TRAITS, "birth_date": 19990101}},
          "traits.birth_date: ISO date expected, got “19990101”"),
         ("/adri", {"beneficiary": {"nir": NIR, "birth_date": {"a": 1}}}, "beneficiary.birth_date: ISO date expected,"

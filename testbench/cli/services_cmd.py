@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import os
+import stat
 import sys
+from typing import IO
 
 from testbench.i18n import LANGUAGES
 from testbench.runner.exits import EXIT_USAGE
@@ -28,4 +31,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def _serve(args: argparse.Namespace) -> int:
     from testbench.services.serve import serve
 
-    return serve(port=args.port, stdin=sys.stdin.buffer)
+    return serve(port=args.port, stdin=_stop_signal(sys.stdin.buffer))
+
+
+def _stop_signal(stdin: IO[bytes]) -> IO[bytes] | None:
+    """stdin when its end means « stop »: a pipe, as the bench gives (it closes it to stop the server). Any other
+    stdin is not read, and the server serves until Ctrl-C or SIGTERM: /dev/null or a file (a CI script's « & »)
+    end at once, and a terminal stops a server started in the background with « & » that reads it (SIGTTIN),
+    every call to it then hanging."""
+    try:
+        mode = os.fstat(stdin.fileno()).st_mode
+    except (OSError, ValueError):  # closed, or no descriptor: nothing to watch
+        return None
+    return stdin if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) else None

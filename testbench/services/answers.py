@@ -13,6 +13,7 @@ from typing import Any
 
 from testbench.cards.nir import with_key
 from testbench.engines.protocol.jsonrpc import shown_json
+from testbench.i18n import _t, t
 from testbench.services.scenarios import Scenario
 
 JsonObject = dict[str, Any]
@@ -27,6 +28,16 @@ _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 #: A NIR as a casebook may write it (testbench.casebook.rights: 13 characters, or 15 with the key; Corsica's
 #: 2A/2B) or a card gives it (first digit 1 to 8), in ASCII digits only; its key is not checked.
 _NIR = re.compile(r"[1-8][0-9]{4}(?:[0-9]{2}|2[ABab])[0-9]{6}(?:[0-9]{2})?")
+#: The registry's sentences an application shows a person (``message`` and ``reason`` in teleservices.toml),
+#: marked for the catalogue: answered in the server's language (``services serve --lang en``: English)
+REGISTRY_WORDS = (
+    _t("aucun bénéficiaire pour ce NIR et ce rang"),
+    _t("service ADRi indisponible"),
+    _t("service ApCV indisponible"),
+    _t("service INSi indisponible"),
+    _t("service e-prescription indisponible"),
+    _t("application carte Vitale désactivée"),
+)
 
 
 class BadRequest(Exception):
@@ -69,15 +80,22 @@ def birth_date(value: Any, field: str) -> str:
     return value
 
 
-def nir_value(value: Any, field: str, keyed: bool = False) -> str:
+def nir_value(value: Any, field: str) -> str:
     """A NIR of 13 characters, or 15 with its key, in ASCII (« ١٧ » is digits to Python, to no NIR reader): what
-    ``validate`` lets a casebook write, so the simulator never refuses a NIR the bench itself sends. ``keyed``:
-    15 characters only (INSi: the INS is the NIR with its key, as ``validate`` asks of an INSi step's patient)."""
-    if isinstance(value, str) and _NIR.fullmatch(value) and (len(value) == 15 or not keyed):
+    ``validate`` lets a casebook write, so the simulator never refuses a NIR the bench itself sends."""
+    if isinstance(value, str) and _NIR.fullmatch(value):
         return value
-    if keyed:
-        raise BadRequest(f"{field} : NIR de 15 caractères attendu, reçu « {received(value)} »")
     raise BadRequest(f"{field} : NIR de 13 ou 15 caractères attendu, reçu « {received(value)} »")
+
+
+def nir_with_key(nir: str) -> str:
+    """A NIR of :func:`nir_value` with its key: computed for 13 characters (97 − body mod 97, Corsica's 2A/2B
+    counted as 19/18, as ``cards.nir`` does), kept as given for 15 (test NIRs need not have the right one)."""
+    if len(nir) == 15:
+        return nir
+    body = nir.upper()
+    digits = body[:5] + {"2A": "19", "2B": "18"}.get(body[5:7], body[5:7]) + body[7:]
+    return f"{body}{97 - int(digits) % 97:02d}"
 
 
 def _care_date(request: JsonObject, today: date) -> date:
@@ -125,7 +143,7 @@ def error_answer(scenario: Scenario) -> JsonObject:
         "service": scenario.service,
         "status": "error",
         "code": str(scenario.params.get("code", "ERREUR")),
-        "message": str(scenario.params.get("message", "")),
+        "message": t(str(scenario.params.get("message", ""))),
     }
 
 
@@ -183,7 +201,7 @@ def apcv(scenario: Scenario, request: JsonObject, seq: int, now: datetime, ident
     status = str(scenario.params.get("status", "valid"))
     answer: JsonObject = {"service": "apcv", "status": status, "channel": channel, "context_id": f"APCV-{seq:06d}"}
     if status == "refused":
-        return {**answer, "reason": str(scenario.params.get("reason", "application carte Vitale désactivée"))}
+        return {**answer, "reason": t(str(scenario.params.get("reason", "application carte Vitale désactivée")))}
     expires = now + timedelta(minutes=int(scenario.params.get("expires_minutes", 10)))
     answer["expires"] = expires.astimezone(UTC).isoformat(timespec="seconds")
     if status != "valid":
@@ -235,12 +253,13 @@ def _traits(request: JsonObject) -> JsonObject:
 
 
 def _nir(request: JsonObject) -> str:
-    """The request's NIR, when it gives one: 13 characters and a 2-digit key, the INS it is (its key is not
-    checked: the casebooks' test NIRs need not have a right one)."""
+    """The request's NIR, when it gives one, as the INS it is: 15 characters. INSi takes the NIR with its key or
+    without it (13 characters: the key is computed); a key given is not checked (the casebooks' test NIRs need
+    not have a right one)."""
     nir = request.get("nir")
     if nir is None or nir == "":
         return ""
-    return nir_value(nir, "nir", keyed=True)
+    return nir_with_key(nir_value(nir, "nir"))
 
 
 def insi(scenario: Scenario, request: JsonObject) -> JsonObject:

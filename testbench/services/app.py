@@ -67,7 +67,8 @@ class _State:
         self.scenario = {service: reg.default(service) for service in SERVICES}
         self.fault = dict.fromkeys(SERVICES, "none")
         self.identity: dict[str, JsonObject | None] = dict.fromkeys(SERVICES)
-        self.delay = TIMEOUT_DELAY
+        #: how long each service's ``timeout`` fault holds an answer: a delay set for one is no other's
+        self.delay = dict.fromkeys(SERVICES, TIMEOUT_DELAY)
         self.seq = itertools.count(1)
 
 
@@ -201,8 +202,8 @@ def make_app(log: LogSink, reg: Registry | None = None) -> web.Application:
                     request.transport.close()
                 raise asyncio.CancelledError
             if fault == "timeout":
-                record(service, request, t0, 0, body, answer=None, held_s=state.delay)
-                await asyncio.sleep(state.delay)
+                record(service, request, t0, 0, body, answer=None, held_s=state.delay[service])
+                await asyncio.sleep(state.delay[service])
             if fault == "server-error":
                 text = t("erreur interne simulée")
                 record(service, request, t0, 500, body, answer=text)
@@ -248,7 +249,7 @@ def make_app(log: LogSink, reg: Registry | None = None) -> web.Application:
             said = t(f"défaut inconnu « {unknown} » (connus : {', '.join(FAULTS)})")
             return _json(400, {"ok": False, "message": said})
         delay = body.get("delay")
-        delay = state.delay if delay is None else delay  # not given (or null): the hold as it was
+        delay = state.delay[service] if delay is None else delay  # not given (or null): the hold as it was
         if isinstance(delay, bool) or not isinstance(delay, int | float) or not 0 <= delay <= MAX_DELAY:
             said = t(f"delay : nombre de secondes de 0 à {MAX_DELAY:g} attendu, reçu « {answers.received(delay)} »")
             return _json(400, {"ok": False, "message": said})
@@ -258,7 +259,7 @@ def make_app(log: LogSink, reg: Registry | None = None) -> web.Application:
             return _json(400, {"ok": False, "message": t(str(exc))})
         state.scenario[service], state.fault[service] = name, fault
         state.identity[service] = identity
-        state.delay = float(delay)
+        state.delay[service] = float(delay)
         log({"ts": time.time(), "control": "scenario", "service": service, "scenario": name, "fault": fault})
         return _json(200, {"ok": True, "service": service, "scenario": name, "fault": fault})
 
