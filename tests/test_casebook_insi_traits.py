@@ -1,5 +1,5 @@
 """An <insi> step with no Vitale card read sends its patient fixture's traits: without a birth name, a birth
-date or a NIR with its key (the sex comes from it), the service refuses it and the case fails as the product's
+date or a NIR (the sex comes from it), the service refuses it and the case fails as the product's
 fault. Refused at load, at the step."""
 
 from __future__ import annotations
@@ -34,8 +34,13 @@ def test_a_patient_without_insi_traits_is_refused_at_each_insi_step(tmp_path: Pa
     )
 
 
-def test_a_nir_without_its_key_is_refused_for_insi(tmp_path: Path) -> None:
-    found = _problems(
-        tmp_path, '<right name="nir" value="152019999900182"/>', '<right name="nir" value="1520199999001"/>'
-    )
-    assert found[0][:2] == ("758:27", "INSi : le NIR du patient « p-deg » doit avoir 15 caractères (clé comprise)")
+def test_a_nir_without_its_key_is_taken_and_the_service_answers_the_keyed_ins(tmp_path: Path) -> None:
+    """INSi takes a 13-character NIR (the key left out) as well as 15: the casebook loads without a problem and
+    the case passes, the simulated service answering the INS with the key it computed."""
+    from testbench.cli.main import main
+
+    old, new = '<right name="nir" value="152019999900182"/>', '<right name="nir" value="1520199999001"/>'
+    assert _problems(tmp_path, old, new) == []
+    args = ["run", str(tmp_path / "tls.xml"), "--session", str(tmp_path / "s.tbsession"), "--cards", "inprocess",
+            "--engine", "inprocess", "-k", "TLS-INSI-001"]  # fmt: skip
+    assert main(args) == 0

@@ -21,7 +21,7 @@ from lxml import etree
 from testbench.casebook.card_facts import FAMILY_LABEL, card_facts
 from testbench.casebook.lazy import CaseParts, RawStep
 from testbench.casebook.model import Domain, ExpectationKind, Fixtures, Mode, Patient
-from testbench.casebook.rights import insi_nir_problem, missing_insi_traits, right_key
+from testbench.casebook.rights import missing_insi_traits, right_key
 from testbench.casebook.source import make_parser
 from testbench.domain.decimals import read_decimal, to_the_cent
 from testbench.domain.normalize import RULES as NORMALIZE_RULES
@@ -584,7 +584,7 @@ def _check_beneficiary(rank: str, card: str | None, fixtures: Fixtures, at: int,
 
 def _check_insi_traits(patient_id: str | None, fixtures: Fixtures, at: int, report: Report) -> None:
     """An INSi search with no Vitale card read sends the patient fixture's traits: birth name, birth date and
-    the sex its NIR says, the NIR with its key; without them the service refuses the request."""
+    the sex its NIR says (13 characters or 15 with the key); without them the service refuses the request."""
     patient = fixtures.patients.get(patient_id) if patient_id else None
     if patient is None:
         return
@@ -596,13 +596,6 @@ def _check_insi_traits(patient_id: str | None, fixtures: Fixtures, at: int, repo
             "patient",
             patient=patient.id,
             missing=", ".join(missing),
-        )
-    elif insi_nir_problem(patient.rights):
-        report(
-            at,
-            "INSi : le NIR du patient « {patient} » doit avoir 15 caractères (clé comprise)",
-            "patient",
-            patient=patient.id,
         )
 
 

@@ -101,13 +101,7 @@ INSI_TRAITS = ("nir", "name", "birth_date")
 
 
 def missing_insi_traits(rights: Mapping[str, str]) -> list[str]:
-    """The traits an INSi search on this fixture's identity would lack (the sex comes from the NIR, which
-    must then carry its key: the INS is the 15-character NIR)."""
+    """The traits an INSi search on this fixture's identity would lack (the sex comes from the NIR)."""
     keyed = {right_key(name): value for name, value in rights.items()}
     return [name.replace("_", "-") for name in INSI_TRAITS if not keyed.get(name)]
 
-
-def insi_nir_problem(rights: Mapping[str, str]) -> bool:
-    """Whether the fixture's NIR is one an INSi search cannot send: not 15 characters (the key missing)."""
-    nir = next((value for name, value in rights.items() if right_key(name) == "nir"), "")
-    return bool(nir) and len(nir) != 15
