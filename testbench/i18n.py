@@ -214,6 +214,8 @@ _AS_RECORDED = {
     "le moteur n'a pas démarré (vérification {check})": frozenset({"check"}),
     "{detail} (refait sur le moteur redémarré après la vérification {check})": frozenset({"check"}),
     "pas de lot dont lire les retours (la vérification {check} n'en a obtenu aucun)": frozenset({"check"}),
+    # testbench.store.connection: a file-size limit as testbench.fmt.byte_size writes it (« 100 Kio »)
+    "fichier trop grand pour la limite de taille des fichiers, {limit}": frozenset({"limit"}),
     # testbench engine check's invoice: the amounts the engine answered, as money
     "base {base}, part AMO {amo}, part patient {patient}": frozenset({"base", "amo", "patient"}),
 }

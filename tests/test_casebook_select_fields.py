@@ -86,14 +86,14 @@ def test_exact_fields(expr: str, expected: list[str]) -> None:
         (
             "domain:fsee",
             "expression -k invalide (colonne 1) : domaine inconnu « fsee » — vouliez-vous dire « domain:fse » ?"
-            " (domaines connus fse, dre, adri, apcv, insi, eprescription, lot, cards) — « domain:fsee »",
+            " (domaines connus\u00a0: fse, dre, adri, apcv, insi, eprescription, lot, cards) — « domain:fsee »",
             "invalid -k expression (column 1): unknown domain “fsee” — did you mean “domain:fse”? (known domains: fse,"
             " dre, adri, apcv, insi, eprescription, lot, cards) — “domain:fsee”",
         ),
         (
             "lpp and mode:degrad",
             "expression -k invalide (colonne 9) : mode inconnu « degrad » — vouliez-vous dire « mode:degrade » ?"
-            " (modes connus securise, degrade, sesam-sans-vitale, none) — « lpp and mode:degrad »",
+            " (modes connus\u00a0: securise, degrade, sesam-sans-vitale, none) — « lpp and mode:degrad »",
             "invalid -k expression (column 9): unknown mode “degrad” — did you mean “mode:degrade”? (known modes:"
             " securise, degrade, sesam-sans-vitale, none) — “lpp and mode:degrad”",
         ),

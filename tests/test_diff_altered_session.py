@@ -40,7 +40,7 @@ def test_the_forged_correction_is_said_altered_and_exits_2(
         "ATTENTION : session B altérée (chaîne du journal rompue) : ses verdicts ne valent pas preuve, ni cette"
         " comparaison"
     )
-    assert out[3].startswith("  B : cas KO-1, tentative 1 — verdict ou motif modifié après coup")
+    assert out[3].startswith("  B : cas KO-1, tentative 1 — verdict, motif, heure de fin ou durée modifiés après coup")
     assert f"testbench diff : session B ({b}) altérée (chaîne du journal rompue)" in said.err
     doc = etree.HTML(html.read_text(encoding="utf-8"))
     banner = "".join(doc.xpath("//p[@class='altered']//text()"))
@@ -57,7 +57,7 @@ def test_the_warning_reads_in_english(forged: tuple[Path, Path], capsys: pytest.
     said = capsys.readouterr()
     warning = "WARNING: session A altered (broken journal chain): its verdicts are no evidence, nor is this"
     assert warning in said.out
-    assert "  A: case KO-1, attempt 1 — verdict or reason changed afterwards" in said.out
+    assert "  A: case KO-1, attempt 1 — verdict, reason, end time or duration changed afterwards" in said.out
     assert f"testbench diff: session A ({b}) altered (broken journal chain): the comparison is no evidence" in said.err
 
 

@@ -44,7 +44,7 @@ def test_a_run_leaves_an_intact_chain_covering_every_result_row(tmp_path: Path) 
 @pytest.mark.parametrize(
     ("sql", "expected"),
     [
-        ("UPDATE attempts SET verdict = 'pass', reason = '' WHERE verdict = 'fail'", "verdict ou motif modifié"),
+        ("UPDATE attempts SET verdict = 'pass', reason = '' WHERE verdict = 'fail'", "heure de fin ou durée modifiés"),
         ("UPDATE comparisons SET data = replace(data, '99.99', '33.60')", "comparaisons, ligne"),
         (
             "UPDATE observation_sets SET data = replace(data, '33.60', '0.00') WHERE id = 1",
@@ -69,7 +69,7 @@ def test_cli_verify_on_a_session(tmp_path: Path, capsys) -> None:
     assert main(["verify", str(session)]) == 0
     tamper(session, "UPDATE attempts SET verdict = 'pass' WHERE verdict = 'fail'")
     assert main(["verify", str(session)]) == 1
-    assert "verdict ou motif modifié" in capsys.readouterr().out
+    assert "verdict, motif, heure de fin ou durée modifiés" in capsys.readouterr().out
 
 
 def test_a_v1_session_is_migrated_and_its_rows_backfilled_into_the_chain(tmp_path: Path) -> None:

@@ -58,7 +58,10 @@ def test_a_report_built_on_an_altered_session_is_written_but_never_verifies(
     assert main(["report", str(session), "-o", str(folder), "--sign", "--key", str(key)]) == 2
     err = capsys.readouterr().err
     assert "ATTENTION : session altérée (chaîne du journal rompue)" in err
-    assert "testbench report : session d'origine : cas KO-1, tentative 1 — verdict ou motif modifié après coup" in err
+    assert (
+        "testbench report : session d'origine : cas KO-1, tentative 1 — verdict, motif, heure de fin ou durée"
+        " modifiés après coup"
+    ) in err
     assert 'id="altered-session"' in (folder / "index.html").read_text(encoding="utf-8")
     # the JUnit a CI keeps alone is not all green: the broken chain is an error testcase and a property
     suite = etree.parse(str(folder / "junit.xml")).getroot()
@@ -70,12 +73,14 @@ def test_a_report_built_on_an_altered_session_is_written_but_never_verifies(
     assert main(["verify", str(folder)]) == 1
     out = capsys.readouterr().out.splitlines()
     assert "report.json : le rapport a été construit sur une session altérée (chaîne du journal rompue)" in out
-    assert any(line.startswith("session d'origine : cas KO-1, tentative 1 — verdict ou motif") for line in out)
+    origin = "session d'origine : cas KO-1, tentative 1 — verdict, motif, heure de fin ou durée"
+    assert any(line.startswith(origin) for line in out)
     assert out[-1] == "ALTÉRÉ" and "INTÈGRE" not in out
     assert main(["verify", str(folder), "--lang", "en"]) == 1
     out = capsys.readouterr().out.splitlines()
     assert "report.json: the report was built on an altered session (broken journal chain)" in out
-    assert any(line.startswith("source session: case KO-1, attempt 1 — verdict or reason changed") for line in out)
+    origin = "source session: case KO-1, attempt 1 — verdict, reason, end time or duration changed"
+    assert any(line.startswith(origin) for line in out)
     assert out[-1] == "ALTERED"
     assert main(["report", str(session), "-o", str(folder), "--lang", "en"]) == 2
     assert "WARNING: altered session (broken journal chain)" in capsys.readouterr().err
@@ -176,13 +181,17 @@ def test_integrity_problems_name_the_case_attempt_and_step(tmp_path: Path, capsy
         line.startswith(f"cas OK-1, tentative 1, étape {step} — lignes de trace, ligne") and "contenu différent" in line
         for line in out
     ), out
-    changed = "cas KO-1, tentative 1 — verdict ou motif modifié après coup (ligne 2 des tentatives, entrée"
+    changed = (
+        "cas KO-1, tentative 1 — verdict, motif, heure de fin ou durée modifiés après coup (ligne 2 des tentatives,"
+        " entrée"
+    )
     assert changed in "\n".join(out)
     assert any(line.startswith("cas KO-1, tentative 1 — lignes de trace : 1 ligne hors chaîne") for line in out), out
     assert main(["verify", str(session), "--lang", "en"]) == 1
     out = capsys.readouterr().out
     assert f"case OK-1, attempt 1, step {step} — trace lines, line" in out
-    assert "case KO-1, attempt 1 — verdict or reason changed afterwards (attempts line 2, entry" in out
+    changed = "case KO-1, attempt 1 — verdict, reason, end time or duration changed afterwards (attempts line 2, entry"
+    assert changed in out
     assert "case KO-1, attempt 1 — trace lines: 1 line outside the chain (added afterwards?)" in out
     assert "cas " not in out and "tentative" not in out
 

@@ -66,7 +66,10 @@ def with_interrupted_attempt(session: Path) -> None:
             "INSERT INTO trace_lines (channel, mono_ns, wall, text) VALUES ('app', 1, 1.0, 'ajoutée')",
             "lignes de trace : 1 ligne hors chaîne (ajoutée après coup ?)",
         ),
-        ("UPDATE attempts SET reason = 'motif retouché' WHERE reason = 'interrompue'", "verdict ou motif modifié"),
+        (
+            "UPDATE attempts SET reason = 'motif retouché' WHERE reason = 'interrompue'",
+            "verdict, motif, heure de fin ou durée modifiés",
+        ),
     ],
 )
 def test_every_table_a_report_reads_is_chained(tmp_path: Path, sql: str, expected: str) -> None:

@@ -69,7 +69,7 @@ def test_a_full_disk_while_the_merged_file_is_set_up_leaves_nothing(
     capsys.readouterr()
     assert main(["merge", *map(str, inputs), "-o", str(output)]) == 2
     assert capsys.readouterr().err == (
-        f"testbench merge : {output}: écriture impossible (disque plein) ; rien n'a été écrit : libérez de l'espace"
+        f"testbench merge : {output} : écriture impossible (disque plein) ; rien n'a été écrit : libérez de l'espace"
         " disque puis relancez la fusion\n"
     )
     assert left_beside(output) == []  # no .partial, -wal, -shm nor .lock

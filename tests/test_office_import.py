@@ -121,7 +121,8 @@ def test_a_malformed_sheet_gives_placed_problems_and_keeps_the_other_cases(tmp_p
     assert done.returncode == 3
     letter = openpyxl.utils.get_column_letter
     assert f"{SHEET}!{letter(price)}{bad_amount}: montant illisible « 12,5O € »" in done.stderr
-    assert f"{SHEET}!{letter(domain)}{unknown}: domaine inconnu « Pharmacie »" in done.stderr
+    said = "colonne « Domaine » : « Pharmacie » n'est pas un domaine connu"
+    assert f"{SHEET}!{letter(domain)}{unknown}: {said}" in done.stderr
     assert f"{SHEET}!B{merged}: cellules fusionnées" in done.stderr
     assert "3 cas laissés de côté : EX-FSE-003, EX-FSE-004, EX-FSE-006" in done.stderr
     casebook, problems = check_casebook(out)

@@ -42,7 +42,7 @@ def test_conversion_problems_do_not_hide_what_the_loader_refuses_in_the_same_row
     said = [problem.text("en") for problem in done.problems]
     assert places(said) == [f"{SHEET}!H7", f"{SHEET}!L7", f"{SHEET}!U7", f"{SHEET}!V7"]
     assert "column “Tiers payant”: “Gratuit” is not a possible value (values: Non, AMO, AMO + AMC)" in said[1]
-    assert 'attribute "exo": the value "ZZ"' in said[3]
+    assert "column “Exo”: “ZZ” is not an exoneration code" in said[3]
     assert len(done.cases) == 12  # the case is still left out; the others are written
 
 

@@ -35,9 +35,10 @@ def test_each_line_attribute_the_schema_refuses_is_placed_at_its_own_cell(tmp_pa
     assert done.left_out == ["EX-FSE-003", "EX-FSE-004", "EX-FSE-005"]
     said = [problem.text("en") for problem in done.problems]
     schema = "left out: not valid against the schema: <line>, attribute"
-    # a nomenclature none of the column's values is said in the sheet's words, before the loader's problems
-    assert said[0] == f"{SHEET}!N9: column “Nomenclature”: “TIPS!” is not a possible value (values: LPP, NGAP)"
-    assert said[1].startswith(f'{SHEET}!V7: case EX-FSE-003 {schema} "exo": the value "ZZ"')
+    # an Exo or a nomenclature the casebook cannot take is said in the sheet's words, before the loader's problems
+    exo = "is not an exoneration code (a single character, a digit or a capital letter, 4 for instance)"
+    assert said[0] == f"{SHEET}!V7: column “Exo”: “ZZ” {exo}"
+    assert said[1] == f"{SHEET}!N9: column “Nomenclature”: “TIPS!” is not a possible value (values: LPP, NGAP)"
     assert said[2].startswith(f'{SHEET}!Q8: case EX-FSE-004 {schema} "coefficient": the value "-3"')
     assert len(said) == 3
 

@@ -41,13 +41,13 @@ def test_a_forced_merge_is_on_the_cover_in_the_reports_language(tmp_path: Path) 
     [entry] = data["cover"]["forced_merge"]
     assert entry["file"] == "tampered-shard.tbsession" and entry["problems"][0].startswith("cas DEMO-")
     assert "Fusion forcée" in html and "tampered-shard.tbsession : cas DEMO-" in html
-    assert ", tentative 1 — verdict ou motif modifié après coup (ligne 1 des tentatives," in html
+    assert ", tentative 1 — verdict, motif, heure de fin ou durée modifiés après coup (ligne 1 des tentatives," in html
     assert data["integrity"]["chain_ok"]  # the merged session's own chain is whole: the cover says the rest
 
     html, _ = _report(forced, tmp_path / "en", "en")
     assert "Forced merge" in html
     assert "tampered-shard.tbsession: case DEMO-" in html
-    assert ", attempt 1 — verdict or reason changed afterwards (attempts line 1," in html
+    assert ", attempt 1 — verdict, reason, end time or duration changed afterwards (attempts line 1," in html
     assert "Fusion forcée" not in html and "modifié" not in html
 
     html, data = _report(plain, tmp_path / "plain", "fr")
@@ -60,5 +60,6 @@ def test_a_modified_sessions_chain_problems_are_in_english(tmp_path: Path) -> No
     _tamper(session)
     html, data = _report(session, tmp_path / "en", "en")
     assert not data["integrity"]["chain_ok"]
-    assert "broken: case DEMO-" in html and ", attempt 1 — verdict or reason changed afterwards" in html
-    assert "verdict ou motif" not in html
+    assert "broken: case DEMO-" in html
+    assert ", attempt 1 — verdict, reason, end time or duration changed afterwards" in html
+    assert "verdict, motif" not in html

@@ -25,7 +25,8 @@ def test_a_word_near_nothing_keeps_the_known_codes_alone() -> None:
     assert nearest_code("mode", "zzz") is None
     with pytest.raises(SelectionError) as info:
         compile_keyword("mode:zzz")
-    assert "vouliez-vous dire" not in str(info.value) and "modes connus securise" in str(info.value)
+    assert "vouliez-vous dire" not in str(info.value) and "(modes connus\u00a0: securise, " in str(info.value)
+    assert "(known modes: securise, " in english(str(info.value))
 
 
 def test_a_name_in_either_language_is_still_taken() -> None:

@@ -191,7 +191,8 @@ def test_commits_left_in_a_wal_on_a_read_only_medium_are_read_not_ignored(record
 
     verified = _testbench(["verify", "ro/s.tbsession"], public, env, reader)
     assert verified.returncode == 1, verified.stdout + verified.stderr
-    assert "cas DEMO-FSE-001, tentative 1 — verdict ou motif modifié après coup" in verified.stdout
+    said = "cas DEMO-FSE-001, tentative 1 — verdict, motif, heure de fin ou durée modifiés après coup"
+    assert said in verified.stdout
     assert verified.stdout.rstrip().endswith("ALTÉRÉ")
     reported = _testbench(["report", "ro/s.tbsession", "-o", "out/rep"], public, env, reader)
     assert reported.returncode == 2, reported.stderr  # built for the reviewer to see, but an altered session

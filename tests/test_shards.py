@@ -214,7 +214,7 @@ def test_merge_says_everything_in_english(tmp_path: Path, capsys: pytest.Capture
     )
     modified = (  # the case and attempt the altered row belongs to, before the table's row
         rf"testbench merge: {re.escape(str(tampered))}: case DEMO-[\w-]+, attempt 1 — "
-        r"verdict or reason changed afterwards \(attempts line 1, entry \d+\)"
+        r"verdict, reason, end time or duration changed afterwards \(attempts line 1, entry \d+\)"
     )
     code, said = merge(tampered, two, output="t.tbsession")
     assert code == 3 and said[1] == "testbench merge: merge refused: an input session was modified"
@@ -232,7 +232,8 @@ def test_merge_says_everything_in_english(tmp_path: Path, capsys: pytest.Capture
     assert [i["file"] for i in inputs] == [str(tampered), str(two)] and "chain_problems" not in inputs[1]
     [recorded] = inputs[0]["chain_problems"]  # as recorded: in French
     altered = (
-        r"cas DEMO-[\w-]+, tentative 1 — verdict ou motif modifié après coup \(ligne 1 des tentatives, entrée \d+\)"
+        r"cas DEMO-[\w-]+, tentative 1 — verdict, motif, heure de fin ou durée modifiés après coup"
+        r" \(ligne 1 des tentatives, entrée \d+\)"
     )
     assert re.fullmatch(altered, recorded), recorded
 

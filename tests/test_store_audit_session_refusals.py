@@ -42,12 +42,12 @@ def test_a_session_never_created_is_run_again_not_resumed_and_its_cause_named(tm
     assert proc.returncode == 2, proc.stderr
     assert not (tmp_path / "rpj.tbsession").exists()
     said = proc.stderr
-    assert "fichier trop grand pour la limite de taille des fichiers, 102400 octets" in said, said
+    assert "fichier trop grand pour la limite de taille des fichiers, 100\u00a0Kio" in said, said
     assert "la session n'a pas pu être créée" in said and "relancez la commande (sans --resume)" in said
     assert "reprenez-la" not in said and "erreur d'entrée-sortie" not in said
     english = _cli(["run", str(DEMO), "--session", "rpj.tbsession", *BENCH, "--lang", "en"], tmp_path, 100 * 1024)
     assert "the session could not be created" in english.stderr, english.stderr
-    assert "file-size limit" in english.stderr
+    assert "file-size limit, 100 KiB" in english.stderr
 
 
 @pytest.mark.skipif(shutil.which("chattr") is None or os.geteuid() != 0, reason="chattr +i needs root")

@@ -22,8 +22,8 @@ from testbench.store.read import read_session
 DEMO = Path(__file__).resolve().parents[1] / "casebooks" / "demo.xml"
 BENCH = ["--cards", "inprocess", "--engine", "inprocess"]
 FLAW = (
-    "table attempts, ligne {id} : valeur de started_wall d'un type inattendu, ignorée (fichier modifié hors de"
-    " testbench)"
+    "cas {case}, tentative 1 — tentatives, ligne {id} : valeur inattendue pour l'heure de début, ignorée (fichier"
+    " modifié hors de testbench)"
 )
 
 
@@ -60,8 +60,8 @@ def test_the_reader_hands_no_raw_value_of_the_wrong_type(demo_session: Path, tmp
         first = view.events(1)[0]
         assert (first["wall"], first["data"]) == (0.0, None)
         problems = view.chain_problems()
-        assert FLAW.format(id=1) in problems
-        assert "table events, ligne" in " ".join(problems)
+        assert FLAW.format(case="DEMO-FSE-001", id=1) in problems
+        assert "— journal des événements, ligne" in " ".join(problems)
 
 
 def test_report_on_an_edited_session_is_written_with_its_banner(
@@ -72,7 +72,7 @@ def test_report_on_an_edited_session_is_written_with_its_banner(
     assert main(["report", str(session), "-o", str(tmp_path / "r")]) == 2
     err = capsys.readouterr().err
     assert "erreur interne" not in err, err
-    assert "session altérée" in err and FLAW.format(id=2) in err
+    assert "session altérée" in err and FLAW.format(case="DEMO-FSE-002", id=2) in err
     assert (tmp_path / "r" / "index.html").is_file()
 
 

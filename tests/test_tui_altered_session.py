@@ -41,7 +41,7 @@ def test_an_altered_session_is_said_on_opening_and_by_g(tmp_path: Path) -> None:
             assert said in run_log(app)
             overview = text_of(app, "#overview-detail")
             assert said in overview
-            assert "cas TC-KO-002, tentative 1 — verdict ou motif modifié après coup" in overview
+            assert "cas TC-KO-002, tentative 1 — verdict, motif, heure de fin ou durée modifiés après coup" in overview
             await pilot.press("g")
             await app.workers.wait_for_complete()
             await pilot.pause()

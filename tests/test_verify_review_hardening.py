@@ -73,7 +73,8 @@ def test_review_refuses_an_altered_session_and_writes_nothing(
     session = tampered(tmp_path)
     assert main(["review", str(session), "OK-1", "--accept", "--reason", "ok", "--key", str(key)]) == 3
     err = capsys.readouterr().err
-    assert "verdict ou motif modifié après coup" in err and "revue refusée : la session a été modifiée" in err
+    assert "verdict, motif, heure de fin ou durée modifiés après coup" in err
+    assert "revue refusée : la session a été modifiée" in err
     with contextlib.closing(sqlite3.connect(session)) as conn:
         assert conn.execute("SELECT count(*) FROM annotations").fetchone() == (0,)
     assert main(["review", str(session), "OK-1", "--accept", "--reason", "ok", "--key", str(key), "--lang", "en"]) == 3

@@ -234,18 +234,20 @@ class _Parser:
         found = set(codes_named(field, value))
         if not found:
             known = ", ".join(c.value for c in codes)
+            # a no-break space before « : », as French typography wants it: the sentence is read back in English
+            # inside « expression -k invalide (colonne N) : … — « … » », whose inner part holds no « : » spaced
             near = nearest_code(field, value)
             if near is not None:  # « mode:degraded »: English keeps the French terms, the code is near
                 unknown = (
-                    _t("domaine inconnu « {value} » — vouliez-vous dire « {near} » ? (domaines connus {known})")
+                    _t("domaine inconnu « {value} » — vouliez-vous dire « {near} » ? (domaines connus : {known})")
                     if domain
-                    else _t("mode inconnu « {value} » — vouliez-vous dire « {near} » ? (modes connus {known})")
+                    else _t("mode inconnu « {value} » — vouliez-vous dire « {near} » ? (modes connus : {known})")
                 )
                 raise self.error(unknown.format(value=value, near=f"{name}:{near}", known=known), column)
             unknown = (
-                _t("domaine inconnu « {value} » (domaines connus {known})")
+                _t("domaine inconnu « {value} » (domaines connus : {known})")
                 if domain
-                else _t("mode inconnu « {value} » (modes connus {known})")
+                else _t("mode inconnu « {value} » (modes connus : {known})")
             )
             raise self.error(unknown.format(value=value, known=known), column)
         if domain:

@@ -26,11 +26,12 @@ from pathlib import Path
 from lxml import etree
 
 from testbench.casebook.model import Domain, Mode, SourceRef
+from testbench.casebook.selection import codes_named
 from testbench.casebook.source import has_doctype, make_parser
 from testbench.casebook.vocabulary import CASE_ID
 from testbench.domain.decimals import read_decimal, units_at
 from testbench.domain.vocabulary import ACTIONS, OBSERVATION_ROOTS, REFUSAL_CODES
-from testbench.fmt import os_reason
+from testbench.fmt import DOMAIN_LABELS, MODE_LABELS, os_reason
 from testbench.i18n import _t, tn, translator
 from testbench.office import convert
 from testbench.office.mapping import (
@@ -67,10 +68,20 @@ _UNREADABLE = {
     "integer": "entier illisible « {text} »",
     "boolean": convert.BOOLEAN_UNREADABLE,
 }
+#: A domain or a mode none of the casebook's, said in the sheet's words: the column's header, and each domain or mode
+#: as the mapping's [values] writes it, else by its name (:data:`testbench.fmt.DOMAIN_LABELS`), never its code.
 _UNKNOWN_CHOICE = {
-    "domain": "domaine inconnu « {text} » (valeurs : {known})",
-    "mode": "mode inconnu « {text} » (valeurs : {known})",
+    "domain": _t("colonne « {column} » : « {text} » n'est pas un domaine connu (domaines : {words})"),
+    "mode": _t("colonne « {column} » : « {text} » n'est pas un mode connu (modes : {words})"),
 }
+_CHOICE_LABELS = {"domain": DOMAIN_LABELS, "mode": MODE_LABELS}
+#: An Exo (exonération) cell the casebook cannot take, said in the sheet's words rather than as the schema's
+#: pattern: one character, a digit or a capital letter (``<line exo>`` in casebook-1.xsd).
+_NOT_AN_EXO = _t(
+    "colonne « {column} » : « {text} » n'est pas un code d'exonération (un seul caractère, chiffre ou lettre"
+    " majuscule, 4 par exemple)"
+)
+_EXO = re.compile(r"[0-9A-Z]")
 #: A column's text that is none of the values its field takes, said in the sheet's words.
 _NOT_A_CHOICE = _t("colonne « {column} » : « {text} » n'est pas une valeur possible (valeurs : {words})")
 _DUPLICATE_HEADER = _t("en-tête « {header} » en double (déjà en {place}) : le champ {field} lit la première")
@@ -866,11 +877,19 @@ class _CaseBuilder:
             self.problem(self.rows[0]["id"], "champ « {field} » vide et sans valeur par défaut", field=name)
             return ""
         value = self.mapping.conversions.synonym(name, text)
-        value = {"sécurisé": "securise", "dégradé": "degrade"}.get(value.casefold(), value)
+        if value not in allowed:  # its name in words, French or English (« dégradé », « cartes »), as -k takes it
+            value = next(iter(codes_named(name, value)), value)
         if value not in allowed:
             where = cell or self.rows[0]["id"]
-            template = _UNKNOWN_CHOICE[name]
-            self.problem(where, template, text=text, known=", ".join(allowed))
+            sheet = self.mapping.conversions.words.get(name, {})
+            labels = _CHOICE_LABELS[name]
+
+            def render(t: Callable[[str], str]) -> str:
+                words = ", ".join(sheet.get(code) or t(labels.get(code, code)) for code in allowed)
+                shown = t(where.shown) if where is cell and where.shown is not None else text
+                return t(_UNKNOWN_CHOICE[name]).format(column=self.column(name, cell), text=shown, words=words)
+
+            self.case.problems.append(Problem.worded(where.place, render))
             return ""
         return value
 
@@ -989,6 +1008,8 @@ class _CaseBuilder:
         fields = {"text": text, "value": text, "words": convert.boolean_words(self.mapping.conversions)}
         if template == _NOT_A_CHOICE:
             fields.update(words=self.choice_words(name), column=self.column(name, cell))
+        if template == _NOT_AN_EXO:
+            fields.update(column=self.column(name, cell))
         if name in ("care-date", "line-date"):
             template, fields = convert.date_problem(text, self.mapping.conversions)
         self.problem(cell or self.rows[0]["id"], template, **fields)
@@ -1026,6 +1047,8 @@ class _CaseBuilder:
         if name == "ald":
             return convert.boolean(text, conv), convert.BOOLEAN_UNREADABLE
         value = conv.synonym(name, text)
+        if name == "exo":
+            return (value if _EXO.fullmatch(value) else None), _NOT_AN_EXO
         allowed = _choices(name)
         if allowed and value not in allowed:  # said in the sheet's words, not as the schema's attribute
             return None, _NOT_A_CHOICE

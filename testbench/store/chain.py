@@ -117,6 +117,10 @@ def _word(name: str) -> str:
     return _WORDS.get(name, name)
 
 
+#: the words of a table for a person (« tentatives »), for the reader's own problems (testbench.store.read)
+table_words = _word
+
+
 #: tables every result write chains; rows of the optional ones are checked once the store chains them
 _ALWAYS = ("events", "attempts", "observations", "observation_sets", "comparisons", "annotations")
 _OPTIONAL = ("trace_lines", "artifact_links")
@@ -490,7 +494,10 @@ def _verify(conn: sqlite3.Connection) -> ChainReport:
             if attempt not in started:
                 report.problems.append(_differs(e, 0))
             continue
-        changed = f"verdict ou motif modifié après coup (ligne {attempt} des tentatives, entrée {seq})"
+        # the finish entry's digest covers the four together: which one was edited cannot be told
+        changed = (
+            f"verdict, motif, heure de fin ou durée modifiés après coup (ligne {attempt} des tentatives, entrée {seq})"
+        )
         report.problems.append(_located(conn, "attempts", [attempt], changed))
     _verify_states(conn, state_last, states_required or bool(state_last), report)
     optional = () if states_required else _OPTIONAL
@@ -628,6 +635,10 @@ def _located(conn: sqlite3.Connection, table: str, ids: range | list[int], probl
     if len(steps) == 1:
         return f"cas {case}, tentative {number}, étape {steps[0]} — {problem}"
     return f"cas {case}, tentative {number} — {problem}"
+
+
+#: the case and attempt of rows for a person, before a problem (the reader's own, testbench.store.read)
+located = _located
 
 
 def _differs(e: dict[str, Any], present: int) -> str:

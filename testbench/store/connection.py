@@ -27,7 +27,7 @@ from urllib.parse import quote
 
 from filelock import FileLock, Timeout
 
-from testbench.fmt import os_reason
+from testbench.fmt import byte_size, os_reason
 from testbench.i18n import _t
 from testbench.store import codec
 from testbench.store.schema import SCHEMA_VERSION, ForeignDatabase, refuse_foreign
@@ -96,21 +96,22 @@ def is_write_failure(exc: sqlite3.Error) -> bool:
 
 #: a write the disk refused in a session that holds its records so far: resumed once its cause is gone
 WRITE_FAILED = _t(
-    "écriture impossible ({reason}) ; la session est intacte jusqu'au dernier événement enregistré : {fix} puis"
-    " reprenez-la (run --resume ; le poste d'examen la reprend en la rouvrant)"
+    "{path} : écriture impossible ({reason}) ; la session est intacte jusqu'au dernier événement enregistré : {fix}"
+    " puis reprenez-la (run --resume ; le poste d'examen la reprend en la rouvrant)"
 )
 #: the same refused before the session existed: nothing to resume, the command is run again
 NOT_CREATED = _t(
-    "écriture impossible ({reason}) ; la session n'a pas pu être créée, rien n'a été écrit : {fix} puis relancez"
-    " la commande (sans --resume)"
+    "{path} : écriture impossible ({reason}) ; la session n'a pas pu être créée, rien n'a été écrit : {fix} puis"
+    " relancez la commande (sans --resume)"
 )
 #: what frees the write, by its cause (:func:`write_cause`)
 FREE_SPACE = _t("libérez de l'espace disque")
 RAISE_SIZE_LIMIT = _t("levez la limite de taille des fichiers (ulimit -f)")
 UNPROTECT = _t("retirez la protection du fichier (chattr -i)")
 ALLOW_WRITES = _t("donnez le droit d'écrire dans le fichier et son dossier")
-#: a write refused by the file-size limit of the process (``ulimit -f``): SQLite says only « disk I/O error »
-SIZE_LIMIT = _t("fichier trop grand pour la limite de taille des fichiers, {limit} octets")
+#: a write refused by the file-size limit of the process (``ulimit -f``): SQLite says only « disk I/O error »; the
+#: limit as :func:`testbench.fmt.byte_size` writes a size (« 100 Kio », « 102 401 octets »), read back in English
+SIZE_LIMIT = _t("fichier trop grand pour la limite de taille des fichiers, {limit}")
 #: a file the system forbids to change whoever asks (``chattr +i``): SQLite says only « disk I/O error »
 NOT_PERMITTED = _t("opération non permise, fichier protégé contre toute modification")
 
@@ -120,7 +121,7 @@ def write_error(path: Path, exc: sqlite3.Error, *, created: bool = True) -> Sess
     not even be made (nothing to resume)."""
     reason, fix = write_cause(path, exc)
     said = WRITE_FAILED if created else NOT_CREATED
-    return SessionWriteError(f"{path}: {said.format(reason=reason, fix=fix)}")
+    return SessionWriteError(said.format(path=path, reason=reason, fix=fix))
 
 
 def _try_write(part: Path) -> None:
@@ -161,7 +162,7 @@ def write_cause(path: Path, exc: sqlite3.Error) -> tuple[str, str]:
     if code == sqlite3.SQLITE_FULL:
         return sqlite_reason(exc), FREE_SPACE
     if code == sqlite3.SQLITE_IOERR and (limit := _file_size_limit()) is not None:
-        return SIZE_LIMIT.format(limit=limit), RAISE_SIZE_LIMIT
+        return SIZE_LIMIT.format(limit=byte_size(limit, "fr")), RAISE_SIZE_LIMIT
     for part in (path, companion(path, "-wal")):
         try:
             _try_write(part)

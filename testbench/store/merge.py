@@ -296,7 +296,7 @@ def _failed(output: Path, partial: Path, exc: SessionError) -> MergeError:
         cause = exc.__cause__
         reason = sqlite_reason(cause) if isinstance(cause, sqlite3.Error) else "erreur d'entrée-sortie du disque"
         said = (
-            f"{output}: écriture impossible ({reason}) ; rien n'a été écrit : libérez de l'espace disque"
+            f"{output} : écriture impossible ({reason}) ; rien n'a été écrit : libérez de l'espace disque"
             " puis relancez la fusion"
         )
         return MergeError([said], environment=True)

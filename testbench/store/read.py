@@ -140,10 +140,43 @@ class CasebookView:
 CHAIN_SINCE = chain.CHAIN_SINCE
 
 #: a typed column read back holding a value of another type (« abc » in a time): SQLite keeps whatever an edit put
-#: there, and the writer never does, so the file was changed outside testbench
+#: there, and the writer never does, so the file was changed outside testbench. Said in a person's words (the
+#: chain's name of the table, :data:`_COLUMN_WORDS`), the row kept to find it, preceded by its case and attempt
 UNEXPECTED_TYPE = _t(
-    "table {table}, ligne {row} : valeur de {column} d'un type inattendu, ignorée (fichier modifié hors de testbench)"
+    "{table}, ligne {row} : valeur inattendue pour {column}, ignorée (fichier modifié hors de testbench)"
 )
+#: the same in a case's definition row, found by its case id
+UNEXPECTED_IN_CASE = _t("cas {case} : valeur inattendue pour {column}, ignorée (fichier modifié hors de testbench)")
+#: the columns :func:`chain.located` names a row by: a flawed one is not shown, the row alone says where
+_LOCATING = frozenset({("attempts", "number"), ("events", "step_id")})
+#: the columns :class:`_Guard` checks, as a person names them (never the column's name)
+_COLUMN_WORDS = {
+    "run_id": _t("le lancement"),
+    "number": _t("le numéro de tentative"),
+    "started_wall": _t("l'heure de début"),
+    "ended_wall": _t("l'heure de fin"),
+    "duration_ms": _t("la durée"),
+    "verdict": _t("le verdict"),
+    "reason": _t("le motif"),
+    "step_id": _t("l'étape"),
+    "kind": _t("le type d'événement"),
+    "mono_ns": _t("l'horloge monotone"),
+    "wall": _t("l'heure"),
+    "data": _t("les données"),
+    "argv": _t("la ligne de commande"),
+    "host": _t("le nom de la machine"),
+    "pid": _t("le numéro de processus"),
+    "options": _t("les options"),
+    "environment": _t("l'environnement"),
+    "sha256": _t("l'empreinte"),
+    "path": _t("le chemin"),
+    "plan_id": _t("l'identifiant du plan"),
+    "identity": _t("l'identité"),
+    "position": _t("la position"),
+    "title": _t("le titre"),
+    "domain": _t("le domaine"),
+    "mode": _t("le mode"),
+}
 #: per column kind (:meth:`_Guard.row`): the types it holds and its empty value; upper case: NULL allowed
 _KINDS: dict[str, tuple[tuple[type, ...], Any]] = {
     "i": ((int,), 0),
@@ -161,11 +194,18 @@ class _Guard:
     which count the session altered (:meth:`SessionView.chain_problems`): a report is still written, with its
     « altérée » banner, instead of stopping on a value it cannot format."""
 
-    def __init__(self) -> None:
+    def __init__(self, conn: sqlite3.Connection | None = None) -> None:
         self.flaws: list[str] = []
+        self._conn = conn  # to name the case and attempt of a flawed row (:func:`chain.located`)
 
     def _flaw(self, table: str, row: Any, column: str) -> None:
-        said = UNEXPECTED_TYPE.format(table=table, row=row, column=column)
+        words = _COLUMN_WORDS.get(column, column)
+        if table == "cases":
+            said = UNEXPECTED_IN_CASE.format(case=row, column=words)
+        else:
+            said = UNEXPECTED_TYPE.format(table=chain.table_words(table), row=row, column=words)
+            if self._conn is not None and (table, column) not in _LOCATING:
+                said = chain.located(self._conn, table, [row], said)
         if said not in self.flaws:
             self.flaws.append(said)
 
@@ -813,7 +853,7 @@ def superseded(
 def read_session(path: str | Path) -> SessionView:
     path = Path(path)
     conn = open_readonly(path)
-    guard = _Guard()  # every typed value as the writer wrote it: an edited one never reaches a view raw
+    guard = _Guard(conn)  # every typed value as the writer wrote it: an edited one never reaches a view raw
     meta = {str(k): v if isinstance(v, str) else "" for k, v in conn.execute("SELECT key, value FROM meta")}
     run_rows = conn.execute(
         "SELECT id, started_wall, ended_wall, argv, host, pid, options, environment FROM runs ORDER BY id"
@@ -826,11 +866,13 @@ def read_session(path: str | Path) -> SessionView:
             column: guard.decoded(r[i], "runs", r[0], column, kind, empty) for i, column, kind, empty in json_columns
         }
         runs.append({"id": r[0], "started_wall": r[1], "ended_wall": r[2], "host": r[4], "pid": r[5], **decoded})
-    casebooks = tuple(
-        CasebookView(r[0], r[1], r[2], guard.decoded(r[3], "casebooks", r[0], "identity", dict, {}))
+    casebooks = tuple(  # each row's rowid first: a flawed value is said at its row (its empreinte may be the flaw)
+        CasebookView(r[1], r[2], r[3], guard.decoded(r[4], "casebooks", r[0], "identity", dict, {}))
         for r in (
-            guard.row("casebooks", row, "sha256 path plan_id identity", "tttj")
-            for row in conn.execute("SELECT sha256, path, plan_id, identity FROM casebooks ORDER BY added_wall")
+            guard.row("casebooks", row, "rowid sha256 path plan_id identity", ".tttj")
+            for row in conn.execute(
+                "SELECT rowid, sha256, path, plan_id, identity FROM casebooks ORDER BY added_wall"
+            )
         )
     )
     attempts: dict[tuple[str, str], list[AttemptView]] = {}
