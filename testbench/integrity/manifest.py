@@ -35,6 +35,10 @@ REPORT_NAMES = (
     SIGNATURE,
     EVIDENCE,
 )
+#: what a file manager drops in a folder it shows (macOS's Finder, Windows' Explorer), named in lower case: a
+#: reviewer who opens the book's folder must not see it « ALTÉRÉ » for that; such a file is no part of the book
+#: (never in its manifest), and ``verify`` names it as ignored instead of passing it over
+SYSTEM_FILES = frozenset({".ds_store", "thumbs.db", "desktop.ini"})
 MANIFEST_FORMAT = "testbench-manifest/1"
 SIGNATURE_FORMAT = "testbench-signature/1"
 
@@ -47,11 +51,12 @@ def _sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def scan(folder: Path) -> tuple[list[str], dict[str, str]]:
+def scan(folder: Path, system: list[str] | None = None) -> tuple[list[str], dict[str, str]]:
     """The folder's regular files (POSIX relative paths, sorted; the manifest and its signature left out) and
     everything else in it that a report never holds: symbolic links, special files and empty folders, each with
     what it is. Links are never followed. No name is left out for looking transient (``-wal``, ``.lock``…): a
-    build writes none, and a file planted under such a name would otherwise pass unseen."""
+    build writes none, and a file planted under such a name would otherwise pass unseen. A file manager's own
+    files (:data:`SYSTEM_FILES`) go to ``system`` when given (to be named), and are never one of the files."""
     files: list[str] = []
     odd: dict[str, str] = {}
     for root, dirs, names in os.walk(folder, followlinks=False):
@@ -68,8 +73,13 @@ def scan(folder: Path) -> tuple[list[str], dict[str, str]]:
                 continue
             elif not stat.S_ISREG(mode):
                 odd[rel] = "fichier spécial"
+            elif name.lower() in SYSTEM_FILES:
+                if system is not None:
+                    system.append(rel)
             elif rel not in (MANIFEST, SIGNATURE):
                 files.append(rel)
+    if system is not None:
+        system.sort()
     return sorted(files), odd
 
 
@@ -126,6 +136,7 @@ class FolderCheck:
     modified: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     added: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)  # a file manager's own files (SYSTEM_FILES): named, no change
     problems: list[str] = field(default_factory=list)  # manifest or signature problems
     unsigned: bool = False  # no signature file, and none was required
     unsigned_required: bool = False  # no signature file where one was required (or a signer's key expected)
@@ -204,7 +215,7 @@ def _unauthenticated(folder: Path, files: dict[str, Any], result: FolderCheck) -
 
 def _compare_files(folder: Path, files: dict[str, Any], result: FolderCheck) -> None:
     """Each file of the folder against its entry in the manifest (``files``), into ``result``."""
-    regular, odd = scan(folder)
+    regular, odd = scan(folder, result.ignored)
     present = set(regular)
     for rel in sorted(files):
         if rel in odd:  # a link, even to the very same bytes, is not the file that was signed

@@ -46,6 +46,12 @@ INTERNAL_ONLY = _t(
     " rapport signé (verify RAPPORT --session SESSION) ou une revue signée"
 )
 
+#: a file manager's own file in the book's folder (manifest.SYSTEM_FILES): said, never a change to the book
+IGNORED = _t(
+    "ignoré : {path} — fichier que le gestionnaire de fichiers du système (Finder, Explorateur) dépose dans un"
+    " dossier ouvert ; ce n'est pas une pièce du rapport"
+)
+
 
 @dataclass(frozen=True)
 class AddedReview:
@@ -95,6 +101,7 @@ class Verdict:
     modified: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     added: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)  # a file manager's own files: named, not a change
     unsigned: bool = False  # intact as far as the manifest goes, but nothing proves who made it
     unsigned_required: bool = False  # the same, where a signature was required: a failure, not a change
     other_signer: tuple[str, str] | None = None  # intact, signed by a key (found, expected), not the one expected
@@ -129,6 +136,7 @@ def verdict_lines(result: Verdict, t: Callable[[str], str], lang: str | None = N
     A date reads as the language writes it (:func:`testbench.fmt.timestamp`), never as ISO 8601. The command
     prints them, the workstation shows them for its session."""
     out = [t(line) for line in result.lines()] + _signature_problems(result, t)
+    out += [t(IGNORED).format(path=path) for path in result.ignored]
     held = [t(line) for line in result.ok_lines]
     if result.signed is not None and result.other_signer is None:  # a valid signature by the wrong key: no « ok »
         key, signed_at = result.signed
@@ -291,6 +299,7 @@ def verify_report(
     result = Verdict()
     folder_check = check_folder(folder, trusted=trusted, require_signature=not allow_unsigned)
     result.modified, result.missing, result.added = folder_check.modified, folder_check.missing, folder_check.added
+    result.ignored = folder_check.ignored
     result.problems += folder_check.problems
     result.unsigned, result.unsigned_required = folder_check.unsigned, folder_check.unsigned_required
     if folder_check.other_signer and trusted is not None:
@@ -552,6 +561,17 @@ def _compare_with_session(
         result.retained_now = _retained_now(session, report_data, touched)
         added = _added_entries(len(live) - length, len(result.added_reviews), len(result.added_attempts))
         result.ok_lines.append(f"session : {added}")
+    elif not record.chain.ok:  # the report's entries, but rows they cover were edited: not « à l'identique »
+        edited = tn(
+            "session : la chaîne du journal est celle sur laquelle le rapport a été construit ({count} entrée, tête"
+            " {head}…), mais des lignes qu'elle couvre ont été modifiées (ci-dessus)",
+            "session : la chaîne du journal est celle sur laquelle le rapport a été construit ({count} entrées, tête"
+            " {head}…), mais des lignes qu'elle couvre ont été modifiées (ci-dessus)",
+            length,
+            "fr",
+            head=head[:16],
+        )
+        result.problems.append(edited)
     else:  # the anchor is what was compared, not the content of the files
         anchored = tn(
             "ancrage de la chaîne conforme : la session contient, à l'identique, la chaîne sur laquelle le rapport"

@@ -52,6 +52,14 @@ border-bottom:1px solid #eef0f3;padding:.1rem .35rem;white-space:pre-wrap;word-b
 .chart{max-width:100%;height:auto;display:block;margin:.4rem 0}
 .chart text{font-family:system-ui,sans-serif;fill:#1d2430}
 [hidden]{display:none!important}
+.ref{overflow-wrap:anywhere}
+/* a window narrower than the book (beside the traces): identifiers and hashes break and the cover's ATRs wrap,
+so that the page does not scroll sideways */
+@media screen and (max-width:1100px){
+.mono,.hash,td.mono,.trace td{overflow-wrap:anywhere}
+.cover th{width:auto}
+.cover td td.mono{white-space:normal}
+}
 @page{size:A4;margin:14mm 12mm}
 @media print{
 .noprint{display:none!important}

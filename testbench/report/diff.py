@@ -108,6 +108,9 @@ class ValueChange:
     # each side's observation source (``operator``: keyed in, which its origin says without a provenance)
     source_before: str = ""
     source_after: str = ""
+    #: A's expected value when B's casebook expects another (``expected`` is B's): a case « corrigé » by editing
+    #: what it expects, not the product, shows it; None when both expect the same
+    expected_before: str | None = None
 
     @property
     def is_amount(self) -> bool:
@@ -149,6 +152,8 @@ class CaseDiff:
             return "fixed"
         if self.before != self.after:
             return "changed"
+        if self.retained_before != self.retained_after:
+            return "reviewed"  # same recorded verdict, but a review on one side retains another: never « identique »
         if self.values or self.trace_diff:
             return "details"
         return "same"
@@ -163,13 +168,14 @@ KIND_FR = {
     "new-failure": "NOUVEL ÉCHEC",
     "changed": "verdict changé",
     "fixed": "corrigé",
+    "reviewed": "verdict retenu changé par une revue",
     "new": "nouveau cas",
     "gone": "cas absent",
     "details": "valeurs ou traces changées",
     "same": "identique",
 }
 #: regressions first, then what changed in a case both sessions ran; absent cases (a shard's worth) after them
-KIND_ORDER = ("regression", "new-failure", "changed", "fixed", "details", "new", "gone", "same")
+KIND_ORDER = ("regression", "new-failure", "changed", "fixed", "reviewed", "details", "new", "gone", "same")
 
 
 @dataclass
@@ -264,7 +270,10 @@ def diff_sessions(path_a: Path, path_b: Path, *, trace_context: int = 1, max_tra
                     x, y = comp_a.get(eid), comp_b.get(eid)
                     before = x.get("observed") if x else None
                     after = y.get("observed") if y else None
-                    if before != after:
+                    expected_before = (
+                        x.get("expected", "") if x and y and x.get("expected") != y.get("expected") else None
+                    )
+                    if before != after or expected_before is not None:
                         src = y or x or {}
                         path = src.get("path", "")
                         d.values.append(
@@ -276,6 +285,9 @@ def diff_sessions(path_a: Path, path_b: Path, *, trace_context: int = 1, max_tra
                                 scrub.at_path(path, before),
                                 scrub.at_path(path, after),
                                 kind=src.get("kind", ""),
+                                expected_before=None
+                                if expected_before is None
+                                else scrub.at_path(path, expected_before),
                             )
                         )
                 if d.values:
@@ -420,7 +432,11 @@ def to_json(diff: SessionDiff, lang: str | None = None) -> dict[str, Any]:
                         "after": v.after,
                         "amount": v.is_amount,
                         # as the text shows them: the bench's words (« accepté ») and amounts in ``lang``
+                        "expected_before": v.expected_before,
                         "expected_label": _shown(v, v.expected, lang),
+                        "expected_before_label": None
+                        if v.expected_before is None
+                        else _shown(v, v.expected_before, lang),
                         "before_label": _shown(v, v.before, lang),
                         "after_label": _shown(v, v.after, lang),
                         "origin_before": _origin(v, v.before, v.provenance_before, t, lang, v.source_before),
@@ -446,8 +462,23 @@ def _shown(change: ValueChange, value: object, lang: str | None) -> str:
     return fmt.typed(change.value_type, value, lang, is_amount(change.path))
 
 
+def _expected(change: ValueChange, lang: str | None) -> str:
+    """B's expected value, « 33,70 € → 33,60 € » when A's casebook expected another."""
+    if change.expected_before is None:
+        return _shown(change, change.expected, lang)
+    return f"{_shown(change, change.expected_before, lang)} → {_shown(change, change.expected, lang)}"
+
+
 def _v(verdict: str | None, t: Callable[[str], str]) -> str:
     return "—" if verdict is None else t(verdict_label(verdict))
+
+
+def _retained(case: CaseDiff, t: Callable[[str], str]) -> str:
+    """« échec → réussi », the verdicts the reviews retain, when a review makes either side's differ from its
+    recorded one (or the two sides differ); "" otherwise: the recorded verdicts say it all."""
+    if (case.retained_before, case.retained_after) == (case.before, case.after):
+        return ""
+    return f"{_v(case.retained_before, t)} → {_v(case.retained_after, t)}"
 
 
 #: a marker the normalisation or the redaction put in a trace line (‹durée›, ‹lecteur›, ‹NOM›…)
@@ -519,12 +550,14 @@ def to_text(diff: SessionDiff, *, show_same: bool = False, lang: str | None = No
             f"[{t(KIND_FR[c.kind])}] {c.plan_id} {c.case_id} — {c.title}{sep}"
             f"{_v(c.before, t)} → {_v(c.after, t)}{attempts}"
         )
+        if retained := _retained(c, t):
+            out.append(f"  {t('verdict retenu')}{sep}{retained}")
         if c.casebook_changed:
             out.append("  " + t("cahier de tests différent entre A et B"))
         for v in c.values:
             out.append(
                 f"  {_named(v, t)}{sep}{_shown(v, v.before, lang)} → "
-                f"{_shown(v, v.after, lang)} ({t('attendu')} {_shown(v, v.expected, lang)})"
+                f"{_shown(v, v.after, lang)} ({t('attendu')} {_expected(v, lang)})"
             )
             out += [f"    {side}{sep}{text}" for side, text in _origins(v, t, lang)]
         if c.trace_diff:
@@ -609,6 +642,7 @@ def to_html(diff: SessionDiff, lang: str | None = None) -> str:
         values = "".join(
             f"<div>{escape(_named(v, t))}{sep}"
             f"{escape(_shown(v, v.before, lang))} → <strong>{escape(_shown(v, v.after, lang))}</strong>"
+            + f"<br><small>{escape(t('attendu'))} {escape(_expected(v, lang))}</small>"
             + "".join(f"<br><small>{escape(side)}{sep}{escape(text)}</small>" for side, text in _origins(v, t, lang))
             + "</div>"
             for v in c.values
@@ -617,10 +651,11 @@ def to_html(diff: SessionDiff, lang: str | None = None) -> str:
         if c.trace_diff:
             lines = "".join(f'<span class="{_css(x)}">{escape(_markers(x, t))}</span>\n' for x in c.trace_diff)
             trace = f"<div>+{c.trace_added} −{c.trace_removed}</div><pre>{lines}</pre>"
+        retained = f"<br><small>{escape(t('verdict retenu'))}{sep}{escape(r)}</small>" if (r := _retained(c, t)) else ""
         rows.append(
             f'<tr class="k-{c.kind}"><td>{escape(t(KIND_FR[c.kind]))}</td><td>{escape(c.plan_id)} '
             f"<strong>{escape(c.case_id)}</strong><br>{escape(c.title)}</td><td>{escape(_v(c.before, t))} → "
-            f"{escape(_v(c.after, t))}</td><td>{values}</td><td>{trace}</td></tr>"
+            f"{escape(_v(c.after, t))}{retained}</td><td>{values}</td><td>{trace}</td></tr>"
         )
     counts = ", ".join(f"{t(KIND_FR[k])} {n}" for k, n in diff.counts().items())
     rules = _rules(t, (name for name, _ in TRACE_RULES))

@@ -1,0 +1,77 @@
+"""A reviewer opens the exam book's folder in macOS's Finder or Windows' Explorer: the file manager leaves its own
+file there (``.DS_Store``, ``Thumbs.db``, ``desktop.ini``). ``testbench verify`` names it as ignored and the book
+stays « INTÈGRE »; any other file added, beside it or under such a name's folder, is still « ajouté » and ALTÉRÉ.
+
+A rebuild in a folder that holds one does not put it in the manifest either (the Finder rewrites it at will).
+Real signed books of the demo campaign, checked through the CLI.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from testbench.cli.main import main
+from testbench.signing import init_key
+
+DROPPED = (".DS_Store", "evidence/.DS_Store", "evidence/traces/Thumbs.db", "desktop.ini")
+
+
+@pytest.fixture
+def book(demo_session: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[Path, Path, Path]:
+    """(a signed book of the demo session, its session, the signer's key)."""
+    key = tmp_path / "keys" / "editor.pem"
+    init_key(key)
+    folder = tmp_path / "book"
+    assert main(["report", str(demo_session), "-o", str(folder), "--sign", "--key", str(key)]) == 0
+    capsys.readouterr()
+    return folder, demo_session, key
+
+
+def test_a_file_managers_files_are_named_and_the_book_stays_intact(
+    book: tuple[Path, Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = book[0]
+    for rel in DROPPED:
+        (folder / rel).write_bytes(b"\x00\x00\x00\x01Bud1")
+    assert main(["verify", str(folder)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-1] == "INTÈGRE", lines
+    ignored = [line.split(" — ")[0] for line in lines if line.startswith("ignoré : ")]
+    assert ignored == [f"ignoré : {rel}" for rel in sorted(DROPPED)]
+    assert not any(line.startswith("ajouté") for line in lines)
+    assert main(["verify", str(folder), "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "ignored: .DS_Store — a file the system's file manager (Finder, Explorer) leaves in a folder it shows" in out
+    assert out.endswith("INTACT\n")
+
+
+def test_another_file_beside_them_is_still_added(
+    book: tuple[Path, Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = book[0]
+    (folder / ".DS_Store").write_bytes(b"Bud1")
+    (folder / "evidence" / "DS_Store.txt").write_text("planted", encoding="utf-8")
+    (folder / ".DS_Store.html").write_text("planted", encoding="utf-8")
+    assert main(["verify", str(folder)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[:2] == ["ajouté : .DS_Store.html", "ajouté : evidence/DS_Store.txt"], lines
+    assert lines[-1] == "ALTÉRÉ"
+
+
+def test_a_rebuild_leaves_them_out_of_the_manifest(
+    book: tuple[Path, Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder, session, key = book
+    (folder / ".DS_Store").write_bytes(b"Bud1")
+    assert main(["report", str(session), "-o", str(folder), "--sign", "--key", str(key)]) == 0
+    assert ".DS_Store" not in json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["files"]
+    (folder / ".DS_Store").write_bytes(b"Bud1 rewritten by the Finder")
+    capsys.readouterr()
+    assert main(["verify", str(folder)]) == 0
+    assert capsys.readouterr().out.endswith("INTÈGRE\n")
+    shutil.rmtree(folder / "evidence")  # the ignored file hides nothing: a book's own file missing is still seen
+    assert main(["verify", str(folder)]) == 1
