@@ -10,6 +10,7 @@ of the deviation it names are hidden whole when their expectation's path says wh
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections import Counter
@@ -140,7 +141,20 @@ class Progress:
         return scrub.noted(masked, self.t, deviations)
 
     def _bar(self, out: TextIO, done: int, total: int, text: str) -> None:
+        """The bar on one row, clipped to the terminal's width: a wrapped bar is not redrawn in place (« \\r »
+        goes back to the start of its last row only), each redraw leaving a stale row behind."""
         filled = int(self.width * done / total) if total else self.width
-        bar = "█" * filled + "░" * (self.width - filled)
-        out.write(f"\r{bar} {done}/{total} {text}\x1b[K")
+        line = f"{'█' * filled}{'░' * (self.width - filled)} {done}/{total} {text}"
+        columns = _columns(out)
+        if columns and len(line) >= columns:  # the last column left free: some terminals wrap on it
+            line = line[: max(columns - 2, 1)].rstrip() + "…"
+        out.write(f"\r{line}\x1b[K")
         out.flush()
+
+
+def _columns(out: TextIO) -> int | None:
+    """The width of the terminal ``out`` writes to; None when it gives none (0 from a bare pseudo-terminal)."""
+    try:
+        return os.get_terminal_size(out.fileno()).columns or None
+    except (OSError, ValueError, AttributeError):  # not a terminal, closed, or no descriptor (a test's stream)
+        return None

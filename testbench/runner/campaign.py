@@ -340,6 +340,27 @@ def _has_results(session: Path) -> CampaignError:
     )
 
 
+def _written_elsewhere(session: Path) -> CampaignError | None:
+    """Another process's run writes ``session`` now (two CI jobs given one name): said as such, never as results
+    to ``--resume``, which would only meet the same lock. None when its lock is free (or cannot be probed)."""
+    from filelock import FileLock, Timeout
+
+    from testbench.store.connection import describe_writer, lock_path
+    from testbench.store.session import LOCKED, LOCKED_BY
+
+    probe = FileLock(lock_path(session), timeout=0)
+    try:
+        probe.acquire()
+    except Timeout:
+        holder = describe_writer(session)
+        said = LOCKED if holder is None else LOCKED_BY.format(pid=holder[0], host=holder[1])
+        return CampaignError([f"{session}: {said}"])
+    except OSError:  # no lock can be made here: the store's own refusal says why, when it opens
+        return None
+    probe.release()
+    return None
+
+
 def make_operator(attestations: Path | None) -> Operator:
     """A headless run's operator: prepared attestations, or none (manual steps stay pending)."""
     if attestations is None:
@@ -473,7 +494,7 @@ class Campaign:
             from testbench.store.read import attempt_products
 
             if attempt_products(self.session):
-                raise _has_results(self.session)
+                raise _written_elsewhere(self.session) or _has_results(self.session)
         if resume:  # a casebook of the session not given: refused before the writer marks the session as its own
             from testbench.store.read import recorded_campaign
 
@@ -809,10 +830,23 @@ class Campaign:
         """The workers' benches, built at once (each starts its engine and its card emulators: about 0.3 s of
         waiting each, which overlaps), and the first failure; the benches built beside it are returned too,
         for the caller to close."""
-        from concurrent.futures import ThreadPoolExecutor
+        from concurrent.futures import Future, ThreadPoolExecutor
 
-        with ThreadPoolExecutor(len(factories), thread_name_prefix="bench-start") as pool:
-            futures = [pool.submit(f, r, notify) for f, r in zip(factories, recorders, strict=True)]
+        from testbench.engines.protocol.client import abort_all
+
+        pool = ThreadPoolExecutor(len(factories), thread_name_prefix="bench-start")
+        futures: list[Future[Bench]] = []
+        try:
+            futures.extend(pool.submit(f, r, notify) for f, r in zip(factories, recorders, strict=True))
+            pool.shutdown(wait=True)
+        except KeyboardInterrupt:  # ^C while the engines start: killed, not waited for (the exit joins the threads)
+            abort_all()
+            pool.shutdown(wait=True, cancel_futures=True)
+            for future in futures:
+                if not future.cancelled() and future.exception() is None:
+                    with contextlib.suppress(Exception):
+                        future.result().close()
+            raise
         failures = [exc for f in futures if (exc := f.exception()) is not None]
         return [f.result() for f in futures if f.exception() is None], next(iter(failures), None)
 

@@ -104,11 +104,11 @@ _INTERRUPTING = frozenset({int(signal.SIGINT), int(signal.SIGTERM)})
 class Interruption:
     """Whether the run was interrupted (^C or SIGTERM), known in every worker as soon as the signal arrives.
 
-    A ^C reaches the whole process group: the engines and card emulators of the cases under way stop too.
-    Python runs its handler in the main thread only, at its next bytecode, which may come after a worker
-    saw its engine or card go; but the signal's C handler writes to a wakeup socket at once
-    (:func:`signal.set_wakeup_fd`, portable with a socket), which :meth:`is_set` reads, so a worker knows
-    of the ^C before it can record what the ^C caused.
+    A ^C reaches the bench's process group, not the engines (each in a group of its own): the workers' engines
+    are killed when the main thread gets it (:func:`_abort_engines`). Python runs its handler in the main thread
+    only, at its next bytecode, which may come after a worker saw its engine or card go; but the signal's C
+    handler writes to a wakeup socket at once (:func:`signal.set_wakeup_fd`, portable with a socket), which
+    :meth:`is_set` reads, so a worker knows of the ^C before it can record what the ^C caused.
     """
 
     def __init__(self) -> None:
@@ -272,8 +272,9 @@ def run_parallel(
                 thread.start()
         except KeyboardInterrupt as exc:
             interrupted.set()
+            _abort_engines(runners)
             interrupt = exc
-        interrupt = _join(threads, interrupted) or interrupt
+        interrupt = _join(threads, interrupted, lambda: _abort_engines(runners)) or interrupt
     if interrupt is not None:
         raise interrupt
     if errors:
@@ -302,9 +303,22 @@ def _leave(runner: Runner, errors: list[BaseException], lock: threading.Conditio
             runner.bay.close()
 
 
-def _join(threads: Sequence[threading.Thread], interrupted: Interruption) -> KeyboardInterrupt | None:
-    """Wait for every worker (started or not); a ^C (here, in the main thread) sets ``interrupted`` and is
-    returned once they have all stopped — a further ^C only waits on: the cases stop at their next write."""
+def _abort_engines(runners: Sequence[Runner]) -> None:
+    """Kill every bench's engine process at once (the run interrupted): a worker waiting on an engine call would
+    otherwise wait for its timeout, the signal never reaching an engine in its own process group."""
+    for runner in runners:
+        abort = getattr(runner.engine, "abort", None)
+        if abort is not None:
+            with contextlib.suppress(Exception):
+                abort()
+
+
+def _join(
+    threads: Sequence[threading.Thread], interrupted: Interruption, on_interrupt: Callable[[], None]
+) -> KeyboardInterrupt | None:
+    """Wait for every worker (started or not); a ^C (here, in the main thread) sets ``interrupted``, calls
+    ``on_interrupt`` and is returned once they have all stopped — a further ^C only waits on: the cases stop at
+    their next write."""
     interrupt: KeyboardInterrupt | None = None
     for thread in threads:
         while thread.is_alive():
@@ -312,5 +326,6 @@ def _join(threads: Sequence[threading.Thread], interrupted: Interruption) -> Key
                 thread.join()
             except KeyboardInterrupt as exc:
                 interrupted.set()
+                on_interrupt()
                 interrupt = interrupt or exc
     return interrupt

@@ -25,6 +25,7 @@ import re
 import subprocess
 import threading
 import time
+import weakref
 from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any, NoReturn
@@ -172,6 +173,20 @@ def _result_schema(method: str) -> str | None:
     return name if validation.has_schema(name) else None
 
 
+#: every engine of this process (an interrupt kills them itself: none is in the bench's process group)
+_LIVE: weakref.WeakSet[SubprocessEngine] = weakref.WeakSet()
+_LIVE_LOCK = threading.Lock()
+
+
+def abort_all() -> None:
+    """Kill every engine this process runs or is starting, now, from any thread (a ^C while other threads start
+    the benches of ``run --workers``): their starts end at once instead of at their timeout, and none restarts."""
+    with _LIVE_LOCK:
+        engines = list(_LIVE)
+    for engine in engines:
+        engine.abort()
+
+
 class SubprocessEngine:
     """An :class:`Engine` in another process (``command``), reached through JSON-RPC on its stdio.
 
@@ -225,6 +240,9 @@ class SubprocessEngine:
         #: slot → what the bay answered the engine's card requests during the current call: None when every one
         #: was answered, else the card error relayed (testbench.engines.api.EngineCardDenied)
         self._relayed: dict[str, str | None] = {}
+        self._aborted = False  # killed by an interrupt (abort): never started again
+        with _LIVE_LOCK:
+            _LIVE.add(self)
 
     # -- cases and lifecycle events ---------------------------------------------------------------
     def attach_lifecycle(self, sink: LifecycleSink) -> None:
@@ -373,6 +391,8 @@ class SubprocessEngine:
 
     # -- process lifecycle ------------------------------------------------------------------------
     def _ensure_started(self) -> EngineProcess:
+        if self._aborted:  # the run is interrupted: no fresh process (its start would take up to a timeout)
+            raise EngineUnavailable("interrompu")
         proc = self._proc
         if proc is not None and proc.alive():
             return proc
@@ -442,6 +462,9 @@ class SubprocessEngine:
         stray output (once the engine has read it, no pipe tells whether the line came before or after)."""
         try:
             return self._exchanged(proc, method, params, timeout, after)
+        except KeyboardInterrupt:  # ^C or a CI's cancel inside the call: the engine still works on it (no signal
+            self._discard()  # reaches its own process group); asked nothing more, a shutdown would wait on it
+            raise
         finally:
             self._relay_stderr(proc)
 
@@ -722,6 +745,16 @@ class SubprocessEngine:
         """Stop the engine and every process it started now, asking it nothing (an interrupted check)."""
         with self._lock:
             self._discard()
+
+    def abort(self) -> None:
+        """Kill the engine now, without waiting for the call another thread has under way (a ^C or a CI's cancel
+        during ``run --workers``): that call ends as the process's end, which its worker, told of the interrupt
+        first, does not record. No signal reaches the engine itself: it runs in a process group of its own. It is
+        not started again."""
+        self._aborted = True
+        proc = self._proc
+        if proc is not None:
+            proc.kill_group()
 
     def close(self) -> None:
         with self._lock:

@@ -389,6 +389,11 @@ class EngineProcess:
         except queue.Empty:
             return "timeout", None
 
+    def kill_group(self) -> None:
+        """Kill the process tree now and do nothing else, safe from any thread: whoever waits on its pipes sees
+        its end there (a ^C while a worker thread waits on a call), and :meth:`kill` later reaps it."""
+        _kill_tree(self.popen)
+
     def kill(self) -> None:
         """Kill the process tree; never blocks on a pipe."""
         if self._pipes is None:
