@@ -170,6 +170,10 @@ _AS_RECORDED = {
     "une ligne de plus de {limit}": frozenset({"limit"}),
     "une ligne de plus de {size} octets": frozenset({"size"}),
     "pas de réponse en {seconds} s": frozenset({"seconds"}),
+    # testbench engine check: its time limit and the engine's stop time (testbench.fmt.seconds)
+    "délai de {seconds} s dépassé : {methods}": frozenset({"seconds"}),
+    "tous les appels sous {seconds} s": frozenset({"seconds"}),
+    "arrêt propre en {seconds} s": frozenset({"seconds"}),
     # an output waited for (testbench.extract.complete, testbench.engines.operator.assisted; testbench.fmt.seconds)
     "sortie du logiciel incomplète : l'enregistrement de fin « {closing} » n'est pas la dernière ligne de {file}"
     " après {seconds} s d'attente": frozenset({"seconds"}),

@@ -177,3 +177,17 @@ def test_the_broken_engines_violations_read_in_english_each_once(capsys: pytest.
     assert lines["traces"].endswith("— schema: trace.params: missing required field “channel”"), lines["traces"]
     assert lines["facture"].count("type number instead of string") == 3, lines["facture"]
     assert not [ln for ln in lines.values() if "champ" in ln or "au lieu de" in ln or "«" in ln], lines
+
+
+def test_the_times_read_in_the_language_in_use(capsys: pytest.CaptureFixture[str]) -> None:
+    """The kit's time limit and the engine's stop time read « 0,5 s » in French and "0.5 s" in English, never
+    Python's dot in a French line."""
+    engine = ["--", sys.executable, "-m", "testbench", "engine", "serve"]
+    main(["engine", "check", "--timeout", "2.5", *engine])
+    french = capsys.readouterr().out
+    assert "tous les appels sous 2,5 s" in french
+    assert re.search(r"arrêt propre en \d+(,\d+)? s", french) and not re.search(r"arrêt propre en \d+\.", french)
+    main(["--lang", "en", "engine", "check", "--timeout", "2.5", *engine])
+    english = capsys.readouterr().out
+    assert "every call under 2.5 s" in english
+    assert re.search(r"clean stop in \d+(\.\d+)? s", english) and not re.search(r"clean stop in \d+,", english)

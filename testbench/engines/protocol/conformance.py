@@ -842,8 +842,9 @@ def _run_checks(c: _Checker, timeout: float) -> Report:
     c.run("traces", "notifications de trace conformes", traces)
 
     def delays() -> str:
-        _expect(not c.timeouts, f"délai de {timeout:g} s dépassé : {', '.join(c.timeouts)}")
-        return f"tous les appels sous {timeout:g} s"
+        limit = fmt.seconds(timeout, "fr")  # recorded French, read back in English (i18n._AS_RECORDED)
+        _expect(not c.timeouts, f"délai de {limit} s dépassé : {', '.join(c.timeouts)}")
+        return f"tous les appels sous {limit} s"
 
     c.run("delais", "chaque appel répond dans le délai", delays)
 
@@ -856,7 +857,7 @@ def _run_checks(c: _Checker, timeout: float) -> Report:
         eng.close()
         code = proc.popen.returncode  # type: ignore[union-attr]
         _expect(code == 0, f"code de sortie {code} après shutdown (arrêt forcé)")
-        return f"arrêt propre en {time.monotonic() - started:.2f} s"
+        return f"arrêt propre en {fmt.seconds(time.monotonic() - started, 'fr')} s"
 
     c.run("arret", "shutdown arrête le moteur proprement (code 0)", shutdown)
     eng.close()
